@@ -1,0 +1,61 @@
+/* main.c: the `packtrace` program: dispatches to one command per verb. */
+#include "pt-cli.h"
+
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+} commands[] = {
+    {"init", pt_cmd_init, "create a station data directory (config, key pair, database)"},
+    {"batch", pt_cmd_batch, "new | list | show | hold | release | recall"},
+    {"event", pt_cmd_event, "add: record a step of a batch by hand"},
+    {"export", pt_cmd_export, "write a batch's EPCIS document or signed bundle"},
+    {"verify", pt_cmd_verify, "check a signed bundle"},
+    {"key", pt_cmd_key, "show: print the station's public key"},
+    {"audit", pt_cmd_audit, "walk the whole station log and report any break"},
+    {"run", pt_cmd_run, "start the station (HTTP server; stops on SIGINT/SIGTERM)"},
+};
+
+static void
+usage(FILE *out)
+{
+  fprintf(out, "Usage: packtrace COMMAND [OPTIONS]\n\nCommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\nEvery command takes --data DIR (default $PACKTRACE_DATA, else ./station-data),\n"
+               "--json for JSON output, and --help.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+  setlocale(LC_ALL, "");
+  if (sodium_init() < 0) {
+    fprintf(stderr, "packtrace: libsodium failed to initialise\n");
+    return PT_EXIT_FAILED;
+  }
+  if (argc < 2) {
+    usage(stderr);
+    return PT_EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    usage(stdout);
+    return PT_EXIT_OK;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("packtrace %s\n", PACKTRACE_VERSION);
+    return PT_EXIT_OK;
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+    if (strcmp(argv[1], commands[i].name) == 0)
+      return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "packtrace: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return PT_EXIT_USAGE;
+}

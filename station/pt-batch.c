@@ -1,0 +1,451 @@
+/* pt-batch.c: batch creation, status changes and hand-recorded events. */
+#include "pt-batch.h"
+
+#include "pt-canon.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-gs1.h"
+#include "pt-limits.h"
+#include "pt-trace.h"
+
+#include <math.h>
+#include <string.h>
+
+static gboolean
+check_text(const char *what, const char *text, gsize max, gboolean required, GError **error)
+{
+  if (!text) {
+    if (required) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s is required", what);
+      return FALSE;
+    }
+    return TRUE;
+  }
+  if (!g_utf8_validate(text, -1, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s is not valid UTF-8", what);
+    return FALSE;
+  }
+  gsize len = strlen(text);
+  if ((required && len == 0) || len > max) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must have 1 to %zu bytes, got %zu", what,
+                max, len);
+    return FALSE;
+  }
+  for (const char *c = text; *c; c++) {
+    if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s contains a control character", what);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* YYYY-MM-DD that exists.  @date_out (nullable) receives it. */
+static gboolean
+check_date(const char *what, const char *text, GDate *date_out, GError **error)
+{
+  guint64 y, m, d;
+  g_auto(GStrv) parts = g_strsplit(text, "-", -1);
+  if (strlen(text) != 10 || g_strv_length(parts) != 3 ||
+      !g_ascii_string_to_unsigned(parts[0], 10, 1, 9999, &y, NULL) ||
+      !g_ascii_string_to_unsigned(parts[1], 10, 0, 99, &m, NULL) ||
+      !g_ascii_string_to_unsigned(parts[2], 10, 0, 99, &d, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s '%s' is not YYYY-MM-DD", what, text);
+    return FALSE;
+  }
+  if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s '%s' is not a date that exists", what, text);
+    return FALSE;
+  }
+  if (date_out)
+    g_date_set_dmy(date_out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+  return TRUE;
+}
+
+static gboolean
+check_quantity(gboolean has, double quantity, const char *uom, GError **error)
+{
+  if (has && (!isfinite(quantity) || quantity <= 0 || quantity > 1e9)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "quantity must be a number above 0");
+    return FALSE;
+  }
+  if (uom && !g_regex_match_simple("^[A-Z0-9]{2,3}$", uom, 0, 0)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "unit '%s' is not a UN/CEFACT Rec 20 code such as KGM or H87", uom);
+    return FALSE;
+  }
+  if (uom && !has) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "a unit needs a quantity");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+pt_batch_spec_from_json(json_t *object, PtBatchSpec *spec, GError **error)
+{
+  static const char *const string_keys[] = {
+      "product",      "gtin",      "variety", "origin", "grower",
+      "harvest_date", "pack_date", "lot",     "uom",    NULL};
+  const char **slots[] = {&spec->product,   &spec->gtin,   &spec->variety,
+                          &spec->origin,    &spec->grower, &spec->harvest_date,
+                          &spec->pack_date, &spec->lot,    &spec->uom};
+  memset(spec, 0, sizeof *spec);
+  if (!json_is_object(object)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "body must be a JSON object");
+    return FALSE;
+  }
+  const char *key;
+  json_t *value;
+  json_object_foreach(object, key, value)
+  {
+    if (strcmp(key, "quantity") == 0) {
+      if (!json_is_number(value)) {
+        g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "quantity must be a number");
+        return FALSE;
+      }
+      spec->has_quantity = TRUE;
+      spec->quantity = json_number_value(value);
+      continue;
+    }
+    guint i;
+    for (i = 0; string_keys[i]; i++)
+      if (strcmp(key, string_keys[i]) == 0)
+        break;
+    if (!string_keys[i]) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "unknown field '%s'", key);
+      return FALSE;
+    }
+    if (json_is_null(value))
+      continue;
+    if (!json_is_string(value) || strlen(json_string_value(value)) != json_string_length(value)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be a string", key);
+      return FALSE;
+    }
+    *slots[i] = json_string_value(value);
+  }
+  return TRUE;
+}
+
+static char *
+today_local(void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local();
+  return g_date_time_format(now, "%Y-%m-%d");
+}
+
+/* "2026-11-25" -> "261125" */
+static char *
+yymmdd(const char *iso)
+{
+  return g_strdup_printf("%.2s%.2s%.2s", iso + 2, iso + 5, iso + 8);
+}
+
+static gboolean
+generate_lot(PtStore *store, const PtConfig *config, const char *pack_date, char **lot_out,
+             GError **error)
+{
+  g_autofree char *ymd = yymmdd(pack_date);
+  g_autofree char *prefix = g_strconcat(config->lot_prefix, ymd, NULL);
+  int max;
+  if (!pt_store_lot_counter_max(store, prefix, &max, error))
+    return FALSE;
+  char *lot = g_strdup_printf("%s%04d", prefix, max + 1);
+  if (strlen(lot) > PT_GS1_LOT_MAX) {
+    g_free(lot);
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "no lot numbers left for %s", prefix);
+    return FALSE;
+  }
+  *lot_out = lot;
+  return TRUE;
+}
+
+static json_t *
+commissioning_event(const PtConfig *config, const PtBatch *b, gint64 now)
+{
+  json_t *ev = pt_epcis_event_new(config, b, "commissioning", now,
+                                  b->has_quantity ? b->quantity : 0, b->uom);
+  json_object_set_new(ev, "disposition", json_string("active"));
+  json_t *ilmd = json_pack("{ss}", "cbvmda:lotNumber", b->lot);
+  if (b->harvest_date)
+    json_object_set_new(ilmd, "cbvmda:harvestStartDate", json_string(b->harvest_date));
+  if (b->origin && strlen(b->origin) == 2 && g_ascii_isupper(b->origin[0]) &&
+      g_ascii_isupper(b->origin[1]))
+    json_object_set_new(ilmd, "cbvmda:countryOfOrigin", json_string(b->origin));
+  json_object_set_new(ev, "ilmd", ilmd);
+  json_object_set_new(ev, "pt:product", json_string(b->product));
+  json_object_set_new(ev, "pt:packDate", json_string(b->pack_date));
+  if (b->variety)
+    json_object_set_new(ev, "pt:variety", json_string(b->variety));
+  if (b->origin)
+    json_object_set_new(ev, "pt:origin", json_string(b->origin));
+  if (b->grower)
+    json_object_set_new(ev, "pt:grower", json_string(b->grower));
+  json_object_set_new(ev, "pt:stationId", json_string(config->station_id));
+  return ev;
+}
+
+PtBatch *
+pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GError **error)
+{
+  const PtConfig *config = station->config;
+  char gtin[PT_GS1_GTIN_LEN + 1];
+  GDate harvest, pack;
+
+  if (!check_text("product", spec->product, PT_TEXT_FIELD_MAX, TRUE, error) ||
+      !check_text("variety", spec->variety, PT_TEXT_FIELD_MAX, FALSE, error) ||
+      !check_text("origin", spec->origin, PT_TEXT_FIELD_MAX, FALSE, error) ||
+      !check_text("grower", spec->grower, PT_TEXT_FIELD_MAX, FALSE, error))
+    return NULL;
+  if (!spec->gtin) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "gtin is required");
+    return NULL;
+  }
+  if (!pt_gs1_gtin14(spec->gtin, gtin, error))
+    return NULL;
+  if (spec->lot && !pt_gs1_validate_lot(spec->lot, error))
+    return NULL;
+  g_autofree char *pack_date = g_strdup(spec->pack_date ? spec->pack_date : NULL);
+  if (!pack_date)
+    pack_date = today_local();
+  if (!check_date("pack date", pack_date, &pack, error))
+    return NULL;
+  if (spec->harvest_date) {
+    if (!check_date("harvest date", spec->harvest_date, &harvest, error))
+      return NULL;
+    if (g_date_compare(&harvest, &pack) > 0) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "harvest date %s is after pack date %s",
+                  spec->harvest_date, pack_date);
+      return NULL;
+    }
+  }
+  if (!check_quantity(spec->has_quantity, spec->quantity, spec->uom, error))
+    return NULL;
+
+  g_autoptr(PtBatch) b = g_new0(PtBatch, 1);
+  b->gtin = g_strdup(gtin);
+  b->product = g_strdup(spec->product);
+  b->variety = g_strdup(spec->variety);
+  b->origin = g_strdup(spec->origin);
+  b->grower = g_strdup(spec->grower);
+  b->harvest_date = g_strdup(spec->harvest_date);
+  b->pack_date = g_strdup(pack_date);
+  b->has_quantity = spec->has_quantity;
+  b->quantity = spec->quantity;
+  b->uom = g_strdup(spec->has_quantity ? (spec->uom ? spec->uom : "KGM") : NULL);
+  b->created_ns = pt_now_ns();
+
+  if (!pt_store_begin(store, error))
+    return NULL;
+  if (spec->lot)
+    b->lot = g_strdup(spec->lot);
+  else if (!generate_lot(store, config, pack_date, &b->lot, error))
+    goto out_rollback;
+  if (!pt_store_batch_insert(store, b, error))
+    goto out_rollback;
+  json_t *ev = commissioning_event(config, b, b->created_ns);
+  gboolean ok =
+      pt_trace_append(store, station->keys, b->id, "commissioning", b->created_ns, ev, NULL, error);
+  json_decref(ev);
+  if (!ok || !pt_store_commit(store, error))
+    goto out_rollback;
+  b->n_events = 1;
+  return g_steal_pointer(&b);
+
+out_rollback:
+  pt_store_rollback(store);
+  return NULL;
+}
+
+PtBatch *
+pt_batch_lookup(PtStore *store, const char *id_or_lot, GError **error)
+{
+  guint64 id;
+  if (g_ascii_string_to_unsigned(id_or_lot, 10, 1, G_MAXINT64, &id, NULL)) {
+    g_autoptr(GError) local = NULL;
+    PtBatch *b = pt_store_batch_get(store, (gint64)id, &local);
+    if (b || !g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND)) {
+      if (!b)
+        g_propagate_error(error, g_steal_pointer(&local));
+      return b;
+    }
+    /* An all-digit lot is legal too. */
+  }
+  g_autoptr(GError) local = NULL;
+  PtBatch *b = pt_store_batch_get_by_lot(store, id_or_lot, &local);
+  if (!b && g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND))
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with id or lot '%s'", id_or_lot);
+  else if (!b)
+    g_propagate_error(error, g_steal_pointer(&local));
+  return b;
+}
+
+/* Re-reads @batch's row after a change, keeping the caller's pointer valid. */
+static gboolean
+refresh(PtStore *store, PtBatch *batch, GError **error)
+{
+  PtBatch *fresh = pt_store_batch_get(store, batch->id, error);
+  if (!fresh)
+    return FALSE;
+  PtBatch tmp = *batch;
+  *batch = *fresh;
+  *fresh = tmp;
+  pt_batch_free(fresh);
+  return TRUE;
+}
+
+gboolean
+pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch, PtBatchAction action,
+                       const char *reason, GError **error)
+{
+  static const struct {
+    const char *name, *status, *disposition;
+  } actions[] = {
+      [PT_BATCH_HOLD] = {"hold", "held", "non_sellable_other"},
+      [PT_BATCH_RELEASE] = {"release", "active", "sellable_accessible"},
+      [PT_BATCH_RECALL] = {"recall", "recalled", "recalled"},
+  };
+  if (action != PT_BATCH_RELEASE && !reason) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s needs a reason", actions[action].name);
+    return FALSE;
+  }
+  if (!check_text("reason", reason, PT_NOTE_MAX, FALSE, error))
+    return FALSE;
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  /* Decide on the row as it is under the write lock, not as the caller read it. */
+  if (!refresh(store, batch, error))
+    goto out_rollback;
+  const char *status = batch->status;
+  gboolean allowed = (action == PT_BATCH_HOLD && strcmp(status, "active") == 0) ||
+                     (action == PT_BATCH_RELEASE && strcmp(status, "held") == 0) ||
+                     (action == PT_BATCH_RECALL && strcmp(status, "recalled") != 0);
+  if (!allowed) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "batch %s is %s; cannot %s it", batch->lot,
+                status, actions[action].name);
+    goto out_rollback;
+  }
+  gint64 now = pt_now_ns();
+  json_t *ev = pt_epcis_event_new(station->config, batch, "holding", now, 0, NULL);
+  json_object_set_new(ev, "disposition", json_string(actions[action].disposition));
+  if (action == PT_BATCH_RECALL)
+    json_object_set_new(ev, "persistentDisposition", json_pack("{s[s]}", "set", "recalled"));
+  json_object_set_new(ev, "pt:action", json_string(actions[action].name));
+  if (reason)
+    json_object_set_new(ev, "pt:reason", json_string(reason));
+  gboolean ok = pt_trace_append(store, station->keys, batch->id, "holding", now, ev, NULL, error);
+  json_decref(ev);
+  if (!ok ||
+      !pt_store_batch_set_status(store, batch->id, actions[action].status,
+                                 action == PT_BATCH_RELEASE ? NULL : reason, error) ||
+      !pt_store_commit(store, error))
+    goto out_rollback;
+  return refresh(store, batch, error);
+
+out_rollback:
+  pt_store_rollback(store);
+  return FALSE;
+}
+
+gboolean
+pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch, const PtEventSpec *spec,
+                   PtEventRow *out, GError **error)
+{
+  if (!spec->step || !pt_epcis_is_biz_step(spec->step)) {
+    g_autofree char *allowed = pt_epcis_join(pt_epcis_biz_steps);
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "unknown step '%s'; allowed: %s",
+                spec->step ? spec->step : "", allowed);
+    return FALSE;
+  }
+  if (spec->disposition && !pt_epcis_is_disposition(spec->disposition)) {
+    g_autofree char *allowed = pt_epcis_join(pt_epcis_dispositions);
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "unknown disposition '%s'; allowed: %s",
+                spec->disposition, allowed);
+    return FALSE;
+  }
+  if (!check_text("note", spec->note, PT_NOTE_MAX, FALSE, error) ||
+      !check_quantity(spec->has_quantity, spec->quantity, spec->uom, error))
+    return FALSE;
+  gint64 when = pt_now_ns();
+  if (spec->at && !pt_time_parse(spec->at, &when, error))
+    return FALSE;
+
+  json_t *ev = pt_epcis_event_new(station->config, batch, spec->step, when,
+                                  spec->has_quantity ? spec->quantity : 0, spec->uom);
+  if (spec->disposition)
+    json_object_set_new(ev, "disposition", json_string(spec->disposition));
+  if (spec->note)
+    json_object_set_new(ev, "pt:note", json_string(spec->note));
+  gboolean ok = pt_store_begin(store, error);
+  if (ok) {
+    ok = pt_trace_append(store, station->keys, batch->id, spec->step, when, ev, out, error) &&
+         pt_store_commit(store, error);
+    if (!ok)
+      pt_store_rollback(store);
+  }
+  json_decref(ev);
+  if (ok)
+    batch->n_events++;
+  return ok;
+}
+
+char *
+pt_batch_digital_link(const PtConfig *config, const PtBatch *batch)
+{
+  g_autofree char *ymd = yymmdd(batch->pack_date);
+  return pt_gs1_digital_link(config->public_host, batch->gtin, batch->lot, ymd);
+}
+
+static void
+set_optional(json_t *obj, const char *key, const char *value)
+{
+  json_object_set_new(obj, key, value ? json_string(value) : json_null());
+}
+
+json_t *
+pt_batch_to_json(const PtConfig *config, const PtBatch *b)
+{
+  g_autofree char *link = pt_batch_digital_link(config, b);
+  g_autofree char *created = pt_time_format(b->created_ns);
+  json_t *o = json_pack("{sI"
+                        "ss"
+                        "ss"
+                        "ss"
+                        "ss"
+                        "ss"
+                        "ss"
+                        "ss"
+                        "ss}",
+                        "id", (json_int_t)b->id, "lot", b->lot, "gtin", b->gtin, "digital_link",
+                        link, "product", b->product, "pack_date", b->pack_date, "status", b->status,
+                        "created", created, "station_id", config->station_id);
+  set_optional(o, "variety", b->variety);
+  set_optional(o, "origin", b->origin);
+  set_optional(o, "grower", b->grower);
+  set_optional(o, "harvest_date", b->harvest_date);
+  set_optional(o, "status_reason", b->status_reason);
+  json_object_set_new(o, "quantity", b->has_quantity ? json_real(b->quantity) : json_null());
+  set_optional(o, "uom", b->uom);
+  json_object_set_new(o, "events", json_integer(b->n_events));
+  return o;
+}
+
+json_t *
+pt_event_row_to_json(const PtEventRow *row, GError **error)
+{
+  json_t *event = pt_json_parse(row->body, row->body_len, error);
+  if (!event)
+    return NULL;
+  g_autofree char *hash = pt_hex_encode(row->hash, PT_HASH_LEN);
+  g_autofree char *sig = pt_hex_encode(row->signature, PT_SIG_LEN);
+  g_autofree char *when = pt_time_format(row->event_time_ns);
+  return json_pack("{sI"
+                   "ss"
+                   "ss"
+                   "ss"
+                   "ss"
+                   "ss"
+                   "so}",
+                   "seq", (json_int_t)row->seq, "event_id", row->event_id, "step", row->step,
+                   "event_time", when, "hash", hash, "signature", sig, "event", event);
+}

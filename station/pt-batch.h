@@ -1,0 +1,76 @@
+/* pt-batch.h: what an operator does to a batch, shared by the CLI and the HTTP API:
+ * create it (with its commissioning event), hold, release, recall, record a step.
+ * Every change is one transaction that writes the signed event and the batch row
+ * together, so a batch never shows a state its log does not explain. */
+#pragma once
+
+#include "pt-station.h"
+#include "pt-store.h"
+
+#include <glib.h>
+#include <jansson.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *product;
+  const char *gtin;
+  const char *variety;      /* nullable */
+  const char *origin;       /* nullable; a 2-letter ISO 3166 code also becomes countryOfOrigin */
+  const char *grower;       /* nullable */
+  const char *harvest_date; /* YYYY-MM-DD, nullable */
+  const char *pack_date;    /* YYYY-MM-DD, nullable = today (station's local date) */
+  const char *lot;          /* nullable = generated */
+  gboolean has_quantity;
+  double quantity;
+  const char *uom; /* nullable = KGM when a quantity is given */
+} PtBatchSpec;
+
+/* Reads a spec from a JSON object (the POST /api/v1/batches body).  The strings
+ * point into @object.  Unknown members are refused so that typos are not lost. */
+gboolean pt_batch_spec_from_json(json_t *object, PtBatchSpec *spec, GError **error);
+
+/* Validates @spec, creates the batch and its commissioning event.
+ * Returns: (transfer full). */
+PtBatch *pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec,
+                         GError **error);
+
+/* Finds a batch by numeric id or by lot.  Returns: (transfer full). */
+PtBatch *pt_batch_lookup(PtStore *store, const char *id_or_lot, GError **error);
+
+typedef enum {
+  PT_BATCH_HOLD,
+  PT_BATCH_RELEASE,
+  PT_BATCH_RECALL,
+} PtBatchAction;
+
+/* Holds, releases or recalls @batch (refreshed in place).  @reason is required for
+ * hold and recall. */
+gboolean pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch,
+                                PtBatchAction action, const char *reason, GError **error);
+
+typedef struct {
+  const char *step;        /* CBV business step */
+  const char *disposition; /* nullable; CBV disposition */
+  const char *at;          /* nullable RFC 3339; default now */
+  gboolean has_quantity;
+  double quantity;
+  const char *uom;
+  const char *note; /* nullable */
+} PtEventSpec;
+
+/* Records a step the operator did by hand.  @out (nullable) receives the row. */
+gboolean pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch,
+                            const PtEventSpec *spec, PtEventRow *out, GError **error);
+
+/* Returns: (transfer full): the batch's Digital Link (https://host/01/gtin/10/lot?13=yymmdd). */
+char *pt_batch_digital_link(const PtConfig *config, const PtBatch *batch);
+
+/* Returns: (transfer full): the batch as JSON (id, lot, gtin, digital_link, ...). */
+json_t *pt_batch_to_json(const PtConfig *config, const PtBatch *batch);
+
+/* Returns: (transfer full): a stored event as JSON: seq, hash, signature, and the
+ * signed record under "event". */
+json_t *pt_event_row_to_json(const PtEventRow *row, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,288 @@
+/* pt-bundle.c: EPCIS export, signed trace bundles and their verification.
+ * verify runs on bundles from anywhere, so every field is checked for type and
+ * size before use and every failure names what it saw. */
+#include "pt-bundle.h"
+
+#include "pt-canon.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-trace.h"
+
+#include <string.h>
+
+typedef struct {
+  json_t *events;
+  json_t *proofs; /* nullable */
+  guint8 last_hash[PT_HASH_LEN];
+  gint64 count;
+} ExportState;
+
+static gboolean
+export_row(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  ExportState *st = user_data;
+  json_t *event = pt_json_parse(row->body, row->body_len, error);
+  if (!event)
+    return FALSE;
+  /* Inside a document the document's @context applies; the event keeps its own
+   * too, since it is part of the signed record. */
+  json_array_append_new(st->events, event);
+  if (st->proofs) {
+    g_autofree char *hash = pt_hex_encode(row->hash, PT_HASH_LEN);
+    g_autofree char *sig = pt_hex_encode(row->signature, PT_SIG_LEN);
+    json_t *proof = json_pack("{ssssss}", "eventID", row->event_id, "hash", hash, "signature", sig);
+    if (row->has_prev_batch) {
+      g_autofree char *prev = pt_hex_encode(row->prev_batch_hash, PT_HASH_LEN);
+      json_object_set_new(proof, "prevHash", json_string(prev));
+    } else {
+      json_object_set_new(proof, "prevHash", json_null());
+    }
+    json_array_append_new(st->proofs, proof);
+  }
+  memcpy(st->last_hash, row->hash, PT_HASH_LEN);
+  st->count++;
+  return TRUE;
+}
+
+json_t *
+pt_bundle_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch, GError **error)
+{
+  json_t *doc = pt_epcis_document_new(config, pt_now_ns());
+  ExportState st = {.events = pt_epcis_document_events(doc)};
+  if (!pt_store_events_foreach(store, batch->id, export_row, &st, error)) {
+    json_decref(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+static gboolean
+hash_canonical(const json_t *value, guint8 hash[PT_HASH_LEN], GError **error)
+{
+  gsize len;
+  g_autofree char *canon = pt_canon_dump(value, &len, error);
+  if (!canon)
+    return FALSE;
+  crypto_hash_sha256(hash, (const guint8 *)canon, len);
+  return TRUE;
+}
+
+/* The head is signed over SHA-256 of its canonical form without "signature". */
+static gboolean
+head_digest(json_t *head, guint8 digest[PT_HASH_LEN], GError **error)
+{
+  json_t *unsigned_head = json_deep_copy(head);
+  json_object_del(unsigned_head, "signature");
+  gboolean ok = hash_canonical(unsigned_head, digest, error);
+  json_decref(unsigned_head);
+  return ok;
+}
+
+/* Returns: (transfer full): the signed head over @doc and its @count events. */
+static json_t *
+signed_head(const PtConfig *config, const PtKeys *keys, const PtBatch *batch, json_t *doc,
+            gint64 count, const guint8 last_hash[PT_HASH_LEN], GError **error)
+{
+  guint8 doc_hash[PT_HASH_LEN], digest[PT_HASH_LEN], sig[PT_SIG_LEN];
+  if (!hash_canonical(doc, doc_hash, error))
+    return NULL;
+  g_autofree char *doc_hex = pt_hex_encode(doc_hash, PT_HASH_LEN);
+  g_autofree char *last_hex = pt_hex_encode(last_hash, PT_HASH_LEN);
+  g_autofree char *pub_hex = pt_hex_encode(keys->public_key, PT_PUB_LEN);
+  json_t *head = json_pack("{ss"
+                           "ss"
+                           "ss"
+                           "sI"
+                           "ss"
+                           "ss"
+                           "ss}",
+                           "stationId", config->station_id, "lot", batch->lot, "gtin", batch->gtin,
+                           "count", (json_int_t)count, "lastHash", count ? last_hex : "",
+                           "documentHash", doc_hex, "publicKey", pub_hex);
+  if (!head_digest(head, digest, error)) {
+    json_decref(head);
+    return NULL;
+  }
+  pt_keys_sign(keys, digest, sig);
+  g_autofree char *sig_hex = pt_hex_encode(sig, PT_SIG_LEN);
+  json_object_set_new(head, "signature", json_string(sig_hex));
+  return head;
+}
+
+json_t *
+pt_bundle_export(PtStore *store, const PtConfig *config, const PtKeys *keys, const PtBatch *batch,
+                 GError **error)
+{
+  json_t *doc = pt_epcis_document_new(config, pt_now_ns());
+  ExportState st = {.events = pt_epcis_document_events(doc), .proofs = json_array()};
+  json_t *bundle = NULL, *head = NULL;
+  if (pt_store_events_foreach(store, batch->id, export_row, &st, error))
+    head = signed_head(config, keys, batch, doc, st.count, st.last_hash, error);
+  if (head)
+    bundle = json_pack("{sssOsOso}", "format", PT_BUNDLE_FORMAT, "epcis", doc, "proofs", st.proofs,
+                       "head", head);
+  json_decref(doc);
+  json_decref(st.proofs);
+  return bundle;
+}
+
+void
+pt_verify_result_clear(PtVerifyResult *result)
+{
+  g_free(result->lot);
+  g_free(result->gtin);
+  g_free(result->station_id);
+  memset(result, 0, sizeof *result);
+}
+
+static gboolean G_GNUC_PRINTF(2, 3) malformed(GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_set_error(error, PT_ERROR, PT_ERROR_MALFORMED, "bundle is malformed: %s", msg);
+  return FALSE;
+}
+
+static gboolean G_GNUC_PRINTF(2, 3) tampered(GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_set_error_literal(error, PT_ERROR, PT_ERROR_TAMPERED, msg);
+  return FALSE;
+}
+
+static gboolean
+get_hex(json_t *obj, const char *key, guint8 *out, gsize len)
+{
+  const char *hex = json_string_value(json_object_get(obj, key));
+  return hex && pt_hex_decode(hex, out, len);
+}
+
+static gboolean
+verify_events(json_t *events, json_t *proofs, const guint8 *key, guint8 last[PT_HASH_LEN],
+              GError **error)
+{
+  gboolean have_prev = FALSE;
+  guint8 prev[PT_HASH_LEN];
+  for (gsize i = 0; i < json_array_size(events); i++) {
+    json_t *event = json_array_get(events, i);
+    json_t *proof = json_array_get(proofs, i);
+    gsize n = i + 1;
+    const char *id = json_string_value(json_object_get(event, "eventID"));
+    if (!json_is_object(event) || !id)
+      return tampered(error, "event %zu: not an event with an eventID", n);
+    guint8 claimed[PT_HASH_LEN], hash[PT_HASH_LEN], sig[PT_SIG_LEN];
+    if (!json_is_object(proof) || !get_hex(proof, "hash", claimed, PT_HASH_LEN) ||
+        !get_hex(proof, "signature", sig, PT_SIG_LEN))
+      return tampered(error, "event %zu (%s): its proof is damaged", n, id);
+    if (g_strcmp0(json_string_value(json_object_get(proof, "eventID")), id) != 0)
+      return tampered(error, "event %zu (%s): proof is for another event (order changed?)", n, id);
+    if (!hash_canonical(event, hash, error))
+      return FALSE;
+    if (sodium_memcmp(hash, claimed, PT_HASH_LEN) != 0)
+      return tampered(error, "event %zu (%s): content does not match its hash (event altered)", n,
+                      id);
+    if (!pt_keys_verify(key, hash, sig))
+      return tampered(error, "event %zu (%s): signature does not verify", n, id);
+    const char *link = json_string_value(json_object_get(event, PT_EXT_PREV_EVENT));
+    guint8 linked[PT_HASH_LEN];
+    if (have_prev ? !(link && pt_hex_decode(link, linked, PT_HASH_LEN) &&
+                      sodium_memcmp(linked, prev, PT_HASH_LEN) == 0)
+                  : link != NULL)
+      return tampered(error,
+                      "event %zu (%s): chain broken: the previous event is not the one it "
+                      "names (an event was removed or the order changed)",
+                      n, id);
+    /* The proof's copy of the link must agree too: no byte of a bundle is unchecked. */
+    json_t *proof_prev = json_object_get(proof, "prevHash");
+    guint8 proof_linked[PT_HASH_LEN];
+    if (have_prev ? !(get_hex(proof, "prevHash", proof_linked, PT_HASH_LEN) &&
+                      sodium_memcmp(proof_linked, prev, PT_HASH_LEN) == 0)
+                  : !json_is_null(proof_prev))
+      return tampered(error, "event %zu (%s): proof names another previous event", n, id);
+    memcpy(prev, hash, PT_HASH_LEN);
+    have_prev = TRUE;
+  }
+  memcpy(last, prev, PT_HASH_LEN);
+  return TRUE;
+}
+
+gboolean
+pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerifyResult *result,
+                 GError **error)
+{
+  memset(result, 0, sizeof *result);
+  g_autoptr(GError) local = NULL;
+  json_t *bundle = pt_json_parse(data, len, &local);
+  if (!bundle)
+    return malformed(error, "%s", local->message);
+  gboolean ok = FALSE;
+  json_t *doc = json_object_get(bundle, "epcis");
+  json_t *proofs = json_object_get(bundle, "proofs");
+  json_t *head = json_object_get(bundle, "head");
+  json_t *events = doc ? pt_epcis_document_events(doc) : NULL;
+  guint8 key[PT_PUB_LEN], sig[PT_SIG_LEN], digest[PT_HASH_LEN], last[PT_HASH_LEN] = {0};
+  guint8 doc_hash[PT_HASH_LEN], claimed[PT_HASH_LEN];
+
+  if (g_strcmp0(json_string_value(json_object_get(bundle, "format")), PT_BUNDLE_FORMAT) != 0) {
+    malformed(error, "not a %s document", PT_BUNDLE_FORMAT);
+    goto out;
+  }
+  if (!json_is_object(doc) || !json_is_array(events) || !json_is_array(proofs) ||
+      !json_is_object(head)) {
+    malformed(error, "epcis, epcis.epcisBody.eventList, proofs or head is missing");
+    goto out;
+  }
+  if (!get_hex(head, "publicKey", key, PT_PUB_LEN) ||
+      !get_hex(head, "signature", sig, PT_SIG_LEN) ||
+      !json_is_integer(json_object_get(head, "count"))) {
+    malformed(error, "head lacks publicKey, signature or count");
+    goto out;
+  }
+  if (public_key && sodium_memcmp(public_key, key, PT_PUB_LEN) != 0) {
+    tampered(error, "bundle is signed by another key than the one given");
+    goto out;
+  }
+  if (!head_digest(head, digest, error))
+    goto out;
+  if (!pt_keys_verify(key, digest, sig)) {
+    tampered(error, "head signature does not verify (batch identity, count or hashes altered)");
+    goto out;
+  }
+  json_int_t count = json_integer_value(json_object_get(head, "count"));
+  if ((json_int_t)json_array_size(events) != count ||
+      (json_int_t)json_array_size(proofs) != count) {
+    tampered(error,
+             "the signed head lists %" JSON_INTEGER_FORMAT " events but the bundle has %zu "
+             "events and %zu proofs (events removed or added)",
+             count, json_array_size(events), json_array_size(proofs));
+    goto out;
+  }
+  if (!verify_events(events, proofs, key, last, error))
+    goto out;
+  if (count > 0 && (!get_hex(head, "lastHash", claimed, PT_HASH_LEN) ||
+                    sodium_memcmp(claimed, last, PT_HASH_LEN) != 0)) {
+    tampered(error, "the last event is not the one the signed head names");
+    goto out;
+  }
+  if (!hash_canonical(doc, doc_hash, error))
+    goto out;
+  if (!get_hex(head, "documentHash", claimed, PT_HASH_LEN) ||
+      sodium_memcmp(claimed, doc_hash, PT_HASH_LEN) != 0) {
+    tampered(error, "EPCIS document header does not match the signed head");
+    goto out;
+  }
+  result->n_events = count;
+  result->lot = g_strdup(json_string_value(json_object_get(head, "lot")));
+  result->gtin = g_strdup(json_string_value(json_object_get(head, "gtin")));
+  result->station_id = g_strdup(json_string_value(json_object_get(head, "stationId")));
+  memcpy(result->public_key, key, PT_PUB_LEN);
+  ok = TRUE;
+out:
+  json_decref(bundle);
+  return ok;
+}

@@ -1,0 +1,334 @@
+/* pt-cli-batch.c: `packtrace batch ...` and `packtrace event add`. */
+#include "pt-batch.h"
+#include "pt-cli.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-limits.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void
+print_batch_text(const PtConfig *config, const PtBatch *b)
+{
+  g_autofree char *link = pt_batch_digital_link(config, b);
+  printf("batch %" G_GINT64_FORMAT "\n", b->id);
+  printf("  lot           %s\n", b->lot);
+  printf("  gtin          %s\n", b->gtin);
+  printf("  digital_link  %s\n", link);
+  printf("  product       %s%s%s\n", b->product, b->variety ? " / " : "",
+         b->variety ? b->variety : "");
+  if (b->origin)
+    printf("  origin        %s\n", b->origin);
+  if (b->grower)
+    printf("  grower        %s\n", b->grower);
+  if (b->harvest_date)
+    printf("  harvested     %s\n", b->harvest_date);
+  printf("  packed        %s\n", b->pack_date);
+  if (b->has_quantity)
+    printf("  quantity      %g %s\n", b->quantity, b->uom);
+  printf("  status        %s%s%s\n", b->status, b->status_reason ? ": " : "",
+         b->status_reason ? b->status_reason : "");
+  printf("  events        %" G_GINT64_FORMAT "\n", b->n_events);
+}
+
+static gboolean
+parse_quantity(const char *text, double *out)
+{
+  char *end = NULL;
+  if (!text)
+    return FALSE;
+  *out = g_ascii_strtod(text, &end);
+  return end != text && *end == '\0';
+}
+
+static int
+batch_new(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  PtBatchSpec spec = {0};
+  g_autofree char *product = NULL, *gtin = NULL, *variety = NULL, *origin = NULL, *grower = NULL,
+                  *harvest = NULL, *pack = NULL, *lot = NULL, *qty = NULL, *uom = NULL;
+  const GOptionEntry entries[] = {
+      {"product", 0, 0, G_OPTION_ARG_STRING, &product, "Product, e.g. Oranges (required)", "TEXT"},
+      {"gtin", 0, 0, G_OPTION_ARG_STRING, &gtin, "GTIN-8/12/13/14 (required)", "GTIN"},
+      {"variety", 0, 0, G_OPTION_ARG_STRING, &variety, "Variety", "TEXT"},
+      {"origin", 0, 0, G_OPTION_ARG_STRING, &origin,
+       "Origin (a 2-letter ISO code is also "
+       "recorded as country of origin)",
+       "TEXT"},
+      {"grower", 0, 0, G_OPTION_ARG_STRING, &grower, "Grower", "TEXT"},
+      {"harvest-date", 0, 0, G_OPTION_ARG_STRING, &harvest, "Harvest date", "YYYY-MM-DD"},
+      {"pack-date", 0, 0, G_OPTION_ARG_STRING, &pack, "Pack date (default: today)", "YYYY-MM-DD"},
+      {"lot", 0, 0, G_OPTION_ARG_STRING, &lot, "Lot (default: generated)", "LOT"},
+      {"quantity", 0, 0, G_OPTION_ARG_STRING, &qty, "Quantity", "N"},
+      {"uom", 0, 0, G_OPTION_ARG_STRING, &uom, "Unit, UN/CEFACT Rec 20 (default KGM)", "UOM"},
+      {NULL}};
+  int rc = PT_EXIT_OK;
+  if (!pt_cli_parse(&argc, &argv, "", "Create a batch and its commissioning event.", entries,
+                    &common))
+    return PT_EXIT_USAGE;
+  if (argc != 1) {
+    return pt_cli_usage("unexpected argument '%s'", argv[1]);
+  }
+  if (!product || !gtin) {
+    return pt_cli_usage("--product and --gtin are required");
+  }
+  spec = (PtBatchSpec){.product = product,
+                       .gtin = gtin,
+                       .variety = variety,
+                       .origin = origin,
+                       .grower = grower,
+                       .harvest_date = harvest,
+                       .pack_date = pack,
+                       .lot = lot,
+                       .uom = uom};
+  if (qty) {
+    if (!parse_quantity(qty, &spec.quantity)) {
+      return pt_cli_usage("--quantity '%s' is not a number", qty);
+    }
+    spec.has_quantity = TRUE;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtBatch) batch = store ? pt_batch_create(station, store, &spec, &error) : NULL;
+  if (!batch) {
+    return pt_cli_fail(error);
+  }
+  if (common.json)
+    pt_cli_print_json(pt_batch_to_json(station->config, batch));
+  else
+    print_batch_text(station->config, batch);
+  return rc;
+}
+
+static int
+batch_list(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  int limit = PT_LIST_LIMIT_DEFAULT, offset = 0;
+  const GOptionEntry entries[] = {
+      {"limit", 0, 0, G_OPTION_ARG_INT, &limit, "At most N batches (default 100)", "N"},
+      {"offset", 0, 0, G_OPTION_ARG_INT, &offset, "Skip the N newest", "N"},
+      {NULL}};
+  int rc = PT_EXIT_OK;
+  if (!pt_cli_parse(&argc, &argv, "", "List batches, newest first.", entries, &common))
+    return PT_EXIT_USAGE;
+  if (argc != 1 || limit < 1 || limit > PT_LIST_LIMIT_MAX || offset < 0) {
+    return pt_cli_usage("expected no arguments, --limit 1..%d, --offset >= 0", PT_LIST_LIMIT_MAX);
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(GPtrArray) list = store ? pt_store_batch_list(store, limit, offset, &error) : NULL;
+  if (!list) {
+    return pt_cli_fail(error);
+  }
+  if (common.json) {
+    json_t *arr = json_array();
+    for (guint i = 0; i < list->len; i++)
+      json_array_append_new(arr, pt_batch_to_json(station->config, g_ptr_array_index(list, i)));
+    pt_cli_print_json(json_pack("{so}", "batches", arr));
+  } else {
+    printf("%-6s %-20s %-14s %-10s %-9s %6s  %s\n", "ID", "LOT", "GTIN", "PACKED", "STATUS",
+           "EVENTS", "PRODUCT");
+    for (guint i = 0; i < list->len; i++) {
+      PtBatch *b = g_ptr_array_index(list, i);
+      printf("%-6" G_GINT64_FORMAT " %-20s %-14s %-10s %-9s %6" G_GINT64_FORMAT "  %s\n", b->id,
+             b->lot, b->gtin, b->pack_date, b->status, b->n_events, b->product);
+    }
+  }
+  return rc;
+}
+
+static gboolean
+show_event(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  json_t *events = user_data;
+  json_t *e = pt_event_row_to_json(row, error);
+  if (!e)
+    return FALSE;
+  json_array_append_new(events, e);
+  return TRUE;
+}
+
+static int
+batch_show(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  int rc = PT_EXIT_OK;
+  if (!pt_cli_parse(&argc, &argv, "ID", "Show a batch (id or lot) and its events.", NULL, &common))
+    return PT_EXIT_USAGE;
+  if (argc != 2) {
+    return pt_cli_usage("expected one batch id or lot");
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
+  json_t *events = json_array();
+  if (!batch || !pt_store_events_foreach(store, batch->id, show_event, events, &error)) {
+    json_decref(events);
+    return pt_cli_fail(error);
+  }
+  if (common.json) {
+    json_t *o = pt_batch_to_json(station->config, batch);
+    json_object_set_new(o, "event_list", events);
+    pt_cli_print_json(o);
+  } else {
+    print_batch_text(station->config, batch);
+    for (gsize i = 0; i < json_array_size(events); i++) {
+      json_t *e = json_array_get(events, i);
+      json_t *ev = json_object_get(e, "event");
+      const char *disp = json_string_value(json_object_get(ev, "disposition"));
+      const char *note = json_string_value(json_object_get(ev, "pt:note"));
+      const char *reason = json_string_value(json_object_get(ev, "pt:reason"));
+      printf("  %-4zu %s  %-14s %-20s %.16s  %s\n", i + 1,
+             json_string_value(json_object_get(e, "event_time")),
+             json_string_value(json_object_get(e, "step")), disp ? disp : "",
+             json_string_value(json_object_get(e, "hash")), note ? note : (reason ? reason : ""));
+    }
+    json_decref(events);
+  }
+  return rc;
+}
+
+static int
+batch_status(int argc, char **argv, PtBatchAction action)
+{
+  static const char *const summaries[] = {
+      [PT_BATCH_HOLD] = "Put a batch on quality hold (a holding event).",
+      [PT_BATCH_RELEASE] = "Release a held batch (a holding event).",
+      [PT_BATCH_RECALL] = "Recall a batch (a holding event with disposition recalled).",
+  };
+  g_auto(PtCliCommon) common = {0};
+  g_autofree char *reason = NULL;
+  const GOptionEntry entries[] = {
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required for hold and recall)", "TEXT"},
+      {NULL}};
+  int rc = PT_EXIT_OK;
+  if (!pt_cli_parse(&argc, &argv, "ID", summaries[action], entries, &common))
+    return PT_EXIT_USAGE;
+  if (argc != 2) {
+    return pt_cli_usage("expected one batch id or lot");
+  }
+  if (action != PT_BATCH_RELEASE && !reason) {
+    return pt_cli_usage("--reason is required");
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
+  if (!batch || !pt_batch_change_status(station, store, batch, action, reason, &error)) {
+    return pt_cli_fail(error);
+  }
+  if (common.json)
+    pt_cli_print_json(pt_batch_to_json(station->config, batch));
+  else
+    printf("batch %" G_GINT64_FORMAT " (lot %s) is %s\n", batch->id, batch->lot, batch->status);
+  return rc;
+}
+
+int
+pt_cmd_batch(int argc, char **argv)
+{
+  const char *sub = argc > 1 ? argv[1] : NULL;
+  if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+    fprintf(sub ? stdout : stderr,
+            "Usage: packtrace batch new|list|show|hold|release|recall [OPTIONS]\n"
+            "  new      create a batch (--product, --gtin, ...)\n"
+            "  list     list batches\n"
+            "  show ID  a batch and its events\n"
+            "  hold ID --reason TEXT, release ID, recall ID --reason TEXT\n"
+            "Each takes --help.\n");
+    return sub ? PT_EXIT_OK : PT_EXIT_USAGE;
+  }
+  g_autofree char *name = g_strdup_printf("batch %s", sub);
+  argv[1] = name;
+  argc--;
+  argv++;
+  if (strcmp(sub, "new") == 0)
+    return batch_new(argc, argv);
+  if (strcmp(sub, "list") == 0)
+    return batch_list(argc, argv);
+  if (strcmp(sub, "show") == 0)
+    return batch_show(argc, argv);
+  if (strcmp(sub, "hold") == 0)
+    return batch_status(argc, argv, PT_BATCH_HOLD);
+  if (strcmp(sub, "release") == 0)
+    return batch_status(argc, argv, PT_BATCH_RELEASE);
+  if (strcmp(sub, "recall") == 0)
+    return batch_status(argc, argv, PT_BATCH_RECALL);
+  fprintf(stderr, "packtrace batch: unknown subcommand '%s' (see --help)\n", sub);
+  return PT_EXIT_USAGE;
+}
+
+static int
+event_add(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  g_autofree char *step = NULL, *disposition = NULL, *at = NULL, *qty = NULL, *uom = NULL,
+                  *note = NULL;
+  const GOptionEntry entries[] = {
+      {"step", 0, 0, G_OPTION_ARG_STRING, &step, "CBV business step (required)", "STEP"},
+      {"disposition", 0, 0, G_OPTION_ARG_STRING, &disposition, "CBV disposition", "WORD"},
+      {"at", 0, 0, G_OPTION_ARG_STRING, &at, "When it happened (default: now)", "RFC3339"},
+      {"quantity", 0, 0, G_OPTION_ARG_STRING, &qty, "Quantity", "N"},
+      {"uom", 0, 0, G_OPTION_ARG_STRING, &uom, "Unit (default KGM)", "UOM"},
+      {"note", 0, 0, G_OPTION_ARG_STRING, &note, "Free text", "TEXT"},
+      {NULL}};
+  int rc = PT_EXIT_OK;
+  if (!pt_cli_parse(&argc, &argv, "ID", "Record a step of a batch (id or lot) by hand.", entries,
+                    &common))
+    return PT_EXIT_USAGE;
+  if (argc != 2 || !step) {
+    return pt_cli_usage("expected a batch id or lot and --step");
+  }
+  PtEventSpec spec = {.step = step, .disposition = disposition, .at = at, .uom = uom, .note = note};
+  if (qty) {
+    if (!parse_quantity(qty, &spec.quantity)) {
+      return pt_cli_usage("--quantity '%s' is not a number", qty);
+    }
+    spec.has_quantity = TRUE;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
+  PtEventRow row = {0};
+  if (!batch || !pt_batch_add_event(station, store, batch, &spec, &row, &error)) {
+    return pt_cli_fail(error);
+  }
+  if (common.json) {
+    json_t *e = pt_event_row_to_json(&row, &error);
+    if (e)
+      pt_cli_print_json(e);
+    else
+      rc = pt_cli_fail(error);
+  } else {
+    g_autofree char *hash = pt_hex_encode(row.hash, PT_HASH_LEN);
+    printf("recorded %s event %s on batch %" G_GINT64_FORMAT " (lot %s), hash %s\n", step,
+           row.event_id, batch->id, batch->lot, hash);
+  }
+  pt_event_row_clear(&row);
+  return rc;
+}
+
+int
+pt_cmd_event(int argc, char **argv)
+{
+  const char *sub = argc > 1 ? argv[1] : NULL;
+  if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
+    fprintf(sub ? stdout : stderr,
+            "Usage: packtrace event add ID --step STEP [--at RFC3339] [--quantity N --uom UOM] "
+            "[--note TEXT]\n");
+    return sub ? PT_EXIT_OK : PT_EXIT_USAGE;
+  }
+  if (strcmp(sub, "add") != 0) {
+    fprintf(stderr, "packtrace event: unknown subcommand '%s' (see --help)\n", sub);
+    return PT_EXIT_USAGE;
+  }
+  argv[1] = (char *)"event add";
+  return event_add(argc - 1, argv + 1);
+}

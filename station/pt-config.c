@@ -1,0 +1,177 @@
+/* pt-config.c: loading and validating station.ini, and the documented template that
+ * `packtrace init` writes. */
+#include "pt-config.h"
+
+#include "pt-error.h"
+#include "pt-limits.h"
+#include "pt-gs1.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char config_template[] =
+    "# packtrace station settings.  Edit and restart `packtrace run` to apply.\n"
+    "# Times are UTC everywhere below the user interface.\n"
+    "\n"
+    "[station]\n"
+    "# Identifier of this station, derived from its Ed25519 public key by `packtrace init`.\n"
+    "id=%s\n"
+    "# Name shown on labels, pages and exports.\n"
+    "name=Packing station\n"
+    "# Host of the GS1 Digital Link printed in every batch QR code:\n"
+    "#   https://HOST/01/{gtin}/10/{lot}?13={pack date YYMMDD}\n"
+    "# It must be the public address that answers for this station's pages.\n"
+    "public_host=trace.example.coop\n"
+    "# Generated lots are PREFIX + pack date YYMMDD + a 4-digit counter, e.g. PT2611250007.\n"
+    "# 1 to 6 capital letters or digits.\n"
+    "lot_prefix=PT\n"
+    "# GLN of the packing shed (13 digits), used as the read point of events. Empty: none.\n"
+    "gln=\n"
+    "\n"
+    "[http]\n"
+    "# Address the HTTP server listens on: HOST:PORT or [IPv6]:PORT.\n"
+    "listen=127.0.0.1:8080\n"
+    "# Bearer token that write requests must send (Authorization: Bearer TOKEN).\n"
+    "operator_token=%s\n"
+    "\n"
+    "[store]\n"
+    "# Milliseconds a writer waits for another writer's lock before giving up.\n"
+    "busy_timeout_ms=5000\n";
+
+char *
+pt_config_template(const char *station_id, const char *operator_token)
+{
+  return g_strdup_printf(config_template, station_id, operator_token);
+}
+
+gboolean
+pt_config_parse_listen(const char *text, char **host_out, guint16 *port_out, GError **error)
+{
+  const char *colon;
+  g_autofree char *host = NULL;
+  if (text[0] == '[') {
+    const char *close = strchr(text, ']');
+    if (!close || close[1] != ':')
+      goto out_bad;
+    host = g_strndup(text + 1, close - text - 1);
+    colon = close + 1;
+  } else {
+    colon = strrchr(text, ':');
+    if (!colon || colon == text)
+      goto out_bad;
+    host = g_strndup(text, colon - text);
+  }
+  guint64 port;
+  if (!g_ascii_string_to_unsigned(colon + 1, 10, 0, 65535, &port, NULL))
+    goto out_bad;
+  *host_out = g_steal_pointer(&host);
+  *port_out = (guint16)port;
+  return TRUE;
+
+out_bad:
+  g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+              "listen address '%s' is not HOST:PORT or [IPV6]:PORT", text);
+  return FALSE;
+}
+
+static char *
+get_string(GKeyFile *kf, const char *group, const char *key, const char *fallback)
+{
+  char *v = g_key_file_get_string(kf, group, key, NULL);
+  if (!v)
+    return fallback ? g_strdup(fallback) : NULL;
+  g_strstrip(v);
+  return v;
+}
+
+static gboolean
+valid_host(const char *host)
+{
+  if (!*host || strlen(host) > 253)
+    return FALSE;
+  for (const char *c = host; *c; c++)
+    if (!g_ascii_isalnum(*c) && !strchr("-.:[]", *c))
+      return FALSE;
+  return TRUE;
+}
+
+PtConfig *
+pt_config_load(const char *path, GError **error)
+{
+  g_autoptr(PtConfig) config = g_new0(PtConfig, 1);
+  g_autoptr(GError) local = NULL;
+  config->keyfile = g_key_file_new();
+  if (!g_key_file_load_from_file(config->keyfile, path, G_KEY_FILE_KEEP_COMMENTS, &local)) {
+    g_set_error(error, PT_ERROR,
+                g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? PT_ERROR_NOT_FOUND
+                                                                         : PT_ERROR_INVALID,
+                "%s: %s", path, local->message);
+    return NULL;
+  }
+  GKeyFile *kf = config->keyfile;
+  config->station_id = get_string(kf, "station", "id", NULL);
+  config->name = get_string(kf, "station", "name", "Packing station");
+  config->public_host = get_string(kf, "station", "public_host", "trace.example.coop");
+  config->lot_prefix = get_string(kf, "station", "lot_prefix", "PT");
+  config->gln = get_string(kf, "station", "gln", NULL);
+  config->operator_token = get_string(kf, "http", "operator_token", NULL);
+  g_autofree char *listen = get_string(kf, "http", "listen", "127.0.0.1:8080");
+  g_autofree char *busy = get_string(kf, "store", "busy_timeout_ms", "5000");
+
+  if (!config->station_id || !*config->station_id) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [station] id is missing", path);
+    return NULL;
+  }
+  if (!valid_host(config->public_host)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [station] public_host '%s' is not a host name", path, config->public_host);
+    return NULL;
+  }
+  gsize n = strlen(config->lot_prefix);
+  if (n < 1 || n > 6 || strspn(config->lot_prefix, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != n) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [station] lot_prefix '%s' must be 1 to 6 capital letters or digits", path,
+                config->lot_prefix);
+    return NULL;
+  }
+  if (config->gln && !*config->gln)
+    g_clear_pointer(&config->gln, g_free);
+  if (config->gln && !pt_gs1_validate_key("GLN", config->gln, 13, &local)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [station] gln: %s", path, local->message);
+    return NULL;
+  }
+  if (!config->operator_token || strlen(config->operator_token) < 16) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [http] operator_token must be at least 16 characters", path);
+    return NULL;
+  }
+  if (!pt_config_parse_listen(listen, &config->listen_host, &config->listen_port, &local)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [http] %s", path, local->message);
+    return NULL;
+  }
+  guint64 ms;
+  if (!g_ascii_string_to_unsigned(busy, 10, 0, 600000, &ms, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [store] busy_timeout_ms '%s' must be 0..600000", path, busy);
+    return NULL;
+  }
+  config->busy_timeout_ms = (int)ms;
+  return g_steal_pointer(&config);
+}
+
+void
+pt_config_free(PtConfig *config)
+{
+  if (!config)
+    return;
+  g_free(config->station_id);
+  g_free(config->name);
+  g_free(config->public_host);
+  g_free(config->lot_prefix);
+  g_free(config->gln);
+  g_free(config->listen_host);
+  g_free(config->operator_token);
+  if (config->keyfile)
+    g_key_file_free(config->keyfile);
+  g_free(config);
+}

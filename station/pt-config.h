@@ -1,0 +1,36 @@
+/* pt-config.h: station.ini, the station's source of truth for settings.  Read with
+ * GKeyFile, validated once at load; later issues add sections of their own and read
+ * them through @keyfile. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *station_id;     /* derived from the public key at init */
+  char *name;           /* shown on labels and pages */
+  char *public_host;    /* host of the Digital Link printed on labels */
+  char *lot_prefix;     /* generated lots start with it */
+  char *gln;            /* the shed's GLN, or NULL */
+  char *listen_host;    /* HTTP listen address */
+  guint16 listen_port;  /* 0 = any free port (tests) */
+  char *operator_token; /* bearer token for writes over HTTP */
+  int busy_timeout_ms;  /* how long a writer waits for the database lock */
+  GKeyFile *keyfile;    /* the whole file, for sections of later modules */
+} PtConfig;
+
+/* Returns: (transfer full): the parsed config, or NULL with an error naming the
+ * file, key and what is wrong. */
+PtConfig *pt_config_load(const char *path, GError **error);
+void pt_config_free(PtConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtConfig, pt_config_free)
+
+/* Returns: (transfer full): station.ini text with every key documented. */
+char *pt_config_template(const char *station_id, const char *operator_token);
+
+/* Parses "HOST:PORT" or "[V6ADDR]:PORT". */
+gboolean pt_config_parse_listen(const char *text, char **host_out, guint16 *port_out,
+                                GError **error);
+
+G_END_DECLS

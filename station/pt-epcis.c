@@ -1,0 +1,219 @@
+/* pt-epcis.c: EPCIS 2.0 vocabularies, time formats and event skeletons. */
+#include "pt-epcis.h"
+
+#include "pt-error.h"
+
+#include <string.h>
+
+const char *const pt_epcis_biz_steps[] = {
+    "accepting",
+    "arriving",
+    "assembling",
+    "collecting",
+    "commissioning",
+    "consigning",
+    "creating_class_instance",
+    "cycle_counting",
+    "decommissioning",
+    "departing",
+    "destroying",
+    "disassembling",
+    "dispensing",
+    "encoding",
+    "entering_exiting",
+    "holding",
+    "inspecting",
+    "installing",
+    "killing",
+    "loading",
+    "other",
+    "packing",
+    "picking",
+    "receiving",
+    "removing",
+    "repackaging",
+    "repairing",
+    "replacing",
+    "reserving",
+    "retail_selling",
+    "shipping",
+    "staging_outbound",
+    "stock_taking",
+    "stocking",
+    "storing",
+    "transporting",
+    "unloading",
+    "unpacking",
+    "void_shipping",
+    "sensor_reporting",
+    "sampling",
+    NULL,
+};
+
+const char *const pt_epcis_dispositions[] = {
+    "active",
+    "container_closed",
+    "damaged",
+    "destroyed",
+    "dispensed",
+    "disposed",
+    "encoded",
+    "expired",
+    "in_progress",
+    "in_transit",
+    "inactive",
+    "no_pedigree_match",
+    "non_sellable_other",
+    "partially_dispensed",
+    "recalled",
+    "reserved",
+    "retail_sold",
+    "returned",
+    "sellable_accessible",
+    "sellable_not_accessible",
+    "stolen",
+    "unknown",
+    "available",
+    "completeness_verified",
+    "completeness_inferred",
+    "conformant",
+    "container_open",
+    "mismatch_instance",
+    "mismatch_class",
+    "mismatch_quantity",
+    "needs_replacement",
+    "non_conformant",
+    "unavailable",
+    NULL,
+};
+
+static gboolean
+in_list(const char *const *words, const char *word)
+{
+  for (; *words; words++)
+    if (strcmp(*words, word) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+pt_epcis_is_biz_step(const char *word)
+{
+  return in_list(pt_epcis_biz_steps, word);
+}
+
+gboolean
+pt_epcis_is_disposition(const char *word)
+{
+  return in_list(pt_epcis_dispositions, word);
+}
+
+char *
+pt_epcis_join(const char *const *words)
+{
+  return g_strjoinv(", ", (char **)words);
+}
+
+gint64
+pt_now_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (gint64)ts.tv_sec * G_GINT64_CONSTANT(1000000000) + ts.tv_nsec;
+}
+
+char *
+pt_time_format(gint64 ns)
+{
+  gint64 secs = ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000;
+  int ms = (int)((ns - secs * 1000000000) / 1000000);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(secs);
+  if (!dt)
+    return g_strdup("1970-01-01T00:00:00.000Z");
+  g_autofree char *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf("%s.%03dZ", base, ms);
+}
+
+gboolean
+pt_time_parse(const char *text, gint64 *ns_out, GError **error)
+{
+  /* g_date_time_new_from_iso8601 also takes week dates and missing offsets;
+   * RFC 3339 wants YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm). */
+  if (!g_regex_match_simple("^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?"
+                            "([Zz]|[+-]\\d{2}:\\d{2})$",
+                            text, 0, 0)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "time '%s' is not RFC 3339 (e.g. 2026-11-25T07:30:00Z)", text);
+    return FALSE;
+  }
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(text, NULL);
+  if (!dt) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "time '%s' does not exist", text);
+    return FALSE;
+  }
+  *ns_out = g_date_time_to_unix(dt) * G_GINT64_CONSTANT(1000000000) +
+            (gint64)g_date_time_get_microsecond(dt) * 1000;
+  return TRUE;
+}
+
+char *
+pt_epcis_namespace(const PtConfig *config)
+{
+  return g_strdup_printf("https://%s/ns/packtrace/", config->public_host);
+}
+
+static json_t *
+context_new(const PtConfig *config)
+{
+  g_autofree char *ns = pt_epcis_namespace(config);
+  return json_pack("[s{ssss}]", PT_EPCIS_CONTEXT_URL, "pt", ns, "cbvmda", "urn:epcglobal:cbv:mda:");
+}
+
+json_t *
+pt_epcis_event_new(const PtConfig *config, const PtBatch *batch, const char *step,
+                   gint64 event_time_ns, double quantity, const char *uom)
+{
+  g_autofree char *when = pt_time_format(event_time_ns);
+  g_autofree char *epc_class =
+      g_strdup_printf("https://id.gs1.org/01/%s/10/%s", batch->gtin, batch->lot);
+  json_t *qe = json_pack("{ss}", "epcClass", epc_class);
+  if (quantity > 0) {
+    json_object_set_new(qe, "quantity", json_real(quantity));
+    json_object_set_new(qe, "uom", json_string(uom ? uom : "KGM"));
+  }
+  json_t *ev = json_pack("{so"
+                         "ss"
+                         "ss"
+                         "ss"
+                         "ss"
+                         "ss"
+                         "so}",
+                         "@context", context_new(config), "type", "ObjectEvent", "action",
+                         strcmp(step, "commissioning") == 0 ? "ADD" : "OBSERVE", "eventTime", when,
+                         "eventTimeZoneOffset", "+00:00", "bizStep", step, "quantityList",
+                         json_pack("[o]", qe));
+  if (config->gln) {
+    g_autofree char *rp = g_strdup_printf("https://id.gs1.org/414/%s", config->gln);
+    json_object_set_new(ev, "readPoint", json_pack("{ss}", "id", rp));
+  }
+  return ev;
+}
+
+json_t *
+pt_epcis_document_new(const PtConfig *config, gint64 creation_ns)
+{
+  g_autofree char *when = pt_time_format(creation_ns);
+  return json_pack("{so"
+                   "ss"
+                   "ss"
+                   "ss"
+                   "s{so}}",
+                   "@context", context_new(config), "type", "EPCISDocument", "schemaVersion", "2.0",
+                   "creationDate", when, "epcisBody", "eventList", json_array());
+}
+
+json_t *
+pt_epcis_document_events(json_t *document)
+{
+  return json_object_get(json_object_get(document, "epcisBody"), "eventList");
+}

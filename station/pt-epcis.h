@@ -1,0 +1,50 @@
+/* pt-epcis.h: GS1 EPCIS 2.0 JSON-LD building blocks: the CBV vocabularies the
+ * station accepts, timestamps, and event/document skeletons that validate against
+ * GS1's schema.  Station-specific fields are user extensions under the "pt" prefix,
+ * bound inline in every event's @context so each event stands alone. */
+#pragma once
+
+#include "pt-config.h"
+#include "pt-store.h"
+
+#include <glib.h>
+#include <jansson.h>
+
+G_BEGIN_DECLS
+
+#define PT_EPCIS_CONTEXT_URL "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+
+/* CBV 2.0 business steps and dispositions (bare words). NULL-terminated. */
+extern const char *const pt_epcis_biz_steps[];
+extern const char *const pt_epcis_dispositions[];
+
+gboolean pt_epcis_is_biz_step(const char *word);
+gboolean pt_epcis_is_disposition(const char *word);
+/* Returns: (transfer full): "a, b, c" for error messages. */
+char *pt_epcis_join(const char *const *words);
+
+/* Now, as UTC nanoseconds since the epoch. */
+gint64 pt_now_ns(void);
+/* Returns: (transfer full): "2026-11-25T07:19:07.123Z" (EPCIS uses milliseconds). */
+char *pt_time_format(gint64 ns);
+/* Parses an RFC 3339 date-time with an explicit offset into UTC nanoseconds. */
+gboolean pt_time_parse(const char *text, gint64 *ns_out, GError **error);
+
+/* Returns: (transfer full): the station's extension namespace IRI. */
+char *pt_epcis_namespace(const PtConfig *config);
+
+/* A new ObjectEvent for @batch: @context, type, action (ADD for commissioning,
+ * OBSERVE otherwise), eventTime, eventTimeZoneOffset, bizStep, quantityList (the
+ * batch's LGTIN as a Digital Link class, with @quantity when > 0), readPoint when
+ * the station has a GLN.  The caller adds disposition, ilmd and extensions.
+ * Returns: (transfer full). */
+json_t *pt_epcis_event_new(const PtConfig *config, const PtBatch *batch, const char *step,
+                           gint64 event_time_ns, double quantity, const char *uom);
+
+/* An EPCISDocument with an empty eventList.  Returns: (transfer full). */
+json_t *pt_epcis_document_new(const PtConfig *config, gint64 creation_ns);
+
+/* Returns: (borrowed): the document's eventList array. */
+json_t *pt_epcis_document_events(json_t *document);
+
+G_END_DECLS

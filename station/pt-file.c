@@ -1,0 +1,106 @@
+/* pt-file.c: the Redis rdb.c pattern for files that matter: write a temp file beside
+ * the target, fsync it, rename it over the target, fsync the directory. */
+#include "pt-file.h"
+
+#include "pt-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static gboolean
+fsync_dir(const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname(path);
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || fsync(fd) != 0) {
+    int e = errno;
+    if (fd >= 0)
+      close(fd);
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot sync directory %s: %s", dir, g_strerror(e));
+    return FALSE;
+  }
+  close(fd);
+  return TRUE;
+}
+
+gboolean
+pt_file_write_atomic(const char *path, const void *data, gsize len, int mode, GError **error)
+{
+  g_autofree char *tmp = g_strdup_printf("%s.tmp.%d", path, (int)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot create %s: %s", tmp, g_strerror(errno));
+    return FALSE;
+  }
+  const char *p = data;
+  gsize left = len;
+  while (left > 0) {
+    ssize_t n = write(fd, p, left);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      goto out_write_failed;
+    p += n;
+    left -= (gsize)n;
+  }
+  /* open() honours the umask; the mode asked for is the one that must hold (0600 keys). */
+  if (fchmod(fd, mode) != 0 || fsync(fd) != 0)
+    goto out_write_failed;
+  if (close(fd) != 0) {
+    fd = -1;
+    goto out_write_failed;
+  }
+  if (rename(tmp, path) != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot rename %s to %s: %s", tmp, path,
+                g_strerror(errno));
+    g_unlink(tmp);
+    return FALSE;
+  }
+  return fsync_dir(path, error);
+
+out_write_failed:
+  g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot write %s: %s", path, g_strerror(errno));
+  if (fd >= 0)
+    close(fd);
+  g_unlink(tmp);
+  return FALSE;
+}
+
+char *
+pt_file_read(const char *path, gsize max, gsize *len_out, GError **error)
+{
+  GStatBuf st;
+  if (g_stat(path, &st) != 0) {
+    g_set_error(error, PT_ERROR, errno == ENOENT ? PT_ERROR_NOT_FOUND : PT_ERROR_IO,
+                "cannot read %s: %s", path, g_strerror(errno));
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "%s is not a regular file", path);
+    return NULL;
+  }
+  if ((guint64)st.st_size > max) {
+    g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE, "%s is too large (%lld bytes, limit %zu)",
+                path, (long long)st.st_size, max);
+    return NULL;
+  }
+  char *data = NULL;
+  gsize len = 0;
+  g_autoptr(GError) local = NULL;
+  if (!g_file_get_contents(path, &data, &len, &local)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "%s", local->message);
+    return NULL;
+  }
+  if (len > max) {
+    g_free(data);
+    g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE, "%s is too large", path);
+    return NULL;
+  }
+  if (len_out)
+    *len_out = len;
+  return data;
+}

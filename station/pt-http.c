@@ -1,0 +1,395 @@
+/* pt-http.c: request reading, routing and JSON responses of the station API.
+ *
+ * Read requests (GET /api/v1/batches/{id}) dominate; they run on the worker
+ * threads with a per-thread SQLite connection and no shared lock.  Bodies are
+ * read into a buffer capped at PT_HTTP_BODY_MAX; over it the request gets 413
+ * without buffering the rest. */
+#include "pt-http.h"
+
+#include "pt-batch.h"
+#include "pt-bundle.h"
+#include "pt-canon.h"
+#include "pt-error.h"
+#include "pt-limits.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct _PtHttp {
+  struct MHD_Daemon *daemon;
+  PtStation *station;
+  guint16 port;
+};
+
+typedef struct {
+  GString *body;
+  gboolean too_large;
+} Request;
+
+/* One connection per worker thread, closed when the thread exits. */
+static GPrivate thread_store = G_PRIVATE_INIT((GDestroyNotify)pt_store_close);
+
+static PtStore *
+worker_store(PtHttp *http, GError **error)
+{
+  PtStore *store = g_private_get(&thread_store);
+  if (!store) {
+    store = pt_station_store(http->station, error);
+    if (store)
+      g_private_set(&thread_store, store);
+  }
+  return store;
+}
+
+static enum MHD_Result
+respond(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len,
+        const char *allow)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (allow)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+  if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+  if (status == MHD_HTTP_UNAUTHORIZED)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  enum MHD_Result ret = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+/* Sends @value (stolen). */
+static enum MHD_Result
+respond_json(struct MHD_Connection *c, unsigned status, json_t *value, const char *type)
+{
+  char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  json_decref(value);
+  /* jansson allocates with malloc, which MHD_RESPMEM_MUST_FREE frees. */
+  return respond(c, status, type ? type : "application/json; charset=utf-8", text, strlen(text),
+                 NULL);
+}
+
+static enum MHD_Result
+respond_error(struct MHD_Connection *c, unsigned status, const char *message, const char *allow)
+{
+  char *text = json_dumps(json_pack("{ss}", "error", message), JSON_COMPACT);
+  return respond(c, status, "application/json; charset=utf-8", text, strlen(text), allow);
+}
+
+static enum MHD_Result
+respond_gerror(struct MHD_Connection *c, const GError *error)
+{
+  unsigned status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+  if (error->domain == PT_ERROR) {
+    switch ((PtError)error->code) {
+    case PT_ERROR_INVALID:
+    case PT_ERROR_MALFORMED:
+      status = MHD_HTTP_BAD_REQUEST;
+      break;
+    case PT_ERROR_NOT_FOUND:
+      status = MHD_HTTP_NOT_FOUND;
+      break;
+    case PT_ERROR_CONFLICT:
+      status = MHD_HTTP_CONFLICT;
+      break;
+    case PT_ERROR_TOO_LARGE:
+      status = MHD_HTTP_CONTENT_TOO_LARGE;
+      break;
+    case PT_ERROR_BUSY:
+      status = MHD_HTTP_SERVICE_UNAVAILABLE;
+      break;
+    default:
+      break;
+    }
+  }
+  if (status >= 500)
+    g_warning("http: %s", error->message);
+  return respond_error(c, status, error->message, NULL);
+}
+
+static gboolean
+authorized(PtHttp *http, struct MHD_Connection *c)
+{
+  const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  const char *token = http->station->config->operator_token;
+  if (!auth || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0)
+    return FALSE;
+  const char *given = auth + 7;
+  gsize n = strlen(token);
+  return strlen(given) == n && sodium_memcmp(given, token, n) == 0;
+}
+
+static gboolean
+query_int(struct MHD_Connection *c, const char *name, int lo, int hi, int *out, GError **error)
+{
+  const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+  guint64 n;
+  if (!v)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned(v, 10, (guint64)lo, (guint64)hi, &n, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be an integer %d..%d", name, lo, hi);
+    return FALSE;
+  }
+  *out = (int)n;
+  return TRUE;
+}
+
+static enum MHD_Result
+get_station(PtHttp *http, struct MHD_Connection *c)
+{
+  const PtConfig *config = http->station->config;
+  g_autofree char *pub = pt_hex_encode(http->station->keys->public_key, PT_PUB_LEN);
+  return respond_json(c, MHD_HTTP_OK,
+                      json_pack("{ss"
+                                "ss"
+                                "ss"
+                                "ss"
+                                "ss"
+                                "ss}",
+                                "id", config->station_id, "name", config->name, "public_key", pub,
+                                "key_algorithm", "Ed25519", "public_host", config->public_host,
+                                "version", PACKTRACE_VERSION),
+                      NULL);
+}
+
+static enum MHD_Result
+list_batches(PtHttp *http, PtStore *store, struct MHD_Connection *c)
+{
+  g_autoptr(GError) error = NULL;
+  int limit = PT_LIST_LIMIT_DEFAULT, offset = 0;
+  if (!query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, &limit, &error) ||
+      !query_int(c, "offset", 0, G_MAXINT, &offset, &error))
+    return respond_gerror(c, error);
+  g_autoptr(GPtrArray) list = pt_store_batch_list(store, limit, offset, &error);
+  if (!list)
+    return respond_gerror(c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < list->len; i++)
+    json_array_append_new(arr, pt_batch_to_json(http->station->config, g_ptr_array_index(list, i)));
+  return respond_json(c, MHD_HTTP_OK,
+                      json_pack("{sosisi}", "batches", arr, "limit", limit, "offset", offset),
+                      NULL);
+}
+
+static enum MHD_Result
+create_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, Request *req)
+{
+  if (!authorized(http, c))
+    return respond_error(c, MHD_HTTP_UNAUTHORIZED,
+                         "writes need the operator token: Authorization: Bearer TOKEN", NULL);
+  const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+  if (type && !strstr(type, "json"))
+    return respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "body must be application/json", NULL);
+  g_autoptr(GError) error = NULL;
+  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  if (!body)
+    return respond_gerror(c, error);
+  PtBatchSpec spec;
+  g_autoptr(PtBatch) batch = NULL;
+  if (pt_batch_spec_from_json(body, &spec, &error))
+    batch = pt_batch_create(http->station, store, &spec, &error);
+  json_decref(body);
+  if (!batch)
+    return respond_gerror(c, error);
+  return respond_json(c, MHD_HTTP_CREATED, pt_batch_to_json(http->station->config, batch), NULL);
+}
+
+static gboolean
+append_event(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  json_t *e = pt_event_row_to_json(row, error);
+  if (!e)
+    return FALSE;
+  json_array_append_new(user_data, e);
+  return TRUE;
+}
+
+typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE } BatchView;
+
+static enum MHD_Result
+get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id, BatchView view)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, id, &error);
+  if (!batch)
+    return respond_gerror(c, error);
+  json_t *out = NULL;
+  const char *type = NULL;
+  switch (view) {
+  case VIEW_BATCH: {
+    json_t *events = json_array();
+    if (!pt_store_events_foreach(store, batch->id, append_event, events, &error)) {
+      json_decref(events);
+      break;
+    }
+    out = pt_batch_to_json(http->station->config, batch);
+    json_object_set_new(out, "event_list", events);
+    break;
+  }
+  case VIEW_EPCIS:
+    out = pt_bundle_epcis(store, http->station->config, batch, &error);
+    type = "application/ld+json";
+    break;
+  case VIEW_BUNDLE:
+    out = pt_bundle_export(store, http->station->config, http->station->keys, batch, &error);
+    break;
+  }
+  if (!out)
+    return respond_gerror(c, error);
+  return respond_json(c, MHD_HTTP_OK, out, type);
+}
+
+static enum MHD_Result
+route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method, Request *req)
+{
+  gboolean is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+  gboolean is_post = strcmp(method, "POST") == 0;
+
+  if (req->too_large)
+    return respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body is too large", NULL);
+  if (strlen(url) > PT_HTTP_URL_MAX)
+    return respond_error(c, MHD_HTTP_URI_TOO_LONG, "request target is too long", NULL);
+
+  if (strcmp(url, "/healthz") == 0) {
+    if (!is_get)
+      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+    return respond_json(c, MHD_HTTP_OK, json_pack("{ss}", "status", "ok"), NULL);
+  }
+  if (strcmp(url, "/api/v1/station") == 0) {
+    if (!is_get)
+      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+    return get_station(http, c);
+  }
+  if (!g_str_has_prefix(url, "/api/v1/batches"))
+    return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+
+  g_auto(GStrv) parts = g_strsplit(url + strlen("/api/v1/batches"), "/", 4);
+  guint n = g_strv_length(parts);
+  /* "" -> collection; "", ID -> batch; "", ID, VIEW -> view */
+  if (n > 3 || (n >= 1 && parts[0][0] != '\0') || (n >= 2 && parts[1][0] == '\0'))
+    return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+  BatchView view = VIEW_BATCH;
+  if (n == 3) {
+    if (strcmp(parts[2], "epcis") == 0)
+      view = VIEW_EPCIS;
+    else if (strcmp(parts[2], "bundle") == 0)
+      view = VIEW_BUNDLE;
+    else
+      return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+  }
+  if (n <= 1 ? !is_get && !is_post : !is_get)
+    return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                         n <= 1 ? "GET, HEAD, POST" : "GET, HEAD");
+
+  g_autoptr(GError) error = NULL;
+  PtStore *store = worker_store(http, &error);
+  if (!store)
+    return respond_gerror(c, error);
+  if (n <= 1)
+    return is_post ? create_batch(http, store, c, req) : list_batches(http, store, c);
+  return get_batch(http, store, c, parts[1], view);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+  PtHttp *http = cls;
+  Request *req = *con_cls;
+  if (!req) {
+    req = g_new0(Request, 1);
+    req->body = g_string_new(NULL);
+    const char *len =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    guint64 n;
+    if (len && g_ascii_string_to_unsigned(len, 10, 0, G_MAXUINT64, &n, NULL) &&
+        n > PT_HTTP_BODY_MAX)
+      req->too_large = TRUE;
+    *con_cls = req;
+    return MHD_YES;
+  }
+  if (*upload_data_size) {
+    if (!req->too_large && req->body->len + *upload_data_size <= PT_HTTP_BODY_MAX)
+      g_string_append_len(req->body, upload_data, (gssize)*upload_data_size);
+    else
+      req->too_large = TRUE;
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  return route(http, c, url, method, req);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+  Request *req = *con_cls;
+  if (!req)
+    return;
+  g_string_free(req->body, TRUE);
+  g_free(req);
+  *con_cls = NULL;
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  g_strchomp(msg);
+  g_message("http: %s", msg);
+}
+
+PtHttp *
+pt_http_start(PtStation *station, const char *host, guint16 port, GError **error)
+{
+  struct addrinfo hints = {
+      .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+  struct addrinfo *ai = NULL;
+  g_autofree char *service = g_strdup_printf("%u", port);
+  int gai = getaddrinfo(host, service, &hints, &ai);
+  if (gai != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "cannot resolve listen address %s: %s", host,
+                gai_strerror(gai));
+    return NULL;
+  }
+  PtHttp *http = g_new0(PtHttp, 1);
+  http->station = station;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                   (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+  http->daemon = MHD_start_daemon(
+      flags, 0, NULL, NULL, on_request, http, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, http,
+      MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)PT_HTTP_THREADS,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned)PT_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PT_HTTP_CONN_MEMORY,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, http, MHD_OPTION_END);
+  freeaddrinfo(ai);
+  if (!http->daemon) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO,
+                "cannot listen on %s:%u (address in use or not available)", host, port);
+    g_free(http);
+    return NULL;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(http->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  http->port = info ? info->port : port;
+  return http;
+}
+
+guint16
+pt_http_port(PtHttp *http)
+{
+  return http->port;
+}
+
+void
+pt_http_stop(PtHttp *http)
+{
+  if (!http)
+    return;
+  MHD_stop_daemon(http->daemon);
+  g_free(http);
+}

@@ -1,0 +1,24 @@
+/* pt-http.h: the station's HTTP server (libmicrohttpd, internal thread pool).
+ * Lifecycle: pt_http_start() -> serve -> pt_http_stop().  Each worker thread keeps
+ * its own database connection for the daemon's lifetime. */
+#pragma once
+
+#include "pt-station.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _PtHttp PtHttp;
+
+/* Listens on @host:@port (port 0 picks a free one).  @station is borrowed and
+ * must outlive the server.  Returns: (transfer full). */
+PtHttp *pt_http_start(PtStation *station, const char *host, guint16 port, GError **error);
+
+/* The port actually bound. */
+guint16 pt_http_port(PtHttp *http);
+
+/* Stops accepting, finishes requests in flight, joins the workers, frees @http. */
+void pt_http_stop(PtHttp *http);
+
+G_END_DECLS

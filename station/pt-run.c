@@ -1,0 +1,78 @@
+/* pt-run.c: `packtrace run`, the long-running station: one GLib main loop (buses,
+ * timers and sync of later modules attach here) and the HTTP server. */
+#include "pt-cli.h"
+#include "pt-config.h"
+#include "pt-http.h"
+
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static gboolean
+on_stop_signal(gpointer user_data)
+{
+  g_main_loop_quit(user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+pt_cmd_run(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  g_autofree char *listen = NULL;
+  const GOptionEntry entries[] = {
+      {"listen", 0, 0, G_OPTION_ARG_STRING, &listen,
+       "Listen address (default from station.ini, 127.0.0.1:8080; port 0 = any free port)",
+       "ADDR:PORT"},
+      {NULL}};
+  int rc = PT_EXIT_OK;
+  if (!pt_cli_parse(&argc, &argv, "", "Start the station; SIGINT or SIGTERM stops it cleanly.",
+                    entries, &common))
+    return PT_EXIT_USAGE;
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+  g_autoptr(GError) error = NULL;
+  if (argc != 1) {
+    return pt_cli_usage("unexpected argument '%s'", argv[1]);
+  }
+  if (listen && !pt_config_parse_listen(listen, &host, &port, &error)) {
+    return pt_cli_usage("%s", error->message);
+  }
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  /* Open (and migrate) the database once before serving, so a bad database stops
+   * the start instead of failing every request. */
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  if (!store) {
+    return pt_cli_fail(error);
+  }
+  if (!host) {
+    host = g_strdup(station->config->listen_host);
+    port = station->config->listen_port;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  PtHttp *http = pt_http_start(station, host, port, &error);
+  if (!http) {
+    return pt_cli_fail(error);
+  }
+  g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+  guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
+  guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
+  gboolean v6 = strchr(host, ':') != NULL;
+  g_autofree char *url =
+      g_strdup_printf("http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", pt_http_port(http));
+  if (common.json)
+    printf("{\"station_id\":\"%s\",\"url\":\"%s\"}\n", station->config->station_id, url);
+  else
+    printf("station %s listening on %s (Ctrl-C stops)\n", station->config->station_id, url);
+  fflush(stdout);
+
+  g_main_loop_run(loop);
+
+  g_source_remove(sigint);
+  g_source_remove(sigterm);
+  pt_http_stop(http);
+  if (!common.json)
+    printf("station stopped\n");
+  return rc;
+}

@@ -1,0 +1,599 @@
+/* pt-store.c: SQLite schema, migrations and every statement of the station.
+ *
+ * Workload: appends (one signed event per INSERT, usually one per transaction, in
+ * bursts of thousands when grading) and reads by batch from the HTTP workers.  WAL
+ * mode with synchronous=FULL: a commit that returned is on disk, because the client
+ * that was told "recorded" must find the event after a power cut. */
+#include "pt-store.h"
+
+#include "pt-error.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+typedef enum {
+  STMT_BATCH_INSERT,
+  STMT_BATCH_GET,
+  STMT_BATCH_GET_LOT,
+  STMT_BATCH_LIST,
+  STMT_BATCH_STATUS,
+  STMT_LOT_GLOB,
+  STMT_HEAD_STATION,
+  STMT_HEAD_BATCH,
+  STMT_EVENT_INSERT,
+  STMT_EVENTS_BATCH,
+  STMT_EVENTS_ALL,
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  N_STMTS
+} StmtId;
+
+#define BATCH_COLUMNS                                                                              \
+  "id, lot, gtin, product, variety, origin, grower, harvest_date, pack_date, quantity, uom, "      \
+  "status, status_reason, created_ns, (SELECT count(*) FROM events e WHERE e.batch_id = b.id)"
+
+#define EVENT_COLUMNS                                                                              \
+  "seq, batch_id, event_id, step, event_time_ns, record_time_ns, body, hash, prev_batch_hash, "    \
+  "prev_station_hash, signature"
+
+static const char *const stmt_sql[N_STMTS] = {
+    [STMT_BATCH_INSERT] = "INSERT INTO batches (lot, gtin, product, variety, origin, grower, "
+                          "harvest_date, pack_date, quantity, uom, status, created_ns) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+    [STMT_BATCH_GET] = "SELECT " BATCH_COLUMNS " FROM batches b WHERE id = ?",
+    [STMT_BATCH_GET_LOT] = "SELECT " BATCH_COLUMNS " FROM batches b WHERE lot = ?",
+    [STMT_BATCH_LIST] = "SELECT " BATCH_COLUMNS " FROM batches b ORDER BY id DESC LIMIT ? OFFSET ?",
+    [STMT_BATCH_STATUS] = "UPDATE batches SET status = ?, status_reason = ? WHERE id = ?",
+    [STMT_LOT_GLOB] = "SELECT lot FROM batches WHERE lot GLOB ?",
+    [STMT_HEAD_STATION] = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+    [STMT_HEAD_BATCH] = "SELECT hash FROM events WHERE batch_id = ? ORDER BY seq DESC LIMIT 1",
+    [STMT_EVENT_INSERT] = "INSERT INTO events (" EVENT_COLUMNS ") "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [STMT_EVENTS_BATCH] = "SELECT " EVENT_COLUMNS " FROM events WHERE batch_id = ? ORDER BY seq",
+    [STMT_EVENTS_ALL] = "SELECT " EVENT_COLUMNS " FROM events ORDER BY seq",
+    [STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STMT_COMMIT] = "COMMIT",
+    [STMT_ROLLBACK] = "ROLLBACK",
+};
+
+/* Migration N takes the schema from version N to N+1.  Later issues append. */
+static const char *const migrations[] = {
+    /* 0 -> 1: batches and the signed event log */
+    "CREATE TABLE batches ("
+    "  id INTEGER PRIMARY KEY,"
+    "  lot TEXT NOT NULL UNIQUE,"
+    "  gtin TEXT NOT NULL CHECK (length(gtin) = 14),"
+    "  product TEXT NOT NULL,"
+    "  variety TEXT, origin TEXT, grower TEXT,"
+    "  harvest_date TEXT, pack_date TEXT NOT NULL,"
+    "  quantity REAL, uom TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('active', 'held', 'recalled')),"
+    "  status_reason TEXT,"
+    "  created_ns INTEGER NOT NULL);"
+    "CREATE TABLE events ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  event_id TEXT NOT NULL UNIQUE,"
+    "  step TEXT NOT NULL,"
+    "  event_time_ns INTEGER NOT NULL,"
+    "  record_time_ns INTEGER NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+    "  prev_batch_hash BLOB,"
+    "  prev_station_hash BLOB,"
+    "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
+    "CREATE INDEX events_by_batch ON events (batch_id, seq);"
+    "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+    "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
+
+struct _PtStore {
+  sqlite3 *db;
+  char *path;
+  int busy_timeout_ms;
+  sqlite3_stmt *stmts[N_STMTS];
+};
+
+static gboolean
+set_sqlite_error(PtStore *store, int rc, const char *what, GError **error)
+{
+  int primary = rc & 0xff;
+  const char *msg = store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc);
+  switch (primary) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    g_set_error(error, PT_ERROR, PT_ERROR_BUSY,
+                "database %s is locked by another writer (waited %d ms)", store->path,
+                store->busy_timeout_ms);
+    break;
+  case SQLITE_READONLY:
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "database %s is read-only: %s", store->path, msg);
+    break;
+  case SQLITE_FULL:
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "disk full writing %s", store->path);
+    break;
+  case SQLITE_CONSTRAINT:
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "%s: %s", what, msg);
+    break;
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "database %s is damaged: %s", store->path, msg);
+    break;
+  default:
+    g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "%s: %s", what, msg);
+  }
+  return FALSE;
+}
+
+static sqlite3_stmt *
+stmt(PtStore *store, StmtId id, GError **error)
+{
+  sqlite3_stmt *s = store->stmts[id];
+  if (!s) {
+    int rc = sqlite3_prepare_v3(store->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                &store->stmts[id], NULL);
+    if (rc != SQLITE_OK) {
+      set_sqlite_error(store, rc, "prepare", error);
+      return NULL;
+    }
+    return store->stmts[id];
+  }
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  return s;
+}
+
+static gboolean
+exec_simple(PtStore *store, StmtId id, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, id, error);
+  if (!s)
+    return FALSE;
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error(store, rc, stmt_sql[id], error);
+  return TRUE;
+}
+
+static gboolean
+exec_sql(PtStore *store, const char *sql, GError **error)
+{
+  char *msg = NULL;
+  int rc = sqlite3_exec(store->db, sql, NULL, NULL, &msg);
+  sqlite3_free(msg);
+  if (rc != SQLITE_OK)
+    return set_sqlite_error(store, rc, "schema", error);
+  return TRUE;
+}
+
+static int
+read_user_version(PtStore *store)
+{
+  sqlite3_stmt *s = NULL;
+  int v = -1;
+  if (sqlite3_prepare_v2(store->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW)
+    v = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  return v;
+}
+
+static gboolean
+migrate(PtStore *store, GError **error)
+{
+  int version = read_user_version(store);
+  if (version == PT_STORE_SCHEMA_VERSION)
+    return TRUE;
+  if (version < 0 || version > PT_STORE_SCHEMA_VERSION) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "database %s has schema version %d; this packtrace knows up to %d", store->path,
+                version, PT_STORE_SCHEMA_VERSION);
+    return FALSE;
+  }
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  /* Re-read under the write lock: another process may have migrated meanwhile. */
+  version = read_user_version(store);
+  for (; version < PT_STORE_SCHEMA_VERSION; version++) {
+    g_autofree char *bump = g_strdup_printf("PRAGMA user_version = %d", version + 1);
+    if (!exec_sql(store, migrations[version], error) || !exec_sql(store, bump, error)) {
+      pt_store_rollback(store);
+      return FALSE;
+    }
+  }
+  return pt_store_commit(store, error);
+}
+
+PtStore *
+pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **error)
+{
+  g_autoptr(PtStore) store = g_new0(PtStore, 1);
+  store->path = g_strdup(path);
+  store->busy_timeout_ms = busy_timeout_ms;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
+  if (rc != SQLITE_OK) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot open database %s: %s", path,
+                store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc));
+    return NULL;
+  }
+  sqlite3_extended_result_codes(store->db, 1);
+  sqlite3_busy_timeout(store->db, busy_timeout_ms);
+  if (!exec_sql(store,
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                "PRAGMA foreign_keys = ON;",
+                error))
+    return NULL;
+  /* journal_mode can silently stay "delete" (read-only directory): check it took. */
+  sqlite3_stmt *s = NULL;
+  gboolean wal = FALSE;
+  if (sqlite3_prepare_v2(store->db, "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW)
+    wal = g_ascii_strcasecmp((const char *)sqlite3_column_text(s, 0), "wal") == 0;
+  sqlite3_finalize(s);
+  if (!wal) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO,
+                "database %s cannot use write-ahead logging (is its folder writable?)", path);
+    return NULL;
+  }
+  if (!migrate(store, error))
+    return NULL;
+  return g_steal_pointer(&store);
+}
+
+void
+pt_store_close(PtStore *store)
+{
+  if (!store)
+    return;
+  for (int i = 0; i < N_STMTS; i++)
+    sqlite3_finalize(store->stmts[i]);
+  sqlite3_close_v2(store->db);
+  g_free(store->path);
+  g_free(store);
+}
+
+int
+pt_store_schema_version(PtStore *store)
+{
+  return read_user_version(store);
+}
+
+gboolean
+pt_store_begin(PtStore *store, GError **error)
+{
+  return exec_simple(store, STMT_BEGIN, error);
+}
+
+gboolean
+pt_store_commit(PtStore *store, GError **error)
+{
+  if (exec_simple(store, STMT_COMMIT, error))
+    return TRUE;
+  pt_store_rollback(store);
+  return FALSE;
+}
+
+void
+pt_store_rollback(PtStore *store)
+{
+  if (!sqlite3_get_autocommit(store->db))
+    exec_simple(store, STMT_ROLLBACK, NULL);
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+  if (v)
+    sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(s, i);
+}
+
+static char *
+column_dup(sqlite3_stmt *s, int i)
+{
+  const unsigned char *t = sqlite3_column_text(s, i);
+  return t ? g_strdup((const char *)t) : NULL;
+}
+
+void
+pt_batch_free(PtBatch *b)
+{
+  if (!b)
+    return;
+  g_free(b->lot);
+  g_free(b->gtin);
+  g_free(b->product);
+  g_free(b->variety);
+  g_free(b->origin);
+  g_free(b->grower);
+  g_free(b->harvest_date);
+  g_free(b->pack_date);
+  g_free(b->uom);
+  g_free(b->status);
+  g_free(b->status_reason);
+  g_free(b);
+}
+
+gboolean
+pt_store_batch_insert(PtStore *store, PtBatch *b, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_BATCH_INSERT, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, b->lot, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 2, b->gtin, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 3, b->product, -1, SQLITE_TRANSIENT);
+  bind_text_or_null(s, 4, b->variety);
+  bind_text_or_null(s, 5, b->origin);
+  bind_text_or_null(s, 6, b->grower);
+  bind_text_or_null(s, 7, b->harvest_date);
+  sqlite3_bind_text(s, 8, b->pack_date, -1, SQLITE_TRANSIENT);
+  if (b->has_quantity)
+    sqlite3_bind_double(s, 9, b->quantity);
+  else
+    sqlite3_bind_null(s, 9);
+  bind_text_or_null(s, 10, b->uom);
+  sqlite3_bind_int64(s, 11, b->created_ns);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+      g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "lot %s already exists on this station",
+                  b->lot);
+      return FALSE;
+    }
+    return set_sqlite_error(store, rc, "insert batch", error);
+  }
+  b->id = sqlite3_last_insert_rowid(store->db);
+  g_free(b->status);
+  b->status = g_strdup("active");
+  return TRUE;
+}
+
+static PtBatch *
+batch_from_row(sqlite3_stmt *s)
+{
+  PtBatch *b = g_new0(PtBatch, 1);
+  b->id = sqlite3_column_int64(s, 0);
+  b->lot = column_dup(s, 1);
+  b->gtin = column_dup(s, 2);
+  b->product = column_dup(s, 3);
+  b->variety = column_dup(s, 4);
+  b->origin = column_dup(s, 5);
+  b->grower = column_dup(s, 6);
+  b->harvest_date = column_dup(s, 7);
+  b->pack_date = column_dup(s, 8);
+  b->has_quantity = sqlite3_column_type(s, 9) != SQLITE_NULL;
+  b->quantity = sqlite3_column_double(s, 9);
+  b->uom = column_dup(s, 10);
+  b->status = column_dup(s, 11);
+  b->status_reason = column_dup(s, 12);
+  b->created_ns = sqlite3_column_int64(s, 13);
+  b->n_events = sqlite3_column_int64(s, 14);
+  return b;
+}
+
+static PtBatch *
+batch_get_one(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
+{
+  int rc = sqlite3_step(s);
+  PtBatch *b = NULL;
+  if (rc == SQLITE_ROW)
+    b = batch_from_row(s);
+  else if (rc == SQLITE_DONE)
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch %s", what);
+  else
+    set_sqlite_error(store, rc, "read batch", error);
+  sqlite3_reset(s);
+  return b;
+}
+
+PtBatch *
+pt_store_batch_get(PtStore *store, gint64 id, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_BATCH_GET, error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int64(s, 1, id);
+  g_autofree char *what = g_strdup_printf("%" G_GINT64_FORMAT, id);
+  return batch_get_one(store, s, what, error);
+}
+
+PtBatch *
+pt_store_batch_get_by_lot(PtStore *store, const char *lot, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_BATCH_GET_LOT, error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_text(s, 1, lot, -1, SQLITE_TRANSIENT);
+  g_autofree char *what = g_strdup_printf("with lot %s", lot);
+  return batch_get_one(store, s, what, error);
+}
+
+GPtrArray *
+pt_store_batch_list(PtStore *store, int limit, int offset, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_BATCH_LIST, error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int(s, 1, limit);
+  sqlite3_bind_int(s, 2, offset);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_batch_free);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    g_ptr_array_add(list, batch_from_row(s));
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    set_sqlite_error(store, rc, "list batches", error);
+    return NULL;
+  }
+  return g_steal_pointer(&list);
+}
+
+gboolean
+pt_store_batch_set_status(PtStore *store, gint64 id, const char *status, const char *reason,
+                          GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_BATCH_STATUS, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
+  bind_text_or_null(s, 2, reason);
+  sqlite3_bind_int64(s, 3, id);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error(store, rc, "update batch status", error);
+  return TRUE;
+}
+
+gboolean
+pt_store_lot_counter_max(PtStore *store, const char *prefix, int *max_out, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_LOT_GLOB, error);
+  if (!s)
+    return FALSE;
+  g_autofree char *pattern = g_strconcat(prefix, "[0-9]*", NULL);
+  sqlite3_bind_text(s, 1, pattern, -1, SQLITE_TRANSIENT);
+  gsize n = strlen(prefix);
+  int max = 0, rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const char *lot = (const char *)sqlite3_column_text(s, 0);
+    guint64 counter;
+    /* Lots typed by hand may share the prefix; only all-digit tails count. */
+    if (g_ascii_string_to_unsigned(lot + n, 10, 0, G_MAXINT, &counter, NULL) && (int)counter > max)
+      max = (int)counter;
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error(store, rc, "read lots", error);
+  *max_out = max;
+  return TRUE;
+}
+
+gboolean
+pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_HEAD_STATION, error);
+  if (!s)
+    return FALSE;
+  int rc = sqlite3_step(s);
+  heads->has_prev_station = rc == SQLITE_ROW;
+  heads->seq = 1;
+  if (rc == SQLITE_ROW) {
+    heads->seq = sqlite3_column_int64(s, 0) + 1;
+    if (sqlite3_column_bytes(s, 1) != PT_HASH_LEN) {
+      sqlite3_reset(s);
+      return set_sqlite_error(store, SQLITE_CORRUPT, "read chain head", error);
+    }
+    memcpy(heads->prev_station_hash, sqlite3_column_blob(s, 1), PT_HASH_LEN);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error(store, rc, "read chain head", error);
+
+  s = stmt(store, STMT_HEAD_BATCH, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, batch_id);
+  rc = sqlite3_step(s);
+  heads->has_prev_batch = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW)
+    memcpy(heads->prev_batch_hash, sqlite3_column_blob(s, 0), PT_HASH_LEN);
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_sqlite_error(store, rc, "read batch chain head", error);
+  return TRUE;
+}
+
+gboolean
+pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_EVENT_INSERT, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, r->seq);
+  sqlite3_bind_int64(s, 2, r->batch_id);
+  sqlite3_bind_text(s, 3, r->event_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 4, r->step, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 5, r->event_time_ns);
+  sqlite3_bind_int64(s, 6, r->record_time_ns);
+  sqlite3_bind_text(s, 7, r->body, (int)r->body_len, SQLITE_STATIC);
+  sqlite3_bind_blob(s, 8, r->hash, PT_HASH_LEN, SQLITE_STATIC);
+  if (r->has_prev_batch)
+    sqlite3_bind_blob(s, 9, r->prev_batch_hash, PT_HASH_LEN, SQLITE_STATIC);
+  if (r->has_prev_station)
+    sqlite3_bind_blob(s, 10, r->prev_station_hash, PT_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_blob(s, 11, r->signature, PT_SIG_LEN, SQLITE_STATIC);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error(store, rc, "insert event", error);
+  return TRUE;
+}
+
+void
+pt_event_row_clear(PtEventRow *row)
+{
+  g_free(row->event_id);
+  g_free(row->step);
+  g_free(row->body);
+  memset(row, 0, sizeof *row);
+}
+
+static void
+copy_blob(sqlite3_stmt *s, int i, guint8 *out, gsize len, gboolean *present)
+{
+  gboolean ok =
+      sqlite3_column_type(s, i) == SQLITE_BLOB && (gsize)sqlite3_column_bytes(s, i) == len;
+  if (ok)
+    memcpy(out, sqlite3_column_blob(s, i), len);
+  else
+    memset(out, 0, len);
+  if (present)
+    *present = ok;
+}
+
+gboolean
+pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointer user_data,
+                        GError **error)
+{
+  /* A foreach may run inside another (audit inside export); use a private
+   * statement so the cached ones stay free. */
+  sqlite3_stmt *s = NULL;
+  const char *sql = stmt_sql[batch_id ? STMT_EVENTS_BATCH : STMT_EVENTS_ALL];
+  int rc = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
+  if (rc != SQLITE_OK)
+    return set_sqlite_error(store, rc, "prepare", error);
+  if (batch_id)
+    sqlite3_bind_int64(s, 1, batch_id);
+  gboolean ok = TRUE;
+  while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    PtEventRow row = {0};
+    row.seq = sqlite3_column_int64(s, 0);
+    row.batch_id = sqlite3_column_int64(s, 1);
+    row.event_id = (char *)sqlite3_column_text(s, 2);
+    row.step = (char *)sqlite3_column_text(s, 3);
+    row.event_time_ns = sqlite3_column_int64(s, 4);
+    row.record_time_ns = sqlite3_column_int64(s, 5);
+    row.body = (char *)sqlite3_column_text(s, 6);
+    row.body_len = (gsize)sqlite3_column_bytes(s, 6);
+    copy_blob(s, 7, row.hash, PT_HASH_LEN, NULL);
+    copy_blob(s, 8, row.prev_batch_hash, PT_HASH_LEN, &row.has_prev_batch);
+    copy_blob(s, 9, row.prev_station_hash, PT_HASH_LEN, &row.has_prev_station);
+    copy_blob(s, 10, row.signature, PT_SIG_LEN, NULL);
+    ok = fn(&row, user_data, error);
+  }
+  if (ok && rc != SQLITE_DONE)
+    ok = set_sqlite_error(store, rc, "read events", error);
+  sqlite3_finalize(s);
+  return ok;
+}

@@ -1,0 +1,97 @@
+/* pt-store.h: the station's SQLite store.  All SQL of the station lives in
+ * pt-store.c; every statement is prepared once per connection and bound, never built
+ * from input.  One PtStore is one connection: the CLI has one, each HTTP worker
+ * thread has its own (WAL lets readers and one writer work at once). */
+#pragma once
+
+#include "pt-keys.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _PtStore PtStore;
+
+typedef struct {
+  gint64 id;
+  char *lot;
+  char *gtin; /* 14 digits */
+  char *product;
+  char *variety;      /* nullable */
+  char *origin;       /* nullable */
+  char *grower;       /* nullable */
+  char *harvest_date; /* YYYY-MM-DD, nullable */
+  char *pack_date;    /* YYYY-MM-DD */
+  gboolean has_quantity;
+  double quantity;
+  char *uom;           /* UN/CEFACT Rec 20 code, nullable */
+  char *status;        /* "active", "held" or "recalled" */
+  char *status_reason; /* nullable */
+  gint64 created_ns;
+  gint64 n_events;
+} PtBatch;
+
+void pt_batch_free(PtBatch *batch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtBatch, pt_batch_free)
+
+typedef struct {
+  gint64 seq; /* position in the station log, 1, 2, 3, ... */
+  gint64 batch_id;
+  char *event_id;
+  char *step;
+  gint64 event_time_ns;
+  gint64 record_time_ns;
+  char *body; /* canonical JSON: the bytes that were hashed */
+  gsize body_len;
+  guint8 hash[PT_HASH_LEN];
+  gboolean has_prev_batch;
+  guint8 prev_batch_hash[PT_HASH_LEN];
+  gboolean has_prev_station;
+  guint8 prev_station_hash[PT_HASH_LEN];
+  guint8 signature[PT_SIG_LEN];
+} PtEventRow;
+
+void pt_event_row_clear(PtEventRow *row);
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define PT_STORE_SCHEMA_VERSION 1
+
+/* Opens (and with @create, creates) the database at @path and migrates it to
+ * PT_STORE_SCHEMA_VERSION.  A database newer than this build is refused.
+ * Returns: (transfer full). */
+PtStore *pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **error);
+void pt_store_close(PtStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtStore, pt_store_close)
+
+int pt_store_schema_version(PtStore *store);
+
+/* Write transactions take the write lock up front (BEGIN IMMEDIATE) so that the
+ * chain heads read inside cannot change before the append. */
+gboolean pt_store_begin(PtStore *store, GError **error);
+gboolean pt_store_commit(PtStore *store, GError **error);
+void pt_store_rollback(PtStore *store);
+
+/* Batches */
+gboolean pt_store_batch_insert(PtStore *store, PtBatch *batch, GError **error);
+/* Returns: (transfer full) (nullable): NULL with PT_ERROR_NOT_FOUND when absent. */
+PtBatch *pt_store_batch_get(PtStore *store, gint64 id, GError **error);
+PtBatch *pt_store_batch_get_by_lot(PtStore *store, const char *lot, GError **error);
+/* Returns: (transfer full) (element-type PtBatch): newest first. */
+GPtrArray *pt_store_batch_list(PtStore *store, int limit, int offset, GError **error);
+gboolean pt_store_batch_set_status(PtStore *store, gint64 id, const char *status,
+                                   const char *reason, GError **error);
+/* Highest counter N among lots "@prefix<digits>" (0 when none). */
+gboolean pt_store_lot_counter_max(PtStore *store, const char *prefix, int *max_out, GError **error);
+
+/* Events: append-only (triggers refuse UPDATE and DELETE). */
+gboolean pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError **error);
+gboolean pt_store_event_insert(PtStore *store, const PtEventRow *row, GError **error);
+
+/* Calls @fn for each event of @batch_id (or of the whole log when @batch_id is 0) in
+ * log order.  @row is valid during the call only.  @fn returns FALSE to stop with
+ * its error. */
+typedef gboolean (*PtEventFunc)(const PtEventRow *row, gpointer user_data, GError **error);
+gboolean pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn,
+                                 gpointer user_data, GError **error);
+
+G_END_DECLS

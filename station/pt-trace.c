@@ -1,0 +1,169 @@
+/* pt-trace.c: appending signed events to the chained log, and auditing the log.
+ * The append is the station's hottest write path: one canonical dump, one SHA-256,
+ * one signature and one INSERT per event. */
+#include "pt-trace.h"
+
+#include "pt-canon.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+
+#include <string.h>
+
+#define AUDIT_BREAKS_MAX 100
+
+static void
+set_hash_member(json_t *event, const char *key, gboolean present, const guint8 *hash)
+{
+  if (!present) {
+    json_object_del(event, key);
+    return;
+  }
+  char hex[PT_HASH_LEN * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, hash, PT_HASH_LEN);
+  json_object_set_new(event, key, json_string(hex));
+}
+
+gboolean
+pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char *step,
+                gint64 event_time_ns, json_t *event, PtEventRow *out, GError **error)
+{
+  PtEventRow row = {0};
+  if (!pt_store_chain_heads(store, batch_id, &row, error))
+    return FALSE;
+  row.batch_id = batch_id;
+  row.event_time_ns = event_time_ns;
+  row.record_time_ns = pt_now_ns();
+
+  const char *given_id = json_string_value(json_object_get(event, "eventID"));
+  if (given_id) {
+    row.event_id = g_strdup(given_id);
+  } else {
+    g_autofree char *uuid = g_uuid_string_random();
+    row.event_id = g_strconcat("urn:uuid:", uuid, NULL);
+    json_object_set_new(event, "eventID", json_string(row.event_id));
+  }
+  row.step = g_strdup(step);
+  g_autofree char *record_time = pt_time_format(row.record_time_ns);
+  json_object_set_new(event, "recordTime", json_string(record_time));
+  set_hash_member(event, PT_EXT_PREV_EVENT, row.has_prev_batch, row.prev_batch_hash);
+  set_hash_member(event, PT_EXT_PREV_STATION_EVENT, row.has_prev_station, row.prev_station_hash);
+
+  row.body = pt_canon_dump(event, &row.body_len, error);
+  gboolean ok = row.body != NULL;
+  if (ok) {
+    crypto_hash_sha256(row.hash, (const guint8 *)row.body, row.body_len);
+    pt_keys_sign(keys, row.hash, row.signature);
+    ok = pt_store_event_insert(store, &row, error);
+  }
+  if (ok && out)
+    *out = row;
+  else
+    pt_event_row_clear(&row);
+  return ok;
+}
+
+void
+pt_audit_report_clear(PtAuditReport *report)
+{
+  if (report->breaks)
+    g_ptr_array_unref(report->breaks);
+  memset(report, 0, sizeof *report);
+}
+
+typedef struct {
+  const guint8 *public_key;
+  PtAuditReport *report;
+  gint64 last_seq;
+  gboolean have_last;
+  guint8 last_hash[PT_HASH_LEN];
+  GHashTable *batch_heads; /* batch id -> guint8[32] */
+} AuditState;
+
+static void G_GNUC_PRINTF(3, 4)
+    audit_break(AuditState *st, const PtEventRow *row, const char *fmt, ...)
+{
+  st->report->n_breaks++;
+  if (st->report->breaks->len >= AUDIT_BREAKS_MAX)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *what = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_ptr_array_add(st->report->breaks, g_strdup_printf("event seq %" G_GINT64_FORMAT
+                                                      " (%s, batch %" G_GINT64_FORMAT "): %s",
+                                                      row->seq, row->event_id ? row->event_id : "?",
+                                                      row->batch_id, what));
+}
+
+/* Checks that @event's @key names @expected (absent when @present is FALSE). */
+static gboolean
+link_matches(json_t *event, const char *key, gboolean present, const guint8 *expected)
+{
+  const char *hex = json_string_value(json_object_get(event, key));
+  if (!present)
+    return json_object_get(event, key) == NULL;
+  guint8 got[PT_HASH_LEN];
+  return hex && pt_hex_decode(hex, got, PT_HASH_LEN) &&
+         sodium_memcmp(got, expected, PT_HASH_LEN) == 0;
+}
+
+static gboolean
+audit_row(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  AuditState *st = user_data;
+  st->report->n_events++;
+
+  if (row->seq != st->last_seq + 1)
+    audit_break(st, row, "sequence jumps from %" G_GINT64_FORMAT " (events removed)", st->last_seq);
+
+  guint8 hash[PT_HASH_LEN];
+  crypto_hash_sha256(hash, (const guint8 *)row->body, row->body_len);
+  if (sodium_memcmp(hash, row->hash, PT_HASH_LEN) != 0)
+    audit_break(st, row, "record does not match its stored hash (content altered)");
+  if (!pt_keys_verify(st->public_key, hash, row->signature))
+    audit_break(st, row, "signature does not verify");
+
+  g_autoptr(GError) local = NULL;
+  json_t *event = pt_json_parse(row->body, row->body_len, &local);
+  if (!event) {
+    audit_break(st, row, "record is not JSON: %s", local->message);
+  } else {
+    const char *id = json_string_value(json_object_get(event, "eventID"));
+    if (!id || g_strcmp0(id, row->event_id) != 0)
+      audit_break(st, row, "eventID column differs from the signed record");
+    if (!link_matches(event, PT_EXT_PREV_STATION_EVENT, st->have_last, st->last_hash))
+      audit_break(st, row, "station chain broken: previous event is not the one it names");
+    guint8 *head = g_hash_table_lookup(st->batch_heads, &row->batch_id);
+    if (!link_matches(event, PT_EXT_PREV_EVENT, head != NULL, head))
+      audit_break(st, row,
+                  "batch chain broken: previous event of the batch is not the one it "
+                  "names");
+    json_decref(event);
+  }
+
+  guint8 *copy = g_memdup2(hash, PT_HASH_LEN);
+  gint64 *key = g_memdup2(&row->batch_id, sizeof row->batch_id);
+  if (!g_hash_table_contains(st->batch_heads, key))
+    st->report->n_batches++;
+  g_hash_table_replace(st->batch_heads, key, copy);
+  memcpy(st->last_hash, hash, PT_HASH_LEN);
+  st->have_last = TRUE;
+  st->last_seq = row->seq;
+  return TRUE;
+}
+
+gboolean
+pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditReport *report,
+               GError **error)
+{
+  memset(report, 0, sizeof *report);
+  report->breaks = g_ptr_array_new_with_free_func(g_free);
+  AuditState st = {
+      .public_key = public_key,
+      .report = report,
+      .batch_heads = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free),
+  };
+  gboolean ok = pt_store_events_foreach(store, 0, audit_row, &st, error);
+  g_hash_table_unref(st.batch_heads);
+  return ok;
+}

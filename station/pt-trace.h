@@ -1,0 +1,44 @@
+/* pt-trace.h: signed, hash-chained trace records.
+ *
+ * An event's record is its canonical JSON (pt-canon.h).  Before hashing, the event
+ * names the previous event of its batch ("pt:prevEvent") and the previous event of
+ * the whole station log ("pt:prevStationEvent"), both as hex SHA-256, so one Ed25519
+ * signature over SHA-256(record) covers the event and both chain links.  A changed,
+ * removed or reordered event breaks a link or a signature; re-linking needs the
+ * station's secret key. */
+#pragma once
+
+#include "pt-keys.h"
+#include "pt-store.h"
+
+#include <glib.h>
+#include <jansson.h>
+
+G_BEGIN_DECLS
+
+#define PT_EXT_PREV_EVENT         "pt:prevEvent"
+#define PT_EXT_PREV_STATION_EVENT "pt:prevStationEvent"
+
+/* Completes @event (eventID as urn:uuid, recordTime, chain links), signs it and
+ * appends it to the log.  Must run inside pt_store_begin()/pt_store_commit() so
+ * the chain heads cannot move.  @event is modified in place.  When @out is not
+ * NULL it receives the stored row (clear it with pt_event_row_clear()). */
+gboolean pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char *step,
+                         gint64 event_time_ns, json_t *event, PtEventRow *out, GError **error);
+
+typedef struct {
+  gint64 n_events;
+  gint64 n_batches;
+  guint n_breaks;    /* problems found */
+  GPtrArray *breaks; /* (element-type utf8): one line per problem, at most 100 */
+} PtAuditReport;
+
+void pt_audit_report_clear(PtAuditReport *report);
+
+/* Walks the whole log: contiguous sequence, each record's hash, signature, both
+ * chain links and the stored columns against the record.  Returns FALSE only when
+ * the log cannot be read; breaks are in @report. */
+gboolean pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditReport *report,
+                        GError **error);
+
+G_END_DECLS
