@@ -201,10 +201,12 @@ pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GEr
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "gtin is required");
     return NULL;
   }
-  if (!pt_gs1_gtin14(spec->gtin, gtin, error))
+  g_autoptr(GError) gs1_error = NULL;
+  if (!pt_gs1_gtin14(spec->gtin, gtin, &gs1_error) ||
+      (spec->lot && !pt_gs1_validate_lot(spec->lot, &gs1_error))) {
+    g_set_error_literal(error, PT_ERROR, PT_ERROR_INVALID, gs1_error->message);
     return NULL;
-  if (spec->lot && !pt_gs1_validate_lot(spec->lot, error))
-    return NULL;
+  }
   g_autofree char *pack_date = g_strdup(spec->pack_date ? spec->pack_date : NULL);
   if (!pack_date)
     pack_date = today_local();

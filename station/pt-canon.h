@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-/* Appends the canonical form of @value to @out.  Fails on NaN/Infinity or on
+/* Appends the canonical form of @value to @out.  Fails on integers beyond 2^53 or on
  * nesting deeper than PT_JSON_DEPTH_MAX. */
 gboolean pt_canon_append(GString *out, const json_t *value, GError **error);
 

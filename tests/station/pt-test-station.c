@@ -1,0 +1,83 @@
+/* pt-test-station.c: temporary stations for the tests. */
+#include "pt-test-station.h"
+
+#include <sodium.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+PtTestStation *
+pt_test_station_new(void)
+{
+  g_assert_cmpint(sodium_init(), >=, 0);
+  PtTestStation *ts = g_new0(PtTestStation, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp("packtrace-test-XXXXXX", &error);
+  g_assert_no_error(error);
+  ts->dir = g_build_filename(tmp, "data", NULL);
+  ts->station = pt_station_init(ts->dir, &error);
+  g_assert_no_error(error);
+  ts->store = pt_station_store(ts->station, &error);
+  g_assert_no_error(error);
+  return ts;
+}
+
+static void
+remove_tree(const char *path)
+{
+  GDir *dir = g_dir_open(path, 0, NULL);
+  if (dir) {
+    const char *name;
+    while ((name = g_dir_read_name(dir))) {
+      g_autofree char *child = g_build_filename(path, name, NULL);
+      remove_tree(child);
+    }
+    g_dir_close(dir);
+  }
+  g_remove(path);
+}
+
+void
+pt_test_station_free(PtTestStation *ts)
+{
+  pt_store_close(ts->store);
+  pt_station_free(ts->station);
+  g_autofree char *parent = g_path_get_dirname(ts->dir);
+  remove_tree(parent);
+  g_free(ts->dir);
+  g_free(ts);
+}
+
+PtBatch *
+pt_test_batch(PtTestStation *ts, int n_extra)
+{
+  g_autoptr(GError) error = NULL;
+  PtBatchSpec spec = {.product = "Oranges",
+                      .gtin = "09506000134352",
+                      .variety = "Navel",
+                      .origin = "CN",
+                      .harvest_date = "2026-11-20",
+                      .pack_date = "2026-11-25",
+                      .has_quantity = TRUE,
+                      .quantity = 1200.5};
+  PtBatch *b = pt_batch_create(ts->station, ts->store, &spec, &error);
+  g_assert_no_error(error);
+  for (int i = 0; i < n_extra; i++) {
+    g_autofree char *note = g_strdup_printf("check %d", i);
+    PtEventSpec ev = {.step = "inspecting", .disposition = "conformant", .note = note};
+    g_assert_true(pt_batch_add_event(ts->station, ts->store, b, &ev, NULL, &error));
+    g_assert_no_error(error);
+  }
+  return b;
+}
+
+void
+pt_test_sql(PtTestStation *ts, const char *sql)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(ts->station->db_path, &db), ==, SQLITE_OK);
+  char *msg = NULL;
+  int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+  if (rc != SQLITE_OK)
+    g_error("%s: %s", sql, msg);
+  sqlite3_close(db);
+}

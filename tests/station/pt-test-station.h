@@ -1,0 +1,22 @@
+/* pt-test-station.h: a station in a fresh temporary directory for tests. */
+#pragma once
+
+#include "pt-batch.h"
+#include "pt-station.h"
+
+typedef struct {
+  char *dir;
+  PtStation *station;
+  PtStore *store;
+} PtTestStation;
+
+PtTestStation *pt_test_station_new(void);
+void pt_test_station_free(PtTestStation *ts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtTestStation, pt_test_station_free)
+
+/* A batch of oranges with @n_extra inspecting events after commissioning. */
+PtBatch *pt_test_batch(PtTestStation *ts, int n_extra);
+
+/* Runs SQL on the station's database through a separate raw connection, as an
+ * attacker with file access would. */
+void pt_test_sql(PtTestStation *ts, const char *sql);

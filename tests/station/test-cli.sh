@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# test-cli.sh: the packtrace command line as a newcomer uses it, on a temporary
+# data directory: exit codes (0/1/2), one-line errors, nothing written on bad
+# input, export + verify + a flipped byte, audit, a locked database, a read-only
+# and a missing data directory.
+set -u
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export PACKTRACE_DATA=$T/data
+fails=0
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
+
+# expect CODE DESCRIPTION CMD...: runs CMD, checks its exit code; output in $OUT/$ERR
+expect() {
+  local want=$1 what=$2
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  OUT=$(cat "$T/out")
+  ERR=$(cat "$T/err")
+  if [ "$got" = "$want" ]; then ok "$what"; else not_ok "$what" "exit $got, wanted $want: $ERR"; fi
+}
+
+check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
+
+count_events() { sqlite3 "$PACKTRACE_DATA/station.db" 'SELECT count(*) FROM events'; }
+
+expect 0 "--help" "$BIN" --help
+expect 2 "no command is a usage error" "$BIN"
+expect 2 "unknown command is a usage error" "$BIN" frobnicate
+expect 1 "batch list before init fails" "$BIN" batch list
+check "missing data directory is named" '[[ "$ERR" == *"does not exist"*"packtrace init"* ]]'
+
+expect 0 "init" "$BIN" init
+check "init prints station id and public key" '[[ "$OUT" == *"station id"* && "$OUT" == *"public key"* ]]'
+check "secret key is mode 0600" '[ "$(stat -c %a "$PACKTRACE_DATA/keys/station.key")" = 600 ]'
+secret=$(cat "$PACKTRACE_DATA/keys/station.key")
+check "secret key never printed" '[[ "$OUT" != *"${secret:0:32}"* ]]'
+check "station.ini documents its keys" 'grep -q "^# Host of the GS1 Digital Link" "$PACKTRACE_DATA/station.ini"'
+expect 1 "second init refuses to overwrite" "$BIN" init
+expect 0 "key show" "$BIN" key show
+check "key show prints 64 hex digits" '[[ "$OUT" =~ ^[0-9a-f]{64}$ ]]'
+
+expect 0 "batch new" "$BIN" batch new --json --product Oranges --gtin 9506000134352 \
+  --variety Navel --origin CN --grower "Li farm" --harvest-date 2026-11-20 --pack-date 2026-11-25 \
+  --quantity 1200 --uom KGM
+check "batch new prints id" '[ "$(echo "$OUT" | jq -r .id)" = 1 ]'
+check "gtin is 14 digits" '[ "$(echo "$OUT" | jq -r .gtin)" = 09506000134352 ]'
+check "lot is generated" '[ "$(echo "$OUT" | jq -r .lot)" = PT2611250001 ]'
+check "digital link" '[ "$(echo "$OUT" | jq -r .digital_link)" = "https://trace.example.coop/01/09506000134352/10/PT2611250001?13=261125" ]'
+expect 0 "batch new, text output, default pack date" "$BIN" batch new --product Kiwi --gtin 09506000134352
+check "text output names the lot" '[[ "$OUT" == *"lot           PT$(date +%y%m%d)000"[12]* ]]'
+
+before=$(count_events)
+expect 1 "wrong check digit refused" "$BIN" batch new --product X --gtin 09506000134353
+check "says which digit was expected" '[[ "$ERR" == *"expected 2"* ]]'
+check "error is one line" '[ "$(echo "$ERR" | wc -l)" = 1 ]'
+expect 1 "lot outside GS1 set refused" "$BIN" batch new --product X --gtin 09506000134352 --lot "A B"
+expect 1 "lot over 20 characters refused" "$BIN" batch new --product X --gtin 09506000134352 --lot 123456789012345678901
+expect 1 "impossible date refused" "$BIN" batch new --product X --gtin 09506000134352 --harvest-date 2026-02-30
+expect 1 "harvest after pack refused" "$BIN" batch new --product X --gtin 09506000134352 --harvest-date 2026-11-26 --pack-date 2026-11-25
+expect 2 "missing --gtin is a usage error" "$BIN" batch new --product X
+expect 2 "non-numeric quantity is a usage error" "$BIN" batch new --product X --gtin 09506000134352 --quantity lots
+expect 1 "unknown step refused" "$BIN" event add 1 --step grading
+check "lists allowed steps" '[[ "$ERR" == *"allowed: accepting"*"inspecting"* ]]'
+expect 1 "bad --at refused" "$BIN" event add 1 --step packing --at "yesterday"
+check "nothing written by refused commands" '[ "$(count_events)" = "$before" ]'
+
+expect 0 "event add" "$BIN" event add 1 --step inspecting --disposition conformant --note "by eye" --at 2026-11-25T08:00:00+08:00
+expect 0 "event add with quantity" "$BIN" event add PT2611250001 --step packing --quantity 50 --uom KGM
+expect 0 "hold" "$BIN" batch hold 1 --reason "mould found"
+expect 1 "hold twice refused" "$BIN" batch hold 1 --reason again
+expect 0 "release" "$BIN" batch release 1
+expect 2 "recall without reason is a usage error" "$BIN" batch recall 1
+expect 0 "recall" "$BIN" batch recall 1 --reason "residue"
+expect 0 "show --json" "$BIN" batch show 1 --json
+check "show has 6 events, status recalled" '[ "$(echo "$OUT" | jq ".event_list | length")" = 6 ] && [ "$(echo "$OUT" | jq -r .status)" = recalled ]'
+check "hand event time kept in UTC" '[ "$(echo "$OUT" | jq -r ".event_list[1].event_time")" = "2026-11-25T00:00:00.000Z" ]'
+expect 0 "batch list" "$BIN" batch list --json
+check "list has 2 batches" '[ "$(echo "$OUT" | jq ".batches | length")" = 2 ]'
+expect 1 "show unknown batch" "$BIN" batch show 99
+
+expect 0 "export bundle" "$BIN" export 1 --format bundle -o "$T/b.json"
+expect 0 "export epcis" "$BIN" export 1 -o "$T/e.json"
+check "epcis has the events" '[ "$(jq ".epcisBody.eventList | length" "$T/e.json")" = 6 ]'
+expect 0 "verify untouched bundle" "$BIN" verify "$T/b.json"
+check "prints valid" '[[ "$OUT" == valid:* ]]'
+pub=$("$BIN" key show)
+expect 0 "verify with --key" "$BIN" verify "$T/b.json" --key "$pub"
+expect 1 "verify with another key" "$BIN" verify "$T/b.json" --key "$(echo "$pub" | tr 0-9a-f 1-9a-f0)"
+
+# Flip one byte inside an event's note: verify names the event.
+sed 's/by eye/by eyf/' "$T/b.json" >"$T/flip.json"
+expect 1 "flipped byte fails" "$BIN" verify "$T/flip.json"
+check "names the event" '[[ "$ERR" == *"event 2"*"altered"* ]]'
+# Remove an event (and its proof).
+jq -c 'del(.epcis.epcisBody.eventList[2]) | del(.proofs[2])' "$T/b.json" >"$T/cut.json"
+expect 1 "removed event fails" "$BIN" verify "$T/cut.json"
+head -c 1000 "$T/b.json" >"$T/trunc.json"
+expect 1 "truncated bundle fails" "$BIN" verify "$T/trunc.json"
+check "says malformed" '[[ "$ERR" == *"malformed"* ]]'
+expect 1 "missing bundle fails" "$BIN" verify "$T/none.json"
+
+expect 0 "audit intact" "$BIN" audit
+check "audit counts" '[[ "$OUT" == "intact: 7 events in 2 batches, 0 breaks" ]]'
+cp "$PACKTRACE_DATA/station.db" "$T/backup.db"
+sqlite3 "$PACKTRACE_DATA/station.db" "DROP TRIGGER events_append_only_update; UPDATE events SET body = replace(body, 'mould', 'mold') WHERE seq = 5"
+expect 1 "audit finds altered event" "$BIN" audit
+check "audit names seq 5" '[[ "$OUT" == *"seq 5"*"altered"* ]]'
+cp "$T/backup.db" "$PACKTRACE_DATA/station.db"
+rm -f "$PACKTRACE_DATA/station.db-wal" "$PACKTRACE_DATA/station.db-shm"
+
+# A locked database: another writer holds the lock longer than the busy timeout.
+sed -i 's/^busy_timeout_ms=.*/busy_timeout_ms=200/' "$PACKTRACE_DATA/station.ini"
+before=$(count_events)
+(echo "BEGIN IMMEDIATE;"; sleep 2; echo "COMMIT;") | sqlite3 "$PACKTRACE_DATA/station.db" &
+locker=$!
+sleep 0.5
+expect 1 "locked database fails cleanly" "$BIN" batch new --product X --gtin 09506000134352
+check "says locked" '[[ "$ERR" == *"locked"* ]]'
+wait $locker
+check "nothing written while locked" '[ "$(count_events)" = "$before" ]'
+
+# A read-only data directory (as an unprivileged user, since root ignores modes).
+if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
+  RO=$T/ro
+  cp -r "$PACKTRACE_DATA" "$RO"
+  chmod -R a+rX "$T"
+  chmod 555 "$RO"
+  chmod 444 "$RO/station.db" "$RO/station.ini" "$RO/keys/station.key"
+  expect 1 "read-only data directory fails cleanly" setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" batch new --data "$RO" --product X --gtin 09506000134352
+  check "says read-only or not writable" '[[ "$ERR" == *"read-only"* || "$ERR" == *"writable"* || "$ERR" == *"cannot open"* ]]'
+  chmod 755 "$RO"
+else
+  ok "read-only data directory # SKIP needs root and setpriv"
+fi
+
+echo "1..$n"
+[ $fails = 0 ]

@@ -1,0 +1,342 @@
+/* test-http.c: the real `packtrace run` on loopback, driven with libcurl: routes,
+ * status codes, auth, body limits, the CLI writing while the server reads, and a
+ * clean stop on SIGTERM. */
+#include "pt-bundle.h"
+#include "pt-canon.h"
+#include "pt-test-station.h"
+
+#include <curl/curl.h>
+#include <gio/gio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <string.h>
+
+typedef struct {
+  PtTestStation *ts;
+  GSubprocess *server;
+  char *base;
+  char *token;
+} Fixture;
+
+typedef struct {
+  long status;
+  GString *body;
+  char *content_type;
+} Reply;
+
+static void
+reply_clear(Reply *r)
+{
+  if (r->body)
+    g_string_free(r->body, TRUE);
+  g_free(r->content_type);
+}
+
+static size_t
+on_data(char *ptr, size_t size, size_t n, void *user)
+{
+  g_string_append_len(user, ptr, (gssize)(size * n));
+  return size * n;
+}
+
+static Reply
+request(Fixture *f, const char *method, const char *path, const char *body, gsize body_len,
+        const char *token, const char *content_type)
+{
+  Reply r = {.body = g_string_new(NULL)};
+  CURL *c = curl_easy_init();
+  g_autofree char *url = g_strconcat(f->base, path, NULL);
+  struct curl_slist *headers = NULL;
+  g_autofree char *auth = token ? g_strdup_printf("Authorization: Bearer %s", token) : NULL;
+  g_autofree char *ctype = content_type ? g_strdup_printf("Content-Type: %s", content_type) : NULL;
+  if (auth)
+    headers = curl_slist_append(headers, auth);
+  if (ctype)
+    headers = curl_slist_append(headers, ctype);
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, r.body);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+  if (body) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body_len);
+  }
+  CURLcode rc = curl_easy_perform(c);
+  g_assert_cmpint(rc, ==, CURLE_OK);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  char *ct = NULL;
+  curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+  r.content_type = g_strdup(ct);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(c);
+  return r;
+}
+
+static Reply
+get(Fixture *f, const char *path)
+{
+  return request(f, "GET", path, NULL, 0, NULL, NULL);
+}
+
+static json_t *
+reply_json(const Reply *r)
+{
+  g_autoptr(GError) error = NULL;
+  json_t *v = pt_json_parse(r->body->str, r->body->len, &error);
+  g_assert_no_error(error);
+  return v;
+}
+
+static void
+die_with_parent(gpointer data)
+{
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+  f->ts = pt_test_station_new();
+  f->token = g_strdup(f->ts->station->config->operator_token);
+  g_autofree char *bin =
+      g_build_filename(g_getenv("PACKTRACE_BUILD"), "station", "packtrace", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* A failed assertion aborts this process; the server must not outlive it. */
+  g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+  f->server = g_subprocess_launcher_spawn(launcher, &error, bin, "run", "--data", f->ts->dir,
+                                          "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error(error);
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(f->server));
+  g_autofree char *line = g_data_input_stream_read_line(in, NULL, NULL, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(line);
+  const char *url = strstr(line, "http://");
+  g_assert_nonnull(url);
+  f->base = g_strndup(url, strcspn(url, " "));
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+  g_subprocess_send_signal(f->server, SIGTERM);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(g_subprocess_wait(f->server, NULL, &error));
+  /* A clean stop: exit 0, not killed by the signal. */
+  g_assert_true(g_subprocess_get_if_exited(f->server));
+  g_assert_cmpint(g_subprocess_get_exit_status(f->server), ==, 0);
+  g_object_unref(f->server);
+  pt_test_station_free(f->ts);
+  g_free(f->base);
+  g_free(f->token);
+}
+
+static void
+test_read_routes(Fixture *f, gconstpointer data)
+{
+  g_autoptr(PtBatch) b = pt_test_batch(f->ts, 2);
+  Reply r = get(f, "/healthz");
+  g_assert_cmpint(r.status, ==, 200);
+  reply_clear(&r);
+
+  r = get(f, "/api/v1/station");
+  g_assert_cmpint(r.status, ==, 200);
+  json_t *st = reply_json(&r);
+  g_autofree char *pub = pt_hex_encode(f->ts->station->keys->public_key, PT_PUB_LEN);
+  g_assert_cmpstr(json_string_value(json_object_get(st, "public_key")), ==, pub);
+  g_assert_cmpstr(json_string_value(json_object_get(st, "id")), ==,
+                  f->ts->station->config->station_id);
+  g_assert_nonnull(json_object_get(st, "version"));
+  json_decref(st);
+  reply_clear(&r);
+
+  r = get(f, "/api/v1/batches");
+  g_assert_cmpint(r.status, ==, 200);
+  json_t *list = reply_json(&r);
+  g_assert_cmpuint(json_array_size(json_object_get(list, "batches")), ==, 1);
+  json_decref(list);
+  reply_clear(&r);
+
+  g_autofree char *path = g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT, b->id);
+  r = get(f, path);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_true(g_str_has_prefix(r.content_type, "application/json"));
+  json_t *one = reply_json(&r);
+  g_assert_cmpstr(json_string_value(json_object_get(one, "lot")), ==, b->lot);
+  g_assert_cmpuint(json_array_size(json_object_get(one, "event_list")), ==, 3);
+  json_decref(one);
+  reply_clear(&r);
+
+  g_autofree char *by_lot = g_strdup_printf("/api/v1/batches/%s/epcis", b->lot);
+  r = get(f, by_lot);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "application/ld+json");
+  json_t *doc = reply_json(&r);
+  g_assert_cmpstr(json_string_value(json_object_get(doc, "type")), ==, "EPCISDocument");
+  json_decref(doc);
+  reply_clear(&r);
+
+  g_autofree char *bundle_path = g_strdup_printf("%s/bundle", path);
+  r = get(f, bundle_path);
+  g_assert_cmpint(r.status, ==, 200);
+  PtVerifyResult result;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(pt_bundle_verify(r.body->str, r.body->len, f->ts->station->keys->public_key,
+                                 &result, &error));
+  g_assert_cmpint(result.n_events, ==, 3);
+  pt_verify_result_clear(&result);
+  reply_clear(&r);
+}
+
+static void
+expect_status(Fixture *f, const char *method, const char *path, const char *body, const char *token,
+              long status, const char *needle)
+{
+  Reply r = request(f, method, path, body, body ? strlen(body) : 0, token,
+                    body ? "application/json" : NULL);
+  if (r.status != status || (needle && !strstr(r.body->str, needle)))
+    g_error("%s %s: got %ld %s, wanted %ld with '%s'", method, path, r.status, r.body->str, status,
+            needle ? needle : "");
+  /* Every error answer is JSON with a message. */
+  if (status >= 400) {
+    json_t *e = reply_json(&r);
+    g_assert_nonnull(json_string_value(json_object_get(e, "error")));
+    json_decref(e);
+  }
+  reply_clear(&r);
+}
+
+static void
+test_errors(Fixture *f, gconstpointer data)
+{
+  g_autoptr(PtBatch) b = pt_test_batch(f->ts, 0);
+  expect_status(f, "GET", "/nope", NULL, NULL, 404, "no such");
+  expect_status(f, "GET", "/api/v1/batches/999", NULL, NULL, 404, "999");
+  expect_status(f, "GET", "/api/v1/batches/1/nope", NULL, NULL, 404, NULL);
+  expect_status(f, "GET", "/api/v1/batches/1/bundle/x", NULL, NULL, 404, NULL);
+  expect_status(f, "DELETE", "/api/v1/batches/1", NULL, NULL, 405, NULL);
+  expect_status(f, "PUT", "/api/v1/batches", "{}", f->token, 405, NULL);
+  expect_status(f, "POST", "/healthz", "{}", NULL, 405, NULL);
+  expect_status(f, "GET", "/api/v1/batches?limit=0", NULL, NULL, 400, "limit");
+  expect_status(f, "GET", "/api/v1/batches?limit=abc", NULL, NULL, 400, "limit");
+  expect_status(f, "POST", "/api/v1/batches", "{\"product\":\"A\",\"gtin\":\"09506000134352\"}",
+                NULL, 401, "token");
+  expect_status(f, "POST", "/api/v1/batches", "{\"product\":\"A\",\"gtin\":\"09506000134352\"}",
+                "wrong-token-wrong-token-wrong-token", 401, NULL);
+  expect_status(f, "POST", "/api/v1/batches", "{\"product\":", f->token, 400, "malformed JSON");
+  expect_status(f, "POST", "/api/v1/batches", "[1,2]", f->token, 400, "object");
+  expect_status(f, "POST", "/api/v1/batches", "{\"product\":\"A\",\"gtin\":\"09506000134353\"}",
+                f->token, 400, "expected 2");
+  expect_status(f, "POST", "/api/v1/batches", "{\"product\":\"A\",\"gtn\":\"09506000134352\"}",
+                f->token, 400, "unknown field");
+  expect_status(f, "POST", "/api/v1/batches",
+                "{\"product\":\"A\",\"gtin\":\"09506000134352\",\"lot\":\"A B\"}", f->token, 400,
+                "82-character");
+  expect_status(f, "POST", "/api/v1/batches",
+                "{\"product\":\"A\",\"gtin\":\"09506000134352\","
+                "\"pack_date\":\"2026-13-01\"}",
+                f->token, 400, "not a date");
+
+  /* Over the body limit: 413, and nothing was created. */
+  g_autofree char *big = g_malloc(200 * 1024);
+  memset(big, ' ', 200 * 1024);
+  Reply r = request(f, "POST", "/api/v1/batches", big, 200 * 1024, f->token, "application/json");
+  g_assert_cmpint(r.status, ==, 413);
+  reply_clear(&r);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = pt_store_batch_list(f->ts->store, 10, 0, &error);
+  g_assert_cmpuint(list->len, ==, 1);
+}
+
+static void
+test_create_over_http(Fixture *f, gconstpointer data)
+{
+  const char *body = "{\"product\":\"Oranges\",\"gtin\":\"9506000134352\",\"variety\":\"Navel\","
+                     "\"harvest_date\":\"2026-11-20\",\"pack_date\":\"2026-11-25\","
+                     "\"quantity\":12.5,\"uom\":\"KGM\"}";
+  Reply r = request(f, "POST", "/api/v1/batches", body, strlen(body), f->token, NULL);
+  g_assert_cmpint(r.status, ==, 201);
+  json_t *b = reply_json(&r);
+  g_assert_cmpstr(json_string_value(json_object_get(b, "gtin")), ==, "09506000134352");
+  g_assert_cmpstr(json_string_value(json_object_get(b, "digital_link")), ==,
+                  "https://trace.example.coop/01/09506000134352/10/PT2611250001?13=261125");
+  g_assert_cmpfloat(json_number_value(json_object_get(b, "quantity")), ==, 12.5);
+  json_decref(b);
+  reply_clear(&r);
+  /* The store has it, with its signed commissioning event. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) stored = pt_store_batch_get_by_lot(f->ts->store, "PT2611250001", &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(stored->n_events, ==, 1);
+}
+
+typedef struct {
+  Fixture *f;
+  char *path;
+  int ok;
+} Reader;
+
+static gpointer
+reader_thread(gpointer data)
+{
+  Reader *rd = data;
+  for (int i = 0; i < 50; i++) {
+    Reply r = get(rd->f, rd->path);
+    rd->ok += r.status == 200;
+    reply_clear(&r);
+  }
+  return NULL;
+}
+
+static void
+test_cli_writes_while_serving(Fixture *f, gconstpointer data)
+{
+  /* The CLI and the running station share the database: readers keep getting
+   * answers while another process appends. */
+  g_autoptr(PtBatch) b = pt_test_batch(f->ts, 0);
+  Reader readers[3];
+  GThread *threads[3];
+  for (int i = 0; i < 3; i++) {
+    readers[i] = (Reader){.f = f, .path = g_strdup_printf("/api/v1/batches/%s", b->lot)};
+    threads[i] = g_thread_new("reader", reader_thread, &readers[i]);
+  }
+  g_autofree char *bin =
+      g_build_filename(g_getenv("PACKTRACE_BUILD"), "station", "packtrace", NULL);
+  for (int i = 0; i < 5; i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, bin, "event", "add", b->lot,
+                         "--step", "inspecting", "--data", f->ts->dir, NULL);
+    g_assert_no_error(error);
+    g_assert_true(g_subprocess_wait_check(p, NULL, &error));
+  }
+  for (int i = 0; i < 3; i++) {
+    g_thread_join(threads[i]);
+    g_assert_cmpint(readers[i].ok, ==, 50);
+    g_free(readers[i].path);
+  }
+  g_autofree char *path = g_strdup_printf("/api/v1/batches/%s", b->lot);
+  Reply r = get(f, path);
+  json_t *one = reply_json(&r);
+  g_assert_cmpuint(json_array_size(json_object_get(one, "event_list")), ==, 6);
+  json_decref(one);
+  reply_clear(&r);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  g_test_add("/http/read-routes", Fixture, NULL, fixture_setup, test_read_routes, fixture_teardown);
+  g_test_add("/http/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
+  g_test_add("/http/create", Fixture, NULL, fixture_setup, test_create_over_http, fixture_teardown);
+  g_test_add("/http/cli-writes-while-serving", Fixture, NULL, fixture_setup,
+             test_cli_writes_while_serving, fixture_teardown);
+  int rc = g_test_run();
+  curl_global_cleanup();
+  return rc;
+}

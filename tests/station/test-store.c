@@ -1,0 +1,151 @@
+/* test-store.c: schema migrations by user_version, refusal of a newer schema,
+ * the lock contract between two writers, and lot generation. */
+#include "pt-error.h"
+#include "pt-store.h"
+#include "pt-test-station.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+static char *
+tmp_db(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("packtrace-store-XXXXXX", &error);
+  g_assert_no_error(error);
+  return g_build_filename(dir, "station.db", NULL);
+}
+
+static int
+raw_exec_int(const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
+  int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+static void
+test_fresh_database_migrates(void)
+{
+  g_autofree char *path = tmp_db();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) store = pt_store_open(path, TRUE, 100, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(pt_store_schema_version(store), ==, PT_STORE_SCHEMA_VERSION);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                     "('batches', 'events', 'events_by_batch')"),
+                  ==, 3);
+}
+
+static void
+test_wal_and_foreign_keys(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint(sqlite3_open(ts->station->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+  g_assert_cmpstr((const char *)sqlite3_column_text(s, 0), ==, "wal");
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+
+  /* An event for a batch that does not exist is refused by the foreign key. */
+  PtEventRow row = {.seq = 1,
+                    .batch_id = 999,
+                    .event_id = (char *)"urn:uuid:x",
+                    .step = (char *)"inspecting",
+                    .body = (char *)"{}",
+                    .body_len = 2};
+  g_autoptr(GError) error = NULL;
+  g_assert_false(pt_store_event_insert(ts->store, &row, &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_CONFLICT);
+}
+
+static void
+test_newer_schema_refused(void)
+{
+  g_autofree char *path = tmp_db();
+  g_assert_cmpint(raw_exec_int(path, "PRAGMA user_version = 99"), ==, -1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) store = pt_store_open(path, FALSE, 100, &error);
+  g_assert_null(store);
+  g_assert_error(error, PT_ERROR, PT_ERROR_INVALID);
+  g_assert_nonnull(strstr(error->message, "schema version 99"));
+}
+
+static void
+test_version0_with_data_is_kept(void)
+{
+  /* A version-0 file (e.g. one a user made by hand) is migrated, not replaced. */
+  g_autofree char *path = tmp_db();
+  raw_exec_int(path, "CREATE TABLE notes (x TEXT)");
+  raw_exec_int(path, "INSERT INTO notes VALUES ('kept')");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) store = pt_store_open(path, FALSE, 100, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(raw_exec_int(path, "PRAGMA user_version"), ==, PT_STORE_SCHEMA_VERSION);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM notes"), ==, 1);
+}
+
+static void
+test_locked_database(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) other = pt_store_open(ts->station->db_path, FALSE, 50, &error);
+  g_assert_no_error(error);
+  g_assert_true(pt_store_begin(ts->store, &error));
+  gint64 t0 = g_get_monotonic_time();
+  g_assert_false(pt_store_begin(other, &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_BUSY);
+  g_assert_nonnull(strstr(error->message, "locked"));
+  /* It waited for the lock (busy timeout), then gave up. */
+  g_assert_cmpint(g_get_monotonic_time() - t0, >=, 40 * 1000);
+  pt_store_rollback(ts->store);
+  g_clear_error(&error);
+  g_assert_true(pt_store_begin(other, &error));
+  pt_store_rollback(other);
+}
+
+static void
+test_lot_generation(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(GError) error = NULL;
+  PtBatchSpec spec = {.product = "Kiwi", .gtin = "09506000134352", .pack_date = "2026-11-25"};
+  g_autoptr(PtBatch) a = pt_batch_create(ts->station, ts->store, &spec, &error);
+  g_autoptr(PtBatch) b = pt_batch_create(ts->station, ts->store, &spec, &error);
+  spec.lot = "PT2611250041"; /* typed by hand: the counter continues after it */
+  g_autoptr(PtBatch) c = pt_batch_create(ts->station, ts->store, &spec, &error);
+  spec.lot = "PT261125X";
+  g_autoptr(PtBatch) d = pt_batch_create(ts->station, ts->store, &spec, &error);
+  spec.lot = NULL;
+  g_autoptr(PtBatch) e = pt_batch_create(ts->station, ts->store, &spec, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(a->lot, ==, "PT2611250001");
+  g_assert_cmpstr(b->lot, ==, "PT2611250002");
+  g_assert_cmpstr(e->lot, ==, "PT2611250042");
+  spec.lot = "PT2611250002";
+  g_autoptr(PtBatch) dup = pt_batch_create(ts->station, ts->store, &spec, &error);
+  g_assert_null(dup);
+  g_assert_error(error, PT_ERROR, PT_ERROR_CONFLICT);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/store/fresh", test_fresh_database_migrates);
+  g_test_add_func("/store/wal-fk", test_wal_and_foreign_keys);
+  g_test_add_func("/store/newer-refused", test_newer_schema_refused);
+  g_test_add_func("/store/v0-kept", test_version0_with_data_is_kept);
+  g_test_add_func("/store/locked", test_locked_database);
+  g_test_add_func("/store/lots", test_lot_generation);
+  return g_test_run();
+}

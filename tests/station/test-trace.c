@@ -1,0 +1,292 @@
+/* test-trace.c: the signed chain end to end: append, audit, export a bundle,
+ * verify it, and every way of tampering that verify and audit must catch. */
+#include "pt-bundle.h"
+#include "pt-canon.h"
+#include "pt-error.h"
+#include "pt-test-station.h"
+#include "pt-trace.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+static json_t *
+export_bundle(PtTestStation *ts, PtBatch *b)
+{
+  g_autoptr(GError) error = NULL;
+  json_t *bundle = pt_bundle_export(ts->store, ts->station->config, ts->station->keys, b, &error);
+  g_assert_no_error(error);
+  return bundle;
+}
+
+/* Verifies @bundle; returns the error (NULL when valid). */
+static GError *
+verify(json_t *bundle, const guint8 *key)
+{
+  char *text = json_dumps(bundle, JSON_COMPACT);
+  GError *error = NULL;
+  PtVerifyResult result;
+  gboolean ok = pt_bundle_verify(text, strlen(text), key, &result, &error);
+  free(text);
+  if (ok) {
+    g_assert_null(error);
+    pt_verify_result_clear(&result);
+  } else {
+    g_assert_nonnull(error);
+  }
+  return error;
+}
+
+static json_t *
+events_of(json_t *bundle)
+{
+  return json_object_get(json_object_get(json_object_get(bundle, "epcis"), "epcisBody"),
+                         "eventList");
+}
+
+static void
+assert_tampered(json_t *bundle, const char *needle)
+{
+  g_autoptr(GError) error = verify(bundle, NULL);
+  g_assert_error(error, PT_ERROR, PT_ERROR_TAMPERED);
+  if (!strstr(error->message, needle))
+    g_error("expected '%s' in: %s", needle, error->message);
+}
+
+static void
+test_untouched_bundle_is_valid(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 4);
+  g_autoptr(PtBatch) other = pt_test_batch(ts, 2); /* interleaves the station log */
+  json_t *bundle = export_bundle(ts, b);
+  g_assert_cmpuint(json_array_size(events_of(bundle)), ==, 5);
+  g_autoptr(GError) error = verify(bundle, ts->station->keys->public_key);
+  g_assert_no_error(error);
+  json_decref(bundle);
+}
+
+static void
+test_tampered_bundles_fail(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 4);
+  json_t *orig = export_bundle(ts, b);
+  json_t *t;
+
+  /* A changed field of an event. */
+  t = json_deep_copy(orig);
+  json_object_set_new(json_array_get(events_of(t), 2), "disposition",
+                      json_string("non_conformant"));
+  assert_tampered(t, "event 3");
+  json_decref(t);
+
+  /* A number written differently but equal is not a change. */
+  t = json_deep_copy(orig);
+  json_t *q = json_object_get(
+      json_array_get(json_object_get(json_array_get(events_of(t), 0), "quantityList"), 0),
+      "quantity");
+  g_assert_cmpfloat(json_real_value(q), ==, 1200.5);
+  g_autoptr(GError) same = verify(t, NULL);
+  g_assert_no_error(same);
+  json_decref(t);
+
+  /* A middle event removed (with its proof). */
+  t = json_deep_copy(orig);
+  json_array_remove(events_of(t), 2);
+  json_array_remove(json_object_get(t, "proofs"), 2);
+  assert_tampered(t, "events removed");
+  json_decref(t);
+
+  /* The last event removed and the head count edited: the head signature breaks. */
+  t = json_deep_copy(orig);
+  json_array_remove(events_of(t), 4);
+  json_array_remove(json_object_get(t, "proofs"), 4);
+  json_object_set_new(json_object_get(t, "head"), "count", json_integer(4));
+  assert_tampered(t, "head signature");
+  json_decref(t);
+
+  /* Two events swapped with their proofs. */
+  t = json_deep_copy(orig);
+  json_t *e1 = json_incref(json_array_get(events_of(t), 1));
+  json_t *p1 = json_incref(json_array_get(json_object_get(t, "proofs"), 1));
+  json_array_set(events_of(t), 1, json_array_get(events_of(t), 2));
+  json_array_set_new(events_of(t), 2, e1);
+  json_array_set(json_object_get(t, "proofs"), 1, json_array_get(json_object_get(t, "proofs"), 2));
+  json_array_set_new(json_object_get(t, "proofs"), 2, p1);
+  assert_tampered(t, "chain broken");
+  json_decref(t);
+
+  /* A signature byte changed. */
+  t = json_deep_copy(orig);
+  json_t *proof = json_array_get(json_object_get(t, "proofs"), 0);
+  g_autofree char *sig = g_strdup(json_string_value(json_object_get(proof, "signature")));
+  sig[10] = sig[10] == '0' ? '1' : '0';
+  json_object_set_new(proof, "signature", json_string(sig));
+  assert_tampered(t, "signature does not verify");
+  json_decref(t);
+
+  /* The document header changed. */
+  t = json_deep_copy(orig);
+  json_object_set_new(json_object_get(t, "epcis"), "creationDate",
+                      json_string("2020-01-01T00:00:00.000Z"));
+  assert_tampered(t, "document header");
+  json_decref(t);
+
+  /* Signed by another key than the one the buyer trusts. */
+  guint8 other[PT_PUB_LEN];
+  memcpy(other, ts->station->keys->public_key, PT_PUB_LEN);
+  other[0] ^= 1;
+  g_autoptr(GError) wrong_key = verify(orig, other);
+  g_assert_error(wrong_key, PT_ERROR, PT_ERROR_TAMPERED);
+
+  json_decref(orig);
+}
+
+static void
+test_malformed_bundles(void)
+{
+  const char *cases[] = {"",
+                         "{",
+                         "[]",
+                         "{\"format\":\"packtrace-bundle/1\"}",
+                         "{\"format\":\"other\",\"epcis\":{}}",
+                         "\"x\""};
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    PtVerifyResult result;
+    g_autoptr(GError) error = NULL;
+    g_assert_false(pt_bundle_verify(cases[i], strlen(cases[i]), NULL, &result, &error));
+    g_assert_error(error, PT_ERROR, PT_ERROR_MALFORMED);
+  }
+}
+
+static PtAuditReport
+audit(PtTestStation *ts)
+{
+  PtAuditReport report;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(pt_trace_audit(ts->store, ts->station->keys->public_key, &report, &error));
+  g_assert_no_error(error);
+  return report;
+}
+
+static void
+test_audit_intact_and_events_append_only(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 3);
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 3);
+  PtAuditReport r = audit(ts);
+  g_assert_cmpint(r.n_events, ==, 8);
+  g_assert_cmpint(r.n_batches, ==, 2);
+  g_assert_cmpuint(r.n_breaks, ==, 0);
+  pt_audit_report_clear(&r);
+}
+
+/* Each case tampers with the database behind the store's back (dropping the
+ * append-only triggers first, as someone with the file could) and expects audit
+ * to name the event. */
+static void
+audit_case(const char *sql, const char *needle)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 3);
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 3);
+  pt_test_sql(ts, "DROP TRIGGER events_append_only_update; "
+                  "DROP TRIGGER events_append_only_delete;");
+  pt_test_sql(ts, sql);
+  PtAuditReport r = audit(ts);
+  g_assert_cmpuint(r.n_breaks, >, 0);
+  gboolean found = FALSE;
+  for (guint i = 0; i < r.breaks->len; i++)
+    found |= strstr(g_ptr_array_index(r.breaks, i), needle) != NULL;
+  if (!found)
+    g_error("audit after '%s' did not report '%s' (first: %s)", sql, needle,
+            (char *)g_ptr_array_index(r.breaks, 0));
+  pt_audit_report_clear(&r);
+}
+
+static void
+test_audit_catches_tampering(void)
+{
+  audit_case("UPDATE events SET body = replace(body, 'conformant', 'non_conformant') "
+             "WHERE seq = 3",
+             "content altered");
+  audit_case("DELETE FROM events WHERE seq = 6", "sequence jumps");
+  /* Deleting and renumbering to hide the gap still breaks the chain. */
+  audit_case("DELETE FROM events WHERE seq = 6; UPDATE events SET seq = seq - 1 WHERE seq > 6",
+             "station chain broken");
+  /* Swapping two events' positions. */
+  audit_case("UPDATE events SET seq = -2 WHERE seq = 2; UPDATE events SET seq = 2 WHERE seq = 3; "
+             "UPDATE events SET seq = 3 WHERE seq = -2",
+             "chain broken");
+}
+
+/* Someone who edits a record and stores its correct new hash still cannot sign it. */
+static void
+test_audit_rehashed_record(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 3);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint(sqlite3_open(ts->station->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db, "DROP TRIGGER events_append_only_update", NULL, NULL, NULL), ==,
+                  SQLITE_OK);
+  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT body FROM events WHERE seq = 3", -1, &s, NULL), ==,
+                  SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+  g_autofree char *body = g_strdup((const char *)sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+  char *at = strstr(body, "check 1");
+  g_assert_nonnull(at);
+  at[6] = '9';
+  guint8 hash[PT_HASH_LEN];
+  crypto_hash_sha256(hash, (const guint8 *)body, strlen(body));
+  g_assert_cmpint(
+      sqlite3_prepare_v2(db, "UPDATE events SET body = ?, hash = ? WHERE seq = 3", -1, &s, NULL),
+      ==, SQLITE_OK);
+  sqlite3_bind_text(s, 1, body, -1, SQLITE_STATIC);
+  sqlite3_bind_blob(s, 2, hash, PT_HASH_LEN, SQLITE_STATIC);
+  g_assert_cmpint(sqlite3_step(s), ==, SQLITE_DONE);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+
+  PtAuditReport r = audit(ts);
+  g_assert_cmpuint(r.n_breaks, >=, 2);
+  g_assert_nonnull(strstr(g_ptr_array_index(r.breaks, 0), "seq 3"));
+  g_assert_nonnull(strstr(g_ptr_array_index(r.breaks, 0), "signature does not verify"));
+  /* The next event still names the old hash. */
+  g_assert_nonnull(strstr(g_ptr_array_index(r.breaks, 1), "seq 4"));
+  pt_audit_report_clear(&r);
+}
+
+static void
+test_appends_refused_in_sql(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 1);
+  /* The triggers are what stops an accidental UPDATE in code. */
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(ts->station->db_path, &db), ==, SQLITE_OK);
+  char *msg = NULL;
+  g_assert_cmpint(sqlite3_exec(db, "UPDATE events SET step = 'x'", NULL, NULL, &msg), ==,
+                  SQLITE_CONSTRAINT);
+  g_assert_nonnull(strstr(msg, "append-only"));
+  sqlite3_free(msg);
+  g_assert_cmpint(sqlite3_exec(db, "DELETE FROM events", NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+  sqlite3_close(db);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/trace/bundle-valid", test_untouched_bundle_is_valid);
+  g_test_add_func("/trace/bundle-tampered", test_tampered_bundles_fail);
+  g_test_add_func("/trace/bundle-malformed", test_malformed_bundles);
+  g_test_add_func("/trace/audit-intact", test_audit_intact_and_events_append_only);
+  g_test_add_func("/trace/audit-tampered", test_audit_catches_tampering);
+  g_test_add_func("/trace/audit-rehashed", test_audit_rehashed_record);
+  g_test_add_func("/trace/append-only", test_appends_refused_in_sql);
+  return g_test_run();
+}
