@@ -6,6 +6,7 @@
 #include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-limits.h"
 #include "pt-trace.h"
 
 #include <string.h>
@@ -67,6 +68,19 @@ hash_canonical(const json_t *value, guint8 hash[PT_HASH_LEN], GError **error)
   return TRUE;
 }
 
+/* The document hash covers everything but the event list: the events are covered
+ * one by one by their proofs, their chain, and the head's count and last hash, so
+ * hashing them again would double the cost of export and verify. */
+static gboolean
+hash_document_header(json_t *doc, guint8 hash[PT_HASH_LEN], GError **error)
+{
+  json_t *header = json_deep_copy(doc);
+  json_object_del(json_object_get(header, "epcisBody"), "eventList");
+  gboolean ok = hash_canonical(header, hash, error);
+  json_decref(header);
+  return ok;
+}
+
 /* The head is signed over SHA-256 of its canonical form without "signature". */
 static gboolean
 head_digest(json_t *head, guint8 digest[PT_HASH_LEN], GError **error)
@@ -84,7 +98,7 @@ signed_head(const PtConfig *config, const PtKeys *keys, const PtBatch *batch, js
             gint64 count, const guint8 last_hash[PT_HASH_LEN], GError **error)
 {
   guint8 doc_hash[PT_HASH_LEN], digest[PT_HASH_LEN], sig[PT_SIG_LEN];
-  if (!hash_canonical(doc, doc_hash, error))
+  if (!hash_document_header(doc, doc_hash, error))
     return NULL;
   g_autofree char *doc_hex = pt_hex_encode(doc_hash, PT_HASH_LEN);
   g_autofree char *last_hex = pt_hex_encode(last_hash, PT_HASH_LEN);
@@ -162,52 +176,138 @@ get_hex(json_t *obj, const char *key, guint8 *out, gsize len)
   return hex && pt_hex_decode(hex, out, len);
 }
 
+/* What the parallel phase found about one event. */
+typedef enum {
+  CHECK_OK,
+  CHECK_NOT_EVENT,
+  CHECK_PROOF_DAMAGED,
+  CHECK_HASH_MISMATCH,
+  CHECK_BAD_SIGNATURE,
+} EventCheck;
+
+typedef struct {
+  json_t *events;
+  json_t *proofs;
+  const guint8 *key;
+  guint8 (*hashes)[PT_HASH_LEN];
+  EventCheck *checks;
+  gsize from, to;
+} VerifyChunk;
+
+/* Hashing and signature checks are independent per event and are most of
+ * verify's time, so they run on every core; links are checked in order after. */
+static gpointer
+verify_chunk(gpointer data)
+{
+  VerifyChunk *c = data;
+  for (gsize i = c->from; i < c->to; i++) {
+    json_t *event = json_array_get(c->events, i);
+    json_t *proof = json_array_get(c->proofs, i);
+    guint8 claimed[PT_HASH_LEN], sig[PT_SIG_LEN];
+    g_autofree char *canon = NULL;
+    gsize len = 0;
+    if (!json_is_object(event) || !(canon = pt_canon_dump(event, &len, NULL))) {
+      c->checks[i] = CHECK_NOT_EVENT;
+      continue;
+    }
+    if (!json_is_object(proof) || !get_hex(proof, "hash", claimed, PT_HASH_LEN) ||
+        !get_hex(proof, "signature", sig, PT_SIG_LEN)) {
+      c->checks[i] = CHECK_PROOF_DAMAGED;
+      continue;
+    }
+    crypto_hash_sha256(c->hashes[i], (const guint8 *)canon, len);
+    if (sodium_memcmp(c->hashes[i], claimed, PT_HASH_LEN) != 0)
+      c->checks[i] = CHECK_HASH_MISMATCH;
+    else if (!pt_keys_verify(c->key, c->hashes[i], sig))
+      c->checks[i] = CHECK_BAD_SIGNATURE;
+    else
+      c->checks[i] = CHECK_OK;
+  }
+  return NULL;
+}
+
+static void
+check_in_parallel(json_t *events, json_t *proofs, const guint8 *key, guint8 (*hashes)[PT_HASH_LEN],
+                  EventCheck *checks)
+{
+  gsize n = json_array_size(events);
+  guint n_threads = CLAMP(g_get_num_processors(), 1, PT_VERIFY_THREADS_MAX);
+  if (n < 256)
+    n_threads = 1;
+  VerifyChunk chunks[PT_VERIFY_THREADS_MAX];
+  GThread *threads[PT_VERIFY_THREADS_MAX] = {NULL};
+  for (guint t = 0; t < n_threads; t++) {
+    chunks[t] = (VerifyChunk){.events = events,
+                              .proofs = proofs,
+                              .key = key,
+                              .hashes = hashes,
+                              .checks = checks,
+                              .from = n * t / n_threads,
+                              .to = n * (t + 1) / n_threads};
+    if (t > 0)
+      threads[t] = g_thread_new("verify", verify_chunk, &chunks[t]);
+  }
+  verify_chunk(&chunks[0]);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join(threads[t]);
+}
+
+static gboolean report_in_order(json_t *events, json_t *proofs, const guint8 (*hashes)[PT_HASH_LEN],
+                                const EventCheck *checks, GError **error);
+
 static gboolean
 verify_events(json_t *events, json_t *proofs, const guint8 *key, guint8 last[PT_HASH_LEN],
               GError **error)
 {
-  gboolean have_prev = FALSE;
-  guint8 prev[PT_HASH_LEN];
-  for (gsize i = 0; i < json_array_size(events); i++) {
+  gsize n_events = json_array_size(events);
+  guint8(*hashes)[PT_HASH_LEN] = g_malloc0_n(n_events + 1, PT_HASH_LEN);
+  g_autofree EventCheck *checks = g_new0(EventCheck, n_events + 1);
+  check_in_parallel(events, proofs, key, hashes, checks);
+  gboolean ok =
+      report_in_order(events, proofs, (const guint8(*)[PT_HASH_LEN])hashes, checks, error);
+  if (ok && n_events)
+    memcpy(last, hashes[n_events - 1], PT_HASH_LEN);
+  g_free(hashes);
+  return ok;
+}
+
+static gboolean
+report_in_order(json_t *events, json_t *proofs, const guint8 (*hashes)[PT_HASH_LEN],
+                const EventCheck *checks, GError **error)
+{
+  gsize n_events = json_array_size(events);
+  /* Report the first problem in event order, whatever thread found it. */
+  for (gsize i = 0; i < n_events; i++) {
     json_t *event = json_array_get(events, i);
     json_t *proof = json_array_get(proofs, i);
     gsize n = i + 1;
     const char *id = json_string_value(json_object_get(event, "eventID"));
-    if (!json_is_object(event) || !id)
+    if (checks[i] == CHECK_NOT_EVENT || !id)
       return tampered(error, "event %zu: not an event with an eventID", n);
-    guint8 claimed[PT_HASH_LEN], hash[PT_HASH_LEN], sig[PT_SIG_LEN];
-    if (!json_is_object(proof) || !get_hex(proof, "hash", claimed, PT_HASH_LEN) ||
-        !get_hex(proof, "signature", sig, PT_SIG_LEN))
+    if (checks[i] == CHECK_PROOF_DAMAGED)
       return tampered(error, "event %zu (%s): its proof is damaged", n, id);
     if (g_strcmp0(json_string_value(json_object_get(proof, "eventID")), id) != 0)
       return tampered(error, "event %zu (%s): proof is for another event (order changed?)", n, id);
-    if (!hash_canonical(event, hash, error))
-      return FALSE;
-    if (sodium_memcmp(hash, claimed, PT_HASH_LEN) != 0)
+    if (checks[i] == CHECK_HASH_MISMATCH)
       return tampered(error, "event %zu (%s): content does not match its hash (event altered)", n,
                       id);
-    if (!pt_keys_verify(key, hash, sig))
+    if (checks[i] == CHECK_BAD_SIGNATURE)
       return tampered(error, "event %zu (%s): signature does not verify", n, id);
     const char *link = json_string_value(json_object_get(event, PT_EXT_PREV_EVENT));
     guint8 linked[PT_HASH_LEN];
-    if (have_prev ? !(link && pt_hex_decode(link, linked, PT_HASH_LEN) &&
-                      sodium_memcmp(linked, prev, PT_HASH_LEN) == 0)
-                  : link != NULL)
+    if (i > 0 ? !(link && pt_hex_decode(link, linked, PT_HASH_LEN) &&
+                  sodium_memcmp(linked, hashes[i - 1], PT_HASH_LEN) == 0)
+              : link != NULL)
       return tampered(error,
                       "event %zu (%s): chain broken: the previous event is not the one it "
                       "names (an event was removed or the order changed)",
                       n, id);
     /* The proof's copy of the link must agree too: no byte of a bundle is unchecked. */
-    json_t *proof_prev = json_object_get(proof, "prevHash");
-    guint8 proof_linked[PT_HASH_LEN];
-    if (have_prev ? !(get_hex(proof, "prevHash", proof_linked, PT_HASH_LEN) &&
-                      sodium_memcmp(proof_linked, prev, PT_HASH_LEN) == 0)
-                  : !json_is_null(proof_prev))
+    if (i > 0 ? !(get_hex(proof, "prevHash", linked, PT_HASH_LEN) &&
+                  sodium_memcmp(linked, hashes[i - 1], PT_HASH_LEN) == 0)
+              : !json_is_null(json_object_get(proof, "prevHash")))
       return tampered(error, "event %zu (%s): proof names another previous event", n, id);
-    memcpy(prev, hash, PT_HASH_LEN);
-    have_prev = TRUE;
   }
-  memcpy(last, prev, PT_HASH_LEN);
   return TRUE;
 }
 
@@ -269,7 +369,7 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
     tampered(error, "the last event is not the one the signed head names");
     goto out;
   }
-  if (!hash_canonical(doc, doc_hash, error))
+  if (!hash_document_header(doc, doc_hash, error))
     goto out;
   if (!get_hex(head, "documentHash", claimed, PT_HASH_LEN) ||
       sodium_memcmp(claimed, doc_hash, PT_HASH_LEN) != 0) {

@@ -22,7 +22,8 @@
 #define PT_LIST_LIMIT_MAX     1000
 
 /* verify: a bundle is read whole; 10,000 events are about 15 MB */
-#define PT_BUNDLE_MAX (512 * 1024 * 1024)
+#define PT_BUNDLE_MAX         (512 * 1024 * 1024)
+#define PT_VERIFY_THREADS_MAX 8 /* signature checks run on up to this many cores */
 
 /* Config file */
 #define PT_CONFIG_MAX (1024 * 1024)

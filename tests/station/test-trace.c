@@ -142,6 +142,24 @@ test_tampered_bundles_fail(void)
   json_decref(orig);
 }
 
+/* Large bundles are checked on several threads; the first problem in event order
+ * is still the one reported. */
+static void
+test_large_bundle_reports_first_problem(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 599);
+  json_t *orig = export_bundle(ts, b);
+  g_autoptr(GError) clean = verify(orig, ts->station->keys->public_key);
+  g_assert_no_error(clean);
+  json_t *t = json_deep_copy(orig);
+  json_object_set_new(json_array_get(events_of(t), 450), "pt:note", json_string("x"));
+  json_object_set_new(json_array_get(events_of(t), 120), "pt:note", json_string("y"));
+  assert_tampered(t, "event 121 ");
+  json_decref(t);
+  json_decref(orig);
+}
+
 static void
 test_malformed_bundles(void)
 {
@@ -283,6 +301,7 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/trace/bundle-valid", test_untouched_bundle_is_valid);
   g_test_add_func("/trace/bundle-tampered", test_tampered_bundles_fail);
+  g_test_add_func("/trace/bundle-large", test_large_bundle_reports_first_problem);
   g_test_add_func("/trace/bundle-malformed", test_malformed_bundles);
   g_test_add_func("/trace/audit-intact", test_audit_intact_and_events_append_only);
   g_test_add_func("/trace/audit-tampered", test_audit_catches_tampering);

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# run-benchmarks.sh BUILD_DIR: every benchmark of the project, one after another
+# (not part of the test suite: figures are printed, nothing is asserted on time).
+set -u
+B=${1:?build dir}
+run() { echo "== $1"; shift; "$@" || echo "(failed: $?)"; echo; }
+run "station core" "$B/tests/bench/bench-station"
+run "station HTTP" "$(dirname "$0")/bench-http.sh" "$B/station/packtrace"
+[ -x "$B/tests/labels/bench-labels" ] && run "labels" "$B/tests/labels/bench-labels"
+[ -x "$B/tests/models/bench-models" ] && run "models" "$B/tests/models/bench-models"
+[ -x "$B/tests/pipeline/bench-pipeline" ] && run "pipeline" "$B/tests/pipeline/bench-pipeline"
+exit 0

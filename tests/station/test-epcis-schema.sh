@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test-epcis-schema.sh: the station's EPCIS export validated against GS1's EPCIS 2.0
+# JSON schema (shared/data/epcis/) with ajv, GS1's own recipe.  Skips (77) without
+# the shared data or when npm cannot install ajv.
+set -u
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+SCHEMA=${PACKTRACE_SHARED:-}/data/epcis/EPCIS-JSON-Schema.json
+[ -f "$SCHEMA" ] || { echo "1..0 # SKIP no $SCHEMA"; exit 77; }
+command -v npm >/dev/null || { echo "1..0 # SKIP npm missing"; exit 77; }
+
+NPM_DIR=$PACKTRACE_BUILD/npm-tools
+if [ ! -x "$NPM_DIR/node_modules/.bin/ajv" ]; then
+  mkdir -p "$NPM_DIR"
+  if ! timeout 300 npm install --silent --no-audit --no-fund --prefix "$NPM_DIR" \
+      ajv-cli@5.0.0 ajv-formats@3.0.1 >"$NPM_DIR/install.log" 2>&1; then
+    echo "1..0 # SKIP npm could not install ajv-cli (see $NPM_DIR/install.log)"
+    exit 77
+  fi
+fi
+AJV="$NPM_DIR/node_modules/.bin/ajv"
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export PACKTRACE_DATA=$T/data
+"$BIN" init >/dev/null || exit 1
+sed -i 's/^gln=$/gln=4012345000115/' "$T/data/station.ini"
+"$BIN" batch new --product Oranges --gtin 09506000134352 --variety Navel --origin CN \
+  --grower "Li farm" --harvest-date 2026-11-20 --quantity 1200.5 >/dev/null || exit 1
+"$BIN" event add 1 --step inspecting --disposition conformant --note "visual" >/dev/null || exit 1
+"$BIN" event add 1 --step packing --quantity 40 --uom KGM --at 2026-11-25T09:00:00Z >/dev/null || exit 1
+"$BIN" batch hold 1 --reason "check" >/dev/null || exit 1
+"$BIN" batch release 1 >/dev/null || exit 1
+"$BIN" batch recall 1 --reason "residue" >/dev/null || exit 1
+"$BIN" batch new --product Kiwi --gtin 9506000134352 >/dev/null || exit 1
+
+fails=0
+n=0
+validate() {
+  n=$((n + 1))
+  if "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$2" >"$T/ajv.out" 2>&1; then
+    [ "$3" = valid ] && echo "ok $n - $1" || { echo "not ok $n - $1 (accepted)"; fails=$((fails + 1)); }
+  else
+    [ "$3" = invalid ] && echo "ok $n - $1" || { echo "not ok $n - $1"; sed 's/^/# /' "$T/ajv.out"; fails=$((fails + 1)); }
+  fi
+}
+
+"$BIN" export 1 -o "$T/batch1.json" 2>/dev/null
+"$BIN" export 2 -o "$T/batch2.json" 2>/dev/null
+validate "batch with every kind of station event validates" "$T/batch1.json" valid
+validate "fresh batch validates" "$T/batch2.json" valid
+"$BIN" export 1 --format bundle -o "$T/bundle.json" 2>/dev/null
+jq '.epcis' "$T/bundle.json" >"$T/bundle-epcis.json"
+validate "the bundle's EPCIS document validates" "$T/bundle-epcis.json" valid
+# The check can fail: a document missing a required field is refused.
+jq 'del(.epcisBody.eventList[0].eventTimeZoneOffset)' "$T/batch1.json" >"$T/broken.json"
+validate "a document without eventTimeZoneOffset is refused" "$T/broken.json" invalid
+n=$((n + 1))
+if [ "$(jq '.epcisBody.eventList | length' "$T/batch1.json")" = 6 ]; then echo "ok $n - six events exported"; else echo "not ok $n - six events exported"; fails=$((fails + 1)); fi
+echo "1..$n"
+[ $fails = 0 ]
