@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(pt-gs1-error-quark, pt_gs1_error)
+G_DEFINE_QUARK(packtrace_gs1_error, pt_gs1_error)
 
 int
 pt_gs1_check_digit(const char *digits, gsize n_digits)

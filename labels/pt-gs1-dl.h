@@ -1,0 +1,48 @@
+/* pt-gs1-dl.h: strict parser (and canonical writer) for the GS1 Digital Link URIs the
+ * station prints and scans: http(s)://{host}/01/{gtin14}[/22/{cpv}][/10/{lot}][/21/{serial}]
+ * [?11=|13=|15=|17={YYMMDD}...].  Every scan path goes through here, so the parser
+ * allocates nothing, bounds its input (PT_DL_URI_MAX) and has a fuzz target. */
+#pragma once
+
+#include <glib.h>
+
+#include "pt-gs1.h"
+#include "pt-labels-limits.h"
+
+G_BEGIN_DECLS
+
+#define PT_DL_VALUE_MAX 20 /* AI 22, 10, 21: X..20 */
+
+/* A parsed link.  Strings are NUL-terminated and empty when the AI is absent. */
+typedef struct {
+  gboolean https;                   /* FALSE: http */
+  char host[PT_DL_HOST_MAX + 1];    /* authority as written: host[:port] */
+  char gtin[PT_GS1_GTIN_LEN + 1];   /* AI 01, always 14 digits with a valid check digit */
+  char cpv[PT_DL_VALUE_MAX + 1];    /* AI 22, percent-decoded */
+  char lot[PT_DL_VALUE_MAX + 1];    /* AI 10, percent-decoded */
+  char serial[PT_DL_VALUE_MAX + 1]; /* AI 21, percent-decoded */
+  char prod_date[7];                /* AI 11 YYMMDD */
+  char pack_date[7];                /* AI 13 */
+  char best_before[7];              /* AI 15 */
+  char expiry[7];                   /* AI 17 */
+} PtDigitalLink;
+
+/* Parses @uri into @out (caller-allocated, overwritten; undefined on failure).
+ * Refuses: other schemes, user info or odd characters in the host, a path that is not
+ * /01/{14 digits} followed by 22, 10, 21 in that order (each at most once), GTIN-8/12/13
+ * in the path, a wrong check digit, values outside the 82-character set or over 20
+ * characters after percent-decoding, malformed percent-encoding, query AIs 11/13/15/17
+ * that are not real YYMMDD dates (century from @now_year, 0 = this year) or appear
+ * twice, and path AIs (01, 22, 10, 21) in the query.  Other query parameters are
+ * ignored; `&` and `;` both delimit; a #fragment is ignored.  The error message says
+ * which part is wrong and why (PT_GS1_ERROR_*). */
+gboolean pt_gs1_digital_link_parse(const char *uri, int now_year, PtDigitalLink *out,
+                                   GError **error);
+
+/* Writes @link back as an uncompressed URI: path AIs in GS1 order, values
+ * percent-encoded except RFC 3986 unreserved characters, query AIs in the order 11, 13,
+ * 15, 17 joined with `&`.  A link built by pt_gs1_digital_link() comes back unchanged.
+ * Returns: (transfer full). */
+char *pt_gs1_digital_link_format(const PtDigitalLink *link);
+
+G_END_DECLS

@@ -1,0 +1,235 @@
+/* pt-label-layout.c: the two label templates as boxes in points.  Pure geometry and
+ * strings; the backends decide sizes in dots and fit the text. */
+#include <string.h>
+
+#include "pt-gs1-ai.h"
+#include "pt-label-private.h"
+
+static void
+item_free(gpointer p)
+{
+  PtLabelItem *it = p;
+  g_free(it->text);
+  g_free(it->data);
+  pt_barcode_free(it->barcode);
+  g_free(it);
+}
+
+void
+pt_label_layout_free(PtLabelLayout *layout)
+{
+  if (!layout)
+    return;
+  g_ptr_array_unref(layout->items);
+  pt_label_codes_clear(&layout->codes);
+  g_free(layout);
+}
+
+static gboolean
+empty(const char *s)
+{
+  return !s || !*s;
+}
+
+/* Adds a text box unless @text is empty.  @text: (transfer full) (nullable). */
+static void
+add_text(PtLabelLayout *l, const char *name, char *text, double x, double y, double w, double h,
+         double size, double min, gboolean bold, PangoAlignment align, int max_lines)
+{
+  if (empty(text)) {
+    g_free(text);
+    return;
+  }
+  PtLabelItem *it = g_new0(PtLabelItem, 1);
+  *it = (PtLabelItem){.kind = PT_ITEM_TEXT,
+                      .x = x,
+                      .y = y,
+                      .w = w,
+                      .h = h,
+                      .name = name,
+                      .text = text,
+                      .size_pt = size,
+                      .min_pt = MAX(min, PT_LABEL_TEXT_MIN_PT),
+                      .bold = bold,
+                      .align = align,
+                      .max_lines = max_lines};
+  g_ptr_array_add(l->items, it);
+}
+
+static void
+add_rule(PtLabelLayout *l, double x, double y, double w, double h, double line_pt)
+{
+  PtLabelItem *it = g_new0(PtLabelItem, 1);
+  *it = (PtLabelItem){.kind = PT_ITEM_RULE, .x = x, .y = y, .w = w, .h = h, .line_pt = line_pt};
+  g_ptr_array_add(l->items, it);
+}
+
+/* @bc, @data: (transfer full). */
+static void
+add_barcode(PtLabelLayout *l, PtBarcode *bc, char *data, double x, double y, double w, double h)
+{
+  PtLabelItem *it = g_new0(PtLabelItem, 1);
+  *it = (PtLabelItem){
+      .kind = PT_ITEM_BARCODE, .x = x, .y = y, .w = w, .h = h, .barcode = bc, .data = data};
+  g_ptr_array_add(l->items, it);
+}
+
+/* "en / zh", or whichever is present.  Returns: (transfer full) (nullable). */
+static char *
+bilingual(const char *en, const char *zh)
+{
+  if (!empty(en) && !empty(zh))
+    return g_strdup_printf("%s / %s", en, zh);
+  return g_strdup(!empty(en) ? en : !empty(zh) ? zh : NULL);
+}
+
+/* YYMMDD -> YYYY-MM-DD with GS1's sliding century.  Returns: (transfer full) (nullable). */
+static char *
+iso_date(const char *yymmdd)
+{
+  int year;
+  if (empty(yymmdd) || !pt_gs1_validate_yymmdd(yymmdd, pt_gs1_current_year(), &year, NULL))
+    return NULL;
+  return g_strdup_printf("%04d-%.2s-%.2s", year, yymmdd + 2, yymmdd + 4);
+}
+
+static char *
+quantity_text(const PtLabelContent *c)
+{
+  if (c->quantity <= 0 || empty(c->uom))
+    return NULL;
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd(num, sizeof num, "%.3f", c->quantity);
+  /* Trim trailing zeros: 18.500 -> 18.5, 40.000 -> 40. */
+  char *dot = strchr(num, '.');
+  char *end = num + strlen(num);
+  while (end > dot + 1 && end[-1] == '0')
+    *--end = '\0';
+  if (end == dot + 1)
+    *dot = '\0';
+  return g_strdup_printf("%s %s", num, c->uom);
+}
+
+static gboolean
+layout_case(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o, GError **error)
+{
+  l->width_pt = 4 * 72;
+  l->height_pt = 2 * 72;
+  const PtLabelCodes *codes = &l->codes;
+
+  char *commodity = empty(c->variety_en) ? g_strdup(c->product_en)
+                                         : g_strdup_printf("%s %s", c->product_en, c->variety_en);
+  add_text(l, "commodity/variety", commodity, 8, 4, 212, 22, 14, 7, TRUE, PANGO_ALIGN_LEFT, 1);
+  add_text(l, "pack size", g_strdup(c->pack_size), 8, 26, 212, 16, 10, 6, FALSE, PANGO_ALIGN_LEFT,
+           1);
+
+  /* Voice pick code box: two small digits, two large ones. */
+  add_rule(l, 226, 5, 56, 38, 1.5);
+  add_text(l, "voice pick code", g_strndup(codes->voice_pick, 2), 228, 20, 18, 18, 11, 8, FALSE,
+           PANGO_ALIGN_RIGHT, 1);
+  add_text(l, "voice pick code", g_strdup(codes->voice_pick + 2), 246, 6, 35, 36, 24, 16, TRUE,
+           PANGO_ALIGN_LEFT, 1);
+
+  const PtGs1Element el[] = {{"01", codes->gtin14}, {"13", c->pack_date}, {"10", c->lot}};
+  g_autofree char *brackets =
+      pt_gs1_element_string(el, G_N_ELEMENTS(el), PT_GS1_FORM_BRACKETS, error);
+  if (!brackets)
+    return FALSE;
+  PtSymbology sym =
+      o->case_symbol == PT_LABEL_SYMBOL_DATAMATRIX ? PT_SYMBOL_GS1_DATAMATRIX : PT_SYMBOL_GS1_128;
+  PtBarcode *bc = pt_barcode_gs1(sym, brackets, error);
+  if (!bc)
+    return FALSE;
+  add_barcode(l, bc, g_strdup(codes->element_hri), 8, 45, 272, 54);
+  add_text(l, "human-readable line", g_strdup(codes->element_hri), 8, 100, 272, 14, 9, 6, FALSE,
+           PANGO_ALIGN_CENTER, 1);
+
+  add_text(l, "supplier name", g_strdup(c->supplier_name), 8, 114, 272, 13, 8, 5, TRUE,
+           PANGO_ALIGN_LEFT, 1);
+  add_text(l, "supplier address", g_strdup(c->supplier_address), 8, 126, 272, 16, 7, 5, FALSE,
+           PANGO_ALIGN_LEFT, 2);
+  return TRUE;
+}
+
+static gboolean
+layout_pallet(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o, GError **error)
+{
+  l->width_pt = 4 * 72;
+  l->height_pt = 6 * 72;
+  const PtLabelCodes *codes = &l->codes;
+
+  if (!empty(c->product_zh)) {
+    add_text(l, "product (zh)", g_strdup(c->product_zh), 10, 6, 268, 32, 20, 10, TRUE,
+             PANGO_ALIGN_LEFT, 1);
+    add_text(l, "product (en)", g_strdup(c->product_en), 10, 38, 268, 22, 13, 8, TRUE,
+             PANGO_ALIGN_LEFT, 1);
+  } else {
+    add_text(l, "product (en)", g_strdup(c->product_en), 10, 6, 268, 54, 20, 8, TRUE,
+             PANGO_ALIGN_LEFT, 2);
+  }
+
+  PtBarcode *qr = pt_barcode_qr(codes->digital_link, o->qr_ec, error);
+  if (!qr)
+    return FALSE;
+  add_barcode(l, qr, g_strdup(codes->digital_link), 146, 62, 134, 134);
+  ((PtLabelItem *)g_ptr_array_index(l->items, l->items->len - 1))->qr_ec = o->qr_ec;
+
+  add_text(l, "lot heading", g_strdup("批号 LOT"), 10, 66, 134, 14, 8, 6, FALSE, PANGO_ALIGN_LEFT,
+           1);
+  add_text(l, "lot", g_strdup(c->lot), 10, 80, 134, 22, 14, 6, TRUE, PANGO_ALIGN_LEFT, 1);
+  add_text(l, "GTIN heading", g_strdup("GTIN"), 10, 106, 134, 14, 8, 6, FALSE, PANGO_ALIGN_LEFT, 1);
+  add_text(l, "GTIN", g_strdup(codes->gtin14), 10, 120, 134, 18, 11, 6, FALSE, PANGO_ALIGN_LEFT, 1);
+  add_text(l, "scan hint", g_strdup("扫码溯源 Scan for origin"), 10, 170, 134, 26, 8, 5, FALSE,
+           PANGO_ALIGN_LEFT, 2);
+
+  const struct {
+    const char *heading, *name;
+    char *value;
+  } rows[] = {
+      {"品种 Variety", "variety", bilingual(c->variety_en, c->variety_zh)},
+      {"产地 Origin", "origin", bilingual(c->origin_en, c->origin_zh)},
+      {"种植者 Grower", "grower", g_strdup(c->grower)},
+      {"采收 Harvested", "harvest date", iso_date(c->harvest_date)},
+      {"包装 Packed", "pack date", iso_date(c->pack_date)},
+      {"等级 Grade", "grade", bilingual(c->grade_en, c->grade_zh)},
+      {"净重 Net", "weight", quantity_text(c)},
+      {"规格 Pack", "pack size", g_strdup(c->pack_size)},
+      {"供应商 Supplier", "supplier", g_strdup(c->supplier_name)},
+  };
+  double y = 200;
+  for (gsize i = 0; i < G_N_ELEMENTS(rows); i++, y += 23) {
+    add_rule(l, 10, y, 268, 0, 0.5);
+    add_text(l, rows[i].name, g_strdup(rows[i].heading), 10, y + 1, 84, 22, 8, 5, FALSE,
+             PANGO_ALIGN_LEFT, 1);
+    add_text(l, rows[i].name, rows[i].value, 96, y + 1, 182, 22, 11, 6, FALSE, PANGO_ALIGN_LEFT, 2);
+  }
+  add_rule(l, 10, y, 268, 0, 0.5);
+  add_text(l, "supplier address", g_strdup(c->supplier_address), 10, y + 2, 268, 20, 7, 5, FALSE,
+           PANGO_ALIGN_LEFT, 2);
+  return TRUE;
+}
+
+PtLabelLayout *
+pt_label_layout_new(const PtLabelContent *content, PtLabelTemplate template_,
+                    const PtLabelOptions *options, GError **error)
+{
+  g_autoptr(PtLabelLayout) l = g_new0(PtLabelLayout, 1);
+  l->template_ = template_;
+  l->items = g_ptr_array_new_with_free_func(item_free);
+  if (!pt_label_codes(content, &l->codes, error))
+    return NULL;
+  gboolean ok = FALSE;
+  switch (template_) {
+  case PT_LABEL_CASE:
+    ok = layout_case(l, content, options, error);
+    break;
+  case PT_LABEL_PALLET:
+    ok = layout_pallet(l, content, options, error);
+    break;
+  default:
+    g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_INVALID, "unknown label template %d",
+                (int)template_);
+    break;
+  }
+  return ok ? g_steal_pointer(&l) : NULL;
+}

@@ -1,0 +1,85 @@
+/* pt-label-private.h: what the templates hand to the backends.  A template becomes a
+ * list of boxes in points (1/72 in) from the label's top-left corner; the cairo and
+ * ZPL backends turn each box into dots at their resolution and fit text into it. */
+#pragma once
+
+#include <pango/pango.h>
+
+#include "pt-label.h"
+#include "pt-labels-limits.h"
+
+G_BEGIN_DECLS
+
+#define PT_LABEL_DEFAULT_FONT "Noto Sans CJK SC"
+
+typedef enum {
+  PT_ITEM_TEXT,
+  PT_ITEM_BARCODE,
+  PT_ITEM_RULE, /* a rectangle outline, or a line when h == 0 */
+} PtItemKind;
+
+typedef struct {
+  PtItemKind kind;
+  double x, y, w, h; /* points */
+  /* PT_ITEM_TEXT */
+  const char *name; /* field name for error messages */
+  char *text;       /* (owned) */
+  double size_pt;   /* preferred size; shrunk down to min_pt to fit */
+  double min_pt;
+  gboolean bold;
+  PangoAlignment align;
+  int max_lines;
+  /* PT_ITEM_BARCODE: centred in its box; a linear symbol's bars fill the height */
+  PtBarcode *barcode; /* (owned) */
+  char *data;         /* (owned) data as given to a printer: Digital Link, or HRI form */
+  PtQrEcLevel qr_ec;  /* QR only */
+  /* PT_ITEM_RULE */
+  double line_pt;
+} PtLabelItem;
+
+typedef struct {
+  PtLabelTemplate template_;
+  double width_pt, height_pt;
+  GPtrArray *items; /* (element-type PtLabelItem) (owned) */
+  PtLabelCodes codes;
+} PtLabelLayout;
+
+/* Validates @content and lays out @template_.  Returns: (transfer full) (nullable). */
+PtLabelLayout *pt_label_layout_new(const PtLabelContent *content, PtLabelTemplate template_,
+                                   const PtLabelOptions *options, GError **error);
+void pt_label_layout_free(PtLabelLayout *layout);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtLabelLayout, pt_label_layout_free)
+
+static inline int
+pt_label_dots(double pt, guint dpi)
+{
+  return (int)(pt * dpi / 72.0 + 0.5);
+}
+
+/* Module size in dots for barcode @item at @dpi (at most @max_dots, 0 = no cap), or
+ * 0 with PT_LABEL_ERROR_TOO_LONG when the symbol does not fit its box at the smallest
+ * module we print. */
+int pt_label_module_dots(const PtLabelItem *item, guint dpi, int max_dots, GError **error);
+
+/* Lays text @item out at the largest size (step 0.5 pt) from size_pt down to min_pt
+ * that fits its box at @dpi.  Returns: (transfer full) (nullable): the layout, with
+ * its logical extents in @logical (dots). */
+PangoLayout *pt_label_fit_text(PangoContext *ctx, const PtLabelItem *item, guint dpi,
+                               const char *family, PangoRectangle *logical, GError **error);
+
+/* A pango context with fixed font options (no hinting) so text measures the same in
+ * every backend.  Returns: (transfer full). */
+PangoContext *pt_label_pango_context(void);
+
+/* Renders text @item as a 1-bit image (1 = black, MSB first, rows padded to bytes) of
+ * its logical extents; @x_dots/@y_dots give its top-left on the label. */
+gboolean pt_label_text_bitmap(PangoContext *ctx, const PtLabelItem *item, guint dpi,
+                              const char *family, GByteArray **bits, int *x_dots, int *y_dots,
+                              int *width_dots, int *height_dots, GError **error);
+
+GBytes *pt_label_cairo_render(const PtLabelLayout *layout, PtLabelFormat format, guint dpi,
+                              const char *family, GError **error);
+GBytes *pt_label_zpl_render(const PtLabelLayout *layout, guint dpi, const char *family,
+                            GError **error);
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+/* pt-labels-limits.h: every bound of labels/ in one place.  Inputs over a bound are
+ * refused with a "too long" / "too large" error instead of growing a buffer. */
+#pragma once
+
+/* Digital Link URIs: whole URI as read from a scan, host part, query parameters. */
+#define PT_DL_URI_MAX          1024
+#define PT_DL_HOST_MAX         253
+#define PT_DL_QUERY_PARAMS_MAX 32
+
+/* AI element strings: number of elements and the longest value of any AI we know. */
+#define PT_GS1_ELEMENTS_MAX       16
+#define PT_GS1_AI_VALUE_MAX       30
+#define PT_GS1_ELEMENT_STRING_MAX 256
+
+/* Label text: one field in bytes of UTF-8; text is shrunk down to the minimum size
+ * before the label is refused. */
+#define PT_LABEL_TEXT_MAX    512
+#define PT_LABEL_TEXT_MIN_PT 5.0
+
+/* Resolutions we lay out for (dots per inch). */
+#define PT_LABEL_DPI_MIN 150
+#define PT_LABEL_DPI_MAX 600
+
+/* Barcodes: smallest module we print, in dots of the label's resolution, and in mm
+ * for the linear symbol (GS1-128 X-dimension); quiet zones in modules. */
+#define PT_QR_MODULE_MIN_DOTS    2
+#define PT_QR_QUIET_MODULES      4
+#define PT_GS1_128_QUIET_MODULES 10
+#define PT_DM_QUIET_MODULES      2
+#define PT_GS1_128_X_MIN_MM      0.25
+
+/* ZPL output: one job, and one ^GFA graphic. */
+#define PT_ZPL_JOB_MAX     (4 * 1024 * 1024)
+#define PT_ZPL_GRAPHIC_MAX (512 * 1024)
+
+/* Any rendered label file (PNG, PDF, SVG). */
+#define PT_LABEL_FILE_MAX (16 * 1024 * 1024)
+
+/* Printing over raw TCP: default port and timeouts (milliseconds); bytes a printer
+ * may send back while we wait for it to close the connection. */
+#define PT_PRINT_DEFAULT_PORT       9100
+#define PT_PRINT_CONNECT_TIMEOUT_MS 5000
+#define PT_PRINT_IO_TIMEOUT_MS      10000
+#define PT_PRINT_REPLY_MAX          4096
+/* Send buffer per printer connection: small enough that a printer which stops
+ * reading stalls the writer (and trips the write timeout) instead of the whole job
+ * vanishing into megabytes of kernel buffer. */
+#define PT_PRINT_SNDBUF (64 * 1024)
