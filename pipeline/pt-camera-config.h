@@ -1,0 +1,79 @@
+/* pt-camera-config.h: what one camera is: name, role, source, segment length, output root,
+ * frame-tap settings.  Plain data that the station fills from station.ini and the camera
+ * copies at creation, so the station may free its own copy at once. */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define PT_CAMERA_ERROR (pt_camera_error_quark())
+GQuark pt_camera_error_quark(void);
+
+typedef enum {
+  PT_CAMERA_ERROR_CONFIG,    /* the configuration cannot work (bad name, location, ...) */
+  PT_CAMERA_ERROR_PLUGIN,    /* a GStreamer element this camera needs is not installed */
+  PT_CAMERA_ERROR_SOURCE,    /* the source failed (device gone, server down, bad stream) */
+  PT_CAMERA_ERROR_STALLED,   /* the source produced nothing for too long */
+  PT_CAMERA_ERROR_DISK_FULL, /* writing a segment failed: no space, quota, file size limit */
+  PT_CAMERA_ERROR_WRITE,     /* writing a segment failed for another reason */
+  PT_CAMERA_ERROR_STATE,     /* called in the wrong lifecycle state */
+} PtCameraError;
+
+typedef enum {
+  PT_CAMERA_ROLE_PICKING,
+  PT_CAMERA_ROLE_GRADING,
+  PT_CAMERA_ROLE_LOADING,
+} PtCameraRole;
+
+typedef enum {
+  PT_SOURCE_V4L2, /* location: device path, e.g. /dev/video0 */
+  PT_SOURCE_RTSP, /* location: rtsp:// URL; the stream must be H.264, recorded as is */
+  PT_SOURCE_FILE, /* location: an H.264 file (mkv, mp4), played in a loop, recorded as is */
+  PT_SOURCE_TEST, /* location: a videotestsrc pattern nick ("ball", "smpte", ...) or NULL */
+} PtSourceKind;
+
+typedef enum {
+  PT_TAP_FORMAT_RGB,
+  PT_TAP_FORMAT_I420,
+} PtTapFormat;
+
+typedef struct {
+  char *name; /* [A-Za-z0-9_-]{1,32}; names folders and files */
+  PtCameraRole role;
+  PtSourceKind kind;
+  char *location;          /* see PtSourceKind */
+  char *output_root;       /* segments go to <root>/<name>/<YYYY-MM-DD UTC>/ */
+  GstClockTime segment_ns; /* default PT_SEGMENT_DEFAULT_NS */
+  /* Raw sources (test, v4l2): wanted size and rate; 0 = the source's own (test: defaults) */
+  int width, height, fps;
+  /* Test sources only: stop after this many frames (0 = never); for tests and demos */
+  int num_buffers;
+  /* Watchdog: restart when no buffer for this long (ms) */
+  guint stall_ms;
+  guint backoff_initial_ms, backoff_max_ms;
+  /* Frame tap: frames per second handed to the tap callback (0 = no tap branch) */
+  double tap_fps;
+  PtTapFormat tap_format;
+  int tap_width, tap_height; /* 0 = source size */
+} PtCameraConfig;
+
+/* Fills @config with defaults (no name, test source, 60 s segments, no tap). */
+void pt_camera_config_init(PtCameraConfig *config);
+/* Frees the strings @config owns and resets it to defaults. */
+void pt_camera_config_clear(PtCameraConfig *config);
+/* Deep copy.  Returns: (transfer full) */
+PtCameraConfig *pt_camera_config_copy(const PtCameraConfig *config);
+void pt_camera_config_free(PtCameraConfig *config);
+/* Checks every field; the error says which one is wrong and why. */
+gboolean pt_camera_config_validate(const PtCameraConfig *config, GError **error);
+
+/* Names as they appear in station.ini ("picking", "rtsp", ...).  Returns: (transfer none) */
+const char *pt_camera_role_to_string(PtCameraRole role);
+const char *pt_source_kind_to_string(PtSourceKind kind);
+gboolean pt_camera_role_from_string(const char *text, PtCameraRole *role, GError **error);
+gboolean pt_source_kind_from_string(const char *text, PtSourceKind *kind, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtCameraConfig, pt_camera_config_free)
+
+G_END_DECLS

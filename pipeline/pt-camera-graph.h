@@ -1,0 +1,29 @@
+/* pt-camera-graph.h (private to pipeline/): builds the GStreamer pipeline of one camera from
+ * its config.  The camera (pt-camera.c) owns the result and drives its lifecycle. */
+#pragma once
+
+#include "pt-camera-config.h"
+#include "pt-file-loop.h"
+#include "pt-frame-tap.h"
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  GstElement *pipeline;  /* owned; on the realtime clock */
+  GstElement *splitmux;  /* borrowed from pipeline */
+  GstPad *entry_pad;     /* owned ref: tee sink pad; EOS sent here drains both branches */
+  GstPad *watch_pad;     /* owned ref: source output; every buffer feeds the stall watchdog */
+  PtFileLoop *file_loop; /* owned; file sources only */
+  gboolean passthrough;  /* the source's H.264 is recorded as is */
+} PtCameraGraph;
+
+/* Builds the pipeline for @config.  @tap_func may be NULL or config->tap_fps 0: no tap. */
+gboolean pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *config,
+                               PtFrameTapFunc tap_func, gpointer tap_data,
+                               GDestroyNotify tap_notify, GError **error);
+/* Sets the pipeline to NULL and releases everything.  Safe on a cleared graph. */
+void pt_camera_graph_clear(PtCameraGraph *graph);
+
+G_END_DECLS

@@ -1,0 +1,94 @@
+/* pt-camera.h: one camera = one GStreamer pipeline that records H.264 segments and feeds the
+ * frame tap, with a watchdog that restarts it after errors and stalls.  The station creates
+ * one PtCamera per configured camera and learns what happened only through the callbacks
+ * below; it never touches the pipeline.
+ *
+ *   camera -> [decode/encode] -> tee -> queue -> splitmuxsink(matroskamux, filesink)
+ *                                   \-> leaky tap branch -> appsink -> frame callback
+ *
+ * Threading: every PtCamera function must be called from the thread that runs the
+ * GMainContext that was thread-default when the camera was created; all callbacks except
+ * `frame` are invoked there.  `frame` runs on a streaming thread.
+ *
+ * Lifecycle: pt_camera_new() -> pt_camera_start() -> [running, restarting by itself] ->
+ * pt_camera_stop() (may start again) -> pt_camera_free().  pt_camera_stop() returns after the
+ * last segment is closed and every pending callback has been delivered. */
+#pragma once
+
+#include "pt-camera-config.h"
+#include "pt-tap-frame.h"
+#include "pt-segment.h"
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct _PtCamera PtCamera;
+
+typedef enum {
+  PT_CAMERA_STOPPED,      /* not started, stopped by the station, or the source ended */
+  PT_CAMERA_STARTING,     /* pipeline built, waiting for the first segment */
+  PT_CAMERA_RECORDING,    /* a segment is open */
+  PT_CAMERA_RECONNECTING, /* source failed or stalled; restarting after a backoff */
+  PT_CAMERA_FAILED,       /* stopped for good (disk full, write error); pt_camera_start() again */
+} PtCameraState;
+
+typedef struct {
+  const char *path;   /* absolute file path */
+  gint64 start_ns;    /* UTC ns of the first frame */
+  gint64 end_ns;      /* closed only: UTC ns of the end of the last frame */
+  guint64 bytes;      /* closed only */
+  const char *sha256; /* closed only: lowercase hex of the file as closed */
+  gboolean complete;  /* closed only: FALSE when the muxer could not finalize the file
+                       * (write error, drain timeout); pt_segment_probe() can repair it */
+} PtSegmentInfo;
+
+typedef struct {
+  /* A new segment file was opened (recording into it has begun). */
+  void (*segment_opened)(PtCamera *camera, const PtSegmentInfo *segment, gpointer user_data);
+  /* A segment file is finished and hashed.  It may arrive after the next one opened. */
+  void (*segment_closed)(PtCamera *camera, const PtSegmentInfo *segment, gpointer user_data);
+  /* Nothing was recorded from @from_ns to @to_ns (UTC ns) because of @reason; reported when
+   * recording resumes, or at pt_camera_stop() if it never did. */
+  void (*gap)(PtCamera *camera, gint64 from_ns, gint64 to_ns, const char *reason,
+              gpointer user_data);
+  /* The camera changed state; @error says why for RECONNECTING and FAILED (else NULL):
+   * PT_CAMERA_ERROR_SOURCE / _STALLED (restarting), _DISK_FULL / _WRITE (stopped). */
+  void (*state_changed)(PtCamera *camera, PtCameraState state, const GError *error,
+                        gpointer user_data);
+  /* Newest frame from the tap, at most config tap_fps per second, on a streaming thread.
+   * @frame: (transfer none); pt_tap_frame_ref() it to keep it.  Return quickly: while this runs
+   * the tap drops frames (the recording never waits). */
+  void (*frame)(PtCamera *camera, PtTapFrame *frame, gpointer user_data);
+} PtCameraCallbacks;
+
+/* Validates and copies @config.  @callbacks is copied; @user_data is passed to each.
+ * Returns: (transfer full) (nullable) */
+PtCamera *pt_camera_new(const PtCameraConfig *config, const PtCameraCallbacks *callbacks,
+                        gpointer user_data, GError **error);
+/* Builds the pipeline and starts recording.  Fails only when the camera can never work as
+ * configured (missing plugin, bad config); a source that is down now is retried. */
+gboolean pt_camera_start(PtCamera *camera, GError **error);
+/* Drains the pipeline (the open segment is finalized), tears it down, reports any open gap,
+ * waits for the hashes of closed segments and delivers all pending callbacks. */
+void pt_camera_stop(PtCamera *camera);
+/* Stops if needed and frees.  Safe on NULL. */
+void pt_camera_free(PtCamera *camera);
+
+/* Returns: (transfer none) */
+const PtCameraConfig *pt_camera_get_config(PtCamera *camera);
+const char *pt_camera_get_name(PtCamera *camera);
+PtCameraState pt_camera_get_state(PtCamera *camera);
+/* Path of the segment being written, for retention (never delete it).
+ * Returns: (transfer full) (nullable) */
+char *pt_camera_dup_current_segment(PtCamera *camera);
+/* How many times the pipeline was rebuilt after a failure. */
+guint pt_camera_get_restarts(PtCamera *camera);
+/* The running pipeline, for tests and diagnostics only.  Returns: (transfer full) (nullable) */
+GstElement *pt_camera_dup_pipeline(PtCamera *camera);
+
+const char *pt_camera_state_to_string(PtCameraState state);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtCamera, pt_camera_free)
+
+G_END_DECLS

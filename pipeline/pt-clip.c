@@ -1,0 +1,345 @@
+/* pt-clip.c: evidence clip export.  One reader pipeline per segment
+ * (filesrc ! matroskademux ! h264parse ! appsink) feeds one writer pipeline
+ * (appsrc ! h264parse ! mp4mux faststart=true ! filesink), both unsynchronised, so export runs
+ * at demux speed.  Timestamps are rebuilt from each segment's UTC start so that frames from
+ * consecutive segments continue without a jump.  Memory: at most one GOP is held while
+ * looking for the keyframe before @from, and the writer's appsrc queue is bounded. */
+#include "pt-clip.h"
+
+#include "pt-gst-util.h"
+#include "pt-pipeline-limits.h"
+
+#include <gst/app/app.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+GST_DEBUG_CATEGORY_STATIC(pt_clip_debug);
+#define GST_CAT_DEFAULT pt_clip_debug
+
+G_DEFINE_QUARK(pt - clip - error - quark, pt_clip_error)
+
+/* Bounds: a GOP longer than this many frames is not a camera stream we can cut. */
+#define CLIP_MAX_GOP_FRAMES   2000
+#define CLIP_APPSRC_MAX_BYTES (8 * 1024 * 1024)
+
+typedef struct {
+  GstElement *writer; /* owned */
+  GstAppSrc *appsrc;  /* borrowed */
+  GstCaps *caps;      /* owned: caps of the stream written so far */
+  gint64 from_ns, to_ns;
+  gboolean started;    /* the first keyframe was pushed */
+  gboolean done;       /* a frame at or after to_ns was seen */
+  gint64 clip_start;   /* UTC of the first pushed frame */
+  gint64 last_dts_utc; /* UTC of the last pushed frame's DTS */
+  gint64 end_utc;
+  guint64 frames;
+  GQueue gop; /* GstBuffer *: the GOP before from_ns, waiting (owned) */
+  guint gop_frames;
+} ClipWriter;
+
+static int
+compare_segments(gconstpointer a, gconstpointer b)
+{
+  const PtClipSegment *x = *(PtClipSegment *const *)a, *y = *(PtClipSegment *const *)b;
+
+  return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
+}
+
+static gboolean
+push_buffer(ClipWriter *w, GstBuffer *buf, gint64 dts_utc, gint64 pts_utc, GError **error)
+{
+  GstBuffer *out = gst_buffer_copy(buf); /* shares memory */
+
+  if (!w->started) {
+    w->started = TRUE;
+    w->clip_start = MIN(dts_utc, pts_utc);
+  }
+  GST_BUFFER_DTS(out) = (GstClockTime)(dts_utc - w->clip_start);
+  GST_BUFFER_PTS(out) = (GstClockTime)(pts_utc - w->clip_start);
+  w->last_dts_utc = dts_utc;
+  w->end_utc =
+      MAX(w->end_utc,
+          pts_utc + (gint64)(GST_BUFFER_DURATION_IS_VALID(buf) ? GST_BUFFER_DURATION(buf) : 0));
+  w->frames++;
+  if (gst_app_src_push_buffer(w->appsrc, out) != GST_FLOW_OK) {
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_WRITE, "the MP4 writer stopped");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+clear_gop(ClipWriter *w)
+{
+  g_queue_clear_full(&w->gop, (GDestroyNotify)gst_buffer_unref);
+  w->gop_frames = 0;
+}
+
+/* Takes one frame of a segment, at UTC @dts_utc / @pts_utc. */
+static gboolean
+take_frame(ClipWriter *w, GstBuffer *buf, gint64 dts_utc, gint64 pts_utc, GError **error)
+{
+  gboolean key = !GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT);
+
+  if (w->started && dts_utc <= w->last_dts_utc)
+    return TRUE; /* overlap at a segment boundary: already written */
+  if (pts_utc >= w->to_ns) {
+    GstBuffer *held;
+    gboolean ok = TRUE;
+
+    /* A range shorter than a frame: the held GOP ends with the frame showing from_ns. */
+    while (!w->started && ok && (held = g_queue_pop_head(&w->gop)) != NULL) {
+      ok = push_buffer(w, held, (gint64)GST_BUFFER_DTS(held), (gint64)GST_BUFFER_PTS(held), error);
+      gst_buffer_unref(held);
+    }
+    clear_gop(w);
+    w->done = TRUE;
+    return ok;
+  }
+  if (!w->started && pts_utc < w->from_ns) {
+    /* Before the range: keep the GOP that will hold the frame at from_ns. */
+    if (key)
+      clear_gop(w);
+    if (key || w->gop_frames > 0) {
+      if (++w->gop_frames > CLIP_MAX_GOP_FRAMES) {
+        g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_FORMAT, "GOP longer than %d frames",
+                    CLIP_MAX_GOP_FRAMES);
+        return FALSE;
+      }
+      /* The timestamps ride along in the buffer copy as UTC. */
+      GstBuffer *held = gst_buffer_copy(buf);
+
+      GST_BUFFER_DTS(held) = (GstClockTime)dts_utc;
+      GST_BUFFER_PTS(held) = (GstClockTime)pts_utc;
+      g_queue_push_tail(&w->gop, held);
+    }
+    return TRUE;
+  }
+  if (!w->started && !g_queue_is_empty(&w->gop)) {
+    GstBuffer *held;
+
+    if (key) {
+      clear_gop(w); /* the range starts exactly on a keyframe */
+    } else {
+      while ((held = g_queue_pop_head(&w->gop)) != NULL) {
+        gboolean ok =
+            push_buffer(w, held, (gint64)GST_BUFFER_DTS(held), (gint64)GST_BUFFER_PTS(held), error);
+
+        gst_buffer_unref(held);
+        if (!ok)
+          return FALSE;
+      }
+      w->gop_frames = 0;
+    }
+  }
+  if (!w->started && !key)
+    return TRUE; /* no keyframe yet in this footage: cannot start on a delta frame */
+  return push_buffer(w, buf, dts_utc, pts_utc, error);
+}
+
+static gboolean
+set_caps(ClipWriter *w, GstCaps *caps, const char *path, GError **error)
+{
+  if (caps == NULL || (w->caps != NULL && gst_caps_is_equal(caps, w->caps)))
+    return TRUE;
+  if (w->caps != NULL && w->started) {
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_FORMAT,
+                "%s changes the video format inside the clip (resolution or encoder settings)",
+                path);
+    return FALSE;
+  }
+  gst_caps_replace(&w->caps, caps);
+  gst_app_src_set_caps(w->appsrc, caps);
+  return TRUE;
+}
+
+static gboolean
+read_segment(ClipWriter *w, const PtClipSegment *seg, GError **error)
+{
+  g_autofree char *q_path = g_strescape(seg->path, NULL);
+  g_autofree char *desc =
+      g_strdup_printf("filesrc location=\"%s\" ! matroskademux ! h264parse ! "
+                      "video/x-h264,stream-format=avc,alignment=au ! "
+                      "appsink name=sink sync=false max-buffers=16 enable-last-sample=false",
+                      q_path);
+  g_autoptr(GstElement) reader = gst_parse_launch(desc, error);
+  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  GstClockTime first = GST_CLOCK_TIME_NONE;
+  gboolean ok = TRUE;
+
+  if (reader == NULL)
+    return FALSE;
+  sink = gst_bin_get_by_name(GST_BIN(reader), "sink");
+  bus = gst_element_get_bus(reader);
+  if (gst_element_set_state(reader, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_READ, "cannot open %s", seg->path);
+    return FALSE;
+  }
+  while (ok && !w->done) {
+    g_autoptr(GstSample) sample =
+        gst_app_sink_try_pull_sample(GST_APP_SINK(sink), PT_CLIP_PULL_TIMEOUT_NS);
+    g_autoptr(GstMessage) err_msg = NULL;
+    GstBuffer *buf;
+    GstClockTime dts, pts;
+
+    if (sample == NULL) {
+      err_msg = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+      if (err_msg != NULL) {
+        g_autofree char *reason = pt_message_reason(err_msg, NULL);
+
+        /* A crashed segment may end in a torn block: keep what was read. */
+        GST_WARNING("%s: %s", seg->path, reason);
+        if (first == GST_CLOCK_TIME_NONE) {
+          g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_READ, "cannot read %s: %s", seg->path,
+                      reason);
+          ok = FALSE;
+        }
+      } else if (!gst_app_sink_is_eos(GST_APP_SINK(sink))) {
+        g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_READ, "timed out reading %s", seg->path);
+        ok = FALSE;
+      }
+      break;
+    }
+    buf = gst_sample_get_buffer(sample);
+    pts = GST_BUFFER_PTS(buf);
+    dts = GST_BUFFER_DTS_IS_VALID(buf) ? GST_BUFFER_DTS(buf) : pts;
+    if (!GST_CLOCK_TIME_IS_VALID(pts))
+      continue;
+    if (!GST_CLOCK_TIME_IS_VALID(first))
+      first = MIN(dts, pts);
+    ok = set_caps(w, gst_sample_get_caps(sample), seg->path, error) &&
+         take_frame(w, buf, seg->start_ns + (gint64)(dts - first),
+                    seg->start_ns + (gint64)(pts - first), error);
+  }
+  gst_element_set_state(reader, GST_STATE_NULL);
+  return ok;
+}
+
+static gboolean
+finish_writer(ClipWriter *w, GError **error)
+{
+  g_autoptr(GstBus) bus = gst_element_get_bus(w->writer);
+  g_autoptr(GstMessage) msg = NULL;
+  gboolean ok;
+
+  gst_app_src_end_of_stream(w->appsrc);
+  msg = gst_bus_timed_pop_filtered(bus, PT_PROBE_TIMEOUT_NS, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  ok = msg != NULL && GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
+  if (!ok) {
+    g_autofree char *reason = msg ? pt_message_reason(msg, NULL) : g_strdup("timed out");
+
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_WRITE, "writing the MP4 failed: %s", reason);
+  }
+  gst_element_set_state(w->writer, GST_STATE_NULL);
+  return ok;
+}
+
+static gboolean
+make_writer(ClipWriter *w, const char *tmp_path, GError **error)
+{
+  g_autofree char *q_path = g_strescape(tmp_path, NULL);
+  g_autofree char *desc =
+      g_strdup_printf("appsrc name=src format=time block=true max-bytes=%d ! h264parse ! "
+                      "video/x-h264,stream-format=avc,alignment=au ! mp4mux faststart=true ! "
+                      "filesink location=\"%s\" sync=false",
+                      CLIP_APPSRC_MAX_BYTES, q_path);
+  g_autoptr(GstElement) src = NULL;
+
+  w->writer = gst_parse_launch(desc, error);
+  if (w->writer == NULL)
+    return FALSE;
+  src = gst_bin_get_by_name(GST_BIN(w->writer), "src");
+  w->appsrc = GST_APP_SRC(src);
+  if (gst_element_set_state(w->writer, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_WRITE, "cannot write %s", tmp_path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns, gint64 to_ns,
+               const char *out_path, PtClipResult *result, GError **error)
+{
+  static gsize once = 0;
+  g_autoptr(GPtrArray) used = g_ptr_array_new();
+  g_autofree char *dir = g_path_get_dirname(out_path);
+  g_autofree char *base = g_path_get_basename(out_path);
+  g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+  g_autofree char *sha = NULL;
+  ClipWriter w = {0};
+  gboolean ok = FALSE;
+  guint64 bytes = 0;
+  int fd;
+
+  if (g_once_init_enter(&once)) {
+    GST_DEBUG_CATEGORY_INIT(pt_clip_debug, "pt-clip", 0, "packtrace clip export");
+    g_once_init_leave(&once, 1);
+  }
+  if (from_ns >= to_ns || to_ns - from_ns > (gint64)PT_CLIP_MAX_NS ||
+      n_segments > PT_CLIP_MAX_SEGMENTS) {
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_RANGE,
+                "clip range must be positive and at most %d s over at most %d segments",
+                (int)(PT_CLIP_MAX_NS / GST_SECOND), PT_CLIP_MAX_SEGMENTS);
+    return FALSE;
+  }
+  for (guint i = 0; i < n_segments; i++) {
+    if (segments[i].end_ns > from_ns && segments[i].start_ns < to_ns)
+      g_ptr_array_add(used, (gpointer)&segments[i]);
+  }
+  if (used->len == 0) {
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_NO_FOOTAGE, "no footage in the range");
+    return FALSE;
+  }
+  g_ptr_array_sort(used, compare_segments);
+
+  fd = g_mkstemp(tmp);
+  if (fd < 0) {
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_WRITE, "cannot create a file in %s: %s", dir,
+                g_strerror(errno));
+    return FALSE;
+  }
+  close(fd);
+  w.from_ns = from_ns;
+  w.to_ns = to_ns;
+  g_queue_init(&w.gop);
+  if (!make_writer(&w, tmp, error))
+    goto out_remove_tmp;
+  for (guint i = 0; i < used->len && !w.done; i++) {
+    if (!read_segment(&w, g_ptr_array_index(used, i), error))
+      goto out_remove_tmp;
+  }
+  if (w.frames == 0) {
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_NO_FOOTAGE,
+                "no keyframe-aligned footage in the range");
+    goto out_remove_tmp;
+  }
+  if (!finish_writer(&w, error) || !pt_fsync_path(tmp, error) ||
+      (sha = pt_file_sha256(tmp, &bytes, error)) == NULL ||
+      !pt_rename_durable(tmp, out_path, error))
+    goto out_remove_tmp;
+  if (result != NULL) {
+    memset(result, 0, sizeof(*result));
+    result->start_ns = w.clip_start;
+    result->end_ns = w.end_utc;
+    result->duration_ns = (GstClockTime)(w.end_utc - w.clip_start);
+    result->frames = w.frames;
+    result->segments_used = used->len;
+    result->bytes = bytes;
+    g_strlcpy(result->sha256, sha, sizeof(result->sha256));
+  }
+  GST_INFO("%s: %" G_GUINT64_FORMAT " frames from %u segments", out_path, w.frames, used->len);
+  ok = TRUE;
+out_remove_tmp:
+  if (!ok)
+    g_unlink(tmp);
+  clear_gop(&w);
+  if (w.writer != NULL) {
+    gst_element_set_state(w.writer, GST_STATE_NULL);
+    gst_object_unref(w.writer);
+  }
+  gst_caps_replace(&w.caps, NULL);
+  return ok;
+}

@@ -1,0 +1,20 @@
+/* pt-demo.h: generated demo footage, so a fresh station records something before any real
+ * camera is configured.  Made once from videotestsrc + textoverlay/timeoverlay (no downloaded
+ * media) as H.264 Matroska files that the `file` camera kind plays in a loop. */
+#pragma once
+
+#include "pt-camera-config.h"
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* Writes <dir>/demo-<role>.mkv for @role: @seconds long, @width x @height at @fps, a keyframe
+ * every second.  Skips the work when the file exists.  Returns: (transfer full) its path. */
+char *pt_demo_footage_make(const char *dir, PtCameraRole role, int seconds, int width, int height,
+                           int fps, GError **error);
+
+/* Makes the footage for picking, grading and loading.  Returns FALSE at the first failure. */
+gboolean pt_demo_footage_make_all(const char *dir, int seconds, GError **error);
+
+G_END_DECLS

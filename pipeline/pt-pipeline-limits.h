@@ -1,0 +1,59 @@
+/* pt-pipeline-limits.h: every bound and default of pipeline/ in one place.  Queues, retries and
+ * timeouts are sized here so that one camera can never grow without limit or take the
+ * others down with it.  Times are nanoseconds unless the name says otherwise. */
+#pragma once
+
+#include <gst/gst.h>
+
+/* Camera configuration */
+#define PT_CAMERA_NAME_MAX     32 /* [A-Za-z0-9_-], used in file names */
+#define PT_CAMERA_LOCATION_MAX 1024
+#define PT_SEGMENT_DEFAULT_NS  (60 * GST_SECOND)
+#define PT_SEGMENT_MIN_NS      (1 * GST_SECOND)
+#define PT_SEGMENT_MAX_NS      (3600 * GST_SECOND)
+#define PT_TEST_DEFAULT_WIDTH  1280
+#define PT_TEST_DEFAULT_HEIGHT 720
+#define PT_TEST_DEFAULT_FPS    25
+#define PT_FPS_MAX             120
+#define PT_DIMENSION_MAX       8192
+
+/* Encoding of raw sources: keyframe at least this often (and never later than a segment) */
+#define PT_KEYFRAME_MAX_NS      (1 * GST_SECOND) /* crash loss is about one GOP */
+#define PT_OPENH264_BITRATE_BPS 4000000          /* openh264enc's default of 128 kbps is unusable */
+
+/* Reconnect watchdog */
+#define PT_BACKOFF_INITIAL_MS  1000
+#define PT_BACKOFF_MAX_MS      60000
+#define PT_STALL_DEFAULT_MS    10000
+#define PT_STALL_MIN_MS        500
+#define PT_WATCHDOG_TICK_MS    250
+#define PT_DRAIN_TIMEOUT_MS    3000             /* EOS must reach the muxer within this */
+#define PT_RECORD_QUEUE_NS     (1 * GST_SECOND) /* ahead of encoder / muxer */
+#define PT_FILE_APPSRC_BUFFERS 60               /* looping file reader -> camera pipeline */
+#define PT_V4L2_ASSUMED_FPS    30               /* for the GOP length when the config has none */
+#define PT_RTSP_LATENCY_MS     200
+#define PT_RTSP_TCP_TIMEOUT_US (5 * G_USEC_PER_SEC)
+
+/* Frame tap: the tap only ever holds the newest frame */
+#define PT_TAP_QUEUE_BUFFERS   1
+#define PT_TAP_APPSINK_BUFFERS 1
+#define PT_TAP_FPS_MAX         30
+/* Compressed frames held ahead of the tap's decoder (passthrough sources only); on overflow
+ * the oldest are dropped and the decoder waits for the next keyframe. */
+#define PT_TAP_DECODE_QUEUE_NS (2 * GST_SECOND)
+
+/* Segment hashing and file I/O */
+#define PT_HASH_CHUNK_BYTES  (256 * 1024)
+#define PT_HASH_THREADS      1    /* per camera: results arrive in segment order */
+#define PT_OUTBOX_MAX_EVENTS 1024 /* events waiting for the main loop */
+
+/* Probe, repair and clip export */
+#define PT_PROBE_TIMEOUT_NS     (600 * GST_SECOND)
+#define PT_MKV_HEAD_BYTES       4096 /* EBML header + Segment start */
+#define PT_CLIP_MAX_SEGMENTS    4096
+#define PT_CLIP_MAX_NS          (6 * 3600 * GST_SECOND)
+#define PT_CLIP_PULL_TIMEOUT_NS (10 * GST_SECOND)
+
+/* Demo footage */
+#define PT_DEMO_DEFAULT_SECONDS 20
+#define PT_DEMO_MAX_SECONDS     600
