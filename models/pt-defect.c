@@ -1,0 +1,698 @@
+/* pt-defect.c: peel analysis of one fruit: defect regions, stickers and
+ * colour coverage, on the fruit's analysis crop.
+ *
+ * The sound peel is modelled per fruit, not per variety, so lighting and
+ * ripeness drift cost nothing (López-García et al. 2010 model sound peel
+ * the same way):
+ *   - brightness: the local mean luma of the peel around each pixel
+ *     (masked box filter over integral images, window about a third of the
+ *     fruit radius, computed twice so defects do not darken their own
+ *     reference); a pixel well below it is dark, well above it is exposed
+ *     flesh;
+ *   - colour: the dominant chroma of the fruit (mode of a Cb/Cr histogram);
+ *     brown pixels on a yellow or green peel are russet, washed-out pixels on
+ *     a saturated peel are mould.
+ * A band along the silhouette is left out: the sphere darkens and blurs
+ * there and the belt bleeds in; other views of the rotating fruit see it.
+ * Stickers (white paper, foreign print colours) are found first and cut out
+ * with a margin, so neither they nor their print count as defects.
+ * Areas and lengths are taken back onto the fruit surface with an ellipsoid
+ * model, because the standards' limits are surface areas. */
+#include "pt-internal.h"
+
+#include <math.h>
+#include <string.h>
+
+enum {
+  C_NONE = 0,
+  C_DARK = 1,
+  C_BRIGHT = 2,
+  C_RUSSET = 4,
+  C_PALE = 8,
+  C_STICKER = 16,
+};
+
+void
+pt_ycc_hue_sat (int y, int cb, int cr, double *hue, double *sat, int *value)
+{
+  int r, g, b, mx, mn;
+  double h;
+
+  pt_ycc_to_rgb (y, cb, cr, &r, &g, &b);
+  mx = MAX (r, MAX (g, b));
+  mn = MIN (r, MIN (g, b));
+  *value = mx;
+  *sat = mx > 0 ? (double) (mx - mn) / mx : 0;
+  if (mx == mn)
+    h = 0;
+  else if (mx == r)
+    h = 60.0 * (g - b) / (mx - mn);
+  else if (mx == g)
+    h = 120.0 + 60.0 * (b - r) / (mx - mn);
+  else
+    h = 240.0 + 60.0 * (r - g) / (mx - mn);
+  *hue = h < 0 ? h + 360 : h;
+}
+
+gboolean
+pt_hue_in_range (double hue, const double range[2])
+{
+  if (range[0] < 0)
+    return FALSE;
+  if (range[0] <= range[1])
+    return hue >= range[0] && hue <= range[1];
+  return hue >= range[0] || hue <= range[1];
+}
+
+static double
+hue_diff (double a, double b)
+{
+  double d = fabs (a - b);
+
+  return d > 180 ? 360 - d : d;
+}
+
+void
+pt_peel_result_clear (PtPeelResult *out)
+{
+  pt_models_buf_clear (&out->b_work);
+  pt_models_buf_clear (&out->b_labels);
+  pt_models_buf_clear (&out->b_parent);
+  pt_models_buf_clear (&out->b_integral);
+}
+
+/* Masked box mean of luma: (sum, count) integral images over pixels with
+ * use[i] set; mean[i] gets the mean over the window of half-size @r. */
+static void
+local_mean (const guint8 *y, const guint8 *use, int w, int h, int r, gint64 *isum,
+            gint32 *icnt, float *mean)
+{
+  int iw = w + 1;
+
+  for (int x = 0; x <= w; x++) {
+    isum[x] = 0;
+    icnt[x] = 0;
+  }
+  for (int j = 0; j < h; j++) {
+    gint64 rs = 0;
+    gint32 rc = 0;
+
+    isum[(gsize) (j + 1) * iw] = 0;
+    icnt[(gsize) (j + 1) * iw] = 0;
+    for (int i = 0; i < w; i++) {
+      gsize p = (gsize) j * w + i;
+
+      if (use[p]) {
+        rs += y[p];
+        rc++;
+      }
+      isum[(gsize) (j + 1) * iw + i + 1] = isum[(gsize) j * iw + i + 1] + rs;
+      icnt[(gsize) (j + 1) * iw + i + 1] = icnt[(gsize) j * iw + i + 1] + rc;
+    }
+  }
+  for (int j = 0; j < h; j++) {
+    int y0 = MAX (0, j - r), y1 = MIN (h, j + r + 1);
+
+    for (int i = 0; i < w; i++) {
+      int x0 = MAX (0, i - r), x1 = MIN (w, i + r + 1);
+      gint64 s = isum[(gsize) y1 * iw + x1] - isum[(gsize) y0 * iw + x1] -
+                 isum[(gsize) y1 * iw + x0] + isum[(gsize) y0 * iw + x0];
+      gint32 c = icnt[(gsize) y1 * iw + x1] - icnt[(gsize) y0 * iw + x1] -
+                 icnt[(gsize) y1 * iw + x0] + icnt[(gsize) y0 * iw + x0];
+
+      mean[(gsize) j * w + i] = c > 0 ? (float) s / c : -1.0f;
+    }
+  }
+}
+
+/* Smooth shading model of the sound peel: luma as a linear function of
+ * 1, z, u, v, z*u, z*v, where (u, v) are the pixel's coordinates along the
+ * fruit's axes normalised by its semi-axes and z the height of the ellipsoid
+ * there (Lambert: a sphere darkens toward its rim; u and v: light from one
+ * side).  Fitted by least squares three times, each time leaving out the
+ * pixels well below the last fit, so defects up to a third of the face do
+ * not pull it down. */
+#define NB 6
+
+typedef struct {
+  double c[NB];
+  double fallback;
+} Shading;
+
+typedef struct {
+  double cx, cy, cs, sn, inv_major, inv_minor;
+} Axes;
+
+static void
+axes_init (Axes *ax, const PtShape *s)
+{
+  ax->cx = s->cx;
+  ax->cy = s->cy;
+  ax->cs = cos (s->angle);
+  ax->sn = sin (s->angle);
+  ax->inv_major = 1.0 / MAX (s->major, 1);
+  ax->inv_minor = 1.0 / MAX (s->minor, 1);
+}
+
+static void
+basis (const Axes *ax, double x, double y, double out[NB])
+{
+  double u = ((x - ax->cx) * ax->cs + (y - ax->cy) * ax->sn) * ax->inv_major;
+  double v = (-(x - ax->cx) * ax->sn + (y - ax->cy) * ax->cs) * ax->inv_minor;
+  double z = sqrt (MAX (0, 1 - u * u - v * v));
+
+  out[0] = 1;
+  out[1] = z;
+  out[2] = u;
+  out[3] = v;
+  out[4] = z * u;
+  out[5] = z * v;
+}
+
+static double
+shading_at (const Axes *ax, const Shading *sh, double x, double y)
+{
+  double b[NB], v = 0;
+
+  if (sh->fallback > 0)
+    return sh->fallback;
+  basis (ax, x, y, b);
+  for (int k = 0; k < NB; k++)
+    v += sh->c[k] * b[k];
+  return v;
+}
+
+/* Solves a NB x NB system by Gaussian elimination with partial pivoting. */
+static gboolean
+solve (double a[NB][NB], double r[NB], double x[NB])
+{
+  for (int col = 0; col < NB; col++) {
+    int piv = col;
+
+    for (int row = col + 1; row < NB; row++)
+      if (fabs (a[row][col]) > fabs (a[piv][col]))
+        piv = row;
+    if (fabs (a[piv][col]) < 1e-9)
+      return FALSE;
+    if (piv != col) {
+      for (int k = 0; k < NB; k++) {
+        double t = a[col][k];
+
+        a[col][k] = a[piv][k];
+        a[piv][k] = t;
+      }
+      {
+        double t = r[col];
+
+        r[col] = r[piv];
+        r[piv] = t;
+      }
+    }
+    for (int row = col + 1; row < NB; row++) {
+      double f = a[row][col] / a[col][col];
+
+      for (int k = col; k < NB; k++)
+        a[row][k] -= f * a[col][k];
+      r[row] -= f * r[col];
+    }
+  }
+  for (int row = NB - 1; row >= 0; row--) {
+    double v = r[row];
+
+    for (int k = row + 1; k < NB; k++)
+      v -= a[row][k] * x[k];
+    x[row] = v / a[row][row];
+  }
+  return TRUE;
+}
+
+/* Fitted on every second pixel of every second row: the model has six
+ * smooth terms, a quarter of the peel determines them as well. */
+static void
+fit_shading (const Axes *ax, const guint8 *y, const guint8 *use, int w, int h,
+             double fallback, Shading *sh)
+{
+  sh->fallback = fallback;
+  for (int iter = 0; iter < 3; iter++) {
+    double a[NB][NB] = { { 0 } }, r[NB] = { 0 }, c[NB];
+    double n = 0;
+
+    for (int j = 0; j < h; j += 2)
+      for (int i = 0; i < w; i += 2) {
+        gsize k = (gsize) j * w + i;
+        double b[NB], fit = 0;
+
+        if (!use[k])
+          continue;
+        basis (ax, i + 0.5, j + 0.5, b);
+        if (iter > 0) {
+          for (int p = 0; p < NB; p++)
+            fit += sh->c[p] * b[p];
+          if (y[k] < 0.85 * fit)
+            continue;
+        }
+        for (int p = 0; p < NB; p++) {
+          for (int q = p; q < NB; q++)
+            a[p][q] += b[p] * b[q];
+          r[p] += b[p] * y[k];
+        }
+        n++;
+      }
+    for (int p = 0; p < NB; p++)
+      for (int q = 0; q < p; q++)
+        a[p][q] = a[q][p];
+    if (n < 4 * NB || !solve (a, r, c))
+      return;
+    memcpy (sh->c, c, sizeof c);
+    sh->fallback = 0;
+  }
+}
+
+/* Surface weight of a pixel: 1/cos of the angle between the view and the
+ * surface normal of an ellipsoid with the silhouette's axes, capped at 2. */
+static double
+surface_weight (const Axes *ax, double x, double y)
+{
+  double u = ((x - ax->cx) * ax->cs + (y - ax->cy) * ax->sn) * ax->inv_major;
+  double v = (-(x - ax->cx) * ax->sn + (y - ax->cy) * ax->cs) * ax->inv_minor;
+  double z2 = 1 - u * u - v * v;
+
+  return 1.0 / sqrt (MAX (z2, 0.25));
+}
+
+/* Length along the surface between two image points: the chord between
+ * their lifts onto the ellipsoid, bent to an arc of the mean radius. */
+static double
+surface_length (const PtShape *s, double x0, double y0, double x1, double y1)
+{
+  double c = cos (s->angle), sn = sin (s->angle);
+  double p[2][3];
+  double pts[2][2] = { { x0, y0 }, { x1, y1 } };
+  double depth = s->minor, chord, radius, half;
+
+  for (int k = 0; k < 2; k++) {
+    double dx = pts[k][0] - s->cx, dy = pts[k][1] - s->cy;
+    double u = dx * c + dy * sn, v = -dx * sn + dy * c;
+    double nu = u / MAX (s->major, 1), nv = v / MAX (s->minor, 1);
+
+    p[k][0] = u;
+    p[k][1] = v;
+    p[k][2] = depth * sqrt (MAX (0, 1 - nu * nu - nv * nv));
+  }
+  chord = sqrt ((p[1][0] - p[0][0]) * (p[1][0] - p[0][0]) +
+                (p[1][1] - p[0][1]) * (p[1][1] - p[0][1]) +
+                (p[1][2] - p[0][2]) * (p[1][2] - p[0][2]));
+  radius = 0.5 * (s->major + s->minor);
+  half = chord / (2 * radius);
+  if (radius <= 0 || half >= 1)
+    return chord;
+  return 2 * radius * asin (half);
+}
+
+typedef struct {
+  double weight;       /* surface-weighted pixel count */
+  double ratio_sum, hue_x, hue_y, sat_sum;
+  int n, n_dark, n_bright, n_russet, n_pale;
+  int x0, y0, x1, y1;
+} Region;
+
+static PtDefectKind
+classify (const Region *r, double length_px, const PtGradeProfile *p)
+{
+  double ratio = r->ratio_sum / r->n;
+  double hue = atan2 (r->hue_y, r->hue_x) * 180 / G_PI;
+  double width = r->n / MAX (length_px, 1);
+
+  if (hue < 0)
+    hue += 360;
+  if (r->n_bright * 2 > r->n)
+    return PT_DEFECT_CUT;
+  if (r->n_pale * 2 > r->n)
+    return PT_DEFECT_MOULD;
+  /* Russet: mostly brown-on-yellow pixels, or a moderately dark patch of
+   * russet brown (hue 24..42); darker brown is rot, not russet. */
+  if (p->russet && (r->n_russet * 2 > r->n || (ratio >= 0.5 && hue >= 24 && hue <= 42)))
+    return PT_DEFECT_RUSSET;
+  if (length_px >= 5 * width && length_px >= 6)
+    return PT_DEFECT_CUT;
+  if (ratio >= 0.55 && r->n >= 40)
+    return PT_DEFECT_BRUISE;
+  return PT_DEFECT_DARK_SPOT;
+}
+
+static void
+insert_defect (PtPeelResult *out, const PtDefect *d)
+{
+  guint pos = out->n_defects;
+
+  /* Keep the largest PT_FRUIT_MAX_DEFECTS, largest first; equal areas keep
+   * scan order, so the list is deterministic. */
+  while (pos > 0 && out->defects[pos - 1].area_mm2 < d->area_mm2)
+    pos--;
+  if (pos >= PT_FRUIT_MAX_DEFECTS)
+    return;
+  if (out->n_defects == PT_FRUIT_MAX_DEFECTS)
+    out->n_defects--;
+  memmove (&out->defects[pos + 1], &out->defects[pos],
+           (out->n_defects - pos) * sizeof (PtDefect));
+  out->defects[pos] = *d;
+  out->n_defects++;
+}
+
+void
+pt_peel_analyse (const PtPeelInput *in, PtPeelResult *out)
+{
+  const PtGradeProfile *p = in->profile;
+  const PtShape *shape = in->shape;
+  int w = in->w, h = in->h;
+  gsize n = (gsize) w * h;
+  guint8 *inner, *cls, *tmp;
+  float *hue, *sat, *mean;
+  gint32 *dist, *labels, *parent, *icnt;
+  gint64 *isum;
+  guint32 hist[32][32];
+  double peel_hue, peel_sat, peel_y;
+  int rim, win, nreg;
+  Region *regs;
+  Shading shading;
+  Axes axes;
+  guint n_sound = 0, n_ripe = 0, n_green = 0;
+  double mmpx2 = in->mm_per_px * in->mm_per_px;
+
+  out->n_defects = 0;
+  out->count = 0;
+  out->total_mm2 = out->largest_mm2 = out->longest_mm = out->russet_mm2 = 0;
+  out->n_stickers = 0;
+  out->ripe_fraction = out->green_fraction = 0;
+  if (shape->area_px < 16)
+    return;
+
+  /* Floats first, so they are aligned; then the byte planes. */
+  hue = pt_models_buf_get (&out->b_work, n * sizeof (float) * 3 + n * 3);
+  sat = hue + n;
+  mean = sat + n;
+  inner = (guint8 *) (mean + n);
+  cls = inner + n;
+  tmp = inner + 2 * n;
+    dist = pt_models_buf_get (&out->b_labels, n * sizeof (gint32) * 2);
+  labels = dist + n;
+  parent = pt_models_buf_get (&out->b_parent, (n + 4) * sizeof (gint32));
+  isum = pt_models_buf_get (&out->b_integral, (gsize) (w + 1) * (h + 1) * (sizeof (gint64) + sizeof (gint32)));
+  icnt = (gint32 *) (isum + (gsize) (w + 1) * (h + 1));
+
+  axes_init (&axes, shape);
+  /* Inner peel: the mask minus a rim band of 8% of the short radius. */
+  pt_distance_transform (in->mask, w, h, TRUE, dist);
+  rim = (int) MAX (2.0, 0.08 * shape->minor);
+  for (gsize i = 0; i < n; i++)
+    inner[i] = dist[i] > 3 * rim;
+
+  /* Per-pixel hue and saturation, and the dominant peel chroma. */
+  memset (hist, 0, sizeof hist);
+  for (gsize i = 0; i < n; i++) {
+    double hh, ss;
+    int v;
+
+    if (!inner[i])
+      continue;
+    pt_ycc_hue_sat (in->y[i], in->cb[i], in->cr[i], &hh, &ss, &v);
+    hue[i] = (float) hh;
+    sat[i] = (float) ss;
+    hist[in->cb[i] >> 3][in->cr[i] >> 3]++;
+  }
+  {
+    int bcb = 0, bcr = 0;
+    guint32 best = 0;
+    double sy = 0, scb = 0, scr = 0, cnt = 0;
+    int value;
+
+    for (int a = 0; a < 32; a++)
+      for (int b = 0; b < 32; b++) {
+        guint32 s = 0;
+
+        /* 3x3 bins smooth the mode against quantisation. */
+        for (int da = -1; da <= 1; da++)
+          for (int db = -1; db <= 1; db++)
+            if (a + da >= 0 && a + da < 32 && b + db >= 0 && b + db < 32)
+              s += hist[a + da][b + db];
+        if (s > best) {
+          best = s;
+          bcb = a;
+          bcr = b;
+        }
+      }
+    for (gsize i = 0; i < n; i++) {
+      if (!inner[i] || ABS ((in->cb[i] >> 3) - bcb) > 1 || ABS ((in->cr[i] >> 3) - bcr) > 1)
+        continue;
+      sy += in->y[i];
+      scb += in->cb[i];
+      scr += in->cr[i];
+      cnt++;
+    }
+    if (cnt == 0)
+      return;
+    pt_ycc_hue_sat ((int) (sy / cnt), (int) (scb / cnt), (int) (scr / cnt),
+                    &peel_hue, &peel_sat, &value);
+    peel_y = sy / cnt;
+  }
+
+  /* Brightness reference in two passes: the second leaves out what the
+   * first found, so a large defect does not drag its own reference down. */
+  win = (int) MAX (2.0, 0.33 * shape->minor);
+  memcpy (tmp, inner, n);
+  for (int pass = 0; pass < 2; pass++) {
+    local_mean (in->y, tmp, w, h, win, isum, icnt, mean);
+    fit_shading (&axes, in->y, tmp, w, h, peel_y, &shading);
+    for (gsize i = 0; i < n; i++) {
+      double m = mean[i], yv = in->y[i], ratio, shade, hi_ref;
+      guint8 c = C_NONE;
+      int r, g, b;
+
+      cls[i] = C_NONE;
+      if (!inner[i])
+        continue;
+      if (m <= 0)
+        m = peel_y;
+      /* Dark only against both references, bright only against both: the
+       * local mean misreads smooth shading near the rim and next to a large
+       * dark patch, the shading model misreads small areas. */
+      shade = shading_at (&axes, &shading, (double) (i % w) + 0.5, (double) (i / w) + 0.5);
+      hi_ref = MAX (m, shade);
+      m = MIN (m, shade);
+      mean[i] = (float) m;
+      ratio = yv / MAX (m, 1.0);
+      pt_ycc_to_rgb (in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+      if (ratio < p->dark_ratio && m - yv >= 8)
+        c |= C_DARK;
+      if (yv > p->bright_ratio * hi_ref && yv - hi_ref >= 20 && sat[i] >= 0.15 &&
+          MAX (r, MAX (g, b)) < 250)
+        c |= C_BRIGHT;
+      /* White paper, or a saturated colour that is neither the peel's nor
+       * the variety's ripe or green colour: a sticker. */
+      if ((ratio > 1.2 && sat[i] < 0.2 && yv > 0.5 * 255) ||
+          (sat[i] > 0.35 && hue_diff (hue[i], peel_hue) > 60 &&
+           !pt_hue_in_range (hue[i], p->ripe_hue) && !pt_hue_in_range (hue[i], p->green_hue)))
+        c |= C_STICKER;
+      if (p->russet && peel_hue >= 40 && hue[i] >= 20 && hue[i] <= peel_hue - 8 &&
+          sat[i] >= 0.25 && yv < 0.95 * peel_y && ratio < 0.92)
+        c |= C_RUSSET;
+      if (p->mould && peel_sat >= 0.3 && sat[i] < 0.45 * peel_sat && ratio >= 0.75 &&
+          ratio <= 1.3)
+        c |= C_PALE;
+      cls[i] = c;
+    }
+    if (pass == 0)
+      for (gsize i = 0; i < n; i++)
+        tmp[i] = inner[i] && cls[i] == C_NONE;
+  }
+
+  /* Stickers: regions of sticker pixels of at least 15 mm2 are cut out with
+   * a margin of a quarter of their size (print, glue edge, shadow). */
+  /* Sticker pixels within 8% of the short radius of each other are one
+   * label: print splits a label's white into pieces. */
+  for (gsize i = 0; i < n; i++)
+    tmp[i] = (cls[i] & C_STICKER) == 0;
+  pt_distance_transform (tmp, w, h, FALSE, dist);
+  {
+    gint32 join = (gint32) (3 * MAX (2.0, 0.08 * shape->minor));
+
+    for (gsize i = 0; i < n; i++)
+      tmp[i] = inner[i] && dist[i] <= join;
+  }
+  nreg = pt_label_components (tmp, w, h, 1, labels, parent);
+  if (nreg > 0) {
+    int *bx = g_new0 (int, (gsize) nreg * 5);
+
+    for (int l = 0; l < nreg; l++) {
+      bx[l * 5] = w; bx[l * 5 + 1] = h; bx[l * 5 + 2] = -1; bx[l * 5 + 3] = -1;
+    }
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++) {
+        gint32 l = labels[(gsize) y * w + x] - 1;
+
+        if (l < 0)
+          continue;
+        bx[l * 5] = MIN (bx[l * 5], x); bx[l * 5 + 1] = MIN (bx[l * 5 + 1], y);
+        bx[l * 5 + 2] = MAX (bx[l * 5 + 2], x); bx[l * 5 + 3] = MAX (bx[l * 5 + 3], y);
+        bx[l * 5 + 4] += (cls[(gsize) y * w + x] & C_STICKER) != 0;
+      }
+    for (int l = 0; l < nreg; l++) {
+      int mx, my;
+
+      if (bx[l * 5 + 4] * mmpx2 < 15.0)
+        continue;
+      out->n_stickers++;
+      mx = (bx[l * 5 + 2] - bx[l * 5] + 1) / 4 + 1;
+      my = (bx[l * 5 + 3] - bx[l * 5 + 1] + 1) / 4 + 1;
+      for (int y = MAX (0, bx[l * 5 + 1] - my); y <= MIN (h - 1, bx[l * 5 + 3] + my); y++)
+        for (int x = MAX (0, bx[l * 5] - mx); x <= MIN (w - 1, bx[l * 5 + 2] + mx); x++)
+          cls[(gsize) y * w + x] = C_STICKER;
+    }
+    g_free (bx);
+  }
+
+  /* Defect candidates, closed by one pixel so a speckled patch is one
+   * region. */
+  for (gsize i = 0; i < n; i++)
+    tmp[i] = cls[i] != C_NONE && cls[i] != C_STICKER && !(cls[i] & C_STICKER);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize i = (gsize) y * w + x;
+      int any = 0;
+
+      if (!inner[i] || (cls[i] & C_STICKER))
+        continue;
+      for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+          int xx = x + dx, yy = y + dy;
+
+          if (xx >= 0 && yy >= 0 && xx < w && yy < h && (tmp[(gsize) yy * w + xx] & 1))
+            any = 1;
+        }
+      if (any && !tmp[i])
+        tmp[i] = 2;
+    }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize i = (gsize) y * w + x;
+      int all = 1;
+
+      if (tmp[i] != 2)
+        continue;
+      for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+          int xx = x + dx, yy = y + dy;
+
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h || tmp[(gsize) yy * w + xx] == 0)
+            all = 0;
+        }
+      tmp[i] = all ? 3 : 0;
+    }
+  for (gsize i = 0; i < n; i++)
+    tmp[i] = tmp[i] != 0;
+
+  nreg = pt_label_components (tmp, w, h, 1, labels, parent);
+  regs = g_new0 (Region, MAX (nreg, 1));
+  for (int l = 0; l < nreg; l++) {
+    regs[l].x0 = w; regs[l].y0 = h; regs[l].x1 = -1; regs[l].y1 = -1;
+  }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize i = (gsize) y * w + x;
+      gint32 l = labels[i] - 1;
+      Region *r;
+      double m;
+
+      if (l < 0)
+        continue;
+      r = &regs[l];
+      m = mean[i] > 0 ? mean[i] : peel_y;
+      r->n++;
+      r->weight += surface_weight (&axes, x + 0.5, y + 0.5);
+      r->ratio_sum += in->y[i] / MAX (m, 1.0);
+      r->hue_x += cos (hue[i] * G_PI / 180) * sat[i];
+      r->hue_y += sin (hue[i] * G_PI / 180) * sat[i];
+      r->sat_sum += sat[i];
+      r->n_dark += (cls[i] & C_DARK) != 0;
+      r->n_bright += (cls[i] & C_BRIGHT) != 0;
+      r->n_russet += (cls[i] & C_RUSSET) != 0;
+      r->n_pale += (cls[i] & C_PALE) != 0;
+      r->x0 = MIN (r->x0, x); r->y0 = MIN (r->y0, y);
+      r->x1 = MAX (r->x1, x); r->y1 = MAX (r->y1, y);
+    }
+
+  for (int l = 0; l < nreg; l++) {
+    Region *r = &regs[l];
+    PtShape *rs;
+    PtPoint *xs;
+    PtDefect d;
+    double area = r->weight * mmpx2, length_px;
+
+    if (area < p->min_defect_mm2)
+      continue;
+    rs = g_new (PtShape, 1);
+    xs = g_new (PtPoint, 4 * (gsize) (r->y1 - r->y0 + 1) + 8);
+    for (int y = r->y0; y <= r->y1; y++)
+      for (int x = r->x0; x <= r->x1; x++)
+        tmp[(gsize) y * w + x] = labels[(gsize) y * w + x] == l + 1;
+    pt_shape_measure (tmp, w, r->x0, r->y0, r->x1 + 1, r->y1 + 1, 1, rs, xs);
+    length_px = rs->max_width;
+
+    /* The stem end of an elongated fruit shows as a small dark spot at an
+     * end of its long axis. */
+    if (p->stem_at_poles) {
+      double c = cos (shape->angle), sn = sin (shape->angle);
+      double u = (rs->cx - shape->cx) * c + (rs->cy - shape->cy) * sn;
+      double v = -(rs->cx - shape->cx) * sn + (rs->cy - shape->cy) * c;
+      double rad = 0.3 * shape->minor;
+
+      if (fabs (u) >= 0.55 * shape->major && fabs (v) <= 0.35 * shape->minor &&
+          rs->area_px <= G_PI * rad * rad) {
+        g_free (xs);
+        g_free (rs);
+        continue;
+      }
+    }
+
+    memset (&d, 0, sizeof d);
+    d.x = r->x0;
+    d.y = r->y0;
+    d.width = r->x1 - r->x0 + 1;
+    d.height = r->y1 - r->y0 + 1;
+    d.area_mm2 = area;
+    d.length_mm = surface_length (shape, rs->fx0, rs->fy0, rs->fx1, rs->fy1) * in->mm_per_px;
+    d.contrast = r->ratio_sum / r->n;
+    d.kind = classify (r, length_px, p);
+    g_free (xs);
+    g_free (rs);
+
+    out->count++;
+    if (d.kind == PT_DEFECT_RUSSET)
+      out->russet_mm2 += d.area_mm2;
+    out->total_mm2 += d.area_mm2;
+    out->largest_mm2 = MAX (out->largest_mm2, d.area_mm2);
+    out->longest_mm = MAX (out->longest_mm, d.length_mm);
+    insert_defect (out, &d);
+    /* Mark the region so colour coverage skips it. */
+    for (int y = r->y0; y <= r->y1; y++)
+      for (int x = r->x0; x <= r->x1; x++)
+        if (labels[(gsize) y * w + x] == l + 1)
+          cls[(gsize) y * w + x] = C_STICKER;
+  }
+  g_free (regs);
+
+  /* Colour coverage over the sound inner peel. */
+  for (gsize i = 0; i < n; i++) {
+    if (!inner[i] || (cls[i] & C_STICKER))
+      continue;
+    n_sound++;
+    if (sat[i] < 0.12)
+      continue;
+    n_ripe += pt_hue_in_range (hue[i], p->ripe_hue);
+    n_green += pt_hue_in_range (hue[i], p->green_hue);
+  }
+  if (n_sound > 0) {
+    out->ripe_fraction = (double) n_ripe / n_sound;
+    out->green_fraction = (double) n_green / n_sound;
+  }
+}

@@ -1,0 +1,100 @@
+/* pt-grader.h: the grader: a frame in, one PtFruit per fruit out.
+ *
+ *   g_autoptr (PtGradeProfile) profile = pt_grade_profile_load ("orange-unece", &error);
+ *   g_autoptr (PtGrader) grader = pt_grader_new (profile, 0.3, &error);
+ *   g_autoptr (PtGradeResult) result = pt_grader_grade (grader, &frame, NULL, 0, &error);
+ *   for (guint i = 0; i < result->n_fruit; i++)
+ *     printf ("%s %.1f mm\n", pt_grade_class_to_string (result->fruit[i].klass),
+ *             result->fruit[i].diameter_mm);
+ *
+ * A grader keeps scratch buffers between frames, so one grader serves one
+ * thread; it never keeps state that changes a result, so the same frame
+ * always gives the same bytes back. */
+#pragma once
+
+#include "pt-image.h"
+#include "pt-profile.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  PT_DEFECT_DARK_SPOT,
+  PT_DEFECT_BRUISE,
+  PT_DEFECT_MOULD,
+  PT_DEFECT_RUSSET,
+  PT_DEFECT_CUT,
+} PtDefectKind;
+
+typedef struct {
+  int x, y, width, height; /* bounding box, image pixels */
+  double area_mm2;         /* on the fruit surface (foreshortening undone) */
+  double length_mm;        /* longest extent along the surface */
+  double contrast;         /* mean luma relative to the sound peel around it */
+  PtDefectKind kind;
+} PtDefect;
+
+typedef struct {
+  double x, y;
+} PtPoint;
+
+typedef struct {
+  int x, y, width, height; /* bounding box, image pixels */
+  double cx, cy;           /* centroid, image pixels */
+  PtPoint outline[PT_FRUIT_MAX_OUTLINE]; /* convex outline, image pixels */
+  guint n_outline;
+  gboolean partial;        /* cut by the frame edge: measured, not graded */
+
+  double diameter_mm;      /* equatorial: narrowest caliper width of the outline */
+  double length_mm;        /* widest caliper width */
+  double area_mm2;         /* silhouette area */
+  double weight_g;         /* estimate from the profile's weight_k, 0 if none */
+  double ripe_fraction;    /* share of sound peel in the ripe hue range */
+  double green_fraction;   /* share of sound peel in the green hue range */
+
+  PtDefect defects[PT_FRUIT_MAX_DEFECTS]; /* largest first */
+  guint n_defects;         /* entries in defects[] */
+  guint defect_count;      /* all regions found, may exceed n_defects */
+  double defect_total_mm2;
+  double defect_largest_mm2;
+  double defect_longest_mm;
+  double russet_mm2;
+  guint n_stickers;        /* stickers found and left out of the defects */
+
+  char size_code[8];       /* "" when no band of the profile holds the size */
+  PtGradeClass klass;
+  char rule[96];           /* the rule that decided the class */
+  double confidence;       /* 0..1: how far the fruit is from the deciding limits */
+} PtFruit;
+
+typedef struct {
+  guint n_fruit;
+  PtFruit *fruit; /* n_fruit entries, sorted top to bottom, left to right */
+  double mm_per_px;
+} PtGradeResult;
+
+typedef struct {
+  int x, y, width, height;
+} PtRoi;
+
+typedef struct _PtGrader PtGrader;
+
+/* @profile: (transfer none): copied.  @mm_per_px must be > 0.
+ * Returns: (transfer full). */
+PtGrader *pt_grader_new (const PtGradeProfile *profile, double mm_per_px, GError **error);
+void pt_grader_free (PtGrader *grader);
+
+/* Grades every fruit in @frame, or exactly one fruit per ROI when @n_rois
+ * > 0 (each ROI holds one fruit; a ROI without fruit gives no entry).
+ * An empty frame, a ROI outside the frame or too many ROIs is an error; a
+ * frame without fruit gives a result with n_fruit 0.
+ * @frame, @rois: (transfer none).  Returns: (transfer full). */
+PtGradeResult *pt_grader_grade (PtGrader *grader, const PtFrame *frame,
+                                const PtRoi *rois, guint n_rois, GError **error);
+void pt_grade_result_free (PtGradeResult *result);
+
+const char *pt_defect_kind_to_string (PtDefectKind kind);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtGrader, pt_grader_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtGradeResult, pt_grade_result_free)
+
+G_END_DECLS

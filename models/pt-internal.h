@@ -1,0 +1,131 @@
+/* pt-internal.h: what the models/ files share and nothing else sees:
+ * frame sampling, the segmentation result, per-fruit analysis crops and the
+ * scratch buffers a grader reuses between frames. */
+#pragma once
+
+#include "pt-models.h"
+
+G_BEGIN_DECLS
+
+/* pt-image.c */
+void pt_frame_sample (const PtFrame *frame, int x0, int y0, int w, int h, int step,
+                      guint8 *out_y, guint8 *out_cb, guint8 *out_cr);
+void pt_ycc_to_rgb (int y, int cb, int cr, int *r, int *g, int *b);
+
+/* A growable buffer with a hard cap (the caps follow from pt-models-limits.h). */
+typedef struct {
+  void *data;
+  gsize size;
+} PtBuf;
+
+void *pt_models_buf_get (PtBuf *buf, gsize size);
+void pt_models_buf_clear (PtBuf *buf);
+
+/* pt-segment.c: finding fruit in a downscaled copy of the frame. */
+typedef struct {
+  int x0, y0, x1, y1; /* bounding box in work pixels, x1/y1 exclusive */
+  int area;           /* work pixels */
+  int label;          /* value in the label map */
+} PtBlob;
+
+typedef struct {
+  /* The searched rectangle of the frame and its downscale factor. */
+  int rx, ry, rw, rh;
+  int f;
+  int w, h;
+  guint8 *y, *cb, *cr; /* work planes, w*h */
+  guint8 *feat;        /* difference from the belt, w*h */
+  gint32 *labels;      /* 0 belt, else a blob label, w*h */
+  gint32 *territory;   /* labels grown by one work pixel */
+  /* Belt model: luma as a plane over frame coordinates, chroma constant. */
+  double belt_a, belt_b, belt_c;
+  int belt_cb, belt_cr;
+  int lo, hi;          /* hysteresis thresholds on feat */
+  PtBlob blobs[PT_GRADER_MAX_FRUIT];
+  guint n_blobs;
+  /* scratch */
+  PtBuf b_planes, b_feat, b_labels, b_territory, b_tmp, b_tmp2, b_order;
+} PtSegmentation;
+
+/* Segments the rectangle (rx, ry, rw, rh) of @frame.  Blobs smaller than
+ * @min_area_px (frame pixels) are dropped; with @split, touching fruit are
+ * cut apart (distance transform + watershed); without it only the largest
+ * blob is kept (one fruit per ROI). */
+void pt_fruit_segment (PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int rw,
+                 int rh, double min_area_px, gboolean split);
+void pt_fruit_segmentation_clear (PtSegmentation *seg);
+
+/* Difference of one pixel from the belt model; the same measure at every
+ * scale so the analysis crop agrees with the search image. */
+static inline int
+pt_fruit_feature (const PtSegmentation *seg, int fx, int fy, int y, int cb, int cr)
+{
+  double belt = seg->belt_a * fx + seg->belt_b * fy + seg->belt_c;
+  int dy = (int) (y - belt);
+  int dc = ABS (cb - seg->belt_cb) + ABS (cr - seg->belt_cr);
+  int v = ABS (dy) + 2 * dc;
+
+  return MIN (v, 255);
+}
+
+/* Connected components (8-way) of mask pixels equal to @value; writes
+ * labels 1..n into @labels and returns n.  @parent needs w*h/2+2 entries. */
+int pt_label_components (const guint8 *mask, int w, int h, guint8 value,
+                         gint32 *labels, gint32 *parent);
+
+/* Chamfer 3-4 distance (3 per pixel step) from each nonzero @mask pixel to
+ * the nearest zero pixel, or to the image edge too with @edge_is_zero. */
+void pt_distance_transform (const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d);
+
+/* Sets every mask hole (0 pixels not reachable from the border) to 1.
+ * @stack needs w*h entries. */
+void pt_fill_holes (guint8 *mask, int w, int h, gint32 *stack);
+
+/* pt-measure.c: geometry of a binary mask of at most PT_SHAPE_MAX_ROWS rows. */
+#define PT_SHAPE_MAX_ROWS MAX (PT_SEG_WORK_SIDE, PT_ANALYSIS_MAX_SIDE)
+typedef struct {
+  double area_px;
+  double cx, cy;          /* centroid */
+  double major, minor;    /* principal semi-axes from the moments (px) */
+  double angle;           /* of the major axis, radians */
+  double min_width;       /* narrowest caliper of the pixel union */
+  double max_width;       /* widest caliper */
+  double feret_angle;     /* direction of the widest caliper */
+  double fx0, fy0, fx1, fy1; /* the two hull points farthest apart */
+  PtPoint hull[4 * PT_SHAPE_MAX_ROWS + 8];
+  guint n_hull;
+} PtShape;
+
+/* Measures the pixels of @mask equal to @value inside (x0,y0)-(x1,y1).
+ * @xs needs 4*(y1-y0)+8 PtPoint entries of scratch. */
+void pt_shape_measure (const guint8 *mask, int stride, int x0, int y0, int x1, int y1,
+                       guint8 value, PtShape *shape, PtPoint *xs);
+
+/* pt-defect.c: peel analysis of one fruit's crop. */
+typedef struct {
+  int w, h;
+  const guint8 *y, *cb, *cr;
+  const guint8 *mask;   /* 1 = fruit */
+  double mm_per_px;     /* of the crop (frame scale times step) */
+  const PtShape *shape; /* of the mask, crop coordinates */
+  const PtGradeProfile *profile;
+} PtPeelInput;
+
+typedef struct {
+  PtDefect defects[PT_FRUIT_MAX_DEFECTS]; /* crop coordinates */
+  guint n_defects;
+  guint count;
+  double total_mm2, largest_mm2, longest_mm, russet_mm2;
+  guint n_stickers;
+  double ripe_fraction, green_fraction;
+  PtBuf b_work, b_labels, b_parent, b_integral;
+} PtPeelResult;
+
+void pt_peel_analyse (const PtPeelInput *in, PtPeelResult *out);
+void pt_peel_result_clear (PtPeelResult *out);
+
+/* Hue in degrees (0..360) and saturation (0..1) of a YCbCr pixel. */
+void pt_ycc_hue_sat (int y, int cb, int cr, double *hue, double *sat, int *value);
+gboolean pt_hue_in_range (double hue, const double range[2]);
+
+G_END_DECLS

@@ -1,0 +1,154 @@
+/* pt-measure.c: geometry of one region of a binary mask: area, centroid,
+ * principal axes, convex outline, narrowest and widest caliper width.
+ *
+ * Coordinates are pixel corners (pixel i spans [i, i+1]), so the convex hull
+ * of the row extents' corners is the hull of the pixel union and a disc of
+ * diameter D digitised at the true edge measures D, not D - 1.  Called once
+ * per fruit and once per defect region; hulls have at most a few hundred
+ * points, so the quadratic caliper search costs less than the sampling. */
+#include "pt-internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static int
+cmp_point (const void *a, const void *b)
+{
+  const PtPoint *p = a, *q = b;
+
+  if (p->x != q->x)
+    return p->x < q->x ? -1 : 1;
+  if (p->y != q->y)
+    return p->y < q->y ? -1 : 1;
+  return 0;
+}
+
+static double
+cross (const PtPoint *o, const PtPoint *a, const PtPoint *b)
+{
+  return (a->x - o->x) * (b->y - o->y) - (a->y - o->y) * (b->x - o->x);
+}
+
+/* Andrew's monotone chain; @pts is sorted in place, @hull gets at most
+ * n + 1 points in counter-clockwise order. */
+static guint
+convex_hull (PtPoint *pts, guint n, PtPoint *hull)
+{
+  guint k = 0;
+
+  if (n < 3) {
+    for (guint i = 0; i < n; i++)
+      hull[i] = pts[i];
+    return n;
+  }
+  qsort (pts, n, sizeof *pts, cmp_point);
+  for (guint i = 0; i < n; i++) {
+    while (k >= 2 && cross (&hull[k - 2], &hull[k - 1], &pts[i]) <= 0)
+      k--;
+    hull[k++] = pts[i];
+  }
+  for (guint i = n - 1, t = k + 1; i-- > 0;) {
+    while (k >= t && cross (&hull[k - 2], &hull[k - 1], &pts[i]) <= 0)
+      k--;
+    hull[k++] = pts[i];
+  }
+  return k - 1;
+}
+
+static void
+calipers (PtShape *s)
+{
+  guint n = s->n_hull;
+
+  s->min_width = 0;
+  s->max_width = 0;
+  s->feret_angle = 0;
+  if (n < 3)
+    return;
+  s->min_width = G_MAXDOUBLE;
+  for (guint i = 0; i < n; i++) {
+    const PtPoint *a = &s->hull[i], *b = &s->hull[(i + 1) % n];
+    double ex = b->x - a->x, ey = b->y - a->y;
+    double len = sqrt (ex * ex + ey * ey), far = 0;
+
+    if (len <= 0)
+      continue;
+    for (guint j = 0; j < n; j++) {
+      double d = fabs ((s->hull[j].x - a->x) * ey - (s->hull[j].y - a->y) * ex) / len;
+
+      far = MAX (far, d);
+    }
+    s->min_width = MIN (s->min_width, far);
+  }
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++) {
+      double dx = s->hull[j].x - s->hull[i].x, dy = s->hull[j].y - s->hull[i].y;
+      double d = sqrt (dx * dx + dy * dy);
+
+      if (d > s->max_width) {
+        s->max_width = d;
+        s->feret_angle = atan2 (dy, dx);
+        s->fx0 = s->hull[i].x; s->fy0 = s->hull[i].y;
+        s->fx1 = s->hull[j].x; s->fy1 = s->hull[j].y;
+      }
+    }
+}
+
+void
+pt_shape_measure (const guint8 *mask, int stride, int x0, int y0, int x1, int y1,
+                  guint8 value, PtShape *s, PtPoint *xs)
+{
+  double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
+  guint np = 0;
+
+  g_return_if_fail (y1 - y0 <= PT_SHAPE_MAX_ROWS);
+  for (int y = y0; y < y1; y++) {
+    const guint8 *row = mask + (gsize) y * stride;
+    int left = -1, right = -1;
+
+    for (int x = x0; x < x1; x++) {
+      if (row[x] != value)
+        continue;
+      if (left < 0)
+        left = x;
+      right = x;
+      n += 1;
+      sx += x + 0.5;
+      sy += y + 0.5;
+      sxx += (x + 0.5) * (x + 0.5);
+      syy += (y + 0.5) * (y + 0.5);
+      sxy += (x + 0.5) * (y + 0.5);
+    }
+    if (left < 0)
+      continue;
+    xs[np++] = (PtPoint) { left, y };
+    xs[np++] = (PtPoint) { left, y + 1 };
+    xs[np++] = (PtPoint) { right + 1, y };
+    xs[np++] = (PtPoint) { right + 1, y + 1 };
+  }
+  s->area_px = n;
+  s->n_hull = 0;
+  s->major = s->minor = s->angle = 0;
+  s->min_width = s->max_width = s->feret_angle = 0;
+  s->fx0 = s->fy0 = s->fx1 = s->fy1 = 0;
+  if (n == 0) {
+    s->cx = s->cy = 0;
+    return;
+  }
+  s->cx = sx / n;
+  s->cy = sy / n;
+  {
+    double mxx = sxx / n - s->cx * s->cx + 1.0 / 12;
+    double myy = syy / n - s->cy * s->cy + 1.0 / 12;
+    double mxy = sxy / n - s->cx * s->cy;
+    double tr = mxx + myy, det = mxx * myy - mxy * mxy;
+    double disc = sqrt (MAX (0, tr * tr / 4 - det));
+
+    /* A filled ellipse of semi-axis a has variance a^2/4 along it. */
+    s->major = 2 * sqrt (MAX (0, tr / 2 + disc));
+    s->minor = 2 * sqrt (MAX (0, tr / 2 - disc));
+    s->angle = 0.5 * atan2 (2 * mxy, mxx - myy);
+  }
+  s->n_hull = convex_hull (xs, np, s->hull);
+  calipers (s);
+}
