@@ -391,6 +391,88 @@ pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch, const PtE
   return ok;
 }
 
+typedef struct {
+  gint64 wanted;
+  gint64 seen;
+  json_t *event; /* the wanted event, parsed */
+  char *step;
+  GHashTable *declared; /* eventIDs that already carry an errorDeclaration */
+} FindEvent;
+
+static gboolean
+find_event(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  FindEvent *f = user_data;
+  json_t *ev = pt_json_parse(row->body, row->body_len, error);
+  if (!ev)
+    return FALSE;
+  if (json_object_get(ev, "errorDeclaration"))
+    g_hash_table_add(f->declared, g_strdup(row->event_id));
+  if (++f->seen == f->wanted) {
+    f->event = ev;
+    f->step = g_strdup(row->step);
+  } else {
+    json_decref(ev);
+  }
+  return TRUE;
+}
+
+gboolean
+pt_batch_declare_error(PtStation *station, PtStore *store, PtBatch *batch, gint64 position,
+                       const char *reason, const char *corrective_id, PtEventRow *out,
+                       GError **error)
+{
+  if (g_strcmp0(reason, "did_not_occur") != 0 && g_strcmp0(reason, "incorrect_data") != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "reason must be did_not_occur or incorrect_data (CBV error reasons)");
+    return FALSE;
+  }
+  if (corrective_id && !g_str_has_prefix(corrective_id, "urn:uuid:")) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "corrective event '%s' is not a urn:uuid:", corrective_id);
+    return FALSE;
+  }
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  FindEvent f = {.wanted = position,
+                 .declared = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+  gboolean ok = pt_store_events_foreach(store, batch->id, find_event, &f, error);
+  const char *id = f.event ? json_string_value(json_object_get(f.event, "eventID")) : NULL;
+  if (ok && !f.event) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "batch %s has no event %" G_GINT64_FORMAT,
+                batch->lot, position);
+    ok = FALSE;
+  } else if (ok && (json_object_get(f.event, "errorDeclaration") ||
+                    g_hash_table_contains(f.declared, id))) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "event %" G_GINT64_FORMAT " (%s) is already declared in error", position, id);
+    ok = FALSE;
+  }
+  if (ok) {
+    gint64 now = pt_now_ns();
+    g_autofree char *when = pt_time_format(now);
+    json_t *decl = json_pack("{ssss}", "declarationTime", when, "reason", reason);
+    if (corrective_id)
+      json_object_set_new(decl, "correctiveEventIDs", json_pack("[s]", corrective_id));
+    json_object_set_new(f.event, "errorDeclaration", decl);
+    gint64 event_time;
+    const char *t = json_string_value(json_object_get(f.event, "eventTime"));
+    if (!t || !pt_time_parse(t, &event_time, NULL))
+      event_time = now;
+    ok =
+        pt_trace_append(store, station->keys, batch->id, f.step, event_time, f.event, out, error) &&
+        pt_store_commit(store, error);
+  }
+  if (!ok)
+    pt_store_rollback(store);
+  else
+    batch->n_events++;
+  json_decref(f.event);
+  g_free(f.step);
+  g_hash_table_unref(f.declared);
+  return ok;
+}
+
 char *
 pt_batch_digital_link(const PtConfig *config, const PtBatch *batch)
 {

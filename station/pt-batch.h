@@ -63,6 +63,15 @@ typedef struct {
 gboolean pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch,
                             const PtEventSpec *spec, PtEventRow *out, GError **error);
 
+/* Declares event @position (1-based, as `batch show` numbers them) of @batch to be
+ * in error: appends a copy of it, with the same eventID, carrying an EPCIS
+ * errorDeclaration (@reason "did_not_occur" or "incorrect_data", and the
+ * @corrective_id, nullable, of the event that replaces it).  The original record
+ * stays as it was: the log is append-only. */
+gboolean pt_batch_declare_error(PtStation *station, PtStore *store, PtBatch *batch, gint64 position,
+                                const char *reason, const char *corrective_id, PtEventRow *out,
+                                GError **error);
+
 /* Returns: (transfer full): the batch's Digital Link (https://host/01/gtin/10/lot?13=yymmdd). */
 char *pt_batch_digital_link(const PtConfig *config, const PtBatch *batch);
 

@@ -184,10 +184,14 @@ batch_show(int argc, char **argv)
       const char *disp = json_string_value(json_object_get(ev, "disposition"));
       const char *note = json_string_value(json_object_get(ev, "pt:note"));
       const char *reason = json_string_value(json_object_get(ev, "pt:reason"));
-      printf("  %-4zu %s  %-14s %-20s %.16s  %s\n", i + 1,
+      json_t *decl = json_object_get(ev, "errorDeclaration");
+      if (decl)
+        reason = json_string_value(json_object_get(decl, "reason"));
+      printf("  %-4zu %s  %-14s %-20s %.16s  %s%s\n", i + 1,
              json_string_value(json_object_get(e, "event_time")),
              json_string_value(json_object_get(e, "step")), disp ? disp : "",
-             json_string_value(json_object_get(e, "hash")), note ? note : (reason ? reason : ""));
+             json_string_value(json_object_get(e, "hash")), decl ? "ERROR DECLARED: " : "",
+             note ? note : (reason ? reason : ""));
     }
     json_decref(events);
   }
@@ -315,6 +319,47 @@ event_add(int argc, char **argv)
   return rc;
 }
 
+static int
+event_correct(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  g_autofree char *reason = NULL, *corrective = NULL;
+  gint64 position = 0;
+  const GOptionEntry entries[] = {
+      {"event", 0, 0, G_OPTION_ARG_INT64, &position, "The event, numbered as in `batch show`", "N"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "did_not_occur or incorrect_data", "WHY"},
+      {"corrected-by", 0, 0, G_OPTION_ARG_STRING, &corrective,
+       "eventID of the event that replaces it (record it first with event add)", "URN"},
+      {NULL}};
+  if (!pt_cli_parse(&argc, &argv, "ID",
+                    "Declare an event of a batch to be in error (EPCIS errorDeclaration).  The "
+                    "original stays in the log; the declaration is a new signed record.",
+                    entries, &common))
+    return PT_EXIT_USAGE;
+  if (argc != 2 || position < 1 || !reason)
+    return pt_cli_usage("expected a batch id or lot, --event N and --reason");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
+  PtEventRow row = {0};
+  if (!batch ||
+      !pt_batch_declare_error(station, store, batch, position, reason, corrective, &row, &error))
+    return pt_cli_fail(error);
+  if (common.json) {
+    json_t *e = pt_event_row_to_json(&row, &error);
+    pt_event_row_clear(&row);
+    if (!e)
+      return pt_cli_fail(error);
+    pt_cli_print_json(e);
+  } else {
+    printf("declared event %" G_GINT64_FORMAT " (%s) of lot %s in error: %s\n", position,
+           row.event_id, batch->lot, reason);
+    pt_event_row_clear(&row);
+  }
+  return PT_EXIT_OK;
+}
+
 int
 pt_cmd_event(int argc, char **argv)
 {
@@ -322,13 +367,19 @@ pt_cmd_event(int argc, char **argv)
   if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
     fprintf(sub ? stdout : stderr,
             "Usage: packtrace event add ID --step STEP [--at RFC3339] [--quantity N --uom UOM] "
-            "[--note TEXT]\n");
+            "[--note TEXT]\n"
+            "       packtrace event correct ID --event N --reason did_not_occur|incorrect_data "
+            "[--corrected-by EVENTID]\n");
     return sub ? PT_EXIT_OK : PT_EXIT_USAGE;
   }
-  if (strcmp(sub, "add") != 0) {
-    fprintf(stderr, "packtrace event: unknown subcommand '%s' (see --help)\n", sub);
-    return PT_EXIT_USAGE;
+  if (strcmp(sub, "add") == 0) {
+    argv[1] = (char *)"event add";
+    return event_add(argc - 1, argv + 1);
   }
-  argv[1] = (char *)"event add";
-  return event_add(argc - 1, argv + 1);
+  if (strcmp(sub, "correct") == 0) {
+    argv[1] = (char *)"event correct";
+    return event_correct(argc - 1, argv + 1);
+  }
+  fprintf(stderr, "packtrace event: unknown subcommand '%s' (see --help)\n", sub);
+  return PT_EXIT_USAGE;
 }

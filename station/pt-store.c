@@ -74,7 +74,7 @@ static const char *const migrations[] = {
     "CREATE TABLE events ("
     "  seq INTEGER PRIMARY KEY,"
     "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
-    "  event_id TEXT NOT NULL UNIQUE,"
+    "  event_id TEXT NOT NULL," /* an errorDeclaration repeats its event's eventID */
     "  step TEXT NOT NULL,"
     "  event_time_ns INTEGER NOT NULL,"
     "  record_time_ns INTEGER NOT NULL,"
@@ -84,6 +84,7 @@ static const char *const migrations[] = {
     "  prev_station_hash BLOB,"
     "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
     "CREATE INDEX events_by_batch ON events (batch_id, seq);"
+    "CREATE INDEX events_by_event_id ON events (event_id);"
     "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
     "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"

@@ -84,9 +84,21 @@ expect 0 "batch list" "$BIN" batch list --json
 check "list has 2 batches" '[ "$(echo "$OUT" | jq ".batches | length")" = 2 ]'
 expect 1 "show unknown batch" "$BIN" batch show 99
 
+# A correction is a new record (errorDeclaration), never an UPDATE.
+body_before=$(sqlite3 "$PACKTRACE_DATA/station.db" 'SELECT body FROM events WHERE seq = 2')
+expect 0 "record the corrected packing event" "$BIN" event add 1 --step packing --quantity 48 --json
+fixed_id=$(echo "$OUT" | jq -r .event_id)
+expect 0 "declare event 3 in error" "$BIN" event correct 1 --event 3 --reason incorrect_data --corrected-by "$fixed_id"
+expect 1 "declaring it twice is refused" "$BIN" event correct 1 --event 3 --reason incorrect_data
+expect 1 "unknown reason refused" "$BIN" event correct 1 --event 2 --reason oops
+expect 1 "event out of range refused" "$BIN" event correct 1 --event 99 --reason did_not_occur
+expect 0 "show after correction" "$BIN" batch show 1 --json
+check "declaration repeats the eventID and names the correction" '[ "$(echo "$OUT" | jq -r ".event_list[7].event.eventID")" = "$(echo "$OUT" | jq -r ".event_list[2].event.eventID")" ] && [ "$(echo "$OUT" | jq -r ".event_list[7].event.errorDeclaration.correctiveEventIDs[0]")" = "$fixed_id" ]'
+check "original record untouched" '[ "$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT body FROM events WHERE seq = 2")" = "$body_before" ]'
+
 expect 0 "export bundle" "$BIN" export 1 --format bundle -o "$T/b.json"
 expect 0 "export epcis" "$BIN" export 1 -o "$T/e.json"
-check "epcis has the events" '[ "$(jq ".epcisBody.eventList | length" "$T/e.json")" = 6 ]'
+check "epcis has the events" '[ "$(jq ".epcisBody.eventList | length" "$T/e.json")" = 8 ]'
 expect 0 "verify untouched bundle" "$BIN" verify "$T/b.json"
 check "prints valid" '[[ "$OUT" == valid:* ]]'
 pub=$("$BIN" key show)
@@ -106,7 +118,7 @@ check "says malformed" '[[ "$ERR" == *"malformed"* ]]'
 expect 1 "missing bundle fails" "$BIN" verify "$T/none.json"
 
 expect 0 "audit intact" "$BIN" audit
-check "audit counts" '[[ "$OUT" == "intact: 7 events in 2 batches, 0 breaks" ]]'
+check "audit counts" '[[ "$OUT" == "intact: 9 events in 2 batches, 0 breaks" ]]'
 cp "$PACKTRACE_DATA/station.db" "$T/backup.db"
 sqlite3 "$PACKTRACE_DATA/station.db" "DROP TRIGGER events_append_only_update; UPDATE events SET body = replace(body, 'mould', 'mold') WHERE seq = 5"
 expect 1 "audit finds altered event" "$BIN" audit

@@ -31,6 +31,7 @@ sed -i 's/^gln=$/gln=4012345000115/' "$T/data/station.ini"
 "$BIN" batch hold 1 --reason "check" >/dev/null || exit 1
 "$BIN" batch release 1 >/dev/null || exit 1
 "$BIN" batch recall 1 --reason "residue" >/dev/null || exit 1
+"$BIN" event correct 1 --event 3 --reason did_not_occur >/dev/null || exit 1
 "$BIN" batch new --product Kiwi --gtin 9506000134352 >/dev/null || exit 1
 
 fails=0
@@ -55,6 +56,6 @@ validate "the bundle's EPCIS document validates" "$T/bundle-epcis.json" valid
 jq 'del(.epcisBody.eventList[0].eventTimeZoneOffset)' "$T/batch1.json" >"$T/broken.json"
 validate "a document without eventTimeZoneOffset is refused" "$T/broken.json" invalid
 n=$((n + 1))
-if [ "$(jq '.epcisBody.eventList | length' "$T/batch1.json")" = 6 ]; then echo "ok $n - six events exported"; else echo "not ok $n - six events exported"; fails=$((fails + 1)); fi
+if [ "$(jq '.epcisBody.eventList | length' "$T/batch1.json")" = 7 ]; then echo "ok $n - seven events exported"; else echo "not ok $n - seven events exported"; fails=$((fails + 1)); fi
 echo "1..$n"
 [ $fails = 0 ]
