@@ -514,22 +514,72 @@ pt_batch_to_json(const PtConfig *config, const PtBatch *b)
   return o;
 }
 
+/* Every member of an event's JSON but the record itself. */
+static json_t *
+event_row_envelope(const PtEventRow *row)
+{
+  g_autofree char *hash = pt_hex_encode(row->hash, PT_HASH_LEN);
+  g_autofree char *sig = pt_hex_encode(row->signature, PT_SIG_LEN);
+  g_autofree char *when = pt_time_format(row->event_time_ns);
+  return json_pack("{sI ss ss ss ss ss}", "seq", (json_int_t)row->seq, "event_id", row->event_id,
+                   "step", row->step, "event_time", when, "hash", hash, "signature", sig);
+}
+
+/* Appends @object's text to @out with @key: @raw_json spliced in as its last member.
+ * @raw_json is a complete JSON value (a stored canonical record). */
+static void
+append_with_raw_member(GString *out, json_t *object, const char *key, const char *raw_json,
+                       gsize raw_len)
+{
+  char *text = json_dumps(object, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  gsize n = strlen(text);
+  g_string_append_len(out, text, (gssize)n - 1); /* without the closing brace */
+  if (n > 2)
+    g_string_append_c(out, ',');
+  g_string_append_c(out, '"');
+  g_string_append(out, key);
+  g_string_append(out, "\":");
+  g_string_append_len(out, raw_json, (gssize)raw_len);
+  g_string_append_c(out, '}');
+  free(text);
+}
+
+static gboolean
+append_event_text(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  GString *out = user_data;
+  if (out->str[out->len - 1] != '[')
+    g_string_append_c(out, ',');
+  json_t *envelope = event_row_envelope(row);
+  append_with_raw_member(out, envelope, "event", row->body, row->body_len);
+  json_decref(envelope);
+  return TRUE;
+}
+
+char *
+pt_batch_show_json(const PtConfig *config, PtStore *store, const PtBatch *batch, gsize *len_out,
+                   GError **error)
+{
+  g_autoptr(GString) events = g_string_new("[");
+  if (!pt_store_events_foreach(store, batch->id, append_event_text, events, error))
+    return NULL;
+  g_string_append_c(events, ']');
+  GString *out = g_string_sized_new(events->len + 1024);
+  json_t *b = pt_batch_to_json(config, batch);
+  append_with_raw_member(out, b, "event_list", events->str, events->len);
+  json_decref(b);
+  if (len_out)
+    *len_out = out->len;
+  return g_string_free(out, FALSE);
+}
+
 json_t *
 pt_event_row_to_json(const PtEventRow *row, GError **error)
 {
   json_t *event = pt_json_parse(row->body, row->body_len, error);
   if (!event)
     return NULL;
-  g_autofree char *hash = pt_hex_encode(row->hash, PT_HASH_LEN);
-  g_autofree char *sig = pt_hex_encode(row->signature, PT_SIG_LEN);
-  g_autofree char *when = pt_time_format(row->event_time_ns);
-  return json_pack("{sI"
-                   "ss"
-                   "ss"
-                   "ss"
-                   "ss"
-                   "ss"
-                   "so}",
-                   "seq", (json_int_t)row->seq, "event_id", row->event_id, "step", row->step,
-                   "event_time", when, "hash", hash, "signature", sig, "event", event);
+  json_t *o = event_row_envelope(row);
+  json_object_set_new(o, "event", event);
+  return o;
 }

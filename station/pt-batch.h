@@ -78,6 +78,13 @@ char *pt_batch_digital_link(const PtConfig *config, const PtBatch *batch);
 /* Returns: (transfer full): the batch as JSON (id, lot, gtin, digital_link, ...). */
 json_t *pt_batch_to_json(const PtConfig *config, const PtBatch *batch);
 
+/* Returns: (transfer full): the batch as compact JSON text with its events under
+ * "event_list", each as pt_event_row_to_json() gives it.  The stored records are
+ * already canonical JSON, so they are copied into the text as they are instead of
+ * being parsed and written again (the batch page is the most read resource). */
+char *pt_batch_show_json(const PtConfig *config, PtStore *store, const PtBatch *batch,
+                         gsize *len_out, GError **error);
+
 /* Returns: (transfer full): a stored event as JSON: seq, hash, signature, and the
  * signed record under "event". */
 json_t *pt_event_row_to_json(const PtEventRow *row, GError **error);

@@ -197,16 +197,6 @@ create_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, Request *re
   return respond_json(c, MHD_HTTP_CREATED, pt_batch_to_json(http->station->config, batch), NULL);
 }
 
-static gboolean
-append_event(const PtEventRow *row, gpointer user_data, GError **error)
-{
-  json_t *e = pt_event_row_to_json(row, error);
-  if (!e)
-    return FALSE;
-  json_array_append_new(user_data, e);
-  return TRUE;
-}
-
 typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE } BatchView;
 
 static enum MHD_Result
@@ -220,14 +210,12 @@ get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
   const char *type = NULL;
   switch (view) {
   case VIEW_BATCH: {
-    json_t *events = json_array();
-    if (!pt_store_events_foreach(store, batch->id, append_event, events, &error)) {
-      json_decref(events);
+    gsize len;
+    char *text = pt_batch_show_json(http->station->config, store, batch, &len, &error);
+    if (!text)
       break;
-    }
-    out = pt_batch_to_json(http->station->config, batch);
-    json_object_set_new(out, "event_list", events);
-    break;
+    /* g_malloc and malloc are one allocator since GLib 2.46. */
+    return respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
   }
   case VIEW_EPCIS:
     out = pt_bundle_epcis(store, http->station->config, batch, &error);
