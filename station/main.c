@@ -18,7 +18,8 @@ static const struct {
     {"verify", pt_cmd_verify, "check a signed bundle"},
     {"key", pt_cmd_key, "show: print the station's public key"},
     {"audit", pt_cmd_audit, "walk the whole station log and report any break"},
-    {"run", pt_cmd_run, "start the station (HTTP server; stops on SIGINT/SIGTERM)"},
+    {"clip", pt_cmd_clip, "an event's evidence clip, or an ad-hoc clip of a camera (MP4)"},
+    {"run", pt_cmd_run, "start the station (HTTP server, cameras; stops on SIGINT/SIGTERM)"},
 };
 
 static void

@@ -6,6 +6,7 @@
 #include "pt-error.h"
 #include "pt-gs1.h"
 #include "pt-limits.h"
+#include "pt-store-video.h"
 #include "pt-trace.h"
 
 #include <math.h>
@@ -378,14 +379,39 @@ pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch, const PtE
     json_object_set_new(ev, "disposition", json_string(spec->disposition));
   if (spec->note)
     json_object_set_new(ev, "pt:note", json_string(spec->note));
+  const PtEvidence *clip = spec->evidence;
+  if (clip) {
+    g_autofree char *from = pt_time_format(clip->from_ns);
+    g_autofree char *to = pt_time_format(clip->to_ns);
+    json_object_set_new(ev, "pt:camera", json_string(clip->camera));
+    json_object_set_new(ev, "pt:clipSha256", json_string(clip->sha256));
+    json_object_set_new(ev, "pt:clipFrom", json_string(from));
+    json_object_set_new(ev, "pt:clipTo", json_string(to));
+  }
+  /* The clip row needs the event's seq, so a row is read back even when @out is NULL. */
+  PtEventRow local = {0};
+  PtEventRow *row = out ? out : &local;
   gboolean ok = pt_store_begin(store, error);
   if (ok) {
-    ok = pt_trace_append(store, station->keys, batch->id, spec->step, when, ev, out, error) &&
-         pt_store_commit(store, error);
+    ok = pt_trace_append(store, station->keys, batch->id, spec->step, when, ev, row, error);
+    if (ok && clip) {
+      PtClipRow clip_row = {.batch_id = batch->id,
+                            .event_seq = row->seq,
+                            .camera = (char *)clip->camera,
+                            .from_ns = clip->from_ns,
+                            .to_ns = clip->to_ns,
+                            .path = (char *)clip->path,
+                            .bytes = clip->bytes,
+                            .created_ns = pt_now_ns()};
+      g_strlcpy(clip_row.sha256, clip->sha256, sizeof clip_row.sha256);
+      ok = pt_store_clip_insert(store, &clip_row, error);
+    }
+    ok = ok && pt_store_commit(store, error);
     if (!ok)
       pt_store_rollback(store);
   }
   json_decref(ev);
+  pt_event_row_clear(&local);
   if (ok)
     batch->n_events++;
   return ok;

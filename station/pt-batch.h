@@ -49,6 +49,16 @@ typedef enum {
 gboolean pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch,
                                 PtBatchAction action, const char *reason, GError **error);
 
+/* An evidence clip already cut for an event (pt-evidence.h): its facts go into the signed
+ * event as pt:camera, pt:clipSha256, pt:clipFrom, pt:clipTo, and a clips row links it. */
+typedef struct {
+  const char *camera;
+  gint64 from_ns, to_ns; /* what the file holds */
+  const char *path;
+  const char *sha256; /* lowercase hex */
+  guint64 bytes;
+} PtEvidence;
+
 typedef struct {
   const char *step;        /* CBV business step */
   const char *disposition; /* nullable; CBV disposition */
@@ -56,7 +66,8 @@ typedef struct {
   gboolean has_quantity;
   double quantity;
   const char *uom;
-  const char *note; /* nullable */
+  const char *note;           /* nullable */
+  const PtEvidence *evidence; /* nullable */
 } PtEventSpec;
 
 /* Records a step the operator did by hand.  @out (nullable) receives the row. */

@@ -3,6 +3,7 @@
 #include "pt-cli.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-evidence.h"
 #include "pt-limits.h"
 
 #include <stdio.h>
@@ -273,7 +274,7 @@ event_add(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
   g_autofree char *step = NULL, *disposition = NULL, *at = NULL, *qty = NULL, *uom = NULL,
-                  *note = NULL;
+                  *note = NULL, *camera = NULL, *from = NULL, *to = NULL;
   const GOptionEntry entries[] = {
       {"step", 0, 0, G_OPTION_ARG_STRING, &step, "CBV business step (required)", "STEP"},
       {"disposition", 0, 0, G_OPTION_ARG_STRING, &disposition, "CBV disposition", "WORD"},
@@ -281,6 +282,10 @@ event_add(int argc, char **argv)
       {"quantity", 0, 0, G_OPTION_ARG_STRING, &qty, "Quantity", "N"},
       {"uom", 0, 0, G_OPTION_ARG_STRING, &uom, "Unit (default KGM)", "UOM"},
       {"note", 0, 0, G_OPTION_ARG_STRING, &note, "Free text", "TEXT"},
+      {"camera", 0, 0, G_OPTION_ARG_STRING, &camera,
+       "Attach an evidence clip from this camera (needs --from and --to)", "NAME"},
+      {"from", 0, 0, G_OPTION_ARG_STRING, &from, "Clip start", "RFC3339"},
+      {"to", 0, 0, G_OPTION_ARG_STRING, &to, "Clip end", "RFC3339"},
       {NULL}};
   int rc = PT_EXIT_OK;
   if (!pt_cli_parse(&argc, &argv, "ID", "Record a step of a batch (id or lot) by hand.", entries,
@@ -289,6 +294,17 @@ event_add(int argc, char **argv)
   if (argc != 2 || !step) {
     return pt_cli_usage("expected a batch id or lot and --step");
   }
+  if ((camera || from || to) && !(camera && from && to)) {
+    return pt_cli_usage("--camera, --from and --to go together");
+  }
+  gint64 from_ns = 0, to_ns = 0;
+  g_autoptr(GError) error = NULL;
+  if (camera && (!pt_time_parse(from, &from_ns, &error) || !pt_time_parse(to, &to_ns, &error))) {
+    return pt_cli_usage("%s", error->message);
+  }
+  if (camera && !pt_pipeline_init(NULL, NULL, &error)) {
+    return pt_cli_fail(error);
+  }
   PtEventSpec spec = {.step = step, .disposition = disposition, .at = at, .uom = uom, .note = note};
   if (qty) {
     if (!parse_quantity(qty, &spec.quantity)) {
@@ -296,12 +312,14 @@ event_add(int argc, char **argv)
     }
     spec.has_quantity = TRUE;
   }
-  g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
   g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
   PtEventRow row = {0};
-  if (!batch || !pt_batch_add_event(station, store, batch, &spec, &row, &error)) {
+  gboolean ok = batch && (camera ? pt_evidence_add_event(station, store, batch, &spec, camera,
+                                                         from_ns, to_ns, &row, &error)
+                                 : pt_batch_add_event(station, store, batch, &spec, &row, &error));
+  if (!ok) {
     return pt_cli_fail(error);
   }
   if (common.json) {
@@ -368,6 +386,7 @@ pt_cmd_event(int argc, char **argv)
     fprintf(sub ? stdout : stderr,
             "Usage: packtrace event add ID --step STEP [--at RFC3339] [--quantity N --uom UOM] "
             "[--note TEXT]\n"
+            "         [--camera NAME --from RFC3339 --to RFC3339]  (attach an evidence clip)\n"
             "       packtrace event correct ID --event N --reason did_not_occur|incorrect_data "
             "[--corrected-by EVENTID]\n");
     return sub ? PT_EXIT_OK : PT_EXIT_USAGE;

@@ -9,19 +9,25 @@
 #include "pt-batch.h"
 #include "pt-bundle.h"
 #include "pt-canon.h"
+#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-limits.h"
+#include "pt-store-video.h"
 
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct _PtHttp {
   struct MHD_Daemon *daemon;
   PtStation *station;
   guint16 port;
+  PtRecorder *recorder; /* borrowed, nullable; set before requests need it */
 };
 
 typedef struct {
@@ -231,6 +237,96 @@ get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
 }
 
 static enum MHD_Result
+get_cameras(PtHttp *http, struct MHD_Connection *c)
+{
+  PtRecorder *recorder = g_atomic_pointer_get(&http->recorder);
+  json_t *status =
+      recorder ? pt_recorder_status(recorder) : json_pack("{s[]s[]}", "cameras", "alerts");
+  return respond_json(c, MHD_HTTP_OK, status, NULL);
+}
+
+static gboolean
+query_time(struct MHD_Connection *c, const char *name, gint64 *out, GError **error)
+{
+  const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+  return !v || pt_time_parse(v, out, error);
+}
+
+static json_t *
+segment_to_json(const PtSegmentRow *r)
+{
+  g_autofree char *start = pt_time_format(r->start_ns);
+  g_autofree char *end = r->end_ns ? pt_time_format(r->end_ns) : NULL;
+  json_t *o = json_pack("{sIsssssssIsI}", "id", (json_int_t)r->id, "camera", r->camera, "path",
+                        r->path, "state", r->state, "start_ns", (json_int_t)r->start_ns, "bytes",
+                        (json_int_t)r->bytes);
+  json_object_set_new(o, "start", json_string(start));
+  json_object_set_new(o, "end", end ? json_string(end) : json_null());
+  json_object_set_new(o, "end_ns", r->end_ns ? json_integer(r->end_ns) : json_null());
+  json_object_set_new(o, "sha256", r->sha256 ? json_string(r->sha256) : json_null());
+  json_object_set_new(o, "reason", r->reason ? json_string(r->reason) : json_null());
+  return o;
+}
+
+/* GET /api/v1/segments?camera=NAME&from=RFC3339&to=RFC3339&limit=N */
+static enum MHD_Result
+list_segments(PtStore *store, struct MHD_Connection *c)
+{
+  g_autoptr(GError) error = NULL;
+  const char *camera = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "camera");
+  gint64 from = 0, to = G_MAXINT64;
+  int limit = PT_SEGMENTS_LIST_DEFAULT;
+  if (!query_time(c, "from", &from, &error) || !query_time(c, "to", &to, &error) ||
+      !query_int(c, "limit", 1, PT_SEGMENTS_LIST_MAX, &limit, &error))
+    return respond_gerror(c, error);
+  g_autoptr(GPtrArray) rows = pt_store_segments_list(store, camera, from, to, limit, &error);
+  if (!rows)
+    return respond_gerror(c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < rows->len; i++)
+    json_array_append_new(arr, segment_to_json(g_ptr_array_index(rows, i)));
+  return respond_json(c, MHD_HTTP_OK, json_pack("{so}", "segments", arr), NULL);
+}
+
+/* GET /api/v1/batches/{id}/clips/{n}: the evidence clip of the batch's n-th event (1-based,
+ * as `packtrace batch show` numbers them), streamed from its file. */
+static enum MHD_Result
+get_clip(PtStore *store, struct MHD_Connection *c, const char *id, const char *position)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 n;
+  if (!g_ascii_string_to_unsigned(position, 10, 1, G_MAXINT64, &n, NULL))
+    return respond_error(c, MHD_HTTP_NOT_FOUND, "clip number must be 1, 2, 3, ...", NULL);
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, id, &error);
+  g_autoptr(PtClipRow) clip = batch ? pt_store_clip_get(store, batch->id, (gint64)n, &error) : NULL;
+  if (!clip)
+    return respond_gerror(c, error);
+  if (clip->expired_ns)
+    return respond_error(c, MHD_HTTP_GONE, "the clip was deleted after its retention period", NULL);
+  int fd = open(clip->path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0 || (guint64)st.st_size != clip->bytes) {
+    if (fd >= 0)
+      close(fd);
+    g_warning("http: clip %s is missing or changed", clip->path);
+    return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the clip file is missing or changed",
+                         NULL);
+  }
+  /* MHD owns @fd from here and closes it with the response. */
+  struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "video/mp4");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  /* The hash signed in the event, so a buyer can compare without parsing the record. */
+  g_autofree char *etag = g_strdup_printf("\"%s\"", clip->sha256);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  MHD_add_response_header(r, "X-Clip-SHA256", clip->sha256);
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result
 route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method, Request *req)
 {
   gboolean is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
@@ -251,11 +347,31 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
       return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
     return get_station(http, c);
   }
+  if (strcmp(url, "/api/v1/cameras") == 0) {
+    if (!is_get)
+      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+    return get_cameras(http, c);
+  }
+  if (strcmp(url, "/api/v1/segments") == 0) {
+    if (!is_get)
+      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+    g_autoptr(GError) error = NULL;
+    PtStore *store = worker_store(http, &error);
+    return store ? list_segments(store, c) : respond_gerror(c, error);
+  }
   if (!g_str_has_prefix(url, "/api/v1/batches"))
     return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
 
-  g_auto(GStrv) parts = g_strsplit(url + strlen("/api/v1/batches"), "/", 4);
+  g_auto(GStrv) parts = g_strsplit(url + strlen("/api/v1/batches"), "/", 5);
   guint n = g_strv_length(parts);
+  /* "", ID, "clips", N -> an evidence clip */
+  if (n == 4 && parts[0][0] == '\0' && parts[1][0] != '\0' && strcmp(parts[2], "clips") == 0) {
+    if (!is_get)
+      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+    g_autoptr(GError) error = NULL;
+    PtStore *store = worker_store(http, &error);
+    return store ? get_clip(store, c, parts[1], parts[3]) : respond_gerror(c, error);
+  }
   /* "" -> collection; "", ID -> batch; "", ID, VIEW -> view */
   if (n > 3 || (n >= 1 && parts[0][0] != '\0') || (n >= 2 && parts[1][0] == '\0'))
     return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
@@ -363,6 +479,12 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(http->daemon, MHD_DAEMON_INFO_BIND_PORT);
   http->port = info ? info->port : port;
   return http;
+}
+
+void
+pt_http_set_recorder(PtHttp *http, PtRecorder *recorder)
+{
+  g_atomic_pointer_set(&http->recorder, recorder);
 }
 
 guint16

@@ -3,6 +3,7 @@
  * its own database connection for the daemon's lifetime. */
 #pragma once
 
+#include "pt-recorder.h"
 #include "pt-station.h"
 
 #include <glib.h>
@@ -14,6 +15,10 @@ typedef struct _PtHttp PtHttp;
 /* Listens on @host:@port (port 0 picks a free one).  @station is borrowed and
  * must outlive the server.  Returns: (transfer full). */
 PtHttp *pt_http_start(PtStation *station, const char *host, guint16 port, GError **error);
+
+/* Serves GET /api/v1/cameras from @recorder (borrowed; nullable: no cameras).  Call before
+ * any request can need it; the recorder must outlive the server. */
+void pt_http_set_recorder(PtHttp *http, PtRecorder *recorder);
 
 /* The port actually bound. */
 guint16 pt_http_port(PtHttp *http);

@@ -27,3 +27,15 @@
 
 /* Config file */
 #define PT_CONFIG_MAX (1024 * 1024)
+
+/* Cameras and recording (station.ini [camera NAME] and [recording]) */
+#define PT_CAMERAS_MAX           16
+#define PT_MIN_FREE_DEFAULT      (1ULL << 30) /* 1 GiB */
+#define PT_EVIDENCE_DAYS_DEFAULT 730          /* two years: a typical produce traceability term */
+#define PT_EVIDENCE_DAYS_MAX     36500
+#define PT_RECORDING_RETRY_S     5  /* a camera stopped by a full disk is retried this often */
+#define PT_RETENTION_INTERVAL_S  60 /* retention also runs after every closed segment */
+#define PT_SEGMENTS_LIST_DEFAULT 100
+#define PT_SEGMENTS_LIST_MAX     1000
+#define PT_DEMO_FOOTAGE_SECONDS  20 /* looped by the demo cameras */
+#define PT_RECOVERY_THREADS      1  /* probes of segments a crash left open */

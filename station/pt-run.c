@@ -1,8 +1,10 @@
 /* pt-run.c: `packtrace run`, the long-running station: one GLib main loop (buses,
- * timers and sync of later modules attach here) and the HTTP server. */
+ * timers and sync of later modules attach here), the HTTP server and the cameras. */
 #include "pt-cli.h"
 #include "pt-config.h"
 #include "pt-http.h"
+#include "pt-pipeline.h"
+#include "pt-recorder.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -50,11 +52,22 @@ pt_cmd_run(int argc, char **argv)
     host = g_strdup(station->config->listen_host);
     port = station->config->listen_port;
   }
+  /* Missing GStreamer elements disable recording, not the station; a camera section that
+   * is wrong stops the start like any other bad setting. */
+  g_autoptr(GError) gst_error = NULL;
+  if (!pt_pipeline_init(NULL, NULL, &gst_error))
+    g_warning("recording disabled: %s", gst_error->message);
+  g_autoptr(PtRecorder) recorder =
+      pt_recorder_new(station, gst_error ? gst_error->message : NULL, &error);
+  if (!recorder) {
+    return pt_cli_fail(error);
+  }
   signal(SIGPIPE, SIG_IGN);
   PtHttp *http = pt_http_start(station, host, port, &error);
   if (!http) {
     return pt_cli_fail(error);
   }
+  pt_http_set_recorder(http, recorder);
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
   guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
@@ -66,12 +79,16 @@ pt_cmd_run(int argc, char **argv)
   else
     printf("station %s listening on %s (Ctrl-C stops)\n", station->config->station_id, url);
   fflush(stdout);
+  /* After the URL is out: recovery and demo footage may take seconds. */
+  pt_recorder_start(recorder);
 
   g_main_loop_run(loop);
 
   g_source_remove(sigint);
   g_source_remove(sigterm);
   pt_http_stop(http);
+  /* Closes the open segments so the next start finds nothing to recover. */
+  pt_recorder_stop(recorder);
   if (!common.json)
     printf("station stopped\n");
   return rc;

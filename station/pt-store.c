@@ -7,6 +7,7 @@
 #include "pt-store.h"
 
 #include "pt-error.h"
+#include "pt-store-private.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -89,6 +90,8 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
     "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+    /* 1 -> 2: recorded segments, recording gaps and evidence clips (pt-store-video.c) */
+    PT_STORE_VIDEO_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -98,10 +101,11 @@ struct _PtStore {
   char *path;
   int busy_timeout_ms;
   sqlite3_stmt *stmts[N_STMTS];
+  GHashTable *topic_stmts; /* SQL text (static, by address) -> sqlite3_stmt *, see below */
 };
 
-static gboolean
-set_sqlite_error(PtStore *store, int rc, const char *what, GError **error)
+gboolean
+pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GError **error)
 {
   int primary = rc & 0xff;
   const char *msg = store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(rc);
@@ -139,7 +143,7 @@ stmt(PtStore *store, StmtId id, GError **error)
     int rc = sqlite3_prepare_v3(store->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
                                 &store->stmts[id], NULL);
     if (rc != SQLITE_OK) {
-      set_sqlite_error(store, rc, "prepare", error);
+      pt_store_set_sqlite_error(store, rc, "prepare", error);
       return NULL;
     }
     return store->stmts[id];
@@ -147,6 +151,38 @@ stmt(PtStore *store, StmtId id, GError **error)
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
   return s;
+}
+
+static void
+finalize_stmt(gpointer s)
+{
+  sqlite3_finalize(s);
+}
+
+sqlite3_stmt *
+pt_store_stmt(PtStore *store, const char *sql, GError **error)
+{
+  if (!store->topic_stmts)
+    store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
+  sqlite3_stmt *s = g_hash_table_lookup(store->topic_stmts, sql);
+  if (s) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+  }
+  int rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+  if (rc != SQLITE_OK) {
+    pt_store_set_sqlite_error(store, rc, "prepare", error);
+    return NULL;
+  }
+  g_hash_table_insert(store->topic_stmts, (gpointer)sql, s);
+  return s;
+}
+
+sqlite3 *
+pt_store_db(PtStore *store)
+{
+  return store->db;
 }
 
 static gboolean
@@ -158,7 +194,7 @@ exec_simple(PtStore *store, StmtId id, GError **error)
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error(store, rc, stmt_sql[id], error);
+    return pt_store_set_sqlite_error(store, rc, stmt_sql[id], error);
   return TRUE;
 }
 
@@ -169,7 +205,7 @@ exec_sql(PtStore *store, const char *sql, GError **error)
   int rc = sqlite3_exec(store->db, sql, NULL, NULL, &msg);
   sqlite3_free(msg);
   if (rc != SQLITE_OK)
-    return set_sqlite_error(store, rc, "schema", error);
+    return pt_store_set_sqlite_error(store, rc, "schema", error);
   return TRUE;
 }
 
@@ -255,6 +291,8 @@ pt_store_close(PtStore *store)
     return;
   for (int i = 0; i < N_STMTS; i++)
     sqlite3_finalize(store->stmts[i]);
+  if (store->topic_stmts)
+    g_hash_table_destroy(store->topic_stmts);
   sqlite3_close_v2(store->db);
   g_free(store->path);
   g_free(store);
@@ -351,7 +389,7 @@ pt_store_batch_insert(PtStore *store, PtBatch *b, GError **error)
                   b->lot);
       return FALSE;
     }
-    return set_sqlite_error(store, rc, "insert batch", error);
+    return pt_store_set_sqlite_error(store, rc, "insert batch", error);
   }
   b->id = sqlite3_last_insert_rowid(store->db);
   g_free(b->status);
@@ -392,7 +430,7 @@ batch_get_one(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
   else if (rc == SQLITE_DONE)
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch %s", what);
   else
-    set_sqlite_error(store, rc, "read batch", error);
+    pt_store_set_sqlite_error(store, rc, "read batch", error);
   sqlite3_reset(s);
   return b;
 }
@@ -433,7 +471,7 @@ pt_store_batch_list(PtStore *store, int limit, int offset, GError **error)
     g_ptr_array_add(list, batch_from_row(s));
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) {
-    set_sqlite_error(store, rc, "list batches", error);
+    pt_store_set_sqlite_error(store, rc, "list batches", error);
     return NULL;
   }
   return g_steal_pointer(&list);
@@ -452,7 +490,7 @@ pt_store_batch_set_status(PtStore *store, gint64 id, const char *status, const c
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error(store, rc, "update batch status", error);
+    return pt_store_set_sqlite_error(store, rc, "update batch status", error);
   return TRUE;
 }
 
@@ -475,7 +513,7 @@ pt_store_lot_counter_max(PtStore *store, const char *prefix, int *max_out, GErro
   }
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error(store, rc, "read lots", error);
+    return pt_store_set_sqlite_error(store, rc, "read lots", error);
   *max_out = max;
   return TRUE;
 }
@@ -493,13 +531,13 @@ pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError 
     heads->seq = sqlite3_column_int64(s, 0) + 1;
     if (sqlite3_column_bytes(s, 1) != PT_HASH_LEN) {
       sqlite3_reset(s);
-      return set_sqlite_error(store, SQLITE_CORRUPT, "read chain head", error);
+      return pt_store_set_sqlite_error(store, SQLITE_CORRUPT, "read chain head", error);
     }
     memcpy(heads->prev_station_hash, sqlite3_column_blob(s, 1), PT_HASH_LEN);
   }
   sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error(store, rc, "read chain head", error);
+    return pt_store_set_sqlite_error(store, rc, "read chain head", error);
 
   s = stmt(store, STMT_HEAD_BATCH, error);
   if (!s)
@@ -511,7 +549,7 @@ pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError 
     memcpy(heads->prev_batch_hash, sqlite3_column_blob(s, 0), PT_HASH_LEN);
   sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error(store, rc, "read batch chain head", error);
+    return pt_store_set_sqlite_error(store, rc, "read batch chain head", error);
   return TRUE;
 }
 
@@ -537,7 +575,7 @@ pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error(store, rc, "insert event", error);
+    return pt_store_set_sqlite_error(store, rc, "insert event", error);
   return TRUE;
 }
 
@@ -573,7 +611,7 @@ pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointe
   const char *sql = stmt_sql[batch_id ? STMT_EVENTS_BATCH : STMT_EVENTS_ALL];
   int rc = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
   if (rc != SQLITE_OK)
-    return set_sqlite_error(store, rc, "prepare", error);
+    return pt_store_set_sqlite_error(store, rc, "prepare", error);
   if (batch_id)
     sqlite3_bind_int64(s, 1, batch_id);
   gboolean ok = TRUE;
@@ -594,7 +632,7 @@ pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointe
     ok = fn(&row, user_data, error);
   }
   if (ok && rc != SQLITE_DONE)
-    ok = set_sqlite_error(store, rc, "read events", error);
+    ok = pt_store_set_sqlite_error(store, rc, "read events", error);
   sqlite3_finalize(s);
   return ok;
 }

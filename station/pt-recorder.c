@@ -1,0 +1,500 @@
+/* pt-recorder.c: the station side of the cameras (see pt-recorder.h).
+ *
+ * Threads: camera callbacks, timers and retention run on the main context and write through
+ * the recorder's own store connection.  The start-up worker and the recovery pool open
+ * their own connections.  The status the HTTP workers read is a copy kept under `lock`.
+ * Per camera and segment: one INSERT at open, one UPSERT at close, one retention pass. */
+#include "pt-recorder.h"
+
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-limits.h"
+#include "pt-recording-config.h"
+#include "pt-retention.h"
+#include "pt-store-video.h"
+
+#include <glib/gstdio.h>
+
+typedef struct {
+  PtRecorder *rec;              /* borrowed: owns this */
+  const PtCameraConfig *config; /* borrowed from rec->config */
+  PtCamera *camera;             /* main thread */
+  guint retry_timer;            /* main thread: restart after a write failure */
+  gboolean disk_full;           /* main thread */
+  /* status, under rec->lock */
+  PtCameraState state;
+  guint restarts;
+  char *current_segment;
+  gint64 current_start;
+  char *last_error;
+  char *alert;
+} Cam;
+
+typedef struct {
+  char *camera, *path;
+  gint64 start_ns;
+} RecoverJob;
+
+struct _PtRecorder {
+  PtStation *station;        /* borrowed */
+  PtRecordingConfig *config; /* owned; cameras borrowed by Cam */
+  PtStore *store;            /* main thread connection */
+  GMainContext *ctx;
+  GPtrArray *cams; /* Cam *, created when the worker is done */
+  GThread *worker;
+  GSource *start_source; /* attached by the worker, run on ctx */
+  GThreadPool *recovery; /* RecoverJob * */
+  guint retention_timer;
+  gint stopping; /* atomic */
+
+  GMutex lock;       /* guards the Cam status fields and the fields below */
+  GPtrArray *alerts; /* char *: station-wide alerts (disabled, demo, retention) */
+  char *retention_alert;
+};
+
+static void
+cam_free(Cam *cam)
+{
+  if (cam->retry_timer)
+    g_source_remove(cam->retry_timer);
+  pt_camera_free(cam->camera);
+  g_free(cam->current_segment);
+  g_free(cam->last_error);
+  g_free(cam->alert);
+  g_free(cam);
+}
+
+static void
+recover_job_free(RecoverJob *job)
+{
+  g_free(job->camera);
+  g_free(job->path);
+  g_free(job);
+}
+
+static void
+add_alert(PtRecorder *rec, const char *text)
+{
+  g_warning("recording: %s", text);
+  g_mutex_lock(&rec->lock);
+  g_ptr_array_add(rec->alerts, g_strdup(text));
+  g_mutex_unlock(&rec->lock);
+}
+
+gboolean
+pt_recorder_recover_segment(PtStore *store, const char *camera, const char *path, gint64 start_ns,
+                            const char *why, GError **error)
+{
+  PtSegmentProbe probe = {0};
+  g_autoptr(GError) probe_err = NULL;
+  if (!pt_segment_probe(path, start_ns, PT_PROBE_DECODE | PT_PROBE_REPAIR, &probe, &probe_err)) {
+    /* The probe could not run (missing plugin, read-only folder): leave the row open so the
+     * next start tries again, rather than calling footage lost that may be fine. */
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "probe %s: %s", path, probe_err->message);
+    return FALSE;
+  }
+  gboolean lost = probe.verdict == PT_SEGMENT_LOST;
+  g_autofree char *reason =
+      g_strdup_printf("%s: %s%s%s", why, pt_segment_verdict_to_string(probe.verdict),
+                      probe.reason ? ", " : "", probe.reason ? probe.reason : "");
+  gboolean ok = pt_store_segment_finish(
+      store, camera, path, start_ns, lost ? start_ns : probe.end_ns, probe.bytes,
+      lost ? NULL : probe.sha256, lost ? PT_SEGSTATE_LOST : PT_SEGSTATE_RECOVERED, reason, error);
+  if (ok)
+    g_message("recording: segment %s %s", path, reason);
+  pt_segment_probe_clear(&probe);
+  return ok;
+}
+
+static void
+recover_job_run(gpointer data, gpointer user_data)
+{
+  RecoverJob *job = data;
+  PtRecorder *rec = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) store = pt_station_store(rec->station, &error);
+  if (!store || !pt_recorder_recover_segment(store, job->camera, job->path, job->start_ns,
+                                             "not finalized by the muxer", &error))
+    g_warning("recording: %s", error->message);
+  recover_job_free(job);
+}
+
+/* ---- retention (main thread) ---- */
+
+static void
+run_retention(PtRecorder *rec)
+{
+  g_autoptr(GHashTable) busy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  guint64 busy_bytes = 0;
+  for (guint i = 0; rec->cams && i < rec->cams->len; i++) {
+    Cam *cam = g_ptr_array_index(rec->cams, i);
+    char *path = cam->camera ? pt_camera_dup_current_segment(cam->camera) : NULL;
+    GStatBuf st;
+    if (!path)
+      continue;
+    if (g_stat(path, &st) == 0)
+      busy_bytes += (guint64)st.st_size;
+    g_hash_table_add(busy, path);
+  }
+  PtRetentionPolicy policy = {
+      .recordings_dir = rec->config->recordings_dir,
+      .quota_bytes = rec->config->quota_bytes,
+      .min_free_bytes = rec->config->min_free_bytes,
+      .evidence_keep_ns =
+          (gint64)rec->config->evidence_days * 86400 * G_GINT64_CONSTANT(1000000000),
+      .busy_paths = busy,
+      .busy_bytes = busy_bytes,
+  };
+  PtRetentionReport report;
+  g_autoptr(GError) error = NULL;
+  if (!pt_retention_run(rec->store, &policy, pt_now_ns(), &report, &error)) {
+    g_warning("recording: retention: %s", error->message);
+    return;
+  }
+  if (report.deleted_segments || report.expired_clips)
+    g_message("recording: retention deleted %u segments (%" G_GUINT64_FORMAT
+              " bytes, %u used by kept clips) and %u expired clips",
+              report.deleted_segments, report.freed_bytes, report.deleted_in_clip,
+              report.expired_clips);
+  char *alert = NULL;
+  if (report.low_space)
+    alert = g_strdup_printf("low disk space: %" G_GUINT64_FORMAT
+                            " bytes free, min_free_bytes is %" G_GUINT64_FORMAT,
+                            report.free_bytes, rec->config->min_free_bytes);
+  else if (report.over_quota)
+    alert = g_strdup_printf("recordings use %" G_GUINT64_FORMAT
+                            " bytes, over quota_bytes %" G_GUINT64_FORMAT
+                            " (the rest is needed by kept clips or being written)",
+                            report.recorded_bytes, rec->config->quota_bytes);
+  g_mutex_lock(&rec->lock);
+  g_free(rec->retention_alert);
+  rec->retention_alert = alert;
+  g_mutex_unlock(&rec->lock);
+}
+
+static gboolean
+on_retention_timer(gpointer data)
+{
+  run_retention(data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- camera callbacks (main thread) ---- */
+
+static void
+on_segment_opened(PtCamera *camera, const PtSegmentInfo *seg, gpointer user_data)
+{
+  Cam *cam = user_data;
+  g_autoptr(GError) error = NULL;
+  if (!pt_store_segment_open(cam->rec->store, cam->config->name, seg->path, seg->start_ns, &error))
+    g_warning("camera %s: %s", cam->config->name, error->message);
+  g_mutex_lock(&cam->rec->lock);
+  g_free(cam->current_segment);
+  cam->current_segment = g_strdup(seg->path);
+  cam->current_start = seg->start_ns;
+  g_mutex_unlock(&cam->rec->lock);
+}
+
+static void
+on_segment_closed(PtCamera *camera, const PtSegmentInfo *seg, gpointer user_data)
+{
+  Cam *cam = user_data;
+  PtRecorder *rec = cam->rec;
+  g_autoptr(GError) error = NULL;
+  if (seg->complete) {
+    if (!pt_store_segment_finish(rec->store, cam->config->name, seg->path, seg->start_ns,
+                                 seg->end_ns, seg->bytes, seg->sha256, PT_SEGSTATE_CLOSED, NULL,
+                                 &error))
+      g_warning("camera %s: %s", cam->config->name, error->message);
+  } else {
+    /* The row stays open until the probe has repaired the file or called it lost. */
+    RecoverJob *job = g_new0(RecoverJob, 1);
+    job->camera = g_strdup(cam->config->name);
+    job->path = g_strdup(seg->path);
+    job->start_ns = seg->start_ns;
+    g_thread_pool_push(rec->recovery, job, NULL);
+  }
+  g_mutex_lock(&rec->lock);
+  if (g_strcmp0(cam->current_segment, seg->path) == 0)
+    g_clear_pointer(&cam->current_segment, g_free);
+  g_mutex_unlock(&rec->lock);
+  run_retention(rec);
+}
+
+static void
+on_gap(PtCamera *camera, gint64 from_ns, gint64 to_ns, const char *reason, gpointer user_data)
+{
+  Cam *cam = user_data;
+  g_autoptr(GError) error = NULL;
+  if (!pt_store_gap_insert(cam->rec->store, cam->config->name, from_ns, to_ns, reason, &error))
+    g_warning("camera %s: %s", cam->config->name, error->message);
+}
+
+static gboolean
+on_retry(gpointer data)
+{
+  Cam *cam = data;
+  PtRecorder *rec = cam->rec;
+  if (cam->disk_full) {
+    run_retention(rec);
+    guint64 free_bytes = 0;
+    g_autoptr(GError) error = NULL;
+    if (!pt_retention_free_bytes(rec->config->recordings_dir, &free_bytes, &error) ||
+        free_bytes < MAX(rec->config->min_free_bytes, 1))
+      return G_SOURCE_CONTINUE;
+  }
+  cam->retry_timer = 0;
+  g_autoptr(GError) error = NULL;
+  g_message("camera %s: restarting recording", cam->config->name);
+  if (!pt_camera_start(cam->camera, &error)) {
+    g_mutex_lock(&rec->lock);
+    g_free(cam->last_error);
+    cam->last_error = g_strdup(error->message);
+    g_mutex_unlock(&rec->lock);
+    g_warning("camera %s: %s", cam->config->name, error->message);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_state_changed(PtCamera *camera, PtCameraState state, const GError *error, gpointer user_data)
+{
+  Cam *cam = user_data;
+  PtRecorder *rec = cam->rec;
+  char *alert = NULL;
+  if (state == PT_CAMERA_FAILED) {
+    cam->disk_full = error && g_error_matches(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_DISK_FULL);
+    alert = g_strdup_printf("%s: recording stopped: %s; retrying every %d s%s", cam->config->name,
+                            error ? error->message : "failed", PT_RECORDING_RETRY_S,
+                            cam->disk_full ? " once space is free" : "");
+    g_warning("camera %s", alert);
+    if (!cam->retry_timer && !g_atomic_int_get(&rec->stopping))
+      cam->retry_timer = g_timeout_add_seconds(PT_RECORDING_RETRY_S, on_retry, cam);
+    if (cam->disk_full)
+      run_retention(rec);
+  } else if (state == PT_CAMERA_RECORDING) {
+    cam->disk_full = FALSE;
+  }
+  g_mutex_lock(&rec->lock);
+  cam->state = state;
+  cam->restarts = pt_camera_get_restarts(camera);
+  if (error) {
+    g_free(cam->last_error);
+    cam->last_error = g_strdup(error->message);
+  }
+  if (alert || state == PT_CAMERA_RECORDING) {
+    g_free(cam->alert);
+    cam->alert = alert;
+  }
+  g_mutex_unlock(&rec->lock);
+}
+
+static const PtCameraCallbacks callbacks = {
+    .segment_opened = on_segment_opened,
+    .segment_closed = on_segment_closed,
+    .gap = on_gap,
+    .state_changed = on_state_changed,
+};
+
+/* ---- start-up ---- */
+
+static gboolean
+start_cameras(gpointer data)
+{
+  PtRecorder *rec = data;
+  rec->start_source = NULL;
+  if (g_atomic_int_get(&rec->stopping))
+    return G_SOURCE_REMOVE;
+  for (guint i = 0; i < rec->config->cameras->len; i++) {
+    Cam *cam = g_new0(Cam, 1);
+    g_autoptr(GError) error = NULL;
+    cam->rec = rec;
+    cam->config = g_ptr_array_index(rec->config->cameras, i);
+    g_mutex_lock(&rec->lock);
+    g_ptr_array_add(rec->cams, cam);
+    g_mutex_unlock(&rec->lock);
+    cam->camera = pt_camera_new(cam->config, &callbacks, cam, &error);
+    if (cam->camera && pt_camera_start(cam->camera, &error)) {
+      g_message("camera %s (%s, %s) started", cam->config->name,
+                pt_camera_role_to_string(cam->config->role),
+                pt_source_kind_to_string(cam->config->kind));
+      continue;
+    }
+    /* One camera that cannot work never keeps the others from recording. */
+    g_autofree char *alert =
+        g_strdup_printf("%s: cannot record: %s", cam->config->name, error->message);
+    g_warning("camera %s", alert);
+    g_mutex_lock(&rec->lock);
+    cam->state = PT_CAMERA_FAILED;
+    cam->last_error = g_strdup(error->message);
+    cam->alert = g_steal_pointer(&alert);
+    g_mutex_unlock(&rec->lock);
+  }
+  rec->retention_timer = g_timeout_add_seconds(PT_RETENTION_INTERVAL_S, on_retention_timer, rec);
+  run_retention(rec);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker: recover what the last run left open, make demo footage, then hand over to the main
+ * loop.  Both may take seconds; the HTTP server is already answering. */
+static gpointer
+startup_worker(gpointer data)
+{
+  PtRecorder *rec = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) store = pt_station_store(rec->station, &error);
+  g_autoptr(GPtrArray) open = store ? pt_store_segments_open(store, &error) : NULL;
+  if (!open) {
+    g_autofree char *alert = g_strdup_printf("recovery of open segments: %s", error->message);
+    add_alert(rec, alert);
+    g_clear_error(&error);
+  }
+  for (guint i = 0; open && i < open->len && !g_atomic_int_get(&rec->stopping); i++) {
+    PtSegmentRow *row = g_ptr_array_index(open, i);
+    if (!pt_recorder_recover_segment(store, row->camera, row->path, row->start_ns,
+                                     "left open by a crash", &error)) {
+      g_warning("recording: %s", error->message);
+      g_clear_error(&error);
+    }
+  }
+  if (rec->config->demo && !g_atomic_int_get(&rec->stopping)) {
+    if (pt_demo_footage_make_all(rec->config->demo_dir, PT_DEMO_FOOTAGE_SECONDS, &error)) {
+      pt_recording_config_add_demo(rec->config);
+    } else {
+      g_autofree char *alert = g_strdup_printf("demo footage: %s", error->message);
+      add_alert(rec, alert);
+    }
+  }
+  GSource *source = g_idle_source_new();
+  g_source_set_callback(source, start_cameras, rec, NULL);
+  rec->start_source = source;
+  g_source_attach(source, rec->ctx);
+  g_source_unref(source);
+  return NULL;
+}
+
+PtRecorder *
+pt_recorder_new(PtStation *station, const char *disabled_reason, GError **error)
+{
+  g_autoptr(PtRecordingConfig) config = NULL;
+  if (!disabled_reason) {
+    config = pt_recording_config_load(station, error);
+    if (!config)
+      return NULL;
+  }
+  g_autoptr(PtStore) store = pt_station_store(station, error);
+  if (!store)
+    return NULL;
+  PtRecorder *rec = g_new0(PtRecorder, 1);
+  rec->station = station;
+  rec->config = g_steal_pointer(&config);
+  rec->store = g_steal_pointer(&store);
+  rec->ctx = g_main_context_ref_thread_default();
+  rec->cams = g_ptr_array_new_with_free_func((GDestroyNotify)cam_free);
+  rec->alerts = g_ptr_array_new_with_free_func(g_free);
+  g_mutex_init(&rec->lock);
+  if (disabled_reason) {
+    g_autofree char *alert = g_strdup_printf("recording disabled: %s", disabled_reason);
+    add_alert(rec, alert);
+  }
+  return rec;
+}
+
+void
+pt_recorder_start(PtRecorder *rec)
+{
+  if (!rec->config || rec->worker)
+    return;
+  if (g_mkdir_with_parents(rec->config->recordings_dir, 0755) != 0) {
+    int e = errno;
+    g_autofree char *alert =
+        g_strdup_printf("cannot create %s: %s", rec->config->recordings_dir, g_strerror(e));
+    add_alert(rec, alert);
+    return;
+  }
+  rec->recovery = g_thread_pool_new(recover_job_run, rec, PT_RECOVERY_THREADS, FALSE, NULL);
+  rec->worker = g_thread_new("pt-recorder-start", startup_worker, rec);
+}
+
+void
+pt_recorder_stop(PtRecorder *rec)
+{
+  g_atomic_int_set(&rec->stopping, 1);
+  if (rec->worker) {
+    g_thread_join(rec->worker);
+    rec->worker = NULL;
+  }
+  if (rec->start_source) {
+    g_source_destroy(rec->start_source);
+    rec->start_source = NULL;
+  }
+  if (rec->retention_timer) {
+    g_source_remove(rec->retention_timer);
+    rec->retention_timer = 0;
+  }
+  for (guint i = 0; i < rec->cams->len; i++) {
+    Cam *cam = g_ptr_array_index(rec->cams, i);
+    if (cam->retry_timer) {
+      g_source_remove(cam->retry_timer);
+      cam->retry_timer = 0;
+    }
+    if (cam->camera)
+      pt_camera_stop(cam->camera);
+  }
+  if (rec->recovery) {
+    g_thread_pool_free(rec->recovery, FALSE, TRUE);
+    rec->recovery = NULL;
+  }
+}
+
+void
+pt_recorder_free(PtRecorder *rec)
+{
+  if (!rec)
+    return;
+  pt_recorder_stop(rec);
+  g_ptr_array_unref(rec->cams);
+  g_ptr_array_unref(rec->alerts);
+  g_free(rec->retention_alert);
+  pt_store_close(rec->store);
+  pt_recording_config_free(rec->config);
+  g_main_context_unref(rec->ctx);
+  g_mutex_clear(&rec->lock);
+  g_free(rec);
+}
+
+static json_t *
+string_or_null(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
+json_t *
+pt_recorder_status(PtRecorder *rec)
+{
+  json_t *cams = json_array();
+  json_t *alerts = json_array();
+  g_mutex_lock(&rec->lock);
+  for (guint i = 0; i < rec->cams->len; i++) {
+    Cam *cam = g_ptr_array_index(rec->cams, i);
+    g_autofree char *start = cam->current_segment ? pt_time_format(cam->current_start) : NULL;
+    json_t *o =
+        json_pack("{sssssssssI}", "name", cam->config->name, "role",
+                  pt_camera_role_to_string(cam->config->role), "source",
+                  pt_source_kind_to_string(cam->config->kind), "state",
+                  pt_camera_state_to_string(cam->state), "restarts", (json_int_t)cam->restarts);
+    json_object_set_new(o, "current_segment", string_or_null(cam->current_segment));
+    json_object_set_new(o, "current_start", string_or_null(start));
+    json_object_set_new(o, "last_error", string_or_null(cam->last_error));
+    json_object_set_new(o, "alert", string_or_null(cam->alert));
+    json_array_append_new(cams, o);
+    if (cam->alert)
+      json_array_append_new(alerts, json_string(cam->alert));
+  }
+  for (guint i = 0; i < rec->alerts->len; i++)
+    json_array_append_new(alerts, json_string(g_ptr_array_index(rec->alerts, i)));
+  if (rec->retention_alert)
+    json_array_append_new(alerts, json_string(rec->retention_alert));
+  g_mutex_unlock(&rec->lock);
+  return json_pack("{soso}", "cameras", cams, "alerts", alerts);
+}

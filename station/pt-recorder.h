@@ -1,0 +1,44 @@
+/* pt-recorder.h: the cameras of a running station.  Owns one PtCamera per configured camera
+ * (or the three demo cameras), writes what they report into the store (segments, gaps),
+ * recovers segments a crash left open, keeps the recordings within their retention policy,
+ * and restarts a camera that a full disk stopped once space returns.
+ *
+ * Lifecycle (main thread, the GMainContext that runs the station's loop):
+ *   pt_recorder_new() -> pt_recorder_start() -> [main loop runs] -> pt_recorder_stop() ->
+ *   pt_recorder_free().
+ * pt_recorder_start() returns at once: recovery and demo footage run on a worker thread and
+ * the cameras start on the main loop when it is done.  pt_recorder_status() may be called
+ * from any thread (the HTTP workers). */
+#pragma once
+
+#include "pt-station.h"
+
+#include <glib.h>
+#include <jansson.h>
+
+G_BEGIN_DECLS
+
+typedef struct _PtRecorder PtRecorder;
+
+/* Reads the cameras and [recording] of station.ini (GStreamer must be initialised unless
+ * @disabled_reason is given).  With @disabled_reason (e.g. missing GStreamer elements) the
+ * recorder records nothing and reports the reason as an alert.  @station is borrowed and
+ * must outlive the recorder.  Returns: (transfer full). */
+PtRecorder *pt_recorder_new(PtStation *station, const char *disabled_reason, GError **error);
+void pt_recorder_start(PtRecorder *recorder);
+/* Stops the cameras (open segments are closed and hashed), then waits for the worker and
+ * any recovery probe. */
+void pt_recorder_stop(PtRecorder *recorder);
+void pt_recorder_free(PtRecorder *recorder);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtRecorder, pt_recorder_free)
+
+/* Returns: (transfer full): {"cameras": [{name, role, source, state, restarts,
+ * current_segment, current_start, last_error, alert}], "alerts": [text]}. */
+json_t *pt_recorder_status(PtRecorder *recorder);
+
+/* Probes a segment left open (crash, or a muxer that could not finalize it), repairs it and
+ * records it as recovered, or as lost with the reason.  @why prefixes the reason. */
+gboolean pt_recorder_recover_segment(PtStore *store, const char *camera, const char *path,
+                                     gint64 start_ns, const char *why, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,229 @@
+/* pt-recording-config.c: reading [camera NAME] sections and [recording] from station.ini
+ * into PtCameraConfig and the retention policy.  Read once at start (run) or per command
+ * (event add --camera, clip); never on a hot path. */
+#include "pt-recording-config.h"
+
+#include "pt-error.h"
+#include "pt-limits.h"
+
+#include <string.h>
+
+#define CAMERA_GROUP_PREFIX "camera "
+
+static gboolean G_GNUC_PRINTF(3, 4)
+    config_error(GError **error, const char *group, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *what = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "station.ini [%s]: %s", group, what);
+  return FALSE;
+}
+
+static char *
+get_string(GKeyFile *kf, const char *group, const char *key)
+{
+  char *v = g_key_file_get_string(kf, group, key, NULL);
+  if (v)
+    g_strstrip(v);
+  return v;
+}
+
+/* "1048576", "512M", "2G": binary multiples. */
+static gboolean
+parse_bytes(const char *text, guint64 *out)
+{
+  static const char units[] = "KMGT";
+  gsize n = strlen(text);
+  unsigned shift = 0;
+  if (n > 1) {
+    const char *u = strchr(units, g_ascii_toupper(text[n - 1]));
+    if (u && *u) {
+      shift = 10 * (unsigned)(u - units + 1);
+      n--;
+    }
+  }
+  g_autofree char *digits = g_strndup(text, n);
+  guint64 v;
+  if (!g_ascii_string_to_unsigned(digits, 10, 0, G_MAXUINT64 >> shift, &v, NULL))
+    return FALSE;
+  *out = v << shift;
+  return TRUE;
+}
+
+static gboolean
+get_bytes(GKeyFile *kf, const char *group, const char *key, guint64 fallback, guint64 *out,
+          GError **error)
+{
+  g_autofree char *v = get_string(kf, group, key);
+  *out = fallback;
+  if (!v || !*v)
+    return TRUE;
+  if (!parse_bytes(v, out))
+    return config_error(error, group, "%s '%s' is not a byte count (e.g. 500G)", key, v);
+  return TRUE;
+}
+
+static gboolean
+get_int(GKeyFile *kf, const char *group, const char *key, int lo, int hi, int *out, GError **error)
+{
+  g_autofree char *v = get_string(kf, group, key);
+  guint64 n;
+  if (!v || !*v)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned(v, 10, (guint64)lo, (guint64)hi, &n, NULL))
+    return config_error(error, group, "%s '%s' must be %d..%d", key, v, lo, hi);
+  *out = (int)n;
+  return TRUE;
+}
+
+/* source=v4l2:/dev/video0 | rtsp://... | rtsps://... | file:PATH | test[:PATTERN] */
+static gboolean
+parse_source(const char *data_dir, const char *group, const char *source, PtCameraConfig *cam,
+             GError **error)
+{
+  if (g_str_has_prefix(source, "rtsp://") || g_str_has_prefix(source, "rtsps://")) {
+    cam->kind = PT_SOURCE_RTSP;
+    cam->location = g_strdup(source);
+  } else if (g_str_has_prefix(source, "v4l2:")) {
+    cam->kind = PT_SOURCE_V4L2;
+    cam->location = g_strdup(source + 5);
+  } else if (g_str_has_prefix(source, "file:")) {
+    cam->kind = PT_SOURCE_FILE;
+    /* Relative paths are relative to the data directory, so a station folder moves whole. */
+    cam->location = g_canonicalize_filename(source + 5, data_dir);
+  } else if (strcmp(source, "test") == 0 || g_str_has_prefix(source, "test:")) {
+    cam->kind = PT_SOURCE_TEST;
+    cam->location = source[4] == ':' ? g_strdup(source + 5) : NULL;
+  } else {
+    return config_error(error, group,
+                        "source '%s' is not v4l2:DEVICE, rtsp://URL, file:PATH or test[:PATTERN]",
+                        source);
+  }
+  return TRUE;
+}
+
+static PtCameraConfig *
+load_camera(PtStation *station, PtRecordingConfig *rc, const char *group, GError **error)
+{
+  GKeyFile *kf = station->config->keyfile;
+  g_autoptr(PtCameraConfig) cam = g_new0(PtCameraConfig, 1);
+  pt_camera_config_init(cam);
+  cam->name = g_strstrip(g_strdup(group + strlen(CAMERA_GROUP_PREFIX)));
+  cam->output_root = g_strdup(rc->recordings_dir);
+  g_autofree char *role = get_string(kf, group, "role");
+  g_autofree char *source = get_string(kf, group, "source");
+  g_autoptr(GError) local = NULL;
+  if (!role || !pt_camera_role_from_string(role, &cam->role, &local)) {
+    config_error(error, group, "role must be picking, grading or loading");
+    return NULL;
+  }
+  if (!source || !*source) {
+    config_error(error, group, "source is required");
+    return NULL;
+  }
+  g_autofree char *data_dir = g_canonicalize_filename(station->dir, NULL);
+  if (!parse_source(data_dir, group, source, cam, error))
+    return NULL;
+  int seconds = (int)(PT_SEGMENT_DEFAULT_NS / GST_SECOND);
+  if (!get_int(kf, group, "segment_seconds", (int)(PT_SEGMENT_MIN_NS / GST_SECOND),
+               (int)(PT_SEGMENT_MAX_NS / GST_SECOND), &seconds, error) ||
+      !get_int(kf, group, "width", 0, PT_DIMENSION_MAX, &cam->width, error) ||
+      !get_int(kf, group, "height", 0, PT_DIMENSION_MAX, &cam->height, error) ||
+      !get_int(kf, group, "fps", 0, PT_FPS_MAX, &cam->fps, error))
+    return NULL;
+  cam->segment_ns = (GstClockTime)seconds * GST_SECOND;
+  if (!pt_camera_config_validate(cam, &local)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "station.ini [%s]: %s", group, local->message);
+    return NULL;
+  }
+  return g_steal_pointer(&cam);
+}
+
+PtRecordingConfig *
+pt_recording_config_load(PtStation *station, GError **error)
+{
+  GKeyFile *kf = station->config->keyfile;
+  g_autoptr(PtRecordingConfig) rc = g_new0(PtRecordingConfig, 1);
+  /* Rows store absolute paths, so they stay right whatever folder a command runs in. */
+  g_autofree char *dir = g_canonicalize_filename(station->dir, NULL);
+  rc->recordings_dir = g_build_filename(dir, "recordings", NULL);
+  rc->clips_dir = g_build_filename(dir, "clips", NULL);
+  rc->demo_dir = g_build_filename(dir, "demo", NULL);
+  rc->cameras = g_ptr_array_new_with_free_func((GDestroyNotify)pt_camera_config_free);
+  rc->evidence_days = PT_EVIDENCE_DAYS_DEFAULT;
+  g_autofree char *demo = get_string(kf, "recording", "demo");
+  if (!get_bytes(kf, "recording", "quota_bytes", 0, &rc->quota_bytes, error) ||
+      !get_bytes(kf, "recording", "min_free_bytes", PT_MIN_FREE_DEFAULT, &rc->min_free_bytes,
+                 error) ||
+      !get_int(kf, "recording", "evidence_retention_days", 1, PT_EVIDENCE_DAYS_MAX,
+               &rc->evidence_days, error))
+    return NULL;
+  if (demo && strcmp(demo, "auto") != 0 && strcmp(demo, "off") != 0) {
+    config_error(error, "recording", "demo '%s' must be auto or off", demo);
+    return NULL;
+  }
+  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+  for (guint i = 0; groups[i]; i++) {
+    if (!g_str_has_prefix(groups[i], CAMERA_GROUP_PREFIX))
+      continue;
+    if (rc->cameras->len == PT_CAMERAS_MAX) {
+      g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE, "station.ini: more than %d cameras",
+                  PT_CAMERAS_MAX);
+      return NULL;
+    }
+    PtCameraConfig *cam = load_camera(station, rc, groups[i], error);
+    if (!cam)
+      return NULL;
+    if (pt_recording_config_camera(rc, cam->name)) {
+      config_error(error, groups[i], "a camera called %s is already configured", cam->name);
+      pt_camera_config_free(cam);
+      return NULL;
+    }
+    g_ptr_array_add(rc->cameras, cam);
+  }
+  rc->demo = rc->cameras->len == 0 && g_strcmp0(demo, "off") != 0;
+  return g_steal_pointer(&rc);
+}
+
+void
+pt_recording_config_add_demo(PtRecordingConfig *rc)
+{
+  for (guint role = PT_CAMERA_ROLE_PICKING; role <= PT_CAMERA_ROLE_LOADING; role++) {
+    const char *name = pt_camera_role_to_string((PtCameraRole)role);
+    PtCameraConfig *cam = g_new0(PtCameraConfig, 1);
+    pt_camera_config_init(cam);
+    cam->name = g_strdup_printf("demo-%s", name);
+    cam->role = (PtCameraRole)role;
+    cam->kind = PT_SOURCE_FILE;
+    g_autofree char *file = g_strdup_printf("demo-%s.mkv", name);
+    cam->location = g_build_filename(rc->demo_dir, file, NULL);
+    cam->output_root = g_strdup(rc->recordings_dir);
+    g_ptr_array_add(rc->cameras, cam);
+  }
+}
+
+const PtCameraConfig *
+pt_recording_config_camera(const PtRecordingConfig *rc, const char *name)
+{
+  for (guint i = 0; i < rc->cameras->len; i++) {
+    const PtCameraConfig *cam = g_ptr_array_index(rc->cameras, i);
+    if (strcmp(cam->name, name) == 0)
+      return cam;
+  }
+  return NULL;
+}
+
+void
+pt_recording_config_free(PtRecordingConfig *rc)
+{
+  if (!rc)
+    return;
+  g_free(rc->recordings_dir);
+  g_free(rc->clips_dir);
+  g_free(rc->demo_dir);
+  if (rc->cameras)
+    g_ptr_array_unref(rc->cameras);
+  g_free(rc);
+}

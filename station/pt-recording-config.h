@@ -1,0 +1,50 @@
+/* pt-recording-config.h: the cameras and the recording policy of station.ini:
+ *
+ *   [camera picking-1]             one section per camera; the name names folders and files
+ *   role=picking                   picking | grading | loading
+ *   source=v4l2:/dev/video0        v4l2:DEVICE | rtsp://URL | file:PATH | test[:PATTERN]
+ *   segment_seconds=60             length of each recorded file
+ *   width=1280 height=720 fps=25   raw sources only (v4l2, test); optional
+ *
+ *   [recording]
+ *   quota_bytes=0                  recordings may use this much (0: no quota); K/M/G/T suffix
+ *   min_free_bytes=1G              keep this much free on the recordings' file system
+ *   evidence_retention_days=730    evidence clips are kept this long
+ *   demo=auto                      auto: demo cameras when no camera is configured; off
+ *
+ * Recordings go to DATA/recordings/<camera>/<UTC date>/, clips to DATA/clips/, demo footage
+ * to DATA/demo/. */
+#pragma once
+
+#include "pt-pipeline.h"
+#include "pt-station.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *recordings_dir;
+  char *clips_dir;
+  char *demo_dir;
+  guint64 quota_bytes;    /* 0 = none */
+  guint64 min_free_bytes; /* 0 = none */
+  int evidence_days;
+  gboolean demo;      /* no camera configured and demo=auto */
+  GPtrArray *cameras; /* (element-type PtCameraConfig) in file order */
+} PtRecordingConfig;
+
+/* Reads @station's station.ini; the error names the section, key and what is wrong.
+ * Cameras are validated except for their GStreamer elements (pt_camera_start checks those).
+ * Returns: (transfer full). */
+PtRecordingConfig *pt_recording_config_load(PtStation *station, GError **error);
+void pt_recording_config_free(PtRecordingConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtRecordingConfig, pt_recording_config_free)
+
+/* Adds the demo cameras (picking, grading, loading) that play DATA/demo/demo-<role>.mkv. */
+void pt_recording_config_add_demo(PtRecordingConfig *config);
+
+/* Returns: (transfer none) (nullable): the camera called @name. */
+const PtCameraConfig *pt_recording_config_camera(const PtRecordingConfig *config, const char *name);
+
+G_END_DECLS

@@ -1,0 +1,58 @@
+/* pt-store-private.h: what the topic files of the store (pt-store-<topic>.c) share with
+ * pt-store.c: the connection, the cached prepared statements and the error mapping.  Only
+ * store files include it, so SQL stays inside the store module. */
+#pragma once
+
+#include "pt-store.h"
+
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/* Returns: (transfer none): the statement for @sql, prepared once per connection and reset.
+ * @sql must be a string with static storage: it is cached by its address. */
+sqlite3_stmt *pt_store_stmt(PtStore *store, const char *sql, GError **error);
+
+/* Returns: (transfer none): the connection. */
+sqlite3 *pt_store_db(PtStore *store);
+
+/* Maps SQLite result @rc to a PT_ERROR code and message.  Returns: FALSE. */
+gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GError **error);
+
+/* Migration 1 -> 2, kept next to the statements that use it (pt-store-video.c). */
+#define PT_STORE_VIDEO_MIGRATION                                                                   \
+  "CREATE TABLE segments ("                                                                        \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  camera TEXT NOT NULL,"                                                                        \
+  "  path TEXT NOT NULL UNIQUE,"                                                                   \
+  "  start_ns INTEGER NOT NULL,"                                                                   \
+  "  end_ns INTEGER,"                                                                              \
+  "  bytes INTEGER,"                                                                               \
+  "  sha256 TEXT,"                                                                                 \
+  "  state TEXT NOT NULL"                                                                          \
+  "    CHECK (state IN ('open', 'closed', 'recovered', 'lost', 'deleted')),"                       \
+  "  reason TEXT);"                                                                                \
+  "CREATE INDEX segments_by_camera ON segments (camera, start_ns);"                                \
+  "CREATE INDEX segments_by_state ON segments (state, start_ns);"                                  \
+  "CREATE TABLE gaps ("                                                                            \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  camera TEXT NOT NULL,"                                                                        \
+  "  from_ns INTEGER NOT NULL,"                                                                    \
+  "  to_ns INTEGER NOT NULL,"                                                                      \
+  "  reason TEXT NOT NULL);"                                                                       \
+  "CREATE INDEX gaps_by_camera ON gaps (camera, from_ns);"                                         \
+  "CREATE TABLE clips ("                                                                           \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  batch_id INTEGER NOT NULL REFERENCES batches (id),"                                           \
+  "  event_seq INTEGER NOT NULL UNIQUE REFERENCES events (seq),"                                   \
+  "  camera TEXT NOT NULL,"                                                                        \
+  "  from_ns INTEGER NOT NULL,"                                                                    \
+  "  to_ns INTEGER NOT NULL,"                                                                      \
+  "  path TEXT NOT NULL,"                                                                          \
+  "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"                                            \
+  "  bytes INTEGER NOT NULL,"                                                                      \
+  "  created_ns INTEGER NOT NULL,"                                                                 \
+  "  expired_ns INTEGER);"                                                                         \
+  "CREATE INDEX clips_by_camera ON clips (camera, from_ns);"
+
+G_END_DECLS
