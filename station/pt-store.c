@@ -7,6 +7,7 @@
 #include "pt-store.h"
 
 #include "pt-error.h"
+#include "pt-store-private.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -88,6 +89,24 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
     "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+    /* 1 -> 2: label print jobs (pt-store-print.c).  The ZPL is kept so a retry
+     * sends exactly the bytes whose hash the print event records. */
+    "CREATE TABLE print_jobs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  template TEXT NOT NULL CHECK (template IN ('case', 'pallet')),"
+    "  format TEXT NOT NULL CHECK (format = 'zpl'),"
+    "  printer TEXT NOT NULL,"
+    "  copies INTEGER NOT NULL CHECK (copies >= 1),"
+    "  state TEXT NOT NULL CHECK (state IN ('queued', 'printing', 'done', 'failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  created_ns INTEGER NOT NULL,"
+    "  updated_ns INTEGER NOT NULL,"
+    "  next_attempt_ns INTEGER,"
+    "  job BLOB NOT NULL,"
+    "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64));"
+    "CREATE INDEX print_jobs_by_state ON print_jobs (state, next_attempt_ns);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -97,6 +116,7 @@ struct _PtStore {
   char *path;
   int busy_timeout_ms;
   sqlite3_stmt *stmts[N_STMTS];
+  GHashTable *topic_stmts; /* SQL text (static) -> sqlite3_stmt, for pt-store-<topic>.c */
 };
 
 static gboolean
@@ -172,6 +192,42 @@ exec_sql(PtStore *store, const char *sql, GError **error)
   return TRUE;
 }
 
+static void
+finalize_stmt(gpointer s)
+{
+  sqlite3_finalize(s);
+}
+
+gboolean
+pt_store_set_error(PtStore *store, int rc, const char *what, GError **error)
+{
+  return set_sqlite_error(store, rc, what, error);
+}
+
+sqlite3 *
+pt_store_db(PtStore *store)
+{
+  return store->db;
+}
+
+sqlite3_stmt *
+pt_store_stmt(PtStore *store, const char *sql, GError **error)
+{
+  sqlite3_stmt *s = g_hash_table_lookup(store->topic_stmts, sql);
+  if (s) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+  }
+  int rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+  if (rc != SQLITE_OK) {
+    set_sqlite_error(store, rc, "prepare", error);
+    return NULL;
+  }
+  g_hash_table_insert(store->topic_stmts, (gpointer)sql, s);
+  return s;
+}
+
 static int
 read_user_version(PtStore *store)
 {
@@ -216,6 +272,7 @@ pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **e
   g_autoptr(PtStore) store = g_new0(PtStore, 1);
   store->path = g_strdup(path);
   store->busy_timeout_ms = busy_timeout_ms;
+  store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
   if (rc != SQLITE_OK) {
@@ -254,6 +311,7 @@ pt_store_close(PtStore *store)
     return;
   for (int i = 0; i < N_STMTS; i++)
     sqlite3_finalize(store->stmts[i]);
+  g_clear_pointer(&store->topic_stmts, g_hash_table_destroy);
   sqlite3_close_v2(store->db);
   g_free(store->path);
   g_free(store);
