@@ -27,3 +27,11 @@
 
 /* Config file */
 #define PT_CONFIG_MAX (1024 * 1024)
+
+/* Label printing: jobs not yet done, retry backoff (doubling from the minimum up to
+ * the cap), how often `packtrace run` looks for due jobs, jobs one pass attempts. */
+#define PT_PRINT_QUEUE_MAX    1000
+#define PT_PRINT_RETRY_MIN_MS 1000
+#define PT_PRINT_RETRY_MAX_MS 60000
+#define PT_PRINT_POLL_MS      1000
+#define PT_PRINT_PASS_MAX     16

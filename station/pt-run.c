@@ -3,6 +3,7 @@
 #include "pt-cli.h"
 #include "pt-config.h"
 #include "pt-http.h"
+#include "pt-print-queue.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -58,6 +59,7 @@ pt_cmd_run(int argc, char **argv)
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
   guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
+  PtPrintWorker *printing = pt_print_worker_start(station);
   gboolean v6 = strchr(host, ':') != NULL;
   g_autofree char *url =
       g_strdup_printf("http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", pt_http_port(http));
@@ -71,6 +73,7 @@ pt_cmd_run(int argc, char **argv)
 
   g_source_remove(sigint);
   g_source_remove(sigterm);
+  pt_print_worker_stop(printing);
   pt_http_stop(http);
   if (!common.json)
     printf("station stopped\n");
