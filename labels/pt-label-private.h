@@ -80,6 +80,6 @@ gboolean pt_label_text_bitmap(PangoContext *ctx, const PtLabelItem *item, guint 
 GBytes *pt_label_cairo_render(const PtLabelLayout *layout, PtLabelFormat format, guint dpi,
                               const char *family, GError **error);
 GBytes *pt_label_zpl_render(const PtLabelLayout *layout, guint dpi, const char *family,
-                            GError **error);
+                            guint copies, GError **error);
 
 G_END_DECLS

@@ -274,7 +274,8 @@ emit_items(GString *z, PangoContext *ctx, const PtLabelLayout *layout, guint dpi
 }
 
 GBytes *
-pt_label_zpl_render(const PtLabelLayout *layout, guint dpi, const char *family, GError **error)
+pt_label_zpl_render(const PtLabelLayout *layout, guint dpi, const char *family, guint copies,
+                    GError **error)
 {
   g_autoptr(GString) z = g_string_sized_new(8192);
   g_string_append_printf(z, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n",
@@ -285,6 +286,7 @@ pt_label_zpl_render(const PtLabelLayout *layout, guint dpi, const char *family, 
   g_object_unref(ctx);
   if (!ok)
     return NULL;
-  g_string_append(z, "^PQ1\n^XZ\n");
+  /* One job with a quantity, not N jobs: the printer repeats the label itself. */
+  g_string_append_printf(z, "^PQ%u\n^XZ\n", copies);
   return g_string_free_to_bytes(g_steal_pointer(&z));
 }

@@ -186,12 +186,18 @@ pt_label_render(const PtLabelContent *content, PtLabelTemplate template_, PtLabe
                 "resolution must be %d to %d dpi, got %u", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX, dpi);
     return NULL;
   }
+  guint copies = options->copies ? options->copies : 1;
+  if (copies > PT_LABEL_COPIES_MAX) {
+    g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_INVALID, "copies must be 1 to %d, got %u",
+                PT_LABEL_COPIES_MAX, copies);
+    return NULL;
+  }
   const char *family = options->font_family ? options->font_family : PT_LABEL_DEFAULT_FONT;
   g_autoptr(PtLabelLayout) layout = pt_label_layout_new(content, template_, options, error);
   if (!layout)
     return NULL;
   if (format == PT_LABEL_ZPL)
-    return pt_label_zpl_render(layout, dpi, family, error);
+    return pt_label_zpl_render(layout, dpi, family, copies, error);
   return pt_label_cairo_render(layout, format, dpi, family, error);
 }
 

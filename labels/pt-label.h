@@ -75,6 +75,8 @@ typedef struct {
   PtQrEcLevel qr_ec;         /* default M */
   PtLabelSymbol case_symbol; /* default GS1-128 */
   const char *font_family;   /* (nullable) default "Noto Sans CJK SC" */
+  guint copies;              /* ZPL only: labels the printer makes of the job (^PQ), 0 = 1;
+                              * at most PT_LABEL_COPIES_MAX */
 } PtLabelOptions;
 
 /* The machine-readable data a label carries, for the station's --json and tests. */

@@ -33,6 +33,9 @@
 #define PT_ZPL_JOB_MAX     (4 * 1024 * 1024)
 #define PT_ZPL_GRAPHIC_MAX (512 * 1024)
 
+/* Copies one ZPL job may ask the printer for (^PQ). */
+#define PT_LABEL_COPIES_MAX 999
+
 /* Any rendered label file (PNG, PDF, SVG). */
 #define PT_LABEL_FILE_MAX (16 * 1024 * 1024)
 

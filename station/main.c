@@ -19,6 +19,7 @@ static const struct {
     {"key", pt_cmd_key, "show: print the station's public key"},
     {"audit", pt_cmd_audit, "walk the whole station log and report any break"},
     {"clip", pt_cmd_clip, "an event's evidence clip, or an ad-hoc clip of a camera (MP4)"},
+    {"label", pt_cmd_label, "ID: render, describe or print a batch's label | jobs: print queue"},
     {"run", pt_cmd_run, "start the station (HTTP server, cameras; stops on SIGINT/SIGTERM)"},
 };
 

@@ -3,6 +3,7 @@
 #include "pt-config.h"
 
 #include "pt-error.h"
+#include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-gs1.h"
 
@@ -69,7 +70,29 @@ static const char config_template[] =
     "#\n"
     "# [camera dock-2]\n"
     "# role=loading\n"
-    "# source=rtsp://192.168.1.64:554/Streaming/Channels/101\n";
+    "# source=rtsp://192.168.1.64:554/Streaming/Channels/101\n"
+    "\n"
+    "[labels]\n"
+    "# Supplier printed on case and pallet labels (default: the station name) and its address.\n"
+    "supplier_name=\n"
+    "supplier_address=\n"
+    "# Pack size printed on labels, e.g. 18 kg carton, 88 ct.  Empty: not printed.\n"
+    "pack_size=\n"
+    "# What `packtrace label` makes without --template / --format: case or pallet; png, pdf,\n"
+    "# svg or zpl.\n"
+    "template=pallet\n"
+    "format=png\n"
+    "# Printers (raw TCP, port 9100): milliseconds to connect, and the longest a printer may\n"
+    "# stall mid-job before the attempt fails and the job waits for a retry.\n"
+    "connect_timeout_ms=5000\n"
+    "io_timeout_ms=10000\n"
+    "\n"
+    "[labels.zh]\n"
+    "# Chinese for the product, variety and origin of batches, keyed by the text as entered;\n"
+    "# printed beside the English on pallet labels.  For example:\n"
+    "# Oranges=橙子\n"
+    "# Navel=脐橙\n"
+    "# CN=中国\n";
 
 char *
 pt_config_template(const char *station_id, const char *operator_token)
@@ -189,6 +212,9 @@ pt_config_load(const char *path, GError **error)
     return NULL;
   }
   config->busy_timeout_ms = (int)ms;
+  config->labels = pt_label_settings_load(kf, path, config->name, error);
+  if (!config->labels)
+    return NULL;
   return g_steal_pointer(&config);
 }
 
@@ -204,6 +230,7 @@ pt_config_free(PtConfig *config)
   g_free(config->gln);
   g_free(config->listen_host);
   g_free(config->operator_token);
+  g_clear_pointer(&config->labels, pt_label_settings_free);
   if (config->keyfile)
     g_key_file_free(config->keyfile);
   g_free(config);

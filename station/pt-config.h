@@ -7,6 +7,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _PtLabelSettings PtLabelSettings; /* pt-label-batch.h */
+
 typedef struct {
   char *station_id;     /* derived from the public key at init */
   char *name;           /* shown on labels and pages */
@@ -18,6 +20,9 @@ typedef struct {
   char *operator_token; /* bearer token for writes over HTTP */
   int busy_timeout_ms;  /* how long a writer waits for the database lock */
   GKeyFile *keyfile;    /* the whole file, for sections of later modules */
+
+  /* [labels] and [labels.zh], read at load like the keys above */
+  PtLabelSettings *labels;
 } PtConfig;
 
 /* Returns: (transfer full): the parsed config, or NULL with an error naming the

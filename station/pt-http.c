@@ -11,6 +11,7 @@
 #include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-store-video.h"
 
@@ -22,6 +23,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "pt-labels-limits.h"
 
 struct _PtHttp {
   struct MHD_Daemon *daemon;
@@ -203,7 +206,48 @@ create_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, Request *re
   return respond_json(c, MHD_HTTP_CREATED, pt_batch_to_json(http->station->config, batch), NULL);
 }
 
-typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE } BatchView;
+/* GET /api/v1/batches/{id}/label?template=case|pallet&format=png|pdf|svg[&dpi=N] */
+static enum MHD_Result
+get_label(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id)
+{
+  const PtLabelSettings *settings = http->station->config->labels;
+  const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "template");
+  const char *f = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+  PtLabelTemplate template_ = settings->template_;
+  PtLabelFormat format = PT_LABEL_PNG;
+  int dpi = 0;
+  g_autoptr(GError) error = NULL;
+  if (t && !pt_label_template_from_string(t, &template_))
+    return respond_error(c, MHD_HTTP_BAD_REQUEST, "template must be case or pallet", NULL);
+  /* ZPL is for printers, which the station feeds itself. */
+  if (f && (!pt_label_format_from_string(f, &format) || format == PT_LABEL_ZPL))
+    return respond_error(c, MHD_HTTP_BAD_REQUEST, "format must be png, pdf or svg", NULL);
+  if (!query_int(c, "dpi", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX, &dpi, &error))
+    return respond_gerror(c, error);
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, id, &error);
+  if (!batch)
+    return respond_gerror(c, error);
+  g_autoptr(GBytes) bytes =
+      pt_batch_label_render(http->station->config, batch, template_, format, (guint)dpi, 0, &error);
+  if (!bytes)
+    return respond_gerror(c, error);
+  gsize len;
+  const void *data = g_bytes_get_data(bytes, &len);
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  g_autofree char *disposition =
+      g_strdup_printf("inline; filename=\"%s-%s.%s\"", batch->lot,
+                      pt_label_template_to_string(template_), pt_label_format_to_string(format));
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, pt_label_content_type(format));
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE, VIEW_LABEL } BatchView;
 
 static enum MHD_Result
 get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id, BatchView view)
@@ -230,6 +274,8 @@ get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
   case VIEW_BUNDLE:
     out = pt_bundle_export(store, http->station->config, http->station->keys, batch, &error);
     break;
+  case VIEW_LABEL:
+    g_assert_not_reached();
   }
   if (!out)
     return respond_gerror(c, error);
@@ -381,6 +427,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
       view = VIEW_EPCIS;
     else if (strcmp(parts[2], "bundle") == 0)
       view = VIEW_BUNDLE;
+    else if (strcmp(parts[2], "label") == 0)
+      view = VIEW_LABEL;
     else
       return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
   }
@@ -394,6 +442,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     return respond_gerror(c, error);
   if (n <= 1)
     return is_post ? create_batch(http, store, c, req) : list_batches(http, store, c);
+  if (view == VIEW_LABEL)
+    return get_label(http, store, c, parts[1]);
   return get_batch(http, store, c, parts[1], view);
 }
 

@@ -39,3 +39,11 @@
 #define PT_SEGMENTS_LIST_MAX     1000
 #define PT_DEMO_FOOTAGE_SECONDS  20 /* looped by the demo cameras */
 #define PT_RECOVERY_THREADS      1  /* probes of segments a crash left open */
+
+/* Label printing: jobs not yet done, retry backoff (doubling from the minimum up to
+ * the cap), how often `packtrace run` looks for due jobs, jobs one pass attempts. */
+#define PT_PRINT_QUEUE_MAX    1000
+#define PT_PRINT_RETRY_MIN_MS 1000
+#define PT_PRINT_RETRY_MAX_MS 60000
+#define PT_PRINT_POLL_MS      1000
+#define PT_PRINT_PASS_MAX     16

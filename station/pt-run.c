@@ -5,6 +5,7 @@
 #include "pt-http.h"
 #include "pt-pipeline.h"
 #include "pt-recorder.h"
+#include "pt-print-queue.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -71,6 +72,7 @@ pt_cmd_run(int argc, char **argv)
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
   guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
+  PtPrintWorker *printing = pt_print_worker_start(station);
   gboolean v6 = strchr(host, ':') != NULL;
   g_autofree char *url =
       g_strdup_printf("http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", pt_http_port(http));
@@ -86,6 +88,7 @@ pt_cmd_run(int argc, char **argv)
 
   g_source_remove(sigint);
   g_source_remove(sigterm);
+  pt_print_worker_stop(printing);
   pt_http_stop(http);
   /* Closes the open segments so the next start finds nothing to recover. */
   pt_recorder_stop(recorder);

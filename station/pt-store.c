@@ -92,6 +92,24 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
     /* 1 -> 2: recorded segments, recording gaps and evidence clips (pt-store-video.c) */
     PT_STORE_VIDEO_MIGRATION,
+    /* 2 -> 3: label print jobs (pt-store-print.c).  The ZPL is kept so a retry
+     * sends exactly the bytes whose hash the print event records. */
+    "CREATE TABLE print_jobs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  template TEXT NOT NULL CHECK (template IN ('case', 'pallet')),"
+    "  format TEXT NOT NULL CHECK (format = 'zpl'),"
+    "  printer TEXT NOT NULL,"
+    "  copies INTEGER NOT NULL CHECK (copies >= 1),"
+    "  state TEXT NOT NULL CHECK (state IN ('queued', 'printing', 'done', 'failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  created_ns INTEGER NOT NULL,"
+    "  updated_ns INTEGER NOT NULL,"
+    "  next_attempt_ns INTEGER,"
+    "  job BLOB NOT NULL,"
+    "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64));"
+    "CREATE INDEX print_jobs_by_state ON print_jobs (state, next_attempt_ns);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -253,6 +271,7 @@ pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **e
   g_autoptr(PtStore) store = g_new0(PtStore, 1);
   store->path = g_strdup(path);
   store->busy_timeout_ms = busy_timeout_ms;
+  store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
   if (rc != SQLITE_OK) {

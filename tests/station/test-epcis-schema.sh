@@ -28,6 +28,20 @@ sed -i 's/^gln=$/gln=4012345000115/' "$T/data/station.ini"
   --grower "Li farm" --harvest-date 2026-11-20 --quantity 1200.5 >/dev/null || exit 1
 "$BIN" event add 1 --step inspecting --disposition conformant --note "visual" >/dev/null || exit 1
 "$BIN" event add 1 --step packing --quantity 40 --uom KGM --at 2026-11-25T09:00:00Z >/dev/null || exit 1
+# A printed label (the encoding event), sent to a one-job loopback printer.
+coproc PRINTER { python3 -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept()
+while c.recv(65536):
+    pass
+c.close()'; }
+read -r -t 10 port <&"${PRINTER[0]}" || exit 1
+"$BIN" label 1 --print "127.0.0.1:$port" >/dev/null || exit 1
+wait "$PRINTER_PID"
 "$BIN" batch hold 1 --reason "check" >/dev/null || exit 1
 "$BIN" batch release 1 >/dev/null || exit 1
 "$BIN" batch recall 1 --reason "residue" >/dev/null || exit 1
@@ -56,6 +70,6 @@ validate "the bundle's EPCIS document validates" "$T/bundle-epcis.json" valid
 jq 'del(.epcisBody.eventList[0].eventTimeZoneOffset)' "$T/batch1.json" >"$T/broken.json"
 validate "a document without eventTimeZoneOffset is refused" "$T/broken.json" invalid
 n=$((n + 1))
-if [ "$(jq '.epcisBody.eventList | length' "$T/batch1.json")" = 7 ]; then echo "ok $n - seven events exported"; else echo "not ok $n - seven events exported"; fails=$((fails + 1)); fi
+if [ "$(jq '[.epcisBody.eventList[].bizStep] | join(",")' -r "$T/batch1.json")" = commissioning,inspecting,packing,encoding,holding,holding,holding,packing ]; then echo "ok $n - eight events exported, the print and the correction among them"; else echo "not ok $n - eight events exported, the print and the correction among them"; fails=$((fails + 1)); fi
 echo "1..$n"
 [ $fails = 0 ]

@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <string.h>
@@ -326,6 +327,82 @@ test_cli_writes_while_serving(Fixture *f, gconstpointer data)
   reply_clear(&r);
 }
 
+/* Runs zbarimg on @png_bytes.  Returns: (transfer full) (nullable): the symbols'
+ * data, or NULL when zbarimg is not installed. */
+static char *
+zbar_decode(const GString *png_bytes)
+{
+  g_autofree char *zbarimg = g_find_program_in_path("zbarimg");
+  if (!zbarimg)
+    return NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("packtrace-label-XXXXXX", &error);
+  g_assert_no_error(error);
+  g_autofree char *path = g_build_filename(dir, "label.png", NULL);
+  g_assert_true(g_file_set_contents(path, png_bytes->str, (gssize)png_bytes->len, &error));
+  const char *argv[] = {zbarimg, "--quiet", "--raw", path, NULL};
+  char *out = NULL;
+  int status = 0;
+  g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                             &out, NULL, &status, &error));
+  g_assert_no_error(error);
+  g_unlink(path);
+  g_rmdir(dir);
+  g_strchomp(out);
+  return out;
+}
+
+static void
+test_label_route(Fixture *f, gconstpointer data)
+{
+  g_autoptr(PtBatch) b = pt_test_batch(f->ts, 0);
+  g_autofree char *link = pt_batch_digital_link(f->ts->station->config, b);
+  g_autofree char *base = g_strdup_printf("/api/v1/batches/%s/label", b->lot);
+
+  Reply r = get(f, base);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "image/png");
+  g_assert_true(memcmp(r.body->str, "\x89PNG", 4) == 0);
+  g_autofree char *qr = zbar_decode(r.body);
+  if (qr)
+    g_assert_cmpstr(qr, ==, link);
+  else
+    g_test_message("zbarimg not installed: QR not decoded");
+  reply_clear(&r);
+
+  g_autofree char *case_png = g_strdup_printf("%s?template=case&format=png&dpi=300", base);
+  r = get(f, case_png);
+  g_assert_cmpint(r.status, ==, 200);
+  g_autofree char *gs1 = zbar_decode(r.body);
+  if (gs1)
+    g_assert_cmpstr(gs1, ==, "01095060001343521326112510PT2611250001");
+  reply_clear(&r);
+
+  g_autofree char *pdf = g_strdup_printf(
+      "/api/v1/batches/%" G_GINT64_FORMAT "/label?template=pallet&format=pdf", b->id);
+  r = get(f, pdf);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "application/pdf");
+  g_assert_true(g_str_has_prefix(r.body->str, "%PDF-"));
+  reply_clear(&r);
+
+  g_autofree char *svg = g_strdup_printf("%s?format=svg&template=case", base);
+  r = get(f, svg);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "image/svg+xml");
+  g_assert_nonnull(strstr(r.body->str, "<svg"));
+  reply_clear(&r);
+
+  g_autofree char *bad_t = g_strdup_printf("%s?template=box", base);
+  expect_status(f, "GET", bad_t, NULL, NULL, 400, "template");
+  g_autofree char *bad_f = g_strdup_printf("%s?format=zpl", base);
+  expect_status(f, "GET", bad_f, NULL, NULL, 400, "format");
+  g_autofree char *bad_dpi = g_strdup_printf("%s?dpi=5", base);
+  expect_status(f, "GET", bad_dpi, NULL, NULL, 400, "dpi");
+  expect_status(f, "GET", "/api/v1/batches/999/label", NULL, NULL, 404, "999");
+  expect_status(f, "POST", base, "{}", f->token, 405, NULL);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -336,6 +413,7 @@ main(int argc, char **argv)
   g_test_add("/http/create", Fixture, NULL, fixture_setup, test_create_over_http, fixture_teardown);
   g_test_add("/http/cli-writes-while-serving", Fixture, NULL, fixture_setup,
              test_cli_writes_while_serving, fixture_teardown);
+  g_test_add("/http/label", Fixture, NULL, fixture_setup, test_label_route, fixture_teardown);
   int rc = g_test_run();
   curl_global_cleanup();
   return rc;

@@ -137,6 +137,23 @@ test_lot_generation(void)
   g_assert_error(error, PT_ERROR, PT_ERROR_CONFLICT);
 }
 
+static void
+test_version2_gains_print_jobs(void)
+{
+  /* A station made before label printing (schema 2) keeps its batches and gains the
+   * print queue. */
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
+  pt_test_sql(ts, "DROP TABLE print_jobs; PRAGMA user_version = 2");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(pt_store_schema_version(store), ==, PT_STORE_SCHEMA_VERSION);
+  const char *path = ts->station->db_path;
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM print_jobs"), ==, 0);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM events"), ==, 2);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -147,5 +164,6 @@ main(int argc, char **argv)
   g_test_add_func("/store/v0-kept", test_version0_with_data_is_kept);
   g_test_add_func("/store/locked", test_locked_database);
   g_test_add_func("/store/lots", test_lot_generation);
+  g_test_add_func("/store/v2-gains-print-jobs", test_version2_gains_print_jobs);
   return g_test_run();
 }

@@ -1,0 +1,254 @@
+/* pt-label-batch.c: from a batch row and station.ini to label content, rendered
+ * labels and their JSON description.  Runs once per label previewed or printed. */
+#include "pt-label-batch.h"
+
+#include "pt-error.h"
+#include "pt-limits.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "pt-barcode.h"
+#include "pt-labels-limits.h"
+
+#define TIMEOUT_MS_MAX 600000
+
+void
+pt_label_settings_free(PtLabelSettings *s)
+{
+  if (!s)
+    return;
+  g_free(s->supplier_name);
+  g_free(s->supplier_address);
+  g_free(s->pack_size);
+  g_clear_pointer(&s->zh, g_hash_table_unref);
+  g_free(s);
+}
+
+/* A [labels] text value: stripped, empty = NULL, refused when over the station's text
+ * limit (the label library has its own, larger, bound and shrinks text to fit). */
+static gboolean
+get_text(GKeyFile *kf, const char *path, const char *group, const char *key, char **out,
+         GError **error)
+{
+  char *v = g_key_file_get_string(kf, group, key, NULL);
+  if (v)
+    g_strstrip(v);
+  if (v && !*v)
+    g_clear_pointer(&v, g_free);
+  if (v && strlen(v) > PT_TEXT_FIELD_MAX) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [%s] %s is longer than %d bytes", path,
+                group, key, PT_TEXT_FIELD_MAX);
+    g_free(v);
+    return FALSE;
+  }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+get_ms(GKeyFile *kf, const char *path, const char *key, guint fallback, guint *out, GError **error)
+{
+  g_autofree char *v = NULL;
+  if (!get_text(kf, path, "labels", key, &v, error))
+    return FALSE;
+  guint64 n = fallback;
+  if (v && !g_ascii_string_to_unsigned(v, 10, 1, TIMEOUT_MS_MAX, &n, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [labels] %s '%s' must be 1..%d", path, key,
+                v, TIMEOUT_MS_MAX);
+    return FALSE;
+  }
+  *out = (guint)n;
+  return TRUE;
+}
+
+PtLabelSettings *
+pt_label_settings_load(GKeyFile *kf, const char *path, const char *station_name, GError **error)
+{
+  g_autoptr(PtLabelSettings) s = g_new0(PtLabelSettings, 1);
+  s->zh = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *template_ = NULL, *format = NULL;
+  if (!get_text(kf, path, "labels", "supplier_name", &s->supplier_name, error) ||
+      !get_text(kf, path, "labels", "supplier_address", &s->supplier_address, error) ||
+      !get_text(kf, path, "labels", "pack_size", &s->pack_size, error) ||
+      !get_text(kf, path, "labels", "template", &template_, error) ||
+      !get_text(kf, path, "labels", "format", &format, error) ||
+      !get_ms(kf, path, "connect_timeout_ms", PT_PRINT_CONNECT_TIMEOUT_MS, &s->connect_timeout_ms,
+              error) ||
+      !get_ms(kf, path, "io_timeout_ms", PT_PRINT_IO_TIMEOUT_MS, &s->io_timeout_ms, error))
+    return NULL;
+  if (!s->supplier_name)
+    s->supplier_name = g_strdup(station_name);
+  s->template_ = PT_LABEL_PALLET;
+  if (template_ && !pt_label_template_from_string(template_, &s->template_)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [labels] template '%s' must be case or pallet", path, template_);
+    return NULL;
+  }
+  s->format = PT_LABEL_PNG;
+  if (format && !pt_label_format_from_string(format, &s->format)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [labels] format '%s' must be png, pdf, svg or zpl", path, format);
+    return NULL;
+  }
+  g_auto(GStrv) keys = g_key_file_get_keys(kf, "labels.zh", NULL, NULL);
+  for (guint i = 0; keys && keys[i]; i++) {
+    char *zh = NULL;
+    if (!get_text(kf, path, "labels.zh", keys[i], &zh, error))
+      return NULL;
+    if (zh)
+      g_hash_table_insert(s->zh, g_strdup(keys[i]), zh);
+  }
+  return g_steal_pointer(&s);
+}
+
+/* "2026-11-25" -> "261125" (the store holds valid YYYY-MM-DD). */
+static void
+to_yymmdd(const char *iso, char out[7])
+{
+  out[0] = '\0';
+  if (iso && strlen(iso) == 10)
+    g_snprintf(out, 7, "%.2s%.2s%.2s", iso + 2, iso + 5, iso + 8);
+}
+
+/* UN/CEFACT Rec 20 codes as a label reader knows them; others print as the code. */
+static const char *
+uom_text(const char *uom)
+{
+  static const struct {
+    const char *code, *text;
+  } units[] = {{"KGM", "kg"}, {"GRM", "g"}, {"TNE", "t"}, {"LBR", "lb"}, {"H87", "pcs"}};
+  if (!uom)
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS(units); i++)
+    if (strcmp(uom, units[i].code) == 0)
+      return units[i].text;
+  return uom;
+}
+
+static const char *
+zh_for(const PtLabelSettings *s, const char *text)
+{
+  return text ? g_hash_table_lookup(s->zh, text) : NULL;
+}
+
+void
+pt_batch_label_init(PtBatchLabel *label, const PtConfig *config, const PtBatch *b)
+{
+  const PtLabelSettings *s = config->labels;
+  memset(label, 0, sizeof *label);
+  to_yymmdd(b->pack_date, label->pack_yymmdd);
+  to_yymmdd(b->harvest_date, label->harvest_yymmdd);
+  label->content = (PtLabelContent){
+      .gtin = b->gtin,
+      .lot = b->lot,
+      .pack_date = label->pack_yymmdd,
+      .harvest_date = label->harvest_yymmdd,
+      .link_host = config->public_host,
+      .product_en = b->product,
+      .product_zh = zh_for(s, b->product),
+      .variety_en = b->variety,
+      .variety_zh = zh_for(s, b->variety),
+      .origin_en = b->origin,
+      .origin_zh = zh_for(s, b->origin),
+      .grower = b->grower,
+      .supplier_name = s->supplier_name,
+      .supplier_address = s->supplier_address,
+      .pack_size = s->pack_size,
+      .quantity = b->has_quantity ? b->quantity : 0,
+      .uom = uom_text(b->uom),
+  };
+}
+
+/* Label library errors in the station's domain: the caller picks an exit code or an
+ * HTTP status from PT_ERROR codes only. */
+static void
+to_pt_error(GError *inner, const PtBatch *b, GError **error)
+{
+  gboolean bad_content =
+      (inner->domain == PT_LABEL_ERROR &&
+       (inner->code == PT_LABEL_ERROR_INVALID || inner->code == PT_LABEL_ERROR_TOO_LONG)) ||
+      inner->domain == PT_BARCODE_ERROR;
+  g_set_error(error, PT_ERROR, bad_content ? PT_ERROR_INVALID : PT_ERROR_FAILED,
+              "label for lot %s: %s", b->lot, inner->message);
+  g_error_free(inner);
+}
+
+GBytes *
+pt_batch_label_render(const PtConfig *config, const PtBatch *batch, PtLabelTemplate template_,
+                      PtLabelFormat format, guint dpi, guint copies, GError **error)
+{
+  PtBatchLabel label;
+  pt_batch_label_init(&label, config, batch);
+  PtLabelOptions options = {.dpi = dpi, .copies = copies};
+  GError *inner = NULL;
+  GBytes *out = pt_label_render(&label.content, template_, format, &options, &inner);
+  if (!out)
+    to_pt_error(inner, batch, error);
+  return out;
+}
+
+static void
+set_text(json_t *o, const char *key, const char *value)
+{
+  json_object_set_new(o, key, value && *value ? json_string(value) : json_null());
+}
+
+json_t *
+pt_batch_label_to_json(const PtConfig *config, const PtBatch *batch, GError **error)
+{
+  PtBatchLabel label;
+  pt_batch_label_init(&label, config, batch);
+  const PtLabelContent *c = &label.content;
+  g_auto(PtLabelCodes) codes = {0};
+  GError *inner = NULL;
+  if (!pt_label_codes(c, &codes, &inner)) {
+    to_pt_error(inner, batch, error);
+    return NULL;
+  }
+  json_t *o =
+      json_pack("{sIssssssssssss}", "batch_id", (json_int_t)batch->id, "lot", batch->lot, "gtin14",
+                codes.gtin14, "digital_link", codes.digital_link, "gs1_element_string",
+                codes.element_hri, "voice_pick_code", codes.voice_pick, "pack_date", c->pack_date);
+  set_text(o, "harvest_date", c->harvest_date);
+  set_text(o, "product_en", c->product_en);
+  set_text(o, "product_zh", c->product_zh);
+  set_text(o, "variety_en", c->variety_en);
+  set_text(o, "variety_zh", c->variety_zh);
+  set_text(o, "origin_en", c->origin_en);
+  set_text(o, "origin_zh", c->origin_zh);
+  set_text(o, "grower", c->grower);
+  set_text(o, "supplier_name", c->supplier_name);
+  set_text(o, "supplier_address", c->supplier_address);
+  set_text(o, "pack_size", c->pack_size);
+  json_object_set_new(o, "quantity", c->quantity > 0 ? json_real(c->quantity) : json_null());
+  set_text(o, "uom", c->uom);
+  return o;
+}
+
+char *
+pt_label_sha256(GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data(bytes, &len);
+  guint8 digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, data, len);
+  return pt_hex_encode(digest, sizeof digest);
+}
+
+const char *
+pt_label_content_type(PtLabelFormat format)
+{
+  switch (format) {
+  case PT_LABEL_PNG:
+    return "image/png";
+  case PT_LABEL_PDF:
+    return "application/pdf";
+  case PT_LABEL_SVG:
+    return "image/svg+xml";
+  case PT_LABEL_ZPL:
+    break;
+  }
+  /* ZPL is a printer language in plain ASCII. */
+  return "text/plain; charset=us-ascii";
+}

@@ -1,0 +1,61 @@
+/* pt-label-batch.h: a batch's labels as the station makes them: the [labels] and
+ * [labels.zh] sections of station.ini, the label content filled from a batch row and
+ * those settings, rendering, and what a label carries as JSON.  Shared by
+ * `packtrace label`, GET /api/v1/batches/{id}/label and the print queue. */
+#pragma once
+
+#include "pt-config.h"
+#include "pt-label.h"
+#include "pt-store.h"
+
+#include <glib.h>
+#include <jansson.h>
+
+G_BEGIN_DECLS
+
+struct _PtLabelSettings {
+  char *supplier_name;    /* default: [station] name */
+  char *supplier_address; /* nullable */
+  char *pack_size;        /* nullable, e.g. "18 kg carton, 88 ct" */
+  PtLabelTemplate template_;
+  PtLabelFormat format;
+  guint connect_timeout_ms; /* printer connect timeout */
+  guint io_timeout_ms;      /* longest a printer may stall mid-job */
+  GHashTable *zh;           /* (element-type utf8 utf8): text as entered -> Chinese */
+};
+
+/* Reads [labels] and [labels.zh] from @kf (of the file @path, for messages).
+ * Returns: (transfer full): the settings, or NULL with an error naming the key. */
+PtLabelSettings *pt_label_settings_load(GKeyFile *kf, const char *path, const char *station_name,
+                                        GError **error);
+void pt_label_settings_free(PtLabelSettings *settings);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtLabelSettings, pt_label_settings_free)
+
+/* A batch's label content.  The strings point into the batch and the config, which
+ * must outlive it; only the dates are converted and kept here. */
+typedef struct {
+  PtLabelContent content;
+  char pack_yymmdd[7];
+  char harvest_yymmdd[7];
+} PtBatchLabel;
+
+void pt_batch_label_init(PtBatchLabel *label, const PtConfig *config, const PtBatch *batch);
+
+/* Renders @batch's label.  @dpi: 0 = the format's default.  @copies: ZPL only, 0 = 1.
+ * Label errors come back as PT_ERROR_INVALID (content, text that does not fit) or
+ * PT_ERROR_FAILED (fonts, cairo).  Returns: (transfer full). */
+GBytes *pt_batch_label_render(const PtConfig *config, const PtBatch *batch,
+                              PtLabelTemplate template_, PtLabelFormat format, guint dpi,
+                              guint copies, GError **error);
+
+/* What @batch's label carries: digital_link, gs1_element_string (with parentheses),
+ * voice_pick_code, gtin14 and every text field.  Returns: (transfer full). */
+json_t *pt_batch_label_to_json(const PtConfig *config, const PtBatch *batch, GError **error);
+
+/* Hex SHA-256 of @bytes.  Returns: (transfer full). */
+char *pt_label_sha256(GBytes *bytes);
+
+/* The MIME type of a rendered label. */
+const char *pt_label_content_type(PtLabelFormat format);
+
+G_END_DECLS

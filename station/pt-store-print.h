@@ -1,0 +1,68 @@
+/* pt-store-print.h: the print_jobs table: label jobs waiting for, being sent to, or
+ * done at a thermal printer.  The queue logic (claims, retries, recovery) is in
+ * pt-print-queue.c; this is only its storage. */
+#pragma once
+
+#include "pt-store.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Job states.  queued: waits for next_attempt_ns (a new job, or one whose last
+ * attempt failed: last_error says why).  printing: one process is sending it now.
+ * done: the printer took it and the print event is in the log.  failed: not retried
+ * automatically (see pt-print-queue.h); an operator requeues it. */
+#define PT_PRINT_JOB_QUEUED   "queued"
+#define PT_PRINT_JOB_PRINTING "printing"
+#define PT_PRINT_JOB_DONE     "done"
+#define PT_PRINT_JOB_FAILED   "failed"
+
+typedef struct {
+  gint64 id;
+  gint64 batch_id;
+  char *lot; /* the batch's lot, read with the job */
+  char *template_;
+  char *printer; /* host[:port] */
+  int copies;
+  char *state;
+  int attempts;
+  char *last_error; /* nullable */
+  gint64 created_ns;
+  gint64 updated_ns;
+  gint64 next_attempt_ns; /* 0: none (printing, done, failed) */
+  char *sha256;           /* hex SHA-256 of the job's bytes */
+  gsize job_len;
+  GBytes *job; /* the ZPL; NULL in listings */
+} PtPrintJob;
+
+void pt_print_job_free(PtPrintJob *job);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtPrintJob, pt_print_job_free)
+
+/* Inserts @job as queued, due at @job->next_attempt_ns; sets @job->id. */
+gboolean pt_store_print_job_insert(PtStore *store, PtPrintJob *job, GError **error);
+
+/* Returns: (transfer full) (nullable): the job with its bytes; PT_ERROR_NOT_FOUND
+ * when absent. */
+PtPrintJob *pt_store_print_job_get(PtStore *store, gint64 id, GError **error);
+
+/* Returns: (transfer full) (element-type PtPrintJob): newest first, without bytes. */
+GPtrArray *pt_store_print_job_list(PtStore *store, int limit, GError **error);
+
+/* Ids (oldest first, at most @limit) of jobs in @state that are due at @now_ns
+ * (next_attempt_ns unset or <= @now_ns).  Returns: (transfer full) (element-type gint64). */
+GArray *pt_store_print_job_ids(PtStore *store, const char *state, gint64 now_ns, int limit,
+                               GError **error);
+
+/* Jobs not yet done (queued, printing or failed). */
+gboolean pt_store_print_job_count_pending(PtStore *store, gint64 *n_out, GError **error);
+
+/* Moves job @id from @from to @to in one statement, so of two processes only one
+ * wins; @changed says whether this call did.  @last_error: (nullable) NULL keeps the
+ * old one.  @next_attempt_ns: 0 clears it.  @count_attempt adds one to attempts. */
+gboolean pt_store_print_job_transition(PtStore *store, gint64 id, const char *from, const char *to,
+                                       const char *last_error, gint64 next_attempt_ns,
+                                       gboolean count_attempt, gint64 now_ns, gboolean *changed,
+                                       GError **error);
+
+G_END_DECLS
