@@ -18,6 +18,7 @@ static const struct {
     {"verify", pt_cmd_verify, "check a signed bundle"},
     {"key", pt_cmd_key, "show: print the station's public key"},
     {"audit", pt_cmd_audit, "walk the whole station log and report any break"},
+    {"sync", pt_cmd_sync, "add | list | remove | status | retry: delivery to sales platforms"},
     {"run", pt_cmd_run, "start the station (HTTP server; stops on SIGINT/SIGTERM)"},
 };
 

@@ -1,8 +1,9 @@
 /* pt-run.c: `packtrace run`, the long-running station: one GLib main loop (buses,
- * timers and sync of later modules attach here) and the HTTP server. */
+ * timers and the sync worker attach here) and the HTTP server. */
 #include "pt-cli.h"
 #include "pt-config.h"
 #include "pt-http.h"
+#include "pt-sync.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -55,6 +56,12 @@ pt_cmd_run(int argc, char **argv)
   if (!http) {
     return pt_cli_fail(error);
   }
+  /* Sync attaches to the default main context that the loop below runs. */
+  PtSync *sync = pt_sync_start(station, &error);
+  if (!sync) {
+    pt_http_stop(http);
+    return pt_cli_fail(error);
+  }
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
   guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
@@ -71,6 +78,7 @@ pt_cmd_run(int argc, char **argv)
 
   g_source_remove(sigint);
   g_source_remove(sigterm);
+  pt_sync_stop(sync);
   pt_http_stop(http);
   if (!common.json)
     printf("station stopped\n");

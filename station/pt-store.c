@@ -7,6 +7,7 @@
 #include "pt-store.h"
 
 #include "pt-error.h"
+#include "pt-store-private.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -88,16 +89,86 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
     "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+    /* 1 -> 2: the sync outbox and per-connector delivery state (pt-store-sync.c) */
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('event', 'batch')),"
+    "  event_seq INTEGER REFERENCES events (seq),"
+    "  key TEXT NOT NULL UNIQUE,"
+    "  status TEXT, reason TEXT,"
+    "  created_ns INTEGER NOT NULL,"
+    "  CHECK ((kind = 'event') = (event_seq IS NOT NULL)));"
+    "INSERT INTO outbox (batch_id, kind, event_seq, key, created_ns)"
+    "  SELECT batch_id, 'event', seq, event_id, record_time_ns FROM events ORDER BY seq;"
+    "CREATE TABLE sync_connectors ("
+    "  name TEXT PRIMARY KEY,"
+    "  cursor INTEGER NOT NULL,"
+    "  delivered INTEGER NOT NULL DEFAULT 0,"
+    "  last_ok_ns INTEGER,"
+    "  last_error TEXT, last_error_ns INTEGER,"
+    "  retry_gen INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE sync_deliveries ("
+    "  connector TEXT NOT NULL REFERENCES sync_connectors (name) ON DELETE CASCADE,"
+    "  outbox_id INTEGER NOT NULL REFERENCES outbox (id),"
+    "  batch_id INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  solo INTEGER NOT NULL DEFAULT 0,"
+    "  next_ns INTEGER NOT NULL DEFAULT 0,"
+    "  created_ns INTEGER NOT NULL,"
+    "  http_status INTEGER, last_error TEXT,"
+    "  PRIMARY KEY (connector, outbox_id)) WITHOUT ROWID;"
+    "CREATE INDEX sync_deliveries_state ON sync_deliveries (connector, state, next_ns, batch_id);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
+
+static gboolean set_sqlite_error(PtStore *store, int rc, const char *what, GError **error);
 
 struct _PtStore {
   sqlite3 *db;
   char *path;
   int busy_timeout_ms;
   sqlite3_stmt *stmts[N_STMTS];
+  GHashTable *topic_stmts; /* SQL text (static) -> sqlite3_stmt, for pt-store-<topic>.c */
 };
+
+static void
+finalize_stmt(gpointer s)
+{
+  sqlite3_finalize(s);
+}
+
+sqlite3 *
+pt_store_db(PtStore *store)
+{
+  return store->db;
+}
+
+gboolean
+pt_store_sqlite_error(PtStore *store, int rc, const char *what, GError **error)
+{
+  return set_sqlite_error(store, rc, what, error);
+}
+
+sqlite3_stmt *
+pt_store_stmt(PtStore *store, const char *sql, GError **error)
+{
+  sqlite3_stmt *s = g_hash_table_lookup(store->topic_stmts, sql);
+  if (s) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+  }
+  int rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+  if (rc != SQLITE_OK) {
+    set_sqlite_error(store, rc, "prepare", error);
+    return NULL;
+  }
+  g_hash_table_insert(store->topic_stmts, (gpointer)sql, s);
+  return s;
+}
 
 static gboolean
 set_sqlite_error(PtStore *store, int rc, const char *what, GError **error)
@@ -216,6 +287,7 @@ pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **e
   g_autoptr(PtStore) store = g_new0(PtStore, 1);
   store->path = g_strdup(path);
   store->busy_timeout_ms = busy_timeout_ms;
+  store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
   if (rc != SQLITE_OK) {
@@ -254,6 +326,8 @@ pt_store_close(PtStore *store)
     return;
   for (int i = 0; i < N_STMTS; i++)
     sqlite3_finalize(store->stmts[i]);
+  if (store->topic_stmts)
+    g_hash_table_unref(store->topic_stmts);
   sqlite3_close_v2(store->db);
   g_free(store->path);
   g_free(store);
@@ -452,7 +526,7 @@ pt_store_batch_set_status(PtStore *store, gint64 id, const char *status, const c
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return set_sqlite_error(store, rc, "update batch status", error);
-  return TRUE;
+  return pt_store_outbox_add_batch(store, id, status, reason, error);
 }
 
 gboolean
@@ -537,7 +611,8 @@ pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return set_sqlite_error(store, rc, "insert event", error);
-  return TRUE;
+  /* Same transaction: an event is never recorded without being queued for sync. */
+  return pt_store_outbox_add_event(store, r, error);
 }
 
 void
