@@ -20,6 +20,7 @@ static const struct {
     {"audit", pt_cmd_audit, "walk the whole station log and report any break"},
     {"clip", pt_cmd_clip, "an event's evidence clip, or an ad-hoc clip of a camera (MP4)"},
     {"label", pt_cmd_label, "ID: render, describe or print a batch's label | jobs: print queue"},
+    {"sync", pt_cmd_sync, "add | list | remove | status | retry: delivery to sales platforms"},
     {"run", pt_cmd_run, "start the station (HTTP server, cameras; stops on SIGINT/SIGTERM)"},
 };
 

@@ -92,7 +92,13 @@ static const char config_template[] =
     "# printed beside the English on pallet labels.  For example:\n"
     "# Oranges=橙子\n"
     "# Navel=脐橙\n"
-    "# CN=中国\n";
+    "# CN=中国\n"
+    "\n"
+    "# Sales platforms: one [sync NAME] section each, managed with `packtrace sync add|remove`.\n"
+    "#   type=epcis (POST {url}/capture, EPCIS 2.0) or webhook (POST {url}, signed JSON)\n"
+    "#   url=, secret= (webhook HMAC key), bearer=, filter=all|product:X|gtin:X|grower:X,\n"
+    "#   ca_file=, proxy=, connect_timeout_ms=10000, timeout_ms=60000, max_batch=500,\n"
+    "#   retry_min_ms=1000, retry_max_ms=300000, from_start=false, template= (webhook JSON)\n";
 
 char *
 pt_config_template(const char *station_id, const char *operator_token)

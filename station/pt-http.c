@@ -14,6 +14,7 @@
 #include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-store-video.h"
+#include "pt-sync-status.h"
 
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -282,6 +283,48 @@ get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
   return respond_json(c, MHD_HTTP_OK, out, type);
 }
 
+/* GET /api/v1/sync, POST /api/v1/sync/retry {"connector": NAME, "failed": bool}:
+ * operator only (they show the platforms' answers). */
+static enum MHD_Result
+route_sync(PtHttp *http, struct MHD_Connection *c, gboolean retry, gboolean is_get,
+           gboolean is_post, Request *req)
+{
+  if (retry ? !is_post : !is_get)
+    return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                         retry ? "POST" : "GET, HEAD");
+  if (!authorized(http, c))
+    return respond_error(c, MHD_HTTP_UNAUTHORIZED,
+                         "sync needs the operator token: Authorization: Bearer TOKEN", NULL);
+  g_autoptr(GError) error = NULL;
+  PtStore *store = worker_store(http, &error);
+  if (!store)
+    return respond_gerror(c, error);
+  if (!retry) {
+    const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "connector");
+    json_t *status = pt_sync_status_json(http->station, store, name, &error);
+    return status ? respond_json(c, MHD_HTTP_OK, status, NULL) : respond_gerror(c, error);
+  }
+  json_t *body =
+      req->body->len ? pt_json_parse(req->body->str, req->body->len, &error) : json_object();
+  if (!body)
+    return respond_gerror(c, error);
+  json_t *name = json_object_get(body, "connector");
+  json_t *failed = json_object_get(body, "failed");
+  if ((name && !json_is_string(name)) || (failed && !json_is_boolean(failed)) ||
+      json_object_size(body) != (gsize)(name != NULL) + (gsize)(failed != NULL)) {
+    json_decref(body);
+    return respond_error(c, MHD_HTTP_BAD_REQUEST,
+                         "body is {\"connector\": NAME, \"failed\": true|false}, both optional",
+                         NULL);
+  }
+  gint64 n =
+      pt_sync_retry(http->station, store, json_string_value(name), json_is_true(failed), &error);
+  json_decref(body);
+  if (n < 0)
+    return respond_gerror(c, error);
+  return respond_json(c, MHD_HTTP_OK, json_pack("{sI}", "requeued", (json_int_t)n), NULL);
+}
+
 static enum MHD_Result
 get_cameras(PtHttp *http, struct MHD_Connection *c)
 {
@@ -405,6 +448,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     PtStore *store = worker_store(http, &error);
     return store ? list_segments(store, c) : respond_gerror(c, error);
   }
+  if (strcmp(url, "/api/v1/sync") == 0 || strcmp(url, "/api/v1/sync/retry") == 0)
+    return route_sync(http, c, strcmp(url, "/api/v1/sync/retry") == 0, is_get, is_post, req);
   if (!g_str_has_prefix(url, "/api/v1/batches"))
     return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
 

@@ -47,3 +47,19 @@
 #define PT_PRINT_RETRY_MAX_MS 60000
 #define PT_PRINT_POLL_MS      1000
 #define PT_PRINT_PASS_MAX     16
+
+/* Sync (pt-sync*.c) */
+#define PT_SYNC_CONNECTORS_MAX    32                /* [sync NAME] sections */
+#define PT_SYNC_INFLIGHT_MAX      8                 /* requests in flight per connector */
+#define PT_SYNC_BATCH_DEFAULT     500               /* events per EPCIS capture, max_batch= */
+#define PT_SYNC_BATCH_MAX         10000             /* largest max_batch= accepted */
+#define PT_SYNC_DOC_BYTES_DEFAULT (4 * 1024 * 1024) /* capture size when none is advertised */
+#define PT_SYNC_HEAD_SCAN         256               /* webhook: due rows read per dispatch */
+#define PT_SYNC_RESPONSE_MAX      (64 * 1024)       /* response body kept from a platform */
+#define PT_SYNC_ERROR_BODY_MAX    1024              /* of it, stored with a failure */
+#define PT_SYNC_TEMPLATE_MAX      (64 * 1024)       /* webhook template file */
+#define PT_SYNC_POLL_MS           200               /* how often the outbox is looked at */
+#define PT_SYNC_RETRY_AFTER_MAX_S 3600              /* a Retry-After longer than this is cut */
+#define PT_SYNC_JOB_POLL_MAX_MS   2000              /* capture job polls back off to this */
+#define PT_SYNC_JOB_TIMEOUT_S     600               /* a job still running then is resent */
+#define PT_SYNC_FAILURES_SHOWN    20                /* failed deliveries listed by status */

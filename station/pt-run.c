@@ -1,11 +1,12 @@
 /* pt-run.c: `packtrace run`, the long-running station: one GLib main loop (buses,
- * timers and sync of later modules attach here), the HTTP server and the cameras. */
+ * timers and the sync worker attach here), the HTTP server and the cameras. */
 #include "pt-cli.h"
 #include "pt-config.h"
 #include "pt-http.h"
 #include "pt-pipeline.h"
 #include "pt-recorder.h"
 #include "pt-print-queue.h"
+#include "pt-sync.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -69,6 +70,12 @@ pt_cmd_run(int argc, char **argv)
     return pt_cli_fail(error);
   }
   pt_http_set_recorder(http, recorder);
+  /* Sync attaches to the default main context that the loop below runs. */
+  PtSync *sync = pt_sync_start(station, &error);
+  if (!sync) {
+    pt_http_stop(http);
+    return pt_cli_fail(error);
+  }
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
   guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
@@ -89,6 +96,7 @@ pt_cmd_run(int argc, char **argv)
   g_source_remove(sigint);
   g_source_remove(sigterm);
   pt_print_worker_stop(printing);
+  pt_sync_stop(sync);
   pt_http_stop(http);
   /* Closes the open segments so the next start finds nothing to recover. */
   pt_recorder_stop(recorder);

@@ -55,4 +55,13 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "  expired_ns INTEGER);"                                                                         \
   "CREATE INDEX clips_by_camera ON clips (camera, from_ns);"
 
+/* How the outbox tells an errorDeclaration record from the event it corrects. */
+#define PT_STORE_DECLARATION_MARK       "\"errorDeclaration\":"
+#define PT_STORE_DECLARATION_KEY_SUFFIX "#errorDeclaration"
+
+/* Hooks of pt-store-sync.c that pt-store.c calls inside the writer's transaction. */
+gboolean pt_store_outbox_add_event(PtStore *store, const PtEventRow *row, GError **error);
+gboolean pt_store_outbox_add_batch(PtStore *store, gint64 batch_id, const char *status,
+                                   const char *reason, GError **error);
+
 G_END_DECLS

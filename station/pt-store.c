@@ -110,6 +110,40 @@ static const char *const migrations[] = {
     "  job BLOB NOT NULL,"
     "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64));"
     "CREATE INDEX print_jobs_by_state ON print_jobs (state, next_attempt_ns);",
+    /* 3 -> 4: the sync outbox and per-connector delivery state (pt-store-sync.c) */
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('event', 'batch')),"
+    "  event_seq INTEGER REFERENCES events (seq),"
+    "  key TEXT NOT NULL UNIQUE,"
+    "  status TEXT, reason TEXT,"
+    "  created_ns INTEGER NOT NULL,"
+    "  CHECK ((kind = 'event') = (event_seq IS NOT NULL)));"
+    "INSERT INTO outbox (batch_id, kind, event_seq, key, created_ns)"
+    "  SELECT batch_id, 'event', seq,"
+    "    event_id || iif(instr(body, '" PT_STORE_DECLARATION_MARK "') > 0,"
+    "                    '" PT_STORE_DECLARATION_KEY_SUFFIX "', ''),"
+    "    record_time_ns FROM events ORDER BY seq;"
+    "CREATE TABLE sync_connectors ("
+    "  name TEXT PRIMARY KEY,"
+    "  cursor INTEGER NOT NULL,"
+    "  delivered INTEGER NOT NULL DEFAULT 0,"
+    "  last_ok_ns INTEGER,"
+    "  last_error TEXT, last_error_ns INTEGER,"
+    "  retry_gen INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE sync_deliveries ("
+    "  connector TEXT NOT NULL REFERENCES sync_connectors (name) ON DELETE CASCADE,"
+    "  outbox_id INTEGER NOT NULL REFERENCES outbox (id),"
+    "  batch_id INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  solo INTEGER NOT NULL DEFAULT 0,"
+    "  next_ns INTEGER NOT NULL DEFAULT 0,"
+    "  created_ns INTEGER NOT NULL,"
+    "  http_status INTEGER, last_error TEXT,"
+    "  PRIMARY KEY (connector, outbox_id)) WITHOUT ROWID;"
+    "CREATE INDEX sync_deliveries_state ON sync_deliveries (connector, state, next_ns, batch_id);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -510,7 +544,7 @@ pt_store_batch_set_status(PtStore *store, gint64 id, const char *status, const c
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "update batch status", error);
-  return TRUE;
+  return pt_store_outbox_add_batch(store, id, status, reason, error);
 }
 
 gboolean
@@ -595,7 +629,8 @@ pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "insert event", error);
-  return TRUE;
+  /* Same transaction: an event is never recorded without being queued for sync. */
+  return pt_store_outbox_add_event(store, r, error);
 }
 
 void

@@ -5,6 +5,7 @@ set -u
 B=${1:?build dir}
 run() { echo "== $1"; shift; "$@" || echo "(failed: $?)"; echo; }
 run "station core" "$B/tests/bench/bench-station"
+run "sync" "$B/tests/bench/bench-sync"
 run "station HTTP" "$(dirname "$0")/bench-http.sh" "$B/station/packtrace"
 [ -x "$B/tests/labels/bench-labels" ] && run "labels" "$B/tests/labels/bench-labels"
 [ -x "$B/tests/models/bench-models" ] && run "models" "$B/tests/models/bench-models"

@@ -140,11 +140,12 @@ test_lot_generation(void)
 static void
 test_version2_gains_print_jobs(void)
 {
-  /* A station made before label printing (schema 2) keeps its batches and gains the
-   * print queue. */
+  /* A station made before label printing and sync (schema 2) keeps its batches and
+   * gains the print queue and the outbox. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
-  pt_test_sql(ts, "DROP TABLE print_jobs; PRAGMA user_version = 2");
+  pt_test_sql(ts, "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
+                  "DROP TABLE sync_connectors; DROP TABLE outbox; PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);
   g_assert_no_error(error);
@@ -152,6 +153,8 @@ test_version2_gains_print_jobs(void)
   const char *path = ts->station->db_path;
   g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM print_jobs"), ==, 0);
   g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM events"), ==, 2);
+  /* The events already in the log are queued for platforms added later. */
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM outbox"), ==, 2);
 }
 
 int

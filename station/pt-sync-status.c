@@ -1,0 +1,105 @@
+/* pt-sync-status.c: sync status and retry for the CLI and the HTTP API. */
+#include "pt-sync-status.h"
+
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-limits.h"
+#include "pt-store-sync.h"
+#include "pt-sync-config.h"
+
+#include <string.h>
+
+static json_t *
+time_or_null(gint64 ns)
+{
+  if (!ns)
+    return json_null();
+  g_autofree char *t = pt_time_format(ns);
+  return json_string(t);
+}
+
+static json_t *
+connector_status(PtStore *store, const PtSyncConnector *c, GError **error)
+{
+  PtSyncQueueSpec spec = pt_sync_connector_spec(c);
+  PtSyncCounts n;
+  /* A connector added by hand gets its state the first time anyone looks. */
+  if (!pt_store_sync_connector_ensure(store, c->name, c->from_start, error) ||
+      !pt_store_sync_counts(store, &spec, &n, error))
+    return NULL;
+  g_autoptr(GPtrArray) failures =
+      pt_store_sync_failures(store, c->name, PT_SYNC_FAILURES_SHOWN, error);
+  if (!failures) {
+    pt_sync_counts_clear(&n);
+    return NULL;
+  }
+  json_t *failed = json_array();
+  for (guint i = 0; i < failures->len; i++) {
+    PtSyncFailure *f = failures->pdata[i];
+    json_array_append_new(
+        failed, json_pack("{sssssosiso}", "key", f->key, "lot", f->lot, "http_status",
+                          f->http_status ? json_integer(f->http_status) : json_null(), "attempts",
+                          f->attempts, "error", f->error ? json_string(f->error) : json_null()));
+  }
+  gint64 now = pt_now_ns();
+  json_t *o =
+      json_pack("{ss ss ss ss sI sI sI sI}", "name", c->name, "type",
+                c->type == PT_SYNC_EPCIS ? "epcis" : "webhook", "url", c->url, "filter", c->filter,
+                "pending", (json_int_t)(n.pending + n.unqueued), "in_flight", (json_int_t)n.sending,
+                "failed", (json_int_t)n.failed, "delivered", (json_int_t)n.delivered);
+  json_object_set_new(o, "oldest_pending_age_s",
+                      n.oldest_ns ? json_real((double)(now - n.oldest_ns) / 1e9) : json_null());
+  json_object_set_new(o, "last_ok", time_or_null(n.last_ok_ns));
+  json_object_set_new(o, "last_error", n.last_error ? json_string(n.last_error) : json_null());
+  json_object_set_new(o, "last_error_at", time_or_null(n.last_error_ns));
+  json_object_set_new(o, "failures", failed);
+  pt_sync_counts_clear(&n);
+  return o;
+}
+
+static gboolean
+known(GPtrArray *connectors, const char *name, GError **error)
+{
+  for (guint i = 0; i < connectors->len; i++)
+    if (strcmp(((PtSyncConnector *)connectors->pdata[i])->name, name) == 0)
+      return TRUE;
+  g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no sync connector %s in station.ini", name);
+  return FALSE;
+}
+
+json_t *
+pt_sync_status_json(PtStation *station, PtStore *store, const char *name, GError **error)
+{
+  g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(station->config, station->dir, error);
+  if (!connectors || (name && !known(connectors, name, error)))
+    return NULL;
+  json_t *list = json_array();
+  for (guint i = 0; i < connectors->len; i++) {
+    PtSyncConnector *c = connectors->pdata[i];
+    if (name && strcmp(c->name, name) != 0)
+      continue;
+    json_t *o = connector_status(store, c, error);
+    if (!o) {
+      json_decref(list);
+      return NULL;
+    }
+    json_array_append_new(list, o);
+  }
+  return json_pack("{so}", "connectors", list);
+}
+
+gint64
+pt_sync_retry(PtStation *station, PtStore *store, const char *name, gboolean failed, GError **error)
+{
+  g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(station->config, station->dir, error);
+  if (!connectors || (name && !known(connectors, name, error)))
+    return -1;
+  gint64 n = 0;
+  if (!pt_store_begin(store, error))
+    return -1;
+  if (!pt_store_sync_retry(store, name, failed, &n, error) || !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return -1;
+  }
+  return n;
+}
