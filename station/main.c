@@ -19,6 +19,7 @@ static const struct {
     {"key", pt_cmd_key, "show: print the station's public key"},
     {"audit", pt_cmd_audit, "walk the whole station log and report any break"},
     {"run", pt_cmd_run, "start the station (HTTP server; stops on SIGINT/SIGTERM)"},
+    {"grade", pt_cmd_grade, "grade fruit in images; open | close | show a batch's grading"},
 };
 
 static void

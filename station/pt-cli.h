@@ -44,5 +44,6 @@ int pt_cmd_verify(int argc, char **argv);
 int pt_cmd_key(int argc, char **argv);
 int pt_cmd_audit(int argc, char **argv);
 int pt_cmd_run(int argc, char **argv);
+int pt_cmd_grade(int argc, char **argv);
 
 G_END_DECLS

@@ -27,3 +27,10 @@
 
 /* Config file */
 #define PT_CONFIG_MAX (1024 * 1024)
+
+/* Vision grading */
+#define PT_GRADE_STILLS_MAX    6  /* evidence stills of out-of-grade fruit per grading */
+#define PT_GRADE_STILL_QUALITY 85 /* JPEG quality of a still */
+#define PT_GRADE_RECHECK_US    G_USEC_PER_SEC /* grading feed: re-read the open grading */
+#define PT_GRADE_IMAGES_MAX    10000          /* images per `packtrace grade` */
+#define PT_GRADE_ROIS_MAX      64             /* --roi options (the grader's own limit) */

@@ -7,6 +7,7 @@
 #include "pt-store.h"
 
 #include "pt-error.h"
+#include "pt-store-private.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -89,6 +90,37 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
     "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+    /* 1 -> 2: vision grading of a batch: the grading (profile, calibration, declared class;
+     * closed by its inspecting event) and one row per graded fruit (pt-store-grading.c) */
+    "CREATE TABLE gradings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  profile TEXT NOT NULL,"
+    "  declared_class TEXT NOT NULL CHECK (declared_class IN ('Extra', 'I', 'II')),"
+    "  mm_per_px REAL NOT NULL CHECK (mm_per_px > 0),"
+    "  model_version TEXT NOT NULL,"
+    "  opened_ns INTEGER NOT NULL,"
+    "  closed_ns INTEGER,"
+    "  event_id TEXT,"
+    "  disposition TEXT);"
+    "CREATE UNIQUE INDEX gradings_one_open ON gradings (batch_id) WHERE closed_ns IS NULL;"
+    "CREATE TABLE graded_fruit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  grading_id INTEGER NOT NULL REFERENCES gradings (id),"
+    "  graded_ns INTEGER NOT NULL,"
+    "  source TEXT NOT NULL," /* image file or camera name */
+    "  class TEXT NOT NULL CHECK (class IN ('Extra', 'I', 'II', 'out')),"
+    "  size_code TEXT,"
+    "  diameter_mm REAL NOT NULL, length_mm REAL NOT NULL, weight_g REAL NOT NULL,"
+    "  ripe_fraction REAL NOT NULL, green_fraction REAL NOT NULL,"
+    "  defect_count INTEGER NOT NULL, defect_area_mm2 REAL NOT NULL,"
+    "  defect_largest_mm2 REAL NOT NULL, defect_longest_mm REAL NOT NULL,"
+    "  defect_kind TEXT,"
+    "  views INTEGER NOT NULL,"
+    "  rule TEXT NOT NULL,"
+    "  confidence REAL NOT NULL,"
+    "  still TEXT);" /* evidence JPEG, relative to the data directory */
+    "CREATE INDEX graded_fruit_by_grading ON graded_fruit (grading_id, id);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -98,6 +130,7 @@ struct _PtStore {
   char *path;
   int busy_timeout_ms;
   sqlite3_stmt *stmts[N_STMTS];
+  GHashTable *topic_stmts; /* SQL text (static) -> sqlite3_stmt, for pt-store-<topic>.c */
 };
 
 static gboolean
@@ -146,6 +179,36 @@ stmt(PtStore *store, StmtId id, GError **error)
   }
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
+  return s;
+}
+
+gboolean
+pt_store_sqlite_error(PtStore *store, int rc, const char *what, GError **error)
+{
+  return set_sqlite_error(store, rc, what, error);
+}
+
+sqlite3 *
+pt_store_db(PtStore *store)
+{
+  return store->db;
+}
+
+sqlite3_stmt *
+pt_store_stmt(PtStore *store, const char *sql, GError **error)
+{
+  sqlite3_stmt *s = g_hash_table_lookup(store->topic_stmts, sql);
+  if (s) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return s;
+  }
+  int rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+  if (rc != SQLITE_OK) {
+    set_sqlite_error(store, rc, "prepare", error);
+    return NULL;
+  }
+  g_hash_table_insert(store->topic_stmts, (gpointer)sql, s);
   return s;
 }
 
@@ -211,11 +274,18 @@ migrate(PtStore *store, GError **error)
   return pt_store_commit(store, error);
 }
 
+static void
+finalize_stmt(gpointer s)
+{
+  sqlite3_finalize(s);
+}
+
 PtStore *
 pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **error)
 {
   g_autoptr(PtStore) store = g_new0(PtStore, 1);
   store->path = g_strdup(path);
+  store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
   store->busy_timeout_ms = busy_timeout_ms;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
@@ -255,6 +325,7 @@ pt_store_close(PtStore *store)
     return;
   for (int i = 0; i < N_STMTS; i++)
     sqlite3_finalize(store->stmts[i]);
+  g_hash_table_destroy(store->topic_stmts);
   sqlite3_close_v2(store->db);
   g_free(store->path);
   g_free(store);
