@@ -482,6 +482,26 @@ sort_fruit (PtFruit *fruit, guint n)
   g_qsort_with_data (fruit, (gint) n, sizeof (PtFruit), cmp_fruit, &band);
 }
 
+void
+pt_grader_decide (const PtGradeProfile *profile, PtFruit *fruit)
+{
+  const char *code = pt_grade_profile_size_code (profile, fruit->diameter_mm);
+  double trust = fruit->confidence;
+
+  fruit->weight_g = pt_grade_profile_estimate_weight (profile, fruit->diameter_mm,
+                                                      fruit->length_mm);
+  g_strlcpy (fruit->size_code, code ? code : "", sizeof fruit->size_code);
+  /* 0.9 is the solidity from which decide_class() trusts a silhouette fully. */
+  decide_class (profile, fruit, 0.9);
+  fruit->confidence = MIN (fruit->confidence, trust);
+}
+
+const char *
+pt_grader_version (void)
+{
+  return "packtrace-grader/1";
+}
+
 PtGradeResult *
 pt_grader_grade (PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint n_rois,
                  GError **error)

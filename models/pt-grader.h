@@ -92,6 +92,17 @@ PtGradeResult *pt_grader_grade (PtGrader *grader, const PtFrame *frame,
                                 const PtRoi *rois, guint n_rois, GError **error);
 void pt_grade_result_free (PtGradeResult *result);
 
+/* Re-derives @fruit's weight estimate, size code, class, rule and
+ * confidence from its measures the way the grader does for one view; for
+ * callers that combine several views of one fruit into one record.  The
+ * confidence never rises above the one @fruit had (it carries the trust in
+ * the silhouette, which the measures alone do not).  @profile: (transfer none). */
+void pt_grader_decide (const PtGradeProfile *profile, PtFruit *fruit);
+
+/* Names the grading method in records ("pt:modelVersion"): bumped whenever
+ * the same frame and profile would grade differently.  (transfer none) */
+const char *pt_grader_version (void);
+
 const char *pt_defect_kind_to_string (PtDefectKind kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtGrader, pt_grader_free)

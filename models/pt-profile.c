@@ -248,6 +248,11 @@ pt_grade_profile_new_from_data (const char *data, gsize len, const char *origin,
   ok = ok && get_bool (kf, "detect", "russet", &p->russet, origin, error);
   ok = ok && get_bool (kf, "detect", "mould", &p->mould, origin, error);
   ok = ok && get_bool (kf, "detect", "stem_at_poles", &p->stem_at_poles, origin, error);
+  ok = ok && get_classes (kf, "tolerance", "quality_pct", p->tol_quality_pct, origin, error);
+  ok = ok && get_classes (kf, "tolerance", "out_pct", p->tol_out_pct, origin, error);
+  p->tol_size_pct = p->tol_size_floor_mm = -1;
+  ok = ok && get_double (kf, "tolerance", "size_pct", &p->tol_size_pct, origin, error);
+  ok = ok && get_double (kf, "tolerance", "size_floor_mm", &p->tol_size_floor_mm, origin, error);
   if (!ok)
     return NULL;
 
@@ -262,7 +267,17 @@ pt_grade_profile_new_from_data (const char *data, gsize len, const char *origin,
                  "%s: a size, weight or detection setting is out of range", origin);
     return NULL;
   }
+  if (p->tol_size_pct > 100 || p->tol_size_floor_mm > 1000) {
+    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_PROFILE,
+                 "%s: [tolerance] size_pct or size_floor_mm is out of range", origin);
+    return NULL;
+  }
   for (int i = 0; i < PT_N_CLASSES; i++) {
+    if (p->tol_quality_pct[i] > 100 || p->tol_out_pct[i] > 100) {
+      g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_PROFILE,
+                   "%s: [tolerance] percentages must lie in 0..100", origin);
+      return NULL;
+    }
     if (p->min_ripe_fraction[i] > 1 || p->max_green_fraction[i] > 1) {
       g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_PROFILE,
                    "%s: colour fractions must lie in 0..1", origin);
@@ -313,6 +328,48 @@ pt_grade_profile_load (const char *name, GError **error)
                "unknown grade profile '%s' (looked in $PACKTRACE_PROFILES_DIR and %s)",
                name, PT_PROFILES_DIR);
   return NULL;
+}
+
+static gint
+cmp_name (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GStrv
+pt_grade_profile_list (void)
+{
+  const char *dirs[2] = { g_getenv ("PACKTRACE_PROFILES_DIR"), PT_PROFILES_DIR };
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++) {
+    g_autoptr (GDir) dir = NULL;
+    const char *entry;
+
+    if (dirs[i] == NULL || *dirs[i] == '\0')
+      continue;
+    dir = g_dir_open (dirs[i], 0, NULL);
+    while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL) {
+      gsize len = strlen (entry);
+      char *name;
+
+      /* Only names pt_grade_profile_load() would accept. */
+      if (len <= 4 || len - 4 >= PT_PROFILE_MAX_NAME || !g_str_has_suffix (entry, ".ini") ||
+          strspn (entry, "abcdefghijklmnopqrstuvwxyz0123456789_-") != len - 4)
+        continue;
+      name = g_strndup (entry, len - 4);
+      if (g_hash_table_contains (seen, name)) {
+        g_free (name);
+        continue;
+      }
+      g_hash_table_add (seen, name);
+      g_ptr_array_add (names, name);
+    }
+  }
+  g_ptr_array_sort (names, cmp_name);
+  g_ptr_array_add (names, NULL);
+  return (GStrv) g_ptr_array_steal (names, NULL);
 }
 
 const char *

@@ -61,6 +61,13 @@ typedef struct {
   gboolean russet;        /* brown patches on a non-brown peel are defects */
   gboolean mould;         /* pale, desaturated patches are defects (citrus) */
   gboolean stem_at_poles; /* dark spot at the end of the long axis is the stem */
+
+  /* [tolerance]: lot tolerances in percent by number of fruit, per declared
+   * class Extra..II; negative = the profile gives none. */
+  double tol_quality_pct[PT_N_CLASSES]; /* fruit below the declared class */
+  double tol_out_pct[PT_N_CLASSES];     /* within that: meeting neither Class II nor the minimum */
+  double tol_size_pct;                  /* fruit below the minimum size */
+  double tol_size_floor_mm;             /* none more than this below the minimum size */
 } PtGradeProfile;
 
 /* Parses a profile from key-file text; @origin names it in errors.
@@ -76,6 +83,10 @@ void pt_grade_profile_free (PtGradeProfile *profile);
 
 /* The folder searched after $PACKTRACE_PROFILES_DIR. (transfer none) */
 const char *pt_grade_profile_builtin_dir (void);
+
+/* Names of the profiles pt_grade_profile_load() can find, sorted, without
+ * duplicates.  Returns: (transfer full). */
+GStrv pt_grade_profile_list (void);
 
 /* Size code for @diameter_mm: among the codes whose band holds it, the one
  * whose band centre is nearest (bands overlap in FFV-14).

@@ -5,6 +5,8 @@
  *   pt-segment.h         segment paths, SHA-256, crash-recovery probe
  *   pt-clip.h            evidence clip export (MP4, faststart)
  *   pt-demo.h            demo footage
+ *   pt-fruit-track.h     following graded fruit along the belt
+ *   pt-packgrade.h       the packgrade element (registered by pt_pipeline_init())
  *   pt-pipeline-limits.h every bound and default */
 #pragma once
 
@@ -12,6 +14,8 @@
 #include "pt-camera.h"
 #include "pt-clip.h"
 #include "pt-demo.h"
+#include "pt-fruit-track.h"
+#include "pt-packgrade.h"
 #include "pt-tap-frame.h"
 #include "pt-pipeline-limits.h"
 #include "pt-segment.h"

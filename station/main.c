@@ -21,6 +21,7 @@ static const struct {
     {"clip", pt_cmd_clip, "an event's evidence clip, or an ad-hoc clip of a camera (MP4)"},
     {"label", pt_cmd_label, "ID: render, describe or print a batch's label | jobs: print queue"},
     {"sync", pt_cmd_sync, "add | list | remove | status | retry: delivery to sales platforms"},
+    {"grade", pt_cmd_grade, "grade fruit in images; open | close | show a batch's grading"},
     {"run", pt_cmd_run, "start the station (HTTP server, cameras; stops on SIGINT/SIGTERM)"},
 };
 

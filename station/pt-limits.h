@@ -63,3 +63,10 @@
 #define PT_SYNC_JOB_POLL_MAX_MS   2000              /* capture job polls back off to this */
 #define PT_SYNC_JOB_TIMEOUT_S     600               /* a job still running then is resent */
 #define PT_SYNC_FAILURES_SHOWN    20                /* failed deliveries listed by status */
+
+/* Vision grading */
+#define PT_GRADE_STILLS_MAX    6  /* evidence stills of out-of-grade fruit per grading */
+#define PT_GRADE_STILL_QUALITY 85 /* JPEG quality of a still */
+#define PT_GRADE_RECHECK_US    G_USEC_PER_SEC /* grading feed: re-read the open grading */
+#define PT_GRADE_IMAGES_MAX    10000          /* images per `packtrace grade` */
+#define PT_GRADE_ROIS_MAX      64             /* --roi options (the grader's own limit) */

@@ -144,6 +144,37 @@ static const char *const migrations[] = {
     "  http_status INTEGER, last_error TEXT,"
     "  PRIMARY KEY (connector, outbox_id)) WITHOUT ROWID;"
     "CREATE INDEX sync_deliveries_state ON sync_deliveries (connector, state, next_ns, batch_id);",
+    /* 4 -> 5: vision grading of a batch: the grading (profile, calibration, declared class;
+     * closed by its inspecting event) and one row per graded fruit (pt-store-grading.c) */
+    "CREATE TABLE gradings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  profile TEXT NOT NULL,"
+    "  declared_class TEXT NOT NULL CHECK (declared_class IN ('Extra', 'I', 'II')),"
+    "  mm_per_px REAL NOT NULL CHECK (mm_per_px > 0),"
+    "  model_version TEXT NOT NULL,"
+    "  opened_ns INTEGER NOT NULL,"
+    "  closed_ns INTEGER,"
+    "  event_id TEXT,"
+    "  disposition TEXT);"
+    "CREATE UNIQUE INDEX gradings_one_open ON gradings (batch_id) WHERE closed_ns IS NULL;"
+    "CREATE TABLE graded_fruit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  grading_id INTEGER NOT NULL REFERENCES gradings (id),"
+    "  graded_ns INTEGER NOT NULL,"
+    "  source TEXT NOT NULL," /* image file or camera name */
+    "  class TEXT NOT NULL CHECK (class IN ('Extra', 'I', 'II', 'out')),"
+    "  size_code TEXT,"
+    "  diameter_mm REAL NOT NULL, length_mm REAL NOT NULL, weight_g REAL NOT NULL,"
+    "  ripe_fraction REAL NOT NULL, green_fraction REAL NOT NULL,"
+    "  defect_count INTEGER NOT NULL, defect_area_mm2 REAL NOT NULL,"
+    "  defect_largest_mm2 REAL NOT NULL, defect_longest_mm REAL NOT NULL,"
+    "  defect_kind TEXT,"
+    "  views INTEGER NOT NULL,"
+    "  rule TEXT NOT NULL,"
+    "  confidence REAL NOT NULL,"
+    "  still TEXT);" /* evidence JPEG, relative to the data directory */
+    "CREATE INDEX graded_fruit_by_grading ON graded_fruit (grading_id, id);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -214,8 +245,6 @@ finalize_stmt(gpointer s)
 sqlite3_stmt *
 pt_store_stmt(PtStore *store, const char *sql, GError **error)
 {
-  if (!store->topic_stmts)
-    store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
   sqlite3_stmt *s = g_hash_table_lookup(store->topic_stmts, sql);
   if (s) {
     sqlite3_reset(s);

@@ -19,15 +19,20 @@ if [ ! -x "$NPM_DIR/node_modules/.bin/ajv" ]; then
 fi
 AJV="$NPM_DIR/node_modules/.bin/ajv"
 
+# must CMD...: runs a set-up step; on failure says which one, with its output.
+must() {
+  "$@" >"$T/step.out" 2>&1 || { echo "# set-up step failed: $*"; sed 's/^/#   /' "$T/step.out"; exit 1; }
+}
+
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export PACKTRACE_DATA=$T/data
-"$BIN" init >/dev/null || exit 1
+must "$BIN" init
 sed -i 's/^gln=$/gln=4012345000115/' "$T/data/station.ini"
-"$BIN" batch new --product Oranges --gtin 09506000134352 --variety Navel --origin CN \
-  --grower "Li farm" --harvest-date 2026-11-20 --quantity 1200.5 >/dev/null || exit 1
-"$BIN" event add 1 --step inspecting --disposition conformant --note "visual" >/dev/null || exit 1
-"$BIN" event add 1 --step packing --quantity 40 --uom KGM --at 2026-11-25T09:00:00Z >/dev/null || exit 1
+must "$BIN" batch new --product Oranges --gtin 09506000134352 --variety Navel --origin CN \
+  --grower "Li farm" --harvest-date 2026-11-20 --quantity 1200.5
+must "$BIN" event add 1 --step inspecting --disposition conformant --note "visual"
+must "$BIN" event add 1 --step packing --quantity 40 --uom KGM --at 2026-11-25T09:00:00Z
 # A printed label (the encoding event), sent to a one-job loopback printer.
 coproc PRINTER { python3 -c '
 import socket
@@ -39,14 +44,16 @@ c, _ = s.accept()
 while c.recv(65536):
     pass
 c.close()'; }
-read -r -t 10 port <&"${PRINTER[0]}" || exit 1
-"$BIN" label 1 --print "127.0.0.1:$port" >/dev/null || exit 1
-wait "$PRINTER_PID"
-"$BIN" batch hold 1 --reason "check" >/dev/null || exit 1
-"$BIN" batch release 1 >/dev/null || exit 1
-"$BIN" batch recall 1 --reason "residue" >/dev/null || exit 1
-"$BIN" event correct 1 --event 3 --reason did_not_occur >/dev/null || exit 1
-"$BIN" batch new --product Kiwi --gtin 9506000134352 >/dev/null || exit 1
+# bash unsets PRINTER_PID once the coprocess exits: keep a copy.
+printer_pid=$PRINTER_PID
+read -r -t 10 port <&"${PRINTER[0]}" || { echo "# loopback printer did not start"; exit 1; }
+must "$BIN" label 1 --print "127.0.0.1:$port"
+wait "$printer_pid"
+must "$BIN" batch hold 1 --reason "check"
+must "$BIN" batch release 1
+must "$BIN" batch recall 1 --reason "residue"
+must "$BIN" event correct 1 --event 3 --reason did_not_occur
+must "$BIN" batch new --product Kiwi --gtin 9506000134352
 
 fails=0
 n=0

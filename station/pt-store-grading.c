@@ -1,0 +1,339 @@
+/* pt-store-grading.c: the SQL of vision grading: gradings and their graded fruit.
+ *
+ * Workload: one INSERT per fruit leaving the grading camera's view (10-15 a second per lane,
+ * a few per transaction), the open grading looked up once a second by the grading feed, and
+ * one summary per close or `grade show` (GROUP BY over one grading's rows, indexed). */
+#include "pt-error.h"
+#include "pt-store-private.h"
+
+#include <string.h>
+
+#define GRADING_COLUMNS                                                                            \
+  "id, batch_id, profile, declared_class, mm_per_px, model_version, opened_ns, closed_ns, "        \
+  "event_id, disposition"
+
+static const char sql_grading_insert[] =
+    "INSERT INTO gradings (batch_id, profile, declared_class, mm_per_px, model_version, "
+    "opened_ns) VALUES (?, ?, ?, ?, ?, ?)";
+static const char sql_grading_open[] =
+    "SELECT " GRADING_COLUMNS " FROM gradings WHERE batch_id = ? AND closed_ns IS NULL";
+static const char sql_grading_newest[] =
+    "SELECT " GRADING_COLUMNS " FROM gradings WHERE batch_id = ? ORDER BY id DESC LIMIT 1";
+static const char sql_grading_newest_open[] =
+    "SELECT " GRADING_COLUMNS " FROM gradings WHERE closed_ns IS NULL ORDER BY id DESC LIMIT 1";
+static const char sql_grading_close[] =
+    "UPDATE gradings SET closed_ns = ?, event_id = ?, disposition = ? "
+    "WHERE id = ? AND closed_ns IS NULL";
+static const char sql_fruit_insert[] =
+    "INSERT INTO graded_fruit (grading_id, graded_ns, source, class, size_code, diameter_mm, "
+    "length_mm, weight_g, ripe_fraction, green_fraction, defect_count, defect_area_mm2, "
+    "defect_largest_mm2, defect_longest_mm, defect_kind, views, rule, confidence) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char sql_fruit_still[] = "UPDATE graded_fruit SET still = ? WHERE id = ?";
+static const char sql_count_stills[] = "SELECT count(still) FROM graded_fruit WHERE grading_id = ?";
+static const char sql_count_class[] = "SELECT class, count(*) FROM graded_fruit "
+                                      "WHERE grading_id = ? GROUP BY class ORDER BY class";
+static const char sql_count_size[] =
+    "SELECT coalesce(size_code, ''), count(*) FROM graded_fruit "
+    "WHERE grading_id = ? GROUP BY 1 ORDER BY min(diameter_mm) DESC";
+static const char sql_count_kind[] =
+    "SELECT defect_kind, count(*) FROM graded_fruit "
+    "WHERE grading_id = ? AND defect_kind IS NOT NULL GROUP BY 1 ORDER BY 1";
+static const char sql_stats[] =
+    "SELECT count(*), count(*) FILTER (WHERE defect_count > 0), total(defect_area_mm2), "
+    "coalesce(max(defect_area_mm2), 0), coalesce(max(defect_longest_mm), 0), "
+    "coalesce(avg(diameter_mm), 0), coalesce(min(diameter_mm), 0), "
+    "coalesce(max(diameter_mm), 0), total(weight_g), "
+    "count(*) FILTER (WHERE diameter_mm < ?1), count(*) FILTER (WHERE diameter_mm < ?1 - ?2) "
+    "FROM graded_fruit WHERE grading_id = ?3";
+static const char sql_stills[] = "SELECT still FROM graded_fruit "
+                                 "WHERE grading_id = ? AND still IS NOT NULL ORDER BY id";
+
+void
+pt_grading_row_free(PtGradingRow *row)
+{
+  if (!row)
+    return;
+  g_free(row->profile);
+  g_free(row->declared_class);
+  g_free(row->model_version);
+  g_free(row->event_id);
+  g_free(row->disposition);
+  g_free(row);
+}
+
+static char *
+column_dup(sqlite3_stmt *s, int i)
+{
+  const unsigned char *t = sqlite3_column_text(s, i);
+  return t ? g_strdup((const char *)t) : NULL;
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+  if (v)
+    sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(s, i);
+}
+
+static gboolean
+step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
+{
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, what, error);
+  return TRUE;
+}
+
+gboolean
+pt_store_grading_insert(PtStore *store, PtGradingRow *row, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_grading_insert, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, row->batch_id);
+  sqlite3_bind_text(s, 2, row->profile, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 3, row->declared_class, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double(s, 4, row->mm_per_px);
+  sqlite3_bind_text(s, 5, row->model_version, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 6, row->opened_ns);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "the batch already has an open grading");
+    return FALSE;
+  }
+  if (rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, "insert grading", error);
+  row->id = sqlite3_last_insert_rowid(pt_store_db(store));
+  return TRUE;
+}
+
+static PtGradingRow *
+grading_get_one(PtStore *store, const char *sql, gint64 batch_id, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql, error);
+  if (!s)
+    return NULL;
+  if (batch_id)
+    sqlite3_bind_int64(s, 1, batch_id);
+  int rc = sqlite3_step(s);
+  PtGradingRow *row = NULL;
+  if (rc == SQLITE_ROW) {
+    row = g_new0(PtGradingRow, 1);
+    row->id = sqlite3_column_int64(s, 0);
+    row->batch_id = sqlite3_column_int64(s, 1);
+    row->profile = column_dup(s, 2);
+    row->declared_class = column_dup(s, 3);
+    row->mm_per_px = sqlite3_column_double(s, 4);
+    row->model_version = column_dup(s, 5);
+    row->opened_ns = sqlite3_column_int64(s, 6);
+    row->closed_ns = sqlite3_column_int64(s, 7);
+    row->event_id = column_dup(s, 8);
+    row->disposition = column_dup(s, 9);
+  } else if (rc == SQLITE_DONE) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no open grading");
+  } else {
+    pt_store_set_sqlite_error(store, rc, "read grading", error);
+  }
+  sqlite3_reset(s);
+  return row;
+}
+
+PtGradingRow *
+pt_store_grading_get_open(PtStore *store, gint64 batch_id, GError **error)
+{
+  return grading_get_one(store, sql_grading_open, batch_id, error);
+}
+
+PtGradingRow *
+pt_store_grading_get_newest(PtStore *store, gint64 batch_id, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  PtGradingRow *row = grading_get_one(store, sql_grading_newest, batch_id, &local);
+  if (!row && !g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND))
+    g_propagate_error(error, g_steal_pointer(&local));
+  return row;
+}
+
+PtGradingRow *
+pt_store_grading_newest_open(PtStore *store, GError **error)
+{
+  return grading_get_one(store, sql_grading_newest_open, 0, error);
+}
+
+gboolean
+pt_store_grading_close(PtStore *store, gint64 id, gint64 closed_ns, const char *event_id,
+                       const char *disposition, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_grading_close, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, closed_ns);
+  sqlite3_bind_text(s, 2, event_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 3, disposition, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 4, id);
+  if (!step_done(store, s, "close grading", error))
+    return FALSE;
+  if (sqlite3_changes(pt_store_db(store)) != 1) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "grading %" G_GINT64_FORMAT " is not open", id);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+pt_store_fruit_insert(PtStore *store, gint64 grading_id, const PtFruitRecord *f, gint64 *id_out,
+                      GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_fruit_insert, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, grading_id);
+  sqlite3_bind_int64(s, 2, f->graded_ns);
+  sqlite3_bind_text(s, 3, f->source, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 4, f->klass, -1, SQLITE_TRANSIENT);
+  bind_text_or_null(s, 5, f->size_code);
+  sqlite3_bind_double(s, 6, f->diameter_mm);
+  sqlite3_bind_double(s, 7, f->length_mm);
+  sqlite3_bind_double(s, 8, f->weight_g);
+  sqlite3_bind_double(s, 9, f->ripe_fraction);
+  sqlite3_bind_double(s, 10, f->green_fraction);
+  sqlite3_bind_int64(s, 11, f->defect_count);
+  sqlite3_bind_double(s, 12, f->defect_area_mm2);
+  sqlite3_bind_double(s, 13, f->defect_largest_mm2);
+  sqlite3_bind_double(s, 14, f->defect_longest_mm);
+  bind_text_or_null(s, 15, f->defect_kind);
+  sqlite3_bind_int64(s, 16, f->views);
+  sqlite3_bind_text(s, 17, f->rule, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double(s, 18, f->confidence);
+  if (!step_done(store, s, "insert graded fruit", error))
+    return FALSE;
+  if (id_out)
+    *id_out = sqlite3_last_insert_rowid(pt_store_db(store));
+  return TRUE;
+}
+
+gboolean
+pt_store_fruit_set_still(PtStore *store, gint64 fruit_id, const char *still, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_fruit_still, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, still, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 2, fruit_id);
+  return step_done(store, s, "record evidence still", error);
+}
+
+gboolean
+pt_store_grading_n_stills(PtStore *store, gint64 grading_id, gint64 *n_out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_count_stills, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, grading_id);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    *n_out = sqlite3_column_int64(s, 0);
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW)
+    return pt_store_set_sqlite_error(store, rc, "count evidence stills", error);
+  return TRUE;
+}
+
+void
+pt_grading_summary_clear(PtGradingSummary *summary)
+{
+  GArray *lists[] = {summary->classes, summary->sizes, summary->kinds};
+  for (guint i = 0; i < G_N_ELEMENTS(lists); i++) {
+    for (guint j = 0; lists[i] && j < lists[i]->len; j++)
+      g_free(g_array_index(lists[i], PtCount, j).key);
+    if (lists[i])
+      g_array_unref(lists[i]);
+  }
+  if (summary->stills)
+    g_ptr_array_unref(summary->stills);
+  memset(summary, 0, sizeof *summary);
+}
+
+static GArray *
+read_counts(PtStore *store, const char *sql, gint64 grading_id, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql, error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int64(s, 1, grading_id);
+  GArray *counts = g_array_new(FALSE, FALSE, sizeof(PtCount));
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    PtCount c = {column_dup(s, 0), sqlite3_column_int64(s, 1)};
+    g_array_append_val(counts, c);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    for (guint j = 0; j < counts->len; j++)
+      g_free(g_array_index(counts, PtCount, j).key);
+    g_array_unref(counts);
+    pt_store_set_sqlite_error(store, rc, "count graded fruit", error);
+    return NULL;
+  }
+  return counts;
+}
+
+gboolean
+pt_store_grading_summary(PtStore *store, gint64 grading_id, double min_diameter_mm, double floor_mm,
+                         PtGradingSummary *sum, GError **error)
+{
+  memset(sum, 0, sizeof *sum);
+  sum->stills = g_ptr_array_new_with_free_func(g_free);
+  if (!(sum->classes = read_counts(store, sql_count_class, grading_id, error)) ||
+      !(sum->sizes = read_counts(store, sql_count_size, grading_id, error)) ||
+      !(sum->kinds = read_counts(store, sql_count_kind, grading_id, error)))
+    goto out_clear;
+
+  sqlite3_stmt *s = pt_store_stmt(store, sql_stats, error);
+  if (!s)
+    goto out_clear;
+  sqlite3_bind_double(s, 1, min_diameter_mm);
+  sqlite3_bind_double(s, 2, floor_mm);
+  sqlite3_bind_int64(s, 3, grading_id);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    sum->n_fruit = sqlite3_column_int64(s, 0);
+    sum->n_with_defects = sqlite3_column_int64(s, 1);
+    sum->defect_area_total_mm2 = sqlite3_column_double(s, 2);
+    sum->defect_area_max_mm2 = sqlite3_column_double(s, 3);
+    sum->defect_longest_max_mm = sqlite3_column_double(s, 4);
+    sum->diameter_mean_mm = sqlite3_column_double(s, 5);
+    sum->diameter_min_mm = sqlite3_column_double(s, 6);
+    sum->diameter_max_mm = sqlite3_column_double(s, 7);
+    sum->weight_total_g = sqlite3_column_double(s, 8);
+    sum->n_undersize = sqlite3_column_int64(s, 9);
+    sum->n_below_floor = sqlite3_column_int64(s, 10);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW) {
+    pt_store_set_sqlite_error(store, rc, "grading statistics", error);
+    goto out_clear;
+  }
+
+  s = pt_store_stmt(store, sql_stills, error);
+  if (!s)
+    goto out_clear;
+  sqlite3_bind_int64(s, 1, grading_id);
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    g_ptr_array_add(sum->stills, column_dup(s, 0));
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    pt_store_set_sqlite_error(store, rc, "read evidence stills", error);
+    goto out_clear;
+  }
+  return TRUE;
+
+out_clear:
+  pt_grading_summary_clear(sum);
+  return FALSE;
+}

@@ -1,0 +1,64 @@
+/* pt-test-fruitgen.c: writes the belt images test-grade.sh grades, rendered by fruitgen at
+ * 0.3 mm/px (960 x 540 px = 288 x 162 mm of belt):
+ *   good.png, good.jpg  three sound oranges of 66, 72 and 78 mm
+ *   defect.png          a sound 70 mm orange, one with a 2 cm2 spot (Class II under
+ *                       orange-unece) and one with a 4 cm2 spot (out of grade)
+ *   small.png           one sound 48 mm orange (below the 53 mm minimum)
+ *   pt-test-fruitgen DIR */
+#include "fruitgen.h"
+
+#include <stdio.h>
+
+static gboolean
+save(const FgScene *scene, const char *dir, const char *name, gboolean jpeg)
+{
+  g_autoptr(PtImage) image = fg_render(scene);
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (jpeg) {
+    bytes = pt_image_encode_jpeg(image, 92, &error);
+    if (bytes && !g_file_set_contents(path, g_bytes_get_data(bytes, NULL),
+                                      (gssize)g_bytes_get_size(bytes), &error))
+      g_clear_pointer(&bytes, g_bytes_unref);
+  } else if (pt_image_save_png(image, path, &error)) {
+    return TRUE;
+  }
+  if (error != NULL) {
+    fprintf(stderr, "pt-test-fruitgen: %s: %s\n", path, error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+  FgScene scene;
+  FgFruit *f;
+
+  if (argc != 2) {
+    fprintf(stderr, "usage: pt-test-fruitgen DIR\n");
+    return 2;
+  }
+  fg_scene_init(&scene, 960, 540, 7);
+  fg_scene_add(&scene, 50, 81, 66, 235, 135, 30);
+  fg_scene_add(&scene, 142, 81, 72, 235, 135, 30);
+  fg_scene_add(&scene, 236, 81, 78, 235, 135, 30);
+  if (!save(&scene, argv[1], "good.png", FALSE) || !save(&scene, argv[1], "good.jpg", TRUE))
+    return 1;
+
+  fg_scene_init(&scene, 960, 540, 8);
+  fg_scene_add(&scene, 50, 81, 70, 235, 135, 30);
+  f = fg_scene_add(&scene, 142, 81, 70, 235, 135, 30);
+  fg_fruit_add_spot(f, 0.1, 0.1, 200.0, 0.35);
+  f = fg_scene_add(&scene, 236, 81, 70, 235, 135, 30);
+  fg_fruit_add_spot(f, -0.1, 0.1, 400.0, 0.35);
+  if (!save(&scene, argv[1], "defect.png", FALSE))
+    return 1;
+
+  fg_scene_init(&scene, 960, 540, 9);
+  fg_scene_add(&scene, 144, 81, 48, 235, 135, 30);
+  return save(&scene, argv[1], "small.png", FALSE) ? 0 : 1;
+}

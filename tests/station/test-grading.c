@@ -1,0 +1,181 @@
+/* test-grading.c: the grading camera's feed (pt_grading_feed_frame) on generated tap frames
+ * of fruit moving along the belt: nothing recorded without an open grading, each fruit
+ * recorded once with an evidence still when below the declared class, the close event's
+ * disposition, counts and evidence hash, frames after the close ignored, and the log intact. */
+#include "fruitgen.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-grading.h"
+#include "pt-test-station.h"
+#include "pt-trace.h"
+
+#include <string.h>
+
+#define WIDTH  640
+#define HEIGHT 360
+
+/* Frame @k: a sound 62 mm orange and a 74 mm one that shows a 4 cm2 spot while it crosses
+ * the middle of the view, both moving right by 12 mm a frame. */
+static guint8 *
+render_tap(guint k, PtTapFrame *tap)
+{
+  FgScene scene;
+  PtFrame frame;
+  fg_scene_init(&scene, WIDTH, HEIGHT, 300 + k);
+  fg_scene_add(&scene, -40.0 + 12.0 * k, 54, 62, 235, 135, 30);
+  double cx = -130.0 + 12.0 * k;
+  FgFruit *f = fg_scene_add(&scene, cx, 54, 74, 235, 135, 30);
+  if (cx > 70 && cx < 120)
+    fg_fruit_add_spot(f, 0.1, 0.0, 400.0, 0.35);
+  g_autoptr(PtImage) image = fg_render(&scene);
+  guint8 *yuv = fg_to_i420(image, &frame);
+  *tap = (PtTapFrame){.camera = "grading-1",
+                      .format = PT_TAP_FORMAT_I420,
+                      .width = WIDTH,
+                      .height = HEIGHT,
+                      .n_planes = 3,
+                      .utc_ns = 1764000000000000000 + (gint64)k * 40000000};
+  for (int p = 0; p < 3; p++) {
+    tap->plane[p] = frame.data[p];
+    tap->stride[p] = frame.stride[p];
+  }
+  return yuv;
+}
+
+static void
+feed(PtGradingFeed *f, guint from, guint to)
+{
+  for (guint k = from; k < to; k++) {
+    PtTapFrame tap;
+    g_autofree guint8 *pixels = render_tap(k, &tap);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(pt_grading_feed_frame(f, &tap, &error));
+    g_assert_no_error(error);
+  }
+}
+
+static gboolean
+find_inspecting(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  json_t **out = user_data;
+  if (strcmp(row->step, "inspecting") == 0) {
+    json_decref(*out);
+    *out = json_loadb(row->body, row->body_len, 0, NULL);
+  }
+  return TRUE;
+}
+
+static void
+test_feed(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) batch = pt_test_batch(ts, 0);
+  g_autoptr(PtGradingFeed) f = pt_grading_feed_new(ts->station);
+  g_autoptr(GError) error = NULL;
+
+  /* No grading open: frames pass, nothing is written. */
+  feed(f, 0, 3);
+  g_assert_cmpuint(pt_grading_feed_n_recorded(f), ==, 0);
+  pt_grading_feed_free(g_steal_pointer(&f));
+
+  PtGradingSpec spec = {.profile = "orange-unece", .mm_per_px = 0.3, .declared_class = "I"};
+  g_autoptr(PtGradingRow) grading =
+      pt_grading_open(ts->station, ts->store, batch, &spec, FALSE, &error);
+  g_assert_no_error(error);
+  f = pt_grading_feed_new(ts->station);
+  feed(f, 0, 36);
+  g_assert_true(pt_grading_feed_flush(f, &error));
+  g_assert_no_error(error);
+  g_assert_cmpuint(pt_grading_feed_n_recorded(f), ==, 2);
+
+  g_auto(PtGradingSummary) sum = {0};
+  g_assert_true(pt_store_grading_summary(ts->store, grading->id, 53, 5, &sum, &error));
+  g_assert_cmpint(sum.n_fruit, ==, 2);
+  g_assert_cmpint(sum.n_with_defects, ==, 1);
+  g_assert_cmpfloat_with_epsilon(sum.defect_area_max_mm2, 400, 40);
+  g_assert_cmpuint(sum.stills->len, ==, 1);
+  g_autofree char *still = g_build_filename(ts->dir, g_ptr_array_index(sum.stills, 0), NULL);
+  g_autofree char *jpeg = NULL;
+  gsize jpeg_len = 0;
+  g_assert_true(g_file_get_contents(still, &jpeg, &jpeg_len, NULL));
+  g_assert_cmpuint(jpeg_len, >, 1000);
+  g_assert_cmpint((guint8)jpeg[0], ==, 0xff);
+  g_assert_cmpint((guint8)jpeg[1], ==, 0xd8);
+
+  /* 1 of 2 below Class I is over the 10 % tolerance. */
+  g_assert_true(pt_grading_close(ts->station, ts->store, batch, NULL, &error));
+  g_assert_no_error(error);
+  json_t *ev = NULL;
+  g_assert_true(pt_store_events_foreach(ts->store, batch->id, find_inspecting, &ev, &error));
+  g_assert_nonnull(ev);
+  g_assert_cmpstr(json_string_value(json_object_get(ev, "disposition")), ==, "non_conformant");
+  g_assert_cmpint(json_integer_value(json_object_get(ev, "pt:fruitCount")), ==, 2);
+  g_assert_cmpint(
+      json_integer_value(json_object_get(json_object_get(ev, "pt:gradeDistribution"), "out")), ==,
+      1);
+  g_assert_cmpstr(json_string_value(json_object_get(ev, "pt:modelVersion")), ==,
+                  pt_grader_version());
+  g_assert_cmpfloat(json_real_value(json_object_get(ev, "pt:mmPerPx")), ==, 0.3);
+  json_t *evidence = json_array_get(json_object_get(ev, "pt:evidence"), 0);
+  g_assert_cmpuint(strlen(json_string_value(json_object_get(evidence, "sha256"))), ==, 64);
+  json_decref(ev);
+
+  /* After the close the feed lets go of the grading: nothing more is recorded. */
+  guint64 before = pt_grading_feed_n_recorded(f);
+  feed(f, 0, 36);
+  g_assert_true(pt_grading_feed_flush(f, &error));
+  g_assert_cmpuint(pt_grading_feed_n_recorded(f), ==, before);
+  g_assert_true(pt_store_grading_summary(ts->store, grading->id, 53, 5, &sum, &error));
+  g_assert_cmpint(sum.n_fruit, ==, 2);
+
+  PtAuditReport report = {0};
+  g_assert_true(pt_trace_audit(ts->store, ts->station->keys->public_key, &report, &error));
+  g_assert_cmpuint(report.n_breaks, ==, 0);
+  pt_audit_report_clear(&report);
+}
+
+static void
+test_close_refusals(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) batch = pt_test_batch(ts, 0);
+  g_autoptr(GError) error = NULL;
+  PtGradingSpec spec = {0};
+
+  g_assert_false(pt_grading_close(ts->station, ts->store, batch, NULL, &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_NOT_FOUND);
+  g_clear_error(&error);
+  g_autoptr(PtGradingRow) grading =
+      pt_grading_open(ts->station, ts->store, batch, &spec, FALSE, &error);
+  g_assert_no_error(error);
+  g_assert_null(pt_grading_open(ts->station, ts->store, batch, &spec, FALSE, &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_CONFLICT);
+  g_clear_error(&error);
+  /* Reuse accepts the same settings and refuses others. */
+  g_autoptr(PtGradingRow) again =
+      pt_grading_open(ts->station, ts->store, batch, &spec, TRUE, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(again->id, ==, grading->id);
+  spec.profile = "apple-unece";
+  g_assert_null(pt_grading_open(ts->station, ts->store, batch, &spec, TRUE, &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_CONFLICT);
+  g_clear_error(&error);
+  spec = (PtGradingSpec){.declared_class = "III"};
+  g_assert_null(pt_grading_open(ts->station, ts->store, batch, &spec, TRUE, &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_INVALID);
+  g_clear_error(&error);
+  /* Nothing graded: nothing to decide on, and nothing written. */
+  gint64 n_events = batch->n_events;
+  g_assert_false(pt_grading_close(ts->station, ts->store, batch, NULL, &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_INVALID);
+  g_assert_cmpint(batch->n_events, ==, n_events);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/grading/feed", test_feed);
+  g_test_add_func("/grading/close-refusals", test_close_refusals);
+  return g_test_run();
+}
