@@ -62,32 +62,6 @@ pt_grading_row_free(PtGradingRow *row)
   g_free(row);
 }
 
-static char *
-column_dup(sqlite3_stmt *s, int i)
-{
-  const unsigned char *t = sqlite3_column_text(s, i);
-  return t ? g_strdup((const char *)t) : NULL;
-}
-
-static void
-bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
-{
-  if (v)
-    sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(s, i);
-}
-
-static gboolean
-step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
-{
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE)
-    return pt_store_set_sqlite_error(store, rc, what, error);
-  return TRUE;
-}
-
 gboolean
 pt_store_grading_insert(PtStore *store, PtGradingRow *row, GError **error)
 {
@@ -126,14 +100,14 @@ grading_get_one(PtStore *store, const char *sql, gint64 batch_id, GError **error
     row = g_new0(PtGradingRow, 1);
     row->id = sqlite3_column_int64(s, 0);
     row->batch_id = sqlite3_column_int64(s, 1);
-    row->profile = column_dup(s, 2);
-    row->declared_class = column_dup(s, 3);
+    row->profile = pt_store_column_dup(s, 2);
+    row->declared_class = pt_store_column_dup(s, 3);
     row->mm_per_px = sqlite3_column_double(s, 4);
-    row->model_version = column_dup(s, 5);
+    row->model_version = pt_store_column_dup(s, 5);
     row->opened_ns = sqlite3_column_int64(s, 6);
     row->closed_ns = sqlite3_column_int64(s, 7);
-    row->event_id = column_dup(s, 8);
-    row->disposition = column_dup(s, 9);
+    row->event_id = pt_store_column_dup(s, 8);
+    row->disposition = pt_store_column_dup(s, 9);
   } else if (rc == SQLITE_DONE) {
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no open grading");
   } else {
@@ -176,7 +150,7 @@ pt_store_grading_close(PtStore *store, gint64 id, gint64 closed_ns, const char *
   sqlite3_bind_text(s, 2, event_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 3, disposition, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(s, 4, id);
-  if (!step_done(store, s, "close grading", error))
+  if (!pt_store_step_done(store, s, "close grading", error))
     return FALSE;
   if (sqlite3_changes(pt_store_db(store)) != 1) {
     g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "grading %" G_GINT64_FORMAT " is not open", id);
@@ -196,7 +170,7 @@ pt_store_fruit_insert(PtStore *store, gint64 grading_id, const PtFruitRecord *f,
   sqlite3_bind_int64(s, 2, f->graded_ns);
   sqlite3_bind_text(s, 3, f->source, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 4, f->klass, -1, SQLITE_TRANSIENT);
-  bind_text_or_null(s, 5, f->size_code);
+  pt_store_bind_text_or_null(s, 5, f->size_code);
   sqlite3_bind_double(s, 6, f->diameter_mm);
   sqlite3_bind_double(s, 7, f->length_mm);
   sqlite3_bind_double(s, 8, f->weight_g);
@@ -206,11 +180,11 @@ pt_store_fruit_insert(PtStore *store, gint64 grading_id, const PtFruitRecord *f,
   sqlite3_bind_double(s, 12, f->defect_area_mm2);
   sqlite3_bind_double(s, 13, f->defect_largest_mm2);
   sqlite3_bind_double(s, 14, f->defect_longest_mm);
-  bind_text_or_null(s, 15, f->defect_kind);
+  pt_store_bind_text_or_null(s, 15, f->defect_kind);
   sqlite3_bind_int64(s, 16, f->views);
   sqlite3_bind_text(s, 17, f->rule, -1, SQLITE_TRANSIENT);
   sqlite3_bind_double(s, 18, f->confidence);
-  if (!step_done(store, s, "insert graded fruit", error))
+  if (!pt_store_step_done(store, s, "insert graded fruit", error))
     return FALSE;
   if (id_out)
     *id_out = sqlite3_last_insert_rowid(pt_store_db(store));
@@ -225,7 +199,7 @@ pt_store_fruit_set_still(PtStore *store, gint64 fruit_id, const char *still, GEr
     return FALSE;
   sqlite3_bind_text(s, 1, still, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(s, 2, fruit_id);
-  return step_done(store, s, "record evidence still", error);
+  return pt_store_step_done(store, s, "record evidence still", error);
 }
 
 gboolean
@@ -269,7 +243,7 @@ read_counts(PtStore *store, const char *sql, gint64 grading_id, GError **error)
   GArray *counts = g_array_new(FALSE, FALSE, sizeof(PtCount));
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    PtCount c = {column_dup(s, 0), sqlite3_column_int64(s, 1)};
+    PtCount c = {pt_store_column_dup(s, 0), sqlite3_column_int64(s, 1)};
     g_array_append_val(counts, c);
   }
   sqlite3_reset(s);
@@ -325,7 +299,7 @@ pt_store_grading_summary(PtStore *store, gint64 grading_id, double min_diameter_
     goto out_clear;
   sqlite3_bind_int64(s, 1, grading_id);
   while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-    g_ptr_array_add(sum->stills, column_dup(s, 0));
+    g_ptr_array_add(sum->stills, pt_store_column_dup(s, 0));
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) {
     pt_store_set_sqlite_error(store, rc, "read evidence stills", error);

@@ -41,30 +41,23 @@ pt_print_job_free(PtPrintJob *job)
   g_free(job);
 }
 
-static char *
-column_dup(sqlite3_stmt *s, int i)
-{
-  const unsigned char *t = sqlite3_column_text(s, i);
-  return t ? g_strdup((const char *)t) : NULL;
-}
-
 static PtPrintJob *
 job_from_row(sqlite3_stmt *s, gboolean with_bytes)
 {
   PtPrintJob *j = g_new0(PtPrintJob, 1);
   j->id = sqlite3_column_int64(s, 0);
   j->batch_id = sqlite3_column_int64(s, 1);
-  j->lot = column_dup(s, 2);
-  j->template_ = column_dup(s, 3);
-  j->printer = column_dup(s, 4);
+  j->lot = pt_store_column_dup(s, 2);
+  j->template_ = pt_store_column_dup(s, 3);
+  j->printer = pt_store_column_dup(s, 4);
   j->copies = sqlite3_column_int(s, 5);
-  j->state = column_dup(s, 6);
+  j->state = pt_store_column_dup(s, 6);
   j->attempts = sqlite3_column_int(s, 7);
-  j->last_error = column_dup(s, 8);
+  j->last_error = pt_store_column_dup(s, 8);
   j->created_ns = sqlite3_column_int64(s, 9);
   j->updated_ns = sqlite3_column_int64(s, 10);
   j->next_attempt_ns = sqlite3_column_int64(s, 11);
-  j->sha256 = column_dup(s, 12);
+  j->sha256 = pt_store_column_dup(s, 12);
   j->job_len = (gsize)sqlite3_column_int64(s, 13);
   if (with_bytes)
     j->job = g_bytes_new(sqlite3_column_blob(s, 14), (gsize)sqlite3_column_bytes(s, 14));

@@ -55,6 +55,13 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "  expired_ns INTEGER);"                                                                         \
   "CREATE INDEX clips_by_camera ON clips (camera, from_ns);"
 
+/* Binds @v, or NULL when @v is NULL. */
+void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
+/* Returns: (transfer full) (nullable): column @i as a new string. */
+char *pt_store_column_dup(sqlite3_stmt *s, int i);
+/* Steps a statement that returns no rows and resets it. */
+gboolean pt_store_step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error);
+
 /* How the outbox tells an errorDeclaration record from the event it corrects. */
 #define PT_STORE_DECLARATION_MARK       "\"errorDeclaration\":"
 #define PT_STORE_DECLARATION_KEY_SUFFIX "#errorDeclaration"

@@ -86,16 +86,6 @@ static const char sql_failures[] =
     "d.batch_id "
     "WHERE d.connector = ? AND d.state = 'failed' ORDER BY d.outbox_id LIMIT ?";
 
-static gboolean
-step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
-{
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE)
-    return pt_store_set_sqlite_error(store, rc, what, error);
-  return TRUE;
-}
-
 gboolean
 pt_store_outbox_add_event(PtStore *store, const PtEventRow *row, GError **error)
 {
@@ -113,7 +103,7 @@ pt_store_outbox_add_event(PtStore *store, const PtEventRow *row, GError **error)
   sqlite3_bind_int64(s, 2, row->seq);
   sqlite3_bind_text(s, 3, declaration ? key : row->event_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64(s, 4, row->record_time_ns);
-  return step_done(store, s, "queue event for sync", error);
+  return pt_store_step_done(store, s, "queue event for sync", error);
 }
 
 gboolean
@@ -133,7 +123,7 @@ pt_store_outbox_add_batch(PtStore *store, gint64 batch_id, const char *status, c
   if (reason)
     sqlite3_bind_text(s, 4, reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64(s, 5, g_get_real_time() * 1000);
-  return step_done(store, s, "queue batch change for sync", error);
+  return pt_store_step_done(store, s, "queue batch change for sync", error);
 }
 
 gboolean
@@ -160,7 +150,7 @@ pt_store_sync_connector_ensure(PtStore *store, const char *name, gboolean from_s
     return FALSE;
   sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_int(s, 2, from_start);
-  return step_done(store, s, "add sync connector", error);
+  return pt_store_step_done(store, s, "add sync connector", error);
 }
 
 gboolean
@@ -170,13 +160,13 @@ pt_store_sync_connector_delete(PtStore *store, const char *name, GError **error)
   if (!s)
     return FALSE;
   sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-  if (!step_done(store, s, "remove sync deliveries", error))
+  if (!pt_store_step_done(store, s, "remove sync deliveries", error))
     return FALSE;
   s = pt_store_stmt(store, sql_conn_delete, error);
   if (!s)
     return FALSE;
   sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-  return step_done(store, s, "remove sync connector", error);
+  return pt_store_step_done(store, s, "remove sync connector", error);
 }
 
 static gboolean
@@ -232,14 +222,14 @@ pt_store_sync_queue(PtStore *store, const PtSyncQueueSpec *spec, gint64 upto, GE
   bind_spec(s, spec);
   sqlite3_bind_int64(s, 2, cursor);
   sqlite3_bind_int64(s, 3, upto);
-  if (!step_done(store, s, "queue for sync", error))
+  if (!pt_store_step_done(store, s, "queue for sync", error))
     return FALSE;
   s = pt_store_stmt(store, sql_cursor_set, error);
   if (!s)
     return FALSE;
   sqlite3_bind_text(s, 1, spec->name, -1, SQLITE_STATIC);
   sqlite3_bind_int64(s, 2, upto);
-  return step_done(store, s, "advance sync cursor", error);
+  return pt_store_step_done(store, s, "advance sync cursor", error);
 }
 
 gboolean
@@ -307,7 +297,7 @@ for_ids(PtStore *store, const char *sql, const char *name, const gint64 *ids, gu
       return FALSE;
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, ids[i]);
-    if (!step_done(store, s, what, error))
+    if (!pt_store_step_done(store, s, what, error))
       return FALSE;
   }
   return TRUE;
@@ -332,7 +322,7 @@ pt_store_sync_delivered(PtStore *store, const char *name, const gint64 *ids, gui
   sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_int64(s, 2, n);
   sqlite3_bind_int64(s, 3, now_ns);
-  return step_done(store, s, "count delivered", error);
+  return pt_store_step_done(store, s, "count delivered", error);
 }
 
 static void
@@ -356,7 +346,7 @@ pt_store_sync_release(PtStore *store, const char *name, const gint64 *ids, guint
     sqlite3_bind_int64(s, 2, ids[i]);
     sqlite3_bind_int64(s, 3, next_ns);
     bind_error(s, 4, 5, http_status, error_text);
-    if (!step_done(store, s, "release delivery", error))
+    if (!pt_store_step_done(store, s, "release delivery", error))
       return FALSE;
   }
   return TRUE;
@@ -378,7 +368,7 @@ pt_store_sync_fail(PtStore *store, const char *name, gint64 id, int http_status,
   sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_int64(s, 2, id);
   bind_error(s, 3, 4, http_status, error_text);
-  return step_done(store, s, "mark failed", error);
+  return pt_store_step_done(store, s, "mark failed", error);
 }
 
 gboolean
@@ -391,14 +381,14 @@ pt_store_sync_note_error(PtStore *store, const char *name, const char *error_tex
   sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_text(s, 2, error_text, -1, SQLITE_STATIC);
   sqlite3_bind_int64(s, 3, now_ns);
-  return step_done(store, s, "note sync error", error);
+  return pt_store_step_done(store, s, "note sync error", error);
 }
 
 gboolean
 pt_store_sync_recover(PtStore *store, GError **error)
 {
   sqlite3_stmt *s = pt_store_stmt(store, sql_recover, error);
-  return s && step_done(store, s, "recover deliveries", error);
+  return s && pt_store_step_done(store, s, "recover deliveries", error);
 }
 
 gboolean
@@ -411,7 +401,7 @@ pt_store_sync_retry(PtStore *store, const char *name, gboolean failed, gint64 *n
   if (name)
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
   sqlite3_bind_int(s, 2, failed);
-  if (!step_done(store, s, "retry deliveries", error))
+  if (!pt_store_step_done(store, s, "retry deliveries", error))
     return FALSE;
   if (n_out)
     *n_out = sqlite3_changes64(pt_store_db(store));
@@ -420,7 +410,7 @@ pt_store_sync_retry(PtStore *store, const char *name, gboolean failed, gint64 *n
     return FALSE;
   if (name)
     sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-  return step_done(store, s, "retry deliveries", error);
+  return pt_store_step_done(store, s, "retry deliveries", error);
 }
 
 void

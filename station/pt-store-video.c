@@ -53,33 +53,6 @@ static const char sql_clips_expire[] =
     "SELECT " CLIP_COLUMNS " FROM clips WHERE expired_ns IS NULL AND created_ns < ? ORDER BY id";
 static const char sql_clip_expired[] = "UPDATE clips SET expired_ns = ? WHERE id = ?";
 
-static void
-bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
-{
-  if (v)
-    sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(s, i);
-}
-
-static char *
-column_dup(sqlite3_stmt *s, int i)
-{
-  const unsigned char *t = sqlite3_column_text(s, i);
-  return t ? g_strdup((const char *)t) : NULL;
-}
-
-/* Steps a statement that returns no rows. */
-static gboolean
-step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
-{
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE)
-    return pt_store_set_sqlite_error(store, rc, what, error);
-  return TRUE;
-}
-
 void
 pt_segment_row_free(PtSegmentRow *row)
 {
@@ -103,7 +76,7 @@ pt_store_segment_open(PtStore *store, const char *camera, const char *path, gint
   sqlite3_bind_text(s, 1, camera, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 2, path, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(s, 3, start_ns);
-  return step_done(store, s, "record segment", error);
+  return pt_store_step_done(store, s, "record segment", error);
 }
 
 gboolean
@@ -119,10 +92,10 @@ pt_store_segment_finish(PtStore *store, const char *camera, const char *path, gi
   sqlite3_bind_int64(s, 3, start_ns);
   sqlite3_bind_int64(s, 4, end_ns);
   sqlite3_bind_int64(s, 5, (sqlite3_int64)bytes);
-  bind_text_or_null(s, 6, sha256);
+  pt_store_bind_text_or_null(s, 6, sha256);
   sqlite3_bind_text(s, 7, state, -1, SQLITE_TRANSIENT);
-  bind_text_or_null(s, 8, reason);
-  return step_done(store, s, "finish segment", error);
+  pt_store_bind_text_or_null(s, 8, reason);
+  return pt_store_step_done(store, s, "finish segment", error);
 }
 
 gboolean
@@ -131,9 +104,9 @@ pt_store_segment_mark_deleted(PtStore *store, gint64 id, const char *reason, GEr
   sqlite3_stmt *s = pt_store_stmt(store, sql_segment_deleted, error);
   if (!s)
     return FALSE;
-  bind_text_or_null(s, 1, reason);
+  pt_store_bind_text_or_null(s, 1, reason);
   sqlite3_bind_int64(s, 2, id);
-  return step_done(store, s, "mark segment deleted", error);
+  return pt_store_step_done(store, s, "mark segment deleted", error);
 }
 
 static PtSegmentRow *
@@ -141,14 +114,14 @@ segment_from_row(sqlite3_stmt *s)
 {
   PtSegmentRow *r = g_new0(PtSegmentRow, 1);
   r->id = sqlite3_column_int64(s, 0);
-  r->camera = column_dup(s, 1);
-  r->path = column_dup(s, 2);
+  r->camera = pt_store_column_dup(s, 1);
+  r->path = pt_store_column_dup(s, 2);
   r->start_ns = sqlite3_column_int64(s, 3);
   r->end_ns = sqlite3_column_int64(s, 4);
   r->bytes = (guint64)sqlite3_column_int64(s, 5);
-  r->sha256 = column_dup(s, 6);
-  r->state = column_dup(s, 7);
-  r->reason = column_dup(s, 8);
+  r->sha256 = pt_store_column_dup(s, 6);
+  r->state = pt_store_column_dup(s, 7);
+  r->reason = pt_store_column_dup(s, 8);
   return r;
 }
 
@@ -186,7 +159,7 @@ pt_store_segments_list(PtStore *store, const char *camera, gint64 from_ns, gint6
   sqlite3_stmt *s = pt_store_stmt(store, sql_segments_list, error);
   if (!s)
     return NULL;
-  bind_text_or_null(s, 1, camera);
+  pt_store_bind_text_or_null(s, 1, camera);
   sqlite3_bind_int64(s, 2, from_ns);
   sqlite3_bind_int64(s, 3, to_ns);
   sqlite3_bind_int(s, 4, limit);
@@ -248,7 +221,7 @@ pt_store_gap_insert(PtStore *store, const char *camera, gint64 from_ns, gint64 t
   sqlite3_bind_int64(s, 2, from_ns);
   sqlite3_bind_int64(s, 3, to_ns);
   sqlite3_bind_text(s, 4, reason, -1, SQLITE_TRANSIENT);
-  return step_done(store, s, "record gap", error);
+  return pt_store_step_done(store, s, "record gap", error);
 }
 
 void
@@ -276,7 +249,7 @@ pt_store_clip_insert(PtStore *store, PtClipRow *row, GError **error)
   sqlite3_bind_text(s, 7, row->sha256, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(s, 8, (sqlite3_int64)row->bytes);
   sqlite3_bind_int64(s, 9, row->created_ns);
-  if (!step_done(store, s, "record clip", error))
+  if (!pt_store_step_done(store, s, "record clip", error))
     return FALSE;
   row->id = sqlite3_last_insert_rowid(pt_store_db(store));
   return TRUE;
@@ -289,10 +262,10 @@ clip_from_row(sqlite3_stmt *s)
   r->id = sqlite3_column_int64(s, 0);
   r->batch_id = sqlite3_column_int64(s, 1);
   r->event_seq = sqlite3_column_int64(s, 2);
-  r->camera = column_dup(s, 3);
+  r->camera = pt_store_column_dup(s, 3);
   r->from_ns = sqlite3_column_int64(s, 4);
   r->to_ns = sqlite3_column_int64(s, 5);
-  r->path = column_dup(s, 6);
+  r->path = pt_store_column_dup(s, 6);
   g_strlcpy(r->sha256, (const char *)sqlite3_column_text(s, 7), sizeof r->sha256);
   r->bytes = (guint64)sqlite3_column_int64(s, 8);
   r->created_ns = sqlite3_column_int64(s, 9);
@@ -349,5 +322,5 @@ pt_store_clip_mark_expired(PtStore *store, gint64 id, gint64 when_ns, GError **e
     return FALSE;
   sqlite3_bind_int64(s, 1, when_ns);
   sqlite3_bind_int64(s, 2, id);
-  return step_done(store, s, "mark clip expired", error);
+  return pt_store_step_done(store, s, "mark clip expired", error);
 }

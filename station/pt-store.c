@@ -408,8 +408,8 @@ pt_store_rollback(PtStore *store)
     exec_simple(store, STMT_ROLLBACK, NULL);
 }
 
-static void
-bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+void
+pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
 {
   if (v)
     sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
@@ -417,11 +417,21 @@ bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
     sqlite3_bind_null(s, i);
 }
 
-static char *
-column_dup(sqlite3_stmt *s, int i)
+char *
+pt_store_column_dup(sqlite3_stmt *s, int i)
 {
   const unsigned char *t = sqlite3_column_text(s, i);
   return t ? g_strdup((const char *)t) : NULL;
+}
+
+gboolean
+pt_store_step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
+{
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, what, error);
+  return TRUE;
 }
 
 void
@@ -452,16 +462,16 @@ pt_store_batch_insert(PtStore *store, PtBatch *b, GError **error)
   sqlite3_bind_text(s, 1, b->lot, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 2, b->gtin, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 3, b->product, -1, SQLITE_TRANSIENT);
-  bind_text_or_null(s, 4, b->variety);
-  bind_text_or_null(s, 5, b->origin);
-  bind_text_or_null(s, 6, b->grower);
-  bind_text_or_null(s, 7, b->harvest_date);
+  pt_store_bind_text_or_null(s, 4, b->variety);
+  pt_store_bind_text_or_null(s, 5, b->origin);
+  pt_store_bind_text_or_null(s, 6, b->grower);
+  pt_store_bind_text_or_null(s, 7, b->harvest_date);
   sqlite3_bind_text(s, 8, b->pack_date, -1, SQLITE_TRANSIENT);
   if (b->has_quantity)
     sqlite3_bind_double(s, 9, b->quantity);
   else
     sqlite3_bind_null(s, 9);
-  bind_text_or_null(s, 10, b->uom);
+  pt_store_bind_text_or_null(s, 10, b->uom);
   sqlite3_bind_int64(s, 11, b->created_ns);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
@@ -484,19 +494,19 @@ batch_from_row(sqlite3_stmt *s)
 {
   PtBatch *b = g_new0(PtBatch, 1);
   b->id = sqlite3_column_int64(s, 0);
-  b->lot = column_dup(s, 1);
-  b->gtin = column_dup(s, 2);
-  b->product = column_dup(s, 3);
-  b->variety = column_dup(s, 4);
-  b->origin = column_dup(s, 5);
-  b->grower = column_dup(s, 6);
-  b->harvest_date = column_dup(s, 7);
-  b->pack_date = column_dup(s, 8);
+  b->lot = pt_store_column_dup(s, 1);
+  b->gtin = pt_store_column_dup(s, 2);
+  b->product = pt_store_column_dup(s, 3);
+  b->variety = pt_store_column_dup(s, 4);
+  b->origin = pt_store_column_dup(s, 5);
+  b->grower = pt_store_column_dup(s, 6);
+  b->harvest_date = pt_store_column_dup(s, 7);
+  b->pack_date = pt_store_column_dup(s, 8);
   b->has_quantity = sqlite3_column_type(s, 9) != SQLITE_NULL;
   b->quantity = sqlite3_column_double(s, 9);
-  b->uom = column_dup(s, 10);
-  b->status = column_dup(s, 11);
-  b->status_reason = column_dup(s, 12);
+  b->uom = pt_store_column_dup(s, 10);
+  b->status = pt_store_column_dup(s, 11);
+  b->status_reason = pt_store_column_dup(s, 12);
   b->created_ns = sqlite3_column_int64(s, 13);
   b->n_events = sqlite3_column_int64(s, 14);
   return b;
@@ -567,7 +577,7 @@ pt_store_batch_set_status(PtStore *store, gint64 id, const char *status, const c
   if (!s)
     return FALSE;
   sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
-  bind_text_or_null(s, 2, reason);
+  pt_store_bind_text_or_null(s, 2, reason);
   sqlite3_bind_int64(s, 3, id);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
