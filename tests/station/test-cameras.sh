@@ -39,7 +39,8 @@ wait_for() {
 start_run() {
   "$BIN" run --data "$1" --listen 127.0.0.1:0 >"$T/run.out" 2>>"$T/run.err" &
   PID=$!
-  wait_for 10 'grep -q http:// "$T/run.out"'
+  # The first start of a fresh machine builds GStreamer's plugin registry first.
+  wait_for 60 'grep -q http:// "$T/run.out"'
   URL=$(grep -o 'http://[^ ]*' "$T/run.out")
 }
 # stop_run SIGNAL: signals the station and waits; its exit status in $RC
@@ -168,8 +169,10 @@ check "the quota deletes old segments" '[ "$(sql "SELECT count(*) FROM segments 
 check "... and their files" '[ "$(sql "SELECT path FROM segments WHERE state = '"'deleted'"'" | while read -r p; do [ -e "$p" ] && echo "$p"; done)" = "" ]'
 check "segments a kept clip was cut from stay" \
   '[ "$(sql "SELECT count(*) FROM segments WHERE $keep AND state = '"'closed'"'")" -ge 2 ] && [ "$(sql "SELECT count(*) FROM segments WHERE $keep AND state = '"'deleted'"'")" = 0 ]'
-HTTP_SHA=$(curl -s "$URL/api/v1/batches/1/clips/2" | sha256sum | cut -d' ' -f1)
+code=$(curl -s -m 20 -o "$T/http-clip" -w '%{http_code}' "$URL/api/v1/batches/1/clips/2")
+HTTP_SHA=$(sha256sum "$T/http-clip" | cut -d' ' -f1)
 check "GET /api/v1/batches/1/clips/2 serves the signed clip" '[ "$HTTP_SHA" = "$(sha256sum "$clip_path" | cut -d" " -f1)" ]'
+[ "$code" = 200 ] || echo "#   HTTP $code from $URL: $(head -c 300 "$T/http-clip")"
 check "a clip that does not exist is a 404" '[ "$(curl -s -o /dev/null -w "%{http_code}" "$URL/api/v1/batches/1/clips/1")" = 404 ]'
 stop_run TERM
 check "the quota run stops cleanly" '[ "$RC" = 0 ]'
