@@ -212,9 +212,40 @@ add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstEle
   return TRUE;
 }
 
+/* The QR branch: a leaky queue (a slow reader drops frames, the recording never waits), a
+ * decoder for passthrough sources, then zbar to a fakesink. */
+static GstElement *
+add_qr_branch(GstBin *bin, gboolean compressed, GError **error)
+{
+  GstElement *first = NULL, *q = NULL, *last = NULL;
+  gboolean ok = compressed ? add_chain(bin, error, &first, &q, "queue", "h264parse", NULL) &&
+                                 (last = pt_make_h264_decoder("qr-decoder", error)) != NULL
+                           : add_chain(bin, error, &first, NULL, "queue", NULL);
+  if (!ok)
+    return NULL;
+  if (compressed) {
+    gst_bin_add(bin, last);
+    gst_element_link(q, last);
+    g_object_set(first, "leaky", 2, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
+                 (guint64)PT_TAP_DECODE_QUEUE_NS, NULL);
+  } else {
+    last = first;
+    g_object_set(first, "leaky", 2, "max-size-buffers", 2u, "max-size-bytes", 0u, "max-size-time",
+                 (guint64)0, NULL);
+  }
+  GstElement *conv_first = NULL, *sink = NULL;
+  if (!add_chain(bin, error, &conv_first, &sink, "queue", "videoconvert", "zbar", "fakesink", NULL))
+    return NULL;
+  g_object_set(conv_first, "leaky", 2, "max-size-buffers", 1u, "max-size-bytes", 0u,
+               "max-size-time", (guint64)0, NULL);
+  g_object_set(sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_element_link(last, conv_first);
+  return first;
+}
+
 gboolean
 pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapFunc tap_func,
-                      gpointer tap_data, GDestroyNotify tap_notify, GError **error)
+                      gpointer tap_data, GDestroyNotify tap_notify, gboolean qr, GError **error)
 {
   static gsize once = 0;
   g_autoptr(GstElement) pipeline = gst_pipeline_new(c->name);
@@ -262,6 +293,14 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
       goto out;
     }
     gst_element_link(tee, tap);
+  }
+  if (qr && c->role == PT_CAMERA_ROLE_LOADING) {
+    GstElement *branch = add_qr_branch(bin, passthrough, error);
+    if (branch == NULL) {
+      ok = FALSE;
+      goto out;
+    }
+    gst_element_link(tee, branch);
   }
   if (s.appsrc != NULL) {
     graph->file_loop = pt_file_loop_new(c->location, s.appsrc, error);

@@ -19,10 +19,11 @@ typedef struct {
   gboolean passthrough;  /* the source's H.264 is recorded as is */
 } PtCameraGraph;
 
-/* Builds the pipeline for @config.  @tap_func may be NULL or config->tap_fps 0: no tap. */
+/* Builds the pipeline for @config.  @tap_func may be NULL or config->tap_fps 0: no tap.
+ * With @qr, a loading camera gets a zbar branch that posts "barcode" element messages. */
 gboolean pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *config,
                                PtFrameTapFunc tap_func, gpointer tap_data,
-                               GDestroyNotify tap_notify, GError **error);
+                               GDestroyNotify tap_notify, gboolean qr, GError **error);
 /* Sets the pipeline to NULL and releases everything.  Safe on a cleared graph. */
 void pt_camera_graph_clear(PtCameraGraph *graph);
 

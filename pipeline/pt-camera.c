@@ -455,6 +455,21 @@ is_write_error(PtCamera *cam, GstMessage *msg, const GError *err, PtCameraError 
   return TRUE;
 }
 
+/* zbar's message: the symbol and the frame's running time; on the realtime clock the base
+ * time plus the running time is UTC. */
+static void
+on_barcode(PtCamera *cam, const GstStructure *s)
+{
+  const char *symbol = gst_structure_get_string(s, "symbol");
+  GstClockTime rt = GST_CLOCK_TIME_NONE;
+  if (symbol == NULL || cam->cbs.qr == NULL || cam->graph.pipeline == NULL)
+    return;
+  gst_structure_get_clock_time(s, "running-time", &rt);
+  GstClockTime base = gst_element_get_base_time(cam->graph.pipeline);
+  gint64 utc = GST_CLOCK_TIME_IS_VALID(rt) ? (gint64)(base + rt) : g_get_real_time() * 1000;
+  cam->cbs.qr(cam, symbol, utc, cam->user_data);
+}
+
 static gboolean
 on_bus_message(GstBus *bus, GstMessage *msg, gpointer user_data)
 {
@@ -468,6 +483,8 @@ on_bus_message(GstBus *bus, GstMessage *msg, gpointer user_data)
       on_fragment_opened(cam, s);
     else if (gst_structure_has_name(s, "splitmuxsink-fragment-closed"))
       on_fragment_closed(cam, s);
+    else if (gst_structure_has_name(s, "barcode"))
+      on_barcode(cam, s);
     break;
   }
   case GST_MESSAGE_ERROR: {
@@ -657,7 +674,7 @@ launch(PtCamera *cam, GError **error)
   g_autoptr(GError) start_error = NULL;
 
   if (!pt_camera_graph_build(&cam->graph, cam->config, on_tap_frame, camera_ref(cam), camera_unref,
-                             error))
+                             cam->cbs.qr != NULL, error))
     return FALSE;
   g_signal_connect(cam->graph.splitmux, "format-location-full", G_CALLBACK(on_format_location),
                    cam);

@@ -60,6 +60,10 @@ typedef struct {
    * @frame: (transfer none); pt_tap_frame_ref() it to keep it.  Return quickly: while this runs
    * the tap drops frames (the recording never waits). */
   void (*frame)(PtCamera *camera, PtTapFrame *frame, gpointer user_data);
+  /* Loading cameras only: a QR code read by the zbar branch.  @payload: (transfer none) as
+   * decoded, untrusted (parse it strictly); @utc_ns: when its frame was captured.  On the
+   * camera's main context, once per frame the code is in: deduplicate in the receiver. */
+  void (*qr)(PtCamera *camera, const char *payload, gint64 utc_ns, gpointer user_data);
 } PtCameraCallbacks;
 
 /* Validates and copies @config.  @callbacks is copied; @user_data is passed to each.

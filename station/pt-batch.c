@@ -12,8 +12,8 @@
 #include <math.h>
 #include <string.h>
 
-static gboolean
-check_text(const char *what, const char *text, gsize max, gboolean required, GError **error)
+gboolean
+pt_check_text(const char *what, const char *text, gsize max, gboolean required, GError **error)
 {
   if (!text) {
     if (required) {
@@ -193,10 +193,10 @@ pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GEr
   char gtin[PT_GS1_GTIN_LEN + 1];
   GDate harvest, pack;
 
-  if (!check_text("product", spec->product, PT_TEXT_FIELD_MAX, TRUE, error) ||
-      !check_text("variety", spec->variety, PT_TEXT_FIELD_MAX, FALSE, error) ||
-      !check_text("origin", spec->origin, PT_TEXT_FIELD_MAX, FALSE, error) ||
-      !check_text("grower", spec->grower, PT_TEXT_FIELD_MAX, FALSE, error))
+  if (!pt_check_text("product", spec->product, PT_TEXT_FIELD_MAX, TRUE, error) ||
+      !pt_check_text("variety", spec->variety, PT_TEXT_FIELD_MAX, FALSE, error) ||
+      !pt_check_text("origin", spec->origin, PT_TEXT_FIELD_MAX, FALSE, error) ||
+      !pt_check_text("grower", spec->grower, PT_TEXT_FIELD_MAX, FALSE, error))
     return NULL;
   if (!spec->gtin) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "gtin is required");
@@ -312,7 +312,7 @@ pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch, PtBat
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s needs a reason", actions[action].name);
     return FALSE;
   }
-  if (!check_text("reason", reason, PT_NOTE_MAX, FALSE, error))
+  if (!pt_check_text("reason", reason, PT_NOTE_MAX, FALSE, error))
     return FALSE;
   if (!pt_store_begin(store, error))
     return FALSE;
@@ -366,7 +366,7 @@ pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch, const PtE
                 spec->disposition, allowed);
     return FALSE;
   }
-  if (!check_text("note", spec->note, PT_NOTE_MAX, FALSE, error) ||
+  if (!pt_check_text("note", spec->note, PT_NOTE_MAX, FALSE, error) ||
       !check_quantity(spec->has_quantity, spec->quantity, spec->uom, error))
     return FALSE;
   gint64 when = pt_now_ns();

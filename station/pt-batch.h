@@ -12,6 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* Checks operator text: UTF-8, 1 (when @required; NULL passes otherwise) to @max bytes, no
+ * control characters.  The error names @what. */
+gboolean pt_check_text(const char *what, const char *text, gsize max, gboolean required,
+                       GError **error);
+
 typedef struct {
   const char *product;
   const char *gtin;

@@ -91,6 +91,28 @@ pt_evidence_cut(PtStore *store, const char *camera, gint64 from_ns, gint64 to_ns
   return TRUE;
 }
 
+char *
+pt_evidence_clip_path(PtStation *station, gint64 batch_id, const char *camera, gint64 from_ns,
+                      GError **error)
+{
+  if (!check_camera(camera, error))
+    return NULL;
+  g_autofree char *batch_dir = g_strdup_printf("batch-%" G_GINT64_FORMAT, batch_id);
+  g_autofree char *data_dir = g_canonicalize_filename(station->dir, NULL);
+  g_autofree char *dir = g_build_filename(data_dir, "clips", batch_dir, NULL);
+  if (g_mkdir_with_parents(dir, 0755) != 0) {
+    int e = errno;
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "mkdir %s: %s", dir, g_strerror(e));
+    return NULL;
+  }
+  g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc(from_ns / G_GINT64_CONSTANT(1000000000));
+  g_autofree char *stamp = g_date_time_format(at, "%Y%m%dT%H%M%SZ");
+  g_autofree char *uuid = g_uuid_string_random();
+  /* Unique without a lookup: two events may clip the same camera and second. */
+  g_autofree char *name = g_strdup_printf("%s-%s-%.8s.mp4", camera, stamp, uuid);
+  return g_build_filename(dir, name, NULL);
+}
+
 gboolean
 pt_evidence_add_event(PtStation *station, PtStore *store, PtBatch *batch, const PtEventSpec *spec,
                       const char *camera, gint64 from_ns, gint64 to_ns, PtEventRow *out,
@@ -105,20 +127,9 @@ pt_evidence_add_event(PtStation *station, PtStore *store, PtBatch *batch, const 
                 spec->step ? spec->step : "", allowed);
     return FALSE;
   }
-  g_autofree char *batch_dir = g_strdup_printf("batch-%" G_GINT64_FORMAT, batch->id);
-  g_autofree char *data_dir = g_canonicalize_filename(station->dir, NULL);
-  g_autofree char *dir = g_build_filename(data_dir, "clips", batch_dir, NULL);
-  if (g_mkdir_with_parents(dir, 0755) != 0) {
-    int e = errno;
-    g_set_error(error, PT_ERROR, PT_ERROR_IO, "mkdir %s: %s", dir, g_strerror(e));
+  g_autofree char *path = pt_evidence_clip_path(station, batch->id, camera, from_ns, error);
+  if (!path)
     return FALSE;
-  }
-  g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc(from_ns / G_GINT64_CONSTANT(1000000000));
-  g_autofree char *stamp = g_date_time_format(at, "%Y%m%dT%H%M%SZ");
-  g_autofree char *uuid = g_uuid_string_random();
-  /* Unique without a lookup: two events may clip the same camera and second. */
-  g_autofree char *name = g_strdup_printf("%s-%s-%.8s.mp4", camera, stamp, uuid);
-  g_autofree char *path = g_build_filename(dir, name, NULL);
   PtClipResult res = {0};
   if (!pt_evidence_cut(store, camera, from_ns, to_ns, path, &res, error))
     return FALSE;

@@ -18,6 +18,11 @@ G_BEGIN_DECLS
 gboolean pt_evidence_cut(PtStore *store, const char *camera, gint64 from_ns, gint64 to_ns,
                          const char *out_path, PtClipResult *result, GError **error);
 
+/* Returns: (transfer full): a new, unique path for a clip of @camera starting at @from_ns
+ * for batch @batch_id, in DATA/clips/batch-<id>/ (created). */
+char *pt_evidence_clip_path(PtStation *station, gint64 batch_id, const char *camera, gint64 from_ns,
+                            GError **error);
+
 /* Cuts the clip, then records @spec on @batch with the clip's facts (spec->evidence is
  * ignored and replaced).  On failure no clip file is left behind. */
 gboolean pt_evidence_add_event(PtStation *station, PtStore *store, PtBatch *batch,

@@ -13,6 +13,7 @@
 #include "pt-error.h"
 #include "pt-label-batch.h"
 #include "pt-limits.h"
+#include "pt-load.h"
 #include "pt-store-video.h"
 #include "pt-sync-status.h"
 
@@ -415,6 +416,89 @@ get_clip(PtStore *store, struct MHD_Connection *c, const char *id, const char *p
   return ret;
 }
 
+/* /api/v1/loads[/{id}[/batches|/close]]: operator only, reads too (plates, drivers' phones). */
+static enum MHD_Result
+route_loads(PtHttp *http, struct MHD_Connection *c, const char *rest, gboolean is_get,
+            gboolean is_post, Request *req)
+{
+  g_auto(GStrv) parts = g_strsplit(rest, "/", 4);
+  guint n = g_strv_length(parts);
+  /* "" -> collection; "", ID -> one load; "", ID, ACTION */
+  if (n > 3 || (n >= 1 && parts[0][0] != '\0') || (n >= 2 && parts[1][0] == '\0') ||
+      (n == 3 && strcmp(parts[2], "batches") != 0 && strcmp(parts[2], "close") != 0))
+    return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+  gboolean allowed = n <= 1 ? is_get || is_post : n == 2 ? is_get : is_post;
+  if (!allowed)
+    return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                         n <= 1   ? "GET, HEAD, POST"
+                         : n == 2 ? "GET, HEAD"
+                                  : "POST");
+  if (!authorized(http, c))
+    return respond_error(c, MHD_HTTP_UNAUTHORIZED,
+                         "loads need the operator token: Authorization: Bearer TOKEN", NULL);
+  g_autoptr(GError) error = NULL;
+  PtStore *store = worker_store(http, &error);
+  if (!store)
+    return respond_gerror(c, error);
+  if (n <= 1 && is_get) {
+    int limit = PT_LIST_LIMIT_DEFAULT, offset = 0;
+    if (!query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, &limit, &error) ||
+        !query_int(c, "offset", 0, G_MAXINT, &offset, &error))
+      return respond_gerror(c, error);
+    g_autoptr(GPtrArray) list = pt_store_load_list(store, limit, offset, &error);
+    if (!list)
+      return respond_gerror(c, error);
+    json_t *arr = json_array();
+    for (guint i = 0; i < list->len; i++)
+      json_array_append_new(arr, pt_load_to_json(store, g_ptr_array_index(list, i), FALSE, NULL));
+    return respond_json(c, MHD_HTTP_OK, json_pack("{so}", "loads", arr), NULL);
+  }
+  json_t *body = NULL;
+  if (n <= 1) {
+    body = pt_json_parse(req->body->str, req->body->len, &error);
+    PtLoadSpec spec;
+    g_autoptr(PtLoad) load = NULL;
+    if (body && pt_load_spec_from_json(body, &spec, &error))
+      load = pt_load_create(store, &spec, &error);
+    json_decref(body);
+    json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
+    return o ? respond_json(c, MHD_HTTP_CREATED, o, NULL) : respond_gerror(c, error);
+  }
+  g_autoptr(PtLoad) load = pt_load_lookup(store, parts[1], &error);
+  if (!load)
+    return respond_gerror(c, error);
+  if (n == 2) {
+    json_t *o = pt_load_to_json(store, load, TRUE, &error);
+    return o ? respond_json(c, MHD_HTTP_OK, o, NULL) : respond_gerror(c, error);
+  }
+  if (strcmp(parts[2], "close") == 0) {
+    guint n_events = 0;
+    if (!pt_load_close(http->station, store, load->id, &n_events, &error))
+      return respond_gerror(c, error);
+    return respond_json(
+        c, MHD_HTTP_OK,
+        json_pack("{sIsi}", "id", (json_int_t)load->id, "departing_events", (int)n_events), NULL);
+  }
+  body = pt_json_parse(req->body->str, req->body->len, &error);
+  if (!body)
+    return respond_gerror(c, error);
+  json_t *id = json_object_get(body, "batch");
+  if (!json_is_string(id) || json_object_size(body) != 1) {
+    json_decref(body);
+    return respond_error(c, MHD_HTTP_BAD_REQUEST, "body is {\"batch\": \"ID or lot\"}", NULL);
+  }
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, json_string_value(id), &error);
+  json_decref(body);
+  g_autoptr(PtLoadItem) item = NULL;
+  gboolean existed = FALSE;
+  if (!batch || !pt_load_add_batch(http->station, store, load->id, batch, "api", pt_now_ns(), &item,
+                                   &existed, &error))
+    return respond_gerror(c, error);
+  json_t *o = pt_load_item_to_json(item);
+  json_object_set_new(o, "existed", json_boolean(existed));
+  return respond_json(c, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
+}
+
 static enum MHD_Result
 route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method, Request *req)
 {
@@ -450,6 +534,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
   }
   if (strcmp(url, "/api/v1/sync") == 0 || strcmp(url, "/api/v1/sync/retry") == 0)
     return route_sync(http, c, strcmp(url, "/api/v1/sync/retry") == 0, is_get, is_post, req);
+  if (strcmp(url, "/api/v1/loads") == 0 || g_str_has_prefix(url, "/api/v1/loads/"))
+    return route_loads(http, c, url + strlen("/api/v1/loads"), is_get, is_post, req);
   if (!g_str_has_prefix(url, "/api/v1/batches"))
     return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
 

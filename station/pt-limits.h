@@ -70,3 +70,10 @@
 #define PT_GRADE_RECHECK_US    G_USEC_PER_SEC /* grading feed: re-read the open grading */
 #define PT_GRADE_IMAGES_MAX    10000          /* images per `packtrace grade` */
 #define PT_GRADE_ROIS_MAX      64             /* --roi options (the grader's own limit) */
+
+/* Loads (trucks) */
+#define PT_LOAD_TEXT_MAX       64 /* plate, seal, phone, document numbers (bytes) */
+#define PT_LOAD_CLIP_BEFORE_NS (5 * G_GINT64_CONSTANT(1000000000)) /* evidence before a scan */
+#define PT_LOAD_CLIP_AFTER_NS  (5 * G_GINT64_CONSTANT(1000000000)) /* and after it */
+#define PT_LOAD_REFUSALS_SHOWN 100  /* refusals listed by `load show` */
+#define PT_LOAD_SCAN_DEDUP_MAX 4096 /* (load, batch) pairs a loading camera remembers */

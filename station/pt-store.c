@@ -175,6 +175,35 @@ static const char *const migrations[] = {
     "  confidence REAL NOT NULL,"
     "  still TEXT);" /* evidence JPEG, relative to the data directory */
     "CREATE INDEX graded_fruit_by_grading ON graded_fruit (grading_id, id);",
+    /* 5 -> 6: loads (trucks leaving the shed), the batches on them with their loading
+     * event, and refused attempts (pt-store-load.c) */
+    "CREATE TABLE loads ("
+    "  id INTEGER PRIMARY KEY,"
+    "  plate TEXT NOT NULL, seal TEXT NOT NULL,"
+    "  driver_name TEXT, driver_phone TEXT,"
+    "  destination TEXT, destination_gln TEXT,"
+    "  bol TEXT, desadv TEXT,"
+    "  dock TEXT,"
+    "  opened_ns INTEGER NOT NULL,"
+    "  closed_ns INTEGER);"
+    "CREATE UNIQUE INDEX loads_one_open_per_dock ON loads (dock) "
+    "  WHERE closed_ns IS NULL AND dock IS NOT NULL;"
+    "CREATE TABLE load_batches ("
+    "  load_id INTEGER NOT NULL REFERENCES loads (id),"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  event_seq INTEGER NOT NULL UNIQUE REFERENCES events (seq),"
+    "  added_ns INTEGER NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  PRIMARY KEY (load_id, batch_id)) WITHOUT ROWID;"
+    "CREATE INDEX load_batches_by_batch ON load_batches (batch_id);"
+    "CREATE TABLE load_refusals ("
+    "  id INTEGER PRIMARY KEY,"
+    "  load_id INTEGER NOT NULL REFERENCES loads (id),"
+    "  batch_id INTEGER REFERENCES batches (id),"
+    "  refused_ns INTEGER NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  reason TEXT NOT NULL);"
+    "CREATE INDEX load_refusals_by_load ON load_refusals (load_id, id);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

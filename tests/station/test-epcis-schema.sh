@@ -54,6 +54,15 @@ must "$BIN" batch release 1
 must "$BIN" batch recall 1 --reason "residue"
 must "$BIN" event correct 1 --event 3 --reason did_not_occur
 must "$BIN" batch new --product Kiwi --gtin 9506000134352
+# A truck: the loading and departing events with documents, source and destination.
+must "$BIN" load new --plate "AB 123" --seal S-1 --destination "Fresh Co" \
+  --destination-gln 4012345000115 --bol BOL-77 --desadv DA.9 --dock dock-1
+must "$BIN" load add 1 2
+must "$BIN" load close 1
+must "$BIN" batch new --product Limes --gtin 9506000134352
+must "$BIN" load new --plate "CD 456" --seal S-2
+must "$BIN" load add 2 3
+must "$BIN" load close 2
 
 fails=0
 n=0
@@ -69,7 +78,9 @@ validate() {
 "$BIN" export 1 -o "$T/batch1.json" 2>/dev/null
 "$BIN" export 2 -o "$T/batch2.json" 2>/dev/null
 validate "batch with every kind of station event validates" "$T/batch1.json" valid
-validate "fresh batch validates" "$T/batch2.json" valid
+validate "loaded and departed batch validates" "$T/batch2.json" valid
+"$BIN" export 3 -o "$T/batch3.json" 2>/dev/null
+validate "a load without documents or destination GLN validates" "$T/batch3.json" valid
 "$BIN" export 1 --format bundle -o "$T/bundle.json" 2>/dev/null
 jq '.epcis' "$T/bundle.json" >"$T/bundle-epcis.json"
 validate "the bundle's EPCIS document validates" "$T/bundle-epcis.json" valid
@@ -78,5 +89,7 @@ jq 'del(.epcisBody.eventList[0].eventTimeZoneOffset)' "$T/batch1.json" >"$T/brok
 validate "a document without eventTimeZoneOffset is refused" "$T/broken.json" invalid
 n=$((n + 1))
 if [ "$(jq '[.epcisBody.eventList[].bizStep] | join(",")' -r "$T/batch1.json")" = commissioning,inspecting,packing,encoding,holding,holding,holding,packing ]; then echo "ok $n - eight events exported, the print and the correction among them"; else echo "not ok $n - eight events exported, the print and the correction among them"; fails=$((fails + 1)); fi
+n=$((n + 1))
+if [ "$(jq -r '[.epcisBody.eventList[].bizStep] | join(",")' "$T/batch2.json")" = commissioning,loading,departing ]; then echo "ok $n - loading and departing exported"; else echo "not ok $n - loading and departing exported"; fails=$((fails + 1)); fi
 echo "1..$n"
 [ $fails = 0 ]

@@ -403,6 +403,90 @@ test_label_route(Fixture *f, gconstpointer data)
   expect_status(f, "POST", base, "{}", f->token, 405, NULL);
 }
 
+static unsigned
+post_status(Fixture *f, const char *path, const char *body, const char *token, json_t **out)
+{
+  Reply r = request(f, "POST", path, body, strlen(body), token, NULL);
+  unsigned status = (unsigned)r.status;
+  if (out)
+    *out = reply_json(&r);
+  reply_clear(&r);
+  return status;
+}
+
+static void
+test_loads(Fixture *f, gconstpointer data)
+{
+  g_autoptr(PtBatch) b1 = pt_test_batch(f->ts, 1);
+  g_autoptr(PtBatch) b2 = pt_test_batch(f->ts, 2);
+  json_t *o = NULL;
+  const char *spec = "{\"plate\":\"AB 123\",\"seal\":\"S-1\",\"bol\":\"BOL-1\",\"dock\":\"d1\"}";
+  /* Writes and reads need the operator token. */
+  g_assert_cmpuint(post_status(f, "/api/v1/loads", spec, NULL, NULL), ==, 401);
+  Reply r = get(f, "/api/v1/loads");
+  g_assert_cmpint(r.status, ==, 401);
+  reply_clear(&r);
+  g_assert_cmpuint(post_status(f, "/api/v1/loads", spec, f->token, &o), ==, 201);
+  g_assert_cmpint(json_integer_value(json_object_get(o, "id")), ==, 1);
+  g_assert_cmpstr(json_string_value(json_object_get(o, "state")), ==, "open");
+  json_decref(o);
+  g_assert_cmpuint(
+      post_status(f, "/api/v1/loads", "{\"plate\":\"A\\u0001\",\"seal\":\"S\"}", f->token, NULL),
+      ==, 400);
+  g_assert_cmpuint(
+      post_status(f, "/api/v1/loads", "{\"plate\":\"A\",\"seal\":\"S\",\"x\":1}", f->token, NULL),
+      ==, 400);
+
+  g_autofree char *add1 = g_strdup_printf("{\"batch\":\"%s\"}", b1->lot);
+  g_assert_cmpuint(post_status(f, "/api/v1/loads/1/batches", add1, f->token, &o), ==, 201);
+  g_autofree char *event_id = g_strdup(json_string_value(json_object_get(o, "event_id")));
+  json_decref(o);
+  /* Idempotent: the same batch again is the same event, 200. */
+  g_assert_cmpuint(post_status(f, "/api/v1/loads/1/batches", add1, f->token, &o), ==, 200);
+  g_assert_cmpstr(json_string_value(json_object_get(o, "event_id")), ==, event_id);
+  g_assert_true(json_is_true(json_object_get(o, "existed")));
+  json_decref(o);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(
+      pt_batch_change_status(f->ts->station, f->ts->store, b2, PT_BATCH_HOLD, "mould", &error));
+  g_assert_no_error(error);
+  g_assert_cmpuint(post_status(f, "/api/v1/loads/1/batches", "{\"batch\":\"2\"}", f->token, &o), ==,
+                   409);
+  g_assert_nonnull(strstr(json_string_value(json_object_get(o, "error")), "held: mould"));
+  json_decref(o);
+  g_assert_cmpuint(post_status(f, "/api/v1/loads/9/batches", add1, f->token, NULL), ==, 404);
+  g_assert_cmpuint(
+      post_status(f, "/api/v1/loads/1/batches", "{\"batch\":\"nope\"}", f->token, NULL), ==, 404);
+  g_assert_cmpuint(post_status(f, "/api/v1/loads/1/batches", "{\"lot\":1}", f->token, NULL), ==,
+                   400);
+
+  r = request(f, "GET", "/api/v1/loads/1", NULL, 0, f->token, NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  o = reply_json(&r);
+  reply_clear(&r);
+  g_assert_cmpint(json_array_size(json_object_get(o, "batches")), ==, 1);
+  g_assert_cmpint(json_array_size(json_object_get(o, "refusals")), ==, 1);
+  json_decref(o);
+  r = request(f, "GET", "/api/v1/loads", NULL, 0, f->token, NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  o = reply_json(&r);
+  reply_clear(&r);
+  g_assert_cmpint(json_array_size(json_object_get(o, "loads")), ==, 1);
+  json_decref(o);
+  r = request(f, "GET", "/api/v1/loads/7", NULL, 0, f->token, NULL);
+  g_assert_cmpint(r.status, ==, 404);
+  reply_clear(&r);
+  r = request(f, "DELETE", "/api/v1/loads/1", NULL, 0, f->token, NULL);
+  g_assert_cmpint(r.status, ==, 405);
+  reply_clear(&r);
+
+  g_assert_cmpuint(post_status(f, "/api/v1/loads/1/close", "", f->token, &o), ==, 200);
+  g_assert_cmpint(json_integer_value(json_object_get(o, "departing_events")), ==, 1);
+  json_decref(o);
+  g_assert_cmpuint(post_status(f, "/api/v1/loads/1/close", "", f->token, NULL), ==, 409);
+  g_assert_cmpuint(post_status(f, "/api/v1/loads/1/batches", add1, f->token, NULL), ==, 409);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -413,6 +497,7 @@ main(int argc, char **argv)
   g_test_add("/http/create", Fixture, NULL, fixture_setup, test_create_over_http, fixture_teardown);
   g_test_add("/http/cli-writes-while-serving", Fixture, NULL, fixture_setup,
              test_cli_writes_while_serving, fixture_teardown);
+  g_test_add("/http/loads", Fixture, NULL, fixture_setup, test_loads, fixture_teardown);
   g_test_add("/http/label", Fixture, NULL, fixture_setup, test_label_route, fixture_teardown);
   int rc = g_test_run();
   curl_global_cleanup();

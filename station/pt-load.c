@@ -1,0 +1,531 @@
+/* pt-load.c: opening loads, putting batches on them (loading events with dock-camera
+ * evidence), refusing what must not leave, and closing them (departing events). */
+#include "pt-load.h"
+
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-evidence.h"
+#include "pt-gs1.h"
+#include "pt-limits.h"
+#include "pt-recording-config.h"
+#include "pt-store-video.h"
+#include "pt-trace.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static gboolean
+check_token(const char *what, const char *text, const char *pattern, const char *rule,
+            GError **error)
+{
+  if (text && !g_regex_match_simple(pattern, text, 0, 0)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s '%.64s' is not %s", what, text, rule);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+check_dock(const char *dock, GError **error)
+{
+  return check_token("dock", dock, "^[A-Za-z0-9_-]{1,32}$", "a dock name (1-32 of A-Z a-z 0-9 _ -)",
+                     error);
+}
+
+gboolean
+pt_load_spec_from_json(json_t *object, PtLoadSpec *spec, GError **error)
+{
+  static const char *const keys[] = {
+      "plate",           "seal", "driver_name", "driver_phone", "destination",
+      "destination_gln", "bol",  "desadv",      "dock",         NULL};
+  const char **slots[] = {&spec->plate,        &spec->seal,        &spec->driver_name,
+                          &spec->driver_phone, &spec->destination, &spec->destination_gln,
+                          &spec->bol,          &spec->desadv,      &spec->dock};
+  memset(spec, 0, sizeof *spec);
+  if (!json_is_object(object)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "body must be a JSON object");
+    return FALSE;
+  }
+  const char *key;
+  json_t *value;
+  json_object_foreach(object, key, value)
+  {
+    guint i;
+    for (i = 0; keys[i]; i++)
+      if (strcmp(key, keys[i]) == 0)
+        break;
+    if (!keys[i]) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "unknown field '%s'", key);
+      return FALSE;
+    }
+    if (json_is_null(value))
+      continue;
+    if (!json_is_string(value) || strlen(json_string_value(value)) != json_string_length(value)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be a string", key);
+      return FALSE;
+    }
+    *slots[i] = json_string_value(value);
+  }
+  return TRUE;
+}
+
+static gboolean
+check_spec(const PtLoadSpec *spec, GError **error)
+{
+  if (!pt_check_text("plate", spec->plate, PT_LOAD_TEXT_MAX, TRUE, error) ||
+      !pt_check_text("seal", spec->seal, PT_LOAD_TEXT_MAX, TRUE, error) ||
+      !pt_check_text("driver name", spec->driver_name, PT_TEXT_FIELD_MAX, FALSE, error) ||
+      !pt_check_text("destination", spec->destination, PT_TEXT_FIELD_MAX, FALSE, error) ||
+      !check_token("driver phone", spec->driver_phone, "^\\+?[0-9 ()-]{3,24}$",
+                   "a phone number (digits, spaces, ( ) -, an optional leading +)", error) ||
+      !check_token("bill of lading", spec->bol, "^[A-Za-z0-9._-]{1,64}$",
+                   "a document number (1-64 of A-Z a-z 0-9 . _ -)", error) ||
+      !check_token("despatch advice", spec->desadv, "^[A-Za-z0-9._-]{1,64}$",
+                   "a document number (1-64 of A-Z a-z 0-9 . _ -)", error) ||
+      !check_dock(spec->dock, error))
+    return FALSE;
+  if (spec->destination_gln) {
+    g_autoptr(GError) gs1_error = NULL;
+    if (strlen(spec->destination_gln) != 13 ||
+        !pt_gs1_validate_key("GLN", spec->destination_gln, 13, &gs1_error)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "destination GLN: %s",
+                  gs1_error ? gs1_error->message : "a GLN has 13 digits");
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+PtLoad *
+pt_load_create(PtStore *store, const PtLoadSpec *spec, GError **error)
+{
+  if (!check_spec(spec, error))
+    return NULL;
+  g_autoptr(PtLoad) load = g_new0(PtLoad, 1);
+  load->plate = g_strdup(spec->plate);
+  load->seal = g_strdup(spec->seal);
+  load->driver_name = g_strdup(spec->driver_name);
+  load->driver_phone = g_strdup(spec->driver_phone);
+  load->destination = g_strdup(spec->destination);
+  load->destination_gln = g_strdup(spec->destination_gln);
+  load->bol = g_strdup(spec->bol);
+  load->desadv = g_strdup(spec->desadv);
+  load->dock = g_strdup(spec->dock);
+  load->opened_ns = pt_now_ns();
+  if (!pt_store_begin(store, error))
+    return NULL;
+  if (!pt_store_load_insert(store, load, error) || !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return NULL;
+  }
+  return g_steal_pointer(&load);
+}
+
+PtLoad *
+pt_load_lookup(PtStore *store, const char *id, GError **error)
+{
+  guint64 n;
+  if (!g_ascii_string_to_unsigned(id, 10, 1, G_MAXINT64, &n, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND,
+                "no load '%.64s' (loads are numbered 1, 2, ...)", id);
+    return NULL;
+  }
+  return pt_store_load_get(store, (gint64)n, error);
+}
+
+char *
+pt_load_dock_camera(PtStation *station, const char *dock, GError **error)
+{
+  g_autoptr(PtRecordingConfig) rc = pt_recording_config_load(station, error);
+  if (!rc)
+    return NULL;
+  if (rc->demo)
+    pt_recording_config_add_demo(rc);
+  for (guint i = 0; i < rc->cameras->len; i++) {
+    const PtCameraConfig *cam = g_ptr_array_index(rc->cameras, i);
+    if (cam->role != PT_CAMERA_ROLE_LOADING)
+      continue;
+    g_autofree char *section = g_strdup_printf("camera %s", cam->name);
+    g_autofree char *cam_dock =
+        g_key_file_get_string(station->config->keyfile, section, "dock", NULL);
+    if (g_strcmp0(cam_dock ? cam_dock : cam->name, dock) == 0)
+      return g_strdup(cam->name);
+  }
+  return NULL;
+}
+
+/* A document number as a CBV business transaction identifier: urn:epcglobal:cbv:bt:GLN:NUM
+ * when the station (the issuer) has a GLN, else an IRI under the station's namespace. */
+static json_t *
+biz_transaction(const PtConfig *config, const char *type, const char *number)
+{
+  g_autofree char *ns = pt_epcis_namespace(config);
+  g_autofree char *id = config->gln
+                            ? g_strdup_printf("urn:epcglobal:cbv:bt:%s:%s", config->gln, number)
+                            : g_strdup_printf("%sbt/%s/%s", ns, type, number);
+  return json_pack("{ssss}", "type", type, "bizTransaction", id);
+}
+
+static json_t *
+load_event(const PtConfig *config, const PtLoad *load, const PtBatch *batch, const char *step,
+           gint64 when_ns)
+{
+  json_t *ev = pt_epcis_event_new(config, batch, step, when_ns, 0, NULL);
+  json_object_set_new(ev, "disposition", json_string("in_transit"));
+  if (load->bol || load->desadv) {
+    json_t *list = json_array();
+    if (load->bol)
+      json_array_append_new(list, biz_transaction(config, "bol", load->bol));
+    if (load->desadv)
+      json_array_append_new(list, biz_transaction(config, "desadv", load->desadv));
+    json_object_set_new(ev, "bizTransactionList", list);
+  }
+  if (config->gln) {
+    g_autofree char *party = g_strdup_printf("https://id.gs1.org/414/%s", config->gln);
+    json_object_set_new(ev, "sourceList",
+                        json_pack("[{ssss}]", "type", "owning_party", "source", party));
+  }
+  if (load->destination_gln) {
+    g_autofree char *party = g_strdup_printf("https://id.gs1.org/414/%s", load->destination_gln);
+    json_object_set_new(ev, "destinationList",
+                        json_pack("[{ssss}]", "type", "owning_party", "destination", party));
+  }
+  /* The driver's name and phone stay in the station: events travel to buyers. */
+  json_object_set_new(ev, "pt:loadId", json_integer(load->id));
+  json_object_set_new(ev, "pt:vehiclePlate", json_string(load->plate));
+  json_object_set_new(ev, "pt:sealNumber", json_string(load->seal));
+  if (load->destination)
+    json_object_set_new(ev, "pt:destinationName", json_string(load->destination));
+  if (load->dock)
+    json_object_set_new(ev, "pt:dock", json_string(load->dock));
+  return ev;
+}
+
+/* Why @batch cannot go on @load, or NULL when it can.  Returns: (transfer full). */
+static char *
+refusal_reason(PtStore *store, const PtLoad *load, const PtBatch *batch, GError **error)
+{
+  if (strcmp(batch->status, "active") != 0)
+    return g_strdup_printf("batch %s is %s%s%s; it cannot be loaded", batch->lot, batch->status,
+                           batch->status_reason ? ": " : "",
+                           batch->status_reason ? batch->status_reason : "");
+  gint64 other = 0;
+  if (!pt_store_load_holding_batch(store, batch->id, load->id, &other, error))
+    return NULL;
+  if (other) {
+    g_autoptr(PtLoad) o = pt_store_load_get(store, other, error);
+    if (!o)
+      return NULL;
+    return g_strdup_printf("batch %s is already on open load %" G_GINT64_FORMAT
+                           " (plate %s, seal %s)",
+                           batch->lot, o->id, o->plate, o->seal);
+  }
+  return NULL;
+}
+
+static gboolean
+check_open(const PtLoad *load, GError **error)
+{
+  if (load->closed_ns) {
+    g_autofree char *when = pt_time_format(load->closed_ns);
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "load %" G_GINT64_FORMAT " (plate %s) was closed at %s", load->id, load->plate,
+                when);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+typedef enum { EVIDENCE_NONE, EVIDENCE_CLIP, EVIDENCE_PENDING, EVIDENCE_MISSING } EvidenceKind;
+
+typedef struct {
+  EvidenceKind kind;
+  char *camera;
+  gint64 from_ns, to_ns;
+  char *path; /* a cut clip */
+  PtClipResult clip;
+  char *missing; /* why there is none */
+} Evidence;
+
+static void
+evidence_clear(Evidence *e, gboolean keep_file)
+{
+  if (e->path && !keep_file)
+    g_unlink(e->path);
+  g_free(e->camera);
+  g_free(e->path);
+  g_free(e->missing);
+}
+
+/* Cuts the dock camera's footage around @scan_ns.  Never fails the load: footage that is
+ * still being recorded, or none, is said in the event instead. */
+static void
+evidence_gather(PtStation *station, PtStore *store, const PtLoad *load, gint64 batch_id,
+                gint64 scan_ns, Evidence *e)
+{
+  if (!load->dock)
+    return;
+  g_autoptr(GError) local = NULL;
+  e->camera = pt_load_dock_camera(station, load->dock, &local);
+  if (!e->camera) {
+    if (local)
+      g_warning("load %" G_GINT64_FORMAT ": %s", load->id, local->message);
+    return;
+  }
+  e->from_ns = scan_ns - PT_LOAD_CLIP_BEFORE_NS;
+  e->to_ns = scan_ns + PT_LOAD_CLIP_AFTER_NS;
+  e->path = pt_evidence_clip_path(station, batch_id, e->camera, e->from_ns, &local);
+  if (e->path &&
+      pt_evidence_cut(store, e->camera, e->from_ns, e->to_ns, e->path, &e->clip, &local)) {
+    e->kind = EVIDENCE_CLIP;
+    return;
+  }
+  g_clear_pointer(&e->path, g_free);
+  if (g_error_matches(local, PT_ERROR, PT_ERROR_CONFLICT)) {
+    e->kind = EVIDENCE_PENDING;
+  } else {
+    e->kind = EVIDENCE_MISSING;
+    e->missing = g_strdup(local->message);
+  }
+}
+
+static void
+evidence_to_event(const Evidence *e, json_t *ev)
+{
+  if (e->kind == EVIDENCE_NONE)
+    return;
+  json_object_set_new(ev, "pt:camera", json_string(e->camera));
+  gint64 from = e->kind == EVIDENCE_CLIP ? e->clip.start_ns : e->from_ns;
+  gint64 to = e->kind == EVIDENCE_CLIP ? e->clip.end_ns : e->to_ns;
+  g_autofree char *from_text = pt_time_format(from);
+  g_autofree char *to_text = pt_time_format(to);
+  json_object_set_new(ev, "pt:clipFrom", json_string(from_text));
+  json_object_set_new(ev, "pt:clipTo", json_string(to_text));
+  if (e->kind == EVIDENCE_CLIP)
+    json_object_set_new(ev, "pt:clipSha256", json_string(e->clip.sha256));
+  else if (e->kind == EVIDENCE_PENDING)
+    json_object_set_new(ev, "pt:evidencePending", json_true());
+  else
+    json_object_set_new(ev, "pt:evidenceMissing", json_string(e->missing));
+}
+
+/* Inside the transaction: the load's state as it is under the write lock. */
+static gboolean
+add_locked(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch, const char *source,
+           gint64 scan_ns, const Evidence *evidence, PtLoadItem **item_out, gboolean *existed,
+           char **refused, GError **error)
+{
+  g_autoptr(PtLoad) load = pt_store_load_get(store, load_id, error);
+  if (!load || !check_open(load, error))
+    return FALSE;
+  if (!pt_store_load_item_get(store, load_id, batch->id, item_out, error))
+    return FALSE;
+  if (*item_out) {
+    *existed = TRUE;
+    return TRUE;
+  }
+  g_autoptr(PtBatch) fresh = pt_store_batch_get(store, batch->id, error);
+  if (!fresh)
+    return FALSE;
+  g_autoptr(GError) local = NULL;
+  *refused = refusal_reason(store, load, fresh, &local);
+  if (local) {
+    g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
+  }
+  if (*refused)
+    return pt_store_load_refusal_insert(store, load_id, batch->id, pt_now_ns(), source, *refused,
+                                        error);
+  json_t *ev = load_event(station->config, load, fresh, "loading", scan_ns);
+  json_object_set_new(ev, "pt:loadedBy", json_string(source));
+  evidence_to_event(evidence, ev);
+  PtEventRow row = {0};
+  gboolean ok =
+      pt_trace_append(store, station->keys, batch->id, "loading", scan_ns, ev, &row, error);
+  json_decref(ev);
+  if (ok && evidence->kind == EVIDENCE_CLIP) {
+    PtClipRow clip_row = {.batch_id = batch->id,
+                          .event_seq = row.seq,
+                          .camera = evidence->camera,
+                          .from_ns = evidence->clip.start_ns,
+                          .to_ns = evidence->clip.end_ns,
+                          .path = evidence->path,
+                          .bytes = evidence->clip.bytes,
+                          .created_ns = pt_now_ns()};
+    g_strlcpy(clip_row.sha256, evidence->clip.sha256, sizeof clip_row.sha256);
+    ok = pt_store_clip_insert(store, &clip_row, error);
+  }
+  ok = ok &&
+       pt_store_load_item_insert(store, load_id, batch->id, row.seq, pt_now_ns(), source, error) &&
+       pt_store_load_item_get(store, load_id, batch->id, item_out, error);
+  pt_event_row_clear(&row);
+  return ok;
+}
+
+gboolean
+pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch,
+                  const char *source, gint64 scan_ns, PtLoadItem **out, gboolean *existed_out,
+                  GError **error)
+{
+  g_autoptr(PtLoad) load = pt_store_load_get(store, load_id, error);
+  if (!load || !check_open(load, error))
+    return FALSE;
+  g_autoptr(PtLoadItem) item = NULL;
+  gboolean existed = FALSE;
+  /* Cheap answers first: a repeated scan or a refusal never costs a clip cut. */
+  if (!pt_store_load_item_get(store, load_id, batch->id, &item, error))
+    return FALSE;
+  Evidence evidence = {0};
+  if (!item) {
+    g_autoptr(GError) local = NULL;
+    g_autofree char *early = refusal_reason(store, load, batch, &local);
+    if (local) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return FALSE;
+    }
+    if (!early)
+      evidence_gather(station, store, load, batch->id, scan_ns, &evidence);
+  }
+  g_autofree char *refused = NULL;
+  gboolean ok = item != NULL;
+  existed = item != NULL;
+  if (!item) {
+    ok = pt_store_begin(store, error);
+    if (ok) {
+      ok = add_locked(station, store, load_id, batch, source, scan_ns, &evidence, &item, &existed,
+                      &refused, error) &&
+           pt_store_commit(store, error);
+      if (!ok)
+        pt_store_rollback(store);
+    }
+  }
+  evidence_clear(&evidence, ok && !existed && !refused);
+  if (ok && refused) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "%s", refused);
+    return FALSE;
+  }
+  if (!ok)
+    return FALSE;
+  if (existed_out)
+    *existed_out = existed;
+  if (out)
+    *out = g_steal_pointer(&item);
+  return TRUE;
+}
+
+gboolean
+pt_load_refuse(PtStore *store, gint64 load_id, const char *source, const char *reason,
+               GError **error)
+{
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  if (!pt_store_load_refusal_insert(store, load_id, 0, pt_now_ns(), source, reason, error) ||
+      !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+close_locked(PtStation *station, PtStore *store, gint64 load_id, guint *n_events, GError **error)
+{
+  g_autoptr(PtLoad) load = pt_store_load_get(store, load_id, error);
+  if (!load || !check_open(load, error))
+    return FALSE;
+  g_autoptr(GPtrArray) items = pt_store_load_items(store, load_id, error);
+  if (!items)
+    return FALSE;
+  if (items->len == 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "load %" G_GINT64_FORMAT " has no batches on it: nothing departs", load_id);
+    return FALSE;
+  }
+  gint64 now = pt_now_ns();
+  for (guint i = 0; i < items->len; i++) {
+    const PtLoadItem *it = g_ptr_array_index(items, i);
+    g_autoptr(PtBatch) batch = pt_store_batch_get(store, it->batch_id, error);
+    if (!batch)
+      return FALSE;
+    json_t *ev = load_event(station->config, load, batch, "departing", now);
+    gboolean ok =
+        pt_trace_append(store, station->keys, batch->id, "departing", now, ev, NULL, error);
+    json_decref(ev);
+    if (!ok)
+      return FALSE;
+  }
+  *n_events = items->len;
+  return pt_store_load_close(store, load_id, now, error);
+}
+
+gboolean
+pt_load_close(PtStation *station, PtStore *store, gint64 load_id, guint *n_events_out,
+              GError **error)
+{
+  guint n = 0;
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  if (!close_locked(station, store, load_id, &n, error) || !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return FALSE;
+  }
+  if (n_events_out)
+    *n_events_out = n;
+  return TRUE;
+}
+
+static void
+set_optional(json_t *o, const char *key, const char *value)
+{
+  json_object_set_new(o, key, value ? json_string(value) : json_null());
+}
+
+json_t *
+pt_load_item_to_json(const PtLoadItem *it)
+{
+  g_autofree char *added = pt_time_format(it->added_ns);
+  return json_pack("{sIsssssIssssss}", "batch_id", (json_int_t)it->batch_id, "lot", it->lot, "gtin",
+                   it->gtin, "event_seq", (json_int_t)it->event_seq, "event_id", it->event_id,
+                   "added", added, "source", it->source);
+}
+
+json_t *
+pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **error)
+{
+  g_autofree char *opened = pt_time_format(load->opened_ns);
+  g_autofree char *closed = load->closed_ns ? pt_time_format(load->closed_ns) : NULL;
+  json_t *o = json_pack("{sIssssssss}", "id", (json_int_t)load->id, "plate", load->plate, "seal",
+                        load->seal, "state", load->closed_ns ? "closed" : "open", "opened", opened);
+  set_optional(o, "closed", closed);
+  set_optional(o, "driver_name", load->driver_name);
+  set_optional(o, "driver_phone", load->driver_phone);
+  set_optional(o, "destination", load->destination);
+  set_optional(o, "destination_gln", load->destination_gln);
+  set_optional(o, "bol", load->bol);
+  set_optional(o, "desadv", load->desadv);
+  set_optional(o, "dock", load->dock);
+  if (!details)
+    return o;
+  g_autoptr(GPtrArray) items = pt_store_load_items(store, load->id, error);
+  g_autoptr(GPtrArray) refusals =
+      items ? pt_store_load_refusals(store, load->id, PT_LOAD_REFUSALS_SHOWN, error) : NULL;
+  if (!refusals) {
+    json_decref(o);
+    return NULL;
+  }
+  json_t *arr = json_array();
+  for (guint i = 0; i < items->len; i++)
+    json_array_append_new(arr, pt_load_item_to_json(g_ptr_array_index(items, i)));
+  json_object_set_new(o, "batches", arr);
+  arr = json_array();
+  for (guint i = 0; i < refusals->len; i++) {
+    const PtLoadRefusal *r = g_ptr_array_index(refusals, i);
+    g_autofree char *when = pt_time_format(r->refused_ns);
+    json_t *ro = json_pack("{ssssss}", "refused", when, "source", r->source, "reason", r->reason);
+    json_object_set_new(ro, "batch_id", r->batch_id ? json_integer(r->batch_id) : json_null());
+    set_optional(ro, "lot", r->lot);
+    json_array_append_new(arr, ro);
+  }
+  json_object_set_new(o, "refusals", arr);
+  return o;
+}

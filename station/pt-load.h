@@ -1,0 +1,68 @@
+/* pt-load.h: loads (a truck leaving the shed), shared by the CLI, the HTTP API and the loading
+ * camera: open one, put batches on it (each a signed EPCIS loading event, with evidence from
+ * the dock's loading camera), close it (a departing event per batch).  A batch on hold or
+ * recalled, or already on another open load, is refused and the refusal recorded. */
+#pragma once
+
+#include "pt-batch.h"
+#include "pt-station.h"
+#include "pt-store-load.h"
+
+#include <glib.h>
+#include <jansson.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *plate, *seal;                  /* required */
+  const char *driver_name, *driver_phone;    /* nullable */
+  const char *destination, *destination_gln; /* nullable; GLN: 13 digits, check digit */
+  const char *bol, *desadv;                  /* nullable: [A-Za-z0-9._-]{1,64} */
+  const char *dock;                          /* nullable: [A-Za-z0-9_-]{1,32} */
+} PtLoadSpec;
+
+/* Reads a spec from a JSON object (the POST /api/v1/loads body); strings point into
+ * @object.  Unknown members are refused. */
+gboolean pt_load_spec_from_json(json_t *object, PtLoadSpec *spec, GError **error);
+
+/* Validates @spec and opens a load.  A dock holds one open load at a time.
+ * Returns: (transfer full). */
+PtLoad *pt_load_create(PtStore *store, const PtLoadSpec *spec, GError **error);
+
+/* Finds a load by its number ("12").  Returns: (transfer full). */
+PtLoad *pt_load_lookup(PtStore *store, const char *id, GError **error);
+
+/* Returns: (transfer full) (nullable): the name of the loading camera at @dock (a [camera]
+ * of role loading whose dock= is @dock; a camera without dock= is at the dock of its own
+ * name), or NULL when none is. */
+char *pt_load_dock_camera(PtStation *station, const char *dock, GError **error);
+
+/* Puts @batch on load @load_id as seen at @scan_ns by @source ("operator", "api" or a camera
+ * name).  Writes the signed loading event; when the load's dock has a loading camera, the
+ * event carries the clip of [scan - 5 s, scan + 5 s] or, while that footage is still being
+ * recorded, pt:evidencePending with the window (the clip can be cut from the recordings
+ * later), or pt:evidenceMissing with the reason.  Putting a batch on the same load twice
+ * returns the first item (@existed_out TRUE) and writes nothing.  Refused (PT_ERROR_CONFLICT,
+ * recorded in the load's refusals): a batch held or recalled, or on another open load.
+ * @out (nullable) receives (transfer full) the item. */
+gboolean pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch,
+                           const char *source, gint64 scan_ns, PtLoadItem **out,
+                           gboolean *existed_out, GError **error);
+
+/* Records a refused attempt that named no batch of this station (for scans). */
+gboolean pt_load_refuse(PtStore *store, gint64 load_id, const char *source, const char *reason,
+                        GError **error);
+
+/* Closes load @load_id: a signed departing event for each batch on it, then the load is
+ * closed.  A load with nothing on it cannot be closed (nothing departs).  @n_events_out
+ * (nullable) receives how many events were written. */
+gboolean pt_load_close(PtStation *station, PtStore *store, gint64 load_id, guint *n_events_out,
+                       GError **error);
+
+/* Returns: (transfer full): the load as JSON; with @details its batches and refusals. */
+json_t *pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **error);
+
+/* Returns: (transfer full): @item as JSON. */
+json_t *pt_load_item_to_json(const PtLoadItem *item);
+
+G_END_DECLS

@@ -1,0 +1,105 @@
+/* test-qr.c: a loading camera's zbar branch reads QR codes burnt into its footage (qroverlay
+ * on test video at the loading camera's 1280x720, H.264 in Matroska, played as a file
+ * camera): the payloads arrive through the qr callback, byte for byte (case kept), with UTC
+ * times inside the run, while every segment is still recorded. */
+#include "pt-test-util.h"
+
+#define LINK "https://trace.example.coop/01/09506000134352/10/PT2611250001?13=261125"
+
+typedef struct {
+  GHashTable *payloads; /* payload -> count */
+  gint64 first_ns, last_ns;
+  PtCameraCallbacks cbs;
+  PtTestRecorder *rec;
+} QrSeen;
+
+static void
+on_qr(PtCamera *camera, const char *payload, gint64 utc_ns, gpointer user_data)
+{
+  QrSeen *seen = user_data;
+  guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen->payloads, payload));
+  g_hash_table_replace(seen->payloads, g_strdup(payload), GUINT_TO_POINTER(n + 1));
+  if (!seen->first_ns)
+    seen->first_ns = utc_ns;
+  seen->last_ns = utc_ns;
+}
+
+static void
+on_state(PtCamera *camera, PtCameraState state, const GError *error, gpointer user_data)
+{
+  QrSeen *seen = user_data;
+  pt_test_callbacks()->state_changed(camera, state, error, seen->rec);
+}
+
+static void
+on_opened(PtCamera *camera, const PtSegmentInfo *s, gpointer user_data)
+{
+  pt_test_callbacks()->segment_opened(camera, s, ((QrSeen *)user_data)->rec);
+}
+
+static void
+on_closed(PtCamera *camera, const PtSegmentInfo *s, gpointer user_data)
+{
+  pt_test_callbacks()->segment_closed(camera, s, ((QrSeen *)user_data)->rec);
+}
+
+int
+main(int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  pt_test_init(&argc, &argv, "videotestsrc", "x264enc", "qroverlay", "zbar", "matroskamux", NULL);
+  g_autofree char *root = pt_test_tmpdir("qr");
+  g_autofree char *file = g_build_filename(root, "dock.mkv", NULL);
+  g_autofree char *launch = g_strdup_printf(
+      "videotestsrc num-buffers=100 pattern=smpte ! video/x-raw,width=1280,height=720,"
+      "framerate=25/1,format=I420 ! qroverlay data=\"%s\" case-sensitive=true pixel-size=6 "
+      "x=30 y=30 ! videoconvert ! x264enc key-int-max=25 tune=zerolatency ! h264parse ! "
+      "matroskamux ! filesink location=%s",
+      LINK, file);
+  GstElement *gen = gst_parse_launch(launch, &error);
+  PT_CHECK(gen != NULL, "%s", error ? error->message : "");
+  gst_element_set_state(gen, GST_STATE_PLAYING);
+  GstMessage *m = gst_bus_timed_pop_filtered(gst_element_get_bus(gen), 30 * GST_SECOND,
+                                             GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  PT_CHECK(m && GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS, "footage not written");
+  gst_message_unref(m);
+  gst_element_set_state(gen, GST_STATE_NULL);
+  gst_object_unref(gen);
+
+  QrSeen seen = {.payloads = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+  seen.rec = pt_test_recorder_new();
+  seen.cbs = (PtCameraCallbacks){.segment_opened = on_opened,
+                                 .segment_closed = on_closed,
+                                 .state_changed = on_state,
+                                 .qr = on_qr};
+  PtCameraConfig cfg;
+  pt_camera_config_init(&cfg);
+  cfg.name = g_strdup("dock-1");
+  cfg.role = PT_CAMERA_ROLE_LOADING;
+  cfg.kind = PT_SOURCE_FILE;
+  cfg.location = g_strdup(file);
+  cfg.output_root = g_strdup(root);
+  cfg.segment_ns = GST_SECOND;
+  PtCamera *cam = pt_camera_new(&cfg, &seen.cbs, &seen, &error);
+  PT_CHECK(cam != NULL, "%s", error->message);
+  gint64 t0 = g_get_real_time() * 1000;
+  PT_CHECK(pt_camera_start(cam, &error), "%s", error ? error->message : "");
+  pt_test_spin(5000);
+  gint64 t1 = g_get_real_time() * 1000;
+  pt_camera_stop(cam);
+
+  guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen.payloads, LINK));
+  PT_CHECK(n >= 10, "the link was read %u times in 5 s of footage", n);
+  PT_CHECK(g_hash_table_size(seen.payloads) == 1, "%u distinct payloads, wanted 1",
+           g_hash_table_size(seen.payloads));
+  PT_CHECK(seen.first_ns >= t0 - GST_SECOND && seen.last_ns <= t1 + GST_SECOND,
+           "scan times outside the run");
+  PT_CHECK(seen.rec->closed->len >= 3, "%u segments closed while reading codes",
+           seen.rec->closed->len);
+  g_print("qr: %u reads of one code in %.1f s; %u segments\n", n, (t1 - t0) / 1e9,
+          seen.rec->closed->len);
+  pt_camera_free(cam);
+  pt_camera_config_clear(&cfg);
+  g_hash_table_unref(seen.payloads);
+  return 0;
+}
