@@ -175,6 +175,13 @@ static const char *const migrations[] = {
     "  confidence REAL NOT NULL,"
     "  still TEXT);" /* evidence JPEG, relative to the data directory */
     "CREATE INDEX graded_fruit_by_grading ON graded_fruit (grading_id, id);",
+    /* 5 -> 6: consumer page views per batch (pt-store-web.c) */
+    "CREATE TABLE scans ("
+    "  batch_id INTEGER PRIMARY KEY REFERENCES batches (id),"
+    "  count INTEGER NOT NULL,"
+    "  first_ns INTEGER NOT NULL,"
+    "  last_ns INTEGER NOT NULL);"
+    "CREATE INDEX batches_by_gtin ON batches (gtin, id);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -144,9 +144,11 @@ test_version2_gains_print_jobs(void)
    * gains the print queue and the outbox. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
-  pt_test_sql(ts, "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
-                  "DROP TABLE sync_connectors; DROP TABLE outbox; DROP TABLE graded_fruit; "
-                  "DROP TABLE gradings; PRAGMA user_version = 2");
+  pt_test_sql(
+      ts,
+      "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
+      "DROP TABLE sync_connectors; DROP TABLE outbox; DROP TABLE graded_fruit; "
+      "DROP TABLE gradings; DROP TABLE scans; DROP INDEX batches_by_gtin; PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);
   g_assert_no_error(error);
