@@ -36,6 +36,8 @@ typedef struct {
 static Asset assets[] = {
     {"/static/consumer.js", "/packtrace/web/consumer.js", "text/javascript; charset=utf-8"},
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
+    {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},
+    {"/station", "/packtrace/web/station.html", "text/html; charset=utf-8"},
     {NULL, "/packtrace/web/consumer.html", "text/html; charset=utf-8"},
 };
 #define CONSUMER_SHELL (&assets[G_N_ELEMENTS(assets) - 1])
@@ -65,7 +67,8 @@ assets_init(void)
 gboolean
 pt_web_handles(const char *url)
 {
-  return g_str_has_prefix(url, "/static/") || g_str_has_prefix(url, "/01/");
+  return g_str_has_prefix(url, "/static/") || g_str_has_prefix(url, "/01/") ||
+         strcmp(url, "/station") == 0;
 }
 
 static void
@@ -161,6 +164,8 @@ respond_asset(struct MHD_Connection *c, const Asset *a)
       fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
             : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
   common_headers(r, a->type, STATIC_MAX_AGE);
+  if (g_str_has_prefix(a->type, "text/html"))
+    MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
   return queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
@@ -352,8 +357,8 @@ resolve(PtStation *station, PtStore *store, struct MHD_Connection *c, const PtDi
       return respond_gerror(c, error);
     if (n == 0)
       return respond_error(c, MHD_HTTP_NOT_FOUND, "this station packs no product with that GTIN");
-    json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", link->gtin, "product", product,
-                             "batches", (json_int_t)n);
+    json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", link->gtin, "product",
+                             product, "batches", (json_int_t)n);
     return wants_json(c) ? respond_json(c, data, "application/json; charset=utf-8")
                          : respond_page(c, data);
   }
@@ -402,7 +407,7 @@ pt_web_respond(PtStation *station, struct MHD_Connection *c, const char *url, co
     return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
   }
   assets_init();
-  if (g_str_has_prefix(url, "/static/")) {
+  if (!g_str_has_prefix(url, "/01/")) {
     /* Only the names in the table: no file system behind this, so no path to traverse. */
     for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
       if (assets[i].url && strcmp(assets[i].url, url) == 0)

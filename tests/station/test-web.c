@@ -312,6 +312,16 @@ test_static_assets(Fixture *f, gconstpointer data)
   g_assert_cmpstr(r.content_type, ==, "text/css; charset=utf-8");
   reply_clear(&r);
 
+  r = fetch(f, "GET", "/station", NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "text/html; charset=utf-8");
+  g_assert_nonnull(strstr(r.body->str, "/static/station.js"));
+  reply_clear(&r);
+  r = fetch(f, "GET", "/static/station.js", NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_nonnull(strstr(r.body->str, "sessionStorage"));
+  reply_clear(&r);
+
   /* Nothing but the table's names: no file behind /static/ to reach. */
   const char *escapes[] = {"/static/../station.ini",  "/static/%2e%2e/station.ini",
                            "/static/..%2fstation.db", "/static/consumer.js/../../keys/station.key",
