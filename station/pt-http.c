@@ -16,6 +16,7 @@
 #include "pt-load.h"
 #include "pt-store-video.h"
 #include "pt-sync-status.h"
+#include "pt-web.h"
 
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -53,6 +54,12 @@ worker_store(PtHttp *http, GError **error)
       g_private_set(&thread_store, store);
   }
   return store;
+}
+
+static PtStore *
+web_store(gpointer http, GError **error)
+{
+  return worker_store(http, error);
 }
 
 static enum MHD_Result
@@ -536,6 +543,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     return route_sync(http, c, strcmp(url, "/api/v1/sync/retry") == 0, is_get, is_post, req);
   if (strcmp(url, "/api/v1/loads") == 0 || g_str_has_prefix(url, "/api/v1/loads/"))
     return route_loads(http, c, url + strlen("/api/v1/loads"), is_get, is_post, req);
+  if (pt_web_handles(url))
+    return pt_web_respond(http->station, c, url, method, web_store, http);
   if (!g_str_has_prefix(url, "/api/v1/batches"))
     return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
 
@@ -627,6 +636,26 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
   g_message("http: %s", msg);
 }
 
+/* Percent-decodes @s in place like libmicrohttpd's default, except that %00 stays as it
+ * is: a decoded NUL would cut the path short ("/static/app.js%00.png" naming app.js). */
+static size_t
+unescape_keep_nul(void *cls, struct MHD_Connection *c, char *s)
+{
+  char *out = s;
+  for (const char *in = s; *in;) {
+    int hi, lo;
+    if (in[0] == '%' && (hi = g_ascii_xdigit_value(in[1])) >= 0 &&
+        (lo = g_ascii_xdigit_value(in[2])) >= 0 && (hi | lo) != 0) {
+      *out++ = (char)(hi * 16 + lo);
+      in += 3;
+    } else {
+      *out++ = *in++;
+    }
+  }
+  *out = '\0';
+  return (size_t)(out - s);
+}
+
 PtHttp *
 pt_http_start(PtStation *station, const char *host, guint16 port, GError **error)
 {
@@ -649,7 +678,8 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
       MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)PT_HTTP_THREADS,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)PT_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PT_HTTP_CONN_MEMORY,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, http, MHD_OPTION_END);
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, http, MHD_OPTION_UNESCAPE_CALLBACK,
+      unescape_keep_nul, http, MHD_OPTION_END);
   freeaddrinfo(ai);
   if (!http->daemon) {
     g_set_error(error, PT_ERROR, PT_ERROR_IO,

@@ -204,6 +204,13 @@ static const char *const migrations[] = {
     "  source TEXT NOT NULL,"
     "  reason TEXT NOT NULL);"
     "CREATE INDEX load_refusals_by_load ON load_refusals (load_id, id);",
+    /* 6 -> 7: consumer page views per batch (pt-store-web.c) */
+    "CREATE TABLE scans ("
+    "  batch_id INTEGER PRIMARY KEY REFERENCES batches (id),"
+    "  count INTEGER NOT NULL,"
+    "  first_ns INTEGER NOT NULL,"
+    "  last_ns INTEGER NOT NULL);"
+    "CREATE INDEX batches_by_gtin ON batches (gtin, id);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -54,7 +54,7 @@ typedef struct {
 void pt_event_row_clear(PtEventRow *row);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define PT_STORE_SCHEMA_VERSION 6
+#define PT_STORE_SCHEMA_VERSION 7
 
 /* Opens (and with @create, creates) the database at @path and migrates it to
  * PT_STORE_SCHEMA_VERSION.  A database newer than this build is refused.
@@ -173,5 +173,16 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PtGradingSummary, pt_grading_summary_clear)
  * @floor_mm define n_undersize and n_below_floor. */
 gboolean pt_store_grading_summary(PtStore *store, gint64 grading_id, double min_diameter_mm,
                                   double floor_mm, PtGradingSummary *summary, GError **error);
+
+/* The consumer page (pt-store-web.c). */
+
+/* Counts one view of @batch_id's consumer page (the QR was scanned). */
+gboolean pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 now_ns, GError **error);
+/* Scans of @batch_id so far (0 when never scanned). */
+gboolean pt_store_scan_get(PtStore *store, gint64 batch_id, gint64 *count_out, GError **error);
+/* The batches of @gtin: their number and the newest one's product (transfer full, nullable
+ * when there are none). */
+gboolean pt_store_gtin_summary(PtStore *store, const char *gtin, gint64 *n_out, char **product_out,
+                               GError **error);
 
 G_END_DECLS

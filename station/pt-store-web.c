@@ -1,0 +1,65 @@
+/* pt-store-web.c: the SQL of the consumer page: scan counts per batch and what a GTIN-level
+ * page says about a product.
+ *
+ * Workload: one UPSERT per consumer page view (a QR scan), on the HTTP worker threads; it is
+ * a single autocommit statement so it holds the write lock for microseconds. */
+#include "pt-error.h"
+#include "pt-store-private.h"
+
+static const char sql_scan_count[] =
+    "INSERT INTO scans (batch_id, count, first_ns, last_ns) VALUES (?1, 1, ?2, ?2) "
+    "ON CONFLICT (batch_id) DO UPDATE SET count = count + 1, last_ns = ?2";
+static const char sql_scan_get[] = "SELECT count FROM scans WHERE batch_id = ?";
+static const char sql_gtin_summary[] =
+    "SELECT count(*), (SELECT product FROM batches WHERE gtin = ?1 ORDER BY id DESC LIMIT 1) "
+    "FROM batches WHERE gtin = ?1";
+
+gboolean
+pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 now_ns, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_scan_count, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, batch_id);
+  sqlite3_bind_int64(s, 2, now_ns);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, "count a scan", error);
+  return TRUE;
+}
+
+gboolean
+pt_store_scan_get(PtStore *store, gint64 batch_id, gint64 *count_out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_scan_get, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, batch_id);
+  int rc = sqlite3_step(s);
+  *count_out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, "read scans", error);
+  return TRUE;
+}
+
+gboolean
+pt_store_gtin_summary(PtStore *store, const char *gtin, gint64 *n_out, char **product_out,
+                      GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_gtin_summary, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, gtin, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    *n_out = sqlite3_column_int64(s, 0);
+    const char *product = (const char *)sqlite3_column_text(s, 1);
+    *product_out = g_strdup(product);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW)
+    return pt_store_set_sqlite_error(store, rc, "look up a GTIN", error);
+  return TRUE;
+}

@@ -1,0 +1,425 @@
+/* pt-web.c: static assets of web-ui/ and the Digital Link resolver (the consumer page).
+ *
+ * The consumer page is what a shopper's phone opens from the QR: its HTML shell is a
+ * compiled-in asset with the batch's public facts embedded as JSON, so the first view is
+ * one request plus two cached assets.  Only public fields leave here: no notes, phone
+ * numbers, quantities or prices (those stay in the operator API). */
+#include "pt-web.h"
+
+#include "pt-bundle.h"
+#include "pt-canon.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-gs1-dl.h"
+#include "pt-keys.h"
+#include "pt-limits.h"
+#include "pt-web-resources.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#define DATA_MARK      "@PT_DATA@"
+#define STATIC_MAX_AGE "public, max-age=3600"
+#define PAGE_CSP                                                                                   \
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "                \
+  "media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "                    \
+  "frame-ancestors 'none'"
+
+typedef struct {
+  const char *url;      /* "/static/NAME" */
+  const char *resource; /* path in the GResource */
+  const char *type;
+  GBytes *bytes; /* static data of the resource, kept for the process's life */
+  char *etag;    /* "\"sha256-prefix\"" */
+} Asset;
+
+static Asset assets[] = {
+    {"/static/consumer.js", "/packtrace/web/consumer.js", "text/javascript; charset=utf-8"},
+    {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
+    {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},
+    {"/station", "/packtrace/web/station.html", "text/html; charset=utf-8"},
+    {NULL, "/packtrace/web/consumer.html", "text/html; charset=utf-8"},
+};
+#define CONSUMER_SHELL (&assets[G_N_ELEMENTS(assets) - 1])
+
+static gpointer
+assets_load(gpointer unused)
+{
+  GResource *res = pt_web_get_resource();
+  for (gsize i = 0; i < G_N_ELEMENTS(assets); i++) {
+    /* Built in at compile time: a missing entry is a build error, not a run-time state. */
+    assets[i].bytes =
+        g_resource_lookup_data(res, assets[i].resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+    g_assert(assets[i].bytes);
+    g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, assets[i].bytes);
+    assets[i].etag = g_strdup_printf("\"%.32s\"", sum);
+  }
+  return NULL;
+}
+
+static void
+assets_init(void)
+{
+  static GOnce once = G_ONCE_INIT;
+  g_once(&once, assets_load, NULL);
+}
+
+gboolean
+pt_web_handles(const char *url)
+{
+  return g_str_has_prefix(url, "/static/") || g_str_has_prefix(url, "/01/") ||
+         strcmp(url, "/station") == 0;
+}
+
+static void
+common_headers(struct MHD_Response *r, const char *type, const char *cache)
+{
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
+{
+  enum MHD_Result ret = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+/* Sends @body (taken; g_malloc'd, which is malloc since GLib 2.46). */
+static enum MHD_Result
+respond_text(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  common_headers(r, type, "no-store");
+  if (g_str_has_prefix(type, "text/html"))
+    MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
+  return queue(c, status, r);
+}
+
+static gboolean
+wants_json(struct MHD_Connection *c)
+{
+  const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+  return accept && (strstr(accept, "application/json") || strstr(accept, "application/ld+json")) &&
+         !strstr(accept, "text/html");
+}
+
+/* Errors answer in the form the client asked for: a line of HTML for a phone, JSON for
+ * an app. */
+static enum MHD_Result
+respond_error(struct MHD_Connection *c, unsigned status, const char *message)
+{
+  if (wants_json(c)) {
+    char *text = json_dumps(json_pack("{ss}", "error", message), JSON_COMPACT);
+    char *copy = g_strdup(text);
+    free(text);
+    return respond_text(c, status, "application/json; charset=utf-8", copy, strlen(copy));
+  }
+  g_autofree char *escaped = g_markup_escape_text(message, -1);
+  char *html = g_strdup_printf("<!doctype html><meta charset=\"utf-8\">"
+                               "<meta name=\"viewport\" content=\"width=device-width\">"
+                               "<title>packtrace</title><p>%s</p>\n",
+                               escaped);
+  return respond_text(c, status, "text/html; charset=utf-8", html, strlen(html));
+}
+
+static enum MHD_Result
+respond_gerror(struct MHD_Connection *c, const GError *error)
+{
+  unsigned status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+  if (error->domain == PT_ERROR) {
+    switch ((PtError)error->code) {
+    case PT_ERROR_INVALID:
+    case PT_ERROR_MALFORMED:
+      status = MHD_HTTP_BAD_REQUEST;
+      break;
+    case PT_ERROR_NOT_FOUND:
+      status = MHD_HTTP_NOT_FOUND;
+      break;
+    case PT_ERROR_BUSY:
+      status = MHD_HTTP_SERVICE_UNAVAILABLE;
+      break;
+    default:
+      break;
+    }
+  }
+  if (status >= 500)
+    g_warning("http: %s", error->message);
+  return respond_error(c, status, error->message);
+}
+
+static enum MHD_Result
+respond_asset(struct MHD_Connection *c, const Asset *a)
+{
+  const char *match =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+  gboolean fresh = match && strcmp(match, a->etag) == 0;
+  gsize len = 0;
+  const void *data = g_bytes_get_data(a->bytes, &len);
+  /* The resource's data is static and held for the process's life. */
+  struct MHD_Response *r =
+      fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
+            : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+  common_headers(r, a->type, STATIC_MAX_AGE);
+  if (g_str_has_prefix(a->type, "text/html"))
+    MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+  return queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+}
+
+/* The consumer shell with @data embedded.  Inside <script> only "<" could end the element
+ * early, and in JSON it can only occur in strings, where \u003c means the same. */
+static enum MHD_Result
+respond_page(struct MHD_Connection *c, json_t *data)
+{
+  char *json = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  json_decref(data);
+  gsize len = 0;
+  const char *shell = g_bytes_get_data(CONSUMER_SHELL->bytes, &len);
+  const char *mark = g_strstr_len(shell, (gssize)len, DATA_MARK);
+  g_assert(mark);
+  GString *page = g_string_sized_new(len + strlen(json) + 64);
+  g_string_append_len(page, shell, mark - shell);
+  for (const char *p = json; *p; p++) {
+    if (*p == '<')
+      g_string_append(page, "\\u003c");
+    else
+      g_string_append_c(page, *p);
+  }
+  free(json);
+  const char *rest = mark + strlen(DATA_MARK);
+  g_string_append_len(page, rest, (gssize)(shell + len - rest));
+  gsize page_len = page->len;
+  return respond_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", g_string_free(page, FALSE),
+                      page_len);
+}
+
+static enum MHD_Result
+respond_json(struct MHD_Connection *c, json_t *value, const char *type)
+{
+  char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  json_decref(value);
+  char *copy = g_strdup(text);
+  free(text);
+  return respond_text(c, MHD_HTTP_OK, type, copy, strlen(copy));
+}
+
+/* Rebuilds the query as the client sent it (libmicrohttpd hands it over decoded). */
+static enum MHD_Result
+append_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+  GString *uri = cls;
+  g_string_append_c(uri, strchr(uri->str, '?') ? '&' : '?');
+  g_string_append_uri_escaped(uri, key, NULL, FALSE);
+  if (value) {
+    g_string_append_c(uri, '=');
+    g_string_append_uri_escaped(uri, value, NULL, FALSE);
+  }
+  return MHD_YES;
+}
+
+/* The Digital Link this request names, as the printed QR spells it. */
+static gboolean
+parse_link(const PtStation *station, struct MHD_Connection *c, const char *url, PtDigitalLink *link,
+           GError **error)
+{
+  g_autoptr(GString) uri = g_string_new("https://");
+  g_string_append(uri, station->config->public_host);
+  g_auto(GStrv) segments = g_strsplit(url, "/", -1);
+  for (guint i = 1; segments[i]; i++) {
+    g_string_append_c(uri, '/');
+    g_string_append_uri_escaped(uri, segments[i], NULL, FALSE);
+  }
+  if (uri->len > PT_DL_URI_MAX) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the Digital Link is too long");
+    return FALSE;
+  }
+  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, append_arg, uri);
+  g_autoptr(GError) local = NULL;
+  if (!pt_gs1_digital_link_parse(uri->str, 0, link, &local)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link: %s",
+                local->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+typedef struct {
+  gint64 batch_id;
+  json_t *events;
+} PublicEvents;
+
+/* One timeline entry: step, time, disposition, clip; never notes or quantities. */
+static gboolean
+public_event(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  PublicEvents *st = user_data;
+  json_t *event = pt_json_parse(row->body, row->body_len, error);
+  if (!event)
+    return FALSE;
+  gsize n = json_array_size(st->events) + 1;
+  json_t *time = json_object_get(event, "eventTime");
+  json_t *disposition = json_object_get(event, "disposition");
+  json_t *out = json_pack("{sI ss ss so}", "n", (json_int_t)n, "step", row->step, "time",
+                          json_is_string(time) ? json_string_value(time) : "", "disposition",
+                          json_is_string(disposition) ? json_copy(disposition) : json_null());
+  if (json_object_get(event, "errorDeclaration"))
+    json_object_set_new(out, "error_declaration", json_true());
+  if (json_object_get(event, "pt:clipSha256")) {
+    g_autofree char *clip =
+        g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT "/clips/%zu", st->batch_id, n);
+    json_object_set_new(out, "clip", json_string(clip));
+  }
+  json_array_append_new(st->events, out);
+  json_decref(event);
+  return TRUE;
+}
+
+/* The class distribution of the batch's newest closed grading, or JSON null. */
+static json_t *
+public_grading(PtStore *store, const PtBatch *batch, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PtGradingRow) grading = pt_store_grading_get_newest(store, batch->id, &local);
+  if (!grading) {
+    if (local && !g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND)) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return NULL;
+    }
+    return json_null();
+  }
+  if (!grading->closed_ns)
+    return json_null();
+  g_auto(PtGradingSummary) sum = {0};
+  if (!pt_store_grading_summary(store, grading->id, 0, 0, &sum, error))
+    return NULL;
+  json_t *classes = json_array();
+  for (guint i = 0; i < sum.classes->len; i++) {
+    const PtCount *k = &g_array_index(sum.classes, PtCount, i);
+    json_array_append_new(classes,
+                          json_pack("{sssI}", "class", k->key, "count", (json_int_t)k->count));
+  }
+  return json_pack("{sssosIso}", "declared_class", grading->declared_class, "disposition",
+                   grading->disposition ? json_string(grading->disposition) : json_null(),
+                   "n_fruit", (json_int_t)sum.n_fruit, "classes", classes);
+}
+
+static json_t *
+nullable(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
+/* Returns: (transfer full): the public facts of @batch. */
+static json_t *
+public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **error)
+{
+  PublicEvents st = {.batch_id = batch->id, .events = json_array()};
+  if (!pt_store_events_foreach(store, batch->id, public_event, &st, error)) {
+    json_decref(st.events);
+    return NULL;
+  }
+  json_t *grading = public_grading(store, batch, error);
+  if (!grading) {
+    json_decref(st.events);
+    return NULL;
+  }
+  g_autofree char *key = pt_hex_encode(station->keys->public_key, PT_PUB_LEN);
+  g_autofree char *bundle =
+      g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT "/bundle", batch->id);
+  return json_pack("{ss ss ss ss so so so so ss ss so so ss ss ss}", "kind", "batch", "gtin",
+                   batch->gtin, "lot", batch->lot, "product", batch->product, "variety",
+                   nullable(batch->variety), "origin", nullable(batch->origin), "grower",
+                   nullable(batch->grower), "harvest_date", nullable(batch->harvest_date),
+                   "pack_date", batch->pack_date, "status", batch->status, "grading", grading,
+                   "events", st.events, "station", station->config->name, "public_key", key,
+                   "bundle", bundle);
+}
+
+static gboolean
+is_epcis_link_type(const char *t)
+{
+  return t && (strcmp(t, "gs1:epcis") == 0 || strcmp(t, "https://gs1.org/voc/epcis") == 0 ||
+               strcmp(t, "https://ref.gs1.org/voc/epcis") == 0);
+}
+
+static enum MHD_Result
+resolve(PtStation *station, PtStore *store, struct MHD_Connection *c, const PtDigitalLink *link)
+{
+  g_autoptr(GError) error = NULL;
+  if (!link->lot[0]) {
+    gint64 n = 0;
+    g_autofree char *product = NULL;
+    if (!pt_store_gtin_summary(store, link->gtin, &n, &product, &error))
+      return respond_gerror(c, error);
+    if (n == 0)
+      return respond_error(c, MHD_HTTP_NOT_FOUND, "this station packs no product with that GTIN");
+    json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", link->gtin, "product",
+                             product, "batches", (json_int_t)n);
+    return wants_json(c) ? respond_json(c, data, "application/json; charset=utf-8")
+                         : respond_page(c, data);
+  }
+  g_autoptr(PtBatch) batch = pt_store_batch_get_by_lot(store, link->lot, &error);
+  if (!batch && !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
+    return respond_gerror(c, error);
+  if (!batch || strcmp(batch->gtin, link->gtin) != 0) {
+    /* As GS1's resolver does: an unknown lot falls back to the product's page. */
+    gint64 n = 0;
+    g_autofree char *product = NULL;
+    g_clear_error(&error);
+    if (!pt_store_gtin_summary(store, link->gtin, &n, &product, &error))
+      return respond_gerror(c, error);
+    if (n == 0)
+      return respond_error(c, MHD_HTTP_NOT_FOUND, "this station packs no product with that GTIN");
+    g_autofree char *location = g_strdup_printf("/01/%s", link->gtin);
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    common_headers(r, "text/plain; charset=utf-8", "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
+    return queue(c, MHD_HTTP_SEE_OTHER, r);
+  }
+  if (is_epcis_link_type(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType"))) {
+    json_t *doc = pt_bundle_epcis(store, station->config, batch, &error);
+    return doc ? respond_json(c, doc, "application/ld+json") : respond_gerror(c, error);
+  }
+  json_t *data = public_batch(station, store, batch, &error);
+  if (!data)
+    return respond_gerror(c, error);
+  /* A view of the page is a scan of the label; losing one count to a busy writer is
+   * better than failing the shopper's page. */
+  g_autoptr(GError) scan_error = NULL;
+  if (!pt_store_scan_count(store, batch->id, pt_now_ns(), &scan_error))
+    g_message("http: scan of batch %s not counted: %s", batch->lot, scan_error->message);
+  return wants_json(c) ? respond_json(c, data, "application/json; charset=utf-8")
+                       : respond_page(c, data);
+}
+
+enum MHD_Result
+pt_web_respond(PtStation *station, struct MHD_Connection *c, const char *url, const char *method,
+               PtWebStoreFunc get_store, gpointer user_data)
+{
+  if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    common_headers(r, "text/plain; charset=utf-8", "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+  }
+  assets_init();
+  if (!g_str_has_prefix(url, "/01/")) {
+    /* Only the names in the table: no file system behind this, so no path to traverse. */
+    for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
+      if (assets[i].url && strcmp(assets[i].url, url) == 0)
+        return respond_asset(c, &assets[i]);
+    return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource");
+  }
+  g_autoptr(GError) error = NULL;
+  PtDigitalLink link;
+  if (!parse_link(station, c, url, &link, &error))
+    return respond_gerror(c, error);
+  PtStore *store = get_store(user_data, &error);
+  if (!store)
+    return respond_gerror(c, error);
+  return resolve(station, store, c, &link);
+}

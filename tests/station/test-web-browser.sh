@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test-web-browser.sh: the consumer page in Debian's Chromium driven by playwright-core
+# (web-browser.mjs) against the real `packtrace run` on loopback.  Screenshots of the page
+# in zh and en are left in the build directory.  Skips (77) without chromium, node or npm,
+# or when npm cannot install playwright-core; never downloads a browser.
+set -u
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+HERE=$(dirname "$0")
+[ -x /usr/bin/chromium ] || { echo "1..0 # SKIP /usr/bin/chromium missing (apt-get install chromium)"; exit 77; }
+command -v node >/dev/null && command -v npm >/dev/null || { echo "1..0 # SKIP node or npm missing"; exit 77; }
+
+export NPM_DIR=$PACKTRACE_BUILD/npm-tools
+if [ ! -f "$NPM_DIR/node_modules/playwright-core/package.json" ]; then
+  mkdir -p "$NPM_DIR"
+  if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 300 npm install --silent --no-audit --no-fund \
+      --prefix "$NPM_DIR" playwright-core@1.49.1 >"$NPM_DIR/install-playwright.log" 2>&1; then
+    echo "1..0 # SKIP npm could not install playwright-core (see $NPM_DIR/install-playwright.log)"
+    exit 77
+  fi
+fi
+
+must() {
+  "$@" >"$T/step.out" 2>&1 || { echo "# set-up step failed: $*"; sed 's/^/#   /' "$T/step.out"; exit 1; }
+}
+
+T=$(mktemp -d)
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+export PACKTRACE_DATA=$T/data
+GTIN=09506000134352
+must "$BIN" init
+new_batch() {
+  must "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN \
+    --grower "Li farm" --harvest-date 2026-11-20 --quantity 1200 --lot "$1"
+}
+new_batch OK1
+must "$BIN" event add OK1 --step inspecting --disposition conformant --note "call 13800138000"
+must "$BIN" event add OK1 --step packing --at 2026-11-25T09:00:00Z
+new_batch TAMPER1
+must "$BIN" event add TAMPER1 --step inspecting --disposition conformant
+new_batch RECALL1
+must "$BIN" batch recall RECALL1 --reason "residue"
+# A closed grading for OK1, so the page draws its grade distribution.
+must sqlite3 "$T/data/station.db" "
+INSERT INTO gradings (batch_id, profile, declared_class, mm_per_px, model_version, opened_ns,
+  closed_ns, event_id, disposition) VALUES (1, 'orange-unece', 'I', 0.3, 'test', 1, 2, 'x', 'conformant');
+INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, length_mm, weight_g,
+  ripe_fraction, green_fraction, defect_count, defect_area_mm2, defect_largest_mm2,
+  defect_longest_mm, views, rule, confidence)
+SELECT 1, value, 'test', CASE WHEN value < 7 THEN 'I' WHEN value < 9 THEN 'Extra' ELSE 'II' END,
+  70, 70, 200, 1, 0, 0, 0, 0, 0, 1, 'test', 1 FROM generate_series(1, 10);"
+# Someone with file access rewrites TAMPER1's inspection as non-conformant -> conformant swap.
+must sqlite3 "$T/data/station.db" "
+DROP TRIGGER events_append_only_update;
+UPDATE events SET body = replace(CAST(body AS TEXT), '\"conformant\"', '\"non_conformant\"')
+WHERE batch_id = (SELECT id FROM batches WHERE lot = 'TAMPER1') AND step = 'inspecting';"
+
+"$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
+server=$!
+for _ in $(seq 50); do
+  url=$(grep -o 'http://[0-9.:]*' "$T/run.out" 2>/dev/null | head -1)
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
+
+timeout 120 node "$HERE/web-browser.mjs" "$url" "/01/$GTIN/10/OK1?13=261125" \
+  "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD"

@@ -1,0 +1,352 @@
+/* test-web.c: the Digital Link resolver and the compiled-in pages on the real `packtrace run`
+ * over loopback: HTML, public JSON and EPCIS for one link, 303 for an unknown lot, 404 and
+ * 400, only public fields, scan counts, asset caching and no way out of the asset table. */
+#include "pt-canon.h"
+#include "pt-test-station.h"
+
+#include <curl/curl.h>
+#include <gio/gio.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#define GTIN "09506000134352"
+
+typedef struct {
+  PtTestStation *ts;
+  GSubprocess *server;
+  char *base;
+  char *lot;
+} Fixture;
+
+typedef struct {
+  long status;
+  GString *body;
+  GString *headers;
+  char *content_type;
+  char *location;
+} Reply;
+
+static void
+reply_clear(Reply *r)
+{
+  g_string_free(r->body, TRUE);
+  g_string_free(r->headers, TRUE);
+  g_free(r->content_type);
+  g_free(r->location);
+}
+
+static size_t
+on_data(char *ptr, size_t size, size_t n, void *user)
+{
+  g_string_append_len(user, ptr, (gssize)(size * n));
+  return size * n;
+}
+
+/* GET (or @method) @path as written (no dot-segment removal), with one optional header. */
+static Reply
+fetch(Fixture *f, const char *method, const char *path, const char *header)
+{
+  Reply r = {.body = g_string_new(NULL), .headers = g_string_new(NULL)};
+  CURL *c = curl_easy_init();
+  g_autofree char *url = g_strconcat(f->base, path, NULL);
+  struct curl_slist *headers = header ? curl_slist_append(NULL, header) : NULL;
+  curl_easy_setopt(c, CURLOPT_URL, url);
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, r.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, r.headers);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+  g_assert_cmpint(curl_easy_perform(c), ==, CURLE_OK);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  char *s = NULL;
+  curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &s);
+  r.content_type = g_strdup(s);
+  s = NULL;
+  curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &s);
+  r.location = g_strdup(s);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(c);
+  return r;
+}
+
+static json_t *
+reply_json(const Reply *r)
+{
+  g_autoptr(GError) error = NULL;
+  json_t *v = pt_json_parse(r->body->str, r->body->len, &error);
+  g_assert_no_error(error);
+  return v;
+}
+
+static void
+die_with_parent(gpointer data)
+{
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* A closed grading of @batch: 3 fruit of class I, 1 of II. */
+static void
+add_grading(PtTestStation *ts, const PtBatch *batch)
+{
+  g_autoptr(GError) error = NULL;
+  PtGradingRow g = {.batch_id = batch->id,
+                    .profile = (char *)"orange-unece",
+                    .declared_class = (char *)"I",
+                    .mm_per_px = 0.3,
+                    .model_version = (char *)"test",
+                    .opened_ns = 1};
+  g_assert_true(pt_store_grading_insert(ts->store, &g, &error));
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (int i = 0; i < 4; i++) {
+    PtFruitRecord fruit = {.graded_ns = 2 + i,
+                           .source = "test",
+                           .klass = i < 3 ? "I" : "II",
+                           .diameter_mm = 70,
+                           .views = 1,
+                           .rule = "test",
+                           .confidence = 1};
+    g_assert_true(pt_store_fruit_insert(ts->store, g.id, &fruit, NULL, &error));
+  }
+  g_assert_true(pt_store_commit(ts->store, &error));
+  g_assert_true(pt_store_grading_close(ts->store, g.id, 10, "urn:uuid:test", "conformant", &error));
+  g_assert_no_error(error);
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+  f->ts = pt_test_station_new();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) batch = pt_test_batch(f->ts, 0);
+  PtEventSpec ev = {.step = "packing", .note = "price 12 CNY/kg, call 13800138000"};
+  g_assert_true(pt_batch_add_event(f->ts->station, f->ts->store, batch, &ev, NULL, &error));
+  add_grading(f->ts, batch);
+  f->lot = g_strdup(batch->lot);
+  g_autofree char *bin =
+      g_build_filename(g_getenv("PACKTRACE_BUILD"), "station", "packtrace", NULL);
+  g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+  f->server = g_subprocess_launcher_spawn(launcher, &error, bin, "run", "--data", f->ts->dir,
+                                          "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error(error);
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(f->server));
+  g_autofree char *line = g_data_input_stream_read_line(in, NULL, NULL, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(line);
+  const char *url = strstr(line, "http://");
+  g_assert_nonnull(url);
+  f->base = g_strndup(url, strcspn(url, " "));
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+  g_subprocess_send_signal(f->server, SIGTERM);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(g_subprocess_wait(f->server, NULL, &error));
+  g_assert_true(g_subprocess_get_if_exited(f->server));
+  g_assert_cmpint(g_subprocess_get_exit_status(f->server), ==, 0);
+  g_object_unref(f->server);
+  pt_test_station_free(f->ts);
+  g_free(f->base);
+  g_free(f->lot);
+}
+
+static gint64
+scans(Fixture *f)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint(sqlite3_open(f->ts->station->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT coalesce(sum(count), 0) FROM scans", -1, &s, NULL),
+                  ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+  gint64 n = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return n;
+}
+
+static void
+test_html_json_epcis(Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_strdup_printf("/01/" GTIN "/10/%s", f->lot);
+  g_autofree char *with_query = g_strdup_printf("%s?13=261125", path);
+
+  /* A phone's browser gets the page, with the batch's facts in it. */
+  Reply page = fetch(f, "GET", with_query, "Accept: text/html,application/xhtml+xml,*/*;q=0.8");
+  g_assert_cmpint(page.status, ==, 200);
+  g_assert_cmpstr(page.content_type, ==, "text/html; charset=utf-8");
+  g_assert_nonnull(strstr(page.body->str, "<script id=\"pt-data\" type=\"application/json\">{"));
+  g_assert_nonnull(strstr(page.body->str, f->lot));
+  g_assert_null(strstr(page.body->str, "@PT_DATA@"));
+  g_assert_nonnull(strstr(page.headers->str, "Content-Security-Policy: default-src 'none'"));
+  reply_clear(&page);
+
+  /* An app gets the same facts as JSON: public fields only. */
+  Reply js = fetch(f, "GET", path, "Accept: application/json");
+  g_assert_cmpint(js.status, ==, 200);
+  g_assert_cmpstr(js.content_type, ==, "application/json; charset=utf-8");
+  g_assert_null(strstr(js.body->str, "13800138000"));
+  g_assert_null(strstr(js.body->str, "CNY"));
+  g_assert_null(strstr(js.body->str, "1200.5")); /* quantities stay internal */
+  json_t *v = reply_json(&js);
+  const char *allowed[] = {"kind",    "gtin",         "lot",       "product", "variety", "origin",
+                           "grower",  "harvest_date", "pack_date", "status",  "grading", "events",
+                           "station", "public_key",   "bundle",    NULL};
+  const char *key;
+  json_t *value;
+  json_object_foreach(v, key, value) g_assert_true(g_strv_contains(allowed, key));
+  g_assert_cmpstr(json_string_value(json_object_get(v, "lot")), ==, f->lot);
+  g_assert_cmpstr(json_string_value(json_object_get(v, "status")), ==, "active");
+  json_t *events = json_object_get(v, "events");
+  g_assert_cmpint(json_array_size(events), ==, 2);
+  size_t i;
+  json_array_foreach(events, i, value)
+  {
+    json_object_foreach(value, key, value) g_assert_true(
+        g_strv_contains((const char *[]){"n", "step", "time", "disposition", NULL}, key));
+  }
+  json_t *grading = json_object_get(v, "grading");
+  g_assert_cmpint(json_integer_value(json_object_get(grading, "n_fruit")), ==, 4);
+  json_t *first = json_array_get(json_object_get(grading, "classes"), 0);
+  g_assert_cmpstr(json_string_value(json_object_get(first, "class")), ==, "I");
+  g_assert_cmpint(json_integer_value(json_object_get(first, "count")), ==, 3);
+  json_decref(v);
+  reply_clear(&js);
+
+  /* linkType=gs1:epcis: the batch's EPCIS document. */
+  g_autofree char *epcis_path = g_strdup_printf("%s?linkType=gs1:epcis", path);
+  Reply ep = fetch(f, "GET", epcis_path, NULL);
+  g_assert_cmpint(ep.status, ==, 200);
+  g_assert_cmpstr(ep.content_type, ==, "application/ld+json");
+  v = reply_json(&ep);
+  g_assert_cmpint(json_array_size(json_object_get(json_object_get(v, "epcisBody"), "eventList")),
+                  ==, 2);
+  json_decref(v);
+  reply_clear(&ep);
+
+  /* Two page views (HTML and JSON) were two scans; the EPCIS download is not one. */
+  g_assert_cmpint(scans(f), ==, 2);
+}
+
+static void
+test_unknown_and_malformed(Fixture *f, gconstpointer data)
+{
+  /* An unknown lot of a known GTIN: 303 to the product's page, which says it exists. */
+  Reply r = fetch(f, "GET", "/01/" GTIN "/10/NOSUCHLOT", NULL);
+  g_assert_cmpint(r.status, ==, 303);
+  g_assert_true(g_str_has_suffix(r.location, "/01/" GTIN));
+  reply_clear(&r);
+  r = fetch(f, "GET", "/01/" GTIN, "Accept: application/json");
+  g_assert_cmpint(r.status, ==, 200);
+  json_t *v = reply_json(&r);
+  g_assert_cmpstr(json_string_value(json_object_get(v, "kind")), ==, "product");
+  g_assert_cmpint(json_integer_value(json_object_get(v, "batches")), ==, 1);
+  json_decref(v);
+  reply_clear(&r);
+  r = fetch(f, "GET", "/01/" GTIN, NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "text/html; charset=utf-8");
+  reply_clear(&r);
+
+  /* A GTIN the station never packed (valid check digit): 404, lot or not. */
+  const char *unknown[] = {"/01/04006381333931", "/01/04006381333931/10/X"};
+  for (gsize i = 0; i < G_N_ELEMENTS(unknown); i++) {
+    r = fetch(f, "GET", unknown[i], NULL);
+    g_assert_cmpint(r.status, ==, 404);
+    reply_clear(&r);
+  }
+
+  /* Malformed Digital Links: 400 with the reason. */
+  const char *bad[] = {
+      "/01/123/10/X",                               /* short GTIN */
+      "/01/09506000134359/10/X",                    /* wrong check digit */
+      "/01/" GTIN "/21/S1/10/X",                    /* AIs out of order */
+      "/01/" GTIN "/10/X?13=261399",                /* not a date */
+      "/01/" GTIN "/10/X?10=Y",                     /* path AI in the query */
+      "/01/" GTIN "/10/ABCDEFGHIJKLMNOPQRSTUVWXYZ", /* lot over 20 characters */
+      "/01/" GTIN "/99/X",                          /* unknown AI */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    r = fetch(f, "GET", bad[i], "Accept: application/json");
+    g_test_message("%s -> %ld %s", bad[i], r.status, r.body->str);
+    g_assert_cmpint(r.status, ==, 400);
+    v = reply_json(&r);
+    g_assert_true(g_str_has_prefix(json_string_value(json_object_get(v, "error")),
+                                   "not a valid GS1 Digital Link"));
+    json_decref(v);
+    reply_clear(&r);
+  }
+  r = fetch(f, "POST", "/01/" GTIN, NULL);
+  g_assert_cmpint(r.status, ==, 405);
+  reply_clear(&r);
+  g_assert_cmpint(scans(f), ==, 0);
+}
+
+static void
+test_static_assets(Fixture *f, gconstpointer data)
+{
+  Reply r = fetch(f, "GET", "/static/consumer.js", NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "text/javascript; charset=utf-8");
+  g_assert_nonnull(strstr(r.body->str, "crypto.subtle.verify"));
+  g_assert_nonnull(strstr(r.headers->str, "Cache-Control: public, max-age=3600"));
+  const char *etag = strstr(r.headers->str, "ETag: ");
+  g_assert_nonnull(etag);
+  g_autofree char *tag = g_strndup(etag + 6, strcspn(etag + 6, "\r\n"));
+  reply_clear(&r);
+  g_autofree char *if_none = g_strdup_printf("If-None-Match: %s", tag);
+  r = fetch(f, "GET", "/static/consumer.js", if_none);
+  g_assert_cmpint(r.status, ==, 304);
+  g_assert_cmpuint(r.body->len, ==, 0);
+  reply_clear(&r);
+  r = fetch(f, "GET", "/static/style.css", NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "text/css; charset=utf-8");
+  reply_clear(&r);
+
+  r = fetch(f, "GET", "/station", NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "text/html; charset=utf-8");
+  g_assert_nonnull(strstr(r.body->str, "/static/station.js"));
+  reply_clear(&r);
+  r = fetch(f, "GET", "/static/station.js", NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_nonnull(strstr(r.body->str, "sessionStorage"));
+  reply_clear(&r);
+
+  /* Nothing but the table's names: no file behind /static/ to reach. */
+  const char *escapes[] = {"/static/../station.ini",  "/static/%2e%2e/station.ini",
+                           "/static/..%2fstation.db", "/static/consumer.js/../../keys/station.key",
+                           "/static/consumer.html",   "/static/",
+                           "/static//etc/passwd",     "/static/consumer.js%00.png"};
+  for (gsize i = 0; i < G_N_ELEMENTS(escapes); i++) {
+    r = fetch(f, "GET", escapes[i], NULL);
+    g_test_message("%s -> %ld", escapes[i], r.status);
+    g_assert_cmpint(r.status, ==, 404);
+    g_assert_null(strstr(r.body->str, "operator_token"));
+    reply_clear(&r);
+  }
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  g_test_add("/web/resolver/html-json-epcis", Fixture, NULL, fixture_setup, test_html_json_epcis,
+             fixture_teardown);
+  g_test_add("/web/resolver/unknown-and-malformed", Fixture, NULL, fixture_setup,
+             test_unknown_and_malformed, fixture_teardown);
+  g_test_add("/web/static", Fixture, NULL, fixture_setup, test_static_assets, fixture_teardown);
+  int rc = g_test_run();
+  curl_global_cleanup();
+  return rc;
+}
