@@ -22,6 +22,7 @@ static const struct {
     {"label", pt_cmd_label, "ID: render, describe or print a batch's label | jobs: print queue"},
     {"sync", pt_cmd_sync, "add | list | remove | status | retry: delivery to sales platforms"},
     {"grade", pt_cmd_grade, "grade fruit in images; open | close | show a batch's grading"},
+    {"calibrate", pt_cmd_calibrate, "measure mm per pixel from a reference disc or square"},
     {"run", pt_cmd_run, "start the station (HTTP server, cameras; stops on SIGINT/SIGTERM)"},
 };
 
