@@ -1,6 +1,7 @@
 /* pt-demo.h: generated demo footage, so a fresh station records something before any real
- * camera is configured.  Made once from videotestsrc + textoverlay/timeoverlay (no downloaded
- * media) as H.264 Matroska files that the `file` camera kind plays in a loop. */
+ * camera is configured.  Made once from videotestsrc (picking, loading) or fruitgen belt frames
+ * with fruit to grade (grading), with textoverlay/timeoverlay (no downloaded media), as H.264
+ * Matroska files that the `file` camera kind plays in a loop. */
 #pragma once
 
 #include "pt-camera-config.h"

@@ -265,8 +265,10 @@ grade_open(int argc, char **argv)
   g_autofree char *profile_name = NULL, *mm_text = NULL, *klass = NULL;
   const GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
-       "Grade profile (default " PT_GRADE_DEFAULT_PROFILE ")", "NAME"},
-      {"mm-per-px", 0, 0, G_OPTION_ARG_STRING, &mm_text, "Calibration (default 0.3)", "X"},
+       "Grade profile (default: station.ini [grading] profile, else " PT_GRADE_DEFAULT_PROFILE ")",
+       "NAME"},
+      {"mm-per-px", 0, 0, G_OPTION_ARG_STRING, &mm_text,
+       "Calibration (default: station.ini [grading] mm_per_px, else 0.3)", "X"},
       {"class", 0, 0, G_OPTION_ARG_STRING, &klass, "Declared class: Extra, I or II (default I)",
        "CLASS"},
       {NULL}};
@@ -280,10 +282,16 @@ grade_open(int argc, char **argv)
   double mm_per_px = 0;
   if (mm_text && !parse_mm_per_px(mm_text, &mm_per_px))
     return pt_cli_usage("--mm-per-px '%s' must be a number above 0 (and at most 100)", mm_text);
-  PtGradingSpec spec = {.profile = profile_name, .mm_per_px = mm_per_px, .declared_class = klass};
   g_autoptr(GError) error = NULL;
+  g_auto(PtGradingSettings) settings = {0};
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
-  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  if (!station || !pt_grading_settings_load(station->config, &settings, &error))
+    return pt_cli_fail(error);
+  /* Unset options take station.ini's [grading] profile and mm_per_px. */
+  PtGradingSpec spec = {.profile = profile_name ? profile_name : settings.profile,
+                        .mm_per_px = mm_text ? mm_per_px : settings.mm_per_px,
+                        .declared_class = klass};
+  g_autoptr(PtStore) store = pt_station_store(station, &error);
   g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
   g_autoptr(PtGradingRow) grading =
       batch ? pt_grading_open(station, store, batch, &spec, FALSE, &error) : NULL;

@@ -1,8 +1,9 @@
-/* pt-config.c: loading and validating station.ini, and the documented template that
- * `packtrace init` writes. */
+/* pt-config.c: loading and validating station.ini, the documented template that
+ * `packtrace init` writes, and editing it in place for the commands that change settings. */
 #include "pt-config.h"
 
 #include "pt-error.h"
+#include "pt-file.h"
 #include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-gs1.h"
@@ -71,6 +72,18 @@ static const char config_template[] =
     "# [camera dock-2]\n"
     "# role=loading\n"
     "# source=rtsp://192.168.1.64:554/Streaming/Channels/101\n"
+    "\n"
+    "[grading]\n"
+    "# Frames per second the grading camera (role=grading, also the demo one) hands to the\n"
+    "# grader while `packtrace run` runs (0..30; 0 = not graded).  Fruit go to the batch whose\n"
+    "# grading is open (`packtrace grade open ID`); `packtrace grade close ID` signs the\n"
+    "# inspecting event.  Frames the grader cannot keep up with are dropped, never the video.\n"
+    "fps=5\n"
+    "# Grade profile and calibration (millimetres per pixel at fruit height, see\n"
+    "# `packtrace calibrate --save`) that `packtrace grade open` uses when not given.\n"
+    "# Empty: orange-unece and 0.3.\n"
+    "profile=\n"
+    "mm_per_px=\n"
     "\n"
     "[labels]\n"
     "# Supplier printed on case and pallet labels (default: the station name) and its address.\n"
@@ -240,4 +253,25 @@ pt_config_free(PtConfig *config)
   if (config->keyfile)
     g_key_file_free(config->keyfile);
   g_free(config);
+}
+
+GKeyFile *
+pt_config_edit_open(const char *ini_path, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) local = NULL;
+  if (!g_key_file_load_from_file(kf, ini_path, G_KEY_FILE_KEEP_COMMENTS, &local)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "%s: %s", ini_path, local->message);
+    return NULL;
+  }
+  return g_steal_pointer(&kf);
+}
+
+gboolean
+pt_config_edit_save(GKeyFile *kf, const char *ini_path, GError **error)
+{
+  gsize len;
+  g_autofree char *text = g_key_file_to_data(kf, &len, NULL);
+  /* station.ini holds the operator token and connector secrets. */
+  return pt_file_write_atomic(ini_path, text, len, 0600, error);
 }

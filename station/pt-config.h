@@ -38,4 +38,9 @@ char *pt_config_template(const char *station_id, const char *operator_token);
 gboolean pt_config_parse_listen(const char *text, char **host_out, guint16 *port_out,
                                 GError **error);
 
+/* Editing station.ini in place (`sync add`, `calibrate --save`): open keeps the comments and
+ * key order; save writes the file atomically, mode 0600.  Returns: (transfer full). */
+GKeyFile *pt_config_edit_open(const char *ini_path, GError **error);
+gboolean pt_config_edit_save(GKeyFile *kf, const char *ini_path, GError **error);
+
 G_END_DECLS

@@ -41,6 +41,69 @@ pt_grading_load_profile(const char *name, GError **error)
   return profile;
 }
 
+/* Empty values count as absent. */
+static char *
+settings_get(const PtConfig *config, const char *key)
+{
+  char *v = g_key_file_get_string(config->keyfile, "grading", key, NULL);
+  if (v && !*g_strstrip(v))
+    g_clear_pointer(&v, g_free);
+  return v;
+}
+
+static gboolean
+settings_number(const PtConfig *config, const char *key, double lo, double hi, double *out,
+                GError **error)
+{
+  g_autofree char *v = settings_get(config, key);
+  char *end = NULL;
+  if (!v)
+    return TRUE;
+  double d = g_ascii_strtod(v, &end);
+  if (end == v || *end != '\0' || !isfinite(d) || d < lo || d > hi) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "station.ini [grading]: %s '%s' must be %g..%g",
+                key, v, lo, hi);
+    return FALSE;
+  }
+  *out = d;
+  return TRUE;
+}
+
+gboolean
+pt_grading_settings_load(const PtConfig *config, PtGradingSettings *out, GError **error)
+{
+  g_auto(PtGradingSettings) s = {.fps = PT_GRADE_DEFAULT_FPS};
+  double mm = -1; /* absent */
+  if (!settings_number(config, "fps", 0, PT_GRADE_FPS_MAX, &s.fps, error) ||
+      !settings_number(config, "mm_per_px", 0, PT_GRADE_MM_PER_PX_MAX, &mm, error))
+    return FALSE;
+  if (mm == 0) {
+    g_set_error_literal(error, PT_ERROR, PT_ERROR_INVALID,
+                        "station.ini [grading]: mm_per_px must be above 0");
+    return FALSE;
+  }
+  s.mm_per_px = MAX(mm, 0);
+  s.profile = settings_get(config, "profile");
+  if (s.profile) {
+    g_autoptr(GError) local = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grading_load_profile(s.profile, &local);
+    if (!profile) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "station.ini [grading]: profile: %s",
+                  local->message);
+      return FALSE;
+    }
+  }
+  *out = s;
+  s = (PtGradingSettings){0};
+  return TRUE;
+}
+
+void
+pt_grading_settings_clear(PtGradingSettings *settings)
+{
+  g_clear_pointer(&settings->profile, g_free);
+}
+
 PtGradingRow *
 pt_grading_open(PtStation *station, PtStore *store, const PtBatch *batch, const PtGradingSpec *spec,
                 gboolean reuse, GError **error)

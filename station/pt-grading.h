@@ -26,6 +26,22 @@ G_BEGIN_DECLS
 #define PT_GRADE_DEFAULT_PROFILE   "orange-unece"
 #define PT_GRADE_DEFAULT_MM_PER_PX 0.3
 #define PT_GRADE_DEFAULT_CLASS     "I"
+#define PT_GRADE_DEFAULT_FPS       5.0
+
+/* [grading] of station.ini:
+ *   fps=5          frames a second the grading camera's tap hands to the grader (0: none)
+ *   profile=       default grade profile of `packtrace grade open` (empty: orange-unece)
+ *   mm_per_px=     default calibration of `packtrace grade open` (empty: 0.3) */
+typedef struct {
+  double fps;
+  char *profile;    /* nullable: PT_GRADE_DEFAULT_PROFILE */
+  double mm_per_px; /* 0: PT_GRADE_DEFAULT_MM_PER_PX */
+} PtGradingSettings;
+
+/* Reads and checks [grading]; the error names the key and what is wrong. */
+gboolean pt_grading_settings_load(const PtConfig *config, PtGradingSettings *out, GError **error);
+void pt_grading_settings_clear(PtGradingSettings *settings);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PtGradingSettings, pt_grading_settings_clear)
 
 /* Loads a grade profile by name; an unknown name fails with PT_ERROR_NOT_FOUND and the
  * error lists the profiles there are.  Returns: (transfer full). */

@@ -11,6 +11,7 @@
 #include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-grading.h"
 #include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-load.h"
@@ -256,7 +257,7 @@ get_label(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
   return ret;
 }
 
-typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE, VIEW_LABEL } BatchView;
+typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE, VIEW_LABEL, VIEW_GRADING } BatchView;
 
 static enum MHD_Result
 get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id, BatchView view)
@@ -283,6 +284,16 @@ get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
   case VIEW_BUNDLE:
     out = pt_bundle_export(store, http->station->config, http->station->keys, batch, &error);
     break;
+  case VIEW_GRADING: {
+    /* The open grading, else the latest: counts per class and size code, defect statistics,
+     * state, and once closed the inspecting event's id and disposition. */
+    g_autoptr(PtGradingRow) grading = pt_store_grading_get_newest(store, batch->id, &error);
+    if (!grading && !error)
+      g_set_error(&error, PT_ERROR, PT_ERROR_NOT_FOUND, "batch %s has never been graded",
+                  batch->lot);
+    out = grading ? pt_grading_to_json(store, grading, &error) : NULL;
+    break;
+  }
   case VIEW_LABEL:
     g_assert_not_reached();
   }
@@ -569,6 +580,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
       view = VIEW_BUNDLE;
     else if (strcmp(parts[2], "label") == 0)
       view = VIEW_LABEL;
+    else if (strcmp(parts[2], "grading") == 0)
+      view = VIEW_GRADING;
     else
       return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
   }

@@ -68,8 +68,11 @@
 #define PT_GRADE_STILLS_MAX    6  /* evidence stills of out-of-grade fruit per grading */
 #define PT_GRADE_STILL_QUALITY 85 /* JPEG quality of a still */
 #define PT_GRADE_RECHECK_US    G_USEC_PER_SEC /* grading feed: re-read the open grading */
-#define PT_GRADE_IMAGES_MAX    10000          /* images per `packtrace grade` */
-#define PT_GRADE_ROIS_MAX      64             /* --roi options (the grader's own limit) */
+#define PT_GRADE_FPS_MAX       30             /* [grading] fps: the camera tap's own limit */
+#define PT_GRADE_MM_PER_PX_MAX 100            /* calibration: beyond this nothing is a fruit */
+#define PT_GRADE_TAP_QUEUE     2     /* tap frames waiting for the grader; the oldest is dropped */
+#define PT_GRADE_IMAGES_MAX    10000 /* images per `packtrace grade` */
+#define PT_GRADE_ROIS_MAX      64    /* --roi options (the grader's own limit) */
 
 /* Loads (trucks) */
 #define PT_LOAD_TEXT_MAX       64 /* plate, seal, phone, document numbers (bytes) */

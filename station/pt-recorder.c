@@ -8,6 +8,7 @@
 
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-grading-tap.h"
 #include "pt-limits.h"
 #include "pt-recording-config.h"
 #include "pt-retention.h"
@@ -46,6 +47,10 @@ struct _PtRecorder {
   GThreadPool *recovery; /* RecoverJob * */
   guint retention_timer;
   gint stopping; /* atomic */
+
+  PtGradingSettings grading; /* [grading] */
+  PtGradingTap *grading_tap; /* nullable: no grading camera fed; created on the main thread
+                              * before the first grading camera, freed after all stopped */
 
   GMutex lock;       /* guards the Cam status fields and the fields below */
   GPtrArray *alerts; /* char *: station-wide alerts (disabled, demo, retention) */
@@ -289,12 +294,35 @@ on_state_changed(PtCamera *camera, PtCameraState state, const GError *error, gpo
   g_mutex_unlock(&rec->lock);
 }
 
+/* Streaming thread: only grading cameras have a tap; the grader runs on the tap's worker. */
+static void
+on_frame(PtCamera *camera, PtTapFrame *frame, gpointer user_data)
+{
+  Cam *cam = user_data;
+  pt_grading_tap_push(cam->rec->grading_tap, frame);
+}
+
 static const PtCameraCallbacks callbacks = {
     .segment_opened = on_segment_opened,
     .segment_closed = on_segment_closed,
     .gap = on_gap,
     .state_changed = on_state_changed,
+    .frame = on_frame,
 };
+
+/* A grading camera's frame tap feeds the grader at [grading] fps, in RGB at full size (the
+ * calibration is in the camera's pixels). */
+static void
+enable_grading_tap(PtRecorder *rec, PtCameraConfig *config)
+{
+  if (config->role != PT_CAMERA_ROLE_GRADING || rec->grading.fps <= 0)
+    return;
+  config->tap_fps = rec->grading.fps;
+  config->tap_format = PT_TAP_FORMAT_RGB;
+  config->tap_width = config->tap_height = 0;
+  if (!rec->grading_tap)
+    g_atomic_pointer_set(&rec->grading_tap, pt_grading_tap_new(rec->station, rec->grading.fps));
+}
 
 /* ---- start-up ---- */
 
@@ -310,6 +338,7 @@ start_cameras(gpointer data)
     g_autoptr(GError) error = NULL;
     cam->rec = rec;
     cam->config = g_ptr_array_index(rec->config->cameras, i);
+    enable_grading_tap(rec, g_ptr_array_index(rec->config->cameras, i));
     g_mutex_lock(&rec->lock);
     g_ptr_array_add(rec->cams, cam);
     g_mutex_unlock(&rec->lock);
@@ -377,9 +406,10 @@ PtRecorder *
 pt_recorder_new(PtStation *station, const char *disabled_reason, GError **error)
 {
   g_autoptr(PtRecordingConfig) config = NULL;
+  g_auto(PtGradingSettings) grading = {0};
   if (!disabled_reason) {
     config = pt_recording_config_load(station, error);
-    if (!config)
+    if (!config || !pt_grading_settings_load(station->config, &grading, error))
       return NULL;
   }
   g_autoptr(PtStore) store = pt_station_store(station, error);
@@ -389,6 +419,8 @@ pt_recorder_new(PtStation *station, const char *disabled_reason, GError **error)
   rec->station = station;
   rec->config = g_steal_pointer(&config);
   rec->store = g_steal_pointer(&store);
+  rec->grading = grading;
+  grading = (PtGradingSettings){0};
   rec->ctx = g_main_context_ref_thread_default();
   rec->cams = g_ptr_array_new_with_free_func((GDestroyNotify)cam_free);
   rec->alerts = g_ptr_array_new_with_free_func(g_free);
@@ -445,6 +477,9 @@ pt_recorder_stop(PtRecorder *rec)
     g_thread_pool_free(rec->recovery, FALSE, TRUE);
     rec->recovery = NULL;
   }
+  /* The cameras are stopped: no frame comes any more; grade the last ones. */
+  if (rec->grading_tap)
+    pt_grading_tap_stop(rec->grading_tap);
 }
 
 void
@@ -454,6 +489,8 @@ pt_recorder_free(PtRecorder *rec)
     return;
   pt_recorder_stop(rec);
   g_ptr_array_unref(rec->cams);
+  pt_grading_tap_free(rec->grading_tap);
+  pt_grading_settings_clear(&rec->grading);
   g_ptr_array_unref(rec->alerts);
   g_free(rec->retention_alert);
   pt_store_close(rec->store);
@@ -496,5 +533,10 @@ pt_recorder_status(PtRecorder *rec)
   if (rec->retention_alert)
     json_array_append_new(alerts, json_string(rec->retention_alert));
   g_mutex_unlock(&rec->lock);
-  return json_pack("{soso}", "cameras", cams, "alerts", alerts);
+  json_t *status = json_pack("{soso}", "cameras", cams, "alerts", alerts);
+  /* Set once on the main thread before the cameras that use it exist. */
+  PtGradingTap *tap = g_atomic_pointer_get(&rec->grading_tap);
+  if (tap)
+    json_object_set_new(status, "grading", pt_grading_tap_status(tap));
+  return status;
 }

@@ -1,7 +1,8 @@
 /* pt-recorder.h: the cameras of a running station.  Owns one PtCamera per configured camera
  * (or the three demo cameras), writes what they report into the store (segments, gaps),
  * recovers segments a crash left open, keeps the recordings within their retention policy,
- * and restarts a camera that a full disk stopped once space returns.
+ * restarts a camera that a full disk stopped once space returns, and feeds the frame tap of
+ * grading cameras to the grader (pt-grading-tap.h) at [grading] fps.
  *
  * Lifecycle (main thread, the GMainContext that runs the station's loop):
  *   pt_recorder_new() -> pt_recorder_start() -> [main loop runs] -> pt_recorder_stop() ->
@@ -33,7 +34,8 @@ void pt_recorder_free(PtRecorder *recorder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtRecorder, pt_recorder_free)
 
 /* Returns: (transfer full): {"cameras": [{name, role, source, state, restarts,
- * current_segment, current_start, last_error, alert}], "alerts": [text]}. */
+ * current_segment, current_start, last_error, alert}], "alerts": [text], "grading" (only
+ * while a grading camera is fed): pt_grading_tap_status()}. */
 json_t *pt_recorder_status(PtRecorder *recorder);
 
 /* Probes a segment left open (crash, or a muxer that could not finalize it), repairs it and

@@ -280,27 +280,6 @@ pt_sync_connectors_load(const PtConfig *config, const char *data_dir, GError **e
   return g_steal_pointer(&list);
 }
 
-static GKeyFile *
-load_ini(const char *ini_path, GError **error)
-{
-  g_autoptr(GKeyFile) kf = g_key_file_new();
-  g_autoptr(GError) local = NULL;
-  if (!g_key_file_load_from_file(kf, ini_path, G_KEY_FILE_KEEP_COMMENTS, &local)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_IO, "%s: %s", ini_path, local->message);
-    return NULL;
-  }
-  return g_steal_pointer(&kf);
-}
-
-static gboolean
-save_ini(GKeyFile *kf, const char *ini_path, GError **error)
-{
-  gsize len;
-  g_autofree char *text = g_key_file_to_data(kf, &len, NULL);
-  /* station.ini holds the operator token and connector secrets. */
-  return pt_file_write_atomic(ini_path, text, len, 0600, error);
-}
-
 static void
 set_opt(GKeyFile *kf, const char *group, const char *key, const char *value)
 {
@@ -318,7 +297,7 @@ pt_sync_connector_add(const char *ini_path, const char *data_dir, const PtSyncAd
                 NAME_MAX_LEN);
     return NULL;
   }
-  g_autoptr(GKeyFile) kf = load_ini(ini_path, error);
+  g_autoptr(GKeyFile) kf = pt_config_edit_open(ini_path, error);
   if (!kf)
     return NULL;
   g_autofree char *group = g_strconcat(GROUP_PREFIX, spec->name, NULL);
@@ -344,7 +323,7 @@ pt_sync_connector_add(const char *ini_path, const char *data_dir, const PtSyncAd
                          " retry_min_ms, retry_max_ms, from_start, template",
                          NULL);
   g_autoptr(PtSyncConnector) c = parse_section(kf, group, data_dir, error);
-  if (!c || !save_ini(kf, ini_path, error))
+  if (!c || !pt_config_edit_save(kf, ini_path, error))
     return NULL;
   return g_steal_pointer(&c);
 }
@@ -352,7 +331,7 @@ pt_sync_connector_add(const char *ini_path, const char *data_dir, const PtSyncAd
 gboolean
 pt_sync_connector_remove(const char *ini_path, const char *name, GError **error)
 {
-  g_autoptr(GKeyFile) kf = load_ini(ini_path, error);
+  g_autoptr(GKeyFile) kf = pt_config_edit_open(ini_path, error);
   if (!kf)
     return FALSE;
   g_autofree char *group = g_strconcat(GROUP_PREFIX, name, NULL);
@@ -360,7 +339,7 @@ pt_sync_connector_remove(const char *ini_path, const char *name, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no connector %s in %s", name, ini_path);
     return FALSE;
   }
-  return save_ini(kf, ini_path, error);
+  return pt_config_edit_save(kf, ini_path, error);
 }
 
 /* Calls @fn for each "{{name}}" in @text; returns the text with each replaced by

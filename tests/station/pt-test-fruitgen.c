@@ -4,6 +4,7 @@
  *   defect.png          a sound 70 mm orange, one with a 2 cm2 spot (Class II under
  *                       orange-unece) and one with a 4 cm2 spot (out of grade)
  *   small.png           one sound 48 mm orange (below the 53 mm minimum)
+ *   disc.png            a flat grey 85 mm calibration disc beside an oval orange, at 0.25 mm/px
  *   pt-test-fruitgen DIR */
 #include "fruitgen.h"
 
@@ -60,5 +61,13 @@ main(int argc, char **argv)
 
   fg_scene_init(&scene, 960, 540, 9);
   fg_scene_add(&scene, 144, 81, 48, 235, 135, 30);
-  return save(&scene, argv[1], "small.png", FALSE) ? 0 : 1;
+  if (!save(&scene, argv[1], "small.png", FALSE))
+    return 1;
+
+  fg_scene_init(&scene, 960, 540, 10);
+  scene.mm_per_px = 0.25;
+  f = fg_scene_add(&scene, 70, 67, 85, 200, 200, 200);
+  f->flat = TRUE;
+  fg_scene_add(&scene, 170, 67, 66, 235, 135, 30)->length_mm = 80;
+  return save(&scene, argv[1], "disc.png", FALSE) ? 0 : 1;
 }

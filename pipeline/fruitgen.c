@@ -1,4 +1,4 @@
-/* fruitgen.c: synthetic belt frames for the models/ tests.
+/* fruitgen.c: synthetic belt frames for the grading demo footage and the tests.
  *
  * A dark belt with slats, light falling off across it, brown dirt specks
  * and seeded noise; fruit are ellipsoids lit from the camera (Lambert plus
@@ -12,13 +12,13 @@
 #include <math.h>
 #include <string.h>
 
-static const double belt_rgb[3] = { 38, 40, 48 };
-static const double dirt_rgb[3] = { 78, 60, 42 };
+static const double belt_rgb[3] = {38, 40, 48};
+static const double dirt_rgb[3] = {78, 60, 42};
 
 void
-fg_scene_init (FgScene *scene, int width, int height, guint32 seed)
+fg_scene_init(FgScene *scene, int width, int height, guint32 seed)
 {
-  memset (scene, 0, sizeof *scene);
+  memset(scene, 0, sizeof *scene);
   scene->width = width;
   scene->height = height;
   scene->mm_per_px = 0.3;
@@ -29,14 +29,14 @@ fg_scene_init (FgScene *scene, int width, int height, guint32 seed)
 }
 
 FgFruit *
-fg_scene_add (FgScene *scene, double cx_mm, double cy_mm, double diameter_mm, guint8 r,
-              guint8 g, guint8 b)
+fg_scene_add(FgScene *scene, double cx_mm, double cy_mm, double diameter_mm, guint8 r, guint8 g,
+             guint8 b)
 {
   FgFruit *f;
 
-  g_assert (scene->n_fruit < FG_MAX_FRUIT);
+  g_assert(scene->n_fruit < FG_MAX_FRUIT);
   f = &scene->fruit[scene->n_fruit++];
-  memset (f, 0, sizeof *f);
+  memset(f, 0, sizeof *f);
   f->cx_mm = cx_mm;
   f->cy_mm = cy_mm;
   f->diameter_mm = diameter_mm;
@@ -47,26 +47,26 @@ fg_scene_add (FgScene *scene, double cx_mm, double cy_mm, double diameter_mm, gu
 }
 
 void
-fg_fruit_add_spot (FgFruit *fruit, double u, double v, double area_mm2, double darkness)
+fg_fruit_add_spot(FgFruit *fruit, double u, double v, double area_mm2, double darkness)
 {
   FgSpot *s;
 
-  g_assert (fruit->n_spots < FG_MAX_SPOTS);
+  g_assert(fruit->n_spots < FG_MAX_SPOTS);
   s = &fruit->spots[fruit->n_spots++];
   /* A cap of chord radius r on a sphere has area pi r^2 exactly. */
-  *s = (FgSpot) { u, v, 2 * sqrt (area_mm2 / G_PI), 0, 0, darkness };
+  *s = (FgSpot){u, v, 2 * sqrt(area_mm2 / G_PI), 0, 0, darkness};
 }
 
 void
-fg_fruit_add_mark (FgFruit *fruit, double u, double v, double length_mm, double width_mm,
-                   double angle, double darkness)
+fg_fruit_add_mark(FgFruit *fruit, double u, double v, double length_mm, double width_mm,
+                  double angle, double darkness)
 {
-  g_assert (fruit->n_spots < FG_MAX_SPOTS);
-  fruit->spots[fruit->n_spots++] = (FgSpot) { u, v, length_mm, width_mm, angle, darkness };
+  g_assert(fruit->n_spots < FG_MAX_SPOTS);
+  fruit->spots[fruit->n_spots++] = (FgSpot){u, v, length_mm, width_mm, angle, darkness};
 }
 
 static guint32
-xorshift (guint32 *s)
+xorshift(guint32 *s)
 {
   guint32 x = *s;
 
@@ -78,14 +78,14 @@ xorshift (guint32 *s)
 }
 
 static double
-light_at (const FgScene *sc, double x_px)
+light_at(const FgScene *sc, double x_px)
 {
   return 1.0 - sc->light_slope / 2 + sc->light_slope * x_px / sc->width;
 }
 
 /* Colour of fruit @f at belt point (x, y) mm, or FALSE when outside it. */
 static gboolean
-fruit_colour (const FgFruit *f, double x, double y, double light, double out[3])
+fruit_colour(const FgFruit *f, double x, double y, double light, double out[3])
 {
   double a = 0.5 * (f->length_mm > 0 ? f->length_mm : f->diameter_mm);
   double b = 0.5 * f->diameter_mm;
@@ -95,29 +95,29 @@ fruit_colour (const FgFruit *f, double x, double y, double light, double out[3])
 
   if (rn2 > 1)
     return FALSE;
-  z = sqrt (1 - rn2);
+  z = sqrt(1 - rn2);
   shade = (f->flat ? 1.0 : 0.35 + 0.65 * z) * light;
   for (guint k = 0; k < f->n_spots; k++) {
     const FgSpot *s = &f->spots[k];
     double sx = s->u * a, sy = s->v * b;
-    double sz = b * sqrt (MAX (0, 1 - s->u * s->u - s->v * s->v));
+    double sz = b * sqrt(MAX(0, 1 - s->u * s->u - s->v * s->v));
     double px = dx, py = dy, pz = b * z;
-    double d[3] = { px - sx, py - sy, pz - sz };
+    double d[3] = {px - sx, py - sy, pz - sz};
     gboolean inside;
 
     if (s->width_mm <= 0) {
       inside = d[0] * d[0] + d[1] * d[1] + d[2] * d[2] <= 0.25 * s->length_mm * s->length_mm;
     } else {
       /* Tangent frame at the mark's centre on the sphere of radius b. */
-      double n[3] = { sx, sy, sz }, nl = sqrt (sx * sx + sy * sy + sz * sz);
-      double t1[3] = { cos (s->angle), sin (s->angle), 0 }, t2[3], dot, tl, p1, p2;
+      double n[3] = {sx, sy, sz}, nl = sqrt(sx * sx + sy * sy + sz * sz);
+      double t1[3] = {cos(s->angle), sin(s->angle), 0}, t2[3], dot, tl, p1, p2;
 
       for (int i = 0; i < 3; i++)
         n[i] /= nl;
       dot = t1[0] * n[0] + t1[1] * n[1] + t1[2] * n[2];
       for (int i = 0; i < 3; i++)
         t1[i] -= dot * n[i];
-      tl = sqrt (t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
+      tl = sqrt(t1[0] * t1[0] + t1[1] * t1[1] + t1[2] * t1[2]);
       for (int i = 0; i < 3; i++)
         t1[i] /= tl;
       t2[0] = n[1] * t1[2] - n[2] * t1[1];
@@ -128,20 +128,22 @@ fruit_colour (const FgFruit *f, double x, double y, double light, double out[3])
       inside = p1 * p1 + p2 * p2 <= 1 && d[0] * n[0] + d[1] * n[1] + d[2] * n[2] > -b;
     }
     if (inside)
-      factor = MIN (factor, s->darkness);
+      factor = MIN(factor, s->darkness);
   }
   for (int c = 0; c < 3; c++)
     out[c] = f->rgb[c] * shade * factor;
   /* Soft highlight up and left of the centre. */
-  hl = f->flat ? 0 : 1 - sqrt ((dx / a + 0.35) * (dx / a + 0.35) + (dy / b + 0.35) * (dy / b + 0.35)) / 0.18;
+  hl = f->flat
+           ? 0
+           : 1 - sqrt((dx / a + 0.35) * (dx / a + 0.35) + (dy / b + 0.35) * (dy / b + 0.35)) / 0.18;
   if (hl > 0)
     for (int c = 0; c < 3; c++)
       out[c] += (255 - out[c]) * 0.25 * hl;
   if (f->sticker) {
     double ux = dx - f->sticker_u * a, vy = dy - f->sticker_v * b;
 
-    if (fabs (ux) <= 10 && fabs (vy) <= 7) {
-      gboolean print = fabs (vy) <= 2.5;
+    if (fabs(ux) <= 10 && fabs(vy) <= 7) {
+      gboolean print = fabs(vy) <= 2.5;
 
       out[0] = (print ? 200 : 245) * light;
       out[1] = (print ? 30 : 245) * light;
@@ -152,33 +154,33 @@ fruit_colour (const FgFruit *f, double x, double y, double light, double out[3])
 }
 
 PtImage *
-fg_render (const FgScene *sc)
+fg_render(const FgScene *sc)
 {
-  PtImage *img = pt_image_new (sc->width, sc->height, NULL);
+  PtImage *img = pt_image_new(sc->width, sc->height, NULL);
   guint32 rng = sc->seed;
   double dirt[64][3];
   int n_dirt = 0;
 
-  g_assert (img != NULL);
+  g_assert(img != NULL);
   if (sc->dirt) {
     double area = sc->width * sc->height * sc->mm_per_px * sc->mm_per_px;
 
-    n_dirt = MIN (64, (int) (area / 4000.0) + 2);
+    n_dirt = MIN(64, (int)(area / 4000.0) + 2);
     for (int i = 0; i < n_dirt; i++) {
-      dirt[i][0] = (xorshift (&rng) % 10000) / 10000.0 * sc->width * sc->mm_per_px;
-      dirt[i][1] = (xorshift (&rng) % 10000) / 10000.0 * sc->height * sc->mm_per_px;
-      dirt[i][2] = 1.0 + (xorshift (&rng) % 1000) / 1000.0 * 2.5;
+      dirt[i][0] = (xorshift(&rng) % 10000) / 10000.0 * sc->width * sc->mm_per_px;
+      dirt[i][1] = (xorshift(&rng) % 10000) / 10000.0 * sc->height * sc->mm_per_px;
+      dirt[i][2] = 1.0 + (xorshift(&rng) % 1000) / 1000.0 * 2.5;
     }
   }
   for (int y = 0; y < sc->height; y++) {
-    guint8 *row = img->pixels + (gsize) y * img->stride;
+    guint8 *row = img->pixels + (gsize)y * img->stride;
 
     for (int x = 0; x < sc->width; x++) {
-      double light = light_at (sc, x + 0.5);
+      double light = light_at(sc, x + 0.5);
       double xm = (x + 0.5) * sc->mm_per_px, ym = (y + 0.5) * sc->mm_per_px;
-      double bg[3], acc[3] = { 0, 0, 0 };
+      double bg[3], acc[3] = {0, 0, 0};
       /* Slats: a 4 mm darker band every 40 mm along y. */
-      double slat = fmod (ym, 40.0) < 4.0 ? 0.6 : 1.0;
+      double slat = fmod(ym, 40.0) < 4.0 ? 0.6 : 1.0;
       int samples = 1;
       const FgFruit *near = NULL;
 
@@ -196,7 +198,7 @@ fg_render (const FgScene *sc)
         double a = 0.5 * (f->length_mm > 0 ? f->length_mm : f->diameter_mm) + sc->mm_per_px;
         double b = 0.5 * f->diameter_mm + sc->mm_per_px;
 
-        if (fabs (xm - f->cx_mm) <= a && fabs (ym - f->cy_mm) <= b) {
+        if (fabs(xm - f->cx_mm) <= a && fabs(ym - f->cy_mm) <= b) {
           near = f;
           samples = 4;
         }
@@ -210,41 +212,74 @@ fg_render (const FgScene *sc)
 
           if (near != NULL)
             for (guint k = 0; k < sc->n_fruit && !hit; k++)
-              hit = fruit_colour (&sc->fruit[k], px, py, light, col);
+              hit = fruit_colour(&sc->fruit[k], px, py, light, col);
           for (int c = 0; c < 3; c++)
             acc[c] += hit ? col[c] : bg[c];
         }
       for (int c = 0; c < 3; c++) {
         double v = acc[c] / (samples * samples);
 
-        v += ((double) (xorshift (&rng) % 2001) / 1000.0 - 1.0) * sc->noise;
-        row[x * 3 + c] = (guint8) CLAMP ((int) lround (v), 0, 255);
+        v += ((double)(xorshift(&rng) % 2001) / 1000.0 - 1.0) * sc->noise;
+        row[x * 3 + c] = (guint8)CLAMP((int)lround(v), 0, 255);
       }
     }
   }
   return img;
 }
 
+PtImage *
+fg_render_sprite(const FgFruit *fruit, double mm_per_px, double light, guint8 **coverage)
+{
+  FgFruit f = *fruit;
+  double extent_mm = MAX(f.diameter_mm, f.length_mm);
+  int side = (int)ceil(extent_mm / mm_per_px) + 2;
+  PtImage *img = pt_image_new(side, side, NULL);
+  guint8 *cov = g_malloc0((gsize)side * side);
+
+  g_assert(img != NULL);
+  f.cx_mm = f.cy_mm = 0.5 * side * mm_per_px;
+  for (int y = 0; y < side; y++)
+    for (int x = 0; x < side; x++) {
+      double acc[3] = {0, 0, 0}, col[3];
+      int hits = 0;
+      guint8 *p = img->pixels + (gsize)y * img->stride + x * 3;
+
+      for (int sy = 0; sy < 4; sy++)
+        for (int sx = 0; sx < 4; sx++)
+          if (fruit_colour(&f, (x + (sx + 0.5) / 4) * mm_per_px, (y + (sy + 0.5) / 4) * mm_per_px,
+                           light, col)) {
+            hits++;
+            for (int c = 0; c < 3; c++)
+              acc[c] += col[c];
+          }
+      for (int c = 0; c < 3; c++)
+        p[c] = hits ? (guint8)CLAMP((int)lround(acc[c] / hits), 0, 255) : 0;
+      cov[(gsize)y * side + x] = (guint8)(hits * 255 / 16);
+    }
+  *coverage = cov;
+  return img;
+}
+
 guint8 *
-fg_to_i420 (const PtImage *image, PtFrame *frame)
+fg_to_i420(const PtImage *image, PtFrame *frame)
 {
   int w = image->width, h = image->height, cw = (w + 1) / 2, ch = (h + 1) / 2;
-  guint8 *buf = g_malloc ((gsize) w * h + 2 * (gsize) cw * ch);
-  guint8 *yp = buf, *up = buf + (gsize) w * h, *vp = up + (gsize) cw * ch;
+  guint8 *buf = g_malloc((gsize)w * h + 2 * (gsize)cw * ch);
+  guint8 *yp = buf, *up = buf + (gsize)w * h, *vp = up + (gsize)cw * ch;
 
   /* BT.601 video range, chroma from the top-left pixel of each 2x2. */
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
-      const guint8 *p = image->pixels + (gsize) y * image->stride + x * 3;
+      const guint8 *p = image->pixels + (gsize)y * image->stride + x * 3;
       int r = p[0], g = p[1], b = p[2];
 
-      yp[(gsize) y * w + x] = (guint8) (16 + ((66 * r + 129 * g + 25 * b + 128) >> 8));
+      yp[(gsize)y * w + x] = (guint8)(16 + ((66 * r + 129 * g + 25 * b + 128) >> 8));
       if ((x & 1) == 0 && (y & 1) == 0) {
-        up[(gsize) (y / 2) * cw + x / 2] = (guint8) (128 + ((-38 * r - 74 * g + 112 * b + 128) >> 8));
-        vp[(gsize) (y / 2) * cw + x / 2] = (guint8) (128 + ((112 * r - 94 * g - 18 * b + 128) >> 8));
+        up[(gsize)(y / 2) * cw + x / 2] = (guint8)(128 + ((-38 * r - 74 * g + 112 * b + 128) >> 8));
+        vp[(gsize)(y / 2) * cw + x / 2] = (guint8)(128 + ((112 * r - 94 * g - 18 * b + 128) >> 8));
       }
     }
-  memset (frame, 0, sizeof *frame);
+  memset(frame, 0, sizeof *frame);
   frame->format = PT_PIXEL_I420;
   frame->width = w;
   frame->height = h;
