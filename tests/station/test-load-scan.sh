@@ -5,7 +5,7 @@
 # garbage.  The batch goes on the load open at the camera's dock exactly once however often it
 # is read, the held batch is refused once and the refusal recorded, the unknown lot is recorded
 # as a refusal naming no batch, and the camera's counters in GET /api/v1/cameras say what was
-# read.  Exit 77 (skip) when a GStreamer element is missing.
+# read; the loading event names the dock camera's footage around the scan.  Exit 77 (skip) when a GStreamer element is missing.
 set -u
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 for e in videotestsrc qroverlay zbar x264enc h264parse splitmuxsink matroskamux matroskademux; do
@@ -87,6 +87,10 @@ check "the batch on the load is the good one, by the camera" \
 check "exactly one loading event" '[ "$(sql "SELECT count(*) FROM events WHERE step = '"'loading'"'")" = 1 ]'
 check "the event says the camera loaded it" \
   '[ "$("$BIN" batch show 1 --json | jq -r "[.. | objects | select(.bizStep? == \"loading\") | .\"pt:loadedBy\"] | .[0]")" = dockcam ]'
+EV=$("$BIN" batch show 1 --json | jq "[.. | objects | select(.bizStep? == \"loading\")] | .[0]")
+ADDED=$(jq -r .batches[0].added <<<"$SHOW")
+check "its evidence is the dock camera around the scan (pending while it records)" \
+  '[ "$(jq -r "[.\"pt:camera\", .\"pt:evidencePending\", .\"pt:clipFrom\" < \"$ADDED\", .\"pt:clipTo\" > \"$ADDED\"] | map(tostring) | join(\" \")" <<<"$EV")" = "dockcam true true true" ]'
 check "the held batch is refused once, with the reason" \
   '[ "$(jq "[.refusals[] | select(.lot == \"$LOT2\" and (.reason | contains(\"held: residue check\")) and .source == \"dockcam\")] | length" <<<"$SHOW")" = 1 ]'
 check "the unknown lot is recorded once as naming no batch" \
