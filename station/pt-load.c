@@ -257,6 +257,21 @@ evidence_clear(Evidence *e, gboolean keep_file)
   g_free(e->missing);
 }
 
+/* TRUE when @camera has a segment being written: a scan in its first segment finds no closed
+ * footage yet, but the window is being recorded. */
+static gboolean
+camera_recording(PtStore *store, const char *camera)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) open = pt_store_segments_open(store, &error);
+  for (guint i = 0; open && i < open->len; i++) {
+    const PtSegmentRow *row = g_ptr_array_index(open, i);
+    if (g_strcmp0(row->camera, camera) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
 /* Cuts the dock camera's footage around @scan_ns.  Never fails the load: footage that is
  * still being recorded, or none, is said in the event instead. */
 static void
@@ -281,7 +296,9 @@ evidence_gather(PtStation *station, PtStore *store, const PtLoad *load, gint64 b
     return;
   }
   g_clear_pointer(&e->path, g_free);
-  if (g_error_matches(local, PT_ERROR, PT_ERROR_CONFLICT)) {
+  if (g_error_matches(local, PT_ERROR, PT_ERROR_CONFLICT) ||
+      (g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND) &&
+       camera_recording(store, e->camera))) {
     e->kind = EVIDENCE_PENDING;
   } else {
     e->kind = EVIDENCE_MISSING;

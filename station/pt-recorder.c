@@ -3,13 +3,16 @@
  * Threads: camera callbacks, timers and retention run on the main context and write through
  * the recorder's own store connection.  The start-up worker and the recovery pool open
  * their own connections.  The status the HTTP workers read is a copy kept under `lock`.
- * Per camera and segment: one INSERT at open, one UPSERT at close, one retention pass. */
+ * Per camera and segment: one INSERT at open, one UPSERT at close, one retention pass.
+ * Loading cameras' QR reads go to the PtLoadScan on the main context too (a read is a few
+ * SELECTs; a new batch on a load is one short write transaction). */
 #include "pt-recorder.h"
 
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-grading-tap.h"
 #include "pt-limits.h"
+#include "pt-load-scan.h"
 #include "pt-recording-config.h"
 #include "pt-retention.h"
 #include "pt-store-video.h"
@@ -22,6 +25,7 @@ typedef struct {
   PtCamera *camera;             /* main thread */
   guint retry_timer;            /* main thread: restart after a write failure */
   gboolean disk_full;           /* main thread */
+  char *dock;                   /* loading cameras: the dock whose open load they fill */
   /* status, under rec->lock */
   PtCameraState state;
   guint restarts;
@@ -29,6 +33,7 @@ typedef struct {
   gint64 current_start;
   char *last_error;
   char *alert;
+  guint qr_read, qr_loaded, qr_foreign, qr_malformed, qr_refused;
 } Cam;
 
 typedef struct {
@@ -40,6 +45,7 @@ struct _PtRecorder {
   PtStation *station;        /* borrowed */
   PtRecordingConfig *config; /* owned; cameras borrowed by Cam */
   PtStore *store;            /* main thread connection */
+  PtLoadScan *scan;          /* main thread: loading cameras' QR reads */
   GMainContext *ctx;
   GPtrArray *cams; /* Cam *, created when the worker is done */
   GThread *worker;
@@ -63,6 +69,7 @@ cam_free(Cam *cam)
   if (cam->retry_timer)
     g_source_remove(cam->retry_timer);
   pt_camera_free(cam->camera);
+  g_free(cam->dock);
   g_free(cam->current_segment);
   g_free(cam->last_error);
   g_free(cam->alert);
@@ -302,12 +309,35 @@ on_frame(PtCamera *camera, PtTapFrame *frame, gpointer user_data)
   pt_grading_tap_push(cam->rec->grading_tap, frame);
 }
 
+static void
+on_qr(PtCamera *camera, const char *payload, gint64 utc_ns, gpointer user_data)
+{
+  Cam *cam = user_data;
+  PtRecorder *rec = cam->rec;
+  if (!cam->dock)
+    return;
+  PtQrOutcome outcome =
+      pt_load_scan_handle(rec->scan, cam->config->name, cam->dock, payload, utc_ns);
+  g_mutex_lock(&rec->lock);
+  cam->qr_read++;
+  if (outcome == PT_QR_LOADED)
+    cam->qr_loaded++;
+  else if (outcome == PT_QR_FOREIGN)
+    cam->qr_foreign++;
+  else if (outcome == PT_QR_MALFORMED)
+    cam->qr_malformed++;
+  else if (outcome == PT_QR_REFUSED)
+    cam->qr_refused++;
+  g_mutex_unlock(&rec->lock);
+}
+
 static const PtCameraCallbacks callbacks = {
     .segment_opened = on_segment_opened,
     .segment_closed = on_segment_closed,
     .gap = on_gap,
     .state_changed = on_state_changed,
     .frame = on_frame,
+    .qr = on_qr,
 };
 
 /* A grading camera's frame tap feeds the grader at [grading] fps, in RGB at full size (the
@@ -339,6 +369,8 @@ start_cameras(gpointer data)
     cam->rec = rec;
     cam->config = g_ptr_array_index(rec->config->cameras, i);
     enable_grading_tap(rec, g_ptr_array_index(rec->config->cameras, i));
+    if (cam->config->role == PT_CAMERA_ROLE_LOADING)
+      cam->dock = pt_load_scan_camera_dock(rec->station, cam->config->name);
     g_mutex_lock(&rec->lock);
     g_ptr_array_add(rec->cams, cam);
     g_mutex_unlock(&rec->lock);
@@ -421,6 +453,7 @@ pt_recorder_new(PtStation *station, const char *disabled_reason, GError **error)
   rec->store = g_steal_pointer(&store);
   rec->grading = grading;
   grading = (PtGradingSettings){0};
+  rec->scan = pt_load_scan_new(station, rec->store);
   rec->ctx = g_main_context_ref_thread_default();
   rec->cams = g_ptr_array_new_with_free_func((GDestroyNotify)cam_free);
   rec->alerts = g_ptr_array_new_with_free_func(g_free);
@@ -493,6 +526,7 @@ pt_recorder_free(PtRecorder *rec)
   pt_grading_settings_clear(&rec->grading);
   g_ptr_array_unref(rec->alerts);
   g_free(rec->retention_alert);
+  pt_load_scan_free(rec->scan);
   pt_store_close(rec->store);
   pt_recording_config_free(rec->config);
   g_main_context_unref(rec->ctx);
@@ -524,6 +558,14 @@ pt_recorder_status(PtRecorder *rec)
     json_object_set_new(o, "current_start", string_or_null(start));
     json_object_set_new(o, "last_error", string_or_null(cam->last_error));
     json_object_set_new(o, "alert", string_or_null(cam->alert));
+    if (cam->dock) {
+      json_object_set_new(o, "dock", json_string(cam->dock));
+      json_object_set_new(o, "qr_read", json_integer(cam->qr_read));
+      json_object_set_new(o, "qr_loaded", json_integer(cam->qr_loaded));
+      json_object_set_new(o, "qr_foreign", json_integer(cam->qr_foreign));
+      json_object_set_new(o, "qr_malformed", json_integer(cam->qr_malformed));
+      json_object_set_new(o, "qr_refused", json_integer(cam->qr_refused));
+    }
     json_array_append_new(cams, o);
     if (cam->alert)
       json_array_append_new(alerts, json_string(cam->alert));

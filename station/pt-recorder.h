@@ -34,8 +34,9 @@ void pt_recorder_free(PtRecorder *recorder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtRecorder, pt_recorder_free)
 
 /* Returns: (transfer full): {"cameras": [{name, role, source, state, restarts,
- * current_segment, current_start, last_error, alert}], "alerts": [text], "grading" (only
- * while a grading camera is fed): pt_grading_tap_status()}. */
+ * current_segment, current_start, last_error, alert; loading cameras also dock and the QR
+ * counters qr_read, qr_loaded, qr_foreign, qr_malformed, qr_refused}], "alerts": [text],
+ * "grading" (only while a grading camera is fed): pt_grading_tap_status()}. */
 json_t *pt_recorder_status(PtRecorder *recorder);
 
 /* Probes a segment left open (crash, or a muxer that could not finalize it), repairs it and

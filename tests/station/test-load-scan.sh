@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# test-load-scan.sh: `packtrace run` with a loading file camera whose footage carries five QR
+# codes in every frame (qroverlay, case-sensitive): a Digital Link of one of the station's
+# batches, the same batch on another host, an unknown lot of this host, a held batch, and
+# garbage.  The batch goes on the load open at the camera's dock exactly once however often it
+# is read, the held batch is refused once and the refusal recorded, the unknown lot is recorded
+# as a refusal naming no batch, and the camera's counters in GET /api/v1/cameras say what was
+# read; the loading event names the dock camera's footage around the scan.  Exit 77 (skip) when a GStreamer element is missing.
+set -u
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+for e in videotestsrc qroverlay zbar x264enc h264parse splitmuxsink matroskamux matroskademux; do
+  if ! gst-inspect-1.0 --exists "$e" 2>/dev/null; then
+    echo "# SKIP: GStreamer element $e is missing"
+    exit 77
+  fi
+done
+T=$(mktemp -d)
+PID=
+trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
+DATA=$T/data
+export PACKTRACE_DATA=$DATA
+fails=0
+n=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
+check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
+sql() { sqlite3 "$DATA/station.db" "$1"; }
+wait_for() {
+  local end=$((SECONDS + $1))
+  while [ $SECONDS -lt $end ]; do eval "$2" && return 0; sleep 0.2; done
+  eval "$2"
+}
+
+"$BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
+sed -i 's|^min_free_bytes=.*|min_free_bytes=0|' "$DATA/station.ini"
+for p in Oranges Kiwi; do
+  "$BIN" batch new --product $p --gtin 09506000134352 >/dev/null || { echo "Bail out! batch new"; exit 1; }
+done
+"$BIN" batch hold 2 --reason "residue check" >/dev/null || { echo "Bail out! batch hold"; exit 1; }
+GOOD=$("$BIN" batch show 1 --json | jq -r '.. | .digital_link? // empty' | head -1)
+HELD=$("$BIN" batch show 2 --json | jq -r '.. | .digital_link? // empty' | head -1)
+LOT1=$("$BIN" batch show 1 --json | jq -r '.. | .lot? // empty' | head -1)
+LOT2=$("$BIN" batch show 2 --json | jq -r '.. | .lot? // empty' | head -1)
+check "the batches have Digital Links of this station" \
+  '[[ "$GOOD" == https://trace.example.coop/01/09506000134352/10/$LOT1* && "$HELD" == *"/10/$LOT2"* ]]'
+FOREIGN=${GOOD/trace.example.coop/other.example.org}
+UNKNOWN="https://trace.example.coop/01/09506000134352/10/NOSUCHLOT"
+
+# Five codes in every frame of 4 s of footage at the loading camera's 1280x720.
+qr() { echo "qroverlay data=\"$1\" case-sensitive=true pixel-size=5 x=$2 y=$3"; }
+gst-launch-1.0 -q videotestsrc num-buffers=100 pattern=smpte ! \
+  video/x-raw,width=1280,height=720,framerate=25/1,format=I420 ! \
+  $(qr "$GOOD" 2 3) ! $(qr "$FOREIGN" 36 3) ! $(qr "$UNKNOWN" 70 3) ! \
+  $(qr "$HELD" 2 52) ! $(qr "hello, not a link" 36 52) ! \
+  videoconvert ! x264enc key-int-max=25 tune=zerolatency ! h264parse ! matroskamux ! \
+  filesink location="$T/dock.mkv" >/dev/null 2>"$T/gen.err"
+check "footage with QR codes written" '[ -s "$T/dock.mkv" ]' || cat "$T/gen.err"
+
+cat >>"$DATA/station.ini" <<EOF
+
+[camera dockcam]
+role=loading
+source=file:$T/dock.mkv
+segment_seconds=1
+dock=dock-1
+EOF
+"$BIN" load new --plate "AB 123" --seal S-1 --dock dock-1 >/dev/null
+check "a load is open at dock-1" '[ "$("$BIN" load show 1 --json | jq -r .state)" = open ]'
+
+"$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
+PID=$!
+wait_for 60 'grep -q http:// "$T/run.out"'
+URL=$(grep -o 'http://[^ ]*' "$T/run.out")
+check "station runs" '[ -n "$URL" ]'
+batches() { "$BIN" load show 1 --json | jq '.batches | length'; }
+wait_for 20 '[ "$(batches)" -ge 1 ]'
+check "the camera put the batch on the load" '[ "$(batches)" = 1 ]'
+cam() { curl -s "$URL/api/v1/cameras" | jq ".cameras[] | select(.name == \"dockcam\") | .$1"; }
+# Let the codes pass the camera for a while longer: repeated reads must add nothing.
+reads=$(cam qr_read)
+wait_for 10 '[ "$(cam qr_read)" -gt $((reads + 40)) ]'
+check "the codes are read over and over" '[ "$(cam qr_read)" -gt $((reads + 40)) ]'
+SHOW=$("$BIN" load show 1 --json)
+check "the batch on the load is the good one, by the camera" \
+  '[ "$(jq -r ".batches[0].lot + \" \" + .batches[0].source" <<<"$SHOW")" = "$LOT1 dockcam" ]'
+check "exactly one loading event" '[ "$(sql "SELECT count(*) FROM events WHERE step = '"'loading'"'")" = 1 ]'
+check "the event says the camera loaded it" \
+  '[ "$("$BIN" batch show 1 --json | jq -r "[.. | objects | select(.bizStep? == \"loading\") | .\"pt:loadedBy\"] | .[0]")" = dockcam ]'
+EV=$("$BIN" batch show 1 --json | jq "[.. | objects | select(.bizStep? == \"loading\")] | .[0]")
+ADDED=$(jq -r .batches[0].added <<<"$SHOW")
+check "its evidence is the dock camera around the scan (pending while it records)" \
+  '[ "$(jq -r "[.\"pt:camera\", .\"pt:evidencePending\", .\"pt:clipFrom\" < \"$ADDED\", .\"pt:clipTo\" > \"$ADDED\"] | map(tostring) | join(\" \")" <<<"$EV")" = "dockcam true true true" ]'
+check "the held batch is refused once, with the reason" \
+  '[ "$(jq "[.refusals[] | select(.lot == \"$LOT2\" and (.reason | contains(\"held: residue check\")) and .source == \"dockcam\")] | length" <<<"$SHOW")" = 1 ]'
+check "the unknown lot is recorded once as naming no batch" \
+  '[ "$(jq "[.refusals[] | select(.batch_id == null and (.reason | contains(\"NOSUCHLOT\")))] | length" <<<"$SHOW")" = 1 ]'
+check "two refusals in all" '[ "$(jq ".refusals | length" <<<"$SHOW")" = 2 ]'
+check "the held batch is not on the load" '[ "$(jq "[.batches[] | select(.lot == \"$LOT2\")] | length" <<<"$SHOW")" = 0 ]'
+check "counters: one loaded" '[ "$(cam qr_loaded)" = 1 ]'
+check "counters: one refused" '[ "$(cam qr_refused)" = 1 ]'
+check "counters: foreign and unknown codes counted" '[ "$(cam qr_foreign)" -gt 2 ]'
+check "counters: garbage counted as malformed" '[ "$(cam qr_malformed)" -gt 0 ]'
+check "counters: the camera's dock" '[ "$(cam dock)" = "\"dock-1\"" ]'
+check "the camera kept recording" '[ "$(cam state)" = "\"recording\"" ]'
+
+kill -TERM "$PID"
+wait "$PID"
+RC=$?
+PID=
+check "the station stops cleanly" '[ "$RC" = 0 ]'
+check "still one loading event after the stop" '[ "$(sql "SELECT count(*) FROM events WHERE step = '"'loading'"'")" = 1 ]'
+check "audit intact" '"$BIN" audit >/dev/null'
+
+echo "1..$n"
+[ "$fails" = 0 ]
