@@ -6,6 +6,7 @@
 # segments but keeps those a clip was cut from, and the demo cameras of a station with none.
 # Exit 77 (skip) when a GStreamer element the cameras need is missing.
 set -u
+. "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 for e in videotestsrc splitmuxsink matroskamux matroskademux mp4mux h264parse textoverlay; do
   if ! gst-inspect-1.0 --exists "$e" 2>/dev/null; then
@@ -22,12 +23,7 @@ PID=
 trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 DATA=$T/data
 DB=$DATA/station.db
-fails=0
-n=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
 sql() { sqlite3 "$DB" "$1"; }
 # wait_for SECONDS CONDITION: polls CONDITION every 0.2 s; its status
 wait_for() {
@@ -190,5 +186,4 @@ check "demo footage was made into DATA/demo" '[ -s "$DATA/demo/demo-picking.mkv"
 stop_run TERM
 check "the demo station stops cleanly" '[ "$RC" = 0 ]'
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_finish

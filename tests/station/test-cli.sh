@@ -4,28 +4,11 @@
 # input, export + verify + a flipped byte, audit, a locked database, a read-only
 # and a missing data directory.
 set -u
+. "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export PACKTRACE_DATA=$T/data
-fails=0
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
-
-# expect CODE DESCRIPTION CMD...: runs CMD, checks its exit code; output in $OUT/$ERR
-expect() {
-  local want=$1 what=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  OUT=$(cat "$T/out")
-  ERR=$(cat "$T/err")
-  if [ "$got" = "$want" ]; then ok "$what"; else not_ok "$what" "exit $got, wanted $want: $ERR"; fi
-}
-
-check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
 
 count_events() { sqlite3 "$PACKTRACE_DATA/station.db" 'SELECT count(*) FROM events'; }
 
@@ -152,5 +135,4 @@ else
   ok "read-only data directory # SKIP needs root and setpriv"
 fi
 
-echo "1..$n"
-[ $fails = 0 ]
+tap_finish

@@ -5,26 +5,13 @@
 # counts, evidence stills, the signed inspecting event with the disposition the lot
 # tolerances give, verify on the bundle, and the real bobcorn frames when ../shared is there.
 set -u
+. "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 GEN=${PT_TEST_FRUITGEN:?}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export PACKTRACE_DATA=$T/data
-fails=0
-n=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
-expect() {
-  local want=$1 what=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  OUT=$(cat "$T/out")
-  ERR=$(cat "$T/err")
-  if [ "$got" = "$want" ]; then ok "$what"; else not_ok "$what" "exit $got, wanted $want: $ERR"; fi
-}
-check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
 near() { awk -v a="$1" -v b="$2" -v e="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= e) }'; }
 
 I=$T/img
@@ -131,5 +118,4 @@ else
   ok "bobcorn frames # SKIP no $BOB (set PACKTRACE_SHARED)"
 fi
 
-echo "1..$n"
-[ $fails = 0 ]
+tap_finish

@@ -7,6 +7,7 @@
 # generated disc of known size, --save into station.ini, and bad [grading] settings.
 # Exit 77 (skip) when a GStreamer element the camera needs is missing.
 set -u
+. "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 DEMO=$PACKTRACE_BUILD/pipeline/pt-demo-footage
 GEN=${PT_TEST_FRUITGEN:?}
@@ -21,11 +22,6 @@ PID=
 trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 DATA=$T/data
 DB=$DATA/station.db
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
 sql() { sqlite3 "$DB" "$1"; }
 wait_for() {
   local end=$((SECONDS + $1))
@@ -128,5 +124,4 @@ check "--save writes [grading] mm_per_px and keeps comments" \
 O=$("$BIN" grade open 2 --data "$DATA" --json)
 check "grade open takes the saved calibration" 'echo "$O" | jq -e "(.mmPerPx - 0.25 | fabs) < 0.005" >/dev/null'
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_finish

@@ -5,29 +5,12 @@
 # pick code, station.ini supplier and Chinese fields, bad input (exit 2 / 1, nothing
 # written).  Decoder checks are skipped (TAP SKIP) when a tool is missing.
 set -u
+. "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export PACKTRACE_DATA=$T/data
 cd "$T" || exit 1
-fails=0
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-
-expect() {
-  local want=$1 what=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  OUT=$(cat "$T/out")
-  ERR=$(cat "$T/err")
-  if [ "$got" = "$want" ]; then ok "$what"; else not_ok "$what" "exit $got, wanted $want: $ERR"; fi
-}
-
-check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
 
 # The symbols zbarimg finds in a PNG, one per line (GS1-128 as AIs without parentheses).
 zbar() { zbarimg --quiet --raw "$1" 2>/dev/null; }
@@ -141,5 +124,4 @@ check "says none" '[ "$OUT" = "no print jobs" ]'
 expect 0 "label jobs --json" "$BIN" label jobs --json
 check "empty list" '[ "$(echo "$OUT" | jq ".jobs | length")" = 0 ]'
 
-echo "1..$n"
-[ $fails = 0 ]
+tap_finish

@@ -7,6 +7,7 @@
 # as a refusal naming no batch, and the camera's counters in GET /api/v1/cameras say what was
 # read; the loading event names the dock camera's footage around the scan.  Exit 77 (skip) when a GStreamer element is missing.
 set -u
+. "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 for e in videotestsrc qroverlay zbar x264enc h264parse splitmuxsink matroskamux matroskademux; do
   if ! gst-inspect-1.0 --exists "$e" 2>/dev/null; then
@@ -19,12 +20,7 @@ PID=
 trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 DATA=$T/data
 export PACKTRACE_DATA=$DATA
-fails=0
-n=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
 sql() { sqlite3 "$DATA/station.db" "$1"; }
 wait_for() {
   local end=$((SECONDS + $1))
@@ -112,5 +108,4 @@ check "the station stops cleanly" '[ "$RC" = 0 ]'
 check "still one loading event after the stop" '[ "$(sql "SELECT count(*) FROM events WHERE step = '"'loading'"'")" = 1 ]'
 check "audit intact" '"$BIN" audit >/dev/null'
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_finish

@@ -3,25 +3,12 @@
 # loading and departing events that the audit accepts, refusals (held, recalled, on another
 # open load) recorded, repeated adds written once, bad input refused with nothing written.
 set -u
+. "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export PACKTRACE_DATA=$T/data
-fails=0
-n=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
-expect() {
-  local want=$1 what=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  OUT=$(cat "$T/out")
-  ERR=$(cat "$T/err")
-  if [ "$got" = "$want" ]; then ok "$what"; else not_ok "$what" "exit $got, wanted $want: $ERR"; fi
-}
-check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
 sql() { sqlite3 "$PACKTRACE_DATA/station.db" "$1"; }
 
 "$BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
@@ -101,5 +88,4 @@ check "lists three loads newest first" '[ "$(jq -r "[.loads[].id] | join(\",\")"
 expect 0 "audit intact" "$BIN" audit
 check "export bundle verifies" '"$BIN" export 1 --format bundle -o "$T/b.json" && "$BIN" verify "$T/b.json" >/dev/null'
 
-echo "1..$n"
-[ $fails = 0 ]
+tap_finish

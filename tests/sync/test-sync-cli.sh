@@ -3,25 +3,12 @@
 # station: station.ini edited in place with its comments kept, bad input refused
 # with nothing written, status of a connector whose platform never answered.
 set -u
+. "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export PACKTRACE_DATA=$T/data
 INI=$PACKTRACE_DATA/station.ini
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ $# -gt 1 ] && printf '#   %s\n' "$2"; }
-expect() {
-  local want=$1 what=$2
-  shift 2
-  "$@" >"$T/out" 2>"$T/err"
-  local got=$?
-  OUT=$(cat "$T/out")
-  ERR=$(cat "$T/err")
-  if [ "$got" = "$want" ]; then ok "$what"; else not_ok "$what" "exit $got, wanted $want: $ERR"; fi
-}
-check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
 
 "$BIN" init >/dev/null
 "$BIN" batch new --product Oranges --gtin 09506000134352 >/dev/null
@@ -53,5 +40,4 @@ expect 1 "remove twice fails" "$BIN" sync remove gs1
 check "the section is gone" '! grep -q "sync gs1" "$INI" && grep -q "sync hub" "$INI"'
 expect 0 "the station still loads" "$BIN" batch list
 
-echo "1..$n"
-[ "$fails" = 0 ]
+tap_finish
