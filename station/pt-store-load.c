@@ -83,36 +83,20 @@ pt_load_refusal_free(PtLoadRefusal *refusal)
   g_free(refusal);
 }
 
-static char *
-column_dup(sqlite3_stmt *s, int i)
-{
-  const unsigned char *t = sqlite3_column_text(s, i);
-  return t ? g_strdup((const char *)t) : NULL;
-}
-
-static void
-bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
-{
-  if (v)
-    sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(s, i);
-}
-
 static PtLoad *
 load_from_row(sqlite3_stmt *s)
 {
   PtLoad *l = g_new0(PtLoad, 1);
   l->id = sqlite3_column_int64(s, 0);
-  l->plate = column_dup(s, 1);
-  l->seal = column_dup(s, 2);
-  l->driver_name = column_dup(s, 3);
-  l->driver_phone = column_dup(s, 4);
-  l->destination = column_dup(s, 5);
-  l->destination_gln = column_dup(s, 6);
-  l->bol = column_dup(s, 7);
-  l->desadv = column_dup(s, 8);
-  l->dock = column_dup(s, 9);
+  l->plate = pt_store_column_dup(s, 1);
+  l->seal = pt_store_column_dup(s, 2);
+  l->driver_name = pt_store_column_dup(s, 3);
+  l->driver_phone = pt_store_column_dup(s, 4);
+  l->destination = pt_store_column_dup(s, 5);
+  l->destination_gln = pt_store_column_dup(s, 6);
+  l->bol = pt_store_column_dup(s, 7);
+  l->desadv = pt_store_column_dup(s, 8);
+  l->dock = pt_store_column_dup(s, 9);
   l->opened_ns = sqlite3_column_int64(s, 10);
   l->closed_ns = sqlite3_column_int64(s, 11);
   return l;
@@ -123,23 +107,13 @@ item_from_row(sqlite3_stmt *s)
 {
   PtLoadItem *it = g_new0(PtLoadItem, 1);
   it->batch_id = sqlite3_column_int64(s, 0);
-  it->lot = column_dup(s, 1);
-  it->gtin = column_dup(s, 2);
+  it->lot = pt_store_column_dup(s, 1);
+  it->gtin = pt_store_column_dup(s, 2);
   it->event_seq = sqlite3_column_int64(s, 3);
-  it->event_id = column_dup(s, 4);
+  it->event_id = pt_store_column_dup(s, 4);
   it->added_ns = sqlite3_column_int64(s, 5);
-  it->source = column_dup(s, 6);
+  it->source = pt_store_column_dup(s, 6);
   return it;
-}
-
-static gboolean
-step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
-{
-  int rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE)
-    return pt_store_set_sqlite_error(store, rc, what, error);
-  return TRUE;
 }
 
 gboolean
@@ -150,13 +124,13 @@ pt_store_load_insert(PtStore *store, PtLoad *load, GError **error)
     return FALSE;
   sqlite3_bind_text(s, 1, load->plate, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 2, load->seal, -1, SQLITE_TRANSIENT);
-  bind_text_or_null(s, 3, load->driver_name);
-  bind_text_or_null(s, 4, load->driver_phone);
-  bind_text_or_null(s, 5, load->destination);
-  bind_text_or_null(s, 6, load->destination_gln);
-  bind_text_or_null(s, 7, load->bol);
-  bind_text_or_null(s, 8, load->desadv);
-  bind_text_or_null(s, 9, load->dock);
+  pt_store_bind_text_or_null(s, 3, load->driver_name);
+  pt_store_bind_text_or_null(s, 4, load->driver_phone);
+  pt_store_bind_text_or_null(s, 5, load->destination);
+  pt_store_bind_text_or_null(s, 6, load->destination_gln);
+  pt_store_bind_text_or_null(s, 7, load->bol);
+  pt_store_bind_text_or_null(s, 8, load->desadv);
+  pt_store_bind_text_or_null(s, 9, load->dock);
   sqlite3_bind_int64(s, 10, load->opened_ns);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
@@ -235,7 +209,7 @@ pt_store_load_close(PtStore *store, gint64 id, gint64 closed_ns, GError **error)
     return FALSE;
   sqlite3_bind_int64(s, 1, closed_ns);
   sqlite3_bind_int64(s, 2, id);
-  if (!step_done(store, s, "close load", error))
+  if (!pt_store_step_done(store, s, "close load", error))
     return FALSE;
   if (sqlite3_changes(pt_store_db(store)) != 1) {
     g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "load %" G_GINT64_FORMAT " is already closed",
@@ -295,7 +269,7 @@ pt_store_load_item_insert(PtStore *store, gint64 load_id, gint64 batch_id, gint6
   sqlite3_bind_int64(s, 3, event_seq);
   sqlite3_bind_int64(s, 4, added_ns);
   sqlite3_bind_text(s, 5, source, -1, SQLITE_TRANSIENT);
-  return step_done(store, s, "insert load item", error);
+  return pt_store_step_done(store, s, "insert load item", error);
 }
 
 GPtrArray *
@@ -333,7 +307,7 @@ pt_store_load_refusal_insert(PtStore *store, gint64 load_id, gint64 batch_id, gi
   sqlite3_bind_int64(s, 3, refused_ns);
   sqlite3_bind_text(s, 4, source, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(s, 5, reason, -1, SQLITE_TRANSIENT);
-  return step_done(store, s, "insert load refusal", error);
+  return pt_store_step_done(store, s, "insert load refusal", error);
 }
 
 GPtrArray *
@@ -349,10 +323,10 @@ pt_store_load_refusals(PtStore *store, gint64 load_id, int limit, GError **error
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     PtLoadRefusal *r = g_new0(PtLoadRefusal, 1);
     r->batch_id = sqlite3_column_int64(s, 0);
-    r->lot = column_dup(s, 1);
+    r->lot = pt_store_column_dup(s, 1);
     r->refused_ns = sqlite3_column_int64(s, 2);
-    r->source = column_dup(s, 3);
-    r->reason = column_dup(s, 4);
+    r->source = pt_store_column_dup(s, 3);
+    r->reason = pt_store_column_dup(s, 4);
     g_ptr_array_add(out, r);
   }
   sqlite3_reset(s);

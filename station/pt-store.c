@@ -85,7 +85,6 @@ static const char *const migrations[] = {
     "  prev_station_hash BLOB,"
     "  signature BLOB NOT NULL CHECK (length(signature) = 64));"
     "CREATE INDEX events_by_batch ON events (batch_id, seq);"
-    "CREATE INDEX events_by_event_id ON events (event_id);"
     "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
     "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
