@@ -234,3 +234,42 @@ pt_json_parse(const char *data, gsize len, GError **error)
   }
   return v;
 }
+
+gboolean
+pt_json_read_object(json_t *object, const PtJsonField *fields, gsize n_fields, GError **error)
+{
+  if (!json_is_object(object)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "body must be a JSON object");
+    return FALSE;
+  }
+  const char *key;
+  json_t *value;
+  json_object_foreach(object, key, value)
+  {
+    const PtJsonField *f = NULL;
+    for (gsize i = 0; i < n_fields && !f; i++)
+      if (strcmp(key, fields[i].key) == 0)
+        f = &fields[i];
+    if (!f) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "unknown field '%s'", key);
+      return FALSE;
+    }
+    if (json_is_null(value))
+      continue;
+    if (f->number) {
+      if (!json_is_number(value)) {
+        g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be a number", key);
+        return FALSE;
+      }
+      *f->number = json_number_value(value);
+      *f->has_number = TRUE;
+      continue;
+    }
+    if (!json_is_string(value) || strlen(json_string_value(value)) != json_string_length(value)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be a string", key);
+      return FALSE;
+    }
+    *f->string = json_string_value(value);
+  }
+  return TRUE;
+}

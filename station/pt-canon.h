@@ -25,4 +25,19 @@ char *pt_canon_dump(const json_t *value, gsize *len_out, GError **error);
  * line and column. */
 json_t *pt_json_parse(const char *data, gsize len, GError **error);
 
+/* One member that pt_json_read_object() takes from a request body: a string (borrowed
+ * from the object) into @string, or a number into @number with @has_number set. */
+typedef struct {
+  const char *key;
+  const char **string;
+  double *number;
+  gboolean *has_number;
+} PtJsonField;
+
+/* Reads @object's members into @fields.  Refuses a body that is not an object, an
+ * unknown member (so a typo is not silently lost), a wrong type, or a string with a
+ * NUL in it.  A null member leaves its field unset. */
+gboolean pt_json_read_object(json_t *object, const PtJsonField *fields, gsize n_fields,
+                             GError **error);
+
 G_END_DECLS

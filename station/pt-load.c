@@ -2,6 +2,8 @@
  * evidence), refusing what must not leave, and closing them (departing events). */
 #include "pt-load.h"
 
+#include "pt-canon.h"
+
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-evidence.h"
@@ -35,38 +37,19 @@ check_dock(const char *dock, GError **error)
 gboolean
 pt_load_spec_from_json(json_t *object, PtLoadSpec *spec, GError **error)
 {
-  static const char *const keys[] = {
-      "plate",           "seal", "driver_name", "driver_phone", "destination",
-      "destination_gln", "bol",  "desadv",      "dock",         NULL};
-  const char **slots[] = {&spec->plate,        &spec->seal,        &spec->driver_name,
-                          &spec->driver_phone, &spec->destination, &spec->destination_gln,
-                          &spec->bol,          &spec->desadv,      &spec->dock};
   memset(spec, 0, sizeof *spec);
-  if (!json_is_object(object)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "body must be a JSON object");
-    return FALSE;
-  }
-  const char *key;
-  json_t *value;
-  json_object_foreach(object, key, value)
-  {
-    guint i;
-    for (i = 0; keys[i]; i++)
-      if (strcmp(key, keys[i]) == 0)
-        break;
-    if (!keys[i]) {
-      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "unknown field '%s'", key);
-      return FALSE;
-    }
-    if (json_is_null(value))
-      continue;
-    if (!json_is_string(value) || strlen(json_string_value(value)) != json_string_length(value)) {
-      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be a string", key);
-      return FALSE;
-    }
-    *slots[i] = json_string_value(value);
-  }
-  return TRUE;
+  const PtJsonField fields[] = {
+      {"plate", &spec->plate},
+      {"seal", &spec->seal},
+      {"driver_name", &spec->driver_name},
+      {"driver_phone", &spec->driver_phone},
+      {"destination", &spec->destination},
+      {"destination_gln", &spec->destination_gln},
+      {"bol", &spec->bol},
+      {"desadv", &spec->desadv},
+      {"dock", &spec->dock},
+  };
+  return pt_json_read_object(object, fields, G_N_ELEMENTS(fields), error);
 }
 
 static gboolean
