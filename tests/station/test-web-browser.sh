@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test-web-browser.sh: the consumer page in Debian's Chromium driven by playwright-core
+# test-web-browser.sh: the consumer page and the operator dashboard in Debian's Chromium driven by playwright-core
 # (web-browser.mjs) against the real `packtrace run` on loopback.  Screenshots of the page
 # in zh and en are left in the build directory.  Skips (77) without chromium, node or npm,
 # or when npm cannot install playwright-core; never downloads a browser.
@@ -64,5 +64,7 @@ for _ in $(seq 50); do
 done
 [ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
 
+TOKEN=$(sed -n 's/^operator_token=//p' "$T/data/station.ini")
+[ -n "$TOKEN" ] || { echo "# no operator_token in station.ini"; exit 1; }
 timeout 120 node "$HERE/web-browser.mjs" "$url" "/01/$GTIN/10/OK1?13=261125" \
-  "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD"
+  "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD" "$TOKEN"
