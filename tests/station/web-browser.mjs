@@ -2,13 +2,14 @@
 // en texts, the verified mark, the warning for a tampered log, the recall banner, and the
 // page's first-view weight; the /station dashboard: token, a batch made through the form, put
 // on hold and released with its status shown, the label preview.  Prints TAP.
-// argv: BASE_URL OK_PATH TAMPERED_PATH RECALLED_PATH OUT_DIR OPERATOR_TOKEN
+// The evidence clip plays in its player (when CLIP is set: the set-up could cut one).
+// argv: BASE_URL OK_PATH TAMPERED_PATH RECALLED_PATH OUT_DIR OPERATOR_TOKEN CLIP
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(process.env.NPM_DIR + '/');
 const { chromium } = require('playwright-core');
-const [base, okPath, tamperedPath, recalledPath, outDir, token] = process.argv.slice(2);
+const [base, okPath, tamperedPath, recalledPath, outDir, token, withClip] = process.argv.slice(2);
 
 let n = 0, failed = 0;
 function ok(cond, name, detail) {
@@ -59,6 +60,22 @@ for (const [locale, words, file] of [
   if (locale === 'en-US') {
     console.log(`# first view: ${bytes()} bytes (page, CSS, script and bundle)`);
     ok(bytes() < 100 * 1024, 'first view under 100 KB', bytes());
+    if (withClip) {
+      // One event of four has a clip; only it gets a player, and the clip plays.
+      ok((await page.locator('video').count()) === 1, 'one player, for the event with a clip');
+      const src = await page.getAttribute('video', 'src');
+      ok(/^\/api\/v1\/batches\/\d+\/clips\/\d+$/.test(src || ''), 'player plays the clip route', src);
+      const played = await page.evaluate(async () => {
+        const v = document.querySelector('video');
+        v.muted = true;
+        try { await v.play(); } catch (e) { return 'play: ' + e.message; }
+        await new Promise((res) => setTimeout(res, 1500));
+        return v.currentTime > 0 && !v.error ? 'ok' : 'time ' + v.currentTime + ' error ' + (v.error && v.error.code);
+      });
+      ok(played === 'ok', 'the clip plays', played);
+    } else {
+      console.log('ok ' + ++n + ' # SKIP no H.264 encoder to make a clip');
+    }
     await page.click('#lang');
     ok((await page.textContent('main')).includes('产地'), 'language switch to Chinese');
   }
