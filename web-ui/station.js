@@ -1,5 +1,6 @@
 /* station.js: the operator dashboard: cameras and their state, the batches with their
- * consumer page, label preview and actions (new, hold, release, recall), and the sync state.
+ * consumer page, label preview and actions (new, hold, release, recall, add a step), and the
+ * sync state.
  * Writes and the sync state need the operator token, kept in sessionStorage for this tab
  * only.  Refreshes every 5 s. */
 'use strict';
@@ -47,6 +48,16 @@
     } catch (e) { say(e.message, true); }
     refresh();
   }
+  /* A step done by hand (CBV business step, e.g. packing) with an optional note. */
+  async function addEvent(batch) {
+    var step = window.prompt('step for ' + batch.lot + ' (e.g. packing, inspecting, storing)');
+    if (!step) return;
+    try {
+      var r = await post('/api/v1/batches/' + batch.id + '/events', { step: step.trim() });
+      say(batch.lot + ': ' + r.event.bizStep + ' recorded');
+    } catch (e) { say(e.message, true); }
+    refresh();
+  }
   function button(text, fn) {
     var b = el('button', { type: 'button', 'data-action': text }, [text]);
     b.addEventListener('click', fn);
@@ -60,6 +71,7 @@
     if (x.status === 'active') kids.push(' ', button('hold', function () { act(x, 'hold'); }));
     if (x.status === 'held') kids.push(' ', button('release', function () { act(x, 'release'); }));
     if (x.status !== 'recalled') kids.push(' ', button('recall', function () { act(x, 'recall'); }));
+    kids.push(' ', button('event', function () { addEvent(x); }));
     return el('span', {}, kids);
   }
   function table(head, rows) {

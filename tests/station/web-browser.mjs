@@ -127,7 +127,18 @@ for (const [locale, words, file] of [
   await page.screenshot({ path: join(outDir, 'web-station-held.png'), fullPage: true });
   await row.locator('button[data-action=release]').click();
   await page.locator(`span.status[data-lot="${lot}"]:text-is("active")`).waitFor({ timeout: 10000 });
+  page.once('dialog', (d) => d.accept('juggling'));
+  await row.locator('button[data-action=event]').click();
+  await page.waitForSelector('#op-msg.bad', { timeout: 10000 });
+  ok(/unknown step/.test(await page.textContent('#op-msg')), 'dashboard: an unknown step is refused',
+    await page.textContent('#op-msg'));
+  page.once('dialog', (d) => d.accept('packing'));
+  await row.locator('button[data-action=event]').click();
+  await page.locator('#op-msg.ok', { hasText: 'packing recorded' }).waitFor({ timeout: 10000 });
   const stored = await (await context.request.get(`${base}/api/v1/batches/${lot}`)).json();
+  const steps = (stored.event_list || []).map((e) => e.event.bizStep);
+  ok(steps.join(' ') === 'commissioning holding holding packing', 'dashboard: the packing step is in the log',
+    steps.join(' '));
   const reasons = (stored.event_list || []).map((e) => e.event['pt:reason']).filter(Boolean);
   ok(stored.status === 'active' && reasons.includes('bruised fruit'),
     'dashboard: release shows active again; the hold and its reason are in the log', JSON.stringify(stored));
