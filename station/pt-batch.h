@@ -75,6 +75,11 @@ typedef struct {
   const PtEvidence *evidence; /* nullable */
 } PtEventSpec;
 
+/* Reads an event spec from a JSON object (the POST /api/v1/batches/{id}/events body:
+ * step, disposition, at, quantity, uom, note).  The strings point into @object; unknown
+ * members are refused.  Evidence is never taken from a request. */
+gboolean pt_event_spec_from_json(json_t *object, PtEventSpec *spec, GError **error);
+
 /* Records a step the operator did by hand.  @out (nullable) receives the row. */
 gboolean pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch,
                             const PtEventSpec *spec, PtEventRow *out, GError **error);

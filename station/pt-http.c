@@ -216,6 +216,52 @@ create_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, Request *re
   return respond_json(c, MHD_HTTP_CREATED, pt_batch_to_json(http->station->config, batch), NULL);
 }
 
+/* POST /api/v1/batches/{id}/hold|release|recall {"reason": TEXT} (required for hold and
+ * recall; release takes an empty body too) and POST /api/v1/batches/{id}/events with a
+ * PtEventSpec body.  Operator only. */
+static enum MHD_Result
+batch_action(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id,
+             const char *action, Request *req)
+{
+  if (!authorized(http, c))
+    return respond_error(c, MHD_HTTP_UNAUTHORIZED,
+                         "writes need the operator token: Authorization: Bearer TOKEN", NULL);
+  g_autoptr(GError) error = NULL;
+  /* An empty body is an empty object, so `curl -X POST .../release` works. */
+  json_t *body =
+      req->body->len == 0 ? json_object() : pt_json_parse(req->body->str, req->body->len, &error);
+  if (!body)
+    return respond_gerror(c, error);
+  g_autoptr(PtBatch) batch = NULL;
+  json_t *out = NULL;
+  unsigned status = MHD_HTTP_OK;
+  if (strcmp(action, "events") == 0) {
+    PtEventSpec spec;
+    PtEventRow row = {0};
+    if (pt_event_spec_from_json(body, &spec, &error) &&
+        (batch = pt_batch_lookup(store, id, &error)) &&
+        pt_batch_add_event(http->station, store, batch, &spec, &row, &error)) {
+      out = pt_event_row_to_json(&row, &error);
+      status = MHD_HTTP_CREATED;
+    }
+    pt_event_row_clear(&row);
+  } else {
+    PtBatchAction a = strcmp(action, "hold") == 0      ? PT_BATCH_HOLD
+                      : strcmp(action, "release") == 0 ? PT_BATCH_RELEASE
+                                                       : PT_BATCH_RECALL;
+    json_t *reason = json_object_get(body, "reason");
+    if (!json_is_object(body) || json_object_size(body) > (reason ? 1u : 0u) ||
+        (reason && !json_is_string(reason)))
+      g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "body is {\"reason\": TEXT}");
+    else if ((batch = pt_batch_lookup(store, id, &error)) &&
+             pt_batch_change_status(http->station, store, batch, a,
+                                    reason ? json_string_value(reason) : NULL, &error))
+      out = pt_batch_to_json(http->station->config, batch);
+  }
+  json_decref(body);
+  return out ? respond_json(c, status, out, NULL) : respond_gerror(c, error);
+}
+
 /* GET /api/v1/batches/{id}/label?template=case|pallet&format=png|pdf|svg[&dpi=N] */
 static enum MHD_Result
 get_label(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id)
@@ -568,6 +614,16 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     g_autoptr(GError) error = NULL;
     PtStore *store = worker_store(http, &error);
     return store ? get_clip(store, c, parts[1], parts[3]) : respond_gerror(c, error);
+  }
+  /* "", ID, ACTION -> an operator's write */
+  if (n == 3 && parts[0][0] == '\0' && parts[1][0] != '\0' &&
+      (strcmp(parts[2], "hold") == 0 || strcmp(parts[2], "release") == 0 ||
+       strcmp(parts[2], "recall") == 0 || strcmp(parts[2], "events") == 0)) {
+    if (!is_post)
+      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "POST");
+    g_autoptr(GError) error = NULL;
+    PtStore *store = worker_store(http, &error);
+    return store ? batch_action(http, store, c, parts[1], parts[2], req) : respond_gerror(c, error);
   }
   /* "" -> collection; "", ID -> batch; "", ID, VIEW -> view */
   if (n > 3 || (n >= 1 && parts[0][0] != '\0') || (n >= 2 && parts[1][0] == '\0'))

@@ -96,6 +96,14 @@
     return box;
   }
 
+  /* A player for an event's evidence clip (the station gives a clip only to events whose
+   * signed record carries pt:clipSha256).  preload=none: nothing of the clip is fetched
+   * before the viewer presses play, so the first view stays small. */
+  function clip(src) {
+    return el('div', { class: 'clip' }, [
+      el('video', { controls: '', preload: 'none', playsinline: '', src: src }, []),
+      el('a', { href: src, download: '' }, [t('clip')])]);
+  }
   function render() {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     document.getElementById('lang').textContent = t('other');
@@ -133,7 +141,7 @@
         e.disposition ? el('span', {}, ['(' + e.disposition.replace(/^.*[-:\/]/, '').replace(/_/g, ' ') + ')']) : null,
         el('div', { class: 'when' }, [when(e.time)]),
         e.error_declaration ? el('div', { class: 'corrected' }, [t('corrected')]) : null,
-        e.clip ? el('a', { href: e.clip }, [t('clip')]) : null
+        e.clip ? clip(e.clip) : null
       ]));
     });
     main.appendChild(ol);

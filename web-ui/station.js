@@ -1,6 +1,8 @@
-/* station.js: the operator dashboard (read side): cameras and their state, the batches with
- * their consumer page and label preview, and the sync state (operator token, kept in
- * sessionStorage for this tab only).  Refreshes every 5 s. */
+/* station.js: the operator dashboard: cameras and their state, the batches with their
+ * consumer page, label preview and actions (new, hold, release, recall, add a step), and the
+ * sync state.
+ * Writes and the sync state need the operator token, kept in sessionStorage for this tab
+ * only.  Refreshes every 5 s. */
 'use strict';
 (function () {
   function el(tag, attrs, kids) {
@@ -17,6 +19,61 @@
     if (!r.ok) throw new Error(path + ': ' + r.status);
     return r.json();
   }
+  function say(text, bad) {
+    var m = document.getElementById('op-msg');
+    m.textContent = text;
+    m.className = bad ? 'verify bad' : text ? 'verify ok' : '';
+  }
+  /* POSTs @body as JSON with the token; the station's error text is what the operator sees. */
+  async function post(path, body) {
+    if (!token()) throw new Error('enter the operator token first');
+    var r = await fetch(path, {
+      method: 'POST', cache: 'no-store', body: JSON.stringify(body || {}),
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token() },
+    });
+    var j = await r.json().catch(function () { return {}; });
+    if (!r.ok) throw new Error(j.error || path + ': ' + r.status);
+    return j;
+  }
+  async function act(batch, action) {
+    var body = {};
+    if (action !== 'release') {
+      var reason = window.prompt(action + ' ' + batch.lot + ': reason');
+      if (!reason) return;
+      body.reason = reason;
+    }
+    try {
+      var b = await post('/api/v1/batches/' + batch.id + '/' + action, body);
+      say(b.lot + ' is ' + b.status);
+    } catch (e) { say(e.message, true); }
+    refresh();
+  }
+  /* A step done by hand (CBV business step, e.g. packing) with an optional note. */
+  async function addEvent(batch) {
+    var step = window.prompt('step for ' + batch.lot + ' (e.g. packing, inspecting, storing)');
+    if (!step) return;
+    try {
+      var r = await post('/api/v1/batches/' + batch.id + '/events', { step: step.trim() });
+      say(batch.lot + ': ' + r.event.bizStep + ' recorded');
+    } catch (e) { say(e.message, true); }
+    refresh();
+  }
+  function button(text, fn) {
+    var b = el('button', { type: 'button', 'data-action': text }, [text]);
+    b.addEventListener('click', fn);
+    return b;
+  }
+  function actions(x) {
+    var label = '/api/v1/batches/' + x.id + '/label?format=png';
+    var page = x.digital_link ? new URL(x.digital_link).pathname : '/01/' + x.gtin + '/10/' + encodeURIComponent(x.lot);
+    var kids = [el('a', { href: page }, ['page']), ' ',
+      el('a', { href: label, target: '_blank', rel: 'noopener' }, ['label'])];
+    if (x.status === 'active') kids.push(' ', button('hold', function () { act(x, 'hold'); }));
+    if (x.status === 'held') kids.push(' ', button('release', function () { act(x, 'release'); }));
+    if (x.status !== 'recalled') kids.push(' ', button('recall', function () { act(x, 'recall'); }));
+    kids.push(' ', button('event', function () { addEvent(x); }));
+    return el('span', {}, kids);
+  }
   function table(head, rows) {
     return el('table', {}, [el('tr', {}, head.map(function (h) { return el('th', {}, [h]); }))].concat(
       rows.map(function (r) { return el('tr', {}, r.map(function (c) { return el('td', {}, [c]); })); })));
@@ -32,9 +89,7 @@
     try {
       var b = await get('/api/v1/batches?limit=50');
       show('batches', table(['lot', 'product', 'status', ''], b.batches.map(function (x) {
-        var page = x.digital_link ? new URL(x.digital_link).pathname : '/01/' + x.gtin + '/10/' + encodeURIComponent(x.lot);
-        return [x.lot, x.product, x.status, el('span', {}, [el('a', { href: page }, ['page']), ' ',
-          el('a', { href: '/api/v1/batches/' + x.id + '/label?format=png' }, ['label'])])];
+        return [x.lot, x.product, el('span', { class: 'status', 'data-lot': x.lot }, [x.status]), actions(x)];
       })));
     } catch (e) { show('batches', el('p', { class: 'verify bad' }, [e.message])); }
     if (token()) {
@@ -46,6 +101,18 @@
     ev.preventDefault();
     sessionStorage.setItem('pt-token', document.getElementById('token').value);
     document.getElementById('token').value = '';
+    refresh();
+  });
+  document.getElementById('new-batch').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var f = ev.target, spec = {};
+    ['product', 'gtin', 'variety', 'grower'].forEach(function (k) { if (f[k].value) spec[k] = f[k].value; });
+    if (f.quantity.value) { spec.quantity = Number(f.quantity.value); spec.uom = 'KGM'; }
+    try {
+      var b = await post('/api/v1/batches', spec);
+      say('created ' + b.lot);
+      f.reset();
+    } catch (e) { say(e.message, true); }
     refresh();
   });
   refresh();

@@ -274,6 +274,92 @@ test_create_over_http(Fixture *f, gconstpointer data)
   g_assert_cmpint(stored->n_events, ==, 1);
 }
 
+/* POSTs @body to /api/v1/batches/LOT/@action with @token; returns the status and, when
+ * @out is given, the parsed reply. */
+static long
+post_action(Fixture *f, const char *lot, const char *action, const char *body, const char *token,
+            json_t **out)
+{
+  g_autofree char *path = g_strdup_printf("/api/v1/batches/%s/%s", lot, action);
+  Reply r = request(f, "POST", path, body, body ? strlen(body) : 0, token, NULL);
+  long status = r.status;
+  if (out)
+    *out = reply_json(&r);
+  reply_clear(&r);
+  return status;
+}
+
+static void
+test_batch_actions(Fixture *f, gconstpointer data)
+{
+  const char *create = "{\"product\":\"Oranges\",\"gtin\":\"9506000134352\","
+                       "\"pack_date\":\"2026-11-25\"}";
+  Reply r = request(f, "POST", "/api/v1/batches", create, strlen(create), f->token, NULL);
+  g_assert_cmpint(r.status, ==, 201);
+  reply_clear(&r);
+  const char *lot = "PT2611250001";
+  json_t *o = NULL;
+
+  /* Without the token nothing is written. */
+  g_assert_cmpint(post_action(f, lot, "hold", "{\"reason\":\"mould\"}", NULL, NULL), ==, 401);
+  g_assert_cmpint(post_action(f, lot, "hold", "{\"reason\":\"mould\"}", "wrong", NULL), ==, 401);
+  g_assert_cmpint(post_action(f, lot, "events", "{\"step\":\"packing\"}", NULL, NULL), ==, 401);
+  /* Bad bodies: a hold without a reason, unknown members, malformed JSON. */
+  g_assert_cmpint(post_action(f, lot, "hold", "{}", f->token, NULL), ==, 400);
+  g_assert_cmpint(post_action(f, lot, "hold", "{\"reason\":\"x\",\"why\":1}", f->token, NULL), ==,
+                  400);
+  g_assert_cmpint(post_action(f, lot, "hold", "{\"reason\":", f->token, NULL), ==, 400);
+  g_assert_cmpint(post_action(f, "PT0000000000", "hold", "{\"reason\":\"x\"}", f->token, NULL), ==,
+                  404);
+  g_assert_cmpint(post_action(f, lot, "release", NULL, f->token, NULL), ==, 409);
+
+  g_assert_cmpint(post_action(f, lot, "hold", "{\"reason\":\"mould\"}", f->token, &o), ==, 200);
+  g_assert_cmpstr(json_string_value(json_object_get(o, "status")), ==, "held");
+  g_clear_pointer(&o, json_decref);
+  g_assert_cmpint(post_action(f, lot, "hold", "{\"reason\":\"again\"}", f->token, NULL), ==, 409);
+  g_assert_cmpint(post_action(f, lot, "release", NULL, f->token, &o), ==, 200);
+  g_assert_cmpstr(json_string_value(json_object_get(o, "status")), ==, "active");
+  g_clear_pointer(&o, json_decref);
+
+  /* A step by hand: unknown steps and dispositions are refused, a known one is signed. */
+  g_assert_cmpint(post_action(f, lot, "events", "{\"step\":\"juggling\"}", f->token, NULL), ==,
+                  400);
+  g_assert_cmpint(
+      post_action(f, lot, "events", "{\"step\":\"packing\",\"disposition\":\"x\"}", f->token, NULL),
+      ==, 400);
+  g_assert_cmpint(
+      post_action(f, lot, "events", "{\"step\":\"packing\",\"colour\":\"red\"}", f->token, NULL),
+      ==, 400);
+  const char *ev = "{\"step\":\"packing\",\"disposition\":\"in_progress\","
+                   "\"at\":\"2026-11-25T08:00:00Z\",\"quantity\":40,\"uom\":\"KGM\","
+                   "\"note\":\"line 2\"}";
+  g_assert_cmpint(post_action(f, lot, "events", ev, f->token, &o), ==, 201);
+  json_t *event = json_object_get(o, "event");
+  g_assert_cmpstr(json_string_value(json_object_get(event, "bizStep")), ==, "packing");
+  g_assert_cmpstr(json_string_value(json_object_get(event, "disposition")), ==, "in_progress");
+  g_assert_cmpstr(json_string_value(json_object_get(event, "pt:note")), ==, "line 2");
+  g_clear_pointer(&o, json_decref);
+
+  /* A recalled batch stays recalled. */
+  g_assert_cmpint(post_action(f, lot, "recall", "{\"reason\":\"listeria\"}", f->token, &o), ==,
+                  200);
+  g_assert_cmpstr(json_string_value(json_object_get(o, "status")), ==, "recalled");
+  g_clear_pointer(&o, json_decref);
+  g_assert_cmpint(post_action(f, lot, "hold", "{\"reason\":\"x\"}", f->token, NULL), ==, 409);
+  g_assert_cmpint(post_action(f, lot, "recall", "{\"reason\":\"x\"}", f->token, NULL), ==, 409);
+  /* GET on a write route is refused. */
+  r = get(f, "/api/v1/batches/PT2611250001/hold");
+  g_assert_cmpint(r.status, ==, 405);
+  reply_clear(&r);
+
+  /* commissioning, hold, release, packing, recall: each signed, nothing from refusals. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) stored = pt_store_batch_get_by_lot(f->ts->store, lot, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(stored->n_events, ==, 5);
+  g_assert_cmpstr(stored->status, ==, "recalled");
+}
+
 typedef struct {
   Fixture *f;
   char *path;
@@ -497,6 +583,8 @@ main(int argc, char **argv)
   g_test_add("/http/create", Fixture, NULL, fixture_setup, test_create_over_http, fixture_teardown);
   g_test_add("/http/cli-writes-while-serving", Fixture, NULL, fixture_setup,
              test_cli_writes_while_serving, fixture_teardown);
+  g_test_add("/http/batch-actions", Fixture, NULL, fixture_setup, test_batch_actions,
+             fixture_teardown);
   g_test_add("/http/loads", Fixture, NULL, fixture_setup, test_loads, fixture_teardown);
   g_test_add("/http/label", Fixture, NULL, fixture_setup, test_label_route, fixture_teardown);
   int rc = g_test_run();

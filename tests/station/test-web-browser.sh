@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test-web-browser.sh: the consumer page in Debian's Chromium driven by playwright-core
+# test-web-browser.sh: the consumer page and the operator dashboard in Debian's Chromium driven by playwright-core
 # (web-browser.mjs) against the real `packtrace run` on loopback.  Screenshots of the page
 # in zh and en are left in the build directory.  Skips (77) without chromium, node or npm,
 # or when npm cannot install playwright-core; never downloads a browser.
@@ -36,6 +36,22 @@ new_batch() {
 new_batch OK1
 must "$BIN" event add OK1 --step inspecting --disposition conformant --note "call 13800138000"
 must "$BIN" event add OK1 --step packing --at 2026-11-25T09:00:00Z
+# An evidence clip for OK1, cut by `event add --camera` from a short recorded segment (made
+# here with GStreamer, registered as a closed segment of camera "testcam").
+CLIP=
+if gst-inspect-1.0 --exists x264enc 2>/dev/null && gst-inspect-1.0 --exists matroskamux 2>/dev/null; then
+  mkdir -p "$T/data/recordings/testcam"
+  SEG=$T/data/recordings/testcam/seg1.mkv
+  must gst-launch-1.0 -q videotestsrc pattern=ball num-buffers=100 \
+    ! video/x-raw,width=320,height=240,framerate=25/1 ! x264enc bitrate=200 key-int-max=25 \
+    ! h264parse ! matroskamux ! filesink location="$SEG"
+  S=$(($(date +%s) - 60))
+  must sqlite3 "$T/data/station.db" "INSERT INTO segments (camera, path, start_ns, end_ns, bytes, state)
+    VALUES ('testcam', '$SEG', $S * 1000000000, ($S + 4) * 1000000000, $(stat -c %s "$SEG"), 'closed');"
+  must "$BIN" event add OK1 --step picking --camera testcam \
+    --from "$(date -u -d @$((S + 1)) +%FT%TZ)" --to "$(date -u -d @$((S + 3)) +%FT%TZ)"
+  CLIP=1
+fi
 new_batch TAMPER1
 must "$BIN" event add TAMPER1 --step inspecting --disposition conformant
 new_batch RECALL1
@@ -64,5 +80,7 @@ for _ in $(seq 50); do
 done
 [ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
 
+TOKEN=$(sed -n 's/^operator_token=//p' "$T/data/station.ini")
+[ -n "$TOKEN" ] || { echo "# no operator_token in station.ini"; exit 1; }
 timeout 120 node "$HERE/web-browser.mjs" "$url" "/01/$GTIN/10/OK1?13=261125" \
-  "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD"
+  "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD" "$TOKEN" "$CLIP"

@@ -1,12 +1,15 @@
 // web-browser.mjs: the consumer page in Debian's Chromium (driven by playwright-core): zh and
 // en texts, the verified mark, the warning for a tampered log, the recall banner, and the
-// page's first-view weight.  Prints TAP.  argv: BASE_URL OK_PATH TAMPERED_PATH RECALLED_PATH OUT_DIR
+// page's first-view weight; the /station dashboard: token, a batch made through the form, put
+// on hold and released with its status shown, the label preview.  Prints TAP.
+// The evidence clip plays in its player (when CLIP is set: the set-up could cut one).
+// argv: BASE_URL OK_PATH TAMPERED_PATH RECALLED_PATH OUT_DIR OPERATOR_TOKEN CLIP
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(process.env.NPM_DIR + '/');
 const { chromium } = require('playwright-core');
-const [base, okPath, tamperedPath, recalledPath, outDir] = process.argv.slice(2);
+const [base, okPath, tamperedPath, recalledPath, outDir, token, withClip] = process.argv.slice(2);
 
 let n = 0, failed = 0;
 function ok(cond, name, detail) {
@@ -57,6 +60,22 @@ for (const [locale, words, file] of [
   if (locale === 'en-US') {
     console.log(`# first view: ${bytes()} bytes (page, CSS, script and bundle)`);
     ok(bytes() < 100 * 1024, 'first view under 100 KB', bytes());
+    if (withClip) {
+      // One event of four has a clip; only it gets a player, and the clip plays.
+      ok((await page.locator('video').count()) === 1, 'one player, for the event with a clip');
+      const src = await page.getAttribute('video', 'src');
+      ok(/^\/api\/v1\/batches\/\d+\/clips\/\d+$/.test(src || ''), 'player plays the clip route', src);
+      const played = await page.evaluate(async () => {
+        const v = document.querySelector('video');
+        v.muted = true;
+        try { await v.play(); } catch (e) { return 'play: ' + e.message; }
+        await new Promise((res) => setTimeout(res, 1500));
+        return v.currentTime > 0 && !v.error ? 'ok' : 'time ' + v.currentTime + ' error ' + (v.error && v.error.code);
+      });
+      ok(played === 'ok', 'the clip plays', played);
+    } else {
+      console.log('ok ' + ++n + ' # SKIP no H.264 encoder to make a clip');
+    }
     await page.click('#lang');
     ok((await page.textContent('main')).includes('产地'), 'language switch to Chinese');
   }
@@ -77,6 +96,61 @@ for (const [locale, words, file] of [
   ok((await page.textContent('#banner')).includes('召回'), 'recall banner (zh)');
   const v = await verifyText(page);
   ok(v.cls.includes('ok'), 'recalled batch still verifies', v.text);
+  await context.close();
+}
+{
+  const { context, page, offsite } = await open('/station', 'en-US');
+  const status = (lot) => page.locator(`span.status[data-lot="${lot}"]`);
+  // Without the token the form is refused with a message, and nothing is created.
+  await page.fill('#new-batch [name=product]', 'Pomelos');
+  await page.fill('#new-batch [name=gtin]', '9506000134352');
+  await page.click('#new-batch button');
+  await page.waitForSelector('#op-msg.bad', { timeout: 10000 });
+  ok(/token/.test(await page.textContent('#op-msg')), 'dashboard: a write without the token is refused');
+  await page.fill('#token', token);
+  await page.click('#login button');
+  await page.fill('#new-batch [name=variety]', 'Guanxi');
+  await page.fill('#new-batch [name=quantity]', '800');
+  await page.click('#new-batch button');
+  await page.waitForSelector('#op-msg.ok', { timeout: 10000 });
+  const made = (await page.textContent('#op-msg')).match(/created (\S+)/);
+  ok(made !== null, 'dashboard: batch created through the form', await page.textContent('#op-msg'));
+  const lot = made ? made[1] : 'none';
+  await status(lot).waitFor({ timeout: 10000 });
+  ok((await status(lot).textContent()) === 'active', 'dashboard: the new batch is listed as active');
+  const row = page.locator('tr', { has: status(lot) });
+  page.once('dialog', (d) => d.accept('bruised fruit'));
+  await row.locator('button[data-action=hold]').click();
+  // A locator, not waitForFunction: the page's CSP forbids the eval that polling needs.
+  await page.locator(`span.status[data-lot="${lot}"]:text-is("held")`).waitFor({ timeout: 10000 });
+  ok((await status(lot).textContent()) === 'held', 'dashboard: hold with a reason shows held');
+  await page.screenshot({ path: join(outDir, 'web-station-held.png'), fullPage: true });
+  await row.locator('button[data-action=release]').click();
+  await page.locator(`span.status[data-lot="${lot}"]:text-is("active")`).waitFor({ timeout: 10000 });
+  page.once('dialog', (d) => d.accept('juggling'));
+  await row.locator('button[data-action=event]').click();
+  await page.waitForSelector('#op-msg.bad', { timeout: 10000 });
+  ok(/unknown step/.test(await page.textContent('#op-msg')), 'dashboard: an unknown step is refused',
+    await page.textContent('#op-msg'));
+  page.once('dialog', (d) => d.accept('packing'));
+  await row.locator('button[data-action=event]').click();
+  await page.locator('#op-msg.ok', { hasText: 'packing recorded' }).waitFor({ timeout: 10000 });
+  const stored = await (await context.request.get(`${base}/api/v1/batches/${lot}`)).json();
+  const steps = (stored.event_list || []).map((e) => e.event.bizStep);
+  ok(steps.join(' ') === 'commissioning holding holding packing', 'dashboard: the packing step is in the log',
+    steps.join(' '));
+  const reasons = (stored.event_list || []).map((e) => e.event['pt:reason']).filter(Boolean);
+  ok(stored.status === 'active' && reasons.includes('bruised fruit'),
+    'dashboard: release shows active again; the hold and its reason are in the log', JSON.stringify(stored));
+  const [preview] = await Promise.all([
+    context.waitForEvent('page', { timeout: 10000 }),
+    row.locator('a', { hasText: 'label' }).click(),
+  ]);
+  await preview.waitForLoadState('load', { timeout: 10000 });
+  const type = await preview.evaluate(() => document.contentType);
+  ok(type === 'image/png' && preview.url().includes('/label'), 'dashboard: label preview opens the PNG',
+    type + ' ' + preview.url());
+  ok(offsite.length === 0, 'dashboard: nothing fetched off the station', offsite.join('\n'));
   await context.close();
 }
 await browser.close();
