@@ -104,45 +104,13 @@ pt_batch_spec_from_json(json_t *object, PtBatchSpec *spec, GError **error)
 gboolean
 pt_event_spec_from_json(json_t *object, PtEventSpec *spec, GError **error)
 {
-  static const char *const string_keys[] = {"step", "disposition", "at", "uom", "note", NULL};
-  const char **slots[] = {&spec->step, &spec->disposition, &spec->at, &spec->uom, &spec->note};
   memset(spec, 0, sizeof *spec);
-  if (!json_is_object(object)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "body must be a JSON object");
-    return FALSE;
-  }
-  const char *key;
-  json_t *value;
-  json_object_foreach(object, key, value)
-  {
-    if (strcmp(key, "quantity") == 0) {
-      if (json_is_null(value))
-        continue;
-      if (!json_is_number(value)) {
-        g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "quantity must be a number");
-        return FALSE;
-      }
-      spec->has_quantity = TRUE;
-      spec->quantity = json_number_value(value);
-      continue;
-    }
-    guint i;
-    for (i = 0; string_keys[i]; i++)
-      if (strcmp(key, string_keys[i]) == 0)
-        break;
-    if (!string_keys[i]) {
-      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "unknown field '%s'", key);
-      return FALSE;
-    }
-    if (json_is_null(value))
-      continue;
-    if (!json_is_string(value) || strlen(json_string_value(value)) != json_string_length(value)) {
-      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be a string", key);
-      return FALSE;
-    }
-    *slots[i] = json_string_value(value);
-  }
-  return TRUE;
+  const PtJsonField fields[] = {
+      {"step", &spec->step}, {"disposition", &spec->disposition},
+      {"at", &spec->at},     {"uom", &spec->uom},
+      {"note", &spec->note}, {"quantity", NULL, &spec->quantity, &spec->has_quantity},
+  };
+  return pt_json_read_object(object, fields, G_N_ELEMENTS(fields), error);
 }
 
 static char *

@@ -249,13 +249,11 @@ batch_action(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char 
     PtBatchAction a = strcmp(action, "hold") == 0      ? PT_BATCH_HOLD
                       : strcmp(action, "release") == 0 ? PT_BATCH_RELEASE
                                                        : PT_BATCH_RECALL;
-    json_t *reason = json_object_get(body, "reason");
-    if (!json_is_object(body) || json_object_size(body) > (reason ? 1u : 0u) ||
-        (reason && !json_is_string(reason)))
-      g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "body is {\"reason\": TEXT}");
-    else if ((batch = pt_batch_lookup(store, id, &error)) &&
-             pt_batch_change_status(http->station, store, batch, a,
-                                    reason ? json_string_value(reason) : NULL, &error))
+    const char *reason = NULL;
+    const PtJsonField fields[] = {{"reason", &reason}};
+    if (pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error) &&
+        (batch = pt_batch_lookup(store, id, &error)) &&
+        pt_batch_change_status(http->station, store, batch, a, reason, &error))
       out = pt_batch_to_json(http->station->config, batch);
   }
   json_decref(body);
