@@ -22,4 +22,8 @@ typedef enum {
   PT_ERROR_TAMPERED,  /* verify / audit found a break */
 } PtError;
 
+/* The HTTP status that answers @error: 400 for bad input, 404, 409, 413, 503 for a
+ * locked database, 500 for anything else. */
+unsigned pt_error_http_status(const GError *error);
+
 G_END_DECLS

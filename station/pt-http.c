@@ -103,29 +103,7 @@ respond_error(struct MHD_Connection *c, unsigned status, const char *message, co
 static enum MHD_Result
 respond_gerror(struct MHD_Connection *c, const GError *error)
 {
-  unsigned status = MHD_HTTP_INTERNAL_SERVER_ERROR;
-  if (error->domain == PT_ERROR) {
-    switch ((PtError)error->code) {
-    case PT_ERROR_INVALID:
-    case PT_ERROR_MALFORMED:
-      status = MHD_HTTP_BAD_REQUEST;
-      break;
-    case PT_ERROR_NOT_FOUND:
-      status = MHD_HTTP_NOT_FOUND;
-      break;
-    case PT_ERROR_CONFLICT:
-      status = MHD_HTTP_CONFLICT;
-      break;
-    case PT_ERROR_TOO_LARGE:
-      status = MHD_HTTP_CONTENT_TOO_LARGE;
-      break;
-    case PT_ERROR_BUSY:
-      status = MHD_HTTP_SERVICE_UNAVAILABLE;
-      break;
-    default:
-      break;
-    }
-  }
+  unsigned status = pt_error_http_status(error);
   if (status >= 500)
     g_warning("http: %s", error->message);
   return respond_error(c, status, error->message, NULL);

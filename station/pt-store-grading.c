@@ -209,13 +209,7 @@ pt_store_grading_n_stills(PtStore *store, gint64 grading_id, gint64 *n_out, GErr
   if (!s)
     return FALSE;
   sqlite3_bind_int64(s, 1, grading_id);
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW)
-    *n_out = sqlite3_column_int64(s, 0);
-  sqlite3_reset(s);
-  if (rc != SQLITE_ROW)
-    return pt_store_set_sqlite_error(store, rc, "count evidence stills", error);
-  return TRUE;
+  return pt_store_step_int64(store, s, "count evidence stills", n_out, error);
 }
 
 void

@@ -159,13 +159,7 @@ pt_store_print_job_count_pending(PtStore *store, gint64 *n_out, GError **error)
   sqlite3_stmt *s = pt_store_stmt(store, sql_pending, error);
   if (!s)
     return FALSE;
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW)
-    *n_out = sqlite3_column_int64(s, 0);
-  sqlite3_reset(s);
-  if (rc != SQLITE_ROW)
-    return pt_store_set_sqlite_error(store, rc, "count print jobs", error);
-  return TRUE;
+  return pt_store_step_int64(store, s, "count print jobs", n_out, error);
 }
 
 gboolean

@@ -62,6 +62,10 @@ char *pt_store_column_dup(sqlite3_stmt *s, int i);
 /* Steps a statement that returns no rows and resets it. */
 gboolean pt_store_step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error);
 
+/* Steps a statement that returns one row of one integer into @out, and resets it. */
+gboolean pt_store_step_int64(PtStore *store, sqlite3_stmt *s, const char *what, gint64 *out,
+                             GError **error);
+
 /* How the outbox tells an errorDeclaration record from the event it corrects. */
 #define PT_STORE_DECLARATION_MARK       "\"errorDeclaration\":"
 #define PT_STORE_DECLARATION_KEY_SUFFIX "#errorDeclaration"

@@ -132,13 +132,7 @@ pt_store_outbox_max(PtStore *store, gint64 *max_out, GError **error)
   sqlite3_stmt *s = pt_store_stmt(store, sql_outbox_max, error);
   if (!s)
     return FALSE;
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW)
-    *max_out = sqlite3_column_int64(s, 0);
-  sqlite3_reset(s);
-  if (rc != SQLITE_ROW)
-    return pt_store_set_sqlite_error(store, rc, "read outbox", error);
-  return TRUE;
+  return pt_store_step_int64(store, s, "read outbox", max_out, error);
 }
 
 gboolean

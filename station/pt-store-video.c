@@ -186,13 +186,7 @@ pt_store_segments_readable_end(PtStore *store, const char *camera, gint64 *end_o
   if (!s)
     return FALSE;
   sqlite3_bind_text(s, 1, camera, -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW)
-    *end_out = sqlite3_column_int64(s, 0);
-  sqlite3_reset(s);
-  if (rc != SQLITE_ROW)
-    return pt_store_set_sqlite_error(store, rc, "read segments", error);
-  return TRUE;
+  return pt_store_step_int64(store, s, "read segments", end_out, error);
 }
 
 GPtrArray *

@@ -469,6 +469,18 @@ pt_store_step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **e
   return TRUE;
 }
 
+gboolean
+pt_store_step_int64(PtStore *store, sqlite3_stmt *s, const char *what, gint64 *out, GError **error)
+{
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64(s, 0);
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW)
+    return pt_store_set_sqlite_error(store, rc, what, error);
+  return TRUE;
+}
+
 void
 pt_batch_free(PtBatch *b)
 {
