@@ -1,7 +1,10 @@
 /* pt-test-station.c: temporary stations for the tests. */
 #include "pt-test-station.h"
 
+#include <signal.h>
 #include <sodium.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -86,4 +89,43 @@ pt_test_sql(PtTestStation *ts, const char *sql)
   if (rc != SQLITE_OK)
     g_error("%s: %s", sql, msg);
   sqlite3_close(db);
+}
+
+static void
+die_with_parent(gpointer data)
+{
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+GSubprocess *
+pt_test_station_run(PtTestStation *ts, char **url_out)
+{
+  g_autofree char *bin =
+      g_build_filename(g_getenv("PACKTRACE_BUILD"), "station", "packtrace", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* A failed assertion aborts the test; the server must not outlive it. */
+  g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+  GSubprocess *server = g_subprocess_launcher_spawn(launcher, &error, bin, "run", "--data", ts->dir,
+                                                    "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error(error);
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(server));
+  g_autofree char *line = g_data_input_stream_read_line(in, NULL, NULL, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(line);
+  const char *url = strstr(line, "http://");
+  g_assert_nonnull(url);
+  *url_out = g_strndup(url, strcspn(url, " "));
+  return server;
+}
+
+void
+pt_test_station_stop(GSubprocess *server)
+{
+  g_subprocess_send_signal(server, SIGTERM);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(g_subprocess_wait(server, NULL, &error));
+  g_assert_true(g_subprocess_get_if_exited(server));
+  g_assert_cmpint(g_subprocess_get_exit_status(server), ==, 0);
 }

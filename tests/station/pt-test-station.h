@@ -4,6 +4,8 @@
 #include "pt-batch.h"
 #include "pt-station.h"
 
+#include <gio/gio.h>
+
 typedef struct {
   char *dir;
   PtStation *station;
@@ -20,3 +22,11 @@ PtBatch *pt_test_batch(PtTestStation *ts, int n_extra);
 /* Runs SQL on the station's database through a separate raw connection, as an
  * attacker with file access would. */
 void pt_test_sql(PtTestStation *ts, const char *sql);
+
+/* Starts `packtrace run` on @ts's data directory on a free loopback port; the server
+ * dies with the test process.  Returns: (transfer full): the server; its base URL in
+ * @url_out (transfer full). */
+GSubprocess *pt_test_station_run(PtTestStation *ts, char **url_out);
+
+/* Stops @server with SIGTERM and asserts a clean exit (status 0, not the signal). */
+void pt_test_station_stop(GSubprocess *server);

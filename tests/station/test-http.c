@@ -9,7 +9,6 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 
 typedef struct {
@@ -91,44 +90,17 @@ reply_json(const Reply *r)
 }
 
 static void
-die_with_parent(gpointer data)
-{
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
 fixture_setup(Fixture *f, gconstpointer data)
 {
   f->ts = pt_test_station_new();
   f->token = g_strdup(f->ts->station->config->operator_token);
-  g_autofree char *bin =
-      g_build_filename(g_getenv("PACKTRACE_BUILD"), "station", "packtrace", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  /* A failed assertion aborts this process; the server must not outlive it. */
-  g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawn(launcher, &error, bin, "run", "--data", f->ts->dir,
-                                          "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error(error);
-  g_autoptr(GDataInputStream) in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(f->server));
-  g_autofree char *line = g_data_input_stream_read_line(in, NULL, NULL, &error);
-  g_assert_no_error(error);
-  g_assert_nonnull(line);
-  const char *url = strstr(line, "http://");
-  g_assert_nonnull(url);
-  f->base = g_strndup(url, strcspn(url, " "));
+  f->server = pt_test_station_run(f->ts, &f->base);
 }
 
 static void
 fixture_teardown(Fixture *f, gconstpointer data)
 {
-  g_subprocess_send_signal(f->server, SIGTERM);
-  g_autoptr(GError) error = NULL;
-  g_assert_true(g_subprocess_wait(f->server, NULL, &error));
-  /* A clean stop: exit 0, not killed by the signal. */
-  g_assert_true(g_subprocess_get_if_exited(f->server));
-  g_assert_cmpint(g_subprocess_get_exit_status(f->server), ==, 0);
+  pt_test_station_stop(f->server);
   g_object_unref(f->server);
   pt_test_station_free(f->ts);
   g_free(f->base);

@@ -365,16 +365,8 @@ test_running_station_retries(Fixture *f, gconstpointer data)
   g_autofree char *dest = g_strdup_printf("127.0.0.1:%u", port);
   g_assert_cmpint(cli(f, NULL, NULL, "label", "1", "--print", dest, NULL), ==, 1);
 
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
-  g_autoptr(GSubprocess) server = g_subprocess_launcher_spawn(
-      launcher, &error, f->bin, "run", "--data", f->ts->dir, "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error(error);
-  g_autoptr(GDataInputStream) in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(server));
-  g_autofree char *line = g_data_input_stream_read_line(in, NULL, NULL, &error);
-  g_assert_nonnull(line);
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) server = pt_test_station_run(f->ts, &url);
 
   /* The printer is off for a while: the station keeps the job and backs off. */
   g_usleep(1500 * 1000);
@@ -396,10 +388,7 @@ test_running_station_retries(Fixture *f, gconstpointer data)
   g_assert_cmpuint(printer_n_jobs(p), ==, 1);
   g_assert_cmpuint(encodings(f, NULL), ==, 1);
 
-  g_subprocess_send_signal(server, SIGTERM);
-  g_assert_true(g_subprocess_wait(server, NULL, &error));
-  g_assert_true(g_subprocess_get_if_exited(server));
-  g_assert_cmpint(g_subprocess_get_exit_status(server), ==, 0);
+  pt_test_station_stop(server);
   printer_stop(p);
 }
 

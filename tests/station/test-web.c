@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #define GTIN "09506000134352"
 
@@ -83,12 +82,6 @@ reply_json(const Reply *r)
   return v;
 }
 
-static void
-die_with_parent(gpointer data)
-{
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
 /* A closed grading of @batch: 3 fruit of class I, 1 of II. */
 static void
 add_grading(PtTestStation *ts, const PtBatch *batch)
@@ -127,31 +120,13 @@ fixture_setup(Fixture *f, gconstpointer data)
   g_assert_true(pt_batch_add_event(f->ts->station, f->ts->store, batch, &ev, NULL, &error));
   add_grading(f->ts, batch);
   f->lot = g_strdup(batch->lot);
-  g_autofree char *bin =
-      g_build_filename(g_getenv("PACKTRACE_BUILD"), "station", "packtrace", NULL);
-  g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
-  f->server = g_subprocess_launcher_spawn(launcher, &error, bin, "run", "--data", f->ts->dir,
-                                          "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error(error);
-  g_autoptr(GDataInputStream) in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(f->server));
-  g_autofree char *line = g_data_input_stream_read_line(in, NULL, NULL, &error);
-  g_assert_no_error(error);
-  g_assert_nonnull(line);
-  const char *url = strstr(line, "http://");
-  g_assert_nonnull(url);
-  f->base = g_strndup(url, strcspn(url, " "));
+  f->server = pt_test_station_run(f->ts, &f->base);
 }
 
 static void
 fixture_teardown(Fixture *f, gconstpointer data)
 {
-  g_subprocess_send_signal(f->server, SIGTERM);
-  g_autoptr(GError) error = NULL;
-  g_assert_true(g_subprocess_wait(f->server, NULL, &error));
-  g_assert_true(g_subprocess_get_if_exited(f->server));
-  g_assert_cmpint(g_subprocess_get_exit_status(f->server), ==, 0);
+  pt_test_station_stop(f->server);
   g_object_unref(f->server);
   pt_test_station_free(f->ts);
   g_free(f->base);

@@ -18,7 +18,6 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #define SECRET  "test-secret-0123456789"
 #define WAIT_MS 15000
@@ -31,12 +30,6 @@ typedef struct {
 } Fixture;
 
 static void
-die_with_parent(gpointer data)
-{
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
 setup(Fixture *f, gconstpointer data)
 {
   f->ts = pt_test_station_new();
@@ -46,23 +39,8 @@ setup(Fixture *f, gconstpointer data)
 static void
 run_start(Fixture *f)
 {
-  g_autofree char *bin =
-      g_build_filename(g_getenv("PACKTRACE_BUILD"), "station", "packtrace", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
-  f->run = g_subprocess_launcher_spawn(launcher, &error, bin, "run", "--data", f->ts->dir,
-                                       "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error(error);
-  g_autoptr(GDataInputStream) in = g_data_input_stream_new(g_subprocess_get_stdout_pipe(f->run));
-  g_autofree char *line = g_data_input_stream_read_line(in, NULL, NULL, &error);
-  g_assert_no_error(error);
-  g_assert_nonnull(line);
-  const char *url = strstr(line, "http://");
-  g_assert_nonnull(url);
   g_free(f->base);
-  f->base = g_strndup(url, strcspn(url, " "));
+  f->run = pt_test_station_run(f->ts, &f->base);
 }
 
 static void
