@@ -6,29 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "pt-label.h"
-
-static const PtLabelContent content = {
-    .gtin = "09506000134352",
-    .lot = "ZG2611250007",
-    .pack_date = "261125",
-    .harvest_date = "261120",
-    .link_host = "trace.example.coop",
-    .product_en = "Apples",
-    .product_zh = "苹果",
-    .variety_en = "Fuji",
-    .variety_zh = "富士",
-    .origin_en = "Aksu, Xinjiang, China",
-    .origin_zh = "中国新疆阿克苏",
-    .grade_en = "Class I",
-    .grade_zh = "一级",
-    .grower = "Hongfu Orchard Co-op",
-    .supplier_name = "Aksu Fruit Growers Co-op",
-    .supplier_address = "88 Orchard Road, Aksu, Xinjiang 843000, China",
-    .pack_size = "18 kg carton, 80 ct",
-    .quantity = 18,
-    .uom = "kg",
-};
+#include "labels-test-util.h"
 
 static int
 cmp_double(const void *a, const void *b)
@@ -73,7 +51,8 @@ main(int argc, char **argv)
         gint64 t0 = g_get_monotonic_time(), t1;
         do {
           g_autoptr(GError) error = NULL;
-          g_autoptr(GBytes) out = pt_label_render(&content, t, outputs[o].format, &opt, &error);
+          g_autoptr(GBytes) out =
+              pt_label_render(&pt_test_content, t, outputs[o].format, &opt, &error);
           if (!out) {
             fprintf(stderr, "%s %s: %s\n", pt_label_template_to_string(t), outputs[o].name,
                     error->message);
