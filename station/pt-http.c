@@ -4,7 +4,7 @@
  * threads with a per-thread SQLite connection and no shared lock.  Bodies are
  * read into a buffer capped at PT_HTTP_BODY_MAX; over it the request gets 413
  * without buffering the rest. */
-#include "pt-http.h"
+#include "pt-http-private.h"
 
 #include "pt-batch.h"
 #include "pt-bundle.h"
@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,23 +31,11 @@
 
 #include "pt-labels-limits.h"
 
-struct _PtHttp {
-  struct MHD_Daemon *daemon;
-  PtStation *station;
-  guint16 port;
-  PtRecorder *recorder; /* borrowed, nullable; set before requests need it */
-};
-
-typedef struct {
-  GString *body;
-  gboolean too_large;
-} Request;
-
 /* One connection per worker thread, closed when the thread exits. */
 static GPrivate thread_store = G_PRIVATE_INIT((GDestroyNotify)pt_store_close);
 
-static PtStore *
-worker_store(PtHttp *http, GError **error)
+PtStore *
+pt_http_worker_store(PtHttp *http, GError **error)
 {
   PtStore *store = g_private_get(&thread_store);
   if (!store) {
@@ -60,12 +49,12 @@ worker_store(PtHttp *http, GError **error)
 static PtStore *
 web_store(gpointer http, GError **error)
 {
-  return worker_store(http, error);
+  return pt_http_worker_store(http, error);
 }
 
-static enum MHD_Result
-respond(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len,
-        const char *allow)
+enum MHD_Result
+pt_http_respond(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len,
+                const char *allow)
 {
   struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -82,35 +71,35 @@ respond(struct MHD_Connection *c, unsigned status, const char *type, char *body,
   return ret;
 }
 
-/* Sends @value (stolen). */
-static enum MHD_Result
-respond_json(struct MHD_Connection *c, unsigned status, json_t *value, const char *type)
+enum MHD_Result
+pt_http_respond_json(struct MHD_Connection *c, unsigned status, json_t *value, const char *type)
 {
   char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15));
   json_decref(value);
   /* jansson allocates with malloc, which MHD_RESPMEM_MUST_FREE frees. */
-  return respond(c, status, type ? type : "application/json; charset=utf-8", text, strlen(text),
-                 NULL);
+  return pt_http_respond(c, status, type ? type : "application/json; charset=utf-8", text,
+                         strlen(text), NULL);
 }
 
-static enum MHD_Result
-respond_error(struct MHD_Connection *c, unsigned status, const char *message, const char *allow)
+enum MHD_Result
+pt_http_respond_error(struct MHD_Connection *c, unsigned status, const char *message,
+                      const char *allow)
 {
   char *text = json_dumps(json_pack("{ss}", "error", message), JSON_COMPACT);
-  return respond(c, status, "application/json; charset=utf-8", text, strlen(text), allow);
+  return pt_http_respond(c, status, "application/json; charset=utf-8", text, strlen(text), allow);
 }
 
-static enum MHD_Result
-respond_gerror(struct MHD_Connection *c, const GError *error)
+enum MHD_Result
+pt_http_respond_gerror(struct MHD_Connection *c, const GError *error)
 {
   unsigned status = pt_error_http_status(error);
   if (status >= 500)
     g_warning("http: %s", error->message);
-  return respond_error(c, status, error->message, NULL);
+  return pt_http_respond_error(c, status, error->message, NULL);
 }
 
-static gboolean
-authorized(PtHttp *http, struct MHD_Connection *c)
+gboolean
+pt_http_operator(PtHttp *http, struct MHD_Connection *c)
 {
   const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
   const char *token = http->station->config->operator_token;
@@ -121,8 +110,24 @@ authorized(PtHttp *http, struct MHD_Connection *c)
   return strlen(given) == n && sodium_memcmp(given, token, n) == 0;
 }
 
-static gboolean
-query_int(struct MHD_Connection *c, const char *name, int lo, int hi, int *out, GError **error)
+char *
+pt_http_client_address(struct MHD_Connection *c)
+{
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  char host[NI_MAXHOST];
+  if (!info || !info->client_addr ||
+      getnameinfo(info->client_addr,
+                  info->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                           : sizeof(struct sockaddr_in),
+                  host, sizeof host, NULL, 0, NI_NUMERICHOST) != 0)
+    return g_strdup("unknown");
+  return g_strdup(host);
+}
+
+gboolean
+pt_http_query_int(struct MHD_Connection *c, const char *name, int lo, int hi, int *out,
+                  GError **error)
 {
   const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
   guint64 n;
@@ -141,17 +146,17 @@ get_station(PtHttp *http, struct MHD_Connection *c)
 {
   const PtConfig *config = http->station->config;
   g_autofree char *pub = pt_hex_encode(http->station->keys->public_key, PT_PUB_LEN);
-  return respond_json(c, MHD_HTTP_OK,
-                      json_pack("{ss"
-                                "ss"
-                                "ss"
-                                "ss"
-                                "ss"
-                                "ss}",
-                                "id", config->station_id, "name", config->name, "public_key", pub,
-                                "key_algorithm", "Ed25519", "public_host", config->public_host,
-                                "version", PACKTRACE_VERSION),
-                      NULL);
+  return pt_http_respond_json(
+      c, MHD_HTTP_OK,
+      json_pack("{ss"
+                "ss"
+                "ss"
+                "ss"
+                "ss"
+                "ss}",
+                "id", config->station_id, "name", config->name, "public_key", pub, "key_algorithm",
+                "Ed25519", "public_host", config->public_host, "version", PACKTRACE_VERSION),
+      NULL);
 }
 
 static enum MHD_Result
@@ -159,39 +164,41 @@ list_batches(PtHttp *http, PtStore *store, struct MHD_Connection *c)
 {
   g_autoptr(GError) error = NULL;
   int limit = PT_LIST_LIMIT_DEFAULT, offset = 0;
-  if (!query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, &limit, &error) ||
-      !query_int(c, "offset", 0, G_MAXINT, &offset, &error))
-    return respond_gerror(c, error);
+  if (!pt_http_query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, &limit, &error) ||
+      !pt_http_query_int(c, "offset", 0, G_MAXINT, &offset, &error))
+    return pt_http_respond_gerror(c, error);
   g_autoptr(GPtrArray) list = pt_store_batch_list(store, limit, offset, &error);
   if (!list)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   json_t *arr = json_array();
   for (guint i = 0; i < list->len; i++)
     json_array_append_new(arr, pt_batch_to_json(http->station->config, g_ptr_array_index(list, i)));
-  return respond_json(c, MHD_HTTP_OK,
-                      json_pack("{sosisi}", "batches", arr, "limit", limit, "offset", offset),
-                      NULL);
+  return pt_http_respond_json(
+      c, MHD_HTTP_OK, json_pack("{sosisi}", "batches", arr, "limit", limit, "offset", offset),
+      NULL);
 }
 
 static enum MHD_Result
-create_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, Request *req)
+create_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, PtHttpRequest *req)
 {
-  if (!authorized(http, c))
-    return respond_error(c, MHD_HTTP_UNAUTHORIZED,
-                         "writes need the operator token: Authorization: Bearer TOKEN", NULL);
+  if (!pt_http_operator(http, c))
+    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED,
+                                 "writes need the operator token: Authorization: Bearer TOKEN",
+                                 NULL);
   /* The body is JSON whatever Content-Type says: `curl -d` sends form encoding. */
   g_autoptr(GError) error = NULL;
   json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
   if (!body)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   PtBatchSpec spec;
   g_autoptr(PtBatch) batch = NULL;
   if (pt_batch_spec_from_json(body, &spec, &error))
     batch = pt_batch_create(http->station, store, &spec, &error);
   json_decref(body);
   if (!batch)
-    return respond_gerror(c, error);
-  return respond_json(c, MHD_HTTP_CREATED, pt_batch_to_json(http->station->config, batch), NULL);
+    return pt_http_respond_gerror(c, error);
+  return pt_http_respond_json(c, MHD_HTTP_CREATED, pt_batch_to_json(http->station->config, batch),
+                              NULL);
 }
 
 /* POST /api/v1/batches/{id}/hold|release|recall {"reason": TEXT} (required for hold and
@@ -199,17 +206,18 @@ create_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, Request *re
  * PtEventSpec body.  Operator only. */
 static enum MHD_Result
 batch_action(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id,
-             const char *action, Request *req)
+             const char *action, PtHttpRequest *req)
 {
-  if (!authorized(http, c))
-    return respond_error(c, MHD_HTTP_UNAUTHORIZED,
-                         "writes need the operator token: Authorization: Bearer TOKEN", NULL);
+  if (!pt_http_operator(http, c))
+    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED,
+                                 "writes need the operator token: Authorization: Bearer TOKEN",
+                                 NULL);
   g_autoptr(GError) error = NULL;
   /* An empty body is an empty object, so `curl -X POST .../release` works. */
   json_t *body =
       req->body->len == 0 ? json_object() : pt_json_parse(req->body->str, req->body->len, &error);
   if (!body)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   g_autoptr(PtBatch) batch = NULL;
   json_t *out = NULL;
   unsigned status = MHD_HTTP_OK;
@@ -235,7 +243,7 @@ batch_action(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char 
       out = pt_batch_to_json(http->station->config, batch);
   }
   json_decref(body);
-  return out ? respond_json(c, status, out, NULL) : respond_gerror(c, error);
+  return out ? pt_http_respond_json(c, status, out, NULL) : pt_http_respond_gerror(c, error);
 }
 
 /* GET /api/v1/batches/{id}/label?template=case|pallet&format=png|pdf|svg[&dpi=N] */
@@ -250,19 +258,19 @@ get_label(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
   int dpi = 0;
   g_autoptr(GError) error = NULL;
   if (t && !pt_label_template_from_string(t, &template_))
-    return respond_error(c, MHD_HTTP_BAD_REQUEST, "template must be case or pallet", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "template must be case or pallet", NULL);
   /* ZPL is for printers, which the station feeds itself. */
   if (f && (!pt_label_format_from_string(f, &format) || format == PT_LABEL_ZPL))
-    return respond_error(c, MHD_HTTP_BAD_REQUEST, "format must be png, pdf or svg", NULL);
-  if (!query_int(c, "dpi", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX, &dpi, &error))
-    return respond_gerror(c, error);
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "format must be png, pdf or svg", NULL);
+  if (!pt_http_query_int(c, "dpi", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX, &dpi, &error))
+    return pt_http_respond_gerror(c, error);
   g_autoptr(PtBatch) batch = pt_batch_lookup(store, id, &error);
   if (!batch)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   g_autoptr(GBytes) bytes =
       pt_batch_label_render(http->station->config, batch, template_, format, (guint)dpi, 0, &error);
   if (!bytes)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   gsize len;
   const void *data = g_bytes_get_data(bytes, &len);
   struct MHD_Response *r =
@@ -287,7 +295,7 @@ get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
   g_autoptr(GError) error = NULL;
   g_autoptr(PtBatch) batch = pt_batch_lookup(store, id, &error);
   if (!batch)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   json_t *out = NULL;
   const char *type = NULL;
   switch (view) {
@@ -297,7 +305,7 @@ get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
     if (!text)
       break;
     /* g_malloc and malloc are one allocator since GLib 2.46. */
-    return respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
+    return pt_http_respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
   }
   case VIEW_EPCIS:
     out = pt_bundle_epcis(store, http->station->config, batch, &error);
@@ -320,50 +328,52 @@ get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
     g_assert_not_reached();
   }
   if (!out)
-    return respond_gerror(c, error);
-  return respond_json(c, MHD_HTTP_OK, out, type);
+    return pt_http_respond_gerror(c, error);
+  return pt_http_respond_json(c, MHD_HTTP_OK, out, type);
 }
 
 /* GET /api/v1/sync, POST /api/v1/sync/retry {"connector": NAME, "failed": bool}:
  * operator only (they show the platforms' answers). */
 static enum MHD_Result
 route_sync(PtHttp *http, struct MHD_Connection *c, gboolean retry, gboolean is_get,
-           gboolean is_post, Request *req)
+           gboolean is_post, PtHttpRequest *req)
 {
   if (retry ? !is_post : !is_get)
-    return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
-                         retry ? "POST" : "GET, HEAD");
-  if (!authorized(http, c))
-    return respond_error(c, MHD_HTTP_UNAUTHORIZED,
-                         "sync needs the operator token: Authorization: Bearer TOKEN", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                 retry ? "POST" : "GET, HEAD");
+  if (!pt_http_operator(http, c))
+    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED,
+                                 "sync needs the operator token: Authorization: Bearer TOKEN",
+                                 NULL);
   g_autoptr(GError) error = NULL;
-  PtStore *store = worker_store(http, &error);
+  PtStore *store = pt_http_worker_store(http, &error);
   if (!store)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   if (!retry) {
     const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "connector");
     json_t *status = pt_sync_status_json(http->station, store, name, &error);
-    return status ? respond_json(c, MHD_HTTP_OK, status, NULL) : respond_gerror(c, error);
+    return status ? pt_http_respond_json(c, MHD_HTTP_OK, status, NULL)
+                  : pt_http_respond_gerror(c, error);
   }
   json_t *body =
       req->body->len ? pt_json_parse(req->body->str, req->body->len, &error) : json_object();
   if (!body)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   json_t *name = json_object_get(body, "connector");
   json_t *failed = json_object_get(body, "failed");
   if ((name && !json_is_string(name)) || (failed && !json_is_boolean(failed)) ||
       json_object_size(body) != (gsize)(name != NULL) + (gsize)(failed != NULL)) {
     json_decref(body);
-    return respond_error(c, MHD_HTTP_BAD_REQUEST,
-                         "body is {\"connector\": NAME, \"failed\": true|false}, both optional",
-                         NULL);
+    return pt_http_respond_error(
+        c, MHD_HTTP_BAD_REQUEST,
+        "body is {\"connector\": NAME, \"failed\": true|false}, both optional", NULL);
   }
   gint64 n =
       pt_sync_retry(http->station, store, json_string_value(name), json_is_true(failed), &error);
   json_decref(body);
   if (n < 0)
-    return respond_gerror(c, error);
-  return respond_json(c, MHD_HTTP_OK, json_pack("{sI}", "requeued", (json_int_t)n), NULL);
+    return pt_http_respond_gerror(c, error);
+  return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{sI}", "requeued", (json_int_t)n), NULL);
 }
 
 static enum MHD_Result
@@ -372,7 +382,7 @@ get_cameras(PtHttp *http, struct MHD_Connection *c)
   PtRecorder *recorder = g_atomic_pointer_get(&http->recorder);
   json_t *status =
       recorder ? pt_recorder_status(recorder) : json_pack("{s[]s[]}", "cameras", "alerts");
-  return respond_json(c, MHD_HTTP_OK, status, NULL);
+  return pt_http_respond_json(c, MHD_HTTP_OK, status, NULL);
 }
 
 static gboolean
@@ -407,15 +417,15 @@ list_segments(PtStore *store, struct MHD_Connection *c)
   gint64 from = 0, to = G_MAXINT64;
   int limit = PT_SEGMENTS_LIST_DEFAULT;
   if (!query_time(c, "from", &from, &error) || !query_time(c, "to", &to, &error) ||
-      !query_int(c, "limit", 1, PT_SEGMENTS_LIST_MAX, &limit, &error))
-    return respond_gerror(c, error);
+      !pt_http_query_int(c, "limit", 1, PT_SEGMENTS_LIST_MAX, &limit, &error))
+    return pt_http_respond_gerror(c, error);
   g_autoptr(GPtrArray) rows = pt_store_segments_list(store, camera, from, to, limit, &error);
   if (!rows)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   json_t *arr = json_array();
   for (guint i = 0; i < rows->len; i++)
     json_array_append_new(arr, segment_to_json(g_ptr_array_index(rows, i)));
-  return respond_json(c, MHD_HTTP_OK, json_pack("{so}", "segments", arr), NULL);
+  return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "segments", arr), NULL);
 }
 
 /* GET /api/v1/batches/{id}/clips/{n}: the evidence clip of the batch's n-th event (1-based,
@@ -426,21 +436,22 @@ get_clip(PtStore *store, struct MHD_Connection *c, const char *id, const char *p
   g_autoptr(GError) error = NULL;
   guint64 n;
   if (!g_ascii_string_to_unsigned(position, 10, 1, G_MAXINT64, &n, NULL))
-    return respond_error(c, MHD_HTTP_NOT_FOUND, "clip number must be 1, 2, 3, ...", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "clip number must be 1, 2, 3, ...", NULL);
   g_autoptr(PtBatch) batch = pt_batch_lookup(store, id, &error);
   g_autoptr(PtClipRow) clip = batch ? pt_store_clip_get(store, batch->id, (gint64)n, &error) : NULL;
   if (!clip)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   if (clip->expired_ns)
-    return respond_error(c, MHD_HTTP_GONE, "the clip was deleted after its retention period", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_GONE,
+                                 "the clip was deleted after its retention period", NULL);
   int fd = open(clip->path, O_RDONLY | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) != 0 || (guint64)st.st_size != clip->bytes) {
     if (fd >= 0)
       close(fd);
     g_warning("http: clip %s is missing or changed", clip->path);
-    return respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the clip file is missing or changed",
-                         NULL);
+    return pt_http_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                 "the clip file is missing or changed", NULL);
   }
   /* MHD owns @fd from here and closes it with the response. */
   struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
@@ -459,39 +470,40 @@ get_clip(PtStore *store, struct MHD_Connection *c, const char *id, const char *p
 /* /api/v1/loads[/{id}[/batches|/close]]: operator only, reads too (plates, drivers' phones). */
 static enum MHD_Result
 route_loads(PtHttp *http, struct MHD_Connection *c, const char *rest, gboolean is_get,
-            gboolean is_post, Request *req)
+            gboolean is_post, PtHttpRequest *req)
 {
   g_auto(GStrv) parts = g_strsplit(rest, "/", 4);
   guint n = g_strv_length(parts);
   /* "" -> collection; "", ID -> one load; "", ID, ACTION */
   if (n > 3 || (n >= 1 && parts[0][0] != '\0') || (n >= 2 && parts[1][0] == '\0') ||
       (n == 3 && strcmp(parts[2], "batches") != 0 && strcmp(parts[2], "close") != 0))
-    return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
   gboolean allowed = n <= 1 ? is_get || is_post : n == 2 ? is_get : is_post;
   if (!allowed)
-    return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
-                         n <= 1   ? "GET, HEAD, POST"
-                         : n == 2 ? "GET, HEAD"
-                                  : "POST");
-  if (!authorized(http, c))
-    return respond_error(c, MHD_HTTP_UNAUTHORIZED,
-                         "loads need the operator token: Authorization: Bearer TOKEN", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                 n <= 1   ? "GET, HEAD, POST"
+                                 : n == 2 ? "GET, HEAD"
+                                          : "POST");
+  if (!pt_http_operator(http, c))
+    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED,
+                                 "loads need the operator token: Authorization: Bearer TOKEN",
+                                 NULL);
   g_autoptr(GError) error = NULL;
-  PtStore *store = worker_store(http, &error);
+  PtStore *store = pt_http_worker_store(http, &error);
   if (!store)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   if (n <= 1 && is_get) {
     int limit = PT_LIST_LIMIT_DEFAULT, offset = 0;
-    if (!query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, &limit, &error) ||
-        !query_int(c, "offset", 0, G_MAXINT, &offset, &error))
-      return respond_gerror(c, error);
+    if (!pt_http_query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, &limit, &error) ||
+        !pt_http_query_int(c, "offset", 0, G_MAXINT, &offset, &error))
+      return pt_http_respond_gerror(c, error);
     g_autoptr(GPtrArray) list = pt_store_load_list(store, limit, offset, &error);
     if (!list)
-      return respond_gerror(c, error);
+      return pt_http_respond_gerror(c, error);
     json_t *arr = json_array();
     for (guint i = 0; i < list->len; i++)
       json_array_append_new(arr, pt_load_to_json(store, g_ptr_array_index(list, i), FALSE, NULL));
-    return respond_json(c, MHD_HTTP_OK, json_pack("{so}", "loads", arr), NULL);
+    return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "loads", arr), NULL);
   }
   json_t *body = NULL;
   if (n <= 1) {
@@ -502,30 +514,32 @@ route_loads(PtHttp *http, struct MHD_Connection *c, const char *rest, gboolean i
       load = pt_load_create(store, &spec, &error);
     json_decref(body);
     json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
-    return o ? respond_json(c, MHD_HTTP_CREATED, o, NULL) : respond_gerror(c, error);
+    return o ? pt_http_respond_json(c, MHD_HTTP_CREATED, o, NULL)
+             : pt_http_respond_gerror(c, error);
   }
   g_autoptr(PtLoad) load = pt_load_lookup(store, parts[1], &error);
   if (!load)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   if (n == 2) {
     json_t *o = pt_load_to_json(store, load, TRUE, &error);
-    return o ? respond_json(c, MHD_HTTP_OK, o, NULL) : respond_gerror(c, error);
+    return o ? pt_http_respond_json(c, MHD_HTTP_OK, o, NULL) : pt_http_respond_gerror(c, error);
   }
   if (strcmp(parts[2], "close") == 0) {
     guint n_events = 0;
     if (!pt_load_close(http->station, store, load->id, &n_events, &error))
-      return respond_gerror(c, error);
-    return respond_json(
+      return pt_http_respond_gerror(c, error);
+    return pt_http_respond_json(
         c, MHD_HTTP_OK,
         json_pack("{sIsi}", "id", (json_int_t)load->id, "departing_events", (int)n_events), NULL);
   }
   body = pt_json_parse(req->body->str, req->body->len, &error);
   if (!body)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   json_t *id = json_object_get(body, "batch");
   if (!json_is_string(id) || json_object_size(body) != 1) {
     json_decref(body);
-    return respond_error(c, MHD_HTTP_BAD_REQUEST, "body is {\"batch\": \"ID or lot\"}", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "body is {\"batch\": \"ID or lot\"}",
+                                 NULL);
   }
   g_autoptr(PtBatch) batch = pt_batch_lookup(store, json_string_value(id), &error);
   json_decref(body);
@@ -533,44 +547,49 @@ route_loads(PtHttp *http, struct MHD_Connection *c, const char *rest, gboolean i
   gboolean existed = FALSE;
   if (!batch || !pt_load_add_batch(http->station, store, load->id, batch, "api", pt_now_ns(), &item,
                                    &existed, &error))
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   json_t *o = pt_load_item_to_json(item);
   json_object_set_new(o, "existed", json_boolean(existed));
-  return respond_json(c, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
+  return pt_http_respond_json(c, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
 }
 
 static enum MHD_Result
-route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method, Request *req)
+route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method,
+      PtHttpRequest *req)
 {
   gboolean is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
   gboolean is_post = strcmp(method, "POST") == 0;
 
   if (req->too_large)
-    return respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body is too large", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body is too large", NULL);
   if (strlen(url) > PT_HTTP_URL_MAX)
-    return respond_error(c, MHD_HTTP_URI_TOO_LONG, "request target is too long", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_URI_TOO_LONG, "request target is too long", NULL);
 
   if (strcmp(url, "/healthz") == 0) {
     if (!is_get)
-      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
-    return respond_json(c, MHD_HTTP_OK, json_pack("{ss}", "status", "ok"), NULL);
+      return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                   "GET, HEAD");
+    return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{ss}", "status", "ok"), NULL);
   }
   if (strcmp(url, "/api/v1/station") == 0) {
     if (!is_get)
-      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+      return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                   "GET, HEAD");
     return get_station(http, c);
   }
   if (strcmp(url, "/api/v1/cameras") == 0) {
     if (!is_get)
-      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+      return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                   "GET, HEAD");
     return get_cameras(http, c);
   }
   if (strcmp(url, "/api/v1/segments") == 0) {
     if (!is_get)
-      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+      return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                   "GET, HEAD");
     g_autoptr(GError) error = NULL;
-    PtStore *store = worker_store(http, &error);
-    return store ? list_segments(store, c) : respond_gerror(c, error);
+    PtStore *store = pt_http_worker_store(http, &error);
+    return store ? list_segments(store, c) : pt_http_respond_gerror(c, error);
   }
   if (strcmp(url, "/api/v1/sync") == 0 || strcmp(url, "/api/v1/sync/retry") == 0)
     return route_sync(http, c, strcmp(url, "/api/v1/sync/retry") == 0, is_get, is_post, req);
@@ -579,31 +598,33 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
   if (pt_web_handles(url))
     return pt_web_respond(http->station, c, url, method, web_store, http);
   if (!g_str_has_prefix(url, "/api/v1/batches"))
-    return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
 
   g_auto(GStrv) parts = g_strsplit(url + strlen("/api/v1/batches"), "/", 5);
   guint n = g_strv_length(parts);
   /* "", ID, "clips", N -> an evidence clip */
   if (n == 4 && parts[0][0] == '\0' && parts[1][0] != '\0' && strcmp(parts[2], "clips") == 0) {
     if (!is_get)
-      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+      return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                   "GET, HEAD");
     g_autoptr(GError) error = NULL;
-    PtStore *store = worker_store(http, &error);
-    return store ? get_clip(store, c, parts[1], parts[3]) : respond_gerror(c, error);
+    PtStore *store = pt_http_worker_store(http, &error);
+    return store ? get_clip(store, c, parts[1], parts[3]) : pt_http_respond_gerror(c, error);
   }
   /* "", ID, ACTION -> an operator's write */
   if (n == 3 && parts[0][0] == '\0' && parts[1][0] != '\0' &&
       (strcmp(parts[2], "hold") == 0 || strcmp(parts[2], "release") == 0 ||
        strcmp(parts[2], "recall") == 0 || strcmp(parts[2], "events") == 0)) {
     if (!is_post)
-      return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "POST");
+      return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "POST");
     g_autoptr(GError) error = NULL;
-    PtStore *store = worker_store(http, &error);
-    return store ? batch_action(http, store, c, parts[1], parts[2], req) : respond_gerror(c, error);
+    PtStore *store = pt_http_worker_store(http, &error);
+    return store ? batch_action(http, store, c, parts[1], parts[2], req)
+                 : pt_http_respond_gerror(c, error);
   }
   /* "" -> collection; "", ID -> batch; "", ID, VIEW -> view */
   if (n > 3 || (n >= 1 && parts[0][0] != '\0') || (n >= 2 && parts[1][0] == '\0'))
-    return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
   BatchView view = VIEW_BATCH;
   if (n == 3) {
     if (strcmp(parts[2], "epcis") == 0)
@@ -615,16 +636,16 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     else if (strcmp(parts[2], "grading") == 0)
       view = VIEW_GRADING;
     else
-      return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+      return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
   }
   if (n <= 1 ? !is_get && !is_post : !is_get)
-    return respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
-                         n <= 1 ? "GET, HEAD, POST" : "GET, HEAD");
+    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                 n <= 1 ? "GET, HEAD, POST" : "GET, HEAD");
 
   g_autoptr(GError) error = NULL;
-  PtStore *store = worker_store(http, &error);
+  PtStore *store = pt_http_worker_store(http, &error);
   if (!store)
-    return respond_gerror(c, error);
+    return pt_http_respond_gerror(c, error);
   if (n <= 1)
     return is_post ? create_batch(http, store, c, req) : list_batches(http, store, c);
   if (view == VIEW_LABEL)
@@ -637,9 +658,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
            const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
   PtHttp *http = cls;
-  Request *req = *con_cls;
+  PtHttpRequest *req = *con_cls;
   if (!req) {
-    req = g_new0(Request, 1);
+    req = g_new0(PtHttpRequest, 1);
     req->body = g_string_new(NULL);
     const char *len =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -665,7 +686,7 @@ static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
              enum MHD_RequestTerminationCode toe)
 {
-  Request *req = *con_cls;
+  PtHttpRequest *req = *con_cls;
   if (!req)
     return;
   g_string_free(req->body, TRUE);
