@@ -24,6 +24,8 @@ static const struct {
     {"grade", pt_cmd_grade, "grade fruit in images; open | close | show a batch's grading"},
     {"load", pt_cmd_load, "new | add | show | close | list: trucks leaving the shed"},
     {"calibrate", pt_cmd_calibrate, "measure mm per pixel from a reference disc or square"},
+    {"user", pt_cmd_user, "add | list | remove: people who sign in to the dashboard"},
+    {"apikey", pt_cmd_apikey, "add | list | revoke: keys for platforms and scripts"},
     {"run", pt_cmd_run, "start the station (HTTP server, cameras; stops on SIGINT/SIGTERM)"},
 };
 

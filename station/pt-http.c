@@ -6,6 +6,7 @@
  * without buffering the rest. */
 #include "pt-http-private.h"
 
+#include "pt-auth.h"
 #include "pt-batch.h"
 #include "pt-bundle.h"
 #include "pt-canon.h"
@@ -15,6 +16,7 @@
 #include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-load.h"
+#include "pt-store-auth.h"
 #include "pt-store-video.h"
 #include "pt-sync-status.h"
 #include "pt-web.h"
@@ -159,15 +161,34 @@ get_station(PtHttp *http, struct MHD_Connection *c)
       NULL);
 }
 
+/* Returns: (transfer full): the page of batches a buyer scoped to @gln may see. */
+static GPtrArray *
+list_scoped(PtStore *store, const char *gln, int limit, int offset, GError **error)
+{
+  g_autoptr(GArray) ids = pt_store_batch_ids_to(store, gln, limit, offset, error);
+  if (!ids)
+    return NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_batch_free);
+  for (guint i = 0; i < ids->len; i++) {
+    PtBatch *b = pt_store_batch_get(store, g_array_index(ids, gint64, i), error);
+    if (!b)
+      return NULL;
+    g_ptr_array_add(list, b);
+  }
+  return g_steal_pointer(&list);
+}
+
 static enum MHD_Result
-list_batches(PtHttp *http, PtStore *store, struct MHD_Connection *c)
+list_batches(PtHttp *http, PtStore *store, struct MHD_Connection *c, const PtPrincipal *p)
 {
   g_autoptr(GError) error = NULL;
   int limit = PT_LIST_LIMIT_DEFAULT, offset = 0;
   if (!pt_http_query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, &limit, &error) ||
       !pt_http_query_int(c, "offset", 0, G_MAXINT, &offset, &error))
     return pt_http_respond_gerror(c, error);
-  g_autoptr(GPtrArray) list = pt_store_batch_list(store, limit, offset, &error);
+  g_autoptr(GPtrArray) list = p->role == PT_ROLE_BUYER && p->scope_gln
+                                  ? list_scoped(store, p->scope_gln, limit, offset, &error)
+                                  : pt_store_batch_list(store, limit, offset, &error);
   if (!list)
     return pt_http_respond_gerror(c, error);
   json_t *arr = json_array();
@@ -181,10 +202,9 @@ list_batches(PtHttp *http, PtStore *store, struct MHD_Connection *c)
 static enum MHD_Result
 create_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, PtHttpRequest *req)
 {
-  if (!pt_http_operator(http, c))
-    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED,
-                                 "writes need the operator token: Authorization: Bearer TOKEN",
-                                 NULL);
+  enum MHD_Result response;
+  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, TRUE, NULL, &response))
+    return response;
   /* The body is JSON whatever Content-Type says: `curl -d` sends form encoding. */
   g_autoptr(GError) error = NULL;
   json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
@@ -208,10 +228,9 @@ static enum MHD_Result
 batch_action(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id,
              const char *action, PtHttpRequest *req)
 {
-  if (!pt_http_operator(http, c))
-    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED,
-                                 "writes need the operator token: Authorization: Bearer TOKEN",
-                                 NULL);
+  enum MHD_Result response;
+  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, TRUE, NULL, &response))
+    return response;
   g_autoptr(GError) error = NULL;
   /* An empty body is an empty object, so `curl -X POST .../release` works. */
   json_t *body =
@@ -246,9 +265,29 @@ batch_action(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char 
   return out ? pt_http_respond_json(c, status, out, NULL) : pt_http_respond_gerror(c, error);
 }
 
+/* Buyers and up read batches; a buyer scoped to a GLN only the ones on loads to it. */
+static gboolean
+batch_readable(PtStore *store, struct MHD_Connection *c, const PtPrincipal *p, const PtBatch *batch,
+               enum MHD_Result *response)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean yes = FALSE;
+  if (!pt_http_batch_in_scope(store, p, batch->id, &yes, &error)) {
+    *response = pt_http_respond_gerror(c, error);
+    return FALSE;
+  }
+  if (!yes) {
+    g_autofree char *msg =
+        g_strdup_printf("batch %s is not on a load to %s", batch->lot, p->scope_gln);
+    *response = pt_http_respond_error(c, MHD_HTTP_FORBIDDEN, msg, NULL);
+  }
+  return yes;
+}
+
 /* GET /api/v1/batches/{id}/label?template=case|pallet&format=png|pdf|svg[&dpi=N] */
 static enum MHD_Result
-get_label(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id)
+get_label(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id,
+          const PtPrincipal *p)
 {
   const PtLabelSettings *settings = http->station->config->labels;
   const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "template");
@@ -267,6 +306,9 @@ get_label(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
   g_autoptr(PtBatch) batch = pt_batch_lookup(store, id, &error);
   if (!batch)
     return pt_http_respond_gerror(c, error);
+  enum MHD_Result response;
+  if (!batch_readable(store, c, p, batch, &response))
+    return response;
   g_autoptr(GBytes) bytes =
       pt_batch_label_render(http->station->config, batch, template_, format, (guint)dpi, 0, &error);
   if (!bytes)
@@ -289,13 +331,18 @@ get_label(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
 
 typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE, VIEW_LABEL, VIEW_GRADING } BatchView;
 
+/* @p: (nullable): NULL for the bundle, which the consumer page loads for anyone. */
 static enum MHD_Result
-get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id, BatchView view)
+get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id, BatchView view,
+          const PtPrincipal *p)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PtBatch) batch = pt_batch_lookup(store, id, &error);
   if (!batch)
     return pt_http_respond_gerror(c, error);
+  enum MHD_Result response;
+  if (p && !batch_readable(store, c, p, batch, &response))
+    return response;
   json_t *out = NULL;
   const char *type = NULL;
   switch (view) {
@@ -341,10 +388,9 @@ route_sync(PtHttp *http, struct MHD_Connection *c, gboolean retry, gboolean is_g
   if (retry ? !is_post : !is_get)
     return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
                                  retry ? "POST" : "GET, HEAD");
-  if (!pt_http_operator(http, c))
-    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED,
-                                 "sync needs the operator token: Authorization: Bearer TOKEN",
-                                 NULL);
+  enum MHD_Result response;
+  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, retry, NULL, &response))
+    return response;
   g_autoptr(GError) error = NULL;
   PtStore *store = pt_http_worker_store(http, &error);
   if (!store)
@@ -484,10 +530,9 @@ route_loads(PtHttp *http, struct MHD_Connection *c, const char *rest, gboolean i
                                  n <= 1   ? "GET, HEAD, POST"
                                  : n == 2 ? "GET, HEAD"
                                           : "POST");
-  if (!pt_http_operator(http, c))
-    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED,
-                                 "loads need the operator token: Authorization: Bearer TOKEN",
-                                 NULL);
+  enum MHD_Result response;
+  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, is_post, NULL, &response))
+    return response;
   g_autoptr(GError) error = NULL;
   PtStore *store = pt_http_worker_store(http, &error);
   if (!store)
@@ -565,6 +610,14 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
   if (strlen(url) > PT_HTTP_URL_MAX)
     return pt_http_respond_error(c, MHD_HTTP_URI_TOO_LONG, "request target is too long", NULL);
 
+  enum MHD_Result response;
+  /* Routes anyone may call are limited per client address. */
+  if ((strcmp(url, "/healthz") == 0 || strcmp(url, "/api/v1/station") == 0 ||
+       pt_web_handles(url)) &&
+      !pt_http_public_limit(http, c, &response))
+    return response;
+  if (strcmp(url, "/api/v1/session") == 0)
+    return pt_http_route_session(http, c, method, req);
   if (strcmp(url, "/healthz") == 0) {
     if (!is_get)
       return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
@@ -581,12 +634,16 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     if (!is_get)
       return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
                                    "GET, HEAD");
+    if (!pt_http_require(http, c, PT_ROLE_OPERATOR, FALSE, NULL, &response))
+      return response;
     return get_cameras(http, c);
   }
   if (strcmp(url, "/api/v1/segments") == 0) {
     if (!is_get)
       return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
                                    "GET, HEAD");
+    if (!pt_http_require(http, c, PT_ROLE_OPERATOR, FALSE, NULL, &response))
+      return response;
     g_autoptr(GError) error = NULL;
     PtStore *store = pt_http_worker_store(http, &error);
     return store ? list_segments(store, c) : pt_http_respond_gerror(c, error);
@@ -602,11 +659,13 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
 
   g_auto(GStrv) parts = g_strsplit(url + strlen("/api/v1/batches"), "/", 5);
   guint n = g_strv_length(parts);
-  /* "", ID, "clips", N -> an evidence clip */
+  /* "", ID, "clips", N -> an evidence clip, public: the consumer page plays it */
   if (n == 4 && parts[0][0] == '\0' && parts[1][0] != '\0' && strcmp(parts[2], "clips") == 0) {
     if (!is_get)
       return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
                                    "GET, HEAD");
+    if (!pt_http_public_limit(http, c, &response))
+      return response;
     g_autoptr(GError) error = NULL;
     PtStore *store = pt_http_worker_store(http, &error);
     return store ? get_clip(store, c, parts[1], parts[3]) : pt_http_respond_gerror(c, error);
@@ -642,15 +701,22 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
                                  n <= 1 ? "GET, HEAD, POST" : "GET, HEAD");
 
+  /* The signed bundle is public (the consumer page verifies it); other reads are for
+   * buyers and up. */
+  g_autoptr(PtPrincipal) p = NULL;
+  if (view == VIEW_BUNDLE
+          ? !pt_http_public_limit(http, c, &response)
+          : !is_post && !pt_http_require(http, c, PT_ROLE_BUYER, FALSE, &p, &response))
+    return response;
   g_autoptr(GError) error = NULL;
   PtStore *store = pt_http_worker_store(http, &error);
   if (!store)
     return pt_http_respond_gerror(c, error);
   if (n <= 1)
-    return is_post ? create_batch(http, store, c, req) : list_batches(http, store, c);
+    return is_post ? create_batch(http, store, c, req) : list_batches(http, store, c, p);
   if (view == VIEW_LABEL)
-    return get_label(http, store, c, parts[1]);
-  return get_batch(http, store, c, parts[1], view);
+    return get_label(http, store, c, parts[1], p);
+  return get_batch(http, store, c, parts[1], view, p);
 }
 
 static enum MHD_Result
@@ -735,22 +801,45 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
                 gai_strerror(gai));
     return NULL;
   }
+  char *cert = NULL, *key = NULL;
+  PtHttpAuth *auth = pt_http_auth_new(station->config, error);
+  if (!auth || !pt_http_tls_load(station, &cert, &key, error)) {
+    pt_http_auth_free(auth);
+    freeaddrinfo(ai);
+    return NULL;
+  }
+  if (cert && !MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "[http] tls_cert is set but this libmicrohttpd has no TLS support");
+    pt_http_auth_free(auth);
+    freeaddrinfo(ai);
+    return NULL;
+  }
   PtHttp *http = g_new0(PtHttp, 1);
   http->station = station;
+  http->auth = auth;
+  http->tls = cert != NULL;
+  http->tls_pem[0] = cert;
+  http->tls_pem[1] = key;
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-                   (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+                   (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (http->tls ? MHD_USE_TLS : 0);
+  /* Without TLS the two certificate options are skipped: MHD_OPTION_ARRAY ends at them. */
+  struct MHD_OptionItem tls_options[] = {
+      {http->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
+      {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+      {MHD_OPTION_END, 0, NULL}};
   http->daemon = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, http, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, http,
       MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)PT_HTTP_THREADS,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)PT_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PT_HTTP_CONN_MEMORY,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, http, MHD_OPTION_UNESCAPE_CALLBACK,
-      unescape_keep_nul, http, MHD_OPTION_END);
+      unescape_keep_nul, http, MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
   freeaddrinfo(ai);
   if (!http->daemon) {
     g_set_error(error, PT_ERROR, PT_ERROR_IO,
                 "cannot listen on %s:%u (address in use or not available)", host, port);
-    g_free(http);
+    pt_http_stop(http);
     return NULL;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(http->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -770,11 +859,24 @@ pt_http_port(PtHttp *http)
   return http->port;
 }
 
+gboolean
+pt_http_tls(PtHttp *http)
+{
+  return http->tls;
+}
+
 void
 pt_http_stop(PtHttp *http)
 {
   if (!http)
     return;
-  MHD_stop_daemon(http->daemon);
+  if (http->daemon)
+    MHD_stop_daemon(http->daemon);
+  pt_http_auth_free(http->auth);
+  for (gsize i = 0; i < G_N_ELEMENTS(http->tls_pem); i++)
+    if (http->tls_pem[i]) {
+      sodium_memzero(http->tls_pem[i], strlen(http->tls_pem[i]));
+      g_free(http->tls_pem[i]);
+    }
   g_free(http);
 }

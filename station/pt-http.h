@@ -23,6 +23,9 @@ void pt_http_set_recorder(PtHttp *http, PtRecorder *recorder);
 /* The port actually bound. */
 guint16 pt_http_port(PtHttp *http);
 
+/* TRUE when it serves HTTPS ([http] tls_cert and tls_key). */
+gboolean pt_http_tls(PtHttp *http);
+
 /* Stops accepting, finishes requests in flight, joins the workers, frees @http. */
 void pt_http_stop(PtHttp *http);
 

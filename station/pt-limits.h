@@ -80,3 +80,13 @@
 #define PT_LOAD_CLIP_AFTER_NS  (5 * G_GINT64_CONSTANT(1000000000)) /* and after it */
 #define PT_LOAD_REFUSALS_SHOWN 100  /* refusals listed by `load show` */
 #define PT_LOAD_SCAN_DEDUP_MAX 4096 /* (load, batch) pairs a loading camera remembers */
+
+/* Access control (pt-auth.c, pt-http-auth.c) */
+#define PT_AUTH_NAME_MAX        64         /* user and API key names (bytes) */
+#define PT_AUTH_PASSWORD_MIN    10         /* bytes */
+#define PT_AUTH_PASSWORD_MAX    256        /* bytes; argon2id takes any length, this bounds input */
+#define PT_AUTH_TOUCH_MAX_S     60         /* a session's last use is written at most this often */
+#define PT_AUTH_RATE_KEYS       4096       /* addresses and names a rate limit remembers */
+#define PT_SESSION_IDLE_DEFAULT (2 * 3600) /* [http] session_idle_s */
+#define PT_SESSION_MAX_DEFAULT  (12 * 3600) /* [http] session_max_s: one shed day */
+#define PT_TLS_FILE_MAX         (64 * 1024) /* [http] tls_cert and tls_key files */

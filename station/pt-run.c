@@ -81,8 +81,8 @@ pt_cmd_run(int argc, char **argv)
   guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
   PtPrintWorker *printing = pt_print_worker_start(station);
   gboolean v6 = strchr(host, ':') != NULL;
-  g_autofree char *url =
-      g_strdup_printf("http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "", pt_http_port(http));
+  g_autofree char *url = g_strdup_printf("%s://%s%s%s:%u", pt_http_tls(http) ? "https" : "http",
+                                         v6 ? "[" : "", host, v6 ? "]" : "", pt_http_port(http));
   if (common.json)
     printf("{\"station_id\":\"%s\",\"url\":\"%s\"}\n", station->config->station_id, url);
   else

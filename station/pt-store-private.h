@@ -55,6 +55,34 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "  expired_ns INTEGER);"                                                                         \
   "CREATE INDEX clips_by_camera ON clips (camera, from_ns);"
 
+/* Migration 7 -> 8, kept next to the statements that use it (pt-store-auth.c).  Secrets are
+ * never stored: passwords as argon2id strings, API keys and session ids as SHA-256 (they are
+ * 32 random bytes, so a fast hash is enough).  A user's sessions go with the user. */
+#define PT_STORE_AUTH_MIGRATION                                                                    \
+  "CREATE TABLE users ("                                                                           \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  name TEXT NOT NULL UNIQUE,"                                                                   \
+  "  role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'buyer')),"                           \
+  "  scope_gln TEXT CHECK (scope_gln IS NULL OR role = 'buyer'),"                                  \
+  "  password_hash TEXT NOT NULL,"                                                                 \
+  "  created_ns INTEGER NOT NULL);"                                                                \
+  "CREATE TABLE api_keys ("                                                                        \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  name TEXT NOT NULL,"                                                                          \
+  "  role TEXT NOT NULL CHECK (role IN ('operator', 'buyer')),"                                    \
+  "  scope_gln TEXT CHECK (scope_gln IS NULL OR role = 'buyer'),"                                  \
+  "  key_hash TEXT NOT NULL UNIQUE CHECK (length(key_hash) = 64),"                                 \
+  "  created_ns INTEGER NOT NULL,"                                                                 \
+  "  revoked_ns INTEGER);"                                                                         \
+  "CREATE TABLE sessions ("                                                                        \
+  "  id_hash TEXT PRIMARY KEY CHECK (length(id_hash) = 64),"                                       \
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"                            \
+  "  csrf TEXT NOT NULL,"                                                                          \
+  "  created_ns INTEGER NOT NULL,"                                                                 \
+  "  last_ns INTEGER NOT NULL) WITHOUT ROWID;"                                                     \
+  "CREATE INDEX sessions_by_user ON sessions (user_id);"                                           \
+  "CREATE INDEX loads_by_destination_gln ON loads (destination_gln);"
+
 /* Binds @v, or NULL when @v is NULL. */
 void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
 /* Returns: (transfer full) (nullable): column @i as a new string. */

@@ -210,6 +210,8 @@ static const char *const migrations[] = {
     "  first_ns INTEGER NOT NULL,"
     "  last_ns INTEGER NOT NULL);"
     "CREATE INDEX batches_by_gtin ON batches (gtin, id);",
+    /* 7 -> 8: users, API keys and sessions (pt-store-auth.c) */
+    PT_STORE_AUTH_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -38,6 +38,8 @@ start_run() {
   # The first start of a fresh machine builds GStreamer's plugin registry first.
   wait_for 60 'grep -q http:// "$T/run.out"'
   URL=$(grep -o 'http://[^ ]*' "$T/run.out")
+  # Camera and segment reads need credentials: the operator token of station.ini.
+  AUTH="Authorization: Bearer $(sed -n 's/^operator_token=//p' "$1/station.ini")"
 }
 # stop_run SIGNAL: signals the station and waits; its exit status in $RC
 stop_run() {
@@ -87,13 +89,13 @@ check "segment times are UTC ns of this run" \
   '[ "$(sql "SELECT count(*) FROM segments WHERE start_ns < $before_ns OR start_ns > $now_ns OR (end_ns IS NOT NULL AND end_ns <= start_ns)")" = 0 ]'
 check "closed segments last about 1 s" \
   '[ "$(sql "SELECT count(*) FROM segments WHERE state = '"'closed'"' AND id > 1 AND abs(end_ns - start_ns - 1000000000) > 300000000")" = 0 ]'
-CAMS=$(curl -s "$URL/api/v1/cameras")
+CAMS=$(curl -s -H "$AUTH" "$URL/api/v1/cameras")
 check "GET /api/v1/cameras shows the camera recording" \
   '[ "$(echo "$CAMS" | jq -r ".cameras[0] | \"\(.name) \(.role) \(.state)\"")" = "cam1 picking recording" ]'
 check "... with its current segment" '[ "$(echo "$CAMS" | jq -r ".cameras[0].current_segment | test(\"/recordings/cam1/.*\\\\.mkv$\")")" = true ]'
-SEGS=$(curl -s "$URL/api/v1/segments?camera=cam1&limit=2")
+SEGS=$(curl -s -H "$AUTH" "$URL/api/v1/segments?camera=cam1&limit=2")
 check "GET /api/v1/segments lists the oldest segments" '[ "$(echo "$SEGS" | jq ".segments | length")" = 2 ]'
-check "a bad time is a 400" '[ "$(curl -s -o /dev/null -w "%{http_code}" "$URL/api/v1/segments?from=yesterday")" = 400 ]'
+check "a bad time is a 400" '[ "$(curl -s -H "$AUTH" -o /dev/null -w "%{http_code}" "$URL/api/v1/segments?from=yesterday")" = 400 ]'
 stop_run TERM
 check "SIGTERM stops the station cleanly" '[ "$RC" = 0 ]'
 check "no segment is left open" '[ "$(sql "SELECT count(*) FROM segments WHERE state <> '"'closed'"'")" = 0 ]'
@@ -179,7 +181,7 @@ DB=$DATA/station.db
 "$BIN" init --data "$DATA" >/dev/null
 set_key min_free_bytes 0
 start_run "$DATA"
-roles() { curl -s "$URL/api/v1/cameras" | jq -r '[.cameras[] | select(.state == "recording") | .role] | sort | join(",")'; }
+roles() { curl -s -H "$AUTH" "$URL/api/v1/cameras" | jq -r '[.cameras[] | select(.state == "recording") | .role] | sort | join(",")'; }
 wait_for 45 '[ "$(roles)" = grading,loading,picking ]'
 check "demo picking, grading and loading cameras record" '[ "$(roles)" = grading,loading,picking ]'
 check "demo footage was made into DATA/demo" '[ -s "$DATA/demo/demo-picking.mkv" ]'

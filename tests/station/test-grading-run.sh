@@ -59,6 +59,8 @@ check "grading opened before the run" '[ "$(sql "SELECT count(*) FROM gradings W
 PID=$!
 wait_for 10 'grep -q http:// "$T/run.out"'
 URL=$(grep -o 'http://[^ ]*' "$T/run.out")
+# Camera and batch reads need credentials: the operator token of station.ini.
+AUTH="Authorization: Bearer $(sed -n 's/^operator_token=//p' "$DATA/station.ini")"
 start=$SECONDS
 check "graded fruit rows appear while recording" \
   'wait_for 20 "[ \$(sql \"SELECT count(*) FROM graded_fruit\") -ge 4 ]"'
@@ -69,25 +71,25 @@ s2=$(closed_segments); t2=$SECONDS
 check "segments keep closing while grading ($s1 -> $s2 in $((t2 - t1)) s)" '[ $((s2 - s1)) -ge $((t2 - t1 - 2)) ]'
 echo "# fruit graded after $((t1 - start)) s: $(sql 'SELECT count(*) FROM graded_fruit')"
 
-G=$(curl -sf "$URL/api/v1/batches/1/grading")
+G=$(curl -sf -H "$AUTH" "$URL/api/v1/batches/1/grading")
 check "HTTP grading is open with counts" \
   '[ "$(echo "$G" | jq -r .state)" = open ] && [ "$(echo "$G" | jq .fruitCount)" -ge 4 ]'
 check "HTTP grading has class and size counts and defect stats" \
   'echo "$G" | jq -e ".gradeDistribution.Extra != null and (.sizeDistribution|length) > 0 and .defects.fruitWithDefects != null" >/dev/null'
 check "HTTP grading counts add up" \
   '[ "$(echo "$G" | jq "[.gradeDistribution[]]|add")" = "$(echo "$G" | jq .fruitCount)" ]'
-C=$(curl -sf "$URL/api/v1/cameras")
+C=$(curl -sf -H "$AUTH" "$URL/api/v1/cameras")
 check "camera status reports the tap (graded, dropped)" \
   'echo "$C" | jq -e ".grading.frames_graded > 0 and .grading.frames_dropped >= 0 and .grading.fps == 8" >/dev/null'
 echo "# tap: $(echo "$C" | jq -c .grading)"
 check "HTTP grading of a batch never graded is 404" \
-  '[ "$(curl -s -o /dev/null -w "%{http_code}" "$URL/api/v1/batches/2/grading")" = 404 ]'
+  '[ "$(curl -s -H "$AUTH" -o /dev/null -w "%{http_code}" "$URL/api/v1/batches/2/grading")" = 404 ]'
 
 E=$("$BIN" grade close 1 --data "$DATA" --json)
 EID=$(echo "$E" | jq -r .event.eventID)
 check "close writes a signed inspecting event" \
   '[ "$(echo "$E" | jq -r .event.bizStep)" = inspecting ] && [ -n "$(echo "$E" | jq -r .signature)" ] && [ "$EID" != null ]'
-G=$(curl -sf "$URL/api/v1/batches/1/grading")
+G=$(curl -sf -H "$AUTH" "$URL/api/v1/batches/1/grading")
 check "HTTP grading is closed with the event id" \
   '[ "$(echo "$G" | jq -r .state)" = closed ] && [ "$(echo "$G" | jq -r .eventId)" = "$EID" ]'
 n_closed=$(sql "SELECT count(*) FROM graded_fruit")

@@ -74,10 +74,11 @@ request(Fixture *f, const char *method, const char *path, const char *body, gsiz
   return r;
 }
 
+/* Reads with the operator token: batch reads are for buyers and up. */
 static Reply
 get(Fixture *f, const char *path)
 {
-  return request(f, "GET", path, NULL, 0, NULL, NULL);
+  return request(f, "GET", path, NULL, 0, f->token, NULL);
 }
 
 static json_t *
@@ -187,14 +188,14 @@ test_errors(Fixture *f, gconstpointer data)
 {
   g_autoptr(PtBatch) b = pt_test_batch(f->ts, 0);
   expect_status(f, "GET", "/nope", NULL, NULL, 404, "no such");
-  expect_status(f, "GET", "/api/v1/batches/999", NULL, NULL, 404, "999");
-  expect_status(f, "GET", "/api/v1/batches/1/nope", NULL, NULL, 404, NULL);
-  expect_status(f, "GET", "/api/v1/batches/1/bundle/x", NULL, NULL, 404, NULL);
+  expect_status(f, "GET", "/api/v1/batches/999", NULL, f->token, 404, "999");
+  expect_status(f, "GET", "/api/v1/batches/1/nope", NULL, f->token, 404, NULL);
+  expect_status(f, "GET", "/api/v1/batches/1/bundle/x", NULL, f->token, 404, NULL);
   expect_status(f, "DELETE", "/api/v1/batches/1", NULL, NULL, 405, NULL);
   expect_status(f, "PUT", "/api/v1/batches", "{}", f->token, 405, NULL);
   expect_status(f, "POST", "/healthz", "{}", NULL, 405, NULL);
-  expect_status(f, "GET", "/api/v1/batches?limit=0", NULL, NULL, 400, "limit");
-  expect_status(f, "GET", "/api/v1/batches?limit=abc", NULL, NULL, 400, "limit");
+  expect_status(f, "GET", "/api/v1/batches?limit=0", NULL, f->token, 400, "limit");
+  expect_status(f, "GET", "/api/v1/batches?limit=abc", NULL, f->token, 400, "limit");
   expect_status(f, "POST", "/api/v1/batches", "{\"product\":\"A\",\"gtin\":\"09506000134352\"}",
                 NULL, 401, "token");
   expect_status(f, "POST", "/api/v1/batches", "{\"product\":\"A\",\"gtin\":\"09506000134352\"}",
@@ -452,12 +453,12 @@ test_label_route(Fixture *f, gconstpointer data)
   reply_clear(&r);
 
   g_autofree char *bad_t = g_strdup_printf("%s?template=box", base);
-  expect_status(f, "GET", bad_t, NULL, NULL, 400, "template");
+  expect_status(f, "GET", bad_t, NULL, f->token, 400, "template");
   g_autofree char *bad_f = g_strdup_printf("%s?format=zpl", base);
-  expect_status(f, "GET", bad_f, NULL, NULL, 400, "format");
+  expect_status(f, "GET", bad_f, NULL, f->token, 400, "format");
   g_autofree char *bad_dpi = g_strdup_printf("%s?dpi=5", base);
-  expect_status(f, "GET", bad_dpi, NULL, NULL, 400, "dpi");
-  expect_status(f, "GET", "/api/v1/batches/999/label", NULL, NULL, 404, "999");
+  expect_status(f, "GET", bad_dpi, NULL, f->token, 400, "dpi");
+  expect_status(f, "GET", "/api/v1/batches/999/label", NULL, f->token, 404, "999");
   expect_status(f, "POST", base, "{}", f->token, 405, NULL);
 }
 
@@ -481,7 +482,7 @@ test_loads(Fixture *f, gconstpointer data)
   const char *spec = "{\"plate\":\"AB 123\",\"seal\":\"S-1\",\"bol\":\"BOL-1\",\"dock\":\"d1\"}";
   /* Writes and reads need the operator token. */
   g_assert_cmpuint(post_status(f, "/api/v1/loads", spec, NULL, NULL), ==, 401);
-  Reply r = get(f, "/api/v1/loads");
+  Reply r = request(f, "GET", "/api/v1/loads", NULL, 0, NULL, NULL);
   g_assert_cmpint(r.status, ==, 401);
   reply_clear(&r);
   g_assert_cmpuint(post_status(f, "/api/v1/loads", spec, f->token, &o), ==, 201);

@@ -68,11 +68,13 @@ check "a load is open at dock-1" '[ "$("$BIN" load show 1 --json | jq -r .state)
 PID=$!
 wait_for 60 'grep -q http:// "$T/run.out"'
 URL=$(grep -o 'http://[^ ]*' "$T/run.out")
+# Camera and batch reads need credentials: the operator token of station.ini.
+AUTH="Authorization: Bearer $(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")"
 check "station runs" '[ -n "$URL" ]'
 batches() { "$BIN" load show 1 --json | jq '.batches | length'; }
 wait_for 20 '[ "$(batches)" -ge 1 ]'
 check "the camera put the batch on the load" '[ "$(batches)" = 1 ]'
-cam() { curl -s "$URL/api/v1/cameras" | jq ".cameras[] | select(.name == \"dockcam\") | .$1"; }
+cam() { curl -s -H "$AUTH" "$URL/api/v1/cameras" | jq ".cameras[] | select(.name == \"dockcam\") | .$1"; }
 # Let the codes pass the camera for a while longer: repeated reads must add nothing.
 reads=$(cam qr_read)
 wait_for 10 '[ "$(cam qr_read)" -gt $((reads + 40)) ]'

@@ -147,6 +147,7 @@ test_version2_gains_print_jobs(void)
   pt_test_sql(ts, "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
                   "DROP TABLE sync_connectors; DROP TABLE outbox; DROP TABLE graded_fruit; "
                   "DROP TABLE gradings; DROP TABLE load_refusals; DROP TABLE load_batches; "
+                  "DROP TABLE sessions; DROP TABLE users; DROP TABLE api_keys; "
                   "DROP TABLE loads; DROP TABLE scans; DROP INDEX batches_by_gtin; "
                   "PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;

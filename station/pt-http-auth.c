@@ -1,0 +1,391 @@
+/* pt-http-auth.c: who is asking and may they (pt_http_principal, pt_http_require), the
+ * /api/v1/session routes (sign in, who am I, sign out), and the rate limits on failed
+ * logins and on public routes.
+ *
+ * Every protected request resolves its credentials: station.ini's operator token (a
+ * constant-time compare), an API key or a session cookie (a SHA-256 and one indexed read).
+ * A login costs an argon2id verification on the worker thread, so logins are rate-limited
+ * per client address and per user name before it runs. */
+#include "pt-http-private.h"
+
+#include "pt-auth.h"
+#include "pt-canon.h"
+#include "pt-error.h"
+#include "pt-limits.h"
+#include "pt-rate.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define COOKIE     "pt_session"
+#define CSRF_HDR   "X-CSRF-Token"
+#define NEED_LOGIN "sign in (POST /api/v1/session) or send a token: Authorization: Bearer TOKEN"
+
+struct _PtHttpAuth {
+  PtAuthLifetimes lifetimes;
+  PtRateLimit *logins; /* keys "ip:ADDR" and "user:NAME" */
+  PtRateLimit *public; /* keys ADDR; NULL: off */
+};
+
+/* Reads [http] @key as an integer @lo..@hi into *@out (default already there). */
+static gboolean
+read_int(GKeyFile *kf, const char *key, gint64 lo, gint64 hi, gint64 *out, GError **error)
+{
+  g_autofree char *v = g_key_file_get_string(kf, "http", key, NULL);
+  if (v)
+    g_strstrip(v);
+  if (!v || !*v)
+    return TRUE;
+  guint64 n;
+  if (!g_ascii_string_to_unsigned(v, 10, (guint64)lo, (guint64)hi, &n, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "station.ini: [http] %s '%s' must be an integer %" G_GINT64_FORMAT
+                "..%" G_GINT64_FORMAT,
+                key, v, lo, hi);
+    return FALSE;
+  }
+  *out = (gint64)n;
+  return TRUE;
+}
+
+PtHttpAuth *
+pt_http_auth_new(const PtConfig *config, GError **error)
+{
+  GKeyFile *kf = config->keyfile;
+  gint64 idle = PT_SESSION_IDLE_DEFAULT, max = PT_SESSION_MAX_DEFAULT;
+  gint64 login_per_min = 6, login_burst = 5, public_per_s = 50, public_burst = 100;
+  if (!read_int(kf, "session_idle_s", 1, 7 * 24 * 3600, &idle, error) ||
+      !read_int(kf, "session_max_s", 1, 30 * 24 * 3600, &max, error) ||
+      !read_int(kf, "login_per_minute", 1, 600, &login_per_min, error) ||
+      !read_int(kf, "login_burst", 1, 100, &login_burst, error) ||
+      !read_int(kf, "public_per_second", 0, 100000, &public_per_s, error) ||
+      !read_int(kf, "public_burst", 1, 1000000, &public_burst, error))
+    return NULL;
+  PtHttpAuth *auth = g_new0(PtHttpAuth, 1);
+  auth->lifetimes.idle_ns = idle * G_GINT64_CONSTANT(1000000000);
+  auth->lifetimes.max_ns = MAX(idle, max) * G_GINT64_CONSTANT(1000000000);
+  auth->logins =
+      pt_rate_limit_new((double)login_per_min / 60.0, (double)login_burst, PT_AUTH_RATE_KEYS);
+  if (public_per_s > 0)
+    auth->public = pt_rate_limit_new((double)public_per_s, (double)public_burst, PT_AUTH_RATE_KEYS);
+  /* The first unknown name then costs what the others do. */
+  pt_auth_prepare();
+  return auth;
+}
+
+void
+pt_http_auth_free(PtHttpAuth *auth)
+{
+  if (!auth)
+    return;
+  pt_rate_limit_free(auth->logins);
+  if (auth->public)
+    pt_rate_limit_free(auth->public);
+  g_free(auth);
+}
+
+void
+pt_principal_free(PtPrincipal *p)
+{
+  if (!p)
+    return;
+  g_free(p->name);
+  g_free(p->scope_gln);
+  g_free(p);
+}
+
+static PtRole
+role_from_text(const char *role)
+{
+  return strcmp(role, "admin") == 0      ? PT_ROLE_ADMIN
+         : strcmp(role, "operator") == 0 ? PT_ROLE_OPERATOR
+         : strcmp(role, "buyer") == 0    ? PT_ROLE_BUYER
+                                         : PT_ROLE_PUBLIC;
+}
+
+static const char *
+role_text(PtRole role)
+{
+  static const char *const names[] = {"public", "driver", "buyer", "operator", "admin"};
+  return names[role];
+}
+
+static PtPrincipal *
+principal_new(PtRole role, const char *name, const char *scope_gln, gboolean via_cookie)
+{
+  PtPrincipal *p = g_new0(PtPrincipal, 1);
+  p->role = role;
+  p->name = g_strdup(name);
+  p->scope_gln = g_strdup(scope_gln);
+  p->via_cookie = via_cookie;
+  return p;
+}
+
+static PtPrincipal *
+principal_from_account(const PtAccount *a, gboolean via_cookie)
+{
+  return principal_new(role_from_text(a->role), a->name, a->scope_gln, via_cookie);
+}
+
+/* The request's principal.  NULL only when the store fails (@error set).  For a cookie
+ * session, its CSRF token goes to @csrf_out; @problem says why credentials that were sent
+ * did not count (for the 401). */
+static PtPrincipal *
+resolve(PtHttp *http, struct MHD_Connection *c, char **csrf_out, const char **problem,
+        GError **error)
+{
+  const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
+  *problem = NULL;
+  if (auth && g_ascii_strncasecmp(auth, "Bearer ", 7) == 0) {
+    if (pt_http_operator(http, c))
+      return principal_new(PT_ROLE_OPERATOR, "operator-token", NULL, FALSE);
+    PtStore *store = pt_http_worker_store(http, error);
+    if (!store)
+      return NULL;
+    g_autoptr(GError) local = NULL;
+    g_autoptr(PtAccount) key = pt_auth_apikey_check(store, auth + 7, &local);
+    if (local) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return NULL;
+    }
+    if (key)
+      return principal_from_account(key, FALSE);
+    *problem = "the Bearer token is not the operator token nor a live API key";
+    return principal_new(PT_ROLE_PUBLIC, NULL, NULL, FALSE);
+  }
+  if (cookie) {
+    PtStore *store = pt_http_worker_store(http, error);
+    if (!store)
+      return NULL;
+    g_autoptr(GError) local = NULL;
+    g_autoptr(PtAccount) user =
+        pt_auth_session_check(store, &http->auth->lifetimes, cookie, csrf_out, &local);
+    if (local) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return NULL;
+    }
+    if (user)
+      return principal_from_account(user, TRUE);
+    *problem = "the session has expired or ended; sign in again";
+  }
+  return principal_new(PT_ROLE_PUBLIC, NULL, NULL, FALSE);
+}
+
+PtPrincipal *
+pt_http_principal(PtHttp *http, struct MHD_Connection *c)
+{
+  g_autofree char *csrf = NULL;
+  const char *problem;
+  g_autoptr(GError) error = NULL;
+  PtPrincipal *p = resolve(http, c, &csrf, &problem, &error);
+  if (!p) {
+    g_warning("http: cannot check credentials: %s", error->message);
+    p = principal_new(PT_ROLE_PUBLIC, NULL, NULL, FALSE);
+  }
+  return p;
+}
+
+static gboolean
+csrf_ok(struct MHD_Connection *c, const char *csrf)
+{
+  const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, CSRF_HDR);
+  gsize n = csrf ? strlen(csrf) : 0;
+  return n && given && strlen(given) == n && sodium_memcmp(given, csrf, n) == 0;
+}
+
+gboolean
+pt_http_require(PtHttp *http, struct MHD_Connection *c, PtRole min, gboolean write,
+                PtPrincipal **out, enum MHD_Result *response)
+{
+  g_autofree char *csrf = NULL;
+  const char *problem;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtPrincipal) p = resolve(http, c, &csrf, &problem, &error);
+  if (!p) {
+    *response = pt_http_respond_gerror(c, error);
+    return FALSE;
+  }
+  if (p->role == PT_ROLE_PUBLIC && min > PT_ROLE_PUBLIC) {
+    g_autofree char *msg =
+        problem ? g_strdup_printf("%s; %s", problem, NEED_LOGIN) : g_strdup(NEED_LOGIN);
+    *response = pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, msg, NULL);
+    return FALSE;
+  }
+  if (p->role < min || (write && p->role == PT_ROLE_BUYER)) {
+    PtRole needed = p->role == PT_ROLE_BUYER && write ? MAX(min, PT_ROLE_OPERATOR) : min;
+    g_autofree char *msg = g_strdup_printf("%s %s may not do this: it needs the %s role%s",
+                                           role_text(p->role), p->name, role_text(needed),
+                                           p->role == PT_ROLE_BUYER ? " (buyers only read)" : "");
+    *response = pt_http_respond_error(c, MHD_HTTP_FORBIDDEN, msg, NULL);
+    return FALSE;
+  }
+  /* A browser sends the cookie with any request to the station, also one a foreign page
+   * makes it send; only the station's own pages know the session's CSRF token. */
+  if (write && p->via_cookie && !csrf_ok(c, csrf)) {
+    *response = pt_http_respond_error(
+        c, MHD_HTTP_FORBIDDEN,
+        "missing or wrong " CSRF_HDR " header (the csrf_token of GET /api/v1/session)", NULL);
+    return FALSE;
+  }
+  if (out)
+    *out = g_steal_pointer(&p);
+  return TRUE;
+}
+
+gboolean
+pt_http_batch_in_scope(PtStore *store, const PtPrincipal *p, gint64 batch_id, gboolean *yes,
+                       GError **error)
+{
+  if (p->role != PT_ROLE_BUYER || !p->scope_gln) {
+    *yes = p->role >= PT_ROLE_BUYER;
+    return TRUE;
+  }
+  return pt_store_batch_on_load_to(store, batch_id, p->scope_gln, yes, error);
+}
+
+/* Queues a JSON answer with the station's common headers plus @name: @value (nullable). */
+static enum MHD_Result
+respond_with(struct MHD_Connection *c, unsigned status, json_t *value, const char *name,
+             const char *value_text)
+{
+  char *text = json_dumps(value, JSON_COMPACT);
+  json_decref(value);
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (name)
+    MHD_add_response_header(r, name, value_text);
+  enum MHD_Result ret = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result
+too_many(struct MHD_Connection *c, guint retry_after_s, const char *what)
+{
+  g_autofree char *retry = g_strdup_printf("%u", MAX(retry_after_s, 1u));
+  g_autofree char *msg = g_strdup_printf("too many %s; try again in %s s", what, retry);
+  return respond_with(c, MHD_HTTP_TOO_MANY_REQUESTS, json_pack("{ss}", "error", msg),
+                      MHD_HTTP_HEADER_RETRY_AFTER, retry);
+}
+
+gboolean
+pt_http_public_limit(PtHttp *http, struct MHD_Connection *c, enum MHD_Result *response)
+{
+  if (!http->auth->public)
+    return TRUE;
+  g_autofree char *addr = pt_http_client_address(c);
+  guint retry = 0;
+  if (pt_rate_limit_take(http->auth->public, addr, g_get_monotonic_time(), &retry))
+    return TRUE;
+  *response = too_many(c, retry, "requests from your address");
+  return FALSE;
+}
+
+static json_t *
+who_json(const PtPrincipal *p, const char *csrf)
+{
+  json_t *o = json_pack("{sssssosb}", "name", p->name, "role", role_text(p->role), "scope",
+                        p->scope_gln ? json_string(p->scope_gln) : json_null(), "via_cookie",
+                        p->via_cookie);
+  if (csrf)
+    json_object_set_new(o, "csrf_token", json_string(csrf));
+  return o;
+}
+
+static enum MHD_Result
+login(PtHttp *http, struct MHD_Connection *c, PtHttpRequest *req)
+{
+  PtHttpAuth *auth = http->auth;
+  guint retry = 0;
+  g_autofree char *addr = pt_http_client_address(c);
+  g_autofree char *addr_key = g_strconcat("ip:", addr, NULL);
+  if (!pt_rate_limit_take(auth->logins, addr_key, g_get_monotonic_time(), &retry))
+    return too_many(c, retry, "sign-in attempts from your address");
+  g_autoptr(GError) error = NULL;
+  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  if (!body)
+    return pt_http_respond_gerror(c, error);
+  const char *name = NULL, *password = NULL;
+  const PtJsonField fields[] = {{"name", &name}, {"password", &password}};
+  if (!pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error) || !name || !password) {
+    json_decref(body);
+    return error ? pt_http_respond_gerror(c, error)
+                 : pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST,
+                                         "body is {\"name\": NAME, \"password\": PASSWORD}", NULL);
+  }
+  g_autofree char *user_key = g_strconcat("user:", name, NULL);
+  g_autofree char *name_copy = g_strdup(name);
+  g_autofree char *password_copy = g_strdup(password);
+  json_decref(body);
+  if (!pt_rate_limit_take(auth->logins, user_key, g_get_monotonic_time(), &retry))
+    return too_many(c, retry, "sign-in attempts for this name");
+  PtStore *store = pt_http_worker_store(http, &error);
+  g_autoptr(PtAuthSession) session = NULL;
+  gboolean ok =
+      store && pt_auth_login(store, &auth->lifetimes, name_copy, password_copy, &session, &error);
+  sodium_memzero(password_copy, strlen(password_copy));
+  if (!ok)
+    return pt_http_respond_gerror(c, error);
+  if (!session) {
+    g_message("http: failed sign-in for '%s' from %s", name_copy, addr);
+    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, "wrong name or password", NULL);
+  }
+  g_autoptr(PtPrincipal) p = principal_from_account(session->account, TRUE);
+  g_autofree char *cookie = g_strdup_printf(
+      COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%" G_GINT64_FORMAT "%s", session->id,
+      auth->lifetimes.max_ns / G_GINT64_CONSTANT(1000000000), http->tls ? "; Secure" : "");
+  return respond_with(c, MHD_HTTP_OK, who_json(p, session->csrf), MHD_HTTP_HEADER_SET_COOKIE,
+                      cookie);
+}
+
+static enum MHD_Result
+logout(PtHttp *http, struct MHD_Connection *c)
+{
+  g_autofree char *csrf = NULL;
+  const char *problem;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtPrincipal) p = resolve(http, c, &csrf, &problem, &error);
+  if (!p)
+    return pt_http_respond_gerror(c, error);
+  if (!p->via_cookie)
+    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED,
+                                 problem ? problem : "there is no session to end", NULL);
+  if (!csrf_ok(c, csrf))
+    return pt_http_respond_error(c, MHD_HTTP_FORBIDDEN, "missing or wrong " CSRF_HDR " header",
+                                 NULL);
+  PtStore *store = pt_http_worker_store(http, &error);
+  const char *id = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
+  if (!store || !pt_auth_logout(store, id, &error))
+    return pt_http_respond_gerror(c, error);
+  return respond_with(c, MHD_HTTP_OK, json_pack("{sb}", "signed_out", TRUE),
+                      MHD_HTTP_HEADER_SET_COOKIE,
+                      COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+}
+
+enum MHD_Result
+pt_http_route_session(PtHttp *http, struct MHD_Connection *c, const char *method,
+                      PtHttpRequest *req)
+{
+  if (strcmp(method, "POST") == 0)
+    return login(http, c, req);
+  if (strcmp(method, "DELETE") == 0)
+    return logout(http, c);
+  if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                 "GET, HEAD, POST, DELETE");
+  g_autofree char *csrf = NULL;
+  const char *problem;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtPrincipal) p = resolve(http, c, &csrf, &problem, &error);
+  if (!p)
+    return pt_http_respond_gerror(c, error);
+  if (p->role == PT_ROLE_PUBLIC)
+    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, problem ? problem : "not signed in",
+                                 NULL);
+  /* Same-origin pages may read this (no CORS), so a reloaded dashboard gets its token. */
+  return pt_http_respond_json(c, MHD_HTTP_OK, who_json(p, csrf), NULL);
+}
