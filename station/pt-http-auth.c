@@ -63,7 +63,7 @@ pt_http_auth_new(const PtConfig *config, GError **error)
     return NULL;
   PtHttpAuth *auth = g_new0(PtHttpAuth, 1);
   auth->lifetimes.idle_ns = idle * G_GINT64_CONSTANT(1000000000);
-  auth->lifetimes.max_ns = MAX(idle, max) * G_GINT64_CONSTANT(1000000000);
+  auth->lifetimes.max_ns = max * G_GINT64_CONSTANT(1000000000);
   auth->logins =
       pt_rate_limit_new((double)login_per_min / 60.0, (double)login_burst, PT_AUTH_RATE_KEYS);
   if (public_per_s > 0)
