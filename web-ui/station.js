@@ -1,8 +1,9 @@
 /* station.js: the operator dashboard: cameras and their state, the batches with their
  * consumer page, label preview and actions (new, hold, release, recall, add a step), and the
  * sync state.
- * Writes and the sync state need the operator token, kept in sessionStorage for this tab
- * only.  Refreshes every 5 s. */
+ * Everything but the page itself needs a signed-in user: the session cookie (HttpOnly, sent
+ * by the browser) and, for writes, the session's CSRF token, kept in this script only and
+ * asked again from GET /api/v1/session after a reload.  Refreshes every 5 s. */
 'use strict';
 (function () {
   function el(tag, attrs, kids) {
@@ -11,12 +12,18 @@
     (kids || []).forEach(function (c) { if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
     return e;
   }
-  function token() { return sessionStorage.getItem('pt-token'); }
-  async function get(path, auth) {
-    var h = { Accept: 'application/json' };
-    if (auth && token()) h.Authorization = 'Bearer ' + token();
-    var r = await fetch(path, { headers: h, cache: 'no-store' });
-    if (!r.ok) throw new Error(path + ': ' + r.status);
+  var csrf = null;
+  /* Shows the sign-in form, or who is signed in and the sign-out button. */
+  function signedIn(who) {
+    csrf = who ? who.csrf_token : null;
+    document.getElementById('login').hidden = !!who;
+    document.getElementById('who').hidden = document.getElementById('logout').hidden = !who;
+    document.getElementById('who').textContent = who ? who.name + ' (' + who.role + ')' : '';
+  }
+  async function get(path) {
+    var r = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+    if (r.status === 401 && csrf) signedIn(null);
+    if (!r.ok) throw new Error(r.status === 401 ? 'sign in to see this' : path + ': ' + r.status);
     return r.json();
   }
   function say(text, bad) {
@@ -24,12 +31,13 @@
     m.textContent = text;
     m.className = bad ? 'verify bad' : text ? 'verify ok' : '';
   }
-  /* POSTs @body as JSON with the token; the station's error text is what the operator sees. */
-  async function post(path, body) {
-    if (!token()) throw new Error('enter the operator token first');
+  /* POSTs @body as JSON with the CSRF token; the station's error text is what the operator
+   * sees. */
+  async function post(path, body, method) {
+    if (!csrf && path !== '/api/v1/session') throw new Error('sign in first');
     var r = await fetch(path, {
-      method: 'POST', cache: 'no-store', body: JSON.stringify(body || {}),
-      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token() },
+      method: method || 'POST', cache: 'no-store', body: body ? JSON.stringify(body) : undefined,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf || '' },
     });
     var j = await r.json().catch(function () { return {}; });
     if (!r.ok) throw new Error(j.error || path + ': ' + r.status);
@@ -92,15 +100,25 @@
         return [x.lot, x.product, el('span', { class: 'status', 'data-lot': x.lot }, [x.status]), actions(x)];
       })));
     } catch (e) { show('batches', el('p', { class: 'verify bad' }, [e.message])); }
-    if (token()) {
-      try { show('sync', el('pre', {}, [JSON.stringify(await get('/api/v1/sync', true), null, 1)])); }
+    if (csrf) {
+      try { show('sync', el('pre', {}, [JSON.stringify(await get('/api/v1/sync'), null, 1)])); }
       catch (e) { show('sync', el('p', { class: 'verify bad' }, [e.message])); }
     }
   }
-  document.getElementById('login').addEventListener('submit', function (ev) {
+  document.getElementById('login').addEventListener('submit', async function (ev) {
     ev.preventDefault();
-    sessionStorage.setItem('pt-token', document.getElementById('token').value);
-    document.getElementById('token').value = '';
+    var pw = document.getElementById('password');
+    try {
+      signedIn(await post('/api/v1/session', { name: document.getElementById('name').value, password: pw.value }));
+      say('');
+    } catch (e) { say(e.message, true); }
+    pw.value = '';
+    refresh();
+  });
+  document.getElementById('logout').addEventListener('click', async function () {
+    try { await post('/api/v1/session', null, 'DELETE'); } catch (e) { say(e.message, true); }
+    signedIn(null);
+    show('sync', el('p', {}, ['Sign in to see the sync state.']));
     refresh();
   });
   document.getElementById('new-batch').addEventListener('submit', async function (ev) {
@@ -115,6 +133,7 @@
     } catch (e) { say(e.message, true); }
     refresh();
   });
-  refresh();
+  /* After a reload the cookie may still hold a session: take its CSRF token. */
+  get('/api/v1/session').then(signedIn, function () { signedIn(null); }).then(refresh);
   setInterval(refresh, 5000);
 })();

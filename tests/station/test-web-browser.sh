@@ -71,6 +71,10 @@ DROP TRIGGER events_append_only_update;
 UPDATE events SET body = replace(CAST(body AS TEXT), '\"conformant\"', '\"non_conformant\"')
 WHERE batch_id = (SELECT id FROM batches WHERE lot = 'TAMPER1') AND step = 'inspecting';"
 
+# The dashboard's operator signs in with a user account.
+OP_PW="shed day 2026 ok"
+must sh -c "echo '$OP_PW' | '$BIN' user add shed-op --role operator"
+
 "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
 server=$!
 for _ in $(seq 50); do
@@ -80,7 +84,5 @@ for _ in $(seq 50); do
 done
 [ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
 
-TOKEN=$(sed -n 's/^operator_token=//p' "$T/data/station.ini")
-[ -n "$TOKEN" ] || { echo "# no operator_token in station.ini"; exit 1; }
 timeout 120 node "$HERE/web-browser.mjs" "$url" "/01/$GTIN/10/OK1?13=261125" \
-  "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD" "$TOKEN" "$CLIP"
+  "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD" shed-op "$OP_PW" "$CLIP"

@@ -1,15 +1,16 @@
 // web-browser.mjs: the consumer page in Debian's Chromium (driven by playwright-core): zh and
 // en texts, the verified mark, the warning for a tampered log, the recall banner, and the
-// page's first-view weight; the /station dashboard: token, a batch made through the form, put
-// on hold and released with its status shown, the label preview.  Prints TAP.
+// page's first-view weight; the /station dashboard: sign-in with a user, a batch made through
+// the form, put on hold and released with its status shown, the label preview, sign-out.
+// Prints TAP.
 // The evidence clip plays in its player (when CLIP is set: the set-up could cut one).
-// argv: BASE_URL OK_PATH TAMPERED_PATH RECALLED_PATH OUT_DIR OPERATOR_TOKEN CLIP
+// argv: BASE_URL OK_PATH TAMPERED_PATH RECALLED_PATH OUT_DIR OPERATOR_NAME OPERATOR_PASSWORD CLIP
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(process.env.NPM_DIR + '/');
 const { chromium } = require('playwright-core');
-const [base, okPath, tamperedPath, recalledPath, outDir, token, withClip] = process.argv.slice(2);
+const [base, okPath, tamperedPath, recalledPath, outDir, opName, opPassword, withClip] = process.argv.slice(2);
 
 let n = 0, failed = 0;
 function ok(cond, name, detail) {
@@ -101,14 +102,27 @@ for (const [locale, words, file] of [
 {
   const { context, page, offsite } = await open('/station', 'en-US');
   const status = (lot) => page.locator(`span.status[data-lot="${lot}"]`);
-  // Without the token the form is refused with a message, and nothing is created.
+  // Signed out, the form is refused with a message, and nothing is created.
   await page.fill('#new-batch [name=product]', 'Pomelos');
   await page.fill('#new-batch [name=gtin]', '9506000134352');
   await page.click('#new-batch button');
   await page.waitForSelector('#op-msg.bad', { timeout: 10000 });
-  ok(/token/.test(await page.textContent('#op-msg')), 'dashboard: a write without the token is refused');
-  await page.fill('#token', token);
+  ok(/sign in/.test(await page.textContent('#op-msg')), 'dashboard: a write before signing in is refused');
+  await page.fill('#name', opName);
+  await page.fill('#password', 'not the password');
   await page.click('#login button');
+  const refused = await page.locator('#op-msg.bad', { hasText: 'wrong name or password' })
+    .waitFor({ timeout: 10000 }).then(() => true, () => false);
+  ok(refused, 'dashboard: a wrong password is refused', await page.textContent('#op-msg'));
+  await page.fill('#password', opPassword);
+  await page.click('#login button');
+  await page.locator('#who', { hasText: opName }).waitFor({ timeout: 10000 });
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === 'pt_session');
+  ok(session && session.httpOnly && session.sameSite === 'Strict',
+    'dashboard: signed in with an HttpOnly, SameSite=Strict session cookie', JSON.stringify(session));
+  ok(!(await page.evaluate(() => document.cookie)).includes('pt_session'),
+    'dashboard: the page script cannot read the session cookie');
   await page.fill('#new-batch [name=variety]', 'Guanxi');
   await page.fill('#new-batch [name=quantity]', '800');
   await page.click('#new-batch button');
@@ -150,6 +164,18 @@ for (const [locale, words, file] of [
   const type = await preview.evaluate(() => document.contentType);
   ok(type === 'image/png' && preview.url().includes('/label'), 'dashboard: label preview opens the PNG',
     type + ' ' + preview.url());
+  // A reload keeps the session (the CSRF token comes back from GET /api/v1/session).
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('#who', { hasText: opName }).waitFor({ timeout: 10000 });
+  page.once('dialog', (d) => d.accept('packing'));
+  await row.locator('button[data-action=event]').click();
+  const kept = await page.locator('#op-msg.ok', { hasText: 'packing recorded' })
+    .waitFor({ timeout: 10000 }).then(() => true, () => false);
+  ok(kept, 'dashboard: after a reload writes still carry the CSRF token', await page.textContent('#op-msg'));
+  await page.click('#logout');
+  await page.waitForSelector('#login:not([hidden])', { timeout: 10000 });
+  const after = await context.request.get(`${base}/api/v1/sync`);
+  ok(after.status() === 401, 'dashboard: signed out, the cookie no longer works', after.status());
   ok(offsite.length === 0, 'dashboard: nothing fetched off the station', offsite.join('\n'));
   await context.close();
 }
