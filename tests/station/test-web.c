@@ -294,7 +294,7 @@ test_static_assets(Fixture *f, gconstpointer data)
   reply_clear(&r);
   r = fetch(f, "GET", "/static/station.js", NULL);
   g_assert_cmpint(r.status, ==, 200);
-  g_assert_nonnull(strstr(r.body->str, "sessionStorage"));
+  g_assert_nonnull(strstr(r.body->str, "X-CSRF-Token"));
   reply_clear(&r);
 
   /* Nothing but the table's names: no file behind /static/ to reach. */

@@ -25,7 +25,7 @@ expect 0 "add a webhook" "$BIN" sync add hub --type webhook --url http://127.0.0
   --secret 0123456789abcdef-secret --filter product:Oranges --from-start
 expect 0 "add an EPCIS repository" "$BIN" sync add gs1 --type epcis --url http://127.0.0.1:9/epcis
 expect 1 "a second connector of the same name is refused" "$BIN" sync add gs1 --type epcis --url http://h/
-check "comments of station.ini are kept" 'grep -q "^# Bearer token that write requests must send" "$INI"'
+check "comments of station.ini are kept" 'grep -q "^# Bearer token for scripts (Authorization: Bearer TOKEN)" "$INI"'
 check "station.ini stays mode 0600" '[ "$(stat -c %a "$INI")" = 600 ]'
 expect 0 "list" "$BIN" sync list --json
 check "list shows both" '[[ "$OUT" == *"\"hub\""* && "$OUT" == *"\"gs1\""* ]]'
