@@ -54,4 +54,32 @@ gboolean pt_http_query_int(struct MHD_Connection *c, const char *name, int lo, i
  * Returns: (transfer full). */
 char *pt_http_client_address(struct MHD_Connection *c);
 
+/* Who is asking: roles from least to most trusted, so a check is one comparison. */
+typedef enum {
+  PT_ROLE_PUBLIC,
+  PT_ROLE_DRIVER,
+  PT_ROLE_BUYER,
+  PT_ROLE_OPERATOR,
+  PT_ROLE_ADMIN
+} PtRole;
+
+typedef struct {
+  PtRole role;
+  char *name;
+  char *scope_gln; /* buyer: NULL = all batches */
+  gboolean via_cookie;
+} PtPrincipal;
+
+/* The principal of the request (PT_ROLE_PUBLIC without credentials).
+ * Returns: (transfer full): never NULL. */
+PtPrincipal *pt_http_principal(PtHttp *http, struct MHD_Connection *c);
+void pt_principal_free(PtPrincipal *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtPrincipal, pt_principal_free)
+
+/* TRUE when the request's principal has at least @min (and, for a @write through a session
+ * cookie, a valid CSRF token); @out (nullable) receives it (transfer full).  Otherwise
+ * queues the 401/403 answer into @response and returns FALSE. */
+gboolean pt_http_require(PtHttp *http, struct MHD_Connection *c, PtRole min, gboolean write,
+                         PtPrincipal **out, enum MHD_Result *response);
+
 G_END_DECLS

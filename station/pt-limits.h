@@ -80,3 +80,7 @@
 #define PT_LOAD_CLIP_AFTER_NS  (5 * G_GINT64_CONSTANT(1000000000)) /* and after it */
 #define PT_LOAD_REFUSALS_SHOWN 100  /* refusals listed by `load show` */
 #define PT_LOAD_SCAN_DEDUP_MAX 4096 /* (load, batch) pairs a loading camera remembers */
+
+/* Buyer portal search (GET /api/v1/search): batches per page, JSON or CSV */
+#define PT_BUYER_SEARCH_DEFAULT 50
+#define PT_BUYER_SEARCH_MAX     1000
