@@ -14,7 +14,7 @@
       any: 'any', out: 'out of grade', search: 'Search', csv: 'Download CSV',
       product: 'Product', variety: 'Variety', origin: 'Origin', harvested: 'Harvested',
       packed: 'Packed', status: 'Status', loads: 'Loads', destination: 'Destination',
-      found: '{n} batches found', more: 'more: narrow the search or use the CSV pages',
+      found: 'Batches found: {n}', more: 'more: narrow the search or use the CSV pages',
       none: 'No batch matches.', needKey: 'Enter your API key or token first.',
       refused: 'The station refused the key ({s}).', open: 'Open',
       timeline: 'Timeline', grading: 'Grading', declared: 'Declared class', fruit: 'fruit graded',
@@ -26,6 +26,7 @@
       held: '⚠ This batch is on hold.', recalled: '⚠ This batch has been recalled.',
       howVerify: 'Checking a bundle yourself', back: 'Back to the results',
       verifyHelp: 'A bundle holds the batch\'s EPCIS events with the station\'s signature over each. Check it offline with the station\'s program; pass the station\'s public key to be sure it is this station\'s:',
+      keyHelp: 'STATION_KEY: the station\'s Ed25519 public key, 64 hex digits (shown with each batch, and at /api/v1/station). Exit 0 and "valid" when every event\'s hash, chain link and signature hold.',
       stationKey: 'Station key (Ed25519)', event: 'Event', camera: 'Camera', when: 'When'
     },
     zh: {
@@ -47,6 +48,7 @@
       held: '⚠ 此批次已被暂扣。', recalled: '⚠ 此批次已被召回。',
       howVerify: '自行验证数据包', back: '返回结果',
       verifyHelp: '数据包包含该批次的 EPCIS 事件及站点对每条事件的签名。可用站点程序离线验证；传入站点公钥以确认来自本站：',
+      keyHelp: 'STATION_KEY：站点的 Ed25519 公钥，64 位十六进制（见每个批次页面及 /api/v1/station）。每条事件的哈希、链接和签名均无误时，程序退出码为 0 并输出 "valid"。',
       stationKey: '站点公钥 (Ed25519)', event: '事件', camera: '摄像头', when: '时间'
     }
   };
