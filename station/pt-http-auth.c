@@ -13,6 +13,7 @@
 #include "pt-error.h"
 #include "pt-limits.h"
 #include "pt-rate.h"
+#include "pt-store-buyer.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -241,7 +242,7 @@ pt_http_batch_in_scope(PtStore *store, const PtPrincipal *p, gint64 batch_id, gb
     *yes = p->role >= PT_ROLE_BUYER;
     return TRUE;
   }
-  return pt_store_batch_on_load_to(store, batch_id, p->scope_gln, yes, error);
+  return pt_store_buyer_in_scope(store, batch_id, p->scope_gln, yes, error);
 }
 
 /* Queues a JSON answer with the station's common headers plus @name: @value (nullable). */

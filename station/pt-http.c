@@ -13,6 +13,7 @@
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-grading.h"
+#include "pt-http-buyer.h"
 #include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-load.h"
@@ -652,6 +653,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     return route_sync(http, c, strcmp(url, "/api/v1/sync/retry") == 0, is_get, is_post, req);
   if (strcmp(url, "/api/v1/loads") == 0 || g_str_has_prefix(url, "/api/v1/loads/"))
     return route_loads(http, c, url + strlen("/api/v1/loads"), is_get, is_post, req);
+  if (pt_http_buyer_handles(url))
+    return pt_http_buyer_route(http, c, url, method);
   if (pt_web_handles(url))
     return pt_web_respond(http->station, c, url, method, web_store, http);
   if (!g_str_has_prefix(url, "/api/v1/batches"))

@@ -90,3 +90,7 @@
 #define PT_SESSION_IDLE_DEFAULT (2 * 3600) /* [http] session_idle_s */
 #define PT_SESSION_MAX_DEFAULT  (12 * 3600) /* [http] session_max_s: one shed day */
 #define PT_TLS_FILE_MAX         (64 * 1024) /* [http] tls_cert and tls_key files */
+
+/* Buyer portal search (GET /api/v1/search): batches per page, JSON or CSV */
+#define PT_BUYER_SEARCH_DEFAULT 50
+#define PT_BUYER_SEARCH_MAX     1000

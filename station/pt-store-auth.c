@@ -31,9 +31,6 @@ static const char sql_session_get[] =
 static const char sql_session_touch[] = "UPDATE sessions SET last_ns = ? WHERE id_hash = ?";
 static const char sql_session_delete[] = "DELETE FROM sessions WHERE id_hash = ?";
 static const char sql_session_purge[] = "DELETE FROM sessions WHERE last_ns < ? OR created_ns < ?";
-static const char sql_batch_on_load_to[] =
-    "SELECT EXISTS (SELECT 1 FROM load_batches lb JOIN loads l ON l.id = lb.load_id "
-    "WHERE lb.batch_id = ? AND l.destination_gln = ?)";
 static const char sql_batch_ids_to[] =
     "SELECT DISTINCT lb.batch_id FROM load_batches lb JOIN loads l ON l.id = lb.load_id "
     "WHERE l.destination_gln = ? ORDER BY lb.batch_id DESC LIMIT ? OFFSET ?";
@@ -270,22 +267,6 @@ pt_store_session_purge(PtStore *store, gint64 idle_before_ns, gint64 created_bef
   sqlite3_bind_int64(s, 1, idle_before_ns);
   sqlite3_bind_int64(s, 2, created_before_ns);
   return pt_store_step_done(store, s, "purge sessions", error);
-}
-
-gboolean
-pt_store_batch_on_load_to(PtStore *store, gint64 batch_id, const char *gln, gboolean *yes,
-                          GError **error)
-{
-  sqlite3_stmt *s = pt_store_stmt(store, sql_batch_on_load_to, error);
-  if (!s)
-    return FALSE;
-  sqlite3_bind_int64(s, 1, batch_id);
-  sqlite3_bind_text(s, 2, gln, -1, SQLITE_TRANSIENT);
-  gint64 v = 0;
-  if (!pt_store_step_int64(store, s, "read buyer scope", &v, error))
-    return FALSE;
-  *yes = v != 0;
-  return TRUE;
 }
 
 GArray *

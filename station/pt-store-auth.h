@@ -60,9 +60,6 @@ gboolean pt_store_session_delete(PtStore *store, const char *id_hash, GError **e
 gboolean pt_store_session_purge(PtStore *store, gint64 idle_before_ns, gint64 created_before_ns,
                                 GError **error);
 
-/* *@yes: batch @batch_id is on a load whose destination GLN is @gln. */
-gboolean pt_store_batch_on_load_to(PtStore *store, gint64 batch_id, const char *gln, gboolean *yes,
-                                   GError **error);
 /* Returns: (transfer full) (element-type gint64): the ids of the batches on loads to @gln,
  * newest first, a page of @limit from @offset. */
 GArray *pt_store_batch_ids_to(PtStore *store, const char *gln, int limit, int offset,

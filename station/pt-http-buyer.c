@@ -1,0 +1,379 @@
+/* pt-http-buyer.c: the buyer portal's API: the batch search (JSON, or CSV for a
+ * spreadsheet) and the loads and evidence clips of one batch.  The rest of a batch's record
+ * (timeline, EPCIS document, signed bundle, grading, clip files) is served by the batch
+ * routes of pt-http.c.
+ *
+ * A buyer scoped to a GLN sees only batches on loads to that GLN, and of those loads only
+ * their own: the scope is a parameter of every query (pt-store-buyer.c), and a batch out of
+ * scope answers 404 as if it did not exist. */
+#include "pt-http-buyer.h"
+
+#include "pt-batch.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-gs1.h"
+#include "pt-limits.h"
+#include "pt-store-buyer.h"
+
+#include <string.h>
+
+#define SEARCH_URL "/api/v1/search"
+
+static const char *const search_params[] = {"lot", "gtin",  "grower", "date",   "from",
+                                            "to",  "grade", "limit",  "offset", "format"};
+
+gboolean
+pt_http_buyer_handles(const char *url)
+{
+  if (strcmp(url, SEARCH_URL) == 0)
+    return TRUE;
+  if (!g_str_has_prefix(url, "/api/v1/batches/"))
+    return FALSE;
+  const char *id = url + strlen("/api/v1/batches/");
+  const char *slash = strchr(id, '/');
+  return slash && slash > id && (strcmp(slash, "/clips") == 0 || strcmp(slash, "/loads") == 0);
+}
+
+void
+pt_csv_cell(GString *out, const char *value)
+{
+  const char *v = value ? value : "";
+  gboolean formula = v[0] && strchr("=+-@\t\r", v[0]);
+  gboolean quote = strpbrk(v, ",\"\r\n") != NULL;
+  if (quote)
+    g_string_append_c(out, '"');
+  if (formula)
+    g_string_append_c(out, '\'');
+  for (const char *c = v; *c; c++) {
+    if (*c == '"')
+      g_string_append_c(out, '"');
+    g_string_append_c(out, *c);
+  }
+  if (quote)
+    g_string_append_c(out, '"');
+}
+
+static json_t *
+nullable(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
+static json_t *
+time_or_null(gint64 ns)
+{
+  if (!ns)
+    return json_null();
+  g_autofree char *t = pt_time_format(ns);
+  return json_string(t);
+}
+
+static json_t *
+load_to_json(const PtBuyerLoad *l)
+{
+  json_t *o = json_pack("{sI ss}", "id", (json_int_t)l->id, "seal", l->seal);
+  json_object_set_new(o, "destination", nullable(l->destination));
+  json_object_set_new(o, "destination_gln", nullable(l->destination_gln));
+  json_object_set_new(o, "bol", nullable(l->bol));
+  json_object_set_new(o, "desadv", nullable(l->desadv));
+  json_object_set_new(o, "opened", time_or_null(l->opened_ns));
+  json_object_set_new(o, "closed", time_or_null(l->closed_ns));
+  json_object_set_new(o, "loaded", time_or_null(l->loaded_ns));
+  json_object_set_new(o, "loading_event_id", nullable(l->event_id));
+  return o;
+}
+
+static json_t *
+loads_to_json(GPtrArray *loads)
+{
+  json_t *arr = json_array();
+  for (guint i = 0; i < loads->len; i++)
+    json_array_append_new(arr, load_to_json(g_ptr_array_index(loads, i)));
+  return arr;
+}
+
+static json_t *
+hit_to_json(PtHttp *http, const PtBuyerHit *hit)
+{
+  json_t *o = pt_batch_to_json(http->station->config, hit->batch);
+  json_object_set_new(o, "grade", nullable(hit->grade));
+  json_object_set_new(o, "loads", loads_to_json(hit->loads));
+  g_autofree char *base = g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT, hit->batch->id);
+  json_t *links = json_object();
+  json_object_set_new(links, "timeline", json_string(base));
+  static const char *const views[] = {"epcis", "bundle", "grading", "clips", "loads"};
+  for (gsize i = 0; i < G_N_ELEMENTS(views); i++) {
+    g_autofree char *href = g_strdup_printf("%s/%s", base, views[i]);
+    json_object_set_new(links, views[i], json_string(href));
+  }
+  json_object_set_new(o, "links", links);
+  return o;
+}
+
+/* Joins one field of every load with ';' (a CSV cell of a multi-valued field). */
+static char *
+join_loads(GPtrArray *loads, int field)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < loads->len; i++) {
+    const PtBuyerLoad *l = g_ptr_array_index(loads, i);
+    if (i)
+      g_string_append_c(s, ';');
+    if (field == 0)
+      g_string_append_printf(s, "%" G_GINT64_FORMAT, l->id);
+    else if (field == 1 ? l->destination != NULL : l->destination_gln != NULL)
+      g_string_append(s, field == 1 ? l->destination : l->destination_gln);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static enum MHD_Result
+respond_csv(struct MHD_Connection *c, GPtrArray *hits)
+{
+  static const char *const header[] = {"id",        "lot",     "gtin",         "product",
+                                       "variety",   "origin",  "grower",       "harvest_date",
+                                       "pack_date", "created", "status",       "status_reason",
+                                       "grade",     "loads",   "destinations", "destination_glns"};
+  GString *out = g_string_new(NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(header); i++) {
+    if (i)
+      g_string_append_c(out, ',');
+    g_string_append(out, header[i]);
+  }
+  g_string_append(out, "\r\n");
+  for (guint i = 0; i < hits->len; i++) {
+    const PtBuyerHit *h = g_ptr_array_index(hits, i);
+    const PtBatch *b = h->batch;
+    g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, b->id);
+    g_autofree char *created = pt_time_format(b->created_ns);
+    g_autofree char *loads = join_loads(h->loads, 0);
+    g_autofree char *dests = join_loads(h->loads, 1);
+    g_autofree char *glns = join_loads(h->loads, 2);
+    const char *cells[] = {id,           b->lot,    b->gtin,   b->product,
+                           b->variety,   b->origin, b->grower, b->harvest_date,
+                           b->pack_date, created,   b->status, b->status_reason,
+                           h->grade,     loads,     dests,     glns};
+    G_STATIC_ASSERT(G_N_ELEMENTS(cells) == G_N_ELEMENTS(header));
+    for (gsize k = 0; k < G_N_ELEMENTS(cells); k++) {
+      if (k)
+        g_string_append_c(out, ',');
+      pt_csv_cell(out, cells[k]);
+    }
+    g_string_append(out, "\r\n");
+  }
+  gsize len = out->len;
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, g_string_free(out, FALSE), MHD_RESPMEM_MUST_FREE);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                          "text/csv; charset=utf-8; header=present");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION,
+                          "attachment; filename=\"packtrace-batches.csv\"");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+typedef struct {
+  const char *unknown; /* the first parameter the search does not take */
+} ParamCheck;
+
+static enum MHD_Result
+check_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+  ParamCheck *check = cls;
+  for (gsize i = 0; i < G_N_ELEMENTS(search_params); i++)
+    if (strcmp(key, search_params[i]) == 0)
+      return MHD_YES;
+  check->unknown = key;
+  return MHD_NO;
+}
+
+/* The query argument @name, or NULL when absent or empty (an empty form field). */
+static const char *
+arg(struct MHD_Connection *c, const char *name)
+{
+  const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+  return v && v[0] ? v : NULL;
+}
+
+/* A calendar date written YYYY-MM-DD. */
+static gboolean
+check_day(const char *name, const char *v, GError **error)
+{
+  int f[3] = {0, 0, 0};
+  gboolean ok = strlen(v) == 10 && v[4] == '-' && v[7] == '-';
+  for (int i = 0; ok && i < 10; i++) {
+    if (i == 4 || i == 7)
+      continue;
+    int d = g_ascii_digit_value(v[i]);
+    ok = d >= 0;
+    int *part = &f[i < 4 ? 0 : i < 7 ? 1 : 2];
+    *part = *part * 10 + d;
+  }
+  if (!ok || !g_date_valid_dmy((GDateDay)f[2], (GDateMonth)f[1], (GDateYear)f[0])) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be a date YYYY-MM-DD, got \"%s\"", name,
+                v);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Reads and checks the search's parameters into @q; @gtin holds the GTIN's 14-digit form. */
+static gboolean
+parse_query(struct MHD_Connection *c, PtBuyerQuery *q, char gtin[PT_GS1_GTIN_LEN + 1],
+            gboolean *csv_out, GError **error)
+{
+  ParamCheck check = {NULL};
+  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_param, &check);
+  if (check.unknown) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "unknown parameter \"%s\" (the search takes lot, gtin, grower, date, from, to, "
+                "grade, limit, offset and format)",
+                check.unknown);
+    return FALSE;
+  }
+  q->lot = arg(c, "lot");
+  q->grower = arg(c, "grower");
+  if (!pt_check_text("lot", q->lot, PT_TEXT_FIELD_MAX, FALSE, error) ||
+      !pt_check_text("grower", q->grower, PT_TEXT_FIELD_MAX, FALSE, error))
+    return FALSE;
+  const char *g = arg(c, "gtin");
+  if (g) {
+    g_autoptr(GError) gs1 = NULL;
+    if (!pt_gs1_gtin14(g, gtin, &gs1)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "gtin: %s", gs1->message);
+      return FALSE;
+    }
+    q->gtin = gtin;
+  }
+  const char *date = arg(c, "date");
+  if (!date || strcmp(date, "pack") == 0)
+    q->date = PT_BUYER_DATE_PACK;
+  else if (strcmp(date, "harvest") == 0)
+    q->date = PT_BUYER_DATE_HARVEST;
+  else if (strcmp(date, "created") == 0)
+    q->date = PT_BUYER_DATE_CREATED;
+  else {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "date must be pack, harvest or created");
+    return FALSE;
+  }
+  q->from = arg(c, "from");
+  q->to = arg(c, "to");
+  if ((q->from && !check_day("from", q->from, error)) || (q->to && !check_day("to", q->to, error)))
+    return FALSE;
+  if (q->from && q->to && strcmp(q->from, q->to) > 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "from (%s) is after to (%s)", q->from, q->to);
+    return FALSE;
+  }
+  static const char *const grades[] = {"Extra", "I", "II", "out"};
+  const char *grade = arg(c, "grade");
+  for (gsize i = 0; grade && i < G_N_ELEMENTS(grades); i++)
+    if (g_ascii_strcasecmp(grade, grades[i]) == 0)
+      q->grade = grades[i];
+  if (grade && !q->grade) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "grade must be Extra, I, II or out");
+    return FALSE;
+  }
+  q->limit = PT_BUYER_SEARCH_DEFAULT;
+  q->offset = 0;
+  if (!pt_http_query_int(c, "limit", 1, PT_BUYER_SEARCH_MAX, &q->limit, error) ||
+      !pt_http_query_int(c, "offset", 0, G_MAXINT, &q->offset, error))
+    return FALSE;
+  const char *format = arg(c, "format");
+  if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "format must be json or csv");
+    return FALSE;
+  }
+  const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+  *csv_out = format ? strcmp(format, "csv") == 0 : accept && strstr(accept, "text/csv") != NULL;
+  return TRUE;
+}
+
+/* GET /api/v1/search?lot=&gtin=&grower=&date=pack|harvest|created&from=&to=&grade=
+ * &limit=&offset=&format=json|csv */
+static enum MHD_Result
+search(PtHttp *http, struct MHD_Connection *c, const PtPrincipal *who)
+{
+  g_autoptr(GError) error = NULL;
+  PtBuyerQuery q = {0};
+  char gtin[PT_GS1_GTIN_LEN + 1];
+  gboolean csv = FALSE;
+  if (!parse_query(c, &q, gtin, &csv, &error))
+    return pt_http_respond_gerror(c, error);
+  q.scope_gln = who->scope_gln;
+  PtStore *store = pt_http_worker_store(http, &error);
+  gboolean more = FALSE;
+  g_autoptr(GPtrArray) hits = store ? pt_store_buyer_search(store, &q, &more, &error) : NULL;
+  if (!hits)
+    return pt_http_respond_gerror(c, error);
+  if (csv)
+    return respond_csv(c, hits);
+  json_t *arr = json_array();
+  for (guint i = 0; i < hits->len; i++)
+    json_array_append_new(arr, hit_to_json(http, g_ptr_array_index(hits, i)));
+  json_t *o = json_pack("{so si si sb}", "batches", arr, "limit", q.limit, "offset", q.offset,
+                        "more", more);
+  json_object_set_new(o, "scope_gln", nullable(who->scope_gln));
+  return pt_http_respond_json(c, MHD_HTTP_OK, o, NULL);
+}
+
+static json_t *
+clip_to_json(gint64 batch_id, const PtBuyerClip *clip)
+{
+  g_autofree char *url = g_strdup_printf(
+      "/api/v1/batches/%" G_GINT64_FORMAT "/clips/%" G_GINT64_FORMAT, batch_id, clip->position);
+  json_t *o = json_pack("{sI ss ss ss ss sI}", "n", (json_int_t)clip->position, "step", clip->step,
+                        "event_id", clip->event_id, "camera", clip->camera, "sha256", clip->sha256,
+                        "bytes", (json_int_t)clip->bytes);
+  json_object_set_new(o, "from", time_or_null(clip->from_ns));
+  json_object_set_new(o, "to", time_or_null(clip->to_ns));
+  json_object_set_new(o, "expired", json_boolean(clip->expired_ns != 0));
+  json_object_set_new(o, "url", clip->expired_ns ? json_null() : json_string(url));
+  return o;
+}
+
+/* GET /api/v1/batches/{id}/clips and /loads. */
+static enum MHD_Result
+batch_view(PtHttp *http, struct MHD_Connection *c, const PtPrincipal *who, const char *rest)
+{
+  const char *slash = strchr(rest, '/');
+  g_autofree char *id = g_strndup(rest, (gsize)(slash - rest));
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, id, &error) : NULL;
+  gboolean visible = FALSE;
+  if (!batch || !pt_store_buyer_in_scope(store, batch->id, who->scope_gln, &visible, &error))
+    return pt_http_respond_gerror(c, error);
+  if (!visible)
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch", NULL);
+  if (strcmp(slash, "/loads") == 0) {
+    g_autoptr(GPtrArray) loads = pt_store_buyer_loads(store, batch->id, who->scope_gln, &error);
+    if (!loads)
+      return pt_http_respond_gerror(c, error);
+    return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "loads", loads_to_json(loads)),
+                                NULL);
+  }
+  g_autoptr(GPtrArray) clips = pt_store_buyer_clips(store, batch->id, &error);
+  if (!clips)
+    return pt_http_respond_gerror(c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < clips->len; i++)
+    json_array_append_new(arr, clip_to_json(batch->id, g_ptr_array_index(clips, i)));
+  return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "clips", arr), NULL);
+}
+
+enum MHD_Result
+pt_http_buyer_route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method)
+{
+  if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
+  enum MHD_Result refused;
+  g_autoptr(PtPrincipal) who = NULL;
+  if (!pt_http_require(http, c, PT_ROLE_BUYER, FALSE, &who, &refused))
+    return refused;
+  if (strcmp(url, SEARCH_URL) == 0)
+    return search(http, c, who);
+  return batch_view(http, c, who, url + strlen("/api/v1/batches/"));
+}
