@@ -595,6 +595,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     return route_sync(http, c, strcmp(url, "/api/v1/sync/retry") == 0, is_get, is_post, req);
   if (strcmp(url, "/api/v1/loads") == 0 || g_str_has_prefix(url, "/api/v1/loads/"))
     return route_loads(http, c, url + strlen("/api/v1/loads"), is_get, is_post, req);
+  if (pt_http_driver_handles(url))
+    return pt_http_driver_route(http, c, url, method, req);
   if (pt_web_handles(url))
     return pt_web_respond(http->station, c, url, method, web_store, http);
   if (!g_str_has_prefix(url, "/api/v1/batches"))
@@ -662,17 +664,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
   if (!req) {
     req = g_new0(PtHttpRequest, 1);
     req->body = g_string_new(NULL);
+    req->max = pt_http_body_max(url);
     const char *len =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     guint64 n;
-    if (len && g_ascii_string_to_unsigned(len, 10, 0, G_MAXUINT64, &n, NULL) &&
-        n > PT_HTTP_BODY_MAX)
+    if (len && g_ascii_string_to_unsigned(len, 10, 0, G_MAXUINT64, &n, NULL) && n > req->max)
       req->too_large = TRUE;
     *con_cls = req;
     return MHD_YES;
   }
   if (*upload_data_size) {
-    if (!req->too_large && req->body->len + *upload_data_size <= PT_HTTP_BODY_MAX)
+    if (!req->too_large && req->body->len + *upload_data_size <= req->max)
       g_string_append_len(req->body, upload_data, (gssize)*upload_data_size);
     else
       req->too_large = TRUE;
@@ -737,6 +739,8 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
   }
   PtHttp *http = g_new0(PtHttp, 1);
   http->station = station;
+  http->driver_rate =
+      pt_rate_limit_new(PT_DRIVER_RATE_PER_S, PT_DRIVER_RATE_BURST, PT_DRIVER_RATE_KEYS);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
   http->daemon = MHD_start_daemon(
@@ -750,6 +754,7 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
   if (!http->daemon) {
     g_set_error(error, PT_ERROR, PT_ERROR_IO,
                 "cannot listen on %s:%u (address in use or not available)", host, port);
+    pt_rate_limit_free(http->driver_rate);
     g_free(http);
     return NULL;
   }
@@ -776,5 +781,6 @@ pt_http_stop(PtHttp *http)
   if (!http)
     return;
   MHD_stop_daemon(http->daemon);
+  pt_rate_limit_free(http->driver_rate);
   g_free(http);
 }
