@@ -38,6 +38,10 @@ static Asset assets[] = {
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},
     {"/station", "/packtrace/web/station.html", "text/html; charset=utf-8"},
+    {"/driver", "/packtrace/web/driver.html", "text/html; charset=utf-8"},
+    {"/static/driver.js", "/packtrace/web/driver.js", "text/javascript; charset=utf-8"},
+    {"/static/driver.css", "/packtrace/web/driver.css", "text/css; charset=utf-8"},
+    {"/static/jsQR.js", "/packtrace/web/jsQR.js", "text/javascript; charset=utf-8"},
     {NULL, "/packtrace/web/consumer.html", "text/html; charset=utf-8"},
 };
 #define CONSUMER_SHELL (&assets[G_N_ELEMENTS(assets) - 1])
@@ -68,7 +72,7 @@ gboolean
 pt_web_handles(const char *url)
 {
   return g_str_has_prefix(url, "/static/") || g_str_has_prefix(url, "/01/") ||
-         strcmp(url, "/station") == 0;
+         strcmp(url, "/station") == 0 || strcmp(url, "/driver") == 0;
 }
 
 static void
