@@ -6,6 +6,7 @@
 #pragma once
 
 #include "pt-http.h"
+#include "pt-rate.h"
 #include "pt-store.h"
 
 #include <glib.h>
@@ -20,15 +21,17 @@ struct _PtHttp {
   struct MHD_Daemon *daemon;
   PtStation *station;
   guint16 port;
-  PtRecorder *recorder; /* borrowed, nullable; set before requests need it */
-  PtHttpAuth *auth;     /* owned */
-  gboolean tls;         /* [http] tls_cert and tls_key: cookies get Secure */
-  char *tls_pem[2];     /* owned: certificate and key, given to the daemon for its lifetime */
+  PtRecorder *recorder;     /* borrowed, nullable; set before requests need it */
+  PtHttpAuth *auth;         /* owned */
+  gboolean tls;             /* [http] tls_cert and tls_key: cookies get Secure */
+  char *tls_pem[2];         /* owned: certificate and key, given to the daemon for its lifetime */
+  PtRateLimit *driver_rate; /* owned: requests per driver token (pt-http-driver.c) */
 };
 
-/* One request being read: its body, capped at PT_HTTP_BODY_MAX. */
+/* One request being read: its body, capped at @max (pt_http_body_max()). */
 typedef struct {
   GString *body;
+  gsize max;
   gboolean too_large;
 } PtHttpRequest;
 
@@ -110,5 +113,12 @@ gboolean pt_http_query_int(struct MHD_Connection *c, const char *name, int lo, i
 /* The client's address as text ("127.0.0.1", "::1"), for rate limits and logs.
  * Returns: (transfer full). */
 char *pt_http_client_address(struct MHD_Connection *c);
+
+/* pt-http-driver.c: drivers' phones.  The largest body a request to @url may have:
+ * PT_HTTP_BODY_MAX, more for photo uploads. */
+gsize pt_http_body_max(const char *url);
+gboolean pt_http_driver_handles(const char *url);
+enum MHD_Result pt_http_driver_route(PtHttp *http, struct MHD_Connection *c, const char *url,
+                                     const char *method, PtHttpRequest *req);
 
 G_END_DECLS

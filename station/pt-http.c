@@ -655,6 +655,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     return route_loads(http, c, url + strlen("/api/v1/loads"), is_get, is_post, req);
   if (pt_http_buyer_handles(url))
     return pt_http_buyer_route(http, c, url, method);
+  if (pt_http_driver_handles(url))
+    return pt_http_driver_route(http, c, url, method, req);
   if (pt_web_handles(url))
     return pt_web_respond(http->station, c, url, method, web_store, http);
   if (!g_str_has_prefix(url, "/api/v1/batches"))
@@ -731,17 +733,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
   if (!req) {
     req = g_new0(PtHttpRequest, 1);
     req->body = g_string_new(NULL);
+    req->max = pt_http_body_max(url);
     const char *len =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     guint64 n;
-    if (len && g_ascii_string_to_unsigned(len, 10, 0, G_MAXUINT64, &n, NULL) &&
-        n > PT_HTTP_BODY_MAX)
+    if (len && g_ascii_string_to_unsigned(len, 10, 0, G_MAXUINT64, &n, NULL) && n > req->max)
       req->too_large = TRUE;
     *con_cls = req;
     return MHD_YES;
   }
   if (*upload_data_size) {
-    if (!req->too_large && req->body->len + *upload_data_size <= PT_HTTP_BODY_MAX)
+    if (!req->too_large && req->body->len + *upload_data_size <= req->max)
       g_string_append_len(req->body, upload_data, (gssize)*upload_data_size);
     else
       req->too_large = TRUE;
@@ -824,6 +826,8 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
   http->tls = cert != NULL;
   http->tls_pem[0] = cert;
   http->tls_pem[1] = key;
+  http->driver_rate =
+      pt_rate_limit_new(PT_DRIVER_RATE_PER_S, PT_DRIVER_RATE_BURST, PT_DRIVER_RATE_KEYS);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (http->tls ? MHD_USE_TLS : 0);
   /* Without TLS the two certificate options are skipped: MHD_OPTION_ARRAY ends at them. */
@@ -876,6 +880,7 @@ pt_http_stop(PtHttp *http)
   if (http->daemon)
     MHD_stop_daemon(http->daemon);
   pt_http_auth_free(http->auth);
+  pt_rate_limit_free(http->driver_rate);
   for (gsize i = 0; i < G_N_ELEMENTS(http->tls_pem); i++)
     if (http->tls_pem[i]) {
       sodium_memzero(http->tls_pem[i], strlen(http->tls_pem[i]));

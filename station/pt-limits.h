@@ -94,3 +94,18 @@
 /* Buyer portal search (GET /api/v1/search): batches per page, JSON or CSV */
 #define PT_BUYER_SEARCH_DEFAULT 50
 #define PT_BUYER_SEARCH_MAX     1000
+
+/* Drivers' phones (pt-driver.c, pt-http-driver.c) */
+#define PT_DRIVER_TTL_DEFAULT_S  (12 * 3600)        /* a login QR is good for a working day */
+#define PT_DRIVER_TTL_MAX_S      (30 * 24 * 3600)   /* longest --ttl accepted */
+#define PT_DRIVER_PHOTO_BODY_MAX (8 * 1024 * 1024)  /* request body of a photo upload */
+#define PT_PHOTO_LONG_EDGE       1600               /* stored photos: long edge, pixels */
+#define PT_PHOTO_QUALITY         85                 /* and JPEG quality */
+#define PT_PHOTO_PIXELS_MAX      (64 * 1000 * 1000) /* larger photos are refused before decoding */
+#define PT_DRIVER_RATE_PER_S     5.0                /* requests per second a phone may keep up */
+#define PT_DRIVER_RATE_BURST     20.0 /* and in one burst (a queue replayed after Wi-Fi returns) */
+#define PT_DRIVER_RATE_KEYS      1024 /* driver tokens the rate limiter remembers */
+#define PT_DRIVER_SCAN_SKEW_S                                                                      \
+  300 /* a phone's scan time this far ahead of the station is                                      \
+       * believed; further, the station's time is used */
+#define PT_DRIVER_SCAN_AGE_MAX_S (2 * 24 * 3600) /* and an offline scan this old at most */

@@ -10,6 +10,7 @@
 #include "pt-gs1.h"
 #include "pt-limits.h"
 #include "pt-recording-config.h"
+#include "pt-store-driver.h"
 #include "pt-store-video.h"
 #include "pt-trace.h"
 
@@ -427,8 +428,28 @@ pt_load_refuse(PtStore *store, gint64 load_id, const char *source, const char *r
   return TRUE;
 }
 
+/* The driver's photos of plate and seal (pt-driver.h), by hash: the departing event signs
+ * them, so a buyer can check a photo the shed shows against the bundle.  Returns: (transfer
+ * full). */
+static json_t *
+load_photos(PtStore *store, gint64 load_id, GError **error)
+{
+  g_autoptr(GPtrArray) photos = pt_store_driver_photos(store, load_id, error);
+  if (!photos)
+    return NULL;
+  json_t *arr = json_array();
+  for (guint i = 0; i < photos->len; i++) {
+    const PtDriverPhoto *p = g_ptr_array_index(photos, i);
+    g_autofree char *taken = pt_time_format(p->taken_ns);
+    json_array_append_new(
+        arr, json_pack("{ssssss}", "kind", p->kind, "sha256", p->sha256, "taken", taken));
+  }
+  return arr;
+}
+
 static gboolean
-close_locked(PtStation *station, PtStore *store, gint64 load_id, guint *n_events, GError **error)
+close_locked(PtStation *station, PtStore *store, gint64 load_id, json_t *photos, guint *n_events,
+             GError **error)
 {
   g_autoptr(PtLoad) load = pt_store_load_get(store, load_id, error);
   if (!load || !check_open(load, error))
@@ -448,6 +469,8 @@ close_locked(PtStation *station, PtStore *store, gint64 load_id, guint *n_events
     if (!batch)
       return FALSE;
     json_t *ev = load_event(station->config, load, batch, "departing", now);
+    if (json_array_size(photos))
+      json_object_set(ev, "pt:photos", photos);
     gboolean ok =
         pt_trace_append(store, station->keys, batch->id, "departing", now, ev, NULL, error);
     json_decref(ev);
@@ -465,10 +488,14 @@ pt_load_close(PtStation *station, PtStore *store, gint64 load_id, guint *n_event
   guint n = 0;
   if (!pt_store_begin(store, error))
     return FALSE;
-  if (!close_locked(station, store, load_id, &n, error) || !pt_store_commit(store, error)) {
+  json_t *photos = load_photos(store, load_id, error);
+  if (!photos || !close_locked(station, store, load_id, photos, &n, error) ||
+      !pt_store_commit(store, error)) {
+    json_decref(photos);
     pt_store_rollback(store);
     return FALSE;
   }
+  json_decref(photos);
   if (n_events_out)
     *n_events_out = n;
   return TRUE;

@@ -212,6 +212,45 @@ static const char *const migrations[] = {
     "CREATE INDEX batches_by_gtin ON batches (gtin, id);",
     /* 7 -> 8: users, API keys and sessions (pt-store-auth.c) */
     PT_STORE_AUTH_MIGRATION,
+    /* 8 -> 9: drivers and their phone logins (only a hash of each token), the loads each
+     * driver opened or joined, the answers to their requests by idempotency key, and the
+     * photos of plate and seal they took (pt-store-driver.c) */
+    "CREATE TABLE drivers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  phone TEXT,"
+    "  created_ns INTEGER NOT NULL);"
+    "CREATE TABLE driver_tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  driver_id INTEGER NOT NULL REFERENCES drivers (id),"
+    "  hash BLOB NOT NULL CHECK (length(hash) = 32),"
+    "  created_ns INTEGER NOT NULL,"
+    "  expires_ns INTEGER NOT NULL,"
+    "  revoked_ns INTEGER);"
+    "CREATE INDEX driver_tokens_by_driver ON driver_tokens (driver_id);"
+    "CREATE TABLE driver_loads ("
+    "  driver_id INTEGER NOT NULL REFERENCES drivers (id),"
+    "  load_id INTEGER NOT NULL REFERENCES loads (id),"
+    "  joined_ns INTEGER NOT NULL,"
+    "  PRIMARY KEY (driver_id, load_id)) WITHOUT ROWID;"
+    "CREATE TABLE driver_requests ("
+    "  driver_id INTEGER NOT NULL REFERENCES drivers (id),"
+    "  key TEXT NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  created_ns INTEGER NOT NULL,"
+    "  PRIMARY KEY (driver_id, key)) WITHOUT ROWID;"
+    "CREATE TABLE driver_photos ("
+    "  id INTEGER PRIMARY KEY,"
+    "  load_id INTEGER NOT NULL REFERENCES loads (id),"
+    "  driver_id INTEGER NOT NULL REFERENCES drivers (id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('plate', 'seal')),"
+    "  path TEXT NOT NULL UNIQUE," /* relative to the data directory */
+    "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+    "  width INTEGER NOT NULL, height INTEGER NOT NULL,"
+    "  bytes INTEGER NOT NULL,"
+    "  taken_ns INTEGER NOT NULL);"
+    "CREATE INDEX driver_photos_by_load ON driver_photos (load_id, id);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

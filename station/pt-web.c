@@ -40,6 +40,10 @@ static Asset assets[] = {
     {"/station", "/packtrace/web/station.html", "text/html; charset=utf-8"},
     {"/static/buyer.js", "/packtrace/web/buyer.js", "text/javascript; charset=utf-8"},
     {"/buyer", "/packtrace/web/buyer.html", "text/html; charset=utf-8"},
+    {"/driver", "/packtrace/web/driver.html", "text/html; charset=utf-8"},
+    {"/static/driver.js", "/packtrace/web/driver.js", "text/javascript; charset=utf-8"},
+    {"/static/driver.css", "/packtrace/web/driver.css", "text/css; charset=utf-8"},
+    {"/static/jsQR.js", "/packtrace/web/jsQR.js", "text/javascript; charset=utf-8"},
     {NULL, "/packtrace/web/consumer.html", "text/html; charset=utf-8"},
 };
 #define CONSUMER_SHELL (&assets[G_N_ELEMENTS(assets) - 1])
@@ -70,7 +74,7 @@ gboolean
 pt_web_handles(const char *url)
 {
   return g_str_has_prefix(url, "/static/") || g_str_has_prefix(url, "/01/") ||
-         strcmp(url, "/station") == 0 || strcmp(url, "/buyer") == 0;
+         strcmp(url, "/station") == 0 || strcmp(url, "/buyer") == 0 || strcmp(url, "/driver") == 0;
 }
 
 static void

@@ -3,6 +3,7 @@
  *
  *   GET /static/{name}           an asset of web-ui/ (ETag, cached an hour)
  *   GET /station                 the operator dashboard (reads the API with the token)
+ *   GET /driver                  the driver's page (login QR: /driver#t=TOKEN)
  *   GET /01/{gtin}/10/{lot}[?..] the consumer page (HTML), its public JSON (Accept:
  *                                application/json), or the EPCIS document
  *                                (linkType=gs1:epcis); an unknown lot of a known GTIN

@@ -146,7 +146,9 @@ test_version2_gains_print_jobs(void)
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
   pt_test_sql(ts, "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
                   "DROP TABLE sync_connectors; DROP TABLE outbox; DROP TABLE graded_fruit; "
-                  "DROP TABLE gradings; DROP TABLE load_refusals; DROP TABLE load_batches; "
+                  "DROP TABLE gradings; DROP TABLE driver_photos; DROP TABLE driver_requests; "
+                  "DROP TABLE driver_loads; DROP TABLE driver_tokens; DROP TABLE drivers; "
+                  "DROP TABLE load_refusals; DROP TABLE load_batches; "
                   "DROP TABLE sessions; DROP TABLE users; DROP TABLE api_keys; "
                   "DROP TABLE loads; DROP TABLE scans; DROP INDEX batches_by_gtin; "
                   "PRAGMA user_version = 2");

@@ -1,0 +1,393 @@
+/* pt-driver.c: drivers, login tokens, loads opened from a phone and photos of plate and seal
+ * (see pt-driver.h). */
+#include "pt-driver.h"
+
+#include "pt-barcode.h"
+#include "pt-batch.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-file.h"
+#include "pt-limits.h"
+#include "pt-photo.h"
+
+#include <cairo.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <string.h>
+
+#define SECRET_BYTES 32
+#define SECRET_CHARS 43 /* unpadded base64url of 32 bytes */
+#define QR_MODULE_PX 8
+#define QR_QUIET     4
+
+static gboolean
+check_phone(const char *phone, GError **error)
+{
+  if (phone && !g_regex_match_simple("^\\+?[0-9 ()-]{3,24}$", phone, 0, 0)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "phone '%.64s' is not a phone number (digits, spaces, ( ) -, an optional "
+                "leading +)",
+                phone);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+PtDriver *
+pt_driver_add(PtStore *store, const char *name, const char *phone, GError **error)
+{
+  if (!pt_check_text("driver name", name, PT_TEXT_FIELD_MAX, TRUE, error) ||
+      !check_phone(phone, error))
+    return NULL;
+  g_autoptr(PtDriver) d = g_new0(PtDriver, 1);
+  d->name = g_strdup(name);
+  d->phone = g_strdup(phone);
+  d->created_ns = pt_now_ns();
+  if (!pt_store_begin(store, error))
+    return NULL;
+  if (!pt_store_driver_insert(store, d, error) || !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return NULL;
+  }
+  return g_steal_pointer(&d);
+}
+
+PtDriver *
+pt_driver_lookup(PtStore *store, const char *id, GError **error)
+{
+  guint64 n;
+  if (!g_ascii_string_to_unsigned(id, 10, 1, G_MAXINT64, &n, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND,
+                "no driver '%.64s' (drivers are numbered 1, 2, ...; see `driver list`)", id);
+    return NULL;
+  }
+  return pt_store_driver_get(store, (gint64)n, error);
+}
+
+gboolean
+pt_driver_parse_ttl(const char *text, gint64 *seconds_out, GError **error)
+{
+  gsize len = strlen(text);
+  guint64 n = 0;
+  g_autofree char *digits = len > 1 ? g_strndup(text, len - 1) : NULL;
+  gint64 unit = 0;
+  switch (len > 1 ? text[len - 1] : '\0') {
+  case 's':
+    unit = 1;
+    break;
+  case 'm':
+    unit = 60;
+    break;
+  case 'h':
+    unit = 3600;
+    break;
+  case 'd':
+    unit = 86400;
+    break;
+  default:
+    break;
+  }
+  if (!unit || !g_ascii_string_to_unsigned(digits, 10, 1, PT_DRIVER_TTL_MAX_S, &n, NULL) ||
+      (gint64)n * unit > PT_DRIVER_TTL_MAX_S) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "lifetime '%.32s' is not a number with s, m, h or d (e.g. 12h), at most %dd", text,
+                PT_DRIVER_TTL_MAX_S / 86400);
+    return FALSE;
+  }
+  *seconds_out = (gint64)n * unit;
+  return TRUE;
+}
+
+static void
+hash_secret(const char *secret, gsize len, guint8 out[PT_DRIVER_HASH_LEN])
+{
+  crypto_generichash(out, PT_DRIVER_HASH_LEN, (const unsigned char *)secret, len, NULL, 0);
+}
+
+char *
+pt_driver_token_new(PtStore *store, gint64 driver_id, gint64 ttl_s, gint64 *expires_ns_out,
+                    GError **error)
+{
+  guint8 raw[SECRET_BYTES];
+  char secret[SECRET_CHARS + 1];
+  randombytes_buf(raw, sizeof raw);
+  sodium_bin2base64(secret, sizeof secret, raw, sizeof raw,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero(raw, sizeof raw);
+  PtDriverToken token = {.driver_id = driver_id, .created_ns = pt_now_ns()};
+  token.expires_ns = token.created_ns + ttl_s * G_GINT64_CONSTANT(1000000000);
+  hash_secret(secret, SECRET_CHARS, token.hash);
+  if (!pt_store_begin(store, error))
+    return NULL;
+  g_autoptr(PtDriver) driver = pt_store_driver_get(store, driver_id, error);
+  if (!driver || !pt_store_driver_token_insert(store, &token, error) ||
+      !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return NULL;
+  }
+  if (expires_ns_out)
+    *expires_ns_out = token.expires_ns;
+  char *text = g_strdup_printf("%" G_GINT64_FORMAT ".%s", token.id, secret);
+  sodium_memzero(secret, sizeof secret);
+  return text;
+}
+
+gboolean
+pt_driver_revoke(PtStore *store, gint64 driver_id, gint64 *n_out, GError **error)
+{
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  g_autoptr(PtDriver) driver = pt_store_driver_get(store, driver_id, error);
+  if (!driver || !pt_store_driver_revoke(store, driver_id, pt_now_ns(), n_out, error) ||
+      !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+char *
+pt_driver_login_url(const PtConfig *config, const char *base, const char *token)
+{
+  g_autofree char *fallback = g_strdup_printf("http://%s", config->public_host);
+  const char *b = base ? base : fallback;
+  gsize n = strlen(b);
+  while (n > 0 && b[n - 1] == '/')
+    n--;
+  return g_strdup_printf("%.*s/driver#t=%s", (int)n, b, token);
+}
+
+static cairo_status_t
+append_png(void *closure, const unsigned char *data, unsigned int len)
+{
+  g_byte_array_append(closure, data, len);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+gboolean
+pt_driver_qr_png(const char *text, const char *path, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PtBarcode) qr = pt_barcode_qr(text, PT_QR_EC_M, &local);
+  if (!qr) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "cannot encode the login QR: %s",
+                local->message);
+    return FALSE;
+  }
+  int side = (qr->cols + 2 * QR_QUIET) * QR_MODULE_PX;
+  cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side);
+  cairo_t *cr = cairo_create(surface);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  for (int y = 0; y < qr->rows; y++)
+    for (int x = 0; x < qr->cols; x++)
+      if (pt_barcode_dark(qr, x, y))
+        cairo_rectangle(cr, (x + QR_QUIET) * QR_MODULE_PX, (y + QR_QUIET) * QR_MODULE_PX,
+                        QR_MODULE_PX, QR_MODULE_PX);
+  cairo_fill(cr);
+  cairo_destroy(cr);
+  g_autoptr(GByteArray) png = g_byte_array_new();
+  cairo_status_t st = cairo_surface_write_to_png_stream(surface, append_png, png);
+  cairo_surface_destroy(surface);
+  if (st != CAIRO_STATUS_SUCCESS) {
+    g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "cannot draw the login QR: %s",
+                cairo_status_to_string(st));
+    return FALSE;
+  }
+  /* The QR logs a phone in: readable by its owner only. */
+  return pt_file_write_atomic(path, png->data, png->len, 0600, error);
+}
+
+static PtDriverAuth
+refuse(GError **error, const char *message)
+{
+  g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s", message);
+  return PT_DRIVER_AUTH_REFUSED;
+}
+
+PtDriverAuth
+pt_driver_authenticate(PtStore *store, const char *token, gint64 now_ns, PtDriverToken *out,
+                       PtDriver **driver_out, GError **error)
+{
+  const char *dot = token ? strchr(token, '.') : NULL;
+  guint64 id = 0;
+  g_autofree char *id_text = dot ? g_strndup(token, (gsize)(dot - token)) : NULL;
+  if (!dot || !g_ascii_string_to_unsigned(id_text, 10, 1, G_MAXINT64, &id, NULL) ||
+      strlen(dot + 1) != SECRET_CHARS)
+    return refuse(error, "not a driver token: ask the operator for your login QR");
+  g_autoptr(GError) local = NULL;
+  if (!pt_store_driver_token_get(store, (gint64)id, out, &local)) {
+    if (!g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND)) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return PT_DRIVER_AUTH_FAILED;
+    }
+    return refuse(error, "driver token not recognised: ask the operator for your login QR");
+  }
+  guint8 hash[PT_DRIVER_HASH_LEN];
+  hash_secret(dot + 1, SECRET_CHARS, hash);
+  /* Checked before expiry and revocation, so a forger learns nothing about real tokens. */
+  if (sodium_memcmp(hash, out->hash, PT_DRIVER_HASH_LEN) != 0)
+    return refuse(error, "driver token not recognised: ask the operator for your login QR");
+  if (out->revoked_ns) {
+    g_autofree char *when = pt_time_format(out->revoked_ns);
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "driver token was revoked at %s: ask the operator for a new login QR", when);
+    return PT_DRIVER_AUTH_REFUSED;
+  }
+  if (out->expires_ns <= now_ns) {
+    g_autofree char *when = pt_time_format(out->expires_ns);
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "driver token expired at %s: ask the operator for a new login QR", when);
+    return PT_DRIVER_AUTH_REFUSED;
+  }
+  *driver_out = pt_store_driver_get(store, out->driver_id, error);
+  return *driver_out ? PT_DRIVER_AUTH_OK : PT_DRIVER_AUTH_FAILED;
+}
+
+PtLoad *
+pt_driver_open_load(PtStore *store, const PtDriver *driver, const char *plate, const char *seal,
+                    gboolean *joined_out, GError **error)
+{
+  if (!pt_check_text("plate", plate, PT_LOAD_TEXT_MAX, TRUE, error) ||
+      !pt_check_text("seal", seal, PT_LOAD_TEXT_MAX, FALSE, error))
+    return NULL;
+  g_autoptr(PtLoad) load = NULL;
+  if (!pt_store_driver_open_load_by_plate(store, plate, &load, error))
+    return NULL;
+  *joined_out = load != NULL;
+  if (load && seal && strcmp(seal, load->seal) != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "open load %" G_GINT64_FORMAT " with plate %s has seal %s, not %s", load->id,
+                load->plate, load->seal, seal);
+    return NULL;
+  }
+  if (!load) {
+    if (!seal) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                  "no open load has plate %s: give the seal number to open one", plate);
+      return NULL;
+    }
+    PtLoadSpec spec = {
+        .plate = plate, .seal = seal, .driver_name = driver->name, .driver_phone = driver->phone};
+    load = pt_load_create(store, &spec, error);
+    if (!load)
+      return NULL;
+  }
+  if (!pt_store_begin(store, error))
+    return NULL;
+  if (!pt_store_driver_load_join(store, driver->id, load->id, pt_now_ns(), error) ||
+      !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return NULL;
+  }
+  return g_steal_pointer(&load);
+}
+
+gboolean
+pt_driver_check_joined(PtStore *store, gint64 driver_id, const PtLoad *load, GError **error)
+{
+  gboolean joined = FALSE;
+  if (!pt_store_driver_load_joined(store, driver_id, load->id, &joined, error))
+    return FALSE;
+  if (!joined) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND,
+                "load %" G_GINT64_FORMAT " was not opened or joined from this phone: open or "
+                "join it by its plate first",
+                load->id);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The record of a photo of @load_id with hash @sha256 already stored, or NULL. */
+static PtDriverPhoto *
+find_photo(PtStore *store, gint64 load_id, const char *sha256, GError **error)
+{
+  g_autoptr(GPtrArray) photos = pt_store_driver_photos(store, load_id, error);
+  for (guint i = 0; photos && i < photos->len; i++) {
+    PtDriverPhoto *p = g_ptr_array_index(photos, i);
+    if (strcmp(p->sha256, sha256) == 0)
+      return g_ptr_array_steal_index(photos, i);
+  }
+  return NULL;
+}
+
+PtDriverPhoto *
+pt_driver_photo_add(PtStation *station, PtStore *store, gint64 driver_id, const PtLoad *load,
+                    const char *kind, const guint8 *data, gsize len, gboolean *existed_out,
+                    GError **error)
+{
+  if (g_strcmp0(kind, "plate") != 0 && g_strcmp0(kind, "seal") != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "a photo is of the plate or the seal");
+    return NULL;
+  }
+  if (load->closed_ns) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "load %" G_GINT64_FORMAT " (plate %s) is closed: no more photos", load->id,
+                load->plate);
+    return NULL;
+  }
+  g_autoptr(PtDriverPhoto) photo = g_new0(PtDriverPhoto, 1);
+  g_autoptr(GBytes) jpeg = pt_photo_normalise(data, len, PT_PHOTO_LONG_EDGE, PT_PHOTO_QUALITY,
+                                              &photo->width, &photo->height, error);
+  if (!jpeg)
+    return NULL;
+  photo->sha256 = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, jpeg);
+  g_autoptr(GError) local = NULL;
+  PtDriverPhoto *same = find_photo(store, load->id, photo->sha256, &local);
+  if (same || local) {
+    *existed_out = same != NULL;
+    if (local)
+      g_propagate_error(error, g_steal_pointer(&local));
+    return same;
+  }
+  photo->load_id = load->id;
+  photo->driver_id = driver_id;
+  photo->kind = g_strdup(kind);
+  photo->bytes = (gint64)g_bytes_get_size(jpeg);
+  photo->taken_ns = pt_now_ns();
+  photo->path = g_strdup_printf("evidence/photos/load-%" G_GINT64_FORMAT "-%s-%.16s.jpg", load->id,
+                                kind, photo->sha256);
+  g_autofree char *full = g_build_filename(station->dir, photo->path, NULL);
+  g_autofree char *dir = g_path_get_dirname(full);
+  if (g_mkdir_with_parents(dir, 0750) != 0) {
+    int saved = errno;
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot create %s: %s", dir, g_strerror(saved));
+    return NULL;
+  }
+  if (!pt_file_write_atomic(full, g_bytes_get_data(jpeg, NULL), g_bytes_get_size(jpeg), 0640,
+                            error))
+    return NULL;
+  if (!pt_store_begin(store, error)) {
+    g_unlink(full);
+    return NULL;
+  }
+  if (!pt_store_driver_photo_insert(store, photo, error) || !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    g_unlink(full);
+    return NULL;
+  }
+  *existed_out = FALSE;
+  return g_steal_pointer(&photo);
+}
+
+json_t *
+pt_driver_to_json(const PtDriver *d)
+{
+  g_autofree char *created = pt_time_format(d->created_ns);
+  json_t *o = json_pack("{sIsssssI}", "id", (json_int_t)d->id, "name", d->name, "created", created,
+                        "active_tokens", (json_int_t)d->n_active_tokens);
+  json_object_set_new(o, "phone", d->phone ? json_string(d->phone) : json_null());
+  return o;
+}
+
+json_t *
+pt_driver_photo_to_json(const PtDriverPhoto *p)
+{
+  g_autofree char *taken = pt_time_format(p->taken_ns);
+  return json_pack("{sIsIsssssssisisIss}", "id", (json_int_t)p->id, "load", (json_int_t)p->load_id,
+                   "kind", p->kind, "path", p->path, "sha256", p->sha256, "width", p->width,
+                   "height", p->height, "bytes", (json_int_t)p->bytes, "taken", taken);
+}

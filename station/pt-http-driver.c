@@ -1,0 +1,385 @@
+/* pt-http-driver.c: the routes of drivers' phones and the operator's route that makes a
+ * phone login.
+ *
+ *   POST /api/v1/drivers/{id}/token        operator: a login token and its link (201)
+ *   GET  /api/v1/driver/me                 the driver and the token's expiry
+ *   POST /api/v1/driver/loads              {"plate", "seal"}: join the open load with that
+ *                                          plate (200) or open one (201)
+ *   GET  /api/v1/driver/loads/{id}         a load the phone opened or joined
+ *   POST /api/v1/driver/loads/{id}/scans   {"payload", "key", "scanned"}: the decoded QR of a
+ *                                          label; 201 loaded, 200 already on it, 409 refused
+ *                                          (with the reason), 404 not a batch of this station
+ *   POST /api/v1/driver/loads/{id}/photos?kind=plate|seal   image/jpeg body (201)
+ *
+ * Driver routes take `Authorization: Bearer ID.SECRET` (pt-driver.h); a bad token is 401 with
+ * the reason.  Each token is rate limited (PT_DRIVER_RATE_*): over it, 429 with Retry-After,
+ * and the page sends again later.  A scan's answer is stored under its idempotency key before
+ * it is sent, so a phone that resends (the answer was lost on weak Wi-Fi, the page was
+ * reloaded, the station restarted) gets the first answer back and the batch is never added
+ * twice.  Answers of 5xx (a busy database) are not stored: the resend tries again. */
+#include "pt-http-private.h"
+
+#include "pt-canon.h"
+#include "pt-driver.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-gs1-dl.h"
+#include "pt-limits.h"
+#include "pt-load.h"
+#include "pt-rate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DRIVER_PREFIX  "/api/v1/driver/"
+#define DRIVERS_PREFIX "/api/v1/drivers/"
+
+gboolean
+pt_http_driver_handles(const char *url)
+{
+  return g_str_has_prefix(url, DRIVER_PREFIX) || g_str_has_prefix(url, DRIVERS_PREFIX);
+}
+
+gsize
+pt_http_body_max(const char *url)
+{
+  return g_str_has_prefix(url, DRIVER_PREFIX "loads/") && g_str_has_suffix(url, "/photos")
+             ? PT_DRIVER_PHOTO_BODY_MAX
+             : PT_HTTP_BODY_MAX;
+}
+
+static enum MHD_Result
+too_many(struct MHD_Connection *c, guint retry_after_s)
+{
+  char *text = json_dumps(json_pack("{sssi}", "error",
+                                    "too many requests from this phone: sent again shortly",
+                                    "retry_after", (int)retry_after_s),
+                          JSON_COMPACT);
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+  g_autofree char *after = g_strdup_printf("%u", MAX(retry_after_s, 1u));
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, after);
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+/* POST /api/v1/drivers/{id}/token {"ttl": "12h", "base": "http://HOST"} (both optional). */
+static enum MHD_Result
+mint_token(PtHttp *http, struct MHD_Connection *c, const char *id, PtHttpRequest *req)
+{
+  if (!pt_http_operator(http, c))
+    return pt_http_respond_error(
+        c, MHD_HTTP_UNAUTHORIZED,
+        "driver logins need the operator token: Authorization: Bearer TOKEN", NULL);
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  if (!store)
+    return pt_http_respond_gerror(c, error);
+  json_t *body =
+      req->body->len ? pt_json_parse(req->body->str, req->body->len, &error) : json_object();
+  const char *ttl = NULL, *base = NULL;
+  const PtJsonField fields[] = {{"ttl", &ttl}, {"base", &base}};
+  gint64 ttl_s = PT_DRIVER_TTL_DEFAULT_S, expires = 0;
+  g_autoptr(PtDriver) driver = NULL;
+  g_autofree char *token = NULL, *url = NULL;
+  if (body && pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error) &&
+      (!ttl || pt_driver_parse_ttl(ttl, &ttl_s, &error))) {
+    if (base && !g_str_has_prefix(base, "http://") && !g_str_has_prefix(base, "https://"))
+      g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "base must start with http:// or https://");
+    else if ((driver = pt_driver_lookup(store, id, &error)) &&
+             (token = pt_driver_token_new(store, driver->id, ttl_s, &expires, &error)))
+      url = pt_driver_login_url(http->station->config, base, token);
+  }
+  json_decref(body);
+  if (!url)
+    return pt_http_respond_gerror(c, error);
+  g_autofree char *until = pt_time_format(expires);
+  return pt_http_respond_json(c, MHD_HTTP_CREATED,
+                              json_pack("{sIssssss}", "driver", (json_int_t)driver->id, "token",
+                                        token, "url", url, "expires", until),
+                              NULL);
+}
+
+/* The load numbered @id if this driver opened or joined it. */
+static PtLoad *
+own_load(PtStore *store, const PtDriver *driver, const char *id, GError **error)
+{
+  g_autoptr(PtLoad) load = pt_load_lookup(store, id, error);
+  if (!load || !pt_driver_check_joined(store, driver->id, load, error))
+    return NULL;
+  return g_steal_pointer(&load);
+}
+
+static enum MHD_Result
+open_load(PtStore *store, struct MHD_Connection *c, const PtDriver *driver, PtHttpRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  const char *plate = NULL, *seal = NULL;
+  const PtJsonField fields[] = {{"plate", &plate}, {"seal", &seal}};
+  gboolean joined = FALSE;
+  g_autoptr(PtLoad) load = NULL;
+  if (body && pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error))
+    load = pt_driver_open_load(store, driver, plate, seal, &joined, &error);
+  json_decref(body);
+  json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
+  if (!o)
+    return pt_http_respond_gerror(c, error);
+  json_object_set_new(o, "joined", json_boolean(joined));
+  return pt_http_respond_json(c, joined ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
+}
+
+/* The event time of a scan: the phone's when it is plausible (an offline scan is sent late),
+ * else the station's. */
+static gint64
+scan_time(const char *scanned, gint64 now)
+{
+  gint64 t = 0;
+  if (scanned && pt_time_parse(scanned, &t, NULL) &&
+      t <= now + PT_DRIVER_SCAN_SKEW_S * G_GINT64_CONSTANT(1000000000) &&
+      t >= now - PT_DRIVER_SCAN_AGE_MAX_S * G_GINT64_CONSTANT(1000000000))
+    return t;
+  return now;
+}
+
+/* Answers one scan: @status_out and the JSON body.  NULL with @error only when the answer
+ * must not be stored (the store failed: the phone's resend tries again). */
+static json_t *
+scan_answer(PtHttp *http, PtStore *store, const PtDriver *driver, const PtLoad *load,
+            const char *payload, const char *scanned, unsigned *status_out, GError **error)
+{
+  PtDigitalLink link;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *source = g_strdup_printf("driver:%" G_GINT64_FORMAT, driver->id);
+  if (!pt_gs1_digital_link_parse(payload, 0, &link, &local)) {
+    g_autofree char *why = g_strdup_printf("not a GS1 Digital Link: %s", local->message);
+    *status_out = MHD_HTTP_BAD_REQUEST;
+    return json_pack("{ssss}", "result", "invalid", "error", why);
+  }
+  g_autoptr(PtBatch) batch = NULL;
+  g_autofree char *unknown = NULL;
+  if (g_ascii_strcasecmp(link.host, http->station->config->public_host) != 0) {
+    unknown = g_strdup_printf("a label of another station (%s), not of this one", link.host);
+  } else if (link.lot[0]) {
+    batch = pt_store_batch_get_by_lot(store, link.lot, &local);
+    if (!batch && !g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND)) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return NULL;
+    }
+  }
+  if (!unknown && (!batch || strcmp(batch->gtin, link.gtin) != 0))
+    unknown = g_strdup_printf("GTIN %s lot %s is no batch of this station", link.gtin,
+                              link.lot[0] ? link.lot : "(none)");
+  if (unknown) {
+    /* Recorded, so the operator sees what the driver tried to load. */
+    if (!pt_load_refuse(store, load->id, source, unknown, error))
+      return NULL;
+    *status_out = MHD_HTTP_NOT_FOUND;
+    return json_pack("{ssss}", "result", "unknown", "error", unknown);
+  }
+  g_autoptr(PtLoadItem) item = NULL;
+  gboolean existed = FALSE;
+  gint64 when = scan_time(scanned, pt_now_ns());
+  g_clear_error(&local);
+  if (!pt_load_add_batch(http->station, store, load->id, batch, source, when, &item, &existed,
+                         &local)) {
+    unsigned status = pt_error_http_status(local);
+    if (status >= 500) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return NULL;
+    }
+    *status_out = status;
+    return json_pack("{sssssssI}", "result", status == MHD_HTTP_CONFLICT ? "refused" : "invalid",
+                     "error", local->message, "lot", batch->lot, "load", (json_int_t)load->id);
+  }
+  *status_out = existed ? MHD_HTTP_OK : MHD_HTTP_CREATED;
+  json_t *o = pt_load_item_to_json(item);
+  json_object_set_new(o, "result", json_string(existed ? "already" : "loaded"));
+  json_object_set_new(o, "load", json_integer(load->id));
+  return o;
+}
+
+/* Sends a stored answer (@body stolen); @replayed says it answered an earlier request. */
+static enum MHD_Result
+respond_stored(struct MHD_Connection *c, int status, char *body, gboolean replayed)
+{
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (replayed)
+    MHD_add_response_header(r, "Idempotent-Replayed", "true");
+  enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result
+scan(PtHttp *http, PtStore *store, struct MHD_Connection *c, const PtDriver *driver,
+     const char *load_id, PtHttpRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  const char *payload = NULL, *key = NULL, *scanned = NULL;
+  const PtJsonField fields[] = {{"payload", &payload}, {"key", &key}, {"scanned", &scanned}};
+  if (!body || !pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error)) {
+    json_decref(body);
+    return pt_http_respond_gerror(c, error);
+  }
+  if (!payload || !key || !g_regex_match_simple("^[A-Za-z0-9_-]{8,64}$", key, 0, 0)) {
+    json_decref(body);
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST,
+                                 "body is {\"payload\": QR TEXT, \"key\": IDEMPOTENCY KEY (8-64 of "
+                                 "A-Z a-z 0-9 _ -), \"scanned\": RFC 3339 time}",
+                                 NULL);
+  }
+  /* @key outlives @body, which is released before the answer is stored. */
+  g_autofree char *key_copy = g_strdup(key);
+  key = key_copy;
+  int stored_status = 0;
+  char *stored = NULL;
+  if (!pt_store_driver_request_get(store, driver->id, key, &stored_status, &stored, &error)) {
+    json_decref(body);
+    return pt_http_respond_gerror(c, error);
+  }
+  if (stored) {
+    json_decref(body);
+    /* g_malloc and malloc are one allocator since GLib 2.46. */
+    return respond_stored(c, stored_status, stored, TRUE);
+  }
+  unsigned status = 0;
+  g_autoptr(PtLoad) load = own_load(store, driver, load_id, &error);
+  json_t *answer = NULL;
+  if (load) {
+    answer = scan_answer(http, store, driver, load, payload, scanned, &status, &error);
+  } else if (pt_error_http_status(error) < 500) {
+    status = pt_error_http_status(error);
+    answer = json_pack("{ssss}", "result", "invalid", "error", error->message);
+  }
+  json_decref(body);
+  if (!answer)
+    return pt_http_respond_gerror(c, error);
+  g_autofree char *text = pt_canon_dump(answer, NULL, &error);
+  json_decref(answer);
+  if (!text)
+    return pt_http_respond_gerror(c, error);
+  g_clear_error(&error);
+  /* The first answer stored under the key wins: a racing resend gets that one. */
+  if (pt_store_begin(store, &error)) {
+    if (pt_store_driver_request_put(store, driver->id, key, (int)status, text, pt_now_ns(),
+                                    &error) &&
+        pt_store_commit(store, &error) &&
+        pt_store_driver_request_get(store, driver->id, key, &stored_status, &stored, &error) &&
+        stored)
+      return respond_stored(c, stored_status, stored, strcmp(stored, text) != 0);
+    pt_store_rollback(store);
+  }
+  if (error)
+    g_warning("driver %" G_GINT64_FORMAT ": answer of %s not stored: %s", driver->id, key,
+              error->message);
+  return pt_http_respond(c, status, "application/json; charset=utf-8", g_steal_pointer(&text),
+                         strlen(text), NULL);
+}
+
+static enum MHD_Result
+photo(PtHttp *http, PtStore *store, struct MHD_Connection *c, const PtDriver *driver,
+      const char *load_id, PtHttpRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  const char *kind = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "kind");
+  const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+  if (type && !g_str_has_prefix(type, "image/jpeg"))
+    return pt_http_respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                 "a photo is sent as image/jpeg", NULL);
+  g_autoptr(PtLoad) load = own_load(store, driver, load_id, &error);
+  gboolean existed = FALSE;
+  g_autoptr(PtDriverPhoto) p =
+      load ? pt_driver_photo_add(http->station, store, driver->id, load, kind,
+                                 (const guint8 *)req->body->str, req->body->len, &existed, &error)
+           : NULL;
+  if (!p)
+    return pt_http_respond_gerror(c, error);
+  json_t *o = pt_driver_photo_to_json(p);
+  json_object_set_new(o, "existed", json_boolean(existed));
+  return pt_http_respond_json(c, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
+}
+
+/* Everything under /api/v1/driver/: the token first, then the rate, then the route. */
+static enum MHD_Result
+route_phone(PtHttp *http, struct MHD_Connection *c, const char *rest, gboolean is_get,
+            gboolean is_post, PtHttpRequest *req)
+{
+  g_auto(GStrv) parts = g_strsplit(rest, "/", 4);
+  guint n = g_strv_length(parts);
+  /* "me" | "loads" | "loads", ID | "loads", ID, "scans"|"photos" */
+  gboolean me = n == 1 && strcmp(parts[0], "me") == 0;
+  gboolean loads = n >= 1 && strcmp(parts[0], "loads") == 0 && (n == 1 || parts[1][0] != '\0');
+  gboolean action = n == 3 && (strcmp(parts[2], "scans") == 0 || strcmp(parts[2], "photos") == 0);
+  if (!me && !(loads && (n <= 2 || action)))
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+  gboolean wants_get = me || n == 2;
+  if (wants_get ? !is_get : !is_post)
+    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                 wants_get ? "GET, HEAD" : "POST");
+  const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  if (!auth || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0)
+    return pt_http_respond_error(
+        c, MHD_HTTP_UNAUTHORIZED,
+        "the driver's page needs a login: scan the login QR the operator gives you", NULL);
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  if (!store)
+    return pt_http_respond_gerror(c, error);
+  PtDriverToken token = {0};
+  g_autoptr(PtDriver) driver = NULL;
+  switch (pt_driver_authenticate(store, auth + 7, pt_now_ns(), &token, &driver, &error)) {
+  case PT_DRIVER_AUTH_OK:
+    break;
+  case PT_DRIVER_AUTH_REFUSED:
+    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, error->message, NULL);
+  case PT_DRIVER_AUTH_FAILED:
+    return pt_http_respond_gerror(c, error);
+  }
+  g_autofree char *key = g_strdup_printf("driver-token:%" G_GINT64_FORMAT, token.id);
+  guint retry_after = 0;
+  if (!pt_rate_limit_take(http->driver_rate, key, g_get_monotonic_time(), &retry_after))
+    return too_many(c, retry_after);
+  if (me) {
+    g_autofree char *until = pt_time_format(token.expires_ns);
+    json_t *o = pt_driver_to_json(driver);
+    json_object_del(o, "active_tokens");
+    return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{soss}", "driver", o, "expires", until),
+                                NULL);
+  }
+  if (n == 1)
+    return open_load(store, c, driver, req);
+  if (n == 2) {
+    g_autoptr(PtLoad) load = own_load(store, driver, parts[1], &error);
+    json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
+    return o ? pt_http_respond_json(c, MHD_HTTP_OK, o, NULL) : pt_http_respond_gerror(c, error);
+  }
+  if (strcmp(parts[2], "scans") == 0)
+    return scan(http, store, c, driver, parts[1], req);
+  return photo(http, store, c, driver, parts[1], req);
+}
+
+enum MHD_Result
+pt_http_driver_route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method,
+                     PtHttpRequest *req)
+{
+  gboolean is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+  gboolean is_post = strcmp(method, "POST") == 0;
+  if (g_str_has_prefix(url, DRIVER_PREFIX))
+    return route_phone(http, c, url + strlen(DRIVER_PREFIX), is_get, is_post, req);
+  g_auto(GStrv) parts = g_strsplit(url + strlen(DRIVERS_PREFIX), "/", 3);
+  if (g_strv_length(parts) != 2 || parts[0][0] == '\0' || strcmp(parts[1], "token") != 0)
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+  if (!is_post)
+    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "POST");
+  return mint_token(http, c, parts[0], req);
+}

@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# test-driver.sh: drivers' phones end to end: `packtrace driver` (logins as QR codes, only a
+# hash stored), then the driver API of a real `packtrace run` on loopback with curl: bad
+# tokens (forged, expired, revoked) 401, opening and joining a load by plate, scans that tick
+# or are refused with the reason (held batch, batch on another open load named), resends with
+# the same idempotency key answered once (also after a restart), photos (oversize 413,
+# corrupt 400, a good one stored shrunk to 1600 px), a flood rate limited with every scan
+# recorded once, and the loading events verifying in the signed bundle.
+set -u
+. "$(dirname "$0")/../tap.sh"
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+T=$(mktemp -d)
+server=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+export PACKTRACE_DATA=$T/data
+
+sql() { sqlite3 "$PACKTRACE_DATA/station.db" "$1"; }
+GTIN=09506000134352
+"$BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
+for lot in L1 L2 L3 L4 HELD1; do
+  "$BIN" batch new --product Oranges --gtin $GTIN --lot $lot >/dev/null || { echo "Bail out! batch new"; exit 1; }
+done
+for i in $(seq 1 60); do "$BIN" batch new --product Kiwi --gtin $GTIN --lot F$i >/dev/null; done
+"$BIN" batch hold HELD1 --reason "residue check" >/dev/null
+HOST=$(sed -n 's/^public_host=//p' "$PACKTRACE_DATA/station.ini")
+link() { echo "https://$HOST/01/$GTIN/10/$1"; }
+
+# --- the CLI ---
+expect 0 "driver add" "$BIN" driver add --name "Wang Lei" --phone "+86 138 0013 8000"
+check "says driver 1" '[[ "$OUT" == "driver 1 added: Wang Lei" ]]'
+expect 1 "a bad phone is refused" "$BIN" driver add --name X --phone "call me"
+expect 2 "--name is required" "$BIN" driver add
+check "nothing else written" '[ "$(sql "SELECT count(*) FROM drivers")" = 1 ]'
+expect 0 "driver token with a QR" "$BIN" driver token 1 --ttl 2h --qr "$T/login.png"
+URL1=$(head -1 <<<"$OUT")
+TOK1=${URL1#*#t=}
+check "prints the login link with the token in the fragment" '[[ "$URL1" == "http://$HOST/driver#t=1."* ]]'
+if command -v zbarimg >/dev/null; then
+  check "the QR encodes the link" '[ "$(zbarimg -q --raw "$T/login.png" 2>/dev/null)" = "$URL1" ]'
+else
+  skip "the QR encodes the link" "zbarimg missing"
+fi
+check "only a hash of the token is stored" '[ "$(sql "SELECT length(hash) FROM driver_tokens")" = 32 ] && ! grep -qF "${TOK1#*.}" "$PACKTRACE_DATA/station.db"'
+expect 2 "a ttl over 30 days is refused" "$BIN" driver token 1 --ttl 31d
+check "with the limit" '[[ "$ERR" == *"at most 30d"* ]]'
+expect 1 "a token for an unknown driver is refused" "$BIN" driver token 9
+expect 0 "driver list --json" "$BIN" driver list --json
+check "one valid login" '[ "$(jq ".drivers[0].active_tokens" <<<"$OUT")" = 1 ]'
+"$BIN" driver add --name "Expired" >/dev/null
+EXPIRED=$("$BIN" driver token 2 --ttl 1s --json | jq -r .token)
+"$BIN" driver add --name "Revoked" >/dev/null
+REVOKED=$("$BIN" driver token 3 --json | jq -r .token)
+expect 0 "driver revoke" "$BIN" driver revoke 3
+check "says one login revoked" '[[ "$OUT" == *"1 login revoked" ]]'
+"$BIN" driver add --name "Li Na" >/dev/null
+TOK4=$("$BIN" driver token 4 --json | jq -r .token)
+
+start() {
+  "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
+  server=$!
+  url=
+  for _ in $(seq 100); do
+    url=$(grep -o 'http://[0-9.:]*' "$T/run.out" 2>/dev/null | head -1)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "Bail out! server did not start: $(cat "$T/run.err")"; exit 1; }
+}
+stop() { kill "$server"; wait "$server" 2>/dev/null; server=; }
+# call TOKEN METHOD PATH [curl args]: status in $CODE, body in $BODY.
+call() {
+  local tok=$1 method=$2 path=$3
+  shift 3
+  CODE=$(curl -s -o "$T/body" -w '%{http_code}' -X "$method" -H "Authorization: Bearer $tok" \
+    "$@" "$url$path")
+  BODY=$(cat "$T/body")
+}
+scan() { # scan TOKEN LOAD KEY PAYLOAD
+  call "$1" POST "/api/v1/driver/loads/$2/scans" -H 'Content-Type: application/json' \
+    -d "{\"payload\": \"$4\", \"key\": \"$3\", \"scanned\": \"$(date -u +%FT%TZ)\"}"
+}
+start
+
+# --- tokens over HTTP ---
+call "$TOK1" GET /api/v1/driver/me
+check "a valid token: 200 with the driver" '[ "$CODE" = 200 ] && [ "$(jq -r .driver.name <<<"$BODY")" = "Wang Lei" ]'
+call "${TOK1%?}A" GET /api/v1/driver/me
+[ "${TOK1: -1}" = A ] && call "${TOK1%?}B" GET /api/v1/driver/me
+check "a forged token: 401 not recognised" '[ "$CODE" = 401 ] && [[ "$BODY" == *"not recognised"* ]]'
+call "garbage" GET /api/v1/driver/me
+check "a malformed token: 401" '[ "$CODE" = 401 ] && [[ "$BODY" == *"not a driver token"* ]]'
+sleep 1.1 # its 1 s lifetime is over
+call "$EXPIRED" GET /api/v1/driver/me
+check "an expired token: 401 expired" '[ "$CODE" = 401 ] && [[ "$BODY" == *"expired at"* ]]'
+call "$REVOKED" GET /api/v1/driver/me
+check "a revoked token: 401 revoked" '[ "$CODE" = 401 ] && [[ "$BODY" == *"revoked at"* ]]'
+CODE=$(curl -s -o /dev/null -w '%{http_code}' "$url/api/v1/driver/me")
+check "no token: 401" '[ "$CODE" = 401 ]'
+OPTOKEN=$(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")
+call "$OPTOKEN" POST /api/v1/drivers/4/token -d '{"ttl": "1h", "base": "http://10.0.0.5:8080"}'
+check "the operator mints a login over HTTP" '[ "$CODE" = 201 ] && [[ "$(jq -r .url <<<"$BODY")" == "http://10.0.0.5:8080/driver#t="* ]]'
+call "$TOK1" POST /api/v1/drivers/4/token
+check "a driver cannot mint logins" '[ "$CODE" = 401 ]'
+
+# --- loads ---
+call "$TOK1" POST /api/v1/driver/loads -d '{"plate": "AB 123"}'
+check "no open load and no seal: 400 asks for the seal" '[ "$CODE" = 400 ] && [[ "$BODY" == *"give the seal number"* ]]'
+call "$TOK1" POST /api/v1/driver/loads -d '{"plate": "AB 123", "seal": "S-1"}'
+check "open a load: 201" '[ "$CODE" = 201 ] && [ "$(jq -r .joined <<<"$BODY")" = false ]'
+LOAD=$(jq -r .id <<<"$BODY")
+check "the load carries the driver's name" '[ "$(jq -r .driver_name <<<"$BODY")" = "Wang Lei" ]'
+call "$TOK4" POST /api/v1/driver/loads -d '{"plate": "AB 123"}'
+check "a second phone joins it by plate: 200" '[ "$CODE" = 200 ] && [ "$(jq -r .id <<<"$BODY")" = "$LOAD" ] && [ "$(jq -r .joined <<<"$BODY")" = true ]'
+call "$TOK4" POST /api/v1/driver/loads -d '{"plate": "AB 123", "seal": "S-9"}'
+check "joining with another seal is refused with the load's seal" '[ "$CODE" = 409 ] && [[ "$BODY" == *"has seal S-1, not S-9"* ]]'
+"$BIN" load new --plate "CD 456" --seal S-2 >/dev/null
+"$BIN" load add 2 L4 >/dev/null
+call "$TOK1" GET /api/v1/driver/loads/2
+check "a load the phone did not join: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"not opened or joined from this phone"* ]]'
+
+# --- scans ---
+scan "$TOK1" "$LOAD" key-0001 "$(link L1)"
+check "scan: 201 loaded" '[ "$CODE" = 201 ] && [ "$(jq -r .result <<<"$BODY")" = loaded ] && [ "$(jq -r .lot <<<"$BODY")" = L1 ]'
+FIRST=$BODY
+scan "$TOK1" "$LOAD" key-0001 "$(link L1)"
+check "the same key again: the first answer" '[ "$CODE" = 201 ] && [ "$BODY" = "$FIRST" ]'
+scan "$TOK1" "$LOAD" key-0002 "$(link L1)"
+check "the same batch with a new key: 200 already" '[ "$CODE" = 200 ] && [ "$(jq -r .result <<<"$BODY")" = already ]'
+check "one loading event for L1" '[ "$(sql "SELECT count(*) FROM events e JOIN batches b ON b.id = e.batch_id WHERE b.lot = '"'L1'"' AND e.step = '"'loading'"'")" = 1 ]'
+check "loaded by the driver" '[ "$(sql "SELECT source FROM load_batches WHERE batch_id = 1")" = "driver:1" ]'
+scan "$TOK1" "$LOAD" key-0003 "$(link HELD1)"
+check "a held batch: 409 with the reason" '[ "$CODE" = 409 ] && [ "$(jq -r .result <<<"$BODY")" = refused ] && [[ "$BODY" == *"HELD1 is held: residue check"* ]]'
+scan "$TOK1" "$LOAD" key-0004 "$(link L4)"
+check "a batch on another open load: 409 naming it" '[ "$CODE" = 409 ] && [[ "$BODY" == *"already on open load 2 (plate CD 456, seal S-2)"* ]]'
+scan "$TOK1" "$LOAD" key-0005 "https://$HOST/01/$GTIN/10/NOPE"
+check "an unknown lot: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"no batch of this station"* ]]'
+scan "$TOK1" "$LOAD" key-0006 "https://other.example/01/$GTIN/10/L2"
+check "another station's label: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"another station"* ]]'
+scan "$TOK1" "$LOAD" key-0007 "hello world"
+check "garbage: 400 not a Digital Link" '[ "$CODE" = 400 ] && [[ "$BODY" == *"not a GS1 Digital Link"* ]]'
+scan "$TOK1" "$LOAD" short "$(link L2)"
+check "a bad idempotency key: 400" '[ "$CODE" = 400 ]'
+scan "$TOK1" 999 key-0008 "$(link L2)"
+check "an unknown load: 404" '[ "$CODE" = 404 ]'
+check "the refusals are recorded on the load" '[ "$(sql "SELECT count(*) FROM load_refusals WHERE load_id = $LOAD AND source = '"'driver:1'"'")" = 4 ]'
+
+# A resend after a restart still gets the first answer and adds nothing.
+scan "$TOK1" "$LOAD" key-0010 "$(link L2)"
+check "scan L2: 201" '[ "$CODE" = 201 ]'
+L2FIRST=$BODY
+stop
+start
+scan "$TOK1" "$LOAD" key-0010 "$(link L2)"
+check "after a restart the same key gets the first answer" '[ "$CODE" = 201 ] && [ "$BODY" = "$L2FIRST" ]'
+check "and L2 is on the load once" '[ "$(sql "SELECT count(*) FROM load_batches WHERE batch_id = 2")" = 1 ]'
+
+# --- photos ---
+PHOTO_SHA=
+head -c $((8 * 1024 * 1024 + 1)) /dev/zero >"$T/huge.jpg"
+call "$TOK1" POST "/api/v1/driver/loads/$LOAD/photos?kind=plate" -H 'Content-Type: image/jpeg' \
+  --data-binary @"$T/huge.jpg"
+check "a photo over 8 MiB: 413" '[ "$CODE" = 413 ]'
+printf '\xff\xd8\xff\xe0garbage that is no JPEG at all' >"$T/corrupt.jpg"
+call "$TOK1" POST "/api/v1/driver/loads/$LOAD/photos?kind=plate" -H 'Content-Type: image/jpeg' \
+  --data-binary @"$T/corrupt.jpg"
+check "a corrupt photo: 400" '[ "$CODE" = 400 ] && [[ "$BODY" == *"JPEG"* ]]'
+printf 'GIF89a' >"$T/gif"
+call "$TOK1" POST "/api/v1/driver/loads/$LOAD/photos?kind=seal" -H 'Content-Type: image/jpeg' \
+  --data-binary @"$T/gif"
+check "not a JPEG: 400" '[ "$CODE" = 400 ] && [[ "$BODY" == *"not a JPEG"* ]]'
+check "nothing stored for them" '[ "$(sql "SELECT count(*) FROM driver_photos")" = 0 ] && [ -z "$(ls "$PACKTRACE_DATA/evidence/photos" 2>/dev/null)" ]'
+if gst-launch-1.0 -q videotestsrc num-buffers=1 pattern=smpte \
+    ! video/x-raw,width=4000,height=3000 ! jpegenc quality=90 ! filesink location="$T/plate.jpg" 2>/dev/null; then
+  call "$TOK1" POST "/api/v1/driver/loads/$LOAD/photos?kind=plate" -H 'Content-Type: image/jpeg' \
+    --data-binary @"$T/plate.jpg"
+  check "a 4000x3000 photo: 201" '[ "$CODE" = 201 ]'
+  check "recorded 1600x1200" '[ "$(jq -r "\"\(.width)x\(.height)\"" <<<"$BODY")" = 1600x1200 ]'
+  P=$PACKTRACE_DATA/$(jq -r .path <<<"$BODY")
+  check "the stored file is a 1600x1200 JPEG" '[[ "$(file -b "$P")" == JPEG*1600x1200* ]]'
+  PHOTO_SHA=$(jq -r .sha256 <<<"$BODY")
+  check "its SHA-256 is the recorded one" '[ "$(sha256sum <"$P" | cut -c1-64)" = "$PHOTO_SHA" ]'
+  call "$TOK1" POST "/api/v1/driver/loads/$LOAD/photos?kind=plate" -H 'Content-Type: image/jpeg' \
+    --data-binary @"$T/plate.jpg"
+  check "the same photo again: 200, stored once" '[ "$CODE" = 200 ] && [ "$(sql "SELECT count(*) FROM driver_photos")" = 1 ]'
+else
+  for what in "a 4000x3000 photo" "recorded 1600x1200" "stored file" "SHA-256" "same photo"; do
+    skip "$what" "no GStreamer jpegenc to make a photo"
+  done
+fi
+
+# --- a flood: 60 scans at once from one phone; each 429 is sent again after Retry-After ---
+flood_one() { # KEY LOT -> "KEY STATUS RETRY_AFTER" on stdout
+  local code body
+  code=$(curl -s -o "$T/flood-$1" -w '%{http_code}' -H "Authorization: Bearer $TOK4" \
+    -d "{\"payload\": \"$(link "$2")\", \"key\": \"flood-key-$1\"}" \
+    "$url/api/v1/driver/loads/$LOAD/scans")
+  echo "$1 $code $(jq -r '.retry_after // 1' "$T/flood-$1" 2>/dev/null)"
+}
+pending=$(seq 1 60)
+n429=0
+for round in $(seq 1 15); do
+  [ -z "$pending" ] && break
+  for i in $pending; do flood_one "$i" "F$i" & done >"$T/flood.out"
+  wait $(jobs -p | grep -v "^$server\$")
+  pending=$(awk '$2 == 429 {print $1}' "$T/flood.out")
+  n429=$((n429 + $(awk '$2 == 429' "$T/flood.out" | wc -l)))
+  awk '$2 != 429 && $2 != 201 && $2 != 200 {print "# flood scan " $0}' "$T/flood.out"
+  [ -n "$pending" ] && sleep "$(awk '$2 == 429 {print $3; exit}' "$T/flood.out")"
+done
+check "the flood was rate limited (429s: $n429)" '[ "$n429" -gt 0 ]'
+check "every flooded scan recorded once" '[ -z "$pending" ] && [ "$(sql "SELECT count(*) FROM load_batches lb JOIN batches b ON b.id = lb.batch_id WHERE b.lot LIKE '"'F%'"'")" = 60 ]'
+CODE=$(curl -s -D "$T/headers" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK4" "$url/api/v1/driver/me")
+for _ in $(seq 40); do
+  [ "$CODE" = 429 ] && break
+  CODE=$(curl -s -D "$T/headers" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK4" "$url/api/v1/driver/me")
+done
+check "429 carries Retry-After" '[ "$CODE" = 429 ] && grep -qi "^retry-after: [0-9]" "$T/headers"'
+call "$TOK1" GET /api/v1/driver/me
+check "another phone is not limited by it" '[ "$CODE" = 200 ]'
+stop
+
+# --- the signed bundle ---
+expect 0 "load close" "$BIN" load close "$LOAD"
+expect 0 "export L1's bundle" "$BIN" export L1 --format bundle -o "$T/L1.json"
+check "the bundle has the driver's loading event" '[ "$(jq "[.. | objects | select(.\"pt:loadedBy\"? == \"driver:1\")] | length" "$T/L1.json")" -ge 1 ]'
+if [ -n "$PHOTO_SHA" ]; then
+  check "the departing event signs the plate photo's hash" '[ "$(jq -r "[.. | objects | select(.\"pt:photos\"?) | .\"pt:photos\"[0].sha256] | first" "$T/L1.json")" = "$PHOTO_SHA" ]'
+else
+  skip "the departing event signs the plate photo's hash" "no photo was made"
+fi
+expect 0 "packtrace verify accepts it" "$BIN" verify "$T/L1.json"
+expect 0 "audit" "$BIN" audit
+
+tap_finish
