@@ -37,8 +37,10 @@
 #define PT_RETENTION_INTERVAL_S  60 /* retention also runs after every closed segment */
 #define PT_SEGMENTS_LIST_DEFAULT 100
 #define PT_SEGMENTS_LIST_MAX     1000
-#define PT_DEMO_FOOTAGE_SECONDS  20 /* looped by the demo cameras */
-#define PT_RECOVERY_THREADS      1  /* probes of segments a crash left open */
+#define PT_DEMO_FOOTAGE_SECONDS  20   /* looped by the demo cameras */
+#define PT_DEMO_BATCHES          3    /* demo batches whose codes pass the demo loading camera */
+#define PT_DEMO_CODES_MAX        4096 /* the demo loading footage's code list (bytes) */
+#define PT_RECOVERY_THREADS      1    /* probes of segments a crash left open */
 
 /* Label printing: jobs not yet done, retry backoff (doubling from the minimum up to
  * the cap), how often `packtrace run` looks for due jobs, jobs one pass attempts. */
