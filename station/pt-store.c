@@ -210,6 +210,19 @@ static const char *const migrations[] = {
     "  first_ns INTEGER NOT NULL,"
     "  last_ns INTEGER NOT NULL);"
     "CREATE INDEX batches_by_gtin ON batches (gtin, id);",
+    /* 7 -> 8, 8 -> 9: taken by another branch; renumbered when the branches meet */
+    "",
+    "",
+    /* 9 -> 10: loading events whose clip is still being recorded (pt-store-evidence.c) */
+    "CREATE TABLE evidence_pending ("
+    "  event_seq INTEGER PRIMARY KEY REFERENCES events (seq),"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  load_id INTEGER NOT NULL REFERENCES loads (id),"
+    "  camera TEXT NOT NULL,"
+    "  from_ns INTEGER NOT NULL,"
+    "  to_ns INTEGER NOT NULL,"
+    "  created_ns INTEGER NOT NULL);"
+    "CREATE INDEX evidence_pending_by_end ON evidence_pending (to_ns);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -147,7 +147,8 @@ test_version2_gains_print_jobs(void)
   pt_test_sql(ts, "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
                   "DROP TABLE sync_connectors; DROP TABLE outbox; DROP TABLE graded_fruit; "
                   "DROP TABLE gradings; DROP TABLE load_refusals; DROP TABLE load_batches; "
-                  "DROP TABLE loads; DROP TABLE scans; DROP INDEX batches_by_gtin; "
+                  "DROP TABLE evidence_pending; DROP TABLE loads; DROP TABLE scans; "
+                  "DROP INDEX batches_by_gtin; "
                   "PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);
