@@ -163,90 +163,246 @@ push_belt_frames(GstAppSrc *src, int width, int height, int fps, int n_frames)
   return ok;
 }
 
-char *
-pt_demo_footage_make(const char *dir, PtCameraRole role, int seconds, int width, int height,
-                     int fps, GError **error)
+/* Pushes generated frames into the appsrc named "frames"; FALSE when the pipeline stopped
+ * taking them (its bus says why). */
+typedef gboolean (*FramePusher)(GstAppSrc *src, int width, int height, int fps, int n_frames,
+                                gconstpointer data);
+
+static void
+init_debug(void)
 {
   static gsize once = 0;
-  g_autofree char *name = g_strdup_printf("demo-%s.mkv", pt_camera_role_to_string(role));
-  g_autofree char *path = g_build_filename(dir, name, NULL);
-  g_autofree char *tmp = g_strdup_printf("%s.tmp", path);
-  g_autofree char *q_tmp = g_strescape(tmp, NULL);
-  g_autofree char *desc = NULL;
-  g_autoptr(GstElement) pipeline = NULL;
-  g_autofree char *enc_desc = NULL;
-  g_autoptr(GstBus) bus = NULL;
-  g_autoptr(GstMessage) msg = NULL;
-  const DemoLook *look;
-  gboolean ok;
-
   if (g_once_init_enter(&once)) {
     GST_DEBUG_CATEGORY_INIT(pt_demo_debug, "pt-demo", 0, "packtrace demo footage");
     g_once_init_leave(&once, 1);
   }
-  g_return_val_if_fail((guint)role < G_N_ELEMENTS(looks), NULL);
+}
+
+static gboolean
+check_footage_args(const char *dir, int seconds, int width, int height, int fps, GError **error)
+{
   if (seconds <= 0 || seconds > PT_DEMO_MAX_SECONDS || width <= 0 || height <= 0 ||
       width > PT_DIMENSION_MAX || height > PT_DIMENSION_MAX || fps <= 0 || fps > PT_FPS_MAX) {
     g_set_error(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_CONFIG,
                 "demo footage: bad length, size or rate");
-    return NULL;
+    return FALSE;
   }
-  if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-    return g_steal_pointer(&path);
   if (g_mkdir_with_parents(dir, 0755) != 0) {
     g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "mkdir %s: %s", dir,
                 g_strerror(errno));
-    return NULL;
+    return FALSE;
   }
   if (!pt_have_element("textoverlay") || !pt_have_element("timeoverlay")) {
     g_set_error(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_PLUGIN,
                 "textoverlay/timeoverlay missing (gstreamer1.0-x)");
-    return NULL;
+    return FALSE;
   }
+  return TRUE;
+}
+
+/* Encodes @seconds of frames from @testsrc (a videotestsrc description) or, when it is NULL,
+ * from @push into @path (temp, fsync, rename). */
+static gboolean
+write_footage(const char *path, const char *testsrc, FramePusher push, gconstpointer push_data,
+              const char *title, int seconds, int width, int height, int fps, GError **error)
+{
+  g_autofree char *tmp = g_strdup_printf("%s.tmp", path);
+  g_autofree char *q_tmp = g_strescape(tmp, NULL);
+  g_autofree char *q_title = g_strescape(title, NULL);
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstMessage) msg = NULL;
+
   /* The encoder is chosen like a camera's so the files need nothing the station lacks. */
-  enc_desc = pt_h264_encoder_launch(fps, error);
+  g_autofree char *enc_desc = pt_h264_encoder_launch(fps, error);
   if (enc_desc == NULL)
-    return NULL;
-  look = &looks[role];
+    return FALSE;
   g_autofree char *source =
-      role == PT_CAMERA_ROLE_GRADING
-          ? g_strdup_printf("appsrc name=belt format=time block=true max-bytes=%d "
-                            "caps=video/x-raw,format=RGB,width=%d,height=%d,framerate=%d/1 ! "
-                            "videoconvert",
-                            width * height * 3 * 4, width, height, fps)
-          : g_strdup_printf("videotestsrc pattern=%s foreground-color=%s num-buffers=%d",
-                            look->pattern, look->colour, seconds * fps);
-  desc = g_strdup_printf(
+      testsrc ? g_strdup_printf("%s num-buffers=%d", testsrc, seconds * fps)
+              : g_strdup_printf("appsrc name=frames format=time block=true max-bytes=%d "
+                                "caps=video/x-raw,format=RGB,width=%d,height=%d,framerate=%d/1 ! "
+                                "videoconvert",
+                                width * height * 3 * 4, width, height, fps);
+  g_autofree char *desc = g_strdup_printf(
       "%s ! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! "
       "textoverlay text=\"%s\" valignment=top halignment=left font-desc=\"Sans 24\" ! "
       "timeoverlay valignment=bottom halignment=right font-desc=\"Monospace 20\" ! "
       "%s ! h264parse ! matroskamux ! filesink location=\"%s\"",
-      source, width, height, fps, look->title, enc_desc, q_tmp);
+      source, width, height, fps, q_title, enc_desc, q_tmp);
   pipeline = gst_parse_launch(desc, error);
   if (pipeline == NULL)
-    return NULL;
+    return FALSE;
   bus = gst_element_get_bus(pipeline);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  if (role == PT_CAMERA_ROLE_GRADING) {
-    g_autoptr(GstElement) belt = gst_bin_get_by_name(GST_BIN(pipeline), "belt");
+  if (!testsrc) {
+    g_autoptr(GstElement) frames = gst_bin_get_by_name(GST_BIN(pipeline), "frames");
     /* On failure the error is on the bus, read below. */
-    push_belt_frames(GST_APP_SRC(belt), width, height, fps, seconds * fps);
+    push(GST_APP_SRC(frames), width, height, fps, seconds * fps, push_data);
   }
   msg = gst_bus_timed_pop_filtered(bus, PT_PROBE_TIMEOUT_NS, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
   gst_element_set_state(pipeline, GST_STATE_NULL);
-  ok = msg != NULL && GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS;
-  if (!ok) {
+  if (msg == NULL || GST_MESSAGE_TYPE(msg) != GST_MESSAGE_EOS) {
     g_autofree char *reason = msg ? pt_message_reason(msg, NULL) : g_strdup("timed out");
 
     g_set_error(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_WRITE, "demo footage %s: %s", path, reason);
     g_unlink(tmp);
-    return NULL;
+    return FALSE;
   }
   if (!pt_fsync_path(tmp, error) || !pt_rename_durable(tmp, path, error)) {
     g_unlink(tmp);
-    return NULL;
+    return FALSE;
   }
   GST_INFO("made %s", path);
+  return TRUE;
+}
+
+static gboolean
+push_belt(GstAppSrc *src, int width, int height, int fps, int n_frames, gconstpointer data)
+{
+  return push_belt_frames(src, width, height, fps, n_frames);
+}
+
+char *
+pt_demo_footage_make(const char *dir, PtCameraRole role, int seconds, int width, int height,
+                     int fps, GError **error)
+{
+  g_autofree char *name = g_strdup_printf("demo-%s.mkv", pt_camera_role_to_string(role));
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+
+  init_debug();
+  g_return_val_if_fail((guint)role < G_N_ELEMENTS(looks), NULL);
+  if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer(&path);
+  if (!check_footage_args(dir, seconds, width, height, fps, error))
+    return NULL;
+  const DemoLook *look = &looks[role];
+  g_autofree char *testsrc = role == PT_CAMERA_ROLE_GRADING
+                                 ? NULL
+                                 : g_strdup_printf("videotestsrc pattern=%s foreground-color=%s",
+                                                   look->pattern, look->colour);
+  if (!write_footage(path, testsrc, push_belt, NULL, look->title, seconds, width, height, fps,
+                     error))
+    return NULL;
+  return g_steal_pointer(&path);
+}
+
+/* ---- the loading dock: crates with QR labels passing on a conveyor ---- */
+
+#define CRATE_PASS_FRACTION 0.6 /* of a crate's slot: the rest is an empty conveyor */
+#define LABEL_QUIET_MODULES 4
+
+typedef struct {
+  const PtDemoCode *codes;
+  guint n_codes;
+} DockCodes;
+
+static void
+fill_rect(guint8 *dst, gsize stride, int width, int height, int x0, int y0, int w, int h,
+          const guint8 rgb[3])
+{
+  for (int y = MAX(0, y0); y < MIN(height, y0 + h); y++)
+    for (int x = MAX(0, x0); x < MIN(width, x0 + w); x++)
+      memcpy(dst + (gsize)y * stride + (gsize)x * 3, rgb, 3);
+}
+
+/* The floor, the conveyor band with its rollers and a yellow safety line. */
+static void
+draw_dock(guint8 *dst, gsize stride, int width, int height, int belt_y, int belt_h)
+{
+  static const guint8 floor_rgb[3] = {92, 96, 100}, belt_rgb[3] = {38, 40, 42},
+                      roller_rgb[3] = {70, 72, 76}, stripe_rgb[3] = {230, 190, 30};
+  fill_rect(dst, stride, width, height, 0, 0, width, height, floor_rgb);
+  fill_rect(dst, stride, width, height, 0, belt_y, width, belt_h, belt_rgb);
+  for (int x = 0; x < width; x += 48)
+    fill_rect(dst, stride, width, height, x, belt_y, 6, belt_h, roller_rgb);
+  fill_rect(dst, stride, width, height, 0, belt_y + belt_h + 12, width, 10, stripe_rgb);
+}
+
+/* A wooden crate with slats and a white label carrying @code at @m px a module. */
+static void
+draw_crate(guint8 *dst, gsize stride, int width, int height, int x0, int y0, int crate_w,
+           int crate_h, const PtDemoCode *code, int m)
+{
+  static const guint8 wood_rgb[3] = {176, 122, 62}, slat_rgb[3] = {140, 92, 44},
+                      white[3] = {250, 250, 248}, black[3] = {12, 12, 12};
+  fill_rect(dst, stride, width, height, x0, y0, crate_w, crate_h, wood_rgb);
+  for (int y = y0; y < y0 + crate_h; y += 36)
+    fill_rect(dst, stride, width, height, x0, y, crate_w, 5, slat_rgb);
+  int side = MAX(code->cols, code->rows) + 2 * LABEL_QUIET_MODULES;
+  int lx = x0 + (crate_w - side * m) / 2, ly = y0 + (crate_h - side * m) / 2;
+  fill_rect(dst, stride, width, height, lx, ly, side * m, side * m, white);
+  lx += LABEL_QUIET_MODULES * m;
+  ly += LABEL_QUIET_MODULES * m;
+  for (int r = 0; r < code->rows; r++)
+    for (int c = 0; c < code->cols; c++)
+      if (code->modules[(gsize)r * code->cols + c])
+        fill_rect(dst, stride, width, height, lx + c * m, ly + r * m, m, m, black);
+}
+
+static gboolean
+push_dock_frames(GstAppSrc *src, int width, int height, int fps, int n_frames, gconstpointer data)
+{
+  const DockCodes *dock = data;
+  gsize stride = GST_ROUND_UP_4((gsize)width * 3);
+  int m = MAX(2, height / 144);
+  int max_modules = 0;
+  for (guint i = 0; i < dock->n_codes; i++)
+    max_modules = MAX(max_modules, MAX(dock->codes[i].cols, dock->codes[i].rows));
+  int label = (max_modules + 2 * LABEL_QUIET_MODULES) * m;
+  int crate_w = label + height / 4, crate_h = label + height / 8;
+  int belt_h = crate_h + height / 12, belt_y = (height - belt_h) / 2;
+  g_autofree guint8 *background = g_malloc(stride * (gsize)height);
+  gboolean ok = TRUE;
+
+  draw_dock(background, stride, width, height, belt_y, belt_h);
+  int slot = dock->n_codes ? MAX(1, n_frames / (int)dock->n_codes) : n_frames;
+  int pass = MAX(1, (int)(slot * CRATE_PASS_FRACTION));
+  for (int i = 0; ok && i < n_frames; i++) {
+    GstBuffer *buf = gst_buffer_new_allocate(NULL, stride * (gsize)height, NULL);
+    GstMapInfo map;
+    gst_buffer_map(buf, &map, GST_MAP_WRITE);
+    memcpy(map.data, background, stride * (gsize)height);
+    guint k = (guint)(i / slot);
+    int t = i % slot;
+    if (k < dock->n_codes && t < pass) {
+      /* Left to right, from just outside the frame to just outside the other side. */
+      int x = -crate_w + (int)((gint64)(width + crate_w) * t / pass);
+      draw_crate(map.data, stride, width, height, x, belt_y + (belt_h - crate_h) / 2, crate_w,
+                 crate_h, &dock->codes[k], m);
+    }
+    gst_buffer_unmap(buf, &map);
+    GST_BUFFER_PTS(buf) = gst_util_uint64_scale_int(i, GST_SECOND, fps);
+    GST_BUFFER_DURATION(buf) = gst_util_uint64_scale_int(1, GST_SECOND, fps);
+    ok = gst_app_src_push_buffer(src, buf) == GST_FLOW_OK;
+  }
+  if (ok)
+    gst_app_src_end_of_stream(src);
+  return ok;
+}
+
+char *
+pt_demo_loading_make(const char *dir, const PtDemoCode *codes, guint n_codes, int seconds,
+                     int width, int height, int fps, GError **error)
+{
+  g_autofree char *name =
+      g_strdup_printf("demo-%s.mkv", pt_camera_role_to_string(PT_CAMERA_ROLE_LOADING));
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  DockCodes dock = {codes, n_codes};
+
+  init_debug();
+  if (!check_footage_args(dir, seconds, width, height, fps, error))
+    return NULL;
+  for (guint i = 0; i < n_codes; i++)
+    if (codes[i].cols <= 0 || codes[i].rows <= 0 ||
+        (MAX(codes[i].cols, codes[i].rows) + 2 * LABEL_QUIET_MODULES) * MAX(2, height / 144) >
+            height / 2) {
+      g_set_error(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_CONFIG,
+                  "demo footage: code %u does not fit a crate label", i + 1);
+      return NULL;
+    }
+  if (!write_footage(path, NULL, push_dock_frames, &dock, "LOADING - demo dock (demo batches)",
+                     seconds, width, height, fps, error))
+    return NULL;
   return g_steal_pointer(&path);
 }
 

@@ -1,7 +1,8 @@
 /* pt-demo.h: generated demo footage, so a fresh station records something before any real
  * camera is configured.  Made once from videotestsrc (picking, loading) or fruitgen belt frames
- * with fruit to grade (grading), with textoverlay/timeoverlay (no downloaded media), as H.264
- * Matroska files that the `file` camera kind plays in a loop. */
+ * with fruit to grade (grading), or crates carrying given QR codes (loading, demo batches), with
+ * textoverlay/timeoverlay (no downloaded media), as H.264 Matroska files that the `file` camera
+ * kind plays in a loop. */
 #pragma once
 
 #include "pt-camera-config.h"
@@ -14,6 +15,20 @@ G_BEGIN_DECLS
  * every second.  Skips the work when the file exists.  Returns: (transfer full) its path. */
 char *pt_demo_footage_make(const char *dir, PtCameraRole role, int seconds, int width, int height,
                            int fps, GError **error);
+
+/* A QR code for the demo loading footage: @cols x @rows modules without quiet zone,
+ * row-major, 1 = dark.  @modules is borrowed. */
+typedef struct {
+  int cols, rows;
+  const guint8 *modules;
+} PtDemoCode;
+
+/* Writes <dir>/demo-loading.mkv, replacing it: crates on a conveyor pass the loading camera
+ * left to right, one per code of @codes in @seconds, each with the code on a white label
+ * (in full view for about two seconds, then an empty conveyor until the next crate).
+ * Returns: (transfer full) its path. */
+char *pt_demo_loading_make(const char *dir, const PtDemoCode *codes, guint n_codes, int seconds,
+                           int width, int height, int fps, GError **error);
 
 /* Makes the footage for picking, grading and loading.  Returns FALSE at the first failure. */
 gboolean pt_demo_footage_make_all(const char *dir, int seconds, GError **error);

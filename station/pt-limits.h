@@ -37,8 +37,11 @@
 #define PT_RETENTION_INTERVAL_S  60 /* retention also runs after every closed segment */
 #define PT_SEGMENTS_LIST_DEFAULT 100
 #define PT_SEGMENTS_LIST_MAX     1000
-#define PT_DEMO_FOOTAGE_SECONDS  20 /* looped by the demo cameras */
-#define PT_RECOVERY_THREADS      1  /* probes of segments a crash left open */
+#define PT_DEMO_FOOTAGE_SECONDS  20   /* looped by the demo cameras */
+#define PT_DEMO_SEGMENT_SECONDS  10   /* segment length of the demo cameras */
+#define PT_DEMO_BATCHES          3    /* demo batches whose codes pass the demo loading camera */
+#define PT_DEMO_CODES_MAX        4096 /* the demo loading footage's code list (bytes) */
+#define PT_RECOVERY_THREADS      1    /* probes of segments a crash left open */
 
 /* Label printing: jobs not yet done, retry backoff (doubling from the minimum up to
  * the cap), how often `packtrace run` looks for due jobs, jobs one pass attempts. */
@@ -80,6 +83,11 @@
 #define PT_LOAD_CLIP_AFTER_NS  (5 * G_GINT64_CONSTANT(1000000000)) /* and after it */
 #define PT_LOAD_REFUSALS_SHOWN 100  /* refusals listed by `load show` */
 #define PT_LOAD_SCAN_DEDUP_MAX 4096 /* (load, batch) pairs a loading camera remembers */
+#define PT_EVIDENCE_POLL_S     2    /* how often pending loading evidence is looked at */
+#define PT_EVIDENCE_PASS_MAX   16   /* windows settled per look */
+#define PT_EVIDENCE_GRACE_NS                                                                       \
+  (10 * G_GINT64_CONSTANT(1000000000)) /* a window's end unrecorded this long: the camera stopped  \
+                                        */
 
 /* Access control (pt-auth.c, pt-http-auth.c) */
 #define PT_AUTH_NAME_MAX        64         /* user and API key names (bytes) */

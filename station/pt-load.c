@@ -11,6 +11,7 @@
 #include "pt-limits.h"
 #include "pt-recording-config.h"
 #include "pt-store-driver.h"
+#include "pt-store-evidence.h"
 #include "pt-store-video.h"
 #include "pt-trace.h"
 
@@ -355,6 +356,17 @@ add_locked(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch, c
                           .created_ns = pt_now_ns()};
     g_strlcpy(clip_row.sha256, evidence->clip.sha256, sizeof clip_row.sha256);
     ok = pt_store_clip_insert(store, &clip_row, error);
+  } else if (ok && evidence->kind == EVIDENCE_PENDING) {
+    /* Settled by a follow-up record once the window's footage is closed (pt-evidence-followup.h).
+     */
+    PtPendingEvidence pending = {.event_seq = row.seq,
+                                 .batch_id = batch->id,
+                                 .load_id = load_id,
+                                 .camera = evidence->camera,
+                                 .from_ns = evidence->from_ns,
+                                 .to_ns = evidence->to_ns,
+                                 .created_ns = pt_now_ns()};
+    ok = pt_store_evidence_pending_insert(store, &pending, error);
   }
   ok = ok &&
        pt_store_load_item_insert(store, load_id, batch->id, row.seq, pt_now_ns(), source, error) &&

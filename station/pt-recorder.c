@@ -8,6 +8,7 @@
  * SELECTs; a new batch on a load is one short write transaction). */
 #include "pt-recorder.h"
 
+#include "pt-demo-seed.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-grading-tap.h"
@@ -417,6 +418,14 @@ startup_worker(gpointer data)
       g_warning("recording: %s", error->message);
       g_clear_error(&error);
     }
+  }
+  /* The demo's own batches first: their codes go into the loading footage, which
+   * pt_demo_footage_make_all() then keeps. */
+  if (rec->config->demo && store && !g_atomic_int_get(&rec->stopping) &&
+      !pt_demo_seed(rec->station, store, rec->config->demo_dir, PT_DEMO_FOOTAGE_SECONDS, &error)) {
+    g_autofree char *alert = g_strdup_printf("demo batches: %s", error->message);
+    add_alert(rec, alert);
+    g_clear_error(&error);
   }
   if (rec->config->demo && !g_atomic_int_get(&rec->stopping)) {
     if (pt_demo_footage_make_all(rec->config->demo_dir, PT_DEMO_FOOTAGE_SECONDS, &error)) {

@@ -200,6 +200,8 @@ pt_recording_config_add_demo(PtRecordingConfig *rc)
     g_autofree char *file = g_strdup_printf("demo-%s.mkv", name);
     cam->location = g_build_filename(rc->demo_dir, file, NULL);
     cam->output_root = g_strdup(rc->recordings_dir);
+    /* Short segments: the demo loads' evidence clips are cut seconds after the scans. */
+    cam->segment_ns = PT_DEMO_SEGMENT_SECONDS * GST_SECOND;
     g_ptr_array_add(rc->cameras, cam);
   }
 }

@@ -2,6 +2,7 @@
  * timers and the sync worker attach here), the HTTP server and the cameras. */
 #include "pt-cli.h"
 #include "pt-config.h"
+#include "pt-evidence-followup.h"
 #include "pt-http.h"
 #include "pt-pipeline.h"
 #include "pt-recorder.h"
@@ -90,12 +91,15 @@ pt_cmd_run(int argc, char **argv)
   fflush(stdout);
   /* After the URL is out: recovery and demo footage may take seconds. */
   pt_recorder_start(recorder);
+  /* Cutting clips needs GStreamer; without it the windows wait for a run that has it. */
+  PtEvidenceFollowup *followup = gst_error ? NULL : pt_evidence_followup_start(station);
 
   g_main_loop_run(loop);
 
   g_source_remove(sigint);
   g_source_remove(sigterm);
   pt_print_worker_stop(printing);
+  pt_evidence_followup_stop(followup);
   pt_sync_stop(sync);
   pt_http_stop(http);
   /* Closes the open segments so the next start finds nothing to recover. */

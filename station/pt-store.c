@@ -251,6 +251,16 @@ static const char *const migrations[] = {
     "  bytes INTEGER NOT NULL,"
     "  taken_ns INTEGER NOT NULL);"
     "CREATE INDEX driver_photos_by_load ON driver_photos (load_id, id);",
+    /* 9 -> 10: loading events whose clip is still being recorded (pt-store-evidence.c) */
+    "CREATE TABLE evidence_pending ("
+    "  event_seq INTEGER PRIMARY KEY REFERENCES events (seq),"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  load_id INTEGER NOT NULL REFERENCES loads (id),"
+    "  camera TEXT NOT NULL,"
+    "  from_ns INTEGER NOT NULL,"
+    "  to_ns INTEGER NOT NULL,"
+    "  created_ns INTEGER NOT NULL);"
+    "CREATE INDEX evidence_pending_by_end ON evidence_pending (to_ns);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

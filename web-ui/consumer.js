@@ -21,7 +21,8 @@
       steps: { commissioning: 'Registered', inspecting: 'Inspected', packing: 'Packed',
         encoding: 'Labelled', holding: 'Held', recalling: 'Recalled', shipping: 'Shipped',
         loading: 'Loaded', receiving: 'Received', harvesting: 'Harvested', sorting: 'Sorted',
-        storing: 'Stored', destroying: 'Destroyed', releasing: 'Released' }
+        storing: 'Stored', destroying: 'Destroyed', releasing: 'Released',
+        sensor_reporting: 'Filmed' }
     },
     zh: {
       other: 'English', product: '产品', variety: '品种', origin: '产地', grower: '种植者',
@@ -38,7 +39,8 @@
       key: '站点公钥 (Ed25519)',
       steps: { commissioning: '登记', inspecting: '检验', packing: '包装', encoding: '贴标',
         holding: '暂扣', recalling: '召回', shipping: '发运', loading: '装车', receiving: '接收',
-        harvesting: '采收', sorting: '分选', storing: '储存', destroying: '销毁', releasing: '解除暂扣' }
+        harvesting: '采收', sorting: '分选', storing: '储存', destroying: '销毁', releasing: '解除暂扣',
+        sensor_reporting: '摄像记录' }
     }
   };
   var data = JSON.parse(document.getElementById('pt-data').textContent);
