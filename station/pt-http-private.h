@@ -54,4 +54,10 @@ gboolean pt_http_query_int(struct MHD_Connection *c, const char *name, int lo, i
  * Returns: (transfer full). */
 char *pt_http_client_address(struct MHD_Connection *c);
 
+/* pt-http-dash.c: the dashboard's live routes (status and alerts, camera thumbnails, bulk
+ * print jobs). */
+gboolean pt_http_dash_handles(const char *url);
+enum MHD_Result pt_http_dash_route(PtHttp *http, struct MHD_Connection *c, const char *url,
+                                   const char *method, PtHttpRequest *req);
+
 G_END_DECLS

@@ -595,6 +595,8 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     return route_sync(http, c, strcmp(url, "/api/v1/sync/retry") == 0, is_get, is_post, req);
   if (strcmp(url, "/api/v1/loads") == 0 || g_str_has_prefix(url, "/api/v1/loads/"))
     return route_loads(http, c, url + strlen("/api/v1/loads"), is_get, is_post, req);
+  if (pt_http_dash_handles(url))
+    return pt_http_dash_route(http, c, url, method, req);
   if (pt_web_handles(url))
     return pt_web_respond(http->station, c, url, method, web_store, http);
   if (!g_str_has_prefix(url, "/api/v1/batches"))
@@ -743,9 +745,9 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
       flags, 0, NULL, NULL, on_request, http, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, http,
       MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)PT_HTTP_THREADS,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)PT_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PT_HTTP_CONN_MEMORY,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, http, MHD_OPTION_UNESCAPE_CALLBACK,
-      unescape_keep_nul, http, MHD_OPTION_END);
+      (unsigned)station->config->http_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      (size_t)PT_HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
+      MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, http, MHD_OPTION_END);
   freeaddrinfo(ai);
   if (!http->daemon) {
     g_set_error(error, PT_ERROR, PT_ERROR_IO,

@@ -20,8 +20,9 @@
 
 #define DATA_MARK      "@PT_DATA@"
 #define STATIC_MAX_AGE "public, max-age=3600"
+/* blob: images are the dashboard's camera thumbnails, fetched with the operator's credentials. */
 #define PAGE_CSP                                                                                   \
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "                \
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "          \
   "media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "                    \
   "frame-ancestors 'none'"
 
@@ -37,6 +38,20 @@ static Asset assets[] = {
     {"/static/consumer.js", "/packtrace/web/consumer.js", "text/javascript; charset=utf-8"},
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},
+    {"/static/station-live.js", "/packtrace/web/station-live.js", "text/javascript; charset=utf-8"},
+    /* Loaded by the consumer page only where WebCrypto lacks Ed25519 (ES modules). */
+    {"/static/ed25519-fallback.js", "/packtrace/web/ed25519-fallback.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-ed25519/index.js", "/packtrace/web/vendor/noble-ed25519/index.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-hashes/sha2.js", "/packtrace/web/vendor/noble-hashes/sha2.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-hashes/_md.js", "/packtrace/web/vendor/noble-hashes/_md.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-hashes/_u64.js", "/packtrace/web/vendor/noble-hashes/_u64.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-hashes/utils.js", "/packtrace/web/vendor/noble-hashes/utils.js",
+     "text/javascript; charset=utf-8"},
     {"/station", "/packtrace/web/station.html", "text/html; charset=utf-8"},
     {NULL, "/packtrace/web/consumer.html", "text/html; charset=utf-8"},
 };
