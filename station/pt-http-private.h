@@ -6,6 +6,7 @@
 #pragma once
 
 #include "pt-http.h"
+#include "pt-scan-tally.h"
 #include "pt-store.h"
 
 #include <glib.h>
@@ -19,6 +20,7 @@ struct _PtHttp {
   PtStation *station;
   guint16 port;
   PtRecorder *recorder; /* borrowed, nullable; set before requests need it */
+  PtScanTally *scans;   /* owned: consumer page views, written once a second */
 };
 
 /* One request being read: its body, capped at PT_HTTP_BODY_MAX. */

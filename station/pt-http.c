@@ -598,7 +598,7 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
   if (pt_http_dash_handles(url))
     return pt_http_dash_route(http, c, url, method, req);
   if (pt_web_handles(url))
-    return pt_web_respond(http->station, c, url, method, web_store, http);
+    return pt_web_respond(http->station, c, url, method, http->scans, web_store, http);
   if (!g_str_has_prefix(url, "/api/v1/batches"))
     return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
 
@@ -739,6 +739,7 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
   }
   PtHttp *http = g_new0(PtHttp, 1);
   http->station = station;
+  http->scans = pt_scan_tally_new(station);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
   http->daemon = MHD_start_daemon(
@@ -752,6 +753,7 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
   if (!http->daemon) {
     g_set_error(error, PT_ERROR, PT_ERROR_IO,
                 "cannot listen on %s:%u (address in use or not available)", host, port);
+    pt_scan_tally_free(http->scans);
     g_free(http);
     return NULL;
   }
@@ -778,5 +780,7 @@ pt_http_stop(PtHttp *http)
   if (!http)
     return;
   MHD_stop_daemon(http->daemon);
+  /* After the daemon: no request counts a view any more. */
+  pt_scan_tally_free(http->scans);
   g_free(http);
 }

@@ -74,6 +74,10 @@
 #define PT_GRADE_IMAGES_MAX    10000 /* images per `packtrace grade` */
 #define PT_GRADE_ROIS_MAX      64    /* --roi options (the grader's own limit) */
 
+/* Consumer page views (QR scans), counted in memory between writes */
+#define PT_SCAN_FLUSH_MS    1000  /* written this often */
+#define PT_SCAN_PENDING_MAX 10000 /* batches viewed in one interval; more views are not counted */
+
 /* Live camera thumbnails (dashboard) */
 #define PT_THUMB_WIDTH       320            /* pixels; narrower frames keep their size */
 #define PT_THUMB_QUALITY     70             /* JPEG quality */

@@ -346,7 +346,8 @@ is_epcis_link_type(const char *t)
 }
 
 static enum MHD_Result
-resolve(PtStation *station, PtStore *store, struct MHD_Connection *c, const PtDigitalLink *link)
+resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Connection *c,
+        const PtDigitalLink *link)
 {
   g_autoptr(GError) error = NULL;
   if (!link->lot[0]) {
@@ -386,18 +387,16 @@ resolve(PtStation *station, PtStore *store, struct MHD_Connection *c, const PtDi
   json_t *data = public_batch(station, store, batch, &error);
   if (!data)
     return respond_gerror(c, error);
-  /* A view of the page is a scan of the label; losing one count to a busy writer is
-   * better than failing the shopper's page. */
-  g_autoptr(GError) scan_error = NULL;
-  if (!pt_store_scan_count(store, batch->id, pt_now_ns(), &scan_error))
-    g_message("http: scan of batch %s not counted: %s", batch->lot, scan_error->message);
+  /* A view of the page is a scan of the label, counted in memory and written within a
+   * second (pt-scan-tally.h). */
+  pt_scan_tally_add(scans, batch->id, pt_now_ns());
   return wants_json(c) ? respond_json(c, data, "application/json; charset=utf-8")
                        : respond_page(c, data);
 }
 
 enum MHD_Result
 pt_web_respond(PtStation *station, struct MHD_Connection *c, const char *url, const char *method,
-               PtWebStoreFunc get_store, gpointer user_data)
+               PtScanTally *scans, PtWebStoreFunc get_store, gpointer user_data)
 {
   if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
@@ -420,5 +419,5 @@ pt_web_respond(PtStation *station, struct MHD_Connection *c, const char *url, co
   PtStore *store = get_store(user_data, &error);
   if (!store)
     return respond_gerror(c, error);
-  return resolve(station, store, c, &link);
+  return resolve(station, store, scans, c, &link);
 }
