@@ -293,6 +293,7 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
       goto out;
     }
     gst_element_link(tee, tap);
+    graph->tap_pad = gst_element_get_static_pad(tap, "sink");
   }
   if (qr && c->role == PT_CAMERA_ROLE_LOADING) {
     GstElement *branch = add_qr_branch(bin, passthrough, error);
@@ -318,6 +319,8 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
   GST_INFO("camera %s: %s source, %s", c->name, pt_source_kind_to_string(c->kind),
            passthrough ? "recorded as is" : "encoded once");
 out:
+  if (!ok)
+    g_clear_object(&graph->tap_pad);
   if (tap_notify != NULL)
     tap_notify(tap_data);
   return ok;
@@ -331,6 +334,7 @@ pt_camera_graph_clear(PtCameraGraph *graph)
     gst_element_set_state(graph->pipeline, GST_STATE_NULL);
   g_clear_object(&graph->entry_pad);
   g_clear_object(&graph->watch_pad);
+  g_clear_object(&graph->tap_pad);
   g_clear_object(&graph->pipeline);
   graph->splitmux = NULL;
 }

@@ -15,6 +15,7 @@ typedef struct {
   GstElement *splitmux;  /* borrowed from pipeline */
   GstPad *entry_pad;     /* owned ref: tee sink pad; EOS sent here drains both branches */
   GstPad *watch_pad;     /* owned ref: source output; every buffer feeds the stall watchdog */
+  GstPad *tap_pad;       /* owned ref (nullable): the tap branch's sink pad, for a gate */
   PtFileLoop *file_loop; /* owned; file sources only */
   gboolean passthrough;  /* the source's H.264 is recorded as is */
 } PtCameraGraph;

@@ -80,6 +80,7 @@ struct _PtCamera {
   gint64 current_start;
   gint64 last_buffer_utc;
   gint64 last_buffer_mono; /* g_get_monotonic_time() of the last source buffer */
+  gint tap_gate_open;      /* atomic: the frames_wanted gate let the last buffer through */
   GHashTable *starts;      /* segment path -> UTC ns of its first frame (gint64 *) */
 
   GMutex out_lock; /* guards the outbox */
@@ -349,6 +350,25 @@ on_tap_frame(PtTapFrame *frame, gpointer user_data)
 
   if (cam->cbs.frame != NULL)
     cam->cbs.frame(cam, frame, cam->user_data);
+}
+
+/* Streaming thread: the frames_wanted gate on the tap's first pad (see pt-camera.h). */
+static GstPadProbeReturn
+on_tap_gate(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  PtCamera *cam = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+
+  if (!cam->cbs.frames_wanted(cam, cam->user_data)) {
+    g_atomic_int_set(&cam->tap_gate_open, 0);
+    return GST_PAD_PROBE_DROP;
+  }
+  if (g_atomic_int_get(&cam->tap_gate_open))
+    return GST_PAD_PROBE_OK;
+  if (GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT))
+    return GST_PAD_PROBE_DROP;
+  g_atomic_int_set(&cam->tap_gate_open, 1);
+  return GST_PAD_PROBE_OK;
 }
 
 /* ---- bus messages (main context) ---- */
@@ -679,6 +699,10 @@ launch(PtCamera *cam, GError **error)
   g_signal_connect(cam->graph.splitmux, "format-location-full", G_CALLBACK(on_format_location),
                    cam);
   gst_pad_add_probe(cam->graph.watch_pad, GST_PAD_PROBE_TYPE_BUFFER, on_source_buffer, cam, NULL);
+  if (cam->graph.tap_pad != NULL && cam->cbs.frames_wanted != NULL) {
+    g_atomic_int_set(&cam->tap_gate_open, 0);
+    gst_pad_add_probe(cam->graph.tap_pad, GST_PAD_PROBE_TYPE_BUFFER, on_tap_gate, cam, NULL);
+  }
   bus = gst_element_get_bus(cam->graph.pipeline);
   cam->bus_watch = gst_bus_create_watch(bus);
   g_source_set_callback(cam->bus_watch, (GSourceFunc)(void (*)(void))on_bus_message, cam, NULL);

@@ -60,6 +60,12 @@ typedef struct {
    * @frame: (transfer none); pt_tap_frame_ref() it to keep it.  Return quickly: while this runs
    * the tap drops frames (the recording never waits). */
   void (*frame)(PtCamera *camera, PtTapFrame *frame, gpointer user_data);
+  /* Optional gate in front of the tap, asked on a streaming thread for each source frame:
+   * FALSE drops the frame before the tap decodes, scales or converts it (nobody needs frames
+   * now).  When it turns TRUE again, frames are dropped up to the next keyframe so a
+   * passthrough source's decoder never starts on a broken reference.  NULL: always TRUE.
+   * Must return at once (an atomic read). */
+  gboolean (*frames_wanted)(PtCamera *camera, gpointer user_data);
   /* Loading cameras only: a QR code read by the zbar branch.  @payload: (transfer none) as
    * decoded, untrusted (parse it strictly); @utc_ns: when its frame was captured.  On the
    * camera's main context, once per frame the code is in: deduplicate in the receiver. */

@@ -210,8 +210,10 @@ pt_frame_tap_add(GstBin *bin, const PtCameraConfig *config, gboolean compressed,
     gst_caps_set_simple(caps, "width", G_TYPE_INT, config->tap_width, "height", G_TYPE_INT,
                         config->tap_height, NULL);
   g_object_set(filter, "caps", caps, NULL);
+  /* async=false: a gated tap may see no frame for hours; the pipeline must not wait for it
+   * to preroll. */
   g_object_set(sink, "max-buffers", (guint)PT_TAP_APPSINK_BUFFERS, "drop", TRUE, "sync", FALSE,
-               "enable-last-sample", FALSE, "emit-signals", FALSE, NULL);
+               "async", FALSE, "enable-last-sample", FALSE, "emit-signals", FALSE, NULL);
   gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cbs, t, tap_state_free);
   gst_bin_add_many(bin, q, rate, scale, conv, filter, sink, NULL);
   gst_element_link_many(q, rate, scale, conv, filter, sink, NULL);

@@ -53,6 +53,13 @@ static const char config_template[] =
     "# `packtrace run` at start.  With TLS the session cookie is marked Secure.\n"
     "tls_cert=\n"
     "tls_key=\n"
+    "# Seconds a connection may stay idle or keep a request half sent before it is dropped.\n"
+    "timeout_s=15\n"
+    "\n"
+    "[alerts]\n"
+    "# The dashboard warns when the data directory's file system has less than this many\n"
+    "# percent free (0 = never).\n"
+    "disk_low_percent=10\n"
     "\n"
     "[store]\n"
     "# Milliseconds a writer waits for another writer's lock before giving up.\n"
@@ -210,6 +217,8 @@ pt_config_load(const char *path, GError **error)
   config->operator_token = get_string(kf, "http", "operator_token", NULL);
   g_autofree char *listen = get_string(kf, "http", "listen", "127.0.0.1:8080");
   g_autofree char *busy = get_string(kf, "store", "busy_timeout_ms", "5000");
+  g_autofree char *timeout = get_string(kf, "http", "timeout_s", "15");
+  g_autofree char *disk_low = get_string(kf, "alerts", "disk_low_percent", "10");
 
   if (!config->station_id || !*config->station_id) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [station] id is missing", path);
@@ -249,6 +258,19 @@ pt_config_load(const char *path, GError **error)
     return NULL;
   }
   config->busy_timeout_ms = (int)ms;
+  guint64 v;
+  if (!g_ascii_string_to_unsigned(timeout, 10, 1, 3600, &v, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [http] timeout_s '%s' must be 1..3600",
+                path, timeout);
+    return NULL;
+  }
+  config->http_timeout_s = (int)v;
+  if (!g_ascii_string_to_unsigned(disk_low, 10, 0, 100, &v, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [alerts] disk_low_percent '%s' must be 0..100", path, disk_low);
+    return NULL;
+  }
+  config->disk_low_percent = (int)v;
   config->labels = pt_label_settings_load(kf, path, config->name, error);
   if (!config->labels)
     return NULL;

@@ -19,6 +19,8 @@ typedef struct {
   guint16 listen_port;  /* 0 = any free port (tests) */
   char *operator_token; /* bearer token for writes over HTTP */
   int busy_timeout_ms;  /* how long a writer waits for the database lock */
+  int http_timeout_s;   /* [http] timeout_s: idle or half-sent connections are dropped */
+  int disk_low_percent; /* [alerts] disk_low_percent: free space under it is an alert */
   GKeyFile *keyfile;    /* the whole file, for sections of later modules */
 
   /* [labels] and [labels.zh], read at load like the keys above */

@@ -71,10 +71,9 @@ too_many(struct MHD_Connection *c, guint retry_after_s)
 static enum MHD_Result
 mint_token(PtHttp *http, struct MHD_Connection *c, const char *id, PtHttpRequest *req)
 {
-  if (!pt_http_operator(http, c))
-    return pt_http_respond_error(
-        c, MHD_HTTP_UNAUTHORIZED,
-        "driver logins need the operator token: Authorization: Bearer TOKEN", NULL);
+  enum MHD_Result refused;
+  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, TRUE, NULL, &refused))
+    return refused;
   g_autoptr(GError) error = NULL;
   PtStore *store = pt_http_worker_store(http, &error);
   if (!store)

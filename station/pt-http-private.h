@@ -7,6 +7,7 @@
 
 #include "pt-http.h"
 #include "pt-rate.h"
+#include "pt-scan-tally.h"
 #include "pt-store.h"
 
 #include <glib.h>
@@ -26,6 +27,7 @@ struct _PtHttp {
   gboolean tls;             /* [http] tls_cert and tls_key: cookies get Secure */
   char *tls_pem[2];         /* owned: certificate and key, given to the daemon for its lifetime */
   PtRateLimit *driver_rate; /* owned: requests per driver token (pt-http-driver.c) */
+  PtScanTally *scans;       /* owned: consumer page views, written once a second */
 };
 
 /* One request being read: its body, capped at @max (pt_http_body_max()). */
@@ -120,5 +122,10 @@ gsize pt_http_body_max(const char *url);
 gboolean pt_http_driver_handles(const char *url);
 enum MHD_Result pt_http_driver_route(PtHttp *http, struct MHD_Connection *c, const char *url,
                                      const char *method, PtHttpRequest *req);
+/* pt-http-dash.c: the dashboard's live routes (status and alerts, camera thumbnails, bulk
+ * print jobs). */
+gboolean pt_http_dash_handles(const char *url);
+enum MHD_Result pt_http_dash_route(PtHttp *http, struct MHD_Connection *c, const char *url,
+                                   const char *method, PtHttpRequest *req);
 
 G_END_DECLS

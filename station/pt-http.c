@@ -657,8 +657,10 @@ route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *metho
     return pt_http_buyer_route(http, c, url, method);
   if (pt_http_driver_handles(url))
     return pt_http_driver_route(http, c, url, method, req);
+  if (pt_http_dash_handles(url))
+    return pt_http_dash_route(http, c, url, method, req);
   if (pt_web_handles(url))
-    return pt_web_respond(http->station, c, url, method, web_store, http);
+    return pt_web_respond(http->station, c, url, method, http->scans, web_store, http);
   if (!g_str_has_prefix(url, "/api/v1/batches"))
     return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
 
@@ -828,6 +830,7 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
   http->tls_pem[1] = key;
   http->driver_rate =
       pt_rate_limit_new(PT_DRIVER_RATE_PER_S, PT_DRIVER_RATE_BURST, PT_DRIVER_RATE_KEYS);
+  http->scans = pt_scan_tally_new(station);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (http->tls ? MHD_USE_TLS : 0);
   /* Without TLS the two certificate options are skipped: MHD_OPTION_ARRAY ends at them. */
@@ -839,9 +842,10 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
       flags, 0, NULL, NULL, on_request, http, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, http,
       MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)PT_HTTP_THREADS,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)PT_HTTP_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PT_HTTP_CONN_MEMORY,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, http, MHD_OPTION_UNESCAPE_CALLBACK,
-      unescape_keep_nul, http, MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
+      (unsigned)station->config->http_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      (size_t)PT_HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
+      MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, http, MHD_OPTION_ARRAY, tls_options,
+      MHD_OPTION_END);
   freeaddrinfo(ai);
   if (!http->daemon) {
     g_set_error(error, PT_ERROR, PT_ERROR_IO,
@@ -886,5 +890,7 @@ pt_http_stop(PtHttp *http)
       sodium_memzero(http->tls_pem[i], strlen(http->tls_pem[i]));
       g_free(http->tls_pem[i]);
     }
+  /* After the daemon: no request counts a view any more. */
+  pt_scan_tally_free(http->scans);
   g_free(http);
 }

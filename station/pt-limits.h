@@ -7,7 +7,6 @@
 #define PT_HTTP_URL_MAX         2048         /* request target, bytes */
 #define PT_HTTP_THREADS         2            /* worker threads (the box has 2 cores) */
 #define PT_HTTP_CONNECTIONS_MAX 256          /* open connections */
-#define PT_HTTP_TIMEOUT_S       15           /* idle connection timeout */
 #define PT_HTTP_CONN_MEMORY     (128 * 1024) /* per-connection buffer */
 
 /* JSON */
@@ -50,6 +49,7 @@
 #define PT_PRINT_RETRY_MAX_MS 60000
 #define PT_PRINT_POLL_MS      1000
 #define PT_PRINT_PASS_MAX     16
+#define PT_PRINT_PROGRESS_MAX 100 /* jobs one bulk print (and its progress query) covers */
 
 /* Sync (pt-sync*.c) */
 #define PT_SYNC_CONNECTORS_MAX    32                /* [sync NAME] sections */
@@ -76,6 +76,17 @@
 #define PT_GRADE_TAP_QUEUE     2     /* tap frames waiting for the grader; the oldest is dropped */
 #define PT_GRADE_IMAGES_MAX    10000 /* images per `packtrace grade` */
 #define PT_GRADE_ROIS_MAX      64    /* --roi options (the grader's own limit) */
+
+/* Consumer page views (QR scans), counted in memory between writes */
+#define PT_SCAN_FLUSH_MS    1000  /* written this often */
+#define PT_SCAN_PENDING_MAX 10000 /* batches viewed in one interval; more views are not counted */
+
+/* Live camera thumbnails (dashboard) */
+#define PT_THUMB_WIDTH       320            /* pixels; narrower frames keep their size */
+#define PT_THUMB_QUALITY     70             /* JPEG quality */
+#define PT_THUMB_INTERVAL_US G_USEC_PER_SEC /* a camera's JPEG is encoded at most this often */
+#define PT_THUMB_WATCH_US    (5 * G_USEC_PER_SEC) /* the tap runs this long after a request */
+#define PT_THUMB_TAP_FPS     1.0 /* tap rate of cameras that only feed thumbnails */
 
 /* Loads (trucks) */
 #define PT_LOAD_TEXT_MAX       64 /* plate, seal, phone, document numbers (bytes) */

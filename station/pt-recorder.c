@@ -17,8 +17,10 @@
 #include "pt-recording-config.h"
 #include "pt-retention.h"
 #include "pt-store-video.h"
+#include "pt-thumbs.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 typedef struct {
   PtRecorder *rec;              /* borrowed: owns this */
@@ -27,8 +29,11 @@ typedef struct {
   guint retry_timer;            /* main thread: restart after a write failure */
   gboolean disk_full;           /* main thread */
   char *dock;                   /* loading cameras: the dock whose open load they fill */
+  PtThumb *thumb;               /* owned; any thread (the dashboard's live thumbnail) */
+  gboolean grading_feed;        /* the tap feeds the grader, so it runs whether watched or not */
   /* status, under rec->lock */
   PtCameraState state;
+  gint64 state_since_ns; /* UTC ns of the last change of state */
   guint restarts;
   char *current_segment;
   gint64 current_start;
@@ -70,6 +75,7 @@ cam_free(Cam *cam)
   if (cam->retry_timer)
     g_source_remove(cam->retry_timer);
   pt_camera_free(cam->camera);
+  pt_thumb_free(cam->thumb);
   g_free(cam->dock);
   g_free(cam->current_segment);
   g_free(cam->last_error);
@@ -289,6 +295,8 @@ on_state_changed(PtCamera *camera, PtCameraState state, const GError *error, gpo
     cam->disk_full = FALSE;
   }
   g_mutex_lock(&rec->lock);
+  if (cam->state != state)
+    cam->state_since_ns = pt_now_ns();
   cam->state = state;
   cam->restarts = pt_camera_get_restarts(camera);
   if (error) {
@@ -302,12 +310,23 @@ on_state_changed(PtCamera *camera, PtCameraState state, const GError *error, gpo
   g_mutex_unlock(&rec->lock);
 }
 
-/* Streaming thread: only grading cameras have a tap; the grader runs on the tap's worker. */
+/* Streaming thread: every camera's tap feeds its thumbnail while the dashboard watches;
+ * a grading camera's also feeds the grader, which runs on the grading tap's worker. */
 static void
 on_frame(PtCamera *camera, PtTapFrame *frame, gpointer user_data)
 {
   Cam *cam = user_data;
-  pt_grading_tap_push(cam->rec->grading_tap, frame);
+  pt_thumb_offer(cam->thumb, frame);
+  if (cam->grading_feed)
+    pt_grading_tap_push(cam->rec->grading_tap, frame);
+}
+
+/* Streaming thread: the gate in front of the tap (pt-camera.h). */
+static gboolean
+on_frames_wanted(PtCamera *camera, gpointer user_data)
+{
+  Cam *cam = user_data;
+  return cam->grading_feed || pt_thumb_watched(cam->thumb);
 }
 
 static void
@@ -338,21 +357,28 @@ static const PtCameraCallbacks callbacks = {
     .gap = on_gap,
     .state_changed = on_state_changed,
     .frame = on_frame,
+    .frames_wanted = on_frames_wanted,
     .qr = on_qr,
 };
 
 /* A grading camera's frame tap feeds the grader at [grading] fps, in RGB at full size (the
- * calibration is in the camera's pixels). */
-static void
-enable_grading_tap(PtRecorder *rec, PtCameraConfig *config)
+ * calibration is in the camera's pixels).  Every other camera's tap feeds only its thumbnail,
+ * once a second and only while watched.  Returns whether the tap feeds the grader. */
+static gboolean
+enable_tap(PtRecorder *rec, PtCameraConfig *config)
 {
-  if (config->role != PT_CAMERA_ROLE_GRADING || rec->grading.fps <= 0)
-    return;
+  if (config->role != PT_CAMERA_ROLE_GRADING || rec->grading.fps <= 0) {
+    config->tap_fps = PT_THUMB_TAP_FPS;
+    config->tap_format = PT_TAP_FORMAT_I420;
+    config->tap_width = config->tap_height = 0;
+    return FALSE;
+  }
   config->tap_fps = rec->grading.fps;
   config->tap_format = PT_TAP_FORMAT_RGB;
   config->tap_width = config->tap_height = 0;
   if (!rec->grading_tap)
     g_atomic_pointer_set(&rec->grading_tap, pt_grading_tap_new(rec->station, rec->grading.fps));
+  return TRUE;
 }
 
 /* ---- start-up ---- */
@@ -369,7 +395,9 @@ start_cameras(gpointer data)
     g_autoptr(GError) error = NULL;
     cam->rec = rec;
     cam->config = g_ptr_array_index(rec->config->cameras, i);
-    enable_grading_tap(rec, g_ptr_array_index(rec->config->cameras, i));
+    cam->thumb = pt_thumb_new();
+    cam->state_since_ns = pt_now_ns();
+    cam->grading_feed = enable_tap(rec, g_ptr_array_index(rec->config->cameras, i));
     if (cam->config->role == PT_CAMERA_ROLE_LOADING)
       cam->dock = pt_load_scan_camera_dock(rec->station, cam->config->name);
     g_mutex_lock(&rec->lock);
@@ -563,6 +591,8 @@ pt_recorder_status(PtRecorder *rec)
                   pt_camera_role_to_string(cam->config->role), "source",
                   pt_source_kind_to_string(cam->config->kind), "state",
                   pt_camera_state_to_string(cam->state), "restarts", (json_int_t)cam->restarts);
+    g_autofree char *since = pt_time_format(cam->state_since_ns);
+    json_object_set_new(o, "since", json_string(since));
     json_object_set_new(o, "current_segment", string_or_null(cam->current_segment));
     json_object_set_new(o, "current_start", string_or_null(start));
     json_object_set_new(o, "last_error", string_or_null(cam->last_error));
@@ -590,4 +620,26 @@ pt_recorder_status(PtRecorder *rec)
   if (tap)
     json_object_set_new(status, "grading", pt_grading_tap_status(tap));
   return status;
+}
+
+GBytes *
+pt_recorder_thumbnail(PtRecorder *rec, const char *camera, gint64 *utc_ns, GError **error)
+{
+  PtThumb *thumb = NULL;
+  /* Cams are only ever appended and live until pt_recorder_free(), after the HTTP server. */
+  g_mutex_lock(&rec->lock);
+  for (guint i = 0; i < rec->cams->len && !thumb; i++) {
+    Cam *cam = g_ptr_array_index(rec->cams, i);
+    if (strcmp(cam->config->name, camera) == 0)
+      thumb = cam->thumb;
+  }
+  g_mutex_unlock(&rec->lock);
+  if (!thumb) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no camera called %s", camera);
+    return NULL;
+  }
+  GBytes *jpeg = pt_thumb_jpeg(thumb, utc_ns, error);
+  if (!jpeg && error && !*error)
+    g_set_error(error, PT_ERROR, PT_ERROR_BUSY, "camera %s has no frame yet", camera);
+  return jpeg;
 }

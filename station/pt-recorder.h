@@ -34,10 +34,16 @@ void pt_recorder_free(PtRecorder *recorder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtRecorder, pt_recorder_free)
 
 /* Returns: (transfer full): {"cameras": [{name, role, source, state, restarts,
- * current_segment, current_start, last_error, alert; loading cameras also dock and the QR
- * counters qr_read, qr_loaded, qr_foreign, qr_malformed, qr_refused}], "alerts": [text],
- * "grading" (only while a grading camera is fed): pt_grading_tap_status()}. */
+ * since (when the state last changed), current_segment, current_start, last_error, alert; loading
+ * cameras also dock and the QR counters qr_read, qr_loaded, qr_foreign, qr_malformed, qr_refused}],
+ * "alerts": [text], "grading" (only while a grading camera is fed): pt_grading_tap_status()}. */
 json_t *pt_recorder_status(PtRecorder *recorder);
+
+/* The camera's live thumbnail (pt-thumbs.h): JPEG, transfer full.  PT_ERROR_NOT_FOUND for
+ * an unknown camera, PT_ERROR_BUSY (503) while it has no frame yet (the first request
+ * opens its tap).  @utc_ns: (out) (optional) capture time, or -1.  Any thread. */
+GBytes *pt_recorder_thumbnail(PtRecorder *recorder, const char *camera, gint64 *utc_ns,
+                              GError **error);
 
 /* Probes a segment left open (crash, or a muxer that could not finalize it), repairs it and
  * records it as recovered, or as lost with the reason.  @why prefixes the reason. */

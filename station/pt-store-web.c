@@ -1,27 +1,30 @@
 /* pt-store-web.c: the SQL of the consumer page: scan counts per batch and what a GTIN-level
  * page says about a product.
  *
- * Workload: one UPSERT per consumer page view (a QR scan), on the HTTP worker threads; it is
- * a single autocommit statement so it holds the write lock for microseconds. */
+ * Workload: one UPSERT per batch viewed, about once a second, from pt-scan-tally.c's writer
+ * (page views are counted in memory in between). */
 #include "pt-error.h"
 #include "pt-store-private.h"
 
 static const char sql_scan_count[] =
-    "INSERT INTO scans (batch_id, count, first_ns, last_ns) VALUES (?1, 1, ?2, ?2) "
-    "ON CONFLICT (batch_id) DO UPDATE SET count = count + 1, last_ns = ?2";
+    "INSERT INTO scans (batch_id, count, first_ns, last_ns) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (batch_id) DO UPDATE SET count = count + ?2, last_ns = max(last_ns, ?4)";
 static const char sql_scan_get[] = "SELECT count FROM scans WHERE batch_id = ?";
 static const char sql_gtin_summary[] =
     "SELECT count(*), (SELECT product FROM batches WHERE gtin = ?1 ORDER BY id DESC LIMIT 1) "
     "FROM batches WHERE gtin = ?1";
 
 gboolean
-pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 now_ns, GError **error)
+pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 n, gint64 first_ns, gint64 last_ns,
+                    GError **error)
 {
   sqlite3_stmt *s = pt_store_stmt(store, sql_scan_count, error);
   if (!s)
     return FALSE;
   sqlite3_bind_int64(s, 1, batch_id);
-  sqlite3_bind_int64(s, 2, now_ns);
+  sqlite3_bind_int64(s, 2, n);
+  sqlite3_bind_int64(s, 3, first_ns);
+  sqlite3_bind_int64(s, 4, last_ns);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)

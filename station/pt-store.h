@@ -176,8 +176,10 @@ gboolean pt_store_grading_summary(PtStore *store, gint64 grading_id, double min_
 
 /* The consumer page (pt-store-web.c). */
 
-/* Counts one view of @batch_id's consumer page (the QR was scanned). */
-gboolean pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 now_ns, GError **error);
+/* Adds @n views of @batch_id's consumer page (the QR was scanned), the first and last at
+ * @first_ns and @last_ns (pt-scan-tally.c batches them). */
+gboolean pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 n, gint64 first_ns,
+                             gint64 last_ns, GError **error);
 /* Scans of @batch_id so far (0 when never scanned). */
 gboolean pt_store_scan_get(PtStore *store, gint64 batch_id, gint64 *count_out, GError **error);
 /* The batches of @gtin: their number and the newest one's product (transfer full, nullable

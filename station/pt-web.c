@@ -20,8 +20,9 @@
 
 #define DATA_MARK      "@PT_DATA@"
 #define STATIC_MAX_AGE "public, max-age=3600"
+/* blob: images are the dashboard's camera thumbnails, fetched with the operator's credentials. */
 #define PAGE_CSP                                                                                   \
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "                \
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "          \
   "media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "                    \
   "frame-ancestors 'none'"
 
@@ -37,6 +38,20 @@ static Asset assets[] = {
     {"/static/consumer.js", "/packtrace/web/consumer.js", "text/javascript; charset=utf-8"},
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},
+    {"/static/station-live.js", "/packtrace/web/station-live.js", "text/javascript; charset=utf-8"},
+    /* Loaded by the consumer page only where WebCrypto lacks Ed25519 (ES modules). */
+    {"/static/ed25519-fallback.js", "/packtrace/web/ed25519-fallback.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-ed25519/index.js", "/packtrace/web/vendor/noble-ed25519/index.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-hashes/sha2.js", "/packtrace/web/vendor/noble-hashes/sha2.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-hashes/_md.js", "/packtrace/web/vendor/noble-hashes/_md.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-hashes/_u64.js", "/packtrace/web/vendor/noble-hashes/_u64.js",
+     "text/javascript; charset=utf-8"},
+    {"/static/vendor/noble-hashes/utils.js", "/packtrace/web/vendor/noble-hashes/utils.js",
+     "text/javascript; charset=utf-8"},
     {"/station", "/packtrace/web/station.html", "text/html; charset=utf-8"},
     {"/static/buyer.js", "/packtrace/web/buyer.js", "text/javascript; charset=utf-8"},
     {"/buyer", "/packtrace/web/buyer.html", "text/html; charset=utf-8"},
@@ -337,7 +352,8 @@ is_epcis_link_type(const char *t)
 }
 
 static enum MHD_Result
-resolve(PtStation *station, PtStore *store, struct MHD_Connection *c, const PtDigitalLink *link)
+resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Connection *c,
+        const PtDigitalLink *link)
 {
   g_autoptr(GError) error = NULL;
   if (!link->lot[0]) {
@@ -377,18 +393,16 @@ resolve(PtStation *station, PtStore *store, struct MHD_Connection *c, const PtDi
   json_t *data = public_batch(station, store, batch, &error);
   if (!data)
     return respond_gerror(c, error);
-  /* A view of the page is a scan of the label; losing one count to a busy writer is
-   * better than failing the shopper's page. */
-  g_autoptr(GError) scan_error = NULL;
-  if (!pt_store_scan_count(store, batch->id, pt_now_ns(), &scan_error))
-    g_message("http: scan of batch %s not counted: %s", batch->lot, scan_error->message);
+  /* A view of the page is a scan of the label, counted in memory and written within a
+   * second (pt-scan-tally.h). */
+  pt_scan_tally_add(scans, batch->id, pt_now_ns());
   return wants_json(c) ? respond_json(c, data, "application/json; charset=utf-8")
                        : respond_page(c, data);
 }
 
 enum MHD_Result
 pt_web_respond(PtStation *station, struct MHD_Connection *c, const char *url, const char *method,
-               PtWebStoreFunc get_store, gpointer user_data)
+               PtScanTally *scans, PtWebStoreFunc get_store, gpointer user_data)
 {
   if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
@@ -411,5 +425,5 @@ pt_web_respond(PtStation *station, struct MHD_Connection *c, const char *url, co
   PtStore *store = get_store(user_data, &error);
   if (!store)
     return respond_gerror(c, error);
-  return resolve(station, store, c, &link);
+  return resolve(station, store, scans, c, &link);
 }

@@ -11,6 +11,7 @@
  *   GET /01/{gtin}               the product's page: that the station traces it */
 #pragma once
 
+#include "pt-scan-tally.h"
 #include "pt-station.h"
 #include "pt-store.h"
 
@@ -25,8 +26,9 @@ gboolean pt_web_handles(const char *url);
 typedef PtStore *(*PtWebStoreFunc)(gpointer user_data, GError **error);
 
 /* Answers a request for one of pt_web_handles()'s routes.  @url is the decoded path
- * without the query (as libmicrohttpd gives it). */
+ * without the query (as libmicrohttpd gives it); page views are counted in @scans. */
 enum MHD_Result pt_web_respond(PtStation *station, struct MHD_Connection *c, const char *url,
-                               const char *method, PtWebStoreFunc get_store, gpointer user_data);
+                               const char *method, PtScanTally *scans, PtWebStoreFunc get_store,
+                               gpointer user_data);
 
 G_END_DECLS

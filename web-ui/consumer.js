@@ -1,7 +1,9 @@
 /* consumer.js: the page behind the QR code.  Renders the batch's public facts (embedded in
  * the page as JSON by the station) in Chinese or English, and checks the batch's signed
- * bundle in the browser with WebCrypto: every event's SHA-256 over its RFC 8785 form, its
- * chain link, its Ed25519 signature, and the signed head, against the station's key. */
+ * bundle in the browser: every event's SHA-256 over its RFC 8785 form, its chain link, its
+ * Ed25519 signature, and the signed head, against the station's key.  WebCrypto does the
+ * work where it can; elsewhere (no WebCrypto Ed25519, or plain http on a LAN address, where
+ * crypto.subtle is missing) ed25519-fallback.js (noble's libraries) is imported for it. */
 'use strict';
 (function () {
   var T = {
@@ -165,7 +167,35 @@
     for (var i = 0; i < out.length; i++) out[i] = parseInt(s.substr(i * 2, 2), 16);
     return out;
   }
-  function sha256(text) { return crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)); }
+  /* The crypto in use: WebCrypto, or the fallback module once loaded. */
+  var fallback = null;
+  function sha256(text) {
+    var bytes = new TextEncoder().encode(text);
+    return fallback ? Promise.resolve(fallback.sha256(bytes)) : crypto.subtle.digest('SHA-256', bytes);
+  }
+  async function loadFallback() {
+    try { fallback = await import('/static/ed25519-fallback.js'); } catch (e) {
+      var err = new Error('no Ed25519: ' + e.message);
+      err.name = 'NotSupportedError';
+      throw err;
+    }
+  }
+  /* Returns verify(signatureHex, message) for @publicKey (hex). */
+  async function verifier(publicKey) {
+    if (!fallback) {
+      try {
+        var key = await crypto.subtle.importKey('raw', unhex(publicKey), { name: 'Ed25519' }, false, ['verify']);
+        return function (sig, digest) { return crypto.subtle.verify({ name: 'Ed25519' }, key, unhex(sig), digest); };
+      } catch (e) {
+        /* NotSupportedError in browsers without WebCrypto Ed25519. */
+        await loadFallback();
+      }
+    }
+    var pub = unhex(publicKey);
+    return async function (sig, digest) {
+      try { return fallback.verify(pub, unhex(sig), new Uint8Array(digest)); } catch (e) { return false; }
+    };
+  }
   function fail(why) { var e = new Error(why); e.tampered = true; throw e; }
 
   async function verifyBundle(b) {
@@ -173,8 +203,7 @@
     if (!head || !Array.isArray(events) || !Array.isArray(proofs) || b.format !== 'packtrace-bundle/1') fail('malformed bundle');
     if (String(head.publicKey).toLowerCase() !== data.public_key) fail('signed by another key');
     if (head.lot !== data.lot || head.gtin !== data.gtin) fail('bundle of another batch');
-    var key = await crypto.subtle.importKey('raw', unhex(head.publicKey), { name: 'Ed25519' }, false, ['verify']);
-    var sigOk = function (sig, digest) { return crypto.subtle.verify({ name: 'Ed25519' }, key, unhex(sig), digest); };
+    var sigOk = await verifier(head.publicKey);
     var unsigned = Object.assign({}, head); delete unsigned.signature;
     if (!await sigOk(head.signature, await sha256(canon(unsigned)))) fail('head signature');
     if (events.length !== head.count || proofs.length !== head.count) fail('events removed or added');
@@ -199,8 +228,8 @@
   }
 
   async function runCheck() {
-    if (!window.crypto || !crypto.subtle) { check = { state: 'nocrypto' }; return; }
     try {
+      if (!window.crypto || !crypto.subtle) await loadFallback();
       var r = await fetch(data.bundle, { headers: { Accept: 'application/json' }, cache: 'no-store' });
       if (!r.ok) fail('bundle unavailable (' + r.status + ')');
       check = { state: 'ok', n: await verifyBundle(await r.json()) };

@@ -13,6 +13,8 @@
     return e;
   }
   var csrf = null;
+  /* station-live.js sends its writes with the same token. */
+  window.ptSession = { csrf: function () { return csrf; } };
   /* Shows the sign-in form, or who is signed in and the sign-out button. */
   function signedIn(who) {
     csrf = who ? who.csrf_token : null;

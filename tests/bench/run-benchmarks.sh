@@ -7,6 +7,7 @@ run() { echo "== $1"; shift; "$@" || echo "(failed: $?)"; echo; }
 run "station core" "$B/tests/bench/bench-station"
 run "sync" "$B/tests/bench/bench-sync"
 run "station HTTP" "$(dirname "$0")/bench-http.sh" "$B/station/packtrace"
+run "consumer page vs nginx" "$(dirname "$0")/bench-consumer.sh" "$B/station/packtrace"
 [ -x "$B/tests/labels/bench-labels" ] && run "labels" "$B/tests/labels/bench-labels"
 [ -x "$B/tests/models/bench-models" ] && run "models" "$B/tests/models/bench-models"
 [ -x "$B/tests/pipeline/bench-pipeline" ] && run "pipeline" "$B/tests/pipeline/bench-pipeline"

@@ -33,6 +33,8 @@ wait_for() {
 }
 # start_run DATA: starts the station in the background, sets PID and URL
 start_run() {
+  # The previous run's URL must not be read before this run truncates the file.
+  rm -f "$T/run.out"
   "$BIN" run --data "$1" --listen 127.0.0.1:0 >"$T/run.out" 2>>"$T/run.err" &
   PID=$!
   # The first start of a fresh machine builds GStreamer's plugin registry first.

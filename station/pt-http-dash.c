@@ -1,0 +1,419 @@
+/* pt-http-dash.c: the operator dashboard's live routes.
+ *
+ *   GET  /api/v1/status                        disk, retention, print queue, sync, cameras
+ *                                              and the alerts drawn from them
+ *   GET  /api/v1/cameras/{name}/thumbnail.jpg  the camera's live JPEG (pt-thumbs.h)
+ *   POST /api/v1/print-jobs                    bulk label printing: one queued job per batch
+ *   GET  /api/v1/print-jobs?ids=1,2,3          those jobs' states, for a progress bar
+ *
+ * All operator only (they show the shed and the printers).  The dashboard polls them every
+ * second or few; each is a handful of indexed reads, a statvfs() and at most one JPEG encode
+ * per camera and second. */
+#include "pt-http-private.h"
+
+#include "pt-batch.h"
+#include "pt-canon.h"
+#include "pt-epcis.h"
+#include "pt-error.h"
+#include "pt-grading.h"
+#include "pt-label-batch.h"
+#include "pt-labels-limits.h"
+#include "pt-limits.h"
+#include "pt-print-queue.h"
+#include "pt-recorder.h"
+#include "pt-recording-config.h"
+#include "pt-store-dash.h"
+#include "pt-sync-status.h"
+
+#include <string.h>
+#include <sys/statvfs.h>
+
+#define THUMB_PREFIX "/api/v1/cameras/"
+#define THUMB_SUFFIX "/thumbnail.jpg"
+
+gboolean
+pt_http_dash_handles(const char *url)
+{
+  return strcmp(url, "/api/v1/status") == 0 || strcmp(url, "/api/v1/print-jobs") == 0 ||
+         (g_str_has_prefix(url, THUMB_PREFIX) && g_str_has_suffix(url, THUMB_SUFFIX));
+}
+
+static json_t *
+time_or_null(gint64 ns)
+{
+  if (!ns)
+    return json_null();
+  g_autofree char *text = pt_time_format(ns);
+  return json_string(text);
+}
+
+/* One alert: @kind camera | recording | printer | disk | sync; @since nullable. */
+static void add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since,
+                      const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+static void
+add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since, const char *fmt,
+          ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *text = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  json_t *a = json_pack("{ssss}", "kind", kind, "text", text);
+  json_object_set_new(a, "subject", subject ? json_string(subject) : json_null());
+  json_object_set_new(a, "since", since ? since : json_null());
+  json_array_append_new(alerts, a);
+}
+
+static json_t *
+disk_json(PtHttp *http, json_t *alerts, GError **error)
+{
+  const char *dir = http->station->dir;
+  struct statvfs st;
+  if (statvfs(dir, &st) != 0) {
+    int e = errno;
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "statvfs %s: %s", dir, g_strerror(e));
+    return NULL;
+  }
+  guint64 total = (guint64)st.f_blocks * st.f_frsize;
+  guint64 avail = (guint64)st.f_bavail * st.f_frsize;
+  guint64 used = total - (guint64)st.f_bfree * st.f_frsize;
+  double free_pct = total ? 100.0 * (double)avail / (double)total : 0.0;
+  int low_pct = http->station->config->disk_low_percent;
+  gboolean low = low_pct > 0 && free_pct < low_pct;
+  if (low)
+    add_alert(alerts, "disk", dir, NULL, "disk low: %.1f%% free (%.1f GB) on %s, alert under %d%%",
+              free_pct, (double)avail / 1e9, dir, low_pct);
+  return json_pack("{sssIsIsIsfsisb}", "path", dir, "total_bytes", (json_int_t)total, "used_bytes",
+                   (json_int_t)used, "free_bytes", (json_int_t)avail, "free_percent", free_pct,
+                   "low_percent", low_pct, "low", low);
+}
+
+/* [recording]'s policy as the recorder reads it; null when the section is wrong (the
+ * recorder has said why in its own alert). */
+static json_t *
+retention_json(PtHttp *http, PtStore *store, GError **error)
+{
+  gint64 recorded = 0;
+  if (!pt_store_recorded_bytes(store, &recorded, error))
+    return NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PtRecordingConfig) rc = pt_recording_config_load(http->station, &local);
+  json_t *o = json_pack("{sI}", "recordings_bytes", (json_int_t)recorded);
+  json_object_set_new(o, "quota_bytes",
+                      rc ? json_integer((json_int_t)rc->quota_bytes) : json_null());
+  json_object_set_new(o, "min_free_bytes",
+                      rc ? json_integer((json_int_t)rc->min_free_bytes) : json_null());
+  json_object_set_new(o, "evidence_retention_days",
+                      rc ? json_integer(rc->evidence_days) : json_null());
+  return o;
+}
+
+static json_t *
+print_json(PtStore *store, json_t *alerts, GError **error)
+{
+  g_auto(PtPrintSummary) p = {0};
+  if (!pt_store_print_summary(store, &p, error))
+    return NULL;
+  if (p.retrying || p.failed)
+    add_alert(alerts, "printer", p.printer, time_or_null(p.trouble_since_ns),
+              "printer %s: %" G_GINT64_FORMAT " job(s) retrying, %" G_GINT64_FORMAT " failed: %s",
+              p.printer ? p.printer : "?", p.retrying, p.failed,
+              p.last_error ? p.last_error : "no answer");
+  json_t *o = json_pack("{sIsIsIsIsI}", "queued", (json_int_t)p.queued, "printing",
+                        (json_int_t)p.printing, "done", (json_int_t)p.done, "failed",
+                        (json_int_t)p.failed, "retrying", (json_int_t)p.retrying);
+  json_object_set_new(o, "last_error", p.last_error ? json_string(p.last_error) : json_null());
+  json_object_set_new(o, "printer", p.printer ? json_string(p.printer) : json_null());
+  json_object_set_new(o, "trouble_since", time_or_null(p.trouble_since_ns));
+  return o;
+}
+
+/* A connector fails when deliveries gave up, or when its newest answer is an error and
+ * something is still waiting. */
+static json_t *
+sync_json(PtHttp *http, PtStore *store, json_t *alerts, GError **error)
+{
+  json_t *status = pt_sync_status_json(http->station, store, NULL, error);
+  if (!status)
+    return NULL;
+  json_t *list = json_array();
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(status, "connectors"), i, c)
+  {
+    const char *name = json_string_value(json_object_get(c, "name"));
+    json_int_t pending = json_integer_value(json_object_get(c, "pending"));
+    json_int_t failed = json_integer_value(json_object_get(c, "failed"));
+    const char *last_error = json_string_value(json_object_get(c, "last_error"));
+    const char *err_at = json_string_value(json_object_get(c, "last_error_at"));
+    const char *ok_at = json_string_value(json_object_get(c, "last_ok"));
+    /* RFC 3339 UTC stamps of one format compare as text. */
+    gboolean failing = failed > 0 || (last_error && pending > 0 && g_strcmp0(err_at, ok_at) > 0);
+    if (failing)
+      add_alert(alerts, "sync", name, err_at ? json_string(err_at) : NULL,
+                "sync %s failing: %" JSON_INTEGER_FORMAT " pending, %" JSON_INTEGER_FORMAT
+                " failed%s%s",
+                name, pending, failed, last_error ? ": " : "", last_error ? last_error : "");
+    json_t *o = json_pack("{sssIsIsb}", "name", name, "pending", (json_int_t)pending, "failed",
+                          (json_int_t)failed, "failing", failing);
+    json_object_set(o, "last_ok", json_object_get(c, "last_ok"));
+    json_object_set(o, "last_error", json_object_get(c, "last_error"));
+    json_object_set(o, "oldest_pending_age_s", json_object_get(c, "oldest_pending_age_s"));
+    json_array_append_new(list, o);
+  }
+  json_decref(status);
+  return list;
+}
+
+/* The recorder's cameras with an alert for each one not recording, and its own alerts
+ * (recording disabled, retention) that name no camera. */
+static json_t *
+cameras_json(PtHttp *http, json_t *alerts)
+{
+  PtRecorder *recorder = g_atomic_pointer_get(&http->recorder);
+  if (!recorder)
+    return json_array();
+  json_t *status = pt_recorder_status(recorder);
+  json_t *cams = json_incref(json_object_get(status, "cameras"));
+  size_t i;
+  json_t *c;
+  json_array_foreach(cams, i, c)
+  {
+    const char *state = json_string_value(json_object_get(c, "state"));
+    if (g_strcmp0(state, "recording") == 0 || g_strcmp0(state, "starting") == 0)
+      continue;
+    const char *name = json_string_value(json_object_get(c, "name"));
+    const char *why = json_string_value(json_object_get(c, "last_error"));
+    add_alert(alerts, "camera", name, json_incref(json_object_get(c, "since")),
+              "camera %s %s since %s%s%s", name, state,
+              json_string_value(json_object_get(c, "since")), why ? ": " : "", why ? why : "");
+  }
+  json_t *texts = json_object_get(status, "alerts");
+  json_t *t;
+  json_array_foreach(texts, i, t)
+  {
+    /* Camera alerts are already there, with their state and since. */
+    gboolean of_camera = FALSE;
+    size_t j;
+    json_array_foreach(cams, j, c)
+    {
+      const char *name = json_string_value(json_object_get(c, "name"));
+      if (g_str_has_prefix(json_string_value(t), name) && json_string_value(t)[strlen(name)] == ':')
+        of_camera = TRUE;
+    }
+    if (!of_camera)
+      add_alert(alerts, "recording", NULL, NULL, "%s", json_string_value(t));
+  }
+  json_decref(status);
+  return cams;
+}
+
+/* The grading `packtrace run` feeds (the newest open one), for the live counters; null when
+ * none is open. */
+static json_t *
+open_grading_json(PtStore *store, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PtGradingRow) grading = pt_store_grading_newest_open(store, &local);
+  if (!grading && g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND))
+    return json_null();
+  g_autoptr(PtBatch) batch = grading ? pt_store_batch_get(store, grading->batch_id, &local) : NULL;
+  if (!batch) {
+    g_propagate_error(error, g_steal_pointer(&local));
+    return NULL;
+  }
+  g_autofree char *opened = pt_time_format(grading->opened_ns);
+  return json_pack("{sIsIssssss}", "id", (json_int_t)grading->id, "batch_id", (json_int_t)batch->id,
+                   "lot", batch->lot, "product", batch->product, "opened", opened);
+}
+
+static enum MHD_Result
+get_status(PtHttp *http, struct MHD_Connection *c)
+{
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  if (!store)
+    return pt_http_respond_gerror(c, error);
+  json_t *alerts = json_array();
+  json_t *out = json_pack("{so}", "time", time_or_null(pt_now_ns()));
+  json_t *v;
+  json_object_set_new(out, "cameras", cameras_json(http, alerts));
+  if (!(v = disk_json(http, alerts, &error)))
+    goto fail;
+  json_object_set_new(out, "disk", v);
+  if (!(v = retention_json(http, store, &error)))
+    goto fail;
+  json_object_set_new(out, "retention", v);
+  if (!(v = print_json(store, alerts, &error)))
+    goto fail;
+  json_object_set_new(out, "print", v);
+  if (!(v = sync_json(http, store, alerts, &error)))
+    goto fail;
+  json_object_set_new(out, "sync", v);
+  if (!(v = open_grading_json(store, &error)))
+    goto fail;
+  json_object_set_new(out, "grading", v);
+  json_object_set_new(out, "alerts", alerts);
+  return pt_http_respond_json(c, MHD_HTTP_OK, out, NULL);
+fail:
+  json_decref(alerts);
+  json_decref(out);
+  return pt_http_respond_gerror(c, error);
+}
+
+static enum MHD_Result
+get_thumbnail(PtHttp *http, struct MHD_Connection *c, const char *url)
+{
+  g_autofree char *name = g_strndup(url + strlen(THUMB_PREFIX),
+                                    strlen(url) - strlen(THUMB_PREFIX) - strlen(THUMB_SUFFIX));
+  PtRecorder *recorder = g_atomic_pointer_get(&http->recorder);
+  g_autoptr(GError) error = NULL;
+  gint64 utc_ns = -1;
+  g_autoptr(GBytes) jpeg = NULL;
+  if (!recorder)
+    g_set_error(&error, PT_ERROR, PT_ERROR_NOT_FOUND, "no camera called %s", name);
+  else
+    jpeg = pt_recorder_thumbnail(recorder, name, &utc_ns, &error);
+  /* No frame yet is the normal first answer (the request opens the tap): no warning. */
+  if (!jpeg && g_error_matches(error, PT_ERROR, PT_ERROR_BUSY))
+    return pt_http_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, error->message, NULL);
+  if (!jpeg)
+    return pt_http_respond_gerror(c, error);
+  gsize len;
+  const void *data = g_bytes_get_data(jpeg, &len);
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "image/jpeg");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (utc_ns > 0) {
+    g_autofree char *when = pt_time_format(utc_ns);
+    MHD_add_response_header(r, "X-Frame-Time", when);
+  }
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+/* POST {"batches": [ID or lot, ...], "printer": "host[:port]", "copies": N, "template":
+ * "case"|"pallet"}: validates everything first, then queues one job per batch; the print
+ * worker of `packtrace run` sends them.  201 {"jobs": [{id, lot}]}. */
+static enum MHD_Result
+post_print_jobs(PtHttp *http, struct MHD_Connection *c, PtHttpRequest *req)
+{
+  static const char usage[] = "body is {\"batches\": [ID or lot, ...], \"printer\": "
+                              "\"host[:port]\", \"copies\": N, \"template\": \"case|pallet\"}";
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  if (!store)
+    return pt_http_respond_gerror(c, error);
+  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  if (!body)
+    return pt_http_respond_gerror(c, error);
+  json_t *batches = json_object_get(body, "batches");
+  json_t *printer = json_object_get(body, "printer");
+  json_t *copies = json_object_get(body, "copies");
+  json_t *tmpl = json_object_get(body, "template");
+  PtLabelTemplate template_ = http->station->config->labels->template_;
+  gboolean ok = json_is_array(batches) && json_array_size(batches) >= 1 &&
+                json_array_size(batches) <= PT_PRINT_PROGRESS_MAX && json_is_string(printer) &&
+                (!copies || (json_is_integer(copies) && json_integer_value(copies) >= 1 &&
+                             json_integer_value(copies) <= PT_LABEL_COPIES_MAX)) &&
+                (!tmpl || (json_is_string(tmpl) &&
+                           pt_label_template_from_string(json_string_value(tmpl), &template_))) &&
+                json_object_size(body) == (size_t)(2 + (copies != NULL) + (tmpl != NULL));
+  g_autoptr(GSocketConnectable) address =
+      ok ? g_network_address_parse(json_string_value(printer), PT_PRINT_DEFAULT_PORT, NULL) : NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_batch_free);
+  size_t i;
+  json_t *id;
+  json_array_foreach(ok && address ? batches : NULL, i, id)
+  {
+    PtBatch *b = json_is_string(id) ? pt_batch_lookup(store, json_string_value(id), &error) : NULL;
+    if (!b) {
+      json_decref(body);
+      return error ? pt_http_respond_gerror(c, error)
+                   : pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, usage, NULL);
+    }
+    g_ptr_array_add(list, b);
+  }
+  if (!ok || !address) {
+    json_decref(body);
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, usage, NULL);
+  }
+  json_t *jobs = json_array();
+  for (guint k = 0; k < list->len; k++) {
+    const PtBatch *b = g_ptr_array_index(list, k);
+    g_autoptr(PtPrintJob) job =
+        pt_print_queue_add(http->station, store, b, template_, json_string_value(printer),
+                           copies ? (guint)json_integer_value(copies) : 1, &error);
+    /* Jobs queued before a refusal stay queued: the answer lists them with the error. */
+    if (!job) {
+      json_t *out = json_pack("{ssso}", "error", error->message, "jobs", jobs);
+      json_decref(body);
+      return pt_http_respond_json(c, pt_error_http_status(error), out, NULL);
+    }
+    json_array_append_new(jobs, json_pack("{sIss}", "id", (json_int_t)job->id, "lot", b->lot));
+  }
+  json_decref(body);
+  return pt_http_respond_json(c, MHD_HTTP_CREATED, json_pack("{so}", "jobs", jobs), NULL);
+}
+
+/* GET ?ids=1,2,3: each job's state and the counts a progress bar needs. */
+static enum MHD_Result
+get_print_jobs(PtHttp *http, struct MHD_Connection *c)
+{
+  const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ids");
+  g_auto(GStrv) parts = g_strsplit(text ? text : "", ",", PT_PRINT_PROGRESS_MAX + 1);
+  g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  for (guint i = 0; parts[i]; i++) {
+    guint64 n;
+    if (g_strv_length(parts) > PT_PRINT_PROGRESS_MAX ||
+        !g_ascii_string_to_unsigned(parts[i], 10, 1, G_MAXINT64, &n, NULL))
+      return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST,
+                                   "ids is a comma-separated list of up to 100 job ids", NULL);
+    gint64 v = (gint64)n;
+    g_array_append_val(ids, v);
+  }
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  g_autoptr(GPtrArray) jobs = store ? pt_store_print_jobs_by_id(store, ids, &error) : NULL;
+  if (!jobs)
+    return pt_http_respond_gerror(c, error);
+  json_t *arr = json_array();
+  int done = 0, failed = 0, retrying = 0;
+  for (guint i = 0; i < jobs->len; i++) {
+    const PtPrintJob *j = g_ptr_array_index(jobs, i);
+    done += strcmp(j->state, PT_PRINT_JOB_DONE) == 0;
+    failed += strcmp(j->state, PT_PRINT_JOB_FAILED) == 0;
+    retrying += strcmp(j->state, PT_PRINT_JOB_QUEUED) == 0 && j->attempts > 0;
+    json_t *o = json_pack("{sIsssssssi}", "id", (json_int_t)j->id, "lot", j->lot, "printer",
+                          j->printer, "state", j->state, "attempts", j->attempts);
+    json_object_set_new(o, "last_error", j->last_error ? json_string(j->last_error) : json_null());
+    json_array_append_new(arr, o);
+  }
+  return pt_http_respond_json(c, MHD_HTTP_OK,
+                              json_pack("{sosisisisi}", "jobs", arr, "total", (int)jobs->len,
+                                        "done", done, "failed", failed, "retrying", retrying),
+                              NULL);
+}
+
+enum MHD_Result
+pt_http_dash_route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method,
+                   PtHttpRequest *req)
+{
+  gboolean is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+  gboolean is_post = strcmp(method, "POST") == 0;
+  gboolean jobs = strcmp(url, "/api/v1/print-jobs") == 0;
+  if (!is_get && !(jobs && is_post))
+    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                 jobs ? "GET, HEAD, POST" : "GET, HEAD");
+  enum MHD_Result refused;
+  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, is_post, NULL, &refused))
+    return refused;
+  if (jobs)
+    return is_post ? post_print_jobs(http, c, req) : get_print_jobs(http, c);
+  if (strcmp(url, "/api/v1/status") == 0)
+    return get_status(http, c);
+  return get_thumbnail(http, c, url);
+}

@@ -1,0 +1,125 @@
+/* pt-scan-tally.c: the in-memory scan counts and their writer thread (see pt-scan-tally.h).
+ * The lock guards only the pending table; SQLite runs on the writer with it released. */
+#include "pt-scan-tally.h"
+
+#include "pt-limits.h"
+#include "pt-store.h"
+
+typedef struct {
+  gint64 n, first_ns, last_ns;
+} Pending;
+
+struct _PtScanTally {
+  PtStation *station; /* borrowed */
+  GThread *writer;
+  GMutex lock; /* guards the fields below */
+  GCond cond;
+  GHashTable *pending; /* gint64 * batch id -> Pending * */
+  guint64 dropped;     /* views not counted: the table was full */
+  gboolean stopping;
+};
+
+static GHashTable *
+pending_new(void)
+{
+  return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+/* One transaction for every batch viewed in the interval. */
+static void
+write_pending(PtScanTally *tally, PtStore **store, GHashTable *pending)
+{
+  g_autoptr(GError) error = NULL;
+  if (!*store)
+    *store = pt_station_store(tally->station, &error);
+  if (!*store || !pt_store_begin(*store, &error)) {
+    g_warning("scans: %u batches' counts lost: %s", g_hash_table_size(pending), error->message);
+    return;
+  }
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init(&it, pending);
+  while (g_hash_table_iter_next(&it, &key, &value)) {
+    const Pending *p = value;
+    if (!pt_store_scan_count(*store, *(gint64 *)key, p->n, p->first_ns, p->last_ns, &error))
+      break;
+  }
+  if (error || !pt_store_commit(*store, &error)) {
+    pt_store_rollback(*store);
+    g_warning("scans: %u batches' counts lost: %s", g_hash_table_size(pending), error->message);
+  }
+}
+
+static gpointer
+writer_main(gpointer data)
+{
+  PtScanTally *tally = data;
+  PtStore *store = NULL;
+  gboolean last = FALSE;
+  while (!last) {
+    g_mutex_lock(&tally->lock);
+    gint64 until = g_get_monotonic_time() + PT_SCAN_FLUSH_MS * 1000;
+    while (!tally->stopping && g_cond_wait_until(&tally->cond, &tally->lock, until))
+      ;
+    last = tally->stopping;
+    GHashTable *pending = tally->pending;
+    tally->pending = pending_new();
+    guint64 dropped = tally->dropped;
+    tally->dropped = 0;
+    g_mutex_unlock(&tally->lock);
+    if (dropped)
+      g_warning("scans: %" G_GUINT64_FORMAT " views not counted (over %d batches a second)",
+                dropped, PT_SCAN_PENDING_MAX);
+    if (g_hash_table_size(pending))
+      write_pending(tally, &store, pending);
+    g_hash_table_unref(pending);
+  }
+  pt_store_close(store);
+  return NULL;
+}
+
+PtScanTally *
+pt_scan_tally_new(PtStation *station)
+{
+  PtScanTally *tally = g_new0(PtScanTally, 1);
+  tally->station = station;
+  g_mutex_init(&tally->lock);
+  g_cond_init(&tally->cond);
+  tally->pending = pending_new();
+  tally->writer = g_thread_new("pt-scans", writer_main, tally);
+  return tally;
+}
+
+void
+pt_scan_tally_add(PtScanTally *tally, gint64 batch_id, gint64 now_ns)
+{
+  g_mutex_lock(&tally->lock);
+  Pending *p = g_hash_table_lookup(tally->pending, &batch_id);
+  if (p) {
+    p->n++;
+    p->last_ns = MAX(p->last_ns, now_ns);
+  } else if (g_hash_table_size(tally->pending) < PT_SCAN_PENDING_MAX) {
+    p = g_new(Pending, 1);
+    *p = (Pending){1, now_ns, now_ns};
+    g_hash_table_insert(tally->pending, g_memdup2(&batch_id, sizeof batch_id), p);
+  } else {
+    tally->dropped++;
+  }
+  g_mutex_unlock(&tally->lock);
+}
+
+void
+pt_scan_tally_free(PtScanTally *tally)
+{
+  if (!tally)
+    return;
+  g_mutex_lock(&tally->lock);
+  tally->stopping = TRUE;
+  g_cond_signal(&tally->cond);
+  g_mutex_unlock(&tally->lock);
+  g_thread_join(tally->writer);
+  g_hash_table_unref(tally->pending);
+  g_mutex_clear(&tally->lock);
+  g_cond_clear(&tally->cond);
+  g_free(tally);
+}

@@ -1,0 +1,109 @@
+/* pt-store-dash.c: SQL of the dashboard's summaries (see pt-store-dash.h).  The dashboard
+ * asks every few seconds; both statements read the print_jobs table once, which stays small
+ * (a few jobs per batch). */
+#include "pt-store-dash.h"
+
+#include "pt-error.h"
+#include "pt-store-private.h"
+
+#include <string.h>
+
+static const char sql_counts[] =
+    "SELECT state, count(*), sum(state = 'queued' AND attempts > 0), "
+    "min(CASE WHEN (state = 'queued' AND attempts > 0) OR state = 'failed' THEN created_ns END) "
+    "FROM print_jobs GROUP BY state";
+static const char sql_trouble[] =
+    "SELECT last_error, printer FROM print_jobs WHERE last_error IS NOT NULL AND "
+    "((state = 'queued' AND attempts > 0) OR state = 'failed') ORDER BY updated_ns DESC LIMIT 1";
+
+static const char sql_recorded[] = "SELECT coalesce(sum(bytes), 0) FROM segments "
+                                   "WHERE state IN ('closed', 'recovered')";
+static const char sql_job_state[] =
+    "SELECT j.id, j.batch_id, b.lot, j.printer, j.copies, j.state, j.attempts, j.last_error "
+    "FROM print_jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id = ?";
+
+void
+pt_print_summary_clear(PtPrintSummary *summary)
+{
+  g_free(summary->last_error);
+  g_free(summary->printer);
+  memset(summary, 0, sizeof *summary);
+}
+
+gboolean
+pt_store_print_summary(PtStore *store, PtPrintSummary *out, GError **error)
+{
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *s = pt_store_stmt(store, sql_counts, error);
+  if (!s)
+    return FALSE;
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const char *state = (const char *)sqlite3_column_text(s, 0);
+    gint64 n = sqlite3_column_int64(s, 1);
+    if (g_strcmp0(state, "queued") == 0)
+      out->queued = n;
+    else if (g_strcmp0(state, "printing") == 0)
+      out->printing = n;
+    else if (g_strcmp0(state, "done") == 0)
+      out->done = n;
+    else if (g_strcmp0(state, "failed") == 0)
+      out->failed = n;
+    out->retrying += sqlite3_column_int64(s, 2);
+    gint64 since = sqlite3_column_int64(s, 3);
+    if (since && (!out->trouble_since_ns || since < out->trouble_since_ns))
+      out->trouble_since_ns = since;
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, "count print jobs", error);
+  if (!(s = pt_store_stmt(store, sql_trouble, error)))
+    return FALSE;
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    out->last_error = pt_store_column_dup(s, 0);
+    out->printer = pt_store_column_dup(s, 1);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, "read the print trouble", error);
+  return TRUE;
+}
+
+gboolean
+pt_store_recorded_bytes(PtStore *store, gint64 *bytes_out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_recorded, error);
+  return s && pt_store_step_int64(store, s, "sum recorded bytes", bytes_out, error);
+}
+
+GPtrArray *
+pt_store_print_jobs_by_id(PtStore *store, GArray *ids, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_job_state, error);
+  if (!s)
+    return NULL;
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func((GDestroyNotify)pt_print_job_free);
+  for (guint i = 0; i < ids->len; i++) {
+    sqlite3_bind_int64(s, 1, g_array_index(ids, gint64, i));
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      PtPrintJob *j = g_new0(PtPrintJob, 1);
+      j->id = sqlite3_column_int64(s, 0);
+      j->batch_id = sqlite3_column_int64(s, 1);
+      j->lot = pt_store_column_dup(s, 2);
+      j->printer = pt_store_column_dup(s, 3);
+      j->copies = sqlite3_column_int(s, 4);
+      j->state = pt_store_column_dup(s, 5);
+      j->attempts = sqlite3_column_int(s, 6);
+      j->last_error = pt_store_column_dup(s, 7);
+      g_ptr_array_add(jobs, j);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      pt_store_set_sqlite_error(store, rc, "read print jobs", error);
+      return NULL;
+    }
+  }
+  return g_steal_pointer(&jobs);
+}

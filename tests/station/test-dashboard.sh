@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# test-dashboard.sh: the operator dashboard's live routes against a real `packtrace run` with
+# a test camera and a camera whose device is missing: the live thumbnail (401 without the
+# token, 404 for an unknown camera, a 320 px JPEG with Cache-Control no-store once the tap
+# has a frame), GET /api/v1/status (disk, retention, cameras with since, alerts for a camera
+# down, low disk, a printer that refuses) and bulk label printing with its progress, against
+# a printer that takes the job and one that refuses.
+# Exit 77 (skip) when a GStreamer element the test camera needs is missing.
+set -u
+. "$(dirname "$0")/../tap.sh"
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+for e in videotestsrc splitmuxsink matroskamux h264parse; do
+  if ! gst-inspect-1.0 --exists "$e" 2>/dev/null; then
+    echo "# SKIP: GStreamer element $e is missing"
+    exit 77
+  fi
+done
+if ! gst-inspect-1.0 --exists x264enc && ! gst-inspect-1.0 --exists openh264enc; then
+  echo "# SKIP: no H.264 encoder (x264enc or openh264enc)"
+  exit 77
+fi
+T=$(mktemp -d)
+PID=
+PRINTER_PID=
+trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; [ -n "$PRINTER_PID" ] && kill "$PRINTER_PID" 2>/dev/null; rm -rf "$T"' EXIT
+DATA=$T/data
+wait_for() {
+  local end=$((SECONDS + $1))
+  while [ $SECONDS -lt $end ]; do eval "$2" && return 0; sleep 0.2; done
+  eval "$2"
+}
+set_key() { sed -i "s|^$1=.*|$1=$2|" "$DATA/station.ini"; }
+
+"$BIN" init --data "$DATA" >/dev/null || { echo "not ok - init"; exit 1; }
+set_key min_free_bytes 0
+# Every file system has less than 100% free: the disk alert must show.
+set_key disk_low_percent 100
+cat >>"$DATA/station.ini" <<'EOF2'
+
+[camera cam1]
+role=picking
+source=test:ball
+width=640
+height=360
+fps=10
+
+[camera gone]
+role=picking
+source=v4l2:/dev/packtrace-no-such-camera
+EOF2
+TOKEN=$(sed -n 's/^operator_token=//p' "$DATA/station.ini")
+AUTH="Authorization: Bearer $TOKEN"
+"$BIN" run --data "$DATA" --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
+PID=$!
+wait_for 60 'grep -q http:// "$T/run.out"'
+URL=$(grep -o 'http://[^ ]*' "$T/run.out")
+check "station starts" '[ -n "$URL" ]'
+code() { curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' "$@"; }
+
+check "a thumbnail needs the operator token" '[ "$(code "$URL/api/v1/cameras/cam1/thumbnail.jpg")" = 401 ]'
+wait_for 20 '[ "$(code -H "$AUTH" "$URL/api/v1/cameras/cam1/thumbnail.jpg")" != 404 ]'
+check "an unknown camera's thumbnail is a 404" \
+  '[ "$(code -H "$AUTH" "$URL/api/v1/cameras/nope/thumbnail.jpg")" = 404 ]'
+# The first request opens the tap: 503 until a frame came (at most about a second).
+wait_for 10 '[ "$(code -H "$AUTH" "$URL/api/v1/cameras/cam1/thumbnail.jpg")" = 200 ]'
+check "the live thumbnail comes within seconds of the first request" \
+  '[ "$(code -H "$AUTH" "$URL/api/v1/cameras/cam1/thumbnail.jpg")" = 200 ]'
+check "... as a JPEG" 'grep -qi "^content-type: image/jpeg" "$T/headers" && [ "$(head -c 2 "$T/body" | xxd -p)" = ffd8 ]'
+check "... never cached" 'grep -qi "^cache-control: no-store" "$T/headers"'
+size=$(python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+i = 2
+while i < len(d):
+    marker, n = d[i + 1], struct.unpack(">H", d[i + 2:i + 4])[0]
+    if marker in (0xC0, 0xC1, 0xC2):
+        h, w = struct.unpack(">HH", d[i + 5:i + 9]); print(w, h); break
+    i += 2 + n' "$T/body")
+check "... 320 px wide, the camera's aspect kept" '[ "$size" = "320 180" ]'
+first=$(sha256sum <"$T/body")
+fresh() { code -H "$AUTH" "$URL/api/v1/cameras/cam1/thumbnail.jpg" >/dev/null; [ "$(sha256sum <"$T/body")" != "$first" ]; }
+wait_for 5 fresh
+check "... and refreshed within seconds (about once a second)" fresh
+
+check "GET /api/v1/status needs the operator token" '[ "$(code "$URL/api/v1/status")" = 401 ]'
+wait_for 15 'code -H "$AUTH" "$URL/api/v1/status" >/dev/null; jq -e ".alerts[] | select(.kind == \"camera\" and .subject == \"gone\")" "$T/body" >/dev/null'
+check "a camera that cannot record is an alert with its state and since" \
+  'jq -e ".alerts[] | select(.kind == \"camera\" and .subject == \"gone\" and (.since | test(\"^20\")))" "$T/body" >/dev/null'
+check "a recording camera is no alert" '! jq -e ".alerts[] | select(.subject == \"cam1\")" "$T/body" >/dev/null'
+check "cameras carry their state and since" \
+  '[ "$(jq -r ".cameras[] | select(.name == \"cam1\") | .state" "$T/body")" = recording ] && jq -e ".cameras[0].since" "$T/body" >/dev/null'
+check "disk use and free space of the data dir" \
+  'jq -e ".disk.total_bytes > 0 and .disk.free_bytes > 0 and .disk.used_bytes > 0 and (.disk.path | length) > 0" "$T/body" >/dev/null'
+check "free space under disk_low_percent is an alert" 'jq -e ".alerts[] | select(.kind == \"disk\")" "$T/body" >/dev/null'
+check "retention settings" \
+  'jq -e ".retention.min_free_bytes == 0 and .retention.evidence_retention_days == 730 and .retention.recordings_bytes >= 0" "$T/body" >/dev/null'
+check "no printer alert with an empty queue" '! jq -e ".alerts[] | select(.kind == \"printer\")" "$T/body" >/dev/null'
+
+# --- bulk printing with progress ---
+for i in 1 2; do
+  curl -s -H "$AUTH" -d '{"product":"Navel oranges","gtin":"09506000134352"}' "$URL/api/v1/batches" >/dev/null
+done
+# A printer that takes whatever it is sent.
+PPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+while True:
+    c, _ = s.accept()
+    while c.recv(65536): pass
+    c.close()' "$PPORT" &
+PRINTER_PID=$!
+check "bulk print without the token is a 401" \
+  '[ "$(code -d "{\"batches\":[\"1\"],\"printer\":\"127.0.0.1:$PPORT\"}" "$URL/api/v1/print-jobs")" = 401 ]'
+check "bulk print of an unknown batch is refused" \
+  '[ "$(code -H "$AUTH" -d "{\"batches\":[\"1\",\"NOPE\"],\"printer\":\"127.0.0.1:$PPORT\"}" "$URL/api/v1/print-jobs")" = 404 ]'
+check "a bad bulk print body is a 400" \
+  '[ "$(code -H "$AUTH" -d "{\"batches\":[],\"printer\":\"127.0.0.1:$PPORT\"}" "$URL/api/v1/print-jobs")" = 400 ]'
+check "... and queues nothing" '[ "$(sqlite3 "$DATA/station.db" "SELECT count(*) FROM print_jobs")" = 0 ]'
+check "bulk print queues one job per batch" \
+  '[ "$(code -H "$AUTH" -d "{\"batches\":[\"1\",\"2\"],\"printer\":\"127.0.0.1:$PPORT\",\"copies\":2}" "$URL/api/v1/print-jobs")" = 201 ] && [ "$(jq ".jobs | length" "$T/body")" = 2 ]'
+IDS=$(jq -r '[.jobs[].id] | join(",")' "$T/body")
+wait_for 15 'code -H "$AUTH" "$URL/api/v1/print-jobs?ids=$IDS" >/dev/null; [ "$(jq .done "$T/body")" = 2 ]'
+check "progress counts the jobs the printer took" 'jq -e ".total == 2 and .done == 2 and .failed == 0" "$T/body" >/dev/null'
+check "bad job ids are a 400" '[ "$(code -H "$AUTH" "$URL/api/v1/print-jobs?ids=1,x")" = 400 ]'
+# A printer that refuses: the job retries and the printer is an alert.
+code -H "$AUTH" -d '{"batches":["1"],"printer":"127.0.0.1:1"}' "$URL/api/v1/print-jobs" >/dev/null
+BAD=$(jq -r '.jobs[0].id' "$T/body")
+wait_for 15 'code -H "$AUTH" "$URL/api/v1/print-jobs?ids=$BAD" >/dev/null; [ "$(jq .retrying "$T/body")" = 1 ]'
+check "progress shows a job retrying with the printer's error" \
+  'jq -e ".retrying == 1 and .done == 0 and (.jobs[0].last_error | length) > 0" "$T/body" >/dev/null'
+code -H "$AUTH" "$URL/api/v1/status" >/dev/null
+check "a printer that refuses is an alert" \
+  'jq -e ".alerts[] | select(.kind == \"printer\" and .subject == \"127.0.0.1:1\")" "$T/body" >/dev/null && jq -e ".print.retrying == 1 and .print.done == 2" "$T/body" >/dev/null'
+
+kill -TERM "$PID"
+wait "$PID"
+RC=$?
+PID=
+check "the station stops cleanly" '[ "$RC" = 0 ]'
+tap_finish
