@@ -250,9 +250,7 @@ pt_cmd_label(int argc, char **argv)
    * nothing else was asked. */
   if (output || (!common.json && !printer)) {
     g_autofree char *path =
-        output ? g_strdup(output)
-               : g_strdup_printf("%s-%s.%s", batch->lot, pt_label_template_to_string(template_),
-                                 pt_label_format_to_string(format));
+        output ? g_strdup(output) : pt_label_file_name(batch, template_, format);
     g_autoptr(GBytes) bytes = pt_batch_label_render(station->config, batch, template_, format,
                                                     (guint)dpi, (guint)copies, &error);
     if (!bytes || !write_output(path, bytes, &error)) {

@@ -256,9 +256,11 @@ pt_cmd_verify(int argc, char **argv)
   g_autofree char *data = pt_file_read(argv[1], PT_BUNDLE_MAX, &len, &error);
   PtVerifyResult result = {0};
   if (!data || !pt_bundle_verify(data, len, key_hex ? key : NULL, &result, &error)) {
-    if (common.json)
-      pt_cli_print_json(json_pack("{sbss}", "valid", FALSE, "reason", error->message));
-    else
+    if (common.json) {
+      /* The reason may quote a file name, which need not be UTF-8. */
+      g_autofree char *reason = g_utf8_make_valid(error->message, -1);
+      pt_cli_print_json(json_pack("{sbss}", "valid", FALSE, "reason", reason));
+    } else
       fprintf(stderr, "invalid: %s\n", error->message);
     return PT_EXIT_FAILED;
   }

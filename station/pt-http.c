@@ -88,7 +88,12 @@ enum MHD_Result
 pt_http_respond_error(struct MHD_Connection *c, unsigned status, const char *message,
                       const char *allow)
 {
-  char *text = json_dumps(json_pack("{ss}", "error", message), JSON_COMPACT);
+  /* Messages quote the request, which need not be UTF-8; JSON must be (json_pack refuses
+   * anything else). */
+  g_autofree char *valid = g_utf8_make_valid(message, -1);
+  json_t *value = json_pack("{ss}", "error", valid);
+  char *text = json_dumps(value, JSON_COMPACT);
+  json_decref(value);
   return pt_http_respond(c, status, "application/json; charset=utf-8", text, strlen(text), allow);
 }
 
@@ -318,9 +323,8 @@ get_label(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
   const void *data = g_bytes_get_data(bytes, &len);
   struct MHD_Response *r =
       MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-  g_autofree char *disposition =
-      g_strdup_printf("inline; filename=\"%s-%s.%s\"", batch->lot,
-                      pt_label_template_to_string(template_), pt_label_format_to_string(format));
+  g_autofree char *file_name = pt_label_file_name(batch, template_, format);
+  g_autofree char *disposition = g_strdup_printf("inline; filename=\"%s\"", file_name);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, pt_label_content_type(format));
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -767,6 +771,9 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   *con_cls = NULL;
 }
 
+/* libmicrohttpd's format strings, checked as such. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) G_GNUC_PRINTF(2, 0);
+
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -856,6 +863,47 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(http->daemon, MHD_DAEMON_INFO_BIND_PORT);
   http->port = info ? info->port : port;
   return http;
+}
+
+PtHttp *
+pt_http_start_unthreaded(PtStation *station, GError **error)
+{
+  PtHttp *http = g_new0(PtHttp, 1);
+  http->station = station;
+  http->daemon = MHD_start_daemon(
+      MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, http,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, http, MHD_OPTION_CONNECTION_LIMIT,
+      (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)PT_HTTP_TIMEOUT_S,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PT_HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+      on_completed, http, MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, http, MHD_OPTION_END);
+  if (!http->daemon) {
+    g_set_error_literal(error, PT_ERROR, PT_ERROR_IO, "cannot start the HTTP daemon");
+    g_free(http);
+    return NULL;
+  }
+  return http;
+}
+
+gboolean
+pt_http_add_connection(PtHttp *http, int fd, GError **error)
+{
+  struct sockaddr_in peer = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  /* MHD closes @fd even when it refuses it. */
+  if (MHD_add_connection(http->daemon, fd, (const struct sockaddr *)&peer, sizeof peer) !=
+      MHD_YES) {
+    g_set_error_literal(error, PT_ERROR, PT_ERROR_IO, "the HTTP daemon refused a connection");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+guint
+pt_http_poll(PtHttp *http)
+{
+  MHD_run(http->daemon);
+  const union MHD_DaemonInfo *info =
+      MHD_get_daemon_info(http->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+  return info ? info->num_connections : 0;
 }
 
 void

@@ -227,6 +227,14 @@ pt_batch_label_to_json(const PtConfig *config, const PtBatch *batch, GError **er
 }
 
 char *
+pt_label_file_name(const PtBatch *batch, PtLabelTemplate template_, PtLabelFormat format)
+{
+  char *name = g_strdup_printf("%s-%s.%s", batch->lot, pt_label_template_to_string(template_),
+                               pt_label_format_to_string(format));
+  return g_strdelimit(name, "/\\\"", '_');
+}
+
+char *
 pt_label_sha256(GBytes *bytes)
 {
   gsize len;

@@ -52,6 +52,12 @@ GBytes *pt_batch_label_render(const PtConfig *config, const PtBatch *batch,
  * voice_pick_code, gtin14 and every text field.  Returns: (transfer full). */
 json_t *pt_batch_label_to_json(const PtConfig *config, const PtBatch *batch, GError **error);
 
+/* The file name of @batch's label, LOT-TEMPLATE.FORMAT.  A lot may hold '/', '.', '"' and
+ * other characters of GS1's set, and batches come from HTTP clients: '/', '\\' and '"' become
+ * '_', so the name never leaves the folder it is written in or its header quotes.
+ * Returns: (transfer full). */
+char *pt_label_file_name(const PtBatch *batch, PtLabelTemplate template_, PtLabelFormat format);
+
 /* Hex SHA-256 of @bytes.  Returns: (transfer full). */
 char *pt_label_sha256(GBytes *bytes);
 

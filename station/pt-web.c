@@ -133,13 +133,18 @@ wants_json(struct MHD_Connection *c)
 static enum MHD_Result
 respond_error(struct MHD_Connection *c, unsigned status, const char *message)
 {
+  /* Messages quote the request, which need not be UTF-8; JSON and the markup escaper need
+   * it to be. */
+  g_autofree char *valid = g_utf8_make_valid(message, -1);
   if (wants_json(c)) {
-    char *text = json_dumps(json_pack("{ss}", "error", message), JSON_COMPACT);
+    json_t *value = json_pack("{ss}", "error", valid);
+    char *text = json_dumps(value, JSON_COMPACT);
+    json_decref(value);
     char *copy = g_strdup(text);
     free(text);
     return respond_text(c, status, "application/json; charset=utf-8", copy, strlen(copy));
   }
-  g_autofree char *escaped = g_markup_escape_text(message, -1);
+  g_autofree char *escaped = g_markup_escape_text(valid, -1);
   char *html = g_strdup_printf("<!doctype html><meta charset=\"utf-8\">"
                                "<meta name=\"viewport\" content=\"width=device-width\">"
                                "<title>packtrace</title><p>%s</p>\n",

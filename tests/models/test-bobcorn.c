@@ -41,6 +41,17 @@ typedef struct {
 } Case;
 
 static void
+case_free (gpointer data)
+{
+  Case *c = data;
+
+  g_free (c->image);
+  g_free (c->fruit);
+  g_free (c->expected);
+  g_free (c);
+}
+
+static void
 test_frame (gconstpointer data)
 {
   const Case *c = data;
@@ -119,7 +130,7 @@ main (int argc, char **argv)
     c->fruit = g_strdup (cols[1]);
     c->expected = g_strdup (cols[2]);
     name = g_strdup_printf ("/models/bobcorn/%s", c->image);
-    g_test_add_data_func (name, c, test_frame);
+    g_test_add_data_func_full (name, c, test_frame, case_free);
   }
   return g_test_run ();
 }

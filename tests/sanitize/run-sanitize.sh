@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# run-sanitize.sh [MESON TEST ARGS...]: builds the project with ASan and UBSan in its own
+# build dir (PACKTRACE_SANITIZE_BUILD, default build-asan/) and runs the test suite under
+# them (`meson test --setup sanitize`, see tests/meson.build): a leak of the project's own
+# memory, an overrun or undefined behaviour fails the test.  Results land in
+# BUILD/meson-logs/testlog-sanitize.json.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${PACKTRACE_SANITIZE_BUILD:-build-asan}
+if [ ! -f "$BUILD/build.ninja" ]; then
+  # UBSan reports abort instead of carrying on; b_lundef=false because the sanitizer
+  # runtimes are linked into executables, not into the GStreamer plugin.
+  meson setup "$BUILD" --buildtype=debugoptimized -Db_sanitize=address,undefined \
+    -Db_lundef=false -Dc_args=-fno-sanitize-recover=undefined
+fi
+rm -f "$BUILD/meson-logs/testlog-sanitize.json"
+meson compile -C "$BUILD"
+# Not yet clean under the sanitizers (each is a known finding, see the issue's notes):
+#   pipeline suite, station-cameras, station-grading-run, station-load-scan: GStreamer
+#     pipelines; leaks in pt_file_loop_start and around qroverlay still to triage, and the
+#     packgrade plugin cannot be loaded by the uninstrumented gst-launch-1.0.
+#   sync: TLS delivery to the loopback receiver exceeds the test's own 11 s wait under ASan.
+EXCLUDED=' station-cameras station-grading-run station-load-scan sync '
+mapfile -t tests < <(meson test -C "$BUILD" --setup sanitize --list --no-rebuild 2>/dev/null |
+  sed -n 's/^packtrace:\([a-z-]*\) \/ \(.*\)$/\1 \2/p' |
+  while read -r suite name; do
+    [ "$suite" = pipeline ] && continue
+    [[ $EXCLUDED == *" $name "* ]] && continue
+    echo "$name"
+  done)
+meson test -C "$BUILD" --setup sanitize --no-rebuild --print-errorlogs --num-processes 2 \
+  "${tests[@]}" "$@"
