@@ -290,10 +290,10 @@ done
 for lot in $CAM_LOTS $API_LOTS; do event "$lot" receiving; done
 at 12
 for lot in ${API_LOTS% *}; do
-  t=$(now_ns)
-  from=$(rfc3339 $((t - 6000000000)))
-  to=$(rfc3339 $((t - 3000000000)))
-  # Refused (not promised) when a kill left no footage in the range.
+  # Inside the picking camera's latest closed segment, so footage exists whatever the kills did.
+  IFS='|' read -r s_ns e_ns < <(sql "SELECT start_ns, end_ns FROM segments WHERE camera = 'picker' AND state = 'closed' ORDER BY start_ns DESC LIMIT 1")
+  from=$(rfc3339 $((s_ns + 200000000)))
+  to=$(rfc3339 $((e_ns - 200000000)))
   if "$BIN" event add "$lot" --json --step picking --camera picker --from "$from" --to "$to" >"$T/cli.out" 2>>"$T/cli.err"; then
     cli_told
     told clip "$(jq -r .event.eventID "$T/cli.out")"
@@ -484,7 +484,7 @@ LAGS=$(join -t"	" <(cut -f1,3 "$T/store-events.tsv" | sort) <(cut -f1,3 "$T/rx-f
   awk -F'\t' '{printf "%d\n", ($3 * 1000 - $2) / 1000000}')
 echo "# day: ${DAY_S} s wall clock, seed $SEED"
 echo "# events: $N_EVENTS in the store, $N_TOLD promised to clients; platform received $N_RX ($REDELIVERED redelivered); answers $(tr '\t\n' '=,' <"$W/rx-status.tsv")"
-echo "# frames: $FRAMES recorded and decoded in $N_SEGS segments ($N_RECOVERED recovered, $N_LOST lost, $(sql "SELECT count(*) FROM segments WHERE state = 'deleted'") deleted by quota); graded $(awk '{s += $1} END {print s + 0}' "$T/frames-graded.log") frames, $(sql "SELECT count(*) FROM graded_fruit") fruit"
+echo "# frames: $FRAMES recorded and decoded in $N_SEGS segments ($N_RECOVERED recovered, $N_LOST lost, $(sql "SELECT count(*) FROM segments WHERE state = 'deleted'") deleted to free the disk); graded $(awk '{s += $1} END {print s + 0}' "$T/frames-graded.log") frames, $(sql "SELECT count(*) FROM graded_fruit") fruit"
 echo "# restarts survived: $KILLS kill -9 ($(cut -d' ' -f2- "$T/kills.log" | tr '\n' ';'))"
 echo "# delivery lag, event time to platform: median $(echo "$LAGS" | median) ms, max $(echo "$LAGS" | sort -n | tail -1) ms"
 echo "# labels: $N_JOBS jobs, $(wc -l <"$W/prints.tsv") printed; gaps: $(sql "SELECT group_concat(camera || ' ' || round((to_ns - from_ns) / 1e9, 1) || ' s', '; ') FROM gaps")"
