@@ -58,6 +58,7 @@ record(Receiver *rx, const char *path, const char *key, const char *lot, const c
   a->lot = g_strdup(lot);
   a->kind = g_strdup(kind);
   a->t_us = g_get_monotonic_time();
+  a->t_real_us = g_get_real_time();
   g_ptr_array_add(rx->arrivals, a);
 }
 
@@ -333,8 +334,8 @@ rx_arrivals(Receiver *rx)
   g_mutex_lock(&rx->lock);
   for (guint i = 0; i < rx->arrivals->len; i++) {
     RxArrival *a = rx->arrivals->pdata[i], *copy = g_new0(RxArrival, 1);
-    *copy = (RxArrival){g_strdup(a->path), g_strdup(a->key), g_strdup(a->lot), g_strdup(a->kind),
-                        a->t_us};
+    *copy = (RxArrival){g_strdup(a->path), g_strdup(a->key), g_strdup(a->lot),
+                        g_strdup(a->kind), a->t_us,          a->t_real_us};
     g_ptr_array_add(out, copy);
   }
   g_mutex_unlock(&rx->lock);

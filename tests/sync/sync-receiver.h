@@ -32,8 +32,9 @@ typedef struct {
   char *path;
   char *key; /* event id (webhook key or EPCIS eventID) */
   char *lot;
-  char *kind; /* webhook body "kind", or "event" */
-  gint64 t_us;
+  char *kind;       /* webhook body "kind", or "event" */
+  gint64 t_us;      /* monotonic */
+  gint64 t_real_us; /* wall clock, to measure delivery lag against event times */
 } RxArrival;
 
 /* Starts on 127.0.0.1:@port (0 = any); @secret checks webhook signatures.
