@@ -802,6 +802,37 @@ unescape_keep_nul(void *cls, struct MHD_Connection *c, char *s)
   return (size_t)(out - s);
 }
 
+/* The server's state without its daemon: access settings, TLS files, rate limits, the scan
+ * tally.  Returns: (transfer full), freed with pt_http_stop(). */
+static PtHttp *
+http_new(PtStation *station, GError **error)
+{
+  char *cert = NULL, *key = NULL;
+  PtHttpAuth *auth = pt_http_auth_new(station->config, error);
+  if (!auth || !pt_http_tls_load(station, &cert, &key, error)) {
+    pt_http_auth_free(auth);
+    return NULL;
+  }
+  if (cert && !MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "[http] tls_cert is set but this libmicrohttpd has no TLS support");
+    pt_http_auth_free(auth);
+    g_free(cert);
+    g_free(key);
+    return NULL;
+  }
+  PtHttp *http = g_new0(PtHttp, 1);
+  http->station = station;
+  http->auth = auth;
+  http->tls = cert != NULL;
+  http->tls_pem[0] = cert;
+  http->tls_pem[1] = key;
+  http->driver_rate =
+      pt_rate_limit_new(PT_DRIVER_RATE_PER_S, PT_DRIVER_RATE_BURST, PT_DRIVER_RATE_KEYS);
+  http->scans = pt_scan_tally_new(station);
+  return http;
+}
+
 PtHttp *
 pt_http_start(PtStation *station, const char *host, guint16 port, GError **error)
 {
@@ -815,29 +846,12 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
                 gai_strerror(gai));
     return NULL;
   }
-  char *cert = NULL, *key = NULL;
-  PtHttpAuth *auth = pt_http_auth_new(station->config, error);
-  if (!auth || !pt_http_tls_load(station, &cert, &key, error)) {
-    pt_http_auth_free(auth);
+  PtHttp *http = http_new(station, error);
+  if (!http) {
     freeaddrinfo(ai);
     return NULL;
   }
-  if (cert && !MHD_is_feature_supported(MHD_FEATURE_TLS)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
-                "[http] tls_cert is set but this libmicrohttpd has no TLS support");
-    pt_http_auth_free(auth);
-    freeaddrinfo(ai);
-    return NULL;
-  }
-  PtHttp *http = g_new0(PtHttp, 1);
-  http->station = station;
-  http->auth = auth;
-  http->tls = cert != NULL;
-  http->tls_pem[0] = cert;
-  http->tls_pem[1] = key;
-  http->driver_rate =
-      pt_rate_limit_new(PT_DRIVER_RATE_PER_S, PT_DRIVER_RATE_BURST, PT_DRIVER_RATE_KEYS);
-  http->scans = pt_scan_tally_new(station);
+  char *cert = http->tls_pem[0], *key = http->tls_pem[1]; /* owned by @http */
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (http->tls ? MHD_USE_TLS : 0);
   /* Without TLS the two certificate options are skipped: MHD_OPTION_ARRAY ends at them. */
@@ -868,17 +882,19 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
 PtHttp *
 pt_http_start_unthreaded(PtStation *station, GError **error)
 {
-  PtHttp *http = g_new0(PtHttp, 1);
-  http->station = station;
+  PtHttp *http = http_new(station, error);
+  if (!http)
+    return NULL;
   http->daemon = MHD_start_daemon(
       MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, http,
       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, http, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)PT_HTTP_TIMEOUT_S,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PT_HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
-      on_completed, http, MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, http, MHD_OPTION_END);
+      (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned)station->config->http_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+      (size_t)PT_HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
+      MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, http, MHD_OPTION_END);
   if (!http->daemon) {
     g_set_error_literal(error, PT_ERROR, PT_ERROR_IO, "cannot start the HTTP daemon");
-    g_free(http);
+    pt_http_stop(http);
     return NULL;
   }
   return http;

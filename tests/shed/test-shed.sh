@@ -82,6 +82,9 @@ world rx errors 10
 # ---- the station --------------------------------------------------------------------------
 "$BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
 TOKEN=$(sed -n 's/^operator_token=//p' "$DATA/station.ini")
+# The loading driver's phone login (its token, as the login QR carries it).
+"$BIN" driver add --name "Shed driver" >/dev/null || { echo "Bail out! driver add failed"; exit 1; }
+DRIVER_TOKEN=$("$BIN" driver token 1 --json | jq -r .token)
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
 set_key() { sed -i "s|^$1=.*|$1=$2|" "$DATA/station.ini"; }
@@ -255,7 +258,7 @@ wait_for 60 '[ -s "$T/restarts.log" ] || [ -e "$T/start-failed.log" ]'
 api() {
   local end=$((SECONDS + 60))
   while :; do
-    CODE=$(curl -s -m 10 -o "$T/ans" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $TOKEN" \
+    CODE=$(curl -s -m 10 -o "$T/ans" -w '%{http_code}' -X "$1" -H "Authorization: Bearer ${AS:-$TOKEN}" \
       ${3:+--data-binary "$3"} "$URL$2")
     case $CODE in
     000 | 502 | 503) [ $SECONDS -lt $end ] || break; sleep 0.3 ;;
@@ -269,10 +272,15 @@ api() {
 event() {
   api POST "/api/v1/batches/$1/events" "{\"step\": \"$2\"}" && told event "$(jq -r .event_id "$T/ans")"
 }
-# driver_scan LOAD LOT: the driver's phone scanning a batch QR onto a load.  The driver page's
-# API is not there yet: this goes through the operator's route until it is.
+# driver_scan LOAD LOT: the driver's phone scanning a batch QR onto a load through the driver
+# API, as the /driver page does: one idempotency key per scan, the same key on every resend
+# while the station is down, so a scan whose answer a kill -9 lost is never added twice.
 driver_scan() {
-  api POST "/api/v1/loads/$1/batches" "{\"batch\": \"$2\"}" && told event "$(jq -r .event_id "$T/ans")"
+  local key body
+  key=$(cat /proc/sys/kernel/random/uuid)
+  body="{\"payload\": \"https://trace.example.coop/01/$GTIN/10/$2\", \"key\": \"$key\", \"scanned\": \"$(date -u +%FT%TZ)\"}"
+  AS=$DRIVER_TOKEN api POST "/api/v1/driver/loads/$1/scans" "$body" &&
+    told event "$(jq -r .event_id "$T/ans")"
 }
 consumers() {
   for lot in $CAM_LOTS $API_LOTS; do
@@ -319,6 +327,9 @@ consumers
 at 60
 api POST /api/v1/loads '{"plate": "SH 202", "seal": "SEAL-2", "dock": "dock-2"}' || echo "# load 2: HTTP $CODE $(cat "$T/ans")"
 LOAD2=$(jq -r .id "$T/ans")
+# The driver joins it from the phone (same plate and seal).
+AS=$DRIVER_TOKEN api POST /api/v1/driver/loads '{"plate": "SH 202", "seal": "SEAL-2"}' ||
+  echo "# driver join: HTTP $CODE $(cat "$T/ans")"
 for lot in $API_LOTS; do driver_scan "$LOAD2" "$lot"; sleep 1; done
 for lot in $API_LOTS; do event "$lot" shipping; done
 at 85
