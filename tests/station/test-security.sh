@@ -46,7 +46,7 @@ J=$(jq -cn --arg s "$NASTY" '{product: $s, gtin: "09506000134352", variety: $s, 
 post /api/v1/batches "$J"
 check "a batch with SQL metacharacters in its text is created (201)" '[ "$CODE" = 201 ]'
 ID=$(jq -r .id <<<"$BODY")
-req GET "/api/v1/batches/$ID"
+req GET "/api/v1/batches/$ID" -H "Authorization: Bearer $TOKEN"
 check "product, variety, grower and origin come back verbatim" \
   '[ "$(jq -r "[.product, .variety, .grower, .origin] | unique | .[]" <<<"$BODY")" = "$NASTY" ]'
 check "exactly one batch row" '[ "$(sql "SELECT count(*) FROM batches")" = 1 ]'
@@ -54,7 +54,7 @@ post "/api/v1/batches/$ID/events" "$(jq -cn --arg s "$NASTY" '{step: "inspecting
 check "an event note with SQL metacharacters is recorded (201)" '[ "$CODE" = 201 ]'
 post "/api/v1/batches/$ID/hold" "$(jq -cn --arg s "$NASTY" '{reason: $s}')"
 check "a hold reason with SQL metacharacters is recorded (200)" '[ "$CODE" = 200 ]'
-req GET "/api/v1/batches/$ID"
+req GET "/api/v1/batches/$ID" -H "Authorization: Bearer $TOKEN"
 check "the note and the reason come back verbatim" \
   '[ "$(grep -cF -- "$(jq -n --arg s "$NASTY" "\$s" | head -c 40)" <<<"$BODY")" -ge 1 ]'
 post /api/v1/loads "$(jq -cn --arg s "$NASTY" '{plate: $s, seal: $s, driver_name: $s, destination: $s}')"
@@ -63,7 +63,7 @@ LOAD=$(jq -r .id <<<"$BODY")
 req GET "/api/v1/loads/$LOAD" -H "Authorization: Bearer $TOKEN"
 check "plate, seal, driver and destination come back verbatim" \
   '[ "$(jq -r "[.plate, .seal, .driver_name, .destination] | unique | .[]" <<<"$BODY")" = "$NASTY" ]'
-req GET "/api/v1/batches/$(printf %s "1' OR '1'='1" | jq -sRr @uri)"
+req GET "/api/v1/batches/$(printf %s "1' OR '1'='1" | jq -sRr @uri)" -H "Authorization: Bearer $TOKEN"
 check "a lookup by a lot with SQL metacharacters finds nothing (404)" '[ "$CODE" = 404 ]'
 check "tables intact: 1 batch, 1 load" '[ "$(sql "SELECT count(*) FROM batches"),$(sql "SELECT count(*) FROM loads")" = 1,1 ]'
 
@@ -91,7 +91,7 @@ check "no route shape serves the key or station.ini (44 tries)" '[ $served = 0 ]
 post /api/v1/batches '{"product": "Kiwi", "gtin": "09506000134352", "lot": "../../x\"y"}'
 check "a GS1-valid lot with '/', '.' and '\"' is accepted (201)" '[ "$CODE" = 201 ]'
 LOTID=$(jq -r .id <<<"$BODY")
-curl -s -D "$T/headers" -o /dev/null "$URL/api/v1/batches/$LOTID/label?format=svg"
+curl -s -H "Authorization: Bearer $TOKEN" -D "$T/headers" -o /dev/null "$URL/api/v1/batches/$LOTID/label?format=svg"
 check "the label's file name has no '/' and no stray quote" \
   'grep -qi "^content-disposition: inline; filename=\".._.._x_y-pallet.svg\"" "$T/headers"'
 mkdir -p "$T/a/b"
@@ -102,7 +102,7 @@ check "packtrace label writes the lot's label in the current folder only" \
 check "-o is the operator's own path and is followed" '[ -f "$T/a/given.svg" ]'
 
 # --- request bytes that are not UTF-8, quoted back in errors (crashed the station once) ---
-req GET /api/v1/batches/%C0%FFbad
+req GET /api/v1/batches/%C0%FFbad -H "Authorization: Bearer $TOKEN"
 check "an API error quoting non-UTF-8 bytes is JSON (404)" '[ "$CODE" = 404 ] && jq -e .error <<<"$BODY" >/dev/null'
 req GET "/01/0%C0506000134352/10/PT1?13=261125" -H 'Accept: application/json'
 check "a resolver error quoting non-UTF-8 bytes is JSON (4xx)" '[ "${CODE:0:1}" = 4 ] && jq -e .error <<<"$BODY" >/dev/null'
