@@ -165,15 +165,15 @@ append_png(void *closure, const unsigned char *data, unsigned int len)
   return CAIRO_STATUS_SUCCESS;
 }
 
-gboolean
-pt_driver_qr_png(const char *text, const char *path, GError **error)
+GBytes *
+pt_driver_qr_png_bytes(const char *text, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(PtBarcode) qr = pt_barcode_qr(text, PT_QR_EC_M, &local);
   if (!qr) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "cannot encode the login QR: %s",
                 local->message);
-    return FALSE;
+    return NULL;
   }
   int side = (qr->cols + 2 * QR_QUIET) * QR_MODULE_PX;
   cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side);
@@ -188,16 +188,28 @@ pt_driver_qr_png(const char *text, const char *path, GError **error)
                         QR_MODULE_PX, QR_MODULE_PX);
   cairo_fill(cr);
   cairo_destroy(cr);
-  g_autoptr(GByteArray) png = g_byte_array_new();
+  GByteArray *png = g_byte_array_new();
   cairo_status_t st = cairo_surface_write_to_png_stream(surface, append_png, png);
   cairo_surface_destroy(surface);
   if (st != CAIRO_STATUS_SUCCESS) {
+    g_byte_array_unref(png);
     g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "cannot draw the login QR: %s",
                 cairo_status_to_string(st));
-    return FALSE;
+    return NULL;
   }
+  return g_byte_array_free_to_bytes(png);
+}
+
+gboolean
+pt_driver_qr_png(const char *text, const char *path, GError **error)
+{
+  g_autoptr(GBytes) png = pt_driver_qr_png_bytes(text, error);
+  if (!png)
+    return FALSE;
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data(png, &len);
   /* The QR logs a phone in: readable by its owner only. */
-  return pt_file_write_atomic(path, png->data, png->len, 0600, error);
+  return pt_file_write_atomic(path, data, len, 0600, error);
 }
 
 static PtDriverAuth

@@ -38,7 +38,9 @@ gboolean pt_driver_revoke(PtStore *store, gint64 driver_id, gint64 *n_out, GErro
  * stays out of access logs, proxies and Referer headers.  Returns: (transfer full). */
 char *pt_driver_login_url(const PtConfig *config, const char *base, const char *token);
 
-/* Writes @text as a QR code PNG (8 px modules, quiet zone of 4) to @path, atomically. */
+/* @text as a QR code PNG (8 px modules, quiet zone of 4).  Returns: (transfer full). */
+GBytes *pt_driver_qr_png_bytes(const char *text, GError **error);
+/* Writes @text as a QR code PNG (pt_driver_qr_png_bytes()) to @path, atomically. */
 gboolean pt_driver_qr_png(const char *text, const char *path, GError **error);
 
 typedef enum {

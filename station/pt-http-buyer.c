@@ -1,5 +1,7 @@
 /* pt-http-buyer.c: the buyer portal's API: the batch search (JSON, or CSV for a
- * spreadsheet) and the loads and evidence clips of one batch.  The rest of a batch's record
+ * spreadsheet) and the loads and evidence clips of one batch.  Each batch found carries its
+ * consumer page scans per day and the spike flag of pt-scan-signal.h (the counterfeit
+ * signal).  The rest of a batch's record
  * (timeline, EPCIS document, signed bundle, grading, clip files) is served by the batch
  * routes of pt-http.c.
  *
@@ -13,6 +15,7 @@
 #include "pt-error.h"
 #include "pt-gs1.h"
 #include "pt-limits.h"
+#include "pt-scan-signal.h"
 #include "pt-store-buyer.h"
 
 #include <string.h>
@@ -127,13 +130,14 @@ join_loads(GPtrArray *loads, int field)
   return g_string_free(s, FALSE);
 }
 
+/* @signals: (element-type json_t) each hit's pt_scan_signal_json(). */
 static enum MHD_Result
-respond_csv(struct MHD_Connection *c, GPtrArray *hits)
+respond_csv(struct MHD_Connection *c, GPtrArray *hits, GPtrArray *signals)
 {
-  static const char *const header[] = {"id",        "lot",     "gtin",         "product",
-                                       "variety",   "origin",  "grower",       "harvest_date",
-                                       "pack_date", "created", "status",       "status_reason",
-                                       "grade",     "loads",   "destinations", "destination_glns"};
+  static const char *const header[] = {
+      "id",     "lot",          "gtin",         "product",          "variety", "origin",
+      "grower", "harvest_date", "pack_date",    "created",          "status",  "status_reason",
+      "grade",  "loads",        "destinations", "destination_glns", "scans",   "scan_spike_day"};
   GString *out = g_string_new(NULL);
   for (gsize i = 0; i < G_N_ELEMENTS(header); i++) {
     if (i)
@@ -149,10 +153,15 @@ respond_csv(struct MHD_Connection *c, GPtrArray *hits)
     g_autofree char *loads = join_loads(h->loads, 0);
     g_autofree char *dests = join_loads(h->loads, 1);
     g_autofree char *glns = join_loads(h->loads, 2);
-    const char *cells[] = {id,           b->lot,    b->gtin,   b->product,
-                           b->variety,   b->origin, b->grower, b->harvest_date,
-                           b->pack_date, created,   b->status, b->status_reason,
-                           h->grade,     loads,     dests,     glns};
+    json_t *signal = g_ptr_array_index(signals, i);
+    g_autofree char *scans = g_strdup_printf("%" JSON_INTEGER_FORMAT,
+                                             json_integer_value(json_object_get(signal, "total")));
+    const char *spike_day =
+        json_string_value(json_object_get(json_object_get(signal, "spike"), "day"));
+    const char *cells[] = {
+        id,        b->lot,          b->gtin,      b->product, b->variety, b->origin,
+        b->grower, b->harvest_date, b->pack_date, created,    b->status,  b->status_reason,
+        h->grade,  loads,           dests,        glns,       scans,      spike_day};
     G_STATIC_ASSERT(G_N_ELEMENTS(cells) == G_N_ELEMENTS(header));
     for (gsize k = 0; k < G_N_ELEMENTS(cells); k++) {
       if (k)
@@ -308,14 +317,27 @@ search(PtHttp *http, struct MHD_Connection *c, const PtPrincipal *who)
   g_autoptr(GPtrArray) hits = store ? pt_store_buyer_search(store, &q, &more, &error) : NULL;
   if (!hits)
     return pt_http_respond_gerror(c, error);
+  g_autoptr(GPtrArray) signals = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
+  gint64 now = pt_now_ns();
+  for (guint i = 0; i < hits->len; i++) {
+    const PtBuyerHit *h = g_ptr_array_index(hits, i);
+    json_t *signal = pt_scan_signal_json(store, h->batch->id, now, &error);
+    if (!signal)
+      return pt_http_respond_gerror(c, error);
+    g_ptr_array_add(signals, signal);
+  }
   if (csv)
-    return respond_csv(c, hits);
+    return respond_csv(c, hits, signals);
   json_t *arr = json_array();
-  for (guint i = 0; i < hits->len; i++)
-    json_array_append_new(arr, hit_to_json(http, g_ptr_array_index(hits, i)));
+  for (guint i = 0; i < hits->len; i++) {
+    json_t *o = hit_to_json(http, g_ptr_array_index(hits, i));
+    json_object_set(o, "scans", g_ptr_array_index(signals, i));
+    json_array_append_new(arr, o);
+  }
   json_t *o = json_pack("{so si si sb}", "batches", arr, "limit", q.limit, "offset", q.offset,
                         "more", more);
   json_object_set_new(o, "scope_gln", nullable(who->scope_gln));
+  json_object_set_new(o, "scan_spike_rule", json_string(pt_scan_spike_rule()));
   return pt_http_respond_json(c, MHD_HTTP_OK, o, NULL);
 }
 

@@ -1,7 +1,14 @@
 /* pt-http-driver.c: the routes of drivers' phones and the operator's route that makes a
  * phone login.
  *
- *   POST /api/v1/drivers/{id}/token        operator: a login token and its link (201)
+ *   GET  /api/v1/drivers                   operator: the drivers, with how many valid logins
+ *                                          each has (never a token or its hash)
+ *   POST /api/v1/drivers                   operator: {"name", "phone"} adds a driver (201)
+ *   POST /api/v1/drivers/{id}/token        operator: a login token and its link (201); with
+ *                                          {"qr": "png"} also the link's QR code as a PNG
+ *                                          data: URL for the dashboard to show (drawn by the
+ *                                          labels' QR encoder), so the token is in this one
+ *                                          answer only
  *   GET  /api/v1/driver/me                 the driver and the token's expiry
  *   POST /api/v1/driver/loads              {"plate", "seal"}: join the open load with that
  *                                          plate (200) or open one (201)
@@ -32,12 +39,14 @@
 #include <string.h>
 
 #define DRIVER_PREFIX  "/api/v1/driver/"
-#define DRIVERS_PREFIX "/api/v1/drivers/"
+#define DRIVERS_URL    "/api/v1/drivers"
+#define DRIVERS_PREFIX DRIVERS_URL "/"
 
 gboolean
 pt_http_driver_handles(const char *url)
 {
-  return g_str_has_prefix(url, DRIVER_PREFIX) || g_str_has_prefix(url, DRIVERS_PREFIX);
+  return g_str_has_prefix(url, DRIVER_PREFIX) || g_str_has_prefix(url, DRIVERS_PREFIX) ||
+         strcmp(url, DRIVERS_URL) == 0;
 }
 
 gsize
@@ -67,7 +76,52 @@ too_many(struct MHD_Connection *c, guint retry_after_s)
   return ret;
 }
 
-/* POST /api/v1/drivers/{id}/token {"ttl": "12h", "base": "http://HOST"} (both optional). */
+/* GET /api/v1/drivers, POST /api/v1/drivers {"name": "Wang", "phone": "+86 ..."}. */
+static enum MHD_Result
+drivers(PtHttp *http, struct MHD_Connection *c, gboolean is_post, PtHttpRequest *req)
+{
+  enum MHD_Result refused;
+  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, is_post, NULL, &refused))
+    return refused;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  if (!store)
+    return pt_http_respond_gerror(c, error);
+  if (!is_post) {
+    g_autoptr(GPtrArray) list = pt_store_driver_list(store, pt_now_ns(), &error);
+    if (!list)
+      return pt_http_respond_gerror(c, error);
+    json_t *arr = json_array();
+    for (guint i = 0; i < list->len; i++)
+      json_array_append_new(arr, pt_driver_to_json(g_ptr_array_index(list, i)));
+    return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "drivers", arr), NULL);
+  }
+  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  const char *name = NULL, *phone = NULL;
+  const PtJsonField fields[] = {{"name", &name}, {"phone", &phone}};
+  g_autoptr(PtDriver) driver = NULL;
+  if (body && pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error))
+    driver = pt_driver_add(store, name, phone && phone[0] ? phone : NULL, &error);
+  json_decref(body);
+  return driver ? pt_http_respond_json(c, MHD_HTTP_CREATED, pt_driver_to_json(driver), NULL)
+                : pt_http_respond_gerror(c, error);
+}
+
+/* "data:image/png;base64,..." of @text's QR code.  Returns: (transfer full). */
+static char *
+qr_data_url(const char *text, GError **error)
+{
+  g_autoptr(GBytes) png = pt_driver_qr_png_bytes(text, error);
+  if (!png)
+    return NULL;
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data(png, &len);
+  g_autofree char *b64 = g_base64_encode(data, len);
+  return g_strconcat("data:image/png;base64,", b64, NULL);
+}
+
+/* POST /api/v1/drivers/{id}/token {"ttl": "12h", "base": "http://HOST", "qr": "png"} (all
+ * optional). */
 static enum MHD_Result
 mint_token(PtHttp *http, struct MHD_Connection *c, const char *id, PtHttpRequest *req)
 {
@@ -80,27 +134,32 @@ mint_token(PtHttp *http, struct MHD_Connection *c, const char *id, PtHttpRequest
     return pt_http_respond_gerror(c, error);
   json_t *body =
       req->body->len ? pt_json_parse(req->body->str, req->body->len, &error) : json_object();
-  const char *ttl = NULL, *base = NULL;
-  const PtJsonField fields[] = {{"ttl", &ttl}, {"base", &base}};
+  const char *ttl = NULL, *base = NULL, *qr = NULL;
+  const PtJsonField fields[] = {{"ttl", &ttl}, {"base", &base}, {"qr", &qr}};
   gint64 ttl_s = PT_DRIVER_TTL_DEFAULT_S, expires = 0;
   g_autoptr(PtDriver) driver = NULL;
-  g_autofree char *token = NULL, *url = NULL;
+  g_autofree char *token = NULL, *url = NULL, *png = NULL;
   if (body && pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error) &&
       (!ttl || pt_driver_parse_ttl(ttl, &ttl_s, &error))) {
     if (base && !g_str_has_prefix(base, "http://") && !g_str_has_prefix(base, "https://"))
       g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "base must start with http:// or https://");
+    else if (qr && strcmp(qr, "png") != 0)
+      g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "qr must be \"png\"");
     else if ((driver = pt_driver_lookup(store, id, &error)) &&
              (token = pt_driver_token_new(store, driver->id, ttl_s, &expires, &error)))
       url = pt_driver_login_url(http->station->config, base, token);
   }
   json_decref(body);
+  if (url && qr && !(png = qr_data_url(url, &error)))
+    g_clear_pointer(&url, g_free);
   if (!url)
     return pt_http_respond_gerror(c, error);
   g_autofree char *until = pt_time_format(expires);
-  return pt_http_respond_json(c, MHD_HTTP_CREATED,
-                              json_pack("{sIssssss}", "driver", (json_int_t)driver->id, "token",
-                                        token, "url", url, "expires", until),
-                              NULL);
+  json_t *o = json_pack("{sIssssssss}", "driver", (json_int_t)driver->id, "name", driver->name,
+                        "token", token, "url", url, "expires", until);
+  if (png)
+    json_object_set_new(o, "qr_png", json_string(png));
+  return pt_http_respond_json(c, MHD_HTTP_CREATED, o, NULL);
 }
 
 /* The load numbered @id if this driver opened or joined it. */
@@ -375,6 +434,12 @@ pt_http_driver_route(PtHttp *http, struct MHD_Connection *c, const char *url, co
   gboolean is_post = strcmp(method, "POST") == 0;
   if (g_str_has_prefix(url, DRIVER_PREFIX))
     return route_phone(http, c, url + strlen(DRIVER_PREFIX), is_get, is_post, req);
+  if (strcmp(url, DRIVERS_URL) == 0) {
+    if (!is_get && !is_post)
+      return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
+                                   "GET, HEAD, POST");
+    return drivers(http, c, is_post, req);
+  }
   g_auto(GStrv) parts = g_strsplit(url + strlen(DRIVERS_PREFIX), "/", 3);
   if (g_strv_length(parts) != 2 || parts[0][0] == '\0' || strcmp(parts[1], "token") != 0)
     return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);

@@ -80,6 +80,14 @@
 /* Consumer page views (QR scans), counted in memory between writes */
 #define PT_SCAN_FLUSH_MS    1000  /* written this often */
 #define PT_SCAN_PENDING_MAX 10000 /* batches viewed in one interval; more views are not counted */
+/* The counterfeit signal of the buyer portal (pt-scan-signal.c): a day with more than
+ * FACTOR times the batch's median daily scans and at least MIN scans is a spike.  The median
+ * is over every day from the batch's first scan in the last SERIES_DAYS to its last (days
+ * without scans count as 0), so one busy day among quiet ones stands out and a batch
+ * scanned evenly does not. */
+#define PT_SCAN_SERIES_DAYS  60
+#define PT_SCAN_SPIKE_FACTOR 5
+#define PT_SCAN_SPIKE_MIN    20
 
 /* Live camera thumbnails (dashboard) */
 #define PT_THUMB_WIDTH       320            /* pixels; narrower frames keep their size */

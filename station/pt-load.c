@@ -548,7 +548,8 @@ pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **e
   g_autoptr(GPtrArray) items = pt_store_load_items(store, load->id, error);
   g_autoptr(GPtrArray) refusals =
       items ? pt_store_load_refusals(store, load->id, PT_LOAD_REFUSALS_SHOWN, error) : NULL;
-  if (!refusals) {
+  g_autoptr(GPtrArray) photos = refusals ? pt_store_driver_photos(store, load->id, error) : NULL;
+  if (!photos) {
     json_decref(o);
     return NULL;
   }
@@ -566,5 +567,7 @@ pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **e
     json_array_append_new(arr, ro);
   }
   json_object_set_new(o, "refusals", arr);
+  /* The photos themselves are evidence files; the dashboard shows that they were taken. */
+  json_object_set_new(o, "photos", json_integer(photos->len));
   return o;
 }

@@ -59,7 +59,8 @@ gboolean pt_load_refuse(PtStore *store, gint64 load_id, const char *source, cons
 gboolean pt_load_close(PtStation *station, PtStore *store, gint64 load_id, guint *n_events_out,
                        GError **error);
 
-/* Returns: (transfer full): the load as JSON; with @details its batches and refusals. */
+/* Returns: (transfer full): the load as JSON; with @details its batches, refusals and the
+ * number of photos drivers took of plate and seal. */
 json_t *pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **error);
 
 /* Returns: (transfer full): @item as JSON. */

@@ -5,16 +5,38 @@
 #include "pt-limits.h"
 #include "pt-store.h"
 
+#define DAY_NS (G_GINT64_CONSTANT(86400) * 1000000000)
+
+/* A batch's views on one UTC day: views either side of midnight are counted apart, so the
+ * daily series puts each on its own day. */
+typedef struct {
+  gint64 batch_id, day;
+} Key;
+
 typedef struct {
   gint64 n, first_ns, last_ns;
 } Pending;
+
+static guint
+key_hash(gconstpointer k)
+{
+  const Key *key = k;
+  return g_int64_hash(&key->batch_id) ^ (guint)key->day;
+}
+
+static gboolean
+key_equal(gconstpointer a, gconstpointer b)
+{
+  const Key *x = a, *y = b;
+  return x->batch_id == y->batch_id && x->day == y->day;
+}
 
 struct _PtScanTally {
   PtStation *station; /* borrowed */
   GThread *writer;
   GMutex lock; /* guards the fields below */
   GCond cond;
-  GHashTable *pending; /* gint64 * batch id -> Pending * */
+  GHashTable *pending; /* Key * -> Pending * */
   guint64 dropped;     /* views not counted: the table was full */
   gboolean stopping;
 };
@@ -22,7 +44,7 @@ struct _PtScanTally {
 static GHashTable *
 pending_new(void)
 {
-  return g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  return g_hash_table_new_full(key_hash, key_equal, g_free, g_free);
 }
 
 /* One transaction for every batch viewed in the interval. */
@@ -41,7 +63,8 @@ write_pending(PtScanTally *tally, PtStore **store, GHashTable *pending)
   g_hash_table_iter_init(&it, pending);
   while (g_hash_table_iter_next(&it, &key, &value)) {
     const Pending *p = value;
-    if (!pt_store_scan_count(*store, *(gint64 *)key, p->n, p->first_ns, p->last_ns, &error))
+    if (!pt_store_scan_count(*store, ((const Key *)key)->batch_id, p->n, p->first_ns, p->last_ns,
+                             &error))
       break;
   }
   if (error || !pt_store_commit(*store, &error)) {
@@ -93,15 +116,16 @@ pt_scan_tally_new(PtStation *station)
 void
 pt_scan_tally_add(PtScanTally *tally, gint64 batch_id, gint64 now_ns)
 {
+  Key key = {batch_id, now_ns / DAY_NS};
   g_mutex_lock(&tally->lock);
-  Pending *p = g_hash_table_lookup(tally->pending, &batch_id);
+  Pending *p = g_hash_table_lookup(tally->pending, &key);
   if (p) {
     p->n++;
     p->last_ns = MAX(p->last_ns, now_ns);
   } else if (g_hash_table_size(tally->pending) < PT_SCAN_PENDING_MAX) {
     p = g_new(Pending, 1);
     *p = (Pending){1, now_ns, now_ns};
-    g_hash_table_insert(tally->pending, g_memdup2(&batch_id, sizeof batch_id), p);
+    g_hash_table_insert(tally->pending, g_memdup2(&key, sizeof key), p);
   } else {
     tally->dropped++;
   }

@@ -1,14 +1,21 @@
-/* pt-store-web.c: the SQL of the consumer page: scan counts per batch and what a GTIN-level
- * page says about a product.
+/* pt-store-web.c: the SQL of the consumer page: scan counts per batch (in all and per UTC
+ * day, for the buyer portal's counterfeit signal) and what a GTIN-level page says about a
+ * product.
  *
- * Workload: one UPSERT per batch viewed, about once a second, from pt-scan-tally.c's writer
- * (page views are counted in memory in between). */
+ * Workload: two UPSERTs per batch viewed, about once a second, from pt-scan-tally.c's writer
+ * (page views are counted in memory in between); the daily series is read per batch a buyer
+ * searches for. */
 #include "pt-error.h"
 #include "pt-store-private.h"
 
 static const char sql_scan_count[] =
     "INSERT INTO scans (batch_id, count, first_ns, last_ns) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (batch_id) DO UPDATE SET count = count + ?2, last_ns = max(last_ns, ?4)";
+static const char sql_scan_day[] =
+    "INSERT INTO scan_days (batch_id, day, count) VALUES (?1, ?2 / 86400000000000, ?3) "
+    "ON CONFLICT (batch_id, day) DO UPDATE SET count = count + ?3";
+static const char sql_scan_days[] =
+    "SELECT day, count FROM scan_days WHERE batch_id = ? AND day >= ? ORDER BY day";
 static const char sql_scan_get[] = "SELECT count FROM scans WHERE batch_id = ?";
 static const char sql_gtin_summary[] =
     "SELECT count(*), (SELECT product FROM batches WHERE gtin = ?1 ORDER BY id DESC LIMIT 1) "
@@ -29,6 +36,41 @@ pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 n, gint64 first_ns, 
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "count a scan", error);
+  /* The tally keeps a day's views apart from the next day's, so last_ns names their day. */
+  if (!(s = pt_store_stmt(store, sql_scan_day, error)))
+    return FALSE;
+  sqlite3_bind_int64(s, 1, batch_id);
+  sqlite3_bind_int64(s, 2, last_ns);
+  sqlite3_bind_int64(s, 3, n);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, "count a scan", error);
+  return TRUE;
+}
+
+gboolean
+pt_store_scan_days(PtStore *store, gint64 batch_id, gint64 first_day, GArray **days_out,
+                   GArray **counts_out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_scan_days, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, batch_id);
+  sqlite3_bind_int64(s, 2, first_day);
+  g_autoptr(GArray) days = g_array_new(FALSE, FALSE, sizeof(gint64));
+  g_autoptr(GArray) counts = g_array_new(FALSE, FALSE, sizeof(gint64));
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    gint64 day = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 1);
+    g_array_append_val(days, day);
+    g_array_append_val(counts, n);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, "read daily scans", error);
+  *days_out = g_steal_pointer(&days);
+  *counts_out = g_steal_pointer(&counts);
   return TRUE;
 }
 

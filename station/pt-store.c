@@ -261,6 +261,16 @@ static const char *const migrations[] = {
     "  to_ns INTEGER NOT NULL,"
     "  created_ns INTEGER NOT NULL);"
     "CREATE INDEX evidence_pending_by_end ON evidence_pending (to_ns);",
+    /* 10 -> 11: consumer page views per batch and UTC day, the buyer portal's counterfeit
+     * signal (pt-store-web.c).  Views counted before it are put on the day of the last one:
+     * the only day the old table knows. */
+    "CREATE TABLE scan_days ("
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  day INTEGER NOT NULL," /* days since 1970-01-01, UTC */
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY (batch_id, day)) WITHOUT ROWID;"
+    "INSERT INTO scan_days (batch_id, day, count) "
+    "  SELECT batch_id, last_ns / 86400000000000, count FROM scans;",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -54,7 +54,7 @@ typedef struct {
 void pt_event_row_clear(PtEventRow *row);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define PT_STORE_SCHEMA_VERSION 10
+#define PT_STORE_SCHEMA_VERSION 11
 
 /* Opens (and with @create, creates) the database at @path and migrates it to
  * PT_STORE_SCHEMA_VERSION.  A database newer than this build is refused.
@@ -182,6 +182,11 @@ gboolean pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 n, gint64 f
                              gint64 last_ns, GError **error);
 /* Scans of @batch_id so far (0 when never scanned). */
 gboolean pt_store_scan_get(PtStore *store, gint64 batch_id, gint64 *count_out, GError **error);
+/* The daily scans of @batch_id from UTC day @first_day (days since 1970-01-01) on: @days_out
+ * and @counts_out receive (transfer full) (element-type gint64) the days that had scans, in
+ * order. */
+gboolean pt_store_scan_days(PtStore *store, gint64 batch_id, gint64 first_day, GArray **days_out,
+                            GArray **counts_out, GError **error);
 /* The batches of @gtin: their number and the newest one's product (transfer full, nullable
  * when there are none). */
 gboolean pt_store_gtin_summary(PtStore *store, const char *gtin, gint64 *n_out, char **product_out,

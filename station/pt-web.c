@@ -39,6 +39,8 @@ static Asset assets[] = {
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},
     {"/static/station-live.js", "/packtrace/web/station-live.js", "text/javascript; charset=utf-8"},
+    {"/static/station-loads.js", "/packtrace/web/station-loads.js",
+     "text/javascript; charset=utf-8"},
     /* Loaded by the consumer page only where WebCrypto lacks Ed25519 (ES modules). */
     {"/static/ed25519-fallback.js", "/packtrace/web/ed25519-fallback.js",
      "text/javascript; charset=utf-8"},

@@ -2,8 +2,13 @@
  * the results as CSV, and open a batch: its timeline, grading statistics, loads and
  * destinations, evidence clips (played, or downloaded with their SHA-256 checked here against
  * the signed one), and downloads of its EPCIS document and signed bundle.
- * The API key or token is kept in sessionStorage for this tab only and sent as Bearer;
- * downloads are fetched with it and saved from memory. */
+ * People sign in with their account (POST /api/v1/session: an HttpOnly, SameSite=Strict
+ * cookie the browser sends; GET /api/v1/session after a reload says who is signed in); a
+ * platform's API key is the alternative, kept in sessionStorage for this tab only and sent
+ * as Bearer.  Downloads are fetched with the same credentials and saved from memory.
+ * A buyer scoped to a GLN sees only the batches shipped there: the station filters, the
+ * header says the scope.  Each batch shows its consumer page scans per day and flags a spike
+ * (the station's rule, sent with the search), the counterfeit signal. */
 'use strict';
 (function () {
   var T = {
@@ -15,7 +20,14 @@
       product: 'Product', variety: 'Variety', origin: 'Origin', harvested: 'Harvested',
       packed: 'Packed', status: 'Status', loads: 'Loads', destination: 'Destination',
       found: 'Batches found: {n}', more: 'more: narrow the search or use the CSV pages',
-      none: 'No batch matches.', needKey: 'Enter your API key or token first.',
+      none: 'No batch matches.', needKey: 'Sign in first (or enter an API key).',
+      signIn: 'Sign in', signOut: 'Sign out', keyAlt: 'Platforms: use an API key instead',
+      wrongPw: 'Wrong name or password.', allBatches: 'all batches', scopeGln: 'batches shipped to GLN {g}',
+      scans: 'Scans', scansTitle: 'Consumer scans of the label', spikeOn: 'spike {d}: {n} scans',
+      median: 'median {m} a day', total: '{n} scans in all', noScans: 'Not scanned yet.',
+      spikeWarn: '⚠ Possible counterfeit labels: {n} scans on {d}, far above this batch\'s usual rate.',
+      ruleIs: 'Counterfeit signal: a spike is {r}.',
+      noLocation: 'The station does not know where a scan was made (it keeps no location of the phones), so only the count can show a spike, not where it came from.',
       refused: 'The station refused the key ({s}).', open: 'Open',
       timeline: 'Timeline', grading: 'Grading', declared: 'Declared class', fruit: 'fruit graded',
       notGraded: 'Not graded by the camera.', sizes: 'Sizes', clips: 'Evidence clips',
@@ -37,7 +49,14 @@
       product: '产品', variety: '品种', origin: '产地', harvested: '采收日期',
       packed: '包装日期', status: '状态', loads: '装车', destination: '目的地',
       found: '找到 {n} 个批次', more: '还有更多：请缩小范围或分页下载 CSV',
-      none: '没有匹配的批次。', needKey: '请先输入 API 密钥或令牌。',
+      none: '没有匹配的批次。', needKey: '请先登录（或输入 API 密钥）。',
+      signIn: '登录', signOut: '退出', keyAlt: '平台接入：改用 API 密钥',
+      wrongPw: '用户名或密码错误。', allBatches: '全部批次', scopeGln: '发往 GLN {g} 的批次',
+      scans: '扫码', scansTitle: '消费者扫码次数', spikeOn: '{d} 异常：{n} 次',
+      median: '日中位数 {m}', total: '共 {n} 次扫码', noScans: '尚无扫码。',
+      spikeWarn: '⚠ 疑似假冒标签：{d} 扫码 {n} 次，远高于该批次的平常水平。',
+      ruleIs: '假冒信号：异常指{r}。',
+      noLocation: '站点不记录扫码地点（不保存手机位置），因此只能从次数发现异常，无法判断来自何处。',
       refused: '站点拒绝了该密钥（{s}）。', open: '查看',
       timeline: '流转记录', grading: '分级', declared: '申报等级', fruit: '个果实已分级',
       notGraded: '未经摄像分级。', sizes: '规格', clips: '证据视频',
@@ -55,7 +74,7 @@
   var saved = null;
   try { saved = localStorage.getItem('pt-lang'); } catch (e) { /* storage off: follow the browser */ }
   var lang = saved === 'zh' || saved === 'en' ? saved : /^zh/i.test(navigator.language || '') ? 'zh' : 'en';
-  var last = null, current = null, stationKey = null;
+  var last = null, current = null, stationKey = null, session = null;
 
   function t(k) { return T[lang][k] || k; }
   function el(tag, attrs, kids) {
@@ -75,7 +94,8 @@
   async function fetchAuth(path, accept) {
     var h = { Accept: accept || 'application/json' };
     if (token()) h.Authorization = 'Bearer ' + token();
-    var r = await fetch(path, { headers: h, cache: 'no-store' });
+    var r = await fetch(path, { headers: h, cache: 'no-store', credentials: 'same-origin' });
+    if (r.status === 401 && session && !token()) signedIn(null);
     if (r.status === 401 || r.status === 403) throw new Error(token() ? t('refused').replace('{s}', r.status) : t('needKey'));
     if (!r.ok) {
       var j = await r.json().catch(function () { return {}; });
@@ -116,19 +136,48 @@
   }
   function dest(l) { return [l.destination, l.destination_gln ? 'GLN ' + l.destination_gln : null].filter(Boolean).join(' · '); }
 
+  function fill(key, vars) {
+    return t(key).replace(/\{(\w)\}/g, function (m, k) { return vars[k] !== undefined ? vars[k] : m; });
+  }
+  /* The scan count of a result row, with the spike flag when the station found one. */
+  function scanCell(sc) {
+    if (!sc) return '–';
+    return el('span', { class: 'scans' }, [String(sc.total),
+      sc.spike ? ' ' : null,
+      sc.spike ? el('span', { class: 'spike', title: t('ruleIs').replace('{r}', sc.rule) }, [fill('spikeOn', { d: sc.spike.day, n: sc.spike.count })]) : null]);
+  }
+  /* Daily scans as bars, the median as a dashed line, the spike day in red. */
+  function scanChart(sc) {
+    var n = sc.days.length, max = Math.max.apply(null, sc.days.map(function (d) { return d.count; }).concat([1]));
+    var w = 400, h = 120, bw = Math.min(40, (w - 40) / n);
+    var s = svg('svg', { class: 'scans', viewBox: '0 0 ' + w + ' ' + (h + 30), role: 'img', 'aria-label': t('scansTitle') });
+    sc.days.forEach(function (d, i) {
+      var bh = Math.max(1, (h - 12) * d.count / max), x = 30 + i * bw;
+      s.appendChild(svg('rect', { x: x + 1, y: h - bh, width: Math.max(1, bw - 2), height: bh,
+        class: sc.spike && sc.spike.day === d.day ? 'spike-day' : '' }));
+      if (n <= 12 || i === 0 || i === n - 1 || (sc.spike && sc.spike.day === d.day))
+        s.appendChild(svg('text', { x: x + 1, y: h + 12 }, d.day.slice(5)));
+      if (d.count && bw >= 14) s.appendChild(svg('text', { x: x + 2, y: h - bh - 2 }, String(d.count)));
+    });
+    var my = h - (h - 12) * sc.median_daily / max;
+    s.appendChild(svg('line', { x1: 30, x2: w, y1: my, y2: my }));
+    s.appendChild(svg('text', { x: 0, y: my + 3 }, String(sc.median_daily)));
+    return s;
+  }
+
   function renderResults() {
     var box = document.getElementById('results');
     box.textContent = '';
     if (!last) return;
     if (!last.batches.length) { box.appendChild(el('p', {}, [t('none')])); return; }
     box.appendChild(el('p', {}, [t('found').replace('{n}', last.batches.length) + (last.more ? ' · ' + t('more') : '')]));
-    box.appendChild(table([t('lot'), t('gtin'), t('product'), t('grower'), t('packed'), t('grade'), t('status'), t('loads'), ''],
+    box.appendChild(table([t('lot'), t('gtin'), t('product'), t('grower'), t('packed'), t('grade'), t('status'), t('loads'), t('scans'), ''],
       last.batches.map(function (b) {
         var btn = el('button', { type: 'button', class: 'open', 'data-lot': b.lot }, [t('open')]);
         btn.addEventListener('click', function () { openBatch(b); });
         return [b.lot, b.gtin, [b.product, b.variety].filter(Boolean).join(' · '), b.grower || '', b.pack_date,
           b.grade || '–', el('span', { class: 'status ' + b.status }, [b.status]),
-          b.loads.map(dest).join('; ') || '–', btn];
+          b.loads.map(dest).join('; ') || '–', scanCell(b.scans), btn];
       }), 'results'));
   }
 
@@ -137,7 +186,8 @@
     say('');
     try {
       last = await get('/api/v1/search?' + query().toString());
-      renderResults();
+      if (session && last.scope_gln !== (session.scope || null)) session.scope = last.scope_gln;
+      render();
     } catch (e) { last = null; renderResults(); say(e.message, true); }
   }
 
@@ -235,6 +285,16 @@
       }
     } else box.appendChild(el('p', {}, [t('notGraded')]));
 
+    var sc = b.scans;
+    box.appendChild(el('h3', {}, [t('scansTitle')]));
+    if (sc && sc.spike)
+      box.appendChild(el('p', { class: 'banner spike-warn', role: 'alert' }, [fill('spikeWarn', { d: sc.spike.day, n: sc.spike.count })]));
+    if (sc && sc.days.length) {
+      box.appendChild(el('p', { class: 'scan-summary' }, [fill('total', { n: sc.total }) + ' · ' + fill('median', { m: sc.median_daily })]));
+      box.appendChild(scanChart(sc));
+    } else box.appendChild(el('p', { class: 'scan-summary' }, [sc && sc.total ? fill('total', { n: sc.total }) : t('noScans')]));
+    if (sc) box.appendChild(el('p', { class: 'sub' }, [t('ruleIs').replace('{r}', sc.rule) + ' ' + t('noLocation')]));
+
     box.appendChild(el('h3', {}, [t('loads')]));
     box.appendChild(current.loads.length ? table(['#', t('destination'), t('seal'), t('loaded'), t('closed')],
       current.loads.map(function (l) {
@@ -267,6 +327,10 @@
     document.getElementById('brand').textContent = t('brand');
     document.getElementById('title').textContent = t('title');
     document.getElementById('use').textContent = t('use');
+    document.getElementById('name').placeholder = lang === 'zh' ? '用户名' : 'name';
+    document.getElementById('password').placeholder = lang === 'zh' ? '密码' : 'password';
+    showWho();
+    document.getElementById('scan-rule').textContent = last && last.scan_spike_rule ? t('ruleIs').replace('{r}', last.scan_spike_rule) : '';
     document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.getAttribute('data-t')); });
     renderResults();
     renderBatch();
@@ -275,6 +339,44 @@
   document.getElementById('lang').addEventListener('click', function () {
     lang = lang === 'zh' ? 'en' : 'zh';
     try { localStorage.setItem('pt-lang', lang); } catch (e) { /* storage off: this view only */ }
+    render();
+  });
+  /* Who is signed in, and which batches they see (the scope the station enforces). */
+  function showWho() {
+    var w = document.getElementById('who');
+    w.textContent = session ? session.name + ' (' + session.role + ' · ' +
+      (session.scope ? fill('scopeGln', { g: session.scope }) : t('allBatches')) + ')' : '';
+  }
+  function signedIn(who) {
+    session = who;
+    csrf = who ? who.csrf_token : null;
+    document.getElementById('signin').hidden = !!who;
+    document.getElementById('who').hidden = document.getElementById('signout').hidden = !who;
+    document.getElementById('apikey').hidden = !!who;
+    showWho();
+  }
+  var csrf = null;
+  document.getElementById('signin').addEventListener('submit', async function (ev) {
+    ev.preventDefault();
+    var pw = document.getElementById('password');
+    try {
+      var r = await fetch('/api/v1/session', { method: 'POST', cache: 'no-store', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ name: document.getElementById('name').value, password: pw.value }) });
+      var j = await r.json().catch(function () { return {}; });
+      if (!r.ok) throw new Error(r.status === 401 ? t('wrongPw') : j.error || String(r.status));
+      try { sessionStorage.removeItem('pt-token'); } catch (e) { /* private mode */ }
+      signedIn(j);
+      say('');
+      search();
+    } catch (e) { say(e.message, true); }
+    pw.value = '';
+  });
+  document.getElementById('signout').addEventListener('click', async function () {
+    await fetch('/api/v1/session', { method: 'DELETE', cache: 'no-store', credentials: 'same-origin',
+      headers: { 'X-CSRF-Token': csrf || '' } }).catch(function () { /* the cookie expires anyway */ });
+    signedIn(null);
+    last = current = null;
     render();
   });
   document.getElementById('login').addEventListener('submit', function (ev) {
@@ -290,5 +392,12 @@
     download('/api/v1/search?' + p.toString(), 'packtrace-batches.csv', 'text/csv');
   });
   render();
+  signedIn(null);
   if (token()) search();
+  else {
+    /* After a reload the cookie may still hold a session. */
+    fetch('/api/v1/session', { cache: 'no-store', credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (who) { if (who) { signedIn(who); search(); } }, function () { /* signed out */ });
+  }
 })();

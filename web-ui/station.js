@@ -21,6 +21,7 @@
     document.getElementById('login').hidden = !!who;
     document.getElementById('who').hidden = document.getElementById('logout').hidden = !who;
     document.getElementById('who').textContent = who ? who.name + ' (' + who.role + ')' : '';
+    document.dispatchEvent(new CustomEvent('pt-session', { detail: who }));
   }
   async function get(path) {
     var r = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });

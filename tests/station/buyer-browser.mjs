@@ -2,8 +2,11 @@
 // refused without a key, a search with the key, a narrowed search, its CSV download, a batch
 // opened (timeline, grade chart, loads with destinations, clips with their SHA-256 and a
 // checked clip download), the EPCIS and bundle downloads (the bundle then passes
-// `packtrace verify`), the Chinese texts, and a screenshot in OUT_DIR.  Prints TAP.
-// argv: BASE_URL OUT_DIR TOKEN PACKTRACE_BIN CLIP GLN_A
+// `packtrace verify`), the Chinese texts, and a screenshot in OUT_DIR; then buyers signing in
+// with their accounts: a wrong password refused, every batch for an unscoped buyer with the
+// scan counts and ORA-001's spike flagged (results, batch view, CSV), the session kept over a
+// reload, and a buyer scoped to GLN_A seeing only ORA-001 on a phone-width screen.  Prints TAP.
+// argv: BASE_URL OUT_DIR TOKEN PACKTRACE_BIN CLIP GLN_A BUYER_PASSWORD
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,7 +14,7 @@ import { join } from 'node:path';
 
 const require = createRequire(process.env.NPM_DIR + '/');
 const { chromium } = require('playwright-core');
-const [base, outDir, token, bin, withClip, glnA] = process.argv.slice(2);
+const [base, outDir, token, bin, withClip, glnA, buyerPw] = process.argv.slice(2);
 
 let n = 0, failed = 0;
 function ok(cond, name, detail) {
@@ -50,6 +53,7 @@ try {
   await page.waitForSelector('#msg.bad', { timeout: 10000 });
   ok(/API key/.test(await page.textContent('#msg')), 'without a key the search asks for one', await page.textContent('#msg'));
 
+  await page.click('#apikey summary');
   await page.fill('#token', token);
   await page.click('#use');
   await rows().first().waitFor({ timeout: 10000 });
@@ -119,6 +123,85 @@ try {
   await page.click('#lang');
 } catch (e) {
   ok(false, 'the flow ran to its end', e.stack);
+}
+await context.close();
+
+// Buyers with accounts.
+async function signIn(p, name, password) {
+  await p.fill('#name', name);
+  await p.fill('#password', password);
+  await p.click('#signin-go');
+}
+for (const [viewport, tag] of [[{ width: 1280, height: 900 }, 'desktop'], [{ width: 390, height: 844 }, 'phone']]) {
+  const ctx = await browser.newContext({ locale: 'en-US', viewport });
+  const p = await ctx.newPage();
+  p.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('blob:')) offsite.push(r.url()); });
+  p.on('console', (m) => { if (m.type() === 'error' && !/401|404/.test(m.text())) problems.push(m.text()); });
+  p.on('pageerror', (e) => problems.push(e.message));
+  const found = () => p.locator('table.results tbody tr');
+  try {
+    await p.goto(base + '/buyer', { waitUntil: 'load', timeout: 20000 });
+    if (tag === 'desktop') {
+      await signIn(p, 'buyer-all', 'not the password');
+      await p.locator('#msg.bad', { hasText: 'Wrong name or password' }).waitFor({ timeout: 10000 })
+        .catch(() => {});
+      ok(/Wrong name or password/.test(await p.textContent('#msg')) && await p.isHidden('#who'),
+        'buyer account: a wrong password is refused', await p.textContent('#msg'));
+      await signIn(p, 'buyer-all', buyerPw);
+      await p.locator('#who', { hasText: 'all batches' }).waitFor({ timeout: 10000 });
+      const cookie = (await ctx.cookies()).find((c) => c.name === 'pt_session');
+      ok(cookie && cookie.httpOnly && cookie.sameSite === 'Strict', 'buyer account: signed in with an HttpOnly SameSite=Strict cookie',
+        JSON.stringify(cookie));
+      await found().first().waitFor({ timeout: 10000 });
+      for (let i = 0; i < 50 && (await found().count()) !== 4; i++) await p.waitForTimeout(100);
+      ok((await found().count()) === 4, 'buyer account: an unscoped buyer sees every batch', await found().count());
+      const ora1 = found().filter({ hasText: 'ORA-001' }), ora2 = found().filter({ hasText: 'ORA_002' });
+      ok(/72 spike \d{4}-\d\d-\d\d: 60 scans/.test(await ora1.locator('span.scans').textContent()),
+        'results: ORA-001 shows 72 scans and the spike', await ora1.textContent());
+      ok((await ora2.locator('span.scans').textContent()).trim() === '30', 'results: ORA_002 shows 30 scans, no spike',
+        await ora2.textContent());
+      ok(/more than 5 times the batch's median daily scans and at least 20/.test(await p.textContent('#scan-rule')),
+        'the spike rule is said on the page', await p.textContent('#scan-rule'));
+      await p.click('button.open[data-lot="ORA-001"]');
+      await p.waitForSelector('#batch:not([hidden]) svg.scans', { timeout: 10000 });
+      const view = await p.textContent('#batch');
+      ok(/Possible counterfeit labels: 60 scans on/.test(view) && (await p.locator('#batch svg.scans rect').count()) === 5 &&
+        (await p.locator('#batch svg.scans rect.spike-day').count()) === 1,
+        'batch view: the daily series is drawn and the spike day flagged', view.slice(0, 600));
+      ok(/median 3 a day/.test(view) && /does not know where a scan was made/.test(view),
+        'batch view: the median, and that the station has no location of the scans', view);
+      await p.screenshot({ path: join(outDir, 'web-buyer-scans-desktop.png'), fullPage: true });
+      const csvText = await (await ctx.request.get(base + '/api/v1/search?format=csv')).text();
+      const csvLines = csvText.trim().split('\r\n');
+      ok(csvLines[0].endsWith(',scans,scan_spike_day') && csvLines.some((l) => /ORA-001.*,72,\d{4}-\d\d-\d\d$/.test(l)) &&
+        csvLines.some((l) => /ORA_002.*,30,$/.test(l)), 'CSV: scans and the spike day per batch', csvText);
+      await p.reload({ waitUntil: 'load' });
+      await p.locator('#who', { hasText: 'buyer-all' }).waitFor({ timeout: 10000 });
+      await found().first().waitFor({ timeout: 10000 });
+      ok((await found().count()) === 4, 'buyer account: a reload keeps the session');
+      await p.click('#signout');
+      await p.waitForSelector('#signin:not([hidden])', { timeout: 10000 });
+      const after = await ctx.request.get(base + '/api/v1/search');
+      ok(after.status() === 401 && (await found().count()) === 0, 'buyer account: signed out, the cookie no longer works', after.status());
+    } else {
+      await signIn(p, 'buyer-a', buyerPw);
+      await p.locator('#who', { hasText: glnA }).waitFor({ timeout: 10000 });
+      await found().first().waitFor({ timeout: 10000 });
+      await p.waitForTimeout(300);
+      const lots = await found().locator('td:first-child').allTextContents();
+      ok(lots.join(',') === 'ORA-001', 'scoped buyer: only the batch shipped to their GLN, scope shown in the header',
+        lots.join(',') + ' / ' + await p.textContent('#who'));
+      const other = await ctx.request.get(base + '/api/v1/search?lot=ORA_002');
+      ok(other.ok() && (await other.json()).batches.length === 0, 'scoped buyer: the station refuses the other batch too');
+      await p.screenshot({ path: join(outDir, 'web-buyer-scoped-phone.png'), fullPage: true });
+      await p.click('button.open[data-lot="ORA-001"]');
+      await p.waitForSelector('#batch:not([hidden]) svg.scans', { timeout: 10000 });
+      await p.screenshot({ path: join(outDir, 'web-buyer-scans-phone.png'), fullPage: true });
+    }
+  } catch (e) {
+    ok(false, `buyer accounts (${tag}): the flow ran to its end`, e.stack);
+  }
+  await ctx.close();
 }
 ok(offsite.length === 0, 'nothing fetched off the station', offsite.join('\n'));
 ok(problems.length === 0, 'no script errors or CSP violations', problems.join('\n'));

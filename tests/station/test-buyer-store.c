@@ -5,7 +5,9 @@
  * cell writer. */
 #include "pt-epcis.h"
 #include "pt-http-buyer.h"
+#include "pt-limits.h"
 #include "pt-load.h"
+#include "pt-scan-signal.h"
 #include "pt-store-buyer.h"
 #include "pt-test-station.h"
 
@@ -303,6 +305,69 @@ test_csv_cell(void)
   }
 }
 
+/* The spike rule against series worked out by hand. */
+static void
+test_scan_spike(void)
+{
+  static const struct {
+    gint64 counts[8];
+    gsize n;
+    double median;
+    gssize spike; /* -1: none */
+  } cases[] = {
+      {{3, 2, 4, 3, 60}, 5, 3, 4},      /* one busy day among quiet ones */
+      {{0, 0, 0, 19}, 4, 0, -1},        /* fewer than PT_SCAN_SPIKE_MIN scans */
+      {{0, 0, 0, 20}, 4, 0, 3},         /* exactly the minimum over a zero median */
+      {{30}, 1, 30, -1},                /* one day only: its own median */
+      {{10, 12, 11, 50}, 4, 11.5, -1},  /* 50 is not more than 5 x 11.5 */
+      {{10, 12, 11, 58, 90}, 5, 12, 4}, /* the busiest of two spikes */
+      {{0}, 0, 0, -1},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    double median = -1;
+    gsize at = 99;
+    gboolean found = pt_scan_find_spike(cases[i].counts, cases[i].n, &median, &at);
+    g_assert_cmpfloat(median, ==, cases[i].median);
+    g_assert_cmpint(found, ==, cases[i].spike >= 0);
+    if (found)
+      g_assert_cmpuint(at, ==, (gsize)cases[i].spike);
+  }
+}
+
+/* The series is zero-filled between the days with scans and flags the spike day. */
+static void
+test_scan_signal(Fixture *f, gconstpointer data)
+{
+  (void)data;
+  gint64 now = pt_now_ns(), today = now / (G_GINT64_CONSTANT(86400) * 1000000000);
+  gint64 b = f->id[1];
+  g_autofree char *sql = g_strdup_printf(
+      "INSERT INTO scans VALUES (%" G_GINT64_FORMAT ", 67, 1, 2);"
+      "INSERT INTO scan_days VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+      ", 3), (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", 4), (%" G_GINT64_FORMAT
+      ", %" G_GINT64_FORMAT ", 60), (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", 99);",
+      b, b, today - 4, b, today - 2, b, today, b, today - PT_SCAN_SERIES_DAYS);
+  pt_test_sql(f->ts, sql);
+  g_autoptr(GError) error = NULL;
+  json_t *o = pt_scan_signal_json(f->ts->store, b, now, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(json_integer_value(json_object_get(o, "total")), ==, 67);
+  json_t *days = json_object_get(o, "days");
+  g_assert_cmpuint(json_array_size(days), ==, 5); /* the day out of the window is left out */
+  g_assert_cmpint(json_integer_value(json_object_get(json_array_get(days, 1), "count")), ==, 0);
+  g_assert_cmpfloat(json_real_value(json_object_get(o, "median_daily")), ==, 3);
+  json_t *spike = json_object_get(o, "spike");
+  g_assert_cmpint(json_integer_value(json_object_get(spike, "count")), ==, 60);
+  g_assert_cmpstr(json_string_value(json_object_get(spike, "day")), ==,
+                  json_string_value(json_object_get(json_array_get(days, 4), "day")));
+  json_decref(o);
+  o = pt_scan_signal_json(f->ts->store, f->id[2], now, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(json_array_size(json_object_get(o, "days")), ==, 0);
+  g_assert_true(json_is_null(json_object_get(o, "spike")));
+  json_decref(o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -315,6 +380,8 @@ main(int argc, char **argv)
   ADD("/buyer-store/paging", test_paging);
   ADD("/buyer-store/scope", test_scope);
   ADD("/buyer-store/clips-empty", test_clips_empty);
+  ADD("/buyer-store/scan-signal", test_scan_signal);
   g_test_add_func("/buyer-store/csv-cell", test_csv_cell);
+  g_test_add_func("/buyer-store/scan-spike", test_scan_spike);
   return g_test_run();
 }

@@ -150,7 +150,8 @@ test_version2_gains_print_jobs(void)
                   "DROP TABLE driver_loads; DROP TABLE driver_tokens; DROP TABLE drivers; "
                   "DROP TABLE load_refusals; DROP TABLE load_batches; "
                   "DROP TABLE sessions; DROP TABLE users; DROP TABLE api_keys; "
-                  "DROP TABLE evidence_pending; DROP TABLE loads; DROP TABLE scans; DROP INDEX "
+                  "DROP TABLE evidence_pending; DROP TABLE scan_days; DROP TABLE loads; DROP TABLE "
+                  "scans; DROP INDEX "
                   "batches_by_gtin; "
                   "PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;

@@ -1,7 +1,8 @@
 // web-browser.mjs: the consumer page in Debian's Chromium (driven by playwright-core): zh and
 // en texts, the verified mark, the warning for a tampered log, the recall banner, and the
 // page's first-view weight; the /station dashboard: sign-in with a user, a batch made through
-// the form, put on hold and released with its status shown, the label preview, sign-out.
+// the form, put on hold and released with its status shown, the label preview, sign-out;
+// loads (open, add a batch, a refusal, close) and drivers (add, login QR decoded and used).
 // Prints TAP.
 // The evidence clip plays in its player (when CLIP is set: the set-up could cut one).
 // argv: BASE_URL OK_PATH TAMPERED_PATH RECALLED_PATH OUT_DIR OPERATOR_NAME OPERATOR_PASSWORD CLIP
@@ -225,6 +226,101 @@ for (const [what, script] of [
       v.cls + ' ' + v.text);
     await context.close();
   }
+}
+// The dashboard's loads and drivers: a load opened with the form, a batch put on it by lot
+// and listed with its source, a recalled batch refused with its reason, a driver added and
+// their login QR shown, decoded from the page's pixels with the vendored jsQR, and the decoded
+// link logging a phone in; then the load closed.  Screenshots at desktop and phone width.
+for (const [viewport, tag] of [[{ width: 1280, height: 900 }, 'desktop'], [{ width: 390, height: 844 }, 'phone']]) {
+  const context = await browser.newContext({ locale: 'en-US', viewport });
+  const signin = await context.request.post(base + '/api/v1/session', { data: { name: opName, password: opPassword } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  // 503: a camera thumbnail before its first frame (station-live.js tries again).
+  page.on('console', (m) => { if (m.type() === 'error' && !/40[19]|503/.test(m.text())) problems.push(m.text()); });
+  await page.goto(base + '/station', { waitUntil: 'load', timeout: 20000 });
+  try {
+    await page.locator('#who', { hasText: opName }).waitFor({ timeout: 10000 });
+    const plate = tag === 'desktop' ? 'SH 888' : 'SH 999';
+    const driver = tag === 'desktop' ? 'Wang Wei' : 'Li Na';
+    await page.fill('#new-load [name=plate]', plate);
+    await page.fill('#new-load [name=seal]', 'SEAL-' + tag);
+    await page.fill('#new-load [name=dock]', 'dock-' + tag);
+    await page.fill('#new-load [name=destination]', 'Fresh Co');
+    await page.fill('#new-load [name=destination_gln]', '4012345000115');
+    await page.click('#new-load button');
+    const card = page.locator('article.load', { hasText: plate });
+    await card.waitFor({ timeout: 10000 });
+    ok(signin.ok() && (await card.textContent()).includes('dock-' + tag) && (await card.textContent()).includes('GLN 4012345000115'),
+      `${tag}: a load opened with the form is listed with dock and destination`, await card.textContent());
+    if (tag === 'desktop') {
+      await card.locator('input[name=lot]').fill('OK1');
+      await card.locator('button', { hasText: 'Add batch' }).click();
+      await card.locator('table.load-batches tr', { hasText: 'OK1' }).waitFor({ timeout: 10000 });
+      ok(/OK1\s*operator/.test(await card.locator('table.load-batches').textContent()),
+        `${tag}: the batch added by lot is listed with its source`, await card.textContent());
+      await card.locator('input[name=lot]').fill('RECALL1');
+      await card.locator('button', { hasText: 'Add batch' }).click();
+      await card.locator('table.load-refusals', { hasText: 'RECALL1' }).waitFor({ timeout: 10000 });
+      ok(/recall/.test(await card.locator('table.load-refusals').textContent()),
+        `${tag}: a recalled batch is refused with its reason`, await card.locator('table.load-refusals').textContent());
+      ok(/0 \(plate and seal/.test(await card.locator('dd.photos').textContent()), `${tag}: the photos count is shown`);
+    }
+    await page.fill('#new-driver [name=name]', driver);
+    await page.fill('#new-driver [name=phone]', '+86 138 0000 0000');
+    await page.click('#new-driver button');
+    const row = page.locator('table.drivers tr', { hasText: driver });
+    await row.waitFor({ timeout: 10000 });
+    await row.locator('button[data-action=login-qr]').click();
+    await page.locator('#qr-panel:not([hidden]) img[src^="data:image/png"]').waitFor({ timeout: 10000 });
+    ok((await page.textContent('#qr-panel')).includes(driver) && /Valid until \S/.test(await page.textContent('#qr-panel')),
+      `${tag}: the login QR is shown with the driver and its expiry`, await page.textContent('#qr-panel'));
+    await page.screenshot({ path: join(outDir, `web-station-qr-${tag}.png`) });
+    await page.addScriptTag({ url: '/static/jsQR.js' });
+    const decoded = await page.evaluate(async () => {
+      const img = document.getElementById('qr-img');
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const code = window.jsQR(g.getImageData(0, 0, c.width, c.height).data, c.width, c.height);
+      return code ? code.data : null;
+    });
+    ok(decoded && decoded.startsWith(base + '/driver#t='), `${tag}: the QR decodes to this station's driver login link`, decoded);
+    const token = decoded ? decoded.split('#t=')[1] : '';
+    const phone = await browser.newContext();
+    const me = await phone.request.get(base + '/api/v1/driver/me', { headers: { Authorization: 'Bearer ' + token } });
+    const who = me.ok() ? await me.json() : {};
+    ok(me.status() === 200 && who.driver && who.driver.name === driver, `${tag}: the decoded link logs the driver's phone in`,
+      me.status() + ' ' + JSON.stringify(who));
+    await phone.close();
+    await page.click('#qr-hide');
+    ok(await page.isHidden('#qr-panel') && !(await page.getAttribute('#qr-img', 'src')), `${tag}: hiding the QR forgets it`);
+    const listed = await (await context.request.get(base + '/api/v1/drivers')).text();
+    ok(!listed.includes(token.split('.')[1]) && !/hash/.test(listed), `${tag}: the driver list carries no token`, listed);
+    if (tag === 'desktop') {
+      await page.screenshot({ path: join(outDir, 'web-station-loads-desktop.png'), fullPage: true });
+      page.once('dialog', (d) => d.accept());
+      await card.locator('button[data-action=close]').click();
+      await page.locator('#load-msg.ok', { hasText: 'closed' }).waitFor({ timeout: 10000 });
+      await page.locator('table.loads-closed tr', { hasText: plate }).waitFor({ timeout: 10000 });
+      ok((await card.count()) === 0, `${tag}: the closed load leaves the open ones and is listed as departed`);
+    } else {
+      page.once('dialog', (d) => d.accept());
+      await card.locator('button[data-action=close]').click();
+      await page.locator('#load-msg.bad').waitFor({ timeout: 10000 });
+      ok(/nothing|empty|no batch/i.test(await page.textContent('#load-msg')) && (await card.count()) === 1,
+        `${tag}: an empty load cannot be closed`, await page.textContent('#load-msg'));
+      await page.screenshot({ path: join(outDir, 'web-station-loads-phone.png'), fullPage: true });
+    }
+  } catch (e) {
+    ok(false, `${tag}: the loads and drivers flow ran to its end`, e.stack);
+  }
+  ok(problems.length === 0, `${tag}: no script errors or CSP violations`, problems.join('\n'));
+  await context.close();
 }
 // The dashboard's live section: alerts, disk and retention, and the cameras' thumbnails
 // (the demo cameras, once their footage is made) refreshing.
