@@ -89,6 +89,17 @@
     return el('table', {}, [el('tr', {}, head.map(function (h) { return el('th', {}, [h]); }))].concat(
       rows.map(function (r) { return el('tr', {}, r.map(function (c) { return el('td', {}, [c]); })); })));
   }
+  /* One row per sales platform: what waits, what failed, when it last got through. */
+  function syncTable(s) {
+    var list = s.connectors || [];
+    if (!list.length) return el('p', {}, ['No sales platform is configured (packtrace sync add).']);
+    return table(['platform', 'pending', 'failed', 'delivered', 'last delivery', 'last error'],
+      list.map(function (c) {
+        var err = c.last_error ? c.last_error + (c.last_error_at ? ' (' + c.last_error_at + ')' : '') : '';
+        return [c.name + ' (' + c.type + ')', String(c.pending), String(c.failed), String(c.delivered),
+          c.last_ok || 'never', err ? el('span', { class: 'verify bad' }, [err]) : ''];
+      }));
+  }
   function show(id, node) { var box = document.getElementById(id); box.textContent = ''; box.appendChild(node); }
   async function refresh() {
     try {
@@ -104,7 +115,7 @@
       })));
     } catch (e) { show('batches', el('p', { class: 'verify bad' }, [e.message])); }
     if (csrf) {
-      try { show('sync', el('pre', {}, [JSON.stringify(await get('/api/v1/sync'), null, 1)])); }
+      try { show('sync', syncTable(await get('/api/v1/sync'))); }
       catch (e) { show('sync', el('p', { class: 'verify bad' }, [e.message])); }
     }
   }

@@ -118,6 +118,9 @@ for (const [locale, words, file] of [
   await page.fill('#password', opPassword);
   await page.click('#login button');
   await page.locator('#who', { hasText: opName }).waitFor({ timeout: 10000 });
+  const syncShown = await page.locator('#sync', { hasText: 'No sales platform is configured' })
+    .waitFor({ timeout: 10000 }).then(() => true, () => false);
+  ok(syncShown, 'dashboard: the sync state says no platform is configured', await page.textContent('#sync'));
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === 'pt_session');
   ok(session && session.httpOnly && session.sameSite === 'Strict',
