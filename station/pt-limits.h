@@ -81,6 +81,11 @@
 #define PT_SCAN_FLUSH_MS    1000  /* written this often */
 #define PT_SCAN_PENDING_MAX 10000 /* batches viewed in one interval; more views are not counted */
 
+/* Rendered consumer pages kept by each HTTP worker thread (pt-web-cache.h): batches, and
+ * bytes of HTML + JSON; a batch of 10,000 events renders to about 3 MB. */
+#define PT_WEB_CACHE_ENTRIES 256
+#define PT_WEB_CACHE_BYTES   (8 * 1024 * 1024)
+
 /* Live camera thumbnails (dashboard) */
 #define PT_THUMB_WIDTH       320            /* pixels; narrower frames keep their size */
 #define PT_THUMB_QUALITY     70             /* JPEG quality */

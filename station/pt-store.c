@@ -261,6 +261,9 @@ static const char *const migrations[] = {
     "  to_ns INTEGER NOT NULL,"
     "  created_ns INTEGER NOT NULL);"
     "CREATE INDEX evidence_pending_by_end ON evidence_pending (to_ns);",
+    /* 10 -> 11: the revision of each batch's public facts, which keys the consumer page's
+     * cache (pt-web-cache.h) */
+    PT_STORE_PUBLIC_REV_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
