@@ -3,11 +3,11 @@
 #pragma once
 
 /* HTTP */
-#define PT_HTTP_BODY_MAX        (64 * 1024)  /* request body, bytes */
-#define PT_HTTP_URL_MAX         2048         /* request target, bytes */
-#define PT_HTTP_THREADS         2            /* worker threads (the box has 2 cores) */
-#define PT_HTTP_CONNECTIONS_MAX 256          /* open connections */
-#define PT_HTTP_CONN_MEMORY     (128 * 1024) /* per-connection buffer */
+#define PT_HTTP_BODY_MAX        (64 * 1024) /* request body, bytes */
+#define PT_HTTP_URL_MAX         2048        /* request target, bytes */
+#define PT_HTTP_THREADS         2           /* worker threads (the box has 2 cores) */
+#define PT_HTTP_CONNECTIONS_MAX 256         /* open connections */
+#define PT_HTTP_CONN_MEMORY     (32 * 1024) /* per-connection buffer; zeroed by MHD per request */
 
 /* JSON */
 #define PT_JSON_DEPTH_MAX 32 /* nesting of any JSON we accept */
