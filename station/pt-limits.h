@@ -3,11 +3,11 @@
 #pragma once
 
 /* HTTP */
-#define PT_HTTP_BODY_MAX        (64 * 1024)  /* request body, bytes */
-#define PT_HTTP_URL_MAX         2048         /* request target, bytes */
-#define PT_HTTP_THREADS         2            /* worker threads (the box has 2 cores) */
-#define PT_HTTP_CONNECTIONS_MAX 256          /* open connections */
-#define PT_HTTP_CONN_MEMORY     (128 * 1024) /* per-connection buffer */
+#define PT_HTTP_BODY_MAX        (64 * 1024) /* request body, bytes */
+#define PT_HTTP_URL_MAX         2048        /* request target, bytes */
+#define PT_HTTP_THREADS         2           /* worker threads (the box has 2 cores) */
+#define PT_HTTP_CONNECTIONS_MAX 256         /* open connections */
+#define PT_HTTP_CONN_MEMORY     (32 * 1024) /* per-connection buffer; zeroed by MHD per request */
 
 /* JSON */
 #define PT_JSON_DEPTH_MAX 32 /* nesting of any JSON we accept */
@@ -88,6 +88,11 @@
 #define PT_SCAN_SERIES_DAYS  60
 #define PT_SCAN_SPIKE_FACTOR 5
 #define PT_SCAN_SPIKE_MIN    20
+
+/* Rendered consumer pages kept by each HTTP worker thread (pt-web-cache.h): batches, and
+ * bytes of HTML + JSON; a batch of 10,000 events renders to about 3 MB. */
+#define PT_WEB_CACHE_ENTRIES 256
+#define PT_WEB_CACHE_BYTES   (8 * 1024 * 1024)
 
 /* Live camera thumbnails (dashboard) */
 #define PT_THUMB_WIDTH       320            /* pixels; narrower frames keep their size */

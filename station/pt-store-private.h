@@ -83,6 +83,64 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "CREATE INDEX sessions_by_user ON sessions (user_id);"                                           \
   "CREATE INDEX loads_by_destination_gln ON loads (destination_gln);"
 
+/* Migration 10 -> 11, kept next to the statement that reads it (pt-store-web.c).  Every write
+ * to a table the consumer page is built from (batches, events, gradings, graded_fruit) bumps
+ * its batch's rev in the writer's own transaction, so no committed change can be seen
+ * without its new rev, whichever process or connection wrote it.  A row is made on a batch's
+ * first write; a batch without one reads as rev 0. */
+#define PT_STORE_PUBLIC_REV_MIGRATION                                                              \
+  "CREATE TABLE public_revs (batch_id INTEGER PRIMARY KEY, rev INTEGER NOT NULL);"                 \
+  "CREATE TRIGGER public_rev_batches_insert AFTER INSERT ON batches BEGIN"                         \
+  "  INSERT INTO public_revs (batch_id, rev) VALUES (NEW.id, 1)"                                   \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER public_rev_batches_update AFTER UPDATE ON batches BEGIN"                         \
+  "  INSERT INTO public_revs (batch_id, rev) VALUES (OLD.id, 1)"                                   \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  INSERT INTO public_revs (batch_id, rev) VALUES (NEW.id, 1)"                                   \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER public_rev_batches_delete AFTER DELETE ON batches BEGIN"                         \
+  "  INSERT INTO public_revs (batch_id, rev) VALUES (OLD.id, 1)"                                   \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER public_rev_events_insert AFTER INSERT ON events BEGIN"                           \
+  "  INSERT INTO public_revs (batch_id, rev) VALUES (NEW.batch_id, 1)"                             \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER public_rev_gradings_insert AFTER INSERT ON gradings BEGIN"                       \
+  "  INSERT INTO public_revs (batch_id, rev) VALUES (NEW.batch_id, 1)"                             \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER public_rev_gradings_update AFTER UPDATE ON gradings BEGIN"                       \
+  "  INSERT INTO public_revs (batch_id, rev) VALUES (OLD.batch_id, 1)"                             \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  INSERT INTO public_revs (batch_id, rev) VALUES (NEW.batch_id, 1)"                             \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER public_rev_gradings_delete AFTER DELETE ON gradings BEGIN"                       \
+  "  INSERT INTO public_revs (batch_id, rev) VALUES (OLD.batch_id, 1)"                             \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER public_rev_graded_fruit_insert AFTER INSERT ON graded_fruit BEGIN"               \
+  "  INSERT INTO public_revs (batch_id, rev) SELECT batch_id, 1 FROM gradings WHERE id = "         \
+  "NEW.grading_id"                                                                                 \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER public_rev_graded_fruit_update AFTER UPDATE ON graded_fruit BEGIN"               \
+  "  INSERT INTO public_revs (batch_id, rev) SELECT batch_id, 1 FROM gradings WHERE id = "         \
+  "OLD.grading_id"                                                                                 \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  INSERT INTO public_revs (batch_id, rev) SELECT batch_id, 1 FROM gradings WHERE id = "         \
+  "NEW.grading_id"                                                                                 \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"                                                                                         \
+  "CREATE TRIGGER public_rev_graded_fruit_delete AFTER DELETE ON graded_fruit BEGIN"               \
+  "  INSERT INTO public_revs (batch_id, rev) SELECT batch_id, 1 FROM gradings WHERE id = "         \
+  "OLD.grading_id"                                                                                 \
+  "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
+  "  END;"
+
 /* Binds @v, or NULL when @v is NULL. */
 void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
 /* Returns: (transfer full) (nullable): column @i as a new string. */

@@ -3,8 +3,8 @@
  * product.
  *
  * Workload: two UPSERTs per batch viewed, about once a second, from pt-scan-tally.c's writer
- * (page views are counted in memory in between); the daily series is read per batch a buyer
- * searches for. */
+ * (page views are counted in memory in between); one indexed SELECT of the page's cache key
+ * per page view, thousands a second; the daily series is read per batch a buyer searches for. */
 #include "pt-error.h"
 #include "pt-store-private.h"
 
@@ -20,6 +20,11 @@ static const char sql_scan_get[] = "SELECT count FROM scans WHERE batch_id = ?";
 static const char sql_gtin_summary[] =
     "SELECT count(*), (SELECT product FROM batches WHERE gtin = ?1 ORDER BY id DESC LIMIT 1) "
     "FROM batches WHERE gtin = ?1";
+
+static const char sql_public_rev[] = "SELECT b.id, b.gtin, coalesce(r.rev, 0) FROM batches b "
+                                     "LEFT JOIN public_revs r ON r.batch_id = b.id WHERE b.lot = ?";
+static const char sql_read_begin[] = "BEGIN DEFERRED";
+static const char sql_read_end[] = "COMMIT";
 
 gboolean
 pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 n, gint64 first_ns, gint64 last_ns,
@@ -107,4 +112,47 @@ pt_store_gtin_summary(PtStore *store, const char *gtin, gint64 *n_out, char **pr
   if (rc != SQLITE_ROW)
     return pt_store_set_sqlite_error(store, rc, "look up a GTIN", error);
   return TRUE;
+}
+
+gboolean
+pt_store_public_rev(PtStore *store, const char *lot, PtPublicRev *out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_public_rev, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, lot, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    out->batch_id = sqlite3_column_int64(s, 0);
+    const char *gtin = (const char *)sqlite3_column_text(s, 1);
+    g_strlcpy(out->gtin, gtin ? gtin : "", sizeof out->gtin);
+    out->rev = sqlite3_column_int64(s, 2);
+  }
+  sqlite3_reset(s);
+  if (rc == SQLITE_DONE) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with lot %s", lot);
+    return FALSE;
+  }
+  if (rc != SQLITE_ROW)
+    return pt_store_set_sqlite_error(store, rc, "look up a lot", error);
+  return TRUE;
+}
+
+gboolean
+pt_store_read_begin(PtStore *store, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_read_begin, error);
+  return s && pt_store_step_done(store, s, "begin a read", error);
+}
+
+void
+pt_store_read_end(PtStore *store)
+{
+  if (sqlite3_get_autocommit(pt_store_db(store)))
+    return;
+  /* Ending a read-only transaction cannot lose anything; a failure leaves the next BEGIN
+   * to report it. */
+  sqlite3_stmt *s = pt_store_stmt(store, sql_read_end, NULL);
+  if (s)
+    pt_store_step_done(store, s, "end a read", NULL);
 }

@@ -271,6 +271,9 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (batch_id, day)) WITHOUT ROWID;"
     "INSERT INTO scan_days (batch_id, day, count) "
     "  SELECT batch_id, last_ns / 86400000000000, count FROM scans;",
+    /* 11 -> 12: the revision of each batch's public facts, which keys the consumer page's
+     * cache (pt-web-cache.h) */
+    PT_STORE_PUBLIC_REV_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

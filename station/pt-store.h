@@ -54,7 +54,7 @@ typedef struct {
 void pt_event_row_clear(PtEventRow *row);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define PT_STORE_SCHEMA_VERSION 11
+#define PT_STORE_SCHEMA_VERSION 12
 
 /* Opens (and with @create, creates) the database at @path and migrates it to
  * PT_STORE_SCHEMA_VERSION.  A database newer than this build is refused.
@@ -191,5 +191,20 @@ gboolean pt_store_scan_days(PtStore *store, gint64 batch_id, gint64 first_day, G
  * when there are none). */
 gboolean pt_store_gtin_summary(PtStore *store, const char *gtin, gint64 *n_out, char **product_out,
                                GError **error);
+
+/* What keys a batch's cached consumer page: its id, GTIN and the revision of its public facts,
+ * which every committed write to them raises (migration 10 -> 11). */
+typedef struct {
+  gint64 batch_id;
+  char gtin[15];
+  gint64 rev;
+} PtPublicRev;
+
+/* The key of lot @lot's page; PT_ERROR_NOT_FOUND when no batch has that lot. */
+gboolean pt_store_public_rev(PtStore *store, const char *lot, PtPublicRev *out, GError **error);
+/* A read transaction: the page is rendered from one snapshot, the one its key was read in.
+ * _end() is safe to call when _begin() failed. */
+gboolean pt_store_read_begin(PtStore *store, GError **error);
+void pt_store_read_end(PtStore *store);
 
 G_END_DECLS

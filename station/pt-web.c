@@ -13,6 +13,7 @@
 #include "pt-gs1-dl.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-web-cache.h"
 #include "pt-web-resources.h"
 
 #include <gio/gio.h>
@@ -111,15 +112,23 @@ queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
   return ret;
 }
 
-/* Sends @body (taken; g_malloc'd, which is malloc since GLib 2.46). */
-static enum MHD_Result
-respond_text(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len)
+/* Returns: (transfer full): a response sending @body (taken; malloc'd or g_malloc'd, one
+ * allocator since GLib 2.46). */
+static struct MHD_Response *
+text_response(const char *type, char *body, gsize len)
 {
   struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
   common_headers(r, type, "no-store");
   if (g_str_has_prefix(type, "text/html"))
     MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
-  return queue(c, status, r);
+  return r;
+}
+
+/* Sends @body (taken, as text_response()). */
+static enum MHD_Result
+respond_text(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len)
+{
+  return queue(c, status, text_response(type, body, len));
 }
 
 static gboolean
@@ -182,13 +191,12 @@ respond_asset(struct MHD_Connection *c, const Asset *a)
   return queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
-/* The consumer shell with @data embedded.  Inside <script> only "<" could end the element
- * early, and in JSON it can only occur in strings, where \u003c means the same. */
-static enum MHD_Result
-respond_page(struct MHD_Connection *c, json_t *data)
+/* Returns: (transfer full): the consumer shell with @json embedded; its length in @len_out.
+ * Inside <script> only "<" could end the element early, and in JSON it can only occur in
+ * strings, where \u003c means the same. */
+static char *
+page_html(const char *json, gsize *len_out)
 {
-  char *json = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
-  json_decref(data);
   gsize len = 0;
   const char *shell = g_bytes_get_data(CONSUMER_SHELL->bytes, &len);
   const char *mark = g_strstr_len(shell, (gssize)len, DATA_MARK);
@@ -201,12 +209,22 @@ respond_page(struct MHD_Connection *c, json_t *data)
     else
       g_string_append_c(page, *p);
   }
-  free(json);
   const char *rest = mark + strlen(DATA_MARK);
   g_string_append_len(page, rest, (gssize)(shell + len - rest));
-  gsize page_len = page->len;
-  return respond_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", g_string_free(page, FALSE),
-                      page_len);
+  *len_out = page->len;
+  return g_string_free(page, FALSE);
+}
+
+/* Sends the consumer shell with @data (taken) embedded. */
+static enum MHD_Result
+respond_page(struct MHD_Connection *c, json_t *data)
+{
+  char *json = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  json_decref(data);
+  gsize len = 0;
+  char *html = page_html(json, &len);
+  free(json);
+  return respond_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", html, len);
 }
 
 static enum MHD_Result
@@ -358,53 +376,123 @@ is_epcis_link_type(const char *t)
                strcmp(t, "https://ref.gs1.org/voc/epcis") == 0);
 }
 
+/* The product's page, or a 404 when this station never packed @gtin. */
 static enum MHD_Result
-resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Connection *c,
-        const PtDigitalLink *link)
+respond_product(PtStore *store, struct MHD_Connection *c, const char *gtin, gboolean redirect)
 {
   g_autoptr(GError) error = NULL;
-  if (!link->lot[0]) {
-    gint64 n = 0;
-    g_autofree char *product = NULL;
-    if (!pt_store_gtin_summary(store, link->gtin, &n, &product, &error))
-      return respond_gerror(c, error);
-    if (n == 0)
-      return respond_error(c, MHD_HTTP_NOT_FOUND, "this station packs no product with that GTIN");
-    json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", link->gtin, "product",
-                             product, "batches", (json_int_t)n);
-    return wants_json(c) ? respond_json(c, data, "application/json; charset=utf-8")
-                         : respond_page(c, data);
-  }
-  g_autoptr(PtBatch) batch = pt_store_batch_get_by_lot(store, link->lot, &error);
-  if (!batch && !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
+  gint64 n = 0;
+  g_autofree char *product = NULL;
+  if (!pt_store_gtin_summary(store, gtin, &n, &product, &error))
     return respond_gerror(c, error);
-  if (!batch || strcmp(batch->gtin, link->gtin) != 0) {
+  if (n == 0)
+    return respond_error(c, MHD_HTTP_NOT_FOUND, "this station packs no product with that GTIN");
+  if (redirect) {
     /* As GS1's resolver does: an unknown lot falls back to the product's page. */
-    gint64 n = 0;
-    g_autofree char *product = NULL;
-    g_clear_error(&error);
-    if (!pt_store_gtin_summary(store, link->gtin, &n, &product, &error))
-      return respond_gerror(c, error);
-    if (n == 0)
-      return respond_error(c, MHD_HTTP_NOT_FOUND, "this station packs no product with that GTIN");
-    g_autofree char *location = g_strdup_printf("/01/%s", link->gtin);
+    g_autofree char *location = g_strdup_printf("/01/%s", gtin);
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     common_headers(r, "text/plain; charset=utf-8", "no-store");
     MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
     return queue(c, MHD_HTTP_SEE_OTHER, r);
   }
+  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", gtin, "product", product,
+                           "batches", (json_int_t)n);
+  return wants_json(c) ? respond_json(c, data, "application/json; charset=utf-8")
+                       : respond_page(c, data);
+}
+
+/* Inside the read transaction: the key again (this snapshot's), then the page at it. */
+static gboolean
+render_in_snapshot(PtStation *station, PtStore *store, const PtDigitalLink *link, PtPublicRev *key,
+                   struct MHD_Response **html, struct MHD_Response **json, gsize *bytes,
+                   GError **error)
+{
+  if (!pt_store_public_rev(store, link->lot, key, error))
+    return FALSE;
+  if (strcmp(key->gtin, link->gtin) != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "lot %s is not a batch of GTIN %s", link->lot,
+                link->gtin);
+    return FALSE;
+  }
+  g_autoptr(PtBatch) batch = pt_store_batch_get(store, key->batch_id, error);
+  if (!batch)
+    return FALSE;
+  json_t *data = public_batch(station, store, batch, error);
+  if (!data)
+    return FALSE;
+  char *text = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  json_decref(data);
+  gsize json_len = strlen(text), html_len = 0;
+  char *page = page_html(text, &html_len);
+  *json = text_response("application/json; charset=utf-8", text, json_len);
+  *html = text_response("text/html; charset=utf-8", page, html_len);
+  *bytes = json_len + html_len;
+  return TRUE;
+}
+
+/* Renders @link's batch page as HTML and JSON responses (transfer full) from one snapshot of
+ * the store; @key gets the revision they show. */
+static gboolean
+render_batch(PtStation *station, PtStore *store, const PtDigitalLink *link, PtPublicRev *key,
+             struct MHD_Response **html, struct MHD_Response **json, gsize *bytes, GError **error)
+{
+  gboolean ok = pt_store_read_begin(store, error) &&
+                render_in_snapshot(station, store, link, key, html, json, bytes, error);
+  pt_store_read_end(store);
+  return ok;
+}
+
+/* Each HTTP worker thread's rendered pages: no lock on the hot path. */
+static GPrivate thread_cache = G_PRIVATE_INIT((GDestroyNotify)pt_web_cache_free);
+
+static PtWebCache *
+worker_cache(void)
+{
+  PtWebCache *cache = g_private_get(&thread_cache);
+  if (!cache) {
+    cache = pt_web_cache_new(PT_WEB_CACHE_ENTRIES, PT_WEB_CACHE_BYTES);
+    g_private_set(&thread_cache, cache);
+  }
+  return cache;
+}
+
+/* A batch's page comes from the worker's cache when the store's revision of the batch's
+ * public facts is the one it was rendered at: one indexed SELECT per view.  The revision is
+ * raised in the same transaction as every write the page shows (pt-store-private.h), and is
+ * read before (or in the same snapshot as) the facts, so a cached page is never older than
+ * the store. */
+static enum MHD_Result
+resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Connection *c,
+        const PtDigitalLink *link)
+{
+  g_autoptr(GError) error = NULL;
+  if (!link->lot[0])
+    return respond_product(store, c, link->gtin, FALSE);
+  PtPublicRev key;
+  if (!pt_store_public_rev(store, link->lot, &key, &error) &&
+      !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
+    return respond_gerror(c, error);
+  if (error || strcmp(key.gtin, link->gtin) != 0)
+    return respond_product(store, c, link->gtin, TRUE);
   if (is_epcis_link_type(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType"))) {
-    json_t *doc = pt_bundle_epcis(store, station->config, batch, &error);
+    g_autoptr(PtBatch) batch = pt_store_batch_get(store, key.batch_id, &error);
+    json_t *doc = batch ? pt_bundle_epcis(store, station->config, batch, &error) : NULL;
     return doc ? respond_json(c, doc, "application/ld+json") : respond_gerror(c, error);
   }
-  json_t *data = public_batch(station, store, batch, &error);
-  if (!data)
+  PtWebCache *cache = worker_cache();
+  struct MHD_Response *html = NULL, *json = NULL;
+  gsize bytes = 0;
+  gboolean cached = pt_web_cache_get(cache, link->lot, key.batch_id, key.rev, &html, &json);
+  if (!cached && !render_batch(station, store, link, &key, &html, &json, &bytes, &error))
     return respond_gerror(c, error);
   /* A view of the page is a scan of the label, counted in memory and written within a
    * second (pt-scan-tally.h). */
-  pt_scan_tally_add(scans, batch->id, pt_now_ns());
-  return wants_json(c) ? respond_json(c, data, "application/json; charset=utf-8")
-                       : respond_page(c, data);
+  pt_scan_tally_add(scans, key.batch_id, pt_now_ns());
+  /* Queued first: the queue holds its own reference, whatever the cache keeps. */
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, wants_json(c) ? json : html);
+  if (!cached)
+    pt_web_cache_put(cache, link->lot, key.batch_id, key.rev, html, json, bytes);
+  return ret;
 }
 
 enum MHD_Result

@@ -150,9 +150,10 @@ test_version2_gains_print_jobs(void)
                   "DROP TABLE driver_loads; DROP TABLE driver_tokens; DROP TABLE drivers; "
                   "DROP TABLE load_refusals; DROP TABLE load_batches; "
                   "DROP TABLE sessions; DROP TABLE users; DROP TABLE api_keys; "
-                  "DROP TABLE evidence_pending; DROP TABLE scan_days; DROP TABLE loads; DROP TABLE "
-                  "scans; DROP INDEX "
-                  "batches_by_gtin; "
+                  "DROP TABLE evidence_pending; DROP TABLE scan_days; DROP TABLE loads; "
+                  "DROP TABLE scans; DROP INDEX batches_by_gtin; DROP TABLE public_revs; "
+                  "DROP TRIGGER public_rev_batches_insert; DROP TRIGGER public_rev_batches_update; "
+                  "DROP TRIGGER public_rev_batches_delete; DROP TRIGGER public_rev_events_insert; "
                   "PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);

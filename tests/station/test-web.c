@@ -1,6 +1,7 @@
 /* test-web.c: the Digital Link resolver and the compiled-in pages on the real `packtrace run`
  * over loopback: HTML, public JSON and EPCIS for one link, 303 for an unknown lot, 404 and
- * 400, only public fields, scan counts, asset caching and no way out of the asset table. */
+ * 400, only public fields, scan counts, asset caching, no way out of the asset table, and a
+ * cached page that shows every change at once. */
 #include "pt-canon.h"
 #include "pt-test-station.h"
 
@@ -214,6 +215,140 @@ test_html_json_epcis(Fixture *f, gconstpointer data)
   g_assert_cmpint(scans(f), ==, 2);
 }
 
+/* The facts the page shows now, as the JSON text.  Both forms are fetched three times each, on
+ * new connections (so both HTTP workers' caches answer), and must all be the same: the JSON
+ * body and the facts embedded in the HTML alike. */
+static json_t *
+page_now(Fixture *f, const char *path)
+{
+  static const char open[] = "<script id=\"pt-data\" type=\"application/json\">";
+  g_autofree char *json = NULL;
+  for (int i = 0; i < 6; i++) {
+    Reply r = fetch(f, "GET", path, i % 2 ? "Accept: application/json" : "Accept: text/html");
+    g_assert_cmpint(r.status, ==, 200);
+    const char *text = r.body->str;
+    g_autofree char *embedded = NULL;
+    if (i % 2 == 0) {
+      const char *start = strstr(text, open);
+      g_assert_nonnull(start);
+      start += strlen(open);
+      const char *end = strstr(start, "</script>");
+      g_assert_nonnull(end);
+      text = embedded = g_strndup(start, (gsize)(end - start));
+    }
+    if (json)
+      g_assert_cmpstr(text, ==, json);
+    else
+      json = g_strdup(text);
+    reply_clear(&r);
+  }
+  g_autoptr(GError) error = NULL;
+  json_t *v = pt_json_parse(json, strlen(json), &error);
+  g_assert_no_error(error);
+  return v;
+}
+
+static json_t *
+last_event(json_t *page)
+{
+  json_t *events = json_object_get(page, "events");
+  return json_array_get(events, json_array_size(events) - 1);
+}
+
+/* The rendered page is cached per batch, keyed by a revision every write raises in its own
+ * transaction: each change, made here by another process's connection, shows on the very
+ * next view, in the HTML and the JSON, with no wait. */
+static void
+test_cache_fresh(Fixture *f, gconstpointer data)
+{
+  PtTestStation *ts = f->ts;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(ts->store, f->lot, &error);
+  g_assert_no_error(error);
+  g_autofree char *path = g_strdup_printf("/01/" GTIN "/10/%s", f->lot);
+
+  json_t *v = page_now(f, path);
+  g_assert_cmpint(json_array_size(json_object_get(v, "events")), ==, 2);
+  json_decref(v);
+
+  /* An event. */
+  PtEventSpec ev = {.step = "storing"};
+  g_assert_true(pt_batch_add_event(ts->station, ts->store, batch, &ev, NULL, &error));
+  v = page_now(f, path);
+  g_assert_cmpint(json_array_size(json_object_get(v, "events")), ==, 3);
+  g_assert_cmpstr(json_string_value(json_object_get(last_event(v), "step")), ==, "storing");
+  g_assert_null(json_object_get(last_event(v), "clip"));
+  json_decref(v);
+
+  /* A clip: an event carrying its evidence. */
+  PtEvidence clip = {.camera = "dock",
+                     .from_ns = 1,
+                     .to_ns = 2,
+                     .path = "clips/test.mkv",
+                     .sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                     .bytes = 10};
+  PtEventSpec loading = {.step = "loading", .evidence = &clip};
+  g_assert_true(pt_batch_add_event(ts->station, ts->store, batch, &loading, NULL, &error));
+  v = page_now(f, path);
+  g_assert_cmpint(json_array_size(json_object_get(v, "events")), ==, 4);
+  g_assert_nonnull(json_object_get(last_event(v), "clip"));
+  json_decref(v);
+
+  /* A new grading hides the old one's classes while open; its close shows its own. */
+  PtGradingRow g = {.batch_id = batch->id,
+                    .profile = (char *)"orange-unece",
+                    .declared_class = (char *)"II",
+                    .mm_per_px = 0.3,
+                    .model_version = (char *)"test",
+                    .opened_ns = 20};
+  g_assert_true(pt_store_grading_insert(ts->store, &g, &error));
+  v = page_now(f, path);
+  g_assert_true(json_is_null(json_object_get(v, "grading")));
+  json_decref(v);
+  g_assert_true(pt_store_begin(ts->store, &error));
+  PtFruitRecord fruit = {.graded_ns = 21,
+                         .source = "test",
+                         .klass = "II",
+                         .diameter_mm = 60,
+                         .views = 1,
+                         .rule = "test",
+                         .confidence = 1};
+  g_assert_true(pt_store_fruit_insert(ts->store, g.id, &fruit, NULL, &error));
+  g_assert_true(pt_store_commit(ts->store, &error));
+  g_assert_true(pt_store_grading_close(ts->store, g.id, 30, "urn:uuid:test2", NULL, &error));
+  v = page_now(f, path);
+  json_t *grading = json_object_get(v, "grading");
+  g_assert_cmpstr(json_string_value(json_object_get(grading, "declared_class")), ==, "II");
+  g_assert_cmpint(json_integer_value(json_object_get(grading, "n_fruit")), ==, 1);
+  json_decref(v);
+
+  /* A fruit added to the closed grading afterwards still shows at once. */
+  fruit.graded_ns = 31;
+  g_assert_true(pt_store_begin(ts->store, &error));
+  g_assert_true(pt_store_fruit_insert(ts->store, g.id, &fruit, NULL, &error));
+  g_assert_true(pt_store_commit(ts->store, &error));
+  v = page_now(f, path);
+  g_assert_cmpint(json_integer_value(json_object_get(json_object_get(v, "grading"), "n_fruit")), ==,
+                  2);
+  json_decref(v);
+
+  /* Hold, release, recall. */
+  static const struct {
+    PtBatchAction action;
+    const char *status;
+  } steps[] = {
+      {PT_BATCH_HOLD, "held"}, {PT_BATCH_RELEASE, "active"}, {PT_BATCH_RECALL, "recalled"}};
+  for (gsize i = 0; i < G_N_ELEMENTS(steps); i++) {
+    g_assert_true(
+        pt_batch_change_status(ts->station, ts->store, batch, steps[i].action, "test", &error));
+    g_assert_no_error(error);
+    v = page_now(f, path);
+    g_assert_cmpstr(json_string_value(json_object_get(v, "status")), ==, steps[i].status);
+    json_decref(v);
+  }
+  g_assert_no_error(error);
+}
+
 static void
 test_unknown_and_malformed(Fixture *f, gconstpointer data)
 {
@@ -325,6 +460,8 @@ main(int argc, char **argv)
              fixture_teardown);
   g_test_add("/web/resolver/unknown-and-malformed", Fixture, NULL, fixture_setup,
              test_unknown_and_malformed, fixture_teardown);
+  g_test_add("/web/resolver/cache-fresh", Fixture, NULL, fixture_setup, test_cache_fresh,
+             fixture_teardown);
   g_test_add("/web/static", Fixture, NULL, fixture_setup, test_static_assets, fixture_teardown);
   int rc = g_test_run();
   curl_global_cleanup();

@@ -1,0 +1,99 @@
+/* test-web-cache.c: the LRU of rendered consumer pages (pt-web-cache.h): only the exact
+ * revision is served, the bounds in entries and bytes hold with many batches, the least
+ * recently used go first. */
+#include "pt-web-cache.h"
+
+#include <string.h>
+
+/* A response with @n bytes of body, as pt-web.c makes them. */
+static struct MHD_Response *
+response(gsize n)
+{
+  return MHD_create_response_from_buffer(n, g_malloc0(n), MHD_RESPMEM_MUST_FREE);
+}
+
+static void
+put(PtWebCache *cache, const char *lot, gint64 id, gint64 rev, gsize half)
+{
+  pt_web_cache_put(cache, lot, id, rev, response(half), response(half), 2 * half);
+}
+
+static void
+test_exact_revision(void)
+{
+  g_autoptr(PtWebCache) cache = pt_web_cache_new(4, 1 << 20);
+  struct MHD_Response *html = NULL, *json = NULL;
+  g_assert_false(pt_web_cache_get(cache, "L1", 1, 0, &html, &json));
+  put(cache, "L1", 1, 3, 100);
+  g_assert_true(pt_web_cache_get(cache, "L1", 1, 3, &html, &json));
+  g_assert_nonnull(html);
+  g_assert_true(html != json);
+  /* A newer revision, or the lot now naming another batch: a miss, and the old entry gone. */
+  g_assert_false(pt_web_cache_get(cache, "L1", 1, 4, &html, &json));
+  g_assert_cmpuint(pt_web_cache_entries(cache), ==, 0);
+  g_assert_cmpuint(pt_web_cache_bytes(cache), ==, 0);
+  put(cache, "L1", 1, 4, 100);
+  g_assert_false(pt_web_cache_get(cache, "L1", 2, 4, &html, &json));
+  /* A put replaces the lot's entry. */
+  put(cache, "L1", 1, 5, 100);
+  put(cache, "L1", 1, 6, 50);
+  g_assert_cmpuint(pt_web_cache_entries(cache), ==, 1);
+  g_assert_cmpuint(pt_web_cache_bytes(cache), ==, 100);
+  g_assert_false(pt_web_cache_get(cache, "L1", 1, 5, &html, &json));
+  put(cache, "L1", 1, 6, 50);
+  g_assert_true(pt_web_cache_get(cache, "L1", 1, 6, &html, &json));
+}
+
+static void
+test_bounds(void)
+{
+  /* Many batches through a cache of 16 entries and 16 KiB: never over either bound. */
+  g_autoptr(PtWebCache) cache = pt_web_cache_new(16, 16 * 1024);
+  for (int i = 0; i < 2000; i++) {
+    g_autofree char *lot = g_strdup_printf("LOT%d", i);
+    put(cache, lot, i, 1, (gsize)(100 + (i * 37) % 900));
+    g_assert_cmpuint(pt_web_cache_entries(cache), <=, 16);
+    g_assert_cmpuint(pt_web_cache_bytes(cache), <=, 16 * 1024);
+  }
+  struct MHD_Response *html, *json;
+  g_assert_true(pt_web_cache_get(cache, "LOT1999", 1999, 1, &html, &json));
+  g_assert_false(pt_web_cache_get(cache, "LOT0", 0, 1, &html, &json));
+  /* The byte bound evicts too: big entries leave fewer in the cache. */
+  for (int i = 0; i < 10; i++) {
+    g_autofree char *lot = g_strdup_printf("BIG%d", i);
+    put(cache, lot, 10000 + i, 1, 3000);
+  }
+  g_assert_cmpuint(pt_web_cache_entries(cache), ==, 2);
+  g_assert_cmpuint(pt_web_cache_bytes(cache), ==, 12000);
+  /* An entry over the byte bound is not kept, and evicts nothing. */
+  put(cache, "HUGE", 1, 1, 9000);
+  g_assert_cmpuint(pt_web_cache_entries(cache), ==, 2);
+  g_assert_false(pt_web_cache_get(cache, "HUGE", 1, 1, &html, &json));
+}
+
+static void
+test_lru_order(void)
+{
+  g_autoptr(PtWebCache) cache = pt_web_cache_new(3, 1 << 20);
+  put(cache, "A", 1, 1, 10);
+  put(cache, "B", 2, 1, 10);
+  put(cache, "C", 3, 1, 10);
+  struct MHD_Response *html, *json;
+  /* A used: B is now the least recently used, and goes first. */
+  g_assert_true(pt_web_cache_get(cache, "A", 1, 1, &html, &json));
+  put(cache, "D", 4, 1, 10);
+  g_assert_false(pt_web_cache_get(cache, "B", 2, 1, &html, &json));
+  g_assert_true(pt_web_cache_get(cache, "A", 1, 1, &html, &json));
+  g_assert_true(pt_web_cache_get(cache, "C", 3, 1, &html, &json));
+  g_assert_true(pt_web_cache_get(cache, "D", 4, 1, &html, &json));
+}
+
+int
+main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/web-cache/exact-revision", test_exact_revision);
+  g_test_add_func("/web-cache/bounds", test_bounds);
+  g_test_add_func("/web-cache/lru-order", test_lru_order);
+  return g_test_run();
+}
