@@ -283,8 +283,16 @@ driver_scan() {
     told event "$(jq -r .event_id "$T/ans")"
 }
 consumers() {
+  # A consumer whose phone got no answer (the station was being restarted) taps reload.
+  local lot code end
   for lot in $CAM_LOTS $API_LOTS; do
-    curl -s -m 10 -o /dev/null -w "%{http_code}\n" "$URL/01/$GTIN/10/$lot" >>"$T/pages.log"
+    end=$((SECONDS + 30))
+    while :; do
+      code=$(curl -s -m 10 -o /dev/null -w "%{http_code}" "$URL/01/$GTIN/10/$lot")
+      [ "$code" = 000 ] && [ $SECONDS -lt $end ] && { sleep 0.5; continue; }
+      break
+    done
+    echo "$code" >>"$T/pages.log"
   done
 }
 cli_told() { jq -r '.event.eventID // empty' "$T/cli.out" | while read -r id; do told event "$id"; done; }
