@@ -28,6 +28,7 @@ typedef enum {
 typedef enum {
   EV_OPENED,
   EV_CLOSED,
+  EV_GAP_OPENED,
   EV_GAP,
   EV_STATE,
 } EventKind;
@@ -151,6 +152,10 @@ dispatch_event(PtCamera *cam, Event *ev)
   case EV_CLOSED:
     if (cam->cbs.segment_closed)
       cam->cbs.segment_closed(cam, &seg, cam->user_data);
+    break;
+  case EV_GAP_OPENED:
+    if (cam->cbs.gap_opened)
+      cam->cbs.gap_opened(cam, ev->start_ns, ev->reason, cam->user_data);
     break;
   case EV_GAP:
     if (cam->cbs.gap)
@@ -645,16 +650,25 @@ begin_drain(PtCamera *cam, AfterDrain after)
 static void
 begin_restart(PtCamera *cam, PtCameraError code, const char *reason, gboolean drained)
 {
+  Event *opened = NULL;
+
   if (cam->draining)
     return;
   g_mutex_lock(&cam->lock);
   if (!cam->gap_open) {
+    opened = g_new0(Event, 1);
     cam->gap_open = TRUE;
     cam->gap_from = cam->last_buffer_utc > 0 ? cam->last_buffer_utc : pt_utc_now_ns();
     g_free(cam->gap_reason);
     cam->gap_reason = g_strdup(reason);
+    opened->kind = EV_GAP_OPENED;
+    opened->start_ns = cam->gap_from;
+    opened->reason = g_strdup(reason);
   }
   g_mutex_unlock(&cam->lock);
+  /* Reported now, not only when recording resumes: the station may be killed first. */
+  if (opened != NULL)
+    post_event(cam, opened);
   g_clear_error(&cam->failure);
   cam->failure = g_error_new(PT_CAMERA_ERROR, code, "%s", reason);
   set_state(cam, PT_CAMERA_RECONNECTING, cam->failure);

@@ -261,6 +261,21 @@ static const char *const migrations[] = {
     "  to_ns INTEGER NOT NULL,"
     "  created_ns INTEGER NOT NULL);"
     "CREATE INDEX evidence_pending_by_end ON evidence_pending (to_ns);",
+    /* 10 -> 11: a gap is written when it opens (to_ns NULL until recording resumes), so an
+     * outage or a stop the station does not live through is still on record
+     * (pt-store-video.c); at most one open gap per camera. */
+    "CREATE TABLE gaps_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  camera TEXT NOT NULL,"
+    "  from_ns INTEGER NOT NULL,"
+    "  to_ns INTEGER CHECK (to_ns >= from_ns),"
+    "  reason TEXT NOT NULL);"
+    "INSERT INTO gaps_new (id, camera, from_ns, to_ns, reason)"
+    "  SELECT id, camera, from_ns, max(to_ns, from_ns), reason FROM gaps ORDER BY id;"
+    "DROP TABLE gaps;"
+    "ALTER TABLE gaps_new RENAME TO gaps;"
+    "CREATE INDEX gaps_by_camera ON gaps (camera, from_ns);"
+    "CREATE UNIQUE INDEX gaps_one_open ON gaps (camera) WHERE to_ns IS NULL;",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -54,7 +54,7 @@ typedef struct {
 void pt_event_row_clear(PtEventRow *row);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define PT_STORE_SCHEMA_VERSION 10
+#define PT_STORE_SCHEMA_VERSION 11
 
 /* Opens (and with @create, creates) the database at @path and migrates it to
  * PT_STORE_SCHEMA_VERSION.  A database newer than this build is refused.
