@@ -89,6 +89,7 @@ struct _PtCamera {
   gboolean dispatch_scheduled;
 };
 
+static void open_gap(PtCamera *cam, const char *reason);
 static void begin_restart(PtCamera *cam, PtCameraError code, const char *reason, gboolean drained);
 static void teardown(PtCamera *cam);
 static void flush_pending_close(PtCamera *cam, gboolean final);
@@ -521,6 +522,7 @@ on_bus_message(GstBus *bus, GstMessage *msg, gpointer user_data)
     if (is_write_error(cam, msg, err, &code)) {
       /* Nothing more can be written: no drain, finalizing would write too.  What is on disk
        * stays readable (Matroska), and the station restarts the camera when space returns. */
+      open_gap(cam, reason);
       g_clear_error(&cam->failure);
       cam->failure = g_error_new(PT_CAMERA_ERROR, code, "%s", reason);
       cam->after_drain = AFTER_FAIL;
@@ -647,13 +649,13 @@ begin_drain(PtCamera *cam, AfterDrain after)
   g_source_attach(cam->drain_timer, cam->ctx);
 }
 
+/* Recording stops now for @reason: opens the gap unless one is open.  It ends when the next
+ * segment opens (on_format_location) or at pt_camera_stop(). */
 static void
-begin_restart(PtCamera *cam, PtCameraError code, const char *reason, gboolean drained)
+open_gap(PtCamera *cam, const char *reason)
 {
   Event *opened = NULL;
 
-  if (cam->draining)
-    return;
   g_mutex_lock(&cam->lock);
   if (!cam->gap_open) {
     opened = g_new0(Event, 1);
@@ -669,6 +671,14 @@ begin_restart(PtCamera *cam, PtCameraError code, const char *reason, gboolean dr
   /* Reported now, not only when recording resumes: the station may be killed first. */
   if (opened != NULL)
     post_event(cam, opened);
+}
+
+static void
+begin_restart(PtCamera *cam, PtCameraError code, const char *reason, gboolean drained)
+{
+  if (cam->draining)
+    return;
+  open_gap(cam, reason);
   g_clear_error(&cam->failure);
   cam->failure = g_error_new(PT_CAMERA_ERROR, code, "%s", reason);
   set_state(cam, PT_CAMERA_RECONNECTING, cam->failure);
