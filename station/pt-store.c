@@ -32,7 +32,8 @@ typedef enum {
 
 #define BATCH_COLUMNS                                                                              \
   "id, lot, gtin, product, variety, origin, grower, harvest_date, pack_date, quantity, uom, "      \
-  "status, status_reason, created_ns, (SELECT count(*) FROM events e WHERE e.batch_id = b.id)"
+  "status, status_reason, created_ns, (SELECT count(*) FROM events e WHERE e.batch_id = b.id), "   \
+  "demo"
 
 #define EVENT_COLUMNS                                                                              \
   "seq, batch_id, event_id, step, event_time_ns, record_time_ns, body, hash, prev_batch_hash, "    \
@@ -40,8 +41,8 @@ typedef enum {
 
 static const char *const stmt_sql[N_STMTS] = {
     [STMT_BATCH_INSERT] = "INSERT INTO batches (lot, gtin, product, variety, origin, grower, "
-                          "harvest_date, pack_date, quantity, uom, status, created_ns) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+                          "harvest_date, pack_date, quantity, uom, status, created_ns, demo) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
     [STMT_BATCH_GET] = "SELECT " BATCH_COLUMNS " FROM batches b WHERE id = ?",
     [STMT_BATCH_GET_LOT] = "SELECT " BATCH_COLUMNS " FROM batches b WHERE lot = ?",
     [STMT_BATCH_LIST] = "SELECT " BATCH_COLUMNS " FROM batches b ORDER BY id DESC LIMIT ? OFFSET ?",
@@ -275,7 +276,15 @@ static const char *const migrations[] = {
     "DROP TABLE gaps;"
     "ALTER TABLE gaps_new RENAME TO gaps;"
     "CREATE INDEX gaps_by_camera ON gaps (camera, from_ns);"
-    "CREATE UNIQUE INDEX gaps_one_open ON gaps (camera) WHERE to_ns IS NULL;",
+    "CREATE UNIQUE INDEX gaps_one_open ON gaps (camera) WHERE to_ns IS NULL;"
+    /* ... and demo batches (pt-demo-seed.c) are marked, never to be synced: those of
+     * stations made before are known by what the demo writes (lot, product, grower); what
+     * they had queued leaves the outbox. */
+    "ALTER TABLE batches ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE batches SET demo = 1 WHERE lot GLOB 'DEMO-[0-9][0-9][0-9][0-9]'"
+    "  AND product = 'Demo oranges' AND grower = 'Demo orchard (not a real batch)';"
+    "DELETE FROM sync_deliveries WHERE batch_id IN (SELECT id FROM batches WHERE demo);"
+    "DELETE FROM outbox WHERE batch_id IN (SELECT id FROM batches WHERE demo);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -586,6 +595,7 @@ pt_store_batch_insert(PtStore *store, PtBatch *b, GError **error)
     sqlite3_bind_null(s, 9);
   pt_store_bind_text_or_null(s, 10, b->uom);
   sqlite3_bind_int64(s, 11, b->created_ns);
+  sqlite3_bind_int(s, 12, b->demo ? 1 : 0);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) {
@@ -622,6 +632,7 @@ batch_from_row(sqlite3_stmt *s)
   b->status_reason = pt_store_column_dup(s, 12);
   b->created_ns = sqlite3_column_int64(s, 13);
   b->n_events = sqlite3_column_int64(s, 14);
+  b->demo = sqlite3_column_int(s, 15) != 0;
   return b;
 }
 

@@ -29,6 +29,7 @@ typedef struct {
   char *status_reason; /* nullable */
   gint64 created_ns;
   gint64 n_events;
+  gboolean demo; /* made by the demo (pt-demo-seed.c): never queued for sync */
 } PtBatch;
 
 void pt_batch_free(PtBatch *batch);

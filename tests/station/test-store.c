@@ -151,7 +151,7 @@ test_version2_gains_print_jobs(void)
                   "DROP TABLE load_refusals; DROP TABLE load_batches; "
                   "DROP TABLE sessions; DROP TABLE users; DROP TABLE api_keys; "
                   "DROP TABLE evidence_pending; DROP TABLE loads; DROP TABLE scans; DROP INDEX "
-                  "batches_by_gtin; "
+                  "batches_by_gtin; ALTER TABLE batches DROP COLUMN demo; "
                   "PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);
