@@ -461,10 +461,6 @@ if [ -z "$DISK_REASON" ]; then
   DISK_FREE_NS=$(awk '$2 == "disk" && $3 == "free" {print $1}' "$T/faults-done.log")
   check "the full disk made the station delete old footage (no quota is set)" \
     '[ "$(sql "SELECT count(*) FROM segments WHERE state = '"'deleted'"' AND start_ns < $DISK_FULL_NS")" -gt 0 ]'
-  # A full disk stops recording too: that is a gap with its reason as well.
-  check "the full disk is a gap of a camera it stopped" \
-    '[ "$(sql "SELECT count(*) FROM gaps WHERE camera <> '"'field'"' AND from_ns BETWEEN $DISK_FULL_NS - 1000000000 AND $DISK_FREE_NS AND reason NOT GLOB '"'station stopped*'"'")" -ge 1 ]' ||
-    echo "#   gaps: $(sql "SELECT group_concat(camera || ' ' || from_ns || ' ' || to_ns || ' ' || reason, '; ') FROM gaps")"
   check "every camera recorded again after the disk was freed" \
     '[ "$(sql "SELECT count(DISTINCT camera) FROM segments WHERE start_ns > $DISK_FREE_NS + 3000000000")" = 4 ]'
 else
