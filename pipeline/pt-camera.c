@@ -28,6 +28,7 @@ typedef enum {
 typedef enum {
   EV_OPENED,
   EV_CLOSED,
+  EV_GAP_OPENED,
   EV_GAP,
   EV_STATE,
 } EventKind;
@@ -88,6 +89,7 @@ struct _PtCamera {
   gboolean dispatch_scheduled;
 };
 
+static void open_gap(PtCamera *cam, const char *reason);
 static void begin_restart(PtCamera *cam, PtCameraError code, const char *reason, gboolean drained);
 static void teardown(PtCamera *cam);
 static void flush_pending_close(PtCamera *cam, gboolean final);
@@ -151,6 +153,10 @@ dispatch_event(PtCamera *cam, Event *ev)
   case EV_CLOSED:
     if (cam->cbs.segment_closed)
       cam->cbs.segment_closed(cam, &seg, cam->user_data);
+    break;
+  case EV_GAP_OPENED:
+    if (cam->cbs.gap_opened)
+      cam->cbs.gap_opened(cam, ev->start_ns, ev->reason, cam->user_data);
     break;
   case EV_GAP:
     if (cam->cbs.gap)
@@ -516,6 +522,7 @@ on_bus_message(GstBus *bus, GstMessage *msg, gpointer user_data)
     if (is_write_error(cam, msg, err, &code)) {
       /* Nothing more can be written: no drain, finalizing would write too.  What is on disk
        * stays readable (Matroska), and the station restarts the camera when space returns. */
+      open_gap(cam, reason);
       g_clear_error(&cam->failure);
       cam->failure = g_error_new(PT_CAMERA_ERROR, code, "%s", reason);
       cam->after_drain = AFTER_FAIL;
@@ -642,19 +649,36 @@ begin_drain(PtCamera *cam, AfterDrain after)
   g_source_attach(cam->drain_timer, cam->ctx);
 }
 
+/* Recording stops now for @reason: opens the gap unless one is open.  It ends when the next
+ * segment opens (on_format_location) or at pt_camera_stop(). */
+static void
+open_gap(PtCamera *cam, const char *reason)
+{
+  Event *opened = NULL;
+
+  g_mutex_lock(&cam->lock);
+  if (!cam->gap_open) {
+    opened = g_new0(Event, 1);
+    cam->gap_open = TRUE;
+    cam->gap_from = cam->last_buffer_utc > 0 ? cam->last_buffer_utc : pt_utc_now_ns();
+    g_free(cam->gap_reason);
+    cam->gap_reason = g_strdup(reason);
+    opened->kind = EV_GAP_OPENED;
+    opened->start_ns = cam->gap_from;
+    opened->reason = g_strdup(reason);
+  }
+  g_mutex_unlock(&cam->lock);
+  /* Reported now, not only when recording resumes: the station may be killed first. */
+  if (opened != NULL)
+    post_event(cam, opened);
+}
+
 static void
 begin_restart(PtCamera *cam, PtCameraError code, const char *reason, gboolean drained)
 {
   if (cam->draining)
     return;
-  g_mutex_lock(&cam->lock);
-  if (!cam->gap_open) {
-    cam->gap_open = TRUE;
-    cam->gap_from = cam->last_buffer_utc > 0 ? cam->last_buffer_utc : pt_utc_now_ns();
-    g_free(cam->gap_reason);
-    cam->gap_reason = g_strdup(reason);
-  }
-  g_mutex_unlock(&cam->lock);
+  open_gap(cam, reason);
   g_clear_error(&cam->failure);
   cam->failure = g_error_new(PT_CAMERA_ERROR, code, "%s", reason);
   set_state(cam, PT_CAMERA_RECONNECTING, cam->failure);

@@ -48,6 +48,9 @@ typedef struct {
   void (*segment_opened)(PtCamera *camera, const PtSegmentInfo *segment, gpointer user_data);
   /* A segment file is finished and hashed.  It may arrive after the next one opened. */
   void (*segment_closed)(PtCamera *camera, const PtSegmentInfo *segment, gpointer user_data);
+  /* Recording stopped at @from_ns (UTC ns) because of @reason: a gap is open.  The same gap
+   * is reported by `gap` when recording resumes, or at pt_camera_stop() if it never did. */
+  void (*gap_opened)(PtCamera *camera, gint64 from_ns, const char *reason, gpointer user_data);
   /* Nothing was recorded from @from_ns to @to_ns (UTC ns) because of @reason; reported when
    * recording resumes, or at pt_camera_stop() if it never did. */
   void (*gap)(PtCamera *camera, gint64 from_ns, gint64 to_ns, const char *reason,

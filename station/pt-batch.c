@@ -222,6 +222,7 @@ pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GEr
   b->quantity = spec->quantity;
   b->uom = g_strdup(spec->has_quantity ? (spec->uom ? spec->uom : "KGM") : NULL);
   b->created_ns = pt_now_ns();
+  b->demo = spec->demo;
 
   if (!pt_store_begin(store, error))
     return NULL;

@@ -29,6 +29,7 @@ typedef struct {
   gboolean has_quantity;
   double quantity;
   const char *uom; /* nullable = KGM when a quantity is given */
+  gboolean demo;   /* the demo's own batch (pt-demo-seed.c): never synced; not from JSON */
 } PtBatchSpec;
 
 /* Reads a spec from a JSON object (the POST /api/v1/batches body).  The strings

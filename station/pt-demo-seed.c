@@ -44,6 +44,11 @@ ensure_batches(PtStation *station, PtStore *store, PtBatch *batches[PT_DEMO_BATC
       g_propagate_error(error, g_steal_pointer(&local));
       return FALSE;
     }
+    if (batches[i] && !batches[i]->demo) {
+      g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                  "lot %s is a batch of the station's own, not a demo batch", lot);
+      return FALSE;
+    }
     if (batches[i])
       continue;
     PtBatchSpec spec = {.product = "Demo oranges",
@@ -53,7 +58,8 @@ ensure_batches(PtStation *station, PtStore *store, PtBatch *batches[PT_DEMO_BATC
                         .lot = lot,
                         .has_quantity = TRUE,
                         .quantity = 480,
-                        .uom = "KGM"};
+                        .uom = "KGM",
+                        .demo = TRUE};
     batches[i] = pt_batch_create(station, store, &spec, error);
     if (!batches[i])
       return FALSE;
@@ -129,7 +135,7 @@ pt_demo_seed(PtStation *station, PtStore *store, const char *demo_dir, int secon
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
   }
-  if (!first) {
+  if (!first || !first->demo) {
     g_autoptr(GPtrArray) any = pt_store_batch_list(store, 1, 0, error);
     if (!any)
       return FALSE;

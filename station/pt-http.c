@@ -459,7 +459,20 @@ segment_to_json(const PtSegmentRow *r)
   return o;
 }
 
-/* GET /api/v1/segments?camera=NAME&from=RFC3339&to=RFC3339&limit=N */
+static json_t *
+gap_to_json(const PtGapRow *r)
+{
+  g_autofree char *from = pt_time_format(r->from_ns);
+  g_autofree char *to = r->to_ns ? pt_time_format(r->to_ns) : NULL;
+  json_t *o = json_pack("{sIsssssIss}", "id", (json_int_t)r->id, "camera", r->camera, "from", from,
+                        "from_ns", (json_int_t)r->from_ns, "reason", r->reason);
+  json_object_set_new(o, "to", to ? json_string(to) : json_null());
+  json_object_set_new(o, "to_ns", r->to_ns ? json_integer(r->to_ns) : json_null());
+  return o;
+}
+
+/* GET /api/v1/segments?camera=NAME&from=RFC3339&to=RFC3339&limit=N: the segments and the
+ * gaps (time not recorded, with the reason; "to" null while still open) in the window. */
 static enum MHD_Result
 list_segments(PtStore *store, struct MHD_Connection *c)
 {
@@ -473,10 +486,17 @@ list_segments(PtStore *store, struct MHD_Connection *c)
   g_autoptr(GPtrArray) rows = pt_store_segments_list(store, camera, from, to, limit, &error);
   if (!rows)
     return pt_http_respond_gerror(c, error);
+  g_autoptr(GPtrArray) gaps = pt_store_gaps_list(store, camera, from, to, limit, &error);
+  if (!gaps)
+    return pt_http_respond_gerror(c, error);
   json_t *arr = json_array();
   for (guint i = 0; i < rows->len; i++)
     json_array_append_new(arr, segment_to_json(g_ptr_array_index(rows, i)));
-  return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "segments", arr), NULL);
+  json_t *gap_arr = json_array();
+  for (guint i = 0; i < gaps->len; i++)
+    json_array_append_new(gap_arr, gap_to_json(g_ptr_array_index(gaps, i)));
+  return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{soso}", "segments", arr, "gaps", gap_arr),
+                              NULL);
 }
 
 /* GET /api/v1/batches/{id}/clips/{n}: the evidence clip of the batch's n-th event (1-based,

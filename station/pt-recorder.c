@@ -31,6 +31,8 @@ typedef struct {
   char *dock;                   /* loading cameras: the dock whose open load they fill */
   PtThumb *thumb;               /* owned; any thread (the dashboard's live thumbnail) */
   gboolean grading_feed;        /* the tap feeds the grader, so it runs whether watched or not */
+  gboolean stop_gap_open; /* main thread: the start-up's "station stopped" gap may be open; the
+                           * first segment of this run ends it, unless an outage takes it on */
   /* status, under rec->lock */
   PtCameraState state;
   gint64 state_since_ns; /* UTC ns of the last change of state */
@@ -207,6 +209,11 @@ on_segment_opened(PtCamera *camera, const PtSegmentInfo *seg, gpointer user_data
   g_autoptr(GError) error = NULL;
   if (!pt_store_segment_open(cam->rec->store, cam->config->name, seg->path, seg->start_ns, &error))
     g_warning("camera %s: %s", cam->config->name, error->message);
+  g_clear_error(&error);
+  if (cam->stop_gap_open &&
+      !pt_store_gap_close(cam->rec->store, cam->config->name, seg->start_ns, NULL, &error))
+    g_warning("camera %s: %s", cam->config->name, error->message);
+  cam->stop_gap_open = FALSE;
   g_mutex_lock(&cam->rec->lock);
   g_free(cam->current_segment);
   cam->current_segment = g_strdup(seg->path);
@@ -240,12 +247,29 @@ on_segment_closed(PtCamera *camera, const PtSegmentInfo *seg, gpointer user_data
   run_retention(rec);
 }
 
+/* The gap is on record from its start, so a kill before recording resumes cannot lose it. */
+static void
+on_gap_opened(PtCamera *camera, gint64 from_ns, const char *reason, gpointer user_data)
+{
+  Cam *cam = user_data;
+  g_autoptr(GError) error = NULL;
+  /* A "station stopped" gap still open goes on through this outage: the camera's own gap,
+   * reported when it records again, ends it. */
+  cam->stop_gap_open = FALSE;
+  if (!pt_store_gap_open(cam->rec->store, cam->config->name, from_ns, reason, &error))
+    g_warning("camera %s: %s", cam->config->name, error->message);
+}
+
 static void
 on_gap(PtCamera *camera, gint64 from_ns, gint64 to_ns, const char *reason, gpointer user_data)
 {
   Cam *cam = user_data;
   g_autoptr(GError) error = NULL;
-  if (!pt_store_gap_insert(cam->rec->store, cam->config->name, from_ns, to_ns, reason, &error))
+  gboolean closed = FALSE;
+  cam->stop_gap_open = FALSE;
+  if (!pt_store_gap_close(cam->rec->store, cam->config->name, to_ns, &closed, &error) ||
+      (!closed &&
+       !pt_store_gap_insert(cam->rec->store, cam->config->name, from_ns, to_ns, reason, &error)))
     g_warning("camera %s: %s", cam->config->name, error->message);
 }
 
@@ -354,6 +378,7 @@ on_qr(PtCamera *camera, const char *payload, gint64 utc_ns, gpointer user_data)
 static const PtCameraCallbacks callbacks = {
     .segment_opened = on_segment_opened,
     .segment_closed = on_segment_closed,
+    .gap_opened = on_gap_opened,
     .gap = on_gap,
     .state_changed = on_state_changed,
     .frame = on_frame,
@@ -397,6 +422,7 @@ start_cameras(gpointer data)
     cam->config = g_ptr_array_index(rec->config->cameras, i);
     cam->thumb = pt_thumb_new();
     cam->state_since_ns = pt_now_ns();
+    cam->stop_gap_open = TRUE;
     cam->grading_feed = enable_tap(rec, g_ptr_array_index(rec->config->cameras, i));
     if (cam->config->role == PT_CAMERA_ROLE_LOADING)
       cam->dock = pt_load_scan_camera_dock(rec->station, cam->config->name);
@@ -446,6 +472,12 @@ startup_worker(gpointer data)
       g_warning("recording: %s", error->message);
       g_clear_error(&error);
     }
+  }
+  /* Every camera's footage ends here until it records again (pt-store-video.h). */
+  if (store && !pt_store_gaps_station_stopped(store, &error)) {
+    g_autofree char *alert = g_strdup_printf("recording gaps at start-up: %s", error->message);
+    add_alert(rec, alert);
+    g_clear_error(&error);
   }
   /* The demo's own batches first: their codes go into the loading footage, which
    * pt_demo_footage_make_all() then keeps. */

@@ -15,10 +15,12 @@
   "(?5 = 'all' OR (?5 = 'product' AND b.product = ?6) OR (?5 = 'gtin' AND b.gtin = ?6) OR "        \
   "(?5 = 'grower' AND b.grower = ?6))"
 
-static const char sql_outbox_event[] =
-    "INSERT INTO outbox (batch_id, kind, event_seq, key, created_ns) VALUES (?, 'event', ?, ?, ?)";
+/* A demo batch's events and changes are never queued: no platform may receive them. */
+#define NOT_DEMO "WHERE NOT (SELECT demo FROM batches WHERE id = ?1)"
+static const char sql_outbox_event[] = "INSERT INTO outbox (batch_id, kind, event_seq, key, "
+                                       "created_ns) SELECT ?1, 'event', ?2, ?3, ?4 " NOT_DEMO;
 static const char sql_outbox_batch[] = "INSERT INTO outbox (batch_id, kind, key, status, reason, "
-                                       "created_ns) VALUES (?, 'batch', ?, ?, ?, ?)";
+                                       "created_ns) SELECT ?1, 'batch', ?2, ?3, ?4, ?5 " NOT_DEMO;
 static const char sql_outbox_max[] = "SELECT coalesce(max(id), 0) FROM outbox";
 static const char sql_conn_ensure[] =
     "INSERT OR IGNORE INTO sync_connectors (name, cursor) VALUES "

@@ -43,6 +43,27 @@ static const char sql_segments_retention[] =
     "FROM segments s WHERE " READABLE " ORDER BY start_ns";
 static const char sql_gap_insert[] =
     "INSERT INTO gaps (camera, from_ns, to_ns, reason) VALUES (?, ?, ?, ?)";
+/* gaps_one_open: a camera whose gap is already open keeps that one (its earlier start). */
+static const char sql_gap_open[] = "INSERT INTO gaps (camera, from_ns, to_ns, reason) "
+                                   "VALUES (?, ?, NULL, ?) ON CONFLICT DO NOTHING";
+static const char sql_gap_close[] = "UPDATE gaps SET to_ns = max(?2, from_ns) "
+                                    "WHERE camera = ?1 AND to_ns IS NULL";
+/* At start-up, before any camera runs: nothing records now, so every camera's time since its
+ * last footage (the end of its newest finished segment -- a lost one ends where it started --
+ * or of its last gap, when it was down at a clean stop) is a gap until it records again.  An
+ * outage left open says the camera was down too.  One scan of both tables per start. */
+static const char sql_gaps_stopped_open[] =
+    "UPDATE gaps SET reason = 'station stopped while camera down: ' || reason "
+    "WHERE to_ns IS NULL AND reason NOT GLOB 'station stopped*'";
+static const char sql_gaps_stopped_new[] =
+    "INSERT INTO gaps (camera, from_ns, to_ns, reason) "
+    "SELECT camera, max(t), NULL, 'station stopped' FROM ("
+    "  SELECT camera, end_ns AS t FROM segments WHERE state <> 'open' AND end_ns IS NOT NULL"
+    "  UNION ALL SELECT camera, to_ns FROM gaps WHERE to_ns IS NOT NULL) "
+    "WHERE camera NOT IN (SELECT camera FROM gaps WHERE to_ns IS NULL) GROUP BY camera";
+static const char sql_gaps_list[] =
+    "SELECT id, camera, from_ns, to_ns, reason FROM gaps WHERE (?1 IS NULL OR camera = ?1) "
+    "AND coalesce(to_ns, ?3) > ?2 AND from_ns < ?3 ORDER BY from_ns LIMIT ?4";
 static const char sql_clip_insert[] =
     "INSERT INTO clips (batch_id, event_seq, camera, from_ns, to_ns, path, sha256, bytes, "
     "created_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -216,6 +237,92 @@ pt_store_gap_insert(PtStore *store, const char *camera, gint64 from_ns, gint64 t
   sqlite3_bind_int64(s, 3, to_ns);
   sqlite3_bind_text(s, 4, reason, -1, SQLITE_TRANSIENT);
   return pt_store_step_done(store, s, "record gap", error);
+}
+
+gboolean
+pt_store_gap_open(PtStore *store, const char *camera, gint64 from_ns, const char *reason,
+                  GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_gap_open, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, camera, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 2, from_ns);
+  sqlite3_bind_text(s, 3, reason, -1, SQLITE_TRANSIENT);
+  return pt_store_step_done(store, s, "record open gap", error);
+}
+
+gboolean
+pt_store_gap_close(PtStore *store, const char *camera, gint64 to_ns, gboolean *closed_out,
+                   GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_gap_close, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, camera, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(s, 2, to_ns);
+  if (!pt_store_step_done(store, s, "close gap", error))
+    return FALSE;
+  if (closed_out)
+    *closed_out = sqlite3_changes(pt_store_db(store)) > 0;
+  return TRUE;
+}
+
+gboolean
+pt_store_gaps_station_stopped(PtStore *store, GError **error)
+{
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  sqlite3_stmt *s = pt_store_stmt(store, sql_gaps_stopped_open, error);
+  if (!s || !pt_store_step_done(store, s, "record station stop", error))
+    goto fail;
+  s = pt_store_stmt(store, sql_gaps_stopped_new, error);
+  if (!s || !pt_store_step_done(store, s, "record station stop", error))
+    goto fail;
+  return pt_store_commit(store, error);
+fail:
+  pt_store_rollback(store);
+  return FALSE;
+}
+
+void
+pt_gap_row_free(PtGapRow *row)
+{
+  if (!row)
+    return;
+  g_free(row->camera);
+  g_free(row->reason);
+  g_free(row);
+}
+
+GPtrArray *
+pt_store_gaps_list(PtStore *store, const char *camera, gint64 from_ns, gint64 to_ns, int limit,
+                   GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_gaps_list, error);
+  if (!s)
+    return NULL;
+  pt_store_bind_text_or_null(s, 1, camera);
+  sqlite3_bind_int64(s, 2, from_ns);
+  sqlite3_bind_int64(s, 3, to_ns);
+  sqlite3_bind_int(s, 4, limit);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)pt_gap_row_free);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    PtGapRow *r = g_new0(PtGapRow, 1);
+    r->id = sqlite3_column_int64(s, 0);
+    r->camera = pt_store_column_dup(s, 1);
+    r->from_ns = sqlite3_column_int64(s, 2);
+    r->to_ns = sqlite3_column_type(s, 3) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 3);
+    r->reason = pt_store_column_dup(s, 4);
+    g_ptr_array_add(rows, r);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    pt_store_set_sqlite_error(store, rc, "read gaps", error);
+    return NULL;
+  }
+  return g_steal_pointer(&rows);
 }
 
 void

@@ -63,8 +63,38 @@ gboolean pt_store_segments_readable_end(PtStore *store, const char *camera, gint
 GPtrArray *pt_store_segments_for_retention(PtStore *store, guint64 *total_bytes_out,
                                            GError **error);
 
+/* A gap of @camera that is over: [@from_ns, @to_ns). */
 gboolean pt_store_gap_insert(PtStore *store, const char *camera, gint64 from_ns, gint64 to_ns,
                              const char *reason, GError **error);
+/* @camera stopped recording at @from_ns: an open gap (to_ns NULL).  When @camera already has
+ * one open, that one is kept: it started earlier and covers this one. */
+gboolean pt_store_gap_open(PtStore *store, const char *camera, gint64 from_ns, const char *reason,
+                           GError **error);
+/* Recording of @camera resumed at @to_ns: ends its open gap.  @closed_out (nullable) says
+ * whether there was one. */
+gboolean pt_store_gap_close(PtStore *store, const char *camera, gint64 to_ns, gboolean *closed_out,
+                            GError **error);
+/* At start-up, before any camera records: opens a gap "station stopped" for every camera
+ * from the end of its last finished segment, unless it has a gap open already, which then
+ * reads "station stopped while camera down: <its reason>".  Own transaction. */
+gboolean pt_store_gaps_station_stopped(PtStore *store, GError **error);
+
+typedef struct {
+  gint64 id;
+  char *camera;
+  gint64 from_ns;
+  gint64 to_ns; /* 0 while open (the camera has not recorded since) */
+  char *reason;
+} PtGapRow;
+
+void pt_gap_row_free(PtGapRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtGapRow, pt_gap_row_free)
+
+/* Gaps of @camera (NULL: all) overlapping [@from_ns, @to_ns), oldest first, at most @limit;
+ * an open gap overlaps everything after its start.
+ * Returns: (transfer full) (element-type PtGapRow). */
+GPtrArray *pt_store_gaps_list(PtStore *store, const char *camera, gint64 from_ns, gint64 to_ns,
+                              int limit, GError **error);
 
 typedef struct {
   gint64 id;

@@ -32,7 +32,8 @@ typedef enum {
 
 #define BATCH_COLUMNS                                                                              \
   "id, lot, gtin, product, variety, origin, grower, harvest_date, pack_date, quantity, uom, "      \
-  "status, status_reason, created_ns, (SELECT count(*) FROM events e WHERE e.batch_id = b.id)"
+  "status, status_reason, created_ns, (SELECT count(*) FROM events e WHERE e.batch_id = b.id), "   \
+  "demo"
 
 #define EVENT_COLUMNS                                                                              \
   "seq, batch_id, event_id, step, event_time_ns, record_time_ns, body, hash, prev_batch_hash, "    \
@@ -40,8 +41,8 @@ typedef enum {
 
 static const char *const stmt_sql[N_STMTS] = {
     [STMT_BATCH_INSERT] = "INSERT INTO batches (lot, gtin, product, variety, origin, grower, "
-                          "harvest_date, pack_date, quantity, uom, status, created_ns) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+                          "harvest_date, pack_date, quantity, uom, status, created_ns, demo) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
     [STMT_BATCH_GET] = "SELECT " BATCH_COLUMNS " FROM batches b WHERE id = ?",
     [STMT_BATCH_GET_LOT] = "SELECT " BATCH_COLUMNS " FROM batches b WHERE lot = ?",
     [STMT_BATCH_LIST] = "SELECT " BATCH_COLUMNS " FROM batches b ORDER BY id DESC LIMIT ? OFFSET ?",
@@ -274,6 +275,29 @@ static const char *const migrations[] = {
     /* 11 -> 12: the revision of each batch's public facts, which keys the consumer page's
      * cache (pt-web-cache.h) */
     PT_STORE_PUBLIC_REV_MIGRATION,
+    /* 12 -> 13: a gap is written when it opens (to_ns NULL until recording resumes), so an
+     * outage or a stop the station does not live through is still on record
+     * (pt-store-video.c); at most one open gap per camera. */
+    "CREATE TABLE gaps_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  camera TEXT NOT NULL,"
+    "  from_ns INTEGER NOT NULL,"
+    "  to_ns INTEGER CHECK (to_ns >= from_ns),"
+    "  reason TEXT NOT NULL);"
+    "INSERT INTO gaps_new (id, camera, from_ns, to_ns, reason)"
+    "  SELECT id, camera, from_ns, max(to_ns, from_ns), reason FROM gaps ORDER BY id;"
+    "DROP TABLE gaps;"
+    "ALTER TABLE gaps_new RENAME TO gaps;"
+    "CREATE INDEX gaps_by_camera ON gaps (camera, from_ns);"
+    "CREATE UNIQUE INDEX gaps_one_open ON gaps (camera) WHERE to_ns IS NULL;"
+    /* ... and demo batches (pt-demo-seed.c) are marked, never to be synced: those of
+     * stations made before are known by what the demo writes (lot, product, grower); what
+     * they had queued leaves the outbox. */
+    "ALTER TABLE batches ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE batches SET demo = 1 WHERE lot GLOB 'DEMO-[0-9][0-9][0-9][0-9]'"
+    "  AND product = 'Demo oranges' AND grower = 'Demo orchard (not a real batch)';"
+    "DELETE FROM sync_deliveries WHERE batch_id IN (SELECT id FROM batches WHERE demo);"
+    "DELETE FROM outbox WHERE batch_id IN (SELECT id FROM batches WHERE demo);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -584,6 +608,7 @@ pt_store_batch_insert(PtStore *store, PtBatch *b, GError **error)
     sqlite3_bind_null(s, 9);
   pt_store_bind_text_or_null(s, 10, b->uom);
   sqlite3_bind_int64(s, 11, b->created_ns);
+  sqlite3_bind_int(s, 12, b->demo ? 1 : 0);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) {
@@ -620,6 +645,7 @@ batch_from_row(sqlite3_stmt *s)
   b->status_reason = pt_store_column_dup(s, 12);
   b->created_ns = sqlite3_column_int64(s, 13);
   b->n_events = sqlite3_column_int64(s, 14);
+  b->demo = sqlite3_column_int(s, 15) != 0;
   return b;
 }
 

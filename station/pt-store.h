@@ -29,6 +29,7 @@ typedef struct {
   char *status_reason; /* nullable */
   gint64 created_ns;
   gint64 n_events;
+  gboolean demo; /* made by the demo (pt-demo-seed.c): never queued for sync */
 } PtBatch;
 
 void pt_batch_free(PtBatch *batch);
@@ -54,7 +55,7 @@ typedef struct {
 void pt_event_row_clear(PtEventRow *row);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define PT_STORE_SCHEMA_VERSION 12
+#define PT_STORE_SCHEMA_VERSION 13
 
 /* Opens (and with @create, creates) the database at @path and migrates it to
  * PT_STORE_SCHEMA_VERSION.  A database newer than this build is refused.

@@ -111,6 +111,17 @@ main(int argc, char **argv)
   PT_CHECK(pt_camera_start(cam, &error), "%s", error ? error->message : "");
   PT_CHECK(pt_test_wait(opened_again, GUINT_TO_POINTER(before), 10000),
            "no recording after space came back");
+  /* The time the full disk kept it down is a gap, from about the last frame written to the
+   * stop above (pt_camera_stop() ends the open gap). */
+  PtTestSegment *resumed = g_ptr_array_index(rec->opened, before);
+  PtTestSegment *last = g_ptr_array_index(rec->closed, rec->closed->len - 1);
+  PT_CHECK(rec->gaps->len == 1, "%u gaps for one stop on a full disk", rec->gaps->len);
+  PtTestGap *gap = g_ptr_array_index(rec->gaps, 0);
+  PT_CHECK(gap->to_ns <= resumed->start_ns && gap->to_ns - gap->from_ns >= GST_SECOND &&
+               ABS(gap->from_ns - last->end_ns) < GST_SECOND && gap->reason && *gap->reason,
+           "gap %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT
+           " (%s), last footage ended %" G_GINT64_FORMAT ", resumed at %" G_GINT64_FORMAT,
+           gap->from_ns, gap->to_ns, gap->reason, last->end_ns, resumed->start_ns);
   pt_camera_free(cam);
   if (mounted)
     PT_CHECK(umount(disk) == 0, "umount %s", disk);

@@ -48,6 +48,8 @@ check "nothing was refused" '[ "$(jq ".refusals | length" <<<"$SHOW")" = 0 ]'
 check "the demo batches say they are demo" \
   '[ "$("$BIN" batch show DEMO-0002 --json | jq -r "[.. | .product? // empty] | .[0]")" = "Demo oranges" ]'
 check "only the demo batches exist" '[ "$("$BIN" batch list --json | jq "[.. | objects | select(has(\"lot\")) | .lot] | unique | length")" = 3 ]'
+check "the demo batches are marked demo: none of their events is queued for a sales platform" \
+  '[ "$(sqlite3 "$DATA/station.db" "SELECT count(*) FROM batches WHERE demo = 1")" = 3 ] && [ "$(sqlite3 "$DATA/station.db" "SELECT count(*) FROM outbox")" = 0 ]'
 followups() { sqlite3 "$DATA/station.db" "SELECT count(*) FROM clips c JOIN events e ON e.seq = c.event_seq WHERE e.step = 'sensor_reporting'"; }
 wait_for 40 '[ "$(followups)" = 3 ]'
 check "each loading event's clip follows once its window is recorded" '[ "$(followups)" = 3 ]'

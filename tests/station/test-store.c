@@ -154,6 +154,7 @@ test_version2_gains_print_jobs(void)
                   "DROP TABLE scans; DROP INDEX batches_by_gtin; DROP TABLE public_revs; "
                   "DROP TRIGGER public_rev_batches_insert; DROP TRIGGER public_rev_batches_update; "
                   "DROP TRIGGER public_rev_batches_delete; DROP TRIGGER public_rev_events_insert; "
+                  "ALTER TABLE batches DROP COLUMN demo; "
                   "PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);

@@ -305,6 +305,73 @@ test_backlog(Fixture *f, gconstpointer data)
   items_free(apples);
 }
 
+/* ---- the demo's batches never reach a platform ------------------------- */
+
+static gint64
+outbox_rows(Fixture *f, gint64 batch_id)
+{
+  g_autofree char *sql =
+      g_strdup_printf("SELECT count(*) FROM outbox WHERE batch_id = %" G_GINT64_FORMAT, batch_id);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint(sqlite3_open_v2(f->ts->station->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                  SQLITE_OK);
+  g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+  gint64 n = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return n;
+}
+
+static void
+test_demo_not_synced(Fixture *f, gconstpointer data)
+{
+  add_connector(f, "plain", "webhook", "/a", NULL);
+  add_connector(f, "gs1", "epcis", "/epcis/", NULL);
+  g_autoptr(GError) error = NULL;
+  /* As pt-demo-seed.c makes them (the flag, not the lot: an operator may use any lot). */
+  PtBatchSpec spec = {.product = "Demo oranges",
+                      .gtin = "09506000134352",
+                      .lot = "DEMO-0001",
+                      .pack_date = "2026-11-25",
+                      .demo = TRUE};
+  g_autoptr(PtBatch) demo = pt_batch_create(f->ts->station, f->ts->store, &spec, &error);
+  g_assert_no_error(error);
+  g_assert_true(demo->demo);
+  add_events(f, demo, 2);
+  g_assert_true(pt_batch_change_status(f->ts->station, f->ts->store, demo, PT_BATCH_HOLD,
+                                       "demo hold", &error));
+  /* A real batch whose lot looks like a demo one is synced like any other. */
+  spec = (PtBatchSpec){.product = "Oranges", .gtin = "09506000134352", .lot = "DEMO-0002"};
+  g_autoptr(PtBatch) real = pt_batch_create(f->ts->station, f->ts->store, &spec, &error);
+  g_assert_no_error(error);
+  g_assert_false(real->demo);
+  add_events(f, real, 2);
+  g_autoptr(PtBatch) again = pt_store_batch_get(f->ts->store, demo->id, &error);
+  g_assert_no_error(error);
+  g_assert_true(again->demo);
+  g_assert_cmpint(outbox_rows(f, demo->id), ==, 0);
+  g_assert_cmpint(outbox_rows(f, real->id), ==, 3);
+
+  run_start(f);
+  add_events(f, demo, 1); /* while the worker runs too */
+  GPtrArray *want_events = expected(f, FALSE, NULL);
+  GPtrArray *want_all = expected(f, TRUE, NULL);
+  Want wa = {"/a", want_all->len}, we = {"/epcis/capture", want_events->len};
+  wait_for(f, arrived_pred, &wa, "webhook deliveries");
+  wait_for(f, arrived_pred, &we, "EPCIS captures");
+  g_usleep(500000); /* nothing more may come */
+  check_delivery(f, "/a", want_all, 0);
+  g_assert_cmpuint(n_arrived(f, "/a", "DEMO-0001"), ==, 0);
+  g_assert_cmpuint(n_arrived(f, "/epcis/capture", "DEMO-0001"), ==, 0);
+  g_assert_cmpuint(n_arrived(f, "/epcis/capture", "DEMO-0002"), ==, 3);
+  g_assert_cmpint(outbox_rows(f, demo->id), ==, 0);
+  g_assert_cmpint(status_int(f, "plain", "pending"), ==, 0);
+  items_free(want_all);
+  items_free(want_events);
+}
+
 /* ---- EPCIS: 413 splits, capture jobs followed, advertised limits -------- */
 
 static void
@@ -626,5 +693,6 @@ main(int argc, char **argv)
   ADD("/sync/stuck-batch-does-not-block", test_stuck_batch);
   ADD("/sync/kill9-restart", test_kill9);
   ADD("/sync/tls-private-ca", test_tls);
+  ADD("/sync/demo-batches-never-synced", test_demo_not_synced);
   return g_test_run();
 }
