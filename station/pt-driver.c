@@ -258,13 +258,12 @@ pt_driver_authenticate(PtStore *store, const char *token, gint64 now_ns, PtDrive
   return *driver_out ? PT_DRIVER_AUTH_OK : PT_DRIVER_AUTH_FAILED;
 }
 
-PtLoad *
-pt_driver_open_load(PtStore *store, const PtDriver *driver, const char *plate, const char *seal,
+/* Finds the open load with @plate or opens one, and records @driver on it; the caller holds
+ * the write transaction.  Returns: (transfer full). */
+static PtLoad *
+open_or_join_locked(PtStore *store, const PtDriver *driver, const char *plate, const char *seal,
                     gboolean *joined_out, GError **error)
 {
-  if (!pt_check_text("plate", plate, PT_LOAD_TEXT_MAX, TRUE, error) ||
-      !pt_check_text("seal", seal, PT_LOAD_TEXT_MAX, FALSE, error))
-    return NULL;
   g_autoptr(PtLoad) load = NULL;
   if (!pt_store_driver_open_load_by_plate(store, plate, &load, error))
     return NULL;
@@ -275,22 +274,36 @@ pt_driver_open_load(PtStore *store, const PtDriver *driver, const char *plate, c
                 load->plate, load->seal, seal);
     return NULL;
   }
+  if (!load && !seal) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "no open load has plate %s: give the seal number to open one", plate);
+    return NULL;
+  }
   if (!load) {
-    if (!seal) {
-      g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
-                  "no open load has plate %s: give the seal number to open one", plate);
-      return NULL;
-    }
     PtLoadSpec spec = {
         .plate = plate, .seal = seal, .driver_name = driver->name, .driver_phone = driver->phone};
-    load = pt_load_create(store, &spec, error);
+    load = pt_load_create_locked(store, &spec, error);
     if (!load)
       return NULL;
   }
+  if (!pt_store_driver_load_join(store, driver->id, load->id, pt_now_ns(), error))
+    return NULL;
+  return g_steal_pointer(&load);
+}
+
+PtLoad *
+pt_driver_open_load(PtStore *store, const PtDriver *driver, const char *plate, const char *seal,
+                    gboolean *joined_out, GError **error)
+{
+  if (!pt_check_text("plate", plate, PT_LOAD_TEXT_MAX, TRUE, error) ||
+      !pt_check_text("seal", seal, PT_LOAD_TEXT_MAX, FALSE, error))
+    return NULL;
+  /* Look up and open in one write transaction: two phones opening the same truck at once
+   * get one load, the second joining what the first opened. */
   if (!pt_store_begin(store, error))
     return NULL;
-  if (!pt_store_driver_load_join(store, driver->id, load->id, pt_now_ns(), error) ||
-      !pt_store_commit(store, error)) {
+  g_autoptr(PtLoad) load = open_or_join_locked(store, driver, plate, seal, joined_out, error);
+  if (!load || !pt_store_commit(store, error)) {
     pt_store_rollback(store);
     return NULL;
   }

@@ -82,7 +82,7 @@ check_spec(const PtLoadSpec *spec, GError **error)
 }
 
 PtLoad *
-pt_load_create(PtStore *store, const PtLoadSpec *spec, GError **error)
+pt_load_create_locked(PtStore *store, const PtLoadSpec *spec, GError **error)
 {
   if (!check_spec(spec, error))
     return NULL;
@@ -97,9 +97,18 @@ pt_load_create(PtStore *store, const PtLoadSpec *spec, GError **error)
   load->desadv = g_strdup(spec->desadv);
   load->dock = g_strdup(spec->dock);
   load->opened_ns = pt_now_ns();
+  if (!pt_store_load_insert(store, load, error))
+    return NULL;
+  return g_steal_pointer(&load);
+}
+
+PtLoad *
+pt_load_create(PtStore *store, const PtLoadSpec *spec, GError **error)
+{
   if (!pt_store_begin(store, error))
     return NULL;
-  if (!pt_store_load_insert(store, load, error) || !pt_store_commit(store, error)) {
+  g_autoptr(PtLoad) load = pt_load_create_locked(store, spec, error);
+  if (!load || !pt_store_commit(store, error)) {
     pt_store_rollback(store);
     return NULL;
   }

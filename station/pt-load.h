@@ -28,6 +28,9 @@ gboolean pt_load_spec_from_json(json_t *object, PtLoadSpec *spec, GError **error
 /* Validates @spec and opens a load.  A dock holds one open load at a time.
  * Returns: (transfer full). */
 PtLoad *pt_load_create(PtStore *store, const PtLoadSpec *spec, GError **error);
+/* The same inside the caller's write transaction (pt_store_begin), for callers that look
+ * for an open load and open one if there is none as one step.  Returns: (transfer full). */
+PtLoad *pt_load_create_locked(PtStore *store, const PtLoadSpec *spec, GError **error);
 
 /* Finds a load by its number ("12").  Returns: (transfer full). */
 PtLoad *pt_load_lookup(PtStore *store, const char *id, GError **error);

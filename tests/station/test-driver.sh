@@ -54,6 +54,8 @@ expect 0 "driver revoke" "$BIN" driver revoke 3
 check "says one login revoked" '[[ "$OUT" == *"1 login revoked" ]]'
 "$BIN" driver add --name "Li Na" >/dev/null
 TOK4=$("$BIN" driver token 4 --json | jq -r .token)
+"$BIN" driver add --name "Zhao Min" >/dev/null
+TOK5=$("$BIN" driver token 5 --json | jq -r .token)
 
 start() {
   "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
@@ -217,6 +219,15 @@ done
 check "429 carries Retry-After" '[ "$CODE" = 429 ] && grep -qi "^retry-after: [0-9]" "$T/headers"'
 call "$TOK1" GET /api/v1/driver/me
 check "another phone is not limited by it" '[ "$CODE" = 200 ]'
+
+# --- two phones opening the same truck at the same moment get one load ---
+for i in 1 2 3 4 5 6; do
+  curl -s -o "$T/race-$i" -H "Authorization: Bearer $([ $((i % 2)) = 0 ] && echo "$TOK1" || echo "$TOK5")" \
+    -d '{"plate": "RACE 1", "seal": "RS-1"}' "$url/api/v1/driver/loads" &
+done
+wait $(jobs -p | grep -v "^$server\$")
+check "six phones opening plate RACE 1 at once: one load, every phone on it" \
+  '[ "$(cat "$T"/race-* | jq -r .id | sort -u | wc -l)" = 1 ] && [ "$(sql "SELECT count(*) FROM loads WHERE plate = '"'RACE 1'"'")" = 1 ]'
 stop
 
 # --- the signed bundle ---
