@@ -16,10 +16,10 @@ fi
 rm -f "$BUILD/meson-logs/testlog-sanitize.json"
 meson compile -C "$BUILD"
 # The pipeline suite runs here too, each test also under GStreamer's leaks tracer
-# (tests/pipeline/gst-leaks.sh).  Left out, for time only (both are clean GStreamer
-# pipelines already run by the normal suite; under ASan they take minutes each):
-#   station-demo-load, shed-day.
-EXCLUDED=' station-demo-load shed-day '
+# (tests/pipeline/gst-leaks.sh).  Left out: shed-day.  Under ASan it runs in about 2 min,
+# but its fault schedule is timed for the plain build: consumer pages asked for during the
+# slower restarts get no 200 (a timing failure, not a memory one).
+EXCLUDED=' shed-day '
 mapfile -t tests < <(meson test -C "$BUILD" --setup sanitize --list --no-rebuild 2>/dev/null |
   sed -n 's/^packtrace:\([a-z-]*\) \/ \(.*\)$/\1 \2/p' |
   while read -r suite name; do
