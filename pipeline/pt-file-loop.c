@@ -150,6 +150,8 @@ on_reader_message(GstBus *bus, GstMessage *msg, gpointer user_data)
   default:
     break;
   }
+  /* A sync handler that drops a message owns it: each one holds a ref on the reader. */
+  gst_message_unref(msg);
   return GST_BUS_DROP;
 }
 

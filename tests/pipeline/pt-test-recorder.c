@@ -48,7 +48,7 @@ main(int argc, char **argv)
   cam = pt_camera_new(&cfg, &cbs, NULL, &error);
   if (cam == NULL || !pt_camera_start(cam, &error)) {
     fprintf(stderr, "pt-test-recorder: %s\n", error->message);
-    return 1;
+    pt_test_fail();
   }
   loop = g_main_loop_new(NULL, FALSE);
   g_main_loop_run(loop);

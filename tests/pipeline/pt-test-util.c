@@ -6,6 +6,23 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+static gboolean failed;
+
+void
+pt_test_fail(void)
+{
+  failed = TRUE;
+  exit(1);
+}
+
+/* After main's g_auto cleanups, so only objects the test or the library leaked are alive. */
+static void
+deinit_at_exit(void)
+{
+  if (!failed)
+    gst_deinit();
+}
+
 void
 pt_test_init(int *argc, char ***argv, ...)
 {
@@ -17,6 +34,7 @@ pt_test_init(int *argc, char ***argv, ...)
     g_print("SKIP: %s\n", error->message);
     exit(PT_TEST_SKIP);
   }
+  atexit(deinit_at_exit);
   va_start(ap, argv);
   while ((name = va_arg(ap, const char *)) != NULL) {
     g_autoptr(GstElementFactory) f = gst_element_factory_find(name);

@@ -17,11 +17,15 @@ G_BEGIN_DECLS
       g_printerr("%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);                          \
       g_printerr(__VA_ARGS__);                                                                     \
       g_printerr("\n");                                                                            \
-      exit(1);                                                                                     \
+      pt_test_fail();                                                                              \
     }                                                                                              \
   } while (0)
 
-/* gst_init, and exit 77 when one of the NULL-terminated elements is missing. */
+/* exit(1) without gst_deinit(): pipelines may still be running on a failed check. */
+void pt_test_fail(void) G_GNUC_NORETURN;
+/* gst_init, and exit 77 when one of the NULL-terminated elements is missing.  A normal exit
+ * (return from main) then runs gst_deinit(), so that GStreamer's leaks tracer, which
+ * tests/pipeline/gst-leaks.sh turns on, reports the objects still alive. */
 void pt_test_init(int *argc, char ***argv, ...) G_GNUC_NULL_TERMINATED;
 /* A fresh temp folder (transfer full), removed by pt_test_rmtree(). */
 char *pt_test_tmpdir(const char *what);

@@ -29,14 +29,19 @@ box_order(const char *path, int *moov, int *mdat)
   *moov = *mdat = -1;
   PT_CHECK(g_file_get_contents(path, (char **)&data, &len, NULL), "read %s", path);
   while (off + 8 <= len) {
-    guint64 size = GST_READ_UINT32_BE(data + off);
+    /* GST_READ_UINT32_BE is an unaligned word load on x86 (undefined behaviour for UBSan). */
+    guint64 size = (guint64)data[off] << 24 | (guint64)data[off + 1] << 16 |
+                   (guint64)data[off + 2] << 8 | data[off + 3];
 
     if (memcmp(data + off + 4, "moov", 4) == 0)
       *moov = index;
     else if (memcmp(data + off + 4, "mdat", 4) == 0)
       *mdat = index;
-    if (size == 1 && off + 16 <= len)
-      size = GST_READ_UINT64_BE(data + off + 8);
+    if (size == 1 && off + 16 <= len) {
+      size = 0;
+      for (int i = 8; i < 16; i++)
+        size = size << 8 | data[off + i];
+    }
     if (size < 8)
       break;
     off += size;

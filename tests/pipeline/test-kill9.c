@@ -23,6 +23,9 @@ child_opened(gpointer data)
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
 
+  if (c->segment != NULL) /* pt_test_wait() asks once more after the wait */
+    return TRUE;
+
   if (!g_file_get_contents(c->out_path, &text, NULL, NULL))
     return FALSE;
   lines = g_strsplit(text, "\n", -1);

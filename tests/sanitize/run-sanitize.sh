@@ -15,17 +15,14 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 fi
 rm -f "$BUILD/meson-logs/testlog-sanitize.json"
 meson compile -C "$BUILD"
-# Not yet clean under the sanitizers (each is a known finding, see the notes):
-#   pipeline suite, station-cameras, station-grading-run, station-load-scan: GStreamer
-#     pipelines; leaks in pt_file_loop_start and around qroverlay still to triage, and the
-#     packgrade plugin cannot be loaded by the uninstrumented gst-launch-1.0.
-#   station-demo-load, shed-day: the same GStreamer pipelines, for minutes.
-#   sync: TLS delivery to the loopback receiver exceeds the test's own 11 s wait under ASan.
-EXCLUDED=' station-cameras station-grading-run station-load-scan station-demo-load sync shed-day '
+# The pipeline suite runs here too, each test also under GStreamer's leaks tracer
+# (tests/pipeline/gst-leaks.sh).  Left out: shed-day, whose fault schedule is timed for the
+# plain build (under ASan its restarts are slower than the day's planned moments) and which
+# would add about two minutes to CI; its station code runs here through the other tests.
+EXCLUDED=' shed-day '
 mapfile -t tests < <(meson test -C "$BUILD" --setup sanitize --list --no-rebuild 2>/dev/null |
   sed -n 's/^packtrace:\([a-z-]*\) \/ \(.*\)$/\1 \2/p' |
   while read -r suite name; do
-    [ "$suite" = pipeline ] && continue
     [[ $EXCLUDED == *" $name "* ]] && continue
     echo "$name"
   done)

@@ -129,3 +129,14 @@ pt_test_station_stop(GSubprocess *server)
   g_assert_true(g_subprocess_get_if_exited(server));
   g_assert_cmpint(g_subprocess_get_exit_status(server), ==, 0);
 }
+
+guint
+pt_test_time_scale(void)
+{
+  const char *env = g_getenv("PT_TEST_TIME_SCALE");
+  guint64 scale = 1;
+
+  if (env != NULL && (!g_ascii_string_to_unsigned(env, 10, 1, 20, &scale, NULL)))
+    g_error("PT_TEST_TIME_SCALE=%s: not a whole number from 1 to 20", env);
+  return (guint)scale;
+}

@@ -28,5 +28,10 @@ void pt_test_sql(PtTestStation *ts, const char *sql);
  * @url_out (transfer full). */
 GSubprocess *pt_test_station_run(PtTestStation *ts, char **url_out);
 
+/* How much longer than on a plain build a test may wait for something to happen: the
+ * integer PT_TEST_TIME_SCALE (1 .. 20; the sanitizer setup sets it, see tests/meson.build),
+ * 1 when unset.  Multiply fixed waits by it, never lengthen them for everyone. */
+guint pt_test_time_scale(void);
+
 /* Stops @server with SIGTERM and asserts a clean exit (status 0, not the signal). */
 void pt_test_station_stop(GSubprocess *server);

@@ -25,9 +25,10 @@ DATA=$T/data
 DB=$DATA/station.db
 
 sql() { sqlite3 "$DB" "$1"; }
-# wait_for SECONDS CONDITION: polls CONDITION every 0.2 s; its status
+# wait_for SECONDS CONDITION: polls CONDITION every 0.2 s; its status.  SECONDS is scaled by
+# PT_TEST_TIME_SCALE (the sanitizer setup's slow-down factor, see tests/meson.build).
 wait_for() {
-  local end=$((SECONDS + $1))
+  local end=$((SECONDS + $1 * ${PT_TEST_TIME_SCALE:-1}))
   while [ $SECONDS -lt $end ]; do eval "$2" && return 0; sleep 0.2; done
   eval "$2"
 }

@@ -24,8 +24,9 @@ PID=
 PRINTER_PID=
 trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; [ -n "$PRINTER_PID" ] && kill "$PRINTER_PID" 2>/dev/null; rm -rf "$T"' EXIT
 DATA=$T/data
+# wait_for SECONDS CONDITION; SECONDS scaled by PT_TEST_TIME_SCALE (set by the sanitizer setup)
 wait_for() {
-  local end=$((SECONDS + $1))
+  local end=$((SECONDS + $1 * ${PT_TEST_TIME_SCALE:-1}))
   while [ $SECONDS -lt $end ]; do eval "$2" && return 0; sleep 0.2; done
   eval "$2"
 }
