@@ -9,25 +9,12 @@ set -u
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 GEN=${PT_TEST_FRUITGEN:?}
 HERE=$(dirname "$0")
-[ -x /usr/bin/chromium ] || { echo "1..0 # SKIP /usr/bin/chromium missing (apt-get install chromium)"; exit 77; }
-command -v node >/dev/null && command -v npm >/dev/null || { echo "1..0 # SKIP node or npm missing"; exit 77; }
-
-export NPM_DIR=$PACKTRACE_BUILD/npm-tools
-if [ ! -f "$NPM_DIR/node_modules/playwright-core/package.json" ]; then
-  mkdir -p "$NPM_DIR"
-  if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 300 npm install --silent --no-audit --no-fund \
-      --prefix "$NPM_DIR" playwright-core@1.49.1 >"$NPM_DIR/install-playwright.log" 2>&1; then
-    echo "1..0 # SKIP npm could not install playwright-core (see $NPM_DIR/install-playwright.log)"
-    exit 77
-  fi
-fi
+. "$(dirname "$0")/../npm-tools.sh"
+playwright_tools
 
 T=$(mktemp -d)
 server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-must() {
-  "$@" >"$T/step.out" 2>&1 || { echo "Bail out! set-up step failed: $*"; sed 's/^/#   /' "$T/step.out"; exit 1; }
-}
 . "$HERE/buyer-setup.sh"
 buyer_station
 # People sign in with accounts: one buyer sees every batch, one only what is shipped to GLN_A.

@@ -8,22 +8,9 @@
 set -u
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 HERE=$(dirname "$0")
-[ -x /usr/bin/chromium ] || { echo "1..0 # SKIP /usr/bin/chromium missing (apt-get install chromium)"; exit 77; }
-command -v node >/dev/null && command -v npm >/dev/null || { echo "1..0 # SKIP node or npm missing"; exit 77; }
+. "$(dirname "$0")/../npm-tools.sh"
+playwright_tools
 
-export NPM_DIR=$PACKTRACE_BUILD/npm-tools
-if [ ! -f "$NPM_DIR/node_modules/playwright-core/package.json" ]; then
-  mkdir -p "$NPM_DIR"
-  if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 timeout 300 npm install --silent --no-audit --no-fund \
-      --prefix "$NPM_DIR" playwright-core@1.49.1 >"$NPM_DIR/install-playwright-driver.log" 2>&1; then
-    echo "1..0 # SKIP npm could not install playwright-core (see $NPM_DIR/install-playwright-driver.log)"
-    exit 77
-  fi
-fi
-
-must() {
-  "$@" >"$T/step.out" 2>&1 || { echo "# set-up step failed: $*"; sed 's/^/#   /' "$T/step.out"; exit 1; }
-}
 
 T=$(mktemp -d)
 server=

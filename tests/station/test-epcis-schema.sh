@@ -6,23 +6,10 @@ set -u
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 SCHEMA=${PACKTRACE_SHARED:-}/data/epcis/EPCIS-JSON-Schema.json
 [ -f "$SCHEMA" ] || { echo "1..0 # SKIP no $SCHEMA"; exit 77; }
-command -v npm >/dev/null || { echo "1..0 # SKIP npm missing"; exit 77; }
-
-NPM_DIR=$PACKTRACE_BUILD/npm-tools
-if [ ! -x "$NPM_DIR/node_modules/.bin/ajv" ]; then
-  mkdir -p "$NPM_DIR"
-  if ! timeout 300 npm install --silent --no-audit --no-fund --prefix "$NPM_DIR" \
-      ajv-cli@5.0.0 ajv-formats@3.0.1 >"$NPM_DIR/install.log" 2>&1; then
-    echo "1..0 # SKIP npm could not install ajv-cli (see $NPM_DIR/install.log)"
-    exit 77
-  fi
-fi
+. "$(dirname "$0")/../npm-tools.sh"
+npm_tools node_modules/.bin/ajv ajv-cli@5.0.0 ajv-formats@3.0.1
 AJV="$NPM_DIR/node_modules/.bin/ajv"
 
-# must CMD...: runs a set-up step; on failure says which one, with its output.
-must() {
-  "$@" >"$T/step.out" 2>&1 || { echo "# set-up step failed: $*"; sed 's/^/#   /' "$T/step.out"; exit 1; }
-}
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
