@@ -245,32 +245,24 @@ pt_http_batch_in_scope(PtStore *store, const PtPrincipal *p, gint64 batch_id, gb
   return pt_store_buyer_in_scope(store, batch_id, p->scope_gln, yes, error);
 }
 
-/* Queues a JSON answer with the station's common headers plus @name: @value (nullable). */
+/* Queues a JSON answer (@value stolen) with the station's common headers plus @name: @value
+ * (nullable). */
 static enum MHD_Result
 respond_with(struct MHD_Connection *c, unsigned status, json_t *value, const char *name,
              const char *value_text)
 {
   char *text = json_dumps(value, JSON_COMPACT);
   json_decref(value);
-  struct MHD_Response *r =
-      MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-  if (name)
-    MHD_add_response_header(r, name, value_text);
-  enum MHD_Result ret = MHD_queue_response(c, status, r);
-  MHD_destroy_response(r);
-  return ret;
+  return pt_http_respond_with(c, status, "application/json; charset=utf-8", text, strlen(text),
+                              name, value_text);
 }
 
 static enum MHD_Result
 too_many(struct MHD_Connection *c, guint retry_after_s, const char *what)
 {
-  g_autofree char *retry = g_strdup_printf("%u", MAX(retry_after_s, 1u));
-  g_autofree char *msg = g_strdup_printf("too many %s; try again in %s s", what, retry);
-  return respond_with(c, MHD_HTTP_TOO_MANY_REQUESTS, json_pack("{ss}", "error", msg),
-                      MHD_HTTP_HEADER_RETRY_AFTER, retry);
+  g_autofree char *msg =
+      g_strdup_printf("too many %s; try again in %u s", what, MAX(retry_after_s, 1u));
+  return pt_http_respond_too_many(c, retry_after_s, json_pack("{ss}", "error", msg));
 }
 
 gboolean

@@ -57,25 +57,6 @@ pt_http_body_max(const char *url)
              : PT_HTTP_BODY_MAX;
 }
 
-static enum MHD_Result
-too_many(struct MHD_Connection *c, guint retry_after_s)
-{
-  char *text = json_dumps(json_pack("{sssi}", "error",
-                                    "too many requests from this phone: sent again shortly",
-                                    "retry_after", (int)retry_after_s),
-                          JSON_COMPACT);
-  struct MHD_Response *r =
-      MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-  g_autofree char *after = g_strdup_printf("%u", MAX(retry_after_s, 1u));
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-  MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, after);
-  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_TOO_MANY_REQUESTS, r);
-  MHD_destroy_response(r);
-  return ret;
-}
-
 /* GET /api/v1/drivers, POST /api/v1/drivers {"name": "Wang", "phone": "+86 ..."}. */
 static enum MHD_Result
 drivers(PtHttp *http, struct MHD_Connection *c, gboolean is_post, PtHttpRequest *req)
@@ -265,16 +246,8 @@ scan_answer(PtHttp *http, PtStore *store, const PtDriver *driver, const PtLoad *
 static enum MHD_Result
 respond_stored(struct MHD_Connection *c, int status, char *body, gboolean replayed)
 {
-  struct MHD_Response *r =
-      MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-  if (replayed)
-    MHD_add_response_header(r, "Idempotent-Replayed", "true");
-  enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
-  MHD_destroy_response(r);
-  return ret;
+  return pt_http_respond_with(c, (unsigned)status, "application/json; charset=utf-8", body,
+                              strlen(body), replayed ? "Idempotent-Replayed" : NULL, "true");
 }
 
 static enum MHD_Result
@@ -406,7 +379,9 @@ route_phone(PtHttp *http, struct MHD_Connection *c, const char *rest, gboolean i
   g_autofree char *key = g_strdup_printf("driver-token:%" G_GINT64_FORMAT, token.id);
   guint retry_after = 0;
   if (!pt_rate_limit_take(http->driver_rate, key, g_get_monotonic_time(), &retry_after))
-    return too_many(c, retry_after);
+    return pt_http_respond_too_many(
+        c, retry_after,
+        json_pack("{ss}", "error", "too many requests from this phone: sent again shortly"));
   if (me) {
     g_autofree char *until = pt_time_format(token.expires_ns);
     json_t *o = pt_driver_to_json(driver);

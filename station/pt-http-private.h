@@ -44,6 +44,13 @@ PtStore *pt_http_worker_store(PtHttp *http, GError **error);
  * header of a 405, or NULL. */
 enum MHD_Result pt_http_respond(struct MHD_Connection *c, unsigned status, const char *type,
                                 char *body, gsize len, const char *allow);
+/* The same with one more header @name: @value (@name NULL: none). */
+enum MHD_Result pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type,
+                                     char *body, gsize len, const char *name, const char *value);
+/* 429 with Retry-After: @value (stolen), a JSON object saying what was limited, gains
+ * "retry_after" (seconds). */
+enum MHD_Result pt_http_respond_too_many(struct MHD_Connection *c, guint retry_after_s,
+                                         json_t *value);
 /* Sends @value (stolen) as JSON; @type NULL means application/json. */
 enum MHD_Result pt_http_respond_json(struct MHD_Connection *c, unsigned status, json_t *value,
                                      const char *type);

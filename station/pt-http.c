@@ -56,15 +56,15 @@ web_store(gpointer http, GError **error)
 }
 
 enum MHD_Result
-pt_http_respond(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len,
-                const char *allow)
+pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type, char *body,
+                     gsize len, const char *name, const char *value)
 {
   struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-  if (allow)
-    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+  if (name)
+    MHD_add_response_header(r, name, value);
   if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
     MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
   if (status == MHD_HTTP_UNAUTHORIZED)
@@ -72,6 +72,25 @@ pt_http_respond(struct MHD_Connection *c, unsigned status, const char *type, cha
   enum MHD_Result ret = MHD_queue_response(c, status, r);
   MHD_destroy_response(r);
   return ret;
+}
+
+enum MHD_Result
+pt_http_respond(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len,
+                const char *allow)
+{
+  return pt_http_respond_with(c, status, type, body, len, allow ? MHD_HTTP_HEADER_ALLOW : NULL,
+                              allow);
+}
+
+enum MHD_Result
+pt_http_respond_too_many(struct MHD_Connection *c, guint retry_after_s, json_t *value)
+{
+  g_autofree char *retry = g_strdup_printf("%u", MAX(retry_after_s, 1u));
+  json_object_set_new(value, "retry_after", json_integer(MAX(retry_after_s, 1u)));
+  char *text = json_dumps(value, JSON_COMPACT);
+  json_decref(value);
+  return pt_http_respond_with(c, MHD_HTTP_TOO_MANY_REQUESTS, "application/json; charset=utf-8",
+                              text, strlen(text), MHD_HTTP_HEADER_RETRY_AFTER, retry);
 }
 
 enum MHD_Result
