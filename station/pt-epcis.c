@@ -134,6 +134,21 @@ pt_time_format(gint64 ns)
   return g_strdup_printf("%s.%03dZ", base, ms);
 }
 
+json_t *
+pt_time_json(gint64 ns)
+{
+  if (!ns)
+    return json_null();
+  g_autofree char *t = pt_time_format(ns);
+  return json_string(t);
+}
+
+json_t *
+pt_json_string_or_null(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
 gboolean
 pt_time_parse(const char *text, gint64 *ns_out, GError **error)
 {

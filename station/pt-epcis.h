@@ -27,6 +27,11 @@ char *pt_epcis_join(const char *const *words);
 gint64 pt_now_ns(void);
 /* Returns: (transfer full): "2026-11-25T07:19:07.123Z" (EPCIS uses milliseconds). */
 char *pt_time_format(gint64 ns);
+/* Returns: (transfer full): pt_time_format(@ns) as a JSON string, or JSON null for 0 (never
+ * happened). */
+json_t *pt_time_json(gint64 ns);
+/* Returns: (transfer full): @s as a JSON string, or JSON null for NULL. */
+json_t *pt_json_string_or_null(const char *s);
 /* Parses an RFC 3339 date-time with an explicit offset into UTC nanoseconds. */
 gboolean pt_time_parse(const char *text, gint64 *ns_out, GError **error);
 

@@ -57,32 +57,17 @@ pt_csv_cell(GString *out, const char *value)
 }
 
 static json_t *
-nullable(const char *s)
-{
-  return s ? json_string(s) : json_null();
-}
-
-static json_t *
-time_or_null(gint64 ns)
-{
-  if (!ns)
-    return json_null();
-  g_autofree char *t = pt_time_format(ns);
-  return json_string(t);
-}
-
-static json_t *
 load_to_json(const PtBuyerLoad *l)
 {
   json_t *o = json_pack("{sI ss}", "id", (json_int_t)l->id, "seal", l->seal);
-  json_object_set_new(o, "destination", nullable(l->destination));
-  json_object_set_new(o, "destination_gln", nullable(l->destination_gln));
-  json_object_set_new(o, "bol", nullable(l->bol));
-  json_object_set_new(o, "desadv", nullable(l->desadv));
-  json_object_set_new(o, "opened", time_or_null(l->opened_ns));
-  json_object_set_new(o, "closed", time_or_null(l->closed_ns));
-  json_object_set_new(o, "loaded", time_or_null(l->loaded_ns));
-  json_object_set_new(o, "loading_event_id", nullable(l->event_id));
+  json_object_set_new(o, "destination", pt_json_string_or_null(l->destination));
+  json_object_set_new(o, "destination_gln", pt_json_string_or_null(l->destination_gln));
+  json_object_set_new(o, "bol", pt_json_string_or_null(l->bol));
+  json_object_set_new(o, "desadv", pt_json_string_or_null(l->desadv));
+  json_object_set_new(o, "opened", pt_time_json(l->opened_ns));
+  json_object_set_new(o, "closed", pt_time_json(l->closed_ns));
+  json_object_set_new(o, "loaded", pt_time_json(l->loaded_ns));
+  json_object_set_new(o, "loading_event_id", pt_json_string_or_null(l->event_id));
   return o;
 }
 
@@ -99,7 +84,7 @@ static json_t *
 hit_to_json(PtHttp *http, const PtBuyerHit *hit)
 {
   json_t *o = pt_batch_to_json(http->station->config, hit->batch);
-  json_object_set_new(o, "grade", nullable(hit->grade));
+  json_object_set_new(o, "grade", pt_json_string_or_null(hit->grade));
   json_object_set_new(o, "loads", loads_to_json(hit->loads));
   g_autofree char *base = g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT, hit->batch->id);
   json_t *links = json_object();
@@ -336,7 +321,7 @@ search(PtHttp *http, struct MHD_Connection *c, const PtPrincipal *who)
   }
   json_t *o = json_pack("{so si si sb}", "batches", arr, "limit", q.limit, "offset", q.offset,
                         "more", more);
-  json_object_set_new(o, "scope_gln", nullable(who->scope_gln));
+  json_object_set_new(o, "scope_gln", pt_json_string_or_null(who->scope_gln));
   json_object_set_new(o, "scan_spike_rule", json_string(pt_scan_spike_rule()));
   return pt_http_respond_json(c, MHD_HTTP_OK, o, NULL);
 }
@@ -349,8 +334,8 @@ clip_to_json(gint64 batch_id, const PtBuyerClip *clip)
   json_t *o = json_pack("{sI ss ss ss ss sI}", "n", (json_int_t)clip->position, "step", clip->step,
                         "event_id", clip->event_id, "camera", clip->camera, "sha256", clip->sha256,
                         "bytes", (json_int_t)clip->bytes);
-  json_object_set_new(o, "from", time_or_null(clip->from_ns));
-  json_object_set_new(o, "to", time_or_null(clip->to_ns));
+  json_object_set_new(o, "from", pt_time_json(clip->from_ns));
+  json_object_set_new(o, "to", pt_time_json(clip->to_ns));
   json_object_set_new(o, "expired", json_boolean(clip->expired_ns != 0));
   json_object_set_new(o, "url", clip->expired_ns ? json_null() : json_string(url));
   return o;

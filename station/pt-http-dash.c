@@ -38,15 +38,6 @@ pt_http_dash_handles(const char *url)
          (g_str_has_prefix(url, THUMB_PREFIX) && g_str_has_suffix(url, THUMB_SUFFIX));
 }
 
-static json_t *
-time_or_null(gint64 ns)
-{
-  if (!ns)
-    return json_null();
-  g_autofree char *text = pt_time_format(ns);
-  return json_string(text);
-}
-
 /* One alert: @kind camera | recording | printer | disk | sync; @since nullable. */
 static void add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since,
                       const char *fmt, ...) G_GNUC_PRINTF(5, 6);
@@ -115,7 +106,7 @@ print_json(PtStore *store, json_t *alerts, GError **error)
   if (!pt_store_print_summary(store, &p, error))
     return NULL;
   if (p.retrying || p.failed)
-    add_alert(alerts, "printer", p.printer, time_or_null(p.trouble_since_ns),
+    add_alert(alerts, "printer", p.printer, pt_time_json(p.trouble_since_ns),
               "printer %s: %" G_GINT64_FORMAT " job(s) retrying, %" G_GINT64_FORMAT " failed: %s",
               p.printer ? p.printer : "?", p.retrying, p.failed,
               p.last_error ? p.last_error : "no answer");
@@ -124,7 +115,7 @@ print_json(PtStore *store, json_t *alerts, GError **error)
                         (json_int_t)p.failed, "retrying", (json_int_t)p.retrying);
   json_object_set_new(o, "last_error", p.last_error ? json_string(p.last_error) : json_null());
   json_object_set_new(o, "printer", p.printer ? json_string(p.printer) : json_null());
-  json_object_set_new(o, "trouble_since", time_or_null(p.trouble_since_ns));
+  json_object_set_new(o, "trouble_since", pt_time_json(p.trouble_since_ns));
   return o;
 }
 
@@ -235,7 +226,7 @@ get_status(PtHttp *http, struct MHD_Connection *c)
   if (!store)
     return pt_http_respond_gerror(c, error);
   json_t *alerts = json_array();
-  json_t *out = json_pack("{so}", "time", time_or_null(pt_now_ns()));
+  json_t *out = json_pack("{so}", "time", pt_time_json(pt_now_ns()));
   json_t *v;
   json_object_set_new(out, "cameras", cameras_json(http, alerts));
   if (!(v = disk_json(http, alerts, &error)))

@@ -10,15 +10,6 @@
 #include <string.h>
 
 static json_t *
-time_or_null(gint64 ns)
-{
-  if (!ns)
-    return json_null();
-  g_autofree char *t = pt_time_format(ns);
-  return json_string(t);
-}
-
-static json_t *
 connector_status(PtStore *store, const PtSyncConnector *c, GError **error)
 {
   PtSyncQueueSpec spec = pt_sync_connector_spec(c);
@@ -49,9 +40,9 @@ connector_status(PtStore *store, const PtSyncConnector *c, GError **error)
                 "failed", (json_int_t)n.failed, "delivered", (json_int_t)n.delivered);
   json_object_set_new(o, "oldest_pending_age_s",
                       n.oldest_ns ? json_real((double)(now - n.oldest_ns) / 1e9) : json_null());
-  json_object_set_new(o, "last_ok", time_or_null(n.last_ok_ns));
+  json_object_set_new(o, "last_ok", pt_time_json(n.last_ok_ns));
   json_object_set_new(o, "last_error", n.last_error ? json_string(n.last_error) : json_null());
-  json_object_set_new(o, "last_error_at", time_or_null(n.last_error_ns));
+  json_object_set_new(o, "last_error_at", pt_time_json(n.last_error_ns));
   json_object_set_new(o, "failures", failed);
   pt_sync_counts_clear(&n);
   return o;

@@ -337,12 +337,6 @@ public_grading(PtStore *store, const PtBatch *batch, GError **error)
                    "n_fruit", (json_int_t)sum.n_fruit, "classes", classes);
 }
 
-static json_t *
-nullable(const char *s)
-{
-  return s ? json_string(s) : json_null();
-}
-
 /* Returns: (transfer full): the public facts of @batch. */
 static json_t *
 public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **error)
@@ -362,11 +356,12 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
       g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT "/bundle", batch->id);
   return json_pack("{ss ss ss ss so so so so ss ss so so ss ss ss}", "kind", "batch", "gtin",
                    batch->gtin, "lot", batch->lot, "product", batch->product, "variety",
-                   nullable(batch->variety), "origin", nullable(batch->origin), "grower",
-                   nullable(batch->grower), "harvest_date", nullable(batch->harvest_date),
-                   "pack_date", batch->pack_date, "status", batch->status, "grading", grading,
-                   "events", st.events, "station", station->config->name, "public_key", key,
-                   "bundle", bundle);
+                   pt_json_string_or_null(batch->variety), "origin",
+                   pt_json_string_or_null(batch->origin), "grower",
+                   pt_json_string_or_null(batch->grower), "harvest_date",
+                   pt_json_string_or_null(batch->harvest_date), "pack_date", batch->pack_date,
+                   "status", batch->status, "grading", grading, "events", st.events, "station",
+                   station->config->name, "public_key", key, "bundle", bundle);
 }
 
 static gboolean
