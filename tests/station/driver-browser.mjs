@@ -44,7 +44,8 @@ await step('the token is taken out of the address bar', async () => !page.url().
 await step('and kept in localStorage', async () =>
   (await page.evaluate(() => localStorage.getItem('pt-driver-token'))) === token);
 await step("the driver's name is shown", async () => {
-  await page.waitForFunction(() => document.getElementById('who').textContent === 'Wang Lei', null, { timeout: 10000 });
+  // A locator, not waitForFunction: the page's CSP forbids the eval that its polling needs.
+  await page.locator('#who', { hasText: /^Wang Lei$/ }).waitFor({ timeout: 10000 });
   return true;
 });
 
@@ -63,7 +64,7 @@ await step('an injected scan shows a tick', async () => { await tick('OK1'); ret
 await context.setOffline(true);
 await page.evaluate((p) => window.ptDriver.scanned(p), linkPrefix + 'OK2');
 await step('offline: the scan is queued and shown as queued (1)', async () => {
-  await page.waitForFunction(() => document.getElementById('queue').textContent === 'queued (1)', null, { timeout: 5000 });
+  await page.locator('#queue', { hasText: /^queued \(1\)$/ }).waitFor({ timeout: 5000 });
   return (await page.locator('#results li.queued').count()) === 1;
 });
 await step('the queued scan is kept in localStorage', async () => {
