@@ -162,6 +162,7 @@ test_html_json_epcis(Fixture *f, gconstpointer data)
   g_assert_nonnull(strstr(page.body->str, "<script id=\"pt-data\" type=\"application/json\">{"));
   g_assert_nonnull(strstr(page.body->str, f->lot));
   g_assert_null(strstr(page.body->str, "@PT_DATA@"));
+  g_assert_null(strstr(page.body->str, "13800138000")); /* the event's note is not public */
   g_assert_nonnull(strstr(page.headers->str, "Content-Security-Policy: default-src 'none'"));
   reply_clear(&page);
 
