@@ -8,6 +8,7 @@
 #include "pt-batch.h"
 #include "pt-error.h"
 #include "pt-http.h"
+#include "pt-test-station.h"
 #include "pt-load.h"
 #include "pt-station.h"
 
@@ -45,26 +46,11 @@ log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoint
 }
 
 static void
-remove_tree(const char *path)
-{
-  GDir *dir = g_dir_open(path, 0, NULL);
-  if (dir) {
-    const char *name;
-    while ((name = g_dir_read_name(dir))) {
-      g_autofree char *child = g_build_filename(path, name, NULL);
-      remove_tree(child);
-    }
-    g_dir_close(dir);
-  }
-  g_remove(path);
-}
-
-static void
 cleanup(void)
 {
   pt_http_stop(http);
   pt_station_free(station);
-  remove_tree(tmp_dir);
+  pt_test_remove_tree(tmp_dir);
   g_free(tmp_dir);
 }
 

@@ -30,15 +30,15 @@ pt_test_station_new(void)
   return ts;
 }
 
-static void
-remove_tree(const char *path)
+void
+pt_test_remove_tree(const char *path)
 {
   GDir *dir = g_dir_open(path, 0, NULL);
   if (dir) {
     const char *name;
     while ((name = g_dir_read_name(dir))) {
       g_autofree char *child = g_build_filename(path, name, NULL);
-      remove_tree(child);
+      pt_test_remove_tree(child);
     }
     g_dir_close(dir);
   }
@@ -51,7 +51,7 @@ pt_test_station_free(PtTestStation *ts)
   pt_store_close(ts->store);
   pt_station_free(ts->station);
   g_autofree char *parent = g_path_get_dirname(ts->dir);
-  remove_tree(parent);
+  pt_test_remove_tree(parent);
   g_free(ts->dir);
   g_free(ts);
 }

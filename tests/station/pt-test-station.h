@@ -14,6 +14,8 @@ typedef struct {
 
 PtTestStation *pt_test_station_new(void);
 void pt_test_station_free(PtTestStation *ts);
+/* Removes @path and everything below it (a test's temporary folder). */
+void pt_test_remove_tree(const char *path);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtTestStation, pt_test_station_free)
 
 /* A batch of oranges with @n_extra inspecting events after commissioning. */
