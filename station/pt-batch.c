@@ -492,12 +492,6 @@ pt_batch_digital_link(const PtConfig *config, const PtBatch *batch)
   return pt_gs1_digital_link(config->public_host, batch->gtin, batch->lot, ymd);
 }
 
-static void
-set_optional(json_t *obj, const char *key, const char *value)
-{
-  json_object_set_new(obj, key, value ? json_string(value) : json_null());
-}
-
 json_t *
 pt_batch_to_json(const PtConfig *config, const PtBatch *b)
 {
@@ -515,13 +509,13 @@ pt_batch_to_json(const PtConfig *config, const PtBatch *b)
                         "id", (json_int_t)b->id, "lot", b->lot, "gtin", b->gtin, "digital_link",
                         link, "product", b->product, "pack_date", b->pack_date, "status", b->status,
                         "created", created, "station_id", config->station_id);
-  set_optional(o, "variety", b->variety);
-  set_optional(o, "origin", b->origin);
-  set_optional(o, "grower", b->grower);
-  set_optional(o, "harvest_date", b->harvest_date);
-  set_optional(o, "status_reason", b->status_reason);
+  pt_json_set_string_or_null(o, "variety", b->variety);
+  pt_json_set_string_or_null(o, "origin", b->origin);
+  pt_json_set_string_or_null(o, "grower", b->grower);
+  pt_json_set_string_or_null(o, "harvest_date", b->harvest_date);
+  pt_json_set_string_or_null(o, "status_reason", b->status_reason);
   json_object_set_new(o, "quantity", b->has_quantity ? json_real(b->quantity) : json_null());
-  set_optional(o, "uom", b->uom);
+  pt_json_set_string_or_null(o, "uom", b->uom);
   json_object_set_new(o, "events", json_integer(b->n_events));
   return o;
 }

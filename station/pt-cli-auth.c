@@ -111,8 +111,8 @@ user_add(int argc, char **argv)
   if (!ok)
     return pt_cli_fail(error);
   if (common.json)
-    pt_cli_print_json(json_pack("{ssssso}", "name", argv[1], "role", role, "scope",
-                                gln ? json_string(gln) : json_null()));
+    pt_cli_print_json(
+        json_pack("{ssssso}", "name", argv[1], "role", role, "scope", pt_json_string_or_null(gln)));
   else
     printf("user %s added (%s%s%s)\n", argv[1], role, gln ? ", scope " : "", gln ? gln : "");
   return PT_EXIT_OK;
@@ -137,9 +137,9 @@ user_list(int argc, char **argv)
     const PtAccount *u = g_ptr_array_index(users, i);
     g_autofree char *created = pt_time_format(u->created_ns);
     if (common.json)
-      json_array_append_new(arr, json_pack("{sssssoss}", "name", u->name, "role", u->role, "scope",
-                                           u->scope_gln ? json_string(u->scope_gln) : json_null(),
-                                           "created", created));
+      json_array_append_new(arr,
+                            json_pack("{sssssoss}", "name", u->name, "role", u->role, "scope",
+                                      pt_json_string_or_null(u->scope_gln), "created", created));
     else
       printf("%-24s %-9s %-13s %s\n", u->name, u->role, scope_text(u), created);
   }
@@ -231,9 +231,8 @@ apikey_list(int argc, char **argv)
     if (common.json)
       json_array_append_new(arr, json_pack("{sIsssssossso}", "id", (json_int_t)k->id, "name",
                                            k->name, "role", k->role, "scope",
-                                           k->scope_gln ? json_string(k->scope_gln) : json_null(),
-                                           "created", created, "revoked",
-                                           revoked ? json_string(revoked) : json_null()));
+                                           pt_json_string_or_null(k->scope_gln), "created", created,
+                                           "revoked", pt_json_string_or_null(revoked)));
     else
       printf("%-5" G_GINT64_FORMAT " %-24s %-9s %-13s %s%s%s\n", k->id, k->name, k->role,
              scope_text(k), created, revoked ? " revoked " : "", revoked ? revoked : "");

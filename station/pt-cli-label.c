@@ -28,8 +28,8 @@ job_to_json(const PtPrintJob *j)
                         j->printer, "copies", j->copies, "state", j->state, "attempts", j->attempts,
                         "created", created, "updated", updated, "bytes", (json_int_t)j->job_len,
                         "sha256", j->sha256);
-  json_object_set_new(o, "next_attempt", next ? json_string(next) : json_null());
-  json_object_set_new(o, "last_error", j->last_error ? json_string(j->last_error) : json_null());
+  json_object_set_new(o, "next_attempt", pt_json_string_or_null(next));
+  json_object_set_new(o, "last_error", pt_json_string_or_null(j->last_error));
   return o;
 }
 

@@ -404,7 +404,7 @@ pt_driver_to_json(const PtDriver *d)
   g_autofree char *created = pt_time_format(d->created_ns);
   json_t *o = json_pack("{sIsssssI}", "id", (json_int_t)d->id, "name", d->name, "created", created,
                         "active_tokens", (json_int_t)d->n_active_tokens);
-  json_object_set_new(o, "phone", d->phone ? json_string(d->phone) : json_null());
+  json_object_set_new(o, "phone", pt_json_string_or_null(d->phone));
   return o;
 }
 

@@ -149,6 +149,12 @@ pt_json_string_or_null(const char *s)
   return s ? json_string(s) : json_null();
 }
 
+void
+pt_json_set_string_or_null(json_t *object, const char *key, const char *value)
+{
+  json_object_set_new(object, key, pt_json_string_or_null(value));
+}
+
 gboolean
 pt_time_parse(const char *text, gint64 *ns_out, GError **error)
 {

@@ -32,6 +32,8 @@ char *pt_time_format(gint64 ns);
 json_t *pt_time_json(gint64 ns);
 /* Returns: (transfer full): @s as a JSON string, or JSON null for NULL. */
 json_t *pt_json_string_or_null(const char *s);
+/* Sets @key of @object to @value, or to JSON null for NULL. */
+void pt_json_set_string_or_null(json_t *object, const char *key, const char *value);
 /* Parses an RFC 3339 date-time with an explicit offset into UTC nanoseconds. */
 gboolean pt_time_parse(const char *text, gint64 *ns_out, GError **error);
 

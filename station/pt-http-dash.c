@@ -50,7 +50,7 @@ add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since, 
   g_autofree char *text = g_strdup_vprintf(fmt, ap);
   va_end(ap);
   json_t *a = json_pack("{ssss}", "kind", kind, "text", text);
-  json_object_set_new(a, "subject", subject ? json_string(subject) : json_null());
+  json_object_set_new(a, "subject", pt_json_string_or_null(subject));
   json_object_set_new(a, "since", since ? since : json_null());
   json_array_append_new(alerts, a);
 }
@@ -113,8 +113,8 @@ print_json(PtStore *store, json_t *alerts, GError **error)
   json_t *o = json_pack("{sIsIsIsIsI}", "queued", (json_int_t)p.queued, "printing",
                         (json_int_t)p.printing, "done", (json_int_t)p.done, "failed",
                         (json_int_t)p.failed, "retrying", (json_int_t)p.retrying);
-  json_object_set_new(o, "last_error", p.last_error ? json_string(p.last_error) : json_null());
-  json_object_set_new(o, "printer", p.printer ? json_string(p.printer) : json_null());
+  json_object_set_new(o, "last_error", pt_json_string_or_null(p.last_error));
+  json_object_set_new(o, "printer", pt_json_string_or_null(p.printer));
   json_object_set_new(o, "trouble_since", pt_time_json(p.trouble_since_ns));
   return o;
 }
@@ -380,7 +380,7 @@ get_print_jobs(PtHttp *http, struct MHD_Connection *c)
     retrying += strcmp(j->state, PT_PRINT_JOB_QUEUED) == 0 && j->attempts > 0;
     json_t *o = json_pack("{sIsssssssi}", "id", (json_int_t)j->id, "lot", j->lot, "printer",
                           j->printer, "state", j->state, "attempts", j->attempts);
-    json_object_set_new(o, "last_error", j->last_error ? json_string(j->last_error) : json_null());
+    json_object_set_new(o, "last_error", pt_json_string_or_null(j->last_error));
     json_array_append_new(arr, o);
   }
   return pt_http_respond_json(c, MHD_HTTP_OK,

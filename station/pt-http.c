@@ -471,10 +471,10 @@ segment_to_json(const PtSegmentRow *r)
                         r->path, "state", r->state, "start_ns", (json_int_t)r->start_ns, "bytes",
                         (json_int_t)r->bytes);
   json_object_set_new(o, "start", json_string(start));
-  json_object_set_new(o, "end", end ? json_string(end) : json_null());
+  json_object_set_new(o, "end", pt_json_string_or_null(end));
   json_object_set_new(o, "end_ns", r->end_ns ? json_integer(r->end_ns) : json_null());
-  json_object_set_new(o, "sha256", r->sha256 ? json_string(r->sha256) : json_null());
-  json_object_set_new(o, "reason", r->reason ? json_string(r->reason) : json_null());
+  json_object_set_new(o, "sha256", pt_json_string_or_null(r->sha256));
+  json_object_set_new(o, "reason", pt_json_string_or_null(r->reason));
   return o;
 }
 
@@ -485,7 +485,7 @@ gap_to_json(const PtGapRow *r)
   g_autofree char *to = r->to_ns ? pt_time_format(r->to_ns) : NULL;
   json_t *o = json_pack("{sIsssssIss}", "id", (json_int_t)r->id, "camera", r->camera, "from", from,
                         "from_ns", (json_int_t)r->from_ns, "reason", r->reason);
-  json_object_set_new(o, "to", to ? json_string(to) : json_null());
+  json_object_set_new(o, "to", pt_json_string_or_null(to));
   json_object_set_new(o, "to_ns", r->to_ns ? json_integer(r->to_ns) : json_null());
   return o;
 }

@@ -522,12 +522,6 @@ pt_load_close(PtStation *station, PtStore *store, gint64 load_id, guint *n_event
   return TRUE;
 }
 
-static void
-set_optional(json_t *o, const char *key, const char *value)
-{
-  json_object_set_new(o, key, value ? json_string(value) : json_null());
-}
-
 json_t *
 pt_load_item_to_json(const PtLoadItem *it)
 {
@@ -544,14 +538,14 @@ pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **e
   g_autofree char *closed = load->closed_ns ? pt_time_format(load->closed_ns) : NULL;
   json_t *o = json_pack("{sIssssssss}", "id", (json_int_t)load->id, "plate", load->plate, "seal",
                         load->seal, "state", load->closed_ns ? "closed" : "open", "opened", opened);
-  set_optional(o, "closed", closed);
-  set_optional(o, "driver_name", load->driver_name);
-  set_optional(o, "driver_phone", load->driver_phone);
-  set_optional(o, "destination", load->destination);
-  set_optional(o, "destination_gln", load->destination_gln);
-  set_optional(o, "bol", load->bol);
-  set_optional(o, "desadv", load->desadv);
-  set_optional(o, "dock", load->dock);
+  pt_json_set_string_or_null(o, "closed", closed);
+  pt_json_set_string_or_null(o, "driver_name", load->driver_name);
+  pt_json_set_string_or_null(o, "driver_phone", load->driver_phone);
+  pt_json_set_string_or_null(o, "destination", load->destination);
+  pt_json_set_string_or_null(o, "destination_gln", load->destination_gln);
+  pt_json_set_string_or_null(o, "bol", load->bol);
+  pt_json_set_string_or_null(o, "desadv", load->desadv);
+  pt_json_set_string_or_null(o, "dock", load->dock);
   if (!details)
     return o;
   g_autoptr(GPtrArray) items = pt_store_load_items(store, load->id, error);
@@ -572,7 +566,7 @@ pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **e
     g_autofree char *when = pt_time_format(r->refused_ns);
     json_t *ro = json_pack("{ssssss}", "refused", when, "source", r->source, "reason", r->reason);
     json_object_set_new(ro, "batch_id", r->batch_id ? json_integer(r->batch_id) : json_null());
-    set_optional(ro, "lot", r->lot);
+    pt_json_set_string_or_null(ro, "lot", r->lot);
     json_array_append_new(arr, ro);
   }
   json_object_set_new(o, "refusals", arr);

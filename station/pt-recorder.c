@@ -606,7 +606,7 @@ pt_recorder_free(PtRecorder *rec)
 static json_t *
 string_or_null(const char *s)
 {
-  return s ? json_string(s) : json_null();
+  return pt_json_string_or_null(s);
 }
 
 json_t *

@@ -30,7 +30,7 @@ connector_status(PtStore *store, const PtSyncConnector *c, GError **error)
     json_array_append_new(
         failed, json_pack("{sssssosiso}", "key", f->key, "lot", f->lot, "http_status",
                           f->http_status ? json_integer(f->http_status) : json_null(), "attempts",
-                          f->attempts, "error", f->error ? json_string(f->error) : json_null()));
+                          f->attempts, "error", pt_json_string_or_null(f->error)));
   }
   gint64 now = pt_now_ns();
   json_t *o =
@@ -41,7 +41,7 @@ connector_status(PtStore *store, const PtSyncConnector *c, GError **error)
   json_object_set_new(o, "oldest_pending_age_s",
                       n.oldest_ns ? json_real((double)(now - n.oldest_ns) / 1e9) : json_null());
   json_object_set_new(o, "last_ok", pt_time_json(n.last_ok_ns));
-  json_object_set_new(o, "last_error", n.last_error ? json_string(n.last_error) : json_null());
+  json_object_set_new(o, "last_error", pt_json_string_or_null(n.last_error));
   json_object_set_new(o, "last_error_at", pt_time_json(n.last_error_ns));
   json_object_set_new(o, "failures", failed);
   pt_sync_counts_clear(&n);

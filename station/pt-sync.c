@@ -749,9 +749,9 @@ item_fields(PtSync *sync, const PtSyncItem *it)
   json_t *f = json_pack("{ssssssssssss}", "kind", it->is_event ? "event" : "batch", "key", it->key,
                         "station_id", sync->station->config->station_id, "lot", it->lot, "gtin",
                         it->gtin, "product", it->product);
-  json_object_set_new(f, "variety", it->variety ? json_string(it->variety) : json_null());
-  json_object_set_new(f, "origin", it->origin ? json_string(it->origin) : json_null());
-  json_object_set_new(f, "grower", it->grower ? json_string(it->grower) : json_null());
+  json_object_set_new(f, "variety", pt_json_string_or_null(it->variety));
+  json_object_set_new(f, "origin", pt_json_string_or_null(it->origin));
+  json_object_set_new(f, "grower", pt_json_string_or_null(it->grower));
   if (it->is_event) {
     g_autofree char *when = pt_time_format(it->event_time_ns);
     g_autofree char *hash = pt_hex_encode(it->hash, PT_HASH_LEN);
@@ -767,7 +767,7 @@ item_fields(PtSync *sync, const PtSyncItem *it)
   } else {
     g_autofree char *when = pt_time_format(it->created_ns);
     json_object_set_new(f, "status", json_string(it->status));
-    json_object_set_new(f, "reason", it->reason ? json_string(it->reason) : json_null());
+    json_object_set_new(f, "reason", pt_json_string_or_null(it->reason));
     json_object_set_new(f, "changed", json_string(when));
   }
   return f;

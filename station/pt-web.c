@@ -333,8 +333,8 @@ public_grading(PtStore *store, const PtBatch *batch, GError **error)
                           json_pack("{sssI}", "class", k->key, "count", (json_int_t)k->count));
   }
   return json_pack("{sssosIso}", "declared_class", grading->declared_class, "disposition",
-                   grading->disposition ? json_string(grading->disposition) : json_null(),
-                   "n_fruit", (json_int_t)sum.n_fruit, "classes", classes);
+                   pt_json_string_or_null(grading->disposition), "n_fruit", (json_int_t)sum.n_fruit,
+                   "classes", classes);
 }
 
 /* Returns: (transfer full): the public facts of @batch. */

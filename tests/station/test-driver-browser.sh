@@ -11,7 +11,6 @@ HERE=$(dirname "$0")
 . "$(dirname "$0")/../npm-tools.sh"
 playwright_tools
 
-
 T=$(mktemp -d)
 server=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
