@@ -2,9 +2,9 @@
  * print it) and `packtrace label jobs` (the print queue). */
 #include "pt-batch.h"
 #include "pt-cli.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-file.h"
+#include "pt-json.h"
 #include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-print-queue.h"
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "pt-labels-limits.h"
+#include "pt-time.h"
 
 static json_t *
 job_to_json(const PtPrintJob *j)
@@ -173,6 +174,77 @@ print_now(PtStation *station, PtStore *store, const PtBatch *batch, PtLabelTempl
   return PT_EXIT_OK;
 }
 
+/* The options of `packtrace label ID`, as given and then checked. */
+typedef struct {
+  char *template_name, *format_name, *output, *printer, *copies_text;
+  int dpi;
+  guint64 copies;
+  PtLabelTemplate template_;
+  PtLabelFormat format;
+  GSocketConnectable *address; /* of --print */
+} LabelArgs;
+
+static void
+label_args_clear(LabelArgs *a)
+{
+  g_free(a->template_name);
+  g_free(a->format_name);
+  g_free(a->output);
+  g_free(a->printer);
+  g_free(a->copies_text);
+  g_clear_object(&a->address);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LabelArgs, label_args_clear)
+
+/* What can be checked before the station is opened.  Returns: PT_EXIT_OK, or the usage exit
+ * after saying what is wrong. */
+static int
+check_label_args(LabelArgs *a, const PtCliCommon *common)
+{
+  a->template_ = PT_LABEL_PALLET;
+  a->format = PT_LABEL_PNG;
+  a->copies = 1;
+  if (a->template_name && !pt_label_template_from_string(a->template_name, &a->template_))
+    return pt_cli_usage("--template must be case or pallet, not '%s'", a->template_name);
+  if (a->format_name && !pt_label_format_from_string(a->format_name, &a->format))
+    return pt_cli_usage("--format must be png, pdf, svg or zpl, not '%s'", a->format_name);
+  if (a->dpi && (a->dpi < PT_LABEL_DPI_MIN || a->dpi > PT_LABEL_DPI_MAX))
+    return pt_cli_usage("--dpi must be %d to %d", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX);
+  if (a->copies_text &&
+      !g_ascii_string_to_unsigned(a->copies_text, 10, 1, PT_LABEL_COPIES_MAX, &a->copies, NULL))
+    return pt_cli_usage("--copies must be 1 to %d", PT_LABEL_COPIES_MAX);
+  if (a->printer &&
+      !(a->address = g_network_address_parse(a->printer, PT_PRINT_DEFAULT_PORT, NULL)))
+    return pt_cli_usage("--print '%s' is not HOST or HOST:PORT", a->printer);
+  if (a->output && strcmp(a->output, "-") == 0 && (common->json || a->printer))
+    return pt_cli_usage("-o - writes the label to stdout; it cannot go with --json or --print");
+  return PT_EXIT_OK;
+}
+
+/* Renders the label into a file (or stdout) and tells what was written: into @out with
+ * --json, else on stdout unless the label itself went there. */
+static gboolean
+write_label_file(const PtStation *station, const PtBatch *batch, const LabelArgs *a, json_t *out,
+                 GError **error)
+{
+  g_autofree char *path =
+      a->output ? g_strdup(a->output) : pt_label_file_name(batch, a->template_, a->format);
+  g_autoptr(GBytes) bytes = pt_batch_label_render(station->config, batch, a->template_, a->format,
+                                                  (guint)a->dpi, (guint)a->copies, error);
+  if (!bytes || !write_output(path, bytes, error))
+    return FALSE;
+  g_autofree char *sha = pt_label_sha256(bytes);
+  if (out)
+    json_object_set_new(out, "file",
+                        json_pack("{sssssIss}", "path", path, "format",
+                                  pt_label_format_to_string(a->format), "bytes",
+                                  (json_int_t)g_bytes_get_size(bytes), "sha256", sha));
+  else if (strcmp(path, "-") != 0)
+    printf("wrote %s (%s %s label, %zu bytes)\n", path, pt_label_template_to_string(a->template_),
+           pt_label_format_to_string(a->format), g_bytes_get_size(bytes));
+  return TRUE;
+}
+
 int
 pt_cmd_label(int argc, char **argv)
 {
@@ -181,22 +253,19 @@ pt_cmd_label(int argc, char **argv)
     return label_jobs(argc - 1, argv + 1);
   }
   g_auto(PtCliCommon) common = {0};
-  g_autofree char *template_name = NULL, *format_name = NULL, *output = NULL, *printer = NULL,
-                  *copies_text = NULL;
-  int dpi = 0;
-  guint64 copies = 1;
-  json_t *out = NULL; /* the --json answer, built up below */
+  g_auto(LabelArgs) a = {0};
   const GOptionEntry entries[] = {
-      {"template", 0, 0, G_OPTION_ARG_STRING, &template_name,
+      {"template", 0, 0, G_OPTION_ARG_STRING, &a.template_name,
        "case (4x2 in, PTI) or pallet (4x6 in, QR); default from station.ini", "NAME"},
-      {"format", 0, 0, G_OPTION_ARG_STRING, &format_name,
+      {"format", 0, 0, G_OPTION_ARG_STRING, &a.format_name,
        "png, pdf, svg or zpl; default from station.ini", "FORMAT"},
-      {"dpi", 0, 0, G_OPTION_ARG_INT, &dpi, "Resolution (PNG and ZPL 203, PDF and SVG 300)", "N"},
-      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      {"dpi", 0, 0, G_OPTION_ARG_INT, &a.dpi, "Resolution (PNG and ZPL 203, PDF and SVG 300)",
+       "N"},
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output,
        "Write to FILE ('-' = stdout; default LOT-TEMPLATE.FORMAT here)", "FILE"},
-      {"print", 0, 0, G_OPTION_ARG_STRING, &printer,
+      {"print", 0, 0, G_OPTION_ARG_STRING, &a.printer,
        "Queue the label as ZPL for a printer on raw TCP and send it now", "HOST[:PORT]"},
-      {"copies", 0, 0, G_OPTION_ARG_STRING, &copies_text,
+      {"copies", 0, 0, G_OPTION_ARG_STRING, &a.copies_text,
        "Copies the printer makes (ZPL; default 1)", "N"},
       {NULL}};
   if (!pt_cli_parse(&argc, &argv, "ID | jobs",
@@ -207,23 +276,9 @@ pt_cmd_label(int argc, char **argv)
     return PT_EXIT_USAGE;
   if (argc != 2)
     return pt_cli_usage("expected one batch id or lot");
-  PtLabelTemplate template_ = PT_LABEL_PALLET;
-  PtLabelFormat format = PT_LABEL_PNG;
-  if (template_name && !pt_label_template_from_string(template_name, &template_))
-    return pt_cli_usage("--template must be case or pallet, not '%s'", template_name);
-  if (format_name && !pt_label_format_from_string(format_name, &format))
-    return pt_cli_usage("--format must be png, pdf, svg or zpl, not '%s'", format_name);
-  if (dpi && (dpi < PT_LABEL_DPI_MIN || dpi > PT_LABEL_DPI_MAX))
-    return pt_cli_usage("--dpi must be %d to %d", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX);
-  if (copies_text &&
-      !g_ascii_string_to_unsigned(copies_text, 10, 1, PT_LABEL_COPIES_MAX, &copies, NULL))
-    return pt_cli_usage("--copies must be 1 to %d", PT_LABEL_COPIES_MAX);
-  g_autoptr(GSocketConnectable) address =
-      printer ? g_network_address_parse(printer, PT_PRINT_DEFAULT_PORT, NULL) : NULL;
-  if (printer && !address)
-    return pt_cli_usage("--print '%s' is not HOST or HOST:PORT", printer);
-  if (output && strcmp(output, "-") == 0 && (common.json || printer))
-    return pt_cli_usage("-o - writes the label to stdout; it cannot go with --json or --print");
+  int rc = check_label_args(&a, &common);
+  if (rc != PT_EXIT_OK)
+    return rc;
 
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
@@ -232,45 +287,28 @@ pt_cmd_label(int argc, char **argv)
   if (!batch)
     return pt_cli_fail(error);
   const PtLabelSettings *settings = station->config->labels;
-  if (!template_name)
-    template_ = settings->template_;
-  if (!format_name)
-    format = settings->format;
-  if (copies_text && format != PT_LABEL_ZPL && !printer)
+  if (!a.template_name)
+    a.template_ = settings->template_;
+  if (!a.format_name)
+    a.format = settings->format;
+  if (a.copies_text && a.format != PT_LABEL_ZPL && !a.printer)
     return pt_cli_usage("--copies is for ZPL: use --format zpl or --print");
 
+  json_t *out = NULL; /* the --json answer, built up below */
   if (common.json) {
-    out = pt_batch_label_to_json(station->config, batch, &error);
-    if (!out)
+    if (!(out = pt_batch_label_to_json(station->config, batch, &error)))
       return pt_cli_fail(error);
-    json_object_set_new(out, "template", json_string(pt_label_template_to_string(template_)));
+    json_object_set_new(out, "template", json_string(pt_label_template_to_string(a.template_)));
   }
-
-  /* --json alone describes the label; a file is written when asked for, or when
-   * nothing else was asked. */
-  if (output || (!common.json && !printer)) {
-    g_autofree char *path =
-        output ? g_strdup(output) : pt_label_file_name(batch, template_, format);
-    g_autoptr(GBytes) bytes = pt_batch_label_render(station->config, batch, template_, format,
-                                                    (guint)dpi, (guint)copies, &error);
-    if (!bytes || !write_output(path, bytes, &error)) {
-      json_decref(out);
-      return pt_cli_fail(error);
-    }
-    g_autofree char *sha = pt_label_sha256(bytes);
-    if (common.json)
-      json_object_set_new(out, "file",
-                          json_pack("{sssssIss}", "path", path, "format",
-                                    pt_label_format_to_string(format), "bytes",
-                                    (json_int_t)g_bytes_get_size(bytes), "sha256", sha));
-    else if (strcmp(path, "-") != 0)
-      printf("wrote %s (%s %s label, %zu bytes)\n", path, pt_label_template_to_string(template_),
-             pt_label_format_to_string(format), g_bytes_get_size(bytes));
+  /* --json alone describes the label; a file is written when asked for, or when nothing else
+   * was asked. */
+  if ((a.output || (!common.json && !a.printer)) &&
+      !write_label_file(station, batch, &a, out, &error)) {
+    json_decref(out);
+    return pt_cli_fail(error);
   }
-
-  int rc = PT_EXIT_OK;
-  if (printer)
-    rc = print_now(station, store, batch, template_, printer, (guint)copies, out);
+  if (a.printer)
+    rc = print_now(station, store, batch, a.template_, a.printer, (guint)a.copies, out);
   if (out)
     pt_cli_print_json(out);
   return rc;
