@@ -5,11 +5,11 @@
  * or a cookie costs one SHA-256 and one indexed read. */
 #include "pt-auth.h"
 
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-time.h"
 
 #include <sodium.h>
 #include <string.h>

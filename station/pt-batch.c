@@ -1,12 +1,15 @@
 /* pt-batch.c: batch creation, status changes and hand-recorded events. */
 #include "pt-batch.h"
 
-#include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1.h"
+#include "pt-json.h"
+#include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-store-sync.h"
 #include "pt-store-video.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 
 #include <math.h>
@@ -326,6 +329,8 @@ pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch, PtBat
   json_decref(ev);
   if (!ok ||
       !pt_store_batch_set_status(store, batch->id, actions[action].status,
+                                 action == PT_BATCH_RELEASE ? NULL : reason, error) ||
+      !pt_store_outbox_add_batch(store, batch->id, actions[action].status,
                                  action == PT_BATCH_RELEASE ? NULL : reason, error) ||
       !pt_store_commit(store, error))
     goto out_rollback;

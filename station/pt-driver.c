@@ -4,11 +4,12 @@
 
 #include "pt-barcode.h"
 #include "pt-batch.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-file.h"
+#include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-photo.h"
+#include "pt-time.h"
 
 #include <cairo.h>
 #include <errno.h>

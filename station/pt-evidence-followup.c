@@ -7,6 +7,7 @@
 #include "pt-evidence.h"
 #include "pt-limits.h"
 #include "pt-store-video.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 
 #include <glib/gstdio.h>

@@ -6,6 +6,7 @@
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-store-video.h"
+#include "pt-time.h"
 
 #include <glib/gstdio.h>
 

@@ -5,7 +5,10 @@
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-file.h"
+#include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-store-grading.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 
 #include <errno.h>

@@ -20,6 +20,7 @@
 
 #include "pt-batch.h"
 #include "pt-pipeline.h"
+#include "pt-store-grading.h"
 
 G_BEGIN_DECLS
 

@@ -3,6 +3,7 @@
 #include "pt-label-batch.h"
 
 #include "pt-error.h"
+#include "pt-keys.h"
 #include "pt-limits.h"
 
 #include <sodium.h>
@@ -10,97 +11,6 @@
 
 #include "pt-barcode.h"
 #include "pt-labels-limits.h"
-
-#define TIMEOUT_MS_MAX 600000
-
-void
-pt_label_settings_free(PtLabelSettings *s)
-{
-  if (!s)
-    return;
-  g_free(s->supplier_name);
-  g_free(s->supplier_address);
-  g_free(s->pack_size);
-  g_clear_pointer(&s->zh, g_hash_table_unref);
-  g_free(s);
-}
-
-/* A [labels] text value: stripped, empty = NULL, refused when over the station's text
- * limit (the label library has its own, larger, bound and shrinks text to fit). */
-static gboolean
-get_text(GKeyFile *kf, const char *path, const char *group, const char *key, char **out,
-         GError **error)
-{
-  char *v = g_key_file_get_string(kf, group, key, NULL);
-  if (v)
-    g_strstrip(v);
-  if (v && !*v)
-    g_clear_pointer(&v, g_free);
-  if (v && strlen(v) > PT_TEXT_FIELD_MAX) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [%s] %s is longer than %d bytes", path,
-                group, key, PT_TEXT_FIELD_MAX);
-    g_free(v);
-    return FALSE;
-  }
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
-get_ms(GKeyFile *kf, const char *path, const char *key, guint fallback, guint *out, GError **error)
-{
-  g_autofree char *v = NULL;
-  if (!get_text(kf, path, "labels", key, &v, error))
-    return FALSE;
-  guint64 n = fallback;
-  if (v && !g_ascii_string_to_unsigned(v, 10, 1, TIMEOUT_MS_MAX, &n, NULL)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [labels] %s '%s' must be 1..%d", path, key,
-                v, TIMEOUT_MS_MAX);
-    return FALSE;
-  }
-  *out = (guint)n;
-  return TRUE;
-}
-
-PtLabelSettings *
-pt_label_settings_load(GKeyFile *kf, const char *path, const char *station_name, GError **error)
-{
-  g_autoptr(PtLabelSettings) s = g_new0(PtLabelSettings, 1);
-  s->zh = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  g_autofree char *template_ = NULL, *format = NULL;
-  if (!get_text(kf, path, "labels", "supplier_name", &s->supplier_name, error) ||
-      !get_text(kf, path, "labels", "supplier_address", &s->supplier_address, error) ||
-      !get_text(kf, path, "labels", "pack_size", &s->pack_size, error) ||
-      !get_text(kf, path, "labels", "template", &template_, error) ||
-      !get_text(kf, path, "labels", "format", &format, error) ||
-      !get_ms(kf, path, "connect_timeout_ms", PT_PRINT_CONNECT_TIMEOUT_MS, &s->connect_timeout_ms,
-              error) ||
-      !get_ms(kf, path, "io_timeout_ms", PT_PRINT_IO_TIMEOUT_MS, &s->io_timeout_ms, error))
-    return NULL;
-  if (!s->supplier_name)
-    s->supplier_name = g_strdup(station_name);
-  s->template_ = PT_LABEL_PALLET;
-  if (template_ && !pt_label_template_from_string(template_, &s->template_)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
-                "%s: [labels] template '%s' must be case or pallet", path, template_);
-    return NULL;
-  }
-  s->format = PT_LABEL_PNG;
-  if (format && !pt_label_format_from_string(format, &s->format)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
-                "%s: [labels] format '%s' must be png, pdf, svg or zpl", path, format);
-    return NULL;
-  }
-  g_auto(GStrv) keys = g_key_file_get_keys(kf, "labels.zh", NULL, NULL);
-  for (guint i = 0; keys && keys[i]; i++) {
-    char *zh = NULL;
-    if (!get_text(kf, path, "labels.zh", keys[i], &zh, error))
-      return NULL;
-    if (zh)
-      g_hash_table_insert(s->zh, g_strdup(keys[i]), zh);
-  }
-  return g_steal_pointer(&s);
-}
 
 /* "2026-11-25" -> "261125" (the store holds valid YYYY-MM-DD). */
 static void

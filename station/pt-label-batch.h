@@ -1,35 +1,16 @@
-/* pt-label-batch.h: a batch's labels as the station makes them: the [labels] and
- * [labels.zh] sections of station.ini, the label content filled from a batch row and
- * those settings, rendering, and what a label carries as JSON.  Shared by
+/* pt-label-batch.h: a batch's labels as the station makes them: the label content filled
+ * from a batch row and the [labels] settings of station.ini (pt-config.h), rendering, and what a label carries as JSON.  Shared by
  * `packtrace label`, GET /api/v1/batches/{id}/label and the print queue. */
 #pragma once
 
 #include "pt-config.h"
 #include "pt-label.h"
-#include "pt-store.h"
+#include "pt-record.h"
 
 #include <glib.h>
 #include <jansson.h>
 
 G_BEGIN_DECLS
-
-struct _PtLabelSettings {
-  char *supplier_name;    /* default: [station] name */
-  char *supplier_address; /* nullable */
-  char *pack_size;        /* nullable, e.g. "18 kg carton, 88 ct" */
-  PtLabelTemplate template_;
-  PtLabelFormat format;
-  guint connect_timeout_ms; /* printer connect timeout */
-  guint io_timeout_ms;      /* longest a printer may stall mid-job */
-  GHashTable *zh;           /* (element-type utf8 utf8): text as entered -> Chinese */
-};
-
-/* Reads [labels] and [labels.zh] from @kf (of the file @path, for messages).
- * Returns: (transfer full): the settings, or NULL with an error naming the key. */
-PtLabelSettings *pt_label_settings_load(GKeyFile *kf, const char *path, const char *station_name,
-                                        GError **error);
-void pt_label_settings_free(PtLabelSettings *settings);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtLabelSettings, pt_label_settings_free)
 
 /* A batch's label content.  The strings point into the batch and the config, which
  * must outlive it; only the dates are converted and kept here. */

@@ -2,17 +2,18 @@
  * evidence), refusing what must not leave, and closing them (departing events). */
 #include "pt-load.h"
 
-#include "pt-canon.h"
 
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-evidence.h"
 #include "pt-gs1.h"
+#include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-recording-config.h"
 #include "pt-store-driver.h"
 #include "pt-store-evidence.h"
 #include "pt-store-video.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 
 #include <glib/gstdio.h>

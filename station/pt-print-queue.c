@@ -9,6 +9,7 @@
 #include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-print.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 
 #include <errno.h>

@@ -9,15 +9,16 @@
 #include "pt-recorder.h"
 
 #include "pt-demo-seed.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-grading-tap.h"
+#include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-load-scan.h"
 #include "pt-recording-config.h"
 #include "pt-retention.h"
 #include "pt-store-video.h"
 #include "pt-thumbs.h"
+#include "pt-time.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

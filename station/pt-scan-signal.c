@@ -2,6 +2,7 @@
 #include "pt-scan-signal.h"
 
 #include "pt-limits.h"
+#include "pt-store-web.h"
 
 #include <stdlib.h>
 

@@ -3,6 +3,7 @@
 #include "pt-scan-tally.h"
 
 #include "pt-limits.h"
+#include "pt-store-web.h"
 #include "pt-store.h"
 
 #define DAY_NS (G_GINT64_CONSTANT(86400) * 1000000000)

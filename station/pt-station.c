@@ -3,6 +3,7 @@
 
 #include "pt-error.h"
 #include "pt-file.h"
+#include "pt-keys.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>

@@ -1,15 +1,21 @@
-/* pt-trace.c: appending signed events to the chained log, and auditing the log.
+/* pt-trace.c: appending signed events to the chained log, reading a batch's documents out
+ * of it, and auditing it.
  * The append is the station's hottest write path: one canonical dump, one SHA-256,
  * one signature and one INSERT per event. */
 #include "pt-trace.h"
 
+#include "pt-bundle.h"
 #include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-json.h"
+#include "pt-keys.h"
+#include "pt-limits.h"
+#include "pt-store-sync.h"
+#include "pt-time.h"
 
 #include <string.h>
 
-#define AUDIT_BREAKS_MAX 100
 
 static void
 set_hash_member(json_t *event, const char *key, gboolean present, const guint8 *hash)
@@ -53,7 +59,8 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
   if (ok) {
     crypto_hash_sha256(row.hash, (const guint8 *)row.body, row.body_len);
     pt_keys_sign(keys, row.hash, row.signature);
-    ok = pt_store_event_insert(store, &row, error);
+    /* Same transaction: an event is never recorded without being queued for sync. */
+    ok = pt_store_event_insert(store, &row, error) && pt_store_outbox_add_event(store, &row, error);
   }
   if (ok && out)
     *out = row;
@@ -83,7 +90,7 @@ static void G_GNUC_PRINTF(3, 4)
     audit_break(AuditState *st, const PtEventRow *row, const char *fmt, ...)
 {
   st->report->n_breaks++;
-  if (st->report->breaks->len >= AUDIT_BREAKS_MAX)
+  if (st->report->breaks->len >= PT_AUDIT_BREAKS_MAX)
     return;
   va_list ap;
   va_start(ap, fmt);
@@ -166,4 +173,29 @@ pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditRepor
   gboolean ok = pt_store_events_foreach(store, 0, audit_row, &st, error);
   g_hash_table_unref(st.batch_heads);
   return ok;
+}
+
+static gboolean
+write_row(const PtEventRow *row, gpointer writer, GError **error)
+{
+  return pt_bundle_writer_add(writer, row, error);
+}
+
+json_t *
+pt_trace_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch, GError **error)
+{
+  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, FALSE);
+  if (!pt_store_events_foreach(store, batch->id, write_row, w, error))
+    return NULL;
+  return pt_bundle_writer_epcis(w);
+}
+
+json_t *
+pt_trace_bundle(PtStore *store, const PtConfig *config, const PtKeys *keys, const PtBatch *batch,
+                GError **error)
+{
+  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, TRUE);
+  if (!pt_store_events_foreach(store, batch->id, write_row, w, error))
+    return NULL;
+  return pt_bundle_writer_finish(w, keys, batch, error);
 }

@@ -1,4 +1,6 @@
-/* pt-trace.h: signed, hash-chained trace records.
+/* pt-trace.h: the station log of signed, hash-chained trace records: appending to it (signed
+ * with trace/, written with store/, queued for sync in the same transaction), reading a
+ * batch's documents out of it, and auditing it.
  *
  * An event's record is its canonical JSON (pt-canon.h).  Before hashing, the event
  * names the previous event of its batch ("pt:prevEvent") and the previous event of
@@ -8,6 +10,7 @@
  * station's secret key. */
 #pragma once
 
+#include "pt-config.h"
 #include "pt-keys.h"
 #include "pt-store.h"
 
@@ -16,15 +19,22 @@
 
 G_BEGIN_DECLS
 
-#define PT_EXT_PREV_EVENT         "pt:prevEvent"
-#define PT_EXT_PREV_STATION_EVENT "pt:prevStationEvent"
-
 /* Completes @event (eventID as urn:uuid, recordTime, chain links), signs it and
  * appends it to the log.  Must run inside pt_store_begin()/pt_store_commit() so
  * the chain heads cannot move.  @event is modified in place.  When @out is not
  * NULL it receives the stored row (clear it with pt_event_row_clear()). */
 gboolean pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char *step,
                          gint64 event_time_ns, json_t *event, PtEventRow *out, GError **error);
+
+/* The EPCIS 2.0 document of @batch's events, in log order (GS1 schema valid).
+ * Returns: (transfer full). */
+json_t *pt_trace_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch,
+                       GError **error);
+
+/* The signed trace bundle of @batch (pt-bundle.h): what `packtrace verify` and a buyer's
+ * browser check.  Returns: (transfer full). */
+json_t *pt_trace_bundle(PtStore *store, const PtConfig *config, const PtKeys *keys,
+                        const PtBatch *batch, GError **error);
 
 typedef struct {
   gint64 n_events;

@@ -3,11 +3,27 @@
  * them through @keyfile. */
 #pragma once
 
+#include "pt-label.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
 
-typedef struct _PtLabelSettings PtLabelSettings; /* pt-label-batch.h */
+/* [labels] and [labels.zh]: what labels print and how the print queue reaches printers;
+ * read with the rest of station.ini by pt_config_load(). */
+typedef struct {
+  char *supplier_name;    /* default: [station] name */
+  char *supplier_address; /* nullable */
+  char *pack_size;        /* nullable, e.g. "18 kg carton, 88 ct" */
+  PtLabelTemplate template_;
+  PtLabelFormat format;
+  guint connect_timeout_ms; /* printer connect timeout */
+  guint io_timeout_ms;      /* longest a printer may stall mid-job */
+  GHashTable *zh;           /* (element-type utf8 utf8): text as entered -> Chinese */
+} PtLabelSettings;
+
+void pt_label_settings_free(PtLabelSettings *settings);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtLabelSettings, pt_label_settings_free)
 
 typedef struct {
   char *station_id;     /* derived from the public key at init */

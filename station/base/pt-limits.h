@@ -49,6 +49,7 @@
 #define PT_PRINT_RETRY_MAX_MS 60000
 #define PT_PRINT_POLL_MS      1000
 #define PT_PRINT_PASS_MAX     16
+#define PT_PRINT_TIMEOUT_MS_MAX 600000 /* [labels] *_timeout_ms: a printer gets 10 minutes at most */
 #define PT_PRINT_PROGRESS_MAX 100 /* jobs one bulk print (and its progress query) covers */
 
 /* Sync (pt-sync*.c) */
@@ -66,6 +67,12 @@
 #define PT_SYNC_JOB_POLL_MAX_MS   2000              /* capture job polls back off to this */
 #define PT_SYNC_JOB_TIMEOUT_S     600               /* a job still running then is resent */
 #define PT_SYNC_FAILURES_SHOWN    20                /* failed deliveries listed by status */
+#define PT_SYNC_NAME_MAX          32   /* [sync NAME]: a connector's name, also a file name */
+#define PT_SYNC_URL_MAX           2048 /* a connector's URL, as browsers and proxies take it */
+#define PT_SYNC_SECRET_MIN        16   /* webhook HMAC secret: shorter ones can be guessed */
+
+/* Audit */
+#define PT_AUDIT_BREAKS_MAX 100 /* problems listed one by one; the rest are only counted */
 
 /* Vision grading */
 #define PT_GRADE_STILLS_MAX    6  /* evidence stills of out-of-grade fruit per grading */

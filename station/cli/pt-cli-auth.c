@@ -3,9 +3,10 @@
  * from stdin or a prompt without echo, never from the command line (it shows in ps). */
 #include "pt-auth.h"
 #include "pt-cli.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-json.h"
 #include "pt-limits.h"
+#include "pt-time.h"
 
 #include <sodium.h>
 #include <stdio.h>

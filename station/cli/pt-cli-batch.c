@@ -1,10 +1,11 @@
 /* pt-cli-batch.c: `packtrace batch ...` and `packtrace event add`. */
 #include "pt-batch.h"
 #include "pt-cli.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-evidence.h"
+#include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-time.h"
 
 #include <stdio.h>
 #include <string.h>

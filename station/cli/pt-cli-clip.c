@@ -1,10 +1,10 @@
 /* pt-cli-clip.c: `packtrace clip`: the evidence clip kept for a batch event (checked against
  * the SHA-256 its signed event carries), or an ad-hoc clip of a camera's recordings. */
 #include "pt-cli.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-evidence.h"
 #include "pt-store-video.h"
+#include "pt-time.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,9 +2,9 @@
  * codes that open the driver's page on their phones. */
 #include "pt-cli.h"
 #include "pt-driver.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-limits.h"
+#include "pt-time.h"
 
 #include <stdio.h>
 #include <string.h>

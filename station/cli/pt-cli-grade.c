@@ -1,10 +1,10 @@
 /* pt-cli-grade.c: `packtrace grade IMAGE...` (grade still images, optionally onto a batch's
  * grading) and `packtrace grade open | close | show ID`. */
 #include "pt-cli.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-grading.h"
 #include "pt-limits.h"
+#include "pt-store-grading.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* pt-cli-load.c: `packtrace load new | add | show | close | list`: trucks leaving the shed. */
 #include "pt-cli.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-limits.h"
 #include "pt-load.h"
+#include "pt-time.h"
 
 #include <stdio.h>
 #include <string.h>

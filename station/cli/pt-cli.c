@@ -6,6 +6,7 @@
 #include "pt-bundle.h"
 #include "pt-error.h"
 #include "pt-file.h"
+#include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-trace.h"
 
@@ -206,8 +207,8 @@ pt_cmd_export(int argc, char **argv)
   g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
   json_t *doc = NULL;
   if (batch)
-    doc = bundle ? pt_bundle_export(store, station->config, station->keys, batch, &error)
-                 : pt_bundle_epcis(store, station->config, batch, &error);
+    doc = bundle ? pt_trace_bundle(store, station->config, station->keys, batch, &error)
+                 : pt_trace_epcis(store, station->config, batch, &error);
   if (!doc) {
     return pt_cli_fail(error);
   }

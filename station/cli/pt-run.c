@@ -72,7 +72,7 @@ pt_cmd_run(int argc, char **argv)
   }
   pt_http_set_recorder(http, recorder);
   /* Sync attaches to the default main context that the loop below runs. */
-  PtSync *sync = pt_sync_start(station, &error);
+  PtSync *sync = pt_sync_start(station->config, station->dir, station->db_path, &error);
   if (!sync) {
     pt_http_stop(http);
     return pt_cli_fail(error);

@@ -9,8 +9,8 @@
 #include "pt-http-private.h"
 
 #include "pt-auth.h"
-#include "pt-canon.h"
 #include "pt-error.h"
+#include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-rate.h"
 #include "pt-store-buyer.h"

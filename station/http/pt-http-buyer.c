@@ -11,12 +11,13 @@
 #include "pt-http-buyer.h"
 
 #include "pt-batch.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1.h"
+#include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-scan-signal.h"
 #include "pt-store-buyer.h"
+#include "pt-time.h"
 
 #include <string.h>
 

@@ -12,10 +12,9 @@
 #include "pt-http-private.h"
 
 #include "pt-batch.h"
-#include "pt-canon.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-grading.h"
+#include "pt-json.h"
 #include "pt-label-batch.h"
 #include "pt-labels-limits.h"
 #include "pt-limits.h"
@@ -23,7 +22,9 @@
 #include "pt-recorder.h"
 #include "pt-recording-config.h"
 #include "pt-store-dash.h"
+#include "pt-store-grading.h"
 #include "pt-sync-status.h"
+#include "pt-time.h"
 
 #include <string.h>
 #include <sys/statvfs.h>
@@ -124,7 +125,7 @@ print_json(PtStore *store, json_t *alerts, GError **error)
 static json_t *
 sync_json(PtHttp *http, PtStore *store, json_t *alerts, GError **error)
 {
-  json_t *status = pt_sync_status_json(http->station, store, NULL, error);
+  json_t *status = pt_sync_status_json(http->station->config, http->station->dir, store, NULL, error);
   if (!status)
     return NULL;
   json_t *list = json_array();

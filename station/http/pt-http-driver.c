@@ -28,12 +28,13 @@
 
 #include "pt-canon.h"
 #include "pt-driver.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1-dl.h"
+#include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-load.h"
 #include "pt-rate.h"
+#include "pt-time.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,18 +8,20 @@
 
 #include "pt-auth.h"
 #include "pt-batch.h"
-#include "pt-bundle.h"
-#include "pt-canon.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-grading.h"
 #include "pt-http-buyer.h"
+#include "pt-json.h"
+#include "pt-keys.h"
 #include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-load.h"
 #include "pt-store-auth.h"
+#include "pt-store-grading.h"
 #include "pt-store-video.h"
 #include "pt-sync-status.h"
+#include "pt-time.h"
+#include "pt-trace.h"
 #include "pt-web.h"
 
 #include <fcntl.h>
@@ -379,11 +381,11 @@ get_batch(PtHttp *http, PtStore *store, struct MHD_Connection *c, const char *id
     return pt_http_respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
   }
   case VIEW_EPCIS:
-    out = pt_bundle_epcis(store, http->station->config, batch, &error);
+    out = pt_trace_epcis(store, http->station->config, batch, &error);
     type = "application/ld+json";
     break;
   case VIEW_BUNDLE:
-    out = pt_bundle_export(store, http->station->config, http->station->keys, batch, &error);
+    out = pt_trace_bundle(store, http->station->config, http->station->keys, batch, &error);
     break;
   case VIEW_GRADING: {
     /* The open grading, else the latest: counts per class and size code, defect statistics,
@@ -421,7 +423,7 @@ route_sync(PtHttp *http, struct MHD_Connection *c, gboolean retry, gboolean is_g
     return pt_http_respond_gerror(c, error);
   if (!retry) {
     const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "connector");
-    json_t *status = pt_sync_status_json(http->station, store, name, &error);
+    json_t *status = pt_sync_status_json(http->station->config, http->station->dir, store, name, &error);
     return status ? pt_http_respond_json(c, MHD_HTTP_OK, status, NULL)
                   : pt_http_respond_gerror(c, error);
   }
@@ -439,7 +441,7 @@ route_sync(PtHttp *http, struct MHD_Connection *c, gboolean retry, gboolean is_g
         "body is {\"connector\": NAME, \"failed\": true|false}, both optional", NULL);
   }
   gint64 n =
-      pt_sync_retry(http->station, store, json_string_value(name), json_is_true(failed), &error);
+      pt_sync_retry(http->station->config, http->station->dir, store, json_string_value(name), json_is_true(failed), &error);
   json_decref(body);
   if (n < 0)
     return pt_http_respond_gerror(c, error);

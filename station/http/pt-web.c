@@ -6,13 +6,15 @@
  * numbers, quantities or prices (those stay in the operator API). */
 #include "pt-web.h"
 
-#include "pt-bundle.h"
-#include "pt-canon.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1-dl.h"
+#include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-store-grading.h"
+#include "pt-store-web.h"
+#include "pt-time.h"
+#include "pt-trace.h"
 #include "pt-web-cache.h"
 #include "pt-web-resources.h"
 
@@ -471,7 +473,7 @@ resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Conne
     return respond_product(store, c, link->gtin, TRUE);
   if (is_epcis_link_type(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType"))) {
     g_autoptr(PtBatch) batch = pt_store_batch_get(store, key.batch_id, &error);
-    json_t *doc = batch ? pt_bundle_epcis(store, station->config, batch, &error) : NULL;
+    json_t *doc = batch ? pt_trace_epcis(store, station->config, batch, &error) : NULL;
     return doc ? respond_json(c, doc, "application/ld+json") : respond_gerror(c, error);
   }
   PtWebCache *cache = worker_cache();

@@ -3,6 +3,8 @@
  * Workload: one INSERT per fruit leaving the grading camera's view (10-15 a second per lane,
  * a few per transaction), the open grading looked up once a second by the grading feed, and
  * one summary per close or `grade show` (GROUP BY over one grading's rows, indexed). */
+#include "pt-store-grading.h"
+
 #include "pt-error.h"
 #include "pt-store-private.h"
 

@@ -156,9 +156,4 @@ gboolean pt_store_step_int64(PtStore *store, sqlite3_stmt *s, const char *what, 
 #define PT_STORE_DECLARATION_MARK       "\"errorDeclaration\":"
 #define PT_STORE_DECLARATION_KEY_SUFFIX "#errorDeclaration"
 
-/* Hooks of pt-store-sync.c that pt-store.c calls inside the writer's transaction. */
-gboolean pt_store_outbox_add_event(PtStore *store, const PtEventRow *row, GError **error);
-gboolean pt_store_outbox_add_batch(PtStore *store, gint64 batch_id, const char *status,
-                                   const char *reason, GError **error);
-
 G_END_DECLS

@@ -133,4 +133,11 @@ GPtrArray *pt_store_sync_failures(PtStore *store, const char *name, int limit, G
  * commit that event writes need. */
 gboolean pt_store_set_relaxed_durability(PtStore *store, GError **error);
 
+/* Queue a signed event, or a batch's status change, for every connector.  The writer calls
+ * them inside the transaction that writes the event or the change (pt-trace.c, pt-batch.c),
+ * so nothing is recorded without being queued. */
+gboolean pt_store_outbox_add_event(PtStore *store, const PtEventRow *row, GError **error);
+gboolean pt_store_outbox_add_batch(PtStore *store, gint64 batch_id, const char *status,
+                                   const char *reason, GError **error);
+
 G_END_DECLS

@@ -5,6 +5,8 @@
  * Workload: two UPSERTs per batch viewed, about once a second, from pt-scan-tally.c's writer
  * (page views are counted in memory in between); one indexed SELECT of the page's cache key
  * per page view, thousands a second; the daily series is read per batch a buyer searches for. */
+#include "pt-store-web.h"
+
 #include "pt-error.h"
 #include "pt-store-private.h"
 

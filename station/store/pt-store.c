@@ -1,4 +1,5 @@
-/* pt-store.c: SQLite schema, migrations and every statement of the station.
+/* pt-store.c: SQLite schema, migrations, connections and transactions, batches and the
+ * event log (the other tables' statements live in the pt-store-*.c files beside it).
  *
  * Workload: appends (one signed event per INSERT, usually one per transaction, in
  * bursts of thousands when grading) and reads by batch from the HTTP workers.  WAL
@@ -569,24 +570,6 @@ pt_store_step_int64(PtStore *store, sqlite3_stmt *s, const char *what, gint64 *o
   return TRUE;
 }
 
-void
-pt_batch_free(PtBatch *b)
-{
-  if (!b)
-    return;
-  g_free(b->lot);
-  g_free(b->gtin);
-  g_free(b->product);
-  g_free(b->variety);
-  g_free(b->origin);
-  g_free(b->grower);
-  g_free(b->harvest_date);
-  g_free(b->pack_date);
-  g_free(b->uom);
-  g_free(b->status);
-  g_free(b->status_reason);
-  g_free(b);
-}
 
 gboolean
 pt_store_batch_insert(PtStore *store, PtBatch *b, GError **error)
@@ -720,7 +703,7 @@ pt_store_batch_set_status(PtStore *store, gint64 id, const char *status, const c
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "update batch status", error);
-  return pt_store_outbox_add_batch(store, id, status, reason, error);
+  return TRUE;
 }
 
 gboolean
@@ -805,18 +788,9 @@ pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "insert event", error);
-  /* Same transaction: an event is never recorded without being queued for sync. */
-  return pt_store_outbox_add_event(store, r, error);
+  return TRUE;
 }
 
-void
-pt_event_row_clear(PtEventRow *row)
-{
-  g_free(row->event_id);
-  g_free(row->step);
-  g_free(row->body);
-  memset(row, 0, sizeof *row);
-}
 
 static void
 copy_blob(sqlite3_stmt *s, int i, guint8 *out, gsize len, gboolean *present)

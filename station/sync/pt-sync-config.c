@@ -2,19 +2,16 @@
  * webhook templates. */
 #include "pt-sync-config.h"
 
-#include "pt-canon.h"
 #include "pt-error.h"
 #include "pt-file.h"
 #include "pt-gs1.h"
+#include "pt-json.h"
 #include "pt-limits.h"
 
 #include <curl/curl.h>
 #include <string.h>
 
 #define GROUP_PREFIX "sync "
-#define NAME_MAX_LEN 32
-#define URL_MAX_LEN  2048
-#define SECRET_MIN   16
 
 const char *const pt_sync_template_fields[] = {
     "kind",      "key",    "event_id", "station_id", "lot",        "gtin", "product",
@@ -72,7 +69,7 @@ static gboolean
 valid_name(const char *name)
 {
   gsize n = strlen(name);
-  if (n < 1 || n > NAME_MAX_LEN)
+  if (n < 1 || n > PT_SYNC_NAME_MAX)
     return FALSE;
   for (const char *p = name; *p; p++)
     if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_')
@@ -83,7 +80,7 @@ valid_name(const char *name)
 static gboolean
 valid_url(const char *url)
 {
-  if (strlen(url) > URL_MAX_LEN ||
+  if (strlen(url) > PT_SYNC_URL_MAX ||
       (!g_str_has_prefix(url, "http://") && !g_str_has_prefix(url, "https://")))
     return FALSE;
   CURLU *u = curl_url();
@@ -179,7 +176,7 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
   if (!valid_name(c->name)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                 "[%s]: connector name must be 1 to %d letters, digits, '-' or '_'", group,
-                NAME_MAX_LEN);
+                PT_SYNC_NAME_MAX);
     return NULL;
   }
   g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
@@ -204,10 +201,10 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
     return NULL;
   }
   c->secret = get_opt(kf, group, "secret");
-  if (c->type == PT_SYNC_WEBHOOK && (!c->secret || strlen(c->secret) < SECRET_MIN)) {
+  if (c->type == PT_SYNC_WEBHOOK && (!c->secret || strlen(c->secret) < PT_SYNC_SECRET_MIN)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                 "[%s] a webhook needs a secret of at least %d characters (requests are signed)",
-                group, SECRET_MIN);
+                group, PT_SYNC_SECRET_MIN);
     return NULL;
   }
   c->bearer = get_opt(kf, group, "bearer");
@@ -294,7 +291,7 @@ pt_sync_connector_add(const char *ini_path, const char *data_dir, const PtSyncAd
   if (!valid_name(spec->name)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                 "connector name '%s' must be 1 to %d letters, digits, '-' or '_'", spec->name,
-                NAME_MAX_LEN);
+                PT_SYNC_NAME_MAX);
     return NULL;
   }
   g_autoptr(GKeyFile) kf = pt_config_edit_open(ini_path, error);

@@ -1,11 +1,12 @@
 /* pt-sync-status.c: sync status and retry for the CLI and the HTTP API. */
 #include "pt-sync-status.h"
 
-#include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-store-sync.h"
 #include "pt-sync-config.h"
+#include "pt-time.h"
 
 #include <string.h>
 
@@ -59,9 +60,10 @@ known(GPtrArray *connectors, const char *name, GError **error)
 }
 
 json_t *
-pt_sync_status_json(PtStation *station, PtStore *store, const char *name, GError **error)
+pt_sync_status_json(const PtConfig *config, const char *data_dir, PtStore *store, const char *name,
+                    GError **error)
 {
-  g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(station->config, station->dir, error);
+  g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(config, data_dir, error);
   if (!connectors || (name && !known(connectors, name, error)))
     return NULL;
   json_t *list = json_array();
@@ -80,9 +82,10 @@ pt_sync_status_json(PtStation *station, PtStore *store, const char *name, GError
 }
 
 gint64
-pt_sync_retry(PtStation *station, PtStore *store, const char *name, gboolean failed, GError **error)
+pt_sync_retry(const PtConfig *config, const char *data_dir, PtStore *store, const char *name,
+              gboolean failed, GError **error)
 {
-  g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(station->config, station->dir, error);
+  g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(config, data_dir, error);
   if (!connectors || (name && !known(connectors, name, error)))
     return -1;
   gint64 n = 0;

@@ -24,12 +24,14 @@
  * PT_SYNC_DOC_BYTES_DEFAULT apply, and a 413 halves the count. */
 #include "pt-sync.h"
 
-#include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-json.h"
+#include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-store-sync.h"
 #include "pt-sync-config.h"
+#include "pt-time.h"
 
 #include <curl/curl.h>
 #include <glib-unix.h>
@@ -81,7 +83,7 @@ struct _Conn {
 };
 
 struct _PtSync {
-  PtStation *station;
+  const PtConfig *config; /* borrowed */
   PtStore *store;
   CURLM *multi;
   GHashTable *watches; /* fd -> source id */
@@ -684,7 +686,7 @@ start_capture(Conn *conn)
 {
   PtSync *sync = conn->sync;
   g_autoptr(GError) error = NULL;
-  json_t *skeleton = pt_epcis_document_new(sync->station->config, now_ns());
+  json_t *skeleton = pt_epcis_document_new(sync->config, now_ns());
   char *text = json_dumps(skeleton, JSON_COMPACT);
   json_decref(skeleton);
   const char *slot = strstr(text, "\"eventList\":[]");
@@ -747,7 +749,7 @@ static json_t *
 item_fields(PtSync *sync, const PtSyncItem *it)
 {
   json_t *f = json_pack("{ssssssssssss}", "kind", it->is_event ? "event" : "batch", "key", it->key,
-                        "station_id", sync->station->config->station_id, "lot", it->lot, "gtin",
+                        "station_id", sync->config->station_id, "lot", it->lot, "gtin",
                         it->gtin, "product", it->product);
   json_object_set_new(f, "variety", pt_json_string_or_null(it->variety));
   json_object_set_new(f, "origin", pt_json_string_or_null(it->origin));
@@ -820,7 +822,7 @@ pick_head(const PtSyncItem *it, gpointer data)
   add_header(req, "Content-Type: application/json");
   add_header(req, "Idempotency-Key: %s", it->key);
   add_header(req, "X-Packtrace-Signature: %s", sig);
-  add_header(req, "X-Packtrace-Station: %s", conn->sync->station->config->station_id);
+  add_header(req, "X-Packtrace-Station: %s", conn->sync->config->station_id);
   g_ptr_array_add(p->reqs, req);
   return p->reqs->len < p->room;
 }
@@ -950,12 +952,12 @@ conn_free(Conn *conn)
 }
 
 PtSync *
-pt_sync_start(PtStation *station, GError **error)
+pt_sync_start(const PtConfig *config, const char *data_dir, const char *db_path, GError **error)
 {
-  g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(station->config, station->dir, error);
+  g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(config, data_dir, error);
   if (!connectors)
     return NULL;
-  PtStore *store = pt_station_store(station, error);
+  PtStore *store = pt_store_open(db_path, FALSE, config->busy_timeout_ms, error);
   if (!store)
     return NULL;
   gboolean ok = pt_store_set_relaxed_durability(store, error) && pt_store_begin(store, error) &&
@@ -971,7 +973,7 @@ pt_sync_start(PtStation *station, GError **error)
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   PtSync *sync = g_new0(PtSync, 1);
-  sync->station = station;
+  sync->config = config;
   sync->store = store;
   sync->connectors = g_steal_pointer(&connectors);
   sync->conns = g_ptr_array_new_with_free_func((GDestroyNotify)conn_free);

@@ -11,7 +11,7 @@
  * Lifecycle: pt_sync_start() -> (main loop runs) -> pt_sync_stop(). */
 #pragma once
 
-#include "pt-station.h"
+#include "pt-config.h"
 
 #include <glib.h>
 
@@ -19,11 +19,12 @@ G_BEGIN_DECLS
 
 typedef struct _PtSync PtSync;
 
-/* Reads the connectors of @station (borrowed; must outlive the worker), opens its
- * own store connection, puts deliveries a dead process left in flight back in the
+/* Reads the connectors of @config (borrowed; must outlive the worker; secrets files are
+ * found under @data_dir), opens its own connection to the database at @db_path, puts deliveries a dead process left in flight back in the
  * queue and attaches to the default main context.
  * Returns: (transfer full). */
-PtSync *pt_sync_start(PtStation *station, GError **error);
+PtSync *pt_sync_start(const PtConfig *config, const char *data_dir, const char *db_path,
+                      GError **error);
 
 /* Cancels requests in flight (their deliveries go back to pending) and detaches. */
 void pt_sync_stop(PtSync *sync);

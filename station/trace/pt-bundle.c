@@ -1,4 +1,4 @@
-/* pt-bundle.c: EPCIS export, signed trace bundles and their verification.
+/* pt-bundle.c: a batch's EPCIS document, its signed trace bundle, and their verification.
  * verify runs on bundles from anywhere, so every field is checked for type and
  * size before use and every failure names what it saw. */
 #include "pt-bundle.h"
@@ -6,29 +6,54 @@
 #include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-json.h"
+#include "pt-keys.h"
 #include "pt-limits.h"
-#include "pt-trace.h"
+#include "pt-time.h"
 
 #include <string.h>
 
-typedef struct {
-  json_t *events;
-  json_t *proofs; /* nullable */
+struct _PtBundleWriter {
+  const PtConfig *config; /* borrowed */
+  json_t *doc;
+  json_t *events; /* borrowed from @doc */
+  json_t *proofs; /* nullable: only a bundle carries proofs */
   guint8 last_hash[PT_HASH_LEN];
   gint64 count;
-} ExportState;
+};
 
-static gboolean
-export_row(const PtEventRow *row, gpointer user_data, GError **error)
+PtBundleWriter *
+pt_bundle_writer_new(const PtConfig *config, gboolean with_proofs)
 {
-  ExportState *st = user_data;
+  PtBundleWriter *w = g_new0(PtBundleWriter, 1);
+  w->config = config;
+  w->doc = pt_epcis_document_new(config, pt_now_ns());
+  w->events = pt_epcis_document_events(w->doc);
+  w->proofs = with_proofs ? json_array() : NULL;
+  return w;
+}
+
+void
+pt_bundle_writer_free(PtBundleWriter *w)
+{
+  if (!w)
+    return;
+  json_decref(w->doc);
+  if (w->proofs)
+    json_decref(w->proofs);
+  g_free(w);
+}
+
+gboolean
+pt_bundle_writer_add(PtBundleWriter *w, const PtEventRow *row, GError **error)
+{
   json_t *event = pt_json_parse(row->body, row->body_len, error);
   if (!event)
     return FALSE;
   /* Inside a document the document's @context applies; the event keeps its own
    * too, since it is part of the signed record. */
-  json_array_append_new(st->events, event);
-  if (st->proofs) {
+  json_array_append_new(w->events, event);
+  if (w->proofs) {
     g_autofree char *hash = pt_hex_encode(row->hash, PT_HASH_LEN);
     g_autofree char *sig = pt_hex_encode(row->signature, PT_SIG_LEN);
     json_t *proof = json_pack("{ssssss}", "eventID", row->event_id, "hash", hash, "signature", sig);
@@ -38,23 +63,17 @@ export_row(const PtEventRow *row, gpointer user_data, GError **error)
     } else {
       json_object_set_new(proof, "prevHash", json_null());
     }
-    json_array_append_new(st->proofs, proof);
+    json_array_append_new(w->proofs, proof);
   }
-  memcpy(st->last_hash, row->hash, PT_HASH_LEN);
-  st->count++;
+  memcpy(w->last_hash, row->hash, PT_HASH_LEN);
+  w->count++;
   return TRUE;
 }
 
 json_t *
-pt_bundle_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch, GError **error)
+pt_bundle_writer_epcis(PtBundleWriter *w)
 {
-  json_t *doc = pt_epcis_document_new(config, pt_now_ns());
-  ExportState st = {.events = pt_epcis_document_events(doc)};
-  if (!pt_store_events_foreach(store, batch->id, export_row, &st, error)) {
-    json_decref(doc);
-    return NULL;
-  }
-  return doc;
+  return json_incref(w->doc);
 }
 
 static gboolean
@@ -124,20 +143,15 @@ signed_head(const PtConfig *config, const PtKeys *keys, const PtBatch *batch, js
 }
 
 json_t *
-pt_bundle_export(PtStore *store, const PtConfig *config, const PtKeys *keys, const PtBatch *batch,
-                 GError **error)
+pt_bundle_writer_finish(PtBundleWriter *w, const PtKeys *keys, const PtBatch *batch,
+                        GError **error)
 {
-  json_t *doc = pt_epcis_document_new(config, pt_now_ns());
-  ExportState st = {.events = pt_epcis_document_events(doc), .proofs = json_array()};
-  json_t *bundle = NULL, *head = NULL;
-  if (pt_store_events_foreach(store, batch->id, export_row, &st, error))
-    head = signed_head(config, keys, batch, doc, st.count, st.last_hash, error);
-  if (head)
-    bundle = json_pack("{sssOsOso}", "format", PT_BUNDLE_FORMAT, "epcis", doc, "proofs", st.proofs,
-                       "head", head);
-  json_decref(doc);
-  json_decref(st.proofs);
-  return bundle;
+  g_return_val_if_fail(w->proofs != NULL, NULL);
+  json_t *head = signed_head(w->config, keys, batch, w->doc, w->count, w->last_hash, error);
+  if (!head)
+    return NULL;
+  return json_pack("{sssOsOso}", "format", PT_BUNDLE_FORMAT, "epcis", w->doc, "proofs", w->proofs,
+                   "head", head);
 }
 
 void

@@ -10,7 +10,7 @@
 
 #include "pt-config.h"
 #include "pt-keys.h"
-#include "pt-store.h"
+#include "pt-record.h"
 
 #include <glib.h>
 #include <jansson.h>
@@ -19,13 +19,25 @@ G_BEGIN_DECLS
 
 #define PT_BUNDLE_FORMAT "packtrace-bundle/1"
 
-/* Returns: (transfer full): the EPCIS document of @batch's events, in log order. */
-json_t *pt_bundle_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch,
-                        GError **error);
+/* Writes a batch's documents from its events, fed in log order by whoever holds them (the
+ * station's SQLite store, a hub's database): the EPCIS document, and with @with_proofs the
+ * signed bundle.  @config must outlive the writer.  Returns: (transfer full). */
+typedef struct _PtBundleWriter PtBundleWriter;
+PtBundleWriter *pt_bundle_writer_new(const PtConfig *config, gboolean with_proofs);
+void pt_bundle_writer_free(PtBundleWriter *writer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtBundleWriter, pt_bundle_writer_free)
 
-/* Returns: (transfer full): the signed bundle of @batch. */
-json_t *pt_bundle_export(PtStore *store, const PtConfig *config, const PtKeys *keys,
-                         const PtBatch *batch, GError **error);
+/* Adds the next event.  Fails only on a stored body that is not JSON. */
+gboolean pt_bundle_writer_add(PtBundleWriter *writer, const PtEventRow *row, GError **error);
+
+/* Returns: (transfer full): the EPCIS document of the events added so far. */
+json_t *pt_bundle_writer_epcis(PtBundleWriter *writer);
+
+/* Signs the head over the events added so far (count, last hash, document hash, @batch's
+ * identity, the public key of @keys).  Needs a writer made @with_proofs.
+ * Returns: (transfer full): the signed bundle. */
+json_t *pt_bundle_writer_finish(PtBundleWriter *writer, const PtKeys *keys, const PtBatch *batch,
+                                GError **error);
 
 typedef struct {
   gint64 n_events;

@@ -1,16 +1,21 @@
 /* pt-epcis.h: GS1 EPCIS 2.0 JSON-LD building blocks: the CBV vocabularies the
- * station accepts, timestamps, and event/document skeletons that validate against
+ * station accepts and event/document skeletons that validate against
  * GS1's schema.  Station-specific fields are user extensions under the "pt" prefix,
  * bound inline in every event's @context so each event stands alone. */
 #pragma once
 
 #include "pt-config.h"
-#include "pt-store.h"
+#include "pt-record.h"
 
 #include <glib.h>
 #include <jansson.h>
 
 G_BEGIN_DECLS
+
+/* The chain links every signed event carries (pt-trace.h): the hex SHA-256 of the previous
+ * event of its batch and of the whole station log. */
+#define PT_EXT_PREV_EVENT         "pt:prevEvent"
+#define PT_EXT_PREV_STATION_EVENT "pt:prevStationEvent"
 
 #define PT_EPCIS_CONTEXT_URL "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
@@ -22,20 +27,6 @@ gboolean pt_epcis_is_biz_step(const char *word);
 gboolean pt_epcis_is_disposition(const char *word);
 /* Returns: (transfer full): "a, b, c" for error messages. */
 char *pt_epcis_join(const char *const *words);
-
-/* Now, as UTC nanoseconds since the epoch. */
-gint64 pt_now_ns(void);
-/* Returns: (transfer full): "2026-11-25T07:19:07.123Z" (EPCIS uses milliseconds). */
-char *pt_time_format(gint64 ns);
-/* Returns: (transfer full): pt_time_format(@ns) as a JSON string, or JSON null for 0 (never
- * happened). */
-json_t *pt_time_json(gint64 ns);
-/* Returns: (transfer full): @s as a JSON string, or JSON null for NULL. */
-json_t *pt_json_string_or_null(const char *s);
-/* Sets @key of @object to @value, or to JSON null for NULL. */
-void pt_json_set_string_or_null(json_t *object, const char *key, const char *value);
-/* Parses an RFC 3339 date-time with an explicit offset into UTC nanoseconds. */
-gboolean pt_time_parse(const char *text, gint64 *ns_out, GError **error);
 
 /* Returns: (transfer full): the station's extension namespace IRI. */
 char *pt_epcis_namespace(const PtConfig *config);

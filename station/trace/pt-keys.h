@@ -2,14 +2,13 @@
  * keys/station.key (mode 0600, never printed); the public key in keys/station.pub. */
 #pragma once
 
+#include "pt-record.h"
+
 #include <glib.h>
 #include <sodium.h>
 
 G_BEGIN_DECLS
 
-#define PT_HASH_LEN 32
-#define PT_SIG_LEN  64
-#define PT_PUB_LEN  32
 
 typedef struct {
   guint8 public_key[PT_PUB_LEN];

@@ -5,6 +5,8 @@
 #include "pt-batch.h"
 #include "pt-bundle.h"
 #include "pt-epcis.h"
+#include "pt-keys.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 
 #include <glib/gstdio.h>
@@ -119,7 +121,7 @@ main(void)
   gsize bytes = 0;
   for (int r = 0; r < RUNS; r++) {
     double t0 = now_s();
-    json_t *bundle = pt_bundle_export(store, st->config, st->keys, fresh, &error);
+    json_t *bundle = pt_trace_bundle(store, st->config, st->keys, fresh, &error);
     g_assert_no_error(error);
     char *text = json_dumps(bundle, JSON_COMPACT);
     json_decref(bundle);

@@ -7,6 +7,7 @@
 #include "pt-epcis.h"
 #include "pt-store-sync.h"
 #include "pt-sync.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 #include "sync-receiver.h"
 
@@ -123,7 +124,7 @@ deliver(const char *type, int n, double *seconds_out)
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   Drain d = {.rx = rx, .want = (guint)n, .loop = loop};
   double t0 = now_s();
-  PtSync *sync = pt_sync_start(st, &error);
+  PtSync *sync = pt_sync_start(st->config, st->dir, st->db_path, &error);
   g_assert_no_error(error);
   guint check = g_timeout_add(5, check_drained, &d);
   g_main_loop_run(loop);
@@ -175,7 +176,7 @@ idle_cpu(double seconds)
   PtStation *st = station_with_backlog(10000, "webhook", url, &dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
-  PtSync *sync = pt_sync_start(st, &error);
+  PtSync *sync = pt_sync_start(st->config, st->dir, st->db_path, &error);
   g_assert_no_error(error);
   double c0 = cpu_s();
   g_timeout_add((guint)(seconds * 1000), quit_loop, loop);

@@ -3,13 +3,13 @@
  * (ties to the better class, open gradings ignored), date ranges on each date, paging, the
  * scope of a buyer tied to a destination GLN (search, loads and visibility), and the CSV
  * cell writer. */
-#include "pt-epcis.h"
 #include "pt-http-buyer.h"
 #include "pt-limits.h"
 #include "pt-load.h"
 #include "pt-scan-signal.h"
 #include "pt-store-buyer.h"
 #include "pt-test-station.h"
+#include "pt-time.h"
 
 #include <string.h>
 

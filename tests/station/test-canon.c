@@ -2,6 +2,7 @@
  * number printing, and the strict parser's refusals. */
 #include "pt-canon.h"
 #include "pt-error.h"
+#include "pt-json.h"
 
 #include <math.h>
 

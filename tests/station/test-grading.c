@@ -3,9 +3,9 @@
  * recorded once with an evidence still when below the declared class, the close event's
  * disposition, counts and evidence hash, frames after the close ignored, and the log intact. */
 #include "fruitgen.h"
-#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-grading.h"
+#include "pt-store-grading.h"
 #include "pt-test-station.h"
 #include "pt-trace.h"
 

@@ -2,7 +2,8 @@
  * status codes, auth, body limits, the CLI writing while the server reads, and a
  * clean stop on SIGTERM. */
 #include "pt-bundle.h"
-#include "pt-canon.h"
+#include "pt-json.h"
+#include "pt-keys.h"
 #include "pt-test-station.h"
 
 #include <curl/curl.h>

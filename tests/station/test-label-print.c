@@ -5,7 +5,7 @@
  * once); a printer that accepts and hangs times out and keeps the job; a job left
  * 'printing' by a dead process is never re-sent on its own; a recalled batch's queued
  * label does not go out. */
-#include "pt-canon.h"
+#include "pt-json.h"
 #include "pt-store-print.h"
 #include "pt-test-station.h"
 

@@ -1,7 +1,6 @@
 /* test-trace.c: the signed chain end to end: append, audit, export a bundle,
  * verify it, and every way of tampering that verify and audit must catch. */
 #include "pt-bundle.h"
-#include "pt-canon.h"
 #include "pt-error.h"
 #include "pt-test-station.h"
 #include "pt-trace.h"
@@ -13,7 +12,7 @@ static json_t *
 export_bundle(PtTestStation *ts, PtBatch *b)
 {
   g_autoptr(GError) error = NULL;
-  json_t *bundle = pt_bundle_export(ts->store, ts->station->config, ts->station->keys, b, &error);
+  json_t *bundle = pt_trace_bundle(ts->store, ts->station->config, ts->station->keys, b, &error);
   g_assert_no_error(error);
   return bundle;
 }

@@ -2,7 +2,8 @@
  * over loopback: HTML, public JSON and EPCIS for one link, 303 for an unknown lot, 404 and
  * 400, only public fields, scan counts, asset caching, no way out of the asset table, and a
  * cached page that shows every change at once. */
-#include "pt-canon.h"
+#include "pt-json.h"
+#include "pt-store-grading.h"
 #include "pt-test-station.h"
 
 #include <curl/curl.h>

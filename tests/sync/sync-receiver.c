@@ -2,7 +2,7 @@
  * sync-receiver.h). */
 #include "sync-receiver.h"
 
-#include "pt-canon.h"
+#include "pt-json.h"
 
 #include <microhttpd.h>
 #include <netinet/in.h>

@@ -99,7 +99,7 @@ status(Fixture *f, const char *name)
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) st = pt_station_open(f->ts->dir, &error);
   g_assert_no_error(error);
-  json_t *s = pt_sync_status_json(st, f->ts->store, name, &error);
+  json_t *s = pt_sync_status_json(st->config, st->dir, f->ts->store, name, &error);
   g_assert_no_error(error);
   json_t *c = json_incref(json_array_get(json_object_get(s, "connectors"), 0));
   json_decref(s);

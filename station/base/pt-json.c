@@ -1,0 +1,99 @@
+/* pt-json.c: the one strict JSON parser for untrusted input (HTTP bodies, bundles, sync
+ * answers, config values) and the small helpers every layer uses to write JSON. */
+#include "pt-json.h"
+
+#include "pt-error.h"
+#include "pt-limits.h"
+
+#include <string.h>
+
+json_t *
+pt_json_string_or_null(const char *s)
+{
+  return s ? json_string(s) : json_null();
+}
+
+void
+pt_json_set_string_or_null(json_t *object, const char *key, const char *value)
+{
+  json_object_set_new(object, key, pt_json_string_or_null(value));
+}
+
+static gboolean
+check_depth(const json_t *v, int depth)
+{
+  if (depth > PT_JSON_DEPTH_MAX)
+    return FALSE;
+  if (json_is_object(v)) {
+    const char *key;
+    json_t *member;
+    json_object_foreach((json_t *)v, key, member)
+    {
+      if (!check_depth(member, depth + 1))
+        return FALSE;
+    }
+  } else if (json_is_array(v)) {
+    for (gsize i = 0; i < json_array_size(v); i++)
+      if (!check_depth(json_array_get(v, i), depth + 1))
+        return FALSE;
+  }
+  return TRUE;
+}
+
+json_t *
+pt_json_parse(const char *data, gsize len, GError **error)
+{
+  json_error_t jerr;
+  json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+  if (!v) {
+    g_set_error(error, PT_ERROR, PT_ERROR_MALFORMED, "malformed JSON at line %d column %d: %s",
+                jerr.line, jerr.column, jerr.text);
+    return NULL;
+  }
+  if (!check_depth(v, 0)) {
+    json_decref(v);
+    g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE, "JSON nested deeper than %d",
+                PT_JSON_DEPTH_MAX);
+    return NULL;
+  }
+  return v;
+}
+
+gboolean
+pt_json_read_object(json_t *object, const PtJsonField *fields, gsize n_fields, GError **error)
+{
+  if (!json_is_object(object)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "body must be a JSON object");
+    return FALSE;
+  }
+  const char *key;
+  json_t *value;
+  json_object_foreach(object, key, value)
+  {
+    const PtJsonField *f = NULL;
+    for (gsize i = 0; i < n_fields && !f; i++)
+      if (strcmp(key, fields[i].key) == 0)
+        f = &fields[i];
+    if (!f) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "unknown field '%s'", key);
+      return FALSE;
+    }
+    if (json_is_null(value))
+      continue;
+    if (f->number) {
+      if (!json_is_number(value)) {
+        g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be a number", key);
+        return FALSE;
+      }
+      *f->number = json_number_value(value);
+      *f->has_number = TRUE;
+      continue;
+    }
+    if (!json_is_string(value) || strlen(json_string_value(value)) != json_string_length(value)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be a string", key);
+      return FALSE;
+    }
+    *f->string = json_string_value(value);
+  }
+  return TRUE;
+}

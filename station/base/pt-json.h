@@ -1,0 +1,37 @@
+/* pt-json.h: reading untrusted JSON strictly, and the small helpers for writing it.
+ * Every JSON text that enters the station (HTTP bodies, bundles, sync answers) goes
+ * through pt_json_parse(): duplicate keys are refused and nesting is bounded. */
+#pragma once
+
+#include <glib.h>
+#include <jansson.h>
+
+G_BEGIN_DECLS
+
+/* Parses @len bytes of JSON strictly (duplicate keys rejected, bounded depth).
+ * Returns: (transfer full): a new reference, or NULL with an error that gives the
+ * line and column. */
+json_t *pt_json_parse(const char *data, gsize len, GError **error);
+
+/* One member that pt_json_read_object() takes from a request body: a string (borrowed
+ * from the object) into @string, or a number into @number with @has_number set. */
+typedef struct {
+  const char *key;
+  const char **string;
+  double *number;
+  gboolean *has_number;
+} PtJsonField;
+
+/* Reads @object's members into @fields.  Refuses a body that is not an object, an
+ * unknown member (so a typo is not silently lost), a wrong type, or a string with a
+ * NUL in it.  A null member leaves its field unset. */
+gboolean pt_json_read_object(json_t *object, const PtJsonField *fields, gsize n_fields,
+                             GError **error);
+
+/* Returns: (transfer full): @s as a JSON string, or JSON null for NULL. */
+json_t *pt_json_string_or_null(const char *s);
+
+/* Sets @key of @object to @value, or to JSON null for NULL. */
+void pt_json_set_string_or_null(json_t *object, const char *key, const char *value);
+
+G_END_DECLS
