@@ -92,9 +92,9 @@ pt_label_codes(const PtLabelContent *c, PtLabelCodes *out, GError **error)
   for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
     if (!check_text(fields[i].name, fields[i].text, fields[i].required, error))
       return FALSE;
-  if (!isfinite(c->quantity) || c->quantity < 0 || c->quantity >= 1e7) {
+  if (!isfinite(c->quantity) || c->quantity < 0 || c->quantity >= PT_LABEL_QUANTITY_MAX) {
     g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_INVALID,
-                "quantity must be between 0 and 10000000, got %g", c->quantity);
+                "quantity must be between 0 and %d, got %g", PT_LABEL_QUANTITY_MAX, c->quantity);
     return FALSE;
   }
 
