@@ -1,7 +1,7 @@
 /* pt-label-types.c: the labels error domain and the names of templates and formats. */
 #include "pt-label-types.h"
 
-G_DEFINE_QUARK(pt - label - error - quark, pt_label_error)
+G_DEFINE_QUARK(packtrace_label_error, pt_label_error)
 
 static const char *const template_names[] = {
     [PT_LABEL_CASE] = "case", [PT_LABEL_PALLET] = "pallet"};
