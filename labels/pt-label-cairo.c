@@ -27,7 +27,6 @@ draw_text(cairo_t *cr, PangoContext *ctx, const PtLabelItem *item, guint dpi, co
   return TRUE;
 }
 
-
 static gboolean
 draw_barcode(cairo_t *cr, const PtLabelItem *item, guint dpi, GError **error)
 {
