@@ -10,7 +10,7 @@
 
 #include "pt-labels-limits.h"
 
-G_DEFINE_QUARK(pt - barcode - error - quark, pt_barcode_error)
+G_DEFINE_QUARK(packtrace_barcode_error, pt_barcode_error)
 
 static PtBarcode *
 barcode_new(PtSymbology symbology, int cols, int rows, int quiet)

@@ -1,60 +1,13 @@
-/* pt-label-cairo.c: text fitting with pango and the cairo backend for PNG, PDF and
- * SVG.  Everything is drawn in dots of the layout resolution; vector surfaces are
- * scaled to points, so bars and modules sit on whole dots in every format. */
+/* pt-label-cairo.c: the cairo backend for PNG, PDF and SVG.  Everything is drawn in dots
+ * of the layout resolution; vector surfaces are scaled to points, so bars and modules sit
+ * on whole dots in every format.  Text is fitted by pt-label-fit.c. */
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
-#include <string.h>
 
 #include "pt-label-private.h"
-
-PangoContext *
-pt_label_pango_context(void)
-{
-  PangoContext *ctx = pango_font_map_create_context(pango_cairo_font_map_get_default());
-  cairo_font_options_t *fo = cairo_font_options_create();
-  /* Unhinted metrics: a box fits the same text at 203 dpi, 300 dpi and in vector output. */
-  cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options(ctx, fo);
-  cairo_font_options_destroy(fo);
-  return ctx;
-}
-
-PangoLayout *
-pt_label_fit_text(PangoContext *ctx, const PtLabelItem *item, guint dpi, const char *family,
-                  PangoRectangle *logical, GError **error)
-{
-  int wd = pt_label_dots(item->w, dpi), hd = pt_label_dots(item->h, dpi);
-  g_autoptr(PangoLayout) layout = pango_layout_new(ctx);
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string(family);
-  pango_font_description_set_weight(font, item->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_layout_set_text(layout, item->text, -1);
-  pango_layout_set_width(layout, wd * PANGO_SCALE);
-  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment(layout, item->align);
-  for (double pt = item->size_pt; pt >= item->min_pt - 1e-9; pt -= 0.5) {
-    pango_font_description_set_absolute_size(font, pt * dpi / 72.0 * PANGO_SCALE);
-    pango_layout_set_font_description(layout, font);
-    if (pt == item->size_pt && pango_layout_get_unknown_glyphs_count(layout) > 0) {
-      g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_FONT,
-                  "%s: no installed font has glyphs for all of '%s' (install fonts-noto-cjk)",
-                  item->name, item->text);
-      return NULL;
-    }
-    pango_layout_get_pixel_extents(layout, NULL, logical);
-    if (pango_layout_get_line_count(layout) <= item->max_lines && logical->height <= hd &&
-        logical->width <= wd)
-      return g_steal_pointer(&layout);
-  }
-  g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_TOO_LONG,
-              "%s does not fit its %.0fx%.0f pt box in %d line%s even at %.1f pt: '%s'", item->name,
-              item->w, item->h, item->max_lines, item->max_lines > 1 ? "s" : "", item->min_pt,
-              item->text);
-  return NULL;
-}
 
 /* Draws text @item; the layout is positioned so its logical box is vertically
  * centred in the item's box. */
@@ -71,43 +24,6 @@ draw_text(cairo_t *cr, PangoContext *ctx, const PtLabelItem *item, guint dpi, co
              logical.y;
   cairo_move_to(cr, x, floor(y));
   pango_cairo_show_layout(cr, layout);
-  return TRUE;
-}
-
-gboolean
-pt_label_text_bitmap(PangoContext *ctx, const PtLabelItem *item, guint dpi, const char *family,
-                     GByteArray **bits, int *x_dots, int *y_dots, int *width_dots, int *height_dots,
-                     GError **error)
-{
-  PangoRectangle logical;
-  g_autoptr(PangoLayout) layout = pt_label_fit_text(ctx, item, dpi, family, &logical, error);
-  if (!layout)
-    return FALSE;
-  int w = MAX(logical.width, 1), h = MAX(logical.height, 1);
-  cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_A8, w, h);
-  cairo_t *cr = cairo_create(surface);
-  cairo_move_to(cr, -logical.x, -logical.y);
-  pango_cairo_show_layout(cr, layout);
-  cairo_destroy(cr);
-  cairo_surface_flush(surface);
-
-  int bpr = (w + 7) / 8;
-  GByteArray *out = g_byte_array_sized_new((guint)(bpr * h));
-  g_byte_array_set_size(out, (guint)(bpr * h));
-  memset(out->data, 0, out->len);
-  const guint8 *px = cairo_image_surface_get_data(surface);
-  int stride = cairo_image_surface_get_stride(surface);
-  for (int yy = 0; yy < h; yy++)
-    for (int xx = 0; xx < w; xx++)
-      if (px[yy * stride + xx] >= 128)
-        out->data[yy * bpr + xx / 8] |= (guint8)(0x80 >> (xx % 8));
-  cairo_surface_destroy(surface);
-
-  *bits = out;
-  *x_dots = pt_label_dots(item->x, dpi) + logical.x;
-  *y_dots = pt_label_dots(item->y, dpi) + (pt_label_dots(item->h, dpi) - logical.height) / 2;
-  *width_dots = w;
-  *height_dots = h;
   return TRUE;
 }
 

@@ -1,11 +1,15 @@
 /* pt-label-private.h: what the templates hand to the backends.  A template becomes a
  * list of boxes in points (1/72 in) from the label's top-left corner; the cairo and
- * ZPL backends turn each box into dots at their resolution and fit text into it. */
+ * ZPL backends turn each box into dots at their resolution and fit text into it.
+ * Calls run one way: pt-label.c (the front door) -> pt-label-layout.c and the backends
+ * (pt-label-cairo.c, pt-label-zpl.c) -> pt-label-fit.c -> pt-label-content.c and
+ * pt-label-types.c.  Nothing here includes pt-label.h. */
 #pragma once
 
 #include <pango/pango.h>
 
-#include "pt-label.h"
+#include "pt-label-content.h"
+#include "pt-label-types.h"
 #include "pt-labels-limits.h"
 
 G_BEGIN_DECLS
@@ -56,6 +60,8 @@ pt_label_dots(double pt, guint dpi)
   return (int)(pt * dpi / 72.0 + 0.5);
 }
 
+/* pt-label-fit.c: text and barcodes fitted into their boxes, for both backends. */
+
 /* Module size in dots for barcode @item at @dpi (at most @max_dots, 0 = no cap), or
  * 0 with PT_LABEL_ERROR_TOO_LONG when the symbol does not fit its box at the smallest
  * module we print. */
@@ -77,6 +83,7 @@ gboolean pt_label_text_bitmap(PangoContext *ctx, const PtLabelItem *item, guint 
                               const char *family, GByteArray **bits, int *x_dots, int *y_dots,
                               int *width_dots, int *height_dots, GError **error);
 
+/* The backends, called by pt-label.c only. */
 GBytes *pt_label_cairo_render(const PtLabelLayout *layout, PtLabelFormat format, guint dpi,
                               const char *family, GError **error);
 GBytes *pt_label_zpl_render(const PtLabelLayout *layout, guint dpi, const char *family,

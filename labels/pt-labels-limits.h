@@ -17,6 +17,11 @@
 #define PT_LABEL_TEXT_MAX    512
 #define PT_LABEL_TEXT_MIN_PT 5.0
 
+/* Net quantity on a label, in its unit (kg, lb, ct), exclusive: far above any case or
+ * pallet, so a number this large is a slipped field (a GTIN or lot typed into it), and
+ * with its three decimals it still fits the pallet label's weight line. */
+#define PT_LABEL_QUANTITY_MAX 10000000
+
 /* Resolutions we lay out for (dots per inch). */
 #define PT_LABEL_DPI_MIN 150
 #define PT_LABEL_DPI_MAX 600

@@ -8,7 +8,7 @@
 
 #include "pt-labels-limits.h"
 
-G_DEFINE_QUARK(pt - print - error - quark, pt_print_error)
+G_DEFINE_QUARK(packtrace_print_error, pt_print_error)
 
 static gint64
 ms_to_us(guint ms)

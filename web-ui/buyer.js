@@ -11,92 +11,61 @@
  * (the station's rule, sent with the search), the counterfeit signal. */
 'use strict';
 (function () {
-  var T = {
-    en: {
-      other: '中文', brand: 'packtrace · buyers', title: 'Find a batch', use: 'Use',
-      lot: 'Lot', gtin: 'GTIN', grower: 'Grower', dateOf: 'Date of', pack: 'packing',
-      harvest: 'harvest', created: 'registration', from: 'From', to: 'To', grade: 'Grade',
-      any: 'any', out: 'out of grade', search: 'Search', csv: 'Download CSV',
-      product: 'Product', variety: 'Variety', origin: 'Origin', harvested: 'Harvested',
-      packed: 'Packed', status: 'Status', loads: 'Loads', destination: 'Destination',
-      found: 'Batches found: {n}', more: 'more: narrow the search or use the CSV pages',
-      none: 'No batch matches.', needKey: 'Sign in first (or enter an API key).',
-      signIn: 'Sign in', signOut: 'Sign out', keyAlt: 'Platforms: use an API key instead',
-      wrongPw: 'Wrong name or password.', allBatches: 'all batches', scopeGln: 'batches shipped to GLN {g}',
-      scans: 'Scans', scansTitle: 'Consumer scans of the label', spikeOn: 'spike {d}: {n} scans',
-      median: 'median {m} a day', total: '{n} scans in all', noScans: 'Not scanned yet.',
-      spikeWarn: '⚠ Possible counterfeit labels: {n} scans on {d}, far above this batch\'s usual rate.',
-      ruleIs: 'Counterfeit signal: a spike is {r}.',
-      noLocation: 'The station does not know where a scan was made (it keeps no location of the phones), so only the count can show a spike, not where it came from.',
-      refused: 'The station refused the key ({s}).', open: 'Open',
-      timeline: 'Timeline', grading: 'Grading', declared: 'Declared class', fruit: 'fruit graded',
-      notGraded: 'Not graded by the camera.', sizes: 'Sizes', clips: 'Evidence clips',
-      noClips: 'No clips.', noLoads: 'Not loaded yet.', seal: 'Seal', loaded: 'Loaded',
-      closed: 'Departed', open_: 'loading', download: 'Download', expired: 'deleted after its retention period',
-      shaOk: '✓ SHA-256 matches the signed record', shaBad: '✗ SHA-256 differs from the signed record',
-      epcis: 'EPCIS document', bundle: 'Signed bundle', downloads: 'Downloads',
-      held: '⚠ This batch is on hold.', recalled: '⚠ This batch has been recalled.',
-      howVerify: 'Checking a bundle yourself', back: 'Back to the results',
-      verifyHelp: 'A bundle holds the batch\'s EPCIS events with the station\'s signature over each. Check it offline with the station\'s program; pass the station\'s public key to be sure it is this station\'s:',
-      keyHelp: 'STATION_KEY: the station\'s Ed25519 public key, 64 hex digits (shown with each batch, and at /api/v1/station). Exit 0 and "valid" when every event\'s hash, chain link and signature hold.',
-      stationKey: 'Station key (Ed25519)', event: 'Event', camera: 'Camera', when: 'When'
-    },
-    zh: {
-      other: 'English', brand: 'packtrace · 采购商', title: '查找批次', use: '使用',
-      lot: '批号', gtin: '商品条码', grower: '种植者', dateOf: '日期类型', pack: '包装',
-      harvest: '采收', created: '登记', from: '从', to: '至', grade: '等级',
-      any: '全部', out: '等外', search: '搜索', csv: '下载 CSV',
-      product: '产品', variety: '品种', origin: '产地', harvested: '采收日期',
-      packed: '包装日期', status: '状态', loads: '装车', destination: '目的地',
-      found: '找到 {n} 个批次', more: '还有更多：请缩小范围或分页下载 CSV',
-      none: '没有匹配的批次。', needKey: '请先登录（或输入 API 密钥）。',
-      signIn: '登录', signOut: '退出', keyAlt: '平台接入：改用 API 密钥',
-      wrongPw: '用户名或密码错误。', allBatches: '全部批次', scopeGln: '发往 GLN {g} 的批次',
-      scans: '扫码', scansTitle: '消费者扫码次数', spikeOn: '{d} 异常：{n} 次',
-      median: '日中位数 {m}', total: '共 {n} 次扫码', noScans: '尚无扫码。',
-      spikeWarn: '⚠ 疑似假冒标签：{d} 扫码 {n} 次，远高于该批次的平常水平。',
-      ruleIs: '假冒信号：异常指{r}。',
-      noLocation: '站点不记录扫码地点（不保存手机位置），因此只能从次数发现异常，无法判断来自何处。',
-      refused: '站点拒绝了该密钥（{s}）。', open: '查看',
-      timeline: '流转记录', grading: '分级', declared: '申报等级', fruit: '个果实已分级',
-      notGraded: '未经摄像分级。', sizes: '规格', clips: '证据视频',
-      noClips: '没有视频。', noLoads: '尚未装车。', seal: '封签', loaded: '装车时间',
-      closed: '已发车', open_: '装车中', download: '下载', expired: '已超过保存期限被删除',
-      shaOk: '✓ SHA-256 与签名记录一致', shaBad: '✗ SHA-256 与签名记录不符',
-      epcis: 'EPCIS 文档', bundle: '签名数据包', downloads: '下载',
-      held: '⚠ 此批次已被暂扣。', recalled: '⚠ 此批次已被召回。',
-      howVerify: '自行验证数据包', back: '返回结果',
-      verifyHelp: '数据包包含该批次的 EPCIS 事件及站点对每条事件的签名。可用站点程序离线验证；传入站点公钥以确认来自本站：',
-      keyHelp: 'STATION_KEY：站点的 Ed25519 公钥，64 位十六进制（见每个批次页面及 /api/v1/station）。每条事件的哈希、链接和签名均无误时，程序退出码为 0 并输出 "valid"。',
-      stationKey: '站点公钥 (Ed25519)', event: '事件', camera: '摄像头', when: '时间'
-    }
-  };
-  var saved = null;
-  try { saved = localStorage.getItem('pt-lang'); } catch (e) { /* storage off: follow the browser */ }
-  var lang = saved === 'zh' || saved === 'en' ? saved : /^zh/i.test(navigator.language || '') ? 'zh' : 'en';
+  var ui = window.ptUi, el = ui.el, svg = ui.svg, t = ui.t;
+  ui.strings({
+    /* header, sign-in and API key */
+    brand: ['packtrace · buyers', 'packtrace · 采购商'], name: ['name', '用户名'], password: ['password', '密码'],
+    signIn: ['Sign in', '登录'], signOut: ['Sign out', '退出'], use: ['Use', '使用'],
+    keyAlt: ['Platforms: use an API key instead', '平台接入：改用 API 密钥'],
+    wrongPw: ['Wrong name or password.', '用户名或密码错误。'],
+    needKey: ['Sign in first (or enter an API key).', '请先登录（或输入 API 密钥）。'],
+    refused: ['The station refused the key ({s}).', '站点拒绝了该密钥（{s}）。'],
+    allBatches: ['all batches', '全部批次'], scopeGln: ['batches shipped to GLN {g}', '发往 GLN {g} 的批次'],
+    /* the search form */
+    title: ['Find a batch', '查找批次'], dateOf: ['Date of', '日期类型'], pack: ['packing', '包装'],
+    harvest: ['harvest', '采收'], created: ['registration', '登记'], from: ['From', '从'], to: ['To', '至'],
+    any: ['any', '全部'], out: ['out of grade', '等外'], search: ['Search', '搜索'], csv: ['Download CSV', '下载 CSV'],
+    /* the results */
+    found: ['Batches found: {n}', '找到 {n} 个批次'], none: ['No batch matches.', '没有匹配的批次。'],
+    more: ['more: narrow the search or use the CSV pages', '还有更多：请缩小范围或分页下载 CSV'],
+    status: ['Status', '状态'], loads: ['Loads', '装车'], scans: ['Scans', '扫码'], open: ['Open', '查看'],
+    /* one batch */
+    back: ['Back to the results', '返回结果'], timeline: ['Timeline', '流转记录'], grading: ['Grading', '分级'],
+    held: ['⚠ This batch is on hold.', '⚠ 此批次已被暂扣。'], recalled: ['⚠ This batch has been recalled.', '⚠ 此批次已被召回。'],
+    notGraded: ['Not graded by the camera.', '未经摄像分级。'], sizes: ['Sizes', '规格'],
+    destination: ['Destination', '目的地'], seal: ['Seal', '封签'], loaded: ['Loaded', '装车时间'],
+    closed: ['Departed', '已发车'], open_: ['loading', '装车中'], noLoads: ['Not loaded yet.', '尚未装车。'],
+    clips: ['Evidence clips', '证据视频'], noClips: ['No clips.', '没有视频。'], download: ['Download', '下载'],
+    event: ['Event', '事件'], camera: ['Camera', '摄像头'], when: ['When', '时间'],
+    expired: ['deleted after its retention period', '已超过保存期限被删除'],
+    shaOk: ['✓ SHA-256 matches the signed record', '✓ SHA-256 与签名记录一致'],
+    shaBad: ['✗ SHA-256 differs from the signed record', '✗ SHA-256 与签名记录不符'],
+    /* consumer scans and the counterfeit signal */
+    scansTitle: ['Consumer scans of the label', '消费者扫码次数'], noScans: ['Not scanned yet.', '尚无扫码。'],
+    spikeOn: ['spike {d}: {n} scans', '{d} 异常：{n} 次'], median: ['median {m} a day', '日中位数 {m}'],
+    total: ['{n} scans in all', '共 {n} 次扫码'], ruleIs: ['Counterfeit signal: a spike is {r}.', '假冒信号：异常指{r}。'],
+    spikeWarn: ['⚠ Possible counterfeit labels: {n} scans on {d}, far above this batch\'s usual rate.',
+      '⚠ 疑似假冒标签：{d} 扫码 {n} 次，远高于该批次的平常水平。'],
+    noLocation: ['The station does not know where a scan was made (it keeps no location of the phones), so only the count can show a spike, not where it came from.',
+      '站点不记录扫码地点（不保存手机位置），因此只能从次数发现异常，无法判断来自何处。'],
+    /* downloads and checking a bundle */
+    downloads: ['Downloads', '下载'], epcis: ['EPCIS document', 'EPCIS 文档'], bundle: ['Signed bundle', '签名数据包'],
+    howVerify: ['Checking a bundle yourself', '自行验证数据包'],
+    verifyHelp: ['A bundle holds the batch\'s EPCIS events with the station\'s signature over each. Check it offline with the station\'s program; pass the station\'s public key to be sure it is this station\'s:',
+      '数据包包含该批次的 EPCIS 事件及站点对每条事件的签名。可用站点程序离线验证；传入站点公钥以确认来自本站：'],
+    keyHelp: ['STATION_KEY: the station\'s Ed25519 public key, 64 hex digits (shown with each batch, and at /api/v1/station). Exit 0 and "valid" when every event\'s hash, chain link and signature hold.',
+      'STATION_KEY：站点的 Ed25519 公钥，64 位十六进制（见每个批次页面及 /api/v1/station）。每条事件的哈希、链接和签名均无误时，程序退出码为 0 并输出 "valid"。']
+  });
   var last = null, current = null, stationKey = null, session = null;
 
-  function t(k) { return T[lang][k] || k; }
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
-    (kids || []).forEach(function (c) {
-      if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-    });
-    return e;
-  }
   function token() { try { return sessionStorage.getItem('pt-token'); } catch (e) { return null; } }
-  function say(text, bad) {
-    var m = document.getElementById('msg');
-    m.textContent = text || '';
-    m.className = bad ? 'verify bad' : text ? 'verify' : '';
-  }
+  function say(text, bad) { ui.say('msg', text, bad); }
   async function fetchAuth(path, accept) {
     var h = { Accept: accept || 'application/json' };
     if (token()) h.Authorization = 'Bearer ' + token();
     var r = await fetch(path, { headers: h, cache: 'no-store', credentials: 'same-origin' });
     if (r.status === 401 && session && !token()) signedIn(null);
-    if (r.status === 401 || r.status === 403) throw new Error(token() ? t('refused').replace('{s}', r.status) : t('needKey'));
+    if (r.status === 401 || r.status === 403) throw new Error(token() ? t('refused', { s: r.status }) : t('needKey'));
     if (!r.ok) {
       var j = await r.json().catch(function () { return {}; });
       var err = new Error(j.error || path + ': ' + r.status);
@@ -106,7 +75,6 @@
     return r;
   }
   async function get(path) { return (await fetchAuth(path)).json(); }
-  function hex(buf) { return Array.prototype.map.call(new Uint8Array(buf), function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join(''); }
   /* Saves @blob as @name through a temporary link (a download the browser reports as one). */
   function save(blob, name) {
     var url = URL.createObjectURL(blob), a = el('a', { href: url, download: name });
@@ -124,27 +92,12 @@
     if ((f.from.value || f.to.value) && f.date.value !== 'pack') p.set('date', f.date.value);
     return p;
   }
-  function day(iso) { return iso ? String(iso).slice(0, 10) : ''; }
-  function when(iso) {
-    var d = new Date(iso);
-    return !iso || isNaN(d) ? (iso || '') : d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB',
-      { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  }
-  function table(head, rows, cls) {
-    return el('table', { class: cls || '' }, [el('thead', {}, [el('tr', {}, head.map(function (h) { return el('th', {}, [h]); }))]),
-      el('tbody', {}, rows.map(function (r) { return el('tr', {}, r.map(function (c) { return el('td', {}, [c]); })); }))]);
-  }
-  function dest(l) { return [l.destination, l.destination_gln ? 'GLN ' + l.destination_gln : null].filter(Boolean).join(' · '); }
-
-  function fill(key, vars) {
-    return t(key).replace(/\{(\w)\}/g, function (m, k) { return vars[k] !== undefined ? vars[k] : m; });
-  }
   /* The scan count of a result row, with the spike flag when the station found one. */
   function scanCell(sc) {
     if (!sc) return '–';
     return el('span', { class: 'scans' }, [String(sc.total),
       sc.spike ? ' ' : null,
-      sc.spike ? el('span', { class: 'spike', title: t('ruleIs').replace('{r}', sc.rule) }, [fill('spikeOn', { d: sc.spike.day, n: sc.spike.count })]) : null]);
+      sc.spike ? el('span', { class: 'spike', title: t('ruleIs', { r: sc.rule }) }, [t('spikeOn', { d: sc.spike.day, n: sc.spike.count })]) : null]);
   }
   /* Daily scans as bars, the median as a dashed line, the spike day in red. */
   function scanChart(sc) {
@@ -170,7 +123,7 @@
     box.textContent = '';
     if (!last) return;
     if (!last.batches.length) { box.appendChild(el('p', {}, [t('none')])); return; }
-    box.appendChild(el('p', {}, [t('found').replace('{n}', last.batches.length) + (last.more ? ' · ' + t('more') : '')]));
+    box.appendChild(el('p', {}, [t('found', { n: last.batches.length }) + (last.more ? ' · ' + t('more') : '')]));
     box.appendChild(table([t('lot'), t('gtin'), t('product'), t('grower'), t('packed'), t('grade'), t('status'), t('loads'), t('scans'), ''],
       last.batches.map(function (b) {
         var btn = el('button', { type: 'button', class: 'open', 'data-lot': b.lot }, [t('open')]);
@@ -191,26 +144,8 @@
     } catch (e) { last = null; renderResults(); say(e.message, true); }
   }
 
-  var SVG = 'http://www.w3.org/2000/svg';
-  function svg(tag, attrs, text) {
-    var e = document.createElementNS(SVG, tag);
-    for (var k in attrs) e.setAttribute(k, attrs[k]);
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  /* Horizontal bars of @counts ({name: n}), with percentages. */
-  function chart(counts, label) {
-    var keys = Object.keys(counts), total = keys.reduce(function (a, k) { return a + counts[k]; }, 0) || 1;
-    var row = 26, s = svg('svg', { class: 'chart', viewBox: '0 0 340 ' + row * keys.length, role: 'img', 'aria-label': label });
-    keys.forEach(function (k, i) {
-      var y = i * row;
-      s.appendChild(svg('text', { x: 0, y: y + 17 }, k));
-      s.appendChild(svg('rect', { x: 60, y: y + 4, height: 18, width: Math.max(1, 200 * counts[k] / total) }));
-      s.appendChild(svg('text', { x: 266, y: y + 17 }, Math.round(counts[k] * 100 / total) + '% (' + counts[k] + ')'));
-    });
-    return s;
-  }
-  function stepName(s) { return String(s || '').replace(/^.*[-:\/]/, ''); }
+  function chart(counts, label) { return ui.barChart(ui.bars(counts), { label: label }); }
+  var stepName = ui.lastPart, when = ui.when, table = ui.table, dest = ui.dest;
 
   /* A clip: its player, its signed SHA-256, and a download that checks the bytes against it. */
   function clipRow(c, lot) {
@@ -220,7 +155,7 @@
     btn.addEventListener('click', async function () {
       try {
         var blob = await (await fetchAuth(c.url, 'video/mp4')).blob();
-        var sum = hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+        var sum = ui.hex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
         result.textContent = sum === c.sha256 ? t('shaOk') : t('shaBad') + ': ' + sum;
         result.className = 'sha-check ' + (sum === c.sha256 ? 'ok' : 'bad');
         save(blob, lot + '-clip-' + c.n + '.mp4');
@@ -258,12 +193,8 @@
     box.appendChild(backBtn);
     if (x.status === 'held' || x.status === 'recalled')
       box.appendChild(el('p', { class: 'banner ' + x.status, role: 'alert' }, [t(x.status) + (x.status_reason ? ' ' + x.status_reason : '')]));
-    var facts = el('dl', { class: 'facts' });
-    [['gtin', x.gtin], ['variety', x.variety], ['origin', x.origin], ['grower', x.grower],
-      ['harvested', x.harvest_date], ['packed', x.pack_date], ['status', x.status], ['grade', b.grade]].forEach(function (r) {
-      if (r[1]) { facts.appendChild(el('dt', {}, [t(r[0])])); facts.appendChild(el('dd', {}, [r[1]])); }
-    });
-    box.appendChild(facts);
+    box.appendChild(ui.facts([['gtin', x.gtin], ['variety', x.variety], ['origin', x.origin], ['grower', x.grower],
+      ['harvested', x.harvest_date], ['packed', x.pack_date], ['status', x.status], ['grade', b.grade]]));
 
     box.appendChild(el('h3', {}, [t('downloads')]));
     var epcis = el('button', { type: 'button', id: 'dl-epcis' }, [t('epcis')]);
@@ -288,12 +219,12 @@
     var sc = b.scans;
     box.appendChild(el('h3', {}, [t('scansTitle')]));
     if (sc && sc.spike)
-      box.appendChild(el('p', { class: 'banner spike-warn', role: 'alert' }, [fill('spikeWarn', { d: sc.spike.day, n: sc.spike.count })]));
+      box.appendChild(el('p', { class: 'banner spike-warn', role: 'alert' }, [t('spikeWarn', { d: sc.spike.day, n: sc.spike.count })]));
     if (sc && sc.days.length) {
-      box.appendChild(el('p', { class: 'scan-summary' }, [fill('total', { n: sc.total }) + ' · ' + fill('median', { m: sc.median_daily })]));
+      box.appendChild(el('p', { class: 'scan-summary' }, [t('total', { n: sc.total }) + ' · ' + t('median', { m: sc.median_daily })]));
       box.appendChild(scanChart(sc));
-    } else box.appendChild(el('p', { class: 'scan-summary' }, [sc && sc.total ? fill('total', { n: sc.total }) : t('noScans')]));
-    if (sc) box.appendChild(el('p', { class: 'sub' }, [t('ruleIs').replace('{r}', sc.rule) + ' ' + t('noLocation')]));
+    } else box.appendChild(el('p', { class: 'scan-summary' }, [sc && sc.total ? t('total', { n: sc.total }) : t('noScans')]));
+    if (sc) box.appendChild(el('p', { class: 'sub' }, [t('ruleIs', { r: sc.rule }) + ' ' + t('noLocation')]));
 
     box.appendChild(el('h3', {}, [t('loads')]));
     box.appendChild(current.loads.length ? table(['#', t('destination'), t('seal'), t('loaded'), t('closed')],
@@ -322,30 +253,19 @@
   }
 
   function render() {
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.getElementById('lang').textContent = t('other');
-    document.getElementById('brand').textContent = t('brand');
-    document.getElementById('title').textContent = t('title');
-    document.getElementById('use').textContent = t('use');
-    document.getElementById('name').placeholder = lang === 'zh' ? '用户名' : 'name';
-    document.getElementById('password').placeholder = lang === 'zh' ? '密码' : 'password';
+    ui.localize();
     showWho();
     document.getElementById('scan-rule').textContent = last && last.scan_spike_rule ? t('ruleIs').replace('{r}', last.scan_spike_rule) : '';
-    document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.getAttribute('data-t')); });
     renderResults();
     renderBatch();
   }
 
-  document.getElementById('lang').addEventListener('click', function () {
-    lang = lang === 'zh' ? 'en' : 'zh';
-    try { localStorage.setItem('pt-lang', lang); } catch (e) { /* storage off: this view only */ }
-    render();
-  });
+  ui.langButton(render);
   /* Who is signed in, and which batches they see (the scope the station enforces). */
   function showWho() {
     var w = document.getElementById('who');
     w.textContent = session ? session.name + ' (' + session.role + ' · ' +
-      (session.scope ? fill('scopeGln', { g: session.scope }) : t('allBatches')) + ')' : '';
+      (session.scope ? t('scopeGln', { g: session.scope }) : t('allBatches')) + ')' : '';
   }
   function signedIn(who) {
     session = who;

@@ -6,95 +6,42 @@
  * crypto.subtle is missing) ed25519-fallback.js (noble's libraries) is imported for it. */
 'use strict';
 (function () {
-  var T = {
-    en: {
-      other: '中文', product: 'Product', variety: 'Variety', origin: 'Origin', grower: 'Grower',
-      harvest: 'Harvested', packed: 'Packed', lot: 'Lot', gtin: 'GTIN', journey: 'Journey',
-      grade: 'Grade', declared: 'Declared class', fruit: 'fruit graded',
-      conformant: 'within tolerances', non_conformant: 'outside tolerances',
-      checking: 'Checking signatures…', verified: '✓ Verified: all {n} records are signed by the station and unaltered.',
-      unverified: '⚠ Warning: this record could not be verified ({why}). Do not rely on it.',
-      nocrypto: 'This browser cannot check signatures (needs a secure connection and Ed25519 support).',
-      held: '⚠ This batch is on hold: do not sell or eat it until it is released.',
-      recalled: '⚠ This batch has been recalled. Do not eat it; return it to the seller.',
-      clip: 'Video', corrected: 'declared in error', batches: 'batches packed',
-      productPage: 'This product is traced by the station; scan a case label for its batch.',
-      key: 'Station key (Ed25519)',
-      steps: { commissioning: 'Registered', inspecting: 'Inspected', packing: 'Packed',
-        encoding: 'Labelled', holding: 'Held', recalling: 'Recalled', shipping: 'Shipped',
-        loading: 'Loaded', receiving: 'Received', harvesting: 'Harvested', sorting: 'Sorted',
-        storing: 'Stored', destroying: 'Destroyed', releasing: 'Released',
-        sensor_reporting: 'Filmed' }
-    },
-    zh: {
-      other: 'English', product: '产品', variety: '品种', origin: '产地', grower: '种植者',
-      harvest: '采收日期', packed: '包装日期', lot: '批号', gtin: '商品条码', journey: '流转记录',
-      grade: '等级', declared: '申报等级', fruit: '个果实已分级',
-      conformant: '符合容许度', non_conformant: '超出容许度',
-      checking: '正在验证签名…', verified: '✓ 已验证：全部 {n} 条记录均由本站签名且未被篡改。',
-      unverified: '⚠ 警告：此记录未能通过验证（{why}），请勿信赖。',
-      nocrypto: '此浏览器无法验证签名（需要安全连接并支持 Ed25519）。',
-      held: '⚠ 此批次已被暂扣：在解除前请勿销售或食用。',
-      recalled: '⚠ 此批次已被召回。请勿食用，请退回销售者。',
-      clip: '视频', corrected: '已声明有误', batches: '个批次',
-      productPage: '本产品已纳入追溯；请扫描箱标签查看具体批次。',
-      key: '站点公钥 (Ed25519)',
-      steps: { commissioning: '登记', inspecting: '检验', packing: '包装', encoding: '贴标',
-        holding: '暂扣', recalling: '召回', shipping: '发运', loading: '装车', receiving: '接收',
-        harvesting: '采收', sorting: '分选', storing: '储存', destroying: '销毁', releasing: '解除暂扣',
-        sensor_reporting: '摄像记录' }
-    }
-  };
+  var ui = window.ptUi, el = ui.el, t = ui.t, when = ui.when, hex = ui.hex;
+  ui.strings({
+    /* the batch's story */
+    journey: ['Journey', '流转记录'], clip: ['Video', '视频'], corrected: ['declared in error', '已声明有误'],
+    conformant: ['within tolerances', '符合容许度'], non_conformant: ['outside tolerances', '超出容许度'],
+    held: ['⚠ This batch is on hold: do not sell or eat it until it is released.', '⚠ 此批次已被暂扣：在解除前请勿销售或食用。'],
+    recalled: ['⚠ This batch has been recalled. Do not eat it; return it to the seller.', '⚠ 此批次已被召回。请勿食用，请退回销售者。'],
+    /* the signature check */
+    checking: ['Checking signatures…', '正在验证签名…'],
+    verified: ['✓ Verified: all {n} records are signed by the station and unaltered.', '✓ 已验证：全部 {n} 条记录均由本站签名且未被篡改。'],
+    unverified: ['⚠ Warning: this record could not be verified ({why}). Do not rely on it.', '⚠ 警告：此记录未能通过验证（{why}），请勿信赖。'],
+    nocrypto: ['This browser cannot check signatures (needs a secure connection and Ed25519 support).', '此浏览器无法验证签名（需要安全连接并支持 Ed25519）。'],
+    /* a product's page (a GTIN without a lot) */
+    batches: ['batches packed', '个批次'],
+    productPage: ['This product is traced by the station; scan a case label for its batch.', '本产品已纳入追溯；请扫描箱标签查看具体批次。'],
+    /* business steps by their CBV names */
+    'step:commissioning': ['Registered', '登记'], 'step:inspecting': ['Inspected', '检验'], 'step:packing': ['Packed', '包装'],
+    'step:encoding': ['Labelled', '贴标'], 'step:holding': ['Held', '暂扣'], 'step:recalling': ['Recalled', '召回'],
+    'step:shipping': ['Shipped', '发运'], 'step:loading': ['Loaded', '装车'], 'step:receiving': ['Received', '接收'],
+    'step:harvesting': ['Harvested', '采收'], 'step:sorting': ['Sorted', '分选'], 'step:storing': ['Stored', '储存'],
+    'step:destroying': ['Destroyed', '销毁'], 'step:releasing': ['Released', '解除暂扣'],
+    'step:sensor_reporting': ['Filmed', '摄像记录']
+  });
   var data = JSON.parse(document.getElementById('pt-data').textContent);
-  var saved = null;
-  try { saved = localStorage.getItem('pt-lang'); } catch (e) { /* storage off: follow the browser */ }
-  var lang = saved === 'zh' || saved === 'en' ? saved
-    : /^zh/i.test(navigator.language || '') ? 'zh' : 'en';
   var check = { state: 'checking' };
 
-  function t(k) { return T[lang][k]; }
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
-    (kids || []).forEach(function (c) {
-      if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
-    });
-    return e;
-  }
-  function stepName(s) { s = String(s).replace(/^.*[-:\/]/, ''); return t('steps')[s] || s; }
-  function when(iso) {
-    var d = new Date(iso);
-    return isNaN(d) ? iso : d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB',
-      { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-  }
-  function facts(rows) {
-    var dl = el('dl', { class: 'facts' });
-    rows.forEach(function (r) { if (r[1]) { dl.appendChild(el('dt', {}, [t(r[0])])); dl.appendChild(el('dd', {}, [r[1]])); } });
-    return dl;
-  }
-  var SVG = 'http://www.w3.org/2000/svg';
-  function svg(tag, attrs, text) {
-    var e = document.createElementNS(SVG, tag);
-    for (var k in attrs) e.setAttribute(k, attrs[k]);
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
+  /* A business step's name in the reader's language ("packing": Packed, 包装). */
+  function stepName(s) { s = ui.lastPart(s); var key = 'step:' + s, name = t(key); return name === key ? s : name; }
   function chart(classes) {
-    var total = classes.reduce(function (a, c) { return a + c.count; }, 0) || 1;
-    var row = 26, w = 320, s = svg('svg', { class: 'chart', viewBox: '0 0 ' + w + ' ' + row * classes.length, role: 'img' });
-    classes.forEach(function (c, i) {
-      var pct = Math.round(c.count * 100 / total), y = i * row;
-      s.appendChild(svg('text', { x: 0, y: y + 17 }, c['class']));
-      s.appendChild(svg('rect', { x: 50, y: y + 4, height: 18, width: Math.max(1, 200 * c.count / total) }));
-      s.appendChild(svg('text', { x: 256, y: y + 17 }, pct + '% (' + c.count + ')'));
-    });
-    return s;
+    return ui.barChart(classes.map(function (c) { return [c['class'], c.count]; }), { nameWidth: 50, width: 320 });
   }
 
   function renderVerify() {
     var box = el('p', { id: 'verify', class: 'verify' });
-    if (check.state === 'ok') { box.className += ' ok'; box.textContent = t('verified').replace('{n}', check.n); }
-    else if (check.state === 'bad') { box.className += ' bad'; box.textContent = t('unverified').replace('{why}', check.why); }
+    if (check.state === 'ok') { box.className += ' ok'; box.textContent = t('verified', { n: check.n }); }
+    else if (check.state === 'bad') { box.className += ' bad'; box.textContent = t('unverified', { why: check.why }); }
     else if (check.state === 'nocrypto') box.textContent = t('nocrypto');
     else box.textContent = t('checking');
     return box;
@@ -109,8 +56,7 @@
       el('a', { href: src, download: '' }, [t('clip')])]);
   }
   function render() {
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.getElementById('lang').textContent = t('other');
+    ui.localize();
     var main = document.getElementById('main'), banner = document.getElementById('banner');
     main.textContent = '';
     if (data.kind === 'product') {
@@ -118,7 +64,7 @@
       banner.hidden = true;
       main.appendChild(el('h1', {}, [data.product || data.gtin]));
       main.appendChild(el('p', { class: 'sub' }, [t('productPage')]));
-      main.appendChild(facts([['gtin', data.gtin], ['batches', String(data.batches)]]));
+      main.appendChild(ui.facts([['gtin', data.gtin], ['batches', String(data.batches)]]));
       return;
     }
     document.title = data.product + ' · ' + data.lot;
@@ -128,13 +74,13 @@
     main.appendChild(el('h1', {}, [data.product]));
     main.appendChild(el('p', { class: 'sub' }, [[data.variety, data.origin].filter(Boolean).join(' · ')]));
     main.appendChild(renderVerify());
-    main.appendChild(facts([['variety', data.variety], ['origin', data.origin], ['grower', data.grower],
-      ['harvest', data.harvest_date], ['packed', data.pack_date], ['lot', data.lot], ['gtin', data.gtin]]));
+    main.appendChild(ui.facts([['variety', data.variety], ['origin', data.origin], ['grower', data.grower],
+      ['harvested', data.harvest_date], ['packed', data.pack_date], ['lot', data.lot], ['gtin', data.gtin]]));
     if (data.grading) {
       var g = data.grading;
       main.appendChild(el('h2', {}, [t('grade')]));
       main.appendChild(el('p', {}, [t('declared') + ': ' + g.declared_class +
-        (g.disposition ? ' · ' + (t(g.disposition) || g.disposition) : '') + ' · ' + g.n_fruit + ' ' + t('fruit')]));
+        (g.disposition ? ' · ' + t(g.disposition) : '') + ' · ' + g.n_fruit + ' ' + t('fruit')]));
       main.appendChild(chart(g.classes));
     }
     main.appendChild(el('h2', {}, [t('journey')]));
@@ -142,14 +88,14 @@
     data.events.forEach(function (e) {
       ol.appendChild(el('li', {}, [
         el('strong', {}, [stepName(e.step)]), ' ',
-        e.disposition ? el('span', {}, ['(' + e.disposition.replace(/^.*[-:\/]/, '').replace(/_/g, ' ') + ')']) : null,
+        e.disposition ? el('span', {}, ['(' + ui.lastPart(e.disposition).replace(/_/g, ' ') + ')']) : null,
         el('div', { class: 'when' }, [when(e.time)]),
         e.error_declaration ? el('div', { class: 'corrected' }, [t('corrected')]) : null,
         e.clip ? clip(e.clip) : null
       ]));
     });
     main.appendChild(ol);
-    main.appendChild(el('footer', {}, [t('key') + ': ' + data.public_key]));
+    main.appendChild(el('footer', {}, [t('stationKey') + ': ' + data.public_key]));
   }
 
   // RFC 8785: sorted keys (UTF-16 order, as Array.prototype.sort compares), no whitespace,
@@ -160,7 +106,6 @@
       return '{' + Object.keys(v).sort().map(function (k) { return JSON.stringify(k) + ':' + canon(v[k]); }).join(',') + '}';
     return JSON.stringify(v);
   }
-  function hex(buf) { return Array.prototype.map.call(new Uint8Array(buf), function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join(''); }
   function unhex(s) {
     if (typeof s !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(s)) throw new Error('bad hex');
     var out = new Uint8Array(s.length / 2);
@@ -239,11 +184,7 @@
     }
   }
 
-  document.getElementById('lang').addEventListener('click', function () {
-    lang = lang === 'zh' ? 'en' : 'zh';
-    try { localStorage.setItem('pt-lang', lang); } catch (e) { /* storage off: this view only */ }
-    render();
-  });
+  ui.langButton(render);
   render();
   if (data.kind === 'batch') runCheck().then(render);
 })();

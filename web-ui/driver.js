@@ -8,48 +8,34 @@
  * never loaded twice.  window.ptDriver.scanned(payload) is the one entry of every reader. */
 'use strict';
 (function () {
-  var T = {
-    en: {
-      other: '中文', driver: 'driver', openLoad: 'Open or join a load', plate: 'Truck plate',
-      seal: 'Seal number', openJoin: 'Open / join', load: 'Load', sealShort: 'seal',
-      batchesOn: 'batches on the truck', otherLoad: 'other load', scanLive: 'Scan labels',
-      scanStop: 'Stop camera', scanPhoto: 'Photo of a label', manual: "or type the label's link",
-      add: 'Add', photos: 'Photos', photoPlate: 'Photo of the plate', photoSeal: 'Photo of the seal',
-      queued: 'queued ({n})', allSent: 'all sent', loaded: '✓ {lot} loaded',
-      already: '✓ {lot} was already on this load', refused: '✗ refused: {why}',
-      waiting: '… {what} waiting to be sent', noLogin: 'Scan the login QR code the shed gave you.',
-      noCode: 'No QR code found in the photo.', sending: 'Sending photo…',
-      photoSaved: '✓ Photo of the {kind} stored ({w}×{h})', photoFailed: '✗ Photo not stored: {why}',
-      offline: 'No connection: try again when there is Wi-Fi.', noCamera: 'No camera here: use a photo of the label.',
-      kinds: { plate: 'plate', seal: 'seal' }
-    },
-    zh: {
-      other: 'English', driver: '司机', openLoad: '开始或加入装车', plate: '车牌号',
-      seal: '封条号', openJoin: '开始 / 加入', load: '装车单', sealShort: '封条',
-      batchesOn: '个批次已装车', otherLoad: '其他装车单', scanLive: '扫描标签',
-      scanStop: '关闭相机', scanPhoto: '拍摄标签', manual: '或输入标签链接',
-      add: '添加', photos: '照片', photoPlate: '拍摄车牌', photoSeal: '拍摄封条',
-      queued: '待发送（{n}）', allSent: '已全部发送', loaded: '✓ {lot} 已装车',
-      already: '✓ {lot} 已在此装车单上', refused: '✗ 拒绝：{why}',
-      waiting: '… {what} 等待发送', noLogin: '请扫描包装厂提供的登录二维码。',
-      noCode: '照片中未找到二维码。', sending: '正在上传照片…',
-      photoSaved: '✓ {kind}照片已保存（{w}×{h}）', photoFailed: '✗ 照片未保存：{why}',
-      offline: '无网络连接：请在有 Wi-Fi 时重试。', noCamera: '无法使用相机：请拍摄标签照片。',
-      kinds: { plate: '车牌', seal: '封条' }
-    }
-  };
+  var ui = window.ptUi, t = ui.t;
+  ui.strings({
+    driver: ['driver', '司机'], openLoad: ['Open or join a load', '开始或加入装车'], plate: ['Truck plate', '车牌号'],
+    seal: ['Seal number', '封条号'], openJoin: ['Open / join', '开始 / 加入'], load: ['Load', '装车单'],
+    sealShort: ['seal', '封条'], batchesOn: ['batches on the truck', '个批次已装车'],
+    otherLoad: ['other load', '其他装车单'], scanLive: ['Scan labels', '扫描标签'],
+    scanStop: ['Stop camera', '关闭相机'], scanPhoto: ['Photo of a label', '拍摄标签'],
+    manual: ['or type the label\'s link', '或输入标签链接'], add: ['Add', '添加'], photos: ['Photos', '照片'],
+    photoPlate: ['Photo of the plate', '拍摄车牌'], photoSeal: ['Photo of the seal', '拍摄封条'],
+    queued: ['queued ({n})', '待发送（{n}）'], allSent: ['all sent', '已全部发送'],
+    loaded: ['✓ {lot} loaded', '✓ {lot} 已装车'],
+    already: ['✓ {lot} was already on this load', '✓ {lot} 已在此装车单上'],
+    refused: ['✗ refused: {why}', '✗ 拒绝：{why}'], waiting: ['… {what} waiting to be sent', '… {what} 等待发送'],
+    noLogin: ['Scan the login QR code the shed gave you.', '请扫描包装厂提供的登录二维码。'],
+    noCode: ['No QR code found in the photo.', '照片中未找到二维码。'], sending: ['Sending photo…', '正在上传照片…'],
+    photoSaved: ['✓ Photo of the {kind} stored ({w}×{h})', '✓ {kind}照片已保存（{w}×{h}）'],
+    photoFailed: ['✗ Photo not stored: {why}', '✗ 照片未保存：{why}'],
+    offline: ['No connection: try again when there is Wi-Fi.', '无网络连接：请在有 Wi-Fi 时重试。'],
+    noCamera: ['No camera here: use a photo of the label.', '无法使用相机：请拍摄标签照片。'],
+    'kind:plate': ['plate', '车牌'], 'kind:seal': ['seal', '封条']
+  });
   var KEYS = { token: 'pt-driver-token', load: 'pt-driver-load', queue: 'pt-driver-queue',
-    lang: 'pt-lang', name: 'pt-driver-name' };
+    name: 'pt-driver-name' };
   var RETRY_MS = 5000, REPEAT_MS = 3000, PHOTO_EDGE = 1600;
 
   function get(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
   function set(k, v) {
     try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) { /* private mode */ }
-  }
-  var lang = get(KEYS.lang) === 'zh' || get(KEYS.lang) === 'en' ? get(KEYS.lang)
-    : /^zh/i.test(navigator.language || '') ? 'zh' : 'en';
-  function t(k, vars) {
-    return String(T[lang][k]).replace(/\{(\w+)\}/g, function (m, v) { return vars && v in vars ? vars[v] : m; });
   }
   function $(id) { return document.getElementById(id); }
 
@@ -67,10 +53,7 @@
   function banner(text) { $('banner').textContent = text || ''; $('banner').hidden = !text; }
 
   function translate() {
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    $('lang').textContent = t('other');
-    document.querySelectorAll('[data-t]').forEach(function (e) { e.textContent = t(e.dataset.t); });
-    document.querySelectorAll('[data-t-placeholder]').forEach(function (e) { e.placeholder = t(e.dataset.tPlaceholder); });
+    ui.localize();
     if (get(KEYS.name)) $('who').textContent = get(KEYS.name);
     if (stream) $('camera').textContent = t('scanStop');
     showQueue();
@@ -241,12 +224,12 @@
       return api('POST', '/api/v1/driver/loads/' + load.id + '/photos?kind=' + kind, blob, 'image/jpeg');
     }).then(function (r) {
       $('photo-msg').textContent = r.status < 300
-        ? t('photoSaved', { kind: T[lang].kinds[kind], w: r.body.width, h: r.body.height })
+        ? t('photoSaved', { kind: t('kind:' + kind), w: r.body.width, h: r.body.height })
         : t('photoFailed', { why: r.body.error || r.status });
     }, function () { $('photo-msg').textContent = t('offline'); });
   }
 
-  $('lang').addEventListener('click', function () { lang = lang === 'zh' ? 'en' : 'zh'; set(KEYS.lang, lang); translate(); });
+  ui.langButton(translate);
   $('load-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
     var f = ev.target, body = { plate: f.plate.value.trim() };

@@ -7,12 +7,7 @@
  * while the tab is hidden, so a dashboard nobody looks at costs the station nothing. */
 'use strict';
 (function () {
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
-    (kids || []).forEach(function (c) { if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return e;
-  }
+  var ui = window.ptUi, el = ui.el, box = ui.empty;
   function headers(extra) {
     var h = Object.assign({ Accept: 'application/json' }, extra || {});
     var t = window.ptSession && window.ptSession.csrf();
@@ -30,7 +25,6 @@
     if (!r.ok) { var e = new Error(j.error || path + ': ' + r.status); e.body = j; throw e; }
     return j;
   }
-  function box(id) { var b = document.getElementById(id); b.textContent = ''; return b; }
   function bytes(n) {
     if (n === null || n === undefined) return '–';
     var u = ['B', 'KB', 'MB', 'GB', 'TB'], i = 0;
@@ -98,23 +92,6 @@
   }
 
   /* ---- the open grading: counters and a bar chart of the grades ---- */
-  var SVG = 'http://www.w3.org/2000/svg';
-  function svg(tag, attrs, text) {
-    var e = document.createElementNS(SVG, tag);
-    for (var k in attrs) e.setAttribute(k, attrs[k]);
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  function chart(counts) {
-    var keys = Object.keys(counts), total = keys.reduce(function (a, k) { return a + counts[k]; }, 0) || 1;
-    var row = 22, s = svg('svg', { class: 'chart', viewBox: '0 0 320 ' + Math.max(row, row * keys.length), role: 'img' });
-    keys.forEach(function (k, i) {
-      s.appendChild(svg('text', { x: 0, y: i * row + 15 }, k));
-      s.appendChild(svg('rect', { x: 60, y: i * row + 3, height: 16, width: Math.max(1, 190 * counts[k] / total) }));
-      s.appendChild(svg('text', { x: 256, y: i * row + 15 }, String(counts[k])));
-    });
-    return s;
-  }
   async function renderGrading(open) {
     var b = box('live-grading');
     if (!open) { b.appendChild(el('p', {}, ['No grading is open.'])); return; }
@@ -122,7 +99,7 @@
     b.appendChild(el('p', {}, [el('strong', {}, [open.lot]), ' ' + open.product + ' · grading since ' +
       new Date(open.opened).toLocaleTimeString() + ' · ', el('span', { id: 'fruit-count' }, [String(g.fruitCount)]),
       ' fruit · ' + g.meanDiameterMm + ' mm mean · ' + g.estimatedWeightKg + ' kg']));
-    b.appendChild(chart(g.gradeDistribution || {}));
+    b.appendChild(ui.barChart(ui.bars(g.gradeDistribution), { width: 320, value: String }));
   }
 
   async function refreshStatus() {

@@ -9,12 +9,7 @@
  * writes, the CSRF token station.js got at sign-in (window.ptSession). */
 'use strict';
 (function () {
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
-    (kids || []).forEach(function (c) { if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return e;
-  }
+  var ui = window.ptUi, el = ui.el, table = ui.table, say = ui.say;
   async function call(path, method, body) {
     var h = { Accept: 'application/json' }, t = window.ptSession && window.ptSession.csrf();
     if (body) h['Content-Type'] = 'application/json';
@@ -26,16 +21,7 @@
     if (!r.ok) throw new Error(j.error || path + ': ' + r.status);
     return j;
   }
-  function say(id, text, bad) {
-    var m = document.getElementById(id);
-    m.textContent = text || '';
-    m.className = bad ? 'verify bad' : text ? 'verify ok' : '';
-  }
   function time(iso) { return iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }) : ''; }
-  function table(cls, head, rows) {
-    return el('table', { class: cls }, [el('tr', {}, head.map(function (h) { return el('th', {}, [h]); }))].concat(
-      rows.map(function (r) { return el('tr', {}, r.map(function (c) { return el('td', {}, [c]); })); })));
-  }
   var driverNames = {};
   /* Who put a batch on: a driver's phone, the operator (here, the CLI or a script), or a
    * loading camera by its name. */
@@ -45,9 +31,7 @@
     if (s === 'operator' || s === 'api') return 'operator';
     return 'camera (' + s + ')';
   }
-  function dest(l) {
-    return [l.destination, l.destination_gln ? 'GLN ' + l.destination_gln : null].filter(Boolean).join(' · ') || '–';
-  }
+  function dest(l) { return ui.dest(l) || '–'; }
 
   async function addBatch(load, form) {
     var lot = form.lot.value.trim();
@@ -83,13 +67,13 @@
         el('dt', {}, ['Driver']), el('dd', {}, [[l.driver_name, l.driver_phone].filter(Boolean).join(', ') || '–']),
         el('dt', {}, ['Opened']), el('dd', {}, [time(l.opened)]),
         el('dt', {}, ['Photos']), el('dd', { class: 'photos' }, [String(l.photos || 0) + ' (plate and seal, from the driver)'])]),
-      l.batches.length ? table('load-batches', ['lot', 'source', 'time'], l.batches.map(function (b) {
+      l.batches.length ? table(['lot', 'source', 'time'], l.batches.map(function (b) {
         return [el('span', { class: 'lot' }, [b.lot]), source(b.source), time(b.added)];
-      })) : el('p', {}, ['No batch on it yet.']),
+      }), 'load-batches') : el('p', {}, ['No batch on it yet.']),
       l.refusals.length ? el('div', { class: 'refusals' }, [el('h4', {}, ['Refused']),
-        table('load-refusals', ['lot', 'source', 'reason', 'time'], l.refusals.map(function (r) {
+        table(['lot', 'source', 'reason', 'time'], l.refusals.map(function (r) {
           return [r.lot || '–', source(r.source), r.reason, time(r.refused)];
-        }))]) : null,
+        }), 'load-refusals')]) : null,
       el('div', { class: 'load-actions' }, [form, close])]);
   }
 
@@ -107,9 +91,9 @@
     open.forEach(function (l) { box.appendChild(loadCard(l)); });
     if (closed.length) {
       box.appendChild(el('h3', {}, ['Recently departed']));
-      box.appendChild(table('loads-closed', ['load', 'plate', 'seal', 'destination', 'closed'], closed.map(function (l) {
+      box.appendChild(table(['load', 'plate', 'seal', 'destination', 'closed'], closed.map(function (l) {
         return [String(l.id), l.plate, l.seal, dest(l), time(l.closed)];
-      })));
+      }), 'loads-closed'));
     }
   }
 
@@ -141,11 +125,11 @@
     var box = document.getElementById('drivers');
     box.textContent = '';
     if (!list.length) { box.appendChild(el('p', {}, ['No driver yet.'])); return; }
-    box.appendChild(table('drivers', ['#', 'name', 'phone', 'valid logins', ''], list.map(function (d) {
+    box.appendChild(table(['#', 'name', 'phone', 'valid logins', ''], list.map(function (d) {
       var b = el('button', { type: 'button', 'data-action': 'login-qr', 'data-driver': String(d.id) }, ['Login QR']);
       b.addEventListener('click', function () { showQr(d); });
       return [String(d.id), d.name, d.phone || '–', String(d.active_tokens), b];
-    })));
+    }), 'drivers'));
   }
 
   async function refresh() {

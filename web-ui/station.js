@@ -6,12 +6,7 @@
  * asked again from GET /api/v1/session after a reload.  Refreshes every 5 s. */
 'use strict';
 (function () {
-  function el(tag, attrs, kids) {
-    var e = document.createElement(tag);
-    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
-    (kids || []).forEach(function (c) { if (c !== null && c !== undefined) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return e;
-  }
+  var ui = window.ptUi, el = ui.el, table = ui.table;
   var csrf = null;
   /* station-live.js sends its writes with the same token. */
   window.ptSession = { csrf: function () { return csrf; } };
@@ -29,11 +24,7 @@
     if (!r.ok) throw new Error(r.status === 401 ? 'sign in to see this' : path + ': ' + r.status);
     return r.json();
   }
-  function say(text, bad) {
-    var m = document.getElementById('op-msg');
-    m.textContent = text;
-    m.className = bad ? 'verify bad' : text ? 'verify ok' : '';
-  }
+  function say(text, bad) { ui.say('op-msg', text, bad); }
   /* POSTs @body as JSON with the CSRF token; the station's error text is what the operator
    * sees. */
   async function post(path, body, method) {
@@ -85,10 +76,6 @@
     kids.push(' ', button('event', function () { addEvent(x); }));
     return el('span', {}, kids);
   }
-  function table(head, rows) {
-    return el('table', {}, [el('tr', {}, head.map(function (h) { return el('th', {}, [h]); }))].concat(
-      rows.map(function (r) { return el('tr', {}, r.map(function (c) { return el('td', {}, [c]); })); })));
-  }
   /* One row per sales platform: what waits, what failed, when it last got through. */
   function syncTable(s) {
     var list = s.connectors || [];
@@ -100,7 +87,7 @@
           c.last_ok || 'never', err ? el('span', { class: 'verify bad' }, [err]) : ''];
       }));
   }
-  function show(id, node) { var box = document.getElementById(id); box.textContent = ''; box.appendChild(node); }
+  function show(id, node) { ui.empty(id).appendChild(node); }
   async function refresh() {
     try {
       var cams = await get('/api/v1/cameras');

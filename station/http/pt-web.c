@@ -2,7 +2,7 @@
  *
  * The consumer page is what a shopper's phone opens from the QR: its HTML shell is a
  * compiled-in asset with the batch's public facts embedded as JSON, so the first view is
- * one request plus two cached assets.  Only public fields leave here: no notes, phone
+ * one request plus three cached assets.  Only public fields leave here: no notes, phone
  * numbers, quantities or prices (those stay in the operator API). */
 #include "pt-web.h"
 
@@ -38,6 +38,8 @@ typedef struct {
 } Asset;
 
 static Asset assets[] = {
+    /* What every page shares, loaded before the page's own script. */
+    {"/static/ui-kit.js", "/packtrace/web/ui-kit.js", "text/javascript; charset=utf-8"},
     {"/static/consumer.js", "/packtrace/web/consumer.js", "text/javascript; charset=utf-8"},
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},

@@ -1,11 +1,14 @@
 /* test-label.c: label content validation, the codes a label carries, text that does
- * not fit, Chinese text actually drawn with a CJK font, and the shape of ZPL jobs. */
+ * not fit, Chinese text actually drawn with a CJK font, the shape of ZPL jobs, and the
+ * names of the labels' error domains. */
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "labels-test-util.h"
+#include "pt-gs1.h"
+#include "pt-print.h"
 
 static void
 test_codes(void)
@@ -329,6 +332,16 @@ test_formats(void)
   g_assert_false(pt_label_format_from_string("bmp", &f));
 }
 
+/* Error domains go by packtrace_<module>_error: the name a log or a GError dump shows. */
+static void
+test_error_domains(void)
+{
+  g_assert_cmpstr(g_quark_to_string(PT_LABEL_ERROR), ==, "packtrace_label_error");
+  g_assert_cmpstr(g_quark_to_string(PT_BARCODE_ERROR), ==, "packtrace_barcode_error");
+  g_assert_cmpstr(g_quark_to_string(PT_PRINT_ERROR), ==, "packtrace_print_error");
+  g_assert_cmpstr(g_quark_to_string(PT_GS1_ERROR), ==, "packtrace_gs1_error");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -340,5 +353,6 @@ main(int argc, char **argv)
   g_test_add_func("/label/missing-glyphs", test_missing_glyphs);
   g_test_add_func("/label/zpl-job", test_zpl_job);
   g_test_add_func("/label/formats", test_formats);
+  g_test_add_func("/label/error-domains", test_error_domains);
   return g_test_run();
 }
