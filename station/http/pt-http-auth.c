@@ -1,4 +1,4 @@
-/* pt-http-auth.c: who is asking and may they (pt_http_principal, pt_http_require), the
+/* pt-http-auth.c: who is asking and may they (pt_http_require), the
  * /api/v1/session routes (sign in, who am I, sign out), and the rate limits on failed
  * logins and on public routes.
  *
@@ -6,7 +6,9 @@
  * constant-time compare), an API key or a session cookie (a SHA-256 and one indexed read).
  * A login costs an argon2id verification on the worker thread, so logins are rate-limited
  * per client address and per user name before it runs. */
-#include "pt-http-private.h"
+#include "pt-http-auth.h"
+
+#include "pt-http-respond.h"
 
 #include "pt-auth.h"
 #include "pt-canon.h"
@@ -128,6 +130,19 @@ principal_from_account(const PtAccount *a, gboolean via_cookie)
   return principal_new(role_from_text(a->role), a->name, a->scope_gln, via_cookie);
 }
 
+/* TRUE when the request carries station.ini's operator token as its Bearer token. */
+static gboolean
+operator_token(PtHttp *http, struct MHD_Connection *c)
+{
+  const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  const char *token = http->station->config->operator_token;
+  if (!auth || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0)
+    return FALSE;
+  const char *given = auth + 7;
+  gsize n = strlen(token);
+  return strlen(given) == n && sodium_memcmp(given, token, n) == 0;
+}
+
 /* The request's principal.  NULL only when the store fails (@error set).  For a cookie
  * session, its CSRF token goes to @csrf_out; @problem says why credentials that were sent
  * did not count (for the 401). */
@@ -139,7 +154,7 @@ resolve(PtHttp *http, struct MHD_Connection *c, char **csrf_out, const char **pr
   const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
   *problem = NULL;
   if (auth && g_ascii_strncasecmp(auth, "Bearer ", 7) == 0) {
-    if (pt_http_operator(http, c))
+    if (operator_token(http, c))
       return principal_new(PT_ROLE_OPERATOR, "operator-token", NULL, FALSE);
     PtStore *store = pt_http_worker_store(http, error);
     if (!store)
@@ -171,20 +186,6 @@ resolve(PtHttp *http, struct MHD_Connection *c, char **csrf_out, const char **pr
     *problem = "the session has expired or ended; sign in again";
   }
   return principal_new(PT_ROLE_PUBLIC, NULL, NULL, FALSE);
-}
-
-PtPrincipal *
-pt_http_principal(PtHttp *http, struct MHD_Connection *c)
-{
-  g_autofree char *csrf = NULL;
-  const char *problem;
-  g_autoptr(GError) error = NULL;
-  PtPrincipal *p = resolve(http, c, &csrf, &problem, &error);
-  if (!p) {
-    g_warning("http: cannot check credentials: %s", error->message);
-    p = principal_new(PT_ROLE_PUBLIC, NULL, NULL, FALSE);
-  }
-  return p;
 }
 
 static gboolean
