@@ -4,7 +4,9 @@
 #pragma once
 
 #include "pt-config.h"
+#include "pt-http-route.h"
 #include "pt-http-types.h"
+#include "pt-store-driver.h"
 #include "pt-store.h"
 
 #include <glib.h>
@@ -30,9 +32,15 @@ gboolean pt_http_batch_in_scope(PtStore *store, const PtPrincipal *p, gint64 bat
  * over [http] public_per_second, with a 429 already queued in *@response. */
 gboolean pt_http_public_limit(PtHttp *http, struct MHD_Connection *c, enum MHD_Result *response);
 
+/* Lets a driver's phone through: its `Authorization: Bearer ID.SECRET` is a valid driver
+ * token (pt-driver.h) within the token's rate (PT_DRIVER_RATE_*).  FALSE: *@response is
+ * already queued (401 with the reason, 429 with Retry-After).  Outs: the token's row and
+ * @driver_out (transfer full). */
+gboolean pt_http_require_driver(PtHttp *http, struct MHD_Connection *c, PtDriverToken *token_out,
+                                PtDriver **driver_out, enum MHD_Result *response);
+
 /* /api/v1/session: POST signs in, GET says who is signed in, DELETE signs out. */
-enum MHD_Result pt_http_route_session(PtHttp *http, struct MHD_Connection *c, const char *method,
-                                      PtHttpRequest *req);
+extern const PtHttpRouteTable pt_http_session_routes;
 
 /* Reads [http] session and rate settings of @config.  Returns: (transfer full). */
 PtHttpAuth *pt_http_auth_new(const PtConfig *config, GError **error);

@@ -24,7 +24,7 @@ struct _PtHttp {
   PtHttpAuth *auth;         /* owned */
   gboolean tls;             /* [http] tls_cert and tls_key: cookies get Secure */
   char *tls_pem[2];         /* owned: certificate and key, given to the daemon for its lifetime */
-  PtRateLimit *driver_rate; /* owned: requests per driver token (pt-http-driver.c) */
+  PtRateLimit *driver_rate; /* owned: requests per driver token (pt-http-auth.c) */
   PtScanTally *scans;       /* owned: consumer page views, written once a second */
 };
 
