@@ -342,7 +342,7 @@ login(const PtHttpCall *call)
   if (!pt_rate_limit_take(auth->logins, addr_key, g_get_monotonic_time(), &retry))
     return too_many(c, retry, "sign-in attempts from your address");
   g_autoptr(GError) error = NULL;
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   if (!body)
     return pt_http_respond_gerror(c, error);
   const char *name = NULL, *password = NULL;

@@ -66,12 +66,9 @@ list_batches(const PtHttpCall *call)
   struct MHD_Connection *c = call->c;
   const PtPrincipal *p = call->who;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  int limit = PT_LIST_LIMIT_DEFAULT, offset = 0;
-  if (!pt_http_query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, &limit, &error) ||
-      !pt_http_query_int(c, "offset", 0, G_MAXINT, &offset, &error))
+  PtStore *store = call->store;
+  int limit, offset;
+  if (!pt_http_query_page(c, &limit, &offset, &error))
     return pt_http_respond_gerror(c, error);
   g_autoptr(GPtrArray) list = p->role == PT_ROLE_BUYER && p->scope_gln
                                   ? list_scoped(store, p->scope_gln, limit, offset, &error)
@@ -94,11 +91,8 @@ create_batch(const PtHttpCall *call)
   struct MHD_Connection *c = call->c;
   PtHttpRequest *req = call->req;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  /* The body is JSON whatever Content-Type says: `curl -d` sends form encoding. */
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   if (!body)
     return pt_http_respond_gerror(c, error);
   PtBatchSpec spec;
@@ -123,12 +117,8 @@ batch_action(const PtHttpCall *call)
   PtHttpRequest *req = call->req;
   const char *id = call->args[0];
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  /* An empty body is an empty object, so `curl -X POST .../release` works. */
-  json_t *body =
-      req->body->len == 0 ? json_object() : pt_json_parse(req->body->str, req->body->len, &error);
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, TRUE, &error);
   if (!body)
     return pt_http_respond_gerror(c, error);
   g_autoptr(PtBatch) batch = NULL;
@@ -197,8 +187,8 @@ get_label(const PtHttpCall *call)
     return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "format must be png, pdf or svg", NULL);
   if (!pt_http_query_int(c, "dpi", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX, &dpi, &error))
     return pt_http_respond_gerror(c, error);
-  PtStore *store = pt_http_worker_store(http, &error);
-  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, call->args[0], &error) : NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, call->args[0], &error);
   if (!batch)
     return pt_http_respond_gerror(c, error);
   enum MHD_Result response;

@@ -292,9 +292,9 @@ search(const PtHttpCall *call)
   if (!parse_query(c, &q, gtin, &csv, &error))
     return pt_http_respond_gerror(c, error);
   q.scope_gln = who->scope_gln;
-  PtStore *store = pt_http_worker_store(http, &error);
+  PtStore *store = call->store;
   gboolean more = FALSE;
-  g_autoptr(GPtrArray) hits = store ? pt_store_buyer_search(store, &q, &more, &error) : NULL;
+  g_autoptr(GPtrArray) hits = pt_store_buyer_search(store, &q, &more, &error);
   if (!hits)
     return pt_http_respond_gerror(c, error);
   g_autoptr(GPtrArray) signals = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
@@ -343,8 +343,8 @@ batch_view(const PtHttpCall *call)
   struct MHD_Connection *c = call->c;
   const PtPrincipal *who = call->who;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, call->args[0], &error) : NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, call->args[0], &error);
   gboolean visible = FALSE;
   if (!batch || !pt_store_buyer_in_scope(store, batch->id, who->scope_gln, &visible, &error))
     return pt_http_respond_gerror(c, error);

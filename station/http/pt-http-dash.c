@@ -216,9 +216,7 @@ get_status(const PtHttpCall *call)
   PtHttp *http = call->http;
   struct MHD_Connection *c = call->c;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
+  PtStore *store = call->store;
   json_t *alerts = json_array();
   json_t *out = json_pack("{so}", "time", pt_time_json(pt_now_ns()));
   json_t *v;
@@ -292,10 +290,8 @@ post_print_jobs(const PtHttpCall *call)
   static const char usage[] = "body is {\"batches\": [ID or lot, ...], \"printer\": "
                               "\"host[:port]\", \"copies\": N, \"template\": \"case|pallet\"}";
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   if (!body)
     return pt_http_respond_gerror(c, error);
   json_t *batches = json_object_get(body, "batches");
@@ -351,7 +347,6 @@ post_print_jobs(const PtHttpCall *call)
 static enum MHD_Result
 get_print_jobs(const PtHttpCall *call)
 {
-  PtHttp *http = call->http;
   struct MHD_Connection *c = call->c;
   const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ids");
   g_auto(GStrv) parts = g_strsplit(text ? text : "", ",", PT_PRINT_PROGRESS_MAX + 1);
@@ -366,8 +361,8 @@ get_print_jobs(const PtHttpCall *call)
     g_array_append_val(ids, v);
   }
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  g_autoptr(GPtrArray) jobs = store ? pt_store_print_jobs_by_id(store, ids, &error) : NULL;
+  PtStore *store = call->store;
+  g_autoptr(GPtrArray) jobs = pt_store_print_jobs_by_id(store, ids, &error);
   if (!jobs)
     return pt_http_respond_gerror(c, error);
   json_t *arr = json_array();

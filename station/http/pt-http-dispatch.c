@@ -131,6 +131,12 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
     break;
   }
 
+  g_autoptr(GError) error = NULL;
+  PtStore *store = NULL;
+  if (route->access != PT_HTTP_PUBLIC && route->access != PT_HTTP_OPEN &&
+      !(store = pt_http_worker_store(http, &error)))
+    return pt_http_respond_gerror(c, error);
+
   g_autofree char *arg0 = g_strndup(args[0].at, args[0].len);
   g_autofree char *arg1 = g_strndup(args[1].at, args[1].len);
   PtHttpCall call = {.http = http,
@@ -139,6 +145,7 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
                      .method = method,
                      .req = req,
                      .route = route,
+                     .store = store,
                      .args = {arg0, arg1},
                      .who = who,
                      .token = driver ? &token : NULL,

@@ -46,8 +46,8 @@ list_drivers(const PtHttpCall *call)
 {
   struct MHD_Connection *c = call->c;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  g_autoptr(GPtrArray) list = store ? pt_store_driver_list(store, pt_now_ns(), &error) : NULL;
+  PtStore *store = call->store;
+  g_autoptr(GPtrArray) list = pt_store_driver_list(store, pt_now_ns(), &error);
   if (!list)
     return pt_http_respond_gerror(c, error);
   json_t *arr = json_array();
@@ -63,10 +63,8 @@ add_driver(const PtHttpCall *call)
   struct MHD_Connection *c = call->c;
   PtHttpRequest *req = call->req;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   const char *name = NULL, *phone = NULL;
   const PtJsonField fields[] = {{"name", &name}, {"phone", &phone}};
   g_autoptr(PtDriver) driver = NULL;
@@ -98,13 +96,9 @@ mint_token(const PtHttpCall *call)
   PtHttp *http = call->http;
   struct MHD_Connection *c = call->c;
   PtHttpRequest *req = call->req;
-  const char *id = call->args[0];
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  json_t *body =
-      req->body->len ? pt_json_parse(req->body->str, req->body->len, &error) : json_object();
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, TRUE, &error);
   const char *ttl = NULL, *base = NULL, *qr = NULL;
   const PtJsonField fields[] = {{"ttl", &ttl}, {"base", &base}, {"qr", &qr}};
   gint64 ttl_s = PT_DRIVER_TTL_DEFAULT_S, expires = 0;
@@ -116,7 +110,7 @@ mint_token(const PtHttpCall *call)
       g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "base must start with http:// or https://");
     else if (qr && strcmp(qr, "png") != 0)
       g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "qr must be \"png\"");
-    else if ((driver = pt_driver_lookup(store, id, &error)) &&
+    else if ((driver = pt_driver_lookup(store, call->args[0], &error)) &&
              (token = pt_driver_token_new(store, driver->id, ttl_s, &expires, &error)))
       url = pt_driver_login_url(http->station->config, base, token);
   }
@@ -150,8 +144,8 @@ open_load(const PtHttpCall *call)
   struct MHD_Connection *c = call->c;
   PtHttpRequest *req = call->req;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  json_t *body = store ? pt_json_parse(req->body->str, req->body->len, &error) : NULL;
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   const char *plate = NULL, *seal = NULL;
   const PtJsonField fields[] = {{"plate", &plate}, {"seal", &seal}};
   gboolean joined = FALSE;
@@ -252,8 +246,8 @@ scan(const PtHttpCall *call)
   PtHttpRequest *req = call->req;
   const PtDriver *driver = call->driver;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  json_t *body = store ? pt_json_parse(req->body->str, req->body->len, &error) : NULL;
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   const char *payload = NULL, *key = NULL, *scanned = NULL;
   const PtJsonField fields[] = {{"payload", &payload}, {"key", &key}, {"scanned", &scanned}};
   if (!body || !pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error)) {
@@ -322,9 +316,7 @@ photo(const PtHttpCall *call)
   struct MHD_Connection *c = call->c;
   PtHttpRequest *req = call->req;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
+  PtStore *store = call->store;
   const char *kind = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "kind");
   const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
   if (type && !g_str_has_prefix(type, "image/jpeg"))
@@ -359,8 +351,8 @@ static enum MHD_Result
 get_load(const PtHttpCall *call)
 {
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  g_autoptr(PtLoad) load = store ? own_load(store, call->driver, call->args[0], &error) : NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = own_load(store, call->driver, call->args[0], &error);
   json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
   return o ? pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL)
            : pt_http_respond_gerror(call->c, error);

@@ -23,10 +23,9 @@ list_loads(const PtHttpCall *call)
 {
   struct MHD_Connection *c = call->c;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  int limit = PT_LIST_LIMIT_DEFAULT, offset = 0;
-  if (!store || !pt_http_query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, &limit, &error) ||
-      !pt_http_query_int(c, "offset", 0, G_MAXINT, &offset, &error))
+  PtStore *store = call->store;
+  int limit, offset;
+  if (!pt_http_query_page(c, &limit, &offset, &error))
     return pt_http_respond_gerror(c, error);
   g_autoptr(GPtrArray) list = pt_store_load_list(store, limit, offset, &error);
   if (!list)
@@ -41,8 +40,8 @@ static enum MHD_Result
 create_load(const PtHttpCall *call)
 {
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  json_t *body = store ? pt_json_parse(call->req->body->str, call->req->body->len, &error) : NULL;
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(call->req, FALSE, &error);
   PtLoadSpec spec;
   g_autoptr(PtLoad) load = NULL;
   if (body && pt_load_spec_from_json(body, &spec, &error))
@@ -53,23 +52,12 @@ create_load(const PtHttpCall *call)
            : pt_http_respond_gerror(call->c, error);
 }
 
-/* The load the route's {id} names, read with *@store_out.  NULL: @error says why. */
-static PtLoad *
-lookup(const PtHttpCall *call, PtStore **store_out, GError **error)
-{
-  PtStore *store = pt_http_worker_store(call->http, error);
-  if (!store)
-    return NULL;
-  *store_out = store;
-  return pt_load_lookup(store, call->args[0], error);
-}
-
 static enum MHD_Result
 get_load(const PtHttpCall *call)
 {
   g_autoptr(GError) error = NULL;
-  PtStore *store = NULL;
-  g_autoptr(PtLoad) load = lookup(call, &store, &error);
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, call->args[0], &error);
   json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
   return o ? pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL)
            : pt_http_respond_gerror(call->c, error);
@@ -79,8 +67,8 @@ static enum MHD_Result
 close_load(const PtHttpCall *call)
 {
   g_autoptr(GError) error = NULL;
-  PtStore *store = NULL;
-  g_autoptr(PtLoad) load = lookup(call, &store, &error);
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, call->args[0], &error);
   guint n_events = 0;
   if (!load || !pt_load_close(call->http->station, store, load->id, &n_events, &error))
     return pt_http_respond_gerror(call->c, error);
@@ -95,11 +83,11 @@ add_batch(const PtHttpCall *call)
   struct MHD_Connection *c = call->c;
   PtHttpRequest *req = call->req;
   g_autoptr(GError) error = NULL;
-  PtStore *store = NULL;
-  g_autoptr(PtLoad) load = lookup(call, &store, &error);
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, call->args[0], &error);
   if (!load)
     return pt_http_respond_gerror(c, error);
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   if (!body)
     return pt_http_respond_gerror(c, error);
   json_t *id = json_object_get(body, "batch");

@@ -1,9 +1,12 @@
 /* pt-http-respond.c: the answers every route of the station API sends (JSON, errors with
- * their status, 429 with Retry-After) and the per-thread store they read with.  Called by
- * every other file of http/; calls none of them. */
+ * their status, 429 with Retry-After), what they read a request with (JSON body, query
+ * numbers, client address) and the per-thread store.  Called by every other file of http/;
+ * calls none of them. */
 #include "pt-http-respond.h"
 
+#include "pt-canon.h"
 #include "pt-error.h"
+#include "pt-limits.h"
 
 #include <microhttpd.h>
 #include <netdb.h>
@@ -96,6 +99,15 @@ pt_http_respond_gerror(struct MHD_Connection *c, const GError *error)
   return pt_http_respond_error(c, status, error->message, NULL);
 }
 
+gboolean
+pt_http_query_page(struct MHD_Connection *c, int *limit, int *offset, GError **error)
+{
+  *limit = PT_LIST_LIMIT_DEFAULT;
+  *offset = 0;
+  return pt_http_query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, limit, error) &&
+         pt_http_query_int(c, "offset", 0, G_MAXINT, offset, error);
+}
+
 char *
 pt_http_client_address(struct MHD_Connection *c)
 {
@@ -109,6 +121,14 @@ pt_http_client_address(struct MHD_Connection *c)
                   host, sizeof host, NULL, 0, NI_NUMERICHOST) != 0)
     return g_strdup("unknown");
   return g_strdup(host);
+}
+
+json_t *
+pt_http_body_json(const PtHttpRequest *req, gboolean empty_is_object, GError **error)
+{
+  if (empty_is_object && req->body->len == 0)
+    return json_object();
+  return pt_json_parse(req->body->str, req->body->len, error);
 }
 
 gboolean

@@ -37,9 +37,18 @@ enum MHD_Result pt_http_respond_error(struct MHD_Connection *c, unsigned status,
 /* @error mapped through pt_error_http_status(); 5xx are logged. */
 enum MHD_Result pt_http_respond_gerror(struct MHD_Connection *c, const GError *error);
 
+/* The request's body as JSON, whatever Content-Type says (`curl -d` sends form encoding);
+ * with @empty_is_object an empty body is {}, so `curl -X POST URL` works.
+ * Returns: (transfer full) (nullable): NULL with @error set. */
+json_t *pt_http_body_json(const PtHttpRequest *req, gboolean empty_is_object, GError **error);
+
 /* Reads the query argument @name into @out when present (untouched when absent). */
 gboolean pt_http_query_int(struct MHD_Connection *c, const char *name, int lo, int hi, int *out,
                            GError **error);
+
+/* The page of a list: ?limit=N (1..PT_LIST_LIMIT_MAX, PT_LIST_LIMIT_DEFAULT when absent)
+ * and ?offset=N (from 0). */
+gboolean pt_http_query_page(struct MHD_Connection *c, int *limit, int *offset, GError **error);
 
 /* The client's address as text ("127.0.0.1", "::1"), for rate limits and logs.
  * Returns: (transfer full). */

@@ -45,9 +45,11 @@ typedef struct {
   PtHttpRequest *req;
   const PtHttpRoute *route;
   const char *args[PT_HTTP_ROUTE_ARGS_MAX]; /* the {name} segments, in order */
-  PtPrincipal *who;                         /* PT_HTTP_BUYER and PT_HTTP_OPERATOR */
-  PtDriverToken *token;                     /* PT_HTTP_DRIVER */
-  PtDriver *driver;                         /* PT_HTTP_DRIVER */
+  PtStore *store;       /* the worker's store for PT_HTTP_DRIVER, _BUYER and _OPERATOR; the
+                         * other routes open it when they need it */
+  PtPrincipal *who;     /* PT_HTTP_BUYER and PT_HTTP_OPERATOR */
+  PtDriverToken *token; /* PT_HTTP_DRIVER */
+  PtDriver *driver;     /* PT_HTTP_DRIVER */
 } PtHttpCall;
 
 typedef enum MHD_Result (*PtHttpHandler)(const PtHttpCall *call);

@@ -100,9 +100,7 @@ list_segments(const PtHttpCall *call)
 {
   struct MHD_Connection *c = call->c;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
+  PtStore *store = call->store;
   const char *camera = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "camera");
   gint64 from = 0, to = G_MAXINT64;
   int limit = PT_SEGMENTS_LIST_DEFAULT;
@@ -132,9 +130,9 @@ get_sync(const PtHttpCall *call)
 {
   struct MHD_Connection *c = call->c;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
+  PtStore *store = call->store;
   const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "connector");
-  json_t *status = store ? pt_sync_status_json(call->http->station, store, name, &error) : NULL;
+  json_t *status = pt_sync_status_json(call->http->station, store, name, &error);
   return status ? pt_http_respond_json(c, MHD_HTTP_OK, status, NULL)
                 : pt_http_respond_gerror(c, error);
 }
@@ -148,11 +146,8 @@ retry_sync(const PtHttpCall *call)
   struct MHD_Connection *c = call->c;
   PtHttpRequest *req = call->req;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  json_t *body =
-      req->body->len ? pt_json_parse(req->body->str, req->body->len, &error) : json_object();
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, TRUE, &error);
   if (!body)
     return pt_http_respond_gerror(c, error);
   json_t *name = json_object_get(body, "connector");
