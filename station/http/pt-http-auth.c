@@ -1,19 +1,25 @@
-/* pt-http-auth.c: who is asking and may they (pt_http_principal, pt_http_require), the
- * /api/v1/session routes (sign in, who am I, sign out), and the rate limits on failed
- * logins and on public routes.
+/* pt-http-auth.c: who is asking and may they (pt_http_require, pt_http_require_driver,
+ * called by the dispatcher for the access level of each route), the /api/v1/session routes
+ * (sign in, who am I, sign out), and the rate limits on failed logins, on public routes and
+ * on each driver token.
  *
  * Every protected request resolves its credentials: station.ini's operator token (a
  * constant-time compare), an API key or a session cookie (a SHA-256 and one indexed read).
  * A login costs an argon2id verification on the worker thread, so logins are rate-limited
  * per client address and per user name before it runs. */
-#include "pt-http-private.h"
+#include "pt-http-auth.h"
+
+#include "pt-http-respond.h"
 
 #include "pt-auth.h"
+
+#include "pt-driver.h"
 #include "pt-error.h"
 #include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-rate.h"
 #include "pt-store-buyer.h"
+#include "pt-time.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -128,6 +134,19 @@ principal_from_account(const PtAccount *a, gboolean via_cookie)
   return principal_new(role_from_text(a->role), a->name, a->scope_gln, via_cookie);
 }
 
+/* TRUE when the request carries station.ini's operator token as its Bearer token. */
+static gboolean
+operator_token(PtHttp *http, struct MHD_Connection *c)
+{
+  const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  const char *token = http->station->config->operator_token;
+  if (!auth || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0)
+    return FALSE;
+  const char *given = auth + 7;
+  gsize n = strlen(token);
+  return strlen(given) == n && sodium_memcmp(given, token, n) == 0;
+}
+
 /* The request's principal.  NULL only when the store fails (@error set).  For a cookie
  * session, its CSRF token goes to @csrf_out; @problem says why credentials that were sent
  * did not count (for the 401). */
@@ -139,7 +158,7 @@ resolve(PtHttp *http, struct MHD_Connection *c, char **csrf_out, const char **pr
   const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
   *problem = NULL;
   if (auth && g_ascii_strncasecmp(auth, "Bearer ", 7) == 0) {
-    if (pt_http_operator(http, c))
+    if (operator_token(http, c))
       return principal_new(PT_ROLE_OPERATOR, "operator-token", NULL, FALSE);
     PtStore *store = pt_http_worker_store(http, error);
     if (!store)
@@ -171,20 +190,6 @@ resolve(PtHttp *http, struct MHD_Connection *c, char **csrf_out, const char **pr
     *problem = "the session has expired or ended; sign in again";
   }
   return principal_new(PT_ROLE_PUBLIC, NULL, NULL, FALSE);
-}
-
-PtPrincipal *
-pt_http_principal(PtHttp *http, struct MHD_Connection *c)
-{
-  g_autofree char *csrf = NULL;
-  const char *problem;
-  g_autoptr(GError) error = NULL;
-  PtPrincipal *p = resolve(http, c, &csrf, &problem, &error);
-  if (!p) {
-    g_warning("http: cannot check credentials: %s", error->message);
-    p = principal_new(PT_ROLE_PUBLIC, NULL, NULL, FALSE);
-  }
-  return p;
 }
 
 static gboolean
@@ -231,6 +236,41 @@ pt_http_require(PtHttp *http, struct MHD_Connection *c, PtRole min, gboolean wri
   }
   if (out)
     *out = g_steal_pointer(&p);
+  return TRUE;
+}
+
+gboolean
+pt_http_require_driver(PtHttp *http, struct MHD_Connection *c, PtDriverToken *token_out,
+                       PtDriver **driver_out, enum MHD_Result *response)
+{
+  const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  if (!auth || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0) {
+    *response = pt_http_respond_error(
+        c, MHD_HTTP_UNAUTHORIZED,
+        "the driver's page needs a login: scan the login QR the operator gives you", NULL);
+    return FALSE;
+  }
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  g_autoptr(PtDriver) driver = NULL;
+  PtDriverAuth checked =
+      store ? pt_driver_authenticate(store, auth + 7, pt_now_ns(), token_out, &driver, &error)
+            : PT_DRIVER_AUTH_FAILED;
+  if (checked != PT_DRIVER_AUTH_OK) {
+    *response = checked == PT_DRIVER_AUTH_REFUSED
+                    ? pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, error->message, NULL)
+                    : pt_http_respond_gerror(c, error);
+    return FALSE;
+  }
+  g_autofree char *key = g_strdup_printf("driver-token:%" G_GINT64_FORMAT, token_out->id);
+  guint retry_after = 0;
+  if (!pt_rate_limit_take(http->driver_rate, key, g_get_monotonic_time(), &retry_after)) {
+    *response = pt_http_respond_too_many(
+        c, retry_after,
+        json_pack("{ss}", "error", "too many requests from this phone: sent again shortly"));
+    return FALSE;
+  }
+  *driver_out = g_steal_pointer(&driver);
   return TRUE;
 }
 
@@ -289,9 +329,13 @@ who_json(const PtPrincipal *p, const char *csrf)
   return o;
 }
 
+/* POST /api/v1/session {"name", "password"}: signs in. */
 static enum MHD_Result
-login(PtHttp *http, struct MHD_Connection *c, PtHttpRequest *req)
+login(const PtHttpCall *call)
 {
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
   PtHttpAuth *auth = http->auth;
   guint retry = 0;
   g_autofree char *addr = pt_http_client_address(c);
@@ -299,7 +343,7 @@ login(PtHttp *http, struct MHD_Connection *c, PtHttpRequest *req)
   if (!pt_rate_limit_take(auth->logins, addr_key, g_get_monotonic_time(), &retry))
     return too_many(c, retry, "sign-in attempts from your address");
   g_autoptr(GError) error = NULL;
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   if (!body)
     return pt_http_respond_gerror(c, error);
   const char *name = NULL, *password = NULL;
@@ -335,9 +379,12 @@ login(PtHttp *http, struct MHD_Connection *c, PtHttpRequest *req)
                       cookie);
 }
 
+/* DELETE /api/v1/session: signs out. */
 static enum MHD_Result
-logout(PtHttp *http, struct MHD_Connection *c)
+logout(const PtHttpCall *call)
 {
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
   g_autofree char *csrf = NULL;
   const char *problem;
   g_autoptr(GError) error = NULL;
@@ -359,26 +406,27 @@ logout(PtHttp *http, struct MHD_Connection *c)
                       COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
 }
 
-enum MHD_Result
-pt_http_route_session(PtHttp *http, struct MHD_Connection *c, const char *method,
-                      PtHttpRequest *req)
+/* GET /api/v1/session: who is signed in. */
+static enum MHD_Result
+whoami(const PtHttpCall *call)
 {
-  if (strcmp(method, "POST") == 0)
-    return login(http, c, req);
-  if (strcmp(method, "DELETE") == 0)
-    return logout(http, c);
-  if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
-                                 "GET, HEAD, POST, DELETE");
   g_autofree char *csrf = NULL;
   const char *problem;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PtPrincipal) p = resolve(http, c, &csrf, &problem, &error);
+  g_autoptr(PtPrincipal) p = resolve(call->http, call->c, &csrf, &problem, &error);
   if (!p)
-    return pt_http_respond_gerror(c, error);
+    return pt_http_respond_gerror(call->c, error);
   if (p->role == PT_ROLE_PUBLIC)
-    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, problem ? problem : "not signed in",
-                                 NULL);
+    return pt_http_respond_error(call->c, MHD_HTTP_UNAUTHORIZED,
+                                 problem ? problem : "not signed in", NULL);
   /* Same-origin pages may read this (no CORS), so a reloaded dashboard gets its token. */
-  return pt_http_respond_json(c, MHD_HTTP_OK, who_json(p, csrf), NULL);
+  return pt_http_respond_json(call->c, MHD_HTTP_OK, who_json(p, csrf), NULL);
 }
+
+static const PtHttpRoute session_routes[] = {
+    {"/api/v1/session", PT_HTTP_GET, PT_HTTP_OPEN, whoami},
+    {"/api/v1/session", PT_HTTP_POST, PT_HTTP_OPEN, login},
+    {"/api/v1/session", PT_HTTP_DELETE, PT_HTTP_OPEN, logout},
+};
+
+const PtHttpRouteTable pt_http_session_routes = {session_routes, G_N_ELEMENTS(session_routes)};

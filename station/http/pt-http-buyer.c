@@ -3,12 +3,14 @@
  * consumer page scans per day and the spike flag of pt-scan-signal.h (the counterfeit
  * signal).  The rest of a batch's record
  * (timeline, EPCIS document, signed bundle, grading, clip files) is served by the batch
- * routes of pt-http.c.
+ * routes of pt-http-batch.c.
  *
  * A buyer scoped to a GLN sees only batches on loads to that GLN, and of those loads only
  * their own: the scope is a parameter of every query (pt-store-buyer.c), and a batch out of
  * scope answers 404 as if it did not exist. */
 #include "pt-http-buyer.h"
+
+#include "pt-http-respond.h"
 
 #include "pt-batch.h"
 #include "pt-error.h"
@@ -23,20 +25,10 @@
 
 #define SEARCH_URL "/api/v1/search"
 
+enum { VIEW_CLIPS, VIEW_LOADS };
+
 static const char *const search_params[] = {"lot", "gtin",  "grower", "date",   "from",
                                             "to",  "grade", "limit",  "offset", "format"};
-
-gboolean
-pt_http_buyer_handles(const char *url)
-{
-  if (strcmp(url, SEARCH_URL) == 0)
-    return TRUE;
-  if (!g_str_has_prefix(url, "/api/v1/batches/"))
-    return FALSE;
-  const char *id = url + strlen("/api/v1/batches/");
-  const char *slash = strchr(id, '/');
-  return slash && slash > id && (strcmp(slash, "/clips") == 0 || strcmp(slash, "/loads") == 0);
-}
 
 void
 pt_csv_cell(GString *out, const char *value)
@@ -289,8 +281,11 @@ parse_query(struct MHD_Connection *c, PtBuyerQuery *q, char gtin[PT_GS1_GTIN_LEN
 /* GET /api/v1/search?lot=&gtin=&grower=&date=pack|harvest|created&from=&to=&grade=
  * &limit=&offset=&format=json|csv */
 static enum MHD_Result
-search(PtHttp *http, struct MHD_Connection *c, const PtPrincipal *who)
+search(const PtHttpCall *call)
 {
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
+  const PtPrincipal *who = call->who;
   g_autoptr(GError) error = NULL;
   PtBuyerQuery q = {0};
   char gtin[PT_GS1_GTIN_LEN + 1];
@@ -298,9 +293,9 @@ search(PtHttp *http, struct MHD_Connection *c, const PtPrincipal *who)
   if (!parse_query(c, &q, gtin, &csv, &error))
     return pt_http_respond_gerror(c, error);
   q.scope_gln = who->scope_gln;
-  PtStore *store = pt_http_worker_store(http, &error);
+  PtStore *store = call->store;
   gboolean more = FALSE;
-  g_autoptr(GPtrArray) hits = store ? pt_store_buyer_search(store, &q, &more, &error) : NULL;
+  g_autoptr(GPtrArray) hits = pt_store_buyer_search(store, &q, &more, &error);
   if (!hits)
     return pt_http_respond_gerror(c, error);
   g_autoptr(GPtrArray) signals = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
@@ -342,21 +337,21 @@ clip_to_json(gint64 batch_id, const PtBuyerClip *clip)
   return o;
 }
 
-/* GET /api/v1/batches/{id}/clips and /loads. */
+/* GET /api/v1/batches/{id}/clips and /loads (the route's tag). */
 static enum MHD_Result
-batch_view(PtHttp *http, struct MHD_Connection *c, const PtPrincipal *who, const char *rest)
+batch_view(const PtHttpCall *call)
 {
-  const char *slash = strchr(rest, '/');
-  g_autofree char *id = g_strndup(rest, (gsize)(slash - rest));
+  struct MHD_Connection *c = call->c;
+  const PtPrincipal *who = call->who;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, id, &error) : NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, call->args[0], &error);
   gboolean visible = FALSE;
   if (!batch || !pt_store_buyer_in_scope(store, batch->id, who->scope_gln, &visible, &error))
     return pt_http_respond_gerror(c, error);
   if (!visible)
     return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch", NULL);
-  if (strcmp(slash, "/loads") == 0) {
+  if (call->route->tag == VIEW_LOADS) {
     g_autoptr(GPtrArray) loads = pt_store_buyer_loads(store, batch->id, who->scope_gln, &error);
     if (!loads)
       return pt_http_respond_gerror(c, error);
@@ -372,16 +367,10 @@ batch_view(PtHttp *http, struct MHD_Connection *c, const PtPrincipal *who, const
   return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "clips", arr), NULL);
 }
 
-enum MHD_Result
-pt_http_buyer_route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method)
-{
-  if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "GET, HEAD");
-  enum MHD_Result refused;
-  g_autoptr(PtPrincipal) who = NULL;
-  if (!pt_http_require(http, c, PT_ROLE_BUYER, FALSE, &who, &refused))
-    return refused;
-  if (strcmp(url, SEARCH_URL) == 0)
-    return search(http, c, who);
-  return batch_view(http, c, who, url + strlen("/api/v1/batches/"));
-}
+static const PtHttpRoute buyer_routes[] = {
+    {SEARCH_URL, PT_HTTP_GET, PT_HTTP_BUYER, search},
+    {"/api/v1/batches/{id}/clips", PT_HTTP_GET, PT_HTTP_BUYER, batch_view, VIEW_CLIPS},
+    {"/api/v1/batches/{id}/loads", PT_HTTP_GET, PT_HTTP_BUYER, batch_view, VIEW_LOADS},
+};
+
+const PtHttpRouteTable pt_http_buyer_routes = {buyer_routes, G_N_ELEMENTS(buyer_routes)};

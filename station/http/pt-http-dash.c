@@ -9,7 +9,9 @@
  * All operator only (they show the shed and the printers).  The dashboard polls them every
  * second or few; each is a handful of indexed reads, a statvfs() and at most one JPEG encode
  * per camera and second. */
-#include "pt-http-private.h"
+#include "pt-http-dash.h"
+
+#include "pt-http-respond.h"
 
 #include "pt-batch.h"
 #include "pt-error.h"
@@ -28,16 +30,6 @@
 
 #include <string.h>
 #include <sys/statvfs.h>
-
-#define THUMB_PREFIX "/api/v1/cameras/"
-#define THUMB_SUFFIX "/thumbnail.jpg"
-
-gboolean
-pt_http_dash_handles(const char *url)
-{
-  return strcmp(url, "/api/v1/status") == 0 || strcmp(url, "/api/v1/print-jobs") == 0 ||
-         (g_str_has_prefix(url, THUMB_PREFIX) && g_str_has_suffix(url, THUMB_SUFFIX));
-}
 
 /* One alert: @kind camera | recording | printer | disk | sync; @since nullable. */
 static void add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since,
@@ -220,12 +212,12 @@ open_grading_json(PtStore *store, GError **error)
 }
 
 static enum MHD_Result
-get_status(PtHttp *http, struct MHD_Connection *c)
+get_status(const PtHttpCall *call)
 {
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
+  PtStore *store = call->store;
   json_t *alerts = json_array();
   json_t *out = json_pack("{so}", "time", pt_time_json(pt_now_ns()));
   json_t *v;
@@ -254,11 +246,11 @@ fail:
 }
 
 static enum MHD_Result
-get_thumbnail(PtHttp *http, struct MHD_Connection *c, const char *url)
+get_thumbnail(const PtHttpCall *call)
 {
-  g_autofree char *name = g_strndup(url + strlen(THUMB_PREFIX),
-                                    strlen(url) - strlen(THUMB_PREFIX) - strlen(THUMB_SUFFIX));
-  PtRecorder *recorder = g_atomic_pointer_get(&http->recorder);
+  struct MHD_Connection *c = call->c;
+  const char *name = call->args[0];
+  PtRecorder *recorder = g_atomic_pointer_get(&call->http->recorder);
   g_autoptr(GError) error = NULL;
   gint64 utc_ns = -1;
   g_autoptr(GBytes) jpeg = NULL;
@@ -291,15 +283,16 @@ get_thumbnail(PtHttp *http, struct MHD_Connection *c, const char *url)
  * "case"|"pallet"}: validates everything first, then queues one job per batch; the print
  * worker of `packtrace run` sends them.  201 {"jobs": [{id, lot}]}. */
 static enum MHD_Result
-post_print_jobs(PtHttp *http, struct MHD_Connection *c, PtHttpRequest *req)
+post_print_jobs(const PtHttpCall *call)
 {
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
   static const char usage[] = "body is {\"batches\": [ID or lot, ...], \"printer\": "
                               "\"host[:port]\", \"copies\": N, \"template\": \"case|pallet\"}";
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   if (!body)
     return pt_http_respond_gerror(c, error);
   json_t *batches = json_object_get(body, "batches");
@@ -353,8 +346,9 @@ post_print_jobs(PtHttp *http, struct MHD_Connection *c, PtHttpRequest *req)
 
 /* GET ?ids=1,2,3: each job's state and the counts a progress bar needs. */
 static enum MHD_Result
-get_print_jobs(PtHttp *http, struct MHD_Connection *c)
+get_print_jobs(const PtHttpCall *call)
 {
+  struct MHD_Connection *c = call->c;
   const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ids");
   g_auto(GStrv) parts = g_strsplit(text ? text : "", ",", PT_PRINT_PROGRESS_MAX + 1);
   g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -368,8 +362,8 @@ get_print_jobs(PtHttp *http, struct MHD_Connection *c)
     g_array_append_val(ids, v);
   }
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  g_autoptr(GPtrArray) jobs = store ? pt_store_print_jobs_by_id(store, ids, &error) : NULL;
+  PtStore *store = call->store;
+  g_autoptr(GPtrArray) jobs = pt_store_print_jobs_by_id(store, ids, &error);
   if (!jobs)
     return pt_http_respond_gerror(c, error);
   json_t *arr = json_array();
@@ -390,22 +384,11 @@ get_print_jobs(PtHttp *http, struct MHD_Connection *c)
                               NULL);
 }
 
-enum MHD_Result
-pt_http_dash_route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method,
-                   PtHttpRequest *req)
-{
-  gboolean is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-  gboolean is_post = strcmp(method, "POST") == 0;
-  gboolean jobs = strcmp(url, "/api/v1/print-jobs") == 0;
-  if (!is_get && !(jobs && is_post))
-    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
-                                 jobs ? "GET, HEAD, POST" : "GET, HEAD");
-  enum MHD_Result refused;
-  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, is_post, NULL, &refused))
-    return refused;
-  if (jobs)
-    return is_post ? post_print_jobs(http, c, req) : get_print_jobs(http, c);
-  if (strcmp(url, "/api/v1/status") == 0)
-    return get_status(http, c);
-  return get_thumbnail(http, c, url);
-}
+static const PtHttpRoute dash_routes[] = {
+    {"/api/v1/status", PT_HTTP_GET, PT_HTTP_OPERATOR, get_status},
+    {"/api/v1/cameras/{name}/thumbnail.jpg", PT_HTTP_GET, PT_HTTP_OPERATOR, get_thumbnail},
+    {"/api/v1/print-jobs", PT_HTTP_GET, PT_HTTP_OPERATOR, get_print_jobs},
+    {"/api/v1/print-jobs", PT_HTTP_POST, PT_HTTP_OPERATOR, post_print_jobs},
+};
+
+const PtHttpRouteTable pt_http_dash_routes = {dash_routes, G_N_ELEMENTS(dash_routes)};

@@ -18,13 +18,16 @@
  *                                          (with the reason), 404 not a batch of this station
  *   POST /api/v1/driver/loads/{id}/photos?kind=plate|seal   image/jpeg body (201)
  *
- * Driver routes take `Authorization: Bearer ID.SECRET` (pt-driver.h); a bad token is 401 with
- * the reason.  Each token is rate limited (PT_DRIVER_RATE_*): over it, 429 with Retry-After,
- * and the page sends again later.  A scan's answer is stored under its idempotency key before
- * it is sent, so a phone that resends (the answer was lost on weak Wi-Fi, the page was
- * reloaded, the station restarted) gets the first answer back and the batch is never added
- * twice.  Answers of 5xx (a busy database) are not stored: the resend tries again. */
-#include "pt-http-private.h"
+ * Driver routes take `Authorization: Bearer ID.SECRET` (pt-driver.h, checked before the
+ * handler by pt_http_require_driver()); a bad token is 401 with the reason.  Each token is rate
+ * limited (PT_DRIVER_RATE_*): over it, 429 with Retry-After, and the page sends again later.  A
+ * scan's answer is stored under its idempotency key before it is sent, so a phone that resends (the
+ * answer was lost on weak Wi-Fi, the page was reloaded, the station restarted) gets the first
+ * answer back and the batch is never added twice.  Answers of 5xx (a busy database) are not stored:
+ * the resend tries again. */
+#include "pt-http-driver.h"
+
+#include "pt-http-respond.h"
 
 #include "pt-canon.h"
 #include "pt-driver.h"
@@ -36,49 +39,35 @@
 #include "pt-rate.h"
 #include "pt-time.h"
 
+
 #include <stdlib.h>
 #include <string.h>
 
-#define DRIVER_PREFIX  "/api/v1/driver/"
-#define DRIVERS_URL    "/api/v1/drivers"
-#define DRIVERS_PREFIX DRIVERS_URL "/"
-
-gboolean
-pt_http_driver_handles(const char *url)
-{
-  return g_str_has_prefix(url, DRIVER_PREFIX) || g_str_has_prefix(url, DRIVERS_PREFIX) ||
-         strcmp(url, DRIVERS_URL) == 0;
-}
-
-gsize
-pt_http_body_max(const char *url)
-{
-  return g_str_has_prefix(url, DRIVER_PREFIX "loads/") && g_str_has_suffix(url, "/photos")
-             ? PT_DRIVER_PHOTO_BODY_MAX
-             : PT_HTTP_BODY_MAX;
-}
-
-/* GET /api/v1/drivers, POST /api/v1/drivers {"name": "Wang", "phone": "+86 ..."}. */
+/* GET /api/v1/drivers */
 static enum MHD_Result
-drivers(PtHttp *http, struct MHD_Connection *c, gboolean is_post, PtHttpRequest *req)
+list_drivers(const PtHttpCall *call)
 {
-  enum MHD_Result refused;
-  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, is_post, NULL, &refused))
-    return refused;
+  struct MHD_Connection *c = call->c;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
+  PtStore *store = call->store;
+  g_autoptr(GPtrArray) list = pt_store_driver_list(store, pt_now_ns(), &error);
+  if (!list)
     return pt_http_respond_gerror(c, error);
-  if (!is_post) {
-    g_autoptr(GPtrArray) list = pt_store_driver_list(store, pt_now_ns(), &error);
-    if (!list)
-      return pt_http_respond_gerror(c, error);
-    json_t *arr = json_array();
-    for (guint i = 0; i < list->len; i++)
-      json_array_append_new(arr, pt_driver_to_json(g_ptr_array_index(list, i)));
-    return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "drivers", arr), NULL);
-  }
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < list->len; i++)
+    json_array_append_new(arr, pt_driver_to_json(g_ptr_array_index(list, i)));
+  return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "drivers", arr), NULL);
+}
+
+/* POST /api/v1/drivers {"name": "Wang", "phone": "+86 ..."} */
+static enum MHD_Result
+add_driver(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   const char *name = NULL, *phone = NULL;
   const PtJsonField fields[] = {{"name", &name}, {"phone", &phone}};
   g_autoptr(PtDriver) driver = NULL;
@@ -105,17 +94,14 @@ qr_data_url(const char *text, GError **error)
 /* POST /api/v1/drivers/{id}/token {"ttl": "12h", "base": "http://HOST", "qr": "png"} (all
  * optional). */
 static enum MHD_Result
-mint_token(PtHttp *http, struct MHD_Connection *c, const char *id, PtHttpRequest *req)
+mint_token(const PtHttpCall *call)
 {
-  enum MHD_Result refused;
-  if (!pt_http_require(http, c, PT_ROLE_OPERATOR, TRUE, NULL, &refused))
-    return refused;
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  json_t *body =
-      req->body->len ? pt_json_parse(req->body->str, req->body->len, &error) : json_object();
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, TRUE, &error);
   const char *ttl = NULL, *base = NULL, *qr = NULL;
   const PtJsonField fields[] = {{"ttl", &ttl}, {"base", &base}, {"qr", &qr}};
   gint64 ttl_s = PT_DRIVER_TTL_DEFAULT_S, expires = 0;
@@ -127,7 +113,7 @@ mint_token(PtHttp *http, struct MHD_Connection *c, const char *id, PtHttpRequest
       g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "base must start with http:// or https://");
     else if (qr && strcmp(qr, "png") != 0)
       g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "qr must be \"png\"");
-    else if ((driver = pt_driver_lookup(store, id, &error)) &&
+    else if ((driver = pt_driver_lookup(store, call->args[0], &error)) &&
              (token = pt_driver_token_new(store, driver->id, ttl_s, &expires, &error)))
       url = pt_driver_login_url(http->station->config, base, token);
   }
@@ -154,17 +140,21 @@ own_load(PtStore *store, const PtDriver *driver, const char *id, GError **error)
   return g_steal_pointer(&load);
 }
 
+/* POST /api/v1/driver/loads {"plate", "seal"} */
 static enum MHD_Result
-open_load(PtStore *store, struct MHD_Connection *c, const PtDriver *driver, PtHttpRequest *req)
+open_load(const PtHttpCall *call)
 {
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
   g_autoptr(GError) error = NULL;
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   const char *plate = NULL, *seal = NULL;
   const PtJsonField fields[] = {{"plate", &plate}, {"seal", &seal}};
   gboolean joined = FALSE;
   g_autoptr(PtLoad) load = NULL;
   if (body && pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error))
-    load = pt_driver_open_load(store, driver, plate, seal, &joined, &error);
+    load = pt_driver_open_load(store, call->driver, plate, seal, &joined, &error);
   json_decref(body);
   json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
   if (!o)
@@ -251,12 +241,16 @@ respond_stored(struct MHD_Connection *c, int status, char *body, gboolean replay
                               strlen(body), replayed ? "Idempotent-Replayed" : NULL, "true");
 }
 
+/* POST /api/v1/driver/loads/{id}/scans {"payload", "key", "scanned"} */
 static enum MHD_Result
-scan(PtHttp *http, PtStore *store, struct MHD_Connection *c, const PtDriver *driver,
-     const char *load_id, PtHttpRequest *req)
+scan(const PtHttpCall *call)
 {
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
+  const PtDriver *driver = call->driver;
   g_autoptr(GError) error = NULL;
-  json_t *body = pt_json_parse(req->body->str, req->body->len, &error);
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
   const char *payload = NULL, *key = NULL, *scanned = NULL;
   const PtJsonField fields[] = {{"payload", &payload}, {"key", &key}, {"scanned", &scanned}};
   if (!body || !pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error)) {
@@ -285,10 +279,10 @@ scan(PtHttp *http, PtStore *store, struct MHD_Connection *c, const PtDriver *dri
     return respond_stored(c, stored_status, stored, TRUE);
   }
   unsigned status = 0;
-  g_autoptr(PtLoad) load = own_load(store, driver, load_id, &error);
+  g_autoptr(PtLoad) load = own_load(store, driver, call->args[0], &error);
   json_t *answer = NULL;
   if (load) {
-    answer = scan_answer(http, store, driver, load, payload, scanned, &status, &error);
+    answer = scan_answer(call->http, store, driver, load, payload, scanned, &status, &error);
   } else if (pt_error_http_status(error) < 500) {
     status = pt_error_http_status(error);
     answer = json_pack("{ssss}", "result", "invalid", "error", error->message);
@@ -318,20 +312,23 @@ scan(PtHttp *http, PtStore *store, struct MHD_Connection *c, const PtDriver *dri
                          strlen(text), NULL);
 }
 
+/* POST /api/v1/driver/loads/{id}/photos?kind=plate|seal, an image/jpeg body */
 static enum MHD_Result
-photo(PtHttp *http, PtStore *store, struct MHD_Connection *c, const PtDriver *driver,
-      const char *load_id, PtHttpRequest *req)
+photo(const PtHttpCall *call)
 {
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
   g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
   const char *kind = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "kind");
   const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
   if (type && !g_str_has_prefix(type, "image/jpeg"))
     return pt_http_respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
                                  "a photo is sent as image/jpeg", NULL);
-  g_autoptr(PtLoad) load = own_load(store, driver, load_id, &error);
+  g_autoptr(PtLoad) load = own_load(store, call->driver, call->args[0], &error);
   gboolean existed = FALSE;
   g_autoptr(PtDriverPhoto) p =
-      load ? pt_driver_photo_add(http->station, store, driver->id, load, kind,
+      load ? pt_driver_photo_add(call->http->station, store, call->driver->id, load, kind,
                                  (const guint8 *)req->body->str, req->body->len, &existed, &error)
            : NULL;
   if (!p)
@@ -341,85 +338,39 @@ photo(PtHttp *http, PtStore *store, struct MHD_Connection *c, const PtDriver *dr
   return pt_http_respond_json(c, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
 }
 
-/* Everything under /api/v1/driver/: the token first, then the rate, then the route. */
+/* GET /api/v1/driver/me: the driver and the token's expiry. */
 static enum MHD_Result
-route_phone(PtHttp *http, struct MHD_Connection *c, const char *rest, gboolean is_get,
-            gboolean is_post, PtHttpRequest *req)
+get_me(const PtHttpCall *call)
 {
-  g_auto(GStrv) parts = g_strsplit(rest, "/", 4);
-  guint n = g_strv_length(parts);
-  /* "me" | "loads" | "loads", ID | "loads", ID, "scans"|"photos" */
-  gboolean me = n == 1 && strcmp(parts[0], "me") == 0;
-  gboolean loads = n >= 1 && strcmp(parts[0], "loads") == 0 && (n == 1 || parts[1][0] != '\0');
-  gboolean action = n == 3 && (strcmp(parts[2], "scans") == 0 || strcmp(parts[2], "photos") == 0);
-  if (!me && !(loads && (n <= 2 || action)))
-    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
-  gboolean wants_get = me || n == 2;
-  if (wants_get ? !is_get : !is_post)
-    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
-                                 wants_get ? "GET, HEAD" : "POST");
-  const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-  if (!auth || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0)
-    return pt_http_respond_error(
-        c, MHD_HTTP_UNAUTHORIZED,
-        "the driver's page needs a login: scan the login QR the operator gives you", NULL);
-  g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  PtDriverToken token = {0};
-  g_autoptr(PtDriver) driver = NULL;
-  switch (pt_driver_authenticate(store, auth + 7, pt_now_ns(), &token, &driver, &error)) {
-  case PT_DRIVER_AUTH_OK:
-    break;
-  case PT_DRIVER_AUTH_REFUSED:
-    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, error->message, NULL);
-  case PT_DRIVER_AUTH_FAILED:
-    return pt_http_respond_gerror(c, error);
-  }
-  g_autofree char *key = g_strdup_printf("driver-token:%" G_GINT64_FORMAT, token.id);
-  guint retry_after = 0;
-  if (!pt_rate_limit_take(http->driver_rate, key, g_get_monotonic_time(), &retry_after))
-    return pt_http_respond_too_many(
-        c, retry_after,
-        json_pack("{ss}", "error", "too many requests from this phone: sent again shortly"));
-  if (me) {
-    g_autofree char *until = pt_time_format(token.expires_ns);
-    json_t *o = pt_driver_to_json(driver);
-    json_object_del(o, "active_tokens");
-    return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{soss}", "driver", o, "expires", until),
-                                NULL);
-  }
-  if (n == 1)
-    return open_load(store, c, driver, req);
-  if (n == 2) {
-    g_autoptr(PtLoad) load = own_load(store, driver, parts[1], &error);
-    json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
-    return o ? pt_http_respond_json(c, MHD_HTTP_OK, o, NULL) : pt_http_respond_gerror(c, error);
-  }
-  if (strcmp(parts[2], "scans") == 0)
-    return scan(http, store, c, driver, parts[1], req);
-  return photo(http, store, c, driver, parts[1], req);
+  g_autofree char *until = pt_time_format(call->token->expires_ns);
+  json_t *o = pt_driver_to_json(call->driver);
+  json_object_del(o, "active_tokens");
+  return pt_http_respond_json(call->c, MHD_HTTP_OK,
+                              json_pack("{soss}", "driver", o, "expires", until), NULL);
 }
 
-enum MHD_Result
-pt_http_driver_route(PtHttp *http, struct MHD_Connection *c, const char *url, const char *method,
-                     PtHttpRequest *req)
+/* GET /api/v1/driver/loads/{id}: a load the phone opened or joined. */
+static enum MHD_Result
+get_load(const PtHttpCall *call)
 {
-  gboolean is_get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-  gboolean is_post = strcmp(method, "POST") == 0;
-  if (g_str_has_prefix(url, DRIVER_PREFIX))
-    return route_phone(http, c, url + strlen(DRIVER_PREFIX), is_get, is_post, req);
-  if (strcmp(url, DRIVERS_URL) == 0) {
-    if (!is_get && !is_post)
-      return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed",
-                                   "GET, HEAD, POST");
-    return drivers(http, c, is_post, req);
-  }
-  g_auto(GStrv) parts = g_strsplit(url + strlen(DRIVERS_PREFIX), "/", 3);
-  if (g_strv_length(parts) != 2 || parts[0][0] == '\0' || strcmp(parts[1], "token") != 0)
-    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
-  if (!is_post)
-    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", "POST");
-  return mint_token(http, c, parts[0], req);
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = own_load(store, call->driver, call->args[0], &error);
+  json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
+  return o ? pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL)
+           : pt_http_respond_gerror(call->c, error);
 }
+
+static const PtHttpRoute driver_routes[] = {
+    {"/api/v1/drivers", PT_HTTP_GET, PT_HTTP_OPERATOR, list_drivers},
+    {"/api/v1/drivers", PT_HTTP_POST, PT_HTTP_OPERATOR, add_driver},
+    {"/api/v1/drivers/{id}/token", PT_HTTP_POST, PT_HTTP_OPERATOR, mint_token},
+    {"/api/v1/driver/me", PT_HTTP_GET, PT_HTTP_DRIVER, get_me},
+    {"/api/v1/driver/loads", PT_HTTP_POST, PT_HTTP_DRIVER, open_load},
+    {"/api/v1/driver/loads/{id}", PT_HTTP_GET, PT_HTTP_DRIVER, get_load},
+    {"/api/v1/driver/loads/{id}/scans", PT_HTTP_POST, PT_HTTP_DRIVER, scan},
+    {"/api/v1/driver/loads/{id}/photos", PT_HTTP_POST, PT_HTTP_DRIVER, photo, 0,
+     PT_DRIVER_PHOTO_BODY_MAX},
+};
+
+const PtHttpRouteTable pt_http_driver_routes = {driver_routes, G_N_ELEMENTS(driver_routes)};

@@ -1,7 +1,7 @@
 /* pt-http-tls.c: the optional TLS certificate and key of [http] (tls_cert=, tls_key=), read
  * and checked once at start so that a wrong file stops `packtrace run` with a line that
  * names it, rather than a daemon that will not start or a handshake that fails later. */
-#include "pt-http-private.h"
+#include "pt-http-tls.h"
 
 #include "pt-error.h"
 #include "pt-limits.h"

@@ -6,6 +6,9 @@
  * numbers, quantities or prices (those stay in the operator API). */
 #include "pt-web.h"
 
+
+#include "pt-http-respond.h"
+
 #include "pt-error.h"
 #include "pt-gs1-dl.h"
 #include "pt-json.h"
@@ -90,13 +93,6 @@ assets_init(void)
 {
   static GOnce once = G_ONCE_INIT;
   g_once(&once, assets_load, NULL);
-}
-
-gboolean
-pt_web_handles(const char *url)
-{
-  return g_str_has_prefix(url, "/static/") || g_str_has_prefix(url, "/01/") ||
-         strcmp(url, "/station") == 0 || strcmp(url, "/buyer") == 0 || strcmp(url, "/driver") == 0;
 }
 
 static void
@@ -494,16 +490,13 @@ resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Conne
   return ret;
 }
 
-enum MHD_Result
-pt_web_respond(PtStation *station, struct MHD_Connection *c, const char *url, const char *method,
-               PtScanTally *scans, PtWebStoreFunc get_store, gpointer user_data)
+/* A page, an asset or a Digital Link: the answer of every route of the table below. */
+static enum MHD_Result
+respond_web(const PtHttpCall *call)
 {
-  if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    common_headers(r, "text/plain; charset=utf-8", "no-store");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-    return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-  }
+  PtStation *station = call->http->station;
+  struct MHD_Connection *c = call->c;
+  const char *url = call->url;
   assets_init();
   if (!g_str_has_prefix(url, "/01/")) {
     /* Only the names in the table: no file system behind this, so no path to traverse. */
@@ -516,8 +509,18 @@ pt_web_respond(PtStation *station, struct MHD_Connection *c, const char *url, co
   PtDigitalLink link;
   if (!parse_link(station, c, url, &link, &error))
     return respond_gerror(c, error);
-  PtStore *store = get_store(user_data, &error);
+  PtStore *store = pt_http_worker_store(call->http, &error);
   if (!store)
     return respond_gerror(c, error);
-  return resolve(station, store, scans, c, &link);
+  return resolve(station, store, call->http->scans, c, &link);
 }
+
+static const PtHttpRoute web_routes[] = {
+    {"/static/*", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
+    {"/01/*", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
+    {"/station", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
+    {"/buyer", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
+    {"/driver", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
+};
+
+const PtHttpRouteTable pt_web_routes = {web_routes, G_N_ELEMENTS(web_routes)};

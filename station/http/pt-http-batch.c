@@ -1,0 +1,327 @@
+/* pt-http-batch.c: the batch routes of the station API.
+ *
+ *   GET  /api/v1/batches                        buyers and up: a page of batches (a buyer
+ *                                               scoped to a GLN: those on loads to it)
+ *   POST /api/v1/batches                        operator: a new batch (201)
+ *   GET  /api/v1/batches/{id}                   buyers and up: the batch and its timeline
+ *   GET  /api/v1/batches/{id}/epcis|grading     buyers and up: its EPCIS document, grading
+ *   GET  /api/v1/batches/{id}/label             buyers and up: its label (PNG, PDF, SVG)
+ *   GET  /api/v1/batches/{id}/bundle            anyone: the signed bundle the consumer page
+ *                                               verifies
+ *   GET  /api/v1/batches/{id}/clips/{n}         anyone: an evidence clip, which the consumer
+ *                                               page plays
+ *   POST /api/v1/batches/{id}/hold|release|recall|events   operator
+ *
+ * Read requests (GET /api/v1/batches/{id}) dominate; they run on the worker threads with a
+ * per-thread SQLite connection and no shared lock.  The buyer portal's views of a batch
+ * (clips list, loads) are in pt-http-buyer.c. */
+#include "pt-http-batch.h"
+
+#include "pt-http-auth.h"
+#include "pt-http-respond.h"
+
+#include "pt-batch.h"
+#include "pt-error.h"
+#include "pt-grading.h"
+#include "pt-json.h"
+#include "pt-label-batch.h"
+#include "pt-limits.h"
+#include "pt-store-auth.h"
+#include "pt-store-grading.h"
+#include "pt-store-video.h"
+#include "pt-trace.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pt-labels-limits.h"
+
+/* The tag of the events route; the others of batch_action() are a PtBatchAction. */
+#define ACTION_EVENTS (-1)
+
+/* Returns: (transfer full): the page of batches a buyer scoped to @gln may see. */
+static GPtrArray *
+list_scoped(PtStore *store, const char *gln, int limit, int offset, GError **error)
+{
+  g_autoptr(GArray) ids = pt_store_batch_ids_to(store, gln, limit, offset, error);
+  if (!ids)
+    return NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_batch_free);
+  for (guint i = 0; i < ids->len; i++) {
+    PtBatch *b = pt_store_batch_get(store, g_array_index(ids, gint64, i), error);
+    if (!b)
+      return NULL;
+    g_ptr_array_add(list, b);
+  }
+  return g_steal_pointer(&list);
+}
+
+/* GET /api/v1/batches?limit=N&offset=N */
+static enum MHD_Result
+list_batches(const PtHttpCall *call)
+{
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
+  const PtPrincipal *p = call->who;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  int limit, offset;
+  if (!pt_http_query_page(c, &limit, &offset, &error))
+    return pt_http_respond_gerror(c, error);
+  g_autoptr(GPtrArray) list = p->role == PT_ROLE_BUYER && p->scope_gln
+                                  ? list_scoped(store, p->scope_gln, limit, offset, &error)
+                                  : pt_store_batch_list(store, limit, offset, &error);
+  if (!list)
+    return pt_http_respond_gerror(c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < list->len; i++)
+    json_array_append_new(arr, pt_batch_to_json(http->station->config, g_ptr_array_index(list, i)));
+  return pt_http_respond_json(
+      c, MHD_HTTP_OK, json_pack("{sosisi}", "batches", arr, "limit", limit, "offset", offset),
+      NULL);
+}
+
+/* POST /api/v1/batches with a PtBatchSpec body. */
+static enum MHD_Result
+create_batch(const PtHttpCall *call)
+{
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, FALSE, &error);
+  if (!body)
+    return pt_http_respond_gerror(c, error);
+  PtBatchSpec spec;
+  g_autoptr(PtBatch) batch = NULL;
+  if (pt_batch_spec_from_json(body, &spec, &error))
+    batch = pt_batch_create(http->station, store, &spec, &error);
+  json_decref(body);
+  if (!batch)
+    return pt_http_respond_gerror(c, error);
+  return pt_http_respond_json(c, MHD_HTTP_CREATED, pt_batch_to_json(http->station->config, batch),
+                              NULL);
+}
+
+/* POST /api/v1/batches/{id}/hold|release|recall {"reason": TEXT} (required for hold and
+ * recall; release takes an empty body too) and POST /api/v1/batches/{id}/events with a
+ * PtEventSpec body.  Operator only. */
+static enum MHD_Result
+batch_action(const PtHttpCall *call)
+{
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
+  const char *id = call->args[0];
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(req, TRUE, &error);
+  if (!body)
+    return pt_http_respond_gerror(c, error);
+  g_autoptr(PtBatch) batch = NULL;
+  json_t *out = NULL;
+  unsigned status = MHD_HTTP_OK;
+  if (call->route->tag == ACTION_EVENTS) {
+    PtEventSpec spec;
+    PtEventRow row = {0};
+    if (pt_event_spec_from_json(body, &spec, &error) &&
+        (batch = pt_batch_lookup(store, id, &error)) &&
+        pt_batch_add_event(http->station, store, batch, &spec, &row, &error)) {
+      out = pt_event_row_to_json(&row, &error);
+      status = MHD_HTTP_CREATED;
+    }
+    pt_event_row_clear(&row);
+  } else {
+    PtBatchAction a = (PtBatchAction)call->route->tag;
+    const char *reason = NULL;
+    const PtJsonField fields[] = {{"reason", &reason}};
+    if (pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error) &&
+        (batch = pt_batch_lookup(store, id, &error)) &&
+        pt_batch_change_status(http->station, store, batch, a, reason, &error))
+      out = pt_batch_to_json(http->station->config, batch);
+  }
+  json_decref(body);
+  return out ? pt_http_respond_json(c, status, out, NULL) : pt_http_respond_gerror(c, error);
+}
+
+/* Buyers and up read batches; a buyer scoped to a GLN only the ones on loads to it. */
+static gboolean
+batch_readable(PtStore *store, struct MHD_Connection *c, const PtPrincipal *p, const PtBatch *batch,
+               enum MHD_Result *response)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean yes = FALSE;
+  if (!pt_http_batch_in_scope(store, p, batch->id, &yes, &error)) {
+    *response = pt_http_respond_gerror(c, error);
+    return FALSE;
+  }
+  if (!yes) {
+    g_autofree char *msg =
+        g_strdup_printf("batch %s is not on a load to %s", batch->lot, p->scope_gln);
+    *response = pt_http_respond_error(c, MHD_HTTP_FORBIDDEN, msg, NULL);
+  }
+  return yes;
+}
+
+/* GET /api/v1/batches/{id}/label?template=case|pallet&format=png|pdf|svg[&dpi=N] */
+static enum MHD_Result
+get_label(const PtHttpCall *call)
+{
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
+  const PtPrincipal *p = call->who;
+  const PtLabelSettings *settings = http->station->config->labels;
+  const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "template");
+  const char *f = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+  PtLabelTemplate template_ = settings->template_;
+  PtLabelFormat format = PT_LABEL_PNG;
+  int dpi = 0;
+  g_autoptr(GError) error = NULL;
+  if (t && !pt_label_template_from_string(t, &template_))
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "template must be case or pallet", NULL);
+  /* ZPL is for printers, which the station feeds itself. */
+  if (f && (!pt_label_format_from_string(f, &format) || format == PT_LABEL_ZPL))
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "format must be png, pdf or svg", NULL);
+  if (!pt_http_query_int(c, "dpi", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX, &dpi, &error))
+    return pt_http_respond_gerror(c, error);
+  PtStore *store = call->store;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, call->args[0], &error);
+  if (!batch)
+    return pt_http_respond_gerror(c, error);
+  enum MHD_Result response;
+  if (!batch_readable(store, c, p, batch, &response))
+    return response;
+  g_autoptr(GBytes) bytes =
+      pt_batch_label_render(http->station->config, batch, template_, format, (guint)dpi, 0, &error);
+  if (!bytes)
+    return pt_http_respond_gerror(c, error);
+  gsize len;
+  const void *data = g_bytes_get_data(bytes, &len);
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  g_autofree char *file_name = pt_label_file_name(batch, template_, format);
+  g_autofree char *disposition = g_strdup_printf("inline; filename=\"%s\"", file_name);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, pt_label_content_type(format));
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE, VIEW_GRADING } BatchView;
+
+/* GET /api/v1/batches/{id}[/VIEW]: the route's tag is the view.  The bundle is public (no
+ * principal: the consumer page loads it for anyone). */
+static enum MHD_Result
+get_batch(const PtHttpCall *call)
+{
+  PtHttp *http = call->http;
+  struct MHD_Connection *c = call->c;
+  const PtPrincipal *p = call->who;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, call->args[0], &error) : NULL;
+  if (!batch)
+    return pt_http_respond_gerror(c, error);
+  enum MHD_Result response;
+  if (p && !batch_readable(store, c, p, batch, &response))
+    return response;
+  json_t *out = NULL;
+  const char *type = NULL;
+  switch ((BatchView)call->route->tag) {
+  case VIEW_BATCH: {
+    gsize len;
+    char *text = pt_batch_show_json(http->station->config, store, batch, &len, &error);
+    if (!text)
+      break;
+    /* g_malloc and malloc are one allocator since GLib 2.46. */
+    return pt_http_respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
+  }
+  case VIEW_EPCIS:
+    out = pt_trace_epcis(store, http->station->config, batch, &error);
+    type = "application/ld+json";
+    break;
+  case VIEW_BUNDLE:
+    out = pt_trace_bundle(store, http->station->config, http->station->keys, batch, &error);
+    break;
+  case VIEW_GRADING: {
+    /* The open grading, else the latest: counts per class and size code, defect statistics,
+     * state, and once closed the inspecting event's id and disposition. */
+    g_autoptr(PtGradingRow) grading = pt_store_grading_get_newest(store, batch->id, &error);
+    if (!grading && !error)
+      g_set_error(&error, PT_ERROR, PT_ERROR_NOT_FOUND, "batch %s has never been graded",
+                  batch->lot);
+    out = grading ? pt_grading_to_json(store, grading, &error) : NULL;
+    break;
+  }
+  }
+  if (!out)
+    return pt_http_respond_gerror(c, error);
+  return pt_http_respond_json(c, MHD_HTTP_OK, out, type);
+}
+
+/* GET /api/v1/batches/{id}/clips/{n}: the evidence clip of the batch's n-th event (1-based,
+ * as `packtrace batch show` numbers them), streamed from its file. */
+static enum MHD_Result
+get_clip(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(call->http, &error);
+  if (!store)
+    return pt_http_respond_gerror(c, error);
+  guint64 n;
+  if (!g_ascii_string_to_unsigned(call->args[1], 10, 1, G_MAXINT64, &n, NULL))
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "clip number must be 1, 2, 3, ...", NULL);
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, call->args[0], &error);
+  g_autoptr(PtClipRow) clip = batch ? pt_store_clip_get(store, batch->id, (gint64)n, &error) : NULL;
+  if (!clip)
+    return pt_http_respond_gerror(c, error);
+  if (clip->expired_ns)
+    return pt_http_respond_error(c, MHD_HTTP_GONE,
+                                 "the clip was deleted after its retention period", NULL);
+  int fd = open(clip->path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0 || (guint64)st.st_size != clip->bytes) {
+    if (fd >= 0)
+      close(fd);
+    g_warning("http: clip %s is missing or changed", clip->path);
+    return pt_http_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                 "the clip file is missing or changed", NULL);
+  }
+  /* MHD owns @fd from here and closes it with the response. */
+  struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "video/mp4");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  /* The hash signed in the event, so a buyer can compare without parsing the record. */
+  g_autofree char *etag = g_strdup_printf("\"%s\"", clip->sha256);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  MHD_add_response_header(r, "X-Clip-SHA256", clip->sha256);
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static const PtHttpRoute batch_routes[] = {
+    {"/api/v1/batches", PT_HTTP_GET, PT_HTTP_BUYER, list_batches},
+    {"/api/v1/batches", PT_HTTP_POST, PT_HTTP_OPERATOR, create_batch},
+    {"/api/v1/batches/{id}", PT_HTTP_GET, PT_HTTP_BUYER, get_batch, VIEW_BATCH},
+    {"/api/v1/batches/{id}/epcis", PT_HTTP_GET, PT_HTTP_BUYER, get_batch, VIEW_EPCIS},
+    {"/api/v1/batches/{id}/grading", PT_HTTP_GET, PT_HTTP_BUYER, get_batch, VIEW_GRADING},
+    {"/api/v1/batches/{id}/bundle", PT_HTTP_GET, PT_HTTP_PUBLIC, get_batch, VIEW_BUNDLE},
+    {"/api/v1/batches/{id}/label", PT_HTTP_GET, PT_HTTP_BUYER, get_label},
+    {"/api/v1/batches/{id}/clips/{n}", PT_HTTP_GET, PT_HTTP_PUBLIC, get_clip},
+    {"/api/v1/batches/{id}/hold", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, PT_BATCH_HOLD},
+    {"/api/v1/batches/{id}/release", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action,
+     PT_BATCH_RELEASE},
+    {"/api/v1/batches/{id}/recall", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, PT_BATCH_RECALL},
+    {"/api/v1/batches/{id}/events", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, ACTION_EVENTS},
+};
+
+const PtHttpRouteTable pt_http_batch_routes = {batch_routes, G_N_ELEMENTS(batch_routes)};

@@ -1,0 +1,168 @@
+/* pt-http-dispatch.c: one request against the route tables.  The only place that answers
+ * 404 and 405 for the API, and that checks who may call a route before its handler runs.
+ *
+ * Every request walks the tables once (a few dozen short string compares, no allocation
+ * but the {name} segments): cheap next to the SQLite read that follows. */
+#include "pt-http-dispatch.h"
+
+#include "pt-http-auth.h"
+#include "pt-http-respond.h"
+#include "pt-limits.h"
+
+#include <string.h>
+
+typedef struct {
+  const char *at;
+  gsize len;
+} Segment;
+
+/* TRUE when @url is a path of the pattern @path; its {name} segments go to @args. */
+static gboolean
+match(const char *path, const char *url, Segment args[PT_HTTP_ROUTE_ARGS_MAX])
+{
+  guint n = 0;
+  while (*path) {
+    if (path[0] == '*' && path[1] == '\0')
+      return TRUE;
+    if (*path == '{') {
+      gsize len = strcspn(url, "/");
+      g_assert(n < PT_HTTP_ROUTE_ARGS_MAX);
+      if (len == 0)
+        return FALSE;
+      args[n++] = (Segment){url, len};
+      url += len;
+      path = strchr(path, '}') + 1;
+      continue;
+    }
+    if (*path++ != *url++)
+      return FALSE;
+  }
+  return *url == '\0';
+}
+
+static PtHttpMethod
+method_of(const char *method)
+{
+  if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+    return PT_HTTP_GET;
+  if (strcmp(method, "POST") == 0)
+    return PT_HTTP_POST;
+  if (strcmp(method, "DELETE") == 0)
+    return PT_HTTP_DELETE;
+  return 0;
+}
+
+/* The first route whose path and method match (NULL: none); @allowed gains the methods of
+ * all routes whose path matches. */
+static const PtHttpRoute *
+find(const PtHttpRouteTable *const *tables, gsize n_tables, const char *url, PtHttpMethod method,
+     Segment args[PT_HTTP_ROUTE_ARGS_MAX], PtHttpMethod *allowed)
+{
+  const PtHttpRoute *found = NULL;
+  for (gsize t = 0; t < n_tables; t++)
+    for (gsize i = 0; i < tables[t]->n_routes; i++) {
+      const PtHttpRoute *route = &tables[t]->routes[i];
+      Segment seen[PT_HTTP_ROUTE_ARGS_MAX] = {{0}};
+      if (!match(route->path, url, seen))
+        continue;
+      *allowed |= route->method;
+      if (!found && (route->method & method)) {
+        found = route;
+        memcpy(args, seen, sizeof seen);
+      }
+    }
+  return found;
+}
+
+/* The Allow header of a 405.  Returns: (transfer full). */
+static char *
+allow_text(PtHttpMethod allowed)
+{
+  static const struct {
+    PtHttpMethod method;
+    const char *text;
+  } names[] = {{PT_HTTP_GET, "GET, HEAD"}, {PT_HTTP_POST, "POST"}, {PT_HTTP_DELETE, "DELETE"}};
+  GString *out = g_string_new(NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+    if (allowed & names[i].method)
+      g_string_append_printf(out, "%s%s", out->len ? ", " : "", names[i].text);
+  return g_string_free(out, FALSE);
+}
+
+enum MHD_Result
+pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_tables,
+                 struct MHD_Connection *c, const char *url, const char *method, PtHttpRequest *req)
+{
+  if (req->too_large)
+    return pt_http_respond_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body is too large", NULL);
+  if (strlen(url) > PT_HTTP_URL_MAX)
+    return pt_http_respond_error(c, MHD_HTTP_URI_TOO_LONG, "request target is too long", NULL);
+  Segment args[PT_HTTP_ROUTE_ARGS_MAX] = {{0}};
+  PtHttpMethod allowed = 0;
+  PtHttpMethod asked = method_of(method);
+  const PtHttpRoute *route = find(tables, n_tables, url, asked, args, &allowed);
+  if (!route && !allowed)
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
+  if (!route) {
+    g_autofree char *allow = allow_text(allowed);
+    return pt_http_respond_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed", allow);
+  }
+
+  enum MHD_Result response;
+  g_autoptr(PtPrincipal) who = NULL;
+  g_autoptr(PtDriver) driver = NULL;
+  PtDriverToken token = {0};
+  switch (route->access) {
+  case PT_HTTP_PUBLIC:
+    if (!pt_http_public_limit(http, c, &response))
+      return response;
+    break;
+  case PT_HTTP_OPEN:
+    break;
+  case PT_HTTP_DRIVER:
+    if (!pt_http_require_driver(http, c, &token, &driver, &response))
+      return response;
+    break;
+  case PT_HTTP_BUYER:
+  case PT_HTTP_OPERATOR:
+    if (!pt_http_require(http, c, route->access == PT_HTTP_BUYER ? PT_ROLE_BUYER : PT_ROLE_OPERATOR,
+                         asked != PT_HTTP_GET, &who, &response))
+      return response;
+    break;
+  }
+
+  g_autoptr(GError) error = NULL;
+  PtStore *store = NULL;
+  if (route->access != PT_HTTP_PUBLIC && route->access != PT_HTTP_OPEN &&
+      !(store = pt_http_worker_store(http, &error)))
+    return pt_http_respond_gerror(c, error);
+
+  g_autofree char *arg0 = g_strndup(args[0].at, args[0].len);
+  g_autofree char *arg1 = g_strndup(args[1].at, args[1].len);
+  PtHttpCall call = {.http = http,
+                     .c = c,
+                     .url = url,
+                     .method = method,
+                     .req = req,
+                     .route = route,
+                     .store = store,
+                     .args = {arg0, arg1},
+                     .who = who,
+                     .token = driver ? &token : NULL,
+                     .driver = driver};
+  return route->handler(&call);
+}
+
+gsize
+pt_http_dispatch_body_max(const PtHttpRouteTable *const *tables, gsize n_tables, const char *url)
+{
+  gsize max = PT_HTTP_BODY_MAX;
+  for (gsize t = 0; t < n_tables; t++)
+    for (gsize i = 0; i < tables[t]->n_routes; i++) {
+      const PtHttpRoute *route = &tables[t]->routes[i];
+      Segment args[PT_HTTP_ROUTE_ARGS_MAX];
+      if (route->body_max > max && match(route->path, url, args))
+        max = route->body_max;
+    }
+  return max;
+}

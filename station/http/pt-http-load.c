@@ -1,0 +1,118 @@
+/* pt-http-load.c: the loads of the station API (a truck's load: its plate, seal and the
+ * batches on it).  Operator only, reads too: they show plates and drivers' phones.
+ *
+ *   GET  /api/v1/loads?limit=N&offset=N   a page of loads
+ *   POST /api/v1/loads                    a new load (201) from a PtLoadSpec body
+ *   GET  /api/v1/loads/{id}               one load with its batches
+ *   POST /api/v1/loads/{id}/batches       {"batch": ID or lot}: puts it on the load (201;
+ *                                         200 when it already was)
+ *   POST /api/v1/loads/{id}/close         the load departs: one departing event per batch */
+#include "pt-http-load.h"
+
+#include "pt-http-respond.h"
+
+#include "pt-batch.h"
+#include "pt-error.h"
+#include "pt-limits.h"
+#include "pt-load.h"
+#include "pt-time.h"
+
+static enum MHD_Result
+list_loads(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  int limit, offset;
+  if (!pt_http_query_page(c, &limit, &offset, &error))
+    return pt_http_respond_gerror(c, error);
+  g_autoptr(GPtrArray) list = pt_store_load_list(store, limit, offset, &error);
+  if (!list)
+    return pt_http_respond_gerror(c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < list->len; i++)
+    json_array_append_new(arr, pt_load_to_json(store, g_ptr_array_index(list, i), FALSE, NULL));
+  return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{so}", "loads", arr), NULL);
+}
+
+static enum MHD_Result
+create_load(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(call->req, FALSE, &error);
+  PtLoadSpec spec;
+  g_autoptr(PtLoad) load = NULL;
+  if (body && pt_load_spec_from_json(body, &spec, &error))
+    load = pt_load_create(store, &spec, &error);
+  json_decref(body);
+  json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
+  return o ? pt_http_respond_json(call->c, MHD_HTTP_CREATED, o, NULL)
+           : pt_http_respond_gerror(call->c, error);
+}
+
+static enum MHD_Result
+get_load(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, call->args[0], &error);
+  json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
+  return o ? pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL)
+           : pt_http_respond_gerror(call->c, error);
+}
+
+static enum MHD_Result
+close_load(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, call->args[0], &error);
+  guint n_events = 0;
+  if (!load || !pt_load_close(call->http->station, store, load->id, &n_events, &error))
+    return pt_http_respond_gerror(call->c, error);
+  return pt_http_respond_json(
+      call->c, MHD_HTTP_OK,
+      json_pack("{sIsi}", "id", (json_int_t)load->id, "departing_events", (int)n_events), NULL);
+}
+
+static enum MHD_Result
+add_batch(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  PtHttpRequest *req = call->req;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, call->args[0], &error);
+  if (!load)
+    return pt_http_respond_gerror(c, error);
+  json_t *body = pt_http_body_json(req, FALSE, &error);
+  if (!body)
+    return pt_http_respond_gerror(c, error);
+  json_t *id = json_object_get(body, "batch");
+  if (!json_is_string(id) || json_object_size(body) != 1) {
+    json_decref(body);
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "body is {\"batch\": \"ID or lot\"}",
+                                 NULL);
+  }
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, json_string_value(id), &error);
+  json_decref(body);
+  g_autoptr(PtLoadItem) item = NULL;
+  gboolean existed = FALSE;
+  if (!batch || !pt_load_add_batch(call->http->station, store, load->id, batch, "api", pt_now_ns(),
+                                   &item, &existed, &error))
+    return pt_http_respond_gerror(c, error);
+  json_t *o = pt_load_item_to_json(item);
+  json_object_set_new(o, "existed", json_boolean(existed));
+  return pt_http_respond_json(c, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
+}
+
+static const PtHttpRoute load_routes[] = {
+    {"/api/v1/loads", PT_HTTP_GET, PT_HTTP_OPERATOR, list_loads},
+    {"/api/v1/loads", PT_HTTP_POST, PT_HTTP_OPERATOR, create_load},
+    {"/api/v1/loads/{id}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_load},
+    {"/api/v1/loads/{id}/batches", PT_HTTP_POST, PT_HTTP_OPERATOR, add_batch},
+    {"/api/v1/loads/{id}/close", PT_HTTP_POST, PT_HTTP_OPERATOR, close_load},
+};
+
+const PtHttpRouteTable pt_http_load_routes = {load_routes, G_N_ELEMENTS(load_routes)};

@@ -1,0 +1,148 @@
+/* pt-http-respond.c: the answers every route of the station API sends (JSON, errors with
+ * their status, 429 with Retry-After), what they read a request with (JSON body, query
+ * numbers, client address) and the per-thread store.  Called by every other file of http/;
+ * calls none of them. */
+#include "pt-http-respond.h"
+
+#include "pt-error.h"
+#include "pt-json.h"
+#include "pt-limits.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* One connection per worker thread, closed when the thread exits. */
+static GPrivate thread_store = G_PRIVATE_INIT((GDestroyNotify)pt_store_close);
+
+PtStore *
+pt_http_worker_store(PtHttp *http, GError **error)
+{
+  PtStore *store = g_private_get(&thread_store);
+  if (!store) {
+    store = pt_station_store(http->station, error);
+    if (store)
+      g_private_set(&thread_store, store);
+  }
+  return store;
+}
+
+enum MHD_Result
+pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type, char *body,
+                     gsize len, const char *name, const char *value)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (name)
+    MHD_add_response_header(r, name, value);
+  if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+  if (status == MHD_HTTP_UNAUTHORIZED)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  enum MHD_Result ret = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+enum MHD_Result
+pt_http_respond(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len,
+                const char *allow)
+{
+  return pt_http_respond_with(c, status, type, body, len, allow ? MHD_HTTP_HEADER_ALLOW : NULL,
+                              allow);
+}
+
+enum MHD_Result
+pt_http_respond_too_many(struct MHD_Connection *c, guint retry_after_s, json_t *value)
+{
+  g_autofree char *retry = g_strdup_printf("%u", MAX(retry_after_s, 1u));
+  json_object_set_new(value, "retry_after", json_integer(MAX(retry_after_s, 1u)));
+  char *text = json_dumps(value, JSON_COMPACT);
+  json_decref(value);
+  return pt_http_respond_with(c, MHD_HTTP_TOO_MANY_REQUESTS, "application/json; charset=utf-8",
+                              text, strlen(text), MHD_HTTP_HEADER_RETRY_AFTER, retry);
+}
+
+enum MHD_Result
+pt_http_respond_json(struct MHD_Connection *c, unsigned status, json_t *value, const char *type)
+{
+  char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  json_decref(value);
+  /* jansson allocates with malloc, which MHD_RESPMEM_MUST_FREE frees. */
+  return pt_http_respond(c, status, type ? type : "application/json; charset=utf-8", text,
+                         strlen(text), NULL);
+}
+
+enum MHD_Result
+pt_http_respond_error(struct MHD_Connection *c, unsigned status, const char *message,
+                      const char *allow)
+{
+  /* Messages quote the request, which need not be UTF-8; JSON must be (json_pack refuses
+   * anything else). */
+  g_autofree char *valid = g_utf8_make_valid(message, -1);
+  json_t *value = json_pack("{ss}", "error", valid);
+  char *text = json_dumps(value, JSON_COMPACT);
+  json_decref(value);
+  return pt_http_respond(c, status, "application/json; charset=utf-8", text, strlen(text), allow);
+}
+
+enum MHD_Result
+pt_http_respond_gerror(struct MHD_Connection *c, const GError *error)
+{
+  unsigned status = pt_error_http_status(error);
+  if (status >= 500)
+    g_warning("http: %s", error->message);
+  return pt_http_respond_error(c, status, error->message, NULL);
+}
+
+gboolean
+pt_http_query_page(struct MHD_Connection *c, int *limit, int *offset, GError **error)
+{
+  *limit = PT_LIST_LIMIT_DEFAULT;
+  *offset = 0;
+  return pt_http_query_int(c, "limit", 1, PT_LIST_LIMIT_MAX, limit, error) &&
+         pt_http_query_int(c, "offset", 0, G_MAXINT, offset, error);
+}
+
+char *
+pt_http_client_address(struct MHD_Connection *c)
+{
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  char host[NI_MAXHOST];
+  if (!info || !info->client_addr ||
+      getnameinfo(info->client_addr,
+                  info->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                           : sizeof(struct sockaddr_in),
+                  host, sizeof host, NULL, 0, NI_NUMERICHOST) != 0)
+    return g_strdup("unknown");
+  return g_strdup(host);
+}
+
+json_t *
+pt_http_body_json(const PtHttpRequest *req, gboolean empty_is_object, GError **error)
+{
+  if (empty_is_object && req->body->len == 0)
+    return json_object();
+  return pt_json_parse(req->body->str, req->body->len, error);
+}
+
+gboolean
+pt_http_query_int(struct MHD_Connection *c, const char *name, int lo, int hi, int *out,
+                  GError **error)
+{
+  const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+  guint64 n;
+  if (!v)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned(v, 10, (guint64)lo, (guint64)hi, &n, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s must be an integer %d..%d", name, lo, hi);
+    return FALSE;
+  }
+  *out = (int)n;
+  return TRUE;
+}
