@@ -20,6 +20,11 @@
 /* Points of the outline polygon reported per fruit. */
 #define PT_FRUIT_MAX_OUTLINE 64
 
+/* Fruit tracking (packgrade, grading feed): fruit followed at once, and views per fruit kept
+ * for the size median (later views still count for the worst defect view). */
+#define PT_TRACK_MAX_OPEN 64
+#define PT_TRACK_MAX_VIEWS 32
+
 /* Long side, in pixels, of the downscaled image used to find fruit. */
 #define PT_SEG_WORK_SIDE 400
 /* Long side, in pixels, of a fruit's analysis crop; larger fruit are

@@ -42,11 +42,6 @@
  * the oldest are dropped and the decoder waits for the next keyframe. */
 #define PT_TAP_DECODE_QUEUE_NS (2 * GST_SECOND)
 
-/* Fruit tracking (packgrade, grading feed): fruit followed at once, and views per fruit kept
- * for the size median (later views still count for the worst defect view) */
-#define PT_TRACK_MAX_OPEN  64
-#define PT_TRACK_MAX_VIEWS 32
-
 /* Segment hashing and file I/O */
 #define PT_HASH_CHUNK_BYTES  (256 * 1024)
 #define PT_HASH_THREADS      1    /* per camera: results arrive in segment order */

@@ -3,7 +3,8 @@
  * the only copies of pixels are the stills, taken when a fruit's worst view changes. */
 #include "pt-fruit-track.h"
 
-#include "pt-pipeline-limits.h"
+#include "pt-annotate.h"
+#include "pt-models-limits.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* pt-fruit-track.h: following fruit along the belt from frame to frame, so that each fruit is
- * counted once and its views are combined into one record.  Plain C over models/ (no
- * GStreamer): the packgrade element and the station's grading feed share it.
+ * counted once and its views are combined into one record.  Part of models/ (plain C, no
+ * GStreamer) so that the packgrade element and the station's grading feed share it.
  *
  *   g_autoptr(PtFruitTracker) tracker = pt_fruit_tracker_new(profile, &options);
  *   g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func(pt_tracked_fruit_free);
@@ -20,7 +20,7 @@
  * at the edge of the view is as likely belt dirt or a shadow as a fruit. */
 #pragma once
 
-#include "pt-models.h"
+#include "pt-grader.h"
 
 G_BEGIN_DECLS
 
