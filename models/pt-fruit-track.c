@@ -388,6 +388,17 @@ pt_fruit_tracker_push(PtFruitTracker *tracker, const PtFrame *frame, const PtGra
   }
 }
 
+PtGradeResult *
+pt_fruit_tracker_grade(PtFruitTracker *tracker, PtGrader *grader, const PtFrame *frame,
+                       gint64 ts, guint64 *ids_out, GPtrArray *finished, GError **error)
+{
+  PtGradeResult *result = pt_grader_grade(grader, frame, NULL, 0, error);
+
+  if (result != NULL)
+    pt_fruit_tracker_push(tracker, frame, result, ts, ids_out, finished);
+  return result;
+}
+
 void
 pt_fruit_tracker_flush(PtFruitTracker *tracker, GPtrArray *finished)
 {
