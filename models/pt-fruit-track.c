@@ -36,26 +36,6 @@ struct _PtFruitTracker {
   guint n_tracks;
 };
 
-static const char *const direction_names[] = {"any", "right", "left", "down", "up"};
-
-const char *
-pt_belt_direction_to_string(PtBeltDirection direction)
-{
-  return (guint)direction < G_N_ELEMENTS(direction_names) ? direction_names[direction] : "?";
-}
-
-gboolean
-pt_belt_direction_from_string(const char *text, PtBeltDirection *direction)
-{
-  for (guint i = 0; i < G_N_ELEMENTS(direction_names); i++) {
-    if (g_strcmp0(text, direction_names[i]) == 0) {
-      *direction = (PtBeltDirection)i;
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
-
 void
 pt_tracked_fruit_free(gpointer data)
 {
@@ -96,12 +76,6 @@ pt_fruit_tracker_free(PtFruitTracker *tracker)
   for (guint i = 0; i < tracker->n_tracks; i++)
     track_free(tracker->tracks[i]);
   g_free(tracker);
-}
-
-guint
-pt_fruit_tracker_n_open(const PtFruitTracker *tracker)
-{
-  return tracker->n_tracks;
 }
 
 /* Copies the box of @f with a margin out of @frame as RGB.  I420 crops start on even pixels

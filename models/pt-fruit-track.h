@@ -81,12 +81,6 @@ PtGradeResult *pt_fruit_tracker_grade(PtFruitTracker *tracker, PtGrader *grader,
  * @finished. */
 void pt_fruit_tracker_flush(PtFruitTracker *tracker, GPtrArray *finished);
 
-/* Tracks open now. */
-guint pt_fruit_tracker_n_open(const PtFruitTracker *tracker);
-
-const char *pt_belt_direction_to_string(PtBeltDirection direction);
-gboolean pt_belt_direction_from_string(const char *text, PtBeltDirection *direction);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtFruitTracker, pt_fruit_tracker_free)
 
 G_END_DECLS

@@ -22,12 +22,6 @@ pt_grade_class_to_string (PtGradeClass klass)
   return (guint) klass < G_N_ELEMENTS (class_names) ? class_names[klass] : "?";
 }
 
-const char *
-pt_grade_profile_builtin_dir (void)
-{
-  return PT_PROFILES_DIR;
-}
-
 void
 pt_grade_profile_free (PtGradeProfile *profile)
 {

@@ -81,9 +81,6 @@ PtGradeProfile *pt_grade_profile_load_file (const char *path, GError **error);
 PtGradeProfile *pt_grade_profile_load (const char *name, GError **error);
 void pt_grade_profile_free (PtGradeProfile *profile);
 
-/* The folder searched after $PACKTRACE_PROFILES_DIR. (transfer none) */
-const char *pt_grade_profile_builtin_dir (void);
-
 /* Names of the profiles pt_grade_profile_load() can find, sorted, without
  * duplicates.  Returns: (transfer full). */
 GStrv pt_grade_profile_list (void);
