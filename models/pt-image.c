@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (pt-models-error-quark, pt_models_error)
+G_DEFINE_QUARK (packtrace_models_error, pt_models_error)
 
 PtImage *
 pt_image_new (int width, int height, GError **error)

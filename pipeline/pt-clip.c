@@ -17,7 +17,7 @@
 GST_DEBUG_CATEGORY_STATIC(pt_clip_debug);
 #define GST_CAT_DEFAULT pt_clip_debug
 
-G_DEFINE_QUARK(pt - clip - error - quark, pt_clip_error)
+G_DEFINE_QUARK(packtrace_clip_error, pt_clip_error)
 
 /* Bounds: a GOP longer than this many frames is not a camera stream we can cut. */
 #define CLIP_MAX_GOP_FRAMES   2000

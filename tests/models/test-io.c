@@ -37,6 +37,10 @@ test_decode_bad (void)
   g_assert_no_error (error);
   g_assert_cmpint (ok->width, ==, 320);
 
+  /* The domain keeps the project's identifier-shaped name: clang-format splits a name with
+   * dashes into "pt - models - error - quark". */
+  g_assert_cmpstr (g_quark_to_string (PT_MODELS_ERROR), ==, "packtrace_models_error");
+
   /* Empty, garbage, truncated PNG, truncated JPEG. */
   g_assert_null (pt_image_decode (NULL, 0, &error));
   g_assert_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE);
