@@ -282,11 +282,26 @@ keep_largest (guint8 *mask, int w, int h, gint32 *labels, gint32 *parent)
   return TRUE;
 }
 
+/* A fruit's analysis crop: where it lies in the frame, its sampling step,
+ * which frame edges it reaches, and its planes (the grader's scratch
+ * buffers, reused from fruit to fruit). */
+typedef struct {
+  int x0, y0, s, w, h;
+  double mmpx; /* of the crop: frame scale times the step */
+  gboolean edge_l, edge_t, edge_r, edge_b;
+  guint8 *py, *pcb, *pcr;
+  guint8 *mask;    /* 1 = this fruit */
+  guint8 *foreign; /* 1 = a neighbour's territory */
+  gint32 *labels, *parent;
+} Crop;
+
+/* Places the crop around @blob's box, one work pixel wider on each side,
+ * stepping so its long side stays within PT_ANALYSIS_MAX_SIDE.  FALSE when
+ * it is too small to measure. */
 static gboolean
-analyse_blob (PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fruit)
+crop_place (const PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
 {
-  PtSegmentation *seg = &g->seg;
-  PtShape *shape = &g->shape;
+  const PtSegmentation *seg = &g->seg;
   int f = seg->f;
   int x0 = MAX (0, seg->rx + (blob->x0 - 1) * f);
   int y0 = MAX (0, seg->ry + (blob->y0 - 1) * f);
@@ -294,24 +309,38 @@ analyse_blob (PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fr
   int y1 = MIN (frame->height, seg->ry + (blob->y1 + 1) * f);
   int s = MAX (1, (MAX (x1 - x0, y1 - y0) + PT_ANALYSIS_MAX_SIDE - 1) / PT_ANALYSIS_MAX_SIDE);
   int w = (x1 - x0 + s - 1) / s, h = (y1 - y0 + s - 1) / s;
-  gsize n = (gsize) w * h;
-  guint8 *py, *pcb, *pcr, *mask, *foreign;
-  gint32 *labels, *parent;
-  double mmpx = g->mm_per_px * s, hull_area = 0, solidity;
-  gboolean edge_l = x0 == 0, edge_t = y0 == 0;
-  gboolean edge_r = x0 + w * s >= frame->width, edge_b = y0 + h * s >= frame->height;
-  PtPeelInput peel_in;
 
-  if (w < 3 || h < 3)
-    return FALSE;
-  py = pt_models_buf_get (&g->b_planes, 3 * n);
-  pcb = py + n;
-  pcr = py + 2 * n;
-  mask = pt_models_buf_get (&g->b_mask, n);
-  foreign = pt_models_buf_get (&g->b_foreign, n);
-  labels = pt_models_buf_get (&g->b_labels, n * sizeof (gint32));
-  parent = pt_models_buf_get (&g->b_parent, (n + 4) * sizeof (gint32));
-  pt_frame_sample (frame, x0, y0, w, h, s, py, pcb, pcr);
+  c->x0 = x0;
+  c->y0 = y0;
+  c->s = s;
+  c->w = w;
+  c->h = h;
+  c->mmpx = g->mm_per_px * s;
+  c->edge_l = x0 == 0;
+  c->edge_t = y0 == 0;
+  c->edge_r = x0 + w * s >= frame->width;
+  c->edge_b = y0 + h * s >= frame->height;
+  return w >= 3 && h >= 3;
+}
+
+/* Samples the crop and splits it by the coarse pass's territories: pixels
+ * that differ from the belt go to the mask when they are @blob's, to
+ * foreign when a neighbour's, so touching fruit can be told apart. */
+static void
+crop_sample (PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
+{
+  const PtSegmentation *seg = &g->seg;
+  int f = seg->f, w = c->w, h = c->h, s = c->s, x0 = c->x0, y0 = c->y0;
+  gsize n = (gsize) w * h;
+
+  c->py = pt_models_buf_get (&g->b_planes, 3 * n);
+  c->pcb = c->py + n;
+  c->pcr = c->py + 2 * n;
+  c->mask = pt_models_buf_get (&g->b_mask, n);
+  c->foreign = pt_models_buf_get (&g->b_foreign, n);
+  c->labels = pt_models_buf_get (&g->b_labels, n * sizeof (gint32));
+  c->parent = pt_models_buf_get (&g->b_parent, (n + 4) * sizeof (gint32));
+  pt_frame_sample (frame, x0, y0, w, h, s, c->py, c->pcb, c->pcr);
 
   for (int j = 0; j < h; j++) {
     int fy = y0 + j * s + s / 2;
@@ -324,60 +353,71 @@ analyse_blob (PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fr
 
       gint32 t;
 
-      mask[k] = 0;
-      foreign[k] = 0;
+      c->mask[k] = 0;
+      c->foreign[k] = 0;
       if (fx < seg->rx || fy < seg->ry || wx >= seg->w || wy >= seg->h)
         continue;
       t = seg->territory[(gsize) wy * seg->w + wx];
       if (t == 0)
         continue;
-      if (pt_fruit_feature (seg, fx, fy, py[k], pcb[k], pcr[k]) < seg->lo)
+      if (pt_fruit_feature (seg, fx, fy, c->py[k], c->pcb[k], c->pcr[k]) < seg->lo)
         continue;
       if (t == blob->label)
-        mask[k] = 1;
+        c->mask[k] = 1;
       else
-        foreign[k] = 1;
+        c->foreign[k] = 1;
     }
   }
-  /* Keep the largest piece, fill its holes (dark defects inside), cut off
-   * what sticks to it, and keep the largest piece again. */
-  if (!keep_largest (mask, w, h, labels, parent))
-    return FALSE;
-  pt_fill_holes (mask, w, h, labels);
-  open_mask (mask, w, h, labels, parent);
-  if (!keep_largest (mask, w, h, labels, parent))
-    return FALSE;
+}
 
-  {
-    PtPoint *xs = pt_models_buf_get (&g->b_points, (4 * (gsize) h + 8) * sizeof (PtPoint));
-
-    pt_shape_measure (mask, w, 0, 0, w, h, 1, shape, xs);
-  }
-  if (shape->minor < 2 || shape->n_hull < 3)
+/* Keep the largest piece, fill its holes (dark defects inside), cut off
+ * what sticks to it, and keep the largest piece again.  FALSE when the
+ * mask is empty. */
+static gboolean
+crop_isolate (Crop *c)
+{
+  if (!keep_largest (c->mask, c->w, c->h, c->labels, c->parent))
     return FALSE;
+  pt_fill_holes (c->mask, c->w, c->h, c->labels);
+  open_mask (c->mask, c->w, c->h, c->labels, c->parent);
+  return keep_largest (c->mask, c->w, c->h, c->labels, c->parent);
+}
 
-  memset (fruit, 0, sizeof *fruit);
+/* A fruit reaching the frame's edge is cut by it: its size and peel are
+ * unknown, so it is followed but not graded. */
+static gboolean
+crop_is_partial (const Crop *c)
+{
+  int w = c->w, h = c->h;
+  const guint8 *mask = c->mask;
+  gboolean partial = FALSE;
+
   for (int j = 0; j < h; j++) {
-    if (mask[(gsize) j * w] && edge_l) fruit->partial = TRUE;
-    if (mask[(gsize) j * w + w - 1] && edge_r) fruit->partial = TRUE;
+    if (mask[(gsize) j * w] && c->edge_l) partial = TRUE;
+    if (mask[(gsize) j * w + w - 1] && c->edge_r) partial = TRUE;
   }
   for (int i = 0; i < w; i++) {
-    if (mask[i] && edge_t) fruit->partial = TRUE;
-    if (mask[(gsize) (h - 1) * w + i] && edge_b) fruit->partial = TRUE;
+    if (mask[i] && c->edge_t) partial = TRUE;
+    if (mask[(gsize) (h - 1) * w + i] && c->edge_b) partial = TRUE;
   }
+  return partial;
+}
 
-  {
-    int bx0 = w, by0 = h, bx1 = 0, by1 = 0;
+/* Box, centroid and outline of @fruit in frame pixels, from the hull. */
+static void
+place_fruit (const Crop *c, const PtShape *shape, const PtFrame *frame, PtFruit *fruit)
+{
+  int x0 = c->x0, y0 = c->y0, s = c->s;
+  int bx0 = c->w, by0 = c->h, bx1 = 0, by1 = 0;
 
-    for (guint k = 0; k < shape->n_hull; k++) {
-      bx0 = MIN (bx0, (int) shape->hull[k].x); by0 = MIN (by0, (int) shape->hull[k].y);
-      bx1 = MAX (bx1, (int) shape->hull[k].x); by1 = MAX (by1, (int) shape->hull[k].y);
-    }
-    fruit->x = x0 + bx0 * s;
-    fruit->y = y0 + by0 * s;
-    fruit->width = MIN (frame->width, x0 + bx1 * s) - fruit->x;
-    fruit->height = MIN (frame->height, y0 + by1 * s) - fruit->y;
+  for (guint k = 0; k < shape->n_hull; k++) {
+    bx0 = MIN (bx0, (int) shape->hull[k].x); by0 = MIN (by0, (int) shape->hull[k].y);
+    bx1 = MAX (bx1, (int) shape->hull[k].x); by1 = MAX (by1, (int) shape->hull[k].y);
   }
+  fruit->x = x0 + bx0 * s;
+  fruit->y = y0 + by0 * s;
+  fruit->width = MIN (frame->width, x0 + bx1 * s) - fruit->x;
+  fruit->height = MIN (frame->height, y0 + by1 * s) - fruit->y;
   fruit->cx = x0 + shape->cx * s;
   fruit->cy = y0 + shape->cy * s;
   /* Outline: the hull, thinned evenly to PT_FRUIT_MAX_OUTLINE points. */
@@ -388,56 +428,99 @@ analyse_blob (PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fr
     fruit->outline[k].x = x0 + pt->x * s;
     fruit->outline[k].y = y0 + pt->y * s;
   }
+}
+
+/* Area over hull area: a ragged silhouette (touching fruit, leaves) lowers
+ * the confidence of every measure. */
+static double
+hull_solidity (const PtShape *shape)
+{
+  double hull_area = 0;
+
   for (guint k = 0; k < shape->n_hull; k++) {
     const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % shape->n_hull];
 
     hull_area += a->x * b->y - b->x * a->y;
   }
-  solidity = hull_area > 0 ? shape->area_px / (0.5 * fabs (hull_area)) : 0;
+  return hull_area > 0 ? shape->area_px / (0.5 * fabs (hull_area)) : 0;
+}
+
+/* Diameter, length, area, weight and size code of @fruit. */
+static void
+measure_size (const PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fruit)
+{
+  double mmpx = c->mmpx;
+  double fit_d = touching_diameter (c->mask, c->foreign, c->w, c->h);
+  const char *code;
 
   fruit->diameter_mm = shape->min_width * mmpx;
   fruit->length_mm = shape->max_width * mmpx;
-  {
-    double fit_d = touching_diameter (mask, foreign, w, h);
-
-    if (fit_d > 0) {
-      fruit->diameter_mm = fit_d * mmpx;
-      fruit->length_mm = MAX (fruit->length_mm, fruit->diameter_mm);
-    }
+  if (fit_d > 0) {
+    fruit->diameter_mm = fit_d * mmpx;
+    fruit->length_mm = MAX (fruit->length_mm, fruit->diameter_mm);
   }
   fruit->area_mm2 = shape->area_px * mmpx * mmpx;
   fruit->weight_g = pt_grade_profile_estimate_weight (&g->profile, fruit->diameter_mm,
                                                       fruit->length_mm);
-  {
-    const char *code = pt_grade_profile_size_code (&g->profile, fruit->diameter_mm);
+  code = pt_grade_profile_size_code (&g->profile, fruit->diameter_mm);
+  g_strlcpy (fruit->size_code, code ? code : "", sizeof fruit->size_code);
+}
 
-    g_strlcpy (fruit->size_code, code ? code : "", sizeof fruit->size_code);
+/* Peel analysis of the crop (pt-defect.c), its defects taken back to frame
+ * pixels. */
+static void
+add_peel (PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fruit)
+{
+  PtPeelResult *pr = &g->peel;
+  PtPeelInput peel_in = { c->w, c->h, c->py, c->pcb, c->pcr, c->mask, c->mmpx, shape,
+                          &g->profile };
+
+  pt_peel_analyse (&peel_in, pr);
+  fruit->n_defects = pr->n_defects;
+  for (guint k = 0; k < pr->n_defects; k++) {
+    PtDefect *d = &fruit->defects[k];
+
+    *d = pr->defects[k];
+    d->x = c->x0 + d->x * c->s;
+    d->y = c->y0 + d->y * c->s;
+    d->width *= c->s;
+    d->height *= c->s;
   }
+  fruit->defect_count = pr->count;
+  fruit->defect_total_mm2 = pr->total_mm2;
+  fruit->defect_largest_mm2 = pr->largest_mm2;
+  fruit->defect_longest_mm = pr->longest_mm;
+  fruit->russet_mm2 = pr->russet_mm2;
+  fruit->n_stickers = pr->n_stickers;
+  fruit->ripe_fraction = pr->ripe_fraction;
+  fruit->green_fraction = pr->green_fraction;
+}
 
-  if (!fruit->partial) {
-    PtPeelResult *pr = &g->peel;
+static gboolean
+analyse_blob (PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fruit)
+{
+  PtShape *shape = &g->shape;
+  PtPoint *xs;
+  double solidity;
+  Crop c;
 
-    peel_in = (PtPeelInput) { w, h, py, pcb, pcr, mask, mmpx, shape, &g->profile };
-    pt_peel_analyse (&peel_in, pr);
-    fruit->n_defects = pr->n_defects;
-    for (guint k = 0; k < pr->n_defects; k++) {
-      PtDefect *d = &fruit->defects[k];
+  if (!crop_place (g, frame, blob, &c))
+    return FALSE;
+  crop_sample (g, frame, blob, &c);
+  if (!crop_isolate (&c))
+    return FALSE;
+  xs = pt_models_buf_get (&g->b_points, (4 * (gsize) c.h + 8) * sizeof (PtPoint));
+  pt_shape_measure (c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
+  if (shape->minor < 2 || shape->n_hull < 3)
+    return FALSE;
 
-      *d = pr->defects[k];
-      d->x = x0 + d->x * s;
-      d->y = y0 + d->y * s;
-      d->width *= s;
-      d->height *= s;
-    }
-    fruit->defect_count = pr->count;
-    fruit->defect_total_mm2 = pr->total_mm2;
-    fruit->defect_largest_mm2 = pr->largest_mm2;
-    fruit->defect_longest_mm = pr->longest_mm;
-    fruit->russet_mm2 = pr->russet_mm2;
-    fruit->n_stickers = pr->n_stickers;
-    fruit->ripe_fraction = pr->ripe_fraction;
-    fruit->green_fraction = pr->green_fraction;
-  }
+  memset (fruit, 0, sizeof *fruit);
+  fruit->partial = crop_is_partial (&c);
+  place_fruit (&c, shape, frame, fruit);
+  solidity = hull_solidity (shape);
+  measure_size (g, &c, shape, fruit);
+  if (!fruit->partial)
+    add_peel (g, &c, shape, fruit);
   decide_class (&g->profile, fruit, solidity);
   return TRUE;
 }
