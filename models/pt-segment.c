@@ -479,17 +479,23 @@ split_touching (const guint8 *mask, const gint32 *dist, int w, int h, gint32 min
     labels[i] = labels[i] < 0 ? 0 : uf_find (parent, labels[i]) + 1;
 }
 
-void
-pt_fruit_segment (PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int rw, int rh,
-            double min_area_px, gboolean split)
+/* Scratch planes of one pt_fruit_segment () call, carved out of the
+ * segmentation's buffers (reused from frame to frame). */
+typedef struct {
+  guint8 *mask, *mask2;
+  gint32 *tmp32; /* 3 w*h + 4 entries */
+  gint32 *parent;
+} SegScratch;
+
+/* Work image geometry for the rectangle (rx, ry, rw, rh): downscaled by
+ * the smallest whole factor that brings its long side within
+ * PT_SEG_WORK_SIDE, so the cost is flat across camera resolutions. */
+static void
+seg_prepare (PtSegmentation *seg, int rx, int ry, int rw, int rh, SegScratch *sc)
 {
   int f = MAX (1, (MAX (rw, rh) + PT_SEG_WORK_SIDE - 1) / PT_SEG_WORK_SIDE);
   int w = (rw + f - 1) / f, h = (rh + f - 1) / f;
   gsize n = (gsize) w * h;
-  guint8 *mask, *mask2;
-  gint32 *tmp32, *parent;
-  int nlab;
-  gint32 sizes[PT_GRADER_MAX_FRUIT * 4];
 
   seg->rx = rx; seg->ry = ry; seg->rw = rw; seg->rh = rh;
   seg->f = f; seg->w = w; seg->h = h;
@@ -498,112 +504,139 @@ pt_fruit_segment (PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int
   seg->cb = seg->y + n;
   seg->cr = seg->y + 2 * n;
   seg->feat = pt_models_buf_get (&seg->b_feat, 3 * n);
-  mask = seg->feat + n;
-  mask2 = seg->feat + 2 * n;
+  sc->mask = seg->feat + n;
+  sc->mask2 = seg->feat + 2 * n;
   seg->labels = pt_models_buf_get (&seg->b_labels, n * sizeof (gint32));
   seg->territory = pt_models_buf_get (&seg->b_territory, n * sizeof (gint32));
-  tmp32 = pt_models_buf_get (&seg->b_tmp, (3 * n + 4) * sizeof (gint32));
-  parent = pt_models_buf_get (&seg->b_tmp2, (2 * n + 4) * sizeof (gint32));
+  sc->tmp32 = pt_models_buf_get (&seg->b_tmp, (3 * n + 4) * sizeof (gint32));
+  sc->parent = pt_models_buf_get (&seg->b_tmp2, (2 * n + 4) * sizeof (gint32));
+}
 
-  pt_frame_sample (frame, rx, ry, w, h, f, seg->y, seg->cb, seg->cr);
-  fit_belt (seg, (guint8 *) tmp32);
+/* Each work pixel's difference from the belt, measured at the centre of
+ * the frame pixels it stands for. */
+static void
+compute_features (PtSegmentation *seg)
+{
+  int w = seg->w, h = seg->h, f = seg->f;
+
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
       gsize i = (gsize) y * w + x;
 
-      seg->feat[i] = (guint8) pt_fruit_feature (seg, rx + x * f + f / 2, ry + y * f + f / 2,
+      seg->feat[i] = (guint8) pt_fruit_feature (seg, seg->rx + x * f + f / 2,
+                                                  seg->ry + y * f + f / 2,
                                                   seg->y[i], seg->cb[i], seg->cr[i]);
     }
-  choose_thresholds (seg);
+}
 
-  /* Hysteresis: components of feat >= lo that hold a pixel >= hi. */
+/* Hysteresis: components of feat >= lo that hold a pixel >= hi, then a 3x3
+ * opening against thin bridges to belt dirt, then holes (dark defects
+ * inside a fruit) filled. */
+static void
+hysteresis_mask (PtSegmentation *seg, const SegScratch *sc)
+{
+  int w = seg->w, h = seg->h;
+  gsize n = (gsize) w * h;
+  guint8 *mask = sc->mask, *strong;
+  int nlab;
+
   for (gsize i = 0; i < n; i++)
     mask[i] = seg->feat[i] >= seg->lo;
-  nlab = pt_label_components (mask, w, h, 1, seg->labels, parent);
-  {
-    guint8 *strong = g_malloc0 ((gsize) nlab + 1);
+  nlab = pt_label_components (mask, w, h, 1, seg->labels, sc->parent);
+  strong = g_malloc0 ((gsize) nlab + 1);
+  for (gsize i = 0; i < n; i++)
+    if (seg->feat[i] >= seg->hi)
+      strong[seg->labels[i]] = 1;
+  for (gsize i = 0; i < n; i++)
+    mask[i] = seg->labels[i] != 0 && strong[seg->labels[i]];
+  g_free (strong);
+  morph3 (mask, sc->mask2, w, h, FALSE);
+  morph3 (sc->mask2, mask, w, h, TRUE);
+  pt_fill_holes (mask, w, h, sc->tmp32);
+}
 
-    for (gsize i = 0; i < n; i++)
-      if (seg->feat[i] >= seg->hi)
-        strong[seg->labels[i]] = 1;
-    for (gsize i = 0; i < n; i++)
-      mask[i] = seg->labels[i] != 0 && strong[seg->labels[i]];
-    g_free (strong);
+/* Touching fruit cut apart by the watershed, labelled 1..n in raster
+ * order.  Returns n. */
+static int
+split_fruit (PtSegmentation *seg, const SegScratch *sc, double min_area_px)
+{
+  int w = seg->w, h = seg->h, nlab = 0;
+  gsize n = (gsize) w * h;
+  gint32 *dist = sc->tmp32, *peak = sc->tmp32 + n, *order = sc->tmp32 + 2 * n;
+  /* A fruit's inscribed radius must reach a third of the smallest
+   * fruit's; chamfer units are 3 per work pixel. */
+  gint32 min_peak = (gint32) MAX (3.0, 3.0 * sqrt (min_area_px / G_PI) / seg->f / 3.0);
+  gint32 *remap = peak;
+
+  pt_distance_transform (sc->mask, w, h, TRUE, dist);
+  split_touching (sc->mask, dist, w, h, min_peak, seg->labels, peak, sc->parent, order);
+  /* Relabel the watershed roots to 1..n in raster order. */
+  for (gsize i = 0; i < n; i++)
+    remap[i] = 0;
+  for (gsize i = 0; i < n; i++) {
+    gint32 l = seg->labels[i];
+
+    if (l == 0)
+      continue;
+    if (remap[l - 1] == 0)
+      remap[l - 1] = ++nlab;
+    seg->labels[i] = remap[l - 1];
   }
-  morph3 (mask, mask2, w, h, FALSE);
-  morph3 (mask2, mask, w, h, TRUE);
-  pt_fill_holes (mask, w, h, tmp32);
+  return nlab;
+}
 
-  if (split) {
-    gint32 *dist = tmp32, *peak = tmp32 + n, *order = tmp32 + 2 * n;
-    /* A fruit's inscribed radius must reach a third of the smallest
-     * fruit's; chamfer units are 3 per work pixel. */
-    gint32 min_peak = (gint32) MAX (3.0, 3.0 * sqrt (min_area_px / G_PI) / f / 3.0);
+/* Blob statistics; the first PT_GRADER_MAX_FRUIT * 4 labels are
+ * considered, those under the minimum area are dropped.  Without @split,
+ * only the largest is kept (one fruit per ROI). */
+static void
+keep_blobs (PtSegmentation *seg, int nlab, double min_area_px, gboolean split)
+{
+  int w = seg->w, h = seg->h;
+  PtBlob all[PT_GRADER_MAX_FRUIT * 4];
+  int nl = MIN (nlab, (int) G_N_ELEMENTS (all));
+  double px_per_work = (double) seg->f * seg->f;
 
-    pt_distance_transform (mask, w, h, TRUE, dist);
-    split_touching (mask, dist, w, h, min_peak, seg->labels, peak, parent, order);
-    /* Relabel the watershed roots to 1..n in raster order. */
-    {
-      gint32 *remap = peak;
-
-      for (gsize i = 0; i < n; i++)
-        remap[i] = 0;
-      nlab = 0;
-      for (gsize i = 0; i < n; i++) {
-        gint32 l = seg->labels[i];
-
-        if (l == 0)
-          continue;
-        if (remap[l - 1] == 0)
-          remap[l - 1] = ++nlab;
-        seg->labels[i] = remap[l - 1];
-      }
-    }
-  } else {
-    nlab = pt_label_components (mask, w, h, 1, seg->labels, parent);
+  for (int l = 0; l < nl; l++) {
+    all[l].x0 = w; all[l].y0 = h; all[l].x1 = 0; all[l].y1 = 0;
+    all[l].area = 0;
+    all[l].label = l + 1;
   }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gint32 l = seg->labels[(gsize) y * w + x];
+      PtBlob *b;
 
-  /* Blob statistics; the largest PT_GRADER_MAX_FRUIT * 4 labels are
-   * considered, those under the minimum area are dropped. */
-  {
-    int nl = MIN (nlab, (int) G_N_ELEMENTS (sizes));
-    PtBlob all[G_N_ELEMENTS (sizes)];
-    double px_per_work = (double) f * f;
-
-    for (int l = 0; l < nl; l++) {
-      all[l].x0 = w; all[l].y0 = h; all[l].x1 = 0; all[l].y1 = 0;
-      all[l].area = 0;
-      all[l].label = l + 1;
+      if (l == 0 || l > nl)
+        continue;
+      b = &all[l - 1];
+      b->area++;
+      b->x0 = MIN (b->x0, x); b->y0 = MIN (b->y0, y);
+      b->x1 = MAX (b->x1, x + 1); b->y1 = MAX (b->y1, y + 1);
     }
-    for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++) {
-        gint32 l = seg->labels[(gsize) y * w + x];
-        PtBlob *b;
-
-        if (l == 0 || l > nl)
-          continue;
-        b = &all[l - 1];
-        b->area++;
-        b->x0 = MIN (b->x0, x); b->y0 = MIN (b->y0, y);
-        b->x1 = MAX (b->x1, x + 1); b->y1 = MAX (b->y1, y + 1);
-      }
-    for (int l = 0; l < nl; l++) {
-      if (all[l].area * px_per_work < min_area_px)
-        continue;
-      if (!split) {
-        if (seg->n_blobs == 0)
-          seg->blobs[seg->n_blobs++] = all[l];
-        else if (all[l].area > seg->blobs[0].area)
-          seg->blobs[0] = all[l];
-        continue;
-      }
-      if (seg->n_blobs < PT_GRADER_MAX_FRUIT)
+  for (int l = 0; l < nl; l++) {
+    if (all[l].area * px_per_work < min_area_px)
+      continue;
+    if (!split) {
+      if (seg->n_blobs == 0)
         seg->blobs[seg->n_blobs++] = all[l];
+      else if (all[l].area > seg->blobs[0].area)
+        seg->blobs[0] = all[l];
+      continue;
     }
+    if (seg->n_blobs < PT_GRADER_MAX_FRUIT)
+      seg->blobs[seg->n_blobs++] = all[l];
   }
+}
 
-  /* Territory: each kept blob grown by one work pixel, so the analysis at
-   * full resolution can find the true edge just outside the coarse one. */
+/* Territory: each kept blob grown by one work pixel, so the analysis at
+ * full resolution can find the true edge just outside the coarse one.
+ * @tmp32 needs w*h entries. */
+static void
+grow_territory (PtSegmentation *seg, gint32 *tmp32)
+{
+  int w = seg->w, h = seg->h;
+  gsize n = (gsize) w * h;
+
   for (gsize i = 0; i < n; i++)
     seg->territory[i] = 0;
   for (guint b = 0; b < seg->n_blobs; b++) {
@@ -633,4 +666,25 @@ pt_fruit_segment (PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int
           }
         }
     }
+}
+
+void
+pt_fruit_segment (PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int rw, int rh,
+            double min_area_px, gboolean split)
+{
+  SegScratch sc;
+  int nlab;
+
+  seg_prepare (seg, rx, ry, rw, rh, &sc);
+  pt_frame_sample (frame, rx, ry, seg->w, seg->h, seg->f, seg->y, seg->cb, seg->cr);
+  fit_belt (seg, (guint8 *) sc.tmp32);
+  compute_features (seg);
+  choose_thresholds (seg);
+  hysteresis_mask (seg, &sc);
+  if (split)
+    nlab = split_fruit (seg, &sc, min_area_px);
+  else
+    nlab = pt_label_components (sc.mask, seg->w, seg->h, 1, seg->labels, sc.parent);
+  keep_blobs (seg, nlab, min_area_px, split);
+  grow_territory (seg, sc.tmp32);
 }
