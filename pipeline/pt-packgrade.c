@@ -212,8 +212,8 @@ pt_packgrade_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
   }
   if (map_frame(&vf, &frame))
     result = pt_fruit_tracker_grade(self->tracker, self->grader, &frame,
-                                    GST_CLOCK_TIME_IS_VALID(pts) ? (gint64)pts : -1, ids,
-                                    finished, &error);
+                                    GST_CLOCK_TIME_IS_VALID(pts) ? (gint64)pts : -1, ids, finished,
+                                    &error);
   gst_video_frame_unmap(&vf);
   if (result == NULL) {
     /* A frame the grader refuses (over a size limit) passes ungraded; the stream goes on. */

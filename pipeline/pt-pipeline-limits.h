@@ -32,8 +32,8 @@
 #define PT_FILE_APPSRC_BUFFERS 60               /* looping file reader -> camera pipeline */
 /* Frame length the file loop assumes for a buffer without a duration: 25 fps, the rate of the
  * test source and of most recorded footage, so a loop of such a file keeps its pace. */
-#define PT_FILE_LOOP_FRAME_NS (GST_SECOND / 25)
-#define PT_V4L2_ASSUMED_FPS    30               /* for the GOP length when the config has none */
+#define PT_FILE_LOOP_FRAME_NS  (GST_SECOND / 25)
+#define PT_V4L2_ASSUMED_FPS    30 /* for the GOP length when the config has none */
 #define PT_RTSP_LATENCY_MS     200
 #define PT_RTSP_TCP_TIMEOUT_US (5 * G_USEC_PER_SEC)
 
