@@ -10,21 +10,21 @@
 #include <math.h>
 
 gboolean
-pt_calibrate_from_reference (const PtFrame *frame, PtReferenceShape shape, double size_mm,
-                             double *mm_per_px, GError **error)
+pt_calibrate_from_reference(const PtFrame *frame, PtReferenceShape shape, double size_mm,
+                            double *mm_per_px, GError **error)
 {
-  g_autoptr (PtGradeProfile) profile = g_new0 (PtGradeProfile, 1);
-  g_autoptr (PtGrader) grader = NULL;
-  g_autoptr (PtGradeResult) result = NULL;
+  g_autoptr(PtGradeProfile) profile = g_new0(PtGradeProfile, 1);
+  g_autoptr(PtGrader) grader = NULL;
+  g_autoptr(PtGradeResult) result = NULL;
   double best_score = 0, best_width = 0;
 
-  if (!(size_mm > 0) || !isfinite (size_mm)) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
-                 "reference size must be a positive length in mm (got %g)", size_mm);
+  if (!(size_mm > 0) || !isfinite(size_mm)) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
+                "reference size must be a positive length in mm (got %g)", size_mm);
     return FALSE;
   }
   /* A profile with no limits: only geometry is wanted. */
-  g_strlcpy (profile->name, "calibration", sizeof profile->name);
+  g_strlcpy(profile->name, "calibration", sizeof profile->name);
   for (int k = 0; k < PT_N_CLASSES; k++) {
     profile->min_ripe_fraction[k] = profile->max_green_fraction[k] = -1;
     profile->max_defect_area_cm2[k] = profile->max_defect_length_mm[k] = -1;
@@ -34,10 +34,10 @@ pt_calibrate_from_reference (const PtFrame *frame, PtReferenceShape shape, doubl
   profile->dark_ratio = 0.72;
   profile->bright_ratio = 1.45;
   profile->min_defect_mm2 = 4;
-  grader = pt_grader_new (profile, 1.0, error);
+  grader = pt_grader_new(profile, 1.0, error);
   if (grader == NULL)
     return FALSE;
-  result = pt_grader_grade (grader, frame, NULL, 0, error);
+  result = pt_grader_grade(grader, frame, NULL, 0, error);
   if (result == NULL)
     return FALSE;
 
@@ -51,12 +51,12 @@ pt_calibrate_from_reference (const PtFrame *frame, PtReferenceShape shape, doubl
       double fill = f->area_mm2 / (G_PI * 0.25 * f->diameter_mm * f->diameter_mm);
       double round = f->diameter_mm / f->length_mm;
 
-      score = 1 - fabs (1 - fill) - 2 * (1 - round);
+      score = 1 - fabs(1 - fill) - 2 * (1 - round);
     } else {
       double fill = f->area_mm2 / (f->diameter_mm * f->diameter_mm);
       double diag = f->length_mm / (f->diameter_mm * G_SQRT2);
 
-      score = 1 - fabs (1 - fill) - 2 * fabs (1 - diag);
+      score = 1 - fabs(1 - fill) - 2 * fabs(1 - diag);
     }
     if (score > best_score) {
       best_score = score;
@@ -64,9 +64,9 @@ pt_calibrate_from_reference (const PtFrame *frame, PtReferenceShape shape, doubl
     }
   }
   if (best_score < 0.85) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_NOT_FOUND,
-                 "no %s reference object found in view",
-                 shape == PT_REFERENCE_DISC ? "round" : "square");
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_NOT_FOUND,
+                "no %s reference object found in view",
+                shape == PT_REFERENCE_DISC ? "round" : "square");
     return FALSE;
   }
   *mm_per_px = size_mm / best_width;

@@ -18,7 +18,7 @@ typedef enum {
  * scale so that its width (disc diameter, square side) is @size_mm.
  * Fails with PT_MODELS_ERROR_NOT_FOUND when nothing in view is close
  * enough to the shape.  @frame: (transfer none). */
-gboolean pt_calibrate_from_reference (const PtFrame *frame, PtReferenceShape shape,
-                                      double size_mm, double *mm_per_px, GError **error);
+gboolean pt_calibrate_from_reference(const PtFrame *frame, PtReferenceShape shape, double size_mm,
+                                     double *mm_per_px, GError **error);
 
 G_END_DECLS

@@ -33,16 +33,16 @@ enum {
 };
 
 void
-pt_ycc_hue_sat (int y, int cb, int cr, double *hue, double *sat, int *value)
+pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
 {
   int r, g, b, mx, mn;
   double h;
 
-  pt_ycc_to_rgb (y, cb, cr, &r, &g, &b);
-  mx = MAX (r, MAX (g, b));
-  mn = MIN (r, MIN (g, b));
+  pt_ycc_to_rgb(y, cb, cr, &r, &g, &b);
+  mx = MAX(r, MAX(g, b));
+  mn = MIN(r, MIN(g, b));
   *value = mx;
-  *sat = mx > 0 ? (double) (mx - mn) / mx : 0;
+  *sat = mx > 0 ? (double)(mx - mn) / mx : 0;
   if (mx == mn)
     h = 0;
   else if (mx == r)
@@ -55,7 +55,7 @@ pt_ycc_hue_sat (int y, int cb, int cr, double *hue, double *sat, int *value)
 }
 
 gboolean
-pt_hue_in_range (double hue, const double range[2])
+pt_hue_in_range(double hue, const double range[2])
 {
   if (range[0] < 0)
     return FALSE;
@@ -65,27 +65,27 @@ pt_hue_in_range (double hue, const double range[2])
 }
 
 static double
-hue_diff (double a, double b)
+hue_diff(double a, double b)
 {
-  double d = fabs (a - b);
+  double d = fabs(a - b);
 
   return d > 180 ? 360 - d : d;
 }
 
 void
-pt_peel_result_clear (PtPeelResult *out)
+pt_peel_result_clear(PtPeelResult *out)
 {
-  pt_models_buf_clear (&out->b_work);
-  pt_models_buf_clear (&out->b_labels);
-  pt_models_buf_clear (&out->b_parent);
-  pt_models_buf_clear (&out->b_integral);
+  pt_models_buf_clear(&out->b_work);
+  pt_models_buf_clear(&out->b_labels);
+  pt_models_buf_clear(&out->b_parent);
+  pt_models_buf_clear(&out->b_integral);
 }
 
 /* Masked box mean of luma: (sum, count) integral images over pixels with
  * use[i] set; mean[i] gets the mean over the window of half-size @r. */
 static void
-local_mean (const guint8 *y, const guint8 *use, int w, int h, int r, gint64 *isum,
-            gint32 *icnt, float *mean)
+local_mean(const guint8 *y, const guint8 *use, int w, int h, int r, gint64 *isum, gint32 *icnt,
+           float *mean)
 {
   int iw = w + 1;
 
@@ -97,30 +97,30 @@ local_mean (const guint8 *y, const guint8 *use, int w, int h, int r, gint64 *isu
     gint64 rs = 0;
     gint32 rc = 0;
 
-    isum[(gsize) (j + 1) * iw] = 0;
-    icnt[(gsize) (j + 1) * iw] = 0;
+    isum[(gsize)(j + 1) * iw] = 0;
+    icnt[(gsize)(j + 1) * iw] = 0;
     for (int i = 0; i < w; i++) {
-      gsize p = (gsize) j * w + i;
+      gsize p = (gsize)j * w + i;
 
       if (use[p]) {
         rs += y[p];
         rc++;
       }
-      isum[(gsize) (j + 1) * iw + i + 1] = isum[(gsize) j * iw + i + 1] + rs;
-      icnt[(gsize) (j + 1) * iw + i + 1] = icnt[(gsize) j * iw + i + 1] + rc;
+      isum[(gsize)(j + 1) * iw + i + 1] = isum[(gsize)j * iw + i + 1] + rs;
+      icnt[(gsize)(j + 1) * iw + i + 1] = icnt[(gsize)j * iw + i + 1] + rc;
     }
   }
   for (int j = 0; j < h; j++) {
-    int y0 = MAX (0, j - r), y1 = MIN (h, j + r + 1);
+    int y0 = MAX(0, j - r), y1 = MIN(h, j + r + 1);
 
     for (int i = 0; i < w; i++) {
-      int x0 = MAX (0, i - r), x1 = MIN (w, i + r + 1);
-      gint64 s = isum[(gsize) y1 * iw + x1] - isum[(gsize) y0 * iw + x1] -
-                 isum[(gsize) y1 * iw + x0] + isum[(gsize) y0 * iw + x0];
-      gint32 c = icnt[(gsize) y1 * iw + x1] - icnt[(gsize) y0 * iw + x1] -
-                 icnt[(gsize) y1 * iw + x0] + icnt[(gsize) y0 * iw + x0];
+      int x0 = MAX(0, i - r), x1 = MIN(w, i + r + 1);
+      gint64 s = isum[(gsize)y1 * iw + x1] - isum[(gsize)y0 * iw + x1] - isum[(gsize)y1 * iw + x0] +
+                 isum[(gsize)y0 * iw + x0];
+      gint32 c = icnt[(gsize)y1 * iw + x1] - icnt[(gsize)y0 * iw + x1] - icnt[(gsize)y1 * iw + x0] +
+                 icnt[(gsize)y0 * iw + x0];
 
-      mean[(gsize) j * w + i] = c > 0 ? (float) s / c : -1.0f;
+      mean[(gsize)j * w + i] = c > 0 ? (float)s / c : -1.0f;
     }
   }
 }
@@ -144,22 +144,22 @@ typedef struct {
 } Axes;
 
 static void
-axes_init (Axes *ax, const PtShape *s)
+axes_init(Axes *ax, const PtShape *s)
 {
   ax->cx = s->cx;
   ax->cy = s->cy;
-  ax->cs = cos (s->angle);
-  ax->sn = sin (s->angle);
-  ax->inv_major = 1.0 / MAX (s->major, 1);
-  ax->inv_minor = 1.0 / MAX (s->minor, 1);
+  ax->cs = cos(s->angle);
+  ax->sn = sin(s->angle);
+  ax->inv_major = 1.0 / MAX(s->major, 1);
+  ax->inv_minor = 1.0 / MAX(s->minor, 1);
 }
 
 static void
-basis (const Axes *ax, double x, double y, double out[NB])
+basis(const Axes *ax, double x, double y, double out[NB])
 {
   double u = ((x - ax->cx) * ax->cs + (y - ax->cy) * ax->sn) * ax->inv_major;
   double v = (-(x - ax->cx) * ax->sn + (y - ax->cy) * ax->cs) * ax->inv_minor;
-  double z = sqrt (MAX (0, 1 - u * u - v * v));
+  double z = sqrt(MAX(0, 1 - u * u - v * v));
 
   out[0] = 1;
   out[1] = z;
@@ -170,13 +170,13 @@ basis (const Axes *ax, double x, double y, double out[NB])
 }
 
 static double
-shading_at (const Axes *ax, const Shading *sh, double x, double y)
+shading_at(const Axes *ax, const Shading *sh, double x, double y)
 {
   double b[NB], v = 0;
 
   if (sh->fallback > 0)
     return sh->fallback;
-  basis (ax, x, y, b);
+  basis(ax, x, y, b);
   for (int k = 0; k < NB; k++)
     v += sh->c[k] * b[k];
   return v;
@@ -184,15 +184,15 @@ shading_at (const Axes *ax, const Shading *sh, double x, double y)
 
 /* Solves a NB x NB system by Gaussian elimination with partial pivoting. */
 static gboolean
-solve (double a[NB][NB], double r[NB], double x[NB])
+solve(double a[NB][NB], double r[NB], double x[NB])
 {
   for (int col = 0; col < NB; col++) {
     int piv = col;
 
     for (int row = col + 1; row < NB; row++)
-      if (fabs (a[row][col]) > fabs (a[piv][col]))
+      if (fabs(a[row][col]) > fabs(a[piv][col]))
         piv = row;
-    if (fabs (a[piv][col]) < 1e-9)
+    if (fabs(a[piv][col]) < 1e-9)
       return FALSE;
     if (piv != col) {
       for (int k = 0; k < NB; k++) {
@@ -229,22 +229,22 @@ solve (double a[NB][NB], double r[NB], double x[NB])
 /* Fitted on every second pixel of every second row: the model has six
  * smooth terms, a quarter of the peel determines them as well. */
 static void
-fit_shading (const Axes *ax, const guint8 *y, const guint8 *use, int w, int h,
-             double fallback, Shading *sh)
+fit_shading(const Axes *ax, const guint8 *y, const guint8 *use, int w, int h, double fallback,
+            Shading *sh)
 {
   sh->fallback = fallback;
   for (int iter = 0; iter < 3; iter++) {
-    double a[NB][NB] = { { 0 } }, r[NB] = { 0 }, c[NB];
+    double a[NB][NB] = {{0}}, r[NB] = {0}, c[NB];
     double n = 0;
 
     for (int j = 0; j < h; j += 2)
       for (int i = 0; i < w; i += 2) {
-        gsize k = (gsize) j * w + i;
+        gsize k = (gsize)j * w + i;
         double b[NB], fit = 0;
 
         if (!use[k])
           continue;
-        basis (ax, i + 0.5, j + 0.5, b);
+        basis(ax, i + 0.5, j + 0.5, b);
         if (iter > 0) {
           for (int p = 0; p < NB; p++)
             fit += sh->c[p] * b[p];
@@ -261,9 +261,9 @@ fit_shading (const Axes *ax, const guint8 *y, const guint8 *use, int w, int h,
     for (int p = 0; p < NB; p++)
       for (int q = 0; q < p; q++)
         a[p][q] = a[q][p];
-    if (n < 4 * NB || !solve (a, r, c))
+    if (n < 4 * NB || !solve(a, r, c))
       return;
-    memcpy (sh->c, c, sizeof c);
+    memcpy(sh->c, c, sizeof c);
     sh->fallback = 0;
   }
 }
@@ -271,57 +271,57 @@ fit_shading (const Axes *ax, const guint8 *y, const guint8 *use, int w, int h,
 /* Surface weight of a pixel: 1/cos of the angle between the view and the
  * surface normal of an ellipsoid with the silhouette's axes, capped at 2. */
 static double
-surface_weight (const Axes *ax, double x, double y)
+surface_weight(const Axes *ax, double x, double y)
 {
   double u = ((x - ax->cx) * ax->cs + (y - ax->cy) * ax->sn) * ax->inv_major;
   double v = (-(x - ax->cx) * ax->sn + (y - ax->cy) * ax->cs) * ax->inv_minor;
   double z2 = 1 - u * u - v * v;
 
-  return 1.0 / sqrt (MAX (z2, 0.25));
+  return 1.0 / sqrt(MAX(z2, 0.25));
 }
 
 /* Length along the surface between two image points: the chord between
  * their lifts onto the ellipsoid, bent to an arc of the mean radius. */
 static double
-surface_length (const PtShape *s, double x0, double y0, double x1, double y1)
+surface_length(const PtShape *s, double x0, double y0, double x1, double y1)
 {
-  double c = cos (s->angle), sn = sin (s->angle);
+  double c = cos(s->angle), sn = sin(s->angle);
   double p[2][3];
-  double pts[2][2] = { { x0, y0 }, { x1, y1 } };
+  double pts[2][2] = {{x0, y0}, {x1, y1}};
   double depth = s->minor, chord, radius, half;
 
   for (int k = 0; k < 2; k++) {
     double dx = pts[k][0] - s->cx, dy = pts[k][1] - s->cy;
     double u = dx * c + dy * sn, v = -dx * sn + dy * c;
-    double nu = u / MAX (s->major, 1), nv = v / MAX (s->minor, 1);
+    double nu = u / MAX(s->major, 1), nv = v / MAX(s->minor, 1);
 
     p[k][0] = u;
     p[k][1] = v;
-    p[k][2] = depth * sqrt (MAX (0, 1 - nu * nu - nv * nv));
+    p[k][2] = depth * sqrt(MAX(0, 1 - nu * nu - nv * nv));
   }
-  chord = sqrt ((p[1][0] - p[0][0]) * (p[1][0] - p[0][0]) +
-                (p[1][1] - p[0][1]) * (p[1][1] - p[0][1]) +
-                (p[1][2] - p[0][2]) * (p[1][2] - p[0][2]));
+  chord =
+      sqrt((p[1][0] - p[0][0]) * (p[1][0] - p[0][0]) + (p[1][1] - p[0][1]) * (p[1][1] - p[0][1]) +
+           (p[1][2] - p[0][2]) * (p[1][2] - p[0][2]));
   radius = 0.5 * (s->major + s->minor);
   half = chord / (2 * radius);
   if (radius <= 0 || half >= 1)
     return chord;
-  return 2 * radius * asin (half);
+  return 2 * radius * asin(half);
 }
 
 typedef struct {
-  double weight;       /* surface-weighted pixel count */
+  double weight; /* surface-weighted pixel count */
   double ratio_sum, hue_x, hue_y, sat_sum;
   int n, n_dark, n_bright, n_russet, n_pale;
   int x0, y0, x1, y1;
 } Region;
 
 static PtDefectKind
-classify (const Region *r, double length_px, const PtGradeProfile *p)
+classify(const Region *r, double length_px, const PtGradeProfile *p)
 {
   double ratio = r->ratio_sum / r->n;
-  double hue = atan2 (r->hue_y, r->hue_x) * 180 / G_PI;
-  double width = r->n / MAX (length_px, 1);
+  double hue = atan2(r->hue_y, r->hue_x) * 180 / G_PI;
+  double width = r->n / MAX(length_px, 1);
 
   if (hue < 0)
     hue += 360;
@@ -341,7 +341,7 @@ classify (const Region *r, double length_px, const PtGradeProfile *p)
 }
 
 static void
-insert_defect (PtPeelResult *out, const PtDefect *d)
+insert_defect(PtPeelResult *out, const PtDefect *d)
 {
   guint pos = out->n_defects;
 
@@ -353,211 +353,284 @@ insert_defect (PtPeelResult *out, const PtDefect *d)
     return;
   if (out->n_defects == PT_FRUIT_MAX_DEFECTS)
     out->n_defects--;
-  memmove (&out->defects[pos + 1], &out->defects[pos],
-           (out->n_defects - pos) * sizeof (PtDefect));
+  memmove(&out->defects[pos + 1], &out->defects[pos], (out->n_defects - pos) * sizeof(PtDefect));
   out->defects[pos] = *d;
   out->n_defects++;
 }
 
-void
-pt_peel_analyse (const PtPeelInput *in, PtPeelResult *out)
-{
-  const PtGradeProfile *p = in->profile;
-  const PtShape *shape = in->shape;
-  int w = in->w, h = in->h;
-  gsize n = (gsize) w * h;
+/* What the steps of one pt_peel_analyse () call share: the input, the planes
+ * carved out of the result's scratch buffers (reused from fruit to fruit, so
+ * a frame allocates nothing once warm), and the sound peel's colour. */
+typedef struct {
+  const PtPeelInput *in;
+  const PtGradeProfile *p;
+  const PtShape *shape;
+  PtPeelResult *out;
+  int w, h;
+  gsize n;
+  double mmpx2;
   guint8 *inner, *cls, *tmp;
   float *hue, *sat, *mean;
   gint32 *dist, *labels, *parent, *icnt;
   gint64 *isum;
-  guint32 hist[32][32];
-  double peel_hue, peel_sat, peel_y;
-  int rim, win, nreg;
-  Region *regs;
-  Shading shading;
   Axes axes;
-  guint n_sound = 0, n_ripe = 0, n_green = 0;
-  double mmpx2 = in->mm_per_px * in->mm_per_px;
+  double peel_hue, peel_sat, peel_y;
+} Peel;
 
+static void
+peel_result_reset(PtPeelResult *out)
+{
   out->n_defects = 0;
   out->count = 0;
   out->total_mm2 = out->largest_mm2 = out->longest_mm = out->russet_mm2 = 0;
   out->n_stickers = 0;
   out->ripe_fraction = out->green_fraction = 0;
-  if (shape->area_px < 16)
-    return;
+}
 
+static void
+peel_init(Peel *pk, const PtPeelInput *in, PtPeelResult *out)
+{
+  int w = in->w, h = in->h;
+  gsize n = (gsize)w * h;
+
+  pk->in = in;
+  pk->p = in->profile;
+  pk->shape = in->shape;
+  pk->out = out;
+  pk->w = w;
+  pk->h = h;
+  pk->n = n;
+  pk->mmpx2 = in->mm_per_px * in->mm_per_px;
   /* Floats first, so they are aligned; then the byte planes. */
-  hue = pt_models_buf_get (&out->b_work, n * sizeof (float) * 3 + n * 3);
-  sat = hue + n;
-  mean = sat + n;
-  inner = (guint8 *) (mean + n);
-  cls = inner + n;
-  tmp = inner + 2 * n;
-    dist = pt_models_buf_get (&out->b_labels, n * sizeof (gint32) * 2);
-  labels = dist + n;
-  parent = pt_models_buf_get (&out->b_parent, (n + 4) * sizeof (gint32));
-  isum = pt_models_buf_get (&out->b_integral, (gsize) (w + 1) * (h + 1) * (sizeof (gint64) + sizeof (gint32)));
-  icnt = (gint32 *) (isum + (gsize) (w + 1) * (h + 1));
+  pk->hue = pt_models_buf_get(&out->b_work, n * sizeof(float) * 3 + n * 3);
+  pk->sat = pk->hue + n;
+  pk->mean = pk->sat + n;
+  pk->inner = (guint8 *)(pk->mean + n);
+  pk->cls = pk->inner + n;
+  pk->tmp = pk->inner + 2 * n;
+  pk->dist = pt_models_buf_get(&out->b_labels, n * sizeof(gint32) * 2);
+  pk->labels = pk->dist + n;
+  pk->parent = pt_models_buf_get(&out->b_parent, (n + 4) * sizeof(gint32));
+  pk->isum = pt_models_buf_get(&out->b_integral,
+                               (gsize)(w + 1) * (h + 1) * (sizeof(gint64) + sizeof(gint32)));
+  pk->icnt = (gint32 *)(pk->isum + (gsize)(w + 1) * (h + 1));
+  axes_init(&pk->axes, pk->shape);
+}
 
-  axes_init (&axes, shape);
-  /* Inner peel: the mask minus a rim band of 8% of the short radius. */
-  pt_distance_transform (in->mask, w, h, TRUE, dist);
-  rim = (int) MAX (2.0, 0.08 * shape->minor);
-  for (gsize i = 0; i < n; i++)
-    inner[i] = dist[i] > 3 * rim;
+/* Inner peel: the mask minus a rim band of 8% of the short radius, where
+ * the sphere darkens and the belt bleeds in. */
+static void
+find_inner_peel(Peel *pk)
+{
+  int rim;
 
-  /* Per-pixel hue and saturation, and the dominant peel chroma. */
-  memset (hist, 0, sizeof hist);
-  for (gsize i = 0; i < n; i++) {
+  pt_distance_transform(pk->in->mask, pk->w, pk->h, TRUE, pk->dist);
+  rim = (int)MAX(2.0, 0.08 * pk->shape->minor);
+  for (gsize i = 0; i < pk->n; i++)
+    pk->inner[i] = pk->dist[i] > 3 * rim;
+}
+
+/* Mode of the Cb/Cr histogram; 3x3 bins smooth it against quantisation. */
+static void
+chroma_mode(guint32 hist[32][32], int *bcb, int *bcr)
+{
+  guint32 best = 0;
+
+  *bcb = 0;
+  *bcr = 0;
+  for (int a = 0; a < 32; a++)
+    for (int b = 0; b < 32; b++) {
+      guint32 s = 0;
+
+      for (int da = -1; da <= 1; da++)
+        for (int db = -1; db <= 1; db++)
+          if (a + da >= 0 && a + da < 32 && b + db >= 0 && b + db < 32)
+            s += hist[a + da][b + db];
+      if (s > best) {
+        best = s;
+        *bcb = a;
+        *bcr = b;
+      }
+    }
+}
+
+/* Per-pixel hue and saturation of the inner peel, and the dominant peel
+ * chroma: the fruit's own colour is the reference, not the variety's.
+ * FALSE when no inner pixel lies near the mode (nothing to judge). */
+static gboolean
+find_peel_colour(Peel *pk)
+{
+  const PtPeelInput *in = pk->in;
+  guint32 hist[32][32];
+  int bcb, bcr, value;
+  double sy = 0, scb = 0, scr = 0, cnt = 0;
+
+  memset(hist, 0, sizeof hist);
+  for (gsize i = 0; i < pk->n; i++) {
     double hh, ss;
     int v;
 
-    if (!inner[i])
+    if (!pk->inner[i])
       continue;
-    pt_ycc_hue_sat (in->y[i], in->cb[i], in->cr[i], &hh, &ss, &v);
-    hue[i] = (float) hh;
-    sat[i] = (float) ss;
+    pt_ycc_hue_sat(in->y[i], in->cb[i], in->cr[i], &hh, &ss, &v);
+    pk->hue[i] = (float)hh;
+    pk->sat[i] = (float)ss;
     hist[in->cb[i] >> 3][in->cr[i] >> 3]++;
   }
-  {
-    int bcb = 0, bcr = 0;
-    guint32 best = 0;
-    double sy = 0, scb = 0, scr = 0, cnt = 0;
-    int value;
-
-    for (int a = 0; a < 32; a++)
-      for (int b = 0; b < 32; b++) {
-        guint32 s = 0;
-
-        /* 3x3 bins smooth the mode against quantisation. */
-        for (int da = -1; da <= 1; da++)
-          for (int db = -1; db <= 1; db++)
-            if (a + da >= 0 && a + da < 32 && b + db >= 0 && b + db < 32)
-              s += hist[a + da][b + db];
-        if (s > best) {
-          best = s;
-          bcb = a;
-          bcr = b;
-        }
-      }
-    for (gsize i = 0; i < n; i++) {
-      if (!inner[i] || ABS ((in->cb[i] >> 3) - bcb) > 1 || ABS ((in->cr[i] >> 3) - bcr) > 1)
-        continue;
-      sy += in->y[i];
-      scb += in->cb[i];
-      scr += in->cr[i];
-      cnt++;
-    }
-    if (cnt == 0)
-      return;
-    pt_ycc_hue_sat ((int) (sy / cnt), (int) (scb / cnt), (int) (scr / cnt),
-                    &peel_hue, &peel_sat, &value);
-    peel_y = sy / cnt;
+  chroma_mode(hist, &bcb, &bcr);
+  for (gsize i = 0; i < pk->n; i++) {
+    if (!pk->inner[i] || ABS((in->cb[i] >> 3) - bcb) > 1 || ABS((in->cr[i] >> 3) - bcr) > 1)
+      continue;
+    sy += in->y[i];
+    scb += in->cb[i];
+    scr += in->cr[i];
+    cnt++;
   }
+  if (cnt == 0)
+    return FALSE;
+  pt_ycc_hue_sat((int)(sy / cnt), (int)(scb / cnt), (int)(scr / cnt), &pk->peel_hue, &pk->peel_sat,
+                 &value);
+  pk->peel_y = sy / cnt;
+  return TRUE;
+}
 
-  /* Brightness reference in two passes: the second leaves out what the
-   * first found, so a large defect does not drag its own reference down. */
-  win = (int) MAX (2.0, 0.33 * shape->minor);
-  memcpy (tmp, inner, n);
+/* The C_* flags of inner pixel @i against the local mean and @shading;
+ * leaves the darker of the two references in mean[i] for the regions. */
+static guint8
+pixel_class(Peel *pk, const Shading *shading, gsize i)
+{
+  const PtPeelInput *in = pk->in;
+  const PtGradeProfile *p = pk->p;
+  const float *hue = pk->hue, *sat = pk->sat;
+  int w = pk->w;
+  double m = pk->mean[i], yv = in->y[i], ratio, shade, hi_ref;
+  guint8 c = C_NONE;
+  int r, g, b;
+
+  if (m <= 0)
+    m = pk->peel_y;
+  /* Dark only against both references, bright only against both: the
+   * local mean misreads smooth shading near the rim and next to a large
+   * dark patch, the shading model misreads small areas. */
+  shade = shading_at(&pk->axes, shading, (double)(i % w) + 0.5, (double)(i / w) + 0.5);
+  hi_ref = MAX(m, shade);
+  m = MIN(m, shade);
+  pk->mean[i] = (float)m;
+  ratio = yv / MAX(m, 1.0);
+  pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+  if (ratio < p->dark_ratio && m - yv >= 8)
+    c |= C_DARK;
+  if (yv > p->bright_ratio * hi_ref && yv - hi_ref >= 20 && sat[i] >= 0.15 &&
+      MAX(r, MAX(g, b)) < 250)
+    c |= C_BRIGHT;
+  /* White paper, or a saturated colour that is neither the peel's nor
+   * the variety's ripe or green colour: a sticker. */
+  if ((ratio > 1.2 && sat[i] < 0.2 && yv > 0.5 * 255) ||
+      (sat[i] > 0.35 && hue_diff(hue[i], pk->peel_hue) > 60 &&
+       !pt_hue_in_range(hue[i], p->ripe_hue) && !pt_hue_in_range(hue[i], p->green_hue)))
+    c |= C_STICKER;
+  if (p->russet && pk->peel_hue >= 40 && hue[i] >= 20 && hue[i] <= pk->peel_hue - 8 &&
+      sat[i] >= 0.25 && yv < 0.95 * pk->peel_y && ratio < 0.92)
+    c |= C_RUSSET;
+  if (p->mould && pk->peel_sat >= 0.3 && sat[i] < 0.45 * pk->peel_sat && ratio >= 0.75 &&
+      ratio <= 1.3)
+    c |= C_PALE;
+  return c;
+}
+
+/* Brightness reference in two passes: the second leaves out what the
+ * first found, so a large defect does not drag its own reference down. */
+static void
+classify_pixels(Peel *pk)
+{
+  const PtPeelInput *in = pk->in;
+  int win = (int)MAX(2.0, 0.33 * pk->shape->minor);
+  Shading shading;
+
+  memcpy(pk->tmp, pk->inner, pk->n);
   for (int pass = 0; pass < 2; pass++) {
-    local_mean (in->y, tmp, w, h, win, isum, icnt, mean);
-    fit_shading (&axes, in->y, tmp, w, h, peel_y, &shading);
-    for (gsize i = 0; i < n; i++) {
-      double m = mean[i], yv = in->y[i], ratio, shade, hi_ref;
-      guint8 c = C_NONE;
-      int r, g, b;
-
-      cls[i] = C_NONE;
-      if (!inner[i])
-        continue;
-      if (m <= 0)
-        m = peel_y;
-      /* Dark only against both references, bright only against both: the
-       * local mean misreads smooth shading near the rim and next to a large
-       * dark patch, the shading model misreads small areas. */
-      shade = shading_at (&axes, &shading, (double) (i % w) + 0.5, (double) (i / w) + 0.5);
-      hi_ref = MAX (m, shade);
-      m = MIN (m, shade);
-      mean[i] = (float) m;
-      ratio = yv / MAX (m, 1.0);
-      pt_ycc_to_rgb (in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-      if (ratio < p->dark_ratio && m - yv >= 8)
-        c |= C_DARK;
-      if (yv > p->bright_ratio * hi_ref && yv - hi_ref >= 20 && sat[i] >= 0.15 &&
-          MAX (r, MAX (g, b)) < 250)
-        c |= C_BRIGHT;
-      /* White paper, or a saturated colour that is neither the peel's nor
-       * the variety's ripe or green colour: a sticker. */
-      if ((ratio > 1.2 && sat[i] < 0.2 && yv > 0.5 * 255) ||
-          (sat[i] > 0.35 && hue_diff (hue[i], peel_hue) > 60 &&
-           !pt_hue_in_range (hue[i], p->ripe_hue) && !pt_hue_in_range (hue[i], p->green_hue)))
-        c |= C_STICKER;
-      if (p->russet && peel_hue >= 40 && hue[i] >= 20 && hue[i] <= peel_hue - 8 &&
-          sat[i] >= 0.25 && yv < 0.95 * peel_y && ratio < 0.92)
-        c |= C_RUSSET;
-      if (p->mould && peel_sat >= 0.3 && sat[i] < 0.45 * peel_sat && ratio >= 0.75 &&
-          ratio <= 1.3)
-        c |= C_PALE;
-      cls[i] = c;
-    }
+    local_mean(in->y, pk->tmp, pk->w, pk->h, win, pk->isum, pk->icnt, pk->mean);
+    fit_shading(&pk->axes, in->y, pk->tmp, pk->w, pk->h, pk->peel_y, &shading);
+    for (gsize i = 0; i < pk->n; i++)
+      pk->cls[i] = pk->inner[i] ? pixel_class(pk, &shading, i) : C_NONE;
     if (pass == 0)
-      for (gsize i = 0; i < n; i++)
-        tmp[i] = inner[i] && cls[i] == C_NONE;
+      for (gsize i = 0; i < pk->n; i++)
+        pk->tmp[i] = pk->inner[i] && pk->cls[i] == C_NONE;
   }
+}
 
-  /* Stickers: regions of sticker pixels of at least 15 mm2 are cut out with
-   * a margin of a quarter of their size (print, glue edge, shadow). */
-  /* Sticker pixels within 8% of the short radius of each other are one
-   * label: print splits a label's white into pieces. */
-  for (gsize i = 0; i < n; i++)
+/* Stickers: regions of sticker pixels of at least 15 mm2 are cut out with
+ * a margin of a quarter of their size (print, glue edge, shadow).  Sticker
+ * pixels within 8% of the short radius of each other are one label: print
+ * splits a label's white into pieces. */
+static void
+cut_out_stickers(Peel *pk)
+{
+  int w = pk->w, h = pk->h, nreg;
+  guint8 *cls = pk->cls, *tmp = pk->tmp;
+  gint32 *labels = pk->labels;
+
+  for (gsize i = 0; i < pk->n; i++)
     tmp[i] = (cls[i] & C_STICKER) == 0;
-  pt_distance_transform (tmp, w, h, FALSE, dist);
+  pt_distance_transform(tmp, w, h, FALSE, pk->dist);
   {
-    gint32 join = (gint32) (3 * MAX (2.0, 0.08 * shape->minor));
+    gint32 join = (gint32)(3 * MAX(2.0, 0.08 * pk->shape->minor));
 
-    for (gsize i = 0; i < n; i++)
-      tmp[i] = inner[i] && dist[i] <= join;
+    for (gsize i = 0; i < pk->n; i++)
+      tmp[i] = pk->inner[i] && pk->dist[i] <= join;
   }
-  nreg = pt_label_components (tmp, w, h, 1, labels, parent);
+  nreg = pt_label_components(tmp, w, h, 1, labels, pk->parent);
   if (nreg > 0) {
-    int *bx = g_new0 (int, (gsize) nreg * 5);
+    int *bx = g_new0(int, (gsize)nreg * 5);
 
     for (int l = 0; l < nreg; l++) {
-      bx[l * 5] = w; bx[l * 5 + 1] = h; bx[l * 5 + 2] = -1; bx[l * 5 + 3] = -1;
+      bx[l * 5] = w;
+      bx[l * 5 + 1] = h;
+      bx[l * 5 + 2] = -1;
+      bx[l * 5 + 3] = -1;
     }
     for (int y = 0; y < h; y++)
       for (int x = 0; x < w; x++) {
-        gint32 l = labels[(gsize) y * w + x] - 1;
+        gint32 l = labels[(gsize)y * w + x] - 1;
 
         if (l < 0)
           continue;
-        bx[l * 5] = MIN (bx[l * 5], x); bx[l * 5 + 1] = MIN (bx[l * 5 + 1], y);
-        bx[l * 5 + 2] = MAX (bx[l * 5 + 2], x); bx[l * 5 + 3] = MAX (bx[l * 5 + 3], y);
-        bx[l * 5 + 4] += (cls[(gsize) y * w + x] & C_STICKER) != 0;
+        bx[l * 5] = MIN(bx[l * 5], x);
+        bx[l * 5 + 1] = MIN(bx[l * 5 + 1], y);
+        bx[l * 5 + 2] = MAX(bx[l * 5 + 2], x);
+        bx[l * 5 + 3] = MAX(bx[l * 5 + 3], y);
+        bx[l * 5 + 4] += (cls[(gsize)y * w + x] & C_STICKER) != 0;
       }
     for (int l = 0; l < nreg; l++) {
       int mx, my;
 
-      if (bx[l * 5 + 4] * mmpx2 < 15.0)
+      if (bx[l * 5 + 4] * pk->mmpx2 < 15.0)
         continue;
-      out->n_stickers++;
+      pk->out->n_stickers++;
       mx = (bx[l * 5 + 2] - bx[l * 5] + 1) / 4 + 1;
       my = (bx[l * 5 + 3] - bx[l * 5 + 1] + 1) / 4 + 1;
-      for (int y = MAX (0, bx[l * 5 + 1] - my); y <= MIN (h - 1, bx[l * 5 + 3] + my); y++)
-        for (int x = MAX (0, bx[l * 5] - mx); x <= MIN (w - 1, bx[l * 5 + 2] + mx); x++)
-          cls[(gsize) y * w + x] = C_STICKER;
+      for (int y = MAX(0, bx[l * 5 + 1] - my); y <= MIN(h - 1, bx[l * 5 + 3] + my); y++)
+        for (int x = MAX(0, bx[l * 5] - mx); x <= MIN(w - 1, bx[l * 5 + 2] + mx); x++)
+          cls[(gsize)y * w + x] = C_STICKER;
     }
-    g_free (bx);
+    g_free(bx);
   }
+}
 
-  /* Defect candidates, closed by one pixel so a speckled patch is one
-   * region. */
-  for (gsize i = 0; i < n; i++)
+/* Defect candidates into tmp, closed by one pixel so a speckled patch is
+ * one region. */
+static void
+find_defect_candidates(Peel *pk)
+{
+  int w = pk->w, h = pk->h;
+  const guint8 *cls = pk->cls, *inner = pk->inner;
+  guint8 *tmp = pk->tmp;
+
+  for (gsize i = 0; i < pk->n; i++)
     tmp[i] = cls[i] != C_NONE && cls[i] != C_STICKER && !(cls[i] & C_STICKER);
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize) y * w + x;
+      gsize i = (gsize)y * w + x;
       int any = 0;
 
       if (!inner[i] || (cls[i] & C_STICKER))
@@ -566,7 +639,7 @@ pt_peel_analyse (const PtPeelInput *in, PtPeelResult *out)
         for (int dx = -1; dx <= 1; dx++) {
           int xx = x + dx, yy = y + dy;
 
-          if (xx >= 0 && yy >= 0 && xx < w && yy < h && (tmp[(gsize) yy * w + xx] & 1))
+          if (xx >= 0 && yy >= 0 && xx < w && yy < h && (tmp[(gsize)yy * w + xx] & 1))
             any = 1;
         }
       if (any && !tmp[i])
@@ -574,7 +647,7 @@ pt_peel_analyse (const PtPeelInput *in, PtPeelResult *out)
     }
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize) y * w + x;
+      gsize i = (gsize)y * w + x;
       int all = 1;
 
       if (tmp[i] != 2)
@@ -583,116 +656,184 @@ pt_peel_analyse (const PtPeelInput *in, PtPeelResult *out)
         for (int dx = -1; dx <= 1; dx++) {
           int xx = x + dx, yy = y + dy;
 
-          if (xx < 0 || yy < 0 || xx >= w || yy >= h || tmp[(gsize) yy * w + xx] == 0)
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h || tmp[(gsize)yy * w + xx] == 0)
             all = 0;
         }
       tmp[i] = all ? 3 : 0;
     }
-  for (gsize i = 0; i < n; i++)
+  for (gsize i = 0; i < pk->n; i++)
     tmp[i] = tmp[i] != 0;
+}
 
-  nreg = pt_label_components (tmp, w, h, 1, labels, parent);
-  regs = g_new0 (Region, MAX (nreg, 1));
+/* Statistics of the @nreg labelled candidate regions.  Returns: (transfer
+ * full): at least one entry, so the caller frees it whatever @nreg is. */
+static Region *
+collect_regions(const Peel *pk, int nreg)
+{
+  int w = pk->w, h = pk->h;
+  const guint8 *cls = pk->cls;
+  const float *hue = pk->hue, *sat = pk->sat;
+  Region *regs = g_new0(Region, MAX(nreg, 1));
+
   for (int l = 0; l < nreg; l++) {
-    regs[l].x0 = w; regs[l].y0 = h; regs[l].x1 = -1; regs[l].y1 = -1;
+    regs[l].x0 = w;
+    regs[l].y0 = h;
+    regs[l].x1 = -1;
+    regs[l].y1 = -1;
   }
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize) y * w + x;
-      gint32 l = labels[i] - 1;
+      gsize i = (gsize)y * w + x;
+      gint32 l = pk->labels[i] - 1;
       Region *r;
       double m;
 
       if (l < 0)
         continue;
       r = &regs[l];
-      m = mean[i] > 0 ? mean[i] : peel_y;
+      m = pk->mean[i] > 0 ? pk->mean[i] : pk->peel_y;
       r->n++;
-      r->weight += surface_weight (&axes, x + 0.5, y + 0.5);
-      r->ratio_sum += in->y[i] / MAX (m, 1.0);
-      r->hue_x += cos (hue[i] * G_PI / 180) * sat[i];
-      r->hue_y += sin (hue[i] * G_PI / 180) * sat[i];
+      r->weight += surface_weight(&pk->axes, x + 0.5, y + 0.5);
+      r->ratio_sum += pk->in->y[i] / MAX(m, 1.0);
+      r->hue_x += cos(hue[i] * G_PI / 180) * sat[i];
+      r->hue_y += sin(hue[i] * G_PI / 180) * sat[i];
       r->sat_sum += sat[i];
       r->n_dark += (cls[i] & C_DARK) != 0;
       r->n_bright += (cls[i] & C_BRIGHT) != 0;
       r->n_russet += (cls[i] & C_RUSSET) != 0;
       r->n_pale += (cls[i] & C_PALE) != 0;
-      r->x0 = MIN (r->x0, x); r->y0 = MIN (r->y0, y);
-      r->x1 = MAX (r->x1, x); r->y1 = MAX (r->y1, y);
+      r->x0 = MIN(r->x0, x);
+      r->y0 = MIN(r->y0, y);
+      r->x1 = MAX(r->x1, x);
+      r->y1 = MAX(r->y1, y);
     }
+  return regs;
+}
 
-  for (int l = 0; l < nreg; l++) {
-    Region *r = &regs[l];
-    PtShape *rs;
-    PtPoint *xs;
-    PtDefect d;
-    double area = r->weight * mmpx2, length_px;
+/* The stem end of an elongated fruit shows as a small dark spot at an end
+ * of its long axis; @rs is the spot's shape. */
+static gboolean
+is_stem_end(const PtShape *shape, const PtShape *rs)
+{
+  double c = cos(shape->angle), sn = sin(shape->angle);
+  double u = (rs->cx - shape->cx) * c + (rs->cy - shape->cy) * sn;
+  double v = -(rs->cx - shape->cx) * sn + (rs->cy - shape->cy) * c;
+  double rad = 0.3 * shape->minor;
 
-    if (area < p->min_defect_mm2)
-      continue;
-    rs = g_new (PtShape, 1);
-    xs = g_new (PtPoint, 4 * (gsize) (r->y1 - r->y0 + 1) + 8);
-    for (int y = r->y0; y <= r->y1; y++)
-      for (int x = r->x0; x <= r->x1; x++)
-        tmp[(gsize) y * w + x] = labels[(gsize) y * w + x] == l + 1;
-    pt_shape_measure (tmp, w, r->x0, r->y0, r->x1 + 1, r->y1 + 1, 1, rs, xs);
-    length_px = rs->max_width;
+  return fabs(u) >= 0.55 * shape->major && fabs(v) <= 0.35 * shape->minor &&
+         rs->area_px <= G_PI * rad * rad;
+}
 
-    /* The stem end of an elongated fruit shows as a small dark spot at an
-     * end of its long axis. */
-    if (p->stem_at_poles) {
-      double c = cos (shape->angle), sn = sin (shape->angle);
-      double u = (rs->cx - shape->cx) * c + (rs->cy - shape->cy) * sn;
-      double v = -(rs->cx - shape->cx) * sn + (rs->cy - shape->cy) * c;
-      double rad = 0.3 * shape->minor;
+/* Measures region @r (label @l + 1) as a defect on the fruit surface into
+ * @d; FALSE when it is too small to count or is the stem end. */
+static gboolean
+measure_region(Peel *pk, const Region *r, int l, PtDefect *d)
+{
+  const PtGradeProfile *p = pk->p;
+  const PtShape *shape = pk->shape;
+  int w = pk->w;
+  PtShape *rs;
+  PtPoint *xs;
+  double area = r->weight * pk->mmpx2, length_px;
 
-      if (fabs (u) >= 0.55 * shape->major && fabs (v) <= 0.35 * shape->minor &&
-          rs->area_px <= G_PI * rad * rad) {
-        g_free (xs);
-        g_free (rs);
-        continue;
-      }
-    }
-
-    memset (&d, 0, sizeof d);
-    d.x = r->x0;
-    d.y = r->y0;
-    d.width = r->x1 - r->x0 + 1;
-    d.height = r->y1 - r->y0 + 1;
-    d.area_mm2 = area;
-    d.length_mm = surface_length (shape, rs->fx0, rs->fy0, rs->fx1, rs->fy1) * in->mm_per_px;
-    d.contrast = r->ratio_sum / r->n;
-    d.kind = classify (r, length_px, p);
-    g_free (xs);
-    g_free (rs);
-
-    out->count++;
-    if (d.kind == PT_DEFECT_RUSSET)
-      out->russet_mm2 += d.area_mm2;
-    out->total_mm2 += d.area_mm2;
-    out->largest_mm2 = MAX (out->largest_mm2, d.area_mm2);
-    out->longest_mm = MAX (out->longest_mm, d.length_mm);
-    insert_defect (out, &d);
-    /* Mark the region so colour coverage skips it. */
-    for (int y = r->y0; y <= r->y1; y++)
-      for (int x = r->x0; x <= r->x1; x++)
-        if (labels[(gsize) y * w + x] == l + 1)
-          cls[(gsize) y * w + x] = C_STICKER;
+  if (area < p->min_defect_mm2)
+    return FALSE;
+  rs = g_new(PtShape, 1);
+  xs = g_new(PtPoint, 4 * (gsize)(r->y1 - r->y0 + 1) + 8);
+  for (int y = r->y0; y <= r->y1; y++)
+    for (int x = r->x0; x <= r->x1; x++)
+      pk->tmp[(gsize)y * w + x] = pk->labels[(gsize)y * w + x] == l + 1;
+  pt_shape_measure(pk->tmp, w, r->x0, r->y0, r->x1 + 1, r->y1 + 1, 1, rs, xs);
+  length_px = rs->max_width;
+  if (p->stem_at_poles && is_stem_end(shape, rs)) {
+    g_free(xs);
+    g_free(rs);
+    return FALSE;
   }
-  g_free (regs);
 
-  /* Colour coverage over the sound inner peel. */
-  for (gsize i = 0; i < n; i++) {
-    if (!inner[i] || (cls[i] & C_STICKER))
+  memset(d, 0, sizeof *d);
+  d->x = r->x0;
+  d->y = r->y0;
+  d->width = r->x1 - r->x0 + 1;
+  d->height = r->y1 - r->y0 + 1;
+  d->area_mm2 = area;
+  d->length_mm = surface_length(shape, rs->fx0, rs->fy0, rs->fx1, rs->fy1) * pk->in->mm_per_px;
+  d->contrast = r->ratio_sum / r->n;
+  d->kind = classify(r, length_px, p);
+  g_free(xs);
+  g_free(rs);
+  return TRUE;
+}
+
+/* Adds @d to the totals and the kept list, and marks its region (label
+ * @l + 1 inside @r's box) so colour coverage skips it. */
+static void
+record_defect(Peel *pk, const Region *r, int l, const PtDefect *d)
+{
+  PtPeelResult *out = pk->out;
+  int w = pk->w;
+
+  out->count++;
+  if (d->kind == PT_DEFECT_RUSSET)
+    out->russet_mm2 += d->area_mm2;
+  out->total_mm2 += d->area_mm2;
+  out->largest_mm2 = MAX(out->largest_mm2, d->area_mm2);
+  out->longest_mm = MAX(out->longest_mm, d->length_mm);
+  insert_defect(out, d);
+  for (int y = r->y0; y <= r->y1; y++)
+    for (int x = r->x0; x <= r->x1; x++)
+      if (pk->labels[(gsize)y * w + x] == l + 1)
+        pk->cls[(gsize)y * w + x] = C_STICKER;
+}
+
+/* Colour coverage over the sound inner peel (stickers and defects left
+ * out): grey pixels count as sound but as neither colour. */
+static void
+colour_coverage(Peel *pk)
+{
+  const PtGradeProfile *p = pk->p;
+  guint n_sound = 0, n_ripe = 0, n_green = 0;
+
+  for (gsize i = 0; i < pk->n; i++) {
+    if (!pk->inner[i] || (pk->cls[i] & C_STICKER))
       continue;
     n_sound++;
-    if (sat[i] < 0.12)
+    if (pk->sat[i] < 0.12)
       continue;
-    n_ripe += pt_hue_in_range (hue[i], p->ripe_hue);
-    n_green += pt_hue_in_range (hue[i], p->green_hue);
+    n_ripe += pt_hue_in_range(pk->hue[i], p->ripe_hue);
+    n_green += pt_hue_in_range(pk->hue[i], p->green_hue);
   }
   if (n_sound > 0) {
-    out->ripe_fraction = (double) n_ripe / n_sound;
-    out->green_fraction = (double) n_green / n_sound;
+    pk->out->ripe_fraction = (double)n_ripe / n_sound;
+    pk->out->green_fraction = (double)n_green / n_sound;
   }
+}
+
+void
+pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
+{
+  Peel pk;
+  Region *regs;
+  int nreg;
+
+  peel_result_reset(out);
+  if (in->shape->area_px < 16)
+    return;
+  peel_init(&pk, in, out);
+  find_inner_peel(&pk);
+  if (!find_peel_colour(&pk))
+    return;
+  classify_pixels(&pk);
+  cut_out_stickers(&pk);
+  find_defect_candidates(&pk);
+  nreg = pt_label_components(pk.tmp, pk.w, pk.h, 1, pk.labels, pk.parent);
+  regs = collect_regions(&pk, nreg);
+  for (int l = 0; l < nreg; l++) {
+    PtDefect d;
+
+    if (measure_region(&pk, &regs[l], l, &d))
+      record_defect(&pk, &regs[l], l, &d);
+  }
+  g_free(regs);
+  colour_coverage(&pk);
 }

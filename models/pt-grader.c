@@ -22,58 +22,57 @@ struct _PtGrader {
   PtBuf b_planes, b_mask, b_foreign, b_labels, b_parent, b_points;
 };
 
-static const char *kind_names[] = { "dark spot", "bruise", "mould", "russet", "cut" };
+static const char *kind_names[] = {"dark spot", "bruise", "mould", "russet", "cut"};
 
 const char *
-pt_defect_kind_to_string (PtDefectKind kind)
+pt_defect_kind_to_string(PtDefectKind kind)
 {
-  return (guint) kind < G_N_ELEMENTS (kind_names) ? kind_names[kind] : "?";
+  return (guint)kind < G_N_ELEMENTS(kind_names) ? kind_names[kind] : "?";
 }
 
 PtGrader *
-pt_grader_new (const PtGradeProfile *profile, double mm_per_px, GError **error)
+pt_grader_new(const PtGradeProfile *profile, double mm_per_px, GError **error)
 {
   PtGrader *grader;
 
   if (profile == NULL) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_PROFILE,
-                         "no grade profile");
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_PROFILE, "no grade profile");
     return NULL;
   }
-  if (!(mm_per_px > 0) || !isfinite (mm_per_px) || mm_per_px > 100) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
-                 "calibration must be a positive mm per pixel (got %g)", mm_per_px);
+  if (!(mm_per_px > 0) || !isfinite(mm_per_px) || mm_per_px > 100) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
+                "calibration must be a positive mm per pixel (got %g)", mm_per_px);
     return NULL;
   }
-  grader = g_new0 (PtGrader, 1);
+  grader = g_new0(PtGrader, 1);
   grader->profile = *profile;
   grader->mm_per_px = mm_per_px;
   return grader;
 }
 
 void
-pt_grader_free (PtGrader *grader)
+pt_grader_free(PtGrader *grader)
 {
   if (grader == NULL)
     return;
-  pt_fruit_segmentation_clear (&grader->seg);
-  pt_peel_result_clear (&grader->peel);
-  pt_models_buf_clear (&grader->b_planes);
-  pt_models_buf_clear (&grader->b_mask);
-  pt_models_buf_clear (&grader->b_foreign);
-  pt_models_buf_clear (&grader->b_labels);
-  pt_models_buf_clear (&grader->b_parent);
-  pt_models_buf_clear (&grader->b_points);
-  g_free (grader);
+  pt_fruit_segmentation_clear(&grader->seg);
+  pt_peel_result_clear(&grader->peel);
+  pt_models_buf_clear(&grader->b_planes);
+  pt_models_buf_clear(&grader->b_mask);
+  pt_models_buf_clear(&grader->b_foreign);
+  pt_models_buf_clear(&grader->b_labels);
+  pt_models_buf_clear(&grader->b_parent);
+  pt_models_buf_clear(&grader->b_points);
+  g_free(grader);
 }
 
 void
-pt_grade_result_free (PtGradeResult *result)
+pt_grade_result_free(PtGradeResult *result)
 {
   if (result == NULL)
     return;
-  g_free (result->fruit);
-  g_free (result);
+  g_free(result->fruit);
+  g_free(result);
 }
 
 /* One limit check: value against limit, larger-is-worse unless @at_least. */
@@ -84,8 +83,8 @@ typedef struct {
 } Check;
 
 static void
-check_limit (Check *c, const char *what, double value, double limit, gboolean at_least,
-             const char *unit, int klass)
+check_limit(Check *c, const char *what, double value, double limit, gboolean at_least,
+            const char *unit, int klass)
 {
   gboolean ok;
   double margin;
@@ -94,20 +93,20 @@ check_limit (Check *c, const char *what, double value, double limit, gboolean at
     return;
   ok = at_least ? value >= limit : value <= limit;
   /* Nothing found against a zero limit is as far from it as it gets. */
-  margin = (limit == 0 && value == 0) ? 1.0
-                                      : fabs (value - limit) / MAX (limit, at_least ? 0.05 : 0.01);
+  margin =
+      (limit == 0 && value == 0) ? 1.0 : fabs(value - limit) / MAX(limit, at_least ? 0.05 : 0.01);
   if (!ok && c->ok) {
     c->ok = FALSE;
     c->margin = margin;
-    snprintf (c->text, sizeof c->text, "%s %.2f%s %s %.2f%s for class %s", what, value,
-              unit, at_least ? "<" : ">", limit, unit, pt_grade_class_to_string (klass));
+    snprintf(c->text, sizeof c->text, "%s %.2f%s %s %.2f%s for class %s", what, value, unit,
+             at_least ? "<" : ">", limit, unit, pt_grade_class_to_string(klass));
   } else if (ok && c->ok) {
-    c->margin = MIN (c->margin, margin);
+    c->margin = MIN(c->margin, margin);
   }
 }
 
 static void
-decide_class (const PtGradeProfile *p, PtFruit *f, double solidity)
+decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
 {
   Check checks[PT_N_CLASSES];
   double russet_cm2 = f->russet_mm2 / 100.0;
@@ -115,7 +114,7 @@ decide_class (const PtGradeProfile *p, PtFruit *f, double solidity)
 
   if (f->partial) {
     f->klass = PT_CLASS_NONE;
-    g_strlcpy (f->rule, "partial: cut by the frame edge, not graded", sizeof f->rule);
+    g_strlcpy(f->rule, "partial: cut by the frame edge, not graded", sizeof f->rule);
     f->confidence = 0;
     return;
   }
@@ -123,9 +122,9 @@ decide_class (const PtGradeProfile *p, PtFruit *f, double solidity)
     double margin = (p->min_diameter_mm - f->diameter_mm) / p->min_diameter_mm;
 
     f->klass = PT_CLASS_OUT;
-    snprintf (f->rule, sizeof f->rule, "size %.1f mm < minimum %.1f mm", f->diameter_mm,
-              p->min_diameter_mm);
-    f->confidence = CLAMP (0.5 + 0.5 * margin / 0.05, 0.5, 1.0) * MIN (1.0, solidity / 0.9);
+    snprintf(f->rule, sizeof f->rule, "size %.1f mm < minimum %.1f mm", f->diameter_mm,
+             p->min_diameter_mm);
+    f->confidence = CLAMP(0.5 + 0.5 * margin / 0.05, 0.5, 1.0) * MIN(1.0, solidity / 0.9);
     return;
   }
   for (int k = 0; k < PT_N_CLASSES; k++) {
@@ -137,35 +136,35 @@ decide_class (const PtGradeProfile *p, PtFruit *f, double solidity)
     c->ok = TRUE;
     c->margin = 1.0;
     c->text[0] = '\0';
-    check_limit (c, "defect area", skin, p->max_defect_area_cm2[k], FALSE, " cm2", k);
-    check_limit (c, "defect length", f->defect_longest_mm, p->max_defect_length_mm[k], FALSE,
-                 " mm", k);
-    check_limit (c, "defect count", f->defect_count, p->max_defect_count[k], FALSE, "", k);
-    check_limit (c, "russet area", russet_cm2, p->max_russet_area_cm2[k], FALSE, " cm2", k);
-    check_limit (c, "ripe colour", f->ripe_fraction, p->min_ripe_fraction[k], TRUE, "", k);
-    check_limit (c, "green colour", f->green_fraction, p->max_green_fraction[k], FALSE, "", k);
+    check_limit(c, "defect area", skin, p->max_defect_area_cm2[k], FALSE, " cm2", k);
+    check_limit(c, "defect length", f->defect_longest_mm, p->max_defect_length_mm[k], FALSE, " mm",
+                k);
+    check_limit(c, "defect count", f->defect_count, p->max_defect_count[k], FALSE, "", k);
+    check_limit(c, "russet area", russet_cm2, p->max_russet_area_cm2[k], FALSE, " cm2", k);
+    check_limit(c, "ripe colour", f->ripe_fraction, p->min_ripe_fraction[k], TRUE, "", k);
+    check_limit(c, "green colour", f->green_fraction, p->max_green_fraction[k], FALSE, "", k);
   }
   f->klass = PT_CLASS_OUT;
   for (int k = 0; k < PT_N_CLASSES; k++) {
     if (checks[k].ok) {
-      f->klass = (PtGradeClass) k;
+      f->klass = (PtGradeClass)k;
       break;
     }
   }
   if (f->klass == PT_CLASS_EXTRA) {
-    g_strlcpy (f->rule, "meets every Extra class limit", sizeof f->rule);
+    g_strlcpy(f->rule, "meets every Extra class limit", sizeof f->rule);
     f->confidence = checks[0].margin;
   } else {
     const Check *above = &checks[f->klass - 1];
 
-    g_strlcpy (f->rule, above->text, sizeof f->rule);
+    g_strlcpy(f->rule, above->text, sizeof f->rule);
     f->confidence = above->margin;
     if (f->klass != PT_CLASS_OUT)
-      f->confidence = MIN (f->confidence, checks[f->klass].margin);
+      f->confidence = MIN(f->confidence, checks[f->klass].margin);
   }
   /* A quarter of the limit away counts as certain; a ragged silhouette
    * (touching fruit, leaves) lowers the trust in every measure. */
-  f->confidence = CLAMP (0.5 + 0.5 * f->confidence / 0.25, 0.5, 1.0) * MIN (1.0, solidity / 0.9);
+  f->confidence = CLAMP(0.5 + 0.5 * f->confidence / 0.25, 0.5, 1.0) * MIN(1.0, solidity / 0.9);
 }
 
 /* Opening by an octagon of radius 15% of the fruit's equivalent radius,
@@ -174,20 +173,20 @@ decide_class (const PtGradeProfile *p, PtFruit *f, double solidity)
  * curvature radius exceeds the octagon's) stays as it is.  Then only the
  * largest piece is kept. */
 static void
-open_mask (guint8 *mask, int w, int h, gint32 *d1, gint32 *d2)
+open_mask(guint8 *mask, int w, int h, gint32 *d1, gint32 *d2)
 {
-  gsize n = (gsize) w * h, area = 0;
+  gsize n = (gsize)w * h, area = 0;
   gint32 r3;
 
   for (gsize k = 0; k < n; k++)
     area += mask[k];
-  r3 = (gint32) (3 * MAX (1.0, 0.15 * sqrt ((double) area / G_PI)));
-  pt_distance_transform (mask, w, h, FALSE, d1);
+  r3 = (gint32)(3 * MAX(1.0, 0.15 * sqrt((double)area / G_PI)));
+  pt_distance_transform(mask, w, h, FALSE, d1);
   /* d1 > r3 is the eroded set; its complement's distance transform gives
    * the distance to it. */
   for (gsize k = 0; k < n; k++)
     mask[k] = d1[k] <= r3 ? 1 : 0;
-  pt_distance_transform (mask, w, h, FALSE, d2);
+  pt_distance_transform(mask, w, h, FALSE, d2);
   for (gsize k = 0; k < n; k++)
     mask[k] = d1[k] > 0 && d2[k] <= r3;
 }
@@ -198,15 +197,15 @@ open_mask (guint8 *mask, int w, int h, gint32 *d1, gint32 *d2)
  * (Kasa's algebraic fit) through the edge pixels that border the belt.
  * Returns the diameter in crop pixels, or 0 when the fruit is free. */
 static double
-touching_diameter (const guint8 *mask, const guint8 *foreign, int w, int h)
+touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h)
 {
-  double a[3][3] = { { 0 } }, r[3] = { 0 };
+  double a[3][3] = {{0}}, r[3] = {0};
   int n_free = 0, n_cut = 0;
 
   for (int y = 1; y + 1 < h; y++)
     for (int x = 1; x + 1 < w; x++) {
-      gsize k = (gsize) y * w + x;
-      const gsize nb[4] = { k - 1, k + 1, k - w, k + w };
+      gsize k = (gsize)y * w + x;
+      const gsize nb[4] = {k - 1, k + 1, k - w, k + w};
       gboolean edge = FALSE, cut = FALSE;
 
       if (!mask[k])
@@ -224,7 +223,7 @@ touching_diameter (const guint8 *mask, const guint8 *foreign, int w, int h)
         continue;
       }
       {
-        double px = x + 0.5, py = y + 0.5, b[3] = { px, py, 1 }, z = -(px * px + py * py);
+        double px = x + 0.5, py = y + 0.5, b[3] = {px, py, 1}, z = -(px * px + py * py);
 
         for (int i = 0; i < 3; i++) {
           for (int j = 0; j < 3; j++)
@@ -243,75 +242,105 @@ touching_diameter (const guint8 *mask, const guint8 *foreign, int w, int h)
                  a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
     double sol[3], rad2;
 
-    if (fabs (det) < 1e-9)
+    if (fabs(det) < 1e-9)
       return 0;
     for (int c = 0; c < 3; c++) {
       double m[3][3];
 
-      memcpy (m, a, sizeof m);
+      memcpy(m, a, sizeof m);
       for (int i = 0; i < 3; i++)
         m[i][c] = r[i];
       sol[c] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
                 m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-                m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) / det;
+                m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) /
+               det;
     }
     rad2 = sol[0] * sol[0] / 4 + sol[1] * sol[1] / 4 - sol[2];
     /* Edge pixel centres lie half a pixel inside the edge. */
-    return rad2 > 0 ? 2 * sqrt (rad2) + 1.0 : 0;
+    return rad2 > 0 ? 2 * sqrt(rad2) + 1.0 : 0;
   }
 }
 
 static gboolean
-keep_largest (guint8 *mask, int w, int h, gint32 *labels, gint32 *parent)
+keep_largest(guint8 *mask, int w, int h, gint32 *labels, gint32 *parent)
 {
-  gsize n = (gsize) w * h;
-  int nlab = pt_label_components (mask, w, h, 1, labels, parent), best = 0;
+  gsize n = (gsize)w * h;
+  int nlab = pt_label_components(mask, w, h, 1, labels, parent), best = 0;
   gint32 *count;
 
   if (nlab == 0)
     return FALSE;
-  count = g_new0 (gint32, nlab + 1);
+  count = g_new0(gint32, nlab + 1);
   for (gsize k = 0; k < n; k++)
     count[labels[k]]++;
   for (int l = 1; l <= nlab; l++)
     if (best == 0 || count[l] > count[best])
       best = l;
-  g_free (count);
+  g_free(count);
   for (gsize k = 0; k < n; k++)
     mask[k] = labels[k] == best;
   return TRUE;
 }
 
-static gboolean
-analyse_blob (PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fruit)
-{
-  PtSegmentation *seg = &g->seg;
-  PtShape *shape = &g->shape;
-  int f = seg->f;
-  int x0 = MAX (0, seg->rx + (blob->x0 - 1) * f);
-  int y0 = MAX (0, seg->ry + (blob->y0 - 1) * f);
-  int x1 = MIN (frame->width, seg->rx + (blob->x1 + 1) * f);
-  int y1 = MIN (frame->height, seg->ry + (blob->y1 + 1) * f);
-  int s = MAX (1, (MAX (x1 - x0, y1 - y0) + PT_ANALYSIS_MAX_SIDE - 1) / PT_ANALYSIS_MAX_SIDE);
-  int w = (x1 - x0 + s - 1) / s, h = (y1 - y0 + s - 1) / s;
-  gsize n = (gsize) w * h;
-  guint8 *py, *pcb, *pcr, *mask, *foreign;
+/* A fruit's analysis crop: where it lies in the frame, its sampling step,
+ * which frame edges it reaches, and its planes (the grader's scratch
+ * buffers, reused from fruit to fruit). */
+typedef struct {
+  int x0, y0, s, w, h;
+  double mmpx; /* of the crop: frame scale times the step */
+  gboolean edge_l, edge_t, edge_r, edge_b;
+  guint8 *py, *pcb, *pcr;
+  guint8 *mask;    /* 1 = this fruit */
+  guint8 *foreign; /* 1 = a neighbour's territory */
   gint32 *labels, *parent;
-  double mmpx = g->mm_per_px * s, hull_area = 0, solidity;
-  gboolean edge_l = x0 == 0, edge_t = y0 == 0;
-  gboolean edge_r = x0 + w * s >= frame->width, edge_b = y0 + h * s >= frame->height;
-  PtPeelInput peel_in;
+} Crop;
 
-  if (w < 3 || h < 3)
-    return FALSE;
-  py = pt_models_buf_get (&g->b_planes, 3 * n);
-  pcb = py + n;
-  pcr = py + 2 * n;
-  mask = pt_models_buf_get (&g->b_mask, n);
-  foreign = pt_models_buf_get (&g->b_foreign, n);
-  labels = pt_models_buf_get (&g->b_labels, n * sizeof (gint32));
-  parent = pt_models_buf_get (&g->b_parent, (n + 4) * sizeof (gint32));
-  pt_frame_sample (frame, x0, y0, w, h, s, py, pcb, pcr);
+/* Places the crop around @blob's box, one work pixel wider on each side,
+ * stepping so its long side stays within PT_ANALYSIS_MAX_SIDE.  FALSE when
+ * it is too small to measure. */
+static gboolean
+crop_place(const PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
+{
+  const PtSegmentation *seg = &g->seg;
+  int f = seg->f;
+  int x0 = MAX(0, seg->rx + (blob->x0 - 1) * f);
+  int y0 = MAX(0, seg->ry + (blob->y0 - 1) * f);
+  int x1 = MIN(frame->width, seg->rx + (blob->x1 + 1) * f);
+  int y1 = MIN(frame->height, seg->ry + (blob->y1 + 1) * f);
+  int s = MAX(1, (MAX(x1 - x0, y1 - y0) + PT_ANALYSIS_MAX_SIDE - 1) / PT_ANALYSIS_MAX_SIDE);
+  int w = (x1 - x0 + s - 1) / s, h = (y1 - y0 + s - 1) / s;
+
+  c->x0 = x0;
+  c->y0 = y0;
+  c->s = s;
+  c->w = w;
+  c->h = h;
+  c->mmpx = g->mm_per_px * s;
+  c->edge_l = x0 == 0;
+  c->edge_t = y0 == 0;
+  c->edge_r = x0 + w * s >= frame->width;
+  c->edge_b = y0 + h * s >= frame->height;
+  return w >= 3 && h >= 3;
+}
+
+/* Samples the crop and splits it by the coarse pass's territories: pixels
+ * that differ from the belt go to the mask when they are @blob's, to
+ * foreign when a neighbour's, so touching fruit can be told apart. */
+static void
+crop_sample(PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
+{
+  const PtSegmentation *seg = &g->seg;
+  int f = seg->f, w = c->w, h = c->h, s = c->s, x0 = c->x0, y0 = c->y0;
+  gsize n = (gsize)w * h;
+
+  c->py = pt_models_buf_get(&g->b_planes, 3 * n);
+  c->pcb = c->py + n;
+  c->pcr = c->py + 2 * n;
+  c->mask = pt_models_buf_get(&g->b_mask, n);
+  c->foreign = pt_models_buf_get(&g->b_foreign, n);
+  c->labels = pt_models_buf_get(&g->b_labels, n * sizeof(gint32));
+  c->parent = pt_models_buf_get(&g->b_parent, (n + 4) * sizeof(gint32));
+  pt_frame_sample(frame, x0, y0, w, h, s, c->py, c->pcb, c->pcr);
 
   for (int j = 0; j < h; j++) {
     int fy = y0 + j * s + s / 2;
@@ -320,125 +349,184 @@ analyse_blob (PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fr
     for (int i = 0; i < w; i++) {
       int fx = x0 + i * s + s / 2;
       int wx = (fx - seg->rx) / f;
-      gsize k = (gsize) j * w + i;
+      gsize k = (gsize)j * w + i;
 
       gint32 t;
 
-      mask[k] = 0;
-      foreign[k] = 0;
+      c->mask[k] = 0;
+      c->foreign[k] = 0;
       if (fx < seg->rx || fy < seg->ry || wx >= seg->w || wy >= seg->h)
         continue;
-      t = seg->territory[(gsize) wy * seg->w + wx];
+      t = seg->territory[(gsize)wy * seg->w + wx];
       if (t == 0)
         continue;
-      if (pt_fruit_feature (seg, fx, fy, py[k], pcb[k], pcr[k]) < seg->lo)
+      if (pt_fruit_feature(seg, fx, fy, c->py[k], c->pcb[k], c->pcr[k]) < seg->lo)
         continue;
       if (t == blob->label)
-        mask[k] = 1;
+        c->mask[k] = 1;
       else
-        foreign[k] = 1;
+        c->foreign[k] = 1;
     }
   }
-  /* Keep the largest piece, fill its holes (dark defects inside), cut off
-   * what sticks to it, and keep the largest piece again. */
-  if (!keep_largest (mask, w, h, labels, parent))
-    return FALSE;
-  pt_fill_holes (mask, w, h, labels);
-  open_mask (mask, w, h, labels, parent);
-  if (!keep_largest (mask, w, h, labels, parent))
-    return FALSE;
+}
 
-  {
-    PtPoint *xs = pt_models_buf_get (&g->b_points, (4 * (gsize) h + 8) * sizeof (PtPoint));
-
-    pt_shape_measure (mask, w, 0, 0, w, h, 1, shape, xs);
-  }
-  if (shape->minor < 2 || shape->n_hull < 3)
+/* Keep the largest piece, fill its holes (dark defects inside), cut off
+ * what sticks to it, and keep the largest piece again.  FALSE when the
+ * mask is empty. */
+static gboolean
+crop_isolate(Crop *c)
+{
+  if (!keep_largest(c->mask, c->w, c->h, c->labels, c->parent))
     return FALSE;
+  pt_fill_holes(c->mask, c->w, c->h, c->labels);
+  open_mask(c->mask, c->w, c->h, c->labels, c->parent);
+  return keep_largest(c->mask, c->w, c->h, c->labels, c->parent);
+}
 
-  memset (fruit, 0, sizeof *fruit);
+/* A fruit reaching the frame's edge is cut by it: its size and peel are
+ * unknown, so it is followed but not graded. */
+static gboolean
+crop_is_partial(const Crop *c)
+{
+  int w = c->w, h = c->h;
+  const guint8 *mask = c->mask;
+  gboolean partial = FALSE;
+
   for (int j = 0; j < h; j++) {
-    if (mask[(gsize) j * w] && edge_l) fruit->partial = TRUE;
-    if (mask[(gsize) j * w + w - 1] && edge_r) fruit->partial = TRUE;
+    if (mask[(gsize)j * w] && c->edge_l)
+      partial = TRUE;
+    if (mask[(gsize)j * w + w - 1] && c->edge_r)
+      partial = TRUE;
   }
   for (int i = 0; i < w; i++) {
-    if (mask[i] && edge_t) fruit->partial = TRUE;
-    if (mask[(gsize) (h - 1) * w + i] && edge_b) fruit->partial = TRUE;
+    if (mask[i] && c->edge_t)
+      partial = TRUE;
+    if (mask[(gsize)(h - 1) * w + i] && c->edge_b)
+      partial = TRUE;
   }
+  return partial;
+}
 
-  {
-    int bx0 = w, by0 = h, bx1 = 0, by1 = 0;
+/* Box, centroid and outline of @fruit in frame pixels, from the hull. */
+static void
+place_fruit(const Crop *c, const PtShape *shape, const PtFrame *frame, PtFruit *fruit)
+{
+  int x0 = c->x0, y0 = c->y0, s = c->s;
+  int bx0 = c->w, by0 = c->h, bx1 = 0, by1 = 0;
 
-    for (guint k = 0; k < shape->n_hull; k++) {
-      bx0 = MIN (bx0, (int) shape->hull[k].x); by0 = MIN (by0, (int) shape->hull[k].y);
-      bx1 = MAX (bx1, (int) shape->hull[k].x); by1 = MAX (by1, (int) shape->hull[k].y);
-    }
-    fruit->x = x0 + bx0 * s;
-    fruit->y = y0 + by0 * s;
-    fruit->width = MIN (frame->width, x0 + bx1 * s) - fruit->x;
-    fruit->height = MIN (frame->height, y0 + by1 * s) - fruit->y;
+  for (guint k = 0; k < shape->n_hull; k++) {
+    bx0 = MIN(bx0, (int)shape->hull[k].x);
+    by0 = MIN(by0, (int)shape->hull[k].y);
+    bx1 = MAX(bx1, (int)shape->hull[k].x);
+    by1 = MAX(by1, (int)shape->hull[k].y);
   }
+  fruit->x = x0 + bx0 * s;
+  fruit->y = y0 + by0 * s;
+  fruit->width = MIN(frame->width, x0 + bx1 * s) - fruit->x;
+  fruit->height = MIN(frame->height, y0 + by1 * s) - fruit->y;
   fruit->cx = x0 + shape->cx * s;
   fruit->cy = y0 + shape->cy * s;
   /* Outline: the hull, thinned evenly to PT_FRUIT_MAX_OUTLINE points. */
-  fruit->n_outline = MIN (shape->n_hull, PT_FRUIT_MAX_OUTLINE);
+  fruit->n_outline = MIN(shape->n_hull, PT_FRUIT_MAX_OUTLINE);
   for (guint k = 0; k < fruit->n_outline; k++) {
-    const PtPoint *pt = &shape->hull[(gsize) k * shape->n_hull / fruit->n_outline];
+    const PtPoint *pt = &shape->hull[(gsize)k * shape->n_hull / fruit->n_outline];
 
     fruit->outline[k].x = x0 + pt->x * s;
     fruit->outline[k].y = y0 + pt->y * s;
   }
+}
+
+/* Area over hull area: a ragged silhouette (touching fruit, leaves) lowers
+ * the confidence of every measure. */
+static double
+hull_solidity(const PtShape *shape)
+{
+  double hull_area = 0;
+
   for (guint k = 0; k < shape->n_hull; k++) {
     const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % shape->n_hull];
 
     hull_area += a->x * b->y - b->x * a->y;
   }
-  solidity = hull_area > 0 ? shape->area_px / (0.5 * fabs (hull_area)) : 0;
+  return hull_area > 0 ? shape->area_px / (0.5 * fabs(hull_area)) : 0;
+}
+
+/* Diameter, length, area, weight and size code of @fruit. */
+static void
+measure_size(const PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fruit)
+{
+  double mmpx = c->mmpx;
+  double fit_d = touching_diameter(c->mask, c->foreign, c->w, c->h);
+  const char *code;
 
   fruit->diameter_mm = shape->min_width * mmpx;
   fruit->length_mm = shape->max_width * mmpx;
-  {
-    double fit_d = touching_diameter (mask, foreign, w, h);
-
-    if (fit_d > 0) {
-      fruit->diameter_mm = fit_d * mmpx;
-      fruit->length_mm = MAX (fruit->length_mm, fruit->diameter_mm);
-    }
+  if (fit_d > 0) {
+    fruit->diameter_mm = fit_d * mmpx;
+    fruit->length_mm = MAX(fruit->length_mm, fruit->diameter_mm);
   }
   fruit->area_mm2 = shape->area_px * mmpx * mmpx;
-  fruit->weight_g = pt_grade_profile_estimate_weight (&g->profile, fruit->diameter_mm,
-                                                      fruit->length_mm);
-  {
-    const char *code = pt_grade_profile_size_code (&g->profile, fruit->diameter_mm);
+  fruit->weight_g =
+      pt_grade_profile_estimate_weight(&g->profile, fruit->diameter_mm, fruit->length_mm);
+  code = pt_grade_profile_size_code(&g->profile, fruit->diameter_mm);
+  g_strlcpy(fruit->size_code, code ? code : "", sizeof fruit->size_code);
+}
 
-    g_strlcpy (fruit->size_code, code ? code : "", sizeof fruit->size_code);
+/* Peel analysis of the crop (pt-defect.c), its defects taken back to frame
+ * pixels. */
+static void
+add_peel(PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fruit)
+{
+  PtPeelResult *pr = &g->peel;
+  PtPeelInput peel_in = {c->w, c->h, c->py, c->pcb, c->pcr, c->mask, c->mmpx, shape, &g->profile};
+
+  pt_peel_analyse(&peel_in, pr);
+  fruit->n_defects = pr->n_defects;
+  for (guint k = 0; k < pr->n_defects; k++) {
+    PtDefect *d = &fruit->defects[k];
+
+    *d = pr->defects[k];
+    d->x = c->x0 + d->x * c->s;
+    d->y = c->y0 + d->y * c->s;
+    d->width *= c->s;
+    d->height *= c->s;
   }
+  fruit->defect_count = pr->count;
+  fruit->defect_total_mm2 = pr->total_mm2;
+  fruit->defect_largest_mm2 = pr->largest_mm2;
+  fruit->defect_longest_mm = pr->longest_mm;
+  fruit->russet_mm2 = pr->russet_mm2;
+  fruit->n_stickers = pr->n_stickers;
+  fruit->ripe_fraction = pr->ripe_fraction;
+  fruit->green_fraction = pr->green_fraction;
+}
 
-  if (!fruit->partial) {
-    PtPeelResult *pr = &g->peel;
+static gboolean
+analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fruit)
+{
+  PtShape *shape = &g->shape;
+  PtPoint *xs;
+  double solidity;
+  Crop c;
 
-    peel_in = (PtPeelInput) { w, h, py, pcb, pcr, mask, mmpx, shape, &g->profile };
-    pt_peel_analyse (&peel_in, pr);
-    fruit->n_defects = pr->n_defects;
-    for (guint k = 0; k < pr->n_defects; k++) {
-      PtDefect *d = &fruit->defects[k];
+  if (!crop_place(g, frame, blob, &c))
+    return FALSE;
+  crop_sample(g, frame, blob, &c);
+  if (!crop_isolate(&c))
+    return FALSE;
+  xs = pt_models_buf_get(&g->b_points, (4 * (gsize)c.h + 8) * sizeof(PtPoint));
+  pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
+  if (shape->minor < 2 || shape->n_hull < 3)
+    return FALSE;
 
-      *d = pr->defects[k];
-      d->x = x0 + d->x * s;
-      d->y = y0 + d->y * s;
-      d->width *= s;
-      d->height *= s;
-    }
-    fruit->defect_count = pr->count;
-    fruit->defect_total_mm2 = pr->total_mm2;
-    fruit->defect_largest_mm2 = pr->largest_mm2;
-    fruit->defect_longest_mm = pr->longest_mm;
-    fruit->russet_mm2 = pr->russet_mm2;
-    fruit->n_stickers = pr->n_stickers;
-    fruit->ripe_fraction = pr->ripe_fraction;
-    fruit->green_fraction = pr->green_fraction;
-  }
-  decide_class (&g->profile, fruit, solidity);
+  memset(fruit, 0, sizeof *fruit);
+  fruit->partial = crop_is_partial(&c);
+  place_fruit(&c, shape, frame, fruit);
+  solidity = hull_solidity(shape);
+  measure_size(g, &c, shape, fruit);
+  if (!fruit->partial)
+    add_peel(g, &c, shape, fruit);
+  decide_class(&g->profile, fruit, solidity);
   return TRUE;
 }
 
@@ -446,11 +534,11 @@ analyse_blob (PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fr
  * A row is a band of the median fruit height, so the key is a total order
  * and the order does not depend on a fruit's centroid moving by a pixel. */
 static int
-cmp_fruit (gconstpointer a, gconstpointer b, gpointer data)
+cmp_fruit(gconstpointer a, gconstpointer b, gpointer data)
 {
   const PtFruit *p = a, *q = b;
-  double band = *(const double *) data;
-  double rp = floor (p->cy / band), rq = floor (q->cy / band);
+  double band = *(const double *)data;
+  double rp = floor(p->cy / band), rq = floor(q->cy / band);
 
   if (rp != rq)
     return rp < rq ? -1 : 1;
@@ -462,13 +550,13 @@ cmp_fruit (gconstpointer a, gconstpointer b, gpointer data)
 }
 
 static int
-cmp_int (const void *a, const void *b)
+cmp_int(const void *a, const void *b)
 {
-  return *(const int *) a - *(const int *) b;
+  return *(const int *)a - *(const int *)b;
 }
 
 static void
-sort_fruit (PtFruit *fruit, guint n)
+sort_fruit(PtFruit *fruit, guint n)
 {
   int heights[PT_GRADER_MAX_FRUIT];
   double band;
@@ -477,82 +565,81 @@ sort_fruit (PtFruit *fruit, guint n)
     return;
   for (guint i = 0; i < n; i++)
     heights[i] = fruit[i].height;
-  qsort (heights, n, sizeof (int), cmp_int);
-  band = MAX (1, heights[n / 2]);
-  g_qsort_with_data (fruit, (gint) n, sizeof (PtFruit), cmp_fruit, &band);
+  qsort(heights, n, sizeof(int), cmp_int);
+  band = MAX(1, heights[n / 2]);
+  g_qsort_with_data(fruit, (gint)n, sizeof(PtFruit), cmp_fruit, &band);
 }
 
 void
-pt_grader_decide (const PtGradeProfile *profile, PtFruit *fruit)
+pt_grader_decide(const PtGradeProfile *profile, PtFruit *fruit)
 {
-  const char *code = pt_grade_profile_size_code (profile, fruit->diameter_mm);
+  const char *code = pt_grade_profile_size_code(profile, fruit->diameter_mm);
   double trust = fruit->confidence;
 
-  fruit->weight_g = pt_grade_profile_estimate_weight (profile, fruit->diameter_mm,
-                                                      fruit->length_mm);
-  g_strlcpy (fruit->size_code, code ? code : "", sizeof fruit->size_code);
+  fruit->weight_g = pt_grade_profile_estimate_weight(profile, fruit->diameter_mm, fruit->length_mm);
+  g_strlcpy(fruit->size_code, code ? code : "", sizeof fruit->size_code);
   /* 0.9 is the solidity from which decide_class() trusts a silhouette fully. */
-  decide_class (profile, fruit, 0.9);
-  fruit->confidence = MIN (fruit->confidence, trust);
+  decide_class(profile, fruit, 0.9);
+  fruit->confidence = MIN(fruit->confidence, trust);
 }
 
 const char *
-pt_grader_version (void)
+pt_grader_version(void)
 {
   return "packtrace-grader/1";
 }
 
 PtGradeResult *
-pt_grader_grade (PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint n_rois,
-                 GError **error)
+pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint n_rois,
+                GError **error)
 {
-  g_autoptr (PtGradeResult) result = NULL;
+  g_autoptr(PtGradeResult) result = NULL;
   double min_d_mm, min_area_px;
 
-  g_return_val_if_fail (grader != NULL, NULL);
-  if (!pt_frame_validate (frame, error))
+  g_return_val_if_fail(grader != NULL, NULL);
+  if (!pt_frame_validate(frame, error))
     return NULL;
   if (n_rois > PT_GRADER_MAX_ROIS) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE,
-                 "too many ROIs (%u, limit %d)", n_rois, PT_GRADER_MAX_ROIS);
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE, "too many ROIs (%u, limit %d)",
+                n_rois, PT_GRADER_MAX_ROIS);
     return NULL;
   }
   for (guint i = 0; i < n_rois; i++) {
     const PtRoi *r = &rois[i];
 
-    if (r->width < 4 || r->height < 4 || r->x < 0 || r->y < 0 ||
-        r->x > frame->width - r->width || r->y > frame->height - r->height) {
-      g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
-                   "ROI %u (%d,%d %dx%d) is empty or outside the %dx%d frame", i, r->x, r->y,
-                   r->width, r->height, frame->width, frame->height);
+    if (r->width < 4 || r->height < 4 || r->x < 0 || r->y < 0 || r->x > frame->width - r->width ||
+        r->y > frame->height - r->height) {
+      g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
+                  "ROI %u (%d,%d %dx%d) is empty or outside the %dx%d frame", i, r->x, r->y,
+                  r->width, r->height, frame->width, frame->height);
       return NULL;
     }
   }
 
-  result = g_new0 (PtGradeResult, 1);
+  result = g_new0(PtGradeResult, 1);
   result->mm_per_px = grader->mm_per_px;
-  result->fruit = g_new0 (PtFruit, n_rois > 0 ? n_rois : PT_GRADER_MAX_FRUIT);
+  result->fruit = g_new0(PtFruit, n_rois > 0 ? n_rois : PT_GRADER_MAX_FRUIT);
 
   /* Anything under half the profile's minimum diameter (or 20 mm) is dirt,
    * a leaf or a loose sticker, not fruit. */
   min_d_mm = grader->profile.min_diameter_mm > 0 ? 0.5 * grader->profile.min_diameter_mm : 20.0;
-  min_area_px = MAX (64.0, G_PI * 0.25 * min_d_mm * min_d_mm /
-                               (grader->mm_per_px * grader->mm_per_px));
+  min_area_px =
+      MAX(64.0, G_PI * 0.25 * min_d_mm * min_d_mm / (grader->mm_per_px * grader->mm_per_px));
 
   if (n_rois == 0) {
-    pt_fruit_segment (&grader->seg, frame, 0, 0, frame->width, frame->height, min_area_px, TRUE);
+    pt_fruit_segment(&grader->seg, frame, 0, 0, frame->width, frame->height, min_area_px, TRUE);
     for (guint b = 0; b < grader->seg.n_blobs; b++)
-      if (analyse_blob (grader, frame, &grader->seg.blobs[b], &result->fruit[result->n_fruit]))
+      if (analyse_blob(grader, frame, &grader->seg.blobs[b], &result->fruit[result->n_fruit]))
         result->n_fruit++;
-    sort_fruit (result->fruit, result->n_fruit);
+    sort_fruit(result->fruit, result->n_fruit);
   } else {
     for (guint i = 0; i < n_rois; i++) {
-      pt_fruit_segment (&grader->seg, frame, rois[i].x, rois[i].y, rois[i].width, rois[i].height,
-                  min_area_px, FALSE);
+      pt_fruit_segment(&grader->seg, frame, rois[i].x, rois[i].y, rois[i].width, rois[i].height,
+                       min_area_px, FALSE);
       if (grader->seg.n_blobs == 1 &&
-          analyse_blob (grader, frame, &grader->seg.blobs[0], &result->fruit[result->n_fruit]))
+          analyse_blob(grader, frame, &grader->seg.blobs[0], &result->fruit[result->n_fruit]))
         result->n_fruit++;
     }
   }
-  return g_steal_pointer (&result);
+  return g_steal_pointer(&result);
 }

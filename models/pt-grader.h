@@ -38,32 +38,32 @@ typedef struct {
 } PtPoint;
 
 typedef struct {
-  int x, y, width, height; /* bounding box, image pixels */
-  double cx, cy;           /* centroid, image pixels */
+  int x, y, width, height;               /* bounding box, image pixels */
+  double cx, cy;                         /* centroid, image pixels */
   PtPoint outline[PT_FRUIT_MAX_OUTLINE]; /* convex outline, image pixels */
   guint n_outline;
-  gboolean partial;        /* cut by the frame edge: measured, not graded */
+  gboolean partial; /* cut by the frame edge: measured, not graded */
 
-  double diameter_mm;      /* equatorial: narrowest caliper width of the outline */
-  double length_mm;        /* widest caliper width */
-  double area_mm2;         /* silhouette area */
-  double weight_g;         /* estimate from the profile's weight_k, 0 if none */
-  double ripe_fraction;    /* share of sound peel in the ripe hue range */
-  double green_fraction;   /* share of sound peel in the green hue range */
+  double diameter_mm;    /* equatorial: narrowest caliper width of the outline */
+  double length_mm;      /* widest caliper width */
+  double area_mm2;       /* silhouette area */
+  double weight_g;       /* estimate from the profile's weight_k, 0 if none */
+  double ripe_fraction;  /* share of sound peel in the ripe hue range */
+  double green_fraction; /* share of sound peel in the green hue range */
 
   PtDefect defects[PT_FRUIT_MAX_DEFECTS]; /* largest first */
-  guint n_defects;         /* entries in defects[] */
-  guint defect_count;      /* all regions found, may exceed n_defects */
+  guint n_defects;                        /* entries in defects[] */
+  guint defect_count;                     /* all regions found, may exceed n_defects */
   double defect_total_mm2;
   double defect_largest_mm2;
   double defect_longest_mm;
   double russet_mm2;
-  guint n_stickers;        /* stickers found and left out of the defects */
+  guint n_stickers; /* stickers found and left out of the defects */
 
-  char size_code[8];       /* "" when no band of the profile holds the size */
+  char size_code[8]; /* "" when no band of the profile holds the size */
   PtGradeClass klass;
-  char rule[96];           /* the rule that decided the class */
-  double confidence;       /* 0..1: how far the fruit is from the deciding limits */
+  char rule[96];     /* the rule that decided the class */
+  double confidence; /* 0..1: how far the fruit is from the deciding limits */
 } PtFruit;
 
 typedef struct {
@@ -80,32 +80,32 @@ typedef struct _PtGrader PtGrader;
 
 /* @profile: (transfer none): copied.  @mm_per_px must be > 0.
  * Returns: (transfer full). */
-PtGrader *pt_grader_new (const PtGradeProfile *profile, double mm_per_px, GError **error);
-void pt_grader_free (PtGrader *grader);
+PtGrader *pt_grader_new(const PtGradeProfile *profile, double mm_per_px, GError **error);
+void pt_grader_free(PtGrader *grader);
 
 /* Grades every fruit in @frame, or exactly one fruit per ROI when @n_rois
  * > 0 (each ROI holds one fruit; a ROI without fruit gives no entry).
  * An empty frame, a ROI outside the frame or too many ROIs is an error; a
  * frame without fruit gives a result with n_fruit 0.
  * @frame, @rois: (transfer none).  Returns: (transfer full). */
-PtGradeResult *pt_grader_grade (PtGrader *grader, const PtFrame *frame,
-                                const PtRoi *rois, guint n_rois, GError **error);
-void pt_grade_result_free (PtGradeResult *result);
+PtGradeResult *pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois,
+                               guint n_rois, GError **error);
+void pt_grade_result_free(PtGradeResult *result);
 
 /* Re-derives @fruit's weight estimate, size code, class, rule and
  * confidence from its measures the way the grader does for one view; for
  * callers that combine several views of one fruit into one record.  The
  * confidence never rises above the one @fruit had (it carries the trust in
  * the silhouette, which the measures alone do not).  @profile: (transfer none). */
-void pt_grader_decide (const PtGradeProfile *profile, PtFruit *fruit);
+void pt_grader_decide(const PtGradeProfile *profile, PtFruit *fruit);
 
 /* Names the grading method in records ("pt:modelVersion"): bumped whenever
  * the same frame and profile would grade differently.  (transfer none) */
-const char *pt_grader_version (void);
+const char *pt_grader_version(void);
 
-const char *pt_defect_kind_to_string (PtDefectKind kind);
+const char *pt_defect_kind_to_string(PtDefectKind kind);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtGrader, pt_grader_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtGradeResult, pt_grade_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtGrader, pt_grader_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtGradeResult, pt_grade_result_free)
 
 G_END_DECLS

@@ -13,61 +13,58 @@
 #include <turbojpeg.h>
 
 static gboolean
-check_size (int width, int height, GError **error)
+check_size(int width, int height, GError **error)
 {
   if (width <= 0 || height <= 0) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                         "image has no pixels");
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "image has no pixels");
     return FALSE;
   }
   if (width > PT_IMAGE_MAX_SIDE || height > PT_IMAGE_MAX_SIDE ||
-      (gint64) width * height > PT_IMAGE_MAX_PIXELS) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE,
-                 "image too large (%d x %d, limit %d pixels)", width, height,
-                 PT_IMAGE_MAX_PIXELS);
+      (gint64)width * height > PT_IMAGE_MAX_PIXELS) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE,
+                "image too large (%d x %d, limit %d pixels)", width, height, PT_IMAGE_MAX_PIXELS);
     return FALSE;
   }
   return TRUE;
 }
 
 PtImage *
-pt_image_decode_jpeg (const guint8 *data, gsize len, GError **error)
+pt_image_decode_jpeg(const guint8 *data, gsize len, GError **error)
 {
   tjhandle tj;
   PtImage *image = NULL;
   int width, height, subsamp, colorspace;
 
   if (len > PT_IMAGE_MAX_FILE_BYTES) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE,
-                         "JPEG data too large");
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE, "JPEG data too large");
     return NULL;
   }
-  tj = tjInitDecompress ();
+  tj = tjInitDecompress();
   if (tj == NULL) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                         "cannot start the JPEG decoder");
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
+                        "cannot start the JPEG decoder");
     return NULL;
   }
-  if (tjDecompressHeader3 (tj, data, (unsigned long) len, &width, &height,
-                           &subsamp, &colorspace) != 0) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                 "bad JPEG header: %s", tjGetErrorStr2 (tj));
+  if (tjDecompressHeader3(tj, data, (unsigned long)len, &width, &height, &subsamp, &colorspace) !=
+      0) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "bad JPEG header: %s",
+                tjGetErrorStr2(tj));
     goto out_destroy;
   }
-  if (!check_size (width, height, error))
+  if (!check_size(width, height, error))
     goto out_destroy;
-  image = pt_image_new (width, height, error);
+  image = pt_image_new(width, height, error);
   if (image == NULL)
     goto out_destroy;
-  if (tjDecompress2 (tj, data, (unsigned long) len, image->pixels, width,
-                     image->stride, height, TJPF_RGB, TJFLAG_FASTDCT | TJFLAG_STOPONWARNING) != 0) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                 "corrupt or truncated JPEG: %s", tjGetErrorStr2 (tj));
-    g_clear_pointer (&image, pt_image_free);
+  if (tjDecompress2(tj, data, (unsigned long)len, image->pixels, width, image->stride, height,
+                    TJPF_RGB, TJFLAG_FASTDCT | TJFLAG_STOPONWARNING) != 0) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "corrupt or truncated JPEG: %s",
+                tjGetErrorStr2(tj));
+    g_clear_pointer(&image, pt_image_free);
   }
 
 out_destroy:
-  tjDestroy (tj);
+  tjDestroy(tj);
   return image;
 }
 
@@ -79,34 +76,34 @@ typedef struct {
 } PngReader;
 
 static void
-png_read_cb (png_structp png, png_bytep out, png_size_t n)
+png_read_cb(png_structp png, png_bytep out, png_size_t n)
 {
-  PngReader *r = png_get_io_ptr (png);
+  PngReader *r = png_get_io_ptr(png);
 
   if (n > r->len - r->pos)
-    png_error (png, "truncated PNG data");
-  memcpy (out, r->data + r->pos, n);
+    png_error(png, "truncated PNG data");
+  memcpy(out, r->data + r->pos, n);
   r->pos += n;
 }
 
 static void
-png_error_cb (png_structp png, png_const_charp msg)
+png_error_cb(png_structp png, png_const_charp msg)
 {
-  PngReader *r = png_get_error_ptr (png);
+  PngReader *r = png_get_error_ptr(png);
 
-  g_strlcpy (r->message, msg, sizeof r->message);
-  png_longjmp (png, 1);
+  g_strlcpy(r->message, msg, sizeof r->message);
+  png_longjmp(png, 1);
 }
 
 static void
-png_warning_cb (png_structp png, png_const_charp msg)
+png_warning_cb(png_structp png, png_const_charp msg)
 {
 }
 
 PtImage *
-pt_image_decode_png (const guint8 *data, gsize len, GError **error)
+pt_image_decode_png(const guint8 *data, gsize len, GError **error)
 {
-  PngReader reader = { data, len, 0, "" };
+  PngReader reader = {data, len, 0, ""};
   png_structp png;
   png_infop info = NULL;
   PtImage *volatile image = NULL;
@@ -114,206 +111,196 @@ pt_image_decode_png (const guint8 *data, gsize len, GError **error)
   png_uint_32 width, height;
   int depth, colour, interlace;
 
-  if (len < 8 || png_sig_cmp (data, 0, 8) != 0) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                         "not a PNG image");
+  if (len < 8 || png_sig_cmp(data, 0, 8) != 0) {
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "not a PNG image");
     return NULL;
   }
   if (len > PT_IMAGE_MAX_FILE_BYTES) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE,
-                         "PNG data too large");
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE, "PNG data too large");
     return NULL;
   }
-  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &reader, png_error_cb,
-                                png_warning_cb);
+  png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &reader, png_error_cb, png_warning_cb);
   if (png == NULL)
     goto out_oom;
-  info = png_create_info_struct (png);
+  info = png_create_info_struct(png);
   if (info == NULL)
     goto out_destroy;
-  if (setjmp (png_jmpbuf (png))) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                 "corrupt PNG: %s", reader.message);
-    g_clear_pointer ((PtImage **) &image, pt_image_free);
+  if (setjmp(png_jmpbuf(png))) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "corrupt PNG: %s", reader.message);
+    g_clear_pointer((PtImage **)&image, pt_image_free);
     goto out_destroy;
   }
-  png_set_read_fn (png, &reader, png_read_cb);
+  png_set_read_fn(png, &reader, png_read_cb);
   /* libpng's own cap, so a lying IHDR fails inside libpng too. */
-  png_set_user_limits (png, PT_IMAGE_MAX_SIDE, PT_IMAGE_MAX_SIDE);
-  png_set_chunk_malloc_max (png, PT_IMAGE_MAX_FILE_BYTES);
-  png_read_info (png, info);
-  png_get_IHDR (png, info, &width, &height, &depth, &colour, &interlace, NULL, NULL);
-  if (!check_size ((int) width, (int) height, error))
+  png_set_user_limits(png, PT_IMAGE_MAX_SIDE, PT_IMAGE_MAX_SIDE);
+  png_set_chunk_malloc_max(png, PT_IMAGE_MAX_FILE_BYTES);
+  png_read_info(png, info);
+  png_get_IHDR(png, info, &width, &height, &depth, &colour, &interlace, NULL, NULL);
+  if (!check_size((int)width, (int)height, error))
     goto out_destroy;
 
   /* Everything becomes 8-bit RGB: palettes expand, grey is copied into
    * three channels, alpha is dropped, 16-bit is cut to 8. */
   if (colour == PNG_COLOR_TYPE_PALETTE)
-    png_set_palette_to_rgb (png);
+    png_set_palette_to_rgb(png);
   if (colour == PNG_COLOR_TYPE_GRAY && depth < 8)
-    png_set_expand_gray_1_2_4_to_8 (png);
+    png_set_expand_gray_1_2_4_to_8(png);
   if (depth == 16)
-    png_set_strip_16 (png);
+    png_set_strip_16(png);
   if (colour & PNG_COLOR_MASK_ALPHA)
-    png_set_strip_alpha (png);
+    png_set_strip_alpha(png);
   if (colour == PNG_COLOR_TYPE_GRAY || colour == PNG_COLOR_TYPE_GRAY_ALPHA)
-    png_set_gray_to_rgb (png);
-  png_set_interlace_handling (png);
-  png_read_update_info (png, info);
-  if (png_get_rowbytes (png, info) != (png_size_t) width * 3) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                         "unsupported PNG pixel layout");
+    png_set_gray_to_rgb(png);
+  png_set_interlace_handling(png);
+  png_read_update_info(png, info);
+  if (png_get_rowbytes(png, info) != (png_size_t)width * 3) {
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
+                        "unsupported PNG pixel layout");
     goto out_destroy;
   }
-  image = pt_image_new ((int) width, (int) height, error);
+  image = pt_image_new((int)width, (int)height, error);
   if (image == NULL)
     goto out_destroy;
-  rows = g_new (png_bytep, height);
+  rows = g_new(png_bytep, height);
   for (png_uint_32 y = 0; y < height; y++)
-    rows[y] = image->pixels + (gsize) y * image->stride;
-  png_read_image (png, rows);
-  png_read_end (png, NULL);
+    rows[y] = image->pixels + (gsize)y * image->stride;
+  png_read_image(png, rows);
+  png_read_end(png, NULL);
 
 out_destroy:
-  g_free (rows);
-  png_destroy_read_struct (&png, &info, NULL);
+  g_free(rows);
+  png_destroy_read_struct(&png, &info, NULL);
   return image;
 
 out_oom:
-  g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                       "cannot start the PNG decoder");
+  g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
+                      "cannot start the PNG decoder");
   return NULL;
 }
 
 PtImage *
-pt_image_decode (const guint8 *data, gsize len, GError **error)
+pt_image_decode(const guint8 *data, gsize len, GError **error)
 {
-  static const guint8 png_magic[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  static const guint8 png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
   if (data == NULL || len == 0) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                         "empty image data");
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "empty image data");
     return NULL;
   }
   if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
-    return pt_image_decode_jpeg (data, len, error);
-  if (len >= 8 && memcmp (data, png_magic, 8) == 0)
-    return pt_image_decode_png (data, len, error);
-  g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                       "unknown image format (JPEG and PNG are read)");
+    return pt_image_decode_jpeg(data, len, error);
+  if (len >= 8 && memcmp(data, png_magic, 8) == 0)
+    return pt_image_decode_png(data, len, error);
+  g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
+                      "unknown image format (JPEG and PNG are read)");
   return NULL;
 }
 
 PtImage *
-pt_image_load (const char *path, GError **error)
+pt_image_load(const char *path, GError **error)
 {
-  g_autoptr (GMappedFile) map = NULL;
-  g_autoptr (GError) local = NULL;
+  g_autoptr(GMappedFile) map = NULL;
+  g_autoptr(GError) local = NULL;
   PtImage *image;
 
-  map = g_mapped_file_new (path, FALSE, &local);
+  map = g_mapped_file_new(path, FALSE, &local);
   if (map == NULL) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO, "%s", local->message);
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO, "%s", local->message);
     return NULL;
   }
-  if (g_mapped_file_get_length (map) > PT_IMAGE_MAX_FILE_BYTES) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE,
-                 "%s: file too large", path);
+  if (g_mapped_file_get_length(map) > PT_IMAGE_MAX_FILE_BYTES) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE, "%s: file too large", path);
     return NULL;
   }
-  image = pt_image_decode ((const guint8 *) g_mapped_file_get_contents (map),
-                           g_mapped_file_get_length (map), &local);
+  image = pt_image_decode((const guint8 *)g_mapped_file_get_contents(map),
+                          g_mapped_file_get_length(map), &local);
   if (image == NULL)
-    g_set_error (error, local->domain, local->code, "%s: %s", path, local->message);
+    g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
   return image;
 }
 
 static void
-png_write_cb (png_structp png, png_bytep in, png_size_t n)
+png_write_cb(png_structp png, png_bytep in, png_size_t n)
 {
-  g_byte_array_append (png_get_io_ptr (png), in, (guint) n);
+  g_byte_array_append(png_get_io_ptr(png), in, (guint)n);
 }
 
 static void
-png_flush_cb (png_structp png)
+png_flush_cb(png_structp png)
 {
 }
 
 GBytes *
-pt_image_encode_png (const PtImage *image, GError **error)
+pt_image_encode_png(const PtImage *image, GError **error)
 {
-  PngReader err = { NULL, 0, 0, "" };
-  GByteArray *volatile out = g_byte_array_new ();
+  PngReader err = {NULL, 0, 0, ""};
+  GByteArray *volatile out = g_byte_array_new();
   png_structp png;
   png_infop info = NULL;
 
-  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &err, png_error_cb,
-                                 png_warning_cb);
+  png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &err, png_error_cb, png_warning_cb);
   if (png == NULL)
     goto out_fail;
-  info = png_create_info_struct (png);
-  if (info == NULL || setjmp (png_jmpbuf (png))) {
-    png_destroy_write_struct (&png, &info);
+  info = png_create_info_struct(png);
+  if (info == NULL || setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
     goto out_fail;
   }
-  png_set_write_fn (png, out, png_write_cb, png_flush_cb);
-  png_set_IHDR (png, info, (png_uint_32) image->width, (png_uint_32) image->height,
-                8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  png_set_compression_level (png, 6);
-  png_write_info (png, info);
+  png_set_write_fn(png, out, png_write_cb, png_flush_cb);
+  png_set_IHDR(png, info, (png_uint_32)image->width, (png_uint_32)image->height, 8,
+               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  png_set_compression_level(png, 6);
+  png_write_info(png, info);
   for (int y = 0; y < image->height; y++)
-    png_write_row (png, image->pixels + (gsize) y * image->stride);
-  png_write_end (png, info);
-  png_destroy_write_struct (&png, &info);
-  return g_byte_array_free_to_bytes (out);
+    png_write_row(png, image->pixels + (gsize)y * image->stride);
+  png_write_end(png, info);
+  png_destroy_write_struct(&png, &info);
+  return g_byte_array_free_to_bytes(out);
 
 out_fail:
-  g_byte_array_unref (out);
-  g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO,
-               "cannot encode PNG: %s", err.message);
+  g_byte_array_unref(out);
+  g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO, "cannot encode PNG: %s", err.message);
   return NULL;
 }
 
 gboolean
-pt_image_save_png (const PtImage *image, const char *path, GError **error)
+pt_image_save_png(const PtImage *image, const char *path, GError **error)
 {
-  g_autoptr (GBytes) png = pt_image_encode_png (image, error);
-  g_autoptr (GError) local = NULL;
+  g_autoptr(GBytes) png = pt_image_encode_png(image, error);
+  g_autoptr(GError) local = NULL;
 
   if (png == NULL)
     return FALSE;
   /* g_file_set_contents writes a temp file, fsyncs and renames it. */
-  if (!g_file_set_contents_full (path, g_bytes_get_data (png, NULL),
-                                 (gssize) g_bytes_get_size (png),
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local)) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO, "%s", local->message);
+  if (!g_file_set_contents_full(path, g_bytes_get_data(png, NULL), (gssize)g_bytes_get_size(png),
+                                G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local)) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO, "%s", local->message);
     return FALSE;
   }
   return TRUE;
 }
 
 GBytes *
-pt_image_encode_jpeg (const PtImage *image, int quality, GError **error)
+pt_image_encode_jpeg(const PtImage *image, int quality, GError **error)
 {
-  tjhandle tj = tjInitCompress ();
+  tjhandle tj = tjInitCompress();
   unsigned char *buf = NULL;
   unsigned long size = 0;
   GBytes *bytes = NULL;
 
   if (tj == NULL) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO,
-                         "cannot start the JPEG encoder");
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO,
+                        "cannot start the JPEG encoder");
     return NULL;
   }
-  if (tjCompress2 (tj, image->pixels, image->width, image->stride, image->height,
-                   TJPF_RGB, &buf, &size, TJSAMP_420, CLAMP (quality, 1, 100),
-                   TJFLAG_FASTDCT) != 0)
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO,
-                 "cannot encode JPEG: %s", tjGetErrorStr2 (tj));
+  if (tjCompress2(tj, image->pixels, image->width, image->stride, image->height, TJPF_RGB, &buf,
+                  &size, TJSAMP_420, CLAMP(quality, 1, 100), TJFLAG_FASTDCT) != 0)
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_IO, "cannot encode JPEG: %s",
+                tjGetErrorStr2(tj));
   else
-    bytes = g_bytes_new (buf, size);
-  tjFree (buf);
-  tjDestroy (tj);
+    bytes = g_bytes_new(buf, size);
+  tjFree(buf);
+  tjDestroy(tj);
   return bytes;
 }

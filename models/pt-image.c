@@ -10,56 +10,55 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK (pt-models-error-quark, pt_models_error)
+G_DEFINE_QUARK(packtrace_models_error, pt_models_error)
 
 PtImage *
-pt_image_new (int width, int height, GError **error)
+pt_image_new(int width, int height, GError **error)
 {
   PtImage *image;
 
   if (width <= 0 || height <= 0) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
-                 "empty image (%d x %d)", width, height);
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID, "empty image (%d x %d)", width,
+                height);
     return NULL;
   }
   if (width > PT_IMAGE_MAX_SIDE || height > PT_IMAGE_MAX_SIDE ||
-      (gint64) width * height > PT_IMAGE_MAX_PIXELS) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE,
-                 "image too large (%d x %d, limit %d pixels)", width, height,
-                 PT_IMAGE_MAX_PIXELS);
+      (gint64)width * height > PT_IMAGE_MAX_PIXELS) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE,
+                "image too large (%d x %d, limit %d pixels)", width, height, PT_IMAGE_MAX_PIXELS);
     return NULL;
   }
-  image = g_new0 (PtImage, 1);
+  image = g_new0(PtImage, 1);
   image->width = width;
   image->height = height;
   image->stride = width * 3;
-  image->pixels = g_malloc0 ((gsize) image->stride * height);
+  image->pixels = g_malloc0((gsize)image->stride * height);
   return image;
 }
 
 PtImage *
-pt_image_copy (const PtImage *image)
+pt_image_copy(const PtImage *image)
 {
-  PtImage *copy = g_new0 (PtImage, 1);
+  PtImage *copy = g_new0(PtImage, 1);
 
   *copy = *image;
-  copy->pixels = g_memdup2 (image->pixels, (gsize) image->stride * image->height);
+  copy->pixels = g_memdup2(image->pixels, (gsize)image->stride * image->height);
   return copy;
 }
 
 void
-pt_image_free (PtImage *image)
+pt_image_free(PtImage *image)
 {
   if (image == NULL)
     return;
-  g_free (image->pixels);
-  g_free (image);
+  g_free(image->pixels);
+  g_free(image);
 }
 
 void
-pt_image_as_frame (const PtImage *image, PtFrame *frame)
+pt_image_as_frame(const PtImage *image, PtFrame *frame)
 {
-  memset (frame, 0, sizeof *frame);
+  memset(frame, 0, sizeof *frame);
   frame->format = PT_PIXEL_RGB;
   frame->width = image->width;
   frame->height = image->height;
@@ -68,18 +67,16 @@ pt_image_as_frame (const PtImage *image, PtFrame *frame)
 }
 
 gboolean
-pt_frame_validate (const PtFrame *frame, GError **error)
+pt_frame_validate(const PtFrame *frame, GError **error)
 {
-  if (frame == NULL || frame->width <= 0 || frame->height <= 0 ||
-      frame->data[0] == NULL) {
-    g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
-                         "empty frame");
+  if (frame == NULL || frame->width <= 0 || frame->height <= 0 || frame->data[0] == NULL) {
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID, "empty frame");
     return FALSE;
   }
   if (frame->width > PT_IMAGE_MAX_SIDE || frame->height > PT_IMAGE_MAX_SIDE ||
-      (gint64) frame->width * frame->height > PT_IMAGE_MAX_PIXELS) {
-    g_set_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE,
-                 "frame too large (%d x %d)", frame->width, frame->height);
+      (gint64)frame->width * frame->height > PT_IMAGE_MAX_PIXELS) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE, "frame too large (%d x %d)",
+                frame->width, frame->height);
     return FALSE;
   }
   switch (frame->format) {
@@ -90,19 +87,18 @@ pt_frame_validate (const PtFrame *frame, GError **error)
   case PT_PIXEL_I420:
     if (frame->data[1] == NULL || frame->data[2] == NULL)
       break;
-    if (frame->stride[0] < frame->width ||
-        frame->stride[1] < (frame->width + 1) / 2 ||
+    if (frame->stride[0] < frame->width || frame->stride[1] < (frame->width + 1) / 2 ||
         frame->stride[2] < (frame->width + 1) / 2)
       goto bad_stride;
     return TRUE;
   }
-  g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
-                       "unknown pixel format or missing plane");
+  g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
+                      "unknown pixel format or missing plane");
   return FALSE;
 
 bad_stride:
-  g_set_error_literal (error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
-                       "frame stride smaller than its width");
+  g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
+                      "frame stride smaller than its width");
   return FALSE;
 }
 
@@ -111,61 +107,61 @@ static guint8 video_to_full_y[256];
 static guint8 video_to_full_c[256];
 
 static void
-init_video_tables (void)
+init_video_tables(void)
 {
   static gsize done = 0;
 
-  if (g_once_init_enter (&done)) {
+  if (g_once_init_enter(&done)) {
     for (int i = 0; i < 256; i++) {
       int y = ((i - 16) * 255 + 109) / 219;
       int c = 128 + ((i - 128) * 255 + (i >= 128 ? 112 : -112)) / 224;
-      video_to_full_y[i] = (guint8) CLAMP (y, 0, 255);
-      video_to_full_c[i] = (guint8) CLAMP (c, 0, 255);
+      video_to_full_y[i] = (guint8)CLAMP(y, 0, 255);
+      video_to_full_c[i] = (guint8)CLAMP(c, 0, 255);
     }
-    g_once_init_leave (&done, 1);
+    g_once_init_leave(&done, 1);
   }
 }
 
 static inline void
-rgb_to_ycc (int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
+rgb_to_ycc(int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
 {
-  *y = (guint8) ((77 * r + 150 * g + 29 * b + 128) >> 8);
-  *cb = (guint8) CLAMP (128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 0, 255);
-  *cr = (guint8) CLAMP (128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 0, 255);
+  *y = (guint8)((77 * r + 150 * g + 29 * b + 128) >> 8);
+  *cb = (guint8)CLAMP(128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 0, 255);
+  *cr = (guint8)CLAMP(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 0, 255);
 }
 
 void
-pt_ycc_to_rgb (int y, int cb, int cr, int *r, int *g, int *b)
+pt_ycc_to_rgb(int y, int cb, int cr, int *r, int *g, int *b)
 {
   int u = cb - 128, v = cr - 128;
 
-  *r = CLAMP (y + ((359 * v + 128) >> 8), 0, 255);
-  *g = CLAMP (y - ((88 * u + 183 * v + 128) >> 8), 0, 255);
-  *b = CLAMP (y + ((454 * u + 128) >> 8), 0, 255);
+  *r = CLAMP(y + ((359 * v + 128) >> 8), 0, 255);
+  *g = CLAMP(y - ((88 * u + 183 * v + 128) >> 8), 0, 255);
+  *b = CLAMP(y + ((454 * u + 128) >> 8), 0, 255);
 }
 
 void
-pt_frame_sample (const PtFrame *frame, int x0, int y0, int w, int h, int step,
-                 guint8 *out_y, guint8 *out_cb, guint8 *out_cr)
+pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, guint8 *out_y,
+                guint8 *out_cb, guint8 *out_cr)
 {
   /* The 2x2 patch sits at the centre of each step x step block; at step 1
    * it degenerates to the pixel itself. */
   int off = step >= 2 ? step / 2 - 1 : 0;
   int pair = step >= 2 ? 1 : 0;
 
-  init_video_tables ();
+  init_video_tables();
   for (int j = 0; j < h; j++) {
-    int sy = MIN (y0 + j * step + off, frame->height - 1 - pair);
+    int sy = MIN(y0 + j * step + off, frame->height - 1 - pair);
     int sy2 = sy + pair;
 
     for (int i = 0; i < w; i++) {
-      int sx = MIN (x0 + i * step + off, frame->width - 1 - pair);
+      int sx = MIN(x0 + i * step + off, frame->width - 1 - pair);
       int sx2 = sx + pair;
-      gsize o = (gsize) j * w + i;
+      gsize o = (gsize)j * w + i;
 
       if (frame->format == PT_PIXEL_RGB) {
-        const guint8 *a = frame->data[0] + (gsize) sy * frame->stride[0] + sx * 3;
-        const guint8 *c = frame->data[0] + (gsize) sy2 * frame->stride[0] + sx * 3;
+        const guint8 *a = frame->data[0] + (gsize)sy * frame->stride[0] + sx * 3;
+        const guint8 *c = frame->data[0] + (gsize)sy2 * frame->stride[0] + sx * 3;
         int r, g, b;
 
         if (pair) {
@@ -177,14 +173,15 @@ pt_frame_sample (const PtFrame *frame, int x0, int y0, int w, int h, int step,
           g = a[1];
           b = a[2];
         }
-        rgb_to_ycc (r, g, b, &out_y[o], &out_cb[o], &out_cr[o]);
+        rgb_to_ycc(r, g, b, &out_y[o], &out_cb[o], &out_cr[o]);
       } else {
         const guint8 *yp = frame->data[0];
         int ys = frame->stride[0];
-        int yv = (yp[(gsize) sy * ys + sx] + yp[(gsize) sy * ys + sx2] +
-                  yp[(gsize) sy2 * ys + sx] + yp[(gsize) sy2 * ys + sx2] + 2) >> 2;
-        gsize co = (gsize) (sy >> 1) * frame->stride[1] + (sx >> 1);
-        gsize vo = (gsize) (sy >> 1) * frame->stride[2] + (sx >> 1);
+        int yv = (yp[(gsize)sy * ys + sx] + yp[(gsize)sy * ys + sx2] + yp[(gsize)sy2 * ys + sx] +
+                  yp[(gsize)sy2 * ys + sx2] + 2) >>
+                 2;
+        gsize co = (gsize)(sy >> 1) * frame->stride[1] + (sx >> 1);
+        gsize vo = (gsize)(sy >> 1) * frame->stride[2] + (sx >> 1);
 
         out_y[o] = video_to_full_y[yv];
         out_cb[o] = video_to_full_c[frame->data[1][co]];
@@ -195,35 +192,35 @@ pt_frame_sample (const PtFrame *frame, int x0, int y0, int w, int h, int step,
 }
 
 PtImage *
-pt_image_new_from_frame (const PtFrame *frame, GError **error)
+pt_image_new_from_frame(const PtFrame *frame, GError **error)
 {
   PtImage *image;
 
-  if (!pt_frame_validate (frame, error))
+  if (!pt_frame_validate(frame, error))
     return NULL;
-  image = pt_image_new (frame->width, frame->height, error);
+  image = pt_image_new(frame->width, frame->height, error);
   if (image == NULL)
     return NULL;
   if (frame->format == PT_PIXEL_RGB) {
     for (int y = 0; y < frame->height; y++)
-      memcpy (image->pixels + (gsize) y * image->stride,
-              frame->data[0] + (gsize) y * frame->stride[0], (gsize) frame->width * 3);
+      memcpy(image->pixels + (gsize)y * image->stride, frame->data[0] + (gsize)y * frame->stride[0],
+             (gsize)frame->width * 3);
     return image;
   }
-  init_video_tables ();
+  init_video_tables();
   for (int y = 0; y < frame->height; y++) {
-    guint8 *row = image->pixels + (gsize) y * image->stride;
+    guint8 *row = image->pixels + (gsize)y * image->stride;
 
     for (int x = 0; x < frame->width; x++) {
-      int yv = video_to_full_y[frame->data[0][(gsize) y * frame->stride[0] + x]];
-      int cb = video_to_full_c[frame->data[1][(gsize) (y >> 1) * frame->stride[1] + (x >> 1)]];
-      int cr = video_to_full_c[frame->data[2][(gsize) (y >> 1) * frame->stride[2] + (x >> 1)]];
+      int yv = video_to_full_y[frame->data[0][(gsize)y * frame->stride[0] + x]];
+      int cb = video_to_full_c[frame->data[1][(gsize)(y >> 1) * frame->stride[1] + (x >> 1)]];
+      int cr = video_to_full_c[frame->data[2][(gsize)(y >> 1) * frame->stride[2] + (x >> 1)]];
       int r, g, b;
 
-      pt_ycc_to_rgb (yv, cb, cr, &r, &g, &b);
-      row[x * 3] = (guint8) r;
-      row[x * 3 + 1] = (guint8) g;
-      row[x * 3 + 2] = (guint8) b;
+      pt_ycc_to_rgb(yv, cb, cr, &r, &g, &b);
+      row[x * 3] = (guint8)r;
+      row[x * 3 + 1] = (guint8)g;
+      row[x * 3 + 2] = (guint8)b;
     }
   }
   return image;

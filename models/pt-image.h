@@ -9,8 +9,8 @@
 
 G_BEGIN_DECLS
 
-#define PT_MODELS_ERROR (pt_models_error_quark ())
-GQuark pt_models_error_quark (void);
+#define PT_MODELS_ERROR (pt_models_error_quark())
+GQuark pt_models_error_quark(void);
 
 typedef enum {
   PT_MODELS_ERROR_INVALID,   /* bad argument: empty frame, zero calibration */
@@ -43,22 +43,22 @@ typedef struct {
 
 /* Returns: (transfer full): a zeroed image, or NULL with @error set when the
  * size is empty or over PT_IMAGE_MAX_PIXELS. */
-PtImage *pt_image_new (int width, int height, GError **error);
+PtImage *pt_image_new(int width, int height, GError **error);
 /* Returns: (transfer full): a copy of @image. */
-PtImage *pt_image_copy (const PtImage *image);
-void pt_image_free (PtImage *image);
+PtImage *pt_image_copy(const PtImage *image);
+void pt_image_free(PtImage *image);
 
 /* Fills @frame with a view of @image; @image must outlive the frame.
  * @image: (transfer none). */
-void pt_image_as_frame (const PtImage *image, PtFrame *frame);
+void pt_image_as_frame(const PtImage *image, PtFrame *frame);
 
 /* Checks that @frame is usable: known format, non-empty, within limits,
  * planes and strides set. */
-gboolean pt_frame_validate (const PtFrame *frame, GError **error);
+gboolean pt_frame_validate(const PtFrame *frame, GError **error);
 
 /* Returns: (transfer full): @frame converted to packed RGB. */
-PtImage *pt_image_new_from_frame (const PtFrame *frame, GError **error);
+PtImage *pt_image_new_from_frame(const PtFrame *frame, GError **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtImage, pt_image_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtImage, pt_image_free)
 
 G_END_DECLS

@@ -8,9 +8,9 @@
 G_BEGIN_DECLS
 
 /* pt-image.c */
-void pt_frame_sample (const PtFrame *frame, int x0, int y0, int w, int h, int step,
-                      guint8 *out_y, guint8 *out_cb, guint8 *out_cr);
-void pt_ycc_to_rgb (int y, int cb, int cr, int *r, int *g, int *b);
+void pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, guint8 *out_y,
+                     guint8 *out_cb, guint8 *out_cr);
+void pt_ycc_to_rgb(int y, int cb, int cr, int *r, int *g, int *b);
 
 /* A growable buffer with a hard cap (the caps follow from pt-models-limits.h). */
 typedef struct {
@@ -18,8 +18,8 @@ typedef struct {
   gsize size;
 } PtBuf;
 
-void *pt_models_buf_get (PtBuf *buf, gsize size);
-void pt_models_buf_clear (PtBuf *buf);
+void *pt_models_buf_get(PtBuf *buf, gsize size);
+void pt_models_buf_clear(PtBuf *buf);
 
 /* pt-segment.c: finding fruit in a downscaled copy of the frame. */
 typedef struct {
@@ -40,7 +40,7 @@ typedef struct {
   /* Belt model: luma as a plane over frame coordinates, chroma constant. */
   double belt_a, belt_b, belt_c;
   int belt_cb, belt_cr;
-  int lo, hi;          /* hysteresis thresholds on feat */
+  int lo, hi; /* hysteresis thresholds on feat */
   PtBlob blobs[PT_GRADER_MAX_FRUIT];
   guint n_blobs;
   /* scratch */
@@ -51,46 +51,46 @@ typedef struct {
  * @min_area_px (frame pixels) are dropped; with @split, touching fruit are
  * cut apart (distance transform + watershed); without it only the largest
  * blob is kept (one fruit per ROI). */
-void pt_fruit_segment (PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int rw,
-                 int rh, double min_area_px, gboolean split);
-void pt_fruit_segmentation_clear (PtSegmentation *seg);
+void pt_fruit_segment(PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int rw, int rh,
+                      double min_area_px, gboolean split);
+void pt_fruit_segmentation_clear(PtSegmentation *seg);
 
 /* Difference of one pixel from the belt model; the same measure at every
  * scale so the analysis crop agrees with the search image. */
 static inline int
-pt_fruit_feature (const PtSegmentation *seg, int fx, int fy, int y, int cb, int cr)
+pt_fruit_feature(const PtSegmentation *seg, int fx, int fy, int y, int cb, int cr)
 {
   double belt = seg->belt_a * fx + seg->belt_b * fy + seg->belt_c;
-  int dy = (int) (y - belt);
-  int dc = ABS (cb - seg->belt_cb) + ABS (cr - seg->belt_cr);
-  int v = ABS (dy) + 2 * dc;
+  int dy = (int)(y - belt);
+  int dc = ABS(cb - seg->belt_cb) + ABS(cr - seg->belt_cr);
+  int v = ABS(dy) + 2 * dc;
 
-  return MIN (v, 255);
+  return MIN(v, 255);
 }
 
 /* Connected components (8-way) of mask pixels equal to @value; writes
  * labels 1..n into @labels and returns n.  @parent needs w*h/2+2 entries. */
-int pt_label_components (const guint8 *mask, int w, int h, guint8 value,
-                         gint32 *labels, gint32 *parent);
+int pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labels,
+                        gint32 *parent);
 
 /* Chamfer 3-4 distance (3 per pixel step) from each nonzero @mask pixel to
  * the nearest zero pixel, or to the image edge too with @edge_is_zero. */
-void pt_distance_transform (const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d);
+void pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d);
 
 /* Sets every mask hole (0 pixels not reachable from the border) to 1.
  * @stack needs w*h entries. */
-void pt_fill_holes (guint8 *mask, int w, int h, gint32 *stack);
+void pt_fill_holes(guint8 *mask, int w, int h, gint32 *stack);
 
 /* pt-measure.c: geometry of a binary mask of at most PT_SHAPE_MAX_ROWS rows. */
-#define PT_SHAPE_MAX_ROWS MAX (PT_SEG_WORK_SIDE, PT_ANALYSIS_MAX_SIDE)
+#define PT_SHAPE_MAX_ROWS MAX(PT_SEG_WORK_SIDE, PT_ANALYSIS_MAX_SIDE)
 typedef struct {
   double area_px;
-  double cx, cy;          /* centroid */
-  double major, minor;    /* principal semi-axes from the moments (px) */
-  double angle;           /* of the major axis, radians */
-  double min_width;       /* narrowest caliper of the pixel union */
-  double max_width;       /* widest caliper */
-  double feret_angle;     /* direction of the widest caliper */
+  double cx, cy;             /* centroid */
+  double major, minor;       /* principal semi-axes from the moments (px) */
+  double angle;              /* of the major axis, radians */
+  double min_width;          /* narrowest caliper of the pixel union */
+  double max_width;          /* widest caliper */
+  double feret_angle;        /* direction of the widest caliper */
   double fx0, fy0, fx1, fy1; /* the two hull points farthest apart */
   PtPoint hull[4 * PT_SHAPE_MAX_ROWS + 8];
   guint n_hull;
@@ -98,8 +98,8 @@ typedef struct {
 
 /* Measures the pixels of @mask equal to @value inside (x0,y0)-(x1,y1).
  * @xs needs 4*(y1-y0)+8 PtPoint entries of scratch. */
-void pt_shape_measure (const guint8 *mask, int stride, int x0, int y0, int x1, int y1,
-                       guint8 value, PtShape *shape, PtPoint *xs);
+void pt_shape_measure(const guint8 *mask, int stride, int x0, int y0, int x1, int y1, guint8 value,
+                      PtShape *shape, PtPoint *xs);
 
 /* pt-defect.c: peel analysis of one fruit's crop. */
 typedef struct {
@@ -121,11 +121,11 @@ typedef struct {
   PtBuf b_work, b_labels, b_parent, b_integral;
 } PtPeelResult;
 
-void pt_peel_analyse (const PtPeelInput *in, PtPeelResult *out);
-void pt_peel_result_clear (PtPeelResult *out);
+void pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out);
+void pt_peel_result_clear(PtPeelResult *out);
 
 /* Hue in degrees (0..360) and saturation (0..1) of a YCbCr pixel. */
-void pt_ycc_hue_sat (int y, int cb, int cr, double *hue, double *sat, int *value);
-gboolean pt_hue_in_range (double hue, const double range[2]);
+void pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value);
+gboolean pt_hue_in_range(double hue, const double range[2]);
 
 G_END_DECLS

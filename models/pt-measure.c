@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 static int
-cmp_point (const void *a, const void *b)
+cmp_point(const void *a, const void *b)
 {
   const PtPoint *p = a, *q = b;
 
@@ -24,7 +24,7 @@ cmp_point (const void *a, const void *b)
 }
 
 static double
-cross (const PtPoint *o, const PtPoint *a, const PtPoint *b)
+cross(const PtPoint *o, const PtPoint *a, const PtPoint *b)
 {
   return (a->x - o->x) * (b->y - o->y) - (a->y - o->y) * (b->x - o->x);
 }
@@ -32,7 +32,7 @@ cross (const PtPoint *o, const PtPoint *a, const PtPoint *b)
 /* Andrew's monotone chain; @pts is sorted in place, @hull gets at most
  * n + 1 points in counter-clockwise order. */
 static guint
-convex_hull (PtPoint *pts, guint n, PtPoint *hull)
+convex_hull(PtPoint *pts, guint n, PtPoint *hull)
 {
   guint k = 0;
 
@@ -41,14 +41,14 @@ convex_hull (PtPoint *pts, guint n, PtPoint *hull)
       hull[i] = pts[i];
     return n;
   }
-  qsort (pts, n, sizeof *pts, cmp_point);
+  qsort(pts, n, sizeof *pts, cmp_point);
   for (guint i = 0; i < n; i++) {
-    while (k >= 2 && cross (&hull[k - 2], &hull[k - 1], &pts[i]) <= 0)
+    while (k >= 2 && cross(&hull[k - 2], &hull[k - 1], &pts[i]) <= 0)
       k--;
     hull[k++] = pts[i];
   }
   for (guint i = n - 1, t = k + 1; i-- > 0;) {
-    while (k >= t && cross (&hull[k - 2], &hull[k - 1], &pts[i]) <= 0)
+    while (k >= t && cross(&hull[k - 2], &hull[k - 1], &pts[i]) <= 0)
       k--;
     hull[k++] = pts[i];
   }
@@ -56,7 +56,7 @@ convex_hull (PtPoint *pts, guint n, PtPoint *hull)
 }
 
 static void
-calipers (PtShape *s)
+calipers(PtShape *s)
 {
   guint n = s->n_hull;
 
@@ -69,41 +69,43 @@ calipers (PtShape *s)
   for (guint i = 0; i < n; i++) {
     const PtPoint *a = &s->hull[i], *b = &s->hull[(i + 1) % n];
     double ex = b->x - a->x, ey = b->y - a->y;
-    double len = sqrt (ex * ex + ey * ey), far = 0;
+    double len = sqrt(ex * ex + ey * ey), far = 0;
 
     if (len <= 0)
       continue;
     for (guint j = 0; j < n; j++) {
-      double d = fabs ((s->hull[j].x - a->x) * ey - (s->hull[j].y - a->y) * ex) / len;
+      double d = fabs((s->hull[j].x - a->x) * ey - (s->hull[j].y - a->y) * ex) / len;
 
-      far = MAX (far, d);
+      far = MAX(far, d);
     }
-    s->min_width = MIN (s->min_width, far);
+    s->min_width = MIN(s->min_width, far);
   }
   for (guint i = 0; i < n; i++)
     for (guint j = i + 1; j < n; j++) {
       double dx = s->hull[j].x - s->hull[i].x, dy = s->hull[j].y - s->hull[i].y;
-      double d = sqrt (dx * dx + dy * dy);
+      double d = sqrt(dx * dx + dy * dy);
 
       if (d > s->max_width) {
         s->max_width = d;
-        s->feret_angle = atan2 (dy, dx);
-        s->fx0 = s->hull[i].x; s->fy0 = s->hull[i].y;
-        s->fx1 = s->hull[j].x; s->fy1 = s->hull[j].y;
+        s->feret_angle = atan2(dy, dx);
+        s->fx0 = s->hull[i].x;
+        s->fy0 = s->hull[i].y;
+        s->fx1 = s->hull[j].x;
+        s->fy1 = s->hull[j].y;
       }
     }
 }
 
 void
-pt_shape_measure (const guint8 *mask, int stride, int x0, int y0, int x1, int y1,
-                  guint8 value, PtShape *s, PtPoint *xs)
+pt_shape_measure(const guint8 *mask, int stride, int x0, int y0, int x1, int y1, guint8 value,
+                 PtShape *s, PtPoint *xs)
 {
   double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, n = 0;
   guint np = 0;
 
-  g_return_if_fail (y1 - y0 <= PT_SHAPE_MAX_ROWS);
+  g_return_if_fail(y1 - y0 <= PT_SHAPE_MAX_ROWS);
   for (int y = y0; y < y1; y++) {
-    const guint8 *row = mask + (gsize) y * stride;
+    const guint8 *row = mask + (gsize)y * stride;
     int left = -1, right = -1;
 
     for (int x = x0; x < x1; x++) {
@@ -121,10 +123,10 @@ pt_shape_measure (const guint8 *mask, int stride, int x0, int y0, int x1, int y1
     }
     if (left < 0)
       continue;
-    xs[np++] = (PtPoint) { left, y };
-    xs[np++] = (PtPoint) { left, y + 1 };
-    xs[np++] = (PtPoint) { right + 1, y };
-    xs[np++] = (PtPoint) { right + 1, y + 1 };
+    xs[np++] = (PtPoint){left, y};
+    xs[np++] = (PtPoint){left, y + 1};
+    xs[np++] = (PtPoint){right + 1, y};
+    xs[np++] = (PtPoint){right + 1, y + 1};
   }
   s->area_px = n;
   s->n_hull = 0;
@@ -142,13 +144,13 @@ pt_shape_measure (const guint8 *mask, int stride, int x0, int y0, int x1, int y1
     double myy = syy / n - s->cy * s->cy + 1.0 / 12;
     double mxy = sxy / n - s->cx * s->cy;
     double tr = mxx + myy, det = mxx * myy - mxy * mxy;
-    double disc = sqrt (MAX (0, tr * tr / 4 - det));
+    double disc = sqrt(MAX(0, tr * tr / 4 - det));
 
     /* A filled ellipse of semi-axis a has variance a^2/4 along it. */
-    s->major = 2 * sqrt (MAX (0, tr / 2 + disc));
-    s->minor = 2 * sqrt (MAX (0, tr / 2 - disc));
-    s->angle = 0.5 * atan2 (2 * mxy, mxx - myy);
+    s->major = 2 * sqrt(MAX(0, tr / 2 + disc));
+    s->minor = 2 * sqrt(MAX(0, tr / 2 - disc));
+    s->angle = 0.5 * atan2(2 * mxy, mxx - myy);
   }
-  s->n_hull = convex_hull (xs, np, s->hull);
-  calipers (s);
+  s->n_hull = convex_hull(xs, np, s->hull);
+  calipers(s);
 }

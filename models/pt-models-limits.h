@@ -7,18 +7,23 @@
 
 /* Largest image accepted by the decoders and the grader (a 6K frame). */
 #define PT_IMAGE_MAX_PIXELS (6144 * 4096)
-#define PT_IMAGE_MAX_SIDE 16384
+#define PT_IMAGE_MAX_SIDE   16384
 /* Largest encoded image file read from disk. */
 #define PT_IMAGE_MAX_FILE_BYTES (64 * 1024 * 1024)
 
 /* Fruit graded per frame and ROIs accepted per call; a belt view holds far
  * fewer, so more means the segmentation has fallen apart. */
 #define PT_GRADER_MAX_FRUIT 64
-#define PT_GRADER_MAX_ROIS 64
+#define PT_GRADER_MAX_ROIS  64
 /* Defect regions kept per fruit (the largest ones); totals count them all. */
 #define PT_FRUIT_MAX_DEFECTS 32
 /* Points of the outline polygon reported per fruit. */
 #define PT_FRUIT_MAX_OUTLINE 64
+
+/* Fruit tracking (packgrade, grading feed): fruit followed at once, and views per fruit kept
+ * for the size median (later views still count for the worst defect view). */
+#define PT_TRACK_MAX_OPEN  64
+#define PT_TRACK_MAX_VIEWS 32
 
 /* Long side, in pixels, of the downscaled image used to find fruit. */
 #define PT_SEG_WORK_SIDE 400
@@ -27,6 +32,6 @@
 #define PT_ANALYSIS_MAX_SIDE 160
 
 /* Grade profiles: file size and table sizes. */
-#define PT_PROFILE_MAX_BYTES (64 * 1024)
+#define PT_PROFILE_MAX_BYTES      (64 * 1024)
 #define PT_PROFILE_MAX_SIZE_CODES 32
-#define PT_PROFILE_MAX_NAME 64
+#define PT_PROFILE_MAX_NAME       64

@@ -8,3 +8,4 @@
 #include "pt-grader.h"
 #include "pt-calib.h"
 #include "pt-annotate.h"
+#include "pt-fruit-track.h"

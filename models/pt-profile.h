@@ -17,8 +17,8 @@ typedef enum {
   PT_CLASS_EXTRA,
   PT_CLASS_I,
   PT_CLASS_II,
-  PT_CLASS_OUT,     /* meets none of the classes (or below minimum size) */
-  PT_CLASS_NONE,    /* not graded: fruit only partly in view */
+  PT_CLASS_OUT,  /* meets none of the classes (or below minimum size) */
+  PT_CLASS_NONE, /* not graded: fruit only partly in view */
 } PtGradeClass;
 
 #define PT_N_CLASSES 3 /* Extra, I, II: the classes with limits */
@@ -72,33 +72,30 @@ typedef struct {
 
 /* Parses a profile from key-file text; @origin names it in errors.
  * Returns: (transfer full). */
-PtGradeProfile *pt_grade_profile_new_from_data (const char *data, gsize len,
-                                                const char *origin, GError **error);
+PtGradeProfile *pt_grade_profile_new_from_data(const char *data, gsize len, const char *origin,
+                                               GError **error);
 /* Returns: (transfer full). */
-PtGradeProfile *pt_grade_profile_load_file (const char *path, GError **error);
+PtGradeProfile *pt_grade_profile_load_file(const char *path, GError **error);
 /* Finds NAME.ini in $PACKTRACE_PROFILES_DIR, then in the built-in profile
  * folder.  @name may hold only [a-z0-9_-].  Returns: (transfer full). */
-PtGradeProfile *pt_grade_profile_load (const char *name, GError **error);
-void pt_grade_profile_free (PtGradeProfile *profile);
-
-/* The folder searched after $PACKTRACE_PROFILES_DIR. (transfer none) */
-const char *pt_grade_profile_builtin_dir (void);
+PtGradeProfile *pt_grade_profile_load(const char *name, GError **error);
+void pt_grade_profile_free(PtGradeProfile *profile);
 
 /* Names of the profiles pt_grade_profile_load() can find, sorted, without
  * duplicates.  Returns: (transfer full). */
-GStrv pt_grade_profile_list (void);
+GStrv pt_grade_profile_list(void);
 
 /* Size code for @diameter_mm: among the codes whose band holds it, the one
  * whose band centre is nearest (bands overlap in FFV-14).
  * Returns: (transfer none) (nullable): NULL when no band holds it. */
-const char *pt_grade_profile_size_code (const PtGradeProfile *profile, double diameter_mm);
+const char *pt_grade_profile_size_code(const PtGradeProfile *profile, double diameter_mm);
 
 /* Weight in grams estimated from two diameters, or 0 without a weight_k. */
-double pt_grade_profile_estimate_weight (const PtGradeProfile *profile,
-                                         double diameter_mm, double length_mm);
+double pt_grade_profile_estimate_weight(const PtGradeProfile *profile, double diameter_mm,
+                                        double length_mm);
 
-const char *pt_grade_class_to_string (PtGradeClass klass);
+const char *pt_grade_class_to_string(PtGradeClass klass);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PtGradeProfile, pt_grade_profile_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtGradeProfile, pt_grade_profile_free)
 
 G_END_DECLS

@@ -20,37 +20,37 @@
 #include <string.h>
 
 void *
-pt_models_buf_get (PtBuf *buf, gsize size)
+pt_models_buf_get(PtBuf *buf, gsize size)
 {
   if (size > buf->size) {
-    g_free (buf->data);
-    buf->data = g_malloc (size);
+    g_free(buf->data);
+    buf->data = g_malloc(size);
     buf->size = size;
   }
   return buf->data;
 }
 
 void
-pt_models_buf_clear (PtBuf *buf)
+pt_models_buf_clear(PtBuf *buf)
 {
-  g_clear_pointer (&buf->data, g_free);
+  g_clear_pointer(&buf->data, g_free);
   buf->size = 0;
 }
 
 void
-pt_fruit_segmentation_clear (PtSegmentation *seg)
+pt_fruit_segmentation_clear(PtSegmentation *seg)
 {
-  pt_models_buf_clear (&seg->b_planes);
-  pt_models_buf_clear (&seg->b_feat);
-  pt_models_buf_clear (&seg->b_labels);
-  pt_models_buf_clear (&seg->b_territory);
-  pt_models_buf_clear (&seg->b_tmp);
-  pt_models_buf_clear (&seg->b_tmp2);
-  pt_models_buf_clear (&seg->b_order);
+  pt_models_buf_clear(&seg->b_planes);
+  pt_models_buf_clear(&seg->b_feat);
+  pt_models_buf_clear(&seg->b_labels);
+  pt_models_buf_clear(&seg->b_territory);
+  pt_models_buf_clear(&seg->b_tmp);
+  pt_models_buf_clear(&seg->b_tmp2);
+  pt_models_buf_clear(&seg->b_order);
 }
 
 static gint32
-uf_find (gint32 *parent, gint32 x)
+uf_find(gint32 *parent, gint32 x)
 {
   while (parent[x] != x) {
     parent[x] = parent[parent[x]];
@@ -60,10 +60,10 @@ uf_find (gint32 *parent, gint32 x)
 }
 
 static void
-uf_union (gint32 *parent, gint32 a, gint32 b)
+uf_union(gint32 *parent, gint32 a, gint32 b)
 {
-  a = uf_find (parent, a);
-  b = uf_find (parent, b);
+  a = uf_find(parent, a);
+  b = uf_find(parent, b);
   /* The smaller label wins so the result does not depend on merge order. */
   if (a < b)
     parent[b] = a;
@@ -72,8 +72,7 @@ uf_union (gint32 *parent, gint32 a, gint32 b)
 }
 
 int
-pt_label_components (const guint8 *mask, int w, int h, guint8 value, gint32 *labels,
-                     gint32 *parent)
+pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labels, gint32 *parent)
 {
   gint32 next = 1;
   int n = 0;
@@ -81,10 +80,10 @@ pt_label_components (const guint8 *mask, int w, int h, guint8 value, gint32 *lab
   parent[0] = 0;
   for (int y = 0; y < h; y++) {
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize) y * w + x;
+      gsize i = (gsize)y * w + x;
       gint32 best = 0;
       /* Already-visited 8-neighbours: W, NW, N, NE. */
-      gint32 nb[4] = { 0, 0, 0, 0 };
+      gint32 nb[4] = {0, 0, 0, 0};
 
       if (mask[i] != value) {
         labels[i] = 0;
@@ -108,7 +107,7 @@ pt_label_components (const guint8 *mask, int w, int h, guint8 value, gint32 *lab
       } else {
         for (int k = 0; k < 4; k++)
           if (nb[k] != 0 && nb[k] != best)
-            uf_union (parent, best, nb[k]);
+            uf_union(parent, best, nb[k]);
       }
       labels[i] = best;
     }
@@ -119,12 +118,12 @@ pt_label_components (const guint8 *mask, int w, int h, guint8 value, gint32 *lab
 
     for (gint32 l = 1; l < next; l++)
       remap[l] = 0;
-    for (gsize i = 0; i < (gsize) w * h; i++) {
+    for (gsize i = 0; i < (gsize)w * h; i++) {
       gint32 r;
 
       if (labels[i] == 0)
         continue;
-      r = uf_find (parent, labels[i]);
+      r = uf_find(parent, labels[i]);
       if (remap[r] == 0)
         remap[r] = ++n;
       labels[i] = remap[r];
@@ -134,7 +133,7 @@ pt_label_components (const guint8 *mask, int w, int h, guint8 value, gint32 *lab
 }
 
 void
-pt_fill_holes (guint8 *mask, int w, int h, gint32 *stack)
+pt_fill_holes(guint8 *mask, int w, int h, gint32 *stack)
 {
   gsize top = 0;
 
@@ -142,21 +141,21 @@ pt_fill_holes (guint8 *mask, int w, int h, gint32 *stack)
    * 0 is enclosed. */
   for (int x = 0; x < w; x++) {
     for (int k = 0; k < 2; k++) {
-      gsize i = (gsize) (k ? h - 1 : 0) * w + x;
+      gsize i = (gsize)(k ? h - 1 : 0) * w + x;
 
       if (mask[i] == 0) {
         mask[i] = 2;
-        stack[top++] = (gint32) i;
+        stack[top++] = (gint32)i;
       }
     }
   }
   for (int y = 0; y < h; y++) {
     for (int k = 0; k < 2; k++) {
-      gsize i = (gsize) y * w + (k ? w - 1 : 0);
+      gsize i = (gsize)y * w + (k ? w - 1 : 0);
 
       if (mask[i] == 0) {
         mask[i] = 2;
-        stack[top++] = (gint32) i;
+        stack[top++] = (gint32)i;
       }
     }
   }
@@ -164,35 +163,47 @@ pt_fill_holes (guint8 *mask, int w, int h, gint32 *stack)
     gint32 i = stack[--top];
     int x = i % w, y = i / w;
 
-    if (x > 0 && mask[i - 1] == 0) { mask[i - 1] = 2; stack[top++] = i - 1; }
-    if (x + 1 < w && mask[i + 1] == 0) { mask[i + 1] = 2; stack[top++] = i + 1; }
-    if (y > 0 && mask[i - w] == 0) { mask[i - w] = 2; stack[top++] = i - w; }
-    if (y + 1 < h && mask[i + w] == 0) { mask[i + w] = 2; stack[top++] = i + w; }
+    if (x > 0 && mask[i - 1] == 0) {
+      mask[i - 1] = 2;
+      stack[top++] = i - 1;
+    }
+    if (x + 1 < w && mask[i + 1] == 0) {
+      mask[i + 1] = 2;
+      stack[top++] = i + 1;
+    }
+    if (y > 0 && mask[i - w] == 0) {
+      mask[i - w] = 2;
+      stack[top++] = i - w;
+    }
+    if (y + 1 < h && mask[i + w] == 0) {
+      mask[i + w] = 2;
+      stack[top++] = i + w;
+    }
   }
-  for (gsize i = 0; i < (gsize) w * h; i++)
+  for (gsize i = 0; i < (gsize)w * h; i++)
     mask[i] = mask[i] == 2 ? 0 : 1;
 }
 
 static int
-cmp_u8 (const void *a, const void *b)
+cmp_u8(const void *a, const void *b)
 {
-  return (int) *(const guint8 *) a - (int) *(const guint8 *) b;
+  return (int)*(const guint8 *)a - (int)*(const guint8 *)b;
 }
 
 /* Belt model from a ring two work pixels wide around the searched area. */
 static void
-fit_belt (PtSegmentation *seg, guint8 *tmp)
+fit_belt(PtSegmentation *seg, guint8 *tmp)
 {
   int w = seg->w, h = seg->h;
-  int ring = MIN (2, MIN (w, h) / 4 + 1);
+  int ring = MIN(2, MIN(w, h) / 4 + 1);
   double sxx = 0, sxy = 0, syy = 0, sx = 0, sy = 0, sn = 0, sxv = 0, syv = 0, sv = 0;
-  guint8 *cbv = tmp, *crv = tmp + (gsize) w * h, *yv = tmp + 2 * (gsize) w * h;
+  guint8 *cbv = tmp, *crv = tmp + (gsize)w * h, *yv = tmp + 2 * (gsize)w * h;
   gsize n = 0;
   int med_y, mad;
 
   for (int y = 0; y < h; y++) {
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize) y * w + x;
+      gsize i = (gsize)y * w + x;
 
       if (x >= ring && x < w - ring && y >= ring && y < h - ring)
         continue;
@@ -202,56 +213,63 @@ fit_belt (PtSegmentation *seg, guint8 *tmp)
       n++;
     }
   }
-  qsort (cbv, n, 1, cmp_u8);
-  qsort (crv, n, 1, cmp_u8);
+  qsort(cbv, n, 1, cmp_u8);
+  qsort(crv, n, 1, cmp_u8);
   seg->belt_cb = cbv[n / 2];
   seg->belt_cr = crv[n / 2];
-  qsort (yv, n, 1, cmp_u8);
+  qsort(yv, n, 1, cmp_u8);
   med_y = yv[n / 2];
   for (gsize k = 0; k < n; k++)
-    cbv[k] = (guint8) ABS ((int) yv[k] - med_y);
-  qsort (cbv, n, 1, cmp_u8);
-  mad = MAX (cbv[n / 2], 2);
+    cbv[k] = (guint8)ABS((int)yv[k] - med_y);
+  qsort(cbv, n, 1, cmp_u8);
+  mad = MAX(cbv[n / 2], 2);
 
   /* Least-squares plane over ring pixels within 3 MADs of the median luma,
    * so fruit cut by the edge and dirt do not tilt it. */
   for (int y = 0; y < h; y++) {
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize) y * w + x;
+      gsize i = (gsize)y * w + x;
       double fx = seg->rx + (x + 0.5) * seg->f, fy = seg->ry + (y + 0.5) * seg->f;
       double v = seg->y[i];
 
       if (x >= ring && x < w - ring && y >= ring && y < h - ring)
         continue;
-      if (fabs (v - med_y) > 3.0 * mad)
+      if (fabs(v - med_y) > 3.0 * mad)
         continue;
-      sxx += fx * fx; sxy += fx * fy; syy += fy * fy;
-      sx += fx; sy += fy; sn += 1;
-      sxv += fx * v; syv += fy * v; sv += v;
+      sxx += fx * fx;
+      sxy += fx * fy;
+      syy += fy * fy;
+      sx += fx;
+      sy += fy;
+      sn += 1;
+      sxv += fx * v;
+      syv += fy * v;
+      sv += v;
     }
   }
   seg->belt_a = seg->belt_b = 0;
   seg->belt_c = med_y;
   if (sn >= 16) {
     /* Solve the 3x3 normal equations by Cramer's rule. */
-    double m[3][3] = { { sxx, sxy, sx }, { sxy, syy, sy }, { sx, sy, sn } };
-    double r[3] = { sxv, syv, sv };
+    double m[3][3] = {{sxx, sxy, sx}, {sxy, syy, sy}, {sx, sy, sn}};
+    double r[3] = {sxv, syv, sv};
     double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
                  m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
                  m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
 
-    if (fabs (det) > 1e-9 * sn * sn * sn) {
+    if (fabs(det) > 1e-9 * sn * sn * sn) {
       double sol[3];
 
       for (int c = 0; c < 3; c++) {
         double mm[3][3];
 
-        memcpy (mm, m, sizeof mm);
+        memcpy(mm, m, sizeof mm);
         for (int rr = 0; rr < 3; rr++)
           mm[rr][c] = r[rr];
         sol[c] = (mm[0][0] * (mm[1][1] * mm[2][2] - mm[1][2] * mm[2][1]) -
                   mm[0][1] * (mm[1][0] * mm[2][2] - mm[1][2] * mm[2][0]) +
-                  mm[0][2] * (mm[1][0] * mm[2][1] - mm[1][1] * mm[2][0])) / det;
+                  mm[0][2] * (mm[1][0] * mm[2][1] - mm[1][1] * mm[2][0])) /
+                 det;
       }
       seg->belt_a = sol[0];
       seg->belt_b = sol[1];
@@ -262,17 +280,17 @@ fit_belt (PtSegmentation *seg, guint8 *tmp)
 
 /* Otsu's threshold over the feature histogram, floored by the ring noise. */
 static void
-choose_thresholds (PtSegmentation *seg)
+choose_thresholds(PtSegmentation *seg)
 {
-  guint32 hist[256] = { 0 };
-  guint32 ring_hist[256] = { 0 };
-  gsize n = (gsize) seg->w * seg->h, ring_n = 0, acc = 0;
+  guint32 hist[256] = {0};
+  guint32 ring_hist[256] = {0};
+  gsize n = (gsize)seg->w * seg->h, ring_n = 0, acc = 0;
   double sum = 0, sum_b = 0, w_b = 0, best = -1;
   int otsu = 0, noise = 0;
 
   for (int y = 0; y < seg->h; y++) {
     for (int x = 0; x < seg->w; x++) {
-      guint8 v = seg->feat[(gsize) y * seg->w + x];
+      guint8 v = seg->feat[(gsize)y * seg->w + x];
 
       hist[v]++;
       if (x < 2 || y < 2 || x >= seg->w - 2 || y >= seg->h - 2) {
@@ -282,17 +300,17 @@ choose_thresholds (PtSegmentation *seg)
     }
   }
   for (int i = 0; i < 256; i++)
-    sum += (double) i * hist[i];
+    sum += (double)i * hist[i];
   for (int t = 0; t < 256; t++) {
     double w_f, m_b, m_f, between;
 
     w_b += hist[t];
     if (w_b == 0)
       continue;
-    w_f = (double) n - w_b;
+    w_f = (double)n - w_b;
     if (w_f == 0)
       break;
-    sum_b += (double) t * hist[t];
+    sum_b += (double)t * hist[t];
     m_b = sum_b / w_b;
     m_f = (sum - sum_b) / w_f;
     between = w_b * w_f * (m_b - m_f) * (m_b - m_f);
@@ -310,13 +328,13 @@ choose_thresholds (PtSegmentation *seg)
       break;
     }
   }
-  seg->hi = MAX (otsu, MAX (24, 3 * noise));
-  seg->lo = MAX (seg->hi / 2, MAX (12, 2 * noise));
+  seg->hi = MAX(otsu, MAX(24, 3 * noise));
+  seg->lo = MAX(seg->hi / 2, MAX(12, 2 * noise));
 }
 
 /* 3x3 erosion (@grow FALSE) or dilation of a 0/1 mask into @out. */
 static void
-morph3 (const guint8 *in, guint8 *out, int w, int h, gboolean grow)
+morph3(const guint8 *in, guint8 *out, int w, int h, gboolean grow)
 {
   for (int y = 0; y < h; y++) {
     for (int x = 0; x < w; x++) {
@@ -333,18 +351,18 @@ morph3 (const guint8 *in, guint8 *out, int w, int h, gboolean grow)
           if (xx < 0 || xx >= w)
             continue;
           if (grow)
-            v |= in[(gsize) yy * w + xx];
+            v |= in[(gsize)yy * w + xx];
           else
-            v &= in[(gsize) yy * w + xx];
+            v &= in[(gsize)yy * w + xx];
         }
       }
-      out[(gsize) y * w + x] = (guint8) v;
+      out[(gsize)y * w + x] = (guint8)v;
     }
   }
 }
 
 void
-pt_distance_transform (const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d)
+pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d)
 {
   gint32 edge = edge_is_zero ? 3 : G_MAXINT32 / 4;
 
@@ -352,7 +370,7 @@ pt_distance_transform (const guint8 *mask, int w, int h, gboolean edge_is_zero, 
 
   for (int y = 0; y < h; y++) {
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize) y * w + x;
+      gsize i = (gsize)y * w + x;
       gint32 v;
 
       if (!mask[i]) {
@@ -362,28 +380,35 @@ pt_distance_transform (const guint8 *mask, int w, int h, gboolean edge_is_zero, 
       /* Outside the image counts as background: a fruit cut by the edge
        * must not get its centre pulled outward. */
       v = (x == 0 || y == 0) ? edge : inf;
-      if (x > 0) v = MIN (v, d[i - 1] + 3);
+      if (x > 0)
+        v = MIN(v, d[i - 1] + 3);
       if (y > 0) {
-        v = MIN (v, d[i - w] + 3);
-        if (x > 0) v = MIN (v, d[i - w - 1] + 4);
-        if (x + 1 < w) v = MIN (v, d[i - w + 1] + 4);
+        v = MIN(v, d[i - w] + 3);
+        if (x > 0)
+          v = MIN(v, d[i - w - 1] + 4);
+        if (x + 1 < w)
+          v = MIN(v, d[i - w + 1] + 4);
       }
       d[i] = v;
     }
   }
   for (int y = h - 1; y >= 0; y--) {
     for (int x = w - 1; x >= 0; x--) {
-      gsize i = (gsize) y * w + x;
+      gsize i = (gsize)y * w + x;
       gint32 v = d[i];
 
       if (v == 0)
         continue;
-      if (x == w - 1 || y == h - 1) v = MIN (v, edge);
-      if (x + 1 < w) v = MIN (v, d[i + 1] + 3);
+      if (x == w - 1 || y == h - 1)
+        v = MIN(v, edge);
+      if (x + 1 < w)
+        v = MIN(v, d[i + 1] + 3);
       if (y + 1 < h) {
-        v = MIN (v, d[i + w] + 3);
-        if (x + 1 < w) v = MIN (v, d[i + w + 1] + 4);
-        if (x > 0) v = MIN (v, d[i + w - 1] + 4);
+        v = MIN(v, d[i + w] + 3);
+        if (x + 1 < w)
+          v = MIN(v, d[i + w + 1] + 4);
+        if (x > 0)
+          v = MIN(v, d[i + w - 1] + 4);
       }
       d[i] = v;
     }
@@ -395,18 +420,18 @@ pt_distance_transform (const guint8 *mask, int w, int h, gboolean edge_is_zero, 
  * is at least @min_peak and stands above the meeting level by 30% of
  * itself; otherwise it is a bump of the same fruit and merges. */
 static void
-split_touching (const guint8 *mask, const gint32 *dist, int w, int h, gint32 min_peak,
-                gint32 *labels, gint32 *peak, gint32 *parent, gint32 *order)
+split_touching(const guint8 *mask, const gint32 *dist, int w, int h, gint32 min_peak,
+               gint32 *labels, gint32 *peak, gint32 *parent, gint32 *order)
 {
-  gsize n = (gsize) w * h;
+  gsize n = (gsize)w * h;
   gint32 maxd = 0;
   gint32 *count;
   gsize k, n_fg = 0;
 
   for (gsize i = 0; i < n; i++)
-    maxd = MAX (maxd, dist[i]);
+    maxd = MAX(maxd, dist[i]);
   /* Counting sort by distance, descending; ties stay in raster order. */
-  count = g_new0 (gint32, maxd + 2);
+  count = g_new0(gint32, maxd + 2);
   for (gsize i = 0; i < n; i++)
     if (mask[i]) {
       count[dist[i]]++;
@@ -424,8 +449,8 @@ split_touching (const guint8 *mask, const gint32 *dist, int w, int h, gint32 min
   }
   for (gsize i = 0; i < n; i++)
     if (mask[i])
-      order[count[dist[i]]++] = (gint32) i;
-  g_free (count);
+      order[count[dist[i]]++] = (gint32)i;
+  g_free(count);
 
   for (gsize i = 0; i < n; i++)
     labels[i] = -1;
@@ -443,10 +468,10 @@ split_touching (const guint8 *mask, const gint32 *dist, int w, int h, gint32 min
 
         if ((dx == 0 && dy == 0) || xx < 0 || yy < 0 || xx >= w || yy >= h)
           continue;
-        l = labels[(gsize) yy * w + xx];
+        l = labels[(gsize)yy * w + xx];
         if (l < 0)
           continue;
-        r = uf_find (parent, l);
+        r = uf_find(parent, l);
         for (int q = 0; q < nr; q++)
           seen |= roots[q] == r;
         if (!seen)
@@ -460,8 +485,7 @@ split_touching (const guint8 *mask, const gint32 *dist, int w, int h, gint32 min
       continue;
     }
     for (int q = 0; q < nr; q++)
-      if (win < 0 || peak[roots[q]] > peak[win] ||
-          (peak[roots[q]] == peak[win] && roots[q] < win))
+      if (win < 0 || peak[roots[q]] > peak[win] || (peak[roots[q]] == peak[win] && roots[q] < win))
         win = roots[q];
     for (int q = 0; q < nr; q++) {
       gint32 r = roots[q];
@@ -476,134 +500,176 @@ split_touching (const guint8 *mask, const gint32 *dist, int w, int h, gint32 min
     labels[i] = win;
   }
   for (gsize i = 0; i < n; i++)
-    labels[i] = labels[i] < 0 ? 0 : uf_find (parent, labels[i]) + 1;
+    labels[i] = labels[i] < 0 ? 0 : uf_find(parent, labels[i]) + 1;
 }
 
-void
-pt_fruit_segment (PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int rw, int rh,
-            double min_area_px, gboolean split)
-{
-  int f = MAX (1, (MAX (rw, rh) + PT_SEG_WORK_SIDE - 1) / PT_SEG_WORK_SIDE);
-  int w = (rw + f - 1) / f, h = (rh + f - 1) / f;
-  gsize n = (gsize) w * h;
+/* Scratch planes of one pt_fruit_segment () call, carved out of the
+ * segmentation's buffers (reused from frame to frame). */
+typedef struct {
   guint8 *mask, *mask2;
-  gint32 *tmp32, *parent;
-  int nlab;
-  gint32 sizes[PT_GRADER_MAX_FRUIT * 4];
+  gint32 *tmp32; /* 3 w*h + 4 entries */
+  gint32 *parent;
+} SegScratch;
 
-  seg->rx = rx; seg->ry = ry; seg->rw = rw; seg->rh = rh;
-  seg->f = f; seg->w = w; seg->h = h;
+/* Work image geometry for the rectangle (rx, ry, rw, rh): downscaled by
+ * the smallest whole factor that brings its long side within
+ * PT_SEG_WORK_SIDE, so the cost is flat across camera resolutions. */
+static void
+seg_prepare(PtSegmentation *seg, int rx, int ry, int rw, int rh, SegScratch *sc)
+{
+  int f = MAX(1, (MAX(rw, rh) + PT_SEG_WORK_SIDE - 1) / PT_SEG_WORK_SIDE);
+  int w = (rw + f - 1) / f, h = (rh + f - 1) / f;
+  gsize n = (gsize)w * h;
+
+  seg->rx = rx;
+  seg->ry = ry;
+  seg->rw = rw;
+  seg->rh = rh;
+  seg->f = f;
+  seg->w = w;
+  seg->h = h;
   seg->n_blobs = 0;
-  seg->y = pt_models_buf_get (&seg->b_planes, 3 * n);
+  seg->y = pt_models_buf_get(&seg->b_planes, 3 * n);
   seg->cb = seg->y + n;
   seg->cr = seg->y + 2 * n;
-  seg->feat = pt_models_buf_get (&seg->b_feat, 3 * n);
-  mask = seg->feat + n;
-  mask2 = seg->feat + 2 * n;
-  seg->labels = pt_models_buf_get (&seg->b_labels, n * sizeof (gint32));
-  seg->territory = pt_models_buf_get (&seg->b_territory, n * sizeof (gint32));
-  tmp32 = pt_models_buf_get (&seg->b_tmp, (3 * n + 4) * sizeof (gint32));
-  parent = pt_models_buf_get (&seg->b_tmp2, (2 * n + 4) * sizeof (gint32));
+  seg->feat = pt_models_buf_get(&seg->b_feat, 3 * n);
+  sc->mask = seg->feat + n;
+  sc->mask2 = seg->feat + 2 * n;
+  seg->labels = pt_models_buf_get(&seg->b_labels, n * sizeof(gint32));
+  seg->territory = pt_models_buf_get(&seg->b_territory, n * sizeof(gint32));
+  sc->tmp32 = pt_models_buf_get(&seg->b_tmp, (3 * n + 4) * sizeof(gint32));
+  sc->parent = pt_models_buf_get(&seg->b_tmp2, (2 * n + 4) * sizeof(gint32));
+}
 
-  pt_frame_sample (frame, rx, ry, w, h, f, seg->y, seg->cb, seg->cr);
-  fit_belt (seg, (guint8 *) tmp32);
+/* Each work pixel's difference from the belt, measured at the centre of
+ * the frame pixels it stands for. */
+static void
+compute_features(PtSegmentation *seg)
+{
+  int w = seg->w, h = seg->h, f = seg->f;
+
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize) y * w + x;
+      gsize i = (gsize)y * w + x;
 
-      seg->feat[i] = (guint8) pt_fruit_feature (seg, rx + x * f + f / 2, ry + y * f + f / 2,
-                                                  seg->y[i], seg->cb[i], seg->cr[i]);
+      seg->feat[i] = (guint8)pt_fruit_feature(seg, seg->rx + x * f + f / 2, seg->ry + y * f + f / 2,
+                                              seg->y[i], seg->cb[i], seg->cr[i]);
     }
-  choose_thresholds (seg);
+}
 
-  /* Hysteresis: components of feat >= lo that hold a pixel >= hi. */
+/* Hysteresis: components of feat >= lo that hold a pixel >= hi, then a 3x3
+ * opening against thin bridges to belt dirt, then holes (dark defects
+ * inside a fruit) filled. */
+static void
+hysteresis_mask(PtSegmentation *seg, const SegScratch *sc)
+{
+  int w = seg->w, h = seg->h;
+  gsize n = (gsize)w * h;
+  guint8 *mask = sc->mask, *strong;
+  int nlab;
+
   for (gsize i = 0; i < n; i++)
     mask[i] = seg->feat[i] >= seg->lo;
-  nlab = pt_label_components (mask, w, h, 1, seg->labels, parent);
-  {
-    guint8 *strong = g_malloc0 ((gsize) nlab + 1);
+  nlab = pt_label_components(mask, w, h, 1, seg->labels, sc->parent);
+  strong = g_malloc0((gsize)nlab + 1);
+  for (gsize i = 0; i < n; i++)
+    if (seg->feat[i] >= seg->hi)
+      strong[seg->labels[i]] = 1;
+  for (gsize i = 0; i < n; i++)
+    mask[i] = seg->labels[i] != 0 && strong[seg->labels[i]];
+  g_free(strong);
+  morph3(mask, sc->mask2, w, h, FALSE);
+  morph3(sc->mask2, mask, w, h, TRUE);
+  pt_fill_holes(mask, w, h, sc->tmp32);
+}
 
-    for (gsize i = 0; i < n; i++)
-      if (seg->feat[i] >= seg->hi)
-        strong[seg->labels[i]] = 1;
-    for (gsize i = 0; i < n; i++)
-      mask[i] = seg->labels[i] != 0 && strong[seg->labels[i]];
-    g_free (strong);
+/* Touching fruit cut apart by the watershed, labelled 1..n in raster
+ * order.  Returns n. */
+static int
+split_fruit(PtSegmentation *seg, const SegScratch *sc, double min_area_px)
+{
+  int w = seg->w, h = seg->h, nlab = 0;
+  gsize n = (gsize)w * h;
+  gint32 *dist = sc->tmp32, *peak = sc->tmp32 + n, *order = sc->tmp32 + 2 * n;
+  /* A fruit's inscribed radius must reach a third of the smallest
+   * fruit's; chamfer units are 3 per work pixel. */
+  gint32 min_peak = (gint32)MAX(3.0, 3.0 * sqrt(min_area_px / G_PI) / seg->f / 3.0);
+  gint32 *remap = peak;
+
+  pt_distance_transform(sc->mask, w, h, TRUE, dist);
+  split_touching(sc->mask, dist, w, h, min_peak, seg->labels, peak, sc->parent, order);
+  /* Relabel the watershed roots to 1..n in raster order. */
+  for (gsize i = 0; i < n; i++)
+    remap[i] = 0;
+  for (gsize i = 0; i < n; i++) {
+    gint32 l = seg->labels[i];
+
+    if (l == 0)
+      continue;
+    if (remap[l - 1] == 0)
+      remap[l - 1] = ++nlab;
+    seg->labels[i] = remap[l - 1];
   }
-  morph3 (mask, mask2, w, h, FALSE);
-  morph3 (mask2, mask, w, h, TRUE);
-  pt_fill_holes (mask, w, h, tmp32);
+  return nlab;
+}
 
-  if (split) {
-    gint32 *dist = tmp32, *peak = tmp32 + n, *order = tmp32 + 2 * n;
-    /* A fruit's inscribed radius must reach a third of the smallest
-     * fruit's; chamfer units are 3 per work pixel. */
-    gint32 min_peak = (gint32) MAX (3.0, 3.0 * sqrt (min_area_px / G_PI) / f / 3.0);
+/* Blob statistics; the first PT_GRADER_MAX_FRUIT * 4 labels are
+ * considered, those under the minimum area are dropped.  Without @split,
+ * only the largest is kept (one fruit per ROI). */
+static void
+keep_blobs(PtSegmentation *seg, int nlab, double min_area_px, gboolean split)
+{
+  int w = seg->w, h = seg->h;
+  PtBlob all[PT_GRADER_MAX_FRUIT * 4];
+  int nl = MIN(nlab, (int)G_N_ELEMENTS(all));
+  double px_per_work = (double)seg->f * seg->f;
 
-    pt_distance_transform (mask, w, h, TRUE, dist);
-    split_touching (mask, dist, w, h, min_peak, seg->labels, peak, parent, order);
-    /* Relabel the watershed roots to 1..n in raster order. */
-    {
-      gint32 *remap = peak;
-
-      for (gsize i = 0; i < n; i++)
-        remap[i] = 0;
-      nlab = 0;
-      for (gsize i = 0; i < n; i++) {
-        gint32 l = seg->labels[i];
-
-        if (l == 0)
-          continue;
-        if (remap[l - 1] == 0)
-          remap[l - 1] = ++nlab;
-        seg->labels[i] = remap[l - 1];
-      }
-    }
-  } else {
-    nlab = pt_label_components (mask, w, h, 1, seg->labels, parent);
+  for (int l = 0; l < nl; l++) {
+    all[l].x0 = w;
+    all[l].y0 = h;
+    all[l].x1 = 0;
+    all[l].y1 = 0;
+    all[l].area = 0;
+    all[l].label = l + 1;
   }
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gint32 l = seg->labels[(gsize)y * w + x];
+      PtBlob *b;
 
-  /* Blob statistics; the largest PT_GRADER_MAX_FRUIT * 4 labels are
-   * considered, those under the minimum area are dropped. */
-  {
-    int nl = MIN (nlab, (int) G_N_ELEMENTS (sizes));
-    PtBlob all[G_N_ELEMENTS (sizes)];
-    double px_per_work = (double) f * f;
-
-    for (int l = 0; l < nl; l++) {
-      all[l].x0 = w; all[l].y0 = h; all[l].x1 = 0; all[l].y1 = 0;
-      all[l].area = 0;
-      all[l].label = l + 1;
+      if (l == 0 || l > nl)
+        continue;
+      b = &all[l - 1];
+      b->area++;
+      b->x0 = MIN(b->x0, x);
+      b->y0 = MIN(b->y0, y);
+      b->x1 = MAX(b->x1, x + 1);
+      b->y1 = MAX(b->y1, y + 1);
     }
-    for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++) {
-        gint32 l = seg->labels[(gsize) y * w + x];
-        PtBlob *b;
-
-        if (l == 0 || l > nl)
-          continue;
-        b = &all[l - 1];
-        b->area++;
-        b->x0 = MIN (b->x0, x); b->y0 = MIN (b->y0, y);
-        b->x1 = MAX (b->x1, x + 1); b->y1 = MAX (b->y1, y + 1);
-      }
-    for (int l = 0; l < nl; l++) {
-      if (all[l].area * px_per_work < min_area_px)
-        continue;
-      if (!split) {
-        if (seg->n_blobs == 0)
-          seg->blobs[seg->n_blobs++] = all[l];
-        else if (all[l].area > seg->blobs[0].area)
-          seg->blobs[0] = all[l];
-        continue;
-      }
-      if (seg->n_blobs < PT_GRADER_MAX_FRUIT)
+  for (int l = 0; l < nl; l++) {
+    if (all[l].area * px_per_work < min_area_px)
+      continue;
+    if (!split) {
+      if (seg->n_blobs == 0)
         seg->blobs[seg->n_blobs++] = all[l];
+      else if (all[l].area > seg->blobs[0].area)
+        seg->blobs[0] = all[l];
+      continue;
     }
+    if (seg->n_blobs < PT_GRADER_MAX_FRUIT)
+      seg->blobs[seg->n_blobs++] = all[l];
   }
+}
 
-  /* Territory: each kept blob grown by one work pixel, so the analysis at
-   * full resolution can find the true edge just outside the coarse one. */
+/* Territory: each kept blob grown by one work pixel, so the analysis at
+ * full resolution can find the true edge just outside the coarse one.
+ * @tmp32 needs w*h entries. */
+static void
+grow_territory(PtSegmentation *seg, gint32 *tmp32)
+{
+  int w = seg->w, h = seg->h;
+  gsize n = (gsize)w * h;
+
   for (gsize i = 0; i < n; i++)
     seg->territory[i] = 0;
   for (guint b = 0; b < seg->n_blobs; b++) {
@@ -611,13 +677,13 @@ pt_fruit_segment (PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int
 
     for (int y = bl->y0; y < bl->y1; y++)
       for (int x = bl->x0; x < bl->x1; x++)
-        if (seg->labels[(gsize) y * w + x] == bl->label)
-          seg->territory[(gsize) y * w + x] = bl->label;
+        if (seg->labels[(gsize)y * w + x] == bl->label)
+          seg->territory[(gsize)y * w + x] = bl->label;
   }
-  memcpy (tmp32, seg->territory, n * sizeof (gint32));
+  memcpy(tmp32, seg->territory, n * sizeof(gint32));
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize) y * w + x;
+      gsize i = (gsize)y * w + x;
 
       if (tmp32[i] != 0)
         continue;
@@ -627,10 +693,31 @@ pt_fruit_segment (PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int
 
           if (xx < 0 || yy < 0 || xx >= w || yy >= h)
             continue;
-          if (tmp32[(gsize) yy * w + xx] != 0) {
-            seg->territory[i] = tmp32[(gsize) yy * w + xx];
+          if (tmp32[(gsize)yy * w + xx] != 0) {
+            seg->territory[i] = tmp32[(gsize)yy * w + xx];
             break;
           }
         }
     }
+}
+
+void
+pt_fruit_segment(PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int rw, int rh,
+                 double min_area_px, gboolean split)
+{
+  SegScratch sc;
+  int nlab;
+
+  seg_prepare(seg, rx, ry, rw, rh, &sc);
+  pt_frame_sample(frame, rx, ry, seg->w, seg->h, seg->f, seg->y, seg->cb, seg->cr);
+  fit_belt(seg, (guint8 *)sc.tmp32);
+  compute_features(seg);
+  choose_thresholds(seg);
+  hysteresis_mask(seg, &sc);
+  if (split)
+    nlab = split_fruit(seg, &sc, min_area_px);
+  else
+    nlab = pt_label_components(sc.mask, seg->w, seg->h, 1, seg->labels, sc.parent);
+  keep_blobs(seg, nlab, min_area_px, split);
+  grow_territory(seg, sc.tmp32);
 }

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-G_DEFINE_QUARK(pt - camera - error - quark, pt_camera_error)
+G_DEFINE_QUARK(packtrace_camera_error, pt_camera_error)
 
 static const char *const role_names[] = {"picking", "grading", "loading"};
 static const char *const kind_names[] = {"v4l2", "rtsp", "file", "test"};

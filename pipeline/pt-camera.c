@@ -873,18 +873,6 @@ pt_camera_free(PtCamera *cam)
   camera_unref(cam);
 }
 
-const PtCameraConfig *
-pt_camera_get_config(PtCamera *cam)
-{
-  return cam->config;
-}
-
-const char *
-pt_camera_get_name(PtCamera *cam)
-{
-  return cam->config->name;
-}
-
 PtCameraState
 pt_camera_get_state(PtCamera *cam)
 {

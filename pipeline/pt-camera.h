@@ -88,9 +88,6 @@ void pt_camera_stop(PtCamera *camera);
 /* Stops if needed and frees.  Safe on NULL. */
 void pt_camera_free(PtCamera *camera);
 
-/* Returns: (transfer none) */
-const PtCameraConfig *pt_camera_get_config(PtCamera *camera);
-const char *pt_camera_get_name(PtCamera *camera);
 PtCameraState pt_camera_get_state(PtCamera *camera);
 /* Path of the segment being written, for retention (never delete it).
  * Returns: (transfer full) (nullable) */

@@ -17,11 +17,7 @@
 GST_DEBUG_CATEGORY_STATIC(pt_clip_debug);
 #define GST_CAT_DEFAULT pt_clip_debug
 
-G_DEFINE_QUARK(pt - clip - error - quark, pt_clip_error)
-
-/* Bounds: a GOP longer than this many frames is not a camera stream we can cut. */
-#define CLIP_MAX_GOP_FRAMES   2000
-#define CLIP_APPSRC_MAX_BYTES (8 * 1024 * 1024)
+G_DEFINE_QUARK(packtrace_clip_error, pt_clip_error)
 
 typedef struct {
   GstElement *writer; /* owned */
@@ -102,9 +98,9 @@ take_frame(ClipWriter *w, GstBuffer *buf, gint64 dts_utc, gint64 pts_utc, GError
     if (key)
       clear_gop(w);
     if (key || w->gop_frames > 0) {
-      if (++w->gop_frames > CLIP_MAX_GOP_FRAMES) {
+      if (++w->gop_frames > PT_CLIP_MAX_GOP_FRAMES) {
         g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_FORMAT, "GOP longer than %d frames",
-                    CLIP_MAX_GOP_FRAMES);
+                    PT_CLIP_MAX_GOP_FRAMES);
         return FALSE;
       }
       /* The timestamps ride along in the buffer copy as UTC. */
@@ -244,7 +240,7 @@ make_writer(ClipWriter *w, const char *tmp_path, GError **error)
       g_strdup_printf("appsrc name=src format=time block=true max-bytes=%d ! h264parse ! "
                       "video/x-h264,stream-format=avc,alignment=au ! mp4mux faststart=true ! "
                       "filesink location=\"%s\" sync=false",
-                      CLIP_APPSRC_MAX_BYTES, q_path);
+                      PT_CLIP_APPSRC_MAX_BYTES, q_path);
   g_autoptr(GstElement) src = NULL;
 
   w->writer = gst_parse_launch(desc, error);

@@ -6,14 +6,12 @@
 #include "pt-file-loop.h"
 
 #include "pt-gst-util.h"
+#include "pt-pipeline-limits.h"
 
 #include <gst/app/app.h>
 
 GST_DEBUG_CATEGORY_STATIC(pt_file_loop_debug);
 #define GST_CAT_DEFAULT pt_file_loop_debug
-
-/* Frame length assumed when a buffer carries no duration (25 fps). */
-#define DEFAULT_FRAME_NS (GST_SECOND / 25)
 
 struct _PtFileLoop {
   gatomicrefcount ref; /* the owner, plus one per pending rewind */
@@ -89,7 +87,7 @@ on_new_sample(GstAppSink *sink, gpointer user_data)
   GST_BUFFER_PTS(out) = shift(pts_rt, loop->offset);
   loop->next_expected =
       shift(base_rt, loop->offset) +
-      (GST_BUFFER_DURATION_IS_VALID(in) ? GST_BUFFER_DURATION(in) : DEFAULT_FRAME_NS);
+      (GST_BUFFER_DURATION_IS_VALID(in) ? GST_BUFFER_DURATION(in) : PT_FILE_LOOP_FRAME_NS);
   g_mutex_unlock(&loop->lock);
   /* The camera's appsrc is bounded and leaky, so this never blocks the reader for long. */
   return gst_app_src_push_buffer(GST_APP_SRC(loop->appsrc), out) == GST_FLOW_OK ? GST_FLOW_OK

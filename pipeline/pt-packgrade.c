@@ -211,10 +211,9 @@ pt_packgrade_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
     return GST_FLOW_ERROR;
   }
   if (map_frame(&vf, &frame))
-    result = pt_grader_grade(self->grader, &frame, NULL, 0, &error);
-  if (result != NULL)
-    pt_fruit_tracker_push(self->tracker, &frame, result,
-                          GST_CLOCK_TIME_IS_VALID(pts) ? (gint64)pts : -1, ids, finished);
+    result = pt_fruit_tracker_grade(self->tracker, self->grader, &frame,
+                                    GST_CLOCK_TIME_IS_VALID(pts) ? (gint64)pts : -1, ids, finished,
+                                    &error);
   gst_video_frame_unmap(&vf);
   if (result == NULL) {
     /* A frame the grader refuses (over a size limit) passes ungraded; the stream goes on. */

@@ -17,7 +17,7 @@
  *   defect-kind (string: the largest defect's kind, "" without defects), partial (boolean). */
 #pragma once
 
-#include "pt-fruit-track.h"
+#include "pt-models.h"
 
 #include <gst/video/gstvideofilter.h>
 #include <gst/video/video.h>

@@ -30,7 +30,10 @@
 #define PT_DRAIN_TIMEOUT_MS    3000             /* EOS must reach the muxer within this */
 #define PT_RECORD_QUEUE_NS     (1 * GST_SECOND) /* ahead of encoder / muxer */
 #define PT_FILE_APPSRC_BUFFERS 60               /* looping file reader -> camera pipeline */
-#define PT_V4L2_ASSUMED_FPS    30               /* for the GOP length when the config has none */
+/* Frame length the file loop assumes for a buffer without a duration: 25 fps, the rate of the
+ * test source and of most recorded footage, so a loop of such a file keeps its pace. */
+#define PT_FILE_LOOP_FRAME_NS  (GST_SECOND / 25)
+#define PT_V4L2_ASSUMED_FPS    30 /* for the GOP length when the config has none */
 #define PT_RTSP_LATENCY_MS     200
 #define PT_RTSP_TCP_TIMEOUT_US (5 * G_USEC_PER_SEC)
 
@@ -41,11 +44,6 @@
 /* Compressed frames held ahead of the tap's decoder (passthrough sources only); on overflow
  * the oldest are dropped and the decoder waits for the next keyframe. */
 #define PT_TAP_DECODE_QUEUE_NS (2 * GST_SECOND)
-
-/* Fruit tracking (packgrade, grading feed): fruit followed at once, and views per fruit kept
- * for the size median (later views still count for the worst defect view) */
-#define PT_TRACK_MAX_OPEN  64
-#define PT_TRACK_MAX_VIEWS 32
 
 /* Segment hashing and file I/O */
 #define PT_HASH_CHUNK_BYTES  (256 * 1024)
@@ -58,6 +56,13 @@
 #define PT_CLIP_MAX_SEGMENTS    4096
 #define PT_CLIP_MAX_NS          (6 * 3600 * GST_SECOND)
 #define PT_CLIP_PULL_TIMEOUT_NS (10 * GST_SECOND)
+/* Frames held while looking for the keyframe before a clip's start: our cameras keyframe at
+ * least every PT_KEYFRAME_MAX_NS, so a GOP over a minute long at 30 fps is not a stream we
+ * can cut, and the export fails rather than holding it all. */
+#define PT_CLIP_MAX_GOP_FRAMES 2000
+/* The clip writer's appsrc queue: several seconds of PT_OPENH264_BITRATE_BPS video, so the
+ * reader runs ahead of the muxer, while export memory stays bounded (appsrc blocks). */
+#define PT_CLIP_APPSRC_MAX_BYTES (8 * 1024 * 1024)
 
 /* Demo footage */
 #define PT_DEMO_DEFAULT_SECONDS 20

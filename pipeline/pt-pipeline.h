@@ -5,8 +5,8 @@
  *   pt-segment.h         segment paths, SHA-256, crash-recovery probe
  *   pt-clip.h            evidence clip export (MP4, faststart)
  *   pt-demo.h            demo footage
- *   pt-fruit-track.h     following graded fruit along the belt
- *   pt-packgrade.h       the packgrade element (registered by pt_pipeline_init())
+ *   pt-packgrade.h       the packgrade element (registered by pt_pipeline_init()), with
+ *                        models/'s fruit tracker (pt-fruit-track.h)
  *   pt-pipeline-limits.h every bound and default */
 #pragma once
 
@@ -14,7 +14,6 @@
 #include "pt-camera.h"
 #include "pt-clip.h"
 #include "pt-demo.h"
-#include "pt-fruit-track.h"
 #include "pt-packgrade.h"
 #include "pt-tap-frame.h"
 #include "pt-pipeline-limits.h"

@@ -584,15 +584,15 @@ feed_frame_locked(PtGradingFeed *feed, const PtTapFrame *tap, GError **error)
     frame.stride[p] = tap->stride[p];
   }
   g_autoptr(GError) model_error = NULL;
-  g_autoptr(PtGradeResult) result = pt_grader_grade(feed->grader, &frame, NULL, 0, &model_error);
+  g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func(pt_tracked_fruit_free);
+  g_autoptr(PtGradeResult) result = pt_fruit_tracker_grade(feed->tracker, feed->grader, &frame,
+                                                           tap->utc_ns, NULL, done, &model_error);
   if (!result) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "frame of camera %s not graded: %s",
                 tap->camera ? tap->camera : "?", model_error->message);
     return FALSE;
   }
-  g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func(pt_tracked_fruit_free);
   g_autoptr(GError) record_error = NULL;
-  pt_fruit_tracker_push(feed->tracker, &frame, result, tap->utc_ns, NULL, done);
   if (!pt_grading_record(feed->station, feed->store, feed->grading,
                          feed->source ? feed->source : "camera", done, &record_error)) {
     /* Closed since the last look: follow whatever is open now from the next frame on. */

@@ -12,30 +12,30 @@
 #include <stdlib.h>
 
 static int
-cmp_double (const void *a, const void *b)
+cmp_double(const void *a, const void *b)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double x = *(const double *)a, y = *(const double *)b;
 
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
 static double
-median (double *v, int n)
+median(double *v, int n)
 {
-  qsort (v, n, sizeof *v, cmp_double);
+  qsort(v, n, sizeof *v, cmp_double);
   return v[n / 2];
 }
 
 static void
-bench (int width, int height, int runs)
+bench(int width, int height, int runs)
 {
   FgScene scene;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PtImage) img = NULL;
-  g_autoptr (GBytes) jpeg = NULL;
-  g_autoptr (PtGradeProfile) profile = pt_grade_profile_load ("orange-unece", &error);
-  g_autoptr (PtGrader) grader = NULL;
-  double *t_dec = g_new (double, runs), *t_grade = g_new (double, runs);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtImage) img = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = NULL;
+  double *t_dec = g_new(double, runs), *t_grade = g_new(double, runs);
   /* The belt is filmed so that a fruit spans about a sixth of the width. */
   double mmpx = 480.0 / width;
   double td, tg;
@@ -43,56 +43,56 @@ bench (int width, int height, int runs)
   gsize jlen;
   const guint8 *jdata;
 
-  fg_scene_init (&scene, width, height, 42);
+  fg_scene_init(&scene, width, height, 42);
   scene.mm_per_px = mmpx;
   for (int i = 0; i < 6; i++) {
-    FgFruit *f = fg_scene_add (&scene, 60 + (i % 3) * 170, 75 + (i / 3) * 120, 68 + 3 * i,
-                               235, 135 - 5 * i, 30);
+    FgFruit *f = fg_scene_add(&scene, 60 + (i % 3) * 170, 75 + (i / 3) * 120, 68 + 3 * i, 235,
+                              135 - 5 * i, 30);
 
     if (i % 2 == 0)
-      fg_fruit_add_spot (f, 0.2, -0.1, 40 + 20 * i, 0.4);
+      fg_fruit_add_spot(f, 0.2, -0.1, 40 + 20 * i, 0.4);
   }
-  img = fg_render (&scene);
-  jpeg = pt_image_encode_jpeg (img, 90, &error);
-  g_assert_no_error (error);
-  jdata = g_bytes_get_data (jpeg, &jlen);
-  grader = pt_grader_new (profile, mmpx, &error);
-  g_assert_no_error (error);
+  img = fg_render(&scene);
+  jpeg = pt_image_encode_jpeg(img, 90, &error);
+  g_assert_no_error(error);
+  jdata = g_bytes_get_data(jpeg, &jlen);
+  grader = pt_grader_new(profile, mmpx, &error);
+  g_assert_no_error(error);
 
   for (int r = 0; r < runs; r++) {
-    gint64 t0 = g_get_monotonic_time (), t1, t2;
-    g_autoptr (PtImage) dec = pt_image_decode_jpeg (jdata, jlen, &error);
-    g_autoptr (PtGradeResult) res = NULL;
+    gint64 t0 = g_get_monotonic_time(), t1, t2;
+    g_autoptr(PtImage) dec = pt_image_decode_jpeg(jdata, jlen, &error);
+    g_autoptr(PtGradeResult) res = NULL;
     PtFrame frame;
 
-    t1 = g_get_monotonic_time ();
-    g_assert_no_error (error);
-    pt_image_as_frame (dec, &frame);
-    res = pt_grader_grade (grader, &frame, NULL, 0, &error);
-    t2 = g_get_monotonic_time ();
-    g_assert_no_error (error);
+    t1 = g_get_monotonic_time();
+    g_assert_no_error(error);
+    pt_image_as_frame(dec, &frame);
+    res = pt_grader_grade(grader, &frame, NULL, 0, &error);
+    t2 = g_get_monotonic_time();
+    g_assert_no_error(error);
     n_fruit = res->n_fruit;
     t_dec[r] = (t1 - t0) / 1000.0;
     t_grade[r] = (t2 - t1) / 1000.0;
   }
-  td = median (t_dec, runs);
-  tg = median (t_grade, runs);
-  printf ("%4dx%-4d %.2f MP, JPEG %.0f kB, %u fruit: decode %.2f ms, grade %.2f ms, "
-          "ratio %.2fx; fruit/s/core at 8 views: %.1f (decode+grade), %.1f (grade only)\n",
-          width, height, width * height / 1e6, jlen / 1024.0, n_fruit, td, tg, tg / td,
-          n_fruit / ((td + tg) / 1000.0) / 8.0, n_fruit / (tg / 1000.0) / 8.0);
-  g_free (t_dec);
-  g_free (t_grade);
+  td = median(t_dec, runs);
+  tg = median(t_grade, runs);
+  printf("%4dx%-4d %.2f MP, JPEG %.0f kB, %u fruit: decode %.2f ms, grade %.2f ms, "
+         "ratio %.2fx; fruit/s/core at 8 views: %.1f (decode+grade), %.1f (grade only)\n",
+         width, height, width * height / 1e6, jlen / 1024.0, n_fruit, td, tg, tg / td,
+         n_fruit / ((td + tg) / 1000.0) / 8.0, n_fruit / (tg / 1000.0) / 8.0);
+  g_free(t_dec);
+  g_free(t_grade);
 }
 
 int
-main (int argc, char **argv)
+main(int argc, char **argv)
 {
-  int runs = argc > 1 ? atoi (argv[1]) : 41;
+  int runs = argc > 1 ? atoi(argv[1]) : 41;
 
-  runs = CLAMP (runs, 3, 10000);
-  printf ("bench-models: medians of %d runs, one core\n", runs);
-  bench (1280, 720, runs);
-  bench (1920, 1080, runs);
+  runs = CLAMP(runs, 3, 10000);
+  printf("bench-models: medians of %d runs, one core\n", runs);
+  bench(1280, 720, runs);
+  bench(1920, 1080, runs);
   return 0;
 }

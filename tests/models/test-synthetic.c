@@ -7,113 +7,112 @@
 #include <math.h>
 #include <string.h>
 
-static const guint8 orange_rgb[3] = { 235, 135, 30 };
+static const guint8 orange_rgb[3] = {235, 135, 30};
 
 static PtGradeResult *
-grade_scene (const FgScene *scene, const char *profile_name, const PtRoi *rois, guint n_rois)
+grade_scene(const FgScene *scene, const char *profile_name, const PtRoi *rois, guint n_rois)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PtGradeProfile) profile = pt_grade_profile_load (profile_name, &error);
-  g_autoptr (PtGrader) grader = NULL;
-  g_autoptr (PtImage) image = fg_render (scene);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load(profile_name, &error);
+  g_autoptr(PtGrader) grader = NULL;
+  g_autoptr(PtImage) image = fg_render(scene);
   PtGradeResult *result;
   PtFrame frame;
 
-  g_assert_no_error (error);
-  grader = pt_grader_new (profile, scene->mm_per_px, &error);
-  g_assert_no_error (error);
-  pt_image_as_frame (image, &frame);
-  result = pt_grader_grade (grader, &frame, rois, n_rois, &error);
-  g_assert_no_error (error);
+  g_assert_no_error(error);
+  grader = pt_grader_new(profile, scene->mm_per_px, &error);
+  g_assert_no_error(error);
+  pt_image_as_frame(image, &frame);
+  result = pt_grader_grade(grader, &frame, rois, n_rois, &error);
+  g_assert_no_error(error);
   return result;
 }
 
 static void
-dump (const PtGradeResult *r)
+dump(const PtGradeResult *r)
 {
   for (guint i = 0; i < r->n_fruit; i++) {
     const PtFruit *f = &r->fruit[i];
 
-    g_test_message ("fruit %u: %s%s d=%.2f l=%.2f defects=%u total=%.1f longest=%.1f "
-                    "stickers=%u ripe=%.2f green=%.2f (%s)", i,
-                    pt_grade_class_to_string (f->klass), f->partial ? " partial" : "",
-                    f->diameter_mm, f->length_mm, f->defect_count, f->defect_total_mm2,
-                    f->defect_longest_mm, f->n_stickers, f->ripe_fraction,
-                    f->green_fraction, f->rule);
+    g_test_message("fruit %u: %s%s d=%.2f l=%.2f defects=%u total=%.1f longest=%.1f "
+                   "stickers=%u ripe=%.2f green=%.2f (%s)",
+                   i, pt_grade_class_to_string(f->klass), f->partial ? " partial" : "",
+                   f->diameter_mm, f->length_mm, f->defect_count, f->defect_total_mm2,
+                   f->defect_longest_mm, f->n_stickers, f->ripe_fraction, f->green_fraction,
+                   f->rule);
   }
 }
 
 static void
-test_diameter (void)
+test_diameter(void)
 {
-  const double diameters[] = { 54.0, 61.5, 70.0, 78.3, 88.0, 96.0 };
+  const double diameters[] = {54.0, 61.5, 70.0, 78.3, 88.0, 96.0};
 
-  for (guint i = 0; i < G_N_ELEMENTS (diameters); i++) {
+  for (guint i = 0; i < G_N_ELEMENTS(diameters); i++) {
     FgScene scene;
-    g_autoptr (PtGradeResult) r = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
 
-    fg_scene_init (&scene, 640, 480, 11 + i);
-    fg_scene_add (&scene, 96, 72, diameters[i], orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-    r = grade_scene (&scene, "orange-unece", NULL, 0);
-    dump (r);
-    g_assert_cmpuint (r->n_fruit, ==, 1);
-    g_assert_false (r->fruit[0].partial);
-    g_assert_cmpfloat_with_epsilon (r->fruit[0].diameter_mm, diameters[i], 1.0);
+    fg_scene_init(&scene, 640, 480, 11 + i);
+    fg_scene_add(&scene, 96, 72, diameters[i], orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+    r = grade_scene(&scene, "orange-unece", NULL, 0);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 1);
+    g_assert_false(r->fruit[0].partial);
+    g_assert_cmpfloat_with_epsilon(r->fruit[0].diameter_mm, diameters[i], 1.0);
     /* The belt has dirt; a speck lying against the silhouette may lengthen
      * the widest caliper but not the narrowest. */
-    g_assert_cmpfloat_with_epsilon (r->fruit[0].length_mm, diameters[i], 3.0);
-    g_assert_cmpfloat_with_epsilon (r->fruit[0].area_mm2,
-                                    G_PI * diameters[i] * diameters[i] / 4,
-                                    0.04 * G_PI * diameters[i] * diameters[i] / 4);
+    g_assert_cmpfloat_with_epsilon(r->fruit[0].length_mm, diameters[i], 3.0);
+    g_assert_cmpfloat_with_epsilon(r->fruit[0].area_mm2, G_PI * diameters[i] * diameters[i] / 4,
+                                   0.04 * G_PI * diameters[i] * diameters[i] / 4);
   }
 }
 
 static void
-test_elongated_fruit (void)
+test_elongated_fruit(void)
 {
   FgScene scene;
-  g_autoptr (PtGradeResult) r = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
   FgFruit *f;
 
   /* A kiwi-shaped fruit: 54 mm across, 68 mm long. */
-  fg_scene_init (&scene, 640, 480, 5);
+  fg_scene_init(&scene, 640, 480, 5);
   scene.dirt = FALSE;
-  f = fg_scene_add (&scene, 96, 72, 54, 120, 90, 55);
+  f = fg_scene_add(&scene, 96, 72, 54, 120, 90, 55);
   f->length_mm = 68;
-  r = grade_scene (&scene, "kiwi-unece", NULL, 0);
-  dump (r);
-  g_assert_cmpuint (r->n_fruit, ==, 1);
-  g_assert_cmpfloat_with_epsilon (r->fruit[0].diameter_mm, 54, 1.0);
-  g_assert_cmpfloat_with_epsilon (r->fruit[0].length_mm, 68, 1.0);
-  g_assert_cmpuint (r->fruit[0].defect_count, ==, 0);
-  g_assert_cmpstr (r->fruit[0].size_code, ==, "L");
+  r = grade_scene(&scene, "kiwi-unece", NULL, 0);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 1);
+  g_assert_cmpfloat_with_epsilon(r->fruit[0].diameter_mm, 54, 1.0);
+  g_assert_cmpfloat_with_epsilon(r->fruit[0].length_mm, 68, 1.0);
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+  g_assert_cmpstr(r->fruit[0].size_code, ==, "L");
 }
 
 /* Defect areas at and around the thresholds: 0.25, 0.32, 1, 1.27, 1.5 and
  * 2.5 cm2, alone on a 75 mm orange, within 10% or 5 mm2. */
 static void
-test_defect_area (void)
+test_defect_area(void)
 {
-  const double areas[] = { 25, 32, 100, 127, 150, 250 };
-  const double where[][2] = { { 0.15, -0.1 }, { -0.3, 0.2 }, { 0.0, 0.35 } };
+  const double areas[] = {25, 32, 100, 127, 150, 250};
+  const double where[][2] = {{0.15, -0.1}, {-0.3, 0.2}, {0.0, 0.35}};
 
-  for (guint i = 0; i < G_N_ELEMENTS (areas); i++) {
-    for (guint k = 0; k < G_N_ELEMENTS (where); k++) {
+  for (guint i = 0; i < G_N_ELEMENTS(areas); i++) {
+    for (guint k = 0; k < G_N_ELEMENTS(where); k++) {
       FgScene scene;
-      g_autoptr (PtGradeResult) r = NULL;
+      g_autoptr(PtGradeResult) r = NULL;
       FgFruit *f;
-      double tol = MAX (0.1 * areas[i], 5.0);
+      double tol = MAX(0.1 * areas[i], 5.0);
 
-      fg_scene_init (&scene, 480, 400, 100 + i * 7 + k);
-      f = fg_scene_add (&scene, 72, 60, 75, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-      fg_fruit_add_spot (f, where[k][0], where[k][1], areas[i], 0.4);
-      r = grade_scene (&scene, "orange-unece", NULL, 0);
-      dump (r);
-      g_test_message ("spot %.0f mm2 at %.2f,%.2f: measured %.1f", areas[i], where[k][0],
-                      where[k][1], r->fruit[0].defect_total_mm2);
-      g_assert_cmpuint (r->n_fruit, ==, 1);
-      g_assert_cmpuint (r->fruit[0].defect_count, ==, 1);
-      g_assert_cmpfloat_with_epsilon (r->fruit[0].defect_total_mm2, areas[i], tol);
+      fg_scene_init(&scene, 480, 400, 100 + i * 7 + k);
+      f = fg_scene_add(&scene, 72, 60, 75, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+      fg_fruit_add_spot(f, where[k][0], where[k][1], areas[i], 0.4);
+      r = grade_scene(&scene, "orange-unece", NULL, 0);
+      dump(r);
+      g_test_message("spot %.0f mm2 at %.2f,%.2f: measured %.1f", areas[i], where[k][0],
+                     where[k][1], r->fruit[0].defect_total_mm2);
+      g_assert_cmpuint(r->n_fruit, ==, 1);
+      g_assert_cmpuint(r->fruit[0].defect_count, ==, 1);
+      g_assert_cmpfloat_with_epsilon(r->fruit[0].defect_total_mm2, areas[i], tol);
     }
   }
 }
@@ -121,299 +120,298 @@ test_defect_area (void)
 /* Elongated marks of 20 and 40 mm (the FFV-50 class limits) and a 12 mm
  * scratch: length within 10%, area within 10% or 5 mm2. */
 static void
-test_defect_length (void)
+test_defect_length(void)
 {
-  const double lengths[] = { 12, 20, 40 };
+  const double lengths[] = {12, 20, 40};
 
-  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++) {
+  for (guint i = 0; i < G_N_ELEMENTS(lengths); i++) {
     FgScene scene;
-    g_autoptr (PtGradeResult) r = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
     FgFruit *f;
     double area = G_PI * lengths[i] * 3.0 / 4;
 
-    fg_scene_init (&scene, 480, 400, 200 + i);
-    f = fg_scene_add (&scene, 72, 60, 80, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-    fg_fruit_add_mark (f, 0.05, 0.1, lengths[i], 3.0, 0.5, 0.35);
-    r = grade_scene (&scene, "orange-unece", NULL, 0);
-    dump (r);
-    g_assert_cmpuint (r->n_fruit, ==, 1);
-    g_assert_cmpuint (r->fruit[0].defect_count, ==, 1);
-    g_assert_cmpfloat_with_epsilon (r->fruit[0].defect_longest_mm, lengths[i], 0.1 * lengths[i]);
-    g_assert_cmpfloat_with_epsilon (r->fruit[0].defect_total_mm2, area, MAX (0.1 * area, 5.0));
-    g_assert_cmpint (r->fruit[0].defects[0].kind, ==, PT_DEFECT_CUT);
+    fg_scene_init(&scene, 480, 400, 200 + i);
+    f = fg_scene_add(&scene, 72, 60, 80, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+    fg_fruit_add_mark(f, 0.05, 0.1, lengths[i], 3.0, 0.5, 0.35);
+    r = grade_scene(&scene, "orange-unece", NULL, 0);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 1);
+    g_assert_cmpuint(r->fruit[0].defect_count, ==, 1);
+    g_assert_cmpfloat_with_epsilon(r->fruit[0].defect_longest_mm, lengths[i], 0.1 * lengths[i]);
+    g_assert_cmpfloat_with_epsilon(r->fruit[0].defect_total_mm2, area, MAX(0.1 * area, 5.0));
+    g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_CUT);
   }
 }
 
 static void
-test_sound_sticker_dirt (void)
+test_sound_sticker_dirt(void)
 {
   FgScene scene;
-  g_autoptr (PtGradeResult) r = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
   FgFruit *f;
 
   /* Two sound oranges, one with a sticker, on a dirty belt with strong
    * light fall-off and noise: no defects, the sticker seen as one. */
-  fg_scene_init (&scene, 800, 500, 77);
+  fg_scene_init(&scene, 800, 500, 77);
   scene.light_slope = 0.5;
   scene.noise = 10;
-  f = fg_scene_add (&scene, 70, 75, 72, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  f = fg_scene_add(&scene, 70, 75, 72, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
   f->sticker = TRUE;
   f->sticker_u = 0.15;
   f->sticker_v = 0.2;
-  fg_scene_add (&scene, 170, 75, 68, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-  r = grade_scene (&scene, "orange-unece", NULL, 0);
-  dump (r);
-  g_assert_cmpuint (r->n_fruit, ==, 2);
-  g_assert_cmpuint (r->fruit[0].defect_count, ==, 0);
-  g_assert_cmpuint (r->fruit[0].n_stickers, >=, 1);
-  g_assert_cmpuint (r->fruit[1].defect_count, ==, 0);
-  g_assert_cmpuint (r->fruit[1].n_stickers, ==, 0);
-  g_assert_cmpint (r->fruit[0].klass, ==, PT_CLASS_EXTRA);
-  g_assert_cmpint (r->fruit[1].klass, ==, PT_CLASS_EXTRA);
-  g_assert_cmpfloat (r->fruit[1].ripe_fraction, >, 0.9);
+  fg_scene_add(&scene, 170, 75, 68, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  r = grade_scene(&scene, "orange-unece", NULL, 0);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+  g_assert_cmpuint(r->fruit[0].n_stickers, >=, 1);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  g_assert_cmpuint(r->fruit[1].n_stickers, ==, 0);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
+  g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_EXTRA);
+  g_assert_cmpfloat(r->fruit[1].ripe_fraction, >, 0.9);
 }
 
 static void
-test_touching (void)
+test_touching(void)
 {
   FgScene scene;
-  g_autoptr (PtGradeResult) r = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
 
   /* A row of three touching fruit of different sizes (overlapping by 2 mm
    * in the image) and a pair touching on a diagonal. */
-  fg_scene_init (&scene, 1000, 600, 9);
-  fg_scene_add (&scene, 45, 50, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-  fg_scene_add (&scene, 45 + 35 + 30 - 2, 50, 60, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-  fg_scene_add (&scene, 45 + 35 + 60 + 38 - 4, 50, 76, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-  fg_scene_add (&scene, 80, 108, 62, 200, 30, 40);
-  fg_scene_add (&scene, 80 + 44, 108 + 40, 56, 200, 30, 40);
-  r = grade_scene (&scene, "orange-unece", NULL, 0);
-  dump (r);
-  g_assert_cmpuint (r->n_fruit, ==, 5);
+  fg_scene_init(&scene, 1000, 600, 9);
+  fg_scene_add(&scene, 45, 50, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_scene_add(&scene, 45 + 35 + 30 - 2, 50, 60, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_scene_add(&scene, 45 + 35 + 60 + 38 - 4, 50, 76, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_scene_add(&scene, 80, 108, 62, 200, 30, 40);
+  fg_scene_add(&scene, 80 + 44, 108 + 40, 56, 200, 30, 40);
+  r = grade_scene(&scene, "orange-unece", NULL, 0);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 5);
   /* Sorted top to bottom, then left to right.  Each fruit is partly hidden
    * by its neighbour (2 mm); the diameter comes from the free part of its
    * outline, hence 3 mm rather than the 1 mm of a free fruit. */
-  g_assert_cmpfloat_with_epsilon (r->fruit[0].diameter_mm, 70, 3.0);
-  g_assert_cmpfloat_with_epsilon (r->fruit[1].diameter_mm, 60, 3.0);
-  g_assert_cmpfloat_with_epsilon (r->fruit[2].diameter_mm, 76, 3.0);
-  g_assert_cmpfloat_with_epsilon (r->fruit[3].diameter_mm, 62, 3.0);
-  g_assert_cmpfloat_with_epsilon (r->fruit[4].diameter_mm, 56, 3.0);
+  g_assert_cmpfloat_with_epsilon(r->fruit[0].diameter_mm, 70, 3.0);
+  g_assert_cmpfloat_with_epsilon(r->fruit[1].diameter_mm, 60, 3.0);
+  g_assert_cmpfloat_with_epsilon(r->fruit[2].diameter_mm, 76, 3.0);
+  g_assert_cmpfloat_with_epsilon(r->fruit[3].diameter_mm, 62, 3.0);
+  g_assert_cmpfloat_with_epsilon(r->fruit[4].diameter_mm, 56, 3.0);
   for (guint i = 0; i < 5; i++)
-    g_assert_false (r->fruit[i].partial);
+    g_assert_false(r->fruit[i].partial);
 }
 
 static void
-test_edge_partial (void)
+test_edge_partial(void)
 {
   FgScene scene;
-  g_autoptr (PtGradeResult) r = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
 
-  fg_scene_init (&scene, 640, 480, 3);
-  fg_scene_add (&scene, 12, 70, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-  fg_scene_add (&scene, 110, 70, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-  fg_scene_add (&scene, 150, 140, 66, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-  r = grade_scene (&scene, "orange-unece", NULL, 0);
-  dump (r);
-  g_assert_cmpuint (r->n_fruit, ==, 3);
-  g_assert_true (r->fruit[0].partial);
-  g_assert_cmpint (r->fruit[0].klass, ==, PT_CLASS_NONE);
-  g_assert_false (r->fruit[1].partial);
-  g_assert_cmpint (r->fruit[1].klass, ==, PT_CLASS_EXTRA);
+  fg_scene_init(&scene, 640, 480, 3);
+  fg_scene_add(&scene, 12, 70, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_scene_add(&scene, 110, 70, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_scene_add(&scene, 150, 140, 66, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  r = grade_scene(&scene, "orange-unece", NULL, 0);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 3);
+  g_assert_true(r->fruit[0].partial);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_NONE);
+  g_assert_false(r->fruit[1].partial);
+  g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_EXTRA);
   /* The bottom one runs off the bottom edge (y 107..173 mm of 144). */
-  g_assert_true (r->fruit[2].partial);
+  g_assert_true(r->fruit[2].partial);
 }
 
 static void
-test_classes (void)
+test_classes(void)
 {
   /* orange-unece: Extra <= 0.25 cm2, I <= 1.27, II <= 2.5, else out. */
   const struct {
     double area;
     PtGradeClass klass;
-  } cases[] = { { 0, PT_CLASS_EXTRA }, { 60, PT_CLASS_I }, { 180, PT_CLASS_II },
-                { 400, PT_CLASS_OUT } };
+  } cases[] = {{0, PT_CLASS_EXTRA}, {60, PT_CLASS_I}, {180, PT_CLASS_II}, {400, PT_CLASS_OUT}};
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
     FgScene scene;
-    g_autoptr (PtGradeResult) r = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
     FgFruit *f;
 
-    fg_scene_init (&scene, 480, 400, 300 + i);
-    f = fg_scene_add (&scene, 72, 60, 74, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+    fg_scene_init(&scene, 480, 400, 300 + i);
+    f = fg_scene_add(&scene, 72, 60, 74, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
     if (cases[i].area > 0)
-      fg_fruit_add_spot (f, 0.1, 0.1, cases[i].area, 0.4);
-    r = grade_scene (&scene, "orange-unece", NULL, 0);
-    dump (r);
-    g_assert_cmpuint (r->n_fruit, ==, 1);
-    g_assert_cmpint (r->fruit[0].klass, ==, cases[i].klass);
+      fg_fruit_add_spot(f, 0.1, 0.1, cases[i].area, 0.4);
+    r = grade_scene(&scene, "orange-unece", NULL, 0);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 1);
+    g_assert_cmpint(r->fruit[0].klass, ==, cases[i].klass);
     /* 74 mm lies in codes 5 (73-84) and 6 (70-80); 6 has the nearer centre. */
-    g_assert_cmpstr (r->fruit[0].size_code, ==, "6");
-    g_assert_cmpfloat (r->fruit[0].confidence, >=, 0.5);
-    g_assert_cmpfloat (r->fruit[0].confidence, <=, 1.0);
-    g_assert_true (r->fruit[0].rule[0] != '\0');
+    g_assert_cmpstr(r->fruit[0].size_code, ==, "6");
+    g_assert_cmpfloat(r->fruit[0].confidence, >=, 0.5);
+    g_assert_cmpfloat(r->fruit[0].confidence, <=, 1.0);
+    g_assert_true(r->fruit[0].rule[0] != '\0');
   }
   {
     /* Under the 53 mm minimum: out of grade whatever the peel. */
     FgScene scene;
-    g_autoptr (PtGradeResult) r = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
 
-    fg_scene_init (&scene, 480, 400, 330);
-    fg_scene_add (&scene, 72, 60, 48, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-    r = grade_scene (&scene, "orange-unece", NULL, 0);
-    g_assert_cmpuint (r->n_fruit, ==, 1);
-    g_assert_cmpint (r->fruit[0].klass, ==, PT_CLASS_OUT);
-    g_assert_nonnull (strstr (r->fruit[0].rule, "minimum"));
+    fg_scene_init(&scene, 480, 400, 330);
+    fg_scene_add(&scene, 72, 60, 48, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+    r = grade_scene(&scene, "orange-unece", NULL, 0);
+    g_assert_cmpuint(r->n_fruit, ==, 1);
+    g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+    g_assert_nonnull(strstr(r->fruit[0].rule, "minimum"));
   }
   {
     /* A green orange: over the 1/5 green limit in every class. */
     FgScene scene;
-    g_autoptr (PtGradeResult) r = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
 
-    fg_scene_init (&scene, 480, 400, 331);
-    fg_scene_add (&scene, 72, 60, 74, 110, 170, 40);
-    r = grade_scene (&scene, "orange-unece", NULL, 0);
-    dump (r);
-    g_assert_cmpuint (r->n_fruit, ==, 1);
-    g_assert_cmpfloat (r->fruit[0].green_fraction, >, 0.8);
-    g_assert_cmpint (r->fruit[0].klass, ==, PT_CLASS_OUT);
+    fg_scene_init(&scene, 480, 400, 331);
+    fg_scene_add(&scene, 72, 60, 74, 110, 170, 40);
+    r = grade_scene(&scene, "orange-unece", NULL, 0);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 1);
+    g_assert_cmpfloat(r->fruit[0].green_fraction, >, 0.8);
+    g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
   }
 }
 
 static void
-test_i420_and_roi (void)
+test_i420_and_roi(void)
 {
   FgScene scene;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PtGradeProfile) profile = pt_grade_profile_load ("orange-unece", &error);
-  g_autoptr (PtGrader) grader = NULL;
-  g_autoptr (PtImage) image = NULL;
-  g_autoptr (PtGradeResult) r = NULL;
-  g_autoptr (PtGradeResult) rr = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = NULL;
+  g_autoptr(PtImage) image = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
+  g_autoptr(PtGradeResult) rr = NULL;
   g_autofree guint8 *i420 = NULL;
   PtFrame frame;
   FgFruit *f;
-  PtRoi rois[2] = { { 60, 60, 300, 300 }, { 380, 60, 300, 300 } };
+  PtRoi rois[2] = {{60, 60, 300, 300}, {380, 60, 300, 300}};
 
-  fg_scene_init (&scene, 800, 480, 21);
-  f = fg_scene_add (&scene, 63, 63, 72, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-  fg_fruit_add_spot (f, 0.1, -0.2, 100, 0.4);
-  fg_scene_add (&scene, 159, 63, 66, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
-  image = fg_render (&scene);
-  g_assert_no_error (error);
-  grader = pt_grader_new (profile, scene.mm_per_px, &error);
-  g_assert_no_error (error);
+  fg_scene_init(&scene, 800, 480, 21);
+  f = fg_scene_add(&scene, 63, 63, 72, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_fruit_add_spot(f, 0.1, -0.2, 100, 0.4);
+  fg_scene_add(&scene, 159, 63, 66, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  image = fg_render(&scene);
+  g_assert_no_error(error);
+  grader = pt_grader_new(profile, scene.mm_per_px, &error);
+  g_assert_no_error(error);
 
-  i420 = fg_to_i420 (image, &frame);
-  r = pt_grader_grade (grader, &frame, NULL, 0, &error);
-  g_assert_no_error (error);
-  dump (r);
-  g_assert_cmpuint (r->n_fruit, ==, 2);
-  g_assert_cmpfloat_with_epsilon (r->fruit[0].diameter_mm, 72, 1.0);
-  g_assert_cmpfloat_with_epsilon (r->fruit[1].diameter_mm, 66, 1.0);
-  g_assert_cmpuint (r->fruit[0].defect_count, ==, 1);
-  g_assert_cmpfloat_with_epsilon (r->fruit[0].defect_total_mm2, 100, 10);
-  g_assert_cmpuint (r->fruit[1].defect_count, ==, 0);
+  i420 = fg_to_i420(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpfloat_with_epsilon(r->fruit[0].diameter_mm, 72, 1.0);
+  g_assert_cmpfloat_with_epsilon(r->fruit[1].diameter_mm, 66, 1.0);
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 1);
+  g_assert_cmpfloat_with_epsilon(r->fruit[0].defect_total_mm2, 100, 10);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
 
-  pt_image_as_frame (image, &frame);
-  rr = pt_grader_grade (grader, &frame, rois, 2, &error);
-  g_assert_no_error (error);
-  dump (rr);
-  g_assert_cmpuint (rr->n_fruit, ==, 2);
-  g_assert_cmpfloat_with_epsilon (rr->fruit[0].diameter_mm, 72, 1.0);
-  g_assert_cmpfloat_with_epsilon (rr->fruit[1].diameter_mm, 66, 1.0);
-  g_assert_cmpuint (rr->fruit[0].defect_count, ==, 1);
+  pt_image_as_frame(image, &frame);
+  rr = pt_grader_grade(grader, &frame, rois, 2, &error);
+  g_assert_no_error(error);
+  dump(rr);
+  g_assert_cmpuint(rr->n_fruit, ==, 2);
+  g_assert_cmpfloat_with_epsilon(rr->fruit[0].diameter_mm, 72, 1.0);
+  g_assert_cmpfloat_with_epsilon(rr->fruit[1].diameter_mm, 66, 1.0);
+  g_assert_cmpuint(rr->fruit[0].defect_count, ==, 1);
 }
 
 static void
-test_determinism (void)
+test_determinism(void)
 {
   FgScene scene;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PtGradeProfile) profile = pt_grade_profile_load ("apple-unece", &error);
-  g_autoptr (PtGrader) g1 = NULL;
-  g_autoptr (PtGrader) g2 = NULL;
-  g_autoptr (PtImage) image = NULL;
-  g_autoptr (PtImage) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("apple-unece", &error);
+  g_autoptr(PtGrader) g1 = NULL;
+  g_autoptr(PtGrader) g2 = NULL;
+  g_autoptr(PtImage) image = NULL;
+  g_autoptr(PtImage) other = NULL;
   PtFrame frame, other_frame;
   FgFruit *f;
 
-  fg_scene_init (&scene, 1280, 720, 1234);
+  fg_scene_init(&scene, 1280, 720, 1234);
   for (int i = 0; i < 5; i++) {
-    f = fg_scene_add (&scene, 50 + i * 75, 80 + (i % 2) * 60, 66 + i * 3, 190, 40 + i * 10, 35);
-    fg_fruit_add_spot (f, 0.2, 0.1 * i - 0.2, 40 + 30 * i, 0.4);
+    f = fg_scene_add(&scene, 50 + i * 75, 80 + (i % 2) * 60, 66 + i * 3, 190, 40 + i * 10, 35);
+    fg_fruit_add_spot(f, 0.2, 0.1 * i - 0.2, 40 + 30 * i, 0.4);
   }
-  image = fg_render (&scene);
-  g_assert_no_error (error);
-  g1 = pt_grader_new (profile, 0.3, &error);
-  g2 = pt_grader_new (profile, 0.3, &error);
-  g_assert_no_error (error);
-  pt_image_as_frame (image, &frame);
+  image = fg_render(&scene);
+  g_assert_no_error(error);
+  g1 = pt_grader_new(profile, 0.3, &error);
+  g2 = pt_grader_new(profile, 0.3, &error);
+  g_assert_no_error(error);
+  pt_image_as_frame(image, &frame);
 
   /* Grader g1 sees another frame first, so stale scratch buffers would show. */
-  fg_scene_init (&scene, 640, 480, 99);
-  fg_scene_add (&scene, 90, 70, 80, 90, 160, 50);
-  other = fg_render (&scene);
-  pt_image_as_frame (other, &other_frame);
-  pt_grade_result_free (pt_grader_grade (g1, &other_frame, NULL, 0, &error));
-  g_assert_no_error (error);
+  fg_scene_init(&scene, 640, 480, 99);
+  fg_scene_add(&scene, 90, 70, 80, 90, 160, 50);
+  other = fg_render(&scene);
+  pt_image_as_frame(other, &other_frame);
+  pt_grade_result_free(pt_grader_grade(g1, &other_frame, NULL, 0, &error));
+  g_assert_no_error(error);
 
   {
-    g_autoptr (PtGradeResult) a = pt_grader_grade (g1, &frame, NULL, 0, &error);
-    g_autoptr (PtGradeResult) b = pt_grader_grade (g2, &frame, NULL, 0, &error);
-    g_autoptr (PtGradeResult) c = pt_grader_grade (g1, &frame, NULL, 0, &error);
+    g_autoptr(PtGradeResult) a = pt_grader_grade(g1, &frame, NULL, 0, &error);
+    g_autoptr(PtGradeResult) b = pt_grader_grade(g2, &frame, NULL, 0, &error);
+    g_autoptr(PtGradeResult) c = pt_grader_grade(g1, &frame, NULL, 0, &error);
 
-    g_assert_no_error (error);
-    dump (a);
-    g_assert_cmpuint (a->n_fruit, ==, 5);
-    g_assert_cmpuint (a->n_fruit, ==, b->n_fruit);
-    g_assert_cmpuint (a->n_fruit, ==, c->n_fruit);
-    g_assert_cmpmem (a->fruit, a->n_fruit * sizeof (PtFruit), b->fruit, b->n_fruit * sizeof (PtFruit));
-    g_assert_cmpmem (a->fruit, a->n_fruit * sizeof (PtFruit), c->fruit, c->n_fruit * sizeof (PtFruit));
+    g_assert_no_error(error);
+    dump(a);
+    g_assert_cmpuint(a->n_fruit, ==, 5);
+    g_assert_cmpuint(a->n_fruit, ==, b->n_fruit);
+    g_assert_cmpuint(a->n_fruit, ==, c->n_fruit);
+    g_assert_cmpmem(a->fruit, a->n_fruit * sizeof(PtFruit), b->fruit, b->n_fruit * sizeof(PtFruit));
+    g_assert_cmpmem(a->fruit, a->n_fruit * sizeof(PtFruit), c->fruit, c->n_fruit * sizeof(PtFruit));
   }
 }
 
 static void
-test_calibration (void)
+test_calibration(void)
 {
   FgScene scene;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PtImage) image = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtImage) image = NULL;
   PtFrame frame;
   FgFruit *f;
   double mmpx = 0;
 
   /* A flat 50 mm grey disc among fruit; the square search must not take it. */
-  fg_scene_init (&scene, 800, 480, 8);
+  fg_scene_init(&scene, 800, 480, 8);
   scene.mm_per_px = 0.25;
-  f = fg_scene_add (&scene, 40, 40, 50, 200, 200, 200);
+  f = fg_scene_add(&scene, 40, 40, 50, 200, 200, 200);
   f->flat = TRUE;
-  fg_scene_add (&scene, 120, 50, 66, orange_rgb[0], orange_rgb[1], orange_rgb[2])->length_mm = 80;
-  image = fg_render (&scene);
-  pt_image_as_frame (image, &frame);
-  g_assert_true (pt_calibrate_from_reference (&frame, PT_REFERENCE_DISC, 50.0, &mmpx, &error));
-  g_assert_no_error (error);
-  g_assert_cmpfloat_with_epsilon (mmpx, 0.25, 0.0025);
-  g_assert_false (pt_calibrate_from_reference (&frame, PT_REFERENCE_SQUARE, 50.0, &mmpx, &error));
-  g_assert_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_NOT_FOUND);
-  g_clear_error (&error);
-  g_assert_false (pt_calibrate_from_reference (&frame, PT_REFERENCE_DISC, 0.0, &mmpx, &error));
-  g_assert_error (error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID);
+  fg_scene_add(&scene, 120, 50, 66, orange_rgb[0], orange_rgb[1], orange_rgb[2])->length_mm = 80;
+  image = fg_render(&scene);
+  pt_image_as_frame(image, &frame);
+  g_assert_true(pt_calibrate_from_reference(&frame, PT_REFERENCE_DISC, 50.0, &mmpx, &error));
+  g_assert_no_error(error);
+  g_assert_cmpfloat_with_epsilon(mmpx, 0.25, 0.0025);
+  g_assert_false(pt_calibrate_from_reference(&frame, PT_REFERENCE_SQUARE, 50.0, &mmpx, &error));
+  g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_NOT_FOUND);
+  g_clear_error(&error);
+  g_assert_false(pt_calibrate_from_reference(&frame, PT_REFERENCE_DISC, 0.0, &mmpx, &error));
+  g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID);
 }
 
 int
-main (int argc, char **argv)
+main(int argc, char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/models/synthetic/diameter", test_diameter);
-  g_test_add_func ("/models/synthetic/elongated-fruit", test_elongated_fruit);
-  g_test_add_func ("/models/synthetic/defect-area", test_defect_area);
-  g_test_add_func ("/models/synthetic/defect-length", test_defect_length);
-  g_test_add_func ("/models/synthetic/sticker-dirt", test_sound_sticker_dirt);
-  g_test_add_func ("/models/synthetic/touching", test_touching);
-  g_test_add_func ("/models/synthetic/edge-partial", test_edge_partial);
-  g_test_add_func ("/models/synthetic/classes", test_classes);
-  g_test_add_func ("/models/synthetic/i420-roi", test_i420_and_roi);
-  g_test_add_func ("/models/synthetic/determinism", test_determinism);
-  g_test_add_func ("/models/synthetic/calibration", test_calibration);
-  return g_test_run ();
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/models/synthetic/diameter", test_diameter);
+  g_test_add_func("/models/synthetic/elongated-fruit", test_elongated_fruit);
+  g_test_add_func("/models/synthetic/defect-area", test_defect_area);
+  g_test_add_func("/models/synthetic/defect-length", test_defect_length);
+  g_test_add_func("/models/synthetic/sticker-dirt", test_sound_sticker_dirt);
+  g_test_add_func("/models/synthetic/touching", test_touching);
+  g_test_add_func("/models/synthetic/edge-partial", test_edge_partial);
+  g_test_add_func("/models/synthetic/classes", test_classes);
+  g_test_add_func("/models/synthetic/i420-roi", test_i420_and_roi);
+  g_test_add_func("/models/synthetic/determinism", test_determinism);
+  g_test_add_func("/models/synthetic/calibration", test_calibration);
+  return g_test_run();
 }

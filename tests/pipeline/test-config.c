@@ -78,6 +78,12 @@ main(int argc, char **argv)
   PT_CHECK(pt_source_kind_from_string("rtsp", &kind, NULL) && kind == PT_SOURCE_RTSP, "kind");
   PT_CHECK(g_strcmp0(pt_source_kind_to_string(PT_SOURCE_V4L2), "v4l2") == 0, "kind name");
   PT_CHECK(pt_camera_new(&c, NULL, NULL, &error) == NULL, "camera from an empty config");
+  /* The domains keep the project's identifier-shaped names: names with dashes are what
+   * clang-format once broke into "pt - clip - error - quark". */
+  PT_CHECK(g_strcmp0(g_quark_to_string(PT_CAMERA_ERROR), "packtrace_camera_error") == 0,
+           "camera error domain is %s", g_quark_to_string(PT_CAMERA_ERROR));
+  PT_CHECK(g_strcmp0(g_quark_to_string(PT_CLIP_ERROR), "packtrace_clip_error") == 0,
+           "clip error domain is %s", g_quark_to_string(PT_CLIP_ERROR));
   g_print("ok\n");
   return 0;
 }

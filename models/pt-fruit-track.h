@@ -1,12 +1,11 @@
 /* pt-fruit-track.h: following fruit along the belt from frame to frame, so that each fruit is
- * counted once and its views are combined into one record.  Plain C over models/ (no
- * GStreamer): the packgrade element and the station's grading feed share it.
+ * counted once and its views are combined into one record.  Part of models/ (plain C, no
+ * GStreamer) so that the packgrade element and the station's grading feed share it.
  *
  *   g_autoptr(PtFruitTracker) tracker = pt_fruit_tracker_new(profile, &options);
  *   g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func(pt_tracked_fruit_free);
  *   for each frame:
- *     result = pt_grader_grade(grader, &frame, NULL, 0, &error);
- *     pt_fruit_tracker_push(tracker, &frame, result, pts, ids, done);
+ *     result = pt_fruit_tracker_grade(tracker, grader, &frame, pts, ids, done, &error);
  *   pt_fruit_tracker_flush(tracker, done);   at the end of the stream
  *
  * Matching is nearest centroid to the predicted position (last position plus the fruit's own
@@ -20,7 +19,7 @@
  * at the edge of the view is as likely belt dirt or a shadow as a fruit. */
 #pragma once
 
-#include "pt-models.h"
+#include "pt-grader.h"
 
 G_BEGIN_DECLS
 
@@ -68,15 +67,19 @@ void pt_fruit_tracker_push(PtFruitTracker *tracker, const PtFrame *frame,
                            const PtGradeResult *result, gint64 ts, guint64 *ids_out,
                            GPtrArray *finished);
 
+/* Grade, then track: grades @frame with @grader and pushes the result (as
+ * pt_fruit_tracker_push() does), the one step per frame that the packgrade element and the
+ * station's grading feed share, so both count and combine fruit the same way.  @ids_out and
+ * @finished as for pt_fruit_tracker_push().  @grader, @frame: (transfer none).
+ * Returns: (transfer full): the frame's own grades, for per-frame output; NULL with @error
+ * set when the grader refuses the frame, and the tracker is then left as it was. */
+PtGradeResult *pt_fruit_tracker_grade(PtFruitTracker *tracker, PtGrader *grader,
+                                      const PtFrame *frame, gint64 ts, guint64 *ids_out,
+                                      GPtrArray *finished, GError **error);
+
 /* Ends every open track (end of stream, a new batch), appending those with a full view to
  * @finished. */
 void pt_fruit_tracker_flush(PtFruitTracker *tracker, GPtrArray *finished);
-
-/* Tracks open now. */
-guint pt_fruit_tracker_n_open(const PtFruitTracker *tracker);
-
-const char *pt_belt_direction_to_string(PtBeltDirection direction);
-gboolean pt_belt_direction_from_string(const char *text, PtBeltDirection *direction);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtFruitTracker, pt_fruit_tracker_free)
 

@@ -3,7 +3,8 @@
  * the only copies of pixels are the stills, taken when a fruit's worst view changes. */
 #include "pt-fruit-track.h"
 
-#include "pt-pipeline-limits.h"
+#include "pt-annotate.h"
+#include "pt-models-limits.h"
 
 #include <math.h>
 #include <string.h>
@@ -34,26 +35,6 @@ struct _PtFruitTracker {
   Track *tracks[PT_TRACK_MAX_OPEN];
   guint n_tracks;
 };
-
-static const char *const direction_names[] = {"any", "right", "left", "down", "up"};
-
-const char *
-pt_belt_direction_to_string(PtBeltDirection direction)
-{
-  return (guint)direction < G_N_ELEMENTS(direction_names) ? direction_names[direction] : "?";
-}
-
-gboolean
-pt_belt_direction_from_string(const char *text, PtBeltDirection *direction)
-{
-  for (guint i = 0; i < G_N_ELEMENTS(direction_names); i++) {
-    if (g_strcmp0(text, direction_names[i]) == 0) {
-      *direction = (PtBeltDirection)i;
-      return TRUE;
-    }
-  }
-  return FALSE;
-}
 
 void
 pt_tracked_fruit_free(gpointer data)
@@ -95,12 +76,6 @@ pt_fruit_tracker_free(PtFruitTracker *tracker)
   for (guint i = 0; i < tracker->n_tracks; i++)
     track_free(tracker->tracks[i]);
   g_free(tracker);
-}
-
-guint
-pt_fruit_tracker_n_open(const PtFruitTracker *tracker)
-{
-  return tracker->n_tracks;
 }
 
 /* Copies the box of @f with a margin out of @frame as RGB.  I420 crops start on even pixels
@@ -385,6 +360,17 @@ pt_fruit_tracker_push(PtFruitTracker *tracker, const PtFrame *frame, const PtGra
     if (ids_out != NULL)
       ids_out[j] = t->id;
   }
+}
+
+PtGradeResult *
+pt_fruit_tracker_grade(PtFruitTracker *tracker, PtGrader *grader, const PtFrame *frame, gint64 ts,
+                       guint64 *ids_out, GPtrArray *finished, GError **error)
+{
+  PtGradeResult *result = pt_grader_grade(grader, frame, NULL, 0, error);
+
+  if (result != NULL)
+    pt_fruit_tracker_push(tracker, frame, result, ts, ids_out, finished);
+  return result;
 }
 
 void
