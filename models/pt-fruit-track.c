@@ -363,10 +363,11 @@ pt_fruit_tracker_push(PtFruitTracker *tracker, const PtFrame *frame, const PtGra
 }
 
 PtGradeResult *
-pt_fruit_tracker_grade(PtFruitTracker *tracker, PtGrader *grader, const PtFrame *frame, gint64 ts,
-                       guint64 *ids_out, GPtrArray *finished, GError **error)
+pt_fruit_tracker_grade(PtFruitTracker *tracker, PtGrader *grader, const PtFrame *frame,
+                       const PtRoi *rois, guint n_rois, gint64 ts, guint64 *ids_out,
+                       GPtrArray *finished, GError **error)
 {
-  PtGradeResult *result = pt_grader_grade(grader, frame, NULL, 0, error);
+  PtGradeResult *result = pt_grader_grade(grader, frame, rois, n_rois, error);
 
   if (result != NULL)
     pt_fruit_tracker_push(tracker, frame, result, ts, ids_out, finished);

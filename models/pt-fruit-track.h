@@ -5,7 +5,7 @@
  *   g_autoptr(PtFruitTracker) tracker = pt_fruit_tracker_new(profile, &options);
  *   g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func(pt_tracked_fruit_free);
  *   for each frame:
- *     result = pt_fruit_tracker_grade(tracker, grader, &frame, pts, ids, done, &error);
+ *     result = pt_fruit_tracker_grade(tracker, grader, &frame, NULL, 0, pts, ids, done, &error);
  *   pt_fruit_tracker_flush(tracker, done);   at the end of the stream
  *
  * Matching is nearest centroid to the predicted position (last position plus the fruit's own
@@ -67,15 +67,17 @@ void pt_fruit_tracker_push(PtFruitTracker *tracker, const PtFrame *frame,
                            const PtGradeResult *result, gint64 ts, guint64 *ids_out,
                            GPtrArray *finished);
 
-/* Grade, then track: grades @frame with @grader and pushes the result (as
- * pt_fruit_tracker_push() does), the one step per frame that the packgrade element and the
- * station's grading feed share, so both count and combine fruit the same way.  @ids_out and
+/* Grade, then track: grades @frame (or its @n_rois regions @rois, nullable, as
+ * pt_grader_grade() does) with @grader and pushes the result (as pt_fruit_tracker_push() does), the
+ * one step per frame that the packgrade element and the station's grading feed share, so both count
+ * and combine fruit the same way.  @ids_out and
  * @finished as for pt_fruit_tracker_push().  @grader, @frame: (transfer none).
  * Returns: (transfer full): the frame's own grades, for per-frame output; NULL with @error
  * set when the grader refuses the frame, and the tracker is then left as it was. */
 PtGradeResult *pt_fruit_tracker_grade(PtFruitTracker *tracker, PtGrader *grader,
-                                      const PtFrame *frame, gint64 ts, guint64 *ids_out,
-                                      GPtrArray *finished, GError **error);
+                                      const PtFrame *frame, const PtRoi *rois, guint n_rois,
+                                      gint64 ts, guint64 *ids_out, GPtrArray *finished,
+                                      GError **error);
 
 /* Ends every open track (end of stream, a new batch), appending those with a full view to
  * @finished. */

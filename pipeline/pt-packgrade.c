@@ -211,7 +211,7 @@ pt_packgrade_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
     return GST_FLOW_ERROR;
   }
   if (map_frame(&vf, &frame))
-    result = pt_fruit_tracker_grade(self->tracker, self->grader, &frame,
+    result = pt_fruit_tracker_grade(self->tracker, self->grader, &frame, NULL, 0,
                                     GST_CLOCK_TIME_IS_VALID(pts) ? (gint64)pts : -1, ids, finished,
                                     &error);
   gst_video_frame_unmap(&vf);

@@ -585,8 +585,8 @@ feed_frame_locked(PtGradingFeed *feed, const PtTapFrame *tap, GError **error)
   }
   g_autoptr(GError) model_error = NULL;
   g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func(pt_tracked_fruit_free);
-  g_autoptr(PtGradeResult) result = pt_fruit_tracker_grade(feed->tracker, feed->grader, &frame,
-                                                           tap->utc_ns, NULL, done, &model_error);
+  g_autoptr(PtGradeResult) result = pt_fruit_tracker_grade(
+      feed->tracker, feed->grader, &frame, NULL, 0, tap->utc_ns, NULL, done, &model_error);
   if (!result) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "frame of camera %s not graded: %s",
                 tap->camera ? tap->camera : "?", model_error->message);

@@ -100,6 +100,120 @@ annotate_path(const char *out, guint n_images, guint i)
   return g_strdup_printf("%.*s-%u%s", (int)(dot - out), out, i + 1, dot);
 }
 
+/* One `packtrace grade IMAGE...` run: the grader and what it collects over the images. */
+typedef struct {
+  gboolean json;
+  PtGrader *grader;              /* (transfer none) */
+  const PtGradeProfile *profile; /* (transfer none) */
+  const PtRoi *rois;
+  guint n_rois;
+  const char *annotate; /* nullable: OUT.png */
+  guint n_images;
+  json_t *records;      /* --json: one object per fruit */
+  const PtBatch *batch; /* nullable: --batch */
+  int declared;         /* the grading's declared class (PtGradeClass) */
+  GPtrArray *for_batch; /* (element-type PtTrackedFruit): what --batch records */
+  guint n_stills;
+} GradeRun;
+
+/* With --batch: the batch and its open grading, whose settings then rule (and which refuses
+ * others).  A new grading is opened only once every image has graded, so a bad image leaves
+ * nothing behind.  Returns: PT_EXIT_OK, or the exit after saying why. */
+static int
+open_batch(const PtCliCommon *common, const char *batch_id, const PtGradingSpec *spec,
+           PtStation **station, PtStore **store, PtBatch **batch, PtGradingRow **grading)
+{
+  g_autoptr(GError) error = NULL;
+  if (!(*station = pt_cli_open(common, &error)) || !(*store = pt_station_store(*station, &error)) ||
+      !(*batch = pt_batch_lookup(*store, batch_id, &error)))
+    return pt_cli_fail(error);
+  if (!(*grading = pt_store_grading_get_open(*store, (*batch)->id, &error)) &&
+      !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
+    return pt_cli_fail(error);
+  g_clear_error(&error);
+  if (*grading) {
+    pt_grading_row_free(g_steal_pointer(grading));
+    if (!(*grading = pt_grading_open(*station, *store, *batch, spec, TRUE, &error)))
+      return pt_cli_fail(error);
+  }
+  return PT_EXIT_OK;
+}
+
+/* Keeps the stills of fruit below the declared class from @first on, up to the grading's
+ * bound, and drops the others' at once, so memory stays bounded over many images. */
+static void
+keep_stills(GradeRun *run, guint first)
+{
+  for (guint j = first; j < run->for_batch->len; j++) {
+    PtTrackedFruit *t = g_ptr_array_index(run->for_batch, j);
+    if ((int)t->fruit.klass <= run->declared || run->n_stills >= PT_GRADE_STILLS_MAX)
+      g_clear_pointer(&t->still, pt_image_free);
+    else
+      run->n_stills++;
+  }
+}
+
+/* Grades image @i: prints or collects its fruit, writes its annotated copy, and with --batch
+ * adds its fruit to what the batch records.  The loader's errors name the file already; the
+ * others are prefixed with it here. */
+static gboolean
+grade_image(GradeRun *run, const char *path, guint i, GError **error)
+{
+  g_autofree char *name = g_path_get_basename(path);
+  g_autoptr(PtImage) image = pt_image_load(path, error);
+  if (!image)
+    return FALSE;
+  PtFrame frame;
+  pt_image_as_frame(image, &frame);
+  g_autoptr(PtGradeResult) result = NULL;
+  if (run->batch) {
+    /* Each image is one view of its fruit: a tracker per image turns them into records with
+     * stills, without matching fruit across images. */
+    PtFruitTrackerOptions options = {.keep_stills = TRUE};
+    g_autoptr(PtFruitTracker) tracker = pt_fruit_tracker_new(run->profile, &options);
+    guint first = run->for_batch->len;
+    result = pt_fruit_tracker_grade(tracker, run->grader, &frame, run->rois, run->n_rois, 0, NULL,
+                                    run->for_batch, error);
+    if (result) {
+      pt_fruit_tracker_flush(tracker, run->for_batch);
+      keep_stills(run, first);
+    }
+  } else {
+    result = pt_grader_grade(run->grader, &frame, run->rois, run->n_rois, error);
+  }
+  g_autofree char *out = run->annotate ? annotate_path(run->annotate, run->n_images, i) : NULL;
+  if (!result || (out && !pt_annotate_write_png(&frame, result, out, error))) {
+    g_prefix_error(error, "%s: ", path);
+    return FALSE;
+  }
+  for (guint j = 0; j < result->n_fruit; j++) {
+    if (run->json)
+      json_array_append_new(run->records, fruit_json(name, j + 1, &result->fruit[j]));
+    else
+      print_fruit_text(name, j + 1, &result->fruit[j]);
+  }
+  return TRUE;
+}
+
+static void
+print_run(const GradeRun *run, double mm_per_px, const PtGradingRow *grading)
+{
+  if (run->json) {
+    json_t *o = json_pack("{sssfsssO}", "profile", run->profile->name, "mm_per_px", mm_per_px,
+                          "model_version", pt_grader_version(), "fruit", run->records);
+    if (grading) {
+      json_object_set_new(o, "batch", json_string(run->batch->lot));
+      json_object_set_new(o, "grading", json_integer(grading->id));
+      json_object_set_new(o, "recorded", json_integer(run->for_batch->len));
+    }
+    pt_cli_print_json(o);
+  } else if (grading) {
+    printf("recorded %u fruit on grading %" G_GINT64_FORMAT " of batch %" G_GINT64_FORMAT
+           " (lot %s)\n",
+           run->for_batch->len, grading->id, run->batch->id, run->batch->lot);
+  }
+}
+
 static int
 grade_images(int argc, char **argv)
 {
@@ -150,22 +264,10 @@ grade_images(int argc, char **argv)
   g_autoptr(PtBatch) batch = NULL;
   g_autoptr(PtGradingRow) grading = NULL;
   PtGradingSpec spec = {.profile = profile_name, .mm_per_px = mm_per_px, .declared_class = klass};
-  if (batch_id) {
-    if (!(station = pt_cli_open(&common, &error)) || !(store = pt_station_store(station, &error)) ||
-        !(batch = pt_batch_lookup(store, batch_id, &error)))
-      return pt_cli_fail(error);
-    /* An open grading decides the settings (and refuses others) now; a new one is opened only
-     * once every image has graded, so a bad image leaves nothing behind. */
-    if (!(grading = pt_store_grading_get_open(store, batch->id, &error)) &&
-        !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
-      return pt_cli_fail(error);
-    g_clear_error(&error);
-    if (grading) {
-      pt_grading_row_free(g_steal_pointer(&grading));
-      if (!(grading = pt_grading_open(station, store, batch, &spec, TRUE, &error)))
-        return pt_cli_fail(error);
-    }
-  }
+  int rc = batch_id ? open_batch(&common, batch_id, &spec, &station, &store, &batch, &grading)
+                    : PT_EXIT_OK;
+  if (rc != PT_EXIT_OK)
+    return rc;
   const char *use_profile =
       grading ? grading->profile : (profile_name ? profile_name : PT_GRADE_DEFAULT_PROFILE);
   double use_mm =
@@ -182,80 +284,35 @@ grade_images(int argc, char **argv)
     return pt_cli_fail(error);
   }
 
-  int declared = strcmp(use_class, "Extra") == 0 ? PT_CLASS_EXTRA
-                 : strcmp(use_class, "I") == 0   ? PT_CLASS_I
-                                                 : PT_CLASS_II;
-  PtFruitTrackerOptions options = {.keep_stills = batch != NULL};
   g_autoptr(GPtrArray) for_batch = g_ptr_array_new_with_free_func(pt_tracked_fruit_free);
-  guint n_stills = 0;
-  json_t *records = json_array();
-  guint n_images = (guint)argc - 1;
-  for (guint i = 0; i < n_images; i++) {
-    const char *path = argv[i + 1];
-    g_autofree char *name = g_path_get_basename(path);
-    g_autoptr(PtImage) image = pt_image_load(path, &model_error);
-    PtFrame frame;
-    /* The loader's errors name the file already; the grader's do not. */
-    gboolean name_it = image != NULL;
-    if (image) {
-      pt_image_as_frame(image, &frame);
-      g_autoptr(PtGradeResult) result =
-          pt_grader_grade(grader, &frame, n_rois ? rois : NULL, n_rois, &model_error);
-      g_autofree char *out = annotate ? annotate_path(annotate, n_images, i) : NULL;
-      if (result && (!out || pt_annotate_write_png(&frame, result, out, &model_error))) {
-        for (guint j = 0; j < result->n_fruit; j++) {
-          if (common.json)
-            json_array_append_new(records, fruit_json(name, j + 1, &result->fruit[j]));
-          else
-            print_fruit_text(name, j + 1, &result->fruit[j]);
-        }
-        if (batch) {
-          /* Each image is one view of its fruit: a tracker per image turns them into
-           * records with stills, without matching fruit across images. */
-          g_autoptr(PtFruitTracker) tracker = pt_fruit_tracker_new(profile, &options);
-          guint first = for_batch->len;
-          pt_fruit_tracker_push(tracker, &frame, result, 0, NULL, for_batch);
-          pt_fruit_tracker_flush(tracker, for_batch);
-          /* Keep only the stills that will be saved, so memory stays bounded. */
-          for (guint j = first; j < for_batch->len; j++) {
-            PtTrackedFruit *t = g_ptr_array_index(for_batch, j);
-            if ((int)t->fruit.klass <= declared || n_stills >= PT_GRADE_STILLS_MAX)
-              g_clear_pointer(&t->still, pt_image_free);
-            else
-              n_stills++;
-          }
-        }
-        continue;
-      }
+  GradeRun run = {
+      .json = common.json,
+      .grader = grader,
+      .profile = profile,
+      .rois = n_rois ? rois : NULL,
+      .n_rois = n_rois,
+      .annotate = annotate,
+      .n_images = (guint)argc - 1,
+      .records = json_array(),
+      .batch = batch,
+      .declared = strcmp(use_class, "Extra") == 0 ? PT_CLASS_EXTRA
+                  : strcmp(use_class, "I") == 0   ? PT_CLASS_I
+                                                  : PT_CLASS_II,
+      .for_batch = for_batch,
+  };
+  for (guint i = 0; i < run.n_images && rc == PT_EXIT_OK; i++)
+    if (!grade_image(&run, argv[i + 1], i, &model_error)) {
+      fprintf(stderr, "packtrace: %s\n", model_error->message);
+      rc = PT_EXIT_FAILED;
     }
-    json_decref(records);
-    fprintf(stderr, "packtrace: %s%s%s\n", name_it ? path : "", name_it ? ": " : "",
-            model_error->message);
-    return PT_EXIT_FAILED;
-  }
-
-  if (batch &&
+  if (rc == PT_EXIT_OK && batch &&
       ((!grading && !(grading = pt_grading_open(station, store, batch, &spec, TRUE, &error))) ||
-       !pt_grading_record(station, store, grading, "cli", for_batch, &error))) {
-    json_decref(records);
-    return pt_cli_fail(error);
-  }
-  if (common.json) {
-    json_t *o = json_pack("{sssfsssO}", "profile", profile->name, "mm_per_px", use_mm,
-                          "model_version", pt_grader_version(), "fruit", records);
-    if (grading) {
-      json_object_set_new(o, "batch", json_string(batch->lot));
-      json_object_set_new(o, "grading", json_integer(grading->id));
-      json_object_set_new(o, "recorded", json_integer(for_batch->len));
-    }
-    pt_cli_print_json(o);
-  } else if (grading) {
-    printf("recorded %u fruit on grading %" G_GINT64_FORMAT " of batch %" G_GINT64_FORMAT
-           " (lot %s)\n",
-           for_batch->len, grading->id, batch->id, batch->lot);
-  }
-  json_decref(records);
-  return PT_EXIT_OK;
+       !pt_grading_record(station, store, grading, "cli", for_batch, &error)))
+    rc = pt_cli_fail(error);
+  if (rc == PT_EXIT_OK)
+    print_run(&run, use_mm, grading);
+  json_decref(run.records);
+  return rc;
 }
 
 static int
