@@ -88,11 +88,14 @@ bench(int width, int height, int runs)
 int
 main(int argc, char **argv)
 {
-  int runs = argc > 1 ? atoi(argv[1]) : 41;
+  gint64 runs = 41;
 
-  runs = CLAMP(runs, 3, 10000);
-  printf("bench-models: medians of %d runs, one core\n", runs);
-  bench(1280, 720, runs);
+  if (argc > 1 && !g_ascii_string_to_signed(argv[1], 10, 3, 10000, &runs, NULL)) {
+    fprintf(stderr, "usage: bench-models [RUNS, 3 to 10000]\n");
+    return 2;
+  }
+  printf("bench-models: medians of %d runs, one core\n", (int)runs);
+  bench(1280, 720, (int)runs);
   bench(1920, 1080, runs);
   return 0;
 }

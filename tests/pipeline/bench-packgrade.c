@@ -154,22 +154,22 @@ run(const char *element, int width, int height, guint frames, GBytes **variants)
 int
 main(int argc, char **argv)
 {
-  guint frames = argc > 1 ? (guint)atoi(argv[1]) : 100;
+  guint64 frames = 100;
   const int sizes[2][2] = {{1280, 720}, {1920, 1080}};
 
   gst_init(&argc, &argv);
-  pt_packgrade_register(NULL);
-  if (frames < 10 || frames > 10000) {
+  if (argc > 1 && !g_ascii_string_to_unsigned(argv[1], 10, 10, 10000, &frames, NULL)) {
     fprintf(stderr, "usage: bench-packgrade [FRAMES 10..10000]\n");
     return 2;
   }
+  pt_packgrade_register(NULL);
   printf("packgrade added latency, live appsrc at 25 fps, I420, six oranges in view\n");
   for (guint s = 0; s < 2; s++) {
     GBytes *variants[N_VARIANTS];
     for (guint v = 0; v < N_VARIANTS; v++)
       variants[v] = render(sizes[s][0], sizes[s][1], v);
-    run("identity", sizes[s][0], sizes[s][1], frames, variants);
-    run("packgrade", sizes[s][0], sizes[s][1], frames, variants);
+    run("identity", sizes[s][0], sizes[s][1], (guint)frames, variants);
+    run("packgrade", sizes[s][0], sizes[s][1], (guint)frames, variants);
     for (guint v = 0; v < N_VARIANTS; v++)
       g_bytes_unref(variants[v]);
   }

@@ -118,12 +118,21 @@ main(int argc, char **argv)
   int port = 18554 + (int)(getpid() % 1000);
 
   if (argc == 4 && g_strcmp0(argv[1], "--serve") == 0) {
+    guint64 serve_port;
     pt_test_init(&argc, &argv, NULL);
-    return serve(argv[2], atoi(argv[3]));
+    if (!g_ascii_string_to_unsigned(argv[3], 10, 1, 65535, &serve_port, NULL)) {
+      g_printerr("bench-pipeline --serve: port '%s' is not 1 to 65535\n", argv[3]);
+      return 2;
+    }
+    return serve(argv[2], (int)serve_port);
   }
   pt_test_init(&argc, &argv, "x264enc", "rtspsrc", "rtph264pay", NULL);
-  if (argc > 1)
-    seconds = MAX(2, atoi(argv[1]));
+  gint64 asked = seconds;
+  if (argc > 1 && !g_ascii_string_to_signed(argv[1], 10, 2, 3600, &asked, NULL)) {
+    g_printerr("usage: bench-pipeline [SECONDS, 2 to 3600]\n");
+    return 2;
+  }
+  seconds = (int)asked;
   footage_s = RUNS * (seconds + WARMUP_MS / 1000 + 2) + 5;
   root = pt_test_tmpdir("bench");
   g_print("making %d s of 1080p30 H.264 footage...\n", footage_s);
