@@ -1,6 +1,7 @@
 /* pt-label-batch.h: a batch's labels as the station makes them: the label content filled
- * from a batch row and the [labels] settings of station.ini (pt-config.h), rendering, and what a label carries as JSON.  Shared by
- * `packtrace label`, GET /api/v1/batches/{id}/label and the print queue. */
+ * from a batch row and the [labels] settings of station.ini (pt-config.h), rendering, and what a
+ * label carries as JSON.  Shared by `packtrace label`, GET /api/v1/batches/{id}/label and the print
+ * queue. */
 #pragma once
 
 #include "pt-config.h"

@@ -2,7 +2,6 @@
  * evidence), refusing what must not leave, and closing them (departing events). */
 #include "pt-load.h"
 
-
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-evidence.h"

@@ -16,7 +16,6 @@
 
 #include <string.h>
 
-
 static void
 set_hash_member(json_t *event, const char *key, gboolean present, const guint8 *hash)
 {

@@ -49,8 +49,9 @@
 #define PT_PRINT_RETRY_MAX_MS 60000
 #define PT_PRINT_POLL_MS      1000
 #define PT_PRINT_PASS_MAX     16
-#define PT_PRINT_TIMEOUT_MS_MAX 600000 /* [labels] *_timeout_ms: a printer gets 10 minutes at most */
-#define PT_PRINT_PROGRESS_MAX 100 /* jobs one bulk print (and its progress query) covers */
+/* [labels] *_timeout_ms: the longest a printer may take to connect or stall, 10 minutes */
+#define PT_PRINT_TIMEOUT_MS_MAX 600000
+#define PT_PRINT_PROGRESS_MAX   100 /* jobs one bulk print (and its progress query) covers */
 
 /* Sync (pt-sync*.c) */
 #define PT_SYNC_CONNECTORS_MAX    32                /* [sync NAME] sections */

@@ -215,8 +215,9 @@ sync_status(int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
-  json_t *status =
-      store ? pt_sync_status_json(station->config, station->dir, store, argc == 2 ? argv[1] : NULL, &error) : NULL;
+  json_t *status = store ? pt_sync_status_json(station->config, station->dir, store,
+                                               argc == 2 ? argv[1] : NULL, &error)
+                         : NULL;
   if (!status)
     return pt_cli_fail(error);
   if (common.json) {
@@ -249,7 +250,8 @@ sync_retry(int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
-  gint64 n = store ? pt_sync_retry(station->config, station->dir, store, connector, failed, &error) : -1;
+  gint64 n =
+      store ? pt_sync_retry(station->config, station->dir, store, connector, failed, &error) : -1;
   if (n < 0)
     return pt_cli_fail(error);
   if (common.json)

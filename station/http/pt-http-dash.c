@@ -117,7 +117,8 @@ print_json(PtStore *store, json_t *alerts, GError **error)
 static json_t *
 sync_json(PtHttp *http, PtStore *store, json_t *alerts, GError **error)
 {
-  json_t *status = pt_sync_status_json(http->station->config, http->station->dir, store, NULL, error);
+  json_t *status =
+      pt_sync_status_json(http->station->config, http->station->dir, store, NULL, error);
   if (!status)
     return NULL;
   json_t *list = json_array();

@@ -39,7 +39,6 @@
 #include "pt-rate.h"
 #include "pt-time.h"
 
-
 #include <stdlib.h>
 #include <string.h>
 

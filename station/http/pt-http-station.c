@@ -132,7 +132,8 @@ get_sync(const PtHttpCall *call)
   g_autoptr(GError) error = NULL;
   PtStore *store = call->store;
   const char *name = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "connector");
-  json_t *status = pt_sync_status_json(call->http->station->config, call->http->station->dir, store, name, &error);
+  json_t *status = pt_sync_status_json(call->http->station->config, call->http->station->dir, store,
+                                       name, &error);
   return status ? pt_http_respond_json(c, MHD_HTTP_OK, status, NULL)
                 : pt_http_respond_gerror(c, error);
 }
@@ -159,8 +160,8 @@ retry_sync(const PtHttpCall *call)
         c, MHD_HTTP_BAD_REQUEST,
         "body is {\"connector\": NAME, \"failed\": true|false}, both optional", NULL);
   }
-  gint64 n =
-      pt_sync_retry(http->station->config, http->station->dir, store, json_string_value(name), json_is_true(failed), &error);
+  gint64 n = pt_sync_retry(http->station->config, http->station->dir, store,
+                           json_string_value(name), json_is_true(failed), &error);
   json_decref(body);
   if (n < 0)
     return pt_http_respond_gerror(c, error);

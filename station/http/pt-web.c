@@ -6,7 +6,6 @@
  * numbers, quantities or prices (those stay in the operator API). */
 #include "pt-web.h"
 
-
 #include "pt-http-respond.h"
 
 #include "pt-error.h"

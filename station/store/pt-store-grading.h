@@ -9,7 +9,8 @@
 G_BEGIN_DECLS
 
 /* A grading collects the graded fruit of one batch under one profile, calibration and
- * declared class; closing it writes the inspecting event, whose id the row keeps.  At most one open grading per batch. */
+ * declared class; closing it writes the inspecting event, whose id the row keeps.  At most one open
+ * grading per batch. */
 typedef struct {
   gint64 id;
   gint64 batch_id;

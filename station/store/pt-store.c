@@ -570,7 +570,6 @@ pt_store_step_int64(PtStore *store, sqlite3_stmt *s, const char *what, gint64 *o
   return TRUE;
 }
 
-
 gboolean
 pt_store_batch_insert(PtStore *store, PtBatch *b, GError **error)
 {
@@ -790,7 +789,6 @@ pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
     return pt_store_set_sqlite_error(store, rc, "insert event", error);
   return TRUE;
 }
-
 
 static void
 copy_blob(sqlite3_stmt *s, int i, guint8 *out, gsize len, gboolean *present)

@@ -1,8 +1,8 @@
 /* pt-store.h: the station's SQLite store: opening and migrating the database, transactions,
  * batches and the append-only event log.  Every SQL statement of the station lives in store/,
  * one file per concern (pt-store-*.c, each with its own header); every statement is prepared
- * once per connection and bound, never built from input.  One PtStore is one connection: the CLI has one, each HTTP worker
- * thread has its own (WAL lets readers and one writer work at once). */
+ * once per connection and bound, never built from input.  One PtStore is one connection: the CLI
+ * has one, each HTTP worker thread has its own (WAL lets readers and one writer work at once). */
 #pragma once
 
 #include "pt-record.h"
@@ -12,7 +12,6 @@
 G_BEGIN_DECLS
 
 typedef struct _PtStore PtStore;
-
 
 /* The schema version this build writes (PRAGMA user_version). */
 #define PT_STORE_SCHEMA_VERSION 13

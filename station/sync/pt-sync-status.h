@@ -19,7 +19,7 @@ json_t *pt_sync_status_json(const PtConfig *config, const char *data_dir, PtStor
 
 /* Makes pending deliveries of @name (nullable: all) due now and, with @failed, failed
  * ones pending again.  Returns: the number of deliveries changed, or -1. */
-gint64 pt_sync_retry(const PtConfig *config, const char *data_dir, PtStore *store,
-                     const char *name, gboolean failed, GError **error);
+gint64 pt_sync_retry(const PtConfig *config, const char *data_dir, PtStore *store, const char *name,
+                     gboolean failed, GError **error);
 
 G_END_DECLS

@@ -749,8 +749,8 @@ static json_t *
 item_fields(PtSync *sync, const PtSyncItem *it)
 {
   json_t *f = json_pack("{ssssssssssss}", "kind", it->is_event ? "event" : "batch", "key", it->key,
-                        "station_id", sync->config->station_id, "lot", it->lot, "gtin",
-                        it->gtin, "product", it->product);
+                        "station_id", sync->config->station_id, "lot", it->lot, "gtin", it->gtin,
+                        "product", it->product);
   json_object_set_new(f, "variety", pt_json_string_or_null(it->variety));
   json_object_set_new(f, "origin", pt_json_string_or_null(it->origin));
   json_object_set_new(f, "grower", pt_json_string_or_null(it->grower));

@@ -20,9 +20,9 @@ G_BEGIN_DECLS
 typedef struct _PtSync PtSync;
 
 /* Reads the connectors of @config (borrowed; must outlive the worker; secrets files are
- * found under @data_dir), opens its own connection to the database at @db_path, puts deliveries a dead process left in flight back in the
- * queue and attaches to the default main context.
- * Returns: (transfer full). */
+ * found under @data_dir), opens its own connection to the database at @db_path, puts deliveries a
+ * dead process left in flight back in the queue and attaches to the default main context. Returns:
+ * (transfer full). */
 PtSync *pt_sync_start(const PtConfig *config, const char *data_dir, const char *db_path,
                       GError **error);
 

@@ -143,8 +143,7 @@ signed_head(const PtConfig *config, const PtKeys *keys, const PtBatch *batch, js
 }
 
 json_t *
-pt_bundle_writer_finish(PtBundleWriter *w, const PtKeys *keys, const PtBatch *batch,
-                        GError **error)
+pt_bundle_writer_finish(PtBundleWriter *w, const PtKeys *keys, const PtBatch *batch, GError **error)
 {
   g_return_val_if_fail(w->proofs != NULL, NULL);
   json_t *head = signed_head(w->config, keys, batch, w->doc, w->count, w->last_hash, error);

@@ -192,4 +192,3 @@ pt_canon_dump(const json_t *value, gsize *len_out, GError **error)
     *len_out = out->len;
   return g_string_free(g_steal_pointer(&out), FALSE);
 }
-

@@ -9,7 +9,6 @@
 
 G_BEGIN_DECLS
 
-
 typedef struct {
   guint8 public_key[PT_PUB_LEN];
   guint8 *secret_key; /* sodium_malloc'd, crypto_sign_SECRETKEYBYTES */
