@@ -3,13 +3,7 @@
 # or cannot report bad input (as curl's own check bans them): sprintf and vsprintf
 # (g_strdup_printf or snprintf), strcpy and strcat (g_strlcpy, g_strconcat, GString), gets
 # (fgets), and atoi/atol (g_ascii_string_to_signed, strtol with an end pointer).  TAP output.
-set -u
-ROOT=${1:-.}
-cd "$ROOT" || exit 1
-. tests/tap.sh
-. tests/style/c-files.sh
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/c-files.sh" "${1:-.}"
 
 # Comments are stripped first, so a comment may name a banned function to say why.
 c_files >"$T/files"

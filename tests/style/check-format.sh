@@ -1,13 +1,7 @@
 #!/usr/bin/env bash
 # check-format.sh SOURCE_ROOT: every C file of ours is as the checked-in .clang-format lays
 # it out (clang-format 14, Debian 12's).  Fix with: clang-format -i FILE.  TAP output.
-set -u
-ROOT=${1:-.}
-cd "$ROOT" || exit 1
-. tests/tap.sh
-. tests/style/c-files.sh
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/c-files.sh" "${1:-.}"
 if ! command -v clang-format >/dev/null; then
   echo "1..0 # SKIP clang-format is not installed (apt-get install clang-format)"
   exit 77
