@@ -8,23 +8,8 @@
 'use strict';
 (function () {
   var ui = window.ptUi, el = ui.el, box = ui.empty;
-  function headers(extra) {
-    var h = Object.assign({ Accept: 'application/json' }, extra || {});
-    var t = window.ptSession && window.ptSession.csrf();
-    if (t) h['X-CSRF-Token'] = t;
-    return h;
-  }
-  async function request(path, opts) {
-    var r = await fetch(path, Object.assign({ cache: 'no-store', credentials: 'same-origin', headers: headers() }, opts || {}));
-    if (r.status === 401) { var e = new Error('sign in (operator token) to see the live state'); e.auth = true; throw e; }
-    return r;
-  }
-  async function json(path, opts) {
-    var r = await request(path, opts);
-    var j = await r.json().catch(function () { return {}; });
-    if (!r.ok) { var e = new Error(j.error || path + ': ' + r.status); e.body = j; throw e; }
-    return j;
-  }
+  var signIn = 'sign in (operator token) to see the live state';
+  function json(path, opts) { return ui.api(path, Object.assign({ unauthorised: signIn }, opts)); }
   function bytes(n) {
     if (n === null || n === undefined) return '–';
     var u = ['B', 'KB', 'MB', 'GB', 'TB'], i = 0;
@@ -79,7 +64,7 @@
     if (document.hidden) return;
     await Promise.all(Object.keys(cams).map(async function (n) {
       try {
-        var r = await request('/api/v1/cameras/' + encodeURIComponent(n) + '/thumbnail.jpg', { headers: headers({ Accept: 'image/jpeg' }) });
+        var r = await ui.api('/api/v1/cameras/' + encodeURIComponent(n) + '/thumbnail.jpg', { accept: 'image/jpeg', raw: true, unauthorised: signIn });
         if (!r.ok) return; /* 503: no frame yet; the next tick tries again */
         var url = URL.createObjectURL(await r.blob()), cam = cams[n];
         if (!cam) { URL.revokeObjectURL(url); return; }
@@ -128,7 +113,7 @@
       if (!lots.length) throw new Error('no active batch to print');
       localStorage.setItem('pt-printer', f.printer.value);
       var body = { batches: lots, printer: f.printer.value, copies: Number(f.copies.value) || 1 };
-      var r = await json('/api/v1/print-jobs', { method: 'POST', body: JSON.stringify(body), headers: headers({ 'Content-Type': 'application/json' }) });
+      var r = await json('/api/v1/print-jobs', { method: 'POST', body: body });
       var ids = r.jobs.map(function (j) { return j.id; }).join(',');
       bar.max = r.jobs.length;
       bar.value = 0;

@@ -10,16 +10,8 @@
 'use strict';
 (function () {
   var ui = window.ptUi, el = ui.el, table = ui.table, say = ui.say;
-  async function call(path, method, body) {
-    var h = { Accept: 'application/json' }, t = window.ptSession && window.ptSession.csrf();
-    if (body) h['Content-Type'] = 'application/json';
-    if (t) h['X-CSRF-Token'] = t;
-    var r = await fetch(path, { method: method || 'GET', headers: h, cache: 'no-store', credentials: 'same-origin',
-      body: body ? JSON.stringify(body) : undefined });
-    var j = await r.json().catch(function () { return {}; });
-    if (r.status === 401) throw new Error('sign in to see loads and drivers');
-    if (!r.ok) throw new Error(j.error || path + ': ' + r.status);
-    return j;
+  function call(path, method, body) {
+    return ui.api(path, { method: method, body: body, unauthorised: 'sign in to see loads and drivers' });
   }
   function time(iso) { return iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }) : ''; }
   var driverNames = {};

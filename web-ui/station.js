@@ -19,23 +19,19 @@
     document.dispatchEvent(new CustomEvent('pt-session', { detail: who }));
   }
   async function get(path) {
-    var r = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-    if (r.status === 401 && csrf) signedIn(null);
-    if (!r.ok) throw new Error(r.status === 401 ? 'sign in to see this' : path + ': ' + r.status);
-    return r.json();
+    try {
+      return await ui.api(path, { unauthorised: 'sign in to see this' });
+    } catch (e) {
+      if (e.auth && csrf) signedIn(null);
+      throw e;
+    }
   }
   function say(text, bad) { ui.say('op-msg', text, bad); }
   /* POSTs @body as JSON with the CSRF token; the station's error text is what the operator
    * sees. */
   async function post(path, body, method) {
     if (!csrf && path !== '/api/v1/session') throw new Error('sign in first');
-    var r = await fetch(path, {
-      method: method || 'POST', cache: 'no-store', body: body ? JSON.stringify(body) : undefined,
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf || '' },
-    });
-    var j = await r.json().catch(function () { return {}; });
-    if (!r.ok) throw new Error(j.error || path + ': ' + r.status);
-    return j;
+    return ui.api(path, { method: method || 'POST', body: body });
   }
   async function act(batch, action) {
     var body = {};

@@ -1,7 +1,7 @@
 /* ui-kit.js: what every page of the station shares, loaded before the page's own script:
  * the element builders (el(), svg(), tables, fact lists, the grade bar chart), the
  * formatters (dates in the reader's language, hex, a destination line, an EPCIS name's last
- * part), status lines, and the translations: the strings the pages have in common in Chinese
+ * part), status lines, the dashboard's API calls (ptUi.api()), and the translations: the strings the pages have in common in Chinese
  * and English, the page's own added with ptUi.strings(), all read through ptUi.t().
  * The language is the one the reader chose on any page (localStorage pt-lang), else the
  * browser's.  No framework, nothing fetched: the pages' CSP allows scripts from the station
@@ -119,9 +119,36 @@ window.ptUi = (function () {
     m.className = bad ? 'verify bad' : text ? 'verify ok' : '';
   }
 
+  /* One request to the station's API with the session cookie and, once signed in on the
+   * dashboard, the session's CSRF token (window.ptSession, kept by station.js).  @opts: method,
+   * body (sent as JSON), accept (default JSON), unauthorised (what a 401 says), raw (resolve
+   * with the Response itself, whatever its status but 401).  Resolves with the JSON answer;
+   * rejects with an Error that says the station's own error text, with .status, .body and
+   * .auth (a 401) set. */
+  async function api(path, opts) {
+    opts = opts || {};
+    var headers = { Accept: opts.accept || 'application/json' };
+    var token = window.ptSession && window.ptSession.csrf();
+    if (token) headers['X-CSRF-Token'] = token;
+    var hasBody = opts.body !== undefined && opts.body !== null;
+    if (hasBody) headers['Content-Type'] = 'application/json';
+    var r = await fetch(path, {
+      method: opts.method || 'GET', headers: headers, cache: 'no-store', credentials: 'same-origin',
+      body: hasBody ? JSON.stringify(opts.body) : undefined
+    });
+    if (opts.raw && r.status !== 401) return r;
+    var j = opts.raw ? {} : await r.json().catch(function () { return {}; });
+    if (r.ok) return j;
+    var e = new Error(r.status === 401 && opts.unauthorised ? opts.unauthorised : j.error || path + ': ' + r.status);
+    e.status = r.status;
+    e.body = j;
+    e.auth = r.status === 401;
+    throw e;
+  }
+
   return {
     t: t, strings: addStrings, lang: function () { return lang; }, localize: localize, langButton: langButton,
     el: el, svg: svg, table: table, facts: facts, barChart: barChart, bars: bars,
-    when: when, hex: hex, dest: dest, lastPart: lastPart, empty: empty, say: say
+    when: when, hex: hex, dest: dest, lastPart: lastPart, empty: empty, say: say, api: api
   };
 })();

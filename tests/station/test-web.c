@@ -433,8 +433,14 @@ test_static_assets(Fixture *f, gconstpointer data)
   g_assert_cmpint(r.status, ==, 200);
   g_assert_cmpstr(r.content_type, ==, "text/html; charset=utf-8");
   g_assert_nonnull(strstr(r.body->str, "/static/station.js"));
+  g_assert_nonnull(strstr(r.body->str, "/static/ui-kit.js"));
   reply_clear(&r);
   r = fetch(f, "GET", "/static/station.js", NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  reply_clear(&r);
+  /* The dashboard's writes carry the session's CSRF token: its scripts call the station
+   * through the shared ui-kit.js. */
+  r = fetch(f, "GET", "/static/ui-kit.js", NULL);
   g_assert_cmpint(r.status, ==, 200);
   g_assert_nonnull(strstr(r.body->str, "X-CSRF-Token"));
   reply_clear(&r);
