@@ -22,6 +22,8 @@ pt_camera_config_init(PtCameraConfig *config)
   config->backoff_initial_ms = PT_BACKOFF_INITIAL_MS;
   config->backoff_max_ms = PT_BACKOFF_MAX_MS;
   config->tap_format = PT_TAP_FORMAT_RGB;
+  config->scan_fps = PT_SCAN_FPS_DEFAULT;
+  config->scan_width = PT_SCAN_WIDTH_DEFAULT;
 }
 
 void
@@ -181,6 +183,9 @@ pt_camera_config_validate(const PtCameraConfig *c, GError **error)
     return config_fail(error, c->name, "%s", "fps or num_buffers out of range");
   if (c->tap_fps < 0 || c->tap_fps > PT_TAP_FPS_MAX)
     return config_fail(error, c->name, "%s", "tap rate out of range");
+  if (c->scan_fps < 1 || c->scan_fps > PT_SCAN_FPS_MAX || c->scan_width < PT_SCAN_WIDTH_MIN ||
+      c->scan_width > PT_DIMENSION_MAX)
+    return config_fail(error, c->name, "%s", "scan rate or width out of range");
   if (c->stall_ms < PT_STALL_MIN_MS || c->backoff_initial_ms == 0 ||
       c->backoff_max_ms < c->backoff_initial_ms)
     return config_fail(error, c->name, "%s", "stall or backoff times out of range");

@@ -56,6 +56,9 @@ typedef struct {
   double tap_fps;
   PtTapFormat tap_format;
   int tap_width, tap_height; /* 0 = source size */
+  /* Code scanning (loading cameras): frames a second zbar reads, and the widest frame it gets
+   * (wider frames are scaled down, keeping their shape) */
+  int scan_fps, scan_width;
 } PtCameraConfig;
 
 /* Fills @config with defaults (no name, test source, 60 s segments, no tap). */

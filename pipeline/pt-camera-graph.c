@@ -212,10 +212,36 @@ add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstEle
   return TRUE;
 }
 
-/* The QR branch: a leaky queue (a slow reader drops frames, the recording never waits), a
- * decoder for passthrough sources, then zbar to a fakesink. */
+/* Lets a decoded frame through to the scanner only when it is at least 1/scan_fps after the
+ * last one let through.  videorate would do it while frames flow, but after the scan gate
+ * (pt-camera.c) held the branch shut it lets every frame through until its count of frames
+ * catches up with the stream's time: a burst of scans just when a load opens. */
+typedef struct {
+  GstClockTime interval;
+  GstClockTime last; /* GST_CLOCK_TIME_NONE before the first frame */
+} ScanRate;
+
+static GstPadProbeReturn
+on_scan_rate(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  ScanRate *rate = user_data;
+  GstClockTime pts = GST_BUFFER_PTS(GST_PAD_PROBE_INFO_BUFFER(info));
+
+  if (!GST_CLOCK_TIME_IS_VALID(pts))
+    return GST_PAD_PROBE_OK;
+  /* A stream whose time went back (a file camera looping, a restart) starts over. */
+  if (GST_CLOCK_TIME_IS_VALID(rate->last) && pts >= rate->last && pts - rate->last < rate->interval)
+    return GST_PAD_PROBE_DROP;
+  rate->last = pts;
+  return GST_PAD_PROBE_OK;
+}
+
+/* The scan branch: a leaky queue (a slow reader drops frames, the recording never waits), a
+ * decoder for passthrough sources, then only scan_fps frames a second, scaled down to at most
+ * scan_width, to zbar and a fakesink.  Dropping and scaling before zbar is what keeps a
+ * loading camera's scanning at a fraction of a core (pt-pipeline-limits.h). */
 static GstElement *
-add_qr_branch(GstBin *bin, gboolean compressed, GError **error)
+add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, GError **error)
 {
   GstElement *first = NULL, *q = NULL, *last = NULL;
   gboolean ok = compressed ? add_chain(bin, error, &first, &q, "queue", "h264parse", NULL) &&
@@ -233,13 +259,31 @@ add_qr_branch(GstBin *bin, gboolean compressed, GError **error)
     g_object_set(first, "leaky", 2, "max-size-buffers", 2u, "max-size-bytes", 0u, "max-size-time",
                  (guint64)0, NULL);
   }
-  GstElement *conv_first = NULL, *sink = NULL;
-  if (!add_chain(bin, error, &conv_first, &sink, "queue", "videoconvert", "zbar", "fakesink", NULL))
+  GstElement *scale = NULL, *caps = NULL, *conv_first = NULL, *sink = NULL;
+  if (!add_chain(bin, error, &scale, &caps, "videoscale", "videoconvert", "capsfilter", NULL) ||
+      !add_chain(bin, error, &conv_first, &sink, "queue", "zbar", "fakesink", NULL))
     return NULL;
+  ScanRate *rate = g_new(ScanRate, 1);
+  /* 5% short of the interval, so frames that arrive a little early are not all dropped. */
+  rate->interval = GST_SECOND / c->scan_fps * 95 / 100;
+  rate->last = GST_CLOCK_TIME_NONE;
+  g_autoptr(GstPad) scale_sink = gst_element_get_static_pad(scale, "sink");
+  gst_pad_add_probe(scale_sink, GST_PAD_PROBE_TYPE_BUFFER, on_scan_rate, rate, g_free);
+  /* A width range, not a size: a smaller frame passes as it is, a larger one is scaled down
+   * to scan_width with its height kept in proportion.  zbar reads the luma plane of I420. */
+  g_autoptr(GstCaps) scan_caps =
+      gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", NULL);
+  GValue range = G_VALUE_INIT;
+  g_value_init(&range, GST_TYPE_INT_RANGE);
+  gst_value_set_int_range(&range, 1, c->scan_width);
+  gst_caps_set_value(scan_caps, "width", &range);
+  g_value_unset(&range);
+  g_object_set(caps, "caps", scan_caps, NULL);
+  gst_element_link(caps, conv_first);
   g_object_set(conv_first, "leaky", 2, "max-size-buffers", 1u, "max-size-bytes", 0u,
                "max-size-time", (guint64)0, NULL);
   g_object_set(sink, "sync", FALSE, "async", FALSE, NULL);
-  gst_element_link(last, conv_first);
+  gst_element_link(last, scale);
   return first;
 }
 
@@ -296,12 +340,13 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
     graph->tap_pad = gst_element_get_static_pad(tap, "sink");
   }
   if (qr && c->role == PT_CAMERA_ROLE_LOADING) {
-    GstElement *branch = add_qr_branch(bin, passthrough, error);
+    GstElement *branch = add_qr_branch(bin, c, passthrough, error);
     if (branch == NULL) {
       ok = FALSE;
       goto out;
     }
     gst_element_link(tee, branch);
+    graph->scan_pad = gst_element_get_static_pad(branch, "sink");
   }
   if (s.appsrc != NULL) {
     graph->file_loop = pt_file_loop_new(c->location, s.appsrc, error);
@@ -319,8 +364,10 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
   GST_INFO("camera %s: %s source, %s", c->name, pt_source_kind_to_string(c->kind),
            passthrough ? "recorded as is" : "encoded once");
 out:
-  if (!ok)
+  if (!ok) {
     g_clear_object(&graph->tap_pad);
+    g_clear_object(&graph->scan_pad);
+  }
   if (tap_notify != NULL)
     tap_notify(tap_data);
   return ok;
@@ -335,6 +382,7 @@ pt_camera_graph_clear(PtCameraGraph *graph)
   g_clear_object(&graph->entry_pad);
   g_clear_object(&graph->watch_pad);
   g_clear_object(&graph->tap_pad);
+  g_clear_object(&graph->scan_pad);
   g_clear_object(&graph->pipeline);
   graph->splitmux = NULL;
 }

@@ -16,6 +16,7 @@ typedef struct {
   GstPad *entry_pad;     /* owned ref: tee sink pad; EOS sent here drains both branches */
   GstPad *watch_pad;     /* owned ref: source output; every buffer feeds the stall watchdog */
   GstPad *tap_pad;       /* owned ref (nullable): the tap branch's sink pad, for a gate */
+  GstPad *scan_pad;      /* owned ref (nullable): the scan branch's sink pad, for a gate */
   PtFileLoop *file_loop; /* owned; file sources only */
   gboolean passthrough;  /* the source's H.264 is recorded as is */
 } PtCameraGraph;

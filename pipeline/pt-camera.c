@@ -51,6 +51,15 @@ typedef struct {
   gboolean complete;
 } HashJob;
 
+/* A gate in front of a branch: asks @wanted for each source frame on a streaming thread,
+ * and after it opens again lets frames through from the next keyframe only, so a passthrough
+ * source's decoder never starts on a broken reference. */
+typedef struct {
+  PtCamera *cam;
+  gboolean (*wanted)(PtCamera *camera, gpointer user_data);
+  gint open; /* atomic: the last buffer went through */
+} Gate;
+
 struct _PtCamera {
   gatomicrefcount ref; /* the owner, the tap, pending idle dispatches */
   PtCameraConfig *config;
@@ -81,7 +90,8 @@ struct _PtCamera {
   gint64 current_start;
   gint64 last_buffer_utc;
   gint64 last_buffer_mono; /* g_get_monotonic_time() of the last source buffer */
-  gint tap_gate_open;      /* atomic: the frames_wanted gate let the last buffer through */
+  Gate tap_gate;           /* frames_wanted, in front of the tap */
+  Gate scan_gate;          /* scan_wanted, in front of the scan branch */
   GHashTable *starts;      /* segment path -> UTC ns of its first frame (gint64 *) */
 
   GMutex out_lock; /* guards the outbox */
@@ -358,23 +368,33 @@ on_tap_frame(PtTapFrame *frame, gpointer user_data)
     cam->cbs.frame(cam, frame, cam->user_data);
 }
 
-/* Streaming thread: the frames_wanted gate on the tap's first pad (see pt-camera.h). */
+/* Streaming thread: a frames_wanted or scan_wanted gate (see Gate and pt-camera.h). */
 static GstPadProbeReturn
-on_tap_gate(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+on_gate(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
-  PtCamera *cam = user_data;
+  Gate *gate = user_data;
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
 
-  if (!cam->cbs.frames_wanted(cam, cam->user_data)) {
-    g_atomic_int_set(&cam->tap_gate_open, 0);
+  if (!gate->wanted(gate->cam, gate->cam->user_data)) {
+    g_atomic_int_set(&gate->open, 0);
     return GST_PAD_PROBE_DROP;
   }
-  if (g_atomic_int_get(&cam->tap_gate_open))
+  if (g_atomic_int_get(&gate->open))
     return GST_PAD_PROBE_OK;
   if (GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT))
     return GST_PAD_PROBE_DROP;
-  g_atomic_int_set(&cam->tap_gate_open, 1);
+  g_atomic_int_set(&gate->open, 1);
   return GST_PAD_PROBE_OK;
+}
+
+static void
+add_gate(PtCamera *cam, Gate *gate, GstPad *pad,
+         gboolean (*wanted)(PtCamera *camera, gpointer user_data))
+{
+  if (pad == NULL || wanted == NULL)
+    return;
+  *gate = (Gate){.cam = cam, .wanted = wanted, .open = 0};
+  gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_gate, gate, NULL);
 }
 
 /* ---- bus messages (main context) ---- */
@@ -723,10 +743,8 @@ launch(PtCamera *cam, GError **error)
   g_signal_connect(cam->graph.splitmux, "format-location-full", G_CALLBACK(on_format_location),
                    cam);
   gst_pad_add_probe(cam->graph.watch_pad, GST_PAD_PROBE_TYPE_BUFFER, on_source_buffer, cam, NULL);
-  if (cam->graph.tap_pad != NULL && cam->cbs.frames_wanted != NULL) {
-    g_atomic_int_set(&cam->tap_gate_open, 0);
-    gst_pad_add_probe(cam->graph.tap_pad, GST_PAD_PROBE_TYPE_BUFFER, on_tap_gate, cam, NULL);
-  }
+  add_gate(cam, &cam->tap_gate, cam->graph.tap_pad, cam->cbs.frames_wanted);
+  add_gate(cam, &cam->scan_gate, cam->graph.scan_pad, cam->cbs.scan_wanted);
   bus = gst_element_get_bus(cam->graph.pipeline);
   cam->bus_watch = gst_bus_create_watch(bus);
   g_source_set_callback(cam->bus_watch, (GSourceFunc)(void (*)(void))on_bus_message, cam, NULL);

@@ -69,6 +69,11 @@ typedef struct {
    * passthrough source's decoder never starts on a broken reference.  NULL: always TRUE.
    * Must return at once (an atomic read). */
   gboolean (*frames_wanted)(PtCamera *camera, gpointer user_data);
+  /* Optional gate in front of the scan branch (loading cameras with `qr`), asked on a
+   * streaming thread for each source frame: FALSE drops the frame before it is decoded or
+   * scanned (no load is open at the camera's dock), with the same keyframe rule as
+   * frames_wanted.  NULL: always TRUE.  Must return at once (an atomic read). */
+  gboolean (*scan_wanted)(PtCamera *camera, gpointer user_data);
   /* Loading cameras only: a QR code read by the zbar branch.  @payload: (transfer none) as
    * decoded, untrusted (parse it strictly); @utc_ns: when its frame was captured.  On the
    * camera's main context, once per frame the code is in: deduplicate in the receiver. */

@@ -45,6 +45,15 @@
  * the oldest are dropped and the decoder waits for the next keyframe. */
 #define PT_TAP_DECODE_QUEUE_NS (2 * GST_SECOND)
 
+/* Code scanning (loading cameras): zbar reads at most this many frames a second, scaled
+ * down to at most this width.  zbar costs about 85 ms on a 1080p frame and most of it on an
+ * unscaled one; at 5 fps and 640 px wide a label held in view for a second is still read
+ * several times (shared/reference/video.md: the demo dock's codes read 13 times). */
+#define PT_SCAN_FPS_DEFAULT   5
+#define PT_SCAN_FPS_MAX       30
+#define PT_SCAN_WIDTH_DEFAULT 640
+#define PT_SCAN_WIDTH_MIN     160
+
 /* Segment hashing and file I/O */
 #define PT_HASH_CHUNK_BYTES  (256 * 1024)
 #define PT_HASH_THREADS      1    /* per camera: results arrive in segment order */

@@ -16,6 +16,7 @@
 #include "pt-load-scan.h"
 #include "pt-recording-config.h"
 #include "pt-retention.h"
+#include "pt-store-load.h"
 #include "pt-store-video.h"
 #include "pt-thumbs.h"
 #include "pt-time.h"
@@ -30,6 +31,7 @@ typedef struct {
   guint retry_timer;            /* main thread: restart after a write failure */
   gboolean disk_full;           /* main thread */
   char *dock;                   /* loading cameras: the dock whose open load they fill */
+  gint scan_open;               /* atomic: a load is open at the dock, so codes are read */
   PtThumb *thumb;               /* owned; any thread (the dashboard's live thumbnail) */
   gboolean grading_feed;        /* the tap feeds the grader, so it runs whether watched or not */
   gboolean stop_gap_open; /* main thread: the start-up's "station stopped" gap may be open; the
@@ -61,7 +63,8 @@ struct _PtRecorder {
   GSource *start_source; /* attached by the worker, run on ctx */
   GThreadPool *recovery; /* RecoverJob * */
   guint retention_timer;
-  gint stopping; /* atomic */
+  guint scan_timer; /* loading cameras: is a load open at their dock? */
+  gint stopping;    /* atomic */
 
   PtGradingSettings grading; /* [grading] */
   PtGradingTap *grading_tap; /* nullable: no grading camera fed; created on the main thread
@@ -354,6 +357,42 @@ on_frames_wanted(PtCamera *camera, gpointer user_data)
   return cam->grading_feed || pt_thumb_watched(cam->thumb);
 }
 
+/* Streaming thread: the gate in front of the scan branch (pt-camera.h).  With no load open at
+ * the dock, a code has nowhere to go, so the frames are not decoded or scanned at all. */
+static gboolean
+on_scan_wanted(PtCamera *camera, gpointer user_data)
+{
+  Cam *cam = user_data;
+  return g_atomic_int_get(&cam->scan_open);
+}
+
+/* Main thread: opens or closes each loading camera's scan gate from the store, whoever opened
+ * or closed the load (the dashboard, a driver's phone, the command line in another process). */
+static void
+check_dock(PtRecorder *rec, Cam *cam)
+{
+  g_autoptr(PtLoad) load = NULL;
+  g_autoptr(GError) error = NULL;
+  if (!pt_store_load_open_at_dock(rec->store, cam->dock, &load, &error)) {
+    /* A busy store keeps the gate as it was; the next check tries again. */
+    g_debug("camera %s: open load at dock %s: %s", cam->config->name, cam->dock, error->message);
+    return;
+  }
+  g_atomic_int_set(&cam->scan_open, load != NULL);
+}
+
+static gboolean
+on_scan_timer(gpointer data)
+{
+  PtRecorder *rec = data;
+  for (guint i = 0; i < rec->cams->len; i++) {
+    Cam *cam = g_ptr_array_index(rec->cams, i);
+    if (cam->dock)
+      check_dock(rec, cam);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 on_qr(PtCamera *camera, const char *payload, gint64 utc_ns, gpointer user_data)
 {
@@ -384,6 +423,7 @@ static const PtCameraCallbacks callbacks = {
     .state_changed = on_state_changed,
     .frame = on_frame,
     .frames_wanted = on_frames_wanted,
+    .scan_wanted = on_scan_wanted,
     .qr = on_qr,
 };
 
@@ -430,6 +470,8 @@ start_cameras(gpointer data)
     g_mutex_lock(&rec->lock);
     g_ptr_array_add(rec->cams, cam);
     g_mutex_unlock(&rec->lock);
+    if (cam->dock)
+      check_dock(rec, cam);
     cam->camera = pt_camera_new(cam->config, &callbacks, cam, &error);
     if (cam->camera && pt_camera_start(cam->camera, &error)) {
       g_message("camera %s (%s, %s) started", cam->config->name,
@@ -448,6 +490,9 @@ start_cameras(gpointer data)
     g_mutex_unlock(&rec->lock);
   }
   rec->retention_timer = g_timeout_add_seconds(PT_RETENTION_INTERVAL_S, on_retention_timer, rec);
+  for (guint i = 0; i < rec->cams->len && !rec->scan_timer; i++)
+    if (((Cam *)g_ptr_array_index(rec->cams, i))->dock)
+      rec->scan_timer = g_timeout_add(PT_SCAN_RECHECK_MS, on_scan_timer, rec);
   run_retention(rec);
   return G_SOURCE_REMOVE;
 }
@@ -562,6 +607,10 @@ pt_recorder_stop(PtRecorder *rec)
   if (rec->start_source) {
     g_source_destroy(rec->start_source);
     rec->start_source = NULL;
+  }
+  if (rec->scan_timer) {
+    g_source_remove(rec->scan_timer);
+    rec->scan_timer = 0;
   }
   if (rec->retention_timer) {
     g_source_remove(rec->retention_timer);

@@ -131,7 +131,10 @@ load_camera(PtStation *station, PtRecordingConfig *rc, const char *group, GError
                (int)(PT_SEGMENT_MAX_NS / GST_SECOND), &seconds, error) ||
       !get_int(kf, group, "width", 0, PT_DIMENSION_MAX, &cam->width, error) ||
       !get_int(kf, group, "height", 0, PT_DIMENSION_MAX, &cam->height, error) ||
-      !get_int(kf, group, "fps", 0, PT_FPS_MAX, &cam->fps, error))
+      !get_int(kf, group, "fps", 0, PT_FPS_MAX, &cam->fps, error) ||
+      !get_int(kf, group, "scan_fps", 1, PT_SCAN_FPS_MAX, &cam->scan_fps, error) ||
+      !get_int(kf, group, "scan_width", PT_SCAN_WIDTH_MIN, PT_DIMENSION_MAX, &cam->scan_width,
+               error))
     return NULL;
   cam->segment_ns = (GstClockTime)seconds * GST_SECOND;
   if (!pt_camera_config_validate(cam, &local)) {

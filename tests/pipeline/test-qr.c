@@ -1,13 +1,15 @@
 /* test-qr.c: a loading camera's zbar branch reads QR codes burnt into its footage (qroverlay
  * on test video at the loading camera's 1280x720, H.264 in Matroska, played as a file
  * camera): the payloads arrive through the qr callback, byte for byte (case kept), with UTC
- * times inside the run, while every segment is still recorded. */
+ * times inside the run, while every segment is still recorded.  It reads no more than
+ * scan_fps frames a second, at scan_width, and nothing at all while its scan gate is shut. */
 #include "pt-test-util.h"
 
 #define LINK "https://trace.example.coop/01/09506000134352/10/PT2611250001?13=261125"
 
 typedef struct {
   GHashTable *payloads; /* payload -> count */
+  gint scan_open;       /* atomic: the scan gate's answer */
   gint64 first_ns, last_ns;
   PtCameraCallbacks cbs;
   PtTestRecorder *rec;
@@ -22,6 +24,19 @@ on_qr(PtCamera *camera, const char *payload, gint64 utc_ns, gpointer user_data)
   if (!seen->first_ns)
     seen->first_ns = utc_ns;
   seen->last_ns = utc_ns;
+}
+
+static gboolean
+scan_wanted(PtCamera *camera, gpointer user_data)
+{
+  QrSeen *seen = user_data;
+  return g_atomic_int_get(&seen->scan_open);
+}
+
+static guint
+reads_of(QrSeen *seen, const char *payload)
+{
+  return GPOINTER_TO_UINT(g_hash_table_lookup(seen->payloads, payload));
 }
 
 static void
@@ -114,8 +129,12 @@ main(int argc, char **argv)
   gint64 t1 = g_get_real_time() * 1000;
   pt_camera_stop(cam);
 
-  guint n = GPOINTER_TO_UINT(g_hash_table_lookup(seen.payloads, LINK));
+  guint n = reads_of(&seen, LINK);
   PT_CHECK(n >= 10, "the link was read %u times in 5 s of footage", n);
+  /* The footage runs at 25 fps with the code in every frame: at scan_fps 5, about 25 reads in
+   * 5 s, never the 125 frames the camera sees. */
+  PT_CHECK(n <= (guint)(cfg.scan_fps * (t1 - t0) / GST_SECOND) + cfg.scan_fps,
+           "the link was read %u times in %.1f s at scan_fps %d", n, (t1 - t0) / 1e9, cfg.scan_fps);
   /* zbar now and then decodes a compressed frame into other text; the station's strict
    * Digital Link parser drops those, so here the link must only dominate. */
   guint total = 0;
@@ -132,6 +151,30 @@ main(int argc, char **argv)
            seen.rec->closed->len);
   g_print("qr: %u reads of one code in %.1f s; %u segments\n", n, (t1 - t0) / 1e9,
           seen.rec->closed->len);
+  pt_camera_free(cam);
+
+  /* The gate: shut, nothing is decoded or read; open, the codes are read again. */
+  g_hash_table_remove_all(seen.payloads);
+  seen.first_ns = seen.last_ns = 0;
+  seen.cbs.scan_wanted = scan_wanted;
+  cam = pt_camera_new(&cfg, &seen.cbs, &seen, &error);
+  PT_CHECK(cam != NULL, "%s", error ? error->message : "");
+  PT_CHECK(pt_camera_start(cam, &error), "%s", error ? error->message : "");
+  pt_test_spin(2500);
+  guint shut = g_hash_table_size(seen.payloads);
+  g_atomic_int_set(&seen.scan_open, 1);
+  pt_test_spin(2500);
+  pt_camera_stop(cam);
+  PT_CHECK(shut == 0, "%u payloads read with the scan gate shut", shut);
+  PT_CHECK(reads_of(&seen, LINK) >= 3, "the link was read %u times once the gate opened",
+           reads_of(&seen, LINK));
+  /* No burst when the gate opens: still at most scan_fps frames a second of the footage. */
+  PT_CHECK(reads_of(&seen, LINK) <=
+               (guint)(cfg.scan_fps * (seen.last_ns - seen.first_ns) / GST_SECOND) + 2,
+           "%u reads of frames %.2f s apart at scan_fps %d", reads_of(&seen, LINK),
+           (seen.last_ns - seen.first_ns) / 1e9, cfg.scan_fps);
+  g_print("qr: gate shut 2.5 s, no read; open 2.5 s, %u reads of frames %.2f s apart\n",
+          reads_of(&seen, LINK), (seen.last_ns - seen.first_ns) / 1e9);
   pt_camera_free(cam);
   pt_camera_config_clear(&cfg);
   g_hash_table_unref(seen.payloads);

@@ -8,7 +8,8 @@
 # read; the loading event names the dock camera's footage around the scan, [scan - 5 s,
 # scan + 5 s], pending while it is recorded, and once the window is closed a signed follow-up
 # record links the cut clip (its SHA-256, a decodable MP4 covering the window, served by the
-# clips route).  Exit 77 (skip) when a GStreamer element is missing.
+# clips route).  Once the load is closed, the camera reads nothing more.  Exit 77 (skip) when a
+# GStreamer element is missing.
 set -u
 . "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -148,6 +149,14 @@ check "counters: foreign and unknown codes counted" '[ "$(cam qr_foreign)" -gt 2
 check "counters: garbage counted as malformed" '[ "$(cam qr_malformed)" -gt 0 ]'
 check "counters: the camera's dock" '[ "$(cam dock)" = "\"dock-1\"" ]'
 check "the camera kept recording" '[ "$(cam state)" = "\"recording\"" ]'
+
+# With no load open at its dock the camera reads nothing: a code has nowhere to go, so its
+# frames are neither decoded nor scanned.  The footage shows its codes once every 8 s.
+"$BIN" load close 1 >/dev/null
+sleep 1
+shut=$(cam qr_read)
+sleep 9
+check "no load open at the dock: no code read for a whole loop of the footage" '[ "$(cam qr_read)" = "$shut" ]'
 
 kill -TERM "$PID"
 wait "$PID"
