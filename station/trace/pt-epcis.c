@@ -2,6 +2,7 @@
 #include "pt-epcis.h"
 
 #include "pt-error.h"
+#include "pt-gs1-dl.h"
 #include "pt-time.h"
 
 #include <string.h>
@@ -133,8 +134,10 @@ pt_epcis_event_new(const PtConfig *config, const PtBatch *batch, const char *ste
                    gint64 event_time_ns, double quantity, const char *uom)
 {
   g_autofree char *when = pt_time_format(event_time_ns);
-  g_autofree char *epc_class =
-      g_strdup_printf("https://id.gs1.org/01/%s/10/%s", batch->gtin, batch->lot);
+  /* The lot as a path segment: a '/', '%' or '&' of GS1's character set would otherwise
+   * make the URI invalid or name another lot, and a validating platform refuses it. */
+  g_autofree char *lot = pt_gs1_dl_encode_value(batch->lot);
+  g_autofree char *epc_class = g_strdup_printf("https://id.gs1.org/01/%s/10/%s", batch->gtin, lot);
   json_t *qe = json_pack("{ss}", "epcClass", epc_class);
   if (quantity > 0) {
     json_object_set_new(qe, "quantity", json_real(quantity));
