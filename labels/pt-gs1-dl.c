@@ -302,13 +302,58 @@ pt_gs1_digital_link_parse(const char *uri, int now_year, PtDigitalLink *out, GEr
   return TRUE;
 }
 
+void
+pt_gs1_dl_append_value(GString *s, const char *value)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+    if (g_ascii_isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+      g_string_append_c(s, (char)*p);
+    } else {
+      g_string_append_c(s, '%');
+      g_string_append_c(s, hex[*p >> 4]);
+      g_string_append_c(s, hex[*p & 15]);
+    }
+  }
+}
+
+char *
+pt_gs1_dl_encode_value(const char *value)
+{
+  GString *s = g_string_sized_new(strlen(value) * 3 + 1);
+  pt_gs1_dl_append_value(s, value);
+  return g_string_free(s, FALSE);
+}
+
+gboolean
+pt_gs1_dl_decode_value(const char *segment, gsize n, char *out, gsize out_max, GError **error)
+{
+  return decode(segment, n, out, out_max, "the value", error);
+}
+
+gboolean
+pt_gs1_dl_check_dot_segments(const char *what, const char *value, GError **error)
+{
+  for (const char *p = value; *p;) {
+    gsize n = strcspn(p, "/");
+    if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+      return set_err(error, PT_GS1_ERROR_SYNTAX,
+                     "%s '%s' has a '.' or '..' part between '/' (it would read as a path)", what,
+                     value);
+    p += n;
+    if (*p == '/')
+      p++;
+  }
+  return TRUE;
+}
+
 static void
 append_escaped(GString *s, const char *key, const char *value)
 {
   if (value[0] == '\0')
     return;
-  g_autofree char *esc = g_uri_escape_string(value, NULL, FALSE);
-  g_string_append_printf(s, "/%s/%s", key, esc);
+  g_string_append_printf(s, "/%s/", key);
+  pt_gs1_dl_append_value(s, value);
 }
 
 char *

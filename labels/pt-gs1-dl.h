@@ -39,6 +39,26 @@ typedef struct {
 gboolean pt_gs1_digital_link_parse(const char *uri, int now_year, PtDigitalLink *out,
                                    GError **error);
 
+/* Appends @value (an AI value: 22, 10, 21...) to @s as one Digital Link path segment:
+ * every byte outside RFC 3986's unreserved set (A-Z a-z 0-9 - . _ ~) becomes %XX with
+ * upper-case hex, as GS1 Digital Link asks of AI values.  So '/', '%', '?', '&', '#' and
+ * '\'' of the 82-character set can neither split the path nor name another lot. */
+void pt_gs1_dl_append_value(GString *s, const char *value);
+
+/* @value percent-encoded as pt_gs1_dl_append_value() does.  Returns: (transfer full). */
+char *pt_gs1_dl_encode_value(const char *value);
+
+/* Percent-decodes the @n bytes of one path segment at @segment into @out (room for
+ * @out_max bytes and a NUL).  Refuses malformed escapes, %00 and a value longer than
+ * @out_max; the character set is the AI's to check (pt_gs1_validate_ai()). */
+gboolean pt_gs1_dl_decode_value(const char *segment, gsize n, char *out, gsize out_max,
+                                GError **error);
+
+/* Refuses a value with a '/'-separated part "." or ".." ("../x", "a/./b"): GS1's character
+ * set allows them, but to any proxy or cache that decodes %2F the link reads as a path
+ * traversal.  A resolver uses it to tell a probe from a mistyped lot.  @what names the value. */
+gboolean pt_gs1_dl_check_dot_segments(const char *what, const char *value, GError **error);
+
 /* Writes @link back as an uncompressed URI: path AIs in GS1 order, values
  * percent-encoded except RFC 3986 unreserved characters, query AIs in the order 11, 13,
  * 15, 17 joined with `&`.  A link built by pt_gs1_digital_link() comes back unchanged.

@@ -97,6 +97,7 @@ pt_batch_spec_from_json(json_t *object, PtBatchSpec *spec, GError **error)
       {"grower", &spec->grower},
       {"harvest_date", &spec->harvest_date},
       {"pack_date", &spec->pack_date},
+      {"at", &spec->at},
       {"lot", &spec->lot},
       {"uom", &spec->uom},
       {"quantity", NULL, &spec->quantity, &spec->has_quantity},
@@ -150,10 +151,11 @@ generate_lot(PtStore *store, const PtConfig *config, const char *pack_date, char
 }
 
 static json_t *
-commissioning_event(const PtConfig *config, const PtBatch *b, gint64 now)
+commissioning_event(const PtConfig *config, const PtBatch *b, gint64 when, const char *offset)
 {
-  json_t *ev = pt_epcis_event_new(config, b, "commissioning", now,
+  json_t *ev = pt_epcis_event_new(config, b, "commissioning", when,
                                   b->has_quantity ? b->quantity : 0, b->uom);
+  json_object_set_new(ev, "eventTimeZoneOffset", json_string(offset));
   json_object_set_new(ev, "disposition", json_string("active"));
   json_t *ilmd = json_pack("{ss}", "cbvmda:lotNumber", b->lot);
   if (b->harvest_date)
@@ -226,6 +228,19 @@ pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GEr
   b->uom = g_strdup(spec->has_quantity ? (spec->uom ? spec->uom : "KGM") : NULL);
   b->created_ns = pt_now_ns();
   b->demo = spec->demo;
+  /* The commissioning event happened at harvest (or receiving), not when the row was
+   * typed in: events sort as they happened. */
+  gint64 when = b->created_ns;
+  char offset[7];
+  pt_time_zone_offset(config->tz, when, offset);
+  if (spec->at) {
+    if (!pt_time_parse_zoned(spec->at, config->tz, &when, offset, error))
+      return NULL;
+  } else if (spec->harvest_date) {
+    g_autofree char *midnight = g_strdup_printf("%sT00:00:00", spec->harvest_date);
+    if (!pt_time_parse_zoned(midnight, config->tz, &when, offset, error))
+      return NULL;
+  }
 
   if (!pt_store_begin(store, error))
     return NULL;
@@ -235,9 +250,9 @@ pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GEr
     goto out_rollback;
   if (!pt_store_batch_insert(store, b, error))
     goto out_rollback;
-  json_t *ev = commissioning_event(config, b, b->created_ns);
+  json_t *ev = commissioning_event(config, b, when, offset);
   gboolean ok =
-      pt_trace_append(store, station->keys, b->id, "commissioning", b->created_ns, ev, NULL, error);
+      pt_trace_append(store, station->keys, b->id, "commissioning", when, ev, NULL, error);
   json_decref(ev);
   if (!ok || !pt_store_commit(store, error))
     goto out_rollback;
@@ -361,11 +376,14 @@ pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch, const PtE
       !check_quantity(spec->has_quantity, spec->quantity, spec->uom, error))
     return FALSE;
   gint64 when = pt_now_ns();
-  if (spec->at && !pt_time_parse(spec->at, &when, error))
+  char offset[7] = "";
+  if (spec->at && !pt_time_parse_zoned(spec->at, station->config->tz, &when, offset, error))
     return FALSE;
 
   json_t *ev = pt_epcis_event_new(station->config, batch, spec->step, when,
                                   spec->has_quantity ? spec->quantity : 0, spec->uom);
+  if (offset[0])
+    json_object_set_new(ev, "eventTimeZoneOffset", json_string(offset));
   if (spec->disposition)
     json_object_set_new(ev, "disposition", json_string(spec->disposition));
   if (spec->note)

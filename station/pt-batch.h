@@ -25,7 +25,10 @@ typedef struct {
   const char *grower;       /* nullable */
   const char *harvest_date; /* YYYY-MM-DD, nullable */
   const char *pack_date;    /* YYYY-MM-DD, nullable = today (station's local date) */
-  const char *lot;          /* nullable = generated */
+  const char *at;  /* nullable RFC 3339 (offset optional: the station's zone): when the batch was
+                    * harvested or received, the commissioning event's time; default the start
+                    * of the harvest date in the station's zone, else now */
+  const char *lot; /* nullable = generated */
   gboolean has_quantity;
   double quantity;
   const char *uom; /* nullable = KGM when a quantity is given */
@@ -68,7 +71,8 @@ typedef struct {
 typedef struct {
   const char *step;        /* CBV business step */
   const char *disposition; /* nullable; CBV disposition */
-  const char *at;          /* nullable RFC 3339; default now */
+  const char *at;          /* nullable RFC 3339, its offset kept as eventTimeZoneOffset; without
+                            * one it is read in the station's zone; default now */
   gboolean has_quantity;
   double quantity;
   const char *uom;

@@ -5,6 +5,7 @@
 #include "pt-error.h"
 #include "pt-file.h"
 #include "pt-limits.h"
+#include "pt-time.h"
 #include "pt-gs1.h"
 #include "pt-labels-limits.h"
 
@@ -29,6 +30,10 @@ static const char config_template[] =
     "lot_prefix=PT\n"
     "# GLN of the packing shed (13 digits), used as the read point of events. Empty: none.\n"
     "gln=\n"
+    "# The shed's time zone: an IANA name (Asia/Shanghai) or a fixed offset (+08:00).  Events\n"
+    "# carry it as eventTimeZoneOffset (their eventTime stays UTC), and a time given without\n"
+    "# an offset (event add --at 2026-11-25T08:30:00) is read in it.\n"
+    "time_zone=UTC\n"
     "\n"
     "[http]\n"
     "# Address the HTTP server listens on: HOST:PORT or [IPv6]:PORT.\n"
@@ -310,6 +315,7 @@ pt_config_load(const char *path, GError **error)
   config->public_host = get_string(kf, "station", "public_host", "trace.example.coop");
   config->lot_prefix = get_string(kf, "station", "lot_prefix", "PT");
   config->gln = get_string(kf, "station", "gln", NULL);
+  config->time_zone = get_string(kf, "station", "time_zone", "UTC");
   config->operator_token = get_string(kf, "http", "operator_token", NULL);
   g_autofree char *listen = get_string(kf, "http", "listen", "127.0.0.1:8080");
   g_autofree char *busy = get_string(kf, "store", "busy_timeout_ms", "5000");
@@ -336,6 +342,17 @@ pt_config_load(const char *path, GError **error)
     g_clear_pointer(&config->gln, g_free);
   if (config->gln && !pt_gs1_validate_key("GLN", config->gln, 13, &local)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [station] gln: %s", path, local->message);
+    return NULL;
+  }
+  if (!*config->time_zone) {
+    g_free(config->time_zone);
+    config->time_zone = g_strdup("UTC");
+  }
+  g_clear_error(&local);
+  config->tz = pt_time_zone_new(config->time_zone, &local);
+  if (!config->tz) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [station] time_zone: %s", path,
+                local->message);
     return NULL;
   }
   if (!config->operator_token || strlen(config->operator_token) < 16) {
@@ -383,6 +400,8 @@ pt_config_free(PtConfig *config)
   g_free(config->public_host);
   g_free(config->lot_prefix);
   g_free(config->gln);
+  g_free(config->time_zone);
+  g_clear_pointer(&config->tz, g_time_zone_unref);
   g_free(config->listen_host);
   g_free(config->operator_token);
   g_clear_pointer(&config->labels, pt_label_settings_free);

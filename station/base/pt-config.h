@@ -31,6 +31,9 @@ typedef struct {
   char *public_host;    /* host of the Digital Link printed on labels */
   char *lot_prefix;     /* generated lots start with it */
   char *gln;            /* the shed's GLN, or NULL */
+  char *time_zone;      /* [station] time_zone as written (default "UTC") */
+  GTimeZone *tz;        /* owned: that zone, for eventTimeZoneOffset and times given without
+                         * an offset */
   char *listen_host;    /* HTTP listen address */
   guint16 listen_port;  /* 0 = any free port (tests) */
   char *operator_token; /* bearer token for writes over HTTP */

@@ -4,6 +4,7 @@
 
 #include "pt-error.h"
 
+#include <string.h>
 #include <time.h>
 
 gint64
@@ -54,5 +55,57 @@ pt_time_parse(const char *text, gint64 *ns_out, GError **error)
   }
   *ns_out = g_date_time_to_unix(dt) * G_GINT64_CONSTANT(1000000000) +
             (gint64)g_date_time_get_microsecond(dt) * 1000;
+  return TRUE;
+}
+
+void
+pt_time_zone_offset(GTimeZone *tz, gint64 utc_ns, char out[7])
+{
+  gint64 secs = utc_ns >= 0 ? utc_ns / 1000000000 : (utc_ns - 999999999) / 1000000000;
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(secs);
+  g_autoptr(GDateTime) local = dt ? g_date_time_to_timezone(dt, tz) : NULL;
+  gint64 off_s = local ? g_date_time_get_utc_offset(local) / G_USEC_PER_SEC : 0;
+  gint64 a = ABS(off_s);
+  g_snprintf(out, 7, "%c%02d:%02d", off_s < 0 ? '-' : '+', (int)(a / 3600), (int)(a / 60 % 60));
+}
+
+GTimeZone *
+pt_time_zone_new(const char *name, GError **error)
+{
+  /* GLib also reads POSIX TZ rules; a plain offset or a zoneinfo-style name is what the
+   * key documents, and a name GLib cannot load gives NULL. */
+  GTimeZone *tz = NULL;
+  if (g_regex_match_simple("^[+-](0\\d|1[0-4]):[0-5]\\d$", name, 0, 0) ||
+      g_regex_match_simple("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", name, 0, 0))
+    tz = g_time_zone_new_identifier(name);
+  if (!tz)
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "time zone '%s' is neither an IANA name (e.g. Asia/Shanghai) nor +hh:mm", name);
+  return tz;
+}
+
+gboolean
+pt_time_parse_zoned(const char *text, GTimeZone *tz, gint64 *ns_out, char offset_out[7],
+                    GError **error)
+{
+  if (g_regex_match_simple("^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?$", text, 0,
+                           0)) {
+    g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(text, tz);
+    if (!dt) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "time '%s' does not exist", text);
+      return FALSE;
+    }
+    *ns_out = g_date_time_to_unix(dt) * G_GINT64_CONSTANT(1000000000) +
+              (gint64)g_date_time_get_microsecond(dt) * 1000;
+    pt_time_zone_offset(tz, *ns_out, offset_out);
+    return TRUE;
+  }
+  if (!pt_time_parse(text, ns_out, error))
+    return FALSE;
+  gsize n = strlen(text);
+  if (text[n - 1] == 'Z' || text[n - 1] == 'z')
+    g_strlcpy(offset_out, "+00:00", 7);
+  else
+    g_strlcpy(offset_out, text + n - 6, 7);
   return TRUE;
 }

@@ -21,4 +21,18 @@ json_t *pt_time_json(gint64 ns);
 /* Parses an RFC 3339 date-time with an explicit offset into UTC nanoseconds. */
 gboolean pt_time_parse(const char *text, gint64 *ns_out, GError **error);
 
+/* The offset from UTC of @tz at @utc_ns, as EPCIS's eventTimeZoneOffset writes it:
+ * "+08:00", "-03:30", "+00:00".  @out has room for 7 bytes. */
+void pt_time_zone_offset(GTimeZone *tz, gint64 utc_ns, char out[7]);
+
+/* The zone of [station] time_zone: an IANA name ("Asia/Shanghai"), "UTC", or a fixed
+ * offset "+hh:mm" / "-hh:mm".  Returns: (transfer full), or NULL with @error. */
+GTimeZone *pt_time_zone_new(const char *name, GError **error);
+
+/* Like pt_time_parse(), but the offset may be left out: the time is then read in @tz.
+ * @offset_out receives the offset the time was given in ("Z" as "+00:00"), or @tz's at
+ * that instant. */
+gboolean pt_time_parse_zoned(const char *text, GTimeZone *tz, gint64 *ns_out, char offset_out[7],
+                             GError **error);
+
 G_END_DECLS

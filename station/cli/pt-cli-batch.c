@@ -50,7 +50,7 @@ batch_new(int argc, char **argv)
   g_auto(PtCliCommon) common = {0};
   PtBatchSpec spec = {0};
   g_autofree char *product = NULL, *gtin = NULL, *variety = NULL, *origin = NULL, *grower = NULL,
-                  *harvest = NULL, *pack = NULL, *lot = NULL, *qty = NULL, *uom = NULL;
+                  *harvest = NULL, *pack = NULL, *lot = NULL, *qty = NULL, *uom = NULL, *at = NULL;
   const GOptionEntry entries[] = {
       {"product", 0, 0, G_OPTION_ARG_STRING, &product, "Product, e.g. Oranges (required)", "TEXT"},
       {"gtin", 0, 0, G_OPTION_ARG_STRING, &gtin, "GTIN-8/12/13/14 (required)", "GTIN"},
@@ -63,6 +63,10 @@ batch_new(int argc, char **argv)
       {"harvest-date", 0, 0, G_OPTION_ARG_STRING, &harvest, "Harvest date", "YYYY-MM-DD"},
       {"pack-date", 0, 0, G_OPTION_ARG_STRING, &pack, "Pack date (default: today)", "YYYY-MM-DD"},
       {"lot", 0, 0, G_OPTION_ARG_STRING, &lot, "Lot (default: generated)", "LOT"},
+      {"at", 0, 0, G_OPTION_ARG_STRING, &at,
+       "When it was harvested or received: the commissioning event's time (default: the "
+       "harvest date's start in [station] time_zone, else now)",
+       "RFC3339"},
       {"quantity", 0, 0, G_OPTION_ARG_STRING, &qty, "Quantity", "N"},
       {"uom", 0, 0, G_OPTION_ARG_STRING, &uom, "Unit, UN/CEFACT Rec 20 (default KGM)", "UOM"},
       {NULL}};
@@ -84,6 +88,7 @@ batch_new(int argc, char **argv)
                        .harvest_date = harvest,
                        .pack_date = pack,
                        .lot = lot,
+                       .at = at,
                        .uom = uom};
   if (qty) {
     if (!parse_quantity(qty, &spec.quantity)) {

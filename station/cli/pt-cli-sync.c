@@ -177,10 +177,12 @@ print_status_text(json_t *status)
            json_string_value(json_object_get(c, "url")),
            json_string_value(json_object_get(c, "filter")));
     printf("  pending %" JSON_INTEGER_FORMAT ", in flight %" JSON_INTEGER_FORMAT
-           ", failed %" JSON_INTEGER_FORMAT ", delivered %" JSON_INTEGER_FORMAT,
+           ", failed %" JSON_INTEGER_FORMAT ", quarantined %" JSON_INTEGER_FORMAT
+           ", delivered %" JSON_INTEGER_FORMAT,
            json_integer_value(json_object_get(c, "pending")),
            json_integer_value(json_object_get(c, "in_flight")),
            json_integer_value(json_object_get(c, "failed")),
+           json_integer_value(json_object_get(c, "quarantined")),
            json_integer_value(json_object_get(c, "delivered")));
     json_t *age = json_object_get(c, "oldest_pending_age_s");
     if (json_is_number(age)) {
@@ -194,10 +196,13 @@ print_status_text(json_t *status)
              err);
     gsize j;
     json_t *f;
-    json_array_foreach(json_object_get(c, "failures"), j, f)
-        printf("  FAILED %s (lot %s): %s\n", json_string_value(json_object_get(f, "key")),
-               json_string_value(json_object_get(f, "lot")),
-               json_string_value(json_object_get(f, "error")));
+    json_array_foreach(json_object_get(c, "failures"), j, f) printf(
+        "  %s %s (lot %s): %s\n",
+        g_strcmp0(json_string_value(json_object_get(f, "state")), "quarantined") == 0
+            ? "QUARANTINED"
+            : "FAILED",
+        json_string_value(json_object_get(f, "key")), json_string_value(json_object_get(f, "lot")),
+        json_string_value(json_object_get(f, "error")));
   }
 }
 
@@ -205,10 +210,11 @@ static int
 sync_status(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
-  if (!pt_cli_parse(&argc, &argv, "[NAME]",
-                    "Per connector: pending, in flight, failed (with the platform's answer), "
-                    "oldest pending age, last error.",
-                    NULL, &common))
+  if (!pt_cli_parse(
+          &argc, &argv, "[NAME]",
+          "Per connector: pending, in flight, failed and quarantined (with the platform's answer), "
+          "oldest pending age, last error.",
+          NULL, &common))
     return PT_EXIT_USAGE;
   if (argc > 2)
     return pt_cli_usage("unexpected argument '%s'", argv[2]);
@@ -242,7 +248,7 @@ sync_retry(int argc, char **argv)
       {NULL}};
   if (!pt_cli_parse(&argc, &argv, "",
                     "Send waiting deliveries now (a running station drops its back-off) and, "
-                    "with --failed, refused ones again.",
+                    "with --failed, refused and quarantined ones again.",
                     entries, &common))
     return PT_EXIT_USAGE;
   if (argc != 1)

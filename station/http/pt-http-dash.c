@@ -139,8 +139,28 @@ sync_json(PtHttp *http, PtStore *store, json_t *alerts, GError **error)
                 "sync %s failing: %" JSON_INTEGER_FORMAT " pending, %" JSON_INTEGER_FORMAT
                 " failed%s%s",
                 name, pending, failed, last_error ? ": " : "", last_error ? last_error : "");
-    json_t *o = json_pack("{sssIsIsb}", "name", name, "pending", (json_int_t)pending, "failed",
-                          (json_int_t)failed, "failing", failing);
+    json_int_t quarantined = json_integer_value(json_object_get(c, "quarantined"));
+    if (quarantined > 0) {
+      /* The first of them names the lot and what the platform said; the rest are in
+       * GET /api/v1/sync and `packtrace sync status`. */
+      json_t *first = NULL;
+      size_t j;
+      json_t *f;
+      json_array_foreach(json_object_get(c, "failures"), j, f)
+      {
+        if (!first && g_strcmp0(json_string_value(json_object_get(f, "state")), "quarantined") == 0)
+          first = f;
+      }
+      const char *lot = first ? json_string_value(json_object_get(first, "lot")) : NULL;
+      const char *why = first ? json_string_value(json_object_get(first, "error")) : NULL;
+      add_alert(alerts, "sync-quarantine", name, NULL,
+                "sync %s: %" JSON_INTEGER_FORMAT
+                " event(s) refused by the platform and quarantined (the queue goes on)%s%s%s%s",
+                name, quarantined, lot ? "; lot " : "", lot ? lot : "", why ? ": " : "",
+                why ? why : "");
+    }
+    json_t *o = json_pack("{sssIsIsIsb}", "name", name, "pending", (json_int_t)pending, "failed",
+                          (json_int_t)failed, "quarantined", quarantined, "failing", failing);
     json_object_set(o, "last_ok", json_object_get(c, "last_ok"));
     json_object_set(o, "last_error", json_object_get(c, "last_error"));
     json_object_set(o, "oldest_pending_age_s", json_object_get(c, "oldest_pending_age_s"));

@@ -28,8 +28,11 @@ struct _PtHttp {
   PtScanTally *scans;       /* owned: consumer page views, written once a second */
 };
 
-/* One request being read: its body, capped at @max (the route's body limit). */
+/* One request being read: its target as sent and its body, capped at @max (the route's body
+ * limit). */
 typedef struct {
+  char *raw_url; /* owned, nullable (over PT_HTTP_URL_MAX): percent-encoding intact */
+  gboolean started;
   GString *body;
   gsize max;
   gboolean too_large;

@@ -23,22 +23,33 @@
 #include <string.h>
 #include <sys/socket.h>
 
+/* Called once per request, before libmicrohttpd percent-decodes the target: the Digital
+ * Link resolver splits the path on the '/' the client sent, so that a lot "A/B" (sent as
+ * A%2FB) stays one segment.  What it returns is the request's *con_cls. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+  PtHttpRequest *req = g_new0(PtHttpRequest, 1);
+  req->body = g_string_new(NULL);
+  if (strlen(uri) <= PT_HTTP_URL_MAX)
+    req->raw_url = g_strdup(uri);
+  return req;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
   PtHttp *http = cls;
   PtHttpRequest *req = *con_cls;
-  if (!req) {
-    req = g_new0(PtHttpRequest, 1);
-    req->body = g_string_new(NULL);
+  if (!req->started) {
+    req->started = TRUE;
     req->max = pt_http_dispatch_body_max(pt_http_routes, pt_http_n_routes, url);
     const char *len =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     guint64 n;
     if (len && g_ascii_string_to_unsigned(len, 10, 0, G_MAXUINT64, &n, NULL) && n > req->max)
       req->too_large = TRUE;
-    *con_cls = req;
     return MHD_YES;
   }
   if (*upload_data_size) {
@@ -60,6 +71,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   if (!req)
     return;
   g_string_free(req->body, TRUE);
+  g_free(req->raw_url);
   g_free(req);
   *con_cls = NULL;
 }
@@ -158,8 +170,8 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)station->config->http_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
       (size_t)PT_HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
-      MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, http, MHD_OPTION_ARRAY, tls_options,
-      MHD_OPTION_END);
+      MHD_OPTION_URI_LOG_CALLBACK, on_uri, http, MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul,
+      http, MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
   freeaddrinfo(ai);
   if (!http->daemon) {
     g_set_error(error, PT_ERROR, PT_ERROR_IO,
@@ -184,7 +196,8 @@ pt_http_start_unthreaded(PtStation *station, GError **error)
       (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)station->config->http_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
       (size_t)PT_HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
-      MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul, http, MHD_OPTION_END);
+      MHD_OPTION_URI_LOG_CALLBACK, on_uri, http, MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul,
+      http, MHD_OPTION_END);
   if (!http->daemon) {
     g_set_error_literal(error, PT_ERROR, PT_ERROR_IO, "cannot start the HTTP daemon");
     pt_http_stop(http);

@@ -236,37 +236,24 @@ respond_json(struct MHD_Connection *c, json_t *value, const char *type)
   return respond_text(c, MHD_HTTP_OK, type, copy, strlen(copy));
 }
 
-/* Rebuilds the query as the client sent it (libmicrohttpd hands it over decoded). */
-static enum MHD_Result
-append_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-  GString *uri = cls;
-  g_string_append_c(uri, strchr(uri->str, '?') ? '&' : '?');
-  g_string_append_uri_escaped(uri, key, NULL, FALSE);
-  if (value) {
-    g_string_append_c(uri, '=');
-    g_string_append_uri_escaped(uri, value, NULL, FALSE);
-  }
-  return MHD_YES;
-}
-
-/* The Digital Link this request names, as the printed QR spells it. */
+/* The Digital Link this request names, as the printed QR spells it: the station's host and
+ * the request target as the client sent it.  libmicrohttpd's decoded path would turn the
+ * lot "A/B" (A%2FB) into two segments; the parser splits on the raw '/' and decodes each
+ * segment and query value itself. */
 static gboolean
-parse_link(const PtStation *station, struct MHD_Connection *c, const char *url, PtDigitalLink *link,
-           GError **error)
+parse_link(const PtStation *station, const char *raw_url, PtDigitalLink *link, GError **error)
 {
+  if (!raw_url || !g_str_has_prefix(raw_url, "/01/")) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link");
+    return FALSE;
+  }
   g_autoptr(GString) uri = g_string_new("https://");
   g_string_append(uri, station->config->public_host);
-  g_auto(GStrv) segments = g_strsplit(url, "/", -1);
-  for (guint i = 1; segments[i]; i++) {
-    g_string_append_c(uri, '/');
-    g_string_append_uri_escaped(uri, segments[i], NULL, FALSE);
-  }
+  g_string_append_len(uri, raw_url, (gssize)strcspn(raw_url, "#"));
   if (uri->len > PT_DL_URI_MAX) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the Digital Link is too long");
     return FALSE;
   }
-  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, append_arg, uri);
   g_autoptr(GError) local = NULL;
   if (!pt_gs1_digital_link_parse(uri->str, 0, link, &local)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link: %s",
@@ -466,8 +453,13 @@ resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Conne
   if (!pt_store_public_rev(store, link->lot, &key, &error) &&
       !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
     return respond_gerror(c, error);
-  if (error || strcmp(key.gtin, link->gtin) != 0)
+  if (error || strcmp(key.gtin, link->gtin) != 0) {
+    /* A lot of this station resolves whatever it holds; an unknown one shaped like a path
+     * ("..%2F..%2Fstation.ini") is a probe, not a mistyped lot: no walk-up for it. */
+    if (!pt_gs1_dl_check_dot_segments("lot", link->lot, NULL))
+      return respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch");
     return respond_product(store, c, link->gtin, TRUE);
+  }
   if (is_epcis_link_type(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType"))) {
     g_autoptr(PtBatch) batch = pt_store_batch_get(store, key.batch_id, &error);
     json_t *doc = batch ? pt_trace_epcis(store, station->config, batch, &error) : NULL;
@@ -506,7 +498,7 @@ respond_web(const PtHttpCall *call)
   }
   g_autoptr(GError) error = NULL;
   PtDigitalLink link;
-  if (!parse_link(station, c, url, &link, &error))
+  if (!parse_link(station, call->req->raw_url, &link, &error))
     return respond_gerror(c, error);
   PtStore *store = pt_http_worker_store(call->http, &error);
   if (!store)

@@ -62,31 +62,38 @@ static const char sql_solo[] =
 static const char sql_fail[] =
     "UPDATE sync_deliveries SET state = 'failed', attempts = attempts + 1, http_status = ?3, "
     "last_error = ?4 WHERE connector = ?1 AND outbox_id = ?2";
+static const char sql_quarantine[] =
+    "UPDATE sync_deliveries SET state = 'quarantined', attempts = attempts + 1, http_status = ?3, "
+    "last_error = ?4 WHERE connector = ?1 AND outbox_id = ?2";
 static const char sql_note_error[] =
     "UPDATE sync_connectors SET last_error = ?2, last_error_ns = ?3 WHERE name = ?1";
 static const char sql_recover[] =
     "UPDATE sync_deliveries SET state = 'pending' WHERE state = 'sending'";
 static const char sql_retry[] =
     "UPDATE sync_deliveries SET state = 'pending', next_ns = 0, "
-    "attempts = CASE WHEN state = 'failed' THEN 0 ELSE attempts END "
-    "WHERE (?1 IS NULL OR connector = ?1) AND (state = 'pending' OR (?2 AND state = 'failed'))";
+    "attempts = CASE WHEN state IN ('failed', 'quarantined') THEN 0 ELSE attempts END "
+    "WHERE (?1 IS NULL OR connector = ?1) "
+    "AND (state = 'pending' OR (?2 AND state IN ('failed', 'quarantined')))";
 static const char sql_retry_gen[] =
     "UPDATE sync_connectors SET retry_gen = retry_gen + 1 WHERE ?1 IS NULL OR name = ?1";
 static const char sql_counts[] =
     "SELECT (SELECT count(*) FROM sync_deliveries WHERE connector = ?1 AND state = 'pending'), "
     "(SELECT count(*) FROM sync_deliveries WHERE connector = ?1 AND state = 'sending'), "
     "(SELECT count(*) FROM sync_deliveries WHERE connector = ?1 AND state = 'failed'), "
-    "(SELECT min(created_ns) FROM sync_deliveries WHERE connector = ?1 AND state != 'failed'), "
-    "c.delivered, c.last_ok_ns, c.last_error, c.last_error_ns, c.cursor "
+    "(SELECT min(created_ns) FROM sync_deliveries WHERE connector = ?1 "
+    "  AND state NOT IN ('failed', 'quarantined')), "
+    "c.delivered, c.last_ok_ns, c.last_error, c.last_error_ns, c.cursor, "
+    "(SELECT count(*) FROM sync_deliveries WHERE connector = ?1 AND state = 'quarantined') "
     "FROM sync_connectors c WHERE c.name = ?1";
 static const char sql_unqueued[] =
     "SELECT count(*), min(o.created_ns) FROM outbox o JOIN batches b ON b.id = o.batch_id "
     "WHERE o.id > ?2 AND (?4 OR o.kind = 'event') AND " FILTER_SQL;
 static const char sql_failures[] =
-    "SELECT d.outbox_id, o.key, b.lot, d.http_status, d.attempts, d.last_error "
+    "SELECT d.outbox_id, o.key, b.lot, d.http_status, d.attempts, d.last_error, "
+    "d.state = 'quarantined' "
     "FROM sync_deliveries d JOIN outbox o ON o.id = d.outbox_id JOIN batches b ON b.id = "
     "d.batch_id "
-    "WHERE d.connector = ? AND d.state = 'failed' ORDER BY d.outbox_id LIMIT ?";
+    "WHERE d.connector = ? AND d.state IN ('failed', 'quarantined') ORDER BY d.outbox_id LIMIT ?";
 
 gboolean
 pt_store_outbox_add_event(PtStore *store, const PtEventRow *row, GError **error)
@@ -355,6 +362,19 @@ pt_store_sync_set_solo(PtStore *store, const char *name, const gint64 *ids, guin
 }
 
 gboolean
+pt_store_sync_quarantine(PtStore *store, const char *name, gint64 id, int http_status,
+                         const char *error_text, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_quarantine, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, id);
+  bind_error(s, 3, 4, http_status, error_text);
+  return pt_store_step_done(store, s, "quarantine", error);
+}
+
+gboolean
 pt_store_sync_fail(PtStore *store, const char *name, gint64 id, int http_status,
                    const char *error_text, GError **error)
 {
@@ -437,6 +457,7 @@ pt_store_sync_counts(PtStore *store, const PtSyncQueueSpec *spec, PtSyncCounts *
     c->last_error = t ? g_strdup((const char *)t) : NULL;
     c->last_error_ns = sqlite3_column_int64(s, 7);
     cursor = sqlite3_column_int64(s, 8);
+    c->quarantined = sqlite3_column_int64(s, 9);
   }
   sqlite3_reset(s);
   if (rc == SQLITE_DONE) {
@@ -493,6 +514,7 @@ pt_store_sync_failures(PtStore *store, const char *name, int limit, GError **err
     f->http_status = sqlite3_column_int(s, 3);
     f->attempts = sqlite3_column_int(s, 4);
     f->error = g_strdup((const char *)sqlite3_column_text(s, 5));
+    f->quarantined = sqlite3_column_int(s, 6) != 0;
     g_ptr_array_add(list, f);
   }
   sqlite3_reset(s);

@@ -5,9 +5,10 @@
  * but not queued.  The outbox is never trimmed: a connector added later can start
  * from its beginning.  Each connector has a cursor (outbox rows up to it have been
  * queued for it) and one delivery row per queued item that is not yet delivered:
- * pending, sending (in a request now) or failed (refused for good; retried only on
- * request).  Delivered rows are deleted and counted, so the table holds only what
- * is still to do. */
+ * pending, sending (in a request now), failed (refused for good; retried only on
+ * request; its batch waits behind it) or quarantined (an event the platform refused on its
+ * own: kept and shown like a failure, but the rest of its batch goes on without it).  Delivered
+ * rows are deleted and counted, so the table holds only what is still to do. */
 #pragma once
 
 #include "pt-store.h"
@@ -48,9 +49,10 @@ typedef struct {
 typedef gboolean (*PtSyncItemFunc)(const PtSyncItem *item, gpointer user_data);
 
 typedef struct {
-  gint64 pending, sending, failed;
+  gint64 pending, sending, failed, quarantined;
   gint64 unqueued;   /* outbox rows past the cursor that match the filter */
-  gint64 oldest_ns;  /* created_ns of the oldest undelivered, not failed; 0 = none */
+  gint64 oldest_ns;  /* created_ns of the oldest undelivered, not failed or quarantined; 0 =
+                      * none */
   gint64 delivered;  /* total delivered since the connector was added */
   gint64 last_ok_ns; /* 0 = never */
   char *last_error;  /* nullable */
@@ -66,6 +68,7 @@ typedef struct {
   int http_status; /* 0 = none */
   int attempts;
   char *error;
+  gboolean quarantined; /* else failed */
 } PtSyncFailure;
 
 void pt_sync_failure_free(PtSyncFailure *failure);
@@ -109,6 +112,10 @@ gboolean pt_store_sync_set_solo(PtStore *store, const char *name, const gint64 *
 /* Failed for good (shown to the operator, retried only on request). */
 gboolean pt_store_sync_fail(PtStore *store, const char *name, gint64 id, int http_status,
                             const char *error_text, GError **error);
+/* Quarantined: refused on its own, shown to the operator and retried only on request like a
+ * failed one, but no longer holding back the deliveries of its batch. */
+gboolean pt_store_sync_quarantine(PtStore *store, const char *name, gint64 id, int http_status,
+                                  const char *error_text, GError **error);
 /* Connector-wide last error (link down, 429, 503...). */
 gboolean pt_store_sync_note_error(PtStore *store, const char *name, const char *error_text,
                                   gint64 now_ns, GError **error);
@@ -118,14 +125,15 @@ gboolean pt_store_sync_note_error(PtStore *store, const char *name, const char *
 gboolean pt_store_sync_recover(PtStore *store, GError **error);
 
 /* Makes pending deliveries of @name (all connectors when NULL) due now, and with
- * @failed also failed ones pending again; bumps the retry generation so a running
+ * @failed also failed and quarantined ones pending again; bumps the retry generation so a running
  * station drops its back-off.  @n_out (nullable) receives the rows changed. */
 gboolean pt_store_sync_retry(PtStore *store, const char *name, gboolean failed, gint64 *n_out,
                              GError **error);
 
 gboolean pt_store_sync_counts(PtStore *store, const PtSyncQueueSpec *spec, PtSyncCounts *counts,
                               GError **error);
-/* Returns: (transfer full) (element-type PtSyncFailure): at most @limit, oldest first. */
+/* Failed and quarantined deliveries.  Returns: (transfer full) (element-type PtSyncFailure): at
+ * most @limit, oldest first. */
 GPtrArray *pt_store_sync_failures(PtStore *store, const char *name, int limit, GError **error);
 
 /* The sync worker's own connection may lose its last state changes on power loss

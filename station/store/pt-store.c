@@ -299,6 +299,24 @@ static const char *const migrations[] = {
     "  AND product = 'Demo oranges' AND grower = 'Demo orchard (not a real batch)';"
     "DELETE FROM sync_deliveries WHERE batch_id IN (SELECT id FROM batches WHERE demo);"
     "DELETE FROM outbox WHERE batch_id IN (SELECT id FROM batches WHERE demo);",
+    /* 13 -> 14: an event a platform refuses on its own is quarantined: kept with the answer
+     * and shown, but no longer holding back the events of its batch behind it (pt-sync.c). */
+    "CREATE TABLE sync_deliveries_new ("
+    "  connector TEXT NOT NULL REFERENCES sync_connectors (name) ON DELETE CASCADE,"
+    "  outbox_id INTEGER NOT NULL REFERENCES outbox (id),"
+    "  batch_id INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'failed', 'quarantined')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  solo INTEGER NOT NULL DEFAULT 0,"
+    "  next_ns INTEGER NOT NULL DEFAULT 0,"
+    "  created_ns INTEGER NOT NULL,"
+    "  http_status INTEGER, last_error TEXT,"
+    "  PRIMARY KEY (connector, outbox_id)) WITHOUT ROWID;"
+    "INSERT INTO sync_deliveries_new SELECT connector, outbox_id, batch_id, state, attempts, solo,"
+    "  next_ns, created_ns, http_status, last_error FROM sync_deliveries;"
+    "DROP TABLE sync_deliveries;"
+    "ALTER TABLE sync_deliveries_new RENAME TO sync_deliveries;"
+    "CREATE INDEX sync_deliveries_state ON sync_deliveries (connector, state, next_ns, batch_id);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

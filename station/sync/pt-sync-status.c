@@ -29,16 +29,17 @@ connector_status(PtStore *store, const PtSyncConnector *c, GError **error)
   for (guint i = 0; i < failures->len; i++) {
     PtSyncFailure *f = failures->pdata[i];
     json_array_append_new(
-        failed, json_pack("{sssssosiso}", "key", f->key, "lot", f->lot, "http_status",
+        failed, json_pack("{sssssosisoss}", "key", f->key, "lot", f->lot, "http_status",
                           f->http_status ? json_integer(f->http_status) : json_null(), "attempts",
-                          f->attempts, "error", pt_json_string_or_null(f->error)));
+                          f->attempts, "error", pt_json_string_or_null(f->error), "state",
+                          f->quarantined ? "quarantined" : "failed"));
   }
   gint64 now = pt_now_ns();
-  json_t *o =
-      json_pack("{ss ss ss ss sI sI sI sI}", "name", c->name, "type",
-                c->type == PT_SYNC_EPCIS ? "epcis" : "webhook", "url", c->url, "filter", c->filter,
-                "pending", (json_int_t)(n.pending + n.unqueued), "in_flight", (json_int_t)n.sending,
-                "failed", (json_int_t)n.failed, "delivered", (json_int_t)n.delivered);
+  json_t *o = json_pack("{ss ss ss ss sI sI sI sI sI}", "name", c->name, "type",
+                        c->type == PT_SYNC_EPCIS ? "epcis" : "webhook", "url", c->url, "filter",
+                        c->filter, "pending", (json_int_t)(n.pending + n.unqueued), "in_flight",
+                        (json_int_t)n.sending, "failed", (json_int_t)n.failed, "quarantined",
+                        (json_int_t)n.quarantined, "delivered", (json_int_t)n.delivered);
   json_object_set_new(o, "oldest_pending_age_s",
                       n.oldest_ns ? json_real((double)(now - n.oldest_ns) / 1e9) : json_null());
   json_object_set_new(o, "last_ok", pt_time_json(n.last_ok_ns));

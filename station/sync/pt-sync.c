@@ -13,8 +13,11 @@
  *                           on retry an EPCIS document holds one batch only, so a
  *                           batch the platform keeps refusing cannot stall others
  *   413                     EPCIS: the document is split (limit halved), items due now
- *   other 4xx, failed job   one item: failed for good, shown with the body; several:
- *                           each is sent alone next, to find the culprit
+ *   other 4xx, failed job   several items: each is sent alone next, to find the culprit;
+ *                           one EPCIS event: quarantined (kept with the answer, shown and
+ *                           raised as an alert) and its batch goes on without it, so a
+ *                           poisoned event cannot hold back a recall behind it; one
+ *                           webhook item: failed for good, its batch waits
  * Order: a batch with an item in flight, failed or waiting is left out of selection
  * (pt_store_sync_ready), so its items leave one after another; an EPCIS document
  * may hold several items of a batch, in order, captured all or nothing (rollback).
@@ -338,6 +341,7 @@ typedef struct {
   gint64 next_ns;
   int status;
   const char *text;
+  gboolean quarantine; /* txn_refused: one event refused on its own */
 } Release;
 
 static gboolean
@@ -357,9 +361,13 @@ txn_refused(Req *req, gpointer data, GError **error)
   Release *r = data;
   PtStore *store = req->conn->sync->store;
   const char *name = req->conn->cfg->name;
-  gboolean ok = req->ids->len == 1
-                    ? pt_store_sync_fail(store, name, req_ids(req)[0], r->status, r->text, error)
-                    : pt_store_sync_set_solo(store, name, req_ids(req), req->ids->len, error);
+  gboolean ok;
+  if (req->ids->len > 1)
+    ok = pt_store_sync_set_solo(store, name, req_ids(req), req->ids->len, error);
+  else if (r->quarantine)
+    ok = pt_store_sync_quarantine(store, name, req_ids(req)[0], r->status, r->text, error);
+  else
+    ok = pt_store_sync_fail(store, name, req_ids(req)[0], r->status, r->text, error);
   return ok && pt_store_sync_note_error(store, name, r->text, now_ns(), error);
 }
 
@@ -405,9 +413,12 @@ outcome_retry_later(Req *req, const char *why)
 static void
 outcome_refused(Req *req, const char *why)
 {
-  Release r = {.status = (int)req->status, .text = why};
+  Release r = {.status = (int)req->status,
+               .text = why,
+               .quarantine = req->kind == REQ_CAPTURE || req->kind == REQ_JOB};
   if (req->ids->len == 1)
-    g_message("sync %s: refused for good: %s", req->conn->cfg->name, why);
+    g_message("sync %s: %s: %s", req->conn->cfg->name,
+              r.quarantine ? "event quarantined, the queue goes on" : "refused for good", why);
   in_txn(req, txn_refused, &r);
   conn_ok(req->conn);
   req_free(req);

@@ -2,6 +2,7 @@
 #include "pt-epcis.h"
 
 #include "pt-error.h"
+#include "pt-gs1-dl.h"
 #include "pt-time.h"
 
 #include <string.h>
@@ -133,8 +134,12 @@ pt_epcis_event_new(const PtConfig *config, const PtBatch *batch, const char *ste
                    gint64 event_time_ns, double quantity, const char *uom)
 {
   g_autofree char *when = pt_time_format(event_time_ns);
-  g_autofree char *epc_class =
-      g_strdup_printf("https://id.gs1.org/01/%s/10/%s", batch->gtin, batch->lot);
+  char offset[7];
+  pt_time_zone_offset(config->tz, event_time_ns, offset);
+  /* The lot as a path segment: a '/', '%' or '&' of GS1's character set would otherwise
+   * make the URI invalid or name another lot, and a validating platform refuses it. */
+  g_autofree char *lot = pt_gs1_dl_encode_value(batch->lot);
+  g_autofree char *epc_class = g_strdup_printf("https://id.gs1.org/01/%s/10/%s", batch->gtin, lot);
   json_t *qe = json_pack("{ss}", "epcClass", epc_class);
   if (quantity > 0) {
     json_object_set_new(qe, "quantity", json_real(quantity));
@@ -149,7 +154,7 @@ pt_epcis_event_new(const PtConfig *config, const PtBatch *batch, const char *ste
                          "so}",
                          "@context", context_new(config), "type", "ObjectEvent", "action",
                          strcmp(step, "commissioning") == 0 ? "ADD" : "OBSERVE", "eventTime", when,
-                         "eventTimeZoneOffset", "+00:00", "bizStep", step, "quantityList",
+                         "eventTimeZoneOffset", offset, "bizStep", step, "quantityList",
                          json_pack("[o]", qe));
   if (config->gln) {
     g_autofree char *rp = g_strdup_printf("https://id.gs1.org/414/%s", config->gln);

@@ -32,10 +32,10 @@ char *pt_epcis_join(const char *const *words);
 char *pt_epcis_namespace(const PtConfig *config);
 
 /* A new ObjectEvent for @batch: @context, type, action (ADD for commissioning,
- * OBSERVE otherwise), eventTime, eventTimeZoneOffset, bizStep, quantityList (the
- * batch's LGTIN as a Digital Link class, with @quantity when > 0), readPoint when
- * the station has a GLN.  The caller adds disposition, ilmd and extensions.
- * Returns: (transfer full). */
+ * OBSERVE otherwise), eventTime (UTC), eventTimeZoneOffset (the station's [station]
+ * time_zone at that instant; a caller given another offset sets its own), bizStep, quantityList
+ * (the batch's LGTIN as a Digital Link class, with @quantity when > 0), readPoint when the station
+ * has a GLN.  The caller adds disposition, ilmd and extensions. Returns: (transfer full). */
 json_t *pt_epcis_event_new(const PtConfig *config, const PtBatch *batch, const char *step,
                            gint64 event_time_ns, double quantity, const char *uom);
 

@@ -138,6 +138,42 @@ test_round_trip(void)
   }
 }
 
+/* Every character of the 82-character set outside RFC 3986's unreserved set is encoded,
+ * upper-case hex, and the decoder gives the value back. */
+static void
+test_encode_value(void)
+{
+  static const struct {
+    const char *value, *encoded;
+  } cases[] = {
+      {"A/B%1-x", "A%2FB%251-x"},
+      {"LOT&7?Q'x", "LOT%267%3FQ%27x"},
+      {"AZaz09-._ABCDEFGHIJ", "AZaz09-._ABCDEFGHIJ"},
+      {"!\"%&'()*+,-./:;<=>?_", "%21%22%25%26%27%28%29%2A%2B%2C-.%2F%3A%3B%3C%3D%3E%3F_"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *enc = pt_gs1_dl_encode_value(cases[i].value);
+    g_assert_cmpstr(enc, ==, cases[i].encoded);
+    char back[PT_DL_VALUE_MAX + 1];
+    g_autoptr(GError) error = NULL;
+    g_assert_true(pt_gs1_dl_decode_value(enc, strlen(enc), back, PT_DL_VALUE_MAX, &error));
+    g_assert_no_error(error);
+    g_assert_cmpstr(back, ==, cases[i].value);
+    g_autofree char *uri =
+        pt_gs1_digital_link("trace.example.coop", "09506000134352", cases[i].value, NULL);
+    g_autofree char *want =
+        g_strdup_printf("https://trace.example.coop/01/09506000134352/10/%s", cases[i].encoded);
+    g_assert_cmpstr(uri, ==, want);
+  }
+  char out[4];
+  g_autoptr(GError) error = NULL;
+  g_assert_false(pt_gs1_dl_decode_value("A%2", 3, out, 3, &error));
+  g_clear_error(&error);
+  g_assert_false(pt_gs1_dl_decode_value("ABCD", 4, out, 3, &error));
+  g_clear_error(&error);
+  g_assert_false(pt_gs1_dl_decode_value("%00", 3, out, 3, &error));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -145,5 +181,6 @@ main(int argc, char **argv)
   g_test_add_func("/digital-link/good", test_good);
   g_test_add_func("/digital-link/bad", test_bad);
   g_test_add_func("/digital-link/round-trip", test_round_trip);
+  g_test_add_func("/digital-link/encode-value", test_encode_value);
   return g_test_run();
 }

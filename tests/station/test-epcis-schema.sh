@@ -50,6 +50,11 @@ must "$BIN" batch new --product Limes --gtin 9506000134352
 must "$BIN" load new --plate "CD 456" --seal S-2
 must "$BIN" load add 2 3
 must "$BIN" load close 2
+# A lot of GS1's character set that URIs treat specially, its events in the shed's own zone.
+sed -i 's|^time_zone=UTC$|time_zone=Asia/Shanghai|' "$T/data/station.ini"
+must "$BIN" batch new --product Pears --gtin 9506000134352 --lot "A/B%1-x&Q'?" \
+  --harvest-date 2026-11-20
+must "$BIN" event add 4 --step packing --at 2026-11-25T08:30:00-03:30
 
 fails=0
 n=0
@@ -68,6 +73,8 @@ validate "batch with every kind of station event validates" "$T/batch1.json" val
 validate "loaded and departed batch validates" "$T/batch2.json" valid
 "$BIN" export 3 -o "$T/batch3.json" 2>/dev/null
 validate "a load without documents or destination GLN validates" "$T/batch3.json" valid
+"$BIN" export 4 -o "$T/batch4.json" 2>/dev/null
+validate "a lot with '/', '%', '&', '?' and offsets other than +00:00 validate" "$T/batch4.json" valid
 "$BIN" export 1 --format bundle -o "$T/bundle.json" 2>/dev/null
 jq '.epcis' "$T/bundle.json" >"$T/bundle-epcis.json"
 validate "the bundle's EPCIS document validates" "$T/bundle-epcis.json" valid

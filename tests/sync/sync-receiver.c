@@ -142,6 +142,7 @@ handle(Receiver *rx, struct MHD_Connection *c, const char *method, const char *p
   int limit = 0;
   json_t *parsed = NULL;
   g_autoptr(GPtrArray) lots = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new(); /* borrowed from @parsed */
 
   if (strcmp(method, "OPTIONS") == 0 && capture) {
     status = 204;
@@ -161,9 +162,14 @@ handle(Receiver *rx, struct MHD_Connection *c, const char *method, const char *p
       json_t *list = json_object_get(json_object_get(parsed, "epcisBody"), "eventList");
       gsize i;
       json_t *ev;
-      json_array_foreach(list, i, ev) g_ptr_array_add(lots, lot_of_event(ev));
+      json_array_foreach(list, i, ev)
+      {
+        g_ptr_array_add(lots, lot_of_event(ev));
+        g_ptr_array_add(keys, (gpointer)json_string_value(json_object_get(ev, "eventID")));
+      }
       req.n_events = (guint)json_array_size(list);
       req.lots = lots;
+      req.keys = keys;
     } else {
       if (!signature_ok(rx, hdr_sig, conn->body))
         rx->bad_sig++;

@@ -16,6 +16,7 @@ typedef struct {
   const char *lot; /* webhook: first item's lot; capture: NULL */
   guint n_events;  /* capture: events in the document */
   GPtrArray *lots; /* capture: each event's lot */
+  GPtrArray *keys; /* capture: each event's eventID */
   guint n;         /* requests so far, this one included */
 } RxRequest;
 

@@ -597,6 +597,86 @@ test_stuck_batch(Fixture *f, gconstpointer data)
   items_free(want);
 }
 
+/* ---- one event the platform refuses on its own: quarantined, the rest drain ---- */
+
+static void
+refuse_key(Receiver *rx, const RxRequest *req, RxAnswer *ans, gpointer data)
+{
+  for (guint i = 0; req->keys && i < req->keys->len; i++)
+    if (g_strcmp0(req->keys->pdata[i], data) == 0) {
+      ans->status = 400;
+      ans->body = "{\"type\":\"epcisException:ValidationException\","
+                  "\"title\":\"epcClass is not a valid URI\"}";
+    }
+}
+
+static gboolean
+quarantined_pred(Fixture *f, gconstpointer name)
+{
+  return status_int(f, name, "quarantined") == 1;
+}
+
+static void
+test_quarantine(Fixture *f, gconstpointer data)
+{
+  add_connector(f, "gs1", "epcis", "", NULL);
+  g_autoptr(PtBatch) a = batch_of(f, "Oranges", 1);
+  add_events(f, a, 2);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(
+      pt_batch_change_status(f->ts->station, f->ts->store, a, PT_BATCH_RECALL, "residue", &error));
+  g_autoptr(PtBatch) b = batch_of(f, "Kiwi", 1);
+  GPtrArray *want = expected(f, FALSE, NULL);
+  /* The batch's second event is poisoned; its recall comes after it. */
+  Item *bad = g_ptr_array_steal_index(want, 1);
+  g_assert_cmpstr(bad->lot, ==, a->lot);
+  rx_set_decide(f->rx, refuse_key, bad->key);
+  run_start(f);
+  wait_for(f, quarantined_pred, "gs1", "the poisoned event quarantined");
+  Want w = {"/capture", want->len};
+  wait_for(f, arrived_pred, &w, "every other event, the recall behind it included");
+  Want done = {"gs1", want->len};
+  wait_for(f, delivered_pred, &done, "their capture jobs");
+  check_delivery(f, "/capture", want, 0);
+
+  json_t *s = status(f, "gs1");
+  g_assert_cmpint(json_integer_value(json_object_get(s, "pending")), ==, 0);
+  g_assert_cmpint(json_integer_value(json_object_get(s, "failed")), ==, 0);
+  g_assert_cmpint(json_integer_value(json_object_get(s, "quarantined")), ==, 1);
+  json_t *q = json_array_get(json_object_get(s, "failures"), 0);
+  g_assert_cmpstr(json_string_value(json_object_get(q, "state")), ==, "quarantined");
+  g_assert_cmpstr(json_string_value(json_object_get(q, "key")), ==, bad->key);
+  g_assert_cmpstr(json_string_value(json_object_get(q, "lot")), ==, a->lot);
+  g_assert_cmpint(json_integer_value(json_object_get(q, "http_status")), ==, 400);
+  g_assert_nonnull(strstr(json_string_value(json_object_get(q, "error")), "not a valid URI"));
+  json_decref(s);
+
+  /* The operator sees it in the API, the dashboard's alerts and the CLI. */
+  const char *token = f->ts->station->config->operator_token;
+  g_autoptr(GString) out = g_string_new(NULL);
+  g_assert_cmpint(http_call(f, "GET", "/api/v1/sync", token, out), ==, 200);
+  g_assert_nonnull(strstr(out->str, "\"quarantined\""));
+  g_assert_nonnull(strstr(out->str, "not a valid URI"));
+  g_assert_cmpint(http_call(f, "GET", "/api/v1/status", token, out), ==, 200);
+  g_assert_nonnull(strstr(out->str, "\"sync-quarantine\""));
+  g_assert_nonnull(strstr(out->str, a->lot));
+  g_autofree char *bin =
+      g_build_filename(g_getenv("PACKTRACE_BUILD"), "station", "packtrace", NULL);
+  g_autofree char *cli_out = NULL;
+  int wait_status;
+  const char *argv[] = {bin, "sync", "status", "--data", f->ts->dir, NULL};
+  g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                             &cli_out, NULL, &wait_status, NULL));
+  g_assert_true(g_spawn_check_wait_status(wait_status, NULL));
+  g_assert_nonnull(strstr(cli_out, "quarantined 1"));
+  g_assert_nonnull(strstr(cli_out, "QUARANTINED"));
+  g_assert_cmpuint(n_arrived(f, "/capture", NULL), ==, want->len);
+  g_free(bad->key);
+  g_free(bad->lot);
+  g_free(bad);
+  items_free(want);
+}
+
 /* ---- kill -9 in the middle of deliveries ------------------------------- */
 
 static void
@@ -696,6 +776,7 @@ main(int argc, char **argv)
   ADD("/sync/transient-500-503-429", test_transient);
   ADD("/sync/permanent-400-retry-on-request", test_permanent);
   ADD("/sync/stuck-batch-does-not-block", test_stuck_batch);
+  ADD("/sync/poisoned-event-quarantined", test_quarantine);
   ADD("/sync/kill9-restart", test_kill9);
   ADD("/sync/tls-private-ca", test_tls);
   ADD("/sync/demo-batches-never-synced", test_demo_not_synced);
