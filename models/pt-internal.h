@@ -128,4 +128,34 @@ void pt_peel_result_clear(PtPeelResult *out);
 void pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value);
 gboolean pt_hue_in_range(double hue, const double range[2]);
 
+/* pt-roi.c: the one fruit inside a given box, found without a belt model. */
+typedef struct {
+  int x0, y0, x1, y1; /* the box in crop pixels, x1/y1 exclusive */
+} PtRoiBox;
+
+typedef struct {
+  int w, h; /* the crop: the box and a ring around it */
+  const guint8 *y, *cb, *cr;
+  PtRoiBox box;
+} PtRoiInput;
+
+typedef enum {
+  PT_ROI_FOUND,
+  PT_ROI_TOO_DARK,  /* the box's middle is too dark to judge */
+  PT_ROI_NOT_FRUIT, /* nothing of one colour fills the box's middle */
+} PtRoiVerdict;
+
+typedef struct {
+  PtBuf b_lab, b_dq, b_labels, b_parent;
+} PtRoiScratch;
+
+/* CIE L*a*b* (D65) of a YCbCr pixel. */
+void pt_ycc_to_lab(int y, int cb, int cr, float lab[3]);
+
+/* Writes the fruit at the box's middle into @mask (w*h, 1 = fruit, holes filled, only
+ * inside the box) and the median Lab of the box's middle into @seed_lab. */
+PtRoiVerdict pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, PtRoiScratch *scratch,
+                               float seed_lab[3]);
+void pt_roi_scratch_clear(PtRoiScratch *scratch);
+
 G_END_DECLS
