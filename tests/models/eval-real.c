@@ -9,7 +9,9 @@
  * in between) are graded and shown by class but not scored.  A box counts as called
  * defective when its record's class is II or out or it carries a defect; a box without a
  * record counts as called sound.  Prints boxes, boxes without a record, sensitivity,
- * specificity, balanced accuracy and the classes given per label.  Exits 77 when DIR is
+ * specificity, balanced accuracy, the same without the size verdicts (class out for a
+ * diameter below the minimum rests on the calibration, which photos lack) and the classes
+ * given per label.  Exits 77 when DIR is
  * absent; 1 when --floor or --all-records is not met. */
 #include "pt-models.h"
 
@@ -26,6 +28,7 @@ typedef struct {
   guint n;
   guint outcome[N_OUTCOMES];
   guint called_defective;
+  guint out_by_size;
 } LabelStats;
 
 /* One Pascal VOC file's boxes, as read by the GMarkup parser. */
@@ -161,7 +164,8 @@ clamp_roi(PtRoi *r, int width, int height)
 /* Grades one box; writes its outcome index and whether it is called defective. */
 static gboolean
 grade_box(PtGrader *grader, const PtFrame *frame, const PtRoi *roi, int *outcome,
-          gboolean *defective, FILE *dump, const char *file, const char *label, GError **error)
+          gboolean *defective, gboolean *peel_defective, gboolean *by_size, FILE *dump,
+          const char *file, const char *label, GError **error)
 {
   g_autoptr(PtGradeResult) result = pt_grader_grade(grader, frame, roi, 1, error);
   const PtFruit *f;
@@ -170,7 +174,7 @@ grade_box(PtGrader *grader, const PtFrame *frame, const PtRoi *roi, int *outcome
     return FALSE;
   if (result->n_fruit == 0) {
     *outcome = N_OUTCOMES - 1;
-    *defective = FALSE;
+    *defective = *peel_defective = *by_size = FALSE;
     if (dump)
       fprintf(dump, "%s %d,%d,%d,%d %s norec\n", file, roi->x, roi->y, roi->width, roi->height,
               label);
@@ -179,6 +183,9 @@ grade_box(PtGrader *grader, const PtFrame *frame, const PtRoi *roi, int *outcome
   f = &result->fruit[0];
   *outcome = f->klass == PT_CLASS_NONE ? 4 : (int)f->klass;
   *defective = f->klass == PT_CLASS_II || f->klass == PT_CLASS_OUT || f->defect_count > 0;
+  /* The size verdict rests on the calibration, which photos lack: also scored without it. */
+  *by_size = f->klass == PT_CLASS_OUT && g_str_has_prefix(f->rule, "size ");
+  *peel_defective = *by_size ? f->defect_count > 0 : *defective;
   if (dump)
     fprintf(dump, "%s %d,%d,%d,%d %s %s d=%.1f defects=%u area=%.1f kind=%s (%s)\n", file, roi->x,
             roi->y, roi->width, roi->height, label, pt_grade_class_to_string(f->klass),
@@ -211,6 +218,7 @@ main(int argc, char **argv)
   const char *entry;
   FILE *dump = NULL;
   guint n_boxes = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0;
+  guint ptp = 0, pfn = 0, ptn = 0, pfp = 0;
   double sens, spec, ba;
   int rc = 0;
 
@@ -263,15 +271,15 @@ main(int argc, char **argv)
       Box *box = &g_array_index(boxes, Box, b);
       gboolean fresh = g_str_has_prefix(box->label, "fresh_");
       gboolean rotten = g_str_has_prefix(box->label, "rotten_");
-      gboolean defective = FALSE;
+      gboolean defective = FALSE, peel_defective = FALSE, by_size = FALSE;
       int outcome = N_OUTCOMES - 1;
       LabelStats *s;
 
       /* Only the labels of this set's fruit kind: the profile grades one. */
       if (!strstr(box->label, profile->fruit) || !clamp_roi(&box->roi, image->width, image->height))
         continue;
-      if (!grade_box(grader, &frame, &box->roi, &outcome, &defective, dump, jpg, box->label,
-                     &error)) {
+      if (!grade_box(grader, &frame, &box->roi, &outcome, &defective, &peel_defective, &by_size,
+                     dump, jpg, box->label, &error)) {
         fprintf(stderr, "eval-real: %s: %s\n", jpg, error->message);
         return 2;
       }
@@ -279,6 +287,7 @@ main(int argc, char **argv)
       s->n++;
       s->outcome[outcome]++;
       s->called_defective += defective;
+      s->out_by_size += by_size;
       if (!fresh && !rotten)
         continue;
       n_boxes++;
@@ -286,9 +295,13 @@ main(int argc, char **argv)
       if (rotten) {
         tp += defective;
         fn += !defective;
+        ptp += peel_defective;
+        pfn += !peel_defective;
       } else {
         tn += !defective;
         fp += defective;
+        ptn += !peel_defective;
+        pfp += peel_defective;
       }
     }
     for (guint b = 0; b < boxes->len; b++)
@@ -305,17 +318,20 @@ main(int argc, char **argv)
   ba = (sens + spec) / 2;
   printf("boxes %u  no record %u  sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
          n_boxes, n_norec, sens, spec, ba);
+  printf("without size verdicts: sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
+         (double)ptp / (ptp + pfn), (double)ptn / (ptn + pfp),
+         ((double)ptp / (ptp + pfn) + (double)ptn / (ptn + pfp)) / 2);
   printf("%-16s %5s", "label", "boxes");
   for (int k = 0; k < N_OUTCOMES; k++)
     printf(" %6s", outcome_names[k]);
-  printf(" %9s\n", "defective");
+  printf(" %9s %7s\n", "defective", "by-size");
   for (guint i = 0; i < stats->len; i++) {
     const LabelStats *s = g_ptr_array_index(stats, i);
 
     printf("%-16s %5u", s->name, s->n);
     for (int k = 0; k < N_OUTCOMES; k++)
       printf(" %6u", s->outcome[k]);
-    printf(" %9u\n", s->called_defective);
+    printf(" %9u %7u\n", s->called_defective, s->out_by_size);
   }
   if (all_records && n_norec > 0) {
     printf("FAIL: %u boxes without a record\n", n_norec);
