@@ -481,10 +481,11 @@ measure_size(const PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fr
 /* Peel analysis of the crop (pt-defect.c), its defects taken back to frame
  * pixels. */
 static void
-add_peel(PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fruit)
+add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, PtFruit *fruit)
 {
   PtPeelResult *pr = &g->peel;
-  PtPeelInput peel_in = {c->w, c->h, c->py, c->pcb, c->pcr, c->mask, c->mmpx, shape, &g->profile};
+  PtPeelInput peel_in = {c->w,    c->h,    c->py, c->pcb,      c->pcr,
+                         c->mask, c->mmpx, shape, &g->profile, lab};
 
   pt_peel_analyse(&peel_in, pr);
   fruit->n_defects = pr->n_defects;
@@ -531,7 +532,7 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
   if (!fruit->partial)
-    add_peel(g, &c, shape, fruit);
+    add_peel(g, &c, shape, FALSE, fruit);
   decide_class(&g->profile, fruit, solidity);
   return TRUE;
 }
@@ -580,8 +581,7 @@ fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
 }
 
 /* Places and samples the crop of @roi with a ring of one step round it (within the
- * frame); @box gets the ROI in crop pixels, one step in from the crop's edge, and
- * foreign marks everything outside it. */
+ * frame); @box gets the ROI in crop pixels, one step in from the crop's edge. */
 static void
 roi_crop(PtGrader *g, const PtFrame *frame, const PtRoi *roi, Crop *c, PtRoiBox *box)
 {
@@ -612,9 +612,6 @@ roi_crop(PtGrader *g, const PtFrame *frame, const PtRoi *roi, Crop *c, PtRoiBox 
   box->y0 = MAX(1, (roi->y - y0 + s / 2) / s);
   box->x1 = MIN(w - 1, (roi->x + roi->width - x0 + s / 2) / s);
   box->y1 = MIN(h - 1, (roi->y + roi->height - y0 + s / 2) / s);
-  for (int j = 0; j < h; j++)
-    for (int i = 0; i < w; i++)
-      c->foreign[(gsize)j * w + i] = i < box->x0 || j < box->y0 || i >= box->x1 || j >= box->y1;
 }
 
 /* Exactly one record for @roi: its fruit graded, or class none with the reason. */
@@ -637,7 +634,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   {
     PtRoiInput in = {c.w, c.h, c.py, c.pcb, c.pcr, box};
 
-    verdict = pt_roi_find_fruit(&in, c.mask, &g->roi, seed);
+    verdict = pt_roi_find_fruit(&in, c.mask, c.foreign, &g->roi, seed);
   }
   if (verdict == PT_ROI_TOO_DARK) {
     roi_not_graded(roi, "too dark to grade", fruit);
@@ -662,16 +659,14 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   fill_hull(c.mask, c.w, &box, shape);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
   touching_diameter(c.mask, c.foreign, c.w, c.h, &cut_share);
-  if (cut_share > PT_ROI_MAX_CUT) {
-    roi_not_graded(roi, "the ROI cuts off most of the fruit", fruit);
-    return;
-  }
 
   memset(fruit, 0, sizeof *fruit);
   place_fruit(&c, shape, frame, fruit);
   measure_size(g, &c, shape, fruit);
-  add_peel(g, &c, shape, fruit);
+  add_peel(g, &c, shape, TRUE, fruit);
   decide_class(&g->profile, fruit, solidity);
+  /* Where the ROI cuts the fruit, its outline there is the ROI's ellipse, not seen. */
+  fruit->confidence *= 1.0 - PT_ROI_CUT_TRUST * cut_share;
 }
 
 /* Reading order: rows of fruit top to bottom, left to right within a row.

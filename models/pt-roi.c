@@ -73,11 +73,13 @@ hist_median(const guint32 *hist, int n, guint32 total)
 }
 
 /* Otsu's threshold of a 256-bin histogram: the split that maximises the variance between
- * the two classes. */
+ * the two classes; @contrast gets the distance between the two classes' means. */
 static int
-otsu(const guint32 *hist)
+otsu(const guint32 *hist, double *contrast)
 {
   double total = 0, sum = 0, w0 = 0, s0 = 0, best = -1;
+
+  *contrast = 0;
   int t_best = 0;
 
   for (int i = 0; i < 256; i++) {
@@ -98,6 +100,7 @@ otsu(const guint32 *hist)
     if (between > best) {
       best = between;
       t_best = t;
+      *contrast = m1 - m0;
     }
   }
   return t_best + 1;
@@ -114,8 +117,136 @@ in_seed(const PtRoiBox *box, int x, int y)
   return u * u + v * v <= 1.0;
 }
 
+/* Inside the ellipse inscribed in the box, widened by @margin. */
+static gboolean
+in_ellipse(const PtRoiBox *box, int x, int y, double margin)
+{
+  double cx = 0.5 * (box->x0 + box->x1), cy = 0.5 * (box->y0 + box->y1);
+  double rx = margin * 0.5 * (box->x1 - box->x0);
+  double ry = margin * 0.5 * (box->y1 - box->y0);
+  double u = (x + 0.5 - cx) / MAX(rx, 0.5), v = (y + 0.5 - cy) / MAX(ry, 0.5);
+
+  return u * u + v * v <= 1.0;
+}
+
+/* Keeps the fruit within the box's ellipse: a neighbour's edge in a corner of the box has
+ * the same colour and touches the fruit.  Where the fruit's colour goes on past the
+ * ellipse or the box, the outline is cut (@foreign), elsewhere it is the fruit's own. */
+static void
+clip_to_ellipse(const PtRoiInput *in, guint8 *mask, guint8 *foreign)
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w, h = in->h;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize k = (gsize)y * w + x;
+      gboolean in_box = x >= box->x0 && y >= box->y0 && x < box->x1 && y < box->y1;
+      gboolean inside = in_box && in_ellipse(box, x, y, PT_ROI_ELLIPSE_MARGIN);
+
+      foreign[k] = !in_box || (!inside && mask[k]);
+      if (!inside)
+        mask[k] = 0;
+    }
+}
+
+/* Mould and rot differ from the peel's colour as much as the background does, so the
+ * peel's colour alone loses them.  The background is sampled where the box holds no fruit:
+ * its corners outside the inscribed ellipse, where the colour is not the peel's (all of
+ * them without @dq); when there is enough of it, every pixel unlike its median colour is
+ * taken as fruit too. */
+static void
+add_unlike_background(const PtRoiInput *in, const float *lab, const guint8 *dq, int split,
+                      guint8 *mask)
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w;
+  guint32 hl[101] = {0}, ha[256] = {0}, hb[256] = {0}, n_bg = 0;
+  double box_area = (double)(box->x1 - box->x0) * (box->y1 - box->y0);
+  float bl, ba, bb;
+
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+      const float *p = lab + 3 * k;
+
+      if ((dq && dq[k] < split) || in_ellipse(box, x, y, 1.0))
+        continue;
+      hl[CLAMP((int)lrintf(p[0]), 0, 100)]++;
+      ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+      hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+      n_bg++;
+    }
+  if (n_bg < PT_ROI_MIN_BACKGROUND * box_area)
+    return;
+  bl = (float)hist_median(hl, 101, n_bg);
+  ba = (float)(hist_median(ha, 256, n_bg) - 128);
+  bb = (float)(hist_median(hb, 256, n_bg) - 128);
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+      const float *p = lab + 3 * k;
+      float dl = PT_ROI_BG_L_WEIGHT * (p[0] - bl), da = p[1] - ba, db = p[2] - bb;
+
+      if (dl * dl + da * da + db * db > PT_ROI_BG_DE * PT_ROI_BG_DE)
+        mask[k] = 1;
+    }
+}
+
+/* Keeps in @mask the component holding most of the box's middle, holes filled; FALSE when
+ * the mask is empty. */
+static gboolean
+keep_middle(const PtRoiInput *in, guint8 *mask, gint32 *labels, gint32 *parent)
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w, h = in->h, nlab, best = 0;
+  gsize n = (gsize)w * h;
+  guint32 *in_middle;
+
+  nlab = pt_label_components(mask, w, h, 1, labels, parent);
+  if (nlab == 0)
+    return FALSE;
+  in_middle = g_new0(guint32, (gsize)nlab + 1);
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gint32 l = labels[(gsize)y * w + x];
+
+      if (l > 0 && in_seed(box, x, y))
+        in_middle[l]++;
+    }
+  for (int l = 1; l <= nlab; l++)
+    if (best == 0 || in_middle[l] > in_middle[best])
+      best = l;
+  g_free(in_middle);
+  for (gsize k = 0; k < n; k++)
+    mask[k] = labels[k] == best;
+  pt_fill_holes(mask, w, h, labels);
+  return TRUE;
+}
+
+/* Share of the box's corners (outside its inscribed ellipse) that @mask covers, counting
+ * only pixels of the middle's colour when @dq is given. */
+static double
+corner_fill(const PtRoiInput *in, const guint8 *mask, const guint8 *dq, int split)
+{
+  const PtRoiBox *box = &in->box;
+  double n_corner = 0, n_filled = 0;
+
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * in->w + x;
+
+      if (in_ellipse(box, x, y, 1.0))
+        continue;
+      n_corner++;
+      n_filled += mask[k] && (!dq || dq[k] < split);
+    }
+  return n_corner > 0 ? n_filled / n_corner : 0;
+}
+
 PtRoiVerdict
-pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, PtRoiScratch *scratch, float seed_lab[3])
+pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScratch *scratch,
+                  float seed_lab[3])
 {
   const PtRoiBox *box = &in->box;
   int w = in->w, h = in->h;
@@ -125,10 +256,10 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, PtRoiScratch *scratch, flo
   gint32 *labels = pt_models_buf_get(&scratch->b_labels, n * sizeof(gint32));
   gint32 *parent = pt_models_buf_get(&scratch->b_parent, (n + 4) * sizeof(gint32));
   guint32 hl[101] = {0}, ha[256] = {0}, hb[256] = {0}, hd[256] = {0}, n_seed = 0;
-  guint32 *in_middle;
   double box_area = (double)(box->x1 - box->x0) * (box->y1 - box->y0), area = 0;
   float sl, sa, sb;
-  int split, nlab, best = 0;
+  int split;
+  double contrast;
 
   memset(mask, 0, n);
   for (int y = box->y0; y < box->y1; y++)
@@ -154,8 +285,6 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, PtRoiScratch *scratch, flo
   seed_lab[2] = sb;
   if (sl < PT_ROI_MIN_SEED_L)
     return PT_ROI_TOO_DARK;
-  if (sqrtf(sa * sa + sb * sb) < PT_ROI_MIN_SEED_CHROMA)
-    return PT_ROI_NOT_FRUIT;
 
   /* Colour difference from the seed, in half units so a 256-bin histogram spans 0..127. */
   for (int y = box->y0; y < box->y1; y++)
@@ -168,33 +297,32 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, PtRoiScratch *scratch, flo
       dq[k] = (guint8)MIN(d, 255);
       hd[dq[k]]++;
     }
-  split = CLAMP(otsu(hd), (int)(2 * PT_ROI_SPLIT_MIN), (int)(2 * PT_ROI_SPLIT_MAX));
+  split = otsu(hd, &contrast);
+  /* Nothing in the box stands out from its middle: an empty belt or tray. */
+  if (contrast < 2 * PT_ROI_MIN_CONTRAST)
+    return PT_ROI_NOT_FRUIT;
+  split = CLAMP(split, (int)(2 * PT_ROI_SPLIT_MIN), (int)(2 * PT_ROI_SPLIT_MAX));
   for (int y = box->y0; y < box->y1; y++)
     for (int x = box->x0; x < box->x1; x++) {
       gsize k = (gsize)y * w + x;
 
       mask[k] = dq[k] < split;
     }
+  add_unlike_background(in, lab, dq, split, mask);
 
-  /* The component holding most of the middle is the fruit. */
-  nlab = pt_label_components(mask, w, h, 1, labels, parent);
-  if (nlab == 0)
+  if (!keep_middle(in, mask, labels, parent))
     return PT_ROI_NOT_FRUIT;
-  in_middle = g_new0(guint32, (gsize)nlab + 1);
-  for (int y = box->y0; y < box->y1; y++)
-    for (int x = box->x0; x < box->x1; x++) {
-      gint32 l = labels[(gsize)y * w + x];
-
-      if (l > 0 && in_seed(box, x, y))
-        in_middle[l]++;
-    }
-  for (int l = 1; l <= nlab; l++)
-    if (best == 0 || in_middle[l] > in_middle[best])
-      best = l;
-  g_free(in_middle);
-  for (gsize k = 0; k < n; k++)
-    mask[k] = labels[k] == best;
-  pt_fill_holes(mask, w, h, labels);
+  /* A fruit is round: the middle's colour filling the box's corners too means the middle
+   * is the background's colour as well (grey mould on a grey table), or a surface (belt,
+   * tray) with no fruit.  Then the fruit is what differs from the corners, if anything. */
+  if (corner_fill(in, mask, dq, split) > PT_ROI_MAX_CORNER_FILL) {
+    memset(mask, 0, n);
+    add_unlike_background(in, lab, NULL, 0, mask);
+    if (!keep_middle(in, mask, labels, parent) ||
+        corner_fill(in, mask, NULL, 0) > PT_ROI_MAX_CORNER_FILL)
+      return PT_ROI_NOT_FRUIT;
+  }
+  clip_to_ellipse(in, mask, foreign);
   for (gsize k = 0; k < n; k++)
     area += mask[k];
   return area < PT_ROI_MIN_COVER * box_area ? PT_ROI_NOT_FRUIT : PT_ROI_FOUND;
