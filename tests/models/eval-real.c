@@ -3,7 +3,9 @@
  * grades them: each box is one ROI, graded with the command's defaults (profile
  * orange-unece, 0.3 mm/px) unless told otherwise.
  *
- *   eval-real DIR [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
+ *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
+ *
+ * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
  *
  * Labels: a class name starting "fresh_" is sound, "rotten_" defective; others ("normal_",
  * in between) are graded and shown by class but not scored.  A box counts as called
@@ -213,7 +215,7 @@ main(int argc, char **argv)
   g_autoptr(PtGrader) grader = NULL;
   g_autoptr(GPtrArray) stats = g_ptr_array_new_with_free_func(stats_free);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-  g_autofree char *ann_dir = NULL;
+  g_autofree char *ann_dir = NULL, *root = NULL;
   GDir *dir;
   const char *entry;
   FILE *dump = NULL;
@@ -223,11 +225,20 @@ main(int argc, char **argv)
   int rc = 0;
 
   g_option_context_add_main_entries(octx, entries, NULL);
-  if (!g_option_context_parse(octx, &argc, &argv, &error) || argc != 2) {
-    fprintf(stderr, "usage: eval-real DIR [options] (%s)\n", error ? error->message : "one DIR");
+  if (!g_option_context_parse(octx, &argc, &argv, &error) || argc > 2) {
+    fprintf(stderr, "usage: eval-real [DIR] [options] (%s)\n",
+            error ? error->message : "at most one DIR");
     return 2;
   }
-  ann_dir = g_build_filename(argv[1], "annotations", NULL);
+  if (argc == 2)
+    root = g_strdup(argv[1]);
+  else if (g_getenv("PACKTRACE_SHARED"))
+    root = g_build_filename(g_getenv("PACKTRACE_SHARED"), "data", "fruit-freshness", NULL);
+  else {
+    printf("SKIP: no DIR and no PACKTRACE_SHARED\n");
+    return 77;
+  }
+  ann_dir = g_build_filename(root, "annotations", NULL);
   if (!g_file_test(ann_dir, G_FILE_TEST_IS_DIR)) {
     printf("SKIP: no %s\n", ann_dir);
     return 77;
@@ -257,7 +268,7 @@ main(int argc, char **argv)
     g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
     g_autofree char *jpg = g_strconcat(stem, ".jpg", NULL);
     g_autofree char *xml_path = g_build_filename(ann_dir, xml_name, NULL);
-    g_autofree char *img_path = g_build_filename(argv[1], "images", jpg, NULL);
+    g_autofree char *img_path = g_build_filename(root, "images", jpg, NULL);
     g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(Box));
     g_autoptr(PtImage) image = NULL;
     PtFrame frame;
@@ -310,7 +321,7 @@ main(int argc, char **argv)
   if (dump)
     fclose(dump);
   if (n_boxes == 0 || tp + fn == 0 || tn + fp == 0) {
-    fprintf(stderr, "eval-real: no fresh and rotten boxes of %s in %s\n", profile->fruit, argv[1]);
+    fprintf(stderr, "eval-real: no fresh and rotten boxes of %s in %s\n", profile->fruit, root);
     return 2;
   }
   sens = (double)tp / (tp + fn);
