@@ -633,6 +633,13 @@ pixel_class_lab(Peel *pk, const Shading *shading, gsize i)
   if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED ||
       (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c))
     return C_NONE;
+  /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue.  It
+   * is left out like a sticker; a green patch of the peel itself is lighter and counts
+   * in the colour coverage. */
+  if (ratio < p->dark_ratio && chroma >= PT_PEEL_LAB_LEAF_CHROMA &&
+      hue_diff(hue < 0 ? hue + 360 : hue, PT_PEEL_LAB_LEAF_HUE) <= PT_PEEL_LAB_LEAF_HUE_WIDTH &&
+      dhue >= PT_PEEL_LAB_LEAF_HUE_WIDTH)
+    return C_STICKER;
   if (ratio < p->dark_ratio && m - lq >= 2.55 * PT_PEEL_LAB_MIN_DL)
     c |= C_DARK;
   if (m - lq >= 2.55 * PT_PEEL_LAB_ROT_DL && chroma < PT_PEEL_LAB_ROT_CHROMA * pk->peel_c)
@@ -845,7 +852,8 @@ is_calyx_like(const Peel *pk, const Region *r, const PtDefect *d, double elongat
 }
 
 /* Measures region @r (label @l + 1) as a defect on the fruit surface into
- * @d; FALSE when it is too small to count or is the stem end. */
+ * @d; FALSE when it is too small to count, is the stem end or (in Lab) is a
+ * pale patch too small to be mould. */
 static gboolean
 measure_region(Peel *pk, const Region *r, int l, PtDefect *d, double *elongation)
 {
@@ -883,7 +891,9 @@ measure_region(Peel *pk, const Region *r, int l, PtDefect *d, double *elongation
   d->kind = classify(r, length_px, p);
   g_free(xs);
   g_free(rs);
-  return TRUE;
+  /* A small pale patch on a glossy photo is sheen more often than spores. */
+  return !(pk->in->lab && d->kind == PT_DEFECT_MOULD &&
+           r->n < PT_PEEL_LAB_MOULD_MIN_SHARE * pk->shape->area_px);
 }
 
 /* Adds @d to the totals and the kept list, and marks its region (label

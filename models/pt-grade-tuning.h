@@ -24,12 +24,18 @@
 #define PT_ROI_ELLIPSE_MARGIN 1.08
 /* The background is modelled from the box's corners when they hold at least this share
  * of the box that is not peel-coloured (a round fruit in a tight box leaves 21%); then a
- * pixel further than PT_ROI_BG_DE from its median colour (lightness weighted by
- * PT_ROI_BG_L_WEIGHT: shadows on the background are darker, not another colour) is fruit
- * even when it is not peel-coloured: mould, rot, a dark spot on the outline. */
+ * pixel unlike its median colour (lightness weighted by PT_ROI_BG_L_WEIGHT: shadows on the
+ * background are darker, not another colour) is fruit even when it is not peel-coloured:
+ * mould, rot, a dark spot on the outline.  "Unlike" is PT_ROI_BG_SPREAD times the
+ * background's own PT_ROI_BG_QUANTILE difference from its median, within
+ * PT_ROI_BG_DE_MIN (a few just-noticeable differences: JPEG noise on a plain background)
+ * and PT_ROI_BG_DE_MAX (pale mould on a grained table). */
 #define PT_ROI_MIN_BACKGROUND 0.04
-#define PT_ROI_BG_DE          15.0
 #define PT_ROI_BG_L_WEIGHT    0.5
+#define PT_ROI_BG_QUANTILE    0.5
+#define PT_ROI_BG_SPREAD      3.0
+#define PT_ROI_BG_DE_MIN      6.0
+#define PT_ROI_BG_DE_MAX      15.0
 /* Boxes whose short side is below this (frame pixels) hold too little to grade. */
 #define PT_ROI_MIN_SIDE_PX 24
 /* The box's middle darker than this L* is too dark to judge colour or defects. */
@@ -58,8 +64,10 @@
  * is gloss: a glossy peel mirrors the lamp in many small spots. */
 #define PT_PEEL_LAB_SPECULAR_DL 10.0
 /* The rim band left out, as a share of the short radius: in photos the limb darkens,
- * blurs and mirrors a light background, so it looks pale (wider than the belt's 8%). */
-#define PT_PEEL_LAB_RIM 0.12
+ * blurs and mirrors a light background, so it looks pale (wider than the belt's 8%).
+ * The band is seen at a grazing angle (a quarter of the face's area for a third of its
+ * pixels' worth of surface); another view of the fruit sees it face-on. */
+#define PT_PEEL_LAB_RIM 0.15
 /* A dark pixel is also at least this much darker (L*) than its reference: below it the
  * ratio test fires on the peel's pores in a dark photo. */
 #define PT_PEEL_LAB_MIN_DL 8.0
@@ -82,6 +90,15 @@
 /* A defect region covers at least this many analysis pixels (3 x 3): smaller ones are
  * the peel's pores and JPEG noise, whatever the calibration says they measure. */
 #define PT_PEEL_LAB_MIN_PX 9
+/* Leaves: Lab hue of chlorophyll green (about 125 degrees, a* < 0 < b*) within this
+ * width, and at least this chroma; only where the peel's own hue is that far away. */
+#define PT_PEEL_LAB_LEAF_HUE       125.0
+#define PT_PEEL_LAB_LEAF_HUE_WIDTH 35.0
+#define PT_PEEL_LAB_LEAF_CHROMA    15.0
+/* A mould region covers at least this share of the fruit's silhouette: a small pale
+ * patch on a glossy peel is a soft highlight (sheen) more often than spores, and mould
+ * that matters spreads (green and blue mould rot a fruit in days). */
+#define PT_PEEL_LAB_MOULD_MIN_SHARE 0.004
 /* The stem end or calyx: at most this share of the fruit's silhouette (an orange's calyx
  * with its ring is about a tenth of the diameter across, 1% of the area; twice that for
  * the ring's shadow) and at most this elongation (long over short caliper). */

@@ -164,6 +164,7 @@ add_unlike_background(const PtRoiInput *in, const float *lab, const guint8 *dq, 
   guint32 hl[101] = {0}, ha[256] = {0}, hb[256] = {0}, n_bg = 0;
   double box_area = (double)(box->x1 - box->x0) * (box->y1 - box->y0);
   float bl, ba, bb;
+  double limit;
 
   for (int y = box->y0; y < box->y1; y++)
     for (int x = box->x0; x < box->x1; x++) {
@@ -182,13 +183,34 @@ add_unlike_background(const PtRoiInput *in, const float *lab, const guint8 *dq, 
   bl = (float)hist_median(hl, 101, n_bg);
   ba = (float)(hist_median(ha, 256, n_bg) - 128);
   bb = (float)(hist_median(hb, 256, n_bg) - 128);
+  /* The background's own spread sets how far "unlike" is: a plain light box or paper
+   * lets faint grey mould stand out, a grained table needs more. */
+  {
+    guint32 hs[256] = {0};
+    guint32 acc = 0;
+    int q = 0;
+
+    for (int y = box->y0; y < box->y1; y++)
+      for (int x = box->x0; x < box->x1; x++) {
+        gsize k = (gsize)y * w + x;
+        const float *p = lab + 3 * k;
+        float dl = PT_ROI_BG_L_WEIGHT * (p[0] - bl), da = p[1] - ba, db = p[2] - bb;
+
+        if ((dq && dq[k] < split) || in_ellipse(box, x, y, 1.0))
+          continue;
+        hs[MIN(255, (int)lrintf(2.0f * sqrtf(dl * dl + da * da + db * db)))]++;
+      }
+    while (q < 255 && (acc += hs[q]) < PT_ROI_BG_QUANTILE * n_bg)
+      q++;
+    limit = CLAMP(PT_ROI_BG_SPREAD * 0.5 * q, PT_ROI_BG_DE_MIN, PT_ROI_BG_DE_MAX);
+  }
   for (int y = box->y0; y < box->y1; y++)
     for (int x = box->x0; x < box->x1; x++) {
       gsize k = (gsize)y * w + x;
       const float *p = lab + 3 * k;
       float dl = PT_ROI_BG_L_WEIGHT * (p[0] - bl), da = p[1] - ba, db = p[2] - bb;
 
-      if (dl * dl + da * da + db * db > PT_ROI_BG_DE * PT_ROI_BG_DE)
+      if (dl * dl + da * da + db * db > limit * limit)
         mask[k] = 1;
     }
 }
