@@ -48,6 +48,10 @@
  * by the region grown from its middle holds a surface, not a round fruit: in a pile the
  * gaps between fruit and their shadows leave part of the corners out. */
 #define PT_ROI_MAX_CORNER_FILL 0.9
+/* ... unless the middle's chroma (C*) is at least this: ripe and unripe peels (orange,
+ * yellow, red, green: 40 to 80) are far above belts, trays and grey mould, so the corners
+ * hold neighbours of a pile. */
+#define PT_ROI_PILE_CHROMA 20.0
 /* A fruit found covering less than this share of its box is not the box's fruit (the
  * box holds a leaf, a shadow or nothing); real boxes hold their fruit with a margin of
  * at most a few tenths of its size on each side. */

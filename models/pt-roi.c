@@ -334,10 +334,13 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
 
   if (!keep_middle(in, mask, labels, parent))
     return PT_ROI_NOT_FRUIT;
-  /* A fruit is round: the middle's colour filling the box's corners too means the middle
-   * is the background's colour as well (grey mould on a grey table), or a surface (belt,
-   * tray) with no fruit.  Then the fruit is what differs from the corners, if anything. */
-  if (corner_fill(in, mask, dq, split) > PT_ROI_MAX_CORNER_FILL) {
+  /* A fruit is round: the middle's colour filling the box's corners too means a tight
+   * pile of like fruit when that colour is a peel's (the fruit is then the box's ellipse
+   * of it), else the middle is the background's colour as well (grey mould on a grey
+   * table) or a surface (belt, tray) with no fruit.  Then the fruit is what differs from
+   * the corners, if anything. */
+  if (corner_fill(in, mask, dq, split) > PT_ROI_MAX_CORNER_FILL &&
+      sqrtf(sa * sa + sb * sb) < PT_ROI_PILE_CHROMA) {
     memset(mask, 0, n);
     add_unlike_background(in, lab, NULL, 0, mask);
     if (!keep_middle(in, mask, labels, parent) ||

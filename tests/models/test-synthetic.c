@@ -322,6 +322,43 @@ test_i420_and_roi(void)
   g_assert_cmpuint(rr->fruit[0].defect_count, ==, 1);
 }
 
+/* ROIs as a detector or a person draws them on photos: tight round one fruit of a row of
+ * touching fruit (neighbours' edges inside the box), a box cutting a fruit, a spot seen
+ * through a ROI, and a ROI too small to grade; each gives exactly one record, in order. */
+static void
+test_roi_photo(void)
+{
+  FgScene scene;
+  FgFruit *spotted;
+  g_autoptr(PtGradeResult) r = NULL;
+  /* 0.3 mm/px: 70 mm fruit span 233 px; centres at 50, 120 and 190 mm along y = 72 mm. */
+  PtRoi rois[4] = {
+      {283, 123, 234, 234}, /* the middle fruit of the row, tight */
+      {50, 123, 180, 234},  /* the left fruit, its left three quarters */
+      {516, 123, 234, 234}, /* the right fruit, with a spot */
+      {10, 10, 12, 12},     /* too small */
+  };
+
+  fg_scene_init(&scene, 800, 480, 31);
+  fg_scene_add(&scene, 50, 72, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_scene_add(&scene, 120, 72, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  spotted = fg_scene_add(&scene, 190, 72, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_fruit_add_spot(spotted, 0.1, -0.1, 120, 0.4);
+  r = grade_scene(&scene, "orange-unece", rois, G_N_ELEMENTS(rois));
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, G_N_ELEMENTS(rois));
+  for (guint i = 0; i < 3; i++) {
+    g_assert_cmpint(r->fruit[i].klass, !=, PT_CLASS_NONE);
+    g_assert_cmpfloat_with_epsilon(r->fruit[i].diameter_mm, 70, 3.5);
+  }
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  g_assert_cmpuint(r->fruit[2].defect_count, >=, 1);
+  g_assert_cmpfloat_with_epsilon(r->fruit[2].defect_largest_mm2, 120, 40);
+  g_assert_cmpint(r->fruit[3].klass, ==, PT_CLASS_NONE);
+  g_assert_nonnull(strstr(r->fruit[3].rule, "too small"));
+}
+
 static void
 test_determinism(void)
 {
@@ -411,6 +448,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/edge-partial", test_edge_partial);
   g_test_add_func("/models/synthetic/classes", test_classes);
   g_test_add_func("/models/synthetic/i420-roi", test_i420_and_roi);
+  g_test_add_func("/models/synthetic/roi-photo", test_roi_photo);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
   return g_test_run();
