@@ -359,6 +359,63 @@ test_roi_photo(void)
   g_assert_nonnull(strstr(r->fruit[3].rule, "too small"));
 }
 
+/* Composites @fruit's sprite onto @dst (packed RGB over a background) at (@x0, @y0). */
+static void
+paste_sprite(PtImage *dst, const FgFruit *fruit, double mm_per_px, int x0, int y0)
+{
+  g_autofree guint8 *coverage = NULL;
+  g_autoptr(PtImage) sprite = fg_render_sprite(fruit, mm_per_px, 1.0, &coverage);
+
+  for (int y = 0; y < sprite->height; y++)
+    for (int x = 0; x < sprite->width; x++) {
+      guint8 *d = dst->pixels + (gsize)(y0 + y) * dst->stride + (x0 + x) * 3;
+      const guint8 *s = sprite->pixels + (gsize)y * sprite->stride + x * 3;
+      int a = coverage[(gsize)y * sprite->width + x];
+
+      for (int c = 0; c < 3; c++)
+        d[c] = (guint8)((s[c] * a + d[c] * (255 - a) + 127) / 255);
+    }
+}
+
+/* A light box: fruit on black (and on white paper), no belt model to lean on; a spotted
+ * and a sound fruit through tight ROIs. */
+static void
+test_roi_backgrounds(void)
+{
+  const guint8 backgrounds[2] = {8, 245};
+
+  for (guint b = 0; b < G_N_ELEMENTS(backgrounds); b++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new(profile, 0.3, &error);
+    g_autoptr(PtImage) image = pt_image_new(640, 320, &error);
+    g_autoptr(PtGradeResult) r = NULL;
+    FgFruit fruit = {.diameter_mm = 66, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    PtRoi rois[2];
+    PtFrame frame;
+    int side;
+
+    g_assert_no_error(error);
+    memset(image->pixels, backgrounds[b], (gsize)image->stride * image->height);
+    paste_sprite(image, &fruit, 0.3, 40, 40);
+    fruit.spots[0] = (FgSpot){.u = -0.1, .v = 0.1, .length_mm = 12, .darkness = 0.4};
+    fruit.n_spots = 1;
+    paste_sprite(image, &fruit, 0.3, 360, 40);
+    side = (int)(66 / 0.3);
+    rois[0] = (PtRoi){40 + 10, 40 + 10, side, side};
+    rois[1] = (PtRoi){360 + 10, 40 + 10, side, side};
+    pt_image_as_frame(image, &frame);
+    r = pt_grader_grade(grader, &frame, rois, 2, &error);
+    g_assert_no_error(error);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 2);
+    g_assert_cmpfloat_with_epsilon(r->fruit[0].diameter_mm, 66, 3.5);
+    g_assert_cmpfloat_with_epsilon(r->fruit[1].diameter_mm, 66, 3.5);
+    g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+    g_assert_cmpuint(r->fruit[1].defect_count, >=, 1);
+  }
+}
+
 static void
 test_determinism(void)
 {
@@ -449,6 +506,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/classes", test_classes);
   g_test_add_func("/models/synthetic/i420-roi", test_i420_and_roi);
   g_test_add_func("/models/synthetic/roi-photo", test_roi_photo);
+  g_test_add_func("/models/synthetic/roi-backgrounds", test_roi_backgrounds);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
   return g_test_run();
