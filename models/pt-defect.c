@@ -18,6 +18,7 @@
  * with a margin, so neither they nor their print count as defects.
  * Areas and lengths are taken back onto the fruit surface with an ellipsoid
  * model, because the standards' limits are surface areas. */
+#include "pt-grade-tuning.h"
 #include "pt-internal.h"
 
 #include <math.h>
@@ -375,6 +376,11 @@ typedef struct {
   gint64 *isum;
   Axes axes;
   double peel_hue, peel_sat, peel_y;
+  /* Brightness plane the references are taken on: luma, or with in->lab L* scaled to
+   * 0..255; and with in->lab the peel's median L*a*b* and its chroma and hue angle. */
+  const guint8 *ly;
+  float *lab;
+  double peel_l, peel_a, peel_b, peel_c, peel_h;
 } Peel;
 
 static void
@@ -402,12 +408,14 @@ peel_init(Peel *pk, const PtPeelInput *in, PtPeelResult *out)
   pk->n = n;
   pk->mmpx2 = in->mm_per_px * in->mm_per_px;
   /* Floats first, so they are aligned; then the byte planes. */
-  pk->hue = pt_models_buf_get(&out->b_work, n * sizeof(float) * 3 + n * 3);
+  pk->hue = pt_models_buf_get(&out->b_work, n * sizeof(float) * 6 + n * 4);
   pk->sat = pk->hue + n;
   pk->mean = pk->sat + n;
-  pk->inner = (guint8 *)(pk->mean + n);
+  pk->lab = pk->mean + n;
+  pk->inner = (guint8 *)(pk->lab + 3 * n);
   pk->cls = pk->inner + n;
   pk->tmp = pk->inner + 2 * n;
+  pk->ly = in->y;
   pk->dist = pt_models_buf_get(&out->b_labels, n * sizeof(gint32) * 2);
   pk->labels = pk->dist + n;
   pk->parent = pt_models_buf_get(&out->b_parent, (n + 4) * sizeof(gint32));
@@ -425,7 +433,7 @@ find_inner_peel(Peel *pk)
   int rim;
 
   pt_distance_transform(pk->in->mask, pk->w, pk->h, TRUE, pk->dist);
-  rim = (int)MAX(2.0, 0.08 * pk->shape->minor);
+  rim = (int)MAX(2.0, (pk->in->lab ? PT_PEEL_LAB_RIM : 0.08) * pk->shape->minor);
   for (gsize i = 0; i < pk->n; i++)
     pk->inner[i] = pk->dist[i] > 3 * rim;
 }
@@ -538,6 +546,112 @@ pixel_class(Peel *pk, const Shading *shading, gsize i)
   return c;
 }
 
+/* Median of a histogram of @n bins holding @total counts. */
+static int
+hist_median(const guint32 *hist, int n, guint32 total)
+{
+  guint32 acc = 0;
+
+  for (int i = 0; i < n; i++) {
+    acc += hist[i];
+    if (2 * acc >= total)
+      return i;
+  }
+  return n - 1;
+}
+
+/* With in->lab: L*a*b* of every inner pixel, the brightness plane as L* (0..255), and the
+ * peel's median colour over the inner pixels that are not specular highlights.  The median
+ * holds while up to half the face is defect, which is rot's extent on a rotten fruit. */
+static void
+find_peel_lab(Peel *pk)
+{
+  const PtPeelInput *in = pk->in;
+  guint8 *lq = pk->inner + 3 * pk->n;
+  guint32 hl[256] = {0}, ha[256] = {0}, hb[256] = {0}, total = 0;
+  double hue;
+
+  for (gsize i = 0; i < pk->n; i++) {
+    float *p = pk->lab + 3 * i;
+    int r, g, b;
+
+    pt_ycc_to_lab(in->y[i], in->cb[i], in->cr[i], p);
+    lq[i] = (guint8)CLAMP(lrintf(p[0] * 2.55f), 0, 255);
+    if (!pk->inner[i])
+      continue;
+    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+    if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
+      continue;
+    hl[lq[i]]++;
+    ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+    hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+    total++;
+  }
+  pk->ly = lq;
+  if (total == 0)
+    total = 1;
+  pk->peel_l = hist_median(hl, 256, total) / 2.55;
+  pk->peel_a = hist_median(ha, 256, total) - 128;
+  pk->peel_b = hist_median(hb, 256, total) - 128;
+  pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
+  hue = atan2(pk->peel_b, pk->peel_a) * 180 / G_PI;
+  pk->peel_h = hue < 0 ? hue + 360 : hue;
+  pk->peel_y = pk->peel_l * 2.55;
+}
+
+/* The C_* flags of inner pixel @i measured in L*a*b* against the fruit's own peel: its
+ * lightness against the local and shading references (so the darker limb and the light
+ * from one side do not count), its chroma and hue against the peel's median.
+ *   - specular highlights (clipped, or well above both references and washed out) are
+ *     sound: gloss, not a defect;
+ *   - dark: below the profile's dark_ratio of the reference (dark spots, deep rot);
+ *   - rot: darker and duller than the peel (brown);
+ *   - mould: washed out at about the peel's lightness (white, grey), or a hue far from the
+ *     peel's (blue-green spores).
+ * Sets mean[i] to the darker reference for the regions. */
+static guint8
+pixel_class_lab(Peel *pk, const Shading *shading, gsize i)
+{
+  const PtPeelInput *in = pk->in;
+  const PtGradeProfile *p = pk->p;
+  const float *lab = pk->lab + 3 * i;
+  int w = pk->w, r, g, b;
+  double m = pk->mean[i], shade, hi_ref, lq = pk->ly[i], ratio, chroma, hue, dhue;
+  guint8 c = C_NONE;
+
+  if (m <= 0)
+    m = pk->peel_y;
+  shade = shading_at(&pk->axes, shading, (double)(i % w) + 0.5, (double)(i / w) + 0.5);
+  hi_ref = MAX(m, shade);
+  m = MIN(m, shade);
+  pk->mean[i] = (float)m;
+  ratio = lq / MAX(m, 1.0);
+  chroma = sqrt(lab[1] * lab[1] + lab[2] * lab[2]);
+  hue = atan2(lab[2], lab[1]) * 180 / G_PI;
+  dhue = hue_diff(hue < 0 ? hue + 360 : hue, pk->peel_h);
+  pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+  if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED ||
+      (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c))
+    return C_NONE;
+  /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue.  It
+   * is left out like a sticker; a green patch of the peel itself is lighter and counts
+   * in the colour coverage. */
+  if (ratio < p->dark_ratio && chroma >= PT_PEEL_LAB_LEAF_CHROMA &&
+      hue_diff(hue < 0 ? hue + 360 : hue, PT_PEEL_LAB_LEAF_HUE) <= PT_PEEL_LAB_LEAF_HUE_WIDTH &&
+      dhue >= PT_PEEL_LAB_LEAF_HUE_WIDTH)
+    return C_STICKER;
+  if (ratio < p->dark_ratio && m - lq >= 2.55 * PT_PEEL_LAB_MIN_DL)
+    c |= C_DARK;
+  if (m - lq >= 2.55 * PT_PEEL_LAB_ROT_DL && chroma < PT_PEEL_LAB_ROT_CHROMA * pk->peel_c)
+    c |= C_DARK;
+  if (p->mould && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA &&
+      ratio >= PT_PEEL_LAB_MOULD_MIN_RATIO &&
+      (chroma < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c ||
+       (dhue > PT_PEEL_LAB_MOULD_HUE && chroma >= PT_PEEL_LAB_MOULD_HUE_CHROMA)))
+    c |= C_PALE;
+  return c;
+}
+
 /* Brightness reference in two passes: the second leaves out what the
  * first found, so a large defect does not drag its own reference down. */
 static void
@@ -549,10 +663,12 @@ classify_pixels(Peel *pk)
 
   memcpy(pk->tmp, pk->inner, pk->n);
   for (int pass = 0; pass < 2; pass++) {
-    local_mean(in->y, pk->tmp, pk->w, pk->h, win, pk->isum, pk->icnt, pk->mean);
-    fit_shading(&pk->axes, in->y, pk->tmp, pk->w, pk->h, pk->peel_y, &shading);
+    local_mean(pk->ly, pk->tmp, pk->w, pk->h, win, pk->isum, pk->icnt, pk->mean);
+    fit_shading(&pk->axes, pk->ly, pk->tmp, pk->w, pk->h, pk->peel_y, &shading);
     for (gsize i = 0; i < pk->n; i++)
-      pk->cls[i] = pk->inner[i] ? pixel_class(pk, &shading, i) : C_NONE;
+      pk->cls[i] = !pk->inner[i] ? C_NONE
+                   : in->lab     ? pixel_class_lab(pk, &shading, i)
+                                 : pixel_class(pk, &shading, i);
     if (pass == 0)
       for (gsize i = 0; i < pk->n; i++)
         pk->tmp[i] = pk->inner[i] && pk->cls[i] == C_NONE;
@@ -694,7 +810,7 @@ collect_regions(const Peel *pk, int nreg)
       m = pk->mean[i] > 0 ? pk->mean[i] : pk->peel_y;
       r->n++;
       r->weight += surface_weight(&pk->axes, x + 0.5, y + 0.5);
-      r->ratio_sum += pk->in->y[i] / MAX(m, 1.0);
+      r->ratio_sum += pk->ly[i] / MAX(m, 1.0);
       r->hue_x += cos(hue[i] * G_PI / 180) * sat[i];
       r->hue_y += sin(hue[i] * G_PI / 180) * sat[i];
       r->sat_sum += sat[i];
@@ -724,10 +840,22 @@ is_stem_end(const PtShape *shape, const PtShape *rs)
          rs->area_px <= G_PI * rad * rad;
 }
 
-/* Measures region @r (label @l + 1) as a defect on the fruit surface into
- * @d; FALSE when it is too small to count or is the stem end. */
+/* A photo shows the stem end or the calyx wherever the fruit happens to lie: a small,
+ * fairly compact, dark patch (a stem seen from the side is a short bar).  pt_peel_analyse () leaves
+ * out the largest such patch of a view (a view shows at most one of the two ends face-on); more, or
+ * larger, are defects. */
 static gboolean
-measure_region(Peel *pk, const Region *r, int l, PtDefect *d)
+is_calyx_like(const Peel *pk, const Region *r, const PtDefect *d, double elongation)
+{
+  return d->kind != PT_DEFECT_MOULD && r->n <= PT_PEEL_CALYX_MAX_SHARE * pk->shape->area_px &&
+         elongation <= PT_PEEL_CALYX_MAX_ELONGATION;
+}
+
+/* Measures region @r (label @l + 1) as a defect on the fruit surface into
+ * @d; FALSE when it is too small to count, is the stem end or (in Lab) is a
+ * pale patch too small to be mould. */
+static gboolean
+measure_region(Peel *pk, const Region *r, int l, PtDefect *d, double *elongation)
 {
   const PtGradeProfile *p = pk->p;
   const PtShape *shape = pk->shape;
@@ -736,7 +864,7 @@ measure_region(Peel *pk, const Region *r, int l, PtDefect *d)
   PtPoint *xs;
   double area = r->weight * pk->mmpx2, length_px;
 
-  if (area < p->min_defect_mm2)
+  if (area < p->min_defect_mm2 || (pk->in->lab && r->n < PT_PEEL_LAB_MIN_PX))
     return FALSE;
   rs = g_new(PtShape, 1);
   xs = g_new(PtPoint, 4 * (gsize)(r->y1 - r->y0 + 1) + 8);
@@ -745,6 +873,7 @@ measure_region(Peel *pk, const Region *r, int l, PtDefect *d)
       pk->tmp[(gsize)y * w + x] = pk->labels[(gsize)y * w + x] == l + 1;
   pt_shape_measure(pk->tmp, w, r->x0, r->y0, r->x1 + 1, r->y1 + 1, 1, rs, xs);
   length_px = rs->max_width;
+  *elongation = rs->max_width / MAX(rs->min_width, 1.0);
   if (p->stem_at_poles && is_stem_end(shape, rs)) {
     g_free(xs);
     g_free(rs);
@@ -762,7 +891,9 @@ measure_region(Peel *pk, const Region *r, int l, PtDefect *d)
   d->kind = classify(r, length_px, p);
   g_free(xs);
   g_free(rs);
-  return TRUE;
+  /* A small pale patch on a glossy photo is sheen more often than spores. */
+  return !(pk->in->lab && d->kind == PT_DEFECT_MOULD &&
+           r->n < PT_PEEL_LAB_MOULD_MIN_SHARE * pk->shape->area_px);
 }
 
 /* Adds @d to the totals and the kept list, and marks its region (label
@@ -823,16 +954,31 @@ pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
   find_inner_peel(&pk);
   if (!find_peel_colour(&pk))
     return;
+  if (in->lab)
+    find_peel_lab(&pk);
   classify_pixels(&pk);
   cut_out_stickers(&pk);
   find_defect_candidates(&pk);
   nreg = pt_label_components(pk.tmp, pk.w, pk.h, 1, pk.labels, pk.parent);
   regs = collect_regions(&pk, nreg);
-  for (int l = 0; l < nreg; l++) {
-    PtDefect d;
+  {
+    PtDefect *found = g_new0(PtDefect, MAX(nreg, 1));
+    gboolean *keep = g_new0(gboolean, MAX(nreg, 1));
+    int calyx = -1;
 
-    if (measure_region(&pk, &regs[l], l, &d))
-      record_defect(&pk, &regs[l], l, &d);
+    for (int l = 0; l < nreg; l++) {
+      double elongation = 0;
+
+      keep[l] = measure_region(&pk, &regs[l], l, &found[l], &elongation);
+      if (keep[l] && in->lab && is_calyx_like(&pk, &regs[l], &found[l], elongation) &&
+          (calyx < 0 || regs[l].n > regs[calyx].n))
+        calyx = l;
+    }
+    for (int l = 0; l < nreg; l++)
+      if (keep[l] && l != calyx)
+        record_defect(&pk, &regs[l], l, &found[l]);
+    g_free(keep);
+    g_free(found);
   }
   g_free(regs);
   colour_coverage(&pk);

@@ -6,6 +6,7 @@
  * (PT_ANALYSIS_MAX_SIDE bounds the crop), so the cost grows with the fruit
  * in view, not with the frame.  The crop's own threshold, limited to the
  * fruit's territory from the coarse pass, gives the edge used for sizing. */
+#include "pt-grade-tuning.h"
 #include "pt-internal.h"
 
 #include <math.h>
@@ -18,6 +19,7 @@ struct _PtGrader {
   double mm_per_px;
   PtSegmentation seg;
   PtPeelResult peel;
+  PtRoiScratch roi;
   PtShape shape;
   PtBuf b_planes, b_mask, b_foreign, b_labels, b_parent, b_points;
 };
@@ -57,6 +59,7 @@ pt_grader_free(PtGrader *grader)
     return;
   pt_fruit_segmentation_clear(&grader->seg);
   pt_peel_result_clear(&grader->peel);
+  pt_roi_scratch_clear(&grader->roi);
   pt_models_buf_clear(&grader->b_planes);
   pt_models_buf_clear(&grader->b_mask);
   pt_models_buf_clear(&grader->b_foreign);
@@ -195,9 +198,10 @@ open_mask(guint8 *mask, int w, int h, gint32 *d1, gint32 *d2)
  * cut, and its calipers shrink.  When more than 5% of its edge borders
  * another fruit, the diameter comes instead from a least-squares circle
  * (Kasa's algebraic fit) through the edge pixels that border the belt.
- * Returns the diameter in crop pixels, or 0 when the fruit is free. */
+ * Returns the diameter in crop pixels, or 0 when the fruit is free; @cut_share (nullable)
+ * gets the share of the edge that borders another fruit or the edge of a ROI. */
 static double
-touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h)
+touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h, double *cut_share)
 {
   double a[3][3] = {{0}}, r[3] = {0};
   int n_free = 0, n_cut = 0;
@@ -233,6 +237,8 @@ touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h)
         n_free++;
       }
     }
+  if (cut_share)
+    *cut_share = n_cut + n_free > 0 ? (double)n_cut / (n_cut + n_free) : 0;
   if (n_cut * 20 <= n_cut + n_free || n_free < 16)
     return 0;
   {
@@ -456,7 +462,7 @@ static void
 measure_size(const PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fruit)
 {
   double mmpx = c->mmpx;
-  double fit_d = touching_diameter(c->mask, c->foreign, c->w, c->h);
+  double fit_d = touching_diameter(c->mask, c->foreign, c->w, c->h, NULL);
   const char *code;
 
   fruit->diameter_mm = shape->min_width * mmpx;
@@ -475,10 +481,11 @@ measure_size(const PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fr
 /* Peel analysis of the crop (pt-defect.c), its defects taken back to frame
  * pixels. */
 static void
-add_peel(PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fruit)
+add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, PtFruit *fruit)
 {
   PtPeelResult *pr = &g->peel;
-  PtPeelInput peel_in = {c->w, c->h, c->py, c->pcb, c->pcr, c->mask, c->mmpx, shape, &g->profile};
+  PtPeelInput peel_in = {c->w,    c->h,    c->py, c->pcb,      c->pcr,
+                         c->mask, c->mmpx, shape, &g->profile, lab};
 
   pt_peel_analyse(&peel_in, pr);
   fruit->n_defects = pr->n_defects;
@@ -525,9 +532,141 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
   if (!fruit->partial)
-    add_peel(g, &c, shape, fruit);
+    add_peel(g, &c, shape, FALSE, fruit);
   decide_class(&g->profile, fruit, solidity);
   return TRUE;
+}
+
+/* A ROI's record when its fruit cannot be graded: the ROI itself, class none and why. */
+static void
+roi_not_graded(const PtRoi *roi, const char *reason, PtFruit *fruit)
+{
+  memset(fruit, 0, sizeof *fruit);
+  fruit->x = roi->x;
+  fruit->y = roi->y;
+  fruit->width = roi->width;
+  fruit->height = roi->height;
+  fruit->cx = roi->x + 0.5 * roi->width;
+  fruit->cy = roi->y + 0.5 * roi->height;
+  fruit->klass = PT_CLASS_NONE;
+  snprintf(fruit->rule, sizeof fruit->rule, "not graded: %s", reason);
+}
+
+/* Sets @mask to the convex hull of @shape inside @box: mould or rot on the outline differs
+ * from the peel's colour but is still fruit, and a fruit is convex. */
+static void
+fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
+{
+  guint n = shape->n_hull;
+  double area2 = 0;
+
+  for (guint k = 0; k < n; k++) {
+    const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
+
+    area2 += a->x * b->y - b->x * a->y;
+  }
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      double px = x + 0.5, py = y + 0.5;
+      gboolean inside = TRUE;
+
+      for (guint k = 0; k < n && inside; k++) {
+        const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
+        double cross = (b->x - a->x) * (py - a->y) - (b->y - a->y) * (px - a->x);
+
+        inside = area2 > 0 ? cross >= 0 : cross <= 0;
+      }
+      mask[(gsize)y * w + x] |= inside;
+    }
+}
+
+/* Places and samples the crop of @roi with a ring of one step round it (within the
+ * frame); @box gets the ROI in crop pixels, one step in from the crop's edge. */
+static void
+roi_crop(PtGrader *g, const PtFrame *frame, const PtRoi *roi, Crop *c, PtRoiBox *box)
+{
+  int s = MAX(1, (MAX(roi->width, roi->height) + PT_ANALYSIS_MAX_SIDE - 3) /
+                     (PT_ANALYSIS_MAX_SIDE - 2));
+  int x0 = MAX(0, roi->x - s), y0 = MAX(0, roi->y - s);
+  int x1 = MIN(frame->width, roi->x + roi->width + s);
+  int y1 = MIN(frame->height, roi->y + roi->height + s);
+  int w = (x1 - x0) / s, h = (y1 - y0) / s;
+  gsize n = (gsize)w * h;
+
+  memset(c, 0, sizeof *c);
+  c->x0 = x0;
+  c->y0 = y0;
+  c->s = s;
+  c->w = w;
+  c->h = h;
+  c->mmpx = g->mm_per_px * s;
+  c->py = pt_models_buf_get(&g->b_planes, 3 * n);
+  c->pcb = c->py + n;
+  c->pcr = c->py + 2 * n;
+  c->mask = pt_models_buf_get(&g->b_mask, n);
+  c->foreign = pt_models_buf_get(&g->b_foreign, n);
+  c->labels = pt_models_buf_get(&g->b_labels, n * sizeof(gint32));
+  c->parent = pt_models_buf_get(&g->b_parent, (n + 4) * sizeof(gint32));
+  pt_frame_sample(frame, x0, y0, w, h, s, c->py, c->pcb, c->pcr);
+  box->x0 = MAX(1, (roi->x - x0 + s / 2) / s);
+  box->y0 = MAX(1, (roi->y - y0 + s / 2) / s);
+  box->x1 = MIN(w - 1, (roi->x + roi->width - x0 + s / 2) / s);
+  box->y1 = MIN(h - 1, (roi->y + roi->height - y0 + s / 2) / s);
+}
+
+/* Exactly one record for @roi: its fruit graded, or class none with the reason. */
+static void
+analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
+{
+  PtShape *shape = &g->shape;
+  PtRoiBox box;
+  PtPoint *xs;
+  float seed[3];
+  double solidity, cut_share = 0;
+  Crop c;
+  PtRoiVerdict verdict;
+
+  if (MIN(roi->width, roi->height) < PT_ROI_MIN_SIDE_PX) {
+    roi_not_graded(roi, "too small to grade", fruit);
+    return;
+  }
+  roi_crop(g, frame, roi, &c, &box);
+  {
+    PtRoiInput in = {c.w, c.h, c.py, c.pcb, c.pcr, box};
+
+    verdict = pt_roi_find_fruit(&in, c.mask, c.foreign, &g->roi, seed);
+  }
+  if (verdict == PT_ROI_TOO_DARK) {
+    roi_not_graded(roi, "too dark to grade", fruit);
+    return;
+  }
+  if (verdict != PT_ROI_FOUND) {
+    roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
+    return;
+  }
+  open_mask(c.mask, c.w, c.h, c.labels, c.parent);
+  xs = pt_models_buf_get(&g->b_points, (4 * (gsize)c.h + 8) * sizeof(PtPoint));
+  if (!keep_largest(c.mask, c.w, c.h, c.labels, c.parent)) {
+    roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
+    return;
+  }
+  pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
+  if (shape->minor < 2 || shape->n_hull < 3) {
+    roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
+    return;
+  }
+  solidity = hull_solidity(shape);
+  fill_hull(c.mask, c.w, &box, shape);
+  pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
+  touching_diameter(c.mask, c.foreign, c.w, c.h, &cut_share);
+
+  memset(fruit, 0, sizeof *fruit);
+  place_fruit(&c, shape, frame, fruit);
+  measure_size(g, &c, shape, fruit);
+  add_peel(g, &c, shape, TRUE, fruit);
+  decide_class(&g->profile, fruit, solidity);
+  /* Where the ROI cuts the fruit, its outline there is the ROI's ellipse, not seen. */
+  fruit->confidence *= 1.0 - PT_ROI_CUT_TRUST * cut_share;
 }
 
 /* Reading order: rows of fruit top to bottom, left to right within a row.
@@ -633,13 +772,8 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
         result->n_fruit++;
     sort_fruit(result->fruit, result->n_fruit);
   } else {
-    for (guint i = 0; i < n_rois; i++) {
-      pt_fruit_segment(&grader->seg, frame, rois[i].x, rois[i].y, rois[i].width, rois[i].height,
-                       min_area_px, FALSE);
-      if (grader->seg.n_blobs == 1 &&
-          analyse_blob(grader, frame, &grader->seg.blobs[0], &result->fruit[result->n_fruit]))
-        result->n_fruit++;
-    }
+    for (guint i = 0; i < n_rois; i++)
+      analyse_roi(grader, frame, &rois[i], &result->fruit[result->n_fruit++]);
   }
   return g_steal_pointer(&result);
 }

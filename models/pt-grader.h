@@ -84,7 +84,10 @@ PtGrader *pt_grader_new(const PtGradeProfile *profile, double mm_per_px, GError 
 void pt_grader_free(PtGrader *grader);
 
 /* Grades every fruit in @frame, or exactly one fruit per ROI when @n_rois
- * > 0 (each ROI holds one fruit; a ROI without fruit gives no entry).
+ * > 0: each ROI holds one fruit, found inside it without a belt model (the
+ * ROI may cut the fruit or hold a neighbour's edge), and gives exactly one
+ * entry, in ROI order; one that cannot be graded (too small, too dark, no
+ * fruit) has class PT_CLASS_NONE, the ROI as its box and the reason in rule.
  * An empty frame, a ROI outside the frame or too many ROIs is an error; a
  * frame without fruit gives a result with n_fruit 0.
  * @frame, @rois: (transfer none).  Returns: (transfer full). */

@@ -109,6 +109,10 @@ typedef struct {
   double mm_per_px;     /* of the crop (frame scale times step) */
   const PtShape *shape; /* of the mask, crop coordinates */
   const PtGradeProfile *profile;
+  /* Defects as colour anomalies in CIE L*a*b* against the fruit's median peel
+   * (pt-grade-tuning.h), for photos without a controlled light; else the belt's
+   * luma and chroma rules. */
+  gboolean lab;
 } PtPeelInput;
 
 typedef struct {
@@ -127,5 +131,37 @@ void pt_peel_result_clear(PtPeelResult *out);
 /* Hue in degrees (0..360) and saturation (0..1) of a YCbCr pixel. */
 void pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value);
 gboolean pt_hue_in_range(double hue, const double range[2]);
+
+/* CIE L*a*b* (D65) of a YCbCr pixel (pt-roi.c). */
+void pt_ycc_to_lab(int y, int cb, int cr, float lab[3]);
+
+/* pt-roi.c: the one fruit inside a given box, found without a belt model. */
+typedef struct {
+  int x0, y0, x1, y1; /* the box in crop pixels, x1/y1 exclusive */
+} PtRoiBox;
+
+typedef struct {
+  int w, h; /* the crop: the box and a ring around it */
+  const guint8 *y, *cb, *cr;
+  PtRoiBox box;
+} PtRoiInput;
+
+typedef enum {
+  PT_ROI_FOUND,
+  PT_ROI_TOO_DARK,  /* the box's middle is too dark to judge */
+  PT_ROI_NOT_FRUIT, /* nothing of one colour fills the box's middle */
+} PtRoiVerdict;
+
+typedef struct {
+  PtBuf b_lab, b_dq, b_labels, b_parent;
+} PtRoiScratch;
+
+/* Writes the fruit at the box's middle into @mask (w*h, 1 = fruit, holes filled, only
+ * inside the box's ellipse), where its outline is cut (by the box, or by the ellipse where
+ * the fruit's colour goes on) into @foreign, and the median Lab of the box's middle into
+ * @seed_lab. */
+PtRoiVerdict pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign,
+                               PtRoiScratch *scratch, float seed_lab[3]);
+void pt_roi_scratch_clear(PtRoiScratch *scratch);
 
 G_END_DECLS

@@ -186,10 +186,17 @@ grade_image(GradeRun *run, const char *path, guint i, GError **error)
     g_prefix_error(error, "%s: ", path);
     return FALSE;
   }
+  /* With ROIs the grader gives one record per ROI, in order: each keeps its ROI. */
+  gboolean per_roi = run->n_rois > 0 && result->n_fruit == run->n_rois;
   for (guint j = 0; j < result->n_fruit; j++) {
-    if (run->json)
-      json_array_append_new(run->records, fruit_json(name, j + 1, &result->fruit[j]));
-    else
+    if (run->json) {
+      json_t *o = fruit_json(name, j + 1, &result->fruit[j]);
+      if (per_roi)
+        json_object_set_new(
+            o, "roi",
+            box_json(run->rois[j].x, run->rois[j].y, run->rois[j].width, run->rois[j].height));
+      json_array_append_new(run->records, o);
+    } else
       print_fruit_text(name, j + 1, &result->fruit[j]);
   }
   return TRUE;

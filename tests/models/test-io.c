@@ -147,14 +147,18 @@ test_grader_bad(void)
   g_assert_cmpuint(r->n_fruit, ==, 0);
   g_clear_pointer(&r, pt_grade_result_free);
 
-  /* ROI outside the frame; a ROI on empty belt gives no fruit. */
+  /* ROI outside the frame; a ROI on empty belt gives its one record, not graded. */
   g_assert_null(pt_grader_grade(grader, &frame, &roi, 1, &error));
   g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID);
   g_clear_error(&error);
   pt_image_as_frame(belt, &frame);
   r = pt_grader_grade(grader, &frame, &roi, 1, &error);
   g_assert_no_error(error);
-  g_assert_cmpuint(r->n_fruit, ==, 0);
+  g_assert_cmpuint(r->n_fruit, ==, 1);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_NONE);
+  g_assert_true(g_str_has_prefix(r->fruit[0].rule, "not graded: "));
+  g_assert_cmpint(r->fruit[0].x, ==, roi.x);
+  g_assert_cmpint(r->fruit[0].width, ==, roi.width);
 }
 
 static void

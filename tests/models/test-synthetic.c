@@ -322,6 +322,100 @@ test_i420_and_roi(void)
   g_assert_cmpuint(rr->fruit[0].defect_count, ==, 1);
 }
 
+/* ROIs as a detector or a person draws them on photos: tight round one fruit of a row of
+ * touching fruit (neighbours' edges inside the box), a box cutting a fruit, a spot seen
+ * through a ROI, and a ROI too small to grade; each gives exactly one record, in order. */
+static void
+test_roi_photo(void)
+{
+  FgScene scene;
+  FgFruit *spotted;
+  g_autoptr(PtGradeResult) r = NULL;
+  /* 0.3 mm/px: 70 mm fruit span 233 px; centres at 50, 120 and 190 mm along y = 72 mm. */
+  PtRoi rois[4] = {
+      {283, 123, 234, 234}, /* the middle fruit of the row, tight */
+      {50, 123, 180, 234},  /* the left fruit, its left three quarters */
+      {516, 123, 234, 234}, /* the right fruit, with a spot */
+      {10, 10, 12, 12},     /* too small */
+  };
+
+  fg_scene_init(&scene, 800, 480, 31);
+  fg_scene_add(&scene, 50, 72, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_scene_add(&scene, 120, 72, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  spotted = fg_scene_add(&scene, 190, 72, 70, orange_rgb[0], orange_rgb[1], orange_rgb[2]);
+  fg_fruit_add_spot(spotted, 0.1, -0.1, 120, 0.4);
+  r = grade_scene(&scene, "orange-unece", rois, G_N_ELEMENTS(rois));
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, G_N_ELEMENTS(rois));
+  for (guint i = 0; i < 3; i++) {
+    g_assert_cmpint(r->fruit[i].klass, !=, PT_CLASS_NONE);
+    g_assert_cmpfloat_with_epsilon(r->fruit[i].diameter_mm, 70, 3.5);
+  }
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  g_assert_cmpuint(r->fruit[2].defect_count, >=, 1);
+  g_assert_cmpfloat_with_epsilon(r->fruit[2].defect_largest_mm2, 120, 40);
+  g_assert_cmpint(r->fruit[3].klass, ==, PT_CLASS_NONE);
+  g_assert_nonnull(strstr(r->fruit[3].rule, "too small"));
+}
+
+/* Composites @fruit's sprite onto @dst (packed RGB over a background) at (@x0, @y0). */
+static void
+paste_sprite(PtImage *dst, const FgFruit *fruit, double mm_per_px, int x0, int y0)
+{
+  g_autofree guint8 *coverage = NULL;
+  g_autoptr(PtImage) sprite = fg_render_sprite(fruit, mm_per_px, 1.0, &coverage);
+
+  for (int y = 0; y < sprite->height; y++)
+    for (int x = 0; x < sprite->width; x++) {
+      guint8 *d = dst->pixels + (gsize)(y0 + y) * dst->stride + (x0 + x) * 3;
+      const guint8 *s = sprite->pixels + (gsize)y * sprite->stride + x * 3;
+      int a = coverage[(gsize)y * sprite->width + x];
+
+      for (int c = 0; c < 3; c++)
+        d[c] = (guint8)((s[c] * a + d[c] * (255 - a) + 127) / 255);
+    }
+}
+
+/* A light box: fruit on black (and on white paper), no belt model to lean on; a spotted
+ * and a sound fruit through tight ROIs. */
+static void
+test_roi_backgrounds(void)
+{
+  const guint8 backgrounds[2] = {8, 245};
+
+  for (guint b = 0; b < G_N_ELEMENTS(backgrounds); b++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new(profile, 0.3, &error);
+    g_autoptr(PtImage) image = pt_image_new(640, 320, &error);
+    g_autoptr(PtGradeResult) r = NULL;
+    FgFruit fruit = {.diameter_mm = 66, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    PtRoi rois[2];
+    PtFrame frame;
+    int side;
+
+    g_assert_no_error(error);
+    memset(image->pixels, backgrounds[b], (gsize)image->stride * image->height);
+    paste_sprite(image, &fruit, 0.3, 40, 40);
+    fruit.spots[0] = (FgSpot){.u = -0.1, .v = 0.1, .length_mm = 12, .darkness = 0.4};
+    fruit.n_spots = 1;
+    paste_sprite(image, &fruit, 0.3, 360, 40);
+    side = (int)(66 / 0.3);
+    rois[0] = (PtRoi){40 + 10, 40 + 10, side, side};
+    rois[1] = (PtRoi){360 + 10, 40 + 10, side, side};
+    pt_image_as_frame(image, &frame);
+    r = pt_grader_grade(grader, &frame, rois, 2, &error);
+    g_assert_no_error(error);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 2);
+    g_assert_cmpfloat_with_epsilon(r->fruit[0].diameter_mm, 66, 3.5);
+    g_assert_cmpfloat_with_epsilon(r->fruit[1].diameter_mm, 66, 3.5);
+    g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+    g_assert_cmpuint(r->fruit[1].defect_count, >=, 1);
+  }
+}
+
 static void
 test_determinism(void)
 {
@@ -411,6 +505,8 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/edge-partial", test_edge_partial);
   g_test_add_func("/models/synthetic/classes", test_classes);
   g_test_add_func("/models/synthetic/i420-roi", test_i420_and_roi);
+  g_test_add_func("/models/synthetic/roi-photo", test_roi_photo);
+  g_test_add_func("/models/synthetic/roi-backgrounds", test_roi_backgrounds);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
   return g_test_run();

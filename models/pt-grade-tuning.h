@@ -1,0 +1,110 @@
+/* pt-grade-tuning.h: the detection thresholds of ROI grading that are not the grade
+ * profile's, each with its reason.  Colours are CIE L*a*b* (D65): L* 0..100, and a
+ * difference of about 2.3 is the smallest one people see, so thresholds read as "how
+ * many just-noticeable differences". */
+#pragma once
+
+/* Finding the fruit in a box (pt-roi.c). */
+
+/* The peel colour is seeded from an ellipse of this share of the box's half-sides round
+ * its centre: a box holds one fruit, so its middle is peel even when the box cuts the
+ * fruit or holds a neighbour's edge. */
+#define PT_ROI_SEED_FRACTION 0.35
+/* Lightness counts for this share of a colour difference when growing the fruit from its
+ * seed: a sphere's shading changes L* by half across the face, its hue and chroma hardly. */
+#define PT_ROI_L_WEIGHT 0.35
+/* The fruit/background split of the colour difference (Otsu's threshold) is kept within
+ * these bounds: below the low one it would cut the fruit's own shading and blemishes,
+ * above the high one take in a background of a similar colour. */
+#define PT_ROI_SPLIT_MIN 10.0
+#define PT_ROI_SPLIT_MAX 40.0
+/* The fruit is kept within the ellipse inscribed in its box, widened by this factor: a
+ * box holds one round fruit, so what reaches into its corners is a neighbour's edge, and
+ * the margin keeps an elongated fruit lying diagonally. */
+#define PT_ROI_ELLIPSE_MARGIN 1.08
+/* The background is modelled from the box's corners when they hold at least this share
+ * of the box that is not peel-coloured (a round fruit in a tight box leaves 21%); then a
+ * pixel unlike its median colour (lightness weighted by PT_ROI_BG_L_WEIGHT: shadows on the
+ * background are darker, not another colour) is fruit even when it is not peel-coloured:
+ * mould, rot, a dark spot on the outline.  "Unlike" is PT_ROI_BG_SPREAD times the
+ * background's own PT_ROI_BG_QUANTILE difference from its median, within
+ * PT_ROI_BG_DE_MIN (a few just-noticeable differences: JPEG noise on a plain background)
+ * and PT_ROI_BG_DE_MAX (pale mould on a grained table). */
+#define PT_ROI_MIN_BACKGROUND 0.04
+#define PT_ROI_BG_L_WEIGHT    0.5
+#define PT_ROI_BG_QUANTILE    0.5
+#define PT_ROI_BG_SPREAD      3.0
+#define PT_ROI_BG_DE_MIN      6.0
+#define PT_ROI_BG_DE_MAX      15.0
+/* Boxes whose short side is below this (frame pixels) hold too little to grade. */
+#define PT_ROI_MIN_SIDE_PX 24
+/* The box's middle darker than this L* is too dark to judge colour or defects. */
+#define PT_ROI_MIN_SEED_L 12.0
+/* A box whose two colour classes (Otsu's split of the difference from its middle) are
+ * closer than this holds no fruit against a background: an empty belt or tray.  Peel
+ * against any background, and mould against either, differ by several times more. */
+#define PT_ROI_MIN_CONTRAST 12.0
+/* A box whose corners (outside its inscribed ellipse) are filled to more than this share
+ * by the region grown from its middle holds a surface, not a round fruit: in a pile the
+ * gaps between fruit and their shadows leave part of the corners out. */
+#define PT_ROI_MAX_CORNER_FILL 0.9
+/* ... unless the middle's chroma (C*) is at least this: ripe and unripe peels (orange,
+ * yellow, red, green: 40 to 80) are far above belts, trays and grey mould, so the corners
+ * hold neighbours of a pile. */
+#define PT_ROI_PILE_CHROMA 20.0
+/* A fruit found covering less than this share of its box is not the box's fruit (the
+ * box holds a leaf, a shadow or nothing); real boxes hold their fruit with a margin of
+ * at most a few tenths of its size on each side. */
+#define PT_ROI_MIN_COVER 0.2
+/* Where the ROI cuts the fruit (in a pile, nearly all round) its outline is the ROI's
+ * ellipse rather than seen; the confidence drops by this share of the cut share. */
+#define PT_ROI_CUT_TRUST 0.5
+
+/* Defects against the fruit's own peel, in L*a*b* (pt-defect.c, ROI grading). */
+
+/* A pixel with a channel at or above this is clipped: a specular highlight, no colour. */
+#define PT_PEEL_LAB_CLIPPED 250
+/* A pixel this much lighter (L*) than the peel round it and less chromatic than the peel
+ * is gloss: a glossy peel mirrors the lamp in many small spots. */
+#define PT_PEEL_LAB_SPECULAR_DL 10.0
+/* The rim band left out, as a share of the short radius: in photos the limb darkens,
+ * blurs and mirrors a light background, so it looks pale (wider than the belt's 8%).
+ * The band is seen at a grazing angle (a quarter of the face's area for a third of its
+ * pixels' worth of surface); another view of the fruit sees it face-on. */
+#define PT_PEEL_LAB_RIM 0.15
+/* A dark pixel is also at least this much darker (L*) than its reference: below it the
+ * ratio test fires on the peel's pores in a dark photo. */
+#define PT_PEEL_LAB_MIN_DL 8.0
+/* Rot: at least this much darker (L*) than the reference and duller than this share of
+ * the peel's chroma (brown on an orange, yellow or green peel). */
+#define PT_PEEL_LAB_ROT_DL     12.0
+#define PT_PEEL_LAB_ROT_CHROMA 0.7
+/* Mould is looked for only on a peel with at least this chroma: on a grey or white peel
+ * a washed-out patch is no anomaly. */
+#define PT_PEEL_LAB_MIN_PEEL_CHROMA 20.0
+/* Mould: not darker than this share of the reference (dark is rot, not spores) and ... */
+#define PT_PEEL_LAB_MOULD_MIN_RATIO 0.8
+/* ... washed out below this share of the peel's chroma (white and grey mould), ... */
+#define PT_PEEL_LAB_MOULD_CHROMA 0.45
+/* ... or this far (degrees of Lab hue) from the peel's hue with some chroma (blue-green
+ * spores): far enough that an unripe green patch on an orange (about 50 degrees away)
+ * is colour, not mould. */
+#define PT_PEEL_LAB_MOULD_HUE        75.0
+#define PT_PEEL_LAB_MOULD_HUE_CHROMA 8.0
+/* A defect region covers at least this many analysis pixels (3 x 3): smaller ones are
+ * the peel's pores and JPEG noise, whatever the calibration says they measure. */
+#define PT_PEEL_LAB_MIN_PX 9
+/* Leaves: Lab hue of chlorophyll green (about 125 degrees, a* < 0 < b*) within this
+ * width, and at least this chroma; only where the peel's own hue is that far away. */
+#define PT_PEEL_LAB_LEAF_HUE       125.0
+#define PT_PEEL_LAB_LEAF_HUE_WIDTH 35.0
+#define PT_PEEL_LAB_LEAF_CHROMA    15.0
+/* A mould region covers at least this share of the fruit's silhouette: a small pale
+ * patch on a glossy peel is a soft highlight (sheen) more often than spores, and mould
+ * that matters spreads (green and blue mould rot a fruit in days). */
+#define PT_PEEL_LAB_MOULD_MIN_SHARE 0.004
+/* The stem end or calyx: at most this share of the fruit's silhouette (an orange's calyx
+ * with its ring is about a tenth of the diameter across, 1% of the area; twice that for
+ * the ring's shadow) and at most this elongation (long over short caliper). */
+#define PT_PEEL_CALYX_MAX_SHARE      0.02
+#define PT_PEEL_CALYX_MAX_ELONGATION 4.0

@@ -1,0 +1,363 @@
+/* pt-roi.c: finding the one fruit inside a given box (grade --roi, a detector's boxes),
+ * without a belt model: the background may be a table, a cloth, a light box or other
+ * fruit.
+ *
+ * A box holds one fruit and its middle is that fruit's peel, so the peel colour is seeded
+ * from the box's middle (median CIE Lab) and the fruit is the region of that colour
+ * connected to the middle: every pixel's colour difference from the seed (lightness
+ * down-weighted, a sphere's shading is mostly lightness) is split in two by Otsu's
+ * threshold over the box, the component holding most of the middle is kept and its holes
+ * (defects inside the peel) filled.  The caller cuts off what clings to it and takes the
+ * convex hull, so a defect on the outline still counts as fruit.  Thresholds live in
+ * pt-grade-tuning.h.  Cost: one Lab conversion and a few passes over the crop, which
+ * PT_ANALYSIS_MAX_SIDE bounds. */
+#include "pt-grade-tuning.h"
+#include "pt-internal.h"
+
+#include <math.h>
+#include <string.h>
+
+static float srgb_linear[256];
+
+static gpointer
+init_tables(gpointer data)
+{
+  (void)data;
+  for (int i = 0; i < 256; i++) {
+    double c = i / 255.0;
+
+    srgb_linear[i] = (float)(c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4));
+  }
+  return NULL;
+}
+
+static inline float
+lab_f(float t)
+{
+  return t > 0.008856f ? cbrtf(t) : 7.787f * t + 16.0f / 116.0f;
+}
+
+void
+pt_ycc_to_lab(int y, int cb, int cr, float lab[3])
+{
+  static GOnce once = G_ONCE_INIT;
+  int r8, g8, b8;
+  float r, g, b, fx, fy, fz;
+
+  g_once(&once, init_tables, NULL);
+  pt_ycc_to_rgb(y, cb, cr, &r8, &g8, &b8);
+  r = srgb_linear[r8];
+  g = srgb_linear[g8];
+  b = srgb_linear[b8];
+  /* sRGB to XYZ, normalised by the D65 white. */
+  fx = lab_f((0.4124f * r + 0.3576f * g + 0.1805f * b) / 0.95047f);
+  fy = lab_f(0.2126f * r + 0.7152f * g + 0.0722f * b);
+  fz = lab_f((0.0193f * r + 0.1192f * g + 0.9505f * b) / 1.08883f);
+  lab[0] = 116.0f * fy - 16.0f;
+  lab[1] = 500.0f * (fx - fy);
+  lab[2] = 200.0f * (fy - fz);
+}
+
+/* Median of an integer histogram of @n bins holding @total counts. */
+static int
+hist_median(const guint32 *hist, int n, guint32 total)
+{
+  guint32 acc = 0;
+
+  for (int i = 0; i < n; i++) {
+    acc += hist[i];
+    if (2 * acc >= total)
+      return i;
+  }
+  return n - 1;
+}
+
+/* Otsu's threshold of a 256-bin histogram: the split that maximises the variance between
+ * the two classes; @contrast gets the distance between the two classes' means. */
+static int
+otsu(const guint32 *hist, double *contrast)
+{
+  double total = 0, sum = 0, w0 = 0, s0 = 0, best = -1;
+
+  *contrast = 0;
+  int t_best = 0;
+
+  for (int i = 0; i < 256; i++) {
+    total += hist[i];
+    sum += (double)i * hist[i];
+  }
+  for (int t = 0; t < 255; t++) {
+    double w1, m0, m1, between;
+
+    w0 += hist[t];
+    s0 += (double)t * hist[t];
+    w1 = total - w0;
+    if (w0 == 0 || w1 == 0)
+      continue;
+    m0 = s0 / w0;
+    m1 = (sum - s0) / w1;
+    between = w0 * w1 * (m0 - m1) * (m0 - m1);
+    if (between > best) {
+      best = between;
+      t_best = t;
+      *contrast = m1 - m0;
+    }
+  }
+  return t_best + 1;
+}
+
+static gboolean
+in_seed(const PtRoiBox *box, int x, int y)
+{
+  double cx = 0.5 * (box->x0 + box->x1), cy = 0.5 * (box->y0 + box->y1);
+  double rx = PT_ROI_SEED_FRACTION * 0.5 * (box->x1 - box->x0);
+  double ry = PT_ROI_SEED_FRACTION * 0.5 * (box->y1 - box->y0);
+  double u = (x + 0.5 - cx) / MAX(rx, 0.5), v = (y + 0.5 - cy) / MAX(ry, 0.5);
+
+  return u * u + v * v <= 1.0;
+}
+
+/* Inside the ellipse inscribed in the box, widened by @margin. */
+static gboolean
+in_ellipse(const PtRoiBox *box, int x, int y, double margin)
+{
+  double cx = 0.5 * (box->x0 + box->x1), cy = 0.5 * (box->y0 + box->y1);
+  double rx = margin * 0.5 * (box->x1 - box->x0);
+  double ry = margin * 0.5 * (box->y1 - box->y0);
+  double u = (x + 0.5 - cx) / MAX(rx, 0.5), v = (y + 0.5 - cy) / MAX(ry, 0.5);
+
+  return u * u + v * v <= 1.0;
+}
+
+/* Keeps the fruit within the box's ellipse: a neighbour's edge in a corner of the box has
+ * the same colour and touches the fruit.  Where the fruit's colour goes on past the
+ * ellipse or the box, the outline is cut (@foreign), elsewhere it is the fruit's own. */
+static void
+clip_to_ellipse(const PtRoiInput *in, guint8 *mask, guint8 *foreign)
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w, h = in->h;
+
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize k = (gsize)y * w + x;
+      gboolean in_box = x >= box->x0 && y >= box->y0 && x < box->x1 && y < box->y1;
+      gboolean inside = in_box && in_ellipse(box, x, y, PT_ROI_ELLIPSE_MARGIN);
+
+      foreign[k] = !in_box || (!inside && mask[k]);
+      if (!inside)
+        mask[k] = 0;
+    }
+}
+
+/* Mould and rot differ from the peel's colour as much as the background does, so the
+ * peel's colour alone loses them.  The background is sampled where the box holds no fruit:
+ * its corners outside the inscribed ellipse, where the colour is not the peel's (all of
+ * them without @dq); when there is enough of it, every pixel unlike its median colour is
+ * taken as fruit too. */
+static void
+add_unlike_background(const PtRoiInput *in, const float *lab, const guint8 *dq, int split,
+                      guint8 *mask)
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w;
+  guint32 hl[101] = {0}, ha[256] = {0}, hb[256] = {0}, n_bg = 0;
+  double box_area = (double)(box->x1 - box->x0) * (box->y1 - box->y0);
+  float bl, ba, bb;
+  double limit;
+
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+      const float *p = lab + 3 * k;
+
+      if ((dq && dq[k] < split) || in_ellipse(box, x, y, 1.0))
+        continue;
+      hl[CLAMP((int)lrintf(p[0]), 0, 100)]++;
+      ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+      hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+      n_bg++;
+    }
+  if (n_bg < PT_ROI_MIN_BACKGROUND * box_area)
+    return;
+  bl = (float)hist_median(hl, 101, n_bg);
+  ba = (float)(hist_median(ha, 256, n_bg) - 128);
+  bb = (float)(hist_median(hb, 256, n_bg) - 128);
+  /* The background's own spread sets how far "unlike" is: a plain light box or paper
+   * lets faint grey mould stand out, a grained table needs more. */
+  {
+    guint32 hs[256] = {0};
+    guint32 acc = 0;
+    int q = 0;
+
+    for (int y = box->y0; y < box->y1; y++)
+      for (int x = box->x0; x < box->x1; x++) {
+        gsize k = (gsize)y * w + x;
+        const float *p = lab + 3 * k;
+        float dl = PT_ROI_BG_L_WEIGHT * (p[0] - bl), da = p[1] - ba, db = p[2] - bb;
+
+        if ((dq && dq[k] < split) || in_ellipse(box, x, y, 1.0))
+          continue;
+        hs[MIN(255, (int)lrintf(2.0f * sqrtf(dl * dl + da * da + db * db)))]++;
+      }
+    while (q < 255 && (acc += hs[q]) < PT_ROI_BG_QUANTILE * n_bg)
+      q++;
+    limit = CLAMP(PT_ROI_BG_SPREAD * 0.5 * q, PT_ROI_BG_DE_MIN, PT_ROI_BG_DE_MAX);
+  }
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+      const float *p = lab + 3 * k;
+      float dl = PT_ROI_BG_L_WEIGHT * (p[0] - bl), da = p[1] - ba, db = p[2] - bb;
+
+      if (dl * dl + da * da + db * db > limit * limit)
+        mask[k] = 1;
+    }
+}
+
+/* Keeps in @mask the component holding most of the box's middle, holes filled; FALSE when
+ * the mask is empty. */
+static gboolean
+keep_middle(const PtRoiInput *in, guint8 *mask, gint32 *labels, gint32 *parent)
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w, h = in->h, nlab, best = 0;
+  gsize n = (gsize)w * h;
+  guint32 *in_middle;
+
+  nlab = pt_label_components(mask, w, h, 1, labels, parent);
+  if (nlab == 0)
+    return FALSE;
+  in_middle = g_new0(guint32, (gsize)nlab + 1);
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gint32 l = labels[(gsize)y * w + x];
+
+      if (l > 0 && in_seed(box, x, y))
+        in_middle[l]++;
+    }
+  for (int l = 1; l <= nlab; l++)
+    if (best == 0 || in_middle[l] > in_middle[best])
+      best = l;
+  g_free(in_middle);
+  for (gsize k = 0; k < n; k++)
+    mask[k] = labels[k] == best;
+  pt_fill_holes(mask, w, h, labels);
+  return TRUE;
+}
+
+/* Share of the box's corners (outside its inscribed ellipse) that @mask covers, counting
+ * only pixels of the middle's colour when @dq is given. */
+static double
+corner_fill(const PtRoiInput *in, const guint8 *mask, const guint8 *dq, int split)
+{
+  const PtRoiBox *box = &in->box;
+  double n_corner = 0, n_filled = 0;
+
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * in->w + x;
+
+      if (in_ellipse(box, x, y, 1.0))
+        continue;
+      n_corner++;
+      n_filled += mask[k] && (!dq || dq[k] < split);
+    }
+  return n_corner > 0 ? n_filled / n_corner : 0;
+}
+
+PtRoiVerdict
+pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScratch *scratch,
+                  float seed_lab[3])
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w, h = in->h;
+  gsize n = (gsize)w * h;
+  float *lab = pt_models_buf_get(&scratch->b_lab, n * 3 * sizeof(float));
+  guint8 *dq = pt_models_buf_get(&scratch->b_dq, n);
+  gint32 *labels = pt_models_buf_get(&scratch->b_labels, n * sizeof(gint32));
+  gint32 *parent = pt_models_buf_get(&scratch->b_parent, (n + 4) * sizeof(gint32));
+  guint32 hl[101] = {0}, ha[256] = {0}, hb[256] = {0}, hd[256] = {0}, n_seed = 0;
+  double box_area = (double)(box->x1 - box->x0) * (box->y1 - box->y0), area = 0;
+  float sl, sa, sb;
+  int split;
+  double contrast;
+
+  memset(mask, 0, n);
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+      float *p = lab + 3 * k;
+
+      pt_ycc_to_lab(in->y[k], in->cb[k], in->cr[k], p);
+      if (!in_seed(box, x, y))
+        continue;
+      hl[CLAMP((int)lrintf(p[0]), 0, 100)]++;
+      ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+      hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+      n_seed++;
+    }
+  if (n_seed == 0)
+    return PT_ROI_NOT_FRUIT;
+  sl = (float)hist_median(hl, 101, n_seed);
+  sa = (float)(hist_median(ha, 256, n_seed) - 128);
+  sb = (float)(hist_median(hb, 256, n_seed) - 128);
+  seed_lab[0] = sl;
+  seed_lab[1] = sa;
+  seed_lab[2] = sb;
+  if (sl < PT_ROI_MIN_SEED_L)
+    return PT_ROI_TOO_DARK;
+
+  /* Colour difference from the seed, in half units so a 256-bin histogram spans 0..127. */
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+      const float *p = lab + 3 * k;
+      float dl = PT_ROI_L_WEIGHT * (p[0] - sl), da = p[1] - sa, db = p[2] - sb;
+      int d = (int)lrintf(2.0f * sqrtf(dl * dl + da * da + db * db));
+
+      dq[k] = (guint8)MIN(d, 255);
+      hd[dq[k]]++;
+    }
+  split = otsu(hd, &contrast);
+  /* Nothing in the box stands out from its middle: an empty belt or tray. */
+  if (contrast < 2 * PT_ROI_MIN_CONTRAST)
+    return PT_ROI_NOT_FRUIT;
+  split = CLAMP(split, (int)(2 * PT_ROI_SPLIT_MIN), (int)(2 * PT_ROI_SPLIT_MAX));
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+
+      mask[k] = dq[k] < split;
+    }
+  add_unlike_background(in, lab, dq, split, mask);
+
+  if (!keep_middle(in, mask, labels, parent))
+    return PT_ROI_NOT_FRUIT;
+  /* A fruit is round: the middle's colour filling the box's corners too means a tight
+   * pile of like fruit when that colour is a peel's (the fruit is then the box's ellipse
+   * of it), else the middle is the background's colour as well (grey mould on a grey
+   * table) or a surface (belt, tray) with no fruit.  Then the fruit is what differs from
+   * the corners, if anything. */
+  if (corner_fill(in, mask, dq, split) > PT_ROI_MAX_CORNER_FILL &&
+      sqrtf(sa * sa + sb * sb) < PT_ROI_PILE_CHROMA) {
+    memset(mask, 0, n);
+    add_unlike_background(in, lab, NULL, 0, mask);
+    if (!keep_middle(in, mask, labels, parent) ||
+        corner_fill(in, mask, NULL, 0) > PT_ROI_MAX_CORNER_FILL)
+      return PT_ROI_NOT_FRUIT;
+  }
+  clip_to_ellipse(in, mask, foreign);
+  for (gsize k = 0; k < n; k++)
+    area += mask[k];
+  return area < PT_ROI_MIN_COVER * box_area ? PT_ROI_NOT_FRUIT : PT_ROI_FOUND;
+}
+
+void
+pt_roi_scratch_clear(PtRoiScratch *scratch)
+{
+  pt_models_buf_clear(&scratch->b_lab);
+  pt_models_buf_clear(&scratch->b_dq);
+  pt_models_buf_clear(&scratch->b_labels);
+  pt_models_buf_clear(&scratch->b_parent);
+}

@@ -1,0 +1,356 @@
+/* eval-real.c: scores the grader on labelled real photos given as Pascal VOC boxes
+ * (annotations/N.xml beside images/N.jpg), the way `packtrace grade IMAGE --roi X,Y,W,H`
+ * grades them: each box is one ROI, graded with the command's defaults (profile
+ * orange-unece, 0.3 mm/px) unless told otherwise.
+ *
+ *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
+ *
+ * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
+ *
+ * Labels: a class name starting "fresh_" is sound, "rotten_" defective; others ("normal_",
+ * in between) are graded and shown by class but not scored.  A box counts as called
+ * defective when its record's class is II or out or it carries a defect; a box without a
+ * record counts as called sound.  Prints boxes, boxes without a record, sensitivity,
+ * specificity, balanced accuracy, the same without the size verdicts (class out for a
+ * diameter below the minimum rests on the calibration, which photos lack) and the classes
+ * given per label.  Exits 77 when DIR is
+ * absent; 1 when --floor or --all-records is not met. */
+#include "pt-models.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_OUTCOMES 6 /* Extra, I, II, out, not graded, no record */
+
+static const char *outcome_names[N_OUTCOMES] = {"Extra", "I", "II", "out", "none", "norec"};
+
+typedef struct {
+  char *name;
+  guint n;
+  guint outcome[N_OUTCOMES];
+  guint called_defective;
+  guint out_by_size;
+} LabelStats;
+
+/* One Pascal VOC file's boxes, as read by the GMarkup parser. */
+typedef struct {
+  GString *text;
+  char *name;
+  int v[4]; /* xmin, ymin, xmax, ymax */
+  GArray *boxes;
+} Voc;
+
+typedef struct {
+  char *label;
+  PtRoi roi;
+} Box;
+
+static void
+voc_start(GMarkupParseContext *ctx, const char *element, const char **names, const char **values,
+          gpointer data, GError **error)
+{
+  Voc *voc = data;
+
+  (void)ctx;
+  (void)names;
+  (void)values;
+  (void)error;
+  g_string_truncate(voc->text, 0);
+  if (strcmp(element, "object") == 0) {
+    g_clear_pointer(&voc->name, g_free);
+    memset(voc->v, 0, sizeof voc->v);
+  }
+}
+
+static void
+voc_text(GMarkupParseContext *ctx, const char *text, gsize len, gpointer data, GError **error)
+{
+  Voc *voc = data;
+
+  (void)ctx;
+  (void)error;
+  g_string_append_len(voc->text, text, (gssize)len);
+}
+
+static void
+voc_end(GMarkupParseContext *ctx, const char *element, gpointer data, GError **error)
+{
+  static const char *keys[4] = {"xmin", "ymin", "xmax", "ymax"};
+  Voc *voc = data;
+  const char *parent = g_markup_parse_context_get_element_stack(ctx)->next
+                           ? g_markup_parse_context_get_element_stack(ctx)->next->data
+                           : "";
+
+  (void)error;
+  if (strcmp(element, "name") == 0 && strcmp(parent, "object") == 0) {
+    g_free(voc->name);
+    voc->name = g_strstrip(g_strdup(voc->text->str));
+  }
+  for (int k = 0; k < 4; k++)
+    if (strcmp(element, keys[k]) == 0)
+      voc->v[k] = (int)g_ascii_strtod(voc->text->str, NULL);
+  if (strcmp(element, "object") == 0 && voc->name) {
+    Box b = {g_strdup(voc->name),
+             {voc->v[0], voc->v[1], voc->v[2] - voc->v[0], voc->v[3] - voc->v[1]}};
+
+    g_array_append_val(voc->boxes, b);
+  }
+}
+
+static gboolean
+read_voc(const char *path, GArray *boxes, GError **error)
+{
+  static const GMarkupParser parser = {voc_start, voc_end, voc_text, NULL, NULL};
+  g_autofree char *xml = NULL;
+  gsize len;
+  Voc voc = {g_string_new(NULL), NULL, {0}, boxes};
+  GMarkupParseContext *ctx;
+  gboolean ok;
+
+  if (!g_file_get_contents(path, &xml, &len, error))
+    return FALSE;
+  ctx = g_markup_parse_context_new(&parser, 0, &voc, NULL);
+  ok = g_markup_parse_context_parse(ctx, xml, (gssize)len, error) &&
+       g_markup_parse_context_end_parse(ctx, error);
+  g_markup_parse_context_free(ctx);
+  g_string_free(voc.text, TRUE);
+  g_free(voc.name);
+  return ok;
+}
+
+static LabelStats *
+stats_for(GPtrArray *stats, const char *label)
+{
+  LabelStats *s;
+
+  for (guint i = 0; i < stats->len; i++) {
+    s = g_ptr_array_index(stats, i);
+    if (strcmp(s->name, label) == 0)
+      return s;
+  }
+  s = g_new0(LabelStats, 1);
+  s->name = g_strdup(label);
+  g_ptr_array_add(stats, s);
+  return s;
+}
+
+static void
+stats_free(gpointer data)
+{
+  LabelStats *s = data;
+
+  g_free(s->name);
+  g_free(s);
+}
+
+static int
+cmp_names(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Clamps a box to the image (annotations sometimes reach one pixel past it). */
+static gboolean
+clamp_roi(PtRoi *r, int width, int height)
+{
+  int x1 = MIN(width, r->x + r->width), y1 = MIN(height, r->y + r->height);
+
+  r->x = MAX(0, r->x);
+  r->y = MAX(0, r->y);
+  r->width = x1 - r->x;
+  r->height = y1 - r->y;
+  return r->width >= 4 && r->height >= 4;
+}
+
+/* Grades one box; writes its outcome index and whether it is called defective. */
+static gboolean
+grade_box(PtGrader *grader, const PtFrame *frame, const PtRoi *roi, int *outcome,
+          gboolean *defective, gboolean *peel_defective, gboolean *by_size, FILE *dump,
+          const char *file, const char *label, GError **error)
+{
+  g_autoptr(PtGradeResult) result = pt_grader_grade(grader, frame, roi, 1, error);
+  const PtFruit *f;
+
+  if (!result)
+    return FALSE;
+  if (result->n_fruit == 0) {
+    *outcome = N_OUTCOMES - 1;
+    *defective = *peel_defective = *by_size = FALSE;
+    if (dump)
+      fprintf(dump, "%s %d,%d,%d,%d %s norec\n", file, roi->x, roi->y, roi->width, roi->height,
+              label);
+    return TRUE;
+  }
+  f = &result->fruit[0];
+  *outcome = f->klass == PT_CLASS_NONE ? 4 : (int)f->klass;
+  *defective = f->klass == PT_CLASS_II || f->klass == PT_CLASS_OUT || f->defect_count > 0;
+  /* The size verdict rests on the calibration, which photos lack: also scored without it. */
+  *by_size = f->klass == PT_CLASS_OUT && g_str_has_prefix(f->rule, "size ");
+  *peel_defective = *by_size ? f->defect_count > 0 : *defective;
+  if (dump)
+    fprintf(dump, "%s %d,%d,%d,%d %s %s d=%.1f defects=%u area=%.1f kind=%s (%s)\n", file, roi->x,
+            roi->y, roi->width, roi->height, label, pt_grade_class_to_string(f->klass),
+            f->diameter_mm, f->defect_count, f->defect_total_mm2,
+            f->n_defects ? pt_defect_kind_to_string(f->defects[0].kind) : "-", f->rule);
+  return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+  g_autofree char *profile_name = NULL, *dump_path = NULL;
+  double mm_per_px = 0.3, floor_ba = -1;
+  gboolean all_records = FALSE;
+  const GOptionEntry entries[] = {
+      {"profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, "Grade profile (orange-unece)", "NAME"},
+      {"mm-per-px", 0, 0, G_OPTION_ARG_DOUBLE, &mm_per_px, "Calibration (0.3)", "X"},
+      {"floor", 0, 0, G_OPTION_ARG_DOUBLE, &floor_ba, "Fail below this balanced accuracy", "BA"},
+      {"all-records", 0, 0, G_OPTION_ARG_NONE, &all_records, "Fail when a box has no record", NULL},
+      {"dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_path, "Write one line per box", "FILE"},
+      {NULL}};
+  g_autoptr(GOptionContext) octx = g_option_context_new("DIR");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = NULL;
+  g_autoptr(PtGrader) grader = NULL;
+  g_autoptr(GPtrArray) stats = g_ptr_array_new_with_free_func(stats_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *ann_dir = NULL, *root = NULL;
+  GDir *dir;
+  const char *entry;
+  FILE *dump = NULL;
+  guint n_boxes = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0;
+  guint ptp = 0, pfn = 0, ptn = 0, pfp = 0;
+  double sens, spec, ba;
+  int rc = 0;
+
+  g_option_context_add_main_entries(octx, entries, NULL);
+  if (!g_option_context_parse(octx, &argc, &argv, &error) || argc > 2) {
+    fprintf(stderr, "usage: eval-real [DIR] [options] (%s)\n",
+            error ? error->message : "at most one DIR");
+    return 2;
+  }
+  if (argc == 2)
+    root = g_strdup(argv[1]);
+  else if (g_getenv("PACKTRACE_SHARED"))
+    root = g_build_filename(g_getenv("PACKTRACE_SHARED"), "data", "fruit-freshness", NULL);
+  else {
+    printf("SKIP: no DIR and no PACKTRACE_SHARED\n");
+    return 77;
+  }
+  ann_dir = g_build_filename(root, "annotations", NULL);
+  if (!g_file_test(ann_dir, G_FILE_TEST_IS_DIR)) {
+    printf("SKIP: no %s\n", ann_dir);
+    return 77;
+  }
+  profile = pt_grade_profile_load(profile_name ? profile_name : "orange-unece", &error);
+  if (!profile || !(grader = pt_grader_new(profile, mm_per_px, &error))) {
+    fprintf(stderr, "eval-real: %s\n", error->message);
+    return 2;
+  }
+  if (dump_path && !(dump = fopen(dump_path, "w"))) {
+    fprintf(stderr, "eval-real: cannot write %s\n", dump_path);
+    return 2;
+  }
+  dir = g_dir_open(ann_dir, 0, &error);
+  if (!dir) {
+    fprintf(stderr, "eval-real: %s\n", error->message);
+    return 2;
+  }
+  while ((entry = g_dir_read_name(dir)))
+    if (g_str_has_suffix(entry, ".xml"))
+      g_ptr_array_add(names, g_strdup(entry));
+  g_dir_close(dir);
+  g_ptr_array_sort(names, cmp_names);
+
+  for (guint i = 0; i < names->len; i++) {
+    const char *xml_name = g_ptr_array_index(names, i);
+    g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
+    g_autofree char *jpg = g_strconcat(stem, ".jpg", NULL);
+    g_autofree char *xml_path = g_build_filename(ann_dir, xml_name, NULL);
+    g_autofree char *img_path = g_build_filename(root, "images", jpg, NULL);
+    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(Box));
+    g_autoptr(PtImage) image = NULL;
+    PtFrame frame;
+
+    if (!read_voc(xml_path, boxes, &error) || !(image = pt_image_load(img_path, &error))) {
+      fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
+      return 2;
+    }
+    pt_image_as_frame(image, &frame);
+    for (guint b = 0; b < boxes->len; b++) {
+      Box *box = &g_array_index(boxes, Box, b);
+      gboolean fresh = g_str_has_prefix(box->label, "fresh_");
+      gboolean rotten = g_str_has_prefix(box->label, "rotten_");
+      gboolean defective = FALSE, peel_defective = FALSE, by_size = FALSE;
+      int outcome = N_OUTCOMES - 1;
+      LabelStats *s;
+
+      /* Only the labels of this set's fruit kind: the profile grades one. */
+      if (!strstr(box->label, profile->fruit) || !clamp_roi(&box->roi, image->width, image->height))
+        continue;
+      if (!grade_box(grader, &frame, &box->roi, &outcome, &defective, &peel_defective, &by_size,
+                     dump, jpg, box->label, &error)) {
+        fprintf(stderr, "eval-real: %s: %s\n", jpg, error->message);
+        return 2;
+      }
+      s = stats_for(stats, box->label);
+      s->n++;
+      s->outcome[outcome]++;
+      s->called_defective += defective;
+      s->out_by_size += by_size;
+      if (!fresh && !rotten)
+        continue;
+      n_boxes++;
+      n_norec += outcome == N_OUTCOMES - 1;
+      if (rotten) {
+        tp += defective;
+        fn += !defective;
+        ptp += peel_defective;
+        pfn += !peel_defective;
+      } else {
+        tn += !defective;
+        fp += defective;
+        ptn += !peel_defective;
+        pfp += peel_defective;
+      }
+    }
+    for (guint b = 0; b < boxes->len; b++)
+      g_free(g_array_index(boxes, Box, b).label);
+  }
+  if (dump)
+    fclose(dump);
+  if (n_boxes == 0 || tp + fn == 0 || tn + fp == 0) {
+    fprintf(stderr, "eval-real: no fresh and rotten boxes of %s in %s\n", profile->fruit, root);
+    return 2;
+  }
+  sens = (double)tp / (tp + fn);
+  spec = (double)tn / (tn + fp);
+  ba = (sens + spec) / 2;
+  printf("boxes %u  no record %u  sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
+         n_boxes, n_norec, sens, spec, ba);
+  printf("without size verdicts: sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
+         (double)ptp / (ptp + pfn), (double)ptn / (ptn + pfp),
+         ((double)ptp / (ptp + pfn) + (double)ptn / (ptn + pfp)) / 2);
+  printf("%-16s %5s", "label", "boxes");
+  for (int k = 0; k < N_OUTCOMES; k++)
+    printf(" %6s", outcome_names[k]);
+  printf(" %9s %7s\n", "defective", "by-size");
+  for (guint i = 0; i < stats->len; i++) {
+    const LabelStats *s = g_ptr_array_index(stats, i);
+
+    printf("%-16s %5u", s->name, s->n);
+    for (int k = 0; k < N_OUTCOMES; k++)
+      printf(" %6u", s->outcome[k]);
+    printf(" %9u %7u\n", s->called_defective, s->out_by_size);
+  }
+  if (all_records && n_norec > 0) {
+    printf("FAIL: %u boxes without a record\n", n_norec);
+    rc = 1;
+  }
+  if (floor_ba >= 0 && ba < floor_ba) {
+    printf("FAIL: balanced accuracy %.3f below the floor %.3f\n", ba, floor_ba);
+    rc = 1;
+  }
+  return rc;
+}
