@@ -206,6 +206,27 @@ test_id_shape(void)
   g_assert_false(pt_event_hash_id_is_valid("ni:///sha-256;abc?ver=CBV2.0"));
   json_decref(ev);
 
+  /* A station record carries its own @context: JSON-LD syntax, not a field.  Hashed alone it
+   * gives the ID it has inside a document that declares the same prefixes. */
+  json_t *context =
+      json_pack("[s{ss}]", "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", "pt",
+                "https://trace.example.coop/ns/packtrace/");
+  json_t *record =
+      json_pack("{sO ss ss ss ss}", "@context", context, "type", "ObjectEvent", "eventTime",
+                "2020-01-01T00:00:00Z", "action", "OBSERVE", "pt:grade", "I");
+  json_t *doc = json_pack("{sO s{s[O]}}", "@context", context, "epcisBody", "eventList", record);
+  json_t *bare = json_deep_copy(record);
+  json_object_del(bare, "@context");
+  g_autofree char *alone = pt_event_hash_prehash(record, NULL, &error);
+  g_autofree char *inside = pt_event_hash_prehash(bare, doc, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(alone, ==, inside);
+  g_assert_nonnull(strstr(alone, "{https://trace.example.coop/ns/packtrace/}grade=I"));
+  json_decref(bare);
+  json_decref(doc);
+  json_decref(record);
+  json_decref(context);
+
   json_t *bad = json_pack("{ss}", "eventTime", "2020-01-01T00:00:00Z");
   g_autofree char *none = pt_event_hash_id(bad, NULL, &error);
   g_assert_null(none);
