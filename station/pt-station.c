@@ -4,6 +4,7 @@
 #include "pt-error.h"
 #include "pt-file.h"
 #include "pt-keys.h"
+#include "pt-trace.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -105,5 +106,11 @@ pt_station_store(PtStation *station, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "database %s is missing", station->db_path);
     return NULL;
   }
-  return pt_store_open(station->db_path, FALSE, station->config->busy_timeout_ms, error);
+  g_autoptr(PtStore) store =
+      pt_store_open(station->db_path, FALSE, station->config->busy_timeout_ms, error);
+  /* Events recorded before the Event Hash ID was stored get it here, on whatever opens the
+   * store first after the upgrade: every lookup then finds them, with no step to forget. */
+  if (!store || !pt_trace_fill_hash_ids(store, error))
+    return NULL;
+  return g_steal_pointer(&store);
 }

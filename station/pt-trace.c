@@ -8,9 +8,11 @@
 #include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-event-hash.h"
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-store-event-hash.h"
 #include "pt-store-sync.h"
 #include "pt-time.h"
 
@@ -55,6 +57,10 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
 
   row.body = pt_canon_dump(event, &row.body_len, error);
   gboolean ok = row.body != NULL;
+  if (ok) {
+    row.hash_id = pt_event_hash_id(event, NULL, error);
+    ok = row.hash_id != NULL;
+  }
   if (ok) {
     crypto_hash_sha256(row.hash, (const guint8 *)row.body, row.body_len);
     pt_keys_sign(keys, row.hash, row.signature);
@@ -137,6 +143,9 @@ audit_row(const PtEventRow *row, gpointer user_data, GError **error)
     const char *id = json_string_value(json_object_get(event, "eventID"));
     if (!id || g_strcmp0(id, row->event_id) != 0)
       audit_break(st, row, "eventID column differs from the signed record");
+    g_autofree char *hash_id = row->hash_id ? pt_event_hash_id(event, NULL, NULL) : NULL;
+    if (row->hash_id && g_strcmp0(hash_id, row->hash_id) != 0)
+      audit_break(st, row, "hash_id column is not the signed record's Event Hash ID");
     if (!link_matches(event, PT_EXT_PREV_STATION_EVENT, st->have_last, st->last_hash))
       audit_break(st, row, "station chain broken: previous event is not the one it names");
     guint8 *head = g_hash_table_lookup(st->batch_heads, &row->batch_id);
@@ -197,4 +206,60 @@ pt_trace_bundle(PtStore *store, const PtConfig *config, const PtKeys *keys, cons
   if (!pt_store_events_foreach(store, batch->id, write_row, w, error))
     return NULL;
   return pt_bundle_writer_finish(w, keys, batch, error);
+}
+
+gboolean
+pt_trace_fill_hash_ids(PtStore *store, GError **error)
+{
+  gint64 after = 0;
+  for (;;) {
+    /* Read first, outside a transaction: on an up-to-date store (every opening but the first)
+     * this is one index read and never takes the write lock. */
+    g_autoptr(GPtrArray) rows =
+        pt_store_events_missing_hash_id(store, after, PT_HASH_ID_FILL_BATCH, error);
+    if (!rows)
+      return FALSE;
+    if (rows->len == 0)
+      return TRUE;
+    if (!pt_store_begin(store, error))
+      return FALSE;
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < rows->len; i++) {
+      const PtEventRow *row = rows->pdata[i];
+      after = row->seq;
+      /* A body that is not an event is left without an ID; the audit reports it. */
+      json_t *event = pt_json_parse(row->body, row->body_len, NULL);
+      g_autofree char *hash_id = event ? pt_event_hash_id(event, NULL, NULL) : NULL;
+      json_decref(event);
+      /* Set only where still unset: another process may be filling at the same time. */
+      if (hash_id)
+        ok = pt_store_event_set_hash_id(store, row->seq, hash_id, error);
+    }
+    if (!ok || !pt_store_commit(store, error)) {
+      pt_store_rollback(store);
+      return FALSE;
+    }
+  }
+}
+
+json_t *
+pt_trace_event_by_hash_id(PtStore *store, const char *hash_id, GError **error)
+{
+  if (!pt_event_hash_id_is_valid(hash_id)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "'%s' is not an Event Hash ID (ni:///sha-256;<64 hex>?ver=CBV2.0)", hash_id);
+    return NULL;
+  }
+  PtEventRow row = {0};
+  g_autofree char *lot = NULL, *gtin = NULL;
+  if (!pt_store_event_find_by_hash_id(store, hash_id, &row, &lot, &gtin, error))
+    return NULL;
+  json_t *event = pt_json_parse(row.body, row.body_len, error);
+  json_t *out = NULL;
+  if (event)
+    out = json_pack("{sssssssIsos{ssss}}", "hashId", row.hash_id, "eventID", row.event_id, "step",
+                    row.step, "seq", (json_int_t)row.seq, "event", event, "batch", "lot", lot,
+                    "gtin", gtin);
+  pt_event_row_clear(&row);
+  return out;
 }

@@ -36,6 +36,16 @@ json_t *pt_trace_epcis(PtStore *store, const PtConfig *config, const PtBatch *ba
 json_t *pt_trace_bundle(PtStore *store, const PtConfig *config, const PtKeys *keys,
                         const PtBatch *batch, GError **error);
 
+/* Fills the stored GS1 Event Hash ID of events written before schema 15 stored it (SQL
+ * cannot compute it), in write transactions of PT_HASH_ID_FILL_BATCH events.  After the first
+ * run it finds nothing.  pt_station_store() runs it on every opening. */
+gboolean pt_trace_fill_hash_ids(PtStore *store, GError **error);
+
+/* The event whose GS1 Event Hash ID is @hash_id, as {hashId, eventID, step, seq, event,
+ * batch: {lot, gtin}}.  PT_ERROR_INVALID for a malformed ID, PT_ERROR_NOT_FOUND when no
+ * event has it.  Returns: (transfer full). */
+json_t *pt_trace_event_by_hash_id(PtStore *store, const char *hash_id, GError **error);
+
 typedef struct {
   gint64 n_events;
   gint64 n_batches;

@@ -10,7 +10,9 @@
 #define PT_HTTP_CONN_MEMORY     (32 * 1024) /* per-connection buffer; zeroed by MHD per request */
 
 /* JSON */
-#define PT_JSON_DEPTH_MAX 32 /* nesting of any JSON we accept */
+#define PT_JSON_DEPTH_MAX     32  /* nesting of any JSON we accept */
+#define PT_HASH_ID_FILL_BATCH 500 /* old events given their Event Hash ID per transaction */
+#define PT_EVENT_PREHASH_MAX  (256 * 1024) /* pre-hash string of one EPCIS event (Event Hash ID) */
 
 /* Text fields of a batch (bytes of UTF-8) */
 #define PT_TEXT_FIELD_MAX 200

@@ -28,5 +28,6 @@ pt_event_row_clear(PtEventRow *row)
   g_free(row->event_id);
   g_free(row->step);
   g_free(row->body);
+  g_free(row->hash_id);
   memset(row, 0, sizeof *row);
 }

@@ -50,6 +50,8 @@ typedef struct {
   gboolean has_prev_station;
   guint8 prev_station_hash[PT_HASH_LEN];
   guint8 signature[PT_SIG_LEN];
+  char *hash_id; /* (nullable) GS1 Event Hash ID of body (trace/pt-event-hash.h), NULL until
+                  * filled for rows written before it was stored */
 } PtEventRow;
 
 void pt_event_row_clear(PtEventRow *row);

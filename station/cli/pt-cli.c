@@ -235,13 +235,17 @@ pt_cmd_verify(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
   g_autofree char *key_hex = NULL;
+  g_autofree char *wanted = NULL;
   const GOptionEntry entries[] = {
       {"key", 0, 0, G_OPTION_ARG_STRING, &key_hex,
        "Require this Ed25519 public key (hex), e.g. from the station's page", "PUBKEY"},
+      {"event", 0, 0, G_OPTION_ARG_STRING, &wanted,
+       "Also require an event with this GS1 Event Hash ID (ni:///sha-256;...?ver=CBV2.0)",
+       "HASHID"},
       {NULL}};
   int rc = PT_EXIT_OK;
   if (!pt_cli_parse(&argc, &argv, "FILE",
-                    "Check a signed trace bundle: every event's hash, "
+                    "Check a signed trace bundle: every event's hash, GS1 Event Hash ID, "
                     "chain link and signature.  Exit 0 and 'valid', or 1 naming what failed.",
                     entries, &common))
     return PT_EXIT_USAGE;
@@ -256,7 +260,16 @@ pt_cmd_verify(int argc, char **argv)
   gsize len;
   g_autofree char *data = pt_file_read(argv[1], PT_BUNDLE_MAX, &len, &error);
   PtVerifyResult result = {0};
-  if (!data || !pt_bundle_verify(data, len, key_hex ? key : NULL, &result, &error)) {
+  gboolean ok = data && pt_bundle_verify(data, len, key_hex ? key : NULL, &result, &error);
+  guint position = 0;
+  if (ok && wanted &&
+      !g_ptr_array_find_with_equal_func(result.hash_ids, wanted, g_str_equal, &position)) {
+    g_set_error(&error, PT_ERROR, PT_ERROR_NOT_FOUND, "the bundle has no event with hash ID %s",
+                wanted);
+    pt_verify_result_clear(&result);
+    ok = FALSE;
+  }
+  if (!ok) {
     if (common.json) {
       /* The reason may quote a file name, which need not be UTF-8. */
       g_autofree char *reason = g_utf8_make_valid(error->message, -1);
@@ -266,17 +279,27 @@ pt_cmd_verify(int argc, char **argv)
     return PT_EXIT_FAILED;
   }
   g_autofree char *pub = pt_hex_encode(result.public_key, PT_PUB_LEN);
-  if (common.json)
-    pt_cli_print_json(json_pack("{sb"
-                                "sI"
-                                "ss"
-                                "ss"
-                                "ss"
-                                "ss}",
-                                "valid", TRUE, "events", (json_int_t)result.n_events, "lot",
-                                result.lot, "gtin", result.gtin, "station_id", result.station_id,
-                                "public_key", pub));
-  else
+  if (common.json) {
+    json_t *ids = json_array();
+    for (guint i = 0; i < result.hash_ids->len; i++)
+      json_array_append_new(ids, json_string(result.hash_ids->pdata[i]));
+    json_t *out =
+        json_pack("{sb"
+                  "sI"
+                  "ss"
+                  "ss"
+                  "ss"
+                  "ss"
+                  "so}",
+                  "valid", TRUE, "events", (json_int_t)result.n_events, "lot", result.lot, "gtin",
+                  result.gtin, "station_id", result.station_id, "public_key", pub, "hash_ids", ids);
+    if (wanted)
+      json_object_set_new(out, "event", json_integer((json_int_t)position + 1));
+    pt_cli_print_json(out);
+  } else if (wanted) {
+    printf("valid: event %u of lot %s (GTIN %s) has hash ID %s, signed by station %s, key %s\n",
+           position + 1, result.lot, result.gtin, wanted, result.station_id, pub);
+  } else
     printf("valid: %" G_GINT64_FORMAT " events of lot %s (GTIN %s), signed by station %s, key "
            "%s%s\n",
            result.n_events, result.lot, result.gtin, result.station_id, pub,

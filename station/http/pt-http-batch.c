@@ -11,6 +11,8 @@
  *   GET  /api/v1/batches/{id}/clips/{n}         anyone: an evidence clip, which the consumer
  *                                               page plays
  *   POST /api/v1/batches/{id}/hold|release|recall|events   operator
+ *   GET  /api/v1/events/{hashid}                buyers and up: the event with that GS1 Event
+ *                                               Hash ID (URL-encoded) and its batch's lot/GTIN
  *
  * Read requests (GET /api/v1/batches/{id}) dominate; they run on the worker threads with a
  * per-thread SQLite connection and no shared lock.  The buyer portal's views of a batch
@@ -308,6 +310,43 @@ get_clip(const PtHttpCall *call)
   return ret;
 }
 
+#define EVENTS_PREFIX "/api/v1/events/"
+
+/* GET /api/v1/events/{hashid}: the hash ID holds '/' and '?', which arrive decoded, so the
+ * route takes the rest of the path.  A client that left '?ver=CBV2.0' unencoded sent it as
+ * the query; it is put back. */
+static enum MHD_Result
+get_event(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(call->http, &error);
+  if (!store)
+    return pt_http_respond_gerror(c, error);
+  const char *ver = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ver");
+  g_autofree char *hash_id = g_strdup(call->url + strlen(EVENTS_PREFIX));
+  if (ver && !strchr(hash_id, '?')) {
+    char *full = g_strconcat(hash_id, "?ver=", ver, NULL);
+    g_free(hash_id);
+    hash_id = full;
+  }
+  json_t *out = pt_trace_event_by_hash_id(store, hash_id, &error);
+  if (!out)
+    return pt_http_respond_gerror(c, error);
+  const char *lot = json_string_value(json_object_get(json_object_get(out, "batch"), "lot"));
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, lot, &error);
+  enum MHD_Result response;
+  if (!batch) {
+    json_decref(out);
+    return pt_http_respond_gerror(c, error);
+  }
+  if (!batch_readable(store, c, call->who, batch, &response)) {
+    json_decref(out);
+    return response;
+  }
+  return pt_http_respond_json(c, MHD_HTTP_OK, out, NULL);
+}
+
 static const PtHttpRoute batch_routes[] = {
     {"/api/v1/batches", PT_HTTP_GET, PT_HTTP_BUYER, list_batches},
     {"/api/v1/batches", PT_HTTP_POST, PT_HTTP_OPERATOR, create_batch},
@@ -322,6 +361,7 @@ static const PtHttpRoute batch_routes[] = {
      PT_BATCH_RELEASE},
     {"/api/v1/batches/{id}/recall", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, PT_BATCH_RECALL},
     {"/api/v1/batches/{id}/events", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, ACTION_EVENTS},
+    {EVENTS_PREFIX "*", PT_HTTP_GET, PT_HTTP_BUYER, get_event},
 };
 
 const PtHttpRouteTable pt_http_batch_routes = {batch_routes, G_N_ELEMENTS(batch_routes)};

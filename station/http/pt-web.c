@@ -268,7 +268,7 @@ typedef struct {
   json_t *events;
 } PublicEvents;
 
-/* One timeline entry: step, time, disposition, clip; never notes or quantities. */
+/* One timeline entry: step, time, disposition, hash ID, clip; never notes or quantities. */
 static gboolean
 public_event(const PtEventRow *row, gpointer user_data, GError **error)
 {
@@ -282,6 +282,8 @@ public_event(const PtEventRow *row, gpointer user_data, GError **error)
   json_t *out = json_pack("{sI ss ss so}", "n", (json_int_t)n, "step", row->step, "time",
                           json_is_string(time) ? json_string_value(time) : "", "disposition",
                           json_is_string(disposition) ? json_copy(disposition) : json_null());
+  /* Its GS1 Event Hash ID, by which a partner or the buyer API finds the record. */
+  json_object_set_new(out, "hash_id", pt_json_string_or_null(row->hash_id));
   if (json_object_get(event, "errorDeclaration"))
     json_object_set_new(out, "error_declaration", json_true());
   if (json_object_get(event, "pt:clipSha256")) {

@@ -55,6 +55,21 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "  expired_ns INTEGER);"                                                                         \
   "CREATE INDEX clips_by_camera ON clips (camera, from_ns);"
 
+/* Migration 14 -> 15, kept next to the statements that use it (pt-store-event-hash.c).  The
+ * hash ID is derived from the signed body, so it may be filled in later for rows written
+ * before it existed (SQL cannot compute it): the append-only trigger now guards the signed
+ * columns by name, and a second one lets hash_id be set only once. */
+#define PT_STORE_EVENT_HASH_MIGRATION                                                              \
+  "ALTER TABLE events ADD COLUMN hash_id TEXT;"                                                    \
+  "CREATE INDEX events_by_hash_id ON events (hash_id);"                                            \
+  "DROP TRIGGER events_append_only_update;"                                                        \
+  "CREATE TRIGGER events_append_only_update BEFORE UPDATE OF seq, batch_id, event_id, step,"       \
+  "  event_time_ns, record_time_ns, body, hash, prev_batch_hash, prev_station_hash, signature"     \
+  "  ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"                          \
+  "CREATE TRIGGER events_hash_id_once BEFORE UPDATE OF hash_id ON events"                          \
+  "  WHEN OLD.hash_id IS NOT NULL"                                                                 \
+  "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+
 /* Migration 7 -> 8, kept next to the statements that use it (pt-store-auth.c).  Secrets are
  * never stored: passwords as argon2id strings, API keys and session ids as SHA-256 (they are
  * 32 random bytes, so a fast hash is enough).  A user's sessions go with the user. */

@@ -38,7 +38,7 @@ typedef enum {
 
 #define EVENT_COLUMNS                                                                              \
   "seq, batch_id, event_id, step, event_time_ns, record_time_ns, body, hash, prev_batch_hash, "    \
-  "prev_station_hash, signature"
+  "prev_station_hash, signature, hash_id"
 
 static const char *const stmt_sql[N_STMTS] = {
     [STMT_BATCH_INSERT] = "INSERT INTO batches (lot, gtin, product, variety, origin, grower, "
@@ -52,7 +52,7 @@ static const char *const stmt_sql[N_STMTS] = {
     [STMT_HEAD_STATION] = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
     [STMT_HEAD_BATCH] = "SELECT hash FROM events WHERE batch_id = ? ORDER BY seq DESC LIMIT 1",
     [STMT_EVENT_INSERT] = "INSERT INTO events (" EVENT_COLUMNS ") "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [STMT_EVENTS_BATCH] = "SELECT " EVENT_COLUMNS " FROM events WHERE batch_id = ? ORDER BY seq",
     [STMT_EVENTS_ALL] = "SELECT " EVENT_COLUMNS " FROM events ORDER BY seq",
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -317,6 +317,8 @@ static const char *const migrations[] = {
     "DROP TABLE sync_deliveries;"
     "ALTER TABLE sync_deliveries_new RENAME TO sync_deliveries;"
     "CREATE INDEX sync_deliveries_state ON sync_deliveries (connector, state, next_ns, batch_id);",
+    /* 14 -> 15: each event's GS1 Event Hash ID, for lookups by it (pt-store-event-hash.c) */
+    PT_STORE_EVENT_HASH_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -801,6 +803,10 @@ pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
   if (r->has_prev_station)
     sqlite3_bind_blob(s, 10, r->prev_station_hash, PT_HASH_LEN, SQLITE_STATIC);
   sqlite3_bind_blob(s, 11, r->signature, PT_SIG_LEN, SQLITE_STATIC);
+  if (r->hash_id)
+    sqlite3_bind_text(s, 12, r->hash_id, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(s, 12);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
@@ -849,6 +855,7 @@ pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointe
     copy_blob(s, 8, row.prev_batch_hash, PT_HASH_LEN, &row.has_prev_batch);
     copy_blob(s, 9, row.prev_station_hash, PT_HASH_LEN, &row.has_prev_station);
     copy_blob(s, 10, row.signature, PT_SIG_LEN, NULL);
+    row.hash_id = (char *)sqlite3_column_text(s, 11);
     ok = fn(&row, user_data, error);
   }
   if (ok && rc != SQLITE_DONE)

@@ -6,6 +6,7 @@
 #include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-event-hash.h"
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
@@ -16,8 +17,9 @@
 struct _PtBundleWriter {
   const PtConfig *config; /* borrowed */
   json_t *doc;
-  json_t *events; /* borrowed from @doc */
-  json_t *proofs; /* nullable: only a bundle carries proofs */
+  json_t *events;   /* borrowed from @doc */
+  json_t *proofs;   /* nullable: only a bundle carries proofs */
+  json_t *hash_ids; /* nullable, borrowed from @doc: a plain document lists the hash IDs */
   guint8 last_hash[PT_HASH_LEN];
   gint64 count;
 };
@@ -30,6 +32,10 @@ pt_bundle_writer_new(const PtConfig *config, gboolean with_proofs)
   w->doc = pt_epcis_document_new(config, pt_now_ns());
   w->events = pt_epcis_document_events(w->doc);
   w->proofs = with_proofs ? json_array() : NULL;
+  if (!with_proofs) {
+    w->hash_ids = json_array();
+    json_object_set_new(w->doc, PT_EXT_EVENT_HASH_IDS, w->hash_ids);
+  }
   return w;
 }
 
@@ -50,13 +56,23 @@ pt_bundle_writer_add(PtBundleWriter *w, const PtEventRow *row, GError **error)
   json_t *event = pt_json_parse(row->body, row->body_len, error);
   if (!event)
     return FALSE;
+  /* From the signed body with the event's own @context (the document's is the same), so
+   * the ID never depends on export time. */
+  g_autofree char *hash_id = pt_event_hash_id(event, NULL, error);
+  if (!hash_id) {
+    json_decref(event);
+    return FALSE;
+  }
   /* Inside a document the document's @context applies; the event keeps its own
    * too, since it is part of the signed record. */
   json_array_append_new(w->events, event);
+  if (w->hash_ids)
+    json_array_append_new(w->hash_ids, json_string(hash_id));
   if (w->proofs) {
     g_autofree char *hash = pt_hex_encode(row->hash, PT_HASH_LEN);
     g_autofree char *sig = pt_hex_encode(row->signature, PT_SIG_LEN);
-    json_t *proof = json_pack("{ssssss}", "eventID", row->event_id, "hash", hash, "signature", sig);
+    json_t *proof = json_pack("{ssssssss}", "eventID", row->event_id, "hash", hash, "signature",
+                              sig, "hashId", hash_id);
     if (row->has_prev_batch) {
       g_autofree char *prev = pt_hex_encode(row->prev_batch_hash, PT_HASH_LEN);
       json_object_set_new(proof, "prevHash", json_string(prev));
@@ -159,6 +175,8 @@ pt_verify_result_clear(PtVerifyResult *result)
   g_free(result->lot);
   g_free(result->gtin);
   g_free(result->station_id);
+  if (result->hash_ids)
+    g_ptr_array_unref(result->hash_ids);
   memset(result, 0, sizeof *result);
 }
 
@@ -196,6 +214,7 @@ typedef enum {
   CHECK_PROOF_DAMAGED,
   CHECK_HASH_MISMATCH,
   CHECK_BAD_SIGNATURE,
+  CHECK_HASH_ID_MISMATCH,
 } EventCheck;
 
 typedef struct {
@@ -203,6 +222,7 @@ typedef struct {
   json_t *proofs;
   const guint8 *key;
   guint8 (*hashes)[PT_HASH_LEN];
+  char **hash_ids; /* out: each event's Event Hash ID */
   EventCheck *checks;
   gsize from, to;
 } VerifyChunk;
@@ -229,10 +249,17 @@ verify_chunk(gpointer data)
       continue;
     }
     crypto_hash_sha256(c->hashes[i], (const guint8 *)canon, len);
-    if (sodium_memcmp(c->hashes[i], claimed, PT_HASH_LEN) != 0)
+    c->hash_ids[i] = pt_event_hash_id(event, NULL, NULL);
+    /* Bundles made before proofs carried hashId have none; one that is there must match. */
+    json_t *claimed_id = json_object_get(proof, "hashId");
+    if (!c->hash_ids[i])
+      c->checks[i] = CHECK_NOT_EVENT;
+    else if (sodium_memcmp(c->hashes[i], claimed, PT_HASH_LEN) != 0)
       c->checks[i] = CHECK_HASH_MISMATCH;
     else if (!pt_keys_verify(c->key, c->hashes[i], sig))
       c->checks[i] = CHECK_BAD_SIGNATURE;
+    else if (claimed_id && g_strcmp0(json_string_value(claimed_id), c->hash_ids[i]) != 0)
+      c->checks[i] = CHECK_HASH_ID_MISMATCH;
     else
       c->checks[i] = CHECK_OK;
   }
@@ -241,7 +268,7 @@ verify_chunk(gpointer data)
 
 static void
 check_in_parallel(json_t *events, json_t *proofs, const guint8 *key, guint8 (*hashes)[PT_HASH_LEN],
-                  EventCheck *checks)
+                  char **hash_ids, EventCheck *checks)
 {
   gsize n = json_array_size(events);
   guint n_threads = CLAMP(g_get_num_processors(), 1, PT_VERIFY_THREADS_MAX);
@@ -254,6 +281,7 @@ check_in_parallel(json_t *events, json_t *proofs, const guint8 *key, guint8 (*ha
                               .proofs = proofs,
                               .key = key,
                               .hashes = hashes,
+                              .hash_ids = hash_ids,
                               .checks = checks,
                               .from = n * t / n_threads,
                               .to = n * (t + 1) / n_threads};
@@ -268,18 +296,23 @@ check_in_parallel(json_t *events, json_t *proofs, const guint8 *key, guint8 (*ha
 static gboolean report_in_order(json_t *events, json_t *proofs, const guint8 (*hashes)[PT_HASH_LEN],
                                 const EventCheck *checks, GError **error);
 
+/* On success @hash_ids receives each event's Event Hash ID, in order. */
 static gboolean
 verify_events(json_t *events, json_t *proofs, const guint8 *key, guint8 last[PT_HASH_LEN],
-              GError **error)
+              GPtrArray *hash_ids, GError **error)
 {
   gsize n_events = json_array_size(events);
   guint8(*hashes)[PT_HASH_LEN] = g_malloc0_n(n_events + 1, PT_HASH_LEN);
+  char **ids = g_new0(char *, n_events + 1);
   g_autofree EventCheck *checks = g_new0(EventCheck, n_events + 1);
-  check_in_parallel(events, proofs, key, hashes, checks);
+  check_in_parallel(events, proofs, key, hashes, ids, checks);
   gboolean ok =
       report_in_order(events, proofs, (const guint8(*)[PT_HASH_LEN])hashes, checks, error);
   if (ok && n_events)
     memcpy(last, hashes[n_events - 1], PT_HASH_LEN);
+  for (gsize i = 0; i < n_events; i++)
+    g_ptr_array_add(hash_ids, ids[i]);
+  g_free(ids);
   g_free(hashes);
   return ok;
 }
@@ -306,6 +339,9 @@ report_in_order(json_t *events, json_t *proofs, const guint8 (*hashes)[PT_HASH_L
                       id);
     if (checks[i] == CHECK_BAD_SIGNATURE)
       return tampered(error, "event %zu (%s): signature does not verify", n, id);
+    if (checks[i] == CHECK_HASH_ID_MISMATCH)
+      return tampered(error, "event %zu (%s): its proof's hashId is not the event's Event Hash ID",
+                      n, id);
     const char *link = json_string_value(json_object_get(event, PT_EXT_PREV_EVENT));
     guint8 linked[PT_HASH_LEN];
     if (i > 0 ? !(link && pt_hex_decode(link, linked, PT_HASH_LEN) &&
@@ -375,7 +411,8 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
              count, json_array_size(events), json_array_size(proofs));
     goto out;
   }
-  if (!verify_events(events, proofs, key, last, error))
+  result->hash_ids = g_ptr_array_new_with_free_func(g_free);
+  if (!verify_events(events, proofs, key, last, result->hash_ids, error))
     goto out;
   if (count > 0 && (!get_hex(head, "lastHash", claimed, PT_HASH_LEN) ||
                     sodium_memcmp(claimed, last, PT_HASH_LEN) != 0)) {
@@ -396,6 +433,8 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
   memcpy(result->public_key, key, PT_PUB_LEN);
   ok = TRUE;
 out:
+  if (!ok && result->hash_ids)
+    g_clear_pointer(&result->hash_ids, g_ptr_array_unref);
   json_decref(bundle);
   return ok;
 }

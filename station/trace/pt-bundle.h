@@ -1,11 +1,12 @@
 /* pt-bundle.h: what leaves the station about one batch.
  *
- * - The EPCIS 2.0 document of the batch's events (GS1 schema valid).
+ * - The EPCIS 2.0 document of the batch's events (GS1 schema valid), listing each event's
+ *   GS1 Event Hash ID in "pt:eventHashIds" (document level, in eventList order).
  * - The signed trace bundle: that document, per event its hash, the hash it chains
- *   to and its signature, the station's public key, and a signed head (count, last
- *   hash, document hash, batch identity) so that removing the last events or editing
- *   the document header is caught too.  Anyone can check a bundle offline with the
- *   public key alone: `packtrace verify FILE`. */
+ *   to, its signature and its GS1 Event Hash ID ("hashId"), the station's public key, and a signed
+ * head (count, last hash, document hash, batch identity) so that removing the last events or
+ * editing the document header is caught too.  Anyone can check a bundle offline with the public key
+ * alone: `packtrace verify FILE`. */
 #pragma once
 
 #include "pt-config.h"
@@ -45,14 +46,16 @@ typedef struct {
   char *gtin;
   char *station_id;
   guint8 public_key[PT_PUB_LEN];
+  GPtrArray *hash_ids; /* (element-type utf8): the GS1 Event Hash ID of each event, in order */
 } PtVerifyResult;
 
 void pt_verify_result_clear(PtVerifyResult *result);
 
 /* Checks a bundle: structure, every event's hash, chain link, order and signature,
- * and the signed head.  With @public_key (nullable) the bundle must be signed by
- * that key, not only by the key it carries.  Fails with PT_ERROR_MALFORMED for a
- * bundle that cannot be read and PT_ERROR_TAMPERED naming the event and what failed. */
+ * each proof's "hashId" against the event's GS1 Event Hash ID (pt-event-hash.h; a proof
+ * without one, from an older bundle, passes), and the signed head.  With @public_key (nullable) the
+ * bundle must be signed by that key, not only by the key it carries.  Fails with PT_ERROR_MALFORMED
+ * for a bundle that cannot be read and PT_ERROR_TAMPERED naming the event and what failed. */
 gboolean pt_bundle_verify(const char *data, gsize len, const guint8 *public_key,
                           PtVerifyResult *result, GError **error);
 

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
  * event of its batch and of the whole station log. */
 #define PT_EXT_PREV_EVENT         "pt:prevEvent"
 #define PT_EXT_PREV_STATION_EVENT "pt:prevStationEvent"
+/* Document level: the GS1 Event Hash ID of each event of the eventList, in its order.  Kept
+ * out of the events so that adding it does not change what it names. */
+#define PT_EXT_EVENT_HASH_IDS "pt:eventHashIds"
 
 #define PT_EPCIS_CONTEXT_URL "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 

@@ -88,6 +88,15 @@ check "prints valid" '[[ "$OUT" == valid:* ]]'
 pub=$("$BIN" key show)
 expect 0 "verify with --key" "$BIN" verify "$T/b.json" --key "$pub"
 expect 1 "verify with another key" "$BIN" verify "$T/b.json" --key "$(echo "$pub" | tr 0-9a-f 1-9a-f0)"
+expect 0 "verify --json" "$BIN" verify --json "$T/b.json"
+check "verify --json lists each event's Event Hash ID, as the proofs do" '[ "$(echo "$OUT" | jq -c .hash_ids)" = "$(jq -c "[.proofs[].hashId]" "$T/b.json")" ] && [ "$(echo "$OUT" | jq ".hash_ids | length")" = 8 ]'
+check "the EPCIS export lists the same IDs" '[ "$(jq -c ".[\"pt:eventHashIds\"]" "$T/e.json")" = "$(echo "$OUT" | jq -c .hash_ids)" ]'
+check "a correction's hash ID differs from its original's" '[ "$(jq "[.proofs | group_by(.eventID)[] | select(length == 2) | .[0].hashId != .[1].hashId] | .[0]" "$T/b.json")" = true ]'
+h3=$(echo "$OUT" | jq -r '.hash_ids[2]')
+expect 0 "verify --event finds an event by its hash ID" "$BIN" verify "$T/b.json" --event "$h3"
+check "and names its position" '[[ "$OUT" == "valid: event 3 "* ]]'
+expect 1 "verify --event with an ID not in the bundle" "$BIN" verify "$T/b.json" --event "ni:///sha-256;$(printf '0%.0s' {1..64})?ver=CBV2.0"
+check "says so" '[[ "$ERR" == *"no event with hash ID"* ]]'
 
 # Flip one byte inside an event's note: verify names the event.
 sed 's/by eye/by eyf/' "$T/b.json" >"$T/flip.json"

@@ -151,8 +151,44 @@ test_read_routes(Fixture *f, gconstpointer data)
   g_assert_cmpstr(r.content_type, ==, "application/ld+json");
   json_t *doc = reply_json(&r);
   g_assert_cmpstr(json_string_value(json_object_get(doc, "type")), ==, "EPCISDocument");
-  json_decref(doc);
   reply_clear(&r);
+
+  /* An event found by its GS1 Event Hash ID, as the document lists it: URL-encoded, or with
+   * its '?ver=CBV2.0' left as the query. */
+  const char *hash_id =
+      json_string_value(json_array_get(json_object_get(doc, "pt:eventHashIds"), 1));
+  g_assert_nonnull(hash_id);
+  const char *event_id = json_string_value(json_object_get(
+      json_array_get(json_object_get(json_object_get(doc, "epcisBody"), "eventList"), 1),
+      "eventID"));
+  g_autofree char *encoded = g_uri_escape_string(hash_id, NULL, FALSE);
+  g_autofree char *event_path = g_strconcat("/api/v1/events/", encoded, NULL);
+  g_autofree char *plain_path = g_strconcat("/api/v1/events/", hash_id, NULL);
+  const char *event_paths[] = {event_path, plain_path};
+  for (gsize i = 0; i < G_N_ELEMENTS(event_paths); i++) {
+    r = get(f, event_paths[i]);
+    g_assert_cmpint(r.status, ==, 200);
+    json_t *found = reply_json(&r);
+    g_assert_cmpstr(json_string_value(json_object_get(found, "hashId")), ==, hash_id);
+    g_assert_cmpstr(json_string_value(json_object_get(found, "eventID")), ==, event_id);
+    g_assert_cmpstr(json_string_value(json_object_get(json_object_get(found, "batch"), "lot")), ==,
+                    b->lot);
+    g_assert_cmpstr(json_string_value(json_object_get(json_object_get(found, "batch"), "gtin")), ==,
+                    b->gtin);
+    json_decref(found);
+    reply_clear(&r);
+  }
+  r = request(f, "GET", event_path, NULL, 0, NULL, NULL);
+  g_assert_cmpint(r.status, ==, 401);
+  reply_clear(&r);
+  r = get(f, "/api/v1/events/ni%3A%2F%2F%2Fsha-256%3B"
+             "0000000000000000000000000000000000000000000000000000000000000000%3Fver%3DCBV2.0");
+  g_assert_cmpint(r.status, ==, 404);
+  reply_clear(&r);
+  r = get(f, "/api/v1/events/urn%3Auuid%3A1");
+  g_assert_cmpint(r.status, ==, 400);
+  reply_clear(&r);
+  json_decref(doc);
 
   g_autofree char *bundle_path = g_strdup_printf("%s/bundle", path);
   r = get(f, bundle_path);

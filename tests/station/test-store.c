@@ -1,8 +1,12 @@
 /* test-store.c: schema migrations by user_version, refusal of a newer schema,
- * the lock contract between two writers, and lot generation. */
+ * the lock contract between two writers, lot generation, and the Event Hash ID column
+ * filled for events stored before it. */
 #include "pt-error.h"
+#include "pt-event-hash.h"
+#include "pt-json.h"
 #include "pt-store.h"
 #include "pt-test-station.h"
+#include "pt-trace.h"
 
 #include <sqlite3.h>
 #include <string.h>
@@ -155,6 +159,8 @@ test_version2_gains_print_jobs(void)
                   "DROP TRIGGER public_rev_batches_insert; DROP TRIGGER public_rev_batches_update; "
                   "DROP TRIGGER public_rev_batches_delete; DROP TRIGGER public_rev_events_insert; "
                   "ALTER TABLE batches DROP COLUMN demo; "
+                  "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
+                  "ALTER TABLE events DROP COLUMN hash_id; "
                   "PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);
@@ -165,6 +171,67 @@ test_version2_gains_print_jobs(void)
   g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM events"), ==, 2);
   /* The events already in the log are queued for platforms added later. */
   g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM outbox"), ==, 2);
+}
+
+static gboolean
+check_hash_id(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  json_t *event = pt_json_parse(row->body, row->body_len, error);
+  g_assert_nonnull(event);
+  g_autofree char *expected = pt_event_hash_id(event, NULL, error);
+  json_decref(event);
+  g_assert_cmpstr(row->hash_id, ==, expected);
+  (*(int *)user_data)++;
+  return TRUE;
+}
+
+static void
+test_version14_fills_hash_ids(void)
+{
+  /* Events written before schema 15 have no stored hash ID; the first opening fills it from
+   * their signed bodies, and a filled one cannot be changed. */
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 2);
+  pt_test_sql(ts, "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
+                  "ALTER TABLE events DROP COLUMN hash_id; PRAGMA user_version = 14");
+  const char *path = ts->station->db_path;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) store = pt_station_store(ts->station, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(pt_store_schema_version(store), ==, PT_STORE_SCHEMA_VERSION);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM events WHERE hash_id IS NULL"), ==, 0);
+  int n = 0;
+  g_assert_true(pt_store_events_foreach(store, b->id, check_hash_id, &n, &error));
+  g_assert_cmpint(n, ==, 3);
+
+  g_autofree char *first = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT hash_id FROM events ORDER BY seq", -1, &s, NULL),
+                  ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+  first = g_strdup((const char *)sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+  g_assert_cmpint(sqlite3_exec(db, "UPDATE events SET hash_id = 'x'", NULL, NULL, NULL), ==,
+                  SQLITE_CONSTRAINT);
+  g_assert_cmpint(sqlite3_exec(db, "UPDATE events SET body = '{}'", NULL, NULL, NULL), ==,
+                  SQLITE_CONSTRAINT);
+  sqlite3_close(db);
+
+  json_t *found = pt_trace_event_by_hash_id(store, first, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(json_string_value(json_object_get(json_object_get(found, "batch"), "lot")), ==,
+                  b->lot);
+  g_assert_cmpstr(json_string_value(json_object_get(found, "hashId")), ==, first);
+  json_decref(found);
+  g_autofree char *unknown = g_strdup(first);
+  unknown[strlen(PT_EVENT_HASH_PREFIX)] = unknown[strlen(PT_EVENT_HASH_PREFIX)] == '0' ? '1' : '0';
+  g_assert_null(pt_trace_event_by_hash_id(store, unknown, &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_NOT_FOUND);
+  g_clear_error(&error);
+  g_assert_null(pt_trace_event_by_hash_id(store, "urn:uuid:1", &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_INVALID);
 }
 
 int
@@ -178,5 +245,6 @@ main(int argc, char **argv)
   g_test_add_func("/store/locked", test_locked_database);
   g_test_add_func("/store/lots", test_lot_generation);
   g_test_add_func("/store/v2-gains-print-jobs", test_version2_gains_print_jobs);
+  g_test_add_func("/store/v14-fills-hash-ids", test_version14_fills_hash_ids);
   return g_test_run();
 }

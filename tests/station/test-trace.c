@@ -2,6 +2,7 @@
  * verify it, and every way of tampering that verify and audit must catch. */
 #include "pt-bundle.h"
 #include "pt-error.h"
+#include "pt-event-hash.h"
 #include "pt-test-station.h"
 #include "pt-trace.h"
 
@@ -61,6 +62,36 @@ test_untouched_bundle_is_valid(void)
   g_assert_cmpuint(json_array_size(events_of(bundle)), ==, 5);
   g_autoptr(GError) error = verify(bundle, ts->station->keys->public_key);
   g_assert_no_error(error);
+
+  /* Each proof names its event's GS1 Event Hash ID, which verify hands back in order, and
+   * the plain EPCIS document lists the same IDs. */
+  char *text = json_dumps(bundle, JSON_COMPACT);
+  PtVerifyResult result;
+  g_assert_true(pt_bundle_verify(text, strlen(text), NULL, &result, &error));
+  free(text);
+  g_assert_cmpuint(result.hash_ids->len, ==, 5);
+  json_t *doc = pt_trace_epcis(ts->store, ts->station->config, b, &error);
+  g_assert_no_error(error);
+  json_t *listed = json_object_get(doc, "pt:eventHashIds");
+  g_assert_cmpuint(json_array_size(listed), ==, 5);
+  for (guint i = 0; i < 5; i++) {
+    json_t *event = json_array_get(events_of(bundle), i);
+    g_autofree char *id = pt_event_hash_id(event, NULL, &error);
+    g_assert_no_error(error);
+    const char *in_proof = json_string_value(
+        json_object_get(json_array_get(json_object_get(bundle, "proofs"), i), "hashId"));
+    g_assert_cmpstr(in_proof, ==, id);
+    g_assert_cmpstr(result.hash_ids->pdata[i], ==, id);
+    g_assert_cmpstr(json_string_value(json_array_get(listed, i)), ==, id);
+  }
+  pt_verify_result_clear(&result);
+  json_decref(doc);
+
+  /* A bundle from before proofs carried hashId still verifies. */
+  for (guint i = 0; i < 5; i++)
+    json_object_del(json_array_get(json_object_get(bundle, "proofs"), i), "hashId");
+  g_autoptr(GError) old = verify(bundle, NULL);
+  g_assert_no_error(old);
   json_decref(bundle);
 }
 
@@ -122,6 +153,14 @@ test_tampered_bundles_fail(void)
   sig[10] = sig[10] == '0' ? '1' : '0';
   json_object_set_new(proof, "signature", json_string(sig));
   assert_tampered(t, "signature does not verify");
+  json_decref(t);
+
+  /* A proof's hashId that is not its event's Event Hash ID. */
+  t = json_deep_copy(orig);
+  json_t *p3 = json_array_get(json_object_get(t, "proofs"), 3);
+  json_object_set(p3, "hashId",
+                  json_object_get(json_array_get(json_object_get(t, "proofs"), 2), "hashId"));
+  assert_tampered(t, "event 4");
   json_decref(t);
 
   /* The document header changed. */
@@ -269,11 +308,14 @@ test_audit_rehashed_record(void)
   sqlite3_close(db);
 
   PtAuditReport r = audit(ts);
-  g_assert_cmpuint(r.n_breaks, >=, 2);
+  g_assert_cmpuint(r.n_breaks, >=, 3);
   g_assert_nonnull(strstr(g_ptr_array_index(r.breaks, 0), "seq 3"));
   g_assert_nonnull(strstr(g_ptr_array_index(r.breaks, 0), "signature does not verify"));
+  /* Its stored Event Hash ID is the one of the signed original. */
+  g_assert_nonnull(strstr(g_ptr_array_index(r.breaks, 1), "seq 3"));
+  g_assert_nonnull(strstr(g_ptr_array_index(r.breaks, 1), "hash_id column"));
   /* The next event still names the old hash. */
-  g_assert_nonnull(strstr(g_ptr_array_index(r.breaks, 1), "seq 4"));
+  g_assert_nonnull(strstr(g_ptr_array_index(r.breaks, 2), "seq 4"));
   pt_audit_report_clear(&r);
 }
 

@@ -186,10 +186,14 @@ test_html_json_epcis(Fixture *f, gconstpointer data)
   json_t *events = json_object_get(v, "events");
   g_assert_cmpint(json_array_size(events), ==, 2);
   size_t i;
+  json_t *member;
   json_array_foreach(events, i, value)
   {
-    json_object_foreach(value, key, value) g_assert_true(
-        g_strv_contains((const char *[]){"n", "step", "time", "disposition", NULL}, key));
+    /* A separate variable for the members: reusing @value would end the walk at the first. */
+    json_object_foreach(value, key, member) g_assert_true(g_strv_contains(
+        (const char *[]){"n", "step", "time", "disposition", "hash_id", NULL}, key));
+    g_assert_true(
+        g_str_has_prefix(json_string_value(json_object_get(value, "hash_id")), "ni:///sha-256;"));
   }
   json_t *grading = json_object_get(v, "grading");
   g_assert_cmpint(json_integer_value(json_object_get(grading, "n_fruit")), ==, 4);
