@@ -725,7 +725,7 @@ pt_grader_decide(const PtGradeProfile *profile, PtFruit *fruit)
 const char *
 pt_grader_version(void)
 {
-  return "packtrace-grader/1";
+  return "packtrace-grader/2";
 }
 
 PtGradeResult *
