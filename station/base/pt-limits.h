@@ -77,6 +77,13 @@
 #define PT_SYNC_URL_MAX           2048 /* a connector's URL, as browsers and proxies take it */
 #define PT_SYNC_SECRET_MIN        16   /* webhook HMAC secret: shorter ones can be guessed */
 
+/* Times the station accepts (pt-time.c): UTC nanoseconds in a gint64 reach from 1677 to 2262;
+ * a harvest, pack or event time outside 1900..2199 is a typo, refused rather than wrapped. */
+#define PT_TIME_MIN_YEAR 1900
+#define PT_TIME_MAX_YEAR 2200
+#define PT_TIME_MIN_S    G_GINT64_CONSTANT(-2208988800) /* 1900-01-01T00:00:00Z */
+#define PT_TIME_MAX_S    G_GINT64_CONSTANT(7258118400)  /* 2200-01-01T00:00:00Z */
+
 /* Audit */
 #define PT_AUDIT_BREAKS_MAX 100 /* problems listed one by one; the rest are only counted */
 

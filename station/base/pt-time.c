@@ -3,6 +3,7 @@
 #include "pt-time.h"
 
 #include "pt-error.h"
+#include "pt-limits.h"
 
 #include <string.h>
 #include <time.h>
@@ -36,6 +37,21 @@ pt_time_json(gint64 ns)
   return json_string(t);
 }
 
+/* @dt as UTC nanoseconds, refusing a time outside the years the station's nanosecond
+ * integers and its users have a use for (pt-limits.h), rather than overflowing. */
+static gboolean
+to_ns(GDateTime *dt, const char *text, gint64 *ns_out, GError **error)
+{
+  gint64 secs = g_date_time_to_unix(dt);
+  if (secs < PT_TIME_MIN_S || secs >= PT_TIME_MAX_S) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "time '%s' is outside the years %d to %d", text,
+                PT_TIME_MIN_YEAR, PT_TIME_MAX_YEAR - 1);
+    return FALSE;
+  }
+  *ns_out = secs * G_GINT64_CONSTANT(1000000000) + (gint64)g_date_time_get_microsecond(dt) * 1000;
+  return TRUE;
+}
+
 gboolean
 pt_time_parse(const char *text, gint64 *ns_out, GError **error)
 {
@@ -53,9 +69,7 @@ pt_time_parse(const char *text, gint64 *ns_out, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "time '%s' does not exist", text);
     return FALSE;
   }
-  *ns_out = g_date_time_to_unix(dt) * G_GINT64_CONSTANT(1000000000) +
-            (gint64)g_date_time_get_microsecond(dt) * 1000;
-  return TRUE;
+  return to_ns(dt, text, ns_out, error);
 }
 
 void
@@ -95,8 +109,8 @@ pt_time_parse_zoned(const char *text, GTimeZone *tz, gint64 *ns_out, char offset
       g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "time '%s' does not exist", text);
       return FALSE;
     }
-    *ns_out = g_date_time_to_unix(dt) * G_GINT64_CONSTANT(1000000000) +
-              (gint64)g_date_time_get_microsecond(dt) * 1000;
+    if (!to_ns(dt, text, ns_out, error))
+      return FALSE;
     pt_time_zone_offset(tz, *ns_out, offset_out);
     return TRUE;
   }
