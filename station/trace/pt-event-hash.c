@@ -817,22 +817,27 @@ render_epc(const HashCtx *ctx, const json_t *item)
   return scalar_part(ctx, "epc", item, V_PLAIN, NULL);
 }
 
+/* @item's fields in @order after @name, or NULL when it is not an object or has none. */
 static char *
-render_quantity(const HashCtx *ctx, const json_t *item)
+named_object(const HashCtx *ctx, const json_t *item, const char *name, const Field *order,
+             gsize n_order)
 {
   if (!json_is_object(item))
     return NULL;
-  g_autofree char *body = ordered_object(ctx, item, quantity_fields, G_N_ELEMENTS(quantity_fields));
-  return *body ? g_strconcat("quantityElement", body, NULL) : NULL;
+  g_autofree char *body = ordered_object(ctx, item, order, n_order);
+  return *body ? g_strconcat(name, body, NULL) : NULL;
+}
+
+static char *
+render_quantity(const HashCtx *ctx, const json_t *item)
+{
+  return named_object(ctx, item, "quantityElement", quantity_fields, G_N_ELEMENTS(quantity_fields));
 }
 
 static char *
 render_report(const HashCtx *ctx, const json_t *item)
 {
-  if (!json_is_object(item))
-    return NULL;
-  g_autofree char *body = ordered_object(ctx, item, report_fields, G_N_ELEMENTS(report_fields));
-  return *body ? g_strconcat("sensorReport", body, NULL) : NULL;
+  return named_object(ctx, item, "sensorReport", report_fields, G_N_ELEMENTS(report_fields));
 }
 
 static char *
