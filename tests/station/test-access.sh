@@ -225,10 +225,13 @@ set_key session_max_s 43200
 set_key public_per_second 1
 set_key public_burst 3
 start || { echo "Bail out! server"; exit 1; }
-codes=""
-for _ in 1 2 3 4; do codes="$codes$(code "$URL/healthz")"; done
-check "public routes: 3 at once, then 429 with Retry-After" '[ "$codes" = 200200200429 ] && grep -qi "^retry-after: 1" "$T/headers"'
-check "the consumer page shares the address's limit: 429" '[ "$(code "$URL/01/09506000134352/10/X")" = 429 ]'
+# One curl on one connection, so the five requests come well inside the second a token takes
+# to come back, however loaded the box is.
+codes=$(curl -s -D "$T/headers" -w '%{http_code}' -o /dev/null -o /dev/null -o /dev/null \
+  -o /dev/null -o /dev/null "$URL/healthz" "$URL/healthz" "$URL/healthz" "$URL/healthz" \
+  "$URL/01/09506000134352/10/X")
+check "public routes: 3 at once, then 429 with Retry-After" '[ "${codes:0:12}" = 200200200429 ] && grep -qi "^retry-after: 1" "$T/headers"'
+check "the consumer page shares the address's limit: 429" '[ "${codes:12:3}" = 429 ]'
 check "routes with credentials are not the public limit" '[ "$(code -H "Authorization: Bearer $TOKEN" "$URL/api/v1/batches/1")" = 200 ]'
 set_key public_per_second 50
 set_key public_burst 100
