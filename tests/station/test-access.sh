@@ -218,7 +218,9 @@ ok1=$(code -H "Cookie: $COOKIE" "$URL/api/v1/sync")
 sleep 1.5
 ok2=$(code -H "Cookie: $COOKIE" "$URL/api/v1/sync")
 sleep 3
-check "a session used all along still ends after session_max_s" '[ "$ok1$ok2" = 200200 ] && [ "$(code -H "Cookie: $COOKIE" "$URL/api/v1/sync")" = 401 ]'
+last=$(code -H "Cookie: $COOKIE" "$URL/api/v1/sync")
+check "a session used all along still ends after session_max_s (sign-in $LOGIN_CODE, uses $ok1 $ok2, then $last)" \
+  '[ "$ok1$ok2$last" = 200200401 ]'
 set_key session_max_s 43200
 
 # --- public routes are rate-limited per client address ---
