@@ -318,6 +318,17 @@ pt_gs1_dl_append_value(GString *s, const char *value)
 }
 
 char *
+pt_gs1_digital_link(const char *host, const char *gtin14, const char *lot, const char *pack_yymmdd)
+{
+  /* Only unreserved characters stay literal; everything else of CSET 82 is
+   * percent-encoded so that a strict resolver reads the lot back unchanged. */
+  g_autofree char *lot_enc = pt_gs1_dl_encode_value(lot);
+  if (pack_yymmdd && *pack_yymmdd)
+    return g_strdup_printf("https://%s/01/%s/10/%s?13=%s", host, gtin14, lot_enc, pack_yymmdd);
+  return g_strdup_printf("https://%s/01/%s/10/%s", host, gtin14, lot_enc);
+}
+
+char *
 pt_gs1_dl_encode_value(const char *value)
 {
   GString *s = g_string_sized_new(strlen(value) * 3 + 1);

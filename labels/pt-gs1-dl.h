@@ -45,6 +45,12 @@ gboolean pt_gs1_digital_link_parse(const char *uri, int now_year, PtDigitalLink 
  * '\'' of the 82-character set can neither split the path nor name another lot. */
 void pt_gs1_dl_append_value(GString *s, const char *value);
 
+/* Builds https://@host/01/@gtin14/10/@lot[?13=@pack_yymmdd].  The lot is
+ * percent-encoded where the URI syntax needs it.  Inputs must already be valid.
+ * Returns: (transfer full). */
+char *pt_gs1_digital_link(const char *host, const char *gtin14, const char *lot,
+                          const char *pack_yymmdd);
+
 /* @value percent-encoded as pt_gs1_dl_append_value() does.  Returns: (transfer full). */
 char *pt_gs1_dl_encode_value(const char *value);
 

@@ -3,8 +3,6 @@
  * free except the URI builder. */
 #include "pt-gs1.h"
 
-#include "pt-gs1-dl.h"
-
 #include <string.h>
 
 G_DEFINE_QUARK(packtrace_gs1_error, pt_gs1_error)
@@ -129,15 +127,4 @@ pt_gs1_validate_yymmdd(const char *yymmdd, int now_year, int *year_out, GError *
   if (year_out)
     *year_out = year;
   return TRUE;
-}
-
-char *
-pt_gs1_digital_link(const char *host, const char *gtin14, const char *lot, const char *pack_yymmdd)
-{
-  /* Only unreserved characters stay literal; everything else of CSET 82 is
-   * percent-encoded so that a strict resolver reads the lot back unchanged. */
-  g_autofree char *lot_enc = pt_gs1_dl_encode_value(lot);
-  if (pack_yymmdd && *pack_yymmdd)
-    return g_strdup_printf("https://%s/01/%s/10/%s?13=%s", host, gtin14, lot_enc, pack_yymmdd);
-  return g_strdup_printf("https://%s/01/%s/10/%s", host, gtin14, lot_enc);
 }

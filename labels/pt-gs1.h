@@ -43,10 +43,4 @@ gboolean pt_gs1_validate_lot(const char *lot, GError **error);
  * relative to @now_year: -49..+50). */
 gboolean pt_gs1_validate_yymmdd(const char *yymmdd, int now_year, int *year_out, GError **error);
 
-/* Builds https://@host/01/@gtin14/10/@lot[?13=@pack_yymmdd].  The lot is
- * percent-encoded where the URI syntax needs it.  Inputs must already be valid.
- * Returns: (transfer full). */
-char *pt_gs1_digital_link(const char *host, const char *gtin14, const char *lot,
-                          const char *pack_yymmdd);
-
 G_END_DECLS

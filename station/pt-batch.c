@@ -3,6 +3,7 @@
 
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-gs1-dl.h"
 #include "pt-gs1.h"
 #include "pt-json.h"
 #include "pt-keys.h"

@@ -1,6 +1,7 @@
 /* test-gs1.c: the GS1 rules the station's batch creation depends on, with the
  * published vectors of ../shared/data/gs1/README.txt (read at run time) and
  * traceability.md. */
+#include "pt-gs1-dl.h"
 #include "pt-gs1.h"
 
 #include <string.h>
