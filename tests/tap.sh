@@ -23,6 +23,20 @@ expect() {
   ERR=$(cat "$T/err")
   if [ "$got" = "$want" ]; then ok "$what"; else not_ok "$what" "exit $got, wanted $want: $ERR"; fi
 }
+# run_station: starts `$BIN run` on a free loopback port, its output in $T/run.out and
+# $T/run.err; sets server (its pid) and url, or bails out when it has not started in 10 s.
+run_station() {
+  "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
+  server=$!
+  url=
+  for _ in $(seq 100); do
+    url=$(grep -o 'http://[0-9.:]*' "$T/run.out" 2>/dev/null | head -1)
+    [ -n "$url" ] && return 0
+    sleep 0.1
+  done
+  echo "Bail out! server did not start: $(cat "$T/run.err")"
+  exit 1
+}
 # tap_finish: the plan line; the script's status says whether all passed.
 tap_finish() {
   echo "1..$n"

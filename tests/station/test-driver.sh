@@ -57,17 +57,7 @@ TOK4=$("$BIN" driver token 4 --json | jq -r .token)
 "$BIN" driver add --name "Zhao Min" >/dev/null
 TOK5=$("$BIN" driver token 5 --json | jq -r .token)
 
-start() {
-  "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
-  server=$!
-  url=
-  for _ in $(seq 100); do
-    url=$(grep -o 'http://[0-9.:]*' "$T/run.out" 2>/dev/null | head -1)
-    [ -n "$url" ] && break
-    sleep 0.1
-  done
-  [ -n "$url" ] || { echo "Bail out! server did not start: $(cat "$T/run.err")"; exit 1; }
-}
+start() { run_station; }
 stop() { kill "$server"; wait "$server" 2>/dev/null; server=; }
 # call TOKEN METHOD PATH [curl args]: status in $CODE, body in $BODY.
 call() {

@@ -46,15 +46,7 @@ DOTLINK=$(jq -r .digital_link <<<"$OUT")
 
 "$BIN" driver add --name "Wang Lei" >/dev/null
 DTOK=$("$BIN" driver token 1 --json | jq -r .token)
-"$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
-server=$!
-url=
-for _ in $(seq 100); do
-  url=$(grep -o 'http://[0-9.:]*' "$T/run.out" 2>/dev/null | head -1)
-  [ -n "$url" ] && break
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "Bail out! server did not start: $(cat "$T/run.err")"; exit 1; }
+run_station
 
 for i in 0 1 2; do
   path=${LINK[$i]#https://trace.example.coop}
