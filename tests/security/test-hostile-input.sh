@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test-security.sh: the station against hostile input over HTTP and from its own records:
+# test-hostile-input.sh: the station against hostile input over HTTP and from its own records:
 # the private key file's mode and that no route shape serves it (or station.ini), path
 # traversal in every path-taking route and in label file names taken from a lot, SQL
 # metacharacters in every text field (stored and returned verbatim, no extra rows), request
