@@ -37,7 +37,45 @@ usage(FILE *out)
   for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
     fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nEvery command takes --data DIR (default $PACKTRACE_DATA, else ./station-data),\n"
-               "--json for JSON output, and --help.\n");
+               "--json for JSON output, and --help; --data and --json may also come before the\n"
+               "command (packtrace --data DIR init).\n");
+}
+
+/* Moves the global options that come before the command (--data DIR, --data=DIR, --json) to
+ * just after it, where the command's own option parser reads them, as `git -C` reads its
+ * option before the verb.  @argv is rewritten in place; returns the index of the command, or
+ * -1 with a message when an option before the command is not a global one.  --help and
+ * --version end the scan where they stand. */
+static int
+hoist_global_options(int argc, char **argv)
+{
+  int first = 1;
+  while (first < argc && argv[first][0] == '-') {
+    const char *arg = argv[first];
+    if (strcmp(arg, "--json") == 0 || g_str_has_prefix(arg, "--data=")) {
+      first += 1;
+    } else if (strcmp(arg, "--data") == 0) {
+      if (first + 1 >= argc) {
+        fprintf(stderr, "packtrace: --data needs a directory\n");
+        return -1;
+      }
+      first += 2;
+    } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 ||
+               strcmp(arg, "--version") == 0) {
+      return first; /* the caller answers these */
+    } else {
+      fprintf(stderr, "packtrace: '%s' is not a global option; put it after the command\n", arg);
+      return -1;
+    }
+  }
+  if (first == 1 || first >= argc)
+    return first;
+  /* argv[1..first) are the global options, argv[first] the command: rotate the command to the
+   * front so that the options follow it. */
+  char *command = argv[first];
+  memmove(argv + 2, argv + 1, (gsize)(first - 1) * sizeof *argv);
+  argv[1] = command;
+  return 1;
 }
 
 int
@@ -48,16 +86,19 @@ main(int argc, char **argv)
     fprintf(stderr, "packtrace: libsodium failed to initialise\n");
     return PT_EXIT_FAILED;
   }
-  if (argc < 2) {
+  int command = hoist_global_options(argc, argv);
+  if (command < 0)
+    return PT_EXIT_USAGE;
+  if (command >= argc) {
     usage(stderr);
     return PT_EXIT_USAGE;
   }
-  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-      strcmp(argv[1], "help") == 0) {
+  if (strcmp(argv[command], "--help") == 0 || strcmp(argv[command], "-h") == 0 ||
+      strcmp(argv[command], "help") == 0) {
     usage(stdout);
     return PT_EXIT_OK;
   }
-  if (strcmp(argv[1], "--version") == 0) {
+  if (strcmp(argv[command], "--version") == 0) {
     printf("packtrace %s\n", PACKTRACE_VERSION);
     return PT_EXIT_OK;
   }
