@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define KEY_SECRET_FILE "station.key"
 #define KEY_PUBLIC_FILE "station.pub"
@@ -98,6 +99,19 @@ pt_keys_load(const char *dir, GError **error)
     return NULL;
   }
 
+  /* A secret key others can read is a key others may have copied: refuse it, with the fix. */
+  GStatBuf st;
+  if (g_stat(sec, &st) != 0) {
+    int saved = errno;
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "%s: %s", sec, g_strerror(saved));
+    return NULL;
+  }
+  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s is open to other users (mode %04o); make it private with: chmod 600 %s", sec,
+                (unsigned)(st.st_mode & 07777), sec);
+    return NULL;
+  }
   char *sec_text = pt_file_read(sec, 1024, NULL, error);
   if (!sec_text)
     return NULL;

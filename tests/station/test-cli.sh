@@ -135,8 +135,11 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
   RO=$T/ro
   cp -r "$PACKTRACE_DATA" "$RO"
   chmod -R a+rX "$T"
+  # Owned by that user (the secret key stays private to it), with no write bit anywhere.
+  chown -R 65534:65534 "$RO"
   chmod 555 "$RO"
-  chmod 444 "$RO/station.db" "$RO/station.ini" "$RO/keys/station.key"
+  chmod 444 "$RO/station.db" "$RO/station.ini"
+  chmod 400 "$RO/keys/station.key"
   expect 1 "read-only data directory fails cleanly" setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" batch new --data "$RO" --product X --gtin 09506000134352
   check "says read-only or not writable" '[[ "$ERR" == *"read-only"* || "$ERR" == *"writable"* || "$ERR" == *"cannot open"* ]]'
   chmod 755 "$RO"
