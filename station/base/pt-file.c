@@ -3,11 +3,13 @@
 #include "pt-file.h"
 
 #include "pt-error.h"
+#include "pt-limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -103,4 +105,38 @@ pt_file_read(const char *path, gsize max, gsize *len_out, GError **error)
   if (len_out)
     *len_out = len;
   return data;
+}
+
+int
+pt_file_lock(const char *path, const char *holder, GError **error)
+{
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    int saved = errno;
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot open %s: %s", path, g_strerror(saved));
+    return -1;
+  }
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int saved = errno;
+    char other[PT_FILE_LOCK_HOLDER_MAX + 1] = "";
+    ssize_t got = pread(fd, other, PT_FILE_LOCK_HOLDER_MAX, 0);
+    close(fd);
+    if (saved != EWOULDBLOCK) {
+      g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot lock %s: %s", path, g_strerror(saved));
+      return -1;
+    }
+    other[got > 0 ? got : 0] = '\0';
+    g_strstrip(other);
+    g_set_error(error, PT_ERROR, PT_ERROR_BUSY, "%s is held by another process (%s)", path,
+                *other ? other : "holder unknown");
+    return -1;
+  }
+  gsize len = strlen(holder);
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, holder, len, 0) != (ssize_t)len) {
+    int saved = errno;
+    close(fd);
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot write %s: %s", path, g_strerror(saved));
+    return -1;
+  }
+  return fd;
 }

@@ -1,5 +1,6 @@
 /* pt-file.h: crash-safe file writes (temp file, fsync, rename, directory fsync) for
- * config, keys, exports and labels, and bounded whole-file reads. */
+ * config, keys, exports and labels, bounded whole-file reads, and the lock that keeps one
+ * process per data directory. */
 #pragma once
 
 #include <glib.h>
@@ -14,5 +15,11 @@ gboolean pt_file_write_atomic(const char *path, const void *data, gsize len, int
 /* Reads @path whole, refusing files over @max bytes.
  * Returns: (transfer full): NUL-terminated contents, length in @len_out. */
 char *pt_file_read(const char *path, gsize max, gsize *len_out, GError **error);
+
+/* Takes an exclusive lock on @path (created if missing) that lasts until the returned
+ * descriptor is closed or the process ends, even by SIGKILL, and writes @holder (who holds it:
+ * "pid 123, started ...") into the file.  When another process holds the lock, fails with
+ * PT_ERROR_BUSY naming that holder's text.  Returns: the descriptor to close, or -1. */
+int pt_file_lock(const char *path, const char *holder, GError **error);
 
 G_END_DECLS

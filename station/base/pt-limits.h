@@ -29,6 +29,9 @@
 /* Config file */
 #define PT_CONFIG_MAX (1024 * 1024)
 
+/* The data directory's run lock (pt_file_lock(), `packtrace run`): who holds it, as text */
+#define PT_FILE_LOCK_HOLDER_MAX 200
+
 /* Cameras and recording (station.ini [camera NAME] and [recording]) */
 #define PT_CAMERAS_MAX           16
 #define PT_MIN_FREE_DEFAULT      (1ULL << 30) /* 1 GiB */

@@ -3,6 +3,7 @@
 #include "pt-cli.h"
 #include "pt-config.h"
 #include "pt-evidence-followup.h"
+#include "pt-file.h"
 #include "pt-http.h"
 #include "pt-pipeline.h"
 #include "pt-recorder.h"
@@ -13,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static gboolean
 on_stop_signal(gpointer user_data)
@@ -45,11 +47,25 @@ pt_cmd_run(int argc, char **argv)
     return pt_cli_usage("%s", error->message);
   }
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  if (!station) {
+    return pt_cli_fail(error);
+  }
+  /* One run per data directory: two would record the same cameras into one folder, recover
+   * each other's open segments and deliver the outbox twice.  The lock ends with the process. */
+  g_autofree char *lock_path = g_build_filename(station->dir, "run.lock", NULL);
+  g_autoptr(GDateTime) started = g_date_time_new_now_utc();
+  g_autofree char *started_text = g_date_time_format_iso8601(started);
+  g_autofree char *holder =
+      g_strdup_printf("packtrace run, pid %d, started %s\n", (int)getpid(), started_text);
+  int lock = pt_file_lock(lock_path, holder, &error);
+  if (lock < 0) {
+    return pt_cli_fail(error);
+  }
   /* Open (and migrate) the database once before serving, so a bad database stops
    * the start instead of failing every request. */
-  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtStore) store = pt_station_store(station, &error);
   if (!store) {
-    return pt_cli_fail(error);
+    return pt_cli_fail(error); /* the lock goes with the process */
   }
   if (!host) {
     host = g_strdup(station->config->listen_host);
@@ -104,6 +120,7 @@ pt_cmd_run(int argc, char **argv)
   pt_http_stop(http);
   /* Closes the open segments so the next start finds nothing to recover. */
   pt_recorder_stop(recorder);
+  close(lock);
   if (!common.json)
     printf("station stopped\n");
   return rc;
