@@ -32,6 +32,11 @@
 /* The data directory's run lock (pt_file_lock(), `packtrace run`): who holds it, as text */
 #define PT_FILE_LOCK_HOLDER_MAX 200
 
+/* Backups (pt-backup.c): read/write chunk, and the largest backup.json read back (about
+ * 150 bytes a file: clips and stills of several seasons) */
+#define PT_BACKUP_COPY_CHUNK   (64 * 1024)
+#define PT_BACKUP_MANIFEST_MAX (64 * 1024 * 1024)
+
 /* Cameras and recording (station.ini [camera NAME] and [recording]) */
 #define PT_CAMERAS_MAX           16
 #define PT_MIN_FREE_DEFAULT      (1ULL << 30) /* 1 GiB */

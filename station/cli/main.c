@@ -27,6 +27,8 @@ static const struct {
     {"calibrate", pt_cmd_calibrate, "measure mm per pixel from a reference disc or square"},
     {"user", pt_cmd_user, "add | list | remove: people who sign in to the dashboard"},
     {"apikey", pt_cmd_apikey, "add | list | revoke: keys for platforms and scripts"},
+    {"backup", pt_cmd_backup, "DEST: a consistent, checked copy of the station, while it runs"},
+    {"restore", pt_cmd_restore, "SRC: restore a backup into --data DIR and audit it"},
     {"run", pt_cmd_run, "start the station (HTTP server, cameras; stops on SIGINT/SIGTERM)"},
 };
 

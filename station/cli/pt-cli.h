@@ -53,5 +53,7 @@ int pt_cmd_driver(int argc, char **argv);
 int pt_cmd_calibrate(int argc, char **argv);
 int pt_cmd_user(int argc, char **argv);
 int pt_cmd_apikey(int argc, char **argv);
+int pt_cmd_backup(int argc, char **argv);
+int pt_cmd_restore(int argc, char **argv);
 
 G_END_DECLS

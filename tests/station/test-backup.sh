@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# test-backup.sh: backups that restore (packtrace backup / restore).
+# - A backup taken while the station runs and a write loop signs batches holds every batch
+#   whose command had returned before the backup began; restored into a new folder, its log
+#   audits intact and ends where backup.json says.
+# - A backup whose files do not match backup.json (one byte of a clip, a missing database, a
+#   path that climbs out) is refused and nothing is written where it was to go.
+# - restore never touches a running station, refuses a stopped one without --replace, and moves
+#   it aside with it.  backup refuses an existing folder; --keep N keeps the newest N.
+set -u
+. "$(dirname "$0")/../tap.sh"
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+T=$(mktemp -d)
+server=
+loop=
+trap '[ -n "$loop" ] && kill "$loop" 2>/dev/null; [ -n "$server" ] && kill -9 "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+export PACKTRACE_DATA=$T/data
+"$BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
+sed -i 's/^demo=auto$/demo=off/' "$PACKTRACE_DATA/station.ini"
+mkdir -p "$PACKTRACE_DATA/clips/batch-1"
+head -c 100000 /dev/urandom >"$PACKTRACE_DATA/clips/batch-1/evidence.mp4"
+run_station
+
+# The write loop: a lot is "acknowledged" once its command has returned 0.
+: >"$T/acked"
+(
+  for i in $(seq 1 400); do
+    "$BIN" batch new --product Oranges --gtin 9506000134352 --lot "BK-$i" >/dev/null 2>&1 &&
+      echo "BK-$i" >>"$T/acked"
+  done
+) &
+loop=$!
+for _ in $(seq 200); do [ "$(wc -l <"$T/acked")" -ge 10 ] && break; sleep 0.05; done
+cp "$T/acked" "$T/acked-before"
+expect 0 "backup while the station runs and a write loop signs batches" \
+  "$BIN" backup --json "$T/bk"
+BACKED=$(printf %s "$OUT" | jq -r .events)
+sleep 0.3
+kill "$loop" 2>/dev/null
+wait "$loop" 2>/dev/null
+loop=
+check "  the loop went on signing during the backup" \
+  '[ "$(wc -l <"$T/acked")" -gt "$(wc -l <"$T/acked-before")" ]'
+check "  backup.json lists the database, the key pair, station.ini and the clip" \
+  'jq -e "[.files[].path] | index(\"station.db\") and index(\"keys/station.key\") and index(\"station.ini\") and index(\"clips/batch-1/evidence.mp4\")" "$T/bk/backup.json" >/dev/null'
+check "  the backup's folder and secret key are private (0700, 0600)" \
+  '[ "$(stat -c %a "$T/bk")" = 700 ] && [ "$(stat -c %a "$T/bk/keys/station.key")" = 600 ]'
+check "  no .partial folder is left" '[ ! -e "$T/bk.partial" ]'
+
+expect 0 "restore into a new folder" "$BIN" restore --json --data "$T/restored" "$T/bk"
+check "  audited intact, with the events backup.json counts" \
+  '[ "$(printf %s "$OUT" | jq -r .events)" = "$BACKED" ] && [ "$(printf %s "$OUT" | jq -r .intact)" = true ]'
+missing=
+while read -r lot; do
+  rows=$(sqlite3 "$T/restored/station.db" "SELECT count(*) FROM batches WHERE lot = '$lot'")
+  [ "$rows" = 1 ] || missing="$missing $lot"
+done <"$T/acked-before"
+check "  every batch acknowledged before the backup began is there ($(wc -l <"$T/acked-before"))" \
+  '[ -z "$missing" ] || { echo "#  missing:$missing"; false; }'
+expect 0 "  and 'packtrace audit' of the restored folder says intact" \
+  "$BIN" audit --data "$T/restored"
+check "  the restored clip is byte for byte the original" \
+  'cmp -s "$PACKTRACE_DATA/clips/batch-1/evidence.mp4" "$T/restored/clips/batch-1/evidence.mp4"'
+check "  the restored station has the same public key" \
+  'cmp -s "$PACKTRACE_DATA/keys/station.pub" "$T/restored/keys/station.pub"'
+
+# Backups that do not match their list.
+cp -a "$T/bk" "$T/bad1"
+printf 'X' | dd of="$T/bad1/clips/batch-1/evidence.mp4" bs=1 seek=5000 conv=notrunc 2>/dev/null
+expect 1 "a backup with one byte of a clip changed is refused" \
+  "$BIN" restore --data "$T/r-bad1" "$T/bad1"
+check "  naming the file" 'grep -q "evidence.mp4 does not match" <<<"$ERR"'
+check "  and nothing is left where it was to go" '[ ! -e "$T/r-bad1" ] && ! ls "$T" | grep -q restoring'
+cp -a "$T/bk" "$T/bad2"
+rm "$T/bad2/station.db"
+expect 1 "a backup without its database is refused" "$BIN" restore --data "$T/r-bad2" "$T/bad2"
+cp -a "$T/bk" "$T/bad3"
+jq '.files[1].path = "../../etc/passwd"' "$T/bk/backup.json" >"$T/bad3/backup.json"
+expect 1 "a backup.json path that climbs out of the backup is refused" \
+  "$BIN" restore --data "$T/r-bad3" "$T/bad3"
+check "  as not valid" 'grep -q "is not valid" <<<"$ERR"'
+cp -a "$T/bk" "$T/bad4"
+jq '.log.events += 1' "$T/bk/backup.json" >"$T/bad4/backup.json"
+expect 1 "a backup whose log is shorter than backup.json says is refused" \
+  "$BIN" restore --data "$T/r-bad4" "$T/bad4"
+
+# Targets that hold a station.
+before=$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT count(*) FROM events")
+expect 1 "restore over the running station is refused" "$BIN" restore --replace "$T/bk"
+check "  saying a station is running there" 'grep -q "a station is running there" <<<"$ERR"'
+check "  which still serves, its log untouched" \
+  'curl -sf -m 5 "$url/healthz" >/dev/null && [ "$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT count(*) FROM events")" = "$before" ]'
+expect 1 "restore over a stopped station without --replace is refused" \
+  "$BIN" restore --data "$T/restored" "$T/bk"
+expect 0 "with --replace it is restored" "$BIN" restore --data "$T/restored" --replace "$T/bk"
+check "  and the station that was there is moved aside" \
+  'ls -d "$T"/restored.replaced-* >/dev/null 2>&1'
+
+# Folders of backups.
+expect 1 "backup into an existing folder is refused" "$BIN" backup "$T/bk"
+for _ in 1 2 3; do "$BIN" backup --keep 2 "$T/kept" >/dev/null || echo "# backup --keep failed"; sleep 1.1; done
+check "--keep 2 after three backups keeps the newest two" \
+  '[ "$(ls "$T/kept" | grep -c "^packtrace-")" = 2 ]'
+
+kill "$server"
+wait "$server" 2>/dev/null
+server=
+tap_finish
