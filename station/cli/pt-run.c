@@ -7,6 +7,7 @@
 #include "pt-http.h"
 #include "pt-pipeline.h"
 #include "pt-recorder.h"
+#include "pt-sd-notify.h"
 #include "pt-print-queue.h"
 #include "pt-sync.h"
 
@@ -20,6 +21,14 @@ static gboolean
 on_stop_signal(gpointer user_data)
 {
   g_main_loop_quit(user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Under systemd's watchdog: the main loop still turns (timers, buses, sync all hang off it). */
+static gboolean
+on_watchdog(gpointer user_data)
+{
+  pt_sd_notify("WATCHDOG=1");
   return G_SOURCE_CONTINUE;
 }
 
@@ -105,6 +114,14 @@ pt_cmd_run(int argc, char **argv)
   else
     printf("station %s listening on %s (Ctrl-C stops)\n", station->config->station_id, url);
   fflush(stdout);
+  g_autofree char *ready = g_strdup_printf("READY=1\nSTATUS=station %s listening on %s\nMAINPID=%d",
+                                           station->config->station_id, url, (int)getpid());
+  if (!pt_sd_notify(ready))
+    g_warning("could not tell systemd the station is ready ($NOTIFY_SOCKET)");
+  /* Pinged at a third of the interval systemd asks for, from the main loop itself. */
+  guint64 watchdog_usec = pt_sd_watchdog_usec();
+  guint watchdog =
+      watchdog_usec ? g_timeout_add((guint)MAX(watchdog_usec / 3000, 1), on_watchdog, NULL) : 0;
   /* After the URL is out: recovery and demo footage may take seconds. */
   pt_recorder_start(recorder);
   /* Cutting clips needs GStreamer; without it the windows wait for a run that has it. */
@@ -112,6 +129,9 @@ pt_cmd_run(int argc, char **argv)
 
   g_main_loop_run(loop);
 
+  pt_sd_notify("STOPPING=1");
+  if (watchdog)
+    g_source_remove(watchdog);
   g_source_remove(sigint);
   g_source_remove(sigterm);
   pt_print_worker_stop(printing);
