@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# test-install.sh: the Debian package as a co-op's technician meets it (./run package-test,
+# as root; skipped otherwise).  apt installs the .deb from $PACKTRACE_DEB_DIR; then:
+# - the program, the profiles and the units are where the package says; systemd-analyze
+#   accepts the units;
+# - postinst made the packtrace system user, /var/lib/packtrace (0750, its own) with an
+#   initialised station (demo off, key 0600 of that user) and /var/backups/packtrace (0700);
+# - the service's ExecStart, run as its User= with a notify socket (this machine's PID 1 is
+#   not systemd), reports READY=1, answers HTTP, pings the watchdog and stops on SIGTERM;
+# - the backup unit's ExecStart, as its user, makes a backup that restores and audits intact.
+set -u
+. "$(dirname "$0")/../tap.sh"
+DEB_DIR=${PACKTRACE_DEB_DIR:-}
+if [ -z "$DEB_DIR" ] || [ "$(id -u)" != 0 ]; then
+  echo "1..0 # SKIP needs root and PACKTRACE_DEB_DIR (./run package-test)"
+  exit 77
+fi
+DEB=$(ls "$DEB_DIR"/packtrace_*.deb 2>/dev/null | head -1)
+[ -n "$DEB" ] || { echo "Bail out! no .deb in $DEB_DIR"; exit 1; }
+T=$(mktemp -d)
+chmod 755 "$T"
+pid=
+listener=
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "$listener" ] && kill "$listener" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+UNIT=/lib/systemd/system/packtrace.service
+BACKUP_UNIT=/lib/systemd/system/packtrace-backup.service
+
+expect 0 "apt installs the package" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -qq --reinstall "$DEB"
+check "/usr/bin/packtrace runs" '/usr/bin/packtrace --version | grep -q "^packtrace "'
+check "the grade profiles are installed and found" \
+  '[ -f /usr/share/packtrace/profiles/orange-unece.ini ] && (cd / && /usr/bin/packtrace grade /nonexistent.jpg --profile no-such 2>&1 | grep -q "available: .*orange-unece")'
+check "the service, backup service and timer units are installed" \
+  '[ -f "$UNIT" ] && [ -f "$BACKUP_UNIT" ] && [ -f /lib/systemd/system/packtrace-backup.timer ]'
+if command -v systemd-analyze >/dev/null; then
+  expect 0 "systemd-analyze verify accepts the units" \
+    systemd-analyze verify "$UNIT" "$BACKUP_UNIT" /lib/systemd/system/packtrace-backup.timer
+else
+  skip "systemd-analyze verify accepts the units" "no systemd-analyze"
+fi
+check "the service is Type=notify with a watchdog, as the packtrace user" \
+  'grep -qx "Type=notify" "$UNIT" && grep -q "^WatchdogSec=" "$UNIT" && grep -qx "User=packtrace" "$UNIT"'
+check "  and hardened (strict read-only system, no capabilities, only /dev/video*)" \
+  'grep -qx "ProtectSystem=strict" "$UNIT" && grep -qx "CapabilityBoundingSet=" "$UNIT" && grep -qx "NoNewPrivileges=yes" "$UNIT" && grep -qx "PrivateTmp=yes" "$UNIT" && grep -qx "DevicePolicy=closed" "$UNIT" && grep -qx "DeviceAllow=char-video4linux rw" "$UNIT"'
+
+check "postinst made the packtrace system user" \
+  'id -u packtrace >/dev/null && [ "$(id -u packtrace)" -lt 1000 ]'
+check "/var/lib/packtrace is the user's, 0750" \
+  '[ "$(stat -c "%U %a" /var/lib/packtrace)" = "packtrace 750" ]'
+check "  with an initialised station, demo off" \
+  'grep -qx "demo=off" /var/lib/packtrace/station.ini && [ -f /var/lib/packtrace/station.db ]'
+check "  whose secret key is the user's, 0600" \
+  '[ "$(stat -c "%U %a" /var/lib/packtrace/keys/station.key)" = "packtrace 600" ]'
+check "/var/backups/packtrace is the user's, 0700" \
+  '[ "$(stat -c "%U %a" /var/backups/packtrace)" = "packtrace 700" ]'
+
+# The service's own command line, as its own user.
+exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
+user=$(sed -n 's/^User=//p' "$UNIT")
+watchdog_s=$(sed -n 's/^WatchdogSec=//p' "$UNIT")
+python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+s.settimeout(120)
+with open(sys.argv[2], "a", buffering=1) as out:
+    while True:
+        out.write(s.recv(4096).decode().replace("\n", "|") + "\n")
+' "$T/notify.sock" "$T/notify.log" &
+listener=$!
+for _ in $(seq 50); do [ -S "$T/notify.sock" ] && break; sleep 0.1; done
+# The port alone is changed (any free one), so a station already on 8080 does no harm.
+# shellcheck disable=SC2086
+(cd / && exec setpriv --reuid="$user" --regid="$user" --init-groups env -i \
+  PATH=/usr/bin:/bin NOTIFY_SOCKET="$T/notify.sock" WATCHDOG_USEC=$((watchdog_s * 1000000)) \
+  $exec_start --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err") &
+pid=$!
+for _ in $(seq 600); do grep -q "^READY=1" "$T/notify.log" 2>/dev/null && break; sleep 0.1; done
+check "the unit's ExecStart, as $user, reports READY=1" 'grep -q "^READY=1" "$T/notify.log"'
+url=$(grep -o 'http://[0-9.:]*' "$T/run.out" | head -1)
+check "  and answers HTTP" '[ -n "$url" ] && curl -sf -m 5 "$url/healthz" >/dev/null'
+# (the subshell, setpriv and env each exec the next: $pid is the station itself)
+check "  running as $user" '[ "$(ps -o user= -p "$pid" | tr -d " ")" = "$user" ]'
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+sleep 0.2
+check "  and says STOPPING=1 when stopped" 'grep -q "^STOPPING=1" "$T/notify.log"'
+
+backup_start=$(sed -n 's/^ExecStart=//p' "$BACKUP_UNIT")
+before=$(ls /var/backups/packtrace | wc -l)
+# shellcheck disable=SC2086
+expect 0 "the backup unit's ExecStart, as $user, makes a backup" \
+  setpriv --reuid="$user" --regid="$user" --init-groups $backup_start
+newest=$(ls -d /var/backups/packtrace/packtrace-* 2>/dev/null | sort | tail -1)
+check "  in /var/backups/packtrace" '[ -n "$newest" ] && [ "$(ls /var/backups/packtrace | wc -l)" -gt "$before" ]'
+expect 0 "  which restores and audits intact" /usr/bin/packtrace restore --data "$T/restored" "$newest"
+tap_finish
