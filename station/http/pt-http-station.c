@@ -5,7 +5,9 @@
  *   GET  /api/v1/cameras      operator: the cameras and their alerts
  *   GET  /api/v1/segments     operator: recorded segments and the gaps between them
  *   GET  /api/v1/sync         operator: the sync connectors' queues
- *   POST /api/v1/sync/retry   operator: queue again what failed */
+ *   POST /api/v1/sync/retry   operator: queue again what failed
+ *   GET  /metrics             operator: Prometheus series (pt-metrics.h; Prometheus scrapes
+ *                             with the operator token as its bearer credentials) */
 #include "pt-http-station.h"
 
 #include "pt-http-respond.h"
@@ -14,6 +16,8 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-metrics.h"
+#include "pt-prom.h"
 #include "pt-recorder.h"
 #include "pt-store-video.h"
 #include "pt-sync-status.h"
@@ -168,6 +172,21 @@ retry_sync(const PtHttpCall *call)
   return pt_http_respond_json(c, MHD_HTTP_OK, json_pack("{sI}", "requeued", (json_int_t)n), NULL);
 }
 
+/* GET /metrics: the station's series and the HTTP server's own, in the text format. */
+static enum MHD_Result
+get_metrics(const PtHttpCall *call)
+{
+  PtHttp *http = call->http;
+  g_autoptr(GString) out = g_string_sized_new(8192);
+  g_autoptr(GError) error = NULL;
+  PtRecorder *recorder = g_atomic_pointer_get(&http->recorder);
+  if (!pt_metrics_render(http->station, call->store, recorder, out, &error))
+    return pt_http_respond_gerror(call->c, error);
+  gsize len = out->len;
+  return pt_http_respond(call->c, MHD_HTTP_OK, PT_PROM_CONTENT_TYPE,
+                         g_string_free(g_steal_pointer(&out), FALSE), len, NULL);
+}
+
 static const PtHttpRoute station_routes[] = {
     {"/healthz", PT_HTTP_GET, PT_HTTP_PUBLIC, get_health},
     {"/api/v1/station", PT_HTTP_GET, PT_HTTP_PUBLIC, get_station},
@@ -175,6 +194,7 @@ static const PtHttpRoute station_routes[] = {
     {"/api/v1/segments", PT_HTTP_GET, PT_HTTP_OPERATOR, list_segments},
     {"/api/v1/sync", PT_HTTP_GET, PT_HTTP_OPERATOR, get_sync},
     {"/api/v1/sync/retry", PT_HTTP_POST, PT_HTTP_OPERATOR, retry_sync},
+    {"/metrics", PT_HTTP_GET, PT_HTTP_OPERATOR, get_metrics},
 };
 
 const PtHttpRouteTable pt_http_station_routes = {station_routes, G_N_ELEMENTS(station_routes)};

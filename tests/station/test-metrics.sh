@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# test-metrics.sh: GET /metrics, as Prometheus scrapes it.
+# - Operator only: 401 without the token, 200 with it as bearer credentials.
+# - The text passes `promtool check metrics` (Debian's prometheus package).
+# - Its figures are the station's: events and held batches as station.db counts them, the
+#   backlog of a sync connector whose platform is down, the demo cameras recording, the data
+#   directory's free space, the process's memory.
+set -u
+. "$(dirname "$0")/../tap.sh"
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+T=$(mktemp -d)
+server=
+trap '[ -n "$server" ] && kill -9 "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+export PACKTRACE_DATA=$T/data
+"$BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
+TOKEN=$(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")
+# A platform that is down (nothing listens on port 9 of loopback): its queue grows.
+"$BIN" sync add down --type webhook --url http://127.0.0.1:9/hook --secret s3cret-of-at-least-16 >/dev/null ||
+  echo "# sync add failed"
+for i in 1 2 3; do
+  "$BIN" batch new --product Oranges --gtin 9506000134352 --lot "M-$i" >/dev/null ||
+    echo "# batch new failed"
+done
+"$BIN" batch hold --reason "Customer complaint: mould" M-2 >/dev/null || echo "# hold failed"
+run_station
+
+scrape() { curl -s -m 10 -H "Authorization: Bearer $TOKEN" "$url/metrics"; }
+metric() { awk -v m="$1" '$1 == m { print $2 }' "$T/metrics"; }
+
+check "/metrics without the operator token answers 401" \
+  '[ "$(curl -s -o /dev/null -w "%{http_code}" -m 5 "$url/metrics")" = 401 ]'
+check "with it, 200 in Prometheus text format 0.0.4" \
+  'curl -s -o /dev/null -w "%{http_code} %{content_type}" -m 10 -H "Authorization: Bearer $TOKEN" "$url/metrics" | grep -q "^200 text/plain; version=0.0.4"'
+# The demo cameras start after the URL is out; wait until all three record (demo footage is
+# made once, in a few seconds).
+recording=0
+for _ in $(seq 120); do
+  scrape >"$T/metrics"
+  recording=$(grep -c '^packtrace_camera_recording{.*} 1$' "$T/metrics")
+  [ "$recording" -ge 3 ] && break
+  sleep 0.5
+done
+if command -v promtool >/dev/null; then
+  check "promtool check metrics accepts it" 'promtool check metrics <"$T/metrics" >"$T/promtool.out" 2>&1 || { sed "s/^/#  /" "$T/promtool.out"; false; }'
+else
+  not_ok "promtool check metrics accepts it" "promtool missing (Debian package prometheus)"
+fi
+events=$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT count(*) FROM events")
+check "packtrace_events_total is station.db's count ($events)" \
+  '[ "$(metric packtrace_events_total)" = "$events" ]'
+check "packtrace_batches counts the held batch" \
+  '[ "$(metric "packtrace_batches{status=\"held\"}")" = 1 ]'
+for _ in $(seq 40); do
+  scrape >"$T/metrics"
+  pending=$(metric 'packtrace_sync_pending{connector="down",type="webhook"}')
+  failed=$(metric 'packtrace_sync_failed{connector="down",type="webhook"}')
+  [ "$(( ${pending:-0} + ${failed:-0} ))" -ge "$events" ] && break
+  sleep 0.25
+done
+check "the down platform's backlog holds every event (pending $pending + failed $failed)" \
+  '[ "$(( ${pending:-0} + ${failed:-0} ))" -ge "$events" ]'
+check "  and nothing is counted delivered" \
+  '[ "$(metric "packtrace_sync_delivered_total{connector=\"down\",type=\"webhook\"}")" = 0 ]'
+check "the three demo cameras are recording ($recording)" '[ "$recording" -ge 3 ]'
+check "the data directory's free space is reported" \
+  '[ "$(metric packtrace_data_filesystem_avail_bytes)" -gt 0 ]'
+check "the process's resident memory is reported" \
+  '[ "$(metric process_resident_memory_bytes)" -gt 1000000 ]'
+kill "$server"
+wait "$server" 2>/dev/null
+server=
+tap_finish
