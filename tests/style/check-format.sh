@@ -7,12 +7,14 @@ if ! command -v clang-format >/dev/null; then
   exit 77
 fi
 c_files >"$T/files"
-: >"$T/bad"
-while read -r f; do
-  clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || echo "$f" >>"$T/bad"
-done <"$T/files"
+# Fifty files a process, two at a time: one process per file cost 20-30 s on a busy box.
+xargs -d '\n' -n 50 -P 2 clang-format --dry-run --Werror <"$T/files" >/dev/null 2>"$T/errors"
+rc=$?
+grep -E '^[^:]+:[0-9]+:[0-9]+: error:' "$T/errors" | cut -d: -f1 | sort -u >"$T/bad"
 n_files=$(wc -l <"$T/files")
-if [ -s "$T/bad" ]; then
+if [ ! -s "$T/bad" ] && [ "$rc" != 0 ]; then
+  not_ok "$n_files C files formatted" "clang-format failed: $(head -c 500 "$T/errors")"
+elif [ -s "$T/bad" ]; then
   not_ok "$n_files C files formatted" "$(wc -l <"$T/bad") not: clang-format -i $(tr '\n' ' ' <"$T/bad")"
 else
   ok "$n_files C files formatted"
