@@ -5,6 +5,7 @@
 # - Its figures are the station's: events and held batches as station.db counts them, the
 #   backlog of a sync connector whose platform is down, the demo cameras recording, the data
 #   directory's free space, the process's memory.
+# - The Grafana dashboard in station/packaging/grafana/ queries only series that are served.
 set -u
 . "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -66,6 +67,14 @@ check "the data directory's free space is reported" \
   '[ "$(metric packtrace_data_filesystem_avail_bytes)" -gt 0 ]'
 check "the process's resident memory is reported" \
   '[ "$(metric process_resident_memory_bytes)" -gt 1000000 ]'
+# The Grafana dashboard in the tree asks only for series the station serves.
+DASH=${PACKTRACE_SOURCE:?}/station/packaging/grafana/packtrace-station.json
+jq -r '.panels[].targets[].expr' "$DASH" | grep -oE '\b(packtrace|process)_[a-z_]+' | sort -u >"$T/asked"
+awk '/^# TYPE/ { print $3 }' "$T/metrics" | sort -u >"$T/served"
+unknown=$(comm -23 "$T/asked" "$T/served" | tr '\n' ' ')
+check "every series the Grafana dashboard queries ($(wc -l <"$T/asked")) is served" \
+  '[ -s "$T/asked" ] && [ -z "$unknown" ] || { echo "#  not served: $unknown"; false; }'
+
 kill "$server"
 wait "$server" 2>/dev/null
 server=
