@@ -446,6 +446,27 @@ read_user_version(PtStore *store)
   return v;
 }
 
+/* %Q: sqlite3_mprintf() quotes the file name as an SQL string. */
+static const char sql_vacuum_into[] = "VACUUM INTO %Q";
+
+/* An upgrade never leaves a station without the database it had: before the first migration
+ * of a database at @version, a consistent copy goes to station.db.schema-VERSION.bak beside it
+ * (kept if one is there already, from an upgrade that failed part way). */
+static gboolean
+backup_before_migrating(PtStore *store, int version, GError **error)
+{
+  g_autofree char *copy = g_strdup_printf("%s.schema-%d.bak", store->path, version);
+  if (g_file_test(copy, G_FILE_TEST_EXISTS))
+    return TRUE;
+  char *sql = sqlite3_mprintf(sql_vacuum_into, copy);
+  int rc = sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+  sqlite3_free(sql);
+  /* Another connection opening the same database may have written it meanwhile. */
+  if (rc != SQLITE_OK && !g_file_test(copy, G_FILE_TEST_EXISTS))
+    return pt_store_set_sqlite_error(store, rc, "copy the database before upgrading it", error);
+  return TRUE;
+}
+
 static gboolean
 migrate(PtStore *store, GError **error)
 {
@@ -454,10 +475,13 @@ migrate(PtStore *store, GError **error)
     return TRUE;
   if (version < 0 || version > PT_STORE_SCHEMA_VERSION) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
-                "database %s has schema version %d; this packtrace knows up to %d", store->path,
-                version, PT_STORE_SCHEMA_VERSION);
+                "database %s has schema version %d; this packtrace knows up to %d (a newer "
+                "packtrace wrote it: run that one, or restore the copy taken before the upgrade)",
+                store->path, version, PT_STORE_SCHEMA_VERSION);
     return FALSE;
   }
+  if (version > 0 && !backup_before_migrating(store, version, error))
+    return FALSE;
   if (!pt_store_begin(store, error))
     return FALSE;
   /* Re-read under the write lock: another process may have migrated meanwhile. */
