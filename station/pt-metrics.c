@@ -5,6 +5,7 @@
  * Workload: one scrape every 15-60 s; a few indexed SQL reads and a statvfs. */
 #include "pt-metrics.h"
 
+#include "pt-clock.h"
 #include "pt-limits.h"
 #include "pt-prom.h"
 #include "pt-store-dash.h"
@@ -252,6 +253,14 @@ pt_metrics_render(PtStation *station, PtStore *store, PtRecorder *recorder, GStr
     json_decref(cameras);
   }
   render_disk(station->dir, recorded, out);
+  PtClockStatus clock;
+  pt_clock_status(&clock);
+  pt_prom_family(out, "packtrace_clock_synchronized", "gauge",
+                 "1 while a time service keeps the system clock synchronised (adjtimex), else 0.");
+  pt_prom_sample(out, "packtrace_clock_synchronized", clock.synchronised, NULL);
+  pt_prom_family(out, "packtrace_clock_max_error_seconds", "gauge",
+                 "The kernel's bound on the system clock's error.");
+  pt_prom_sample(out, "packtrace_clock_max_error_seconds", clock.max_error_s, NULL);
   render_process(out);
   return TRUE;
 }

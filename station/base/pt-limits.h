@@ -37,6 +37,9 @@
 #define PT_BACKUP_COPY_CHUNK   (64 * 1024)
 #define PT_BACKUP_MANIFEST_MAX (64 * 1024 * 1024)
 
+/* How often `run` checks that a time service keeps the clock synchronised (pt-clock.h) */
+#define PT_CLOCK_CHECK_S 3600
+
 /* Cameras and recording (station.ini [camera NAME] and [recording]) */
 #define PT_CAMERAS_MAX           16
 #define PT_MIN_FREE_DEFAULT      (1ULL << 30) /* 1 GiB */

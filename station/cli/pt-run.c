@@ -1,9 +1,11 @@
 /* pt-run.c: `packtrace run`, the long-running station: one GLib main loop (buses,
  * timers and the sync worker attach here), the HTTP server and the cameras. */
 #include "pt-cli.h"
+#include "pt-clock.h"
 #include "pt-config.h"
 #include "pt-evidence-followup.h"
 #include "pt-file.h"
+#include "pt-limits.h"
 #include "pt-http.h"
 #include "pt-pipeline.h"
 #include "pt-recorder.h"
@@ -21,6 +23,19 @@ static gboolean
 on_stop_signal(gpointer user_data)
 {
   g_main_loop_quit(user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* At start and hourly: a clock no time service disciplines is said in the log (and shown
+ * on the dashboard), since every signed time comes from it. */
+static gboolean
+on_clock_check(gpointer user_data)
+{
+  PtClockStatus clock;
+  pt_clock_status(&clock);
+  g_autofree char *alert = pt_clock_alert(&clock);
+  if (alert)
+    g_warning("%s", alert);
   return G_SOURCE_CONTINUE;
 }
 
@@ -122,6 +137,8 @@ pt_cmd_run(int argc, char **argv)
   guint64 watchdog_usec = pt_sd_watchdog_usec();
   guint watchdog =
       watchdog_usec ? g_timeout_add((guint)MAX(watchdog_usec / 3000, 1), on_watchdog, NULL) : 0;
+  on_clock_check(NULL);
+  guint clock_check = g_timeout_add_seconds(PT_CLOCK_CHECK_S, on_clock_check, NULL);
   /* After the URL is out: recovery and demo footage may take seconds. */
   pt_recorder_start(recorder);
   /* Cutting clips needs GStreamer; without it the windows wait for a run that has it. */
@@ -130,6 +147,7 @@ pt_cmd_run(int argc, char **argv)
   g_main_loop_run(loop);
 
   pt_sd_notify("STOPPING=1");
+  g_source_remove(clock_check);
   if (watchdog)
     g_source_remove(watchdog);
   g_source_remove(sigint);

@@ -14,6 +14,7 @@
 #include "pt-http-respond.h"
 
 #include "pt-batch.h"
+#include "pt-clock.h"
 #include "pt-error.h"
 #include "pt-grading.h"
 #include "pt-json.h"
@@ -31,7 +32,7 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
-/* One alert: @kind camera | recording | printer | disk | sync; @since nullable. */
+/* One alert: @kind camera | recording | printer | disk | sync | clock; @since nullable. */
 static void add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since,
                       const char *fmt, ...) G_GNUC_PRINTF(5, 6);
 static void
@@ -67,9 +68,14 @@ disk_json(PtHttp *http, json_t *alerts, GError **error)
   if (low)
     add_alert(alerts, "disk", dir, NULL, "disk low: %.1f%% free (%.1f GB) on %s, alert under %d%%",
               free_pct, (double)avail / 1e9, dir, low_pct);
-  return json_pack("{sssIsIsIsfsisb}", "path", dir, "total_bytes", (json_int_t)total, "used_bytes",
-                   (json_int_t)used, "free_bytes", (json_int_t)avail, "free_percent", free_pct,
-                   "low_percent", low_pct, "low", low);
+  /* Clips, stills and segments are many small files: inodes can run out before bytes. */
+  double inodes_pct = st.f_files ? 100.0 * (double)st.f_favail / (double)st.f_files : 100.0;
+  if (low_pct > 0 && st.f_files && inodes_pct < low_pct)
+    add_alert(alerts, "disk", dir, NULL, "inodes low: %.1f%% free on %s, alert under %d%%",
+              inodes_pct, dir, low_pct);
+  return json_pack("{sssIsIsIsfsfsisb}", "path", dir, "total_bytes", (json_int_t)total,
+                   "used_bytes", (json_int_t)used, "free_bytes", (json_int_t)avail, "free_percent",
+                   free_pct, "inodes_free_percent", inodes_pct, "low_percent", low_pct, "low", low);
 }
 
 /* [recording]'s policy as the recorder reads it; null when the section is wrong (the
@@ -232,6 +238,19 @@ open_grading_json(PtStore *store, GError **error)
                    "lot", batch->lot, "product", batch->product, "opened", opened);
 }
 
+/* The clock that signs every event: synchronised by a time service, or an alert. */
+static json_t *
+clock_json(json_t *alerts)
+{
+  PtClockStatus clock;
+  pt_clock_status(&clock);
+  g_autofree char *alert = pt_clock_alert(&clock);
+  if (alert)
+    add_alert(alerts, "clock", NULL, NULL, "%s", alert);
+  return json_pack("{sbsbsf}", "known", clock.known, "synchronised", clock.synchronised,
+                   "max_error_s", clock.max_error_s);
+}
+
 static enum MHD_Result
 get_status(const PtHttpCall *call)
 {
@@ -258,6 +277,7 @@ get_status(const PtHttpCall *call)
   if (!(v = open_grading_json(store, &error)))
     goto fail;
   json_object_set_new(out, "grading", v);
+  json_object_set_new(out, "clock", clock_json(alerts));
   json_object_set_new(out, "alerts", alerts);
   return pt_http_respond_json(c, MHD_HTTP_OK, out, NULL);
 fail:

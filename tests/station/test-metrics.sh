@@ -5,6 +5,7 @@
 # - Its figures are the station's: events and held batches as station.db counts them, the
 #   backlog of a sync connector whose platform is down, the demo cameras recording, the data
 #   directory's free space, the process's memory.
+# - The clock gauge and the dashboard's clock alert follow the kernel's own word (adjtimex).
 # - The Grafana dashboard in station/packaging/grafana/ queries only series that are served.
 set -u
 . "$(dirname "$0")/../tap.sh"
@@ -67,6 +68,26 @@ check "the data directory's free space is reported" \
   '[ "$(metric packtrace_data_filesystem_avail_bytes)" -gt 0 ]'
 check "the process's resident memory is reported" \
   '[ "$(metric process_resident_memory_bytes)" -gt 1000000 ]'
+# The clock, read independently of the station: adjtimex(2) through Python's ctypes
+# (x86-64 struct timex: status at byte 40; TIME_ERROR = 5 or STA_UNSYNC = 0x40 is unsynced).
+kernel_synced=$(python3 -c '
+import ctypes
+buf = ctypes.create_string_buffer(256)
+state = ctypes.CDLL(None, use_errno=True).adjtimex(buf)
+status = int.from_bytes(buf.raw[40:44], "little")
+print(1 if state >= 0 and state != 5 and not status & 0x40 else 0)')
+check "packtrace_clock_synchronized is the kernel's word ($kernel_synced)" \
+  '[ "$(metric packtrace_clock_synchronized)" = "$kernel_synced" ]'
+curl -s -m 10 -H "Authorization: Bearer $TOKEN" "$url/api/v1/status" >"$T/status"
+if [ "$kernel_synced" = 1 ]; then
+  check "  and the dashboard shows no clock alert" \
+    '! jq -e ".alerts[] | select(.kind == \"clock\")" "$T/status" >/dev/null'
+else
+  check "  and the dashboard shows a clock alert naming a time service" \
+    'jq -e ".clock.synchronised == false and ([.alerts[] | select(.kind == \"clock\" and (.text | test(\"timesyncd|chrony\")))] | length == 1)" "$T/status" >/dev/null'
+  check "  and the station's log says so at start" 'grep -q "not synchronised" "$T/run.err"'
+fi
+
 # The Grafana dashboard in the tree asks only for series the station serves.
 DASH=${PACKTRACE_SOURCE:?}/station/packaging/grafana/packtrace-station.json
 jq -r '.panels[].targets[].expr' "$DASH" | grep -oE '\b(packtrace|process)_[a-z_]+' | sort -u >"$T/asked"
