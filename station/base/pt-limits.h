@@ -40,6 +40,14 @@
 /* How often `run` checks that a time service keeps the clock synchronised (pt-clock.h) */
 #define PT_CLOCK_CHECK_S 3600
 
+/* Sealed station keys (trace/pt-key-seal.c): the shortest passphrase, and the largest
+ * argon2id limits a sealed file may ask for (so a crafted file cannot ask for 64 GiB) */
+#define PT_KEY_PASSPHRASE_MIN       12
+#define PT_KEY_SEAL_OPS_MAX         16
+#define PT_KEY_SEAL_MEM_MAX         (1024u * 1024 * 1024)
+#define PT_KEY_SEAL_MAX_BYTES       (16 * 1024) /* the file itself */
+#define PT_KEY_PASSPHRASE_BYTES_MAX 1024        /* one line of standard input */
+
 /* Cameras and recording (station.ini [camera NAME] and [recording]) */
 #define PT_CAMERAS_MAX           16
 #define PT_MIN_FREE_DEFAULT      (1ULL << 30) /* 1 GiB */

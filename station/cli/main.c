@@ -16,7 +16,7 @@ static const struct {
     {"event", pt_cmd_event, "add: record a step by hand; correct: declare an event in error"},
     {"export", pt_cmd_export, "write a batch's EPCIS document or signed bundle"},
     {"verify", pt_cmd_verify, "check a signed bundle"},
-    {"key", pt_cmd_key, "show: print the station's public key"},
+    {"key", pt_cmd_key, "show | export FILE | import FILE: the public key; the secret key sealed"},
     {"audit", pt_cmd_audit, "walk the whole station log and report any break"},
     {"clip", pt_cmd_clip, "an event's evidence clip, or an ad-hoc clip of a camera (MP4)"},
     {"label", pt_cmd_label, "ID: render, describe or print a batch's label | jobs: print queue"},

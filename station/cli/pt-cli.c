@@ -1,5 +1,5 @@
 /* pt-cli.c: option parsing and output shared by the commands, and the small
- * commands: init, key show, audit, export, verify. */
+ * commands: init, audit, export, verify. */
 #include "pt-cli.h"
 
 #include "pt-batch.h"
@@ -108,33 +108,6 @@ pt_cmd_init(int argc, char **argv)
     printf("  public key  %s (Ed25519)\n", pub);
     printf("  settings    %s/station.ini\n", common.data);
   }
-  return rc;
-}
-
-int
-pt_cmd_key(int argc, char **argv)
-{
-  g_auto(PtCliCommon) common = {0};
-  int rc = PT_EXIT_OK;
-  if (!pt_cli_parse(&argc, &argv, "show",
-                    "Print the station's public key (the secret key is "
-                    "never printed).",
-                    NULL, &common))
-    return PT_EXIT_USAGE;
-  if (argc != 2 || strcmp(argv[1], "show") != 0) {
-    return pt_cli_usage("expected 'key show'");
-  }
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
-  if (!station) {
-    return pt_cli_fail(error);
-  }
-  g_autofree char *pub = pt_hex_encode(station->keys->public_key, PT_PUB_LEN);
-  if (common.json)
-    pt_cli_print_json(json_pack("{ssssss}", "station_id", station->config->station_id, "public_key",
-                                pub, "algorithm", "Ed25519"));
-  else
-    printf("%s\n", pub);
   return rc;
 }
 

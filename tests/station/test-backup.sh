@@ -7,6 +7,8 @@
 #   path that climbs out) is refused and nothing is written where it was to go.
 # - restore never touches a running station, refuses a stopped one without --replace, and moves
 #   it aside with it.  backup refuses an existing folder; --keep N keeps the newest N.
+# - key export seals the secret key under a passphrase; import refuses a wrong passphrase or
+#   a damaged file, restores the pair byte for byte, and never replaces a key.
 set -u
 . "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -101,6 +103,33 @@ expect 1 "backup into an existing folder is refused" "$BIN" backup "$T/bk"
 for _ in 1 2 3; do "$BIN" backup --keep 2 "$T/kept" >/dev/null || echo "# backup --keep failed"; sleep 1.1; done
 check "--keep 2 after three backups keeps the newest two" \
   '[ "$(ls "$T/kept" | grep -c "^packtrace-")" = 2 ]'
+
+# The secret key sealed under a passphrase, kept apart from the backups.
+PASS="correct horse battery staple"
+echo "$PASS" | "$BIN" key export "$T/station.sealed" >/dev/null
+check "key export seals the secret key (0600, no hex of it in clear)" \
+  '[ "$(stat -c %a "$T/station.sealed")" = 600 ] && ! grep -q "$(head -c 64 "$PACKTRACE_DATA/keys/station.key")" "$T/station.sealed"'
+expect 1 "a passphrase under 12 characters is refused" \
+  sh -c "echo short | '$BIN' key export '$T/short.sealed'"
+cp -r "$T/restored" "$T/keyless"
+rm -r "$T/keyless/keys"
+expect 1 "key import with a wrong passphrase is refused" \
+  sh -c "echo 'not the passphrase' | '$BIN' key import --data '$T/keyless' '$T/station.sealed'"
+check "  saying so, and writing nothing" \
+  'grep -q "wrong passphrase" <<<"$ERR" && [ ! -e "$T/keyless/keys/station.key" ]'
+jq '.sealed_secret_key |= (.[0:10] + (if .[10:11] == "0" then "1" else "0" end) + .[11:])' \
+  "$T/station.sealed" >"$T/damaged.sealed"
+expect 1 "a damaged sealed key is refused" \
+  sh -c "echo '$PASS' | '$BIN' key import --data '$T/keyless' '$T/damaged.sealed'"
+expect 0 "key import with the passphrase restores the key pair" \
+  sh -c "echo '$PASS' | '$BIN' key import --data '$T/keyless' '$T/station.sealed'"
+check "  byte for byte, the secret key 0600" \
+  'cmp -s "$T/keyless/keys/station.key" "$PACKTRACE_DATA/keys/station.key" && cmp -s "$T/keyless/keys/station.pub" "$PACKTRACE_DATA/keys/station.pub" && [ "$(stat -c %a "$T/keyless/keys/station.key")" = 600 ]'
+expect 0 "  and the station signs on its old chain with it" \
+  "$BIN" batch new --data "$T/keyless" --product Kiwi --gtin 9506000134352 --lot AFTER-KEY
+expect 0 "  which audits intact" "$BIN" audit --data "$T/keyless"
+expect 1 "key import never replaces a key" \
+  sh -c "echo '$PASS' | '$BIN' key import --data '$T/keyless' '$T/station.sealed'"
 
 kill "$server"
 wait "$server" 2>/dev/null
