@@ -39,7 +39,20 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
     return FALSE;
   row.batch_id = batch_id;
   row.event_time_ns = event_time_ns;
-  row.record_time_ns = pt_now_ns();
+  /* Signed times are only as good as the clock: one that went back (a dead RTC battery, a
+   * wrong manual setting) would sign records "before" the ones already made. */
+  gint64 now = pt_now_ns();
+  if (row.has_prev_station &&
+      now < row.record_time_ns - PT_CLOCK_BACK_TOLERANCE_S * G_GINT64_CONSTANT(1000000000)) {
+    g_autofree char *last = pt_time_format(row.record_time_ns);
+    g_autofree char *clock = pt_time_format(now);
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "the system clock (%s) is behind the last signed record (%s) by more than %d s: "
+                "set the clock (is a time service running?) before recording",
+                clock, last, PT_CLOCK_BACK_TOLERANCE_S);
+    return FALSE;
+  }
+  row.record_time_ns = now;
 
   const char *given_id = json_string_value(json_object_get(event, "eventID"));
   if (given_id) {

@@ -39,6 +39,9 @@
 
 /* How often `run` checks that a time service keeps the clock synchronised (pt-clock.h) */
 #define PT_CLOCK_CHECK_S 3600
+/* An event is not signed when the clock reads this much earlier than the last signed record
+ * (pt_trace_append): clocks step back a little under NTP, never by minutes */
+#define PT_CLOCK_BACK_TOLERANCE_S 300
 
 /* Sealed station keys (trace/pt-key-seal.c): the shortest passphrase, and the largest
  * argon2id limits a sealed file may ask for (so a crafted file cannot ask for 64 GiB) */

@@ -49,7 +49,7 @@ static const char *const stmt_sql[N_STMTS] = {
     [STMT_BATCH_LIST] = "SELECT " BATCH_COLUMNS " FROM batches b ORDER BY id DESC LIMIT ? OFFSET ?",
     [STMT_BATCH_STATUS] = "UPDATE batches SET status = ?, status_reason = ? WHERE id = ?",
     [STMT_LOT_GLOB] = "SELECT lot FROM batches WHERE lot GLOB ?",
-    [STMT_HEAD_STATION] = "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+    [STMT_HEAD_STATION] = "SELECT seq, hash, record_time_ns FROM events ORDER BY seq DESC LIMIT 1",
     [STMT_HEAD_BATCH] = "SELECT hash FROM events WHERE batch_id = ? ORDER BY seq DESC LIMIT 1",
     [STMT_EVENT_INSERT] = "INSERT INTO events (" EVENT_COLUMNS ") "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -789,6 +789,7 @@ pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError 
       return pt_store_set_sqlite_error(store, SQLITE_CORRUPT, "read chain head", error);
     }
     memcpy(heads->prev_station_hash, sqlite3_column_blob(s, 1), PT_HASH_LEN);
+    heads->record_time_ns = sqlite3_column_int64(s, 2);
   }
   sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)

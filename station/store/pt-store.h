@@ -43,7 +43,10 @@ gboolean pt_store_batch_set_status(PtStore *store, gint64 id, const char *status
 /* Highest counter N among lots "@prefix<digits>" (0 when none). */
 gboolean pt_store_lot_counter_max(PtStore *store, const char *prefix, int *max_out, GError **error);
 
-/* Events: append-only (triggers refuse UPDATE and DELETE). */
+/* Events: append-only (triggers refuse UPDATE and DELETE).
+ * The heads of the station's chain and of @batch_id's, for the next event: @heads->seq (the
+ * next), prev_station_hash, prev_batch_hash (with their has_ flags) and record_time_ns, the
+ * last event's record time (0 for an empty log). */
 gboolean pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError **error);
 gboolean pt_store_event_insert(PtStore *store, const PtEventRow *row, GError **error);
 
