@@ -237,7 +237,7 @@ pt_batch_signed_mismatches_json(const PtBatchSigned *st)
   json_t *arr = json_array();
   for (guint i = 0; i < st->mismatches->len; i++) {
     const PtFactMismatch *m = g_ptr_array_index(st->mismatches, i);
-    json_array_append_new(arr, json_pack("{sssss?ss?}", "field", m->field, "row", m->row_value,
+    json_array_append_new(arr, json_pack("{ssss?ss?}", "field", m->field, "row", m->row_value,
                                          "signed", m->signed_value));
   }
   return arr;

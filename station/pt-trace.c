@@ -216,14 +216,17 @@ pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditRepor
       .report = report,
       .batch_heads = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free),
   };
-  gboolean ok = pt_store_events_foreach(store, 0, audit_row, &st, error);
-  g_hash_table_unref(st.batch_heads);
+  /* The file first: a damaged one is named as such before a read of it fails. */
   g_autoptr(GPtrArray) problems = NULL;
-  ok = ok && pt_store_integrity_check(store, FALSE, &problems, error);
+  gboolean ok = pt_store_integrity_check(store, FALSE, &problems, error);
   for (guint i = 0; ok && i < problems->len; i++)
     report_line(report, g_strdup_printf("database file: %s", (char *)problems->pdata[i]));
+  /* A damaged file is the finding: its rows are not read further. */
+  gboolean damaged = ok && problems->len > 0;
+  ok = ok && (damaged || pt_store_events_foreach(store, 0, audit_row, &st, error));
+  g_hash_table_unref(st.batch_heads);
   AuditFacts facts = {.report = report, .public_key = public_key, .store = store};
-  return ok && pt_store_batches_foreach(store, audit_batch, &facts, error);
+  return ok && (damaged || pt_store_batches_foreach(store, audit_batch, &facts, error));
 }
 
 static gboolean
