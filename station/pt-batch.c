@@ -1,6 +1,7 @@
 /* pt-batch.c: batch creation, status changes and hand-recorded events. */
 #include "pt-batch.h"
 
+#include "pt-batch-signed.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1-dl.h"
@@ -266,26 +267,43 @@ out_rollback:
 }
 
 PtBatch *
-pt_batch_lookup(PtStore *store, const char *id_or_lot, GError **error)
+pt_batch_lookup(PtStore *store, const char *ref, GError **error)
 {
   guint64 id;
-  if (g_ascii_string_to_unsigned(id_or_lot, 10, 1, G_MAXINT64, &id, NULL)) {
-    g_autoptr(GError) local = NULL;
+  g_autoptr(GError) local = NULL;
+  /* '#' is not in GS1's lot character set (AI 10, CSET 82): "#3" can only be an id. */
+  if (ref[0] == '#') {
+    if (!g_ascii_string_to_unsigned(ref + 1, 10, 1, G_MAXINT64, &id, NULL)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "'%s' is not #N (a batch id)", ref);
+      return NULL;
+    }
     PtBatch *b = pt_store_batch_get(store, (gint64)id, &local);
+    if (!b && g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND))
+      g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with id %s", ref + 1);
+    else if (!b)
+      g_propagate_error(error, g_steal_pointer(&local));
+    return b;
+  }
+  /* A lot first, always: an all-digit lot is never shadowed by the batch with that id. */
+  PtBatch *b = pt_store_batch_get_by_lot(store, ref, &local);
+  if (b || !g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND)) {
+    if (!b)
+      g_propagate_error(error, g_steal_pointer(&local));
+    return b;
+  }
+  g_clear_error(&local);
+  /* No lot has this text: a bare number still names an id (the dashboard's URLs and older
+   * scripts), as #N does. */
+  if (g_ascii_string_to_unsigned(ref, 10, 1, G_MAXINT64, &id, NULL)) {
+    b = pt_store_batch_get(store, (gint64)id, &local);
     if (b || !g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND)) {
       if (!b)
         g_propagate_error(error, g_steal_pointer(&local));
       return b;
     }
-    /* An all-digit lot is legal too. */
   }
-  g_autoptr(GError) local = NULL;
-  PtBatch *b = pt_store_batch_get_by_lot(store, id_or_lot, &local);
-  if (!b && g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND))
-    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with id or lot '%s'", id_or_lot);
-  else if (!b)
-    g_propagate_error(error, g_steal_pointer(&local));
-  return b;
+  g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with lot '%s'", ref);
+  return NULL;
 }
 
 /* Re-reads @batch's row after a change, keeping the caller's pointer valid. */
@@ -300,6 +318,24 @@ refresh(PtStore *store, PtBatch *batch, GError **error)
   *fresh = tmp;
   pt_batch_free(fresh);
   return TRUE;
+}
+
+/* Returns: (transfer full) (nullable): @batch's status by its signed record; NULL with an
+ * error when that record cannot be read or does not verify. */
+static char *
+signed_status(PtStation *station, PtStore *store, const PtBatch *batch, const char *verb,
+              GError **error)
+{
+  g_auto(PtBatchSigned) st = {0};
+  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+    return NULL;
+  if (!st.commissioned || !st.status_known) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "batch %s: its signed record does not verify (run `packtrace audit`); cannot %s it",
+                batch->lot, verb);
+    return NULL;
+  }
+  return g_strdup(st.facts->status);
 }
 
 gboolean
@@ -319,12 +355,16 @@ pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch, PtBat
   }
   if (!pt_check_text("reason", reason, PT_NOTE_MAX, FALSE, error))
     return FALSE;
+  g_autofree char *status = NULL;
   if (!pt_store_begin(store, error))
     return FALSE;
-  /* Decide on the row as it is under the write lock, not as the caller read it. */
+  /* Decide under the write lock, on the signed status: a row edited by hand cannot turn a
+   * recall into a hold that a release then lifts. */
   if (!refresh(store, batch, error))
     goto out_rollback;
-  const char *status = batch->status;
+  status = signed_status(station, store, batch, actions[action].name, error);
+  if (!status)
+    goto out_rollback;
   gboolean allowed = (action == PT_BATCH_HOLD && strcmp(status, "active") == 0) ||
                      (action == PT_BATCH_RELEASE && strcmp(status, "held") == 0) ||
                      (action == PT_BATCH_RECALL && strcmp(status, "recalled") != 0);
@@ -587,15 +627,20 @@ append_event_text(const PtEventRow *row, gpointer user_data, GError **error)
 }
 
 char *
-pt_batch_show_json(const PtConfig *config, PtStore *store, const PtBatch *batch, gsize *len_out,
-                   GError **error)
+pt_batch_show_json(const PtConfig *config, const guint8 public_key[PT_PUB_LEN], PtStore *store,
+                   const PtBatch *batch, gsize *len_out, GError **error)
 {
+  g_auto(PtBatchSigned) st = {0};
+  if (!pt_batch_signed_read(store, public_key, batch, &st, error))
+    return NULL;
   g_autoptr(GString) events = g_string_new("[");
   if (!pt_store_events_foreach(store, batch->id, append_event_text, events, error))
     return NULL;
   g_string_append_c(events, ']');
   GString *out = g_string_sized_new(events->len + 1024);
-  json_t *b = pt_batch_to_json(config, batch);
+  json_t *b = pt_batch_to_json(config, st.facts);
+  json_object_set_new(b, "facts_verified", json_boolean(st.mismatches->len == 0));
+  json_object_set_new(b, "fact_mismatches", pt_batch_signed_mismatches_json(&st));
   append_with_raw_member(out, b, "event_list", events->str, events->len);
   json_decref(b);
   if (len_out)

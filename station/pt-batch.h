@@ -44,8 +44,11 @@ gboolean pt_batch_spec_from_json(json_t *object, PtBatchSpec *spec, GError **err
 PtBatch *pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec,
                          GError **error);
 
-/* Finds a batch by numeric id or by lot.  Returns: (transfer full). */
-PtBatch *pt_batch_lookup(PtStore *store, const char *id_or_lot, GError **error);
+/* Finds the batch @ref names: "#N" is the batch with id N and nothing else ('#' is not in
+ * GS1's lot characters); any other text is a lot, first; only when no lot has that text does
+ * a bare number name the id, as #N would.  So lot "3" is always the lot "3", and #3 the batch
+ * with id 3.  Returns: (transfer full). */
+PtBatch *pt_batch_lookup(PtStore *store, const char *ref, GError **error);
 
 typedef enum {
   PT_BATCH_HOLD,
@@ -105,11 +108,14 @@ char *pt_batch_digital_link(const PtConfig *config, const PtBatch *batch);
 json_t *pt_batch_to_json(const PtConfig *config, const PtBatch *batch);
 
 /* Returns: (transfer full): the batch as compact JSON text with its events under
- * "event_list", each as pt_event_row_to_json() gives it.  The stored records are
- * already canonical JSON, so they are copied into the text as they are instead of
- * being parsed and written again (the batch page is the most read resource). */
-char *pt_batch_show_json(const PtConfig *config, PtStore *store, const PtBatch *batch,
-                         gsize *len_out, GError **error);
+ * "event_list", each as pt_event_row_to_json() gives it.  The batch's facts are its signed
+ * facts (pt-batch-signed.h), checked with @public_key: "facts_verified" says whether the
+ * batches row agrees, "fact_mismatches" lists each field where it does not ({field, row,
+ * signed}).  The stored records are already canonical JSON, so they are copied into the
+ * text as they are instead of being parsed and written again (the batch page is the most
+ * read resource). */
+char *pt_batch_show_json(const PtConfig *config, const guint8 public_key[PT_PUB_LEN],
+                         PtStore *store, const PtBatch *batch, gsize *len_out, GError **error);
 
 /* Returns: (transfer full): a stored event as JSON: seq, hash, signature, and the
  * signed record under "event". */

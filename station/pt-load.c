@@ -2,6 +2,7 @@
  * evidence), refusing what must not leave, and closing them (departing events). */
 #include "pt-load.h"
 
+#include "pt-batch-signed.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-evidence.h"
@@ -197,12 +198,17 @@ load_event(const PtConfig *config, const PtLoad *load, const PtBatch *batch, con
 
 /* Why @batch cannot go on @load, or NULL when it can.  Returns: (transfer full). */
 static char *
-refusal_reason(PtStore *store, const PtLoad *load, const PtBatch *batch, GError **error)
+refusal_reason(PtStation *station, PtStore *store, const PtLoad *load, const PtBatch *batch,
+               GError **error)
 {
-  if (strcmp(batch->status, "active") != 0)
-    return g_strdup_printf("batch %s is %s%s%s; it cannot be loaded", batch->lot, batch->status,
-                           batch->status_reason ? ": " : "",
-                           batch->status_reason ? batch->status_reason : "");
+  /* The signed status decides, not the row: a row set back to 'active' by hand cannot get a
+   * loading event signed for a recalled batch. */
+  g_auto(PtBatchSigned) st = {0};
+  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+    return NULL;
+  char *refused = pt_batch_signed_refusal(&st, "loaded");
+  if (refused)
+    return refused;
   gint64 other = 0;
   if (!pt_store_load_holding_batch(store, batch->id, load->id, &other, error))
     return NULL;
@@ -339,7 +345,7 @@ add_locked(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch, c
   if (!fresh)
     return FALSE;
   g_autoptr(GError) local = NULL;
-  *refused = refusal_reason(store, load, fresh, &local);
+  *refused = refusal_reason(station, store, load, fresh, &local);
   if (local) {
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
@@ -400,7 +406,7 @@ pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *b
   Evidence evidence = {0};
   if (!item) {
     g_autoptr(GError) local = NULL;
-    g_autofree char *early = refusal_reason(store, load, batch, &local);
+    g_autofree char *early = refusal_reason(station, store, load, batch, &local);
     if (local) {
       g_propagate_error(error, g_steal_pointer(&local));
       return FALSE;
@@ -483,12 +489,33 @@ close_locked(PtStation *station, PtStore *store, gint64 load_id, json_t *photos,
                 "load %" G_GINT64_FORMAT " has no batches on it: nothing departs", load_id);
     return FALSE;
   }
-  gint64 now = pt_now_ns();
+  /* Nothing departs while a batch on the truck is held or recalled by its signed record: the
+   * operator takes it off first (pt_load_remove_batch), which is signed too. */
+  g_autoptr(GString) refused = g_string_new(NULL);
+  g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func((GDestroyNotify)pt_batch_free);
   for (guint i = 0; i < items->len; i++) {
     const PtLoadItem *it = g_ptr_array_index(items, i);
-    g_autoptr(PtBatch) batch = pt_store_batch_get(store, it->batch_id, error);
+    PtBatch *batch = pt_store_batch_get(store, it->batch_id, error);
     if (!batch)
       return FALSE;
+    g_ptr_array_add(batches, batch);
+    g_auto(PtBatchSigned) st = {0};
+    if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+      return FALSE;
+    g_autofree char *why = pt_batch_signed_refusal(&st, "shipped");
+    if (why)
+      g_string_append_printf(refused, "%s%s", refused->len ? "; " : "", why);
+  }
+  if (refused->len) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "load %" G_GINT64_FORMAT " not closed: %s (take it off with `packtrace load "
+                "remove %" G_GINT64_FORMAT " LOT` first)",
+                load_id, refused->str, load_id);
+    return FALSE;
+  }
+  gint64 now = pt_now_ns();
+  for (guint i = 0; i < batches->len; i++) {
+    const PtBatch *batch = g_ptr_array_index(batches, i);
     json_t *ev = load_event(station->config, load, batch, "departing", now);
     if (json_array_size(photos))
       json_object_set(ev, "pt:photos", photos);
@@ -500,6 +527,42 @@ close_locked(PtStation *station, PtStore *store, gint64 load_id, json_t *photos,
   }
   *n_events = items->len;
   return pt_store_load_close(store, load_id, now, error);
+}
+
+gboolean
+pt_load_remove_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch,
+                     const char *source, const char *reason, GError **error)
+{
+  if (!pt_check_text("reason", reason, PT_NOTE_MAX, FALSE, error))
+    return FALSE;
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  g_autoptr(PtLoad) load = pt_store_load_get(store, load_id, error);
+  g_autoptr(PtLoadItem) item = NULL;
+  gboolean ok = load && check_open(load, error) &&
+                pt_store_load_item_get(store, load_id, batch->id, &item, error);
+  if (ok && !item) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "batch %s is not on load %" G_GINT64_FORMAT,
+                batch->lot, load_id);
+    ok = FALSE;
+  }
+  if (ok) {
+    /* The loading event stays signed; this one says the batch came off the truck again. */
+    gint64 now = pt_now_ns();
+    json_t *ev = load_event(station->config, load, batch, "unloading", now);
+    json_object_del(ev, "disposition");
+    json_object_set_new(ev, "pt:removedBy", json_string(source));
+    if (reason)
+      json_object_set_new(ev, "pt:reason", json_string(reason));
+    ok = pt_trace_append(store, station->keys, batch->id, "unloading", now, ev, NULL, error) &&
+         pt_store_load_item_delete(store, load_id, batch->id, error);
+    json_decref(ev);
+  }
+  if (!ok || !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean

@@ -56,8 +56,16 @@ gboolean pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, P
 gboolean pt_load_refuse(PtStore *store, gint64 load_id, const char *source, const char *reason,
                         GError **error);
 
+/* Takes @batch off open load @load_id: a signed unloading event (pt:removedBy @source,
+ * pt:reason @reason, nullable) and the batch is no longer on the load.  PT_ERROR_NOT_FOUND
+ * when it is not on it. */
+gboolean pt_load_remove_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch,
+                              const char *source, const char *reason, GError **error);
+
 /* Closes load @load_id: a signed departing event for each batch on it, then the load is
- * closed.  A load with nothing on it cannot be closed (nothing departs).  @n_events_out
+ * closed.  A load with nothing on it cannot be closed (nothing departs); nor can one that
+ * carries a batch held or recalled by its signed record (pt-batch-signed.h): the error names
+ * each such batch, its signed status and reason, until it is removed.  @n_events_out
  * (nullable) receives how many events were written. */
 gboolean pt_load_close(PtStation *station, PtStore *store, gint64 load_id, guint *n_events_out,
                        GError **error);

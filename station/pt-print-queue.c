@@ -4,6 +4,7 @@
  * nothing due. */
 #include "pt-print-queue.h"
 
+#include "pt-batch-signed.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-label-batch.h"
@@ -97,17 +98,34 @@ out_rollback:
   return FALSE;
 }
 
+/* @reason_out receives (transfer full) (nullable) why @batch's label may not be printed,
+ * by its signed record. */
+static gboolean
+signed_refusal(PtStation *station, PtStore *store, const PtBatch *batch, char **reason_out,
+               GError **error)
+{
+  g_auto(PtBatchSigned) st = {0};
+  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+    return FALSE;
+  *reason_out = pt_batch_signed_refusal(&st, "printed");
+  return TRUE;
+}
+
 PtPrintJob *
 pt_print_queue_add(PtStation *station, PtStore *store, const PtBatch *batch,
                    PtLabelTemplate template_, const char *printer, guint copies, GError **error)
 {
-  if (strcmp(batch->status, "active") != 0) {
-    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "batch %s is %s; its labels are not printed",
-                batch->lot, batch->status);
+  /* The signed record decides and is what the label says, whatever the row was set to. */
+  g_auto(PtBatchSigned) st = {0};
+  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+    return NULL;
+  g_autofree char *refused = pt_batch_signed_refusal(&st, "printed");
+  if (refused) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "%s", refused);
     return NULL;
   }
   g_autoptr(GBytes) zpl =
-      pt_batch_label_render(station->config, batch, template_, PT_LABEL_ZPL, 0, copies, error);
+      pt_batch_label_render(station->config, st.facts, template_, PT_LABEL_ZPL, 0, copies, error);
   if (!zpl)
     return NULL;
   g_autoptr(PtPrintJob) job = g_new0(PtPrintJob, 1);
@@ -255,8 +273,9 @@ pt_print_queue_attempt(PtStation *station, PtStore *store, gint64 id, PtPrintOut
   batch = pt_store_batch_get(store, job->batch_id, error);
   if (!batch)
     goto out_free_job;
-  if (strcmp(batch->status, "active") != 0) {
-    *reason = g_strdup_printf("batch %s is %s; not printed", batch->lot, batch->status);
+  if (!signed_refusal(station, store, batch, reason, error))
+    goto out_free_batch;
+  if (*reason) {
     *outcome = PT_PRINT_OUTCOME_FAILED;
     ok = record_not_printed(store, job, PT_PRINT_JOB_FAILED, *reason, error);
     goto out_free_batch;

@@ -4,6 +4,7 @@
  * one signature and one INSERT per event. */
 #include "pt-trace.h"
 
+#include "pt-batch-signed.h"
 #include "pt-bundle.h"
 #include "pt-canon.h"
 #include "pt-epcis.h"
@@ -13,6 +14,7 @@
 #include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-store-event-hash.h"
+#include "pt-store-signed.h"
 #include "pt-store-sync.h"
 #include "pt-time.h"
 
@@ -156,6 +158,11 @@ audit_row(const PtEventRow *row, gpointer user_data, GError **error)
     const char *id = json_string_value(json_object_get(event, "eventID"));
     if (!id || g_strcmp0(id, row->event_id) != 0)
       audit_break(st, row, "eventID column differs from the signed record");
+    /* The signed facts are found by the step column (pt-batch-signed.h): it must be the
+     * record's. */
+    const char *step = json_string_value(json_object_get(event, "bizStep"));
+    if (!step || g_strcmp0(step, row->step) != 0)
+      audit_break(st, row, "step column differs from the signed record");
     g_autofree char *hash_id = row->hash_id ? pt_event_hash_id(event, NULL, NULL) : NULL;
     if (row->hash_id && g_strcmp0(hash_id, row->hash_id) != 0)
       audit_break(st, row, "hash_id column is not the signed record's Event Hash ID");
@@ -180,6 +187,37 @@ audit_row(const PtEventRow *row, gpointer user_data, GError **error)
   return TRUE;
 }
 
+/* Adds @line (transfer full) to @report. */
+static void
+report_line(PtAuditReport *report, char *line)
+{
+  report->n_breaks++;
+  if (report->breaks->len < PT_AUDIT_BREAKS_MAX)
+    g_ptr_array_add(report->breaks, line);
+  else
+    g_free(line);
+}
+
+typedef struct {
+  PtAuditReport *report;
+  const guint8 *public_key;
+  PtStore *store;
+} AuditFacts;
+
+/* The batches row is a cache of the signed events: each field that differs is a break. */
+static gboolean
+audit_batch(const PtBatch *batch, gpointer user_data, GError **error)
+{
+  AuditFacts *af = user_data;
+  g_auto(PtBatchSigned) signed_state = {0};
+  if (!pt_batch_signed_read(af->store, af->public_key, batch, &signed_state, error))
+    return FALSE;
+  for (guint i = 0; i < signed_state.mismatches->len; i++)
+    report_line(af->report,
+                pt_fact_mismatch_describe(batch, g_ptr_array_index(signed_state.mismatches, i)));
+  return TRUE;
+}
+
 gboolean
 pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditReport *report,
                GError **error)
@@ -191,9 +229,17 @@ pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditRepor
       .report = report,
       .batch_heads = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free),
   };
-  gboolean ok = pt_store_events_foreach(store, 0, audit_row, &st, error);
+  /* The file first: a damaged one is named as such before a read of it fails. */
+  g_autoptr(GPtrArray) problems = NULL;
+  gboolean ok = pt_store_integrity_check(store, FALSE, &problems, error);
+  for (guint i = 0; ok && i < problems->len; i++)
+    report_line(report, g_strdup_printf("database file: %s", (char *)problems->pdata[i]));
+  /* A damaged file is the finding: its rows are not read further. */
+  gboolean damaged = ok && problems->len > 0;
+  ok = ok && (damaged || pt_store_events_foreach(store, 0, audit_row, &st, error));
   g_hash_table_unref(st.batch_heads);
-  return ok;
+  AuditFacts facts = {.report = report, .public_key = public_key, .store = store};
+  return ok && (damaged || pt_store_batches_foreach(store, audit_batch, &facts, error));
 }
 
 static gboolean

@@ -56,8 +56,11 @@ typedef struct {
 void pt_audit_report_clear(PtAuditReport *report);
 
 /* Walks the whole log: contiguous sequence, each record's hash, signature, both
- * chain links and the stored columns against the record.  Returns FALSE only when
- * the log cannot be read; breaks are in @report. */
+ * chain links and the stored columns against the record; then SQLite's integrity check of
+ * the file, and every batch row against its signed facts (pt-batch-signed.h), naming the
+ * batch, field, row value and signed value of each difference.  A file that fails the
+ * integrity check is reported as such and not read further.  Returns FALSE only when the log
+ * cannot be read; breaks are in @report. */
 gboolean pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditReport *report,
                         GError **error);
 

@@ -17,6 +17,7 @@
     checking: ['Checking signatures…', '正在验证签名…'],
     verified: ['✓ Verified: all {n} records are signed by the station and unaltered.', '✓ 已验证：全部 {n} 条记录均由本站签名且未被篡改。'],
     unverified: ['⚠ Warning: this record could not be verified ({why}). Do not rely on it.', '⚠ 警告：此记录未能通过验证（{why}），请勿信赖。'],
+    factsDiffer: ['⚠ Warning: what this page shows differs from the signed record ({fields}). Do not rely on it.', '⚠ 警告：本页显示的信息与签名记录不符（{fields}），请勿信赖。'],
     nocrypto: ['This browser cannot check signatures (needs a secure connection and Ed25519 support).', '此浏览器无法验证签名（需要安全连接并支持 Ed25519）。'],
     /* a product's page (a GTIN without a lot) */
     batches: ['batches packed', '个批次'],
@@ -31,6 +32,9 @@
   });
   var data = JSON.parse(document.getElementById('pt-data').textContent);
   var check = { state: 'checking' };
+  /* The station itself found its batch row differing from the signed events: never verified. */
+  var serverWarning = data.kind === 'batch' && data.facts_verified === false ?
+    (data.fact_warnings || []).join(', ') || 'record' : null;
 
   /* A business step's name in the reader's language ("packing": Packed, 包装). */
   function stepName(s) { s = ui.lastPart(s); var key = 'step:' + s, name = t(key); return name === key ? s : name; }
@@ -42,6 +46,7 @@
     var box = el('p', { id: 'verify', class: 'verify' });
     if (check.state === 'ok') { box.className += ' ok'; box.textContent = t('verified', { n: check.n }); }
     else if (check.state === 'bad') { box.className += ' bad'; box.textContent = t('unverified', { why: check.why }); }
+    else if (check.state === 'differ') { box.className += ' bad'; box.textContent = t('factsDiffer', { fields: check.fields }); }
     else if (check.state === 'nocrypto') box.textContent = t('nocrypto');
     else box.textContent = t('checking');
     return box;
@@ -172,12 +177,42 @@
     return events.length;
   }
 
+  /* The fields this page shows that its verified events state otherwise: identity from the
+   * commissioning event, status from the last status change (pt:action), grade from the last
+   * grading decision (pt:declaredClass), as the station derives them (pt-batch-signed.h). */
+  function factsDiffer(events) {
+    var live = events.filter(function (e) { return !e.errorDeclaration; });
+    var first = function (f) { return live.filter(f)[0]; }, last = function (f) { return live.filter(f).pop(); };
+    var comm = first(function (e) { return ui.lastPart(e.bizStep) === 'commissioning'; });
+    if (!comm) return ['commissioning'];
+    var status = last(function (e) { return ui.lastPart(e.bizStep) === 'holding' && e['pt:action']; });
+    var grade = last(function (e) { return ui.lastPart(e.bizStep) === 'inspecting' && e['pt:declaredClass']; });
+    var ilmd = comm.ilmd || {}, g = data.grading || {};
+    var signed = {
+      lot: ilmd['cbvmda:lotNumber'], product: comm['pt:product'], variety: comm['pt:variety'],
+      origin: comm['pt:origin'], grower: comm['pt:grower'], harvest_date: ilmd['cbvmda:harvestStartDate'],
+      pack_date: comm['pt:packDate'],
+      status: !status ? 'active' : { hold: 'held', recall: 'recalled', release: 'active' }[status['pt:action']],
+      declared_class: grade ? grade['pt:declaredClass'] : undefined,
+      disposition: grade ? grade.disposition : undefined
+    };
+    var shown = {
+      lot: data.lot, product: data.product, variety: data.variety, origin: data.origin, grower: data.grower,
+      harvest_date: data.harvest_date, pack_date: data.pack_date, status: data.status,
+      declared_class: g.declared_class, disposition: g.disposition
+    };
+    return Object.keys(signed).filter(function (k) { return (shown[k] == null ? undefined : shown[k]) !== signed[k]; });
+  }
+
   async function runCheck() {
     try {
       if (!window.crypto || !crypto.subtle) await loadFallback();
       var r = await fetch(data.bundle, { headers: { Accept: 'application/json' }, cache: 'no-store' });
       if (!r.ok) fail('bundle unavailable (' + r.status + ')');
-      check = { state: 'ok', n: await verifyBundle(await r.json()) };
+      var bundle = await r.json();
+      check = { state: 'ok', n: await verifyBundle(bundle) };
+      var differ = factsDiffer(bundle.epcis.epcisBody.eventList);
+      if (serverWarning || differ.length) check = { state: 'differ', fields: serverWarning || differ.join(', ') };
     } catch (e) {
       if (!e.tampered && e.name === 'NotSupportedError') check = { state: 'nocrypto' };
       else check = { state: 'bad', why: e.tampered ? e.message : 'malformed bundle' };

@@ -1,4 +1,5 @@
 /* pt-cli-batch.c: `packtrace batch ...` and `packtrace event add`. */
+#include "pt-batch-signed.h"
 #include "pt-batch.h"
 #include "pt-cli.h"
 #include "pt-error.h"
@@ -165,10 +166,12 @@ batch_show(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
   int rc = PT_EXIT_OK;
-  if (!pt_cli_parse(&argc, &argv, "ID", "Show a batch (id or lot) and its events.", NULL, &common))
+  if (!pt_cli_parse(&argc, &argv, "BATCH",
+                    "Show a batch (its lot, or #N for the batch with id N) and its events.", NULL,
+                    &common))
     return PT_EXIT_USAGE;
   if (argc != 2) {
-    return pt_cli_usage("expected one batch id or lot");
+    return pt_cli_usage("expected one batch: its lot, or #N for the batch with id N");
   }
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
@@ -179,12 +182,24 @@ batch_show(int argc, char **argv)
     json_decref(events);
     return pt_cli_fail(error);
   }
+  /* Shown as its signed events state it; a row that says otherwise is named. */
+  g_auto(PtBatchSigned) st = {0};
+  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, &error)) {
+    json_decref(events);
+    return pt_cli_fail(error);
+  }
   if (common.json) {
-    json_t *o = pt_batch_to_json(station->config, batch);
+    json_t *o = pt_batch_to_json(station->config, st.facts);
+    json_object_set_new(o, "facts_verified", json_boolean(st.mismatches->len == 0));
+    json_object_set_new(o, "fact_mismatches", pt_batch_signed_mismatches_json(&st));
     json_object_set_new(o, "event_list", events);
     pt_cli_print_json(o);
   } else {
-    print_batch_text(station->config, batch);
+    for (guint i = 0; i < st.mismatches->len; i++) {
+      g_autofree char *line = pt_fact_mismatch_describe(batch, g_ptr_array_index(st.mismatches, i));
+      printf("WARNING %s\n", line);
+    }
+    print_batch_text(station->config, st.facts);
     for (gsize i = 0; i < json_array_size(events); i++) {
       json_t *e = json_array_get(events, i);
       json_t *ev = json_object_get(e, "event");
@@ -219,10 +234,10 @@ batch_status(int argc, char **argv, PtBatchAction action)
       {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why (required for hold and recall)", "TEXT"},
       {NULL}};
   int rc = PT_EXIT_OK;
-  if (!pt_cli_parse(&argc, &argv, "ID", summaries[action], entries, &common))
+  if (!pt_cli_parse(&argc, &argv, "BATCH", summaries[action], entries, &common))
     return PT_EXIT_USAGE;
   if (argc != 2) {
-    return pt_cli_usage("expected one batch id or lot");
+    return pt_cli_usage("expected one batch: its lot, or #N for the batch with id N");
   }
   if (action != PT_BATCH_RELEASE && !reason) {
     return pt_cli_usage("--reason is required");
@@ -294,11 +309,12 @@ event_add(int argc, char **argv)
       {"to", 0, 0, G_OPTION_ARG_STRING, &to, "Clip end", "RFC3339"},
       {NULL}};
   int rc = PT_EXIT_OK;
-  if (!pt_cli_parse(&argc, &argv, "ID", "Record a step of a batch (id or lot) by hand.", entries,
+  if (!pt_cli_parse(&argc, &argv, "BATCH",
+                    "Record a step of a batch (its lot, or #N for id N) by hand.", entries,
                     &common))
     return PT_EXIT_USAGE;
   if (argc != 2 || !step) {
-    return pt_cli_usage("expected a batch id or lot and --step");
+    return pt_cli_usage("expected a batch (lot, or #N) and --step");
   }
   if ((camera || from || to) && !(camera && from && to)) {
     return pt_cli_usage("--camera, --from and --to go together");
@@ -355,13 +371,13 @@ event_correct(int argc, char **argv)
       {"corrected-by", 0, 0, G_OPTION_ARG_STRING, &corrective,
        "eventID of the event that replaces it (record it first with event add)", "URN"},
       {NULL}};
-  if (!pt_cli_parse(&argc, &argv, "ID",
+  if (!pt_cli_parse(&argc, &argv, "BATCH",
                     "Declare an event of a batch to be in error (EPCIS errorDeclaration).  The "
                     "original stays in the log; the declaration is a new signed record.",
                     entries, &common))
     return PT_EXIT_USAGE;
   if (argc != 2 || position < 1 || !reason)
-    return pt_cli_usage("expected a batch id or lot, --event N and --reason");
+    return pt_cli_usage("expected a batch (lot, or #N), --event N and --reason");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;

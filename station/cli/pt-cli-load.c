@@ -63,13 +63,14 @@ load_add(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
   if (!pt_cli_parse(&argc, &argv, "LOAD BATCH",
-                    "Put a batch (id or lot) on a load: a signed loading event.  A held or "
-                    "recalled batch, or one on another open load, is refused (and the refusal "
-                    "recorded).",
+                    "Put a batch on a load: a signed loading event.  BATCH is its lot; #N is "
+                    "the batch with id N (a bare number names an id only when no lot has that "
+                    "text).  A batch held or recalled by its signed record, or one on another "
+                    "open load, is refused (and the refusal recorded).",
                     NULL, &common))
     return PT_EXIT_USAGE;
   if (argc != 3)
-    return pt_cli_usage("expected a load number and a batch id or lot");
+    return pt_cli_usage("expected a load number and a batch (lot, or #ID)");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
@@ -88,6 +89,36 @@ load_add(int argc, char **argv)
     printf("batch %s %s load %" G_GINT64_FORMAT ": loading event %s\n", item->lot,
            existed ? "was already on" : "loaded on", load->id, item->event_id);
   }
+  return PT_EXIT_OK;
+}
+
+static int
+load_remove(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  g_autofree char *reason = NULL;
+  const GOptionEntry entries[] = {
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why it comes off (signed)", "TEXT"}, {NULL}};
+  if (!pt_cli_parse(&argc, &argv, "LOAD BATCH",
+                    "Take a batch (lot, or #ID) off an open load: a signed unloading event.  A "
+                    "load that carries a held or recalled batch closes only once it is off.",
+                    entries, &common))
+    return PT_EXIT_USAGE;
+  if (argc != 3)
+    return pt_cli_usage("expected a load number and a batch (lot, or #ID)");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtLoad) load = store ? pt_load_lookup(store, argv[1], &error) : NULL;
+  g_autoptr(PtBatch) batch = load ? pt_batch_lookup(store, argv[2], &error) : NULL;
+  if (!batch || !pt_load_remove_batch(station, store, load->id, batch, "operator", reason, &error))
+    return pt_cli_fail(error);
+  if (common.json)
+    pt_cli_print_json(
+        json_pack("{sIsssb}", "load", (json_int_t)load->id, "lot", batch->lot, "removed", TRUE));
+  else
+    printf("batch %s taken off load %" G_GINT64_FORMAT ": unloading event signed\n", batch->lot,
+           load->id);
   return PT_EXIT_OK;
 }
 
@@ -221,11 +252,14 @@ pt_cmd_load(int argc, char **argv)
   const char *sub = argc > 1 ? argv[1] : NULL;
   if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
     fprintf(sub ? stdout : stderr,
-            "Usage: packtrace load new|add|show|close|list [OPTIONS]\n"
+            "Usage: packtrace load new|add|remove|show|close|list [OPTIONS]\n"
             "  new --plate P --seal S [...]  open a load\n"
-            "  add LOAD BATCH                put a batch on it (loading event)\n"
+            "  add LOAD BATCH                put a batch on it (loading event); BATCH is a\n"
+            "                                lot, or #N for the batch with id N\n"
+            "  remove LOAD BATCH             take a batch off it (unloading event)\n"
             "  show LOAD                     its batches and refusals\n"
-            "  close LOAD                    departing events; the load is closed\n"
+            "  close LOAD                    departing events; the load is closed (refused\n"
+            "                                while a batch on it is held or recalled)\n"
             "  list                          loads, newest first\n"
             "Each takes --help.\n");
     return sub ? PT_EXIT_OK : PT_EXIT_USAGE;
@@ -233,11 +267,8 @@ pt_cmd_load(int argc, char **argv)
   static const struct {
     const char *name;
     int (*run)(int, char **);
-  } subs[] = {{"new", load_new},
-              {"add", load_add},
-              {"show", load_show},
-              {"close", load_close},
-              {"list", load_list}};
+  } subs[] = {{"new", load_new},   {"add", load_add},     {"remove", load_remove},
+              {"show", load_show}, {"close", load_close}, {"list", load_list}};
   for (gsize i = 0; i < G_N_ELEMENTS(subs); i++) {
     if (strcmp(sub, subs[i].name) == 0) {
       g_autofree char *name = g_strdup_printf("load %s", sub);

@@ -238,7 +238,8 @@ get_batch(const PtHttpCall *call)
   switch ((BatchView)call->route->tag) {
   case VIEW_BATCH: {
     gsize len;
-    char *text = pt_batch_show_json(http->station->config, store, batch, &len, &error);
+    char *text = pt_batch_show_json(http->station->config, http->station->keys->public_key, store,
+                                    batch, &len, &error);
     if (!text)
       break;
     /* g_malloc and malloc are one allocator since GLib 2.46. */

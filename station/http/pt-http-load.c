@@ -4,8 +4,10 @@
  *   GET  /api/v1/loads?limit=N&offset=N   a page of loads
  *   POST /api/v1/loads                    a new load (201) from a PtLoadSpec body
  *   GET  /api/v1/loads/{id}               one load with its batches
- *   POST /api/v1/loads/{id}/batches       {"batch": ID or lot}: puts it on the load (201;
+ *   POST /api/v1/loads/{id}/batches       {"batch": LOT or "#ID"}: puts it on the load (201;
  *                                         200 when it already was)
+ *   DELETE /api/v1/loads/{id}/batches/{batch}  takes it off (a signed unloading event); the
+ *                                         batch is its lot, or #ID (%23ID)
  *   POST /api/v1/loads/{id}/close         the load departs: one departing event per batch */
 #include "pt-http-load.h"
 
@@ -92,8 +94,8 @@ add_batch(const PtHttpCall *call)
   json_t *id = json_object_get(body, "batch");
   if (!json_is_string(id) || json_object_size(body) != 1) {
     json_decref(body);
-    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "body is {\"batch\": \"ID or lot\"}",
-                                 NULL);
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST,
+                                 "body is {\"batch\": \"LOT\"} (or \"#ID\" for a batch id)", NULL);
   }
   g_autoptr(PtBatch) batch = pt_batch_lookup(store, json_string_value(id), &error);
   json_decref(body);
@@ -107,11 +109,28 @@ add_batch(const PtHttpCall *call)
   return pt_http_respond_json(c, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
 }
 
+static enum MHD_Result
+remove_batch(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, call->args[0], &error);
+  g_autoptr(PtBatch) batch = load ? pt_batch_lookup(store, call->args[1], &error) : NULL;
+  if (!batch ||
+      !pt_load_remove_batch(call->http->station, store, load->id, batch, "api", NULL, &error))
+    return pt_http_respond_gerror(call->c, error);
+  return pt_http_respond_json(
+      call->c, MHD_HTTP_OK,
+      json_pack("{sIsssb}", "load", (json_int_t)load->id, "lot", batch->lot, "removed", TRUE),
+      NULL);
+}
+
 static const PtHttpRoute load_routes[] = {
     {"/api/v1/loads", PT_HTTP_GET, PT_HTTP_OPERATOR, list_loads},
     {"/api/v1/loads", PT_HTTP_POST, PT_HTTP_OPERATOR, create_load},
     {"/api/v1/loads/{id}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_load},
     {"/api/v1/loads/{id}/batches", PT_HTTP_POST, PT_HTTP_OPERATOR, add_batch},
+    {"/api/v1/loads/{id}/batches/{batch}", PT_HTTP_DELETE, PT_HTTP_OPERATOR, remove_batch},
     {"/api/v1/loads/{id}/close", PT_HTTP_POST, PT_HTTP_OPERATOR, close_load},
 };
 

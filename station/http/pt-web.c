@@ -8,6 +8,7 @@
 
 #include "pt-http-respond.h"
 
+#include "pt-batch-signed.h"
 #include "pt-error.h"
 #include "pt-gs1-dl.h"
 #include "pt-json.h"
@@ -296,60 +297,42 @@ public_event(const PtEventRow *row, gpointer user_data, GError **error)
   return TRUE;
 }
 
-/* The class distribution of the batch's newest closed grading, or JSON null. */
-static json_t *
-public_grading(PtStore *store, const PtBatch *batch, GError **error)
-{
-  g_autoptr(GError) local = NULL;
-  g_autoptr(PtGradingRow) grading = pt_store_grading_get_newest(store, batch->id, &local);
-  if (!grading) {
-    if (local && !g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND)) {
-      g_propagate_error(error, g_steal_pointer(&local));
-      return NULL;
-    }
-    return json_null();
-  }
-  if (!grading->closed_ns)
-    return json_null();
-  g_auto(PtGradingSummary) sum = {0};
-  if (!pt_store_grading_summary(store, grading->id, 0, 0, &sum, error))
-    return NULL;
-  json_t *classes = json_array();
-  for (guint i = 0; i < sum.classes->len; i++) {
-    const PtCount *k = &g_array_index(sum.classes, PtCount, i);
-    json_array_append_new(classes,
-                          json_pack("{sssI}", "class", k->key, "count", (json_int_t)k->count));
-  }
-  return json_pack("{sssosIso}", "declared_class", grading->declared_class, "disposition",
-                   pt_json_string_or_null(grading->disposition), "n_fruit", (json_int_t)sum.n_fruit,
-                   "classes", classes);
-}
-
-/* Returns: (transfer full): the public facts of @batch. */
+/* Returns: (transfer full): the public facts of @batch, as its signed events state them
+ * (pt-batch-signed.h): identity from the commissioning event, status from the last status
+ * change, the grade from the last grading decision.  Where the batches row says otherwise,
+ * "facts_verified" is false and "fact_warnings" names the fields, so the page warns instead
+ * of showing the verified mark; the row's values are never shown. */
 static json_t *
 public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **error)
 {
-  PublicEvents st = {.batch_id = batch->id, .events = json_array()};
-  if (!pt_store_events_foreach(store, batch->id, public_event, &st, error)) {
-    json_decref(st.events);
+  g_auto(PtBatchSigned) st = {0};
+  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+    return NULL;
+  PublicEvents pe = {.batch_id = batch->id, .events = json_array()};
+  if (!pt_store_events_foreach(store, batch->id, public_event, &pe, error)) {
+    json_decref(pe.events);
     return NULL;
   }
-  json_t *grading = public_grading(store, batch, error);
-  if (!grading) {
-    json_decref(st.events);
-    return NULL;
+  json_t *warnings = json_array();
+  for (guint i = 0; i < st.mismatches->len; i++) {
+    const PtFactMismatch *m = g_ptr_array_index(st.mismatches, i);
+    json_array_append_new(warnings, json_string(m->field));
   }
+  const PtBatch *f = st.facts;
   g_autofree char *key = pt_hex_encode(station->keys->public_key, PT_PUB_LEN);
   g_autofree char *bundle =
       g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT "/bundle", batch->id);
-  return json_pack("{ss ss ss ss so so so so ss ss so so ss ss ss}", "kind", "batch", "gtin",
-                   batch->gtin, "lot", batch->lot, "product", batch->product, "variety",
-                   pt_json_string_or_null(batch->variety), "origin",
-                   pt_json_string_or_null(batch->origin), "grower",
-                   pt_json_string_or_null(batch->grower), "harvest_date",
-                   pt_json_string_or_null(batch->harvest_date), "pack_date", batch->pack_date,
-                   "status", batch->status, "grading", grading, "events", st.events, "station",
-                   station->config->name, "public_key", key, "bundle", bundle);
+  json_t *out = json_pack(
+      "{ss ss ss ss so so so so ss ss so so ss ss ss}", "kind", "batch", "gtin", f->gtin, "lot",
+      f->lot, "product", f->product ? f->product : "", "variety",
+      pt_json_string_or_null(f->variety), "origin", pt_json_string_or_null(f->origin), "grower",
+      pt_json_string_or_null(f->grower), "harvest_date", pt_json_string_or_null(f->harvest_date),
+      "pack_date", f->pack_date ? f->pack_date : "", "status", f->status, "grading",
+      st.grading ? json_incref(st.grading) : json_null(), "events", pe.events, "station",
+      station->config->name, "public_key", key, "bundle", bundle);
+  json_object_set_new(out, "facts_verified", json_boolean(st.mismatches->len == 0));
+  json_object_set_new(out, "fact_warnings", warnings);
+  return out;
 }
 
 static gboolean

@@ -12,6 +12,7 @@
   "id, plate, seal, driver_name, driver_phone, destination, destination_gln, bol, desadv, dock, "  \
   "opened_ns, closed_ns"
 
+static const char sql_item_delete[] = "DELETE FROM load_batches WHERE load_id = ? AND batch_id = ?";
 static const char sql_load_insert[] =
     "INSERT INTO loads (plate, seal, driver_name, driver_phone, destination, destination_gln, "
     "bol, desadv, dock, opened_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -336,4 +337,15 @@ pt_store_load_refusals(PtStore *store, gint64 load_id, int limit, GError **error
     return NULL;
   }
   return out;
+}
+
+gboolean
+pt_store_load_item_delete(PtStore *store, gint64 load_id, gint64 batch_id, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_item_delete, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, load_id);
+  sqlite3_bind_int64(s, 2, batch_id);
+  return pt_store_step_done(store, s, "remove load item", error);
 }

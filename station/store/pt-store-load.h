@@ -66,6 +66,8 @@ gboolean pt_store_load_holding_batch(PtStore *store, gint64 batch_id, gint64 exc
 gboolean pt_store_load_item_insert(PtStore *store, gint64 load_id, gint64 batch_id,
                                    gint64 event_seq, gint64 added_ns, const char *source,
                                    GError **error);
+/* Takes @batch_id off @load_id (the caller signs why). */
+gboolean pt_store_load_item_delete(PtStore *store, gint64 load_id, gint64 batch_id, GError **error);
 /* Returns: (transfer full) (element-type PtLoadItem): in the order they were loaded. */
 GPtrArray *pt_store_load_items(PtStore *store, gint64 load_id, GError **error);
 

@@ -10,6 +10,7 @@
 #include "pt-error.h"
 #include "pt-store-private.h"
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -531,6 +532,83 @@ pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **e
   }
   if (!migrate(store, error))
     return NULL;
+  return g_steal_pointer(&store);
+}
+
+/* Opens @uri read-only and reads the schema version: the first read is where a WAL database
+ * in a folder that cannot take its -shm file fails. */
+static gboolean
+open_ro_uri(PtStore *store, const char *uri, int *version_out)
+{
+  if (store->db) {
+    sqlite3_close_v2(store->db);
+    store->db = NULL;
+  }
+  int rc = sqlite3_open_v2(uri, &store->db,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    return FALSE;
+  sqlite3_extended_result_codes(store->db, 1);
+  sqlite3_busy_timeout(store->db, store->busy_timeout_ms);
+  *version_out = read_user_version(store);
+  return *version_out >= 0;
+}
+
+PtStore *
+pt_store_open_readonly(const char *path, GError **error)
+{
+  g_autoptr(PtStore) store = g_new0(PtStore, 1);
+  store->path = g_strdup(path);
+  store->busy_timeout_ms = 5000;
+  store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
+  GStatBuf st;
+  if (g_stat(path, &st) != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "database %s is missing", path);
+    return NULL;
+  }
+  if (st.st_size == 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "database %s is empty (0 bytes): a station's log cannot be empty, `init` "
+                "creates its schema",
+                path);
+    return NULL;
+  }
+  g_autofree char *escaped = g_uri_escape_string(path, "/", FALSE);
+  g_autofree char *wal = g_strconcat(path, "-wal", NULL);
+  g_autofree char *ro = g_strconcat("file:", escaped, "?mode=ro", NULL);
+  g_autofree char *immutable = g_strconcat("file:", escaped, "?immutable=1", NULL);
+  int version = -1;
+  /* mode=ro reads the write-ahead log too but needs to write the -shm index; a copy in a
+   * read-only folder cannot.  Without a write-ahead log to read, immutable=1 reads the file
+   * alone and writes nothing beside it. */
+  if (!open_ro_uri(store, ro, &version)) {
+    if (g_stat(wal, &st) == 0 && st.st_size > 0) {
+      g_set_error(error, PT_ERROR, PT_ERROR_IO,
+                  "cannot read %s read-only with its write-ahead log %s (%s): copy both to a "
+                  "writable folder",
+                  path, wal, store->db ? sqlite3_errmsg(store->db) : "cannot open");
+      return NULL;
+    }
+    if (!open_ro_uri(store, immutable, &version)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot open database %s read-only: %s", path,
+                  store->db ? sqlite3_errmsg(store->db) : "cannot open");
+      return NULL;
+    }
+  }
+  if (version == 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "database %s has no schema: it is not a station's log (`init` creates one "
+                "beside the key)",
+                path);
+    return NULL;
+  }
+  if (version != PT_STORE_SCHEMA_VERSION) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "database %s has schema version %d; this packtrace reads %d read-only (open it "
+                "once with this packtrace to migrate)",
+                path, version, PT_STORE_SCHEMA_VERSION);
+    return NULL;
+  }
   return g_steal_pointer(&store);
 }
 

@@ -20,6 +20,11 @@ typedef struct _PtStore PtStore;
  * PT_STORE_SCHEMA_VERSION.  A database newer than this build is refused.
  * Returns: (transfer full). */
 PtStore *pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **error);
+/* Opens @path read-only for an audit: never migrates or writes, works on a copy in a folder
+ * that cannot take a -shm or -journal file.  Refuses a zero-length or schema-less file (a
+ * station's `init` always creates the schema) and a schema other than this build's.
+ * Returns: (transfer full). */
+PtStore *pt_store_open_readonly(const char *path, GError **error);
 void pt_store_close(PtStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtStore, pt_store_close)
 

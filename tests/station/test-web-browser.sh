@@ -42,15 +42,17 @@ new_batch TAMPER1
 must "$BIN" event add TAMPER1 --step inspecting --disposition conformant
 new_batch RECALL1
 must "$BIN" batch recall RECALL1 --reason "residue"
-# A closed grading for OK1, so the page draws its grade distribution.
+# A grading of OK1, closed with its signed inspecting event, so the page draws its grade
+# distribution (the page shows the grade that event states).
 must sqlite3 "$T/data/station.db" "
-INSERT INTO gradings (batch_id, profile, declared_class, mm_per_px, model_version, opened_ns,
-  closed_ns, event_id, disposition) VALUES (1, 'orange-unece', 'I', 0.3, 'test', 1, 2, 'x', 'conformant');
+INSERT INTO gradings (batch_id, profile, declared_class, mm_per_px, model_version, opened_ns)
+  VALUES (1, 'orange-unece', 'I', 0.3, 'test', 1);
 INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, length_mm, weight_g,
   ripe_fraction, green_fraction, defect_count, defect_area_mm2, defect_largest_mm2,
   defect_longest_mm, views, rule, confidence)
 SELECT 1, value, 'test', CASE WHEN value < 7 THEN 'I' WHEN value < 9 THEN 'Extra' ELSE 'II' END,
   70, 70, 200, 1, 0, 0, 0, 0, 0, 1, 'test', 1 FROM generate_series(1, 10);"
+must "$BIN" grade close OK1
 # Someone with file access rewrites TAMPER1's inspection as non-conformant -> conformant swap.
 must sqlite3 "$T/data/station.db" "
 DROP TRIGGER events_append_only_update;
