@@ -108,3 +108,14 @@
  * the ring's shadow) and at most this elongation (long over short caliper). */
 #define PT_PEEL_CALYX_MAX_SHARE      0.02
 #define PT_PEEL_CALYX_MAX_ELONGATION 4.0
+
+/* Grading without a scale (pt_grader_new_unscaled()). */
+
+/* The nominal diameter of a profile with neither size codes nor a minimum diameter: the
+ * middle of the apples', oranges' and kiwifruit's commercial sizes (60 to 90 mm), so an
+ * unscaled defect's mm2 reads as a share of a fruit of ordinary size. */
+#define PT_PROFILE_FALLBACK_DIAMETER_MM 70.0
+/* Without a scale, a blob of a whole frame is fruit from this share of the frame's area
+ * (a fruit across 1/30 of the frame's side): smaller ones are dirt, leaves and stickers.
+ * Photos of one fruit or a pile show fruit far larger; a belt camera is calibrated. */
+#define PT_UNSCALED_MIN_FRUIT_SHARE 0.001

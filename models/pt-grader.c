@@ -16,7 +16,7 @@
 
 struct _PtGrader {
   PtGradeProfile profile;
-  double mm_per_px;
+  double mm_per_px; /* 0: no scale, each fruit taken at the profile's nominal diameter */
   PtSegmentation seg;
   PtPeelResult peel;
   PtRoiScratch roi;
@@ -49,6 +49,16 @@ pt_grader_new(const PtGradeProfile *profile, double mm_per_px, GError **error)
   grader = g_new0(PtGrader, 1);
   grader->profile = *profile;
   grader->mm_per_px = mm_per_px;
+  return grader;
+}
+
+PtGrader *
+pt_grader_new_unscaled(const PtGradeProfile *profile, GError **error)
+{
+  PtGrader *grader = pt_grader_new(profile, 1.0, error);
+
+  if (grader)
+    grader->mm_per_px = 0;
   return grader;
 }
 
@@ -121,7 +131,7 @@ decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
     f->confidence = 0;
     return;
   }
-  if (p->min_diameter_mm > 0 && f->diameter_mm < p->min_diameter_mm) {
+  if (!f->size_unknown && p->min_diameter_mm > 0 && f->diameter_mm < p->min_diameter_mm) {
     double margin = (p->min_diameter_mm - f->diameter_mm) / p->min_diameter_mm;
 
     f->klass = PT_CLASS_OUT;
@@ -457,14 +467,24 @@ hull_solidity(const PtShape *shape)
   return hull_area > 0 ? shape->area_px / (0.5 * fabs(hull_area)) : 0;
 }
 
-/* Diameter, length, area, weight and size code of @fruit. */
+/* Diameter, length, area, weight and size code of @fruit.  Without a scale, @c's scale
+ * becomes the one that gives the fruit the profile's nominal diameter (its defects are then
+ * measured on a fruit of that size) and the size is left unknown. */
 static void
-measure_size(const PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fruit)
+measure_size(const PtGrader *g, Crop *c, const PtShape *shape, PtFruit *fruit)
 {
-  double mmpx = c->mmpx;
   double fit_d = touching_diameter(c->mask, c->foreign, c->w, c->h, NULL);
+  double mmpx;
   const char *code;
 
+  if (g->mm_per_px == 0) {
+    double d_px = fit_d > 0 ? fit_d : shape->min_width;
+
+    c->mmpx = pt_grade_profile_nominal_diameter(&g->profile) / MAX(1.0, d_px);
+    fruit->size_unknown = TRUE;
+    return;
+  }
+  mmpx = c->mmpx;
   fruit->diameter_mm = shape->min_width * mmpx;
   fruit->length_mm = shape->max_width * mmpx;
   if (fit_d > 0) {
@@ -715,8 +735,11 @@ pt_grader_decide(const PtGradeProfile *profile, PtFruit *fruit)
   const char *code = pt_grade_profile_size_code(profile, fruit->diameter_mm);
   double trust = fruit->confidence;
 
-  fruit->weight_g = pt_grade_profile_estimate_weight(profile, fruit->diameter_mm, fruit->length_mm);
-  g_strlcpy(fruit->size_code, code ? code : "", sizeof fruit->size_code);
+  if (!fruit->size_unknown) {
+    fruit->weight_g =
+        pt_grade_profile_estimate_weight(profile, fruit->diameter_mm, fruit->length_mm);
+    g_strlcpy(fruit->size_code, code ? code : "", sizeof fruit->size_code);
+  }
   /* 0.9 is the solidity from which decide_class() trusts a silhouette fully. */
   decide_class(profile, fruit, 0.9);
   fruit->confidence = MIN(fruit->confidence, trust);
@@ -763,7 +786,9 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
    * a leaf or a loose sticker, not fruit. */
   min_d_mm = grader->profile.min_diameter_mm > 0 ? 0.5 * grader->profile.min_diameter_mm : 20.0;
   min_area_px =
-      MAX(64.0, G_PI * 0.25 * min_d_mm * min_d_mm / (grader->mm_per_px * grader->mm_per_px));
+      grader->mm_per_px > 0
+          ? MAX(64.0, G_PI * 0.25 * min_d_mm * min_d_mm / (grader->mm_per_px * grader->mm_per_px))
+          : MAX(64.0, PT_UNSCALED_MIN_FRUIT_SHARE * (double)frame->width * frame->height);
 
   if (n_rois == 0) {
     pt_fruit_segment(&grader->seg, frame, 0, 0, frame->width, frame->height, min_area_px, TRUE);
