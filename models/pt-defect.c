@@ -898,12 +898,9 @@ measure_region(Peel *pk, const Region *r, int l, PtDefect *d, double *elongation
 
 /* Adds @d to the totals and the kept list, and marks its region (label
  * @l + 1 inside @r's box) so colour coverage skips it. */
-static void
-record_defect(Peel *pk, const Region *r, int l, const PtDefect *d)
+void
+pt_peel_result_add(PtPeelResult *out, const PtDefect *d)
 {
-  PtPeelResult *out = pk->out;
-  int w = pk->w;
-
   out->count++;
   if (d->kind == PT_DEFECT_RUSSET)
     out->russet_mm2 += d->area_mm2;
@@ -911,6 +908,14 @@ record_defect(Peel *pk, const Region *r, int l, const PtDefect *d)
   out->largest_mm2 = MAX(out->largest_mm2, d->area_mm2);
   out->longest_mm = MAX(out->longest_mm, d->length_mm);
   insert_defect(out, d);
+}
+
+static void
+record_defect(Peel *pk, const Region *r, int l, const PtDefect *d)
+{
+  int w = pk->w;
+
+  pt_peel_result_add(pk->out, d);
   for (int y = r->y0; y <= r->y1; y++)
     for (int x = r->x0; x <= r->x1; x++)
       if (pk->labels[(gsize)y * w + x] == l + 1)

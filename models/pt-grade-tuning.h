@@ -56,6 +56,16 @@
  * box holds a leaf, a shadow or nothing); real boxes hold their fruit with a margin of
  * at most a few tenths of its size on each side. */
 #define PT_ROI_MIN_COVER 0.2
+/* The box's inner ellipse, this share of its half-sides, is the fruit's face whatever the
+ * box's margin (boxes drawn round a fruit leave it a tenth or two of its size): the part of
+ * it the peel-coloured fruit leaves out is a patch that lost the peel's colour (mould on a
+ * background of its own colour, rot) when it is at least PT_ROI_LOST_MIN_SHARE of the
+ * ellipse (below: the calyx, a leaf's shadow, an uneven outline) and to one side: its
+ * centroid at least PT_ROI_LOST_MIN_OFFSET of the ellipse's radius off the centre (a sound
+ * fruit centred in a loose box leaves a ring). */
+#define PT_ROI_LOST_ELLIPSE    0.8
+#define PT_ROI_LOST_MIN_SHARE  0.05
+#define PT_ROI_LOST_MIN_OFFSET 0.3
 /* Where the ROI cuts the fruit (in a pile, nearly all round) its outline is the ROI's
  * ellipse rather than seen; the confidence drops by this share of the cut share. */
 #define PT_ROI_CUT_TRUST 0.5

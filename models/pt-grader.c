@@ -498,16 +498,24 @@ measure_size(const PtGrader *g, Crop *c, const PtShape *shape, PtFruit *fruit)
   g_strlcpy(fruit->size_code, code ? code : "", sizeof fruit->size_code);
 }
 
-/* Peel analysis of the crop (pt-defect.c), its defects taken back to frame
- * pixels. */
+/* Peel analysis of the crop (pt-defect.c) and @extra (nullable: a defect found otherwise,
+ * crop pixels, area and length in pixels), its defects taken back to frame pixels. */
 static void
-add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, PtFruit *fruit)
+add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const PtDefect *extra,
+         PtFruit *fruit)
 {
   PtPeelResult *pr = &g->peel;
   PtPeelInput peel_in = {c->w,    c->h,    c->py, c->pcb,      c->pcr,
                          c->mask, c->mmpx, shape, &g->profile, lab};
 
   pt_peel_analyse(&peel_in, pr);
+  if (extra) {
+    PtDefect d = *extra;
+
+    d.area_mm2 *= c->mmpx * c->mmpx;
+    d.length_mm *= c->mmpx;
+    pt_peel_result_add(pr, &d);
+  }
   fruit->n_defects = pr->n_defects;
   for (guint k = 0; k < pr->n_defects; k++) {
     PtDefect *d = &fruit->defects[k];
@@ -552,7 +560,7 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
   if (!fruit->partial)
-    add_peel(g, &c, shape, FALSE, fruit);
+    add_peel(g, &c, shape, FALSE, NULL, fruit);
   decide_class(&g->profile, fruit, solidity);
   return TRUE;
 }
@@ -645,17 +653,17 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   double solidity, cut_share = 0;
   Crop c;
   PtRoiVerdict verdict;
+  PtRoiInput in;
+  PtDefect lost;
+  gboolean has_lost;
 
   if (MIN(roi->width, roi->height) < PT_ROI_MIN_SIDE_PX) {
     roi_not_graded(roi, "too small to grade", fruit);
     return;
   }
   roi_crop(g, frame, roi, &c, &box);
-  {
-    PtRoiInput in = {c.w, c.h, c.py, c.pcb, c.pcr, box};
-
-    verdict = pt_roi_find_fruit(&in, c.mask, c.foreign, &g->roi, seed);
-  }
+  in = (PtRoiInput){c.w, c.h, c.py, c.pcb, c.pcr, box};
+  verdict = pt_roi_find_fruit(&in, c.mask, c.foreign, &g->roi, seed);
   if (verdict == PT_ROI_TOO_DARK) {
     roi_not_graded(roi, "too dark to grade", fruit);
     return;
@@ -679,11 +687,12 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   fill_hull(c.mask, c.w, &box, shape);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
   touching_diameter(c.mask, c.foreign, c.w, c.h, &cut_share);
+  has_lost = pt_roi_lost_peel(&in, c.mask, &g->roi, seed, &lost);
 
   memset(fruit, 0, sizeof *fruit);
   place_fruit(&c, shape, frame, fruit);
   measure_size(g, &c, shape, fruit);
-  add_peel(g, &c, shape, TRUE, fruit);
+  add_peel(g, &c, shape, TRUE, has_lost ? &lost : NULL, fruit);
   decide_class(&g->profile, fruit, solidity);
   /* Where the ROI cuts the fruit, its outline there is the ROI's ellipse, not seen. */
   fruit->confidence *= 1.0 - PT_ROI_CUT_TRUST * cut_share;
