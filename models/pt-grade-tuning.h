@@ -66,6 +66,15 @@
 #define PT_ROI_LOST_ELLIPSE    0.8
 #define PT_ROI_LOST_MIN_SHARE  0.05
 #define PT_ROI_LOST_MIN_OFFSET 0.3
+/* ... and only while the peel-coloured fruit spans at least this share of the box across
+ * the lost part's direction: a fruit whose cap lost its colour still fills its box's width
+ * (0.78 and more on fruit-freshness), one lying to a side of a loose box (a margin of a
+ * sixth of it or more) does not. */
+#define PT_ROI_LOST_MIN_SPAN 0.75
+/* Pixels darker than this share of the peel's L* are the shadow between fruit in a pile or
+ * a black light box showing past the fruit, not the peel: rot is brown (about half the
+ * peel's L*), not black. */
+#define PT_ROI_LOST_SHADOW 0.35
 /* Where the ROI cuts the fruit (in a pile, nearly all round) its outline is the ROI's
  * ellipse rather than seen; the confidence drops by this share of the cut share. */
 #define PT_ROI_CUT_TRUST 0.5

@@ -395,7 +395,8 @@ pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch
       if (u * u + v * v > 1.0)
         continue;
       n_inner++;
-      if (mask[k] || (leaf_far && is_leaf(lab + 3 * k, seed_lab)))
+      if (mask[k] || (leaf_far && is_leaf(lab + 3 * k, seed_lab)) ||
+          lab[3 * k] < PT_ROI_LOST_SHADOW * seed_lab[0])
         continue;
       n_lost++;
       su += u;
@@ -410,6 +411,24 @@ pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch
   if (n_lost == 0 || n_lost < PT_ROI_LOST_MIN_SHARE * n_inner ||
       hypot(su / n_lost, sv / n_lost) < PT_ROI_LOST_MIN_OFFSET)
     return FALSE;
+  /* ... and one lying to a side of a loose box is narrower than the box across that side,
+   * while a fruit whose cap lost its colour still fills its box's width. */
+  {
+    double off = hypot(su, sv), pu = -sv / off, pv = su / off, lo = 1e9, hi = -1e9;
+
+    for (int y = box->y0; y < box->y1; y++)
+      for (int x = box->x0; x < box->x1; x++) {
+        double u = (x + 0.5 - cx) / (rx / PT_ROI_LOST_ELLIPSE);
+        double v = (y + 0.5 - cy) / (ry / PT_ROI_LOST_ELLIPSE), t = u * pu + v * pv;
+
+        if (!mask[(gsize)y * in->w + x])
+          continue;
+        lo = MIN(lo, t);
+        hi = MAX(hi, t);
+      }
+    if (hi - lo < 2 * PT_ROI_LOST_MIN_SPAN)
+      return FALSE;
+  }
   memset(defect, 0, sizeof *defect);
   defect->x = x0;
   defect->y = y0;
