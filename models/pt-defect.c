@@ -31,6 +31,7 @@ enum {
   C_RUSSET = 4,
   C_PALE = 8,
   C_STICKER = 16,
+  C_GLOSS = 32, /* lighter than the peel and washed out: gloss when small, else mould */
 };
 
 void
@@ -630,9 +631,10 @@ pixel_class_lab(Peel *pk, const Shading *shading, gsize i)
   hue = atan2(lab[2], lab[1]) * 180 / G_PI;
   dhue = hue_diff(hue < 0 ? hue + 360 : hue, pk->peel_h);
   pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-  if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED ||
-      (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c))
+  if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
     return C_NONE;
+  if (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c)
+    return C_GLOSS;
   /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue.  It
    * is left out like a sticker; a green patch of the peel itself is lighter and counts
    * in the colour coverage. */
@@ -673,6 +675,39 @@ classify_pixels(Peel *pk)
       for (gsize i = 0; i < pk->n; i++)
         pk->tmp[i] = pk->inner[i] && pk->cls[i] == C_NONE;
   }
+}
+
+/* Light, washed-out pixels (C_GLOSS) are gloss where they form small spots: a glossy peel
+ * mirrors the lamp in many.  A patch of them covering PT_PEEL_LAB_GLOSS_MAX_SHARE of the
+ * fruit or more is white or grey mould on a chromatic peel (the profile looks for mould),
+ * which is lighter than the peel as gloss is. */
+static void
+settle_gloss(Peel *pk)
+{
+  gboolean mould = pk->p->mould && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA;
+  guint8 *tmp = pk->tmp;
+  gboolean any = FALSE;
+  int nreg;
+  guint32 *count;
+
+  for (gsize i = 0; i < pk->n; i++) {
+    tmp[i] = pk->cls[i] == C_GLOSS;
+    any |= tmp[i];
+  }
+  if (!any)
+    return;
+  nreg = mould ? pt_label_components(tmp, pk->w, pk->h, 1, pk->labels, pk->parent) : 0;
+  count = g_new0(guint32, (gsize)nreg + 1);
+  for (gsize i = 0; i < pk->n; i++)
+    if (tmp[i] && nreg > 0)
+      count[pk->labels[i]]++;
+  for (gsize i = 0; i < pk->n; i++)
+    if (tmp[i])
+      pk->cls[i] =
+          nreg > 0 && count[pk->labels[i]] >= PT_PEEL_LAB_GLOSS_MAX_SHARE * pk->shape->area_px
+              ? C_PALE
+              : C_NONE;
+  g_free(count);
 }
 
 /* Stickers: regions of sticker pixels of at least 15 mm2 are cut out with
@@ -962,6 +997,7 @@ pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
   if (in->lab)
     find_peel_lab(&pk);
   classify_pixels(&pk);
+  settle_gloss(&pk);
   cut_out_stickers(&pk);
   find_defect_candidates(&pk);
   nreg = pt_label_components(pk.tmp, pk.w, pk.h, 1, pk.labels, pk.parent);

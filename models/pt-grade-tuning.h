@@ -86,6 +86,10 @@
 /* A pixel this much lighter (L*) than the peel round it and less chromatic than the peel
  * is gloss: a glossy peel mirrors the lamp in many small spots. */
 #define PT_PEEL_LAB_SPECULAR_DL 10.0
+/* ... unless its connected patch covers this share of the fruit's silhouette: then it is
+ * white or grey mould, which is lighter than the peel as gloss is.  A lamp's highlight on
+ * a glossy orange covers about 1% of the face. */
+#define PT_PEEL_LAB_GLOSS_MAX_SHARE 0.03
 /* The rim band left out, as a share of the short radius: in photos the limb darkens,
  * blurs and mirrors a light background, so it looks pale (wider than the belt's 8%).
  * The band is seen at a grazing angle (a quarter of the face's area for a third of its

@@ -560,7 +560,7 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
   if (!fruit->partial)
-    add_peel(g, &c, shape, FALSE, NULL, fruit);
+    add_peel(g, &c, shape, g->mm_per_px == 0, NULL, fruit);
   decide_class(&g->profile, fruit, solidity);
   return TRUE;
 }

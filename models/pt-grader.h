@@ -87,7 +87,8 @@ typedef struct _PtGrader PtGrader;
 PtGrader *pt_grader_new(const PtGradeProfile *profile, double mm_per_px, GError **error);
 /* A grader for images without a scale (photos): no fruit is sized, so size never decides a
  * class; each fruit's defects are measured as if it had the profile's nominal diameter
- * (pt_grade_profile_nominal_diameter()).  @profile: (transfer none): copied.
+ * (pt_grade_profile_nominal_diameter()), and, whole frame or ROI, against the fruit's own
+ * peel in L*a*b* (a photo's light is not a belt's).  @profile: (transfer none): copied.
  * Returns: (transfer full). */
 PtGrader *pt_grader_new_unscaled(const PtGradeProfile *profile, GError **error);
 void pt_grader_free(PtGrader *grader);

@@ -488,6 +488,44 @@ test_roi_lost_mould(void)
   }
 }
 
+/* A light box photo without a scale, graded whole (no ROI): two mandarins on black with
+ * white-grey mould over a large and a small cap, lighter than the peel as gloss is, and a
+ * sound one.  Photos are graded against the fruit's own peel in L*a*b*; the mould is a
+ * patch too wide to be gloss. */
+static void
+test_lightbox_whole(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(960, 360, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3);
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  paste_sprite(image, &fruit, 0.3, 40, 40);
+  paste_sprite(image, &fruit, 0.3, 360, 40);
+  paste_sprite(image, &fruit, 0.3, 640, 40);
+  paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.2, 232);
+  paint_mould_cap(image, 360 + side / 2, 40 + side / 2, side / 2, -0.6, 200);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 3);
+  for (guint i = 0; i < 2; i++) {
+    g_assert_true(r->fruit[i].size_unknown);
+    g_assert_cmpuint(r->fruit[i].defect_count, >=, 1);
+    g_assert_cmpint(r->fruit[i].defects[0].kind, ==, PT_DEFECT_MOULD);
+    g_assert_cmpint(r->fruit[i].klass, ==, PT_CLASS_OUT);
+  }
+  g_assert_cmpuint(r->fruit[2].defect_count, ==, 0);
+  g_assert_cmpint(r->fruit[2].klass, ==, PT_CLASS_EXTRA);
+}
+
 static void
 test_determinism(void)
 {
@@ -580,6 +618,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/roi-photo", test_roi_photo);
   g_test_add_func("/models/synthetic/roi-backgrounds", test_roi_backgrounds);
   g_test_add_func("/models/synthetic/roi-lost-mould", test_roi_lost_mould);
+  g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
   return g_test_run();
