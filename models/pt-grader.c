@@ -580,32 +580,67 @@ roi_not_graded(const PtRoi *roi, const char *reason, PtFruit *fruit)
   snprintf(fruit->rule, sizeof fruit->rule, "not graded: %s", reason);
 }
 
+/* Pixel centre (@px, @py) inside the convex hull of @shape, whose doubled signed area is
+ * @area2. */
+static gboolean
+hull_contains(const PtShape *shape, double area2, double px, double py)
+{
+  guint n = shape->n_hull;
+
+  for (guint k = 0; k < n; k++) {
+    const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
+    double cross = (b->x - a->x) * (py - a->y) - (b->y - a->y) * (px - a->x);
+
+    if (area2 > 0 ? cross < 0 : cross > 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* Sets @mask to the convex hull of @shape inside @box: mould or rot on the outline differs
- * from the peel's colour but is still fruit, and a fruit is convex. */
+ * from the peel's colour but is still fruit, and a fruit is convex.  A convex hull meets a
+ * row in one run: its ends come from the edges' lines, and the pixels within two of each
+ * end are tested one by one, so rounding cannot move the run. */
 static void
 fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
 {
   guint n = shape->n_hull;
-  double area2 = 0;
+  double area2 = 0, sgn;
 
   for (guint k = 0; k < n; k++) {
     const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
 
     area2 += a->x * b->y - b->x * a->y;
   }
-  for (int y = box->y0; y < box->y1; y++)
-    for (int x = box->x0; x < box->x1; x++) {
-      double px = x + 0.5, py = y + 0.5;
-      gboolean inside = TRUE;
+  sgn = area2 > 0 ? 1.0 : -1.0;
+  for (int y = box->y0; y < box->y1; y++) {
+    double py = y + 0.5, lo = -G_MAXDOUBLE, hi = G_MAXDOUBLE;
+    int xa, xb;
 
-      for (guint k = 0; k < n && inside; k++) {
-        const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
-        double cross = (b->x - a->x) * (py - a->y) - (b->y - a->y) * (px - a->x);
+    /* Inside every edge: sgn * (K - D * px) >= 0 (sgn -1 also holds a flat hull's
+     * "cross <= 0"). */
+    for (guint k = 0; k < n && lo <= hi; k++) {
+      const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
+      double d = b->y - a->y, kk = (b->x - a->x) * (py - a->y) + d * a->x;
 
-        inside = area2 > 0 ? cross >= 0 : cross <= 0;
-      }
-      mask[(gsize)y * w + x] |= inside;
+      if (d * sgn > 0)
+        hi = MIN(hi, kk / d);
+      else if (d * sgn < 0)
+        lo = MAX(lo, kk / d);
+      else if (sgn * kk < 0)
+        hi = -G_MAXDOUBLE;
     }
+    if (lo > hi + 4)
+      continue;
+    xa = (int)CLAMP(ceil(lo - 0.5), box->x0 - 3, box->x1 + 3);
+    xb = (int)CLAMP(floor(hi - 0.5), box->x0 - 3, box->x1 + 3);
+    for (int x = MAX(box->x0, xa - 2); x < MIN(box->x1, xb + 3); x++) {
+      gboolean edge = x <= xa + 2 || x >= xb - 2;
+
+      if (!edge || hull_contains(shape, area2, x + 0.5, py))
+        mask[(gsize)y * w + x] = 1;
+    }
+  }
 }
 
 /* Places and samples the crop of @roi with a ring of one step round it (within the
