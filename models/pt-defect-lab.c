@@ -8,6 +8,7 @@
 #include "pt-peel.h"
 
 #include <math.h>
+#include <string.h>
 
 static int
 hist_median(const guint32 *hist, int n, guint32 total)
@@ -37,7 +38,10 @@ pt_peel_find_lab(PtPeel *pk)
     float *p = pk->lab + 3 * i;
     int r, g, b;
 
-    pt_ycc_to_lab(in->y[i], in->cb[i], in->cr[i], p);
+    if (in->lab_pixels)
+      memcpy(p, in->lab_pixels + 3 * i, 3 * sizeof(float));
+    else
+      pt_ycc_to_lab(in->y[i], in->cb[i], in->cr[i], p);
     lq[i] = (guint8)CLAMP(lrintf(p[0] * 2.55f), 0, 255);
     if (!pk->inner[i])
       continue;

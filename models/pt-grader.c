@@ -501,12 +501,21 @@ measure_size(const PtGrader *g, Crop *c, const PtShape *shape, PtFruit *fruit)
 /* Peel analysis of the crop (pt-defect.c) and @extra (nullable: a defect found otherwise,
  * crop pixels, area and length in pixels), its defects taken back to frame pixels. */
 static void
-add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const PtDefect *extra,
-         PtFruit *fruit)
+add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const float *lab_pixels,
+         const PtDefect *extra, PtFruit *fruit)
 {
   PtPeelResult *pr = &g->peel;
-  PtPeelInput peel_in = {c->w,    c->h,    c->py, c->pcb,      c->pcr,
-                         c->mask, c->mmpx, shape, &g->profile, lab};
+  PtPeelInput peel_in = {.w = c->w,
+                         .h = c->h,
+                         .y = c->py,
+                         .cb = c->pcb,
+                         .cr = c->pcr,
+                         .mask = c->mask,
+                         .mm_per_px = c->mmpx,
+                         .shape = shape,
+                         .profile = &g->profile,
+                         .lab = lab,
+                         .lab_pixels = lab_pixels};
 
   pt_peel_analyse(&peel_in, pr);
   if (extra) {
@@ -560,7 +569,7 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
   if (!fruit->partial)
-    add_peel(g, &c, shape, g->mm_per_px == 0, NULL, fruit);
+    add_peel(g, &c, shape, g->mm_per_px == 0, NULL, NULL, fruit);
   decide_class(&g->profile, fruit, solidity);
   return TRUE;
 }
@@ -727,7 +736,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   memset(fruit, 0, sizeof *fruit);
   place_fruit(&c, shape, frame, fruit);
   measure_size(g, &c, shape, fruit);
-  add_peel(g, &c, shape, TRUE, has_lost ? &lost : NULL, fruit);
+  add_peel(g, &c, shape, TRUE, pt_roi_lab(&g->roi, &in), has_lost ? &lost : NULL, fruit);
   decide_class(&g->profile, fruit, solidity);
   /* Where the ROI cuts the fruit, its outline there is the ROI's ellipse, not seen. */
   fruit->confidence *= 1.0 - PT_ROI_CUT_TRUST * cut_share;

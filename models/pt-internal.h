@@ -113,6 +113,9 @@ typedef struct {
    * (pt-grade-tuning.h), for photos without a controlled light; else the belt's
    * luma and chroma rules. */
   gboolean lab;
+  /* With lab, nullable: the crop's L*a*b* (3 floats a pixel) when the caller has it
+   * already (ROI grading converts it once, pt_roi_lab()). */
+  const float *lab_pixels;
 } PtPeelInput;
 
 typedef struct {
@@ -172,6 +175,9 @@ void pt_roi_scratch_clear(PtRoiScratch *scratch);
  * lost (white mould on a white table, rot).  Reads the Lab that pt_roi_find_fruit() left
  * in @scratch for the same @in; @seed_lab is its peel colour.  TRUE and @defect (crop
  * pixels; area and length in pixels, the caller scales them) when there is one. */
+/* The crop's L*a*b* that pt_roi_find_fruit() left in @scratch for the same @in, 3 floats
+ * a pixel.  Returns: (transfer none): valid until @scratch is used again. */
+const float *pt_roi_lab(PtRoiScratch *scratch, const PtRoiInput *in);
 gboolean pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch,
                           const float seed_lab[3], PtDefect *defect);
 

@@ -284,12 +284,14 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
   double contrast;
 
   memset(mask, 0, n);
+  /* The whole crop, ring included: the peel analysis reads it too (pt_roi_lab()). */
+  for (gsize k = 0; k < n; k++)
+    pt_ycc_to_lab(in->y[k], in->cb[k], in->cr[k], lab + 3 * k);
   for (int y = box->y0; y < box->y1; y++)
     for (int x = box->x0; x < box->x1; x++) {
       gsize k = (gsize)y * w + x;
-      float *p = lab + 3 * k;
+      const float *p = lab + 3 * k;
 
-      pt_ycc_to_lab(in->y[k], in->cb[k], in->cr[k], p);
       if (!in_seed(box, x, y))
         continue;
       hl[CLAMP((int)lrintf(p[0]), 0, 100)]++;
@@ -372,12 +374,18 @@ is_leaf(const float *p, const float seed_lab[3])
          hue_gap(hue, PT_PEEL_LAB_LEAF_HUE) <= PT_PEEL_LAB_LEAF_HUE_WIDTH;
 }
 
+const float *
+pt_roi_lab(PtRoiScratch *scratch, const PtRoiInput *in)
+{
+  return pt_models_buf_get(&scratch->b_lab, (gsize)in->w * in->h * 3 * sizeof(float));
+}
+
 gboolean
 pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch,
                  const float seed_lab[3], PtDefect *defect)
 {
   const PtRoiBox *box = &in->box;
-  const float *lab = pt_models_buf_get(&scratch->b_lab, (gsize)in->w * in->h * 3 * sizeof(float));
+  const float *lab = pt_roi_lab(scratch, in);
   double cx = 0.5 * (box->x0 + box->x1), cy = 0.5 * (box->y0 + box->y1);
   double rx = MAX(0.5, PT_ROI_LOST_ELLIPSE * 0.5 * (box->x1 - box->x0));
   double ry = MAX(0.5, PT_ROI_LOST_ELLIPSE * 0.5 * (box->y1 - box->y0));
