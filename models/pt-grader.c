@@ -657,8 +657,8 @@ fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
 static void
 roi_crop(PtGrader *g, const PtFrame *frame, const PtRoi *roi, Crop *c, PtRoiBox *box)
 {
-  int s = MAX(1, (MAX(roi->width, roi->height) + PT_ANALYSIS_MAX_SIDE - 3) /
-                     (PT_ANALYSIS_MAX_SIDE - 2));
+  int s = MAX(1, (MAX(roi->width, roi->height) + PT_ROI_ANALYSIS_MAX_SIDE - 3) /
+                     (PT_ROI_ANALYSIS_MAX_SIDE - 2));
   int x0 = MAX(0, roi->x - s), y0 = MAX(0, roi->y - s);
   int x1 = MIN(frame->width, roi->x + roi->width + s);
   int y1 = MIN(frame->height, roi->y + roi->height + s);
