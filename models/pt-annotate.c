@@ -174,6 +174,8 @@ pt_annotate_draw(PtImage *image, const PtGradeResult *result)
     }
     if (f->partial)
       snprintf(label, sizeof label, "PARTIAL");
+    else if (f->size_unknown)
+      snprintf(label, sizeof label, "%s %u", pt_grade_class_to_string(f->klass), f->defect_count);
     else
       snprintf(label, sizeof label, "%s %s %.0fMM %u", pt_grade_class_to_string(f->klass),
                f->size_code[0] ? f->size_code : "-", f->diameter_mm, f->defect_count);

@@ -17,21 +17,14 @@
  * Stickers (white paper, foreign print colours) are found first and cut out
  * with a margin, so neither they nor their print count as defects.
  * Areas and lengths are taken back onto the fruit surface with an ellipsoid
- * model, because the standards' limits are surface areas. */
+ * model, because the standards' limits are surface areas.  Photos (PtPeelInput.lab) are
+ * judged by the L*a*b* rules of pt-defect-lab.c instead of the belt's luma and chroma. */
 #include "pt-grade-tuning.h"
 #include "pt-internal.h"
+#include "pt-peel.h"
 
 #include <math.h>
 #include <string.h>
-
-enum {
-  C_NONE = 0,
-  C_DARK = 1,
-  C_BRIGHT = 2,
-  C_RUSSET = 4,
-  C_PALE = 8,
-  C_STICKER = 16,
-};
 
 void
 pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
@@ -65,8 +58,8 @@ pt_hue_in_range(double hue, const double range[2])
   return hue >= range[0] || hue <= range[1];
 }
 
-static double
-hue_diff(double a, double b)
+double
+pt_peel_hue_diff(double a, double b)
 {
   double d = fabs(a - b);
 
@@ -132,20 +125,9 @@ local_mean(const guint8 *y, const guint8 *use, int w, int h, int r, gint64 *isum
  * there (Lambert: a sphere darkens toward its rim; u and v: light from one
  * side).  Fitted by least squares three times, each time leaving out the
  * pixels well below the last fit, so defects up to a third of the face do
- * not pull it down. */
-#define NB 6
-
-typedef struct {
-  double c[NB];
-  double fallback;
-} Shading;
-
-typedef struct {
-  double cx, cy, cs, sn, inv_major, inv_minor;
-} Axes;
-
+ * not pull it down.  The model's coefficients are a PtShading (pt-peel.h). */
 static void
-axes_init(Axes *ax, const PtShape *s)
+axes_init(PtAxes *ax, const PtShape *s)
 {
   ax->cx = s->cx;
   ax->cy = s->cy;
@@ -156,7 +138,7 @@ axes_init(Axes *ax, const PtShape *s)
 }
 
 static void
-basis(const Axes *ax, double x, double y, double out[NB])
+basis(const PtAxes *ax, double x, double y, double out[NB])
 {
   double u = ((x - ax->cx) * ax->cs + (y - ax->cy) * ax->sn) * ax->inv_major;
   double v = (-(x - ax->cx) * ax->sn + (y - ax->cy) * ax->cs) * ax->inv_minor;
@@ -170,8 +152,8 @@ basis(const Axes *ax, double x, double y, double out[NB])
   out[5] = z * v;
 }
 
-static double
-shading_at(const Axes *ax, const Shading *sh, double x, double y)
+double
+pt_peel_shading_at(const PtAxes *ax, const PtShading *sh, double x, double y)
 {
   double b[NB], v = 0;
 
@@ -230,8 +212,8 @@ solve(double a[NB][NB], double r[NB], double x[NB])
 /* Fitted on every second pixel of every second row: the model has six
  * smooth terms, a quarter of the peel determines them as well. */
 static void
-fit_shading(const Axes *ax, const guint8 *y, const guint8 *use, int w, int h, double fallback,
-            Shading *sh)
+fit_shading(const PtAxes *ax, const guint8 *y, const guint8 *use, int w, int h, double fallback,
+            PtShading *sh)
 {
   sh->fallback = fallback;
   for (int iter = 0; iter < 3; iter++) {
@@ -272,7 +254,7 @@ fit_shading(const Axes *ax, const guint8 *y, const guint8 *use, int w, int h, do
 /* Surface weight of a pixel: 1/cos of the angle between the view and the
  * surface normal of an ellipsoid with the silhouette's axes, capped at 2. */
 static double
-surface_weight(const Axes *ax, double x, double y)
+surface_weight(const PtAxes *ax, double x, double y)
 {
   double u = ((x - ax->cx) * ax->cs + (y - ax->cy) * ax->sn) * ax->inv_major;
   double v = (-(x - ax->cx) * ax->sn + (y - ax->cy) * ax->cs) * ax->inv_minor;
@@ -359,30 +341,6 @@ insert_defect(PtPeelResult *out, const PtDefect *d)
   out->n_defects++;
 }
 
-/* What the steps of one pt_peel_analyse () call share: the input, the planes
- * carved out of the result's scratch buffers (reused from fruit to fruit, so
- * a frame allocates nothing once warm), and the sound peel's colour. */
-typedef struct {
-  const PtPeelInput *in;
-  const PtGradeProfile *p;
-  const PtShape *shape;
-  PtPeelResult *out;
-  int w, h;
-  gsize n;
-  double mmpx2;
-  guint8 *inner, *cls, *tmp;
-  float *hue, *sat, *mean;
-  gint32 *dist, *labels, *parent, *icnt;
-  gint64 *isum;
-  Axes axes;
-  double peel_hue, peel_sat, peel_y;
-  /* Brightness plane the references are taken on: luma, or with in->lab L* scaled to
-   * 0..255; and with in->lab the peel's median L*a*b* and its chroma and hue angle. */
-  const guint8 *ly;
-  float *lab;
-  double peel_l, peel_a, peel_b, peel_c, peel_h;
-} Peel;
-
 static void
 peel_result_reset(PtPeelResult *out)
 {
@@ -394,7 +352,7 @@ peel_result_reset(PtPeelResult *out)
 }
 
 static void
-peel_init(Peel *pk, const PtPeelInput *in, PtPeelResult *out)
+peel_init(PtPeel *pk, const PtPeelInput *in, PtPeelResult *out)
 {
   int w = in->w, h = in->h;
   gsize n = (gsize)w * h;
@@ -428,7 +386,7 @@ peel_init(Peel *pk, const PtPeelInput *in, PtPeelResult *out)
 /* Inner peel: the mask minus a rim band of 8% of the short radius, where
  * the sphere darkens and the belt bleeds in. */
 static void
-find_inner_peel(Peel *pk)
+find_inner_peel(PtPeel *pk)
 {
   int rim;
 
@@ -466,7 +424,7 @@ chroma_mode(guint32 hist[32][32], int *bcb, int *bcr)
  * chroma: the fruit's own colour is the reference, not the variety's.
  * FALSE when no inner pixel lies near the mode (nothing to judge). */
 static gboolean
-find_peel_colour(Peel *pk)
+find_peel_colour(PtPeel *pk)
 {
   const PtPeelInput *in = pk->in;
   guint32 hist[32][32];
@@ -505,7 +463,7 @@ find_peel_colour(Peel *pk)
 /* The C_* flags of inner pixel @i against the local mean and @shading;
  * leaves the darker of the two references in mean[i] for the regions. */
 static guint8
-pixel_class(Peel *pk, const Shading *shading, gsize i)
+pixel_class(PtPeel *pk, const PtShading *shading, gsize i)
 {
   const PtPeelInput *in = pk->in;
   const PtGradeProfile *p = pk->p;
@@ -520,7 +478,7 @@ pixel_class(Peel *pk, const Shading *shading, gsize i)
   /* Dark only against both references, bright only against both: the
    * local mean misreads smooth shading near the rim and next to a large
    * dark patch, the shading model misreads small areas. */
-  shade = shading_at(&pk->axes, shading, (double)(i % w) + 0.5, (double)(i / w) + 0.5);
+  shade = pt_peel_shading_at(&pk->axes, shading, (double)(i % w) + 0.5, (double)(i / w) + 0.5);
   hi_ref = MAX(m, shade);
   m = MIN(m, shade);
   pk->mean[i] = (float)m;
@@ -534,7 +492,7 @@ pixel_class(Peel *pk, const Shading *shading, gsize i)
   /* White paper, or a saturated colour that is neither the peel's nor
    * the variety's ripe or green colour: a sticker. */
   if ((ratio > 1.2 && sat[i] < 0.2 && yv > 0.5 * 255) ||
-      (sat[i] > 0.35 && hue_diff(hue[i], pk->peel_hue) > 60 &&
+      (sat[i] > 0.35 && pt_peel_hue_diff(hue[i], pk->peel_hue) > 60 &&
        !pt_hue_in_range(hue[i], p->ripe_hue) && !pt_hue_in_range(hue[i], p->green_hue)))
     c |= C_STICKER;
   if (p->russet && pk->peel_hue >= 40 && hue[i] >= 20 && hue[i] <= pk->peel_hue - 8 &&
@@ -547,119 +505,14 @@ pixel_class(Peel *pk, const Shading *shading, gsize i)
 }
 
 /* Median of a histogram of @n bins holding @total counts. */
-static int
-hist_median(const guint32 *hist, int n, guint32 total)
-{
-  guint32 acc = 0;
-
-  for (int i = 0; i < n; i++) {
-    acc += hist[i];
-    if (2 * acc >= total)
-      return i;
-  }
-  return n - 1;
-}
-
-/* With in->lab: L*a*b* of every inner pixel, the brightness plane as L* (0..255), and the
- * peel's median colour over the inner pixels that are not specular highlights.  The median
- * holds while up to half the face is defect, which is rot's extent on a rotten fruit. */
-static void
-find_peel_lab(Peel *pk)
-{
-  const PtPeelInput *in = pk->in;
-  guint8 *lq = pk->inner + 3 * pk->n;
-  guint32 hl[256] = {0}, ha[256] = {0}, hb[256] = {0}, total = 0;
-  double hue;
-
-  for (gsize i = 0; i < pk->n; i++) {
-    float *p = pk->lab + 3 * i;
-    int r, g, b;
-
-    pt_ycc_to_lab(in->y[i], in->cb[i], in->cr[i], p);
-    lq[i] = (guint8)CLAMP(lrintf(p[0] * 2.55f), 0, 255);
-    if (!pk->inner[i])
-      continue;
-    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-    if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
-      continue;
-    hl[lq[i]]++;
-    ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
-    hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
-    total++;
-  }
-  pk->ly = lq;
-  if (total == 0)
-    total = 1;
-  pk->peel_l = hist_median(hl, 256, total) / 2.55;
-  pk->peel_a = hist_median(ha, 256, total) - 128;
-  pk->peel_b = hist_median(hb, 256, total) - 128;
-  pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
-  hue = atan2(pk->peel_b, pk->peel_a) * 180 / G_PI;
-  pk->peel_h = hue < 0 ? hue + 360 : hue;
-  pk->peel_y = pk->peel_l * 2.55;
-}
-
-/* The C_* flags of inner pixel @i measured in L*a*b* against the fruit's own peel: its
- * lightness against the local and shading references (so the darker limb and the light
- * from one side do not count), its chroma and hue against the peel's median.
- *   - specular highlights (clipped, or well above both references and washed out) are
- *     sound: gloss, not a defect;
- *   - dark: below the profile's dark_ratio of the reference (dark spots, deep rot);
- *   - rot: darker and duller than the peel (brown);
- *   - mould: washed out at about the peel's lightness (white, grey), or a hue far from the
- *     peel's (blue-green spores).
- * Sets mean[i] to the darker reference for the regions. */
-static guint8
-pixel_class_lab(Peel *pk, const Shading *shading, gsize i)
-{
-  const PtPeelInput *in = pk->in;
-  const PtGradeProfile *p = pk->p;
-  const float *lab = pk->lab + 3 * i;
-  int w = pk->w, r, g, b;
-  double m = pk->mean[i], shade, hi_ref, lq = pk->ly[i], ratio, chroma, hue, dhue;
-  guint8 c = C_NONE;
-
-  if (m <= 0)
-    m = pk->peel_y;
-  shade = shading_at(&pk->axes, shading, (double)(i % w) + 0.5, (double)(i / w) + 0.5);
-  hi_ref = MAX(m, shade);
-  m = MIN(m, shade);
-  pk->mean[i] = (float)m;
-  ratio = lq / MAX(m, 1.0);
-  chroma = sqrt(lab[1] * lab[1] + lab[2] * lab[2]);
-  hue = atan2(lab[2], lab[1]) * 180 / G_PI;
-  dhue = hue_diff(hue < 0 ? hue + 360 : hue, pk->peel_h);
-  pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-  if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED ||
-      (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c))
-    return C_NONE;
-  /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue.  It
-   * is left out like a sticker; a green patch of the peel itself is lighter and counts
-   * in the colour coverage. */
-  if (ratio < p->dark_ratio && chroma >= PT_PEEL_LAB_LEAF_CHROMA &&
-      hue_diff(hue < 0 ? hue + 360 : hue, PT_PEEL_LAB_LEAF_HUE) <= PT_PEEL_LAB_LEAF_HUE_WIDTH &&
-      dhue >= PT_PEEL_LAB_LEAF_HUE_WIDTH)
-    return C_STICKER;
-  if (ratio < p->dark_ratio && m - lq >= 2.55 * PT_PEEL_LAB_MIN_DL)
-    c |= C_DARK;
-  if (m - lq >= 2.55 * PT_PEEL_LAB_ROT_DL && chroma < PT_PEEL_LAB_ROT_CHROMA * pk->peel_c)
-    c |= C_DARK;
-  if (p->mould && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA &&
-      ratio >= PT_PEEL_LAB_MOULD_MIN_RATIO &&
-      (chroma < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c ||
-       (dhue > PT_PEEL_LAB_MOULD_HUE && chroma >= PT_PEEL_LAB_MOULD_HUE_CHROMA)))
-    c |= C_PALE;
-  return c;
-}
-
 /* Brightness reference in two passes: the second leaves out what the
  * first found, so a large defect does not drag its own reference down. */
 static void
-classify_pixels(Peel *pk)
+classify_pixels(PtPeel *pk)
 {
   const PtPeelInput *in = pk->in;
   int win = (int)MAX(2.0, 0.33 * pk->shape->minor);
-  Shading shading;
+  PtShading shading;
 
   memcpy(pk->tmp, pk->inner, pk->n);
   for (int pass = 0; pass < 2; pass++) {
@@ -667,7 +520,7 @@ classify_pixels(Peel *pk)
     fit_shading(&pk->axes, pk->ly, pk->tmp, pk->w, pk->h, pk->peel_y, &shading);
     for (gsize i = 0; i < pk->n; i++)
       pk->cls[i] = !pk->inner[i] ? C_NONE
-                   : in->lab     ? pixel_class_lab(pk, &shading, i)
+                   : in->lab     ? pt_peel_class_lab(pk, &shading, i)
                                  : pixel_class(pk, &shading, i);
     if (pass == 0)
       for (gsize i = 0; i < pk->n; i++)
@@ -680,7 +533,7 @@ classify_pixels(Peel *pk)
  * pixels within 8% of the short radius of each other are one label: print
  * splits a label's white into pieces. */
 static void
-cut_out_stickers(Peel *pk)
+cut_out_stickers(PtPeel *pk)
 {
   int w = pk->w, h = pk->h, nreg;
   guint8 *cls = pk->cls, *tmp = pk->tmp;
@@ -736,7 +589,7 @@ cut_out_stickers(Peel *pk)
 /* Defect candidates into tmp, closed by one pixel so a speckled patch is
  * one region. */
 static void
-find_defect_candidates(Peel *pk)
+find_defect_candidates(PtPeel *pk)
 {
   int w = pk->w, h = pk->h;
   const guint8 *cls = pk->cls, *inner = pk->inner;
@@ -784,7 +637,7 @@ find_defect_candidates(Peel *pk)
 /* Statistics of the @nreg labelled candidate regions.  Returns: (transfer
  * full): at least one entry, so the caller frees it whatever @nreg is. */
 static Region *
-collect_regions(const Peel *pk, int nreg)
+collect_regions(const PtPeel *pk, int nreg)
 {
   int w = pk->w, h = pk->h;
   const guint8 *cls = pk->cls;
@@ -845,7 +698,7 @@ is_stem_end(const PtShape *shape, const PtShape *rs)
  * out the largest such patch of a view (a view shows at most one of the two ends face-on); more, or
  * larger, are defects. */
 static gboolean
-is_calyx_like(const Peel *pk, const Region *r, const PtDefect *d, double elongation)
+is_calyx_like(const PtPeel *pk, const Region *r, const PtDefect *d, double elongation)
 {
   return d->kind != PT_DEFECT_MOULD && r->n <= PT_PEEL_CALYX_MAX_SHARE * pk->shape->area_px &&
          elongation <= PT_PEEL_CALYX_MAX_ELONGATION;
@@ -855,7 +708,7 @@ is_calyx_like(const Peel *pk, const Region *r, const PtDefect *d, double elongat
  * @d; FALSE when it is too small to count, is the stem end or (in Lab) is a
  * pale patch too small to be mould. */
 static gboolean
-measure_region(Peel *pk, const Region *r, int l, PtDefect *d, double *elongation)
+measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongation)
 {
   const PtGradeProfile *p = pk->p;
   const PtShape *shape = pk->shape;
@@ -898,12 +751,9 @@ measure_region(Peel *pk, const Region *r, int l, PtDefect *d, double *elongation
 
 /* Adds @d to the totals and the kept list, and marks its region (label
  * @l + 1 inside @r's box) so colour coverage skips it. */
-static void
-record_defect(Peel *pk, const Region *r, int l, const PtDefect *d)
+void
+pt_peel_result_add(PtPeelResult *out, const PtDefect *d)
 {
-  PtPeelResult *out = pk->out;
-  int w = pk->w;
-
   out->count++;
   if (d->kind == PT_DEFECT_RUSSET)
     out->russet_mm2 += d->area_mm2;
@@ -911,6 +761,14 @@ record_defect(Peel *pk, const Region *r, int l, const PtDefect *d)
   out->largest_mm2 = MAX(out->largest_mm2, d->area_mm2);
   out->longest_mm = MAX(out->longest_mm, d->length_mm);
   insert_defect(out, d);
+}
+
+static void
+record_defect(PtPeel *pk, const Region *r, int l, const PtDefect *d)
+{
+  int w = pk->w;
+
+  pt_peel_result_add(pk->out, d);
   for (int y = r->y0; y <= r->y1; y++)
     for (int x = r->x0; x <= r->x1; x++)
       if (pk->labels[(gsize)y * w + x] == l + 1)
@@ -920,7 +778,7 @@ record_defect(Peel *pk, const Region *r, int l, const PtDefect *d)
 /* Colour coverage over the sound inner peel (stickers and defects left
  * out): grey pixels count as sound but as neither colour. */
 static void
-colour_coverage(Peel *pk)
+colour_coverage(PtPeel *pk)
 {
   const PtGradeProfile *p = pk->p;
   guint n_sound = 0, n_ripe = 0, n_green = 0;
@@ -943,7 +801,7 @@ colour_coverage(Peel *pk)
 void
 pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
 {
-  Peel pk;
+  PtPeel pk;
   Region *regs;
   int nreg;
 
@@ -955,8 +813,9 @@ pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
   if (!find_peel_colour(&pk))
     return;
   if (in->lab)
-    find_peel_lab(&pk);
+    pt_peel_find_lab(&pk);
   classify_pixels(&pk);
+  pt_peel_settle_gloss(&pk);
   cut_out_stickers(&pk);
   find_defect_candidates(&pk);
   nreg = pt_label_components(pk.tmp, pk.w, pk.h, 1, pk.labels, pk.parent);

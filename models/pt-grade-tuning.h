@@ -56,6 +56,25 @@
  * box holds a leaf, a shadow or nothing); real boxes hold their fruit with a margin of
  * at most a few tenths of its size on each side. */
 #define PT_ROI_MIN_COVER 0.2
+/* The box's inner ellipse, this share of its half-sides, is the fruit's face whatever the
+ * box's margin (boxes drawn round a fruit leave it a tenth or two of its size): the part of
+ * it the peel-coloured fruit leaves out is a patch that lost the peel's colour (mould on a
+ * background of its own colour, rot) when it is at least PT_ROI_LOST_MIN_SHARE of the
+ * ellipse (below: the calyx, a leaf's shadow, an uneven outline) and to one side: its
+ * centroid at least PT_ROI_LOST_MIN_OFFSET of the ellipse's radius off the centre (a sound
+ * fruit centred in a loose box leaves a ring). */
+#define PT_ROI_LOST_ELLIPSE    0.8
+#define PT_ROI_LOST_MIN_SHARE  0.05
+#define PT_ROI_LOST_MIN_OFFSET 0.3
+/* ... and only while the peel-coloured fruit spans at least this share of the box across
+ * the lost part's direction: a fruit whose cap lost its colour still fills its box's width
+ * (0.78 and more on fruit-freshness), one lying to a side of a loose box (a margin of a
+ * sixth of it or more) does not. */
+#define PT_ROI_LOST_MIN_SPAN 0.75
+/* Pixels darker than this share of the peel's L* are the shadow between fruit in a pile or
+ * a black light box showing past the fruit, not the peel: rot is brown (about half the
+ * peel's L*), not black. */
+#define PT_ROI_LOST_SHADOW 0.35
 /* Where the ROI cuts the fruit (in a pile, nearly all round) its outline is the ROI's
  * ellipse rather than seen; the confidence drops by this share of the cut share. */
 #define PT_ROI_CUT_TRUST 0.5
@@ -67,6 +86,10 @@
 /* A pixel this much lighter (L*) than the peel round it and less chromatic than the peel
  * is gloss: a glossy peel mirrors the lamp in many small spots. */
 #define PT_PEEL_LAB_SPECULAR_DL 10.0
+/* ... unless its connected patch covers this share of the fruit's silhouette: then it is
+ * white or grey mould, which is lighter than the peel as gloss is.  A lamp's highlight on
+ * a glossy orange covers about 1% of the face. */
+#define PT_PEEL_LAB_GLOSS_MAX_SHARE 0.03
 /* The rim band left out, as a share of the short radius: in photos the limb darkens,
  * blurs and mirrors a light background, so it looks pale (wider than the belt's 8%).
  * The band is seen at a grazing angle (a quarter of the face's area for a third of its
@@ -108,3 +131,14 @@
  * the ring's shadow) and at most this elongation (long over short caliper). */
 #define PT_PEEL_CALYX_MAX_SHARE      0.02
 #define PT_PEEL_CALYX_MAX_ELONGATION 4.0
+
+/* Grading without a scale (pt_grader_new_unscaled()). */
+
+/* The nominal diameter of a profile with neither size codes nor a minimum diameter: the
+ * middle of the apples', oranges' and kiwifruit's commercial sizes (60 to 90 mm), so an
+ * unscaled defect's mm2 reads as a share of a fruit of ordinary size. */
+#define PT_PROFILE_FALLBACK_DIAMETER_MM 70.0
+/* Without a scale, a blob of a whole frame is fruit from this share of the frame's area
+ * (a fruit across 1/30 of the frame's side): smaller ones are dirt, leaves and stickers.
+ * Photos of one fruit or a pile show fruit far larger; a belt camera is calibrated. */
+#define PT_UNSCALED_MIN_FRUIT_SHARE 0.001

@@ -16,7 +16,7 @@
 
 struct _PtGrader {
   PtGradeProfile profile;
-  double mm_per_px;
+  double mm_per_px; /* 0: no scale, each fruit taken at the profile's nominal diameter */
   PtSegmentation seg;
   PtPeelResult peel;
   PtRoiScratch roi;
@@ -49,6 +49,16 @@ pt_grader_new(const PtGradeProfile *profile, double mm_per_px, GError **error)
   grader = g_new0(PtGrader, 1);
   grader->profile = *profile;
   grader->mm_per_px = mm_per_px;
+  return grader;
+}
+
+PtGrader *
+pt_grader_new_unscaled(const PtGradeProfile *profile, GError **error)
+{
+  PtGrader *grader = pt_grader_new(profile, 1.0, error);
+
+  if (grader)
+    grader->mm_per_px = 0;
   return grader;
 }
 
@@ -121,7 +131,7 @@ decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
     f->confidence = 0;
     return;
   }
-  if (p->min_diameter_mm > 0 && f->diameter_mm < p->min_diameter_mm) {
+  if (!f->size_unknown && p->min_diameter_mm > 0 && f->diameter_mm < p->min_diameter_mm) {
     double margin = (p->min_diameter_mm - f->diameter_mm) / p->min_diameter_mm;
 
     f->klass = PT_CLASS_OUT;
@@ -457,14 +467,24 @@ hull_solidity(const PtShape *shape)
   return hull_area > 0 ? shape->area_px / (0.5 * fabs(hull_area)) : 0;
 }
 
-/* Diameter, length, area, weight and size code of @fruit. */
+/* Diameter, length, area, weight and size code of @fruit.  Without a scale, @c's scale
+ * becomes the one that gives the fruit the profile's nominal diameter (its defects are then
+ * measured on a fruit of that size) and the size is left unknown. */
 static void
-measure_size(const PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fruit)
+measure_size(const PtGrader *g, Crop *c, const PtShape *shape, PtFruit *fruit)
 {
-  double mmpx = c->mmpx;
   double fit_d = touching_diameter(c->mask, c->foreign, c->w, c->h, NULL);
+  double mmpx;
   const char *code;
 
+  if (g->mm_per_px == 0) {
+    double d_px = fit_d > 0 ? fit_d : shape->min_width;
+
+    c->mmpx = pt_grade_profile_nominal_diameter(&g->profile) / MAX(1.0, d_px);
+    fruit->size_unknown = TRUE;
+    return;
+  }
+  mmpx = c->mmpx;
   fruit->diameter_mm = shape->min_width * mmpx;
   fruit->length_mm = shape->max_width * mmpx;
   if (fit_d > 0) {
@@ -478,16 +498,33 @@ measure_size(const PtGrader *g, const Crop *c, const PtShape *shape, PtFruit *fr
   g_strlcpy(fruit->size_code, code ? code : "", sizeof fruit->size_code);
 }
 
-/* Peel analysis of the crop (pt-defect.c), its defects taken back to frame
- * pixels. */
+/* Peel analysis of the crop (pt-defect.c) and @extra (nullable: a defect found otherwise,
+ * crop pixels, area and length in pixels), its defects taken back to frame pixels. */
 static void
-add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, PtFruit *fruit)
+add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const float *lab_pixels,
+         const PtDefect *extra, PtFruit *fruit)
 {
   PtPeelResult *pr = &g->peel;
-  PtPeelInput peel_in = {c->w,    c->h,    c->py, c->pcb,      c->pcr,
-                         c->mask, c->mmpx, shape, &g->profile, lab};
+  PtPeelInput peel_in = {.w = c->w,
+                         .h = c->h,
+                         .y = c->py,
+                         .cb = c->pcb,
+                         .cr = c->pcr,
+                         .mask = c->mask,
+                         .mm_per_px = c->mmpx,
+                         .shape = shape,
+                         .profile = &g->profile,
+                         .lab = lab,
+                         .lab_pixels = lab_pixels};
 
   pt_peel_analyse(&peel_in, pr);
+  if (extra) {
+    PtDefect d = *extra;
+
+    d.area_mm2 *= c->mmpx * c->mmpx;
+    d.length_mm *= c->mmpx;
+    pt_peel_result_add(pr, &d);
+  }
   fruit->n_defects = pr->n_defects;
   for (guint k = 0; k < pr->n_defects; k++) {
     PtDefect *d = &fruit->defects[k];
@@ -532,7 +569,7 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
   if (!fruit->partial)
-    add_peel(g, &c, shape, FALSE, fruit);
+    add_peel(g, &c, shape, g->mm_per_px == 0, NULL, NULL, fruit);
   decide_class(&g->profile, fruit, solidity);
   return TRUE;
 }
@@ -552,32 +589,67 @@ roi_not_graded(const PtRoi *roi, const char *reason, PtFruit *fruit)
   snprintf(fruit->rule, sizeof fruit->rule, "not graded: %s", reason);
 }
 
+/* Pixel centre (@px, @py) inside the convex hull of @shape, whose doubled signed area is
+ * @area2. */
+static gboolean
+hull_contains(const PtShape *shape, double area2, double px, double py)
+{
+  guint n = shape->n_hull;
+
+  for (guint k = 0; k < n; k++) {
+    const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
+    double cross = (b->x - a->x) * (py - a->y) - (b->y - a->y) * (px - a->x);
+
+    if (area2 > 0 ? cross < 0 : cross > 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* Sets @mask to the convex hull of @shape inside @box: mould or rot on the outline differs
- * from the peel's colour but is still fruit, and a fruit is convex. */
+ * from the peel's colour but is still fruit, and a fruit is convex.  A convex hull meets a
+ * row in one run: its ends come from the edges' lines, and the pixels within two of each
+ * end are tested one by one, so rounding cannot move the run. */
 static void
 fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
 {
   guint n = shape->n_hull;
-  double area2 = 0;
+  double area2 = 0, sgn;
 
   for (guint k = 0; k < n; k++) {
     const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
 
     area2 += a->x * b->y - b->x * a->y;
   }
-  for (int y = box->y0; y < box->y1; y++)
-    for (int x = box->x0; x < box->x1; x++) {
-      double px = x + 0.5, py = y + 0.5;
-      gboolean inside = TRUE;
+  sgn = area2 > 0 ? 1.0 : -1.0;
+  for (int y = box->y0; y < box->y1; y++) {
+    double py = y + 0.5, lo = -G_MAXDOUBLE, hi = G_MAXDOUBLE;
+    int xa, xb;
 
-      for (guint k = 0; k < n && inside; k++) {
-        const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
-        double cross = (b->x - a->x) * (py - a->y) - (b->y - a->y) * (px - a->x);
+    /* Inside every edge: sgn * (K - D * px) >= 0 (sgn -1 also holds a flat hull's
+     * "cross <= 0"). */
+    for (guint k = 0; k < n && lo <= hi; k++) {
+      const PtPoint *a = &shape->hull[k], *b = &shape->hull[(k + 1) % n];
+      double d = b->y - a->y, kk = (b->x - a->x) * (py - a->y) + d * a->x;
 
-        inside = area2 > 0 ? cross >= 0 : cross <= 0;
-      }
-      mask[(gsize)y * w + x] |= inside;
+      if (d * sgn > 0)
+        hi = MIN(hi, kk / d);
+      else if (d * sgn < 0)
+        lo = MAX(lo, kk / d);
+      else if (sgn * kk < 0)
+        hi = -G_MAXDOUBLE;
     }
+    if (lo > hi + 4)
+      continue;
+    xa = (int)CLAMP(ceil(lo - 0.5), box->x0 - 3, box->x1 + 3);
+    xb = (int)CLAMP(floor(hi - 0.5), box->x0 - 3, box->x1 + 3);
+    for (int x = MAX(box->x0, xa - 2); x < MIN(box->x1, xb + 3); x++) {
+      gboolean edge = x <= xa + 2 || x >= xb - 2;
+
+      if (!edge || hull_contains(shape, area2, x + 0.5, py))
+        mask[(gsize)y * w + x] = 1;
+    }
+  }
 }
 
 /* Places and samples the crop of @roi with a ring of one step round it (within the
@@ -585,8 +657,8 @@ fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
 static void
 roi_crop(PtGrader *g, const PtFrame *frame, const PtRoi *roi, Crop *c, PtRoiBox *box)
 {
-  int s = MAX(1, (MAX(roi->width, roi->height) + PT_ANALYSIS_MAX_SIDE - 3) /
-                     (PT_ANALYSIS_MAX_SIDE - 2));
+  int s = MAX(1, (MAX(roi->width, roi->height) + PT_ROI_ANALYSIS_MAX_SIDE - 3) /
+                     (PT_ROI_ANALYSIS_MAX_SIDE - 2));
   int x0 = MAX(0, roi->x - s), y0 = MAX(0, roi->y - s);
   int x1 = MIN(frame->width, roi->x + roi->width + s);
   int y1 = MIN(frame->height, roi->y + roi->height + s);
@@ -625,17 +697,17 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   double solidity, cut_share = 0;
   Crop c;
   PtRoiVerdict verdict;
+  PtRoiInput in;
+  PtDefect lost;
+  gboolean has_lost;
 
   if (MIN(roi->width, roi->height) < PT_ROI_MIN_SIDE_PX) {
     roi_not_graded(roi, "too small to grade", fruit);
     return;
   }
   roi_crop(g, frame, roi, &c, &box);
-  {
-    PtRoiInput in = {c.w, c.h, c.py, c.pcb, c.pcr, box};
-
-    verdict = pt_roi_find_fruit(&in, c.mask, c.foreign, &g->roi, seed);
-  }
+  in = (PtRoiInput){c.w, c.h, c.py, c.pcb, c.pcr, box};
+  verdict = pt_roi_find_fruit(&in, c.mask, c.foreign, &g->roi, seed);
   if (verdict == PT_ROI_TOO_DARK) {
     roi_not_graded(roi, "too dark to grade", fruit);
     return;
@@ -659,11 +731,12 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   fill_hull(c.mask, c.w, &box, shape);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
   touching_diameter(c.mask, c.foreign, c.w, c.h, &cut_share);
+  has_lost = pt_roi_lost_peel(&in, c.mask, &g->roi, seed, &lost);
 
   memset(fruit, 0, sizeof *fruit);
   place_fruit(&c, shape, frame, fruit);
   measure_size(g, &c, shape, fruit);
-  add_peel(g, &c, shape, TRUE, fruit);
+  add_peel(g, &c, shape, TRUE, pt_roi_lab(&g->roi, &in), has_lost ? &lost : NULL, fruit);
   decide_class(&g->profile, fruit, solidity);
   /* Where the ROI cuts the fruit, its outline there is the ROI's ellipse, not seen. */
   fruit->confidence *= 1.0 - PT_ROI_CUT_TRUST * cut_share;
@@ -715,8 +788,11 @@ pt_grader_decide(const PtGradeProfile *profile, PtFruit *fruit)
   const char *code = pt_grade_profile_size_code(profile, fruit->diameter_mm);
   double trust = fruit->confidence;
 
-  fruit->weight_g = pt_grade_profile_estimate_weight(profile, fruit->diameter_mm, fruit->length_mm);
-  g_strlcpy(fruit->size_code, code ? code : "", sizeof fruit->size_code);
+  if (!fruit->size_unknown) {
+    fruit->weight_g =
+        pt_grade_profile_estimate_weight(profile, fruit->diameter_mm, fruit->length_mm);
+    g_strlcpy(fruit->size_code, code ? code : "", sizeof fruit->size_code);
+  }
   /* 0.9 is the solidity from which decide_class() trusts a silhouette fully. */
   decide_class(profile, fruit, 0.9);
   fruit->confidence = MIN(fruit->confidence, trust);
@@ -763,7 +839,9 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
    * a leaf or a loose sticker, not fruit. */
   min_d_mm = grader->profile.min_diameter_mm > 0 ? 0.5 * grader->profile.min_diameter_mm : 20.0;
   min_area_px =
-      MAX(64.0, G_PI * 0.25 * min_d_mm * min_d_mm / (grader->mm_per_px * grader->mm_per_px));
+      grader->mm_per_px > 0
+          ? MAX(64.0, G_PI * 0.25 * min_d_mm * min_d_mm / (grader->mm_per_px * grader->mm_per_px))
+          : MAX(64.0, PT_UNSCALED_MIN_FRUIT_SHARE * (double)frame->width * frame->height);
 
   if (n_rois == 0) {
     pt_fruit_segment(&grader->seg, frame, 0, 0, frame->width, frame->height, min_area_px, TRUE);

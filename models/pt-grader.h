@@ -62,14 +62,18 @@ typedef struct {
 
   char size_code[8]; /* "" when no band of the profile holds the size */
   PtGradeClass klass;
-  char rule[96];     /* the rule that decided the class */
+  char rule[96]; /* the rule that decided the class */
+  /* Graded without a scale (pt_grader_new_unscaled()): diameter, length, area, weight and
+   * size code are 0 or "", size decides nothing, and defect sizes are taken on a fruit of
+   * the profile's nominal diameter, i.e. as shares of this fruit's surface. */
+  gboolean size_unknown;
   double confidence; /* 0..1: how far the fruit is from the deciding limits */
 } PtFruit;
 
 typedef struct {
   guint n_fruit;
-  PtFruit *fruit; /* n_fruit entries, sorted top to bottom, left to right */
-  double mm_per_px;
+  PtFruit *fruit;   /* n_fruit entries, sorted top to bottom, left to right */
+  double mm_per_px; /* 0 when graded without a scale */
 } PtGradeResult;
 
 typedef struct {
@@ -81,6 +85,12 @@ typedef struct _PtGrader PtGrader;
 /* @profile: (transfer none): copied.  @mm_per_px must be > 0.
  * Returns: (transfer full). */
 PtGrader *pt_grader_new(const PtGradeProfile *profile, double mm_per_px, GError **error);
+/* A grader for images without a scale (photos): no fruit is sized, so size never decides a
+ * class; each fruit's defects are measured as if it had the profile's nominal diameter
+ * (pt_grade_profile_nominal_diameter()), and, whole frame or ROI, against the fruit's own
+ * peel in L*a*b* (a photo's light is not a belt's).  @profile: (transfer none): copied.
+ * Returns: (transfer full). */
+PtGrader *pt_grader_new_unscaled(const PtGradeProfile *profile, GError **error);
 void pt_grader_free(PtGrader *grader);
 
 /* Grades every fruit in @frame, or exactly one fruit per ROI when @n_rois

@@ -113,6 +113,9 @@ typedef struct {
    * (pt-grade-tuning.h), for photos without a controlled light; else the belt's
    * luma and chroma rules. */
   gboolean lab;
+  /* With lab, nullable: the crop's L*a*b* (3 floats a pixel) when the caller has it
+   * already (ROI grading converts it once, pt_roi_lab()). */
+  const float *lab_pixels;
 } PtPeelInput;
 
 typedef struct {
@@ -126,6 +129,8 @@ typedef struct {
 } PtPeelResult;
 
 void pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out);
+/* Adds @d (crop coordinates) to @out's totals and its kept list.  @d: (transfer none). */
+void pt_peel_result_add(PtPeelResult *out, const PtDefect *d);
 void pt_peel_result_clear(PtPeelResult *out);
 
 /* Hue in degrees (0..360) and saturation (0..1) of a YCbCr pixel. */
@@ -163,5 +168,17 @@ typedef struct {
 PtRoiVerdict pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign,
                                PtRoiScratch *scratch, float seed_lab[3]);
 void pt_roi_scratch_clear(PtRoiScratch *scratch);
+
+/* The part of the box's inner ellipse that @mask (the fruit found, hull filled) leaves out,
+ * when it is a defect: a box holds one fruit, so its inner ellipse is that fruit's face,
+ * and what of it is not peel-coloured and lies to one side is a patch the peel's colour
+ * lost (white mould on a white table, rot).  Reads the Lab that pt_roi_find_fruit() left
+ * in @scratch for the same @in; @seed_lab is its peel colour.  TRUE and @defect (crop
+ * pixels; area and length in pixels, the caller scales them) when there is one. */
+/* The crop's L*a*b* that pt_roi_find_fruit() left in @scratch for the same @in, 3 floats
+ * a pixel.  Returns: (transfer none): valid until @scratch is used again. */
+const float *pt_roi_lab(PtRoiScratch *scratch, const PtRoiInput *in);
+gboolean pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch,
+                          const float seed_lab[3], PtDefect *defect);
 
 G_END_DECLS

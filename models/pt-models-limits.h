@@ -30,6 +30,10 @@
 /* Long side, in pixels, of a fruit's analysis crop; larger fruit are
  * sampled with a coarser step so the cost per fruit stays bounded. */
 #define PT_ANALYSIS_MAX_SIDE 160
+/* The same for a ROI's crop: ROIs come a dozen to a photo, and the L*a*b* peel rules judge
+ * a fruit as well at 128 pixels across as at 160 (fruit-freshness: 0.979 against 0.972) for
+ * 0.64 of the cost; at 96 the smallest spots of the synthetic tests are lost. */
+#define PT_ROI_ANALYSIS_MAX_SIDE 128
 
 /* Grade profiles: file size and table sizes. */
 #define PT_PROFILE_MAX_BYTES      (64 * 1024)

@@ -4,6 +4,7 @@
  * Profiles are read once per grader, so parsing favours clear errors over
  * speed: a missing section, a malformed size band or a class list of the
  * wrong length names the file and key. */
+#include "pt-grade-tuning.h"
 #include "pt-internal.h"
 
 #include <math.h>
@@ -388,4 +389,19 @@ pt_grade_profile_estimate_weight(const PtGradeProfile *profile, double diameter_
                                  double length_mm)
 {
   return profile->weight_k * diameter_mm * diameter_mm * length_mm / 1000.0;
+}
+
+double
+pt_grade_profile_nominal_diameter(const PtGradeProfile *profile)
+{
+  double lo = G_MAXDOUBLE, hi = 0;
+
+  for (guint i = 0; i < profile->n_codes; i++) {
+    lo = MIN(lo, profile->codes[i].min_mm);
+    hi = MAX(hi, profile->codes[i].max_mm);
+  }
+  if (hi > 0 && hi >= lo)
+    return 0.5 * (lo + hi);
+  return profile->min_diameter_mm > 0 ? 1.5 * profile->min_diameter_mm
+                                      : PT_PROFILE_FALLBACK_DIAMETER_MM;
 }

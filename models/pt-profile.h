@@ -90,6 +90,10 @@ GStrv pt_grade_profile_list(void);
  * Returns: (transfer none) (nullable): NULL when no band holds it. */
 const char *pt_grade_profile_size_code(const PtGradeProfile *profile, double diameter_mm);
 
+/* The diameter a fruit is taken to have when nothing gives the image's scale: the middle of
+ * the span the profile's size codes cover (the minimum diameter's 1.5 times without codes). */
+double pt_grade_profile_nominal_diameter(const PtGradeProfile *profile);
+
 /* Weight in grams estimated from two diameters, or 0 without a weight_k. */
 double pt_grade_profile_estimate_weight(const PtGradeProfile *profile, double diameter_mm,
                                         double length_mm);

@@ -284,12 +284,14 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
   double contrast;
 
   memset(mask, 0, n);
+  /* The whole crop, ring included: the peel analysis reads it too (pt_roi_lab()). */
+  for (gsize k = 0; k < n; k++)
+    pt_ycc_to_lab(in->y[k], in->cb[k], in->cr[k], lab + 3 * k);
   for (int y = box->y0; y < box->y1; y++)
     for (int x = box->x0; x < box->x1; x++) {
       gsize k = (gsize)y * w + x;
-      float *p = lab + 3 * k;
+      const float *p = lab + 3 * k;
 
-      pt_ycc_to_lab(in->y[k], in->cb[k], in->cr[k], p);
       if (!in_seed(box, x, y))
         continue;
       hl[CLAMP((int)lrintf(p[0]), 0, 100)]++;
@@ -351,6 +353,102 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
   for (gsize k = 0; k < n; k++)
     area += mask[k];
   return area < PT_ROI_MIN_COVER * box_area ? PT_ROI_NOT_FRUIT : PT_ROI_FOUND;
+}
+
+static double
+hue_gap(double a, double b)
+{
+  double d = fmod(fabs(a - b), 360.0);
+
+  return d > 180 ? 360 - d : d;
+}
+
+/* A leaf lying over the fruit (the same test as the peel analysis's): darker than the peel,
+ * saturated, chlorophyll green.  It hides the peel; it is no defect. */
+static gboolean
+is_leaf(const float *p, const float seed_lab[3])
+{
+  double chroma = hypot(p[1], p[2]), hue = atan2(p[2], p[1]) * 180 / G_PI;
+
+  return p[0] < seed_lab[0] && chroma >= PT_PEEL_LAB_LEAF_CHROMA &&
+         hue_gap(hue, PT_PEEL_LAB_LEAF_HUE) <= PT_PEEL_LAB_LEAF_HUE_WIDTH;
+}
+
+const float *
+pt_roi_lab(PtRoiScratch *scratch, const PtRoiInput *in)
+{
+  return pt_models_buf_get(&scratch->b_lab, (gsize)in->w * in->h * 3 * sizeof(float));
+}
+
+gboolean
+pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch,
+                 const float seed_lab[3], PtDefect *defect)
+{
+  const PtRoiBox *box = &in->box;
+  const float *lab = pt_roi_lab(scratch, in);
+  double cx = 0.5 * (box->x0 + box->x1), cy = 0.5 * (box->y0 + box->y1);
+  double rx = MAX(0.5, PT_ROI_LOST_ELLIPSE * 0.5 * (box->x1 - box->x0));
+  double ry = MAX(0.5, PT_ROI_LOST_ELLIPSE * 0.5 * (box->y1 - box->y0));
+  double su = 0, sv = 0, sl = 0;
+  double peel_hue = atan2(seed_lab[2], seed_lab[1]) * 180 / G_PI;
+  gboolean leaf_far = hue_gap(peel_hue, PT_PEEL_LAB_LEAF_HUE) >= PT_PEEL_LAB_LEAF_HUE_WIDTH;
+  guint n_inner = 0, n_lost = 0;
+  int x0 = box->x1, y0 = box->y1, x1 = box->x0, y1 = box->y0;
+
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * in->w + x;
+      double u = (x + 0.5 - cx) / rx, v = (y + 0.5 - cy) / ry;
+
+      if (u * u + v * v > 1.0)
+        continue;
+      n_inner++;
+      if (mask[k] || (leaf_far && is_leaf(lab + 3 * k, seed_lab)) ||
+          lab[3 * k] < PT_ROI_LOST_SHADOW * seed_lab[0])
+        continue;
+      n_lost++;
+      su += u;
+      sv += v;
+      sl += lab[3 * k];
+      x0 = MIN(x0, x);
+      y0 = MIN(y0, y);
+      x1 = MAX(x1, x);
+      y1 = MAX(y1, y);
+    }
+  /* A fruit centred in a loose box leaves a ring, not one side, of the ellipse out. */
+  if (n_lost == 0 || n_lost < PT_ROI_LOST_MIN_SHARE * n_inner ||
+      hypot(su / n_lost, sv / n_lost) < PT_ROI_LOST_MIN_OFFSET)
+    return FALSE;
+  /* ... and one lying to a side of a loose box is narrower than the box across that side,
+   * while a fruit whose cap lost its colour still fills its box's width. */
+  {
+    double off = hypot(su, sv), pu = -sv / off, pv = su / off, lo = 1e9, hi = -1e9;
+
+    for (int y = box->y0; y < box->y1; y++)
+      for (int x = box->x0; x < box->x1; x++) {
+        double u = (x + 0.5 - cx) / (rx / PT_ROI_LOST_ELLIPSE);
+        double v = (y + 0.5 - cy) / (ry / PT_ROI_LOST_ELLIPSE), t = u * pu + v * pv;
+
+        if (!mask[(gsize)y * in->w + x])
+          continue;
+        lo = MIN(lo, t);
+        hi = MAX(hi, t);
+      }
+    if (hi - lo < 2 * PT_ROI_LOST_MIN_SPAN)
+      return FALSE;
+  }
+  memset(defect, 0, sizeof *defect);
+  defect->x = x0;
+  defect->y = y0;
+  defect->width = x1 - x0 + 1;
+  defect->height = y1 - y0 + 1;
+  defect->area_mm2 = n_lost;
+  defect->length_mm = MAX(defect->width, defect->height);
+  defect->contrast = seed_lab[0] > 0 ? sl / n_lost / seed_lab[0] : 1.0;
+  /* Darker than the peel is rot (soft, brown), else spores (white, grey, blue-green). */
+  defect->kind =
+      defect->contrast < PT_PEEL_LAB_MOULD_MIN_RATIO ? PT_DEFECT_BRUISE : PT_DEFECT_MOULD;
+  return TRUE;
 }
 
 void

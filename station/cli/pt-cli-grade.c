@@ -69,16 +69,28 @@ fruit_json(const char *image, guint index, const PtFruit *f)
       json_real(round_to(f->confidence, 0.001)));
   if (f->n_stickers)
     json_object_set_new(o, "stickers", json_integer(f->n_stickers));
+  if (f->size_unknown) {
+    /* No scale: nothing was sized, and defect sizes are on a fruit of nominal size. */
+    static const char *unsized[] = {"diameter_mm", "length_mm", "area_mm2", "weight_g",
+                                    "size_code"};
+    for (guint i = 0; i < G_N_ELEMENTS(unsized); i++)
+      json_object_set_new(o, unsized[i], json_null());
+    json_object_set_new(o, "size", json_string("unknown"));
+  }
   return o;
 }
 
 static void
 print_fruit_text(const char *image, guint index, const PtFruit *f)
 {
-  printf("%s #%u  %-5s size %-4s %5.1f x %5.1f mm  %4.0f g  ripe %3.0f%% green %3.0f%%  ", image,
-         index, pt_grade_class_to_string(f->klass), f->size_code[0] ? f->size_code : "-",
-         f->diameter_mm, f->length_mm, f->weight_g, 100 * f->ripe_fraction,
-         100 * f->green_fraction);
+  if (f->size_unknown)
+    printf("%s #%u  %-5s size unknown (no scale)  ripe %3.0f%% green %3.0f%%  ", image, index,
+           pt_grade_class_to_string(f->klass), 100 * f->ripe_fraction, 100 * f->green_fraction);
+  else
+    printf("%s #%u  %-5s size %-4s %5.1f x %5.1f mm  %4.0f g  ripe %3.0f%% green %3.0f%%  ", image,
+           index, pt_grade_class_to_string(f->klass), f->size_code[0] ? f->size_code : "-",
+           f->diameter_mm, f->length_mm, f->weight_g, 100 * f->ripe_fraction,
+           100 * f->green_fraction);
   if (f->defect_count)
     printf("defects %u (%.1f mm2, longest %.1f mm, %s)  ", f->defect_count, f->defect_total_mm2,
            f->defect_longest_mm, pt_defect_kind_to_string(f->defects[0].kind));
@@ -206,8 +218,9 @@ static void
 print_run(const GradeRun *run, double mm_per_px, const PtGradingRow *grading)
 {
   if (run->json) {
-    json_t *o = json_pack("{sssfsssO}", "profile", run->profile->name, "mm_per_px", mm_per_px,
-                          "model_version", pt_grader_version(), "fruit", run->records);
+    json_t *o = json_pack("{sssosssO}", "profile", run->profile->name, "mm_per_px",
+                          mm_per_px > 0 ? json_real(mm_per_px) : json_null(), "model_version",
+                          pt_grader_version(), "fruit", run->records);
     if (grading) {
       json_object_set_new(o, "batch", json_string(run->batch->lot));
       json_object_set_new(o, "grading", json_integer(grading->id));
@@ -232,7 +245,9 @@ grade_images(int argc, char **argv)
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
        "Grade profile (default " PT_GRADE_DEFAULT_PROFILE ", or the batch grading's)", "NAME"},
       {"mm-per-px", 0, 0, G_OPTION_ARG_STRING, &mm_text,
-       "Calibration, millimetres per pixel (default 0.3, or the batch grading's)", "X"},
+       "Calibration, millimetres per pixel (default: none, size unknown; or the batch "
+       "grading's)",
+       "X"},
       {"roi", 0, 0, G_OPTION_ARG_STRING_ARRAY, &roi_texts,
        "A region holding one fruit (repeat for several)", "X,Y,W,H"},
       {"annotate", 0, 0, G_OPTION_ARG_FILENAME, &annotate,
@@ -277,15 +292,20 @@ grade_images(int argc, char **argv)
     return rc;
   const char *use_profile =
       grading ? grading->profile : (profile_name ? profile_name : PT_GRADE_DEFAULT_PROFILE);
-  double use_mm =
-      grading ? grading->mm_per_px : (mm_per_px > 0 ? mm_per_px : PT_GRADE_DEFAULT_MM_PER_PX);
+  /* A batch's grading records a calibration (the default one when none is given), which
+   * grades its fruit; without --batch and --mm-per-px the size is unknown. */
+  double use_mm = grading         ? grading->mm_per_px
+                  : mm_per_px > 0 ? mm_per_px
+                  : batch         ? PT_GRADE_DEFAULT_MM_PER_PX
+                                  : 0;
   const char *use_class =
       grading ? grading->declared_class : (klass ? klass : PT_GRADE_DEFAULT_CLASS);
   g_autoptr(PtGradeProfile) profile = pt_grading_load_profile(use_profile, &error);
   if (!profile)
     return pt_cli_fail(error);
   g_autoptr(GError) model_error = NULL;
-  g_autoptr(PtGrader) grader = pt_grader_new(profile, use_mm, &model_error);
+  g_autoptr(PtGrader) grader = use_mm > 0 ? pt_grader_new(profile, use_mm, &model_error)
+                                          : pt_grader_new_unscaled(profile, &model_error);
   if (!grader) {
     g_set_error_literal(&error, PT_ERROR, PT_ERROR_INVALID, model_error->message);
     return pt_cli_fail(error);

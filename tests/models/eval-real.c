@@ -1,7 +1,7 @@
 /* eval-real.c: scores the grader on labelled real photos given as Pascal VOC boxes
  * (annotations/N.xml beside images/N.jpg), the way `packtrace grade IMAGE --roi X,Y,W,H`
  * grades them: each box is one ROI, graded with the command's defaults (profile
- * orange-unece, 0.3 mm/px) unless told otherwise.
+ * orange-unece, no scale: size unknown) and, with --mm-per-px, once more at that scale.
  *
  *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
  *
@@ -12,9 +12,11 @@
  * defective when its record's class is II or out or it carries a defect; a box without a
  * record counts as called sound.  Prints boxes, boxes without a record, sensitivity,
  * specificity, balanced accuracy, the same without the size verdicts (class out for a
- * diameter below the minimum rests on the calibration, which photos lack) and the classes
- * given per label.  Exits 77 when DIR is
- * absent; 1 when --floor or --all-records is not met. */
+ * diameter below the minimum rests on the calibration, which photos lack), the classes
+ * given per label and the confusion by defect kind: what made each box defective (its
+ * largest defect's kind, size, or colour) or "sound".  --floor and --all-records judge the
+ * run without a scale.  Exits 77 when DIR is absent; 1 when --floor or --all-records is
+ * not met. */
 #include "pt-models.h"
 
 #include <stdio.h>
@@ -25,12 +27,19 @@
 
 static const char *outcome_names[N_OUTCOMES] = {"Extra", "I", "II", "out", "none", "norec"};
 
+/* Why a box was called defective: its largest defect's kind (PtDefectKind), then these. */
+#define N_CAUSES     (PT_DEFECT_CUT + 4)
+#define CAUSE_SIZE   (PT_DEFECT_CUT + 1)
+#define CAUSE_COLOUR (PT_DEFECT_CUT + 2)
+#define CAUSE_SOUND  (PT_DEFECT_CUT + 3)
+
 typedef struct {
   char *name;
   guint n;
   guint outcome[N_OUTCOMES];
   guint called_defective;
   guint out_by_size;
+  guint cause[N_CAUSES];
 } LabelStats;
 
 /* One Pascal VOC file's boxes, as read by the GMarkup parser. */
@@ -166,7 +175,7 @@ clamp_roi(PtRoi *r, int width, int height)
 /* Grades one box; writes its outcome index and whether it is called defective. */
 static gboolean
 grade_box(PtGrader *grader, const PtFrame *frame, const PtRoi *roi, int *outcome,
-          gboolean *defective, gboolean *peel_defective, gboolean *by_size, FILE *dump,
+          gboolean *defective, gboolean *peel_defective, gboolean *by_size, int *cause, FILE *dump,
           const char *file, const char *label, GError **error)
 {
   g_autoptr(PtGradeResult) result = pt_grader_grade(grader, frame, roi, 1, error);
@@ -174,6 +183,7 @@ grade_box(PtGrader *grader, const PtFrame *frame, const PtRoi *roi, int *outcome
 
   if (!result)
     return FALSE;
+  *cause = CAUSE_SOUND;
   if (result->n_fruit == 0) {
     *outcome = N_OUTCOMES - 1;
     *defective = *peel_defective = *by_size = FALSE;
@@ -188,6 +198,12 @@ grade_box(PtGrader *grader, const PtFrame *frame, const PtRoi *roi, int *outcome
   /* The size verdict rests on the calibration, which photos lack: also scored without it. */
   *by_size = f->klass == PT_CLASS_OUT && g_str_has_prefix(f->rule, "size ");
   *peel_defective = *by_size ? f->defect_count > 0 : *defective;
+  if (f->n_defects > 0)
+    *cause = (int)f->defects[0].kind;
+  else if (*by_size)
+    *cause = CAUSE_SIZE;
+  else if (*defective)
+    *cause = CAUSE_COLOUR;
   if (dump)
     fprintf(dump, "%s %d,%d,%d,%d %s %s d=%.1f defects=%u area=%.1f kind=%s (%s)\n", file, roi->x,
             roi->y, roi->width, roi->height, label, pt_grade_class_to_string(f->klass),
@@ -196,15 +212,135 @@ grade_box(PtGrader *grader, const PtFrame *frame, const PtRoi *roi, int *outcome
   return TRUE;
 }
 
+/* One labelled set and what scoring it needs. */
+typedef struct {
+  const char *root, *ann_dir;
+  GPtrArray *names; /* annotation file names, sorted */
+  const PtGradeProfile *profile;
+} Set;
+
+/* Grades every fresh_/rotten_ box of @set with @grader and prints the table under @title.
+ * Returns the balanced accuracy (-1 on error) and the boxes without a record. */
+static double
+score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *norec)
+{
+  static const char *cause_names[N_CAUSES] = {"dark spot", "bruise", "mould",  "russet",
+                                              "cut",       "size",   "colour", "sound"};
+  g_autoptr(GPtrArray) stats = g_ptr_array_new_with_free_func(stats_free);
+  g_autoptr(GError) error = NULL;
+  guint n_boxes = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0;
+  guint ptp = 0, pfn = 0, ptn = 0, pfp = 0;
+  double sens, spec, ba;
+
+  for (guint i = 0; i < set->names->len; i++) {
+    const char *xml_name = g_ptr_array_index(set->names, i);
+    g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
+    g_autofree char *jpg = g_strconcat(stem, ".jpg", NULL);
+    g_autofree char *xml_path = g_build_filename(set->ann_dir, xml_name, NULL);
+    g_autofree char *img_path = g_build_filename(set->root, "images", jpg, NULL);
+    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(Box));
+    g_autoptr(PtImage) image = NULL;
+    PtFrame frame;
+
+    if (!read_voc(xml_path, boxes, &error) || !(image = pt_image_load(img_path, &error))) {
+      fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
+      return -1;
+    }
+    pt_image_as_frame(image, &frame);
+    for (guint b = 0; b < boxes->len; b++) {
+      Box *box = &g_array_index(boxes, Box, b);
+      gboolean fresh = g_str_has_prefix(box->label, "fresh_");
+      gboolean rotten = g_str_has_prefix(box->label, "rotten_");
+      gboolean defective = FALSE, peel_defective = FALSE, by_size = FALSE;
+      int outcome = N_OUTCOMES - 1, cause = CAUSE_SOUND;
+      LabelStats *s;
+
+      /* Only the labels of this set's fruit kind: the profile grades one. */
+      if (!strstr(box->label, set->profile->fruit) ||
+          !clamp_roi(&box->roi, image->width, image->height))
+        continue;
+      if (!grade_box(grader, &frame, &box->roi, &outcome, &defective, &peel_defective, &by_size,
+                     &cause, dump, jpg, box->label, &error)) {
+        fprintf(stderr, "eval-real: %s: %s\n", jpg, error->message);
+        return -1;
+      }
+      s = stats_for(stats, box->label);
+      s->n++;
+      s->outcome[outcome]++;
+      s->called_defective += defective;
+      s->out_by_size += by_size;
+      s->cause[cause]++;
+      if (!fresh && !rotten)
+        continue;
+      n_boxes++;
+      n_norec += outcome == N_OUTCOMES - 1;
+      if (rotten) {
+        tp += defective;
+        fn += !defective;
+        ptp += peel_defective;
+        pfn += !peel_defective;
+      } else {
+        tn += !defective;
+        fp += defective;
+        ptn += !peel_defective;
+        pfp += peel_defective;
+      }
+    }
+    for (guint b = 0; b < boxes->len; b++)
+      g_free(g_array_index(boxes, Box, b).label);
+  }
+  if (n_boxes == 0 || tp + fn == 0 || tn + fp == 0) {
+    fprintf(stderr, "eval-real: no fresh and rotten boxes of %s in %s\n", set->profile->fruit,
+            set->root);
+    return -1;
+  }
+  sens = (double)tp / (tp + fn);
+  spec = (double)tn / (tn + fp);
+  ba = (sens + spec) / 2;
+  printf("== %s\n", title);
+  printf("boxes %u  no record %u  sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
+         n_boxes, n_norec, sens, spec, ba);
+  printf("without size verdicts: sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
+         (double)ptp / (ptp + pfn), (double)ptn / (ptn + pfp),
+         ((double)ptp / (ptp + pfn) + (double)ptn / (ptn + pfp)) / 2);
+  printf("%-16s %5s", "label", "boxes");
+  for (int k = 0; k < N_OUTCOMES; k++)
+    printf(" %6s", outcome_names[k]);
+  printf(" %9s %7s\n", "defective", "by-size");
+  for (guint i = 0; i < stats->len; i++) {
+    const LabelStats *s = g_ptr_array_index(stats, i);
+
+    printf("%-16s %5u", s->name, s->n);
+    for (int k = 0; k < N_OUTCOMES; k++)
+      printf(" %6u", s->outcome[k]);
+    printf(" %9u %7u\n", s->called_defective, s->out_by_size);
+  }
+  printf("called defective by (largest defect's kind, else size or colour):\n%-16s", "label");
+  for (int k = 0; k < N_CAUSES; k++)
+    printf(" %9s", cause_names[k]);
+  printf("\n");
+  for (guint i = 0; i < stats->len; i++) {
+    const LabelStats *s = g_ptr_array_index(stats, i);
+
+    printf("%-16s", s->name);
+    for (int k = 0; k < N_CAUSES; k++)
+      printf(" %9u", s->cause[k]);
+    printf("\n");
+  }
+  *norec = n_norec;
+  return ba;
+}
+
 int
 main(int argc, char **argv)
 {
   g_autofree char *profile_name = NULL, *dump_path = NULL;
-  double mm_per_px = 0.3, floor_ba = -1;
+  double mm_per_px = 0, floor_ba = -1, ba;
   gboolean all_records = FALSE;
   const GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, "Grade profile (orange-unece)", "NAME"},
-      {"mm-per-px", 0, 0, G_OPTION_ARG_DOUBLE, &mm_per_px, "Calibration (0.3)", "X"},
+      {"mm-per-px", 0, 0, G_OPTION_ARG_DOUBLE, &mm_per_px,
+       "Also score at this calibration (the command's default is none)", "X"},
       {"floor", 0, 0, G_OPTION_ARG_DOUBLE, &floor_ba, "Fail below this balanced accuracy", "BA"},
       {"all-records", 0, 0, G_OPTION_ARG_NONE, &all_records, "Fail when a box has no record", NULL},
       {"dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_path, "Write one line per box", "FILE"},
@@ -213,15 +349,14 @@ main(int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(PtGradeProfile) profile = NULL;
   g_autoptr(PtGrader) grader = NULL;
-  g_autoptr(GPtrArray) stats = g_ptr_array_new_with_free_func(stats_free);
+  g_autoptr(PtGrader) scaled = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-  g_autofree char *ann_dir = NULL, *root = NULL;
+  g_autofree char *ann_dir = NULL, *root = NULL, *title = NULL;
   GDir *dir;
   const char *entry;
   FILE *dump = NULL;
-  guint n_boxes = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0;
-  guint ptp = 0, pfn = 0, ptn = 0, pfp = 0;
-  double sens, spec, ba;
+  guint n_norec = 0, scaled_norec = 0;
+  Set set;
   int rc = 0;
 
   g_option_context_add_main_entries(octx, entries, NULL);
@@ -244,7 +379,8 @@ main(int argc, char **argv)
     return 77;
   }
   profile = pt_grade_profile_load(profile_name ? profile_name : "orange-unece", &error);
-  if (!profile || !(grader = pt_grader_new(profile, mm_per_px, &error))) {
+  if (!profile || !(grader = pt_grader_new_unscaled(profile, &error)) ||
+      (mm_per_px != 0 && !(scaled = pt_grader_new(profile, mm_per_px, &error)))) {
     fprintf(stderr, "eval-real: %s\n", error->message);
     return 2;
   }
@@ -263,87 +399,17 @@ main(int argc, char **argv)
   g_dir_close(dir);
   g_ptr_array_sort(names, cmp_names);
 
-  for (guint i = 0; i < names->len; i++) {
-    const char *xml_name = g_ptr_array_index(names, i);
-    g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
-    g_autofree char *jpg = g_strconcat(stem, ".jpg", NULL);
-    g_autofree char *xml_path = g_build_filename(ann_dir, xml_name, NULL);
-    g_autofree char *img_path = g_build_filename(root, "images", jpg, NULL);
-    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(Box));
-    g_autoptr(PtImage) image = NULL;
-    PtFrame frame;
-
-    if (!read_voc(xml_path, boxes, &error) || !(image = pt_image_load(img_path, &error))) {
-      fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
-      return 2;
-    }
-    pt_image_as_frame(image, &frame);
-    for (guint b = 0; b < boxes->len; b++) {
-      Box *box = &g_array_index(boxes, Box, b);
-      gboolean fresh = g_str_has_prefix(box->label, "fresh_");
-      gboolean rotten = g_str_has_prefix(box->label, "rotten_");
-      gboolean defective = FALSE, peel_defective = FALSE, by_size = FALSE;
-      int outcome = N_OUTCOMES - 1;
-      LabelStats *s;
-
-      /* Only the labels of this set's fruit kind: the profile grades one. */
-      if (!strstr(box->label, profile->fruit) || !clamp_roi(&box->roi, image->width, image->height))
-        continue;
-      if (!grade_box(grader, &frame, &box->roi, &outcome, &defective, &peel_defective, &by_size,
-                     dump, jpg, box->label, &error)) {
-        fprintf(stderr, "eval-real: %s: %s\n", jpg, error->message);
-        return 2;
-      }
-      s = stats_for(stats, box->label);
-      s->n++;
-      s->outcome[outcome]++;
-      s->called_defective += defective;
-      s->out_by_size += by_size;
-      if (!fresh && !rotten)
-        continue;
-      n_boxes++;
-      n_norec += outcome == N_OUTCOMES - 1;
-      if (rotten) {
-        tp += defective;
-        fn += !defective;
-        ptp += peel_defective;
-        pfn += !peel_defective;
-      } else {
-        tn += !defective;
-        fp += defective;
-        ptn += !peel_defective;
-        pfp += peel_defective;
-      }
-    }
-    for (guint b = 0; b < boxes->len; b++)
-      g_free(g_array_index(boxes, Box, b).label);
+  set = (Set){root, ann_dir, names, profile};
+  ba = score(&set, grader, "no scale (size unknown)", dump, &n_norec);
+  if (ba >= 0 && scaled) {
+    title = g_strdup_printf("at %g mm/px", mm_per_px);
+    if (score(&set, scaled, title, NULL, &scaled_norec) < 0)
+      ba = -1;
   }
   if (dump)
     fclose(dump);
-  if (n_boxes == 0 || tp + fn == 0 || tn + fp == 0) {
-    fprintf(stderr, "eval-real: no fresh and rotten boxes of %s in %s\n", profile->fruit, root);
+  if (ba < 0)
     return 2;
-  }
-  sens = (double)tp / (tp + fn);
-  spec = (double)tn / (tn + fp);
-  ba = (sens + spec) / 2;
-  printf("boxes %u  no record %u  sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
-         n_boxes, n_norec, sens, spec, ba);
-  printf("without size verdicts: sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
-         (double)ptp / (ptp + pfn), (double)ptn / (ptn + pfp),
-         ((double)ptp / (ptp + pfn) + (double)ptn / (ptn + pfp)) / 2);
-  printf("%-16s %5s", "label", "boxes");
-  for (int k = 0; k < N_OUTCOMES; k++)
-    printf(" %6s", outcome_names[k]);
-  printf(" %9s %7s\n", "defective", "by-size");
-  for (guint i = 0; i < stats->len; i++) {
-    const LabelStats *s = g_ptr_array_index(stats, i);
-
-    printf("%-16s %5u", s->name, s->n);
-    for (int k = 0; k < N_OUTCOMES; k++)
-      printf(" %6u", s->outcome[k]);
-    printf(" %9u %7u\n", s->called_defective, s->out_by_size);
-  }
   if (all_records && n_norec > 0) {
     printf("FAIL: %u boxes without a record\n", n_norec);
     rc = 1;

@@ -2,7 +2,9 @@
  *
  * The input is an encoded image (JPEG or PNG, as `packtrace grade` reads
  * them); whatever decodes is graded with the orange profile, annotated and
- * graded again to check determinism.  Built with -Dfuzz=true (clang).
+ * graded again to check determinism, at a scale and without one (whole, and
+ * through a ROI over its middle, as photos are graded).  Built with
+ * -Dfuzz=true (clang).
  * Run: fuzz-grade tests/models/fuzz-corpus */
 #include "pt-models.h"
 
@@ -30,13 +32,22 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
   img = pt_image_decode(data, size, NULL);
   if (img == NULL || (gint64)img->width * img->height > 4 * 1000 * 1000)
     return 0;
-  grader = pt_grader_new(profile, 0.3, NULL);
   pt_image_as_frame(img, &frame);
-  a = pt_grader_grade(grader, &frame, NULL, 0, NULL);
-  b = pt_grader_grade(grader, &frame, NULL, 0, NULL);
-  if (a == NULL || b == NULL || a->n_fruit != b->n_fruit ||
-      memcmp(a->fruit, b->fruit, a->n_fruit * sizeof(PtFruit)) != 0)
-    abort();
-  pt_annotate_draw(img, a);
+  for (int pass = 0; pass < 3; pass++) {
+    PtRoi roi = {img->width / 4, img->height / 4, MAX(4, img->width / 2), MAX(4, img->height / 2)};
+    gboolean use_roi = pass == 2 && img->width >= 8 && img->height >= 8;
+
+    grader = pass == 0 ? pt_grader_new(profile, 0.3, NULL) : pt_grader_new_unscaled(profile, NULL);
+    a = pt_grader_grade(grader, &frame, use_roi ? &roi : NULL, use_roi, NULL);
+    b = pt_grader_grade(grader, &frame, use_roi ? &roi : NULL, use_roi, NULL);
+    if (a == NULL || b == NULL || a->n_fruit != b->n_fruit ||
+        memcmp(a->fruit, b->fruit, a->n_fruit * sizeof(PtFruit)) != 0)
+      abort();
+    if (pass == 2)
+      pt_annotate_draw(img, a);
+    g_clear_pointer(&a, pt_grade_result_free);
+    g_clear_pointer(&b, pt_grade_result_free);
+    g_clear_pointer(&grader, pt_grader_free);
+  }
   return 0;
 }

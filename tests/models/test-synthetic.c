@@ -416,6 +416,116 @@ test_roi_backgrounds(void)
   }
 }
 
+/* Covers the part of a rendered fruit (centre @cx, @cy, radius @r pixels) above @v_max of
+ * its radius with grainy white-grey spores of @level: mould as pale as the background. */
+static void
+paint_mould_cap(PtImage *image, int cx, int cy, int r, double v_max, int level)
+{
+  guint32 seed = 7;
+
+  for (int y = cy - r; y <= cy + r; y++)
+    for (int x = cx - r; x <= cx + r; x++) {
+      double u = (double)(x - cx) / r, v = (double)(y - cy) / r;
+      guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
+      int grain;
+
+      if (u * u + v * v > 0.96 || v > v_max)
+        continue;
+      seed = seed * 1103515245u + 12345u;
+      grain = (int)((seed >> 16) % 13) - 6;
+      d[0] = (guint8)CLAMP(level + grain, 0, 255);
+      d[1] = (guint8)CLAMP(level + grain, 0, 255);
+      d[2] = (guint8)CLAMP(level - 8 + grain, 0, 255);
+    }
+}
+
+/* Photos without a scale: a mandarin whose top is covered by white mould, on white paper
+ * (the mould is the background's colour, so the peel's colour loses it) and on black (a
+ * light box), a sound one in a loose box and one in a corner of a looser box.  The mould is
+ * found on both backgrounds, the sound fruit stay sound, and no size is given. */
+static void
+test_roi_lost_mould(void)
+{
+  const guint8 backgrounds[2] = {240, 8};
+
+  for (guint b = 0; b < G_N_ELEMENTS(backgrounds); b++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+    g_autoptr(PtImage) image = pt_image_new(960, 360, &error);
+    g_autoptr(PtGradeResult) r = NULL;
+    FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    int side = (int)(55 / 0.3), margin = side / 5;
+    PtRoi rois[3] = {{40, 40, side, side},
+                     {360 - margin, 40 - margin, side + 2 * margin, side + 2 * margin},
+                     {640, 40, side * 7 / 5, side * 7 / 5}};
+    PtFrame frame;
+
+    g_assert_no_error(error);
+    memset(image->pixels, backgrounds[b], (gsize)image->stride * image->height);
+    paste_sprite(image, &fruit, 0.3, 40, 40);
+    paste_sprite(image, &fruit, 0.3, 360, 40);
+    paste_sprite(image, &fruit, 0.3, 640, 40);
+    paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.2, 232);
+    pt_image_as_frame(image, &frame);
+    r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
+    g_assert_no_error(error);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, G_N_ELEMENTS(rois));
+    g_assert_cmpfloat(r->mm_per_px, ==, 0);
+    for (guint i = 0; i < G_N_ELEMENTS(rois); i++) {
+      g_assert_true(r->fruit[i].size_unknown);
+      g_assert_cmpfloat(r->fruit[i].diameter_mm, ==, 0);
+      g_assert_cmpstr(r->fruit[i].size_code, ==, "");
+    }
+    g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+    g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
+    g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+    for (guint i = 1; i < G_N_ELEMENTS(rois); i++) {
+      g_assert_cmpuint(r->fruit[i].defect_count, ==, 0);
+      g_assert_cmpint(r->fruit[i].klass, ==, PT_CLASS_EXTRA);
+    }
+  }
+}
+
+/* A light box photo without a scale, graded whole (no ROI): two mandarins on black with
+ * white-grey mould over a large and a small cap, lighter than the peel as gloss is, and a
+ * sound one.  Photos are graded against the fruit's own peel in L*a*b*; the mould is a
+ * patch too wide to be gloss. */
+static void
+test_lightbox_whole(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(960, 360, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3);
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  paste_sprite(image, &fruit, 0.3, 40, 40);
+  paste_sprite(image, &fruit, 0.3, 360, 40);
+  paste_sprite(image, &fruit, 0.3, 640, 40);
+  paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.2, 232);
+  paint_mould_cap(image, 360 + side / 2, 40 + side / 2, side / 2, -0.6, 200);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 3);
+  for (guint i = 0; i < 2; i++) {
+    g_assert_true(r->fruit[i].size_unknown);
+    g_assert_cmpuint(r->fruit[i].defect_count, >=, 1);
+    g_assert_cmpint(r->fruit[i].defects[0].kind, ==, PT_DEFECT_MOULD);
+    g_assert_cmpint(r->fruit[i].klass, ==, PT_CLASS_OUT);
+  }
+  g_assert_cmpuint(r->fruit[2].defect_count, ==, 0);
+  g_assert_cmpint(r->fruit[2].klass, ==, PT_CLASS_EXTRA);
+}
+
 static void
 test_determinism(void)
 {
@@ -507,6 +617,8 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/i420-roi", test_i420_and_roi);
   g_test_add_func("/models/synthetic/roi-photo", test_roi_photo);
   g_test_add_func("/models/synthetic/roi-backgrounds", test_roi_backgrounds);
+  g_test_add_func("/models/synthetic/roi-lost-mould", test_roi_lost_mould);
+  g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
   return g_test_run();

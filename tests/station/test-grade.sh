@@ -19,7 +19,7 @@ mkdir -p "$I"
 "$GEN" "$I" || { echo "Bail out! pt-test-fruitgen failed"; exit 1; }
 
 # Still images, no station needed.
-expect 0 "grade three sound oranges" "$BIN" grade --json "$I/good.png"
+expect 0 "grade three sound oranges" "$BIN" grade --json --mm-per-px 0.3 "$I/good.png"
 check "three records" '[ "$(echo "$OUT" | jq ".fruit | length")" = 3 ]'
 check "all Extra" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | unique | join(\",\")")" = Extra ]'
 check "diameters within 1 mm" 'near "$(echo "$OUT" | jq ".fruit[0].diameter_mm")" 66 1 && near "$(echo "$OUT" | jq ".fruit[1].diameter_mm")" 72 1 && near "$(echo "$OUT" | jq ".fruit[2].diameter_mm")" 78 1'
@@ -27,13 +27,21 @@ check "size codes from the profile" '[ "$(echo "$OUT" | jq -r "[.fruit[].size_co
 check "records the calibration and model" '[ "$(echo "$OUT" | jq -r ".mm_per_px, .model_version" | tr "\n" " ")" = "0.3 packtrace-grader/2 " ]'
 expect 0 "the JPEG of the same belt" "$BIN" grade --json "$I/good.jpg"
 check "JPEG gives the same classes" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | join(\",\")")" = "Extra,Extra,Extra" ]'
-expect 0 "grade the defects" "$BIN" grade --json "$I/defect.png"
+expect 0 "grade the defects" "$BIN" grade --json --mm-per-px 0.3 "$I/defect.png"
 check "2 cm2 spot is Class II, 4 cm2 out" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | join(\",\")")" = "Extra,II,out" ]'
 check "defect area within 10%" 'near "$(echo "$OUT" | jq ".fruit[1].defect_area_mm2")" 200 20 && near "$(echo "$OUT" | jq ".fruit[2].defect_area_mm2")" 400 40'
 check "the deciding rule is given" '[[ "$(echo "$OUT" | jq -r ".fruit[2].rule")" == "defect area 4."*"> 2.50 cm2 for class II" ]]'
-expect 0 "text output" "$BIN" grade "$I/good.png" "$I/small.png"
+expect 0 "text output" "$BIN" grade --mm-per-px 0.3 "$I/good.png" "$I/small.png"
 check "one line per fruit" '[ "$(echo "$OUT" | wc -l)" = 4 ]'
 check "undersized fruit is out by size" '[[ "$(echo "$OUT" | tail -1)" == *"out"*"size 48.0 mm < minimum 53.0 mm"* ]]'
+# Without a calibration nothing is sized: size never makes a fruit out.
+expect 0 "no scale: the size is unknown" "$BIN" grade --json "$I/small.png"
+check "no calibration recorded, size unknown" '[ "$(echo "$OUT" | jq -r ".mm_per_px, .fruit[0].size, .fruit[0].diameter_mm" | tr "\n" " ")" = "null unknown null " ]'
+check "no scale: the small fruit is not out by size" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | unique | join(\",\")")" = Extra ]'
+expect 0 "no scale: text says so" "$BIN" grade "$I/small.png"
+check "size unknown in text" '[[ "$OUT" == *"size unknown (no scale)"* ]]'
+expect 0 "no scale: defects still grade" "$BIN" grade --json "$I/defect.png"
+check "no scale: 4 cm2 spot still out" '[ "$(echo "$OUT" | jq -r ".fruit[2].class")" = out ]'
 expect 0 "one ROI grades one fruit" "$BIN" grade --json --roi 0,0,330,540 "$I/good.png"
 check "one record" '[ "$(echo "$OUT" | jq ".fruit | length")" = 1 ]'
 expect 0 "annotate" "$BIN" grade --annotate "$T/ann.png" "$I/defect.png"

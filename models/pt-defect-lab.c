@@ -1,0 +1,154 @@
+/* pt-defect-lab.c: the peel rules for photos (PtPeelInput.lab): every pixel measured in
+ * CIE L*a*b* against the fruit's own median peel and its local and shading references, so
+ * mould, rot and dark spots are found whatever the light and the background, while gloss,
+ * the darker limb and leaves are not counted.  Thresholds live in pt-grade-tuning.h.
+ * Cost: one Lab conversion per crop pixel and a few passes, within pt_peel_analyse(). */
+#include "pt-grade-tuning.h"
+#include "pt-internal.h"
+#include "pt-peel.h"
+
+#include <math.h>
+#include <string.h>
+
+static int
+hist_median(const guint32 *hist, int n, guint32 total)
+{
+  guint32 acc = 0;
+
+  for (int i = 0; i < n; i++) {
+    acc += hist[i];
+    if (2 * acc >= total)
+      return i;
+  }
+  return n - 1;
+}
+
+/* With in->lab: L*a*b* of every inner pixel, the brightness plane as L* (0..255), and the
+ * peel's median colour over the inner pixels that are not specular highlights.  The median
+ * holds while up to half the face is defect, which is rot's extent on a rotten fruit. */
+void
+pt_peel_find_lab(PtPeel *pk)
+{
+  const PtPeelInput *in = pk->in;
+  guint8 *lq = pk->inner + 3 * pk->n;
+  guint32 hl[256] = {0}, ha[256] = {0}, hb[256] = {0}, total = 0;
+  double hue;
+
+  for (gsize i = 0; i < pk->n; i++) {
+    float *p = pk->lab + 3 * i;
+    int r, g, b;
+
+    if (in->lab_pixels)
+      memcpy(p, in->lab_pixels + 3 * i, 3 * sizeof(float));
+    else
+      pt_ycc_to_lab(in->y[i], in->cb[i], in->cr[i], p);
+    lq[i] = (guint8)CLAMP(lrintf(p[0] * 2.55f), 0, 255);
+    if (!pk->inner[i])
+      continue;
+    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+    if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
+      continue;
+    hl[lq[i]]++;
+    ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+    hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+    total++;
+  }
+  pk->ly = lq;
+  if (total == 0)
+    total = 1;
+  pk->peel_l = hist_median(hl, 256, total) / 2.55;
+  pk->peel_a = hist_median(ha, 256, total) - 128;
+  pk->peel_b = hist_median(hb, 256, total) - 128;
+  pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
+  hue = atan2(pk->peel_b, pk->peel_a) * 180 / G_PI;
+  pk->peel_h = hue < 0 ? hue + 360 : hue;
+  pk->peel_y = pk->peel_l * 2.55;
+}
+
+/* The C_* flags of inner pixel @i measured in L*a*b* against the fruit's own peel: its
+ * lightness against the local and shading references (so the darker limb and the light
+ * from one side do not count), its chroma and hue against the peel's median.
+ *   - specular highlights (clipped, or well above both references and washed out) are
+ *     sound: gloss, not a defect;
+ *   - dark: below the profile's dark_ratio of the reference (dark spots, deep rot);
+ *   - rot: darker and duller than the peel (brown);
+ *   - mould: washed out at about the peel's lightness (white, grey), or a hue far from the
+ *     peel's (blue-green spores).
+ * Sets mean[i] to the darker reference for the regions. */
+guint8
+pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
+{
+  const PtPeelInput *in = pk->in;
+  const PtGradeProfile *p = pk->p;
+  const float *lab = pk->lab + 3 * i;
+  int w = pk->w, r, g, b;
+  double m = pk->mean[i], shade, hi_ref, lq = pk->ly[i], ratio, chroma, hue, dhue;
+  guint8 c = C_NONE;
+
+  if (m <= 0)
+    m = pk->peel_y;
+  shade = pt_peel_shading_at(&pk->axes, shading, (double)(i % w) + 0.5, (double)(i / w) + 0.5);
+  hi_ref = MAX(m, shade);
+  m = MIN(m, shade);
+  pk->mean[i] = (float)m;
+  ratio = lq / MAX(m, 1.0);
+  chroma = sqrt(lab[1] * lab[1] + lab[2] * lab[2]);
+  hue = atan2(lab[2], lab[1]) * 180 / G_PI;
+  dhue = pt_peel_hue_diff(hue < 0 ? hue + 360 : hue, pk->peel_h);
+  pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+  if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
+    return C_NONE;
+  if (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c)
+    return C_GLOSS;
+  /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue.  It
+   * is left out like a sticker; a green patch of the peel itself is lighter and counts
+   * in the colour coverage. */
+  if (ratio < p->dark_ratio && chroma >= PT_PEEL_LAB_LEAF_CHROMA &&
+      pt_peel_hue_diff(hue < 0 ? hue + 360 : hue, PT_PEEL_LAB_LEAF_HUE) <=
+          PT_PEEL_LAB_LEAF_HUE_WIDTH &&
+      dhue >= PT_PEEL_LAB_LEAF_HUE_WIDTH)
+    return C_STICKER;
+  if (ratio < p->dark_ratio && m - lq >= 2.55 * PT_PEEL_LAB_MIN_DL)
+    c |= C_DARK;
+  if (m - lq >= 2.55 * PT_PEEL_LAB_ROT_DL && chroma < PT_PEEL_LAB_ROT_CHROMA * pk->peel_c)
+    c |= C_DARK;
+  if (p->mould && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA &&
+      ratio >= PT_PEEL_LAB_MOULD_MIN_RATIO &&
+      (chroma < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c ||
+       (dhue > PT_PEEL_LAB_MOULD_HUE && chroma >= PT_PEEL_LAB_MOULD_HUE_CHROMA)))
+    c |= C_PALE;
+  return c;
+}
+
+/* Light, washed-out pixels (C_GLOSS) are gloss where they form small spots: a glossy peel
+ * mirrors the lamp in many.  A patch of them covering PT_PEEL_LAB_GLOSS_MAX_SHARE of the
+ * fruit or more is white or grey mould on a chromatic peel (the profile looks for mould),
+ * which is lighter than the peel as gloss is. */
+void
+pt_peel_settle_gloss(PtPeel *pk)
+{
+  gboolean mould = pk->p->mould && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA;
+  guint8 *tmp = pk->tmp;
+  gboolean any = FALSE;
+  int nreg;
+  guint32 *count;
+
+  for (gsize i = 0; i < pk->n; i++) {
+    tmp[i] = pk->cls[i] == C_GLOSS;
+    any |= tmp[i];
+  }
+  if (!any)
+    return;
+  nreg = mould ? pt_label_components(tmp, pk->w, pk->h, 1, pk->labels, pk->parent) : 0;
+  count = g_new0(guint32, (gsize)nreg + 1);
+  for (gsize i = 0; i < pk->n; i++)
+    if (tmp[i] && nreg > 0)
+      count[pk->labels[i]]++;
+  for (gsize i = 0; i < pk->n; i++)
+    if (tmp[i])
+      pk->cls[i] =
+          nreg > 0 && count[pk->labels[i]] >= PT_PEEL_LAB_GLOSS_MAX_SHARE * pk->shape->area_px
+              ? C_PALE
+              : C_NONE;
+  g_free(count);
+}

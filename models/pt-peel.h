@@ -1,0 +1,72 @@
+/* pt-peel.h: what the steps of one fruit's peel analysis share (pt-defect.c, and the
+ * L*a*b* rules for photos in pt-defect-lab.c); private to models/. */
+#pragma once
+
+#include "pt-internal.h"
+
+G_BEGIN_DECLS
+
+/* Classes of an inner peel pixel, as flags. */
+enum {
+  C_NONE = 0,
+  C_DARK = 1,
+  C_BRIGHT = 2,
+  C_RUSSET = 4,
+  C_PALE = 8,
+  C_STICKER = 16,
+  C_GLOSS = 32, /* lighter than the peel and washed out: gloss when small, else mould */
+};
+
+/* Smooth shading model of the sound peel: luma as a linear function of
+ * 1, z, u, v, z*u, z*v (see fit_shading() in pt-defect.c). */
+#define NB 6
+
+typedef struct {
+  double c[NB];
+  double fallback;
+} PtShading;
+
+typedef struct {
+  double cx, cy, cs, sn, inv_major, inv_minor;
+} PtAxes;
+
+/* What the steps of one pt_peel_analyse () call share: the input, the planes
+ * carved out of the result's scratch buffers (reused from fruit to fruit, so
+ * a frame allocates nothing once warm), and the sound peel's colour. */
+typedef struct {
+  const PtPeelInput *in;
+  const PtGradeProfile *p;
+  const PtShape *shape;
+  PtPeelResult *out;
+  int w, h;
+  gsize n;
+  double mmpx2;
+  guint8 *inner, *cls, *tmp;
+  float *hue, *sat, *mean;
+  gint32 *dist, *labels, *parent, *icnt;
+  gint64 *isum;
+  PtAxes axes;
+  double peel_hue, peel_sat, peel_y;
+  /* Brightness plane the references are taken on: luma, or with in->lab L* scaled to
+   * 0..255; and with in->lab the peel's median L*a*b* and its chroma and hue angle. */
+  const guint8 *ly;
+  float *lab;
+  double peel_l, peel_a, peel_b, peel_c, peel_h;
+} PtPeel;
+
+/* Angle between two hues in degrees, 0..180. */
+double pt_peel_hue_diff(double a, double b);
+/* The shading model's brightness at crop pixel (@x, @y).  @ax, @sh: (transfer none). */
+double pt_peel_shading_at(const PtAxes *ax, const PtShading *sh, double x, double y);
+
+/* pt-defect-lab.c.  L*a*b* of every pixel into @pk->lab, L* as the brightness plane and the
+ * peel's median colour.  @pk: (transfer none). */
+void pt_peel_find_lab(PtPeel *pk);
+/* The C_* flags of inner pixel @i against the fruit's own peel; sets @pk->mean[i] to its
+ * darker reference.  @pk, @shading: (transfer none). */
+guint8 pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i);
+/* Turns each patch of C_GLOSS pixels into gloss (C_NONE) or mould (C_PALE) by its extent;
+ * uses @pk->tmp, labels and parent as scratch.  @pk: (transfer none). */
+void pt_peel_settle_gloss(PtPeel *pk);
+
+G_END_DECLS
