@@ -30,6 +30,23 @@ set_hash_member(json_t *event, const char *key, gboolean present, const guint8 *
   json_object_set_new(event, key, json_string(hex));
 }
 
+/* TRUE when @stored, @row's record as a verifier parses it, writes back to the same bytes.
+ * An integral number past 2^53 (1e20 is written "100000000000000000000") reads back as an
+ * integer that C readers cannot take exactly or at all: such a record could be signed but
+ * never verified, so it is refused here. */
+static gboolean
+reads_back(const json_t *stored, const PtEventRow *row, GError **error)
+{
+  gsize len = 0;
+  g_autofree char *again = pt_canon_dump(stored, &len, NULL);
+  if (again && len == row->body_len && memcmp(again, row->body, len) == 0)
+    return TRUE;
+  g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+              "the event holds a number that does not read back exactly (an integral value "
+              "beyond 2^53); not signed");
+  return FALSE;
+}
+
 gboolean
 pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char *step,
                 gint64 event_time_ns, json_t *event, PtEventRow *out, GError **error)
@@ -58,7 +75,12 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
   row.body = pt_canon_dump(event, &row.body_len, error);
   gboolean ok = row.body != NULL;
   if (ok) {
-    row.hash_id = pt_event_hash_id(event, NULL, error);
+    /* From the record as every reader will parse it, not from @event: a real -0.0 or 5.0
+     * is written "0" or "5", which reads back as an integer with another Event Hash ID. */
+    json_t *stored = pt_json_parse(row.body, row.body_len, error);
+    ok = stored && reads_back(stored, &row, error);
+    row.hash_id = ok ? pt_event_hash_id(stored, NULL, error) : NULL;
+    json_decref(stored);
     ok = row.hash_id != NULL;
   }
   if (ok) {
@@ -189,23 +211,24 @@ write_row(const PtEventRow *row, gpointer writer, GError **error)
   return pt_bundle_writer_add(writer, row, error);
 }
 
-json_t *
-pt_trace_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch, GError **error)
+char *
+pt_trace_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch, PtBundleView view,
+               const char *buyer_gln, gsize *len_out, GError **error)
 {
-  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, FALSE);
+  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, FALSE, view, buyer_gln);
   if (!pt_store_events_foreach(store, batch->id, write_row, w, error))
     return NULL;
-  return pt_bundle_writer_epcis(w);
+  return pt_bundle_writer_epcis(w, len_out, error);
 }
 
-json_t *
+char *
 pt_trace_bundle(PtStore *store, const PtConfig *config, const PtKeys *keys, const PtBatch *batch,
-                GError **error)
+                PtBundleView view, const char *buyer_gln, gsize *len_out, GError **error)
 {
-  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, TRUE);
+  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, TRUE, view, buyer_gln);
   if (!pt_store_events_foreach(store, batch->id, write_row, w, error))
     return NULL;
-  return pt_bundle_writer_finish(w, keys, batch, error);
+  return pt_bundle_writer_finish(w, keys, batch, len_out, error);
 }
 
 gboolean

@@ -13,8 +13,12 @@ static json_t *
 export_bundle(PtTestStation *ts, PtBatch *b)
 {
   g_autoptr(GError) error = NULL;
-  json_t *bundle = pt_trace_bundle(ts->store, ts->station->config, ts->station->keys, b, &error);
+  gsize len = 0;
+  g_autofree char *text = pt_trace_bundle(ts->store, ts->station->config, ts->station->keys, b,
+                                          PT_BUNDLE_FULL, NULL, &len, &error);
   g_assert_no_error(error);
+  json_t *bundle = json_loadb(text, len, 0, NULL);
+  g_assert_nonnull(bundle);
   return bundle;
 }
 
@@ -70,8 +74,11 @@ test_untouched_bundle_is_valid(void)
   g_assert_true(pt_bundle_verify(text, strlen(text), NULL, &result, &error));
   free(text);
   g_assert_cmpuint(result.hash_ids->len, ==, 5);
-  json_t *doc = pt_trace_epcis(ts->store, ts->station->config, b, &error);
+  gsize doc_len = 0;
+  g_autofree char *doc_text =
+      pt_trace_epcis(ts->store, ts->station->config, b, PT_BUNDLE_FULL, NULL, &doc_len, &error);
   g_assert_no_error(error);
+  json_t *doc = json_loadb(doc_text, doc_len, 0, NULL);
   json_t *listed = json_object_get(doc, "pt:eventHashIds");
   g_assert_cmpuint(json_array_size(listed), ==, 5);
   for (guint i = 0; i < 5; i++) {
