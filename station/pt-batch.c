@@ -62,6 +62,12 @@ check_date(const char *what, const char *text, GDate *date_out, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s '%s' is not a date that exists", what, text);
     return FALSE;
   }
+  /* The window every station time keeps (pt-limits.h): a pack date of 9999-12-31 is a typo. */
+  if (y < PT_TIME_MIN_YEAR || y >= PT_TIME_MAX_YEAR) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s '%s' is outside the years %d to %d", what,
+                text, PT_TIME_MIN_YEAR, PT_TIME_MAX_YEAR - 1);
+    return FALSE;
+  }
   if (date_out)
     g_date_set_dmy(date_out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
   return TRUE;
