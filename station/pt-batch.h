@@ -4,6 +4,7 @@
  * together, so a batch never shows a state its log does not explain. */
 #pragma once
 
+#include "pt-bundle.h"
 #include "pt-station.h"
 #include "pt-store.h"
 
@@ -107,9 +108,11 @@ json_t *pt_batch_to_json(const PtConfig *config, const PtBatch *batch);
 /* Returns: (transfer full): the batch as compact JSON text with its events under
  * "event_list", each as pt_event_row_to_json() gives it.  The stored records are
  * already canonical JSON, so they are copied into the text as they are instead of
- * being parsed and written again (the batch page is the most read resource). */
+ * being parsed and written again (the batch page is the most read resource).  An event
+ * that @view (@buyer_gln: a buyer's scope, nullable) does not show (pt-bundle.h) has its
+ * envelope with "redacted": true and no record. */
 char *pt_batch_show_json(const PtConfig *config, PtStore *store, const PtBatch *batch,
-                         gsize *len_out, GError **error);
+                         PtBundleView view, const char *buyer_gln, gsize *len_out, GError **error);
 
 /* Returns: (transfer full): a stored event as JSON: seq, hash, signature, and the
  * signed record under "event". */

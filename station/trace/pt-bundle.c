@@ -17,11 +17,11 @@
 struct _PtBundleWriter {
   const PtConfig *config; /* borrowed */
   PtBundleView view;
-  char *buyer_party; /* nullable: https://id.gs1.org/414/<gln> of a scoped buyer */
-  json_t *doc;       /* the document without its events */
-  GString *events;   /* the shown events' stored records, comma-separated, verbatim */
-  json_t *proofs;    /* nullable: only a bundle carries proofs */
-  json_t *hash_ids;  /* nullable, borrowed from @doc: a plain document lists the hash IDs */
+  char *buyer_gln;  /* nullable: the GLN a PT_BUNDLE_BUYER view is scoped to */
+  json_t *doc;      /* the document without its events */
+  GString *events;  /* the shown events' stored records, comma-separated, verbatim */
+  json_t *proofs;   /* nullable: only a bundle carries proofs */
+  json_t *hash_ids; /* nullable, borrowed from @doc: a plain document lists the hash IDs */
   guint8 last_hash[PT_HASH_LEN];
   gint64 count;
 };
@@ -33,8 +33,7 @@ pt_bundle_writer_new(const PtConfig *config, gboolean with_proofs, PtBundleView 
   PtBundleWriter *w = g_new0(PtBundleWriter, 1);
   w->config = config;
   w->view = view;
-  if (view == PT_BUNDLE_BUYER && buyer_gln)
-    w->buyer_party = g_strconcat("https://id.gs1.org/414/", buyer_gln, NULL);
+  w->buyer_gln = g_strdup(buyer_gln);
   w->doc = pt_epcis_document_new(config, pt_now_ns());
   w->events = g_string_new(NULL);
   w->proofs = with_proofs ? json_array() : NULL;
@@ -54,7 +53,7 @@ pt_bundle_writer_free(PtBundleWriter *w)
   g_string_free(w->events, TRUE);
   if (w->proofs)
     json_decref(w->proofs);
-  g_free(w->buyer_party);
+  g_free(w->buyer_gln);
   g_free(w);
 }
 
@@ -73,10 +72,11 @@ pt_bundle_event_is_private(const json_t *event)
   return FALSE;
 }
 
-/* TRUE when @event names @party among its destinations. */
+/* TRUE when @event names the party of @gln among its destinations. */
 static gboolean
-goes_to(const json_t *event, const char *party)
+goes_to(const json_t *event, const char *gln)
 {
+  g_autofree char *party = g_strconcat("https://id.gs1.org/414/", gln, NULL);
   json_t *list = json_object_get(event, "destinationList");
   gsize i;
   json_t *d;
@@ -88,20 +88,22 @@ goes_to(const json_t *event, const char *party)
   return FALSE;
 }
 
-/* Whether @w shows @event in clear.  The public sees no private member; a buyer scoped to a
- * GLN sees its own loads and the batch's own events, not another buyer's loads. */
-static gboolean
-shown(const PtBundleWriter *w, const json_t *event)
+gboolean
+pt_bundle_event_shown(const json_t *event, PtBundleView view, const char *buyer_gln)
 {
-  switch (w->view) {
+  switch (view) {
   case PT_BUNDLE_FULL:
     return TRUE;
   case PT_BUNDLE_PUBLIC:
     return !pt_bundle_event_is_private(event);
   case PT_BUNDLE_BUYER:
-    if (!w->buyer_party || !json_object_get(event, "pt:loadId"))
+    /* A buyer sees what the public sees and the loads it may see: every load for a buyer of
+     * all batches, its own loads for one scoped to a GLN; never an operator's note. */
+    if (!pt_bundle_event_is_private(event))
       return TRUE;
-    return goes_to(event, w->buyer_party);
+    if (json_object_get(event, "pt:note") || !json_object_get(event, "pt:loadId"))
+      return FALSE;
+    return !buyer_gln || goes_to(event, buyer_gln);
   }
   return FALSE;
 }
@@ -115,7 +117,7 @@ pt_bundle_writer_add(PtBundleWriter *w, const PtEventRow *row, GError **error)
   /* From the signed body with the event's own @context (the document's is the same), so
    * the ID never depends on export time. */
   g_autofree char *hash_id = pt_event_hash_id(event, NULL, error);
-  gboolean in_clear = shown(w, event);
+  gboolean in_clear = pt_bundle_event_shown(event, w->view, w->buyer_gln);
   json_decref(event);
   if (!hash_id)
     return FALSE;

@@ -16,7 +16,8 @@
  *
  * Views.  An event that holds a private member (pt_bundle_event_is_private(): operator notes,
  * a load's plate, seal, destination and documents) is shown in clear in the full view only;
- * the public view withholds it, and a buyer scoped to a GLN sees only its own loads' events.
+ * the public view withholds it, a buyer sees the loads it may see (a buyer scoped to a GLN only
+ * its own) and no operator's note.
  * A withheld event is "redacted": it leaves out of the eventList, and its proof says
  * "redacted": true and still carries its hash, hashId, link and signature.  Since the signature
  * is over the hash, and the next event's signed "pt:prevEvent" and the head's lastHash name that
@@ -49,6 +50,11 @@ typedef enum {
 
 /* TRUE when @event (transfer none) holds a member the public view withholds. */
 gboolean pt_bundle_event_is_private(const json_t *event);
+
+/* TRUE when @view (@buyer_gln: the scope of a PT_BUNDLE_BUYER view, nullable) shows @event
+ * (transfer none) in clear: the full view all, the public view no private member, a buyer
+ * the public's and the loads it may see (all, or those to its GLN), never an operator's note. */
+gboolean pt_bundle_event_shown(const json_t *event, PtBundleView view, const char *buyer_gln);
 
 /* Writes a batch's documents from its events, fed in log order by whoever holds them (the
  * station's SQLite store, a hub's database): the EPCIS document, and with @with_proofs the
