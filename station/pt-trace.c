@@ -286,3 +286,45 @@ pt_trace_event_by_hash_id(PtStore *store, const char *hash_id, GError **error)
   pt_event_row_clear(&row);
   return out;
 }
+
+char *
+pt_trace_event_text(PtStore *store, const char *hash_id, PtBundleView view, const char *buyer_gln,
+                    gint64 *batch_id_out, gsize *len_out, GError **error)
+{
+  if (!pt_event_hash_id_is_valid(hash_id)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "'%s' is not an Event Hash ID (ni:///sha-256;<64 hex>?ver=CBV2.0)", hash_id);
+    return NULL;
+  }
+  PtEventRow row = {0};
+  g_autofree char *lot = NULL, *gtin = NULL;
+  if (!pt_store_event_find_by_hash_id(store, hash_id, &row, &lot, &gtin, error))
+    return NULL;
+  char *out = NULL;
+  json_t *event = pt_json_parse(row.body, row.body_len, error);
+  if (event) {
+    gboolean shown = pt_bundle_event_shown(event, view, buyer_gln);
+    json_t *envelope =
+        json_pack("{sssssssIs{ssss}}", "hashId", row.hash_id, "eventID", row.event_id, "step",
+                  row.step, "seq", (json_int_t)row.seq, "batch", "lot", lot, "gtin", gtin);
+    if (!shown)
+      json_object_set_new(envelope, "redacted", json_true());
+    char *text = json_dumps(envelope, JSON_COMPACT);
+    GString *g = g_string_new(text);
+    free(text);
+    json_decref(envelope);
+    json_decref(event);
+    /* The stored record as the last member, byte for byte (pt-bundle.h). */
+    if (shown) {
+      g_string_truncate(g, g->len - 1);
+      g_string_append(g, ",\"event\":");
+      g_string_append_len(g, row.body, (gssize)row.body_len);
+      g_string_append_c(g, '}');
+    }
+    *batch_id_out = row.batch_id;
+    *len_out = g->len;
+    out = g_string_free(g, FALSE);
+  }
+  pt_event_row_clear(&row);
+  return out;
+}

@@ -49,6 +49,14 @@ gboolean pt_trace_fill_hash_ids(PtStore *store, GError **error);
  * event has it.  Returns: (transfer full). */
 json_t *pt_trace_event_by_hash_id(PtStore *store, const char *hash_id, GError **error);
 
+/* The same as text, its stored record spliced in byte for byte, for @view (@buyer_gln: a
+ * buyer's scope, nullable): an event the view does not show (pt-bundle.h) has "redacted": true
+ * and no "event".  @batch_id_out receives the event's batch, @len_out the text's length.
+ * Returns: (transfer full). */
+char *pt_trace_event_text(PtStore *store, const char *hash_id, PtBundleView view,
+                          const char *buyer_gln, gint64 *batch_id_out, gsize *len_out,
+                          GError **error);
+
 typedef struct {
   gint64 n_events;
   gint64 n_batches;

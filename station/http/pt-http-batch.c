@@ -342,21 +342,26 @@ get_event(const PtHttpCall *call)
     g_free(hash_id);
     hash_id = full;
   }
-  json_t *out = pt_trace_event_by_hash_id(store, hash_id, &error);
-  if (!out)
+  /* The record byte for byte; a buyer sees the events the bundle shows it (pt-bundle.h). */
+  const PtPrincipal *p = call->who;
+  gint64 batch_id = 0;
+  gsize len = 0;
+  char *text = pt_trace_event_text(store, hash_id,
+                                   p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL,
+                                   p->scope_gln, &batch_id, &len, &error);
+  if (!text)
     return pt_http_respond_gerror(c, error);
-  const char *lot = json_string_value(json_object_get(json_object_get(out, "batch"), "lot"));
-  g_autoptr(PtBatch) batch = pt_batch_lookup(store, lot, &error);
+  g_autoptr(PtBatch) batch = pt_store_batch_get(store, batch_id, &error);
   enum MHD_Result response;
   if (!batch) {
-    json_decref(out);
+    g_free(text);
     return pt_http_respond_gerror(c, error);
   }
-  if (!batch_readable(store, c, call->who, batch, &response)) {
-    json_decref(out);
+  if (!batch_readable(store, c, p, batch, &response)) {
+    g_free(text);
     return response;
   }
-  return pt_http_respond_json(c, MHD_HTTP_OK, out, NULL);
+  return pt_http_respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
 }
 
 static const PtHttpRoute batch_routes[] = {

@@ -9,6 +9,7 @@
 #     (the private events redacted: their proofs only);
 #   - a buyer scoped to a GLN saw other buyers' loads in the bundle, /epcis and the timeline's
 #     event_list: now only its own, and never the operator's note; its bundle verifies;
+#   - an event fetched by its GS1 Event Hash ID follows the same rule;
 #   - the operator's bundle has every event in clear; `export --public` is the public form.
 set -u
 . "$(dirname "$0")/../tap.sh"
@@ -95,6 +96,13 @@ done
 check "the operator's bundle has every event in clear" \
   '[ "$(get /api/v1/batches/1/bundle "$T/op.json" -H "Authorization: Bearer $TOKEN")" = 200 ] && all "$T/op.json" "$NOTE" "${A_SECRETS[@]}" "${B_SECRETS[@]}" && [ "$(redacted "$T/op.json")" = 0 ]'
 expect 0 "the operator's bundle verifies" "$BIN" verify "$T/op.json" --key "$PUB"
+# An event by its GS1 Event Hash ID: buyer A asks for the loading event of buyer B's load.
+HID=$(jq -r '(.epcis.epcisBody.eventList | map(."pt:vehiclePlate" == "CD 456") | index(true)) as $i | .proofs[$i].hashId' "$T/op.json")
+HID_URI=$(jq -rn --arg h "$HID" '$h | @uri')
+check "buyer A gets buyer B's loading event by hash ID only as redacted" \
+  '[ "$(get "/api/v1/events/$HID_URI" "$T/evA.json" -H "Authorization: Bearer $KEY_A")" = 200 ] && [ "$(jq .redacted "$T/evA.json")" = true ] && none "$T/evA.json" "${B_SECRETS[@]}"'
+check "buyer B gets it in full, the stored record byte for byte" \
+  '[ "$(get "/api/v1/events/$HID_URI" "$T/evB.json" -H "Authorization: Bearer $KEY_B")" = 200 ] && all "$T/evB.json" "${B_SECRETS[@]}" && grep -qF -- "$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT body FROM events WHERE hash_id = '"'"'$HID'"'"'")" "$T/evB.json"'
 expect 0 "export --public writes the public form" "$BIN" export ORA-1 --format bundle --public -o "$T/exp.json"
 check "which holds nothing private and verifies" \
   'none "$T/exp.json" "$NOTE" "${A_SECRETS[@]}" "${B_SECRETS[@]}" && "$BIN" verify "$T/exp.json" >/dev/null'
