@@ -85,7 +85,8 @@ typedef struct {
   char *gtin;
   char *station_id;
   guint8 public_key[PT_PUB_LEN];
-  GPtrArray *hash_ids; /* (element-type utf8): the GS1 Event Hash ID of each event, in order */
+  GPtrArray *hash_ids; /* (element-type utf8): the GS1 Event Hash ID of each event, in order;
+                        * "" for a redacted event, whose claimed ID no signature covers */
 } PtVerifyResult;
 
 void pt_verify_result_clear(PtVerifyResult *result);

@@ -317,6 +317,8 @@ test_redacted_bundle(void)
   g_assert_no_error(error);
   g_assert_cmpint(result.n_events, ==, 4);
   g_assert_cmpuint(result.hash_ids->len, ==, 4);
+  g_assert_cmpstr(result.hash_ids->pdata[0], !=, "");
+  g_assert_cmpstr(result.hash_ids->pdata[1], ==, ""); /* redacted: its ID is not signed */
   pt_verify_result_clear(&result);
   json_t *orig = json_loadb(text, len, 0, NULL);
   g_assert_cmpuint(json_array_size(events_of(orig)), ==, 1);
