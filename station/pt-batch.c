@@ -63,6 +63,12 @@ check_date(const char *what, const char *text, GDate *date_out, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s '%s' is not a date that exists", what, text);
     return FALSE;
   }
+  /* The window every station time keeps (pt-limits.h): a pack date of 9999-12-31 is a typo. */
+  if (y < PT_TIME_MIN_YEAR || y >= PT_TIME_MAX_YEAR) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s '%s' is outside the years %d to %d", what,
+                text, PT_TIME_MIN_YEAR, PT_TIME_MAX_YEAR - 1);
+    return FALSE;
+  }
   if (date_out)
     g_date_set_dmy(date_out, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
   return TRUE;
@@ -614,27 +620,53 @@ append_with_raw_member(GString *out, json_t *object, const char *key, const char
   free(text);
 }
 
+typedef struct {
+  GString *out;
+  PtBundleView view;
+  const char *buyer_gln;
+} EventText;
+
+/* An event the view does not show keeps its envelope (seq, step, time, hash, signature) and
+ * says "redacted" instead of carrying its record (pt-bundle.h). */
 static gboolean
 append_event_text(const PtEventRow *row, gpointer user_data, GError **error)
 {
-  GString *out = user_data;
+  EventText *et = user_data;
+  GString *out = et->out;
   if (out->str[out->len - 1] != '[')
     g_string_append_c(out, ',');
+  gboolean shown = TRUE;
+  if (et->view != PT_BUNDLE_FULL) {
+    json_t *event = pt_json_parse(row->body, row->body_len, error);
+    if (!event)
+      return FALSE;
+    shown = pt_bundle_event_shown(event, et->view, et->buyer_gln);
+    json_decref(event);
+  }
   json_t *envelope = event_row_envelope(row);
-  append_with_raw_member(out, envelope, "event", row->body, row->body_len);
+  if (shown) {
+    append_with_raw_member(out, envelope, "event", row->body, row->body_len);
+  } else {
+    json_object_set_new(envelope, "redacted", json_true());
+    char *text = json_dumps(envelope, JSON_COMPACT);
+    g_string_append(out, text);
+    free(text);
+  }
   json_decref(envelope);
   return TRUE;
 }
 
 char *
 pt_batch_show_json(const PtConfig *config, const guint8 public_key[PT_PUB_LEN], PtStore *store,
-                   const PtBatch *batch, gsize *len_out, GError **error)
+                   const PtBatch *batch, PtBundleView view, const char *buyer_gln, gsize *len_out,
+                   GError **error)
 {
   g_auto(PtBatchSigned) st = {0};
   if (!pt_batch_signed_read(store, public_key, batch, &st, error))
     return NULL;
   g_autoptr(GString) events = g_string_new("[");
-  if (!pt_store_events_foreach(store, batch->id, append_event_text, events, error))
+  EventText et = {.out = events, .view = view, .buyer_gln = buyer_gln};
+  if (!pt_store_events_foreach(store, batch->id, append_event_text, &et, error))
     return NULL;
   g_string_append_c(events, ']');
   GString *out = g_string_sized_new(events->len + 1024);

@@ -4,6 +4,7 @@
  * together, so a batch never shows a state its log does not explain. */
 #pragma once
 
+#include "pt-bundle.h"
 #include "pt-station.h"
 #include "pt-store.h"
 
@@ -113,9 +114,11 @@ json_t *pt_batch_to_json(const PtConfig *config, const PtBatch *batch);
  * batches row agrees, "fact_mismatches" lists each field where it does not ({field, row,
  * signed}).  The stored records are already canonical JSON, so they are copied into the
  * text as they are instead of being parsed and written again (the batch page is the most
- * read resource). */
+ * read resource).  An event that @view (@buyer_gln: a buyer's scope, nullable) does not show
+ * (pt-bundle.h) has its envelope with "redacted": true and no record. */
 char *pt_batch_show_json(const PtConfig *config, const guint8 public_key[PT_PUB_LEN],
-                         PtStore *store, const PtBatch *batch, gsize *len_out, GError **error);
+                         PtStore *store, const PtBatch *batch, PtBundleView view,
+                         const char *buyer_gln, gsize *len_out, GError **error);
 
 /* Returns: (transfer full): a stored event as JSON: seq, hash, signature, and the
  * signed record under "event". */

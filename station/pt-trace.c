@@ -32,6 +32,23 @@ set_hash_member(json_t *event, const char *key, gboolean present, const guint8 *
   json_object_set_new(event, key, json_string(hex));
 }
 
+/* TRUE when @stored (nullable: it did not parse), @row's record as a verifier parses it,
+ * writes back to the same bytes.  An integral number past 2^53 (1e20 is written
+ * "100000000000000000000") reads back as an integer that C readers cannot take exactly, or at
+ * all past 2^63: such a record could be signed but never verified, so it is refused here. */
+static gboolean
+reads_back(const json_t *stored, const PtEventRow *row, GError **error)
+{
+  gsize len = 0;
+  g_autofree char *again = stored ? pt_canon_dump(stored, &len, NULL) : NULL;
+  if (again && len == row->body_len && memcmp(again, row->body, len) == 0)
+    return TRUE;
+  g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+              "the event holds a number that does not read back exactly (an integral value "
+              "beyond 2^53); not signed");
+  return FALSE;
+}
+
 gboolean
 pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char *step,
                 gint64 event_time_ns, json_t *event, PtEventRow *out, GError **error)
@@ -73,7 +90,12 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
   row.body = pt_canon_dump(event, &row.body_len, error);
   gboolean ok = row.body != NULL;
   if (ok) {
-    row.hash_id = pt_event_hash_id(event, NULL, error);
+    /* From the record as every reader will parse it, not from @event: a real -0.0 or 5.0
+     * is written "0" or "5", which reads back as an integer with another Event Hash ID. */
+    json_t *stored = pt_json_parse(row.body, row.body_len, NULL);
+    ok = reads_back(stored, &row, error);
+    row.hash_id = ok ? pt_event_hash_id(stored, NULL, error) : NULL;
+    json_decref(stored);
     ok = row.hash_id != NULL;
   }
   if (ok) {
@@ -248,23 +270,24 @@ write_row(const PtEventRow *row, gpointer writer, GError **error)
   return pt_bundle_writer_add(writer, row, error);
 }
 
-json_t *
-pt_trace_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch, GError **error)
+char *
+pt_trace_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch, PtBundleView view,
+               const char *buyer_gln, gsize *len_out, GError **error)
 {
-  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, FALSE);
+  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, FALSE, view, buyer_gln);
   if (!pt_store_events_foreach(store, batch->id, write_row, w, error))
     return NULL;
-  return pt_bundle_writer_epcis(w);
+  return pt_bundle_writer_epcis(w, len_out, error);
 }
 
-json_t *
+char *
 pt_trace_bundle(PtStore *store, const PtConfig *config, const PtKeys *keys, const PtBatch *batch,
-                GError **error)
+                PtBundleView view, const char *buyer_gln, gsize *len_out, GError **error)
 {
-  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, TRUE);
+  g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, TRUE, view, buyer_gln);
   if (!pt_store_events_foreach(store, batch->id, write_row, w, error))
     return NULL;
-  return pt_bundle_writer_finish(w, keys, batch, error);
+  return pt_bundle_writer_finish(w, keys, batch, len_out, error);
 }
 
 gboolean
@@ -319,6 +342,48 @@ pt_trace_event_by_hash_id(PtStore *store, const char *hash_id, GError **error)
     out = json_pack("{sssssssIsos{ssss}}", "hashId", row.hash_id, "eventID", row.event_id, "step",
                     row.step, "seq", (json_int_t)row.seq, "event", event, "batch", "lot", lot,
                     "gtin", gtin);
+  pt_event_row_clear(&row);
+  return out;
+}
+
+char *
+pt_trace_event_text(PtStore *store, const char *hash_id, PtBundleView view, const char *buyer_gln,
+                    gint64 *batch_id_out, gsize *len_out, GError **error)
+{
+  if (!pt_event_hash_id_is_valid(hash_id)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "'%s' is not an Event Hash ID (ni:///sha-256;<64 hex>?ver=CBV2.0)", hash_id);
+    return NULL;
+  }
+  PtEventRow row = {0};
+  g_autofree char *lot = NULL, *gtin = NULL;
+  if (!pt_store_event_find_by_hash_id(store, hash_id, &row, &lot, &gtin, error))
+    return NULL;
+  char *out = NULL;
+  json_t *event = pt_json_parse(row.body, row.body_len, error);
+  if (event) {
+    gboolean shown = pt_bundle_event_shown(event, view, buyer_gln);
+    json_t *envelope =
+        json_pack("{sssssssIs{ssss}}", "hashId", row.hash_id, "eventID", row.event_id, "step",
+                  row.step, "seq", (json_int_t)row.seq, "batch", "lot", lot, "gtin", gtin);
+    if (!shown)
+      json_object_set_new(envelope, "redacted", json_true());
+    char *text = json_dumps(envelope, JSON_COMPACT);
+    GString *g = g_string_new(text);
+    free(text);
+    json_decref(envelope);
+    json_decref(event);
+    /* The stored record as the last member, byte for byte (pt-bundle.h). */
+    if (shown) {
+      g_string_truncate(g, g->len - 1);
+      g_string_append(g, ",\"event\":");
+      g_string_append_len(g, row.body, (gssize)row.body_len);
+      g_string_append_c(g, '}');
+    }
+    *batch_id_out = row.batch_id;
+    *len_out = g->len;
+    out = g_string_free(g, FALSE);
+  }
   pt_event_row_clear(&row);
   return out;
 }

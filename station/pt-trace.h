@@ -10,6 +10,7 @@
  * station's secret key. */
 #pragma once
 
+#include "pt-bundle.h"
 #include "pt-config.h"
 #include "pt-keys.h"
 #include "pt-store.h"
@@ -26,15 +27,17 @@ G_BEGIN_DECLS
 gboolean pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char *step,
                          gint64 event_time_ns, json_t *event, PtEventRow *out, GError **error);
 
-/* The EPCIS 2.0 document of @batch's events, in log order (GS1 schema valid).
- * Returns: (transfer full). */
-json_t *pt_trace_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch,
-                       GError **error);
+/* The EPCIS 2.0 document of @batch's events that @view shows (@buyer_gln: the scope of a
+ * PT_BUNDLE_BUYER view, nullable), in log order (GS1 schema valid), each event its stored
+ * record byte for byte; its length in @len_out.  Returns: (transfer full). */
+char *pt_trace_epcis(PtStore *store, const PtConfig *config, const PtBatch *batch,
+                     PtBundleView view, const char *buyer_gln, gsize *len_out, GError **error);
 
-/* The signed trace bundle of @batch (pt-bundle.h): what `packtrace verify` and a buyer's
- * browser check.  Returns: (transfer full). */
-json_t *pt_trace_bundle(PtStore *store, const PtConfig *config, const PtKeys *keys,
-                        const PtBatch *batch, GError **error);
+/* The signed trace bundle of @batch in @view (pt-bundle.h): what `packtrace verify` and the
+ * consumer's browser check, its length in @len_out.  Returns: (transfer full). */
+char *pt_trace_bundle(PtStore *store, const PtConfig *config, const PtKeys *keys,
+                      const PtBatch *batch, PtBundleView view, const char *buyer_gln,
+                      gsize *len_out, GError **error);
 
 /* Fills the stored GS1 Event Hash ID of events written before schema 15 stored it (SQL
  * cannot compute it), in write transactions of PT_HASH_ID_FILL_BATCH events.  After the first
@@ -45,6 +48,14 @@ gboolean pt_trace_fill_hash_ids(PtStore *store, GError **error);
  * batch: {lot, gtin}}.  PT_ERROR_INVALID for a malformed ID, PT_ERROR_NOT_FOUND when no
  * event has it.  Returns: (transfer full). */
 json_t *pt_trace_event_by_hash_id(PtStore *store, const char *hash_id, GError **error);
+
+/* The same as text, its stored record spliced in byte for byte, for @view (@buyer_gln: a
+ * buyer's scope, nullable): an event the view does not show (pt-bundle.h) has "redacted": true
+ * and no "event".  @batch_id_out receives the event's batch, @len_out the text's length.
+ * Returns: (transfer full). */
+char *pt_trace_event_text(PtStore *store, const char *hash_id, PtBundleView view,
+                          const char *buyer_gln, gint64 *batch_id_out, gsize *len_out,
+                          GError **error);
 
 typedef struct {
   gint64 n_events;

@@ -148,33 +148,58 @@
   }
   function fail(why) { var e = new Error(why); e.tampered = true; throw e; }
 
+  /* The same checks as `packtrace verify` (station/trace/pt-bundle.h): every record shown is
+   * hashed over its RFC 8785 form, a redacted one (its private fields withheld from the public)
+   * is checked by its signature over the hash its proof gives, which the next record's signed
+   * link and the head's lastHash name.  Hex is lowercase only; unknown members are refused. */
+  var ROOT = ['epcis', 'format', 'head', 'proofs'];
+  var PROOF = ['eventID', 'hash', 'hashId', 'prevHash', 'redacted', 'signature'];
+  function onlyKnown(o, known, what) {
+    Object.keys(o).forEach(function (k) { if (known.indexOf(k) < 0) fail('unknown member ' + k + ' in ' + what); });
+  }
+  function lowhex(s, n) { return typeof s === 'string' && s.length === n * 2 && /^[0-9a-f]*$/.test(s); }
   async function verifyBundle(b) {
     var head = b && b.head, events = b && b.epcis && b.epcis.epcisBody && b.epcis.epcisBody.eventList, proofs = b && b.proofs;
     if (!head || !Array.isArray(events) || !Array.isArray(proofs) || b.format !== 'packtrace-bundle/1') fail('malformed bundle');
-    if (String(head.publicKey).toLowerCase() !== data.public_key) fail('signed by another key');
+    onlyKnown(b, ROOT, 'bundle');
+    if (!lowhex(head.publicKey, 32) || !lowhex(head.signature, 64)) fail('malformed bundle');
+    if (head.publicKey !== data.public_key) fail('signed by another key');
     if (head.lot !== data.lot || head.gtin !== data.gtin) fail('bundle of another batch');
     var sigOk = await verifier(head.publicKey);
     var unsigned = Object.assign({}, head); delete unsigned.signature;
     if (!await sigOk(head.signature, await sha256(canon(unsigned)))) fail('head signature');
-    if (events.length !== head.count || proofs.length !== head.count) fail('events removed or added');
-    if (events.length !== data.events.length) fail('page and record differ');
-    var prev = null;
-    for (var i = 0; i < events.length; i++) {
-      var e = events[i], p = proofs[i] || {}, n = i + 1;
-      var h = hex(await sha256(canon(e)));
-      if (p.eventID !== e.eventID) fail('record ' + n + ' out of order');
-      if (h !== String(p.hash).toLowerCase()) fail('record ' + n + ' altered');
+    var keyId = hex(fallback ? fallback.sha256(unhex(head.publicKey)) : await crypto.subtle.digest('SHA-256', unhex(head.publicKey)));
+    if (head.stationId !== keyId.slice(0, 16)) fail('station id is not the signing key\'s');
+    if (proofs.length !== head.count || proofs.length !== data.events.length) fail('events removed or added');
+    var prev = null, next = 0;
+    for (var i = 0; i < proofs.length; i++) {
+      var p = proofs[i], n = i + 1, h;
+      if (!p || typeof p !== 'object') fail('malformed bundle');
+      onlyKnown(p, PROOF, 'proof');
+      if (!lowhex(p.hash, 32) || !lowhex(p.signature, 64)) fail('record ' + n + ' proof damaged');
+      if (p.redacted !== undefined) {
+        if (p.redacted !== true) fail('malformed bundle');
+        h = p.hash;
+      } else {
+        var e = events[next++];
+        if (!e) fail('events removed or added');
+        h = hex(await sha256(canon(e)));
+        if (p.eventID !== e.eventID) fail('record ' + n + ' out of order');
+        if (h !== p.hash) fail('record ' + n + ' altered');
+        var link = e['pt:prevEvent'];
+        if (i ? link !== prev : link !== undefined) fail('record ' + n + ' chain broken');
+        var shown = data.events[i];
+        if (shown.time !== e.eventTime || stepName(shown.step) !== stepName(e.bizStep)) fail('page and record ' + n + ' differ');
+      }
       if (!await sigOk(p.signature, unhex(h))) fail('record ' + n + ' signature');
-      var link = e['pt:prevEvent'], plink = p.prevHash;
-      if (i ? link !== prev || plink !== prev : link !== undefined || plink !== null) fail('record ' + n + ' chain broken');
-      var shown = data.events[i];
-      if (shown.time !== e.eventTime || stepName(shown.step) !== stepName(e.bizStep)) fail('page and record ' + n + ' differ');
+      if (i ? p.prevHash !== prev : p.prevHash !== null) fail('record ' + n + ' chain broken');
       prev = h;
     }
-    if (events.length && String(head.lastHash).toLowerCase() !== prev) fail('last record');
+    if (next !== events.length) fail('events removed or added');
+    if (proofs.length && head.lastHash !== prev) fail('last record');
     var doc = JSON.parse(JSON.stringify(b.epcis)); delete doc.epcisBody.eventList;
-    if (hex(await sha256(canon(doc))) !== String(head.documentHash).toLowerCase()) fail('document header');
-    return events.length;
+    if (hex(await sha256(canon(doc))) !== head.documentHash) fail('document header');
+    return proofs.length;
   }
 
   /* The fields this page shows that its verified events state otherwise: identity from the

@@ -6,8 +6,8 @@
  *   GET  /api/v1/batches/{id}                   buyers and up: the batch and its timeline
  *   GET  /api/v1/batches/{id}/epcis|grading     buyers and up: its EPCIS document, grading
  *   GET  /api/v1/batches/{id}/label             buyers and up: its label (PNG, PDF, SVG)
- *   GET  /api/v1/batches/{id}/bundle            anyone: the signed bundle the consumer page
- *                                               verifies
+ *   GET  /api/v1/batches/{id}/bundle            buyers and up: the signed bundle (the public
+ *                                               one is at the batch's Digital Link, pt-web.c)
  *   GET  /api/v1/batches/{id}/clips/{n}         anyone: an evidence clip, which the consumer
  *                                               page plays
  *   POST /api/v1/batches/{id}/hold|release|recall|events   operator
@@ -217,8 +217,8 @@ get_label(const PtHttpCall *call)
 
 typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE, VIEW_GRADING } BatchView;
 
-/* GET /api/v1/batches/{id}[/VIEW]: the route's tag is the view.  The bundle is public (no
- * principal: the consumer page loads it for anyone). */
+/* GET /api/v1/batches/{id}[/VIEW]: the route's tag is the view; buyers and up only (a
+ * sequential id is no name for the public: it finds batches by GTIN and lot, pt-web.c). */
 static enum MHD_Result
 get_batch(const PtHttpCall *call)
 {
@@ -231,27 +231,39 @@ get_batch(const PtHttpCall *call)
   if (!batch)
     return pt_http_respond_gerror(c, error);
   enum MHD_Result response;
-  if (p && !batch_readable(store, c, p, batch, &response))
+  if (!batch_readable(store, c, p, batch, &response))
     return response;
   json_t *out = NULL;
-  const char *type = NULL;
   switch ((BatchView)call->route->tag) {
   case VIEW_BATCH: {
     gsize len;
     char *text = pt_batch_show_json(http->station->config, http->station->keys->public_key, store,
-                                    batch, &len, &error);
+                                    batch,
+                                    p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL,
+                                    p->scope_gln, &len, &error);
     if (!text)
       break;
     /* g_malloc and malloc are one allocator since GLib 2.46. */
     return pt_http_respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
   }
   case VIEW_EPCIS:
-    out = pt_trace_epcis(store, http->station->config, batch, &error);
-    type = "application/ld+json";
-    break;
-  case VIEW_BUNDLE:
-    out = pt_trace_bundle(store, http->station->config, http->station->keys, batch, &error);
-    break;
+  case VIEW_BUNDLE: {
+    /* Text, not JSON: the stored records leave byte for byte (pt-bundle.h).  A buyer sees its
+     * own loads only; an operator sees everything. */
+    PtBundleView view = p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL;
+    gsize len = 0;
+    char *text =
+        call->route->tag == VIEW_EPCIS
+            ? pt_trace_epcis(store, http->station->config, batch, view, p->scope_gln, &len, &error)
+            : pt_trace_bundle(store, http->station->config, http->station->keys, batch, view,
+                              p->scope_gln, &len, &error);
+    if (!text)
+      break;
+    return pt_http_respond(c, MHD_HTTP_OK,
+                           call->route->tag == VIEW_EPCIS ? "application/ld+json"
+                                                          : "application/json; charset=utf-8",
+                           text, len, NULL);
+  }
   case VIEW_GRADING: {
     /* The open grading, else the latest: counts per class and size code, defect statistics,
      * state, and once closed the inspecting event's id and disposition. */
@@ -265,7 +277,7 @@ get_batch(const PtHttpCall *call)
   }
   if (!out)
     return pt_http_respond_gerror(c, error);
-  return pt_http_respond_json(c, MHD_HTTP_OK, out, type);
+  return pt_http_respond_json(c, MHD_HTTP_OK, out, NULL);
 }
 
 /* GET /api/v1/batches/{id}/clips/{n}: the evidence clip of the batch's n-th event (1-based,
@@ -331,21 +343,26 @@ get_event(const PtHttpCall *call)
     g_free(hash_id);
     hash_id = full;
   }
-  json_t *out = pt_trace_event_by_hash_id(store, hash_id, &error);
-  if (!out)
+  /* The record byte for byte; a buyer sees the events the bundle shows it (pt-bundle.h). */
+  const PtPrincipal *p = call->who;
+  gint64 batch_id = 0;
+  gsize len = 0;
+  char *text = pt_trace_event_text(store, hash_id,
+                                   p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL,
+                                   p->scope_gln, &batch_id, &len, &error);
+  if (!text)
     return pt_http_respond_gerror(c, error);
-  const char *lot = json_string_value(json_object_get(json_object_get(out, "batch"), "lot"));
-  g_autoptr(PtBatch) batch = pt_batch_lookup(store, lot, &error);
+  g_autoptr(PtBatch) batch = pt_store_batch_get(store, batch_id, &error);
   enum MHD_Result response;
   if (!batch) {
-    json_decref(out);
+    g_free(text);
     return pt_http_respond_gerror(c, error);
   }
-  if (!batch_readable(store, c, call->who, batch, &response)) {
-    json_decref(out);
+  if (!batch_readable(store, c, p, batch, &response)) {
+    g_free(text);
     return response;
   }
-  return pt_http_respond_json(c, MHD_HTTP_OK, out, NULL);
+  return pt_http_respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
 }
 
 static const PtHttpRoute batch_routes[] = {
@@ -354,7 +371,7 @@ static const PtHttpRoute batch_routes[] = {
     {"/api/v1/batches/{id}", PT_HTTP_GET, PT_HTTP_BUYER, get_batch, VIEW_BATCH},
     {"/api/v1/batches/{id}/epcis", PT_HTTP_GET, PT_HTTP_BUYER, get_batch, VIEW_EPCIS},
     {"/api/v1/batches/{id}/grading", PT_HTTP_GET, PT_HTTP_BUYER, get_batch, VIEW_GRADING},
-    {"/api/v1/batches/{id}/bundle", PT_HTTP_GET, PT_HTTP_PUBLIC, get_batch, VIEW_BUNDLE},
+    {"/api/v1/batches/{id}/bundle", PT_HTTP_GET, PT_HTTP_BUYER, get_batch, VIEW_BUNDLE},
     {"/api/v1/batches/{id}/label", PT_HTTP_GET, PT_HTTP_BUYER, get_label},
     {"/api/v1/batches/{id}/clips/{n}", PT_HTTP_GET, PT_HTTP_PUBLIC, get_clip},
     {"/api/v1/batches/{id}/hold", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, PT_BATCH_HOLD},

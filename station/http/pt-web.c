@@ -3,7 +3,10 @@
  * The consumer page is what a shopper's phone opens from the QR: its HTML shell is a
  * compiled-in asset with the batch's public facts embedded as JSON, so the first view is
  * one request plus three cached assets.  Only public fields leave here: no notes, phone
- * numbers, quantities or prices (those stay in the operator API). */
+ * numbers, quantities or prices (those stay in the operator API).  A batch's Digital Link with
+ * ?linkType=gs1:epcis answers its public EPCIS document and with ?linkType=pt:traceBundle its
+ * public signed bundle (pt-bundle.h): the events with private members redacted, the others
+ * their stored records byte for byte. */
 #include "pt-web.h"
 
 #include "pt-http-respond.h"
@@ -24,8 +27,10 @@
 #include <gio/gio.h>
 #include <string.h>
 
-#define DATA_MARK      "@PT_DATA@"
-#define STATIC_MAX_AGE "public, max-age=3600"
+#define DATA_MARK "@PT_DATA@"
+/* The linkType of a batch's Digital Link that answers its public signed bundle. */
+#define PT_WEB_BUNDLE_LINK_TYPE "pt:traceBundle"
+#define STATIC_MAX_AGE          "public, max-age=3600"
 /* blob: images are the dashboard's camera thumbnails, fetched with the operator's credentials. */
 #define PAGE_CSP                                                                                   \
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "          \
@@ -320,8 +325,10 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
   }
   const PtBatch *f = st.facts;
   g_autofree char *key = pt_hex_encode(station->keys->public_key, PT_PUB_LEN);
+  /* By GTIN and lot, as the label names it: a sequential id is not for the public. */
+  g_autofree char *lot = g_uri_escape_string(batch->lot, NULL, FALSE);
   g_autofree char *bundle =
-      g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT "/bundle", batch->id);
+      g_strdup_printf("/01/%s/10/%s?linkType=" PT_WEB_BUNDLE_LINK_TYPE, batch->gtin, lot);
   json_t *out = json_pack(
       "{ss ss ss ss so so so so ss ss so so ss ss ss}", "kind", "batch", "gtin", f->gtin, "lot",
       f->lot, "product", f->product ? f->product : "", "variety",
@@ -445,10 +452,23 @@ resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Conne
       return respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch");
     return respond_product(store, c, link->gtin, TRUE);
   }
-  if (is_epcis_link_type(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType"))) {
+  const char *link_type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType");
+  gboolean epcis = is_epcis_link_type(link_type);
+  if (epcis || g_strcmp0(link_type, PT_WEB_BUNDLE_LINK_TYPE) == 0) {
+    /* The public view (pt-bundle.h): no private member in clear, every record byte for byte. */
     g_autoptr(PtBatch) batch = pt_store_batch_get(store, key.batch_id, &error);
-    json_t *doc = batch ? pt_trace_epcis(store, station->config, batch, &error) : NULL;
-    return doc ? respond_json(c, doc, "application/ld+json") : respond_gerror(c, error);
+    gsize len = 0;
+    char *text = NULL;
+    if (batch && epcis)
+      text = pt_trace_epcis(store, station->config, batch, PT_BUNDLE_PUBLIC, NULL, &len, &error);
+    else if (batch)
+      text = pt_trace_bundle(store, station->config, station->keys, batch, PT_BUNDLE_PUBLIC, NULL,
+                             &len, &error);
+    if (!text)
+      return respond_gerror(c, error);
+    return respond_text(c, MHD_HTTP_OK,
+                        epcis ? "application/ld+json" : "application/json; charset=utf-8", text,
+                        len);
   }
   PtWebCache *cache = worker_cache();
   struct MHD_Response *html = NULL, *json = NULL;

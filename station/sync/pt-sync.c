@@ -756,8 +756,10 @@ start_capture(Conn *conn)
   return sent;
 }
 
+/* @mark (nullable) stands for the event's stored record in the fields: splice_event() puts the
+ * record there byte for byte after the template has placed it. */
 static json_t *
-item_fields(PtSync *sync, const PtSyncItem *it)
+item_fields(PtSync *sync, const PtSyncItem *it, const char *mark)
 {
   json_t *f = json_pack("{ssssssssssss}", "kind", it->is_event ? "event" : "batch", "key", it->key,
                         "station_id", sync->config->station_id, "lot", it->lot, "gtin", it->gtin,
@@ -769,7 +771,7 @@ item_fields(PtSync *sync, const PtSyncItem *it)
     g_autofree char *when = pt_time_format(it->event_time_ns);
     g_autofree char *hash = pt_hex_encode(it->hash, PT_HASH_LEN);
     g_autofree char *sig = pt_hex_encode(it->signature, PT_SIG_LEN);
-    json_t *event = pt_json_parse(it->body, it->body_len, NULL);
+    json_t *event = mark ? json_string(mark) : NULL;
     json_object_set_new(f, "event_id", json_string(it->key));
     json_object_set_new(f, "step", json_string(it->step));
     json_object_set_new(f, "event_time", json_string(when));
@@ -784,6 +786,39 @@ item_fields(PtSync *sync, const PtSyncItem *it)
     json_object_set_new(f, "changed", json_string(when));
   }
   return f;
+}
+
+/* Returns: (transfer full): @text (a JSON text from json_dumps) with every JSON string that is
+ * exactly @mark replaced by @it's stored record, and @mark inside a longer string by the
+ * record as string content.  Signed records leave as they were hashed: parsed and dumped again
+ * by jansson (REAL_PRECISION(15)) 72.77000000000001 would become 72.77 and fail to verify. */
+static char *
+splice_event(const char *text, const char *mark, const PtSyncItem *it, gsize *len_out)
+{
+  json_t *m = json_string(mark);
+  char *quoted = json_dumps(m, JSON_ENCODE_ANY);
+  json_decref(m);
+  g_autofree char *escaped = g_strndup(quoted + 1, strlen(quoted) - 2);
+  json_t *r = json_stringn(it->body, it->body_len);
+  char *record = r ? json_dumps(r, JSON_ENCODE_ANY) : NULL;
+  json_decref(r);
+  g_autofree char *record_inner = record ? g_strndup(record + 1, strlen(record) - 2) : g_strdup("");
+  GString *out = g_string_sized_new(strlen(text) + it->body_len);
+  for (const char *p = text; *p;) {
+    if (g_str_has_prefix(p, quoted)) {
+      g_string_append_len(out, it->body, (gssize)it->body_len);
+      p += strlen(quoted);
+    } else if (g_str_has_prefix(p, escaped)) {
+      g_string_append(out, record_inner);
+      p += strlen(escaped);
+    } else {
+      g_string_append_c(out, *p++);
+    }
+  }
+  free(quoted);
+  free(record);
+  *len_out = out->len;
+  return g_string_free(out, FALSE);
 }
 
 /* X-Packtrace-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256("<t>.<body>", secret)> */
@@ -817,15 +852,19 @@ pick_head(const PtSyncItem *it, gpointer data)
     return TRUE;
   g_hash_table_add(p->batches, g_memdup2(&it->batch_id, sizeof it->batch_id));
   Conn *conn = p->conn;
-  json_t *fields = item_fields(conn->sync, it);
+  /* A random mark: no recorded text can hold it by chance or by design. */
+  g_autofree char *uuid = g_uuid_string_random();
+  g_autofree char *mark = g_strconcat("\x01pt-event-", uuid, "\x01", NULL);
+  json_t *fields = item_fields(conn->sync, it, mark);
   json_t *body = conn->cfg->template ? pt_sync_template_apply(conn->cfg->template, fields)
                                      : json_incref(fields);
   json_decref(fields);
   char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
   json_decref(body);
   Req *req = req_new(conn, REQ_WEBHOOK, g_strdup(conn->cfg->url));
-  req->body = g_strdup(text);
-  req->body_len = strlen(text);
+  req->body = it->is_event ? splice_event(text, mark, it, &req->body_len) : g_strdup(text);
+  if (!it->is_event)
+    req->body_len = strlen(text);
   free(text);
   req->max_attempts = it->attempts;
   g_array_append_val(req->ids, it->outbox_id);

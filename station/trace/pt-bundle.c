@@ -1,6 +1,6 @@
-/* pt-bundle.c: a batch's EPCIS document, its signed trace bundle, and their verification.
- * verify runs on bundles from anywhere, so every field is checked for type and
- * size before use and every failure names what it saw. */
+/* pt-bundle.c: a batch's EPCIS document, its signed trace bundle, their public and buyer
+ * views, and their verification.  verify runs on bundles from anywhere, so every field is
+ * checked for type, case and size before use and every failure names what it saw. */
 #include "pt-bundle.h"
 
 #include "pt-canon.h"
@@ -16,8 +16,10 @@
 
 struct _PtBundleWriter {
   const PtConfig *config; /* borrowed */
-  json_t *doc;
-  json_t *events;   /* borrowed from @doc */
+  PtBundleView view;
+  char *buyer_gln;  /* nullable: the GLN a PT_BUNDLE_BUYER view is scoped to */
+  json_t *doc;      /* the document without its events */
+  GString *events;  /* the shown events' stored records, comma-separated, verbatim */
   json_t *proofs;   /* nullable: only a bundle carries proofs */
   json_t *hash_ids; /* nullable, borrowed from @doc: a plain document lists the hash IDs */
   guint8 last_hash[PT_HASH_LEN];
@@ -25,12 +27,15 @@ struct _PtBundleWriter {
 };
 
 PtBundleWriter *
-pt_bundle_writer_new(const PtConfig *config, gboolean with_proofs)
+pt_bundle_writer_new(const PtConfig *config, gboolean with_proofs, PtBundleView view,
+                     const char *buyer_gln)
 {
   PtBundleWriter *w = g_new0(PtBundleWriter, 1);
   w->config = config;
+  w->view = view;
+  w->buyer_gln = g_strdup(buyer_gln);
   w->doc = pt_epcis_document_new(config, pt_now_ns());
-  w->events = pt_epcis_document_events(w->doc);
+  w->events = g_string_new(NULL);
   w->proofs = with_proofs ? json_array() : NULL;
   if (!with_proofs) {
     w->hash_ids = json_array();
@@ -45,9 +50,62 @@ pt_bundle_writer_free(PtBundleWriter *w)
   if (!w)
     return;
   json_decref(w->doc);
+  g_string_free(w->events, TRUE);
   if (w->proofs)
     json_decref(w->proofs);
+  g_free(w->buyer_gln);
   g_free(w);
+}
+
+/* The members that say who a load went to and how (load events), and the operator's notes. */
+static const char *const private_members[] = {
+    "pt:note",   "pt:vehiclePlate", "pt:sealNumber",   "pt:destinationName", "pt:dock",
+    "pt:loadId", "pt:loadedBy",     "destinationList", "bizTransactionList",
+};
+
+gboolean
+pt_bundle_event_is_private(const json_t *event)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(private_members); i++)
+    if (json_object_get(event, private_members[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* TRUE when @event names the party of @gln among its destinations. */
+static gboolean
+goes_to(const json_t *event, const char *gln)
+{
+  g_autofree char *party = g_strconcat("https://id.gs1.org/414/", gln, NULL);
+  json_t *list = json_object_get(event, "destinationList");
+  gsize i;
+  json_t *d;
+  json_array_foreach(list, i, d)
+  {
+    if (g_strcmp0(json_string_value(json_object_get(d, "destination")), party) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+gboolean
+pt_bundle_event_shown(const json_t *event, PtBundleView view, const char *buyer_gln)
+{
+  switch (view) {
+  case PT_BUNDLE_FULL:
+    return TRUE;
+  case PT_BUNDLE_PUBLIC:
+    return !pt_bundle_event_is_private(event);
+  case PT_BUNDLE_BUYER:
+    /* A buyer sees what the public sees and the loads it may see: every load for a buyer of
+     * all batches, its own loads for one scoped to a GLN; never an operator's note. */
+    if (!pt_bundle_event_is_private(event))
+      return TRUE;
+    if (json_object_get(event, "pt:note") || !json_object_get(event, "pt:loadId"))
+      return FALSE;
+    return !buyer_gln || goes_to(event, buyer_gln);
+  }
+  return FALSE;
 }
 
 gboolean
@@ -59,15 +117,18 @@ pt_bundle_writer_add(PtBundleWriter *w, const PtEventRow *row, GError **error)
   /* From the signed body with the event's own @context (the document's is the same), so
    * the ID never depends on export time. */
   g_autofree char *hash_id = pt_event_hash_id(event, NULL, error);
-  if (!hash_id) {
-    json_decref(event);
+  gboolean in_clear = pt_bundle_event_shown(event, w->view, w->buyer_gln);
+  json_decref(event);
+  if (!hash_id)
     return FALSE;
+  if (in_clear) {
+    /* The stored record, byte for byte: re-encoding it could change a number's digits. */
+    if (w->events->len)
+      g_string_append_c(w->events, ',');
+    g_string_append_len(w->events, row->body, (gssize)row->body_len);
+    if (w->hash_ids)
+      json_array_append_new(w->hash_ids, json_string(hash_id));
   }
-  /* Inside a document the document's @context applies; the event keeps its own
-   * too, since it is part of the signed record. */
-  json_array_append_new(w->events, event);
-  if (w->hash_ids)
-    json_array_append_new(w->hash_ids, json_string(hash_id));
   if (w->proofs) {
     g_autofree char *hash = pt_hex_encode(row->hash, PT_HASH_LEN);
     g_autofree char *sig = pt_hex_encode(row->signature, PT_SIG_LEN);
@@ -79,6 +140,8 @@ pt_bundle_writer_add(PtBundleWriter *w, const PtEventRow *row, GError **error)
     } else {
       json_object_set_new(proof, "prevHash", json_null());
     }
+    if (!in_clear)
+      json_object_set_new(proof, "redacted", json_true());
     json_array_append_new(w->proofs, proof);
   }
   memcpy(w->last_hash, row->hash, PT_HASH_LEN);
@@ -86,10 +149,39 @@ pt_bundle_writer_add(PtBundleWriter *w, const PtEventRow *row, GError **error)
   return TRUE;
 }
 
-json_t *
-pt_bundle_writer_epcis(PtBundleWriter *w)
+/* Returns: (transfer full): the canonical text of @value, whose member "eventList" of
+ * "epcisBody" of @doc (borrowed from @value) is @w's events spliced in verbatim. */
+static char *
+dump_with_events(PtBundleWriter *w, json_t *value, json_t *doc, gsize *len_out, GError **error)
 {
-  return json_incref(w->doc);
+  /* A random mark cannot occur in recorded text by chance nor by design. */
+  g_autofree char *uuid = g_uuid_string_random();
+  g_autofree char *mark = g_strconcat("\x01pt-events-", uuid, "\x01", NULL);
+  g_autofree char *quoted = g_strconcat("\"\\u0001pt-events-", uuid, "\\u0001\"", NULL);
+  json_t *body = json_object_get(doc, "epcisBody");
+  json_object_set_new(body, "eventList", json_string(mark));
+  gsize len = 0;
+  g_autofree char *text = pt_canon_dump(value, &len, error);
+  json_object_set_new(body, "eventList", json_array());
+  if (!text)
+    return NULL;
+  const char *at = strstr(text, quoted);
+  g_assert(at);
+  GString *out = g_string_sized_new(len + w->events->len + 2);
+  g_string_append_len(out, text, at - text);
+  g_string_append_c(out, '[');
+  g_string_append_len(out, w->events->str, (gssize)w->events->len);
+  g_string_append_c(out, ']');
+  const char *rest = at + strlen(quoted);
+  g_string_append_len(out, rest, (gssize)(text + len - rest));
+  *len_out = out->len;
+  return g_string_free(out, FALSE);
+}
+
+char *
+pt_bundle_writer_epcis(PtBundleWriter *w, gsize *len_out, GError **error)
+{
+  return dump_with_events(w, w->doc, w->doc, len_out, error);
 }
 
 static gboolean
@@ -129,9 +221,11 @@ head_digest(json_t *head, guint8 digest[PT_HASH_LEN], GError **error)
 
 /* Returns: (transfer full): the signed head over @doc and its @count events. */
 static json_t *
-signed_head(const PtConfig *config, const PtKeys *keys, const PtBatch *batch, json_t *doc,
-            gint64 count, const guint8 last_hash[PT_HASH_LEN], GError **error)
+signed_head(const PtKeys *keys, const PtBatch *batch, json_t *doc, gint64 count,
+            const guint8 last_hash[PT_HASH_LEN], GError **error)
 {
+  /* Derived from the key, never taken from station.ini: verify checks it is the signer's. */
+  g_autofree char *station_id = pt_keys_station_id(keys->public_key);
   guint8 doc_hash[PT_HASH_LEN], digest[PT_HASH_LEN], sig[PT_SIG_LEN];
   if (!hash_document_header(doc, doc_hash, error))
     return NULL;
@@ -145,9 +239,9 @@ signed_head(const PtConfig *config, const PtKeys *keys, const PtBatch *batch, js
                            "ss"
                            "ss"
                            "ss}",
-                           "stationId", config->station_id, "lot", batch->lot, "gtin", batch->gtin,
-                           "count", (json_int_t)count, "lastHash", count ? last_hex : "",
-                           "documentHash", doc_hex, "publicKey", pub_hex);
+                           "stationId", station_id, "lot", batch->lot, "gtin", batch->gtin, "count",
+                           (json_int_t)count, "lastHash", count ? last_hex : "", "documentHash",
+                           doc_hex, "publicKey", pub_hex);
   if (!head_digest(head, digest, error)) {
     json_decref(head);
     return NULL;
@@ -158,15 +252,19 @@ signed_head(const PtConfig *config, const PtKeys *keys, const PtBatch *batch, js
   return head;
 }
 
-json_t *
-pt_bundle_writer_finish(PtBundleWriter *w, const PtKeys *keys, const PtBatch *batch, GError **error)
+char *
+pt_bundle_writer_finish(PtBundleWriter *w, const PtKeys *keys, const PtBatch *batch, gsize *len_out,
+                        GError **error)
 {
   g_return_val_if_fail(w->proofs != NULL, NULL);
-  json_t *head = signed_head(w->config, keys, batch, w->doc, w->count, w->last_hash, error);
+  json_t *head = signed_head(keys, batch, w->doc, w->count, w->last_hash, error);
   if (!head)
     return NULL;
-  return json_pack("{sssOsOso}", "format", PT_BUNDLE_FORMAT, "epcis", w->doc, "proofs", w->proofs,
-                   "head", head);
+  json_t *bundle = json_pack("{sssOsOso}", "format", PT_BUNDLE_FORMAT, "epcis", w->doc, "proofs",
+                             w->proofs, "head", head);
+  char *text = dump_with_events(w, bundle, w->doc, len_out, error);
+  json_decref(bundle);
+  return text;
 }
 
 void
@@ -200,11 +298,42 @@ static gboolean G_GNUC_PRINTF(2, 3) tampered(GError **error, const char *fmt, ..
   return FALSE;
 }
 
+/* Lowercase hex only, as the station writes it: one spelling per value, so no byte of a
+ * bundle is free to change without verify noticing. */
 static gboolean
 get_hex(json_t *obj, const char *key, guint8 *out, gsize len)
 {
   const char *hex = json_string_value(json_object_get(obj, key));
-  return hex && pt_hex_decode(hex, out, len);
+  if (!hex)
+    return FALSE;
+  for (const char *p = hex; *p; p++)
+    if (!g_ascii_isdigit(*p) && !(*p >= 'a' && *p <= 'f'))
+      return FALSE;
+  return pt_hex_decode(hex, out, len);
+}
+
+static const char *const root_members[] = {"format", "epcis", "proofs", "head", NULL};
+static const char *const proof_members[] = {"eventID", "hash",     "signature", "prevHash",
+                                            "hashId",  "redacted", NULL};
+
+/* Refuses a member of @obj that is not in @known (NULL-terminated), naming it and @what. */
+static gboolean
+only_known(json_t *obj, const char *what, const char *const *known, GError **error)
+{
+  const char *key;
+  json_t *v;
+  json_object_foreach(obj, key, v)
+  {
+    gboolean ok = FALSE;
+    for (const char *const *k = known; *k && !ok; k++)
+      ok = strcmp(*k, key) == 0;
+    if (!ok) {
+      /* jansson gives valid UTF-8 keys; a long one is cut to what a reader needs. */
+      g_autofree char *shown_key = g_utf8_substring(key, 0, MIN(g_utf8_strlen(key, -1), 64));
+      return malformed(error, "unknown member \"%s\" in %s", shown_key, what);
+    }
+  }
+  return TRUE;
 }
 
 /* What the parallel phase found about one event. */
@@ -218,7 +347,7 @@ typedef enum {
 } EventCheck;
 
 typedef struct {
-  json_t *events;
+  json_t **shown; /* per proof: its event, or NULL for a redacted one */
   json_t *proofs;
   const guint8 *key;
   guint8 (*hashes)[PT_HASH_LEN];
@@ -227,6 +356,20 @@ typedef struct {
   gsize from, to;
 } VerifyChunk;
 
+/* A redacted event: only its proof is there.  Its hash is the proof's, which the signature
+ * covers; the next event's signed link and the head's last hash tie it into the chain. */
+static EventCheck
+check_redacted(VerifyChunk *c, gsize i, json_t *proof, const guint8 *claimed, const guint8 *sig)
+{
+  const char *id = json_string_value(json_object_get(proof, "hashId"));
+  if (!id || !pt_event_hash_id_is_valid(id))
+    return CHECK_PROOF_DAMAGED;
+  memcpy(c->hashes[i], claimed, PT_HASH_LEN);
+  /* No signature covers a redacted event's claimed ID: it is not handed back as found. */
+  c->hash_ids[i] = g_strdup("");
+  return pt_keys_verify(c->key, claimed, sig) ? CHECK_OK : CHECK_BAD_SIGNATURE;
+}
+
 /* Hashing and signature checks are independent per event and are most of
  * verify's time, so they run on every core; links are checked in order after. */
 static gpointer
@@ -234,18 +377,22 @@ verify_chunk(gpointer data)
 {
   VerifyChunk *c = data;
   for (gsize i = c->from; i < c->to; i++) {
-    json_t *event = json_array_get(c->events, i);
+    json_t *event = c->shown[i];
     json_t *proof = json_array_get(c->proofs, i);
     guint8 claimed[PT_HASH_LEN], sig[PT_SIG_LEN];
     g_autofree char *canon = NULL;
     gsize len = 0;
-    if (!json_is_object(event) || !(canon = pt_canon_dump(event, &len, NULL))) {
+    if (event && (!json_is_object(event) || !(canon = pt_canon_dump(event, &len, NULL)))) {
       c->checks[i] = CHECK_NOT_EVENT;
       continue;
     }
-    if (!json_is_object(proof) || !get_hex(proof, "hash", claimed, PT_HASH_LEN) ||
+    if (!get_hex(proof, "hash", claimed, PT_HASH_LEN) ||
         !get_hex(proof, "signature", sig, PT_SIG_LEN)) {
       c->checks[i] = CHECK_PROOF_DAMAGED;
+      continue;
+    }
+    if (!event) {
+      c->checks[i] = check_redacted(c, i, proof, claimed, sig);
       continue;
     }
     crypto_hash_sha256(c->hashes[i], (const guint8 *)canon, len);
@@ -267,17 +414,17 @@ verify_chunk(gpointer data)
 }
 
 static void
-check_in_parallel(json_t *events, json_t *proofs, const guint8 *key, guint8 (*hashes)[PT_HASH_LEN],
+check_in_parallel(json_t **shown, json_t *proofs, const guint8 *key, guint8 (*hashes)[PT_HASH_LEN],
                   char **hash_ids, EventCheck *checks)
 {
-  gsize n = json_array_size(events);
+  gsize n = json_array_size(proofs);
   guint n_threads = CLAMP(g_get_num_processors(), 1, PT_VERIFY_THREADS_MAX);
   if (n < 256)
     n_threads = 1;
   VerifyChunk chunks[PT_VERIFY_THREADS_MAX];
   GThread *threads[PT_VERIFY_THREADS_MAX] = {NULL};
   for (guint t = 0; t < n_threads; t++) {
-    chunks[t] = (VerifyChunk){.events = events,
+    chunks[t] = (VerifyChunk){.shown = shown,
                               .proofs = proofs,
                               .key = key,
                               .hashes = hashes,
@@ -293,7 +440,34 @@ check_in_parallel(json_t *events, json_t *proofs, const guint8 *key, guint8 (*ha
     g_thread_join(threads[t]);
 }
 
-static gboolean report_in_order(json_t *events, json_t *proofs, const guint8 (*hashes)[PT_HASH_LEN],
+/* Pairs each proof with its event: a redacted proof has none, every other one takes the next
+ * event of the list.  Fills @shown (one slot per proof). */
+static gboolean
+pair_proofs(json_t *events, json_t *proofs, json_t **shown, GError **error)
+{
+  gsize next = 0;
+  for (gsize i = 0; i < json_array_size(proofs); i++) {
+    json_t *proof = json_array_get(proofs, i);
+    if (!json_is_object(proof))
+      return malformed(error, "proof %zu is not an object", i + 1);
+    if (!only_known(proof, "a proof", proof_members, error))
+      return FALSE;
+    json_t *redacted = json_object_get(proof, "redacted");
+    if (redacted && !json_is_true(redacted))
+      return malformed(error, "proof %zu: \"redacted\" is not true", i + 1);
+    if (redacted)
+      continue;
+    if (next >= json_array_size(events))
+      return tampered(error, "proof %zu has no event (events removed)", i + 1);
+    shown[i] = json_array_get(events, next++);
+  }
+  if (next != json_array_size(events))
+    return tampered(error, "the bundle has %zu events but %zu proofs for them (events added)",
+                    json_array_size(events), next);
+  return TRUE;
+}
+
+static gboolean report_in_order(json_t **shown, json_t *proofs, const guint8 (*hashes)[PT_HASH_LEN],
                                 const EventCheck *checks, GError **error);
 
 /* On success @hash_ids receives each event's Event Hash ID, in order. */
@@ -301,16 +475,18 @@ static gboolean
 verify_events(json_t *events, json_t *proofs, const guint8 *key, guint8 last[PT_HASH_LEN],
               GPtrArray *hash_ids, GError **error)
 {
-  gsize n_events = json_array_size(events);
-  guint8(*hashes)[PT_HASH_LEN] = g_malloc0_n(n_events + 1, PT_HASH_LEN);
-  char **ids = g_new0(char *, n_events + 1);
-  g_autofree EventCheck *checks = g_new0(EventCheck, n_events + 1);
-  check_in_parallel(events, proofs, key, hashes, ids, checks);
-  gboolean ok =
-      report_in_order(events, proofs, (const guint8(*)[PT_HASH_LEN])hashes, checks, error);
-  if (ok && n_events)
-    memcpy(last, hashes[n_events - 1], PT_HASH_LEN);
-  for (gsize i = 0; i < n_events; i++)
+  gsize n = json_array_size(proofs);
+  g_autofree json_t **shown = g_new0(json_t *, n + 1);
+  if (!pair_proofs(events, proofs, shown, error))
+    return FALSE;
+  guint8(*hashes)[PT_HASH_LEN] = g_malloc0_n(n + 1, PT_HASH_LEN);
+  char **ids = g_new0(char *, n + 1);
+  g_autofree EventCheck *checks = g_new0(EventCheck, n + 1);
+  check_in_parallel(shown, proofs, key, hashes, ids, checks);
+  gboolean ok = report_in_order(shown, proofs, (const guint8(*)[PT_HASH_LEN])hashes, checks, error);
+  if (ok && n)
+    memcpy(last, hashes[n - 1], PT_HASH_LEN);
+  for (gsize i = 0; i < n; i++)
     g_ptr_array_add(hash_ids, ids[i]);
   g_free(ids);
   g_free(hashes);
@@ -318,16 +494,16 @@ verify_events(json_t *events, json_t *proofs, const guint8 *key, guint8 last[PT_
 }
 
 static gboolean
-report_in_order(json_t *events, json_t *proofs, const guint8 (*hashes)[PT_HASH_LEN],
+report_in_order(json_t **shown, json_t *proofs, const guint8 (*hashes)[PT_HASH_LEN],
                 const EventCheck *checks, GError **error)
 {
-  gsize n_events = json_array_size(events);
+  gsize n_events = json_array_size(proofs);
   /* Report the first problem in event order, whatever thread found it. */
   for (gsize i = 0; i < n_events; i++) {
-    json_t *event = json_array_get(events, i);
+    json_t *event = shown[i];
     json_t *proof = json_array_get(proofs, i);
     gsize n = i + 1;
-    const char *id = json_string_value(json_object_get(event, "eventID"));
+    const char *id = json_string_value(json_object_get(event ? event : proof, "eventID"));
     if (checks[i] == CHECK_NOT_EVENT || !id)
       return tampered(error, "event %zu: not an event with an eventID", n);
     if (checks[i] == CHECK_PROOF_DAMAGED)
@@ -342,11 +518,13 @@ report_in_order(json_t *events, json_t *proofs, const guint8 (*hashes)[PT_HASH_L
     if (checks[i] == CHECK_HASH_ID_MISMATCH)
       return tampered(error, "event %zu (%s): its proof's hashId is not the event's Event Hash ID",
                       n, id);
-    const char *link = json_string_value(json_object_get(event, PT_EXT_PREV_EVENT));
+    /* A redacted event's own link is inside the record it withholds; the next event's
+     * signed link to it and the head's last hash still place it. */
+    const char *link = event ? json_string_value(json_object_get(event, PT_EXT_PREV_EVENT)) : NULL;
     guint8 linked[PT_HASH_LEN];
-    if (i > 0 ? !(link && pt_hex_decode(link, linked, PT_HASH_LEN) &&
-                  sodium_memcmp(linked, hashes[i - 1], PT_HASH_LEN) == 0)
-              : link != NULL)
+    if (event && (i > 0 ? !(link && pt_hex_decode(link, linked, PT_HASH_LEN) &&
+                            sodium_memcmp(linked, hashes[i - 1], PT_HASH_LEN) == 0)
+                        : link != NULL))
       return tampered(error,
                       "event %zu (%s): chain broken: the previous event is not the one it "
                       "names (an event was removed or the order changed)",
@@ -376,11 +554,15 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
   json_t *events = doc ? pt_epcis_document_events(doc) : NULL;
   guint8 key[PT_PUB_LEN], sig[PT_SIG_LEN], digest[PT_HASH_LEN], last[PT_HASH_LEN] = {0};
   guint8 doc_hash[PT_HASH_LEN], claimed[PT_HASH_LEN];
+  g_autofree char *derived_id = NULL;
+  const char *station_id = NULL;
 
   if (g_strcmp0(json_string_value(json_object_get(bundle, "format")), PT_BUNDLE_FORMAT) != 0) {
     malformed(error, "not a %s document", PT_BUNDLE_FORMAT);
     goto out;
   }
+  if (!only_known(bundle, "the bundle", root_members, error))
+    goto out;
   if (!json_is_object(doc) || !json_is_array(events) || !json_is_array(proofs) ||
       !json_is_object(head)) {
     malformed(error, "epcis, epcis.epcisBody.eventList, proofs or head is missing");
@@ -389,7 +571,7 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
   if (!get_hex(head, "publicKey", key, PT_PUB_LEN) ||
       !get_hex(head, "signature", sig, PT_SIG_LEN) ||
       !json_is_integer(json_object_get(head, "count"))) {
-    malformed(error, "head lacks publicKey, signature or count");
+    malformed(error, "head lacks publicKey, signature or count (lowercase hex)");
     goto out;
   }
   if (public_key && sodium_memcmp(public_key, key, PT_PUB_LEN) != 0) {
@@ -402,9 +584,18 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
     tampered(error, "head signature does not verify (batch identity, count or hashes altered)");
     goto out;
   }
+  /* The station id is a name for the key (pt-keys.h): one that is not the signing key's
+   * would let a bundle claim another station. */
+  derived_id = pt_keys_station_id(key);
+  station_id = json_string_value(json_object_get(head, "stationId"));
+  if (g_strcmp0(station_id, derived_id) != 0) {
+    tampered(error, "the head's station id %s is not %s, the id of the key that signed it",
+             station_id ? station_id : "(none)", derived_id);
+    goto out;
+  }
   json_int_t count = json_integer_value(json_object_get(head, "count"));
-  if ((json_int_t)json_array_size(events) != count ||
-      (json_int_t)json_array_size(proofs) != count) {
+  if ((json_int_t)json_array_size(proofs) != count ||
+      json_array_size(events) > json_array_size(proofs)) {
     tampered(error,
              "the signed head lists %" JSON_INTEGER_FORMAT " events but the bundle has %zu "
              "events and %zu proofs (events removed or added)",
@@ -429,7 +620,7 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
   result->n_events = count;
   result->lot = g_strdup(json_string_value(json_object_get(head, "lot")));
   result->gtin = g_strdup(json_string_value(json_object_get(head, "gtin")));
-  result->station_id = g_strdup(json_string_value(json_object_get(head, "stationId")));
+  result->station_id = g_strdup(station_id);
   memcpy(result->public_key, key, PT_PUB_LEN);
   ok = TRUE;
 out:

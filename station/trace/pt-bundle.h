@@ -4,9 +4,29 @@
  *   GS1 Event Hash ID in "pt:eventHashIds" (document level, in eventList order).
  * - The signed trace bundle: that document, per event its hash, the hash it chains
  *   to, its signature and its GS1 Event Hash ID ("hashId"), the station's public key, and a signed
- * head (count, last hash, document hash, batch identity) so that removing the last events or
- * editing the document header is caught too.  Anyone can check a bundle offline with the public key
- * alone: `packtrace verify FILE`. */
+ *   head (count, last hash, document hash, batch identity, the station id derived from the key)
+ *   so that removing the last events or editing the document header is caught too.  Anyone can
+ *   check a bundle offline with the public key alone: `packtrace verify FILE`.
+ *
+ * Served bytes.  Every event leaves as its stored record (PtEventRow.body, the canonical text
+ * that was hashed), spliced verbatim into the document that carries it; the writer never
+ * re-encodes a signed record, so no number or string can change on the way (jansson's
+ * REAL_PRECISION(15) once turned 72.77000000000001 into 72.77).  The documents themselves are
+ * written in the canonical form (pt-canon.h).
+ *
+ * Views.  An event that holds a private member (pt_bundle_event_is_private(): operator notes,
+ * a load's plate, seal, destination and documents) is shown in clear in the full view only;
+ * the public view withholds it, a buyer sees the loads it may see (a buyer scoped to a GLN only
+ * its own) and no operator's note.
+ * A withheld event is "redacted": it leaves out of the eventList, and its proof says
+ * "redacted": true and still carries its hash, hashId, link and signature.  Since the signature
+ * is over the hash, and the next event's signed "pt:prevEvent" and the head's lastHash name that
+ * hash, a redacted bundle verifies against the same signatures as the full one, and every
+ * event shown is checked as before.  The format string stays "packtrace-bundle/1": a bundle
+ * without redactions is what it always was, and older verifiers refuse a redacted one.
+ *
+ * verify is strict: unknown members at the bundle root or in a proof, hex other than lowercase,
+ * or a head whose station id is not the signing key's are refused. */
 #pragma once
 
 #include "pt-config.h"
@@ -20,25 +40,44 @@ G_BEGIN_DECLS
 
 #define PT_BUNDLE_FORMAT "packtrace-bundle/1"
 
+/* Who a document is for: the operator (every event in clear), anyone (no private member), or
+ * a buyer (its own loads only when scoped to a GLN). */
+typedef enum {
+  PT_BUNDLE_FULL,
+  PT_BUNDLE_PUBLIC,
+  PT_BUNDLE_BUYER,
+} PtBundleView;
+
+/* TRUE when @event (transfer none) holds a member the public view withholds. */
+gboolean pt_bundle_event_is_private(const json_t *event);
+
+/* TRUE when @view (@buyer_gln: the scope of a PT_BUNDLE_BUYER view, nullable) shows @event
+ * (transfer none) in clear: the full view all, the public view no private member, a buyer
+ * the public's and the loads it may see (all, or those to its GLN), never an operator's note. */
+gboolean pt_bundle_event_shown(const json_t *event, PtBundleView view, const char *buyer_gln);
+
 /* Writes a batch's documents from its events, fed in log order by whoever holds them (the
  * station's SQLite store, a hub's database): the EPCIS document, and with @with_proofs the
- * signed bundle.  @config must outlive the writer.  Returns: (transfer full). */
+ * signed bundle, both in @view; @buyer_gln (nullable, copied) is the scope of a
+ * PT_BUNDLE_BUYER view.  @config must outlive the writer.  Returns: (transfer full). */
 typedef struct _PtBundleWriter PtBundleWriter;
-PtBundleWriter *pt_bundle_writer_new(const PtConfig *config, gboolean with_proofs);
+PtBundleWriter *pt_bundle_writer_new(const PtConfig *config, gboolean with_proofs,
+                                     PtBundleView view, const char *buyer_gln);
 void pt_bundle_writer_free(PtBundleWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtBundleWriter, pt_bundle_writer_free)
 
 /* Adds the next event.  Fails only on a stored body that is not JSON. */
 gboolean pt_bundle_writer_add(PtBundleWriter *writer, const PtEventRow *row, GError **error);
 
-/* Returns: (transfer full): the EPCIS document of the events added so far. */
-json_t *pt_bundle_writer_epcis(PtBundleWriter *writer);
+/* The EPCIS document of the events added so far that the view shows, their stored records
+ * spliced in verbatim; its length in @len_out.  Returns: (transfer full). */
+char *pt_bundle_writer_epcis(PtBundleWriter *writer, gsize *len_out, GError **error);
 
 /* Signs the head over the events added so far (count, last hash, document hash, @batch's
  * identity, the public key of @keys).  Needs a writer made @with_proofs.
- * Returns: (transfer full): the signed bundle. */
-json_t *pt_bundle_writer_finish(PtBundleWriter *writer, const PtKeys *keys, const PtBatch *batch,
-                                GError **error);
+ * Returns: (transfer full): the signed bundle's text, its length in @len_out. */
+char *pt_bundle_writer_finish(PtBundleWriter *writer, const PtKeys *keys, const PtBatch *batch,
+                              gsize *len_out, GError **error);
 
 typedef struct {
   gint64 n_events;
@@ -46,12 +85,14 @@ typedef struct {
   char *gtin;
   char *station_id;
   guint8 public_key[PT_PUB_LEN];
-  GPtrArray *hash_ids; /* (element-type utf8): the GS1 Event Hash ID of each event, in order */
+  GPtrArray *hash_ids; /* (element-type utf8): the GS1 Event Hash ID of each event, in order;
+                        * "" for a redacted event, whose claimed ID no signature covers */
 } PtVerifyResult;
 
 void pt_verify_result_clear(PtVerifyResult *result);
 
-/* Checks a bundle: structure, every event's hash, chain link, order and signature,
+/* Checks a bundle (full or redacted): structure, every event's hash, chain link, order and
+ * signature, every redacted event's signature over its proof's hash,
  * each proof's "hashId" against the event's GS1 Event Hash ID (pt-event-hash.h; a proof
  * without one, from an older bundle, passes), and the signed head.  With @public_key (nullable) the
  * bundle must be signed by that key, not only by the key it carries.  Fails with PT_ERROR_MALFORMED

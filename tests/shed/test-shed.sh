@@ -361,10 +361,12 @@ sync_state() { api GET /api/v1/sync >/dev/null && jq -r '.connectors[0] | "\(.pe
 wait_for 60 '[ "$(sync_state)" = "0 0 0" ]'
 echo "# sync at the end of the day (pending in_flight failed): $(sync_state)"
 
-# Buyers download each batch's signed bundle.
+# Buyers download each batch's signed bundle (a buyer's key: by id it is not public).
 mkdir -p "$T/bundles"
+BUYER_KEY=$("$BIN" apikey add shed-buyer --role buyer --json | jq -r .key)
 for lot in $CAM_LOTS $API_LOTS; do
-  curl -s -m 20 -o "$T/bundles/$lot.json" -w "%{http_code}\n" "$URL/api/v1/batches/$lot/bundle" >>"$T/bundles.log"
+  curl -s -m 20 -o "$T/bundles/$lot.json" -w "%{http_code}\n" -H "Authorization: Bearer $BUYER_KEY" \
+    "$URL/api/v1/batches/$lot/bundle" >>"$T/bundles.log"
 done
 consumers
 touch "$T/stop"

@@ -134,7 +134,8 @@ check "the operator token still works for scripts" \
 
 # --- buyers ---
 check "batch reads need credentials: 401" '[ "$(code "$URL/api/v1/batches/1")" = 401 ]'
-check "the signed bundle stays public (the consumer page verifies it)" '[ "$(code "$URL/api/v1/batches/1/bundle")" = 200 ]'
+check "the full bundle by sequential id needs credentials: 401" '[ "$(code "$URL/api/v1/batches/1/bundle")" = 401 ]'
+check "a buyer key reads the bundle by id" '[ "$(code -H "Authorization: Bearer $KEY_ALL" "$URL/api/v1/batches/1/bundle")" = 200 ]'
 check "a buyer key reads a batch" '[ "$(code -H "Authorization: Bearer $KEY_ALL" "$URL/api/v1/batches/2")" = 200 ]'
 check "a buyer key lists all batches" \
   '[ "$(code -H "Authorization: Bearer $KEY_ALL" "$URL/api/v1/batches")" = 200 ] && [ "$(jq ".batches | length" "$T/body")" = 3 ]'

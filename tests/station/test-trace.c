@@ -1,6 +1,7 @@
 /* test-trace.c: the signed chain end to end: append, audit, export a bundle,
  * verify it, and every way of tampering that verify and audit must catch. */
 #include "pt-bundle.h"
+#include "pt-canon.h"
 #include "pt-error.h"
 #include "pt-event-hash.h"
 #include "pt-test-station.h"
@@ -13,8 +14,12 @@ static json_t *
 export_bundle(PtTestStation *ts, PtBatch *b)
 {
   g_autoptr(GError) error = NULL;
-  json_t *bundle = pt_trace_bundle(ts->store, ts->station->config, ts->station->keys, b, &error);
+  gsize len = 0;
+  g_autofree char *text = pt_trace_bundle(ts->store, ts->station->config, ts->station->keys, b,
+                                          PT_BUNDLE_FULL, NULL, &len, &error);
   g_assert_no_error(error);
+  json_t *bundle = json_loadb(text, len, 0, NULL);
+  g_assert_nonnull(bundle);
   return bundle;
 }
 
@@ -70,8 +75,11 @@ test_untouched_bundle_is_valid(void)
   g_assert_true(pt_bundle_verify(text, strlen(text), NULL, &result, &error));
   free(text);
   g_assert_cmpuint(result.hash_ids->len, ==, 5);
-  json_t *doc = pt_trace_epcis(ts->store, ts->station->config, b, &error);
+  gsize doc_len = 0;
+  g_autofree char *doc_text =
+      pt_trace_epcis(ts->store, ts->station->config, b, PT_BUNDLE_FULL, NULL, &doc_len, &error);
   g_assert_no_error(error);
+  json_t *doc = json_loadb(doc_text, doc_len, 0, NULL);
   json_t *listed = json_object_get(doc, "pt:eventHashIds");
   g_assert_cmpuint(json_array_size(listed), ==, 5);
   for (guint i = 0; i < 5; i++) {
@@ -215,6 +223,138 @@ test_malformed_bundles(void)
   }
 }
 
+static void
+assert_malformed(json_t *bundle, const char *needle)
+{
+  g_autoptr(GError) error = verify(bundle, NULL);
+  g_assert_error(error, PT_ERROR, PT_ERROR_MALFORMED);
+  if (!strstr(error->message, needle))
+    g_error("expected '%s' in: %s", needle, error->message);
+}
+
+/* Signs @bundle's head again with @keys, as a station would that wrote it. */
+static void
+resign_head(json_t *bundle, const PtKeys *keys)
+{
+  json_t *head = json_object_get(bundle, "head");
+  json_t *unsigned_head = json_deep_copy(head);
+  json_object_del(unsigned_head, "signature");
+  gsize len = 0;
+  g_autofree char *canon = pt_canon_dump(unsigned_head, &len, NULL);
+  json_decref(unsigned_head);
+  guint8 digest[PT_HASH_LEN], sig[PT_SIG_LEN];
+  crypto_hash_sha256(digest, (const guint8 *)canon, len);
+  pt_keys_sign(keys, digest, sig);
+  g_autofree char *hex = pt_hex_encode(sig, PT_SIG_LEN);
+  json_object_set_new(head, "signature", json_string(hex));
+}
+
+/* verify is strict: unknown members at the root and in proofs are refused by name, hex is
+ * lowercase only, and the head's station id must be the one derived from the signing key. */
+static void
+test_verify_strict(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 2);
+  json_t *orig = export_bundle(ts, b);
+  json_t *t;
+  g_autofree char *station_id = pt_keys_station_id(ts->station->keys->public_key);
+  g_assert_cmpstr(json_string_value(json_object_get(json_object_get(orig, "head"), "stationId")),
+                  ==, station_id);
+
+  t = json_deep_copy(orig);
+  json_object_set_new(t, "comment", json_string("trust me"));
+  assert_malformed(t, "unknown member \"comment\" in the bundle");
+  json_decref(t);
+
+  t = json_deep_copy(orig);
+  json_object_set_new(json_array_get(json_object_get(t, "proofs"), 1), "verified", json_true());
+  assert_malformed(t, "unknown member \"verified\" in a proof");
+  json_decref(t);
+
+  /* The same hash in capitals: one value, another spelling. */
+  t = json_deep_copy(orig);
+  json_t *proof = json_array_get(json_object_get(t, "proofs"), 1);
+  g_autofree char *upper = g_ascii_strup(json_string_value(json_object_get(proof, "hash")), -1);
+  json_object_set_new(proof, "hash", json_string(upper));
+  assert_tampered(t, "event 2");
+  json_decref(t);
+
+  t = json_deep_copy(orig);
+  json_t *head = json_object_get(t, "head");
+  g_autofree char *key_upper =
+      g_ascii_strup(json_string_value(json_object_get(head, "publicKey")), -1);
+  json_object_set_new(head, "publicKey", json_string(key_upper));
+  assert_malformed(t, "lowercase");
+  json_decref(t);
+
+  /* A station id that is not the key's, in a head the key did sign. */
+  t = json_deep_copy(orig);
+  json_object_set_new(json_object_get(t, "head"), "stationId", json_string("0000000000000000"));
+  resign_head(t, ts->station->keys);
+  assert_tampered(t, "station id 0000000000000000");
+  json_decref(t);
+
+  json_decref(orig);
+}
+
+/* The public view of a batch whose inspecting events carry operators' notes: those events are
+ * redacted (proof only) and the bundle still verifies; a redacted proof cannot be altered,
+ * dropped or half-redacted unseen. */
+static void
+test_redacted_bundle(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 3);
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *text = pt_trace_bundle(ts->store, ts->station->config, ts->station->keys, b,
+                                          PT_BUNDLE_PUBLIC, NULL, &len, &error);
+  g_assert_no_error(error);
+  g_assert_null(strstr(text, "check 1"));
+  PtVerifyResult result;
+  g_assert_true(pt_bundle_verify(text, len, ts->station->keys->public_key, &result, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(result.n_events, ==, 4);
+  g_assert_cmpuint(result.hash_ids->len, ==, 4);
+  g_assert_cmpstr(result.hash_ids->pdata[0], !=, "");
+  g_assert_cmpstr(result.hash_ids->pdata[1], ==, ""); /* redacted: its ID is not signed */
+  pt_verify_result_clear(&result);
+  json_t *orig = json_loadb(text, len, 0, NULL);
+  g_assert_cmpuint(json_array_size(events_of(orig)), ==, 1);
+  g_assert_cmpuint(json_array_size(json_object_get(orig, "proofs")), ==, 4);
+  json_t *t;
+
+  /* The hash of a redacted event changed: its signature no longer covers it. */
+  t = json_deep_copy(orig);
+  json_t *proof = json_array_get(json_object_get(t, "proofs"), 2);
+  g_autofree char *hash = g_strdup(json_string_value(json_object_get(proof, "hash")));
+  hash[0] = hash[0] == '0' ? '1' : '0';
+  json_object_set_new(proof, "hash", json_string(hash));
+  assert_tampered(t, "event 3");
+  json_decref(t);
+
+  /* A redacted event dropped. */
+  t = json_deep_copy(orig);
+  json_array_remove(json_object_get(t, "proofs"), 2);
+  assert_tampered(t, "events removed");
+  json_decref(t);
+
+  /* "redacted" that is not true. */
+  t = json_deep_copy(orig);
+  json_object_set_new(json_array_get(json_object_get(t, "proofs"), 1), "redacted", json_false());
+  assert_malformed(t, "redacted");
+  json_decref(t);
+
+  /* The shown event claimed as redacted: then it is one event too many. */
+  t = json_deep_copy(orig);
+  json_object_set_new(json_array_get(json_object_get(t, "proofs"), 0), "redacted", json_true());
+  assert_tampered(t, "events added");
+  json_decref(t);
+
+  json_decref(orig);
+}
+
 static PtAuditReport
 audit(PtTestStation *ts)
 {
@@ -344,6 +484,8 @@ main(int argc, char **argv)
   g_test_add_func("/trace/bundle-tampered", test_tampered_bundles_fail);
   g_test_add_func("/trace/bundle-large", test_large_bundle_reports_first_problem);
   g_test_add_func("/trace/bundle-malformed", test_malformed_bundles);
+  g_test_add_func("/trace/verify-strict", test_verify_strict);
+  g_test_add_func("/trace/bundle-redacted", test_redacted_bundle);
   g_test_add_func("/trace/audit-intact", test_audit_intact_and_events_append_only);
   g_test_add_func("/trace/audit-tampered", test_audit_catches_tampering);
   g_test_add_func("/trace/audit-rehashed", test_audit_rehashed_record);

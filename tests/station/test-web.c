@@ -2,6 +2,7 @@
  * over loopback: HTML, public JSON and EPCIS for one link, 303 for an unknown lot, 404 and
  * 400, only public fields, scan counts, asset caching, no way out of the asset table, and a
  * cached page that shows every change at once. */
+#include "pt-bundle.h"
 #include "pt-grading.h"
 #include "pt-json.h"
 #include "pt-store-grading.h"
@@ -186,6 +187,9 @@ test_html_json_epcis(Fixture *f, gconstpointer data)
   json_object_foreach(v, key, value) g_assert_true(g_strv_contains(allowed, key));
   g_assert_cmpstr(json_string_value(json_object_get(v, "lot")), ==, f->lot);
   g_assert_cmpstr(json_string_value(json_object_get(v, "status")), ==, "active");
+  /* The page's bundle is named by GTIN and lot, never by the batch's sequential id. */
+  g_autofree char *bundle_link = g_strdup_printf("%s?linkType=pt:traceBundle", path);
+  g_assert_cmpstr(json_string_value(json_object_get(v, "bundle")), ==, bundle_link);
   json_t *events = json_object_get(v, "events");
   g_assert_cmpint(json_array_size(events), ==, 3); /* commissioning, packing, inspecting */
   size_t i;
@@ -206,16 +210,38 @@ test_html_json_epcis(Fixture *f, gconstpointer data)
   json_decref(v);
   reply_clear(&js);
 
-  /* linkType=gs1:epcis: the batch's EPCIS document. */
+  /* linkType=gs1:epcis: the batch's public EPCIS document.  The packing event holds an
+   * operator's note, so the public sees the commissioning event only. */
   g_autofree char *epcis_path = g_strdup_printf("%s?linkType=gs1:epcis", path);
   Reply ep = fetch(f, "GET", epcis_path, NULL);
   g_assert_cmpint(ep.status, ==, 200);
   g_assert_cmpstr(ep.content_type, ==, "application/ld+json");
+  g_assert_null(strstr(ep.body->str, "13800138000"));
   v = reply_json(&ep);
   g_assert_cmpint(json_array_size(json_object_get(json_object_get(v, "epcisBody"), "eventList")),
-                  ==, 3);
+                  ==, 2);
+  g_assert_cmpint(json_array_size(json_object_get(v, "pt:eventHashIds")), ==, 2);
   json_decref(v);
   reply_clear(&ep);
+
+  /* linkType=pt:traceBundle: the public signed bundle, which the page names: every event's
+   * proof (commissioning, packing, inspecting), the packing event redacted, and it verifies. */
+  g_autofree char *bundle_path = g_strdup_printf("%s?linkType=pt:traceBundle", path);
+  Reply bu = fetch(f, "GET", bundle_path, NULL);
+  g_assert_cmpint(bu.status, ==, 200);
+  g_assert_null(strstr(bu.body->str, "13800138000"));
+  PtVerifyResult result;
+  g_autoptr(GError) verror = NULL;
+  g_assert_true(pt_bundle_verify(bu.body->str, bu.body->len, f->ts->station->keys->public_key,
+                                 &result, &verror));
+  g_assert_no_error(verror);
+  g_assert_cmpint(result.n_events, ==, 3);
+  pt_verify_result_clear(&result);
+  v = reply_json(&bu);
+  g_assert_true(
+      json_is_true(json_object_get(json_array_get(json_object_get(v, "proofs"), 1), "redacted")));
+  json_decref(v);
+  reply_clear(&bu);
 
   /* Two page views (HTML and JSON) were two scans; the EPCIS download is not one.  Views
    * are written within a second (pt-scan-tally.h). */
