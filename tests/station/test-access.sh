@@ -240,6 +240,8 @@ set_key public_per_second 50
 set_key public_burst 100
 
 # --- HTTPS ---
+# The start-up checks below need the data directory to themselves: one run per directory.
+[ -n "$PID" ] && { kill "$PID"; wait "$PID" 2>/dev/null; PID=; }
 if command -v openssl >/dev/null; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -keyout "$PACKTRACE_DATA/tls.key" -out "$PACKTRACE_DATA/tls.crt" 2>"$T/openssl.err"
