@@ -237,10 +237,9 @@ get_batch(const PtHttpCall *call)
   switch ((BatchView)call->route->tag) {
   case VIEW_BATCH: {
     gsize len;
-    char *text = pt_batch_show_json(http->station->config, http->station->keys->public_key, store,
-                                    batch,
-                                    p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL,
-                                    p->scope_gln, &len, &error);
+    char *text = pt_batch_show_json(
+        http->station->config, http->station->keys->public_key, store, batch,
+        p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL, p->scope_gln, &len, &error);
     if (!text)
       break;
     /* g_malloc and malloc are one allocator since GLib 2.46. */
