@@ -16,6 +16,8 @@
     /* the signature check */
     checking: ['Checking signatures…', '正在验证签名…'],
     verified: ['✓ Verified: all {n} records are signed by the station and unaltered.', '✓ 已验证：全部 {n} 条记录均由本站签名且未被篡改。'],
+    verifiedPrivate: [' {m} of them are private (loading details): their signatures are checked, their contents withheld.', ' 其中 {m} 条为非公开记录（装车详情）：签名已核验，内容不公开。'],
+    private: ['Private record: its details are withheld; this step and time are as the station states them, not checked.', '非公开记录：详情不公开；此环节与时间由本站提供，未经核验。'],
     unverified: ['⚠ Warning: this record could not be verified ({why}). Do not rely on it.', '⚠ 警告：此记录未能通过验证（{why}），请勿信赖。'],
     factsDiffer: ['⚠ Warning: what this page shows differs from the signed record ({fields}). Do not rely on it.', '⚠ 警告：本页显示的信息与签名记录不符（{fields}），请勿信赖。'],
     nocrypto: ['This browser cannot check signatures (needs a secure connection and Ed25519 support).', '此浏览器无法验证签名（需要安全连接并支持 Ed25519）。'],
@@ -44,7 +46,10 @@
 
   function renderVerify() {
     var box = el('p', { id: 'verify', class: 'verify' });
-    if (check.state === 'ok') { box.className += ' ok'; box.textContent = t('verified', { n: check.n }); }
+    if (check.state === 'ok') {
+      box.className += ' ok';
+      box.textContent = t('verified', { n: check.n }) + (check.withheld.length ? t('verifiedPrivate', { m: check.withheld.length }) : '');
+    }
     else if (check.state === 'bad') { box.className += ' bad'; box.textContent = t('unverified', { why: check.why }); }
     else if (check.state === 'differ') { box.className += ' bad'; box.textContent = t('factsDiffer', { fields: check.fields }); }
     else if (check.state === 'nocrypto') box.textContent = t('nocrypto');
@@ -90,12 +95,14 @@
     }
     main.appendChild(el('h2', {}, [t('journey')]));
     var ol = el('ol', { class: 'timeline' });
-    data.events.forEach(function (e) {
+    var withheld = check.withheld || [];
+    data.events.forEach(function (e, i) {
       ol.appendChild(el('li', {}, [
         el('strong', {}, [stepName(e.step)]), ' ',
         e.disposition ? el('span', {}, ['(' + ui.lastPart(e.disposition).replace(/_/g, ' ') + ')']) : null,
         el('div', { class: 'when' }, [when(e.time)]),
         e.error_declaration ? el('div', { class: 'corrected' }, [t('corrected')]) : null,
+        withheld.indexOf(i) >= 0 ? el('div', { class: 'private' }, [t('private')]) : null,
         e.clip ? clip(e.clip) : null
       ]));
     });
@@ -171,7 +178,7 @@
     var keyId = hex(fallback ? fallback.sha256(unhex(head.publicKey)) : await crypto.subtle.digest('SHA-256', unhex(head.publicKey)));
     if (head.stationId !== keyId.slice(0, 16)) fail('station id is not the signing key\'s');
     if (proofs.length !== head.count || proofs.length !== data.events.length) fail('events removed or added');
-    var prev = null, next = 0;
+    var prev = null, next = 0, withheld = [];
     for (var i = 0; i < proofs.length; i++) {
       var p = proofs[i], n = i + 1, h;
       if (!p || typeof p !== 'object') fail('malformed bundle');
@@ -180,6 +187,7 @@
       if (p.redacted !== undefined) {
         if (p.redacted !== true) fail('malformed bundle');
         h = p.hash;
+        withheld.push(i);
       } else {
         var e = events[next++];
         if (!e) fail('events removed or added');
@@ -199,7 +207,7 @@
     if (proofs.length && head.lastHash !== prev) fail('last record');
     var doc = JSON.parse(JSON.stringify(b.epcis)); delete doc.epcisBody.eventList;
     if (hex(await sha256(canon(doc))) !== head.documentHash) fail('document header');
-    return proofs.length;
+    return { n: proofs.length, withheld: withheld };
   }
 
   /* The fields this page shows that its verified events state otherwise: identity from the
@@ -235,7 +243,8 @@
       var r = await fetch(data.bundle, { headers: { Accept: 'application/json' }, cache: 'no-store' });
       if (!r.ok) fail('bundle unavailable (' + r.status + ')');
       var bundle = await r.json();
-      check = { state: 'ok', n: await verifyBundle(bundle) };
+      var result = await verifyBundle(bundle);
+      check = { state: 'ok', n: result.n, withheld: result.withheld };
       var differ = factsDiffer(bundle.epcis.epcisBody.eventList);
       if (serverWarning || differ.length) check = { state: 'differ', fields: serverWarning || differ.join(', ') };
     } catch (e) {

@@ -42,6 +42,13 @@ wait "$server" 2>/dev/null
 server=
 sleep 0.2
 check "STOPPING=1 on SIGTERM" 'grep -q "^STOPPING=1" "$T/notify.log"'
+# Counted once that station has gone and the listener has written all it received (it may
+# ping between the count above and its exit).
+pings=-1
+while [ "$pings" != "$(grep -c "^WATCHDOG=1" "$T/notify.log")" ]; do
+  pings=$(grep -c "^WATCHDOG=1" "$T/notify.log")
+  sleep 0.3
+done
 
 WATCHDOG_PID=1 NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=100000 run_station
 sleep 0.5

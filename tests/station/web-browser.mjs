@@ -52,6 +52,12 @@ for (const [locale, words, file] of [
   const { context, page, offsite, bytes } = await open(okPath, locale);
   const v = await verifyText(page);
   ok(v.cls.includes('ok'), `${locale}: verified mark`, v.text);
+  // The inspecting event carries an operator's note: the public bundle withholds it, and the
+  // page says so instead of counting its step and time as checked.
+  ok(v.text.includes(locale === 'zh-CN' ? '1 条为非公开记录' : '1 of them are private'),
+    `${locale}: the verified mark says one record is private`, v.text);
+  ok((await page.locator('ol.timeline li .private').count()) === 1,
+    `${locale}: that record is marked private in the journey`);
   const body = await page.textContent('body');
   const missing = words.filter((w) => !body.includes(w));
   ok(missing.length === 0, `${locale}: page texts`, 'missing: ' + missing.join(', ') + '\n' + body);
