@@ -3,11 +3,14 @@
 #pragma once
 
 /* HTTP */
-#define PT_HTTP_BODY_MAX        (64 * 1024) /* request body, bytes */
-#define PT_HTTP_URL_MAX         2048        /* request target, bytes */
-#define PT_HTTP_THREADS         2           /* worker threads (the box has 2 cores) */
-#define PT_HTTP_CONNECTIONS_MAX 256         /* open connections */
-#define PT_HTTP_CONN_MEMORY     (32 * 1024) /* per-connection buffer; zeroed by MHD per request */
+#define PT_HTTP_BODY_MAX         (64 * 1024) /* request body, bytes */
+#define PT_HTTP_URL_MAX          2048        /* request target, bytes */
+#define PT_HTTP_THREADS          2           /* worker threads (the box has 2 cores) */
+#define PT_HTTP_CONNECTIONS_MAX  1000        /* open connections, PT_HTTP_CONN_MEMORY each */
+#define PT_HTTP_PER_ADDRESS_MAX  64  /* from one client address (many phones behind one NAT) */
+#define PT_HTTP_HEADER_TIMEOUT_S 10  /* [http] header_timeout_s default: a request's headers */
+#define PT_HTTP_SWEEP_MS         250 /* how often overdue headers are looked for */
+#define PT_HTTP_CONN_MEMORY      (32 * 1024) /* per-connection buffer; zeroed by MHD per request */
 
 /* JSON */
 #define PT_JSON_DEPTH_MAX     32  /* nesting of any JSON we accept */
@@ -134,14 +137,19 @@
                                         */
 
 /* Access control (pt-auth.c, pt-http-auth.c) */
-#define PT_AUTH_NAME_MAX        64         /* user and API key names (bytes) */
-#define PT_AUTH_PASSWORD_MIN    10         /* bytes */
-#define PT_AUTH_PASSWORD_MAX    256        /* bytes; argon2id takes any length, this bounds input */
-#define PT_AUTH_TOUCH_MAX_S     60         /* a session's last use is written at most this often */
-#define PT_AUTH_RATE_KEYS       4096       /* addresses and names a rate limit remembers */
-#define PT_SESSION_IDLE_DEFAULT (2 * 3600) /* [http] session_idle_s */
-#define PT_SESSION_MAX_DEFAULT  (12 * 3600) /* [http] session_max_s: one shed day */
-#define PT_TLS_FILE_MAX         (64 * 1024) /* [http] tls_cert and tls_key files */
+#define PT_AUTH_NAME_MAX             64   /* user and API key names (bytes) */
+#define PT_AUTH_PASSWORD_MIN         10   /* bytes */
+#define PT_AUTH_PASSWORD_MAX         256  /* bytes; argon2id takes any length, this bounds input */
+#define PT_AUTH_TOUCH_MAX_S          60   /* a session's last use is written at most this often */
+#define PT_AUTH_RATE_KEYS            4096 /* addresses and names a rate limit remembers */
+#define PT_AUTH_HASH_THREADS_DEFAULT 1    /* [http] hash_threads: argon2id runs at once */
+#define PT_AUTH_HASH_THREADS_MAX     8
+#define PT_AUTH_HASH_QUEUE_DEFAULT   8 /* [http] hash_queue: sign-ins waiting for them */
+#define PT_AUTH_HASH_QUEUE_MAX       256
+#define PT_AUTH_BUSY_RETRY_S         2 /* Retry-After of a sign-in refused for a full queue */
+#define PT_SESSION_IDLE_DEFAULT      (2 * 3600)  /* [http] session_idle_s */
+#define PT_SESSION_MAX_DEFAULT       (12 * 3600) /* [http] session_max_s: one shed day */
+#define PT_TLS_FILE_MAX              (64 * 1024) /* [http] tls_cert and tls_key files */
 
 /* Buyer portal search (GET /api/v1/search): batches per page, JSON or CSV */
 #define PT_BUYER_SEARCH_DEFAULT 50
