@@ -4,6 +4,9 @@
  *   GET  /api/v1/drivers                   operator: the drivers, with how many valid logins
  *                                          each has (never a token or its hash)
  *   POST /api/v1/drivers                   operator: {"name", "phone"} adds a driver (201)
+ *   POST /api/v1/drivers/{id}/loads        operator: {"load": N} puts the driver's phone on
+ *                                          open load N (the operator's confirmation, for a
+ *                                          driver who cannot read the seal)
  *   POST /api/v1/drivers/{id}/token        operator: a login token and its link (201); with
  *                                          {"qr": "png"} also the link's QR code as a PNG
  *                                          data: URL for the dashboard to show (drawn by the
@@ -11,7 +14,8 @@
  *                                          answer only
  *   GET  /api/v1/driver/me                 the driver and the token's expiry
  *   POST /api/v1/driver/loads              {"plate", "seal"}: join the open load with that
- *                                          plate (200) or open one (201)
+ *                                          plate and seal (200) or open one (201); both
+ *                                          are required, and no answer names a load's seal
  *   GET  /api/v1/driver/loads/{id}         a load the phone opened or joined
  *   POST /api/v1/driver/loads/{id}/scans   {"payload", "key", "scanned"}: the decoded QR of a
  *                                          label; 201 loaded, 200 already on it, 409 refused
@@ -160,6 +164,33 @@ open_load(const PtHttpCall *call)
     return pt_http_respond_gerror(c, error);
   json_object_set_new(o, "joined", json_boolean(joined));
   return pt_http_respond_json(c, joined ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
+}
+
+/* POST /api/v1/drivers/{id}/loads {"load": N}: the operator puts a phone on a load. */
+static enum MHD_Result
+confirm_join(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(call->req, FALSE, &error);
+  double number = 0;
+  gboolean has_number = FALSE;
+  const PtJsonField fields[] = {{"load", NULL, &number, &has_number}};
+  g_autoptr(PtLoad) load = NULL;
+  if (body && pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error)) {
+    if (!has_number || number < 1 || number > G_MAXINT32 || number != (gint64)number) {
+      g_set_error_literal(&error, PT_ERROR, PT_ERROR_INVALID, "body is {\"load\": LOAD_NUMBER}");
+    } else {
+      g_autofree char *load_id = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)number);
+      load = pt_driver_confirm_join(store, call->args[0], load_id, &error);
+    }
+  }
+  json_decref(body);
+  json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
+  if (!o)
+    return pt_http_respond_gerror(c, error);
+  return pt_http_respond_json(c, MHD_HTTP_OK, o, NULL);
 }
 
 /* The event time of a scan: the phone's when it is plausible (an offline scan is sent late),
@@ -364,6 +395,7 @@ static const PtHttpRoute driver_routes[] = {
     {"/api/v1/drivers", PT_HTTP_GET, PT_HTTP_OPERATOR, list_drivers},
     {"/api/v1/drivers", PT_HTTP_POST, PT_HTTP_OPERATOR, add_driver},
     {"/api/v1/drivers/{id}/token", PT_HTTP_POST, PT_HTTP_OPERATOR, mint_token},
+    {"/api/v1/drivers/{id}/loads", PT_HTTP_POST, PT_HTTP_OPERATOR, confirm_join},
     {"/api/v1/driver/me", PT_HTTP_GET, PT_HTTP_DRIVER, get_me},
     {"/api/v1/driver/loads", PT_HTTP_POST, PT_HTTP_DRIVER, open_load},
     {"/api/v1/driver/loads/{id}", PT_HTTP_GET, PT_HTTP_DRIVER, get_load},
