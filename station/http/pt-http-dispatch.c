@@ -1,5 +1,6 @@
 /* pt-http-dispatch.c: one request against the route tables.  The only place that answers
- * 404 and 405 for the API, and that checks who may call a route before its handler runs.
+ * 404 and 405 for the API, and that checks who may call a route before its handler runs; it
+ * also tells the scan tally who is asking for a public page (pt_scan_viewer_set()).
  *
  * Every request walks the tables once (a few dozen short string compares, no allocation
  * but the {name} segments): cheap next to the SQLite read that follows. */
@@ -8,6 +9,7 @@
 #include "pt-http-auth.h"
 #include "pt-http-respond.h"
 #include "pt-limits.h"
+#include "pt-scan-tally.h"
 
 #include <string.h>
 
@@ -150,7 +152,15 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
                      .who = who,
                      .token = driver ? &token : NULL,
                      .driver = driver};
-  return route->handler(&call);
+  if (route->access != PT_HTTP_PUBLIC)
+    return route->handler(&call);
+  /* A consumer page counts its view as a scan of the label: once per client and window, and
+   * only for a GET (pt-scan-tally.h). */
+  g_autofree char *client = pt_http_client_address(c);
+  pt_scan_viewer_set(client, strcmp(method, "GET") == 0);
+  enum MHD_Result ret = route->handler(&call);
+  pt_scan_viewer_clear();
+  return ret;
 }
 
 gsize
