@@ -2,14 +2,14 @@
 # test-flood.sh: one client cannot take the station down.  Cases, each bounded to seconds and
 # a fixed number of connections (loopback answers on all of 127/8, so the clients come from
 # several 127.0.0.x addresses):
-#  - 260 connections from 26 addresses trickle one header byte a second: /healthz and a
-#    public page answer every time (within 2 s), and each trickler is cut off at the header
-#    deadline ([http] header_timeout_s=3), although its idle timer never runs out;
+#  - 260 connections from 26 addresses trickle one header byte a second: /healthz, a public
+#    page and the driver API answer every time (within 2 s), and each trickler is cut off at
+#    the header deadline ([http] header_timeout_s=3), although its idle timer never runs out;
 #  - 80 connections from one address: those over the per-address limit (64) are closed at
 #    once;
 #  - 100 sign-ins at once from 20 addresses, one in ten for the admin (argon2id each, also
-#    for unknown names): /healthz still answers every time within 2 s, and the sign-ins get
-#    401, 429 or 503 (with Retry-After), never a stall;
+#    for unknown names): the same three still answer every time within 2 s, and the sign-ins
+#    get 401, 429 or 503 (with Retry-After), never a stall;
 #  - afterwards the admin signs in from another address: the flood's failures count per
 #    (name, address), so they did not lock the admin out;
 #  - a sign-in POST from a foreign Origin or Referer is refused with 403 (login CSRF); the
@@ -27,13 +27,16 @@ sed -i '/^header_timeout_s=/d; s|^timeout_s=.*|timeout_s=10\nheader_timeout_s=3|
   "$PACKTRACE_DATA/station.ini"
 PW='flood-test-password-1'
 echo "$PW" | "$BIN" user add admin --role admin >/dev/null || { echo "Bail out! user add"; exit 1; }
+"$BIN" driver add --name "Flood Test" >/dev/null || { echo "Bail out! driver add"; exit 1; }
+DRIVER=$("$BIN" driver token 1 --json | jq -r .token)
 run_station
 check "station starts" '[ -n "$url" ]'
 
-python3 - "$url" >"$T/result" <<'PY'
+python3 - "$url" "$DRIVER" >"$T/result" <<'PY'
 import json, socket, sys, threading, time
 from urllib.parse import urlparse
 u = urlparse(sys.argv[1])
+driver = sys.argv[2].encode()
 addr = (u.hostname, u.port)
 
 def request(raw, src="127.0.0.1", timeout=5.0):
@@ -57,8 +60,9 @@ def request(raw, src="127.0.0.1", timeout=5.0):
     head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
     return head.split("\r\n", 1)[0], head, time.monotonic() - t
 
-def get(path, src="127.0.0.1"):
-    return request(b"GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % path, src)
+def get(path, src="127.0.0.1", extra=b""):
+    return request(b"GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s\r\n" % (path, extra),
+                   src)
 
 def sign_in(name, password, src, extra=b""):
     body = json.dumps({"name": name, "password": password}).encode()
@@ -67,7 +71,8 @@ def sign_in(name, password, src, extra=b""):
                    % (addr[0].encode(), addr[1], extra, len(body), body), src, timeout=30)
 
 class Prober(threading.Thread):
-    """GETs /healthz and /driver (a public page) every 0.2 s until stopped."""
+    """GETs /healthz, /driver (a public page) and the driver API (a phone's token, within
+    its rate of 5 a second) every 0.25 s until stopped."""
     def __init__(self):
         super().__init__()
         self.seen, self.stop = [], False
@@ -76,7 +81,9 @@ class Prober(threading.Thread):
             for path in (b"/healthz", b"/driver"):
                 status, _, took = get(path)
                 self.seen.append((status, took))
-            time.sleep(0.2)
+            status, _, took = get(b"/api/v1/driver/me", extra=b"Authorization: Bearer %s\r\n" % driver)
+            self.seen.append((status, took))
+            time.sleep(0.25)
     def report(self, name):
         bad = [s for s, t in self.seen if not s or " 200 " not in s + " "]
         worst = max((t for _, t in self.seen), default=-1)
@@ -170,13 +177,13 @@ check "every trickling connection is cut off at the header deadline" \
   '[ "$closed" = 260 ] && awk "BEGIN{exit !($last < 6)}"'
 check "... not before it" 'grep "^tricklers" "$T/result" >/dev/null && awk "BEGIN{exit !($last >= 2.5)}"'
 read -r _ _ probes _ bad _ worst < <(grep '^slow probes' "$T/result")
-check "/healthz and /driver answer 200 within 2 s every time during the slow-client flood" \
+check "/healthz, /driver and the driver API answer 200 within 2 s every time during the slow-client flood" \
   '[ "$probes" -gt 20 ] && [ "$bad" = 0 ] && awk "BEGIN{exit !($worst < 2)}"'
 read -r _ _ _ _ refused < <(grep '^one address' "$T/result")
 check "one address's connections over the per-address limit are closed at once" \
   '[ "${refused:-0}" -ge 10 ] && [ "$refused" -le 16 ]'
 read -r _ _ probes _ bad _ worst < <(grep '^signin probes' "$T/result")
-check "/healthz and /driver answer 200 within 2 s every time during the sign-in flood" \
+check "/healthz, /driver and the driver API answer 200 within 2 s every time during the sign-in flood" \
   '[ "$probes" -gt 4 ] && [ "$bad" = 0 ] && awk "BEGIN{exit !($worst < 2)}"'
 codes=$(sed -n 's/^signin codes //p' "$T/result")
 check "sign-ins in the flood get 401, 429 or 503 with Retry-After" \
