@@ -133,14 +133,22 @@ mint_token(const PtHttpCall *call)
   return pt_http_respond_json(c, MHD_HTTP_CREATED, o, NULL);
 }
 
-/* The load numbered @id if this driver opened or joined it. */
+/* The load numbered @id if this driver opened or joined it.  Any other, existing or not,
+ * is the same PT_ERROR_NOT_FOUND, so a phone cannot tell which load numbers exist. */
 static PtLoad *
 own_load(PtStore *store, const PtDriver *driver, const char *id, GError **error)
 {
-  g_autoptr(PtLoad) load = pt_load_lookup(store, id, error);
-  if (!load || !pt_driver_check_joined(store, driver->id, load, error))
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, id, &local);
+  if (load && pt_driver_check_joined(store, driver->id, load, &local))
+    return g_steal_pointer(&load);
+  if (!g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND)) {
+    g_propagate_error(error, g_steal_pointer(&local));
     return NULL;
-  return g_steal_pointer(&load);
+  }
+  g_set_error_literal(error, PT_ERROR, PT_ERROR_NOT_FOUND,
+                      "no such load on this phone: open or join it with its plate and seal");
+  return NULL;
 }
 
 /* POST /api/v1/driver/loads {"plate", "seal"} */

@@ -126,7 +126,10 @@ check "... a load that does not exist: 404" '[ "$CODE" = 404 ]'
 "$BIN" load new --plate "CD 456" --seal S-2 >/dev/null
 "$BIN" load add 2 L4 >/dev/null
 call "$TOK1" GET /api/v1/driver/loads/2
-check "a load the phone did not join: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"not opened or joined from this phone"* ]]'
+check "a load the phone did not join: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"no such load on this phone"* ]]'
+NOT_MINE=$BODY
+call "$TOK1" GET /api/v1/driver/loads/99
+check "... the same as a load that does not exist" '[ "$CODE" = 404 ] && [ "$BODY" = "$NOT_MINE" ]'
 
 # --- scans ---
 scan "$TOK1" "$LOAD" key-0001 "$(link L1)"
