@@ -13,7 +13,8 @@
 #  - afterwards the admin signs in from another address: the flood's failures count per
 #    (name, address), so they did not lock the admin out;
 #  - a sign-in POST from a foreign Origin or Referer is refused with 403 (login CSRF); the
-#    station's own origin and a client that sends neither (curl, scripts) sign in.
+#    station's own origin and a client that sends neither (curl, scripts) sign in;
+#  - out-of-range header_timeout_s, hash_threads and hash_queue stop the station at start.
 set -u
 . "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -208,4 +209,14 @@ wait "$server"
 rc=$?
 server=
 check "the station stops cleanly" '[ "$rc" = 0 ]'
+
+# The new settings are checked at start.
+for bad in header_timeout_s=0 hash_threads=0 hash_queue=100000; do
+  key=${bad%%=*}
+  sed -i "s|^$key=.*|$bad|" "$PACKTRACE_DATA/station.ini"
+  grep -q "^$bad\$" "$PACKTRACE_DATA/station.ini" || echo "$bad" >>"$PACKTRACE_DATA/station.ini"
+  err=$(timeout 10 "$BIN" run --listen 127.0.0.1:0 2>&1 >/dev/null)
+  check "[http] $bad is refused at start, naming the key" '[[ "$err" == *"$key"* ]]'
+  sed -i "/^$key=/d" "$PACKTRACE_DATA/station.ini"
+done
 tap_finish
