@@ -41,6 +41,7 @@
 #include "pt-limits.h"
 #include "pt-load.h"
 #include "pt-rate.h"
+#include "pt-store-load.h"
 #include "pt-time.h"
 
 #include <stdlib.h>
@@ -260,9 +261,19 @@ scan_answer(PtHttp *http, PtStore *store, const PtDriver *driver, const PtLoad *
       g_propagate_error(error, g_steal_pointer(&local));
       return NULL;
     }
+    /* The operator's record names the other load's plate and seal; this phone is not on
+     * that load and learns neither. */
+    gint64 other = 0;
+    if (status == MHD_HTTP_CONFLICT &&
+        !pt_store_load_holding_batch(store, batch->id, load->id, &other, error))
+      return NULL;
+    g_autofree char *why =
+        other ? g_strdup_printf("batch %s is already on another open load: ask the operator",
+                                batch->lot)
+              : g_strdup(local->message);
     *status_out = status;
     return json_pack("{sssssssI}", "result", status == MHD_HTTP_CONFLICT ? "refused" : "invalid",
-                     "error", local->message, "lot", batch->lot, "load", (json_int_t)load->id);
+                     "error", why, "lot", batch->lot, "load", (json_int_t)load->id);
   }
   *status_out = existed ? MHD_HTTP_OK : MHD_HTTP_CREATED;
   json_t *o = pt_load_item_to_json(item);

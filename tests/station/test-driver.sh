@@ -144,7 +144,10 @@ check "loaded by the driver" '[ "$(sql "SELECT source FROM load_batches WHERE ba
 scan "$TOK1" "$LOAD" key-0003 "$(link HELD1)"
 check "a held batch: 409 with the reason" '[ "$CODE" = 409 ] && [ "$(jq -r .result <<<"$BODY")" = refused ] && [[ "$BODY" == *"HELD1 is held: residue check"* ]]'
 scan "$TOK1" "$LOAD" key-0004 "$(link L4)"
-check "a batch on another open load: 409 naming it" '[ "$CODE" = 409 ] && [[ "$BODY" == *"already on open load 2 (plate CD 456, seal S-2)"* ]]'
+check "a batch on another open load: 409 without that load's plate or seal" \
+  '[ "$CODE" = 409 ] && [[ "$BODY" == *"L4 is already on another open load"* ]] && [[ "$BODY" != *"CD 456"* ]] && [[ "$BODY" != *S-2* ]]'
+check "... while the operator's record of the refusal names them" \
+  '[[ "$(sql "SELECT group_concat(reason) FROM load_refusals")" == *"plate CD 456, seal S-2"* ]]'
 scan "$TOK1" "$LOAD" key-0005 "https://$HOST/01/$GTIN/10/NOPE"
 check "an unknown lot: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"no batch of this station"* ]]'
 scan "$TOK1" "$LOAD" key-0006 "https://other.example/01/$GTIN/10/L2"
