@@ -1,8 +1,11 @@
-/* pt-auth.c: users, API keys and sessions (see pt-auth.h).
+/* pt-auth.c: users, API keys and sessions, and the pool that checks passwords (see
+ * pt-auth.h).
  *
  * Workload: user and key changes are rare CLI commands; a login costs one argon2id
  * verification (about 64 MiB and tens of milliseconds, on purpose); every request with a key
- * or a cookie costs one SHA-256 and one indexed read. */
+ * or a cookie costs one SHA-256 and one indexed read.  Over HTTP the argon2id run happens
+ * on PtAuthPool's few threads, never on a worker that other requests wait for: a flood of
+ * sign-ins then fills a bounded queue and is refused, instead of stalling the station. */
 #include "pt-auth.h"
 
 #include "pt-error.h"
@@ -213,28 +216,59 @@ pt_auth_prepare(void)
 }
 
 gboolean
+pt_auth_login_find(PtStore *store, const char *name, PtAccount **account_out, char **hash_out,
+                   GError **error)
+{
+  *account_out = NULL;
+  *hash_out = NULL;
+  if (strlen(name) > PT_AUTH_NAME_MAX)
+    return TRUE;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *hash = NULL;
+  PtAccount *account = pt_store_user_get(store, name, &hash, &local);
+  if (local) {
+    g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
+  }
+  if (account) {
+    *account_out = account;
+    *hash_out = g_steal_pointer(&hash);
+  }
+  return TRUE;
+}
+
+gboolean
+pt_auth_password_matches(const char *hash, const char *password)
+{
+  gsize n = strlen(password);
+  /* Unknown names are verified too, against a hash no password matches, so both cost the
+   * same argon2id run. */
+  gboolean ok = crypto_pwhash_str_verify(hash ? hash : dummy_hash(), password, n) == 0;
+  return ok && hash && n <= PT_AUTH_PASSWORD_MAX;
+}
+
+gboolean
 pt_auth_login(PtStore *store, const PtAuthLifetimes *lifetimes, const char *name,
               const char *password, PtAuthSession **out, GError **error)
 {
   *out = NULL;
   g_autofree char *hash = NULL;
   g_autoptr(PtAccount) account = NULL;
-  gsize n = strlen(password);
-  if (n > PT_AUTH_PASSWORD_MAX)
+  if (strlen(password) > PT_AUTH_PASSWORD_MAX)
     return TRUE;
-  if (strlen(name) <= PT_AUTH_NAME_MAX) {
-    g_autoptr(GError) local = NULL;
-    account = pt_store_user_get(store, name, &hash, &local);
-    if (local) {
-      g_propagate_error(error, g_steal_pointer(&local));
-      return FALSE;
-    }
-  }
-  /* Unknown names are verified too, against a hash no password matches, so both cost the
-   * same argon2id run. */
-  gboolean ok = crypto_pwhash_str_verify(account ? hash : dummy_hash(), password, n) == 0;
-  if (!ok || !account)
+  if (!pt_auth_login_find(store, name, &account, &hash, error))
+    return FALSE;
+  if (!pt_auth_password_matches(hash, password) || !account)
     return TRUE;
+  return pt_auth_session_open(store, lifetimes, g_steal_pointer(&account), out, error);
+}
+
+gboolean
+pt_auth_session_open(PtStore *store, const PtAuthLifetimes *lifetimes, PtAccount *account_in,
+                     PtAuthSession **out, GError **error)
+{
+  g_autoptr(PtAccount) account = account_in;
+  *out = NULL;
   gint64 now = pt_now_ns();
   if (!pt_store_session_purge(store, now - lifetimes->idle_ns, now - lifetimes->max_ns, error))
     return FALSE;
@@ -282,4 +316,102 @@ pt_auth_logout(PtStore *store, const char *id, GError **error)
 {
   g_autofree char *id_hash = secret_hash(id);
   return pt_store_session_delete(store, id_hash, error);
+}
+
+/* The password pool.  @queued counts the checks pushed and not yet done (running ones
+ * included); over threads + queue_max a check is refused. */
+struct _PtAuthPool {
+  GMutex lock; /* guards queued and stopping; pushes happen under it */
+  GThreadPool *threads;
+  guint queued, capacity;
+  gboolean stopping;
+};
+
+typedef struct {
+  char *hash; /* nullable: the dummy hash */
+  char *password;
+  PtAuthChecked done;
+  gpointer data;
+} Check;
+
+static void
+check_run(gpointer data, gpointer pool_data)
+{
+  Check *check = data;
+  PtAuthPool *pool = pool_data;
+  gboolean ok = pt_auth_password_matches(check->hash, check->password);
+  sodium_memzero(check->password, strlen(check->password));
+  g_free(check->password);
+  g_free(check->hash);
+  g_mutex_lock(&pool->lock);
+  pool->queued--;
+  g_mutex_unlock(&pool->lock);
+  check->done(ok, check->data);
+  g_free(check);
+}
+
+PtAuthPool *
+pt_auth_pool_new(guint threads, guint queue_max, GError **error)
+{
+  g_return_val_if_fail(threads > 0, NULL);
+  dummy_hash();
+  PtAuthPool *pool = g_new0(PtAuthPool, 1);
+  g_mutex_init(&pool->lock);
+  pool->capacity = threads + queue_max;
+  pool->threads = g_thread_pool_new(check_run, pool, (gint)threads, TRUE, error);
+  if (!pool->threads) {
+    g_mutex_clear(&pool->lock);
+    g_free(pool);
+    return NULL;
+  }
+  return pool;
+}
+
+gboolean
+pt_auth_pool_check(PtAuthPool *pool, const char *hash, const char *password, PtAuthChecked done,
+                   gpointer data)
+{
+  gboolean taken = FALSE;
+  g_mutex_lock(&pool->lock);
+  if (!pool->stopping && pool->queued < pool->capacity) {
+    Check *check = g_new(Check, 1);
+    check->hash = g_strdup(hash);
+    check->password = g_strdup(password);
+    check->done = done;
+    check->data = data;
+    pool->queued++;
+    taken = g_thread_pool_push(pool->threads, check, NULL);
+    if (!taken) {
+      pool->queued--;
+      sodium_memzero(check->password, strlen(check->password));
+      g_free(check->password);
+      g_free(check->hash);
+      g_free(check);
+    }
+  }
+  g_mutex_unlock(&pool->lock);
+  return taken;
+}
+
+void
+pt_auth_pool_stop(PtAuthPool *pool)
+{
+  if (!pool)
+    return;
+  g_mutex_lock(&pool->lock);
+  gboolean first = !pool->stopping;
+  pool->stopping = TRUE;
+  g_mutex_unlock(&pool->lock);
+  if (first)
+    g_thread_pool_free(pool->threads, FALSE, TRUE);
+}
+
+void
+pt_auth_pool_free(PtAuthPool *pool)
+{
+  if (!pool)
+    return;
+  pt_auth_pool_stop(pool);
+  g_mutex_clear(&pool->lock);
+  g_free(pool);
 }

@@ -63,6 +63,41 @@ PtAccount *pt_auth_session_check(PtStore *store, const PtAuthLifetimes *lifetime
                                  char **csrf_out, GError **error);
 gboolean pt_auth_logout(PtStore *store, const char *id, GError **error);
 
+/* The halves of pt_auth_login, for a caller that runs the argon2id check elsewhere (the
+ * HTTP server's PtAuthPool).  Finds @name's account and password hash into @account_out and
+ * @hash_out (both transfer full; both NULL for an unknown or over-long name). */
+gboolean pt_auth_login_find(PtStore *store, const char *name, PtAccount **account_out,
+                            char **hash_out, GError **error);
+/* TRUE when @password matches @hash (nullable: an unknown name, checked against a hash no
+ * password matches, so that it costs the same).  Slow on purpose: one argon2id run. */
+gboolean pt_auth_password_matches(const char *hash, const char *password);
+/* Opens a session for @account (transfer full) whose password matched into *@out (transfer
+ * full).  Purges expired sessions. */
+gboolean pt_auth_session_open(PtStore *store, const PtAuthLifetimes *lifetimes, PtAccount *account,
+                              PtAuthSession **out, GError **error);
+
+/* A few threads that check passwords, with a bounded queue: sign-ins over HTTP wait there
+ * instead of holding a worker thread for an argon2id run.
+ * Lifecycle: pt_auth_pool_new() -> pt_auth_pool_check() from any thread ->
+ * pt_auth_pool_stop() (runs what is queued, refuses more) -> pt_auth_pool_free(). */
+typedef struct _PtAuthPool PtAuthPool;
+/* Called on a pool thread with the outcome of a check; @data as given. */
+typedef void (*PtAuthChecked)(gboolean ok, gpointer data);
+
+/* @threads (at least 1) checks at once, @queue_max more waiting.  Returns: (transfer full)
+ * (nullable): NULL with @error set when the threads cannot start. */
+PtAuthPool *pt_auth_pool_new(guint threads, guint queue_max, GError **error);
+/* Queues the check of @password against @hash (nullable: the dummy hash), both copied (the
+ * copy of the password is wiped after).  FALSE when the queue is full or the pool stopping:
+ * @done is then not called; else @done is called exactly once, on a pool thread. */
+gboolean pt_auth_pool_check(PtAuthPool *pool, const char *hash, const char *password,
+                            PtAuthChecked done, gpointer data);
+/* Runs the checks queued, refuses new ones, and returns when they are done.  Safe on NULL and
+ * more than once. */
+void pt_auth_pool_stop(PtAuthPool *pool);
+/* Stops the pool, then frees it.  Safe on NULL. */
+void pt_auth_pool_free(PtAuthPool *pool);
+
 /* Computes the dummy hash unknown names are verified against, so the first such login
  * costs no more than the others.  Safe to call more than once. */
 void pt_auth_prepare(void);

@@ -260,24 +260,29 @@ pt_driver_authenticate(PtStore *store, const char *token, gint64 now_ns, PtDrive
 }
 
 /* Finds the open load with @plate or opens one, and records @driver on it; the caller holds
- * the write transaction.  Returns: (transfer full). */
+ * the write transaction.  Joining needs the load's seal as well as its plate: a plate is
+ * written on the truck for anyone to read, the seal number only on the seal, so a phone
+ * that knows the plate alone learns nothing of the load (not even that it exists) and
+ * cannot put batches on it.  The answers never name the recorded seal.
+ * Returns: (transfer full). */
 static PtLoad *
 open_or_join_locked(PtStore *store, const PtDriver *driver, const char *plate, const char *seal,
                     gboolean *joined_out, GError **error)
 {
   g_autoptr(PtLoad) load = NULL;
+  if (!seal) {
+    g_set_error_literal(error, PT_ERROR, PT_ERROR_INVALID,
+                        "give the truck's plate and the seal number to open or join a load");
+    return NULL;
+  }
   if (!pt_store_driver_open_load_by_plate(store, plate, &load, error))
     return NULL;
   *joined_out = load != NULL;
-  if (load && seal && strcmp(seal, load->seal) != 0) {
-    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
-                "open load %" G_GINT64_FORMAT " with plate %s has seal %s, not %s", load->id,
-                load->plate, load->seal, seal);
-    return NULL;
-  }
-  if (!load && !seal) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
-                "no open load has plate %s: give the seal number to open one", plate);
+  if (load &&
+      (strlen(seal) != strlen(load->seal) || sodium_memcmp(seal, load->seal, strlen(seal)) != 0)) {
+    g_set_error_literal(error, PT_ERROR, PT_ERROR_CONFLICT,
+                        "the open load with this plate has another seal number: check the seal, "
+                        "or ask the operator to add this phone to the load");
     return NULL;
   }
   if (!load) {
@@ -308,6 +313,25 @@ pt_driver_open_load(PtStore *store, const PtDriver *driver, const char *plate, c
     pt_store_rollback(store);
     return NULL;
   }
+  return g_steal_pointer(&load);
+}
+
+PtLoad *
+pt_driver_confirm_join(PtStore *store, const char *driver_id, const char *load_id, GError **error)
+{
+  g_autoptr(PtDriver) driver = pt_driver_lookup(store, driver_id, error);
+  if (!driver)
+    return NULL;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, load_id, error);
+  if (!load)
+    return NULL;
+  if (load->closed_ns) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "load %" G_GINT64_FORMAT " is closed: a phone joins open loads only", load->id);
+    return NULL;
+  }
+  if (!pt_store_driver_load_join(store, driver->id, load->id, pt_now_ns(), error))
+    return NULL;
   return g_steal_pointer(&load);
 }
 

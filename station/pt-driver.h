@@ -54,12 +54,20 @@ typedef enum {
 PtDriverAuth pt_driver_authenticate(PtStore *store, const char *token, gint64 now_ns,
                                     PtDriverToken *out, PtDriver **driver_out, GError **error);
 
-/* Joins the open load with @plate (the newest, when several are open) or, when there is
- * none, opens one with @seal (required then) and the driver's name and phone.  A seal that
- * differs from the open load's is refused (PT_ERROR_CONFLICT).  @joined_out receives TRUE
- * when the load was already open.  Returns: (transfer full). */
+/* Joins the open load with @plate and @seal (the newest, when several are open) or, when
+ * there is none with @plate, opens one with the driver's name and phone.  Both are required
+ * (PT_ERROR_INVALID without @seal, whether a load is open or not); a seal that differs from
+ * the open load's is refused (PT_ERROR_CONFLICT), and neither error names the load or its
+ * seal.  @joined_out receives TRUE when the load was already open.
+ * Returns: (transfer full). */
 PtLoad *pt_driver_open_load(PtStore *store, const PtDriver *driver, const char *plate,
                             const char *seal, gboolean *joined_out, GError **error);
+
+/* The operator's confirmation: puts driver @driver_id's phone on open load @load_id (both
+ * numbers as text), for a driver who cannot read the seal.  No such driver or load is
+ * PT_ERROR_NOT_FOUND, a closed load PT_ERROR_CONFLICT.  Returns: (transfer full). */
+PtLoad *pt_driver_confirm_join(PtStore *store, const char *driver_id, const char *load_id,
+                               GError **error);
 
 /* TRUE when @driver_id opened or joined @load_id (a phone only scans onto its own loads). */
 gboolean pt_driver_check_joined(PtStore *store, gint64 driver_id, const PtLoad *load,

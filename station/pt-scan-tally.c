@@ -6,7 +6,40 @@
 #include "pt-store-web.h"
 #include "pt-store.h"
 
-#define DAY_NS (G_GINT64_CONSTANT(86400) * 1000000000)
+#include <string.h>
+
+#define DAY_NS    (G_GINT64_CONSTANT(86400) * 1000000000)
+#define WINDOW_NS (PT_SCAN_CLIENT_WINDOW_S * G_GINT64_CONSTANT(1000000000))
+
+/* The request the calling thread is answering (pt_scan_viewer_set()). */
+typedef struct {
+  gboolean set;
+  gboolean counts;
+  char client[PT_SCAN_CLIENT_MAX + 1];
+} Viewer;
+
+static GPrivate viewer_key = G_PRIVATE_INIT(g_free);
+
+void
+pt_scan_viewer_set(const char *client, gboolean counts)
+{
+  Viewer *v = g_private_get(&viewer_key);
+  if (!v) {
+    v = g_new0(Viewer, 1);
+    g_private_set(&viewer_key, v);
+  }
+  v->set = TRUE;
+  v->counts = counts;
+  g_strlcpy(v->client, client, sizeof v->client);
+}
+
+void
+pt_scan_viewer_clear(void)
+{
+  Viewer *v = g_private_get(&viewer_key);
+  if (v)
+    v->set = FALSE;
+}
 
 /* A batch's views on one UTC day: views either side of midnight are counted apart, so the
  * daily series puts each on its own day. */
@@ -38,7 +71,8 @@ struct _PtScanTally {
   GMutex lock; /* guards the fields below */
   GCond cond;
   GHashTable *pending; /* Key * -> Pending * */
-  guint64 dropped;     /* views not counted: the table was full */
+  GHashTable *seen;    /* "BATCH CLIENT" -> gint64 * the view counted last, both owned */
+  guint64 dropped;     /* views not counted: a table was full */
   gboolean stopping;
 };
 
@@ -74,6 +108,18 @@ write_pending(PtScanTally *tally, PtStore **store, GHashTable *pending)
   }
 }
 
+/* Forgets the (batch, client) pairs whose window is over; the caller holds the lock. */
+static void
+forget_seen(PtScanTally *tally, gint64 now_ns)
+{
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, tally->seen);
+  while (g_hash_table_iter_next(&it, NULL, &value))
+    if (now_ns - *(gint64 *)value >= WINDOW_NS)
+      g_hash_table_iter_remove(&it);
+}
+
 static gpointer
 writer_main(gpointer data)
 {
@@ -88,12 +134,14 @@ writer_main(gpointer data)
     last = tally->stopping;
     GHashTable *pending = tally->pending;
     tally->pending = pending_new();
+    forget_seen(tally, g_get_real_time() * 1000);
     guint64 dropped = tally->dropped;
     tally->dropped = 0;
     g_mutex_unlock(&tally->lock);
     if (dropped)
-      g_warning("scans: %" G_GUINT64_FORMAT " views not counted (over %d batches a second)",
-                dropped, PT_SCAN_PENDING_MAX);
+      g_warning("scans: %" G_GUINT64_FORMAT " views not counted (over %d batches a second, "
+                "or %d batch and client pairs an hour)",
+                dropped, PT_SCAN_PENDING_MAX, PT_SCAN_SEEN_MAX);
     if (g_hash_table_size(pending))
       write_pending(tally, &store, pending);
     g_hash_table_unref(pending);
@@ -110,6 +158,7 @@ pt_scan_tally_new(PtStation *station)
   g_mutex_init(&tally->lock);
   g_cond_init(&tally->cond);
   tally->pending = pending_new();
+  tally->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   tally->writer = g_thread_new("pt-scans", writer_main, tally);
   return tally;
 }
@@ -118,7 +167,27 @@ void
 pt_scan_tally_add(PtScanTally *tally, gint64 batch_id, gint64 now_ns)
 {
   Key key = {batch_id, now_ns / DAY_NS};
+  const Viewer *v = g_private_get(&viewer_key);
+  if (v && v->set && !v->counts)
+    return;
+  char seen_key[32 + PT_SCAN_CLIENT_MAX];
+  if (v && v->set)
+    g_snprintf(seen_key, sizeof seen_key, "%" G_GINT64_FORMAT " %s", batch_id, v->client);
   g_mutex_lock(&tally->lock);
+  if (v && v->set) {
+    gint64 *last = g_hash_table_lookup(tally->seen, seen_key);
+    if (last && now_ns - *last < WINDOW_NS && now_ns >= *last)
+      goto out;
+    if (!last && g_hash_table_size(tally->seen) >= PT_SCAN_SEEN_MAX) {
+      tally->dropped++;
+      goto out;
+    }
+    if (!last) {
+      last = g_new(gint64, 1);
+      g_hash_table_insert(tally->seen, g_strdup(seen_key), last);
+    }
+    *last = now_ns;
+  }
   Pending *p = g_hash_table_lookup(tally->pending, &key);
   if (p) {
     p->n++;
@@ -130,6 +199,7 @@ pt_scan_tally_add(PtScanTally *tally, gint64 batch_id, gint64 now_ns)
   } else {
     tally->dropped++;
   }
+out:
   g_mutex_unlock(&tally->lock);
 }
 
@@ -144,6 +214,7 @@ pt_scan_tally_free(PtScanTally *tally)
   g_mutex_unlock(&tally->lock);
   g_thread_join(tally->writer);
   g_hash_table_unref(tally->pending);
+  g_hash_table_unref(tally->seen);
   g_mutex_clear(&tally->lock);
   g_cond_clear(&tally->cond);
   g_free(tally);

@@ -1,6 +1,6 @@
 /* driver.js: the driver's page on a phone.  Logs in with the token of the login QR (read
  * from the address's #t= once, then kept in localStorage and taken out of the address bar),
- * opens or joins a load by plate, and puts batches on it from their labels' QR codes: read
+ * opens or joins a load by plate and seal, and puts batches on it from their labels' QR codes: read
  * live with the browser's BarcodeDetector, else with jsQR (vendored from npm, loaded only
  * when needed), from a photo of a label, or typed.  Every scan gets an idempotency key and
  * waits in a queue kept in localStorage until the station answers, so scans made without
@@ -230,10 +230,12 @@
   }
 
   ui.langButton(translate);
+  $('load-form').seal.required = true;
   $('load-form').addEventListener('submit', function (ev) {
     ev.preventDefault();
-    var f = ev.target, body = { plate: f.plate.value.trim() };
-    if (f.seal.value.trim()) body.seal = f.seal.value.trim();
+    // Joining a truck's load needs its seal number as well as its plate (anyone can read a
+    // plate); the station never tells a phone the seal.
+    var f = ev.target, body = { plate: f.plate.value.trim(), seal: f.seal.value.trim() };
     api('POST', '/api/v1/driver/loads', body).then(function (r) {
       if (r.status !== 200 && r.status !== 201) { banner(r.body.error || String(r.status)); return; }
       banner('');

@@ -45,8 +45,8 @@ static const char config_template[] =
     "# at the latest this many seconds after signing in.\n"
     "session_idle_s=7200\n"
     "session_max_s=43200\n"
-    "# Sign-in attempts per client address and per user name: this many a minute, up to\n"
-    "# login_burst at once; beyond that the answer is 429 with Retry-After.\n"
+    "# Sign-in attempts per client address, and per user name from one address: this many\n"
+    "# a minute, up to login_burst at once; beyond that the answer is 429 with Retry-After.\n"
     "login_per_minute=6\n"
     "login_burst=5\n"
     "# Requests per second per client address to the public routes (consumer pages, static\n"
@@ -60,6 +60,13 @@ static const char config_template[] =
     "tls_key=\n"
     "# Seconds a connection may stay idle or keep a request half sent before it is dropped.\n"
     "timeout_s=15\n"
+    "# Seconds a request's headers may take in all, from the connection (or the previous\n"
+    "# request's end) on: a client that trickles a byte a second is dropped after this.\n"
+    "header_timeout_s=10\n"
+    "# Sign-in password checks (argon2id, 64 MiB each) run on this many threads, beside the\n"
+    "# HTTP workers; at most hash_queue sign-ins wait for them, more get 503 with Retry-After.\n"
+    "hash_threads=1\n"
+    "hash_queue=8\n"
     "\n"
     "[alerts]\n"
     "# The dashboard warns when the data directory's file system has less than this many\n"
@@ -320,6 +327,8 @@ pt_config_load(const char *path, GError **error)
   g_autofree char *listen = get_string(kf, "http", "listen", "127.0.0.1:8080");
   g_autofree char *busy = get_string(kf, "store", "busy_timeout_ms", "5000");
   g_autofree char *timeout = get_string(kf, "http", "timeout_s", "15");
+  g_autofree char *header_timeout =
+      get_string(kf, "http", "header_timeout_s", G_STRINGIFY(PT_HTTP_HEADER_TIMEOUT_S));
   g_autofree char *disk_low = get_string(kf, "alerts", "disk_low_percent", "10");
 
   if (!config->station_id || !*config->station_id) {
@@ -378,6 +387,12 @@ pt_config_load(const char *path, GError **error)
     return NULL;
   }
   config->http_timeout_s = (int)v;
+  if (!g_ascii_string_to_unsigned(header_timeout, 10, 1, 600, &v, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [http] header_timeout_s '%s' must be 1..600", path, header_timeout);
+    return NULL;
+  }
+  config->http_header_timeout_s = (int)v;
   if (!g_ascii_string_to_unsigned(disk_low, 10, 0, 100, &v, NULL)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                 "%s: [alerts] disk_low_percent '%s' must be 0..100", path, disk_low);

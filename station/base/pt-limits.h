@@ -3,11 +3,14 @@
 #pragma once
 
 /* HTTP */
-#define PT_HTTP_BODY_MAX        (64 * 1024) /* request body, bytes */
-#define PT_HTTP_URL_MAX         2048        /* request target, bytes */
-#define PT_HTTP_THREADS         2           /* worker threads (the box has 2 cores) */
-#define PT_HTTP_CONNECTIONS_MAX 256         /* open connections */
-#define PT_HTTP_CONN_MEMORY     (32 * 1024) /* per-connection buffer; zeroed by MHD per request */
+#define PT_HTTP_BODY_MAX         (64 * 1024) /* request body, bytes */
+#define PT_HTTP_URL_MAX          2048        /* request target, bytes */
+#define PT_HTTP_THREADS          2           /* worker threads (the box has 2 cores) */
+#define PT_HTTP_CONNECTIONS_MAX  1000        /* open connections, PT_HTTP_CONN_MEMORY each */
+#define PT_HTTP_PER_ADDRESS_MAX  64  /* from one client address (many phones behind one NAT) */
+#define PT_HTTP_HEADER_TIMEOUT_S 10  /* [http] header_timeout_s default: a request's headers */
+#define PT_HTTP_SWEEP_MS         250 /* how often overdue headers are looked for */
+#define PT_HTTP_CONN_MEMORY      (32 * 1024) /* per-connection buffer; zeroed by MHD per request */
 
 /* JSON */
 #define PT_JSON_DEPTH_MAX     32  /* nesting of any JSON we accept */
@@ -120,8 +123,11 @@
 #define PT_GRADE_ROIS_MAX      64    /* --roi options (the grader's own limit) */
 
 /* Consumer page views (QR scans), counted in memory between writes */
-#define PT_SCAN_FLUSH_MS    1000  /* written this often */
-#define PT_SCAN_PENDING_MAX 10000 /* batches viewed in one interval; more views are not counted */
+#define PT_SCAN_FLUSH_MS        1000 /* written this often */
+#define PT_SCAN_PENDING_MAX     10000 /* batches viewed in one interval; more views are not counted */
+#define PT_SCAN_CLIENT_WINDOW_S 3600  /* one client's views of one batch count once this long */
+#define PT_SCAN_SEEN_MAX        65536 /* (batch, client) pairs remembered; more are not counted */
+#define PT_SCAN_CLIENT_MAX      64    /* bytes of a client's address */
 /* The counterfeit signal of the buyer portal (pt-scan-signal.c): a day with more than
  * FACTOR times the batch's median daily scans and at least MIN scans is a spike.  The median
  * is over every day from the batch's first scan in the last SERIES_DAYS to its last (days
@@ -156,14 +162,19 @@
                                         */
 
 /* Access control (pt-auth.c, pt-http-auth.c) */
-#define PT_AUTH_NAME_MAX        64         /* user and API key names (bytes) */
-#define PT_AUTH_PASSWORD_MIN    10         /* bytes */
-#define PT_AUTH_PASSWORD_MAX    256        /* bytes; argon2id takes any length, this bounds input */
-#define PT_AUTH_TOUCH_MAX_S     60         /* a session's last use is written at most this often */
-#define PT_AUTH_RATE_KEYS       4096       /* addresses and names a rate limit remembers */
-#define PT_SESSION_IDLE_DEFAULT (2 * 3600) /* [http] session_idle_s */
-#define PT_SESSION_MAX_DEFAULT  (12 * 3600) /* [http] session_max_s: one shed day */
-#define PT_TLS_FILE_MAX         (64 * 1024) /* [http] tls_cert and tls_key files */
+#define PT_AUTH_NAME_MAX             64   /* user and API key names (bytes) */
+#define PT_AUTH_PASSWORD_MIN         10   /* bytes */
+#define PT_AUTH_PASSWORD_MAX         256  /* bytes; argon2id takes any length, this bounds input */
+#define PT_AUTH_TOUCH_MAX_S          60   /* a session's last use is written at most this often */
+#define PT_AUTH_RATE_KEYS            4096 /* addresses and names a rate limit remembers */
+#define PT_AUTH_HASH_THREADS_DEFAULT 1    /* [http] hash_threads: argon2id runs at once */
+#define PT_AUTH_HASH_THREADS_MAX     8
+#define PT_AUTH_HASH_QUEUE_DEFAULT   8 /* [http] hash_queue: sign-ins waiting for them */
+#define PT_AUTH_HASH_QUEUE_MAX       256
+#define PT_AUTH_BUSY_RETRY_S         2 /* Retry-After of a sign-in refused for a full queue */
+#define PT_SESSION_IDLE_DEFAULT      (2 * 3600)  /* [http] session_idle_s */
+#define PT_SESSION_MAX_DEFAULT       (12 * 3600) /* [http] session_max_s: one shed day */
+#define PT_TLS_FILE_MAX              (64 * 1024) /* [http] tls_cert and tls_key files */
 
 /* Buyer portal search (GET /api/v1/search): batches per page, JSON or CSV */
 #define PT_BUYER_SEARCH_DEFAULT 50

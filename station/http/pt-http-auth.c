@@ -5,8 +5,10 @@
  *
  * Every protected request resolves its credentials: station.ini's operator token (a
  * constant-time compare), an API key or a session cookie (a SHA-256 and one indexed read).
- * A login costs an argon2id verification on the worker thread, so logins are rate-limited
- * per client address and per user name before it runs. */
+ * A login costs an argon2id verification, which runs on a small pool of its own
+ * (PtAuthPool, [http] hash_threads and hash_queue) while the connection is suspended;
+ * logins are rate-limited per client address and per (user name, address) before it runs,
+ * and a full queue answers 503 with Retry-After at once. */
 #include "pt-http-auth.h"
 
 #include "pt-http-respond.h"
@@ -30,8 +32,9 @@
 
 struct _PtHttpAuth {
   PtAuthLifetimes lifetimes;
-  PtRateLimit *logins; /* keys "ip:ADDR" and "user:NAME" */
+  PtRateLimit *logins; /* keys "ip:ADDR" and "user:ADDR:NAME" */
   PtRateLimit *public; /* keys ADDR; NULL: off */
+  PtAuthPool *pool;    /* owned; NULL: passwords are checked on the calling thread */
 };
 
 /* Reads [http] @key as an integer @lo..@hi into *@out (default already there). */
@@ -56,19 +59,26 @@ read_int(GKeyFile *kf, const char *key, gint64 lo, gint64 hi, gint64 *out, GErro
 }
 
 PtHttpAuth *
-pt_http_auth_new(const PtConfig *config, GError **error)
+pt_http_auth_new(const PtConfig *config, gboolean pool, GError **error)
 {
   GKeyFile *kf = config->keyfile;
   gint64 idle = PT_SESSION_IDLE_DEFAULT, max = PT_SESSION_MAX_DEFAULT;
   gint64 login_per_min = 6, login_burst = 5, public_per_s = 50, public_burst = 100;
+  gint64 hash_threads = PT_AUTH_HASH_THREADS_DEFAULT, hash_queue = PT_AUTH_HASH_QUEUE_DEFAULT;
   if (!read_int(kf, "session_idle_s", 1, 7 * 24 * 3600, &idle, error) ||
       !read_int(kf, "session_max_s", 1, 30 * 24 * 3600, &max, error) ||
       !read_int(kf, "login_per_minute", 1, 600, &login_per_min, error) ||
       !read_int(kf, "login_burst", 1, 100, &login_burst, error) ||
       !read_int(kf, "public_per_second", 0, 100000, &public_per_s, error) ||
-      !read_int(kf, "public_burst", 1, 1000000, &public_burst, error))
+      !read_int(kf, "public_burst", 1, 1000000, &public_burst, error) ||
+      !read_int(kf, "hash_threads", 1, PT_AUTH_HASH_THREADS_MAX, &hash_threads, error) ||
+      !read_int(kf, "hash_queue", 0, PT_AUTH_HASH_QUEUE_MAX, &hash_queue, error))
+    return NULL;
+  PtAuthPool *checks = NULL;
+  if (pool && !(checks = pt_auth_pool_new((guint)hash_threads, (guint)hash_queue, error)))
     return NULL;
   PtHttpAuth *auth = g_new0(PtHttpAuth, 1);
+  auth->pool = checks;
   auth->lifetimes.idle_ns = idle * G_GINT64_CONSTANT(1000000000);
   auth->lifetimes.max_ns = max * G_GINT64_CONSTANT(1000000000);
   auth->logins =
@@ -85,10 +95,18 @@ pt_http_auth_free(PtHttpAuth *auth)
 {
   if (!auth)
     return;
+  pt_auth_pool_free(auth->pool);
   pt_rate_limit_free(auth->logins);
   if (auth->public)
     pt_rate_limit_free(auth->public);
   g_free(auth);
+}
+
+void
+pt_http_auth_drain(PtHttpAuth *auth)
+{
+  if (auth)
+    pt_auth_pool_stop(auth->pool);
 }
 
 void
@@ -329,7 +347,100 @@ who_json(const PtPrincipal *p, const char *csrf)
   return o;
 }
 
-/* POST /api/v1/session {"name", "password"}: signs in. */
+/* TRUE when the request came from one of the station's own pages, or from no page at all.
+ * A browser names the page that made a request in Origin (or at least Referer); a foreign
+ * page that posts a sign-in form would sign the victim into the attacker's account (login
+ * CSRF).  The station's origin is the one the browser reached it at: its Host header (the
+ * scheme is not compared: behind a TLS proxy the station sees plain HTTP).  Scripts and
+ * curl send neither header and are not browsers' victims. */
+static gboolean
+same_origin(struct MHD_Connection *c)
+{
+  const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+  const char *referer = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER);
+  const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+  const char *page = origin ? origin : referer;
+  if (!page)
+    return TRUE;
+  const char *authority = strstr(page, "://");
+  if (!host || !authority ||
+      (!g_str_has_prefix(page, "http://") && !g_str_has_prefix(page, "https://")))
+    return FALSE;
+  authority += 3;
+  gsize n = strcspn(authority, "/?#");
+  return n == strlen(host) && g_ascii_strncasecmp(authority, host, n) == 0;
+}
+
+/* A sign-in waiting for its password check (PtAuthPool) with its connection suspended. */
+typedef struct {
+  struct MHD_Connection *c;
+  PtAccount *account; /* owned, nullable: an unknown name */
+  char *name;         /* owned, for the log */
+  char *addr;         /* owned */
+  gboolean ok;        /* the password matched; written by the pool before it resumes */
+  gboolean busy;      /* the pool's queue was full */
+} LoginJob;
+
+static void
+login_job_free(gpointer data)
+{
+  LoginJob *job = data;
+  pt_account_free(job->account);
+  g_free(job->name);
+  g_free(job->addr);
+  g_free(job);
+}
+
+/* Answers a sign-in whose password @ok (or not): a session and its cookie, or 401. */
+static enum MHD_Result
+login_answer(PtHttp *http, struct MHD_Connection *c, LoginJob *job)
+{
+  PtHttpAuth *auth = http->auth;
+  g_autoptr(GError) error = NULL;
+  if (!job->ok || !job->account) {
+    g_message("http: failed sign-in for '%s' from %s", job->name, job->addr);
+    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, "wrong name or password", NULL);
+  }
+  PtStore *store = pt_http_worker_store(http, &error);
+  g_autoptr(PtAuthSession) session = NULL;
+  if (!store || !pt_auth_session_open(store, &auth->lifetimes, g_steal_pointer(&job->account),
+                                      &session, &error))
+    return pt_http_respond_gerror(c, error);
+  g_autoptr(PtPrincipal) p = principal_from_account(session->account, TRUE);
+  g_autofree char *cookie = g_strdup_printf(
+      COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%" G_GINT64_FORMAT "%s", session->id,
+      auth->lifetimes.max_ns / G_GINT64_CONSTANT(1000000000), http->tls ? "; Secure" : "");
+  return respond_with(c, MHD_HTTP_OK, who_json(p, session->csrf), MHD_HTTP_HEADER_SET_COOKIE,
+                      cookie);
+}
+
+static void
+login_checked(gboolean ok, gpointer data)
+{
+  LoginJob *job = data;
+  job->ok = ok;
+  MHD_resume_connection(job->c);
+}
+
+static enum MHD_Result
+login_resumed(PtHttp *http, struct MHD_Connection *c, PtHttpRequest *req)
+{
+  LoginJob *job = req->job;
+  if (job->busy) {
+    g_autofree char *retry = g_strdup_printf("%d", PT_AUTH_BUSY_RETRY_S);
+    char *text =
+        g_strdup("{\"error\":\"the station is checking too many sign-ins; try again "
+                 "in a few seconds\",\"retry_after\":" G_STRINGIFY(PT_AUTH_BUSY_RETRY_S) "}");
+    return pt_http_respond_with(c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json; charset=utf-8",
+                                text, strlen(text), MHD_HTTP_HEADER_RETRY_AFTER, retry);
+  }
+  return login_answer(http, c, job);
+}
+
+/* POST /api/v1/session {"name", "password"}: signs in.  The argon2id check runs on the
+ * password pool while the connection is suspended (the worker serves others meanwhile);
+ * login_resumed() answers.  Failures are limited per address and per (name, address): a
+ * flood from elsewhere cannot lock a user out. */
 static enum MHD_Result
 login(const PtHttpCall *call)
 {
@@ -338,6 +449,9 @@ login(const PtHttpCall *call)
   PtHttpRequest *req = call->req;
   PtHttpAuth *auth = http->auth;
   guint retry = 0;
+  if (!same_origin(c))
+    return pt_http_respond_error(c, MHD_HTTP_FORBIDDEN,
+                                 "sign in from the station's own page (Origin is foreign)", NULL);
   g_autofree char *addr = pt_http_client_address(c);
   g_autofree char *addr_key = g_strconcat("ip:", addr, NULL);
   if (!pt_rate_limit_take(auth->logins, addr_key, g_get_monotonic_time(), &retry))
@@ -354,29 +468,40 @@ login(const PtHttpCall *call)
                  : pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST,
                                          "body is {\"name\": NAME, \"password\": PASSWORD}", NULL);
   }
-  g_autofree char *user_key = g_strconcat("user:", name, NULL);
-  g_autofree char *name_copy = g_strdup(name);
+  g_autofree char *user_key = g_strconcat("user:", addr, ":", name, NULL);
+  LoginJob *job = g_new0(LoginJob, 1);
+  job->c = c;
+  job->name = g_strdup(name);
+  job->addr = g_strdup(addr);
+  req->job = job;
+  req->job_free = login_job_free;
   g_autofree char *password_copy = g_strdup(password);
   json_decref(body);
-  if (!pt_rate_limit_take(auth->logins, user_key, g_get_monotonic_time(), &retry))
+  if (!pt_rate_limit_take(auth->logins, user_key, g_get_monotonic_time(), &retry)) {
+    sodium_memzero(password_copy, strlen(password_copy));
     return too_many(c, retry, "sign-in attempts for this name");
-  PtStore *store = pt_http_worker_store(http, &error);
-  g_autoptr(PtAuthSession) session = NULL;
-  gboolean ok =
-      store && pt_auth_login(store, &auth->lifetimes, name_copy, password_copy, &session, &error);
-  sodium_memzero(password_copy, strlen(password_copy));
-  if (!ok)
-    return pt_http_respond_gerror(c, error);
-  if (!session) {
-    g_message("http: failed sign-in for '%s' from %s", name_copy, addr);
-    return pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, "wrong name or password", NULL);
   }
-  g_autoptr(PtPrincipal) p = principal_from_account(session->account, TRUE);
-  g_autofree char *cookie = g_strdup_printf(
-      COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%" G_GINT64_FORMAT "%s", session->id,
-      auth->lifetimes.max_ns / G_GINT64_CONSTANT(1000000000), http->tls ? "; Secure" : "");
-  return respond_with(c, MHD_HTTP_OK, who_json(p, session->csrf), MHD_HTTP_HEADER_SET_COOKIE,
-                      cookie);
+  g_autofree char *hash = NULL;
+  PtStore *store = pt_http_worker_store(http, &error);
+  gboolean found = store && pt_auth_login_find(store, job->name, &job->account, &hash, &error);
+  enum MHD_Result response = MHD_YES;
+  if (!found) {
+    response = pt_http_respond_gerror(c, error);
+  } else if (strlen(password_copy) > PT_AUTH_PASSWORD_MAX) {
+    response = login_answer(http, c, job);
+  } else if (!auth->pool) {
+    job->ok = pt_auth_password_matches(hash, password_copy);
+    response = login_answer(http, c, job);
+  } else {
+    req->resume = login_resumed;
+    MHD_suspend_connection(c);
+    if (!pt_auth_pool_check(auth->pool, hash, password_copy, login_checked, job)) {
+      job->busy = TRUE;
+      MHD_resume_connection(c);
+    }
+  }
+  sodium_memzero(password_copy, strlen(password_copy));
+  return response;
 }
 
 /* DELETE /api/v1/session: signs out. */

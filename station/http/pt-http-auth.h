@@ -42,8 +42,14 @@ gboolean pt_http_require_driver(PtHttp *http, struct MHD_Connection *c, PtDriver
 /* /api/v1/session: POST signs in, GET says who is signed in, DELETE signs out. */
 extern const PtHttpRouteTable pt_http_session_routes;
 
-/* Reads [http] session and rate settings of @config.  Returns: (transfer full). */
-PtHttpAuth *pt_http_auth_new(const PtConfig *config, GError **error);
+/* Reads [http] session, rate and password-pool settings of @config; with @pool, sign-ins
+ * check passwords on a pool of [http] hash_threads threads (the connection suspended, which
+ * needs a daemon with MHD_ALLOW_SUSPEND_RESUME), else on the calling thread.
+ * Returns: (transfer full) (nullable): NULL with @error set. */
+PtHttpAuth *pt_http_auth_new(const PtConfig *config, gboolean pool, GError **error);
+/* Answers the sign-ins waiting for their password check and refuses new ones: called before
+ * the daemon stops, which it must not do with a connection suspended.  Safe on NULL. */
+void pt_http_auth_drain(PtHttpAuth *auth);
 void pt_http_auth_free(PtHttpAuth *auth);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 /* pt-http-dispatch.c: one request against the route tables.  The only place that answers
- * 404 and 405 for the API, and that checks who may call a route before its handler runs.
+ * 404 and 405 for the API, and that checks who may call a route before its handler runs; it
+ * also tells the scan tally who is asking for a public page (pt_scan_viewer_set()).
  *
  * Every request walks the tables once (a few dozen short string compares, no allocation
  * but the {name} segments): cheap next to the SQLite read that follows. */
@@ -7,7 +8,11 @@
 
 #include "pt-http-auth.h"
 #include "pt-http-respond.h"
+
+#include "pt-batch.h"
+#include "pt-error.h"
 #include "pt-limits.h"
+#include "pt-scan-tally.h"
 
 #include <string.h>
 
@@ -89,6 +94,31 @@ allow_text(PtHttpMethod allowed)
   return g_string_free(out, FALSE);
 }
 
+/* A buyer scoped to a GLN asks for a batch by number or lot: one out of its scope answers
+ * exactly as one that does not exist, 404 "no such batch", so neither the status nor the
+ * body tells which numbers or lots exist, and no body names a lot the buyer may not see.
+ * TRUE: the batch is in scope (or the route or principal is not a scoped buyer's). */
+static gboolean
+scoped_batch_visible(PtStore *store, struct MHD_Connection *c, const PtHttpRoute *route,
+                     const PtPrincipal *who, const char *id, enum MHD_Result *response)
+{
+  if (!who || who->role != PT_ROLE_BUYER || !who->scope_gln ||
+      !g_str_has_prefix(route->path, "/api/v1/batches/{id}"))
+    return TRUE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, id, &error);
+  gboolean yes = FALSE;
+  if (batch && !pt_http_batch_in_scope(store, who, batch->id, &yes, &error))
+    batch = NULL;
+  if (!batch && !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND)) {
+    *response = pt_http_respond_gerror(c, error);
+    return FALSE;
+  }
+  if (!yes)
+    *response = pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch", NULL);
+  return yes;
+}
+
 enum MHD_Result
 pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_tables,
                  struct MHD_Connection *c, const char *url, const char *method, PtHttpRequest *req)
@@ -139,6 +169,8 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
 
   g_autofree char *arg0 = g_strndup(args[0].at, args[0].len);
   g_autofree char *arg1 = g_strndup(args[1].at, args[1].len);
+  if (!scoped_batch_visible(store, c, route, who, arg0, &response))
+    return response;
   PtHttpCall call = {.http = http,
                      .c = c,
                      .url = url,
@@ -150,7 +182,15 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
                      .who = who,
                      .token = driver ? &token : NULL,
                      .driver = driver};
-  return route->handler(&call);
+  if (route->access != PT_HTTP_PUBLIC)
+    return route->handler(&call);
+  /* A consumer page counts its view as a scan of the label: once per client and window, and
+   * only for a GET (pt-scan-tally.h). */
+  g_autofree char *client = pt_http_client_address(c);
+  pt_scan_viewer_set(client, strcmp(method, "GET") == 0);
+  enum MHD_Result ret = route->handler(&call);
+  pt_scan_viewer_clear();
+  return ret;
 }
 
 gsize

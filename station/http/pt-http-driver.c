@@ -4,6 +4,9 @@
  *   GET  /api/v1/drivers                   operator: the drivers, with how many valid logins
  *                                          each has (never a token or its hash)
  *   POST /api/v1/drivers                   operator: {"name", "phone"} adds a driver (201)
+ *   POST /api/v1/drivers/{id}/loads        operator: {"load": N} puts the driver's phone on
+ *                                          open load N (the operator's confirmation, for a
+ *                                          driver who cannot read the seal)
  *   POST /api/v1/drivers/{id}/token        operator: a login token and its link (201); with
  *                                          {"qr": "png"} also the link's QR code as a PNG
  *                                          data: URL for the dashboard to show (drawn by the
@@ -11,7 +14,8 @@
  *                                          answer only
  *   GET  /api/v1/driver/me                 the driver and the token's expiry
  *   POST /api/v1/driver/loads              {"plate", "seal"}: join the open load with that
- *                                          plate (200) or open one (201)
+ *                                          plate and seal (200) or open one (201); both
+ *                                          are required, and no answer names a load's seal
  *   GET  /api/v1/driver/loads/{id}         a load the phone opened or joined
  *   POST /api/v1/driver/loads/{id}/scans   {"payload", "key", "scanned"}: the decoded QR of a
  *                                          label; 201 loaded, 200 already on it, 409 refused
@@ -37,6 +41,7 @@
 #include "pt-limits.h"
 #include "pt-load.h"
 #include "pt-rate.h"
+#include "pt-store-load.h"
 #include "pt-time.h"
 
 #include <stdlib.h>
@@ -129,14 +134,22 @@ mint_token(const PtHttpCall *call)
   return pt_http_respond_json(c, MHD_HTTP_CREATED, o, NULL);
 }
 
-/* The load numbered @id if this driver opened or joined it. */
+/* The load numbered @id if this driver opened or joined it.  Any other, existing or not,
+ * is the same PT_ERROR_NOT_FOUND, so a phone cannot tell which load numbers exist. */
 static PtLoad *
 own_load(PtStore *store, const PtDriver *driver, const char *id, GError **error)
 {
-  g_autoptr(PtLoad) load = pt_load_lookup(store, id, error);
-  if (!load || !pt_driver_check_joined(store, driver->id, load, error))
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, id, &local);
+  if (load && pt_driver_check_joined(store, driver->id, load, &local))
+    return g_steal_pointer(&load);
+  if (!g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND)) {
+    g_propagate_error(error, g_steal_pointer(&local));
     return NULL;
-  return g_steal_pointer(&load);
+  }
+  g_set_error_literal(error, PT_ERROR, PT_ERROR_NOT_FOUND,
+                      "no such load on this phone: open or join it with its plate and seal");
+  return NULL;
 }
 
 /* POST /api/v1/driver/loads {"plate", "seal"} */
@@ -160,6 +173,33 @@ open_load(const PtHttpCall *call)
     return pt_http_respond_gerror(c, error);
   json_object_set_new(o, "joined", json_boolean(joined));
   return pt_http_respond_json(c, joined ? MHD_HTTP_OK : MHD_HTTP_CREATED, o, NULL);
+}
+
+/* POST /api/v1/drivers/{id}/loads {"load": N}: the operator puts a phone on a load. */
+static enum MHD_Result
+confirm_join(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  json_t *body = pt_http_body_json(call->req, FALSE, &error);
+  double number = 0;
+  gboolean has_number = FALSE;
+  const PtJsonField fields[] = {{"load", NULL, &number, &has_number}};
+  g_autoptr(PtLoad) load = NULL;
+  if (body && pt_json_read_object(body, fields, G_N_ELEMENTS(fields), &error)) {
+    if (!has_number || number < 1 || number > G_MAXINT32 || number != (gint64)number) {
+      g_set_error_literal(&error, PT_ERROR, PT_ERROR_INVALID, "body is {\"load\": LOAD_NUMBER}");
+    } else {
+      g_autofree char *load_id = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)number);
+      load = pt_driver_confirm_join(store, call->args[0], load_id, &error);
+    }
+  }
+  json_decref(body);
+  json_t *o = load ? pt_load_to_json(store, load, TRUE, &error) : NULL;
+  if (!o)
+    return pt_http_respond_gerror(c, error);
+  return pt_http_respond_json(c, MHD_HTTP_OK, o, NULL);
 }
 
 /* The event time of a scan: the phone's when it is plausible (an offline scan is sent late),
@@ -221,9 +261,19 @@ scan_answer(PtHttp *http, PtStore *store, const PtDriver *driver, const PtLoad *
       g_propagate_error(error, g_steal_pointer(&local));
       return NULL;
     }
+    /* The operator's record names the other load's plate and seal; this phone is not on
+     * that load and learns neither. */
+    gint64 other = 0;
+    if (status == MHD_HTTP_CONFLICT &&
+        !pt_store_load_holding_batch(store, batch->id, load->id, &other, error))
+      return NULL;
+    g_autofree char *why =
+        other ? g_strdup_printf("batch %s is already on another open load: ask the operator",
+                                batch->lot)
+              : g_strdup(local->message);
     *status_out = status;
     return json_pack("{sssssssI}", "result", status == MHD_HTTP_CONFLICT ? "refused" : "invalid",
-                     "error", local->message, "lot", batch->lot, "load", (json_int_t)load->id);
+                     "error", why, "lot", batch->lot, "load", (json_int_t)load->id);
   }
   *status_out = existed ? MHD_HTTP_OK : MHD_HTTP_CREATED;
   json_t *o = pt_load_item_to_json(item);
@@ -364,6 +414,7 @@ static const PtHttpRoute driver_routes[] = {
     {"/api/v1/drivers", PT_HTTP_GET, PT_HTTP_OPERATOR, list_drivers},
     {"/api/v1/drivers", PT_HTTP_POST, PT_HTTP_OPERATOR, add_driver},
     {"/api/v1/drivers/{id}/token", PT_HTTP_POST, PT_HTTP_OPERATOR, mint_token},
+    {"/api/v1/drivers/{id}/loads", PT_HTTP_POST, PT_HTTP_OPERATOR, confirm_join},
     {"/api/v1/driver/me", PT_HTTP_GET, PT_HTTP_DRIVER, get_me},
     {"/api/v1/driver/loads", PT_HTTP_POST, PT_HTTP_DRIVER, open_load},
     {"/api/v1/driver/loads/{id}", PT_HTTP_GET, PT_HTTP_DRIVER, get_load},

@@ -26,17 +26,33 @@ struct _PtHttp {
   char *tls_pem[2];         /* owned: certificate and key, given to the daemon for its lifetime */
   PtRateLimit *driver_rate; /* owned: requests per driver token (pt-http-auth.c) */
   PtScanTally *scans;       /* owned: consumer page views, written once a second */
+  GMutex conns_lock;        /* guards conns and sweep_stop */
+  GCond sweep_cond;
+  GHashTable *conns; /* owned: open connections and their header deadlines (pt-http.c) */
+  GThread *sweep;    /* closes connections past their header deadline; NULL: unthreaded */
+  gboolean sweep_stop;
 };
 
 /* One request being read: its target as sent and its body, capped at @max (the route's body
  * limit). */
-typedef struct {
+typedef struct _PtHttpRequest PtHttpRequest;
+
+/* Answers a request whose connection was suspended and is resumed (see PtHttpRequest). */
+typedef enum MHD_Result (*PtHttpResume)(PtHttp *http, struct MHD_Connection *c, PtHttpRequest *req);
+
+struct _PtHttpRequest {
   char *raw_url; /* owned, nullable (over PT_HTTP_URL_MAX): percent-encoding intact */
   gboolean started;
   GString *body;
   gsize max;
   gboolean too_large;
-} PtHttpRequest;
+  /* Set by a handler that suspended the connection for slow work (a sign-in's argon2id):
+   * the resumed request is answered by @resume, which may read @job; @job_free (nullable)
+   * frees it with the request. */
+  PtHttpResume resume;
+  gpointer job;
+  GDestroyNotify job_free;
+};
 
 /* Roles are ordered: each includes the ones before it. */
 typedef enum {

@@ -5,7 +5,20 @@
  * Read requests (GET /api/v1/batches/{id}) dominate; they run on the worker threads with a
  * per-thread SQLite connection and no shared lock.  Bodies are read into a buffer capped at
  * the route's limit (PT_HTTP_BODY_MAX unless the route allows more); over it the request
- * gets 413 without buffering the rest. */
+ * gets 413 without buffering the rest.
+ *
+ * One client cannot hold the station: libmicrohttpd closes connections over
+ * PT_HTTP_PER_ADDRESS_MAX from one address at once, and the total (PT_HTTP_CONNECTIONS_MAX)
+ * leaves room for many addresses.  libmicrohttpd 0.9.75's connection timeout is an idle
+ * timer (every byte received restarts it), so a client sending one header byte a second
+ * kept its connection for ever; each connection therefore gets a deadline for its request's
+ * headers ([http] header_timeout_s, from the connection or the previous request's end), and
+ * a sweep thread shuts down, every PT_HTTP_SWEEP_MS, the sockets past it: libmicrohttpd then
+ * reads end of file and closes the connection on its own thread.  The sweep touches a socket
+ * only under the table's lock, and libmicrohttpd reports a connection closed (removing it
+ * from the table) before it closes the socket, so a reused descriptor is never shut down.
+ * Sign-ins wait for argon2id on a pool (pt-http-auth.c) with their connection suspended,
+ * which needs MHD_ALLOW_SUSPEND_RESUME. */
 #include "pt-http.h"
 
 #include "pt-http-auth.h"
@@ -21,7 +34,95 @@
 #include <netinet/in.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+
+/* One open connection, in http->conns: its socket and its header deadline. */
+typedef struct {
+  int fd;
+  gint64 deadline_us; /* monotonic; 0: headers are in (or the socket is shut down) */
+} Conn;
+
+static Conn *
+conn_of(struct MHD_Connection *c)
+{
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return info ? info->socket_context : NULL;
+}
+
+/* Sets @c's header deadline: @s seconds from now, or none (0). */
+static void
+conn_deadline(PtHttp *http, struct MHD_Connection *c, int s)
+{
+  Conn *conn = conn_of(c);
+  if (!conn)
+    return;
+  g_mutex_lock(&http->conns_lock);
+  conn->deadline_us = s ? g_get_monotonic_time() + s * G_GINT64_CONSTANT(1000000) : 0;
+  g_mutex_unlock(&http->conns_lock);
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+  PtHttp *http = cls;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    Conn *conn = g_new(Conn, 1);
+    conn->fd = info ? info->connect_fd : -1;
+    conn->deadline_us = g_get_monotonic_time() +
+                        http->station->config->http_header_timeout_s * G_GINT64_CONSTANT(1000000);
+    g_mutex_lock(&http->conns_lock);
+    g_hash_table_add(http->conns, conn);
+    g_mutex_unlock(&http->conns_lock);
+    *socket_context = conn;
+  } else if (*socket_context) {
+    g_mutex_lock(&http->conns_lock);
+    g_hash_table_remove(http->conns, *socket_context);
+    g_mutex_unlock(&http->conns_lock);
+    *socket_context = NULL;
+  }
+}
+
+static gpointer
+sweep_main(gpointer data)
+{
+  PtHttp *http = data;
+  g_mutex_lock(&http->conns_lock);
+  while (!http->sweep_stop) {
+    gint64 now = g_get_monotonic_time();
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, http->conns);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+      Conn *conn = key;
+      if (conn->deadline_us && now > conn->deadline_us && conn->fd >= 0) {
+        shutdown(conn->fd, SHUT_RDWR);
+        conn->deadline_us = 0;
+      }
+    }
+    g_cond_wait_until(&http->sweep_cond, &http->conns_lock, now + PT_HTTP_SWEEP_MS * 1000);
+  }
+  g_mutex_unlock(&http->conns_lock);
+  return NULL;
+}
+
+/* PT_HTTP_CONNECTIONS_MAX sockets need more descriptors than a shell's usual soft limit of
+ * 1024: raise it to what the hard limit allows. */
+static void
+raise_fd_limit(void)
+{
+  struct rlimit lim;
+  rlim_t want = PT_HTTP_CONNECTIONS_MAX + 256;
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < want) {
+    lim.rlim_cur = MIN(want, lim.rlim_max);
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0)
+      g_message("http: cannot raise the open file limit to %lu", (unsigned long)want);
+  }
+}
 
 /* Called once per request, before libmicrohttpd percent-decodes the target: the Digital
  * Link resolver splits the path on the '/' the client sent, so that a lot "A/B" (sent as
@@ -42,8 +143,11 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
   PtHttp *http = cls;
   PtHttpRequest *req = *con_cls;
+  if (req->resume)
+    return req->resume(http, c, req);
   if (!req->started) {
     req->started = TRUE;
+    conn_deadline(http, c, 0);
     req->max = pt_http_dispatch_body_max(pt_http_routes, pt_http_n_routes, url);
     const char *len =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -67,9 +171,15 @@ static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
              enum MHD_RequestTerminationCode toe)
 {
+  PtHttp *http = cls;
   PtHttpRequest *req = *con_cls;
   if (!req)
     return;
+  /* The next request on this connection has its own deadline for its headers. */
+  if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+    conn_deadline(http, c, http->station->config->http_header_timeout_s);
+  if (req->job_free)
+    req->job_free(req->job);
   g_string_free(req->body, TRUE);
   g_free(req->raw_url);
   g_free(req);
@@ -110,10 +220,10 @@ unescape_keep_nul(void *cls, struct MHD_Connection *c, char *s)
 /* The server's state without its daemon: access settings, TLS files, rate limits, the scan
  * tally.  Returns: (transfer full), freed with pt_http_stop(). */
 static PtHttp *
-http_new(PtStation *station, GError **error)
+http_new(PtStation *station, gboolean threaded, GError **error)
 {
   char *cert = NULL, *key = NULL;
-  PtHttpAuth *auth = pt_http_auth_new(station->config, error);
+  PtHttpAuth *auth = pt_http_auth_new(station->config, threaded, error);
   if (!auth || !pt_http_tls_load(station, &cert, &key, error)) {
     pt_http_auth_free(auth);
     return NULL;
@@ -135,6 +245,9 @@ http_new(PtStation *station, GError **error)
   http->driver_rate =
       pt_rate_limit_new(PT_DRIVER_RATE_PER_S, PT_DRIVER_RATE_BURST, PT_DRIVER_RATE_KEYS);
   http->scans = pt_scan_tally_new(station);
+  g_mutex_init(&http->conns_lock);
+  g_cond_init(&http->sweep_cond);
+  http->conns = g_hash_table_new_full(NULL, NULL, g_free, NULL);
   return http;
 }
 
@@ -151,14 +264,16 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
                 gai_strerror(gai));
     return NULL;
   }
-  PtHttp *http = http_new(station, error);
+  PtHttp *http = http_new(station, TRUE, error);
   if (!http) {
     freeaddrinfo(ai);
     return NULL;
   }
+  raise_fd_limit();
   char *cert = http->tls_pem[0], *key = http->tls_pem[1]; /* owned by @http */
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-                   (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (http->tls ? MHD_USE_TLS : 0);
+                   MHD_ALLOW_SUSPEND_RESUME | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0) |
+                   (http->tls ? MHD_USE_TLS : 0);
   /* Without TLS the two certificate options are skipped: MHD_OPTION_ARRAY ends at them. */
   struct MHD_OptionItem tls_options[] = {
       {http->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
@@ -167,9 +282,11 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
   http->daemon = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, http, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, http,
       MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)PT_HTTP_THREADS,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-      (unsigned)station->config->http_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-      (size_t)PT_HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, http,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)PT_HTTP_CONNECTIONS_MAX,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PT_HTTP_PER_ADDRESS_MAX,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)station->config->http_timeout_s,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)PT_HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
+      on_completed, http, MHD_OPTION_NOTIFY_CONNECTION, on_connection, http,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, http, MHD_OPTION_UNESCAPE_CALLBACK, unescape_keep_nul,
       http, MHD_OPTION_ARRAY, tls_options, MHD_OPTION_END);
   freeaddrinfo(ai);
@@ -179,6 +296,7 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
     pt_http_stop(http);
     return NULL;
   }
+  http->sweep = g_thread_new("pt-http-sweep", sweep_main, http);
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(http->daemon, MHD_DAEMON_INFO_BIND_PORT);
   http->port = info ? info->port : port;
   return http;
@@ -187,7 +305,7 @@ pt_http_start(PtStation *station, const char *host, guint16 port, GError **error
 PtHttp *
 pt_http_start_unthreaded(PtStation *station, GError **error)
 {
-  PtHttp *http = http_new(station, error);
+  PtHttp *http = http_new(station, FALSE, error);
   if (!http)
     return NULL;
   http->daemon = MHD_start_daemon(
@@ -251,6 +369,16 @@ pt_http_stop(PtHttp *http)
 {
   if (!http)
     return;
+  if (http->sweep) {
+    g_mutex_lock(&http->conns_lock);
+    http->sweep_stop = TRUE;
+    g_cond_signal(&http->sweep_cond);
+    g_mutex_unlock(&http->conns_lock);
+    g_thread_join(http->sweep);
+  }
+  /* Sign-ins waiting for a password check are answered (resumed) before the daemon stops:
+   * it must not stop with a connection suspended. */
+  pt_http_auth_drain(http->auth);
   if (http->daemon)
     MHD_stop_daemon(http->daemon);
   pt_http_auth_free(http->auth);
@@ -262,5 +390,8 @@ pt_http_stop(PtHttp *http)
     }
   /* After the daemon: no request counts a view any more. */
   pt_scan_tally_free(http->scans);
+  g_hash_table_destroy(http->conns);
+  g_mutex_clear(&http->conns_lock);
+  g_cond_clear(&http->sweep_cond);
   g_free(http);
 }

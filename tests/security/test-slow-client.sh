@@ -2,6 +2,7 @@
 # test-slow-client.sh: clients that open a connection and send half a request never hold the
 # station up: with [http] timeout_s=2, 50 of them hang while a normal GET still answers at
 # once, and each is dropped by the server after about the timeout (not before, not never).
+# They come from five addresses (127.0.0.2 to .6), under the per-address connection limit.
 set -u
 . "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -39,8 +40,8 @@ def normal_get():
 
 slow = []
 start = time.monotonic()
-for _ in range(50):
-    s = socket.create_connection(addr, timeout=10)
+for i in range(50):
+    s = socket.create_connection(addr, timeout=10, source_address=("127.0.0.%d" % (2 + i // 10), 0))
     s.sendall(b"GET /api/v1/station HTTP/1.1\r\nHost: x\r\nX-Half: ")  # never finished
     slow.append(s)
 status, took = normal_get()

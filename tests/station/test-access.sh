@@ -145,14 +145,14 @@ check "a buyer cannot see loads or sync: 403" \
   '[ "$(code -H "Authorization: Bearer $KEY_ALL" "$URL/api/v1/loads")" = 403 ] && [ "$(code -H "Authorization: Bearer $KEY_ALL" "$URL/api/v1/sync")" = 403 ]'
 check "a scoped buyer reads a batch on a load to its GLN" \
   '[ "$(code -H "Authorization: Bearer $KEY_A" "$URL/api/v1/batches/1/epcis")" = 200 ]'
-check "a scoped buyer cannot read another buyer's batch: 403" \
-  '[ "$(code -H "Authorization: Bearer $KEY_A" "$URL/api/v1/batches/2")" = 403 ] && [ "$(code -H "Authorization: Bearer $KEY_A" "$URL/api/v1/batches/2/label")" = 403 ]'
+check "a scoped buyer cannot read another buyer's batch: 404 as if it did not exist" \
+  '[ "$(code -H "Authorization: Bearer $KEY_A" "$URL/api/v1/batches/2")" = 404 ] && [ "$(code -H "Authorization: Bearer $KEY_A" "$URL/api/v1/batches/2/label")" = 404 ]'
 check "a scoped buyer lists only its own batches" \
   '[ "$(code -H "Authorization: Bearer $KEY_A" "$URL/api/v1/batches")" = 200 ] && [ "$(jq -c "[.batches[].id]" "$T/body")" = "[1]" ]'
 COOKIE_OP=$COOKIE CSRF_OP=$CSRF
 login buyer-a "$PW"
-check "a scoped buyer signed in reads its batch, not another's" \
-  '[ "$(code -H "Cookie: $COOKIE" "$URL/api/v1/batches/1")" = 200 ] && [ "$(code -H "Cookie: $COOKIE" "$URL/api/v1/batches/2")" = 403 ]'
+check "a scoped buyer signed in reads its batch, not another's (404)" \
+  '[ "$(code -H "Cookie: $COOKIE" "$URL/api/v1/batches/1")" = 200 ] && [ "$(code -H "Cookie: $COOKIE" "$URL/api/v1/batches/2")" = 404 ]'
 check "a buyer's session cannot write even with its CSRF token: 403" \
   '[ "$(code -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -X POST "$URL/api/v1/batches/1/release")" = 403 ]'
 expect 0 "apikey revoke" "$BIN" apikey revoke "$KEY_A_ID"

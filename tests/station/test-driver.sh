@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test-driver.sh: drivers' phones end to end: `packtrace driver` (logins as QR codes, only a
 # hash stored), then the driver API of a real `packtrace run` on loopback with curl: bad
-# tokens (forged, expired, revoked) 401, opening and joining a load by plate, scans that tick
+# tokens (forged, expired, revoked) 401, opening and joining a load by plate and seal (never
+# by plate alone; no answer names the seal; or by the operator's confirmation), scans that tick
 # or are refused with the reason (held batch, batch on another open load named), resends with
 # the same idempotency key answered once (also after a restart), photos (oversize 413,
 # corrupt 400, a good one stored shrunk to 1600 px), a flood rate limited with every scan
@@ -96,19 +97,39 @@ check "a driver cannot mint logins" '[ "$CODE" = 401 ]'
 
 # --- loads ---
 call "$TOK1" POST /api/v1/driver/loads -d '{"plate": "AB 123"}'
-check "no open load and no seal: 400 asks for the seal" '[ "$CODE" = 400 ] && [[ "$BODY" == *"give the seal number"* ]]'
+check "no seal: 400 asks for plate and seal" '[ "$CODE" = 400 ] && [[ "$BODY" == *"plate and the seal number"* ]]'
+NO_LOAD_BODY=$BODY
 call "$TOK1" POST /api/v1/driver/loads -d '{"plate": "AB 123", "seal": "S-1"}'
 check "open a load: 201" '[ "$CODE" = 201 ] && [ "$(jq -r .joined <<<"$BODY")" = false ]'
 LOAD=$(jq -r .id <<<"$BODY")
 check "the load carries the driver's name" '[ "$(jq -r .driver_name <<<"$BODY")" = "Wang Lei" ]'
 call "$TOK4" POST /api/v1/driver/loads -d '{"plate": "AB 123"}'
-check "a second phone joins it by plate: 200" '[ "$CODE" = 200 ] && [ "$(jq -r .id <<<"$BODY")" = "$LOAD" ] && [ "$(jq -r .joined <<<"$BODY")" = true ]'
+check "a second phone cannot join by plate alone: the same 400 as with no load open" \
+  '[ "$CODE" = 400 ] && [ "$BODY" = "$NO_LOAD_BODY" ] && [[ "$BODY" != *S-1* ]]'
 call "$TOK4" POST /api/v1/driver/loads -d '{"plate": "AB 123", "seal": "S-9"}'
-check "joining with another seal is refused with the load's seal" '[ "$CODE" = 409 ] && [[ "$BODY" == *"has seal S-1, not S-9"* ]]'
+check "joining with another seal: 409 that names neither seal nor load" \
+  '[ "$CODE" = 409 ] && [[ "$BODY" == *"another seal number"* ]] && [[ "$BODY" != *S-1* ]] && [[ "$BODY" != *S-9* ]] && [[ "$BODY" != *"load $LOAD"* ]]'
+call "$TOK4" GET "/api/v1/driver/loads/$LOAD"
+check "... and leaves the phone off the load" '[ "$CODE" = 404 ]'
+call "$TOK4" POST /api/v1/driver/loads -d '{"plate": "AB 123", "seal": "S-1"}'
+check "a second phone joins it by plate and seal: 200" '[ "$CODE" = 200 ] && [ "$(jq -r .id <<<"$BODY")" = "$LOAD" ] && [ "$(jq -r .joined <<<"$BODY")" = true ]'
+"$BIN" driver add --name "Zhao Min" >/dev/null
+TOK5=$("$BIN" driver token 5 --json | jq -r .token)
+call "$TOK5" POST /api/v1/drivers/5/loads -d "{\"load\": $LOAD}"
+check "a phone cannot confirm its own join" '[ "$CODE" = 401 ]'
+call "$OPTOKEN" POST /api/v1/drivers/5/loads -d "{\"load\": $LOAD}"
+check "the operator puts a phone on a load (confirmation without the seal)" '[ "$CODE" = 200 ] && [ "$(jq -r .id <<<"$BODY")" = "$LOAD" ]'
+call "$TOK5" GET "/api/v1/driver/loads/$LOAD"
+check "... and that phone now sees it" '[ "$CODE" = 200 ]'
+call "$OPTOKEN" POST /api/v1/drivers/5/loads -d '{"load": 999}'
+check "... a load that does not exist: 404" '[ "$CODE" = 404 ]'
 "$BIN" load new --plate "CD 456" --seal S-2 >/dev/null
 "$BIN" load add 2 L4 >/dev/null
 call "$TOK1" GET /api/v1/driver/loads/2
-check "a load the phone did not join: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"not opened or joined from this phone"* ]]'
+check "a load the phone did not join: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"no such load on this phone"* ]]'
+NOT_MINE=$BODY
+call "$TOK1" GET /api/v1/driver/loads/99
+check "... the same as a load that does not exist" '[ "$CODE" = 404 ] && [ "$BODY" = "$NOT_MINE" ]'
 
 # --- scans ---
 scan "$TOK1" "$LOAD" key-0001 "$(link L1)"
@@ -123,7 +144,10 @@ check "loaded by the driver" '[ "$(sql "SELECT source FROM load_batches WHERE ba
 scan "$TOK1" "$LOAD" key-0003 "$(link HELD1)"
 check "a held batch: 409 with the reason" '[ "$CODE" = 409 ] && [ "$(jq -r .result <<<"$BODY")" = refused ] && [[ "$BODY" == *"HELD1 is held: residue check"* ]]'
 scan "$TOK1" "$LOAD" key-0004 "$(link L4)"
-check "a batch on another open load: 409 naming it" '[ "$CODE" = 409 ] && [[ "$BODY" == *"already on open load 2 (plate CD 456, seal S-2)"* ]]'
+check "a batch on another open load: 409 without that load's plate or seal" \
+  '[ "$CODE" = 409 ] && [[ "$BODY" == *"L4 is already on another open load"* ]] && [[ "$BODY" != *"CD 456"* ]] && [[ "$BODY" != *S-2* ]]'
+check "... while the operator's record of the refusal names them" \
+  '[[ "$(sql "SELECT group_concat(reason) FROM load_refusals")" == *"plate CD 456, seal S-2"* ]]'
 scan "$TOK1" "$LOAD" key-0005 "https://$HOST/01/$GTIN/10/NOPE"
 check "an unknown lot: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"no batch of this station"* ]]'
 scan "$TOK1" "$LOAD" key-0006 "https://other.example/01/$GTIN/10/L2"
