@@ -131,6 +131,8 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
   PtHttpMethod allowed = 0;
   PtHttpMethod asked = method_of(method);
   const PtHttpRoute *route = find(tables, n_tables, url, asked, args, &allowed);
+  if (route)
+    req->route = route->path;
   if (!route && !allowed)
     return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource", NULL);
   if (!route) {

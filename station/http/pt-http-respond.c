@@ -16,6 +16,13 @@
 
 /* One connection per worker thread, closed when the thread exits. */
 static GPrivate thread_store = G_PRIVATE_INIT((GDestroyNotify)pt_store_close);
+static GPrivate current_request; /* PtHttpRequest *, borrowed */
+
+void
+pt_http_current_request_set(PtHttpRequest *req)
+{
+  g_private_set(&current_request, req);
+}
 
 PtStore *
 pt_http_worker_store(PtHttp *http, GError **error)
@@ -33,6 +40,9 @@ enum MHD_Result
 pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type, char *body,
                      gsize len, const char *name, const char *value)
 {
+  PtHttpRequest *req = g_private_get(&current_request);
+  if (req)
+    req->status = status;
   struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");

@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 /* The calling worker thread's connection, opened on first use.  Returns: (transfer none). */
 PtStore *pt_http_worker_store(PtHttp *http, GError **error);
 
+/* The request the calling worker thread is answering (NULL: none): pt_http_respond_with()
+ * notes its status there for /metrics.  Set by pt-http.c around each dispatch. */
+void pt_http_current_request_set(PtHttpRequest *req);
+
 /* Queues @body (malloc'ed, stolen) with the station's common headers; @allow is the Allow
  * header of a 405, or NULL. */
 enum MHD_Result pt_http_respond(struct MHD_Connection *c, unsigned status, const char *type,

@@ -182,6 +182,7 @@ get_metrics(const PtHttpCall *call)
   PtRecorder *recorder = g_atomic_pointer_get(&http->recorder);
   if (!pt_metrics_render(http->station, call->store, recorder, out, &error))
     return pt_http_respond_gerror(call->c, error);
+  pt_http_metrics_render(http->metrics, out);
   gsize len = out->len;
   return pt_http_respond(call->c, MHD_HTTP_OK, PT_PROM_CONTENT_TYPE,
                          g_string_free(g_steal_pointer(&out), FALSE), len, NULL);

@@ -3,6 +3,7 @@
  * live in the files above it (pt-http-respond.h, pt-http-auth.h, pt-http.c). */
 #pragma once
 
+#include "pt-http-metrics.h"
 #include "pt-rate.h"
 #include "pt-recorder.h"
 #include "pt-scan-tally.h"
@@ -26,6 +27,7 @@ struct _PtHttp {
   char *tls_pem[2];         /* owned: certificate and key, given to the daemon for its lifetime */
   PtRateLimit *driver_rate; /* owned: requests per driver token (pt-http-auth.c) */
   PtScanTally *scans;       /* owned: consumer page views, written once a second */
+  PtHttpMetrics *metrics;   /* owned: requests by route, for /metrics */
   GMutex conns_lock;        /* guards conns and sweep_stop */
   GCond sweep_cond;
   GHashTable *conns; /* owned: open connections and their header deadlines (pt-http.c) */
@@ -52,6 +54,12 @@ struct _PtHttpRequest {
   PtHttpResume resume;
   gpointer job;
   GDestroyNotify job_free;
+  /* For /metrics: when its first line arrived (monotonic), the route table path it matched
+   * (static; NULL: none), its method (interned) and the status it was answered with (0: none). */
+  gint64 start_us;
+  const char *route;
+  const char *method;
+  unsigned status;
 };
 
 /* Roles are ordered: each includes the ones before it. */

@@ -23,6 +23,7 @@
 
 #include "pt-http-auth.h"
 #include "pt-http-dispatch.h"
+#include "pt-http-respond.h"
 #include "pt-http-routes.h"
 #include "pt-http-tls.h"
 
@@ -131,6 +132,7 @@ static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
   PtHttpRequest *req = g_new0(PtHttpRequest, 1);
+  req->start_us = g_get_monotonic_time();
   req->body = g_string_new(NULL);
   if (strlen(uri) <= PT_HTTP_URL_MAX)
     req->raw_url = g_strdup(uri);
@@ -143,10 +145,15 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 {
   PtHttp *http = cls;
   PtHttpRequest *req = *con_cls;
-  if (req->resume)
-    return req->resume(http, c, req);
+  if (req->resume) {
+    pt_http_current_request_set(req);
+    enum MHD_Result r = req->resume(http, c, req);
+    pt_http_current_request_set(NULL);
+    return r;
+  }
   if (!req->started) {
     req->started = TRUE;
+    req->method = g_intern_string(method);
     conn_deadline(http, c, 0);
     req->max = pt_http_dispatch_body_max(pt_http_routes, pt_http_n_routes, url);
     const char *len =
@@ -164,7 +171,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
     *upload_data_size = 0;
     return MHD_YES;
   }
-  return pt_http_dispatch(http, pt_http_routes, pt_http_n_routes, c, url, method, req);
+  pt_http_current_request_set(req);
+  enum MHD_Result r = pt_http_dispatch(http, pt_http_routes, pt_http_n_routes, c, url, method, req);
+  pt_http_current_request_set(NULL);
+  return r;
 }
 
 static void
@@ -178,6 +188,9 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   /* The next request on this connection has its own deadline for its headers. */
   if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
     conn_deadline(http, c, http->station->config->http_header_timeout_s);
+  if (req->status && http->metrics)
+    pt_http_metrics_observe(http->metrics, req->route, req->method, req->status,
+                            (double)(g_get_monotonic_time() - req->start_us) / 1e6);
   if (req->job_free)
     req->job_free(req->job);
   g_string_free(req->body, TRUE);
@@ -237,6 +250,7 @@ http_new(PtStation *station, gboolean threaded, GError **error)
     return NULL;
   }
   PtHttp *http = g_new0(PtHttp, 1);
+  http->metrics = pt_http_metrics_new();
   http->station = station;
   http->auth = auth;
   http->tls = cert != NULL;
@@ -393,5 +407,6 @@ pt_http_stop(PtHttp *http)
   g_hash_table_destroy(http->conns);
   g_mutex_clear(&http->conns_lock);
   g_cond_clear(&http->sweep_cond);
+  pt_http_metrics_free(http->metrics);
   g_free(http);
 }

@@ -5,6 +5,8 @@
 # - Its figures are the station's: events and held batches as station.db counts them, the
 #   backlog of a sync connector whose platform is down, the demo cameras recording, the data
 #   directory's free space, the process's memory.
+# - The HTTP server's requests by route (table path, never the URL asked), method and code, and
+#   their durations as a histogram.
 # - The clock gauge and the dashboard's clock alert follow the kernel's own word (adjtimex).
 # - The Grafana dashboard in station/packaging/grafana/ queries only series that are served.
 set -u
@@ -68,6 +70,22 @@ check "the data directory's free space is reported" \
   '[ "$(metric packtrace_data_filesystem_avail_bytes)" -gt 0 ]'
 check "the process's resident memory is reported" \
   '[ "$(metric process_resident_memory_bytes)" -gt 1000000 ]'
+# The HTTP server's own series: requests by route table path, method and code, durations.
+for _ in 1 2 3 4 5; do curl -s -o /dev/null -m 5 "$url/healthz"; done
+curl -s -o /dev/null -m 5 "$url/api/v1/no/such/route"
+scrape >"$T/metrics"
+check "packtrace_http_requests_total counts /healthz by route, method and code (>= 5)" \
+  '[ "$(metric "packtrace_http_requests_total{route=\"/healthz\",method=\"GET\",code=\"200\"}")" -ge 5 ]'
+check "  the 401 of /metrics without a token under its route" \
+  '[ "$(metric "packtrace_http_requests_total{route=\"/metrics\",method=\"GET\",code=\"401\"}")" -ge 1 ]'
+check "  and an unknown path as \"unmatched\", never by the path asked" \
+  '[ "$(metric "packtrace_http_requests_total{route=\"unmatched\",method=\"GET\",code=\"404\"}")" -ge 1 ] && ! grep -q "no/such/route" "$T/metrics"'
+check "packtrace_http_request_duration_seconds: /healthz's +Inf bucket equals its count" \
+  'inf=$(metric "packtrace_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\",le=\"+Inf\"}"); cnt=$(metric "packtrace_http_request_duration_seconds_count{route=\"/healthz\",method=\"GET\"}"); [ -n "$inf" ] && [ "$inf" = "$cnt" ] && [ "$cnt" -ge 5 ]'
+if command -v promtool >/dev/null; then
+  check "  and promtool still accepts the whole scrape" 'promtool check metrics <"$T/metrics" >/dev/null 2>&1'
+fi
+
 # The clock, read independently of the station: adjtimex(2) through Python's ctypes
 # (x86-64 struct timex: status at byte 40; TIME_ERROR = 5 or STA_UNSYNC = 0x40 is unsynced).
 kernel_synced=$(python3 -c '
@@ -92,7 +110,11 @@ fi
 DASH=${PACKTRACE_SOURCE:?}/station/packaging/grafana/packtrace-station.json
 jq -r '.panels[].targets[].expr' "$DASH" | grep -oE '\b(packtrace|process)_[a-z_]+' | sort -u >"$T/asked"
 awk '/^# TYPE/ { print $3 }' "$T/metrics" | sort -u >"$T/served"
-unknown=$(comm -23 "$T/asked" "$T/served" | tr '\n' ' ')
+# A histogram is served as NAME (its TYPE line) and queried as NAME_bucket, _sum or _count.
+unknown=$(comm -23 "$T/asked" "$T/served" | while read -r m; do
+  grep -qx "${m%_bucket}" "$T/served" || grep -qx "${m%_sum}" "$T/served" ||
+    grep -qx "${m%_count}" "$T/served" || printf '%s ' "$m"
+done)
 check "every series the Grafana dashboard queries ($(wc -l <"$T/asked")) is served" \
   '[ -s "$T/asked" ] && [ -z "$unknown" ] || { echo "#  not served: $unknown"; false; }'
 
