@@ -8,8 +8,9 @@
  *   GET  /api/v1/batches/{id}/label             buyers and up: its label (PNG, PDF, SVG)
  *   GET  /api/v1/batches/{id}/bundle            buyers and up: the signed bundle (the public
  *                                               one is at the batch's Digital Link, pt-web.c)
- *   GET  /api/v1/batches/{id}/clips/{n}         anyone: an evidence clip, which the consumer
- *                                               page plays
+ *   GET  /api/v1/batches/{id}/clips/{n}         buyers and up: an evidence clip (the public
+ *                                               one, of a public event, is at the batch's
+ *                                               Digital Link ?linkType=pt:clip&n=N, pt-web.c)
  *   POST /api/v1/batches/{id}/hold|release|recall|events   operator
  *   GET  /api/v1/events/{hashid}                buyers and up: the event with that GS1 Event
  *                                               Hash ID (URL-encoded) and its batch's lot/GTIN
@@ -279,21 +280,11 @@ get_batch(const PtHttpCall *call)
   return pt_http_respond_json(c, MHD_HTTP_OK, out, NULL);
 }
 
-/* GET /api/v1/batches/{id}/clips/{n}: the evidence clip of the batch's n-th event (1-based,
- * as `packtrace batch show` numbers them), streamed from its file. */
-static enum MHD_Result
-get_clip(const PtHttpCall *call)
+enum MHD_Result
+pt_http_batch_respond_clip(struct MHD_Connection *c, PtStore *store, gint64 batch_id, gint64 n)
 {
-  struct MHD_Connection *c = call->c;
   g_autoptr(GError) error = NULL;
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  if (!store)
-    return pt_http_respond_gerror(c, error);
-  guint64 n;
-  if (!g_ascii_string_to_unsigned(call->args[1], 10, 1, G_MAXINT64, &n, NULL))
-    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "clip number must be 1, 2, 3, ...", NULL);
-  g_autoptr(PtBatch) batch = pt_batch_lookup(store, call->args[0], &error);
-  g_autoptr(PtClipRow) clip = batch ? pt_store_clip_get(store, batch->id, (gint64)n, &error) : NULL;
+  g_autoptr(PtClipRow) clip = pt_store_clip_get(store, batch_id, n, &error);
   if (!clip)
     return pt_http_respond_gerror(c, error);
   if (clip->expired_ns)
@@ -320,6 +311,25 @@ get_clip(const PtHttpCall *call)
   enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
   MHD_destroy_response(r);
   return ret;
+}
+
+/* GET /api/v1/batches/{id}/clips/{n}: the evidence clip of the batch's n-th event (buyers in
+ * scope and operators; the dispatcher checks a scoped buyer's batch). */
+static enum MHD_Result
+get_clip(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(call->http, &error);
+  if (!store)
+    return pt_http_respond_gerror(c, error);
+  guint64 n;
+  if (!g_ascii_string_to_unsigned(call->args[1], 10, 1, G_MAXINT64, &n, NULL))
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "clip number must be 1, 2, 3, ...", NULL);
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, call->args[0], &error);
+  if (!batch)
+    return pt_http_respond_gerror(c, error);
+  return pt_http_batch_respond_clip(c, store, batch->id, (gint64)n);
 }
 
 #define EVENTS_PREFIX "/api/v1/events/"
@@ -372,7 +382,7 @@ static const PtHttpRoute batch_routes[] = {
     {"/api/v1/batches/{id}/grading", PT_HTTP_GET, PT_HTTP_BUYER, get_batch, VIEW_GRADING},
     {"/api/v1/batches/{id}/bundle", PT_HTTP_GET, PT_HTTP_BUYER, get_batch, VIEW_BUNDLE},
     {"/api/v1/batches/{id}/label", PT_HTTP_GET, PT_HTTP_BUYER, get_label},
-    {"/api/v1/batches/{id}/clips/{n}", PT_HTTP_GET, PT_HTTP_PUBLIC, get_clip},
+    {"/api/v1/batches/{id}/clips/{n}", PT_HTTP_GET, PT_HTTP_BUYER, get_clip},
     {"/api/v1/batches/{id}/hold", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, PT_BATCH_HOLD},
     {"/api/v1/batches/{id}/release", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action,
      PT_BATCH_RELEASE},

@@ -6,9 +6,12 @@
  * numbers, quantities or prices (those stay in the operator API).  A batch's Digital Link with
  * ?linkType=gs1:epcis answers its public EPCIS document and with ?linkType=pt:traceBundle its
  * public signed bundle (pt-bundle.h): the events with private members redacted, the others
- * their stored records byte for byte. */
+ * their stored records byte for byte; with ?linkType=pt:clip&n=N the evidence clip of its N-th
+ * event, when the public view shows that event.  The public names a batch by GTIN and lot
+ * only: the sequential ids of /api/v1/ are for buyers and operators. */
 #include "pt-web.h"
 
+#include "pt-http-batch.h"
 #include "pt-http-respond.h"
 
 #include "pt-batch-signed.h"
@@ -269,8 +272,12 @@ parse_link(const PtStation *station, const char *raw_url, PtDigitalLink *link, G
   return TRUE;
 }
 
+/* The linkType of a batch's Digital Link that answers an evidence clip (&n=N: its N-th
+ * event's), for an event the public view shows. */
+#define PT_WEB_CLIP_LINK_TYPE "pt:clip"
+
 typedef struct {
-  gint64 batch_id;
+  const char *link; /* the batch's Digital Link path, lot encoded */
   json_t *events;
 } PublicEvents;
 
@@ -292,9 +299,11 @@ public_event(const PtEventRow *row, gpointer user_data, GError **error)
   json_object_set_new(out, "hash_id", pt_json_string_or_null(row->hash_id));
   if (json_object_get(event, "errorDeclaration"))
     json_object_set_new(out, "error_declaration", json_true());
-  if (json_object_get(event, "pt:clipSha256")) {
+  /* A clip of a private step (a truck being loaded: its plate) is for buyers and operators. */
+  if (json_object_get(event, "pt:clipSha256") &&
+      pt_bundle_event_shown(event, PT_BUNDLE_PUBLIC, NULL)) {
     g_autofree char *clip =
-        g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT "/clips/%zu", st->batch_id, n);
+        g_strdup_printf("%s?linkType=" PT_WEB_CLIP_LINK_TYPE "&n=%zu", st->link, n);
     json_object_set_new(out, "clip", json_string(clip));
   }
   json_array_append_new(st->events, out);
@@ -313,7 +322,9 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
   g_auto(PtBatchSigned) st = {0};
   if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
     return NULL;
-  PublicEvents pe = {.batch_id = batch->id, .events = json_array()};
+  g_autofree char *link_lot = g_uri_escape_string(batch->lot, NULL, FALSE);
+  g_autofree char *link = g_strdup_printf("/01/%s/10/%s", batch->gtin, link_lot);
+  PublicEvents pe = {.link = link, .events = json_array()};
   if (!pt_store_events_foreach(store, batch->id, public_event, &pe, error)) {
     json_decref(pe.events);
     return NULL;
@@ -434,6 +445,46 @@ worker_cache(void)
  * raised in the same transaction as every write the page shows (pt-store-private.h), and is
  * read before (or in the same snapshot as) the facts, so a cached page is never older than
  * the store. */
+
+typedef struct {
+  gint64 want, seen;
+  gboolean found, shown;
+} NthEvent;
+
+static gboolean
+nth_event(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  NthEvent *nth = user_data;
+  if (++nth->seen != nth->want)
+    return TRUE;
+  json_t *event = pt_json_parse(row->body, row->body_len, error);
+  if (!event)
+    return FALSE;
+  nth->found = TRUE;
+  nth->shown = pt_bundle_event_shown(event, PT_BUNDLE_PUBLIC, NULL);
+  json_decref(event);
+  return TRUE;
+}
+
+/* ?linkType=pt:clip&n=N: the evidence clip of the batch's N-th event, when the public view
+ * shows that event; any other answers as a clip that does not exist, so nothing tells a
+ * private step's clip apart from none. */
+static enum MHD_Result
+respond_public_clip(PtStore *store, struct MHD_Connection *c, gint64 batch_id)
+{
+  const char *n_text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "n");
+  guint64 n = 0;
+  if (!n_text || !g_ascii_string_to_unsigned(n_text, 10, 1, G_MAXINT64, &n, NULL))
+    return respond_error(c, MHD_HTTP_BAD_REQUEST, "n must be an event number: 1, 2, 3, ...");
+  g_autoptr(GError) error = NULL;
+  NthEvent nth = {.want = (gint64)n};
+  if (!pt_store_events_foreach(store, batch_id, nth_event, &nth, &error))
+    return respond_gerror(c, error);
+  if (!nth.found || !nth.shown)
+    return respond_error(c, MHD_HTTP_NOT_FOUND, "no such clip");
+  return pt_http_batch_respond_clip(c, store, batch_id, (gint64)n);
+}
+
 static enum MHD_Result
 resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Connection *c,
         const PtDigitalLink *link)
@@ -453,6 +504,8 @@ resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Conne
     return respond_product(store, c, link->gtin, TRUE);
   }
   const char *link_type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType");
+  if (g_strcmp0(link_type, PT_WEB_CLIP_LINK_TYPE) == 0)
+    return respond_public_clip(store, c, key.batch_id);
   gboolean epcis = is_epcis_link_type(link_type);
   if (epcis || g_strcmp0(link_type, PT_WEB_BUNDLE_LINK_TYPE) == 0) {
     /* The public view (pt-bundle.h): no private member in clear, every record byte for byte. */

@@ -170,11 +170,13 @@ check "the quota deletes old segments" '[ "$(sql "SELECT count(*) FROM segments 
 check "... and their files" '[ "$(sql "SELECT path FROM segments WHERE state = '"'deleted'"'" | while read -r p; do [ -e "$p" ] && echo "$p"; done)" = "" ]'
 check "segments a kept clip was cut from stay" \
   '[ "$(sql "SELECT count(*) FROM segments WHERE $keep AND state = '"'closed'"'")" -ge 2 ] && [ "$(sql "SELECT count(*) FROM segments WHERE $keep AND state = '"'deleted'"'")" = 0 ]'
-code=$(curl -s -m 20 -o "$T/http-clip" -w '%{http_code}' "$URL/api/v1/batches/1/clips/2")
+check "the clips route by batch id wants a buyer or operator (401 without)" \
+  '[ "$(curl -s -o /dev/null -w "%{http_code}" -m 20 "$URL/api/v1/batches/1/clips/2")" = 401 ]'
+code=$(curl -s -m 20 -H "$AUTH" -o "$T/http-clip" -w '%{http_code}' "$URL/api/v1/batches/1/clips/2")
 HTTP_SHA=$(sha256sum "$T/http-clip" | cut -d' ' -f1)
 check "GET /api/v1/batches/1/clips/2 serves the signed clip" '[ "$HTTP_SHA" = "$(sha256sum "$clip_path" | cut -d" " -f1)" ]'
 [ "$code" = 200 ] || echo "#   HTTP $code from $URL: $(head -c 300 "$T/http-clip")"
-check "a clip that does not exist is a 404" '[ "$(curl -s -o /dev/null -w "%{http_code}" "$URL/api/v1/batches/1/clips/1")" = 404 ]'
+check "a clip that does not exist is a 404" '[ "$(curl -s -H "$AUTH" -o /dev/null -w "%{http_code}" "$URL/api/v1/batches/1/clips/1")" = 404 ]'
 stop_run TERM
 check "the quota run stops cleanly" '[ "$RC" = 0 ]'
 

@@ -131,7 +131,7 @@ MS=${1:-0} FRAMES=${2:-0}
 # within a GOP after it.
 check "the clip decodes ($FRAMES frames) and lasts the window ($MS ms)" \
   '[ "$MS" -ge 9900 ] && [ "$MS" -le 13000 ] && [ "$FRAMES" -ge 247 ]'
-curl -s -o "$T/served.mp4" "$URL/api/v1/batches/1/clips/$N"
+curl -s -H "$AUTH" -o "$T/served.mp4" "$URL/api/v1/batches/1/clips/$N"
 check "the clips route serves it as the follow-up's clip" '[ "$(sha256sum <"$T/served.mp4" | cut -d" " -f1)" = "$HASH" ]'
 wait_for 20 '[ "$(cam qr_read)" -gt $((reads + 40)) ]'
 check "the codes are read over and over" '[ "$(cam qr_read)" -gt $((reads + 40)) ]'

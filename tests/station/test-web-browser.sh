@@ -36,6 +36,10 @@ if gst-inspect-1.0 --exists x264enc 2>/dev/null && gst-inspect-1.0 --exists matr
     VALUES ('testcam', '$SEG', $S * 1000000000, ($S + 4) * 1000000000, $(stat -c %s "$SEG"), 'closed');"
   must "$BIN" event add OK1 --step picking --camera testcam \
     --from "$(date -u -d @$((S + 1)) +%FT%TZ)" --to "$(date -u -d @$((S + 3)) +%FT%TZ)"
+  # The clip of a step with an operator's note is private: no player, and the Digital Link
+  # does not serve it.
+  must "$BIN" event add OK1 --step shipping --camera testcam --note "truck 赣B12345" \
+    --from "$(date -u -d @$((S + 1)) +%FT%TZ)" --to "$(date -u -d @$((S + 3)) +%FT%TZ)"
   CLIP=1
 fi
 new_batch TAMPER1

@@ -52,12 +52,14 @@ for (const [locale, words, file] of [
   const { context, page, offsite, bytes } = await open(okPath, locale);
   const v = await verifyText(page);
   ok(v.cls.includes('ok'), `${locale}: verified mark`, v.text);
-  // The inspecting event carries an operator's note: the public bundle withholds it, and the
-  // page says so instead of counting its step and time as checked.
-  ok(v.text.includes(locale === 'zh-CN' ? '1 条为非公开记录' : '1 of them are private'),
-    `${locale}: the verified mark says one record is private`, v.text);
-  ok((await page.locator('ol.timeline li .private').count()) === 1,
-    `${locale}: that record is marked private in the journey`);
+  // The inspecting event (and, with a clip, the shipping one) carries an operator's note: the
+  // public bundle withholds it, and the page says so instead of counting its step and time as
+  // checked.
+  const nPrivate = withClip ? 2 : 1;
+  ok(v.text.includes(locale === 'zh-CN' ? `${nPrivate} 条为非公开记录` : `${nPrivate} of them are private`),
+    `${locale}: the verified mark says ${nPrivate} records are private`, v.text);
+  ok((await page.locator('ol.timeline li .private').count()) === nPrivate,
+    `${locale}: those records are marked private in the journey`);
   const body = await page.textContent('body');
   const missing = words.filter((w) => !body.includes(w));
   ok(missing.length === 0, `${locale}: page texts`, 'missing: ' + missing.join(', ') + '\n' + body);
@@ -69,10 +71,16 @@ for (const [locale, words, file] of [
     console.log(`# first view: ${bytes()} bytes (page, CSS, script and bundle)`);
     ok(bytes() < 100 * 1024, 'first view under 100 KB', bytes());
     if (withClip) {
-      // One event of four has a clip; only it gets a player, and the clip plays.
-      ok((await page.locator('video').count()) === 1, 'one player, for the event with a clip');
+      // Two events have a clip, one of a private step: only the public one gets a player, at
+      // the batch's Digital Link (never a sequential id), and the clip plays.
+      ok((await page.locator('video').count()) === 1, 'one player, for the public event with a clip');
       const src = await page.getAttribute('video', 'src');
-      ok(/^\/api\/v1\/batches\/\d+\/clips\/\d+$/.test(src || ''), 'player plays the clip route', src);
+      const okLink = okPath.split('?')[0];
+      ok(src === okLink + '?linkType=pt:clip&n=4', 'player plays the clip at the Digital Link', src);
+      const status = async (url) => (await context.request.get(base + url)).status();
+      ok(await status(okLink + '?linkType=pt:clip&n=5') === 404,
+        "the private step's clip is not served at the Digital Link");
+      ok(await status('/api/v1/batches/1/clips/4') === 401, 'nor by sequential id without credentials');
       const played = await page.evaluate(async () => {
         const v = document.querySelector('video');
         v.muted = true;
