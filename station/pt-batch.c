@@ -63,10 +63,13 @@ check_date(const char *what, const char *text, GDate *date_out, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s '%s' is not a date that exists", what, text);
     return FALSE;
   }
-  /* The window every station time keeps (pt-limits.h): a pack date of 9999-12-31 is a typo. */
-  if (y < PT_TIME_MIN_YEAR || y >= PT_TIME_MAX_YEAR) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s '%s' is outside the years %d to %d", what,
-                text, PT_TIME_MIN_YEAR, PT_TIME_MAX_YEAR - 1);
+  /* The window every station time keeps ([station] years): a pack date of 9999-12-31 is a
+   * typo. */
+  int first, last;
+  pt_time_years(&first, &last);
+  if ((int)y < first || (int)y > last) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s '%s' is outside the years %d to %d ([station] years)", what, text, first, last);
     return FALSE;
   }
   if (date_out)

@@ -4,6 +4,7 @@
 #include "pt-error.h"
 #include "pt-file.h"
 #include "pt-keys.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 
 #include <errno.h>
@@ -86,6 +87,8 @@ pt_station_open(const char *dir, GError **error)
   station->config = pt_config_load(ini, error);
   if (!station->config)
     return NULL;
+  /* Process-wide, set before any thread parses a time. */
+  pt_time_set_years(station->config->years_first, station->config->years_last);
   station->keys = pt_keys_load(dir, error);
   if (!station->keys)
     return NULL;

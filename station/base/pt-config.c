@@ -34,6 +34,9 @@ static const char config_template[] =
     "# carry it as eventTimeZoneOffset (their eventTime stays UTC), and a time given without\n"
     "# an offset (event add --at 2026-11-25T08:30:00) is read in it.\n"
     "time_zone=UTC\n"
+    "# The years this station records, first and last included: any time or date outside them\n"
+    "# (a harvest in 1900, a pack date in 9999) is refused as a typo.  Within 1900-2199.\n"
+    "years=2000-2099\n"
     "\n"
     "[http]\n"
     "# Address the HTTP server listens on: HOST:PORT or [IPv6]:PORT.\n"
@@ -352,6 +355,24 @@ pt_config_load(const char *path, GError **error)
   if (config->gln && !pt_gs1_validate_key("GLN", config->gln, 13, &local)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [station] gln: %s", path, local->message);
     return NULL;
+  }
+  g_autofree char *years = get_string(kf, "station", "years", NULL);
+  config->years_first = PT_TIME_YEARS_FIRST_DEFAULT;
+  config->years_last = PT_TIME_YEARS_LAST_DEFAULT;
+  if (years && *years) {
+    g_auto(GStrv) ends = g_strsplit(years, "-", 3);
+    guint64 first = 0, last = 0;
+    if (g_strv_length(ends) != 2 ||
+        !g_ascii_string_to_unsigned(ends[0], 10, PT_TIME_MIN_YEAR, PT_TIME_MAX_YEAR - 1, &first,
+                                    NULL) ||
+        !g_ascii_string_to_unsigned(ends[1], 10, first, PT_TIME_MAX_YEAR - 1, &last, NULL)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                  "%s: [station] years '%s' is not FIRST-LAST within %d-%d (e.g. 2000-2099)", path,
+                  years, PT_TIME_MIN_YEAR, PT_TIME_MAX_YEAR - 1);
+      return NULL;
+    }
+    config->years_first = (int)first;
+    config->years_last = (int)last;
   }
   if (!*config->time_zone) {
     g_free(config->time_zone);

@@ -26,22 +26,23 @@ void pt_label_settings_free(PtLabelSettings *settings);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtLabelSettings, pt_label_settings_free)
 
 typedef struct {
-  char *station_id;          /* derived from the public key at init */
-  char *name;                /* shown on labels and pages */
-  char *public_host;         /* host of the Digital Link printed on labels */
-  char *lot_prefix;          /* generated lots start with it */
-  char *gln;                 /* the shed's GLN, or NULL */
-  char *time_zone;           /* [station] time_zone as written (default "UTC") */
-  GTimeZone *tz;             /* owned: that zone, for eventTimeZoneOffset and times given without
-                              * an offset */
-  char *listen_host;         /* HTTP listen address */
-  guint16 listen_port;       /* 0 = any free port (tests) */
-  char *operator_token;      /* bearer token for writes over HTTP */
-  int busy_timeout_ms;       /* how long a writer waits for the database lock */
-  int http_timeout_s;        /* [http] timeout_s: idle or half-sent connections are dropped */
-  int http_header_timeout_s; /* [http] header_timeout_s: a request's headers, in all */
-  int disk_low_percent;      /* [alerts] disk_low_percent: free space under it is an alert */
-  GKeyFile *keyfile;         /* the whole file, for sections of later modules */
+  char *station_id;            /* derived from the public key at init */
+  char *name;                  /* shown on labels and pages */
+  char *public_host;           /* host of the Digital Link printed on labels */
+  char *lot_prefix;            /* generated lots start with it */
+  char *gln;                   /* the shed's GLN, or NULL */
+  char *time_zone;             /* [station] time_zone as written (default "UTC") */
+  int years_first, years_last; /* [station] years: the years its times may fall in */
+  GTimeZone *tz;               /* owned: that zone, for eventTimeZoneOffset and times given without
+                                * an offset */
+  char *listen_host;           /* HTTP listen address */
+  guint16 listen_port;         /* 0 = any free port (tests) */
+  char *operator_token;        /* bearer token for writes over HTTP */
+  int busy_timeout_ms;         /* how long a writer waits for the database lock */
+  int http_timeout_s;          /* [http] timeout_s: idle or half-sent connections are dropped */
+  int http_header_timeout_s;   /* [http] header_timeout_s: a request's headers, in all */
+  int disk_low_percent;        /* [alerts] disk_low_percent: free space under it is an alert */
+  GKeyFile *keyfile;           /* the whole file, for sections of later modules */
 
   /* [labels] and [labels.zh], read at load like the keys above */
   PtLabelSettings *labels;

@@ -108,6 +108,10 @@
 #define PT_TIME_MAX_YEAR 2200
 #define PT_TIME_MIN_S    G_GINT64_CONSTANT(-2208988800) /* 1900-01-01T00:00:00Z */
 #define PT_TIME_MAX_S    G_GINT64_CONSTANT(7258118400)  /* 2200-01-01T00:00:00Z */
+/* Within those, the years a station records by default ([station] years=FIRST-LAST): a harvest
+ * in 1900 or a pack date in 9999 is a typo, not a batch */
+#define PT_TIME_YEARS_FIRST_DEFAULT 2000
+#define PT_TIME_YEARS_LAST_DEFAULT  2099
 
 /* Audit */
 #define PT_AUDIT_BREAKS_MAX 100 /* problems listed one by one; the rest are only counted */

@@ -37,15 +37,35 @@ pt_time_json(gint64 ns)
   return json_string(t);
 }
 
+static int years_first = PT_TIME_YEARS_FIRST_DEFAULT;
+static int years_last = PT_TIME_YEARS_LAST_DEFAULT;
+
+void
+pt_time_set_years(int first, int last)
+{
+  years_first = CLAMP(first, PT_TIME_MIN_YEAR, PT_TIME_MAX_YEAR - 1);
+  years_last = CLAMP(last, years_first, PT_TIME_MAX_YEAR - 1);
+}
+
+void
+pt_time_years(int *first, int *last)
+{
+  *first = years_first;
+  *last = years_last;
+}
+
 /* @dt as UTC nanoseconds, refusing a time outside the years the station's nanosecond
- * integers and its users have a use for (pt-limits.h), rather than overflowing. */
+ * integers and its users have a use for (pt-limits.h, [station] years), rather than
+ * overflowing. */
 static gboolean
 to_ns(GDateTime *dt, const char *text, gint64 *ns_out, GError **error)
 {
   gint64 secs = g_date_time_to_unix(dt);
-  if (secs < PT_TIME_MIN_S || secs >= PT_TIME_MAX_S) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "time '%s' is outside the years %d to %d", text,
-                PT_TIME_MIN_YEAR, PT_TIME_MAX_YEAR - 1);
+  int year = g_date_time_get_year(dt);
+  if (secs < PT_TIME_MIN_S || secs >= PT_TIME_MAX_S || year < years_first || year > years_last) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "time '%s' is outside the years %d to %d ([station] years)", text, years_first,
+                years_last);
     return FALSE;
   }
   *ns_out = secs * G_GINT64_CONSTANT(1000000000) + (gint64)g_date_time_get_microsecond(dt) * 1000;

@@ -21,6 +21,13 @@ json_t *pt_time_json(gint64 ns);
 /* Parses an RFC 3339 date-time with an explicit offset into UTC nanoseconds. */
 gboolean pt_time_parse(const char *text, gint64 *ns_out, GError **error);
 
+/* The years every parsed time and date must fall in, first and last included: by default
+ * PT_TIME_YEARS_FIRST_DEFAULT..PT_TIME_YEARS_LAST_DEFAULT; a station sets its own
+ * ([station] years) once at start, before any thread parses a time.  Both lie within
+ * PT_TIME_MIN_YEAR..PT_TIME_MAX_YEAR - 1. */
+void pt_time_set_years(int first, int last);
+void pt_time_years(int *first, int *last);
+
 /* The offset from UTC of @tz at @utc_ns, as EPCIS's eventTimeZoneOffset writes it:
  * "+08:00", "-03:30", "+00:00".  @out has room for 7 bytes. */
 void pt_time_zone_offset(GTimeZone *tz, gint64 utc_ns, char out[7]);

@@ -119,8 +119,8 @@ fi
 # --- the time window ---
 post "/api/v1/batches/$ID/events" '{"step":"packing","at":"2262-04-12T00:00:00Z"}'
 check "an event at 2262-04-12T00:00:00Z is refused (400), naming the window" \
-  '[ "$CODE" = 400 ] && [[ "$BODY" == *"1900 to 2199"* ]]'
+  '[ "$CODE" = 400 ] && [[ "$BODY" == *"2000 to 2099"* ]]'
 post /api/v1/batches '{"product":"Oranges","gtin":"09506000134352","pack_date":"9999-12-31"}'
 check "a pack date of 9999-12-31 is refused (400), naming the window" \
-  '[ "$CODE" = 400 ] && [[ "$BODY" == *"1900 to 2199"* ]]'
+  '[ "$CODE" = 400 ] && [[ "$BODY" == *"2000 to 2099"* ]]'
 tap_finish
