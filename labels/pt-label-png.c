@@ -88,14 +88,14 @@ pt_label_png_encode(cairo_surface_t *surface, GError **error)
   gsize raw_len;
   g_autofree guint8 *raw = scanlines(surface, &grey, &raw_len);
   uLongf z_len = compressBound((uLong)raw_len);
-  if (z_len > PT_LABEL_FILE_MAX) {
-    g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_RENDER,
-                "PNG output: image too large, at most %d bytes", PT_LABEL_FILE_MAX);
-    return NULL;
-  }
   g_autofree guint8 *z = g_malloc(z_len);
   if (compress2(z, &z_len, raw, (uLong)raw_len, Z_BEST_SPEED) != Z_OK) {
     g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_RENDER, "PNG output: deflate failed");
+    return NULL;
+  }
+  if (z_len > PT_LABEL_FILE_MAX - 64) {
+    g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_RENDER,
+                "PNG output: image too large, at most %d bytes", PT_LABEL_FILE_MAX);
     return NULL;
   }
   guint8 ihdr[13];

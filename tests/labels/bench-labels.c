@@ -54,7 +54,9 @@ append_bytes(void *closure, const unsigned char *data, unsigned int length)
 }
 
 /* Stage split of the plain path for one PNG label: ms per stage, median of @runs runs
- * of @n labels each. */
+ * of @n labels each.  Text is fitted and drawn as pt-label-cairo.c does; symbols are
+ * drawn one rectangle per dark module (the backend merges runs along a row, so this
+ * is an upper bound) and rules as one rectangle each. */
 static void
 stage_split(PtLabelTemplate t, guint dpi, int runs)
 {
