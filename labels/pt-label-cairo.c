@@ -1,10 +1,15 @@
 /* pt-label-cairo.c: the cairo backend for PNG, PDF and SVG.  Everything is drawn in dots
  * of the layout resolution; vector surfaces are scaled to points, so bars and modules sit
- * on whole dots in every format.  Text is fitted by pt-label-fit.c. */
+ * on whole dots in every format.  Text is fitted by pt-label-fit.c.  A PNG starts from a
+ * copy of its template's static part (pt-label-cache.c), only the items that vary are
+ * drawn on it, and pt-label-png.c writes it out; the plain path (every item drawn, cairo's
+ * PNG writer) stays for PDF and SVG and as the reference that the fast one is checked
+ * against. */
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 
 #include "pt-label-private.h"
@@ -72,6 +77,69 @@ draw_rule(cairo_t *cr, const PtLabelItem *item, guint dpi)
     cairo_rectangle(cr, x + w - t, y, t, h);
   }
   cairo_fill(cr);
+}
+
+/* Draws the items of @layout whose varies flag is @varies, in layout order. */
+static gboolean
+draw_items(cairo_t *cr, PangoContext *ctx, const PtLabelLayout *layout, gboolean varies, guint dpi,
+           const char *family, GError **error)
+{
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  for (guint i = 0; i < layout->items->len; i++) {
+    const PtLabelItem *item = g_ptr_array_index(layout->items, i);
+    if (item->varies != varies)
+      continue;
+    gboolean ok = TRUE;
+    if (item->kind == PT_ITEM_TEXT)
+      ok = draw_text(cr, ctx, item, dpi, family, error);
+    else if (item->kind == PT_ITEM_BARCODE)
+      ok = draw_barcode(cr, item, dpi, error);
+    else
+      draw_rule(cr, item, dpi);
+    if (!ok)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+GBytes *
+pt_label_cairo_png(const PtLabelLayout *layout, guint dpi, const char *family, GError **error)
+{
+  GBytes *ret = NULL;
+  int wd = pt_label_dots(layout->width_pt, dpi), hd = pt_label_dots(layout->height_pt, dpi);
+  cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wd, hd);
+  cairo_t *cr = cairo_create(surface);
+  PangoContext *ctx = pt_label_pango_context();
+  gsize n_layer = (gsize)cairo_image_surface_get_stride(surface) * (gsize)hd;
+  g_autofree char *key = pt_label_static_key(layout, PT_LABEL_PNG, dpi, family);
+  g_autoptr(GBytes) layer = pt_label_cache_get(key);
+  if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+    g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_RENDER, "PNG surface: %s",
+                cairo_status_to_string(cairo_surface_status(surface)));
+    goto out_destroy;
+  }
+  if (layer && g_bytes_get_size(layer) == n_layer) {
+    cairo_surface_flush(surface);
+    memcpy(cairo_image_surface_get_data(surface), g_bytes_get_data(layer, NULL), n_layer);
+    cairo_surface_mark_dirty(surface);
+  } else {
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    if (!draw_items(cr, ctx, layout, FALSE, dpi, family, error))
+      goto out_destroy;
+    cairo_surface_flush(surface);
+    g_autoptr(GBytes) drawn = g_bytes_new(cairo_image_surface_get_data(surface), n_layer);
+    pt_label_cache_put(key, drawn);
+  }
+  if (!draw_items(cr, ctx, layout, TRUE, dpi, family, error))
+    goto out_destroy;
+  ret = pt_label_png_encode(surface, error);
+
+out_destroy:
+  g_object_unref(ctx);
+  cairo_destroy(cr);
+  cairo_surface_destroy(surface);
+  return ret;
 }
 
 static cairo_status_t

@@ -31,14 +31,15 @@ empty(const char *s)
   return !s || !*s;
 }
 
-/* Adds a text box unless @text is empty.  @text: (transfer full) (nullable). */
-static void
+/* Adds a text box unless @text is empty.  @text: (transfer full) (nullable).
+ * Returns: (transfer none) (nullable): the item, NULL when nothing was added. */
+static PtLabelItem *
 add_text(PtLabelLayout *l, const char *name, char *text, double x, double y, double w, double h,
          double size, double min, gboolean bold, PangoAlignment align, int max_lines)
 {
   if (empty(text)) {
     g_free(text);
-    return;
+    return NULL;
   }
   PtLabelItem *it = g_new0(PtLabelItem, 1);
   *it = (PtLabelItem){.kind = PT_ITEM_TEXT,
@@ -54,6 +55,16 @@ add_text(PtLabelLayout *l, const char *name, char *text, double x, double y, dou
                       .align = align,
                       .max_lines = max_lines};
   g_ptr_array_add(l->items, it);
+  return it;
+}
+
+/* Marks @item (nullable) as changing from one lot to the next, so the backends draw it
+ * on every label instead of taking it from a template's cached static part. */
+static void
+vary(PtLabelItem *item)
+{
+  if (item)
+    item->varies = TRUE;
 }
 
 static void
@@ -69,8 +80,14 @@ static void
 add_barcode(PtLabelLayout *l, PtBarcode *bc, char *data, double x, double y, double w, double h)
 {
   PtLabelItem *it = g_new0(PtLabelItem, 1);
-  *it = (PtLabelItem){
-      .kind = PT_ITEM_BARCODE, .x = x, .y = y, .w = w, .h = h, .barcode = bc, .data = data};
+  *it = (PtLabelItem){.kind = PT_ITEM_BARCODE,
+                      .x = x,
+                      .y = y,
+                      .w = w,
+                      .h = h,
+                      .barcode = bc,
+                      .data = data,
+                      .varies = TRUE};
   g_ptr_array_add(l->items, it);
 }
 
@@ -125,10 +142,10 @@ layout_case(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o, 
 
   /* Voice pick code box: two small digits, two large ones. */
   add_rule(l, 226, 5, 56, 38, 1.5);
-  add_text(l, "voice pick code", g_strndup(codes->voice_pick, 2), 228, 20, 18, 18, 11, 8, FALSE,
-           PANGO_ALIGN_RIGHT, 1);
-  add_text(l, "voice pick code", g_strdup(codes->voice_pick + 2), 246, 6, 35, 36, 24, 16, TRUE,
-           PANGO_ALIGN_LEFT, 1);
+  vary(add_text(l, "voice pick code", g_strndup(codes->voice_pick, 2), 228, 20, 18, 18, 11, 8,
+                FALSE, PANGO_ALIGN_RIGHT, 1));
+  vary(add_text(l, "voice pick code", g_strdup(codes->voice_pick + 2), 246, 6, 35, 36, 24, 16, TRUE,
+                PANGO_ALIGN_LEFT, 1));
 
   const PtGs1Element el[] = {{"01", codes->gtin14}, {"13", c->pack_date}, {"10", c->lot}};
   g_autofree char *brackets =
@@ -141,8 +158,8 @@ layout_case(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o, 
   if (!bc)
     return FALSE;
   add_barcode(l, bc, g_strdup(codes->element_hri), 8, 45, 272, 54);
-  add_text(l, "human-readable line", g_strdup(codes->element_hri), 8, 100, 272, 14, 9, 6, FALSE,
-           PANGO_ALIGN_CENTER, 1);
+  vary(add_text(l, "human-readable line", g_strdup(codes->element_hri), 8, 100, 272, 14, 9, 6,
+                FALSE, PANGO_ALIGN_CENTER, 1));
 
   add_text(l, "supplier name", g_strdup(c->supplier_name), 8, 114, 272, 13, 8, 5, TRUE,
            PANGO_ALIGN_LEFT, 1);
@@ -176,32 +193,39 @@ layout_pallet(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o
 
   add_text(l, "lot heading", g_strdup("批号 LOT"), 10, 66, 134, 14, 8, 6, FALSE, PANGO_ALIGN_LEFT,
            1);
-  add_text(l, "lot", g_strdup(c->lot), 10, 80, 134, 22, 14, 6, TRUE, PANGO_ALIGN_LEFT, 1);
+  vary(add_text(l, "lot", g_strdup(c->lot), 10, 80, 134, 22, 14, 6, TRUE, PANGO_ALIGN_LEFT, 1));
   add_text(l, "GTIN heading", g_strdup("GTIN"), 10, 106, 134, 14, 8, 6, FALSE, PANGO_ALIGN_LEFT, 1);
-  add_text(l, "GTIN", g_strdup(codes->gtin14), 10, 120, 134, 18, 11, 6, FALSE, PANGO_ALIGN_LEFT, 1);
+  vary(add_text(l, "GTIN", g_strdup(codes->gtin14), 10, 120, 134, 18, 11, 6, FALSE,
+                PANGO_ALIGN_LEFT, 1));
   add_text(l, "scan hint", g_strdup("扫码溯源 Scan for origin"), 10, 170, 134, 26, 8, 5, FALSE,
            PANGO_ALIGN_LEFT, 2);
 
+  /* varies: the values that change from lot to lot within a day's packing of one
+   * product; the rest stay in the template's cached static part until they change. */
   const struct {
     const char *heading, *name;
     char *value;
+    gboolean varies;
   } rows[] = {
-      {"品种 Variety", "variety", bilingual(c->variety_en, c->variety_zh)},
-      {"产地 Origin", "origin", bilingual(c->origin_en, c->origin_zh)},
-      {"种植者 Grower", "grower", g_strdup(c->grower)},
-      {"采收 Harvested", "harvest date", iso_date(c->harvest_date)},
-      {"包装 Packed", "pack date", iso_date(c->pack_date)},
-      {"等级 Grade", "grade", bilingual(c->grade_en, c->grade_zh)},
-      {"净重 Net", "weight", quantity_text(c)},
-      {"规格 Pack", "pack size", g_strdup(c->pack_size)},
-      {"供应商 Supplier", "supplier", g_strdup(c->supplier_name)},
+      {"品种 Variety", "variety", bilingual(c->variety_en, c->variety_zh), FALSE},
+      {"产地 Origin", "origin", bilingual(c->origin_en, c->origin_zh), FALSE},
+      {"种植者 Grower", "grower", g_strdup(c->grower), TRUE},
+      {"采收 Harvested", "harvest date", iso_date(c->harvest_date), TRUE},
+      {"包装 Packed", "pack date", iso_date(c->pack_date), TRUE},
+      {"等级 Grade", "grade", bilingual(c->grade_en, c->grade_zh), TRUE},
+      {"净重 Net", "weight", quantity_text(c), TRUE},
+      {"规格 Pack", "pack size", g_strdup(c->pack_size), FALSE},
+      {"供应商 Supplier", "supplier", g_strdup(c->supplier_name), FALSE},
   };
   double y = 200;
   for (gsize i = 0; i < G_N_ELEMENTS(rows); i++, y += 23) {
     add_rule(l, 10, y, 268, 0, 0.5);
     add_text(l, rows[i].name, g_strdup(rows[i].heading), 10, y + 1, 84, 22, 8, 5, FALSE,
              PANGO_ALIGN_LEFT, 1);
-    add_text(l, rows[i].name, rows[i].value, 96, y + 1, 182, 22, 11, 6, FALSE, PANGO_ALIGN_LEFT, 2);
+    PtLabelItem *value = add_text(l, rows[i].name, rows[i].value, 96, y + 1, 182, 22, 11, 6, FALSE,
+                                  PANGO_ALIGN_LEFT, 2);
+    if (rows[i].varies)
+      vary(value);
   }
   add_rule(l, 10, y, 268, 0, 0.5);
   add_text(l, "supplier address", g_strdup(c->supplier_address), 10, y + 2, 268, 20, 7, 5, FALSE,

@@ -6,6 +6,7 @@
  * pt-label-types.c.  Nothing here includes pt-label.h. */
 #pragma once
 
+#include <cairo.h>
 #include <pango/pango.h>
 
 #include "pt-label-content.h"
@@ -39,6 +40,10 @@ typedef struct {
   PtQrEcLevel qr_ec;  /* QR only */
   /* PT_ITEM_RULE */
   double line_pt;
+  /* TRUE for what changes from lot to lot (codes, lot, dates, grower, grade, weight):
+   * drawn on every label; the other items are the template's static part, drawn once
+   * per distinct static content and resolution and then copied (pt-label-cache.c). */
+  gboolean varies;
 } PtLabelItem;
 
 typedef struct {
@@ -83,10 +88,42 @@ gboolean pt_label_text_bitmap(PangoContext *ctx, const PtLabelItem *item, guint 
                               const char *family, GByteArray **bits, int *x_dots, int *y_dots,
                               int *width_dots, int *height_dots, GError **error);
 
-/* The backends, called by pt-label.c only. */
+/* The backends, called by pt-label.c only.  Each returns (transfer full) (nullable)
+ * the file's bytes.  pt_label_cairo_render() draws every item (PNG, PDF, SVG);
+ * pt_label_cairo_png() copies the static part from the cache and draws the varying items
+ * only; pt_label_zpl_render() takes the static items' ZPL from the cache when @cached. */
 GBytes *pt_label_cairo_render(const PtLabelLayout *layout, PtLabelFormat format, guint dpi,
                               const char *family, GError **error);
+GBytes *pt_label_cairo_png(const PtLabelLayout *layout, guint dpi, const char *family,
+                           GError **error);
 GBytes *pt_label_zpl_render(const PtLabelLayout *layout, guint dpi, const char *family,
-                            guint copies, GError **error);
+                            guint copies, gboolean cached, GError **error);
+
+/* pt-label-png.c: writes RGB24 @surface as a PNG (8-bit grey when it has no colour,
+ * else 8-bit RGB), zlib's fastest level.  @surface: (transfer none).
+ * Returns: (transfer full) (nullable). */
+GBytes *pt_label_png_encode(cairo_surface_t *surface, GError **error);
+
+/* pt-label-cache.c: the static parts of templates, by key; thread-safe, bounded by
+ * PT_LABEL_CACHE_ENTRIES and PT_LABEL_CACHE_BYTES, least recently used evicted. */
+
+/* The key of @layout's static part: template, format, resolution, font and every item
+ * that does not vary, spelt out in full.  Returns: (transfer full). */
+char *pt_label_static_key(const PtLabelLayout *layout, PtLabelFormat format, guint dpi,
+                          const char *family);
+/* Returns: (transfer full) (nullable): the part stored under @key, or NULL. */
+GBytes *pt_label_cache_get(const char *key);
+/* Stores @value (transfer none: a reference is taken) under @key unless it is larger
+ * than a quarter of the cache or @key is already there. */
+void pt_label_cache_put(const char *key, GBytes *value);
+/* Drops every entry (tests, and the bench's cold figures). */
+void pt_label_cache_clear(void);
+
+/* The plain path: every item drawn, cairo's own PNG writer, no cache.  What
+ * pt_label_render() did before the cache; the reference the tests compare the fast path
+ * with and the bench's baseline.  Arguments and result as pt_label_render(). */
+GBytes *pt_label_render_uncached(const PtLabelContent *content, PtLabelTemplate template_,
+                                 PtLabelFormat format, const PtLabelOptions *options,
+                                 GError **error);
 
 G_END_DECLS

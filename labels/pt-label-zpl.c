@@ -1,7 +1,10 @@
 /* pt-label-zpl.c: the ZPL II backend for Zebra-compatible thermal printers.  Barcodes
  * are the printer's own (^BQ QR, ^BC GS1-128 in UCC/EAN mode D, ^BX DataMatrix), ASCII
  * text uses the scalable font 0, and text the printer has no font for (Chinese, any
- * non-ASCII) goes in as a 1-bit graphic (^GFA, ZPL's compressed ASCII hex). */
+ * non-ASCII) goes in as a 1-bit graphic (^GFA, ZPL's compressed ASCII hex).  When a
+ * template's static items (all but codes, lot, dates, grower, grade, weight) hold such
+ * graphics, they are formatted once and kept in pt-label-cache.c, so a label costs its
+ * varying fields; plain ASCII items cost less to format than to look up. */
 #include <string.h>
 
 #include "pt-label-private.h"
@@ -240,30 +243,68 @@ emit_barcode(GString *z, const PtLabelItem *item, const char *element_raw, guint
 }
 
 static gboolean
-emit_items(GString *z, PangoContext *ctx, const PtLabelLayout *layout, guint dpi,
-           const char *family, GError **error)
+emit_item(GString *z, PangoContext *ctx, const PtLabelLayout *layout, const PtLabelItem *item,
+          guint dpi, const char *family, GError **error)
 {
+  switch (item->kind) {
+  case PT_ITEM_TEXT:
+    return is_ascii_text(item->text) ? emit_ascii_text(z, item, dpi, error)
+                                     : emit_bitmap_text(z, ctx, item, dpi, family, error);
+  case PT_ITEM_BARCODE:
+    return emit_barcode(z, item, layout->codes.element_raw, dpi, error);
+  case PT_ITEM_RULE: {
+    int t = MAX(1, pt_label_dots(item->line_pt, dpi));
+    int w = pt_label_dots(item->w, dpi), h = pt_label_dots(item->h, dpi);
+    g_string_append_printf(z, "^FO%d,%d^GB%d,%d,%d^FS\n", pt_label_dots(item->x, dpi),
+                           pt_label_dots(item->y, dpi), w, h == 0 ? t : h, t);
+    return TRUE;
+  }
+  }
+  g_assert_not_reached();
+}
+
+/* The ZPL of @layout's static items, in item order, each ended by a NUL.
+ * Returns: (transfer full) (nullable). */
+static GBytes *
+static_fragments(PangoContext *ctx, const PtLabelLayout *layout, guint dpi, const char *family,
+                 GError **error)
+{
+  g_autoptr(GString) f = g_string_sized_new(8192);
   for (guint i = 0; i < layout->items->len; i++) {
     const PtLabelItem *item = g_ptr_array_index(layout->items, i);
-    gboolean ok = TRUE;
-    switch (item->kind) {
-    case PT_ITEM_TEXT:
-      ok = is_ascii_text(item->text) ? emit_ascii_text(z, item, dpi, error)
-                                     : emit_bitmap_text(z, ctx, item, dpi, family, error);
-      break;
-    case PT_ITEM_BARCODE:
-      ok = emit_barcode(z, item, layout->codes.element_raw, dpi, error);
-      break;
-    case PT_ITEM_RULE: {
-      int t = MAX(1, pt_label_dots(item->line_pt, dpi));
-      int w = pt_label_dots(item->w, dpi), h = pt_label_dots(item->h, dpi);
-      g_string_append_printf(z, "^FO%d,%d^GB%d,%d,%d^FS\n", pt_label_dots(item->x, dpi),
-                             pt_label_dots(item->y, dpi), w, h == 0 ? t : h, t);
-      break;
+    if (item->varies)
+      continue;
+    if (!emit_item(f, ctx, layout, item, dpi, family, error))
+      return NULL;
+    g_string_append_c(f, '\0');
+    if (f->len > PT_ZPL_JOB_MAX) {
+      g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_RENDER,
+                  "ZPL job is too large: more than %d bytes", PT_ZPL_JOB_MAX);
+      return NULL;
     }
-    }
-    if (!ok)
+  }
+  return g_string_free_to_bytes(g_steal_pointer(&f));
+}
+
+/* Appends every item of @layout to @z: the varying ones formatted now, the static ones
+ * from @fragments (as static_fragments() made them) or, when NULL, formatted now too. */
+static gboolean
+emit_items(GString *z, PangoContext *ctx, const PtLabelLayout *layout, GBytes *fragments, guint dpi,
+           const char *family, GError **error)
+{
+  gsize n_frag = 0;
+  const char *frag = fragments ? g_bytes_get_data(fragments, &n_frag) : NULL;
+  const char *frag_end = frag + n_frag;
+  for (guint i = 0; i < layout->items->len; i++) {
+    const PtLabelItem *item = g_ptr_array_index(layout->items, i);
+    if (frag && !item->varies) {
+      gsize len = strnlen(frag, (gsize)(frag_end - frag));
+      g_assert(frag + len < frag_end); /* the key names every static item */
+      g_string_append_len(z, frag, (gssize)len);
+      frag += len + 1;
+    } else if (!emit_item(z, ctx, layout, item, dpi, family, error)) {
       return FALSE;
+    }
     if (z->len > PT_ZPL_JOB_MAX) {
       g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_RENDER,
                   "ZPL job is too large: more than %d bytes", PT_ZPL_JOB_MAX);
@@ -275,18 +316,39 @@ emit_items(GString *z, PangoContext *ctx, const PtLabelLayout *layout, guint dpi
 
 GBytes *
 pt_label_zpl_render(const PtLabelLayout *layout, guint dpi, const char *family, guint copies,
-                    GError **error)
+                    gboolean cached, GError **error)
 {
+  GBytes *ret = NULL;
   g_autoptr(GString) z = g_string_sized_new(8192);
+  g_autofree char *key = NULL;
+  g_autoptr(GBytes) fragments = NULL;
+  PangoContext *ctx = pt_label_pango_context();
+  /* Only text drawn as a graphic costs more to format than to look up. */
+  gboolean worth_caching = FALSE;
+  for (guint i = 0; i < layout->items->len; i++) {
+    const PtLabelItem *item = g_ptr_array_index(layout->items, i);
+    worth_caching |= !item->varies && item->kind == PT_ITEM_TEXT && !is_ascii_text(item->text);
+  }
+  if (cached && worth_caching) {
+    key = pt_label_static_key(layout, PT_LABEL_ZPL, dpi, family);
+    fragments = pt_label_cache_get(key);
+    if (!fragments) {
+      fragments = static_fragments(ctx, layout, dpi, family, error);
+      if (!fragments)
+        goto out_unref;
+      pt_label_cache_put(key, fragments);
+    }
+  }
   g_string_append_printf(z, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n",
                          pt_label_dots(layout->width_pt, dpi),
                          pt_label_dots(layout->height_pt, dpi));
-  PangoContext *ctx = pt_label_pango_context();
-  gboolean ok = emit_items(z, ctx, layout, dpi, family, error);
-  g_object_unref(ctx);
-  if (!ok)
-    return NULL;
+  if (!emit_items(z, ctx, layout, fragments, dpi, family, error))
+    goto out_unref;
   /* One job with a quantity, not N jobs: the printer repeats the label itself. */
   g_string_append_printf(z, "^PQ%u\n^XZ\n", copies);
-  return g_string_free_to_bytes(g_steal_pointer(&z));
+  ret = g_string_free_to_bytes(g_steal_pointer(&z));
+
+out_unref:
+  g_object_unref(ctx);
+  return ret;
 }

@@ -1,14 +1,15 @@
 /* pt-label.c: the front door of label rendering: checks the options, lays the template
  * out (pt-label-layout.c, which validates the content) and hands the layout to the cairo
- * or ZPL backend.  Runs once per label printed or previewed. */
+ * or ZPL backend (PNG and ZPL through the cache of templates' static parts).  Runs once
+ * per label printed or previewed. */
 #include "pt-label.h"
 
 #include "pt-label-private.h"
 #include "pt-labels-limits.h"
 
-GBytes *
-pt_label_render(const PtLabelContent *content, PtLabelTemplate template_, PtLabelFormat format,
-                const PtLabelOptions *options, GError **error)
+static GBytes *
+render(const PtLabelContent *content, PtLabelTemplate template_, PtLabelFormat format,
+       const PtLabelOptions *options, gboolean cached, GError **error)
 {
   static const PtLabelOptions defaults = {0};
   if (!options)
@@ -32,6 +33,22 @@ pt_label_render(const PtLabelContent *content, PtLabelTemplate template_, PtLabe
   if (!layout)
     return NULL;
   if (format == PT_LABEL_ZPL)
-    return pt_label_zpl_render(layout, dpi, family, copies, error);
+    return pt_label_zpl_render(layout, dpi, family, copies, cached, error);
+  if (format == PT_LABEL_PNG && cached)
+    return pt_label_cairo_png(layout, dpi, family, error);
   return pt_label_cairo_render(layout, format, dpi, family, error);
+}
+
+GBytes *
+pt_label_render(const PtLabelContent *content, PtLabelTemplate template_, PtLabelFormat format,
+                const PtLabelOptions *options, GError **error)
+{
+  return render(content, template_, format, options, TRUE, error);
+}
+
+GBytes *
+pt_label_render_uncached(const PtLabelContent *content, PtLabelTemplate template_,
+                         PtLabelFormat format, const PtLabelOptions *options, GError **error)
+{
+  return render(content, template_, format, options, FALSE, error);
 }

@@ -54,3 +54,9 @@
  * reading stalls the writer (and trips the write timeout) instead of the whole job
  * vanishing into megabytes of kernel buffer. */
 #define PT_PRINT_SNDBUF (64 * 1024)
+
+/* The cache of templates' static parts (pt-label-cache.c): entries, and bytes of all
+ * of them together (a 4x6 in static layer is 4 MB at 203 dpi, 8.6 MB at 300); a part
+ * larger than a quarter of the bytes is drawn every time instead. */
+#define PT_LABEL_CACHE_ENTRIES 32
+#define PT_LABEL_CACHE_BYTES   (48 * 1024 * 1024)
