@@ -2,6 +2,8 @@
  * labels and their JSON description.  Runs once per label previewed or printed. */
 #include "pt-label-batch.h"
 
+#include "pt-batch-signed.h"
+
 #include "pt-error.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
@@ -169,4 +171,19 @@ pt_label_content_type(PtLabelFormat format)
   }
   /* ZPL is a printer language in plain ASCII. */
   return "text/plain; charset=us-ascii";
+}
+
+PtBatch *
+pt_batch_label_facts(PtStore *store, const guint8 public_key[PT_PUB_LEN], const PtBatch *row,
+                     GError **error)
+{
+  g_auto(PtBatchSigned) st = {0};
+  if (!pt_batch_signed_read(store, public_key, row, &st, error))
+    return NULL;
+  g_autofree char *refused = pt_batch_signed_refusal(&st, "printed");
+  if (refused) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "%s", refused);
+    return NULL;
+  }
+  return g_steal_pointer(&st.facts);
 }

@@ -7,6 +7,7 @@
 #include "pt-config.h"
 #include "pt-label.h"
 #include "pt-record.h"
+#include "pt-store.h"
 
 #include <glib.h>
 #include <jansson.h>
@@ -39,6 +40,13 @@ json_t *pt_batch_label_to_json(const PtConfig *config, const PtBatch *batch, GEr
  * '_', so the name never leaves the folder it is written in or its header quotes.
  * Returns: (transfer full). */
 char *pt_label_file_name(const PtBatch *batch, PtLabelTemplate template_, PtLabelFormat format);
+
+/* The batch a label is made of: @row's facts as its signed events state them, refused
+ * (PT_ERROR_CONFLICT, naming the signed status and reason) when the signed record says it may
+ * not be labelled (held, recalled, or a record that does not verify).  Every label (file,
+ * HTTP, print queue) is made from this, never from the row alone.  Returns: (transfer full). */
+PtBatch *pt_batch_label_facts(PtStore *store, const guint8 public_key[PT_PUB_LEN],
+                              const PtBatch *row, GError **error);
 
 /* Hex SHA-256 of @bytes.  Returns: (transfer full). */
 char *pt_label_sha256(GBytes *bytes);

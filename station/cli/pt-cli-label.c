@@ -283,7 +283,10 @@ pt_cmd_label(int argc, char **argv)
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
   g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
-  if (!batch)
+  /* What the label says is what was signed, whatever the row was set to. */
+  g_autoptr(PtBatch) facts =
+      batch ? pt_batch_label_facts(store, station->keys->public_key, batch, &error) : NULL;
+  if (!facts)
     return pt_cli_fail(error);
   const PtLabelSettings *settings = station->config->labels;
   if (!a.template_name)
@@ -295,14 +298,14 @@ pt_cmd_label(int argc, char **argv)
 
   json_t *out = NULL; /* the --json answer, built up below */
   if (common.json) {
-    if (!(out = pt_batch_label_to_json(station->config, batch, &error)))
+    if (!(out = pt_batch_label_to_json(station->config, facts, &error)))
       return pt_cli_fail(error);
     json_object_set_new(out, "template", json_string(pt_label_template_to_string(a.template_)));
   }
   /* --json alone describes the label; a file is written when asked for, or when nothing else
    * was asked. */
   if ((a.output || (!common.json && !a.printer)) &&
-      !write_label_file(station, batch, &a, out, &error)) {
+      !write_label_file(station, facts, &a, out, &error)) {
     json_decref(out);
     return pt_cli_fail(error);
   }

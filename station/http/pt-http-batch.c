@@ -197,8 +197,11 @@ get_label(const PtHttpCall *call)
   enum MHD_Result response;
   if (!batch_readable(store, c, p, batch, &response))
     return response;
-  g_autoptr(GBytes) bytes =
-      pt_batch_label_render(http->station->config, batch, template_, format, (guint)dpi, 0, &error);
+  g_autoptr(PtBatch) facts =
+      pt_batch_label_facts(store, http->station->keys->public_key, batch, &error);
+  g_autoptr(GBytes) bytes = facts ? pt_batch_label_render(http->station->config, facts, template_,
+                                                          format, (guint)dpi, 0, &error)
+                                  : NULL;
   if (!bytes)
     return pt_http_respond_gerror(c, error);
   gsize len;

@@ -65,6 +65,11 @@ check "batch API lists the mismatch" \
   '[ "$(jq -r ".fact_mismatches[] | select(.field == \"product\") | [.row, .signed] | join(\"|\")" <<<"$A")" = "Gold kiwi|Oranges" ]'
 P=$(page RECALL1)
 check "an untouched batch's page is verified" '[ "$(jq -r .facts_verified <<<"$P")" = true ]'
+expect 0 "the label of the edited batch describes the signed product" "$BIN" label EDIT1 --json
+check "  (Oranges, not the row's Gold kiwi)" \
+  '[[ "$OUT" == *Oranges* ]] && [[ "$OUT" != *"Gold kiwi"* ]]'
+check "the label route draws it too (200)" \
+  '[ "$(curl -s -o /dev/null -w "%{http_code}" -H "$AUTH" "$url/api/v1/batches/EDIT1/label?format=svg")" = 200 ]'
 
 # --- a recall undone in the row -------------------------------------------------------------
 "$BIN" batch recall RECALL1 --reason "glass found" >/dev/null || { echo "Bail out! recall"; exit 1; }
@@ -79,6 +84,10 @@ check "no loading event was signed for it" '[ "$(loading RECALL1)" = 0 ]'
 CODE=$(curl -s -o "$T/body" -w '%{http_code}' -H "$AUTH" \
   -d '{"batches":["RECALL1"],"printer":"127.0.0.1:1"}' "$url/api/v1/print-jobs")
 check "its label is not queued for printing (409)" '[ "$CODE" = 409 ] && grep -q "recalled" "$T/body"'
+expect 1 "nor rendered to a file by the CLI" "$BIN" label RECALL1 -o "$T/recall1.png"
+check "  saying it is recalled, and no file" '[[ "$ERR" == *"recalled"* ]] && [ ! -e "$T/recall1.png" ]'
+check "nor drawn by the label route (409)" \
+  '[ "$(curl -s -o /dev/null -w "%{http_code}" -H "$AUTH" "$url/api/v1/batches/RECALL1/label")" = 409 ]'
 expect 1 "hold cannot turn the signed recall into a hold" "$BIN" batch hold RECALL1 --reason x
 check "says it is recalled" '[[ "$ERR" == *"RECALL1 is recalled"* ]]'
 P=$(page RECALL1)
