@@ -12,6 +12,7 @@
 
 #include "pt-http-respond.h"
 
+#include "pt-batch-signed.h"
 #include "pt-batch.h"
 #include "pt-error.h"
 #include "pt-gs1.h"
@@ -278,6 +279,50 @@ parse_query(struct MHD_Connection *c, PtBuyerQuery *q, char gtin[PT_GS1_GTIN_LEN
   return TRUE;
 }
 
+/* The dominant class of the signed grading's class counts (most fruit; a tie goes to the
+ * better class, as pt-store-buyer.h counts it), or NULL. */
+static char *
+signed_dominant_class(json_t *grading)
+{
+  static const char *const order[] = {"Extra", "I", "II", "out"};
+  const char *best = NULL;
+  json_int_t best_n = -1;
+  gsize best_rank = G_N_ELEMENTS(order);
+  size_t i;
+  json_t *k;
+  json_array_foreach(json_object_get(grading, "classes"), i, k)
+  {
+    const char *name = json_string_value(json_object_get(k, "class"));
+    json_int_t n = json_integer_value(json_object_get(k, "count"));
+    gsize rank = 0;
+    while (rank < G_N_ELEMENTS(order) && g_strcmp0(order[rank], name) != 0)
+      rank++;
+    if (name && (n > best_n || (n == best_n && rank < best_rank))) {
+      best = name;
+      best_n = n;
+      best_rank = rank;
+    }
+  }
+  return g_strdup(best);
+}
+
+/* Replaces @hit's batch and grade with what its signed events state; @agrees says whether
+ * the batches row said the same. */
+static gboolean
+signed_hit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtBuyerHit *hit, gboolean *agrees,
+           GError **error)
+{
+  g_auto(PtBatchSigned) st = {0};
+  if (!pt_batch_signed_read(store, public_key, hit->batch, &st, error))
+    return FALSE;
+  *agrees = st.mismatches->len == 0;
+  pt_batch_free(hit->batch);
+  hit->batch = g_steal_pointer(&st.facts);
+  g_free(hit->grade);
+  hit->grade = st.grading ? signed_dominant_class(st.grading) : NULL;
+  return TRUE;
+}
+
 /* GET /api/v1/search?lot=&gtin=&grower=&date=pack|harvest|created&from=&to=&grade=
  * &limit=&offset=&format=json|csv */
 static enum MHD_Result
@@ -299,9 +344,15 @@ search(const PtHttpCall *call)
   if (!hits)
     return pt_http_respond_gerror(c, error);
   g_autoptr(GPtrArray) signals = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
+  g_autoptr(GArray) verified = g_array_sized_new(FALSE, TRUE, sizeof(gboolean), hits->len);
   gint64 now = pt_now_ns();
   for (guint i = 0; i < hits->len; i++) {
-    const PtBuyerHit *h = g_ptr_array_index(hits, i);
+    PtBuyerHit *h = g_ptr_array_index(hits, i);
+    /* The list shows each batch as its signed events state it, like the batch's own page. */
+    gboolean agrees = FALSE;
+    if (!signed_hit(store, http->station->keys->public_key, h, &agrees, &error))
+      return pt_http_respond_gerror(c, error);
+    g_array_append_val(verified, agrees);
     json_t *signal = pt_scan_signal_json(store, h->batch->id, now, &error);
     if (!signal)
       return pt_http_respond_gerror(c, error);
@@ -313,6 +364,7 @@ search(const PtHttpCall *call)
   for (guint i = 0; i < hits->len; i++) {
     json_t *o = hit_to_json(http, g_ptr_array_index(hits, i));
     json_object_set(o, "scans", g_ptr_array_index(signals, i));
+    json_object_set_new(o, "facts_verified", json_boolean(g_array_index(verified, gboolean, i)));
     json_array_append_new(arr, o);
   }
   json_t *o = json_pack("{so si si sb}", "batches", arr, "limit", q.limit, "offset", q.offset,

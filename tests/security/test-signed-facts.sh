@@ -68,6 +68,12 @@ check "an untouched batch's page is verified" '[ "$(jq -r .facts_verified <<<"$P
 expect 0 "the label of the edited batch describes the signed product" "$BIN" label EDIT1 --json
 check "  (Oranges, not the row's Gold kiwi)" \
   '[[ "$OUT" == *Oranges* ]] && [[ "$OUT" != *"Gold kiwi"* ]]'
+S=$(curl -s -H "$AUTH" "$url/api/v1/search?lot=EDIT1")
+check "the buyer search lists the signed product" \
+  '[ "$(jq -r ".batches[0].product" <<<"$S")" = Oranges ] && ! grep -q "Gold kiwi" <<<"$S"'
+check "  and says its facts are not verified" '[ "$(jq -r ".batches[0].facts_verified" <<<"$S")" = false ]'
+CSV=$(curl -s -H "$AUTH" "$url/api/v1/search?lot=EDIT1&format=csv")
+check "  in CSV too" '[[ "$CSV" == "id,lot,gtin,product"* ]] && [[ "$CSV" == *Oranges* ]] && [[ "$CSV" != *"Gold kiwi"* ]]'
 check "the label route draws it too (200)" \
   '[ "$(curl -s -o /dev/null -w "%{http_code}" -H "$AUTH" "$url/api/v1/batches/EDIT1/label?format=svg")" = 200 ]'
 
