@@ -58,14 +58,6 @@ pt_hue_in_range(double hue, const double range[2])
   return hue >= range[0] || hue <= range[1];
 }
 
-double
-pt_peel_hue_diff(double a, double b)
-{
-  double d = fabs(a - b);
-
-  return d > 180 ? 360 - d : d;
-}
-
 void
 pt_peel_result_clear(PtPeelResult *out)
 {
@@ -137,34 +129,6 @@ axes_init(PtAxes *ax, const PtShape *s)
   ax->inv_minor = 1.0 / MAX(s->minor, 1);
 }
 
-static void
-basis(const PtAxes *ax, double x, double y, double out[NB])
-{
-  double u = ((x - ax->cx) * ax->cs + (y - ax->cy) * ax->sn) * ax->inv_major;
-  double v = (-(x - ax->cx) * ax->sn + (y - ax->cy) * ax->cs) * ax->inv_minor;
-  double z = sqrt(MAX(0, 1 - u * u - v * v));
-
-  out[0] = 1;
-  out[1] = z;
-  out[2] = u;
-  out[3] = v;
-  out[4] = z * u;
-  out[5] = z * v;
-}
-
-double
-pt_peel_shading_at(const PtAxes *ax, const PtShading *sh, double x, double y)
-{
-  double b[NB], v = 0;
-
-  if (sh->fallback > 0)
-    return sh->fallback;
-  basis(ax, x, y, b);
-  for (int k = 0; k < NB; k++)
-    v += sh->c[k] * b[k];
-  return v;
-}
-
 /* Solves a NB x NB system by Gaussian elimination with partial pivoting. */
 static gboolean
 solve(double a[NB][NB], double r[NB], double x[NB])
@@ -227,7 +191,7 @@ fit_shading(const PtAxes *ax, const guint8 *y, const guint8 *use, int w, int h, 
 
         if (!use[k])
           continue;
-        basis(ax, i + 0.5, j + 0.5, b);
+        pt_peel_basis(ax, i + 0.5, j + 0.5, b);
         if (iter > 0) {
           for (int p = 0; p < NB; p++)
             fit += sh->c[p] * b[p];

@@ -54,8 +54,11 @@ typedef struct {
   double peel_l, peel_a, peel_b, peel_c, peel_h;
 } PtPeel;
 
-/* Angle between two hues in degrees, 0..180. */
+/* pt-peel.c.  Angle between two hues in degrees, 0..180. */
 double pt_peel_hue_diff(double a, double b);
+/* The shading model's basis at crop pixel (@x, @y): 1, z, u, v, z*u, z*v in the fruit's own
+ * axes (z: the height of a unit sphere over the ellipse).  @ax: (transfer none). */
+void pt_peel_basis(const PtAxes *ax, double x, double y, double out[NB]);
 /* The shading model's brightness at crop pixel (@x, @y).  @ax, @sh: (transfer none). */
 double pt_peel_shading_at(const PtAxes *ax, const PtShading *sh, double x, double y);
 

@@ -1,0 +1,42 @@
+/* pt-peel.c: the geometry and colour helpers both peel analyses use (pt-defect.c and the
+ * L*a*b* rules of pt-defect-lab.c): hue distance and the shading model's basis and value.
+ * Kept apart so that neither file needs the other's. */
+#include "pt-peel.h"
+
+#include <math.h>
+
+double
+pt_peel_hue_diff(double a, double b)
+{
+  double d = fabs(a - b);
+
+  return d > 180 ? 360 - d : d;
+}
+
+void
+pt_peel_basis(const PtAxes *ax, double x, double y, double out[NB])
+{
+  double u = ((x - ax->cx) * ax->cs + (y - ax->cy) * ax->sn) * ax->inv_major;
+  double v = (-(x - ax->cx) * ax->sn + (y - ax->cy) * ax->cs) * ax->inv_minor;
+  double z = sqrt(MAX(0, 1 - u * u - v * v));
+
+  out[0] = 1;
+  out[1] = z;
+  out[2] = u;
+  out[3] = v;
+  out[4] = z * u;
+  out[5] = z * v;
+}
+
+double
+pt_peel_shading_at(const PtAxes *ax, const PtShading *sh, double x, double y)
+{
+  double b[NB], v = 0;
+
+  if (sh->fallback > 0)
+    return sh->fallback;
+  pt_peel_basis(ax, x, y, b);
+  for (int k = 0; k < NB; k++)
+    v += sh->c[k] * b[k];
+  return v;
+}
