@@ -16,7 +16,7 @@
     /* the signature check */
     checking: ['Checking signatures…', '正在验证签名…'],
     verified: ['✓ Verified: all {n} records are signed by the station and unaltered.', '✓ 已验证：全部 {n} 条记录均由本站签名且未被篡改。'],
-    verifiedPrivate: [' {m} of them are private (loading details): their signatures are checked, their contents withheld.', ' 其中 {m} 条为非公开记录（装车详情）：签名已核验，内容不公开。'],
+    verifiedPrivate: [' {m} of them are private (operators\' notes, trucks): their signatures are checked, their contents withheld.', ' 其中 {m} 条为非公开记录（操作备注、车辆信息）：签名已核验，内容不公开。'],
     private: ['Private record: its details are withheld; this step and time are as the station states them, not checked.', '非公开记录：详情不公开；此环节与时间由本站提供，未经核验。'],
     unverified: ['⚠ Warning: this record could not be verified ({why}). Do not rely on it.', '⚠ 警告：此记录未能通过验证（{why}），请勿信赖。'],
     factsDiffer: ['⚠ Warning: what this page shows differs from the signed record ({fields}). Do not rely on it.', '⚠ 警告：本页显示的信息与签名记录不符（{fields}），请勿信赖。'],
