@@ -652,7 +652,8 @@ typedef struct {
   gint64 restrict_batch; /* 0: any batch */
   GHashTable *closed;    /* batch ids left out of this document */
   int max_attempts;
-  gint64 too_big; /* outbox id of an event that alone exceeds the size limit */
+  gint64 too_big;                  /* outbox id of an event that alone exceeds the size limit */
+  crypto_hash_sha256_state handle; /* over the taken events' hashes: the idempotency handle */
 } DocBuilder;
 
 static void
@@ -661,6 +662,7 @@ doc_take(DocBuilder *b, const PtSyncItem *it)
   if (b->ids->len)
     g_string_append_c(b->doc, ',');
   g_string_append_len(b->doc, it->body, (gssize)it->body_len);
+  crypto_hash_sha256_update(&b->handle, it->hash, PT_HASH_LEN);
   g_array_append_val(b->ids, it->outbox_id);
   b->max_attempts = MAX(b->max_attempts, it->attempts);
 }
@@ -717,6 +719,7 @@ start_capture(Conn *conn)
       .suffix_len = strlen(text + split),
       .closed = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL),
   };
+  crypto_hash_sha256_init(&b.handle);
   gboolean ok = pt_store_sync_ready(sync->store, conn->cfg->name, now_ns(),
                                     limit + PT_SYNC_HEAD_SCAN, doc_add, &b, &error);
   g_string_append(b.doc, text + split);
@@ -747,6 +750,12 @@ start_capture(Conn *conn)
     add_header(req, "GS1-EPCIS-Version: 2.0.0");
     add_header(req, "GS1-CBV-Version: 2.0.0");
     add_header(req, "GS1-Capture-Error-Behaviour: rollback");
+    /* The same events (a retry after a lost answer) carry the same handle, so a repository
+     * can tell a repeat from a new capture: SHA-256 over their hashes, in document order. */
+    guint8 handle[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&b.handle, handle);
+    g_autofree char *handle_hex = pt_hex_encode(handle, sizeof handle);
+    add_header(req, "Idempotency-Key: sha256:%s", handle_hex);
     req_send(req, "POST");
     sent = TRUE;
   }

@@ -2,6 +2,7 @@
  * sync-receiver.h). */
 #include "sync-receiver.h"
 
+#include "pt-canon.h"
 #include "pt-json.h"
 
 #include <microhttpd.h>
@@ -162,6 +163,25 @@ handle(Receiver *rx, struct MHD_Connection *c, const char *method, const char *p
       json_t *list = json_object_get(json_object_get(parsed, "epcisBody"), "eventList");
       gsize i;
       json_t *ev;
+      /* The idempotency handle: SHA-256 over the events' own hashes (each over its canonical
+       * form), in document order. */
+      crypto_hash_sha256_state handle;
+      crypto_hash_sha256_init(&handle);
+      json_array_foreach(list, i, ev)
+      {
+        gsize canon_len = 0;
+        g_autofree char *canon = pt_canon_dump(ev, &canon_len, NULL);
+        guint8 event_hash[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(event_hash, (const guint8 *)(canon ? canon : ""), canon_len);
+        crypto_hash_sha256_update(&handle, event_hash, sizeof event_hash);
+      }
+      guint8 digest[crypto_hash_sha256_BYTES];
+      crypto_hash_sha256_final(&handle, digest);
+      char hex[2 * crypto_hash_sha256_BYTES + 1];
+      sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+      g_autofree char *want_key = g_strconcat("sha256:", hex, NULL);
+      if (g_strcmp0(hdr_key, want_key) != 0)
+        rx->bad_headers++;
       json_array_foreach(list, i, ev)
       {
         g_ptr_array_add(lots, lot_of_event(ev));
