@@ -1,7 +1,9 @@
 /* pt-http-dash.c: the operator dashboard's live routes.
  *
- *   GET  /api/v1/status                        disk, retention, print queue, sync, cameras
- *                                              and the alerts drawn from them
+ *   GET  /api/v1/status                        disk, retention, print queue, sync, cameras,
+ *                                              the station's time zone and the alerts drawn
+ *                                              from them and from held or recalled batches
+ *                                              on open loads
  *   GET  /api/v1/cameras/{name}/thumbnail.jpg  the camera's live JPEG (pt-thumbs.h)
  *   POST /api/v1/print-jobs                    bulk label printing: one queued job per batch
  *   GET  /api/v1/print-jobs?ids=1,2,3          those jobs' states, for a progress bar
@@ -32,10 +34,12 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
-/* One alert: @kind camera | recording | printer | disk | sync | clock; @since nullable. */
-static void add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since,
-                      const char *fmt, ...) G_GNUC_PRINTF(5, 6);
-static void
+/* One alert: @kind camera | recording | printer | disk | sync | clock | load-batch; @since
+ * nullable.  The text does not repeat the kind (the dashboard shows it before the text).
+ * Returns: (transfer none) the alert, for the fields of its kind. */
+static json_t *add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since,
+                         const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+static json_t *
 add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since, const char *fmt,
           ...)
 {
@@ -47,6 +51,7 @@ add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since, 
   json_object_set_new(a, "subject", pt_json_string_or_null(subject));
   json_object_set_new(a, "since", since ? since : json_null());
   json_array_append_new(alerts, a);
+  return a;
 }
 
 static json_t *
@@ -104,11 +109,14 @@ print_json(PtStore *store, json_t *alerts, GError **error)
   g_auto(PtPrintSummary) p = {0};
   if (!pt_store_print_summary(store, &p, error))
     return NULL;
+  /* The printer's own errors name it ("cannot connect to printer HOST:PORT: ..."): then the
+   * text does not say it twice. */
+  gboolean named = p.printer && p.last_error && strstr(p.last_error, p.printer);
   if (p.retrying || p.failed)
     add_alert(alerts, "printer", p.printer, pt_time_json(p.trouble_since_ns),
-              "printer %s: %" G_GINT64_FORMAT " job(s) retrying, %" G_GINT64_FORMAT " failed: %s",
-              p.printer ? p.printer : "?", p.retrying, p.failed,
-              p.last_error ? p.last_error : "no answer");
+              "%s%s%" G_GINT64_FORMAT " job(s) retrying, %" G_GINT64_FORMAT " failed: %s",
+              named || !p.printer ? "" : p.printer, named || !p.printer ? "" : ": ", p.retrying,
+              p.failed, p.last_error ? p.last_error : "no answer");
   json_t *o = json_pack("{sIsIsIsIsI}", "queued", (json_int_t)p.queued, "printing",
                         (json_int_t)p.printing, "done", (json_int_t)p.done, "failed",
                         (json_int_t)p.failed, "retrying", (json_int_t)p.retrying);
@@ -238,6 +246,31 @@ open_grading_json(PtStore *store, GError **error)
                    "lot", batch->lot, "product", batch->product, "opened", opened);
 }
 
+/* A held or recalled batch still on an open load: closing that load is refused until the
+ * batch is taken off.  The alert carries load, plate, lot, status and reason for the
+ * dashboard's own words and its "take off" action. */
+static gboolean
+held_alerts(PtStore *store, json_t *alerts, GError **error)
+{
+  g_autoptr(GPtrArray) held = pt_store_held_on_open_loads(store, PT_DASH_HELD_MAX, error);
+  if (!held)
+    return FALSE;
+  for (guint i = 0; i < held->len; i++) {
+    const PtDashHeld *h = g_ptr_array_index(held, i);
+    json_t *a =
+        add_alert(alerts, "load-batch", h->lot, NULL,
+                  "%s is %s%s%s and on open load %" G_GINT64_FORMAT " (%s)", h->lot, h->status,
+                  h->reason ? ": " : "", h->reason ? h->reason : "", h->load_id, h->plate);
+    json_object_set_new(a, "load", json_integer((json_int_t)h->load_id));
+    json_object_set_new(a, "plate", json_string(h->plate));
+    json_object_set_new(a, "batch_id", json_integer((json_int_t)h->batch_id));
+    json_object_set_new(a, "lot", json_string(h->lot));
+    json_object_set_new(a, "status", json_string(h->status));
+    json_object_set_new(a, "reason", pt_json_string_or_null(h->reason));
+  }
+  return TRUE;
+}
+
 /* The clock that signs every event: synchronised by a time service, or an alert. */
 static json_t *
 clock_json(json_t *alerts)
@@ -259,8 +292,11 @@ get_status(const PtHttpCall *call)
   g_autoptr(GError) error = NULL;
   PtStore *store = call->store;
   json_t *alerts = json_array();
-  json_t *out = json_pack("{so}", "time", pt_time_json(pt_now_ns()));
+  json_t *out = json_pack("{soss}", "time", pt_time_json(pt_now_ns()), "time_zone",
+                          http->station->config->time_zone);
   json_t *v;
+  if (!held_alerts(store, alerts, &error))
+    goto fail;
   json_object_set_new(out, "cameras", cameras_json(http, alerts));
   if (!(v = disk_json(http, alerts, &error)))
     goto fail;

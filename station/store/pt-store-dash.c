@@ -1,6 +1,7 @@
 /* pt-store-dash.c: SQL of the dashboard's summaries (see pt-store-dash.h).  The dashboard
- * asks every few seconds; both statements read the print_jobs table once, which stays small
- * (a few jobs per batch). */
+ * asks every few seconds; the print statements read the print_jobs table once, which stays
+ * small (a few jobs per batch); the held batches on open loads walk the open loads' rows of
+ * load_batches (a truck's worth each) by their primary key. */
 #include "pt-store-dash.h"
 
 #include "pt-error.h"
@@ -15,6 +16,11 @@ static const char sql_counts[] =
 static const char sql_trouble[] =
     "SELECT last_error, printer FROM print_jobs WHERE last_error IS NOT NULL AND "
     "((state = 'queued' AND attempts > 0) OR state = 'failed') ORDER BY updated_ns DESC LIMIT 1";
+
+static const char sql_held_on_open[] =
+    "SELECT l.id, l.plate, b.id, b.lot, b.status, b.status_reason FROM loads l "
+    "JOIN load_batches lb ON lb.load_id = l.id JOIN batches b ON b.id = lb.batch_id "
+    "WHERE l.closed_ns IS NULL AND b.status IN ('held', 'recalled') ORDER BY l.id, b.lot LIMIT ?";
 
 static const char sql_recorded[] = "SELECT coalesce(sum(bytes), 0) FROM segments "
                                    "WHERE state IN ('closed', 'recovered')";
@@ -106,4 +112,43 @@ pt_store_print_jobs_by_id(PtStore *store, GArray *ids, GError **error)
     }
   }
   return g_steal_pointer(&jobs);
+}
+
+void
+pt_dash_held_free(PtDashHeld *held)
+{
+  if (!held)
+    return;
+  g_free(held->plate);
+  g_free(held->lot);
+  g_free(held->status);
+  g_free(held->reason);
+  g_free(held);
+}
+
+GPtrArray *
+pt_store_held_on_open_loads(PtStore *store, int max, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_held_on_open, error);
+  if (!s)
+    return NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_dash_held_free);
+  sqlite3_bind_int(s, 1, max);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    PtDashHeld *h = g_new0(PtDashHeld, 1);
+    h->load_id = sqlite3_column_int64(s, 0);
+    h->plate = pt_store_column_dup(s, 1);
+    h->batch_id = sqlite3_column_int64(s, 2);
+    h->lot = pt_store_column_dup(s, 3);
+    h->status = pt_store_column_dup(s, 4);
+    h->reason = pt_store_column_dup(s, 5);
+    g_ptr_array_add(list, h);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    pt_store_set_sqlite_error(store, rc, "read the held batches on open loads", error);
+    return NULL;
+  }
+  return g_steal_pointer(&list);
 }
