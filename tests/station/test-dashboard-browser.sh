@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# test-dashboard-browser.sh: the operator dashboard (/station) in Debian's Chromium driven by
+# playwright-core (dashboard-browser.mjs) against the real `packtrace run` on loopback, with
+# a station in Asia/Shanghai, a batch held on an open load and a printer that refuses: the
+# sign-in form alone while signed out, the "needs attention" strip, the refused load close,
+# the batch list and form, both languages.  Screenshots (1366x768, zh and en) are left in the
+# build directory; axe-core is run on the page when npm can install it.  Skips (77) without
+# chromium, node or npm, or when npm cannot install playwright-core; never downloads a browser.
+set -u
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+HERE=$(dirname "$0")
+. "$(dirname "$0")/../npm-tools.sh"
+playwright_tools
+# axe-core is optional: without it the accessibility check is reported as skipped.
+(npm_tools node_modules/axe-core/package.json axe-core@4.10.2) >/dev/null 2>&1
+AXE=$NPM_DIR/node_modules/axe-core/axe.min.js
+[ -f "$AXE" ] || AXE=
+
+T=$(mktemp -d)
+server=
+printer=
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; [ -n "$printer" ] && kill "$printer" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+export PACKTRACE_DATA=$T/data
+GTIN=09506000134352
+must "$BIN" init
+sed -i 's|^time_zone=.*|time_zone=Asia/Shanghai|' "$PACKTRACE_DATA/station.ini"
+must "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN \
+  --grower "Li farm" --harvest-date 2026-11-20 --pack-date 2026-11-25 --quantity 1200 --lot OK1
+must "$BIN" batch new --product Pomelos --gtin $GTIN --grower "Chen orchard" --lot HELD1
+must "$BIN" load new --plate "SH 123" --seal S-77 --driver-name "Wang Wei" --destination "Fresh Co"
+must "$BIN" load add 1 OK1
+must "$BIN" load add 1 HELD1
+must "$BIN" batch hold HELD1 --reason "Customer complaint: mould"
+OP_PW="shed day 2026 ok"
+must sh -c "echo '$OP_PW' | '$BIN' user add shed-op --role operator"
+# A printer port nobody listens on: the print job retries and the printer is an alert.
+PPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+"$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
+server=$!
+for _ in $(seq 50); do
+  url=$(grep -o 'http://[0-9.:]*' "$T/run.out" 2>/dev/null | head -1)
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
+OPTOKEN=$(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")
+must curl -sf -H "Authorization: Bearer $OPTOKEN" -d "{\"batches\":[\"OK1\"],\"printer\":\"127.0.0.1:$PPORT\"}" \
+  "$url/api/v1/print-jobs"
+
+timeout 240 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" "$AXE"
