@@ -97,10 +97,12 @@
     kids.push(' ', button(t('d.event'), 'event', function () { addEvent(x); }));
     return el('span', {}, kids);
   }
-  /* The grade the batch's last inspection declared, when the list carries it. */
+  /* The class and disposition the batch's last closed grading declared (GET /api/v1/grades),
+   * '–' for a batch never graded. */
+  var grades = {};
   function verdict(x) {
-    var g = x.grade || {};
-    var cls = g.declared_class || g.declaredClass || '';
+    var g = grades[x.id] || {};
+    var cls = g.declared_class || '';
     var disp = g.disposition ? ui.lastPart(g.disposition) : '';
     if (!cls && !disp) return '–';
     var good = !/non_conformant/.test(disp);
@@ -124,6 +126,16 @@
       disk: ['#live-disk', 'd.seeDisk'], sync: ['#sync-title', 'd.seeSync'], 'sync-quarantine': ['#sync-title', 'd.seeSync'] }[a.kind];
     return to ? el('a', { href: to[0] }, [t(to[1])]) : null;
   }
+  /* An alert's text in the reader's language where the status carries its parts (the
+   * printer's counts, the clock), else the station's own words. */
+  function alertText(a) {
+    var p = lastStatus && lastStatus.print;
+    if (a.kind === 'printer' && p) {
+      return t('d.a.printer', { r: p.retrying, f: p.failed }) + (p.last_error ? ': ' + p.last_error : '');
+    }
+    if (a.kind === 'clock' && lastStatus.clock) return t(lastStatus.clock.known ? 'd.a.clock' : 'd.a.clockUnknown');
+    return a.text;
+  }
   function renderAttention() {
     var box = document.getElementById('attention'), list = ui.empty('attention-list');
     var alerts = lastStatus ? lastStatus.alerts || [] : [];
@@ -133,7 +145,7 @@
       var sev = a.kind === 'load-batch' ? a.status : a.kind === 'disk' || a.kind === 'clock' ? 'warn' : 'bad';
       var text = a.kind === 'load-batch'
         ? [statusBadge(a.status, a.reason, a.lot), ' · ', t('d.onLoad', { lot: a.lot, load: a.load, plate: a.plate })]
-        : [el('strong', { class: 'kind' }, [t('d.k.' + a.kind)]), ': ', a.text,
+        : [el('strong', { class: 'kind' }, [t('d.k.' + a.kind)]), ': ', alertText(a),
           a.since ? ' (' + t('d.since', { when: ui.stamp(a.since) }) + ')' : null];
       var act = alertAction(a);
       list.appendChild(el('li', { class: 'alert ' + sev, 'data-kind': a.kind }, text.concat(act ? [' ', act] : [])));
@@ -175,7 +187,14 @@
       })));
     } catch (e) { show('cameras', el('p', { class: 'verify bad' }, [e.message])); }
     try {
-      batches = (await get('/api/v1/batches?limit=50')).batches;
+      var list = (await get('/api/v1/batches?limit=50')).batches;
+      var next = {};
+      if (list.length) {
+        (await get('/api/v1/grades?batches=' + list.map(function (x) { return x.id; }).join(','))).grades
+          .forEach(function (g) { next[g.batch_id] = g; });
+      }
+      batches = list;
+      grades = next;
       renderBatches();
     } catch (e) { show('batches', el('p', { class: 'verify bad' }, [e.message])); }
     if (!csrf) return;

@@ -55,6 +55,11 @@ window.ptUi = (function () {
     'd.seeDisk': ['See disk', '查看磁盘'], 'd.seeSync': ['See sync', '查看同步'],
     'd.since': ['since {when}', '自 {when} 起'],
     'd.nothing': ['Nothing needs attention.', '暂无待处理事项。'],
+    'd.a.printer': ['{r} job(s) retrying, {f} failed', '{r} 个任务重试中，{f} 个失败'],
+    'd.a.clock': ['the clock is not synchronised by a time service (systemd-timesyncd or chrony): signed times may be wrong',
+      '系统时钟未由时间服务（systemd-timesyncd 或 chrony）同步：签名时间可能有误'],
+    'd.a.clockUnknown': ["the system clock's synchronisation cannot be read; signed times may be wrong",
+      '无法读取系统时钟的同步状态：签名时间可能有误'],
     /* tables */
     'd.c.lot': ['Lot', '批号'], 'd.c.product': ['Product', '产品'], 'd.c.grower': ['Grower', '种植者'],
     'd.c.packDate': ['Pack date', '包装日期'], 'd.c.grade': ['Grade verdict', '分级结论'],

@@ -7,6 +7,8 @@
  *   GET  /api/v1/cameras/{name}/thumbnail.jpg  the camera's live JPEG (pt-thumbs.h)
  *   POST /api/v1/print-jobs                    bulk label printing: one queued job per batch
  *   GET  /api/v1/print-jobs?ids=1,2,3          those jobs' states, for a progress bar
+ *   GET  /api/v1/grades?batches=1,2,3          each batch's last closed grading (class,
+ *                                              disposition), the batch list's verdict
  *
  * All operator only (they show the shed and the printers).  The dashboard polls them every
  * second or few; each is a handful of indexed reads, a statvfs() and at most one JPEG encode
@@ -461,11 +463,55 @@ get_print_jobs(const PtHttpCall *call)
                               NULL);
 }
 
+/* Parses @name, a comma-separated list of at most @max ids, into @ids. */
+static gboolean
+query_ids(struct MHD_Connection *c, const char *name, guint max, GArray *ids, GError **error)
+{
+  const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+  g_auto(GStrv) parts = g_strsplit(text ? text : "", ",", (gint)max + 1);
+  for (guint i = 0; parts[i]; i++) {
+    guint64 n;
+    if (g_strv_length(parts) > max ||
+        !g_ascii_string_to_unsigned(parts[i], 10, 1, G_MAXINT64, &n, NULL)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s is a comma-separated list of up to %u ids",
+                  name, max);
+      return FALSE;
+    }
+    gint64 v = (gint64)n;
+    g_array_append_val(ids, v);
+  }
+  return TRUE;
+}
+
+/* GET ?batches=1,2,3: the last closed grading of each, as the gradings rows have it. */
+static enum MHD_Result
+get_grades(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  g_autoptr(GPtrArray) grades = NULL;
+  if (query_ids(call->c, "batches", PT_DASH_GRADES_MAX, ids, &error))
+    grades = pt_store_last_grades(call->store, ids, &error);
+  if (!grades)
+    return pt_http_respond_gerror(call->c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < grades->len; i++) {
+    const PtDashGrade *g = g_ptr_array_index(grades, i);
+    json_t *o = json_pack("{sIss}", "batch_id", (json_int_t)g->batch_id, "declared_class",
+                          g->declared_class);
+    json_object_set_new(o, "disposition", pt_json_string_or_null(g->disposition));
+    json_object_set_new(o, "closed", pt_time_json(g->closed_ns));
+    json_array_append_new(arr, o);
+  }
+  return pt_http_respond_json(call->c, MHD_HTTP_OK, json_pack("{so}", "grades", arr), NULL);
+}
+
 static const PtHttpRoute dash_routes[] = {
     {"/api/v1/status", PT_HTTP_GET, PT_HTTP_OPERATOR, get_status},
     {"/api/v1/cameras/{name}/thumbnail.jpg", PT_HTTP_GET, PT_HTTP_OPERATOR, get_thumbnail},
     {"/api/v1/print-jobs", PT_HTTP_GET, PT_HTTP_OPERATOR, get_print_jobs},
     {"/api/v1/print-jobs", PT_HTTP_POST, PT_HTTP_OPERATOR, post_print_jobs},
+    {"/api/v1/grades", PT_HTTP_GET, PT_HTTP_OPERATOR, get_grades},
 };
 
 const PtHttpRouteTable pt_http_dash_routes = {dash_routes, G_N_ELEMENTS(dash_routes)};

@@ -1,5 +1,6 @@
 /* pt-store-dash.h: the few summary reads of the operator dashboard that no other module
- * needs (the print queue at a glance, held and recalled batches still on open loads). */
+ * needs (the print queue at a glance, held and recalled batches still on open loads, the
+ * listed batches' last grades). */
 #pragma once
 
 #include "pt-store-print.h"
@@ -48,5 +49,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtDashHeld, pt_dash_held_free)
 /* Returns: (transfer full) (element-type PtDashHeld): at most @max held or recalled batches
  * on open loads, by load then lot. */
 GPtrArray *pt_store_held_on_open_loads(PtStore *store, int max, GError **error);
+
+/* A batch's last closed grading, for the batch list's verdict column. */
+typedef struct {
+  gint64 batch_id;
+  char *declared_class; /* Extra, I or II */
+  char *disposition;    /* nullable: conformant or non_conformant, as the close decided */
+  gint64 closed_ns;
+} PtDashGrade;
+
+/* @grade: (transfer full) (nullable). */
+void pt_dash_grade_free(PtDashGrade *grade);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtDashGrade, pt_dash_grade_free)
+
+/* @batch_ids: (element-type gint64) at most PT_DASH_GRADES_MAX ids.  Returns: (transfer full)
+ * (element-type PtDashGrade): the last closed grading of each of them that has one, in
+ * @batch_ids' order. */
+GPtrArray *pt_store_last_grades(PtStore *store, GArray *batch_ids, GError **error);
 
 G_END_DECLS

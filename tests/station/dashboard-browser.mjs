@@ -158,7 +158,7 @@ await step('the batch list has grower, pack date, grade verdict and status colum
   const head = await page.locator('#batches table thead').textContent();
   const row = (await page.locator('#batches tr', { hasText: 'OK1' }).textContent()).replace(/\s+/g, ' ');
   return (/Grower/.test(head) && /Pack date/.test(head) && /Grade verdict/.test(head) && /Status/.test(head) &&
-    /Li farm/.test(row) && /2026-11-25/.test(row)) || head + ' | ' + row;
+    /Li farm/.test(row) && /2026-11-25/.test(row) && /I · conformant/.test(row)) || head + ' | ' + row;
 });
 await step('the held batch shows its status word and reason in the list', async () => {
   const row = (await page.locator('#batches tr', { hasText: 'HELD1' }).textContent()).replace(/\s+/g, ' ');

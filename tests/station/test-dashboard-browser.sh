@@ -27,6 +27,15 @@ sed -i 's|^time_zone=.*|time_zone=Asia/Shanghai|' "$PACKTRACE_DATA/station.ini"
 must "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN \
   --grower "Li farm" --harvest-date 2026-11-20 --pack-date 2026-11-25 --quantity 1200 --lot OK1
 must "$BIN" batch new --product Pomelos --gtin $GTIN --grower "Chen orchard" --lot HELD1
+# A grading of OK1, closed with its signed inspecting event: the list's verdict column.
+must sqlite3 "$PACKTRACE_DATA/station.db" "
+INSERT INTO gradings (batch_id, profile, declared_class, mm_per_px, model_version, opened_ns)
+  VALUES (1, 'orange-unece', 'I', 0.3, 'test', 1);
+INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, length_mm, weight_g,
+  ripe_fraction, green_fraction, defect_count, defect_area_mm2, defect_largest_mm2,
+  defect_longest_mm, views, rule, confidence)
+SELECT 1, value, 'test', 'I', 70, 70, 200, 1, 0, 0, 0, 0, 0, 1, 'test', 1 FROM generate_series(1, 10);"
+must "$BIN" grade close OK1
 must "$BIN" load new --plate "SH 123" --seal S-77 --driver-name "Wang Wei" --destination "Fresh Co"
 must "$BIN" load add 1 OK1
 must "$BIN" load add 1 HELD1

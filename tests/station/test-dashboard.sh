@@ -157,6 +157,10 @@ code -H "$AUTH" -X DELETE "$URL/api/v1/loads/$LOAD/batches/$LOT2" >/dev/null
 code -H "$AUTH" "$URL/api/v1/status" >/dev/null
 check "taken off the load, it is no alert" '! jq -e ".alerts[] | select(.kind == \"load-batch\")" "$T/body" >/dev/null'
 
+check "grades of batches never graded: none" \
+  '[ "$(code -H "$AUTH" "$URL/api/v1/grades?batches=1,2")" = 200 ] && [ "$(jq ".grades | length" "$T/body")" = 0 ]'
+check "grades need the operator token" '[ "$(code "$URL/api/v1/grades?batches=1")" = 401 ]'
+check "a bad batch id list is a 400" '[ "$(code -H "$AUTH" "$URL/api/v1/grades?batches=1,x")" = 400 ]'
 kill -TERM "$PID"
 wait "$PID"
 RC=$?
