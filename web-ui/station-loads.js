@@ -74,6 +74,17 @@
     off.addEventListener('click', function () { takeOff(l, b.lot); });
     return el('span', { class: 'lot blocked' }, [b.lot, ' ', ui.statusBadge(h.status, h.reason, b.lot), ' ', off]);
   }
+  /* The driver's photos of plate and seal, each a small picture that opens the full one
+   * (the stored JPEG, fetched with the session cookie). */
+  function photoStrip(l) {
+    if (!l.photo_list || !l.photo_list.length) return null;
+    return el('span', { class: 'photo-strip' }, l.photo_list.map(function (p) {
+      var src = '/api/v1/loads/' + l.id + '/photos/' + p.id;
+      var what = t(p.kind === 'seal' ? 'd.photoSeal' : 'd.photoPlate') + ' · ' + time(p.taken);
+      return el('a', { href: src, target: '_blank', rel: 'noopener', class: 'photo', 'data-kind': p.kind }, [
+        el('img', { src: src, alt: what, width: '160', height: '120', loading: 'lazy' }, []), el('span', {}, [what])]);
+    }));
+  }
   function loadCard(l) {
     var form = el('form', { class: 'ops add-batch' }, [
       el('input', { name: 'lot', placeholder: t('d.lotToPut'), required: '', 'aria-label': t('d.lotForLoad', { id: l.id }) }, []),
@@ -89,7 +100,7 @@
         el('dt', {}, [t('d.c.destination')]), el('dd', {}, [dest(l)]),
         el('dt', {}, [t('d.c.driver')]), el('dd', {}, [[l.driver_name, l.driver_phone].filter(Boolean).join(', ') || '–']),
         el('dt', {}, [t('d.c.opened')]), el('dd', {}, [time(l.opened)]),
-        el('dt', {}, [t('d.c.photos')]), el('dd', { class: 'photos' }, [t('d.photosN', { n: l.photos || 0 })])]),
+        el('dt', {}, [t('d.c.photos')]), el('dd', { class: 'photos' }, [t('d.photosN', { n: l.photos || 0 }), photoStrip(l)])]),
       l.batches.length ? table([t('d.c.lot'), t('d.c.source'), t('d.c.time')], l.batches.map(function (b) {
         return [lotCell(l, b), source(b.source), time(b.added)];
       }), 'load-batches') : el('p', {}, [t('d.noBatchOnLoad')]),
@@ -106,8 +117,10 @@
     /* The operator is typing a lot: the next refresh redraws. */
     if (box.contains(document.activeElement) && document.activeElement.tagName === 'INPUT') return;
     var list = (await call('/api/v1/loads?limit=50')).loads;
-    var open = await Promise.all(list.filter(function (l) { return l.state === 'open'; }).map(function (l) {
-      return call('/api/v1/loads/' + l.id);
+    var open = await Promise.all(list.filter(function (l) { return l.state === 'open'; }).map(async function (l) {
+      var full = await call('/api/v1/loads/' + l.id);
+      if (full.photos) full.photo_list = (await call('/api/v1/loads/' + l.id + '/photos')).photos;
+      return full;
     }));
     box.textContent = '';
     if (!open.length) box.appendChild(el('p', {}, [t('d.noOpenLoad')]));

@@ -104,6 +104,7 @@ window.ptUi = (function () {
     'd.opened': ['Load {id} opened for {plate}.', '已为 {plate} 开始装车 {id}。'],
     'd.photosN': ['{n} (plate and seal, from the driver)', '{n} 张（车牌和封条，司机拍摄）'],
     'd.srcDriver': ['driver', '司机'], 'd.srcOperator': ['operator', '操作员'], 'd.srcCamera': ['camera ({name})', '摄像头（{name}）'],
+    'd.photoPlate': ['plate photo', '车牌照片'], 'd.photoSeal': ['seal photo', '封条照片'],
     'd.noDriver': ['No driver yet.', '尚无司机。'], 'd.loginQr': ['Login QR', '登录二维码'],
     'd.driverAdded': ['Driver {id} added: {name}.', '已添加司机 {id}：{name}。'],
     'd.qrAlt': ['login QR for {name}', '{name} 的登录二维码'], 'd.lotForLoad': ['lot for load {id}', '装车 {id} 的批号']

@@ -128,6 +128,20 @@ await step('the held batch is marked on its load', async () => {
   await mark.waitFor({ timeout: 10000 });
   return (await card.getAttribute('class')).includes('blocked') || await card.getAttribute('class');
 });
+await step("the driver's plate photo is shown on the load and opens the stored JPEG", async () => {
+  const img = card.locator('a.photo[data-kind=plate] img');
+  await img.waitFor({ timeout: 10000 });
+  const width = await img.evaluate((i) => (i.complete ? i.naturalWidth : new Promise((res) => {
+    i.addEventListener('load', () => res(i.naturalWidth), { once: true });
+    i.addEventListener('error', () => res(-1), { once: true });
+  })));
+  const href = await card.locator('a.photo[data-kind=plate]').getAttribute('href');
+  const r = await context.request.get(base + href);
+  const other = await context.request.get(base + '/api/v1/loads/1/photos/99');
+  const anon = await fetch(base + href);
+  return (width > 0 && r.ok() && r.headers()['content-type'] === 'image/jpeg' && other.status() === 404 &&
+    anon.status === 401) || width + ' ' + href + ' ' + r.status() + ' ' + other.status() + ' ' + anon.status;
+});
 await page.screenshot({ path: join(outDir, 'dashboard-en.png') });
 await page.screenshot({ path: join(outDir, 'dashboard-en-full.png'), fullPage: true });
 

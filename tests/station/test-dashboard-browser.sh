@@ -3,7 +3,7 @@
 # playwright-core (dashboard-browser.mjs) against the real `packtrace run` on loopback, with
 # a station in Asia/Shanghai, a batch held on an open load and a printer that refuses: the
 # sign-in form alone while signed out, the "needs attention" strip, the refused load close,
-# the batch list and form, both languages.  Screenshots (1366x768, zh and en) are left in the
+# the driver's plate photo on the load, the batch list and form, both languages.  Screenshots (1366x768, zh and en) are left in the
 # build directory; axe-core is run on the page when npm can install it.  Skips (77) without
 # chromium, node or npm, or when npm cannot install playwright-core; never downloads a browser.
 set -u
@@ -11,6 +11,9 @@ BIN=${PACKTRACE_BUILD:?}/station/packtrace
 HERE=$(dirname "$0")
 . "$(dirname "$0")/../npm-tools.sh"
 playwright_tools
+for e in videotestsrc jpegenc; do
+  gst-inspect-1.0 --exists "$e" 2>/dev/null || { echo "1..0 # SKIP GStreamer element $e is missing (the driver's photo)"; exit 77; }
+done
 # axe-core is optional: without it the accessibility check is reported as skipped.
 (npm_tools node_modules/axe-core/package.json axe-core@4.10.2) >/dev/null 2>&1
 AXE=$NPM_DIR/node_modules/axe-core/axe.min.js
@@ -40,6 +43,10 @@ must "$BIN" load new --plate "SH 123" --seal S-77 --driver-name "Wang Wei" --des
 must "$BIN" load add 1 OK1
 must "$BIN" load add 1 HELD1
 must "$BIN" batch hold HELD1 --reason "Customer complaint: mould"
+must "$BIN" driver add --name "Wang Wei"
+DTOKEN=$("$BIN" driver token 1 --json | jq -r .token)
+must gst-launch-1.0 -q videotestsrc num-buffers=1 ! video/x-raw,width=640,height=480 ! jpegenc \
+  ! filesink location="$T/plate.jpg"
 OP_PW="shed day 2026 ok"
 must sh -c "echo '$OP_PW' | '$BIN' user add shed-op --role operator"
 # A printer port nobody listens on: the print job retries and the printer is an alert.
@@ -56,5 +63,11 @@ done
 OPTOKEN=$(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")
 must curl -sf -H "Authorization: Bearer $OPTOKEN" -d "{\"batches\":[\"OK1\"],\"printer\":\"127.0.0.1:$PPORT\"}" \
   "$url/api/v1/print-jobs"
+
+# The driver joins load 1 by its plate and photographs the plate.
+must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: application/json' \
+  -d '{"plate":"SH 123","seal":"S-77"}' "$url/api/v1/driver/loads"
+must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: image/jpeg' \
+  --data-binary @"$T/plate.jpg" "$url/api/v1/driver/loads/1/photos?kind=plate"
 
 timeout 240 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" "$AXE"
