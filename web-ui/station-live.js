@@ -72,15 +72,62 @@
     }));
   }
 
-  /* ---- the open grading: counters and a bar chart of the grades ---- */
+  /* ---- grading: open one, its live counters, chart and tolerance check, close it ---- */
+  function gradingMsg(text, bad) { ui.say('grading-msg', text, bad); }
+  /* The form that opens a grading on an active batch, for the grading camera to fill. */
+  function openForm() {
+    var active = (window.ptSession.batches() || []).filter(function (x) { return x.status === 'active'; });
+    var pick = el('select', { name: 'batch', 'aria-label': t('d.c.lot') }, active.map(function (x) {
+      return el('option', { value: String(x.id) }, [x.lot + ' · ' + x.product]);
+    }));
+    var cls = el('select', { name: 'declared_class', 'aria-label': t('declared') }, ['Extra', 'I', 'II'].map(function (c) {
+      return el('option', c === 'I' ? { value: c, selected: '' } : { value: c }, [c]);
+    }));
+    var f = el('form', { id: 'grading-open', class: 'ops' }, [
+      el('label', {}, [t('d.c.lot') + ' ', pick]), el('label', {}, [t('declared') + ' ', cls]),
+      el('button', { type: 'submit' }, [t('d.openGrading')])]);
+    f.addEventListener('submit', async function (ev) {
+      ev.preventDefault();
+      if (!pick.value) return;
+      try {
+        var g = await json('/api/v1/batches/' + pick.value + '/grading/open', { method: 'POST', body: { declared_class: cls.value } });
+        gradingMsg(t('d.gradingOpened', { cls: g.declaredClass }));
+      } catch (e) { gradingMsg(e.message, true); }
+      refreshStatus();
+    });
+    return f;
+  }
+  /* The lot tolerances as the close would decide them now: each one broken is a warning. */
+  function toleranceList(g) {
+    var broken = (g.tolerances || []).filter(function (c) { return !c.met; });
+    if (!g.fruitCount) return null;
+    if (!broken.length) return el('p', { class: 'tolerance ok' }, [t('d.withinTolerance')]);
+    return el('div', { class: 'tolerance bad', role: 'alert' }, [el('strong', {}, [t('d.outsideTolerance')]),
+      el('ul', {}, broken.map(function (c) {
+        return el('li', {}, [t('d.tol.' + c.check) + ': ' + t('d.tolLine', { n: c.fruit, pct: c.percent, limit: c.limitPercent })]);
+      }))]);
+  }
+  async function closeGrading(open) {
+    if (!window.confirm(t('d.closeGradingConfirm', { lot: open.lot }))) return;
+    try {
+      var g = await json('/api/v1/batches/' + open.batch_id + '/grading/close', { method: 'POST' });
+      gradingMsg(t('d.gradingClosed', { lot: g.lot, verdict: t(g.disposition === 'conformant' ? 'd.gradeOk' : 'd.gradeBad') }), g.disposition !== 'conformant');
+    } catch (e) { gradingMsg(e.message, true); }
+    refreshStatus();
+    window.ptSession.refresh();
+  }
   async function renderGrading(open) {
-    var b = box('live-grading');
-    if (!open) { b.appendChild(el('p', {}, [t('d.noGrading')])); return; }
+    var b = document.getElementById('live-grading');
+    /* The operator is choosing in the open form: the next refresh redraws. */
+    if (!open && b.contains(document.activeElement) && document.activeElement.tagName === 'SELECT') return;
+    if (!open) { box('live-grading').append(el('p', {}, [t('d.noGrading')]), openForm()); return; }
     var g = await json('/api/v1/batches/' + open.batch_id + '/grading');
-    b.appendChild(el('p', {}, [el('strong', {}, [open.lot]), ' ' + open.product + ' · ' +
+    var close = el('button', { type: 'button', 'data-action': 'close-grading' }, [t('d.closeGrading')]);
+    close.addEventListener('click', function () { closeGrading(open); });
+    box('live-grading').append(el('p', {}, [el('strong', {}, [open.lot]), ' ' + open.product + ' · ' + t('declared') + ' ' + g.declaredClass + ' · ' +
       t('d.gradingSince', { when: ui.stamp(open.opened) }) + ' · ', el('span', { id: 'fruit-count' }, [String(g.fruitCount)]),
-      ' ' + t('d.fruit') + ' · ' + g.meanDiameterMm + ' ' + t('d.mmMean') + ' · ' + g.estimatedWeightKg + ' kg']));
-    b.appendChild(ui.barChart(ui.bars(g.gradeDistribution), { width: 320, value: String }));
+      ' ' + t('d.fruit') + ' · ' + g.meanDiameterMm + ' ' + t('d.mmMean') + ' · ' + g.estimatedWeightKg + ' kg ', close]),
+      toleranceList(g), ui.barChart(ui.bars(g.gradeDistribution), { width: 320, value: String, label: t('grade') }));
   }
 
   async function refreshStatus() {

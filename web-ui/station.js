@@ -22,7 +22,8 @@
       renderAttention();
       document.dispatchEvent(new CustomEvent('pt-status', { detail: s }));
     },
-    refresh: function () { refresh(); }
+    refresh: function () { refresh(); },
+    batches: function () { return batches; }
   };
   /* Shows the sign-in form alone, or the dashboard with who is signed in. */
   function signedIn(who) {

@@ -7,6 +7,10 @@
  *   GET  /api/v1/cameras/{name}/thumbnail.jpg  the camera's live JPEG (pt-thumbs.h)
  *   POST /api/v1/print-jobs                    bulk label printing: one queued job per batch
  *   GET  /api/v1/print-jobs?ids=1,2,3          those jobs' states, for a progress bar
+ *   POST /api/v1/batches/{id}/grading/open     {"declared_class": "Extra|I|II", "profile",
+ *                                              "mm_per_px"}: opens the batch's grading (201)
+ *   POST /api/v1/batches/{id}/grading/close    closes it: the signed inspecting event with
+ *                                              its tolerance decision; answers the grading
  *   GET  /api/v1/grades?batches=1,2,3          each batch's last closed grading (class,
  *                                              disposition), the batch list's verdict
  *
@@ -506,12 +510,68 @@ get_grades(const PtHttpCall *call)
   return pt_http_respond_json(call->c, MHD_HTTP_OK, json_pack("{so}", "grades", arr), NULL);
 }
 
+/* The grading the dashboard opens for the camera to fill: the CLI's `grade open`. */
+static enum MHD_Result
+open_grading(const PtHttpCall *call)
+{
+  static const char usage[] = "body is {\"declared_class\": \"Extra|I|II\", \"profile\": NAME, "
+                              "\"mm_per_px\": N}, every field optional";
+  g_autoptr(GError) error = NULL;
+  json_t *body = pt_http_body_json(call->req, TRUE, &error);
+  if (!body)
+    return pt_http_respond_gerror(call->c, error);
+  json_t *klass = json_object_get(body, "declared_class");
+  json_t *profile = json_object_get(body, "profile");
+  json_t *mm = json_object_get(body, "mm_per_px");
+  gboolean ok =
+      (!klass || json_is_string(klass)) && (!profile || json_is_string(profile)) &&
+      (!mm || (json_is_number(mm) && json_number_value(mm) > 0)) &&
+      json_object_size(body) == (size_t)((klass != NULL) + (profile != NULL) + (mm != NULL));
+  if (!ok) {
+    json_decref(body);
+    return pt_http_respond_error(call->c, MHD_HTTP_BAD_REQUEST, usage, NULL);
+  }
+  PtGradingSpec spec = {.profile = json_string_value(profile),
+                        .mm_per_px = mm ? json_number_value(mm) : 0,
+                        .declared_class = json_string_value(klass)};
+  g_autoptr(PtBatch) batch = pt_batch_lookup(call->store, call->args[0], &error);
+  g_autoptr(PtGradingRow) grading =
+      batch ? pt_grading_open(call->http->station, call->store, batch, &spec, FALSE, &error) : NULL;
+  json_decref(body);
+  json_t *o = grading ? pt_grading_to_json(call->store, grading, &error) : NULL;
+  return o ? pt_http_respond_json(call->c, MHD_HTTP_CREATED, o, NULL)
+           : pt_http_respond_gerror(call->c, error);
+}
+
+/* Closes the batch's open grading (the CLI's `grade close`) and answers it as closed, with
+ * its disposition and the inspecting event's id. */
+static enum MHD_Result
+close_grading(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(call->store, call->args[0], &error);
+  PtEventRow row = {0};
+  if (!batch || !pt_grading_close(call->http->station, call->store, batch, &row, &error))
+    return pt_http_respond_gerror(call->c, error);
+  g_autofree char *event_id = g_strdup(row.event_id);
+  pt_event_row_clear(&row);
+  g_autoptr(PtGradingRow) grading = pt_store_grading_get_newest(call->store, batch->id, &error);
+  json_t *o = grading ? pt_grading_to_json(call->store, grading, &error) : NULL;
+  if (!o)
+    return pt_http_respond_gerror(call->c, error);
+  json_object_set_new(o, "event_id", json_string(event_id));
+  json_object_set_new(o, "lot", json_string(batch->lot));
+  return pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL);
+}
+
 static const PtHttpRoute dash_routes[] = {
     {"/api/v1/status", PT_HTTP_GET, PT_HTTP_OPERATOR, get_status},
     {"/api/v1/cameras/{name}/thumbnail.jpg", PT_HTTP_GET, PT_HTTP_OPERATOR, get_thumbnail},
     {"/api/v1/print-jobs", PT_HTTP_GET, PT_HTTP_OPERATOR, get_print_jobs},
     {"/api/v1/print-jobs", PT_HTTP_POST, PT_HTTP_OPERATOR, post_print_jobs},
     {"/api/v1/grades", PT_HTTP_GET, PT_HTTP_OPERATOR, get_grades},
+    {"/api/v1/batches/{id}/grading/open", PT_HTTP_POST, PT_HTTP_OPERATOR, open_grading},
+    {"/api/v1/batches/{id}/grading/close", PT_HTTP_POST, PT_HTTP_OPERATOR, close_grading},
 };
 
 const PtHttpRouteTable pt_http_dash_routes = {dash_routes, G_N_ELEMENTS(dash_routes)};

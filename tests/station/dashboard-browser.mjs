@@ -5,16 +5,19 @@
 // dates in the station's zone as YYYY-MM-DD HH:MM; the load close refused for the held batch,
 // the batch taken off from the strip and the load closed; the batch list's search and
 // columns and the new-batch form's messages next to their fields; the language switch (kept
-// over a reload) and Chinese by default for a zh browser; screenshots in both languages;
+// over a reload) and Chinese by default for a zh browser; a grading opened from the
+// dashboard, fruit graded out beyond the tolerance (as the grading camera would record
+// them) shown as a warning while it runs, and the grading closed as non-conformant; screenshots in both languages;
 // axe-core when installed.  Prints TAP.
-// argv: BASE_URL OPERATOR PASSWORD OUT_DIR OPERATOR_TOKEN [AXE_JS]
+// argv: BASE_URL OPERATOR PASSWORD OUT_DIR OPERATOR_TOKEN STATION_DB [AXE_JS]
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const require = createRequire(process.env.NPM_DIR + '/');
 const { chromium } = require('playwright-core');
-const [base, opName, opPassword, outDir, opToken, axePath] = process.argv.slice(2);
+const [base, opName, opPassword, outDir, opToken, stationDb, axePath] = process.argv.slice(2);
 
 let n = 0, failed = 0;
 function ok(cond, name, detail) {
@@ -209,6 +212,35 @@ await step('a batch made with every field the CLI takes', async () => {
   return (b.origin === 'ES' && b.grower === 'Huerta Sol' && b.harvest_date === '2026-11-28' && b.pack_date === '2026-11-30' &&
     b.quantity === 40 && b.uom === 'XCS') || JSON.stringify(b);
 });
+
+/* ---- grading from the dashboard, with the live tolerance check ---- */
+await page.selectOption('#grading-open select[name=batch]', { label: 'GR1 · Oranges' });
+await page.selectOption('#grading-open select[name=declared_class]', 'I');
+await page.click('#grading-open button[type=submit]');
+await step('a grading is opened from the dashboard', async () =>
+  (await visible(page, '#live-grading strong', { hasText: 'GR1' })) && (await visible(page, '#grading-msg.ok')) ||
+  await page.textContent('#live-grading') + ' ' + await page.textContent('#grading-msg'));
+/* What the grading camera would record: 98 fruit, 30 of them meeting no class. */
+execFileSync('sqlite3', [stationDb, `
+INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, length_mm, weight_g,
+  ripe_fraction, green_fraction, defect_count, defect_area_mm2, defect_largest_mm2,
+  defect_longest_mm, views, rule, confidence)
+SELECT (SELECT id FROM gradings WHERE closed_ns IS NULL), value, 'test', CASE WHEN value <= 30 THEN 'out' ELSE 'I' END,
+  70, 70, 200, 1, 0, 0, 0, 0, 0, 1, 'test', 1 FROM generate_series(1, 98);`]);
+await step('30 of 98 fruit out: the tolerance warning shows while grading', async () => {
+  const warn = page.locator('#live-grading .tolerance.bad', { hasText: 'meeting no class' });
+  await warn.waitFor({ timeout: 10000 });
+  return ((await page.textContent('#fruit-count')) === '98' && /30 fruit, 30\.61%/.test(await warn.textContent())) ||
+    await warn.textContent();
+});
+await page.screenshot({ path: join(outDir, 'dashboard-grading-en.png') });
+page.once('dialog', (d) => d.accept());
+await page.click('#live-grading button[data-action=close-grading]');
+await step('closing it signs the inspection as non-conformant', async () =>
+  (await visible(page, '#grading-msg.bad', { hasText: 'non-conformant' })) &&
+  (await visible(page, '#batches tr', { hasText: /GR1.*I · non-conformant/ })) &&
+  (await api('/api/v1/grades?batches=' + (await api('/api/v1/batches/GR1')).id)).grades[0].disposition === 'non_conformant' ||
+  await page.textContent('#grading-msg'));
 
 /* ---- Chinese ---- */
 await page.click('#lang');

@@ -3,7 +3,8 @@
 # playwright-core (dashboard-browser.mjs) against the real `packtrace run` on loopback, with
 # a station in Asia/Shanghai, a batch held on an open load and a printer that refuses: the
 # sign-in form alone while signed out, the "needs attention" strip, the refused load close,
-# the driver's plate photo on the load, the batch list and form, both languages.  Screenshots (1366x768, zh and en) are left in the
+# the driver's plate photo on the load, the batch list and form, a grading opened and
+# closed with its live tolerance warning, both languages.  Screenshots (1366x768, zh and en) are left in the
 # build directory; axe-core is run on the page when npm can install it.  Skips (77) without
 # chromium, node or npm, or when npm cannot install playwright-core; never downloads a browser.
 set -u
@@ -39,6 +40,7 @@ INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, len
   defect_longest_mm, views, rule, confidence)
 SELECT 1, value, 'test', 'I', 70, 70, 200, 1, 0, 0, 0, 0, 0, 1, 'test', 1 FROM generate_series(1, 10);"
 must "$BIN" grade close OK1
+must "$BIN" batch new --product Oranges --gtin $GTIN --grower "Li farm" --lot GR1
 must "$BIN" load new --plate "SH 123" --seal S-77 --driver-name "Wang Wei" --destination "Fresh Co"
 must "$BIN" load add 1 OK1
 must "$BIN" load add 1 HELD1
@@ -70,4 +72,5 @@ must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: application/j
 must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: image/jpeg' \
   --data-binary @"$T/plate.jpg" "$url/api/v1/driver/loads/1/photos?kind=plate"
 
-timeout 240 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" "$AXE"
+timeout 240 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" \
+  "$PACKTRACE_DATA/station.db" "$AXE"
