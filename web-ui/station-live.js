@@ -74,28 +74,41 @@
 
   /* ---- grading: open one, its live counters, chart and tolerance check, close it ---- */
   function gradingMsg(text, bad) { ui.say('grading-msg', text, bad); }
-  /* The form that opens a grading on an active batch, for the grading camera to fill. */
+  /* The form that opens a grading on an active batch, for the grading camera to fill: made
+   * once, its batch choices brought up to date (the choice kept) at each refresh. */
+  var gradingForm = null;
   function openForm() {
+    if (!gradingForm) {
+      var pick = el('select', { name: 'batch' }, []);
+      var cls = el('select', { name: 'declared_class' }, ['Extra', 'I', 'II'].map(function (c) {
+        return el('option', c === 'I' ? { value: c, selected: '' } : { value: c }, [c]);
+      }));
+      gradingForm = el('form', { id: 'grading-open', class: 'ops' }, [
+        el('label', {}, [el('span', { class: 'lbl-lot' }, []), ' ', pick]), el('label', {}, [el('span', { class: 'lbl-class' }, []), ' ', cls]),
+        el('button', { type: 'submit' }, [])]);
+      gradingForm.addEventListener('submit', async function (ev) {
+        ev.preventDefault();
+        if (!pick.value) return;
+        try {
+          var g = await json('/api/v1/batches/' + pick.value + '/grading/open', { method: 'POST', body: { declared_class: cls.value } });
+          gradingMsg(t('d.gradingOpened', { cls: g.declaredClass }));
+        } catch (e) { gradingMsg(e.message, true); }
+        refreshStatus();
+      });
+    }
+    gradingForm.querySelector('.lbl-lot').textContent = t('d.c.lot');
+    gradingForm.querySelector('.lbl-class').textContent = t('declared');
+    gradingForm.querySelector('button').textContent = t('d.openGrading');
+    var sel = gradingForm.batch, keep = sel.value;
     var active = (window.ptSession.batches() || []).filter(function (x) { return x.status === 'active'; });
-    var pick = el('select', { name: 'batch', 'aria-label': t('d.c.lot') }, active.map(function (x) {
-      return el('option', { value: String(x.id) }, [x.lot + ' · ' + x.product]);
-    }));
-    var cls = el('select', { name: 'declared_class', 'aria-label': t('declared') }, ['Extra', 'I', 'II'].map(function (c) {
-      return el('option', c === 'I' ? { value: c, selected: '' } : { value: c }, [c]);
-    }));
-    var f = el('form', { id: 'grading-open', class: 'ops' }, [
-      el('label', {}, [t('d.c.lot') + ' ', pick]), el('label', {}, [t('declared') + ' ', cls]),
-      el('button', { type: 'submit' }, [t('d.openGrading')])]);
-    f.addEventListener('submit', async function (ev) {
-      ev.preventDefault();
-      if (!pick.value) return;
-      try {
-        var g = await json('/api/v1/batches/' + pick.value + '/grading/open', { method: 'POST', body: { declared_class: cls.value } });
-        gradingMsg(t('d.gradingOpened', { cls: g.declaredClass }));
-      } catch (e) { gradingMsg(e.message, true); }
-      refreshStatus();
-    });
-    return f;
+    var want = active.map(function (x) { return x.id + ':' + x.lot + ' · ' + x.product; }).join('|');
+    if (sel.dataset.list !== want) {
+      sel.textContent = '';
+      active.forEach(function (x) { sel.appendChild(el('option', { value: String(x.id) }, [x.lot + ' · ' + x.product])); });
+      sel.dataset.list = want;
+      if (keep && active.some(function (x) { return String(x.id) === keep; })) sel.value = keep;
+    }
+    return gradingForm;
   }
   /* The lot tolerances as the close would decide them now: each one broken is a warning. */
   function toleranceList(g) {
@@ -117,9 +130,6 @@
     window.ptSession.refresh();
   }
   async function renderGrading(open) {
-    var b = document.getElementById('live-grading');
-    /* The operator is choosing in the open form: the next refresh redraws. */
-    if (!open && b.contains(document.activeElement) && document.activeElement.tagName === 'SELECT') return;
     if (!open) { box('live-grading').append(el('p', {}, [t('d.noGrading')]), openForm()); return; }
     var g = await json('/api/v1/batches/' + open.batch_id + '/grading');
     var close = el('button', { type: 'button', 'data-action': 'close-grading' }, [t('d.closeGrading')]);
@@ -186,6 +196,8 @@
     else { dropCameras(); box('live-grading'); box('live-disk'); }
   });
   document.addEventListener('pt-lang', refreshStatus);
+  /* The grading form offers the listed batches: drawn again once they are known. */
+  document.addEventListener('pt-batches', function () { if (document.getElementById('grading-open')) refreshStatus(); });
   setInterval(refreshStatus, 2000);
   setInterval(refreshThumbs, 1000);
   document.addEventListener('visibilitychange', function () { refreshStatus(); refreshThumbs(); });

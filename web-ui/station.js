@@ -197,6 +197,7 @@
       batches = list;
       grades = next;
       renderBatches();
+      document.dispatchEvent(new CustomEvent('pt-batches'));
     } catch (e) { show('batches', el('p', { class: 'verify bad' }, [e.message])); }
     if (!csrf) return;
     try { show('sync', syncTable(await get('/api/v1/sync'))); }
