@@ -125,14 +125,17 @@
     box.textContent = '';
     if (!open.length) box.appendChild(el('p', {}, [t('d.noOpenLoad')]));
     open.forEach(function (l) { box.appendChild(loadCard(l)); });
-    if (list.length) {
-      box.appendChild(el('h3', {}, [t('d.allLoads')]));
+    if (list.length) box.appendChild(el('h3', {}, [t('d.allLoads')]));
+    /* One table per state (loads-open, loads-closed), the same columns. */
+    ['open', 'closed'].forEach(function (state) {
+      var rows = list.filter(function (l) { return l.state === state; });
+      if (!rows.length) return;
       box.appendChild(table([t('d.c.load'), t('d.c.plate'), t('d.c.seal'), t('d.c.driver'), t('d.c.destination'), t('d.c.state'), t('d.c.opened'), t('d.c.closed')],
-        list.map(function (l) {
+        rows.map(function (l) {
           return [String(l.id), l.plate, l.seal, [l.driver_name, l.driver_phone].filter(Boolean).join(', ') || '–', dest(l),
             el('span', { class: 'state ' + l.state }, [t(l.state === 'open' ? 'd.open' : 'd.departed')]), time(l.opened), time(l.closed)];
-        }), 'loads-all loads-closed')); /* loads-closed: the class older scripts look for */
-    }
+        }), 'loads-all loads-' + state));
+    });
   }
 
   /* ---- drivers and their login QR ---- */
