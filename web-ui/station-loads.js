@@ -2,26 +2,31 @@
  * dock, destination, the batches on each with who put them there and when, the refusals with
  * their reasons, how many photos the driver took), opening a load, adding a batch by lot and
  * closing a load; and the drivers: listed, added, and a login QR shown on screen for the
- * driver's phone to scan.
+ * driver's phone to scan.  A held or recalled batch on an open load (from the status API's
+ * alerts) is marked on its load with its reason and a button that takes it off; a refused
+ * close shows the station's answer on the load.  Nothing is asked for while signed out.
  * The QR is drawn by the station (the labels' QR encoder) in the one answer that mints the
  * token (POST /api/v1/drivers/{id}/token with "qr": "png"): the token is in that answer only,
  * and the page forgets it when the QR is hidden.  Requests carry the session cookie and, for
  * writes, the CSRF token station.js got at sign-in (window.ptSession). */
 'use strict';
 (function () {
-  var ui = window.ptUi, el = ui.el, table = ui.table, say = ui.say;
+  var ui = window.ptUi, el = ui.el, table = ui.table, say = ui.say, t = ui.t;
   function call(path, method, body) {
-    return ui.api(path, { method: method, body: body, unauthorised: 'sign in to see loads and drivers' });
+    return ui.api(path, { method: method, body: body });
   }
-  function time(iso) { return iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }) : ''; }
+  function time(iso) { return ui.stamp(iso); }
+  /* The held or recalled batches on open loads, by "load/lot", as the status API said. */
+  var held = {};
+  function heldKey(load, lot) { return load + '/' + lot; }
   var driverNames = {};
   /* Who put a batch on: a driver's phone, the operator (here, the CLI or a script), or a
    * loading camera by its name. */
   function source(s) {
     var m = /^driver:(\d+)$/.exec(s || '');
-    if (m) return 'driver' + (driverNames[m[1]] ? ' (' + driverNames[m[1]] + ')' : ' #' + m[1]);
-    if (s === 'operator' || s === 'api') return 'operator';
-    return 'camera (' + s + ')';
+    if (m) return t('d.srcDriver') + (driverNames[m[1]] ? ' (' + driverNames[m[1]] + ')' : ' #' + m[1]);
+    if (s === 'operator' || s === 'api') return t('d.srcOperator');
+    return t('d.srcCamera', { name: s });
   }
   function dest(l) { return ui.dest(l) || '–'; }
 
@@ -30,42 +35,80 @@
     if (!lot) return;
     try {
       var r = await call('/api/v1/loads/' + load.id + '/batches', 'POST', { batch: lot });
-      say('load-msg', r.existed ? r.lot + ' was already on load ' + load.id : r.lot + ' put on load ' + load.id);
+      say('load-msg', t(r.existed ? 'd.already' : 'd.put', { lot: r.lot, id: load.id }));
       form.reset();
     } catch (e) { say('load-msg', lot + ': ' + e.message, true); }
     refresh();
   }
+  /* The station refuses to close a load with a held or recalled batch on it (409 naming the
+   * batch): that answer stays on the load's card until the next close. */
+  var refusedClose = {};
   async function closeLoad(load) {
-    if (!window.confirm('Close load ' + load.id + ' (' + load.plate + ', seal ' + load.seal + ')? ' +
-        'The truck departs with its ' + load.batches.length + ' batch(es).')) return;
+    if (!window.confirm(t('d.closeConfirm', { id: load.id, plate: load.plate, seal: load.seal, n: load.batches.length }))) return;
+    delete refusedClose[load.id];
     try {
       var r = await call('/api/v1/loads/' + load.id + '/close', 'POST');
-      say('load-msg', 'load ' + load.id + ' closed: ' + r.departing_events + ' departing event(s)');
+      say('load-msg', t('d.closed', { id: load.id, n: r.departing_events }));
+    } catch (e) {
+      refusedClose[load.id] = t('d.refusedClose', { id: load.id, why: e.message });
+      say('load-msg', refusedClose[load.id], true);
+    }
+    refresh();
+    if (window.ptSession.refreshLive) window.ptSession.refreshLive();
+  }
+  async function takeOff(load, lot) {
+    try {
+      await call('/api/v1/loads/' + load.id + '/batches/' + encodeURIComponent(lot), 'DELETE');
+      say('load-msg', t('d.takenOff', { lot: lot, load: load.id }));
+      delete refusedClose[load.id];
     } catch (e) { say('load-msg', e.message, true); }
     refresh();
+    if (window.ptSession.refreshLive) window.ptSession.refreshLive();
+  }
+  /* A batch's cell on a load: its lot, and when it is held or recalled its status, reason
+   * and the button that takes it off. */
+  function lotCell(l, b) {
+    var h = held[heldKey(l.id, b.lot)];
+    if (!h) return el('span', { class: 'lot' }, [b.lot]);
+    var off = el('button', { type: 'button', 'data-action': 'take-off', 'data-lot': b.lot }, [t('d.takeOff', { lot: b.lot, load: l.id })]);
+    off.addEventListener('click', function () { takeOff(l, b.lot); });
+    return el('span', { class: 'lot blocked' }, [b.lot, ' ', ui.statusBadge(h.status, h.reason, b.lot), ' ', off]);
+  }
+  /* The driver's photos of plate and seal, each a small picture that opens the full one
+   * (the stored JPEG, fetched with the session cookie). */
+  function photoStrip(l) {
+    if (!l.photo_list || !l.photo_list.length) return null;
+    return el('span', { class: 'photo-strip' }, l.photo_list.map(function (p) {
+      var src = '/api/v1/loads/' + l.id + '/photos/' + p.id;
+      var what = t(p.kind === 'seal' ? 'd.photoSeal' : 'd.photoPlate') + ' · ' + time(p.taken);
+      return el('a', { href: src, target: '_blank', rel: 'noopener', class: 'photo', 'data-kind': p.kind }, [
+        el('img', { src: src, alt: what, width: '160', height: '120', loading: 'lazy' }, []), el('span', {}, [what])]);
+    }));
   }
   function loadCard(l) {
     var form = el('form', { class: 'ops add-batch' }, [
-      el('input', { name: 'lot', placeholder: 'lot to put on', required: '', 'aria-label': 'lot for load ' + l.id }, []),
-      el('button', { type: 'submit' }, ['Add batch'])]);
+      el('input', { name: 'lot', placeholder: t('d.lotToPut'), required: '', 'aria-label': t('d.lotForLoad', { id: l.id }) }, []),
+      el('button', { type: 'submit' }, [t('d.addBatch')])]);
     form.addEventListener('submit', function (ev) { ev.preventDefault(); addBatch(l, form); });
-    var close = el('button', { type: 'button', 'data-action': 'close' }, ['Close load']);
+    var close = el('button', { type: 'button', 'data-action': 'close' }, [t('d.closeLoad')]);
     close.addEventListener('click', function () { closeLoad(l); });
-    return el('article', { class: 'load', 'data-load': String(l.id) }, [
-      el('h3', {}, ['Load ' + l.id + ' · ', el('strong', {}, [l.plate]), ' · seal ' + l.seal]),
+    var blocked = l.batches.some(function (b) { return held[heldKey(l.id, b.lot)]; });
+    return el('article', { class: 'load' + (blocked ? ' blocked' : ''), 'data-load': String(l.id) }, [
+      el('h3', {}, [t('d.loadN', { id: l.id }) + ' · ', el('strong', {}, [l.plate]), ' · ' + t('d.c.seal') + ' ' + l.seal]),
       el('dl', { class: 'facts' }, [
-        el('dt', {}, ['Dock']), el('dd', {}, [l.dock || '–']),
-        el('dt', {}, ['Destination']), el('dd', {}, [dest(l)]),
-        el('dt', {}, ['Driver']), el('dd', {}, [[l.driver_name, l.driver_phone].filter(Boolean).join(', ') || '–']),
-        el('dt', {}, ['Opened']), el('dd', {}, [time(l.opened)]),
-        el('dt', {}, ['Photos']), el('dd', { class: 'photos' }, [String(l.photos || 0) + ' (plate and seal, from the driver)'])]),
-      l.batches.length ? table(['lot', 'source', 'time'], l.batches.map(function (b) {
-        return [el('span', { class: 'lot' }, [b.lot]), source(b.source), time(b.added)];
-      }), 'load-batches') : el('p', {}, ['No batch on it yet.']),
-      l.refusals.length ? el('div', { class: 'refusals' }, [el('h4', {}, ['Refused']),
-        table(['lot', 'source', 'reason', 'time'], l.refusals.map(function (r) {
+        el('dt', {}, [t('d.c.dock')]), el('dd', {}, [l.dock || '–']),
+        el('dt', {}, [t('d.c.destination')]), el('dd', {}, [dest(l)]),
+        el('dt', {}, [t('d.c.driver')]), el('dd', {}, [[l.driver_name, l.driver_phone].filter(Boolean).join(', ') || '–']),
+        el('dt', {}, [t('d.c.opened')]), el('dd', {}, [time(l.opened)]),
+        el('dt', {}, [t('d.c.photos')]), el('dd', { class: 'photos' }, [t('d.photosN', { n: l.photos || 0 }), photoStrip(l)])]),
+      l.batches.length ? table([t('d.c.lot'), t('d.c.source'), t('d.c.time')], l.batches.map(function (b) {
+        return [lotCell(l, b), source(b.source), time(b.added)];
+      }), 'load-batches') : el('p', {}, [t('d.noBatchOnLoad')]),
+      l.refusals.length ? el('div', { class: 'refusals' }, [el('h4', {}, [t('d.refused')]),
+        table([t('d.c.lot'), t('d.c.source'), t('d.c.reason'), t('d.c.time')], l.refusals.map(function (r) {
           return [r.lot || '–', source(r.source), r.reason, time(r.refused)];
         }), 'load-refusals')]) : null,
+      refusedClose[l.id] ? el('p', { class: 'verify bad close-refused', role: 'alert' }, [refusedClose[l.id]]) : null,
       el('div', { class: 'load-actions' }, [form, close])]);
   }
 
@@ -74,19 +117,25 @@
     /* The operator is typing a lot: the next refresh redraws. */
     if (box.contains(document.activeElement) && document.activeElement.tagName === 'INPUT') return;
     var list = (await call('/api/v1/loads?limit=50')).loads;
-    var open = await Promise.all(list.filter(function (l) { return l.state === 'open'; }).map(function (l) {
-      return call('/api/v1/loads/' + l.id);
+    var open = await Promise.all(list.filter(function (l) { return l.state === 'open'; }).map(async function (l) {
+      var full = await call('/api/v1/loads/' + l.id);
+      if (full.photos) full.photo_list = (await call('/api/v1/loads/' + l.id + '/photos')).photos;
+      return full;
     }));
-    var closed = list.filter(function (l) { return l.state === 'closed'; }).slice(0, 10);
     box.textContent = '';
-    if (!open.length) box.appendChild(el('p', {}, ['No load is open.']));
+    if (!open.length) box.appendChild(el('p', {}, [t('d.noOpenLoad')]));
     open.forEach(function (l) { box.appendChild(loadCard(l)); });
-    if (closed.length) {
-      box.appendChild(el('h3', {}, ['Recently departed']));
-      box.appendChild(table(['load', 'plate', 'seal', 'destination', 'closed'], closed.map(function (l) {
-        return [String(l.id), l.plate, l.seal, dest(l), time(l.closed)];
-      }), 'loads-closed'));
-    }
+    if (list.length) box.appendChild(el('h3', {}, [t('d.allLoads')]));
+    /* One table per state (loads-open, loads-closed), the same columns. */
+    ['open', 'closed'].forEach(function (state) {
+      var rows = list.filter(function (l) { return l.state === state; });
+      if (!rows.length) return;
+      box.appendChild(table([t('d.c.load'), t('d.c.plate'), t('d.c.seal'), t('d.c.driver'), t('d.c.destination'), t('d.c.state'), t('d.c.opened'), t('d.c.closed')],
+        rows.map(function (l) {
+          return [String(l.id), l.plate, l.seal, [l.driver_name, l.driver_phone].filter(Boolean).join(', ') || '–', dest(l),
+            el('span', { class: 'state ' + l.state }, [t(l.state === 'open' ? 'd.open' : 'd.departed')]), time(l.opened), time(l.closed)];
+        }), 'loads-all loads-' + state));
+    });
   }
 
   /* ---- drivers and their login QR ---- */
@@ -100,7 +149,7 @@
       var r = await call('/api/v1/drivers/' + d.id + '/token', 'POST', { qr: 'png', base: location.origin });
       var img = document.getElementById('qr-img');
       img.src = r.qr_png;
-      img.alt = 'login QR for ' + r.name;
+      img.alt = t('d.qrAlt', { name: r.name });
       document.getElementById('qr-who').textContent = r.name;
       var until = document.getElementById('qr-expires');
       until.textContent = time(r.expires);
@@ -116,16 +165,16 @@
     list.forEach(function (d) { driverNames[d.id] = d.name; });
     var box = document.getElementById('drivers');
     box.textContent = '';
-    if (!list.length) { box.appendChild(el('p', {}, ['No driver yet.'])); return; }
-    box.appendChild(table(['#', 'name', 'phone', 'valid logins', ''], list.map(function (d) {
-      var b = el('button', { type: 'button', 'data-action': 'login-qr', 'data-driver': String(d.id) }, ['Login QR']);
+    if (!list.length) { box.appendChild(el('p', {}, [t('d.noDriver')])); return; }
+    box.appendChild(table(['#', t('d.name'), t('d.c.phone'), t('d.c.logins'), t('d.c.actions')], list.map(function (d) {
+      var b = el('button', { type: 'button', 'data-action': 'login-qr', 'data-driver': String(d.id) }, [t('d.loginQr')]);
       b.addEventListener('click', function () { showQr(d); });
       return [String(d.id), d.name, d.phone || '–', String(d.active_tokens), b];
     }), 'drivers'));
   }
 
   async function refresh() {
-    if (document.hidden) return;
+    if (document.hidden || !window.ptSession.signedIn()) return;
     try { await renderDrivers(); } catch (e) { document.getElementById('drivers').textContent = e.message; }
     try { await renderLoads(); } catch (e) { var b = document.getElementById('loads'); b.textContent = ''; b.appendChild(el('p', { class: 'verify bad' }, [e.message])); }
   }
@@ -138,7 +187,7 @@
     });
     try {
       var l = await call('/api/v1/loads', 'POST', spec);
-      say('load-msg', 'load ' + l.id + ' opened for ' + l.plate);
+      say('load-msg', t('d.opened', { id: l.id, plate: l.plate }));
       f.reset();
     } catch (e) { say('load-msg', e.message, true); }
     refresh();
@@ -149,7 +198,7 @@
     if (f.phone.value.trim()) body.phone = f.phone.value.trim();
     try {
       var d = await call('/api/v1/drivers', 'POST', body);
-      say('driver-msg', 'driver ' + d.id + ' added: ' + d.name);
+      say('driver-msg', t('d.driverAdded', { id: d.id, name: d.name }));
       ev.target.reset();
     } catch (e) { say('driver-msg', e.message, true); }
     refresh();
@@ -158,8 +207,16 @@
   document.addEventListener('keydown', function (ev) { if (ev.key === 'Escape') hideQr(); });
   /* station.js signed in or out: what this half may see changed. */
   document.addEventListener('pt-session', function (ev) { if (!ev.detail) hideQr(); refresh(); });
+  document.addEventListener('pt-lang', refresh);
+  /* The status API's alerts changed what is held on which load: redraw when that differs. */
+  document.addEventListener('pt-status', function (ev) {
+    var next = {};
+    (ev.detail.alerts || []).forEach(function (a) { if (a.kind === 'load-batch') next[heldKey(a.load, a.lot)] = a; });
+    var changed = JSON.stringify(next) !== JSON.stringify(held);
+    held = next;
+    if (changed) refresh();
+  });
 
-  refresh();
   setInterval(refresh, 5000);
   document.addEventListener('visibilitychange', refresh);
 })();

@@ -1,28 +1,46 @@
-/* station.js: the operator dashboard: cameras and their state, the batches with their
- * consumer page, label preview and actions (new, hold, release, recall, add a step), and the
- * sync state.
- * Everything but the page itself needs a signed-in user: the session cookie (HttpOnly, sent
- * by the browser) and, for writes, the session's CSRF token, kept in this script only and
- * asked again from GET /api/v1/session after a reload.  Refreshes every 5 s. */
+/* station.js: the operator dashboard: sign-in, the language, the "needs attention" strip,
+ * the cameras' states, the batches (search, grade verdict, grower, pack date, status with
+ * its reason) with their consumer page, label and actions (new, hold, release, recall, add a
+ * step), and the sync state.
+ * Signed out, the page is the sign-in form and nothing else, and nothing protected is asked
+ * for: the session cookie (HttpOnly, sent by the browser) and, for writes, the session's CSRF
+ * token, kept in this script only and asked again from GET /api/v1/session after a reload.
+ * Every word comes from ui-kit.js's table (keys "d."), dates are YYYY-MM-DD HH:MM in the
+ * station's time zone.  Refreshes every 5 s while signed in. */
 'use strict';
 (function () {
-  var ui = window.ptUi, el = ui.el, table = ui.table;
-  var csrf = null;
-  /* station-live.js sends its writes with the same token. */
-  window.ptSession = { csrf: function () { return csrf; } };
-  /* Shows the sign-in form, or who is signed in and the sign-out button. */
+  var ui = window.ptUi, el = ui.el, table = ui.table, t = ui.t;
+  var csrf = null, lastStatus = null;
+  /* station-live.js and station-loads.js send their writes with the same token, ask
+   * signedIn() before they poll, and hand the status they fetched for the strip. */
+  window.ptSession = {
+    csrf: function () { return csrf; },
+    signedIn: function () { return !!csrf; },
+    status: function (s) {
+      lastStatus = s;
+      if (s && s.time_zone) ui.setZone(s.time_zone);
+      renderAttention();
+      document.dispatchEvent(new CustomEvent('pt-status', { detail: s }));
+    },
+    refresh: function () { refresh(); },
+    batches: function () { return batches; }
+  };
+  /* Shows the sign-in form alone, or the dashboard with who is signed in. */
   function signedIn(who) {
     csrf = who ? who.csrf_token : null;
+    document.body.classList.toggle('signed-out', !who);
     document.getElementById('login').hidden = !!who;
+    document.getElementById('dash').hidden = !who;
     document.getElementById('who').hidden = document.getElementById('logout').hidden = !who;
     document.getElementById('who').textContent = who ? who.name + ' (' + who.role + ')' : '';
+    if (!who) { lastStatus = null; renderAttention(); }
     document.dispatchEvent(new CustomEvent('pt-session', { detail: who }));
   }
   async function get(path) {
     try {
-      return await ui.api(path, { unauthorised: 'sign in to see this' });
+      return await ui.api(path);
     } catch (e) {
-      if (e.auth && csrf) signedIn(null);
+      if (e.auth && csrf) { signedIn(null); ui.say('login-msg', t('d.signedOut'), true); }
       throw e;
     }
   }
@@ -30,107 +48,235 @@
   /* POSTs @body as JSON with the CSRF token; the station's error text is what the operator
    * sees. */
   async function post(path, body, method) {
-    if (!csrf && path !== '/api/v1/session') throw new Error('sign in first');
     return ui.api(path, { method: method || 'POST', body: body });
   }
+  function statusWord(s) { return t('d.s.' + s); }
+  /* A status as colour, word and reason: "held: Customer complaint: mould" (the word alone
+   * in span.status, which scripts and tests read). */
+  function statusBadge(status, reason, lot) {
+    return el('span', { class: 'status-line ' + status }, [
+      el('span', { class: 'status ' + status, 'data-lot': lot || '' }, [statusWord(status)]),
+      reason && status !== 'active' ? el('span', { class: 'reason' }, [': ' + reason]) : null]);
+  }
+  ui.statusBadge = statusBadge;
   async function act(batch, action) {
     var body = {};
     if (action !== 'release') {
-      var reason = window.prompt(action + ' ' + batch.lot + ': reason');
+      var reason = window.prompt(t('d.reasonFor', { action: t('d.' + action), lot: batch.lot }));
       if (!reason) return;
       body.reason = reason;
     }
     try {
       var b = await post('/api/v1/batches/' + batch.id + '/' + action, body);
-      say(b.lot + ' is ' + b.status);
+      say(t('d.isNow', { lot: b.lot, status: statusWord(b.status) }));
     } catch (e) { say(e.message, true); }
     refresh();
   }
-  /* A step done by hand (CBV business step, e.g. packing) with an optional note. */
+  /* A step done by hand (CBV business step, e.g. packing). */
   async function addEvent(batch) {
-    var step = window.prompt('step for ' + batch.lot + ' (e.g. packing, inspecting, storing)');
+    var step = window.prompt(t('d.stepFor', { lot: batch.lot }));
     if (!step) return;
     try {
       var r = await post('/api/v1/batches/' + batch.id + '/events', { step: step.trim() });
-      say(batch.lot + ': ' + r.event.bizStep + ' recorded');
+      say(t('d.recorded', { lot: batch.lot, step: r.event.bizStep }));
     } catch (e) { say(e.message, true); }
     refresh();
   }
-  function button(text, fn) {
-    var b = el('button', { type: 'button', 'data-action': text }, [text]);
+  function button(text, action, fn) {
+    var b = el('button', { type: 'button', 'data-action': action }, [text]);
     b.addEventListener('click', fn);
     return b;
   }
   function actions(x) {
     var label = '/api/v1/batches/' + x.id + '/label?format=png';
     var page = x.digital_link ? new URL(x.digital_link).pathname : '/01/' + x.gtin + '/10/' + encodeURIComponent(x.lot);
-    var kids = [el('a', { href: page }, ['page']), ' ',
-      el('a', { href: label, target: '_blank', rel: 'noopener' }, ['label'])];
-    if (x.status === 'active') kids.push(' ', button('hold', function () { act(x, 'hold'); }));
-    if (x.status === 'held') kids.push(' ', button('release', function () { act(x, 'release'); }));
-    if (x.status !== 'recalled') kids.push(' ', button('recall', function () { act(x, 'recall'); }));
-    kids.push(' ', button('event', function () { addEvent(x); }));
+    var kids = [el('a', { href: page }, [t('d.page')]), ' ',
+      el('a', { href: label, target: '_blank', rel: 'noopener' }, [t('d.label')])];
+    if (x.status === 'active') kids.push(' ', button(t('d.hold'), 'hold', function () { act(x, 'hold'); }));
+    if (x.status === 'held') kids.push(' ', button(t('d.release'), 'release', function () { act(x, 'release'); }));
+    if (x.status !== 'recalled') kids.push(' ', button(t('d.recall'), 'recall', function () { act(x, 'recall'); }));
+    kids.push(' ', button(t('d.event'), 'event', function () { addEvent(x); }));
     return el('span', {}, kids);
   }
+  /* The class and disposition the batch's last closed grading declared (GET /api/v1/grades),
+   * '–' for a batch never graded. */
+  var grades = {};
+  function verdict(x) {
+    var g = grades[x.id] || {};
+    var cls = g.declared_class || '';
+    var disp = g.disposition ? ui.lastPart(g.disposition) : '';
+    if (!cls && !disp) return '–';
+    var good = !/non_conformant/.test(disp);
+    return el('span', { class: 'verdict ' + (good ? 'ok' : 'bad') },
+      [[cls, disp ? t(good ? 'd.gradeOk' : 'd.gradeBad') : ''].filter(Boolean).join(' · ')]);
+  }
+
+  /* ---- the "needs attention" strip: the status API's alerts, each with its action ---- */
+  function alertAction(a) {
+    if (a.kind === 'load-batch') {
+      return button(t('d.takeOff', { lot: a.lot, load: a.load }), 'take-off', async function () {
+        try {
+          await post('/api/v1/loads/' + a.load + '/batches/' + encodeURIComponent(a.lot), null, 'DELETE');
+          ui.say('load-msg', t('d.takenOff', { lot: a.lot, load: a.load }));
+        } catch (e) { ui.say('load-msg', e.message, true); }
+        window.ptSession.refreshLive && window.ptSession.refreshLive();
+        refresh();
+      });
+    }
+    var to = { camera: ['#live', 'd.seeCameras'], recording: ['#live', 'd.seeCameras'], printer: ['#print', 'd.seePrint'],
+      disk: ['#live-disk', 'd.seeDisk'], sync: ['#sync-title', 'd.seeSync'], 'sync-quarantine': ['#sync-title', 'd.seeSync'] }[a.kind];
+    return to ? el('a', { href: to[0] }, [t(to[1])]) : null;
+  }
+  /* An alert's text in the reader's language where the status carries its parts (the
+   * printer's counts, the clock), else the station's own words. */
+  function alertText(a) {
+    var p = lastStatus && lastStatus.print;
+    if (a.kind === 'printer' && p) {
+      return t('d.a.printer', { r: p.retrying, f: p.failed }) + (p.last_error ? ': ' + p.last_error : '');
+    }
+    if (a.kind === 'clock' && lastStatus.clock) return t(lastStatus.clock.known ? 'd.a.clock' : 'd.a.clockUnknown');
+    return a.text;
+  }
+  function renderAttention() {
+    var box = document.getElementById('attention'), list = ui.empty('attention-list');
+    var alerts = lastStatus ? lastStatus.alerts || [] : [];
+    box.hidden = !csrf || !lastStatus;
+    if (!alerts.length) { list.appendChild(el('li', { class: 'calm' }, [t('d.nothing')])); return; }
+    alerts.forEach(function (a) {
+      var sev = a.kind === 'load-batch' ? a.status : a.kind === 'disk' || a.kind === 'clock' ? 'warn' : 'bad';
+      var text = a.kind === 'load-batch'
+        ? [statusBadge(a.status, a.reason, a.lot), ' · ', t('d.onLoad', { lot: a.lot, load: a.load, plate: a.plate })]
+        : [el('strong', { class: 'kind' }, [t('d.k.' + a.kind)]), ': ', alertText(a),
+          a.since ? ' (' + t('d.since', { when: ui.stamp(a.since) }) + ')' : null];
+      var act = alertAction(a);
+      list.appendChild(el('li', { class: 'alert ' + sev, 'data-kind': a.kind }, text.concat(act ? [' ', act] : [])));
+    });
+  }
+
   /* One row per sales platform: what waits, what failed, when it last got through. */
   function syncTable(s) {
     var list = s.connectors || [];
-    if (!list.length) return el('p', {}, ['No sales platform is configured (packtrace sync add).']);
-    return table(['platform', 'pending', 'failed', 'delivered', 'last delivery', 'last error'],
+    if (!list.length) return el('p', {}, [t('d.noPlatform')]);
+    return table([t('d.c.platform'), t('d.c.pending'), t('d.c.failed'), t('d.c.delivered'), t('d.c.lastDelivery'), t('d.c.lastError')],
       list.map(function (c) {
-        var err = c.last_error ? c.last_error + (c.last_error_at ? ' (' + c.last_error_at + ')' : '') : '';
+        var err = c.last_error ? c.last_error + (c.last_error_at ? ' (' + ui.stamp(c.last_error_at) + ')' : '') : '';
         return [c.name + ' (' + c.type + ')', String(c.pending), String(c.failed), String(c.delivered),
-          c.last_ok || 'never', err ? el('span', { class: 'verify bad' }, [err]) : ''];
+          c.last_ok ? ui.stamp(c.last_ok) : t('d.never'), err ? el('span', { class: 'verify bad' }, [err]) : ''];
       }));
   }
   function show(id, node) { ui.empty(id).appendChild(node); }
+  var batches = [];
+  function renderBatches() {
+    var q = document.getElementById('batch-search').value.trim().toLowerCase();
+    var rows = batches.filter(function (x) {
+      return !q || [x.lot, x.product, x.grower, x.variety, x.origin, x.status, statusWord(x.status), x.status_reason]
+        .some(function (v) { return v && String(v).toLowerCase().indexOf(q) >= 0; });
+    });
+    if (!rows.length) { show('batches', el('p', {}, [t('d.noBatch')])); return; }
+    show('batches', table([t('d.c.lot'), t('d.c.product'), t('d.c.grower'), t('d.c.packDate'), t('d.c.grade'), t('d.c.status'), t('d.c.actions')],
+      rows.map(function (x) {
+        return [el('span', { id: 'batch-' + x.lot }, [x.lot]), x.product, x.grower || '–', x.pack_date || '–', verdict(x),
+          statusBadge(x.status, x.status_reason, x.lot), actions(x)];
+      }), 'batches'));
+  }
   async function refresh() {
+    if (!csrf || document.hidden) return;
     try {
       var cams = await get('/api/v1/cameras');
-      show('cameras', table(['camera', 'state'], (cams.cameras || []).map(function (c) {
+      show('cameras', table([t('d.c.camera'), t('d.c.state')], (cams.cameras || []).map(function (c) {
         return [String(c.name || c.id || ''), String(c.state || '')];
       })));
     } catch (e) { show('cameras', el('p', { class: 'verify bad' }, [e.message])); }
     try {
-      var b = await get('/api/v1/batches?limit=50');
-      show('batches', table(['lot', 'product', 'status', ''], b.batches.map(function (x) {
-        return [x.lot, x.product, el('span', { class: 'status', 'data-lot': x.lot }, [x.status]), actions(x)];
-      })));
+      var list = (await get('/api/v1/batches?limit=50')).batches;
+      var next = {};
+      if (list.length) {
+        (await get('/api/v1/grades?batches=' + list.map(function (x) { return x.id; }).join(','))).grades
+          .forEach(function (g) { next[g.batch_id] = g; });
+      }
+      batches = list;
+      grades = next;
+      renderBatches();
+      document.dispatchEvent(new CustomEvent('pt-batches'));
     } catch (e) { show('batches', el('p', { class: 'verify bad' }, [e.message])); }
-    if (csrf) {
-      try { show('sync', syncTable(await get('/api/v1/sync'))); }
-      catch (e) { show('sync', el('p', { class: 'verify bad' }, [e.message])); }
-    }
+    if (!csrf) return;
+    try { show('sync', syncTable(await get('/api/v1/sync'))); }
+    catch (e) { show('sync', el('p', { class: 'verify bad' }, [e.message])); }
   }
+  /* Everything drawn again in the new language. */
+  function render() {
+    ui.localize();
+    renderAttention();
+    renderBatches();
+    document.dispatchEvent(new CustomEvent('pt-lang'));
+    refresh();
+  }
+  document.getElementById('batch-search').addEventListener('input', renderBatches);
   document.getElementById('login').addEventListener('submit', async function (ev) {
     ev.preventDefault();
     var pw = document.getElementById('password');
     try {
-      signedIn(await post('/api/v1/session', { name: document.getElementById('name').value, password: pw.value }));
-      say('');
-    } catch (e) { say(e.message, true); }
+      var who = await post('/api/v1/session', { name: document.getElementById('name').value, password: pw.value });
+      ui.say('login-msg', '');
+      signedIn(who);
+      refresh();
+    } catch (e) {
+      ui.say('login-msg', e.status === 401 || e.status === 403 ? t('d.badLogin') : e.message, true);
+      pw.focus();
+    }
     pw.value = '';
-    refresh();
   });
   document.getElementById('logout').addEventListener('click', async function () {
-    try { await post('/api/v1/session', null, 'DELETE'); } catch (e) { say(e.message, true); }
+    try { await post('/api/v1/session', null, 'DELETE'); } catch (e) { /* the cookie ends with the page anyway */ }
     signedIn(null);
-    show('sync', el('p', {}, ['Sign in to see the sync state.']));
-    refresh();
   });
+
+  /* ---- the new-batch form: each message next to its field ---- */
+  var batchFields = ['product', 'gtin', 'origin', 'variety', 'grower', 'harvest_date', 'pack_date', 'quantity', 'uom', 'lot'];
+  function fieldMsg(form, name, text) {
+    var m = form.querySelector('.field-msg[data-for="' + name + '"]');
+    m.textContent = text || '';
+    form[name].setAttribute('aria-invalid', text ? 'true' : 'false');
+    if (text) form[name].setAttribute('aria-describedby', 'msg-' + name);
+    m.id = 'msg-' + name;
+  }
+  /* The field a station error is about: the first field name, or its words, it mentions. */
+  function fieldOf(message) {
+    var m = String(message).toLowerCase();
+    var words = { harvest_date: /harvest/, pack_date: /pack.?date|packed/, uom: /\bunit\b|\buom\b/, quantity: /quantity/ };
+    for (var i = 0; i < batchFields.length; i++) {
+      var f = batchFields[i];
+      if ((words[f] && words[f].test(m)) || new RegExp('\\b' + f + '\\b').test(m)) return f;
+    }
+    return null;
+  }
   document.getElementById('new-batch').addEventListener('submit', async function (ev) {
     ev.preventDefault();
-    var f = ev.target, spec = {};
-    ['product', 'gtin', 'variety', 'grower'].forEach(function (k) { if (f[k].value) spec[k] = f[k].value; });
-    if (f.quantity.value) { spec.quantity = Number(f.quantity.value); spec.uom = 'KGM'; }
+    var f = ev.target, spec = {}, bad = false;
+    batchFields.forEach(function (k) { fieldMsg(f, k, ''); });
+    if (!f.product.value.trim()) { fieldMsg(f, 'product', t('d.required')); bad = true; }
+    if (!f.gtin.value.trim()) { fieldMsg(f, 'gtin', t('d.required')); bad = true; }
+    else if (!/^[0-9]{8,14}$/.test(f.gtin.value.trim())) { fieldMsg(f, 'gtin', t('d.gtinForm')); bad = true; }
+    if (f.quantity.value && !(Number(f.quantity.value) >= 0)) { fieldMsg(f, 'quantity', t('d.notNegative')); bad = true; }
+    if (bad) { say(''); return; }
+    ['product', 'gtin', 'origin', 'variety', 'grower', 'harvest_date', 'pack_date', 'lot'].forEach(function (k) {
+      if (f[k].value.trim()) spec[k] = f[k].value.trim();
+    });
+    if (f.quantity.value) { spec.quantity = Number(f.quantity.value); spec.uom = f.uom.value; }
     try {
       var b = await post('/api/v1/batches', spec);
-      say('created ' + b.lot);
+      say(t('d.created', { lot: b.lot }));
       f.reset();
-    } catch (e) { say(e.message, true); }
+    } catch (e) {
+      var field = fieldOf(e.message);
+      if (field) { fieldMsg(f, field, e.message); say(''); } else say(e.message, true);
+    }
     refresh();
   });
+
+  ui.localize();
+  ui.langButton(render);
   /* After a reload the cookie may still hold a session: take its CSRF token. */
-  get('/api/v1/session').then(signedIn, function () { signedIn(null); }).then(refresh);
+  ui.api('/api/v1/session').then(signedIn, function () { signedIn(null); }).then(refresh);
   setInterval(refresh, 5000);
 })();

@@ -1,6 +1,7 @@
 /* ui-kit.js: what every page of the station shares, loaded before the page's own script:
  * the element builders (el(), svg(), tables, fact lists, the grade bar chart), the
- * formatters (dates in the reader's language, hex, a destination line, an EPCIS name's last
+ * formatters (dates in the reader's language or, on the dashboard, YYYY-MM-DD HH:MM in the
+ * station's time zone, hex, a destination line, an EPCIS name's last
  * part), status lines, the dashboard's API calls (ptUi.api()), and the translations: the strings the pages have in common in Chinese
  * and English, the page's own added with ptUi.strings(), all read through ptUi.t().
  * The language is the one the reader chose on any page (localStorage pt-lang), else the
@@ -15,7 +16,110 @@ window.ptUi = (function () {
     grower: ['Grower', '种植者'], harvested: ['Harvested', '采收日期'], packed: ['Packed', '包装日期'],
     lot: ['Lot', '批号'], gtin: ['GTIN', '商品条码'], grade: ['Grade', '等级'],
     declared: ['Declared class', '申报等级'], fruit: ['fruit graded', '个果实已分级'],
-    stationKey: ['Station key (Ed25519)', '站点公钥 (Ed25519)']
+    stationKey: ['Station key (Ed25519)', '站点公钥 (Ed25519)'],
+    /* The operator dashboard (/station): keys under "d." */
+    'd.station': ['station', '站点'], 'd.signInTitle': ['Sign in to the station', '登录站点'],
+    'd.name': ['Name', '用户名'], 'd.password': ['Password', '密码'], 'd.signIn': ['Sign in', '登录'],
+    'd.signOut': ['Sign out', '退出'], 'd.badLogin': ['Wrong name or password.', '用户名或密码错误。'],
+    'd.signedOut': ['Your session ended: sign in again.', '会话已结束，请重新登录。'],
+    'd.attention': ['Needs attention', '需要处理'], 'd.live': ['Live', '实时'],
+    'd.grading': ['Grading', '分级'], 'd.printLabels': ['Print labels', '打印标签'],
+    'd.lotsAll': ['lots (empty: all active batches)', '批号（留空：全部正常批次）'],
+    'd.printerHost': ['printer host:port', '打印机 主机:端口'], 'd.copies': ['copies', '份数'],
+    'd.print': ['Print', '打印'], 'd.cameras': ['Cameras', '摄像头'], 'd.batches': ['Batches', '批次'],
+    'd.loads': ['Loads', '装车'], 'd.drivers': ['Drivers', '司机'], 'd.sync': ['Sync', '同步'],
+    'd.quantity': ['Quantity', '数量'], 'd.unit': ['Unit', '单位'], 'd.kg': ['kg', '千克'],
+    'd.pieces': ['pieces', '个'], 'd.cases': ['cases', '箱'],
+    'd.lotAuto': ['automatic when empty', '留空则自动生成'], 'd.newBatch': ['New batch', '新建批次'],
+    'd.search': ['Search', '搜索'], 'd.searchHint': ['lot, product, grower, status', '批号、产品、种植者、状态'],
+    'd.plate': ['plate', '车牌'], 'd.seal': ['seal', '封条号'], 'd.dock': ['dock', '月台'],
+    'd.destinationBuyer': ['destination (buyer)', '目的地（买方）'], 'd.destinationGln': ['destination GLN', '目的地 GLN'],
+    'd.driver': ['driver', '司机'], 'd.driverPhone': ['driver phone', '司机电话'], 'd.openLoad': ['Open load', '开始装车'],
+    'd.driverName': ['driver name', '司机姓名'], 'd.phone': ['phone', '电话'], 'd.addDriver': ['Add driver', '添加司机'],
+    'd.loginFor': ['Login for', '登录二维码：'], 'd.hide': ['Hide', '关闭'],
+    'd.qrScan': ["Scan with the driver's phone camera. Valid until", '请用司机手机相机扫描。有效期至'],
+    'd.qrRevoke': ['; showing a new QR does not end this one (revoke with packtrace driver revoke).',
+      '；显示新的二维码不会使此码失效（用 packtrace driver revoke 吊销）。'],
+    'd.required': ['Required.', '必填。'], 'd.gtinForm': ['8 to 14 digits.', '8 到 14 位数字。'],
+    'd.notNegative': ['Not a valid quantity.', '数量无效。'],
+    'd.created': ['Batch created {lot}', '已创建批次 {lot}'],
+    /* status words, alert kinds and actions */
+    'd.s.active': ['active', '正常'], 'd.s.held': ['held', '暂扣'], 'd.s.recalled': ['recalled', '已召回'],
+    'd.k.camera': ['camera', '摄像头'], 'd.k.recording': ['recording', '录像'], 'd.k.printer': ['printer', '打印机'],
+    'd.k.disk': ['disk', '磁盘'], 'd.k.sync': ['sync', '同步'], 'd.k.sync-quarantine': ['sync', '同步'],
+    'd.k.clock': ['clock', '时钟'], 'd.k.load-batch': ['load', '装车'], 'd.k.station': ['station', '站点'],
+    'd.onLoad': ['{lot} is on open load {load} ({plate})', '{lot} 在未发车的装车 {load}（{plate}）上'],
+    'd.takeOff': ['Take {lot} off load {load}', '将 {lot} 从装车 {load} 卸下'],
+    'd.takenOff': ['{lot} taken off load {load}.', '已将 {lot} 从装车 {load} 卸下。'],
+    'd.seeCameras': ['See cameras', '查看摄像头'], 'd.seePrint': ['See printing', '查看打印'],
+    'd.seeDisk': ['See disk', '查看磁盘'], 'd.seeSync': ['See sync', '查看同步'],
+    'd.since': ['since {when}', '自 {when} 起'],
+    'd.nothing': ['Nothing needs attention.', '暂无待处理事项。'],
+    'd.a.printer': ['{r} job(s) retrying, {f} failed', '{r} 个任务重试中，{f} 个失败'],
+    'd.a.clock': ['the clock is not synchronised by a time service (systemd-timesyncd or chrony): signed times may be wrong',
+      '系统时钟未由时间服务（systemd-timesyncd 或 chrony）同步：签名时间可能有误'],
+    'd.a.clockUnknown': ["the system clock's synchronisation cannot be read; signed times may be wrong",
+      '无法读取系统时钟的同步状态：签名时间可能有误'],
+    /* tables */
+    'd.c.lot': ['Lot', '批号'], 'd.c.product': ['Product', '产品'], 'd.c.grower': ['Grower', '种植者'],
+    'd.c.packDate': ['Pack date', '包装日期'], 'd.c.grade': ['Grade verdict', '分级结论'],
+    'd.c.status': ['Status', '状态'], 'd.c.actions': ['Actions', '操作'], 'd.c.camera': ['Camera', '摄像头'],
+    'd.c.state': ['State', '状态'], 'd.c.platform': ['Platform', '平台'], 'd.c.pending': ['Pending', '待发送'],
+    'd.c.failed': ['Failed', '失败'], 'd.c.delivered': ['Delivered', '已送达'],
+    'd.c.lastDelivery': ['Last delivery', '最近送达'], 'd.c.lastError': ['Last error', '最近错误'],
+    'd.c.load': ['Load', '装车'], 'd.c.plate': ['Plate', '车牌'], 'd.c.seal': ['Seal', '封条号'],
+    'd.c.driver': ['Driver', '司机'], 'd.c.destination': ['Destination', '目的地'], 'd.c.opened': ['Opened', '开始'],
+    'd.c.closed': ['Closed', '发车'], 'd.c.source': ['Source', '来源'], 'd.c.time': ['Time', '时间'],
+    'd.c.reason': ['Reason', '原因'], 'd.c.dock': ['Dock', '月台'], 'd.c.photos': ['Photos', '照片'],
+    'd.c.phone': ['Phone', '电话'], 'd.c.logins': ['Valid logins', '有效登录'],
+    'd.never': ['never', '从未'], 'd.noPlatform': ['No sales platform is configured (packtrace sync add).', '未配置销售平台（packtrace sync add）。'],
+    'd.page': ['page', '页面'], 'd.label': ['label', '标签'], 'd.hold': ['Hold', '暂扣'],
+    'd.release': ['Release', '放行'], 'd.recall': ['Recall', '召回'], 'd.event': ['Add step', '添加步骤'],
+    'd.reasonFor': ['{action} {lot}: reason', '{action} {lot}：原因'],
+    'd.stepFor': ['step for {lot} (e.g. packing, inspecting, storing)', '{lot} 的步骤（如 packing、inspecting、storing）'],
+    'd.isNow': ['{lot} is {status}.', '{lot} 现为{status}。'], 'd.recorded': ['{lot}: {step} recorded.', '{lot}：已记录 {step}。'],
+    'd.noBatch': ['No batch matches.', '没有匹配的批次。'],
+    'd.gradeOk': ['conformant', '合格'], 'd.gradeBad': ['non-conformant', '不合格'],
+    /* live */
+    'd.waitingFrame': ['waiting for a frame', '等待画面'], 'd.noGrading': ['No grading is open.', '没有进行中的分级。'],
+    'd.gradingSince': ['grading since {when}', '分级开始于 {when}'], 'd.fruit': ['fruit', '个果实'],
+    'd.mmMean': ['mm mean', '毫米平均'], 'd.disk': ['Disk', '磁盘'], 'd.freeOf': ['{free} free of {total}', '可用 {free}，共 {total}'],
+    'd.recordings': ['recordings {n}', '录像 {n}'], 'd.quota': ['of {n} quota', '，配额 {n}'],
+    'd.keepFree': ['keep {n} free', '保留 {n} 空闲'], 'd.clipsKept': ['clips kept {n} days', '片段保留 {n} 天'],
+    'd.printQueue': ['print queue: {q} queued, {p} printing, {f} failed', '打印队列：{q} 排队，{p} 打印中，{f} 失败'],
+    'd.noActive': ['no active batch to print', '没有可打印的正常批次'],
+    'd.printed': ['{done} of {total} labels printed', '已打印 {done}/{total} 张标签'], 'd.failedN': [', {n} failed', '，{n} 张失败'],
+    'd.retrying': ['(retrying)', '（重试中）'],
+    /* loads */
+    'd.loadN': ['Load {id}', '装车 {id}'], 'd.noBatchOnLoad': ['No batch on it yet.', '尚未装入批次。'],
+    'd.refused': ['Refused', '已拒绝'], 'd.lotToPut': ['lot to put on', '要装入的批号'],
+    'd.addBatch': ['Add batch', '装入批次'], 'd.closeLoad': ['Close load', '发车'],
+    'd.closeConfirm': ['Close load {id} ({plate}, seal {seal})? The truck departs with its {n} batch(es).',
+      '确认装车 {id}（{plate}，封条 {seal}）发车？车上有 {n} 个批次。'],
+    'd.closed': ['Load {id} closed: {n} departing event(s).', '装车 {id} 已发车：{n} 条发运记录。'],
+    'd.refusedClose': ['Load {id} not closed: {why}', '装车 {id} 未发车：{why}'],
+    'd.put': ['{lot} put on load {id}.', '{lot} 已装入装车 {id}。'], 'd.already': ['{lot} was already on load {id}.', '{lot} 已在装车 {id} 上。'],
+    'd.noOpenLoad': ['No load is open.', '没有未发车的装车。'], 'd.allLoads': ['All loads', '全部装车'],
+    'd.open': ['open', '装车中'], 'd.departed': ['departed', '已发车'],
+    'd.opened': ['Load {id} opened for {plate}.', '已为 {plate} 开始装车 {id}。'],
+    'd.photosN': ['{n} (plate and seal, from the driver)', '{n} 张（车牌和封条，司机拍摄）'],
+    'd.srcDriver': ['driver', '司机'], 'd.srcOperator': ['operator', '操作员'], 'd.srcCamera': ['camera ({name})', '摄像头（{name}）'],
+    'd.photoPlate': ['plate photo', '车牌照片'], 'd.photoSeal': ['seal photo', '封条照片'],
+    'd.openGrading': ['Open grading', '开始分级'], 'd.closeGrading': ['Close grading', '结束分级'],
+    'd.gradingOpened': ['Grading opened (class {cls}): the grading camera fills it.', '已开始分级（{cls} 级），由分级摄像头记录。'],
+    'd.closeGradingConfirm': ['Close the grading of {lot}? Its inspection is signed with the tolerance decision.',
+      '结束 {lot} 的分级？将签署检验记录及容差结论。'],
+    'd.gradingClosed': ['Grading of {lot} closed: {verdict}.', '{lot} 分级已结束：{verdict}。'],
+    'd.withinTolerance': ['Within the lot tolerances so far.', '目前在批次容差之内。'],
+    'd.outsideTolerance': ['Outside the lot tolerance:', '超出批次容差：'],
+    'd.tolLine': ['{n} fruit, {pct}% (limit {limit}%)', '{n} 个，{pct}%（上限 {limit}%）'],
+    'd.tol.below declared class': ['below the declared class', '低于申报等级'],
+    'd.tol.meeting no class': ['meeting no class', '不符合任何等级'],
+    'd.tol.below minimum size': ['below the minimum size', '低于最小尺寸'],
+    'd.tol.far below minimum size': ['far below the minimum size', '远低于最小尺寸'],
+    'd.noDriver': ['No driver yet.', '尚无司机。'], 'd.loginQr': ['Login QR', '登录二维码'],
+    'd.driverAdded': ['Driver {id} added: {name}.', '已添加司机 {id}：{name}。'],
+    'd.qrAlt': ['login QR for {name}', '{name} 的登录二维码'], 'd.lotForLoad': ['lot for load {id}', '装车 {id} 的批号']
   };
   function stored() { try { return localStorage.getItem('pt-lang'); } catch (e) { return null; /* storage off */ } }
   var lang = stored() === 'zh' || stored() === 'en' ? stored() : /^zh/i.test(navigator.language || '') ? 'zh' : 'en';
@@ -39,6 +143,7 @@ window.ptUi = (function () {
     if (button) button.textContent = t('other');
     document.querySelectorAll('[data-t]').forEach(function (n) { n.textContent = t(n.dataset.t); });
     document.querySelectorAll('[data-t-placeholder]').forEach(function (n) { n.placeholder = t(n.dataset.tPlaceholder); });
+    document.querySelectorAll('[data-t-label]').forEach(function (n) { n.setAttribute('aria-label', t(n.dataset.tLabel)); });
   }
   /* The language button switches, remembers the choice, and calls @render. */
   function langButton(render) {
@@ -104,6 +209,25 @@ window.ptUi = (function () {
     return !iso || isNaN(d) ? (iso || '') : d.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB',
       { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   }
+  /* The time zone stamp() writes in: the station's ([station] time_zone, from its status
+   * API), until then the reader's own. */
+  var zone = null;
+  function setZone(tz) {
+    try { new Intl.DateTimeFormat('en', { timeZone: tz }); zone = tz; } catch (e) { zone = null; /* unknown here */ }
+  }
+  /* @iso as "YYYY-MM-DD HH:MM" in the station's zone (with ":SS" when @seconds): one way of
+   * writing dates that no reader takes for another day; '' for none, the text itself when
+   * it does not parse. */
+  function stamp(iso, seconds) {
+    var d = new Date(iso);
+    if (!iso || isNaN(d)) return iso || '';
+    var o = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    if (seconds) o.second = '2-digit';
+    if (zone) o.timeZone = zone;
+    var p = {};
+    new Intl.DateTimeFormat('en-GB', o).formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p.year + '-' + p.month + '-' + p.day + ' ' + p.hour + ':' + p.minute + (seconds ? ':' + p.second : '');
+  }
   function hex(buf) { return Array.prototype.map.call(new Uint8Array(buf), function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join(''); }
   /* A load's destination: its name and GLN, '' when it has neither. */
   function dest(l) { return [l.destination, l.destination_gln ? 'GLN ' + l.destination_gln : null].filter(Boolean).join(' · '); }
@@ -149,6 +273,6 @@ window.ptUi = (function () {
   return {
     t: t, strings: addStrings, lang: function () { return lang; }, localize: localize, langButton: langButton,
     el: el, svg: svg, table: table, facts: facts, barChart: barChart, bars: bars,
-    when: when, hex: hex, dest: dest, lastPart: lastPart, empty: empty, say: say, api: api
+    when: when, stamp: stamp, setZone: setZone, hex: hex, dest: dest, lastPart: lastPart, empty: empty, say: say, api: api
   };
 })();

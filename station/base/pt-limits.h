@@ -82,6 +82,8 @@
 /* [labels] *_timeout_ms: the longest a printer may take to connect or stall, 10 minutes */
 #define PT_PRINT_TIMEOUT_MS_MAX 600000
 #define PT_PRINT_PROGRESS_MAX   100 /* jobs one bulk print (and its progress query) covers */
+#define PT_DASH_HELD_MAX        50  /* held batches on open loads the status API lists */
+#define PT_DASH_GRADES_MAX      100 /* batches one GET /api/v1/grades?batches= names */
 
 /* Sync (pt-sync*.c) */
 #define PT_SYNC_CONNECTORS_MAX    32                /* [sync NAME] sections */

@@ -1,10 +1,18 @@
 /* pt-http-dash.c: the operator dashboard's live routes.
  *
- *   GET  /api/v1/status                        disk, retention, print queue, sync, cameras
- *                                              and the alerts drawn from them
+ *   GET  /api/v1/status                        disk, retention, print queue, sync, cameras,
+ *                                              the station's time zone and the alerts drawn
+ *                                              from them and from held or recalled batches
+ *                                              on open loads
  *   GET  /api/v1/cameras/{name}/thumbnail.jpg  the camera's live JPEG (pt-thumbs.h)
  *   POST /api/v1/print-jobs                    bulk label printing: one queued job per batch
  *   GET  /api/v1/print-jobs?ids=1,2,3          those jobs' states, for a progress bar
+ *   POST /api/v1/batches/{id}/grading/open     {"declared_class": "Extra|I|II", "profile",
+ *                                              "mm_per_px"}: opens the batch's grading (201)
+ *   POST /api/v1/batches/{id}/grading/close    closes it: the signed inspecting event with
+ *                                              its tolerance decision; answers the grading
+ *   GET  /api/v1/grades?batches=1,2,3          each batch's last closed grading (class,
+ *                                              disposition), the batch list's verdict
  *
  * All operator only (they show the shed and the printers).  The dashboard polls them every
  * second or few; each is a handful of indexed reads, a statvfs() and at most one JPEG encode
@@ -32,10 +40,12 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
-/* One alert: @kind camera | recording | printer | disk | sync | clock; @since nullable. */
-static void add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since,
-                      const char *fmt, ...) G_GNUC_PRINTF(5, 6);
-static void
+/* One alert: @kind camera | recording | printer | disk | sync | clock | load-batch; @since
+ * nullable.  The text does not repeat the kind (the dashboard shows it before the text).
+ * Returns: (transfer none) the alert, for the fields of its kind. */
+static json_t *add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since,
+                         const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+static json_t *
 add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since, const char *fmt,
           ...)
 {
@@ -47,6 +57,7 @@ add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since, 
   json_object_set_new(a, "subject", pt_json_string_or_null(subject));
   json_object_set_new(a, "since", since ? since : json_null());
   json_array_append_new(alerts, a);
+  return a;
 }
 
 static json_t *
@@ -104,11 +115,14 @@ print_json(PtStore *store, json_t *alerts, GError **error)
   g_auto(PtPrintSummary) p = {0};
   if (!pt_store_print_summary(store, &p, error))
     return NULL;
+  /* The printer's own errors name it ("cannot connect to printer HOST:PORT: ..."): then the
+   * text does not say it twice. */
+  gboolean named = p.printer && p.last_error && strstr(p.last_error, p.printer);
   if (p.retrying || p.failed)
     add_alert(alerts, "printer", p.printer, pt_time_json(p.trouble_since_ns),
-              "printer %s: %" G_GINT64_FORMAT " job(s) retrying, %" G_GINT64_FORMAT " failed: %s",
-              p.printer ? p.printer : "?", p.retrying, p.failed,
-              p.last_error ? p.last_error : "no answer");
+              "%s%s%" G_GINT64_FORMAT " job(s) retrying, %" G_GINT64_FORMAT " failed: %s",
+              named || !p.printer ? "" : p.printer, named || !p.printer ? "" : ": ", p.retrying,
+              p.failed, p.last_error ? p.last_error : "no answer");
   json_t *o = json_pack("{sIsIsIsIsI}", "queued", (json_int_t)p.queued, "printing",
                         (json_int_t)p.printing, "done", (json_int_t)p.done, "failed",
                         (json_int_t)p.failed, "retrying", (json_int_t)p.retrying);
@@ -238,6 +252,31 @@ open_grading_json(PtStore *store, GError **error)
                    "lot", batch->lot, "product", batch->product, "opened", opened);
 }
 
+/* A held or recalled batch still on an open load: closing that load is refused until the
+ * batch is taken off.  The alert carries load, plate, lot, status and reason for the
+ * dashboard's own words and its "take off" action. */
+static gboolean
+held_alerts(PtStore *store, json_t *alerts, GError **error)
+{
+  g_autoptr(GPtrArray) held = pt_store_held_on_open_loads(store, PT_DASH_HELD_MAX, error);
+  if (!held)
+    return FALSE;
+  for (guint i = 0; i < held->len; i++) {
+    const PtDashHeld *h = g_ptr_array_index(held, i);
+    json_t *a =
+        add_alert(alerts, "load-batch", h->lot, NULL,
+                  "%s is %s%s%s and on open load %" G_GINT64_FORMAT " (%s)", h->lot, h->status,
+                  h->reason ? ": " : "", h->reason ? h->reason : "", h->load_id, h->plate);
+    json_object_set_new(a, "load", json_integer((json_int_t)h->load_id));
+    json_object_set_new(a, "plate", json_string(h->plate));
+    json_object_set_new(a, "batch_id", json_integer((json_int_t)h->batch_id));
+    json_object_set_new(a, "lot", json_string(h->lot));
+    json_object_set_new(a, "status", json_string(h->status));
+    json_object_set_new(a, "reason", pt_json_string_or_null(h->reason));
+  }
+  return TRUE;
+}
+
 /* The clock that signs every event: synchronised by a time service, or an alert. */
 static json_t *
 clock_json(json_t *alerts)
@@ -259,8 +298,11 @@ get_status(const PtHttpCall *call)
   g_autoptr(GError) error = NULL;
   PtStore *store = call->store;
   json_t *alerts = json_array();
-  json_t *out = json_pack("{so}", "time", pt_time_json(pt_now_ns()));
+  json_t *out = json_pack("{soss}", "time", pt_time_json(pt_now_ns()), "time_zone",
+                          http->station->config->time_zone);
   json_t *v;
+  if (!held_alerts(store, alerts, &error))
+    goto fail;
   json_object_set_new(out, "cameras", cameras_json(http, alerts));
   if (!(v = disk_json(http, alerts, &error)))
     goto fail;
@@ -425,11 +467,111 @@ get_print_jobs(const PtHttpCall *call)
                               NULL);
 }
 
+/* Parses @name, a comma-separated list of at most @max ids, into @ids. */
+static gboolean
+query_ids(struct MHD_Connection *c, const char *name, guint max, GArray *ids, GError **error)
+{
+  const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+  g_auto(GStrv) parts = g_strsplit(text ? text : "", ",", (gint)max + 1);
+  for (guint i = 0; parts[i]; i++) {
+    guint64 n;
+    if (g_strv_length(parts) > max ||
+        !g_ascii_string_to_unsigned(parts[i], 10, 1, G_MAXINT64, &n, NULL)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s is a comma-separated list of up to %u ids",
+                  name, max);
+      return FALSE;
+    }
+    gint64 v = (gint64)n;
+    g_array_append_val(ids, v);
+  }
+  return TRUE;
+}
+
+/* GET ?batches=1,2,3: the last closed grading of each, as the gradings rows have it. */
+static enum MHD_Result
+get_grades(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+  g_autoptr(GPtrArray) grades = NULL;
+  if (query_ids(call->c, "batches", PT_DASH_GRADES_MAX, ids, &error))
+    grades = pt_store_last_grades(call->store, ids, &error);
+  if (!grades)
+    return pt_http_respond_gerror(call->c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < grades->len; i++) {
+    const PtDashGrade *g = g_ptr_array_index(grades, i);
+    json_t *o = json_pack("{sIss}", "batch_id", (json_int_t)g->batch_id, "declared_class",
+                          g->declared_class);
+    json_object_set_new(o, "disposition", pt_json_string_or_null(g->disposition));
+    json_object_set_new(o, "closed", pt_time_json(g->closed_ns));
+    json_array_append_new(arr, o);
+  }
+  return pt_http_respond_json(call->c, MHD_HTTP_OK, json_pack("{so}", "grades", arr), NULL);
+}
+
+/* The grading the dashboard opens for the camera to fill: the CLI's `grade open`. */
+static enum MHD_Result
+open_grading(const PtHttpCall *call)
+{
+  static const char usage[] = "body is {\"declared_class\": \"Extra|I|II\", \"profile\": NAME, "
+                              "\"mm_per_px\": N}, every field optional";
+  g_autoptr(GError) error = NULL;
+  json_t *body = pt_http_body_json(call->req, TRUE, &error);
+  if (!body)
+    return pt_http_respond_gerror(call->c, error);
+  json_t *klass = json_object_get(body, "declared_class");
+  json_t *profile = json_object_get(body, "profile");
+  json_t *mm = json_object_get(body, "mm_per_px");
+  gboolean ok =
+      (!klass || json_is_string(klass)) && (!profile || json_is_string(profile)) &&
+      (!mm || (json_is_number(mm) && json_number_value(mm) > 0)) &&
+      json_object_size(body) == (size_t)((klass != NULL) + (profile != NULL) + (mm != NULL));
+  if (!ok) {
+    json_decref(body);
+    return pt_http_respond_error(call->c, MHD_HTTP_BAD_REQUEST, usage, NULL);
+  }
+  PtGradingSpec spec = {.profile = json_string_value(profile),
+                        .mm_per_px = mm ? json_number_value(mm) : 0,
+                        .declared_class = json_string_value(klass)};
+  g_autoptr(PtBatch) batch = pt_batch_lookup(call->store, call->args[0], &error);
+  g_autoptr(PtGradingRow) grading =
+      batch ? pt_grading_open(call->http->station, call->store, batch, &spec, FALSE, &error) : NULL;
+  json_decref(body);
+  json_t *o = grading ? pt_grading_to_json(call->store, grading, &error) : NULL;
+  return o ? pt_http_respond_json(call->c, MHD_HTTP_CREATED, o, NULL)
+           : pt_http_respond_gerror(call->c, error);
+}
+
+/* Closes the batch's open grading (the CLI's `grade close`) and answers it as closed, with
+ * its disposition and the inspecting event's id. */
+static enum MHD_Result
+close_grading(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(call->store, call->args[0], &error);
+  PtEventRow row = {0};
+  if (!batch || !pt_grading_close(call->http->station, call->store, batch, &row, &error))
+    return pt_http_respond_gerror(call->c, error);
+  g_autofree char *event_id = g_strdup(row.event_id);
+  pt_event_row_clear(&row);
+  g_autoptr(PtGradingRow) grading = pt_store_grading_get_newest(call->store, batch->id, &error);
+  json_t *o = grading ? pt_grading_to_json(call->store, grading, &error) : NULL;
+  if (!o)
+    return pt_http_respond_gerror(call->c, error);
+  json_object_set_new(o, "event_id", json_string(event_id));
+  json_object_set_new(o, "lot", json_string(batch->lot));
+  return pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL);
+}
+
 static const PtHttpRoute dash_routes[] = {
     {"/api/v1/status", PT_HTTP_GET, PT_HTTP_OPERATOR, get_status},
     {"/api/v1/cameras/{name}/thumbnail.jpg", PT_HTTP_GET, PT_HTTP_OPERATOR, get_thumbnail},
     {"/api/v1/print-jobs", PT_HTTP_GET, PT_HTTP_OPERATOR, get_print_jobs},
     {"/api/v1/print-jobs", PT_HTTP_POST, PT_HTTP_OPERATOR, post_print_jobs},
+    {"/api/v1/grades", PT_HTTP_GET, PT_HTTP_OPERATOR, get_grades},
+    {"/api/v1/batches/{id}/grading/open", PT_HTTP_POST, PT_HTTP_OPERATOR, open_grading},
+    {"/api/v1/batches/{id}/grading/close", PT_HTTP_POST, PT_HTTP_OPERATOR, close_grading},
 };
 
 const PtHttpRouteTable pt_http_dash_routes = {dash_routes, G_N_ELEMENTS(dash_routes)};

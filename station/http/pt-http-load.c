@@ -8,12 +8,16 @@
  *                                         200 when it already was)
  *   DELETE /api/v1/loads/{id}/batches/{batch}  takes it off (a signed unloading event); the
  *                                         batch is its lot, or #ID (%23ID)
- *   POST /api/v1/loads/{id}/close         the load departs: one departing event per batch */
+ *   POST /api/v1/loads/{id}/close         the load departs: one departing event per batch
+ *   GET  /api/v1/loads/{id}/photos        the driver's photos of plate and seal (kind, hash,
+ *                                         size, when), oldest first
+ *   GET  /api/v1/loads/{id}/photos/{photo}  one of them, the stored JPEG */
 #include "pt-http-load.h"
 
 #include "pt-http-respond.h"
 
 #include "pt-batch.h"
+#include "pt-driver.h"
 #include "pt-error.h"
 #include "pt-limits.h"
 #include "pt-load.h"
@@ -125,6 +129,52 @@ remove_batch(const PtHttpCall *call)
       NULL);
 }
 
+static enum MHD_Result
+list_photos(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtLoad) load = pt_load_lookup(call->store, call->args[0], &error);
+  g_autoptr(GPtrArray) photos = load ? pt_store_driver_photos(call->store, load->id, &error) : NULL;
+  if (!photos)
+    return pt_http_respond_gerror(call->c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < photos->len; i++) {
+    json_t *o = pt_driver_photo_to_json(g_ptr_array_index(photos, i));
+    /* Where it is on disk is the station's business; the page asks by id. */
+    json_object_del(o, "path");
+    json_array_append_new(arr, o);
+  }
+  return pt_http_respond_json(call->c, MHD_HTTP_OK, json_pack("{so}", "photos", arr), NULL);
+}
+
+/* The JPEG of photo {photo} of load {id}: a photo of another load is a 404 too. */
+static enum MHD_Result
+get_photo(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtLoad) load = pt_load_lookup(call->store, call->args[0], &error);
+  g_autoptr(GPtrArray) photos = load ? pt_store_driver_photos(call->store, load->id, &error) : NULL;
+  if (!photos)
+    return pt_http_respond_gerror(call->c, error);
+  guint64 id = 0;
+  const PtDriverPhoto *photo = NULL;
+  if (g_ascii_string_to_unsigned(call->args[1], 10, 1, G_MAXINT64, &id, NULL)) {
+    for (guint i = 0; i < photos->len && !photo; i++) {
+      const PtDriverPhoto *p = g_ptr_array_index(photos, i);
+      if (p->id == (gint64)id)
+        photo = p;
+    }
+  }
+  if (!photo)
+    return pt_http_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such photo on this load", NULL);
+  g_autofree char *full = g_build_filename(call->http->station->dir, photo->path, NULL);
+  char *data = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(full, &data, &len, &error))
+    return pt_http_respond_error(call->c, MHD_HTTP_NOT_FOUND, error->message, NULL);
+  return pt_http_respond(call->c, MHD_HTTP_OK, "image/jpeg", data, len, NULL);
+}
+
 static const PtHttpRoute load_routes[] = {
     {"/api/v1/loads", PT_HTTP_GET, PT_HTTP_OPERATOR, list_loads},
     {"/api/v1/loads", PT_HTTP_POST, PT_HTTP_OPERATOR, create_load},
@@ -132,6 +182,8 @@ static const PtHttpRoute load_routes[] = {
     {"/api/v1/loads/{id}/batches", PT_HTTP_POST, PT_HTTP_OPERATOR, add_batch},
     {"/api/v1/loads/{id}/batches/{batch}", PT_HTTP_DELETE, PT_HTTP_OPERATOR, remove_batch},
     {"/api/v1/loads/{id}/close", PT_HTTP_POST, PT_HTTP_OPERATOR, close_load},
+    {"/api/v1/loads/{id}/photos", PT_HTTP_GET, PT_HTTP_OPERATOR, list_photos},
+    {"/api/v1/loads/{id}/photos/{photo}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_photo},
 };
 
 const PtHttpRouteTable pt_http_load_routes = {load_routes, G_N_ELEMENTS(load_routes)};

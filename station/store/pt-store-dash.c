@@ -1,6 +1,8 @@
 /* pt-store-dash.c: SQL of the dashboard's summaries (see pt-store-dash.h).  The dashboard
- * asks every few seconds; both statements read the print_jobs table once, which stays small
- * (a few jobs per batch). */
+ * asks every few seconds; the print statements read the print_jobs table once, which stays
+ * small (a few jobs per batch); a batch's last grade is one indexed look-up of its gradings;
+ * the held batches on open loads walk the open loads' rows of
+ * load_batches (a truck's worth each) by their primary key. */
 #include "pt-store-dash.h"
 
 #include "pt-error.h"
@@ -15,6 +17,15 @@ static const char sql_counts[] =
 static const char sql_trouble[] =
     "SELECT last_error, printer FROM print_jobs WHERE last_error IS NOT NULL AND "
     "((state = 'queued' AND attempts > 0) OR state = 'failed') ORDER BY updated_ns DESC LIMIT 1";
+
+static const char sql_held_on_open[] =
+    "SELECT l.id, l.plate, b.id, b.lot, b.status, b.status_reason FROM loads l "
+    "JOIN load_batches lb ON lb.load_id = l.id JOIN batches b ON b.id = lb.batch_id "
+    "WHERE l.closed_ns IS NULL AND b.status IN ('held', 'recalled') ORDER BY l.id, b.lot LIMIT ?";
+
+static const char sql_last_grade[] =
+    "SELECT declared_class, disposition, closed_ns FROM gradings "
+    "WHERE batch_id = ? AND closed_ns IS NOT NULL ORDER BY closed_ns DESC, id DESC LIMIT 1";
 
 static const char sql_recorded[] = "SELECT coalesce(sum(bytes), 0) FROM segments "
                                    "WHERE state IN ('closed', 'recovered')";
@@ -106,4 +117,81 @@ pt_store_print_jobs_by_id(PtStore *store, GArray *ids, GError **error)
     }
   }
   return g_steal_pointer(&jobs);
+}
+
+void
+pt_dash_held_free(PtDashHeld *held)
+{
+  if (!held)
+    return;
+  g_free(held->plate);
+  g_free(held->lot);
+  g_free(held->status);
+  g_free(held->reason);
+  g_free(held);
+}
+
+GPtrArray *
+pt_store_held_on_open_loads(PtStore *store, int max, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_held_on_open, error);
+  if (!s)
+    return NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_dash_held_free);
+  sqlite3_bind_int(s, 1, max);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    PtDashHeld *h = g_new0(PtDashHeld, 1);
+    h->load_id = sqlite3_column_int64(s, 0);
+    h->plate = pt_store_column_dup(s, 1);
+    h->batch_id = sqlite3_column_int64(s, 2);
+    h->lot = pt_store_column_dup(s, 3);
+    h->status = pt_store_column_dup(s, 4);
+    h->reason = pt_store_column_dup(s, 5);
+    g_ptr_array_add(list, h);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    pt_store_set_sqlite_error(store, rc, "read the held batches on open loads", error);
+    return NULL;
+  }
+  return g_steal_pointer(&list);
+}
+
+void
+pt_dash_grade_free(PtDashGrade *grade)
+{
+  if (!grade)
+    return;
+  g_free(grade->declared_class);
+  g_free(grade->disposition);
+  g_free(grade);
+}
+
+GPtrArray *
+pt_store_last_grades(PtStore *store, GArray *batch_ids, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_last_grade, error);
+  if (!s)
+    return NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_dash_grade_free);
+  for (guint i = 0; i < batch_ids->len; i++) {
+    gint64 id = g_array_index(batch_ids, gint64, i);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      PtDashGrade *g = g_new0(PtDashGrade, 1);
+      g->batch_id = id;
+      g->declared_class = pt_store_column_dup(s, 0);
+      g->disposition = pt_store_column_dup(s, 1);
+      g->closed_ns = sqlite3_column_int64(s, 2);
+      g_ptr_array_add(list, g);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+      pt_store_set_sqlite_error(store, rc, "read the last grades", error);
+      return NULL;
+    }
+  }
+  return g_steal_pointer(&list);
 }

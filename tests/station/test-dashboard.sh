@@ -3,8 +3,9 @@
 # a test camera and a camera whose device is missing: the live thumbnail (401 without the
 # token, 404 for an unknown camera, a 320 px JPEG with Cache-Control no-store once the tap
 # has a frame), GET /api/v1/status (disk, retention, cameras with since, alerts for a camera
-# down, low disk, a printer that refuses) and bulk label printing with its progress, against
-# a printer that takes the job and one that refuses.
+# down, low disk, a printer that refuses, a held batch on an open load; the station's time
+# zone) and bulk label printing with its progress, against a printer that takes the job and
+# one that refuses.
 # Exit 77 (skip) when a GStreamer element the test camera needs is missing.
 set -u
 . "$(dirname "$0")/../tap.sh"
@@ -36,6 +37,7 @@ set_key() { sed -i "s|^$1=.*|$1=$2|" "$DATA/station.ini"; }
 set_key min_free_bytes 0
 # Every file system has less than 100% free: the disk alert must show.
 set_key disk_low_percent 100
+set_key time_zone Asia/Shanghai
 cat >>"$DATA/station.ini" <<'EOF2'
 
 [camera cam1]
@@ -134,7 +136,31 @@ check "progress shows a job retrying with the printer's error" \
 code -H "$AUTH" "$URL/api/v1/status" >/dev/null
 check "a printer that refuses is an alert" \
   'jq -e ".alerts[] | select(.kind == \"printer\" and .subject == \"127.0.0.1:1\")" "$T/body" >/dev/null && jq -e ".print.retrying == 1 and .print.done == 2" "$T/body" >/dev/null'
+# The dashboard shows the kind before the text: the text names the printer once, not
+# "printer printer HOST".
+check "... its text names the printer once" \
+  'jq -e ".alerts[] | select(.kind == \"printer\") | .text | (test(\"^printer\") | not) and ([scan(\"127.0.0.1:1\\\\b\")] | length == 1)" "$T/body" >/dev/null'
+check "the status names the station's time zone" '[ "$(jq -r .time_zone "$T/body")" = Asia/Shanghai ]'
+check "no held-batch alert while no load is open" '! jq -e ".alerts[] | select(.kind == \"load-batch\")" "$T/body" >/dev/null'
 
+# --- held and recalled batches on open loads ---
+code -H "$AUTH" -d '{"plate":"SH 1","seal":"S-1"}' "$URL/api/v1/loads" >/dev/null
+LOAD=$(jq -r .id "$T/body")
+for b in 1 2; do code -H "$AUTH" -d "{\"batch\":\"#$b\"}" "$URL/api/v1/loads/$LOAD/batches" >/dev/null; done
+LOT2=$(curl -s -H "$AUTH" "$URL/api/v1/batches/%232" | jq -r .lot)
+code -H "$AUTH" -d '{"reason":"Customer complaint: mould"}' "$URL/api/v1/batches/2/hold" >/dev/null
+code -H "$AUTH" "$URL/api/v1/status" >/dev/null
+check "a held batch on an open load is an alert with load, lot, status and reason" \
+  'jq -e --arg lot "$LOT2" ".alerts[] | select(.kind == \"load-batch\" and .lot == \$lot and .load == $LOAD and .status == \"held\" and .reason == \"Customer complaint: mould\" and .plate == \"SH 1\")" "$T/body" >/dev/null'
+check "... only that batch" '[ "$(jq "[.alerts[] | select(.kind == \"load-batch\")] | length" "$T/body")" = 1 ]'
+code -H "$AUTH" -X DELETE "$URL/api/v1/loads/$LOAD/batches/$LOT2" >/dev/null
+code -H "$AUTH" "$URL/api/v1/status" >/dev/null
+check "taken off the load, it is no alert" '! jq -e ".alerts[] | select(.kind == \"load-batch\")" "$T/body" >/dev/null'
+
+check "grades of batches never graded: none" \
+  '[ "$(code -H "$AUTH" "$URL/api/v1/grades?batches=1,2")" = 200 ] && [ "$(jq ".grades | length" "$T/body")" = 0 ]'
+check "grades need the operator token" '[ "$(code "$URL/api/v1/grades?batches=1")" = 401 ]'
+check "a bad batch id list is a 400" '[ "$(code -H "$AUTH" "$URL/api/v1/grades?batches=1,x")" = 400 ]'
 kill -TERM "$PID"
 wait "$PID"
 RC=$?

@@ -1,0 +1,305 @@
+// dashboard-browser.mjs: the operator dashboard (/station) in Debian's Chromium (driven by
+// playwright-core) at 1366x768: signed out, the sign-in form alone and no protected route
+// asked for; a wrong password said at the form; signed in, the "needs attention" strip with
+// the held batch on an open load (status word, colour and reason) and a clean printer alert;
+// dates in the station's zone as YYYY-MM-DD HH:MM; the load close refused for the held batch,
+// the batch taken off from the strip and the load closed; the batch list's search and
+// columns and the new-batch form's messages next to their fields; the language switch (kept
+// over a reload) and Chinese by default for a zh browser; a grading opened from the
+// dashboard, fruit graded out beyond the tolerance (as the grading camera would record
+// them) shown as a warning while it runs, and the grading closed as non-conformant; screenshots in both languages;
+// axe-core when installed.  Prints TAP.
+// argv: BASE_URL OPERATOR PASSWORD OUT_DIR OPERATOR_TOKEN STATION_DB [AXE_JS]
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const require = createRequire(process.env.NPM_DIR + '/');
+const { chromium } = require('playwright-core');
+const [base, opName, opPassword, outDir, opToken, stationDb, axePath] = process.argv.slice(2);
+
+let n = 0, failed = 0;
+function ok(cond, name, detail) {
+  n++;
+  if (!cond) failed++;
+  console.log(`${cond ? 'ok' : 'not ok'} ${n} ${name}`);
+  if (!cond && detail !== undefined) console.log('# ' + String(detail).replace(/\n/g, '\n# '));
+}
+async function step(name, fn) {
+  try { const r = await fn(); ok(r === true, name, r); } catch (e) { ok(false, name, e.message); }
+}
+const visible = (page, sel, opts) => page.locator(sel, opts).waitFor({ timeout: 10000 }).then(() => true, () => false);
+async function api(path) {
+  const r = await fetch(base + path, { headers: { Authorization: 'Bearer ' + opToken } });
+  return r.json();
+}
+/* What the station's zone (Asia/Shanghai) makes of @iso, written as the page must write it. */
+function shanghai(iso) {
+  const p = {};
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso)).forEach((x) => { p[x.type] = x.value; });
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  timeout: 60000,
+});
+const viewport = { width: 1366, height: 768 };
+const context = await browser.newContext({ locale: 'en-US', viewport, timezoneId: 'America/New_York' });
+const page = await context.newPage();
+const requests = [];
+page.on('request', (r) => requests.push(r.url()));
+const errors = [];
+page.on('pageerror', (e) => errors.push(e.message));
+
+/* ---- 1. signed out ---- */
+await page.goto(base + '/station', { waitUntil: 'load', timeout: 20000 });
+await step('signed out: the sign-in form is shown', async () => visible(page, '#login'));
+await page.waitForTimeout(3000);
+await step('signed out: the sign-in form is the only form and the dashboard is hidden', async () => {
+  const shown = await page.evaluate(() => {
+    const seen = (e) => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
+    return {
+      forms: [...document.querySelectorAll('form')].filter(seen).map((f) => f.id),
+      inputs: [...document.querySelectorAll('input, select')].filter(seen).map((i) => i.id || i.name),
+      main: seen(document.getElementById('dash')),
+      strip: seen(document.getElementById('attention')),
+      bad: [...document.querySelectorAll('.verify.bad')].filter(seen).length,
+    };
+  });
+  return (shown.forms.join() === 'login' && shown.inputs.join() === 'name,password' && !shown.main && !shown.strip &&
+    shown.bad === 0) || JSON.stringify(shown);
+});
+await step('signed out: no protected route is asked for in 3 s', async () => {
+  const asked = requests.filter((u) => u.includes('/api/') && !u.endsWith('/api/v1/session'));
+  return asked.length === 0 || asked.join('\n');
+});
+await page.fill('#name', opName);
+await page.fill('#password', 'not the password');
+await page.click('#login button[type=submit]');
+await step('a wrong password is said at the form', async () =>
+  (await visible(page, '#login #login-msg.bad', { hasText: 'Wrong name or password' })) &&
+  !(await page.isVisible('#dash')) || await page.textContent('#login'));
+
+/* ---- signed in: the strip ---- */
+await page.fill('#password', opPassword);
+await page.click('#login button[type=submit]');
+await step('signed in: who is shown and the form is gone', async () =>
+  (await visible(page, '#who', { hasText: opName })) && await page.isHidden('#login') || 'not signed in');
+const held = page.locator('#attention li[data-kind=load-batch]', { hasText: 'HELD1' });
+await step('the strip names the held batch on the open load with status word and reason', async () => {
+  await held.waitFor({ timeout: 10000 });
+  const text = (await held.textContent()).replace(/\s+/g, ' ');
+  const cls = await held.getAttribute('class');
+  return (/held: Customer complaint: mould/.test(text) && /open load 1 \(SH 123\)/.test(text) && /\bheld\b/.test(cls)) ||
+    cls + ' | ' + text;
+});
+await step('the held batch has its action in the strip', async () =>
+  (await held.locator('button[data-action=take-off]').count()) === 1 || await held.innerHTML());
+const printer = page.locator('#attention li[data-kind=printer]');
+await step('the printer alert is in the strip, its text clean', async () => {
+  await printer.waitFor({ timeout: 20000 });
+  const text = await printer.textContent();
+  return (!/printer printer/i.test(text) && /^printer: /.test(text) && (await printer.locator('a[href="#print"]').count()) === 1) || text;
+});
+await step('no broken picture after sign-in', async () => {
+  const broken = await page.evaluate(() => [...document.images].filter((i) =>
+    (i.offsetWidth || i.offsetHeight) && !(i.complete && i.naturalWidth)).map((i) => i.alt || i.src));
+  return broken.length === 0 || broken.join();
+});
+
+/* ---- dates in the station's zone ---- */
+const load = await api('/api/v1/loads/1');
+const card = page.locator('article.load[data-load="1"]');
+await step("a load's opening time is YYYY-MM-DD HH:MM in the station's zone", async () => {
+  await card.waitFor({ timeout: 10000 });
+  const shown = (await card.locator('dd').nth(3).textContent()).trim();
+  return (shown === shanghai(load.opened) && /^\d{4}-\d\d-\d\d \d\d:\d\d$/.test(shown)) || shown + ' vs ' + shanghai(load.opened);
+});
+await step('the load list shows driver, destination and state', async () => {
+  const row = page.locator('table.loads-all tr', { hasText: 'SH 123' });
+  await row.waitFor({ timeout: 10000 });
+  const text = await row.textContent();
+  return (/Wang Wei/.test(text) && /Fresh Co/.test(text) && /open/.test(text)) || text;
+});
+await step('the held batch is marked on its load', async () => {
+  const mark = card.locator('span.lot.blocked', { hasText: 'HELD1' });
+  await mark.waitFor({ timeout: 10000 });
+  return (await card.getAttribute('class')).includes('blocked') || await card.getAttribute('class');
+});
+await step("the driver's plate photo is shown on the load and opens the stored JPEG", async () => {
+  const img = card.locator('a.photo[data-kind=plate] img');
+  await img.waitFor({ timeout: 10000 });
+  const width = await img.evaluate((i) => (i.complete ? i.naturalWidth : new Promise((res) => {
+    i.addEventListener('load', () => res(i.naturalWidth), { once: true });
+    i.addEventListener('error', () => res(-1), { once: true });
+  })));
+  const href = await card.locator('a.photo[data-kind=plate]').getAttribute('href');
+  const r = await context.request.get(base + href);
+  const other = await context.request.get(base + '/api/v1/loads/1/photos/99');
+  const anon = await fetch(base + href);
+  return (width > 0 && r.ok() && r.headers()['content-type'] === 'image/jpeg' && other.status() === 404 &&
+    anon.status === 401) || width + ' ' + href + ' ' + r.status() + ' ' + other.status() + ' ' + anon.status;
+});
+await page.screenshot({ path: join(outDir, 'dashboard-en.png') });
+await page.screenshot({ path: join(outDir, 'dashboard-en-full.png'), fullPage: true });
+
+/* ---- the load close refused, the batch taken off, the load closed ---- */
+page.once('dialog', (d) => d.accept());
+await card.locator('button[data-action=close]').click();
+await step("closing the load shows the station's refusal naming the held batch", async () => {
+  const refusal = card.locator('p.close-refused');
+  await refusal.waitFor({ timeout: 10000 });
+  const text = await refusal.textContent();
+  const still = await api('/api/v1/loads/1');
+  return (/HELD1/.test(text) && still.state === 'open') || text + ' ' + still.state;
+});
+await held.locator('button[data-action=take-off]').click();
+await step('taken off from the strip: the alert goes and the load no longer lists it', async () => {
+  await held.waitFor({ state: 'detached', timeout: 10000 });
+  const l = await api('/api/v1/loads/1');
+  return !l.batches.some((b) => b.lot === 'HELD1') || JSON.stringify(l.batches);
+});
+page.once('dialog', (d) => d.accept());
+await page.locator('article.load[data-load="1"] button[data-action=close]').click();
+await step('then the load closes', async () =>
+  (await visible(page, '#load-msg.ok', { hasText: 'closed' })) && (await api('/api/v1/loads/1')).state === 'closed' ||
+  await page.textContent('#load-msg'));
+
+/* ---- batches: columns, search, the form ---- */
+await step('the batch list has grower, pack date, grade verdict and status columns', async () => {
+  const head = await page.locator('#batches table thead').textContent();
+  const row = (await page.locator('#batches tr', { hasText: 'OK1' }).textContent()).replace(/\s+/g, ' ');
+  return (/Grower/.test(head) && /Pack date/.test(head) && /Grade verdict/.test(head) && /Status/.test(head) &&
+    /Li farm/.test(row) && /2026-11-25/.test(row) && /I · conformant/.test(row)) || head + ' | ' + row;
+});
+await step('the held batch shows its status word and reason in the list', async () => {
+  const row = (await page.locator('#batches tr', { hasText: 'HELD1' }).textContent()).replace(/\s+/g, ' ');
+  return /held: Customer complaint: mould/.test(row) || row;
+});
+await page.fill('#batch-search', 'chen');
+await step('search keeps only the matching batches', async () => {
+  const lots = await page.locator('#batches tbody tr').evaluateAll((rows) => rows.map((r) => r.cells[0].textContent));
+  return lots.join() === 'HELD1' || lots.join();
+});
+await page.fill('#batch-search', '');
+await page.fill('#new-batch [name=product]', 'Lemons');
+await page.fill('#new-batch [name=gtin]', '12ab');
+await page.click('#new-batch button[type=submit]');
+await step('a malformed GTIN is said next to its field', async () =>
+  (await visible(page, '.field-msg[data-for=gtin]', { hasText: '8 to 14 digits' })) &&
+  (await page.getAttribute('#new-batch [name=gtin]', 'aria-invalid')) === 'true' || await page.textContent('#new-batch'));
+await page.fill('#new-batch [name=gtin]', '09506000134352');
+await page.fill('#new-batch [name=lot]', 'BAD LOT!');
+await page.click('#new-batch button[type=submit]');
+await step("the station's refusal of a lot is said next to the lot field", async () =>
+  (await visible(page, '.field-msg[data-for=lot]', { hasText: /lot/i })) || await page.textContent('#new-batch'));
+await page.fill('#new-batch [name=lot]', 'LEM1');
+await page.fill('#new-batch [name=origin]', 'ES');
+await page.fill('#new-batch [name=grower]', 'Huerta Sol');
+await page.fill('#new-batch [name=harvest_date]', '2026-11-28');
+await page.fill('#new-batch [name=pack_date]', '2026-11-30');
+await page.fill('#new-batch [name=quantity]', '40');
+await page.selectOption('#new-batch [name=uom]', 'XCS');
+await page.click('#new-batch button[type=submit]');
+await step('a batch made with every field the CLI takes', async () => {
+  await page.locator('#op-msg.ok', { hasText: 'LEM1' }).waitFor({ timeout: 10000 });
+  const b = await api('/api/v1/batches/LEM1');
+  return (b.origin === 'ES' && b.grower === 'Huerta Sol' && b.harvest_date === '2026-11-28' && b.pack_date === '2026-11-30' &&
+    b.quantity === 40 && b.uom === 'XCS') || JSON.stringify(b);
+});
+
+/* ---- grading from the dashboard, with the live tolerance check ---- */
+await page.selectOption('#grading-open select[name=batch]', { label: 'GR1 · Oranges' });
+await page.selectOption('#grading-open select[name=declared_class]', 'I');
+await page.click('#grading-open button[type=submit]');
+await step('a grading is opened from the dashboard', async () =>
+  (await visible(page, '#live-grading strong', { hasText: 'GR1' })) && (await visible(page, '#grading-msg.ok')) ||
+  await page.textContent('#live-grading') + ' ' + await page.textContent('#grading-msg'));
+/* What the grading camera would record: 98 fruit, 30 of them meeting no class. */
+execFileSync('sqlite3', [stationDb, `
+INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, length_mm, weight_g,
+  ripe_fraction, green_fraction, defect_count, defect_area_mm2, defect_largest_mm2,
+  defect_longest_mm, views, rule, confidence)
+SELECT (SELECT id FROM gradings WHERE closed_ns IS NULL), value, 'test', CASE WHEN value <= 30 THEN 'out' ELSE 'I' END,
+  70, 70, 200, 1, 0, 0, 0, 0, 0, 1, 'test', 1 FROM generate_series(1, 98);`]);
+await step('30 of 98 fruit out: the tolerance warning shows while grading', async () => {
+  const warn = page.locator('#live-grading .tolerance.bad', { hasText: 'meeting no class' });
+  await warn.waitFor({ timeout: 10000 });
+  return ((await page.textContent('#fruit-count')) === '98' && /30 fruit, 30\.61%/.test(await warn.textContent())) ||
+    await warn.textContent();
+});
+await page.screenshot({ path: join(outDir, 'dashboard-grading-en.png') });
+page.once('dialog', (d) => d.accept());
+await page.click('#live-grading button[data-action=close-grading]');
+await step('closing it signs the inspection as non-conformant', async () =>
+  (await visible(page, '#grading-msg.bad', { hasText: 'non-conformant' })) &&
+  (await visible(page, '#batches tr', { hasText: /GR1.*I · non-conformant/ })) &&
+  (await api('/api/v1/grades?batches=' + (await api('/api/v1/batches/GR1')).id)).grades[0].disposition === 'non_conformant' ||
+  await page.textContent('#grading-msg'));
+
+/* ---- Chinese ---- */
+await page.click('#lang');
+await step('the switch turns the dashboard Chinese', async () =>
+  (await page.getAttribute('html', 'lang')) === 'zh-CN' && (await page.textContent('#attention-title')) === '需要处理' &&
+  (await visible(page, '#batches thead', { hasText: '种植者' })) || await page.textContent('body'));
+await page.reload({ waitUntil: 'load' });
+await step('the choice is kept over a reload', async () =>
+  (await visible(page, '#who', { hasText: opName })) && (await page.getAttribute('html', 'lang')) === 'zh-CN' &&
+  (await visible(page, 'h2', { hasText: '批次' })) || await page.getAttribute('html', 'lang'));
+await step('status words, strip and loads are Chinese', async () => {
+  await page.locator('#attention li[data-kind=printer]', { hasText: '打印机' }).waitFor({ timeout: 10000 });
+  await page.locator('table.loads-all', { hasText: '已发车' }).waitFor({ timeout: 10000 });
+  const row = (await page.locator('#batches tr', { hasText: 'HELD1' }).textContent()).replace(/\s+/g, ' ');
+  return /暂扣: Customer complaint: mould/.test(row) || row;
+});
+const english = await page.evaluate(() => {
+  const words = ['Needs attention', 'Batches', 'Loads', 'Drivers', 'Close load', 'Add batch', 'Grower', 'Sign out', 'Print'];
+  const text = document.body.innerText;
+  return words.filter((w) => text.includes(w));
+});
+ok(english.length === 0, 'no English label of the dashboard is left in Chinese', english.join());
+await page.screenshot({ path: join(outDir, 'dashboard-zh.png') });
+await page.screenshot({ path: join(outDir, 'dashboard-zh-full.png'), fullPage: true });
+
+/* ---- axe-core ---- */
+if (axePath) {
+  const axe = readFileSync(axePath, 'utf8');
+  for (const lang of ['zh', 'en']) {
+    const ctx = await browser.newContext({ locale: lang === 'zh' ? 'zh-CN' : 'en-US', viewport, bypassCSP: true });
+    await ctx.request.post(base + '/api/v1/session', { data: { name: opName, password: opPassword } });
+    const p = await ctx.newPage();
+    await p.goto(base + '/station', { waitUntil: 'load', timeout: 20000 });
+    await p.locator('#attention li').first().waitFor({ timeout: 10000 });
+    await p.locator('#batches table').waitFor({ timeout: 10000 });
+    await p.evaluate(axe);
+    const r = await p.evaluate(async () => {
+      const res = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+      return res.violations.map((v) => v.id + ' (' + v.nodes.length + '): ' + v.nodes.slice(0, 3).map((x) => x.target.join(' ')).join(', '));
+    });
+    ok(r.length === 0, `axe-core (${lang}, WCAG 2 A/AA): no violation`, r.join('\n'));
+    await ctx.close();
+  }
+} else {
+  console.log('ok ' + ++n + ' # SKIP axe-core could not be installed');
+}
+
+/* ---- a zh browser opens in Chinese; signed out, Chinese too ---- */
+{
+  const zh = await browser.newContext({ locale: 'zh-CN', viewport });
+  const p = await zh.newPage();
+  await p.goto(base + '/station', { waitUntil: 'load', timeout: 20000 });
+  await step('a zh-CN browser gets the Chinese sign-in form', async () =>
+    (await visible(p, '#login', { hasText: '登录站点' })) || await p.textContent('body'));
+  await p.screenshot({ path: join(outDir, 'dashboard-zh-signed-out.png') });
+  await zh.close();
+}
+
+ok(errors.length === 0, 'no script errors', errors.join('\n'));
+await browser.close();
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);
