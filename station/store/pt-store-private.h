@@ -161,6 +161,12 @@ void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
 /* Returns: (transfer full) (nullable): column @i as a new string. */
 char *pt_store_column_dup(sqlite3_stmt *s, int i);
 /* Steps a statement that returns no rows and resets it. */
+/* Steps @s (stolen, finalized here), a SELECT of the events columns in pt-store.c's order, and
+ * calls @fn with each row (its strings borrowed from the statement for the call); @what names
+ * the read in an error. */
+gboolean pt_store_events_each(PtStore *store, sqlite3_stmt *s, PtEventFunc fn, gpointer user_data,
+                              const char *what, GError **error);
+
 gboolean pt_store_step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error);
 
 /* Steps a statement that returns one row of one integer into @out, and resets it. */

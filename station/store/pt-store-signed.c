@@ -30,19 +30,6 @@ static const char sql_batches_all[] =
     "SELECT id, lot, gtin, product, variety, origin, grower, harvest_date, pack_date, quantity, "
     "uom, status, status_reason, created_ns, demo FROM batches ORDER BY id";
 
-static void
-copy_blob(sqlite3_stmt *s, int i, guint8 *out, gsize len, gboolean *present)
-{
-  gboolean ok =
-      sqlite3_column_type(s, i) == SQLITE_BLOB && (gsize)sqlite3_column_bytes(s, i) == len;
-  if (ok)
-    memcpy(out, sqlite3_column_blob(s, i), len);
-  else
-    memset(out, 0, len);
-  if (present)
-    *present = ok;
-}
-
 gboolean
 pt_store_batch_fact_events(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointer user_data,
                            GError **error)
@@ -53,28 +40,7 @@ pt_store_batch_fact_events(PtStore *store, gint64 batch_id, PtEventFunc fn, gpoi
   if (rc != SQLITE_OK)
     return pt_store_set_sqlite_error(store, rc, "prepare", error);
   sqlite3_bind_int64(s, 1, batch_id);
-  gboolean ok = TRUE;
-  while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-    PtEventRow row = {0};
-    row.seq = sqlite3_column_int64(s, 0);
-    row.batch_id = sqlite3_column_int64(s, 1);
-    row.event_id = (char *)sqlite3_column_text(s, 2);
-    row.step = (char *)sqlite3_column_text(s, 3);
-    row.event_time_ns = sqlite3_column_int64(s, 4);
-    row.record_time_ns = sqlite3_column_int64(s, 5);
-    row.body = (char *)sqlite3_column_text(s, 6);
-    row.body_len = (gsize)sqlite3_column_bytes(s, 6);
-    copy_blob(s, 7, row.hash, PT_HASH_LEN, NULL);
-    copy_blob(s, 8, row.prev_batch_hash, PT_HASH_LEN, &row.has_prev_batch);
-    copy_blob(s, 9, row.prev_station_hash, PT_HASH_LEN, &row.has_prev_station);
-    copy_blob(s, 10, row.signature, PT_SIG_LEN, NULL);
-    row.hash_id = (char *)sqlite3_column_text(s, 11);
-    ok = fn(&row, user_data, error);
-  }
-  if (ok && rc != SQLITE_DONE)
-    ok = pt_store_set_sqlite_error(store, rc, "read a batch's signed facts", error);
-  sqlite3_finalize(s);
-  return ok;
+  return pt_store_events_each(store, s, fn, user_data, "read a batch's signed facts", error);
 }
 
 gboolean

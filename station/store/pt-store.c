@@ -931,19 +931,11 @@ copy_blob(sqlite3_stmt *s, int i, guint8 *out, gsize len, gboolean *present)
 }
 
 gboolean
-pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointer user_data,
-                        GError **error)
+pt_store_events_each(PtStore *store, sqlite3_stmt *s, PtEventFunc fn, gpointer user_data,
+                     const char *what, GError **error)
 {
-  /* A foreach may run inside another (audit inside export); use a private
-   * statement so the cached ones stay free. */
-  sqlite3_stmt *s = NULL;
-  const char *sql = stmt_sql[batch_id ? STMT_EVENTS_BATCH : STMT_EVENTS_ALL];
-  int rc = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
-  if (rc != SQLITE_OK)
-    return pt_store_set_sqlite_error(store, rc, "prepare", error);
-  if (batch_id)
-    sqlite3_bind_int64(s, 1, batch_id);
   gboolean ok = TRUE;
+  int rc;
   while (ok && (rc = sqlite3_step(s)) == SQLITE_ROW) {
     PtEventRow row = {0};
     row.seq = sqlite3_column_int64(s, 0);
@@ -962,7 +954,23 @@ pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointe
     ok = fn(&row, user_data, error);
   }
   if (ok && rc != SQLITE_DONE)
-    ok = pt_store_set_sqlite_error(store, rc, "read events", error);
+    ok = pt_store_set_sqlite_error(store, rc, what, error);
   sqlite3_finalize(s);
   return ok;
+}
+
+gboolean
+pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointer user_data,
+                        GError **error)
+{
+  /* A foreach may run inside another (audit inside export); use a private
+   * statement so the cached ones stay free. */
+  sqlite3_stmt *s = NULL;
+  const char *sql = stmt_sql[batch_id ? STMT_EVENTS_BATCH : STMT_EVENTS_ALL];
+  int rc = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
+  if (rc != SQLITE_OK)
+    return pt_store_set_sqlite_error(store, rc, "prepare", error);
+  if (batch_id)
+    sqlite3_bind_int64(s, 1, batch_id);
+  return pt_store_events_each(store, s, fn, user_data, "read events", error);
 }
