@@ -476,6 +476,9 @@ canon_time(const char *raw)
   } else if (*p == '+' || *p == '-') {
     int sign = *p == '-' ? -1 : 1;
     int oh = parse_int(p + 1, 2), om = 0;
+    /* Two digits of hours first: only then are p + 1 and p + 2 inside the string. */
+    if (oh < 0)
+      return g_strdup(t);
     const char *q = p + 3;
     if (*q == ':')
       q++;
