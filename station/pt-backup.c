@@ -61,20 +61,6 @@ io_fail(GError **error, int err, const char *what, const char *path)
   return FALSE;
 }
 
-static gboolean
-fsync_dir(const char *path, GError **error)
-{
-  int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || fsync(fd) != 0) {
-    int saved = errno;
-    if (fd >= 0)
-      close(fd);
-    return io_fail(error, saved, "cannot sync", path);
-  }
-  close(fd);
-  return TRUE;
-}
-
 /* Copies @src to the new file @dst (mode @mode), fsynced; the SHA-256 of what was written in
  * @digest.  With @dst NULL, only hashes @src. */
 static gboolean
@@ -185,7 +171,7 @@ copy_entry(const char *from, const char *to, const char *rel, Listing *listing, 
     if (!copy_entry(from, to, child, listing, error))
       return FALSE;
   }
-  return fsync_dir(dst, error);
+  return pt_file_sync(dst, error);
 }
 
 /* Removes the folder @path and what it holds, never following a symbolic link. */
@@ -309,7 +295,7 @@ pt_backup_create(const char *data_dir, const char *dest, const PtBackupOptions *
     g_autofree char *text = json_dumps(manifest, JSON_INDENT(2));
     g_autofree char *manifest_path = g_build_filename(partial, MANIFEST_FILE, NULL);
     ok = pt_file_write_atomic(manifest_path, text, strlen(text), 0600, error) &&
-         fsync_dir(partial, error);
+         pt_file_sync(partial, error);
     report->last_hash = g_steal_pointer(&head);
   }
   if (ok && g_rename(partial, report->path) != 0)
@@ -319,7 +305,7 @@ pt_backup_create(const char *data_dir, const char *dest, const PtBackupOptions *
     return FALSE;
   }
   g_autofree char *parent = g_path_get_dirname(report->path);
-  if (!fsync_dir(parent, error))
+  if (!pt_file_sync(parent, error))
     return FALSE;
   report->station_id = g_strdup(id);
   report->n_events = info.n_events;
@@ -522,7 +508,7 @@ pt_backup_restore(const char *src, const char *data_dir, gboolean replace, PtRes
     remove_tree(staging, NULL);
     return FALSE;
   }
-  if (!fsync_dir(parent, error))
+  if (!pt_file_sync(parent, error))
     return FALSE;
 
   /* Proven, not assumed: the restored station opens, and its whole log audits. */

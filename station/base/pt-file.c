@@ -13,20 +13,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static gboolean
-fsync_dir(const char *path, GError **error)
+gboolean
+pt_file_sync(const char *path, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname(path);
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0 || fsync(fd) != 0) {
     int e = errno;
     if (fd >= 0)
       close(fd);
-    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot sync directory %s: %s", dir, g_strerror(e));
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot sync %s: %s", path, g_strerror(e));
     return FALSE;
   }
   close(fd);
   return TRUE;
+}
+
+/* The directory holding @path, so that a rename into it survives a crash. */
+static gboolean
+fsync_dir(const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname(path);
+  return pt_file_sync(dir, error);
 }
 
 gboolean

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 gboolean pt_file_write_atomic(const char *path, const void *data, gsize len, int mode,
                               GError **error);
 
+/* fsync(2) of the file or directory @path: its data, or the names it holds. */
+gboolean pt_file_sync(const char *path, GError **error);
+
 /* Reads @path whole, refusing files over @max bytes.
  * Returns: (transfer full): NUL-terminated contents, length in @len_out. */
 char *pt_file_read(const char *path, gsize max, gsize *len_out, GError **error);

@@ -6,6 +6,7 @@
 #include "pt-store-backup.h"
 
 #include "pt-error.h"
+#include "pt-file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,21 +22,6 @@ sqlite_fail(sqlite3 *db, int rc, const char *what, const char *path, GError **er
               rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? PT_ERROR_BUSY : PT_ERROR_IO, "%s %s: %s",
               what, path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   return FALSE;
-}
-
-static gboolean
-fsync_path(const char *path, GError **error)
-{
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || fsync(fd) != 0) {
-    int saved = errno;
-    if (fd >= 0)
-      close(fd);
-    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot sync %s: %s", path, g_strerror(saved));
-    return FALSE;
-  }
-  close(fd);
-  return TRUE;
 }
 
 gboolean
@@ -88,7 +74,7 @@ out:
   sqlite3_close_v2(dest);
   sqlite3_close_v2(src);
   if (ok)
-    ok = fsync_path(dest_path, error);
+    ok = pt_file_sync(dest_path, error);
   if (!ok)
     g_unlink(dest_path);
   return ok;
