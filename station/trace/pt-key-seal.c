@@ -154,18 +154,5 @@ pt_key_save(const PtKeys *keys, const char *dir, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot create %s: %s", kdir, g_strerror(saved));
     return FALSE;
   }
-  char *sec_hex = sodium_malloc(crypto_sign_SECRETKEYBYTES * 2 + 2);
-  if (!sec_hex) {
-    g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "out of locked memory");
-    return FALSE;
-  }
-  sodium_bin2hex(sec_hex, crypto_sign_SECRETKEYBYTES * 2 + 1, keys->secret_key,
-                 crypto_sign_SECRETKEYBYTES);
-  sec_hex[crypto_sign_SECRETKEYBYTES * 2] = '\n';
-  sec_hex[crypto_sign_SECRETKEYBYTES * 2 + 1] = '\0';
-  gboolean ok = pt_file_write_atomic(sec, sec_hex, strlen(sec_hex), 0600, error);
-  sodium_free(sec_hex);
-  g_autofree char *pub_hex = pt_hex_encode(keys->public_key, PT_PUB_LEN);
-  g_autofree char *pub_line = g_strconcat(pub_hex, "\n", NULL);
-  return ok && pt_file_write_atomic(pub, pub_line, strlen(pub_line), 0644, error);
+  return pt_keys_write(keys, sec, pub, error);
 }

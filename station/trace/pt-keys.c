@@ -66,21 +66,26 @@ pt_keys_create(const char *dir, GError **error)
   }
   g_autoptr(PtKeys) keys = keys_alloc();
   crypto_sign_keypair(keys->public_key, keys->secret_key);
+  if (!pt_keys_write(keys, sec, pub, error))
+    return NULL;
+  return g_steal_pointer(&keys);
+}
 
+gboolean
+pt_keys_write(const PtKeys *keys, const char *secret_path, const char *public_path, GError **error)
+{
   /* Stored as hex text so the files survive copy-paste and show damage plainly. */
   char sec_hex[crypto_sign_SECRETKEYBYTES * 2 + 2];
   sodium_bin2hex(sec_hex, sizeof sec_hex - 1, keys->secret_key, crypto_sign_SECRETKEYBYTES);
   sec_hex[crypto_sign_SECRETKEYBYTES * 2] = '\n';
   sec_hex[crypto_sign_SECRETKEYBYTES * 2 + 1] = '\0';
-  gboolean ok = pt_file_write_atomic(sec, sec_hex, strlen(sec_hex), 0600, error);
+  gboolean ok = pt_file_write_atomic(secret_path, sec_hex, strlen(sec_hex), 0600, error);
   sodium_memzero(sec_hex, sizeof sec_hex);
   if (!ok)
-    return NULL;
+    return FALSE;
   g_autofree char *pub_hex = pt_hex_encode(keys->public_key, PT_PUB_LEN);
   g_autofree char *pub_line = g_strconcat(pub_hex, "\n", NULL);
-  if (!pt_file_write_atomic(pub, pub_line, strlen(pub_line), 0644, error))
-    return NULL;
-  return g_steal_pointer(&keys);
+  return pt_file_write_atomic(public_path, pub_line, strlen(pub_line), 0644, error);
 }
 
 PtKeys *

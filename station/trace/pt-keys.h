@@ -16,6 +16,10 @@ typedef struct {
 
 /* Creates a new pair under @dir/keys; fails if one is already there. */
 PtKeys *pt_keys_create(const char *dir, GError **error);
+/* Writes @keys as hex text: the secret key to @secret_path (0600), the public key to
+ * @public_path, each crash-safe (pt_file_write_atomic()). */
+gboolean pt_keys_write(const PtKeys *keys, const char *secret_path, const char *public_path,
+                       GError **error);
 /* Loads the pair under @dir/keys and checks that the halves belong together. */
 PtKeys *pt_keys_load(const char *dir, GError **error);
 void pt_keys_free(PtKeys *keys);
