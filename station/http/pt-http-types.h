@@ -55,7 +55,8 @@ struct _PtHttpRequest {
   gpointer job;
   GDestroyNotify job_free;
   /* For /metrics: when its first line arrived (monotonic), the route table path it matched
-   * (static; NULL: none), its method (interned) and the status it was answered with (0: none). */
+   * (static; NULL: none), its method (static: one of HTTP's registered methods, else "other")
+   * and the status it was answered with (0: none). */
   gint64 start_us;
   const char *route;
   const char *method;

@@ -125,6 +125,21 @@ raise_fd_limit(void)
   }
 }
 
+/* The method as /metrics names it: a static string, never the client's own text.  Interning
+ * whatever a client sends as a method would grow the process's quark table by one entry per
+ * new word, for ever, and give /metrics one series per word: a hostile client could grow
+ * both without bound. */
+static const char *
+method_label(const char *method)
+{
+  static const char *const known[] = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                      "OPTIONS", "CONNECT", "TRACE", "PATCH"};
+  for (gsize i = 0; i < G_N_ELEMENTS(known); i++)
+    if (strcmp(method, known[i]) == 0)
+      return known[i];
+  return "other";
+}
+
 /* Called once per request, before libmicrohttpd percent-decodes the target: the Digital
  * Link resolver splits the path on the '/' the client sent, so that a lot "A/B" (sent as
  * A%2FB) stays one segment.  What it returns is the request's *con_cls. */
@@ -153,7 +168,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
   }
   if (!req->started) {
     req->started = TRUE;
-    req->method = g_intern_string(method);
+    req->method = method_label(method);
     conn_deadline(http, c, 0);
     req->max = pt_http_dispatch_body_max(pt_http_routes, pt_http_n_routes, url);
     const char *len =

@@ -15,7 +15,9 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$corpus"/. "$work"/
 log=$work/fuzz.log
 status=0
+# libFuzzer's own exit status for a finding is 77, which meson reads as a skip: ask for 1.
 "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=3072 -print_final_stats=1 \
+  -error_exitcode=1 -timeout_exitcode=1 \
   -artifact_prefix="$artifacts/$(basename "$target")-" "$@" "$work" >"$log" 2>&1 || status=$?
 # The figures: the last status line and the final stats.
 grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1 || true

@@ -80,6 +80,14 @@ check "  the 401 of /metrics without a token under its route" \
   '[ "$(metric "packtrace_http_requests_total{route=\"/metrics\",method=\"GET\",code=\"401\"}")" -ge 1 ]'
 check "  and an unknown path as \"unmatched\", never by the path asked" \
   '[ "$(metric "packtrace_http_requests_total{route=\"unmatched\",method=\"GET\",code=\"404\"}")" -ge 1 ] && ! grep -q "no/such/route" "$T/metrics"'
+# Methods a client makes up are one "other" series, never their own: each would be a new
+# series (and a new interned string) for the life of the process.
+for i in $(seq 20); do curl -s -o /dev/null -m 5 -X "MADEUP$i" "$url/healthz"; done
+curl -s -o /dev/null -m 5 -X "MADEUPX" "$url/api/v1/no/such/route"
+scrape >"$T/metrics"
+other=$(awk '/^packtrace_http_requests_total\{.*method="other"/ { n += $2 } END { print n + 0 }' "$T/metrics")
+check "made-up methods are counted as method=\"other\" ($other >= 21), never by the word sent" \
+  '[ "$other" -ge 21 ] && ! grep -q MADEUP "$T/metrics"'
 check "packtrace_http_request_duration_seconds: /healthz's +Inf bucket equals its count" \
   'inf=$(metric "packtrace_http_request_duration_seconds_bucket{route=\"/healthz\",method=\"GET\",le=\"+Inf\"}"); cnt=$(metric "packtrace_http_request_duration_seconds_count{route=\"/healthz\",method=\"GET\"}"); [ -n "$inf" ] && [ "$inf" = "$cnt" ] && [ "$cnt" -ge 5 ]'
 if command -v promtool >/dev/null; then
