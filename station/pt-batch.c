@@ -9,6 +9,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-log.h"
 #include "pt-store-sync.h"
 #include "pt-store-video.h"
 #include "pt-time.h"
@@ -365,6 +366,7 @@ pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch, PtBat
   if (!pt_check_text("reason", reason, PT_NOTE_MAX, FALSE, error))
     return FALSE;
   g_autofree char *status = NULL;
+  PtEventRow row = {0}; /* the holding event, for the log line */
   if (!pt_store_begin(store, error))
     return FALSE;
   /* Decide under the write lock, on the signed status: a row edited by hand cannot turn a
@@ -390,7 +392,7 @@ pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch, PtBat
   json_object_set_new(ev, "pt:action", json_string(actions[action].name));
   if (reason)
     json_object_set_new(ev, "pt:reason", json_string(reason));
-  gboolean ok = pt_trace_append(store, station->keys, batch->id, "holding", now, ev, NULL, error);
+  gboolean ok = pt_trace_append(store, station->keys, batch->id, "holding", now, ev, &row, error);
   json_decref(ev);
   if (!ok ||
       !pt_store_batch_set_status(store, batch->id, actions[action].status,
@@ -399,9 +401,13 @@ pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch, PtBat
                                  action == PT_BATCH_RELEASE ? NULL : reason, error) ||
       !pt_store_commit(store, error))
     goto out_rollback;
+  pt_log_batch(G_LOG_LEVEL_MESSAGE, batch->lot, row.event_id, "batch %s: %s%s%s", batch->lot,
+               actions[action].status, reason ? ": " : "", reason ? reason : "");
+  pt_event_row_clear(&row);
   return refresh(store, batch, error);
 
 out_rollback:
+  pt_event_row_clear(&row);
   pt_store_rollback(store);
   return FALSE;
 }

@@ -6,6 +6,7 @@
 #include "pt-error.h"
 #include "pt-evidence.h"
 #include "pt-limits.h"
+#include "pt-log.h"
 #include "pt-store-video.h"
 #include "pt-time.h"
 #include "pt-trace.h"
@@ -82,11 +83,13 @@ append(PtStation *station, PtStore *store, const PtPendingEvidence *p, const PtC
     return FALSE;
   }
   if (clip)
-    g_message("load %" G_GINT64_FORMAT ": clip %s is the evidence of event %s", p->load_id, path,
-              p->event_id);
+    pt_log(G_LOG_LEVEL_MESSAGE, (PtLogSubject){.event = p->event_id},
+           "load %" G_GINT64_FORMAT ": clip %s is the evidence of event %s", p->load_id, path,
+           p->event_id);
   else
-    g_message("load %" G_GINT64_FORMAT ": no evidence for event %s: %s", p->load_id, p->event_id,
-              missing);
+    pt_log(G_LOG_LEVEL_MESSAGE, (PtLogSubject){.event = p->event_id},
+           "load %" G_GINT64_FORMAT ": no evidence for event %s: %s", p->load_id, p->event_id,
+           missing);
   return TRUE;
 }
 
@@ -150,7 +153,8 @@ settle_due(gpointer data, gpointer user_data)
     const PtPendingEvidence *p = g_ptr_array_index(due, i);
     gboolean settled = FALSE;
     if (!pt_evidence_followup_settle(f->station, f->store, p, now, &settled, &error)) {
-      g_warning("loading evidence of event %s: %s", p->event_id, error->message);
+      pt_log(G_LOG_LEVEL_WARNING, (PtLogSubject){.event = p->event_id},
+             "loading evidence of event %s: %s", p->event_id, error->message);
       g_clear_error(&error);
     }
   }

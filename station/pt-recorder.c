@@ -13,6 +13,7 @@
 #include "pt-grading-tap.h"
 #include "pt-json.h"
 #include "pt-limits.h"
+#include "pt-log.h"
 #include "pt-load-scan.h"
 #include "pt-recording-config.h"
 #include "pt-retention.h"
@@ -212,11 +213,13 @@ on_segment_opened(PtCamera *camera, const PtSegmentInfo *seg, gpointer user_data
   Cam *cam = user_data;
   g_autoptr(GError) error = NULL;
   if (!pt_store_segment_open(cam->rec->store, cam->config->name, seg->path, seg->start_ns, &error))
-    g_warning("camera %s: %s", cam->config->name, error->message);
+    pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "camera %s: %s", cam->config->name,
+                  error->message);
   g_clear_error(&error);
   if (cam->stop_gap_open &&
       !pt_store_gap_close(cam->rec->store, cam->config->name, seg->start_ns, NULL, &error))
-    g_warning("camera %s: %s", cam->config->name, error->message);
+    pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "camera %s: %s", cam->config->name,
+                  error->message);
   cam->stop_gap_open = FALSE;
   g_mutex_lock(&cam->rec->lock);
   g_free(cam->current_segment);
@@ -235,7 +238,8 @@ on_segment_closed(PtCamera *camera, const PtSegmentInfo *seg, gpointer user_data
     if (!pt_store_segment_finish(rec->store, cam->config->name, seg->path, seg->start_ns,
                                  seg->end_ns, seg->bytes, seg->sha256, PT_SEGSTATE_CLOSED, NULL,
                                  &error))
-      g_warning("camera %s: %s", cam->config->name, error->message);
+      pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "camera %s: %s", cam->config->name,
+                    error->message);
   } else {
     /* The row stays open until the probe has repaired the file or called it lost. */
     RecoverJob *job = g_new0(RecoverJob, 1);
@@ -261,7 +265,8 @@ on_gap_opened(PtCamera *camera, gint64 from_ns, const char *reason, gpointer use
    * reported when it records again, ends it. */
   cam->stop_gap_open = FALSE;
   if (!pt_store_gap_open(cam->rec->store, cam->config->name, from_ns, reason, &error))
-    g_warning("camera %s: %s", cam->config->name, error->message);
+    pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "camera %s: %s", cam->config->name,
+                  error->message);
 }
 
 static void
@@ -274,7 +279,8 @@ on_gap(PtCamera *camera, gint64 from_ns, gint64 to_ns, const char *reason, gpoin
   if (!pt_store_gap_close(cam->rec->store, cam->config->name, to_ns, &closed, &error) ||
       (!closed &&
        !pt_store_gap_insert(cam->rec->store, cam->config->name, from_ns, to_ns, reason, &error)))
-    g_warning("camera %s: %s", cam->config->name, error->message);
+    pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "camera %s: %s", cam->config->name,
+                  error->message);
 }
 
 static gboolean
@@ -292,13 +298,15 @@ on_retry(gpointer data)
   }
   cam->retry_timer = 0;
   g_autoptr(GError) error = NULL;
-  g_message("camera %s: restarting recording", cam->config->name);
+  pt_log_camera(G_LOG_LEVEL_MESSAGE, cam->config->name, "camera %s: restarting recording",
+                cam->config->name);
   if (!pt_camera_start(cam->camera, &error)) {
     g_mutex_lock(&rec->lock);
     g_free(cam->last_error);
     cam->last_error = g_strdup(error->message);
     g_mutex_unlock(&rec->lock);
-    g_warning("camera %s: %s", cam->config->name, error->message);
+    pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "camera %s: %s", cam->config->name,
+                  error->message);
   }
   return G_SOURCE_REMOVE;
 }
@@ -314,7 +322,7 @@ on_state_changed(PtCamera *camera, PtCameraState state, const GError *error, gpo
     alert = g_strdup_printf("%s: recording stopped: %s; retrying every %d s%s", cam->config->name,
                             error ? error->message : "failed", PT_RECORDING_RETRY_S,
                             cam->disk_full ? " once space is free" : "");
-    g_warning("camera %s", alert);
+    pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "camera %s", alert);
     if (!cam->retry_timer && !g_atomic_int_get(&rec->stopping))
       cam->retry_timer = g_timeout_add_seconds(PT_RECORDING_RETRY_S, on_retry, cam);
     if (cam->disk_full)
@@ -474,15 +482,15 @@ start_cameras(gpointer data)
       check_dock(rec, cam);
     cam->camera = pt_camera_new(cam->config, &callbacks, cam, &error);
     if (cam->camera && pt_camera_start(cam->camera, &error)) {
-      g_message("camera %s (%s, %s) started", cam->config->name,
-                pt_camera_role_to_string(cam->config->role),
-                pt_source_kind_to_string(cam->config->kind));
+      pt_log_camera(G_LOG_LEVEL_MESSAGE, cam->config->name, "camera %s (%s, %s) started",
+                    cam->config->name, pt_camera_role_to_string(cam->config->role),
+                    pt_source_kind_to_string(cam->config->kind));
       continue;
     }
     /* One camera that cannot work never keeps the others from recording. */
     g_autofree char *alert =
         g_strdup_printf("%s: cannot record: %s", cam->config->name, error->message);
-    g_warning("camera %s", alert);
+    pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "camera %s", alert);
     g_mutex_lock(&rec->lock);
     cam->state = PT_CAMERA_FAILED;
     cam->last_error = g_strdup(error->message);
