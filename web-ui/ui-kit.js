@@ -62,8 +62,8 @@ window.ptUi = (function () {
     'd.driverName': ['driver name', '司机姓名'], 'd.phone': ['phone', '电话'], 'd.addDriver': ['Add driver', '添加司机'],
     'd.loginFor': ['Login for', '登录二维码：'], 'd.hide': ['Hide', '关闭'],
     'd.qrScan': ["Scan with the driver's phone camera. Valid until", '请用司机手机相机扫描。有效期至'],
-    'd.qrRevoke': ['; showing a new QR does not end this one (revoke with packtrace driver revoke).',
-      '；显示新的二维码不会使此码失效（用 packtrace driver revoke 吊销）。'],
+    'd.qrRevoke': ['; showing a new QR does not end this one ("Revoke logins" ends them all).',
+      '；显示新的二维码不会使此码失效（“吊销登录”会使全部失效）。'],
     'd.required': ['Required.', '必填。'], 'd.gtinForm': ['8 to 14 digits.', '8 到 14 位数字。'],
     'd.notNegative': ['Not a valid quantity.', '数量无效。'],
     'd.created': ['Batch created {lot}', '已创建批次 {lot}'],
@@ -143,7 +143,20 @@ window.ptUi = (function () {
     'd.tol.far below minimum size': ['far below the minimum size', '远低于最小尺寸'],
     'd.noDriver': ['No driver yet.', '尚无司机。'], 'd.loginQr': ['Login QR', '登录二维码'],
     'd.driverAdded': ['Driver {id} added: {name}.', '已添加司机 {id}：{name}。'],
-    'd.qrAlt': ['login QR for {name}', '{name} 的登录二维码'], 'd.lotForLoad': ['lot for load {id}', '装车 {id} 的批号']
+    'd.qrAlt': ['login QR for {name}', '{name} 的登录二维码'],
+    'd.revokeLogins': ['Revoke logins', '吊销登录'], 'd.revoked': ['{n} login(s) of {name} revoked.', '已吊销 {name} 的 {n} 个登录。'],
+    /* users and API keys (admins) */
+    'd.admin': ['Users and API keys', '用户和 API 密钥'], 'd.role': ['role', '角色'],
+    'd.r.admin': ['admin', '管理员'], 'd.r.operator': ['operator', '操作员'], 'd.r.buyer': ['buyer', '买方'],
+    'd.scope': ['buyer scope: GLN (empty: all)', '买方范围：GLN（留空：全部）'], 'd.addUser': ['Add user', '添加用户'],
+    'd.keyName': ['key name (platform or script)', '密钥名称（平台或脚本）'], 'd.addKey': ['Make API key', '生成 API 密钥'],
+    'd.c.role': ['Role', '角色'], 'd.c.scope': ['Scope', '范围'], 'd.c.created': ['Created', '创建时间'],
+    'd.allBatches': ['all', '全部'], 'd.remove': ['Remove', '删除'], 'd.revoke': ['Revoke', '吊销'],
+    'd.keyLive': ['live', '有效'], 'd.keyRevoked': ['revoked {when}', '已于 {when} 吊销'],
+    'd.userAdded': ['User {name} added ({role}).', '已添加用户 {name}（{role}）。'],
+    'd.userRemoved': ['User {name} removed; their sessions ended.', '已删除用户 {name}，其会话已结束。'],
+    'd.keyMade': ['API key {id} for {name}, shown only now (the station keeps its hash):', 'API 密钥 {id}（{name}），仅此一次显示（站点只保存其哈希）：'],
+    'd.keyRevokedMsg': ['API key {id} revoked.', 'API 密钥 {id} 已吊销。'], 'd.you': ['(you)', '（您）'], 'd.lotForLoad': ['lot for load {id}', '装车 {id} 的批号']
   };
   function stored() { try { return localStorage.getItem('pt-lang'); } catch (e) { return null; /* storage off */ } }
   var lang = stored() === 'zh' || stored() === 'en' ? stored() : /^zh/i.test(navigator.language || '') ? 'zh' : 'en';

@@ -7,6 +7,7 @@
  *   POST /api/v1/drivers/{id}/loads        operator: {"load": N} puts the driver's phone on
  *                                          open load N (the operator's confirmation, for a
  *                                          driver who cannot read the seal)
+ *   POST /api/v1/drivers/{id}/revoke       operator: ends every valid login of the driver
  *   POST /api/v1/drivers/{id}/token        operator: a login token and its link (201); with
  *                                          {"qr": "png"} also the link's QR code as a PNG
  *                                          data: URL for the dashboard to show (drawn by the
@@ -185,6 +186,20 @@ mint_token(const PtHttpCall *call)
   if (png)
     json_object_set_new(o, "qr_png", json_string(png));
   return pt_http_respond_json(c, MHD_HTTP_CREATED, o, NULL);
+}
+
+/* POST /api/v1/drivers/{id}/revoke: a lost phone, or a driver who left. */
+static enum MHD_Result
+revoke_logins(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = 0;
+  g_autoptr(PtDriver) driver = pt_driver_lookup(call->store, call->args[0], &error);
+  if (!driver || !pt_driver_revoke(call->store, driver->id, &n, &error))
+    return pt_http_respond_gerror(call->c, error);
+  return pt_http_respond_json(
+      call->c, MHD_HTTP_OK,
+      json_pack("{sIsI}", "driver", (json_int_t)driver->id, "revoked", (json_int_t)n), NULL);
 }
 
 /* The load numbered @id if this driver opened or joined it.  Any other, existing or not,
@@ -541,6 +556,7 @@ static const PtHttpRoute driver_routes[] = {
     {"/api/v1/drivers", PT_HTTP_GET, PT_HTTP_OPERATOR, list_drivers},
     {"/api/v1/drivers", PT_HTTP_POST, PT_HTTP_OPERATOR, add_driver},
     {"/api/v1/drivers/{id}/token", PT_HTTP_POST, PT_HTTP_OPERATOR, mint_token},
+    {"/api/v1/drivers/{id}/revoke", PT_HTTP_POST, PT_HTTP_OPERATOR, revoke_logins},
     {"/api/v1/drivers/{id}/loads", PT_HTTP_POST, PT_HTTP_OPERATOR, confirm_join},
     {"/api/v1/driver/me", PT_HTTP_GET, PT_HTTP_DRIVER, get_me},
     {"/api/v1/driver/loads", PT_HTTP_GET, PT_HTTP_DRIVER, list_open_loads},

@@ -57,6 +57,8 @@ static Asset assets[] = {
     {"/static/station-live.js", "/packtrace/web/station-live.js", "text/javascript; charset=utf-8"},
     {"/static/station-loads.js", "/packtrace/web/station-loads.js",
      "text/javascript; charset=utf-8"},
+    {"/static/station-admin.js", "/packtrace/web/station-admin.js",
+     "text/javascript; charset=utf-8"},
     /* Loaded by the consumer page only where WebCrypto lacks Ed25519 (ES modules). */
     {"/static/ed25519-fallback.js", "/packtrace/web/ed25519-fallback.js",
      "text/javascript; charset=utf-8"},
