@@ -378,11 +378,12 @@ pt_driver_open_loads_json(PtStore *store, gint64 driver_id, GError **error)
   return json_pack("{so}", "loads", arr);
 }
 
-/* Finds the open load with @plate or opens one, and records @driver on it; the caller holds
- * the write transaction.  Joining needs the load's seal as well as its plate: a plate is
- * written on the truck for anyone to read, the seal number only on the seal, so a phone
- * that knows the plate alone learns nothing of the load (not even that it exists) and
- * cannot put batches on it.  The answers never name the recorded seal.
+/* Finds the open load whose plate is @plate (compared as pt_driver_plate_key() writes them)
+ * or opens one, and records @driver on it; the caller holds the write transaction.  Joining
+ * needs the load's seal as well as its plate: a plate is written on the truck for anyone to
+ * read (and a logged-in phone is offered the open loads' plates to choose from), the seal
+ * number only on the seal, so a phone that knows the plate alone cannot put batches on the
+ * load.  The answers never name the recorded seal.
  * Returns: (transfer full). */
 static PtLoad *
 open_or_join_locked(PtStore *store, const PtDriver *driver, const char *plate, const char *seal,

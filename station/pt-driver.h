@@ -77,11 +77,12 @@ typedef enum {
 PtDriverAuth pt_driver_authenticate(PtStore *store, const char *token, gint64 now_ns,
                                     PtDriverToken *out, PtDriver **driver_out, GError **error);
 
-/* Joins the open load with @plate and @seal (the newest, when several are open) or, when
- * there is none with @plate, opens one with the driver's name and phone.  Both are required
- * (PT_ERROR_INVALID without @seal, whether a load is open or not); a seal that differs from
- * the open load's is refused (PT_ERROR_CONFLICT), and neither error names the load or its
- * seal.  @joined_out receives TRUE when the load was already open.
+/* Joins the open load with @plate and @seal (plates compared by pt_driver_plate_key(); the
+ * newest, when several are open) or, when there is none with @plate, opens one with the
+ * driver's name and phone.  Both are required (PT_ERROR_INVALID without @seal, whether a
+ * load is open or not); a seal that differs from the open load's is refused
+ * (PT_ERROR_CONFLICT), and neither error names the load or its seal.  @joined_out receives
+ * TRUE when the load was already open.
  * Returns: (transfer full). */
 PtLoad *pt_driver_open_load(PtStore *store, const PtDriver *driver, const char *plate,
                             const char *seal, gboolean *joined_out, GError **error);
