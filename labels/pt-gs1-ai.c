@@ -170,6 +170,111 @@ pt_gs1_element_string(const PtGs1Element *elements, gsize n_elements, PtGs1Form 
   return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
+/* The known AI at @p (2 to 4 digits), copied into @ai; NULL when none is known. */
+static const AiFormat *
+ai_at(const char *p, char ai[5])
+{
+  for (gsize n = 2; n <= 4; n++) {
+    if (!g_ascii_isdigit(p[n - 1]))
+      return NULL;
+    memcpy(ai, p, n);
+    ai[n] = '\0';
+    const AiFormat *f = ai_lookup(ai);
+    if (f)
+      return f;
+  }
+  return NULL;
+}
+
+/* The length of the value at @p in the printed form: up to the next "(AI)" of a known AI
+ * (a lot may itself hold parentheses) or the end. */
+static gsize
+hri_value_len(const char *p)
+{
+  char ai[5];
+  for (const char *q = p; *q; q++) {
+    if (*q != '(')
+      continue;
+    const AiFormat *f = ai_at(q + 1, ai);
+    if (f && q[1 + strlen(ai)] == ')')
+      return (gsize)(q - p);
+  }
+  return strlen(p);
+}
+
+gboolean
+pt_gs1_element_string_parse(const char *text, PtGs1ReadElement *out, gsize n_max, gsize *n_out,
+                            GError **error)
+{
+  gsize len = strlen(text), n = 0;
+  if (len > PT_GS1_ELEMENT_STRING_MAX) {
+    g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                "element string of %zu bytes is over the %d allowed", len,
+                PT_GS1_ELEMENT_STRING_MAX);
+    return FALSE;
+  }
+  const char *p = text;
+  if (p[0] == ']' && p[1] && p[2])
+    p += 3;
+  gboolean printed = *p == '(';
+  while (*p == PT_GS1_GS)
+    p++;
+  if (!*p) {
+    g_set_error_literal(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX, "element string is empty");
+    return FALSE;
+  }
+  while (*p) {
+    char ai[5];
+    if (printed && *p++ != '(') {
+      g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                  "element string: '(' expected at byte %zu", (gsize)(p - text));
+      return FALSE;
+    }
+    const AiFormat *f = ai_at(p, ai);
+    gsize ai_len = f ? strlen(ai) : 0;
+    if (!f || (printed && p[ai_len] != ')')) {
+      g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                  "element string: no known AI at byte %zu", (gsize)(p - text));
+      return FALSE;
+    }
+    p += ai_len + (printed ? 1 : 0);
+    gsize vlen;
+    if (printed)
+      vlen = hri_value_len(p);
+    else if (f->min == f->max && pt_gs1_ai_is_predefined_length(ai))
+      vlen = MIN(strlen(p), (gsize)f->max);
+    else
+      vlen = strcspn(p, "\x1d");
+    for (gsize i = 0; i < n; i++) {
+      if (strcmp(out[i].ai, ai) == 0) {
+        g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX, "element string: AI (%s) twice", ai);
+        return FALSE;
+      }
+    }
+    if (n == n_max) {
+      g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                  "element string: more than %zu elements", n_max);
+      return FALSE;
+    }
+    if (vlen > PT_GS1_AI_VALUE_MAX) {
+      g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                  "AI (%s) %s: %zu characters is over the %u allowed", ai, f->title, vlen, f->max);
+      return FALSE;
+    }
+    memcpy(out[n].ai, ai, sizeof ai);
+    memcpy(out[n].value, p, vlen);
+    out[n].value[vlen] = '\0';
+    if (!pt_gs1_validate_ai(out[n].ai, out[n].value, error))
+      return FALSE;
+    n++;
+    p += vlen;
+    if (!printed && *p == PT_GS1_GS)
+      p++;
+  }
+  *n_out = n;
+  return TRUE;
+}
+
 gboolean
 pt_gs1_validate_sscc(const char *sscc, GError **error)
 {

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "pt-gs1.h"
+#include "pt-labels-limits.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,22 @@ gboolean pt_gs1_ai_is_predefined_length(const char *ai);
  * is refused.  Returns: (transfer full) (nullable): NULL with @error set. */
 char *pt_gs1_element_string(const PtGs1Element *elements, gsize n_elements, PtGs1Form form,
                             GError **error);
+
+/* One element read back from an element string (pt_gs1_element_string_parse()). */
+typedef struct {
+  char ai[5];
+  char value[PT_GS1_AI_VALUE_MAX + 1];
+} PtGs1ReadElement;
+
+/* Reads an element string (untrusted) as a scanner transmits it -- an optional symbology
+ * identifier ("]C1" GS1-128, "]d2" GS1 DataMatrix, "]Q3" GS1 QR), optional leading GS
+ * characters, then AIs whose variable-length values end at a GS or at the end -- or as
+ * printed under a barcode ("(01)09506000134352(10)LOT"), at most PT_GS1_ELEMENT_STRING_MAX
+ * bytes.  Each element is checked with pt_gs1_validate_ai(); an unknown AI, a repeated AI
+ * or more than @n_max elements is refused.  @out (caller-allocated, @n_max entries)
+ * receives the elements in order and @n_out their number. */
+gboolean pt_gs1_element_string_parse(const char *text, PtGs1ReadElement *out, gsize n_max,
+                                     gsize *n_out, GError **error);
 
 /* Checks an 18-digit SSCC (AI 00) / a 13-digit GLN (AI 410-414) and its check digit. */
 gboolean pt_gs1_validate_sscc(const char *sscc, GError **error);

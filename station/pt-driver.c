@@ -6,9 +6,11 @@
 #include "pt-batch.h"
 #include "pt-error.h"
 #include "pt-file.h"
+#include "pt-gs1-ai.h"
 #include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-photo.h"
+#include "pt-store-load.h"
 #include "pt-time.h"
 
 #include <cairo.h>
@@ -213,6 +215,84 @@ pt_driver_qr_png(const char *text, const char *path, GError **error)
   return pt_file_write_atomic(path, data, len, 0600, error);
 }
 
+/* Fills @out from an element string's AIs 01 and 10; FALSE (with @error) without both. */
+static gboolean
+label_from_elements(const char *text, PtDriverLabel *out, GError **error)
+{
+  PtGs1ReadElement elements[PT_GS1_ELEMENTS_MAX];
+  gsize n = 0;
+  if (!pt_gs1_element_string_parse(text, elements, G_N_ELEMENTS(elements), &n, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++) {
+    if (strcmp(elements[i].ai, "01") == 0)
+      g_strlcpy(out->gtin, elements[i].value, sizeof out->gtin);
+    else if (strcmp(elements[i].ai, "10") == 0)
+      g_strlcpy(out->lot, elements[i].value, sizeof out->lot);
+  }
+  if (!out->gtin[0] || !out->lot[0]) {
+    g_set_error_literal(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                        "the element string has no GTIN (01) and lot (10)");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+PtDriverLabelRead
+pt_driver_read_label(const char *payload, const char *public_host, PtDriverLabel *out,
+                     GError **error)
+{
+  memset(out, 0, sizeof *out);
+  if (g_ascii_strncasecmp(payload, "http://", 7) == 0 ||
+      g_ascii_strncasecmp(payload, "https://", 8) == 0) {
+    PtDigitalLink link;
+    if (!pt_gs1_digital_link_parse(payload, 0, &link, error))
+      return PT_DRIVER_LABEL_MALFORMED;
+    if (g_ascii_strcasecmp(link.host, public_host) != 0) {
+      g_strlcpy(out->host, link.host, sizeof out->host);
+      return PT_DRIVER_LABEL_FOREIGN;
+    }
+    g_strlcpy(out->gtin, link.gtin, sizeof out->gtin);
+    g_strlcpy(out->lot, link.lot, sizeof out->lot);
+    if (!out->lot[0]) {
+      g_set_error_literal(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX, "the link names no lot (10)");
+      return PT_DRIVER_LABEL_MALFORMED;
+    }
+    return PT_DRIVER_LABEL_OK;
+  }
+  /* A scanner's element string (symbology identifier or FNC1 first) or the printed one. */
+  if (payload[0] == ']' || payload[0] == '(' || payload[0] == PT_GS1_GS)
+    return label_from_elements(payload, out, error) ? PT_DRIVER_LABEL_OK
+                                                    : PT_DRIVER_LABEL_MALFORMED;
+  /* "GTIN LOT", typed from the text under the barcode. */
+  g_auto(GStrv) words = g_strsplit_set(payload, " \t", -1);
+  guint n_words = 0;
+  const char *word[2] = {NULL, NULL};
+  for (guint i = 0; words[i]; i++)
+    if (words[i][0] && n_words++ < 2)
+      word[n_words - 1] = words[i];
+  if (n_words == 2) {
+    char gtin14[PT_GS1_GTIN_LEN + 1];
+    if (!pt_gs1_gtin14(word[0], gtin14, error) || !pt_gs1_validate_lot(word[1], error))
+      return PT_DRIVER_LABEL_MALFORMED;
+    g_strlcpy(out->gtin, gtin14, sizeof out->gtin);
+    g_strlcpy(out->lot, word[1], sizeof out->lot);
+    return PT_DRIVER_LABEL_OK;
+  }
+  /* A reader that drops the symbology identifier sends "0109506000134352...10LOT". */
+  if (n_words == 1 && strncmp(payload, "01", 2) == 0 && strlen(payload) > 18 &&
+      label_from_elements(payload, out, NULL))
+    return PT_DRIVER_LABEL_OK;
+  memset(out, 0, sizeof *out);
+  if (n_words != 1 || !pt_gs1_validate_lot(word[0], error)) {
+    if (error && !*error)
+      g_set_error_literal(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                          "not a label: give the label's link, its GTIN and lot, or the lot");
+    return PT_DRIVER_LABEL_MALFORMED;
+  }
+  g_strlcpy(out->lot, word[0], sizeof out->lot);
+  return PT_DRIVER_LABEL_OK;
+}
+
 static PtDriverAuth
 refuse(GError **error, const char *message)
 {
@@ -259,11 +339,51 @@ pt_driver_authenticate(PtStore *store, const char *token, gint64 now_ns, PtDrive
   return *driver_out ? PT_DRIVER_AUTH_OK : PT_DRIVER_AUTH_FAILED;
 }
 
-/* Finds the open load with @plate or opens one, and records @driver on it; the caller holds
- * the write transaction.  Joining needs the load's seal as well as its plate: a plate is
- * written on the truck for anyone to read, the seal number only on the seal, so a phone
- * that knows the plate alone learns nothing of the load (not even that it exists) and
- * cannot put batches on it.  The answers never name the recorded seal.
+char *
+pt_driver_plate_key(const char *plate)
+{
+  g_autofree char *upper = g_utf8_strup(plate, -1);
+  GString *key = g_string_sized_new(strlen(upper));
+  for (const char *p = upper; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    /* Middle dot, bullet, katakana middle dot, full-width dot and hyphen. */
+    if (g_unichar_isspace(c) || c == '-' || c == '.' || c == 0x00B7 || c == 0x2022 || c == 0x30FB ||
+        c == 0xFF0E || c == 0xFF0D || c == 0x2027)
+      continue;
+    g_string_append_unichar(key, c);
+  }
+  return g_string_free(key, FALSE);
+}
+
+json_t *
+pt_driver_open_loads_json(PtStore *store, gint64 driver_id, GError **error)
+{
+  g_autoptr(GPtrArray) open = pt_store_load_list_open(store, PT_DRIVER_OPEN_LOADS_MAX, error);
+  if (!open)
+    return NULL;
+  json_t *arr = json_array();
+  for (guint i = 0; i < open->len; i++) {
+    const PtLoad *l = g_ptr_array_index(open, i);
+    gboolean joined = FALSE;
+    if (!pt_store_driver_load_joined(store, driver_id, l->id, &joined, error)) {
+      json_decref(arr);
+      return NULL;
+    }
+    g_autofree char *opened = pt_time_format(l->opened_ns);
+    json_t *o = json_pack("{sIsssssb}", "id", (json_int_t)l->id, "plate", l->plate, "opened",
+                          opened, "joined", joined);
+    json_object_set_new(o, "dock", pt_json_string_or_null(l->dock));
+    json_array_append_new(arr, o);
+  }
+  return json_pack("{so}", "loads", arr);
+}
+
+/* Finds the open load whose plate is @plate (compared as pt_driver_plate_key() writes them)
+ * or opens one, and records @driver on it; the caller holds the write transaction.  Joining
+ * needs the load's seal as well as its plate: a plate is written on the truck for anyone to
+ * read (and a logged-in phone is offered the open loads' plates to choose from), the seal
+ * number only on the seal, so a phone that knows the plate alone cannot put batches on the
+ * load.  The answers never name the recorded seal.
  * Returns: (transfer full). */
 static PtLoad *
 open_or_join_locked(PtStore *store, const PtDriver *driver, const char *plate, const char *seal,
@@ -275,8 +395,15 @@ open_or_join_locked(PtStore *store, const PtDriver *driver, const char *plate, c
                         "give the truck's plate and the seal number to open or join a load");
     return NULL;
   }
-  if (!pt_store_driver_open_load_by_plate(store, plate, &load, error))
+  g_autoptr(GPtrArray) open = pt_store_load_list_open(store, PT_DRIVER_OPEN_LOADS_MAX, error);
+  if (!open)
     return NULL;
+  g_autofree char *key = pt_driver_plate_key(plate);
+  for (guint i = 0; i < open->len && !load; i++) {
+    g_autofree char *other = pt_driver_plate_key(((PtLoad *)g_ptr_array_index(open, i))->plate);
+    if (strcmp(key, other) == 0)
+      load = g_ptr_array_steal_index(open, i);
+  }
   *joined_out = load != NULL;
   if (load &&
       (strlen(seal) != strlen(load->seal) || sodium_memcmp(seal, load->seal, strlen(seal)) != 0)) {

@@ -11,6 +11,8 @@
 #include "pt-station.h"
 #include "pt-store-driver.h"
 
+#include "pt-gs1-dl.h"
+
 #include <glib.h>
 #include <jansson.h>
 
@@ -43,6 +45,27 @@ GBytes *pt_driver_qr_png_bytes(const char *text, GError **error);
 /* Writes @text as a QR code PNG (pt_driver_qr_png_bytes()) to @path, atomically. */
 gboolean pt_driver_qr_png(const char *text, const char *path, GError **error);
 
+/* What a driver scanned or typed, reduced to the batch it names. */
+typedef enum {
+  PT_DRIVER_LABEL_OK,
+  PT_DRIVER_LABEL_MALFORMED, /* none of the forms below */
+  PT_DRIVER_LABEL_FOREIGN,   /* a Digital Link of another host (in @host) */
+} PtDriverLabelRead;
+
+typedef struct {
+  char gtin[PT_GS1_GTIN_LEN + 1]; /* empty when the driver typed a lot alone */
+  char lot[PT_GS1_LOT_MAX + 1];
+  char host[PT_DL_HOST_MAX + 1]; /* a foreign link's host, else empty */
+} PtDriverLabel;
+
+/* Reads @payload (untrusted): a Digital Link of @public_host (a label's QR), a GS1 element
+ * string with AIs 01 and 10 as a GS1-128 or GS1 DataMatrix transmits it or as printed under
+ * it ("(01)09506000134352(10)LOT"), "GTIN LOT" as typed from the label's text, or the lot
+ * alone as printed.  The station completes what was typed: the caller looks the lot up, and
+ * checks the GTIN when one was given.  On PT_DRIVER_LABEL_MALFORMED @error says why. */
+PtDriverLabelRead pt_driver_read_label(const char *payload, const char *public_host,
+                                       PtDriverLabel *out, GError **error);
+
 typedef enum {
   PT_DRIVER_AUTH_OK,
   PT_DRIVER_AUTH_REFUSED, /* forged, malformed, expired or revoked: @error says which */
@@ -54,14 +77,24 @@ typedef enum {
 PtDriverAuth pt_driver_authenticate(PtStore *store, const char *token, gint64 now_ns,
                                     PtDriverToken *out, PtDriver **driver_out, GError **error);
 
-/* Joins the open load with @plate and @seal (the newest, when several are open) or, when
- * there is none with @plate, opens one with the driver's name and phone.  Both are required
- * (PT_ERROR_INVALID without @seal, whether a load is open or not); a seal that differs from
- * the open load's is refused (PT_ERROR_CONFLICT), and neither error names the load or its
- * seal.  @joined_out receives TRUE when the load was already open.
+/* Joins the open load with @plate and @seal (plates compared by pt_driver_plate_key(); the
+ * newest, when several are open) or, when there is none with @plate, opens one with the
+ * driver's name and phone.  Both are required (PT_ERROR_INVALID without @seal, whether a
+ * load is open or not); a seal that differs from the open load's is refused
+ * (PT_ERROR_CONFLICT), and neither error names the load or its seal.  @joined_out receives
+ * TRUE when the load was already open.
  * Returns: (transfer full). */
 PtLoad *pt_driver_open_load(PtStore *store, const PtDriver *driver, const char *plate,
                             const char *seal, gboolean *joined_out, GError **error);
+
+/* @plate as compared when a phone joins: upper case, without spaces, dots (a Chinese plate
+ * is printed "赣B·12345" and typed "赣B12345") and dashes.  Returns: (transfer full). */
+char *pt_driver_plate_key(const char *plate);
+
+/* The open loads a phone may join, newest first (at most PT_DRIVER_OPEN_LOADS_MAX), as
+ * {"loads": [{"id", "plate", "opened", "dock", "joined"}]}: never a seal, which the phone
+ * must give to join.  @joined says which @driver_id is on.  Returns: (transfer full). */
+json_t *pt_driver_open_loads_json(PtStore *store, gint64 driver_id, GError **error);
 
 /* The operator's confirmation: puts driver @driver_id's phone on open load @load_id (both
  * numbers as text), for a driver who cannot read the seal.  No such driver or load is

@@ -1,8 +1,8 @@
 /* station-loads.js: the loading half of the operator dashboard: the open loads (plate, seal,
  * dock, destination, the batches on each with who put them there and when, the refusals with
  * their reasons, how many photos the driver took), opening a load, adding a batch by lot and
- * closing a load; and the drivers: listed, added, and a login QR shown on screen for the
- * driver's phone to scan.  A held or recalled batch on an open load (from the status API's
+ * closing a load; and the drivers: listed, added, a login QR shown on screen for the
+ * driver's phone to scan, and every login of a driver revoked.  A held or recalled batch on an open load (from the status API's
  * alerts) is marked on its load with its reason and a button that takes it off; a refused
  * close shows the station's answer on the load.  Nothing is asked for while signed out.
  * The QR is drawn by the station (the labels' QR encoder) in the one answer that mints the
@@ -159,6 +159,14 @@
     } catch (e) { say('driver-msg', e.message, true); }
     renderDrivers().catch(function () { /* shown on the next refresh */ });
   }
+  /* A lost phone, or a driver who left: every login QR of the driver stops working. */
+  async function revokeLogins(d) {
+    try {
+      var r = await call('/api/v1/drivers/' + d.id + '/revoke', 'POST', {});
+      say('driver-msg', t('d.revoked', { n: r.revoked, name: d.name }));
+    } catch (e) { say('driver-msg', e.message, true); }
+    renderDrivers().catch(function () { /* shown on the next refresh */ });
+  }
   async function renderDrivers() {
     var list = (await call('/api/v1/drivers')).drivers;
     driverNames = {};
@@ -169,7 +177,13 @@
     box.appendChild(table(['#', t('d.name'), t('d.c.phone'), t('d.c.logins'), t('d.c.actions')], list.map(function (d) {
       var b = el('button', { type: 'button', 'data-action': 'login-qr', 'data-driver': String(d.id) }, [t('d.loginQr')]);
       b.addEventListener('click', function () { showQr(d); });
-      return [String(d.id), d.name, d.phone || '–', String(d.active_tokens), b];
+      var actions = [b];
+      if (d.active_tokens > 0) {
+        var r = el('button', { type: 'button', 'data-action': 'revoke-logins', 'data-driver': String(d.id) }, [t('d.revokeLogins')]);
+        r.addEventListener('click', function () { revokeLogins(d); });
+        actions.push(' ', r);
+      }
+      return [String(d.id), d.name, d.phone || '–', String(d.active_tokens), el('span', {}, actions)];
     }), 'drivers'));
   }
 

@@ -17,6 +17,30 @@ window.ptUi = (function () {
     lot: ['Lot', '批号'], gtin: ['GTIN', '商品条码'], grade: ['Grade', '等级'],
     declared: ['Declared class', '申报等级'], fruit: ['fruit graded', '个果实已分级'],
     stationKey: ['Station key (Ed25519)', '站点公钥 (Ed25519)'],
+    /* The codes of the station's API errors (with their parameters), so that no English
+     * answer of the station shows inside a Chinese page: keys under "e." */
+    'e.not-a-label': ['not a label: type the lot as printed, or scan the label', '不是标签：请输入标签上印的批号，或扫描标签'],
+    'e.other-station': ['a label of another station ({host})', '其他站点的标签（{host}）'],
+    'e.unknown-batch': ['{lot} is no batch of this station', '{lot} 不是本站的批次'],
+    'e.batch-held': ['{lot} is held: {reason}', '{lot} 已暂扣：{reason}'],
+    'e.batch-recalled': ['{lot} is recalled: {reason}', '{lot} 已召回：{reason}'],
+    'e.batch-unverified': ['{lot} has no verified record: ask the operator', '{lot} 没有可验证的记录：请联系操作员'],
+    'e.on-other-load': ['{lot} is already on another truck: ask the operator', '{lot} 已在另一辆车上：请联系操作员'],
+    'e.load-closed': ['load {load} has left: no more changes', '装车单 {load} 已发车：不能再更改'],
+    'e.load-not-joined': ['this phone is not on that load: join it again', '此手机不在该装车单上：请重新加入'],
+    'e.seal-needed': ['give the seal number as well as the plate', '请同时输入车牌号和封条号'],
+    'e.plate-needed': ['give the truck\'s plate', '请输入车牌号'],
+    'e.seal-mismatch': ['the seal number is not the one of this truck\'s load: check the seal, or ask the operator',
+      '封条号与该车装车单不符：请核对封条，或联系操作员'],
+    'e.login-needed': ['scan the login QR code the shed gave you', '请扫描包装厂提供的登录二维码'],
+    'e.login-refused': ['this login is no longer valid: ask the operator for a new login QR', '此登录已失效：请向操作员索取新的登录二维码'],
+    'e.rate-limited': ['the station is busy: sent again shortly', '站点繁忙：稍后自动重发'],
+    'e.too-large': ['too large for the station', '文件过大，站点无法接收'],
+    'e.not-found': ['not found at the station', '站点未找到'],
+    'e.conflict': ['the station refused it in its present state', '站点当前状态下拒绝此操作'],
+    'e.invalid': ['the station could not use this', '站点无法使用此内容'],
+    'e.busy': ['the station is busy: sent again shortly', '站点繁忙：稍后自动重发'],
+    'e.failed': ['the station failed (HTTP {status})', '站点出错（HTTP {status}）'],
     /* The operator dashboard (/station): keys under "d." */
     'd.station': ['station', '站点'], 'd.signInTitle': ['Sign in to the station', '登录站点'],
     'd.name': ['Name', '用户名'], 'd.password': ['Password', '密码'], 'd.signIn': ['Sign in', '登录'],
@@ -38,8 +62,8 @@ window.ptUi = (function () {
     'd.driverName': ['driver name', '司机姓名'], 'd.phone': ['phone', '电话'], 'd.addDriver': ['Add driver', '添加司机'],
     'd.loginFor': ['Login for', '登录二维码：'], 'd.hide': ['Hide', '关闭'],
     'd.qrScan': ["Scan with the driver's phone camera. Valid until", '请用司机手机相机扫描。有效期至'],
-    'd.qrRevoke': ['; showing a new QR does not end this one (revoke with packtrace driver revoke).',
-      '；显示新的二维码不会使此码失效（用 packtrace driver revoke 吊销）。'],
+    'd.qrRevoke': ['; showing a new QR does not end this one ("Revoke logins" ends them all).',
+      '；显示新的二维码不会使此码失效（“吊销登录”会使全部失效）。'],
     'd.required': ['Required.', '必填。'], 'd.gtinForm': ['8 to 14 digits.', '8 到 14 位数字。'],
     'd.notNegative': ['Not a valid quantity.', '数量无效。'],
     'd.created': ['Batch created {lot}', '已创建批次 {lot}'],
@@ -119,7 +143,20 @@ window.ptUi = (function () {
     'd.tol.far below minimum size': ['far below the minimum size', '远低于最小尺寸'],
     'd.noDriver': ['No driver yet.', '尚无司机。'], 'd.loginQr': ['Login QR', '登录二维码'],
     'd.driverAdded': ['Driver {id} added: {name}.', '已添加司机 {id}：{name}。'],
-    'd.qrAlt': ['login QR for {name}', '{name} 的登录二维码'], 'd.lotForLoad': ['lot for load {id}', '装车 {id} 的批号']
+    'd.qrAlt': ['login QR for {name}', '{name} 的登录二维码'],
+    'd.revokeLogins': ['Revoke logins', '吊销登录'], 'd.revoked': ['{n} login(s) of {name} revoked.', '已吊销 {name} 的 {n} 个登录。'],
+    /* users and API keys (admins) */
+    'd.admin': ['Users and API keys', '用户和 API 密钥'], 'd.role': ['role', '角色'],
+    'd.r.admin': ['admin', '管理员'], 'd.r.operator': ['operator', '操作员'], 'd.r.buyer': ['buyer', '买方'],
+    'd.scope': ['buyer scope: GLN (empty: all)', '买方范围：GLN（留空：全部）'], 'd.addUser': ['Add user', '添加用户'],
+    'd.keyName': ['key name (platform or script)', '密钥名称（平台或脚本）'], 'd.addKey': ['Make API key', '生成 API 密钥'],
+    'd.c.role': ['Role', '角色'], 'd.c.scope': ['Scope', '范围'], 'd.c.created': ['Created', '创建时间'],
+    'd.allBatches': ['all', '全部'], 'd.remove': ['Remove', '删除'], 'd.revoke': ['Revoke', '吊销'],
+    'd.keyLive': ['live', '有效'], 'd.keyRevoked': ['revoked {when}', '已于 {when} 吊销'],
+    'd.userAdded': ['User {name} added ({role}).', '已添加用户 {name}（{role}）。'],
+    'd.userRemoved': ['User {name} removed; their sessions ended.', '已删除用户 {name}，其会话已结束。'],
+    'd.keyMade': ['API key {id} for {name}, shown only now (the station keeps its hash):', 'API 密钥 {id}（{name}），仅此一次显示（站点只保存其哈希）：'],
+    'd.keyRevokedMsg': ['API key {id} revoked.', 'API 密钥 {id} 已吊销。'], 'd.you': ['(you)', '（您）'], 'd.lotForLoad': ['lot for load {id}', '装车 {id} 的批号']
   };
   function stored() { try { return localStorage.getItem('pt-lang'); } catch (e) { return null; /* storage off */ } }
   var lang = stored() === 'zh' || stored() === 'en' ? stored() : /^zh/i.test(navigator.language || '') ? 'zh' : 'en';
@@ -270,8 +307,15 @@ window.ptUi = (function () {
     throw e;
   }
 
+  /* The reader's line for an error answer @body ({code, params}) of HTTP @status: the
+   * station's English "error" is never shown. */
+  function error(body, status) {
+    var code = body && body.code, vars = Object.assign({ status: status }, (body && body.params) || {});
+    if (code && strings['e.' + code]) return t('e.' + code, vars);
+    return t(status === 429 || status === 503 ? 'e.busy' : status === 413 ? 'e.too-large' : 'e.failed', vars);
+  }
   return {
-    t: t, strings: addStrings, lang: function () { return lang; }, localize: localize, langButton: langButton,
+    t: t, strings: addStrings, error: error, lang: function () { return lang; }, localize: localize, langButton: langButton,
     el: el, svg: svg, table: table, facts: facts, barChart: barChart, bars: bars,
     when: when, stamp: stamp, setZone: setZone, hex: hex, dest: dest, lastPart: lastPart, empty: empty, say: say, api: api
   };

@@ -189,6 +189,7 @@
 /* Drivers' phones (pt-driver.c, pt-http-driver.c) */
 #define PT_DRIVER_TTL_DEFAULT_S  (12 * 3600)        /* a login QR is good for a working day */
 #define PT_DRIVER_TTL_MAX_S      (30 * 24 * 3600)   /* longest --ttl accepted */
+#define PT_DRIVER_OPEN_LOADS_MAX 100                /* open loads a phone is offered to join */
 #define PT_DRIVER_PHOTO_BODY_MAX (8 * 1024 * 1024)  /* request body of a photo upload */
 #define PT_PHOTO_LONG_EDGE       1600               /* stored photos: long edge, pixels */
 #define PT_PHOTO_QUALITY         85                 /* and JPEG quality */

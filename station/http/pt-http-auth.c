@@ -263,8 +263,8 @@ pt_http_require_driver(PtHttp *http, struct MHD_Connection *c, PtDriverToken *to
 {
   const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
   if (!auth || g_ascii_strncasecmp(auth, "Bearer ", 7) != 0) {
-    *response = pt_http_respond_error(
-        c, MHD_HTTP_UNAUTHORIZED,
+    *response = pt_http_respond_coded(
+        c, MHD_HTTP_UNAUTHORIZED, "login-needed",
         "the driver's page needs a login: scan the login QR the operator gives you", NULL);
     return FALSE;
   }
@@ -275,9 +275,10 @@ pt_http_require_driver(PtHttp *http, struct MHD_Connection *c, PtDriverToken *to
       store ? pt_driver_authenticate(store, auth + 7, pt_now_ns(), token_out, &driver, &error)
             : PT_DRIVER_AUTH_FAILED;
   if (checked != PT_DRIVER_AUTH_OK) {
-    *response = checked == PT_DRIVER_AUTH_REFUSED
-                    ? pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, error->message, NULL)
-                    : pt_http_respond_gerror(c, error);
+    *response =
+        checked == PT_DRIVER_AUTH_REFUSED
+            ? pt_http_respond_coded(c, MHD_HTTP_UNAUTHORIZED, "login-refused", error->message, NULL)
+            : pt_http_respond_gerror(c, error);
     return FALSE;
   }
   g_autofree char *key = g_strdup_printf("driver-token:%" G_GINT64_FORMAT, token_out->id);
@@ -285,7 +286,8 @@ pt_http_require_driver(PtHttp *http, struct MHD_Connection *c, PtDriverToken *to
   if (!pt_rate_limit_take(http->driver_rate, key, g_get_monotonic_time(), &retry_after)) {
     *response = pt_http_respond_too_many(
         c, retry_after,
-        json_pack("{ss}", "error", "too many requests from this phone: sent again shortly"));
+        json_pack("{ssss}", "error", "too many requests from this phone: sent again shortly",
+                  "code", "rate-limited"));
     return FALSE;
   }
   *driver_out = g_steal_pointer(&driver);

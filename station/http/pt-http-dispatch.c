@@ -157,7 +157,11 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
     break;
   case PT_HTTP_BUYER:
   case PT_HTTP_OPERATOR:
-    if (!pt_http_require(http, c, route->access == PT_HTTP_BUYER ? PT_ROLE_BUYER : PT_ROLE_OPERATOR,
+  case PT_HTTP_ADMIN:
+    if (!pt_http_require(http, c,
+                         route->access == PT_HTTP_BUYER      ? PT_ROLE_BUYER
+                         : route->access == PT_HTTP_OPERATOR ? PT_ROLE_OPERATOR
+                                                             : PT_ROLE_ADMIN,
                          asked != PT_HTTP_GET, &who, &response))
       return response;
     break;

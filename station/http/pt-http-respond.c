@@ -101,6 +101,16 @@ pt_http_respond_error(struct MHD_Connection *c, unsigned status, const char *mes
 }
 
 enum MHD_Result
+pt_http_respond_coded(struct MHD_Connection *c, unsigned status, const char *code,
+                      const char *message, json_t *params)
+{
+  g_autofree char *valid = g_utf8_make_valid(message, -1);
+  json_t *value = json_pack("{ssssso}", "error", valid, "code", code, "params",
+                            params ? params : json_object());
+  return pt_http_respond_json(c, status, value, NULL);
+}
+
+enum MHD_Result
 pt_http_respond_gerror(struct MHD_Connection *c, const GError *error)
 {
   unsigned status = pt_error_http_status(error);

@@ -38,6 +38,11 @@ enum MHD_Result pt_http_respond_json(struct MHD_Connection *c, unsigned status, 
 /* {"error": message}. */
 enum MHD_Result pt_http_respond_error(struct MHD_Connection *c, unsigned status,
                                       const char *message, const char *allow);
+/* {"error": message, "code": @code, "params": @params (stolen; NULL: {})}: an answer for a
+ * page that shows its reader a translated line built from the code and its parameters
+ * (the driver's page), the message staying for logs and tools. */
+enum MHD_Result pt_http_respond_coded(struct MHD_Connection *c, unsigned status, const char *code,
+                                      const char *message, json_t *params);
 /* @error mapped through pt_error_http_status(); 5xx are logged. */
 enum MHD_Result pt_http_respond_gerror(struct MHD_Connection *c, const GError *error);
 

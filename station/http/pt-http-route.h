@@ -32,6 +32,7 @@ typedef enum {
   PT_HTTP_DRIVER,   /* a driver's token, limited per token (pt_http_require_driver()) */
   PT_HTTP_BUYER,    /* buyers and up (pt_http_require()) */
   PT_HTTP_OPERATOR, /* operators and up; a method other than GET is a write */
+  PT_HTTP_ADMIN,    /* admins only (users and API keys) */
 } PtHttpAccess;
 
 typedef struct _PtHttpRoute PtHttpRoute;
@@ -47,7 +48,7 @@ typedef struct {
   const char *args[PT_HTTP_ROUTE_ARGS_MAX]; /* the {name} segments, in order */
   PtStore *store;       /* the worker's store for PT_HTTP_DRIVER, _BUYER and _OPERATOR; the
                          * other routes open it when they need it */
-  PtPrincipal *who;     /* PT_HTTP_BUYER and PT_HTTP_OPERATOR */
+  PtPrincipal *who;     /* PT_HTTP_BUYER, PT_HTTP_OPERATOR and PT_HTTP_ADMIN */
   PtDriverToken *token; /* PT_HTTP_DRIVER */
   PtDriver *driver;     /* PT_HTTP_DRIVER */
 } PtHttpCall;

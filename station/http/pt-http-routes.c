@@ -2,6 +2,7 @@
  * the server and the dispatcher never name a route file. */
 #include "pt-http-routes.h"
 
+#include "pt-http-admin.h"
 #include "pt-http-auth.h"
 #include "pt-http-batch.h"
 #include "pt-http-buyer.h"
@@ -12,8 +13,9 @@
 #include "pt-web.h"
 
 const PtHttpRouteTable *const pt_http_routes[] = {
-    &pt_http_station_routes, &pt_http_session_routes, &pt_http_batch_routes, &pt_http_buyer_routes,
-    &pt_http_load_routes,    &pt_http_driver_routes,  &pt_http_dash_routes,  &pt_web_routes,
+    &pt_http_station_routes, &pt_http_session_routes, &pt_http_batch_routes,
+    &pt_http_buyer_routes,   &pt_http_load_routes,    &pt_http_driver_routes,
+    &pt_http_dash_routes,    &pt_http_admin_routes,   &pt_web_routes,
 };
 
 const gsize pt_http_n_routes = G_N_ELEMENTS(pt_http_routes);

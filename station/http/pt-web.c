@@ -57,6 +57,8 @@ static Asset assets[] = {
     {"/static/station-live.js", "/packtrace/web/station-live.js", "text/javascript; charset=utf-8"},
     {"/static/station-loads.js", "/packtrace/web/station-loads.js",
      "text/javascript; charset=utf-8"},
+    {"/static/station-admin.js", "/packtrace/web/station-admin.js",
+     "text/javascript; charset=utf-8"},
     /* Loaded by the consumer page only where WebCrypto lacks Ed25519 (ES modules). */
     {"/static/ed25519-fallback.js", "/packtrace/web/ed25519-fallback.js",
      "text/javascript; charset=utf-8"},
@@ -77,6 +79,10 @@ static Asset assets[] = {
     {"/static/driver.js", "/packtrace/web/driver.js", "text/javascript; charset=utf-8"},
     {"/static/driver.css", "/packtrace/web/driver.css", "text/css; charset=utf-8"},
     {"/static/jsQR.js", "/packtrace/web/jsQR.js", "text/javascript; charset=utf-8"},
+    /* GS1-128 and GS1 DataMatrix where the browser has no BarcodeDetector (vendor/README). */
+    {"/static/zxing.js", "/packtrace/web/zxing.js", "text/javascript; charset=utf-8"},
+    /* At the root so that its scope can be /driver (a worker's scope lies under its path). */
+    {"/driver-sw.js", "/packtrace/web/driver-sw.js", "text/javascript; charset=utf-8"},
     {NULL, "/packtrace/web/consumer.html", "text/html; charset=utf-8"},
 };
 #define CONSUMER_SHELL (&assets[G_N_ELEMENTS(assets) - 1])
@@ -570,6 +576,7 @@ static const PtHttpRoute web_routes[] = {
     {"/station", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/buyer", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/driver", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
+    {"/driver-sw.js", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
 };
 
 const PtHttpRouteTable pt_web_routes = {web_routes, G_N_ELEMENTS(web_routes)};

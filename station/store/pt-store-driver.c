@@ -24,8 +24,6 @@ static const char sql_token_get[] =
     "SELECT driver_id, hash, created_ns, expires_ns, revoked_ns FROM driver_tokens WHERE id = ?";
 static const char sql_revoke[] = "UPDATE driver_tokens SET revoked_ns = ? "
                                  "WHERE driver_id = ? AND revoked_ns IS NULL AND expires_ns > ?";
-static const char sql_open_by_plate[] =
-    "SELECT id FROM loads WHERE plate = ? AND closed_ns IS NULL ORDER BY id DESC LIMIT 1";
 static const char sql_join[] =
     "INSERT OR IGNORE INTO driver_loads (driver_id, load_id, joined_ns) VALUES (?, ?, ?)";
 static const char sql_joined[] =
@@ -186,24 +184,6 @@ pt_store_driver_revoke(PtStore *store, gint64 driver_id, gint64 now_ns, gint64 *
     return FALSE;
   *n_out = sqlite3_changes(pt_store_db(store));
   return TRUE;
-}
-
-gboolean
-pt_store_driver_open_load_by_plate(PtStore *store, const char *plate, PtLoad **out, GError **error)
-{
-  *out = NULL;
-  sqlite3_stmt *s = pt_store_stmt(store, sql_open_by_plate, error);
-  if (!s)
-    return FALSE;
-  sqlite3_bind_text(s, 1, plate, -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step(s);
-  gint64 id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-  sqlite3_reset(s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return pt_store_set_sqlite_error(store, rc, "find open load by plate", error);
-  if (id)
-    *out = pt_store_load_get(store, id, error);
-  return id == 0 || *out != NULL;
 }
 
 gboolean

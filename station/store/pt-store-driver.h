@@ -63,9 +63,6 @@ gboolean pt_store_driver_token_get(PtStore *store, gint64 id, PtDriverToken *out
 gboolean pt_store_driver_revoke(PtStore *store, gint64 driver_id, gint64 now_ns, gint64 *n_out,
                                 GError **error);
 
-/* @out receives (transfer full) the newest open load with @plate, or NULL. */
-gboolean pt_store_driver_open_load_by_plate(PtStore *store, const char *plate, PtLoad **out,
-                                            GError **error);
 /* Records that @driver_id opened or joined @load_id (again is no change). */
 gboolean pt_store_driver_load_join(PtStore *store, gint64 driver_id, gint64 load_id, gint64 now_ns,
                                    GError **error);

@@ -21,6 +21,9 @@ static const char sql_load_at_dock[] =
     "SELECT " LOAD_COLUMNS " FROM loads WHERE dock = ? AND closed_ns IS NULL";
 static const char sql_load_list[] =
     "SELECT " LOAD_COLUMNS " FROM loads ORDER BY id DESC LIMIT ? OFFSET ?";
+static const char sql_load_list_open[] =
+    "SELECT " LOAD_COLUMNS " FROM loads WHERE closed_ns IS NULL ORDER BY id DESC "
+    "LIMIT ?";
 static const char sql_load_close[] =
     "UPDATE loads SET closed_ns = ? WHERE id = ? AND closed_ns IS NULL";
 static const char sql_item_get[] =
@@ -197,6 +200,26 @@ pt_store_load_list(PtStore *store, int limit, int offset, GError **error)
   if (rc != SQLITE_DONE) {
     g_ptr_array_unref(out);
     pt_store_set_sqlite_error(store, rc, "list loads", error);
+    return NULL;
+  }
+  return out;
+}
+
+GPtrArray *
+pt_store_load_list_open(PtStore *store, int limit, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_load_list_open, error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int(s, 1, limit);
+  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_load_free);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    g_ptr_array_add(out, load_from_row(s));
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    g_ptr_array_unref(out);
+    pt_store_set_sqlite_error(store, rc, "list open loads", error);
     return NULL;
   }
   return out;

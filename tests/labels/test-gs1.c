@@ -132,6 +132,59 @@ test_element_strings(void)
   g_assert_null(pt_gs1_element_string(bad, 0, PT_GS1_FORM_HRI, &error));
 }
 
+/* Reading back what the station writes (every form) and what scanners send. */
+static void
+test_element_string_parse(void)
+{
+  g_autoptr(GError) error = NULL;
+  PtGs1ReadElement out[PT_GS1_ELEMENTS_MAX];
+  gsize n = 0;
+  const PtGs1Element mixed[] = {{"01", "09506000134352"}, {"10", "A(1)B"},
+                                {"13", "230711"},         {"21", "S1"},
+                                {"422", "156"},           {"3103", "018500"}};
+  for (PtGs1Form form = PT_GS1_FORM_HRI; form <= PT_GS1_FORM_RAW; form++) {
+    g_autofree char *text = pt_gs1_element_string(mixed, G_N_ELEMENTS(mixed), form, &error);
+    g_assert_no_error(error);
+    g_assert_true(pt_gs1_element_string_parse(text, out, G_N_ELEMENTS(out), &n, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(n, ==, G_N_ELEMENTS(mixed));
+    for (gsize i = 0; i < n; i++) {
+      g_assert_cmpstr(out[i].ai, ==, mixed[i].ai);
+      g_assert_cmpstr(out[i].value, ==, mixed[i].value);
+    }
+  }
+  /* A GS1-128 as zxing returns it ("]C1", GS after variable-length AIs), a DataMatrix as
+   * it returns it (leading GS), and BarcodeDetector's bare digits. */
+  const char *scanned[] = {"]C1010950600013435210LOT-7\x1d"
+                           "13261202",
+                           "\x1d"
+                           "010950600013435210LOT-7\x1d"
+                           "13261202",
+                           "01095060001343521326120210LOT-7"};
+  for (gsize k = 0; k < G_N_ELEMENTS(scanned); k++) {
+    g_assert_true(pt_gs1_element_string_parse(scanned[k], out, G_N_ELEMENTS(out), &n, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(n, ==, 3);
+    g_assert_cmpstr(out[0].value, ==, "09506000134352");
+    g_assert_cmpstr(out[k == 2 ? 2 : 1].value, ==, "LOT-7");
+  }
+  const char *refused[] = {"",
+                           "]C1",
+                           "(01)09506000134353",
+                           "0109506000134352(10)X",
+                           "(01)09506000134352(01)09506000134352",
+                           "99ABC",
+                           "(10)"};
+  for (gsize k = 0; k < G_N_ELEMENTS(refused); k++) {
+    g_assert_false(pt_gs1_element_string_parse(refused[k], out, G_N_ELEMENTS(out), &n, &error));
+    g_assert_nonnull(error);
+    g_clear_error(&error);
+  }
+  /* Bounded: no more elements than the caller has room for. */
+  g_assert_false(pt_gs1_element_string_parse("(01)09506000134352(10)A", out, 1, &n, &error));
+  g_assert_nonnull(strstr(error->message, "more than 1"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -140,5 +193,6 @@ main(int argc, char **argv)
   g_test_add_func("/gs1/sscc-compose", test_sscc_compose);
   g_test_add_func("/gs1/validate-ai", test_validate_ai);
   g_test_add_func("/gs1/element-strings", test_element_strings);
+  g_test_add_func("/gs1/element-string-parse", test_element_string_parse);
   return g_test_run();
 }

@@ -8,7 +8,8 @@
 // over a reload) and Chinese by default for a zh browser; a grading opened from the
 // dashboard, fruit graded out beyond the tolerance (as the grading camera would record
 // them) shown as a warning while it runs, and the grading closed as non-conformant; screenshots in both languages;
-// axe-core when installed.  Prints TAP.
+// axe-core when installed; an admin's users, API keys and drivers' logins managed from the
+// dashboard (an operator does not see that part).  Prints TAP.
 // argv: BASE_URL OPERATOR PASSWORD OUT_DIR OPERATOR_TOKEN STATION_DB [AXE_JS]
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -286,6 +287,66 @@ if (axePath) {
   }
 } else {
   console.log('ok ' + ++n + ' # SKIP axe-core could not be installed');
+}
+
+/* ---- admins: users, API keys and drivers' logins from the dashboard ---- */
+{
+  const ctx = await browser.newContext({ locale: 'en-US', viewport });
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => errors.push(e.message));
+  const signIn = async (name) => {
+    await p.goto(base + '/station', { waitUntil: 'load', timeout: 20000 });
+    await p.fill('#name', name);
+    await p.fill('#password', opPassword);
+    await p.click('#login button[type=submit]');
+    await p.locator('#dash:not([hidden])').waitFor({ timeout: 10000 });
+  };
+  await signIn(opName);
+  await p.locator('#drivers table').waitFor({ timeout: 10000 });
+  await step('an operator does not see users and API keys', async () => (await p.locator('#admin').isHidden()) || 'shown');
+  await ctx.clearCookies();
+  await signIn(process.env.PT_ADMIN);
+  await step('an admin sees the users, marked "(you)"', async () => {
+    await p.locator('#users table', { hasText: opName }).waitFor({ timeout: 10000 });
+    return (await p.textContent('#users')).includes(process.env.PT_ADMIN + ' (you)') || await p.textContent('#users');
+  });
+  await p.fill('#new-user [name=name]', 'clerk');
+  await p.selectOption('#new-user [name=role]', 'operator');
+  await p.fill('#new-user [name=password]', 'a clerk password 2026');
+  await p.click('#new-user button');
+  await step('an admin adds a user, listed with its role', async () => {
+    const row = p.locator('#users tr', { hasText: 'clerk' });
+    await row.waitFor({ timeout: 15000 });
+    return (await row.textContent()).includes('operator') || await row.textContent();
+  });
+  await p.fill('#new-key [name=name]', 'hub');
+  await p.selectOption('#new-key [name=role]', 'buyer');
+  await p.click('#new-key button');
+  let key = '';
+  await step('an admin makes an API key, shown once, that works', async () => {
+    await p.locator('#key-msg code').waitFor({ timeout: 10000 });
+    key = await p.textContent('#key-msg code');
+    const r = await fetch(base + '/api/v1/batches', { headers: { Authorization: 'Bearer ' + key } });
+    return r.status === 200 || r.status;
+  });
+  await p.locator('#keys tr', { hasText: 'hub' }).locator('button[data-action=revoke-key]').click();
+  await step('revoking it from the list: it stops working', async () => {
+    await p.locator('#keys tr', { hasText: 'hub' }).filter({ hasText: 'revoked' }).waitFor({ timeout: 10000 });
+    const r = await fetch(base + '/api/v1/batches', { headers: { Authorization: 'Bearer ' + key } });
+    return r.status === 401 || r.status;
+  });
+  await p.locator('#drivers button[data-action=revoke-logins]').first().click();
+  await step("revoking a driver's logins: the phone's token stops working", async () => {
+    await p.locator('#driver-msg', { hasText: 'revoked' }).waitFor({ timeout: 10000 });
+    const r = await fetch(base + '/api/v1/driver/me', { headers: { Authorization: 'Bearer ' + process.env.PT_DTOKEN } });
+    return r.status === 401 || r.status;
+  });
+  await p.click('#lang');
+  await step('the admin part in Chinese', async () =>
+    (await p.textContent('#admin-title')) === '用户和 API 密钥' && (await p.textContent('#users')).includes('（您）'));
+  await p.screenshot({ path: join(outDir, 'dashboard-admin-zh.png'), fullPage: true });
+  await p.click('#lang');
+  await ctx.close();
 }
 
 /* ---- a zh browser opens in Chinese; signed out, Chinese too ---- */

@@ -168,6 +168,38 @@ expect 0 "user remove" "$BIN" user remove buyer-a
 check "a removed user's session ends at once: 401" '[ "$(code -H "Cookie: $COOKIE" "$URL/api/v1/batches/1")" = 401 ]'
 expect 1 "removing an unknown user fails" "$BIN" user remove buyer-a
 
+# --- users and API keys from the dashboard: admins only ---
+check "an operator's session may not list users: 403" \
+  '[ "$(code -H "Authorization: Bearer $TOKEN" "$URL/api/v1/users")" = 403 ] && grep -q "needs the admin role" "$T/body"'
+echo "$PW" | "$BIN" user add boss --role admin >/dev/null
+login boss "$PW"
+COOKIE_ADM=$COOKIE CSRF_ADM=$CSRF
+adm() { code -H "Cookie: $COOKIE_ADM" -H "X-CSRF-Token: $CSRF_ADM" "$@"; }
+check "an admin lists the users, never a password hash" \
+  '[ "$(adm "$URL/api/v1/users")" = 200 ] && jq -e ".users | map(.name) | index(\"boss\")" "$T/body" >/dev/null && ! grep -q argon2 "$T/body"'
+check "an admin adds a user: 201" \
+  '[ "$(adm -X POST -d "{\"name\":\"op9\",\"role\":\"operator\",\"password\":\"$PW\"}" "$URL/api/v1/users")" = 201 ]'
+login op9 "$PW"
+check "... who can sign in" '[ "$LOGIN_CODE" = 200 ]'
+COOKIE_OP9=$COOKIE
+check "a short password is refused with the reason: 400" \
+  '[ "$(adm -X POST -d "{\"name\":\"op8\",\"role\":\"operator\",\"password\":\"abc\"}" "$URL/api/v1/users")" = 400 ]'
+check "without the CSRF token: 403" \
+  '[ "$(code -H "Cookie: $COOKIE_ADM" -X POST -d "{\"name\":\"op8\",\"role\":\"operator\",\"password\":\"$PW\"}" "$URL/api/v1/users")" = 403 ]'
+check "an admin cannot remove their own user: 409" '[ "$(adm -X DELETE "$URL/api/v1/users/boss")" = 409 ]'
+check "removing a user: 200, and their session ends" \
+  '[ "$(adm -X DELETE "$URL/api/v1/users/op9")" = 200 ] && [ "$(code -H "Cookie: $COOKIE_OP9" "$URL/api/v1/sync")" = 401 ]'
+check "an admin makes an API key, shown once: 201" \
+  '[ "$(adm -X POST -d "{\"name\":\"hub\",\"role\":\"buyer\"}" "$URL/api/v1/apikeys")" = 201 ]'
+KEY_H=$(jq -r .key "$T/body") KEY_H_ID=$(jq -r .id "$T/body")
+check "... which works" '[ "$(code -H "Authorization: Bearer $KEY_H" "$URL/api/v1/batches")" = 200 ]'
+check "the key list names it, never the key" \
+  '[ "$(adm "$URL/api/v1/apikeys")" = 200 ] && jq -e ".keys[] | select(.id == $KEY_H_ID and .revoked == null)" "$T/body" >/dev/null && ! grep -qF "$KEY_H" "$T/body"'
+check "an admin key is refused: 400" \
+  '[ "$(adm -X POST -d "{\"name\":\"root\",\"role\":\"admin\"}" "$URL/api/v1/apikeys")" = 400 ]'
+check "revoking it: 200, and it stops working" \
+  '[ "$(adm -X DELETE "$URL/api/v1/apikeys/$KEY_H_ID")" = 200 ] && [ "$(code -H "Authorization: Bearer $KEY_H" "$URL/api/v1/batches")" = 401 ]'
+
 # --- HTTP hardening: traversal, oversize bodies, malformed JSON ---
 for path in "/api/v1/batches/..%2F..%2Fstation.ini/clips/1" "/api/v1/batches/1/clips/..%2F..%2Fstation.ini" \
   "/api/v1/batches/..%2Fstation.db" "/api/v1/batches/%2e%2e/label" "/api/v1/loads/..%2F1" \

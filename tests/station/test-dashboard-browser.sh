@@ -51,6 +51,7 @@ must gst-launch-1.0 -q videotestsrc num-buffers=1 ! video/x-raw,width=640,height
   ! filesink location="$T/plate.jpg"
 OP_PW="shed day 2026 ok"
 must sh -c "echo '$OP_PW' | '$BIN' user add shed-op --role operator"
+must sh -c "echo '$OP_PW' | '$BIN' user add shed-admin --role admin"
 # A printer port nobody listens on: the print job retries and the printer is an alert.
 PPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
@@ -72,5 +73,5 @@ must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: application/j
 must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: image/jpeg' \
   --data-binary @"$T/plate.jpg" "$url/api/v1/driver/loads/1/photos?kind=plate"
 
-timeout 240 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" \
+PT_ADMIN=shed-admin PT_DTOKEN=$DTOKEN timeout 240 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" \
   "$PACKTRACE_DATA/station.db" "$AXE"

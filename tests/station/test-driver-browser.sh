@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # test-driver-browser.sh: the driver's page in Debian's Chromium driven by playwright-core
-# (driver-browser.mjs) against the real `packtrace run` on loopback: the login link, a load
-# opened, scans injected as decoded payloads, an offline scan replayed once when the
-# connection returns, a refusal for a held batch, and a label photo decoded in the page.
-# A screenshot is left in the build directory.  Skips (77) without chromium, node or npm,
-# or when npm cannot install playwright-core; never downloads a browser.
+# (driver-browser.mjs) against the real `packtrace run` on loopback, once in English and once
+# in Chinese: the login link, a load chosen from the trucks loading now and joined with its
+# seal (plate typed without its dot), the lot typed as printed and GTIN + lot typed, a refusal
+# said in the page's language from the station's code, a GS1-128 read by the live camera from
+# the station's own rendered case label (Chromium's fake camera playing a .y4m made from the
+# PNG), that label held in view without repeated lines, the camera banner clearing, an
+# offline scan and an offline photo sent once the connection returns, the page reloaded
+# offline from its service worker with the truck's list kept, and a new login link replacing
+# the session in the same tab.  Screenshots are left in the build directory; axe-core runs on
+# the page when npm can install it.  Skips (77) without chromium, node, npm or the GStreamer
+# elements that make the camera file; never downloads a browser.
 set -u
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
 HERE=$(dirname "$0")
 . "$(dirname "$0")/../npm-tools.sh"
 playwright_tools
+for e in pngdec videoscale imagefreeze y4menc videotestsrc jpegenc; do
+  gst-inspect-1.0 --exists "$e" 2>/dev/null || { echo "1..0 # SKIP GStreamer element $e is missing (the fake camera)"; exit 77; }
+done
+(npm_tools node_modules/axe-core/package.json axe-core@4.10.2) >/dev/null 2>&1
+AXE=$NPM_DIR/node_modules/axe-core/axe.min.js
+[ -f "$AXE" ] || AXE=
 
 T=$(mktemp -d)
 server=
@@ -17,14 +29,30 @@ trap '[ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "
 export PACKTRACE_DATA=$T/data
 GTIN=09506000134352
 must "$BIN" init
-for lot in OK1 OK2 OK3 HELD1; do
-  must "$BIN" batch new --product Oranges --gtin $GTIN --lot $lot
+must gst-launch-1.0 -q videotestsrc num-buffers=1 ! video/x-raw,width=800,height=600 ! jpegenc \
+  ! filesink location="$T/plate.jpg"
+for lang in en zh; do
+  for lot in OK1 OK2 OK3 HELD1 CASE TYPED GTINLOT; do
+    must "$BIN" batch new --product Oranges --gtin $GTIN --lot "$lot-$lang"
+  done
+  must "$BIN" batch hold "HELD1-$lang" --reason "residue check"
+  must "$BIN" label "OK3-$lang" --template pallet --format png -o "$T/OK3-$lang.png"
+  # The case label carries a GS1-128 only; the fake camera plays it (I420, as Chromium
+  # reads a .y4m).
+  must "$BIN" label "CASE-$lang" --template case --format png -o "$T/case-$lang.png"
+  must gst-launch-1.0 -q filesrc location="$T/case-$lang.png" ! pngdec ! videoconvert ! videoscale \
+    ! video/x-raw,format=I420,width=1216,height=608 ! imagefreeze num-buffers=4 \
+    ! video/x-raw,framerate=10/1 ! y4menc ! filesink location="$T/case-$lang.y4m"
 done
-must "$BIN" batch hold HELD1 --reason "residue check"
-must "$BIN" label OK3 --template pallet --format png -o "$T/OK3.png"
-must "$BIN" driver add --name "Wang Lei"
-TOKEN=$("$BIN" driver token 1 --json | jq -r .token)
-HOST=$(sed -n 's/^public_host=//p' "$PACKTRACE_DATA/station.ini")
+# Trucks loading now, opened at the station (a Chinese plate is printed with a middle dot).
+must "$BIN" load new --plate "赣B·12345" --seal GX-en
+must "$BIN" load new --plate "粤A·54321" --seal GX-zh
+for name in "Wang Lei" "Li Na" "Zhao Min" "Chen Jie"; do
+  must "$BIN" driver add --name "$name"
+done
+for i in 1 2 3 4; do
+  eval "TOKEN$i=\$(\"\$BIN\" driver token $i --json | jq -r .token)"
+done
 
 "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
 server=$!
@@ -35,5 +63,18 @@ for _ in $(seq 50); do
 done
 [ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
 OPTOKEN=$(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")
-timeout 150 node "$HERE/driver-browser.mjs" "$url" "$TOKEN" "https://$HOST/01/$GTIN/10/" \
-  "$T/OK3.png" "$PACKTRACE_BUILD" "$OPTOKEN"
+HOST=$(sed -n 's/^public_host=//p' "$PACKTRACE_DATA/station.ini")
+
+# Both runs count their checks on from PT_FIRST; one plan closes the output.
+status=0
+export PT_COUNT=$T/count PT_BASE=$url PT_OPTOKEN=$OPTOKEN PT_LINK="https://$HOST/01/$GTIN/10/" PT_GTIN=$GTIN \
+  PT_OUT=$PACKTRACE_BUILD PT_AXE=$AXE PT_PHOTO=$T/plate.jpg
+echo 0 >"$T/count"
+PT_LANG=en PT_TOKEN=$TOKEN1 PT_TOKEN2=$TOKEN2 PT_NAME2="Li Na" PT_PLATE="赣B·12345" PT_TYPED_PLATE="赣B12345" \
+  PT_SEAL=GX-en PT_LABEL=$T/OK3-en.png PT_CAMERA=$T/case-en.y4m \
+  timeout 240 node "$HERE/driver-browser.mjs" || status=1
+PT_LANG=zh PT_TOKEN=$TOKEN3 PT_TOKEN2=$TOKEN4 PT_NAME2="Chen Jie" PT_PLATE="粤A·54321" PT_TYPED_PLATE="粤a 54321" \
+  PT_SEAL=GX-zh PT_LABEL=$T/OK3-zh.png PT_CAMERA=$T/case-zh.y4m \
+  timeout 240 node "$HERE/driver-browser.mjs" || status=1
+echo "1..$(cat "$T/count")"
+exit $status

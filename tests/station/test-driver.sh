@@ -18,7 +18,7 @@ export PACKTRACE_DATA=$T/data
 sql() { sqlite3 "$PACKTRACE_DATA/station.db" "$1"; }
 GTIN=09506000134352
 "$BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
-for lot in L1 L2 L3 L4 HELD1; do
+for lot in L1 L2 L3 L4 HELD1 P1 P2 P3 P4; do
   "$BIN" batch new --product Oranges --gtin $GTIN --lot $lot >/dev/null || { echo "Bail out! batch new"; exit 1; }
 done
 for i in $(seq 1 60); do "$BIN" batch new --product Kiwi --gtin $GTIN --lot F$i >/dev/null; done
@@ -143,6 +143,8 @@ check "one loading event for L1" '[ "$(sql "SELECT count(*) FROM events e JOIN b
 check "loaded by the driver" '[ "$(sql "SELECT source FROM load_batches WHERE batch_id = 1")" = "driver:1" ]'
 scan "$TOK1" "$LOAD" key-0003 "$(link HELD1)"
 check "a held batch: 409 with the reason" '[ "$CODE" = 409 ] && [ "$(jq -r .result <<<"$BODY")" = refused ] && [[ "$BODY" == *"HELD1 is held: residue check"* ]]'
+check "... and a code with parameters for the page to translate" \
+  '[ "$(jq -r "[.code, .params.lot, .params.reason] | join(\"|\")" <<<"$BODY")" = "batch-held|HELD1|residue check" ]'
 scan "$TOK1" "$LOAD" key-0004 "$(link L4)"
 check "a batch on another open load: 409 without that load's plate or seal" \
   '[ "$CODE" = 409 ] && [[ "$BODY" == *"L4 is already on another open load"* ]] && [[ "$BODY" != *"CD 456"* ]] && [[ "$BODY" != *S-2* ]]'
@@ -153,12 +155,35 @@ check "an unknown lot: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"no batch of th
 scan "$TOK1" "$LOAD" key-0006 "https://other.example/01/$GTIN/10/L2"
 check "another station's label: 404" '[ "$CODE" = 404 ] && [[ "$BODY" == *"another station"* ]]'
 scan "$TOK1" "$LOAD" key-0007 "hello world"
-check "garbage: 400 not a Digital Link" '[ "$CODE" = 400 ] && [[ "$BODY" == *"not a GS1 Digital Link"* ]]'
+check "garbage: 400 not a label, with its code" \
+  '[ "$CODE" = 400 ] && [[ "$BODY" == *"not a label"* ]] && [ "$(jq -r .code <<<"$BODY")" = not-a-label ]'
+# What a driver types from the label's text, or what a GS1-128 / DataMatrix transmits.
+scan "$TOK1" "$LOAD" key-0101 "P1"
+check "the lot alone, as printed: 201, completed by the station" '[ "$CODE" = 201 ] && [ "$(jq -r .lot <<<"$BODY")" = P1 ]'
+scan "$TOK1" "$LOAD" key-0102 "$GTIN  P2"
+check "GTIN and lot: 201" '[ "$CODE" = 201 ] && [ "$(jq -r .lot <<<"$BODY")" = P2 ]'
+scan "$TOK1" "$LOAD" key-0103 "]C101${GTIN}13261202\u001d10P3"
+check "a GS1-128 element string with FNC1: 201" '[ "$CODE" = 201 ] && [ "$(jq -r .lot <<<"$BODY")" = P3 ]'
+scan "$TOK1" "$LOAD" key-0104 "(01)${GTIN}(10)P4"
+check "the printed element string: 201" '[ "$CODE" = 201 ] && [ "$(jq -r .lot <<<"$BODY")" = P4 ]'
+scan "$TOK1" "$LOAD" key-0105 "09506000134359 P1"
+check "a GTIN with a wrong check digit: 400 not-a-label" '[ "$CODE" = 400 ] && [ "$(jq -r .code <<<"$BODY")" = not-a-label ]'
+scan "$TOK1" "$LOAD" key-0106 "00000000000000 P1"
+check "a lot under another GTIN: 404 unknown-batch" '[ "$CODE" = 404 ] && [ "$(jq -r .code <<<"$BODY")" = unknown-batch ]'
+call "$TOK1" GET /api/v1/driver/loads
+check "the open loads to join: plates, never a seal" \
+  '[ "$CODE" = 200 ] && [[ "$BODY" == *"AB 123"* ]] && [[ "$BODY" == *"CD 456"* ]] && [[ "$BODY" != *S-1* ]] && [[ "$BODY" != *S-2* ]] && [ "$(jq -r ".loads[] | select(.id == $LOAD) | .joined" <<<"$BODY")" = true ]'
+"$BIN" load new --plate "赣B·12345" --seal GX-7 >/dev/null
+call "$TOK5" POST /api/v1/driver/loads -d '{"plate": "赣b 12345", "seal": "GX-7"}'
+check "a plate typed without its dot joins the open load: 200" \
+  '[ "$CODE" = 200 ] && [ "$(jq -r .plate <<<"$BODY")" = "赣B·12345" ] && [ "$(sql "SELECT count(*) FROM loads WHERE closed_ns IS NULL")" = 3 ]'
+call "$TOK5" POST /api/v1/driver/loads -d '{"plate": "赣B12345", "seal": "GX-8"}'
+check "... but not with another seal: 409 seal-mismatch" '[ "$CODE" = 409 ] && [ "$(jq -r .code <<<"$BODY")" = seal-mismatch ]'
 scan "$TOK1" "$LOAD" short "$(link L2)"
 check "a bad idempotency key: 400" '[ "$CODE" = 400 ]'
 scan "$TOK1" 999 key-0008 "$(link L2)"
 check "an unknown load: 404" '[ "$CODE" = 404 ]'
-check "the refusals are recorded on the load" '[ "$(sql "SELECT count(*) FROM load_refusals WHERE load_id = $LOAD AND source = '"'driver:1'"'")" = 4 ]'
+check "the refusals are recorded on the load" '[ "$(sql "SELECT count(*) FROM load_refusals WHERE load_id = $LOAD AND source = '"'driver:1'"'")" = 5 ]'
 
 # A resend after a restart still gets the first answer and adds nothing.
 scan "$TOK1" "$LOAD" key-0010 "$(link L2)"
