@@ -575,6 +575,15 @@ pt_hub_store_station_status(PtHubStore *store, const char *id, GError **error)
   return st;
 }
 
+static const char sql_station_rename[] = "UPDATE stations SET name = $2 WHERE id = $1";
+
+gboolean
+pt_hub_store_station_rename(PtHubStore *store, const char *id, const char *name, GError **error)
+{
+  const char *params[] = {id, name};
+  return pq_command(store->w, "rename station", sql_station_rename, 2, params, error);
+}
+
 static const char sql_station_revoke[] =
     "UPDATE stations SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1";
 

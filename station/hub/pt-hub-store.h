@@ -93,6 +93,9 @@ PtHubStation *pt_hub_store_station_get(PtHubStore *store, const char *id, gboole
 GPtrArray *pt_hub_store_station_list(PtHubStore *store, GError **error);
 /* One station with its counts, as in the list.  Returns: (transfer full). */
 PtHubStation *pt_hub_store_station_status(PtHubStore *store, const char *id, GError **error);
+/* Sets the name of @id. */
+gboolean pt_hub_store_station_rename(PtHubStore *store, const char *id, const char *name,
+                                     GError **error);
 /* Marks @id revoked (its requests are refused from now on; what it sent stays). */
 gboolean pt_hub_store_station_revoke(PtHubStore *store, const char *id, GError **error);
 /* The missing ranges [from, to] (pairs in @gaps_out, at most @max pairs) of @id's seqs below
