@@ -229,6 +229,14 @@ add_int(GString *s, gint64 v, gboolean present)
   pt_hub_pq_array_add(s, present ? buf : NULL);
 }
 
+/* The contiguous prefix moves on past the seqs just stored, one index probe a seq. */
+static const char sql_contiguous[] =
+    "WITH RECURSIVE walk(seq) AS ("
+    "  SELECT contiguous_seq FROM stations WHERE id = $1"
+    "  UNION ALL SELECT w.seq + 1 FROM walk w WHERE EXISTS ("
+    "    SELECT 1 FROM event_keys k WHERE k.station_id = $1 AND k.seq = w.seq + 1)) "
+    "UPDATE stations SET contiguous_seq = (SELECT max(seq) FROM walk) WHERE id = $1";
+
 gboolean
 pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray *events,
                            GError **error)
@@ -288,6 +296,11 @@ pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray 
                                  PGRES_COMMAND_OK, error);
   for (int c = 0; c < N_COLS; c++)
     g_free(texts[c]);
+  if (!res)
+    return FALSE;
+  PQclear(res);
+  const char *p1[] = {station_id};
+  res = pt_hub_pq_exec(store->w, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK, error);
   PQclear(res);
   return res != NULL;
 }

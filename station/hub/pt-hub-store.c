@@ -21,7 +21,8 @@ static const char *const migrations[] = {
     "  last_heard timestamptz,"
     "  head_seq bigint,"
     "  head_hash bytea,"
-    "  head_at timestamptz);"
+    "  head_at timestamptz,"
+    "  contiguous_seq bigint NOT NULL DEFAULT 0);"
     "CREATE TABLE enrol_codes ("
     "  code_hash bytea PRIMARY KEY,"
     "  name text NOT NULL,"
@@ -488,16 +489,13 @@ static const char sql_station_get[] = "SELECT " STATION_COLS " FROM stations s W
 static const char sql_station_get_locked[] =
     "SELECT " STATION_COLS " FROM stations s WHERE s.id = $1 FOR UPDATE";
 
-/* Counts: held events, last seq, contiguous seq (the last seq N with N events held at or
- * below it: seqs are unique and >= 1, so 1..N are all there exactly when count(seq <= N) = N),
- * quarantine, alerts. */
+/* Counts: held events, last seq, contiguous seq (kept by ingest,
+ * pt_hub_store_events_insert()), quarantine, alerts. */
 static const char sql_station_counts[] =
     "SELECT " STATION_COLS ","
     " (SELECT count(*) FROM event_keys k WHERE k.station_id = s.id),"
     " (SELECT coalesce(max(seq), 0) FROM event_keys k WHERE k.station_id = s.id),"
-    " (SELECT coalesce(max(seq), 0) FROM ("
-    "    SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM event_keys k"
-    "    WHERE k.station_id = s.id) c WHERE c.seq = c.n),"
+    " s.contiguous_seq,"
     " (SELECT count(*) FROM quarantine q WHERE q.station_id = s.id),"
     " (SELECT count(*) FROM alerts a WHERE a.station_id = s.id)"
     " FROM stations s WHERE ($1::text IS NULL OR s.id = $1) ORDER BY s.name, s.id";
@@ -602,11 +600,14 @@ pt_hub_store_station_revoke(PtHubStore *store, const char *id, GError **error)
   return found;
 }
 
-/* Gaps: each held seq whose successor is missing starts one, up to the next held seq. */
+/* Gaps: each held seq whose successor is missing starts one, up to the next held seq.  Only
+ * the seqs after the contiguous prefix are read, so a station in order costs nothing. */
 static const char sql_station_gaps[] =
+    "WITH c AS (SELECT contiguous_seq AS n FROM stations WHERE id = $1) "
     "SELECT seq + 1, next - 1 FROM ("
     "  SELECT seq, lead(seq) OVER (ORDER BY seq) AS next FROM ("
-    "    SELECT 0::bigint AS seq UNION ALL SELECT seq FROM event_keys WHERE station_id = $1) a"
+    "    SELECT n AS seq FROM c UNION ALL SELECT seq FROM event_keys"
+    "    WHERE station_id = $1 AND seq > (SELECT n FROM c)) a"
     ") g WHERE next > seq + 1 ORDER BY seq LIMIT $2::integer";
 
 GArray *
