@@ -47,6 +47,12 @@ pg_fixture_start() {
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     opts="$opts -c shared_buffers=32MB"
   fi
+  local as=""
+  [ "$(id -u)" -eq 0 ] && as="runuser -u postgres --"
+  # For tests that restart the server under a running hub (sh -c "$PG_FIXTURE_STOP").
+  export PG_FIXTURE_STOP="$as $PG_BIN/pg_ctl -D $PG_DIR/data -m fast -w stop"
+  export PG_FIXTURE_START="$as $PG_BIN/pg_ctl -D $PG_DIR/data -l $PG_DIR/server.log -w -t 30 \
+-o \"$opts\" start"
   pg_fixture_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
     -o "$opts" start >/dev/null || {
     cat "$PG_DIR/server.log" >&2
