@@ -7,8 +7,9 @@
 // GS1-128 of a rendered case label read by the live camera (Chromium's fake camera) and held
 // in view without repeated lines, the camera banner clearing once the camera works, a label
 // photo decoded in the page, an offline scan and an offline photo kept over an offline reload
-// and sent when the connection returns, a reload and an offline reload (service worker) keeping the truck's list, a new
-// login link replacing the session in the tab, screenshots and axe-core.  Prints TAP lines
+// and sent when the connection returns, a reload and an offline reload (service worker)
+// keeping the truck's list, a new login link replacing the session in the tab, screenshots
+// and axe-core.  Prints TAP lines
 // numbered on from the count in PT_COUNT, and writes the new count back.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
