@@ -54,10 +54,10 @@ test_refused(void)
   g_assert_no_error(error);
   const char *bad[] = {"",
                        "hello world again",
-                       "09506000134353 DEMO-0003",  /* check digit */
-                       "https://" HOST "/01/" GTIN, /* no lot */
-                       "(01)" GTIN,                 /* no lot */
-                       "]C110DEMO-0003",            /* no GTIN */
+                       "09506000134353 DEMO-0003",    /* check digit */
+                       ("https://" HOST "/01/" GTIN), /* no lot */
+                       ("(01)" GTIN),                 /* no lot */
+                       "]C110DEMO-0003",              /* no GTIN */
                        "a lot longer than twenty",
                        "LOT\x01"};
   for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
