@@ -174,6 +174,9 @@ pt_gs1_element_string(const PtGs1Element *elements, gsize n_elements, PtGs1Form 
 static const AiFormat *
 ai_at(const char *p, char ai[5])
 {
+  /* Each digit read is checked before the next is looked at: no read past the NUL. */
+  if (!g_ascii_isdigit(p[0]))
+    return NULL;
   for (gsize n = 2; n <= 4; n++) {
     if (!g_ascii_isdigit(p[n - 1]))
       return NULL;

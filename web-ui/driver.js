@@ -49,6 +49,8 @@
   var KEYS = { token: 'pt-driver-token', load: 'pt-driver-load', queue: 'pt-driver-queue',
     name: 'pt-driver-name', results: 'pt-driver-results' };
   var RETRY_MS = 5000, REPEAT_MS = 3000, TICK_MS = 250, PHOTO_EDGE = 1600, RESULTS_KEPT = 50;
+  /* Codes the camera remembers having seen (a shed's day has a few hundred labels). */
+  var SEEN_MAX = 1000;
   /* What the live camera looks for, in BarcodeDetector's names. */
   var FORMATS = ['qr_code', 'code_128', 'data_matrix'];
 
@@ -250,7 +252,10 @@
   function scanned(payload, live) {
     payload = String(payload || '').trim();
     var now = Date.now(), last = seen[payload];
-    if (live) seen[payload] = now;
+    if (live) {
+      if (Object.keys(seen).length >= SEEN_MAX) seen = {};
+      seen[payload] = now;
+    }
     if (!payload || !load || !token || (live && last && now - last < REPEAT_MS)) return null;
     var item = { key: uuid(), payload: payload, scanned: new Date(now).toISOString(), load: load.id, token: token };
     queue.push(item);

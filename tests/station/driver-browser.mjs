@@ -6,9 +6,10 @@
 // reader's entry), a held batch refused in the page's language from the station's code, the
 // GS1-128 of a rendered case label read by the live camera (Chromium's fake camera) and held
 // in view without repeated lines, the camera banner clearing once the camera works, a label
-// photo decoded in the page, an offline scan and an offline photo sent when the connection
-// returns, a reload and an offline reload (service worker) keeping the truck's list, a new
-// login link replacing the session in the tab, screenshots and axe-core.  Prints TAP lines
+// photo decoded in the page, an offline scan and an offline photo kept over an offline reload
+// and sent when the connection returns, a reload and an offline reload (service worker)
+// keeping the truck's list, a new login link replacing the session in the tab, screenshots
+// and axe-core.  Prints TAP lines
 // numbered on from the count in PT_COUNT, and writes the new count back.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -122,6 +123,7 @@ await step('a held batch is refused with the reason, in the page\'s language', a
   return text === want || text;
 });
 
+await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
 await context.setOffline(true);
 await page.evaluate((p) => window.ptDriver.scanned(p), E.PT_LINK + 'OK2' + sfx);
 await step('offline: the scan is queued and shown as queued (1)', async () => {
@@ -136,6 +138,13 @@ await page.setInputFiles('#photo-plate', E.PT_PHOTO);
 await step('offline: the plate photo waits to be sent', async () => {
   await page.locator('#photo-msg', { hasText: T('1 photo(s) waiting', '1 张照片等待发送') }).waitFor({ timeout: 10000 });
   return (await fromStation(`/api/v1/loads/${loadId}`)).photos === 0 || 'the station has a photo';
+});
+let reloaded = true;
+try { await page.reload({ waitUntil: 'load', timeout: 15000 }); } catch (e) { reloaded = e.message; }
+await step('offline, after a reload: the scan and the photo still wait', async () => {
+  if (reloaded !== true) return reloaded;
+  await page.locator('#photo-msg', { hasText: T('1 photo(s) waiting', '1 张照片等待发送') }).waitFor({ timeout: 10000 });
+  return (await page.textContent('#queue')) === T('queued (1)', '待发送（1）') || await page.textContent('#queue');
 });
 await context.setOffline(false);
 await step('back online: the queued scan is sent and ticked', async () => { await tick('OK2' + sfx); return true; });

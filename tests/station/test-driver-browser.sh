@@ -6,7 +6,7 @@
 # said in the page's language from the station's code, a GS1-128 read by the live camera from
 # the station's own rendered case label (Chromium's fake camera playing a .y4m made from the
 # PNG), that label held in view without repeated lines, the camera banner clearing, an
-# offline scan and an offline photo sent once the connection returns, the page reloaded
+# offline scan and an offline photo kept over a reload and sent once the connection returns, the page reloaded
 # offline from its service worker with the truck's list kept, and a new login link replacing
 # the session in the same tab.  Screenshots are left in the build directory; axe-core runs on
 # the page when npm can install it.  Skips (77) without chromium, node, npm or the GStreamer
