@@ -9,6 +9,7 @@
 #include "pt-canon.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-event-check.h"
 #include "pt-event-hash.h"
 #include "pt-json.h"
 #include "pt-keys.h"
@@ -144,18 +145,6 @@ static void G_GNUC_PRINTF(3, 4)
                                                       row->batch_id, what));
 }
 
-/* Checks that @event's @key names @expected (absent when @present is FALSE). */
-static gboolean
-link_matches(json_t *event, const char *key, gboolean present, const guint8 *expected)
-{
-  const char *hex = json_string_value(json_object_get(event, key));
-  if (!present)
-    return json_object_get(event, key) == NULL;
-  guint8 got[PT_HASH_LEN];
-  return hex && pt_hex_decode(hex, got, PT_HASH_LEN) &&
-         sodium_memcmp(got, expected, PT_HASH_LEN) == 0;
-}
-
 static gboolean
 audit_row(const PtEventRow *row, gpointer user_data, GError **error)
 {
@@ -165,39 +154,24 @@ audit_row(const PtEventRow *row, gpointer user_data, GError **error)
   if (row->seq != st->last_seq + 1)
     audit_break(st, row, "sequence jumps from %" G_GINT64_FORMAT " (events removed)", st->last_seq);
 
-  guint8 hash[PT_HASH_LEN];
-  crypto_hash_sha256(hash, (const guint8 *)row->body, row->body_len);
-  if (sodium_memcmp(hash, row->hash, PT_HASH_LEN) != 0)
-    audit_break(st, row, "record does not match its stored hash (content altered)");
-  if (!pt_keys_verify(st->public_key, hash, row->signature))
-    audit_break(st, row, "signature does not verify");
-
-  g_autoptr(GError) local = NULL;
-  json_t *event = pt_json_parse(row->body, row->body_len, &local);
-  if (!event) {
-    audit_break(st, row, "record is not JSON: %s", local->message);
-  } else {
-    const char *id = json_string_value(json_object_get(event, "eventID"));
-    if (!id || g_strcmp0(id, row->event_id) != 0)
-      audit_break(st, row, "eventID column differs from the signed record");
-    /* The signed facts are found by the step column (pt-batch-signed.h): it must be the
-     * record's. */
-    const char *step = json_string_value(json_object_get(event, "bizStep"));
-    if (!step || g_strcmp0(step, row->step) != 0)
-      audit_break(st, row, "step column differs from the signed record");
-    g_autofree char *hash_id = row->hash_id ? pt_event_hash_id(event, NULL, NULL) : NULL;
-    if (row->hash_id && g_strcmp0(hash_id, row->hash_id) != 0)
-      audit_break(st, row, "hash_id column is not the signed record's Event Hash ID");
-    if (!link_matches(event, PT_EXT_PREV_STATION_EVENT, st->have_last, st->last_hash))
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+  json_t *event = pt_event_check(row, st->public_key, FALSE, failures);
+  for (guint i = 0; i < failures->len; i++)
+    audit_break(st, row, "%s", (char *)failures->pdata[i]);
+  if (event) {
+    if (!pt_event_link_matches(event, PT_EXT_PREV_STATION_EVENT, st->have_last, st->last_hash))
       audit_break(st, row, "station chain broken: previous event is not the one it names");
     guint8 *head = g_hash_table_lookup(st->batch_heads, &row->batch_id);
-    if (!link_matches(event, PT_EXT_PREV_EVENT, head != NULL, head))
+    if (!pt_event_link_matches(event, PT_EXT_PREV_EVENT, head != NULL, head))
       audit_break(st, row,
                   "batch chain broken: previous event of the batch is not the one it "
                   "names");
     json_decref(event);
   }
 
+  /* The chain goes on from the record as it is: the next event names this body's hash. */
+  guint8 hash[PT_HASH_LEN];
+  crypto_hash_sha256(hash, (const guint8 *)row->body, row->body_len);
   guint8 *copy = g_memdup2(hash, PT_HASH_LEN);
   gint64 *key = g_memdup2(&row->batch_id, sizeof row->batch_id);
   if (!g_hash_table_contains(st->batch_heads, key))

@@ -29,6 +29,7 @@ static const struct {
     {"apikey", pt_cmd_apikey, "add | list | revoke: keys for platforms and scripts"},
     {"backup", pt_cmd_backup, "DEST: a consistent, checked copy of the station, while it runs"},
     {"restore", pt_cmd_restore, "SRC: restore a backup into --data DIR and audit it"},
+    {"hub", pt_cmd_hub, "serve | migrate | station | quarantine | status: the co-op hub"},
     {"run", pt_cmd_run, "start the station (HTTP server, cameras; stops on SIGINT/SIGTERM)"},
 };
 

@@ -16,12 +16,13 @@ import sys
 
 # folder -> the folders it may include from (besides itself); lowest floor last.
 ALLOWED = {
-    "station/cli": ["station/http", "station", "station/sync", "station/trace", "station/store",
+    "station/cli": ["station/http", "station/hub", "station", "station/sync", "station/trace", "station/store",
                     "station/base", "pipeline", "models", "labels"],
     "station/http": ["station", "station/sync", "station/trace", "station/store", "station/base",
                      "pipeline", "models", "labels", "web-ui"],
     "station": ["station/sync", "station/trace", "station/store", "station/base", "pipeline",
                 "models", "labels"],
+    "station/hub": ["station/trace", "station/base", "labels"],
     "station/sync": ["station/trace", "station/store", "station/base", "labels"],
     "station/trace": ["station/base", "labels"],
     "station/store": ["station/base"],

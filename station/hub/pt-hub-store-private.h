@@ -1,0 +1,40 @@
+/* pt-hub-store-private.h: what the hub store's files share: the connections and the one
+ * statement runner.  Not for use outside station/hub/pt-hub-store*.c. */
+#pragma once
+
+#include "pt-hub-store.h"
+
+#include <libpq-fe.h>
+
+struct _PtHubStore {
+  PGconn *w;          /* writes, and reads that must see them */
+  PGconn *r;          /* reads that may lag (a replica); == w without read_dsn */
+  GHashTable *months; /* "YYYY-MM" partitions known to exist */
+};
+
+/* Runs @sql on @conn with @n text parameters (each nullable: SQL NULL) and checks that the
+ * result is @want (PGRES_COMMAND_OK or PGRES_TUPLES_OK).  A lost connection is reset once
+ * before the statement (a restarted server), never in a transaction.  Errors: unique
+ * violation PT_ERROR_CONFLICT, a connection that cannot be had PT_ERROR_BUSY, else
+ * PT_ERROR_FAILED; @what names the statement's purpose.  Returns: (transfer full). */
+PGresult *pt_hub_pq_exec(PGconn *conn, const char *what, const char *sql, int n,
+                         const char *const *params, ExecStatusType want, GError **error);
+
+/* The same with parameter lengths and formats (binary for bytea). */
+PGresult *pt_hub_pq_exec_bin(PGconn *conn, const char *what, const char *sql, int n,
+                             const char *const *params, const int *lengths, const int *formats,
+                             ExecStatusType want, GError **error);
+
+/* Appends @value (nullable: NULL) to a PostgreSQL array literal being built in @s ("{" opened by
+ * the caller), with a comma before all but the first element. */
+void pt_hub_pq_array_add(GString *s, const char *value);
+
+/* A bigint column as gint64 (0 when NULL). */
+gint64 pt_hub_pq_int(const PGresult *res, int row, int col);
+/* A text column, NULL when SQL NULL.  Returns: (transfer full). */
+char *pt_hub_pq_text(const PGresult *res, int row, int col);
+/* A hex text column into @out (@len bytes); FALSE when NULL or not hex. */
+gboolean pt_hub_pq_hex(const PGresult *res, int row, int col, guint8 *out, gsize len);
+
+/* SQL that renders a timestamptz column X as RFC 3339 UTC with milliseconds. */
+#define PT_HUB_SQL_TS(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"

@@ -1,0 +1,709 @@
+/* pt-hub-store.c: the hub's connections, migrations and transactions, its stations and
+ * enrolment codes, and the admin's lists (see pt-hub-store.h).  Ingest, evidence and heads
+ * are in pt-hub-store-events.c. */
+#include "pt-hub-store-private.h"
+
+#include "pt-error.h"
+#include "pt-keys.h"
+#include "pt-time.h"
+
+#include <string.h>
+
+/* Each entry is one migration, run in its own transaction; append, never edit. */
+static const char *const migrations[] = {
+    /* 1: the whole first schema. */
+    "CREATE TABLE stations ("
+    "  id text PRIMARY KEY,"
+    "  name text NOT NULL,"
+    "  public_key bytea NOT NULL UNIQUE CHECK (length(public_key) = 32),"
+    "  enrolled_at timestamptz NOT NULL DEFAULT now(),"
+    "  revoked_at timestamptz,"
+    "  last_heard timestamptz,"
+    "  head_seq bigint,"
+    "  head_hash bytea,"
+    "  head_at timestamptz);"
+    "CREATE TABLE enrol_codes ("
+    "  code_hash bytea PRIMARY KEY,"
+    "  name text NOT NULL,"
+    "  created_at timestamptz NOT NULL DEFAULT now(),"
+    "  expires_at timestamptz NOT NULL,"
+    "  used_at timestamptz,"
+    "  used_by text REFERENCES stations (id));"
+    "CREATE TABLE batches ("
+    "  id bigserial PRIMARY KEY,"
+    "  gtin text NOT NULL,"
+    "  lot text NOT NULL,"
+    "  product text,"
+    "  variety text,"
+    "  grower text,"
+    "  first_seen timestamptz NOT NULL DEFAULT now(),"
+    "  UNIQUE (gtin, lot));"
+    "CREATE INDEX batches_lot ON batches (lot);"
+    "CREATE INDEX batches_grower ON batches (grower) WHERE grower IS NOT NULL;"
+    /* Identity and chain position: unique across all months, so not partitioned. */
+    "CREATE TABLE event_keys ("
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  seq bigint NOT NULL CHECK (seq >= 1),"
+    "  hash bytea NOT NULL UNIQUE,"
+    "  event_id text NOT NULL UNIQUE,"
+    "  event_time timestamptz NOT NULL,"
+    "  batch_id bigint REFERENCES batches (id),"
+    "  prev_batch_hash bytea,"
+    "  prev_station_hash bytea,"
+    "  PRIMARY KEY (station_id, seq));"
+    /* Two held events naming one predecessor are a fork: never stored. */
+    "CREATE UNIQUE INDEX event_keys_prev_batch ON event_keys (prev_batch_hash)"
+    "  WHERE prev_batch_hash IS NOT NULL;"
+    "CREATE UNIQUE INDEX event_keys_prev_station ON event_keys (prev_station_hash)"
+    "  WHERE prev_station_hash IS NOT NULL;"
+    "CREATE INDEX event_keys_batch ON event_keys (batch_id, station_id, seq);"
+    "CREATE TABLE events ("
+    "  station_id text NOT NULL,"
+    "  seq bigint NOT NULL,"
+    "  event_id text NOT NULL,"
+    "  hash bytea NOT NULL,"
+    "  hash_id text,"
+    "  step text NOT NULL,"
+    "  biz_step text NOT NULL,"
+    "  event_type text NOT NULL,"
+    "  action text,"
+    "  disposition text,"
+    "  status_action text,"
+    "  event_time timestamptz NOT NULL,"
+    "  record_time timestamptz NOT NULL,"
+    "  batch_id bigint,"
+    "  gtin text,"
+    "  lot text,"
+    "  biz_location text,"
+    "  read_point text,"
+    "  epc_classes text[] NOT NULL,"
+    "  quantity double precision,"
+    "  body text NOT NULL,"
+    "  prev_batch_hash bytea,"
+    "  prev_station_hash bytea,"
+    "  signature bytea NOT NULL,"
+    "  received_at timestamptz NOT NULL DEFAULT now(),"
+    "  PRIMARY KEY (station_id, seq, event_time)"
+    ") PARTITION BY RANGE (event_time);"
+    "CREATE INDEX events_batch ON events (batch_id, station_id, seq);"
+    "CREATE INDEX events_gtin_lot ON events (gtin, lot, event_time);"
+    "CREATE INDEX events_lot ON events (lot);"
+    "CREATE INDEX events_biz_step_time ON events (biz_step, event_time);"
+    "CREATE INDEX events_time ON events (event_time);"
+    "CREATE INDEX events_record_time ON events (record_time);"
+    "CREATE INDEX events_biz_location ON events (biz_location, event_time)"
+    "  WHERE biz_location IS NOT NULL;"
+    "CREATE INDEX events_hash_id ON events (hash_id);"
+    "CREATE INDEX events_epc_classes ON events USING gin (epc_classes);"
+    /* One partition per UTC month, made on demand; the lock keeps two hub processes from
+     * making the same one. */
+    "CREATE FUNCTION hub_events_partition(t timestamptz) RETURNS text LANGUAGE plpgsql AS $$"
+    " DECLARE"
+    "   m timestamp := date_trunc('month', t AT TIME ZONE 'UTC');"
+    "   n text := 'events_' || to_char(m, 'YYYY_MM');"
+    " BEGIN"
+    "   IF to_regclass(n) IS NULL THEN"
+    "     PERFORM pg_advisory_xact_lock(hashtext('packtrace-hub-partition'));"
+    "     IF to_regclass(n) IS NULL THEN"
+    "       EXECUTE format('CREATE TABLE %I PARTITION OF events FOR VALUES FROM (%L) TO (%L)',"
+    "                      n, m AT TIME ZONE 'UTC', (m + interval '1 month') AT TIME ZONE 'UTC');"
+    "     END IF;"
+    "   END IF;"
+    "   RETURN n;"
+    " END $$;"
+    "CREATE TABLE evidence ("
+    "  sha256 bytea PRIMARY KEY CHECK (length(sha256) = 32),"
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  media_type text NOT NULL,"
+    "  size bigint NOT NULL,"
+    "  data bytea NOT NULL,"
+    "  received_at timestamptz NOT NULL DEFAULT now());"
+    "CREATE TABLE evidence_refs ("
+    "  sha256 bytea NOT NULL,"
+    "  station_id text NOT NULL,"
+    "  seq bigint NOT NULL,"
+    "  PRIMARY KEY (sha256, station_id, seq));"
+    "CREATE TABLE heads ("
+    "  id bigserial PRIMARY KEY,"
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  seq bigint NOT NULL,"
+    "  hash bytea NOT NULL,"
+    "  received_at timestamptz NOT NULL DEFAULT now(),"
+    "  alert text);"
+    "CREATE INDEX heads_station ON heads (station_id, id);"
+    "CREATE TABLE alerts ("
+    "  id bigserial PRIMARY KEY,"
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  kind text NOT NULL,"
+    "  message text NOT NULL,"
+    "  created_at timestamptz NOT NULL DEFAULT now());"
+    "CREATE INDEX alerts_station ON alerts (station_id, id);"
+    "CREATE TABLE quarantine ("
+    "  id bigserial PRIMARY KEY,"
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  seq bigint,"
+    "  event_id text,"
+    "  received text NOT NULL,"
+    "  reason text NOT NULL,"
+    "  received_at timestamptz NOT NULL DEFAULT now());"
+    "CREATE INDEX quarantine_station ON quarantine (station_id, id);"
+    /* The quality index, kept by ingest: per ISO week (Monday, UTC), station and batch;
+     * grower and variety come from batches, so per-grower views sum few rows. */
+    "CREATE TABLE quality_weekly ("
+    "  week date NOT NULL,"
+    "  station_id text NOT NULL,"
+    "  batch_id bigint NOT NULL REFERENCES batches (id),"
+    "  events bigint NOT NULL DEFAULT 0,"
+    "  inspections bigint NOT NULL DEFAULT 0,"
+    "  conformant bigint NOT NULL DEFAULT 0,"
+    "  non_conformant bigint NOT NULL DEFAULT 0,"
+    "  holds bigint NOT NULL DEFAULT 0,"
+    "  recalls bigint NOT NULL DEFAULT 0,"
+    "  quantity_inspected double precision NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (week, station_id, batch_id));"
+    "CREATE INDEX quality_weekly_batch ON quality_weekly (batch_id);",
+};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_HUB_SCHEMA_VERSION);
+
+static gboolean
+pq_ok(PGconn *conn, const char *what, PGresult *res, ExecStatusType want, GError **error)
+{
+  if (res && PQresultStatus(res) == want)
+    return TRUE;
+  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  int code = PT_ERROR_FAILED;
+  if (state && strcmp(state, "23505") == 0)
+    code = PT_ERROR_CONFLICT;
+  else if (PQstatus(conn) != CONNECTION_OK || (state && g_str_has_prefix(state, "08")) ||
+           (state && g_str_has_prefix(state, "57P")))
+    code = PT_ERROR_BUSY;
+  g_autofree char *msg = g_strdup(res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+  g_strchomp(msg);
+  g_set_error(error, PT_ERROR, code, "database: %s: %s", what, msg);
+  return FALSE;
+}
+
+PGresult *
+pt_hub_pq_exec_bin(PGconn *conn, const char *what, const char *sql, int n,
+                   const char *const *params, const int *lengths, const int *formats,
+                   ExecStatusType want, GError **error)
+{
+  /* A server that restarted leaves the connection bad; outside a transaction, one reset. */
+  if (PQstatus(conn) == CONNECTION_BAD)
+    PQreset(conn);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    g_autofree char *msg = g_strdup(PQerrorMessage(conn));
+    g_strchomp(msg);
+    g_set_error(error, PT_ERROR, PT_ERROR_BUSY, "database unreachable: %s", msg);
+    return NULL;
+  }
+  PGresult *res = PQexecParams(conn, sql, n, NULL, params, lengths, formats, 0);
+  if (!pq_ok(conn, what, res, want, error)) {
+    PQclear(res);
+    return NULL;
+  }
+  return res;
+}
+
+PGresult *
+pt_hub_pq_exec(PGconn *conn, const char *what, const char *sql, int n, const char *const *params,
+               ExecStatusType want, GError **error)
+{
+  return pt_hub_pq_exec_bin(conn, what, sql, n, params, NULL, NULL, want, error);
+}
+
+static gboolean
+pq_command(PGconn *conn, const char *what, const char *sql, int n, const char *const *params,
+           GError **error)
+{
+  PGresult *res = pt_hub_pq_exec(conn, what, sql, n, params, PGRES_COMMAND_OK, error);
+  PQclear(res);
+  return res != NULL;
+}
+
+void
+pt_hub_pq_array_add(GString *s, const char *value)
+{
+  if (s->len > 1)
+    g_string_append_c(s, ',');
+  if (!value) {
+    g_string_append(s, "NULL");
+    return;
+  }
+  g_string_append_c(s, '"');
+  for (const char *p = value; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      g_string_append_c(s, '\\');
+    g_string_append_c(s, *p);
+  }
+  g_string_append_c(s, '"');
+}
+
+gint64
+pt_hub_pq_int(const PGresult *res, int row, int col)
+{
+  if (PQgetisnull(res, row, col))
+    return 0;
+  return g_ascii_strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+char *
+pt_hub_pq_text(const PGresult *res, int row, int col)
+{
+  return PQgetisnull(res, row, col) ? NULL : g_strdup(PQgetvalue(res, row, col));
+}
+
+gboolean
+pt_hub_pq_hex(const PGresult *res, int row, int col, guint8 *out, gsize len)
+{
+  return !PQgetisnull(res, row, col) && pt_hex_decode(PQgetvalue(res, row, col), out, len);
+}
+
+static PGconn *
+connect_dsn(const char *dsn, GError **error)
+{
+  PGconn *conn = PQconnectdb(dsn);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    g_autofree char *msg = g_strdup(PQerrorMessage(conn));
+    g_strchomp(msg);
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot connect to PostgreSQL: %s", msg);
+    PQfinish(conn);
+    return NULL;
+  }
+  /* Times are read and written as UTC text; quiet NOTICEs (IF NOT EXISTS) stay off stderr. */
+  PGresult *res = PQexec(conn, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
+  gboolean ok = pq_ok(conn, "session settings", res, PGRES_COMMAND_OK, error);
+  PQclear(res);
+  if (!ok) {
+    PQfinish(conn);
+    return NULL;
+  }
+  return conn;
+}
+
+PtHubStore *
+pt_hub_store_open(const char *dsn, const char *read_dsn, GError **error)
+{
+  g_return_val_if_fail(dsn != NULL, NULL);
+  g_autoptr(PtHubStore) store = g_new0(PtHubStore, 1);
+  store->months = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  store->w = connect_dsn(dsn, error);
+  if (!store->w)
+    return NULL;
+  if (read_dsn && *read_dsn) {
+    store->r = connect_dsn(read_dsn, error);
+    if (!store->r)
+      return NULL;
+  } else {
+    store->r = store->w;
+  }
+  return g_steal_pointer(&store);
+}
+
+void
+pt_hub_store_free(PtHubStore *store)
+{
+  if (!store)
+    return;
+  if (store->r && store->r != store->w)
+    PQfinish(store->r);
+  if (store->w)
+    PQfinish(store->w);
+  if (store->months)
+    g_hash_table_unref(store->months);
+  g_free(store);
+}
+
+gboolean
+pt_hub_store_begin(PtHubStore *store, GError **error)
+{
+  return pq_command(store->w, "begin", "BEGIN", 0, NULL, error);
+}
+
+gboolean
+pt_hub_store_commit(PtHubStore *store, GError **error)
+{
+  return pq_command(store->w, "commit", "COMMIT", 0, NULL, error);
+}
+
+void
+pt_hub_store_rollback(PtHubStore *store)
+{
+  PQclear(PQexec(store->w, "ROLLBACK"));
+}
+
+static const char sql_version_table[] =
+    "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)";
+static const char sql_version_read[] = "SELECT coalesce(max(version), 0) FROM schema_version";
+static const char sql_version_lock[] =
+    "SELECT pg_advisory_xact_lock(hashtext('packtrace-hub-migrate'))";
+static const char sql_version_set[] = "INSERT INTO schema_version (version) VALUES ($1::integer)";
+static const char sql_version_exists[] = "SELECT to_regclass('schema_version') IS NOT NULL";
+
+int
+pt_hub_store_schema_version(PtHubStore *store, GError **error)
+{
+  PGresult *res = pt_hub_pq_exec(store->w, "schema version", sql_version_exists, 0, NULL,
+                                 PGRES_TUPLES_OK, error);
+  if (!res)
+    return -1;
+  gboolean exists = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+  PQclear(res);
+  if (!exists)
+    return 0;
+  res =
+      pt_hub_pq_exec(store->w, "schema version", sql_version_read, 0, NULL, PGRES_TUPLES_OK, error);
+  if (!res)
+    return -1;
+  int v = (int)pt_hub_pq_int(res, 0, 0);
+  PQclear(res);
+  return v;
+}
+
+gboolean
+pt_hub_store_check_schema(PtHubStore *store, GError **error)
+{
+  int v = pt_hub_store_schema_version(store, error);
+  if (v < 0)
+    return FALSE;
+  if (v != PT_HUB_SCHEMA_VERSION) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "the hub database has schema version %d, this packtrace needs %d (run "
+                "`packtrace hub migrate`%s)",
+                v, PT_HUB_SCHEMA_VERSION, v > PT_HUB_SCHEMA_VERSION ? " of a newer packtrace" : "");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* One migration in one transaction, under the advisory lock: another hub process migrating
+ * at the same time waits, then finds the version moved and does nothing. */
+static gboolean
+migrate_one(PtHubStore *store, gboolean *done, int *applied, GError **error)
+{
+  if (!pt_hub_store_begin(store, error))
+    return FALSE;
+  PGresult *res =
+      pt_hub_pq_exec(store->w, "migration lock", sql_version_lock, 0, NULL, PGRES_TUPLES_OK, error);
+  gboolean ok = res != NULL;
+  PQclear(res);
+  ok = ok && pq_command(store->w, "schema_version", sql_version_table, 0, NULL, error);
+  res = ok ? pt_hub_pq_exec(store->w, "schema version", sql_version_read, 0, NULL, PGRES_TUPLES_OK,
+                            error)
+           : NULL;
+  int v = res ? (int)pt_hub_pq_int(res, 0, 0) : -1;
+  PQclear(res);
+  ok = ok && res != NULL;
+  if (ok && v > PT_HUB_SCHEMA_VERSION) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "the hub database has schema version %d; this packtrace knows up to %d (a "
+                "newer packtrace migrated it)",
+                v, PT_HUB_SCHEMA_VERSION);
+    ok = FALSE;
+  }
+  if (ok && v == PT_HUB_SCHEMA_VERSION) {
+    *done = TRUE;
+    pt_hub_store_rollback(store);
+    return TRUE;
+  }
+  if (ok) {
+    PGresult *m = PQexec(store->w, migrations[v]);
+    g_autofree char *what = g_strdup_printf("migration %d", v + 1);
+    ok = pq_ok(store->w, what, m, PGRES_COMMAND_OK, error);
+    PQclear(m);
+  }
+  if (ok) {
+    char next[16];
+    g_snprintf(next, sizeof next, "%d", v + 1);
+    const char *params[] = {next};
+    ok = pq_command(store->w, "schema version", sql_version_set, 1, params, error);
+  }
+  if (!ok) {
+    pt_hub_store_rollback(store);
+    return FALSE;
+  }
+  if (!pt_hub_store_commit(store, error))
+    return FALSE;
+  (*applied)++;
+  return TRUE;
+}
+
+gboolean
+pt_hub_store_migrate(PtHubStore *store, int *applied_out, GError **error)
+{
+  int applied = 0;
+  gboolean done = FALSE;
+  while (!done)
+    if (!migrate_one(store, &done, &applied, error))
+      return FALSE;
+  if (applied_out)
+    *applied_out = applied;
+  return TRUE;
+}
+
+/* Stations ------------------------------------------------------------------------------ */
+
+void
+pt_hub_station_free(PtHubStation *station)
+{
+  if (!station)
+    return;
+  g_free(station->id);
+  g_free(station->name);
+  g_free(station->enrolled_at);
+  g_free(station->last_heard);
+  g_free(station->head_hash);
+  g_free(station);
+}
+
+static const char sql_station_add[] =
+    "INSERT INTO stations (id, name, public_key) VALUES ($1, $2, decode($3, 'hex'))";
+
+gboolean
+pt_hub_store_station_add(PtHubStore *store, const char *id, const char *name,
+                         const guint8 public_key[PT_PUB_LEN], GError **error)
+{
+  g_autofree char *hex = pt_hex_encode(public_key, PT_PUB_LEN);
+  const char *params[] = {id, name, hex};
+  g_autoptr(GError) local = NULL;
+  if (pq_command(store->w, "add station", sql_station_add, 3, params, &local))
+    return TRUE;
+  if (g_error_matches(local, PT_ERROR, PT_ERROR_CONFLICT)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "station %s (this key) is registered already",
+                id);
+    return FALSE;
+  }
+  g_propagate_error(error, g_steal_pointer(&local));
+  return FALSE;
+}
+
+/* Columns 0-8 of a station row, shared by get, list and status. */
+#define STATION_COLS                                                                               \
+  "s.id, s.name, encode(s.public_key, 'hex'), s.revoked_at IS NOT NULL, " PT_HUB_SQL_TS(           \
+      "s.enrolled_at") ", " PT_HUB_SQL_TS("s.last_heard") ", s.head_seq, encode(s.head_hash, "     \
+                                                          "'hex')"
+
+static const char sql_station_get[] = "SELECT " STATION_COLS " FROM stations s WHERE s.id = $1";
+static const char sql_station_get_locked[] =
+    "SELECT " STATION_COLS " FROM stations s WHERE s.id = $1 FOR UPDATE";
+
+/* Counts: held events, last seq, contiguous seq (the last seq N with N events held at or
+ * below it: seqs are unique and >= 1, so 1..N are all there exactly when count(seq <= N) = N),
+ * quarantine, alerts. */
+static const char sql_station_counts[] =
+    "SELECT " STATION_COLS ","
+    " (SELECT count(*) FROM event_keys k WHERE k.station_id = s.id),"
+    " (SELECT coalesce(max(seq), 0) FROM event_keys k WHERE k.station_id = s.id),"
+    " (SELECT coalesce(max(seq), 0) FROM ("
+    "    SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM event_keys k"
+    "    WHERE k.station_id = s.id) c WHERE c.seq = c.n),"
+    " (SELECT count(*) FROM quarantine q WHERE q.station_id = s.id),"
+    " (SELECT count(*) FROM alerts a WHERE a.station_id = s.id)"
+    " FROM stations s WHERE ($1::text IS NULL OR s.id = $1) ORDER BY s.name, s.id";
+
+static PtHubStation *
+station_from_row(const PGresult *res, int i, gboolean with_counts)
+{
+  PtHubStation *st = g_new0(PtHubStation, 1);
+  st->id = pt_hub_pq_text(res, i, 0);
+  st->name = pt_hub_pq_text(res, i, 1);
+  pt_hub_pq_hex(res, i, 2, st->public_key, PT_PUB_LEN);
+  st->revoked = strcmp(PQgetvalue(res, i, 3), "t") == 0;
+  st->enrolled_at = pt_hub_pq_text(res, i, 4);
+  st->last_heard = pt_hub_pq_text(res, i, 5);
+  st->head_seq = pt_hub_pq_int(res, i, 6);
+  st->head_hash = pt_hub_pq_text(res, i, 7);
+  if (with_counts) {
+    st->n_events = pt_hub_pq_int(res, i, 8);
+    st->last_seq = pt_hub_pq_int(res, i, 9);
+    st->contiguous_seq = pt_hub_pq_int(res, i, 10);
+    st->n_quarantined = pt_hub_pq_int(res, i, 11);
+    st->n_alerts = pt_hub_pq_int(res, i, 12);
+  }
+  return st;
+}
+
+PtHubStation *
+pt_hub_store_station_get(PtHubStore *store, const char *id, gboolean for_update, GError **error)
+{
+  const char *params[] = {id};
+  PGresult *res = pt_hub_pq_exec(store->w, "read station",
+                                 for_update ? sql_station_get_locked : sql_station_get, 1, params,
+                                 PGRES_TUPLES_OK, error);
+  if (!res)
+    return NULL;
+  PtHubStation *st = NULL;
+  if (PQntuples(res) == 1)
+    st = station_from_row(res, 0, FALSE);
+  else
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "unknown station %s", id);
+  PQclear(res);
+  return st;
+}
+
+GPtrArray *
+pt_hub_store_station_list(PtHubStore *store, GError **error)
+{
+  const char *params[] = {NULL};
+  PGresult *res = pt_hub_pq_exec(store->r, "list stations", sql_station_counts, 1, params,
+                                 PGRES_TUPLES_OK, error);
+  if (!res)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_station_free);
+  for (int i = 0; i < PQntuples(res); i++)
+    g_ptr_array_add(out, station_from_row(res, i, TRUE));
+  PQclear(res);
+  return out;
+}
+
+PtHubStation *
+pt_hub_store_station_status(PtHubStore *store, const char *id, GError **error)
+{
+  const char *params[] = {id};
+  /* The writer's view: a connector resuming must see what it just sent. */
+  PGresult *res = pt_hub_pq_exec(store->w, "station status", sql_station_counts, 1, params,
+                                 PGRES_TUPLES_OK, error);
+  if (!res)
+    return NULL;
+  PtHubStation *st = NULL;
+  if (PQntuples(res) == 1)
+    st = station_from_row(res, 0, TRUE);
+  else
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "unknown station %s", id);
+  PQclear(res);
+  return st;
+}
+
+static const char sql_station_rename[] = "UPDATE stations SET name = $2 WHERE id = $1";
+
+gboolean
+pt_hub_store_station_rename(PtHubStore *store, const char *id, const char *name, GError **error)
+{
+  const char *params[] = {id, name};
+  return pq_command(store->w, "rename station", sql_station_rename, 2, params, error);
+}
+
+static const char sql_station_revoke[] =
+    "UPDATE stations SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1";
+
+gboolean
+pt_hub_store_station_revoke(PtHubStore *store, const char *id, GError **error)
+{
+  const char *params[] = {id};
+  PGresult *res = pt_hub_pq_exec(store->w, "revoke station", sql_station_revoke, 1, params,
+                                 PGRES_COMMAND_OK, error);
+  if (!res)
+    return FALSE;
+  gboolean found = strcmp(PQcmdTuples(res), "1") == 0;
+  PQclear(res);
+  if (!found)
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "unknown station %s", id);
+  return found;
+}
+
+/* Gaps: each held seq whose successor is missing starts one, up to the next held seq. */
+static const char sql_station_gaps[] =
+    "SELECT seq + 1, next - 1 FROM ("
+    "  SELECT seq, lead(seq) OVER (ORDER BY seq) AS next FROM ("
+    "    SELECT 0::bigint AS seq UNION ALL SELECT seq FROM event_keys WHERE station_id = $1) a"
+    ") g WHERE next > seq + 1 ORDER BY seq LIMIT $2::integer";
+
+GArray *
+pt_hub_store_station_gaps(PtHubStore *store, const char *id, guint max, GError **error)
+{
+  char limit[16];
+  g_snprintf(limit, sizeof limit, "%u", max);
+  const char *params[] = {id, limit};
+  PGresult *res =
+      pt_hub_pq_exec(store->w, "station gaps", sql_station_gaps, 2, params, PGRES_TUPLES_OK, error);
+  if (!res)
+    return NULL;
+  GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
+  for (int i = 0; i < PQntuples(res); i++) {
+    gint64 from = pt_hub_pq_int(res, i, 0), to = pt_hub_pq_int(res, i, 1);
+    g_array_append_val(out, from);
+    g_array_append_val(out, to);
+  }
+  PQclear(res);
+  return out;
+}
+
+static const char sql_code_add[] =
+    "INSERT INTO enrol_codes (code_hash, name, expires_at) VALUES (decode($1, 'hex'), $2, "
+    "$3::timestamptz)";
+static const char sql_code_use[] =
+    "UPDATE enrol_codes SET used_at = now(), used_by = $2 WHERE code_hash = decode($1, 'hex') "
+    "AND used_at IS NULL AND expires_at > now() RETURNING name";
+
+gboolean
+pt_hub_store_enrol_code_add(PtHubStore *store, const guint8 code_hash[PT_HASH_LEN],
+                            const char *name, gint64 expires_ns, GError **error)
+{
+  g_autofree char *hex = pt_hex_encode(code_hash, PT_HASH_LEN);
+  g_autofree char *expires = pt_time_format(expires_ns);
+  const char *params[] = {hex, name, expires};
+  return pq_command(store->w, "add enrolment code", sql_code_add, 3, params, error);
+}
+
+char *
+pt_hub_store_enrol_code_use(PtHubStore *store, const guint8 code_hash[PT_HASH_LEN],
+                            const char *station_id, GError **error)
+{
+  g_autofree char *hex = pt_hex_encode(code_hash, PT_HASH_LEN);
+  const char *params[] = {hex, station_id};
+  PGresult *res = pt_hub_pq_exec(store->w, "use enrolment code", sql_code_use, 2, params,
+                                 PGRES_TUPLES_OK, error);
+  if (!res)
+    return NULL;
+  char *name = PQntuples(res) == 1 ? pt_hub_pq_text(res, 0, 0) : NULL;
+  PQclear(res);
+  if (!name)
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "unknown, used or expired enrolment code");
+  return name;
+}
+
+/* Admin lists ------------------------------------------------------------------------------ */
+
+static const char sql_quarantine_json[] =
+    "SELECT coalesce(json_agg(json_build_object('id', id, 'station', station_id, 'seq', seq,"
+    " 'event_id', event_id, 'reason', reason, 'received_at', " PT_HUB_SQL_TS(
+        "received_at") ")"
+                       " ORDER BY id DESC), '[]'::json)::text FROM ("
+                       "  SELECT * FROM quarantine WHERE ($1::text IS NULL OR station_id = $1)"
+                       "  ORDER BY id DESC LIMIT $2::integer) q";
+
+static const char sql_alerts_json[] =
+    "SELECT coalesce(json_agg(json_build_object('station', station_id, 'kind', kind,"
+    " 'message', message, 'created_at', " PT_HUB_SQL_TS(
+        "created_at") ")"
+                      " ORDER BY id DESC), '[]'::json)::text FROM ("
+                      "  SELECT * FROM alerts WHERE ($1::text IS NULL OR station_id = $1)"
+                      "  ORDER BY id DESC LIMIT $2::integer) a";
+
+static char *
+json_list(PtHubStore *store, const char *what, const char *sql, const char *station_id, guint limit,
+          GError **error)
+{
+  char lim[16];
+  g_snprintf(lim, sizeof lim, "%u", limit);
+  const char *params[] = {station_id, lim};
+  PGresult *res = pt_hub_pq_exec(store->r, what, sql, 2, params, PGRES_TUPLES_OK, error);
+  if (!res)
+    return NULL;
+  char *out = pt_hub_pq_text(res, 0, 0);
+  PQclear(res);
+  return out;
+}
+
+char *
+pt_hub_store_quarantine_json(PtHubStore *store, const char *station_id, guint limit, GError **error)
+{
+  return json_list(store, "list quarantine", sql_quarantine_json, station_id, limit, error);
+}
+
+char *
+pt_hub_store_alerts_json(PtHubStore *store, const char *station_id, guint limit, GError **error)
+{
+  return json_list(store, "list alerts", sql_alerts_json, station_id, limit, error);
+}

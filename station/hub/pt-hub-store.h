@@ -1,0 +1,221 @@
+/* pt-hub-store.h: the co-op hub's PostgreSQL store (libpq): connections, migrations and every
+ * SQL statement of the hub.  Nothing above this file writes SQL.
+ *
+ * Workload: ingest is the write path (batches of up to PT_HUB_EVENTS_PER_REQUEST_MAX events
+ * per request, one transaction each, from tens of stations at once; a handful of multi-row
+ * statements per request, never one per event); everything else (enrolment, heads, status,
+ * the admin's lists) is rare.  Reads for the public (resolver, pages, EPCIS queries) go to
+ * @read_dsn when it is set, a streaming replica, and see the schema documented in
+ * station/hub/README.md.
+ *
+ * Every statement is parameterised (PQexecParams); only the migrations, which take no input,
+ * run as plain text.  The hub keeps no state but this database: several hub processes can
+ * share one (per-station ingest is serialised by a row lock on the station, migrations and
+ * partition creation by advisory locks).
+ *
+ * Schema (version PT_HUB_SCHEMA_VERSION; README.md has the full picture):
+ *   stations        id (pt_keys_station_id), name, public_key, enrolled/revoked/last heard, head
+ *   enrol_codes     SHA-256 of a one-time code, name, expiry, used_at/used_by
+ *   batches         one (gtin, lot) across stations, with product/variety/grower as signed
+ *   event_keys      per event: station, seq, hash (unique), event_id (unique), chain links,
+ *                   batch: identity and chain position, not partitioned so they stay unique
+ *   events          the signed records, partitioned by month of event_time, indexed for
+ *                   lookups by batch, gtin+lot, biz_step, event_time, biz_location, epc class
+ *   evidence        bytes by SHA-256 (bytea), media type, size, who sent it
+ *   evidence_refs   which held event references which SHA-256
+ *   heads           every chain head a station posted, with the alert it raised (if any)
+ *   alerts          what an admin must look at: heads that rewind
+ *   quarantine      refused events as received, with the reason
+ *   quality_weekly  per ISO week, station and batch: events, inspections, conformant,
+ *                   non-conformant, holds, recalls, quantity inspected (kept by ingest) */
+#pragma once
+
+#include "pt-record.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PT_HUB_SCHEMA_VERSION 1
+
+typedef struct _PtHubStore PtHubStore;
+
+/* Connects to @dsn (writes) and, when @read_dsn is non-NULL and not empty, to @read_dsn for
+ * reads.  Does not migrate.  Fails with PT_ERROR_IO naming the server's message.
+ * Returns: (transfer full). */
+PtHubStore *pt_hub_store_open(const char *dsn, const char *read_dsn, GError **error);
+void pt_hub_store_free(PtHubStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubStore, pt_hub_store_free)
+
+/* Brings the schema to PT_HUB_SCHEMA_VERSION, one migration per transaction, serialised
+ * against other hub processes.  @applied_out (nullable): how many ran. */
+gboolean pt_hub_store_migrate(PtHubStore *store, int *applied_out, GError **error);
+/* The schema version of the database (0 when empty), or -1 with @error set. */
+int pt_hub_store_schema_version(PtHubStore *store, GError **error);
+/* Fails unless the schema is exactly PT_HUB_SCHEMA_VERSION ("run packtrace hub migrate"). */
+gboolean pt_hub_store_check_schema(PtHubStore *store, GError **error);
+
+gboolean pt_hub_store_begin(PtHubStore *store, GError **error);
+gboolean pt_hub_store_commit(PtHubStore *store, GError **error);
+void pt_hub_store_rollback(PtHubStore *store);
+
+/* Stations ------------------------------------------------------------------------------ */
+
+typedef struct {
+  char *id;
+  char *name;
+  guint8 public_key[PT_PUB_LEN];
+  gboolean revoked;
+  char *enrolled_at;     /* RFC 3339 UTC */
+  char *last_heard;      /* nullable */
+  gint64 head_seq;       /* 0: no head posted */
+  char *head_hash;       /* hex, nullable */
+  gint64 contiguous_seq; /* 1..N all held */
+  gint64 last_seq;       /* highest held */
+  gint64 n_events;
+  gint64 n_quarantined;
+  gint64 n_alerts;
+} PtHubStation;
+
+void pt_hub_station_free(PtHubStation *station);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubStation, pt_hub_station_free)
+
+/* Registers a station.  Fails with PT_ERROR_CONFLICT when the key or id is there already. */
+gboolean pt_hub_store_station_add(PtHubStore *store, const char *id, const char *name,
+                                  const guint8 public_key[PT_PUB_LEN], GError **error);
+/* The station @id with its key and revocation only (the counts stay 0), or NULL with
+ * PT_ERROR_NOT_FOUND.  With @for_update, inside a transaction, the row is locked until it
+ * ends: ingest of one station is serialised across hub processes.  Returns: (transfer full). */
+PtHubStation *pt_hub_store_station_get(PtHubStore *store, const char *id, gboolean for_update,
+                                       GError **error);
+/* Every station with its counts (held events, contiguous and last seq, quarantine, alerts),
+ * by name.  Returns: (transfer full) (element-type PtHubStation). */
+GPtrArray *pt_hub_store_station_list(PtHubStore *store, GError **error);
+/* One station with its counts, as in the list.  Returns: (transfer full). */
+PtHubStation *pt_hub_store_station_status(PtHubStore *store, const char *id, GError **error);
+/* Sets the name of @id. */
+gboolean pt_hub_store_station_rename(PtHubStore *store, const char *id, const char *name,
+                                     GError **error);
+/* Marks @id revoked (its requests are refused from now on; what it sent stays). */
+gboolean pt_hub_store_station_revoke(PtHubStore *store, const char *id, GError **error);
+/* The missing ranges [from, to] (pairs in @gaps_out, at most @max pairs) of @id's seqs below
+ * its highest held one.  Returns: (transfer full) (element-type gint64, flat pairs). */
+GArray *pt_hub_store_station_gaps(PtHubStore *store, const char *id, guint max, GError **error);
+
+/* Enrolment codes: only the SHA-256 of a code is stored. */
+gboolean pt_hub_store_enrol_code_add(PtHubStore *store, const guint8 code_hash[PT_HASH_LEN],
+                                     const char *name, gint64 expires_ns, GError **error);
+/* Marks the unused, unexpired code with @code_hash used by @station_id and returns its name;
+ * NULL with PT_ERROR_NOT_FOUND when there is none such.  In the caller's transaction.
+ * Returns: (transfer full). */
+char *pt_hub_store_enrol_code_use(PtHubStore *store, const guint8 code_hash[PT_HASH_LEN],
+                                  const char *station_id, GError **error);
+
+/* Ingest ------------------------------------------------------------------------------- */
+
+/* One row of event_keys: what ingest checks identity and chains against. */
+typedef struct {
+  char *station_id;
+  gint64 seq;
+  guint8 hash[PT_HASH_LEN];
+  char *event_id;
+  gint64 batch_id;
+  gboolean has_prev_batch;
+  guint8 prev_batch_hash[PT_HASH_LEN];
+  gboolean has_prev_station;
+  guint8 prev_station_hash[PT_HASH_LEN];
+} PtHubKey;
+
+void pt_hub_key_free(PtHubKey *key);
+
+/* The held events that a request's events can meet: @station_id's at @seqs (n_seqs), any
+ * whose hash, prev_batch_hash or prev_station_hash is one of @hashes (hex, element-type utf8),
+ * any whose event_id is one of @event_ids.  Returns: (transfer full) (element-type PtHubKey). */
+GPtrArray *pt_hub_store_keys_find(PtHubStore *store, const char *station_id, const gint64 *seqs,
+                                  guint n_seqs, GPtrArray *hashes, GPtrArray *event_ids,
+                                  GError **error);
+
+/* An event that passed verification, ready to store (pt-hub-ingest.c fills it from the signed
+ * record: the columns are the record's, never the sender's claims). */
+typedef struct {
+  PtEventRow row;   /* seq, event_id, body, hash, links, signature, hash_id */
+  gint64 batch_id;  /* batches.id, 0: none */
+  char *event_time; /* RFC 3339 UTC from the record */
+  char *record_time;
+  char *event_type;
+  char *biz_step;
+  char *action;        /* nullable */
+  char *disposition;   /* nullable */
+  char *biz_location;  /* nullable */
+  char *read_point;    /* nullable */
+  char *status_action; /* pt:action of a holding event (hold, release, recall), nullable */
+  char *epc_classes;   /* '\n'-joined epcClass values of quantityList */
+  double quantity;     /* quantityList[0].quantity, 0 when none */
+  char *grower;        /* pt:grower etc. of a commissioning event, nullable */
+  char *product;
+  char *variety;
+  char *gtin; /* nullable */
+  char *lot;
+  GPtrArray *evidence; /* (element-type utf8) hex SHA-256s referenced */
+} PtHubEvent;
+
+void pt_hub_event_free(PtHubEvent *event);
+
+/* The batches.id of (@gtin, @lot), created when new; a commissioning event's @product,
+ * @variety and @grower (each nullable) fill the row's empty fields. */
+gint64 pt_hub_store_batch_id(PtHubStore *store, const char *gtin, const char *lot,
+                             const char *product, const char *variety, const char *grower,
+                             GError **error);
+/* Creates the monthly partitions of events that @times (RFC 3339, element-type utf8) fall in,
+ * each in its own short transaction (outside the caller's: creating a partition locks the
+ * parent).  Months made once are remembered by the store. */
+gboolean pt_hub_store_partitions_ensure(PtHubStore *store, GPtrArray *times, GError **error);
+/* Stores @events (element-type PtHubEvent) of @station_id: event_keys, events, evidence_refs
+ * and the week's quality counters, in a few multi-row statements; sets the station's
+ * last_heard.  In the caller's transaction. */
+gboolean pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray *events,
+                                    GError **error);
+/* Keeps a refused event: @received (the event object as it came), @reason. */
+gboolean pt_hub_store_quarantine_add(PtHubStore *store, const char *station_id, gint64 seq,
+                                     const char *event_id, const char *received, const char *reason,
+                                     GError **error);
+/* Of @hashes (hex, element-type utf8), those the hub holds no bytes for.
+ * Returns: (transfer full) (element-type utf8). */
+GPtrArray *pt_hub_store_evidence_missing(PtHubStore *store, GPtrArray *hashes, GError **error);
+/* Touches last_heard of @station_id. */
+gboolean pt_hub_store_station_heard(PtHubStore *store, const char *station_id, GError **error);
+
+/* Evidence ------------------------------------------------------------------------------- */
+
+/* TRUE when an event of @station_id references @sha256 (hex). */
+gboolean pt_hub_store_evidence_referenced(PtHubStore *store, const char *station_id,
+                                          const char *sha256, gboolean *referenced, GError **error);
+/* Stores @data under @sha256 (already checked); @stored_out FALSE when it was held. */
+gboolean pt_hub_store_evidence_put(PtHubStore *store, const char *sha256, const char *station_id,
+                                   const char *media_type, const void *data, gsize len,
+                                   gboolean *stored_out, GError **error);
+/* The bytes of @sha256, NULL with PT_ERROR_NOT_FOUND.  @media_type_out (transfer full).
+ * Returns: (transfer full). */
+GBytes *pt_hub_store_evidence_get(PtHubStore *store, const char *sha256, char **media_type_out,
+                                  GError **error);
+
+/* Heads ---------------------------------------------------------------------------------- */
+
+/* Records a chain head of @station_id and decides whether it extends the last one; when not,
+ * @alert_out (transfer full) says why and an alert row is kept.  The head is recorded either
+ * way.  In the caller's transaction (the station row locked). */
+gboolean pt_hub_store_head_record(PtHubStore *store, const char *station_id, gint64 seq,
+                                  const guint8 hash[PT_HASH_LEN], char **alert_out, GError **error);
+
+/* Admin lists ------------------------------------------------------------------------------ */
+
+/* The newest quarantined events (at most @limit), as a JSON array text of
+ * {id, station, seq, event_id, reason, received_at}.  Returns: (transfer full). */
+char *pt_hub_store_quarantine_json(PtHubStore *store, const char *station_id, guint limit,
+                                   GError **error);
+/* The alerts of @station_id (all stations when NULL), newest first, as a JSON array text of
+ * {station, kind, message, created_at}.  Returns: (transfer full). */
+char *pt_hub_store_alerts_json(PtHubStore *store, const char *station_id, guint limit,
+                               GError **error);
+
+G_END_DECLS
