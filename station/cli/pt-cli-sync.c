@@ -34,13 +34,14 @@ hub_introduce(PtStation *station, const char *name, const char *url, const char 
     }
   PtHubTarget target = {.url = url, .ca_file = ca_file, .proxy = proxy, .timeout_ms = 30000};
   if (!code)
-    return pt_hub_station(&target, station->keys, error);
-  json_t *enrolled = pt_hub_enrol(&target, station->keys, code, station->config->name, error);
+    return pt_hub_client_station(&target, station->keys, error);
+  json_t *enrolled =
+      pt_hub_client_enrol(&target, station->keys, code, station->config->name, error);
   if (!enrolled)
     return NULL;
   json_decref(enrolled);
   /* The enrolment's proof: the hub now answers the station's signed requests. */
-  return pt_hub_station(&target, station->keys, error);
+  return pt_hub_client_station(&target, station->keys, error);
 }
 
 static int
@@ -131,7 +132,7 @@ sync_add(int argc, char **argv)
                                 "station_id", station->config->station_id, "public_key", pub,
                                 "enrolled", enrol != NULL, "hub", hub_view));
   } else if (hub) {
-    json_t *last = json_object_get(hub_view, "last_contiguous_seq");
+    json_t *last = json_object_get(hub_view, "contiguous_seq");
     printf("added hub connector %s (%s); station %s, public key %s; %s", c->name, c->url,
            station->config->station_id, pub, enrol ? "enrolled" : "known to the hub");
     if (json_is_integer(last))
@@ -237,7 +238,7 @@ print_hub_text(json_t *hub)
          int_of(hub, "last_delivered_seq"), int_of(hub, "station_seq"),
          int_of(hub, "head_published_seq"));
   if (json_is_object(view)) {
-    json_t *last = json_object_get(view, "last_contiguous_seq");
+    json_t *last = json_object_get(view, "contiguous_seq");
     json_t *head = json_object_get(view, "head");
     json_t *gaps = json_object_get(view, "gaps");
     json_t *quarantined = json_object_get(view, "quarantined");

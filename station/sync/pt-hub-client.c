@@ -7,23 +7,16 @@
 
 #include "pt-error.h"
 #include "pt-json.h"
+#include "pt-hub-sign.h"
 #include "pt-limits.h"
+#include "pt-time.h"
 
 #include <curl/curl.h>
 #include <string.h>
 
-char *
-pt_hub_signing_text(const char *method, const char *path_query, const char *date,
-                    const guint8 body_sha256[PT_HASH_LEN])
-{
-  g_autofree char *body_hex = pt_hex_encode(body_sha256, PT_HASH_LEN);
-  return g_strconcat(PT_HUB_SIGN_CONTEXT "\n", method, "\n", path_query, "\n", date, "\n", body_hex,
-                     NULL);
-}
-
-/* The path and query of @url as sent on the request line. */
+/* The path and query of @url as sent on the request line: the signed target. */
 static char *
-path_query(const char *url, GError **error)
+request_target(const char *url, GError **error)
 {
   CURLU *u = curl_url();
   char *path = NULL, *query = NULL;
@@ -41,31 +34,53 @@ path_query(const char *url, GError **error)
   return out;
 }
 
-char **
-pt_hub_sign_headers(const PtKeys *keys, const char *method, const char *url,
-                    const guint8 body_sha256[PT_HASH_LEN], gint64 now_s, GError **error)
+static char **
+header_lines(const PtHubAuth *auth)
 {
-  g_autofree char *pq = path_query(url, error);
-  if (!pq)
-    return NULL;
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(now_s);
-  g_autofree char *date = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-  g_autofree char *text = pt_hub_signing_text(method, pq, date, body_sha256);
-  guint8 digest[PT_HASH_LEN];
-  crypto_hash_sha256(digest, (const guint8 *)text, strlen(text));
-  guint8 sig[PT_SIG_LEN];
-  pt_keys_sign(keys, digest, sig);
-  g_autofree char *sig_b64 = g_base64_encode(sig, sizeof sig);
-  g_autofree char *id = pt_keys_station_id(keys->public_key);
   char **lines = g_new0(char *, 4);
-  lines[0] = g_strconcat("PT-Station: ", id, NULL);
-  lines[1] = g_strconcat("PT-Date: ", date, NULL);
-  lines[2] = g_strconcat("PT-Signature: ", sig_b64, NULL);
+  lines[0] = g_strconcat(PT_HUB_HEADER_STATION ": ", auth->station, NULL);
+  lines[1] = g_strconcat(PT_HUB_HEADER_DATE ": ", auth->date, NULL);
+  lines[2] = g_strconcat(PT_HUB_HEADER_SIG ": ", auth->signature, NULL);
   return lines;
 }
 
+char **
+pt_hub_client_sign(const PtKeys *keys, const char *method, const char *url, const void *body,
+                   gsize body_len, gint64 now_ns, GError **error)
+{
+  g_autofree char *target = request_target(url, error);
+  if (!target)
+    return NULL;
+  g_auto(PtHubAuth) auth = {0};
+  pt_hub_sign_request(keys, method, target, body, body_len, now_ns, &auth);
+  return header_lines(&auth);
+}
+
+/* pt_hub_sign_digest() takes the body's bytes; a streamed upload has only their hash, so the
+ * message is written here the same way (PROTOCOL.md; test-hub-sync-sign checks that both
+ * give the same signature). */
+char **
+pt_hub_client_sign_hashed(const PtKeys *keys, const char *method, const char *url,
+                          const guint8 body_sha256[PT_HASH_LEN], gint64 now_ns, GError **error)
+{
+  g_autofree char *target = request_target(url, error);
+  if (!target)
+    return NULL;
+  g_autofree char *body_hex = pt_hex_encode(body_sha256, PT_HASH_LEN);
+  g_auto(PtHubAuth) auth = {0};
+  auth.station = pt_keys_station_id(keys->public_key);
+  auth.date = pt_time_format(now_ns);
+  g_autofree char *message = g_strconcat(PT_HUB_SIGN_CONTEXT "\n", method, "\n", target, "\n",
+                                         auth.date, "\n", body_hex, NULL);
+  guint8 digest[PT_HASH_LEN], sig[PT_SIG_LEN];
+  crypto_hash_sha256(digest, (const guint8 *)message, strlen(message));
+  pt_keys_sign(keys, digest, sig);
+  auth.signature = g_base64_encode(sig, sizeof sig);
+  return header_lines(&auth);
+}
+
 char *
-pt_hub_url(const char *base, const char *path)
+pt_hub_client_url(const char *base, const char *path)
 {
   gsize n = strlen(base);
   while (n && base[n - 1] == '/')
@@ -85,16 +100,13 @@ on_write(char *ptr, size_t size, size_t n, void *user)
 }
 
 json_t *
-pt_hub_call(const PtHubTarget *target, const PtKeys *keys, const char *method, const char *path,
-            json_t *body, long *status_out, GError **error)
+pt_hub_client_call(const PtHubTarget *target, const PtKeys *keys, const char *method,
+                   const char *path, json_t *body, long *status_out, GError **error)
 {
-  g_autofree char *url = pt_hub_url(target->url, path);
+  g_autofree char *url = pt_hub_client_url(target->url, path);
   g_autofree char *text = body ? json_dumps(body, JSON_COMPACT) : g_strdup("");
   gsize len = strlen(text);
-  guint8 body_hash[PT_HASH_LEN];
-  crypto_hash_sha256(body_hash, (const guint8 *)text, len);
-  g_auto(GStrv) signed_lines =
-      pt_hub_sign_headers(keys, method, url, body_hash, g_get_real_time() / G_USEC_PER_SEC, error);
+  g_auto(GStrv) signed_lines = pt_hub_client_sign(keys, method, url, text, len, pt_now_ns(), error);
   if (!signed_lines)
     return NULL;
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -154,18 +166,18 @@ answer_text(long status, json_t *answer)
 }
 
 json_t *
-pt_hub_enrol(const PtHubTarget *target, const PtKeys *keys, const char *code, const char *name,
-             GError **error)
+pt_hub_client_enrol(const PtHubTarget *target, const PtKeys *keys, const char *code,
+                    const char *name, GError **error)
 {
-  if (!*code || strlen(code) > PT_HUB_CODE_MAX) {
+  if (!*code || strlen(code) > PT_HUB_SYNC_CODE_MAX) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "an enrolment code is 1 to %d characters",
-                PT_HUB_CODE_MAX);
+                PT_HUB_SYNC_CODE_MAX);
     return NULL;
   }
   g_autofree char *pub = pt_hex_encode(keys->public_key, PT_PUB_LEN);
   json_t *body = json_pack("{ssssss}", "code", code, "public_key", pub, "name", name);
   long status = 0;
-  json_t *answer = pt_hub_call(target, keys, "POST", "/hub/v1/enrol", body, &status, error);
+  json_t *answer = pt_hub_client_call(target, keys, "POST", "/hub/v1/enrol", body, &status, error);
   json_decref(body);
   if (answer && (status < 200 || status >= 300)) {
     g_autofree char *why = answer_text(status, answer);
@@ -177,10 +189,10 @@ pt_hub_enrol(const PtHubTarget *target, const PtKeys *keys, const char *code, co
 }
 
 json_t *
-pt_hub_station(const PtHubTarget *target, const PtKeys *keys, GError **error)
+pt_hub_client_station(const PtHubTarget *target, const PtKeys *keys, GError **error)
 {
   long status = 0;
-  json_t *answer = pt_hub_call(target, keys, "GET", "/hub/v1/station", NULL, &status, error);
+  json_t *answer = pt_hub_client_call(target, keys, "GET", "/hub/v1/station", NULL, &status, error);
   if (!answer || (status >= 200 && status < 300))
     return answer;
   g_autofree char *why = answer_text(status, answer);

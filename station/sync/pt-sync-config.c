@@ -271,8 +271,9 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
                error) ||
       !get_int(kf, group, "timeout_ms", 60000, 100, 3600000, &c->timeout_ms, error) ||
       !get_int(kf, group, "max_batch",
-               c->type == PT_SYNC_HUB ? PT_HUB_BATCH_DEFAULT : PT_SYNC_BATCH_DEFAULT, 1,
-               PT_SYNC_BATCH_MAX, &c->max_batch, error) ||
+               c->type == PT_SYNC_HUB ? PT_HUB_SYNC_BATCH_DEFAULT : PT_SYNC_BATCH_DEFAULT, 1,
+               c->type == PT_SYNC_HUB ? PT_HUB_EVENTS_PER_REQUEST_MAX : PT_SYNC_BATCH_MAX,
+               &c->max_batch, error) ||
       !get_int(kf, group, "retry_min_ms", 1000, 10, 3600000, &c->retry_min_ms, error) ||
       !get_int(kf, group, "retry_max_ms", 300000, 10, 86400000, &c->retry_max_ms, error))
     return NULL;

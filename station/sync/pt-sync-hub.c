@@ -7,18 +7,18 @@
  *                              holds (last contiguous seq, head, gaps); the cursor moves to
  *                              it, so nothing the hub holds is sent again and nothing it
  *                              lacks is skipped
- *   POST /hub/v1/events        up to max_batch events after the cursor (and PT_HUB_BODY_MAX
+ *   POST /hub/v1/events        up to max_batch events after the cursor (and PT_HUB_SYNC_BODY_MAX
  *                              bytes), each with its record verbatim as a JSON string
  *   POST /hub/v1/head          the chain head {seq, hash}, once the hub has every event
  *   PUT  /hub/v1/evidence/{h}  each piece of evidence the hub asked for (evidence_wanted),
  *                              streamed from the data folder after its hash was checked
  * Every request is signed with the station key (pt-hub-client.h).
  *
- * Demo batches' events go too, marked "demo": true.  The outbox keeps them from platforms,
- * but the hub verifies the station chain, and leaving them out would leave gaps the hub
- * must show as removed events: a gap that is expected teaches an admin to ignore gaps.  The
- * events are signed records of what the station did; the mark (covered by the request's
- * signature) lets the hub keep them off public pages and the quality index.
+ * Demo batches' events go too.  The outbox keeps them from platforms, but the hub verifies the
+ * station chain, and leaving them out would leave gaps the hub must show as removed events: a
+ * gap that is expected teaches an admin to ignore gaps.  They are signed records of what the
+ * station did; their lots (DEMO-nnnn) and varieties ("... (demo)") say what they are.  (The
+ * protocol's event has no member to mark them, and the hub refuses unknown members.)
  *
  * Answers:
  *   2xx                       events: per event accepted | duplicate | quarantined; the
@@ -28,13 +28,15 @@
  *                             honoured), read the hub's view again when it is back
  *   401, 403, 404             the hub does not know the station (or its signature): back off
  *                             and say so; enrolment or `packtrace hub station add` fixes it
- *   409                       the hub expected other events: read its view again
+ *   409                       events: the hub expected others, read its view again;
+ *                             evidence: refused (bytes or reference), shown by status
  *   other 4xx to events       several events: half as many next; one: kept as quarantined
  *                             with the answer and passed, like a quarantine by the hub */
 #include "pt-sync-hub.h"
 
 #include "pt-error.h"
 #include "pt-hub-client.h"
+#include "pt-hub-wire.h"
 #include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-store-hub-sync.h"
@@ -137,13 +139,11 @@ send_signed(Req *req, const char *method, const guint8 body_hash[PT_HASH_LEN],
 {
   Conn *conn = req->conn;
   g_autoptr(GError) error = NULL;
-  guint8 hash[PT_HASH_LEN];
-  if (!body_hash) {
-    crypto_hash_sha256(hash, (const guint8 *)(req->body ? req->body : ""), req->body_len);
-    body_hash = hash;
-  }
-  g_auto(GStrv) lines = pt_hub_sign_headers(conn->sync->keys, method, req->url, body_hash,
-                                            g_get_real_time() / G_USEC_PER_SEC, &error);
+  g_auto(GStrv) lines = body_hash
+                            ? pt_hub_client_sign_hashed(conn->sync->keys, method, req->url,
+                                                        body_hash, pt_now_ns(), &error)
+                            : pt_hub_client_sign(conn->sync->keys, method, req->url, req->body,
+                                                 req->body_len, pt_now_ns(), &error);
   if (!lines) {
     g_warning("sync %s: %s", conn_name(conn), error->message);
     pt_sync_req_free(req);
@@ -159,7 +159,7 @@ send_signed(Req *req, const char *method, const guint8 body_hash[PT_HASH_LEN],
 static Req *
 hub_req(Conn *conn, ReqKind kind, const char *path)
 {
-  return pt_sync_req_new(conn, kind, pt_hub_url(conn->cfg->url, path));
+  return pt_sync_req_new(conn, kind, pt_hub_client_url(conn->cfg->url, path));
 }
 
 static void
@@ -189,39 +189,6 @@ batch_info(Conn *conn, gint64 batch_id, GError **error)
   return b;
 }
 
-static json_t *
-hash_or_null(gboolean has, const guint8 *hash)
-{
-  if (!has)
-    return json_null();
-  g_autofree char *hex = pt_hex_encode(hash, PT_HASH_LEN);
-  return json_string(hex);
-}
-
-/* The record goes as a JSON string holding its canonical text byte for byte: the hub hashes
- * exactly what the station hashed. */
-static json_t *
-event_json(const PtEventRow *row, const BatchInfo *b)
-{
-  g_autofree char *event_time = pt_time_format(row->event_time_ns);
-  g_autofree char *record_time = pt_time_format(row->record_time_ns);
-  g_autofree char *hash = pt_hex_encode(row->hash, PT_HASH_LEN);
-  g_autofree char *sig = pt_hex_encode(row->signature, PT_SIG_LEN);
-  json_t *o = json_pack("{sIssssssssssss}", "seq", (json_int_t)row->seq, "event_id", row->event_id,
-                        "step", row->step, "lot", b->lot, "gtin", b->gtin, "event_time", event_time,
-                        "record_time", record_time);
-  json_object_set_new(o, "body", json_stringn(row->body, row->body_len));
-  json_object_set_new(o, "hash", json_string(hash));
-  json_object_set_new(o, "prev_batch_hash",
-                      hash_or_null(row->has_prev_batch, row->prev_batch_hash));
-  json_object_set_new(o, "prev_station_hash",
-                      hash_or_null(row->has_prev_station, row->prev_station_hash));
-  json_object_set_new(o, "signature", json_string(sig));
-  json_object_set_new(o, "hash_id", pt_json_string_or_null(row->hash_id));
-  json_object_set_new(o, "demo", json_boolean(b->demo));
-  return o;
-}
-
 typedef struct {
   Conn *conn;
   GString *body;
@@ -236,7 +203,7 @@ add_event(const PtEventRow *row, gpointer data, GError **error)
   const BatchInfo *b = batch_info(eb->conn, row->batch_id, error);
   if (!b)
     return FALSE;
-  json_t *o = event_json(row, b);
+  json_t *o = pt_hub_wire_event(row, b->lot, b->gtin);
   char *text = json_dumps(o, JSON_COMPACT);
   json_decref(o);
   if (!text) {
@@ -246,7 +213,7 @@ add_event(const PtEventRow *row, gpointer data, GError **error)
   }
   gsize len = strlen(text);
   /* One event always goes, however large: a record is bounded when it is written. */
-  if (eb->seqs->len && eb->body->len + len + 2 > PT_HUB_BODY_MAX) {
+  if (eb->seqs->len && eb->body->len + len + 2 > PT_HUB_SYNC_BODY_MAX) {
     free(text);
     eb->full = TRUE;
     return FALSE;
@@ -378,7 +345,7 @@ evidence_path(Conn *conn, const char *sha256, char **why_out)
   return g_steal_pointer(&path);
 }
 
-/* Opens @path and checks, reading it once in PT_HUB_STREAM_CHUNK pieces, that its SHA-256 is
+/* Opens @path and checks, reading it once in PT_HUB_SYNC_STREAM_CHUNK pieces, that its SHA-256 is
  * @sha256; the stream is left at its start for the upload.  Returns: (transfer full)
  * (nullable). */
 static FILE *
@@ -391,10 +358,10 @@ open_checked(const char *path, const char *sha256, gint64 *len_out, char **why_o
   }
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
-  g_autofree guint8 *buf = g_malloc(PT_HUB_STREAM_CHUNK);
+  g_autofree guint8 *buf = g_malloc(PT_HUB_SYNC_STREAM_CHUNK);
   gint64 total = 0;
   size_t n;
-  while ((n = fread(buf, 1, PT_HUB_STREAM_CHUNK, f)) > 0 && total <= PT_HUB_EVIDENCE_MAX) {
+  while ((n = fread(buf, 1, PT_HUB_SYNC_STREAM_CHUNK, f)) > 0 && total <= PT_HUB_EVIDENCE_MAX) {
     crypto_hash_sha256_update(&st, buf, n);
     total += (gint64)n;
   }
@@ -514,7 +481,7 @@ want_all(Conn *conn, json_t *list, GError **error)
   json_t *v;
   json_array_foreach(list, i, v)
   {
-    if (i >= PT_HUB_WANTED_MAX)
+    if (i >= PT_HUB_SYNC_WANTED_MAX)
       break;
     const char *sha = json_string_value(v);
     if (!is_sha256_hex(sha))
@@ -525,17 +492,12 @@ want_all(Conn *conn, json_t *list, GError **error)
   return TRUE;
 }
 
-/* The hub's last seq such that it holds every event up to it. */
+/* The hub's last seq such that it holds every event up to it; -1 when not given. */
 static gint64
 view_last_seq(json_t *view)
 {
-  static const char *const names[] = {"last_contiguous_seq", "contiguous_seq", "last_seq"};
-  for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
-    json_t *v = json_object_get(view, names[i]);
-    if (json_is_integer(v))
-      return json_integer_value(v);
-  }
-  return -1;
+  json_t *v = json_object_get(view, "contiguous_seq");
+  return json_is_integer(v) ? json_integer_value(v) : -1;
 }
 
 typedef struct {
@@ -549,7 +511,7 @@ txn_view(Conn *conn, gpointer data, GError **error)
   ViewUpdate *u = data;
   PtStore *store = conn_store(conn);
   char *text = json_dumps(u->view, JSON_COMPACT);
-  if (text && strlen(text) > PT_HUB_VIEW_MAX) {
+  if (text && strlen(text) > PT_HUB_SYNC_VIEW_MAX) {
     /* A long list of gaps is the hub's to show; the station keeps the figures. */
     json_t *brief = json_deep_copy(u->view);
     json_t *gaps = json_object_get(brief, "gaps");
@@ -568,10 +530,45 @@ txn_view(Conn *conn, gpointer data, GError **error)
   return ok;
 }
 
+/* The first seq up to @cursor that the hub does not hold and did not quarantine (it quarantined
+ * events are not held, yet were answered for): in its gaps or after its last seq.  0 when
+ * none.  At most CHECKS_MAX seqs are looked at; past them the hub is taken at its word. */
+#define CHECKS_MAX 10000
+static gint64
+first_missing(Conn *conn, json_t *view, gint64 contiguous, gint64 cursor)
+{
+  g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(gint64));
+  gsize i;
+  json_t *gap;
+  json_array_foreach(json_object_get(view, "gaps"), i, gap)
+  {
+    gint64 r[2] = {json_integer_value(json_array_get(gap, 0)),
+                   json_integer_value(json_array_get(gap, 1))};
+    g_array_append_vals(ranges, r, 2);
+  }
+  json_t *last = json_object_get(view, "last_seq");
+  gint64 tail[2] = {json_is_integer(last) ? json_integer_value(last) + 1 : contiguous + 1, cursor};
+  g_array_append_vals(ranges, tail, 2);
+  int checks = 0;
+  for (guint r = 0; r + 1 < ranges->len; r += 2) {
+    gint64 from = MAX(g_array_index(ranges, gint64, r), contiguous + 1);
+    gint64 to = MIN(g_array_index(ranges, gint64, r + 1), cursor);
+    for (gint64 seq = from; seq <= to && checks < CHECKS_MAX; seq++, checks++) {
+      gboolean quarantined = FALSE;
+      if (!pt_store_hub_sync_is_quarantined(conn_store(conn), conn_name(conn), seq, &quarantined,
+                                            NULL))
+        return 0;
+      if (!quarantined)
+        return seq;
+    }
+  }
+  return 0;
+}
+
 /* Where the cursor goes after reading the hub's view: to what the hub holds, so nothing it
  * holds goes twice and nothing it lacks is skipped; -1 to leave it. */
 static gint64
-resume_cursor(Conn *conn, gint64 hub_last)
+resume_cursor(Conn *conn, json_t *view, gint64 hub_last)
 {
   g_autoptr(GError) error = NULL;
   PtHubSyncState st;
@@ -593,15 +590,12 @@ resume_cursor(Conn *conn, gint64 hub_last)
     return hub_last;
   }
   if (hub_last < st.cursor) {
-    /* An event the hub quarantined is not held, yet it was answered for. */
-    gboolean quarantined = FALSE;
-    if (!pt_store_hub_sync_is_quarantined(conn_store(conn), conn_name(conn), hub_last + 1,
-                                          &quarantined, &error) ||
-        quarantined)
+    gint64 missing = first_missing(conn, view, hub_last, st.cursor);
+    if (missing <= 0)
       return -1;
     g_message("sync %s: the hub lacks events from seq %" G_GINT64_FORMAT "; sending them again",
-              conn_name(conn), hub_last + 1);
-    return hub_last;
+              conn_name(conn), missing);
+    return missing - 1;
   }
   return -1;
 }
@@ -620,7 +614,7 @@ finish_station(Req *req)
     return;
   }
   ViewUpdate u = {.view = view,
-                  .cursor = hub->resumed ? -1 : resume_cursor(conn, view_last_seq(view))};
+                  .cursor = hub->resumed ? -1 : resume_cursor(conn, view, view_last_seq(view))};
   if (hub_txn(conn, txn_view, &u)) {
     hub->resumed = TRUE;
     hub->view_stale = FALSE;
@@ -772,7 +766,7 @@ pt_sync_hub_finish(Req *req, CURLcode rc)
                         why);
     note_error(conn, text);
     pt_sync_conn_backoff(conn, -1, text);
-  } else if (st == 409 && req->kind != REQ_HUB_HEAD) {
+  } else if (st == 409 && req->kind == REQ_HUB_EVENTS) {
     hub->resumed = FALSE;
     note_error(conn, why);
     pt_sync_conn_backoff(conn, -1, why);
@@ -796,10 +790,12 @@ pt_sync_hub_finish(Req *req, CURLcode rc)
   } else if (req->kind == REQ_HUB_HEAD) {
     /* A refused head is the hub's alert to raise (a head that does not extend the last one it
      * saw); recorded here so the same head is not offered again and again. */
-    if (st < 200 || st >= 300) {
-      g_message("sync %s: the hub refused the chain head: %s", conn_name(conn), why);
+    json_t *answer = pt_json_parse(req->response->str, req->response->len, NULL);
+    if (st < 200 || st >= 300 || json_is_false(json_object_get(answer, "accepted"))) {
+      g_message("sync %s: the hub did not accept the chain head: %s", conn_name(conn), why);
       note_error(conn, why);
     }
+    json_decref(answer);
     if (hub_txn(conn, txn_head, req))
       hub->view_stale = TRUE;
     pt_sync_conn_ok(conn);

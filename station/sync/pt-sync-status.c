@@ -19,11 +19,11 @@ hub_status(PtStore *store, const PtSyncConnector *c, json_t *o, GError **error)
   g_auto(PtHubSyncCounts) h = {0};
   g_autoptr(GPtrArray) quarantined =
       pt_store_hub_sync_counts(store, c->name, &h, error)
-          ? pt_store_hub_sync_quarantined(store, c->name, PT_HUB_QUARANTINE_SHOWN, error)
+          ? pt_store_hub_sync_quarantined(store, c->name, PT_HUB_SYNC_QUARANTINE_SHOWN, error)
           : NULL;
   g_autoptr(GPtrArray) problems =
       quarantined
-          ? pt_store_hub_sync_evidence_problems(store, c->name, PT_HUB_QUARANTINE_SHOWN, error)
+          ? pt_store_hub_sync_evidence_problems(store, c->name, PT_HUB_SYNC_QUARANTINE_SHOWN, error)
           : NULL;
   if (!problems) {
     json_decref(o);

@@ -15,6 +15,7 @@ usage: hub-standin.py STATE_FILE PORT_FILE [--code CODE] [--register HEXKEY]
 """
 import argparse
 import base64
+import calendar
 import hashlib
 import json
 import os
@@ -28,6 +29,8 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
 LOCK = threading.Lock()
+WIRE_MEMBERS = {"seq", "event_id", "step", "lot", "gtin", "event_time", "record_time", "body",
+                "hash", "prev_batch_hash", "prev_station_hash", "signature", "hash_id"}
 ARGS = None
 STATE = None
 
@@ -72,14 +75,15 @@ def view(st):
                 s += 1
             gaps.append([start, s - 1])
         s += 1
-    wanted = sorted({h for e in held.values() for h in e["evidence"]} - set(STATE["evidence"]))
     return {
-        "station_id": st["id"],
-        "last_contiguous_seq": last,
+        "station": st["id"],
+        "name": st.get("name"),
+        "contiguous_seq": last,
+        "last_seq": top,
         "head": st.get("head"),
         "gaps": gaps,
         "quarantined": len(st["quarantine"]),
-        "evidence_wanted": wanted,
+        "alerts": 0,
     }
 
 
@@ -113,9 +117,9 @@ class Handler(BaseHTTPRequestHandler):
         if station_id(pub) != sid:
             self.answer(401, {"error": "PT-Station is not the key's station id"})
             return None
-        if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", date) or abs(
-            time.mktime(time.strptime(date, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone - time.time()
-        ) > 300:
+        m = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z", date)
+        if not m or abs(calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S"))
+                        - time.time()) > 300:
             self.answer(401, {"error": "PT-Date missing or too far from now: " + date})
             return None
         text = "packtrace-hub-1\n%s\n%s\n%s\n%s" % (
@@ -165,7 +169,7 @@ class Handler(BaseHTTPRequestHandler):
                 ARGS.fail_evidence -= 1
                 return self.answer(503, {"error": "evidence store unavailable"})
             if hashlib.sha256(body).hexdigest() != m.group(1):
-                return self.answer(422, {"error": "bytes do not match their SHA-256"})
+                return self.answer(409, {"error": "bytes do not match their SHA-256"})
             STATE["evidence"][m.group(1)] = len(body)
             if ARGS.evidence_dir:
                 with open(os.path.join(ARGS.evidence_dir, m.group(1)), "wb") as f:
@@ -178,18 +182,22 @@ class Handler(BaseHTTPRequestHandler):
     def enrol(self, body):
         req = json.loads(body)
         if req.get("code") not in STATE["codes"]:
-            return self.answer(403, {"error": "unknown or used enrolment code"})
+            return self.answer(401, {"error": "unknown, used or expired enrolment code"})
         if self.authenticate(body, enrolling_key=req.get("public_key")) is None:
             return
         STATE["codes"].remove(req["code"])
         sid = station_id(req["public_key"])
         STATE["stations"][sid] = new_station(sid, req["public_key"], req.get("name"))
         save()
-        self.answer(201, {"station_id": sid})
+        self.answer(200, {"station": sid, "name": req.get("name"), "enrolled": True})
 
     def events(self, st, req):
         results, wanted = [], []
         key = VerifyKey(bytes.fromhex(st["key"]))
+        for ev in req["events"]:
+            unknown = set(ev) - WIRE_MEMBERS
+            if unknown:
+                return self.answer(400, {"error": "unknown member " + sorted(unknown)[0]})
         for ev in req["events"]:
             seq = ev["seq"]
             st["received"][str(seq)] = st["received"].get(str(seq), 0) + 1
@@ -208,7 +216,7 @@ class Handler(BaseHTTPRequestHandler):
                 reason = "signature does not verify"
             elif seq > 1 and not prev and str(seq - 1) not in st["quarantine"]:
                 reason = "out of order: seq %d before %d" % (seq, seq - 1)
-            elif prev and ev["prev_station_hash"] != prev["hash"]:
+            elif prev and ev.get("prev_station_hash") != prev["hash"]:
                 reason = "station chain broken"
             elif seq == ARGS.quarantine_seq:
                 reason = "quarantined by the test"
@@ -237,13 +245,14 @@ class Handler(BaseHTTPRequestHandler):
         held = st["events"].get(str(req["seq"]))
         old = st.get("head")
         if not held or held["hash"] != req["hash"]:
-            return self.answer(409, {"error": "head names an event the hub does not hold"})
+            return self.answer(200, {"accepted": False,
+                                     "alert": "head names an event the hub does not hold"})
         if old and req["seq"] < old["seq"]:
-            return self.answer(409, {"error": "head rewinds"})
+            return self.answer(200, {"accepted": False, "alert": "head rewinds"})
         st["head"] = {"seq": req["seq"], "hash": req["hash"]}
         st["heads_taken"] = st.get("heads_taken", 0) + 1
         save()
-        self.answer(200, {"head": st["head"]})
+        self.answer(200, {"accepted": True})
 
 
 def new_station(sid, pub, name):
