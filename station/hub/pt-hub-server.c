@@ -225,6 +225,8 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
       answer = pt_hub_station_json(store, station, &error);
     }
   }
+  if (!answer && !error)
+    g_set_error(&error, PT_ERROR, PT_ERROR_FAILED, "no answer for %s %s", method, url);
   if (!answer)
     return respond_gerror(conn, error);
   return respond(conn, status, answer);
