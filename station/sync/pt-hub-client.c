@@ -57,7 +57,7 @@ pt_hub_client_sign(const PtKeys *keys, const char *method, const char *url, cons
 }
 
 /* pt_hub_sign_digest() takes the body's bytes; a streamed upload has only their hash, so the
- * message is written here the same way (PROTOCOL.md; test-hub-sync-sign checks that both
+ * message is written here the same way (PROTOCOL.md; test-hub-client checks that both
  * give the same signature). */
 char **
 pt_hub_client_sign_hashed(const PtKeys *keys, const char *method, const char *url,
