@@ -110,6 +110,7 @@
 #define PT_HUB_SYNC_STREAM_CHUNK     (64 * 1024)       /* read buffer hashing an evidence file */
 #define PT_HUB_SYNC_VIEW_MAX         (16 * 1024)       /* the hub's view kept for sync status */
 #define PT_HUB_SYNC_QUARANTINE_SHOWN 20                /* quarantined events sync status lists */
+#define PT_HUB_SYNC_SCAN_CHUNK       500               /* events read per step of a resume scan */
 #define PT_HUB_SYNC_CODE_MAX         128               /* an enrolment code */
 
 /* Times the station accepts (pt-time.c): UTC nanoseconds in a gint64 reach from 1677 to 2262;

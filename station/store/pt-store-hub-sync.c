@@ -32,6 +32,8 @@ static const char sql_want[] =
     "INSERT INTO hub_evidence (connector, sha256, state, at_ns) VALUES (?1, ?2, 'wanted', ?3) "
     "ON CONFLICT (connector, sha256) DO UPDATE SET state = 'wanted', error = NULL, at_ns = ?3 "
     "WHERE state <> 'wanted'";
+static const char sql_evidence_retry[] = "UPDATE hub_evidence SET state = 'wanted', error = NULL "
+                                         "WHERE connector = ?1 AND state IN ('missing', 'refused')";
 static const char sql_next_wanted[] =
     "SELECT sha256 FROM hub_evidence WHERE connector = ?1 AND state = 'wanted' "
     "ORDER BY at_ns, sha256 LIMIT 1";
@@ -60,8 +62,8 @@ static const char sql_find_still[] =
     "SELECT body FROM events WHERE step = 'inspecting' AND instr(body, ?1) > 0 "
     "ORDER BY seq DESC LIMIT 1";
 
-static gboolean
-ensure(PtStore *store, const char *name, GError **error)
+gboolean
+pt_store_hub_sync_ensure(PtStore *store, const char *name, GError **error)
 {
   const char *sqls[] = {sql_ensure_conn, sql_ensure_hub};
   for (guint i = 0; i < G_N_ELEMENTS(sqls); i++) {
@@ -79,8 +81,6 @@ gboolean
 pt_store_hub_sync_state(PtStore *store, const char *name, PtHubSyncState *out, GError **error)
 {
   memset(out, 0, sizeof *out);
-  if (!ensure(store, name, error))
-    return FALSE;
   sqlite3_stmt *s = pt_store_stmt(store, sql_state, error);
   if (!s)
     return FALSE;
@@ -193,6 +193,19 @@ pt_store_hub_sync_want(PtStore *store, const char *name, const char *sha256, gin
   return pt_store_step_done(store, s, "record wanted evidence", error);
 }
 
+gboolean
+pt_store_hub_sync_evidence_retry(PtStore *store, const char *name, gint64 *n_out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_evidence_retry, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+  if (!pt_store_step_done(store, s, "retry evidence", error))
+    return FALSE;
+  *n_out = sqlite3_changes64(pt_store_db(store));
+  return TRUE;
+}
+
 char *
 pt_store_hub_sync_next_wanted(PtStore *store, const char *name, GError **error)
 {
@@ -235,8 +248,6 @@ gboolean
 pt_store_hub_sync_counts(PtStore *store, const char *name, PtHubSyncCounts *c, GError **error)
 {
   memset(c, 0, sizeof *c);
-  if (!ensure(store, name, error))
-    return FALSE;
   sqlite3_stmt *s = pt_store_stmt(store, sql_counts, error);
   if (!s)
     return FALSE;

@@ -21,8 +21,10 @@ typedef struct {
   gint64 max_seq; /* the station log's last seq */
 } PtHubSyncState;
 
-/* Creates the connector's state when absent (cursor 0: the hub gets the whole log) and
- * reads it. */
+/* Creates the connector's state when absent (cursor 0: the hub gets the whole log); once per
+ * start of the sync worker, and by status for a connector not yet started. */
+gboolean pt_store_hub_sync_ensure(PtStore *store, const char *name, GError **error);
+/* Reads the connector's state (PT_ERROR when it was never ensured). */
 gboolean pt_store_hub_sync_state(PtStore *store, const char *name, PtHubSyncState *out,
                                  GError **error);
 
@@ -50,6 +52,10 @@ gboolean pt_store_hub_sync_is_quarantined(PtStore *store, const char *name, gint
  * asked again after it was sent (the hub lost it). */
 gboolean pt_store_hub_sync_want(PtStore *store, const char *name, const char *sha256, gint64 now_ns,
                                 GError **error);
+/* Missing and refused pieces wanted again (`sync retry --failed`: the file was put back, the
+ * hub was fixed).  @n_out: how many. */
+gboolean pt_store_hub_sync_evidence_retry(PtStore *store, const char *name, gint64 *n_out,
+                                          GError **error);
 /* The oldest wanted piece.  Returns: (transfer full) (nullable): its hash, NULL when none. */
 char *pt_store_hub_sync_next_wanted(PtStore *store, const char *name, GError **error);
 /* @state: "sent", "missing" (not on the station or not matching its hash) or "refused" (the

@@ -565,6 +565,46 @@ first_missing(Conn *conn, json_t *view, gint64 contiguous, gint64 cursor)
   return 0;
 }
 
+typedef struct {
+  gint64 found; /* first seq naming evidence, 0 none */
+  gint64 last;  /* last seq looked at */
+} EvidenceScan;
+
+static gboolean
+scan_evidence(const PtEventRow *row, gpointer data, GError **error)
+{
+  EvidenceScan *scan = data;
+  scan->last = row->seq;
+  json_t *event = pt_json_parse(row->body, row->body_len, NULL);
+  GPtrArray *refs = event ? pt_hub_event_evidence(event) : NULL;
+  gboolean names = refs && refs->len > 0;
+  if (refs)
+    g_ptr_array_unref(refs);
+  json_decref(event);
+  if (names)
+    scan->found = row->seq;
+  return !names;
+}
+
+/* The first event after @after up to @upto whose record names evidence; 0 when none. */
+static gint64
+first_with_evidence(Conn *conn, gint64 after, gint64 upto)
+{
+  EvidenceScan scan = {.last = after};
+  while (!scan.found && scan.last < upto) {
+    gint64 before = scan.last;
+    g_autoptr(GError) error = NULL;
+    int limit = (int)MIN(upto - scan.last, (gint64)PT_HUB_SYNC_SCAN_CHUNK);
+    if (!pt_store_hub_sync_events(conn_store(conn), scan.last, limit, scan_evidence, &scan,
+                                  &error) &&
+        error)
+      return after + 1; /* cannot tell: send them all again rather than skip any */
+    if (scan.last == before)
+      break;
+  }
+  return scan.found;
+}
+
 /* Where the cursor goes after reading the hub's view: to what the hub holds, so nothing it
  * holds goes twice and nothing it lacks is skipped; -1 to leave it. */
 static gint64
@@ -584,6 +624,16 @@ resume_cursor(Conn *conn, json_t *view, gint64 hub_last)
     return st.cursor == st.max_seq ? -1 : st.max_seq;
   }
   if (hub_last > st.cursor) {
+    /* The hub answered for events whose answers this station lost (a crash, or its relaxed
+     * writes lost on power loss): the evidence they name may still be wanted, and only an
+     * answer to them names it, so they go again from the first that names any. */
+    gint64 from = first_with_evidence(conn, st.cursor, hub_last);
+    if (from > 0) {
+      g_message("sync %s: the hub already holds the log up to seq %" G_GINT64_FORMAT
+                "; sending again from seq %" G_GINT64_FORMAT ", which names evidence",
+                conn_name(conn), hub_last, from);
+      return from - 1;
+    }
     g_message("sync %s: the hub already holds the log up to seq %" G_GINT64_FORMAT
               "; resuming there",
               conn_name(conn), hub_last);

@@ -18,7 +18,8 @@ hub_status(PtStore *store, const PtSyncConnector *c, json_t *o, GError **error)
 {
   g_auto(PtHubSyncCounts) h = {0};
   g_autoptr(GPtrArray) quarantined =
-      pt_store_hub_sync_counts(store, c->name, &h, error)
+      pt_store_hub_sync_ensure(store, c->name, error) &&
+              pt_store_hub_sync_counts(store, c->name, &h, error)
           ? pt_store_hub_sync_quarantined(store, c->name, PT_HUB_SYNC_QUARANTINE_SHOWN, error)
           : NULL;
   g_autoptr(GPtrArray) problems =
@@ -145,7 +146,18 @@ pt_sync_retry(const PtConfig *config, const char *data_dir, PtStore *store, cons
   gint64 n = 0;
   if (!pt_store_begin(store, error))
     return -1;
-  if (!pt_store_sync_retry(store, name, failed, &n, error) || !pt_store_commit(store, error)) {
+  gboolean ok = pt_store_sync_retry(store, name, failed, &n, error);
+  /* A hub connector's "failed" are the evidence files it could not send. */
+  for (guint i = 0; ok && failed && i < connectors->len; i++) {
+    PtSyncConnector *c = connectors->pdata[i];
+    gint64 more = 0;
+    if (c->type == PT_SYNC_HUB && (!name || strcmp(name, c->name) == 0)) {
+      ok = pt_store_hub_sync_ensure(store, c->name, error) &&
+           pt_store_hub_sync_evidence_retry(store, c->name, &more, error);
+      n += more;
+    }
+  }
+  if (!ok || !pt_store_commit(store, error)) {
     pt_store_rollback(store);
     return -1;
   }

@@ -35,6 +35,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-store-hub-sync.h"
 #include "pt-store-sync.h"
 #include "pt-sync-config.h"
 #include "pt-time.h"
@@ -985,7 +986,8 @@ pt_sync_start(const PtConfig *config, const char *data_dir, const char *db_path,
   gboolean any_hub = FALSE;
   for (guint i = 0; ok && i < connectors->len; i++) {
     PtSyncConnector *c = connectors->pdata[i];
-    ok = pt_store_sync_connector_ensure(store, c->name, c->from_start, error);
+    ok = pt_store_sync_connector_ensure(store, c->name, c->from_start, error) &&
+         (c->type != PT_SYNC_HUB || pt_store_hub_sync_ensure(store, c->name, error));
     any_hub |= c->type == PT_SYNC_HUB;
   }
   /* A hub's requests are signed with the station key, never with a shared secret alone. */

@@ -201,6 +201,20 @@ check "station 3: each event was answered for once" \
   '[ "$(pt 3 sync status --json | jq ".connectors[0] | .delivered, .pending, .quarantined" | tr "\n" " ")" = "$((events - 1)) 0 1 " ]'
 
 
+# Station 1 loses the hub's answers (its cursor and wanted list set back, as a power loss may do
+# to the sync worker's relaxed writes) while the hub loses a still's bytes: it sends again from
+# its first event that names evidence, not from its first event, and the hub gets the still.
+stop_station 1
+first=$(sqlite3 "$T/s1/station.db" "SELECT min(seq) FROM events WHERE step = 'inspecting'")
+lost=$(sqlite3 "$T/s1/station.db" "SELECT body FROM events WHERE seq = $first" | jq -r '."pt:evidence"[0].sha256')
+pg_psql -c "DELETE FROM evidence WHERE sha256 = decode('$lost', 'hex')"
+delivered1=$(pt 1 sync status --json | jq ".connectors[0].delivered")
+sqlite3 "$T/s1/station.db" "UPDATE sync_connectors SET cursor = 0 WHERE name = 'hub'; DELETE FROM hub_evidence;"
+start_station 1
+check "after lost answers the hub gets back the still it lacked" wait_synced
+check "and only the events from the first naming evidence went again" \
+  '[ "$(pt 1 sync status --json | jq ".connectors[0].delivered")" = "$((delivered1 + $(count 1) - first + 1))" ]'
+
 stills=$(for i in 1 2 3; do sqlite3 "$T/s$i/station.db" "SELECT body FROM events WHERE step = 'inspecting'"; done |
   jq -r '."pt:evidence"[] | select(.file != "'"$still"'") | .sha256' | sort -u)
 held=$(pg_psql -c "SELECT encode(sha256, 'hex') FROM evidence WHERE sha256 = sha256(data) ORDER BY 1")
