@@ -46,12 +46,11 @@
 #include <errno.h>
 #include <string.h>
 
-#define BATCH_CACHE_MAX 4096 /* batches whose lot, GTIN and demo mark are kept in memory */
+#define BATCH_CACHE_MAX 4096 /* batches whose lot and GTIN are kept in memory */
 #define EVIDENCE_SKIPS  16   /* unsendable pieces passed over in one dispatch */
 
 typedef struct {
   char *lot, *gtin;
-  gboolean demo;
 } BatchInfo;
 
 struct _PtSyncHub {
@@ -184,7 +183,6 @@ batch_info(Conn *conn, gint64 batch_id, GError **error)
   b = g_new0(BatchInfo, 1);
   b->lot = g_strdup(batch->lot);
   b->gtin = g_strdup(batch->gtin);
-  b->demo = batch->demo;
   g_hash_table_insert(hub->batches, g_memdup2(&batch_id, sizeof batch_id), b);
   return b;
 }
@@ -288,9 +286,11 @@ start_head(Conn *conn, gint64 seq)
   g_autofree char *hex = pt_hex_encode(h.hash, PT_HASH_LEN);
   json_t *body = json_pack("{sIss}", "seq", (json_int_t)seq, "hash", hex);
   Req *req = hub_req(conn, REQ_HUB_HEAD, "/hub/v1/head");
-  req->body = json_dumps(body, JSON_COMPACT);
-  req->body_len = strlen(req->body);
+  char *text = json_dumps(body, JSON_COMPACT);
   json_decref(body);
+  req->body = g_strdup(text);
+  req->body_len = strlen(text);
+  free(text);
   g_array_append_val(req->ids, seq);
   send_signed(req, "POST", NULL, "application/json");
 }
@@ -464,17 +464,6 @@ pt_sync_hub_dispatch(Conn *conn)
 /* ---- answers ----------------------------------------------------------- */
 
 static gboolean
-is_sha256_hex(const char *s)
-{
-  if (!s || strlen(s) != 2 * PT_HASH_LEN)
-    return FALSE;
-  for (const char *p = s; *p; p++)
-    if (!g_ascii_isdigit(*p) && !(*p >= 'a' && *p <= 'f'))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 want_all(Conn *conn, json_t *list, GError **error)
 {
   gsize i;
@@ -484,7 +473,7 @@ want_all(Conn *conn, json_t *list, GError **error)
     if (i >= PT_HUB_SYNC_WANTED_MAX)
       break;
     const char *sha = json_string_value(v);
-    if (!is_sha256_hex(sha))
+    if (!sha || !pt_hub_is_hex(sha, PT_HASH_LEN))
       continue;
     if (!pt_store_hub_sync_want(conn_store(conn), conn_name(conn), sha, pt_now_ns(), error))
       return FALSE;
