@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* g_autoptr(json_t): one reference dropped at the end of the scope. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(json_t, json_decref)
+
 /* Parses @len bytes of JSON strictly (duplicate keys rejected, bounded depth).
  * Returns: (transfer full): a new reference, or NULL with an error that gives the
  * line and column. */

@@ -103,6 +103,15 @@
 #define PT_SYNC_NAME_MAX          32   /* [sync NAME]: a connector's name, also a file name */
 #define PT_SYNC_URL_MAX           2048 /* a connector's URL, as browsers and proxies take it */
 #define PT_SYNC_SECRET_MIN        16   /* webhook HMAC secret: shorter ones can be guessed */
+/* The hub connector (pt-sync-hub.c); what the hub accepts is under "The co-op hub" below */
+#define PT_HUB_SYNC_BATCH_DEFAULT    200               /* events per POST /hub/v1/events */
+#define PT_HUB_SYNC_BODY_MAX         (4 * 1024 * 1024) /* bytes of one events request sent */
+#define PT_HUB_SYNC_WANTED_MAX       1000              /* evidence_wanted taken from one answer */
+#define PT_HUB_SYNC_STREAM_CHUNK     (64 * 1024)       /* read buffer hashing an evidence file */
+#define PT_HUB_SYNC_VIEW_MAX         (16 * 1024)       /* the hub's view kept for sync status */
+#define PT_HUB_SYNC_QUARANTINE_SHOWN 20                /* quarantined events sync status lists */
+#define PT_HUB_SYNC_SCAN_CHUNK       500               /* events read per step of a resume scan */
+#define PT_HUB_SYNC_CODE_MAX         128               /* an enrolment code */
 
 /* Times the station accepts (pt-time.c): UTC nanoseconds in a gint64 reach from 1677 to 2262;
  * a harvest, pack or event time outside 1900..2199 is a typo, refused rather than wrapped. */

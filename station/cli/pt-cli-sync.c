@@ -1,6 +1,9 @@
 /* pt-cli-sync.c: `packtrace sync add|list|remove|status|retry`. */
 #include "pt-cli.h"
 #include "pt-error.h"
+#include "pt-hub-client.h"
+#include "pt-json.h"
+#include "pt-limits.h"
 #include "pt-store-sync.h"
 #include "pt-sync-config.h"
 #include "pt-sync-status.h"
@@ -14,18 +17,49 @@ ini_path(const PtStation *station)
   return g_build_filename(station->dir, "station.ini", NULL);
 }
 
+/* A hub connector is added only once the hub knows the station: by redeeming @code, or (an
+ * admin registered the key) by asking the hub what it holds.  Returns: (transfer full): the
+ * hub's answer, printed for the operator. */
+static json_t *
+hub_introduce(PtStation *station, const char *name, const char *url, const char *ca_file,
+              const char *proxy, const char *code, GError **error)
+{
+  g_autoptr(GPtrArray) existing = pt_sync_connectors_load(station->config, station->dir, error);
+  if (!existing)
+    return NULL;
+  for (guint i = 0; i < existing->len; i++)
+    if (strcmp(((PtSyncConnector *)existing->pdata[i])->name, name) == 0) {
+      g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "connector %s already exists", name);
+      return NULL;
+    }
+  PtHubTarget target = {.url = url, .ca_file = ca_file, .proxy = proxy, .timeout_ms = 30000};
+  if (!code)
+    return pt_hub_client_station(&target, station->keys, error);
+  json_t *enrolled =
+      pt_hub_client_enrol(&target, station->keys, code, station->config->name, error);
+  if (!enrolled)
+    return NULL;
+  json_decref(enrolled);
+  /* The enrolment's proof: the hub now answers the station's signed requests. */
+  return pt_hub_client_station(&target, station->keys, error);
+}
+
 static int
 sync_add(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
   g_autofree char *type = NULL, *url = NULL, *secret = NULL, *bearer = NULL, *filter = NULL,
-                  *ca_file = NULL, *proxy = NULL, *template = NULL;
+                  *ca_file = NULL, *proxy = NULL, *template = NULL, *enrol = NULL;
   int max_batch = 0;
   gboolean from_start = FALSE;
   const GOptionEntry entries[] = {
-      {"type", 0, 0, G_OPTION_ARG_STRING, &type, "epcis or webhook (required)", "TYPE"},
+      {"type", 0, 0, G_OPTION_ARG_STRING, &type, "epcis, webhook or hub (required)", "TYPE"},
       {"url", 0, 0, G_OPTION_ARG_STRING, &url,
-       "Webhook URL, or the EPCIS base (POST {url}/capture) (required)", "URL"},
+       "Webhook URL, the EPCIS base (POST {url}/capture) or the hub's base URL (required)", "URL"},
+      {"enrol", 0, 0, G_OPTION_ARG_STRING, &enrol,
+       "Hub: redeem this one-time enrolment code (without it the hub must already know the "
+       "station's key)",
+       "CODE"},
       {"secret", 0, 0, G_OPTION_ARG_STRING, &secret,
        "HMAC key that signs webhooks (required for webhooks, 16+ characters)", "S"},
       {"bearer", 0, 0, G_OPTION_ARG_STRING, &bearer, "Send Authorization: Bearer TOKEN", "TOKEN"},
@@ -48,8 +82,15 @@ sync_add(int argc, char **argv)
     return pt_cli_usage("expected one connector NAME");
   if (!type || !url)
     return pt_cli_usage("--type and --url are required");
-  if (strcmp(type, "epcis") != 0 && strcmp(type, "webhook") != 0)
-    return pt_cli_usage("--type must be epcis or webhook");
+  if (strcmp(type, "epcis") != 0 && strcmp(type, "webhook") != 0 && strcmp(type, "hub") != 0)
+    return pt_cli_usage("--type must be epcis, webhook or hub");
+  gboolean hub = strcmp(type, "hub") == 0;
+  if (enrol && !hub)
+    return pt_cli_usage("--enrol is for --type hub");
+  if (hub && (filter || secret || template))
+    return pt_cli_usage("a hub connector takes no --filter, --secret or --template: the hub "
+                        "verifies the whole station chain, and requests are signed with the "
+                        "station key");
   if (max_batch < 0)
     return pt_cli_usage("--max-batch must be positive");
   g_autoptr(GError) error = NULL;
@@ -58,28 +99,46 @@ sync_add(int argc, char **argv)
   if (!store)
     return pt_cli_fail(error);
   g_autofree char *ini = ini_path(station);
-  PtSyncAddSpec spec = {.name = argv[1],
-                        .type = type,
-                        .url = url,
-                        .secret = secret,
-                        .bearer = bearer,
-                        .filter = filter,
-                        .ca_file = ca_file,
-                        .proxy = proxy,
-                        .template = template,
-                        .max_batch = max_batch,
-                        .from_start = from_start};
+  g_autoptr(json_t) hub_view =
+      hub ? hub_introduce(station, argv[1], url, ca_file, proxy, enrol, &error) : NULL;
+  if (hub && !hub_view)
+    return pt_cli_fail(error);
+  PtSyncAddSpec spec = {
+      .name = argv[1],
+      .type = type,
+      .from_start = from_start || hub,
+      .url = url,
+      .secret = secret,
+      .bearer = bearer,
+      .filter = filter,
+      .ca_file = ca_file,
+      .proxy = proxy,
+      .template = template,
+      .max_batch = max_batch,
+  };
   g_autoptr(PtSyncConnector) c = pt_sync_connector_add(ini, station->dir, &spec, &error);
   if (!c)
     return pt_cli_fail(error);
   /* State left by an earlier connector of the same name is not this one's. */
   if (!pt_store_begin(store, &error) || !pt_store_sync_connector_delete(store, c->name, &error) ||
-      !pt_store_sync_connector_ensure(store, c->name, from_start, &error) ||
+      !pt_store_sync_connector_ensure(store, c->name, spec.from_start, &error) ||
       !pt_store_commit(store, &error)) {
     pt_store_rollback(store);
     return pt_cli_fail(error);
   }
-  if (common.json)
+  g_autofree char *pub = pt_hex_encode(station->keys->public_key, PT_PUB_LEN);
+  if (hub && common.json) {
+    pt_cli_print_json(json_pack("{sssssssssssbsO}", "name", c->name, "type", type, "url", c->url,
+                                "station_id", station->config->station_id, "public_key", pub,
+                                "enrolled", enrol != NULL, "hub", hub_view));
+  } else if (hub) {
+    json_t *last = json_object_get(hub_view, "contiguous_seq");
+    printf("added hub connector %s (%s); station %s, public key %s; %s", c->name, c->url,
+           station->config->station_id, pub, enrol ? "enrolled" : "known to the hub");
+    if (json_is_integer(last))
+      printf(", the hub holds its log up to seq %" JSON_INTEGER_FORMAT, json_integer_value(last));
+    printf("; restart `packtrace run` to start it\n");
+  } else if (common.json)
     pt_cli_print_json(json_pack("{sssssssb}", "name", c->name, "type", type, "filter", c->filter,
                                 "from_start", from_start));
   else
@@ -105,7 +164,7 @@ sync_list(int argc, char **argv)
   json_t *arr = common.json ? json_array() : NULL;
   for (guint i = 0; i < list->len; i++) {
     PtSyncConnector *c = list->pdata[i];
-    const char *type = c->type == PT_SYNC_EPCIS ? "epcis" : "webhook";
+    const char *type = pt_sync_type_name(c->type);
     if (arr)
       json_array_append_new(arr, json_pack("{ssssssss}", "name", c->name, "type", type, "url",
                                            c->url, "filter", c->filter));
@@ -162,6 +221,53 @@ print_age(double s)
     printf("%.1fd", s / 86400);
 }
 
+static json_int_t
+int_of(json_t *o, const char *key)
+{
+  return json_integer_value(json_object_get(o, key));
+}
+
+/* The hub connector's cursor and what the hub itself says it holds. */
+static void
+print_hub_text(json_t *hub)
+{
+  json_t *view = json_object_get(hub, "view");
+  json_t *ev = json_object_get(hub, "evidence");
+  printf("  last delivered seq %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
+         ", chain head published at seq %" JSON_INTEGER_FORMAT "\n",
+         int_of(hub, "last_delivered_seq"), int_of(hub, "station_seq"),
+         int_of(hub, "head_published_seq"));
+  if (json_is_object(view)) {
+    json_t *last = json_object_get(view, "contiguous_seq");
+    json_t *head = json_object_get(view, "head");
+    json_t *gaps = json_object_get(view, "gaps");
+    json_t *quarantined = json_object_get(view, "quarantined");
+    printf("  the hub (%s): holds up to seq ", json_string_value(json_object_get(hub, "view_at")));
+    if (json_is_integer(last))
+      printf("%" JSON_INTEGER_FORMAT, json_integer_value(last));
+    else
+      printf("?");
+    if (json_is_object(head))
+      printf(", head at seq %" JSON_INTEGER_FORMAT, int_of(head, "seq"));
+    printf(", gaps %zu",
+           json_is_array(gaps) ? json_array_size(gaps) : (size_t)int_of(view, "gap_count"));
+    if (json_is_integer(quarantined))
+      printf(", quarantined %" JSON_INTEGER_FORMAT, json_integer_value(quarantined));
+    printf("\n");
+  } else {
+    printf("  the hub has not answered yet\n");
+  }
+  printf("  evidence: wanted %" JSON_INTEGER_FORMAT ", sent %" JSON_INTEGER_FORMAT
+         ", missing %" JSON_INTEGER_FORMAT ", refused %" JSON_INTEGER_FORMAT "\n",
+         int_of(ev, "wanted"), int_of(ev, "sent"), int_of(ev, "missing"), int_of(ev, "refused"));
+  gsize i;
+  json_t *p;
+  json_array_foreach(json_object_get(ev, "problems"), i, p)
+      printf("  EVIDENCE %s %s: %s\n", json_string_value(json_object_get(p, "state")),
+             json_string_value(json_object_get(p, "sha256")),
+             json_string_value(json_object_get(p, "error")));
+}
+
 static void
 print_status_text(json_t *status)
 {
@@ -190,6 +296,9 @@ print_status_text(json_t *status)
       print_age(json_number_value(age));
     }
     printf("\n");
+    json_t *hub = json_object_get(c, "hub");
+    if (hub)
+      print_hub_text(hub);
     const char *err = json_string_value(json_object_get(c, "last_error"));
     if (err)
       printf("  last error at %s: %s\n", json_string_value(json_object_get(c, "last_error_at")),
@@ -275,6 +384,7 @@ pt_cmd_sync(int argc, char **argv)
     fprintf(sub ? stdout : stderr,
             "Usage: packtrace sync add|list|remove|status|retry [OPTIONS]\n"
             "  add NAME --type epcis|webhook --url URL [--secret S] [--filter F] ...\n"
+            "  add NAME --type hub --url URL [--enrol CODE]\n"
             "  list           connectors of station.ini\n"
             "  remove NAME    remove a connector and forget its queue\n"
             "  status [NAME]  pending, in flight, failed, oldest pending age, last error\n"

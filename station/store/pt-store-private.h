@@ -156,6 +156,35 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "    ON CONFLICT (batch_id) DO UPDATE SET rev = rev + 1;"                                        \
   "  END;"
 
+/* The columns of an event row, in the order pt_store_events_each() reads them. */
+#define PT_STORE_EVENT_COLUMNS                                                                     \
+  "seq, batch_id, event_id, step, event_time_ns, record_time_ns, body, hash, prev_batch_hash, "    \
+  "prev_station_hash, signature, hash_id"
+
+/* Migration 15 -> 16, kept next to the statements that use it (pt-store-hub-sync.c).  A hub
+ * connector's cursor is a station seq (sync_connectors.cursor); beside it the last chain head
+ * the hub took, the hub's own view of the station, the events it quarantined and the evidence
+ * it asked for.  All of it goes with its connector. */
+#define PT_STORE_HUB_SYNC_MIGRATION                                                                \
+  "CREATE TABLE hub_sync ("                                                                        \
+  "  connector TEXT PRIMARY KEY REFERENCES sync_connectors (name) ON DELETE CASCADE,"              \
+  "  head_seq INTEGER NOT NULL DEFAULT 0,"                                                         \
+  "  view TEXT,"                                                                                   \
+  "  view_ns INTEGER NOT NULL DEFAULT 0);"                                                         \
+  "CREATE TABLE hub_quarantine ("                                                                  \
+  "  connector TEXT NOT NULL REFERENCES sync_connectors (name) ON DELETE CASCADE,"                 \
+  "  seq INTEGER NOT NULL,"                                                                        \
+  "  reason TEXT NOT NULL,"                                                                        \
+  "  at_ns INTEGER NOT NULL,"                                                                      \
+  "  PRIMARY KEY (connector, seq)) WITHOUT ROWID;"                                                 \
+  "CREATE TABLE hub_evidence ("                                                                    \
+  "  connector TEXT NOT NULL REFERENCES sync_connectors (name) ON DELETE CASCADE,"                 \
+  "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"                                            \
+  "  state TEXT NOT NULL CHECK (state IN ('wanted', 'missing', 'refused', 'sent')),"               \
+  "  error TEXT,"                                                                                  \
+  "  at_ns INTEGER NOT NULL,"                                                                      \
+  "  PRIMARY KEY (connector, sha256)) WITHOUT ROWID;"
+
 /* Binds @v, or NULL when @v is NULL. */
 void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
 /* Returns: (transfer full) (nullable): column @i as a new string. */

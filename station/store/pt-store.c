@@ -37,10 +37,6 @@ typedef enum {
   "status, status_reason, created_ns, (SELECT count(*) FROM events e WHERE e.batch_id = b.id), "   \
   "demo"
 
-#define EVENT_COLUMNS                                                                              \
-  "seq, batch_id, event_id, step, event_time_ns, record_time_ns, body, hash, prev_batch_hash, "    \
-  "prev_station_hash, signature, hash_id"
-
 static const char *const stmt_sql[N_STMTS] = {
     [STMT_BATCH_INSERT] = "INSERT INTO batches (lot, gtin, product, variety, origin, grower, "
                           "harvest_date, pack_date, quantity, uom, status, created_ns, demo) "
@@ -52,10 +48,11 @@ static const char *const stmt_sql[N_STMTS] = {
     [STMT_LOT_GLOB] = "SELECT lot FROM batches WHERE lot GLOB ?",
     [STMT_HEAD_STATION] = "SELECT seq, hash, record_time_ns FROM events ORDER BY seq DESC LIMIT 1",
     [STMT_HEAD_BATCH] = "SELECT hash FROM events WHERE batch_id = ? ORDER BY seq DESC LIMIT 1",
-    [STMT_EVENT_INSERT] = "INSERT INTO events (" EVENT_COLUMNS ") "
+    [STMT_EVENT_INSERT] = "INSERT INTO events (" PT_STORE_EVENT_COLUMNS ") "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    [STMT_EVENTS_BATCH] = "SELECT " EVENT_COLUMNS " FROM events WHERE batch_id = ? ORDER BY seq",
-    [STMT_EVENTS_ALL] = "SELECT " EVENT_COLUMNS " FROM events ORDER BY seq",
+    [STMT_EVENTS_BATCH] =
+        "SELECT " PT_STORE_EVENT_COLUMNS " FROM events WHERE batch_id = ? ORDER BY seq",
+    [STMT_EVENTS_ALL] = "SELECT " PT_STORE_EVENT_COLUMNS " FROM events ORDER BY seq",
     [STMT_BEGIN] = "BEGIN IMMEDIATE",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
@@ -320,6 +317,8 @@ static const char *const migrations[] = {
     "CREATE INDEX sync_deliveries_state ON sync_deliveries (connector, state, next_ns, batch_id);",
     /* 14 -> 15: each event's GS1 Event Hash ID, for lookups by it (pt-store-event-hash.c) */
     PT_STORE_EVENT_HASH_MIGRATION,
+    /* 15 -> 16: the hub connector's own state (pt-store-hub-sync.c) */
+    PT_STORE_HUB_SYNC_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -168,6 +168,43 @@ load_template(PtSyncConnector *c, const char *group, const char *data_dir, GErro
   return TRUE;
 }
 
+/* A hub verifies the station chain link by link, so it takes every event: a filter would
+ * leave gaps it must report as removals.  Its requests are signed with the station key; a
+ * shared secret would add nothing a thief of station.ini could not forge. */
+static gboolean
+hub_section_ok(const PtSyncConnector *c, GKeyFile *kf, const char *group, GError **error)
+{
+  if (strcmp(c->filter, "all") != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "[%s] a hub connector takes no filter: the hub verifies the whole station chain, "
+                "and a filtered chain would show gaps",
+                group);
+    return FALSE;
+  }
+  if (c->secret || g_key_file_has_key(kf, group, "template", NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "[%s] a hub connector takes no secret or template: its requests are signed with "
+                "the station key",
+                group);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+const char *
+pt_sync_type_name(PtSyncType type)
+{
+  switch (type) {
+  case PT_SYNC_EPCIS:
+    return "epcis";
+  case PT_SYNC_WEBHOOK:
+    return "webhook";
+  case PT_SYNC_HUB:
+    return "hub";
+  }
+  return "unknown";
+}
+
 static PtSyncConnector *
 parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **error)
 {
@@ -190,8 +227,11 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
     c->type = PT_SYNC_EPCIS;
   else if (g_strcmp0(type, "webhook") == 0)
     c->type = PT_SYNC_WEBHOOK;
+  else if (g_strcmp0(type, "hub") == 0)
+    c->type = PT_SYNC_HUB;
   else {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "[%s] type must be epcis or webhook", group);
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "[%s] type must be epcis, webhook or hub",
+                group);
     return NULL;
   }
   c->url = get_opt(kf, group, "url");
@@ -211,6 +251,8 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
   c->filter = get_opt(kf, group, "filter");
   if (!c->filter)
     c->filter = g_strdup("all");
+  if (c->type == PT_SYNC_HUB && !hub_section_ok(c, kf, group, error))
+    return NULL;
   if (!parse_filter(c, group, error))
     return NULL;
   c->ca_file = get_opt(kf, group, "ca_file");
@@ -228,8 +270,10 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
   if (!get_int(kf, group, "connect_timeout_ms", 10000, 100, 600000, &c->connect_timeout_ms,
                error) ||
       !get_int(kf, group, "timeout_ms", 60000, 100, 3600000, &c->timeout_ms, error) ||
-      !get_int(kf, group, "max_batch", PT_SYNC_BATCH_DEFAULT, 1, PT_SYNC_BATCH_MAX, &c->max_batch,
-               error) ||
+      !get_int(kf, group, "max_batch",
+               c->type == PT_SYNC_HUB ? PT_HUB_SYNC_BATCH_DEFAULT : PT_SYNC_BATCH_DEFAULT, 1,
+               c->type == PT_SYNC_HUB ? PT_HUB_EVENTS_PER_REQUEST_MAX : PT_SYNC_BATCH_MAX,
+               &c->max_batch, error) ||
       !get_int(kf, group, "retry_min_ms", 1000, 10, 3600000, &c->retry_min_ms, error) ||
       !get_int(kf, group, "retry_max_ms", 300000, 10, 86400000, &c->retry_max_ms, error))
     return NULL;
@@ -243,7 +287,8 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "[%s] from_start must be true or false", group);
     return NULL;
   }
-  c->from_start = g_strcmp0(from_start, "true") == 0;
+  /* A hub verifies the station chain from its first event: it always gets the whole log. */
+  c->from_start = c->type == PT_SYNC_HUB || g_strcmp0(from_start, "true") == 0;
   c->template_path = get_opt(kf, group, "template");
   if (c->template_path && c->type != PT_SYNC_WEBHOOK) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,

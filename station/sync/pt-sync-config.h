@@ -15,7 +15,11 @@ G_BEGIN_DECLS
 typedef enum {
   PT_SYNC_EPCIS,   /* POST {url}/capture, EPCIS 2.0 documents, batched */
   PT_SYNC_WEBHOOK, /* POST {url}, one signed JSON item per request */
+  PT_SYNC_HUB,     /* the co-op hub: {url}/hub/v1/..., the whole signed log (pt-sync-hub.c) */
 } PtSyncType;
+
+/* "epcis", "webhook" or "hub". */
+const char *pt_sync_type_name(PtSyncType type);
 
 typedef struct {
   char *name;

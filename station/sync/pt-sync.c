@@ -27,11 +27,15 @@
  * PT_SYNC_DOC_BYTES_DEFAULT apply, and a 413 halves the count. */
 #include "pt-sync.h"
 
+#include "pt-sync-hub.h"
+#include "pt-sync-private.h"
+
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-store-hub-sync.h"
 #include "pt-store-sync.h"
 #include "pt-sync-config.h"
 #include "pt-time.h"
@@ -40,63 +44,6 @@
 #include <glib-unix.h>
 #include <string.h>
 #include <time.h>
-
-typedef enum { REQ_PROBE, REQ_CAPTURE, REQ_JOB, REQ_WEBHOOK } ReqKind;
-
-typedef struct _Conn Conn;
-
-typedef struct {
-  Conn *conn;
-  ReqKind kind;
-  CURL *easy;
-  gboolean attached; /* in the multi handle */
-  struct curl_slist *headers;
-  gboolean common_headers; /* bearer and Expect appended to @headers */
-  char *body;
-  gsize body_len;
-  char *url;
-  GString *response; /* at most PT_SYNC_RESPONSE_MAX */
-  GArray *ids;       /* gint64 outbox ids, in order */
-  int max_attempts;
-  /* answer */
-  long status;
-  gint64 retry_after_s; /* -1 none */
-  char *location;
-  char errbuf[CURL_ERROR_SIZE];
-  /* capture job */
-  guint poll_source;
-  int poll_ms;
-  gint64 job_deadline_us;
-} Req;
-
-struct _Conn {
-  PtSync *sync;
-  PtSyncConnector *cfg;
-  char *capture_url;
-  GList *reqs; /* (element-type Req) alive: sending or following a job */
-  guint n_reqs;
-  gint64 backoff_until_us; /* monotonic */
-  int backoff_attempts;
-  gboolean link_down; /* logged once per outage */
-  gboolean probed, probing;
-  int limit_events;   /* advertised GS1-EPCIS-Capture-Limit, 0 = none */
-  gint64 limit_bytes; /* advertised GS1-EPCIS-Capture-File-Size-Limit, 0 = none */
-  int split_limit;    /* after a 413 without advertised limits, 0 = none */
-  gint64 retry_gen;
-};
-
-struct _PtSync {
-  const PtConfig *config; /* borrowed */
-  PtStore *store;
-  CURLM *multi;
-  GHashTable *watches; /* fd -> source id */
-  guint curl_timer;
-  guint tick_source;
-  guint kick_source;
-  GPtrArray *conns;
-  GPtrArray *connectors; /* (element-type PtSyncConnector) */
-  gint64 outbox_seen;
-};
 
 static void dispatch(Conn *conn);
 static void start_job_poll(Req *req);
@@ -171,8 +118,8 @@ on_write(char *ptr, size_t size, size_t n, void *user)
   return len;
 }
 
-static void
-req_free(Req *req)
+void
+pt_sync_req_free(Req *req)
 {
   Conn *conn = req->conn;
   if (req->attached)
@@ -182,6 +129,9 @@ req_free(Req *req)
   if (req->poll_source)
     g_source_remove(req->poll_source);
   curl_slist_free_all(req->headers);
+  if (req->upload)
+    fclose(req->upload);
+  g_free(req->evidence);
   g_free(req->body);
   g_free(req->url);
   g_free(req->location);
@@ -192,8 +142,8 @@ req_free(Req *req)
   g_free(req);
 }
 
-static Req *
-req_new(Conn *conn, ReqKind kind, char *url)
+Req *
+pt_sync_req_new(Conn *conn, ReqKind kind, char *url)
 {
   Req *req = g_new0(Req, 1);
   req->conn = conn;
@@ -207,10 +157,8 @@ req_new(Conn *conn, ReqKind kind, char *url)
   return req;
 }
 
-static void add_header(Req *req, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static void
-add_header(Req *req, const char *fmt, ...)
+void
+pt_sync_req_header(Req *req, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -220,8 +168,8 @@ add_header(Req *req, const char *fmt, ...)
 }
 
 /* Creates the easy handle for @req and hands it to the multi handle. */
-static void
-req_send(Req *req, const char *method)
+void
+pt_sync_req_send(Req *req, const char *method)
 {
   const PtSyncConnector *cfg = req->conn->cfg;
   CURL *e = curl_easy_init();
@@ -252,13 +200,18 @@ req_send(Req *req, const char *method)
   curl_easy_setopt(e, CURLOPT_USERAGENT, "packtrace/" PACKTRACE_VERSION);
   if (!req->common_headers) {
     if (cfg->bearer)
-      add_header(req, "Authorization: Bearer %s", cfg->bearer);
+      pt_sync_req_header(req, "Authorization: Bearer %s", cfg->bearer);
     /* Large bodies would otherwise wait for "100 Continue" from servers that never send it. */
-    add_header(req, "Expect:");
+    pt_sync_req_header(req, "Expect:");
     req->common_headers = TRUE;
   }
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, req->headers);
-  if (strcmp(method, "POST") == 0) {
+  if (req->upload) {
+    /* Streamed from the file by curl's own fread: an evidence clip is never held in memory. */
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_READDATA, req->upload);
+    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->upload_len);
+  } else if (strcmp(method, "POST") == 0) {
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
   } else if (strcmp(method, "GET") != 0) {
@@ -286,11 +239,9 @@ backoff_ms(const PtSyncConnector *cfg, int attempt)
   return (gint64)(d / 2 + g_random_double() * d / 2);
 }
 
-static void kick(PtSync *sync);
-
 /* The link or the platform is down: nothing about these items was decided. */
-static void
-conn_backoff(Conn *conn, gint64 retry_after_s, const char *why)
+void
+pt_sync_conn_backoff(Conn *conn, gint64 retry_after_s, const char *why)
 {
   gint64 ms =
       retry_after_s >= 0 ? retry_after_s * 1000 : backoff_ms(conn->cfg, ++conn->backoff_attempts);
@@ -300,8 +251,8 @@ conn_backoff(Conn *conn, gint64 retry_after_s, const char *why)
   conn->link_down = TRUE;
 }
 
-static void
-conn_ok(Conn *conn)
+void
+pt_sync_conn_ok(Conn *conn)
 {
   if (conn->link_down)
     g_message("sync %s: delivering again", conn->cfg->name);
@@ -372,8 +323,8 @@ txn_refused(Req *req, gpointer data, GError **error)
 }
 
 /* "HTTP 400: <body>", the body cut to PT_SYNC_ERROR_BODY_MAX and made valid UTF-8. */
-static char *
-describe_answer(Req *req, const char *what)
+char *
+pt_sync_req_describe(Req *req, const char *what)
 {
   gsize n = MIN(req->response->len, (gsize)PT_SYNC_ERROR_BODY_MAX);
   g_autofree char *body = g_utf8_make_valid(req->response->str, (gssize)n);
@@ -386,8 +337,8 @@ static void
 outcome_delivered(Req *req)
 {
   in_txn(req, txn_delivered, NULL);
-  conn_ok(req->conn);
-  req_free(req);
+  pt_sync_conn_ok(req->conn);
+  pt_sync_req_free(req);
 }
 
 static void
@@ -395,8 +346,8 @@ outcome_link_down(Req *req, const char *why)
 {
   Release r = {.text = why};
   in_txn(req, txn_release, &r);
-  conn_backoff(req->conn, req->retry_after_s, why);
-  req_free(req);
+  pt_sync_conn_backoff(req->conn, req->retry_after_s, why);
+  pt_sync_req_free(req);
 }
 
 static void
@@ -406,8 +357,8 @@ outcome_retry_later(Req *req, const char *why)
                .status = (int)req->status,
                .text = why};
   in_txn(req, txn_release, &r);
-  conn_ok(req->conn);
-  req_free(req);
+  pt_sync_conn_ok(req->conn);
+  pt_sync_req_free(req);
 }
 
 static void
@@ -420,8 +371,8 @@ outcome_refused(Req *req, const char *why)
     g_message("sync %s: %s: %s", req->conn->cfg->name,
               r.quarantine ? "event quarantined, the queue goes on" : "refused for good", why);
   in_txn(req, txn_refused, &r);
-  conn_ok(req->conn);
-  req_free(req);
+  pt_sync_conn_ok(req->conn);
+  pt_sync_req_free(req);
 }
 
 static void
@@ -500,7 +451,7 @@ finish_job(Req *req, CURLcode rc)
     }
   } else if (rc == CURLE_OK && req->status >= 400 && req->status < 500) {
     /* The platform forgot the job: send the items again (same eventIDs). */
-    g_autofree char *lost = describe_answer(req, "capture job lost");
+    g_autofree char *lost = pt_sync_req_describe(req, "capture job lost");
     outcome_retry_later(req, lost);
     return;
   }
@@ -525,16 +476,20 @@ finish(Req *req, CURLcode rc)
                             req->errbuf[0] ? req->errbuf : curl_easy_strerror(rc));
       Release r = {.text = why};
       in_txn(req, txn_release, &r);
-      conn_backoff(conn, -1, why);
+      pt_sync_conn_backoff(conn, -1, why);
     } else {
       /* Any answer will do: limits are read when advertised, defaults otherwise. */
       conn->probed = TRUE;
     }
-    req_free(req);
+    pt_sync_req_free(req);
     return;
   }
   if (req->kind == REQ_JOB) {
     finish_job(req, rc);
+    return;
+  }
+  if (conn->hub) {
+    pt_sync_hub_finish(req, rc);
     return;
   }
   if (rc != CURLE_OK) {
@@ -544,7 +499,7 @@ finish(Req *req, CURLcode rc)
     return;
   }
   g_autofree char *what = g_strdup_printf("HTTP %ld", st);
-  why = describe_answer(req, what);
+  why = pt_sync_req_describe(req, what);
   if (st >= 200 && st < 300) {
     if (req->kind == REQ_CAPTURE && st == 202 && req->location) {
       req->kind = REQ_JOB;
@@ -554,7 +509,7 @@ finish(Req *req, CURLcode rc)
       curl_slist_free_all(req->headers);
       req->headers = NULL;
       req->common_headers = FALSE;
-      add_header(req, "GS1-EPCIS-Version: 2.0.0");
+      pt_sync_req_header(req, "GS1-EPCIS-Version: 2.0.0");
       req->poll_ms = 10; /* loopback and fast platforms finish at once; slow ones back off */
       req->job_deadline_us = g_get_monotonic_time() + PT_SYNC_JOB_TIMEOUT_S * G_USEC_PER_SEC;
       start_job_poll(req);
@@ -568,7 +523,7 @@ finish(Req *req, CURLcode rc)
     conn->split_limit = (int)req->ids->len / 2;
     Release r = {.text = why};
     in_txn(req, txn_release, &r);
-    req_free(req);
+    pt_sync_req_free(req);
   } else if (transient_status(st)) {
     outcome_retry_later(req, why);
   } else {
@@ -598,7 +553,7 @@ collect_done(PtSync *sync)
     any = TRUE;
   }
   if (any)
-    kick(sync);
+    pt_sync_kick(sync);
 }
 
 static gboolean
@@ -606,7 +561,7 @@ on_job_poll(gpointer data)
 {
   Req *req = data;
   req->poll_source = 0;
-  req_send(req, "GET");
+  pt_sync_req_send(req, "GET");
   return G_SOURCE_REMOVE;
 }
 
@@ -638,9 +593,9 @@ static void
 start_probe(Conn *conn)
 {
   conn->probing = TRUE;
-  Req *req = req_new(conn, REQ_PROBE, g_strdup(conn->capture_url));
-  add_header(req, "GS1-EPCIS-Version: 2.0.0");
-  req_send(req, "OPTIONS");
+  Req *req = pt_sync_req_new(conn, REQ_PROBE, g_strdup(conn->capture_url));
+  pt_sync_req_header(req, "GS1-EPCIS-Version: 2.0.0");
+  pt_sync_req_send(req, "OPTIONS");
 }
 
 typedef struct {
@@ -741,22 +696,22 @@ start_capture(Conn *conn)
       sent = TRUE; /* look again: the next event may fit */
     }
   } else if (b.ids->len && mark_sending(conn, b.ids)) {
-    Req *req = req_new(conn, REQ_CAPTURE, g_strdup(conn->capture_url));
+    Req *req = pt_sync_req_new(conn, REQ_CAPTURE, g_strdup(conn->capture_url));
     g_array_append_vals(req->ids, b.ids->data, b.ids->len);
     req->max_attempts = b.max_attempts;
     req->body_len = b.doc->len;
     req->body = g_string_free(g_steal_pointer(&b.doc), FALSE);
-    add_header(req, "Content-Type: application/ld+json");
-    add_header(req, "GS1-EPCIS-Version: 2.0.0");
-    add_header(req, "GS1-CBV-Version: 2.0.0");
-    add_header(req, "GS1-Capture-Error-Behaviour: rollback");
+    pt_sync_req_header(req, "Content-Type: application/ld+json");
+    pt_sync_req_header(req, "GS1-EPCIS-Version: 2.0.0");
+    pt_sync_req_header(req, "GS1-CBV-Version: 2.0.0");
+    pt_sync_req_header(req, "GS1-Capture-Error-Behaviour: rollback");
     /* The same events (a retry after a lost answer) carry the same handle, so a repository
      * can tell a repeat from a new capture: SHA-256 over their hashes, in document order. */
     guint8 handle[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&b.handle, handle);
     g_autofree char *handle_hex = pt_hex_encode(handle, sizeof handle);
-    add_header(req, "Idempotency-Key: sha256:%s", handle_hex);
-    req_send(req, "POST");
+    pt_sync_req_header(req, "Idempotency-Key: sha256:%s", handle_hex);
+    pt_sync_req_send(req, "POST");
     sent = TRUE;
   }
   if (b.doc)
@@ -870,7 +825,7 @@ pick_head(const PtSyncItem *it, gpointer data)
   json_decref(fields);
   char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
   json_decref(body);
-  Req *req = req_new(conn, REQ_WEBHOOK, g_strdup(conn->cfg->url));
+  Req *req = pt_sync_req_new(conn, REQ_WEBHOOK, g_strdup(conn->cfg->url));
   req->body = it->is_event ? splice_event(text, mark, it, &req->body_len) : g_strdup(text);
   if (!it->is_event)
     req->body_len = strlen(text);
@@ -878,10 +833,10 @@ pick_head(const PtSyncItem *it, gpointer data)
   req->max_attempts = it->attempts;
   g_array_append_val(req->ids, it->outbox_id);
   g_autofree char *sig = webhook_signature(conn->cfg->secret, req->body, req->body_len);
-  add_header(req, "Content-Type: application/json");
-  add_header(req, "Idempotency-Key: %s", it->key);
-  add_header(req, "X-Packtrace-Signature: %s", sig);
-  add_header(req, "X-Packtrace-Station: %s", conn->sync->config->station_id);
+  pt_sync_req_header(req, "Content-Type: application/json");
+  pt_sync_req_header(req, "Idempotency-Key: %s", it->key);
+  pt_sync_req_header(req, "X-Packtrace-Signature: %s", sig);
+  pt_sync_req_header(req, "X-Packtrace-Station: %s", conn->sync->config->station_id);
   g_ptr_array_add(p->reqs, req);
   return p->reqs->len < p->room;
 }
@@ -906,9 +861,9 @@ start_webhooks(Conn *conn)
   gboolean marked = ok && ids->len && mark_sending(conn, ids);
   for (guint i = 0; i < p.reqs->len; i++) {
     if (marked)
-      req_send(p.reqs->pdata[i], "POST");
+      pt_sync_req_send(p.reqs->pdata[i], "POST");
     else
-      req_free(p.reqs->pdata[i]);
+      pt_sync_req_free(p.reqs->pdata[i]);
   }
   g_ptr_array_unref(p.reqs);
   g_hash_table_unref(p.batches);
@@ -919,6 +874,10 @@ dispatch(Conn *conn)
 {
   if (g_get_monotonic_time() < conn->backoff_until_us)
     return;
+  if (conn->hub) {
+    pt_sync_hub_dispatch(conn);
+    return;
+  }
   if (conn->cfg->type == PT_SYNC_WEBHOOK) {
     if (conn->n_reqs < PT_SYNC_INFLIGHT_MAX)
       start_webhooks(conn);
@@ -949,6 +908,8 @@ pump(PtSync *sync)
     gboolean ok = pt_store_begin(sync->store, &error);
     for (guint i = 0; ok && i < sync->conns->len; i++) {
       Conn *conn = sync->conns->pdata[i];
+      if (conn->hub)
+        continue; /* the log itself is a hub connector's queue */
       PtSyncQueueSpec spec = pt_sync_connector_spec(conn->cfg);
       ok = pt_store_sync_queue(sync->store, &spec, max, &error);
     }
@@ -992,8 +953,8 @@ on_kick(gpointer data)
 }
 
 /* A request finished: fill the freed slot without waiting for the next poll. */
-static void
-kick(PtSync *sync)
+void
+pt_sync_kick(PtSync *sync)
 {
   if (!sync->kick_source)
     sync->kick_source = g_idle_add(on_kick, sync);
@@ -1005,7 +966,8 @@ static void
 conn_free(Conn *conn)
 {
   while (conn->reqs)
-    req_free(conn->reqs->data);
+    pt_sync_req_free(conn->reqs->data);
+  pt_sync_hub_free(conn->hub);
   g_free(conn->capture_url);
   g_free(conn);
 }
@@ -1021,10 +983,16 @@ pt_sync_start(const PtConfig *config, const char *data_dir, const char *db_path,
     return NULL;
   gboolean ok = pt_store_set_relaxed_durability(store, error) && pt_store_begin(store, error) &&
                 pt_store_sync_recover(store, error);
+  gboolean any_hub = FALSE;
   for (guint i = 0; ok && i < connectors->len; i++) {
     PtSyncConnector *c = connectors->pdata[i];
-    ok = pt_store_sync_connector_ensure(store, c->name, c->from_start, error);
+    ok = pt_store_sync_connector_ensure(store, c->name, c->from_start, error) &&
+         (c->type != PT_SYNC_HUB || pt_store_hub_sync_ensure(store, c->name, error));
+    any_hub |= c->type == PT_SYNC_HUB;
   }
+  /* A hub's requests are signed with the station key, never with a shared secret alone. */
+  g_autoptr(PtKeys) keys = ok && any_hub ? pt_keys_load(data_dir, error) : NULL;
+  ok = ok && (!any_hub || keys);
   if (!ok || !pt_store_commit(store, error)) {
     pt_store_rollback(store);
     pt_store_close(store);
@@ -1033,7 +1001,9 @@ pt_sync_start(const PtConfig *config, const char *data_dir, const char *db_path,
   curl_global_init(CURL_GLOBAL_DEFAULT);
   PtSync *sync = g_new0(PtSync, 1);
   sync->config = config;
+  sync->data_dir = data_dir;
   sync->store = store;
+  sync->keys = g_steal_pointer(&keys);
   sync->connectors = g_steal_pointer(&connectors);
   sync->conns = g_ptr_array_new_with_free_func((GDestroyNotify)conn_free);
   sync->watches = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, remove_watch);
@@ -1054,6 +1024,8 @@ pt_sync_start(const PtConfig *config, const char *data_dir, const char *db_path,
       conn->capture_url = g_strconcat(base, "/capture", NULL);
     }
     pt_store_sync_retry_gen(store, conn->cfg->name, &conn->retry_gen, NULL);
+    if (conn->cfg->type == PT_SYNC_HUB)
+      conn->hub = pt_sync_hub_new(conn);
     g_ptr_array_add(sync->conns, conn);
   }
   if (sync->conns->len)
@@ -1079,7 +1051,8 @@ pt_sync_stop(PtSync *sync)
     g_source_remove(sync->kick_source);
   for (guint i = 0; i < sync->conns->len; i++) {
     Conn *conn = sync->conns->pdata[i];
-    for (GList *l = conn->reqs; l; l = l->next)
+    /* A hub connector's cursor moves only on an answer: nothing to put back. */
+    for (GList *l = conn->hub ? NULL : conn->reqs; l; l = l->next)
       if (((Req *)l->data)->ids->len)
         in_txn(l->data, txn_stop_release, NULL);
   }
@@ -1093,5 +1066,6 @@ pt_sync_stop(PtSync *sync)
     g_source_remove(sync->curl_timer);
   g_ptr_array_unref(sync->connectors);
   pt_store_close(sync->store);
+  pt_keys_free(sync->keys);
   g_free(sync);
 }
