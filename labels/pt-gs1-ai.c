@@ -170,6 +170,99 @@ pt_gs1_element_string(const PtGs1Element *elements, gsize n_elements, PtGs1Form 
   return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
+/* The AI at @p: the shortest prefix of 2 to 4 digits the table knows.  Writes it to @ai. */
+static const AiFormat *
+ai_at(const char *p, char ai[5])
+{
+  for (gsize len = 2; len <= 4; len++) {
+    for (gsize i = 0; i < len; i++)
+      if (!g_ascii_isdigit(p[i]))
+        return NULL;
+    memcpy(ai, p, len);
+    ai[len] = '\0';
+    const AiFormat *f = ai_lookup(ai);
+    if (f)
+      return f;
+  }
+  return NULL;
+}
+
+gboolean
+pt_gs1_element_string_parse(const char *raw, PtGs1Parsed *out, GError **error)
+{
+  gsize total = strnlen(raw, PT_GS1_ELEMENT_STRING_MAX + 1);
+  if (total > PT_GS1_ELEMENT_STRING_MAX) {
+    g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                "element string is too long: over %d characters", PT_GS1_ELEMENT_STRING_MAX);
+    return FALSE;
+  }
+  const char *p = raw;
+  if (g_str_has_prefix(p, "]C1") || g_str_has_prefix(p, "]d2"))
+    p += 3;
+  if (*p == PT_GS1_GS)
+    p++;
+  out->n = 0;
+  if (*p == '\0') {
+    g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX, "%s", "empty element string");
+    return FALSE;
+  }
+  while (*p != '\0') {
+    if (out->n == PT_GS1_ELEMENTS_MAX) {
+      g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX, "more than %d elements",
+                  PT_GS1_ELEMENTS_MAX);
+      return FALSE;
+    }
+    char *ai = out->el[out->n].ai, *value = out->el[out->n].value;
+    const AiFormat *f = ai_at(p, ai);
+    if (!f) {
+      g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                  "no known AI at character %zu of the element string", (gsize)(p - raw) + 1);
+      return FALSE;
+    }
+    p += strlen(ai);
+    /* A predefined length is taken whole; any other value runs to GS or the end. */
+    gsize n = 0;
+    gboolean fixed = pt_gs1_ai_is_predefined_length(ai);
+    while (p[n] != '\0' && p[n] != PT_GS1_GS && (!fixed || n < f->max) && n <= f->max)
+      n++;
+    if (n > f->max) {
+      g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                  "AI (%s) %s is longer than %u characters", ai, f->title, f->max);
+      return FALSE;
+    }
+    memcpy(value, p, n);
+    value[n] = '\0';
+    p += n;
+    /* Some printers end fixed-length values with FNC1 too; a GS at the very end is noise. */
+    if (*p == PT_GS1_GS && p[1] == '\0') {
+      g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX, "GS at the end, after AI (%s)", ai);
+      return FALSE;
+    }
+    if (*p == PT_GS1_GS)
+      p++;
+    if (!pt_gs1_validate_ai(ai, value, error))
+      return FALSE;
+    for (guint j = 0; j < out->n; j++) {
+      if (strcmp(out->el[j].ai, ai) == 0) {
+        g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                    "AI (%s) appears twice in the element string", ai);
+        return FALSE;
+      }
+    }
+    out->n++;
+  }
+  return TRUE;
+}
+
+const char *
+pt_gs1_parsed_get(const PtGs1Parsed *parsed, const char *ai)
+{
+  for (guint i = 0; i < parsed->n; i++)
+    if (strcmp(parsed->el[i].ai, ai) == 0)
+      return parsed->el[i].value;
+  return NULL;
+}
+
 gboolean
 pt_gs1_validate_sscc(const char *sscc, GError **error)
 {

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "pt-gs1.h"
+#include "pt-labels-limits.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,25 @@ gboolean pt_gs1_ai_is_predefined_length(const char *ai);
  * is refused.  Returns: (transfer full) (nullable): NULL with @error set. */
 char *pt_gs1_element_string(const PtGs1Element *elements, gsize n_elements, PtGs1Form form,
                             GError **error);
+
+/* An element string read back: its elements in the order carried. */
+typedef struct {
+  guint n;
+  struct {
+    char ai[5];
+    char value[PT_GS1_AI_VALUE_MAX + 1];
+  } el[PT_GS1_ELEMENTS_MAX];
+} PtGs1Parsed;
+
+/* Parses @raw as a scanner transmits a GS1-128 or GS1 DataMatrix symbol (PT_GS1_FORM_RAW:
+ * AIs and values run together, GS after a variable-length value that is not last; an AIM
+ * "]C1" or "]d2" prefix or a leading GS is skipped) into @out (caller-allocated).  Every AI
+ * must be one pt_gs1_validate_ai() knows, each value valid, none repeated, at most
+ * PT_GS1_ELEMENT_STRING_MAX bytes.  Untrusted input: allocates nothing, has a fuzz target. */
+gboolean pt_gs1_element_string_parse(const char *raw, PtGs1Parsed *out, GError **error);
+
+/* The value of @ai in @parsed, or NULL.  Returns: (transfer none) (nullable) */
+const char *pt_gs1_parsed_get(const PtGs1Parsed *parsed, const char *ai);
 
 /* Checks an 18-digit SSCC (AI 00) / a 13-digit GLN (AI 410-414) and its check digit. */
 gboolean pt_gs1_validate_sscc(const char *sscc, GError **error);

@@ -132,6 +132,60 @@ test_element_strings(void)
   g_assert_null(pt_gs1_element_string(bad, 0, PT_GS1_FORM_HRI, &error));
 }
 
+/* What a scanner transmits for a case label, read back: FNC1 as GS, an AIM prefix skipped,
+ * and every malformed string refused with a reason. */
+static void
+test_element_string_parse(void)
+{
+  g_autoptr(GError) error = NULL;
+  PtGs1Parsed p;
+  g_assert_true(pt_gs1_element_string_parse("0109506000134352"
+                                            "10ZG2611250007\x1d"
+                                            "13261125",
+                                            &p, &error));
+  g_assert_no_error(error);
+  g_assert_cmpuint(p.n, ==, 3);
+  g_assert_cmpstr(pt_gs1_parsed_get(&p, "01"), ==, "09506000134352");
+  g_assert_cmpstr(pt_gs1_parsed_get(&p, "10"), ==, "ZG2611250007");
+  g_assert_cmpstr(pt_gs1_parsed_get(&p, "13"), ==, "261125");
+  g_assert_null(pt_gs1_parsed_get(&p, "21"));
+  /* The lot last needs no GS; an AIM identifier and a leading FNC1 are skipped. */
+  g_assert_true(pt_gs1_element_string_parse("]C10109506000134352132611251"
+                                            "0ZG26",
+                                            &p, NULL));
+  g_assert_cmpstr(pt_gs1_parsed_get(&p, "10"), ==, "ZG26");
+  g_assert_true(pt_gs1_element_string_parse("\x1d"
+                                            "0109506000134352",
+                                            &p, NULL));
+  g_assert_cmpuint(p.n, ==, 1);
+  /* What pt_gs1_element_string() writes reads back the same. */
+  const PtGs1Element mixed[] = {
+      {"10", "186"}, {"13", "230711"}, {"21", "S1"}, {"422", "156"}, {"3103", "018500"}};
+  g_autofree char *raw = pt_gs1_element_string(mixed, 5, PT_GS1_FORM_RAW, &error);
+  g_assert_true(pt_gs1_element_string_parse(raw, &p, &error));
+  g_assert_cmpuint(p.n, ==, 5);
+  for (guint i = 0; i < 5; i++) {
+    g_assert_cmpstr(p.el[i].ai, ==, mixed[i].ai);
+    g_assert_cmpstr(p.el[i].value, ==, mixed[i].value);
+  }
+  const char *bad[] = {
+      "",                 /* nothing */
+      "0109506000134353", /* check digit */
+      "01095060001343",   /* GTIN cut short */
+      "99ABC",            /* an AI the station does not know */
+      "0109506000134352"
+      "0109506000134352",                             /* repeated */
+      "10ABCDEFGHIJKLMNOPQRSTU",                      /* lot over 20 */
+      "10AB\x1d",                                     /* GS at the end */
+      "https://trace.example.coop/01/09506000134352", /* a link is no element string */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_assert_false(pt_gs1_element_string_parse(bad[i], &p, &error));
+    g_assert_true(error != NULL && error->domain == PT_GS1_ERROR && error->message[0]);
+    g_clear_error(&error);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -140,5 +194,6 @@ main(int argc, char **argv)
   g_test_add_func("/gs1/sscc-compose", test_sscc_compose);
   g_test_add_func("/gs1/validate-ai", test_validate_ai);
   g_test_add_func("/gs1/element-strings", test_element_strings);
+  g_test_add_func("/gs1/element-string-parse", test_element_string_parse);
   return g_test_run();
 }
