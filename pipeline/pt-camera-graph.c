@@ -258,10 +258,11 @@ add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, PtScanC
                (guint64)0, NULL);
   g_object_set(sink, "sync", FALSE, "async", FALSE, NULL);
   gst_element_link(last, crop);
+  g_autoptr(GstPad) entry = gst_element_get_static_pad(first, "sink");
   g_autoptr(GstPad) decoded = gst_element_get_static_pad(last, "src");
   g_autoptr(GstPad) crop_sink = gst_element_get_static_pad(crop, "sink");
   g_autoptr(GstPad) reader_src = gst_element_get_static_pad(reader_q, "src");
-  pt_scan_gate_attach(pt_scan_gate_new(c, counters), decoded, crop_sink, reader_src);
+  pt_scan_gate_attach(pt_scan_gate_new(c, counters), entry, decoded, crop_sink, reader_src);
   return first;
 }
 

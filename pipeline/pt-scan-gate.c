@@ -29,6 +29,8 @@ struct _PtScanGate {
   gboolean info_ok;   /* info is set and its first plane is 8-bit luma */
   int cx, cy, cw, ch; /* the region clamped to the frame, in pixels */
   GstElement *crop;   /* borrowed: the branch's videocrop */
+  gint idle;          /* atomic: still past the hold, so only keyframes are decoded */
+  gboolean need_key;  /* entry thread: a delta frame was dropped; wait for a keyframe */
 };
 
 PtScanGate *
@@ -175,10 +177,32 @@ on_frame(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     return GST_PAD_PROBE_OK;
   if (moved(gate, buf))
     gate->moved = pts;
-  if (GST_CLOCK_TIME_IS_VALID(gate->moved) && pts - gate->moved <= gate->hold)
+  gboolean active = GST_CLOCK_TIME_IS_VALID(gate->moved) && pts - gate->moved <= gate->hold;
+  g_atomic_int_set(&gate->idle, !active);
+  if (active)
     return GST_PAD_PROBE_OK;
   g_atomic_int_inc(&gate->counters->still);
   return GST_PAD_PROBE_DROP;
+}
+
+/* The branch's entry, before the decoder: while the dock is idle only keyframes go on, so a
+ * still dock costs one keyframe's decode per GOP, not a decode of every frame; once it moves,
+ * frames go on again from the next keyframe (a delta frame without its reference would
+ * decode to garbage).  A raw source has no delta frames: everything goes on. */
+static GstPadProbeReturn
+on_entry(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  PtScanGate *gate = user_data;
+
+  if (!GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT)) {
+    gate->need_key = FALSE;
+    return GST_PAD_PROBE_OK;
+  }
+  if (g_atomic_int_get(&gate->idle) || gate->need_key) {
+    gate->need_key = TRUE;
+    return GST_PAD_PROBE_DROP;
+  }
+  return GST_PAD_PROBE_OK;
 }
 
 static GstPadProbeReturn
@@ -189,9 +213,13 @@ on_count(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 }
 
 void
-pt_scan_gate_attach(PtScanGate *gate, GstPad *decoded_pad, GstPad *crop_pad, GstPad *scanned_pad)
+pt_scan_gate_attach(PtScanGate *gate, GstPad *entry_pad, GstPad *decoded_pad, GstPad *crop_pad,
+                    GstPad *scanned_pad)
 {
   gate->crop = GST_ELEMENT(GST_OBJECT_PARENT(crop_pad));
+  /* The gate is freed with crop_pad's probe, after the pipeline (and the entry pad's
+   * streaming thread) stopped: the entry probe needs no reference of its own. */
+  gst_pad_add_probe(entry_pad, GST_PAD_PROBE_TYPE_BUFFER, on_entry, gate, NULL);
   gst_pad_add_probe(decoded_pad, GST_PAD_PROBE_TYPE_BUFFER, on_count, &gate->counters->decoded,
                     NULL);
   gst_pad_add_probe(scanned_pad, GST_PAD_PROBE_TYPE_BUFFER, on_count, &gate->counters->scanned,

@@ -25,12 +25,14 @@ PtScanGate *pt_scan_gate_new(const PtCameraConfig *config, PtScanCounters *count
 void pt_scan_gate_free(PtScanGate *gate);
 
 /* Adds the gate's probes and gives it to them (freed with the pads' probes):
+ * @entry_pad: (transfer none) the branch's input, ahead of its decoder: while nothing moved
+ *   for scan_hold_ms only keyframes pass, so a still dock is decoded once a GOP;
  * @decoded_pad: (transfer none) raw frames entering the branch, counted as decoded;
  * @crop_pad: (transfer none) the sink pad of the branch's videocrop: frames beyond the scan
  *   rate and frames in which nothing moved inside the region are dropped here, and the crop
  *   is set to the region when the frame size is known;
  * @scanned_pad: (transfer none) frames reaching the readers, counted as scanned. */
-void pt_scan_gate_attach(PtScanGate *gate, GstPad *decoded_pad, GstPad *crop_pad,
+void pt_scan_gate_attach(PtScanGate *gate, GstPad *entry_pad, GstPad *decoded_pad, GstPad *crop_pad,
                          GstPad *scanned_pad);
 
 /* A snapshot of @counters. */
