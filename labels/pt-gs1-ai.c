@@ -278,6 +278,15 @@ pt_gs1_element_string_parse(const char *text, PtGs1ReadElement *out, gsize n_max
   return TRUE;
 }
 
+const char *
+pt_gs1_read_find(const PtGs1ReadElement *elements, gsize n, const char *ai)
+{
+  for (gsize i = 0; i < n; i++)
+    if (strcmp(elements[i].ai, ai) == 0)
+      return elements[i].value;
+  return NULL;
+}
+
 gboolean
 pt_gs1_validate_sscc(const char *sscc, GError **error)
 {

@@ -59,6 +59,9 @@ typedef struct {
 gboolean pt_gs1_element_string_parse(const char *text, PtGs1ReadElement *out, gsize n_max,
                                      gsize *n_out, GError **error);
 
+/* The value of @ai among the @n elements read, or NULL.  Returns: (transfer none) (nullable) */
+const char *pt_gs1_read_find(const PtGs1ReadElement *elements, gsize n, const char *ai);
+
 /* Checks an 18-digit SSCC (AI 00) / a 13-digit GLN (AI 410-414) and its check digit. */
 gboolean pt_gs1_validate_sscc(const char *sscc, GError **error);
 gboolean pt_gs1_validate_gln(const char *gln, GError **error);

@@ -24,6 +24,8 @@ pt_camera_config_init(PtCameraConfig *config)
   config->tap_format = PT_TAP_FORMAT_RGB;
   config->scan_fps = PT_SCAN_FPS_DEFAULT;
   config->scan_width = PT_SCAN_WIDTH_DEFAULT;
+  config->scan_motion = TRUE;
+  config->scan_hold_ms = PT_SCAN_HOLD_MS_DEFAULT;
 }
 
 void
@@ -186,6 +188,13 @@ pt_camera_config_validate(const PtCameraConfig *c, GError **error)
   if (c->scan_fps < 1 || c->scan_fps > PT_SCAN_FPS_MAX || c->scan_width < PT_SCAN_WIDTH_MIN ||
       c->scan_width > PT_DIMENSION_MAX)
     return config_fail(error, c->name, "%s", "scan rate or width out of range");
+  if (c->scan_x < 0 || c->scan_y < 0 || c->scan_w < 0 || c->scan_h < 0 ||
+      c->scan_x > PT_DIMENSION_MAX || c->scan_y > PT_DIMENSION_MAX ||
+      c->scan_w > PT_DIMENSION_MAX || c->scan_h > PT_DIMENSION_MAX ||
+      (c->scan_w == 0) != (c->scan_h == 0))
+    return config_fail(error, c->name, "%s", "scan region out of range (x, y, width, height)");
+  if (c->scan_hold_ms > PT_SCAN_HOLD_MS_MAX)
+    return config_fail(error, c->name, "%s", "scan hold out of range");
   if (c->stall_ms < PT_STALL_MIN_MS || c->backoff_initial_ms == 0 ||
       c->backoff_max_ms < c->backoff_initial_ms)
     return config_fail(error, c->name, "%s", "stall or backoff times out of range");

@@ -59,6 +59,13 @@ typedef struct {
   /* Code scanning (loading cameras): frames a second zbar reads, and the widest frame it gets
    * (wider frames are scaled down, keeping their shape) */
   int scan_fps, scan_width;
+  /* The dock region in the source's pixels (scan_w 0: the whole frame): only it is scanned and
+   * watched for motion */
+  int scan_x, scan_y, scan_w, scan_h;
+  /* The motion gate: frames are scanned only while something moves in the region and for
+   * scan_hold_ms after (FALSE: every frame at scan_fps) */
+  gboolean scan_motion;
+  guint scan_hold_ms;
 } PtCameraConfig;
 
 /* Fills @config with defaults (no name, test source, 60 s segments, no tap). */

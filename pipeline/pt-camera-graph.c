@@ -212,36 +212,15 @@ add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstEle
   return TRUE;
 }
 
-/* Lets a decoded frame through to the scanner only when it is at least 1/scan_fps after the
- * last one let through.  videorate would do it while frames flow, but after the scan gate
- * (pt-camera.c) held the branch shut it lets every frame through until its count of frames
- * catches up with the stream's time: a burst of scans just when a load opens. */
-typedef struct {
-  GstClockTime interval;
-  GstClockTime last; /* GST_CLOCK_TIME_NONE before the first frame */
-} ScanRate;
-
-static GstPadProbeReturn
-on_scan_rate(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  ScanRate *rate = user_data;
-  GstClockTime pts = GST_BUFFER_PTS(GST_PAD_PROBE_INFO_BUFFER(info));
-
-  if (!GST_CLOCK_TIME_IS_VALID(pts))
-    return GST_PAD_PROBE_OK;
-  /* A stream whose time went back (a file camera looping, a restart) starts over. */
-  if (GST_CLOCK_TIME_IS_VALID(rate->last) && pts >= rate->last && pts - rate->last < rate->interval)
-    return GST_PAD_PROBE_DROP;
-  rate->last = pts;
-  return GST_PAD_PROBE_OK;
-}
-
 /* The scan branch: a leaky queue (a slow reader drops frames, the recording never waits), a
- * decoder for passthrough sources, then only scan_fps frames a second, scaled down to at most
- * scan_width, to zbar and a fakesink.  Dropping and scaling before zbar is what keeps a
- * loading camera's scanning at a fraction of a core (pt-pipeline-limits.h). */
+ * decoder for passthrough sources, then the scan gate (pt-scan-gate.c: scan_fps, motion in the
+ * dock region), the crop to that region, scaled down to at most scan_width, to zbar and a
+ * fakesink.  Dropping, cropping and scaling before zbar is what keeps a loading camera's
+ * scanning at a fraction of a core (pt-pipeline-limits.h).  The camera's scan_wanted gate in
+ * front of it (pt-camera.c) keeps even the decoder idle while no load is open. */
 static GstElement *
-add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, GError **error)
+add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, PtScanCounters *counters,
+              GError **error)
 {
   GstElement *first = NULL, *q = NULL, *last = NULL;
   gboolean ok = compressed ? add_chain(bin, error, &first, &q, "queue", "h264parse", NULL) &&
@@ -259,16 +238,11 @@ add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, GError 
     g_object_set(first, "leaky", 2, "max-size-buffers", 2u, "max-size-bytes", 0u, "max-size-time",
                  (guint64)0, NULL);
   }
-  GstElement *scale = NULL, *caps = NULL, *conv_first = NULL, *sink = NULL;
-  if (!add_chain(bin, error, &scale, &caps, "videoscale", "videoconvert", "capsfilter", NULL) ||
-      !add_chain(bin, error, &conv_first, &sink, "queue", "zbar", "fakesink", NULL))
+  GstElement *crop = NULL, *caps = NULL, *reader_q = NULL, *sink = NULL;
+  if (!add_chain(bin, error, &crop, &caps, "videocrop", "videoscale", "videoconvert", "capsfilter",
+                 NULL) ||
+      !add_chain(bin, error, &reader_q, &sink, "queue", "zbar", "fakesink", NULL))
     return NULL;
-  ScanRate *rate = g_new(ScanRate, 1);
-  /* 5% short of the interval, so frames that arrive a little early are not all dropped. */
-  rate->interval = GST_SECOND / c->scan_fps * 95 / 100;
-  rate->last = GST_CLOCK_TIME_NONE;
-  g_autoptr(GstPad) scale_sink = gst_element_get_static_pad(scale, "sink");
-  gst_pad_add_probe(scale_sink, GST_PAD_PROBE_TYPE_BUFFER, on_scan_rate, rate, g_free);
   /* A width range, not a size: a smaller frame passes as it is, a larger one is scaled down
    * to scan_width with its height kept in proportion.  zbar reads the luma plane of I420. */
   g_autoptr(GstCaps) scan_caps =
@@ -279,17 +253,23 @@ add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, GError 
   gst_caps_set_value(scan_caps, "width", &range);
   g_value_unset(&range);
   g_object_set(caps, "caps", scan_caps, NULL);
-  gst_element_link(caps, conv_first);
-  g_object_set(conv_first, "leaky", 2, "max-size-buffers", 1u, "max-size-bytes", 0u,
-               "max-size-time", (guint64)0, NULL);
+  gst_element_link(caps, reader_q);
+  g_object_set(reader_q, "leaky", 2, "max-size-buffers", 1u, "max-size-bytes", 0u, "max-size-time",
+               (guint64)0, NULL);
   g_object_set(sink, "sync", FALSE, "async", FALSE, NULL);
-  gst_element_link(last, scale);
+  gst_element_link(last, crop);
+  g_autoptr(GstPad) entry = gst_element_get_static_pad(first, "sink");
+  g_autoptr(GstPad) decoded = gst_element_get_static_pad(last, "src");
+  g_autoptr(GstPad) crop_sink = gst_element_get_static_pad(crop, "sink");
+  g_autoptr(GstPad) reader_src = gst_element_get_static_pad(reader_q, "src");
+  pt_scan_gate_attach(pt_scan_gate_new(c, counters), entry, decoded, crop_sink, reader_src);
   return first;
 }
 
 gboolean
 pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapFunc tap_func,
-                      gpointer tap_data, GDestroyNotify tap_notify, gboolean qr, GError **error)
+                      gpointer tap_data, GDestroyNotify tap_notify, PtScanCounters *scan,
+                      GError **error)
 {
   static gsize once = 0;
   g_autoptr(GstElement) pipeline = gst_pipeline_new(c->name);
@@ -339,8 +319,8 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
     gst_element_link(tee, tap);
     graph->tap_pad = gst_element_get_static_pad(tap, "sink");
   }
-  if (qr && c->role == PT_CAMERA_ROLE_LOADING) {
-    GstElement *branch = add_qr_branch(bin, c, passthrough, error);
+  if (scan != NULL && c->role == PT_CAMERA_ROLE_LOADING) {
+    GstElement *branch = add_qr_branch(bin, c, passthrough, scan, error);
     if (branch == NULL) {
       ok = FALSE;
       goto out;

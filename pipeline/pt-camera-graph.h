@@ -5,6 +5,7 @@
 #include "pt-camera-config.h"
 #include "pt-file-loop.h"
 #include "pt-frame-tap.h"
+#include "pt-scan-gate.h"
 
 #include <gst/gst.h>
 
@@ -22,10 +23,11 @@ typedef struct {
 } PtCameraGraph;
 
 /* Builds the pipeline for @config.  @tap_func may be NULL or config->tap_fps 0: no tap.
- * With @qr, a loading camera gets a zbar branch that posts "barcode" element messages. */
+ * With @scan (transfer none, must outlive the pipeline), a loading camera gets a scan branch
+ * that counts into it and posts zbar's "barcode" element messages. */
 gboolean pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *config,
                                PtFrameTapFunc tap_func, gpointer tap_data,
-                               GDestroyNotify tap_notify, gboolean qr, GError **error);
+                               GDestroyNotify tap_notify, PtScanCounters *scan, GError **error);
 /* Sets the pipeline to NULL and releases everything.  Safe on a cleared graph. */
 void pt_camera_graph_clear(PtCameraGraph *graph);
 

@@ -92,6 +92,7 @@ struct _PtCamera {
   gint64 last_buffer_mono; /* g_get_monotonic_time() of the last source buffer */
   Gate tap_gate;           /* frames_wanted, in front of the tap */
   Gate scan_gate;          /* scan_wanted, in front of the scan branch */
+  PtScanCounters scan;     /* atomics: the scan branch's counters, across restarts */
   GHashTable *starts;      /* segment path -> UTC ns of its first frame (gint64 *) */
 
   GMutex out_lock; /* guards the outbox */
@@ -507,13 +508,14 @@ static void
 on_barcode(PtCamera *cam, const GstStructure *s)
 {
   const char *symbol = gst_structure_get_string(s, "symbol");
+  const char *type = gst_structure_get_string(s, "type");
   GstClockTime rt = GST_CLOCK_TIME_NONE;
   if (symbol == NULL || cam->cbs.qr == NULL || cam->graph.pipeline == NULL)
     return;
   gst_structure_get_clock_time(s, "running-time", &rt);
   GstClockTime base = gst_element_get_base_time(cam->graph.pipeline);
   gint64 utc = GST_CLOCK_TIME_IS_VALID(rt) ? (gint64)(base + rt) : g_get_real_time() * 1000;
-  cam->cbs.qr(cam, symbol, utc, cam->user_data);
+  cam->cbs.qr(cam, type != NULL ? type : "", symbol, utc, cam->user_data);
 }
 
 static gboolean
@@ -738,7 +740,7 @@ launch(PtCamera *cam, GError **error)
   g_autoptr(GError) start_error = NULL;
 
   if (!pt_camera_graph_build(&cam->graph, cam->config, on_tap_frame, camera_ref(cam), camera_unref,
-                             cam->cbs.qr != NULL, error))
+                             cam->cbs.qr != NULL ? &cam->scan : NULL, error))
     return FALSE;
   g_signal_connect(cam->graph.splitmux, "format-location-full", G_CALLBACK(on_format_location),
                    cam);
@@ -912,6 +914,17 @@ guint
 pt_camera_get_restarts(PtCamera *cam)
 {
   return cam->restarts;
+}
+
+void
+pt_camera_get_scan_stats(PtCamera *cam, PtScanStats *out)
+{
+  PtScanCounters now;
+
+  pt_scan_counters_get(&cam->scan, &now);
+  out->decoded = (guint)now.decoded;
+  out->still = (guint)now.still;
+  out->scanned = (guint)now.scanned;
 }
 
 GstElement *

@@ -74,10 +74,12 @@ typedef struct {
    * scanned (no load is open at the camera's dock), with the same keyframe rule as
    * frames_wanted.  NULL: always TRUE.  Must return at once (an atomic read). */
   gboolean (*scan_wanted)(PtCamera *camera, gpointer user_data);
-  /* Loading cameras only: a QR code read by the zbar branch.  @payload: (transfer none) as
-   * decoded, untrusted (parse it strictly); @utc_ns: when its frame was captured.  On the
-   * camera's main context, once per frame the code is in: deduplicate in the receiver. */
-  void (*qr)(PtCamera *camera, const char *payload, gint64 utc_ns, gpointer user_data);
+  /* Loading cameras only: a code read by the scan branch.  @symbology: (transfer none) zbar's
+   * name for it ("QR-Code", "CODE-128", ...); @payload: (transfer none) as decoded, untrusted
+   * (parse it strictly); @utc_ns: when its frame was captured.  On the camera's main context,
+   * once per frame the code is in: deduplicate in the receiver. */
+  void (*qr)(PtCamera *camera, const char *symbology, const char *payload, gint64 utc_ns,
+             gpointer user_data);
 } PtCameraCallbacks;
 
 /* Validates and copies @config.  @callbacks is copied; @user_data is passed to each.
@@ -99,6 +101,13 @@ PtCameraState pt_camera_get_state(PtCamera *camera);
 char *pt_camera_dup_current_segment(PtCamera *camera);
 /* How many times the pipeline was rebuilt after a failure. */
 guint pt_camera_get_restarts(PtCamera *camera);
+/* What a loading camera's scan branch did since the camera was made: frames decoded for it,
+ * frames the motion gate held back (nothing moved), frames the readers got.  All 0 for a
+ * camera without one. */
+typedef struct {
+  guint decoded, still, scanned;
+} PtScanStats;
+void pt_camera_get_scan_stats(PtCamera *camera, PtScanStats *out);
 /* The running pipeline, for tests and diagnostics only.  Returns: (transfer full) (nullable) */
 GstElement *pt_camera_dup_pipeline(PtCamera *camera);
 

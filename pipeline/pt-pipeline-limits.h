@@ -53,6 +53,15 @@
 #define PT_SCAN_FPS_MAX       30
 #define PT_SCAN_WIDTH_DEFAULT 640
 #define PT_SCAN_WIDTH_MIN     160
+/* The motion gate: a luma thumbnail of the dock region, COLS x ROWS cells; a frame moved when
+ * at least CELLS cells changed by more than LEVEL (of 255).  Frames are scanned for HOLD ms
+ * after the last that moved, so a label held still once it is in view is still read. */
+#define PT_SCAN_MOTION_COLS     32
+#define PT_SCAN_MOTION_ROWS     18
+#define PT_SCAN_MOTION_LEVEL    12
+#define PT_SCAN_MOTION_CELLS    2
+#define PT_SCAN_HOLD_MS_DEFAULT 2000
+#define PT_SCAN_HOLD_MS_MAX     60000
 
 /* Segment hashing and file I/O */
 #define PT_HASH_CHUNK_BYTES  (256 * 1024)

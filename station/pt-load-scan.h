@@ -1,8 +1,11 @@
-/* pt-load-scan.h: what a loading camera's QR reads do to loads.  Each payload goes through
- * the strict Digital Link parser; a link of this station's public_host naming one of its
- * batches puts that batch on the load open at the camera's dock.  A code seen again and
- * again while it passes is one event: (load, batch) pairs are remembered in memory, bounded
- * by PT_LOAD_SCAN_DEDUP_MAX, on top of pt_load_add_batch()'s own idempotency.
+/* pt-load-scan.h: what a loading camera's code reads do to loads.  Each payload goes through
+ * the strict Digital Link parser, then the GS1 element string parser: a link of this
+ * station's public_host (a batch QR), or an element string with (01) and (10) (a case label's
+ * GS1-128 or GS1 DataMatrix), naming one of its batches puts that batch on the load open at
+ * the camera's dock.  An unknown lot in a link of this host is recorded as a refusal; in an
+ * element string, which carries no host, it is another shed's case and only counted.  A code seen
+ * again and again while it passes is one event: (load, batch) pairs are remembered in memory,
+ * bounded by PT_LOAD_SCAN_DEDUP_MAX, on top of pt_load_add_batch()'s own idempotency.
  *
  * Threading: everything runs on the recorder's main context (where PtCamera delivers the
  * qr callback) and writes through the recorder's store connection; one scan is at most one

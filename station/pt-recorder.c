@@ -22,6 +22,7 @@
 #include "pt-thumbs.h"
 #include "pt-time.h"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -34,7 +35,8 @@ typedef struct {
   char *dock;                   /* loading cameras: the dock whose open load they fill */
   gint scan_open;               /* atomic: a load is open at the dock, so codes are read */
   PtThumb *thumb;               /* owned; any thread (the dashboard's live thumbnail) */
-  gboolean grading_feed;        /* the tap feeds the grader, so it runs whether watched or not */
+  gboolean grading_feed;        /* the tap feeds the grader while a grading is open */
+  gint grade_open;              /* atomic: a grading is open, so the grader wants frames */
   gboolean stop_gap_open; /* main thread: the start-up's "station stopped" gap may be open; the
                            * first segment of this run ends it, unless an outage takes it on */
   /* status, under rec->lock */
@@ -64,8 +66,9 @@ struct _PtRecorder {
   GSource *start_source; /* attached by the worker, run on ctx */
   GThreadPool *recovery; /* RecoverJob * */
   guint retention_timer;
-  guint scan_timer; /* loading cameras: is a load open at their dock? */
-  gint stopping;    /* atomic */
+  GFileMonitor *db_watch; /* loading cameras: station.db's log changed, so a load may have
+                           * opened or closed at their dock (owned, main context) */
+  gint stopping;          /* atomic */
 
   PtGradingSettings grading; /* [grading] */
   PtGradingTap *grading_tap; /* nullable: no grading camera fed; created on the main thread
@@ -353,7 +356,7 @@ on_frame(PtCamera *camera, PtTapFrame *frame, gpointer user_data)
 {
   Cam *cam = user_data;
   pt_thumb_offer(cam->thumb, frame);
-  if (cam->grading_feed)
+  if (cam->grading_feed && g_atomic_int_get(&cam->grade_open))
     pt_grading_tap_push(cam->rec->grading_tap, frame);
 }
 
@@ -362,7 +365,7 @@ static gboolean
 on_frames_wanted(PtCamera *camera, gpointer user_data)
 {
   Cam *cam = user_data;
-  return cam->grading_feed || pt_thumb_watched(cam->thumb);
+  return (cam->grading_feed && g_atomic_int_get(&cam->grade_open)) || pt_thumb_watched(cam->thumb);
 }
 
 /* Streaming thread: the gate in front of the scan branch (pt-camera.h).  With no load open at
@@ -389,20 +392,61 @@ check_dock(PtRecorder *rec, Cam *cam)
   g_atomic_int_set(&cam->scan_open, load != NULL);
 }
 
-static gboolean
-on_scan_timer(gpointer data)
+/* Main thread: opens or closes a grading camera's feed from the store: with no grading open
+ * the grader has nothing to grade for, so its frames are not decoded or converted at all. */
+static void
+check_grading(PtRecorder *rec, Cam *cam)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradingRow) open = pt_store_grading_newest_open(rec->store, &error);
+  if (!open && !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND)) {
+    g_debug("camera %s: open grading: %s", cam->config->name, error->message);
+    return;
+  }
+  g_atomic_int_set(&cam->grade_open, open != NULL);
+}
+
+/* Main thread: station.db's write-ahead log changed, so a transaction committed, in this
+ * process (the dashboard, a driver's phone, the dock camera) or another (the command line).
+ * inotify wakes the station only on writes: nothing is polled while nothing happens, and
+ * GFileMonitor's rate limit makes a burst of commits one check a PT_SCAN_RECHECK_MS. */
+static void
+on_db_changed(GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent event,
+              gpointer data)
 {
   PtRecorder *rec = data;
+  if (event != G_FILE_MONITOR_EVENT_CHANGED && event != G_FILE_MONITOR_EVENT_CREATED &&
+      event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
+    return;
   for (guint i = 0; i < rec->cams->len; i++) {
     Cam *cam = g_ptr_array_index(rec->cams, i);
     if (cam->dock)
       check_dock(rec, cam);
+    if (cam->grading_feed)
+      check_grading(rec, cam);
   }
-  return G_SOURCE_CONTINUE;
 }
 
 static void
-on_qr(PtCamera *camera, const char *payload, gint64 utc_ns, gpointer user_data)
+watch_store(PtRecorder *rec)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat(rec->station->db_path, "-wal", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path(wal);
+  rec->db_watch = g_file_monitor_file(file, G_FILE_MONITOR_NONE, NULL, &error);
+  if (!rec->db_watch) {
+    add_alert(rec, "cannot watch station.db: loads and gradings opened after start are "
+                   "not seen by the cameras");
+    g_warning("recording: watch %s: %s", wal, error->message);
+    return;
+  }
+  g_file_monitor_set_rate_limit(rec->db_watch, PT_SCAN_RECHECK_MS);
+  g_signal_connect(rec->db_watch, "changed", G_CALLBACK(on_db_changed), rec);
+}
+
+static void
+on_qr(PtCamera *camera, const char *symbology, const char *payload, gint64 utc_ns,
+      gpointer user_data)
 {
   Cam *cam = user_data;
   PtRecorder *rec = cam->rec;
@@ -480,6 +524,8 @@ start_cameras(gpointer data)
     g_mutex_unlock(&rec->lock);
     if (cam->dock)
       check_dock(rec, cam);
+    if (cam->grading_feed)
+      check_grading(rec, cam);
     cam->camera = pt_camera_new(cam->config, &callbacks, cam, &error);
     if (cam->camera && pt_camera_start(cam->camera, &error)) {
       pt_log_camera(G_LOG_LEVEL_MESSAGE, cam->config->name, "camera %s (%s, %s) started",
@@ -498,9 +544,11 @@ start_cameras(gpointer data)
     g_mutex_unlock(&rec->lock);
   }
   rec->retention_timer = g_timeout_add_seconds(PT_RETENTION_INTERVAL_S, on_retention_timer, rec);
-  for (guint i = 0; i < rec->cams->len && !rec->scan_timer; i++)
-    if (((Cam *)g_ptr_array_index(rec->cams, i))->dock)
-      rec->scan_timer = g_timeout_add(PT_SCAN_RECHECK_MS, on_scan_timer, rec);
+  for (guint i = 0; i < rec->cams->len && !rec->db_watch; i++) {
+    Cam *cam = g_ptr_array_index(rec->cams, i);
+    if (cam->dock || cam->grading_feed)
+      watch_store(rec);
+  }
   run_retention(rec);
   return G_SOURCE_REMOVE;
 }
@@ -616,9 +664,10 @@ pt_recorder_stop(PtRecorder *rec)
     g_source_destroy(rec->start_source);
     rec->start_source = NULL;
   }
-  if (rec->scan_timer) {
-    g_source_remove(rec->scan_timer);
-    rec->scan_timer = 0;
+  if (rec->db_watch) {
+    g_file_monitor_cancel(rec->db_watch);
+    g_signal_handlers_disconnect_by_data(rec->db_watch, rec);
+    g_clear_object(&rec->db_watch);
   }
   if (rec->retention_timer) {
     g_source_remove(rec->retention_timer);

@@ -78,6 +78,44 @@ get_int(GKeyFile *kf, const char *group, const char *key, int lo, int hi, int *o
   return TRUE;
 }
 
+/* scan_region=X,Y,WIDTH,HEIGHT in the source's pixels; empty: the whole frame. */
+static gboolean
+get_region(GKeyFile *kf, const char *group, PtCameraConfig *cam, GError **error)
+{
+  g_autofree char *v = get_string(kf, group, "scan_region");
+  if (!v || !*v)
+    return TRUE;
+  g_auto(GStrv) parts = g_strsplit(v, ",", 5);
+  int *out[] = {&cam->scan_x, &cam->scan_y, &cam->scan_w, &cam->scan_h};
+  guint64 n[4];
+  gboolean ok = g_strv_length(parts) == 4;
+  for (guint i = 0; ok && i < 4; i++)
+    ok = g_ascii_string_to_unsigned(g_strstrip(parts[i]), 10, i < 2 ? 0 : 2, PT_DIMENSION_MAX,
+                                    &n[i], NULL);
+  if (!ok)
+    return config_error(error, group,
+                        "scan_region '%s' must be X,Y,WIDTH,HEIGHT in pixels (size 2..%d)", v,
+                        PT_DIMENSION_MAX);
+  for (guint i = 0; i < 4; i++)
+    *out[i] = (int)n[i];
+  return TRUE;
+}
+
+static gboolean
+get_bool(GKeyFile *kf, const char *group, const char *key, gboolean *out, GError **error)
+{
+  g_autofree char *v = get_string(kf, group, key);
+  if (!v || !*v)
+    return TRUE;
+  if (g_ascii_strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
+    *out = TRUE;
+  else if (g_ascii_strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
+    *out = FALSE;
+  else
+    return config_error(error, group, "%s '%s' must be true or false", key, v);
+  return TRUE;
+}
+
 /* source=v4l2:/dev/video0 | rtsp://... | rtsps://... | file:PATH | test[:PATTERN] */
 static gboolean
 parse_source(const char *data_dir, const char *group, const char *source, PtCameraConfig *cam,
@@ -134,8 +172,14 @@ load_camera(PtStation *station, PtRecordingConfig *rc, const char *group, GError
       !get_int(kf, group, "fps", 0, PT_FPS_MAX, &cam->fps, error) ||
       !get_int(kf, group, "scan_fps", 1, PT_SCAN_FPS_MAX, &cam->scan_fps, error) ||
       !get_int(kf, group, "scan_width", PT_SCAN_WIDTH_MIN, PT_DIMENSION_MAX, &cam->scan_width,
-               error))
+               error) ||
+      !get_region(kf, group, cam, error) ||
+      !get_bool(kf, group, "scan_motion", &cam->scan_motion, error))
     return NULL;
+  int hold = (int)cam->scan_hold_ms;
+  if (!get_int(kf, group, "scan_hold_ms", 0, PT_SCAN_HOLD_MS_MAX, &hold, error))
+    return NULL;
+  cam->scan_hold_ms = (guint)hold;
   cam->segment_ns = (GstClockTime)seconds * GST_SECOND;
   if (!pt_camera_config_validate(cam, &local)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "station.ini [%s]: %s", group, local->message);

@@ -61,8 +61,9 @@
 #define PT_EVIDENCE_DAYS_MAX     36500
 #define PT_RECORDING_RETRY_S     5  /* a camera stopped by a full disk is retried this often */
 #define PT_RETENTION_INTERVAL_S  60 /* retention also runs after every closed segment */
-/* How often a loading camera asks whether a load is open at its dock (its scan gate): a load
- * opened anywhere, the command line included, is being read within about this long. */
+/* A loading camera asks whether a load is open at its dock (its scan gate) when station.db's
+ * log changes, at most this often: a load opened anywhere, the command line included, is
+ * being read within about this long, and nothing is asked while nothing is written. */
 #define PT_SCAN_RECHECK_MS       500
 #define PT_SEGMENTS_LIST_DEFAULT 100
 #define PT_SEGMENTS_LIST_MAX     1000

@@ -15,4 +15,5 @@ run "idle demo station vs bare recording" "$(dirname "$0")/bench-idle.sh" "$B/st
 [ -x "$B/tests/labels/bench-labels" ] && run "labels" "$B/tests/labels/bench-labels"
 [ -x "$B/tests/models/bench-models" ] && run "models" "$B/tests/models/bench-models"
 [ -x "$B/tests/pipeline/bench-pipeline" ] && run "pipeline" "$B/tests/pipeline/bench-pipeline"
+[ -x "$B/tests/pipeline/bench-dwell" ] && run "dwell time of a code at the loading camera" "$B/tests/pipeline/bench-dwell"
 exit 0

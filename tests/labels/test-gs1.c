@@ -185,6 +185,59 @@ test_element_string_parse(void)
   g_assert_nonnull(strstr(error->message, "more than 1"));
 }
 
+/* The raw form a scanner transmits (GS1-128, GS1 DataMatrix): fixed-length AIs need no GS,
+ * an AIM identifier and a leading FNC1 are skipped, what pt_gs1_element_string() writes reads
+ * back the same, and malformed strings are refused with a reason. */
+static void
+test_element_string_raw(void)
+{
+  g_autoptr(GError) error = NULL;
+  PtGs1ReadElement el[PT_GS1_ELEMENTS_MAX];
+  gsize n = 0;
+  g_assert_true(pt_gs1_element_string_parse("0109506000134352"
+                                            "10ZG2611250007\x1d"
+                                            "13261125",
+                                            el, G_N_ELEMENTS(el), &n, &error));
+  g_assert_no_error(error);
+  g_assert_cmpuint(n, ==, 3);
+  g_assert_cmpstr(pt_gs1_read_find(el, n, "01"), ==, "09506000134352");
+  g_assert_cmpstr(pt_gs1_read_find(el, n, "10"), ==, "ZG2611250007");
+  g_assert_cmpstr(pt_gs1_read_find(el, n, "13"), ==, "261125");
+  g_assert_null(pt_gs1_read_find(el, n, "21"));
+  g_assert_true(pt_gs1_element_string_parse("]C10109506000134352132611251"
+                                            "0ZG26",
+                                            el, G_N_ELEMENTS(el), &n, NULL));
+  g_assert_cmpstr(pt_gs1_read_find(el, n, "10"), ==, "ZG26");
+  g_assert_true(pt_gs1_element_string_parse("\x1d"
+                                            "0109506000134352",
+                                            el, G_N_ELEMENTS(el), &n, NULL));
+  g_assert_cmpuint(n, ==, 1);
+  const PtGs1Element mixed[] = {
+      {"10", "186"}, {"13", "230711"}, {"21", "S1"}, {"422", "156"}, {"3103", "018500"}};
+  g_autofree char *raw = pt_gs1_element_string(mixed, 5, PT_GS1_FORM_RAW, &error);
+  g_assert_true(pt_gs1_element_string_parse(raw, el, G_N_ELEMENTS(el), &n, &error));
+  g_assert_cmpuint(n, ==, 5);
+  for (guint i = 0; i < 5; i++) {
+    g_assert_cmpstr(el[i].ai, ==, mixed[i].ai);
+    g_assert_cmpstr(el[i].value, ==, mixed[i].value);
+  }
+  const char *bad[] = {
+      "",                 /* nothing */
+      "0109506000134353", /* check digit */
+      "01095060001343",   /* GTIN cut short */
+      "99ABC",            /* an AI the station does not know */
+      "0109506000134352"
+      "0109506000134352",                             /* repeated */
+      "10ABCDEFGHIJKLMNOPQRSTU",                      /* lot over 20 */
+      "https://trace.example.coop/01/09506000134352", /* a link is no element string */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_assert_false(pt_gs1_element_string_parse(bad[i], el, G_N_ELEMENTS(el), &n, &error));
+    g_assert_true(error != NULL && error->domain == PT_GS1_ERROR && error->message[0]);
+    g_clear_error(&error);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -194,5 +247,6 @@ main(int argc, char **argv)
   g_test_add_func("/gs1/validate-ai", test_validate_ai);
   g_test_add_func("/gs1/element-strings", test_element_strings);
   g_test_add_func("/gs1/element-string-parse", test_element_string_parse);
+  g_test_add_func("/gs1/element-string-raw", test_element_string_raw);
   return g_test_run();
 }
