@@ -1,6 +1,7 @@
 /* pt-sync-private.h: what the delivery engine (pt-sync.c) shares with the hub connector
- * (pt-sync-hub.c): the worker, its connectors, requests on the one libcurl multi handle,
- * and the back-off.  Nothing outside sync/ includes it. */
+ * (pt-sync-hub.c): the worker, its connectors, and requests on the one libcurl multi handle
+ * and the back-off (pt-sync-req.c, which both use; the engine calls the hub connector, never
+ * the other way).  Nothing outside sync/ includes it. */
 #pragma once
 
 #include "pt-keys.h"
@@ -99,6 +100,9 @@ char *pt_sync_req_describe(Req *req, const char *what);
 /* The link or the hub is down: @conn waits (Retry-After when >= 0, else its back-off). */
 void pt_sync_conn_backoff(Conn *conn, gint64 retry_after_s, const char *why);
 void pt_sync_conn_ok(Conn *conn);
+/* The back-off before attempt @attempt (1, 2, ...): exponential from retry_min_ms to
+ * retry_max_ms, half of it random so stations cut off together do not return together. */
+gint64 pt_sync_backoff_ms(const PtSyncConnector *cfg, int attempt);
 /* A request finished: fill the freed slot without waiting for the next poll. */
 void pt_sync_kick(PtSync *sync);
 
