@@ -185,6 +185,10 @@
 /* Buyer portal search (GET /api/v1/search): batches per page, JSON or CSV */
 #define PT_BUYER_SEARCH_DEFAULT 50
 #define PT_BUYER_SEARCH_MAX     1000
+/* The hub's reader API (station/hub/pt-hub-query.c, pt-hub-quality.c). */
+#define PT_HUB_QUERY_PAGE_DEFAULT 100  /* events per EPCIS query page without perPage */
+#define PT_HUB_QUERY_PAGE_MAX     1000 /* perPage at most */
+#define PT_HUB_QUERY_VALUES_MAX   100  /* values of one EPCIS query parameter */
 
 /* Drivers' phones (pt-driver.c, pt-http-driver.c) */
 #define PT_DRIVER_TTL_DEFAULT_S  (12 * 3600)        /* a login QR is good for a working day */

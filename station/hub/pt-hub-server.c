@@ -3,6 +3,7 @@
 
 #include "pt-error.h"
 #include "pt-hub-ingest.h"
+#include "pt-hub-routes.h"
 #include "pt-hub-sign.h"
 #include "pt-limits.h"
 #include "pt-time.h"
@@ -169,6 +170,13 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
          Upload *up)
 {
   g_autoptr(GError) error = NULL;
+  /* The readers' routes (EPCIS queries, buyers, quality): pt-hub-routes.h. */
+  if (pt_hub_routes_handles(url)) {
+    PtHubStore *store = worker_store(server, &error);
+    if (!store)
+      return respond_gerror(conn, error);
+    return pt_hub_routes_respond(conn, store, method, url);
+  }
   gboolean evidence = g_str_has_prefix(url, EVIDENCE_PREFIX) && strcmp(method, "PUT") == 0;
   gboolean known = evidence || route_is(url, method, "/hub/v1/enrol", "POST") ||
                    route_is(url, method, "/hub/v1/events", "POST") ||

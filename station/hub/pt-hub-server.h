@@ -6,7 +6,9 @@
  *
  * Routes:  POST /hub/v1/enrol, POST /hub/v1/events, PUT /hub/v1/evidence/{sha256},
  *          POST /hub/v1/head, GET /hub/v1/station (signed by the station);
- *          GET /hub/v1/health (anyone: {"ok": true, "schema": N}). */
+ *          GET /hub/v1/health (anyone: {"ok": true, "schema": N});
+ *          the readers' routes of pt-hub-routes.h (GET /events, /api/v1/batches, /api/v1/quality,
+ *          with a bearer token). */
 #pragma once
 
 #include <glib.h>

@@ -1,0 +1,92 @@
+/* pt-hub-quality.c: the co-op's quality index (see pt-hub-quality.h). */
+#include "pt-hub-quality.h"
+
+#include "pt-error.h"
+#include "pt-hub-buyer.h"
+#include "pt-limits.h"
+
+#include <string.h>
+
+gboolean
+pt_hub_week_monday(const char *date, char monday_out[11])
+{
+  guint64 y = 0, m = 0, d = 0;
+  if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
+    return FALSE;
+  char buf[11];
+  memcpy(buf, date, sizeof buf);
+  buf[4] = buf[7] = '\0';
+  if (!g_ascii_string_to_unsigned(buf, 10, 1, 9999, &y, NULL) ||
+      !g_ascii_string_to_unsigned(buf + 5, 10, 1, 12, &m, NULL) ||
+      !g_ascii_string_to_unsigned(buf + 8, 10, 1, 31, &d, NULL) ||
+      !g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+    return FALSE;
+  GDate day;
+  g_date_clear(&day, 1);
+  g_date_set_dmy(&day, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+  g_date_subtract_days(&day, g_date_get_weekday(&day) - G_DATE_MONDAY);
+  g_snprintf(monday_out, 11, "%04u-%02u-%02u", g_date_get_year(&day), g_date_get_month(&day),
+             g_date_get_day(&day));
+  return TRUE;
+}
+
+static const char *const quality_params[] = {"by",   "station", "grower", "variety",
+                                             "from", "to",      NULL};
+
+/* GET /api/v1/quality */
+static void
+quality_index(const PtHubCall *call, PtHubReply *reply)
+{
+  PtHubRole role;
+  g_autofree char *gln = NULL;
+  if (!pt_hub_authorize(call, reply, &role, &gln) ||
+      !pt_hub_args_check(call, quality_params, reply))
+    return;
+  PtHubQualityQuery q = {
+      .group = PT_HUB_QUALITY_BY_WEEK,
+      .station = pt_hub_call_arg(call, "station"),
+      .grower = pt_hub_call_arg(call, "grower"),
+      .variety = pt_hub_call_arg(call, "variety"),
+  };
+  const char *by = pt_hub_call_arg(call, "by");
+  static const char *const groups[] = {"week", "station", "grower", "variety"};
+  if (by) {
+    gboolean ok = FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS(groups) && !ok; i++)
+      if (strcmp(by, groups[i]) == 0) {
+        q.group = (PtHubQualityGroup)i;
+        ok = TRUE;
+      }
+    if (!ok) {
+      pt_hub_reply_error(reply, 400, "by is week, station, grower or variety");
+      return;
+    }
+  }
+  const char *texts[] = {q.station, q.grower, q.variety};
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
+    if (texts[i] && strlen(texts[i]) > PT_HUB_NAME_MAX) {
+      pt_hub_reply_error(reply, 400, "a filter is too long");
+      return;
+    }
+  char from[11], to[11];
+  const char *f = pt_hub_call_arg(call, "from"), *t = pt_hub_call_arg(call, "to");
+  if ((f && !pt_hub_week_monday(f, from)) || (t && !pt_hub_week_monday(t, to))) {
+    pt_hub_reply_error(reply, 400, "from and to are dates, YYYY-MM-DD");
+    return;
+  }
+  q.from_week = f ? from : NULL;
+  q.to_week = t ? to : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rows = pt_hub_store_quality_json(call->store, &q, &error);
+  if (!rows) {
+    pt_hub_reply_error(reply, pt_hub_reply_status_of(error), error->message);
+    return;
+  }
+  char *body = g_strdup_printf("{\"by\":\"%s\",\"groups\":%s}", groups[q.group], rows);
+  pt_hub_reply_take(reply, 200, "application/json", body);
+}
+
+const PtHubRoute pt_hub_quality_routes[] = {
+    {"GET", "/api/v1/quality", quality_index},
+    {NULL},
+};
