@@ -62,7 +62,7 @@ pt_hub_token_new(PtHubStore *store, const char *name, PtHubRole role, const char
 gboolean
 pt_hub_authorize(const PtHubCall *call, PtHubReply *reply, PtHubRole *role_out, char **gln_out)
 {
-  const char *h = call->authorization;
+  const char *h = pt_hub_call_authorization(call);
   const char *token = h && g_ascii_strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
   if (!token || strlen(token) != 2 * TOKEN_BYTES) {
     pt_hub_reply_error(reply, 401, "a buyer or admin bearer token is needed");
@@ -85,10 +85,10 @@ pt_hub_authorize(const PtHubCall *call, PtHubReply *reply, PtHubRole *role_out, 
 }
 
 gboolean
-pt_hub_args_check(const PtHubCall *call, const char *const *known, PtHubReply *reply)
+pt_hub_args_check(GPtrArray *args, const char *const *known, PtHubReply *reply)
 {
-  for (guint i = 0; call->args && i < call->args->len; i++) {
-    const PtHubArg *a = call->args->pdata[i];
+  for (guint i = 0; args && i < args->len; i++) {
+    const PtHubArg *a = args->pdata[i];
     gboolean ok = FALSE;
     for (const char *const *k = known; *k && !ok; k++)
       ok = strcmp(*k, a->name) == 0;
@@ -96,7 +96,7 @@ pt_hub_args_check(const PtHubCall *call, const char *const *known, PtHubReply *r
     if (!ok)
       msg = g_strdup_printf("unknown parameter \"%s\"", a->name);
     for (guint j = 0; ok && j < i; j++)
-      if (strcmp(((const PtHubArg *)call->args->pdata[j])->name, a->name) == 0) {
+      if (strcmp(((const PtHubArg *)args->pdata[j])->name, a->name) == 0) {
         msg = g_strdup_printf("parameter \"%s\" given twice", a->name);
         ok = FALSE;
       }
@@ -131,24 +131,24 @@ static const char *const search_params[] = {"lot", "gtin",  "grower", "station",
 
 /* GET /api/v1/batches?lot=&gtin=&grower=&station=&from=&to=&grade=&limit=&offset= */
 static void
-batches_search(const PtHubCall *call, PtHubReply *reply)
+batches_search(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
 {
   PtHubRole role;
   g_autofree char *gln = NULL;
-  if (!pt_hub_authorize(call, reply, &role, &gln) || !pt_hub_args_check(call, search_params, reply))
+  if (!pt_hub_authorize(call, reply, &role, &gln) || !pt_hub_args_check(args, search_params, reply))
     return;
   PtHubBatchQuery q = {
-      .lot = pt_hub_call_arg(call, "lot"),
-      .grower = pt_hub_call_arg(call, "grower"),
-      .station = pt_hub_call_arg(call, "station"),
-      .from = pt_hub_call_arg(call, "from"),
-      .to = pt_hub_call_arg(call, "to"),
-      .grade = pt_hub_call_arg(call, "grade"),
+      .lot = pt_hub_args_get(args, "lot"),
+      .grower = pt_hub_args_get(args, "grower"),
+      .station = pt_hub_args_get(args, "station"),
+      .from = pt_hub_args_get(args, "from"),
+      .to = pt_hub_args_get(args, "to"),
+      .grade = pt_hub_args_get(args, "grade"),
       .scope_gln = role == PT_HUB_ROLE_BUYER ? gln : NULL,
       .limit = PT_BUYER_SEARCH_DEFAULT,
   };
   char gtin[PT_GS1_GTIN_LEN + 1];
-  const char *g = pt_hub_call_arg(call, "gtin");
+  const char *g = pt_hub_args_get(args, "gtin");
   if (g) {
     g_autoptr(GError) gs1 = NULL;
     if (!pt_gs1_gtin14(g, gtin, &gs1)) {
@@ -168,7 +168,7 @@ batches_search(const PtHubCall *call, PtHubReply *reply)
       pt_hub_reply_error(reply, 400, "a search term is too long");
       return;
     }
-  const char *limit = pt_hub_call_arg(call, "limit"), *offset = pt_hub_call_arg(call, "offset");
+  const char *limit = pt_hub_args_get(args, "limit"), *offset = pt_hub_args_get(args, "offset");
   guint64 v = 0;
   if (limit) {
     if (!g_ascii_string_to_unsigned(limit, 10, 1, PT_BUYER_SEARCH_MAX, &v, NULL)) {
@@ -202,7 +202,14 @@ batches_search(const PtHubCall *call, PtHubReply *reply)
   pt_hub_reply_take(reply, 200, "application/json", g_string_free(out, FALSE));
 }
 
-const PtHubRoute pt_hub_buyer_routes[] = {
-    {"GET", "/api/v1/batches", batches_search},
-    {NULL},
+static enum MHD_Result
+on_batches(const PtHubCall *call)
+{
+  return pt_hub_reply_run(call, batches_search);
+}
+
+static const PtHubRoute routes[] = {
+    {"/api/v1/batches", on_batches},
 };
+
+const PtHubRouteTable pt_hub_buyer_routes = {routes, G_N_ELEMENTS(routes)};

@@ -1,13 +1,13 @@
 /* pt-hub-buyer.h: buyers and admins on the hub: bearer tokens (`packtrace hub buyer add`),
  * the check every reader route makes, and the buyer portal's batch search across stations
- * (GET /api/v1/batches, route table pt_hub_buyer_routes in pt-hub-route.h).
+ * (GET /api/v1/batches, route table pt_hub_buyer_routes).
  *
  * A token is 32 random bytes shown once as 64 hex digits; the hub keeps only its SHA-256.
  * A buyer is scoped to its GLN as on the station: it finds only batches loaded for that GLN,
  * and no event of a load to another buyer reaches it (pt_bundle_event_shown()). */
 #pragma once
 
-#include "pt-hub-route.h"
+#include "pt-hub-reply.h"
 #include "pt-hub-store-query.h"
 
 G_BEGIN_DECLS
@@ -23,8 +23,11 @@ char *pt_hub_token_new(PtHubStore *store, const char *name, PtHubRole role, cons
 gboolean pt_hub_authorize(const PtHubCall *call, PtHubReply *reply, PtHubRole *role_out,
                           char **gln_out);
 
-/* FALSE, with a 400 in @reply naming it, when @call has an argument not in @known (NULL-ended)
- * or one of them twice. */
-gboolean pt_hub_args_check(const PtHubCall *call, const char *const *known, PtHubReply *reply);
+/* FALSE, with a 400 in @reply naming it, when @args hold one not in @known (NULL-ended) or
+ * one of them twice. */
+gboolean pt_hub_args_check(GPtrArray *args, const char *const *known, PtHubReply *reply);
+
+/* GET /api/v1/batches (pt-hub-routes.c lists it). */
+extern const PtHubRouteTable pt_hub_buyer_routes;
 
 G_END_DECLS

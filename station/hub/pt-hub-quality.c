@@ -35,20 +35,20 @@ static const char *const quality_params[] = {"by",   "station", "grower", "varie
 
 /* GET /api/v1/quality */
 static void
-quality_index(const PtHubCall *call, PtHubReply *reply)
+quality_index(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
 {
   PtHubRole role;
   g_autofree char *gln = NULL;
   if (!pt_hub_authorize(call, reply, &role, &gln) ||
-      !pt_hub_args_check(call, quality_params, reply))
+      !pt_hub_args_check(args, quality_params, reply))
     return;
   PtHubQualityQuery q = {
       .group = PT_HUB_QUALITY_BY_WEEK,
-      .station = pt_hub_call_arg(call, "station"),
-      .grower = pt_hub_call_arg(call, "grower"),
-      .variety = pt_hub_call_arg(call, "variety"),
+      .station = pt_hub_args_get(args, "station"),
+      .grower = pt_hub_args_get(args, "grower"),
+      .variety = pt_hub_args_get(args, "variety"),
   };
-  const char *by = pt_hub_call_arg(call, "by");
+  const char *by = pt_hub_args_get(args, "by");
   static const char *const groups[] = {"week", "station", "grower", "variety"};
   if (by) {
     gboolean ok = FALSE;
@@ -69,7 +69,7 @@ quality_index(const PtHubCall *call, PtHubReply *reply)
       return;
     }
   char from[11], to[11];
-  const char *f = pt_hub_call_arg(call, "from"), *t = pt_hub_call_arg(call, "to");
+  const char *f = pt_hub_args_get(args, "from"), *t = pt_hub_args_get(args, "to");
   if ((f && !pt_hub_week_monday(f, from)) || (t && !pt_hub_week_monday(t, to))) {
     pt_hub_reply_error(reply, 400, "from and to are dates, YYYY-MM-DD");
     return;
@@ -86,7 +86,14 @@ quality_index(const PtHubCall *call, PtHubReply *reply)
   pt_hub_reply_take(reply, 200, "application/json", body);
 }
 
-const PtHubRoute pt_hub_quality_routes[] = {
-    {"GET", "/api/v1/quality", quality_index},
-    {NULL},
+static enum MHD_Result
+on_quality(const PtHubCall *call)
+{
+  return pt_hub_reply_run(call, quality_index);
+}
+
+static const PtHubRoute routes[] = {
+    {"/api/v1/quality", on_quality},
 };
+
+const PtHubRouteTable pt_hub_quality_routes = {routes, G_N_ELEMENTS(routes)};

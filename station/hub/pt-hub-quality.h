@@ -1,5 +1,5 @@
 /* pt-hub-quality.h: the co-op's quality index, GET /api/v1/quality (route table
- * pt_hub_quality_routes in pt-hub-route.h): grade mix, conformance rate, size and defect
+ * pt_hub_quality_routes): grade mix, conformance rate, size and defect
  * kinds, volumes, holds and recalls, grouped by week (ISO), station, grower or variety.
  *
  *   by=week|station|grower|variety (default week), station=ID, grower=NAME, variety=NAME,
@@ -15,7 +15,7 @@
  * every buyer (it names no load or buyer). */
 #pragma once
 
-#include "pt-hub-route.h"
+#include "pt-hub-reply.h"
 #include "pt-hub-store-query.h"
 
 G_BEGIN_DECLS
@@ -23,5 +23,8 @@ G_BEGIN_DECLS
 /* The Monday (UTC) of the ISO week @date (YYYY-MM-DD) falls in, into @monday_out (11 bytes);
  * FALSE when @date is not a date. */
 gboolean pt_hub_week_monday(const char *date, char monday_out[11]);
+
+/* GET /api/v1/quality (pt-hub-routes.c lists it). */
+extern const PtHubRouteTable pt_hub_quality_routes;
 
 G_END_DECLS

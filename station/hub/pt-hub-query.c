@@ -231,8 +231,8 @@ find_param(const char *name)
 }
 
 gboolean
-pt_hub_query_parse(const PtHubCall *call, PtHubEventQuery *q, guint *per_page_out,
-                   char digest_out[17], char **message)
+pt_hub_query_parse(GPtrArray *args, PtHubEventQuery *q, guint *per_page_out, char digest_out[17],
+                   char **message)
 {
   memset(q, 0, sizeof *q);
   q->event_types = list_new();
@@ -249,8 +249,8 @@ pt_hub_query_parse(const PtHubCall *call, PtHubEventQuery *q, guint *per_page_ou
   /* The digest covers the query's parameters in order, without the page ones. */
   crypto_hash_sha256_state digest;
   crypto_hash_sha256_init(&digest);
-  for (guint i = 0; call->args && i < call->args->len; i++) {
-    const PtHubArg *a = call->args->pdata[i];
+  for (guint i = 0; args && i < args->len; i++) {
+    const PtHubArg *a = args->pdata[i];
     int p = find_param(a->name);
     if (p < 0) {
       *message = g_strdup_printf("unknown query parameter %s", a->name);
@@ -319,11 +319,11 @@ reply_query_error(PtHubReply *reply, const char *title)
 
 /* The target of the next page: this query's parameters (page ones replaced). */
 static char *
-next_link(const PtHubCall *call, guint per_page, const char *token)
+next_link(GPtrArray *args, guint per_page, const char *token)
 {
   GString *s = g_string_new("</events?");
-  for (guint i = 0; call->args && i < call->args->len; i++) {
-    const PtHubArg *a = call->args->pdata[i];
+  for (guint i = 0; args && i < args->len; i++) {
+    const PtHubArg *a = args->pdata[i];
     if (strcmp(a->name, "perPage") == 0 || strcmp(a->name, "nextPageToken") == 0)
       continue;
     g_string_append_uri_escaped(s, a->name, NULL, FALSE);
@@ -350,7 +350,7 @@ row_shown(const PtHubQueryRow *row, PtHubRole role, const char *gln)
 
 /* GET /events */
 static void
-events_query(const PtHubCall *call, PtHubReply *reply)
+events_query(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
 {
   PtHubRole role;
   g_autofree char *gln = NULL;
@@ -360,7 +360,7 @@ events_query(const PtHubCall *call, PtHubReply *reply)
   guint per_page = 0;
   char digest[17];
   g_autofree char *message = NULL;
-  if (!pt_hub_query_parse(call, &q, &per_page, digest, &message)) {
+  if (!pt_hub_query_parse(args, &q, &per_page, digest, &message)) {
     reply_query_error(reply, message);
     return;
   }
@@ -411,7 +411,7 @@ events_query(const PtHubCall *call, PtHubReply *reply)
   g_string_append(doc, "]}}}}");
   if (more) {
     g_autofree char *token = token_make(digest, shown->pdata[shown->len - 1]);
-    g_autofree char *link = next_link(call, per_page, token);
+    g_autofree char *link = next_link(args, per_page, token);
     pt_hub_reply_header(reply, "Link", link);
   }
   pt_hub_reply_header(reply, "GS1-EPCIS-Version", "2.0.0");
@@ -419,7 +419,14 @@ events_query(const PtHubCall *call, PtHubReply *reply)
   pt_hub_reply_take(reply, 200, "application/ld+json", g_string_free(doc, FALSE));
 }
 
-const PtHubRoute pt_hub_query_routes[] = {
-    {"GET", "/events", events_query},
-    {NULL},
+static enum MHD_Result
+on_events(const PtHubCall *call)
+{
+  return pt_hub_reply_run(call, events_query);
+}
+
+static const PtHubRoute routes[] = {
+    {"/events", on_events},
 };
+
+const PtHubRouteTable pt_hub_query_routes = {routes, G_N_ELEMENTS(routes)};

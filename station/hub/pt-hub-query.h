@@ -17,15 +17,18 @@
  * its GLN): no operator's note, no event of a load to another buyer. */
 #pragma once
 
-#include "pt-hub-route.h"
+#include "pt-hub-reply.h"
 #include "pt-hub-store-query.h"
 
 G_BEGIN_DECLS
 
-/* Reads @call's EPCIS parameters into @query and @per_page_out; on FALSE @message_out
- * (transfer full) says what is wrong (the 400's title).  @digest_out: 16 hex digits naming
- * the query without its page parameters. */
-gboolean pt_hub_query_parse(const PtHubCall *call, PtHubEventQuery *query, guint *per_page_out,
+/* Reads the EPCIS parameters @args (element-type PtHubArg) into @query and @per_page_out;
+ * on FALSE @message_out (transfer full) says what is wrong (the 400's title).  @digest_out:
+ * 16 hex digits naming the query without its page parameters. */
+gboolean pt_hub_query_parse(GPtrArray *args, PtHubEventQuery *query, guint *per_page_out,
                             char digest_out[17], char **message_out);
+
+/* GET /events (pt-hub-routes.c lists it). */
+extern const PtHubRouteTable pt_hub_query_routes;
 
 G_END_DECLS

@@ -1,27 +1,43 @@
-/* pt-hub-routes.h: every reader route of the hub in one place (the tables of
- * pt-hub-route.h), and their adapter to a libmicrohttpd connection for pt-hub-server.c. */
+/* pt-hub-routes.h: the hub's routes for consumers, buyers and admins, beside the station
+ * protocol that pt-hub-server.c answers itself.  Each module (pt-hub-web.c, ...) describes its
+ * routes as one PtHubRouteTable; pt-hub-routes.c lists the tables in one place and finds the
+ * route of a request.  A route is a literal path, or a prefix ending in '/' whose rest the
+ * handler reads from PtHubCall.url. */
 #pragma once
 
-#include "pt-hub-route.h"
+#include "pt-hub-store.h"
 
+#include <glib.h>
 #include <microhttpd.h>
 
 G_BEGIN_DECLS
 
-/* The route for @method and @path; NULL when none.  @path_known_out (nullable) is set when
- * the path is a route's under another method (405). */
-const PtHubRoute *pt_hub_routes_find(const char *method, const char *path,
-                                     gboolean *path_known_out);
+typedef struct _PtHubWeb PtHubWeb;
 
-/* Runs @call through its route (404 or 405 when there is none) into @reply. */
-void pt_hub_routes_dispatch(const PtHubCall *call, PtHubReply *reply);
+/* One request matched to its route.  All (transfer none), valid while the handler runs. */
+typedef struct {
+  const PtHubWeb *web; /* the serving context: keys, public host, tokens */
+  struct MHD_Connection *c;
+  const char *url;     /* decoded path, without the query */
+  const char *raw_url; /* the request target as sent (path and query, not decoded) */
+  const char *method;  /* GET or HEAD */
+  PtHubStore *store;   /* the worker thread's */
+} PtHubCall;
 
-/* TRUE when @path is one of these routes' (the server sends the rest to its own). */
-gboolean pt_hub_routes_handles(const char *path);
+typedef enum MHD_Result (*PtHubHandler)(const PtHubCall *call);
 
-/* Answers a request on @conn: reads its query and Authorization, dispatches with @store,
- * queues the reply (HEAD without its body). */
-enum MHD_Result pt_hub_routes_respond(struct MHD_Connection *conn, PtHubStore *store,
-                                      const char *method, const char *url);
+typedef struct {
+  const char *path; /* literal, or a prefix when it ends in '/' */
+  PtHubHandler handler;
+} PtHubRoute;
+
+typedef struct {
+  const PtHubRoute *routes;
+  gsize n_routes;
+} PtHubRouteTable;
+
+/* The handler of @url (decoded path), or NULL when no table has it.  Every route here is GET
+ * (and HEAD); the caller answers 405 for another method on a matched path. */
+PtHubHandler pt_hub_routes_find(const char *url);
 
 G_END_DECLS

@@ -875,7 +875,8 @@ main(int argc, char **argv)
   g_autoptr(PtHubStore) store = pt_hub_store_open(g_getenv("PT_HUB_DSN"), NULL, &error);
   g_assert_no_error(error);
   g_assert_true(pt_hub_store_migrate(store, NULL, &error));
-  PtHubConfig config = {.dsn = (char *)g_getenv("PT_HUB_DSN"), .port = 0};
+  g_autofree char *key_dir = g_build_filename(fx.tmp, "hub-key", NULL);
+  PtHubConfig config = {.dsn = (char *)g_getenv("PT_HUB_DSN"), .port = 0, .key_dir = key_dir};
   fx.server = pt_hub_server_start(&config, &error);
   g_assert_no_error(error);
   fx.port = pt_hub_server_port(fx.server);
