@@ -169,7 +169,11 @@ static enum MHD_Result
 respond_gerror(struct MHD_Connection *conn, const GError *error)
 {
   unsigned status = status_of(error);
-  if (status >= 500)
+  /* The database away (503) is expected now and then and is retried by stations; anything
+   * else answered 500 is a fault of the hub. */
+  if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+    g_message("hub: %s", error->message);
+  else if (status >= 500)
     g_warning("hub: %s", error->message);
   return respond_error(conn, status, error->message);
 }

@@ -86,9 +86,9 @@ has(GPtrArray *list)
 }
 
 static PGresult *
-stmt_run(PGconn *conn, const char *what, Stmt *st, GError **error)
+stmt_run(PtHubStore *store, const char *what, Stmt *st, GError **error)
 {
-  return pt_hub_pq_exec(conn, what, st->sql->str, (int)st->params->len,
+  return pt_hub_pq_exec(store, TRUE, what, st->sql->str, (int)st->params->len,
                         (const char *const *)st->params->pdata, PGRES_TUPLES_OK, error);
 }
 
@@ -154,7 +154,7 @@ pt_hub_store_events_query(PtHubStore *store, const PtHubEventQuery *query, guint
 {
   Stmt st;
   events_query_sql(&st, query, limit, FALSE);
-  PGresult *res = stmt_run(store->r, "EPCIS query", &st, error);
+  PGresult *res = stmt_run(store, "EPCIS query", &st, error);
   stmt_clear(&st);
   if (!res)
     return NULL;
@@ -178,7 +178,7 @@ pt_hub_store_events_explain(PtHubStore *store, const PtHubEventQuery *query, gui
 {
   Stmt st;
   events_query_sql(&st, query, limit, TRUE);
-  PGresult *res = stmt_run(store->r, "EPCIS query plan", &st, error);
+  PGresult *res = stmt_run(store, "EPCIS query plan", &st, error);
   stmt_clear(&st);
   if (!res)
     return NULL;
@@ -203,7 +203,7 @@ pt_hub_store_token_add(PtHubStore *store, const char *name, PtHubRole role, cons
   g_autofree char *hex = pt_hex_encode(hash, PT_HASH_LEN);
   const char *params[] = {name, role == PT_HUB_ROLE_ADMIN ? "admin" : "buyer", gln, hex};
   PGresult *res =
-      pt_hub_pq_exec(store->w, "add token", sql_token_add, 4, params, PGRES_COMMAND_OK, error);
+      pt_hub_pq_exec(store, FALSE, "add token", sql_token_add, 4, params, PGRES_COMMAND_OK, error);
   PQclear(res);
   return res != NULL;
 }
@@ -215,7 +215,7 @@ pt_hub_store_token_find(PtHubStore *store, const guint8 hash[PT_HASH_LEN], PtHub
   g_autofree char *hex = pt_hex_encode(hash, PT_HASH_LEN);
   const char *params[] = {hex};
   PGresult *res =
-      pt_hub_pq_exec(store->w, "find token", sql_token_find, 1, params, PGRES_TUPLES_OK, error);
+      pt_hub_pq_exec(store, FALSE, "find token", sql_token_find, 1, params, PGRES_TUPLES_OK, error);
   if (!res)
     return FALSE;
   gboolean found = PQntuples(res) == 1;
@@ -279,7 +279,7 @@ pt_hub_store_batches_json(PtHubStore *store, const PtHubBatchQuery *q, GError **
            " OFFSET ?::integer) b LEFT JOIN batch_facts f ON f.batch_id = b.id"
            " LEFT JOIN stations s ON s.id = f.station_id",
            g_strdup_printf("%u", q->offset));
-  PGresult *res = stmt_run(store->r, "batch search", &st, error);
+  PGresult *res = stmt_run(store, "batch search", &st, error);
   stmt_clear(&st);
   if (!res)
     return NULL;
@@ -358,7 +358,7 @@ pt_hub_store_quality_json(PtHubStore *store, const PtHubQualityQuery *q, GError 
       " 'defects', coalesce((SELECT obj FROM o WHERE o.k = w.k AND facet = 'defect'), '{}'),"
       " 'declared', coalesce((SELECT obj FROM o WHERE o.k = w.k AND facet = 'declared'), '{}'))"
       " ORDER BY w.k), '[]'::json)::text FROM w");
-  PGresult *res = stmt_run(store->r, "quality index", &st, error);
+  PGresult *res = stmt_run(store, "quality index", &st, error);
   stmt_clear(&st);
   if (!res)
     return NULL;

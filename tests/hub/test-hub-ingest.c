@@ -589,6 +589,44 @@ test_heads(void)
 }
 
 static void
+run_shell(const char *env_name)
+{
+  const char *cmd = g_getenv(env_name);
+  g_assert_nonnull(cmd);
+  char *argv[] = {"sh", "-c", (char *)cmd, NULL};
+  int status = 0;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                             NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_true(g_spawn_check_wait_status(status, NULL));
+}
+
+/* PostgreSQL restarts under a running hub: requests meanwhile get 503 (retry later), and the
+ * hub's connections come back by themselves. */
+static void
+test_postgres_restart(void)
+{
+  long status = 0;
+  run_shell("PG_FIXTURE_STOP");
+  json_t *a = request("GET", "/hub/v1/station", NULL, 0, fx.keys_a, 0, NULL, &status);
+  g_assert_cmpint(status, ==, 503);
+  json_decref(a);
+  run_shell("PG_FIXTURE_START");
+  /* Each worker thread resets its own connection on its next request. */
+  for (int i = 0; i < 4; i++) {
+    a = request("GET", "/hub/v1/station", NULL, 0, fx.keys_a, 0, NULL, &status);
+    g_assert_cmpint(status, ==, 200);
+    g_assert_cmpint(json_integer_value(json_object_get(a, "contiguous_seq")), ==, 8);
+    json_decref(a);
+  }
+  json_t *again[] = {event_a(1)};
+  a = post_events(fx.keys_a, again, 1, &status);
+  g_assert_cmpint(status, ==, 200);
+  expect_status(a, 0, "duplicate");
+  json_decref(a);
+}
+
+static void
 test_revoked(void)
 {
   g_autoptr(GError) error = NULL;
@@ -625,6 +663,7 @@ main(int argc, char **argv)
   g_test_add_func("/hub-ingest/forgeries", test_forgeries);
   g_test_add_func("/hub-ingest/evidence", test_evidence);
   g_test_add_func("/hub-ingest/heads", test_heads);
+  g_test_add_func("/hub-ingest/postgres-restart", test_postgres_restart);
   g_test_add_func("/hub-ingest/revoked", test_revoked);
   int rc = g_test_run();
 
