@@ -5,6 +5,7 @@
 #include "pt-hub-buyer.h"
 #include "pt-limits.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 gboolean
@@ -92,8 +93,55 @@ on_quality(const PtHubCall *call)
   return pt_hub_reply_run(call, quality_index);
 }
 
+/* The co-op page and its script (web-ui/coop.html, coop.js): anyone may load them; the data
+ * they draw needs a token. */
+#define COOP_CSP                                                                                   \
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "  \
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+static void
+asset(const char *resource, const char *type, PtHubReply *reply)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data(resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (!bytes) {
+    pt_hub_reply_error(reply, 500, "the page is missing from this build");
+    return;
+  }
+  gsize len = 0;
+  const char *data = g_bytes_get_data(bytes, &len);
+  pt_hub_reply_take(reply, 200, type, g_strndup(data, len));
+  pt_hub_reply_header(reply, "Content-Security-Policy", COOP_CSP);
+  pt_hub_reply_header(reply, "Referrer-Policy", "no-referrer");
+}
+
+static void
+coop_page(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
+{
+  asset("/packtrace/web/coop.html", "text/html; charset=utf-8", reply);
+}
+
+static void
+coop_script(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
+{
+  asset("/packtrace/web/coop.js", "text/javascript; charset=utf-8", reply);
+}
+
+static enum MHD_Result
+on_coop(const PtHubCall *call)
+{
+  return pt_hub_reply_run(call, coop_page);
+}
+
+static enum MHD_Result
+on_coop_js(const PtHubCall *call)
+{
+  return pt_hub_reply_run(call, coop_script);
+}
+
 static const PtHubRoute routes[] = {
     {"/api/v1/quality", on_quality},
+    {"/coop", on_coop},
+    {"/coop.js", on_coop_js},
 };
 
 const PtHubRouteTable pt_hub_quality_routes = {routes, G_N_ELEMENTS(routes)};

@@ -11,6 +11,9 @@
  * inspecting event's pt:gradeDistribution, pt:sizeDistribution, pt:defects, pt:declaredClass,
  * pt:fruitCount, pt:estimatedWeightKg and disposition; each holding event's pt:action.
  *
+ * GET /coop is the co-op page that draws it (web-ui/coop.html and coop.js: plain SVG, no
+ * library), asking for the token in the page.
+ *
  * Access: a bearer token, buyer or admin; the index is the co-op's aggregate, the same for
  * every buyer (it names no load or buyer). */
 #pragma once

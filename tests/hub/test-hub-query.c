@@ -245,6 +245,19 @@ ingest(void)
   fx.buyer_a = pt_hub_token_new(store, "Fresh Co", PT_HUB_ROLE_BUYER, GLN_A, &error);
   fx.buyer_b = pt_hub_token_new(store, "Sun Market", PT_HUB_ROLE_BUYER, GLN_B, &error);
   g_assert_no_error(error);
+  /* Stored as its SHA-256 only. */
+  PGconn *c = PQconnectdb(g_getenv("PT_HUB_DSN"));
+  const char *params[] = {fx.buyer_a};
+  PGresult *r = PQexecParams(c,
+                             "SELECT count(*) FILTER (WHERE token_hash = sha256(convert_to($1, "
+                             "'UTF8'))), count(*) FILTER (WHERE position(convert_to($1, 'UTF8') "
+                             "IN token_hash) > 0 OR name = $1) FROM hub_tokens",
+                             1, NULL, params, NULL, NULL, 0);
+  g_assert_cmpint(PQresultStatus(r), ==, PGRES_TUPLES_OK);
+  g_assert_cmpstr(PQgetvalue(r, 0, 0), ==, "1");
+  g_assert_cmpstr(PQgetvalue(r, 0, 1), ==, "0");
+  PQclear(r);
+  PQfinish(c);
   g_assert_null(pt_hub_token_new(store, "x", PT_HUB_ROLE_BUYER, "123", &error));
   g_assert_error(error, PT_ERROR, PT_ERROR_INVALID);
 }
