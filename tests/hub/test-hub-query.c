@@ -871,6 +871,7 @@ test_query_plans(void)
     }
     g_autofree char *plan = pt_hub_store_events_explain(store, &q, 100, &error);
     g_assert_no_error(error);
+    g_test_message("plan of query %d:\n%s", i, plan);
     if (strstr(plan, "Seq Scan"))
       g_error("query %d scans a table:\n%s", i, plan);
     g_assert_nonnull(strstr(plan, "Index"));
