@@ -202,19 +202,18 @@
 #define PT_DRIVER_SCAN_AGE_MAX_S (2 * 24 * 3600) /* and an offline scan this old at most */
 
 /* The co-op hub (station/hub/, PROTOCOL.md) */
-#define PT_HUB_CLOCK_SKEW_S           300                 /* PT-Date this far off is refused */
-#define PT_HUB_BODY_MAX               (32 * 1024 * 1024)  /* JSON request body, bytes */
-#define PT_HUB_EVENTS_PER_REQUEST_MAX 1000                /* events of one POST /hub/v1/events */
-#define PT_HUB_EVENT_BODY_MAX         (256 * 1024)        /* one signed record's text */
-#define PT_HUB_EVIDENCE_MAX           (256 * 1024 * 1024) /* one evidence upload, bytes */
-#define PT_HUB_GAPS_MAX               100                 /* gap ranges GET /hub/v1/station lists */
-#define PT_HUB_ENROL_CODE_TTL_S       (7 * 24 * 3600)     /* an enrolment code's life */
-#define PT_HUB_NAME_MAX               200                 /* a station's name, bytes */
-#define PT_HUB_QUARANTINE_LIST_MAX    1000                /* rows `hub quarantine` prints */
+#define PT_HUB_CLOCK_SKEW_S           300                /* PT-Date this far off is refused */
+#define PT_HUB_BODY_MAX               (32 * 1024 * 1024) /* JSON request body, bytes */
+#define PT_HUB_EVENTS_PER_REQUEST_MAX 1000               /* events of one POST /hub/v1/events */
+#define PT_HUB_EVENT_BODY_MAX         (256 * 1024)       /* one signed record's text */
+#define PT_HUB_EVIDENCE_MAX           (64 * 1024 * 1024) /* one evidence upload, bytes */
+#define PT_HUB_GAPS_MAX               100                /* gap ranges GET /hub/v1/station lists */
+#define PT_HUB_ENROL_CODE_TTL_S       (7 * 24 * 3600)    /* an enrolment code's life */
+#define PT_HUB_NAME_MAX               200                /* a station's name, bytes */
+#define PT_HUB_QUARANTINE_LIST_MAX    1000               /* rows `hub quarantine` prints */
 
-/* The hub's public pages (station/hub/pt-hub-web.c) */
-#define PT_HUB_PAGE_MAX_AGE_S                                                                      \
-  5                                      /* a page, resolver answer or bundle may be served this   \
-                                          * long by a cache without revalidating */
+/* The hub's public pages (station/hub/pt-hub-web.c).  PT_HUB_PAGE_MAX_AGE_S: how long a cache
+ * may serve a page, resolver answer or bundle without revalidating. */
+#define PT_HUB_PAGE_MAX_AGE_S         5
 #define PT_HUB_EVIDENCE_REFERRERS_MAX 16 /* events read to decide whether evidence is public */
 #define PT_HUB_STATUS_ALERTS_MAX      20 /* alerts per station in GET /hub/v1/status */

@@ -81,6 +81,11 @@ pt_hub_config_load(PtHubConfig *config, const char *path, GError **error)
     if (config->port < 0)
       config->port = (int)port;
   }
+  /* The hub's key beside its hub.ini, not wherever the hub happens to be started. */
+  if (!config->key_dir) {
+    g_autofree char *dir = g_path_get_dirname(path);
+    config->key_dir = g_build_filename(dir, "hub-key", NULL);
+  }
   return TRUE;
 }
 
@@ -169,7 +174,11 @@ static enum MHD_Result
 respond_gerror(struct MHD_Connection *conn, const GError *error)
 {
   unsigned status = status_of(error);
-  if (status >= 500)
+  /* The database away (503) is expected now and then and is retried by stations; anything
+   * else answered 500 is a fault of the hub. */
+  if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
+    g_message("hub: %s", error->message);
+  else if (status >= 500)
     g_warning("hub: %s", error->message);
   return respond_error(conn, status, error->message);
 }
@@ -261,6 +270,8 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
       answer = pt_hub_station_json(store, station, &error);
     }
   }
+  if (!answer && !error)
+    g_set_error(&error, PT_ERROR, PT_ERROR_FAILED, "no answer for %s %s", method, url);
   if (!answer)
     return respond_gerror(conn, error);
   return respond(conn, status, answer);

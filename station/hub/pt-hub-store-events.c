@@ -81,7 +81,7 @@ pt_hub_store_keys_find(PtHubStore *store, const char *station_id, const gint64 *
   g_autofree char *hash_arr = text_array(hashes);
   g_autofree char *id_arr = text_array(event_ids);
   const char *params[] = {station_id, seq_arr, hash_arr, id_arr};
-  PGresult *res = pt_hub_pq_exec(store->w, "find held events", sql_keys_find, 4, params,
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "find held events", sql_keys_find, 4, params,
                                  PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
@@ -113,7 +113,7 @@ pt_hub_store_batch_id(PtHubStore *store, const char *gtin, const char *lot, cons
 {
   const char *params[] = {gtin, lot, product, variety, grower};
   PGresult *res =
-      pt_hub_pq_exec(store->w, "batch", sql_batch_id, 5, params, PGRES_TUPLES_OK, error);
+      pt_hub_pq_exec(store, FALSE, "batch", sql_batch_id, 5, params, PGRES_TUPLES_OK, error);
   if (!res)
     return 0;
   gint64 id = pt_hub_pq_int(res, 0, 0);
@@ -132,7 +132,7 @@ pt_hub_store_partitions_ensure(PtHubStore *store, GPtrArray *times, GError **err
     if (g_hash_table_contains(store->months, month))
       continue;
     const char *params[] = {t};
-    PGresult *res = pt_hub_pq_exec(store->w, "events partition", sql_partition, 1, params,
+    PGresult *res = pt_hub_pq_exec(store, FALSE, "events partition", sql_partition, 1, params,
                                    PGRES_TUPLES_OK, error);
     if (!res)
       return FALSE;
@@ -229,6 +229,14 @@ add_int(GString *s, gint64 v, gboolean present)
   pt_hub_pq_array_add(s, present ? buf : NULL);
 }
 
+/* The contiguous prefix moves on past the seqs just stored, one index probe a seq. */
+static const char sql_contiguous[] =
+    "WITH RECURSIVE walk(seq) AS ("
+    "  SELECT contiguous_seq FROM stations WHERE id = $1"
+    "  UNION ALL SELECT w.seq + 1 FROM walk w WHERE EXISTS ("
+    "    SELECT 1 FROM event_keys k WHERE k.station_id = $1 AND k.seq = w.seq + 1)) "
+    "UPDATE stations SET contiguous_seq = (SELECT max(seq) FROM walk) WHERE id = $1";
+
 gboolean
 pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray *events,
                            GError **error)
@@ -284,10 +292,16 @@ pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray 
   g_autofree char *ref_seqs_text = g_string_free(ref_seqs, FALSE);
   params[N_COLS + 1] = refs_text;
   params[N_COLS + 2] = ref_seqs_text;
-  PGresult *res = pt_hub_pq_exec(store->w, "store events", sql_events_insert, N_COLS + 3, params,
-                                 PGRES_COMMAND_OK, error);
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "store events", sql_events_insert, N_COLS + 3,
+                                 params, PGRES_COMMAND_OK, error);
   for (int c = 0; c < N_COLS; c++)
     g_free(texts[c]);
+  if (!res)
+    return FALSE;
+  PQclear(res);
+  const char *p1[] = {station_id};
+  res = pt_hub_pq_exec(store, FALSE, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK,
+                       error);
   PQclear(res);
   return res != NULL;
 }
@@ -304,7 +318,7 @@ pt_hub_store_quarantine_add(PtHubStore *store, const char *station_id, gint64 se
   char seq_text[32];
   g_snprintf(seq_text, sizeof seq_text, "%" G_GINT64_FORMAT, seq);
   const char *params[] = {station_id, seq > 0 ? seq_text : NULL, event_id, received, reason};
-  PGresult *res = pt_hub_pq_exec(store->w, "quarantine", sql_quarantine_add, 5, params,
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "quarantine", sql_quarantine_add, 5, params,
                                  PGRES_COMMAND_OK, error);
   PQclear(res);
   return res != NULL;
@@ -322,7 +336,7 @@ pt_hub_store_evidence_missing(PtHubStore *store, GPtrArray *hashes, GError **err
     return out;
   g_autofree char *arr = text_array(hashes);
   const char *params[] = {arr};
-  PGresult *res = pt_hub_pq_exec(store->w, "evidence wanted", sql_evidence_missing, 1, params,
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "evidence wanted", sql_evidence_missing, 1, params,
                                  PGRES_TUPLES_OK, error);
   if (!res) {
     g_ptr_array_unref(out);
@@ -341,7 +355,7 @@ pt_hub_store_station_heard(PtHubStore *store, const char *station_id, GError **e
 {
   const char *params[] = {station_id};
   PGresult *res =
-      pt_hub_pq_exec(store->w, "last heard", sql_heard, 1, params, PGRES_COMMAND_OK, error);
+      pt_hub_pq_exec(store, FALSE, "last heard", sql_heard, 1, params, PGRES_COMMAND_OK, error);
   PQclear(res);
   return res != NULL;
 }
@@ -357,8 +371,8 @@ pt_hub_store_evidence_referenced(PtHubStore *store, const char *station_id, cons
                                  gboolean *referenced, GError **error)
 {
   const char *params[] = {sha256, station_id};
-  PGresult *res = pt_hub_pq_exec(store->w, "evidence reference", sql_evidence_referenced, 2, params,
-                                 PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "evidence reference", sql_evidence_referenced, 2,
+                                 params, PGRES_TUPLES_OK, error);
   if (!res)
     return FALSE;
   *referenced = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
@@ -381,7 +395,7 @@ pt_hub_store_evidence_put(PtHubStore *store, const char *sha256, const char *sta
   const char *params[] = {sha256, station_id, media_type, size, data ? data : ""};
   int lengths[] = {0, 0, 0, 0, (int)len};
   int formats[] = {0, 0, 0, 0, 1};
-  PGresult *res = pt_hub_pq_exec_bin(store->w, "store evidence", sql_evidence_put, 5, params,
+  PGresult *res = pt_hub_pq_exec_bin(store, FALSE, "store evidence", sql_evidence_put, 5, params,
                                      lengths, formats, PGRES_COMMAND_OK, error);
   if (!res)
     return FALSE;
@@ -445,7 +459,7 @@ pt_hub_store_head_record(PtHubStore *store, const char *station_id, gint64 seq,
 
   const char *p1[] = {station_id};
   PGresult *res =
-      pt_hub_pq_exec(store->w, "last head", sql_head_last, 1, p1, PGRES_TUPLES_OK, error);
+      pt_hub_pq_exec(store, FALSE, "last head", sql_head_last, 1, p1, PGRES_TUPLES_OK, error);
   if (!res)
     return FALSE;
   gboolean had = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
@@ -454,7 +468,7 @@ pt_hub_store_head_record(PtHubStore *store, const char *station_id, gint64 seq,
   PQclear(res);
 
   const char *p2[] = {station_id, seq_text};
-  res = pt_hub_pq_exec(store->w, "held head", sql_head_held, 2, p2, PGRES_TUPLES_OK, error);
+  res = pt_hub_pq_exec(store, FALSE, "held head", sql_head_held, 2, p2, PGRES_TUPLES_OK, error);
   if (!res)
     return FALSE;
   g_autofree char *held = PQntuples(res) == 1 ? pt_hub_pq_text(res, 0, 0) : NULL;
@@ -477,20 +491,20 @@ pt_hub_store_head_record(PtHubStore *store, const char *station_id, gint64 seq,
   gboolean ok = TRUE;
   if (!alert || seq > last_seq) {
     const char *p3[] = {station_id, seq_text, hex};
-    res = pt_hub_pq_exec(store->w, "set head", sql_head_set, 3, p3, PGRES_COMMAND_OK, error);
+    res = pt_hub_pq_exec(store, FALSE, "set head", sql_head_set, 3, p3, PGRES_COMMAND_OK, error);
     ok = res != NULL;
     PQclear(res);
   }
   if (ok) {
     const char *p4[] = {station_id, seq_text, hex, alert};
-    res =
-        pt_hub_pq_exec(store->w, "head history", sql_head_history, 4, p4, PGRES_COMMAND_OK, error);
+    res = pt_hub_pq_exec(store, FALSE, "head history", sql_head_history, 4, p4, PGRES_COMMAND_OK,
+                         error);
     ok = res != NULL;
     PQclear(res);
   }
   if (ok && alert) {
     const char *p5[] = {station_id, "head", alert};
-    res = pt_hub_pq_exec(store->w, "alert", sql_alert_add, 3, p5, PGRES_COMMAND_OK, error);
+    res = pt_hub_pq_exec(store, FALSE, "alert", sql_alert_add, 3, p5, PGRES_COMMAND_OK, error);
     ok = res != NULL;
     PQclear(res);
   }

@@ -10,20 +10,21 @@ struct _PtHubStore {
   PGconn *w;          /* writes, and reads that must see them */
   PGconn *r;          /* reads that may lag (a replica); == w without read_dsn */
   GHashTable *months; /* "YYYY-MM" partitions known to exist */
+  gboolean in_tx;     /* between pt_hub_store_begin() and commit or rollback */
 };
 
-/* Runs @sql on @conn with @n text parameters (each nullable: SQL NULL) and checks that the
- * result is @want (PGRES_COMMAND_OK or PGRES_TUPLES_OK).  A lost connection is reset once
- * before the statement (a restarted server), never in a transaction.  Errors: unique
- * violation PT_ERROR_CONFLICT, a connection that cannot be had PT_ERROR_BUSY, else
+/* Runs @sql on @store's read connection (@read) or write connection with @n text parameters (each
+ * nullable: SQL NULL) and checks that the result is @want (PGRES_COMMAND_OK or PGRES_TUPLES_OK).  A
+ * lost connection is reset once before the statement (a restarted server), never in a transaction.
+ * Errors: unique violation PT_ERROR_CONFLICT, a connection that cannot be had PT_ERROR_BUSY, else
  * PT_ERROR_FAILED; @what names the statement's purpose.  Returns: (transfer full). */
-PGresult *pt_hub_pq_exec(PGconn *conn, const char *what, const char *sql, int n,
+PGresult *pt_hub_pq_exec(PtHubStore *store, gboolean read, const char *what, const char *sql, int n,
                          const char *const *params, ExecStatusType want, GError **error);
 
 /* The same with parameter lengths and formats (binary for bytea). */
-PGresult *pt_hub_pq_exec_bin(PGconn *conn, const char *what, const char *sql, int n,
-                             const char *const *params, const int *lengths, const int *formats,
-                             ExecStatusType want, GError **error);
+PGresult *pt_hub_pq_exec_bin(PtHubStore *store, gboolean read, const char *what, const char *sql,
+                             int n, const char *const *params, const int *lengths,
+                             const int *formats, ExecStatusType want, GError **error);
 
 /* Appends @value (nullable: NULL) to a PostgreSQL array literal being built in @s ("{" opened by
  * the caller), with a comma before all but the first element. */

@@ -38,7 +38,7 @@ pt_hub_store_lot_heads(PtHubStore *store, const char *gtin, const char *lot, GEr
 {
   const char *params[] = {gtin, lot};
   PGresult *res =
-      pt_hub_pq_exec(store->r, "lot heads", sql_lot_heads, 2, params, PGRES_TUPLES_OK, error);
+      pt_hub_pq_exec(store, TRUE, "lot heads", sql_lot_heads, 2, params, PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_lot_head_free);
@@ -72,8 +72,8 @@ pt_hub_store_batch_events(PtHubStore *store, const char *station_id, gint64 batc
   char id[32];
   g_snprintf(id, sizeof id, "%" G_GINT64_FORMAT, batch_id);
   const char *params[] = {id, station_id};
-  PGresult *res =
-      pt_hub_pq_exec(store->r, "batch events", sql_batch_events, 2, params, PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec(store, TRUE, "batch events", sql_batch_events, 2, params,
+                                 PGRES_TUPLES_OK, error);
   if (!res)
     return FALSE;
   gboolean ok = TRUE;
@@ -106,8 +106,8 @@ pt_hub_store_gtin_summary(PtHubStore *store, const char *gtin, gint64 *n_out, ch
                           GError **error)
 {
   const char *params[] = {gtin};
-  PGresult *res =
-      pt_hub_pq_exec(store->r, "gtin summary", sql_gtin_summary, 1, params, PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec(store, TRUE, "gtin summary", sql_gtin_summary, 1, params,
+                                 PGRES_TUPLES_OK, error);
   if (!res)
     return FALSE;
   *n_out = pt_hub_pq_int(res, 0, 0);
@@ -126,8 +126,8 @@ pt_hub_store_evidence_referrers(PtHubStore *store, const char *sha256, guint max
   char lim[16];
   g_snprintf(lim, sizeof lim, "%u", max);
   const char *params[] = {sha256, lim};
-  PGresult *res = pt_hub_pq_exec(store->r, "evidence referrers", sql_evidence_referrers, 2, params,
-                                 PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec(store, TRUE, "evidence referrers", sql_evidence_referrers, 2,
+                                 params, PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func(g_free);

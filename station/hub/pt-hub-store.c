@@ -21,7 +21,8 @@ static const char *const migrations[] = {
     "  last_heard timestamptz,"
     "  head_seq bigint,"
     "  head_hash bytea,"
-    "  head_at timestamptz);"
+    "  head_at timestamptz,"
+    "  contiguous_seq bigint NOT NULL DEFAULT 0);"
     "CREATE TABLE enrol_codes ("
     "  code_hash bytea PRIMARY KEY,"
     "  name text NOT NULL,"
@@ -184,21 +185,46 @@ pq_ok(PGconn *conn, const char *what, PGresult *res, ExecStatusType want, GError
   return FALSE;
 }
 
+/* Times are read and written as UTC text; quiet NOTICEs (IF NOT EXISTS) stay off stderr. */
+static gboolean
+session_settings(PGconn *conn, GError **error)
+{
+  PGresult *res = PQexec(conn, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
+  gboolean ok = pq_ok(conn, "session settings", res, PGRES_COMMAND_OK, error);
+  PQclear(res);
+  return ok;
+}
+
 PGresult *
-pt_hub_pq_exec_bin(PGconn *conn, const char *what, const char *sql, int n,
+pt_hub_pq_exec_bin(PtHubStore *store, gboolean read, const char *what, const char *sql, int n,
                    const char *const *params, const int *lengths, const int *formats,
                    ExecStatusType want, GError **error)
 {
-  /* A server that restarted leaves the connection bad; outside a transaction, one reset. */
-  if (PQstatus(conn) == CONNECTION_BAD)
+  PGconn *conn = read ? store->r : store->w;
+  gboolean in_tx = conn == store->w && store->in_tx;
+  /* A server that restarted leaves the connection bad: reset it once, but never inside a
+   * transaction, whose statements would then run one by one outside it. */
+  if (PQstatus(conn) == CONNECTION_BAD && !in_tx) {
     PQreset(conn);
+    if (PQstatus(conn) == CONNECTION_OK && !session_settings(conn, error))
+      return NULL;
+  }
   if (PQstatus(conn) != CONNECTION_OK) {
     g_autofree char *msg = g_strdup(PQerrorMessage(conn));
     g_strchomp(msg);
-    g_set_error(error, PT_ERROR, PT_ERROR_BUSY, "database unreachable: %s", msg);
+    g_set_error(error, PT_ERROR, PT_ERROR_BUSY, "database unreachable%s: %s",
+                in_tx ? " in a transaction" : "", msg);
     return NULL;
   }
   PGresult *res = PQexecParams(conn, sql, n, NULL, params, lengths, formats, 0);
+  /* A connection is found dead only when used: outside a transaction, once more on a new one. */
+  if (PQresultStatus(res) != want && PQstatus(conn) == CONNECTION_BAD && !in_tx) {
+    PQclear(res);
+    PQreset(conn);
+    res = NULL;
+    if (PQstatus(conn) == CONNECTION_OK && session_settings(conn, NULL))
+      res = PQexecParams(conn, sql, n, NULL, params, lengths, formats, 0);
+  }
   if (!pq_ok(conn, what, res, want, error)) {
     PQclear(res);
     return NULL;
@@ -207,17 +233,17 @@ pt_hub_pq_exec_bin(PGconn *conn, const char *what, const char *sql, int n,
 }
 
 PGresult *
-pt_hub_pq_exec(PGconn *conn, const char *what, const char *sql, int n, const char *const *params,
-               ExecStatusType want, GError **error)
+pt_hub_pq_exec(PtHubStore *store, gboolean read, const char *what, const char *sql, int n,
+               const char *const *params, ExecStatusType want, GError **error)
 {
-  return pt_hub_pq_exec_bin(conn, what, sql, n, params, NULL, NULL, want, error);
+  return pt_hub_pq_exec_bin(store, read, what, sql, n, params, NULL, NULL, want, error);
 }
 
 static gboolean
-pq_command(PGconn *conn, const char *what, const char *sql, int n, const char *const *params,
+pq_command(PtHubStore *store, const char *what, const char *sql, int n, const char *const *params,
            GError **error)
 {
-  PGresult *res = pt_hub_pq_exec(conn, what, sql, n, params, PGRES_COMMAND_OK, error);
+  PGresult *res = pt_hub_pq_exec(store, FALSE, what, sql, n, params, PGRES_COMMAND_OK, error);
   PQclear(res);
   return res != NULL;
 }
@@ -271,11 +297,7 @@ connect_dsn(const char *dsn, GError **error)
     PQfinish(conn);
     return NULL;
   }
-  /* Times are read and written as UTC text; quiet NOTICEs (IF NOT EXISTS) stay off stderr. */
-  PGresult *res = PQexec(conn, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
-  gboolean ok = pq_ok(conn, "session settings", res, PGRES_COMMAND_OK, error);
-  PQclear(res);
-  if (!ok) {
+  if (!session_settings(conn, error)) {
     PQfinish(conn);
     return NULL;
   }
@@ -318,19 +340,24 @@ pt_hub_store_free(PtHubStore *store)
 gboolean
 pt_hub_store_begin(PtHubStore *store, GError **error)
 {
-  return pq_command(store->w, "begin", "BEGIN", 0, NULL, error);
+  store->in_tx = pq_command(store, "begin", "BEGIN", 0, NULL, error);
+  return store->in_tx;
 }
 
 gboolean
 pt_hub_store_commit(PtHubStore *store, GError **error)
 {
-  return pq_command(store->w, "commit", "COMMIT", 0, NULL, error);
+  gboolean ok = pq_command(store, "commit", "COMMIT", 0, NULL, error);
+  store->in_tx = FALSE;
+  return ok;
 }
 
 void
 pt_hub_store_rollback(PtHubStore *store)
 {
-  PQclear(PQexec(store->w, "ROLLBACK"));
+  if (PQstatus(store->w) == CONNECTION_OK)
+    PQclear(PQexec(store->w, "ROLLBACK"));
+  store->in_tx = FALSE;
 }
 
 static const char sql_version_table[] =
@@ -344,7 +371,7 @@ static const char sql_version_exists[] = "SELECT to_regclass('schema_version') I
 int
 pt_hub_store_schema_version(PtHubStore *store, GError **error)
 {
-  PGresult *res = pt_hub_pq_exec(store->w, "schema version", sql_version_exists, 0, NULL,
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "schema version", sql_version_exists, 0, NULL,
                                  PGRES_TUPLES_OK, error);
   if (!res)
     return -1;
@@ -352,8 +379,8 @@ pt_hub_store_schema_version(PtHubStore *store, GError **error)
   PQclear(res);
   if (!exists)
     return 0;
-  res =
-      pt_hub_pq_exec(store->w, "schema version", sql_version_read, 0, NULL, PGRES_TUPLES_OK, error);
+  res = pt_hub_pq_exec(store, FALSE, "schema version", sql_version_read, 0, NULL, PGRES_TUPLES_OK,
+                       error);
   if (!res)
     return -1;
   int v = (int)pt_hub_pq_int(res, 0, 0);
@@ -384,13 +411,13 @@ migrate_one(PtHubStore *store, gboolean *done, int *applied, GError **error)
 {
   if (!pt_hub_store_begin(store, error))
     return FALSE;
-  PGresult *res =
-      pt_hub_pq_exec(store->w, "migration lock", sql_version_lock, 0, NULL, PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "migration lock", sql_version_lock, 0, NULL,
+                                 PGRES_TUPLES_OK, error);
   gboolean ok = res != NULL;
   PQclear(res);
-  ok = ok && pq_command(store->w, "schema_version", sql_version_table, 0, NULL, error);
-  res = ok ? pt_hub_pq_exec(store->w, "schema version", sql_version_read, 0, NULL, PGRES_TUPLES_OK,
-                            error)
+  ok = ok && pq_command(store, "schema_version", sql_version_table, 0, NULL, error);
+  res = ok ? pt_hub_pq_exec(store, FALSE, "schema version", sql_version_read, 0, NULL,
+                            PGRES_TUPLES_OK, error)
            : NULL;
   int v = res ? (int)pt_hub_pq_int(res, 0, 0) : -1;
   PQclear(res);
@@ -417,7 +444,7 @@ migrate_one(PtHubStore *store, gboolean *done, int *applied, GError **error)
     char next[16];
     g_snprintf(next, sizeof next, "%d", v + 1);
     const char *params[] = {next};
-    ok = pq_command(store->w, "schema version", sql_version_set, 1, params, error);
+    ok = pq_command(store, "schema version", sql_version_set, 1, params, error);
   }
   if (!ok) {
     pt_hub_store_rollback(store);
@@ -467,7 +494,7 @@ pt_hub_store_station_add(PtHubStore *store, const char *id, const char *name,
   g_autofree char *hex = pt_hex_encode(public_key, PT_PUB_LEN);
   const char *params[] = {id, name, hex};
   g_autoptr(GError) local = NULL;
-  if (pq_command(store->w, "add station", sql_station_add, 3, params, &local))
+  if (pq_command(store, "add station", sql_station_add, 3, params, &local))
     return TRUE;
   if (g_error_matches(local, PT_ERROR, PT_ERROR_CONFLICT)) {
     g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "station %s (this key) is registered already",
@@ -488,16 +515,13 @@ static const char sql_station_get[] = "SELECT " STATION_COLS " FROM stations s W
 static const char sql_station_get_locked[] =
     "SELECT " STATION_COLS " FROM stations s WHERE s.id = $1 FOR UPDATE";
 
-/* Counts: held events, last seq, contiguous seq (the last seq N with N events held at or
- * below it: seqs are unique and >= 1, so 1..N are all there exactly when count(seq <= N) = N),
- * quarantine, alerts. */
+/* Counts: held events, last seq, contiguous seq (kept by ingest,
+ * pt_hub_store_events_insert()), quarantine, alerts. */
 static const char sql_station_counts[] =
     "SELECT " STATION_COLS ","
     " (SELECT count(*) FROM event_keys k WHERE k.station_id = s.id),"
     " (SELECT coalesce(max(seq), 0) FROM event_keys k WHERE k.station_id = s.id),"
-    " (SELECT coalesce(max(seq), 0) FROM ("
-    "    SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM event_keys k"
-    "    WHERE k.station_id = s.id) c WHERE c.seq = c.n),"
+    " s.contiguous_seq,"
     " (SELECT count(*) FROM quarantine q WHERE q.station_id = s.id),"
     " (SELECT count(*) FROM alerts a WHERE a.station_id = s.id)"
     " FROM stations s WHERE ($1::text IS NULL OR s.id = $1) ORDER BY s.name, s.id";
@@ -528,7 +552,7 @@ PtHubStation *
 pt_hub_store_station_get(PtHubStore *store, const char *id, gboolean for_update, GError **error)
 {
   const char *params[] = {id};
-  PGresult *res = pt_hub_pq_exec(store->w, "read station",
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "read station",
                                  for_update ? sql_station_get_locked : sql_station_get, 1, params,
                                  PGRES_TUPLES_OK, error);
   if (!res)
@@ -546,7 +570,7 @@ GPtrArray *
 pt_hub_store_station_list(PtHubStore *store, GError **error)
 {
   const char *params[] = {NULL};
-  PGresult *res = pt_hub_pq_exec(store->r, "list stations", sql_station_counts, 1, params,
+  PGresult *res = pt_hub_pq_exec(store, TRUE, "list stations", sql_station_counts, 1, params,
                                  PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
@@ -562,7 +586,7 @@ pt_hub_store_station_status(PtHubStore *store, const char *id, GError **error)
 {
   const char *params[] = {id};
   /* The writer's view: a connector resuming must see what it just sent. */
-  PGresult *res = pt_hub_pq_exec(store->w, "station status", sql_station_counts, 1, params,
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "station status", sql_station_counts, 1, params,
                                  PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
@@ -581,7 +605,7 @@ gboolean
 pt_hub_store_station_rename(PtHubStore *store, const char *id, const char *name, GError **error)
 {
   const char *params[] = {id, name};
-  return pq_command(store->w, "rename station", sql_station_rename, 2, params, error);
+  return pq_command(store, "rename station", sql_station_rename, 2, params, error);
 }
 
 static const char sql_station_revoke[] =
@@ -591,7 +615,7 @@ gboolean
 pt_hub_store_station_revoke(PtHubStore *store, const char *id, GError **error)
 {
   const char *params[] = {id};
-  PGresult *res = pt_hub_pq_exec(store->w, "revoke station", sql_station_revoke, 1, params,
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "revoke station", sql_station_revoke, 1, params,
                                  PGRES_COMMAND_OK, error);
   if (!res)
     return FALSE;
@@ -602,11 +626,14 @@ pt_hub_store_station_revoke(PtHubStore *store, const char *id, GError **error)
   return found;
 }
 
-/* Gaps: each held seq whose successor is missing starts one, up to the next held seq. */
+/* Gaps: each held seq whose successor is missing starts one, up to the next held seq.  Only
+ * the seqs after the contiguous prefix are read, so a station in order costs nothing. */
 static const char sql_station_gaps[] =
+    "WITH c AS (SELECT contiguous_seq AS n FROM stations WHERE id = $1) "
     "SELECT seq + 1, next - 1 FROM ("
     "  SELECT seq, lead(seq) OVER (ORDER BY seq) AS next FROM ("
-    "    SELECT 0::bigint AS seq UNION ALL SELECT seq FROM event_keys WHERE station_id = $1) a"
+    "    SELECT n AS seq FROM c UNION ALL SELECT seq FROM event_keys"
+    "    WHERE station_id = $1 AND seq > (SELECT n FROM c)) a"
     ") g WHERE next > seq + 1 ORDER BY seq LIMIT $2::integer";
 
 GArray *
@@ -615,8 +642,8 @@ pt_hub_store_station_gaps(PtHubStore *store, const char *id, guint max, GError *
   char limit[16];
   g_snprintf(limit, sizeof limit, "%u", max);
   const char *params[] = {id, limit};
-  PGresult *res =
-      pt_hub_pq_exec(store->w, "station gaps", sql_station_gaps, 2, params, PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "station gaps", sql_station_gaps, 2, params,
+                                 PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
   GArray *out = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -643,7 +670,7 @@ pt_hub_store_enrol_code_add(PtHubStore *store, const guint8 code_hash[PT_HASH_LE
   g_autofree char *hex = pt_hex_encode(code_hash, PT_HASH_LEN);
   g_autofree char *expires = pt_time_format(expires_ns);
   const char *params[] = {hex, name, expires};
-  return pq_command(store->w, "add enrolment code", sql_code_add, 3, params, error);
+  return pq_command(store, "add enrolment code", sql_code_add, 3, params, error);
 }
 
 char *
@@ -652,7 +679,7 @@ pt_hub_store_enrol_code_use(PtHubStore *store, const guint8 code_hash[PT_HASH_LE
 {
   g_autofree char *hex = pt_hex_encode(code_hash, PT_HASH_LEN);
   const char *params[] = {hex, station_id};
-  PGresult *res = pt_hub_pq_exec(store->w, "use enrolment code", sql_code_use, 2, params,
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "use enrolment code", sql_code_use, 2, params,
                                  PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
@@ -688,7 +715,7 @@ json_list(PtHubStore *store, const char *what, const char *sql, const char *stat
   char lim[16];
   g_snprintf(lim, sizeof lim, "%u", limit);
   const char *params[] = {station_id, lim};
-  PGresult *res = pt_hub_pq_exec(store->r, what, sql, 2, params, PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec(store, TRUE, what, sql, 2, params, PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
   char *out = pt_hub_pq_text(res, 0, 0);

@@ -14,7 +14,8 @@
  * partition creation by advisory locks).
  *
  * Schema (version PT_HUB_SCHEMA_VERSION; README.md has the full picture):
- *   stations        id (pt_keys_station_id), name, public_key, enrolled/revoked/last heard, head
+ *   stations        id (pt_keys_station_id), name, public_key, enrolled/revoked/last heard, head,
+ *                   contiguous_seq (1..N all held, kept by ingest)
  *   enrol_codes     SHA-256 of a one-time code, name, expiry, used_at/used_by
  *   batches         one (gtin, lot) across stations, with product/variety/grower as signed
  *   event_keys      per event: station, seq, hash (unique), event_id (unique), chain links,

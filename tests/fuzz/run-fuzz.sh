@@ -13,5 +13,6 @@ fi
 rm -f "$BUILD/meson-logs/testlog.json"
 # Only the targets: the rest of the tree is built (and tested) by the other builds.
 ninja -C "$BUILD" tests/fuzz/fuzz-digital-link tests/fuzz/fuzz-bundle-verify tests/fuzz/fuzz-http \
+  tests/fuzz/fuzz-hub-events \
   tests/fuzz/fuzz-config tests/models/fuzz-grade
 meson test -C "$BUILD" --no-rebuild --suite fuzz --print-errorlogs --num-processes 2 "$@"

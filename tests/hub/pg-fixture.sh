@@ -8,7 +8,8 @@
 # with other tests), create database "hub".  PostgreSQL refuses to run as root: as root the
 # cluster belongs to the `postgres` user.  Exits 77 (skip) only when PostgreSQL is not
 # installed; `./run test` installs it, so in CI these tests run.
-# Tuned for tests: fsync off (a crash loses the throwaway cluster anyway), small buffers.
+# Tuned for tests: fsync off (a crash loses the throwaway cluster anyway), small buffers;
+# PG_FIXTURE_DURABLE=1 (benchmarks) keeps PostgreSQL's durable defaults instead.
 
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 
@@ -41,9 +42,19 @@ pg_fixture_start() {
     cat "$PG_DIR/initdb.log" >&2
     return 1
   }
+  local opts="-k $PG_DIR -c listen_addresses='' -c max_connections=40"
+  if [ "${PG_FIXTURE_DURABLE:-0}" != 1 ]; then
+    opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    opts="$opts -c shared_buffers=32MB"
+  fi
+  local as=""
+  [ "$(id -u)" -eq 0 ] && as="runuser -u postgres --"
+  # For tests that restart the server under a running hub (sh -c "$PG_FIXTURE_STOP").
+  export PG_FIXTURE_STOP="$as $PG_BIN/pg_ctl -D $PG_DIR/data -m fast -w stop"
+  export PG_FIXTURE_START="$as $PG_BIN/pg_ctl -D $PG_DIR/data -l $PG_DIR/server.log -w -t 30 \
+-o \"$opts\" start"
   pg_fixture_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 \
-    -o "-k $PG_DIR -c listen_addresses='' -c fsync=off -c synchronous_commit=off \
--c full_page_writes=off -c shared_buffers=32MB -c max_connections=40" start >/dev/null || {
+    -o "$opts" start >/dev/null || {
     cat "$PG_DIR/server.log" >&2
     return 1
   }
