@@ -1,12 +1,14 @@
 /* pt-hub-routes.c: the one list of the hub's route tables (see pt-hub-routes.h). */
 #include "pt-hub-routes.h"
 
+#include "pt-hub-status.h"
 #include "pt-hub-web.h"
 
 #include <string.h>
 
 static const PtHubRouteTable *const tables[] = {
     &pt_hub_web_routes,
+    &pt_hub_status_routes,
 };
 
 PtHubHandler
