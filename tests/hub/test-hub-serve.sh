@@ -89,6 +89,17 @@ check "the page's assets" '[ "$CODE" = 200 ] && grep -q hubKey "$T/b"'
 get "/01/$GTIN/10/$LOT_ENC" -X POST
 check "POST on a page: 405" '[ "$CODE" = 405 ]'
 
+# PostgreSQL restarted under the hub: its connections, and the statements prepared on them,
+# are gone; the hub reconnects and prepares them again (a request may see 503 meanwhile).
+must pg_fixture_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w restart
+codes=
+for _ in 1 2 3; do
+  get "/01/$GTIN/10/$LOT_ENC"
+  codes="$codes $CODE"
+  [ "$CODE" = 200 ] && break
+done
+check "after PostgreSQL restarts the page is served again (statuses:$codes)" '[ "$CODE" = 200 ] && [ "$(header ETag)" != "" ]'
+
 # Per-station status.
 get "/hub/v1/status"
 check "the status API refuses without its token" '[ "$CODE" = 401 ]'
