@@ -109,6 +109,16 @@ get "/hub/v1/status" -H "Authorization: Bearer s3cret-status-token"
 A_SEQ=$(sqlite3 "$T/A/station.db" 'SELECT max(seq) FROM events' 2>/dev/null || echo 0)
 check "status lists both stations with their seq, head, gaps and quarantine" '[ "$CODE" = 200 ] && [ "$(json "[(s[\"name\"], s[\"last_seq\"] == s[\"contiguous_seq\"], s[\"head\"][\"seq\"] == s[\"last_seq\"], s[\"gaps\"], s[\"quarantined\"]) for s in d[\"stations\"]]")" = "[('"'"'Shed A'"'"', True, True, [], 0), ('"'"'Shed B'"'"', True, True, [], 0)]" ]'
 check "A's last seq is its log's" '[ "$(json "d[\"stations\"][0][\"last_seq\"]")" = "$A_SEQ" ]'
+# A gap at B (seq N+1 never sent, N+2 sent) and A's records sent as B: both shown.
+export PACKTRACE_DATA=$T/B
+B_SEQ=$(sqlite3 "$T/B/station.db" 'SELECT max(seq) FROM events')
+must "$BIN" batch hold SHARED --reason "sample"
+must "$BIN" batch release SHARED
+must "$POST" "$T/B" "$URL" $((B_SEQ + 2))
+HUB_POST_SIGNER=$T/B "$POST" "$T/A" "$URL" >"$T/forged.out" 2>&1
+check "A's records signed by B are quarantined" 'grep -q "\"quarantined\"" "$T/forged.out"'
+get "/hub/v1/status" -H "Authorization: Bearer s3cret-status-token"
+check "status shows B's gap and its quarantined events" '[ "$(json "[(s[\"gaps\"], s[\"quarantined\"] > 0, s[\"contiguous_seq\"], s[\"last_seq\"]) for s in d[\"stations\"] if s[\"name\"] == \"Shed B\"][0]")" = "([[$((B_SEQ + 1)), $((B_SEQ + 1))]], True, $B_SEQ, $((B_SEQ + 2)))" ]'
 get "/hub/status"
 check "the status page" '[ "$CODE" = 200 ] && grep -q "hub-status.js" "$T/b"'
 
