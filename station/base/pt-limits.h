@@ -216,9 +216,8 @@
 #define PT_HUB_NAME_MAX               200                /* a station's name, bytes */
 #define PT_HUB_QUARANTINE_LIST_MAX    1000               /* rows `hub quarantine` prints */
 
-/* The hub's public pages (station/hub/pt-hub-web.c) */
-#define PT_HUB_PAGE_MAX_AGE_S                                                                      \
-  5                                      /* a page, resolver answer or bundle may be served this   \
-                                          * long by a cache without revalidating */
+/* The hub's public pages (station/hub/pt-hub-web.c).  PT_HUB_PAGE_MAX_AGE_S: how long a cache
+ * may serve a page, resolver answer or bundle without revalidating. */
+#define PT_HUB_PAGE_MAX_AGE_S         5
 #define PT_HUB_EVIDENCE_REFERRERS_MAX 16 /* events read to decide whether evidence is public */
 #define PT_HUB_STATUS_ALERTS_MAX      20 /* alerts per station in GET /hub/v1/status */

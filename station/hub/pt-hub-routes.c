@@ -4,6 +4,7 @@
 #include "pt-hub-buyer.h"
 #include "pt-hub-quality.h"
 #include "pt-hub-query.h"
+#include "pt-hub-status.h"
 #include "pt-hub-web.h"
 
 #include <string.h>
@@ -13,6 +14,7 @@ static const PtHubRouteTable *const tables[] = {
     &pt_hub_query_routes,
     &pt_hub_buyer_routes,
     &pt_hub_quality_routes,
+    &pt_hub_status_routes,
 };
 
 PtHubHandler

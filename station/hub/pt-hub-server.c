@@ -81,6 +81,11 @@ pt_hub_config_load(PtHubConfig *config, const char *path, GError **error)
     if (config->port < 0)
       config->port = (int)port;
   }
+  /* The hub's key beside its hub.ini, not wherever the hub happens to be started. */
+  if (!config->key_dir) {
+    g_autofree char *dir = g_path_get_dirname(path);
+    config->key_dir = g_build_filename(dir, "hub-key", NULL);
+  }
   return TRUE;
 }
 
@@ -333,8 +338,8 @@ pt_hub_server_start(const PtHubConfig *config, GError **error)
   g_autoptr(PtHubStore) probe = pt_hub_store_open(config->dsn, config->read_dsn, error);
   if (!probe || !pt_hub_store_check_schema(probe, error))
     return NULL;
-  g_autoptr(PtHubWeb) web = pt_hub_web_new(config->key_dir ? config->key_dir : "hub-key",
-                                           config->public_host, config->status_token, error);
+  g_autoptr(PtHubWeb) web =
+      pt_hub_web_new(config->key_dir, config->public_host, config->status_token, error);
   if (!web)
     return NULL;
 

@@ -21,7 +21,8 @@ typedef struct {
   char *read_dsn;     /* nullable: for reads (a streaming replica) */
   char *listen;       /* address, default 127.0.0.1 */
   int port;           /* default 8090; 0: any free port */
-  char *key_dir;      /* nullable: the hub's signing key under DIR/keys (default ./hub-key) */
+  char *key_dir;      /* nullable: the hub's signing key under DIR/keys (default hub-key/
+                       * beside hub.ini; none: a key of the process only) */
   char *public_host;  /* nullable: the label domain, host of the documents' namespace */
   char *status_token; /* nullable: bearer token of GET /hub/v1/status (none: off) */
 } PtHubConfig;

@@ -9,6 +9,36 @@
 
 #include <string.h>
 
+/* Runs the read @sql as the prepared statement @name on the read connection: the hot reads of a
+ * scan peak are planned once per connection, not per request (planning costs several times
+ * the indexed execution).  A connection that was reset has lost its statements: a missing one
+ * is prepared and the call retried.  Returns: (transfer full). */
+static PGresult *
+exec_prepared(PtHubStore *store, const char *name, const char *sql, int n,
+              const char *const *params, GError **error)
+{
+  PGconn *conn = store->r;
+  if (PQstatus(conn) == CONNECTION_BAD)
+    PQreset(conn);
+  PGresult *res = PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
+  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+  if (state && strcmp(state, "26000") == 0) { /* invalid_sql_statement_name */
+    PQclear(res);
+    res = PQprepare(conn, name, sql, n, NULL);
+    gboolean prepared = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+    PQclear(res);
+    res = prepared ? PQexecPrepared(conn, name, n, params, NULL, NULL, 0) : NULL;
+  }
+  if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
+    return res;
+  g_autofree char *msg = g_strdup(res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
+  g_strchomp(msg);
+  g_set_error(error, PT_ERROR, PQstatus(conn) == CONNECTION_OK ? PT_ERROR_FAILED : PT_ERROR_BUSY,
+              "database: %s: %s", name, msg);
+  PQclear(res);
+  return NULL;
+}
+
 void
 pt_hub_lot_head_free(PtHubLotHead *head)
 {
@@ -37,8 +67,7 @@ GPtrArray *
 pt_hub_store_lot_heads(PtHubStore *store, const char *gtin, const char *lot, GError **error)
 {
   const char *params[] = {gtin, lot};
-  PGresult *res =
-      pt_hub_pq_exec(store, TRUE, "lot heads", sql_lot_heads, 2, params, PGRES_TUPLES_OK, error);
+  PGresult *res = exec_prepared(store, "pt_hub_lot_heads", sql_lot_heads, 2, params, error);
   if (!res)
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_lot_head_free);
@@ -72,8 +101,7 @@ pt_hub_store_batch_events(PtHubStore *store, const char *station_id, gint64 batc
   char id[32];
   g_snprintf(id, sizeof id, "%" G_GINT64_FORMAT, batch_id);
   const char *params[] = {id, station_id};
-  PGresult *res = pt_hub_pq_exec(store, TRUE, "batch events", sql_batch_events, 2, params,
-                                 PGRES_TUPLES_OK, error);
+  PGresult *res = exec_prepared(store, "pt_hub_batch_events", sql_batch_events, 2, params, error);
   if (!res)
     return FALSE;
   gboolean ok = TRUE;

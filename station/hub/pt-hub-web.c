@@ -17,6 +17,7 @@
  * indexed read (pt_hub_store_lot_heads()); a render reads the batch's records (tens) once. */
 #include "pt-hub-web.h"
 
+#include "pt-hub-respond.h"
 #include "pt-hub-store-web.h"
 
 #include "pt-bundle.h"
@@ -38,11 +39,6 @@
 #define CLIP_LINK       "pt:clip"
 #define STATIC_MAX_AGE  "public, max-age=3600"
 #define EVIDENCE_PREFIX "/evidence/"
-#define PAGE_CSP                                                                                   \
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "                \
-  "media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "                    \
-  "frame-ancestors 'none'"
-
 struct _PtHubWeb {
   PtKeys *keys;      /* the hub's: signs the heads of served bundles */
   char *hub_key_hex; /* its public half, named on every page */
@@ -54,15 +50,19 @@ PtHubWeb *
 pt_hub_web_new(const char *key_dir, const char *public_host, const char *status_token,
                GError **error)
 {
-  g_autoptr(GError) local = NULL;
-  g_autofree char *keys_dir = g_build_filename(key_dir, "keys", NULL);
   PtKeys *keys = NULL;
-  if (g_file_test(keys_dir, G_FILE_TEST_IS_DIR))
-    keys = pt_keys_load(key_dir, error);
-  else if (g_mkdir_with_parents(key_dir, 0700) == 0)
-    keys = pt_keys_create(key_dir, error);
-  else
-    g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot create the hub key folder %s", key_dir);
+  if (!key_dir) {
+    g_message("hub: no key_dir: the bundles' heads are signed by a key of this process only");
+    keys = pt_keys_new_ephemeral();
+  } else {
+    g_autofree char *keys_dir = g_build_filename(key_dir, "keys", NULL);
+    if (g_file_test(keys_dir, G_FILE_TEST_IS_DIR))
+      keys = pt_keys_load(key_dir, error);
+    else if (g_mkdir_with_parents(key_dir, 0700) == 0)
+      keys = pt_keys_create(key_dir, error);
+    else
+      g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot create the hub key folder %s", key_dir);
+  }
   if (!keys)
     return NULL;
   PtHubWeb *web = g_new0(PtHubWeb, 1);
@@ -85,6 +85,12 @@ pt_hub_web_free(PtHubWeb *web)
   g_time_zone_unref(web->doc.tz);
   g_free(web->status_token);
   g_free(web);
+}
+
+const char *
+pt_hub_web_status_token(const PtHubWeb *web)
+{
+  return web->status_token;
 }
 
 /* Assets ---------------------------------------------------------------------------------- */
@@ -138,108 +144,12 @@ assets_init(void)
 
 /* Responses ------------------------------------------------------------------------------- */
 
-static void
-common_headers(struct MHD_Response *r, const char *type, const char *cache)
-{
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
-  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-  if (g_str_has_prefix(type, "text/html"))
-    MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
-}
-
-static enum MHD_Result
-queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
-{
-  enum MHD_Result ret = MHD_queue_response(c, status, r);
-  MHD_destroy_response(r);
-  return ret;
-}
-
-/* Sends @body (taken: g_malloc'd) uncached. */
-static enum MHD_Result
-respond_text(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len)
-{
-  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-  common_headers(r, type, "no-store");
-  return queue(c, status, r);
-}
-
-static gboolean
-wants_json(struct MHD_Connection *c)
-{
-  const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-  return accept && (strstr(accept, "application/json") || strstr(accept, "application/ld+json")) &&
-         !strstr(accept, "text/html");
-}
-
-/* Returns: (transfer full): @value (taken) as compact JSON text, g_malloc'd. */
-static char *
-dump(json_t *value, gsize *len_out)
-{
-  char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15));
-  json_decref(value);
-  char *copy = g_strdup(text);
-  free(text);
-  *len_out = strlen(copy);
-  return copy;
-}
-
-/* Errors in the form the client asked for: a line of HTML for a phone, JSON for an app. */
-static enum MHD_Result
-respond_error(struct MHD_Connection *c, unsigned status, const char *message)
-{
-  g_autofree char *valid = g_utf8_make_valid(message, -1);
-  gsize len = 0;
-  if (wants_json(c)) {
-    char *text = dump(json_pack("{ss}", "error", valid), &len);
-    return respond_text(c, status, "application/json; charset=utf-8", text, len);
-  }
-  g_autofree char *escaped = g_markup_escape_text(valid, -1);
-  char *html = g_strdup_printf("<!doctype html><meta charset=\"utf-8\">"
-                               "<meta name=\"viewport\" content=\"width=device-width\">"
-                               "<title>packtrace</title><p>%s</p>\n",
-                               escaped);
-  return respond_text(c, status, "text/html; charset=utf-8", html, strlen(html));
-}
-
-static enum MHD_Result
-respond_gerror(struct MHD_Connection *c, const GError *error)
-{
-  unsigned status = pt_error_http_status(error);
-  if (status >= 500)
-    g_warning("hub: %s", error->message);
-  return respond_error(c, status, error->message);
-}
-
-static gboolean
-etag_matches(struct MHD_Connection *c, const char *etag)
-{
-  const char *match =
-      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-  if (!match)
-    return FALSE;
-  if (strcmp(match, "*") == 0)
-    return TRUE;
-  /* A list: "a", "b" (weak validators compare by their tag for If-None-Match). */
-  g_auto(GStrv) tags = g_strsplit(match, ",", -1);
-  for (gsize i = 0; tags[i]; i++) {
-    const char *t = g_strstrip(tags[i]);
-    if (g_str_has_prefix(t, "W/"))
-      t += 2;
-    if (strcmp(t, etag) == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
 /* Sends @body (taken), or 304 when the client holds @etag, cacheable for a short while:
  * Cache-Control public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate. */
 static enum MHD_Result
 respond_cached(struct MHD_Connection *c, const char *type, const char *etag, char *body, gsize len)
 {
-  gboolean fresh = etag_matches(c, etag);
+  gboolean fresh = pt_hub_etag_matches(c, etag);
   struct MHD_Response *r;
   if (fresh) {
     g_free(body);
@@ -249,25 +159,25 @@ respond_cached(struct MHD_Connection *c, const char *type, const char *etag, cha
   }
   char cache[64];
   g_snprintf(cache, sizeof cache, "public, max-age=%d, must-revalidate", PT_HUB_PAGE_MAX_AGE_S);
-  common_headers(r, type, cache);
+  pt_hub_headers(r, type, cache);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
   /* One URL answers HTML or JSON by Accept: a cache must keep them apart. */
   MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
-  return queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+  return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
 static enum MHD_Result
 respond_asset(struct MHD_Connection *c, const Asset *a)
 {
-  gboolean fresh = etag_matches(c, a->etag);
+  gboolean fresh = pt_hub_etag_matches(c, a->etag);
   gsize len = 0;
   const void *data = g_bytes_get_data(a->bytes, &len);
   struct MHD_Response *r =
       fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
             : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
-  common_headers(r, a->type, STATIC_MAX_AGE);
+  pt_hub_headers(r, a->type, STATIC_MAX_AGE);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
-  return queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+  return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
 /* Returns: (transfer full): the consumer shell with @json embedded.  Inside <script> only "<"
@@ -527,17 +437,17 @@ respond_evidence_bytes(const PtHubCall *call, const char *sha256)
   g_autofree char *etag = g_strdup_printf("\"%s\"", sha256);
   g_autoptr(GBytes) bytes = pt_hub_store_evidence_get(call->store, sha256, &type, &error);
   if (!bytes)
-    return respond_gerror(call->c, error);
-  gboolean fresh = etag_matches(call->c, etag);
+    return pt_hub_respond_gerror(call->c, error);
+  gboolean fresh = pt_hub_etag_matches(call->c, etag);
   gsize len = 0;
   const void *data = g_bytes_get_data(bytes, &len);
   struct MHD_Response *r =
       fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
             : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
   /* Content-addressed: the same name is the same bytes forever. */
-  common_headers(r, type, "public, max-age=31536000, immutable");
+  pt_hub_headers(r, type, "public, max-age=31536000, immutable");
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-  return queue(call->c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+  return pt_hub_queue(call->c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
 /* ?linkType=pt:clip&n=N: the clip of the batch's N-th event when the public sees that event;
@@ -548,15 +458,16 @@ respond_clip(const PtHubCall *call, const PtHubLotHead *head)
   const char *n_text = MHD_lookup_connection_value(call->c, MHD_GET_ARGUMENT_KIND, "n");
   guint64 n = 0;
   if (!n_text || !g_ascii_string_to_unsigned(n_text, 10, 1, G_MAXINT64, &n, NULL))
-    return respond_error(call->c, MHD_HTTP_BAD_REQUEST, "n must be an event number: 1, 2, 3, ...");
+    return pt_hub_respond_error(call->c, MHD_HTTP_BAD_REQUEST,
+                                "n must be an event number: 1, 2, 3, ...");
   g_autoptr(GError) error = NULL;
   NthClip nth = {.want = (gint64)n};
   if (!pt_hub_store_batch_events(call->store, head->station_id, head->batch_id, nth_clip, &nth,
                                  &error))
-    return respond_gerror(call->c, error);
+    return pt_hub_respond_gerror(call->c, error);
   g_autofree char *clip = nth.clip;
   if (!clip)
-    return respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such clip");
+    return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such clip");
   return respond_evidence_bytes(call, clip);
 }
 
@@ -567,12 +478,12 @@ respond_evidence(const PtHubCall *call)
 {
   const char *sha = call->url + strlen(EVIDENCE_PREFIX);
   if (!pt_hub_is_hex(sha, PT_HASH_LEN))
-    return respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such evidence");
+    return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such evidence");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) bodies =
       pt_hub_store_evidence_referrers(call->store, sha, PT_HUB_EVIDENCE_REFERRERS_MAX, &error);
   if (!bodies)
-    return respond_gerror(call->c, error);
+    return pt_hub_respond_gerror(call->c, error);
   gboolean shown = FALSE;
   for (guint i = 0; !shown && i < bodies->len; i++) {
     json_t *event = pt_json_parse(bodies->pdata[i], strlen(bodies->pdata[i]), NULL);
@@ -580,7 +491,7 @@ respond_evidence(const PtHubCall *call)
     json_decref(event);
   }
   if (!shown)
-    return respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such evidence");
+    return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such evidence");
   return respond_evidence_bytes(call, sha);
 }
 
@@ -626,26 +537,27 @@ respond_product(const PtHubCall *call, const char *gtin, gboolean redirect)
   gint64 n = 0;
   g_autofree char *product = NULL;
   if (!pt_hub_store_gtin_summary(call->store, gtin, &n, &product, &error))
-    return respond_gerror(call->c, error);
+    return pt_hub_respond_gerror(call->c, error);
   if (n == 0)
-    return respond_error(call->c, MHD_HTTP_NOT_FOUND, "the co-op packs no product with that GTIN");
+    return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND,
+                                "the co-op packs no product with that GTIN");
   if (redirect) {
     /* As GS1's resolver does: an unknown lot falls back to the product's page. */
     g_autofree char *location = g_strdup_printf("/01/%s", gtin);
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    common_headers(r, "text/plain; charset=utf-8", "no-store");
+    pt_hub_headers(r, "text/plain; charset=utf-8", "no-store");
     MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
-    return queue(call->c, MHD_HTTP_SEE_OTHER, r);
+    return pt_hub_queue(call->c, MHD_HTTP_SEE_OTHER, r);
   }
   json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", gtin, "product",
                            product ? product : "", "batches", (json_int_t)n);
   gsize len = 0;
-  char *json = dump(data, &len);
-  if (wants_json(call->c))
-    return respond_text(call->c, MHD_HTTP_OK, "application/json; charset=utf-8", json, len);
+  char *json = pt_hub_json_text(data, &len);
+  if (pt_hub_wants_json(call->c))
+    return pt_hub_respond_text(call->c, MHD_HTTP_OK, "application/json; charset=utf-8", json, len);
   char *html = page_html(json, &len);
   g_free(json);
-  return respond_text(call->c, MHD_HTTP_OK, "text/html; charset=utf-8", html, len);
+  return pt_hub_respond_text(call->c, MHD_HTTP_OK, "text/html; charset=utf-8", html, len);
 }
 
 /* 300 Multiple Choices: each station's page of a lot several hold. */
@@ -674,10 +586,10 @@ respond_choices(const PtHubCall *call, GPtrArray *heads, const char *gtin, const
   }
   g_string_append(html, "</ul></main>\n");
   gsize len = 0;
-  gboolean json = wants_json(call->c);
-  char *body = json ? dump(json_pack("{ss ss ss so}", "kind", "choices", "gtin", gtin, "lot", lot,
-                                     "stations", list),
-                           &len)
+  gboolean json = pt_hub_wants_json(call->c);
+  char *body = json ? pt_hub_json_text(json_pack("{ss ss ss so}", "kind", "choices", "gtin", gtin,
+                                                 "lot", lot, "stations", list),
+                                       &len)
                     : NULL;
   if (json) {
     g_string_free(html, TRUE);
@@ -686,15 +598,15 @@ respond_choices(const PtHubCall *call, GPtrArray *heads, const char *gtin, const
     len = html->len;
     body = g_string_free(html, FALSE);
   }
-  if (etag_matches(call->c, etag))
+  if (pt_hub_etag_matches(call->c, etag))
     return respond_cached(call->c, "text/html", etag, body, len);
   char cache[64];
   g_snprintf(cache, sizeof cache, "public, max-age=%d, must-revalidate", PT_HUB_PAGE_MAX_AGE_S);
   struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-  common_headers(r, json ? "application/json; charset=utf-8" : "text/html; charset=utf-8", cache);
+  pt_hub_headers(r, json ? "application/json; charset=utf-8" : "text/html; charset=utf-8", cache);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
   MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
-  return queue(call->c, MHD_HTTP_MULTIPLE_CHOICES, r);
+  return pt_hub_queue(call->c, MHD_HTTP_MULTIPLE_CHOICES, r);
 }
 
 static enum MHD_Result
@@ -706,25 +618,25 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
     return respond_product(call, link->gtin, FALSE);
   g_autoptr(GPtrArray) heads = pt_hub_store_lot_heads(call->store, link->gtin, link->lot, &error);
   if (!heads)
-    return respond_gerror(c, error);
+    return pt_hub_respond_gerror(c, error);
   const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "station");
   if (want) {
     for (guint i = heads->len; i-- > 0;)
       if (strcmp(((PtHubLotHead *)heads->pdata[i])->station_id, want) != 0)
         g_ptr_array_remove_index(heads, i);
     if (heads->len == 0)
-      return respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch at that station");
+      return pt_hub_respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch at that station");
   }
   if (heads->len == 0) {
     /* An unknown lot shaped like a path ("..%2F..%2Fhub.ini") is a probe: no walk-up. */
     if (!pt_gs1_dl_check_dot_segments("lot", link->lot, NULL))
-      return respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch");
+      return pt_hub_respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch");
     return respond_product(call, link->gtin, TRUE);
   }
   const char *link_type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType");
   gboolean epcis = is_epcis_link_type(link_type);
   gboolean bundle = g_strcmp0(link_type, BUNDLE_LINK) == 0;
-  Rep rep = epcis ? REP_EPCIS : bundle ? REP_BUNDLE : wants_json(c) ? REP_JSON : REP_HTML;
+  Rep rep = epcis ? REP_EPCIS : bundle ? REP_BUNDLE : pt_hub_wants_json(c) ? REP_JSON : REP_HTML;
   g_autofree char *etag = batch_etag(call->web, rep, heads);
   if (heads->len > 1)
     return respond_choices(call, heads, link->gtin, link->lot, etag);
@@ -735,7 +647,7 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
   const char *type = rep == REP_HTML    ? "text/html; charset=utf-8"
                      : rep == REP_EPCIS ? "application/ld+json"
                                         : "application/json; charset=utf-8";
-  if (etag_matches(c, etag))
+  if (pt_hub_etag_matches(c, etag))
     return respond_cached(c, type, etag, NULL, 0);
   gsize len = 0;
   char *body = NULL;
@@ -744,7 +656,7 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
   } else {
     json_t *data = public_batch(call, head, link->gtin, link->lot, &error);
     if (data) {
-      body = dump(data, &len);
+      body = pt_hub_json_text(data, &len);
       if (rep == REP_HTML) {
         char *html = page_html(body, &len);
         g_free(body);
@@ -753,7 +665,7 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
     }
   }
   if (!body)
-    return respond_gerror(c, error);
+    return pt_hub_respond_gerror(c, error);
   return respond_cached(c, type, etag, body, len);
 }
 
@@ -763,7 +675,7 @@ respond_link(const PtHubCall *call)
   g_autoptr(GError) error = NULL;
   PtDigitalLink link;
   if (!parse_link(call, &link, &error))
-    return respond_gerror(call->c, error);
+    return pt_hub_respond_gerror(call->c, error);
   return resolve(call, &link);
 }
 
@@ -774,7 +686,7 @@ respond_static(const PtHubCall *call)
   for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
     if (assets[i].url && strcmp(assets[i].url, call->url) == 0)
       return respond_asset(call->c, &assets[i]);
-  return respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such resource");
+  return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such resource");
 }
 
 static enum MHD_Result
@@ -788,90 +700,11 @@ respond_web(const PtHubCall *call)
   return respond_static(call);
 }
 
-/* Status ------------------------------------------------------------------------------------ */
-
-static gboolean
-token_ok(const PtHubCall *call)
-{
-  const char *auth =
-      MHD_lookup_connection_value(call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-  const char *want = call->web->status_token;
-  if (!want || !auth || !g_str_has_prefix(auth, "Bearer "))
-    return FALSE;
-  const char *given = auth + strlen("Bearer ");
-  gsize n = strlen(want);
-  /* Same length first (not secret), then a comparison that does not stop at the first
-   * difference. */
-  return strlen(given) == n && sodium_memcmp(given, want, n) == 0;
-}
-
-static json_t *
-station_status(const PtHubCall *call, const PtHubStation *st, GError **error)
-{
-  g_autoptr(GArray) gaps = pt_hub_store_station_gaps(call->store, st->id, PT_HUB_GAPS_MAX, error);
-  if (!gaps)
-    return NULL;
-  g_autofree char *alerts_text =
-      pt_hub_store_alerts_json(call->store, st->id, PT_HUB_STATUS_ALERTS_MAX, error);
-  if (!alerts_text)
-    return NULL;
-  json_t *alerts = pt_json_parse(alerts_text, strlen(alerts_text), error);
-  if (!alerts)
-    return NULL;
-  json_t *gap_list = json_array();
-  for (guint i = 0; i + 1 < gaps->len; i += 2)
-    json_array_append_new(gap_list, json_pack("[II]", (json_int_t)g_array_index(gaps, gint64, i),
-                                              (json_int_t)g_array_index(gaps, gint64, i + 1)));
-  json_t *head = st->head_seq > 0 ? json_pack("{sIss}", "seq", (json_int_t)st->head_seq, "hash",
-                                              st->head_hash ? st->head_hash : "")
-                                  : json_null();
-  return json_pack("{ss ss sb so sI sI sI so so sI sI so}", "station", st->id, "name", st->name,
-                   "revoked", st->revoked, "last_heard", pt_json_string_or_null(st->last_heard),
-                   "events", (json_int_t)st->n_events, "last_seq", (json_int_t)st->last_seq,
-                   "contiguous_seq", (json_int_t)st->contiguous_seq, "head", head, "gaps", gap_list,
-                   "quarantined", (json_int_t)st->n_quarantined, "alerts", (json_int_t)st->n_alerts,
-                   "recent_alerts", alerts);
-}
-
-static enum MHD_Result
-respond_status(const PtHubCall *call)
-{
-  if (!call->web->status_token)
-    return respond_error(call->c, MHD_HTTP_FORBIDDEN,
-                         "the status API is off: set status_token in hub.ini's [hub] section");
-  if (!token_ok(call)) {
-    static const char body[] = "{\"error\":\"a valid status token is required\"}";
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(body), (void *)body, MHD_RESPMEM_PERSISTENT);
-    common_headers(r, "application/json; charset=utf-8", "no-store");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-    return queue(call->c, MHD_HTTP_UNAUTHORIZED, r);
-  }
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) stations = pt_hub_store_station_list(call->store, &error);
-  if (!stations)
-    return respond_gerror(call->c, error);
-  json_t *list = json_array();
-  for (guint i = 0; i < stations->len; i++) {
-    json_t *one = station_status(call, stations->pdata[i], &error);
-    if (!one) {
-      json_decref(list);
-      return respond_gerror(call->c, error);
-    }
-    json_array_append_new(list, one);
-  }
-  g_autofree char *now = pt_time_format(pt_now_ns());
-  gsize len = 0;
-  char *text = dump(json_pack("{ss so}", "now", now, "stations", list), &len);
-  return respond_text(call->c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len);
-}
-
 static const PtHubRoute web_routes[] = {
     {"/01/", respond_web},
     {"/static/", respond_web},
     {EVIDENCE_PREFIX, respond_web},
     {"/hub/status", respond_web},
-    {"/hub/v1/status", respond_status},
 };
 
 const PtHubRouteTable pt_hub_web_routes = {web_routes, G_N_ELEMENTS(web_routes)};

@@ -10,8 +10,7 @@
  *   GET /01/{gtin}                the product's page
  *   GET /static/{name}            the pages' assets
  *   GET /evidence/{sha256}        evidence bytes that an event the public sees references
- *   GET /hub/v1/status            every station's sync state (Authorization: Bearer TOKEN)
- *   GET /hub/status               the same as a page (asks for the token)
+ *   GET /hub/status               the page of every station's sync state (pt-hub-status.h)
  *
  * Caching: pages, resolver answers and documents carry a strong ETag derived from the heads of
  * the batch at the hub (per station: events held and the last one's hash) and the
@@ -27,14 +26,18 @@
 G_BEGIN_DECLS
 
 /* The serving context of one hub process: its signing key (loaded from @key_dir/keys, made
- * there when missing: the hub signs the heads of the bundles it serves, the station's records
- * keep the station's signatures), the host of the documents' namespace (@public_host, the
- * label domain), and the bearer token of the status API (@status_token, nullable: no status
- * API).  Returns: (transfer full). */
+ * there when missing; @key_dir NULL: a key of this process only, for tests and a first try:
+ * the hub signs the heads of the bundles it serves, the station's records keep the station's
+ * signatures, and several hub processes behind one name must share the key), the host of the
+ * documents' namespace (@public_host, the label domain), and the bearer token of the status API
+ * (@status_token, nullable: no status API).  Returns: (transfer full). */
 PtHubWeb *pt_hub_web_new(const char *key_dir, const char *public_host, const char *status_token,
                          GError **error);
 void pt_hub_web_free(PtHubWeb *web);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubWeb, pt_hub_web_free)
+
+/* The status API's bearer token, NULL when it is off. */
+const char *pt_hub_web_status_token(const PtHubWeb *web);
 
 /* The routes above (pt-hub-routes.c lists them). */
 extern const PtHubRouteTable pt_hub_web_routes;

@@ -29,10 +29,20 @@ const problems = [];
 page.on('pageerror', (e) => problems.push('page error: ' + e.message));
 page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
 
+// Waits until #state's text matches @re, polled from here: the page's CSP forbids the eval
+// that page.waitForFunction would need.
+async function waitState(re) {
+  for (let i = 0; i < 100; i++) {
+    if (re.test(await page.textContent('#state'))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('#state never matched ' + re + ': ' + (await page.textContent('#state')));
+}
+
 await page.goto(base + '/coop', { waitUntil: 'load', timeout: 20000 });
 await page.fill('#token', 'f'.repeat(64));
 await page.click('#signin button');
-await page.waitForFunction(() => /not known/.test(document.getElementById('state').textContent), null, { timeout: 10000 });
+await waitState(/not known/);
 ok(await page.isHidden('#charts'), 'a wrong token draws nothing');
 problems.length = 0; // the 401 of that request is logged by Chromium, as it should be
 
@@ -52,12 +62,12 @@ ok(rows >= 1, 'the volumes table has a row per week', rows);
 
 await page.selectOption('#by', 'grower');
 await page.click('#filters button');
-await page.waitForFunction(() => /by grower/.test(document.getElementById('state').textContent), null, { timeout: 10000 });
+await waitState(/by grower/);
 const growers = await page.$$eval('#volumes tbody tr td:first-child', (c) => c.map((x) => x.textContent));
 ok(growers.includes('Hill orchard') && growers.includes('Li farm'), 'grouped by grower', growers.join(', '));
 await page.selectOption('#by', 'week');
 await page.click('#filters button');
-await page.waitForFunction(() => /by week/.test(document.getElementById('state').textContent), null, { timeout: 10000 });
+await waitState(/by week/);
 await page.screenshot({ path: shot, fullPage: true });
 ok(problems.length === 0, 'no script or CSP error', problems.join('\n'));
 

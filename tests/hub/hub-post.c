@@ -6,6 +6,8 @@
  *
  *   hub-post DATA_DIR HUB_URL [FROM_SEQ]
  *
+ * With HUB_POST_SIGNER=OTHER_DATA_DIR the requests are signed by that station's key instead
+ * (a station sending another's records: the hub quarantines each).
  * Prints each answer's body on a line; exits 1 when a request fails or an event is
  * quarantined. */
 #include "pt-hub-sign.h"
@@ -85,7 +87,8 @@ main(int argc, char **argv)
   if (sodium_init() < 0)
     return 1;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PtKeys) keys = pt_keys_load(argv[1], &error);
+  const char *signer = g_getenv("HUB_POST_SIGNER");
+  g_autoptr(PtKeys) keys = pt_keys_load(signer && *signer ? signer : argv[1], &error);
   g_autofree char *db = g_build_filename(argv[1], "station.db", NULL);
   g_autoptr(PtStore) store = keys ? pt_store_open_readonly(db, &error) : NULL;
   Collect col = {.from = argc == 4 ? g_ascii_strtoll(argv[3], NULL, 10) : 1,

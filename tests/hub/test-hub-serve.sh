@@ -9,69 +9,9 @@
 # stations lists both and serves each by &station=ID; evidence of nobody 404; the status API
 # refuses without its token and shows each station's seq, head, gaps and quarantine.
 set -u
-BIN=${PACKTRACE_BUILD:?}/station/packtrace
-POST=$PACKTRACE_BUILD/tests/hub/hub-post
 HERE=$(dirname "$0")
-. "$HERE/pg-fixture.sh"
-T=$(mktemp -d)
-hub=
-cleanup() {
-  [ -n "$hub" ] && kill "$hub" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "$T"
-  pg_fixture_stop
-}
 . "$HERE/../tap.sh"
-must() {
-  "$@" >"$T/step.out" 2>&1 || {
-    echo "Bail out! set-up step failed: $* -- $(tail -5 "$T/step.out")"
-    exit 1
-  }
-}
-pg_fixture_start
-trap cleanup EXIT
-chmod 755 "$T"
-GTIN=09506000134352
-LOT='A/B%7'
-LOT_ENC='A%2FB%257'
-
-# Two sheds of one co-op; LOT and SHARED at A, SHARED and RC1 at B.
-station() {
-  export PACKTRACE_DATA=$T/$1
-  must "$BIN" init
-  sed -i 's/^demo=auto$/demo=off/' "$PACKTRACE_DATA/station.ini"
-}
-station A
-must "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN \
-  --grower "Li farm" --harvest-date 2026-11-20 --lot "$LOT"
-must "$BIN" batch new --product Oranges --gtin $GTIN --lot SHARED
-station B
-must "$BIN" batch new --product Oranges --gtin $GTIN --lot SHARED
-must "$BIN" batch new --product Oranges --gtin $GTIN --grower "Wu farm" --lot RC1
-must "$BIN" batch recall RC1 --reason "glass found"
-
-export PACKTRACE_HUB_DSN=$PT_HUB_DSN
-must "$BIN" hub migrate
-must "$BIN" hub station add "Shed A" --key-file "$T/A/keys/station.pub"
-must "$BIN" hub station add "Shed B" --key-file "$T/B/keys/station.pub"
-A_ID=$("$BIN" hub station list --json | python3 -c 'import json,sys; print([s["station"] for s in json.load(sys.stdin) if s["name"]=="Shed A"][0])')
-B_ID=$("$BIN" hub station list --json | python3 -c 'import json,sys; print([s["station"] for s in json.load(sys.stdin) if s["name"]=="Shed B"][0])')
-cat >"$T/hub.ini" <<EOF
-[hub]
-key_dir=$T/hub-key
-public_host=trace.example.coop
-status_token=s3cret-status-token
-EOF
-"$BIN" hub serve --config "$T/hub.ini" --port 0 --port-file "$T/port" >"$T/hub.log" 2>&1 &
-hub=$!
-for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
-[ -s "$T/port" ] || {
-  echo "Bail out! hub did not start: $(cat "$T/hub.log")"
-  exit 1
-}
-URL=http://127.0.0.1:$(cat "$T/port")
-must "$POST" "$T/A" "$URL"
-must "$POST" "$T/B" "$URL"
+. "$HERE/hub-two-stations.sh"
 
 # get PATH [CURL ARGS...]: status in $CODE, headers in $T/h, body in $T/b.
 get() {
@@ -149,6 +89,17 @@ check "the page's assets" '[ "$CODE" = 200 ] && grep -q hubKey "$T/b"'
 get "/01/$GTIN/10/$LOT_ENC" -X POST
 check "POST on a page: 405" '[ "$CODE" = 405 ]'
 
+# PostgreSQL restarted under the hub: its connections, and the statements prepared on them,
+# are gone; the hub reconnects and prepares them again (a request may see 503 meanwhile).
+must pg_fixture_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w restart
+codes=
+for _ in 1 2 3; do
+  get "/01/$GTIN/10/$LOT_ENC"
+  codes="$codes $CODE"
+  [ "$CODE" = 200 ] && break
+done
+check "after PostgreSQL restarts the page is served again (statuses:$codes)" '[ "$CODE" = 200 ] && [ "$(header ETag)" != "" ]'
+
 # Per-station status.
 get "/hub/v1/status"
 check "the status API refuses without its token" '[ "$CODE" = 401 ]'
@@ -158,6 +109,16 @@ get "/hub/v1/status" -H "Authorization: Bearer s3cret-status-token"
 A_SEQ=$(sqlite3 "$T/A/station.db" 'SELECT max(seq) FROM events' 2>/dev/null || echo 0)
 check "status lists both stations with their seq, head, gaps and quarantine" '[ "$CODE" = 200 ] && [ "$(json "[(s[\"name\"], s[\"last_seq\"] == s[\"contiguous_seq\"], s[\"head\"][\"seq\"] == s[\"last_seq\"], s[\"gaps\"], s[\"quarantined\"]) for s in d[\"stations\"]]")" = "[('"'"'Shed A'"'"', True, True, [], 0), ('"'"'Shed B'"'"', True, True, [], 0)]" ]'
 check "A's last seq is its log's" '[ "$(json "d[\"stations\"][0][\"last_seq\"]")" = "$A_SEQ" ]'
+# A gap at B (seq N+1 never sent, N+2 sent) and A's records sent as B: both shown.
+export PACKTRACE_DATA=$T/B
+B_SEQ=$(sqlite3 "$T/B/station.db" 'SELECT max(seq) FROM events')
+must "$BIN" batch hold SHARED --reason "sample"
+must "$BIN" batch release SHARED
+must "$POST" "$T/B" "$URL" $((B_SEQ + 2))
+HUB_POST_SIGNER=$T/B "$POST" "$T/A" "$URL" >"$T/forged.out" 2>&1
+check "A's records signed by B are quarantined" 'grep -q "\"quarantined\"" "$T/forged.out"'
+get "/hub/v1/status" -H "Authorization: Bearer s3cret-status-token"
+check "status shows B's gap and its quarantined events" '[ "$(json "[(s[\"gaps\"], s[\"quarantined\"] > 0, s[\"contiguous_seq\"], s[\"last_seq\"]) for s in d[\"stations\"] if s[\"name\"] == \"Shed B\"][0]")" = "([[$((B_SEQ + 1)), $((B_SEQ + 1))]], True, $B_SEQ, $((B_SEQ + 2)))" ]'
 get "/hub/status"
 check "the status page" '[ "$CODE" = 200 ] && grep -q "hub-status.js" "$T/b"'
 
