@@ -10,11 +10,8 @@
 #include <string.h>
 
 static const PtHubRouteTable *const tables[] = {
-    &pt_hub_web_routes,
-    &pt_hub_query_routes,
-    &pt_hub_buyer_routes,
-    &pt_hub_quality_routes,
-    &pt_hub_status_routes,
+    &pt_hub_web_routes,     &pt_hub_query_routes,  &pt_hub_buyer_routes,
+    &pt_hub_quality_routes, &pt_hub_status_routes,
 };
 
 PtHubHandler
