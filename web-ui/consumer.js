@@ -173,8 +173,12 @@
     if (head.publicKey !== data.public_key) fail('signed by another key');
     if (head.lot !== data.lot || head.gtin !== data.gtin) fail('bundle of another batch');
     var sigOk = await verifier(head.publicKey);
+    /* A co-op hub's bundle: the head is signed by the hub's key, the one its page names; the
+     * records are still checked against the station's. */
+    if (head.hubKey !== undefined && (!lowhex(head.hubKey, 32) || head.hubKey !== data.hub_key)) fail('signed by another key');
+    var headOk = head.hubKey !== undefined ? await verifier(head.hubKey) : sigOk;
     var unsigned = Object.assign({}, head); delete unsigned.signature;
-    if (!await sigOk(head.signature, await sha256(canon(unsigned)))) fail('head signature');
+    if (!await headOk(head.signature, await sha256(canon(unsigned)))) fail('head signature');
     var keyId = hex(fallback ? fallback.sha256(unhex(head.publicKey)) : await crypto.subtle.digest('SHA-256', unhex(head.publicKey)));
     if (head.stationId !== keyId.slice(0, 16)) fail('station id is not the signing key\'s');
     if (proofs.length !== head.count || proofs.length !== data.events.length) fail('events removed or added');

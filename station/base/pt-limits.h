@@ -195,6 +195,10 @@
 /* Buyer portal search (GET /api/v1/search): batches per page, JSON or CSV */
 #define PT_BUYER_SEARCH_DEFAULT 50
 #define PT_BUYER_SEARCH_MAX     1000
+/* The hub's reader API (station/hub/pt-hub-query.c, pt-hub-quality.c). */
+#define PT_HUB_QUERY_PAGE_DEFAULT 100  /* events per EPCIS query page without perPage */
+#define PT_HUB_QUERY_PAGE_MAX     1000 /* perPage at most */
+#define PT_HUB_QUERY_VALUES_MAX   100  /* values of one EPCIS query parameter */
 
 /* Drivers' phones (pt-driver.c, pt-http-driver.c) */
 #define PT_DRIVER_TTL_DEFAULT_S  (12 * 3600)        /* a login QR is good for a working day */
@@ -222,3 +226,9 @@
 #define PT_HUB_ENROL_CODE_TTL_S       (7 * 24 * 3600)    /* an enrolment code's life */
 #define PT_HUB_NAME_MAX               200                /* a station's name, bytes */
 #define PT_HUB_QUARANTINE_LIST_MAX    1000               /* rows `hub quarantine` prints */
+
+/* The hub's public pages (station/hub/pt-hub-web.c).  PT_HUB_PAGE_MAX_AGE_S: how long a cache
+ * may serve a page, resolver answer or bundle without revalidating. */
+#define PT_HUB_PAGE_MAX_AGE_S         5
+#define PT_HUB_EVIDENCE_REFERRERS_MAX 16 /* events read to decide whether evidence is public */
+#define PT_HUB_STATUS_ALERTS_MAX      20 /* alerts per station in GET /hub/v1/status */

@@ -4,6 +4,7 @@
 #include "pt-cli.h"
 
 #include "pt-error.h"
+#include "pt-hub-buyer.h"
 #include "pt-hub-ingest.h"
 #include "pt-hub-server.h"
 #include "pt-hub-store.h"
@@ -447,23 +448,66 @@ hub_station(int argc, char **argv)
   return PT_EXIT_USAGE;
 }
 
+/* `hub buyer add NAME --gln GLN` and `hub admin add NAME`: a bearer token for the readers'
+ * routes (pt-hub-buyer.h), printed once; the hub keeps its SHA-256. */
+static int
+token_add(int argc, char **argv, PtHubRole role)
+{
+  g_auto(HubCommon) common = {0};
+  g_autofree char *gln = NULL;
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry buyer_entries[] = {
+      {"gln", 0, 0, G_OPTION_ARG_STRING, &gln, "the buyer's GLN (13 digits): its scope", "GLN"},
+      {NULL}};
+  gboolean buyer = role == PT_HUB_ROLE_BUYER;
+  if (!hub_parse(&argc, &argv, "add NAME",
+                 buyer ? "Print a bearer token for a buyer, scoped to its GLN."
+                       : "Print a bearer token for an admin (every event, every batch).",
+                 buyer ? buyer_entries : NULL, &common))
+    return PT_EXIT_USAGE;
+  if (argc != 3 || strcmp(argv[1], "add") != 0)
+    return pt_cli_usage("usage: packtrace hub %s add NAME%s", buyer ? "buyer" : "admin",
+                        buyer ? " --gln GLN" : "");
+  if (buyer && !gln)
+    return pt_cli_usage("a buyer needs --gln GLN");
+  g_autoptr(PtHubStore) store = hub_open(&common, FALSE, &error);
+  g_autofree char *token = store ? pt_hub_token_new(store, argv[2], role, gln, &error) : NULL;
+  if (!token)
+    return pt_cli_fail(error);
+  if (common.json)
+    pt_cli_print_json(json_pack("{ssssso}", "token", token, "name", argv[2], "gln",
+                                gln ? json_string(gln) : json_null()));
+  else
+    printf("%s\n(shown once: the hub keeps only its hash; send it as Authorization: Bearer)\n",
+           token);
+  return PT_EXIT_OK;
+}
+
 int
 pt_cmd_hub(int argc, char **argv)
 {
   const char *sub = argc > 1 ? argv[1] : NULL;
   if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
     fprintf(sub ? stdout : stderr,
-            "Usage: packtrace hub serve|migrate|station|quarantine|status [OPTIONS]\n"
+            "Usage: packtrace hub serve|migrate|station|quarantine|status|buyer|admin [OPTIONS]\n"
             "  serve        the hub's HTTP server for stations (station/hub/PROTOCOL.md)\n"
             "  migrate      create or upgrade the hub's PostgreSQL schema\n"
             "  station      add | list | revoke | enrol-code\n"
             "  quarantine   refused events and why\n"
             "  status       per station: last heard, seq, head, gaps, quarantine, alerts\n"
+            "  buyer add NAME --gln GLN   a buyer's bearer token (EPCIS queries, search, quality)\n"
+            "  admin add NAME             an admin's bearer token (every event)\n"
             "Each takes --help, --dsn DSN (or $PACKTRACE_HUB_DSN) and --config hub.ini.\n");
     return sub ? PT_EXIT_OK : PT_EXIT_USAGE;
   }
   if (strcmp(sub, "station") == 0)
     return hub_station(argc - 1, argv + 1);
+  if (strcmp(sub, "buyer") == 0 || strcmp(sub, "admin") == 0) {
+    g_autofree char *tname = g_strdup_printf("hub %s", sub);
+    argv[1] = tname;
+    return token_add(argc - 1, argv + 1,
+                     strcmp(sub, "buyer") == 0 ? PT_HUB_ROLE_BUYER : PT_HUB_ROLE_ADMIN);
+  }
   g_autofree char *name = g_strdup_printf("hub %s", sub);
   argv[1] = name;
   argc--;

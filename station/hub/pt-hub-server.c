@@ -3,6 +3,8 @@
 
 #include "pt-error.h"
 #include "pt-hub-ingest.h"
+#include "pt-hub-routes.h"
+#include "pt-hub-web.h"
 #include "pt-hub-sign.h"
 #include "pt-limits.h"
 #include "pt-time.h"
@@ -20,6 +22,9 @@ pt_hub_config_clear(PtHubConfig *config)
   g_free(config->dsn);
   g_free(config->read_dsn);
   g_free(config->listen);
+  g_free(config->key_dir);
+  g_free(config->public_host);
+  g_free(config->status_token);
   memset(config, 0, sizeof *config);
 }
 
@@ -50,6 +55,12 @@ pt_hub_config_load(PtHubConfig *config, const char *path, GError **error)
       slot = &config->read_dsn;
     else if (strcmp(keys[i], "listen") == 0)
       slot = &config->listen;
+    else if (strcmp(keys[i], "key_dir") == 0)
+      slot = &config->key_dir;
+    else if (strcmp(keys[i], "public_host") == 0)
+      slot = &config->public_host;
+    else if (strcmp(keys[i], "status_token") == 0)
+      slot = &config->status_token;
     if (slot) {
       if (!*slot)
         *slot = g_steal_pointer(&v);
@@ -57,7 +68,9 @@ pt_hub_config_load(PtHubConfig *config, const char *path, GError **error)
     }
     if (strcmp(keys[i], "port") != 0) {
       g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
-                  "%s: unknown key %s in [hub] (dsn, read_dsn, listen, port)", path, keys[i]);
+                  "%s: unknown key %s in [hub] (dsn, read_dsn, listen, port, key_dir, "
+                  "public_host, status_token)",
+                  path, keys[i]);
       return FALSE;
     }
     guint64 port = 0;
@@ -68,6 +81,11 @@ pt_hub_config_load(PtHubConfig *config, const char *path, GError **error)
     if (config->port < 0)
       config->port = (int)port;
   }
+  /* The hub's key beside its hub.ini, not wherever the hub happens to be started. */
+  if (!config->key_dir) {
+    g_autofree char *dir = g_path_get_dirname(path);
+    config->key_dir = g_build_filename(dir, "hub-key", NULL);
+  }
   return TRUE;
 }
 
@@ -76,6 +94,7 @@ struct _PtHubServer {
   PtHubConfig config;
   GMutex lock;
   GPtrArray *all_stores; /* (element-type PtHubStore) freed at the end */
+  PtHubWeb *web;         /* the public routes' context (pt-hub-web.h) */
 };
 
 /* Per worker thread: its own PtHubStore (owned by the server's all_stores). */
@@ -83,6 +102,8 @@ static GPrivate worker_key = G_PRIVATE_INIT(NULL);
 
 /* One request's body as it arrives, bounded. */
 typedef struct {
+  char *raw_url; /* the target as sent, before percent-decoding (nullable: over the limit) */
+  gboolean started;
   GByteArray *body;
   gsize max;
   gboolean too_large;
@@ -173,6 +194,26 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
          Upload *up)
 {
   g_autoptr(GError) error = NULL;
+  PtHubHandler handler = pt_hub_routes_find(url);
+  if (handler) {
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+      struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+      MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+      enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+      MHD_destroy_response(r);
+      return ret;
+    }
+    PtHubStore *store = worker_store(server, &error);
+    if (!store)
+      return respond_gerror(conn, error);
+    PtHubCall call = {.web = server->web,
+                      .c = conn,
+                      .url = url,
+                      .raw_url = up->raw_url,
+                      .method = method,
+                      .store = store};
+    return handler(&call);
+  }
   gboolean evidence = g_str_has_prefix(url, EVIDENCE_PREFIX) && strcmp(method, "PUT") == 0;
   gboolean known = evidence || route_is(url, method, "/hub/v1/enrol", "POST") ||
                    route_is(url, method, "/hub/v1/events", "POST") ||
@@ -242,11 +283,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 {
   PtHubServer *server = cls;
   Upload *up = *con_cls;
-  if (!up) {
-    up = g_new0(Upload, 1);
-    up->body = g_byte_array_new();
+  if (!up->started) {
+    up->started = TRUE;
     up->max = g_str_has_prefix(url, EVIDENCE_PREFIX) ? PT_HUB_EVIDENCE_MAX : PT_HUB_BODY_MAX;
-    *con_cls = up;
     return MHD_YES;
   }
   if (*upload_data_size > 0) {
@@ -261,6 +300,19 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
   return dispatch(server, conn, url, method, up);
 }
 
+/* Called once per request before libmicrohttpd percent-decodes the target: the resolver
+ * splits the path on the '/' the client sent, so that a lot "A/B" (A%2FB) stays one segment.
+ * What it returns is the request's *con_cls. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+  Upload *up = g_new0(Upload, 1);
+  up->body = g_byte_array_new();
+  if (strlen(uri) <= PT_HTTP_URL_MAX)
+    up->raw_url = g_strdup(uri);
+  return up;
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
              enum MHD_RequestTerminationCode toe)
@@ -269,6 +321,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   if (!up)
     return;
   g_byte_array_unref(up->body);
+  g_free(up->raw_url);
   g_free(up);
   *con_cls = NULL;
 }
@@ -284,6 +337,10 @@ pt_hub_server_start(const PtHubConfig *config, GError **error)
   /* The database must be there and migrated before anyone is told the hub is up. */
   g_autoptr(PtHubStore) probe = pt_hub_store_open(config->dsn, config->read_dsn, error);
   if (!probe || !pt_hub_store_check_schema(probe, error))
+    return NULL;
+  g_autoptr(PtHubWeb) web =
+      pt_hub_web_new(config->key_dir, config->public_host, config->status_token, error);
+  if (!web)
     return NULL;
 
   const char *listen = config->listen && *config->listen ? config->listen : "127.0.0.1";
@@ -301,6 +358,7 @@ pt_hub_server_start(const PtHubConfig *config, GError **error)
   server->config.dsn = g_strdup(config->dsn);
   server->config.read_dsn = g_strdup(config->read_dsn);
   server->config.listen = g_strdup(listen);
+  server->web = g_steal_pointer(&web);
   g_mutex_init(&server->lock);
   server->all_stores = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_store_free);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
@@ -310,7 +368,8 @@ pt_hub_server_start(const PtHubConfig *config, GError **error)
       flags, 0, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)PT_HTTP_THREADS, MHD_OPTION_CONNECTION_LIMIT,
       (unsigned)PT_HTTP_CONNECTIONS_MAX, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
+      server, MHD_OPTION_END);
   freeaddrinfo(ai);
   if (!server->daemon) {
     g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot listen on %s port %s (in use?)", listen,
@@ -337,6 +396,7 @@ pt_hub_server_free(PtHubServer *server)
     MHD_stop_daemon(server->daemon);
   /* The workers are gone: their connections can be closed from here. */
   g_ptr_array_unref(server->all_stores);
+  pt_hub_web_free(server->web);
   g_mutex_clear(&server->lock);
   pt_hub_config_clear(&server->config);
   g_free(server);

@@ -28,7 +28,14 @@
  *   alerts          what an admin must look at: heads that rewind
  *   quarantine      refused events as received, with the reason
  *   quality_weekly  per ISO week, station and batch: events, inspections, conformant,
- *                   non-conformant, holds, recalls, quantity inspected (kept by ingest) */
+ *                   non-conformant, holds, recalls, quantity inspected (kept by ingest)
+ * Version 2 (pt-hub-store-query.h reads them):
+ *   hub_tokens      bearer tokens (SHA-256 only) of buyers (scoped to a GLN) and admins
+ *   batch_facts     per batch: commissioning station, pack date, last declared grade, state
+ *   batch_buyers    which buyer GLN a batch was loaded for
+ *   quality_facets  per week, station, batch: fruit per grade class, size code, defect kind,
+ *                   inspections per declared class, fruit, fruit with defects, kg
+ *   (the last three kept by a statement trigger on events, in ingest's transaction) */
 #pragma once
 
 #include "pt-record.h"
@@ -37,7 +44,7 @@
 
 G_BEGIN_DECLS
 
-#define PT_HUB_SCHEMA_VERSION 1
+#define PT_HUB_SCHEMA_VERSION 2
 
 typedef struct _PtHubStore PtHubStore;
 

@@ -45,6 +45,13 @@ pt_bundle_writer_new(const PtConfig *config, gboolean with_proofs, PtBundleView 
 }
 
 void
+pt_bundle_writer_set_creation(PtBundleWriter *w, gint64 creation_ns)
+{
+  g_autofree char *when = pt_time_format(creation_ns);
+  json_object_set_new(w->doc, "creationDate", json_string(when));
+}
+
+void
 pt_bundle_writer_free(PtBundleWriter *w)
 {
   if (!w)
@@ -219,19 +226,20 @@ head_digest(json_t *head, guint8 digest[PT_HASH_LEN], GError **error)
   return ok;
 }
 
-/* Returns: (transfer full): the signed head over @doc and its @count events. */
+/* Returns: (transfer full): the head over @doc and its @count events, naming @station_key
+ * and signed by @keys: the station's own, or a hub's (then also named, as "hubKey"). */
 static json_t *
-signed_head(const PtKeys *keys, const PtBatch *batch, json_t *doc, gint64 count,
-            const guint8 last_hash[PT_HASH_LEN], GError **error)
+signed_head(const PtKeys *keys, const guint8 station_key[PT_PUB_LEN], const PtBatch *batch,
+            json_t *doc, gint64 count, const guint8 last_hash[PT_HASH_LEN], GError **error)
 {
-  /* Derived from the key, never taken from station.ini: verify checks it is the signer's. */
-  g_autofree char *station_id = pt_keys_station_id(keys->public_key);
+  /* Derived from the key, never taken from station.ini: verify checks it is the key's. */
+  g_autofree char *station_id = pt_keys_station_id(station_key);
   guint8 doc_hash[PT_HASH_LEN], digest[PT_HASH_LEN], sig[PT_SIG_LEN];
   if (!hash_document_header(doc, doc_hash, error))
     return NULL;
   g_autofree char *doc_hex = pt_hex_encode(doc_hash, PT_HASH_LEN);
   g_autofree char *last_hex = pt_hex_encode(last_hash, PT_HASH_LEN);
-  g_autofree char *pub_hex = pt_hex_encode(keys->public_key, PT_PUB_LEN);
+  g_autofree char *pub_hex = pt_hex_encode(station_key, PT_PUB_LEN);
   json_t *head = json_pack("{ss"
                            "ss"
                            "ss"
@@ -242,6 +250,10 @@ signed_head(const PtKeys *keys, const PtBatch *batch, json_t *doc, gint64 count,
                            "stationId", station_id, "lot", batch->lot, "gtin", batch->gtin, "count",
                            (json_int_t)count, "lastHash", count ? last_hex : "", "documentHash",
                            doc_hex, "publicKey", pub_hex);
+  if (sodium_memcmp(keys->public_key, station_key, PT_PUB_LEN) != 0) {
+    g_autofree char *hub_hex = pt_hex_encode(keys->public_key, PT_PUB_LEN);
+    json_object_set_new(head, "hubKey", json_string(hub_hex));
+  }
   if (!head_digest(head, digest, error)) {
     json_decref(head);
     return NULL;
@@ -257,7 +269,16 @@ pt_bundle_writer_finish(PtBundleWriter *w, const PtKeys *keys, const PtBatch *ba
                         GError **error)
 {
   g_return_val_if_fail(w->proofs != NULL, NULL);
-  json_t *head = signed_head(keys, batch, w->doc, w->count, w->last_hash, error);
+  return pt_bundle_writer_finish_attested(w, keys, keys->public_key, batch, len_out, error);
+}
+
+char *
+pt_bundle_writer_finish_attested(PtBundleWriter *w, const PtKeys *keys,
+                                 const guint8 station_key[PT_PUB_LEN], const PtBatch *batch,
+                                 gsize *len_out, GError **error)
+{
+  g_return_val_if_fail(w->proofs != NULL, NULL);
+  json_t *head = signed_head(keys, station_key, batch, w->doc, w->count, w->last_hash, error);
   if (!head)
     return NULL;
   json_t *bundle = json_pack("{sssOsOso}", "format", PT_BUNDLE_FORMAT, "epcis", w->doc, "proofs",
@@ -578,9 +599,17 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
     tampered(error, "bundle is signed by another key than the one given");
     goto out;
   }
+  /* A hub's head (pt_bundle_writer_finish_attested()) is signed by the hub key it names; the
+   * events are still checked against the station's. */
+  guint8 signer[PT_PUB_LEN];
+  memcpy(signer, key, PT_PUB_LEN);
+  if (json_object_get(head, "hubKey") && !get_hex(head, "hubKey", signer, PT_PUB_LEN)) {
+    malformed(error, "head's hubKey is not 64 lowercase hex digits");
+    goto out;
+  }
   if (!head_digest(head, digest, error))
     goto out;
-  if (!pt_keys_verify(key, digest, sig)) {
+  if (!pt_keys_verify(signer, digest, sig)) {
     tampered(error, "head signature does not verify (batch identity, count or hashes altered)");
     goto out;
   }
@@ -589,7 +618,7 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
   derived_id = pt_keys_station_id(key);
   station_id = json_string_value(json_object_get(head, "stationId"));
   if (g_strcmp0(station_id, derived_id) != 0) {
-    tampered(error, "the head's station id %s is not %s, the id of the key that signed it",
+    tampered(error, "the head's station id %s is not %s, the id of the key it names",
              station_id ? station_id : "(none)", derived_id);
     goto out;
   }

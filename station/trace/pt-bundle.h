@@ -25,6 +25,10 @@
  * event shown is checked as before.  The format string stays "packtrace-bundle/1": a bundle
  * without redactions is what it always was, and older verifiers refuse a redacted one.
  *
+ * A hub's bundle.  A co-op hub serves the station's records but cannot sign for it: its head
+ * names the station's key as "publicKey" (the events' signatures are the station's) and the
+ * hub's key as "hubKey", which signs the head (count, last hash, document hash).
+ *
  * verify is strict: unknown members at the bundle root or in a proof, hex other than lowercase,
  * or a head whose station id is not the signing key's are refused. */
 #pragma once
@@ -66,6 +70,11 @@ PtBundleWriter *pt_bundle_writer_new(const PtConfig *config, gboolean with_proof
 void pt_bundle_writer_free(PtBundleWriter *writer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtBundleWriter, pt_bundle_writer_free)
 
+/* Sets the document's creationDate to @creation_ns instead of the writer's making time: a
+ * hub serving a batch dates it by its last record, so the same events give the same bytes
+ * (a strong ETag). */
+void pt_bundle_writer_set_creation(PtBundleWriter *w, gint64 creation_ns);
+
 /* Adds the next event.  Fails only on a stored body that is not JSON. */
 gboolean pt_bundle_writer_add(PtBundleWriter *writer, const PtEventRow *row, GError **error);
 
@@ -78,6 +87,15 @@ char *pt_bundle_writer_epcis(PtBundleWriter *writer, gsize *len_out, GError **er
  * Returns: (transfer full): the signed bundle's text, its length in @len_out. */
 char *pt_bundle_writer_finish(PtBundleWriter *writer, const PtKeys *keys, const PtBatch *batch,
                               gsize *len_out, GError **error);
+
+/* The same as pt_bundle_writer_finish() for a co-op hub, which holds the station's signed
+ * events but not its secret key: the head names @station_key ("publicKey", "stationId": every
+ * event is checked against it) and is signed by @keys, the hub's, which it names as "hubKey".
+ * With @keys being the station's own this is pt_bundle_writer_finish().
+ * Returns: (transfer full). */
+char *pt_bundle_writer_finish_attested(PtBundleWriter *writer, const PtKeys *keys,
+                                       const guint8 station_key[PT_PUB_LEN], const PtBatch *batch,
+                                       gsize *len_out, GError **error);
 
 typedef struct {
   gint64 n_events;

@@ -51,6 +51,14 @@ keys_alloc(void)
 }
 
 PtKeys *
+pt_keys_new_ephemeral(void)
+{
+  PtKeys *keys = keys_alloc();
+  crypto_sign_keypair(keys->public_key, keys->secret_key);
+  return keys;
+}
+
+PtKeys *
 pt_keys_create(const char *dir, GError **error)
 {
   g_autofree char *kdir = g_build_filename(dir, "keys", NULL);

@@ -20,6 +20,9 @@ PtKeys *pt_keys_create(const char *dir, GError **error);
  * @public_path, each crash-safe (pt_file_write_atomic()). */
 gboolean pt_keys_write(const PtKeys *keys, const char *secret_path, const char *public_path,
                        GError **error);
+/* A new pair in memory only (a hub without a key folder: its key lasts the process).
+ * Returns: (transfer full). */
+PtKeys *pt_keys_new_ephemeral(void);
 /* Loads the pair under @dir/keys and checks that the halves belong together. */
 PtKeys *pt_keys_load(const char *dir, GError **error);
 void pt_keys_free(PtKeys *keys);

@@ -8,6 +8,8 @@ run "station core" "$B/tests/bench/bench-station"
 run "sync" "$B/tests/bench/bench-sync"
 run "hub ingest, 50 stations" env PG_FIXTURE_DURABLE=1 "$(dirname "$0")/../hub/with-pg.sh" \
   "$B/tests/bench/bench-hub-ingest"
+run "hub resolver and consumer page vs nginx" "$(dirname "$0")/bench-hub-serve.sh" \
+  "$B/station/packtrace" "$B/tests/hub/hub-post"
 run "station HTTP" "$(dirname "$0")/bench-http.sh" "$B/station/packtrace"
 run "consumer page vs nginx" "$(dirname "$0")/bench-consumer.sh" "$B/station/packtrace"
 run "/healthz under slow-client and sign-in floods" "$(dirname "$0")/bench-flood.sh" "$B/station/packtrace"

@@ -22,7 +22,8 @@ ALLOWED = {
                      "pipeline", "models", "labels", "web-ui"],
     "station": ["station/sync", "station/trace", "station/store", "station/base", "pipeline",
                 "models", "labels"],
-    "station/hub": ["station/trace", "station/base", "labels"],
+    # The hub serves the same pages as the station: the compiled-in web-ui/ (a leaf).
+    "station/hub": ["station/trace", "station/base", "labels", "web-ui"],
     "station/sync": ["station/trace", "station/store", "station/base", "labels"],
     "station/trace": ["station/base", "labels"],
     "station/store": ["station/base"],

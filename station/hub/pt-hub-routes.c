@@ -1,0 +1,30 @@
+/* pt-hub-routes.c: the one list of the hub's route tables (see pt-hub-routes.h). */
+#include "pt-hub-routes.h"
+
+#include "pt-hub-buyer.h"
+#include "pt-hub-quality.h"
+#include "pt-hub-query.h"
+#include "pt-hub-status.h"
+#include "pt-hub-web.h"
+
+#include <string.h>
+
+static const PtHubRouteTable *const tables[] = {
+    &pt_hub_web_routes,     &pt_hub_query_routes,  &pt_hub_buyer_routes,
+    &pt_hub_quality_routes, &pt_hub_status_routes,
+};
+
+PtHubHandler
+pt_hub_routes_find(const char *url)
+{
+  for (gsize t = 0; t < G_N_ELEMENTS(tables); t++) {
+    for (gsize i = 0; i < tables[t]->n_routes; i++) {
+      const PtHubRoute *r = &tables[t]->routes[i];
+      gsize n = strlen(r->path);
+      gboolean prefix = n > 0 && r->path[n - 1] == '/';
+      if (prefix ? strncmp(url, r->path, n) == 0 && url[n] : strcmp(url, r->path) == 0)
+        return r->handler;
+    }
+  }
+  return NULL;
+}

@@ -1,0 +1,710 @@
+/* pt-hub-web.c: the hub's resolver, consumer pages, public documents, evidence and status
+ * (see pt-hub-web.h).
+ *
+ * The page is the station's: the same compiled-in consumer shell with the batch's public facts
+ * embedded as JSON, the same consumer.js checking the signed bundle in the browser.  The facts
+ * come from the stored signed records only (the hub keeps no other copy of a batch): identity
+ * from the commissioning event, status from the last status change (a holding event), the
+ * grade from the last grading decision, as pt-batch-signed.h derives them on the station.
+ * Every record was verified against the station's registered key at ingest.
+ *
+ * Two stations holding one (GTIN, lot) (two sheds packing for one co-op lot, or a lot number
+ * reused): the link alone answers 300 Multiple Choices listing each station's page
+ * (&station=ID); each of those is that station's batch with its own records, key and ETag.
+ * Nothing merges two stations' records, whose chains and keys are separate.
+ *
+ * Workload: scan peaks of one lot (a festival, a recall in the news).  A revalidation costs one
+ * indexed read (pt_hub_store_lot_heads()); a render reads the batch's records (tens) once. */
+#include "pt-hub-web.h"
+
+#include "pt-hub-respond.h"
+#include "pt-hub-store-web.h"
+
+#include "pt-bundle.h"
+#include "pt-config.h"
+#include "pt-error.h"
+#include "pt-gs1-dl.h"
+#include "pt-hub-wire.h"
+#include "pt-json.h"
+#include "pt-keys.h"
+#include "pt-limits.h"
+#include "pt-time.h"
+#include "pt-web-resources.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#define DATA_MARK       "@PT_DATA@"
+#define BUNDLE_LINK     "pt:traceBundle"
+#define CLIP_LINK       "pt:clip"
+#define STATIC_MAX_AGE  "public, max-age=3600"
+#define EVIDENCE_PREFIX "/evidence/"
+struct _PtHubWeb {
+  PtKeys *keys;      /* the hub's: signs the heads of served bundles */
+  char *hub_key_hex; /* its public half, named on every page */
+  PtConfig doc;      /* what the documents' header needs: public_host only */
+  char *status_token;
+};
+
+PtHubWeb *
+pt_hub_web_new(const char *key_dir, const char *public_host, const char *status_token,
+               GError **error)
+{
+  PtKeys *keys = NULL;
+  if (!key_dir) {
+    g_message("hub: no key_dir: the bundles' heads are signed by a key of this process only");
+    keys = pt_keys_new_ephemeral();
+  } else {
+    g_autofree char *keys_dir = g_build_filename(key_dir, "keys", NULL);
+    if (g_file_test(keys_dir, G_FILE_TEST_IS_DIR))
+      keys = pt_keys_load(key_dir, error);
+    else if (g_mkdir_with_parents(key_dir, 0700) == 0)
+      keys = pt_keys_create(key_dir, error);
+    else
+      g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot create the hub key folder %s", key_dir);
+  }
+  if (!keys)
+    return NULL;
+  PtHubWeb *web = g_new0(PtHubWeb, 1);
+  web->keys = keys;
+  web->hub_key_hex = pt_hex_encode(keys->public_key, PT_PUB_LEN);
+  web->doc.public_host = g_strdup(public_host && *public_host ? public_host : "localhost");
+  web->doc.tz = g_time_zone_new_utc();
+  web->status_token = status_token && *status_token ? g_strdup(status_token) : NULL;
+  return web;
+}
+
+void
+pt_hub_web_free(PtHubWeb *web)
+{
+  if (!web)
+    return;
+  pt_keys_free(web->keys);
+  g_free(web->hub_key_hex);
+  g_free(web->doc.public_host);
+  g_time_zone_unref(web->doc.tz);
+  g_free(web->status_token);
+  g_free(web);
+}
+
+const char *
+pt_hub_web_status_token(const PtHubWeb *web)
+{
+  return web->status_token;
+}
+
+/* Assets ---------------------------------------------------------------------------------- */
+
+typedef struct {
+  const char *url;
+  const char *resource;
+  const char *type;
+  GBytes *bytes; /* static data of the resource, kept for the process's life */
+  char *etag;
+} Asset;
+
+#define JS "text/javascript; charset=utf-8"
+static Asset assets[] = {
+    {"/static/ui-kit.js", "/packtrace/web/ui-kit.js", JS},
+    {"/static/consumer.js", "/packtrace/web/consumer.js", JS},
+    {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
+    {"/static/ed25519-fallback.js", "/packtrace/web/ed25519-fallback.js", JS},
+    {"/static/vendor/noble-ed25519/index.js", "/packtrace/web/vendor/noble-ed25519/index.js", JS},
+    {"/static/vendor/noble-hashes/sha2.js", "/packtrace/web/vendor/noble-hashes/sha2.js", JS},
+    {"/static/vendor/noble-hashes/_md.js", "/packtrace/web/vendor/noble-hashes/_md.js", JS},
+    {"/static/vendor/noble-hashes/_u64.js", "/packtrace/web/vendor/noble-hashes/_u64.js", JS},
+    {"/static/vendor/noble-hashes/utils.js", "/packtrace/web/vendor/noble-hashes/utils.js", JS},
+    {"/static/hub-status.js", "/packtrace/web/hub-status.js", JS},
+    {"/hub/status", "/packtrace/web/hub-status.html", "text/html; charset=utf-8"},
+    {NULL, "/packtrace/web/consumer.html", "text/html; charset=utf-8"},
+};
+#define CONSUMER_SHELL (&assets[G_N_ELEMENTS(assets) - 1])
+
+static gpointer
+assets_load(gpointer unused)
+{
+  GResource *res = pt_web_get_resource();
+  for (gsize i = 0; i < G_N_ELEMENTS(assets); i++) {
+    /* Built in at compile time: a missing entry is a build error, not a run-time state. */
+    assets[i].bytes =
+        g_resource_lookup_data(res, assets[i].resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+    g_assert(assets[i].bytes);
+    g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, assets[i].bytes);
+    assets[i].etag = g_strdup_printf("\"%.32s\"", sum);
+  }
+  return NULL;
+}
+
+static void
+assets_init(void)
+{
+  static GOnce once = G_ONCE_INIT;
+  g_once(&once, assets_load, NULL);
+}
+
+/* Responses ------------------------------------------------------------------------------- */
+
+/* Sends @body (taken), or 304 when the client holds @etag, cacheable for a short while:
+ * Cache-Control public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate. */
+static enum MHD_Result
+respond_cached(struct MHD_Connection *c, const char *type, const char *etag, char *body, gsize len)
+{
+  gboolean fresh = pt_hub_etag_matches(c, etag);
+  struct MHD_Response *r;
+  if (fresh) {
+    g_free(body);
+    r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+  } else {
+    r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  }
+  char cache[64];
+  g_snprintf(cache, sizeof cache, "public, max-age=%d, must-revalidate", PT_HUB_PAGE_MAX_AGE_S);
+  pt_hub_headers(r, type, cache);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  /* One URL answers HTML or JSON by Accept: a cache must keep them apart. */
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
+  return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+}
+
+static enum MHD_Result
+respond_asset(struct MHD_Connection *c, const Asset *a)
+{
+  gboolean fresh = pt_hub_etag_matches(c, a->etag);
+  gsize len = 0;
+  const void *data = g_bytes_get_data(a->bytes, &len);
+  struct MHD_Response *r =
+      fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
+            : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+  pt_hub_headers(r, a->type, STATIC_MAX_AGE);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+  return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+}
+
+/* Returns: (transfer full): the consumer shell with @json embedded.  Inside <script> only "<"
+ * could end the element early, and in JSON it can only occur in strings, where \u003c means
+ * the same. */
+static char *
+page_html(const char *json, gsize *len_out)
+{
+  gsize len = 0;
+  const char *shell = g_bytes_get_data(CONSUMER_SHELL->bytes, &len);
+  const char *mark = g_strstr_len(shell, (gssize)len, DATA_MARK);
+  g_assert(mark);
+  GString *page = g_string_sized_new(len + strlen(json) + 64);
+  g_string_append_len(page, shell, mark - shell);
+  for (const char *p = json; *p; p++) {
+    if (*p == '<')
+      g_string_append(page, "\\u003c");
+    else
+      g_string_append_c(page, *p);
+  }
+  const char *rest = mark + strlen(DATA_MARK);
+  g_string_append_len(page, rest, (gssize)(shell + len - rest));
+  *len_out = page->len;
+  return g_string_free(page, FALSE);
+}
+
+/* The representation a request asks for. */
+typedef enum {
+  REP_HTML,
+  REP_JSON,
+  REP_EPCIS,
+  REP_BUNDLE,
+} Rep;
+
+static const char *const rep_names[] = {"html", "json", "epcis", "bundle"};
+
+/* Returns: (transfer full): the strong ETag of @rep of the batch at @heads (element-type
+ * PtHubLotHead): its heads at the hub, the consumer shell (a new release changes the page),
+ * and the hub key (it signs the bundle).  A new event of the batch, a hold or recall among
+ * them, changes the count and the last hash: the tag changes with it. */
+static char *
+batch_etag(const PtHubWeb *web, Rep rep, GPtrArray *heads)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+  g_checksum_update(sum, (const guchar *)"packtrace-hub-page-1|", -1);
+  g_checksum_update(sum, (const guchar *)rep_names[rep], -1);
+  g_checksum_update(sum, (const guchar *)CONSUMER_SHELL->etag, -1);
+  g_checksum_update(sum, (const guchar *)web->hub_key_hex, -1);
+  for (guint i = 0; i < heads->len; i++) {
+    const PtHubLotHead *h = heads->pdata[i];
+    g_autofree char *part = g_strdup_printf("|%s|%" G_GINT64_FORMAT "|%s", h->station_id,
+                                            h->n_events, h->last_hash ? h->last_hash : "");
+    g_checksum_update(sum, (const guchar *)part, -1);
+  }
+  return g_strdup_printf("\"%.40s\"", g_checksum_get_string(sum));
+}
+
+/* The public facts ------------------------------------------------------------------------- */
+
+typedef struct {
+  const char *link;   /* the batch's Digital Link path with its station, lot encoded */
+  json_t *events;     /* the timeline */
+  json_t *commission; /* nullable: the commissioning record */
+  json_t *status;     /* nullable: the last status change */
+  json_t *grading;    /* nullable: the last grading decision */
+} Facts;
+
+static void
+facts_clear(Facts *f)
+{
+  json_decref(f->events);
+  json_decref(f->commission);
+  json_decref(f->status);
+  json_decref(f->grading);
+}
+
+static void
+keep(json_t **slot, json_t *event)
+{
+  json_decref(*slot);
+  *slot = json_incref(event);
+}
+
+/* One timeline entry as the station's page shows it: step, time, disposition, hash ID, clip;
+ * never notes or quantities.  Records the fact-bearing events on the way. */
+static gboolean
+take_event(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  Facts *f = user_data;
+  json_t *event = pt_json_parse(row->body, row->body_len, error);
+  if (!event)
+    return FALSE;
+  gsize n = json_array_size(f->events) + 1;
+  json_t *time = json_object_get(event, "eventTime");
+  json_t *disposition = json_object_get(event, "disposition");
+  json_t *out = json_pack("{sI ss ss so}", "n", (json_int_t)n, "step", row->step, "time",
+                          json_is_string(time) ? json_string_value(time) : "", "disposition",
+                          json_is_string(disposition) ? json_copy(disposition) : json_null());
+  json_object_set_new(out, "hash_id", pt_json_string_or_null(row->hash_id));
+  if (json_object_get(event, "errorDeclaration"))
+    json_object_set_new(out, "error_declaration", json_true());
+  if (json_object_get(event, PT_EXT_CLIP_SHA256) &&
+      pt_bundle_event_shown(event, PT_BUNDLE_PUBLIC, NULL)) {
+    g_autofree char *clip = g_strdup_printf("%s&linkType=" CLIP_LINK "&n=%zu", f->link, n);
+    json_object_set_new(out, "clip", json_string(clip));
+  }
+  json_array_append_new(f->events, out);
+  if (g_strcmp0(row->step, "commissioning") == 0 && !f->commission)
+    keep(&f->commission, event);
+  else if (g_strcmp0(row->step, "holding") == 0 && json_object_get(event, "pt:action"))
+    keep(&f->status, event);
+  else if (g_strcmp0(row->step, "inspecting") == 0 && json_object_get(event, "pt:declaredClass"))
+    keep(&f->grading, event);
+  json_decref(event);
+  return TRUE;
+}
+
+static json_t *
+member(json_t *object, const char *key)
+{
+  return pt_json_string_or_null(json_string_value(json_object_get(object, key)));
+}
+
+static json_t *
+grading_json(json_t *ev)
+{
+  if (!ev)
+    return json_null();
+  json_t *classes = json_array();
+  const char *name;
+  json_t *count;
+  json_object_foreach(json_object_get(ev, "pt:gradeDistribution"), name, count)
+  {
+    if (json_integer_value(count) > 0)
+      json_array_append_new(classes, json_pack("{sssI}", "class", name, "count",
+                                               (json_int_t)json_integer_value(count)));
+  }
+  return json_pack("{sosososo}", "declared_class", member(ev, "pt:declaredClass"), "disposition",
+                   member(ev, "disposition"), "n_fruit",
+                   json_integer(json_integer_value(json_object_get(ev, "pt:fruitCount"))),
+                   "classes", classes);
+}
+
+static const char *
+status_of(json_t *ev)
+{
+  const char *action = json_string_value(json_object_get(ev, "pt:action"));
+  if (g_strcmp0(action, "hold") == 0)
+    return "held";
+  if (g_strcmp0(action, "recall") == 0)
+    return "recalled";
+  return "active";
+}
+
+/* The query of a station's batch links: ?station=ID, to which a linkType is appended. */
+static char *
+batch_link(const char *gtin, const char *lot, const char *station_id)
+{
+  g_autofree char *enc = pt_gs1_dl_encode_value(lot);
+  return g_strdup_printf("/01/%s/10/%s?station=%s", gtin, enc, station_id);
+}
+
+/* Returns: (transfer full): the public facts of @head's batch, as the station's page has them
+ * (pt-web.c), "station" its name, "public_key" its key, "hub_key" the key of the head of the
+ * bundle at "bundle". */
+static json_t *
+public_batch(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, const char *lot,
+             GError **error)
+{
+  g_autofree char *link = batch_link(gtin, lot, head->station_id);
+  Facts f = {.link = link, .events = json_array()};
+  if (!pt_hub_store_batch_events(call->store, head->station_id, head->batch_id, take_event, &f,
+                                 error)) {
+    facts_clear(&f);
+    return NULL;
+  }
+  json_t *ilmd = json_object_get(f.commission, "ilmd");
+  g_autofree char *key = pt_hex_encode(head->public_key, PT_PUB_LEN);
+  g_autofree char *bundle = g_strdup_printf("%s&linkType=" BUNDLE_LINK, link);
+  const char *product = json_string_value(json_object_get(f.commission, "pt:product"));
+  const char *pack = json_string_value(json_object_get(f.commission, "pt:packDate"));
+  json_t *out = json_pack(
+      "{ss ss ss ss so so so so ss ss so so ss ss ss ss}", "kind", "batch", "gtin", gtin, "lot",
+      lot, "product", product ? product : "", "variety", member(f.commission, "pt:variety"),
+      "origin", member(f.commission, "pt:origin"), "grower", member(f.commission, "pt:grower"),
+      "harvest_date", member(ilmd, "cbvmda:harvestStartDate"), "pack_date", pack ? pack : "",
+      "status", f.status ? status_of(f.status) : "active", "grading", grading_json(f.grading),
+      "events", json_incref(f.events), "station", head->station_name, "public_key", key, "bundle",
+      bundle, "hub_key", call->web->hub_key_hex);
+  /* The hub holds only records that verified at ingest, and takes every fact from them: a
+   * batch without its commissioning record (not arrived yet) is the only one it cannot
+   * vouch for. */
+  json_t *warnings = json_array();
+  if (!f.commission)
+    json_array_append_new(warnings, json_string("commissioning"));
+  json_object_set_new(out, "facts_verified", json_boolean(f.commission != NULL));
+  json_object_set_new(out, "fact_warnings", warnings);
+  facts_clear(&f);
+  return out;
+}
+
+/* Documents -------------------------------------------------------------------------------- */
+
+static gboolean
+write_row(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  return pt_bundle_writer_add(user_data, row, error);
+}
+
+/* Returns: (transfer full): the public EPCIS document or signed bundle of @head's batch,
+ * dated by its last event so that the same records give the same bytes. */
+static char *
+public_document(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, const char *lot,
+                gboolean bundle, gsize *len_out, GError **error)
+{
+  g_autoptr(PtBundleWriter) w =
+      pt_bundle_writer_new(&call->web->doc, bundle, PT_BUNDLE_PUBLIC, NULL);
+  pt_bundle_writer_set_creation(w, head->last_event_ns);
+  if (!pt_hub_store_batch_events(call->store, head->station_id, head->batch_id, write_row, w,
+                                 error))
+    return NULL;
+  if (!bundle)
+    return pt_bundle_writer_epcis(w, len_out, error);
+  PtBatch batch = {.lot = (char *)lot, .gtin = (char *)gtin};
+  return pt_bundle_writer_finish_attested(w, call->web->keys, head->public_key, &batch, len_out,
+                                          error);
+}
+
+typedef struct {
+  gint64 want, seen;
+  char *clip; /* the N-th event's clip, when the public sees that event */
+} NthClip;
+
+static gboolean
+nth_clip(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  NthClip *nth = user_data;
+  if (++nth->seen != nth->want)
+    return TRUE;
+  json_t *event = pt_json_parse(row->body, row->body_len, error);
+  if (!event)
+    return FALSE;
+  const char *clip = json_string_value(json_object_get(event, PT_EXT_CLIP_SHA256));
+  if (clip && pt_hub_is_hex(clip, PT_HASH_LEN) &&
+      pt_bundle_event_shown(event, PT_BUNDLE_PUBLIC, NULL))
+    nth->clip = g_strdup(clip);
+  json_decref(event);
+  return TRUE;
+}
+
+/* Evidence bytes by SHA-256, immutable. */
+static enum MHD_Result
+respond_evidence_bytes(const PtHubCall *call, const char *sha256)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *type = NULL;
+  g_autofree char *etag = g_strdup_printf("\"%s\"", sha256);
+  g_autoptr(GBytes) bytes = pt_hub_store_evidence_get(call->store, sha256, &type, &error);
+  if (!bytes)
+    return pt_hub_respond_gerror(call->c, error);
+  gboolean fresh = pt_hub_etag_matches(call->c, etag);
+  gsize len = 0;
+  const void *data = g_bytes_get_data(bytes, &len);
+  struct MHD_Response *r =
+      fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
+            : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  /* Content-addressed: the same name is the same bytes forever. */
+  pt_hub_headers(r, type, "public, max-age=31536000, immutable");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  return pt_hub_queue(call->c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+}
+
+/* ?linkType=pt:clip&n=N: the clip of the batch's N-th event when the public sees that event;
+ * any other answers as a clip that does not exist. */
+static enum MHD_Result
+respond_clip(const PtHubCall *call, const PtHubLotHead *head)
+{
+  const char *n_text = MHD_lookup_connection_value(call->c, MHD_GET_ARGUMENT_KIND, "n");
+  guint64 n = 0;
+  if (!n_text || !g_ascii_string_to_unsigned(n_text, 10, 1, G_MAXINT64, &n, NULL))
+    return pt_hub_respond_error(call->c, MHD_HTTP_BAD_REQUEST,
+                                "n must be an event number: 1, 2, 3, ...");
+  g_autoptr(GError) error = NULL;
+  NthClip nth = {.want = (gint64)n};
+  if (!pt_hub_store_batch_events(call->store, head->station_id, head->batch_id, nth_clip, &nth,
+                                 &error))
+    return pt_hub_respond_gerror(call->c, error);
+  g_autofree char *clip = nth.clip;
+  if (!clip)
+    return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such clip");
+  return respond_evidence_bytes(call, clip);
+}
+
+/* GET /evidence/{sha256}: bytes that a record the public sees references; a private record's
+ * (a truck's photos) or unknown evidence answer alike. */
+static enum MHD_Result
+respond_evidence(const PtHubCall *call)
+{
+  const char *sha = call->url + strlen(EVIDENCE_PREFIX);
+  if (!pt_hub_is_hex(sha, PT_HASH_LEN))
+    return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such evidence");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) bodies =
+      pt_hub_store_evidence_referrers(call->store, sha, PT_HUB_EVIDENCE_REFERRERS_MAX, &error);
+  if (!bodies)
+    return pt_hub_respond_gerror(call->c, error);
+  gboolean shown = FALSE;
+  for (guint i = 0; !shown && i < bodies->len; i++) {
+    json_t *event = pt_json_parse(bodies->pdata[i], strlen(bodies->pdata[i]), NULL);
+    shown = event && pt_bundle_event_shown(event, PT_BUNDLE_PUBLIC, NULL);
+    json_decref(event);
+  }
+  if (!shown)
+    return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such evidence");
+  return respond_evidence_bytes(call, sha);
+}
+
+/* The resolver ------------------------------------------------------------------------------ */
+
+static gboolean
+is_epcis_link_type(const char *t)
+{
+  return t && (strcmp(t, "gs1:epcis") == 0 || strcmp(t, "https://gs1.org/voc/epcis") == 0 ||
+               strcmp(t, "https://ref.gs1.org/voc/epcis") == 0);
+}
+
+/* The link as the printed QR spells it: the label domain and the request target as sent, so
+ * that a lot "A/B" (A%2FB) stays one segment. */
+static gboolean
+parse_link(const PtHubCall *call, PtDigitalLink *link, GError **error)
+{
+  const char *raw = call->raw_url;
+  if (!raw || !g_str_has_prefix(raw, "/01/")) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link");
+    return FALSE;
+  }
+  g_autoptr(GString) uri = g_string_new("https://");
+  g_string_append(uri, call->web->doc.public_host);
+  g_string_append_len(uri, raw, (gssize)strcspn(raw, "#"));
+  if (uri->len > PT_DL_URI_MAX) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the Digital Link is too long");
+    return FALSE;
+  }
+  g_autoptr(GError) local = NULL;
+  if (!pt_gs1_digital_link_parse(uri->str, 0, link, &local)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link: %s",
+                local->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static enum MHD_Result
+respond_product(const PtHubCall *call, const char *gtin, gboolean redirect)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = 0;
+  g_autofree char *product = NULL;
+  if (!pt_hub_store_gtin_summary(call->store, gtin, &n, &product, &error))
+    return pt_hub_respond_gerror(call->c, error);
+  if (n == 0)
+    return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND,
+                                "the co-op packs no product with that GTIN");
+  if (redirect) {
+    /* As GS1's resolver does: an unknown lot falls back to the product's page. */
+    g_autofree char *location = g_strdup_printf("/01/%s", gtin);
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    pt_hub_headers(r, "text/plain; charset=utf-8", "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
+    return pt_hub_queue(call->c, MHD_HTTP_SEE_OTHER, r);
+  }
+  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", gtin, "product",
+                           product ? product : "", "batches", (json_int_t)n);
+  gsize len = 0;
+  char *json = pt_hub_json_text(data, &len);
+  if (pt_hub_wants_json(call->c))
+    return pt_hub_respond_text(call->c, MHD_HTTP_OK, "application/json; charset=utf-8", json, len);
+  char *html = page_html(json, &len);
+  g_free(json);
+  return pt_hub_respond_text(call->c, MHD_HTTP_OK, "text/html; charset=utf-8", html, len);
+}
+
+/* 300 Multiple Choices: each station's page of a lot several hold. */
+static enum MHD_Result
+respond_choices(const PtHubCall *call, GPtrArray *heads, const char *gtin, const char *lot,
+                const char *etag)
+{
+  json_t *list = json_array();
+  GString *html = g_string_new("<!doctype html><meta charset=\"utf-8\">"
+                               "<meta name=\"viewport\" content=\"width=device-width\">"
+                               "<link rel=\"stylesheet\" href=\"/static/style.css\">"
+                               "<title>packtrace</title><main><h1>");
+  g_autofree char *lot_html = g_markup_escape_text(lot, -1);
+  g_string_append_printf(html, "%s</h1><p>Packed at %u sheds of the co-op:</p><ul>", lot_html,
+                         heads->len);
+  for (guint i = 0; i < heads->len; i++) {
+    const PtHubLotHead *h = heads->pdata[i];
+    g_autofree char *link = batch_link(gtin, lot, h->station_id);
+    json_array_append_new(list, json_pack("{ss ss ss sI}", "station", h->station_id, "name",
+                                          h->station_name, "link", link, "events",
+                                          (json_int_t)h->n_events));
+    g_autofree char *name = g_markup_escape_text(h->station_name, -1);
+    g_autofree char *href = g_markup_escape_text(link, -1);
+    g_string_append_printf(html, "<li><a class=\"station-choice\" href=\"%s\">%s</a></li>", href,
+                           name);
+  }
+  g_string_append(html, "</ul></main>\n");
+  gsize len = 0;
+  gboolean json = pt_hub_wants_json(call->c);
+  char *body = json ? pt_hub_json_text(json_pack("{ss ss ss so}", "kind", "choices", "gtin", gtin,
+                                                 "lot", lot, "stations", list),
+                                       &len)
+                    : NULL;
+  if (json) {
+    g_string_free(html, TRUE);
+  } else {
+    json_decref(list);
+    len = html->len;
+    body = g_string_free(html, FALSE);
+  }
+  if (pt_hub_etag_matches(call->c, etag))
+    return respond_cached(call->c, "text/html", etag, body, len);
+  char cache[64];
+  g_snprintf(cache, sizeof cache, "public, max-age=%d, must-revalidate", PT_HUB_PAGE_MAX_AGE_S);
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  pt_hub_headers(r, json ? "application/json; charset=utf-8" : "text/html; charset=utf-8", cache);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
+  return pt_hub_queue(call->c, MHD_HTTP_MULTIPLE_CHOICES, r);
+}
+
+static enum MHD_Result
+resolve(const PtHubCall *call, const PtDigitalLink *link)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  if (!link->lot[0])
+    return respond_product(call, link->gtin, FALSE);
+  g_autoptr(GPtrArray) heads = pt_hub_store_lot_heads(call->store, link->gtin, link->lot, &error);
+  if (!heads)
+    return pt_hub_respond_gerror(c, error);
+  const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "station");
+  if (want) {
+    for (guint i = heads->len; i-- > 0;)
+      if (strcmp(((PtHubLotHead *)heads->pdata[i])->station_id, want) != 0)
+        g_ptr_array_remove_index(heads, i);
+    if (heads->len == 0)
+      return pt_hub_respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch at that station");
+  }
+  if (heads->len == 0) {
+    /* An unknown lot shaped like a path ("..%2F..%2Fhub.ini") is a probe: no walk-up. */
+    if (!pt_gs1_dl_check_dot_segments("lot", link->lot, NULL))
+      return pt_hub_respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch");
+    return respond_product(call, link->gtin, TRUE);
+  }
+  const char *link_type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType");
+  gboolean epcis = is_epcis_link_type(link_type);
+  gboolean bundle = g_strcmp0(link_type, BUNDLE_LINK) == 0;
+  Rep rep = epcis ? REP_EPCIS : bundle ? REP_BUNDLE : pt_hub_wants_json(c) ? REP_JSON : REP_HTML;
+  g_autofree char *etag = batch_etag(call->web, rep, heads);
+  if (heads->len > 1)
+    return respond_choices(call, heads, link->gtin, link->lot, etag);
+  const PtHubLotHead *head = heads->pdata[0];
+  if (g_strcmp0(link_type, CLIP_LINK) == 0)
+    return respond_clip(call, head);
+  /* Revalidation: one indexed read, nothing rendered. */
+  const char *type = rep == REP_HTML    ? "text/html; charset=utf-8"
+                     : rep == REP_EPCIS ? "application/ld+json"
+                                        : "application/json; charset=utf-8";
+  if (pt_hub_etag_matches(c, etag))
+    return respond_cached(c, type, etag, NULL, 0);
+  gsize len = 0;
+  char *body = NULL;
+  if (epcis || bundle) {
+    body = public_document(call, head, link->gtin, link->lot, bundle, &len, &error);
+  } else {
+    json_t *data = public_batch(call, head, link->gtin, link->lot, &error);
+    if (data) {
+      body = pt_hub_json_text(data, &len);
+      if (rep == REP_HTML) {
+        char *html = page_html(body, &len);
+        g_free(body);
+        body = html;
+      }
+    }
+  }
+  if (!body)
+    return pt_hub_respond_gerror(c, error);
+  return respond_cached(c, type, etag, body, len);
+}
+
+static enum MHD_Result
+respond_link(const PtHubCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  PtDigitalLink link;
+  if (!parse_link(call, &link, &error))
+    return pt_hub_respond_gerror(call->c, error);
+  return resolve(call, &link);
+}
+
+static enum MHD_Result
+respond_static(const PtHubCall *call)
+{
+  /* Only the names in the table: no file system behind this, so no path to traverse. */
+  for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
+    if (assets[i].url && strcmp(assets[i].url, call->url) == 0)
+      return respond_asset(call->c, &assets[i]);
+  return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such resource");
+}
+
+static enum MHD_Result
+respond_web(const PtHubCall *call)
+{
+  assets_init();
+  if (g_str_has_prefix(call->url, "/01/"))
+    return respond_link(call);
+  if (g_str_has_prefix(call->url, EVIDENCE_PREFIX))
+    return respond_evidence(call);
+  return respond_static(call);
+}
+
+static const PtHubRoute web_routes[] = {
+    {"/01/", respond_web},
+    {"/static/", respond_web},
+    {EVIDENCE_PREFIX, respond_web},
+    {"/hub/status", respond_web},
+};
+
+const PtHubRouteTable pt_hub_web_routes = {web_routes, G_N_ELEMENTS(web_routes)};

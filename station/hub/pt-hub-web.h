@@ -1,0 +1,45 @@
+/* pt-hub-web.h: the hub's public face for every station of the co-op, on one domain: the GS1
+ * Digital Link resolver behind the printed QR codes, the consumer page (web-ui/consumer.html
+ * and consumer.js, the station's own), the public EPCIS document and signed bundle of a batch,
+ * its evidence, and the per-station status for the co-op's admin.
+ *
+ *   GET /01/{gtin}/10/{lot}[?..]  as the station's resolver (station/http/pt-web.h): the page,
+ *                                 its JSON (Accept: application/json), linkType=gs1:epcis,
+ *                                 linkType=pt:traceBundle, linkType=pt:clip&n=N; &station=ID
+ *                                 picks one station when several hold the lot
+ *   GET /01/{gtin}                the product's page
+ *   GET /static/{name}            the pages' assets
+ *   GET /evidence/{sha256}        evidence bytes that an event the public sees references
+ *   GET /hub/status               the page of every station's sync state (pt-hub-status.h)
+ *
+ * Caching: pages, resolver answers and documents carry a strong ETag derived from the heads of
+ * the batch at the hub (per station: events held and the last one's hash) and the
+ * representation, and Cache-Control: public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate;
+ * If-None-Match answers 304 after one indexed read.  A hold or recall is an event of the batch:
+ * it changes the ETag the moment it is stored. */
+#pragma once
+
+#include "pt-hub-routes.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The serving context of one hub process: its signing key (loaded from @key_dir/keys, made
+ * there when missing; @key_dir NULL: a key of this process only, for tests and a first try:
+ * the hub signs the heads of the bundles it serves, the station's records keep the station's
+ * signatures, and several hub processes behind one name must share the key), the host of the
+ * documents' namespace (@public_host, the label domain), and the bearer token of the status API
+ * (@status_token, nullable: no status API).  Returns: (transfer full). */
+PtHubWeb *pt_hub_web_new(const char *key_dir, const char *public_host, const char *status_token,
+                         GError **error);
+void pt_hub_web_free(PtHubWeb *web);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubWeb, pt_hub_web_free)
+
+/* The status API's bearer token, NULL when it is off. */
+const char *pt_hub_web_status_token(const PtHubWeb *web);
+
+/* The routes above (pt-hub-routes.c lists them). */
+extern const PtHubRouteTable pt_hub_web_routes;
+
+G_END_DECLS

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# bench-hub-serve.sh PACKTRACE HUB_POST: the hub's resolver and consumer page under wrk on
+# loopback, with many events in PostgreSQL, against nginx serving static files of the same
+# sizes in the same run.
+#
+# A real station's batch (made with the CLI, sent through the hub's real ingest by hub-post) is
+# the one measured; BENCH_HUB_EVENTS (default 1,000,000) more events of a real event's shape
+# (its stored body and columns, new ids and hashes, 20 per batch, over 24 monthly partitions)
+# are loaded with one INSERT ... SELECT FROM generate_series, not signed one by one: the
+# resolver reads indexes, and what it finds at this size is what is measured.  Prints req/s
+# medians of 3 runs, p99, and the ratio to nginx (goal: 0.5x or more, p99 under 10 ms), plus
+# the revalidation (If-None-Match: 304) a CDN in front would send.
+set -eu
+BIN=${1:?packtrace binary}
+POST=${2:?hub-post binary}
+N=${BENCH_HUB_EVENTS:-1000000}
+HERE=$(dirname "$0")
+command -v wrk >/dev/null || { echo "SKIP: wrk missing (apt-get install wrk)"; exit 0; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "SKIP: nginx missing (apt-get install nginx-light)"; exit 0; }
+export PG_FIXTURE_DURABLE=1
+. "$HERE/../hub/pg-fixture.sh"
+pg_fixture_start
+T=$(mktemp -d)
+HUB=
+NGINX_PID=
+trap '[ -n "$HUB" ] && kill $HUB 2>/dev/null; [ -n "$NGINX_PID" ] && kill $NGINX_PID 2>/dev/null; rm -rf "$T"; pg_fixture_stop' EXIT
+chmod 755 "$T" # nginx workers run as nobody and must read the files
+export PACKTRACE_DATA=$T/data PACKTRACE_HUB_DSN=$PT_HUB_DSN
+GTIN=09506000134352
+"$BIN" init >/dev/null
+sed -i 's/^demo=auto/demo=off/' "$PACKTRACE_DATA/station.ini"
+"$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN --grower "Li farm" \
+  --harvest-date 2026-11-20 --quantity 1200 --lot BENCH1 >/dev/null
+for s in inspecting packing storing loading; do "$BIN" event add BENCH1 --step $s >/dev/null; done
+"$BIN" hub migrate >/dev/null
+"$BIN" hub station add "Shed 1" --key-file "$PACKTRACE_DATA/keys/station.pub" >/dev/null
+printf '[hub]\nkey_dir=%s/hub-key\n' "$T" >"$T/hub.ini"
+"$BIN" hub serve --config "$T/hub.ini" --port 0 --port-file "$T/port" 2>"$T/hub.err" &
+HUB=$!
+for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
+URL=http://127.0.0.1:$(cat "$T/port")
+"$POST" "$PACKTRACE_DATA" "$URL" >/dev/null
+
+# The bulk: a second station's N events shaped like BENCH1's inspecting event.
+start=$(date +%s)
+pg_psql >/dev/null <<EOF
+INSERT INTO stations (id, name, public_key) VALUES ('b0b0b0b0b0b0b0b0', 'Bulk', decode(repeat('ab', 32), 'hex'));
+SELECT hub_events_partition(t) FROM generate_series(timestamptz '2025-01-01', '2026-12-01', interval '1 month') t;
+INSERT INTO batches (gtin, lot) SELECT '$GTIN', 'BULK' || i FROM generate_series(1, ($N + 19) / 20) i ORDER BY i;
+CREATE TEMP TABLE base AS SELECT min(id) - 1 AS id FROM batches WHERE lot LIKE 'BULK%';
+CREATE TEMP TABLE tpl AS SELECT * FROM events WHERE lot = 'BENCH1' AND step = 'inspecting';
+CREATE TEMP TABLE bulk AS SELECT s, sha256(('bulk' || s)::bytea) AS hash,
+  timestamptz '2025-01-01' + (s::float8 * 63000000 / $N) * interval '1 second' AS t,
+  (SELECT id FROM base) + (s - 1) / 20 + 1 AS batch_id, 'BULK' || ((s - 1) / 20 + 1) AS lot
+  FROM generate_series(1, $N) s;
+INSERT INTO event_keys (station_id, seq, hash, event_id, event_time, batch_id)
+  SELECT 'b0b0b0b0b0b0b0b0', s, hash, 'urn:uuid:bulk-' || s, t, batch_id FROM bulk;
+INSERT INTO events (station_id, seq, event_id, hash, step, biz_step, event_type, action,
+  disposition, event_time, record_time, batch_id, gtin, lot, biz_location, read_point,
+  epc_classes, quantity, body, signature)
+  SELECT 'b0b0b0b0b0b0b0b0', bulk.s, 'urn:uuid:bulk-' || bulk.s, bulk.hash, tpl.step,
+  tpl.biz_step, tpl.event_type, tpl.action, tpl.disposition, bulk.t, bulk.t, bulk.batch_id,
+  tpl.gtin, bulk.lot,
+  tpl.biz_location, tpl.read_point, tpl.epc_classes, tpl.quantity, tpl.body, tpl.signature
+  FROM bulk, tpl;
+ANALYZE;
+EOF
+held=$(pg_psql -c 'SELECT count(*) FROM event_keys')
+size=$(pg_psql -c "SELECT pg_size_pretty(pg_database_size('hub'))")
+echo "PostgreSQL: $held events held ($N loaded in $(($(date +%s) - start)) s), database $size"
+
+PAGE="/01/$GTIN/10/BENCH1"
+mkdir -p "$T/nginx/html" "$T/nginx/logs"
+curl -sf -H 'Accept: text/html' "$URL$PAGE" -o "$T/nginx/html/page.html"
+curl -sf -H 'Accept: application/json' "$URL$PAGE" -o "$T/nginx/html/page.json"
+ETAG=$(curl -sf -D - -o /dev/null "$URL$PAGE" | sed -n 's/^[Ee][Tt]ag: *\(.*\)\r$/\1/p')
+chmod -R a+rX "$T/nginx/html"
+NPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$T/nginx/nginx.conf" <<EOF2
+worker_processes 2;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/logs/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $T/nginx/tmp; proxy_temp_path $T/nginx/tmp;
+  fastcgi_temp_path $T/nginx/tmp; uwsgi_temp_path $T/nginx/tmp; scgi_temp_path $T/nginx/tmp;
+  types { text/html html; application/json json; }
+  server { listen 127.0.0.1:$NPORT; root $T/nginx/html; }
+}
+EOF2
+"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" -g 'daemon off;' 2>"$T/nginx/start.err" &
+NGINX_PID=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$NPORT/page.html" -o /dev/null && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$NPORT/page.html" -o /dev/null || { echo "FAILED: nginx did not start:"; cat "$T/nginx/start.err"; exit 1; }
+
+# run URL ACCEPT [HEADER]: "req/s p99_ms" of one 4 s wrk run (1 thread, 16 connections,
+# keep-alive).  A run with any status but 2xx/3xx fails the benchmark.
+run() {
+  wrk -t1 -c16 -d4s --latency -H "Accept: $2" ${3:+-H "$3"} "$1" | awk '
+    / 99% / { v = $2; if (v ~ /us$/) ms = v / 1000; else if (v ~ /ms$/) ms = v + 0; else ms = v * 1000 }
+    /Requests\/sec/ { r = $2 }
+    /Non-2xx or 3xx responses/ { bad = $NF }
+    END { if (bad) { print "FAILED: " bad " responses were not 2xx/3xx" > "/dev/stderr"; exit 1 }
+          printf "%s %.2f\n", r, ms }'
+}
+med() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+declare -A rate p99 all
+KEYS="page json revalidate nginx_page nginx_json"
+for _ in 1 2 3; do
+  for k in $KEYS; do
+    case $k in
+      page) r=$(run "$URL$PAGE" text/html) ;;
+      json) r=$(run "$URL$PAGE" application/json) ;;
+      revalidate) r=$(run "$URL$PAGE" text/html "If-None-Match: $ETAG") ;;
+      nginx_page) r=$(run "http://127.0.0.1:$NPORT/page.html" text/html) ;;
+      nginx_json) r=$(run "http://127.0.0.1:$NPORT/page.json" application/json) ;;
+    esac
+    rate[$k]="${rate[$k]:-} ${r% *}"
+    p99[$k]="${p99[$k]:-} ${r#* }"
+  done
+done
+for k in $KEYS; do
+  all[$k]="$(med ${rate[$k]}) req/s, p99 $(med ${p99[$k]}) ms (runs:${rate[$k]})"
+done
+ratio() { awk "BEGIN {printf \"%.2f\", $(med ${rate[$1]}) / $(med ${rate[$2]})}"; }
+echo "wrk 1 thread, 16 connections, 4 s, median of 3 runs; hub: 2 HTTP threads; nginx: 2 workers, static files"
+printf '%-46s %s\n' "hub consumer page HTML ($(stat -c %s "$T/nginx/html/page.html") B):" "${all[page]}"
+printf '%-46s %s\n' "nginx same-size static HTML:" "${all[nginx_page]}"
+printf '%-46s %s\n' "hub consumer JSON ($(stat -c %s "$T/nginx/html/page.json") B):" "${all[json]}"
+printf '%-46s %s\n' "nginx same-size static JSON:" "${all[nginx_json]}"
+printf '%-46s %s\n' "hub revalidation (If-None-Match: 304):" "${all[revalidate]}"
+echo "ratio to nginx: page $(ratio page nginx_page)x, JSON $(ratio json nginx_json)x (goal >= 0.5x, p99 < 10 ms)"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# test-hub-browser.sh: the consumer pages of two stations' lots served by the hub, in Debian's
+# Chromium (hub-browser.mjs), with both stations' data folders removed first: the hub serves
+# and the browser verifies from what the hub holds alone.  Skips (77) without chromium, node or
+# npm, as the station's browser tests do.
+set -u
+HERE=$(dirname "$0")
+. "$HERE/../npm-tools.sh"
+playwright_tools
+. "$HERE/../tap.sh"
+. "$HERE/hub-two-stations.sh"
+
+# The stations are gone: nothing of theirs is left to serve from.
+rm -rf "$T/A" "$T/B"
+timeout 120 node "$HERE/hub-browser.mjs" "$URL" "/01/$GTIN/10/$LOT_ENC" "/01/$GTIN/10/RC1"
