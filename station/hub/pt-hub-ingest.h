@@ -38,7 +38,7 @@ PtHubStation *pt_hub_authenticate(PtHubStore *store, const PtHubRequest *req, GE
  * dashes and spaces it is printed with, so "k7qf-2m9x" and "K7QF 2M9X" are one code. */
 void pt_hub_enrol_code_hash(const char *code, guint8 hash[PT_HASH_LEN]);
 
-/* A new enrolment code, 20 characters of an unambiguous alphabet (100 bits) in groups of
+/* A new enrolment code, 20 characters of an unambiguous 31-letter alphabet (99 bits) in groups of
  * four.  Returns: (transfer full). */
 char *pt_hub_enrol_code_new(void);
 
