@@ -48,6 +48,8 @@ pt_hub_lot_head_free(PtHubLotHead *head)
   g_free(head->station_name);
   g_free(head->last_hash);
   g_free(head->product);
+  g_free(head->first_time);
+  g_free(head->last_time);
   g_free(head);
 }
 
@@ -56,7 +58,8 @@ pt_hub_lot_head_free(PtHubLotHead *head)
 static const char sql_lot_heads[] =
     "SELECT k.station_id, s.name, encode(s.public_key, 'hex'), b.id, count(*),"
     " encode((array_agg(k.hash ORDER BY k.seq DESC))[1], 'hex'), " PT_HUB_SQL_TS(
-        "max(k.event_time)") ", b.product"
+        "max(k.event_time)") ", b.product,"
+                             " min(k.event_time)::text, max(k.event_time)::text"
                              " FROM batches b JOIN event_keys k ON k.batch_id = b.id"
                              " JOIN stations s ON s.id = k.station_id"
                              " WHERE b.gtin = $1 AND b.lot = $2"
@@ -83,6 +86,8 @@ pt_hub_store_lot_heads(PtHubStore *store, const char *gtin, const char *lot, GEr
     if (!last || !pt_time_parse(last, &h->last_event_ns, NULL))
       h->last_event_ns = 0;
     h->product = pt_hub_pq_text(res, i, 7);
+    h->first_time = pt_hub_pq_text(res, i, 8);
+    h->last_time = pt_hub_pq_text(res, i, 9);
     g_ptr_array_add(out, h);
   }
   PQclear(res);
@@ -92,23 +97,26 @@ pt_hub_store_lot_heads(PtHubStore *store, const char *gtin, const char *lot, GEr
 static const char sql_batch_events[] =
     "SELECT seq, event_id, step, body, encode(hash, 'hex'), encode(prev_batch_hash, 'hex'),"
     " encode(prev_station_hash, 'hex'), encode(signature, 'hex'), hash_id"
-    " FROM events WHERE batch_id = $1::bigint AND station_id = $2 ORDER BY seq";
+    " FROM events WHERE batch_id = $1::bigint AND station_id = $2"
+    " AND event_time BETWEEN $3::timestamptz AND $4::timestamptz ORDER BY seq";
 
 gboolean
-pt_hub_store_batch_events(PtHubStore *store, const char *station_id, gint64 batch_id,
-                          PtHubEventFunc fn, gpointer user_data, GError **error)
+pt_hub_store_head_events(PtHubStore *store, const PtHubLotHead *head, PtHubEventFunc fn,
+                         gpointer user_data, GError **error)
 {
   char id[32];
-  g_snprintf(id, sizeof id, "%" G_GINT64_FORMAT, batch_id);
-  const char *params[] = {id, station_id};
-  PGresult *res = exec_prepared(store, "pt_hub_batch_events", sql_batch_events, 2, params, error);
+  g_snprintf(id, sizeof id, "%" G_GINT64_FORMAT, head->batch_id);
+  /* The bounds prune the months at execution, also in the prepared (generic) plan: without
+   * them every monthly partition's index is probed. */
+  const char *params[] = {id, head->station_id, head->first_time, head->last_time};
+  PGresult *res = exec_prepared(store, "pt_hub_batch_events", sql_batch_events, 4, params, error);
   if (!res)
     return FALSE;
   gboolean ok = TRUE;
   for (int i = 0; ok && i < PQntuples(res); i++) {
     PtEventRow row = {0};
     row.seq = pt_hub_pq_int(res, i, 0);
-    row.batch_id = batch_id;
+    row.batch_id = head->batch_id;
     row.event_id = PQgetvalue(res, i, 1);
     row.step = PQgetvalue(res, i, 2);
     row.body = PQgetvalue(res, i, 3);

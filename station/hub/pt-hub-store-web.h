@@ -21,6 +21,8 @@ typedef struct {
   gint64 n_events;      /* events of the batch held from this station */
   char *last_hash;      /* hex of the highest-seq one held: the batch's head at the hub */
   gint64 last_event_ns; /* the latest event_time among them: the documents' creationDate */
+  char *first_time;     /* their earliest and latest event_time, exact (timestamptz text): */
+  char *last_time;      /* bounds that let a read of the records skip other months */
   char *product;        /* nullable, from the commissioning event (batches row) */
 } PtHubLotHead;
 
@@ -35,9 +37,10 @@ GPtrArray *pt_hub_store_lot_heads(PtHubStore *store, const char *gtin, const cha
  * @error set. */
 typedef gboolean (*PtHubEventFunc)(const PtEventRow *row, gpointer user_data, GError **error);
 
-/* The records of @batch_id from @station_id in seq order, bodies verbatim. */
-gboolean pt_hub_store_batch_events(PtHubStore *store, const char *station_id, gint64 batch_id,
-                                   PtHubEventFunc fn, gpointer user_data, GError **error);
+/* The records of @head's batch from its station in seq order, bodies verbatim.  Only the
+ * monthly partitions between @head's first and last event_time are read. */
+gboolean pt_hub_store_head_events(PtHubStore *store, const PtHubLotHead *head, PtHubEventFunc fn,
+                                  gpointer user_data, GError **error);
 
 /* How many batches of @gtin the hub holds (0: none) and a product name of them
  * (@product_out, transfer full, nullable). */

@@ -349,8 +349,7 @@ public_batch(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, 
 {
   g_autofree char *link = batch_link(gtin, lot, head->station_id);
   Facts f = {.link = link, .events = json_array()};
-  if (!pt_hub_store_batch_events(call->store, head->station_id, head->batch_id, take_event, &f,
-                                 error)) {
+  if (!pt_hub_store_head_events(call->store, head, take_event, &f, error)) {
     facts_clear(&f);
     return NULL;
   }
@@ -396,8 +395,7 @@ public_document(const PtHubCall *call, const PtHubLotHead *head, const char *gti
   g_autoptr(PtBundleWriter) w =
       pt_bundle_writer_new(&call->web->doc, bundle, PT_BUNDLE_PUBLIC, NULL);
   pt_bundle_writer_set_creation(w, head->last_event_ns);
-  if (!pt_hub_store_batch_events(call->store, head->station_id, head->batch_id, write_row, w,
-                                 error))
+  if (!pt_hub_store_head_events(call->store, head, write_row, w, error))
     return NULL;
   if (!bundle)
     return pt_bundle_writer_epcis(w, len_out, error);
@@ -462,8 +460,7 @@ respond_clip(const PtHubCall *call, const PtHubLotHead *head)
                                 "n must be an event number: 1, 2, 3, ...");
   g_autoptr(GError) error = NULL;
   NthClip nth = {.want = (gint64)n};
-  if (!pt_hub_store_batch_events(call->store, head->station_id, head->batch_id, nth_clip, &nth,
-                                 &error))
+  if (!pt_hub_store_head_events(call->store, head, nth_clip, &nth, &error))
     return pt_hub_respond_gerror(call->c, error);
   g_autofree char *clip = nth.clip;
   if (!clip)
