@@ -620,9 +620,18 @@ pt_grading_feed_frame(PtGradingFeed *feed, const PtTapFrame *frame, GError **err
 gboolean
 pt_grading_feed_flush(PtGradingFeed *feed, GError **error)
 {
+  g_autoptr(GError) local = NULL;
   g_mutex_lock(&feed->lock);
-  gboolean ok = feed_flush_locked(feed, error);
+  gboolean ok = feed_flush_locked(feed, &local);
+  /* Closed under the feed (by another process, with no frame since to notice it): the fruit
+   * still in view are lost with the grading, as when a frame finds it closed. */
+  if (!ok && g_error_matches(local, PT_ERROR, PT_ERROR_CONFLICT)) {
+    feed_drop_grading(feed);
+    ok = TRUE;
+  }
   g_mutex_unlock(&feed->lock);
+  if (!ok)
+    g_propagate_error(error, g_steal_pointer(&local));
   return ok;
 }
 
