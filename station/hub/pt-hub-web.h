@@ -19,6 +19,7 @@
  * it changes the ETag the moment it is stored. */
 #pragma once
 
+#include "pt-hub-cache.h"
 #include "pt-hub-routes.h"
 
 #include <glib.h>
@@ -35,6 +36,10 @@ PtHubWeb *pt_hub_web_new(const char *key_dir, const char *public_host, const cha
                          GError **error);
 void pt_hub_web_free(PtHubWeb *web);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubWeb, pt_hub_web_free)
+
+/* Answers the resolver's pages and documents from @cache (transfer none, nullable: none; it
+ * must outlive @web) when it holds them, and keeps what it renders there. */
+void pt_hub_web_set_cache(PtHubWeb *web, PtHubCache *cache);
 
 /* The status API's bearer token, NULL when it is off. */
 const char *pt_hub_web_status_token(const PtHubWeb *web);
