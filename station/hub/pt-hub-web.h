@@ -15,8 +15,9 @@
  * Caching: pages, resolver answers and documents carry a strong ETag derived from the heads of
  * the batch at the hub (per station: events held and the last one's hash) and the
  * representation, and Cache-Control: public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate;
- * If-None-Match answers 304 after one indexed read.  A hold or recall is an event of the batch:
- * it changes the ETag the moment it is stored. */
+ * If-None-Match answers 304 after one indexed read, or none when the page cache holds the
+ * answer (pt_hub_web_set_cache()).  A hold or recall is an event of the batch: it changes the
+ * ETag the moment it is stored, and its NOTIFY drops the cached answers of every hub process. */
 #pragma once
 
 #include "pt-hub-cache.h"
