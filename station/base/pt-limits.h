@@ -200,6 +200,10 @@
 #define PT_HUB_QUERY_PAGE_MAX     1000 /* perPage at most */
 #define PT_HUB_QUERY_VALUES_MAX   100  /* values of one EPCIS query parameter */
 
+/* The hub's page cache (station/hub/pt-hub-cache.c). */
+#define PT_HUB_PAGE_CACHE_BYTES (64 * 1024 * 1024) /* consumer answers a hub process keeps */
+#define PT_HUB_LISTEN_POLL_MS   250                /* the listener's poll, and reconnect pause */
+
 /* Drivers' phones (pt-driver.c, pt-http-driver.c) */
 #define PT_DRIVER_TTL_DEFAULT_S  (12 * 3600)        /* a login QR is good for a working day */
 #define PT_DRIVER_TTL_MAX_S      (30 * 24 * 3600)   /* longest --ttl accepted */

@@ -95,6 +95,7 @@ struct _PtHubServer {
   GMutex lock;
   GPtrArray *all_stores; /* (element-type PtHubStore) freed at the end */
   PtHubWeb *web;         /* the public routes' context (pt-hub-web.h) */
+  PtHubCache *cache;     /* nullable: its consumer answers (pt-hub-cache.h) */
 };
 
 /* Per worker thread: its own PtHubStore (owned by the server's all_stores). */
@@ -359,6 +360,13 @@ pt_hub_server_start(const PtHubConfig *config, GError **error)
   server->config.read_dsn = g_strdup(config->read_dsn);
   server->config.listen = g_strdup(listen);
   server->web = g_steal_pointer(&web);
+  /* Pages read from a replica could be cached before the replica has the batch the primary
+   * notified about: the page cache serves a hub that reads its primary only. */
+  if (!config->read_dsn || !*config->read_dsn) {
+    server->cache = pt_hub_cache_new(PT_HUB_PAGE_CACHE_BYTES);
+    pt_hub_cache_start(server->cache, config->dsn);
+    pt_hub_web_set_cache(server->web, server->cache);
+  }
   g_mutex_init(&server->lock);
   server->all_stores = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_store_free);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
@@ -397,6 +405,7 @@ pt_hub_server_free(PtHubServer *server)
   /* The workers are gone: their connections can be closed from here. */
   g_ptr_array_unref(server->all_stores);
   pt_hub_web_free(server->web);
+  pt_hub_cache_free(server->cache);
   g_mutex_clear(&server->lock);
   pt_hub_config_clear(&server->config);
   g_free(server);

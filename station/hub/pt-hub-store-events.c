@@ -237,6 +237,31 @@ static const char sql_contiguous[] =
     "    SELECT 1 FROM event_keys k WHERE k.station_id = $1 AND k.seq = w.seq + 1)) "
     "UPDATE stations SET contiguous_seq = (SELECT max(seq) FROM walk) WHERE id = $1";
 
+/* Every hub process's page cache drops the batches' answers when this transaction commits
+ * (pt-hub-cache.h): NOTIFY is delivered at commit, and not at all on rollback. */
+static const char sql_notify_batches[] =
+    "SELECT pg_notify('" PT_HUB_BATCH_CHANNEL "', b::text)"
+    " FROM (SELECT DISTINCT b FROM unnest($1::bigint[]) b WHERE b > 0) s";
+
+static gboolean
+notify_batches(PtHubStore *store, GPtrArray *events, GError **error)
+{
+  g_autoptr(GString) ids = g_string_new("{");
+  for (guint i = 0; i < events->len; i++) {
+    const PtHubEvent *e = events->pdata[i];
+    if (e->batch_id > 0)
+      add_int(ids, e->batch_id, TRUE);
+  }
+  if (ids->len == 1)
+    return TRUE;
+  g_string_append_c(ids, '}');
+  const char *params[] = {ids->str};
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "notify batches", sql_notify_batches, 1, params,
+                                 PGRES_TUPLES_OK, error);
+  PQclear(res);
+  return res != NULL;
+}
+
 gboolean
 pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray *events,
                            GError **error)
@@ -303,7 +328,7 @@ pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray 
   res = pt_hub_pq_exec(store, FALSE, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK,
                        error);
   PQclear(res);
-  return res != NULL;
+  return res && notify_batches(store, events, error);
 }
 
 static const char sql_quarantine_add[] =

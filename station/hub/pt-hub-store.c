@@ -7,6 +7,8 @@
 #include "pt-keys.h"
 #include "pt-time.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <string.h>
 
 /* Each entry is one migration, run in its own transaction; append, never edit. */
@@ -714,7 +716,10 @@ gboolean
 pt_hub_store_station_rename(PtHubStore *store, const char *id, const char *name, GError **error)
 {
   const char *params[] = {id, name};
-  return pq_command(store, "rename station", sql_station_rename, 2, params, error);
+  /* Every page names its station: every hub process drops its whole page cache. */
+  return pq_command(store, "rename station", sql_station_rename, 2, params, error) &&
+         pq_command(store, "notify rename", "NOTIFY " PT_HUB_BATCH_CHANNEL ", 'all'", 0, NULL,
+                    error);
 }
 
 static const char sql_station_revoke[] =
@@ -842,4 +847,49 @@ char *
 pt_hub_store_alerts_json(PtHubStore *store, const char *station_id, guint limit, GError **error)
 {
   return json_list(store, "list alerts", sql_alerts_json, station_id, limit, error);
+}
+
+/* Notifications --------------------------------------------------------------------------- */
+
+gboolean
+pt_hub_store_listen(PtHubStore *store, GError **error)
+{
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "listen for batches", "LISTEN " PT_HUB_BATCH_CHANNEL,
+                                 0, NULL, PGRES_COMMAND_OK, error);
+  if (!res)
+    return FALSE;
+  PQclear(res);
+  return TRUE;
+}
+
+gboolean
+pt_hub_store_notifications(PtHubStore *store, int timeout_ms, PtHubBatchFunc fn, gpointer user_data,
+                           GError **error)
+{
+  int fd = PQsocket(store->w);
+  if (fd < 0 || PQstatus(store->w) != CONNECTION_OK) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "the notification connection is lost");
+    return FALSE;
+  }
+  struct pollfd pfd = {.fd = fd, .events = POLLIN};
+  int n = poll(&pfd, 1, timeout_ms);
+  if (n < 0 && errno != EINTR) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "waiting for notifications: %s", g_strerror(errno));
+    return FALSE;
+  }
+  if (n > 0 && (!PQconsumeInput(store->w) || PQstatus(store->w) != CONNECTION_OK)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "the notification connection is lost: %s",
+                PQerrorMessage(store->w));
+    return FALSE;
+  }
+  PGnotify *note;
+  while ((note = PQnotifies(store->w))) {
+    gint64 id = 0;
+    /* A payload that is not a batch id drops everything: safe, never stale. */
+    if (!g_ascii_string_to_signed(note->extra, 10, 1, G_MAXINT64, &id, NULL))
+      id = 0;
+    fn(id, user_data);
+    PQfreemem(note);
+  }
+  return TRUE;
 }

@@ -215,6 +215,22 @@ GBytes *pt_hub_store_evidence_get(PtHubStore *store, const char *sha256, char **
 gboolean pt_hub_store_head_record(PtHubStore *store, const char *station_id, gint64 seq,
                                   const guint8 hash[PT_HASH_LEN], char **alert_out, GError **error);
 
+/* Notifications ------------------------------------------------------------------------- */
+
+/* The channel ingest notifies with a batch id (text) when it stores events of that batch. */
+#define PT_HUB_BATCH_CHANNEL "pt_hub_batch"
+
+/* Called per notified batch id. */
+typedef void (*PtHubBatchFunc)(gint64 batch_id, gpointer user_data);
+
+/* LISTENs on PT_HUB_BATCH_CHANNEL on @store's write connection (a store of its own: it must
+ * not run other statements while it waits). */
+gboolean pt_hub_store_listen(PtHubStore *store, GError **error);
+/* Waits at most @timeout_ms for notifications and calls @fn for each.  FALSE with
+ * PT_ERROR_IO when the connection is lost (whatever was sent meanwhile is unknown). */
+gboolean pt_hub_store_notifications(PtHubStore *store, int timeout_ms, PtHubBatchFunc fn,
+                                    gpointer user_data, GError **error);
+
 /* Admin lists ------------------------------------------------------------------------------ */
 
 /* The newest quarantined events (at most @limit), as a JSON array text of

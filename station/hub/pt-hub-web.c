@@ -17,6 +17,7 @@
  * indexed read (pt_hub_store_lot_heads()); a render reads the batch's records (tens) once. */
 #include "pt-hub-web.h"
 
+#include "pt-hub-cache.h"
 #include "pt-hub-respond.h"
 #include "pt-hub-store-web.h"
 
@@ -44,6 +45,7 @@ struct _PtHubWeb {
   char *hub_key_hex; /* its public half, named on every page */
   PtConfig doc;      /* what the documents' header needs: public_host only */
   char *status_token;
+  PtHubCache *cache; /* nullable, not owned: answers kept by (gtin, lot, station, rep) */
 };
 
 PtHubWeb *
@@ -85,6 +87,12 @@ pt_hub_web_free(PtHubWeb *web)
   g_time_zone_unref(web->doc.tz);
   g_free(web->status_token);
   g_free(web);
+}
+
+void
+pt_hub_web_set_cache(PtHubWeb *web, PtHubCache *cache)
+{
+  web->cache = cache;
 }
 
 const char *
@@ -144,19 +152,43 @@ assets_init(void)
 
 /* Responses ------------------------------------------------------------------------------- */
 
-/* Sends @body (taken), or 304 when the client holds @etag, cacheable for a short while:
- * Cache-Control public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate. */
+/* Sends @body (taken) as respond_bytes() does. */
+static enum MHD_Result respond_bytes(struct MHD_Connection *c, const char *type, const char *etag,
+                                     GBytes *body, const char *cache_state);
+
 static enum MHD_Result
 respond_cached(struct MHD_Connection *c, const char *type, const char *etag, char *body, gsize len)
 {
-  gboolean fresh = pt_hub_etag_matches(c, etag);
+  g_autoptr(GBytes) bytes = body ? g_bytes_new_take(body, len) : NULL;
+  return respond_bytes(c, type, etag, bytes, NULL);
+}
+
+static void
+bytes_release(void *bytes)
+{
+  g_bytes_unref(bytes);
+}
+
+/* Sends @body (transfer none, nullable), or 304 when the client holds @etag, cacheable for a
+ * short while: Cache-Control public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate.
+ * @cache_state (nullable): X-PT-Cache, whether the page cache answered ("hit") or not. */
+static enum MHD_Result
+respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GBytes *body,
+              const char *cache_state)
+{
+  gboolean fresh = !body || pt_hub_etag_matches(c, etag);
   struct MHD_Response *r;
   if (fresh) {
-    g_free(body);
     r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
   } else {
-    r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    gsize len = 0;
+    const void *data = g_bytes_get_data(body, &len);
+    /* The bytes stay referenced while libmicrohttpd sends them, evicted or not. */
+    r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data, bytes_release,
+                                                               g_bytes_ref(body));
   }
+  if (cache_state)
+    MHD_add_response_header(r, "X-PT-Cache", cache_state);
   char cache[64];
   g_snprintf(cache, sizeof cache, "public, max-age=%d, must-revalidate", PT_HUB_PAGE_MAX_AGE_S);
   pt_hub_headers(r, type, cache);
@@ -606,6 +638,16 @@ respond_choices(const PtHubCall *call, GPtrArray *heads, const char *gtin, const
   return pt_hub_queue(call->c, MHD_HTTP_MULTIPLE_CHOICES, r);
 }
 
+/* Returns: (transfer full): the page cache's key of @rep of (@gtin, @lot) as chosen by
+ * @station (nullable): each part length-prefixed, so no lot can pose as another key. */
+static char *
+cache_key(Rep rep, const char *gtin, const char *lot, const char *station)
+{
+  station = station ? station : "";
+  return g_strdup_printf("%s|%zu:%s|%zu:%s|%zu:%s", rep_names[rep], strlen(gtin), gtin, strlen(lot),
+                         lot, strlen(station), station);
+}
+
 static enum MHD_Result
 resolve(const PtHubCall *call, const PtDigitalLink *link)
 {
@@ -613,10 +655,25 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
   g_autoptr(GError) error = NULL;
   if (!link->lot[0])
     return respond_product(call, link->gtin, FALSE);
+  /* The page cache first: a fresh entry answers without PostgreSQL (pt-hub-cache.h). */
+  PtHubCache *cache = call->web->cache;
+  const char *link_type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType");
+  const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "station");
+  gboolean epcis = is_epcis_link_type(link_type);
+  gboolean bundle = g_strcmp0(link_type, BUNDLE_LINK) == 0;
+  Rep rep = epcis ? REP_EPCIS : bundle ? REP_BUNDLE : pt_hub_wants_json(c) ? REP_JSON : REP_HTML;
+  gboolean cacheable = cache && g_strcmp0(link_type, CLIP_LINK) != 0;
+  g_autofree char *key = cacheable ? cache_key(rep, link->gtin, link->lot, want) : NULL;
+  guint64 generation = cacheable ? pt_hub_cache_generation(cache) : 0;
+  if (cacheable) {
+    g_autofree char *hit_etag = NULL, *hit_type = NULL;
+    g_autoptr(GBytes) hit = pt_hub_cache_get(cache, key, &hit_etag, &hit_type);
+    if (hit)
+      return respond_bytes(c, hit_type, hit_etag, hit, "hit");
+  }
   g_autoptr(GPtrArray) heads = pt_hub_store_lot_heads(call->store, link->gtin, link->lot, &error);
   if (!heads)
     return pt_hub_respond_gerror(c, error);
-  const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "station");
   if (want) {
     for (guint i = heads->len; i-- > 0;)
       if (strcmp(((PtHubLotHead *)heads->pdata[i])->station_id, want) != 0)
@@ -630,10 +687,6 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
       return pt_hub_respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch");
     return respond_product(call, link->gtin, TRUE);
   }
-  const char *link_type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType");
-  gboolean epcis = is_epcis_link_type(link_type);
-  gboolean bundle = g_strcmp0(link_type, BUNDLE_LINK) == 0;
-  Rep rep = epcis ? REP_EPCIS : bundle ? REP_BUNDLE : pt_hub_wants_json(c) ? REP_JSON : REP_HTML;
   g_autofree char *etag = batch_etag(call->web, rep, heads);
   if (heads->len > 1)
     return respond_choices(call, heads, link->gtin, link->lot, etag);
@@ -645,7 +698,7 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
                      : rep == REP_EPCIS ? "application/ld+json"
                                         : "application/json; charset=utf-8";
   if (pt_hub_etag_matches(c, etag))
-    return respond_cached(c, type, etag, NULL, 0);
+    return respond_bytes(c, type, etag, NULL, cacheable ? "miss" : NULL);
   gsize len = 0;
   char *body = NULL;
   if (epcis || bundle) {
@@ -663,7 +716,10 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
   }
   if (!body)
     return pt_hub_respond_gerror(c, error);
-  return respond_cached(c, type, etag, body, len);
+  g_autoptr(GBytes) bytes = g_bytes_new_take(body, len);
+  if (cacheable)
+    pt_hub_cache_put(cache, generation, key, head->batch_id, etag, type, bytes);
+  return respond_bytes(c, type, etag, bytes, cacheable ? "miss" : NULL);
 }
 
 static enum MHD_Result

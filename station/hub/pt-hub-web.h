@@ -15,10 +15,12 @@
  * Caching: pages, resolver answers and documents carry a strong ETag derived from the heads of
  * the batch at the hub (per station: events held and the last one's hash) and the
  * representation, and Cache-Control: public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate;
- * If-None-Match answers 304 after one indexed read.  A hold or recall is an event of the batch:
- * it changes the ETag the moment it is stored. */
+ * If-None-Match answers 304 after one indexed read, or none when the page cache holds the
+ * answer (pt_hub_web_set_cache()).  A hold or recall is an event of the batch: it changes the
+ * ETag the moment it is stored, and its NOTIFY drops the cached answers of every hub process. */
 #pragma once
 
+#include "pt-hub-cache.h"
 #include "pt-hub-routes.h"
 
 #include <glib.h>
@@ -35,6 +37,10 @@ PtHubWeb *pt_hub_web_new(const char *key_dir, const char *public_host, const cha
                          GError **error);
 void pt_hub_web_free(PtHubWeb *web);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubWeb, pt_hub_web_free)
+
+/* Answers the resolver's pages and documents from @cache (transfer none, nullable: none; it
+ * must outlive @web) when it holds them, and keeps what it renders there. */
+void pt_hub_web_set_cache(PtHubWeb *web, PtHubCache *cache);
 
 /* The status API's bearer token, NULL when it is off. */
 const char *pt_hub_web_status_token(const PtHubWeb *web);

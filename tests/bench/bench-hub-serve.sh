@@ -9,7 +9,10 @@
 # are loaded with one INSERT ... SELECT FROM generate_series, not signed one by one: the
 # resolver reads indexes, and what it finds at this size is what is measured.  Prints req/s
 # medians of 3 runs, p99, and the ratio to nginx (goal: 0.5x or more, p99 under 10 ms), plus
-# the revalidation (If-None-Match: 304) a CDN in front would send.
+# the revalidation (If-None-Match: 304) a CDN in front would send.  The page and JSON are
+# served from the hub's page cache after the first view (pt-hub-cache.h); BENCH_HUB_BASELINE,
+# a packtrace binary of an earlier build (e.g. main's), is measured in the same run on the
+# same database and key as "before".
 set -eu
 BIN=${1:?packtrace binary}
 POST=${2:?hub-post binary}
@@ -23,8 +26,9 @@ export PG_FIXTURE_DURABLE=1
 pg_fixture_start
 T=$(mktemp -d)
 HUB=
+BASE=
 NGINX_PID=
-trap '[ -n "$HUB" ] && kill $HUB 2>/dev/null; [ -n "$NGINX_PID" ] && kill $NGINX_PID 2>/dev/null; rm -rf "$T"; pg_fixture_stop' EXIT
+trap '[ -n "$HUB" ] && kill $HUB 2>/dev/null; [ -n "$BASE" ] && kill $BASE 2>/dev/null; [ -n "$NGINX_PID" ] && kill $NGINX_PID 2>/dev/null; rm -rf "$T"; pg_fixture_stop' EXIT
 chmod 755 "$T" # nginx workers run as nobody and must read the files
 export PACKTRACE_DATA=$T/data PACKTRACE_HUB_DSN=$PT_HUB_DSN
 GTIN=09506000134352
@@ -71,6 +75,14 @@ size=$(pg_psql -c "SELECT pg_size_pretty(pg_database_size('hub'))")
 echo "PostgreSQL: $held events held ($N loaded in $(($(date +%s) - start)) s), database $size"
 
 PAGE="/01/$GTIN/10/BENCH1"
+KEYS="page json revalidate nginx_page nginx_json"
+if [ -n "${BENCH_HUB_BASELINE:-}" ]; then
+  "$BENCH_HUB_BASELINE" hub serve --config "$T/hub.ini" --port 0 --port-file "$T/port0" 2>"$T/base.err" &
+  BASE=$!
+  for _ in $(seq 100); do [ -s "$T/port0" ] && break; sleep 0.1; done
+  BURL=http://127.0.0.1:$(cat "$T/port0")
+  KEYS="$KEYS base_page base_json base_revalidate"
+fi
 mkdir -p "$T/nginx/html" "$T/nginx/logs"
 curl -sf -H 'Accept: text/html' "$URL$PAGE" -o "$T/nginx/html/page.html"
 curl -sf -H 'Accept: application/json' "$URL$PAGE" -o "$T/nginx/html/page.json"
@@ -107,13 +119,15 @@ run() {
 }
 med() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 declare -A rate p99 all
-KEYS="page json revalidate nginx_page nginx_json"
 for _ in 1 2 3; do
   for k in $KEYS; do
     case $k in
       page) r=$(run "$URL$PAGE" text/html) ;;
       json) r=$(run "$URL$PAGE" application/json) ;;
       revalidate) r=$(run "$URL$PAGE" text/html "If-None-Match: $ETAG") ;;
+      base_page) r=$(run "$BURL$PAGE" text/html) ;;
+      base_json) r=$(run "$BURL$PAGE" application/json) ;;
+      base_revalidate) r=$(run "$BURL$PAGE" text/html "If-None-Match: $ETAG") ;;
       nginx_page) r=$(run "http://127.0.0.1:$NPORT/page.html" text/html) ;;
       nginx_json) r=$(run "http://127.0.0.1:$NPORT/page.json" application/json) ;;
     esac
@@ -132,3 +146,12 @@ printf '%-46s %s\n' "hub consumer JSON ($(stat -c %s "$T/nginx/html/page.json") 
 printf '%-46s %s\n' "nginx same-size static JSON:" "${all[nginx_json]}"
 printf '%-46s %s\n' "hub revalidation (If-None-Match: 304):" "${all[revalidate]}"
 echo "ratio to nginx: page $(ratio page nginx_page)x, JSON $(ratio json nginx_json)x (goal >= 0.5x, p99 < 10 ms)"
+if [ -n "$BASE" ]; then
+  printf '%-46s %s\n' "before (BENCH_HUB_BASELINE) page HTML:" "${all[base_page]}"
+  printf '%-46s %s\n' "before JSON:" "${all[base_json]}"
+  printf '%-46s %s\n' "before revalidation (304):" "${all[base_revalidate]}"
+  echo "before ratio to nginx: page $(ratio base_page nginx_page)x, JSON $(ratio base_json nginx_json)x"
+fi
+# The page cache must have answered the runs above (X-PT-Cache: hit), or they measured renders.
+cached=$(curl -s -D - -o /dev/null "$URL$PAGE" | tr -d '\r' | sed -n 's/^X-PT-Cache: *//Ip')
+echo "hub page cache: $cached"
