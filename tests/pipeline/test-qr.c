@@ -271,7 +271,9 @@ main(int argc, char **argv)
   guint n = reads_of(&seen, LINK);
   PT_CHECK(g_strcmp0(g_hash_table_lookup(seen.types, LINK), "QR-Code") == 0, "read as %s",
            (char *)g_hash_table_lookup(seen.types, LINK));
-  PT_CHECK(st.scanned >= n && st.still == 0 && st.decoded >= 100,
+  /* Every frame decoded (125 in 5 s), not only keyframes (one a second, 5): half of them is
+   * the bound, so a slow sanitizer build on a loaded box still tells the two apart. */
+  PT_CHECK(st.scanned >= n && st.still == 0 && st.decoded >= 50,
            "%u frames decoded, %u scanned, %u still for %u reads with the motion gate off",
            st.decoded, st.scanned, st.still, n);
   PT_CHECK(n >= 10, "the link was read %u times in 5 s of footage", n);
