@@ -96,7 +96,11 @@ still_run(QrSeen *seen, const PtCameraConfig *cfg)
   PT_CHECK(reads_of(seen, LINK) >= 1, "a still code was never read");
   PT_CHECK(st.still >= 2 && st.scanned <= 5, "still dock: %u frames skipped, %u scanned", st.still,
            st.scanned);
-  PT_CHECK(st.decoded <= 30, "still dock: %u of about 75 frames decoded", st.decoded);
+  /* Under the sanitizers (PT_TEST_TIME_SCALE set) the gate sees the stillness later: still well
+   * under the 75 frames an ungated branch decodes. */
+  guint bound = g_getenv("PT_TEST_TIME_SCALE") ? 60 : 30;
+  PT_CHECK(st.decoded <= bound, "still dock: %u of about 75 frames decoded (at most %u)",
+           st.decoded, bound);
   g_print("qr: still dock 3 s: %u frames decoded, %u skipped as still, %u scanned, %u reads\n",
           st.decoded, st.still, st.scanned, reads_of(seen, LINK));
   pt_camera_free(cam);
