@@ -97,3 +97,23 @@ pt_json_read_object(json_t *object, const PtJsonField *fields, gsize n_fields, G
   }
   return TRUE;
 }
+
+char *
+pt_json_embed_in_html(const char *shell, gsize shell_len, const char *mark, const char *json,
+                      gsize *len_out)
+{
+  const char *at = g_strstr_len(shell, (gssize)shell_len, mark);
+  g_assert(at);
+  GString *page = g_string_sized_new(shell_len + strlen(json) + 64);
+  g_string_append_len(page, shell, at - shell);
+  for (const char *p = json; *p; p++) {
+    if (*p == '<')
+      g_string_append(page, "\\u003c");
+    else
+      g_string_append_c(page, *p);
+  }
+  const char *rest = at + strlen(mark);
+  g_string_append_len(page, rest, (gssize)(shell + shell_len - rest));
+  *len_out = page->len;
+  return g_string_free(page, FALSE);
+}

@@ -34,6 +34,13 @@ gboolean pt_json_read_object(json_t *object, const PtJsonField *fields, gsize n_
 /* Returns: (transfer full): @s as a JSON string, or JSON null for NULL. */
 json_t *pt_json_string_or_null(const char *s);
 
+/* The page @shell (@shell_len bytes, holding @mark once) with its @mark replaced by @json,
+ * for a <script> element: there only "<" could end the element early, and in JSON it can only
+ * occur in strings, where \u003c means the same.  Returns: (transfer full); its length in
+ * @len_out.  The consumer page of the station (http/pt-web.c) and of the hub (hub/pt-hub-web.c). */
+char *pt_json_embed_in_html(const char *shell, gsize shell_len, const char *mark, const char *json,
+                            gsize *len_out);
+
 /* Sets @key of @object to @value, or to JSON null for NULL. */
 void pt_json_set_string_or_null(json_t *object, const char *key, const char *value);
 

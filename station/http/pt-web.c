@@ -205,28 +205,13 @@ respond_asset(struct MHD_Connection *c, const Asset *a)
   return queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
-/* Returns: (transfer full): the consumer shell with @json embedded; its length in @len_out.
- * Inside <script> only "<" could end the element early, and in JSON it can only occur in
- * strings, where \u003c means the same. */
+/* Returns: (transfer full): the consumer shell with @json embedded; its length in @len_out. */
 static char *
 page_html(const char *json, gsize *len_out)
 {
   gsize len = 0;
   const char *shell = g_bytes_get_data(CONSUMER_SHELL->bytes, &len);
-  const char *mark = g_strstr_len(shell, (gssize)len, DATA_MARK);
-  g_assert(mark);
-  GString *page = g_string_sized_new(len + strlen(json) + 64);
-  g_string_append_len(page, shell, mark - shell);
-  for (const char *p = json; *p; p++) {
-    if (*p == '<')
-      g_string_append(page, "\\u003c");
-    else
-      g_string_append_c(page, *p);
-  }
-  const char *rest = mark + strlen(DATA_MARK);
-  g_string_append_len(page, rest, (gssize)(shell + len - rest));
-  *len_out = page->len;
-  return g_string_free(page, FALSE);
+  return pt_json_embed_in_html(shell, len, DATA_MARK, json, len_out);
 }
 
 /* Sends the consumer shell with @data (taken) embedded. */
