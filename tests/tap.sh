@@ -26,6 +26,9 @@ expect() {
 # run_station: starts `$BIN run` on a free loopback port, its output in $T/run.out and
 # $T/run.err; sets server (its pid) and url, or bails out when it has not started in 10 s.
 run_station() {
+  # Emptied here, not only by the child's redirection: a restart must never read the
+  # previous server's address before the new process has opened the file.
+  : >"$T/run.out"
   "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
   server=$!
   url=

@@ -40,10 +40,13 @@ closed_two(gpointer data)
   return rec->closed->len >= 2;
 }
 
+/* The recorder's view, not pt_camera_get_state(): the camera's state changes in its bus
+ * handler and the callback that tells the recorder (and its reason) follows from an idle
+ * source, so the camera can be RECONNECTING before anyone has been told why. */
 static gboolean
 reconnecting(gpointer data)
 {
-  return pt_camera_get_state(cam) == PT_CAMERA_RECONNECTING;
+  return pt_test_recorder_saw_state(rec, PT_CAMERA_RECONNECTING, NULL);
 }
 
 static gboolean

@@ -66,6 +66,7 @@ buyer_station() {
 
 # Starts `packtrace run` on loopback; sets server (pid), url and TOKEN.
 buyer_run() {
+  : >"$T/run.out" # before the fork: never the previous server's address
   "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
   server=$!
   url=

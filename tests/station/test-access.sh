@@ -37,7 +37,15 @@ done
 
 # start: (re)starts the station; URL is its base address.
 start() {
-  [ -n "$PID" ] && { kill "$PID"; wait "$PID" 2>/dev/null; }
+  # A server that died on its own is a finding: say why before its log is overwritten.
+  if [ -n "$PID" ] && ! kill -0 "$PID" 2>/dev/null; then
+    wait "$PID"
+    echo "# the previous server exited on its own (status $?): $(tail -5 "$T/run.err")"
+  fi
+  [ -n "$PID" ] && { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; }
+  # Emptied before the fork: the child's own redirection may come after the first look,
+  # which would then find the previous server's address (seen once in CI: four 000s).
+  : >"$T/run.out"
   "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
   PID=$!
   URL=
