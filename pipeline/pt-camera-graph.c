@@ -167,6 +167,25 @@ key_int_frames(const PtCameraConfig *c)
   return MAX(1, (int)(fps * gop / GST_SECOND));
 }
 
+/* Streaming thread: a passthrough source can start mid-GOP (an RTSP stream joined between
+ * keyframes, a file reader whose first frames a loaded box dropped at its bounded appsrc);
+ * frames before the first keyframe cannot be decoded, and a segment that began with them
+ * would hold nothing a viewer or the probe can read.  The recording starts at a keyframe. */
+static GstPadProbeReturn
+on_record_entry(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  guint *dropped = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+
+  if (GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT)) {
+    (*dropped)++;
+    return GST_PAD_PROBE_DROP;
+  }
+  if (*dropped > 0)
+    GST_INFO_OBJECT(pad, "recording starts at a keyframe, %u frames before it dropped", *dropped);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 static gboolean
 add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstElement **first,
               GstElement **splitmux_out, GError **error)
@@ -207,6 +226,12 @@ add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstEle
                "send-keyframe-requests", !passthrough, NULL);
   gst_bin_add(bin, splitmux);
   gst_element_link(last, splitmux);
+  if (passthrough) {
+    g_autoptr(GstPad) entry = gst_element_get_static_pad(queue, "sink");
+
+    gst_pad_add_probe(entry, GST_PAD_PROBE_TYPE_BUFFER, on_record_entry, g_new0(guint, 1),
+                      g_free);
+  }
   *first = queue;
   *splitmux_out = splitmux;
   return TRUE;

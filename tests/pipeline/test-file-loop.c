@@ -31,6 +31,41 @@ has_element(GstElement *pipeline, const char *factory)
   return found;
 }
 
+static GstPadProbeReturn
+drop_first(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  int *left = data;
+
+  return (*left)-- > 0 ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+/* A Matroska file whose first @skip frames are gone, so it begins mid-GOP: what a camera
+ * joined between keyframes hands the recorder. */
+static char *
+make_mid_gop_file(const char *root, int skip)
+{
+  g_autofree char *path = g_build_filename(root, "mid-gop.mkv", NULL);
+  g_autofree char *desc = g_strdup_printf(
+      "videotestsrc num-buffers=%d ! video/x-raw,format=I420,width=320,height=240,framerate=%d/1 ! "
+      "x264enc speed-preset=ultrafast tune=zerolatency key-int-max=%d ! h264parse name=parse ! "
+      "matroskamux ! filesink location=\"%s\"",
+      FILE_SECONDS * FPS, FPS, FPS, path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GstElement) p = gst_parse_launch(desc, &error);
+  PT_CHECK(p != NULL, "%s", error ? error->message : "");
+  g_autoptr(GstElement) parse = gst_bin_get_by_name(GST_BIN(p), "parse");
+  g_autoptr(GstPad) src = gst_element_get_static_pad(parse, "src");
+  int left = skip;
+  gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, drop_first, &left, NULL);
+  gst_element_set_state(p, GST_STATE_PLAYING);
+  g_autoptr(GstBus) bus = gst_element_get_bus(p);
+  g_autoptr(GstMessage) msg =
+      gst_bus_timed_pop_filtered(bus, 30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  PT_CHECK(msg != NULL && GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS, "mid-GOP file not written");
+  gst_element_set_state(p, GST_STATE_NULL);
+  return g_steal_pointer(&path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -46,7 +81,7 @@ main(int argc, char **argv)
   gint64 covered = 0;
   GStatBuf st1, st2;
 
-  pt_test_init(&argc, &argv, "videotestsrc", "textoverlay", "timeoverlay", NULL);
+  pt_test_init(&argc, &argv, "videotestsrc", "textoverlay", "timeoverlay", "x264enc", NULL);
   root = pt_test_tmpdir("file-loop");
   clip = pt_demo_footage_make(root, PT_CAMERA_ROLE_GRADING, FILE_SECONDS, 320, 240, FPS, &error);
   PT_CHECK(clip != NULL, "%s", error ? error->message : "");
@@ -106,6 +141,32 @@ main(int argc, char **argv)
   PT_CHECK(rec->frames >= 3, "tap gave %d frames", rec->frames);
   PT_CHECK(rec->frame_width == 320 && rec->frame_height == 240, "tap %dx%d", rec->frame_width,
            rec->frame_height);
+  pt_camera_free(cam);
+  pt_test_recorder_free(rec);
+
+  /* A file that begins 3 frames into its first GOP: the recording starts at the first
+   * keyframe, so every segment, the first included, decodes whole. */
+  g_free(cfg.location);
+  cfg.location = make_mid_gop_file(root, 3);
+  rec = pt_test_recorder_new();
+  cam = pt_camera_new(&cfg, pt_test_callbacks(), rec, &error);
+  PT_CHECK(cam != NULL, "%s", error->message);
+  PT_CHECK(pt_camera_start(cam, &error), "%s", error ? error->message : "");
+  PT_CHECK(pt_test_wait(segments_closed, rec, 15000), "mid-GOP: only %u segments closed",
+           rec->closed->len);
+  pt_camera_stop(cam);
+  for (guint i = 0; i < rec->closed->len; i++) {
+    PtTestSegment *c = g_ptr_array_index(rec->closed, i);
+    PtSegmentProbe probe;
+
+    PT_CHECK(pt_segment_probe(c->path, c->start_ns, PT_PROBE_DECODE, &probe, &error), "%s",
+             error ? error->message : "");
+    PT_CHECK(probe.verdict == PT_SEGMENT_INTACT && probe.frames > 0 &&
+                 probe.decoded_frames == probe.frames,
+             "mid-GOP %s: %s, %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " decoded", c->path,
+             pt_segment_verdict_to_string(probe.verdict), probe.decoded_frames, probe.frames);
+    pt_segment_probe_clear(&probe);
+  }
   pt_camera_free(cam);
   pt_camera_config_clear(&cfg);
   pt_test_recorder_free(rec);
