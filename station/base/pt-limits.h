@@ -48,6 +48,9 @@
 
 /* Sealed station keys (trace/pt-key-seal.c): the shortest passphrase, and the largest
  * argon2id limits a sealed file may ask for (so a crafted file cannot ask for 64 GiB) */
+/* Key rotations a station's chain may hold (trace/pt-key-chain.c): one a year is plenty */
+#define PT_KEY_ROTATIONS_MAX 64
+
 #define PT_KEY_PASSPHRASE_MIN       12
 #define PT_KEY_SEAL_OPS_MAX         16
 #define PT_KEY_SEAL_MEM_MAX         (1024u * 1024 * 1024)

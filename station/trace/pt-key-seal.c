@@ -125,6 +125,7 @@ pt_key_unseal(const char *text, gsize len, const char *passphrase, GError **erro
   if (ok) {
     crypto_sign_ed25519_sk_to_pk(derived, keys->secret_key);
     memcpy(keys->public_key, derived, PT_PUB_LEN);
+    memcpy(keys->anchor_key, derived, PT_PUB_LEN);
     if (sodium_memcmp(derived, pub, PT_PUB_LEN) != 0) {
       g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                   "the sealed secret key is not the pair of the public key it names");
