@@ -53,8 +53,12 @@ key_show(const PtCliCommon *common)
     pt_cli_print_json(json_pack("{ssssssssso}", "station_id", station->config->station_id,
                                 "public_key", pub, "anchor_key", anchor, "algorithm", "Ed25519",
                                 "rotations", pt_key_chain_to_json(chain)));
-  else
+  else if (pt_key_chain_length(chain) == 1)
     printf("%s\n", pub);
+  else
+    printf("%s\nanchor %s (the station's first key, which verifiers start from; %u rotations "
+           "since)\n",
+           pub, anchor, pt_key_chain_length(chain) - 1);
   return PT_EXIT_OK;
 }
 
