@@ -198,6 +198,12 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "CREATE TRIGGER key_rotations_append_only_delete BEFORE DELETE ON key_rotations"                 \
   "  BEGIN SELECT RAISE(ABORT, 'key rotations are append-only'); END;"
 
+/* Also in migration 16 -> 17 (pt-store-hub-sync.c): a hub connector's last reading of the
+ * hub's clock, from the Date of its answers: how far ahead of the station's it was, and when. */
+#define PT_STORE_HUB_CLOCK_MIGRATION                                                               \
+  "ALTER TABLE hub_sync ADD COLUMN clock_skew_ms INTEGER NOT NULL DEFAULT 0;"                      \
+  "ALTER TABLE hub_sync ADD COLUMN clock_ns INTEGER NOT NULL DEFAULT 0;"
+
 /* Binds @v, or NULL when @v is NULL. */
 void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
 /* Returns: (transfer full) (nullable): column @i as a new string. */
