@@ -447,6 +447,15 @@ pt_sync_hub_dispatch(Conn *conn)
   PtSyncHub *hub = conn->hub;
   if (conn->n_reqs)
     return;
+  /* A hub knows the key the station enrolled with, and the hub protocol does not carry key
+   * rotations yet: every request signed by a rotated key would be refused as forged. */
+  if (sodium_memcmp(conn->sync->keys->public_key, conn->sync->keys->anchor_key, PT_PUB_LEN) != 0) {
+    const char *why = "the station's key was rotated and hubs do not follow key rotations yet: "
+                      "nothing is sent to this hub (see README, Running in production)";
+    note_error(conn, why);
+    pt_sync_conn_backoff(conn, -1, why);
+    return;
+  }
   g_autoptr(GError) error = NULL;
   PtHubSyncState st;
   if (!pt_store_hub_sync_state(conn_store(conn), conn_name(conn), &st, &error)) {

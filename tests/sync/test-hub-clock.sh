@@ -3,7 +3,8 @@
 # hub connector talks to a loopback server (skewed-hub.py) dating its answers an hour ahead:
 # the connector reads the Date, the dashboard's status raises the clock alert naming the
 # connector and the skew, and /metrics has the skew (packtrace_clock_hub_skew_seconds).  Then the same with the server's clock
-# right (no alert), and with [alerts] clock_skew_s=0 (never) and an invalid value.
+# right (no alert), and with [alerts] clock_skew_s=0 (never) and an invalid value.  A station
+# that rotated its key tells why it sends a hub nothing.
 set -u
 . "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -84,6 +85,23 @@ S=$(status)
 check "  within two seconds of the station's" '[ "$(jq ".clock.hubs[0].skew_s | fabs < 2" <<<"$S")" = true ]'
 check "  and raises no clock alert" \
   '[ "$(jq "[.alerts[] | select(.kind == \"clock\" and .subject == \"hub\")] | length" <<<"$S")" = 0 ]'
+stop_station
+stop_fake
+
+# A station that rotated its key sends nothing to a hub (the hub protocol does not carry
+# rotations yet) and says so, instead of having every request refused as forged.
+start_fake 0
+add_hub
+"$BIN" key rotate >/dev/null
+before=$(cat "$T/fake.port.count" 2>/dev/null || echo 0)
+start_station
+said=
+for _ in $(seq 100); do
+  "$BIN" sync status --json 2>/dev/null | jq -r '.connectors[0].last_error // ""' | grep -q "key was rotated" && said=1 && break
+  sleep 0.1
+done
+check "a rotated station's hub connector says hubs do not follow rotations yet" '[ -n "$said" ]'
+check "  and sent the hub nothing" '[ "$(cat "$T/fake.port.count" 2>/dev/null || echo 0)" = "$before" ]'
 stop_station
 stop_fake
 
