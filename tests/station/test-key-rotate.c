@@ -2,7 +2,8 @@
  * log audits and a batch's bundle verifies across rotations (events of one batch on both
  * sides, full and public views), the signed facts still read as verified; a forged rotation
  * (signed by a key not in the chain) is refused by audit and by bundle verify; an event
- * signed by the old key after the rotation is refused by the signer, audit and verify. */
+ * signed by the old key after the rotation is refused by the signer, audit and verify; an
+ * interrupted rotation is finished; every malformed or forged rotation record is refused. */
 #include "pt-batch-signed.h"
 #include "pt-bundle.h"
 #include "pt-canon.h"
@@ -310,6 +311,122 @@ test_interrupted_rotation(void)
   g_assert_cmpstr(breaks, ==, "");
 }
 
+/* A rotation record with its members in canonical order; the last %s is more members. */
+#define RECORD_FORMAT                                                                              \
+  "{\"afterHash\":%s,\"afterSeq\":%d,\"format\":\"%s\",\"from\":\"%s\","                           \
+  "\"newKey\":\"%s\",\"previousKey\":\"%s\",\"stationId\":\"%s\"%s}"
+
+/* A rotation row from @old to @next whose record is @record (as given, canonical or not),
+ * signed by both. */
+static PtKeyRotationRow
+signed_row(const PtKeys *old, const PtKeys *next, const char *record)
+{
+  PtKeyRotationRow row = {.id = 1, .record = g_strdup(record), .record_len = strlen(record)};
+  guint8 hash[PT_HASH_LEN];
+  crypto_hash_sha256(hash, (const guint8 *)record, row.record_len);
+  pt_keys_sign(old, hash, row.signature);
+  pt_keys_sign(next, hash, row.new_signature);
+  return row;
+}
+
+/* Each way a rotation record can be wrong is refused, naming it, and leaves the chain as it
+ * was; a bundle's key chain goes through the same checks. */
+static void
+test_chain_refusals(void)
+{
+  g_autoptr(PtKeys) a = pt_keys_new_ephemeral();
+  g_autoptr(PtKeys) b = pt_keys_new_ephemeral();
+  g_autoptr(PtKeys) c = pt_keys_new_ephemeral();
+  memcpy(b->anchor_key, a->public_key, PT_PUB_LEN);
+  g_autofree char *id = pt_keys_station_id(a->public_key);
+  g_autofree char *ka = pt_hex_encode(a->public_key, PT_PUB_LEN);
+  g_autofree char *kb = pt_hex_encode(b->public_key, PT_PUB_LEN);
+  g_autofree char *kc = pt_hex_encode(c->public_key, PT_PUB_LEN);
+  g_autofree char *upper = g_ascii_strup(kb, -1);
+  g_autofree char *hash = g_strnfill(64, 'a');
+  g_autofree char *quoted_hash = g_strdup_printf("\"%s\"", hash);
+  struct {
+    const char *name;
+    char *record;
+    const PtKeys *old, *next;
+    int code;
+    const char *says;
+  } cases[] = {
+      {"valid",
+       g_strdup_printf(RECORD_FORMAT, quoted_hash, 3, PT_KEY_ROTATION_FORMAT,
+                       "2026-12-01T00:00:00.000Z", kb, ka, id, ""),
+       a, b, -1, NULL},
+      {"unknown member",
+       g_strdup_printf(RECORD_FORMAT, quoted_hash, 3, PT_KEY_ROTATION_FORMAT,
+                       "2026-12-01T00:00:00.000Z", kb, ka, id, ",\"zz\":1"),
+       a, b, PT_ERROR_MALFORMED, "unknown member"},
+      {"another format",
+       g_strdup_printf(RECORD_FORMAT, quoted_hash, 3, "packtrace-key-rotation/9",
+                       "2026-12-01T00:00:00.000Z", kb, ka, id, ""),
+       a, b, PT_ERROR_MALFORMED, "not a packtrace-key-rotation/1"},
+      {"uppercase hex",
+       g_strdup_printf(RECORD_FORMAT, quoted_hash, 3, PT_KEY_ROTATION_FORMAT,
+                       "2026-12-01T00:00:00.000Z", upper, ka, id, ""),
+       a, b, PT_ERROR_MALFORMED, "lowercase hex"},
+      {"a time that is not one",
+       g_strdup_printf(RECORD_FORMAT, quoted_hash, 3, PT_KEY_ROTATION_FORMAT, "yesterday", kb, ka,
+                       id, ""),
+       a, b, PT_ERROR_MALFORMED, "from (a time)"},
+      {"afterSeq without afterHash",
+       g_strdup_printf(RECORD_FORMAT, "null", 3, PT_KEY_ROTATION_FORMAT, "2026-12-01T00:00:00.000Z",
+                       kb, ka, id, ""),
+       a, b, PT_ERROR_MALFORMED, "afterHash must name"},
+      {"another station",
+       g_strdup_printf(RECORD_FORMAT, quoted_hash, 3, PT_KEY_ROTATION_FORMAT,
+                       "2026-12-01T00:00:00.000Z", kb, ka, "0123456789abcdef", ""),
+       a, b, PT_ERROR_TAMPERED, "another station"},
+      {"from a key not in force",
+       g_strdup_printf(RECORD_FORMAT, quoted_hash, 3, PT_KEY_ROTATION_FORMAT,
+                       "2026-12-01T00:00:00.000Z", kb, kc, id, ""),
+       c, b, PT_ERROR_TAMPERED, "not the one in force"},
+      {"no proof of possession",
+       g_strdup_printf(RECORD_FORMAT, quoted_hash, 3, PT_KEY_ROTATION_FORMAT,
+                       "2026-12-01T00:00:00.000Z", kb, ka, id, ""),
+       a, c, PT_ERROR_TAMPERED, "not signed by its new key"},
+      {"back to the anchor",
+       g_strdup_printf(RECORD_FORMAT, quoted_hash, 3, PT_KEY_ROTATION_FORMAT,
+                       "2026-12-01T00:00:00.000Z", ka, ka, id, ""),
+       a, a, PT_ERROR_TAMPERED, "a key used before"},
+      {"not canonical",
+       g_strdup_printf("{\"format\":\"%s\",\"afterHash\":null,\"afterSeq\":0,\"from\":"
+                       "\"2026-12-01T00:00:00.000Z\",\"newKey\":\"%s\",\"previousKey\":\"%s\","
+                       "\"stationId\":\"%s\"}",
+                       PT_KEY_ROTATION_FORMAT, kb, ka, id),
+       a, b, PT_ERROR_MALFORMED, "canonical form"},
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(PtKeyChain) chain = pt_key_chain_new(a->public_key);
+    PtKeyRotationRow row = signed_row(cases[i].old, cases[i].next, cases[i].record);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = pt_key_chain_add(chain, &row, &error);
+    if (cases[i].code < 0) {
+      g_assert_no_error(error);
+      g_assert_cmpuint(pt_key_chain_length(chain), ==, 2);
+      g_assert_cmpuint(pt_key_chain_index_for_seq(chain, 3), ==, 0);
+      g_assert_cmpuint(pt_key_chain_index_for_seq(chain, 4), ==, 1);
+      /* A second rotation from the same time goes back: refused. */
+      PtKeyRotationRow again = signed_row(b, c, cases[i].record);
+      g_autoptr(GError) back = NULL;
+      g_assert_false(pt_key_chain_add(chain, &again, &back));
+      g_assert_error(back, PT_ERROR, PT_ERROR_TAMPERED);
+      pt_key_rotation_row_clear(&again);
+    } else {
+      if (ok || !g_error_matches(error, PT_ERROR, cases[i].code) ||
+          !strstr(error->message, cases[i].says))
+        g_error("%s: expected code %d saying '%s', got: %s", cases[i].name, cases[i].code,
+                cases[i].says, error ? error->message : "accepted");
+      g_assert_cmpuint(pt_key_chain_length(chain), ==, 1);
+    }
+    pt_key_rotation_row_clear(&row);
+    g_free(cases[i].record);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -318,5 +435,6 @@ main(int argc, char **argv)
   g_test_add_func("/keys/old-key-after-rotation", test_old_key_after_rotation);
   g_test_add_func("/keys/forged-rotation", test_forged_rotation);
   g_test_add_func("/keys/interrupted-rotation", test_interrupted_rotation);
+  g_test_add_func("/keys/chain-refusals", test_chain_refusals);
   return g_test_run();
 }
