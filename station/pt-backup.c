@@ -517,7 +517,7 @@ pt_backup_restore(const char *src, const char *data_dir, gboolean replace, PtRes
   if (!store)
     return FALSE;
   PtAuditReport audit = {0};
-  ok = pt_trace_audit(store, station->keys->public_key, &audit, error);
+  ok = pt_trace_audit(store, station->keys->anchor_key, &audit, error);
   if (ok && audit.n_breaks > 0)
     ok = tampered(error, "the restored log breaks (%u problems), first: %s", audit.n_breaks,
                   (const char *)g_ptr_array_index(audit.breaks, 0));

@@ -7,6 +7,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-store-signed.h"
+#include "pt-trace.h"
 
 #include <math.h>
 #include <string.h>
@@ -126,7 +127,7 @@ take_grading(PtBatchSigned *st, json_t *ev)
 
 typedef struct {
   PtBatchSigned *st;
-  const guint8 *public_key;
+  const PtKeyChain *chain;
   gboolean saw_status;
 } ReadState;
 
@@ -143,7 +144,9 @@ take_event(const PtEventRow *row, gpointer user_data, GError **error)
   crypto_hash_sha256(hash, (const guint8 *)row->body, row->body_len);
   json_t *ev = NULL;
   if (sodium_memcmp(hash, row->hash, PT_HASH_LEN) != 0 ||
-      !pt_keys_verify(rs->public_key, hash, row->signature) ||
+      !pt_keys_verify(
+          pt_key_chain_key(rs->chain, pt_key_chain_index_at_time(rs->chain, row->record_time_ns)),
+          hash, row->signature) ||
       !(ev = pt_json_parse(row->body, row->body_len, NULL))) {
     g_autofree char *what = g_strdup_printf("event seq %" G_GINT64_FORMAT " (%s)", row->seq,
                                             row->step ? row->step : "?");
@@ -184,14 +187,20 @@ batch_copy(const PtBatch *b)
 }
 
 gboolean
-pt_batch_signed_read(PtStore *store, const guint8 public_key[PT_PUB_LEN], const PtBatch *row,
+pt_batch_signed_read(PtStore *store, const guint8 anchor[PT_PUB_LEN], const PtBatch *row,
                      PtBatchSigned *out, GError **error)
 {
   memset(out, 0, sizeof *out);
   out->facts = batch_copy(row);
   out->mismatches = g_ptr_array_new_with_free_func(mismatch_free);
   out->status_known = TRUE;
-  ReadState rs = {.st = out, .public_key = public_key};
+  /* Each fact's event checked with the key in force at its time, from the station's anchor.  A
+   * chain that does not verify is not followed: what its keys signed does not verify either,
+   * and audit names the rotation. */
+  g_autoptr(PtKeyChain) chain = pt_trace_key_chain(store, anchor, NULL);
+  if (!chain)
+    chain = pt_key_chain_new(anchor);
+  ReadState rs = {.st = out, .chain = chain};
   if (!pt_store_batch_fact_events(store, row->id, take_event, &rs, error)) {
     pt_batch_signed_clear(out);
     return FALSE;

@@ -32,10 +32,12 @@ typedef struct {
   GPtrArray *mismatches; /* (element-type PtFactMismatch) */
 } PtBatchSigned;
 
-/* Reads @row's signed facts (at most three indexed event reads) and compares them with @row.
- * FALSE only when the store cannot be read. */
-gboolean pt_batch_signed_read(PtStore *store, const guint8 public_key[PT_PUB_LEN],
-                              const PtBatch *row, PtBatchSigned *out, GError **error);
+/* Reads @row's signed facts (at most three indexed event reads) and compares them with @row;
+ * each event checked with the key in force at its record time, along the station's key chain
+ * from @anchor (the station's first key, PtKeys.anchor_key).  FALSE only when the store cannot
+ * be read. */
+gboolean pt_batch_signed_read(PtStore *store, const guint8 anchor[PT_PUB_LEN], const PtBatch *row,
+                              PtBatchSigned *out, GError **error);
 void pt_batch_signed_clear(PtBatchSigned *signed_state);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PtBatchSigned, pt_batch_signed_clear)
 

@@ -337,7 +337,7 @@ signed_status(PtStation *station, PtStore *store, const PtBatch *batch, const ch
               GError **error)
 {
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+  if (!pt_batch_signed_read(store, station->keys->anchor_key, batch, &st, error))
     return NULL;
   if (!st.commissioned || !st.status_known) {
     g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
@@ -666,12 +666,12 @@ append_event_text(const PtEventRow *row, gpointer user_data, GError **error)
 }
 
 char *
-pt_batch_show_json(const PtConfig *config, const guint8 public_key[PT_PUB_LEN], PtStore *store,
+pt_batch_show_json(const PtConfig *config, const guint8 anchor[PT_PUB_LEN], PtStore *store,
                    const PtBatch *batch, PtBundleView view, const char *buyer_gln, gsize *len_out,
                    GError **error)
 {
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, public_key, batch, &st, error))
+  if (!pt_batch_signed_read(store, anchor, batch, &st, error))
     return NULL;
   g_autoptr(GString) events = g_string_new("[");
   EventText et = {.out = events, .view = view, .buyer_gln = buyer_gln};

@@ -110,15 +110,15 @@ json_t *pt_batch_to_json(const PtConfig *config, const PtBatch *batch);
 
 /* Returns: (transfer full): the batch as compact JSON text with its events under
  * "event_list", each as pt_event_row_to_json() gives it.  The batch's facts are its signed
- * facts (pt-batch-signed.h), checked with @public_key: "facts_verified" says whether the
- * batches row agrees, "fact_mismatches" lists each field where it does not ({field, row,
- * signed}).  The stored records are already canonical JSON, so they are copied into the
- * text as they are instead of being parsed and written again (the batch page is the most
- * read resource).  An event that @view (@buyer_gln: a buyer's scope, nullable) does not show
- * (pt-bundle.h) has its envelope with "redacted": true and no record. */
-char *pt_batch_show_json(const PtConfig *config, const guint8 public_key[PT_PUB_LEN],
-                         PtStore *store, const PtBatch *batch, PtBundleView view,
-                         const char *buyer_gln, gsize *len_out, GError **error);
+ * facts (pt-batch-signed.h), checked along the key chain from @anchor: "facts_verified" says
+ * whether the batches row agrees, "fact_mismatches" lists each field where it does not ({field,
+ * row, signed}).  The stored records are already canonical JSON, so they are copied into the text
+ * as they are instead of being parsed and written again (the batch page is the most read resource).
+ * An event that @view (@buyer_gln: a buyer's scope, nullable) does not show (pt-bundle.h) has its
+ * envelope with "redacted": true and no record. */
+char *pt_batch_show_json(const PtConfig *config, const guint8 anchor[PT_PUB_LEN], PtStore *store,
+                         const PtBatch *batch, PtBundleView view, const char *buyer_gln,
+                         gsize *len_out, GError **error);
 
 /* Returns: (transfer full): a stored event as JSON: seq, hash, signature, and the
  * signed record under "event". */

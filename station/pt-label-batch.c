@@ -174,11 +174,11 @@ pt_label_content_type(PtLabelFormat format)
 }
 
 PtBatch *
-pt_batch_label_facts(PtStore *store, const guint8 public_key[PT_PUB_LEN], const PtBatch *row,
+pt_batch_label_facts(PtStore *store, const guint8 anchor[PT_PUB_LEN], const PtBatch *row,
                      GError **error)
 {
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, public_key, row, &st, error))
+  if (!pt_batch_signed_read(store, anchor, row, &st, error))
     return NULL;
   g_autofree char *refused = pt_batch_signed_refusal(&st, "printed");
   if (refused) {

@@ -45,8 +45,8 @@ char *pt_label_file_name(const PtBatch *batch, PtLabelTemplate template_, PtLabe
  * (PT_ERROR_CONFLICT, naming the signed status and reason) when the signed record says it may
  * not be labelled (held, recalled, or a record that does not verify).  Every label (file,
  * HTTP, print queue) is made from this, never from the row alone.  Returns: (transfer full). */
-PtBatch *pt_batch_label_facts(PtStore *store, const guint8 public_key[PT_PUB_LEN],
-                              const PtBatch *row, GError **error);
+PtBatch *pt_batch_label_facts(PtStore *store, const guint8 anchor[PT_PUB_LEN], const PtBatch *row,
+                              GError **error);
 
 /* Hex SHA-256 of @bytes.  Returns: (transfer full). */
 char *pt_label_sha256(GBytes *bytes);

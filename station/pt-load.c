@@ -204,7 +204,7 @@ refusal_reason(PtStation *station, PtStore *store, const PtLoad *load, const PtB
   /* The signed status decides, not the row: a row set back to 'active' by hand cannot get a
    * loading event signed for a recalled batch. */
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+  if (!pt_batch_signed_read(store, station->keys->anchor_key, batch, &st, error))
     return NULL;
   char *refused = pt_batch_signed_refusal(&st, "loaded");
   if (refused)
@@ -500,7 +500,7 @@ close_locked(PtStation *station, PtStore *store, gint64 load_id, json_t *photos,
       return FALSE;
     g_ptr_array_add(batches, batch);
     g_auto(PtBatchSigned) st = {0};
-    if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+    if (!pt_batch_signed_read(store, station->keys->anchor_key, batch, &st, error))
       return FALSE;
     g_autofree char *why = pt_batch_signed_refusal(&st, "shipped");
     if (why)

@@ -9,6 +9,7 @@
 #include "pt-limits.h"
 #include "pt-prom.h"
 #include "pt-store-dash.h"
+#include "pt-store-hub-sync.h"
 #include "pt-store-metrics.h"
 #include "pt-sync-status.h"
 #include "pt-time.h"
@@ -261,6 +262,16 @@ pt_metrics_render(PtStation *station, PtStore *store, PtRecorder *recorder, GStr
   pt_prom_family(out, "packtrace_clock_max_error_seconds", "gauge",
                  "The kernel's bound on the system clock's error.");
   pt_prom_sample(out, "packtrace_clock_max_error_seconds", clock.max_error_s, NULL);
+  g_autoptr(GPtrArray) hubs = pt_store_hub_clocks(store, error);
+  if (!hubs)
+    return FALSE;
+  pt_prom_family(out, "packtrace_clock_hub_skew_seconds", "gauge",
+                 "A co-op hub's clock minus the station's, from the Date of its last answers.");
+  for (guint i = 0; i < hubs->len; i++) {
+    const PtHubClock *h = hubs->pdata[i];
+    pt_prom_sample(out, "packtrace_clock_hub_skew_seconds", h->skew_ms / 1000.0, "connector",
+                   h->connector, NULL);
+  }
   render_process(out);
   return TRUE;
 }

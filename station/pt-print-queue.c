@@ -105,7 +105,7 @@ signed_refusal(PtStation *station, PtStore *store, const PtBatch *batch, char **
                GError **error)
 {
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+  if (!pt_batch_signed_read(store, station->keys->anchor_key, batch, &st, error))
     return FALSE;
   *reason_out = pt_batch_signed_refusal(&st, "printed");
   return TRUE;
@@ -117,7 +117,7 @@ pt_print_queue_add(PtStation *station, PtStore *store, const PtBatch *batch,
 {
   /* The signed record decides and is what the label says, whatever the row was set to. */
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+  if (!pt_batch_signed_read(store, station->keys->anchor_key, batch, &st, error))
     return NULL;
   g_autofree char *refused = pt_batch_signed_refusal(&st, "printed");
   if (refused) {

@@ -92,7 +92,8 @@ pt_station_open(const char *dir, GError **error)
   station->keys = pt_keys_load(dir, error);
   if (!station->keys)
     return NULL;
-  g_autofree char *derived = pt_keys_station_id(station->keys->public_key);
+  /* The station id names the first key, which a rotation keeps as the anchor. */
+  g_autofree char *derived = pt_keys_station_id(station->keys->anchor_key);
   if (strcmp(derived, station->config->station_id) != 0) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                 "%s: [station] id %s does not belong to the key in %s/keys (expected %s)", ini,

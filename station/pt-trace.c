@@ -12,9 +12,11 @@
 #include "pt-event-check.h"
 #include "pt-event-hash.h"
 #include "pt-json.h"
+#include "pt-key-chain.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-store-event-hash.h"
+#include "pt-store-keys.h"
 #include "pt-store-signed.h"
 #include "pt-store-sync.h"
 #include "pt-time.h"
@@ -50,29 +52,77 @@ reads_back(const json_t *stored, const PtEventRow *row, GError **error)
   return FALSE;
 }
 
+PtKeyChain *
+pt_trace_key_chain(PtStore *store, const guint8 anchor[PT_PUB_LEN], GError **error)
+{
+  g_autoptr(GPtrArray) rows = pt_store_key_rotations(store, error);
+  if (!rows)
+    return NULL;
+  g_autoptr(PtKeyChain) chain = pt_key_chain_new(anchor);
+  for (guint i = 0; i < rows->len; i++)
+    if (!pt_key_chain_add(chain, rows->pdata[i], error))
+      return NULL;
+  return g_steal_pointer(&chain);
+}
+
+/* Signed times are only as good as the clock: one that went back (a dead RTC battery, a
+ * wrong manual setting) would sign records "before" the ones already made. */
+static gboolean
+clock_not_behind(const PtEventRow *heads, gint64 now, GError **error)
+{
+  if (!heads->has_prev_station ||
+      now >= heads->record_time_ns - PT_CLOCK_BACK_TOLERANCE_S * G_GINT64_CONSTANT(1000000000))
+    return TRUE;
+  g_autofree char *last = pt_time_format(heads->record_time_ns);
+  g_autofree char *clock = pt_time_format(now);
+  g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+              "the system clock (%s) is behind the last signed record (%s) by more than %d s: "
+              "set the clock (is a time service running?) before recording",
+              clock, last, PT_CLOCK_BACK_TOLERANCE_S);
+  return FALSE;
+}
+
+/* The time from which @keys sign: 0 before any rotation, else the last rotation's "from".
+ * Fails when @keys are not the last rotation's new key: a retired key never signs again.
+ * The chain's signatures are the verifiers' to check; signing reads the last record only. */
+static gboolean
+signing_from(PtStore *store, const PtKeys *keys, gint64 *from_ns, GError **error)
+{
+  g_autoptr(GPtrArray) rows = pt_store_key_rotations(store, error);
+  if (!rows)
+    return FALSE;
+  guint8 current[PT_PUB_LEN];
+  memcpy(current, keys->anchor_key, PT_PUB_LEN);
+  *from_ns = 0;
+  if (rows->len && !pt_key_rotation_peek(rows->pdata[rows->len - 1], current, from_ns, error))
+    return FALSE;
+  if (sodium_memcmp(current, keys->public_key, PT_PUB_LEN) != 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "this process signs with a key that is not the station's current key (rotated "
+                "since it started?); restart it to sign with the current key");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean
 pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char *step,
                 gint64 event_time_ns, json_t *event, PtEventRow *out, GError **error)
 {
   PtEventRow row = {0};
+  gint64 from_ns = 0;
   if (!pt_store_chain_heads(store, batch_id, &row, error))
     return FALSE;
   row.batch_id = batch_id;
   row.event_time_ns = event_time_ns;
-  /* Signed times are only as good as the clock: one that went back (a dead RTC battery, a
-   * wrong manual setting) would sign records "before" the ones already made. */
   gint64 now = pt_now_ns();
-  if (row.has_prev_station &&
-      now < row.record_time_ns - PT_CLOCK_BACK_TOLERANCE_S * G_GINT64_CONSTANT(1000000000)) {
-    g_autofree char *last = pt_time_format(row.record_time_ns);
-    g_autofree char *clock = pt_time_format(now);
-    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
-                "the system clock (%s) is behind the last signed record (%s) by more than %d s: "
-                "set the clock (is a time service running?) before recording",
-                clock, last, PT_CLOCK_BACK_TOLERANCE_S);
+  if (!clock_not_behind(&row, now, error) || !signing_from(store, keys, &from_ns, error)) {
+    pt_event_row_clear(&row);
     return FALSE;
   }
-  row.record_time_ns = now;
+  /* A verifier with one batch's events picks each one's key by its recordTime
+   * (pt-key-chain.h): a clock a little behind a rotation must not sign "before" it. */
+  row.record_time_ns = MAX(now, from_ns);
 
   const char *given_id = json_string_value(json_object_get(event, "eventID"));
   if (given_id) {
@@ -112,6 +162,34 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
   return ok;
 }
 
+gboolean
+pt_trace_rotate_key(PtStore *store, const PtKeys *keys, const PtKeys *new_keys,
+                    PtKeyRotationRow *out, GError **error)
+{
+  const gint64 ms = G_GINT64_CONSTANT(1000000);
+  PtEventRow heads = {0};
+  gint64 from_ns = 0;
+  gint64 now = pt_now_ns();
+  if (!pt_store_chain_heads(store, 0, &heads, error))
+    return FALSE;
+  if (!clock_not_behind(&heads, now, error) || !signing_from(store, keys, &from_ns, error))
+    return FALSE;
+  /* Strictly after the last record and the last rotation, to the millisecond recordTime is
+   * written in: every event before is the old key's by time as well as by seq. */
+  gint64 from = MAX(now, MAX(heads.record_time_ns, from_ns) + ms) / ms * ms;
+  gint64 after_seq = heads.has_prev_station ? heads.seq - 1 : 0;
+  PtKeyRotationRow row = {0};
+  gboolean ok =
+      pt_key_rotation_make(keys, new_keys, keys->anchor_key, from, after_seq,
+                           heads.has_prev_station ? heads.prev_station_hash : NULL, &row, error) &&
+      pt_store_key_rotation_insert(store, &row, error);
+  if (ok && out)
+    *out = row;
+  else
+    pt_key_rotation_row_clear(&row);
+  return ok;
+}
+
 void
 pt_audit_report_clear(PtAuditReport *report)
 {
@@ -121,7 +199,7 @@ pt_audit_report_clear(PtAuditReport *report)
 }
 
 typedef struct {
-  const guint8 *public_key;
+  const PtKeyChain *chain;
   PtAuditReport *report;
   gint64 last_seq;
   gboolean have_last;
@@ -154,8 +232,12 @@ audit_row(const PtEventRow *row, gpointer user_data, GError **error)
   if (row->seq != st->last_seq + 1)
     audit_break(st, row, "sequence jumps from %" G_GINT64_FORMAT " (events removed)", st->last_seq);
 
+  /* The key in force at this place of the log; its time must say the same. */
+  guint index = pt_key_chain_index_for_seq(st->chain, row->seq);
+  if (pt_key_chain_index_at_time(st->chain, row->record_time_ns) != index)
+    audit_break(st, row, "its record time puts it under another key than its place in the log");
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
-  json_t *event = pt_event_check(row, st->public_key, FALSE, failures);
+  json_t *event = pt_event_check(row, pt_key_chain_key(st->chain, index), FALSE, failures);
   for (guint i = 0; i < failures->len; i++)
     audit_break(st, row, "%s", (char *)failures->pdata[i]);
   if (event) {
@@ -180,6 +262,13 @@ audit_row(const PtEventRow *row, gpointer user_data, GError **error)
   memcpy(st->last_hash, hash, PT_HASH_LEN);
   st->have_last = TRUE;
   st->last_seq = row->seq;
+  /* A rotation made after this event names its hash: it is that place of the chain. */
+  for (guint i = 1; i < pt_key_chain_length(st->chain); i++) {
+    gint64 after_seq = 0;
+    const guint8 *after = pt_key_chain_after(st->chain, i, &after_seq);
+    if (after_seq == row->seq && sodium_memcmp(after, hash, PT_HASH_LEN) != 0)
+      audit_break(st, row, "key rotation %u does not follow this event, though it names it", i);
+  }
   return TRUE;
 }
 
@@ -214,14 +303,35 @@ audit_batch(const PtBatch *batch, gpointer user_data, GError **error)
   return TRUE;
 }
 
+/* The key chain from @anchor through the stored rotations that verify; each one that does
+ * not is a break, and the keys after it are not followed. */
+static PtKeyChain *
+audit_key_chain(PtStore *store, const guint8 anchor[PT_PUB_LEN], PtAuditReport *report,
+                GError **error)
+{
+  g_autoptr(GPtrArray) rows = pt_store_key_rotations(store, error);
+  if (!rows)
+    return NULL;
+  PtKeyChain *chain = pt_key_chain_new(anchor);
+  for (guint i = 0; i < rows->len; i++) {
+    g_autoptr(GError) local = NULL;
+    if (pt_key_chain_add(chain, rows->pdata[i], &local))
+      continue;
+    report_line(report, g_strdup_printf("key rotation %u (and the keys after it) refused: %s",
+                                        i + 1, local->message));
+    break;
+  }
+  report->n_keys = pt_key_chain_length(chain);
+  return chain;
+}
+
 gboolean
-pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditReport *report,
+pt_trace_audit(PtStore *store, const guint8 anchor[PT_PUB_LEN], PtAuditReport *report,
                GError **error)
 {
   memset(report, 0, sizeof *report);
   report->breaks = g_ptr_array_new_with_free_func(g_free);
   AuditState st = {
-      .public_key = public_key,
       .report = report,
       .batch_heads = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free),
   };
@@ -232,9 +342,13 @@ pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditRepor
     report_line(report, g_strdup_printf("database file: %s", (char *)problems->pdata[i]));
   /* A damaged file is the finding: its rows are not read further. */
   gboolean damaged = ok && problems->len > 0;
+  g_autoptr(PtKeyChain) chain =
+      ok && !damaged ? audit_key_chain(store, anchor, report, error) : NULL;
+  ok = ok && (damaged || chain);
+  st.chain = chain;
   ok = ok && (damaged || pt_store_events_foreach(store, 0, audit_row, &st, error));
   g_hash_table_unref(st.batch_heads);
-  AuditFacts facts = {.report = report, .public_key = public_key, .store = store};
+  AuditFacts facts = {.report = report, .public_key = anchor, .store = store};
   return ok && (damaged || pt_store_batches_foreach(store, audit_batch, &facts, error));
 }
 
@@ -259,8 +373,10 @@ pt_trace_bundle(PtStore *store, const PtConfig *config, const PtKeys *keys, cons
                 PtBundleView view, const char *buyer_gln, gsize *len_out, GError **error)
 {
   g_autoptr(PtBundleWriter) w = pt_bundle_writer_new(config, TRUE, view, buyer_gln);
-  if (!pt_store_events_foreach(store, batch->id, write_row, w, error))
+  g_autoptr(PtKeyChain) chain = pt_trace_key_chain(store, keys->anchor_key, error);
+  if (!chain || !pt_store_events_foreach(store, batch->id, write_row, w, error))
     return NULL;
+  pt_bundle_writer_set_key_chain(w, chain);
   return pt_bundle_writer_finish(w, keys, batch, len_out, error);
 }
 

@@ -7,11 +7,17 @@
  * the whole station log ("pt:prevStationEvent"), both as hex SHA-256, so one Ed25519
  * signature over SHA-256(record) covers the event and both chain links.  A changed,
  * removed or reordered event breaks a link or a signature; re-linking needs the
- * station's secret key. */
+ * station's secret key.
+ *
+ * Keys.  The station signs with one key at a time.  A rotation (pt-key-chain.h) is made
+ * inside the log's write lock, after its last event and from a time after that event's, and
+ * from then on only the new key signs; the first key stays the anchor every verifier starts
+ * from. */
 #pragma once
 
 #include "pt-bundle.h"
 #include "pt-config.h"
+#include "pt-key-chain.h"
 #include "pt-keys.h"
 #include "pt-store.h"
 
@@ -20,10 +26,21 @@
 
 G_BEGIN_DECLS
 
+/* The station's key chain: @anchor and every stored rotation, each checked as it is added
+ * (a rotation that does not verify fails the call).  Returns: (transfer full). */
+PtKeyChain *pt_trace_key_chain(PtStore *store, const guint8 anchor[PT_PUB_LEN], GError **error);
+
+/* Hands signing over from @keys (the chain's last key) to @new_keys: a rotation record after
+ * the log's last event, signed by both, stored in the same transaction as the caller's
+ * pt_store_begin()/pt_store_commit().  When @out is not NULL it receives the record (clear it
+ * with pt_key_rotation_row_clear()). */
+gboolean pt_trace_rotate_key(PtStore *store, const PtKeys *keys, const PtKeys *new_keys,
+                             PtKeyRotationRow *out, GError **error);
+
 /* Completes @event (eventID as urn:uuid, recordTime, chain links), signs it and
- * appends it to the log.  Must run inside pt_store_begin()/pt_store_commit() so
- * the chain heads cannot move.  @event is modified in place.  When @out is not
- * NULL it receives the stored row (clear it with pt_event_row_clear()). */
+ * appends it to the log.  @keys must be the chain's last key (a retired key is refused).  Must run
+ * inside pt_store_begin()/pt_store_commit() so the chain heads cannot move.  @event is modified in
+ * place.  When @out is not NULL it receives the stored row (clear it with pt_event_row_clear()). */
 gboolean pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char *step,
                          gint64 event_time_ns, json_t *event, PtEventRow *out, GError **error);
 
@@ -60,19 +77,21 @@ char *pt_trace_event_text(PtStore *store, const char *hash_id, PtBundleView view
 typedef struct {
   gint64 n_events;
   gint64 n_batches;
+  guint n_keys;      /* the keys of the chain followed: 1 + the rotations that verify */
   guint n_breaks;    /* problems found */
   GPtrArray *breaks; /* (element-type utf8): one line per problem, at most 100 */
 } PtAuditReport;
 
 void pt_audit_report_clear(PtAuditReport *report);
 
-/* Walks the whole log: contiguous sequence, each record's hash, signature, both
- * chain links and the stored columns against the record; then SQLite's integrity check of
- * the file, and every batch row against its signed facts (pt-batch-signed.h), naming the
- * batch, field, row value and signed value of each difference.  A file that fails the
- * integrity check is reported as such and not read further.  Returns FALSE only when the log
- * cannot be read; breaks are in @report. */
-gboolean pt_trace_audit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtAuditReport *report,
+/* Walks the whole log: the key chain from @anchor (each rotation signed by the key in force
+ * and its new key), contiguous sequence, each record's hash, its signature by the key in
+ * force at its seq (and its record time under the same key), both chain links and the stored
+ * columns against the record; then SQLite's integrity check of the file, and every batch row
+ * against its signed facts (pt-batch-signed.h), naming the batch, field, row value and signed value
+ * of each difference.  A file that fails the integrity check is reported as such and not read
+ * further.  Returns FALSE only when the log cannot be read; breaks are in @report. */
+gboolean pt_trace_audit(PtStore *store, const guint8 anchor[PT_PUB_LEN], PtAuditReport *report,
                         GError **error);
 
 G_END_DECLS

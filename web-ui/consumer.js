@@ -165,6 +165,42 @@
     Object.keys(o).forEach(function (k) { if (known.indexOf(k) < 0) fail('unknown member ' + k + ' in ' + what); });
   }
   function lowhex(s, n) { return typeof s === 'string' && s.length === n * 2 && /^[0-9a-f]*$/.test(s); }
+
+  /* The station's keys (station/trace/pt-key-chain.h): its anchor, the key this page trusts,
+   * then each rotation the head names, signed by the key in force and by its new key.  Returns
+   * [{key, verify, from (ms)}], the anchor first. */
+  var ROTATION = ['afterHash', 'afterSeq', 'format', 'from', 'newKey', 'previousKey', 'stationId'];
+  async function keyChain(head) {
+    var chain = [{ key: head.publicKey, verify: await verifier(head.publicKey), from: -Infinity, seq: 0 }];
+    if (head.keyChain === undefined) return chain;
+    if (!Array.isArray(head.keyChain) || head.keyChain.length > 64) fail('malformed key chain');
+    for (var i = 0; i < head.keyChain.length; i++) {
+      var r = head.keyChain[i], rec = r && r.record, last = chain[chain.length - 1], n = i + 1;
+      if (!r || typeof r !== 'object' || Object.keys(r).length !== 3 || !rec || typeof rec !== 'object' ||
+          !lowhex(r.signature, 64) || !lowhex(r.newKeySignature, 64)) fail('malformed key chain');
+      onlyKnown(rec, ROTATION, 'key rotation');
+      var from = Date.parse(rec.from);
+      if (rec.format !== 'packtrace-key-rotation/1' || !lowhex(rec.previousKey, 32) || !lowhex(rec.newKey, 32) ||
+          isNaN(from) || !Number.isInteger(rec.afterSeq) || rec.afterSeq < 0) fail('malformed key chain');
+      if (rec.stationId !== head.stationId) fail('key rotation ' + n + ' of another station');
+      if (rec.previousKey !== last.key) fail('key rotation ' + n + ' not from the key in force');
+      if (chain.some(function (k) { return k.key === rec.newKey; })) fail('key rotation ' + n + ' reuses a key');
+      if (from <= last.from || rec.afterSeq < last.seq) fail('key rotation ' + n + ' goes back');
+      var digest = await sha256(canon(rec)), next = await verifier(rec.newKey);
+      if (!await last.verify(r.signature, digest)) fail('key rotation ' + n + ' not signed by the key in force');
+      if (!await next(r.newKeySignature, digest)) fail('key rotation ' + n + ' not signed by its new key');
+      chain.push({ key: rec.newKey, verify: next, from: from, seq: rec.afterSeq });
+    }
+    return chain;
+  }
+  /* The index of the key in force at an event's recordTime. */
+  function keyAt(chain, recordTime) {
+    var t = Date.parse(recordTime), k = 0;
+    if (chain.length > 1 && isNaN(t)) fail('record time unreadable');
+    for (var i = 1; i < chain.length; i++) if (t >= chain[i].from) k = i;
+    return k;
+  }
+
   async function verifyBundle(b) {
     var head = b && b.head, events = b && b.epcis && b.epcis.epcisBody && b.epcis.epcisBody.eventList, proofs = b && b.proofs;
     if (!head || !Array.isArray(events) || !Array.isArray(proofs) || b.format !== 'packtrace-bundle/1') fail('malformed bundle');
@@ -172,26 +208,31 @@
     if (!lowhex(head.publicKey, 32) || !lowhex(head.signature, 64)) fail('malformed bundle');
     if (head.publicKey !== data.public_key) fail('signed by another key');
     if (head.lot !== data.lot || head.gtin !== data.gtin) fail('bundle of another batch');
-    var sigOk = await verifier(head.publicKey);
+    var chain = await keyChain(head);
     /* A co-op hub's bundle: the head is signed by the hub's key, the one its page names; the
-     * records are still checked against the station's. */
+     * records are still checked against the station's keys.  A station's own head is signed
+     * by its current key, the chain's last. */
     if (head.hubKey !== undefined && (!lowhex(head.hubKey, 32) || head.hubKey !== data.hub_key)) fail('signed by another key');
-    var headOk = head.hubKey !== undefined ? await verifier(head.hubKey) : sigOk;
+    var headOk = head.hubKey !== undefined ? await verifier(head.hubKey) : chain[chain.length - 1].verify;
     var unsigned = Object.assign({}, head); delete unsigned.signature;
     if (!await headOk(head.signature, await sha256(canon(unsigned)))) fail('head signature');
     var keyId = hex(fallback ? fallback.sha256(unhex(head.publicKey)) : await crypto.subtle.digest('SHA-256', unhex(head.publicKey)));
     if (head.stationId !== keyId.slice(0, 16)) fail('station id is not the signing key\'s');
     if (proofs.length !== head.count || proofs.length !== data.events.length) fail('events removed or added');
-    var prev = null, next = 0, withheld = [];
+    var prev = null, next = 0, withheld = [], keyBefore = 0;
     for (var i = 0; i < proofs.length; i++) {
       var p = proofs[i], n = i + 1, h;
       if (!p || typeof p !== 'object') fail('malformed bundle');
       onlyKnown(p, PROOF, 'proof');
       if (!lowhex(p.hash, 32) || !lowhex(p.signature, 64)) fail('record ' + n + ' proof damaged');
+      var k = 0, signedOk = false;
       if (p.redacted !== undefined) {
         if (p.redacted !== true) fail('malformed bundle');
         h = p.hash;
         withheld.push(i);
+        /* Its time is in the record withheld: any key of the chain, placed by the keys' order. */
+        for (k = 0; k < chain.length && !signedOk; k++) signedOk = await chain[k].verify(p.signature, unhex(h));
+        k--;
       } else {
         var e = events[next++];
         if (!e) fail('events removed or added');
@@ -202,8 +243,12 @@
         if (i ? link !== prev : link !== undefined) fail('record ' + n + ' chain broken');
         var shown = data.events[i];
         if (shown.time !== e.eventTime || stepName(shown.step) !== stepName(e.bizStep)) fail('page and record ' + n + ' differ');
+        k = keyAt(chain, e.recordTime);
+        signedOk = await chain[k].verify(p.signature, unhex(h));
       }
-      if (!await sigOk(p.signature, unhex(h))) fail('record ' + n + ' signature');
+      if (!signedOk) fail('record ' + n + ' signature');
+      if (k < keyBefore) fail('record ' + n + ' signed by a retired key');
+      keyBefore = k;
       if (i ? p.prevHash !== prev : p.prevHash !== null) fail('record ' + n + ' chain broken');
       prev = h;
     }

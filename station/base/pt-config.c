@@ -75,6 +75,10 @@ static const char config_template[] =
     "# The dashboard warns when the data directory's file system has less than this many\n"
     "# percent free (0 = never).\n"
     "disk_low_percent=10\n"
+    "# The dashboard warns when the clock that signs every event differs by more than this\n"
+    "# many seconds from a co-op hub's, read from the Date of the hub connector's answers\n"
+    "# (whole seconds, so not under 2; 0 = never).\n"
+    "clock_skew_s=30\n"
     "\n"
     "[store]\n"
     "# Milliseconds a writer waits for another writer's lock before giving up.\n"
@@ -337,6 +341,7 @@ pt_config_load(const char *path, GError **error)
   g_autofree char *header_timeout =
       get_string(kf, "http", "header_timeout_s", G_STRINGIFY(PT_HTTP_HEADER_TIMEOUT_S));
   g_autofree char *disk_low = get_string(kf, "alerts", "disk_low_percent", "10");
+  g_autofree char *clock_skew = get_string(kf, "alerts", "clock_skew_s", "30");
 
   if (!config->station_id || !*config->station_id) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [station] id is missing", path);
@@ -424,6 +429,13 @@ pt_config_load(const char *path, GError **error)
     return NULL;
   }
   config->disk_low_percent = (int)v;
+  if (!g_ascii_string_to_unsigned(clock_skew, 10, 0, PT_CLOCK_SKEW_MAX_S, &v, NULL) || v == 1) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [alerts] clock_skew_s '%s' must be 0 (never) or 2..%d", path, clock_skew,
+                PT_CLOCK_SKEW_MAX_S);
+    return NULL;
+  }
+  config->clock_skew_s = (int)v;
   config->labels = label_settings_load(kf, path, config->name, error);
   if (!config->labels)
     return NULL;

@@ -42,6 +42,7 @@ typedef struct {
   int http_timeout_s;          /* [http] timeout_s: idle or half-sent connections are dropped */
   int http_header_timeout_s;   /* [http] header_timeout_s: a request's headers, in all */
   int disk_low_percent;        /* [alerts] disk_low_percent: free space under it is an alert */
+  int clock_skew_s;            /* [alerts] clock_skew_s: a hub's clock further off is an alert */
   GKeyFile *keyfile;           /* the whole file, for sections of later modules */
 
   /* [labels] and [labels.zh], read at load like the keys above */

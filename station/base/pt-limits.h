@@ -45,9 +45,18 @@
 /* An event is not signed when the clock reads this much earlier than the last signed record
  * (pt_trace_append): clocks step back a little under NTP, never by minutes */
 #define PT_CLOCK_BACK_TOLERANCE_S 300
+/* [alerts] clock_skew_s: the largest a station may set; a hub connector's reading of the hub's
+ * clock (its answers' Date) is written at most this often while it stays within a second, and
+ * the dashboard believes one this old at most */
+#define PT_CLOCK_SKEW_MAX_S  86400
+#define PT_CLOCK_HUB_WRITE_S 60
+#define PT_CLOCK_HUB_FRESH_S (2 * PT_CLOCK_CHECK_S)
 
 /* Sealed station keys (trace/pt-key-seal.c): the shortest passphrase, and the largest
  * argon2id limits a sealed file may ask for (so a crafted file cannot ask for 64 GiB) */
+/* Key rotations a station's chain may hold (trace/pt-key-chain.c): one a year is plenty */
+#define PT_KEY_ROTATIONS_MAX 64
+
 #define PT_KEY_PASSPHRASE_MIN       12
 #define PT_KEY_SEAL_OPS_MAX         16
 #define PT_KEY_SEAL_MEM_MAX         (1024u * 1024 * 1024)

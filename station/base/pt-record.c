@@ -31,3 +31,10 @@ pt_event_row_clear(PtEventRow *row)
   g_free(row->hash_id);
   memset(row, 0, sizeof *row);
 }
+
+void
+pt_key_rotation_row_clear(PtKeyRotationRow *row)
+{
+  g_free(row->record);
+  memset(row, 0, sizeof *row);
+}

@@ -1,6 +1,6 @@
-/* pt-record.h: the two records every layer passes around: a batch (GTIN + lot and what
- * the station knows of it) and one signed event of the station log, as stored.  trace/
- * builds and checks them, store/ keeps them, and neither needs the other for it. */
+/* pt-record.h: the records every layer passes around: a batch (GTIN + lot and what the
+ * station knows of it), one signed event of the station log and one key rotation, as stored.
+ * trace/ builds and checks them, store/ keeps them, and neither needs the other for it. */
 #pragma once
 
 #include <glib.h>
@@ -55,5 +55,16 @@ typedef struct {
 } PtEventRow;
 
 void pt_event_row_clear(PtEventRow *row);
+
+/* One signed key rotation of the station (trace/pt-key-chain.h), as stored. */
+typedef struct {
+  gint64 id;    /* 1, 2, 3, ... in the order the rotations were made */
+  char *record; /* canonical JSON: the bytes both signatures cover (over their SHA-256) */
+  gsize record_len;
+  guint8 signature[PT_SIG_LEN];     /* by the previous key */
+  guint8 new_signature[PT_SIG_LEN]; /* by the new key */
+} PtKeyRotationRow;
+
+void pt_key_rotation_row_clear(PtKeyRotationRow *row);
 
 G_END_DECLS

@@ -184,7 +184,7 @@ batch_show(int argc, char **argv)
   }
   /* Shown as its signed events state it; a row that says otherwise is named. */
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, &error)) {
+  if (!pt_batch_signed_read(store, station->keys->anchor_key, batch, &st, &error)) {
     json_decref(events);
     return pt_cli_fail(error);
   }

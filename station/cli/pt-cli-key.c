@@ -1,13 +1,18 @@
-/* pt-cli-key.c: `packtrace key show | export | import`: the station's public key, and its
- * secret key sealed under a passphrase for safe-keeping (trace/pt-key-seal.h).  The
- * passphrase is read from standard input (its first line), never from the command line. */
+/* pt-cli-key.c: `packtrace key show | export | import | rotate`: the station's public keys,
+ * its secret key sealed under a passphrase for safe-keeping (trace/pt-key-seal.h), and the
+ * hand-over to a new key (pt-key-rotate.h).  The passphrase is read from standard input (its
+ * first line), never from the command line. */
 #include "pt-cli.h"
 
 #include "pt-error.h"
 #include "pt-file.h"
+#include "pt-key-chain.h"
+#include "pt-key-rotate.h"
 #include "pt-key-seal.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-time.h"
+#include "pt-trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -38,11 +43,46 @@ key_show(const PtCliCommon *common)
   if (!station)
     return pt_cli_fail(error);
   g_autofree char *pub = pt_hex_encode(station->keys->public_key, PT_PUB_LEN);
+  g_autofree char *anchor = pt_hex_encode(station->keys->anchor_key, PT_PUB_LEN);
+  g_autoptr(PtStore) store = pt_station_store(station, &error);
+  g_autoptr(PtKeyChain) chain =
+      store ? pt_trace_key_chain(store, station->keys->anchor_key, &error) : NULL;
+  if (!chain)
+    return pt_cli_fail(error);
   if (common->json)
-    pt_cli_print_json(json_pack("{ssssss}", "station_id", station->config->station_id, "public_key",
-                                pub, "algorithm", "Ed25519"));
-  else
+    pt_cli_print_json(json_pack("{ssssssssso}", "station_id", station->config->station_id,
+                                "public_key", pub, "anchor_key", anchor, "algorithm", "Ed25519",
+                                "rotations", pt_key_chain_to_json(chain)));
+  else if (pt_key_chain_length(chain) == 1)
     printf("%s\n", pub);
+  else
+    printf("%s\nanchor %s (the station's first key, which verifiers start from; %u rotations "
+           "since)\n",
+           pub, anchor, pt_key_chain_length(chain) - 1);
+  return PT_EXIT_OK;
+}
+
+static int
+key_rotate(const PtCliCommon *common)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(common, &error);
+  PtKeyRotateResult r;
+  if (!station || !pt_key_rotate(station, &r, &error))
+    return pt_cli_fail(error);
+  g_autofree char *previous = pt_hex_encode(r.previous_key, PT_PUB_LEN);
+  g_autofree char *next = pt_hex_encode(r.new_key, PT_PUB_LEN);
+  g_autofree char *from = pt_time_format(r.from_ns);
+  if (common->json)
+    pt_cli_print_json(json_pack("{sssssssssIsisb}", "station_id", station->config->station_id,
+                                "previous_key", previous, "public_key", next, "from", from,
+                                "after_seq", (json_int_t)r.after_seq, "keys", (int)r.n_keys,
+                                "resumed", r.resumed));
+  else
+    printf("station %s: %s key %s signs from %s (after event %" G_GINT64_FORMAT
+           "); key %u of its chain.  Export the new key (`packtrace key export`).\n",
+           station->config->station_id, r.resumed ? "finished an interrupted rotation:" : "new",
+           next, from, r.after_seq, r.n_keys);
   return PT_EXIT_OK;
 }
 
@@ -99,12 +139,15 @@ int
 pt_cmd_key(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
-  if (!pt_cli_parse(&argc, &argv, "show | export FILE | import FILE",
+  if (!pt_cli_parse(&argc, &argv, "show | export FILE | import FILE | rotate",
                     "show: print the station's public key (the secret key is never printed).\n"
                     "export FILE: seal the secret key under a passphrase read from standard "
                     "input (argon2id, XSalsa20-Poly1305) for safe-keeping.\n"
                     "import FILE: put a sealed key back into --data DIR/keys (which must hold "
-                    "none), with its passphrase from standard input.",
+                    "none), with its passphrase from standard input.\n"
+                    "rotate: make a new key and hand signing over to it with a rotation record "
+                    "signed by the current key and the new one; every record signed before "
+                    "stays valid.  The station must be stopped.",
                     NULL, &common))
     return PT_EXIT_USAGE;
   if (argc == 2 && strcmp(argv[1], "show") == 0)
@@ -113,5 +156,7 @@ pt_cmd_key(int argc, char **argv)
     return key_export(&common, argv[2]);
   if (argc == 3 && strcmp(argv[1], "import") == 0)
     return key_import(&common, argv[2]);
-  return pt_cli_usage("expected 'key show', 'key export FILE' or 'key import FILE'");
+  if (argc == 2 && strcmp(argv[1], "rotate") == 0)
+    return key_rotate(&common);
+  return pt_cli_usage("expected 'key show', 'key export FILE', 'key import FILE' or 'key rotate'");
 }

@@ -285,7 +285,7 @@ pt_cmd_label(int argc, char **argv)
   g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
   /* What the label says is what was signed, whatever the row was set to. */
   g_autoptr(PtBatch) facts =
-      batch ? pt_batch_label_facts(store, station->keys->public_key, batch, &error) : NULL;
+      batch ? pt_batch_label_facts(store, station->keys->anchor_key, batch, &error) : NULL;
   if (!facts)
     return pt_cli_fail(error);
   const PtLabelSettings *settings = station->config->labels;

@@ -132,23 +132,26 @@ pt_cmd_audit(int argc, char **argv)
    * and never "repairs" an empty database into an intact empty log. */
   g_autoptr(PtStore) store = station ? pt_store_open_readonly(station->db_path, &error) : NULL;
   PtAuditReport report = {0};
-  if (!store || !pt_trace_audit(store, station->keys->public_key, &report, &error)) {
+  if (!store || !pt_trace_audit(store, station->keys->anchor_key, &report, &error)) {
     return pt_cli_fail(error);
   }
   if (common.json) {
     json_t *breaks = json_array();
     for (guint i = 0; i < report.breaks->len; i++)
       json_array_append_new(breaks, json_string(g_ptr_array_index(report.breaks, i)));
-    pt_cli_print_json(json_pack("{sbsIsIsIso}", "intact", report.n_breaks == 0, "events",
+    pt_cli_print_json(json_pack("{sbsIsIsisIso}", "intact", report.n_breaks == 0, "events",
                                 (json_int_t)report.n_events, "batches",
-                                (json_int_t)report.n_batches, "breaks_found",
-                                (json_int_t)report.n_breaks, "breaks", breaks));
+                                (json_int_t)report.n_batches, "keys", (int)report.n_keys,
+                                "breaks_found", (json_int_t)report.n_breaks, "breaks", breaks));
   } else {
     for (guint i = 0; i < report.breaks->len; i++)
       printf("BREAK %s\n", (char *)g_ptr_array_index(report.breaks, i));
-    printf("%s: %" G_GINT64_FORMAT " events in %" G_GINT64_FORMAT " batches, %u breaks\n",
+    printf("%s: %" G_GINT64_FORMAT " events in %" G_GINT64_FORMAT " batches, %u breaks",
            report.n_breaks ? "broken" : "intact", report.n_events, report.n_batches,
            report.n_breaks);
+    if (report.n_keys > 1)
+      printf(", signed by %u keys along a chain of %u rotations", report.n_keys, report.n_keys - 1);
+    printf("\n");
   }
   if (report.n_breaks)
     return PT_EXIT_FAILED;
@@ -264,16 +267,17 @@ pt_cmd_verify(int argc, char **argv)
     json_t *ids = json_array();
     for (guint i = 0; i < result.hash_ids->len; i++)
       json_array_append_new(ids, json_string(result.hash_ids->pdata[i]));
-    json_t *out =
-        json_pack("{sb"
-                  "sI"
-                  "ss"
-                  "ss"
-                  "ss"
-                  "ss"
-                  "so}",
-                  "valid", TRUE, "events", (json_int_t)result.n_events, "lot", result.lot, "gtin",
-                  result.gtin, "station_id", result.station_id, "public_key", pub, "hash_ids", ids);
+    json_t *out = json_pack("{sb"
+                            "sI"
+                            "ss"
+                            "ss"
+                            "ss"
+                            "ss"
+                            "si"
+                            "so}",
+                            "valid", TRUE, "events", (json_int_t)result.n_events, "lot", result.lot,
+                            "gtin", result.gtin, "station_id", result.station_id, "public_key", pub,
+                            "keys", (int)result.n_keys, "hash_ids", ids);
     if (wanted)
       json_object_set_new(out, "event", json_integer((json_int_t)position + 1));
     pt_cli_print_json(out);

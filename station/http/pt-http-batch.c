@@ -198,7 +198,7 @@ get_label(const PtHttpCall *call)
   if (!batch_readable(store, c, p, batch, &response))
     return response;
   g_autoptr(PtBatch) facts =
-      pt_batch_label_facts(store, http->station->keys->public_key, batch, &error);
+      pt_batch_label_facts(store, http->station->keys->anchor_key, batch, &error);
   g_autoptr(GBytes) bytes = facts ? pt_batch_label_render(http->station->config, facts, template_,
                                                           format, (guint)dpi, 0, &error)
                                   : NULL;
@@ -242,7 +242,7 @@ get_batch(const PtHttpCall *call)
   case VIEW_BATCH: {
     gsize len;
     char *text = pt_batch_show_json(
-        http->station->config, http->station->keys->public_key, store, batch,
+        http->station->config, http->station->keys->anchor_key, store, batch,
         p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL, p->scope_gln, &len, &error);
     if (!text)
       break;

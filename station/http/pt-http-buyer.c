@@ -309,11 +309,11 @@ signed_dominant_class(json_t *grading)
 /* Replaces @hit's batch and grade with what its signed events state; @agrees says whether
  * the batches row said the same. */
 static gboolean
-signed_hit(PtStore *store, const guint8 public_key[PT_PUB_LEN], PtBuyerHit *hit, gboolean *agrees,
+signed_hit(PtStore *store, const guint8 anchor[PT_PUB_LEN], PtBuyerHit *hit, gboolean *agrees,
            GError **error)
 {
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, public_key, hit->batch, &st, error))
+  if (!pt_batch_signed_read(store, anchor, hit->batch, &st, error))
     return FALSE;
   *agrees = st.mismatches->len == 0;
   pt_batch_free(hit->batch);
@@ -350,7 +350,7 @@ search(const PtHttpCall *call)
     PtBuyerHit *h = g_ptr_array_index(hits, i);
     /* The list shows each batch as its signed events state it, like the batch's own page. */
     gboolean agrees = FALSE;
-    if (!signed_hit(store, http->station->keys->public_key, h, &agrees, &error))
+    if (!signed_hit(store, http->station->keys->anchor_key, h, &agrees, &error))
       return pt_http_respond_gerror(c, error);
     g_array_append_val(verified, agrees);
     json_t *signal = pt_scan_signal_json(store, h->batch->id, now, &error);

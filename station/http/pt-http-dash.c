@@ -34,6 +34,7 @@
 #include "pt-recording-config.h"
 #include "pt-store-dash.h"
 #include "pt-store-grading.h"
+#include "pt-store-hub-sync.h"
 #include "pt-sync-status.h"
 #include "pt-time.h"
 
@@ -277,17 +278,38 @@ held_alerts(PtStore *store, json_t *alerts, GError **error)
   return TRUE;
 }
 
-/* The clock that signs every event: synchronised by a time service, or an alert. */
+/* The clock that signs every event: synchronised by a time service, and within
+ * [alerts] clock_skew_s of each co-op hub's clock (read by the hub connector from its answers'
+ * Date, pt-sync-hub.c, believed for PT_CLOCK_HUB_FRESH_S), or an alert. */
 static json_t *
-clock_json(json_t *alerts)
+clock_json(PtHttp *http, PtStore *store, json_t *alerts, GError **error)
 {
   PtClockStatus clock;
   pt_clock_status(&clock);
   g_autofree char *alert = pt_clock_alert(&clock);
   if (alert)
     add_alert(alerts, "clock", NULL, NULL, "%s", alert);
-  return json_pack("{sbsbsf}", "known", clock.known, "synchronised", clock.synchronised,
-                   "max_error_s", clock.max_error_s);
+  g_autoptr(GPtrArray) clocks = pt_store_hub_clocks(store, error);
+  if (!clocks)
+    return NULL;
+  gint64 now = pt_now_ns(), tolerance_ms = http->station->config->clock_skew_s * 1000;
+  json_t *hubs = json_array();
+  for (guint i = 0; i < clocks->len; i++) {
+    const PtHubClock *h = clocks->pdata[i];
+    gboolean fresh = now - h->at_ns < PT_CLOCK_HUB_FRESH_S * G_GINT64_CONSTANT(1000000000);
+    gboolean off = fresh && tolerance_ms && ABS(h->skew_ms) > tolerance_ms;
+    json_array_append_new(hubs,
+                          json_pack("{sssfsosb}", "connector", h->connector, "skew_s",
+                                    h->skew_ms / 1000.0, "at", pt_time_json(h->at_ns), "off", off));
+    if (off)
+      add_alert(alerts, "clock", h->connector, pt_time_json(h->at_ns),
+                "the station's clock is %.0f s %s hub %s's (the Date of its answers), more than "
+                "the %d s allowed: signed times may be wrong; check the time service",
+                ABS(h->skew_ms) / 1000.0, h->skew_ms > 0 ? "behind" : "ahead of", h->connector,
+                http->station->config->clock_skew_s);
+  }
+  return json_pack("{sbsbsfso}", "known", clock.known, "synchronised", clock.synchronised,
+                   "max_error_s", clock.max_error_s, "hubs", hubs);
 }
 
 static enum MHD_Result
@@ -319,7 +341,9 @@ get_status(const PtHttpCall *call)
   if (!(v = open_grading_json(store, &error)))
     goto fail;
   json_object_set_new(out, "grading", v);
-  json_object_set_new(out, "clock", clock_json(alerts));
+  if (!(v = clock_json(http, store, alerts, &error)))
+    goto fail;
+  json_object_set_new(out, "clock", v);
   json_object_set_new(out, "alerts", alerts);
   return pt_http_respond_json(c, MHD_HTTP_OK, out, NULL);
 fail:

@@ -315,7 +315,7 @@ refusal_code(PtHttp *http, PtStore *store, const PtLoad *load, const PtBatch *ba
     return TRUE;
   }
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, http->station->keys->public_key, batch, &st, error))
+  if (!pt_batch_signed_read(store, http->station->keys->anchor_key, batch, &st, error))
     return FALSE;
   const PtBatch *b = st.facts;
   const char *status = st.commissioned && st.status_known ? b->status : NULL;

@@ -30,25 +30,30 @@ get_health(const PtHttpCall *call)
   return pt_http_respond_json(call->c, MHD_HTTP_OK, json_pack("{ss}", "status", "ok"), NULL);
 }
 
-/* GET /api/v1/station: who this station is and the key its bundles are signed with. */
+/* GET /api/v1/station: who this station is: "public_key" is its anchor, the key its bundles
+ * name and `packtrace verify --key` takes; "signing_key" the one that signs now (another
+ * after a key rotation, pt-key-chain.h). */
 static enum MHD_Result
 get_station(const PtHttpCall *call)
 {
   PtHttp *http = call->http;
   struct MHD_Connection *c = call->c;
   const PtConfig *config = http->station->config;
-  g_autofree char *pub = pt_hex_encode(http->station->keys->public_key, PT_PUB_LEN);
-  return pt_http_respond_json(
-      c, MHD_HTTP_OK,
-      json_pack("{ss"
-                "ss"
-                "ss"
-                "ss"
-                "ss"
-                "ss}",
-                "id", config->station_id, "name", config->name, "public_key", pub, "key_algorithm",
-                "Ed25519", "public_host", config->public_host, "version", PACKTRACE_VERSION),
-      NULL);
+  g_autofree char *pub = pt_hex_encode(http->station->keys->anchor_key, PT_PUB_LEN);
+  g_autofree char *signing = pt_hex_encode(http->station->keys->public_key, PT_PUB_LEN);
+  return pt_http_respond_json(c, MHD_HTTP_OK,
+                              json_pack("{ss"
+                                        "ss"
+                                        "ss"
+                                        "ss"
+                                        "ss"
+                                        "ss"
+                                        "ss}",
+                                        "id", config->station_id, "name", config->name,
+                                        "public_key", pub, "signing_key", signing, "key_algorithm",
+                                        "Ed25519", "public_host", config->public_host, "version",
+                                        PACKTRACE_VERSION),
+                              NULL);
 }
 
 /* GET /api/v1/cameras: the recorder's cameras and their alerts. */

@@ -311,7 +311,7 @@ static json_t *
 public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **error)
 {
   g_auto(PtBatchSigned) st = {0};
-  if (!pt_batch_signed_read(store, station->keys->public_key, batch, &st, error))
+  if (!pt_batch_signed_read(store, station->keys->anchor_key, batch, &st, error))
     return NULL;
   g_autofree char *link_lot = g_uri_escape_string(batch->lot, NULL, FALSE);
   g_autofree char *link = g_strdup_printf("/01/%s/10/%s", batch->gtin, link_lot);
@@ -326,7 +326,7 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
     json_array_append_new(warnings, json_string(m->field));
   }
   const PtBatch *f = st.facts;
-  g_autofree char *key = pt_hex_encode(station->keys->public_key, PT_PUB_LEN);
+  g_autofree char *key = pt_hex_encode(station->keys->anchor_key, PT_PUB_LEN);
   /* By GTIN and lot, as the label names it: a sequential id is not for the public. */
   g_autofree char *lot = g_uri_escape_string(batch->lot, NULL, FALSE);
   g_autofree char *bundle =

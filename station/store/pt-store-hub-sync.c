@@ -23,6 +23,10 @@ static const char sql_advance[] =
 static const char sql_head_set[] = "UPDATE hub_sync SET head_seq = ?2 WHERE connector = ?1";
 static const char sql_view_set[] =
     "UPDATE hub_sync SET view = ?2, view_ns = ?3 WHERE connector = ?1";
+static const char sql_clock_set[] =
+    "UPDATE hub_sync SET clock_skew_ms = ?2, clock_ns = ?3 WHERE connector = ?1";
+static const char sql_clocks[] = "SELECT connector, clock_skew_ms, clock_ns FROM hub_sync "
+                                 "WHERE clock_ns > 0 ORDER BY connector";
 static const char sql_quarantine[] =
     "INSERT INTO hub_quarantine (connector, seq, reason, at_ns) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (connector, seq) DO UPDATE SET reason = ?3, at_ns = ?4";
@@ -148,6 +152,49 @@ pt_store_hub_sync_view_set(PtStore *store, const char *name, const char *view_js
   sqlite3_bind_text(s, 2, view_json, -1, SQLITE_STATIC);
   sqlite3_bind_int64(s, 3, now_ns);
   return pt_store_step_done(store, s, "record hub view", error);
+}
+
+gboolean
+pt_store_hub_sync_clock_set(PtStore *store, const char *name, gint64 skew_ms, gint64 now_ns,
+                            GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_clock_set, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, skew_ms);
+  sqlite3_bind_int64(s, 3, now_ns);
+  return pt_store_step_done(store, s, "record hub clock", error);
+}
+
+void
+pt_hub_clock_free(PtHubClock *clock)
+{
+  g_free(clock->connector);
+  g_free(clock);
+}
+
+GPtrArray *
+pt_store_hub_clocks(PtStore *store, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_clocks, error);
+  if (!s)
+    return NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_clock_free);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    PtHubClock *c = g_new0(PtHubClock, 1);
+    c->connector = pt_store_column_dup(s, 0);
+    c->skew_ms = sqlite3_column_int64(s, 1);
+    c->at_ns = sqlite3_column_int64(s, 2);
+    g_ptr_array_add(out, c);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    pt_store_set_sqlite_error(store, rc, "read hub clocks", error);
+    return NULL;
+  }
+  return g_steal_pointer(&out);
 }
 
 gboolean

@@ -64,6 +64,22 @@ gboolean pt_store_hub_sync_evidence_set(PtStore *store, const char *name, const 
                                         const char *state, const char *error_text, gint64 now_ns,
                                         GError **error);
 
+/* Records that the hub's clock read @skew_ms ahead of the station's (negative: behind) at
+ * @now_ns. */
+gboolean pt_store_hub_sync_clock_set(PtStore *store, const char *name, gint64 skew_ms,
+                                     gint64 now_ns, GError **error);
+
+typedef struct {
+  char *connector;
+  gint64 skew_ms; /* the hub's clock minus the station's */
+  gint64 at_ns;   /* when it was read */
+} PtHubClock;
+
+void pt_hub_clock_free(PtHubClock *clock);
+/* Every hub connector's last reading of the hub's clock, those never read left out.
+ * Returns: (transfer full) (element-type PtHubClock). */
+GPtrArray *pt_store_hub_clocks(PtStore *store, GError **error);
+
 typedef struct {
   gint64 cursor, head_seq, max_seq;
   gint64 quarantined;

@@ -185,6 +185,25 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "  at_ns INTEGER NOT NULL,"                                                                      \
   "  PRIMARY KEY (connector, sha256)) WITHOUT ROWID;"
 
+/* Migration 16 -> 17, kept next to the statements that use it (pt-store-keys.c): the
+ * station's signed key rotations, append-only like the log they sign. */
+#define PT_STORE_KEYS_MIGRATION                                                                    \
+  "CREATE TABLE key_rotations ("                                                                   \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  record TEXT NOT NULL,"                                                                        \
+  "  signature BLOB NOT NULL CHECK (length(signature) = 64),"                                      \
+  "  new_signature BLOB NOT NULL CHECK (length(new_signature) = 64));"                             \
+  "CREATE TRIGGER key_rotations_append_only_update BEFORE UPDATE ON key_rotations"                 \
+  "  BEGIN SELECT RAISE(ABORT, 'key rotations are append-only'); END;"                             \
+  "CREATE TRIGGER key_rotations_append_only_delete BEFORE DELETE ON key_rotations"                 \
+  "  BEGIN SELECT RAISE(ABORT, 'key rotations are append-only'); END;"
+
+/* Also in migration 16 -> 17 (pt-store-hub-sync.c): a hub connector's last reading of the
+ * hub's clock, from the Date of its answers: how far ahead of the station's it was, and when. */
+#define PT_STORE_HUB_CLOCK_MIGRATION                                                               \
+  "ALTER TABLE hub_sync ADD COLUMN clock_skew_ms INTEGER NOT NULL DEFAULT 0;"                      \
+  "ALTER TABLE hub_sync ADD COLUMN clock_ns INTEGER NOT NULL DEFAULT 0;"
+
 /* Binds @v, or NULL when @v is NULL. */
 void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
 /* Returns: (transfer full) (nullable): column @i as a new string. */

@@ -319,6 +319,9 @@ static const char *const migrations[] = {
     PT_STORE_EVENT_HASH_MIGRATION,
     /* 15 -> 16: the hub connector's own state (pt-store-hub-sync.c) */
     PT_STORE_HUB_SYNC_MIGRATION,
+    /* 16 -> 17: the station's signed key rotations (pt-store-keys.c), and a hub connector's
+     * reading of the hub's clock (pt-store-hub-sync.c) */
+    PT_STORE_KEYS_MIGRATION PT_STORE_HUB_CLOCK_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -55,10 +55,12 @@ typedef struct {
 
 struct _PtSyncHub {
   Conn *conn;
-  gboolean resumed;    /* the hub's view was read since the start or the last outage */
-  gboolean view_stale; /* read it again when idle (a head was taken) */
-  int limit;           /* events per request now: max_batch, fewer after a refused batch */
-  GHashTable *batches; /* gint64 batch id -> BatchInfo */
+  gboolean resumed;     /* the hub's view was read since the start or the last outage */
+  gboolean view_stale;  /* read it again when idle (a head was taken) */
+  int limit;            /* events per request now: max_batch, fewer after a refused batch */
+  gint64 clock_skew_ms; /* the hub's clock as last recorded, minus the station's */
+  gint64 clock_ns;      /* when it was recorded; 0 = not yet in this run */
+  GHashTable *batches;  /* gint64 batch id -> BatchInfo */
 };
 
 static void
@@ -445,6 +447,15 @@ pt_sync_hub_dispatch(Conn *conn)
   PtSyncHub *hub = conn->hub;
   if (conn->n_reqs)
     return;
+  /* A hub knows the key the station enrolled with, and the hub protocol does not carry key
+   * rotations yet: every request signed by a rotated key would be refused as forged. */
+  if (sodium_memcmp(conn->sync->keys->public_key, conn->sync->keys->anchor_key, PT_PUB_LEN) != 0) {
+    const char *why = "the station's key was rotated and hubs do not follow key rotations yet: "
+                      "nothing is sent to this hub (see README, Running in production)";
+    note_error(conn, why);
+    pt_sync_conn_backoff(conn, -1, why);
+    return;
+  }
   g_autoptr(GError) error = NULL;
   PtHubSyncState st;
   if (!pt_store_hub_sync_state(conn_store(conn), conn_name(conn), &st, &error)) {
@@ -778,6 +789,45 @@ txn_head(Conn *conn, gpointer data, GError **error)
   return pt_store_hub_sync_head_set(conn_store(conn), conn_name(conn), seq, error);
 }
 
+typedef struct {
+  gint64 skew_ms, now_ns;
+} ClockReading;
+
+static gboolean
+txn_clock(Conn *conn, gpointer data, GError **error)
+{
+  ClockReading *r = data;
+  return pt_store_hub_sync_clock_set(conn_store(conn), conn_name(conn), r->skew_ms, r->now_ns,
+                                     error);
+}
+
+/* The hub's clock, from the Date of any answer (it dates every one, errors included): the
+ * dashboard compares it with the station's (pt-http-dash.c).  Date is in whole seconds and
+ * truncated, so the hub's time was within the second after it; the middle of that second is
+ * the estimate, good to about a second and the answer's travel.  Recorded when it moved by
+ * more than that, else once a minute; said in the log at the first reading of a run. */
+static void
+read_clock(Conn *conn, const Req *req)
+{
+  PtSyncHub *hub = conn->hub;
+  if (req->date_s <= 0)
+    return;
+  ClockReading r = {
+      .skew_ms = req->date_s * 1000 + 500 - req->answered_ns / G_GINT64_CONSTANT(1000000),
+      .now_ns = req->answered_ns,
+  };
+  if (hub->clock_ns && ABS(r.skew_ms - hub->clock_skew_ms) < 2000 &&
+      r.now_ns - hub->clock_ns < PT_CLOCK_HUB_WRITE_S * G_GINT64_CONSTANT(1000000000))
+    return;
+  if (!hub_txn(conn, txn_clock, &r))
+    return;
+  if (!hub->clock_ns)
+    g_message("sync %s: the hub's clock is %.1f s %s the station's", conn_name(conn),
+              ABS(r.skew_ms) / 1000.0, r.skew_ms >= 0 ? "ahead of" : "behind");
+  hub->clock_skew_ms = r.skew_ms;
+  hub->clock_ns = r.now_ns;
+}
+
 void
 pt_sync_hub_finish(Req *req, CURLcode rc)
 {
@@ -785,6 +835,8 @@ pt_sync_hub_finish(Req *req, CURLcode rc)
   PtSyncHub *hub = conn->hub;
   long st = req->status;
   g_autofree char *why = NULL;
+  if (rc == CURLE_OK)
+    read_clock(conn, req);
   if (rc != CURLE_OK) {
     why = g_strdup_printf("no answer from %s: %s", req->url,
                           req->errbuf[0] ? req->errbuf : curl_easy_strerror(rc));

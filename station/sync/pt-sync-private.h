@@ -49,6 +49,8 @@ typedef struct {
   long status;
   gint64 retry_after_s; /* -1 none */
   char *location;
+  gint64 date_s;      /* the answer's Date, seconds since the epoch; 0 none */
+  gint64 answered_ns; /* the station's clock when the answer was read */
   char errbuf[CURL_ERROR_SIZE];
   /* capture job */
   guint poll_source;

@@ -238,6 +238,11 @@ read_answer(Req *req)
   CURL *e = req->easy;
   struct curl_header *h;
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &req->status);
+  req->answered_ns = pt_now_ns();
+  if (curl_easy_header(e, "Date", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
+    time_t when = curl_getdate(h->value, NULL);
+    req->date_s = when > 0 ? (gint64)when : 0;
+  }
   if (curl_easy_header(e, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
     guint64 n;
     g_autofree char *v = g_strstrip(g_strdup(h->value));

@@ -8,6 +8,7 @@
 #include "pt-error.h"
 #include "pt-event-hash.h"
 #include "pt-json.h"
+#include "pt-key-chain.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-time.h"
@@ -24,6 +25,7 @@ struct _PtBundleWriter {
   json_t *hash_ids; /* nullable, borrowed from @doc: a plain document lists the hash IDs */
   guint8 last_hash[PT_HASH_LEN];
   gint64 count;
+  json_t *key_chain; /* nullable: the station's rotations, when it has made any */
 };
 
 PtBundleWriter *
@@ -52,6 +54,14 @@ pt_bundle_writer_set_creation(PtBundleWriter *w, gint64 creation_ns)
 }
 
 void
+pt_bundle_writer_set_key_chain(PtBundleWriter *w, const PtKeyChain *chain)
+{
+  if (w->key_chain)
+    json_decref(w->key_chain);
+  w->key_chain = pt_key_chain_length(chain) > 1 ? pt_key_chain_to_json(chain) : NULL;
+}
+
+void
 pt_bundle_writer_free(PtBundleWriter *w)
 {
   if (!w)
@@ -60,6 +70,8 @@ pt_bundle_writer_free(PtBundleWriter *w)
   g_string_free(w->events, TRUE);
   if (w->proofs)
     json_decref(w->proofs);
+  if (w->key_chain)
+    json_decref(w->key_chain);
   g_free(w->buyer_gln);
   g_free(w);
 }
@@ -226,12 +238,16 @@ head_digest(json_t *head, guint8 digest[PT_HASH_LEN], GError **error)
   return ok;
 }
 
-/* Returns: (transfer full): the head over @doc and its @count events, naming @station_key
- * and signed by @keys: the station's own, or a hub's (then also named, as "hubKey"). */
+/* Returns: (transfer full): the head over @w's document and events, naming @station_key (the
+ * station's anchor) and @w's key chain, signed by @keys: the station's current key, or with
+ * @by_hub a hub's (then also named, as "hubKey"). */
 static json_t *
-signed_head(const PtKeys *keys, const guint8 station_key[PT_PUB_LEN], const PtBatch *batch,
-            json_t *doc, gint64 count, const guint8 last_hash[PT_HASH_LEN], GError **error)
+signed_head(PtBundleWriter *w, const PtKeys *keys, const guint8 station_key[PT_PUB_LEN],
+            gboolean by_hub, const PtBatch *batch, GError **error)
 {
+  json_t *doc = w->doc;
+  gint64 count = w->count;
+  const guint8 *last_hash = w->last_hash;
   /* Derived from the key, never taken from station.ini: verify checks it is the key's. */
   g_autofree char *station_id = pt_keys_station_id(station_key);
   guint8 doc_hash[PT_HASH_LEN], digest[PT_HASH_LEN], sig[PT_SIG_LEN];
@@ -250,10 +266,12 @@ signed_head(const PtKeys *keys, const guint8 station_key[PT_PUB_LEN], const PtBa
                            "stationId", station_id, "lot", batch->lot, "gtin", batch->gtin, "count",
                            (json_int_t)count, "lastHash", count ? last_hex : "", "documentHash",
                            doc_hex, "publicKey", pub_hex);
-  if (sodium_memcmp(keys->public_key, station_key, PT_PUB_LEN) != 0) {
+  if (by_hub) {
     g_autofree char *hub_hex = pt_hex_encode(keys->public_key, PT_PUB_LEN);
     json_object_set_new(head, "hubKey", json_string(hub_hex));
   }
+  if (w->key_chain)
+    json_object_set(head, "keyChain", w->key_chain);
   if (!head_digest(head, digest, error)) {
     json_decref(head);
     return NULL;
@@ -264,12 +282,15 @@ signed_head(const PtKeys *keys, const guint8 station_key[PT_PUB_LEN], const PtBa
   return head;
 }
 
+static char *finish(PtBundleWriter *w, const PtKeys *keys, const guint8 station_key[PT_PUB_LEN],
+                    gboolean by_hub, const PtBatch *batch, gsize *len_out, GError **error);
+
 char *
 pt_bundle_writer_finish(PtBundleWriter *w, const PtKeys *keys, const PtBatch *batch, gsize *len_out,
                         GError **error)
 {
   g_return_val_if_fail(w->proofs != NULL, NULL);
-  return pt_bundle_writer_finish_attested(w, keys, keys->public_key, batch, len_out, error);
+  return finish(w, keys, keys->anchor_key, FALSE, batch, len_out, error);
 }
 
 char *
@@ -278,7 +299,15 @@ pt_bundle_writer_finish_attested(PtBundleWriter *w, const PtKeys *keys,
                                  gsize *len_out, GError **error)
 {
   g_return_val_if_fail(w->proofs != NULL, NULL);
-  json_t *head = signed_head(keys, station_key, batch, w->doc, w->count, w->last_hash, error);
+  gboolean own = sodium_memcmp(keys->anchor_key, station_key, PT_PUB_LEN) == 0;
+  return finish(w, keys, station_key, !own, batch, len_out, error);
+}
+
+static char *
+finish(PtBundleWriter *w, const PtKeys *keys, const guint8 station_key[PT_PUB_LEN], gboolean by_hub,
+       const PtBatch *batch, gsize *len_out, GError **error)
+{
+  json_t *head = signed_head(w, keys, station_key, by_hub, batch, error);
   if (!head)
     return NULL;
   json_t *bundle = json_pack("{sssOsOso}", "format", PT_BUNDLE_FORMAT, "epcis", w->doc, "proofs",
@@ -365,12 +394,14 @@ typedef enum {
   CHECK_HASH_MISMATCH,
   CHECK_BAD_SIGNATURE,
   CHECK_HASH_ID_MISMATCH,
+  CHECK_RETIRED_KEY, /* signed by a key of the chain, not the one in force at its time */
 } EventCheck;
 
 typedef struct {
   json_t **shown; /* per proof: its event, or NULL for a redacted one */
   json_t *proofs;
-  const guint8 *key;
+  const PtKeyChain *chain;
+  guint *key_index; /* out: the index in @chain of the key that signed each event */
   guint8 (*hashes)[PT_HASH_LEN];
   char **hash_ids; /* out: each event's Event Hash ID */
   EventCheck *checks;
@@ -388,7 +419,36 @@ check_redacted(VerifyChunk *c, gsize i, json_t *proof, const guint8 *claimed, co
   memcpy(c->hashes[i], claimed, PT_HASH_LEN);
   /* No signature covers a redacted event's claimed ID: it is not handed back as found. */
   c->hash_ids[i] = g_strdup("");
-  return pt_keys_verify(c->key, claimed, sig) ? CHECK_OK : CHECK_BAD_SIGNATURE;
+  /* Its time is inside the record it withholds: any key of the chain may have signed it, and
+   * the order of keys along the batch (report_in_order()) places it. */
+  for (guint k = 0; k < pt_key_chain_length(c->chain); k++)
+    if (pt_keys_verify(pt_key_chain_key(c->chain, k), claimed, sig)) {
+      c->key_index[i] = k;
+      return CHECK_OK;
+    }
+  return CHECK_BAD_SIGNATURE;
+}
+
+/* The key in force at @event's recordTime; a signature by another key of the chain is a
+ * retired (or not yet valid) key's, told apart from one that verifies with no key. */
+static EventCheck
+check_signature(VerifyChunk *c, gsize i, json_t *event, const guint8 *sig)
+{
+  guint k = 0;
+  gint64 t = 0;
+  if (pt_key_chain_length(c->chain) > 1) {
+    const char *when = json_string_value(json_object_get(event, "recordTime"));
+    if (!when || !pt_time_parse(when, &t, NULL))
+      return CHECK_NOT_EVENT;
+    k = pt_key_chain_index_at_time(c->chain, t);
+  }
+  c->key_index[i] = k;
+  if (pt_keys_verify(pt_key_chain_key(c->chain, k), c->hashes[i], sig))
+    return CHECK_OK;
+  for (guint o = 0; o < pt_key_chain_length(c->chain); o++)
+    if (o != k && pt_keys_verify(pt_key_chain_key(c->chain, o), c->hashes[i], sig))
+      return CHECK_RETIRED_KEY;
+  return CHECK_BAD_SIGNATURE;
 }
 
 /* Hashing and signature checks are independent per event and are most of
@@ -424,8 +484,8 @@ verify_chunk(gpointer data)
       c->checks[i] = CHECK_NOT_EVENT;
     else if (sodium_memcmp(c->hashes[i], claimed, PT_HASH_LEN) != 0)
       c->checks[i] = CHECK_HASH_MISMATCH;
-    else if (!pt_keys_verify(c->key, c->hashes[i], sig))
-      c->checks[i] = CHECK_BAD_SIGNATURE;
+    else if ((c->checks[i] = check_signature(c, i, event, sig)) != CHECK_OK)
+      continue;
     else if (claimed_id && g_strcmp0(json_string_value(claimed_id), c->hash_ids[i]) != 0)
       c->checks[i] = CHECK_HASH_ID_MISMATCH;
     else
@@ -435,8 +495,8 @@ verify_chunk(gpointer data)
 }
 
 static void
-check_in_parallel(json_t **shown, json_t *proofs, const guint8 *key, guint8 (*hashes)[PT_HASH_LEN],
-                  char **hash_ids, EventCheck *checks)
+check_in_parallel(json_t **shown, json_t *proofs, const PtKeyChain *chain, guint *key_index,
+                  guint8 (*hashes)[PT_HASH_LEN], char **hash_ids, EventCheck *checks)
 {
   gsize n = json_array_size(proofs);
   guint n_threads = CLAMP(g_get_num_processors(), 1, PT_VERIFY_THREADS_MAX);
@@ -447,7 +507,8 @@ check_in_parallel(json_t **shown, json_t *proofs, const guint8 *key, guint8 (*ha
   for (guint t = 0; t < n_threads; t++) {
     chunks[t] = (VerifyChunk){.shown = shown,
                               .proofs = proofs,
-                              .key = key,
+                              .chain = chain,
+                              .key_index = key_index,
                               .hashes = hashes,
                               .hash_ids = hash_ids,
                               .checks = checks,
@@ -489,11 +550,11 @@ pair_proofs(json_t *events, json_t *proofs, json_t **shown, GError **error)
 }
 
 static gboolean report_in_order(json_t **shown, json_t *proofs, const guint8 (*hashes)[PT_HASH_LEN],
-                                const EventCheck *checks, GError **error);
+                                const EventCheck *checks, const guint *key_index, GError **error);
 
 /* On success @hash_ids receives each event's Event Hash ID, in order. */
 static gboolean
-verify_events(json_t *events, json_t *proofs, const guint8 *key, guint8 last[PT_HASH_LEN],
+verify_events(json_t *events, json_t *proofs, const PtKeyChain *chain, guint8 last[PT_HASH_LEN],
               GPtrArray *hash_ids, GError **error)
 {
   gsize n = json_array_size(proofs);
@@ -503,8 +564,10 @@ verify_events(json_t *events, json_t *proofs, const guint8 *key, guint8 last[PT_
   guint8(*hashes)[PT_HASH_LEN] = g_malloc0_n(n + 1, PT_HASH_LEN);
   char **ids = g_new0(char *, n + 1);
   g_autofree EventCheck *checks = g_new0(EventCheck, n + 1);
-  check_in_parallel(shown, proofs, key, hashes, ids, checks);
-  gboolean ok = report_in_order(shown, proofs, (const guint8(*)[PT_HASH_LEN])hashes, checks, error);
+  g_autofree guint *key_index = g_new0(guint, n + 1);
+  check_in_parallel(shown, proofs, chain, key_index, hashes, ids, checks);
+  gboolean ok = report_in_order(shown, proofs, (const guint8(*)[PT_HASH_LEN])hashes, checks,
+                                key_index, error);
   if (ok && n)
     memcpy(last, hashes[n - 1], PT_HASH_LEN);
   for (gsize i = 0; i < n; i++)
@@ -516,7 +579,7 @@ verify_events(json_t *events, json_t *proofs, const guint8 *key, guint8 last[PT_
 
 static gboolean
 report_in_order(json_t **shown, json_t *proofs, const guint8 (*hashes)[PT_HASH_LEN],
-                const EventCheck *checks, GError **error)
+                const EventCheck *checks, const guint *key_index, GError **error)
 {
   gsize n_events = json_array_size(proofs);
   /* Report the first problem in event order, whatever thread found it. */
@@ -536,6 +599,12 @@ report_in_order(json_t **shown, json_t *proofs, const guint8 (*hashes)[PT_HASH_L
                       id);
     if (checks[i] == CHECK_BAD_SIGNATURE)
       return tampered(error, "event %zu (%s): signature does not verify", n, id);
+    /* Keys follow each other along a batch as along the log: none signs after its successor. */
+    if (checks[i] == CHECK_RETIRED_KEY || (i > 0 && key_index[i] < key_index[i - 1]))
+      return tampered(error,
+                      "event %zu (%s): signed by a key of the station that was not in force at "
+                      "its time (a retired key signing after its rotation)",
+                      n, id);
     if (checks[i] == CHECK_HASH_ID_MISMATCH)
       return tampered(error, "event %zu (%s): its proof's hashId is not the event's Event Hash ID",
                       n, id);
@@ -577,6 +646,8 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
   guint8 doc_hash[PT_HASH_LEN], claimed[PT_HASH_LEN];
   g_autofree char *derived_id = NULL;
   const char *station_id = NULL;
+  g_autoptr(PtKeyChain) chain = NULL;
+  g_autoptr(GError) chain_error = NULL;
 
   if (g_strcmp0(json_string_value(json_object_get(bundle, "format")), PT_BUNDLE_FORMAT) != 0) {
     malformed(error, "not a %s document", PT_BUNDLE_FORMAT);
@@ -595,6 +666,15 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
     malformed(error, "head lacks publicKey, signature or count (lowercase hex)");
     goto out;
   }
+  /* The events' keys: the station's anchor, "publicKey", and the rotations the head names,
+   * each signed by the key before it. */
+  json_t *rotations = json_object_get(head, "keyChain");
+  chain = rotations ? pt_key_chain_from_json(key, rotations, &chain_error) : pt_key_chain_new(key);
+  if (!chain) {
+    g_set_error(error, PT_ERROR, chain_error->code, "the head's key chain is refused: %s",
+                chain_error->message);
+    goto out;
+  }
   if (public_key && sodium_memcmp(public_key, key, PT_PUB_LEN) != 0) {
     tampered(error, "bundle is signed by another key than the one given");
     goto out;
@@ -602,7 +682,7 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
   /* A hub's head (pt_bundle_writer_finish_attested()) is signed by the hub key it names; the
    * events are still checked against the station's. */
   guint8 signer[PT_PUB_LEN];
-  memcpy(signer, key, PT_PUB_LEN);
+  memcpy(signer, pt_key_chain_key(chain, pt_key_chain_length(chain) - 1), PT_PUB_LEN);
   if (json_object_get(head, "hubKey") && !get_hex(head, "hubKey", signer, PT_PUB_LEN)) {
     malformed(error, "head's hubKey is not 64 lowercase hex digits");
     goto out;
@@ -632,7 +712,7 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
     goto out;
   }
   result->hash_ids = g_ptr_array_new_with_free_func(g_free);
-  if (!verify_events(events, proofs, key, last, result->hash_ids, error))
+  if (!verify_events(events, proofs, chain, last, result->hash_ids, error))
     goto out;
   if (count > 0 && (!get_hex(head, "lastHash", claimed, PT_HASH_LEN) ||
                     sodium_memcmp(claimed, last, PT_HASH_LEN) != 0)) {
@@ -651,6 +731,7 @@ pt_bundle_verify(const char *data, gsize len, const guint8 *public_key, PtVerify
   result->gtin = g_strdup(json_string_value(json_object_get(head, "gtin")));
   result->station_id = g_strdup(station_id);
   memcpy(result->public_key, key, PT_PUB_LEN);
+  result->n_keys = pt_key_chain_length(chain);
   ok = TRUE;
 out:
   if (!ok && result->hash_ids)

@@ -25,6 +25,13 @@
  * event shown is checked as before.  The format string stays "packtrace-bundle/1": a bundle
  * without redactions is what it always was, and older verifiers refuse a redacted one.
  *
+ * Keys.  The head's "publicKey" is the station's anchor (its first key, whose id is the
+ * station id).  A station that has rotated its key names the rotations in the head as
+ * "keyChain" (pt-key-chain.h): the head is then signed by the chain's last key, and each
+ * event is checked with the key in force at its recordTime (a redacted one with a key of the
+ * chain, placed by the keys' order along the batch).  A bundle of a station that never
+ * rotated is what it always was.
+ *
  * A hub's bundle.  A co-op hub serves the station's records but cannot sign for it: its head
  * names the station's key as "publicKey" (the events' signatures are the station's) and the
  * hub's key as "hubKey", which signs the head (count, last hash, document hash).
@@ -34,6 +41,7 @@
 #pragma once
 
 #include "pt-config.h"
+#include "pt-key-chain.h"
 #include "pt-keys.h"
 #include "pt-record.h"
 
@@ -75,6 +83,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtBundleWriter, pt_bundle_writer_free)
  * (a strong ETag). */
 void pt_bundle_writer_set_creation(PtBundleWriter *w, gint64 creation_ns);
 
+/* Names the station's key chain (@chain: transfer none, copied) in the head, when it has
+ * rotations: a verifier follows it from the anchor to check each event with the key in force
+ * at its recordTime. */
+void pt_bundle_writer_set_key_chain(PtBundleWriter *writer, const PtKeyChain *chain);
+
 /* Adds the next event.  Fails only on a stored body that is not JSON. */
 gboolean pt_bundle_writer_add(PtBundleWriter *writer, const PtEventRow *row, GError **error);
 
@@ -83,7 +96,8 @@ gboolean pt_bundle_writer_add(PtBundleWriter *writer, const PtEventRow *row, GEr
 char *pt_bundle_writer_epcis(PtBundleWriter *writer, gsize *len_out, GError **error);
 
 /* Signs the head over the events added so far (count, last hash, document hash, @batch's
- * identity, the public key of @keys).  Needs a writer made @with_proofs.
+ * identity, the anchor key of @keys and the key chain set) with @keys' current key.  Needs a
+ * writer made @with_proofs.
  * Returns: (transfer full): the signed bundle's text, its length in @len_out. */
 char *pt_bundle_writer_finish(PtBundleWriter *writer, const PtKeys *keys, const PtBatch *batch,
                               gsize *len_out, GError **error);
@@ -102,7 +116,8 @@ typedef struct {
   char *lot;
   char *gtin;
   char *station_id;
-  guint8 public_key[PT_PUB_LEN];
+  guint8 public_key[PT_PUB_LEN]; /* the station's anchor key */
+  guint n_keys;                  /* the keys of its chain: 1 + the rotations in the head */
   GPtrArray *hash_ids; /* (element-type utf8): the GS1 Event Hash ID of each event, in order;
                         * "" for a redacted event, whose claimed ID no signature covers */
 } PtVerifyResult;

@@ -49,7 +49,7 @@ pt_key_seal(const PtKeys *keys, const char *passphrase, GError **error)
   if (!ok)
     return NULL;
   g_autofree char *pub = pt_hex_encode(keys->public_key, PT_PUB_LEN);
-  g_autofree char *id = pt_keys_station_id(keys->public_key);
+  g_autofree char *id = pt_keys_station_id(keys->anchor_key);
   g_autofree char *salt_hex = pt_hex_encode(salt, sizeof salt);
   g_autofree char *nonce_hex = pt_hex_encode(nonce, sizeof nonce);
   g_autofree char *box_hex = pt_hex_encode(box, sizeof box);
@@ -57,6 +57,12 @@ pt_key_seal(const PtKeys *keys, const char *passphrase, GError **error)
                           "public_key", pub, "kdf", "name", "argon2id13", "opslimit",
                           (json_int_t)ops, "memlimit", (json_int_t)mem, "salt", salt_hex, "nonce",
                           nonce_hex, "sealed_secret_key", box_hex);
+  /* A rotated key names the station's first key too: the station id is the anchor's, and a
+   * data directory restored from this file alone needs it (keys/anchor.pub). */
+  if (sodium_memcmp(keys->anchor_key, keys->public_key, PT_PUB_LEN) != 0) {
+    g_autofree char *anchor = pt_hex_encode(keys->anchor_key, PT_PUB_LEN);
+    json_object_set_new(doc, "anchor_key", json_string(anchor));
+  }
   char *text = json_dumps(doc, JSON_INDENT(2));
   json_decref(doc);
   char *out = g_strconcat(text, "\n", NULL);
@@ -125,12 +131,15 @@ pt_key_unseal(const char *text, gsize len, const char *passphrase, GError **erro
   if (ok) {
     crypto_sign_ed25519_sk_to_pk(derived, keys->secret_key);
     memcpy(keys->public_key, derived, PT_PUB_LEN);
+    memcpy(keys->anchor_key, derived, PT_PUB_LEN);
     if (sodium_memcmp(derived, pub, PT_PUB_LEN) != 0) {
       g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                   "the sealed secret key is not the pair of the public key it names");
       ok = FALSE;
     }
   }
+  if (ok && json_object_get(doc, "anchor_key"))
+    ok = hex_member(doc, "anchor_key", keys->anchor_key, PT_PUB_LEN, error);
   if (!ok)
     g_clear_pointer(&keys, pt_keys_free);
 out:
@@ -154,5 +163,7 @@ pt_key_save(const PtKeys *keys, const char *dir, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot create %s: %s", kdir, g_strerror(saved));
     return FALSE;
   }
-  return pt_keys_write(keys, sec, pub, error);
+  return pt_keys_write(keys, sec, pub, error) &&
+         (sodium_memcmp(keys->anchor_key, keys->public_key, PT_PUB_LEN) == 0 ||
+          pt_keys_write_anchor(keys, dir, error));
 }

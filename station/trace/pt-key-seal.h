@@ -1,8 +1,8 @@
 /* pt-key-seal.h: the station's secret key sealed under a passphrase, for safe-keeping away
  * from the box (`packtrace key export` / `key import`).  A sealed key is a small JSON file:
- * the public key and station id in clear, the secret key encrypted with XSalsa20-Poly1305
- * under a key derived from the passphrase by argon2id (libsodium's "moderate" limits: about
- * a second and 256 MiB to try one passphrase). */
+ * the public key, station id (and, for a rotated key, the station's first key) in clear, the
+ * secret key encrypted with XSalsa20-Poly1305 under a key derived from the passphrase by
+ * argon2id (libsodium's "moderate" limits: about a second and 256 MiB to try one passphrase). */
 #pragma once
 
 #include "pt-keys.h"
@@ -22,7 +22,8 @@ char *pt_key_seal(const PtKeys *keys, const char *passphrase, GError **error);
  * PT_ERROR_MALFORMED for a file that is not a sealed key.  Returns: (transfer full). */
 PtKeys *pt_key_unseal(const char *text, gsize len, const char *passphrase, GError **error);
 
-/* Writes @keys as @dir/keys/station.key (0600) and station.pub; refuses to replace a key. */
+/* Writes @keys as @dir/keys/station.key (0600) and station.pub, and a rotated key's anchor as
+ * keys/anchor.pub; refuses to replace a key. */
 gboolean pt_key_save(const PtKeys *keys, const char *dir, GError **error);
 
 G_END_DECLS

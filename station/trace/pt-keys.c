@@ -12,6 +12,7 @@
 
 #define KEY_SECRET_FILE "station.key"
 #define KEY_PUBLIC_FILE "station.pub"
+#define KEY_ANCHOR_FILE "anchor.pub"
 
 char *
 pt_hex_encode(const guint8 *bytes, gsize len)
@@ -55,6 +56,7 @@ pt_keys_new_ephemeral(void)
 {
   PtKeys *keys = keys_alloc();
   crypto_sign_keypair(keys->public_key, keys->secret_key);
+  memcpy(keys->anchor_key, keys->public_key, PT_PUB_LEN);
   return keys;
 }
 
@@ -74,6 +76,7 @@ pt_keys_create(const char *dir, GError **error)
   }
   g_autoptr(PtKeys) keys = keys_alloc();
   crypto_sign_keypair(keys->public_key, keys->secret_key);
+  memcpy(keys->anchor_key, keys->public_key, PT_PUB_LEN);
   if (!pt_keys_write(keys, sec, pub, error))
     return NULL;
   return g_steal_pointer(&keys);
@@ -96,11 +99,38 @@ pt_keys_write(const PtKeys *keys, const char *secret_path, const char *public_pa
   return pt_file_write_atomic(public_path, pub_line, strlen(pub_line), 0644, error);
 }
 
+/* The anchor: keys/anchor.pub once the station has rotated its key, else the key itself. */
+static gboolean
+read_anchor(const char *dir, PtKeys *keys, GError **error)
+{
+  g_autofree char *path = g_build_filename(dir, "keys", KEY_ANCHOR_FILE, NULL);
+  memcpy(keys->anchor_key, keys->public_key, PT_PUB_LEN);
+  if (!g_file_test(path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_autofree char *text = pt_file_read(path, 1024, NULL, error);
+  if (!text)
+    return FALSE;
+  if (!pt_hex_decode(g_strstrip(text), keys->anchor_key, PT_PUB_LEN)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s is not a hex Ed25519 public key", path);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 PtKeys *
 pt_keys_load(const char *dir, GError **error)
 {
   g_autofree char *sec = g_build_filename(dir, "keys", KEY_SECRET_FILE, NULL);
   g_autofree char *pub = g_build_filename(dir, "keys", KEY_PUBLIC_FILE, NULL);
+  g_autoptr(PtKeys) keys = pt_keys_load_files(sec, pub, error);
+  if (!keys || !read_anchor(dir, keys, error))
+    return NULL;
+  return g_steal_pointer(&keys);
+}
+
+PtKeys *
+pt_keys_load_files(const char *sec, const char *pub, GError **error)
+{
   g_autoptr(PtKeys) keys = keys_alloc();
 
   g_autofree char *pub_text = pt_file_read(pub, 1024, NULL, error);
@@ -142,7 +172,28 @@ pt_keys_load(const char *dir, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s and %s are not one key pair", sec, pub);
     return NULL;
   }
+  memcpy(keys->anchor_key, keys->public_key, PT_PUB_LEN);
   return g_steal_pointer(&keys);
+}
+
+gboolean
+pt_keys_write_anchor(const PtKeys *keys, const char *dir, GError **error)
+{
+  g_autofree char *path = g_build_filename(dir, "keys", KEY_ANCHOR_FILE, NULL);
+  g_autofree char *hex = pt_hex_encode(keys->anchor_key, PT_PUB_LEN);
+  g_autofree char *line = g_strconcat(hex, "\n", NULL);
+  g_autofree char *there =
+      g_file_test(path, G_FILE_TEST_EXISTS) ? pt_file_read(path, 1024, NULL, error) : g_strdup("");
+  if (!there)
+    return FALSE;
+  if (*there) {
+    if (strcmp(g_strstrip(there), hex) == 0)
+      return TRUE;
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "%s holds another anchor key; not replacing it",
+                path);
+    return FALSE;
+  }
+  return pt_file_write_atomic(path, line, strlen(line), 0644, error);
 }
 
 void

@@ -9,6 +9,8 @@
 #   it aside with it.  backup refuses an existing folder; --keep N keeps the newest N.
 # - key export seals the secret key under a passphrase; import refuses a wrong passphrase or
 #   a damaged file, restores the pair byte for byte, and never replaces a key.
+# The station has rotated its key before all this (key rotate, refused while it runs): the
+# restored log and a station restored from its sealed key alone audit along both keys.
 set -u
 . "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -21,6 +23,9 @@ export PACKTRACE_DATA=$T/data
 sed -i 's/^demo=auto$/demo=off/' "$PACKTRACE_DATA/station.ini"
 mkdir -p "$PACKTRACE_DATA/clips/batch-1"
 head -c 100000 /dev/urandom >"$PACKTRACE_DATA/clips/batch-1/evidence.mp4"
+# The station has rotated its key once: backups, restores and a sealed key carry its chain.
+"$BIN" batch new --product Oranges --gtin 9506000134352 --lot BEFORE-ROTATION >/dev/null
+"$BIN" key rotate >/dev/null || { echo "Bail out! key rotate failed"; exit 1; }
 run_station
 
 # The write loop: a lot is "acknowledged" once its command has returned 0.
@@ -90,6 +95,8 @@ expect 1 "a backup whose log is shorter than backup.json says is refused" \
 before=$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT count(*) FROM events")
 expect 1 "restore over the running station is refused" "$BIN" restore --replace "$T/bk"
 check "  saying a station is running there" 'grep -q "a station is running there" <<<"$ERR"'
+expect 1 "key rotate is refused while the station runs" "$BIN" key rotate
+check "  saying so" 'grep -q "the station is running" <<<"$ERR"'
 check "  which still serves, its log untouched" \
   'curl -sf -m 5 "$url/healthz" >/dev/null && [ "$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT count(*) FROM events")" = "$before" ]'
 expect 1 "restore over a stopped station without --replace is refused" \
@@ -127,7 +134,8 @@ check "  byte for byte, the secret key 0600" \
   'cmp -s "$T/keyless/keys/station.key" "$PACKTRACE_DATA/keys/station.key" && cmp -s "$T/keyless/keys/station.pub" "$PACKTRACE_DATA/keys/station.pub" && [ "$(stat -c %a "$T/keyless/keys/station.key")" = 600 ]'
 expect 0 "  and the station signs on its old chain with it" \
   "$BIN" batch new --data "$T/keyless" --product Kiwi --gtin 9506000134352 --lot AFTER-KEY
-expect 0 "  which audits intact" "$BIN" audit --data "$T/keyless"
+expect 0 "  which audits intact" "$BIN" audit --json --data "$T/keyless"
+check "  along its two keys (the sealed file names the first)" '[ "$(jq .keys <<<"$OUT")" = 2 ]' 
 expect 1 "key import never replaces a key" \
   sh -c "echo '$PASS' | '$BIN' key import --data '$T/keyless' '$T/station.sealed'"
 

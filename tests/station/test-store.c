@@ -148,7 +148,8 @@ test_version2_gains_print_jobs(void)
    * gains the print queue and the outbox. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
-  pt_test_sql(ts, "DROP TABLE hub_evidence; DROP TABLE hub_quarantine; DROP TABLE hub_sync; "
+  pt_test_sql(ts, "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
+                  "DROP TABLE hub_sync; "
                   "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
                   "DROP TABLE sync_connectors; DROP TABLE outbox; DROP TABLE graded_fruit; "
                   "DROP TABLE gradings; DROP TABLE driver_photos; DROP TABLE driver_requests; "
@@ -193,7 +194,8 @@ test_version14_fills_hash_ids(void)
    * their signed bodies, and a filled one cannot be changed. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 2);
-  pt_test_sql(ts, "DROP TABLE hub_evidence; DROP TABLE hub_quarantine; DROP TABLE hub_sync; "
+  pt_test_sql(ts, "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
+                  "DROP TABLE hub_sync; "
                   "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
                   "ALTER TABLE events DROP COLUMN hash_id; PRAGMA user_version = 14");
   const char *path = ts->station->db_path;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test-web-browser.sh: the consumer page and the operator dashboard in Debian's Chromium driven by playwright-core
-# (web-browser.mjs) against the real `packtrace run` on loopback.  Screenshots of the page
+# (web-browser.mjs) against the real `packtrace run` on loopback, on a station that has rotated
+# its key while its batches were open.  Screenshots of the page
 # in zh and en are left in the build directory.  Skips (77) without chromium, node or npm,
 # or when npm cannot install playwright-core; never downloads a browser.
 set -u
@@ -42,6 +43,13 @@ if gst-inspect-1.0 --exists x264enc 2>/dev/null && gst-inspect-1.0 --exists matr
     --from "$(date -u -d @$((S + 1)) +%FT%TZ)" --to "$(date -u -d @$((S + 3)) +%FT%TZ)"
   CLIP=1
 fi
+# ROT1 has events on both sides of a key rotation, a private one (redacted in the public
+# bundle) among those after it; every batch below is signed by the new key.
+new_batch ROT1
+must "$BIN" event add ROT1 --step inspecting --disposition conformant
+must "$BIN" key rotate
+must "$BIN" event add ROT1 --step packing --note "after the rotation"
+must "$BIN" event add ROT1 --step shipping
 new_batch TAMPER1
 must "$BIN" event add TAMPER1 --step inspecting --disposition conformant
 new_batch RECALL1
@@ -77,4 +85,5 @@ done
 [ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
 
 timeout 120 node "$HERE/web-browser.mjs" "$url" "/01/$GTIN/10/OK1?13=261125" \
-  "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD" shed-op "$OP_PW" "$CLIP"
+  "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD" shed-op "$OP_PW" "$CLIP" \
+  "/01/$GTIN/10/ROT1"

@@ -5,13 +5,16 @@
 // loads (open, add a batch, a refusal, close) and drivers (add, login QR decoded and used).
 // Prints TAP.
 // The evidence clip plays in its player (when CLIP is set: the set-up could cut one).
+// A batch whose events straddle a key rotation gets the verified mark too.
 // argv: BASE_URL OK_PATH TAMPERED_PATH RECALLED_PATH OUT_DIR OPERATOR_NAME OPERATOR_PASSWORD CLIP
+//       ROTATED_PATH
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(process.env.NPM_DIR + '/');
 const { chromium } = require('playwright-core');
-const [base, okPath, tamperedPath, recalledPath, outDir, opName, opPassword, withClip] = process.argv.slice(2);
+const [base, okPath, tamperedPath, recalledPath, outDir, opName, opPassword, withClip, rotatedPath] =
+  process.argv.slice(2);
 
 let n = 0, failed = 0;
 function ok(cond, name, detail) {
@@ -104,6 +107,24 @@ for (const [locale, words, file] of [
   ok(v.cls.includes('bad') && /Warning/.test(v.text) && /altered/.test(v.text),
     'tampered log: warning instead of the verified mark', v.text);
   await page.screenshot({ path: join(outDir, 'web-consumer-tampered.png'), fullPage: true });
+  await context.close();
+}
+{
+  // The bundle the page checks spans the rotation: one rotation in its head, records before
+  // and after the time the new key signs from.
+  const r = await fetch(base + rotatedPath + '?linkType=pt:traceBundle', { headers: { Accept: 'application/json' } });
+  const bundle = await r.json();
+  const chain = bundle.head.keyChain || [];
+  const from = chain.length ? Date.parse(chain[0].record.from) : NaN;
+  const times = bundle.epcis.epcisBody.eventList.map((e) => Date.parse(e.recordTime));
+  ok(chain.length === 1 && times.some((t) => t < from) && times.some((t) => t >= from) &&
+    bundle.proofs.some((p) => p.redacted),
+    'rotated batch: its public bundle names one rotation, records on both sides, one withheld',
+    JSON.stringify({ chain: chain.length, from, times }));
+  const { context, page } = await open(rotatedPath, 'en-US');
+  const v = await verifyText(page);
+  ok(v.cls.includes('ok') && v.text.includes('1 of them are private'),
+    'rotated batch: verified mark across the key rotation', v.text);
   await context.close();
 }
 {

@@ -5,8 +5,10 @@
 # - migrates it, keeping the database it had as station.db.schema-N.bak (schema N);
 # - audits the whole log intact, with every event the old version signed;
 # - keeps each batch's status (a recalled batch stays recalled) and its signed bundle verifies;
-# - signs new events onto the old chain, and the log still audits;
-# and a database from a newer packtrace (a higher schema version) is refused with a clear error.
+# - signs new events onto the old chain, and (the oldest and the newest) rotates the station's
+#   key and signs more, and the log still audits across the rotation;
+# every schema version before today's has its fixture, and a database from a newer packtrace (a
+# higher schema version) is refused with a clear error.
 set -u
 . "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -21,6 +23,10 @@ CURRENT=$(sqlite3 "$T/fresh/station.db" "PRAGMA user_version")
 shopt -s nullglob
 fixtures=("$FIX"/at-*.sql)
 [ ${#fixtures[@]} -gt 0 ] || { echo "Bail out! no fixtures in $FIX"; exit 1; }
+have=$(sed -s -n '1s/.*schema version \([0-9]*\),.*/\1/p' "${fixtures[@]}" | sort -n | uniq | tr '\n' ' ')
+want=$(seq -s ' ' 1 $((CURRENT - 1)))
+check "a fixture for every released schema version, 1 to $((CURRENT - 1))" '[ "$have" = "$want " ]'
+[ "$have" = "$want " ] || echo "# have: $have"
 for sql in "${fixtures[@]}"; do
   name=$(basename "$sql" .sql)
   version=$(sed -n '1s/.*schema version \([0-9]*\),.*/\1/p' "$sql")
@@ -52,6 +58,16 @@ for sql in "${fixtures[@]}"; do
   expect 0 "  a new batch is signed onto the old chain" \
     "$BIN" batch new --data "$D" --product Kiwi --gtin 9506000134352 --lot "AFTER-$version"
   expect 0 "  and the log still audits intact" "$BIN" audit --data "$D"
+  # A key rotation on the oldest and the newest only: it reads nothing older versions wrote
+  # differently, and every fixture's commands cost test time.
+  [ "$version" = 1 ] || [ "$version" = $((CURRENT - 1)) ] || continue
+  expect 0 "  its key rotates" "$BIN" key rotate --data "$D"
+  expect 0 "  the new key signs onto the chain" \
+    "$BIN" event add --data "$D" UP-1 --step packing --note "after the key rotation"
+  expect 0 "  and the log audits across the rotation" "$BIN" audit --json --data "$D"
+  check "  with two keys" '[ "$(printf %s "$OUT" | jq -r .keys)" = 2 ]'
+  "$BIN" export --data "$D" UP-1 --format bundle -o "$D/up1-rotated.json" >/dev/null 2>&1
+  expect 0 "  UP-1's bundle verifies across it" "$BIN" verify "$D/up1-rotated.json"
 done
 
 cp -r "$T/fresh" "$T/newer"
