@@ -229,8 +229,7 @@ add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstEle
   if (passthrough) {
     g_autoptr(GstPad) entry = gst_element_get_static_pad(queue, "sink");
 
-    gst_pad_add_probe(entry, GST_PAD_PROBE_TYPE_BUFFER, on_record_entry, g_new0(guint, 1),
-                      g_free);
+    gst_pad_add_probe(entry, GST_PAD_PROBE_TYPE_BUFFER, on_record_entry, g_new0(guint, 1), g_free);
   }
   *first = queue;
   *splitmux_out = splitmux;

@@ -7,7 +7,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-store-signed.h"
-#include "pt-trace.h"
+#include "pt-trace-keys.h"
 
 #include <math.h>
 #include <string.h>

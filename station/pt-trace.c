@@ -20,6 +20,7 @@
 #include "pt-store-signed.h"
 #include "pt-store-sync.h"
 #include "pt-time.h"
+#include "pt-trace-keys.h"
 
 #include <string.h>
 
@@ -50,19 +51,6 @@ reads_back(const json_t *stored, const PtEventRow *row, GError **error)
               "the event holds a number that does not read back exactly (an integral value "
               "beyond 2^53); not signed");
   return FALSE;
-}
-
-PtKeyChain *
-pt_trace_key_chain(PtStore *store, const guint8 anchor[PT_PUB_LEN], GError **error)
-{
-  g_autoptr(GPtrArray) rows = pt_store_key_rotations(store, error);
-  if (!rows)
-    return NULL;
-  g_autoptr(PtKeyChain) chain = pt_key_chain_new(anchor);
-  for (guint i = 0; i < rows->len; i++)
-    if (!pt_key_chain_add(chain, rows->pdata[i], error))
-      return NULL;
-  return g_steal_pointer(&chain);
 }
 
 /* Signed times are only as good as the clock: one that went back (a dead RTC battery, a

@@ -20,15 +20,12 @@
 #include "pt-key-chain.h"
 #include "pt-keys.h"
 #include "pt-store.h"
+#include "pt-trace-keys.h"
 
 #include <glib.h>
 #include <jansson.h>
 
 G_BEGIN_DECLS
-
-/* The station's key chain: @anchor and every stored rotation, each checked as it is added
- * (a rotation that does not verify fails the call).  Returns: (transfer full). */
-PtKeyChain *pt_trace_key_chain(PtStore *store, const guint8 anchor[PT_PUB_LEN], GError **error);
 
 /* Hands signing over from @keys (the chain's last key) to @new_keys: a rotation record after
  * the log's last event, signed by both, stored in the same transaction as the caller's
