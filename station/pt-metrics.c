@@ -35,7 +35,8 @@ render_log(const PtStoreLogCounts *log, const PtPrintSummary *print, GString *ou
               {"retrying", print->retrying},
               {"printing", print->printing},
               {"done", print->done},
-              {"failed", print->failed}};
+              {"failed", print->failed},
+              {"cancelled", print->cancelled}};
   for (gsize i = 0; i < G_N_ELEMENTS(jobs); i++)
     pt_prom_sample(out, "packtrace_print_jobs", (double)jobs[i].n, "state", jobs[i].state, NULL);
 }

@@ -60,6 +60,8 @@ pt_store_print_summary(PtStore *store, PtPrintSummary *out, GError **error)
       out->done = n;
     else if (g_strcmp0(state, "failed") == 0)
       out->failed = n;
+    else if (g_strcmp0(state, "cancelled") == 0)
+      out->cancelled = n;
     out->retrying += sqlite3_column_int64(s, 2);
     gint64 since = sqlite3_column_int64(s, 3);
     if (since && (!out->trouble_since_ns || since < out->trouble_since_ns))

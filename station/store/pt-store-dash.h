@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 /* The print queue in one look: jobs per state, and the printer trouble if any. */
 typedef struct {
-  gint64 queued, printing, done, failed;
+  gint64 queued, printing, done, failed, cancelled;
   gint64 retrying;         /* queued jobs whose last attempt failed */
   gint64 trouble_since_ns; /* created_ns of the oldest retrying or failed job, or 0 */
   char *last_error;        /* nullable: newest error of a retrying or failed job */
