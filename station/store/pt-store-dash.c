@@ -30,8 +30,9 @@ static const char sql_last_grade[] =
 static const char sql_recorded[] = "SELECT coalesce(sum(bytes), 0) FROM segments "
                                    "WHERE state IN ('closed', 'recovered')";
 static const char sql_job_state[] =
-    "SELECT j.id, j.batch_id, b.lot, j.printer, j.copies, j.state, j.attempts, j.last_error "
-    "FROM print_jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id = ?";
+    "SELECT j.id, j.batch_id, b.lot, j.printer, j.copies, j.state, j.attempts, j.last_error, "
+    "j.error_kind, j.template, j.created_ns, j.updated_ns FROM print_jobs j JOIN batches b ON b.id "
+    "= j.batch_id WHERE j.id = ?";
 
 void
 pt_print_summary_clear(PtPrintSummary *summary)
@@ -110,6 +111,10 @@ pt_store_print_jobs_by_id(PtStore *store, GArray *ids, GError **error)
       j->state = pt_store_column_dup(s, 5);
       j->attempts = sqlite3_column_int(s, 6);
       j->last_error = pt_store_column_dup(s, 7);
+      j->error_kind = pt_store_column_dup(s, 8);
+      j->template_ = pt_store_column_dup(s, 9);
+      j->created_ns = sqlite3_column_int64(s, 10);
+      j->updated_ns = sqlite3_column_int64(s, 11);
       g_ptr_array_add(jobs, j);
     }
     sqlite3_reset(s);
