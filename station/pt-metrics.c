@@ -234,7 +234,7 @@ pt_metrics_render(PtStation *station, PtStore *store, PtRecorder *recorder, GStr
                   GError **error)
 {
   PtStoreLogCounts log;
-  g_auto(PtPrintSummary) print = {0};
+  PtPrintSummary print = {0};
   gint64 recorded = 0;
   if (!pt_store_log_counts(store, &log, error) || !pt_store_print_summary(store, &print, error) ||
       !pt_store_recorded_bytes(store, &recorded, error))

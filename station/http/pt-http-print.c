@@ -136,7 +136,7 @@ printers_json(PtHttp *http, PtStore *store, GError **error)
 json_t *
 pt_http_print_status(PtHttp *http, PtStore *store, json_t *alerts, GError **error)
 {
-  g_auto(PtPrintSummary) sum = {0};
+  PtPrintSummary sum = {0};
   if (!pt_store_print_summary(store, &sum, error))
     return NULL;
   json_t *printers = printers_json(http, store, error);
