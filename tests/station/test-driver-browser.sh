@@ -47,13 +47,13 @@ for lang in en zh; do
   # reads a .y4m).
   must "$BIN" label "CASE-$lang" --template case --format png -o "$T/case-$lang.png"
   must gst-launch-1.0 -q filesrc location="$T/case-$lang.png" ! pngdec ! videoconvert ! videoscale \
-    ! video/x-raw,format=I420,width=1216,height=608,pixel-aspect-ratio=1/1 ! imagefreeze num-buffers=10 \
-    ! video/x-raw,framerate=10/1 ! y4menc ! filesink location="$T/case-$lang.y4m"
+    ! video/x-raw,format=I420,width=1216,height=608,pixel-aspect-ratio=1/1 ! imagefreeze num-buffers=25 \
+    ! video/x-raw,framerate=1/1 ! y4menc ! filesink location="$T/case-$lang.y4m"
   [ -n "$BWIP" ] || continue
   # A GS1 DataMatrix of (01) GTIN and (10) lot, as another shed's printer would make it; the
-  # camera then shows the case label and this in turn, a second each (the frames of one .y4m
-  # after the other's: same size, so one header): long enough for a decode to land on each
-  # while the other is out of the picture for less than the page's repeat interval.
+  # camera then shows the case label for 25 s (read, then held in view for the repeat check)
+  # and this for the next 10 s, in a loop (the frames of one .y4m after the other's: same
+  # size, so one header; a frame a second keeps the file small).
   must node -e '
     const bwip = require(process.env.NPM_DIR + "/node_modules/bwip-js");
     bwip.toBuffer({ bcid: "gs1datamatrix", text: process.argv[1], scale: 12, paddingwidth: 6, paddingheight: 6,
@@ -61,7 +61,7 @@ for lang in en zh; do
     "(01)$GTIN(10)DM-$lang" "$T/dm-$lang.png"
   must gst-launch-1.0 -q filesrc location="$T/dm-$lang.png" ! pngdec ! videoconvert ! videoscale \
     ! video/x-raw,format=I420,width=1216,height=608,pixel-aspect-ratio=1/1 ! imagefreeze num-buffers=10 \
-    ! video/x-raw,framerate=10/1 ! y4menc ! filesink location="$T/dm-$lang.y4m"
+    ! video/x-raw,framerate=1/1 ! y4menc ! filesink location="$T/dm-$lang.y4m"
   must python3 -c '
 import sys
 case, dm = (open(p, "rb").read() for p in sys.argv[1:3])
