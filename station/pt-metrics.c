@@ -36,7 +36,8 @@ render_log(const PtStoreLogCounts *log, const PtPrintSummary *print, GString *ou
               {"retrying", print->retrying},
               {"printing", print->printing},
               {"done", print->done},
-              {"failed", print->failed}};
+              {"failed", print->failed},
+              {"cancelled", print->cancelled}};
   for (gsize i = 0; i < G_N_ELEMENTS(jobs); i++)
     pt_prom_sample(out, "packtrace_print_jobs", (double)jobs[i].n, "state", jobs[i].state, NULL);
 }
@@ -234,7 +235,7 @@ pt_metrics_render(PtStation *station, PtStore *store, PtRecorder *recorder, GStr
                   GError **error)
 {
   PtStoreLogCounts log;
-  g_auto(PtPrintSummary) print = {0};
+  PtPrintSummary print = {0};
   gint64 recorded = 0;
   if (!pt_store_log_counts(store, &log, error) || !pt_store_print_summary(store, &print, error) ||
       !pt_store_recorded_bytes(store, &recorded, error))

@@ -151,8 +151,8 @@ claim(PtStore *store, gint64 id, PtPrintJob **job_out, GError **error)
   *job_out = NULL;
   if (!pt_store_begin(store, error))
     return FALSE;
-  if (!pt_store_print_job_transition(store, id, PT_PRINT_JOB_QUEUED, PT_PRINT_JOB_PRINTING, NULL, 0,
-                                     TRUE, pt_now_ns(), &changed, error))
+  if (!pt_store_print_job_transition(store, id, PT_PRINT_JOB_QUEUED, PT_PRINT_JOB_PRINTING, NULL,
+                                     NULL, 0, TRUE, pt_now_ns(), &changed, error))
     goto out_rollback;
   if (changed && !(*job_out = pt_store_print_job_get(store, id, error)))
     goto out_rollback;
@@ -195,7 +195,7 @@ record_done(PtStation *station, PtStore *store, const PtPrintJob *job, GError **
   if (!pt_store_begin(store, error))
     return FALSE;
   if (!pt_store_print_job_transition(store, job->id, PT_PRINT_JOB_PRINTING, PT_PRINT_JOB_DONE, NULL,
-                                     0, FALSE, now, &changed, error))
+                                     NULL, 0, FALSE, now, &changed, error))
     goto out_rollback;
   if (!changed) {
     g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
@@ -228,23 +228,45 @@ backoff_ns(int attempts)
   return MIN(ms, PT_PRINT_RETRY_MAX_MS) * G_GINT64_CONSTANT(1000000);
 }
 
-/* printing -> @to with @reason; queued again after the backoff for @to == queued. */
+/* printing -> @to with @reason (of kind @kind, see pt-store-print.h); queued again after the
+ * backoff for @to == queued. */
 static gboolean
 record_not_printed(PtStore *store, const PtPrintJob *job, const char *to, const char *reason,
-                   GError **error)
+                   const char *kind, GError **error)
 {
   gint64 now = pt_now_ns();
   gint64 next = strcmp(to, PT_PRINT_JOB_QUEUED) == 0 ? now + backoff_ns(job->attempts) : 0;
   gboolean changed = FALSE;
   if (!pt_store_begin(store, error))
     return FALSE;
-  if (!pt_store_print_job_transition(store, job->id, PT_PRINT_JOB_PRINTING, to, reason, next, FALSE,
-                                     now, &changed, error) ||
+  if (!pt_store_print_job_transition(store, job->id, PT_PRINT_JOB_PRINTING, to, reason, kind, next,
+                                     FALSE, now, &changed, error) ||
       !pt_store_commit(store, error)) {
     pt_store_rollback(store);
     return FALSE;
   }
   return TRUE;
+}
+
+/* The kind of a failed send, as pt-store-print.h names them. */
+static const char *
+error_kind(const GError *send_error)
+{
+  if (send_error->domain != PT_PRINT_ERROR)
+    return "connect";
+  switch ((PtPrintError)send_error->code) {
+  case PT_PRINT_ERROR_ADDRESS:
+    return "address";
+  case PT_PRINT_ERROR_CONNECT:
+    return "connect";
+  case PT_PRINT_ERROR_TIMEOUT:
+    return "timeout";
+  case PT_PRINT_ERROR_CLOSED:
+    return "closed";
+  case PT_PRINT_ERROR_TOO_LARGE:
+    return "too-large";
+  }
+  return "connect";
 }
 
 gboolean
@@ -277,7 +299,7 @@ pt_print_queue_attempt(PtStation *station, PtStore *store, gint64 id, PtPrintOut
     goto out_free_batch;
   if (*reason) {
     *outcome = PT_PRINT_OUTCOME_FAILED;
-    ok = record_not_printed(store, job, PT_PRINT_JOB_FAILED, *reason, error);
+    ok = record_not_printed(store, job, PT_PRINT_JOB_FAILED, *reason, "refused", error);
     goto out_free_batch;
   }
   PtPrintOptions options = {.connect_timeout_ms = settings->connect_timeout_ms,
@@ -294,8 +316,9 @@ pt_print_queue_attempt(PtStation *station, PtStore *store, gint64 id, PtPrintOut
   }
   *reason = g_strdup(send_error->message);
   *outcome = PT_PRINT_OUTCOME_RETRY;
+  const char *kind = error_kind(send_error);
   g_error_free(send_error);
-  ok = record_not_printed(store, job, PT_PRINT_JOB_QUEUED, *reason, error);
+  ok = record_not_printed(store, job, PT_PRINT_JOB_QUEUED, *reason, kind, error);
 
 out_free_batch:
   pt_batch_free(batch);
@@ -361,7 +384,8 @@ pt_print_queue_recover(PtStation *station, PtStore *store, guint *n_out, GError 
     if (!gone)
       continue;
     if (!pt_store_print_job_transition(store, id, PT_PRINT_JOB_PRINTING, PT_PRINT_JOB_FAILED,
-                                       reason, 0, FALSE, pt_now_ns(), &changed, error))
+                                       reason, "interrupted", 0, FALSE, pt_now_ns(), &changed,
+                                       error))
       goto out_release;
     n += changed;
   }
@@ -419,23 +443,27 @@ pt_print_queue_pass(PtStation *station, PtStore *store, gboolean force, PtPrintP
   return TRUE;
 }
 
-gboolean
-pt_print_queue_requeue(PtStore *store, gint64 id, GError **error)
+/* Moves job @id from the first of @from that it is in to @to, due at @next_ns (0: none).
+ * Fails with PT_ERROR_CONFLICT (saying @why) when it is in none of them, PT_ERROR_NOT_FOUND
+ * when there is no such job. */
+static gboolean
+move_job(PtStore *store, gint64 id, const char *const *from, const char *to, gint64 next_ns,
+         const char *why, GError **error)
 {
   PtPrintJob *job = NULL;
   gboolean changed = FALSE;
   gint64 now = pt_now_ns();
   if (!pt_store_begin(store, error))
     return FALSE;
-  if (!pt_store_print_job_transition(store, id, PT_PRINT_JOB_FAILED, PT_PRINT_JOB_QUEUED, NULL, now,
-                                     FALSE, now, &changed, error))
-    goto out_rollback;
+  for (guint i = 0; from[i] && !changed; i++)
+    if (!pt_store_print_job_transition(store, id, from[i], to, NULL, NULL, next_ns, FALSE, now,
+                                       &changed, error))
+      goto out_rollback;
   if (!changed) {
     job = pt_store_print_job_get(store, id, error);
     if (job)
-      g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
-                  "print job %" G_GINT64_FORMAT " is %s; only failed jobs are requeued", id,
-                  job->state);
+      g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "print job %" G_GINT64_FORMAT " is %s: %s",
+                  id, job->state, why);
     goto out_rollback;
   }
   return pt_store_commit(store, error);
@@ -444,6 +472,26 @@ out_rollback:
   pt_store_rollback(store);
   pt_print_job_free(job);
   return FALSE;
+}
+
+gboolean
+pt_print_queue_requeue(PtStore *store, gint64 id, GError **error)
+{
+  static const char *const from[] = {PT_PRINT_JOB_FAILED, PT_PRINT_JOB_QUEUED, NULL};
+  return move_job(store, id, from, PT_PRINT_JOB_QUEUED, pt_now_ns(),
+                  "only a failed or waiting job is retried", error);
+}
+
+gboolean
+pt_print_queue_cancel(PtStore *store, gint64 id, GError **error)
+{
+  static const char *const from[] = {PT_PRINT_JOB_QUEUED, PT_PRINT_JOB_FAILED, NULL};
+  /* A job being sent may be on paper already: it finishes (done, or queued or failed again,
+   * and then it can be cancelled). */
+  return move_job(store, id, from, PT_PRINT_JOB_CANCELLED, 0,
+                  "only a waiting or failed job is cancelled; a job being printed cannot be, "
+                  "try again once its attempt is over",
+                  error);
 }
 
 struct _PtPrintWorker {

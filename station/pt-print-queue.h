@@ -10,7 +10,8 @@
  * whose process is gone (the station stopped, or the result could not be written
  * after the send) may or may not be on paper: raw port 9100 has no job ids to ask
  * the printer about, so re-sending could print it twice.  Recovery marks it failed
- * and leaves the decision to an operator (`packtrace label jobs --requeue ID`).
+ * and leaves the decision to an operator (`packtrace label jobs --requeue ID`, or --cancel ID,
+ * or the dashboard's buttons).
  * "Process is gone" is told by an flock() on print-locks/ID.lock in the data
  * directory, held from before the claim until after the result is written; the
  * kernel drops it when the process dies, so no pid or timeout guessing is needed. */
@@ -57,8 +58,14 @@ typedef struct {
 gboolean pt_print_queue_pass(PtStation *station, PtStore *store, gboolean force,
                              PtPrintPassStats *stats, GCancellable *cancellable, GError **error);
 
-/* Puts failed job @id back in the queue, due now. */
+/* Puts failed job @id back in the queue, due now; a job waiting for its next attempt is made
+ * due now.  PT_ERROR_CONFLICT for a job in another state, PT_ERROR_NOT_FOUND for none. */
 gboolean pt_print_queue_requeue(PtStore *store, gint64 id, GError **error);
+
+/* Takes queued or failed job @id out of the queue (state cancelled): it is never sent.  A job
+ * being printed (or done, or cancelled) is refused with PT_ERROR_CONFLICT; none with
+ * PT_ERROR_NOT_FOUND. */
+gboolean pt_print_queue_cancel(PtStore *store, gint64 id, GError **error);
 
 /* The retry loop of `packtrace run`: a timeout source on the thread-default main
  * context starts a pass on a worker thread (GTask) every PT_PRINT_POLL_MS unless one

@@ -1,8 +1,10 @@
 /* station-live.js: the live half of the operator dashboard: the status that feeds the "needs
  * attention" strip (drawn by station.js), each camera's thumbnail refreshed about once a
  * second with its state (shown only once a frame has come), the open grading's counters and
- * chart, disk use and retention, and bulk label printing with a progress bar fed by the
- * print queue's job states.
+ * chart and the stills of fruit graded below the declared class, disk use and retention, and
+ * label printing: the printers of station.ini to choose from (a typed address only when
+ * there are none), a progress bar fed by the print queue's job states, and the newest jobs
+ * with Retry and Cancel for those that wait or failed.
  * Everything here is operator only: requests carry the session cookie and, for writes, the
  * CSRF token station.js got at sign-in (window.ptSession).  Nothing is fetched while signed
  * out or while the tab is hidden, so a dashboard nobody looks at costs the station nothing. */
@@ -129,15 +131,36 @@
     refreshStatus();
     window.ptSession.refresh();
   }
+  /* The stills the grading keeps of fruit below the declared class, newest first: each
+   * JPEG is served once and then kept by the browser (it never changes). */
+  function defectWord(s) {
+    if (!s.defect_kind) return t('d.noDefect');
+    var w = t('d.defect.' + s.defect_kind);
+    return w === 'd.defect.' + s.defect_kind ? s.defect_kind : w;
+  }
+  function stillsPanel(g, st) {
+    var cls = g.declaredClass, kids = [el('h3', {}, [t('d.stills', { cls: cls })])];
+    if (!st.stills.length) return el('div', { class: 'stills' }, kids.concat([el('p', {}, [t('d.noStills', { cls: cls })])]));
+    return el('div', { class: 'stills' }, kids.concat([el('ul', {}, st.stills.map(function (f) {
+      var klass = f.class === 'out' ? t('d.cls.out') : f.class;
+      var caption = klass + ' · ' + defectWord(f) + (f.defect_area_mm2 ? ' · ' + f.defect_area_mm2 + ' mm²' : '') +
+        ' · ⌀ ' + f.diameter_mm + ' mm';
+      return el('li', {}, [el('figure', { class: 'still', 'data-fruit': String(f.fruit), 'data-class': f.class }, [
+        el('img', { src: f.url, alt: t('d.stillAlt', { cls: klass, defect: defectWord(f) }), width: '160', height: '160' }, []),
+        el('figcaption', {}, [caption])])]);
+    }))]));
+  }
   async function renderGrading(open) {
     if (!open) { box('live-grading').append(el('p', {}, [t('d.noGrading')]), openForm()); return; }
     var g = await json('/api/v1/batches/' + open.batch_id + '/grading');
+    var st = await json('/api/v1/batches/' + open.batch_id + '/grading/stills');
     var close = el('button', { type: 'button', 'data-action': 'close-grading' }, [t('d.closeGrading')]);
     close.addEventListener('click', function () { closeGrading(open); });
     box('live-grading').append(el('p', {}, [el('strong', {}, [open.lot]), ' ' + open.product + ' · ' + t('declared') + ' ' + g.declaredClass + ' · ' +
       t('d.gradingSince', { when: ui.stamp(open.opened) }) + ' · ', el('span', { id: 'fruit-count' }, [String(g.fruitCount)]),
       ' ' + t('d.fruit') + ' · ' + g.meanDiameterMm + ' ' + t('d.mmMean') + ' · ' + g.estimatedWeightKg + ' kg ', close]),
-      toleranceList(g), ui.barChart(ui.bars(g.gradeDistribution), { width: 320, value: String, label: t('grade') }));
+      toleranceList(g), ui.barChart(ui.bars(g.gradeDistribution), { width: 320, value: String, label: t('grade') }),
+      stillsPanel(g, st));
   }
 
   async function refreshStatus() {
@@ -148,6 +171,8 @@
       window.ptSession.status(s);
       renderCameras(s.cameras);
       renderDisk(s);
+      renderPrinters(s.print.printers);
+      await renderJobs();
       await renderGrading(s.grading);
     } catch (e) {
       if (!e.auth) window.ptSession.status({ alerts: [{ kind: 'station', text: e.message }] });
@@ -155,19 +180,76 @@
   }
   window.ptSession.refreshLive = refreshStatus;
 
+  /* ---- printers: those of station.ini by name; a typed address only when there are none ---- */
+  var form = document.getElementById('bulk-print');
+  function printerName(p) { return (p.label || p.name) + ' (' + (p.label ? p.name + ', ' : '') + p.address + ')'; }
+  function renderPrinters(list) {
+    var configured = (list || []).filter(function (p) { return p.configured; });
+    var sel = form.printer, addr = form.address;
+    sel.hidden = sel.disabled = !configured.length;
+    addr.hidden = addr.disabled = configured.length > 0;
+    var want = configured.map(printerName).join('|');
+    if (sel.dataset.list === want) return;
+    var keep = sel.value || localStorage.getItem('pt-printer-name');
+    sel.textContent = '';
+    configured.forEach(function (p) { sel.appendChild(el('option', { value: p.name }, [printerName(p)])); });
+    var def = configured.filter(function (p) { return p.default; })[0];
+    if (keep && configured.some(function (p) { return p.name === keep; })) sel.value = keep;
+    else if (def) sel.value = def.name;
+    sel.dataset.list = want;
+  }
+
+  /* ---- the newest print jobs: a waiting or failed one can be retried or cancelled ---- */
+  function jobError(e) {
+    var b = e.body || {};
+    if (b.params && b.params.state) b = Object.assign({}, b, { params: Object.assign({}, b.params, { state: t('d.j.' + b.params.state) }) });
+    return b.code ? ui.error(b, e.status) : e.message;
+  }
+  async function jobAction(j, action) {
+    try {
+      await json('/api/v1/print-jobs/' + j.id + '/' + action, { method: 'POST' });
+      ui.say('print-msg', t(action === 'retry' ? 'd.jobRetried' : 'd.jobCancelled', { id: j.id, lot: j.lot }));
+    } catch (e) { ui.say('print-msg', jobError(e), true); }
+    refreshStatus();
+  }
+  function jobButton(j, action, text, label) {
+    var b = el('button', { type: 'button', 'data-action': action + '-job', 'data-job': String(j.id), 'aria-label': label }, [text]);
+    b.addEventListener('click', function () { jobAction(j, action); });
+    return b;
+  }
+  async function renderJobs() {
+    var r = await json('/api/v1/print-jobs');
+    var jobs = r.jobs.slice(0, 10);
+    if (!jobs.length) { box('print-jobs').appendChild(el('p', {}, [t('d.noPrintJob')])); return; }
+    box('print-jobs').appendChild(ui.table([t('d.c.job'), t('d.c.lot'), t('d.c.printer'), t('d.c.jobState'), t('d.c.tries'),
+      t('d.c.problem'), t('d.c.actions')], jobs.map(function (j) {
+      var retrying = j.state === 'queued' && j.attempts > 0, state = retrying ? 'retrying' : j.state;
+      var kind = j.error_kind && t('d.pk.' + j.error_kind) !== 'd.pk.' + j.error_kind ? t('d.pk.' + j.error_kind) : j.last_error;
+      var acts = [];
+      if (retrying || j.state === 'failed') acts.push(jobButton(j, 'retry', t('d.retryJob'), t('d.retryJobLabel', { id: j.id, lot: j.lot })));
+      if (j.state === 'queued' || j.state === 'failed') {
+        acts.push(' ', jobButton(j, 'cancel', t('d.cancelJob'), t('d.cancelJobLabel', { id: j.id, lot: j.lot })));
+      }
+      return [String(j.id), j.lot, j.printer_name ? (j.printer_label || j.printer_name) : j.printer,
+        el('span', { class: 'job-state ' + state, 'data-job': String(j.id) }, [t('d.j.' + state)]),
+        String(j.attempts), j.state === 'done' || j.state === 'cancelled' || !kind ? '' : kind, el('span', {}, acts)];
+    }), 'print-jobs'));
+  }
+
   /* ---- bulk label printing: progress is the print queue's own job states ---- */
   async function bulkPrint(ev) {
     ev.preventDefault();
     var f = ev.target, msg = box('print-msg'), bar = document.getElementById('print-progress');
     var lots = f.lots.value.split(/[\s,]+/).filter(Boolean);
+    var printer = f.printer.disabled ? f.address.value : f.printer.value;
     try {
       if (!lots.length) {
         var list = await json('/api/v1/batches?limit=100');
         lots = list.batches.filter(function (b) { return b.status === 'active'; }).map(function (b) { return b.lot; });
       }
       if (!lots.length) throw new Error(t('d.noActive'));
-      localStorage.setItem('pt-printer', f.printer.value);
-      var body = { batches: lots, printer: f.printer.value, copies: Number(f.copies.value) || 1 };
+      localStorage.setItem(f.printer.disabled ? 'pt-printer' : 'pt-printer-name', printer);
+      var body = { batches: lots, printer: printer, copies: Number(f.copies.value) || 1 };
       var r = await json('/api/v1/print-jobs', { method: 'POST', body: body });
       var ids = r.jobs.map(function (j) { return j.id; }).join(',');
       bar.max = r.jobs.length;
@@ -179,21 +261,20 @@
         var stuck = p.jobs.filter(function (j) { return j.last_error && j.state !== 'done'; })[0];
         msg.textContent = t('d.printed', { done: p.done, total: p.total }) + (p.failed ? t('d.failedN', { n: p.failed }) : '') +
           (stuck ? ' · ' + stuck.lot + ': ' + stuck.last_error + (stuck.state === 'queued' ? ' ' + t('d.retrying') : '') : '');
-        if (p.done + p.failed >= p.total) break;
+        if (p.done + p.failed + p.cancelled >= p.total) break;
         await new Promise(function (res) { setTimeout(res, 1000); });
       }
     } catch (e) {
       var queued = e.body && e.body.jobs ? ' (' + e.body.jobs.length + ' queued before it)' : '';
-      msg.textContent = e.message + queued;
+      msg.textContent = (e.body && e.body.code ? ui.error(e.body, e.status) : e.message) + queued;
     }
   }
-  var form = document.getElementById('bulk-print');
-  form.printer.value = localStorage.getItem('pt-printer') || '';
+  form.address.value = localStorage.getItem('pt-printer') || '';
   form.addEventListener('submit', bulkPrint);
 
   document.addEventListener('pt-session', function (ev) {
     if (ev.detail) refreshStatus();
-    else { dropCameras(); box('live-grading'); box('live-disk'); }
+    else { dropCameras(); box('live-grading'); box('live-disk'); box('print-jobs'); }
   });
   document.addEventListener('pt-lang', refreshStatus);
   /* The grading form offers the listed batches: drawn again once they are known. */

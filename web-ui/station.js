@@ -123,17 +123,25 @@
         refresh();
       });
     }
-    var to = { camera: ['#live', 'd.seeCameras'], recording: ['#live', 'd.seeCameras'], printer: ['#print', 'd.seePrint'],
+    var to = { camera: ['#live', 'd.seeCameras'], recording: ['#live', 'd.seeCameras'], printer: ['#print-jobs-title', 'd.seePrintJobs'],
       disk: ['#live-disk', 'd.seeDisk'], sync: ['#sync-title', 'd.seeSync'], 'sync-quarantine': ['#sync-title', 'd.seeSync'] }[a.kind];
     return to ? el('a', { href: to[0] }, [t(to[1])]) : null;
   }
-  /* An alert's text in the reader's language where the status carries its parts (the
-   * printer's counts, the clock), else the station's own words. */
+  /* A printer's trouble from its parts: "Printer Dock label printer (127.0.0.1:9101): cannot
+   * connect — retrying, 3 jobs waiting"; an error of no known kind in the station's words. */
+  function printerText(a) {
+    var p = a.printer, parts = [];
+    var problem = p.error_kind && t('d.pk.' + p.error_kind) !== 'd.pk.' + p.error_kind ? t('d.pk.' + p.error_kind)
+      : p.last_error || t('d.pk.none');
+    if (p.retrying) parts.push(t('d.pa.retrying'));
+    if (p.queued) parts.push(p.queued === 1 ? t('d.pa.waiting1') : t('d.pa.waiting', { n: p.queued }));
+    if (p.failed) parts.push(t('d.pa.failed', { n: p.failed }));
+    return t('d.pa.line', { who: a.who, problem: problem, state: parts.join(t('d.pa.sep')) });
+  }
+  /* An alert's text in the reader's language where the status carries its parts (a printer,
+   * the clock), else the station's own words. */
   function alertText(a) {
-    var p = lastStatus && lastStatus.print;
-    if (a.kind === 'printer' && p) {
-      return t('d.a.printer', { r: p.retrying, f: p.failed }) + (p.last_error ? ': ' + p.last_error : '');
-    }
+    if (a.kind === 'printer' && a.printer) return printerText(a);
     if (a.kind === 'clock' && lastStatus.clock) return t(lastStatus.clock.known ? 'd.a.clock' : 'd.a.clockUnknown');
     return a.text;
   }
@@ -144,9 +152,11 @@
     if (!alerts.length) { list.appendChild(el('li', { class: 'calm' }, [t('d.nothing')])); return; }
     alerts.forEach(function (a) {
       var sev = a.kind === 'load-batch' ? a.status : a.kind === 'disk' || a.kind === 'clock' ? 'warn' : 'bad';
+      /* A printer's line says "Printer ..." itself: no kind before it. */
       var text = a.kind === 'load-batch'
         ? [statusBadge(a.status, a.reason, a.lot), ' · ', t('d.onLoad', { lot: a.lot, load: a.load, plate: a.plate })]
-        : [el('strong', { class: 'kind' }, [t('d.k.' + a.kind)]), ': ', alertText(a),
+        : [a.kind === 'printer' ? null : el('strong', { class: 'kind' }, [t('d.k.' + a.kind)]), a.kind === 'printer' ? '' : ': ',
+          el('span', { class: 'alert-text' }, [alertText(a)]),
           a.since ? ' (' + t('d.since', { when: ui.stamp(a.since) }) + ')' : null];
       var act = alertAction(a);
       list.appendChild(el('li', { class: 'alert ' + sev, 'data-kind': a.kind }, text.concat(act ? [' ', act] : [])));

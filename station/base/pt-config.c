@@ -160,6 +160,19 @@ static const char config_template[] =
     "# Navel=脐橙\n"
     "# CN=中国\n"
     "\n"
+    "# Label printers, one [printer NAME] section each (NAME: A-Z a-z 0-9 _ -, up to 32): the\n"
+    "# dashboard offers them as a list and `packtrace label ID --print NAME` takes the name.\n"
+    "# With none configured, the dashboard takes a typed HOST[:PORT].\n"
+    "#   address:  HOST or HOST:PORT of a ZPL printer on raw TCP (port 9100 by default)\n"
+    "#   label:    what the shed calls it, shown on the dashboard and in its alerts\n"
+    "#   template: case or pallet, what it prints unless told (default: [labels] template)\n"
+    "#   default:  true for the one preselected on the dashboard\n"
+    "# [printer dock]\n"
+    "# address=192.168.1.50:9100\n"
+    "# label=Dock label printer\n"
+    "# template=case\n"
+    "# default=true\n"
+    "\n"
     "# Sales platforms: one [sync NAME] section each, managed with `packtrace sync add|remove`.\n"
     "#   type=epcis (POST {url}/capture, EPCIS 2.0) or webhook (POST {url}, signed JSON)\n"
     "#   url=, secret= (webhook HMAC key), bearer=, filter=all|product:X|gtin:X|grower:X,\n"
@@ -439,6 +452,9 @@ pt_config_load(const char *path, GError **error)
   config->labels = label_settings_load(kf, path, config->name, error);
   if (!config->labels)
     return NULL;
+  config->printers = pt_printers_load(kf, path, config->labels->template_, error);
+  if (!config->printers)
+    return NULL;
   return g_steal_pointer(&config);
 }
 
@@ -457,6 +473,7 @@ pt_config_free(PtConfig *config)
   g_free(config->listen_host);
   g_free(config->operator_token);
   g_clear_pointer(&config->labels, pt_label_settings_free);
+  g_clear_pointer(&config->printers, g_ptr_array_unref);
   if (config->keyfile)
     g_key_file_free(config->keyfile);
   g_free(config);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "pt-label.h"
+#include "pt-printer-config.h"
 
 #include <glib.h>
 
@@ -47,6 +48,8 @@ typedef struct {
 
   /* [labels] and [labels.zh], read at load like the keys above */
   PtLabelSettings *labels;
+  /* (element-type PtPrinter): the [printer NAME] sections, in file order */
+  GPtrArray *printers;
 } PtConfig;
 
 /* Returns: (transfer full): the parsed config, or NULL with an error naming the

@@ -92,6 +92,9 @@
 /* [labels] *_timeout_ms: the longest a printer may take to connect or stall, 10 minutes */
 #define PT_PRINT_TIMEOUT_MS_MAX 600000
 #define PT_PRINT_PROGRESS_MAX   100 /* jobs one bulk print (and its progress query) covers */
+#define PT_PRINT_LIST_MAX       50  /* newest jobs the dashboard's print-job list shows */
+#define PT_PRINTERS_MAX         32  /* [printer NAME] sections in station.ini */
+#define PT_PRINTER_NAME_MAX     32  /* a printer's NAME: A-Z a-z 0-9 _ - */
 #define PT_DASH_HELD_MAX        50  /* held batches on open loads the status API lists */
 #define PT_DASH_GRADES_MAX      100 /* batches one GET /api/v1/grades?batches= names */
 

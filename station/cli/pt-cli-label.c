@@ -31,6 +31,7 @@ job_to_json(const PtPrintJob *j)
                         "sha256", j->sha256);
   json_object_set_new(o, "next_attempt", pt_json_string_or_null(next));
   json_object_set_new(o, "last_error", pt_json_string_or_null(j->last_error));
+  json_object_set_new(o, "error_kind", pt_json_string_or_null(j->error_kind));
   return o;
 }
 
@@ -73,12 +74,14 @@ label_jobs(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
   gboolean retry = FALSE;
-  gint64 requeue = 0;
+  gint64 requeue = 0, cancel = 0;
   const GOptionEntry entries[] = {
       {"retry", 0, 0, G_OPTION_ARG_NONE, &retry,
        "Try every queued job now, whatever its backoff; exit 1 if one still fails", NULL},
       {"requeue", 0, 0, G_OPTION_ARG_INT64, &requeue,
        "Put failed job ID back in the queue (after checking it did not print)", "ID"},
+      {"cancel", 0, 0, G_OPTION_ARG_INT64, &cancel,
+       "Take queued or failed job ID out of the queue: it is never sent", "ID"},
       {NULL}};
   if (!pt_cli_parse(&argc, &argv, "",
                     "List label print jobs, newest first: queued jobs wait for a printer and are "
@@ -88,14 +91,16 @@ label_jobs(int argc, char **argv)
     return PT_EXIT_USAGE;
   if (argc != 1)
     return pt_cli_usage("unexpected argument '%s'", argv[1]);
-  if (requeue < 0)
-    return pt_cli_usage("--requeue needs a job id");
+  if (requeue < 0 || cancel < 0)
+    return pt_cli_usage("--requeue and --cancel need a job id");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
   if (!store)
     return pt_cli_fail(error);
   if (requeue && !pt_print_queue_requeue(store, requeue, &error))
+    return pt_cli_fail(error);
+  if (cancel && !pt_print_queue_cancel(store, cancel, &error))
     return pt_cli_fail(error);
   PtPrintPassStats stats = {0};
   if (retry) {
@@ -181,7 +186,6 @@ typedef struct {
   guint64 copies;
   PtLabelTemplate template_;
   PtLabelFormat format;
-  GSocketConnectable *address; /* of --print */
 } LabelArgs;
 
 static void
@@ -192,7 +196,6 @@ label_args_clear(LabelArgs *a)
   g_free(a->output);
   g_free(a->printer);
   g_free(a->copies_text);
-  g_clear_object(&a->address);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LabelArgs, label_args_clear)
 
@@ -213,9 +216,6 @@ check_label_args(LabelArgs *a, const PtCliCommon *common)
   if (a->copies_text &&
       !g_ascii_string_to_unsigned(a->copies_text, 10, 1, PT_LABEL_COPIES_MAX, &a->copies, NULL))
     return pt_cli_usage("--copies must be 1 to %d", PT_LABEL_COPIES_MAX);
-  if (a->printer &&
-      !(a->address = g_network_address_parse(a->printer, PT_PRINT_DEFAULT_PORT, NULL)))
-    return pt_cli_usage("--print '%s' is not HOST or HOST:PORT", a->printer);
   if (a->output && strcmp(a->output, "-") == 0 && (common->json || a->printer))
     return pt_cli_usage("-o - writes the label to stdout; it cannot go with --json or --print");
   return PT_EXIT_OK;
@@ -263,7 +263,9 @@ pt_cmd_label(int argc, char **argv)
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output,
        "Write to FILE ('-' = stdout; default LOT-TEMPLATE.FORMAT here)", "FILE"},
       {"print", 0, 0, G_OPTION_ARG_STRING, &a.printer,
-       "Queue the label as ZPL for a printer on raw TCP and send it now", "HOST[:PORT]"},
+       "Queue the label as ZPL for a printer of station.ini ([printer NAME]) or one on raw TCP "
+       "(HOST with a dot, or HOST:PORT), and send it now",
+       "NAME|HOST[:PORT]"},
       {"copies", 0, 0, G_OPTION_ARG_STRING, &a.copies_text,
        "Copies the printer makes (ZPL; default 1)", "N"},
       {NULL}};
@@ -289,8 +291,14 @@ pt_cmd_label(int argc, char **argv)
   if (!facts)
     return pt_cli_fail(error);
   const PtLabelSettings *settings = station->config->labels;
+  const PtPrinter *named = NULL;
+  const char *address =
+      a.printer ? pt_printer_resolve(station->config->printers, a.printer, TRUE, &named, &error)
+                : NULL;
+  if (a.printer && !address)
+    return pt_cli_usage("--print: %s", error->message);
   if (!a.template_name)
-    a.template_ = settings->template_;
+    a.template_ = named ? named->template_ : settings->template_;
   if (!a.format_name)
     a.format = settings->format;
   if (a.copies_text && a.format != PT_LABEL_ZPL && !a.printer)
@@ -310,7 +318,7 @@ pt_cmd_label(int argc, char **argv)
     return pt_cli_fail(error);
   }
   if (a.printer)
-    rc = print_now(station, store, batch, a.template_, a.printer, (guint)a.copies, out);
+    rc = print_now(station, store, batch, a.template_, address, (guint)a.copies, out);
   if (out)
     pt_cli_print_json(out);
   return rc;

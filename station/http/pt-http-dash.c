@@ -3,22 +3,27 @@
  *   GET  /api/v1/status                        disk, retention, print queue, sync, cameras,
  *                                              the station's time zone and the alerts drawn
  *                                              from them and from held or recalled batches
- *                                              on open loads
+ *                                              on open loads (the print queue's part is
+ *                                              pt-http-print.c's, with the printing routes)
  *   GET  /api/v1/cameras/{name}/thumbnail.jpg  the camera's live JPEG (pt-thumbs.h)
- *   POST /api/v1/print-jobs                    bulk label printing: one queued job per batch
- *   GET  /api/v1/print-jobs?ids=1,2,3          those jobs' states, for a progress bar
  *   POST /api/v1/batches/{id}/grading/open     {"declared_class": "Extra|I|II", "profile",
  *                                              "mm_per_px"}: opens the batch's grading (201)
  *   POST /api/v1/batches/{id}/grading/close    closes it: the signed inspecting event with
  *                                              its tolerance decision; answers the grading
  *   GET  /api/v1/grades?batches=1,2,3          each batch's last closed grading (class,
  *                                              disposition), the batch list's verdict
+ *   GET  /api/v1/batches/{id}/grading/stills   the evidence stills of the batch's newest
+ *                                              grading: fruit graded below the declared
+ *                                              class, with class and defect
+ *   GET  /api/v1/gradings/{g}/stills/{f}.jpg   one of them; written once and never changed,
+ *                                              so cached privately for a day (ETag, 304)
  *
  * All operator only (they show the shed and the printers).  The dashboard polls them every
  * second or few; each is a handful of indexed reads, a statvfs() and at most one JPEG encode
  * per camera and second. */
 #include "pt-http-dash.h"
 
+#include "pt-http-print.h"
 #include "pt-http-respond.h"
 
 #include "pt-batch.h"
@@ -38,10 +43,15 @@
 #include "pt-sync-status.h"
 #include "pt-time.h"
 
+#include <fcntl.h>
+#include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
-/* One alert: @kind camera | recording | printer | disk | sync | clock | load-batch; @since
+/* One alert: @kind camera | recording | disk | sync | clock | load-batch (printer: see
+ * pt-http-print.c); @since
  * nullable.  The text does not repeat the kind (the dashboard shows it before the text).
  * Returns: (transfer none) the alert, for the fields of its kind. */
 static json_t *add_alert(json_t *alerts, const char *kind, const char *subject, json_t *since,
@@ -107,29 +117,6 @@ retention_json(PtHttp *http, PtStore *store, GError **error)
                       rc ? json_integer((json_int_t)rc->min_free_bytes) : json_null());
   json_object_set_new(o, "evidence_retention_days",
                       rc ? json_integer(rc->evidence_days) : json_null());
-  return o;
-}
-
-static json_t *
-print_json(PtStore *store, json_t *alerts, GError **error)
-{
-  g_auto(PtPrintSummary) p = {0};
-  if (!pt_store_print_summary(store, &p, error))
-    return NULL;
-  /* The printer's own errors name it ("cannot connect to printer HOST:PORT: ..."): then the
-   * text does not say it twice. */
-  gboolean named = p.printer && p.last_error && strstr(p.last_error, p.printer);
-  if (p.retrying || p.failed)
-    add_alert(alerts, "printer", p.printer, pt_time_json(p.trouble_since_ns),
-              "%s%s%" G_GINT64_FORMAT " job(s) retrying, %" G_GINT64_FORMAT " failed: %s",
-              named || !p.printer ? "" : p.printer, named || !p.printer ? "" : ": ", p.retrying,
-              p.failed, p.last_error ? p.last_error : "no answer");
-  json_t *o = json_pack("{sIsIsIsIsI}", "queued", (json_int_t)p.queued, "printing",
-                        (json_int_t)p.printing, "done", (json_int_t)p.done, "failed",
-                        (json_int_t)p.failed, "retrying", (json_int_t)p.retrying);
-  json_object_set_new(o, "last_error", pt_json_string_or_null(p.last_error));
-  json_object_set_new(o, "printer", pt_json_string_or_null(p.printer));
-  json_object_set_new(o, "trouble_since", pt_time_json(p.trouble_since_ns));
   return o;
 }
 
@@ -332,7 +319,7 @@ get_status(const PtHttpCall *call)
   if (!(v = retention_json(http, store, &error)))
     goto fail;
   json_object_set_new(out, "retention", v);
-  if (!(v = print_json(store, alerts, &error)))
+  if (!(v = pt_http_print_status(http, store, alerts, &error)))
     goto fail;
   json_object_set_new(out, "print", v);
   if (!(v = sync_json(http, store, alerts, &error)))
@@ -384,111 +371,6 @@ get_thumbnail(const PtHttpCall *call)
   enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
   MHD_destroy_response(r);
   return ret;
-}
-
-/* POST {"batches": [ID or lot, ...], "printer": "host[:port]", "copies": N, "template":
- * "case"|"pallet"}: validates everything first, then queues one job per batch; the print
- * worker of `packtrace run` sends them.  201 {"jobs": [{id, lot}]}. */
-static enum MHD_Result
-post_print_jobs(const PtHttpCall *call)
-{
-  PtHttp *http = call->http;
-  struct MHD_Connection *c = call->c;
-  PtHttpRequest *req = call->req;
-  static const char usage[] = "body is {\"batches\": [ID or lot, ...], \"printer\": "
-                              "\"host[:port]\", \"copies\": N, \"template\": \"case|pallet\"}";
-  g_autoptr(GError) error = NULL;
-  PtStore *store = call->store;
-  json_t *body = pt_http_body_json(req, FALSE, &error);
-  if (!body)
-    return pt_http_respond_gerror(c, error);
-  json_t *batches = json_object_get(body, "batches");
-  json_t *printer = json_object_get(body, "printer");
-  json_t *copies = json_object_get(body, "copies");
-  json_t *tmpl = json_object_get(body, "template");
-  PtLabelTemplate template_ = http->station->config->labels->template_;
-  gboolean ok = json_is_array(batches) && json_array_size(batches) >= 1 &&
-                json_array_size(batches) <= PT_PRINT_PROGRESS_MAX && json_is_string(printer) &&
-                (!copies || (json_is_integer(copies) && json_integer_value(copies) >= 1 &&
-                             json_integer_value(copies) <= PT_LABEL_COPIES_MAX)) &&
-                (!tmpl || (json_is_string(tmpl) &&
-                           pt_label_template_from_string(json_string_value(tmpl), &template_))) &&
-                json_object_size(body) == (size_t)(2 + (copies != NULL) + (tmpl != NULL));
-  g_autoptr(GSocketConnectable) address =
-      ok ? g_network_address_parse(json_string_value(printer), PT_PRINT_DEFAULT_PORT, NULL) : NULL;
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_batch_free);
-  size_t i;
-  json_t *id;
-  json_array_foreach(ok && address ? batches : NULL, i, id)
-  {
-    PtBatch *b = json_is_string(id) ? pt_batch_lookup(store, json_string_value(id), &error) : NULL;
-    if (!b) {
-      json_decref(body);
-      return error ? pt_http_respond_gerror(c, error)
-                   : pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, usage, NULL);
-    }
-    g_ptr_array_add(list, b);
-  }
-  if (!ok || !address) {
-    json_decref(body);
-    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, usage, NULL);
-  }
-  json_t *jobs = json_array();
-  for (guint k = 0; k < list->len; k++) {
-    const PtBatch *b = g_ptr_array_index(list, k);
-    g_autoptr(PtPrintJob) job =
-        pt_print_queue_add(http->station, store, b, template_, json_string_value(printer),
-                           copies ? (guint)json_integer_value(copies) : 1, &error);
-    /* Jobs queued before a refusal stay queued: the answer lists them with the error. */
-    if (!job) {
-      json_t *out = json_pack("{ssso}", "error", error->message, "jobs", jobs);
-      json_decref(body);
-      return pt_http_respond_json(c, pt_error_http_status(error), out, NULL);
-    }
-    json_array_append_new(jobs, json_pack("{sIss}", "id", (json_int_t)job->id, "lot", b->lot));
-  }
-  json_decref(body);
-  return pt_http_respond_json(c, MHD_HTTP_CREATED, json_pack("{so}", "jobs", jobs), NULL);
-}
-
-/* GET ?ids=1,2,3: each job's state and the counts a progress bar needs. */
-static enum MHD_Result
-get_print_jobs(const PtHttpCall *call)
-{
-  struct MHD_Connection *c = call->c;
-  const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ids");
-  g_auto(GStrv) parts = g_strsplit(text ? text : "", ",", PT_PRINT_PROGRESS_MAX + 1);
-  g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-  for (guint i = 0; parts[i]; i++) {
-    guint64 n;
-    if (g_strv_length(parts) > PT_PRINT_PROGRESS_MAX ||
-        !g_ascii_string_to_unsigned(parts[i], 10, 1, G_MAXINT64, &n, NULL))
-      return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST,
-                                   "ids is a comma-separated list of up to 100 job ids", NULL);
-    gint64 v = (gint64)n;
-    g_array_append_val(ids, v);
-  }
-  g_autoptr(GError) error = NULL;
-  PtStore *store = call->store;
-  g_autoptr(GPtrArray) jobs = pt_store_print_jobs_by_id(store, ids, &error);
-  if (!jobs)
-    return pt_http_respond_gerror(c, error);
-  json_t *arr = json_array();
-  int done = 0, failed = 0, retrying = 0;
-  for (guint i = 0; i < jobs->len; i++) {
-    const PtPrintJob *j = g_ptr_array_index(jobs, i);
-    done += strcmp(j->state, PT_PRINT_JOB_DONE) == 0;
-    failed += strcmp(j->state, PT_PRINT_JOB_FAILED) == 0;
-    retrying += strcmp(j->state, PT_PRINT_JOB_QUEUED) == 0 && j->attempts > 0;
-    json_t *o = json_pack("{sIsssssssi}", "id", (json_int_t)j->id, "lot", j->lot, "printer",
-                          j->printer, "state", j->state, "attempts", j->attempts);
-    json_object_set_new(o, "last_error", pt_json_string_or_null(j->last_error));
-    json_array_append_new(arr, o);
-  }
-  return pt_http_respond_json(c, MHD_HTTP_OK,
-                              json_pack("{sosisisisi}", "jobs", arr, "total", (int)jobs->len,
-                                        "done", done, "failed", failed, "retrying", retrying),
-                              NULL);
 }
 
 /* Parses @name, a comma-separated list of at most @max ids, into @ids. */
@@ -588,14 +470,105 @@ close_grading(const PtHttpCall *call)
   return pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL);
 }
 
+/* The stills of the batch's newest grading, newest first, each with the URL of its JPEG. */
+static enum MHD_Result
+get_grading_stills(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(call->store, call->args[0], &error);
+  g_autoptr(PtGradingRow) grading =
+      batch ? pt_store_grading_get_newest(call->store, batch->id, &error) : NULL;
+  if (batch && !grading && !error)
+    g_set_error(&error, PT_ERROR, PT_ERROR_NOT_FOUND, "batch %s has never been graded", batch->lot);
+  g_autoptr(GPtrArray) stills =
+      grading ? pt_store_grading_stills(call->store, grading->id, PT_GRADE_STILLS_MAX, &error)
+              : NULL;
+  if (!stills)
+    return pt_http_respond_gerror(call->c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < stills->len; i++) {
+    const PtFruitStill *f = g_ptr_array_index(stills, i);
+    g_autofree char *url =
+        g_strdup_printf("/api/v1/gradings/%" G_GINT64_FORMAT "/stills/%" G_GINT64_FORMAT ".jpg",
+                        grading->id, f->fruit_id);
+    json_t *o = json_pack("{sIsssf}", "fruit", (json_int_t)f->fruit_id, "class", f->klass,
+                          "diameter_mm", round(f->diameter_mm * 10) / 10);
+    json_object_set_new(o, "defect_kind", pt_json_string_or_null(f->defect_kind));
+    json_object_set_new(o, "defect_area_mm2", json_real(round(f->defect_area_mm2 * 10) / 10));
+    json_object_set_new(o, "graded", pt_time_json(f->graded_ns));
+    json_object_set_new(o, "url", json_string(url));
+    json_array_append_new(arr, o);
+  }
+  return pt_http_respond_json(call->c, MHD_HTTP_OK,
+                              json_pack("{sIsssssbso}", "grading", (json_int_t)grading->id, "lot",
+                                        batch->lot, "declared_class", grading->declared_class,
+                                        "open", grading->closed_ns == 0, "stills", arr),
+                              NULL);
+}
+
+/* One still's JPEG.  A still is written once (temp file and rename) under a name of its
+ * grading and fruit and never rewritten, so the browser keeps it a day and asks again with
+ * If-None-Match only after that; it is private (operators only). */
+static enum MHD_Result
+get_grading_still(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  guint64 grading_id, fruit_id;
+  g_autofree char *fruit = g_strdup(call->args[1]);
+  gsize n = strlen(fruit);
+  if (n > 4 && strcmp(fruit + n - 4, ".jpg") == 0)
+    fruit[n - 4] = '\0';
+  if (!g_ascii_string_to_unsigned(call->args[0], 10, 1, G_MAXINT64, &grading_id, NULL) ||
+      !g_ascii_string_to_unsigned(fruit, 10, 1, G_MAXINT64, &fruit_id, NULL) || n <= 4)
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such still", NULL);
+  g_autofree char *etag = g_strdup_printf("\"still-%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "\"",
+                                          grading_id, fruit_id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtFruitStill) still =
+      pt_store_grading_still_get(call->store, (gint64)grading_id, (gint64)fruit_id, &error);
+  if (!still)
+    return pt_http_respond_gerror(c, error);
+  static const char cache[] = "private, max-age=86400";
+  const char *match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+  if (match && strcmp(match, etag) == 0) {
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, r);
+    MHD_destroy_response(r);
+    return ret;
+  }
+  /* The path is the station's own (pt-grading.c), but a row edited by hand must not name a
+   * file outside stills/. */
+  if (!g_str_has_prefix(still->still, "stills/") || strstr(still->still, ".."))
+    return pt_http_respond_error(c, MHD_HTTP_NOT_FOUND, "no such still", NULL);
+  g_autofree char *path = g_build_filename(call->http->station->dir, still->still, NULL);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fd >= 0)
+      close(fd);
+    return pt_http_respond_error(c, MHD_HTTP_GONE, "the still's file is no longer there", NULL);
+  }
+  /* MHD owns @fd from here and closes it with the response. */
+  struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "image/jpeg");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
 static const PtHttpRoute dash_routes[] = {
     {"/api/v1/status", PT_HTTP_GET, PT_HTTP_OPERATOR, get_status},
     {"/api/v1/cameras/{name}/thumbnail.jpg", PT_HTTP_GET, PT_HTTP_OPERATOR, get_thumbnail},
-    {"/api/v1/print-jobs", PT_HTTP_GET, PT_HTTP_OPERATOR, get_print_jobs},
-    {"/api/v1/print-jobs", PT_HTTP_POST, PT_HTTP_OPERATOR, post_print_jobs},
     {"/api/v1/grades", PT_HTTP_GET, PT_HTTP_OPERATOR, get_grades},
     {"/api/v1/batches/{id}/grading/open", PT_HTTP_POST, PT_HTTP_OPERATOR, open_grading},
     {"/api/v1/batches/{id}/grading/close", PT_HTTP_POST, PT_HTTP_OPERATOR, close_grading},
+    {"/api/v1/batches/{id}/grading/stills", PT_HTTP_GET, PT_HTTP_OPERATOR, get_grading_stills},
+    {"/api/v1/gradings/{g}/stills/{f}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_grading_still},
 };
 
 const PtHttpRouteTable pt_http_dash_routes = {dash_routes, G_N_ELEMENTS(dash_routes)};

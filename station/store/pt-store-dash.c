@@ -11,12 +11,7 @@
 #include <string.h>
 
 static const char sql_counts[] =
-    "SELECT state, count(*), sum(state = 'queued' AND attempts > 0), "
-    "min(CASE WHEN (state = 'queued' AND attempts > 0) OR state = 'failed' THEN created_ns END) "
-    "FROM print_jobs GROUP BY state";
-static const char sql_trouble[] =
-    "SELECT last_error, printer FROM print_jobs WHERE last_error IS NOT NULL AND "
-    "((state = 'queued' AND attempts > 0) OR state = 'failed') ORDER BY updated_ns DESC LIMIT 1";
+    "SELECT state, count(*), sum(state = 'queued' AND attempts > 0) FROM print_jobs GROUP BY state";
 
 static const char sql_held_on_open[] =
     "SELECT l.id, l.plate, b.id, b.lot, b.status, b.status_reason FROM loads l "
@@ -30,16 +25,9 @@ static const char sql_last_grade[] =
 static const char sql_recorded[] = "SELECT coalesce(sum(bytes), 0) FROM segments "
                                    "WHERE state IN ('closed', 'recovered')";
 static const char sql_job_state[] =
-    "SELECT j.id, j.batch_id, b.lot, j.printer, j.copies, j.state, j.attempts, j.last_error "
-    "FROM print_jobs j JOIN batches b ON b.id = j.batch_id WHERE j.id = ?";
-
-void
-pt_print_summary_clear(PtPrintSummary *summary)
-{
-  g_free(summary->last_error);
-  g_free(summary->printer);
-  memset(summary, 0, sizeof *summary);
-}
+    "SELECT j.id, j.batch_id, b.lot, j.printer, j.copies, j.state, j.attempts, j.last_error, "
+    "j.error_kind, j.template, j.created_ns, j.updated_ns FROM print_jobs j JOIN batches b ON b.id "
+    "= j.batch_id WHERE j.id = ?";
 
 gboolean
 pt_store_print_summary(PtStore *store, PtPrintSummary *out, GError **error)
@@ -60,24 +48,13 @@ pt_store_print_summary(PtStore *store, PtPrintSummary *out, GError **error)
       out->done = n;
     else if (g_strcmp0(state, "failed") == 0)
       out->failed = n;
+    else if (g_strcmp0(state, "cancelled") == 0)
+      out->cancelled = n;
     out->retrying += sqlite3_column_int64(s, 2);
-    gint64 since = sqlite3_column_int64(s, 3);
-    if (since && (!out->trouble_since_ns || since < out->trouble_since_ns))
-      out->trouble_since_ns = since;
   }
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "count print jobs", error);
-  if (!(s = pt_store_stmt(store, sql_trouble, error)))
-    return FALSE;
-  rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    out->last_error = pt_store_column_dup(s, 0);
-    out->printer = pt_store_column_dup(s, 1);
-  }
-  sqlite3_reset(s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return pt_store_set_sqlite_error(store, rc, "read the print trouble", error);
   return TRUE;
 }
 
@@ -108,6 +85,10 @@ pt_store_print_jobs_by_id(PtStore *store, GArray *ids, GError **error)
       j->state = pt_store_column_dup(s, 5);
       j->attempts = sqlite3_column_int(s, 6);
       j->last_error = pt_store_column_dup(s, 7);
+      j->error_kind = pt_store_column_dup(s, 8);
+      j->template_ = pt_store_column_dup(s, 9);
+      j->created_ns = sqlite3_column_int64(s, 10);
+      j->updated_ns = sqlite3_column_int64(s, 11);
       g_ptr_array_add(jobs, j);
     }
     sqlite3_reset(s);

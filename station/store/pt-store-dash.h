@@ -10,17 +10,11 @@
 
 G_BEGIN_DECLS
 
-/* The print queue in one look: jobs per state, and the printer trouble if any. */
+/* The print queue in one look: jobs per state (per printer: pt_store_print_queues()). */
 typedef struct {
-  gint64 queued, printing, done, failed;
-  gint64 retrying;         /* queued jobs whose last attempt failed */
-  gint64 trouble_since_ns; /* created_ns of the oldest retrying or failed job, or 0 */
-  char *last_error;        /* nullable: newest error of a retrying or failed job */
-  char *printer;           /* nullable: that job's printer */
+  gint64 queued, printing, done, failed, cancelled;
+  gint64 retrying; /* queued jobs whose last attempt failed */
 } PtPrintSummary;
-
-void pt_print_summary_clear(PtPrintSummary *summary);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PtPrintSummary, pt_print_summary_clear)
 
 gboolean pt_store_print_summary(PtStore *store, PtPrintSummary *out, GError **error);
 

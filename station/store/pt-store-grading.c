@@ -50,6 +50,12 @@ static const char sql_stats[] =
     "FROM graded_fruit WHERE grading_id = ?3";
 static const char sql_stills[] = "SELECT still FROM graded_fruit "
                                  "WHERE grading_id = ? AND still IS NOT NULL ORDER BY id";
+#define STILL_COLUMNS "id, graded_ns, class, defect_kind, defect_area_mm2, diameter_mm, still"
+static const char sql_still_list[] = "SELECT " STILL_COLUMNS " FROM graded_fruit "
+                                     "WHERE grading_id = ? AND still IS NOT NULL "
+                                     "ORDER BY id DESC LIMIT ?";
+static const char sql_still_get[] = "SELECT " STILL_COLUMNS " FROM graded_fruit "
+                                    "WHERE grading_id = ? AND id = ? AND still IS NOT NULL";
 
 void
 pt_grading_row_free(PtGradingRow *row)
@@ -306,4 +312,71 @@ pt_store_grading_summary(PtStore *store, gint64 grading_id, double min_diameter_
 out_clear:
   pt_grading_summary_clear(sum);
   return FALSE;
+}
+
+void
+pt_fruit_still_free(PtFruitStill *still)
+{
+  if (!still)
+    return;
+  g_free(still->klass);
+  g_free(still->defect_kind);
+  g_free(still->still);
+  g_free(still);
+}
+
+static PtFruitStill *
+still_from_row(sqlite3_stmt *s)
+{
+  PtFruitStill *f = g_new0(PtFruitStill, 1);
+  f->fruit_id = sqlite3_column_int64(s, 0);
+  f->graded_ns = sqlite3_column_int64(s, 1);
+  f->klass = pt_store_column_dup(s, 2);
+  f->defect_kind = pt_store_column_dup(s, 3);
+  f->defect_area_mm2 = sqlite3_column_double(s, 4);
+  f->diameter_mm = sqlite3_column_double(s, 5);
+  f->still = pt_store_column_dup(s, 6);
+  return f;
+}
+
+GPtrArray *
+pt_store_grading_stills(PtStore *store, gint64 grading_id, int limit, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_still_list, error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int64(s, 1, grading_id);
+  sqlite3_bind_int(s, 2, limit);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_fruit_still_free);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    g_ptr_array_add(list, still_from_row(s));
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    pt_store_set_sqlite_error(store, rc, "list evidence stills", error);
+    return NULL;
+  }
+  return g_steal_pointer(&list);
+}
+
+PtFruitStill *
+pt_store_grading_still_get(PtStore *store, gint64 grading_id, gint64 fruit_id, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_still_get, error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int64(s, 1, grading_id);
+  sqlite3_bind_int64(s, 2, fruit_id);
+  int rc = sqlite3_step(s);
+  PtFruitStill *f = NULL;
+  if (rc == SQLITE_ROW)
+    f = still_from_row(s);
+  else if (rc == SQLITE_DONE)
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND,
+                "grading %" G_GINT64_FORMAT " has no still of fruit %" G_GINT64_FORMAT, grading_id,
+                fruit_id);
+  else
+    pt_store_set_sqlite_error(store, rc, "read an evidence still", error);
+  sqlite3_reset(s);
+  return f;
 }

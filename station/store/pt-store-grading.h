@@ -61,6 +61,28 @@ gboolean pt_store_fruit_set_still(PtStore *store, gint64 fruit_id, const char *s
 gboolean pt_store_grading_n_stills(PtStore *store, gint64 grading_id, gint64 *n_out,
                                    GError **error);
 
+/* One evidence still: a fruit graded below the batch's declared class, and its picture. */
+typedef struct {
+  gint64 fruit_id;
+  gint64 graded_ns;
+  char *klass;       /* II or out (whatever is below the declared class) */
+  char *defect_kind; /* nullable: the kind of its largest defect */
+  double defect_area_mm2, diameter_mm;
+  char *still; /* the JPEG's path, relative to the data directory */
+} PtFruitStill;
+
+void pt_fruit_still_free(PtFruitStill *still);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtFruitStill, pt_fruit_still_free)
+
+/* The stills of grading @grading_id, newest first, at most @limit.
+ * Returns: (transfer full) (element-type PtFruitStill). */
+GPtrArray *pt_store_grading_stills(PtStore *store, gint64 grading_id, int limit, GError **error);
+
+/* Returns: (transfer full): fruit @fruit_id's still in grading @grading_id; PT_ERROR_NOT_FOUND
+ * when that fruit has none. */
+PtFruitStill *pt_store_grading_still_get(PtStore *store, gint64 grading_id, gint64 fruit_id,
+                                         GError **error);
+
 typedef struct {
   char *key;
   gint64 count;

@@ -8,7 +8,7 @@
 
 #define JOB_COLUMNS                                                                                \
   "j.id, j.batch_id, b.lot, j.template, j.printer, j.copies, j.state, j.attempts, j.last_error, "  \
-  "j.created_ns, j.updated_ns, j.next_attempt_ns, j.sha256, length(j.job)"
+  "j.created_ns, j.updated_ns, j.next_attempt_ns, j.sha256, length(j.job), j.error_kind"
 
 static const char sql_insert[] =
     "INSERT INTO print_jobs (batch_id, template, format, printer, copies, state, attempts, "
@@ -21,10 +21,26 @@ static const char sql_list[] = "SELECT " JOB_COLUMNS " FROM print_jobs j "
 static const char sql_ids[] =
     "SELECT id FROM print_jobs WHERE state = ? AND "
     "(next_attempt_ns IS NULL OR next_attempt_ns <= ?) ORDER BY id LIMIT ?";
-static const char sql_pending[] = "SELECT count(*) FROM print_jobs WHERE state != 'done'";
+static const char sql_pending[] =
+    "SELECT count(*) FROM print_jobs WHERE state NOT IN ('done', 'cancelled')";
 static const char sql_transition[] =
     "UPDATE print_jobs SET state = ?1, last_error = coalesce(?2, last_error), "
+    "error_kind = CASE WHEN ?2 IS NULL THEN error_kind ELSE ?8 END, "
     "next_attempt_ns = ?3, attempts = attempts + ?4, updated_ns = ?5 WHERE id = ?6 AND state = ?7";
+/* A retrying or failed job is trouble; the newest one's error speaks for its printer. */
+#define TROUBLE "((state = 'queued' AND attempts > 0) OR state = 'failed')"
+static const char sql_queues[] =
+    "SELECT p.printer, sum(p.state = 'queued'), sum(p.state = 'queued' AND p.attempts > 0), "
+    "sum(p.state = 'printing'), sum(p.state = 'failed'), "
+    "min(CASE WHEN " TROUBLE " THEN p.created_ns END), "
+    "(SELECT t.last_error FROM print_jobs t WHERE t.printer = p.printer AND t.last_error IS NOT "
+    "NULL AND (t.state = 'failed' OR (t.state = 'queued' AND t.attempts > 0)) "
+    "ORDER BY t.updated_ns DESC LIMIT 1), "
+    "(SELECT t.error_kind FROM print_jobs t WHERE t.printer = p.printer AND t.last_error IS NOT "
+    "NULL AND (t.state = 'failed' OR (t.state = 'queued' AND t.attempts > 0)) "
+    "ORDER BY t.updated_ns DESC LIMIT 1) "
+    "FROM print_jobs p WHERE p.state IN ('queued', 'printing', 'failed') "
+    "GROUP BY p.printer ORDER BY p.printer";
 
 void
 pt_print_job_free(PtPrintJob *job)
@@ -36,6 +52,7 @@ pt_print_job_free(PtPrintJob *job)
   g_free(job->printer);
   g_free(job->state);
   g_free(job->last_error);
+  g_free(job->error_kind);
   g_free(job->sha256);
   g_clear_pointer(&job->job, g_bytes_unref);
   g_free(job);
@@ -59,8 +76,9 @@ job_from_row(sqlite3_stmt *s, gboolean with_bytes)
   j->next_attempt_ns = sqlite3_column_int64(s, 11);
   j->sha256 = pt_store_column_dup(s, 12);
   j->job_len = (gsize)sqlite3_column_int64(s, 13);
+  j->error_kind = pt_store_column_dup(s, 14);
   if (with_bytes)
-    j->job = g_bytes_new(sqlite3_column_blob(s, 14), (gsize)sqlite3_column_bytes(s, 14));
+    j->job = g_bytes_new(sqlite3_column_blob(s, 15), (gsize)sqlite3_column_bytes(s, 15));
   return j;
 }
 
@@ -164,9 +182,9 @@ pt_store_print_job_count_pending(PtStore *store, gint64 *n_out, GError **error)
 
 gboolean
 pt_store_print_job_transition(PtStore *store, gint64 id, const char *from, const char *to,
-                              const char *last_error, gint64 next_attempt_ns,
-                              gboolean count_attempt, gint64 now_ns, gboolean *changed,
-                              GError **error)
+                              const char *last_error, const char *error_kind,
+                              gint64 next_attempt_ns, gboolean count_attempt, gint64 now_ns,
+                              gboolean *changed, GError **error)
 {
   sqlite3_stmt *s = pt_store_stmt(store, sql_transition, error);
   if (!s)
@@ -180,10 +198,51 @@ pt_store_print_job_transition(PtStore *store, gint64 id, const char *from, const
   sqlite3_bind_int64(s, 5, now_ns);
   sqlite3_bind_int64(s, 6, id);
   sqlite3_bind_text(s, 7, from, -1, SQLITE_STATIC);
+  if (error_kind)
+    sqlite3_bind_text(s, 8, error_kind, -1, SQLITE_STATIC);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "update print job", error);
   *changed = sqlite3_changes(pt_store_db(store)) == 1;
   return TRUE;
+}
+
+void
+pt_printer_queue_free(PtPrinterQueue *queue)
+{
+  if (!queue)
+    return;
+  g_free(queue->printer);
+  g_free(queue->last_error);
+  g_free(queue->error_kind);
+  g_free(queue);
+}
+
+GPtrArray *
+pt_store_print_queues(PtStore *store, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_queues, error);
+  if (!s)
+    return NULL;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func((GDestroyNotify)pt_printer_queue_free);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    PtPrinterQueue *q = g_new0(PtPrinterQueue, 1);
+    q->printer = pt_store_column_dup(s, 0);
+    q->queued = sqlite3_column_int64(s, 1);
+    q->retrying = sqlite3_column_int64(s, 2);
+    q->printing = sqlite3_column_int64(s, 3);
+    q->failed = sqlite3_column_int64(s, 4);
+    q->since_ns = sqlite3_column_int64(s, 5);
+    q->last_error = pt_store_column_dup(s, 6);
+    q->error_kind = pt_store_column_dup(s, 7);
+    g_ptr_array_add(list, q);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    pt_store_set_sqlite_error(store, rc, "read the print queue by printer", error);
+    return NULL;
+  }
+  return g_steal_pointer(&list);
 }

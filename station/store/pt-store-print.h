@@ -12,11 +12,17 @@ G_BEGIN_DECLS
 /* Job states.  queued: waits for next_attempt_ns (a new job, or one whose last
  * attempt failed: last_error says why).  printing: one process is sending it now.
  * done: the printer took it and the print event is in the log.  failed: not retried
- * automatically (see pt-print-queue.h); an operator requeues it. */
-#define PT_PRINT_JOB_QUEUED   "queued"
-#define PT_PRINT_JOB_PRINTING "printing"
-#define PT_PRINT_JOB_DONE     "done"
-#define PT_PRINT_JOB_FAILED   "failed"
+ * automatically (see pt-print-queue.h); an operator requeues it.  cancelled: an operator
+ * took it out of the queue before it was sent; never sent, final. */
+#define PT_PRINT_JOB_QUEUED    "queued"
+#define PT_PRINT_JOB_PRINTING  "printing"
+#define PT_PRINT_JOB_DONE      "done"
+#define PT_PRINT_JOB_FAILED    "failed"
+#define PT_PRINT_JOB_CANCELLED "cancelled"
+
+/* What the last attempt met (error_kind), for words in the reader's language: address,
+ * connect, timeout, closed, too-large (the printer, pt-print.h), refused (the batch may not
+ * be printed), interrupted (the station stopped mid-job). */
 
 typedef struct {
   gint64 id;
@@ -28,6 +34,7 @@ typedef struct {
   char *state;
   int attempts;
   char *last_error; /* nullable */
+  char *error_kind; /* nullable: see above; NULL for jobs from before schema 17 */
   gint64 created_ns;
   gint64 updated_ns;
   gint64 next_attempt_ns; /* 0: none (printing, done, failed) */
@@ -59,10 +66,30 @@ gboolean pt_store_print_job_count_pending(PtStore *store, gint64 *n_out, GError 
 
 /* Moves job @id from @from to @to in one statement, so of two processes only one
  * wins; @changed says whether this call did.  @last_error: (nullable) NULL keeps the
- * old one.  @next_attempt_ns: 0 clears it.  @count_attempt adds one to attempts. */
+ * old one and its kind; else @error_kind (nullable) replaces the kind.  @next_attempt_ns:
+ * 0 clears it.  @count_attempt adds one to attempts. */
 gboolean pt_store_print_job_transition(PtStore *store, gint64 id, const char *from, const char *to,
-                                       const char *last_error, gint64 next_attempt_ns,
-                                       gboolean count_attempt, gint64 now_ns, gboolean *changed,
-                                       GError **error);
+                                       const char *last_error, const char *error_kind,
+                                       gint64 next_attempt_ns, gboolean count_attempt,
+                                       gint64 now_ns, gboolean *changed, GError **error);
+
+/* The state of the queue at one printer address: jobs neither done nor cancelled. */
+typedef struct {
+  char *printer;    /* the address the jobs go to */
+  gint64 queued;    /* waiting, retrying ones included */
+  gint64 retrying;  /* queued after a failed attempt */
+  gint64 printing;  /* being sent now */
+  gint64 failed;    /* given up: wait for an operator */
+  char *last_error; /* nullable: the newest error of a retrying or failed job */
+  char *error_kind; /* nullable: its kind */
+  gint64 since_ns;  /* created_ns of the oldest retrying or failed job, or 0 */
+} PtPrinterQueue;
+
+void pt_printer_queue_free(PtPrinterQueue *queue);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtPrinterQueue, pt_printer_queue_free)
+
+/* Returns: (transfer full) (element-type PtPrinterQueue): one per address with jobs not done
+ * or cancelled, by address. */
+GPtrArray *pt_store_print_queues(PtStore *store, GError **error);
 
 G_END_DECLS

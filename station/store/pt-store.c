@@ -322,6 +322,33 @@ static const char *const migrations[] = {
     /* 16 -> 17: the station's signed key rotations (pt-store-keys.c), and a hub connector's
      * reading of the hub's clock (pt-store-hub-sync.c) */
     PT_STORE_KEYS_MIGRATION PT_STORE_HUB_CLOCK_MIGRATION,
+    /* 17 -> 18: an operator cancels a print job that never printed (state 'cancelled'), and
+     * a job keeps what kind of error its last attempt met, for the dashboard's own words
+     * (pt-store-print.c).  Jobs from before have no kind. */
+    "CREATE TABLE print_jobs_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+    "  template TEXT NOT NULL CHECK (template IN ('case', 'pallet')),"
+    "  format TEXT NOT NULL CHECK (format = 'zpl'),"
+    "  printer TEXT NOT NULL,"
+    "  copies INTEGER NOT NULL CHECK (copies >= 1),"
+    "  state TEXT NOT NULL"
+    "    CHECK (state IN ('queued', 'printing', 'done', 'failed', 'cancelled')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  error_kind TEXT,"
+    "  created_ns INTEGER NOT NULL,"
+    "  updated_ns INTEGER NOT NULL,"
+    "  next_attempt_ns INTEGER,"
+    "  job BLOB NOT NULL,"
+    "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64));"
+    "INSERT INTO print_jobs_new (id, batch_id, template, format, printer, copies, state, attempts,"
+    "  last_error, created_ns, updated_ns, next_attempt_ns, job, sha256)"
+    "  SELECT id, batch_id, template, format, printer, copies, state, attempts, last_error,"
+    "  created_ns, updated_ns, next_attempt_ns, job, sha256 FROM print_jobs ORDER BY id;"
+    "DROP TABLE print_jobs;"
+    "ALTER TABLE print_jobs_new RENAME TO print_jobs;"
+    "CREATE INDEX print_jobs_by_state ON print_jobs (state, next_attempt_ns);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

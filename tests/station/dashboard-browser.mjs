@@ -1,13 +1,18 @@
 // dashboard-browser.mjs: the operator dashboard (/station) in Debian's Chromium (driven by
 // playwright-core) at 1366x768: signed out, the sign-in form alone and no protected route
 // asked for; a wrong password said at the form; signed in, the "needs attention" strip with
-// the held batch on an open load (status word, colour and reason) and a clean printer alert;
+// the held batch on an open load (status word, colour and reason) and the printer alert, word
+// for word in both languages;
 // dates in the station's zone as YYYY-MM-DD HH:MM; the load close refused for the held batch,
 // the batch taken off from the strip and the load closed; the batch list's search and
 // columns and the new-batch form's messages next to their fields; the language switch (kept
 // over a reload) and Chinese by default for a zh browser; a grading opened from the
 // dashboard, fruit graded out beyond the tolerance (as the grading camera would record
-// them) shown as a warning while it runs, and the grading closed as non-conformant; screenshots in both languages;
+// them) shown as a warning while it runs, the stills of fruit graded below class (by the CLI
+// on generated fruit images) as thumbnails with class and defect, cached, and the grading
+// closed as non-conformant; printing: the printers of station.ini offered as a list (the
+// default chosen), a label printed on the one chosen, the dock printer's failed job retried
+// then cancelled from the job list; screenshots in both languages;
 // axe-core when installed; an admin's users, API keys and drivers' logins managed from the
 // dashboard (an operator does not see that part).  Prints TAP.
 // argv: BASE_URL OPERATOR PASSWORD OUT_DIR OPERATOR_TOKEN STATION_DB [AXE_JS]
@@ -19,6 +24,7 @@ import { join } from 'node:path';
 const require = createRequire(process.env.NPM_DIR + '/');
 const { chromium } = require('playwright-core');
 const [base, opName, opPassword, outDir, opToken, stationDb, axePath] = process.argv.slice(2);
+const pport = process.env.PT_PPORT, fruitImages = process.env.PT_IMG;
 
 let n = 0, failed = 0;
 function ok(cond, name, detail) {
@@ -102,10 +108,12 @@ await step('the strip names the held batch on the open load with status word and
 await step('the held batch has its action in the strip', async () =>
   (await held.locator('button[data-action=take-off]').count()) === 1 || await held.innerHTML());
 const printer = page.locator('#attention li[data-kind=printer]');
-await step('the printer alert is in the strip, its text clean', async () => {
+await step('the printer alert names the printer by its label and address, with what it met and its queue', async () => {
   await printer.waitFor({ timeout: 20000 });
-  const text = await printer.textContent();
-  return (!/printer printer/i.test(text) && /^printer: /.test(text) && (await printer.locator('a[href="#print"]').count()) === 1) || text;
+  const text = await printer.locator('.alert-text').textContent();
+  const want = `Printer Dock label printer (127.0.0.1:${pport}): cannot connect — retrying, 1 job waiting`;
+  return (text === want && (await printer.locator('a[href="#print-jobs-title"]', { hasText: 'Retry or cancel its jobs' }).count()) === 1) ||
+    text + ' | ' + want;
 });
 await step('no broken picture after sign-in', async () => {
   const broken = await page.evaluate(() => [...document.images].filter((i) =>
@@ -214,6 +222,63 @@ await step('a batch made with every field the CLI takes', async () => {
     b.quantity === 40 && b.uom === 'XCS') || JSON.stringify(b);
 });
 
+/* ---- printing: a printer chosen from station.ini's list; a failed job retried, then cancelled ---- */
+await step("the print form offers station.ini's printers, the default chosen, and no address field", async () => {
+  const opts = await page.locator('#bulk-print select[name=printer] option').evaluateAll((o) => o.map((x) => x.value + '=' + x.textContent));
+  const chosen = await page.inputValue('#bulk-print select[name=printer]');
+  const typed = await page.isVisible('#bulk-print input[name=address]');
+  return (opts.join('|') === `dock=Dock label printer (dock, 127.0.0.1:${pport})|office=office (` + opts[1].split('(')[1] &&
+    opts.length === 2 && chosen === 'dock' && !typed) || opts.join('|') + ' chosen ' + chosen + ' typed ' + typed;
+});
+const dockJob = page.locator('#print-jobs tbody tr', { hasText: 'OK1' }).filter({ has: page.locator('span.job-state.retrying') });
+await step("the job list shows the dock printer's job retrying, with what it met, Retry and Cancel", async () => {
+  await dockJob.waitFor({ timeout: 10000 });
+  const text = (await dockJob.textContent()).replace(/\s+/g, ' ');
+  return (/Dock label printer/.test(text) && /retrying/.test(text) && /cannot connect/.test(text) &&
+    (await dockJob.locator('button[data-action=retry-job]').count()) === 1 &&
+    (await dockJob.locator('button[data-action=cancel-job]').count()) === 1) || text;
+});
+await page.locator('#print').scrollIntoViewIfNeeded();
+await page.screenshot({ path: join(outDir, 'dashboard-print-en.png') });
+const dockId = Number(await dockJob.locator('button[data-action=retry-job]').getAttribute('data-job'));
+const triesBefore = (await api('/api/v1/print-jobs?ids=' + dockId)).jobs[0].attempts;
+await dockJob.locator('button[data-action=retry-job]').click();
+await step('Retry sends the failed job again at once', async () => {
+  await page.locator('#print-msg.ok', { hasText: `Job ${dockId} (OK1) is tried again now.` }).waitFor({ timeout: 10000 });
+  for (let i = 0; i < 50; i++) {
+    const j = (await api('/api/v1/print-jobs?ids=' + dockId)).jobs[0];
+    if (j.attempts > triesBefore) return true;
+    await page.waitForTimeout(200);
+  }
+  return 'attempts stayed ' + triesBefore;
+});
+await page.locator(`#print-jobs button[data-action=cancel-job][data-job="${dockId}"]`).click();
+await step('Cancel takes it out of the queue: cancelled in the list, never sent, and the alert gone', async () => {
+  await page.locator('#print-msg.ok', { hasText: `Job ${dockId} (OK1) cancelled` }).waitFor({ timeout: 10000 });
+  await page.locator(`#print-jobs span.job-state.cancelled[data-job="${dockId}"]`).waitFor({ timeout: 10000 });
+  await printer.waitFor({ state: 'detached', timeout: 10000 });
+  const j = (await api('/api/v1/print-jobs?ids=' + dockId)).jobs[0];
+  return (j.state === 'cancelled' && (await page.locator(`#print-jobs button[data-job="${dockId}"]`).count()) === 0) || JSON.stringify(j);
+});
+await page.selectOption('#bulk-print select[name=printer]', 'office');
+await page.fill('#bulk-print input[name=lots]', 'OK1');
+await page.click('#bulk-print button[type=submit]');
+await step('a label printed on the printer chosen from the list', async () => {
+  await page.locator('#print-msg', { hasText: '1 of 1 labels printed' }).waitFor({ timeout: 15000 });
+  const jobs = (await api('/api/v1/print-jobs')).jobs;
+  return (jobs[0].printer_name === 'office' && jobs[0].state === 'done') || JSON.stringify(jobs[0]);
+});
+/* A second label for the dock printer, still off: the alert comes back (the Chinese part
+ * reads it). */
+await page.selectOption('#bulk-print select[name=printer]', 'dock');
+await page.fill('#bulk-print input[name=lots]', 'LEM1');
+await page.click('#bulk-print button[type=submit]');
+await step('a label for the printer that is off waits, and its alert is back', async () => {
+  await printer.waitFor({ timeout: 15000 });
+  const text = await printer.locator('.alert-text').textContent();
+  return text === `Printer Dock label printer (127.0.0.1:${pport}): cannot connect — retrying, 1 job waiting` || text;
+});
+
 /* ---- grading from the dashboard, with the live tolerance check ---- */
 await page.selectOption('#grading-open select[name=batch]', { label: 'GR1 · Oranges' });
 await page.selectOption('#grading-open select[name=declared_class]', 'I');
@@ -234,7 +299,41 @@ await step('30 of 98 fruit out: the tolerance warning shows while grading', asyn
   return ((await page.textContent('#fruit-count')) === '98' && /30 fruit, 30\.61%/.test(await warn.textContent())) ||
     await warn.textContent();
 });
+/* What the grading camera keeps of fruit below the declared class: graded here by the CLI on
+ * generated belt images (a spotted fruit, a small one). */
+execFileSync(join(outDir, 'station', 'packtrace'), ['grade', '--batch', 'GR1', '--mm-per-px', '0.3',
+  join(fruitImages, 'defect.png'), join(fruitImages, 'small.png')], { stdio: 'ignore' });
+const stills = page.locator('#live-grading .stills figure.still');
+await step('the stills of fruit below class I show with class and defect', async () => {
+  await stills.first().waitFor({ timeout: 15000 });
+  const st = await api('/api/v1/batches/GR1/grading/stills');
+  const shown = await stills.evaluateAll((f) => f.map((x) => x.dataset.class + ':' + x.querySelector('figcaption').textContent));
+  const widths = await stills.locator('img').evaluateAll((imgs) => Promise.all(imgs.map((i) => i.complete ? i.naturalWidth :
+    new Promise((res) => { i.addEventListener('load', () => res(i.naturalWidth), { once: true }); i.addEventListener('error', () => res(-1), { once: true }); }))));
+  return (st.stills.length >= 2 && shown.length === st.stills.length && st.stills.every((x) => x.class !== 'I' && x.class !== 'Extra') &&
+    shown.some((x) => /spot|bruise|mould|russet|cut/.test(x)) && shown.some((x) => /no defect \(size\)/.test(x)) &&
+    widths.every((w) => w > 0) && (await page.textContent('#live-grading .stills h3')) === 'Fruit below class I') ||
+    JSON.stringify({ shown, widths, api: st.stills.length });
+});
+await step('a still is cached by the browser (private, a day) and answered 304 with its ETag', async () => {
+  const url = base + (await stills.first().locator('img').getAttribute('src'));
+  const r = await context.request.get(url);
+  const again = await context.request.get(url, { headers: { 'If-None-Match': r.headers().etag } });
+  const anon = await fetch(url);
+  return (r.status() === 200 && r.headers()['content-type'] === 'image/jpeg' && r.headers()['cache-control'] === 'private, max-age=86400' &&
+    again.status() === 304 && anon.status === 401) || [r.status(), r.headers()['cache-control'], again.status(), anon.status].join();
+});
+await page.locator('#live-grading .stills').scrollIntoViewIfNeeded();
 await page.screenshot({ path: join(outDir, 'dashboard-grading-en.png') });
+await page.click('#lang');
+await step('the stills in Chinese', async () =>
+  (await visible(page, '#live-grading .stills h3', { hasText: '低于 I 级的果实' })) &&
+  (await page.locator('#live-grading .stills figcaption', { hasText: '等外' }).first().waitFor({ timeout: 10000 }).then(() => true, () => false)) ||
+  await page.textContent('#live-grading'));
+await page.locator('#live-grading .stills').scrollIntoViewIfNeeded();
+await page.screenshot({ path: join(outDir, 'dashboard-grading-zh.png') });
+await page.click('#lang');
+await page.locator('#attention-title', { hasText: 'Needs attention' }).waitFor({ timeout: 10000 });
 page.once('dialog', (d) => d.accept());
 await page.click('#live-grading button[data-action=close-grading]');
 await step('closing it signs the inspection as non-conformant', async () =>
@@ -252,6 +351,22 @@ await page.reload({ waitUntil: 'load' });
 await step('the choice is kept over a reload', async () =>
   (await visible(page, '#who', { hasText: opName })) && (await page.getAttribute('html', 'lang')) === 'zh-CN' &&
   (await visible(page, 'h2', { hasText: '批次' })) || await page.getAttribute('html', 'lang'));
+await step("the printer's alert in Chinese, word for word", async () => {
+  await printer.waitFor({ timeout: 10000 });
+  const text = await printer.locator('.alert-text').textContent();
+  const want = `打印机 Dock label printer (127.0.0.1:${pport})：无法连接 — 正在重试，1 个任务等待中`;
+  return (text === want && (await printer.locator('a', { hasText: '重试或取消其任务' }).count()) === 1) || text + ' | ' + want;
+});
+await step('the print jobs in Chinese: state words, Retry and Cancel', async () => {
+  const row = page.locator('#print-jobs tbody tr', { hasText: 'LEM1' });
+  await row.waitFor({ timeout: 10000 });
+  const text = (await row.textContent()).replace(/\s+/g, ' ');
+  return (/正在重试/.test(text) && /无法连接/.test(text) && /重试/.test(await row.locator('button[data-action=retry-job]').textContent()) &&
+    (await row.locator('button[data-action=cancel-job]').textContent()) === '取消' &&
+    (await visible(page, '#print-jobs span.job-state.cancelled', { hasText: '已取消' }))) || text;
+});
+await page.locator('#print').scrollIntoViewIfNeeded();
+await page.screenshot({ path: join(outDir, 'dashboard-print-zh.png') });
 await step('status words, strip and loads are Chinese', async () => {
   await page.locator('#attention li[data-kind=printer]', { hasText: '打印机' }).waitFor({ timeout: 10000 });
   await page.locator('table.loads-all', { hasText: '已发车' }).waitFor({ timeout: 10000 });

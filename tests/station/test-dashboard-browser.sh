@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # test-dashboard-browser.sh: the operator dashboard (/station) in Debian's Chromium driven by
 # playwright-core (dashboard-browser.mjs) against the real `packtrace run` on loopback, with
-# a station in Asia/Shanghai, a batch held on an open load and a printer that refuses: the
+# a station in Asia/Shanghai, a batch held on an open load, two printers in station.ini (one
+# that refuses, one that prints) and fruit images graded below class by the CLI: the
 # sign-in form alone while signed out, the "needs attention" strip, the refused load close,
 # the driver's plate photo on the load, the batch list and form, a grading opened and
-# closed with its live tolerance warning, both languages.  Screenshots (1366x768, zh and en) are left in the
+# closed with its live tolerance warning and the stills of fruit below class, printing by
+# printer name with a failed job retried and cancelled, both languages.  Screenshots (1366x768, zh and en) are left in the
 # build directory; axe-core is run on the page when npm can install it.  Skips (77) without
 # chromium, node or npm, or when npm cannot install playwright-core; never downloads a browser.
 set -u
@@ -26,6 +28,9 @@ printer=
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; [ -n "$printer" ] && kill "$printer" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
 export PACKTRACE_DATA=$T/data
 GTIN=09506000134352
+GEN=${PT_TEST_FRUITGEN:?}
+mkdir -p "$T/img"
+must "$GEN" "$T/img"
 must "$BIN" init
 sed -i 's|^time_zone=.*|time_zone=Asia/Shanghai|' "$PACKTRACE_DATA/station.ini"
 must "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN \
@@ -52,8 +57,30 @@ must gst-launch-1.0 -q videotestsrc num-buffers=1 ! video/x-raw,width=640,height
 OP_PW="shed day 2026 ok"
 must sh -c "echo '$OP_PW' | '$BIN' user add shed-op --role operator"
 must sh -c "echo '$OP_PW' | '$BIN' user add shed-admin --role admin"
-# A printer port nobody listens on: the print job retries and the printer is an alert.
+# Two printers: the dock's port nobody listens on (its job retries and it is an alert), the
+# office's takes every job.
 PPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+OKPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+while True:
+    c, _ = s.accept()
+    while c.recv(65536): pass
+    c.close()' "$OKPORT" &
+printer=$!
+cat >>"$PACKTRACE_DATA/station.ini" <<EOF
+
+[printer dock]
+address=127.0.0.1:$PPORT
+label=Dock label printer
+template=case
+default=true
+
+[printer office]
+address=127.0.0.1:$OKPORT
+EOF
 
 "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
 server=$!
@@ -64,7 +91,7 @@ for _ in $(seq 50); do
 done
 [ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
 OPTOKEN=$(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")
-must curl -sf -H "Authorization: Bearer $OPTOKEN" -d "{\"batches\":[\"OK1\"],\"printer\":\"127.0.0.1:$PPORT\"}" \
+must curl -sf -H "Authorization: Bearer $OPTOKEN" -d '{"batches":["OK1"],"printer":"dock"}' \
   "$url/api/v1/print-jobs"
 
 # The driver joins load 1 by its plate and photographs the plate.
@@ -73,5 +100,5 @@ must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: application/j
 must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: image/jpeg' \
   --data-binary @"$T/plate.jpg" "$url/api/v1/driver/loads/1/photos?kind=plate"
 
-PT_ADMIN=shed-admin PT_DTOKEN=$DTOKEN timeout 240 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" \
+PT_ADMIN=shed-admin PT_DTOKEN=$DTOKEN PT_PPORT=$PPORT PT_IMG=$T/img timeout 300 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" \
   "$PACKTRACE_DATA/station.db" "$AXE"

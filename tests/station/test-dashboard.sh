@@ -169,4 +169,110 @@ wait "$PID"
 RC=$?
 PID=
 check "the station stops cleanly" '[ "$RC" = 0 ]'
+
+# --- printers from station.ini: chosen by name; failed jobs retried or cancelled ---
+cp "$DATA/station.ini" "$T/good.ini"
+printf '\n[printer dock]\naddress=127.0.0.1:9101\nport=9100\n' >>"$DATA/station.ini"
+cp "$DATA/station.ini" "$T/bad.ini"
+"$BIN" run --data "$DATA" --listen 127.0.0.1:0 >"$T/bad.out" 2>"$T/bad.err"
+RC=$?
+check "a bad [printer] section stops the station at start" '[ "$RC" != 0 ]'
+check "... naming the file, the section and the key" \
+  'grep -q "station.ini: \[printer dock\] port: unknown key" "$T/bad.err"'
+check "... and station.ini is left as it was" 'cmp -s "$DATA/station.ini" "$T/bad.ini"'
+cp "$T/good.ini" "$DATA/station.ini"
+# A port nothing listens on (a printer switched off), and one that takes a job and never
+# finishes reading it (a printer jammed mid-job).
+OFF=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+JAM=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+held = []
+while True:
+    c, _ = s.accept(); held.append(c)' "$JAM" &
+JAM_PID=$!
+trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; kill "$PRINTER_PID" "$JAM_PID" 2>/dev/null; rm -rf "$T"' EXIT
+set_key io_timeout_ms 4000
+cat >>"$DATA/station.ini" <<EOF2
+
+[printer dock]
+address=127.0.0.1:$OFF
+label=Dock label printer
+template=case
+default=true
+
+[printer office]
+address=127.0.0.1:$PPORT
+
+[printer jammed]
+address=127.0.0.1:$JAM
+EOF2
+"$BIN" run --data "$DATA" --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
+PID=$!
+wait_for 60 'grep -q http:// "$T/run.out"'
+URL=$(grep -o 'http://[^ ]*' "$T/run.out")
+check "GET /api/v1/printers needs the operator token" '[ "$(code "$URL/api/v1/printers")" = 401 ]'
+check "GET /api/v1/printers lists station.ini's printers in order" \
+  '[ "$(code -H "$AUTH" "$URL/api/v1/printers")" = 200 ] && [ "$(jq -c "[.printers[] | select(.configured) | .name]" "$T/body")" = "[\"dock\",\"office\",\"jammed\"]" ]'
+check "... with label, address, template and the default" \
+  'jq -e --arg a "127.0.0.1:$OFF" ".printers[0] | .label == \"Dock label printer\" and .address == \$a and .template == \"case\" and .default and .queued == 0" "$T/body" >/dev/null'
+check "... and a typed address is no longer taken" 'jq -e ".typed_address == false" "$T/body" >/dev/null'
+check "... and the address jobs of before still wait for, as an unconfigured printer" \
+  'jq -e ".printers[] | select(.address == \"127.0.0.1:1\" and (.configured | not) and .retrying == 1)" "$T/body" >/dev/null'
+check "a typed address is refused once printers are configured" \
+  '[ "$(code -H "$AUTH" -d "{\"batches\":[\"1\"],\"printer\":\"127.0.0.1:$PPORT\"}" "$URL/api/v1/print-jobs")" = 400 ] && jq -e ".code == \"unknown-printer\"" "$T/body" >/dev/null'
+check "... as is an unknown name, naming the printers there are" \
+  '[ "$(code -H "$AUTH" -d "{\"batches\":[\"1\"],\"printer\":\"shed\"}" "$URL/api/v1/print-jobs")" = 400 ] && jq -e ".error | test(\"printers: dock, office, jammed\")" "$T/body" >/dev/null'
+check "a printer chosen by name prints" \
+  '[ "$(code -H "$AUTH" -d "{\"batches\":[\"1\"],\"printer\":\"office\"}" "$URL/api/v1/print-jobs")" = 201 ]'
+OK_JOB=$(jq -r '.jobs[0].id' "$T/body")
+wait_for 15 'code -H "$AUTH" "$URL/api/v1/print-jobs?ids=$OK_JOB" >/dev/null; [ "$(jq .done "$T/body")" = 1 ]'
+check "... at its address" \
+  'jq -e --arg a "127.0.0.1:$PPORT" ".jobs[0] | .state == \"done\" and .printer == \$a and .printer_name == \"office\"" "$T/body" >/dev/null'
+code -H "$AUTH" -d '{"batches":["1"],"printer":"dock"}' "$URL/api/v1/print-jobs" >/dev/null
+DOCK_JOB=$(jq -r '.jobs[0].id' "$T/body")
+wait_for 15 'code -H "$AUTH" "$URL/api/v1/print-jobs?ids=$DOCK_JOB" >/dev/null; [ "$(jq .retrying "$T/body")" = 1 ]'
+check "a job for a printer that is off waits with the kind of its error" \
+  'jq -e ".jobs[0] | .state == \"queued\" and .error_kind == \"connect\" and .template == \"case\" and .printer_name == \"dock\"" "$T/body" >/dev/null'
+code -H "$AUTH" "$URL/api/v1/status" >/dev/null
+check "its alert names the printer by its label and address, once, with what it met" \
+  '[ "$(jq -r ".alerts[] | select(.kind == \"printer\" and .subject == \"dock\") | .text" "$T/body")" = "Printer Dock label printer (127.0.0.1:$OFF): cannot connect — retrying, 1 job waiting" ]'
+check "... and carries the parts the dashboard words it from" \
+  'jq -e ".alerts[] | select(.subject == \"dock\") | .who == \"Dock label printer (127.0.0.1:$OFF)\" and .printer.retrying == 1 and .printer.queued == 1 and .printer.error_kind == \"connect\"" "$T/body" >/dev/null'
+check "the job list (no ids) has the newest jobs first" \
+  '[ "$(code -H "$AUTH" "$URL/api/v1/print-jobs")" = 200 ] && [ "$(jq ".jobs[0].id" "$T/body")" = "$DOCK_JOB" ]'
+check "retry needs the operator token" '[ "$(code -X POST "$URL/api/v1/print-jobs/$DOCK_JOB/retry")" = 401 ]'
+check "retry makes a waiting job due now" \
+  '[ "$(code -H "$AUTH" -X POST "$URL/api/v1/print-jobs/$DOCK_JOB/retry")" = 200 ] && jq -e ".id == $DOCK_JOB" "$T/body" >/dev/null'
+attempts=$(sqlite3 "$DATA/station.db" "SELECT attempts FROM print_jobs WHERE id = $DOCK_JOB")
+wait_for 10 '[ "$(sqlite3 "$DATA/station.db" "SELECT attempts FROM print_jobs WHERE id = $DOCK_JOB")" -gt "$attempts" ]'
+check "... and it is tried again at once, not after its backoff" \
+  '[ "$(sqlite3 "$DATA/station.db" "SELECT attempts FROM print_jobs WHERE id = $DOCK_JOB")" -gt "$attempts" ]'
+# The job may be mid-attempt for a moment (the port refuses at once): cancel until it is not.
+wait_for 10 '[ "$(code -H "$AUTH" -X POST "$URL/api/v1/print-jobs/$DOCK_JOB/cancel")" = 200 ]'
+check "cancel takes a waiting job out of the queue" 'jq -e ".state == \"cancelled\"" "$T/body" >/dev/null'
+check "... for good: it cannot be retried" \
+  '[ "$(code -H "$AUTH" -X POST "$URL/api/v1/print-jobs/$DOCK_JOB/retry")" = 409 ] && jq -e ".code == \"job-final\" and .params.state == \"cancelled\"" "$T/body" >/dev/null'
+code -H "$AUTH" "$URL/api/v1/status" >/dev/null
+check "... and the printer is no alert any more" '! jq -e ".alerts[] | select(.subject == \"dock\")" "$T/body" >/dev/null'
+check "a done job cannot be cancelled" \
+  '[ "$(code -H "$AUTH" -X POST "$URL/api/v1/print-jobs/$OK_JOB/cancel")" = 409 ] && jq -e ".code == \"job-final\"" "$T/body" >/dev/null'
+check "an unknown job is a 404" '[ "$(code -H "$AUTH" -X POST "$URL/api/v1/print-jobs/9999/cancel")" = 404 ]'
+code -H "$AUTH" -d '{"batches":["1"],"printer":"jammed"}' "$URL/api/v1/print-jobs" >/dev/null
+JAM_JOB=$(jq -r '.jobs[0].id' "$T/body")
+wait_for 10 '[ "$(sqlite3 "$DATA/station.db" "SELECT state FROM print_jobs WHERE id = $JAM_JOB")" = printing ]'
+check "a job being printed cannot be cancelled" \
+  '[ "$(code -H "$AUTH" -X POST "$URL/api/v1/print-jobs/$JAM_JOB/cancel")" = 409 ] && jq -e ".code == \"job-printing\"" "$T/body" >/dev/null'
+check "... and stays as it was" '[ "$(sqlite3 "$DATA/station.db" "SELECT state FROM print_jobs WHERE id = $JAM_JOB")" = printing ]'
+check "a batch never graded has no stills" \
+  '[ "$(code -H "$AUTH" "$URL/api/v1/batches/1/grading/stills")" = 404 ]'
+check "an unknown still is a 404" '[ "$(code -H "$AUTH" "$URL/api/v1/gradings/1/stills/1.jpg")" = 404 ]'
+check "stills need the operator token" '[ "$(code "$URL/api/v1/gradings/1/stills/1.jpg")" = 401 ]'
+kill -TERM "$PID"
+wait "$PID"
+RC=$?
+PID=
+check "the station stops cleanly, a job jammed mid-send included" '[ "$RC" = 0 ]'
 tap_finish

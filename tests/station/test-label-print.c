@@ -331,6 +331,7 @@ test_printer_down_then_retry(Fixture *f, gconstpointer data)
   g_assert_cmpstr(job->state, ==, "queued");
   g_assert_cmpint(job->attempts, ==, 1);
   g_assert_nonnull(strstr(job->last_error, "cannot connect"));
+  g_assert_cmpstr(job->error_kind, ==, "connect");
   g_assert_cmpint(job->next_attempt_ns, >, job->updated_ns);
   g_assert_cmpuint(encodings(f, NULL), ==, 0);
 
@@ -432,14 +433,23 @@ test_interrupted_job_is_not_resent(Fixture *f, gconstpointer data)
   g_autoptr(PtPrintJob) j1 = job_get(f, 1);
   g_assert_cmpstr(j1->state, ==, "failed");
   g_assert_nonnull(strstr(j1->last_error, "interrupted"));
+  g_assert_cmpstr(j1->error_kind, ==, "interrupted");
   g_autoptr(PtPrintJob) j2 = job_get(f, 2);
   g_assert_cmpstr(j2->state, ==, "printing");
   close(fd);
 
-  /* Only failed jobs are requeued; a requeued job prints once. */
+  /* Only failed (or waiting) jobs are requeued, and a job being printed is not cancelled; a
+   * requeued job prints once. */
   g_autofree char *err = NULL;
   g_assert_cmpint(cli(f, NULL, &err, "label", "jobs", "--requeue", "2", NULL), ==, 1);
-  g_assert_nonnull(strstr(err, "only failed jobs"));
+  g_assert_nonnull(strstr(err, "only a failed or waiting job"));
+  g_clear_pointer(&err, g_free);
+  g_assert_cmpint(cli(f, NULL, &err, "label", "jobs", "--cancel", "2", NULL), ==, 1);
+  g_assert_nonnull(strstr(err, "print job 2 is printing"));
+  g_assert_nonnull(strstr(err, "a job being printed cannot be"));
+  g_clear_pointer(&j2, pt_print_job_free);
+  j2 = job_get(f, 2);
+  g_assert_cmpstr(j2->state, ==, "printing");
   g_assert_cmpint(cli(f, NULL, NULL, "label", "jobs", "--requeue", "1", "--retry", NULL), ==, 0);
   g_assert_cmpuint(printer_n_jobs(p), ==, 1);
   g_clear_pointer(&j1, pt_print_job_free);
@@ -452,6 +462,89 @@ test_interrupted_job_is_not_resent(Fixture *f, gconstpointer data)
   g_assert_cmpstr(j2->state, ==, "failed");
   g_assert_cmpuint(printer_n_jobs(p), ==, 1);
   g_assert_cmpuint(encodings(f, NULL), ==, 1);
+  printer_stop(p);
+}
+
+/* A cancelled job is never sent, whether it was waiting for a printer that is off or had
+ * failed; a done job cannot be cancelled, nor a cancelled one retried. */
+static void
+test_cancel(Fixture *f, gconstpointer data)
+{
+  guint16 port = port_of_printer_that_is_off();
+  g_autofree char *dest = g_strdup_printf("127.0.0.1:%u", port);
+  g_assert_cmpint(cli(f, NULL, NULL, "label", "1", "--print", dest, NULL), ==, 1);
+  g_assert_cmpint(cli(f, NULL, NULL, "label", "1", "--print", dest, NULL), ==, 1);
+  /* Job 2 as recovery leaves one: failed, waiting for an operator. */
+  pt_test_sql(f->ts, "UPDATE print_jobs SET state = 'failed', next_attempt_ns = NULL WHERE id = 2");
+  g_autofree char *out = NULL;
+  g_assert_cmpint(cli(f, &out, NULL, "label", "jobs", "--cancel", "1", NULL), ==, 0);
+  g_assert_nonnull(strstr(out, "cancelled"));
+  g_assert_cmpint(cli(f, NULL, NULL, "label", "jobs", "--cancel", "2", NULL), ==, 0);
+  g_autoptr(PtPrintJob) j1 = job_get(f, 1);
+  g_autoptr(PtPrintJob) j2 = job_get(f, 2);
+  g_assert_cmpstr(j1->state, ==, "cancelled");
+  g_assert_cmpstr(j2->state, ==, "cancelled");
+  g_assert_cmpint(j1->next_attempt_ns, ==, 0);
+
+  /* The printer comes up: nothing cancelled goes out, and the queue is empty. */
+  Printer *p = printer_start(PRINTER_TAKES, port);
+  g_assert_cmpint(cli(f, NULL, NULL, "label", "jobs", "--retry", NULL), ==, 0);
+  g_assert_cmpuint(printer_n_jobs(p), ==, 0);
+  gint64 pending = -1;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(pt_store_print_job_count_pending(f->ts->store, &pending, &error));
+  g_assert_cmpint(pending, ==, 0);
+  g_autofree char *err = NULL;
+  g_assert_cmpint(cli(f, NULL, &err, "label", "jobs", "--requeue", "1", NULL), ==, 1);
+  g_assert_nonnull(strstr(err, "print job 1 is cancelled"));
+
+  /* A job that printed cannot be cancelled. */
+  g_assert_cmpint(cli(f, NULL, NULL, "label", "1", "--print", dest, NULL), ==, 0);
+  g_clear_pointer(&err, g_free);
+  g_assert_cmpint(cli(f, NULL, &err, "label", "jobs", "--cancel", "3", NULL), ==, 1);
+  g_assert_nonnull(strstr(err, "print job 3 is done"));
+  g_clear_pointer(&err, g_free);
+  g_assert_cmpint(cli(f, NULL, &err, "label", "jobs", "--cancel", "99", NULL), !=, 0);
+  g_assert_nonnull(strstr(err, "no print job 99"));
+  g_assert_cmpuint(printer_n_jobs(p), ==, 1);
+  g_assert_cmpuint(encodings(f, NULL), ==, 1);
+  printer_stop(p);
+}
+
+/* `--print NAME` sends to the [printer NAME] of station.ini, with its template; an unknown
+ * name is refused before anything is queued, naming the printers there are. */
+static void
+test_print_by_name(Fixture *f, gconstpointer data)
+{
+  Printer *p = printer_start(PRINTER_TAKES, 0);
+  g_autofree char *dest = g_strdup_printf("127.0.0.1:%u", p->port);
+  g_autofree char *ini = g_build_filename(f->ts->dir, "station.ini", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  g_autoptr(GError) error = NULL;
+  g_assert_true(g_key_file_load_from_file(kf, ini, G_KEY_FILE_KEEP_COMMENTS, &error));
+  g_key_file_set_string(kf, "printer dock", "address", dest);
+  g_key_file_set_string(kf, "printer dock", "label", "Dock label printer");
+  g_key_file_set_string(kf, "printer dock", "template", "case");
+  g_key_file_set_string(kf, "printer office", "address", "127.0.0.1:1");
+  g_assert_true(g_key_file_save_to_file(kf, ini, &error));
+
+  g_autofree char *err = NULL;
+  g_assert_cmpint(cli(f, NULL, &err, "label", "1", "--print", "shed", NULL), ==, 2);
+  g_assert_nonnull(strstr(err, "no printer called 'shed' (printers: dock, office)"));
+  g_assert_cmpuint(printer_n_jobs(p), ==, 0);
+  gint64 pending = -1;
+  g_assert_true(pt_store_print_job_count_pending(f->ts->store, &pending, &error));
+  g_assert_cmpint(pending, ==, 0);
+
+  g_assert_cmpint(cli(f, NULL, NULL, "label", "1", "--print", "dock", NULL), ==, 0);
+  g_assert_cmpuint(printer_n_jobs(p), ==, 1);
+  g_autoptr(PtPrintJob) job = job_get(f, 1);
+  g_assert_cmpstr(job->state, ==, "done");
+  g_assert_cmpstr(job->printer, ==, dest);
+  g_assert_cmpstr(job->template_, ==, "case");
+  /* A typed address still works from the command line. */
+  g_assert_cmpint(cli(f, NULL, NULL, "label", "1", "--print", dest, NULL), ==, 0);
+  g_assert_cmpuint(printer_n_jobs(p), ==, 2);
   printer_stop(p);
 }
 
@@ -490,6 +583,9 @@ main(int argc, char **argv)
              fixture_teardown);
   g_test_add("/label-print/interrupted-not-resent", Fixture, NULL, fixture_setup,
              test_interrupted_job_is_not_resent, fixture_teardown);
+  g_test_add("/label-print/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add("/label-print/by-name", Fixture, NULL, fixture_setup, test_print_by_name,
+             fixture_teardown);
   g_test_add("/label-print/recalled-batch", Fixture, NULL, fixture_setup,
              test_recalled_batch_not_printed, fixture_teardown);
   return g_test_run();

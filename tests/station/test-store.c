@@ -5,6 +5,7 @@
 #include "pt-event-hash.h"
 #include "pt-json.h"
 #include "pt-store.h"
+#include "pt-store-print.h"
 #include "pt-test-station.h"
 #include "pt-trace.h"
 
@@ -175,6 +176,59 @@ test_version2_gains_print_jobs(void)
   g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM outbox"), ==, 2);
 }
 
+static void
+test_version17_print_jobs_cancel(void)
+{
+  /* Schema 18 lets a print job be cancelled and keeps the kind of its last error: a queue of
+   * schema 17 keeps every job as it was, with no kind, and takes the new state after. */
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
+  g_autofree char *old = g_strdup_printf(
+      "DROP TABLE print_jobs;"
+      "CREATE TABLE print_jobs (id INTEGER PRIMARY KEY,"
+      "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
+      "  template TEXT NOT NULL CHECK (template IN ('case', 'pallet')),"
+      "  format TEXT NOT NULL CHECK (format = 'zpl'), printer TEXT NOT NULL,"
+      "  copies INTEGER NOT NULL CHECK (copies >= 1),"
+      "  state TEXT NOT NULL CHECK (state IN ('queued', 'printing', 'done', 'failed')),"
+      "  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_ns INTEGER NOT NULL,"
+      "  updated_ns INTEGER NOT NULL, next_attempt_ns INTEGER, job BLOB NOT NULL,"
+      "  sha256 TEXT NOT NULL CHECK (length(sha256) = 64));"
+      "CREATE INDEX print_jobs_by_state ON print_jobs (state, next_attempt_ns);"
+      "INSERT INTO print_jobs VALUES (7, %" G_GINT64_FORMAT ", 'case', 'zpl', '10.0.0.1:9100', 2,"
+      "  'failed', 3, 'cannot connect to printer 10.0.0.1:9100', 1, 2, NULL, x'5e5841',"
+      "  '%064d');"
+      "PRAGMA user_version = 17",
+      b->id, 0);
+  pt_test_sql(ts, old);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(pt_store_schema_version(store), ==, PT_STORE_SCHEMA_VERSION);
+  g_autoptr(PtPrintJob) job = pt_store_print_job_get(store, 7, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(job->state, ==, "failed");
+  g_assert_cmpint(job->attempts, ==, 3);
+  g_assert_cmpint(job->copies, ==, 2);
+  g_assert_cmpstr(job->printer, ==, "10.0.0.1:9100");
+  g_assert_cmpstr(job->last_error, ==, "cannot connect to printer 10.0.0.1:9100");
+  g_assert_null(job->error_kind);
+  g_assert_cmpmem(g_bytes_get_data(job->job, NULL), g_bytes_get_size(job->job), "^XA", 3);
+  const char *path = ts->station->db_path;
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE "
+                                     "name = 'print_jobs_by_state'"),
+                  ==, 1);
+  gboolean changed = FALSE;
+  g_assert_true(pt_store_print_job_transition(store, 7, "failed", "cancelled", NULL, NULL, 0, FALSE,
+                                              3, &changed, &error));
+  g_assert_no_error(error);
+  g_assert_true(changed);
+  /* The CHECK still holds for anything else. */
+  g_assert_false(pt_store_print_job_transition(store, 7, "cancelled", "lost", NULL, NULL, 0, FALSE,
+                                               4, &changed, &error));
+  g_assert_nonnull(error);
+}
+
 static gboolean
 check_hash_id(const PtEventRow *row, gpointer user_data, GError **error)
 {
@@ -250,5 +304,6 @@ main(int argc, char **argv)
   g_test_add_func("/store/lots", test_lot_generation);
   g_test_add_func("/store/v2-gains-print-jobs", test_version2_gains_print_jobs);
   g_test_add_func("/store/v14-fills-hash-ids", test_version14_fills_hash_ids);
+  g_test_add_func("/store/v17-print-jobs-cancel", test_version17_print_jobs_cancel);
   return g_test_run();
 }
