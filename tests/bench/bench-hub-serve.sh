@@ -5,9 +5,10 @@
 #
 # A real station's batch (made with the CLI, sent through the hub's real ingest by hub-post) is
 # the one measured; BENCH_HUB_EVENTS (default 1,000,000) more events of a real event's shape
-# (its stored body and columns, new ids and hashes, 20 per batch, over 24 monthly partitions)
-# are loaded with one INSERT ... SELECT FROM generate_series, not signed one by one: the
-# resolver reads indexes, and what it finds at this size is what is measured.  Prints req/s
+# (its stored body and columns, new ids and hashes, 20 per batch, over the 24 months before it)
+# are made in SQL from generate_series, not signed one by one (each month a table attached as
+# its partition once full): the resolver reads indexes, and what it finds at this size is
+# what is measured.  Prints the database size per million events, req/s
 # medians of 3 runs, p99, and the ratio to nginx (goal: 0.5x or more, p99 under 10 ms), plus
 # the revalidation (If-None-Match: 304) a CDN in front would send.  The page and JSON are
 # served from the hub's page cache after the first view (pt-hub-cache.h); BENCH_HUB_BASELINE,
