@@ -242,6 +242,7 @@
 #define PT_HUB_ENROL_CODE_TTL_S       (7 * 24 * 3600)    /* an enrolment code's life */
 #define PT_HUB_NAME_MAX               200                /* a station's name, bytes */
 #define PT_HUB_QUARANTINE_LIST_MAX    1000               /* rows `hub quarantine` prints */
+#define PT_HUB_PREPARED_MAX           32                 /* statements prepared per connection */
 
 /* The hub's public pages (station/hub/pt-hub-web.c).  PT_HUB_PAGE_MAX_AGE_S: how long a cache
  * may serve a page, resolver answer or bundle without revalidating. */

@@ -72,14 +72,28 @@ to_ns(GDateTime *dt, const char *text, gint64 *ns_out, GError **error)
   return TRUE;
 }
 
+/* RFC 3339 as the station writes and reads it, compiled once for the process: the hub parses
+ * four times per event it ingests, and compiling per call was a tenth of its ingest time.  A
+ * GRegex is immutable and matched from any thread. */
+static GRegex *
+rfc3339_regex(void)
+{
+  static GRegex *regex;
+  if (g_once_init_enter(&regex)) {
+    GRegex *r = g_regex_new("^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?"
+                            "([Zz]|[+-]\\d{2}:\\d{2})$",
+                            G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave(&regex, r);
+  }
+  return regex;
+}
+
 gboolean
 pt_time_parse(const char *text, gint64 *ns_out, GError **error)
 {
   /* g_date_time_new_from_iso8601 also takes week dates and missing offsets;
    * RFC 3339 wants YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm). */
-  if (!g_regex_match_simple("^\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?"
-                            "([Zz]|[+-]\\d{2}:\\d{2})$",
-                            text, 0, 0)) {
+  if (!g_regex_match(rfc3339_regex(), text, 0, NULL)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                 "time '%s' is not RFC 3339 (e.g. 2026-11-25T07:30:00Z)", text);
     return FALSE;

@@ -81,8 +81,8 @@ pt_hub_store_keys_find(PtHubStore *store, const char *station_id, const gint64 *
   g_autofree char *hash_arr = text_array(hashes);
   g_autofree char *id_arr = text_array(event_ids);
   const char *params[] = {station_id, seq_arr, hash_arr, id_arr};
-  PGresult *res = pt_hub_pq_exec(store, FALSE, "find held events", sql_keys_find, 4, params,
-                                 PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec_prepared(store, "find held events", sql_keys_find, 4, params,
+                                          PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_key_free);
@@ -113,7 +113,7 @@ pt_hub_store_batch_id(PtHubStore *store, const char *gtin, const char *lot, cons
 {
   const char *params[] = {gtin, lot, product, variety, grower};
   PGresult *res =
-      pt_hub_pq_exec(store, FALSE, "batch", sql_batch_id, 5, params, PGRES_TUPLES_OK, error);
+      pt_hub_pq_exec_prepared(store, "batch", sql_batch_id, 5, params, PGRES_TUPLES_OK, error);
   if (!res)
     return 0;
   gint64 id = pt_hub_pq_int(res, 0, 0);
@@ -256,8 +256,8 @@ notify_batches(PtHubStore *store, GPtrArray *events, GError **error)
     return TRUE;
   g_string_append_c(ids, '}');
   const char *params[] = {ids->str};
-  PGresult *res = pt_hub_pq_exec(store, FALSE, "notify batches", sql_notify_batches, 1, params,
-                                 PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec_prepared(store, "notify batches", sql_notify_batches, 1, params,
+                                          PGRES_TUPLES_OK, error);
   PQclear(res);
   return res != NULL;
 }
@@ -317,16 +317,16 @@ pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray 
   g_autofree char *ref_seqs_text = g_string_free(ref_seqs, FALSE);
   params[N_COLS + 1] = refs_text;
   params[N_COLS + 2] = ref_seqs_text;
-  PGresult *res = pt_hub_pq_exec(store, FALSE, "store events", sql_events_insert, N_COLS + 3,
-                                 params, PGRES_COMMAND_OK, error);
+  PGresult *res = pt_hub_pq_exec_prepared(store, "store events", sql_events_insert, N_COLS + 3,
+                                          params, PGRES_COMMAND_OK, error);
   for (int c = 0; c < N_COLS; c++)
     g_free(texts[c]);
   if (!res)
     return FALSE;
   PQclear(res);
   const char *p1[] = {station_id};
-  res = pt_hub_pq_exec(store, FALSE, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK,
-                       error);
+  res = pt_hub_pq_exec_prepared(store, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK,
+                                error);
   PQclear(res);
   return res && notify_batches(store, events, error);
 }
@@ -361,8 +361,8 @@ pt_hub_store_evidence_missing(PtHubStore *store, GPtrArray *hashes, GError **err
     return out;
   g_autofree char *arr = text_array(hashes);
   const char *params[] = {arr};
-  PGresult *res = pt_hub_pq_exec(store, FALSE, "evidence wanted", sql_evidence_missing, 1, params,
-                                 PGRES_TUPLES_OK, error);
+  PGresult *res = pt_hub_pq_exec_prepared(store, "evidence wanted", sql_evidence_missing, 1, params,
+                                          PGRES_TUPLES_OK, error);
   if (!res) {
     g_ptr_array_unref(out);
     return NULL;
@@ -380,7 +380,7 @@ pt_hub_store_station_heard(PtHubStore *store, const char *station_id, GError **e
 {
   const char *params[] = {station_id};
   PGresult *res =
-      pt_hub_pq_exec(store, FALSE, "last heard", sql_heard, 1, params, PGRES_COMMAND_OK, error);
+      pt_hub_pq_exec_prepared(store, "last heard", sql_heard, 1, params, PGRES_COMMAND_OK, error);
   PQclear(res);
   return res != NULL;
 }

@@ -11,6 +11,8 @@ struct _PtHubStore {
   PGconn *r;          /* reads that may lag (a replica); == w without read_dsn */
   GHashTable *months; /* "YYYY-MM" partitions known to exist */
   gboolean in_tx;     /* between pt_hub_store_begin() and commit or rollback */
+  GHashTable *named;  /* statement text -> its prepared name on w, for w's backend below */
+  int named_pid;      /* w's backend when those were prepared: a reset connection has none */
 };
 
 /* Runs @sql on @store's read connection (@read) or write connection with @n text parameters (each
@@ -20,6 +22,12 @@ struct _PtHubStore {
  * PT_ERROR_FAILED; @what names the statement's purpose.  Returns: (transfer full). */
 PGresult *pt_hub_pq_exec(PtHubStore *store, gboolean read, const char *what, const char *sql, int n,
                          const char *const *params, ExecStatusType want, GError **error);
+
+/* The same, prepared once per connection and run by name: for the ingest's statements, which
+ * run once per request and whose planning cost as much as a request's lookups.  On the write
+ * connection; at most PT_HUB_PREPARED_MAX statement texts, then as pt_hub_pq_exec(). */
+PGresult *pt_hub_pq_exec_prepared(PtHubStore *store, const char *what, const char *sql, int n,
+                                  const char *const *params, ExecStatusType want, GError **error);
 
 /* The same with parameter lengths and formats (binary for bytea). */
 PGresult *pt_hub_pq_exec_bin(PtHubStore *store, gboolean read, const char *what, const char *sql,

@@ -44,7 +44,7 @@
 
 G_BEGIN_DECLS
 
-#define PT_HUB_SCHEMA_VERSION 2
+#define PT_HUB_SCHEMA_VERSION 3
 
 typedef struct _PtHubStore PtHubStore;
 

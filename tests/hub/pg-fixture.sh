@@ -10,6 +10,13 @@
 # installed; `./run test` installs it, so in CI these tests run.
 # Tuned for tests: fsync off (a crash loses the throwaway cluster anyway), small buffers;
 # PG_FIXTURE_DURABLE=1 (benchmarks) keeps PostgreSQL's durable defaults instead.
+# PG_FIXTURE_OPTS: more server options (-c name=value ...), e.g. a bulk loader's max_wal_size.
+#
+#   pg_fixture_replica_start    # with PG_FIXTURE_TCP=1 (the primary also listens on a loopback
+#                               # TCP port, $PG_PORT): a streaming replica, copied by
+#                               # pg_basebackup -R over that port, started on its own socket;
+#                               # exports PT_HUB_READ_DSN and PG_REPLICA_DIR
+#   pg_fixture_replica_wait 10  # until the replica has replayed what the primary had written
 
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 
@@ -21,8 +28,14 @@ pg_fixture_as() {
   fi
 }
 
+pg_fixture_free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 pg_fixture_stop() {
   if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ]; then
+    [ -d "$PG_DIR/replica" ] &&
+      pg_fixture_as "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -m immediate -w stop >/dev/null 2>&1
     pg_fixture_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$PG_DIR"
   fi
@@ -42,11 +55,19 @@ pg_fixture_start() {
     cat "$PG_DIR/initdb.log" >&2
     return 1
   }
-  local opts="-k $PG_DIR -c listen_addresses='' -c max_connections=40"
+  # PG_FIXTURE_TCP=1: a loopback TCP port beside the socket, what a replica streams from.
+  PG_PORT=5432
+  local listen="''"
+  if [ "${PG_FIXTURE_TCP:-0}" = 1 ]; then
+    PG_PORT=$(pg_fixture_free_port)
+    listen=127.0.0.1
+  fi
+  local opts="-k $PG_DIR -c listen_addresses=$listen -c port=$PG_PORT -c max_connections=40"
   if [ "${PG_FIXTURE_DURABLE:-0}" != 1 ]; then
     opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     opts="$opts -c shared_buffers=32MB"
   fi
+  opts="$opts ${PG_FIXTURE_OPTS:-}"
   local as=""
   [ "$(id -u)" -eq 0 ] && as="runuser -u postgres --"
   # For tests that restart the server under a running hub (sh -c "$PG_FIXTURE_STOP").
@@ -58,12 +79,48 @@ pg_fixture_start() {
     cat "$PG_DIR/server.log" >&2
     return 1
   }
-  pg_fixture_as "$PG_BIN/createdb" -h "$PG_DIR" -U postgres hub
-  export PG_DIR
-  export PT_HUB_DSN="host=$PG_DIR user=postgres dbname=hub"
+  pg_fixture_as "$PG_BIN/createdb" -h "$PG_DIR" -p "$PG_PORT" -U postgres hub
+  export PG_DIR PG_PORT
+  export PT_HUB_DSN="host=$PG_DIR port=$PG_PORT user=postgres dbname=hub"
+}
+
+# pg_fixture_replica_start: a hot standby of the fixture's cluster, copied by pg_basebackup over
+# loopback TCP (initdb's pg_hba.conf lets 127.0.0.1 replicate; wal_level is replica by default)
+# and streaming from it; reads only, on a socket of its own in $PG_DIR.
+pg_fixture_replica_start() {
+  PG_REPLICA_DIR=$PG_DIR/replica
+  pg_fixture_as "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres \
+    -D "$PG_REPLICA_DIR" -R -X stream -c fast --no-sync >"$PG_DIR/basebackup.log" 2>&1 || {
+    cat "$PG_DIR/basebackup.log" >&2
+    return 1
+  }
+  PG_REPLICA_PORT=$(pg_fixture_free_port)
+  local opts="-k $PG_DIR -c listen_addresses='' -c port=$PG_REPLICA_PORT -c max_connections=40"
+  opts="$opts -c hot_standby=on ${PG_FIXTURE_OPTS:-}"
+  pg_fixture_as "$PG_BIN/pg_ctl" -D "$PG_REPLICA_DIR" -l "$PG_DIR/replica.log" -w -t 60 \
+    -o "$opts" start >/dev/null || {
+    cat "$PG_DIR/replica.log" >&2
+    return 1
+  }
+  export PG_REPLICA_DIR PG_REPLICA_PORT
+  export PT_HUB_READ_DSN="host=$PG_DIR port=$PG_REPLICA_PORT user=postgres dbname=hub"
+}
+
+# pg_fixture_replica_wait SECONDS: until the replica has replayed the primary's WAL as of now;
+# fails after SECONDS.
+pg_fixture_replica_wait() {
+  local lsn i
+  lsn=$(pg_psql -c 'SELECT pg_current_wal_lsn()')
+  for i in $(seq $(($1 * 10))); do
+    [ "$("$PG_BIN/psql" -X -q -At -h "$PG_DIR" -p "$PG_REPLICA_PORT" -U postgres -d hub -c \
+      "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn")" = t ] && return 0
+    sleep 0.1
+  done
+  echo "# the replica did not replay up to $lsn in $1 s" >&2
+  return 1
 }
 
 # psql on the fixture's database: pg_psql -c 'SELECT ...'
 pg_psql() {
-  "$PG_BIN/psql" -X -q -At -h "$PG_DIR" -U postgres -d hub -v ON_ERROR_STOP=1 "$@"
+  "$PG_BIN/psql" -X -q -At -h "$PG_DIR" -p "$PG_PORT" -U postgres -d hub -v ON_ERROR_STOP=1 "$@"
 }

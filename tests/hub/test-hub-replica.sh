@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# test-hub-replica.sh: a hub whose read_dsn is a real streaming replica.  The throwaway
+# PostgreSQL (pg-fixture.sh) also listens on a loopback TCP port; pg_basebackup -R copies it
+# over that port into a hot standby on a socket of its own.  A station's batch made by the CLI
+# is posted through the hub's real ingest (hub-post): the write goes to the primary, and once
+# the replica has replayed it (bounded wait) the hub serves the page and its JSON.  That the
+# page is the replica's: with the replica's replay paused a new event stored on the primary is
+# not on it (same ETag), and once replay resumes and catches up it is.
+set -u
+. "$(dirname "$0")/../tap.sh"
+export PG_FIXTURE_TCP=1
+. "$(dirname "$0")/pg-fixture.sh"
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+POST=${PACKTRACE_BUILD:?}/tests/hub/hub-post
+pg_fixture_start
+T=$PG_DIR/t
+mkdir -p "$T"
+HUB=
+trap '[ -n "$HUB" ] && kill "$HUB" 2>/dev/null; pg_fixture_stop' EXIT
+export PACKTRACE_DATA=$T/data PACKTRACE_HUB_DSN=$PT_HUB_DSN
+GTIN=09506000134352
+
+"$BIN" init >/dev/null
+sed -i 's/^demo=auto/demo=off/' "$PACKTRACE_DATA/station.ini"
+"$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN --grower "Li farm" \
+  --harvest-date 2026-11-20 --quantity 1200 --lot REPL1 >/dev/null
+"$BIN" event add REPL1 --step inspecting >/dev/null
+expect 0 "hub migrate on the primary" "$BIN" hub migrate
+expect 0 "station add on the primary" "$BIN" hub station add "Shed 1" \
+  --key-file "$PACKTRACE_DATA/keys/station.pub"
+expect 0 "pg_basebackup -R over loopback TCP, the standby started" pg_fixture_replica_start
+check "the standby is in recovery" \
+  '[ "$(psql -X -At "$PT_HUB_READ_DSN" -c "SELECT pg_is_in_recovery()")" = t ]'
+
+"$BIN" hub serve --port 0 --port-file "$T/port" --read-dsn "$PT_HUB_READ_DSN" 2>"$T/hub.err" &
+HUB=$!
+for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.1; done
+[ -s "$T/port" ] || {
+  echo "Bail out! the hub did not start: $(cat "$T/hub.err")"
+  exit 1
+}
+URL=http://127.0.0.1:$(cat "$T/port")
+expect 0 "the station's log posted to the hub (writes on the primary)" "$POST" "$PACKTRACE_DATA" "$URL"
+expect 0 "the replica replays the ingest within 10 s" pg_fixture_replica_wait 10
+check "the replica holds the station's events" \
+  '[ "$(psql -X -At "$PT_HUB_READ_DSN" -c "SELECT count(*) FROM events WHERE lot = '"'REPL1'"'")" = 2 ]'
+
+PAGE="$URL/01/$GTIN/10/REPL1"
+etag() { curl -s -o /dev/null -D - --max-time 10 -H 'Accept: text/html' "$PAGE" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: *//p'; }
+code=$(curl -s -o "$T/page" -w '%{http_code}' --max-time 10 -H 'Accept: text/html' "$PAGE")
+check "the hub serves the consumer page (200)" '[ "$code" = 200 ] && grep -q REPL1 "$T/page"'
+code=$(curl -s -o "$T/json" -w '%{http_code}' --max-time 10 -H 'Accept: application/json' "$PAGE")
+check "its JSON names the batch and its grower" \
+  '[ "$code" = 200 ] && [ "$(jq -r .lot "$T/json")" = REPL1 ] && grep -q "Li farm" "$T/json"'
+ETAG1=$(etag)
+
+# The page is read from the replica: with its replay paused, an event ingested on the primary
+# is not on the page; once replay resumes and catches up, it is.
+rpsql() { psql -X -At "$PT_HUB_READ_DSN" -c "$1"; }
+rpsql "SELECT pg_wal_replay_pause()" >/dev/null
+"$BIN" event add REPL1 --step packing >/dev/null
+expect 0 "a new event posted while the replica's replay is paused" "$POST" "$PACKTRACE_DATA" "$URL"
+check "the primary holds it" '[ "$(pg_psql -c "SELECT count(*) FROM events WHERE lot = '"'REPL1'"'")" = 3 ]'
+check "the page served is still the replica's: same ETag" '[ "$(etag)" = "$ETAG1" ]'
+rpsql "SELECT pg_wal_replay_resume()" >/dev/null
+expect 0 "replay resumed, the replica catches up within 10 s" pg_fixture_replica_wait 10
+ETAG2=$(etag)
+check "the page now has the new event: another ETag" '[ -n "$ETAG2" ] && [ "$ETAG2" != "$ETAG1" ]'
+tap_finish
