@@ -274,6 +274,17 @@ static const char *const migrations[] = {
     " END $$;"
     "CREATE TRIGGER events_derive AFTER INSERT ON events REFERENCING NEW TABLE AS new_events"
     "  FOR EACH STATEMENT EXECUTE FUNCTION hub_events_derive();",
+    /* 3: the stations' key rotations (pt-hub-store-keys.c), in chain order from 1. */
+    "CREATE TABLE key_rotations ("
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  idx integer NOT NULL CHECK (idx >= 1),"
+    "  record text NOT NULL,"
+    "  signature bytea NOT NULL,"
+    "  new_signature bytea NOT NULL,"
+    "  new_key bytea NOT NULL UNIQUE,"
+    "  after_seq bigint NOT NULL,"
+    "  received_at timestamptz NOT NULL DEFAULT now(),"
+    "  PRIMARY KEY (station_id, idx));",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_HUB_SCHEMA_VERSION);
@@ -592,6 +603,7 @@ pt_hub_station_free(PtHubStation *station)
   g_free(station->enrolled_at);
   g_free(station->last_heard);
   g_free(station->head_hash);
+  pt_key_chain_free(station->chain);
   g_free(station);
 }
 
@@ -674,6 +686,11 @@ pt_hub_store_station_get(PtHubStore *store, const char *id, gboolean for_update,
   else
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "unknown station %s", id);
   PQclear(res);
+  if (st) {
+    st->chain = pt_hub_store_key_chain(store, st->id, st->public_key, error);
+    if (!st->chain)
+      g_clear_pointer(&st, pt_hub_station_free);
+  }
   return st;
 }
 
