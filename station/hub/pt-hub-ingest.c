@@ -737,9 +737,10 @@ pt_hub_station_json(PtHubStore *store, const PtHubStation *station, GError **err
   json_t *head = st->head_seq > 0
                      ? json_pack("{sIss}", "seq", (json_int_t)st->head_seq, "hash", st->head_hash)
                      : json_null();
-  return json_pack("{sssssIsIsIsosososIsI}", "station", st->id, "name", st->name, "events",
+  return json_pack("{sssssIsIsIsosososIsIsI}", "station", st->id, "name", st->name, "events",
                    (json_int_t)st->n_events, "contiguous_seq", (json_int_t)st->contiguous_seq,
                    "last_seq", (json_int_t)st->last_seq, "head", head, "gaps", gap_list,
                    "last_heard", pt_json_string_or_null(st->last_heard), "quarantined",
-                   (json_int_t)st->n_quarantined, "alerts", (json_int_t)st->n_alerts);
+                   (json_int_t)st->n_quarantined, "alerts", (json_int_t)st->n_alerts, "keys",
+                   (json_int_t)pt_key_chain_length(station->chain));
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test-hub-keys.sh: the hub follows a station's key rotations (PROTOCOL.md, "Keys").  A real
 # `packtrace run` station syncs a lot to a real `packtrace hub serve` on a throwaway PostgreSQL
-# (pg-fixture.sh) through its hub connector, rotates its key (`packtrace key rotate`), adds
-# events to the same lot and syncs again: the hub holds every event, stores the rotation, and
+# (pg-fixture.sh) through its hub connector, adds an event, rotates its key (`packtrace key
+# rotate`), adds events to the same lot and syncs again: the hub holds every event, stores the rotation, and
 # the consumer bundle it serves for the lot (events on both sides of the rotation) verifies.
 # Then two forgeries, sent by hub-post: a rotation of the station signed by another station's
 # key (refused, quarantined, alerted) and an event signed by the retired key after the
@@ -66,6 +66,9 @@ stop_station() { kill "$station"; wait "$station" 2>/dev/null; station=; }
 start_station
 check "the station syncs its lot to the hub" wait_synced
 stop_station
+# One event the old key signs that the hub has not seen: the rotation names it as the last of
+# the old key, and reaches the hub first (the hub checks the event against it when it comes).
+"$BIN" event add 1 --step shipping >/dev/null || exit 1
 before=$(count)
 cp -a "$T/s" "$T/old"
 expect 0 "the station rotates its key" "$BIN" key rotate
@@ -76,6 +79,8 @@ check "the hub holds every event, none quarantined, no alert" \
   '[ "$(hub_station "events, .quarantined, .alerts, (.gaps | length)" | tr "\n" " ")" = "$(count) 0 0 0 " ]'
 check "the hub stored the rotation, to the station's key in force, after its last old event" \
   '[ "$(pg_psql -F " " -c "SELECT idx, encode(new_key, '"'hex'"'), after_seq FROM key_rotations WHERE station_id = '"'$SID'"'")" = "1 $(cat "$T/s/keys/station.pub") $before" ]'
+check "the hub's view of the station (GET /hub/v1/station) names its two keys" \
+  '[ "$("$BIN" sync status --json | jq ".connectors[0].hub.view.keys")" = 2 ]'
 expect 0 "sync status" "$BIN" sync status --json
 check "the connector has nothing pending and no error" \
   '[ "$(echo "$OUT" | jq -r ".connectors[0] | .pending, .quarantined, (.last_error // \"none\")" | tr "\n" " ")" = "0 0 none " ]'
