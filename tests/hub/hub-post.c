@@ -11,7 +11,9 @@
  * With HUB_POST_FORGE_ROTATION=FORGER_DATA_DIR it sends no events but a forged key rotation
  * of DATA_DIR's station (POST /hub/v1/rotations): its chain, then a record that hands over
  * from its key in force to a new key, signed by the forger's key instead, the request signed
- * by the new key; prints "HTTP STATUS BODY".
+ * by the new key; prints "HTTP STATUS BODY".  With HUB_POST_FORGE_ROTATION=- it sends
+ * DATA_DIR's own chain as it is, signed by its key in force (a folder cloned before a
+ * rotation and rotated on its own: another chain from the same anchor).
  * Prints each answer's body on a line; exits 1 when a request fails or an event is
  * quarantined. */
 #include "pt-hub-sign.h"
@@ -83,14 +85,15 @@ post(const char *url, const char *target, const PtKeys *keys, const char *body, 
   return status;
 }
 
-/* The forgery HUB_POST_FORGE_ROTATION asks for (see the top). */
+/* The rotations HUB_POST_FORGE_ROTATION asks for (see the top). */
 static int
 forge_rotation(PtStore *store, const PtKeys *victim, const char *forger_dir, const char *url,
                const Collect *col)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(PtKeys) forger = pt_keys_load(forger_dir, &error);
-  g_autoptr(GPtrArray) rows = forger ? pt_store_key_rotations(store, &error) : NULL;
+  gboolean own = strcmp(forger_dir, "-") == 0;
+  g_autoptr(PtKeys) forger = own ? NULL : pt_keys_load(forger_dir, &error);
+  g_autoptr(GPtrArray) rows = own || forger ? pt_store_key_rotations(store, &error) : NULL;
   if (!rows) {
     fprintf(stderr, "hub-post: %s\n", error->message);
     return 1;
@@ -101,6 +104,17 @@ forge_rotation(PtStore *store, const PtKeys *victim, const char *forger_dir, con
       fprintf(stderr, "hub-post: %s\n", error->message);
       return 1;
     }
+  json_t *list = pt_key_chain_to_json(chain);
+  if (own) {
+    json_t *req = json_pack("{so}", "keyChain", list);
+    char *body = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    g_autoptr(GString) answer = g_string_new(NULL);
+    long status = post(url, "/hub/v1/rotations", victim, body, answer);
+    free(body);
+    printf("HTTP %ld %s\n", status, answer->str);
+    return 0;
+  }
   /* The forger's secret half, under the name of the victim's key in force. */
   PtKeys posing = *forger;
   memcpy(posing.public_key, victim->public_key, PT_PUB_LEN);
@@ -112,7 +126,6 @@ forge_rotation(PtStore *store, const PtKeys *victim, const char *forger_dir, con
     fprintf(stderr, "hub-post: %s\n", error->message);
     return 1;
   }
-  json_t *list = pt_key_chain_to_json(chain);
   g_autofree char *sig = pt_hex_encode(forged.signature, PT_SIG_LEN);
   g_autofree char *new_sig = pt_hex_encode(forged.new_signature, PT_SIG_LEN);
   json_array_append_new(list, json_pack("{sossss}", "record",

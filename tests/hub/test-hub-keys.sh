@@ -113,6 +113,16 @@ check "  quarantined, with an alert for the admin" \
 check "  and the station's keys at the hub are unchanged" \
   '[ "$(pg_psql -c "SELECT count(*) FROM key_rotations WHERE station_id = '"'$SID'"'")" = 1 ]'
 
+# A copy of the folder from before the rotation, rotated on its own: another chain from the
+# same anchor, each record genuinely signed (a cloned station).
+cp -a "$T/old" "$T/clone"
+PACKTRACE_DATA=$T/clone "$BIN" key rotate >/dev/null || exit 1
+expect 0 "a cloned folder's own rotation is sent" env HUB_POST_FORGE_ROTATION=- "$POST" "$T/clone" "$URL"
+check "  and refused (409): it is not the rotation the hub holds" \
+  '[[ "$OUT" == "HTTP 409 "*"differs from the one the hub holds"* ]] && [ "$(hub_station alerts)" = 2 ]'
+expect 0 "the station's own chain sent again is taken (nothing new)" env HUB_POST_FORGE_ROTATION=- "$POST" "$T/s" "$URL"
+check "  200, two keys, none added" '[ "$(echo "$OUT" | cut -d" " -f2)" = 200 ] && [ "$(echo "$OUT" | cut -d" " -f3- | jq -r ".keys, .added" | tr "\n" " ")" = "2 0 " ]'
+
 # The retired key goes on signing in a copy of the folder from before the rotation.
 for _ in 1 2 3 4 5 6; do PACKTRACE_DATA=$T/old "$BIN" event add 1 --step shipping >/dev/null || exit 1; done
 from=$(($(count) + 1))
