@@ -6,7 +6,9 @@
 # the consumer bundle it serves for the lot (events on both sides of the rotation) verifies.
 # Then two forgeries, sent by hub-post: a rotation of the station signed by another station's
 # key (refused, quarantined, alerted) and an event signed by the retired key after the
-# rotation (a copy of the station's folder from before it; refused and quarantined).
+# rotation (a copy of the station's folder from before it; refused and quarantined); a
+# cloned folder's own rotation (refused); a rotation that reaches the hub before the event it
+# names, then another event at that seq (quarantined).
 set -u
 HERE=$(dirname "$0")
 . "$HERE/../tap.sh"
@@ -130,4 +132,24 @@ expect 1 "events signed by the retired key after the rotation are sent (as the s
   env HUB_POST_SIGNER="$T/s" "$POST" "$T/old" "$URL" "$from"
 check "  and quarantined: signed by a retired key" \
   '[[ "$OUT" == *"\"quarantined\""*"signed by a retired key"* ]] && [ "$(hub_station quarantined)" -ge 2 ] && [ "$(hub_station events)" = "$(count)" ]'
+# A rotation that reaches the hub before the event it names: the event that comes after it
+# at that seq must be the one named.  Station X forks before its last old event (X2 signs
+# another one at the same seq), X rotates after its own; X's chain goes first, then X2's
+# events are sent as X (its request key), then X's.
+export PACKTRACE_DATA=$T/x
+"$BIN" init >/dev/null && sed -i 's/^demo=auto/demo=off/' "$T/x/station.ini" || exit 1
+"$BIN" hub station add "Shed X" --key-file "$T/x/keys/station.pub" >/dev/null || exit 1
+"$BIN" batch new --product Oranges --gtin $GTIN --lot X1 >/dev/null || exit 1
+cp -a "$T/x" "$T/x2"
+"$BIN" batch hold X1 --reason "the one the rotation names" >/dev/null || exit 1
+PACKTRACE_DATA=$T/x2 "$BIN" batch hold X1 --reason "another one" >/dev/null || exit 1
+"$BIN" key rotate >/dev/null || exit 1
+XID=$("$BIN" key show --json | jq -r .station_id)
+expect 0 "a rotation naming an event the hub does not hold yet is sent" env HUB_POST_FORGE_ROTATION=- "$POST" "$T/x" "$URL"
+check "  and taken (200): it waits for that event" '[ "$(echo "$OUT" | cut -d" " -f2)" = 200 ]'
+expect 1 "then another event at that seq (signed by the old key) is sent" env HUB_POST_SIGNER="$T/x" "$POST" "$T/x2" "$URL"
+check "  and quarantined: not the event the rotation names" '[[ "$OUT" == *"\"quarantined\""*"key rotation 1 names another event at this seq"* ]]'
+expect 0 "the station's own events are sent and taken" "$POST" "$T/x" "$URL"
+check "  the hub holds them all, the one quarantined apart" \
+  '[ "$("$BIN" hub status --json | jq -r --arg id "$XID" ".stations[] | select(.station == \$id) | .events, .quarantined" | tr "\n" " ")" = "$(sqlite3 "$T/x/station.db" "SELECT count(*) FROM events") 1 " ]'
 tap_finish
