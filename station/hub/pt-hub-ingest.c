@@ -16,7 +16,8 @@
 #include <string.h>
 
 PtHubStation *
-pt_hub_authenticate(PtHubStore *store, const PtHubRequest *req, GError **error)
+pt_hub_authenticate_with(PtHubStore *store, const PtHubRequest *req, const guint8 *key,
+                         GError **error)
 {
   if (!pt_hub_station_id_is_valid(req->station)) {
     g_set_error(error, PT_ERROR, PT_ERROR_TAMPERED, "%s header %s", PT_HUB_HEADER_STATION,
@@ -36,11 +37,20 @@ pt_hub_authenticate(PtHubStore *store, const PtHubRequest *req, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_TAMPERED, "station %s is revoked", st->id);
     return NULL;
   }
-  if (!pt_hub_check_request(st->public_key, req->station, req->date, req->signature, req->method,
-                            req->target, req->body, req->body_len, req->now_ns, PT_HUB_CLOCK_SKEW_S,
-                            error))
+  /* The station signs with the last key of its chain at the hub (PROTOCOL.md, "Keys"). */
+  if (!key)
+    key = pt_key_chain_key(st->chain, pt_key_chain_length(st->chain) - 1);
+  if (!pt_hub_check_request_rotated(st->public_key, key, req->station, req->date, req->signature,
+                                    req->method, req->target, req->body, req->body_len, req->now_ns,
+                                    PT_HUB_CLOCK_SKEW_S, error))
     return NULL;
   return g_steal_pointer(&st);
+}
+
+PtHubStation *
+pt_hub_authenticate(PtHubStore *store, const PtHubRequest *req, GError **error)
+{
+  return pt_hub_authenticate_with(store, req, NULL, error);
 }
 
 static json_t *
@@ -254,10 +264,39 @@ read_record(Item *item, const json_t *event, const char *claimed_lot, const char
   ev->evidence = pt_hub_event_evidence(event);
 }
 
-/* Reads and checks one event against its own record and @public_key; no database. */
+/* What the station's key chain says of @row, which was signed with the key at its seq, as
+ * audit checks it: its time under the same key, the event a rotation names at its seq. */
+static void
+check_key(const PtEventRow *row, const PtKeyChain *chain, guint index, GPtrArray *failures)
+{
+  if (!pt_keys_verify(pt_key_chain_key(chain, index), row->hash, row->signature))
+    for (guint k = 0; k < index; k++)
+      if (pt_keys_verify(pt_key_chain_key(chain, k), row->hash, row->signature)) {
+        gint64 after = 0;
+        pt_key_chain_after(chain, k + 1, &after);
+        g_ptr_array_add(
+            failures,
+            g_strdup_printf("signed by a retired key (key %u, rotated after seq %" G_GINT64_FORMAT
+                            ")",
+                            k, after));
+        break;
+      }
+  if (pt_key_chain_index_at_time(chain, row->record_time_ns) != index)
+    g_ptr_array_add(
+        failures, g_strdup("its record time puts it under another key than its place in the log"));
+  for (guint i = 1; i < pt_key_chain_length(chain); i++) {
+    gint64 after_seq = 0;
+    const guint8 *after = pt_key_chain_after(chain, i, &after_seq);
+    if (after_seq == row->seq && sodium_memcmp(after, row->hash, PT_HASH_LEN) != 0)
+      g_ptr_array_add(failures,
+                      g_strdup_printf("key rotation %u names another event at this seq", i));
+  }
+}
+
+/* Reads and checks one event against its own record and the key @chain has in force at its
+ * seq; no database. */
 static gboolean
-prepare(Item *item, json_t *received, guint index, const guint8 public_key[PT_PUB_LEN],
-        GError **error)
+prepare(Item *item, json_t *received, guint index, const PtKeyChain *chain, GError **error)
 {
   item->received = received;
   item->ev = g_new0(PtHubEvent, 1);
@@ -275,7 +314,10 @@ prepare(Item *item, json_t *received, guint index, const guint8 public_key[PT_PU
     sodium_bin2hex(item->prev_station, sizeof item->prev_station, row->prev_station_hash,
                    PT_HASH_LEN);
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
-  json_t *event = pt_event_check(row, public_key, TRUE, failures);
+  guint key = pt_key_chain_index_for_seq(chain, row->seq);
+  json_t *event = pt_event_check(row, pt_key_chain_key(chain, key), TRUE, failures);
+  if (pt_key_chain_length(chain) > 1)
+    check_key(row, chain, key, failures);
   if (failures->len > 0) {
     g_ptr_array_add(failures, NULL);
     quarantine(item, g_strjoinv("; ", (char **)failures->pdata));
@@ -552,7 +594,7 @@ pt_hub_ingest_events(PtHubStore *store, const PtHubStation *station, const char 
   n = json_array_size(events);
   items = g_new0(Item, n);
   for (guint i = 0; i < n; i++)
-    if (!prepare(&items[i], json_array_get(events, i), i, station->public_key, error))
+    if (!prepare(&items[i], json_array_get(events, i), i, station->chain, error))
       goto out;
 
   /* Partitions are made outside the transaction (making one locks the parent table). */
@@ -695,9 +737,10 @@ pt_hub_station_json(PtHubStore *store, const PtHubStation *station, GError **err
   json_t *head = st->head_seq > 0
                      ? json_pack("{sIss}", "seq", (json_int_t)st->head_seq, "hash", st->head_hash)
                      : json_null();
-  return json_pack("{sssssIsIsIsosososIsI}", "station", st->id, "name", st->name, "events",
+  return json_pack("{sssssIsIsIsosososIsIsI}", "station", st->id, "name", st->name, "events",
                    (json_int_t)st->n_events, "contiguous_seq", (json_int_t)st->contiguous_seq,
                    "last_seq", (json_int_t)st->last_seq, "head", head, "gaps", gap_list,
                    "last_heard", pt_json_string_or_null(st->last_heard), "quarantined",
-                   (json_int_t)st->n_quarantined, "alerts", (json_int_t)st->n_alerts);
+                   (json_int_t)st->n_quarantined, "alerts", (json_int_t)st->n_alerts, "keys",
+                   (json_int_t)pt_key_chain_length(station->chain));
 }

@@ -1,9 +1,10 @@
 /* pt-hub-ingest.h: what the hub does with a station's requests (station/hub/PROTOCOL.md):
  * authenticate it, then verify and store its events, heads and evidence, or enrol it.
- * Ingest verifies, then stores: each event against its own record and the station's
- * registered key (trace/pt-event-check.h, the station audit's checks), then against what the
- * hub holds (identity, station chain, batch chain) inside one transaction per request with
- * the station's row locked.  A refused event is kept in quarantine with its reason.
+ * Ingest verifies, then stores: each event against its own record and the station's key in
+ * force at its seq, as audit picks it (the enrolled key, then each rotation's: pt-hub-keys.h;
+ * trace/pt-event-check.h, the station audit's checks), then against what the hub holds
+ * (identity, station chain, batch chain) inside one transaction per request with the
+ * station's row locked.  A refused event is kept in quarantine with its reason.
  *
  * Workload: up to PT_HUB_EVENTS_PER_REQUEST_MAX events a request, from tens of stations at
  * once; the CPU work (hash, signature, JSON, Event Hash ID) happens before the transaction,
@@ -29,10 +30,14 @@ typedef struct {
   gint64 now_ns;
 } PtHubRequest;
 
-/* Checks @req's signature against the registered key of the station it names; refuses an
+/* Checks @req's signature against the current key of the station it names; refuses an
  * unknown or revoked station.  Fails with PT_ERROR_TAMPERED (401) and the reason, or a store
  * error.  Returns: (transfer full): the station. */
 PtHubStation *pt_hub_authenticate(PtHubStore *store, const PtHubRequest *req, GError **error);
+/* The same, the signature checked with @key (nullable: the last key of the station's chain at
+ * the hub, which is what pt_hub_authenticate() does).  Returns: (transfer full). */
+PtHubStation *pt_hub_authenticate_with(PtHubStore *store, const PtHubRequest *req,
+                                       const guint8 *key, GError **error);
 
 /* The SHA-256 under which an enrolment code is stored: of the code upper-cased, without the
  * dashes and spaces it is printed with, so "k7qf-2m9x" and "K7QF 2M9X" are one code. */

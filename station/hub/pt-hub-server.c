@@ -3,6 +3,7 @@
 
 #include "pt-error.h"
 #include "pt-hub-ingest.h"
+#include "pt-hub-keys.h"
 #include "pt-hub-routes.h"
 #include "pt-hub-web.h"
 #include "pt-hub-sign.h"
@@ -219,6 +220,7 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
   gboolean known = evidence || route_is(url, method, "/hub/v1/enrol", "POST") ||
                    route_is(url, method, "/hub/v1/events", "POST") ||
                    route_is(url, method, "/hub/v1/head", "POST") ||
+                   route_is(url, method, "/hub/v1/rotations", "POST") ||
                    route_is(url, method, "/hub/v1/station", "GET") ||
                    route_is(url, method, "/hub/v1/health", "GET");
   if (!known)
@@ -252,6 +254,9 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
   unsigned status = MHD_HTTP_OK;
   if (strcmp(url, "/hub/v1/enrol") == 0) {
     answer = pt_hub_enrol(store, &req, &error);
+  } else if (strcmp(url, "/hub/v1/rotations") == 0) {
+    /* Authenticated by the key its body brings in (pt-hub-keys.h). */
+    answer = pt_hub_ingest_rotations(store, &req, &error);
   } else {
     g_autoptr(PtHubStation) station = pt_hub_authenticate(store, &req, &error);
     if (!station)

@@ -474,6 +474,18 @@ static const char sql_alert_add[] =
     "INSERT INTO alerts (station_id, kind, message) VALUES ($1, $2, $3)";
 
 gboolean
+pt_hub_store_alert_add(PtHubStore *store, const char *station_id, const char *kind,
+                       const char *message, GError **error)
+{
+  const char *params[] = {station_id, kind, message};
+  PGresult *res =
+      pt_hub_pq_exec(store, FALSE, "alert", sql_alert_add, 3, params, PGRES_COMMAND_OK, error);
+  gboolean ok = res != NULL;
+  PQclear(res);
+  return ok;
+}
+
+gboolean
 pt_hub_store_head_record(PtHubStore *store, const char *station_id, gint64 seq,
                          const guint8 hash[PT_HASH_LEN], char **alert_out, GError **error)
 {
@@ -527,12 +539,8 @@ pt_hub_store_head_record(PtHubStore *store, const char *station_id, gint64 seq,
     ok = res != NULL;
     PQclear(res);
   }
-  if (ok && alert) {
-    const char *p5[] = {station_id, "head", alert};
-    res = pt_hub_pq_exec(store, FALSE, "alert", sql_alert_add, 3, p5, PGRES_COMMAND_OK, error);
-    ok = res != NULL;
-    PQclear(res);
-  }
+  if (ok && alert)
+    ok = pt_hub_store_alert_add(store, station_id, "head", alert, error);
   if (ok)
     *alert_out = alert;
   else

@@ -15,6 +15,17 @@ struct _PtHubStore {
   int named_pid;      /* w's backend when those were prepared: a reset connection has none */
 };
 
+/* TRUE when @res (nullable; still the caller's) has status @want; else sets @error from the
+ * result's or @conn's message, naming @what (unique violation PT_ERROR_CONFLICT, a lost
+ * connection PT_ERROR_BUSY). */
+gboolean pt_hub_pq_ok(PGconn *conn, const char *what, PGresult *res, ExecStatusType want,
+                      GError **error);
+/* The hub's settings on a new or reset connection (UTC text times, quiet NOTICEs). */
+gboolean pt_hub_pq_session_settings(PGconn *conn, GError **error);
+/* pt_hub_pq_exec() on the write connection for a statement that returns no rows. */
+gboolean pt_hub_pq_command(PtHubStore *store, const char *what, const char *sql, int n,
+                           const char *const *params, GError **error);
+
 /* Runs @sql on @store's read connection (@read) or write connection with @n text parameters (each
  * nullable: SQL NULL) and checks that the result is @want (PGRES_COMMAND_OK or PGRES_TUPLES_OK).  A
  * lost connection is reset once before the statement (a restarted server), never in a transaction.

@@ -302,178 +302,20 @@ static const char *const migrations[] = {
     "DROP INDEX events_time;"
     "DROP INDEX events_lot;"
     "DROP INDEX events_hash_id;",
+    /* 4: the stations' key rotations (pt-hub-store-keys.c), in chain order from 1. */
+    "CREATE TABLE key_rotations ("
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  idx integer NOT NULL CHECK (idx >= 1),"
+    "  record text NOT NULL,"
+    "  signature bytea NOT NULL,"
+    "  new_signature bytea NOT NULL,"
+    "  new_key bytea NOT NULL UNIQUE,"
+    "  after_seq bigint NOT NULL,"
+    "  received_at timestamptz NOT NULL DEFAULT now(),"
+    "  PRIMARY KEY (station_id, idx));",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_HUB_SCHEMA_VERSION);
-
-static gboolean
-pq_ok(PGconn *conn, const char *what, PGresult *res, ExecStatusType want, GError **error)
-{
-  if (res && PQresultStatus(res) == want)
-    return TRUE;
-  const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-  int code = PT_ERROR_FAILED;
-  if (state && strcmp(state, "23505") == 0)
-    code = PT_ERROR_CONFLICT;
-  else if (PQstatus(conn) != CONNECTION_OK || (state && g_str_has_prefix(state, "08")) ||
-           (state && g_str_has_prefix(state, "57P")))
-    code = PT_ERROR_BUSY;
-  g_autofree char *msg = g_strdup(res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
-  g_strchomp(msg);
-  g_set_error(error, PT_ERROR, code, "database: %s: %s", what, msg);
-  return FALSE;
-}
-
-/* Times are read and written as UTC text; quiet NOTICEs (IF NOT EXISTS) stay off stderr. */
-static gboolean
-session_settings(PGconn *conn, GError **error)
-{
-  PGresult *res = PQexec(conn, "SET TIME ZONE 'UTC'; SET client_min_messages = warning");
-  gboolean ok = pq_ok(conn, "session settings", res, PGRES_COMMAND_OK, error);
-  PQclear(res);
-  return ok;
-}
-
-/* @sql on @conn, by its prepared name when @prepare (prepared first if this backend has not
- * seen it).  Returns: (transfer full) (nullable). */
-static PGresult *
-run(PtHubStore *store, PGconn *conn, gboolean prepare, const char *sql, int n,
-    const char *const *params, const int *lengths, const int *formats)
-{
-  if (!prepare)
-    return PQexecParams(conn, sql, n, NULL, params, lengths, formats, 0);
-  if (store->named_pid != PQbackendPID(conn)) {
-    g_hash_table_remove_all(store->named);
-    store->named_pid = PQbackendPID(conn);
-  }
-  const char *name = g_hash_table_lookup(store->named, sql);
-  if (!name) {
-    if (g_hash_table_size(store->named) >= PT_HUB_PREPARED_MAX)
-      return PQexecParams(conn, sql, n, NULL, params, lengths, formats, 0);
-    char *made = g_strdup_printf("pt_hub_%u", g_hash_table_size(store->named));
-    PGresult *res = PQprepare(conn, made, sql, n, NULL);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-      g_free(made);
-      return res;
-    }
-    PQclear(res);
-    g_hash_table_insert(store->named, g_strdup(sql), made);
-    name = made;
-  }
-  return PQexecPrepared(conn, name, n, params, lengths, formats, 0);
-}
-
-static PGresult *
-exec_on(PtHubStore *store, gboolean read, gboolean prepare, const char *what, const char *sql,
-        int n, const char *const *params, const int *lengths, const int *formats,
-        ExecStatusType want, GError **error)
-{
-  PGconn *conn = read ? store->r : store->w;
-  gboolean in_tx = conn == store->w && store->in_tx;
-  /* A server that restarted leaves the connection bad: reset it once, but never inside a
-   * transaction, whose statements would then run one by one outside it. */
-  if (PQstatus(conn) == CONNECTION_BAD && !in_tx) {
-    PQreset(conn);
-    if (PQstatus(conn) == CONNECTION_OK && !session_settings(conn, error))
-      return NULL;
-  }
-  if (PQstatus(conn) != CONNECTION_OK) {
-    g_autofree char *msg = g_strdup(PQerrorMessage(conn));
-    g_strchomp(msg);
-    g_set_error(error, PT_ERROR, PT_ERROR_BUSY, "database unreachable%s: %s",
-                in_tx ? " in a transaction" : "", msg);
-    return NULL;
-  }
-  PGresult *res = run(store, conn, prepare, sql, n, params, lengths, formats);
-  /* A connection is found dead only when used: outside a transaction, once more on a new one. */
-  if (PQresultStatus(res) != want && PQstatus(conn) == CONNECTION_BAD && !in_tx) {
-    PQclear(res);
-    PQreset(conn);
-    res = NULL;
-    if (PQstatus(conn) == CONNECTION_OK && session_settings(conn, NULL))
-      res = run(store, conn, prepare, sql, n, params, lengths, formats);
-  }
-  if (!pq_ok(conn, what, res, want, error)) {
-    PQclear(res);
-    return NULL;
-  }
-  return res;
-}
-
-PGresult *
-pt_hub_pq_exec_bin(PtHubStore *store, gboolean read, const char *what, const char *sql, int n,
-                   const char *const *params, const int *lengths, const int *formats,
-                   ExecStatusType want, GError **error)
-{
-  return exec_on(store, read, FALSE, what, sql, n, params, lengths, formats, want, error);
-}
-
-PGresult *
-pt_hub_pq_exec_prepared(PtHubStore *store, const char *what, const char *sql, int n,
-                        const char *const *params, ExecStatusType want, GError **error)
-{
-  return exec_on(store, FALSE, TRUE, what, sql, n, params, NULL, NULL, want, error);
-}
-
-PGresult *
-pt_hub_pq_exec(PtHubStore *store, gboolean read, const char *what, const char *sql, int n,
-               const char *const *params, ExecStatusType want, GError **error)
-{
-  return pt_hub_pq_exec_bin(store, read, what, sql, n, params, NULL, NULL, want, error);
-}
-
-static gboolean
-pq_command(PtHubStore *store, const char *what, const char *sql, int n, const char *const *params,
-           GError **error)
-{
-  PGresult *res = pt_hub_pq_exec(store, FALSE, what, sql, n, params, PGRES_COMMAND_OK, error);
-  PQclear(res);
-  return res != NULL;
-}
-
-void
-pt_hub_pq_array_add(GString *s, const char *value)
-{
-  if (s->len > 1)
-    g_string_append_c(s, ',');
-  if (!value) {
-    g_string_append(s, "NULL");
-    return;
-  }
-  g_string_append_c(s, '"');
-  /* Runs between the characters to escape in one copy: a record's body is a kilobyte of JSON,
-   * and a character at a time was the hub's largest cost after the signatures. */
-  for (const char *p = value; *p;) {
-    gsize run = strcspn(p, "\"\\");
-    g_string_append_len(s, p, (gssize)run);
-    p += run;
-    if (*p) {
-      g_string_append_c(s, '\\');
-      g_string_append_c(s, *p++);
-    }
-  }
-  g_string_append_c(s, '"');
-}
-
-gint64
-pt_hub_pq_int(const PGresult *res, int row, int col)
-{
-  if (PQgetisnull(res, row, col))
-    return 0;
-  return g_ascii_strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-char *
-pt_hub_pq_text(const PGresult *res, int row, int col)
-{
-  return PQgetisnull(res, row, col) ? NULL : g_strdup(PQgetvalue(res, row, col));
-}
-
-gboolean
-pt_hub_pq_hex(const PGresult *res, int row, int col, guint8 *out, gsize len)
-{
-  return !PQgetisnull(res, row, col) && pt_hex_decode(PQgetvalue(res, row, col), out, len);
-}
 
 static PGconn *
 connect_dsn(const char *dsn, GError **error)
@@ -486,7 +328,7 @@ connect_dsn(const char *dsn, GError **error)
     PQfinish(conn);
     return NULL;
   }
-  if (!session_settings(conn, error)) {
+  if (!pt_hub_pq_session_settings(conn, error)) {
     PQfinish(conn);
     return NULL;
   }
@@ -532,14 +374,14 @@ pt_hub_store_free(PtHubStore *store)
 gboolean
 pt_hub_store_begin(PtHubStore *store, GError **error)
 {
-  store->in_tx = pq_command(store, "begin", "BEGIN", 0, NULL, error);
+  store->in_tx = pt_hub_pq_command(store, "begin", "BEGIN", 0, NULL, error);
   return store->in_tx;
 }
 
 gboolean
 pt_hub_store_commit(PtHubStore *store, GError **error)
 {
-  gboolean ok = pq_command(store, "commit", "COMMIT", 0, NULL, error);
+  gboolean ok = pt_hub_pq_command(store, "commit", "COMMIT", 0, NULL, error);
   store->in_tx = FALSE;
   return ok;
 }
@@ -607,7 +449,7 @@ migrate_one(PtHubStore *store, gboolean *done, int *applied, GError **error)
                                  PGRES_TUPLES_OK, error);
   gboolean ok = res != NULL;
   PQclear(res);
-  ok = ok && pq_command(store, "schema_version", sql_version_table, 0, NULL, error);
+  ok = ok && pt_hub_pq_command(store, "schema_version", sql_version_table, 0, NULL, error);
   res = ok ? pt_hub_pq_exec(store, FALSE, "schema version", sql_version_read, 0, NULL,
                             PGRES_TUPLES_OK, error)
            : NULL;
@@ -629,14 +471,14 @@ migrate_one(PtHubStore *store, gboolean *done, int *applied, GError **error)
   if (ok) {
     PGresult *m = PQexec(store->w, migrations[v]);
     g_autofree char *what = g_strdup_printf("migration %d", v + 1);
-    ok = pq_ok(store->w, what, m, PGRES_COMMAND_OK, error);
+    ok = pt_hub_pq_ok(store->w, what, m, PGRES_COMMAND_OK, error);
     PQclear(m);
   }
   if (ok) {
     char next[16];
     g_snprintf(next, sizeof next, "%d", v + 1);
     const char *params[] = {next};
-    ok = pq_command(store, "schema version", sql_version_set, 1, params, error);
+    ok = pt_hub_pq_command(store, "schema version", sql_version_set, 1, params, error);
   }
   if (!ok) {
     pt_hub_store_rollback(store);
@@ -673,6 +515,7 @@ pt_hub_station_free(PtHubStation *station)
   g_free(station->enrolled_at);
   g_free(station->last_heard);
   g_free(station->head_hash);
+  pt_key_chain_free(station->chain);
   g_free(station);
 }
 
@@ -686,7 +529,7 @@ pt_hub_store_station_add(PtHubStore *store, const char *id, const char *name,
   g_autofree char *hex = pt_hex_encode(public_key, PT_PUB_LEN);
   const char *params[] = {id, name, hex};
   g_autoptr(GError) local = NULL;
-  if (pq_command(store, "add station", sql_station_add, 3, params, &local))
+  if (pt_hub_pq_command(store, "add station", sql_station_add, 3, params, &local))
     return TRUE;
   if (g_error_matches(local, PT_ERROR, PT_ERROR_CONFLICT)) {
     g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "station %s (this key) is registered already",
@@ -755,6 +598,11 @@ pt_hub_store_station_get(PtHubStore *store, const char *id, gboolean for_update,
   else
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "unknown station %s", id);
   PQclear(res);
+  if (st) {
+    st->chain = pt_hub_store_key_chain(store, st->id, st->public_key, error);
+    if (!st->chain)
+      g_clear_pointer(&st, pt_hub_station_free);
+  }
   return st;
 }
 
@@ -798,9 +646,9 @@ pt_hub_store_station_rename(PtHubStore *store, const char *id, const char *name,
 {
   const char *params[] = {id, name};
   /* Every page names its station: every hub process drops its whole page cache. */
-  return pq_command(store, "rename station", sql_station_rename, 2, params, error) &&
-         pq_command(store, "notify rename", "NOTIFY " PT_HUB_BATCH_CHANNEL ", 'all'", 0, NULL,
-                    error);
+  return pt_hub_pq_command(store, "rename station", sql_station_rename, 2, params, error) &&
+         pt_hub_pq_command(store, "notify rename", "NOTIFY " PT_HUB_BATCH_CHANNEL ", 'all'", 0,
+                           NULL, error);
 }
 
 static const char sql_station_revoke[] =
@@ -865,7 +713,7 @@ pt_hub_store_enrol_code_add(PtHubStore *store, const guint8 code_hash[PT_HASH_LE
   g_autofree char *hex = pt_hex_encode(code_hash, PT_HASH_LEN);
   g_autofree char *expires = pt_time_format(expires_ns);
   const char *params[] = {hex, name, expires};
-  return pq_command(store, "add enrolment code", sql_code_add, 3, params, error);
+  return pt_hub_pq_command(store, "add enrolment code", sql_code_add, 3, params, error);
 }
 
 char *

@@ -35,16 +35,19 @@
  *   batch_buyers    which buyer GLN a batch was loaded for
  *   quality_facets  per week, station, batch: fruit per grade class, size code, defect kind,
  *                   inspections per declared class, fruit, fruit with defects, kg
- *   (the last three kept by a statement trigger on events, in ingest's transaction) */
+ *   (the last three kept by a statement trigger on events, in ingest's transaction)
+ * Version 3 (pt-hub-store-keys.c):
+ *   key_rotations   per station, the rotation records the hub accepted, in chain order */
 #pragma once
 
+#include "pt-key-chain.h"
 #include "pt-record.h"
 
 #include <glib.h>
 
 G_BEGIN_DECLS
 
-#define PT_HUB_SCHEMA_VERSION 3
+#define PT_HUB_SCHEMA_VERSION 4
 
 typedef struct _PtHubStore PtHubStore;
 
@@ -83,6 +86,7 @@ typedef struct {
   gint64 n_events;
   gint64 n_quarantined;
   gint64 n_alerts;
+  PtKeyChain *chain; /* get only (NULL in lists): public_key, the anchor, and its rotations */
 } PtHubStation;
 
 void pt_hub_station_free(PtHubStation *station);
@@ -91,7 +95,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubStation, pt_hub_station_free)
 /* Registers a station.  Fails with PT_ERROR_CONFLICT when the key or id is there already. */
 gboolean pt_hub_store_station_add(PtHubStore *store, const char *id, const char *name,
                                   const guint8 public_key[PT_PUB_LEN], GError **error);
-/* The station @id with its key and revocation only (the counts stay 0), or NULL with
+/* The station @id with its keys (the enrolled one and the rotations accepted) and revocation
+ * only (the counts stay 0), or NULL with
  * PT_ERROR_NOT_FOUND.  With @for_update, inside a transaction, the row is locked until it
  * ends: ingest of one station is serialised across hub processes.  Returns: (transfer full). */
 PtHubStation *pt_hub_store_station_get(PtHubStore *store, const char *id, gboolean for_update,
@@ -192,6 +197,23 @@ gboolean pt_hub_store_quarantine_add(PtHubStore *store, const char *station_id, 
 GPtrArray *pt_hub_store_evidence_missing(PtHubStore *store, GPtrArray *hashes, GError **error);
 /* Touches last_heard of @station_id. */
 gboolean pt_hub_store_station_heard(PtHubStore *store, const char *station_id, GError **error);
+
+/* Raises an alert for the admin: @kind ("head", "rotation"), @message. */
+gboolean pt_hub_store_alert_add(PtHubStore *store, const char *station_id, const char *kind,
+                                const char *message, GError **error);
+
+/* Key rotations (pt-hub-store-keys.c) ------------------------------------------------------ */
+
+/* @station_id's key chain: @anchor (its enrolled key) and the rotations the hub accepted,
+ * checked again as they are read (a few per station).  Returns: (transfer full). */
+PtKeyChain *pt_hub_store_key_chain(PtHubStore *store, const char *station_id,
+                                   const guint8 anchor[PT_PUB_LEN], GError **error);
+/* Stores @rotation as rotation @index (1: the first) of @station_id, whose chain checked it;
+ * @new_key and @after_seq are the record's.  In the caller's transaction. */
+gboolean pt_hub_store_key_rotation_add(PtHubStore *store, const char *station_id, guint index,
+                                       const PtKeyRotationRow *rotation,
+                                       const guint8 new_key[PT_PUB_LEN], gint64 after_seq,
+                                       GError **error);
 
 /* Evidence ------------------------------------------------------------------------------- */
 

@@ -416,6 +416,13 @@ public_document(const PtHubCall *call, const PtHubLotHead *head, const char *gti
     return NULL;
   if (!bundle)
     return pt_bundle_writer_epcis(w, len_out, error);
+  /* The records of a station that rotated its key are signed by the keys of its chain: the
+   * bundle carries the chain from the anchor, as the station's own does. */
+  g_autoptr(PtKeyChain) chain =
+      pt_hub_store_key_chain(call->store, head->station_id, head->public_key, error);
+  if (!chain)
+    return NULL;
+  pt_bundle_writer_set_key_chain(w, chain);
   PtBatch batch = {.lot = (char *)lot, .gtin = (char *)gtin};
   return pt_bundle_writer_finish_attested(w, call->web->keys, head->public_key, &batch, len_out,
                                           error);

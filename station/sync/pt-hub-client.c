@@ -68,7 +68,7 @@ pt_hub_client_sign_hashed(const PtKeys *keys, const char *method, const char *ur
     return NULL;
   g_autofree char *body_hex = pt_hex_encode(body_sha256, PT_HASH_LEN);
   g_auto(PtHubAuth) auth = {0};
-  auth.station = pt_keys_station_id(keys->public_key);
+  auth.station = pt_keys_station_id(keys->anchor_key);
   auth.date = pt_time_format(now_ns);
   g_autofree char *message = g_strconcat(PT_HUB_SIGN_CONTEXT "\n", method, "\n", target, "\n",
                                          auth.date, "\n", body_hex, NULL);
@@ -196,7 +196,7 @@ pt_hub_client_station(const PtHubTarget *target, const PtKeys *keys, GError **er
   if (!answer || (status >= 200 && status < 300))
     return answer;
   g_autofree char *why = answer_text(status, answer);
-  g_autofree char *id = pt_keys_station_id(keys->public_key);
+  g_autofree char *id = pt_keys_station_id(keys->anchor_key);
   g_autofree char *pub = pt_hex_encode(keys->public_key, PT_PUB_LEN);
   if (status == 401 || status == 403 || status == 404)
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND,

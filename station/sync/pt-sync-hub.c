@@ -3,6 +3,10 @@
  * A hub verifies the station chain link by link, so it gets the whole signed log in seq
  * order: the log is the queue and the connector's cursor is the last seq the hub answered
  * for (pt-store-hub-sync.h).  One request at a time, in this order:
+ *   POST /hub/v1/rotations     once the station has rotated its key, first in each run and
+ *                              whenever the key changes or the hub refuses the signature: the
+ *                              whole key chain, so the hub takes the key every later request
+ *                              (and event after the rotation) is signed with
  *   GET  /hub/v1/station       first in each run and after every outage: what the hub
  *                              holds (last contiguous seq, head, gaps); the cursor moves to
  *                              it, so nothing the hub holds is sent again and nothing it
@@ -28,6 +32,9 @@
  *                             honoured), read the hub's view again when it is back
  *   401, 403, 404             the hub does not know the station (or its signature): back off
  *                             and say so; enrolment or `packtrace hub station add` fixes it
+ *                             (404 to rotations: a hub of protocol 1, which cannot follow
+ *                             them; the connector says so and sends nothing)
+ *   409 to rotations          the hub refused the chain (quarantined, alerted): back off
  *   409                       events: the hub expected others, read its view again;
  *                             evidence: refused (bytes or reference), shown by status
  *   other 4xx to events       several events: half as many next; one: kept as quarantined
@@ -38,8 +45,10 @@
 #include "pt-hub-client.h"
 #include "pt-hub-wire.h"
 #include "pt-json.h"
+#include "pt-key-chain.h"
 #include "pt-limits.h"
 #include "pt-store-hub-sync.h"
+#include "pt-store-keys.h"
 #include "pt-store-sync.h"
 #include "pt-time.h"
 
@@ -61,6 +70,8 @@ struct _PtSyncHub {
   gint64 clock_skew_ms; /* the hub's clock as last recorded, minus the station's */
   gint64 clock_ns;      /* when it was recorded; 0 = not yet in this run */
   GHashTable *batches;  /* gint64 batch id -> BatchInfo */
+  gboolean keys_known;  /* the hub took the chain up to keys_known_for (in this run) */
+  guint8 keys_known_for[PT_PUB_LEN];
 };
 
 static void
@@ -168,6 +179,52 @@ start_station(Conn *conn)
 {
   Req *req = hub_req(conn, REQ_HUB_STATION, "/hub/v1/station");
   send_signed(req, "GET", NULL, NULL);
+}
+
+/* The station's key chain as a bundle carries it, checked as the hub will check it.
+ * Returns: (transfer full) (nullable). */
+static json_t *
+key_chain_json(Conn *conn, GError **error)
+{
+  g_autoptr(GPtrArray) rows = pt_store_key_rotations(conn_store(conn), error);
+  if (!rows)
+    return NULL;
+  g_autoptr(PtKeyChain) chain = pt_key_chain_new(conn->sync->keys->anchor_key);
+  for (guint i = 0; i < rows->len; i++)
+    if (!pt_key_chain_add(chain, rows->pdata[i], error))
+      return NULL;
+  return pt_key_chain_to_json(chain);
+}
+
+/* Returns: TRUE when a request went out; FALSE when the hub knows the key the station signs
+ * with (or the chain cannot be read: then the connector backs off). */
+static gboolean
+start_rotations(Conn *conn)
+{
+  PtSyncHub *hub = conn->hub;
+  const PtKeys *keys = conn->sync->keys;
+  if (sodium_memcmp(keys->public_key, keys->anchor_key, PT_PUB_LEN) == 0 ||
+      (hub->keys_known && sodium_memcmp(hub->keys_known_for, keys->public_key, PT_PUB_LEN) == 0))
+    return FALSE;
+  g_autoptr(GError) error = NULL;
+  json_t *chain = key_chain_json(conn, &error);
+  if (!chain) {
+    g_autofree char *why = g_strdup_printf("cannot read the station's key rotations: %s",
+                                           error ? error->message : "?");
+    g_warning("sync %s: %s", conn_name(conn), why);
+    note_error(conn, why);
+    pt_sync_conn_backoff(conn, -1, why);
+    return TRUE;
+  }
+  json_t *body = json_pack("{so}", "keyChain", chain);
+  char *text = json_dumps(body, JSON_COMPACT);
+  json_decref(body);
+  Req *req = hub_req(conn, REQ_HUB_ROTATIONS, "/hub/v1/rotations");
+  req->body = g_strdup(text);
+  req->body_len = strlen(text);
+  free(text);
+  send_signed(req, "POST", NULL, "application/json");
+  return TRUE;
 }
 
 static BatchInfo *
@@ -447,15 +504,10 @@ pt_sync_hub_dispatch(Conn *conn)
   PtSyncHub *hub = conn->hub;
   if (conn->n_reqs)
     return;
-  /* A hub knows the key the station enrolled with, and the hub protocol does not carry key
-   * rotations yet: every request signed by a rotated key would be refused as forged. */
-  if (sodium_memcmp(conn->sync->keys->public_key, conn->sync->keys->anchor_key, PT_PUB_LEN) != 0) {
-    const char *why = "the station's key was rotated and hubs do not follow key rotations yet: "
-                      "nothing is sent to this hub (see README, Running in production)";
-    note_error(conn, why);
-    pt_sync_conn_backoff(conn, -1, why);
+  /* The hub checks every request with the key it holds for the station: the rotations that
+   * bring in the key this one signs with go before anything else. */
+  if (start_rotations(conn))
     return;
-  }
   g_autoptr(GError) error = NULL;
   PtHubSyncState st;
   if (!pt_store_hub_sync_state(conn_store(conn), conn_name(conn), &st, &error)) {
@@ -849,8 +901,27 @@ pt_sync_hub_finish(Req *req, CURLcode rc)
     hub->resumed = FALSE;
     note_error(conn, why);
     pt_sync_conn_backoff(conn, req->retry_after_s, why);
+  } else if (req->kind == REQ_HUB_ROTATIONS && st == 404) {
+    g_autofree char *text = g_strdup_printf(
+        "%s: the hub does not follow key rotations (hub protocol 1) and this station's key was "
+        "rotated: nothing is sent until the hub is upgraded",
+        why);
+    note_error(conn, text);
+    pt_sync_conn_backoff(conn, -1, text);
+  } else if (req->kind == REQ_HUB_ROTATIONS && st >= 200 && st < 300) {
+    hub->keys_known = TRUE;
+    memcpy(hub->keys_known_for, conn->sync->keys->public_key, PT_PUB_LEN);
+    g_message("sync %s: the hub follows the station's key rotations", conn_name(conn));
+    pt_sync_conn_ok(conn);
+  } else if (req->kind == REQ_HUB_ROTATIONS) {
+    /* 409: the hub refused the chain, quarantined it and raised an alert for its admin. */
+    g_autofree char *text = g_strdup_printf("the hub refused the station's key rotations: %s", why);
+    g_warning("sync %s: %s", conn_name(conn), text);
+    note_error(conn, text);
+    pt_sync_conn_backoff(conn, -1, text);
   } else if (st == 401 || st == 403 || st == 404) {
     hub->resumed = FALSE;
+    hub->keys_known = FALSE;
     g_autofree char *text =
         g_strdup_printf("%s (is the station enrolled at the hub? `packtrace sync add --enrol`, "
                         "or `packtrace hub station add` there)",

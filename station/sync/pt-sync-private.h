@@ -20,10 +20,11 @@ typedef enum {
   REQ_CAPTURE,
   REQ_JOB,
   REQ_WEBHOOK,
-  REQ_HUB_STATION,  /* GET /hub/v1/station */
-  REQ_HUB_EVENTS,   /* POST /hub/v1/events */
-  REQ_HUB_HEAD,     /* POST /hub/v1/head */
-  REQ_HUB_EVIDENCE, /* PUT /hub/v1/evidence/{sha256} */
+  REQ_HUB_STATION,   /* GET /hub/v1/station */
+  REQ_HUB_EVENTS,    /* POST /hub/v1/events */
+  REQ_HUB_HEAD,      /* POST /hub/v1/head */
+  REQ_HUB_EVIDENCE,  /* PUT /hub/v1/evidence/{sha256} */
+  REQ_HUB_ROTATIONS, /* POST /hub/v1/rotations */
 } ReqKind;
 
 typedef struct _Conn Conn;

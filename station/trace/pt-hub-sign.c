@@ -42,7 +42,7 @@ pt_hub_sign_request(const PtKeys *keys, const char *method, const char *target, 
 {
   guint8 digest[PT_HASH_LEN], sig[PT_SIG_LEN];
   memset(out, 0, sizeof *out);
-  out->station = pt_keys_station_id(keys->public_key);
+  out->station = pt_keys_station_id(keys->anchor_key);
   out->date = pt_time_format(now_ns);
   pt_hub_sign_digest(method, target, out->date, body, body_len, digest);
   pt_keys_sign(keys, digest, sig);
@@ -65,13 +65,23 @@ pt_hub_check_request(const guint8 public_key[PT_PUB_LEN], const char *station, c
                      const char *signature, const char *method, const char *target,
                      const void *body, gsize body_len, gint64 now_ns, int skew_s, GError **error)
 {
+  return pt_hub_check_request_rotated(public_key, public_key, station, date, signature, method,
+                                      target, body, body_len, now_ns, skew_s, error);
+}
+
+gboolean
+pt_hub_check_request_rotated(const guint8 anchor[PT_PUB_LEN], const guint8 public_key[PT_PUB_LEN],
+                             const char *station, const char *date, const char *signature,
+                             const char *method, const char *target, const void *body,
+                             gsize body_len, gint64 now_ns, int skew_s, GError **error)
+{
   if (!station || !date || !signature) {
     g_set_error(error, PT_ERROR, PT_ERROR_TAMPERED, "missing %s header",
                 !station ? PT_HUB_HEADER_STATION
                          : (!date ? PT_HUB_HEADER_DATE : PT_HUB_HEADER_SIG));
     return FALSE;
   }
-  g_autofree char *expected = pt_keys_station_id(public_key);
+  g_autofree char *expected = pt_keys_station_id(anchor);
   if (strcmp(station, expected) != 0) {
     g_set_error(error, PT_ERROR, PT_ERROR_TAMPERED, "%s %s is not the id of the key (%s)",
                 PT_HUB_HEADER_STATION, station, expected);

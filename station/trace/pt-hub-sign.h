@@ -34,7 +34,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PtHubAuth, pt_hub_auth_clear)
 void pt_hub_sign_digest(const char *method, const char *target, const char *date, const void *body,
                         gsize body_len, guint8 digest[PT_HASH_LEN]);
 
-/* Signs a request made at @now_ns with @keys; fills @out (caller clears it). */
+/* Signs a request made at @now_ns with @keys (the key in force; PT-Station names the station
+ * by its anchor, keys->anchor_key); fills @out (caller clears it). */
 void pt_hub_sign_request(const PtKeys *keys, const char *method, const char *target,
                          const void *body, gsize body_len, gint64 now_ns, PtHubAuth *out);
 
@@ -45,6 +46,13 @@ gboolean pt_hub_check_request(const guint8 public_key[PT_PUB_LEN], const char *s
                               const char *date, const char *signature, const char *method,
                               const char *target, const void *body, gsize body_len, gint64 now_ns,
                               int skew_s, GError **error);
+/* The same for a station that rotated its key: the station id must be @anchor's (its first
+ * key's), the signature @public_key's (the key in force). */
+gboolean pt_hub_check_request_rotated(const guint8 anchor[PT_PUB_LEN],
+                                      const guint8 public_key[PT_PUB_LEN], const char *station,
+                                      const char *date, const char *signature, const char *method,
+                                      const char *target, const void *body, gsize body_len,
+                                      gint64 now_ns, int skew_s, GError **error);
 
 /* TRUE when @station is a station id: 16 lowercase hex digits. */
 gboolean pt_hub_station_id_is_valid(const char *station);

@@ -8,12 +8,20 @@
  *
  * With HUB_POST_SIGNER=OTHER_DATA_DIR the requests are signed by that station's key instead
  * (a station sending another's records: the hub quarantines each).
+ * With HUB_POST_FORGE_ROTATION=FORGER_DATA_DIR it sends no events but a forged key rotation
+ * of DATA_DIR's station (POST /hub/v1/rotations): its chain, then a record that hands over
+ * from its key in force to a new key, signed by the forger's key instead, the request signed
+ * by the new key; prints "HTTP STATUS BODY".  With HUB_POST_FORGE_ROTATION=- it sends
+ * DATA_DIR's own chain as it is, signed by its key in force (a folder cloned before a
+ * rotation and rotated on its own: another chain from the same anchor).
  * Prints each answer's body on a line; exits 1 when a request fails or an event is
  * quarantined. */
 #include "pt-hub-sign.h"
 #include "pt-hub-wire.h"
+#include "pt-key-chain.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-store-keys.h"
 #include "pt-store.h"
 #include "pt-time.h"
 
@@ -77,6 +85,63 @@ post(const char *url, const char *target, const PtKeys *keys, const char *body, 
   return status;
 }
 
+/* The rotations HUB_POST_FORGE_ROTATION asks for (see the top). */
+static int
+forge_rotation(PtStore *store, const PtKeys *victim, const char *forger_dir, const char *url,
+               const Collect *col)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean own = strcmp(forger_dir, "-") == 0;
+  g_autoptr(PtKeys) forger = own ? NULL : pt_keys_load(forger_dir, &error);
+  g_autoptr(GPtrArray) rows = own || forger ? pt_store_key_rotations(store, &error) : NULL;
+  if (!rows) {
+    fprintf(stderr, "hub-post: %s\n", error->message);
+    return 1;
+  }
+  g_autoptr(PtKeyChain) chain = pt_key_chain_new(victim->anchor_key);
+  for (guint i = 0; i < rows->len; i++)
+    if (!pt_key_chain_add(chain, rows->pdata[i], &error)) {
+      fprintf(stderr, "hub-post: %s\n", error->message);
+      return 1;
+    }
+  json_t *list = pt_key_chain_to_json(chain);
+  if (own) {
+    json_t *req = json_pack("{so}", "keyChain", list);
+    char *body = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    g_autoptr(GString) answer = g_string_new(NULL);
+    long status = post(url, "/hub/v1/rotations", victim, body, answer);
+    free(body);
+    printf("HTTP %ld %s\n", status, answer->str);
+    return 0;
+  }
+  /* The forger's secret half, under the name of the victim's key in force. */
+  PtKeys posing = *forger;
+  memcpy(posing.public_key, victim->public_key, PT_PUB_LEN);
+  g_autoptr(PtKeys) next = pt_keys_new_ephemeral();
+  memcpy(next->anchor_key, victim->anchor_key, PT_PUB_LEN);
+  PtKeyRotationRow forged = {0};
+  if (!pt_key_rotation_make(&posing, next, victim->anchor_key, pt_now_ns(), col->last_seq,
+                            col->last_seq > 0 ? col->last_hash : NULL, &forged, &error)) {
+    fprintf(stderr, "hub-post: %s\n", error->message);
+    return 1;
+  }
+  g_autofree char *sig = pt_hex_encode(forged.signature, PT_SIG_LEN);
+  g_autofree char *new_sig = pt_hex_encode(forged.new_signature, PT_SIG_LEN);
+  json_array_append_new(list, json_pack("{sossss}", "record",
+                                        json_loadb(forged.record, forged.record_len, 0, NULL),
+                                        "signature", sig, "newKeySignature", new_sig));
+  pt_key_rotation_row_clear(&forged);
+  json_t *req = json_pack("{so}", "keyChain", list);
+  char *body = json_dumps(req, JSON_COMPACT);
+  json_decref(req);
+  g_autoptr(GString) answer = g_string_new(NULL);
+  long status = post(url, "/hub/v1/rotations", next, body, answer);
+  free(body);
+  printf("HTTP %ld %s\n", status, answer->str);
+  return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -99,6 +164,13 @@ main(int argc, char **argv)
     return 1;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
+  const char *forger = g_getenv("HUB_POST_FORGE_ROTATION");
+  if (forger && *forger) {
+    int forged = forge_rotation(store, keys, forger, argv[2], &col);
+    json_decref(col.events);
+    curl_global_cleanup();
+    return forged;
+  }
   int rc = 0;
   gsize n = json_array_size(col.events);
   for (gsize at = 0; rc == 0 && at < n; at += PT_HUB_EVENTS_PER_REQUEST_MAX) {
