@@ -11,11 +11,13 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-sd-notify.h"
 #include "pt-time.h"
 
 #include <glib-unix.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   char *config_path;
@@ -127,6 +129,13 @@ on_signal(gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+on_watchdog(gpointer user_data)
+{
+  pt_sd_notify("WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
 static int
 hub_serve(int argc, char **argv)
 {
@@ -164,10 +173,23 @@ hub_serve(int argc, char **argv)
       return pt_cli_fail(error);
     }
   }
+  /* Under a Type=notify unit (packtrace-hub.service): ready once it listens, a watchdog ping
+   * from the main loop itself at a third of systemd's interval, STOPPING=1 on the way out. */
+  g_autofree char *ready =
+      g_strdup_printf("READY=1\nSTATUS=hub listening on %s:%d\nMAINPID=%d",
+                      config.listen ? config.listen : "127.0.0.1", bound, (int)getpid());
+  if (!pt_sd_notify(ready))
+    g_warning("could not tell systemd the hub is ready ($NOTIFY_SOCKET)");
+  guint64 watchdog_usec = pt_sd_watchdog_usec();
+  guint watchdog =
+      watchdog_usec ? g_timeout_add((guint)MAX(watchdog_usec / 3000, 1), on_watchdog, NULL) : 0;
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   g_unix_signal_add(SIGINT, on_signal, loop);
   g_unix_signal_add(SIGTERM, on_signal, loop);
   g_main_loop_run(loop);
+  pt_sd_notify("STOPPING=1");
+  if (watchdog)
+    g_source_remove(watchdog);
   fprintf(stderr, "packtrace hub: stopping\n");
   return PT_EXIT_OK;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build-deb.sh OUT: the Debian package from this tree.  A copy of the tracked files (as the
 # work tree has them) is laid out in OUT/packtrace-VERSION with station/packaging/debian as its
-# debian/, so the top level of the tree holds no debian/ of its own; the .deb lands in OUT.
+# debian/, so the top level of the tree holds no debian/ of its own; the .debs (packtrace and
+# packtrace-hub) land in OUT.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:?usage: build-deb.sh OUT}
@@ -18,4 +19,4 @@ cp -r station/packaging/debian "$SRC/debian"
   echo "build-deb.sh: dpkg-buildpackage failed (whole log: $OUT/build.log)" >&2
   exit 1
 }
-ls "$OUT"/packtrace_*.deb
+ls "$OUT"/packtrace_*.deb "$OUT"/packtrace-hub_*.deb

@@ -7,7 +7,10 @@
 #   initialised station (demo off, key 0600 of that user) and /var/backups/packtrace (0700);
 # - the service's ExecStart, run as its User= with a notify socket (this machine's PID 1 is
 #   not systemd), reports READY=1, answers HTTP, pings the watchdog and stops on SIGTERM;
-# - the backup unit's ExecStart, as its user, makes a backup that restores and audits intact.
+# - the backup unit's ExecStart, as its user, makes a backup that restores and audits intact;
+# - packtrace-hub: its unit (not enabled), settings (0640 root:packtrace-hub), user and state
+#   folder; against a throwaway PostgreSQL cluster its ExecStartPre, as packtrace-hub, migrates
+#   the schema and its ExecStart reports READY=1, answers HTTP and stops on SIGTERM.
 set -u
 . "$(dirname "$0")/../tap.sh"
 DEB_DIR=${PACKTRACE_DEB_DIR:-}
@@ -96,4 +99,71 @@ expect 0 "the backup unit's ExecStart, as $user, makes a backup" \
 newest=$(ls -d /var/backups/packtrace/packtrace-* 2>/dev/null | sort | tail -1)
 check "  in /var/backups/packtrace" '[ -n "$newest" ] && [ "$(ls /var/backups/packtrace | wc -l)" -gt "$before" ]'
 expect 0 "  which restores and audits intact" /usr/bin/packtrace restore --data "$T/restored" "$newest"
+# --- the hub's package ---
+HUB_DEB=$(ls "$DEB_DIR"/packtrace-hub_*.deb 2>/dev/null | head -1)
+HUB_UNIT=/lib/systemd/system/packtrace-hub.service
+expect 0 "apt installs packtrace-hub" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -qq --reinstall "${HUB_DEB:-no packtrace-hub .deb}"
+check "the hub's unit and settings are installed" '[ -f "$HUB_UNIT" ] && [ -f /etc/packtrace-hub/hub.ini ]'
+check "  the settings are the hub's to read alone (0640 root:packtrace-hub)" \
+  '[ "$(stat -c "%U %G %a" /etc/packtrace-hub/hub.ini)" = "root packtrace-hub 640" ]'
+check "postinst made the packtrace-hub system user and /var/lib/packtrace-hub (0750)" \
+  'id -u packtrace-hub >/dev/null && [ "$(id -u packtrace-hub)" -lt 1000 ] && [ "$(stat -c "%U %a" /var/lib/packtrace-hub)" = "packtrace-hub 750" ]'
+check "the hub's service is Type=notify with a watchdog, as packtrace-hub, hardened" \
+  'grep -qx "Type=notify" "$HUB_UNIT" && grep -q "^WatchdogSec=" "$HUB_UNIT" && grep -qx "User=packtrace-hub" "$HUB_UNIT" && grep -qx "ProtectSystem=strict" "$HUB_UNIT" && grep -qx "CapabilityBoundingSet=" "$HUB_UNIT" && grep -qx "NoNewPrivileges=yes" "$HUB_UNIT"'
+check "  and not enabled by the install (its database comes first)" \
+  '[ ! -e /etc/systemd/system/multi-user.target.wants/packtrace-hub.service ]'
+if command -v systemd-analyze >/dev/null; then
+  expect 0 "systemd-analyze verify accepts the hub's unit" systemd-analyze verify "$HUB_UNIT"
+else
+  skip "systemd-analyze verify accepts the hub's unit" "no systemd-analyze"
+fi
+
+kill "$listener" 2>/dev/null
+wait "$listener" 2>/dev/null
+listener=
+# The unit's own commands, as its user, against a throwaway cluster; only the settings file
+# differs (the cluster's socket, a key folder here).
+. "$(dirname "$0")/../hub/pg-fixture.sh"
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "$listener" ] && kill "$listener" 2>/dev/null; wait 2>/dev/null; pg_fixture_stop; rm -rf "$T"' EXIT
+pg_fixture_start
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "$listener" ] && kill "$listener" 2>/dev/null; wait 2>/dev/null; pg_fixture_stop; rm -rf "$T"' EXIT
+hub_user=$(sed -n 's/^User=//p' "$HUB_UNIT")
+install -d -o "$hub_user" -m 0750 "$T/hub-key" "$T/hub-run"
+printf '[hub]\ndsn=%s\nlisten=127.0.0.1\nport=0\nkey_dir=%s\n' "$PT_HUB_DSN" "$T/hub-key" >"$T/hub.ini"
+chmod 644 "$T/hub.ini"
+hub_pre=$(sed -n 's/^ExecStartPre=//p' "$HUB_UNIT" | sed "s|/etc/packtrace-hub/hub.ini|$T/hub.ini|")
+hub_start=$(sed -n 's/^ExecStart=//p' "$HUB_UNIT" | sed "s|/etc/packtrace-hub/hub.ini|$T/hub.ini|")
+# shellcheck disable=SC2086
+expect 0 "the hub unit's ExecStartPre, as $hub_user, migrates the schema" \
+  setpriv --reuid="$hub_user" --regid="$hub_user" --init-groups $hub_pre
+python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+s.settimeout(120)
+with open(sys.argv[2], "a", buffering=1) as out:
+    while True:
+        out.write(s.recv(4096).decode().replace("\n", "|") + "\n")
+' "$T/hub-notify.sock" "$T/hub-notify.log" &
+listener=$!
+for _ in $(seq 50); do [ -S "$T/hub-notify.sock" ] && break; sleep 0.1; done
+# shellcheck disable=SC2086
+(cd / && exec setpriv --reuid="$hub_user" --regid="$hub_user" --init-groups env -i \
+  PATH=/usr/bin:/bin NOTIFY_SOCKET="$T/hub-notify.sock" WATCHDOG_USEC=$((watchdog_s * 1000000)) \
+  $hub_start --port-file "$T/hub-run/port" >"$T/hub.out" 2>"$T/hub.err") &
+pid=$!
+for _ in $(seq 300); do grep -q "^READY=1" "$T/hub-notify.log" 2>/dev/null && break; sleep 0.1; done
+check "the hub unit's ExecStart, as $hub_user, reports READY=1" 'grep -q "^READY=1" "$T/hub-notify.log"'
+hub_port=$(cat "$T/hub-run/port" 2>/dev/null)
+[ -n "$hub_port" ] || echo "# the hub said: $(tail -3 "$T/hub.err")"
+check "  and serves the co-op page from the database" \
+  '[ -n "$hub_port" ] && [ "$(curl -s -o /dev/null -m 5 -w "%{http_code}" "http://127.0.0.1:$hub_port/coop")" = 200 ]'
+check "  running as $hub_user" '[ "$(ps -o user= -p "$pid" | tr -d " ")" = "$hub_user" ]'
+kill -TERM "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+sleep 0.2
+check "  and says STOPPING=1 when stopped" 'grep -q "^STOPPING=1" "$T/hub-notify.log"'
 tap_finish
