@@ -129,13 +129,6 @@ on_signal(gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_watchdog(gpointer user_data)
-{
-  pt_sd_notify("WATCHDOG=1");
-  return G_SOURCE_CONTINUE;
-}
-
 static int
 hub_serve(int argc, char **argv)
 {
@@ -180,9 +173,7 @@ hub_serve(int argc, char **argv)
                       config.listen ? config.listen : "127.0.0.1", bound, (int)getpid());
   if (!pt_sd_notify(ready))
     g_warning("could not tell systemd the hub is ready ($NOTIFY_SOCKET)");
-  guint64 watchdog_usec = pt_sd_watchdog_usec();
-  guint watchdog =
-      watchdog_usec ? g_timeout_add((guint)MAX(watchdog_usec / 3000, 1), on_watchdog, NULL) : 0;
+  guint watchdog = pt_sd_watchdog_add();
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   g_unix_signal_add(SIGINT, on_signal, loop);
   g_unix_signal_add(SIGTERM, on_signal, loop);

@@ -39,14 +39,6 @@ on_clock_check(gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Under systemd's watchdog: the main loop still turns (timers, buses, sync all hang off it). */
-static gboolean
-on_watchdog(gpointer user_data)
-{
-  pt_sd_notify("WATCHDOG=1");
-  return G_SOURCE_CONTINUE;
-}
-
 int
 pt_cmd_run(int argc, char **argv)
 {
@@ -134,9 +126,7 @@ pt_cmd_run(int argc, char **argv)
   if (!pt_sd_notify(ready))
     g_warning("could not tell systemd the station is ready ($NOTIFY_SOCKET)");
   /* Pinged at a third of the interval systemd asks for, from the main loop itself. */
-  guint64 watchdog_usec = pt_sd_watchdog_usec();
-  guint watchdog =
-      watchdog_usec ? g_timeout_add((guint)MAX(watchdog_usec / 3000, 1), on_watchdog, NULL) : 0;
+  guint watchdog = pt_sd_watchdog_add();
   on_clock_check(NULL);
   guint clock_check = g_timeout_add_seconds(PT_CLOCK_CHECK_S, on_clock_check, NULL);
   /* After the URL is out: recovery and demo footage may take seconds. */

@@ -32,7 +32,9 @@ pt_sd_notify(const char *state)
   return sent == (ssize_t)strlen(state);
 }
 
-guint64
+/* The watchdog interval systemd asks for ($WATCHDOG_USEC, for this process per
+ * $WATCHDOG_PID), in microseconds; 0 when there is none. */
+static guint64
 pt_sd_watchdog_usec(void)
 {
   const char *usec = g_getenv("WATCHDOG_USEC");
@@ -45,4 +47,19 @@ pt_sd_watchdog_usec(void)
               for_pid != (guint64)getpid()))
     return 0;
   return value;
+}
+
+static gboolean
+on_watchdog(gpointer user_data)
+{
+  pt_sd_notify("WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
+guint
+pt_sd_watchdog_add(void)
+{
+  guint64 usec = pt_sd_watchdog_usec();
+
+  return usec ? g_timeout_add((guint)MAX(usec / 3000, 1), on_watchdog, NULL) : 0;
 }

@@ -12,8 +12,9 @@ G_BEGIN_DECLS
  * the socket is set and the message could not be sent. */
 gboolean pt_sd_notify(const char *state);
 
-/* The watchdog interval systemd asks for ($WATCHDOG_USEC, for this process per
- * $WATCHDOG_PID), in microseconds; 0 when there is none. */
-guint64 pt_sd_watchdog_usec(void);
+/* A timeout on the default main context that sends WATCHDOG=1 at a third of the
+ * interval systemd asks for: pinged from the main loop itself, so a loop that stops turning is
+ * what the watchdog catches.  Returns: the source id (g_source_remove() it), 0 without one. */
+guint pt_sd_watchdog_add(void);
 
 G_END_DECLS

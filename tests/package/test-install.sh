@@ -25,6 +25,22 @@ chmod 755 "$T"
 pid=
 listener=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "$listener" ] && kill "$listener" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+# listen SOCK LOG: a notify socket like systemd's at SOCK (any user may send), each datagram
+# one line of LOG (newlines as |); sets listener to its pid.
+listen() {
+  python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+s.settimeout(120)
+with open(sys.argv[2], "a", buffering=1) as out:
+    while True:
+        out.write(s.recv(4096).decode().replace("\n", "|") + "\n")
+' "$1" "$2" &
+  listener=$!
+  for _ in $(seq 50); do [ -S "$1" ] && break; sleep 0.1; done
+}
 UNIT=/lib/systemd/system/packtrace.service
 BACKUP_UNIT=/lib/systemd/system/packtrace-backup.service
 
@@ -61,18 +77,7 @@ check "/var/backups/packtrace is the user's, 0700" \
 exec_start=$(sed -n 's/^ExecStart=//p' "$UNIT")
 user=$(sed -n 's/^User=//p' "$UNIT")
 watchdog_s=$(sed -n 's/^WatchdogSec=//p' "$UNIT")
-python3 -c '
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-os.chmod(sys.argv[1], 0o777)
-s.settimeout(120)
-with open(sys.argv[2], "a", buffering=1) as out:
-    while True:
-        out.write(s.recv(4096).decode().replace("\n", "|") + "\n")
-' "$T/notify.sock" "$T/notify.log" &
-listener=$!
-for _ in $(seq 50); do [ -S "$T/notify.sock" ] && break; sleep 0.1; done
+listen "$T/notify.sock" "$T/notify.log"
 # The port alone is changed (any free one), so a station already on 8080 does no harm.
 # shellcheck disable=SC2086
 (cd / && exec setpriv --reuid="$user" --regid="$user" --init-groups env -i \
@@ -137,18 +142,7 @@ hub_start=$(sed -n 's/^ExecStart=//p' "$HUB_UNIT" | sed "s|/etc/packtrace-hub/hu
 # shellcheck disable=SC2086
 expect 0 "the hub unit's ExecStartPre, as $hub_user, migrates the schema" \
   setpriv --reuid="$hub_user" --regid="$hub_user" --init-groups $hub_pre
-python3 -c '
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-os.chmod(sys.argv[1], 0o777)
-s.settimeout(120)
-with open(sys.argv[2], "a", buffering=1) as out:
-    while True:
-        out.write(s.recv(4096).decode().replace("\n", "|") + "\n")
-' "$T/hub-notify.sock" "$T/hub-notify.log" &
-listener=$!
-for _ in $(seq 50); do [ -S "$T/hub-notify.sock" ] && break; sleep 0.1; done
+listen "$T/hub-notify.sock" "$T/hub-notify.log"
 # shellcheck disable=SC2086
 (cd / && exec setpriv --reuid="$hub_user" --regid="$hub_user" --init-groups env -i \
   PATH=/usr/bin:/bin NOTIFY_SOCKET="$T/hub-notify.sock" WATCHDOG_USEC=$((watchdog_s * 1000000)) \
