@@ -12,6 +12,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-pallet.h"
 #include "pt-station.h"
 #include "pt-store-backup.h"
 #include "pt-trace.h"
@@ -484,6 +485,27 @@ clear_target(const char *data_dir, gboolean replace, char **replaced, GError **e
   return ok;
 }
 
+/* The SSCC high-water file (pt-pallet.h) is not in backups: it stays with the station that
+ * gave the serials, so a restored older station.db cannot give one of them again. */
+static gboolean
+carry_sscc_mark(const char *replaced, const char *staging, GError **error)
+{
+  if (!replaced)
+    return TRUE;
+  g_autofree char *from = g_build_filename(replaced, PT_SSCC_MARK_FILE, NULL);
+  g_autofree char *to = g_build_filename(staging, PT_SSCC_MARK_FILE, NULL);
+  g_autoptr(GError) local = NULL;
+  gsize len = 0;
+  g_autofree char *text = pt_file_read(from, PT_SSCC_MARK_MAX, &len, &local);
+  if (!text) {
+    if (g_error_matches(local, PT_ERROR, PT_ERROR_NOT_FOUND))
+      return TRUE;
+    g_propagate_error(error, g_steal_pointer(&local));
+    return FALSE;
+  }
+  return pt_file_write_atomic(to, text, len, 0600, error);
+}
+
 gboolean
 pt_backup_restore(const char *src, const char *data_dir, gboolean replace, PtRestoreReport *report,
                   GError **error)
@@ -501,7 +523,8 @@ pt_backup_restore(const char *src, const char *data_dir, gboolean replace, PtRes
   g_autofree char *db = g_build_filename(staging, DB_FILE, NULL);
   gboolean ok = copy_listed(src, staging, json_object_get(manifest, "files"), error) &&
                 check_log(db, manifest, error) &&
-                clear_target(data_dir, replace, &report->replaced, error);
+                clear_target(data_dir, replace, &report->replaced, error) &&
+                carry_sscc_mark(report->replaced, staging, error);
   if (ok && g_rename(staging, data_dir) != 0)
     ok = io_fail(error, errno, "cannot rename into", data_dir);
   if (!ok) {

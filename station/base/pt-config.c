@@ -30,6 +30,11 @@ static const char config_template[] =
     "lot_prefix=PT\n"
     "# GLN of the packing shed (13 digits), used as the read point of events. Empty: none.\n"
     "gln=\n"
+    "# GS1 company prefix (7 to 10 digits) for the SSCCs of pallets (`packtrace pallet new`):\n"
+    "# extension digit + prefix + serial reference + check digit.  Empty: no pallets.\n"
+    "gs1_company_prefix=\n"
+    "# SSCC extension digit (0-9), the first digit of every SSCC this station allocates.\n"
+    "sscc_extension=0\n"
     "# The shed's time zone: an IANA name (Asia/Shanghai) or a fixed offset (+08:00).  Events\n"
     "# carry it as eventTimeZoneOffset (their eventTime stays UTC), and a time given without\n"
     "# an offset (event add --at 2026-11-25T08:30:00) is read in it.\n"
@@ -346,6 +351,8 @@ pt_config_load(const char *path, GError **error)
   config->public_host = get_string(kf, "station", "public_host", "trace.example.coop");
   config->lot_prefix = get_string(kf, "station", "lot_prefix", "PT");
   config->gln = get_string(kf, "station", "gln", NULL);
+  config->company_prefix = get_string(kf, "station", "gs1_company_prefix", NULL);
+  g_autofree char *extension = get_string(kf, "station", "sscc_extension", "0");
   config->time_zone = get_string(kf, "station", "time_zone", "UTC");
   config->operator_token = get_string(kf, "http", "operator_token", NULL);
   g_autofree char *listen = get_string(kf, "http", "listen", "127.0.0.1:8080");
@@ -378,6 +385,23 @@ pt_config_load(const char *path, GError **error)
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "%s: [station] gln: %s", path, local->message);
     return NULL;
   }
+  if (config->company_prefix && !*config->company_prefix)
+    g_clear_pointer(&config->company_prefix, g_free);
+  gsize n_prefix = config->company_prefix ? strlen(config->company_prefix) : 0;
+  if (config->company_prefix &&
+      (n_prefix < 7 || n_prefix > 10 || strspn(config->company_prefix, "0123456789") != n_prefix)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [station] gs1_company_prefix '%.32s' must be 7 to 10 digits (the prefix GS1 "
+                "assigned; an SSCC has 17 digits before its check digit)",
+                path, config->company_prefix);
+    return NULL;
+  }
+  if (strlen(extension) != 1 || !g_ascii_isdigit(extension[0])) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [station] sscc_extension '%.32s' must be one digit, 0 to 9", path, extension);
+    return NULL;
+  }
+  config->sscc_extension = (guint)(extension[0] - '0');
   g_autofree char *years = get_string(kf, "station", "years", NULL);
   config->years_first = PT_TIME_YEARS_FIRST_DEFAULT;
   config->years_last = PT_TIME_YEARS_LAST_DEFAULT;
@@ -468,6 +492,7 @@ pt_config_free(PtConfig *config)
   g_free(config->public_host);
   g_free(config->lot_prefix);
   g_free(config->gln);
+  g_free(config->company_prefix);
   g_free(config->time_zone);
   g_clear_pointer(&config->tz, g_time_zone_unref);
   g_free(config->listen_host);

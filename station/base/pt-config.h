@@ -32,6 +32,8 @@ typedef struct {
   char *public_host;           /* host of the Digital Link printed on labels */
   char *lot_prefix;            /* generated lots start with it */
   char *gln;                   /* the shed's GLN, or NULL */
+  char *company_prefix;        /* [station] gs1_company_prefix: 7-10 digits, or NULL (no SSCCs) */
+  guint sscc_extension;        /* [station] sscc_extension: 0-9 */
   char *time_zone;             /* [station] time_zone as written (default "UTC") */
   int years_first, years_last; /* [station] years: the years its times may fall in */
   GTimeZone *tz;               /* owned: that zone, for eventTimeZoneOffset and times given without

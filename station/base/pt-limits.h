@@ -177,6 +177,11 @@
 #define PT_THUMB_WATCH_US    (5 * G_USEC_PER_SEC) /* the tap runs this long after a request */
 #define PT_THUMB_TAP_FPS     1.0 /* tap rate of cameras that only feed thumbnails */
 
+/* Pallets (SSCC) */
+#define PT_PALLET_CASES_MAX  100000 /* cases of one lot one command puts on or takes off */
+#define PT_SSCC_MARK_MAX     65536  /* bytes of the data directory's SSCC high-water file */
+#define PT_TRANSFORM_OUT_MAX 16     /* lots one repack or sort makes */
+
 /* Loads (trucks) */
 #define PT_LOAD_TEXT_MAX       64 /* plate, seal, phone, document numbers (bytes) */
 #define PT_LOAD_CLIP_BEFORE_NS (5 * G_GINT64_CONSTANT(1000000000)) /* evidence before a scan */

@@ -49,6 +49,7 @@ int pt_cmd_label(int argc, char **argv);
 int pt_cmd_sync(int argc, char **argv);
 int pt_cmd_grade(int argc, char **argv);
 int pt_cmd_load(int argc, char **argv);
+int pt_cmd_pallet(int argc, char **argv);
 int pt_cmd_driver(int argc, char **argv);
 int pt_cmd_calibrate(int argc, char **argv);
 int pt_cmd_user(int argc, char **argv);

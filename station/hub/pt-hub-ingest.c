@@ -236,16 +236,22 @@ read_record(Item *item, const json_t *event, const char *claimed_lot, const char
   ev->disposition = dup_member(event, "disposition");
   ev->biz_location = dup_member(json_object_get(event, "bizLocation"), "id");
   ev->read_point = dup_member(json_object_get(event, "readPoint"), "id");
+  /* Every class the event names, so MATCH_epcClass finds a lot's aggregations and
+   * transformations too; the quantity is an ObjectEvent's. */
+  static const char *const lists[] = {"quantityList", "childQuantityList", "inputQuantityList",
+                                      "outputQuantityList"};
   GString *classes = g_string_new(NULL);
-  size_t i;
-  json_t *qe;
-  json_array_foreach(json_object_get(event, "quantityList"), i, qe)
-  {
-    const char *cls = json_string_value(json_object_get(qe, "epcClass"));
-    if (cls && !strchr(cls, '\n'))
-      g_string_append_printf(classes, "%s%s", classes->len ? "\n" : "", cls);
-    if (i == 0 && json_is_number(json_object_get(qe, "quantity")))
-      ev->quantity = json_number_value(json_object_get(qe, "quantity"));
+  for (gsize l = 0; l < G_N_ELEMENTS(lists); l++) {
+    size_t i;
+    json_t *qe;
+    json_array_foreach(json_object_get(event, lists[l]), i, qe)
+    {
+      const char *cls = json_string_value(json_object_get(qe, "epcClass"));
+      if (cls && !strchr(cls, '\n'))
+        g_string_append_printf(classes, "%s%s", classes->len ? "\n" : "", cls);
+      if (l == 0 && i == 0 && json_is_number(json_object_get(qe, "quantity")))
+        ev->quantity = json_number_value(json_object_get(qe, "quantity"));
+    }
   }
   ev->epc_classes = g_string_free(classes, FALSE);
   pt_hub_event_batch(event, &ev->gtin, &ev->lot);

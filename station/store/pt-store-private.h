@@ -55,6 +55,34 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "  expired_ns INTEGER);"                                                                         \
   "CREATE INDEX clips_by_camera ON clips (camera, from_ns);"
 
+/* Migration 18 -> 19, kept next to the statements that use it (pt-store-pallet.c).  A pallet
+ * row is never deleted and a serial reference never goes down (triggers), so an SSCC once
+ * allocated stays taken in this database; sscc_serials keeps the last serial per SSCC range
+ * (extension digit + company prefix), so a prefix changed back does not start over.  A pallet
+ * put on a load names it; a load gains a purchase order number beside bol and desadv. */
+#define PT_STORE_PALLET_MIGRATION                                                                  \
+  "CREATE TABLE sscc_serials ("                                                                    \
+  "  range TEXT PRIMARY KEY,"                                                                      \
+  "  last INTEGER NOT NULL CHECK (last >= 0));"                                                    \
+  "CREATE TRIGGER sscc_serials_up BEFORE UPDATE ON sscc_serials WHEN NEW.last <= OLD.last"         \
+  "  BEGIN SELECT RAISE(ABORT, 'SSCC serial references only go up'); END;"                         \
+  "CREATE TRIGGER sscc_serials_kept BEFORE DELETE ON sscc_serials"                                 \
+  "  BEGIN SELECT RAISE(ABORT, 'SSCC serial references are never given back'); END;"               \
+  "CREATE TABLE pallets ("                                                                         \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  sscc TEXT NOT NULL UNIQUE CHECK (length(sscc) = 18),"                                         \
+  "  created_ns INTEGER NOT NULL,"                                                                 \
+  "  load_id INTEGER REFERENCES loads (id));"                                                      \
+  "CREATE TRIGGER pallets_kept BEFORE DELETE ON pallets"                                           \
+  "  BEGIN SELECT RAISE(ABORT, 'pallets are never deleted: their SSCC stays taken'); END;"         \
+  "CREATE TABLE pallet_cases ("                                                                    \
+  "  pallet_id INTEGER NOT NULL REFERENCES pallets (id),"                                          \
+  "  batch_id INTEGER NOT NULL REFERENCES batches (id),"                                           \
+  "  cases INTEGER NOT NULL CHECK (cases > 0),"                                                    \
+  "  PRIMARY KEY (pallet_id, batch_id));"                                                          \
+  "CREATE INDEX pallet_cases_by_batch ON pallet_cases (batch_id);"                                 \
+  "ALTER TABLE loads ADD COLUMN po TEXT;"
+
 /* Migration 14 -> 15, kept next to the statements that use it (pt-store-event-hash.c).  The
  * hash ID is derived from the signed body, so it may be filled in later for rows written
  * before it existed (SQL cannot compute it): the append-only trigger now guards the signed

@@ -349,6 +349,9 @@ static const char *const migrations[] = {
     "DROP TABLE print_jobs;"
     "ALTER TABLE print_jobs_new RENAME TO print_jobs;"
     "CREATE INDEX print_jobs_by_state ON print_jobs (state, next_attempt_ns);",
+    /* 18 -> 19: pallets by SSCC, the cases of each lot on them, and the serial references
+     * allocated, which never go back (pt-store-pallet.c) */
+    PT_STORE_PALLET_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -163,6 +163,87 @@ pt_epcis_event_new(const PtConfig *config, const PtBatch *batch, const char *ste
   return ev;
 }
 
+char *
+pt_epcis_lot_class(const PtBatch *batch)
+{
+  g_autofree char *lot = pt_gs1_dl_encode_value(batch->lot);
+  return g_strdup_printf("https://id.gs1.org/01/%s/10/%s", batch->gtin, lot);
+}
+
+char *
+pt_epcis_sscc_uri(const char *sscc)
+{
+  return g_strdup_printf("https://id.gs1.org/00/%s", sscc);
+}
+
+/* What every event of the station opens with: @context, type, eventTime and its offset in the
+ * station's zone, and the shed's GLN as read point. */
+static json_t *
+event_head(const PtConfig *config, const char *type, gint64 event_time_ns)
+{
+  g_autofree char *when = pt_time_format(event_time_ns);
+  char offset[7];
+  pt_time_zone_offset(config->tz, event_time_ns, offset);
+  json_t *ev = json_pack("{sossssss}", "@context", context_new(config), "type", type, "eventTime",
+                         when, "eventTimeZoneOffset", offset);
+  if (config->gln) {
+    g_autofree char *rp = g_strdup_printf("https://id.gs1.org/414/%s", config->gln);
+    json_object_set_new(ev, "readPoint", json_pack("{ss}", "id", rp));
+  }
+  return ev;
+}
+
+static json_t *
+quantity_element(const PtBatch *batch, double quantity, const char *uom)
+{
+  g_autofree char *epc_class = pt_epcis_lot_class(batch);
+  json_t *qe = json_pack("{ss}", "epcClass", epc_class);
+  if (quantity > 0 && uom) {
+    json_object_set_new(qe, "quantity", json_real(quantity));
+    json_object_set_new(qe, "uom", json_string(uom));
+  } else if (quantity > 0) {
+    /* A count of trade items (cases) has no unit in EPCIS. */
+    json_object_set_new(qe, "quantity", json_integer((json_int_t)quantity));
+  }
+  return qe;
+}
+
+json_t *
+pt_epcis_aggregation_new(const PtConfig *config, const char *sscc, gboolean add,
+                         const PtBatch *batch, gint64 cases, gint64 event_time_ns)
+{
+  json_t *ev = event_head(config, "AggregationEvent", event_time_ns);
+  g_autofree char *parent = pt_epcis_sscc_uri(sscc);
+  json_object_set_new(ev, "parentID", json_string(parent));
+  json_object_set_new(ev, "childQuantityList",
+                      json_pack("[o]", quantity_element(batch, (double)cases, NULL)));
+  json_object_set_new(ev, "action", json_string(add ? "ADD" : "DELETE"));
+  json_object_set_new(ev, "bizStep", json_string(add ? "packing" : "unpacking"));
+  json_object_set_new(ev, "disposition", json_string(add ? "in_progress" : "active"));
+  return ev;
+}
+
+json_t *
+pt_epcis_transformation_new(const PtConfig *config, const char *transformation_id, const char *step,
+                            const PtEpcisQuantity *inputs, guint n_inputs,
+                            const PtEpcisQuantity *outputs, guint n_outputs, gint64 event_time_ns)
+{
+  json_t *ev = event_head(config, "TransformationEvent", event_time_ns);
+  json_t *in = json_array();
+  for (guint i = 0; i < n_inputs; i++)
+    json_array_append_new(in, quantity_element(inputs[i].batch, inputs[i].quantity, inputs[i].uom));
+  json_t *out = json_array();
+  for (guint i = 0; i < n_outputs; i++)
+    json_array_append_new(out,
+                          quantity_element(outputs[i].batch, outputs[i].quantity, outputs[i].uom));
+  json_object_set_new(ev, "inputQuantityList", in);
+  json_object_set_new(ev, "outputQuantityList", out);
+  json_object_set_new(ev, "transformationID", json_string(transformation_id));
+  json_object_set_new(ev, "bizStep", json_string(step));
+  json_object_set_new(ev, "disposition", json_string("active"));
+  return ev;
+}
+
 json_t *
 pt_epcis_document_new(const PtConfig *config, gint64 creation_ns)
 {

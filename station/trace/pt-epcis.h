@@ -42,6 +42,35 @@ char *pt_epcis_namespace(const PtConfig *config);
 json_t *pt_epcis_event_new(const PtConfig *config, const PtBatch *batch, const char *step,
                            gint64 event_time_ns, double quantity, const char *uom);
 
+/* Returns: (transfer full): @batch's lot as an EPC class, its GS1 Digital Link
+ * https://id.gs1.org/01/GTIN/10/LOT (the lot percent-encoded as a path segment). */
+char *pt_epcis_lot_class(const PtBatch *batch);
+/* Returns: (transfer full): the EPC of a pallet, https://id.gs1.org/00/SSCC. */
+char *pt_epcis_sscc_uri(const char *sscc);
+
+/* A new AggregationEvent: @cases cases of @batch's lot (childQuantityList, a count without
+ * uom) go on (@add: action ADD, bizStep packing, disposition in_progress) or come off (DELETE,
+ * unpacking, active) the pallet @sscc (parentID, its SSCC as a Digital Link).  readPoint as
+ * pt_epcis_event_new().  Returns: (transfer full). */
+json_t *pt_epcis_aggregation_new(const PtConfig *config, const char *sscc, gboolean add,
+                                 const PtBatch *batch, gint64 cases, gint64 event_time_ns);
+
+/* One lot and how much of it, for a TransformationEvent: @uom NULL counts cases. */
+typedef struct {
+  const PtBatch *batch; /* (transfer none) */
+  double quantity;      /* 0: not stated */
+  const char *uom;      /* (nullable) UN/CEFACT Rec 20 */
+} PtEpcisQuantity;
+
+/* A new TransformationEvent: @inputs become @outputs (inputQuantityList,
+ * outputQuantityList, as lots), under @transformation_id (an IRI, shared by every event of
+ * the same transformation), bizStep @step (repackaging, ...), disposition active.
+ * Returns: (transfer full). */
+json_t *pt_epcis_transformation_new(const PtConfig *config, const char *transformation_id,
+                                    const char *step, const PtEpcisQuantity *inputs, guint n_inputs,
+                                    const PtEpcisQuantity *outputs, guint n_outputs,
+                                    gint64 event_time_ns);
+
 /* An EPCISDocument with an empty eventList.  Returns: (transfer full). */
 json_t *pt_epcis_document_new(const PtConfig *config, gint64 creation_ns);
 

@@ -204,8 +204,11 @@ gboolean
 pt_hub_event_batch(const json_t *event, char **gtin_out, char **lot_out)
 {
   static const char prefix[] = "https://id.gs1.org/01/";
+  static const char *const lists[] = {"quantityList", "childQuantityList", "inputQuantityList"};
   *gtin_out = *lot_out = NULL;
-  json_t *qe = json_array_get(json_object_get(event, "quantityList"), 0);
+  json_t *qe = NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS(lists) && !qe; i++)
+    qe = json_array_get(json_object_get(event, lists[i]), 0);
   const char *cls = json_string_value(json_object_get(qe, "epcClass"));
   if (!cls || !g_str_has_prefix(cls, prefix))
     return FALSE;

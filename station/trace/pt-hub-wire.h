@@ -33,8 +33,11 @@ gboolean pt_hub_wire_read_event(const json_t *obj, PtEventRow *row, char **lot_o
 GPtrArray *pt_hub_event_evidence(const json_t *event);
 
 /* The batch of @event (transfer none): GTIN and lot from its LGTIN class
- * (quantityList[0].epcClass, https://id.gs1.org/01/GTIN/10/LOT with the lot percent-encoded).
- * Returns FALSE (no error) for an event without one.  @gtin_out, @lot_out: (transfer full). */
+ * (https://id.gs1.org/01/GTIN/10/LOT with the lot percent-encoded), the first element of the
+ * first of quantityList (ObjectEvent), childQuantityList (AggregationEvent: the lot packed
+ * onto a pallet) or inputQuantityList (TransformationEvent: the lot repacked) that the event
+ * has.  Returns FALSE (no error) for an event without one.  @gtin_out, @lot_out: (transfer full).
+ */
 gboolean pt_hub_event_batch(const json_t *event, char **gtin_out, char **lot_out);
 
 /* TRUE when @hex is 2 * @n_bytes lowercase hex digits. */

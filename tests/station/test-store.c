@@ -142,6 +142,11 @@ test_lot_generation(void)
   g_assert_error(error, PT_ERROR, PT_ERROR_CONFLICT);
 }
 
+/* What schema 19 added, dropped to make a database of an earlier schema. */
+#define UNDO_SCHEMA_19                                                                             \
+  "DROP TABLE pallet_cases; DROP TABLE pallets; DROP TABLE sscc_serials; "                         \
+  "ALTER TABLE loads DROP COLUMN po; "
+
 static void
 test_version2_gains_print_jobs(void)
 {
@@ -149,22 +154,23 @@ test_version2_gains_print_jobs(void)
    * gains the print queue and the outbox. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
-  pt_test_sql(ts, "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
-                  "DROP TABLE hub_sync; "
-                  "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
-                  "DROP TABLE sync_connectors; DROP TABLE outbox; DROP TABLE graded_fruit; "
-                  "DROP TABLE gradings; DROP TABLE driver_photos; DROP TABLE driver_requests; "
-                  "DROP TABLE driver_loads; DROP TABLE driver_tokens; DROP TABLE drivers; "
-                  "DROP TABLE load_refusals; DROP TABLE load_batches; "
-                  "DROP TABLE sessions; DROP TABLE users; DROP TABLE api_keys; "
-                  "DROP TABLE evidence_pending; DROP TABLE scan_days; DROP TABLE loads; "
-                  "DROP TABLE scans; DROP INDEX batches_by_gtin; DROP TABLE public_revs; "
-                  "DROP TRIGGER public_rev_batches_insert; DROP TRIGGER public_rev_batches_update; "
-                  "DROP TRIGGER public_rev_batches_delete; DROP TRIGGER public_rev_events_insert; "
-                  "ALTER TABLE batches DROP COLUMN demo; "
-                  "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
-                  "ALTER TABLE events DROP COLUMN hash_id; "
-                  "PRAGMA user_version = 2");
+  pt_test_sql(ts, UNDO_SCHEMA_19
+              "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
+              "DROP TABLE hub_sync; "
+              "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
+              "DROP TABLE sync_connectors; DROP TABLE outbox; DROP TABLE graded_fruit; "
+              "DROP TABLE gradings; DROP TABLE driver_photos; DROP TABLE driver_requests; "
+              "DROP TABLE driver_loads; DROP TABLE driver_tokens; DROP TABLE drivers; "
+              "DROP TABLE load_refusals; DROP TABLE load_batches; "
+              "DROP TABLE sessions; DROP TABLE users; DROP TABLE api_keys; "
+              "DROP TABLE evidence_pending; DROP TABLE scan_days; DROP TABLE loads; "
+              "DROP TABLE scans; DROP INDEX batches_by_gtin; DROP TABLE public_revs; "
+              "DROP TRIGGER public_rev_batches_insert; DROP TRIGGER public_rev_batches_update; "
+              "DROP TRIGGER public_rev_batches_delete; DROP TRIGGER public_rev_events_insert; "
+              "ALTER TABLE batches DROP COLUMN demo; "
+              "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
+              "ALTER TABLE events DROP COLUMN hash_id; "
+              "PRAGMA user_version = 2");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStore) store = pt_store_open(ts->station->db_path, FALSE, 100, &error);
   g_assert_no_error(error);
@@ -184,6 +190,7 @@ test_version17_print_jobs_cancel(void)
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
   g_autofree char *old = g_strdup_printf(
+      UNDO_SCHEMA_19
       "DROP TABLE print_jobs;"
       "CREATE TABLE print_jobs (id INTEGER PRIMARY KEY,"
       "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
@@ -248,10 +255,11 @@ test_version14_fills_hash_ids(void)
    * their signed bodies, and a filled one cannot be changed. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 2);
-  pt_test_sql(ts, "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
-                  "DROP TABLE hub_sync; "
-                  "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
-                  "ALTER TABLE events DROP COLUMN hash_id; PRAGMA user_version = 14");
+  pt_test_sql(ts, UNDO_SCHEMA_19
+              "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
+              "DROP TABLE hub_sync; "
+              "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
+              "ALTER TABLE events DROP COLUMN hash_id; PRAGMA user_version = 14");
   const char *path = ts->station->db_path;
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStore) store = pt_station_store(ts->station, &error);

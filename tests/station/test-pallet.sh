@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# test-pallet.sh: pallets as the shed uses them: SSCCs from station.ini's company prefix (check
+# digit computed here independently, never reused, not even after a restore of an older
+# backup), cases of two batches packed on and one taken off (signed AggregationEvents ADD and
+# DELETE), the API, bad input refused with nothing changed (unknown SSCC, a lot on two pallets,
+# taking off what is not on, a bad company prefix), the export validated against GS1's schema
+# (ajv; those checks skip without shared data or npm) and the signed bundle verified.
+set -u
+. "$(dirname "$0")/../tap.sh"
+BIN=${PACKTRACE_BUILD:?}/station/packtrace
+T=$(mktemp -d)
+trap 'kill "${server:-}" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+export PACKTRACE_DATA=$T/data
+D=$T/data
+
+# GS1 mod-10 check digit of a digit string, written here independently of labels/.
+check_digit() {
+  local s=$1 sum=0 i d w=3
+  for ((i = ${#s} - 1; i >= 0; i--)); do
+    d=${s:i:1}
+    sum=$((sum + d * w))
+    w=$((4 - w))
+  done
+  echo $(((10 - sum % 10) % 10))
+}
+# An SSCC of extension 3, prefix 0614141 and serial N: 17 digits and the check digit.
+sscc() {
+  local body
+  body=$(printf '30614141%09d' "$1")
+  echo "$body$(check_digit "$body")"
+}
+# The database's rows that pallets change, to show a refusal changed nothing.
+state() { sqlite3 "$D/station.db" "SELECT count(*) FROM events; SELECT * FROM pallet_cases ORDER BY 1, 2; SELECT * FROM sscc_serials;" | tr '\n' ' '; }
+
+"$BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
+sed -i 's/^demo=auto$/demo=off/' "$D/station.ini"
+expect 1 "no company prefix: pallet new is refused" "$BIN" pallet new
+check "  naming the setting" '[[ "$ERR" == *"gs1_company_prefix"* ]]'
+
+cp "$D/station.ini" "$T/good.ini"
+sed -i 's/^gs1_company_prefix=$/gs1_company_prefix=06141X1/' "$D/station.ini"
+expect 1 "a company prefix that is not digits is refused" "$BIN" pallet new
+check "  naming file, key and rule" '[[ "$ERR" == *"station.ini"*"gs1_company_prefix"*"7 to 10 digits"* ]]'
+sed -i 's/^gs1_company_prefix=.*/gs1_company_prefix=061414112345/' "$D/station.ini"
+expect 1 "a company prefix of 12 digits is refused" "$BIN" pallet new
+sed -i 's/^gs1_company_prefix=.*/gs1_company_prefix=0614141/; s/^sscc_extension=.*/sscc_extension=12/' "$D/station.ini"
+expect 1 "an extension digit of two digits is refused" "$BIN" pallet new
+check "  nothing was allocated" '[ "$(sqlite3 "$D/station.db" "SELECT count(*) FROM pallets")" = 0 ] && [ ! -e "$D/sscc-serials" ]'
+sed -i 's/^sscc_extension=.*/sscc_extension=3/' "$D/station.ini"
+
+expect 0 "pallet new allocates an SSCC" "$BIN" pallet new --json
+P1=$(printf %s "$OUT" | jq -r .sscc)
+check "  the first serial of the range, check digit right: $(sscc 1)" '[ "$P1" = "$(sscc 1)" ]'
+check "  its EPC is the Digital Link /00/" '[ "$(printf %s "$OUT" | jq -r .epc)" = "https://id.gs1.org/00/$P1" ]'
+expect 0 "a second pallet" "$BIN" pallet new --json
+P2=$(printf %s "$OUT" | jq -r .sscc)
+check "  takes the next serial" '[ "$P2" = "$(sscc 2)" ]'
+
+must() { "$@" >/dev/null 2>"$T/must.err" || { echo "Bail out! $*: $(cat "$T/must.err")"; exit 1; }; }
+must "$BIN" batch new --product Oranges --gtin 9506000134352 --lot PAL-A --quantity 400 --uom KGM
+must "$BIN" batch new --product Oranges --gtin 9506000134352 --lot PAL-B
+must "$BIN" batch new --product Kiwi --gtin 9506000134352 --lot PAL-HELD
+must "$BIN" batch hold PAL-HELD --reason "mould"
+
+expect 0 "12 cases of PAL-A onto pallet 1" "$BIN" pallet add "$P1" PAL-A --cases 12 --json
+check "  12 cases on it" '[ "$(printf %s "$OUT" | jq .cases)" = 12 ]'
+expect 0 "8 cases of PAL-B onto it, named as (00)" "$BIN" pallet add "(00)$P1" PAL-B --cases 8
+expect 0 "3 cases of PAL-B taken off" "$BIN" pallet remove "$P1" PAL-B --cases 3 --reason "crushed" --json
+check "  17 cases left, 5 of PAL-B" '[ "$(printf %s "$OUT" | jq -c "[.cases, (.lots[] | select(.lot == \"PAL-B\") | .cases)]")" = "[17,5]" ]'
+
+before=$(state)
+expect 1 "an unknown SSCC is refused" "$BIN" pallet add "$(sscc 77)" PAL-A
+check "  as unknown" '[[ "$ERR" == *"no pallet with SSCC"* ]]'
+expect 1 "a wrong check digit is refused" "$BIN" pallet add "${P1%?}$(( (${P1: -1} + 1) % 10 ))" PAL-A
+check "  as a check digit error" '[[ "$ERR" == *"check digit"* ]]'
+expect 1 "cases of PAL-A on a second pallet are refused" "$BIN" pallet add "$P2" PAL-A
+check "  naming the pallet they are on" '[[ "$ERR" == *"$P1"* ]]'
+expect 1 "taking off a lot that is not on the pallet is refused" "$BIN" pallet remove "$P2" PAL-B
+check "  as not on it" '[[ "$ERR" == *"not on pallet"* ]]'
+expect 1 "taking off more cases than are on it is refused" "$BIN" pallet remove "$P1" PAL-B --cases 6
+expect 1 "a held batch is not palletised" "$BIN" pallet add "$P2" PAL-HELD
+check "  with its signed reason" '[[ "$ERR" == *"mould"* ]]'
+expect 2 "zero cases is a usage error" "$BIN" pallet add "$P2" PAL-B --cases 0
+check "nothing changed by the refusals" '[ "$(state)" = "$before" ]'
+
+# Never reused: the database's counter cannot go down, and a restored older database does
+# not bring it back, since the data directory's high-water file keeps the last serial given.
+expect 19 "the serial counter refuses to go down" sqlite3 "$D/station.db" "UPDATE sscc_serials SET last = 1"
+expect 19 "a pallet row cannot be deleted" sqlite3 "$D/station.db" "DELETE FROM pallets WHERE sscc = '$P2'"
+must "$BIN" backup "$T/backup"
+must "$BIN" pallet new
+P3=$(sscc 3)
+check "  the third pallet, made after the backup, has serial 3" '"$BIN" pallet show "$P3" >/dev/null'
+expect 0 "the older backup restored over the station (--replace)" "$BIN" restore "$T/backup" --data "$D" --replace
+check "  its database's counter is back at 2" '[ "$(sqlite3 "$D/station.db" "SELECT last FROM sscc_serials")" = 2 ]'
+expect 0 "  then pallet new" "$BIN" pallet new --json
+check "  does not give serial 3 again: serial 4" '[ "$(printf %s "$OUT" | jq -r .sscc)" = "$(sscc 4)" ]'
+
+# The signed record: ADD and DELETE on the batches' chains, schema-valid, bundles verify.
+expect 0 "PAL-B's events export" "$BIN" export PAL-B -o "$T/palb.json"
+check "  commissioning, then aggregation ADD and DELETE with parentID the SSCC" \
+  '[ "$(jq -c "[.epcisBody.eventList[] | [.type, .action, .bizStep, .parentID, .childQuantityList[0].quantity]]" "$T/palb.json")" = "[[\"ObjectEvent\",\"ADD\",\"commissioning\",null,null],[\"AggregationEvent\",\"ADD\",\"packing\",\"https://id.gs1.org/00/$P1\",8],[\"AggregationEvent\",\"DELETE\",\"unpacking\",\"https://id.gs1.org/00/$P1\",3]]" ]'
+check "  the child is the lot as a Digital Link class" \
+  '[ "$(jq -r ".epcisBody.eventList[1].childQuantityList[0].epcClass" "$T/palb.json")" = "https://id.gs1.org/01/09506000134352/10/PAL-B" ]'
+"$BIN" export PAL-B --format bundle -o "$T/palb-bundle.json" >/dev/null 2>&1
+expect 0 "PAL-B's signed bundle verifies" "$BIN" verify "$T/palb-bundle.json"
+expect 0 "the whole log audits intact" "$BIN" audit
+
+# The API: the same operations over HTTP with the operator token.
+TOKEN=$(sed -n 's/^operator_token=//p' "$D/station.ini")
+run_station
+api() { curl -sS -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$@"; }
+code=$(api -X POST "$url/api/v1/pallets")
+check "POST /api/v1/pallets: 201 and the next SSCC" '[ "$code" = 201 ] && [ "$(jq -r .sscc "$T/body")" = "$(sscc 5)" ]'
+P4=$(sscc 5)
+code=$(api -X POST -d '{"batch": "PAL-A", "cases": 2}' "$url/api/v1/pallets/$P4/cases")
+check "PAL-A onto a second pallet over the API: 409" '[ "$code" = 409 ]'
+code=$(api -X POST -d '{"batch": "PAL-A", "cases": 5, "reason": "to pallet 4"}' "$url/api/v1/pallets/$P1/remove")
+check "5 cases of PAL-A off pallet 1: 200, 7 left" '[ "$code" = 200 ] && [ "$(jq ".lots[] | select(.lot == \"PAL-A\") | .cases" "$T/body")" = 7 ]'
+code=$(api -X POST -d '{"batch": "PAL-B"}' "$url/api/v1/pallets/$P4/cases")
+check "a case of PAL-B onto pallet 4 while on pallet 1: 409" '[ "$code" = 409 ]'
+code=$(api -X POST -d '{"batch": "PAL-B"}' "$url/api/v1/pallets/$P1/remove")
+check "all of PAL-B off pallet 1: 200" '[ "$code" = 200 ] && [ "$(jq "[.lots[].lot] | index(\"PAL-B\")" "$T/body")" = null ]'
+code=$(api -X POST -d '{"batch": "PAL-B", "cases": 5}' "$url/api/v1/pallets/$P4/cases")
+check "then 5 cases of PAL-B onto pallet 4: 201" '[ "$code" = 201 ] && [ "$(jq .cases "$T/body")" = 5 ]'
+code=$(api -X POST -d '{"batch": "PAL-B", "cases": "5"}' "$url/api/v1/pallets/$P4/cases")
+check "cases as a string: 400" '[ "$code" = 400 ]'
+code=$(api "$url/api/v1/pallets/$(sscc 99)")
+check "an unknown SSCC: 404" '[ "$code" = 404 ]'
+code=$(api "$url/api/v1/pallets/123")
+check "a malformed SSCC: 400" '[ "$code" = 400 ]'
+code=$(curl -sS -o /dev/null -w '%{http_code}' "$url/api/v1/pallets")
+check "pallets are the operator's: 401 without a token" '[ "$code" = 401 ]'
+kill "$server"
+wait "$server" 2>/dev/null
+server=
+
+# GS1's schema (shared data and ajv; skipped without them).
+SCHEMA=${PACKTRACE_SHARED:-}/data/epcis/EPCIS-JSON-Schema.json
+"$BIN" export PAL-A -o "$T/pala.json" >/dev/null 2>&1
+"$BIN" export PAL-B -o "$T/palb.json" >/dev/null 2>&1
+if [ -f "$SCHEMA" ] && (. "$(dirname "$0")/../npm-tools.sh" && npm_tools node_modules/.bin/ajv ajv-cli@5.0.0 ajv-formats@3.0.1 >/dev/null); then
+  AJV=$PACKTRACE_BUILD/npm-tools/node_modules/.bin/ajv
+  for f in pala palb; do
+    expect 0 "$f: every AggregationEvent validates against GS1's schema" "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$T/$f.json"
+  done
+  jq 'del(.epcisBody.eventList[1].action)' "$T/palb.json" >"$T/broken.json"
+  expect 1 "  and the check can fail: an AggregationEvent without action is refused" "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$T/broken.json"
+else
+  skip "schema validation" "no $SCHEMA or no ajv"
+fi
+tap_finish
