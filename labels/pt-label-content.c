@@ -135,3 +135,47 @@ out_invalid_element:
   pt_label_codes_clear(out);
   return invalid(error, "element string", inner);
 }
+
+gboolean
+pt_logistic_codes(const PtLogisticContent *c, PtLabelCodes *out, GError **error)
+{
+  g_return_val_if_fail(c != NULL && out != NULL, FALSE);
+  memset(out, 0, sizeof *out);
+  GError *inner = NULL;
+  if (!check_text("sscc", c->sscc, TRUE, error) ||
+      !check_text("supplier_name", c->supplier_name, FALSE, error) ||
+      !check_text("supplier_address", c->supplier_address, FALSE, error))
+    return FALSE;
+  if (strlen(c->sscc) != PT_GS1_SSCC_LEN || !pt_gs1_validate_sscc(c->sscc, &inner))
+    return inner ? invalid(error, "sscc", inner) : check_text("sscc", NULL, TRUE, error);
+  if (c->n_lines > 0 && !c->lines) {
+    g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_INVALID, "lines are missing");
+    return FALSE;
+  }
+  for (guint i = 0; i < c->n_lines; i++) {
+    const PtLogisticLine *l = &c->lines[i];
+    char gtin14[PT_GS1_GTIN_LEN + 1];
+    if (!check_text("line product", l->product, TRUE, error) ||
+        !check_text("line lot", l->lot, TRUE, error) ||
+        !check_text("line gtin", l->gtin, TRUE, error))
+      return FALSE;
+    if (!pt_gs1_gtin14(l->gtin, gtin14, &inner))
+      return invalid(error, "line gtin", inner);
+    if (!pt_gs1_validate_lot(l->lot, &inner))
+      return invalid(error, "line lot", inner);
+    if (l->cases < 1 || l->cases > PT_LOGISTIC_COUNT_MAX) {
+      g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_INVALID,
+                  "line cases must be 1 to %d, got %u", PT_LOGISTIC_COUNT_MAX, l->cases);
+      return FALSE;
+    }
+  }
+  const PtGs1Element el[] = {{"00", c->sscc}};
+  out->element_hri = pt_gs1_element_string(el, 1, PT_GS1_FORM_HRI, &inner);
+  out->element_raw =
+      out->element_hri ? pt_gs1_element_string(el, 1, PT_GS1_FORM_RAW, &inner) : NULL;
+  if (!out->element_raw) {
+    pt_label_codes_clear(out);
+    return invalid(error, "element string", inner);
+  }
+  return TRUE;
+}

@@ -48,4 +48,26 @@ gboolean pt_label_codes(const PtLabelContent *content, PtLabelCodes *out, GError
 void pt_label_codes_clear(PtLabelCodes *codes);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PtLabelCodes, pt_label_codes_clear)
 
+/* One lot on a pallet, for the logistic label.  Strings (transfer none). */
+typedef struct {
+  const char *gtin;    /* required: GTIN-8/12/13/14 of the cases */
+  const char *lot;     /* required: AI 10 */
+  const char *product; /* required: what the cases hold, as the case label names it */
+  guint cases;         /* required: 1 or more */
+} PtLogisticLine;
+
+/* What a GS1 logistic label (a pallet's) says: its SSCC, who ships it and what is on it.  A
+ * pallet of one lot also carries that lot as (02) GTIN (37) count (10) lot. */
+typedef struct {
+  const char *sscc;             /* required: 18 digits, check digit checked */
+  const char *supplier_name;    /* nullable */
+  const char *supplier_address; /* nullable */
+  const PtLogisticLine *lines;  /* the lots on it; at most PT_LOGISTIC_LINES_MAX are listed */
+  guint n_lines;
+} PtLogisticContent;
+
+/* Validates @content and derives its codes into @out: element_hri "(00)SSCC", element_raw
+ * "00SSCC"; gtin14 and voice_pick are empty and digital_link NULL. */
+gboolean pt_logistic_codes(const PtLogisticContent *content, PtLabelCodes *out, GError **error);
+
 G_END_DECLS

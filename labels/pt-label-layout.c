@@ -158,6 +158,7 @@ layout_case(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o, 
   if (!bc)
     return FALSE;
   add_barcode(l, bc, g_strdup(codes->element_hri), 8, 45, 272, 54);
+  ((PtLabelItem *)g_ptr_array_index(l->items, l->items->len - 1))->n_ai = G_N_ELEMENTS(el);
   vary(add_text(l, "human-readable line", g_strdup(codes->element_hri), 8, 100, 272, 14, 9, 6,
                 FALSE, PANGO_ALIGN_CENTER, 1));
 
@@ -231,6 +232,115 @@ layout_pallet(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o
   add_text(l, "supplier address", g_strdup(c->supplier_address), 10, y + 2, 268, 20, 7, 5, FALSE,
            PANGO_ALIGN_LEFT, 2);
   return TRUE;
+}
+
+/* A GS1-128 of @el (n elements) across the label at @y, its human-readable line below. */
+static gboolean
+add_gs1_128(PtLabelLayout *l, const char *name, const PtGs1Element *el, gsize n, double y, double h,
+            GError **error)
+{
+  g_autofree char *brackets = pt_gs1_element_string(el, n, PT_GS1_FORM_BRACKETS, error);
+  char *hri = brackets ? pt_gs1_element_string(el, n, PT_GS1_FORM_HRI, error) : NULL;
+  PtBarcode *bc = hri ? pt_barcode_gs1(PT_SYMBOL_GS1_128, brackets, error) : NULL;
+  if (!bc) {
+    g_free(hri);
+    return FALSE;
+  }
+  add_barcode(l, bc, hri, 8, y, 272, h);
+  ((PtLabelItem *)g_ptr_array_index(l->items, l->items->len - 1))->n_ai = (guint)n;
+  vary(add_text(l, name, g_strdup(hri), 8, y + h + 1, 272, 14, 10, 6, TRUE, PANGO_ALIGN_CENTER, 1));
+  return TRUE;
+}
+
+/* GS1 General Specifications 6.6 (logistic label): the supplier at the top, the pallet's
+ * content in the middle, the SSCC in GS1-128 at the bottom, where a scanner looks first. */
+static gboolean
+layout_logistic(PtLabelLayout *l, const PtLogisticContent *c, GError **error)
+{
+  l->width_pt = 4 * 72;
+  l->height_pt = 6 * 72;
+  add_text(l, "from heading", g_strdup("发货人 FROM"), 10, 6, 268, 12, 7, 5, FALSE,
+           PANGO_ALIGN_LEFT, 1);
+  add_text(l, "supplier name", g_strdup(c->supplier_name), 10, 18, 268, 20, 13, 7, TRUE,
+           PANGO_ALIGN_LEFT, 1);
+  add_text(l, "supplier address", g_strdup(c->supplier_address), 10, 38, 268, 22, 8, 5, FALSE,
+           PANGO_ALIGN_LEFT, 2);
+  add_rule(l, 6, 62, 276, 0, 1.5);
+  add_text(l, "SSCC heading", g_strdup("SSCC"), 10, 66, 60, 14, 9, 6, FALSE, PANGO_ALIGN_LEFT, 1);
+  vary(add_text(l, "SSCC", g_strdup(c->sscc), 70, 64, 208, 22, 16, 9, TRUE, PANGO_ALIGN_LEFT, 1));
+
+  guint total = 0;
+  for (guint i = 0; i < c->n_lines; i++)
+    total += c->lines[i].cases;
+  double y = 92;
+  if (c->n_lines == 1) {
+    const PtLogisticLine *line = &c->lines[0];
+    char gtin14[PT_GS1_GTIN_LEN + 1];
+    if (!pt_gs1_gtin14(line->gtin, gtin14, error))
+      return FALSE;
+    const struct {
+      const char *heading, *name;
+      char *value;
+    } rows[] = {
+        {"内容 CONTENT (02)", "content", g_strdup(gtin14)},
+        {"品名 PRODUCT", "product", g_strdup(line->product)},
+        {"数量 COUNT (37)", "count", g_strdup_printf("%u", line->cases)},
+        {"批号 LOT (10)", "lot", g_strdup(line->lot)},
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(rows); i++, y += 26) {
+      add_rule(l, 10, y, 268, 0, 0.5);
+      add_text(l, rows[i].name, g_strdup(rows[i].heading), 10, y + 2, 100, 22, 8, 5, FALSE,
+               PANGO_ALIGN_LEFT, 1);
+      vary(add_text(l, rows[i].name, rows[i].value, 112, y + 1, 166, 24, 13, 6, TRUE,
+                    PANGO_ALIGN_LEFT, 1));
+    }
+    g_autofree char *count = g_strdup_printf("%u", line->cases);
+    const PtGs1Element el[] = {{"02", gtin14}, {"37", count}, {"10", line->lot}};
+    if (!add_gs1_128(l, "content line", el, G_N_ELEMENTS(el), 204, 56, error))
+      return FALSE;
+  } else {
+    add_text(l, "content heading",
+             g_strdup("内容 CONTENT: 批号 LOT / GTIN / 品名 PRODUCT / 箱 CASES"), 10, y + 2, 268,
+             14, 7, 5, FALSE, PANGO_ALIGN_LEFT, 1);
+    y += 18;
+    guint shown = MIN(c->n_lines, PT_LOGISTIC_LINES_MAX);
+    for (guint i = 0; i < shown; i++, y += 27) {
+      const PtLogisticLine *line = &c->lines[i];
+      add_rule(l, 10, y, 268, 0, 0.5);
+      vary(add_text(l, "line lot", g_strdup(line->lot), 10, y + 1, 130, 13, 9, 5, TRUE,
+                    PANGO_ALIGN_LEFT, 1));
+      vary(add_text(l, "line cases", g_strdup_printf("%u", line->cases), 200, y + 1, 78, 13, 9, 5,
+                    TRUE, PANGO_ALIGN_RIGHT, 1));
+      vary(add_text(l, "line product", g_strdup_printf("%s  %s", line->gtin, line->product), 10,
+                    y + 14, 268, 12, 7, 5, FALSE, PANGO_ALIGN_LEFT, 1));
+    }
+    if (c->n_lines > shown) {
+      guint rest = 0;
+      for (guint i = shown; i < c->n_lines; i++)
+        rest += c->lines[i].cases;
+      vary(add_text(l, "more lines",
+                    g_strdup_printf("+ %u more lots, %u cases", c->n_lines - shown, rest), 10,
+                    y + 1, 268, 13, 8, 5, FALSE, PANGO_ALIGN_LEFT, 1));
+    }
+  }
+  add_rule(l, 6, 290, 276, 0, 1.5);
+  add_text(l, "total heading", g_strdup("合计 TOTAL CASES"), 10, 294, 130, 16, 9, 6, FALSE,
+           PANGO_ALIGN_LEFT, 1);
+  vary(add_text(l, "total", g_strdup_printf("%u", total), 140, 292, 138, 20, 14, 7, TRUE,
+                PANGO_ALIGN_RIGHT, 1));
+  const PtGs1Element sscc[] = {{"00", c->sscc}};
+  return add_gs1_128(l, "SSCC line", sscc, 1, 322, 86, error);
+}
+
+PtLabelLayout *
+pt_label_layout_logistic(const PtLogisticContent *content, GError **error)
+{
+  g_autoptr(PtLabelLayout) l = g_new0(PtLabelLayout, 1);
+  l->template_ = PT_LABEL_PALLET;
+  l->items = g_ptr_array_new_with_free_func(item_free);
+  if (!pt_logistic_codes(content, &l->codes, error) || !layout_logistic(l, content, error))
+    return NULL;
+  return g_steal_pointer(&l);
 }
 
 PtLabelLayout *

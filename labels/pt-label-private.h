@@ -38,6 +38,7 @@ typedef struct {
   PtBarcode *barcode; /* (owned) */
   char *data;         /* (owned) data as given to a printer: Digital Link, or HRI form */
   PtQrEcLevel qr_ec;  /* QR only */
+  guint n_ai;         /* GS1 symbols: how many element strings @data holds */
   /* PT_ITEM_RULE */
   double line_pt;
   /* TRUE for what changes from lot to lot (codes, lot, dates, grower, grade, weight):
@@ -56,6 +57,9 @@ typedef struct {
 /* Validates @content and lays out @template_.  Returns: (transfer full) (nullable). */
 PtLabelLayout *pt_label_layout_new(const PtLabelContent *content, PtLabelTemplate template_,
                                    const PtLabelOptions *options, GError **error);
+/* Validates @content and lays out the 4 x 6 in GS1 logistic label.  Its template_ is
+ * PT_LABEL_PALLET (the size); it is never cached.  Returns: (transfer full) (nullable). */
+PtLabelLayout *pt_label_layout_logistic(const PtLogisticContent *content, GError **error);
 void pt_label_layout_free(PtLabelLayout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtLabelLayout, pt_label_layout_free)
 

@@ -216,7 +216,7 @@ emit_barcode(GString *z, const PtLabelItem *item, const char *element_raw, guint
     int parens = 0;
     for (const char *p = item->data; *p; p++)
       parens += *p == '(' || *p == ')';
-    if (parens != 6) {
+    if (parens != 2 * (int)item->n_ai) {
       g_set_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_INVALID,
                   "'%s': ZPL's GS1-128 mode cannot carry parentheses inside a value; print "
                   "this lot as PNG or PDF",

@@ -27,4 +27,12 @@ G_BEGIN_DECLS
 GBytes *pt_label_render(const PtLabelContent *content, PtLabelTemplate template_,
                         PtLabelFormat format, const PtLabelOptions *options, GError **error);
 
+/* Renders the GS1 logistic label of a pallet (4 x 6 in): supplier, content (one lot: (02)
+ * GTIN, (37) count, (10) lot, also as GS1-128; several: a list of lots and cases), total cases
+ * and the SSCC as GS1-128 (00) with its human-readable line, in @format.  @options as
+ * pt_label_render() (case_symbol and qr_ec do not apply).  Returns: (transfer full)
+ * (nullable). */
+GBytes *pt_label_render_logistic(const PtLogisticContent *content, PtLabelFormat format,
+                                 const PtLabelOptions *options, GError **error);
+
 G_END_DECLS

@@ -21,6 +21,10 @@
  * pallet, so a number this large is a slipped field (a GTIN or lot typed into it), and
  * with its three decimals it still fits the pallet label's weight line. */
 #define PT_LABEL_QUANTITY_MAX 10000000
+/* Logistic (pallet SSCC) labels: lots listed by name, and the largest count AI 37 takes
+ * (8 digits). */
+#define PT_LOGISTIC_LINES_MAX 6
+#define PT_LOGISTIC_COUNT_MAX 99999999
 
 /* Resolutions we lay out for (dots per inch). */
 #define PT_LABEL_DPI_MIN 150

@@ -268,6 +268,60 @@ pt_pallet_remove(PtStation *station, PtStore *store, const PtPallet *pallet, PtB
   return TRUE;
 }
 
+GBytes *
+pt_pallet_label(PtStation *station, PtStore *store, const PtPallet *pallet, PtLabelFormat format,
+                guint dpi, GError **error)
+{
+  g_autoptr(GPtrArray) contents = pt_store_pallet_contents(store, pallet->id, error);
+  if (!contents)
+    return NULL;
+  if (contents->len == 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "pallet %s is empty: nothing to label",
+                pallet->sscc);
+    return NULL;
+  }
+  g_autofree PtLogisticLine *lines = g_new0(PtLogisticLine, contents->len);
+  for (guint i = 0; i < contents->len; i++) {
+    const PtPalletCases *c = g_ptr_array_index(contents, i);
+    /* A label says what may ship: the lots' signed status decides, as for batch labels. */
+    g_autoptr(PtBatch) row = pt_store_batch_get(store, c->batch_id, error);
+    g_auto(PtBatchSigned) st = {0};
+    if (!row || !pt_batch_signed_read(store, station->keys->anchor_key, row, &st, error))
+      return NULL;
+    g_autofree char *refused = pt_batch_signed_refusal(&st, "labelled");
+    if (refused) {
+      g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "pallet %s: %s", pallet->sscc, refused);
+      return NULL;
+    }
+    lines[i] = (PtLogisticLine){
+        .gtin = c->gtin, .lot = c->lot, .product = c->product, .cases = (guint)c->cases};
+  }
+  const PtLabelSettings *settings = station->config->labels;
+  PtLogisticContent content = {.sscc = pallet->sscc,
+                               .supplier_name = settings->supplier_name,
+                               .supplier_address = settings->supplier_address,
+                               .lines = lines,
+                               .n_lines = contents->len};
+  PtLabelOptions options = {.dpi = dpi};
+  g_autoptr(GError) inner = NULL;
+  GBytes *out = pt_label_render_logistic(&content, format, &options, &inner);
+  if (!out) {
+    gboolean bad_content =
+        (inner->domain == PT_LABEL_ERROR &&
+         (inner->code == PT_LABEL_ERROR_INVALID || inner->code == PT_LABEL_ERROR_TOO_LONG)) ||
+        inner->domain == PT_BARCODE_ERROR;
+    g_set_error(error, PT_ERROR, bad_content ? PT_ERROR_INVALID : PT_ERROR_FAILED,
+                "label of pallet %s: %s", pallet->sscc, inner->message);
+  }
+  return out;
+}
+
+char *
+pt_pallet_label_file_name(const PtPallet *pallet, PtLabelFormat format)
+{
+  return g_strdup_printf("%s-logistic.%s", pallet->sscc, pt_label_format_to_string(format));
+}
+
 json_t *
 pt_pallet_to_json(PtStore *store, const PtPallet *pallet, GError **error)
 {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "pt-batch.h"
+#include "pt-label.h"
 #include "pt-station.h"
 #include "pt-store-pallet.h"
 
@@ -47,6 +48,16 @@ gboolean pt_pallet_add(PtStation *station, PtStore *store, const PtPallet *palle
 gboolean pt_pallet_remove(PtStation *station, PtStore *store, const PtPallet *pallet,
                           PtBatch *batch, gint64 cases, const char *reason, char **event_id_out,
                           GError **error);
+
+/* Renders @pallet's GS1 logistic label (labels/pt-label.h: the SSCC as GS1-128 (00), the
+ * supplier of [labels], the lots and cases on it) in @format at @dpi (0: the format's
+ * default).  Refused (PT_ERROR_CONFLICT) for an empty pallet and one carrying a lot that may
+ * not be labelled by its signed record (held, recalled, unverified).  Returns: (transfer full). */
+GBytes *pt_pallet_label(PtStation *station, PtStore *store, const PtPallet *pallet,
+                        PtLabelFormat format, guint dpi, GError **error);
+
+/* Returns: (transfer full): the file name of @pallet's label, SSCC-logistic.FORMAT. */
+char *pt_pallet_label_file_name(const PtPallet *pallet, PtLabelFormat format);
 
 /* Returns: (transfer full): @pallet as JSON: sscc, hri "(00)...", epc (its Digital Link),
  * created, load (nullable), lots [{lot, gtin, cases}], cases (the total). */

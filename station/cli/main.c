@@ -23,7 +23,7 @@ static const struct {
     {"sync", pt_cmd_sync, "add | list | remove | status | retry: delivery to sales platforms"},
     {"grade", pt_cmd_grade, "grade fruit in images; open | close | show a batch's grading"},
     {"load", pt_cmd_load, "new | add | show | close | list: trucks leaving the shed"},
-    {"pallet", pt_cmd_pallet, "new | add | remove | show | list: pallets by SSCC, their cases"},
+    {"pallet", pt_cmd_pallet, "new | add | remove | show | list | label: pallets by SSCC"},
     {"driver", pt_cmd_driver, "add | list | token | revoke: drivers' phone logins"},
     {"calibrate", pt_cmd_calibrate, "measure mm per pixel from a reference disc or square"},
     {"user", pt_cmd_user, "add | list | remove: people who sign in to the dashboard"},

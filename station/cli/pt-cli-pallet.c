@@ -2,6 +2,8 @@
  * the cases packed onto them (AggregationEvents). */
 #include "pt-cli.h"
 #include "pt-error.h"
+#include "pt-file.h"
+#include "pt-labels-limits.h"
 #include "pt-limits.h"
 #include "pt-pallet.h"
 
@@ -197,30 +199,86 @@ pallet_list(int argc, char **argv)
   return PT_EXIT_OK;
 }
 
+static int
+pallet_label(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  g_autofree char *format_name = NULL, *output = NULL;
+  int dpi = 0;
+  const GOptionEntry entries[] = {{"format", 0, 0, G_OPTION_ARG_STRING, &format_name,
+                                   "png, pdf, svg or zpl (default: [labels] format)", "FORMAT"},
+                                  {"dpi", 0, 0, G_OPTION_ARG_INT, &dpi,
+                                   "Resolution (default 203 for PNG and ZPL, 300 else)", "N"},
+                                  {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+                                   "Where to write it (default SSCC-logistic.FORMAT; - for stdout)",
+                                   "FILE"},
+                                  {NULL}};
+  if (!pt_cli_parse(&argc, &argv, "SSCC",
+                    "Render a pallet's GS1 logistic label: its SSCC as GS1-128 (00), the "
+                    "supplier and the lots and cases on it.",
+                    entries, &common))
+    return PT_EXIT_USAGE;
+  if (argc != 2)
+    return pt_cli_usage("expected an SSCC");
+  if (dpi && (dpi < PT_LABEL_DPI_MIN || dpi > PT_LABEL_DPI_MAX))
+    return pt_cli_usage("--dpi must be %d to %d", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX);
+  PtLabelFormat format = PT_LABEL_PNG;
+  if (format_name && !pt_label_format_from_string(format_name, &format))
+    return pt_cli_usage("--format must be png, pdf, svg or zpl, not '%s'", format_name);
+  if (output && strcmp(output, "-") == 0 && common.json)
+    return pt_cli_usage("-o - writes the label to stdout; it cannot go with --json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  if (station && !format_name)
+    format = station->config->labels->format;
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtPallet) pallet = store ? pt_pallet_lookup(store, argv[1], &error) : NULL;
+  g_autoptr(GBytes) bytes =
+      pallet ? pt_pallet_label(station, store, pallet, format, (guint)dpi, &error) : NULL;
+  if (!bytes)
+    return pt_cli_fail(error);
+  g_autofree char *path = output ? g_strdup(output) : pt_pallet_label_file_name(pallet, format);
+  gsize len;
+  const void *data = g_bytes_get_data(bytes, &len);
+  if (strcmp(path, "-") == 0) {
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+      g_set_error(&error, PT_ERROR, PT_ERROR_IO, "cannot write the label to stdout");
+      return pt_cli_fail(error);
+    }
+    return PT_EXIT_OK;
+  }
+  if (!pt_file_write_atomic(path, data, len, 0644, &error))
+    return pt_cli_fail(error);
+  if (common.json)
+    pt_cli_print_json(json_pack("{sssssssI}", "path", path, "sscc", pallet->sscc, "format",
+                                pt_label_format_to_string(format), "bytes", (json_int_t)len));
+  else
+    printf("wrote %s (%s, %zu bytes)\n", path, pt_label_format_to_string(format), len);
+  return PT_EXIT_OK;
+}
+
 int
 pt_cmd_pallet(int argc, char **argv)
 {
   const char *sub = argc > 1 ? argv[1] : NULL;
   if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
     fprintf(sub ? stdout : stderr,
-            "Usage: packtrace pallet new|add|remove|show|list [OPTIONS]\n"
+            "Usage: packtrace pallet new|add|remove|show|list|label [OPTIONS]\n"
             "  new                           allocate an SSCC to a new pallet\n"
             "  add SSCC BATCH [--cases N]    pack cases of a batch onto it (AggregationEvent\n"
             "                                ADD); BATCH is a lot, or #N for the batch with id N\n"
             "  remove SSCC BATCH [--cases N] take cases off it (AggregationEvent DELETE)\n"
             "  show SSCC                     its lots and cases\n"
             "  list                          pallets, newest first\n"
+            "  label SSCC [--format F] [-o FILE]  its GS1 logistic label (png, pdf, svg, zpl)\n"
             "SSCC: 18 digits, or (00) and 18 digits.  Each takes --help.\n");
     return sub ? PT_EXIT_OK : PT_EXIT_USAGE;
   }
   static const struct {
     const char *name;
     int (*run)(int, char **);
-  } subs[] = {{"new", pallet_new},
-              {"add", pallet_add},
-              {"remove", pallet_remove},
-              {"show", pallet_show},
-              {"list", pallet_list}};
+  } subs[] = {{"new", pallet_new},   {"add", pallet_add},   {"remove", pallet_remove},
+              {"show", pallet_show}, {"list", pallet_list}, {"label", pallet_label}};
   for (gsize i = 0; i < G_N_ELEMENTS(subs); i++) {
     if (strcmp(sub, subs[i].name) == 0) {
       g_autofree char *name = g_strdup_printf("pallet %s", sub);

@@ -7,7 +7,8 @@
  *   POST /api/v1/pallets/{sscc}/cases     {"batch": LOT or "#ID", "cases": N (default 1)}:
  *                                         packs them on (201, AggregationEvent ADD)
  *   POST /api/v1/pallets/{sscc}/remove    {"batch": ..., "cases": N (default all), "reason":
- *                                         TEXT (optional)}: takes them off (DELETE) */
+ *                                         TEXT (optional)}: takes them off (DELETE)
+ *   GET  /api/v1/pallets/{sscc}/label     its GS1 logistic label, ?format=png|pdf|svg&dpi=N */
 #include "pt-http-pallet.h"
 
 #include "pt-http-respond.h"
@@ -15,6 +16,8 @@
 #include "pt-batch.h"
 #include "pt-error.h"
 #include "pt-json.h"
+#include "pt-label-batch.h"
+#include "pt-labels-limits.h"
 #include "pt-limits.h"
 #include "pt-pallet.h"
 
@@ -129,12 +132,47 @@ remove_cases(const PtHttpCall *call)
   return move_cases(call, FALSE);
 }
 
+static enum MHD_Result
+get_label(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  const char *f = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+  PtLabelFormat format = PT_LABEL_PNG;
+  int dpi = 0;
+  g_autoptr(GError) error = NULL;
+  /* ZPL is for printers, which the station feeds itself. */
+  if (f && (!pt_label_format_from_string(f, &format) || format == PT_LABEL_ZPL))
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "format must be png, pdf or svg", NULL);
+  if (!pt_http_query_int(c, "dpi", PT_LABEL_DPI_MIN, PT_LABEL_DPI_MAX, &dpi, &error))
+    return pt_http_respond_gerror(c, error);
+  g_autoptr(PtPallet) pallet = pt_pallet_lookup(call->store, call->args[0], &error);
+  g_autoptr(GBytes) bytes =
+      pallet ? pt_pallet_label(call->http->station, call->store, pallet, format, (guint)dpi, &error)
+             : NULL;
+  if (!bytes)
+    return pt_http_respond_gerror(c, error);
+  gsize len;
+  const void *data = g_bytes_get_data(bytes, &len);
+  struct MHD_Response *r =
+      MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  g_autofree char *file_name = pt_pallet_label_file_name(pallet, format);
+  g_autofree char *disposition = g_strdup_printf("inline; filename=\"%s\"", file_name);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, pt_label_content_type(format));
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
 static const PtHttpRoute pallet_routes[] = {
     {"/api/v1/pallets", PT_HTTP_GET, PT_HTTP_OPERATOR, list_pallets},
     {"/api/v1/pallets", PT_HTTP_POST, PT_HTTP_OPERATOR, create_pallet},
     {"/api/v1/pallets/{sscc}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_pallet},
     {"/api/v1/pallets/{sscc}/cases", PT_HTTP_POST, PT_HTTP_OPERATOR, add_cases},
     {"/api/v1/pallets/{sscc}/remove", PT_HTTP_POST, PT_HTTP_OPERATOR, remove_cases},
+    {"/api/v1/pallets/{sscc}/label", PT_HTTP_GET, PT_HTTP_OPERATOR, get_label},
 };
 
 const PtHttpRouteTable pt_http_pallet_routes = {pallet_routes, G_N_ELEMENTS(pallet_routes)};

@@ -30,7 +30,7 @@ static const char sql_holding[] =
     "SELECT p.id, p.sscc, p.created_ns, p.load_id FROM pallet_cases c JOIN pallets p ON "
     "p.id = c.pallet_id WHERE c.batch_id = ? AND c.pallet_id != ? LIMIT 1";
 static const char sql_contents[] =
-    "SELECT c.batch_id, b.lot, b.gtin, c.cases FROM pallet_cases c JOIN batches b ON "
+    "SELECT c.batch_id, b.lot, b.gtin, c.cases, b.product FROM pallet_cases c JOIN batches b ON "
     "b.id = c.batch_id WHERE c.pallet_id = ? ORDER BY b.lot";
 
 void
@@ -49,6 +49,7 @@ pt_pallet_cases_free(PtPalletCases *cases)
     return;
   g_free(cases->lot);
   g_free(cases->gtin);
+  g_free(cases->product);
   g_free(cases);
 }
 
@@ -258,6 +259,7 @@ pt_store_pallet_contents(PtStore *store, gint64 pallet_id, GError **error)
     c->lot = pt_store_column_dup(s, 1);
     c->gtin = pt_store_column_dup(s, 2);
     c->cases = sqlite3_column_int64(s, 3);
+    c->product = pt_store_column_dup(s, 4);
     g_ptr_array_add(out, c);
   }
   sqlite3_reset(s);

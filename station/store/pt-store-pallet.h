@@ -22,7 +22,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtPallet, pt_pallet_free)
 /* The cases of one lot on a pallet. */
 typedef struct {
   gint64 batch_id;
-  char *lot, *gtin;
+  char *lot, *gtin, *product;
   gint64 cases;
 } PtPalletCases;
 

@@ -8,6 +8,7 @@
 
 #include "labels-test-util.h"
 #include "pt-gs1.h"
+#include "pt-labels-limits.h"
 #include "pt-print.h"
 
 static void
@@ -342,6 +343,67 @@ test_error_domains(void)
   g_assert_cmpstr(g_quark_to_string(PT_GS1_ERROR), ==, "packtrace_gs1_error");
 }
 
+/* The logistic label: its SSCC and, for one lot, (02)(37)(10) read back from the PNG; a wrong
+ * check digit, a missing SSCC, a lot of zero cases refused; more lots than fit are summed. */
+static void
+test_logistic(void)
+{
+  g_autoptr(GError) error = NULL;
+  const PtLogisticLine one[] = {{"9506000134352", "LOG-1", "Apples", 48}};
+  PtLogisticContent c = {
+      .sscc = "106141411234567897", .supplier_name = "Co-op", .lines = one, .n_lines = 1};
+  g_autoptr(GBytes) png = pt_label_render_logistic(&c, PT_LABEL_PNG, NULL, &error);
+  g_assert_no_error(error);
+  g_autoptr(GBytes) zpl = pt_label_render_logistic(&c, PT_LABEL_ZPL, NULL, &error);
+  g_assert_no_error(error);
+  g_autofree char *zpl_text = g_strndup(g_bytes_get_data(zpl, NULL), g_bytes_get_size(zpl));
+  g_autofree char *bc = pt_test_zpl_field(zpl_text, "^BC");
+  g_assert_cmpstr(bc, ==, "(02)09506000134352(37)48(10)LOG-1");
+  g_assert_nonnull(strstr(zpl_text, "^FD(00)106141411234567897^FS"));
+  if (pt_test_have("zbarimg")) {
+    g_autofree char *dir = g_dir_make_tmp("pt-logistic-XXXXXX", NULL);
+    g_autofree char *path = pt_test_write(dir, "l.png", png);
+    g_autoptr(GPtrArray) codes = pt_test_zbar(path);
+    g_assert_cmpuint(codes->len, ==, 2);
+    gboolean sscc = FALSE, content = FALSE;
+    for (guint i = 0; i < codes->len; i++) {
+      sscc |= g_strcmp0(codes->pdata[i], "00106141411234567897") == 0;
+      content |= g_strcmp0(codes->pdata[i], "020950600013435237"
+                                            "48\x1d"
+                                            "10LOG-1") == 0;
+    }
+    g_assert_true(sscc && content);
+    g_unlink(path);
+    g_rmdir(dir);
+  }
+
+  PtLogisticLine many[PT_LOGISTIC_LINES_MAX + 3];
+  for (guint i = 0; i < G_N_ELEMENTS(many); i++)
+    many[i] = (PtLogisticLine){"9506000134352", "MANY", "Apples", 10};
+  PtLogisticContent mixed = {
+      .sscc = "106141411234567897", .lines = many, .n_lines = G_N_ELEMENTS(many)};
+  g_autoptr(GBytes) mz = pt_label_render_logistic(&mixed, PT_LABEL_ZPL, NULL, &error);
+  g_assert_no_error(error);
+  g_autofree char *mz_text = g_strndup(g_bytes_get_data(mz, NULL), g_bytes_get_size(mz));
+  g_assert_nonnull(strstr(mz_text, "^FD+ 3 more lots, 30 cases^FS"));
+  g_assert_nonnull(strstr(mz_text, "^FD90^FS"));
+
+  PtLogisticContent bad = c;
+  bad.sscc = "106141411234567896";
+  g_assert_null(pt_label_render_logistic(&bad, PT_LABEL_PNG, NULL, &error));
+  g_assert_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_INVALID);
+  g_clear_error(&error);
+  bad.sscc = NULL;
+  g_assert_null(pt_label_render_logistic(&bad, PT_LABEL_PNG, NULL, &error));
+  g_assert_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_INVALID);
+  g_clear_error(&error);
+  const PtLogisticLine zero[] = {{"9506000134352", "LOG-1", "Apples", 0}};
+  bad = c;
+  bad.lines = zero;
+  g_assert_null(pt_label_render_logistic(&bad, PT_LABEL_PNG, NULL, &error));
+  g_assert_error(error, PT_LABEL_ERROR, PT_LABEL_ERROR_INVALID);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -354,5 +416,6 @@ main(int argc, char **argv)
   g_test_add_func("/label/zpl-job", test_zpl_job);
   g_test_add_func("/label/formats", test_formats);
   g_test_add_func("/label/error-domains", test_error_domains);
+  g_test_add_func("/label/logistic", test_logistic);
   return g_test_run();
 }

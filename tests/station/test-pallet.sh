@@ -83,18 +83,62 @@ check "  with its signed reason" '[[ "$ERR" == *"mould"* ]]'
 expect 2 "zero cases is a usage error" "$BIN" pallet add "$P2" PAL-B --cases 0
 check "nothing changed by the refusals" '[ "$(state)" = "$before" ]'
 
+# The GS1 logistic label in every format, the (00) SSCC read back by independent decoders.
+# The symbols zbarimg finds, sorted, FNC1 (GS) after a variable-length value shown as '|'.
+zbar() { zbarimg --quiet --raw "$1" 2>/dev/null | tr '\035' '|' | sort; }
+for f in png pdf svg zpl; do
+  expect 0 "pallet 1's logistic label as $f" "$BIN" pallet label "$P1" --format "$f" -o "$T/p1.$f"
+done
+WANT_MIXED="00$P1"
+if command -v zbarimg >/dev/null; then
+  check "png: zbarimg reads the SSCC as (00) and only that (a mixed pallet)" '[ "$(zbar "$T/p1.png")" = "$WANT_MIXED" ]'
+  if command -v pdftoppm >/dev/null; then
+    pdftoppm -png -r 300 -singlefile "$T/p1.pdf" "$T/p1-pdf" 2>/dev/null
+    check "pdf: the same SSCC" '[ "$(zbar "$T/p1-pdf.png")" = "$WANT_MIXED" ]'
+  else
+    skip "pdf decodes" "pdftoppm not installed"
+  fi
+  if command -v rsvg-convert >/dev/null; then
+    rsvg-convert -d 300 -p 300 -o "$T/p1-svg.png" "$T/p1.svg" 2>/dev/null
+    check "svg: the same SSCC" '[ "$(zbar "$T/p1-svg.png")" = "$WANT_MIXED" ]'
+  else
+    skip "svg decodes" "rsvg-convert not installed"
+  fi
+else
+  skip "decoding" "zbarimg not installed"
+fi
+check "zpl: a GS1-128 of (00) and the SSCC, the lots and the total" \
+  'grep -q "\^BCN,[0-9]*,N,N,N,D\^FD(00)$P1\^FS" "$T/p1.zpl" && grep -q "\^FDPAL-A\^FS" "$T/p1.zpl" && grep -q "\^FDPAL-B\^FS" "$T/p1.zpl" && grep -q "\^FD17\^FS" "$T/p1.zpl"'
+must "$BIN" pallet new
+P3=$(sscc 3)
+must "$BIN" batch new --product Lemons --gtin 9506000134352 --lot PAL-C
+must "$BIN" pallet add "$P3" PAL-C --cases 40
+expect 0 "a one-lot pallet's label" "$BIN" pallet label "$P3" --format png -o "$T/p3.png"
+if command -v zbarimg >/dev/null; then
+  check "  also carries (02) GTIN (37) count (10) lot" '[ "$(zbar "$T/p3.png" | tr "\n" " ")" = "00$P3 02095060001343523740|10PAL-C " ]'
+else
+  skip "one-lot decoding" "zbarimg not installed"
+fi
+must "$BIN" pallet new
+expect 1 "an empty pallet has no label" "$BIN" pallet label "$(sscc 4)" -o "$T/empty.png"
+check "  and nothing was written" '[ ! -e "$T/empty.png" ]'
+expect 2 "an unknown format is a usage error" "$BIN" pallet label "$P1" --format gif
+must "$BIN" batch hold PAL-C --reason "label check"
+expect 1 "a pallet carrying a held lot gets no label" "$BIN" pallet label "$P3" -o "$T/held.png"
+check "  naming the signed reason" '[[ "$ERR" == *"label check"* ]]'
+must "$BIN" batch release PAL-C
+
 # Never reused: the database's counter cannot go down, and a restored older database does
 # not bring it back, since the data directory's high-water file keeps the last serial given.
 expect 19 "the serial counter refuses to go down" sqlite3 "$D/station.db" "UPDATE sscc_serials SET last = 1"
 expect 19 "a pallet row cannot be deleted" sqlite3 "$D/station.db" "DELETE FROM pallets WHERE sscc = '$P2'"
 must "$BIN" backup "$T/backup"
 must "$BIN" pallet new
-P3=$(sscc 3)
-check "  the third pallet, made after the backup, has serial 3" '"$BIN" pallet show "$P3" >/dev/null'
+check "  the fifth pallet, made after the backup, has serial 5" '"$BIN" pallet show "$(sscc 5)" >/dev/null'
 expect 0 "the older backup restored over the station (--replace)" "$BIN" restore "$T/backup" --data "$D" --replace
-check "  its database's counter is back at 2" '[ "$(sqlite3 "$D/station.db" "SELECT last FROM sscc_serials")" = 2 ]'
+check "  its database's counter is back at 4" '[ "$(sqlite3 "$D/station.db" "SELECT last FROM sscc_serials")" = 4 ]'
 expect 0 "  then pallet new" "$BIN" pallet new --json
-check "  does not give serial 3 again: serial 4" '[ "$(printf %s "$OUT" | jq -r .sscc)" = "$(sscc 4)" ]'
+check "  does not give serial 5 again: serial 6" '[ "$(printf %s "$OUT" | jq -r .sscc)" = "$(sscc 6)" ]'
 
 # The signed record: ADD and DELETE on the batches' chains, schema-valid, bundles verify.
 expect 0 "PAL-B's events export" "$BIN" export PAL-B -o "$T/palb.json"
@@ -111,8 +155,8 @@ TOKEN=$(sed -n 's/^operator_token=//p' "$D/station.ini")
 run_station
 api() { curl -sS -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$@"; }
 code=$(api -X POST "$url/api/v1/pallets")
-check "POST /api/v1/pallets: 201 and the next SSCC" '[ "$code" = 201 ] && [ "$(jq -r .sscc "$T/body")" = "$(sscc 5)" ]'
-P4=$(sscc 5)
+check "POST /api/v1/pallets: 201 and the next SSCC" '[ "$code" = 201 ] && [ "$(jq -r .sscc "$T/body")" = "$(sscc 7)" ]'
+P4=$(sscc 7)
 code=$(api -X POST -d '{"batch": "PAL-A", "cases": 2}' "$url/api/v1/pallets/$P4/cases")
 check "PAL-A onto a second pallet over the API: 409" '[ "$code" = 409 ]'
 code=$(api -X POST -d '{"batch": "PAL-A", "cases": 5, "reason": "to pallet 4"}' "$url/api/v1/pallets/$P1/remove")
@@ -129,6 +173,13 @@ code=$(api "$url/api/v1/pallets/$(sscc 99)")
 check "an unknown SSCC: 404" '[ "$code" = 404 ]'
 code=$(api "$url/api/v1/pallets/123")
 check "a malformed SSCC: 400" '[ "$code" = 400 ]'
+code=$(api "$url/api/v1/pallets/$P4/label?format=png")
+check "GET .../label: 200, a PNG" '[ "$code" = 200 ] && [ "$(head -c 4 "$T/body" | tail -c 3)" = PNG ]'
+if command -v zbarimg >/dev/null; then
+  check "  whose GS1-128 is (00) and the SSCC and (02)(37)(10) of PAL-B" '[ "$(zbar "$T/body" | tr "\n" " ")" = "00$P4 0209506000134352375|10PAL-B " ]'
+fi
+code=$(api "$url/api/v1/pallets/$P4/label?format=zpl")
+check "  ZPL over HTTP: 400 (printers are the station's)" '[ "$code" = 400 ]'
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$url/api/v1/pallets")
 check "pallets are the operator's: 401 without a token" '[ "$code" = 401 ]'
 kill "$server"
