@@ -12,6 +12,7 @@
 #include "pt-recording-config.h"
 #include "pt-store-driver.h"
 #include "pt-store-evidence.h"
+#include "pt-store-pallet.h"
 #include "pt-store-video.h"
 #include "pt-time.h"
 #include "pt-trace.h"
@@ -196,10 +197,24 @@ load_event(const PtConfig *config, const PtLoad *load, const PtBatch *batch, con
   return ev;
 }
 
+/* Names pallet @sscc in @ev (epcList: the pallet itself, as a Digital Link) and, when @cases is
+ * not 0, how many cases of @batch's lot it carries (quantityList, a count without uom). */
+static void
+set_pallet(json_t *ev, const char *sscc, const PtBatch *batch, gint64 cases)
+{
+  g_autofree char *epc = pt_epcis_sscc_uri(sscc);
+  json_object_set_new(ev, "epcList", json_pack("[s]", epc));
+  if (cases) {
+    g_autofree char *cls = pt_epcis_lot_class(batch);
+    json_object_set_new(ev, "quantityList",
+                        json_pack("[{sssI}]", "epcClass", cls, "quantity", (json_int_t)cases));
+  }
+}
+
 /* Why @batch cannot go on @load, or NULL when it can.  Returns: (transfer full). */
 static char *
 refusal_reason(PtStation *station, PtStore *store, const PtLoad *load, const PtBatch *batch,
-               GError **error)
+               gboolean via_pallet, GError **error)
 {
   /* The signed status decides, not the row: a row set back to 'active' by hand cannot get a
    * loading event signed for a recalled batch. */
@@ -209,6 +224,14 @@ refusal_reason(PtStation *station, PtStore *store, const PtLoad *load, const PtB
   char *refused = pt_batch_signed_refusal(&st, "loaded");
   if (refused)
     return refused;
+  /* A lot on a pallet ships with its pallet: one loading event per pallet and lot, naming the
+   * SSCC, never a second one for the lot alone. */
+  g_autoptr(PtPallet) pallet = NULL;
+  if (!pt_store_pallet_holding_batch(store, batch->id, 0, &pallet, error))
+    return NULL;
+  if (pallet && !via_pallet)
+    return g_strdup_printf("lot %s is on pallet %s: load the pallet (load add --pallet %s)",
+                           batch->lot, pallet->sscc, pallet->sscc);
   gint64 other = 0;
   if (!pt_store_load_holding_batch(store, batch->id, load->id, &other, error))
     return NULL;
@@ -345,7 +368,7 @@ add_locked(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch, c
   if (!fresh)
     return FALSE;
   g_autoptr(GError) local = NULL;
-  *refused = refusal_reason(station, store, load, fresh, &local);
+  *refused = refusal_reason(station, store, load, fresh, FALSE, &local);
   if (local) {
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
@@ -406,7 +429,7 @@ pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *b
   Evidence evidence = {0};
   if (!item) {
     g_autoptr(GError) local = NULL;
-    g_autofree char *early = refusal_reason(station, store, load, batch, &local);
+    g_autofree char *early = refusal_reason(station, store, load, batch, FALSE, &local);
     if (local) {
       g_propagate_error(error, g_steal_pointer(&local));
       return FALSE;
@@ -517,6 +540,13 @@ close_locked(PtStation *station, PtStore *store, gint64 load_id, json_t *photos,
   for (guint i = 0; i < batches->len; i++) {
     const PtBatch *batch = g_ptr_array_index(batches, i);
     json_t *ev = load_event(station->config, load, batch, "departing", now);
+    g_autoptr(PtPallet) pallet = NULL;
+    if (!pt_store_pallet_holding_batch(store, batch->id, 0, &pallet, error)) {
+      json_decref(ev);
+      return FALSE;
+    }
+    if (pallet && pallet->load_id == load_id)
+      set_pallet(ev, pallet->sscc, batch, 0);
     if (json_array_size(photos))
       json_object_set(ev, "pt:photos", photos);
     gboolean ok =
@@ -544,6 +574,14 @@ pt_load_remove_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch
   if (ok && !item) {
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "batch %s is not on load %" G_GINT64_FORMAT,
                 batch->lot, load_id);
+    ok = FALSE;
+  }
+  g_autoptr(PtPallet) pallet = NULL;
+  ok = ok && pt_store_pallet_holding_batch(store, batch->id, 0, &pallet, error);
+  if (ok && pallet && pallet->load_id == load_id) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "lot %s is on pallet %s: take the pallet off (load remove --pallet %s)", batch->lot,
+                pallet->sscc, pallet->sscc);
     ok = FALSE;
   }
   if (ok) {
@@ -580,6 +618,159 @@ pt_load_close(PtStation *station, PtStore *store, gint64 load_id, guint *n_event
     return FALSE;
   }
   json_decref(photos);
+  if (n_events_out)
+    *n_events_out = n;
+  return TRUE;
+}
+
+static gboolean
+add_pallet_locked(PtStation *station, PtStore *store, gint64 load_id, const char *sscc,
+                  const char *source, gint64 scan_ns, guint *n_events, gboolean *existed,
+                  GString *refused, GError **error)
+{
+  g_autoptr(PtLoad) load = pt_store_load_get(store, load_id, error);
+  g_autoptr(PtPallet) pallet =
+      load && check_open(load, error) ? pt_store_pallet_get(store, sscc, error) : NULL;
+  if (!pallet)
+    return FALSE;
+  if (pallet->load_id == load_id) {
+    *existed = TRUE;
+    return TRUE;
+  }
+  if (pallet->load_id) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "pallet %s is already on load %" G_GINT64_FORMAT, sscc, pallet->load_id);
+    return FALSE;
+  }
+  g_autoptr(GPtrArray) contents = pt_store_pallet_contents(store, pallet->id, error);
+  if (!contents)
+    return FALSE;
+  if (contents->len == 0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "pallet %s is empty: nothing to load", sscc);
+    return FALSE;
+  }
+  g_autoptr(GPtrArray) batches = g_ptr_array_new_with_free_func((GDestroyNotify)pt_batch_free);
+  for (guint i = 0; i < contents->len; i++) {
+    const PtPalletCases *c = g_ptr_array_index(contents, i);
+    PtBatch *batch = pt_store_batch_get(store, c->batch_id, error);
+    if (!batch)
+      return FALSE;
+    g_ptr_array_add(batches, batch);
+    g_autoptr(GError) local = NULL;
+    g_autofree char *why = refusal_reason(station, store, load, batch, TRUE, &local);
+    if (local) {
+      g_propagate_error(error, g_steal_pointer(&local));
+      return FALSE;
+    }
+    if (why) {
+      g_autofree char *reason = g_strdup_printf("pallet %s: %s", sscc, why);
+      g_string_append_printf(refused, "%s%s", refused->len ? "; " : "", reason);
+      if (!pt_store_load_refusal_insert(store, load_id, batch->id, pt_now_ns(), source, reason,
+                                        error))
+        return FALSE;
+    }
+  }
+  if (refused->len)
+    return TRUE;
+  /* One loading event per lot on the pallet, on the lot's chain, naming the SSCC. */
+  for (guint i = 0; i < batches->len; i++) {
+    const PtBatch *batch = g_ptr_array_index(batches, i);
+    const PtPalletCases *c = g_ptr_array_index(contents, i);
+    json_t *ev = load_event(station->config, load, batch, "loading", scan_ns);
+    set_pallet(ev, sscc, batch, c->cases);
+    json_object_set_new(ev, "pt:loadedBy", json_string(source));
+    PtEventRow row = {0};
+    gboolean ok =
+        pt_trace_append(store, station->keys, batch->id, "loading", scan_ns, ev, &row, error) &&
+        pt_store_load_item_insert(store, load_id, batch->id, row.seq, pt_now_ns(), source, error);
+    json_decref(ev);
+    pt_event_row_clear(&row);
+    if (!ok)
+      return FALSE;
+  }
+  *n_events = batches->len;
+  return pt_store_pallet_set_load(store, pallet->id, load_id, error);
+}
+
+gboolean
+pt_load_add_pallet(PtStation *station, PtStore *store, gint64 load_id, const char *sscc,
+                   const char *source, gint64 scan_ns, guint *n_events_out, gboolean *existed_out,
+                   GError **error)
+{
+  guint n = 0;
+  gboolean existed = FALSE;
+  g_autoptr(GString) refused = g_string_new(NULL);
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  if (!add_pallet_locked(station, store, load_id, sscc, source, scan_ns, &n, &existed, refused,
+                         error) ||
+      !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return FALSE;
+  }
+  if (refused->len) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "%s", refused->str);
+    return FALSE;
+  }
+  if (n_events_out)
+    *n_events_out = n;
+  if (existed_out)
+    *existed_out = existed;
+  return TRUE;
+}
+
+static gboolean
+remove_pallet_locked(PtStation *station, PtStore *store, gint64 load_id, const char *sscc,
+                     const char *source, const char *reason, guint *n_events, GError **error)
+{
+  g_autoptr(PtLoad) load = pt_store_load_get(store, load_id, error);
+  g_autoptr(PtPallet) pallet =
+      load && check_open(load, error) ? pt_store_pallet_get(store, sscc, error) : NULL;
+  if (!pallet)
+    return FALSE;
+  if (pallet->load_id != load_id) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "pallet %s is not on load %" G_GINT64_FORMAT,
+                sscc, load_id);
+    return FALSE;
+  }
+  g_autoptr(GPtrArray) contents = pt_store_pallet_contents(store, pallet->id, error);
+  if (!contents)
+    return FALSE;
+  gint64 now = pt_now_ns();
+  for (guint i = 0; i < contents->len; i++) {
+    const PtPalletCases *c = g_ptr_array_index(contents, i);
+    g_autoptr(PtBatch) batch = pt_store_batch_get(store, c->batch_id, error);
+    if (!batch)
+      return FALSE;
+    json_t *ev = load_event(station->config, load, batch, "unloading", now);
+    json_object_del(ev, "disposition");
+    set_pallet(ev, sscc, batch, c->cases);
+    json_object_set_new(ev, "pt:removedBy", json_string(source));
+    if (reason)
+      json_object_set_new(ev, "pt:reason", json_string(reason));
+    gboolean ok =
+        pt_trace_append(store, station->keys, batch->id, "unloading", now, ev, NULL, error) &&
+        pt_store_load_item_delete(store, load_id, batch->id, error);
+    json_decref(ev);
+    if (!ok)
+      return FALSE;
+  }
+  *n_events = contents->len;
+  return pt_store_pallet_set_load(store, pallet->id, 0, error);
+}
+
+gboolean
+pt_load_remove_pallet(PtStation *station, PtStore *store, gint64 load_id, const char *sscc,
+                      const char *source, const char *reason, guint *n_events_out, GError **error)
+{
+  guint n = 0;
+  if (!pt_check_text("reason", reason, PT_NOTE_MAX, FALSE, error) || !pt_store_begin(store, error))
+    return FALSE;
+  if (!remove_pallet_locked(station, store, load_id, sscc, source, reason, &n, error) ||
+      !pt_store_commit(store, error)) {
+    pt_store_rollback(store);
+    return FALSE;
+  }
   if (n_events_out)
     *n_events_out = n;
   return TRUE;
@@ -623,6 +814,15 @@ pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **e
   for (guint i = 0; i < items->len; i++)
     json_array_append_new(arr, pt_load_item_to_json(g_ptr_array_index(items, i)));
   json_object_set_new(o, "batches", arr);
+  g_autoptr(GPtrArray) pallets = pt_store_pallets_on_load(store, load->id, error);
+  if (!pallets) {
+    json_decref(o);
+    return NULL;
+  }
+  arr = json_array();
+  for (guint i = 0; i < pallets->len; i++)
+    json_array_append_new(arr, json_string(((PtPallet *)g_ptr_array_index(pallets, i))->sscc));
+  json_object_set_new(o, "pallets", arr);
   arr = json_array();
   for (guint i = 0; i < refusals->len; i++) {
     const PtLoadRefusal *r = g_ptr_array_index(refusals, i);

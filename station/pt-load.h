@@ -52,6 +52,24 @@ gboolean pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, P
                            const char *source, gint64 scan_ns, PtLoadItem **out,
                            gboolean *existed_out, GError **error);
 
+/* Puts pallet @sscc (18 digits) on open load @load_id: one signed loading event per lot on
+ * it, on the lot's chain, naming the pallet (epcList https://id.gs1.org/00/SSCC) and its cases
+ * of the lot (quantityList).  A pallet already on this load is @existed_out TRUE and nothing is
+ * written.  Refused (PT_ERROR_CONFLICT), nothing loaded: an empty pallet, one on another load,
+ * one with a lot held or recalled or on another open load (each such lot's refusal recorded).
+ * A lot on a pallet never goes on a load alone (pt_load_add_batch() refuses it).
+ * @n_events_out (nullable) receives how many events were written. */
+gboolean pt_load_add_pallet(PtStation *station, PtStore *store, gint64 load_id, const char *sscc,
+                            const char *source, gint64 scan_ns, guint *n_events_out,
+                            gboolean *existed_out, GError **error);
+
+/* Takes pallet @sscc off open load @load_id: an unloading event per lot on it (pt:reason
+ * @reason, nullable).  PT_ERROR_NOT_FOUND when it is not on the load.  A lot on a loaded
+ * pallet comes off only with it (pt_load_remove_batch() refuses it alone). */
+gboolean pt_load_remove_pallet(PtStation *station, PtStore *store, gint64 load_id, const char *sscc,
+                               const char *source, const char *reason, guint *n_events_out,
+                               GError **error);
+
 /* Records a refused attempt that named no batch of this station (for scans). */
 gboolean pt_load_refuse(PtStore *store, gint64 load_id, const char *source, const char *reason,
                         GError **error);
@@ -62,7 +80,8 @@ gboolean pt_load_refuse(PtStore *store, gint64 load_id, const char *source, cons
 gboolean pt_load_remove_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch,
                               const char *source, const char *reason, GError **error);
 
-/* Closes load @load_id: a signed departing event for each batch on it, then the load is
+/* Closes load @load_id: a signed departing event for each batch on it (naming its pallet in
+ * epcList when it went on as part of one), then the load is
  * closed.  A load with nothing on it cannot be closed (nothing departs); nor can one that
  * carries a batch held or recalled by its signed record (pt-batch-signed.h): the error names
  * each such batch, its signed status and reason, until it is removed.  @n_events_out
@@ -70,8 +89,8 @@ gboolean pt_load_remove_batch(PtStation *station, PtStore *store, gint64 load_id
 gboolean pt_load_close(PtStation *station, PtStore *store, gint64 load_id, guint *n_events_out,
                        GError **error);
 
-/* Returns: (transfer full): the load as JSON; with @details its batches, refusals and the
- * number of photos drivers took of plate and seal. */
+/* Returns: (transfer full): the load as JSON; with @details its batches, the SSCCs of its
+ * pallets, refusals and the number of photos drivers took of plate and seal. */
 json_t *pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **error);
 
 /* Returns: (transfer full): @item as JSON. */

@@ -3,6 +3,7 @@
 #include "pt-error.h"
 #include "pt-limits.h"
 #include "pt-load.h"
+#include "pt-pallet.h"
 #include "pt-time.h"
 
 #include <stdio.h>
@@ -58,19 +59,57 @@ load_new(int argc, char **argv)
   return PT_EXIT_OK;
 }
 
+/* `load add|remove LOAD --pallet SSCC`: a pallet on or off, one event per lot on it. */
+static int
+move_pallet(const PtCliCommon *common, const char *load_ref, const char *sscc, gboolean add,
+            const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtLoad) load = store ? pt_load_lookup(store, load_ref, &error) : NULL;
+  g_autoptr(PtPallet) pallet = load ? pt_pallet_lookup(store, sscc, &error) : NULL;
+  guint n = 0;
+  gboolean existed = FALSE;
+  if (!pallet || !(add ? pt_load_add_pallet(station, store, load->id, pallet->sscc, "operator",
+                                            pt_now_ns(), &n, &existed, &error)
+                       : pt_load_remove_pallet(station, store, load->id, pallet->sscc, "operator",
+                                               reason, &n, &error)))
+    return pt_cli_fail(error);
+  if (common->json)
+    pt_cli_print_json(json_pack("{sIsssbsisb}", "load", (json_int_t)load->id, "sscc", pallet->sscc,
+                                add ? "loaded" : "removed", TRUE, "events", (int)n, "existed",
+                                existed));
+  else if (existed)
+    printf("pallet (00)%s was already on load %" G_GINT64_FORMAT "\n", pallet->sscc, load->id);
+  else
+    printf("pallet (00)%s %s load %" G_GINT64_FORMAT ": %u %s event%s\n", pallet->sscc,
+           add ? "loaded on" : "taken off", load->id, n, add ? "loading" : "unloading",
+           n == 1 ? "" : "s");
+  return PT_EXIT_OK;
+}
+
 static int
 load_add(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
-  if (!pt_cli_parse(&argc, &argv, "LOAD BATCH",
+  g_autofree char *sscc = NULL;
+  const GOptionEntry entries[] = {
+      {"pallet", 0, 0, G_OPTION_ARG_STRING, &sscc,
+       "Put a pallet on instead (its SSCC): a loading event for each lot on it", "SSCC"},
+      {NULL}};
+  if (!pt_cli_parse(&argc, &argv, "LOAD [BATCH]",
                     "Put a batch on a load: a signed loading event.  BATCH is its lot; #N is "
                     "the batch with id N (a bare number names an id only when no lot has that "
-                    "text).  A batch held or recalled by its signed record, or one on another "
-                    "open load, is refused (and the refusal recorded).",
-                    NULL, &common))
+                    "text).  A batch held or recalled by its signed record, one on another "
+                    "open load, or one on a pallet (load the pallet), is refused (and the "
+                    "refusal recorded).  With --pallet SSCC, the pallet goes on.",
+                    entries, &common))
     return PT_EXIT_USAGE;
-  if (argc != 3)
-    return pt_cli_usage("expected a load number and a batch (lot, or #ID)");
+  if (sscc ? argc != 2 : argc != 3)
+    return pt_cli_usage("expected a load number and a batch (lot, or #ID), or --pallet SSCC");
+  if (sscc)
+    return move_pallet(&common, argv[1], sscc, TRUE, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
@@ -96,16 +135,22 @@ static int
 load_remove(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
-  g_autofree char *reason = NULL;
+  g_autofree char *reason = NULL, *sscc = NULL;
   const GOptionEntry entries[] = {
-      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why it comes off (signed)", "TEXT"}, {NULL}};
-  if (!pt_cli_parse(&argc, &argv, "LOAD BATCH",
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why it comes off (signed)", "TEXT"},
+      {"pallet", 0, 0, G_OPTION_ARG_STRING, &sscc,
+       "Take a pallet off instead (its SSCC): an unloading event for each lot on it", "SSCC"},
+      {NULL}};
+  if (!pt_cli_parse(&argc, &argv, "LOAD [BATCH]",
                     "Take a batch (lot, or #ID) off an open load: a signed unloading event.  A "
-                    "load that carries a held or recalled batch closes only once it is off.",
+                    "load that carries a held or recalled batch closes only once it is off.  A "
+                    "lot that went on with its pallet comes off with it (--pallet SSCC).",
                     entries, &common))
     return PT_EXIT_USAGE;
-  if (argc != 3)
-    return pt_cli_usage("expected a load number and a batch (lot, or #ID)");
+  if (sscc ? argc != 2 : argc != 3)
+    return pt_cli_usage("expected a load number and a batch (lot, or #ID), or --pallet SSCC");
+  if (sscc)
+    return move_pallet(&common, argv[1], sscc, FALSE, reason);
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
@@ -179,6 +224,9 @@ load_show(int argc, char **argv)
            json_string_value(json_object_get(v, "source")),
            json_string_value(json_object_get(v, "event_id")));
   }
+  arr = json_object_get(o, "pallets");
+  printf("  pallets      %zu\n", json_array_size(arr));
+  json_array_foreach(arr, i, v) printf("    (00)%s\n", json_string_value(v));
   arr = json_object_get(o, "refusals");
   printf("  refusals     %zu\n", json_array_size(arr));
   json_array_foreach(arr, i, v)
@@ -256,7 +304,9 @@ pt_cmd_load(int argc, char **argv)
             "  new --plate P --seal S [...]  open a load\n"
             "  add LOAD BATCH                put a batch on it (loading event); BATCH is a\n"
             "                                lot, or #N for the batch with id N\n"
+            "  add LOAD --pallet SSCC        put a pallet on it (a loading event per lot)\n"
             "  remove LOAD BATCH             take a batch off it (unloading event)\n"
+            "  remove LOAD --pallet SSCC     take a pallet off it\n"
             "  show LOAD                     its batches and refusals\n"
             "  close LOAD                    departing events; the load is closed (refused\n"
             "                                while a batch on it is held or recalled)\n"

@@ -8,6 +8,9 @@
  *                                         200 when it already was)
  *   DELETE /api/v1/loads/{id}/batches/{batch}  takes it off (a signed unloading event); the
  *                                         batch is its lot, or #ID (%23ID)
+ *   POST /api/v1/loads/{id}/pallets       {"sscc": SSCC}: puts a pallet on the load, a loading
+ *                                         event per lot on it (201; 200 when it already was)
+ *   DELETE /api/v1/loads/{id}/pallets/{sscc}  takes it off (an unloading event per lot)
  *   POST /api/v1/loads/{id}/close         the load departs: one departing event per batch
  *   GET  /api/v1/loads/{id}/photos        the driver's photos of plate and seal (kind, hash,
  *                                         size, when), oldest first
@@ -21,6 +24,7 @@
 #include "pt-error.h"
 #include "pt-limits.h"
 #include "pt-load.h"
+#include "pt-pallet.h"
 #include "pt-time.h"
 
 static enum MHD_Result
@@ -130,6 +134,51 @@ remove_batch(const PtHttpCall *call)
 }
 
 static enum MHD_Result
+add_pallet(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, call->args[0], &error);
+  json_t *body = load ? pt_http_body_json(call->req, FALSE, &error) : NULL;
+  if (!body)
+    return pt_http_respond_gerror(c, error);
+  json_t *sscc = json_object_get(body, "sscc");
+  if (!json_is_string(sscc) || json_object_size(body) != 1) {
+    json_decref(body);
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "body is {\"sscc\": \"SSCC\"}", NULL);
+  }
+  g_autoptr(PtPallet) pallet = pt_pallet_lookup(store, json_string_value(sscc), &error);
+  json_decref(body);
+  guint n = 0;
+  gboolean existed = FALSE;
+  if (!pallet || !pt_load_add_pallet(call->http->station, store, load->id, pallet->sscc, "api",
+                                     pt_now_ns(), &n, &existed, &error))
+    return pt_http_respond_gerror(c, error);
+  return pt_http_respond_json(c, existed ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+                              json_pack("{sIsssisb}", "load", (json_int_t)load->id, "sscc",
+                                        pallet->sscc, "events", (int)n, "existed", existed),
+                              NULL);
+}
+
+static enum MHD_Result
+remove_pallet(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtLoad) load = pt_load_lookup(store, call->args[0], &error);
+  g_autoptr(PtPallet) pallet = load ? pt_pallet_lookup(store, call->args[1], &error) : NULL;
+  guint n = 0;
+  if (!pallet || !pt_load_remove_pallet(call->http->station, store, load->id, pallet->sscc, "api",
+                                        NULL, &n, &error))
+    return pt_http_respond_gerror(call->c, error);
+  return pt_http_respond_json(call->c, MHD_HTTP_OK,
+                              json_pack("{sIsssisb}", "load", (json_int_t)load->id, "sscc",
+                                        pallet->sscc, "events", (int)n, "removed", TRUE),
+                              NULL);
+}
+
+static enum MHD_Result
 list_photos(const PtHttpCall *call)
 {
   g_autoptr(GError) error = NULL;
@@ -181,6 +230,8 @@ static const PtHttpRoute load_routes[] = {
     {"/api/v1/loads/{id}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_load},
     {"/api/v1/loads/{id}/batches", PT_HTTP_POST, PT_HTTP_OPERATOR, add_batch},
     {"/api/v1/loads/{id}/batches/{batch}", PT_HTTP_DELETE, PT_HTTP_OPERATOR, remove_batch},
+    {"/api/v1/loads/{id}/pallets", PT_HTTP_POST, PT_HTTP_OPERATOR, add_pallet},
+    {"/api/v1/loads/{id}/pallets/{sscc}", PT_HTTP_DELETE, PT_HTTP_OPERATOR, remove_pallet},
     {"/api/v1/loads/{id}/close", PT_HTTP_POST, PT_HTTP_OPERATOR, close_load},
     {"/api/v1/loads/{id}/photos", PT_HTTP_GET, PT_HTTP_OPERATOR, list_photos},
     {"/api/v1/loads/{id}/photos/{photo}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_photo},

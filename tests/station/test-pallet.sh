@@ -186,14 +186,52 @@ kill "$server"
 wait "$server" 2>/dev/null
 server=
 
+# Loading by SSCC: a pallet goes on a truck as one, a loading event per lot naming the SSCC.
+must "$BIN" load new --plate "AB 123" --seal S-9 --bol BOL-1
+must "$BIN" load new --plate "CD 456" --seal S-10
+expect 1 "a lot on a pallet does not go on a load alone" "$BIN" load add 1 PAL-A
+check "  the refusal names the pallet to load" '[[ "$ERR" == *"pallet $P1"* ]]'
+expect 0 "pallet 1 onto load 1" "$BIN" load add 1 --pallet "$P1" --json
+check "  one loading event (PAL-A's 7 cases)" '[ "$(printf %s "$OUT" | jq .events)" = 1 ]'
+expect 0 "  again: already on it, nothing written" "$BIN" load add 1 --pallet "(00)$P1" --json
+check "  existed" '[ "$(printf %s "$OUT" | jq .existed)" = true ] && [ "$(printf %s "$OUT" | jq .events)" = 0 ]'
+before=$(state)
+expect 1 "pallet 1 onto a second load is refused" "$BIN" load add 2 --pallet "$P1"
+expect 1 "cases onto a loaded pallet are refused" "$BIN" pallet add "$P1" PAL-A
+check "  naming the load" '[[ "$ERR" == *"load 1"* ]]'
+expect 1 "a palletised lot does not come off the load alone" "$BIN" load remove 1 PAL-A
+expect 1 "an unknown SSCC is refused" "$BIN" load add 1 --pallet "$(sscc 99)"
+check "nothing changed by those refusals" '[ "$(state)" = "$before" ]'
+expect 0 "pallet 3 (PAL-C) on and off again" "$BIN" load add 1 --pallet "$P3"
+expect 0 "  off" "$BIN" load remove 1 --pallet "$P3" --reason "wrong truck" --json
+check "  one unloading event" '[ "$(printf %s "$OUT" | jq .events)" = 1 ]'
+must "$BIN" batch hold PAL-B --reason "spots"
+expect 1 "a pallet carrying a held lot is refused" "$BIN" load add 1 --pallet "$P4"
+check "  with the signed reason" '[[ "$ERR" == *"spots"* ]]'
+must "$BIN" batch release PAL-B
+expect 0 "load show lists the pallet" "$BIN" load show 1 --json
+check "  pallets [P1], batches [PAL-A]" '[ "$(printf %s "$OUT" | jq -c "[.pallets, [.batches[].lot]]")" = "[[\"$P1\"],[\"PAL-A\"]]" ]'
+expect 0 "load 1 departs" "$BIN" load close 1
+expect 1 "a departed pallet's cases stay as loaded" "$BIN" pallet remove "$P1" PAL-A
+"$BIN" export PAL-A -o "$T/pala.json" >/dev/null 2>&1
+check "PAL-A's loading and departing events name the pallet's SSCC" \
+  '[ "$(jq -c "[.epcisBody.eventList[] | select(.bizStep == \"loading\" or .bizStep == \"departing\") | [.bizStep, .epcList[0]]]" "$T/pala.json")" = "[[\"loading\",\"https://id.gs1.org/00/$P1\"],[\"departing\",\"https://id.gs1.org/00/$P1\"]]" ]'
+check "  the loading event carries the pallet's 7 cases of the lot" \
+  '[ "$(jq -c ".epcisBody.eventList[] | select(.bizStep == \"loading\") | .quantityList" "$T/pala.json")" = "[{\"epcClass\":\"https://id.gs1.org/01/09506000134352/10/PAL-A\",\"quantity\":7}]" ]'
+"$BIN" export PAL-C -o "$T/palc.json" >/dev/null 2>&1
+check "PAL-C: its pallet's loading and unloading" \
+  '[ "$(jq -c "[.epcisBody.eventList[] | select(.epcList) | .bizStep]" "$T/palc.json")" = "[\"loading\",\"unloading\"]" ]'
+"$BIN" export PAL-A --format bundle -o "$T/pala-bundle.json" >/dev/null 2>&1
+expect 0 "PAL-A's bundle verifies" "$BIN" verify "$T/pala-bundle.json"
+expect 0 "the log audits intact" "$BIN" audit
+
 # GS1's schema (shared data and ajv; skipped without them).
 SCHEMA=${PACKTRACE_SHARED:-}/data/epcis/EPCIS-JSON-Schema.json
-"$BIN" export PAL-A -o "$T/pala.json" >/dev/null 2>&1
 "$BIN" export PAL-B -o "$T/palb.json" >/dev/null 2>&1
 if [ -f "$SCHEMA" ] && (. "$(dirname "$0")/../npm-tools.sh" && npm_tools node_modules/.bin/ajv ajv-cli@5.0.0 ajv-formats@3.0.1 >/dev/null); then
   AJV=$PACKTRACE_BUILD/npm-tools/node_modules/.bin/ajv
-  for f in pala palb; do
-    expect 0 "$f: every AggregationEvent validates against GS1's schema" "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$T/$f.json"
+  for f in pala palb palc; do
+    expect 0 "$f: every event (aggregations, pallet loading) validates against GS1's schema" "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$T/$f.json"
   done
   jq 'del(.epcisBody.eventList[1].action)' "$T/palb.json" >"$T/broken.json"
   expect 1 "  and the check can fail: an AggregationEvent without action is refused" "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$T/broken.json"
