@@ -188,8 +188,8 @@ commissioning_event(const PtConfig *config, const PtBatch *b, gint64 when, const
   return ev;
 }
 
-PtBatch *
-pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GError **error)
+static PtBatch *
+create(PtStation *station, PtStore *store, const PtBatchSpec *spec, gboolean locked, GError **error)
 {
   const PtConfig *config = station->config;
   char gtin[PT_GS1_GTIN_LEN + 1];
@@ -254,7 +254,7 @@ pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GEr
       return NULL;
   }
 
-  if (!pt_store_begin(store, error))
+  if (!locked && !pt_store_begin(store, error))
     return NULL;
   if (spec->lot)
     b->lot = g_strdup(spec->lot);
@@ -263,17 +263,34 @@ pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GEr
   if (!pt_store_batch_insert(store, b, error))
     goto out_rollback;
   json_t *ev = commissioning_event(config, b, when, offset);
+  if (spec->transformation_id) {
+    json_object_set_new(ev, "pt:transformationID", json_string(spec->transformation_id));
+    json_object_set_new(ev, "pt:transformedFrom", json_string(spec->transformed_from));
+  }
   gboolean ok =
       pt_trace_append(store, station->keys, b->id, "commissioning", when, ev, NULL, error);
   json_decref(ev);
-  if (!ok || !pt_store_commit(store, error))
+  if (!ok || (!locked && !pt_store_commit(store, error)))
     goto out_rollback;
   b->n_events = 1;
   return g_steal_pointer(&b);
 
 out_rollback:
-  pt_store_rollback(store);
+  if (!locked)
+    pt_store_rollback(store);
   return NULL;
+}
+
+PtBatch *
+pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec, GError **error)
+{
+  return create(station, store, spec, FALSE, error);
+}
+
+PtBatch *
+pt_batch_create_locked(PtStation *station, PtStore *store, const PtBatchSpec *spec, GError **error)
+{
+  return create(station, store, spec, TRUE, error);
 }
 
 PtBatch *

@@ -34,6 +34,11 @@ typedef struct {
   double quantity;
   const char *uom; /* nullable = KGM when a quantity is given */
   gboolean demo;   /* the demo's own batch (pt-demo-seed.c): never synced; not from JSON */
+  /* A lot made by repacking or sorting another (pt-transform.h), not from JSON: its
+   * commissioning event names the TransformationEvent's transformationID and the input's class
+   * (pt:transformationID, pt:transformedFrom); nullable. */
+  const char *transformation_id;
+  const char *transformed_from;
 } PtBatchSpec;
 
 /* Reads a spec from a JSON object (the POST /api/v1/batches body).  The strings
@@ -44,6 +49,11 @@ gboolean pt_batch_spec_from_json(json_t *object, PtBatchSpec *spec, GError **err
  * Returns: (transfer full). */
 PtBatch *pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *spec,
                          GError **error);
+
+/* The same inside the caller's write transaction (pt_store_begin()), for a step that makes
+ * several batches and events at once.  Returns: (transfer full). */
+PtBatch *pt_batch_create_locked(PtStation *station, PtStore *store, const PtBatchSpec *spec,
+                                GError **error);
 
 /* Finds the batch @ref names: "#N" is the batch with id N and nothing else ('#' is not in
  * GS1's lot characters); any other text is a lot, first; only when no lot has that text does

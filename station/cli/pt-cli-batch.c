@@ -7,6 +7,7 @@
 #include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-time.h"
+#include "pt-transform.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -256,17 +257,74 @@ batch_status(int argc, char **argv, PtBatchAction action)
   return rc;
 }
 
+static int
+batch_repack(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  g_auto(GStrv) into = NULL;
+  g_autofree char *step = NULL, *note = NULL;
+  const GOptionEntry entries[] = {
+      {"into", 0, 0, G_OPTION_ARG_STRING_ARRAY, &into,
+       "A new lot and its quantity in the batch's unit (repeat for each lot made)", "LOT=QTY"},
+      {"step", 0, 0, G_OPTION_ARG_STRING, &step, "CBV business step (default repackaging)", "STEP"},
+      {"note", 0, 0, G_OPTION_ARG_STRING, &note, "Why or how (signed)", "TEXT"},
+      {NULL}};
+  if (!pt_cli_parse(&argc, &argv, "BATCH",
+                    "Repack or sort a batch (lot, or #N) into new lots: each a new batch of the "
+                    "same produce, and one signed TransformationEvent from the batch to them.",
+                    entries, &common))
+    return PT_EXIT_USAGE;
+  guint n = into ? g_strv_length(into) : 0;
+  if (argc != 2 || n == 0)
+    return pt_cli_usage("expected a batch and at least one --into LOT=QTY");
+  if (n > PT_TRANSFORM_OUT_MAX)
+    return pt_cli_usage("at most %d --into", PT_TRANSFORM_OUT_MAX);
+  PtTransformOutput outputs[PT_TRANSFORM_OUT_MAX];
+  for (guint i = 0; i < n; i++) {
+    char *eq = strrchr(into[i], '=');
+    char *end = NULL;
+    double q = eq ? g_ascii_strtod(eq + 1, &end) : 0;
+    if (!eq || eq == into[i] || !end || end == eq + 1 || *end)
+      return pt_cli_usage("--into '%s' is not LOT=QUANTITY", into[i]);
+    *eq = '\0';
+    outputs[i] = (PtTransformOutput){.lot = into[i], .quantity = q};
+  }
+  PtTransformSpec spec = {.step = step, .outputs = outputs, .n_outputs = n, .note = note};
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
+  g_autoptr(GPtrArray) made = NULL;
+  g_autofree char *id = NULL;
+  if (!batch || !pt_transform_run(station, store, batch, &spec, &made, &id, &error))
+    return pt_cli_fail(error);
+  if (common.json) {
+    json_t *arr = json_array();
+    for (guint i = 0; i < made->len; i++)
+      json_array_append_new(arr, pt_batch_to_json(station->config, made->pdata[i]));
+    pt_cli_print_json(
+        json_pack("{ssssso}", "transformation_id", id, "input", batch->lot, "outputs", arr));
+    return PT_EXIT_OK;
+  }
+  printf("lot %s repacked into", batch->lot);
+  for (guint i = 0; i < made->len; i++)
+    printf("%s %s", i ? "," : "", ((PtBatch *)made->pdata[i])->lot);
+  printf(": transformation %s\n", id);
+  return PT_EXIT_OK;
+}
+
 int
 pt_cmd_batch(int argc, char **argv)
 {
   const char *sub = argc > 1 ? argv[1] : NULL;
   if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
     fprintf(sub ? stdout : stderr,
-            "Usage: packtrace batch new|list|show|hold|release|recall [OPTIONS]\n"
+            "Usage: packtrace batch new|list|show|hold|release|recall|repack [OPTIONS]\n"
             "  new      create a batch (--product, --gtin, ...)\n"
             "  list     list batches\n"
             "  show ID  a batch and its events\n"
             "  hold ID --reason TEXT, release ID, recall ID --reason TEXT\n"
+            "  repack ID --into LOT=QTY [--into LOT=QTY ...] [--step STEP]  new lots from it\n"
             "Each takes --help.\n");
     return sub ? PT_EXIT_OK : PT_EXIT_USAGE;
   }
@@ -286,6 +344,8 @@ pt_cmd_batch(int argc, char **argv)
     return batch_status(argc, argv, PT_BATCH_RELEASE);
   if (strcmp(sub, "recall") == 0)
     return batch_status(argc, argv, PT_BATCH_RECALL);
+  if (strcmp(sub, "repack") == 0)
+    return batch_repack(argc, argv);
   fprintf(stderr, "packtrace batch: unknown subcommand '%s' (see --help)\n", sub);
   return PT_EXIT_USAGE;
 }

@@ -12,6 +12,9 @@
  *                                               one, of a public event, is at the batch's
  *                                               Digital Link ?linkType=pt:clip&n=N, pt-web.c)
  *   POST /api/v1/batches/{id}/hold|release|recall|events   operator
+ *   POST /api/v1/batches/{id}/repack            operator: {"outputs": [{"lot", "quantity"}],
+ *                                               "step", "note"}: new lots from it and a signed
+ *                                               TransformationEvent (201)
  *   GET  /api/v1/events/{hashid}                buyers and up: the event with that GS1 Event
  *                                               Hash ID (URL-encoded) and its batch's lot/GTIN
  *
@@ -28,6 +31,7 @@
 #include "pt-grading.h"
 #include "pt-json.h"
 #include "pt-label-batch.h"
+#include "pt-transform.h"
 #include "pt-limits.h"
 #include "pt-store-auth.h"
 #include "pt-store-grading.h"
@@ -107,6 +111,33 @@ create_batch(const PtHttpCall *call)
     return pt_http_respond_gerror(c, error);
   return pt_http_respond_json(c, MHD_HTTP_CREATED, pt_batch_to_json(http->station->config, batch),
                               NULL);
+}
+
+static enum MHD_Result
+repack_batch(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  PtStore *store = call->store;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(store, call->args[0], &error);
+  json_t *body = batch ? pt_http_body_json(call->req, FALSE, &error) : NULL;
+  if (!body)
+    return pt_http_respond_gerror(c, error);
+  PtTransformSpec spec;
+  g_autofree PtTransformOutput *outputs = NULL;
+  g_autoptr(GPtrArray) made = NULL;
+  g_autofree char *id = NULL;
+  gboolean ok = pt_transform_spec_from_json(body, &spec, &outputs, &error) &&
+                pt_transform_run(call->http->station, store, batch, &spec, &made, &id, &error);
+  json_decref(body);
+  if (!ok)
+    return pt_http_respond_gerror(c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < made->len; i++)
+    json_array_append_new(arr, pt_batch_to_json(call->http->station->config, made->pdata[i]));
+  return pt_http_respond_json(
+      c, MHD_HTTP_CREATED,
+      json_pack("{ssssso}", "transformation_id", id, "input", batch->lot, "outputs", arr), NULL);
 }
 
 /* POST /api/v1/batches/{id}/hold|release|recall {"reason": TEXT} (required for hold and
@@ -391,6 +422,7 @@ static const PtHttpRoute batch_routes[] = {
      PT_BATCH_RELEASE},
     {"/api/v1/batches/{id}/recall", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, PT_BATCH_RECALL},
     {"/api/v1/batches/{id}/events", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, ACTION_EVENTS},
+    {"/api/v1/batches/{id}/repack", PT_HTTP_POST, PT_HTTP_OPERATOR, repack_batch},
     {EVENTS_PREFIX "*", PT_HTTP_GET, PT_HTTP_BUYER, get_event},
 };
 

@@ -180,6 +180,13 @@ if command -v zbarimg >/dev/null; then
 fi
 code=$(api "$url/api/v1/pallets/$P4/label?format=zpl")
 check "  ZPL over HTTP: 400 (printers are the station's)" '[ "$code" = 400 ]'
+must "$BIN" batch new --product Pears --gtin 9506000134352 --lot REP-API --quantity 50 --uom KGM
+code=$(api -X POST -d '{"outputs": [{"lot": "REP-API-1", "quantity": 20}, {"lot": "REP-API-2", "quantity": 20}], "step": "repackaging"}' "$url/api/v1/batches/REP-API/repack")
+check "POST /api/v1/batches/REP-API/repack: 201, two lots" '[ "$code" = 201 ] && [ "$(jq -c "[.outputs[].lot]" "$T/body")" = "[\"REP-API-1\",\"REP-API-2\"]" ]'
+code=$(api -X POST -d '{"outputs": [{"lot": "REP-API-3"}]}' "$url/api/v1/batches/REP-API/repack")
+check "  an output without a quantity: 400" '[ "$code" = 400 ]'
+code=$(api -X POST -d '{"outputs": [{"lot": "REP-API-3", "quantity": 5}], "colour": "red"}' "$url/api/v1/batches/REP-API/repack")
+check "  an unknown member: 400" '[ "$code" = 400 ]'
 code=$(curl -sS -o /dev/null -w '%{http_code}' "$url/api/v1/pallets")
 check "pallets are the operator's: 401 without a token" '[ "$code" = 401 ]'
 kill "$server"
@@ -225,16 +232,43 @@ check "PAL-C: its pallet's loading and unloading" \
 expect 0 "PAL-A's bundle verifies" "$BIN" verify "$T/pala-bundle.json"
 expect 0 "the log audits intact" "$BIN" audit
 
+# Repacking: one lot into two, a TransformationEvent on its chain, the new lots naming it.
+must "$BIN" batch new --product Pears --gtin 9506000134352 --lot REP --quantity 100 --uom KGM --variety Nashi
+before=$(state)
+expect 1 "outputs beyond the input's quantity are refused" "$BIN" batch repack REP --into REP-1=80 --into REP-2=30
+expect 1 "an output lot that exists is refused" "$BIN" batch repack REP --into REP-1=10 --into PAL-B=10
+expect 1 "a lot with cases on a pallet is not repacked" "$BIN" batch repack PAL-B --into PB-1=1
+check "  naming the pallet" '[[ "$ERR" == *"$P4"* ]]'
+expect 2 "a malformed --into is a usage error" "$BIN" batch repack REP --into REP-1
+check "nothing changed by those refusals (no event, no batch)" '[ "$(state)" = "$before" ] && [ "$(sqlite3 "$D/station.db" "SELECT count(*) FROM batches WHERE lot IN ('\''REP-1'\'', '\''REP-2'\'', '\''PB-1'\'')")" = 0 ]'
+expect 0 "REP repacked into REP-1 (60 kg) and REP-2 (35.5 kg)" "$BIN" batch repack REP --into REP-1=60 --into REP-2=35.5 --note "sorted by size" --json
+TID=$(printf %s "$OUT" | jq -r .transformation_id)
+check "  a urn:uuid transformation ID, two new lots" '[[ "$TID" == urn:uuid:* ]] && [ "$(printf %s "$OUT" | jq -c "[.outputs[].lot]")" = "[\"REP-1\",\"REP-2\"]" ]'
+"$BIN" export REP -o "$T/rep.json" >/dev/null 2>&1
+check "REP's TransformationEvent: 95.5 KGM of REP in, REP-1 and REP-2 out, under that ID" \
+  '[ "$(jq -c ".epcisBody.eventList[] | select(.type == \"TransformationEvent\") | [.transformationID, .bizStep, (.inputQuantityList | map([.epcClass, .quantity, .uom])), (.outputQuantityList | map([.epcClass, .quantity]))]" "$T/rep.json")" = "[\"$TID\",\"repackaging\",[[\"https://id.gs1.org/01/09506000134352/10/REP\",95.5,\"KGM\"]],[[\"https://id.gs1.org/01/09506000134352/10/REP-1\",60],[\"https://id.gs1.org/01/09506000134352/10/REP-2\",35.5]]]" ]'
+"$BIN" export REP-1 -o "$T/rep1.json" >/dev/null 2>&1
+check "REP-1 is commissioned from REP, naming the transformation, with REP's variety" \
+  '[ "$(jq -c ".epcisBody.eventList[0] | [.\"pt:transformationID\", .\"pt:transformedFrom\", .\"pt:variety\"]" "$T/rep1.json")" = "[\"$TID\",\"https://id.gs1.org/01/09506000134352/10/REP\",\"Nashi\"]" ]'
+"$BIN" export REP --format bundle -o "$T/rep-bundle.json" >/dev/null 2>&1
+expect 0 "REP's bundle verifies" "$BIN" verify "$T/rep-bundle.json"
+must "$BIN" batch hold REP-2 --reason "bruised"
+expect 1 "a held lot is not repacked" "$BIN" batch repack REP-2 --into REP-2A=1
+expect 0 "the log audits intact" "$BIN" audit
+
 # GS1's schema (shared data and ajv; skipped without them).
 SCHEMA=${PACKTRACE_SHARED:-}/data/epcis/EPCIS-JSON-Schema.json
 "$BIN" export PAL-B -o "$T/palb.json" >/dev/null 2>&1
+"$BIN" export REP-API -o "$T/repapi.json" >/dev/null 2>&1
 if [ -f "$SCHEMA" ] && (. "$(dirname "$0")/../npm-tools.sh" && npm_tools node_modules/.bin/ajv ajv-cli@5.0.0 ajv-formats@3.0.1 >/dev/null); then
   AJV=$PACKTRACE_BUILD/npm-tools/node_modules/.bin/ajv
-  for f in pala palb palc; do
-    expect 0 "$f: every event (aggregations, pallet loading) validates against GS1's schema" "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$T/$f.json"
+  for f in pala palb palc rep rep1 repapi; do
+    expect 0 "$f: every event (aggregations, pallet loading, transformations) validates against GS1's schema" "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$T/$f.json"
   done
   jq 'del(.epcisBody.eventList[1].action)' "$T/palb.json" >"$T/broken.json"
   expect 1 "  and the check can fail: an AggregationEvent without action is refused" "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$T/broken.json"
+  jq '(.epcisBody.eventList[] | select(.type == "TransformationEvent") | .inputQuantityList[0].quantity) |= "lots"' "$T/rep.json" >"$T/broken.json"
+  expect 1 "  a TransformationEvent with a quantity that is not a number is refused" "$AJV" validate -c ajv-formats -s "$SCHEMA" -d "$T/broken.json"
 else
   skip "schema validation" "no $SCHEMA or no ajv"
 fi
