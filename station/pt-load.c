@@ -51,6 +51,7 @@ pt_load_spec_from_json(json_t *object, PtLoadSpec *spec, GError **error)
       {"destination_gln", &spec->destination_gln},
       {"bol", &spec->bol},
       {"desadv", &spec->desadv},
+      {"po", &spec->po},
       {"dock", &spec->dock},
   };
   return pt_json_read_object(object, fields, G_N_ELEMENTS(fields), error);
@@ -68,6 +69,8 @@ check_spec(const PtLoadSpec *spec, GError **error)
       !check_token("bill of lading", spec->bol, "^[A-Za-z0-9._-]{1,64}$",
                    "a document number (1-64 of A-Z a-z 0-9 . _ -)", error) ||
       !check_token("despatch advice", spec->desadv, "^[A-Za-z0-9._-]{1,64}$",
+                   "a document number (1-64 of A-Z a-z 0-9 . _ -)", error) ||
+      !check_token("purchase order", spec->po, "^[A-Za-z0-9._-]{1,64}$",
                    "a document number (1-64 of A-Z a-z 0-9 . _ -)", error) ||
       !check_dock(spec->dock, error))
     return FALSE;
@@ -97,6 +100,7 @@ pt_load_create_locked(PtStore *store, const PtLoadSpec *spec, GError **error)
   load->destination_gln = g_strdup(spec->destination_gln);
   load->bol = g_strdup(spec->bol);
   load->desadv = g_strdup(spec->desadv);
+  load->po = g_strdup(spec->po);
   load->dock = g_strdup(spec->dock);
   load->opened_ns = pt_now_ns();
   if (!pt_store_load_insert(store, load, error))
@@ -168,12 +172,14 @@ load_event(const PtConfig *config, const PtLoad *load, const PtBatch *batch, con
 {
   json_t *ev = pt_epcis_event_new(config, batch, step, when_ns, 0, NULL);
   json_object_set_new(ev, "disposition", json_string("in_transit"));
-  if (load->bol || load->desadv) {
+  if (load->bol || load->desadv || load->po) {
     json_t *list = json_array();
     if (load->bol)
       json_array_append_new(list, biz_transaction(config, "bol", load->bol));
     if (load->desadv)
       json_array_append_new(list, biz_transaction(config, "desadv", load->desadv));
+    if (load->po)
+      json_array_append_new(list, biz_transaction(config, "po", load->po));
     json_object_set_new(ev, "bizTransactionList", list);
   }
   if (config->gln) {
@@ -799,6 +805,7 @@ pt_load_to_json(PtStore *store, const PtLoad *load, gboolean details, GError **e
   pt_json_set_string_or_null(o, "destination_gln", load->destination_gln);
   pt_json_set_string_or_null(o, "bol", load->bol);
   pt_json_set_string_or_null(o, "desadv", load->desadv);
+  pt_json_set_string_or_null(o, "po", load->po);
   pt_json_set_string_or_null(o, "dock", load->dock);
   if (!details)
     return o;

@@ -17,7 +17,7 @@ typedef struct {
   const char *plate, *seal;                  /* required */
   const char *driver_name, *driver_phone;    /* nullable */
   const char *destination, *destination_gln; /* nullable; GLN: 13 digits, check digit */
-  const char *bol, *desadv;                  /* nullable: [A-Za-z0-9._-]{1,64} */
+  const char *bol, *desadv, *po;             /* nullable: [A-Za-z0-9._-]{1,64} */
   const char *dock;                          /* nullable: [A-Za-z0-9_-]{1,32} */
 } PtLoadSpec;
 

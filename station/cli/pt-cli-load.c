@@ -15,7 +15,7 @@ load_new(int argc, char **argv)
   g_auto(PtCliCommon) common = {0};
   PtLoadSpec spec = {0};
   g_autofree char *plate = NULL, *seal = NULL, *driver = NULL, *phone = NULL, *dest = NULL,
-                  *gln = NULL, *bol = NULL, *desadv = NULL, *dock = NULL;
+                  *gln = NULL, *bol = NULL, *desadv = NULL, *po = NULL, *dock = NULL;
   const GOptionEntry entries[] = {
       {"plate", 0, 0, G_OPTION_ARG_STRING, &plate, "Vehicle plate (required)", "TEXT"},
       {"seal", 0, 0, G_OPTION_ARG_STRING, &seal, "Seal number (required)", "TEXT"},
@@ -25,6 +25,7 @@ load_new(int argc, char **argv)
       {"destination-gln", 0, 0, G_OPTION_ARG_STRING, &gln, "Destination GLN (13 digits)", "GLN"},
       {"bol", 0, 0, G_OPTION_ARG_STRING, &bol, "Bill of lading number", "NUM"},
       {"desadv", 0, 0, G_OPTION_ARG_STRING, &desadv, "Despatch advice number", "NUM"},
+      {"po", 0, 0, G_OPTION_ARG_STRING, &po, "Purchase order number", "NUM"},
       {"dock", 0, 0, G_OPTION_ARG_STRING, &dock,
        "Dock: its loading camera fills this load from the labels it reads", "NAME"},
       {NULL}};
@@ -42,6 +43,7 @@ load_new(int argc, char **argv)
                       .destination_gln = gln,
                       .bol = bol,
                       .desadv = desadv,
+                      .po = po,
                       .dock = dock};
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
@@ -208,6 +210,8 @@ load_show(int argc, char **argv)
     printf("  bol          %s\n", load->bol);
   if (load->desadv)
     printf("  desadv       %s\n", load->desadv);
+  if (load->po)
+    printf("  po           %s\n", load->po);
   if (load->dock)
     printf("  dock         %s\n", load->dock);
   printf("  opened       %s\n", json_string_value(json_object_get(o, "opened")));

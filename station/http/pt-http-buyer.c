@@ -58,6 +58,7 @@ load_to_json(const PtBuyerLoad *l)
   json_object_set_new(o, "destination_gln", pt_json_string_or_null(l->destination_gln));
   json_object_set_new(o, "bol", pt_json_string_or_null(l->bol));
   json_object_set_new(o, "desadv", pt_json_string_or_null(l->desadv));
+  json_object_set_new(o, "po", pt_json_string_or_null(l->po));
   json_object_set_new(o, "opened", pt_time_json(l->opened_ns));
   json_object_set_new(o, "closed", pt_time_json(l->closed_ns));
   json_object_set_new(o, "loaded", pt_time_json(l->loaded_ns));

@@ -39,7 +39,8 @@ static const char sql_search[] =
 static const char sql_in_scope[] = "SELECT ?2 IS NULL OR " ON_LOAD_TO("?1", "?2");
 static const char sql_loads[] =
     "SELECT l.id, l.destination, l.destination_gln, l.seal, l.bol, l.desadv, l.opened_ns, "
-    "l.closed_ns, lb.added_ns, e.event_id FROM load_batches lb JOIN loads l ON l.id = lb.load_id "
+    "l.closed_ns, lb.added_ns, e.event_id, l.po FROM load_batches lb JOIN loads l ON l.id = "
+    "lb.load_id "
     "JOIN events e ON e.seq = lb.event_seq WHERE lb.batch_id = ?1 "
     "AND (?2 IS NULL OR l.destination_gln = ?2) ORDER BY lb.event_seq";
 /* The position counts the batch's events up to the clip's, as /clips/N numbers them. */
@@ -59,6 +60,7 @@ pt_buyer_load_free(PtBuyerLoad *load)
   g_free(load->seal);
   g_free(load->bol);
   g_free(load->desadv);
+  g_free(load->po);
   g_free(load->event_id);
   g_free(load);
 }
@@ -195,6 +197,7 @@ pt_store_buyer_loads(PtStore *store, gint64 batch_id, const char *scope_gln, GEr
     l->closed_ns = sqlite3_column_int64(s, 7);
     l->loaded_ns = sqlite3_column_int64(s, 8);
     l->event_id = pt_store_column_dup(s, 9);
+    l->po = pt_store_column_dup(s, 10);
     g_ptr_array_add(loads, l);
   }
   sqlite3_reset(s);

@@ -33,7 +33,7 @@ typedef struct {
   gint64 id;
   char *destination, *destination_gln; /* nullable */
   char *seal;
-  char *bol, *desadv; /* nullable: document numbers */
+  char *bol, *desadv, *po; /* nullable: document numbers */
   gint64 opened_ns;
   gint64 closed_ns; /* 0 while the truck is still being loaded */
   gint64 loaded_ns; /* when the batch went on */

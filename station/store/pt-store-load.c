@@ -10,12 +10,12 @@
 
 #define LOAD_COLUMNS                                                                               \
   "id, plate, seal, driver_name, driver_phone, destination, destination_gln, bol, desadv, dock, "  \
-  "opened_ns, closed_ns"
+  "opened_ns, closed_ns, po"
 
 static const char sql_item_delete[] = "DELETE FROM load_batches WHERE load_id = ? AND batch_id = ?";
 static const char sql_load_insert[] =
     "INSERT INTO loads (plate, seal, driver_name, driver_phone, destination, destination_gln, "
-    "bol, desadv, dock, opened_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "bol, desadv, dock, opened_ns, po) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_load_get[] = "SELECT " LOAD_COLUMNS " FROM loads WHERE id = ?";
 static const char sql_load_at_dock[] =
     "SELECT " LOAD_COLUMNS " FROM loads WHERE dock = ? AND closed_ns IS NULL";
@@ -60,6 +60,7 @@ pt_load_free(PtLoad *load)
   g_free(load->destination_gln);
   g_free(load->bol);
   g_free(load->desadv);
+  g_free(load->po);
   g_free(load->dock);
   g_free(load);
 }
@@ -103,6 +104,7 @@ load_from_row(sqlite3_stmt *s)
   l->dock = pt_store_column_dup(s, 9);
   l->opened_ns = sqlite3_column_int64(s, 10);
   l->closed_ns = sqlite3_column_int64(s, 11);
+  l->po = pt_store_column_dup(s, 12);
   return l;
 }
 
@@ -136,6 +138,7 @@ pt_store_load_insert(PtStore *store, PtLoad *load, GError **error)
   pt_store_bind_text_or_null(s, 8, load->desadv);
   pt_store_bind_text_or_null(s, 9, load->dock);
   sqlite3_bind_int64(s, 10, load->opened_ns);
+  pt_store_bind_text_or_null(s, 11, load->po);
   int rc = sqlite3_step(s);
   sqlite3_reset(s);
   if (rc == SQLITE_CONSTRAINT_UNIQUE) {

@@ -13,7 +13,7 @@ typedef struct {
   char *plate, *seal;
   char *driver_name, *driver_phone;    /* nullable */
   char *destination, *destination_gln; /* nullable */
-  char *bol, *desadv;                  /* nullable: document numbers */
+  char *bol, *desadv, *po;             /* nullable: document numbers */
   char *dock;                          /* nullable: the dock whose loading camera fills it */
   gint64 opened_ns;
   gint64 closed_ns; /* 0 while open */

@@ -43,7 +43,7 @@ must "$BIN" event correct 1 --event 3 --reason did_not_occur
 must "$BIN" batch new --product Kiwi --gtin 9506000134352
 # A truck: the loading and departing events with documents, source and destination.
 must "$BIN" load new --plate "AB 123" --seal S-1 --destination "Fresh Co" \
-  --destination-gln 4012345000115 --bol BOL-77 --desadv DA.9 --dock dock-1
+  --destination-gln 4012345000115 --bol BOL-77 --desadv DA.9 --po PO-5 --dock dock-1
 must "$BIN" load add 1 2
 must "$BIN" load close 1
 must "$BIN" batch new --product Limes --gtin 9506000134352

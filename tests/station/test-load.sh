@@ -19,7 +19,7 @@ done
 
 expect 0 "load new" "$BIN" load new --plate "AB 123" --seal S-0001 --driver-name "Wang" \
   --driver-phone "+86 138 0013 8000" --destination "Fresh Co" --destination-gln 4012345000115 \
-  --bol BOL-77 --desadv DA.9 --dock dock-1
+  --bol BOL-77 --desadv DA.9 --po PO-2026.114 --dock dock-1
 check "says load 1 open" '[[ "$OUT" == "load 1 open: plate AB 123, seal S-0001, dock dock-1" ]]'
 expect 1 "a second open load at the same dock is refused" "$BIN" load new --plate X --seal Y --dock dock-1
 check "says the dock is taken" '[[ "$ERR" == *"dock dock-1 already has an open load"* ]]'
@@ -52,7 +52,8 @@ check "the other-load refusal is on load 2" '[[ "$OUT" == *"already on open load
 
 ev=$("$BIN" batch show 1 --json | jq '.event_list[-1].event')
 check "loading event: in_transit" '[ "$(jq -r .disposition <<<"$ev")" = in_transit ]'
-check "loading event: bol and desadv" '[ "$(jq -r "[.bizTransactionList[].type] | join(\",\")" <<<"$ev")" = bol,desadv ]'
+check "loading event: bol, desadv and po" '[ "$(jq -r "[.bizTransactionList[].type] | join(\",\")" <<<"$ev")" = bol,desadv,po ]'
+check "  the purchase order as a CBV business transaction" '[ "$(jq -r ".bizTransactionList[2].bizTransaction" <<<"$ev")" = "urn:epcglobal:cbv:bt:4012345000115:PO-2026.114" ]'
 check "loading event: source and destination owning parties" '[ "$(jq -r ".sourceList[0].source + \" \" + .destinationList[0].destination" <<<"$ev")" = "https://id.gs1.org/414/4012345000115 https://id.gs1.org/414/4012345000115" ]'
 check "loading event: plate, seal, no driver phone" '[ "$(jq -r "[.\"pt:vehiclePlate\", .\"pt:sealNumber\"] | join(\"/\")" <<<"$ev")" = "AB 123/S-0001" ] && ! grep -qF "0013 8000" <<<"$ev" && ! grep -qi "driver" <<<"$ev"'
 
@@ -78,6 +79,8 @@ expect 1 "too long seal" "$BIN" load new --plate A --seal "$(printf 'S%.0s' {1..
 expect 1 "bad GLN" "$BIN" load new --plate A --seal 1 --destination-gln 4012345000116
 check "says check digit" '[[ "$ERR" == *"check digit"* ]]'
 expect 1 "bad document number" "$BIN" load new --plate A --seal 1 --bol "a b"
+expect 1 "bad purchase order" "$BIN" load new --plate A --seal 1 --po "PO/1"
+check "  named as the purchase order" '[[ "$ERR" == *"purchase order"* ]]'
 expect 1 "bad dock" "$BIN" load new --plate A --seal 1 --dock "../x"
 expect 2 "missing seal is a usage error" "$BIN" load new --plate A
 expect 2 "unknown subcommand" "$BIN" load frob

@@ -180,6 +180,10 @@ if command -v zbarimg >/dev/null; then
 fi
 code=$(api "$url/api/v1/pallets/$P4/label?format=zpl")
 check "  ZPL over HTTP: 400 (printers are the station's)" '[ "$code" = 400 ]'
+code=$(api -X POST -d '{"plate": "PO 1", "seal": "S-PO", "po": "PO-2026.7"}' "$url/api/v1/loads")
+check "POST /api/v1/loads with a purchase order: 201, po kept" '[ "$code" = 201 ] && [ "$(jq -r .po "$T/body")" = PO-2026.7 ]'
+code=$(api -X POST -d '{"plate": "PO 2", "seal": "S-PO2", "po": "PO 7"}' "$url/api/v1/loads")
+check "  a purchase order with a space: 400" '[ "$code" = 400 ]'
 must "$BIN" batch new --product Pears --gtin 9506000134352 --lot REP-API --quantity 50 --uom KGM
 code=$(api -X POST -d '{"outputs": [{"lot": "REP-API-1", "quantity": 20}, {"lot": "REP-API-2", "quantity": 20}], "step": "repackaging"}' "$url/api/v1/batches/REP-API/repack")
 check "POST /api/v1/batches/REP-API/repack: 201, two lots" '[ "$code" = 201 ] && [ "$(jq -c "[.outputs[].lot]" "$T/body")" = "[\"REP-API-1\",\"REP-API-2\"]" ]'
@@ -194,37 +198,39 @@ wait "$server" 2>/dev/null
 server=
 
 # Loading by SSCC: a pallet goes on a truck as one, a loading event per lot naming the SSCC.
-must "$BIN" load new --plate "AB 123" --seal S-9 --bol BOL-1
-must "$BIN" load new --plate "CD 456" --seal S-10
-expect 1 "a lot on a pallet does not go on a load alone" "$BIN" load add 1 PAL-A
+L1=$("$BIN" load new --plate "AB 123" --seal S-9 --bol BOL-1 --po PO-77 --json | jq .id)
+L2=$("$BIN" load new --plate "CD 456" --seal S-10 --json | jq .id)
+expect 1 "a lot on a pallet does not go on a load alone" "$BIN" load add "$L1" PAL-A
 check "  the refusal names the pallet to load" '[[ "$ERR" == *"pallet $P1"* ]]'
-expect 0 "pallet 1 onto load 1" "$BIN" load add 1 --pallet "$P1" --json
+expect 0 "pallet 1 onto a load" "$BIN" load add "$L1" --pallet "$P1" --json
 check "  one loading event (PAL-A's 7 cases)" '[ "$(printf %s "$OUT" | jq .events)" = 1 ]'
-expect 0 "  again: already on it, nothing written" "$BIN" load add 1 --pallet "(00)$P1" --json
+expect 0 "  again: already on it, nothing written" "$BIN" load add "$L1" --pallet "(00)$P1" --json
 check "  existed" '[ "$(printf %s "$OUT" | jq .existed)" = true ] && [ "$(printf %s "$OUT" | jq .events)" = 0 ]'
 before=$(state)
-expect 1 "pallet 1 onto a second load is refused" "$BIN" load add 2 --pallet "$P1"
+expect 1 "pallet 1 onto a second load is refused" "$BIN" load add "$L2" --pallet "$P1"
 expect 1 "cases onto a loaded pallet are refused" "$BIN" pallet add "$P1" PAL-A
-check "  naming the load" '[[ "$ERR" == *"load 1"* ]]'
-expect 1 "a palletised lot does not come off the load alone" "$BIN" load remove 1 PAL-A
-expect 1 "an unknown SSCC is refused" "$BIN" load add 1 --pallet "$(sscc 99)"
+check "  naming the load" '[[ "$ERR" == *"load $L1"* ]]'
+expect 1 "a palletised lot does not come off the load alone" "$BIN" load remove "$L1" PAL-A
+expect 1 "an unknown SSCC is refused" "$BIN" load add "$L1" --pallet "$(sscc 99)"
 check "nothing changed by those refusals" '[ "$(state)" = "$before" ]'
-expect 0 "pallet 3 (PAL-C) on and off again" "$BIN" load add 1 --pallet "$P3"
-expect 0 "  off" "$BIN" load remove 1 --pallet "$P3" --reason "wrong truck" --json
+expect 0 "pallet 3 (PAL-C) on and off again" "$BIN" load add "$L1" --pallet "$P3"
+expect 0 "  off" "$BIN" load remove "$L1" --pallet "$P3" --reason "wrong truck" --json
 check "  one unloading event" '[ "$(printf %s "$OUT" | jq .events)" = 1 ]'
 must "$BIN" batch hold PAL-B --reason "spots"
-expect 1 "a pallet carrying a held lot is refused" "$BIN" load add 1 --pallet "$P4"
+expect 1 "a pallet carrying a held lot is refused" "$BIN" load add "$L1" --pallet "$P4"
 check "  with the signed reason" '[[ "$ERR" == *"spots"* ]]'
 must "$BIN" batch release PAL-B
-expect 0 "load show lists the pallet" "$BIN" load show 1 --json
+expect 0 "load show lists the pallet" "$BIN" load show "$L1" --json
 check "  pallets [P1], batches [PAL-A]" '[ "$(printf %s "$OUT" | jq -c "[.pallets, [.batches[].lot]]")" = "[[\"$P1\"],[\"PAL-A\"]]" ]'
-expect 0 "load 1 departs" "$BIN" load close 1
+expect 0 "the load departs" "$BIN" load close "$L1"
 expect 1 "a departed pallet's cases stay as loaded" "$BIN" pallet remove "$P1" PAL-A
 "$BIN" export PAL-A -o "$T/pala.json" >/dev/null 2>&1
 check "PAL-A's loading and departing events name the pallet's SSCC" \
   '[ "$(jq -c "[.epcisBody.eventList[] | select(.bizStep == \"loading\" or .bizStep == \"departing\") | [.bizStep, .epcList[0]]]" "$T/pala.json")" = "[[\"loading\",\"https://id.gs1.org/00/$P1\"],[\"departing\",\"https://id.gs1.org/00/$P1\"]]" ]'
 check "  the loading event carries the pallet's 7 cases of the lot" \
   '[ "$(jq -c ".epcisBody.eventList[] | select(.bizStep == \"loading\") | .quantityList" "$T/pala.json")" = "[{\"epcClass\":\"https://id.gs1.org/01/09506000134352/10/PAL-A\",\"quantity\":7}]" ]'
+check "  and the load's bill of lading and purchase order" \
+  '[ "$(jq -r "[.epcisBody.eventList[] | select(.bizStep == \"loading\") | .bizTransactionList[].type] | join(\",\")" "$T/pala.json")" = bol,po ]'
 "$BIN" export PAL-C -o "$T/palc.json" >/dev/null 2>&1
 check "PAL-C: its pallet's loading and unloading" \
   '[ "$(jq -c "[.epcisBody.eventList[] | select(.epcList) | .bizStep]" "$T/palc.json")" = "[\"loading\",\"unloading\"]" ]'
