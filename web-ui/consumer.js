@@ -30,7 +30,8 @@
     'step:shipping': ['Shipped', '发运'], 'step:loading': ['Loaded', '装车'], 'step:receiving': ['Received', '接收'],
     'step:harvesting': ['Harvested', '采收'], 'step:sorting': ['Sorted', '分选'], 'step:storing': ['Stored', '储存'],
     'step:destroying': ['Destroyed', '销毁'], 'step:releasing': ['Released', '解除暂扣'],
-    'step:sensor_reporting': ['Filmed', '摄像记录']
+    'step:sensor_reporting': ['Filmed', '摄像记录'],
+    'step:unpacking': ['Taken off a pallet', '卸下托盘'], 'step:repackaging': ['Repacked', '重新包装']
   });
   var data = JSON.parse(document.getElementById('pt-data').textContent);
   var check = { state: 'checking' };
