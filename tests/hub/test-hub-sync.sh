@@ -126,8 +126,18 @@ for i in 1 2 3; do
   grade $i 1 || exit 1
   pt $i batch hold 2 --reason "station $i check" >/dev/null || exit 1
 done
+# Station 1 also packs a pallet, takes a case off and repacks a lot: Aggregation and
+# Transformation events, which the hub must verify and file under their lots like the rest.
+sed -i 's/^gs1_company_prefix=$/gs1_company_prefix=0614141/' "$T/s1/station.ini"
+{ pt 1 pallet new && pt 1 pallet add 006141410000000012 "#1" --cases 4 &&
+  pt 1 pallet remove 006141410000000012 "#1" --cases 1 &&
+  pt 1 batch repack "#3" --into HUB-R1=1 --into HUB-R2=2; } >/dev/null || exit 1
 for i in 1 2 3; do start_station $i; done
 check "three stations synced to the hub" wait_synced
+lot1=$(pt 1 batch show "#1" --json | jq -r .lot)
+lot3=$(pt 1 batch show "#3" --json | jq -r .lot)
+check "the hub filed station 1's two aggregations and its transformation under their lots" \
+  '[ "$(pg_psql -c "SELECT string_agg(event_type || '\''/'\'' || coalesce(lot, '\''-'\''), '\'' '\'' ORDER BY seq) FROM events WHERE event_type <> '\''ObjectEvent'\''")" = "AggregationEvent/$lot1 AggregationEvent/$lot1 TransformationEvent/$lot3" ]'
 
 # The hub goes down; the stations go on.
 stop_hub
