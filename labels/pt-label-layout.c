@@ -127,6 +127,19 @@ quantity_text(const PtLabelContent *c)
   return g_strdup_printf("%s %s", num, c->uom);
 }
 
+/* Width of the case label's symbol box, points (4 in less two 8 pt margins). */
+#define CASE_SYMBOL_W_PT 272
+
+/* TRUE when GS1-128 @bc, quiet zones included, fits @box_w_pt at GS1's smallest module
+ * rounded up to whole dots at every resolution a label is rendered at (0.254 mm at 300 dpi),
+ * so that what fits here also fits when rendered. */
+static gboolean
+gs1_128_fits(const PtBarcode *bc, double box_w_pt)
+{
+  double x_mm = MAX(PT_GS1_128_X_MIN_MM, 3 * 25.4 / 300);
+  return (bc->cols + 2 * bc->quiet) * x_mm <= box_w_pt * 25.4 / 72;
+}
+
 static gboolean
 layout_case(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o, GError **error)
 {
@@ -157,7 +170,16 @@ layout_case(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o, 
   PtBarcode *bc = pt_barcode_gs1(sym, brackets, error);
   if (!bc)
     return FALSE;
-  add_barcode(l, bc, g_strdup(codes->element_hri), 8, 45, 272, 54);
+  if (sym == PT_SYMBOL_GS1_128 && !gs1_128_fits(bc, CASE_SYMBOL_W_PT)) {
+    /* A lot GS1 allows (20 characters outside code set C) makes a GS1-128 wider than a
+     * 4-inch label at GS1's smallest module: the same element string goes in a GS1
+     * DataMatrix, which the dock camera and the driver's page read too. */
+    pt_barcode_free(bc);
+    bc = pt_barcode_gs1(PT_SYMBOL_GS1_DATAMATRIX, brackets, error);
+    if (!bc)
+      return FALSE;
+  }
+  add_barcode(l, bc, g_strdup(codes->element_hri), 8, 45, CASE_SYMBOL_W_PT, 54);
   ((PtLabelItem *)g_ptr_array_index(l->items, l->items->len - 1))->n_ai = G_N_ELEMENTS(el);
   vary(add_text(l, "human-readable line", g_strdup(codes->element_hri), 8, 100, 272, 14, 9, 6,
                 FALSE, PANGO_ALIGN_CENTER, 1));

@@ -162,6 +162,19 @@ test_png_decode(void)
       g_autofree char *sp = pt_test_write(tmpdir, "slow.png", slow);
       g_autoptr(GPtrArray) ss = pt_test_zbar(sp);
       const char *want = t == PT_LABEL_CASE ? codes.element_raw : codes.digital_link;
+      if (t == PT_LABEL_CASE && strcmp(c.lot, "ABCDEFGHIJ0123456789") == 0) {
+        /* Its GS1-128 would be wider than the label at GS1's smallest module: the case
+         * label carries the element string as a GS1 DataMatrix, on both paths. */
+        const char *fargv[] = {"dmtxread", "-G", "29", "-m", "5000", fp, NULL};
+        const char *sargv[] = {"dmtxread", "-G", "29", "-m", "5000", sp, NULL};
+        g_autofree char *fgot = pt_test_run(fargv, NULL);
+        g_autofree char *sgot = pt_test_run(sargv, NULL);
+        g_autofree char *dm_want = g_strconcat("\x1d", codes.element_raw, NULL);
+        g_assert_cmpuint(fs->len, ==, 0);
+        g_assert_cmpstr(fgot, ==, dm_want);
+        g_assert_cmpstr(sgot, ==, dm_want);
+        continue;
+      }
       g_assert_cmpuint(fs->len, ==, 1);
       g_assert_cmpuint(ss->len, ==, 1);
       g_assert_true(contains(fs, want));
