@@ -145,7 +145,10 @@ static const AiFormat formats[] = {
 };
 #define FIRST_QUERY_AI 4
 
-/* The optimisation codes of the standard whose AIs are all in formats[]. */
+/* The optimisation codes of the standard whose AIs are all in formats[], each sequence in
+ * ascending AI order: GS1's reference toolkit sorts its table before it writes or reads a
+ * sequence, so 1A, listed as (01)(10)(21)(17), is (01)(10)(17)(21) in every compressed link it
+ * has made. */
 static const struct {
   guint8 code;
   const char *ais[4];
@@ -154,7 +157,7 @@ static const struct {
     {0x0B, {"01", "10"}},
     {0x0C, {"01", "21"}},
     {0x0D, {"01", "17"}},
-    {0x1A, {"01", "10", "21", "17"}},
+    {0x1A, {"01", "10", "17", "21"}},
     {0x1B, {"01", "15"}},
     {0x1C, {"01", "11"}},
     {0x1F, {"01", "10", "15"}},
