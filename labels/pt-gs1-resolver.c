@@ -181,8 +181,12 @@ pt_gs1_resolver_query_value(const char *raw_target, const char *key)
       gsize k = strlen(key);
       if (len == k)
         return g_strdup("");
-      g_autofree char *raw = g_strndup(q + at + k + 1, len - k - 1);
-      return g_uri_unescape_string(raw, NULL);
+      char *raw = g_strndup(q + at + k + 1, len - k - 1);
+      char *value = g_uri_unescape_string(raw, NULL);
+      if (!value)
+        return raw;
+      g_free(raw);
+      return value;
     }
     at += len + 1;
   }

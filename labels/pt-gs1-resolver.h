@@ -101,7 +101,8 @@ char *pt_gs1_resolver_link_header(const char *anchor, const char *same_as, gbool
 char *pt_gs1_resolver_passed_query(const char *raw_target);
 
 /* Returns: (transfer full) (nullable): the percent-decoded value of the first @key of
- * @raw_target's query; NULL when absent or malformed. */
+ * @raw_target's query, as sent when it does not decode (a bad escape, %00: a value no link
+ * has); NULL when absent. */
 char *pt_gs1_resolver_query_value(const char *raw_target, const char *key);
 
 /* Returns: (transfer full): @raw_target (path and query as sent) as the uncompressed Digital

@@ -120,7 +120,9 @@ test_query(void)
   g_autofree char *missing = pt_gs1_resolver_query_value(t, "frag");
   g_assert_null(missing);
   g_autofree char *bad = pt_gs1_resolver_query_value("/x?linkType=%zz", "linkType");
-  g_assert_null(bad);
+  g_assert_cmpstr(bad, ==, "%zz");
+  g_autofree char *nul = pt_gs1_resolver_query_value("/x?linkType=a%00b", "linkType");
+  g_assert_cmpstr(nul, ==, "a%00b");
 }
 
 static void
