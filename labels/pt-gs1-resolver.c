@@ -222,6 +222,45 @@ pt_gs1_resolver_target(const char *raw_target, gboolean *compressed, GError **er
   return g_string_free(out, FALSE);
 }
 
+gboolean
+pt_gs1_resolver_request(const char *host, const char *raw_target, PtDlRequest *out, GError **error)
+{
+  memset(out, 0, sizeof *out);
+  out->target = pt_gs1_resolver_target(raw_target, &out->compressed, error);
+  if (!out->target)
+    return FALSE;
+  g_autofree char *uri = NULL;
+  if (!g_str_has_prefix(out->target, "/01/")) {
+    g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX,
+                "Digital Link: the path is neither /01/{GTIN}... nor a compressed link");
+  } else if (strlen(host) + strlen(out->target) + 8 > PT_DL_URI_MAX) {
+    g_set_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX, "Digital Link: longer than %d characters",
+                PT_DL_URI_MAX);
+  } else {
+    uri = g_strconcat("https://", host, out->target, NULL);
+    if (pt_gs1_digital_link_parse(uri, 0, &out->link, error)) {
+      g_autofree char *lot = out->link.lot[0] ? pt_gs1_dl_encode_value(out->link.lot) : NULL;
+      out->anchor = g_strdup_printf("https://%s/01/%s%s%s", host, out->link.gtin, lot ? "/10/" : "",
+                                    lot ? lot : "");
+      if (out->compressed)
+        out->same_as = g_steal_pointer(&uri);
+      out->link_header = pt_gs1_resolver_link_header(out->anchor, out->same_as, FALSE);
+      return TRUE;
+    }
+  }
+  pt_gs1_resolver_request_clear(out);
+  return FALSE;
+}
+
+void
+pt_gs1_resolver_request_clear(PtDlRequest *r)
+{
+  g_clear_pointer(&r->target, g_free);
+  g_clear_pointer(&r->same_as, g_free);
+  g_clear_pointer(&r->anchor, g_free);
+  g_clear_pointer(&r->link_header, g_free);
+}
+
 json_t *
 pt_gs1_resolver_description(const char *origin, const char *name, const char *pt_ns)
 {

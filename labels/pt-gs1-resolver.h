@@ -16,6 +16,8 @@
  * (tens of bytes of JSON per link). */
 #pragma once
 
+#include "pt-gs1-dl.h"
+
 #include <glib.h>
 #include <jansson.h>
 
@@ -111,6 +113,26 @@ char *pt_gs1_resolver_query_value(const char *raw_target, const char *key);
  * resolver SHOULD tolerate it).  *@compressed says whether it was compressed.  NULL when a
  * compressed link does not decode (PT_GS1_ERROR_SYNTAX, saying why). */
 char *pt_gs1_resolver_target(const char *raw_target, gboolean *compressed, GError **error);
+
+/* One request to a resolver, read from the request target as the client sent it. */
+typedef struct {
+  PtDigitalLink link; /* what it names */
+  char *target;       /* the uncompressed request target (pt_gs1_resolver_target()) */
+  gboolean compressed;
+  char *same_as;     /* nullable: for a compressed request, the uncompressed Digital Link */
+  char *anchor;      /* https://@host/01/{gtin}[/10/{lot}]: the item's Digital Link */
+  char *link_header; /* the Link header of every answer about the item */
+} PtDlRequest;
+
+/* Reads @raw_target (path and query as sent, before any percent-decoding, so that the lot
+ * "A/B" sent as A%2FB stays one segment) as a Digital Link of @host: decompressed, a
+ * trailing slash dropped, parsed strictly (pt_gs1_digital_link_parse()).  @out is
+ * caller-allocated; on success clear it with pt_gs1_resolver_request_clear(), on failure it
+ * holds nothing.  Errors (PT_GS1_ERROR) say what is wrong: not a Digital Link path, over
+ * PT_DL_URI_MAX, a compressed link that does not decode, the parser's refusal. */
+gboolean pt_gs1_resolver_request(const char *host, const char *raw_target, PtDlRequest *out,
+                                 GError **error);
+void pt_gs1_resolver_request_clear(PtDlRequest *request);
 
 /* Returns: (transfer full): the resolver description file (/.well-known/gs1resolver) of the
  * resolver at @origin ("https://host") named @name: name, resolverRoot, supportedPrimaryKeys

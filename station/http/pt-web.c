@@ -246,63 +246,28 @@ page_html(const char *json, gsize *len_out)
   return pt_json_embed_in_html(shell, len, DATA_MARK, json, len_out);
 }
 
-/* One request to the resolver: the link it names and what the answers need to say about it. */
+/* One request to the resolver: the Digital Link it names (pt-gs1-resolver.h). */
 typedef struct {
   PtStation *station;
   PtStore *store;
   PtScanTally *scans;
   struct MHD_Connection *c;
-  PtDigitalLink link;
-  char *target; /* the uncompressed request target: path and query as sent */
-  gboolean compressed;
-  char *same_as;     /* nullable: for a compressed request, the uncompressed Digital Link */
-  char *anchor;      /* https://{public host}/01/{gtin}[/10/{lot}], the item's Digital Link */
-  char *link_header; /* the Link header of every answer about the item */
+  PtDlRequest dl;
 } Resolve;
 
-static void
-resolve_clear(Resolve *rq)
-{
-  g_free(rq->target);
-  g_free(rq->same_as);
-  g_free(rq->anchor);
-  g_free(rq->link_header);
-}
-
 /* The Digital Link this request names, as the printed QR spells it: the station's host and
- * the request target as the client sent it (decompressed when it was compressed, a trailing
- * slash dropped).  libmicrohttpd's decoded path would turn the lot "A/B" (A%2FB) into two
- * segments; the parser splits on the raw '/' and decodes each segment and query value itself. */
+ * the request target as the client sent it.  libmicrohttpd's decoded path would turn the
+ * lot "A/B" (A%2FB) into two segments; the shared reader splits on the raw '/'. */
 static gboolean
 parse_link(Resolve *rq, const char *raw_url, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  const char *host = rq->station->config->public_host;
-  if (raw_url)
-    rq->target = pt_gs1_resolver_target(raw_url, &rq->compressed, &local);
-  if (!rq->target || !g_str_has_prefix(rq->target, "/01/")) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link%s%s",
-                local ? ": " : "", local ? local->message : "");
-    return FALSE;
-  }
-  g_autofree char *uri = g_strdup_printf("https://%.*s%.*s", PT_DL_HOST_MAX, host,
-                                         (int)strcspn(rq->target, "#"), rq->target);
-  if (strlen(uri) > PT_DL_URI_MAX) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the Digital Link is too long");
-    return FALSE;
-  }
-  if (!pt_gs1_digital_link_parse(uri, 0, &rq->link, &local)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link: %s",
-                local->message);
-    return FALSE;
-  }
-  g_autofree char *lot = rq->link.lot[0] ? pt_gs1_dl_encode_value(rq->link.lot) : NULL;
-  rq->anchor = g_strdup_printf("https://%s/01/%s%s%s", host, rq->link.gtin, lot ? "/10/" : "",
-                               lot ? lot : "");
-  if (rq->compressed)
-    rq->same_as = g_steal_pointer(&uri);
-  rq->link_header = pt_gs1_resolver_link_header(rq->anchor, rq->same_as, FALSE);
-  return TRUE;
+  if (raw_url &&
+      pt_gs1_resolver_request(rq->station->config->public_host, raw_url, &rq->dl, &local))
+    return TRUE;
+  g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link%s%s",
+              local ? ": " : "", local ? local->message : "");
+  return FALSE;
 }
 
 /* The linkType of a batch's Digital Link that answers an evidence clip (&n=N: its N-th
@@ -390,7 +355,7 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
 static enum MHD_Result
 queue_resolved(Resolve *rq, unsigned status, struct MHD_Response *r)
 {
-  MHD_add_response_header(r, MHD_HTTP_HEADER_LINK, rq->link_header);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_LINK, rq->dl.link_header);
   return queue(rq->c, status, r);
 }
 
@@ -411,8 +376,8 @@ respond_redirect(Resolve *rq, unsigned status, char *location, gboolean linked)
 static enum MHD_Result
 respond_to_page(Resolve *rq)
 {
-  g_autofree char *query = pt_gs1_resolver_passed_query(rq->target);
-  return respond_redirect(rq, MHD_HTTP_TEMPORARY_REDIRECT, g_strconcat(rq->anchor, query, NULL),
+  g_autofree char *query = pt_gs1_resolver_passed_query(rq->dl.target);
+  return respond_redirect(rq, MHD_HTTP_TEMPORARY_REDIRECT, g_strconcat(rq->dl.anchor, query, NULL),
                           TRUE);
 }
 
@@ -421,10 +386,10 @@ static enum MHD_Result
 respond_linkset(Resolve *rq, PtDlItem item, const char *description)
 {
   g_autofree char *ns = pt_epcis_namespace(rq->station->config);
-  json_t *set = pt_gs1_resolver_linkset(item, rq->anchor, description, ns);
+  json_t *set = pt_gs1_resolver_linkset(item, rq->dl.anchor, description, ns);
   char *text = json_text(set);
   struct MHD_Response *r = text_response(PT_GS1_LINKSET_TYPE, text, strlen(text));
-  g_autofree char *context = pt_gs1_resolver_link_header(rq->anchor, rq->same_as, TRUE);
+  g_autofree char *context = pt_gs1_resolver_link_header(rq->dl.anchor, rq->dl.same_as, TRUE);
   MHD_add_response_header(r, MHD_HTTP_HEADER_LINK, context);
   return queue(rq->c, MHD_HTTP_OK, r);
 }
@@ -459,12 +424,12 @@ respond_product(Resolve *rq)
   g_autoptr(GError) error = NULL;
   gint64 n = 0;
   g_autofree char *product = NULL;
-  if (!pt_store_gtin_summary(rq->store, rq->link.gtin, &n, &product, &error))
+  if (!pt_store_gtin_summary(rq->store, rq->dl.link.gtin, &n, &product, &error))
     return respond_gerror(rq->c, error);
   if (n == 0)
     return respond_error(rq->c, MHD_HTTP_NOT_FOUND, "this station packs no product with that GTIN");
   const PtDlLink *link = NULL;
-  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->target, "linkType");
+  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->dl.target, "linkType");
   const char *accept = MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
   switch (pt_gs1_resolver_pick(PT_DL_ITEM_PRODUCT, link_type, accept, &link)) {
   case PT_DL_PICK_UNKNOWN:
@@ -476,7 +441,7 @@ respond_product(Resolve *rq)
   case PT_DL_PICK_DEFAULT:
     break;
   }
-  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", rq->link.gtin, "product",
+  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", rq->dl.link.gtin, "product",
                            product, "batches", (json_int_t)n);
   char *json = json_text(data);
   if (wants_json(rq->c))
@@ -604,8 +569,8 @@ respond_recall(Resolve *rq, gint64 batch_id)
   if (!batch || !pt_batch_signed_read(rq->store, rq->station->keys->anchor_key, batch, &st, &error))
     return respond_gerror(rq->c, error);
   g_autofree char *station_id = pt_keys_station_id(rq->station->keys->anchor_key);
-  PtDlRecall recall = {.gtin = rq->link.gtin,
-                       .lot = rq->link.lot,
+  PtDlRecall recall = {.gtin = rq->dl.link.gtin,
+                       .lot = rq->dl.link.lot,
                        .verified = st.status_known,
                        .status = st.facts->status,
                        .reason = st.facts->status_reason,
@@ -645,12 +610,12 @@ static enum MHD_Result
 respond_batch_page(Resolve *rq, PtPublicRev *key)
 {
   g_autoptr(GError) error = NULL;
-  PtWebCache *cache = rq->compressed ? NULL : worker_cache();
+  PtWebCache *cache = rq->dl.compressed ? NULL : worker_cache();
   struct MHD_Response *html = NULL, *json = NULL;
   gsize bytes = 0;
   gboolean cached =
-      cache && pt_web_cache_get(cache, rq->link.lot, key->batch_id, key->rev, &html, &json);
-  if (!cached && !render_batch(rq->station, rq->store, &rq->link, key, rq->link_header, &html,
+      cache && pt_web_cache_get(cache, rq->dl.link.lot, key->batch_id, key->rev, &html, &json);
+  if (!cached && !render_batch(rq->station, rq->store, &rq->dl.link, key, rq->dl.link_header, &html,
                                &json, &bytes, &error))
     return respond_gerror(rq->c, error);
   /* A view of the page is a scan of the label, counted in memory and written within a
@@ -659,7 +624,7 @@ respond_batch_page(Resolve *rq, PtPublicRev *key)
   /* Queued first: the queue holds its own reference, whatever the cache keeps. */
   enum MHD_Result ret = MHD_queue_response(rq->c, MHD_HTTP_OK, wants_json(rq->c) ? json : html);
   if (cache && !cached) {
-    pt_web_cache_put(cache, rq->link.lot, key->batch_id, key->rev, html, json, bytes);
+    pt_web_cache_put(cache, rq->dl.link.lot, key->batch_id, key->rev, html, json, bytes);
   } else if (!cache) {
     MHD_destroy_response(html);
     MHD_destroy_response(json);
@@ -671,33 +636,34 @@ static enum MHD_Result
 resolve(Resolve *rq)
 {
   g_autoptr(GError) error = NULL;
-  if (!rq->link.lot[0])
+  if (!rq->dl.link.lot[0])
     return respond_product(rq);
   PtPublicRev key;
-  if (!pt_store_public_rev(rq->store, rq->link.lot, &key, &error) &&
+  if (!pt_store_public_rev(rq->store, rq->dl.link.lot, &key, &error) &&
       !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
     return respond_gerror(rq->c, error);
-  if (error || strcmp(key.gtin, rq->link.gtin) != 0) {
+  if (error || strcmp(key.gtin, rq->dl.link.gtin) != 0) {
     /* A lot of this station resolves whatever it holds; an unknown one shaped like a path
      * ("..%2F..%2Fstation.ini") is a probe, not a mistyped lot: no walk-up for it. */
-    if (!pt_gs1_dl_check_dot_segments("lot", rq->link.lot, NULL))
+    if (!pt_gs1_dl_check_dot_segments("lot", rq->dl.link.lot, NULL))
       return respond_error(rq->c, MHD_HTTP_NOT_FOUND, "no such batch");
     /* As GS1's resolver does: an unknown lot falls back to the product, and the query is
      * passed on (GS1 Resolver 1.0: "SHALL pass on all key=value pairs"); a GTIN never packed
      * here has no product to fall back to. */
     gint64 n = 0;
     g_autofree char *product = NULL;
-    if (!pt_store_gtin_summary(rq->store, rq->link.gtin, &n, &product, &error))
+    if (!pt_store_gtin_summary(rq->store, rq->dl.link.gtin, &n, &product, &error))
       return respond_gerror(rq->c, error);
     if (n == 0)
       return respond_error(rq->c, MHD_HTTP_NOT_FOUND,
                            "this station packs no product with that GTIN");
-    const char *query = strchr(rq->target, '?');
+    const char *query = strchr(rq->dl.target, '?');
     return respond_redirect(rq, MHD_HTTP_SEE_OTHER,
-                            g_strdup_printf("/01/%s%s", rq->link.gtin, query ? query : ""), FALSE);
+                            g_strdup_printf("/01/%s%s", rq->dl.link.gtin, query ? query : ""),
+                            FALSE);
   }
   const PtDlLink *link = NULL;
-  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->target, "linkType");
+  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->dl.target, "linkType");
   const char *accept = MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
   switch (pt_gs1_resolver_pick(PT_DL_ITEM_BATCH, link_type, accept, &link)) {
   case PT_DL_PICK_UNKNOWN:
@@ -772,7 +738,7 @@ respond_link(const PtHttpCall *call)
     ret = respond_gerror(call->c, error);
   else
     ret = resolve(&rq);
-  resolve_clear(&rq);
+  pt_gs1_resolver_request_clear(&rq.dl);
   return ret;
 }
 

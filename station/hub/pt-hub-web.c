@@ -536,60 +536,24 @@ respond_evidence(const PtHubCall *call)
 
 /* The resolver ------------------------------------------------------------------------------ */
 
-/* One request to the resolver: the link it names and what the answers say about it. */
+/* One request to the resolver: the Digital Link it names (pt-gs1-resolver.h). */
 typedef struct {
   const PtHubCall *call;
-  PtDigitalLink link;
-  char *target;      /* the uncompressed request target: path and query as sent */
-  char *same_as;     /* nullable: for a compressed request, the uncompressed Digital Link */
-  char *anchor;      /* https://{label domain}/01/{gtin}[/10/{lot}] */
-  char *link_header; /* the Link header of every answer about the item */
+  PtDlRequest dl;
 } Resolve;
 
-static void
-resolve_clear(Resolve *rq)
-{
-  g_free(rq->target);
-  g_free(rq->same_as);
-  g_free(rq->anchor);
-  g_free(rq->link_header);
-}
-
-/* The link as the printed QR spells it: the label domain and the request target as sent
- * (decompressed when compressed, a trailing slash dropped), so that a lot "A/B" (A%2FB) stays
- * one segment. */
+/* The link as the printed QR spells it: the label domain and the request target as sent, so
+ * that a lot "A/B" (A%2FB) stays one segment. */
 static gboolean
 parse_link(Resolve *rq, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  const char *raw = rq->call->raw_url;
-  const char *host = rq->call->web->doc.public_host;
-  gboolean compressed = FALSE;
-  if (raw)
-    rq->target = pt_gs1_resolver_target(raw, &compressed, &local);
-  if (!rq->target || !g_str_has_prefix(rq->target, "/01/")) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link%s%s",
-                local ? ": " : "", local ? local->message : "");
-    return FALSE;
-  }
-  g_autofree char *uri = g_strdup_printf("https://%.*s%.*s", PT_DL_HOST_MAX, host,
-                                         (int)strcspn(rq->target, "#"), rq->target);
-  if (strlen(uri) > PT_DL_URI_MAX) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the Digital Link is too long");
-    return FALSE;
-  }
-  if (!pt_gs1_digital_link_parse(uri, 0, &rq->link, &local)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link: %s",
-                local->message);
-    return FALSE;
-  }
-  g_autofree char *lot = rq->link.lot[0] ? pt_gs1_dl_encode_value(rq->link.lot) : NULL;
-  rq->anchor = g_strdup_printf("https://%s/01/%s%s%s", host, rq->link.gtin, lot ? "/10/" : "",
-                               lot ? lot : "");
-  if (compressed)
-    rq->same_as = g_steal_pointer(&uri);
-  rq->link_header = pt_gs1_resolver_link_header(rq->anchor, rq->same_as, FALSE);
-  return TRUE;
+  if (rq->call->raw_url &&
+      pt_gs1_resolver_request(rq->call->web->doc.public_host, rq->call->raw_url, &rq->dl, &local))
+    return TRUE;
+  g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link%s%s",
+              local ? ": " : "", local ? local->message : "");
+  return FALSE;
 }
 
 /* Sends @body (taken, g_malloc'd) uncached, with the resolver's headers. */
@@ -610,7 +574,7 @@ respond_redirect(Resolve *rq, unsigned status, char *location, gboolean linked)
 {
   struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
   pt_hub_headers(r, "text/plain; charset=utf-8", "no-store");
-  resolver_headers(r, linked ? rq->link_header : NULL);
+  resolver_headers(r, linked ? rq->dl.link_header : NULL);
   MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
   g_free(location);
   return pt_hub_queue(rq->call->c, status, r);
@@ -620,8 +584,8 @@ respond_redirect(Resolve *rq, unsigned status, char *location, gboolean linked)
 static enum MHD_Result
 respond_to_page(Resolve *rq)
 {
-  g_autofree char *query = pt_gs1_resolver_passed_query(rq->target);
-  return respond_redirect(rq, MHD_HTTP_TEMPORARY_REDIRECT, g_strconcat(rq->anchor, query, NULL),
+  g_autofree char *query = pt_gs1_resolver_passed_query(rq->dl.target);
+  return respond_redirect(rq, MHD_HTTP_TEMPORARY_REDIRECT, g_strconcat(rq->dl.anchor, query, NULL),
                           TRUE);
 }
 
@@ -631,8 +595,9 @@ respond_linkset(Resolve *rq, PtDlItem item, const char *description)
 {
   g_autofree char *ns = g_strdup_printf("https://%s/ns/packtrace/", rq->call->web->doc.public_host);
   gsize len = 0;
-  char *text = pt_hub_json_text(pt_gs1_resolver_linkset(item, rq->anchor, description, ns), &len);
-  g_autofree char *link = pt_gs1_resolver_link_header(rq->anchor, rq->same_as, TRUE);
+  char *text =
+      pt_hub_json_text(pt_gs1_resolver_linkset(item, rq->dl.anchor, description, ns), &len);
+  g_autofree char *link = pt_gs1_resolver_link_header(rq->dl.anchor, rq->dl.same_as, TRUE);
   return respond_resolved(rq, MHD_HTTP_OK, PT_GS1_LINKSET_TYPE, text, len, link);
 }
 
@@ -646,7 +611,7 @@ respond_no_link(Resolve *rq, const char *link_type)
   gsize len = 0;
   char *text = pt_hub_json_text(json_pack("{ss}", "error", valid), &len);
   return respond_resolved(rq, MHD_HTTP_NOT_FOUND, "application/json; charset=utf-8", text, len,
-                          rq->link_header);
+                          rq->dl.link_header);
 }
 
 static enum MHD_Result
@@ -656,13 +621,13 @@ respond_product(Resolve *rq)
   g_autoptr(GError) error = NULL;
   gint64 n = 0;
   g_autofree char *product = NULL;
-  if (!pt_hub_store_gtin_summary(call->store, rq->link.gtin, &n, &product, &error))
+  if (!pt_hub_store_gtin_summary(call->store, rq->dl.link.gtin, &n, &product, &error))
     return pt_hub_respond_gerror(call->c, error);
   if (n == 0)
     return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND,
                                 "the co-op packs no product with that GTIN");
   const PtDlLink *link = NULL;
-  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->target, "linkType");
+  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->dl.target, "linkType");
   const char *accept =
       MHD_lookup_connection_value(call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
   switch (pt_gs1_resolver_pick(PT_DL_ITEM_PRODUCT, link_type, accept, &link)) {
@@ -675,16 +640,17 @@ respond_product(Resolve *rq)
   case PT_DL_PICK_DEFAULT:
     break;
   }
-  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", rq->link.gtin, "product",
+  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", rq->dl.link.gtin, "product",
                            product ? product : "", "batches", (json_int_t)n);
   gsize len = 0;
   char *json = pt_hub_json_text(data, &len);
   if (pt_hub_wants_json(call->c))
     return respond_resolved(rq, MHD_HTTP_OK, "application/json; charset=utf-8", json, len,
-                            rq->link_header);
+                            rq->dl.link_header);
   char *html = page_html(json, &len);
   g_free(json);
-  return respond_resolved(rq, MHD_HTTP_OK, "text/html; charset=utf-8", html, len, rq->link_header);
+  return respond_resolved(rq, MHD_HTTP_OK, "text/html; charset=utf-8", html, len,
+                          rq->dl.link_header);
 }
 
 /* ?linkType=gs1:recallStatus: the batch's status as its last signed status change states it.
@@ -695,7 +661,7 @@ respond_recall(Resolve *rq, const PtHubLotHead *head)
 {
   const PtHubCall *call = rq->call;
   g_autoptr(GError) error = NULL;
-  g_autofree char *link = batch_link(rq->link.gtin, rq->link.lot, head->station_id);
+  g_autofree char *link = batch_link(rq->dl.link.gtin, rq->dl.link.lot, head->station_id);
   Facts f = {.link = link, .events = json_array()};
   if (!pt_hub_store_head_events(call->store, head, take_event, &f, &error)) {
     facts_clear(&f);
@@ -709,8 +675,8 @@ respond_recall(Resolve *rq, const PtHubLotHead *head)
                                                            : NULL;
   gboolean active = g_strcmp0(status, "active") == 0;
   PtDlRecall recall = {
-      .gtin = rq->link.gtin,
-      .lot = rq->link.lot,
+      .gtin = rq->dl.link.gtin,
+      .lot = rq->dl.link.lot,
       .verified = status != NULL,
       .status = status,
       .reason = active ? NULL : json_string_value(json_object_get(f.status, "pt:reason")),
@@ -722,7 +688,7 @@ respond_recall(Resolve *rq, const PtHubLotHead *head)
   char *text = pt_hub_json_text(pt_gs1_resolver_recall_json(&recall), &len);
   facts_clear(&f);
   return respond_resolved(rq, MHD_HTTP_OK, "application/json; charset=utf-8", text, len,
-                          rq->link_header);
+                          rq->dl.link_header);
 }
 
 /* 300 Multiple Choices: each station's page of a lot several hold. */
@@ -789,11 +755,11 @@ resolve(Resolve *rq)
 {
   const PtHubCall *call = rq->call;
   struct MHD_Connection *c = call->c;
-  const PtDigitalLink *link = &rq->link;
+  const PtDigitalLink *link = &rq->dl.link;
   g_autoptr(GError) error = NULL;
   if (!link->lot[0])
     return respond_product(rq);
-  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->target, "linkType");
+  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->dl.target, "linkType");
   const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "station");
   const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
   const PtDlLink *chosen = NULL;
@@ -816,7 +782,7 @@ resolve(Resolve *rq)
     g_autofree char *hit_etag = NULL, *hit_type = NULL;
     g_autoptr(GBytes) hit = pt_hub_cache_get(cache, key, &hit_etag, &hit_type);
     if (hit)
-      return respond_bytes(c, hit_type, hit_etag, hit, "hit", rq->link_header);
+      return respond_bytes(c, hit_type, hit_etag, hit, "hit", rq->dl.link_header);
   }
   g_autoptr(GPtrArray) heads = pt_hub_store_lot_heads(call->store, link->gtin, link->lot, &error);
   if (!heads)
@@ -841,7 +807,7 @@ resolve(Resolve *rq)
     if (n == 0)
       return pt_hub_respond_error(c, MHD_HTTP_NOT_FOUND,
                                   "the co-op packs no product with that GTIN");
-    const char *query = strchr(rq->target, '?');
+    const char *query = strchr(rq->dl.target, '?');
     return respond_redirect(rq, MHD_HTTP_SEE_OTHER,
                             g_strdup_printf("/01/%s%s", link->gtin, query ? query : ""), FALSE);
   }
@@ -876,7 +842,7 @@ resolve(Resolve *rq)
                      : rep == REP_EPCIS ? "application/ld+json"
                                         : "application/json; charset=utf-8";
   if (pt_hub_etag_matches(c, etag))
-    return respond_bytes(c, type, etag, NULL, cacheable ? "miss" : NULL, rq->link_header);
+    return respond_bytes(c, type, etag, NULL, cacheable ? "miss" : NULL, rq->dl.link_header);
   gsize len = 0;
   char *body = NULL;
   if (document) {
@@ -897,7 +863,7 @@ resolve(Resolve *rq)
   g_autoptr(GBytes) bytes = g_bytes_new_take(body, len);
   if (cacheable)
     pt_hub_cache_put(cache, generation, key, head->batch_id, etag, type, bytes);
-  return respond_bytes(c, type, etag, bytes, cacheable ? "miss" : NULL, rq->link_header);
+  return respond_bytes(c, type, etag, bytes, cacheable ? "miss" : NULL, rq->dl.link_header);
 }
 
 /* OPTIONS on a resolver URL: the CORS preflight (GS1: a resolver SHALL support OPTIONS). */
@@ -924,7 +890,7 @@ respond_link(const PtHubCall *call)
   Resolve rq = {.call = call};
   enum MHD_Result ret =
       parse_link(&rq, &error) ? resolve(&rq) : pt_hub_respond_gerror(call->c, error);
-  resolve_clear(&rq);
+  pt_gs1_resolver_request_clear(&rq.dl);
   return ret;
 }
 

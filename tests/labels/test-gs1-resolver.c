@@ -108,6 +108,33 @@ test_target(void)
 }
 
 static void
+test_request(void)
+{
+  PtDlRequest r;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(
+      pt_gs1_resolver_request("h.example", "/01/09506000134352/10/A%2FB/?x=1", &r, &error));
+  g_assert_no_error(error);
+  g_assert_cmpstr(r.link.lot, ==, "A/B");
+  g_assert_cmpstr(r.anchor, ==, "https://h.example/01/09506000134352/10/A%2FB");
+  g_assert_null(r.same_as);
+  g_assert_true(g_str_has_prefix(r.link_header, "<https://h.example/01/09506000134352/10/A%2FB?"));
+  pt_gs1_resolver_request_clear(&r);
+  g_assert_true(pt_gs1_resolver_request("h.example", "/ARFKk4XBoA", &r, NULL));
+  g_assert_cmpstr(r.anchor, ==, "https://h.example/01/09506000134352");
+  g_assert_cmpstr(r.same_as, ==, "https://h.example/01/09506000134352");
+  pt_gs1_resolver_request_clear(&r);
+  const char *bad[] = {"/station", "/01/09506000134352/10/L/foo", "/ARFKk4XBoAX"};
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_clear_error(&error);
+    g_assert_false(pt_gs1_resolver_request("h.example", bad[i], &r, &error));
+    g_assert_error(error, PT_GS1_ERROR, PT_GS1_ERROR_SYNTAX);
+    g_assert_null(r.target);
+    g_assert_null(r.anchor);
+  }
+}
+
+static void
 test_query(void)
 {
   const char *t = "/01/09506000134352/10/L?foo=bar&linkType=gs1%3Aepcis;x=1&linkTypeX=2#frag";
@@ -264,6 +291,7 @@ main(int argc, char **argv)
   g_test_add_func("/gs1-resolver/decompress/vectors", test_decompress_vectors);
   g_test_add_func("/gs1-resolver/decompress/refused", test_decompress_refused);
   g_test_add_func("/gs1-resolver/target", test_target);
+  g_test_add_func("/gs1-resolver/request", test_request);
   g_test_add_func("/gs1-resolver/query", test_query);
   g_test_add_func("/gs1-resolver/pick", test_pick);
   g_test_add_func("/gs1-resolver/linkset", test_linkset);
