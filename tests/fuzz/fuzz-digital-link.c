@@ -51,6 +51,19 @@ fuzz_resolver(const char *text, size_t size)
   g_free(passed);
   g_free(pt_gs1_resolver_query_value(text, "linkType"));
   g_free(target);
+  /* A request read whole: a link whose anchor and Link header name its GTIN, or nothing. */
+  PtDlRequest req;
+  if (pt_gs1_resolver_request("h.example", text, &req, &error)) {
+    g_assert_true(pt_gs1_validate_key("GTIN", req.link.gtin, PT_GS1_GTIN_LEN, NULL));
+    g_assert_true(g_str_has_prefix(req.anchor, "https://h.example/01/"));
+    g_assert_nonnull(strstr(req.link_header, req.link.gtin));
+    g_assert_true(!req.compressed == !req.same_as);
+    pt_gs1_resolver_request_clear(&req);
+  } else {
+    g_assert_true(error && error->message[0] != '\0');
+    g_assert_null(req.target);
+    g_clear_error(&error);
+  }
 }
 
 int
