@@ -89,7 +89,7 @@ take_commissioning(PtBatchSigned *st, json_t *ev)
 }
 
 static void
-take_status(PtBatchSigned *st, json_t *ev)
+take_status(PtBatchSigned *st, const PtEventRow *row, json_t *ev)
 {
   const char *action = member_text(ev, "pt:action");
   const char *status = g_strcmp0(action, "hold") == 0      ? "held"
@@ -104,6 +104,10 @@ take_status(PtBatchSigned *st, json_t *ev)
   take_text(st, "status", &st->facts->status, status);
   take_text(st, "status_reason", &st->facts->status_reason,
             strcmp(status, "active") == 0 ? NULL : member_text(ev, "pt:reason"));
+  g_free(st->status_time);
+  st->status_time = g_strdup(member_text(ev, "eventTime"));
+  g_free(st->status_hash_id);
+  st->status_hash_id = g_strdup(row->hash_id);
 }
 
 static void
@@ -159,7 +163,7 @@ take_event(const PtEventRow *row, gpointer user_data, GError **error)
     st->commissioned = TRUE;
     take_commissioning(st, ev);
   } else if (is_status) {
-    take_status(st, ev);
+    take_status(st, row, ev);
   } else {
     take_grading(st, ev);
   }
@@ -221,6 +225,8 @@ pt_batch_signed_clear(PtBatchSigned *st)
   g_clear_pointer(&st->facts, pt_batch_free);
   g_clear_pointer(&st->grading, json_decref);
   g_clear_pointer(&st->mismatches, g_ptr_array_unref);
+  g_clear_pointer(&st->status_time, g_free);
+  g_clear_pointer(&st->status_hash_id, g_free);
 }
 
 char *

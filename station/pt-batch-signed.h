@@ -27,6 +27,8 @@ typedef struct {
   PtBatch *facts;        /* the row with every field its verified events state replaced by theirs */
   gboolean commissioned; /* a commissioning event was found and verifies */
   gboolean status_known; /* the status comes from a verified event, or there was none to read */
+  char *status_time;     /* nullable: eventTime of the verified status event; NULL: none */
+  char *status_hash_id;  /* nullable: that event's GS1 Event Hash ID */
   json_t *grading;       /* nullable: {declared_class, disposition, n_fruit, classes:[{class,
                           * count}]} from the last verified grading decision */
   GPtrArray *mismatches; /* (element-type PtFactMismatch) */

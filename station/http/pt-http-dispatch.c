@@ -54,6 +54,8 @@ method_of(const char *method)
     return PT_HTTP_POST;
   if (strcmp(method, "DELETE") == 0)
     return PT_HTTP_DELETE;
+  if (strcmp(method, "OPTIONS") == 0)
+    return PT_HTTP_OPTIONS;
   return 0;
 }
 
@@ -68,7 +70,7 @@ find(const PtHttpRouteTable *const *tables, gsize n_tables, const char *url, PtH
     for (gsize i = 0; i < tables[t]->n_routes; i++) {
       const PtHttpRoute *route = &tables[t]->routes[i];
       Segment seen[PT_HTTP_ROUTE_ARGS_MAX] = {{0}};
-      if (!match(route->path, url, seen))
+      if (!match(route->path, url, seen) || (route->accepts && !route->accepts(url)))
         continue;
       *allowed |= route->method;
       if (!found && (route->method & method)) {
@@ -86,7 +88,10 @@ allow_text(PtHttpMethod allowed)
   static const struct {
     PtHttpMethod method;
     const char *text;
-  } names[] = {{PT_HTTP_GET, "GET, HEAD"}, {PT_HTTP_POST, "POST"}, {PT_HTTP_DELETE, "DELETE"}};
+  } names[] = {{PT_HTTP_GET, "GET, HEAD"},
+               {PT_HTTP_POST, "POST"},
+               {PT_HTTP_DELETE, "DELETE"},
+               {PT_HTTP_OPTIONS, "OPTIONS"}};
   GString *out = g_string_new(NULL);
   for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
     if (allowed & names[i].method)

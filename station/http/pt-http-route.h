@@ -23,6 +23,7 @@ typedef enum {
   PT_HTTP_GET = 1 << 0, /* and HEAD */
   PT_HTTP_POST = 1 << 1,
   PT_HTTP_DELETE = 1 << 2,
+  PT_HTTP_OPTIONS = 1 << 3, /* a CORS preflight: the resolver's routes only (pt-web.c) */
 } PtHttpMethod;
 
 /* Who may call a route, checked before its handler runs. */
@@ -62,6 +63,9 @@ struct _PtHttpRoute {
   PtHttpHandler handler;
   int tag;        /* for a handler that serves several routes: which one */
   gsize body_max; /* the largest request body; 0: PT_HTTP_BODY_MAX */
+  /* nullable: a further test of the decoded path, for a pattern the syntax above cannot say
+   * (the resolver's compressed links: one segment of base64 at the root) */
+  gboolean (*accepts)(const char *url);
 };
 
 typedef struct {

@@ -1,4 +1,11 @@
-/* pt-web.c: static assets of web-ui/ and the Digital Link resolver (the consumer page).
+/* pt-web.c: static assets of web-ui/ and the GS1 Digital Link resolver (the consumer page).
+ *
+ * The resolver's decisions are labels/pt-gs1-resolver.h's, shared with the hub: which links
+ * a batch offers, what a linkType answers (404 for one it does not offer), the linkset, the
+ * Link header, the description file at /.well-known/gs1resolver, compressed links (one base64
+ * segment at the root, answered in place with rel="owl:sameAs" naming the uncompressed link).
+ * Every resolver answer carries Access-Control-Allow-Origin: * and Vary: Accept; OPTIONS is the
+ * CORS preflight (204).  An unknown lot answers 303 to its product, the query passed on.
  *
  * The consumer page is what a shopper's phone opens from the QR: its HTML shell is a
  * compiled-in asset with the batch's public facts embedded as JSON, so the first view is
@@ -15,8 +22,11 @@
 #include "pt-http-respond.h"
 
 #include "pt-batch-signed.h"
+#include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-gs1-dl-compress.h"
 #include "pt-gs1-dl.h"
+#include "pt-gs1-resolver.h"
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
@@ -126,6 +136,16 @@ queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
   return ret;
 }
 
+/* What every answer of the resolver carries: any page may read it (it is public, and no
+ * credentials are involved), and one URL answers HTML or JSON by Accept. */
+static void
+cors_headers(struct MHD_Response *r)
+{
+  MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+  MHD_add_response_header(r, "Access-Control-Expose-Headers", PT_GS1_RESOLVER_CORS_EXPOSE);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
+}
+
 /* Returns: (transfer full): a response sending @body (taken; malloc'd or g_malloc'd, one
  * allocator since GLib 2.46). */
 static struct MHD_Response *
@@ -135,6 +155,7 @@ text_response(const char *type, char *body, gsize len)
   common_headers(r, type, "no-store");
   if (g_str_has_prefix(type, "text/html"))
     MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
+  cors_headers(r);
   return r;
 }
 
@@ -143,6 +164,17 @@ static enum MHD_Result
 respond_text(struct MHD_Connection *c, unsigned status, const char *type, char *body, gsize len)
 {
   return queue(c, status, text_response(type, body, len));
+}
+
+/* Returns: (transfer full): @value (taken) as compact JSON, g_malloc'd. */
+static char *
+json_text(json_t *value)
+{
+  char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15));
+  json_decref(value);
+  char *copy = g_strdup(text);
+  free(text);
+  return copy;
 }
 
 static gboolean
@@ -214,53 +246,28 @@ page_html(const char *json, gsize *len_out)
   return pt_json_embed_in_html(shell, len, DATA_MARK, json, len_out);
 }
 
-/* Sends the consumer shell with @data (taken) embedded. */
-static enum MHD_Result
-respond_page(struct MHD_Connection *c, json_t *data)
-{
-  char *json = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
-  json_decref(data);
-  gsize len = 0;
-  char *html = page_html(json, &len);
-  free(json);
-  return respond_text(c, MHD_HTTP_OK, "text/html; charset=utf-8", html, len);
-}
-
-static enum MHD_Result
-respond_json(struct MHD_Connection *c, json_t *value, const char *type)
-{
-  char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(15));
-  json_decref(value);
-  char *copy = g_strdup(text);
-  free(text);
-  return respond_text(c, MHD_HTTP_OK, type, copy, strlen(copy));
-}
+/* One request to the resolver: the Digital Link it names (pt-gs1-resolver.h). */
+typedef struct {
+  PtStation *station;
+  PtStore *store;
+  PtScanTally *scans;
+  struct MHD_Connection *c;
+  PtDlRequest dl;
+} Resolve;
 
 /* The Digital Link this request names, as the printed QR spells it: the station's host and
  * the request target as the client sent it.  libmicrohttpd's decoded path would turn the
- * lot "A/B" (A%2FB) into two segments; the parser splits on the raw '/' and decodes each
- * segment and query value itself. */
+ * lot "A/B" (A%2FB) into two segments; the shared reader splits on the raw '/'. */
 static gboolean
-parse_link(const PtStation *station, const char *raw_url, PtDigitalLink *link, GError **error)
+parse_link(Resolve *rq, const char *raw_url, GError **error)
 {
-  if (!raw_url || !g_str_has_prefix(raw_url, "/01/")) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link");
-    return FALSE;
-  }
-  g_autoptr(GString) uri = g_string_new("https://");
-  g_string_append(uri, station->config->public_host);
-  g_string_append_len(uri, raw_url, (gssize)strcspn(raw_url, "#"));
-  if (uri->len > PT_DL_URI_MAX) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the Digital Link is too long");
-    return FALSE;
-  }
   g_autoptr(GError) local = NULL;
-  if (!pt_gs1_digital_link_parse(uri->str, 0, link, &local)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link: %s",
-                local->message);
-    return FALSE;
-  }
-  return TRUE;
+  if (raw_url &&
+      pt_gs1_resolver_request(rq->station->config->public_host, raw_url, &rq->dl, &local))
+    return TRUE;
+  g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link%s%s",
+              local ? ": " : "", local ? local->message : "");
+  return FALSE;
 }
 
 /* The linkType of a batch's Digital Link that answers an evidence clip (&n=N: its N-th
@@ -344,43 +351,113 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
   return out;
 }
 
-static gboolean
-is_epcis_link_type(const char *t)
+/* Adds the resolver's headers of @rq to @r (transfer none) and sends it. */
+static enum MHD_Result
+queue_resolved(Resolve *rq, unsigned status, struct MHD_Response *r)
 {
-  return t && (strcmp(t, "gs1:epcis") == 0 || strcmp(t, "https://gs1.org/voc/epcis") == 0 ||
-               strcmp(t, "https://ref.gs1.org/voc/epcis") == 0);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_LINK, rq->dl.link_header);
+  return queue(rq->c, status, r);
 }
 
-/* The product's page, or a 404 when this station never packed @gtin. */
+/* A redirect to @location (taken), Cache-Control no-store; with the item's Link header when
+ * @linked (an unknown lot has no linkset to name). */
 static enum MHD_Result
-respond_product(PtStore *store, struct MHD_Connection *c, const char *gtin, gboolean redirect)
+respond_redirect(Resolve *rq, unsigned status, char *location, gboolean linked)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+  common_headers(r, "text/plain; charset=utf-8", "no-store");
+  cors_headers(r);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
+  g_free(location);
+  return linked ? queue_resolved(rq, status, r) : queue(rq->c, status, r);
+}
+
+/* A link whose href is the page: a redirect to it, with the request's other query pairs. */
+static enum MHD_Result
+respond_to_page(Resolve *rq)
+{
+  g_autofree char *query = pt_gs1_resolver_passed_query(rq->dl.target);
+  return respond_redirect(rq, MHD_HTTP_TEMPORARY_REDIRECT, g_strconcat(rq->dl.anchor, query, NULL),
+                          TRUE);
+}
+
+/* ?linkType=linkset: the item's links (RFC 9264), named @description (nullable). */
+static enum MHD_Result
+respond_linkset(Resolve *rq, PtDlItem item, const char *description)
+{
+  g_autofree char *ns = pt_epcis_namespace(rq->station->config);
+  json_t *set = pt_gs1_resolver_linkset(item, rq->dl.anchor, description, ns);
+  char *text = json_text(set);
+  struct MHD_Response *r = text_response(PT_GS1_LINKSET_TYPE, text, strlen(text));
+  g_autofree char *context = pt_gs1_resolver_link_header(rq->dl.anchor, rq->dl.same_as, TRUE);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_LINK, context);
+  return queue(rq->c, MHD_HTTP_OK, r);
+}
+
+/* A linkType the item does not offer: 404, naming where its links are. */
+static enum MHD_Result
+respond_no_link(Resolve *rq, const char *link_type)
+{
+  g_autofree char *msg = g_strdup_printf("no link of type %s for this item; its links: "
+                                         "?linkType=linkset",
+                                         link_type);
+  g_autofree char *valid = g_utf8_make_valid(msg, -1);
+  struct MHD_Response *r;
+  if (wants_json(rq->c)) {
+    json_t *value = json_pack("{ss}", "error", valid);
+    char *text = json_text(value);
+    r = text_response("application/json; charset=utf-8", text, strlen(text));
+  } else {
+    g_autofree char *escaped = g_markup_escape_text(valid, -1);
+    char *html = g_strdup_printf("<!doctype html><meta charset=\"utf-8\">"
+                                 "<title>packtrace</title><p>%s</p>\n",
+                                 escaped);
+    r = text_response("text/html; charset=utf-8", html, strlen(html));
+  }
+  return queue_resolved(rq, MHD_HTTP_NOT_FOUND, r);
+}
+
+/* The product's page, its links, or a 404 when this station never packed the GTIN. */
+static enum MHD_Result
+respond_product(Resolve *rq)
 {
   g_autoptr(GError) error = NULL;
   gint64 n = 0;
   g_autofree char *product = NULL;
-  if (!pt_store_gtin_summary(store, gtin, &n, &product, &error))
-    return respond_gerror(c, error);
+  if (!pt_store_gtin_summary(rq->store, rq->dl.link.gtin, &n, &product, &error))
+    return respond_gerror(rq->c, error);
   if (n == 0)
-    return respond_error(c, MHD_HTTP_NOT_FOUND, "this station packs no product with that GTIN");
-  if (redirect) {
-    /* As GS1's resolver does: an unknown lot falls back to the product's page. */
-    g_autofree char *location = g_strdup_printf("/01/%s", gtin);
-    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    common_headers(r, "text/plain; charset=utf-8", "no-store");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
-    return queue(c, MHD_HTTP_SEE_OTHER, r);
+    return respond_error(rq->c, MHD_HTTP_NOT_FOUND, "this station packs no product with that GTIN");
+  const PtDlLink *link = NULL;
+  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->dl.target, "linkType");
+  const char *accept = MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+  switch (pt_gs1_resolver_pick(PT_DL_ITEM_PRODUCT, link_type, accept, &link)) {
+  case PT_DL_PICK_UNKNOWN:
+    return respond_no_link(rq, link_type);
+  case PT_DL_PICK_LINKSET:
+    return respond_linkset(rq, PT_DL_ITEM_PRODUCT, product);
+  case PT_DL_PICK_LINK:
+    return respond_to_page(rq);
+  case PT_DL_PICK_DEFAULT:
+    break;
   }
-  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", gtin, "product", product,
-                           "batches", (json_int_t)n);
-  return wants_json(c) ? respond_json(c, data, "application/json; charset=utf-8")
-                       : respond_page(c, data);
+  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", rq->dl.link.gtin, "product",
+                           product, "batches", (json_int_t)n);
+  char *json = json_text(data);
+  if (wants_json(rq->c))
+    return queue_resolved(rq, MHD_HTTP_OK,
+                          text_response("application/json; charset=utf-8", json, strlen(json)));
+  gsize len = 0;
+  char *html = page_html(json, &len);
+  g_free(json);
+  return queue_resolved(rq, MHD_HTTP_OK, text_response("text/html; charset=utf-8", html, len));
 }
 
 /* Inside the read transaction: the key again (this snapshot's), then the page at it. */
 static gboolean
 render_in_snapshot(PtStation *station, PtStore *store, const PtDigitalLink *link, PtPublicRev *key,
-                   struct MHD_Response **html, struct MHD_Response **json, gsize *bytes,
-                   GError **error)
+                   const char *link_header, struct MHD_Response **html, struct MHD_Response **json,
+                   gsize *bytes, GError **error)
 {
   if (!pt_store_public_rev(store, link->lot, key, error))
     return FALSE;
@@ -401,18 +478,23 @@ render_in_snapshot(PtStation *station, PtStore *store, const PtDigitalLink *link
   char *page = page_html(text, &html_len);
   *json = text_response("application/json; charset=utf-8", text, json_len);
   *html = text_response("text/html; charset=utf-8", page, html_len);
+  /* The same for every request of the lot, so it can be kept with the cached page. */
+  MHD_add_response_header(*json, MHD_HTTP_HEADER_LINK, link_header);
+  MHD_add_response_header(*html, MHD_HTTP_HEADER_LINK, link_header);
   *bytes = json_len + html_len;
   return TRUE;
 }
 
 /* Renders @link's batch page as HTML and JSON responses (transfer full) from one snapshot of
- * the store; @key gets the revision they show. */
+ * the store, with the Link header @link_header; @key gets the revision they show. */
 static gboolean
 render_batch(PtStation *station, PtStore *store, const PtDigitalLink *link, PtPublicRev *key,
-             struct MHD_Response **html, struct MHD_Response **json, gsize *bytes, GError **error)
+             const char *link_header, struct MHD_Response **html, struct MHD_Response **json,
+             gsize *bytes, GError **error)
 {
-  gboolean ok = pt_store_read_begin(store, error) &&
-                render_in_snapshot(station, store, link, key, html, json, bytes, error);
+  gboolean ok =
+      pt_store_read_begin(store, error) &&
+      render_in_snapshot(station, store, link, key, link_header, html, json, bytes, error);
   pt_store_read_end(store);
   return ok;
 }
@@ -476,92 +558,223 @@ respond_public_clip(PtStore *store, struct MHD_Connection *c, gint64 batch_id)
   return pt_http_batch_respond_clip(c, store, batch_id, (gint64)n);
 }
 
+/* ?linkType=gs1:recallStatus: the batch's status as its last signed status change states it
+ * (pt-batch-signed.h), never the batches row. */
 static enum MHD_Result
-resolve(PtStation *station, PtStore *store, PtScanTally *scans, struct MHD_Connection *c,
-        const PtDigitalLink *link)
+respond_recall(Resolve *rq, gint64 batch_id)
 {
   g_autoptr(GError) error = NULL;
-  if (!link->lot[0])
-    return respond_product(store, c, link->gtin, FALSE);
-  PtPublicRev key;
-  if (!pt_store_public_rev(store, link->lot, &key, &error) &&
-      !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
-    return respond_gerror(c, error);
-  if (error || strcmp(key.gtin, link->gtin) != 0) {
-    /* A lot of this station resolves whatever it holds; an unknown one shaped like a path
-     * ("..%2F..%2Fstation.ini") is a probe, not a mistyped lot: no walk-up for it. */
-    if (!pt_gs1_dl_check_dot_segments("lot", link->lot, NULL))
-      return respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch");
-    return respond_product(store, c, link->gtin, TRUE);
-  }
-  const char *link_type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType");
-  if (g_strcmp0(link_type, PT_WEB_CLIP_LINK_TYPE) == 0)
-    return respond_public_clip(store, c, key.batch_id);
-  gboolean epcis = is_epcis_link_type(link_type);
-  if (epcis || g_strcmp0(link_type, PT_WEB_BUNDLE_LINK_TYPE) == 0) {
-    /* The public view (pt-bundle.h): no private member in clear, every record byte for byte. */
-    g_autoptr(PtBatch) batch = pt_store_batch_get(store, key.batch_id, &error);
-    gsize len = 0;
-    char *text = NULL;
-    if (batch && epcis)
-      text = pt_trace_epcis(store, station->config, batch, PT_BUNDLE_PUBLIC, NULL, &len, &error);
-    else if (batch)
-      text = pt_trace_bundle(store, station->config, station->keys, batch, PT_BUNDLE_PUBLIC, NULL,
-                             &len, &error);
-    if (!text)
-      return respond_gerror(c, error);
-    return respond_text(c, MHD_HTTP_OK,
-                        epcis ? "application/ld+json" : "application/json; charset=utf-8", text,
-                        len);
-  }
-  PtWebCache *cache = worker_cache();
+  g_autoptr(PtBatch) batch = pt_store_batch_get(rq->store, batch_id, &error);
+  g_auto(PtBatchSigned) st = {0};
+  if (!batch || !pt_batch_signed_read(rq->store, rq->station->keys->anchor_key, batch, &st, &error))
+    return respond_gerror(rq->c, error);
+  g_autofree char *station_id = pt_keys_station_id(rq->station->keys->anchor_key);
+  PtDlRecall recall = {.gtin = rq->dl.link.gtin,
+                       .lot = rq->dl.link.lot,
+                       .verified = st.status_known,
+                       .status = st.facts->status,
+                       .reason = st.facts->status_reason,
+                       .since = st.status_time,
+                       .hash_id = st.status_hash_id,
+                       .station = station_id};
+  char *text = json_text(pt_gs1_resolver_recall_json(&recall));
+  return queue_resolved(rq, MHD_HTTP_OK,
+                        text_response("application/json; charset=utf-8", text, strlen(text)));
+}
+
+/* gs1:epcis and pt:traceBundle: the public view (pt-bundle.h), no private member in clear,
+ * every record byte for byte. */
+static enum MHD_Result
+respond_document(Resolve *rq, gint64 batch_id, gboolean epcis)
+{
+  g_autoptr(GError) error = NULL;
+  PtStation *station = rq->station;
+  g_autoptr(PtBatch) batch = pt_store_batch_get(rq->store, batch_id, &error);
+  gsize len = 0;
+  char *text = NULL;
+  if (batch && epcis)
+    text = pt_trace_epcis(rq->store, station->config, batch, PT_BUNDLE_PUBLIC, NULL, &len, &error);
+  else if (batch)
+    text = pt_trace_bundle(rq->store, station->config, station->keys, batch, PT_BUNDLE_PUBLIC, NULL,
+                           &len, &error);
+  if (!text)
+    return respond_gerror(rq->c, error);
+  return queue_resolved(
+      rq, MHD_HTTP_OK,
+      text_response(epcis ? "application/ld+json" : "application/json; charset=utf-8", text, len));
+}
+
+/* The batch's page (the default link), from the worker's cache when it is current.  A
+ * compressed request's answer names its uncompressed link, so it is rendered for it alone. */
+static enum MHD_Result
+respond_batch_page(Resolve *rq, PtPublicRev *key)
+{
+  g_autoptr(GError) error = NULL;
+  PtWebCache *cache = rq->dl.compressed ? NULL : worker_cache();
   struct MHD_Response *html = NULL, *json = NULL;
   gsize bytes = 0;
-  gboolean cached = pt_web_cache_get(cache, link->lot, key.batch_id, key.rev, &html, &json);
-  if (!cached && !render_batch(station, store, link, &key, &html, &json, &bytes, &error))
-    return respond_gerror(c, error);
+  gboolean cached =
+      cache && pt_web_cache_get(cache, rq->dl.link.lot, key->batch_id, key->rev, &html, &json);
+  if (!cached && !render_batch(rq->station, rq->store, &rq->dl.link, key, rq->dl.link_header, &html,
+                               &json, &bytes, &error))
+    return respond_gerror(rq->c, error);
   /* A view of the page is a scan of the label, counted in memory and written within a
    * second (pt-scan-tally.h). */
-  pt_scan_tally_add(scans, key.batch_id, pt_now_ns());
+  pt_scan_tally_add(rq->scans, key->batch_id, pt_now_ns());
   /* Queued first: the queue holds its own reference, whatever the cache keeps. */
-  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, wants_json(c) ? json : html);
-  if (!cached)
-    pt_web_cache_put(cache, link->lot, key.batch_id, key.rev, html, json, bytes);
+  enum MHD_Result ret = MHD_queue_response(rq->c, MHD_HTTP_OK, wants_json(rq->c) ? json : html);
+  if (cache && !cached) {
+    pt_web_cache_put(cache, rq->dl.link.lot, key->batch_id, key->rev, html, json, bytes);
+  } else if (!cache) {
+    MHD_destroy_response(html);
+    MHD_destroy_response(json);
+  }
   return ret;
 }
 
-/* A page, an asset or a Digital Link: the answer of every route of the table below. */
+static enum MHD_Result
+resolve(Resolve *rq)
+{
+  g_autoptr(GError) error = NULL;
+  if (!rq->dl.link.lot[0])
+    return respond_product(rq);
+  PtPublicRev key;
+  if (!pt_store_public_rev(rq->store, rq->dl.link.lot, &key, &error) &&
+      !g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
+    return respond_gerror(rq->c, error);
+  if (error || strcmp(key.gtin, rq->dl.link.gtin) != 0) {
+    /* A lot of this station resolves whatever it holds; an unknown one shaped like a path
+     * ("..%2F..%2Fstation.ini") is a probe, not a mistyped lot: no walk-up for it. */
+    if (!pt_gs1_dl_check_dot_segments("lot", rq->dl.link.lot, NULL))
+      return respond_error(rq->c, MHD_HTTP_NOT_FOUND, "no such batch");
+    /* As GS1's resolver does: an unknown lot falls back to the product, and the query is
+     * passed on (GS1 Resolver 1.0: "SHALL pass on all key=value pairs"); a GTIN never packed
+     * here has no product to fall back to. */
+    gint64 n = 0;
+    g_autofree char *product = NULL;
+    if (!pt_store_gtin_summary(rq->store, rq->dl.link.gtin, &n, &product, &error))
+      return respond_gerror(rq->c, error);
+    if (n == 0)
+      return respond_error(rq->c, MHD_HTTP_NOT_FOUND,
+                           "this station packs no product with that GTIN");
+    const char *query = strchr(rq->dl.target, '?');
+    return respond_redirect(rq, MHD_HTTP_SEE_OTHER,
+                            g_strdup_printf("/01/%s%s", rq->dl.link.gtin, query ? query : ""),
+                            FALSE);
+  }
+  const PtDlLink *link = NULL;
+  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->dl.target, "linkType");
+  const char *accept = MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+  switch (pt_gs1_resolver_pick(PT_DL_ITEM_BATCH, link_type, accept, &link)) {
+  case PT_DL_PICK_UNKNOWN:
+    return respond_no_link(rq, link_type);
+  case PT_DL_PICK_LINKSET: {
+    g_autoptr(PtBatch) batch = pt_store_batch_get(rq->store, key.batch_id, &error);
+    g_auto(PtBatchSigned) st = {0};
+    if (!batch ||
+        !pt_batch_signed_read(rq->store, rq->station->keys->anchor_key, batch, &st, &error))
+      return respond_gerror(rq->c, error);
+    return respond_linkset(rq, PT_DL_ITEM_BATCH, st.commissioned ? st.facts->product : NULL);
+  }
+  case PT_DL_PICK_DEFAULT:
+    return respond_batch_page(rq, &key);
+  case PT_DL_PICK_LINK:
+    break;
+  }
+  switch (link->answer) {
+  case PT_DL_ANSWER_PAGE:
+    return respond_to_page(rq);
+  case PT_DL_ANSWER_CLIP:
+    return respond_public_clip(rq->store, rq->c, key.batch_id);
+  case PT_DL_ANSWER_RECALL:
+    return respond_recall(rq, key.batch_id);
+  case PT_DL_ANSWER_EPCIS:
+  case PT_DL_ANSWER_BUNDLE:
+    break;
+  }
+  return respond_document(rq, key.batch_id, link->answer == PT_DL_ANSWER_EPCIS);
+}
+
+/* OPTIONS on a resolver URL: the CORS preflight (GS1: a resolver SHALL support OPTIONS). */
+static enum MHD_Result
+respond_preflight(struct MHD_Connection *c)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, PT_GS1_RESOLVER_METHODS);
+  MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+  MHD_add_response_header(r, "Access-Control-Allow-Methods", PT_GS1_RESOLVER_METHODS);
+  MHD_add_response_header(r, "Access-Control-Allow-Headers", PT_GS1_RESOLVER_CORS_HEADERS);
+  MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
+  return queue(c, MHD_HTTP_NO_CONTENT, r);
+}
+
+/* /.well-known/gs1resolver: what this resolver is and serves. */
+static enum MHD_Result
+respond_description(const PtHttpCall *call)
+{
+  if (strcmp(call->method, "OPTIONS") == 0)
+    return respond_preflight(call->c);
+  const PtConfig *config = call->http->station->config;
+  g_autofree char *origin = g_strdup_printf("https://%s", config->public_host);
+  g_autofree char *ns = pt_epcis_namespace(config);
+  char *text = json_text(pt_gs1_resolver_description(origin, config->name, ns));
+  return respond_text(call->c, MHD_HTTP_OK, "application/json", text, strlen(text));
+}
+
+/* A Digital Link, uncompressed (/01/...) or compressed (one segment of base64). */
+static enum MHD_Result
+respond_link(const PtHttpCall *call)
+{
+  if (strcmp(call->method, "OPTIONS") == 0)
+    return respond_preflight(call->c);
+  assets_init();
+  g_autoptr(GError) error = NULL;
+  Resolve rq = {.station = call->http->station, .scans = call->http->scans, .c = call->c};
+  enum MHD_Result ret;
+  if (!parse_link(&rq, call->req->raw_url, &error))
+    ret = respond_gerror(call->c, error);
+  else if (!(rq.store = pt_http_worker_store(call->http, &error)))
+    ret = respond_gerror(call->c, error);
+  else
+    ret = resolve(&rq);
+  pt_gs1_resolver_request_clear(&rq.dl);
+  return ret;
+}
+
+/* A page or an asset: only the names in the table, no file system behind this, so no path to
+ * traverse. */
 static enum MHD_Result
 respond_web(const PtHttpCall *call)
 {
-  PtStation *station = call->http->station;
-  struct MHD_Connection *c = call->c;
-  const char *url = call->url;
   assets_init();
-  if (!g_str_has_prefix(url, "/01/")) {
-    /* Only the names in the table: no file system behind this, so no path to traverse. */
-    for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
-      if (assets[i].url && strcmp(assets[i].url, url) == 0)
-        return respond_asset(c, &assets[i]);
-    return respond_error(c, MHD_HTTP_NOT_FOUND, "no such resource");
-  }
-  g_autoptr(GError) error = NULL;
-  PtDigitalLink link;
-  if (!parse_link(station, call->req->raw_url, &link, &error))
-    return respond_gerror(c, error);
-  PtStore *store = pt_http_worker_store(call->http, &error);
-  if (!store)
-    return respond_gerror(c, error);
-  return resolve(station, store, call->http->scans, c, &link);
+  for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
+    if (assets[i].url && strcmp(assets[i].url, call->url) == 0)
+      return respond_asset(call->c, &assets[i]);
+  return respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such resource");
 }
 
+/* The compressed form of a Digital Link is one path segment of base64 at the root; any other
+ * root path is not the resolver's. */
+static gboolean
+is_compressed_link(const char *url)
+{
+  gsize n = strlen(url + 1);
+  if (n && url[n] == '/')
+    n--;
+  return url[0] == '/' && !memchr(url + 1, '/', n) && pt_gs1_dl_is_compressed(url + 1, n);
+}
+
+#define RESOLVER (PT_HTTP_GET | PT_HTTP_OPTIONS)
 static const PtHttpRoute web_routes[] = {
     {"/static/*", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
-    {"/01/*", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
+    {"/01/*", RESOLVER, PT_HTTP_PUBLIC, respond_link},
+    {PT_GS1_RESOLVER_WELL_KNOWN, RESOLVER, PT_HTTP_PUBLIC, respond_description},
     {"/station", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/buyer", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/driver", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/driver-sw.js", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
+    {"/*", RESOLVER, PT_HTTP_PUBLIC, respond_link, .accepts = is_compressed_link},
 };
 
 const PtHttpRouteTable pt_web_routes = {web_routes, G_N_ELEMENTS(web_routes)};

@@ -9,12 +9,14 @@
 
 #include <string.h>
 
+/* The compressed links last: a root path of ten base64 characters is a route's before it is a
+ * compressed link. */
 static const PtHubRouteTable *const tables[] = {
     &pt_hub_web_routes,     &pt_hub_query_routes,  &pt_hub_buyer_routes,
-    &pt_hub_quality_routes, &pt_hub_status_routes,
+    &pt_hub_quality_routes, &pt_hub_status_routes, &pt_hub_compressed_routes,
 };
 
-PtHubHandler
+const PtHubRoute *
 pt_hub_routes_find(const char *url)
 {
   for (gsize t = 0; t < G_N_ELEMENTS(tables); t++) {
@@ -22,8 +24,9 @@ pt_hub_routes_find(const char *url)
       const PtHubRoute *r = &tables[t]->routes[i];
       gsize n = strlen(r->path);
       gboolean prefix = n > 0 && r->path[n - 1] == '/';
-      if (prefix ? strncmp(url, r->path, n) == 0 && url[n] : strcmp(url, r->path) == 0)
-        return r->handler;
+      if ((prefix ? strncmp(url, r->path, n) == 0 && url[n] : strcmp(url, r->path) == 0) &&
+          (!r->accepts || r->accepts(url)))
+        return r;
     }
   }
   return NULL;

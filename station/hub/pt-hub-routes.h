@@ -20,7 +20,7 @@ typedef struct {
   struct MHD_Connection *c;
   const char *url;     /* decoded path, without the query */
   const char *raw_url; /* the request target as sent (path and query, not decoded) */
-  const char *method;  /* GET or HEAD */
+  const char *method;  /* GET or HEAD; OPTIONS on a route that answers it */
   PtHubStore *store;   /* the worker thread's */
 } PtHubCall;
 
@@ -29,6 +29,9 @@ typedef enum MHD_Result (*PtHubHandler)(const PtHubCall *call);
 typedef struct {
   const char *path; /* literal, or a prefix when it ends in '/' */
   PtHubHandler handler;
+  gboolean options; /* answers OPTIONS too (the resolver's CORS preflight) */
+  /* nullable: a further test of the decoded path (the resolver's compressed links) */
+  gboolean (*accepts)(const char *url);
 } PtHubRoute;
 
 typedef struct {
@@ -36,8 +39,9 @@ typedef struct {
   gsize n_routes;
 } PtHubRouteTable;
 
-/* The handler of @url (decoded path), or NULL when no table has it.  Every route here is GET
- * (and HEAD); the caller answers 405 for another method on a matched path. */
-PtHubHandler pt_hub_routes_find(const char *url);
+/* The route of @url (decoded path), or NULL when no table has it.  Every route here is GET
+ * (and HEAD), and OPTIONS where it says so; the caller answers 405 for another method on a
+ * matched path.  Returns: (transfer none). */
+const PtHubRoute *pt_hub_routes_find(const char *url);
 
 G_END_DECLS

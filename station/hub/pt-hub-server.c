@@ -196,11 +196,13 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
          Upload *up)
 {
   g_autoptr(GError) error = NULL;
-  PtHubHandler handler = pt_hub_routes_find(url);
-  if (handler) {
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+  const PtHubRoute *route = pt_hub_routes_find(url);
+  if (route) {
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+        !(route->options && strcmp(method, "OPTIONS") == 0)) {
       struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-      MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+      MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
+                              route->options ? "GET, HEAD, OPTIONS" : "GET, HEAD");
       enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
       MHD_destroy_response(r);
       return ret;
@@ -214,7 +216,7 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
                       .raw_url = up->raw_url,
                       .method = method,
                       .store = store};
-    return handler(&call);
+    return route->handler(&call);
   }
   gboolean evidence = g_str_has_prefix(url, EVIDENCE_PREFIX) && strcmp(method, "PUT") == 0;
   gboolean known = evidence || route_is(url, method, "/hub/v1/enrol", "POST") ||

@@ -24,7 +24,9 @@
 #include "pt-bundle.h"
 #include "pt-config.h"
 #include "pt-error.h"
+#include "pt-gs1-dl-compress.h"
 #include "pt-gs1-dl.h"
+#include "pt-gs1-resolver.h"
 #include "pt-hub-wire.h"
 #include "pt-json.h"
 #include "pt-keys.h"
@@ -152,15 +154,27 @@ assets_init(void)
 
 /* Responses ------------------------------------------------------------------------------- */
 
+/* What every answer of the resolver carries: any page may read it (public, no credentials),
+ * one URL answers HTML or JSON by Accept, and @link (nullable) names the item's linkset. */
+static void
+resolver_headers(struct MHD_Response *r, const char *link)
+{
+  MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+  MHD_add_response_header(r, "Access-Control-Expose-Headers", PT_GS1_RESOLVER_CORS_EXPOSE);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
+  if (link)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_LINK, link);
+}
+
 /* Sends @body (taken) as respond_bytes() does. */
 static enum MHD_Result respond_bytes(struct MHD_Connection *c, const char *type, const char *etag,
-                                     GBytes *body, const char *cache_state);
+                                     GBytes *body, const char *cache_state, const char *link);
 
 static enum MHD_Result
 respond_cached(struct MHD_Connection *c, const char *type, const char *etag, char *body, gsize len)
 {
   g_autoptr(GBytes) bytes = body ? g_bytes_new_take(body, len) : NULL;
-  return respond_bytes(c, type, etag, bytes, NULL);
+  return respond_bytes(c, type, etag, bytes, NULL, NULL);
 }
 
 static void
@@ -171,10 +185,11 @@ bytes_release(void *bytes)
 
 /* Sends @body (transfer none, nullable), or 304 when the client holds @etag, cacheable for a
  * short while: Cache-Control public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate.
- * @cache_state (nullable): X-PT-Cache, whether the page cache answered ("hit") or not. */
+ * @cache_state (nullable): X-PT-Cache, whether the page cache answered ("hit") or not; @link
+ * (nullable) the Link header. */
 static enum MHD_Result
 respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GBytes *body,
-              const char *cache_state)
+              const char *cache_state, const char *link)
 {
   gboolean fresh = !body || pt_hub_etag_matches(c, etag);
   struct MHD_Response *r;
@@ -193,8 +208,7 @@ respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GByt
   g_snprintf(cache, sizeof cache, "public, max-age=%d, must-revalidate", PT_HUB_PAGE_MAX_AGE_S);
   pt_hub_headers(r, type, cache);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-  /* One URL answers HTML or JSON by Accept: a cache must keep them apart. */
-  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
+  resolver_headers(r, link);
   return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
@@ -255,11 +269,12 @@ batch_etag(const PtHubWeb *web, Rep rep, GPtrArray *heads)
 /* The public facts ------------------------------------------------------------------------- */
 
 typedef struct {
-  const char *link;   /* the batch's Digital Link path with its station, lot encoded */
-  json_t *events;     /* the timeline */
-  json_t *commission; /* nullable: the commissioning record */
-  json_t *status;     /* nullable: the last status change */
-  json_t *grading;    /* nullable: the last grading decision */
+  const char *link;     /* the batch's Digital Link path with its station, lot encoded */
+  json_t *events;       /* the timeline */
+  json_t *commission;   /* nullable: the commissioning record */
+  json_t *status;       /* nullable: the last status change */
+  json_t *grading;      /* nullable: the last grading decision */
+  char *status_hash_id; /* nullable: the last status change's GS1 Event Hash ID */
 } Facts;
 
 static void
@@ -269,6 +284,7 @@ facts_clear(Facts *f)
   json_decref(f->commission);
   json_decref(f->status);
   json_decref(f->grading);
+  g_free(f->status_hash_id);
 }
 
 static void
@@ -304,9 +320,11 @@ take_event(const PtEventRow *row, gpointer user_data, GError **error)
   json_array_append_new(f->events, out);
   if (g_strcmp0(row->step, "commissioning") == 0 && !f->commission)
     keep(&f->commission, event);
-  else if (g_strcmp0(row->step, "holding") == 0 && json_object_get(event, "pt:action"))
+  else if (g_strcmp0(row->step, "holding") == 0 && json_object_get(event, "pt:action")) {
     keep(&f->status, event);
-  else if (g_strcmp0(row->step, "inspecting") == 0 && json_object_get(event, "pt:declaredClass"))
+    g_free(f->status_hash_id);
+    f->status_hash_id = g_strdup(row->hash_id);
+  } else if (g_strcmp0(row->step, "inspecting") == 0 && json_object_get(event, "pt:declaredClass"))
     keep(&f->grading, event);
   json_decref(event);
   return TRUE;
@@ -518,67 +536,159 @@ respond_evidence(const PtHubCall *call)
 
 /* The resolver ------------------------------------------------------------------------------ */
 
-static gboolean
-is_epcis_link_type(const char *t)
-{
-  return t && (strcmp(t, "gs1:epcis") == 0 || strcmp(t, "https://gs1.org/voc/epcis") == 0 ||
-               strcmp(t, "https://ref.gs1.org/voc/epcis") == 0);
-}
+/* One request to the resolver: the Digital Link it names (pt-gs1-resolver.h). */
+typedef struct {
+  const PtHubCall *call;
+  PtDlRequest dl;
+} Resolve;
 
 /* The link as the printed QR spells it: the label domain and the request target as sent, so
  * that a lot "A/B" (A%2FB) stays one segment. */
 static gboolean
-parse_link(const PtHubCall *call, PtDigitalLink *link, GError **error)
+parse_link(Resolve *rq, GError **error)
 {
-  const char *raw = call->raw_url;
-  if (!raw || !g_str_has_prefix(raw, "/01/")) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link");
-    return FALSE;
-  }
-  g_autoptr(GString) uri = g_string_new("https://");
-  g_string_append(uri, call->web->doc.public_host);
-  g_string_append_len(uri, raw, (gssize)strcspn(raw, "#"));
-  if (uri->len > PT_DL_URI_MAX) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the Digital Link is too long");
-    return FALSE;
-  }
   g_autoptr(GError) local = NULL;
-  if (!pt_gs1_digital_link_parse(uri->str, 0, link, &local)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link: %s",
-                local->message);
-    return FALSE;
-  }
-  return TRUE;
+  if (rq->call->raw_url &&
+      pt_gs1_resolver_request(rq->call->web->doc.public_host, rq->call->raw_url, &rq->dl, &local))
+    return TRUE;
+  g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "not a valid GS1 Digital Link%s%s",
+              local ? ": " : "", local ? local->message : "");
+  return FALSE;
+}
+
+/* Sends @body (taken, g_malloc'd) uncached, with the resolver's headers. */
+static enum MHD_Result
+respond_resolved(Resolve *rq, unsigned status, const char *type, char *body, gsize len,
+                 const char *link)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  pt_hub_headers(r, type, "no-store");
+  resolver_headers(r, link);
+  return pt_hub_queue(rq->call->c, status, r);
+}
+
+/* A redirect to @location (taken); with the item's Link header when @linked (an unknown lot
+ * has no linkset to name). */
+static enum MHD_Result
+respond_redirect(Resolve *rq, unsigned status, char *location, gboolean linked)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+  pt_hub_headers(r, "text/plain; charset=utf-8", "no-store");
+  resolver_headers(r, linked ? rq->dl.link_header : NULL);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
+  g_free(location);
+  return pt_hub_queue(rq->call->c, status, r);
+}
+
+/* A link whose href is the page: a redirect to it, with the request's other query pairs. */
+static enum MHD_Result
+respond_to_page(Resolve *rq)
+{
+  g_autofree char *query = pt_gs1_resolver_passed_query(rq->dl.target);
+  return respond_redirect(rq, MHD_HTTP_TEMPORARY_REDIRECT, g_strconcat(rq->dl.anchor, query, NULL),
+                          TRUE);
+}
+
+/* ?linkType=linkset: the item's links (RFC 9264), named @description (nullable). */
+static enum MHD_Result
+respond_linkset(Resolve *rq, PtDlItem item, const char *description)
+{
+  g_autofree char *ns = g_strdup_printf("https://%s/ns/packtrace/", rq->call->web->doc.public_host);
+  gsize len = 0;
+  char *text =
+      pt_hub_json_text(pt_gs1_resolver_linkset(item, rq->dl.anchor, description, ns), &len);
+  g_autofree char *link = pt_gs1_resolver_link_header(rq->dl.anchor, rq->dl.same_as, TRUE);
+  return respond_resolved(rq, MHD_HTTP_OK, PT_GS1_LINKSET_TYPE, text, len, link);
+}
+
+/* A linkType the item does not offer: 404, naming where its links are. */
+static enum MHD_Result
+respond_no_link(Resolve *rq, const char *link_type)
+{
+  g_autofree char *msg =
+      g_strdup_printf("no link of type %s for this item; its links: ?linkType=linkset", link_type);
+  g_autofree char *valid = g_utf8_make_valid(msg, -1);
+  gsize len = 0;
+  char *text = pt_hub_json_text(json_pack("{ss}", "error", valid), &len);
+  return respond_resolved(rq, MHD_HTTP_NOT_FOUND, "application/json; charset=utf-8", text, len,
+                          rq->dl.link_header);
 }
 
 static enum MHD_Result
-respond_product(const PtHubCall *call, const char *gtin, gboolean redirect)
+respond_product(Resolve *rq)
 {
+  const PtHubCall *call = rq->call;
   g_autoptr(GError) error = NULL;
   gint64 n = 0;
   g_autofree char *product = NULL;
-  if (!pt_hub_store_gtin_summary(call->store, gtin, &n, &product, &error))
+  if (!pt_hub_store_gtin_summary(call->store, rq->dl.link.gtin, &n, &product, &error))
     return pt_hub_respond_gerror(call->c, error);
   if (n == 0)
     return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND,
                                 "the co-op packs no product with that GTIN");
-  if (redirect) {
-    /* As GS1's resolver does: an unknown lot falls back to the product's page. */
-    g_autofree char *location = g_strdup_printf("/01/%s", gtin);
-    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    pt_hub_headers(r, "text/plain; charset=utf-8", "no-store");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
-    return pt_hub_queue(call->c, MHD_HTTP_SEE_OTHER, r);
+  const PtDlLink *link = NULL;
+  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->dl.target, "linkType");
+  const char *accept =
+      MHD_lookup_connection_value(call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+  switch (pt_gs1_resolver_pick(PT_DL_ITEM_PRODUCT, link_type, accept, &link)) {
+  case PT_DL_PICK_UNKNOWN:
+    return respond_no_link(rq, link_type);
+  case PT_DL_PICK_LINKSET:
+    return respond_linkset(rq, PT_DL_ITEM_PRODUCT, product);
+  case PT_DL_PICK_LINK:
+    return respond_to_page(rq);
+  case PT_DL_PICK_DEFAULT:
+    break;
   }
-  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", gtin, "product",
+  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", rq->dl.link.gtin, "product",
                            product ? product : "", "batches", (json_int_t)n);
   gsize len = 0;
   char *json = pt_hub_json_text(data, &len);
   if (pt_hub_wants_json(call->c))
-    return pt_hub_respond_text(call->c, MHD_HTTP_OK, "application/json; charset=utf-8", json, len);
+    return respond_resolved(rq, MHD_HTTP_OK, "application/json; charset=utf-8", json, len,
+                            rq->dl.link_header);
   char *html = page_html(json, &len);
   g_free(json);
-  return pt_hub_respond_text(call->c, MHD_HTTP_OK, "text/html; charset=utf-8", html, len);
+  return respond_resolved(rq, MHD_HTTP_OK, "text/html; charset=utf-8", html, len,
+                          rq->dl.link_header);
+}
+
+/* ?linkType=gs1:recallStatus: the batch's status as its last signed status change states it.
+ * Every record the hub holds verified against its station's key at ingest; a status change
+ * with an action the hub does not know is not read as any status. */
+static enum MHD_Result
+respond_recall(Resolve *rq, const PtHubLotHead *head)
+{
+  const PtHubCall *call = rq->call;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = batch_link(rq->dl.link.gtin, rq->dl.link.lot, head->station_id);
+  Facts f = {.link = link, .events = json_array()};
+  if (!pt_hub_store_head_events(call->store, head, take_event, &f, &error)) {
+    facts_clear(&f);
+    return pt_hub_respond_gerror(call->c, error);
+  }
+  const char *action = json_string_value(json_object_get(f.status, "pt:action"));
+  const char *status = !f.status                           ? "active"
+                       : g_strcmp0(action, "hold") == 0    ? "held"
+                       : g_strcmp0(action, "recall") == 0  ? "recalled"
+                       : g_strcmp0(action, "release") == 0 ? "active"
+                                                           : NULL;
+  gboolean active = g_strcmp0(status, "active") == 0;
+  PtDlRecall recall = {
+      .gtin = rq->dl.link.gtin,
+      .lot = rq->dl.link.lot,
+      .verified = status != NULL,
+      .status = status,
+      .reason = active ? NULL : json_string_value(json_object_get(f.status, "pt:reason")),
+      .since = json_string_value(json_object_get(f.status, "eventTime")),
+      .hash_id = f.status_hash_id,
+      .station = head->station_id,
+  };
+  gsize len = 0;
+  char *text = pt_hub_json_text(pt_gs1_resolver_recall_json(&recall), &len);
+  facts_clear(&f);
+  return respond_resolved(rq, MHD_HTTP_OK, "application/json; charset=utf-8", text, len,
+                          rq->dl.link_header);
 }
 
 /* 300 Multiple Choices: each station's page of a lot several hold. */
@@ -626,7 +736,7 @@ respond_choices(const PtHubCall *call, GPtrArray *heads, const char *gtin, const
   struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
   pt_hub_headers(r, json ? "application/json; charset=utf-8" : "text/html; charset=utf-8", cache);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept");
+  resolver_headers(r, NULL);
   return pt_hub_queue(call->c, MHD_HTTP_MULTIPLE_CHOICES, r);
 }
 
@@ -641,27 +751,38 @@ cache_key(Rep rep, const char *gtin, const char *lot, const char *station)
 }
 
 static enum MHD_Result
-resolve(const PtHubCall *call, const PtDigitalLink *link)
+resolve(Resolve *rq)
 {
+  const PtHubCall *call = rq->call;
   struct MHD_Connection *c = call->c;
+  const PtDigitalLink *link = &rq->dl.link;
   g_autoptr(GError) error = NULL;
   if (!link->lot[0])
-    return respond_product(call, link->gtin, FALSE);
+    return respond_product(rq);
+  g_autofree char *link_type = pt_gs1_resolver_query_value(rq->dl.target, "linkType");
+  const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "station");
+  const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+  const PtDlLink *chosen = NULL;
+  PtDlPick pick = pt_gs1_resolver_pick(PT_DL_ITEM_BATCH, link_type, accept, &chosen);
+  PtDlAnswer answer = pick == PT_DL_PICK_LINK ? chosen->answer : PT_DL_ANSWER_PAGE;
+  /* The page, its JSON and the two documents are kept in the page cache; the rest is read
+   * per request. */
+  gboolean page = pick == PT_DL_PICK_DEFAULT;
+  gboolean document = answer == PT_DL_ANSWER_EPCIS || answer == PT_DL_ANSWER_BUNDLE;
+  Rep rep = answer == PT_DL_ANSWER_EPCIS    ? REP_EPCIS
+            : answer == PT_DL_ANSWER_BUNDLE ? REP_BUNDLE
+            : pt_hub_wants_json(c)          ? REP_JSON
+                                            : REP_HTML;
   /* The page cache first: a fresh entry answers without PostgreSQL (pt-hub-cache.h). */
   PtHubCache *cache = call->web->cache;
-  const char *link_type = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "linkType");
-  const char *want = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "station");
-  gboolean epcis = is_epcis_link_type(link_type);
-  gboolean bundle = g_strcmp0(link_type, BUNDLE_LINK) == 0;
-  Rep rep = epcis ? REP_EPCIS : bundle ? REP_BUNDLE : pt_hub_wants_json(c) ? REP_JSON : REP_HTML;
-  gboolean cacheable = cache && g_strcmp0(link_type, CLIP_LINK) != 0;
+  gboolean cacheable = cache && (page || document);
   g_autofree char *key = cacheable ? cache_key(rep, link->gtin, link->lot, want) : NULL;
   guint64 generation = cacheable ? pt_hub_cache_generation(cache) : 0;
   if (cacheable) {
     g_autofree char *hit_etag = NULL, *hit_type = NULL;
     g_autoptr(GBytes) hit = pt_hub_cache_get(cache, key, &hit_etag, &hit_type);
     if (hit)
-      return respond_bytes(c, hit_type, hit_etag, hit, "hit");
+      return respond_bytes(c, hit_type, hit_etag, hit, "hit", rq->dl.link_header);
   }
   g_autoptr(GPtrArray) heads = pt_hub_store_lot_heads(call->store, link->gtin, link->lot, &error);
   if (!heads)
@@ -677,24 +798,55 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
     /* An unknown lot shaped like a path ("..%2F..%2Fhub.ini") is a probe: no walk-up. */
     if (!pt_gs1_dl_check_dot_segments("lot", link->lot, NULL))
       return pt_hub_respond_error(c, MHD_HTTP_NOT_FOUND, "no such batch");
-    return respond_product(call, link->gtin, TRUE);
+    /* As GS1's resolver does: an unknown lot falls back to the product, the query passed on;
+     * a GTIN the co-op never packed has no product to fall back to. */
+    gint64 n = 0;
+    g_autofree char *product = NULL;
+    if (!pt_hub_store_gtin_summary(call->store, link->gtin, &n, &product, &error))
+      return pt_hub_respond_gerror(c, error);
+    if (n == 0)
+      return pt_hub_respond_error(c, MHD_HTTP_NOT_FOUND,
+                                  "the co-op packs no product with that GTIN");
+    const char *query = strchr(rq->dl.target, '?');
+    return respond_redirect(rq, MHD_HTTP_SEE_OTHER,
+                            g_strdup_printf("/01/%s%s", link->gtin, query ? query : ""), FALSE);
   }
   g_autofree char *etag = batch_etag(call->web, rep, heads);
   if (heads->len > 1)
     return respond_choices(call, heads, link->gtin, link->lot, etag);
   const PtHubLotHead *head = heads->pdata[0];
-  if (g_strcmp0(link_type, CLIP_LINK) == 0)
-    return respond_clip(call, head);
+  switch (pick) {
+  case PT_DL_PICK_UNKNOWN:
+    return respond_no_link(rq, link_type);
+  case PT_DL_PICK_LINKSET: {
+    json_t *facts = public_batch(call, head, link->gtin, link->lot, &error);
+    if (!facts)
+      return pt_hub_respond_gerror(c, error);
+    g_autofree char *product = g_strdup(json_string_value(json_object_get(facts, "product")));
+    json_decref(facts);
+    return respond_linkset(rq, PT_DL_ITEM_BATCH, product);
+  }
+  case PT_DL_PICK_LINK:
+    if (answer == PT_DL_ANSWER_PAGE)
+      return respond_to_page(rq);
+    if (answer == PT_DL_ANSWER_CLIP)
+      return respond_clip(call, head);
+    if (answer == PT_DL_ANSWER_RECALL)
+      return respond_recall(rq, head);
+    break;
+  case PT_DL_PICK_DEFAULT:
+    break;
+  }
   /* Revalidation: one indexed read, nothing rendered. */
   const char *type = rep == REP_HTML    ? "text/html; charset=utf-8"
                      : rep == REP_EPCIS ? "application/ld+json"
                                         : "application/json; charset=utf-8";
   if (pt_hub_etag_matches(c, etag))
-    return respond_bytes(c, type, etag, NULL, cacheable ? "miss" : NULL);
+    return respond_bytes(c, type, etag, NULL, cacheable ? "miss" : NULL, rq->dl.link_header);
   gsize len = 0;
   char *body = NULL;
-  if (epcis || bundle) {
-    body = public_document(call, head, link->gtin, link->lot, bundle, &len, &error);
+  if (document) {
+    body = public_document(call, head, link->gtin, link->lot, rep == REP_BUNDLE, &len, &error);
   } else {
     json_t *data = public_batch(call, head, link->gtin, link->lot, &error);
     if (data) {
@@ -711,17 +863,53 @@ resolve(const PtHubCall *call, const PtDigitalLink *link)
   g_autoptr(GBytes) bytes = g_bytes_new_take(body, len);
   if (cacheable)
     pt_hub_cache_put(cache, generation, key, head->batch_id, etag, type, bytes);
-  return respond_bytes(c, type, etag, bytes, cacheable ? "miss" : NULL);
+  return respond_bytes(c, type, etag, bytes, cacheable ? "miss" : NULL, rq->dl.link_header);
+}
+
+/* OPTIONS on a resolver URL: the CORS preflight (GS1: a resolver SHALL support OPTIONS). */
+static enum MHD_Result
+respond_preflight(struct MHD_Connection *c)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "public, max-age=86400");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, PT_GS1_RESOLVER_METHODS);
+  MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+  MHD_add_response_header(r, "Access-Control-Allow-Methods", PT_GS1_RESOLVER_METHODS);
+  MHD_add_response_header(r, "Access-Control-Allow-Headers", PT_GS1_RESOLVER_CORS_HEADERS);
+  MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
+  return pt_hub_queue(c, MHD_HTTP_NO_CONTENT, r);
 }
 
 static enum MHD_Result
 respond_link(const PtHubCall *call)
 {
+  if (strcmp(call->method, "OPTIONS") == 0)
+    return respond_preflight(call->c);
+  assets_init();
   g_autoptr(GError) error = NULL;
-  PtDigitalLink link;
-  if (!parse_link(call, &link, &error))
-    return pt_hub_respond_gerror(call->c, error);
-  return resolve(call, &link);
+  Resolve rq = {.call = call};
+  enum MHD_Result ret =
+      parse_link(&rq, &error) ? resolve(&rq) : pt_hub_respond_gerror(call->c, error);
+  pt_gs1_resolver_request_clear(&rq.dl);
+  return ret;
+}
+
+/* /.well-known/gs1resolver: what this resolver is and serves. */
+static enum MHD_Result
+respond_description(const PtHubCall *call)
+{
+  if (strcmp(call->method, "OPTIONS") == 0)
+    return respond_preflight(call->c);
+  const char *host = call->web->doc.public_host;
+  g_autofree char *origin = g_strdup_printf("https://%s", host);
+  g_autofree char *ns = g_strdup_printf("https://%s/ns/packtrace/", host);
+  gsize len = 0;
+  char *text =
+      pt_hub_json_text(pt_gs1_resolver_description(origin, "packtrace co-op hub", ns), &len);
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+  pt_hub_headers(r, "application/json", "public, max-age=3600");
+  resolver_headers(r, NULL);
+  return pt_hub_queue(call->c, MHD_HTTP_OK, r);
 }
 
 static enum MHD_Result
@@ -738,18 +926,34 @@ static enum MHD_Result
 respond_web(const PtHubCall *call)
 {
   assets_init();
-  if (g_str_has_prefix(call->url, "/01/"))
-    return respond_link(call);
   if (g_str_has_prefix(call->url, EVIDENCE_PREFIX))
     return respond_evidence(call);
   return respond_static(call);
 }
 
+/* The compressed form of a Digital Link: one path segment of base64 at the root. */
+static gboolean
+is_compressed_link(const char *url)
+{
+  gsize n = strlen(url + 1);
+  if (n && url[n] == '/')
+    n--;
+  return url[0] == '/' && !memchr(url + 1, '/', n) && pt_gs1_dl_is_compressed(url + 1, n);
+}
+
 static const PtHubRoute web_routes[] = {
-    {"/01/", respond_web},
+    {"/01/", respond_link, .options = TRUE},
+    {PT_GS1_RESOLVER_WELL_KNOWN, respond_description, .options = TRUE},
     {"/static/", respond_web},
     {EVIDENCE_PREFIX, respond_web},
     {"/hub/status", respond_web},
 };
 
 const PtHubRouteTable pt_hub_web_routes = {web_routes, G_N_ELEMENTS(web_routes)};
+
+static const PtHubRoute compressed_routes[] = {
+    {"/", respond_link, .options = TRUE, .accepts = is_compressed_link},
+};
+
+const PtHubRouteTable pt_hub_compressed_routes = {compressed_routes,
+                                                  G_N_ELEMENTS(compressed_routes)};

@@ -8,6 +8,12 @@
  *                                 linkType=pt:traceBundle, linkType=pt:clip&n=N; &station=ID
  *                                 picks one station when several hold the lot
  *   GET /01/{gtin}                the product's page
+ *   GET /{compressed}             a compressed Digital Link, answered as its uncompressed one
+ *   GET /.well-known/gs1resolver  the resolver description file
+ *   OPTIONS on the three above    the CORS preflight (204)
+ * The resolver's decisions (links, linkType, linkset, Link header, decompression) are
+ * labels/pt-gs1-resolver.h's, the station's too; ?linkType=gs1:recallStatus answers the
+ * batch's last signed status change.
  *   GET /static/{name}            the pages' assets
  *   GET /evidence/{sha256}        evidence bytes that an event the public sees references
  *   GET /hub/status               the page of every station's sync state (pt-hub-status.h)
@@ -47,5 +53,8 @@ const char *pt_hub_web_status_token(const PtHubWeb *web);
 
 /* The routes above (pt-hub-routes.c lists them). */
 extern const PtHubRouteTable pt_hub_web_routes;
+/* The compressed Digital Links (one base64 segment at the root): listed after every other
+ * table, so that no route of theirs is taken for one. */
+extern const PtHubRouteTable pt_hub_compressed_routes;
 
 G_END_DECLS
