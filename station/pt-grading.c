@@ -390,12 +390,62 @@ evidence_json(PtStation *station, json_t *stills)
   return out;
 }
 
+/* A sensor report over the fruit of one element: @mean, and @min and @max unless NAN. */
+static json_t *
+range_report(const char *type, const char *measure, const char *uom, double mean, double min,
+             double max)
+{
+  json_t *r = json_pack("{sssssf}", "type", type, "pt:measure", measure, "meanValue",
+                        round(mean * 10) / 10);
+  if (!isnan(min))
+    json_object_set_new(r, "minValue", json_real(round(min * 10) / 10));
+  if (!isnan(max))
+    json_object_set_new(r, "maxValue", json_real(round(max * 10) / 10));
+  json_object_set_new(r, "uom", json_string(uom));
+  return r;
+}
+
+/* The measurements as EPCIS 2.0 sensor reports, which a platform reads without the station's
+ * vocabulary: GS1 measurement types (CBV 2.0 MT-) and UN/CEFACT Rec 20 units.  The first
+ * element covers every graded fruit; each one after it a class ("pt:fruitClass").  Each
+ * report's "pt:measure" says which property of the fruit it is. */
+static json_t *
+sensor_elements(PtStore *store, const PtGradingRow *grading, gint64 now_ns, GError **error)
+{
+  g_autoptr(GArray) stats = pt_store_grading_class_stats(store, grading->id, error);
+  if (!stats)
+    return NULL;
+  g_autofree char *start = pt_time_format(grading->opened_ns);
+  g_autofree char *end = pt_time_format(now_ns);
+  json_t *list = json_array();
+  for (guint i = 0; i < stats->len; i++) {
+    const PtClassStats *c = &g_array_index(stats, PtClassStats, i);
+    json_t *reports = json_array();
+    json_array_append_new(reports, json_pack("{sssssIss}", "type", "Count", "pt:measure", "fruit",
+                                             "value", (json_int_t)c->n_fruit, "uom", "H87"));
+    json_array_append_new(reports, range_report("Length", "diameter", "MMT", c->diameter_mean_mm,
+                                                c->diameter_min_mm, c->diameter_max_mm));
+    json_array_append_new(reports,
+                          range_report("Dimensionless", "ripeColourCoverage", "P1",
+                                       100 * c->ripe_mean, 100 * c->ripe_min, 100 * c->ripe_max));
+    json_array_append_new(reports,
+                          range_report("Area", "defectArea", "MMK", c->defect_area_mean_mm2, NAN,
+                                       c->defect_area_max_mm2));
+    json_t *element = json_pack("{s{ssss}so}", "sensorMetadata", "startTime", start, "endTime", end,
+                                "sensorReport", reports);
+    if (c->klass)
+      json_object_set_new(element, "pt:fruitClass", json_string(c->klass));
+    json_array_append_new(list, element);
+  }
+  return list;
+}
+
 gboolean
 pt_grading_close(PtStation *station, PtStore *store, PtBatch *batch, PtEventRow *out,
                  GError **error)
 {
   PtGradingRow *grading = NULL;
-  json_t *record = NULL, *ev = NULL;
+  json_t *record = NULL, *ev = NULL, *sensors = NULL;
   PtEventRow row = {0};
   gboolean conformant = FALSE;
   GError *local = NULL;
@@ -444,6 +494,10 @@ pt_grading_close(PtStation *station, PtStore *store, PtBatch *batch, PtEventRow 
   }
   opened = pt_time_format(grading->opened_ns);
   json_object_set_new(ev, "pt:gradingOpened", json_string(opened));
+  sensors = sensor_elements(store, grading, now, error);
+  if (!sensors)
+    goto out_clear_row;
+  json_object_set_new(ev, "sensorElementList", sensors);
   if (!pt_trace_append(store, station->keys, batch->id, "inspecting", now, ev, &row, error) ||
       !pt_store_grading_close(store, grading->id, now, row.event_id,
                               conformant ? "conformant" : "non_conformant", error) ||

@@ -5,7 +5,8 @@
  * evidence stills of fruit below the declared class under DATA/stills/); closing it writes
  * one signed EPCIS `inspecting` event whose disposition (conformant / non_conformant) follows
  * the profile's lot tolerances, with the grade and size distributions, defect statistics,
- * profile, model version and calibration as "pt:" extensions.
+ * profile, model version and calibration as "pt:" extensions, and the size, colour and defect
+ * measurements of the lot and of each class as EPCIS sensor reports (sensorElementList).
  *
  * The grading camera: `packtrace run` creates one PtGradingFeed and the camera whose role is
  * grading calls pt_grading_feed_frame() from its PtCameraCallbacks.frame callback with each

@@ -155,14 +155,15 @@ pt_load_dock_camera(PtStation *station, const char *dock, GError **error)
 }
 
 /* A document number as a CBV business transaction identifier: urn:epcglobal:cbv:bt:GLN:NUM
- * when the station (the issuer) has a GLN, else an IRI under the station's namespace. */
+ * when the station (the issuer) has a GLN, else an IRI under the station's own host: an
+ * identifier it issues, so never under the vocabulary's namespace, which every station shares. */
 static json_t *
 biz_transaction(const PtConfig *config, const char *type, const char *number)
 {
-  g_autofree char *ns = pt_epcis_namespace(config);
-  g_autofree char *id = config->gln
-                            ? g_strdup_printf("urn:epcglobal:cbv:bt:%s:%s", config->gln, number)
-                            : g_strdup_printf("%sbt/%s/%s", ns, type, number);
+  g_autofree char *id =
+      config->gln
+          ? g_strdup_printf("urn:epcglobal:cbv:bt:%s:%s", config->gln, number)
+          : g_strdup_printf("https://%s/ns/packtrace/bt/%s/%s", config->public_host, type, number);
   return json_pack("{ssss}", "type", type, "bizTransaction", id);
 }
 

@@ -48,6 +48,15 @@ static const char sql_stats[] =
     "coalesce(max(diameter_mm), 0), total(weight_g), "
     "count(*) FILTER (WHERE diameter_mm < ?1), count(*) FILTER (WHERE diameter_mm < ?1 - ?2) "
     "FROM graded_fruit WHERE grading_id = ?3";
+/* Every fruit (class NULL) first, then per class. */
+static const char sql_class_stats[] =
+    "SELECT NULL, count(*), avg(diameter_mm), min(diameter_mm), max(diameter_mm), "
+    "avg(ripe_fraction), min(ripe_fraction), max(ripe_fraction), avg(defect_area_mm2), "
+    "max(defect_area_mm2) FROM graded_fruit WHERE grading_id = ?1 HAVING count(*) > 0 "
+    "UNION ALL "
+    "SELECT class, count(*), avg(diameter_mm), min(diameter_mm), max(diameter_mm), "
+    "avg(ripe_fraction), min(ripe_fraction), max(ripe_fraction), avg(defect_area_mm2), "
+    "max(defect_area_mm2) FROM graded_fruit WHERE grading_id = ?1 GROUP BY class";
 static const char sql_stills[] = "SELECT still FROM graded_fruit "
                                  "WHERE grading_id = ? AND still IS NOT NULL ORDER BY id";
 #define STILL_COLUMNS "id, graded_ns, class, defect_kind, defect_area_mm2, diameter_mm, still"
@@ -312,6 +321,45 @@ pt_store_grading_summary(PtStore *store, gint64 grading_id, double min_diameter_
 out_clear:
   pt_grading_summary_clear(sum);
   return FALSE;
+}
+
+static void
+class_stats_clear(gpointer data)
+{
+  g_free(((PtClassStats *)data)->klass);
+}
+
+GArray *
+pt_store_grading_class_stats(PtStore *store, gint64 grading_id, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_class_stats, error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int64(s, 1, grading_id);
+  g_autoptr(GArray) stats = g_array_new(FALSE, TRUE, sizeof(PtClassStats));
+  g_array_set_clear_func(stats, class_stats_clear);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    PtClassStats c = {
+        .klass = pt_store_column_dup(s, 0),
+        .n_fruit = sqlite3_column_int64(s, 1),
+        .diameter_mean_mm = sqlite3_column_double(s, 2),
+        .diameter_min_mm = sqlite3_column_double(s, 3),
+        .diameter_max_mm = sqlite3_column_double(s, 4),
+        .ripe_mean = sqlite3_column_double(s, 5),
+        .ripe_min = sqlite3_column_double(s, 6),
+        .ripe_max = sqlite3_column_double(s, 7),
+        .defect_area_mean_mm2 = sqlite3_column_double(s, 8),
+        .defect_area_max_mm2 = sqlite3_column_double(s, 9),
+    };
+    g_array_append_val(stats, c);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    pt_store_set_sqlite_error(store, rc, "grading statistics per class", error);
+    return NULL;
+  }
+  return g_steal_pointer(&stats);
 }
 
 void

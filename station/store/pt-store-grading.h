@@ -110,4 +110,18 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PtGradingSummary, pt_grading_summary_clear)
 gboolean pt_store_grading_summary(PtStore *store, gint64 grading_id, double min_diameter_mm,
                                   double floor_mm, PtGradingSummary *summary, GError **error);
 
+/* The measurements of one class of a grading's fruit (or of all of them), as the inspecting
+ * event's sensor reports give them. */
+typedef struct {
+  char *klass; /* Extra, I, II or out; NULL: every graded fruit */
+  gint64 n_fruit;
+  double diameter_mean_mm, diameter_min_mm, diameter_max_mm;
+  double ripe_mean, ripe_min, ripe_max; /* fractions of sound peel in the ripe hue range */
+  double defect_area_mean_mm2, defect_area_max_mm2;
+} PtClassStats;
+
+/* Returns: (transfer full) (element-type PtClassStats): the whole grading first, then each
+ * class that has fruit, by name; g_array_unref() frees the names too. */
+GArray *pt_store_grading_class_stats(PtStore *store, gint64 grading_id, GError **error);
+
 G_END_DECLS

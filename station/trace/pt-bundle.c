@@ -133,8 +133,9 @@ pt_bundle_writer_add(PtBundleWriter *w, const PtEventRow *row, GError **error)
   json_t *event = pt_json_parse(row->body, row->body_len, error);
   if (!event)
     return FALSE;
-  /* From the signed body with the event's own @context (the document's is the same), so
-   * the ID never depends on export time. */
+  /* From the signed body with the event's own @context, so the ID never depends on export
+   * time, nor on the document's prefixes: an event signed before the namespace of the
+   * extensions was one for every station declares its own. */
   g_autofree char *hash_id = pt_event_hash_id(event, NULL, error);
   gboolean in_clear = pt_bundle_event_shown(event, w->view, w->buyer_gln);
   json_decref(event);

@@ -117,16 +117,20 @@ pt_epcis_join(const char *const *words)
 }
 
 char *
-pt_epcis_namespace(const PtConfig *config)
+pt_epcis_context_url(const PtConfig *config)
 {
-  return g_strdup_printf("https://%s/ns/packtrace/", config->public_host);
+  return g_strdup_printf("https://%s" PT_EPCIS_PT_CONTEXT_PATH, config->public_host);
 }
 
+/* The prefixes stay inline as plain strings, after the two documents: the Event Hash ID
+ * (CBV 2.0 8.9) expands "pt:" keys only with prefixes declared inline, and GS1's reference
+ * generator reads an inline object's members as namespace strings. */
 static json_t *
 context_new(const PtConfig *config)
 {
-  g_autofree char *ns = pt_epcis_namespace(config);
-  return json_pack("[s{ssss}]", PT_EPCIS_CONTEXT_URL, "pt", ns, "cbvmda", "urn:epcglobal:cbv:mda:");
+  g_autofree char *url = pt_epcis_context_url(config);
+  return json_pack("[ss{ssss}]", PT_EPCIS_CONTEXT_URL, url, "pt", PT_EPCIS_NAMESPACE, "cbvmda",
+                   "urn:epcglobal:cbv:mda:");
 }
 
 json_t *

@@ -1,7 +1,10 @@
 /* pt-epcis.h: GS1 EPCIS 2.0 JSON-LD building blocks: the CBV vocabularies the
  * station accepts and event/document skeletons that validate against
- * GS1's schema.  Station-specific fields are user extensions under the "pt" prefix,
- * bound inline in every event's @context so each event stands alone. */
+ * GS1's schema.  Station-specific fields are user extensions under the "pt" prefix.  Every
+ * event's @context names GS1's context, the station's context document (which types each
+ * "pt:" term, so a JSON-LD processor keeps nested values such as the grade distribution) and
+ * the "pt" prefix inline, which is what the Event Hash ID expands keys with; each event
+ * stands alone. */
 #pragma once
 
 #include "pt-config.h"
@@ -22,6 +25,17 @@ G_BEGIN_DECLS
 
 #define PT_EPCIS_CONTEXT_URL "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
+/* The extensions' namespace: one for every station, versioned (a new major version of the
+ * vocabulary gets a new IRI; terms are only ever added to this one).  It names terms and is
+ * never fetched by a JSON-LD processor.  Events signed before it took their station's host
+ * ("https://HOST/ns/packtrace/") and keep it: their bodies are signed byte for byte. */
+#define PT_EPCIS_NAMESPACE "https://w3id.org/packtrace/ns/v1/"
+/* Where every station and hub serves the context document of that namespace
+ * (web-ui/packtrace-context-v1.jsonld, application/ld+json), under its own host. */
+#define PT_EPCIS_PT_CONTEXT_PATH "/ns/packtrace/v1/context.jsonld"
+/* The document itself, compiled into the program (web-ui's GResource). */
+#define PT_EPCIS_PT_CONTEXT_RESOURCE "/packtrace/web/packtrace-context-v1.jsonld"
+
 /* CBV 2.0 business steps and dispositions (bare words). NULL-terminated. */
 extern const char *const pt_epcis_biz_steps[];
 extern const char *const pt_epcis_dispositions[];
@@ -31,8 +45,9 @@ gboolean pt_epcis_is_disposition(const char *word);
 /* Returns: (transfer full): "a, b, c" for error messages. */
 char *pt_epcis_join(const char *const *words);
 
-/* Returns: (transfer full): the station's extension namespace IRI. */
-char *pt_epcis_namespace(const PtConfig *config);
+/* Returns: (transfer full): the URL of the context document events of this station name:
+ * https://{public_host}PT_EPCIS_PT_CONTEXT_PATH. */
+char *pt_epcis_context_url(const PtConfig *config);
 
 /* A new ObjectEvent for @batch: @context, type, action (ADD for commissioning,
  * OBSERVE otherwise), eventTime (UTC), eventTimeZoneOffset (the station's [station]

@@ -7,7 +7,8 @@
 # with `packtrace verify` against the station's key; strong ETag, Cache-Control, 304 on
 # revalidation and a new ETag the moment a hold is stored; a recall shows; a lot at two
 # stations lists both and serves each by &station=ID; evidence of nobody 404; the status API
-# refuses without its token and shows each station's seq, head, gaps and quarantine.
+# refuses without its token and shows each station's seq, head, gaps and quarantine; the
+# JSON-LD context of the extensions.
 set -u
 HERE=$(dirname "$0")
 . "$HERE/../tap.sh"
@@ -42,6 +43,11 @@ get "$BUNDLE"
 check "the bundle is byte-identical when served again (its ETag is strong)" 'cmp -s "$T/b" "$T/bundle.json" && [ "$(header ETag)" = "$BUNDLE_ETAG" ]'
 get "/01/$GTIN/10/$LOT_ENC?linkType=gs1:epcis"
 check "linkType=gs1:epcis answers the EPCIS document" '[ "$CODE" = 200 ] && [ "$(json "d[\"type\"], len(d[\"epcisBody\"][\"eventList\"])")" = "EPCISDocument 1" ]'
+check "its events keep the one namespace of the stations' extensions" '[ "$(json "d[\"epcisBody\"][\"eventList\"][0][\"@context\"][2][\"pt\"]")" = https://w3id.org/packtrace/ns/v1/ ]'
+
+# The JSON-LD context of those extensions, at the path a station serves it.
+get "/ns/packtrace/v1/context.jsonld"
+check "the hub serves the extensions' context as application/ld+json, the tree's file" '[ "$CODE" = 200 ] && [ "$(header Content-Type)" = application/ld+json ] && cmp -s "$T/b" "$HERE/../../web-ui/packtrace-context-v1.jsonld"'
 
 # Revalidation: 304 with no body while the batch is unchanged.
 get "/01/$GTIN/10/$LOT_ENC" -H "If-None-Match: $ETAG"
