@@ -238,10 +238,11 @@ add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstEle
 
 /* The scan branch: a leaky queue (a slow reader drops frames, the recording never waits), a
  * decoder for passthrough sources, then the scan gate (pt-scan-gate.c: scan_fps, motion in the
- * dock region), the crop to that region, scaled down to at most scan_width, to zbar and a
- * fakesink.  Dropping, cropping and scaling before zbar is what keeps a loading camera's
- * scanning at a fraction of a core (pt-pipeline-limits.h).  The camera's scan_wanted gate in
- * front of it (pt-camera.c) keeps even the decoder idle while no load is open. */
+ * dock region), the crop to that region, scaled down to at most scan_width, to zbar (QR,
+ * GS1-128), ptdmtx (GS1 DataMatrix, pt-dmtx.c, its time per frame bounded) and a fakesink.
+ * Dropping, cropping and scaling before zbar is what keeps a loading camera's scanning at a
+ * fraction of a core (pt-pipeline-limits.h).  The camera's scan_wanted gate in front of it
+ * (pt-camera.c) keeps even the decoder idle while no load is open. */
 static GstElement *
 add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, PtScanCounters *counters,
               GError **error)
@@ -265,12 +266,15 @@ add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, PtScanC
   GstElement *crop = NULL, *caps = NULL, *reader_q = NULL, *sink = NULL;
   if (!add_chain(bin, error, &crop, &caps, "videocrop", "videoscale", "videoconvert", "capsfilter",
                  NULL) ||
-      !add_chain(bin, error, &reader_q, &sink, "queue", "zbar", "fakesink", NULL))
+      !add_chain(bin, error, &reader_q, &sink, "queue", "zbar", "ptdmtx", "fakesink", NULL))
     return NULL;
   /* A width range, not a size: a smaller frame passes as it is, a larger one is scaled down
-   * to scan_width with its height kept in proportion.  zbar reads the luma plane of I420. */
+   * to scan_width with its height kept in proportion.  Square pixels, or videoscale halves
+   * only the width and marks the pixels 2:1 (a squashed symbol libdmtx cannot read, and
+   * twice the rows for zbar).  zbar and libdmtx read the luma plane of I420. */
   g_autoptr(GstCaps) scan_caps =
-      gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", NULL);
+      gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "pixel-aspect-ratio",
+                          GST_TYPE_FRACTION, 1, 1, NULL);
   GValue range = G_VALUE_INIT;
   g_value_init(&range, GST_TYPE_INT_RANGE);
   gst_value_set_int_range(&range, 1, c->scan_width);

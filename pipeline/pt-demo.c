@@ -406,10 +406,41 @@ pt_demo_loading_make(const char *dir, const PtDemoCode *codes, guint n_codes, in
   return g_steal_pointer(&path);
 }
 
+/* Copies @name from the footage made at build time (PT_DEMO_BUILT_DIR, see
+ * pipeline/meson.build) into @dir, durably; FALSE, and nothing written, when there is none. */
+static gboolean
+copy_built_footage(const char *dir, const char *name)
+{
+  g_autofree char *from = g_build_filename(PT_DEMO_BUILT_DIR, name, NULL);
+  g_autofree char *to = g_build_filename(dir, name, NULL);
+  g_autofree char *bytes = NULL;
+  gsize n_bytes = 0;
+  g_autoptr(GError) error = NULL;
+  if (PT_DEMO_BUILT_DIR[0] == '\0' || g_file_test(to, G_FILE_TEST_EXISTS) ||
+      !g_file_test(from, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  if (g_mkdir_with_parents(dir, 0755) != 0 ||
+      !g_file_get_contents(from, &bytes, &n_bytes, &error) ||
+      !g_file_set_contents_full(to, bytes, (gssize)n_bytes, G_FILE_SET_CONTENTS_DURABLE, 0644,
+                                &error)) {
+    GST_WARNING("built demo footage %s not copied: %s", from,
+                error ? error->message : g_strerror(errno));
+    return FALSE;
+  }
+  GST_INFO("copied %s", from);
+  return TRUE;
+}
+
 gboolean
 pt_demo_footage_make_all(const char *dir, int seconds, GError **error)
 {
+  init_debug();
   for (guint role = PT_CAMERA_ROLE_PICKING; role <= PT_CAMERA_ROLE_LOADING; role++) {
+    g_autofree char *name =
+        g_strdup_printf("demo-%s.mkv", pt_camera_role_to_string((PtCameraRole)role));
+    /* The build made the default length; any other is encoded here. */
+    if (seconds == PT_DEMO_DEFAULT_SECONDS)
+      copy_built_footage(dir, name);
     g_autofree char *path =
         pt_demo_footage_make(dir, (PtCameraRole)role, seconds, 1280, 720, 25, error);
 

@@ -30,7 +30,10 @@ typedef struct {
 char *pt_demo_loading_make(const char *dir, const PtDemoCode *codes, guint n_codes, int seconds,
                            int width, int height, int fps, GError **error);
 
-/* Makes the footage for picking, grading and loading.  Returns FALSE at the first failure. */
+/* Makes the footage for picking, grading and loading (1280x720, 25 fps), keeping files that
+ * exist.  At the default length a station run from its build tree copies the footage the
+ * build made (pipeline/meson.build) instead of encoding it.  Returns FALSE at the first
+ * failure. */
 gboolean pt_demo_footage_make_all(const char *dir, int seconds, GError **error);
 
 G_END_DECLS

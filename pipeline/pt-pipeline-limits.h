@@ -62,6 +62,13 @@
 #define PT_SCAN_MOTION_CELLS    2
 #define PT_SCAN_HOLD_MS_DEFAULT 2000
 #define PT_SCAN_HOLD_MS_MAX     60000
+/* Data Matrix (libdmtx, after zbar on the same scaled frame): libdmtx searches a frame with
+ * no symbol in it for hundreds of milliseconds, so each frame gets this long at most; a
+ * symbol in view is found well within it at scan_width 640 (bench-dwell). */
+#define PT_SCAN_DMTX_TIMEOUT_MS      40
+#define PT_SCAN_DMTX_TIMEOUT_MS_MAX  1000
+#define PT_SCAN_DMTX_SYMBOLS_DEFAULT 4
+#define PT_SCAN_DMTX_SYMBOLS_MAX     16
 
 /* Segment hashing and file I/O */
 #define PT_HASH_CHUNK_BYTES  (256 * 1024)

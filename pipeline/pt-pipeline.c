@@ -3,6 +3,7 @@
  * at start rather than as a camera that keeps restarting. */
 #include "pt-pipeline.h"
 
+#include "pt-dmtx.h"
 #include "pt-gst-util.h"
 #include "pt-packgrade.h"
 
@@ -26,6 +27,7 @@ pt_pipeline_init(int *argc, char ***argv, GError **error)
   if (!gst_init_check(argc, argv, error))
     return FALSE;
   pt_packgrade_register(NULL);
+  pt_dmtx_register(NULL);
   for (guint i = 0; i < G_N_ELEMENTS(required); i++) {
     if (!pt_have_element(required[i].element))
       g_string_append_printf(missing, " %s (%s)", required[i].element, required[i].package);

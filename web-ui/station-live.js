@@ -41,10 +41,10 @@
       seen[c.name] = true;
       var cam = cams[c.name];
       if (!cam) {
-        /* The image stays hidden until its first frame: no broken picture meanwhile. */
-        cam = cams[c.name] = { img: el('img', { alt: c.name, width: '320', height: '180', hidden: '' }, []),
+        /* No image until the first frame has decoded: no broken picture meanwhile. */
+        cam = cams[c.name] = { img: null,
           wait: el('div', { class: 'no-frame' }, [t('d.waitingFrame')]), caption: el('figcaption', {}, []) };
-        cam.fig = el('figure', { class: 'thumb', 'data-camera': c.name }, [cam.img, cam.wait, cam.caption]);
+        cam.fig = el('figure', { class: 'thumb', 'data-camera': c.name }, [cam.wait, cam.caption]);
         grid.appendChild(cam.fig);
       }
       var state = c.state === 'recording' ? c.state : c.state + ' ' + t('d.since', { when: ui.stamp(c.since) });
@@ -65,11 +65,22 @@
         if (!r.ok) return; /* 503: no frame yet; the next tick tries again */
         var url = URL.createObjectURL(await r.blob()), cam = cams[n];
         if (!cam) { URL.revokeObjectURL(url); return; }
-        if (cam.url) URL.revokeObjectURL(cam.url);
-        cam.url = url;
-        cam.img.onload = function () { cam.img.hidden = false; cam.wait.hidden = true; };
-        cam.img.src = url;
-        cam.fig.dataset.frameTime = r.headers.get('X-Frame-Time') || '';
+        var frameTime = r.headers.get('X-Frame-Time') || '';
+        /* The new frame replaces the shown one only once decoded: never a half-loaded or
+         * broken picture between two frames. */
+        var next = el('img', { alt: n, width: '320', height: '180' }, []);
+        next.onerror = function () { URL.revokeObjectURL(url); };
+        next.onload = function () {
+          if (cams[n] !== cam) { URL.revokeObjectURL(url); return; }
+          if (cam.url) URL.revokeObjectURL(cam.url);
+          cam.url = url;
+          if (cam.img) cam.fig.replaceChild(next, cam.img);
+          else cam.fig.insertBefore(next, cam.wait);
+          cam.img = next;
+          cam.wait.hidden = true;
+          cam.fig.dataset.frameTime = frameTime;
+        };
+        next.src = url;
       } catch (e) { /* shown by the status refresh */ }
     }));
   }

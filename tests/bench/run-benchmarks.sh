@@ -14,6 +14,8 @@ run "station HTTP" "$(dirname "$0")/bench-http.sh" "$B/station/packtrace"
 run "consumer page vs nginx" "$(dirname "$0")/bench-consumer.sh" "$B/station/packtrace"
 run "/healthz under slow-client and sign-in floods" "$(dirname "$0")/bench-flood.sh" "$B/station/packtrace"
 run "idle demo station vs bare recording" "$(dirname "$0")/bench-idle.sh" "$B/station/packtrace"
+[ -x "$B/tests/bench/bench-rtsp-serve" ] && run "capacity: 1080p RTSP cameras with no frame lost" \
+  "$(dirname "$0")/bench-capacity.sh" "$B/station/packtrace" "$B/tests/bench/bench-rtsp-serve"
 [ -x "$B/tests/labels/bench-labels" ] && run "labels" "$B/tests/labels/bench-labels"
 [ -x "$B/tests/models/bench-models" ] && run "models" "$B/tests/models/bench-models"
 [ -x "$B/tests/pipeline/bench-pipeline" ] && run "pipeline" "$B/tests/pipeline/bench-pipeline"

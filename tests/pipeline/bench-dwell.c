@@ -1,6 +1,7 @@
 /* bench-dwell.c: how long a code must be in view of a loading camera to be read, at 720p and
  * 1080p (printed, not a test).  Footage (pt-test-codes.c, 30 fps, a still backdrop) shows a
- * batch's Digital Link QR (6 px modules) or a case label's GS1-128 (3 px modules) moving in
+ * batch's Digital Link QR (6 px modules), a case label's GS1-128 (3 px modules) or its GS1
+ * DataMatrix (6 px modules, scan_width 640) moving in
  * slowly for N frames; the camera plays it once with the station's defaults (scan_fps 5, the
  * motion gate on; scan_width 640 for the QR, the full frame for GS1-128) and the code counts as
  * read when a read's frame lies in that first pass.  Each N is tried at PHASES offsets against
@@ -9,7 +10,7 @@
  * comes to a dock still for 2.5 s, past the hold, when only keyframes (one a second here) are
  * decoded: the branch wakes at the first keyframe that shows it.
  *
- * Usage: bench-dwell [qr|gs1]  (default both) */
+ * Usage: bench-dwell [qr|gs1|dm]  (default all three) */
 #include "pt-test-codes.h"
 #include "pt-test-util.h"
 
@@ -128,18 +129,29 @@ main(int argc, char **argv)
   g_autoptr(PtBarcode) qr = pt_barcode_qr(link, PT_QR_EC_M, &error);
   g_autoptr(PtBarcode) gs1 =
       pt_barcode_gs1(PT_SYMBOL_GS1_128, "[01]09506000134352[10]PT2611250001[13]261125", &error);
-  PT_CHECK(qr && gs1, "%s", error ? error->message : "");
+  g_autoptr(PtBarcode) dm = pt_barcode_gs1(PT_SYMBOL_GS1_DATAMATRIX,
+                                           "[01]09506000134352[10]PT2611250001[13]261125", &error);
+  PT_CHECK(qr && gs1 && dm, "%s", error ? error->message : "");
   g_print("dwell time: a code in view for N frames at %d fps, scan_fps 5, motion gate on, %d "
           "offsets each\n",
           FPS, PHASES);
   /* A QR at the default scan_width; a linear code's 3 px modules need the frame unscaled
    * (scaled to 640 they are 1.5 px or less, and zbar misses most passes). */
   const char *only = argc > 1 ? argv[1] : "";
-  for (int idle = 0; idle < 2 && g_strcmp0(only, "gs1") != 0; idle++) {
+  for (int idle = 0; idle < 2 && !only[0]; idle++) {
     dwell(root, 1280, 720, 640, "QR (6 px modules)", qr, 6, link, idle);
     dwell(root, 1920, 1080, 640, "QR (6 px modules)", qr, 6, link, idle);
   }
-  if (g_strcmp0(only, "qr") != 0) {
+  for (int idle = 0; idle < 2 && g_strcmp0(only, "qr") == 0; idle++) {
+    dwell(root, 1280, 720, 640, "QR (6 px modules)", qr, 6, link, idle);
+    dwell(root, 1920, 1080, 640, "QR (6 px modules)", qr, 6, link, idle);
+  }
+  /* A case label's DataMatrix at the default scan_width, read by libdmtx within its time. */
+  if (!only[0] || g_strcmp0(only, "dm") == 0) {
+    dwell(root, 1280, 720, 640, "GS1 DataMatrix (6 px modules)", dm, 6, raw, FALSE);
+    dwell(root, 1920, 1080, 640, "GS1 DataMatrix (6 px modules)", dm, 6, raw, FALSE);
+  }
+  if (!only[0] || g_strcmp0(only, "gs1") == 0) {
     dwell(root, 1280, 720, 1280, "GS1-128 (3 px modules)", gs1, 3, raw, FALSE);
     dwell(root, 1920, 1080, 1920, "GS1-128 (3 px modules)", gs1, 3, raw, FALSE);
   }

@@ -1,5 +1,6 @@
 /* test-qr.c: a loading camera's scan branch reads codes in its footage (QR by qroverlay on
- * test video, and QR and GS1-128 drawn by pt-test-codes.c, at the loading camera's 1280x720,
+ * test video, and QR, GS1-128 and GS1 DataMatrix as labels/ encodes them for a case label,
+ * drawn by pt-test-codes.c, at the loading camera's 1280x720,
  * H.264 in Matroska, played as a file camera): the payloads arrive through the qr callback,
  * byte for byte (case kept), with UTC times inside the run, while every segment is still
  * recorded.  It reads no more than scan_fps frames a second, decodes and reads nothing while
@@ -104,19 +105,27 @@ still_run(QrSeen *seen, const PtCameraConfig *cfg)
 
 /* 4 s of footage: 1 s still, a code moving in from the left for 2 s, 1 s still. */
 static void
-moving_run(QrSeen *seen, const PtCameraConfig *base, const char *root, const char *qr,
-           const char *gs1)
+moving_run(QrSeen *seen, const PtCameraConfig *base, const char *root, PtSymbology symbology)
 {
+  static const char *const names[] = {[PT_SYMBOL_QR] = "qr",
+                                      [PT_SYMBOL_GS1_128] = "gs1-128",
+                                      [PT_SYMBOL_GS1_DATAMATRIX] = "gs1-datamatrix"};
+  static const char *const types[] = {[PT_SYMBOL_QR] = "QR-Code",
+                                      [PT_SYMBOL_GS1_128] = "CODE-128",
+                                      [PT_SYMBOL_GS1_DATAMATRIX] = "DataMatrix"};
   g_autoptr(GError) error = NULL;
-  g_autoptr(PtBarcode) bc =
-      qr ? pt_barcode_qr(qr, PT_QR_EC_M, &error) : pt_barcode_gs1(PT_SYMBOL_GS1_128, gs1, &error);
+  gboolean qr = symbology == PT_SYMBOL_QR;
+  /* The DataMatrix as a case label carries it: labels/ encodes the element string. */
+  g_autoptr(PtBarcode) bc = qr ? pt_barcode_qr(LINK, PT_QR_EC_M, &error)
+                               : pt_barcode_gs1(symbology, CASE_BRACKETS, &error);
   PT_CHECK(bc != NULL, "%s", error ? error->message : "");
-  g_autofree char *file = g_build_filename(root, qr ? "moving-qr.mkv" : "moving-gs1.mkv", NULL);
+  g_autofree char *name = g_strdup_printf("moving-%s.mkv", names[symbology]);
+  g_autofree char *file = g_build_filename(root, name, NULL);
   PtTestFootage spec = {.width = 1280,
                         .height = 720,
                         .fps = 25,
                         .n_frames = 100,
-                        .module_px = qr ? 5 : 3,
+                        .module_px = symbology == PT_SYMBOL_GS1_128 ? 3 : 5,
                         .first = 25,
                         .last = 74,
                         .x = 0,
@@ -135,14 +144,17 @@ moving_run(QrSeen *seen, const PtCameraConfig *base, const char *root, const cha
   pt_camera_stop(cam);
   PtScanStats st;
   pt_camera_get_scan_stats(cam, &st);
-  const char *want = qr ? qr : CASE_RAW;
-  const char *type = qr ? "QR-Code" : "CODE-128";
+  const char *want = qr ? LINK : CASE_RAW;
+  const char *type = types[symbology];
   guint n = reads_of(seen, want);
-  PT_CHECK(n >= 2, "%s moving in: read %u times (%u distinct payloads)", type, n,
+  /* libdmtx's search of a frame ends at a wall-clock deadline, so a starved box reads fewer
+   * of the ten frames that show the symbol; one read is all the station needs. */
+  guint least = symbology == PT_SYMBOL_GS1_DATAMATRIX ? 1 : 2;
+  PT_CHECK(n >= least, "%s moving in: read %u times (%u distinct payloads)", type, n,
            g_hash_table_size(seen->payloads));
   PT_CHECK(g_strcmp0(g_hash_table_lookup(seen->types, want), type) == 0, "read as %s",
            (char *)g_hash_table_lookup(seen->types, want));
-  if (gs1) {
+  if (!qr) {
     PtGs1ReadElement els[PT_GS1_ELEMENTS_MAX];
     gsize n_els = 0;
     PT_CHECK(pt_gs1_element_string_parse(want, els, G_N_ELEMENTS(els), &n_els, &error) &&
@@ -336,10 +348,11 @@ main(int argc, char **argv)
   cfg.scan_hold_ms = 400;
   still_run(&seen, &cfg);
 
-  /* Codes that move in over a still backdrop: a QR and a case label's GS1-128, read with
-   * the motion gate on; the dock stands still before and after. */
-  moving_run(&seen, &cfg, root, LINK, NULL);
-  moving_run(&seen, &cfg, root, NULL, CASE_BRACKETS);
+  /* Codes that move in over a still backdrop: a QR and a case label's GS1-128 and GS1
+   * DataMatrix, read with the motion gate on; the dock stands still before and after. */
+  moving_run(&seen, &cfg, root, PT_SYMBOL_QR);
+  moving_run(&seen, &cfg, root, PT_SYMBOL_GS1_128);
+  moving_run(&seen, &cfg, root, PT_SYMBOL_GS1_DATAMATRIX);
   region_run(&seen, &cfg, root);
 
   pt_camera_config_clear(&cfg);

@@ -36,6 +36,10 @@ must "$BIN" init
 # cores for many seconds at the first start and holds up a stop.
 sed -i 's/^demo=auto$/demo=off/' "$PACKTRACE_DATA/station.ini"
 sed -i 's|^time_zone=.*|time_zone=Asia/Shanghai|' "$PACKTRACE_DATA/station.ini"
+# The page's grading figures are recorded here as the grading camera would: no demo camera
+# (whose footage is ready within seconds) may grade into them.
+sed -i 's|^demo=auto|demo=off|' "$PACKTRACE_DATA/station.ini"
+grep -q '^demo=off$' "$PACKTRACE_DATA/station.ini" || { echo "Bail out! cannot turn the demo off"; exit 1; }
 must "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN \
   --grower "Li farm" --harvest-date 2026-11-20 --pack-date 2026-11-25 --quantity 1200 --lot OK1
 must "$BIN" batch new --product Pomelos --gtin $GTIN --grower "Chen orchard" --lot HELD1

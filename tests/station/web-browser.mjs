@@ -37,7 +37,10 @@ async function open(path, locale) {
   const page = await context.newPage();
   const offsite = [];
   let bytes = 0;
-  page.on('request', (r) => { if (!r.url().startsWith(base)) offsite.push(r.url()); });
+  // blob: URLs of the station's origin hold what the page fetched from it (thumbnails).
+  page.on('request', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('blob:' + base)) offsite.push(r.url());
+  });
   page.on('response', async (r) => { try { bytes += (await r.body()).length; } catch (e) { /* redirect */ } });
   await page.goto(base + path, { waitUntil: 'load', timeout: 20000 });
   return { context, page, offsite, bytes: () => bytes };
