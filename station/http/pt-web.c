@@ -385,7 +385,7 @@ respond_to_page(Resolve *rq)
 static enum MHD_Result
 respond_linkset(Resolve *rq, PtDlItem item, const char *description)
 {
-  g_autofree char *ns = pt_epcis_namespace(rq->station->config);
+  const char *ns = PT_EPCIS_NAMESPACE;
   json_t *set = pt_gs1_resolver_linkset(item, rq->dl.anchor, description, ns);
   char *text = json_text(set);
   struct MHD_Response *r = text_response(PT_GS1_LINKSET_TYPE, text, strlen(text));
@@ -717,7 +717,7 @@ respond_description(const PtHttpCall *call)
     return respond_preflight(call->c);
   const PtConfig *config = call->http->station->config;
   g_autofree char *origin = g_strdup_printf("https://%s", config->public_host);
-  g_autofree char *ns = pt_epcis_namespace(config);
+  const char *ns = PT_EPCIS_NAMESPACE;
   char *text = json_text(pt_gs1_resolver_description(origin, config->name, ns));
   return respond_text(call->c, MHD_HTTP_OK, "application/json", text, strlen(text));
 }

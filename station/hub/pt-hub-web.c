@@ -16,13 +16,13 @@
  * Workload: scan peaks of one lot (a festival, a recall in the news).  A revalidation costs one
  * indexed read (pt_hub_store_lot_heads()); a render reads the batch's records (tens) once. */
 #include "pt-hub-web.h"
-
 #include "pt-hub-cache.h"
 #include "pt-hub-respond.h"
 #include "pt-hub-store-web.h"
 
 #include "pt-bundle.h"
 #include "pt-config.h"
+#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1-dl-compress.h"
 #include "pt-gs1-dl.h"
@@ -593,7 +593,7 @@ respond_to_page(Resolve *rq)
 static enum MHD_Result
 respond_linkset(Resolve *rq, PtDlItem item, const char *description)
 {
-  g_autofree char *ns = g_strdup_printf("https://%s/ns/packtrace/", rq->call->web->doc.public_host);
+  const char *ns = PT_EPCIS_NAMESPACE;
   gsize len = 0;
   char *text =
       pt_hub_json_text(pt_gs1_resolver_linkset(item, rq->dl.anchor, description, ns), &len);
@@ -902,7 +902,7 @@ respond_description(const PtHubCall *call)
     return respond_preflight(call->c);
   const char *host = call->web->doc.public_host;
   g_autofree char *origin = g_strdup_printf("https://%s", host);
-  g_autofree char *ns = g_strdup_printf("https://%s/ns/packtrace/", host);
+  const char *ns = PT_EPCIS_NAMESPACE;
   gsize len = 0;
   char *text =
       pt_hub_json_text(pt_gs1_resolver_description(origin, "packtrace co-op hub", ns), &len);
