@@ -457,8 +457,11 @@ if (axePath) {
     return r.status === 401 || r.status;
   });
   await p.click('#lang');
+  /* The lists are drawn again after the language changes: wait for them, do not sample. */
   await step('the admin part in Chinese', async () =>
-    (await p.textContent('#admin-title')) === '用户和 API 密钥' && (await p.textContent('#users')).includes('（您）'));
+    p.waitForFunction(() => document.querySelector('#admin-title')?.textContent === '用户和 API 密钥' &&
+      document.querySelector('#users')?.textContent.includes('（您）'), null, { timeout: 10000 })
+      .then(() => true, async () => `title "${await p.textContent('#admin-title')}", users "${(await p.textContent('#users')).slice(0, 80)}"`));
   await p.screenshot({ path: join(outDir, 'dashboard-admin-zh.png'), fullPage: true });
   await p.click('#lang');
   await ctx.close();
