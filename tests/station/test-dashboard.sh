@@ -219,6 +219,9 @@ check "GET /api/v1/printers lists station.ini's printers in order" \
 check "... with label, address, template and the default" \
   'jq -e --arg a "127.0.0.1:$OFF" ".printers[0] | .label == \"Dock label printer\" and .address == \$a and .template == \"case\" and .default and .queued == 0" "$T/body" >/dev/null'
 check "... and a typed address is no longer taken" 'jq -e ".typed_address == false" "$T/body" >/dev/null'
+# Right after the start the worker may be trying that job again (in flight, not retrying):
+# wait, bounded, for it to be back in its retry wait.
+wait_for 15 'code -H "$AUTH" "$URL/api/v1/printers" >/dev/null; jq -e ".printers[] | select(.address == \"127.0.0.1:1\" and .retrying == 1)" "$T/body" >/dev/null'
 check "... and the address jobs of before still wait for, as an unconfigured printer" \
   'jq -e ".printers[] | select(.address == \"127.0.0.1:1\" and (.configured | not) and .retrying == 1)" "$T/body" >/dev/null'
 check "a typed address is refused once printers are configured" \
