@@ -2,8 +2,8 @@
 # test-capture-schema.sh: a station syncing to an EPCIS repository that validates every
 # capture document with GS1's schema (schema-receiver.mjs, ajv) drains completely although its
 # log holds an event that repository refuses.  The station comes from fixtures/raw-lot.sql
-# (make-raw-lot-fixture.sh): a packtrace from before lots were percent-encoded signed lot
-# 'A/B%1-x''s commissioning with the class https://id.gs1.org/01/GTIN/10/A/B%1-x, an invalid
+# (tests/upgrade/make-fixture.sh with fixtures/raw-lot-scenario.sh): a packtrace from before
+# lots were percent-encoded signed lot 'A/B%1-x''s commissioning with the class https://id.gs1.org/01/GTIN/10/A/B%1-x, an invalid
 # URI; behind it, two sound batches, a packing event and a recall.  Today's packtrace upgrades
 # it, records a new batch with the same awkward lot (now encoded), and sends everything from
 # the start: the first capture is refused whole, the station resends event by event, the old
