@@ -92,6 +92,23 @@ pt_label_text_bitmap(PangoContext *ctx, const PtLabelItem *item, guint dpi, cons
   return TRUE;
 }
 
+/* GS1's smallest GS1-128 module at @dpi, rounded up to whole dots. */
+static int
+gs1_128_min_dots(guint dpi)
+{
+  return (int)ceil(PT_GS1_128_X_MIN_MM * dpi / 25.4 - 0.01);
+}
+
+gboolean
+pt_label_gs1_128_fits(const PtBarcode *bc, double box_w_pt)
+{
+  static const guint dpis[] = {203, 300};
+  for (gsize i = 0; i < G_N_ELEMENTS(dpis); i++)
+    if ((bc->cols + 2 * bc->quiet) * gs1_128_min_dots(dpis[i]) > pt_label_dots(box_w_pt, dpis[i]))
+      return FALSE;
+  return TRUE;
+}
+
 int
 pt_label_module_dots(const PtLabelItem *item, guint dpi, int max_dots, GError **error)
 {
@@ -102,7 +119,7 @@ pt_label_module_dots(const PtLabelItem *item, guint dpi, int max_dots, GError **
   if (bc->symbology == PT_SYMBOL_GS1_128) {
     /* Preferred X 0.33 mm; never below GS1's 0.25 mm, rounded to whole dots. */
     int pref = MAX(1, (int)lround(0.33 * dpi / 25.4));
-    min_dots = (int)ceil(PT_GS1_128_X_MIN_MM * dpi / 25.4 - 0.01);
+    min_dots = gs1_128_min_dots(dpi);
     m = MIN(pref, wd / total_w);
   } else {
     min_dots = PT_QR_MODULE_MIN_DOTS;

@@ -130,16 +130,6 @@ quantity_text(const PtLabelContent *c)
 /* Width of the case label's symbol box, points (4 in less two 8 pt margins). */
 #define CASE_SYMBOL_W_PT 272
 
-/* TRUE when GS1-128 @bc, quiet zones included, fits @box_w_pt at GS1's smallest module
- * rounded up to whole dots at every resolution a label is rendered at (0.254 mm at 300 dpi),
- * so that what fits here also fits when rendered. */
-static gboolean
-gs1_128_fits(const PtBarcode *bc, double box_w_pt)
-{
-  double x_mm = MAX(PT_GS1_128_X_MIN_MM, 3 * 25.4 / 300);
-  return (bc->cols + 2 * bc->quiet) * x_mm <= box_w_pt * 25.4 / 72;
-}
-
 static gboolean
 layout_case(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o, GError **error)
 {
@@ -170,7 +160,7 @@ layout_case(PtLabelLayout *l, const PtLabelContent *c, const PtLabelOptions *o, 
   PtBarcode *bc = pt_barcode_gs1(sym, brackets, error);
   if (!bc)
     return FALSE;
-  if (sym == PT_SYMBOL_GS1_128 && !gs1_128_fits(bc, CASE_SYMBOL_W_PT)) {
+  if (sym == PT_SYMBOL_GS1_128 && !pt_label_gs1_128_fits(bc, CASE_SYMBOL_W_PT)) {
     /* A lot GS1 allows (20 characters outside code set C) makes a GS1-128 wider than a
      * 4-inch label at GS1's smallest module: the same element string goes in a GS1
      * DataMatrix, which the dock camera and the driver's page read too. */

@@ -76,6 +76,11 @@ pt_label_dots(double pt, guint dpi)
  * module we print. */
 int pt_label_module_dots(const PtLabelItem *item, guint dpi, int max_dots, GError **error);
 
+/* TRUE when GS1-128 @bc, quiet zones included, fits a box @box_w_pt wide at GS1's smallest
+ * module (whole dots) at each resolution labels are rendered at, 203 and 300 dpi: the rule
+ * pt_label_module_dots() refuses by. */
+gboolean pt_label_gs1_128_fits(const PtBarcode *bc, double box_w_pt);
+
 /* Lays text @item out at the largest size (step 0.5 pt) from size_pt down to min_pt
  * that fits its box at @dpi.  Returns: (transfer full) (nullable): the layout, with
  * its logical extents in @logical (dots). */
