@@ -94,7 +94,7 @@ check_datamatrix(const char *dir)
     return;
   g_autofree char *path = pt_test_write(dir, "case-dm.png", out);
   /* -G 29: GS1 mode, FNC1 printed as GS; a GS1 DataMatrix starts with FNC1. */
-  const char *argv[] = {"dmtxread", "-G", "29", "-m", "5000", path, NULL};
+  const char *argv[] = {"dmtxread", "-N", "1", "-G", "29", "-m", "5000", path, NULL};
   g_autofree char *got = pt_test_run(argv, NULL);
   CHECK(got != NULL, "dmtxread failed");
   if (!got)
