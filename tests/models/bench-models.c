@@ -8,7 +8,8 @@
  * as `packtrace grade` grades them without a scale: a 1001x1001 photo of one fruit on
  * white paper graded whole, and a 1920x1440 phone photo of twelve fruit through twelve
  * ROIs; for each the same medians and ratio.
- *   bench-models [RUNS]          (default 41) */
+ *   bench-models [RUNS [CASE]]   (RUNS default 41; CASE: 720p, 1080p, photo or rois, default
+ *                                all four; one case alone is what a profiler wants) */
 #include "fruitgen.h"
 
 #include <stdio.h>
@@ -172,15 +173,25 @@ int
 main(int argc, char **argv)
 {
   gint64 runs = 41;
+  const char *only = argc > 2 ? argv[2] : NULL;
+  static const char *const cases[] = {"720p", "1080p", "photo", "rois"};
+  gboolean known = only == NULL;
 
-  if (argc > 1 && !g_ascii_string_to_signed(argv[1], 10, 3, 10000, &runs, NULL)) {
-    fprintf(stderr, "usage: bench-models [RUNS, 3 to 10000]\n");
+  for (guint i = 0; only && i < G_N_ELEMENTS(cases); i++)
+    known |= strcmp(only, cases[i]) == 0;
+  if ((argc > 1 && !g_ascii_string_to_signed(argv[1], 10, 3, 10000, &runs, NULL)) || argc > 3 ||
+      !known) {
+    fprintf(stderr, "usage: bench-models [RUNS, 3 to 10000 [720p|1080p|photo|rois]]\n");
     return 2;
   }
   printf("bench-models: medians of %d runs, one core\n", (int)runs);
-  bench(1280, 720, (int)runs);
-  bench(1920, 1080, runs);
-  bench_photo(1001, 1001, 0, (int)runs);
-  bench_photo(1920, 1440, 12, (int)runs);
+  if (!only || strcmp(only, "720p") == 0)
+    bench(1280, 720, (int)runs);
+  if (!only || strcmp(only, "1080p") == 0)
+    bench(1920, 1080, (int)runs);
+  if (!only || strcmp(only, "photo") == 0)
+    bench_photo(1001, 1001, 0, (int)runs);
+  if (!only || strcmp(only, "rois") == 0)
+    bench_photo(1920, 1440, 12, (int)runs);
   return 0;
 }
