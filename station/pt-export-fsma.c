@@ -581,8 +581,23 @@ rows_transformation(Export *x, const LotFacts *f, const Event *e)
   }
 }
 
+/* The quantityList entry of the loading event that put the lot on the load @departing left
+ * with: a pallet's lot goes on as its cases, counted on loading only. */
+static const json_t *
+loaded_quantity(const GPtrArray *events, const json_t *departing)
+{
+  json_t *load = json_object_get(departing, "pt:loadId");
+  const json_t *found = NULL;
+  for (guint i = 0; load && i < events->len; i++) {
+    const Event *e = g_ptr_array_index(events, i);
+    if (strcmp(e->step, "loading") == 0 && json_equal(json_object_get(e->body, "pt:loadId"), load))
+      found = json_array_get(json_object_get(e->body, "quantityList"), 0);
+  }
+  return found;
+}
+
 static void
-rows_movement(Export *x, const LotFacts *f, const Event *e, gboolean shipping)
+rows_movement(Export *x, const LotFacts *f, const Event *e, const json_t *loaded, gboolean shipping)
 {
   const PtConfig *config = x->station->config;
   const char *cte = shipping ? "Shipping" : "Receiving";
@@ -592,6 +607,10 @@ rows_movement(Export *x, const LotFacts *f, const Event *e, gboolean shipping)
   fill_time(r, e);
   const json_t *q0 = json_array_get(json_object_get(e->body, "quantityList"), 0);
   json_t *n = json_object_get(q0, "quantity");
+  if (!json_is_number(n) && loaded) {
+    q0 = loaded;
+    n = json_object_get(q0, "quantity");
+  }
   if (json_is_number(n))
     fill_quantity(r, TRUE, json_number_value(n), str_member(q0, "uom"), NULL);
   else /* a loose lot goes on a load whole */
@@ -599,9 +618,14 @@ rows_movement(Export *x, const LotFacts *f, const Event *e, gboolean shipping)
   set(r, PT_FSMA_COL_LOCATION_GLN, station_gln(config, e->body));
   set(r, PT_FSMA_COL_LOCATION, station_description(config));
   g_autofree char *station_desc = station_description(config);
-  g_autofree char *station_gln_text = station_gln(config, e->body);
+  const char *gln = gln_of(str_member(json_object_get(e->body, "readPoint"), "id"));
+  if (!gln && config->gln && *config->gln)
+    gln = config->gln;
+  g_autofree char *shed =
+      gln ? g_strdup_printf("GLN %s (%s)", gln, station_desc)
+          : g_strdup_printf("%s (no GLN recorded: station.ini [station] gln)", station_desc);
   if (shipping) {
-    set(r, PT_FSMA_COL_SHIP_FROM, g_strdup_printf("GLN %s (%s)", station_gln_text, station_desc));
+    set(r, PT_FSMA_COL_SHIP_FROM, g_strdup(shed));
     char *to =
         party(e->body, "destinationList", "destination", str_member(e->body, "pt:destinationName"));
     set(r, PT_FSMA_COL_SHIP_TO,
@@ -610,7 +634,7 @@ rows_movement(Export *x, const LotFacts *f, const Event *e, gboolean shipping)
     char *from = party(e->body, "sourceList", "source", NULL);
     set(r, PT_FSMA_COL_SHIP_FROM,
         from ? from : g_strdup("not recorded: the receiving event names no source (sourceList)"));
-    set(r, PT_FSMA_COL_SHIP_TO, g_strdup_printf("GLN %s (%s)", station_gln_text, station_desc));
+    set(r, PT_FSMA_COL_SHIP_TO, g_strdup(shed));
   }
   set_na(r, PT_FSMA_COL_HARVEST_LOCATION, cte, section);
   set_na(r, PT_FSMA_COL_INPUT_TLC, cte, section);
@@ -708,9 +732,9 @@ export_batch(Export *x, gint64 batch_id, GError **error)
              !facts.transformed_from)
       rows_commissioning(x, &facts, e);
     else if (strcmp(e->step, "departing") == 0)
-      rows_movement(x, &facts, e, TRUE);
+      rows_movement(x, &facts, e, loaded_quantity(events, e->body), TRUE);
     else if (strcmp(e->step, "receiving") == 0)
-      rows_movement(x, &facts, e, FALSE);
+      rows_movement(x, &facts, e, NULL, FALSE);
   }
   return TRUE;
 }

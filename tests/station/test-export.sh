@@ -27,9 +27,10 @@ L1='A/B%1-x'
 S1="LOT&7?Q'x"
 S2='S,"2"'
 L3='PLAIN-3'
+L4='PAL-4'
 
 "$BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
-sed -i "s/^demo=auto$/demo=off/; s/^gln=$/gln=$SHED_GLN/; s/^supplier_address=$/supplier_address=1 Orchard Rd, Ganzhou/; s/^supplier_phone=$/supplier_phone=0797-1234567/; s/^supplier_name=$/supplier_name=Gannan Co-op/" "$INI"
+sed -i "s/^demo=auto$/demo=off/; s/^gln=$/gln=$SHED_GLN/; s/^supplier_address=$/supplier_address=1 Orchard Rd, Ganzhou/; s/^supplier_phone=$/supplier_phone=0797-1234567/; s/^supplier_name=$/supplier_name=Gannan Co-op/; s/^gs1_company_prefix=$/gs1_company_prefix=0614141/" "$INI"
 sed -i 's/^\[labels.zh\]$/[labels.zh]\nOranges=橙子\nNavel=脐橙\nGannan, Jiangxi=江西赣南/' "$INI"
 TOKEN=$(sed -n 's/^operator_token=//p' "$INI")
 
@@ -46,9 +47,21 @@ must "$BIN" load close 1
 must "$BIN" load new --plate XYZ --seal S10 --destination "Buyer Two" --destination-gln $BUYER2 --desadv DA-2
 must "$BIN" load add 2 "$S2"
 must "$BIN" load close 2
+must "$BIN" batch new --product Oranges --gtin 9506000134352 --lot "$L4" --quantity 300 --uom KGM \
+  --origin "Gannan, Jiangxi" --grower "Wang Farm" --harvest-date 2026-11-22 --pack-date 2026-11-23
+must "$BIN" pallet new
+SSCC=$("$BIN" pallet list --json | jq -r '.pallets[0].sscc // .[0].sscc')
+must "$BIN" pallet add "$SSCC" "$L4" --cases 12
 must "$BIN" load new --plate QQ1 --seal S11 --destination "Buyer Three" --destination-gln $BUYER3 --po PO-9
 must "$BIN" load add 3 "$L3"
+must "$BIN" load add 3 --pallet "$SSCC"
 must "$BIN" load close 3
+# Goods come back from buyer one (a receiving step by hand, no source named); a second one is
+# declared in error, so neither it nor its declaration is a CTE.
+must "$BIN" event add "$S1" --step receiving --quantity 10 --uom KGM --note "returned"
+must "$BIN" event add "$S1" --step receiving --quantity 99 --uom KGM --note "typo"
+N_TYPO=$("$BIN" batch show "$S1" --json | jq '.event_list | length')
+must "$BIN" event correct "$S1" --event "$N_TYPO" --reason did_not_occur
 
 # --- FSMA 204, CSV ---
 expect 0 "export fsma --lot (CSV)" "$BIN" export fsma --lot "$L1" -o "$T/l1.csv"
@@ -63,8 +76,8 @@ print(json.dumps([dict(zip(r[0], row)) for row in r[1:]], ensure_ascii=False))' 
 csv_json "$T/l1.csv" >"$T/l1.json"
 HEADERS=$(python3 -c 'import csv, sys; print(len(next(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))))' "$T/l1.csv")
 check "  a header of 19 columns" '[ "$HEADERS" = 19 ]'
-check "  the lot, its two split lots and their CTEs: 6 rows" \
-  '[ "$(jq -c "[.[] | [.\"Critical Tracking Event (CTE)\", .\"Traceability Lot Code (TLC)\"]]" "$T/l1.json")" = "$(jq -nc --arg a "$L1" --arg b "$S1" --arg c "$S2" "[[\"Harvesting\",\$a],[\"Initial Packing\",\$a],[\"Transformation\",\$b],[\"Transformation\",\$c],[\"Shipping\",\$b],[\"Shipping\",\$c]]")" ]'
+check "  the lot, its two split lots and their CTEs: 7 rows, the receiving declared in error left out" \
+  '[ "$(jq -c "[.[] | [.\"Critical Tracking Event (CTE)\", .\"Traceability Lot Code (TLC)\"]]" "$T/l1.json")" = "$(jq -nc --arg a "$L1" --arg b "$S1" --arg c "$S2" "[[\"Harvesting\",\$a],[\"Initial Packing\",\$a],[\"Transformation\",\$b],[\"Transformation\",\$c],[\"Shipping\",\$b],[\"Shipping\",\$c],[\"Receiving\",\$b]]")" ]'
 check "  every KDE of every row is filled (a value, or n/a / not recorded with the reason)" \
   '[ "$(jq "[.[] | to_entries[] | select(.value == \"\")] | length" "$T/l1.json")" = 0 ] && [ "$(jq "[.[] | length] | unique" -c "$T/l1.json")" = "[19]" ]'
 check "  hostile lot codes come back exactly (slash, percent, &, ?, quote, comma)" \
@@ -92,6 +105,9 @@ check "  shipping of $S2: buyer two, 200 KGM, the despatch advice" \
 ROW=$(jq -c --arg lot "$S2" '[.[] | select(."Critical Tracking Event (CTE)" == "Transformation" and ."Traceability Lot Code (TLC)" == $lot)][0]' "$T/l1.json")
 check "  transformation into $S2: the event's transformationID, 200 out, the input lot and 350 used" \
   '[ "$(col "Reference Document Number")" = "$(ev l1 ".epcisBody.eventList[] | select(.type == \"TransformationEvent\") | .transformationID")" ] && [ "$(col Quantity)" = 200 ] && [ "$(col "Input Traceability Lot Code(s) and Quantity Used")" = "$L1 (350 KGM used)" ]'
+ROW=$(jq -c '.[] | select(."Critical Tracking Event (CTE)" == "Receiving")' "$T/l1.json")
+check "  receiving: 10 KGM, to the shed; the unnamed source says so" \
+  '[ "$(col Quantity)/$(col "Unit of Measure")" = 10/KGM ] && [ "$(col "Ship-From / Immediate Previous Source Location")" = "not recorded: the receiving event names no source (sourceList)" ] && [[ "$(col "Ship-To / Immediate Subsequent Recipient Location")" == "GLN $SHED_GLN ("* ]]'
 ROW=$(jq -c '.[0]' "$T/l1.json")
 check "  harvesting: the harvest day, the farm and origin, 400 KGM" \
   '[ "$(col "Event Date")" = 2026-11-20 ] && [ "$(col "Harvest Location (Farm, Field)")" = "Li Farm, Gannan, Jiangxi" ] && [ "$(col Quantity)" = 400 ]'
@@ -111,21 +127,23 @@ else
   not_ok "  the workbook opens with zipfile and ElementTree" "$(cat "$T/xlsx.err")"
 fi
 check "  sheets FSMA 204 and About; an autofilter over A1:S7; the header row frozen" \
-  '[ "$(jq -c "[.sheets, .autofilter, .frozen]" "$T/l1.xlsx.json")" = "[[\"FSMA 204\",\"About\"],\"A1:S7\",\"A2\"]" ]'
+  '[ "$(jq -c "[.sheets, .autofilter, .frozen]" "$T/l1.xlsx.json")" = "[[\"FSMA 204\",\"About\"],\"A1:S8\",\"A2\"]" ]'
 check "  the same cells as the CSV, row for row" \
   '[ "$(jq -c "[.rows[] | [.[].v]]" "$T/l1.xlsx.json")" = "$(python3 -c "import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], encoding=\"utf-8-sig\", newline=\"\"))), ensure_ascii=False, separators=(\",\", \":\")))" "$T/l1.csv")" ]'
 check "  quantities are numbers (sortable), the rest text" \
   '[ "$(jq -c "[.rows[1:][] | .[6].t] | unique" "$T/l1.xlsx.json")" = "[\"n\"]" ] && [ "$(jq -c "[.rows[1:][] | .[4].t] | unique" "$T/l1.xlsx.json")" = "[\"s\"]" ]'
 
 # --- a date range ---
-expect 0 "export fsma --from --to (the harvest day of $L3)" "$BIN" export fsma --from 2026-11-22 --to 2026-11-22
+expect 0 "export fsma --from --to (the harvest day of $L3 and $L4)" "$BIN" export fsma --from 2026-11-22 --to 2026-11-22
 printf '%s' "$OUT" >"$T/range.csv"
-check "  only that day's CTE: $L3's harvesting" \
-  '[ "$(csv_json "$T/range.csv" | jq -c "[.[] | [.\"Critical Tracking Event (CTE)\", .\"Traceability Lot Code (TLC)\"]]")" = "[[\"Harvesting\",\"$L3\"]]" ]'
+check "  only that day's CTEs: the harvesting of $L3 and $L4" \
+  '[ "$(csv_json "$T/range.csv" | jq -c "[.[] | [.\"Critical Tracking Event (CTE)\", .\"Traceability Lot Code (TLC)\"]]")" = "[[\"Harvesting\",\"$L3\"],[\"Harvesting\",\"$L4\"]]" ]'
 TODAY=$(date -u +%F)
 expect 0 "export fsma over today: every shipping" "$BIN" export fsma --from "$TODAY" --to "$TODAY" --format csv -o "$T/today.csv"
 check "  three shipments to the three buyers" \
-  '[ "$(csv_json "$T/today.csv" | jq -r ".[] | select(.\"Critical Tracking Event (CTE)\" == \"Shipping\") | .\"Ship-To / Immediate Subsequent Recipient Location\"" | sort | tr "\n" "|")" = "GLN $BUYER1 (Buyer One)|GLN $BUYER2 (Buyer Two)|GLN $BUYER3 (Buyer Three)|" ]'
+  '[ "$(csv_json "$T/today.csv" | jq -r ".[] | select(.\"Critical Tracking Event (CTE)\" == \"Shipping\") | .\"Ship-To / Immediate Subsequent Recipient Location\"" | sort | tr "\n" "|")" = "GLN $BUYER1 (Buyer One)|GLN $BUYER2 (Buyer Two)|GLN $BUYER3 (Buyer Three)|GLN $BUYER3 (Buyer Three)|" ]'
+check "  the palletised lot ships as its 12 cases on the pallet" \
+  '[ "$(csv_json "$T/today.csv" | jq -r ".[] | select(.\"Critical Tracking Event (CTE)\" == \"Shipping\" and .\"Traceability Lot Code (TLC)\" == \"$L4\") | .Quantity + \" \" + .\"Unit of Measure\"")" = "12 cases (count)" ]'
 
 # --- China: the record and the 合格证 ---
 expect 0 "export cn (JSON)" "$BIN" export cn "$L1" "$L3"
@@ -182,7 +200,7 @@ check "GET /api/v1/exports/fsma: the operator's token is refused" \
 check "  an admin gets the CSV, byte for byte the CLI's, as an attachment" \
   '[ "$(code -H "Cookie: $COOKIE" "$url/api/v1/exports/fsma?lot=$LOTQ")" = 200 ] && cmp -s "$T/body" "$T/l1.csv" && grep -qi "^content-disposition: attachment" "$T/headers"'
 check "  and the XLSX, which opens" \
-  '[ "$(code -H "Cookie: $COOKIE" "$url/api/v1/exports/fsma?lot=$LOTQ&format=xlsx")" = 200 ] && grep -qi "spreadsheetml" "$T/headers" && python3 "$HERE/xlsx-rows.py" "$T/body" | jq -e ".rows | length == 7" >/dev/null'
+  '[ "$(code -H "Cookie: $COOKIE" "$url/api/v1/exports/fsma?lot=$LOTQ&format=xlsx")" = 200 ] && grep -qi "spreadsheetml" "$T/headers" && python3 "$HERE/xlsx-rows.py" "$T/body" | jq -e ".rows | length == 8" >/dev/null'
 check "  an unknown lot: 404 with the reason" \
   '[ "$(code -H "Cookie: $COOKIE" "$url/api/v1/exports/fsma?lot=NOPE-1")" = 404 ] && jq -e ".error | test(\"NOPE-1\")" "$T/body" >/dev/null'
 check "  a bad date: 400" \
