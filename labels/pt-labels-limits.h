@@ -64,3 +64,6 @@
  * larger than a quarter of the bytes is drawn every time instead. */
 #define PT_LABEL_CACHE_ENTRIES 32
 #define PT_LABEL_CACHE_BYTES   (48 * 1024 * 1024)
+
+/* The compliance certificate (pt-cert-cn.c): the longest field, bytes of UTF-8 */
+#define PT_CERT_FIELD_MAX 512

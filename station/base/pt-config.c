@@ -147,6 +147,9 @@ static const char config_template[] =
     "# Supplier printed on case and pallet labels (default: the station name) and its address.\n"
     "supplier_name=\n"
     "supplier_address=\n"
+    "# A telephone number buyers and inspectors reach the supplier on (the compliance\n"
+    "# certificate, 合格证, of `packtrace export cn`).  Empty: the certificate says none is set.\n"
+    "supplier_phone=\n"
     "# Pack size printed on labels, e.g. 18 kg carton, 88 ct.  Empty: not printed.\n"
     "pack_size=\n"
     "# What `packtrace label` makes without --template / --format: case or pallet; png, pdf,\n"
@@ -250,6 +253,7 @@ pt_label_settings_free(PtLabelSettings *s)
     return;
   g_free(s->supplier_name);
   g_free(s->supplier_address);
+  g_free(s->supplier_phone);
   g_free(s->pack_size);
   g_clear_pointer(&s->zh, g_hash_table_unref);
   g_free(s);
@@ -300,6 +304,7 @@ label_settings_load(GKeyFile *kf, const char *path, const char *station_name, GE
   g_autofree char *template_ = NULL, *format = NULL;
   if (!get_text(kf, path, "labels", "supplier_name", &s->supplier_name, error) ||
       !get_text(kf, path, "labels", "supplier_address", &s->supplier_address, error) ||
+      !get_text(kf, path, "labels", "supplier_phone", &s->supplier_phone, error) ||
       !get_text(kf, path, "labels", "pack_size", &s->pack_size, error) ||
       !get_text(kf, path, "labels", "template", &template_, error) ||
       !get_text(kf, path, "labels", "format", &format, error) ||

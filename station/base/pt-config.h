@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef struct {
   char *supplier_name;    /* default: [station] name */
   char *supplier_address; /* nullable */
+  char *supplier_phone;   /* nullable: on the compliance certificate (pt-export-cn.h) */
   char *pack_size;        /* nullable, e.g. "18 kg carton, 88 ct" */
   PtLabelTemplate template_;
   PtLabelFormat format;

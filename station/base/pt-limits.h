@@ -182,6 +182,13 @@
 #define PT_SSCC_MARK_MAX     65536  /* bytes of the data directory's SSCC high-water file */
 #define PT_TRANSFORM_OUT_MAX 16     /* lots one repack or sort makes */
 
+/* Regulators' exports (pt-export-fsma.c, pt-export-cn.c): what one request may cover */
+#define PT_EXPORT_RANGE_DAYS_MAX     366                 /* days of one date range */
+#define PT_EXPORT_LOTS_MAX           10000               /* lots of one export */
+#define PT_EXPORT_ROWS_MAX           200000              /* rows of one spreadsheet */
+#define PT_EXPORT_EVENTS_PER_LOT_MAX 100000              /* events of one lot read for it */
+#define PT_EXPORT_FILE_MAX           (256 * 1024 * 1024) /* a written export read back to serve */
+
 /* Loads (trucks) */
 #define PT_LOAD_TEXT_MAX       64 /* plate, seal, phone, document numbers (bytes) */
 #define PT_LOAD_CLIP_BEFORE_NS (5 * G_GINT64_CONSTANT(1000000000)) /* evidence before a scan */

@@ -162,6 +162,8 @@ pt_cmd_audit(int argc, char **argv)
 int
 pt_cmd_export(int argc, char **argv)
 {
+  if (argc >= 2 && (strcmp(argv[1], "fsma") == 0 || strcmp(argv[1], "cn") == 0))
+    return pt_cmd_export_regulator(argc, argv);
   g_auto(PtCliCommon) common = {0};
   g_autofree char *format = NULL, *output = NULL;
   gboolean public_view = FALSE;
@@ -175,7 +177,9 @@ pt_cmd_export(int argc, char **argv)
   int rc = PT_EXIT_OK;
   if (!pt_cli_parse(&argc, &argv, "ID",
                     "Export a batch (id or lot): its EPCIS 2.0 document, or "
-                    "a signed trace bundle that `packtrace verify` checks.",
+                    "a signed trace bundle that `packtrace verify` checks.  The regulators' "
+                    "exports: `export fsma` (FSMA 204 spreadsheet) and `export cn` (China "
+                    "traceability record, 合格证); see their --help.",
                     entries, &common))
     return PT_EXIT_USAGE;
   if (argc != 2) {
