@@ -3,7 +3,7 @@
  * "non_conformant" or "active" reaches a buyer), the signed verdict, the in-browser
  * verification, and the views across batches.  Kept apart from the pages' shared table
  * (ui-kit.js) so it can be folded into it; loaded after ui-kit.js, before buyer.js.
- * ptBuyerWords: step(), disposition(), status(), klass(), rule(). */
+ * ptBuyerWords: step(), disposition(), status(), klass(), role(), defect(), rule(). */
 'use strict';
 window.ptBuyerWords = (function () {
   var ui = window.ptUi, t = ui.t;
@@ -36,6 +36,7 @@ window.ptBuyerWords = (function () {
     'b.st:active': ['active', '正常'], 'b.st:held': ['on hold', '暂扣'], 'b.st:recalled': ['recalled', '已召回'],
     'b.cls:Extra': ['Extra class', '特级'], 'b.cls:I': ['Class I', '一级'], 'b.cls:II': ['Class II', '二级'],
     'b.cls:out': ['out of grade', '等外'],
+    'b.role:buyer': ['buyer', '采购商'], 'b.role:operator': ['operator', '操作员'], 'b.role:admin': ['administrator', '管理员'],
     /* the signed verdict */
     'b.verdict': ['Verdict', '判定'], 'b.anyVerdict': ['any', '全部'],
     'b.conformant': ['within tolerance', '符合容许度'], 'b.nonConformant': ['outside tolerance', '超出容许度'],
@@ -89,6 +90,7 @@ window.ptBuyerWords = (function () {
     disposition: function (d) { return word('b.disp:', ui.lastPart(d), spaced); },
     status: function (s) { return word('b.st:', s, spaced); },
     klass: function (c) { return word('b.cls:', c, String); },
+    role: function (r) { return word('b.role:', r, String); },
     defect: function (k) { return word('x.defect:', k, spaced); },
     /* The station's spike rule (English, with its two numbers) in the reader's language. */
     rule: function (text) {

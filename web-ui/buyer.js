@@ -368,7 +368,7 @@
   /* Who is signed in, and which batches they see (the scope the station enforces). */
   function showWho() {
     var w = document.getElementById('who');
-    w.textContent = session ? session.name + ' (' + session.role + ' · ' +
+    w.textContent = session ? session.name + ' (' + words.role(session.role) + ' · ' +
       (session.scope ? t('scopeGln', { g: session.scope }) : t('allBatches')) + ')' : '';
   }
   function signedIn(who) {

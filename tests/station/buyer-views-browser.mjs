@@ -75,6 +75,8 @@ for (const [lang, viewport, tag] of [['en', { width: 1280, height: 900 }, 'deskt
     await p.click('#signin-go');
     await rows().first().waitFor({ timeout: 10000 });
     await until(p, async () => (await rows().count()) === 4);
+    const who = await p.textContent('#who');
+    ok(who.includes(lang === 'zh' ? '采购商 · 全部批次' : 'buyer · all batches'), `the header names the role in the reader's language ${L}`, who);
     const ora2 = rows().filter({ hasText: 'ORA_002' });
     const cell = (await ora2.locator('span.verdict').textContent()).trim();
     const want = lang === 'zh' ? /^一级，超出容许度（42\.9% 的果实低于一级）$/ : /^Class I, outside tolerance \(42\.9% of fruit below Class I\)$/;
