@@ -23,6 +23,12 @@ window.ptBuyerCharts = (function () {
   function week(r) { return r[1]; }
   function grower(r) { return r[2] || t('x.noGrower'); }
   function fmt(n) { return Math.round(n * 10) / 10; }
+  /* About how wide @s is drawn at 12px: a CJK character is a full em, others about half. */
+  function textWidth(s) {
+    var w = 0;
+    for (var i = 0; i < s.length; i++) w += s.charCodeAt(i) >= 0x2e80 ? 12 : 7;
+    return w;
+  }
 
   /* A figure of stacked horizontal bars.  @bars: [{label, values: {key: n}}]; @keys: the
    * stack's order, each [key, name]; @o.share: bars are shares of their own total (with the
@@ -39,7 +45,7 @@ window.ptBuyerCharts = (function () {
     keys.forEach(function (k, i) {
       s.appendChild(svg('rect', { x: lx, y: 4, width: 12, height: 12, class: 'k' + (i % 7) }));
       s.appendChild(svg('text', { x: lx + 16, y: 15 }, k[1]));
-      lx += 22 + Math.min(120, 7 * k[1].length);
+      lx += 24 + textWidth(k[1]);
     });
     bars.forEach(function (b, i) {
       var y = legendH + i * row, x = nameW, whole = o.share ? (totals[i] || 1) : max;

@@ -25,4 +25,4 @@ buyer_station
 BUYER_PW="fresh fruit 2026"
 must sh -c "echo '$BUYER_PW' | '$BIN' user add buyer-all --role buyer"
 buyer_run
-timeout 150 node "$HERE/buyer-views-browser.mjs" "$url" "$PACKTRACE_BUILD" "$BUYER_PW" "$AXE"
+timeout 240 node "$HERE/buyer-views-browser.mjs" "$url" "$PACKTRACE_BUILD" "$BUYER_PW" "$AXE"
