@@ -8,7 +8,12 @@
  * as Bearer.  Downloads are fetched with the same credentials and saved from memory.
  * A buyer scoped to a GLN sees only the batches shipped there: the station filters, the
  * header says the scope.  Each batch shows its consumer page scans per day and flags a spike
- * (the station's rule, sent with the search), the counterfeit signal. */
+ * (the station's rule, sent with the search), the counterfeit signal.
+ * The grade a batch shows and is searched by is its signed verdict: the class its last grading
+ * declared and whether the lot met that class's tolerances (never the class most fruit have).
+ * Views have their own addresses, kept over a reload: #/batch/ID (a batch, its signed bundle
+ * checked in this browser with pt-verify.js) and #/stats (the views across batches of
+ * buyer-charts.js); words by code (steps, states, classes) are buyer-i18n.js's. */
 'use strict';
 (function () {
   var ui = window.ptUi, el = ui.el, svg = ui.svg, t = ui.t;
@@ -56,7 +61,8 @@
     keyHelp: ['STATION_KEY: the station\'s Ed25519 public key, 64 hex digits (shown with each batch, and at /api/v1/station). Exit 0 and "valid" when every event\'s hash, chain link and signature hold.',
       'STATION_KEY：站点的 Ed25519 公钥，64 位十六进制（见每个批次页面及 /api/v1/station）。每条事件的哈希、链接和签名均无误时，程序退出码为 0 并输出 "valid"。']
   });
-  var last = null, current = null, stationKey = null, session = null;
+  var last = null, current = null, stationKey = null, session = null, stats = null;
+  var words = window.ptBuyerWords;
 
   function token() { try { return sessionStorage.getItem('pt-token'); } catch (e) { return null; } }
   function say(text, bad) { ui.say('msg', text, bad); }
@@ -88,7 +94,7 @@
   }
   function query() {
     var f = document.getElementById('search'), p = new URLSearchParams();
-    ['lot', 'gtin', 'grower', 'from', 'to', 'grade'].forEach(function (k) { if (f[k].value.trim()) p.set(k, f[k].value.trim()); });
+    ['lot', 'gtin', 'grower', 'from', 'to', 'grade', 'verdict'].forEach(function (k) { if (f[k].value.trim()) p.set(k, f[k].value.trim()); });
     if ((f.from.value || f.to.value) && f.date.value !== 'pack') p.set('date', f.date.value);
     return p;
   }
@@ -97,7 +103,7 @@
     if (!sc) return '–';
     return el('span', { class: 'scans' }, [String(sc.total),
       sc.spike ? ' ' : null,
-      sc.spike ? el('span', { class: 'spike', title: t('ruleIs', { r: sc.rule }) }, [t('spikeOn', { d: sc.spike.day, n: sc.spike.count })]) : null]);
+      sc.spike ? el('span', { class: 'spike', title: t('ruleIs', { r: words.rule(sc.rule) }) }, [t('spikeOn', { d: sc.spike.day, n: sc.spike.count })]) : null]);
   }
   /* Daily scans as bars, the median as a dashed line, the spike day in red. */
   function scanChart(sc) {
@@ -124,14 +130,25 @@
     if (!last) return;
     if (!last.batches.length) { box.appendChild(el('p', {}, [t('none')])); return; }
     box.appendChild(el('p', {}, [t('found', { n: last.batches.length }) + (last.more ? ' · ' + t('more') : '')]));
-    box.appendChild(table([t('lot'), t('gtin'), t('product'), t('grower'), t('packed'), t('grade'), t('status'), t('loads'), t('scans'), ''],
+    box.appendChild(table([t('lot'), t('gtin'), t('product'), t('grower'), t('packed'), t('grade'), t('status'), t('loads'), t('scans'), t('b.actions')],
       last.batches.map(function (b) {
         var btn = el('button', { type: 'button', class: 'open', 'data-lot': b.lot }, [t('open')]);
-        btn.addEventListener('click', function () { openBatch(b); });
+        btn.addEventListener('click', function () { location.hash = '#/batch/' + b.id; });
         return [b.lot, b.gtin, [b.product, b.variety].filter(Boolean).join(' · '), b.grower || '', b.pack_date,
-          b.grade || '–', el('span', { class: 'status ' + b.status }, [b.status]),
+          verdictCell(b.verdict), el('span', { class: 'status ' + b.status }, [words.status(b.status)]),
           b.loads.map(dest).join('; ') || '–', scanCell(b.scans), btn];
       }), 'results'));
+  }
+
+  /* The signed verdict: "Class I, outside tolerance" and the share of fruit below the class. */
+  function verdictText(v) {
+    if (!v) return t('b.notGraded');
+    var c = words.klass(v.declared_class);
+    return t(v.conformant ? 'b.verdictOk' : 'b.verdictBad', { c: c }) +
+      (v.below_class_percent != null ? t('b.paren', { p: t('b.belowPct', { p: v.below_class_percent, c: c }) }) : '');
+  }
+  function verdictCell(v) {
+    return el('span', { class: 'verdict ' + (!v ? '' : v.conformant ? 'ok' : 'bad'), title: t('b.verdictHelp') }, [verdictText(v)]);
   }
 
   async function search(ev) {
@@ -144,12 +161,15 @@
     } catch (e) { last = null; renderResults(); say(e.message, true); }
   }
 
-  function chart(counts, label) { return ui.barChart(ui.bars(counts), { label: label }); }
-  var stepName = ui.lastPart, when = ui.when, table = ui.table, dest = ui.dest;
+  function chart(counts, label, names) {
+    return ui.barChart(ui.bars(counts).map(function (b) { return [names ? names(b[0]) : b[0], b[1]]; }),
+      { label: label, nameWidth: 90, width: 400 });
+  }
+  var stepName = words.step, when = ui.when, table = ui.table, dest = ui.dest;
 
   /* A clip: its player, its signed SHA-256, and a download that checks the bytes against it. */
   function clipRow(c, lot) {
-    if (!c.url) return [String(c.n), stepName(c.step), c.camera, el('code', { class: 'sha' }, [c.sha256]), t('expired')];
+    if (!c.url) return [String(c.n), stepName(c.step), c.camera, hashes([el('code', { class: 'sha' }, [c.sha256])]), t('expired')];
     var result = el('span', { class: 'sha-check' }, []);
     var btn = el('button', { type: 'button', class: 'clip-download' }, [t('download')]);
     btn.addEventListener('click', async function () {
@@ -162,8 +182,8 @@
       } catch (e) { result.textContent = e.message; result.className = 'sha-check bad'; }
     });
     return [String(c.n), stepName(c.step), c.camera,
-      el('div', { class: 'clip' }, [el('video', { controls: '', preload: 'none', playsinline: '', src: c.url }, []),
-        el('code', { class: 'sha' }, [c.sha256])]),
+      el('div', { class: 'clip' }, [el('video', { controls: '', preload: 'none', playsinline: '', src: c.url, 'aria-label': t('clips') + ' ' + c.n }, []),
+        hashes([el('code', { class: 'sha' }, [c.sha256])])]),
       el('span', {}, [btn, ' ', result])];
   }
 
@@ -176,9 +196,90 @@
     ]).catch(function (e) { say(e.message, true); return null; });
     if (!parts) return;
     if (parts[4]) stationKey = parts[4].public_key;
-    current = { batch: b, timeline: parts[0], clips: parts[1].clips, loads: parts[2].loads, grading: parts[3] };
+    current = { batch: b, timeline: parts[0], clips: parts[1].clips, loads: parts[2].loads, grading: parts[3], check: { state: 'checking' } };
     renderBatch();
-    document.getElementById('batch').scrollIntoView();
+    window.scrollTo(0, 0);
+    checkBundle(current);
+  }
+
+  /* Folds hashes and signatures away: a buyer reads the story first. */
+  function hashes(kids) {
+    return el('details', { class: 'hashes' }, [el('summary', {}, [t('b.hashes')])].concat(kids));
+  }
+
+  /* The batch's signed bundle checked here against the station's key (pt-verify.js), then the
+   * state and verdict this page shows against the ones its verified events state. */
+  async function checkBundle(view) {
+    var x = view.timeline, v = view.batch.verdict;
+    try {
+      var bundle = await (await fetchAuth(view.batch.links.bundle)).json();
+      var r = await window.ptVerify.verifyBundle(bundle, { publicKey: stationKey, lot: x.lot, gtin: x.gtin, events: null });
+      var f = window.ptVerify.signedFacts(bundle.epcis.epcisBody.eventList) || {}, differ = [];
+      if (f.status !== x.status) differ.push(t('status'));
+      if ((f.declared_class || null) !== (v ? v.declared_class : null) ||
+          (v && ui.lastPart(f.disposition) !== (v.conformant ? 'conformant' : 'non_conformant'))) differ.push(t('grade'));
+      view.check = differ.length ? { state: 'differ', fields: differ.join(', ') } : { state: 'ok', n: r.n };
+    } catch (e) {
+      view.check = !e.tampered && e.name === 'NotSupportedError' ? { state: 'nocrypto' } :
+        { state: 'bad', why: e.tampered ? e.message : e.message || 'malformed bundle' };
+    }
+    var mark = document.getElementById('verify-mark');
+    if (view === current && mark) mark.replaceWith(verifyMark(view.check));
+  }
+  function verifyMark(c) {
+    var cls = c.state === 'ok' ? ' ok' : c.state === 'checking' || c.state === 'nocrypto' ? ' checking' : ' bad';
+    var text = c.state === 'ok' ? t('b.verified', { n: c.n }) : c.state === 'bad' ? t('b.unverified', { why: c.why }) :
+      c.state === 'differ' ? t('b.differ', { fields: c.fields }) : t(c.state === 'nocrypto' ? 'b.nocrypto' : 'b.checking');
+    return el('p', { id: 'verify-mark', class: 'verify' + cls, role: 'status' }, [text]);
+  }
+
+  /* A batch named by the address alone (a reload, a link): its record, then its search row
+   * (verdict, scans, links) found by its lot. */
+  async function openById(id) {
+    if (current && String(current.batch.id) === id) { renderBatch(); return; }
+    var hit = last && last.batches.filter(function (b) { return String(b.id) === id; })[0];
+    try {
+      if (!hit) {
+        var x = await get('/api/v1/batches/' + id);
+        var found = await get('/api/v1/search?lot=' + encodeURIComponent(x.lot));
+        hit = found.batches.filter(function (b) { return String(b.id) === id; })[0];
+        if (!hit) throw new Error(t('e.not-found'));
+      }
+      if (location.hash === '#/batch/' + id) await openBatch(hit);
+    } catch (e) { say(e.message, true); }
+  }
+
+  /* Which view the address names: #/batch/ID, #/stats, else the search. */
+  function view() {
+    var m = /^#\/batch\/(\d+)$/.exec(location.hash);
+    return m ? { name: 'batch', id: m[1] } : { name: location.hash === '#/stats' ? 'stats' : 'search' };
+  }
+  function route() {
+    var v = view(), signed = !!(session || token());
+    if (v.name !== 'batch') current = null;
+    ['search', 'results', 'scan-rule'].forEach(function (id) { document.getElementById(id).hidden = v.name === 'batch'; });
+    document.getElementById('title').hidden = v.name === 'batch';
+    document.getElementById('results').hidden = v.name !== 'search';
+    document.getElementById('stats').hidden = v.name !== 'stats';
+    renderBatch();
+    if (!signed) return;
+    if (v.name === 'batch') openById(v.id);
+    else if (v.name === 'stats') loadStats();
+  }
+
+  /* The views across batches, for the search's dates, grower and GTIN. */
+  async function loadStats() {
+    var p = new URLSearchParams(), q = query();
+    ['from', 'to', 'grower', 'gtin'].forEach(function (k) { if (q.get(k)) p.set(k, q.get(k)); });
+    try {
+      stats = await get('/api/v1/buyer/stats?' + p.toString());
+      renderStats();
+    } catch (e) { stats = null; renderStats(); say(e.message, true); }
+  }
+  function renderStats() {
+    var box = document.getElementById('stats');
+    box.textContent = '';
+    if (stats) window.ptBuyerCharts.render(box, stats);
   }
 
   function renderBatch() {
@@ -188,65 +289,67 @@
     if (!current) return;
     var b = current.batch, x = current.timeline, g = current.grading;
     var backBtn = el('button', { type: 'button', id: 'back' }, [t('back')]);
-    backBtn.addEventListener('click', function () { current = null; renderBatch(); });
-    box.appendChild(el('h2', { class: 'batch-title' }, [x.product + ' · ' + x.lot]));
-    box.appendChild(backBtn);
+    backBtn.addEventListener('click', function () { location.hash = '#/'; });
+    box.appendChild(el('h1', { class: 'batch-title' }, [x.product + ' · ' + x.lot]));
+    box.appendChild(el('p', { class: 'ops' }, [backBtn, ' ', el('a', { href: '#/batch/' + b.id, class: 'batch-link' }, [t('b.batchLink')])]));
     if (x.status === 'held' || x.status === 'recalled')
       box.appendChild(el('p', { class: 'banner ' + x.status, role: 'alert' }, [t(x.status) + (x.status_reason ? ' ' + x.status_reason : '')]));
+    box.appendChild(verifyMark(current.check));
     box.appendChild(ui.facts([['gtin', x.gtin], ['variety', x.variety], ['origin', x.origin], ['grower', x.grower],
-      ['harvested', x.harvest_date], ['packed', x.pack_date], ['status', x.status], ['grade', b.grade]]));
+      ['harvested', x.harvest_date], ['packed', x.pack_date], ['status', words.status(x.status)], ['grade', verdictText(b.verdict)]]));
 
-    box.appendChild(el('h3', {}, [t('downloads')]));
+    box.appendChild(el('h2', {}, [t('downloads')]));
     var epcis = el('button', { type: 'button', id: 'dl-epcis' }, [t('epcis')]);
     epcis.addEventListener('click', function () { download(b.links.epcis, x.lot + '-epcis.jsonld', 'application/ld+json'); });
     var bundle = el('button', { type: 'button', id: 'dl-bundle' }, [t('bundle')]);
     bundle.addEventListener('click', function () { download(b.links.bundle, x.lot + '-bundle.json'); });
     box.appendChild(el('p', { class: 'ops' }, [epcis, ' ', bundle]));
-    box.appendChild(el('pre', { id: 'verify-batch' }, ['packtrace verify ' + x.lot + '-bundle.json' + (stationKey ? ' --key ' + stationKey : '')]));
-    if (stationKey) box.appendChild(el('p', { class: 'sub key' }, [t('stationKey') + ': ' + stationKey]));
+    box.appendChild(el('pre', { id: 'verify-batch', tabindex: '0' }, ['packtrace verify ' + x.lot + '-bundle.json' + (stationKey ? ' --key ' + stationKey : '')]));
+    if (stationKey) box.appendChild(hashes([el('p', { class: 'sub key' }, [t('stationKey') + ': ' + stationKey])]));
 
-    box.appendChild(el('h3', {}, [t('grading')]));
+    box.appendChild(el('h2', {}, [t('grading')]));
     if (g) {
-      box.appendChild(el('p', {}, [t('declared') + ': ' + g.declaredClass + (g.disposition ? ' · ' + g.disposition : '') +
-        ' · ' + g.fruitCount + ' ' + t('fruit')]));
-      box.appendChild(chart(g.gradeDistribution, t('grade')));
+      box.appendChild(el('p', {}, [t('declared') + ': ' + words.klass(g.declaredClass) +
+        (g.disposition ? ' · ' + words.disposition(g.disposition) : '') + ' · ' + g.fruitCount + ' ' + t('fruit')]));
+      box.appendChild(el('p', { class: 'sub' }, [t('b.verdictHelp')]));
+      box.appendChild(chart(g.gradeDistribution, t('grade'), words.klass));
       if (g.sizeDistribution && Object.keys(g.sizeDistribution).length) {
-        box.appendChild(el('h4', {}, [t('sizes')]));
-        box.appendChild(chart(g.sizeDistribution, t('sizes')));
+        box.appendChild(el('h3', {}, [t('sizes')]));
+        box.appendChild(chart(g.sizeDistribution, t('sizes'), function (k) { return k === 'none' ? t('x.sizeNone') : k; }));
       }
     } else box.appendChild(el('p', {}, [t('notGraded')]));
 
     var sc = b.scans;
-    box.appendChild(el('h3', {}, [t('scansTitle')]));
+    box.appendChild(el('h2', {}, [t('scansTitle')]));
     if (sc && sc.spike)
       box.appendChild(el('p', { class: 'banner spike-warn', role: 'alert' }, [t('spikeWarn', { d: sc.spike.day, n: sc.spike.count })]));
     if (sc && sc.days.length) {
       box.appendChild(el('p', { class: 'scan-summary' }, [t('total', { n: sc.total }) + ' · ' + t('median', { m: sc.median_daily })]));
       box.appendChild(scanChart(sc));
     } else box.appendChild(el('p', { class: 'scan-summary' }, [sc && sc.total ? t('total', { n: sc.total }) : t('noScans')]));
-    if (sc) box.appendChild(el('p', { class: 'sub' }, [t('ruleIs', { r: sc.rule }) + ' ' + t('noLocation')]));
+    if (sc) box.appendChild(el('p', { class: 'sub' }, [t('ruleIs', { r: words.rule(sc.rule) }) + ' ' + t('noLocation')]));
 
-    box.appendChild(el('h3', {}, [t('loads')]));
+    box.appendChild(el('h2', {}, [t('loads')]));
     box.appendChild(current.loads.length ? table(['#', t('destination'), t('seal'), t('loaded'), t('closed')],
       current.loads.map(function (l) {
         return [String(l.id), dest(l) || '–', l.seal, when(l.loaded), l.closed ? when(l.closed) : t('open_')];
       }), 'loads') : el('p', {}, [t('noLoads')]));
 
-    box.appendChild(el('h3', {}, [t('clips')]));
-    box.appendChild(current.clips.length ? table([t('event'), '', t('camera'), 'SHA-256', ''],
+    box.appendChild(el('h2', {}, [t('clips')]));
+    box.appendChild(current.clips.length ? table([t('event'), t('b.step'), t('camera'), 'SHA-256', t('download')],
       current.clips.map(function (c) { return clipRow(c, x.lot); }), 'clips') : el('p', {}, [t('noClips')]));
 
-    box.appendChild(el('h3', {}, [t('timeline')]));
+    box.appendChild(el('h2', {}, [t('timeline')]));
     var ol = el('ol', { class: 'timeline' });
     (x.event_list || []).forEach(function (row, i) {
       var e = row.event || {};
       ol.appendChild(el('li', {}, [
         el('strong', {}, [(i + 1) + '. ' + stepName(e.bizStep || row.step)]), ' ',
-        e.disposition ? el('span', {}, ['(' + stepName(e.disposition).replace(/_/g, ' ') + ')']) : null,
+        e.disposition ? el('span', {}, ['(' + words.disposition(e.disposition) + ')']) : null,
         el('div', { class: 'when' }, [when(e.eventTime || row.event_time)]),
         e['pt:reason'] ? el('div', {}, [e['pt:reason']]) : null,
-        e.errorDeclaration ? el('div', { class: 'corrected' }, ['errorDeclaration: ' + (e.errorDeclaration.reason || '')]) : null,
-        el('div', { class: 'hash' }, [el('code', {}, [row.hash])])
+        e.errorDeclaration ? el('div', { class: 'corrected' }, [t('b.corrected') + (e.errorDeclaration.reason ? ': ' + ui.lastPart(e.errorDeclaration.reason) : '')]) : null,
+        hashes([el('div', { class: 'hash' }, [el('code', {}, [row.hash])])])
       ]));
     });
     box.appendChild(ol);
@@ -255,16 +358,17 @@
   function render() {
     ui.localize();
     showWho();
-    document.getElementById('scan-rule').textContent = last && last.scan_spike_rule ? t('ruleIs').replace('{r}', last.scan_spike_rule) : '';
+    document.getElementById('scan-rule').textContent = last && last.scan_spike_rule ? t('ruleIs', { r: words.rule(last.scan_spike_rule) }) : '';
     renderResults();
     renderBatch();
+    renderStats();
   }
 
   ui.langButton(render);
   /* Who is signed in, and which batches they see (the scope the station enforces). */
   function showWho() {
     var w = document.getElementById('who');
-    w.textContent = session ? session.name + ' (' + session.role + ' · ' +
+    w.textContent = session ? session.name + ' (' + words.role(session.role) + ' · ' +
       (session.scope ? t('scopeGln', { g: session.scope }) : t('allBatches')) + ')' : '';
   }
   function signedIn(who) {
@@ -289,6 +393,7 @@
       signedIn(j);
       say('');
       search();
+      route();
     } catch (e) { say(e.message, true); }
     pw.value = '';
   });
@@ -296,7 +401,7 @@
     await fetch('/api/v1/session', { method: 'DELETE', cache: 'no-store', credentials: 'same-origin',
       headers: { 'X-CSRF-Token': csrf || '' } }).catch(function () { /* the cookie expires anyway */ });
     signedIn(null);
-    last = current = null;
+    last = current = stats = null;
     render();
   });
   document.getElementById('login').addEventListener('submit', function (ev) {
@@ -304,8 +409,17 @@
     try { sessionStorage.setItem('pt-token', document.getElementById('token').value); } catch (e) { /* private mode */ }
     document.getElementById('token').value = '';
     search();
+    route();
   });
-  document.getElementById('search').addEventListener('submit', search);
+  document.getElementById('search').addEventListener('submit', function (ev) {
+    search(ev);
+    if (view().name === 'stats') loadStats();
+  });
+  document.getElementById('stats-go').addEventListener('click', function () {
+    if (location.hash === '#/stats') loadStats();
+    else location.hash = '#/stats';
+  });
+  window.addEventListener('hashchange', function () { say(''); route(); });
   document.getElementById('csv').addEventListener('click', function () {
     var p = query();
     p.set('format', 'csv');
@@ -313,11 +427,12 @@
   });
   render();
   signedIn(null);
-  if (token()) search();
+  route();
+  if (token()) { search(); route(); }
   else {
-    /* After a reload the cookie may still hold a session. */
+    /* After a reload the cookie may still hold a session: asked once, never polled. */
     fetch('/api/v1/session', { cache: 'no-store', credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (who) { if (who) { signedIn(who); search(); } }, function () { /* signed out */ });
+      .then(function (who) { if (who) { signedIn(who); search(); route(); } }, function () { /* signed out */ });
   }
 })();

@@ -219,6 +219,9 @@
 /* Buyer portal search (GET /api/v1/search): batches per page, JSON or CSV */
 #define PT_BUYER_SEARCH_DEFAULT 50
 #define PT_BUYER_SEARCH_MAX     1000
+/* The rows of the buyer's views across batches (week x grower x facet key): over it the
+ * answer is "too large" and the buyer narrows the dates or the grower. */
+#define PT_BUYER_STATS_ROWS_MAX 20000
 /* The hub's reader API (station/hub/pt-hub-query.c, pt-hub-quality.c). */
 #define PT_HUB_QUERY_PAGE_DEFAULT 100  /* events per EPCIS query page without perPage */
 #define PT_HUB_QUERY_PAGE_MAX     1000 /* perPage at most */

@@ -1,7 +1,8 @@
 /* pt-http-buyer.c: the buyer portal's API: the batch search (JSON, or CSV for a
  * spreadsheet) and the loads and evidence clips of one batch.  Each batch found carries its
  * consumer page scans per day and the spike flag of pt-scan-signal.h (the counterfeit
- * signal).  The rest of a batch's record
+ * signal); and the views across batches (GET /api/v1/buyer/stats, pt-store-buyer-stats.h).
+ * The rest of a batch's record
  * (timeline, EPCIS document, signed bundle, grading, clip files) is served by the batch
  * routes of pt-http-batch.c.
  *
@@ -19,17 +20,21 @@
 #include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-scan-signal.h"
+#include "pt-store-buyer-stats.h"
 #include "pt-store-buyer.h"
 #include "pt-time.h"
 
+#include <math.h>
 #include <string.h>
 
 #define SEARCH_URL "/api/v1/search"
 
 enum { VIEW_CLIPS, VIEW_LOADS };
 
-static const char *const search_params[] = {"lot", "gtin",  "grower", "date",   "from",
-                                            "to",  "grade", "limit",  "offset", "format"};
+static const char *const stats_params[] = {"from", "to", "grower", "gtin"};
+
+static const char *const search_params[] = {"lot",   "gtin",    "grower", "date",   "from",  "to",
+                                            "grade", "verdict", "limit",  "offset", "format"};
 
 void
 pt_csv_cell(GString *out, const char *value)
@@ -75,11 +80,59 @@ loads_to_json(GPtrArray *loads)
   return arr;
 }
 
+/* The share of @grading's fruit graded below its declared class, in percent to one decimal
+ * (what "outside tolerance" means to a buyer), or -1 without graded fruit. */
+static double
+below_class_percent(json_t *grading)
+{
+  static const char *const order[] = {"Extra", "I", "II", "out"};
+  const char *declared = json_string_value(json_object_get(grading, "declared_class"));
+  gsize rank = 0;
+  while (rank < G_N_ELEMENTS(order) && g_strcmp0(order[rank], declared) != 0)
+    rank++;
+  json_int_t below = 0, all = 0;
+  size_t i;
+  json_t *k;
+  json_array_foreach(json_object_get(grading, "classes"), i, k)
+  {
+    const char *name = json_string_value(json_object_get(k, "class"));
+    json_int_t n = json_integer_value(json_object_get(k, "count"));
+    gsize r = 0;
+    while (r < G_N_ELEMENTS(order) && g_strcmp0(order[r], name) != 0)
+      r++;
+    all += n;
+    if (r > rank)
+      below += n;
+  }
+  return all > 0 ? round(1000.0 * (double)below / (double)all) / 10 : -1;
+}
+
+/* The signed verdict of @grading ({declared_class, disposition, n_fruit, classes}), or null:
+ * {declared_class, conformant, below_class_percent, fruit}. */
 static json_t *
-hit_to_json(PtHttp *http, const PtBuyerHit *hit)
+verdict_json(json_t *grading)
+{
+  if (!grading || !json_string_value(json_object_get(grading, "declared_class")))
+    return json_null();
+  const char *disposition = json_string_value(json_object_get(grading, "disposition"));
+  json_t *o = json_pack("{sO}", "declared_class", json_object_get(grading, "declared_class"));
+  json_object_set_new(o, "conformant",
+                      disposition ? json_boolean(g_str_has_suffix(disposition, "conformant") &&
+                                                 !g_str_has_suffix(disposition, "non_conformant"))
+                                  : json_null());
+  double pct = below_class_percent(grading);
+  json_object_set_new(o, "below_class_percent", pct >= 0 ? json_real(pct) : json_null());
+  json_object_set(o, "fruit", json_object_get(grading, "n_fruit"));
+  return o;
+}
+
+/* @grading: (nullable) (transfer none) the hit's signed grading. */
+static json_t *
+hit_to_json(PtHttp *http, const PtBuyerHit *hit, json_t *grading)
 {
   json_t *o = pt_batch_to_json(http->station->config, hit->batch);
   json_object_set_new(o, "grade", pt_json_string_or_null(hit->grade));
+  json_object_set_new(o, "verdict", verdict_json(grading));
   json_object_set_new(o, "loads", loads_to_json(hit->loads));
   g_autofree char *base = g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT, hit->batch->id);
   json_t *links = json_object();
@@ -110,15 +163,20 @@ join_loads(GPtrArray *loads, int field)
   return g_string_free(s, FALSE);
 }
 
-/* @signals: (element-type json_t) each hit's pt_scan_signal_json(). */
+/* @signals: (element-type json_t) each hit's pt_scan_signal_json(); @gradings: (element-type
+ * json_t) each hit's signed grading or NULL.  The text starts with a UTF-8 byte order mark:
+ * without it Excel on a Chinese Windows reads the file as GBK and garbles every Chinese name. */
 static enum MHD_Result
-respond_csv(struct MHD_Connection *c, GPtrArray *hits, GPtrArray *signals)
+respond_csv(struct MHD_Connection *c, GPtrArray *hits, GPtrArray *signals, GPtrArray *gradings)
 {
-  static const char *const header[] = {
-      "id",     "lot",          "gtin",         "product",          "variety", "origin",
-      "grower", "harvest_date", "pack_date",    "created",          "status",  "status_reason",
-      "grade",  "loads",        "destinations", "destination_glns", "scans",   "scan_spike_day"};
-  GString *out = g_string_new(NULL);
+  static const char *const header[] = {"id",      "lot",           "gtin",
+                                       "product", "variety",       "origin",
+                                       "grower",  "harvest_date",  "pack_date",
+                                       "created", "status",        "status_reason",
+                                       "grade",   "verdict",       "below_class_percent",
+                                       "loads",   "destinations",  "destination_glns",
+                                       "scans",   "scan_spike_day"};
+  GString *out = g_string_new("\xEF\xBB\xBF");
   for (gsize i = 0; i < G_N_ELEMENTS(header); i++) {
     if (i)
       g_string_append_c(out, ',');
@@ -138,10 +196,14 @@ respond_csv(struct MHD_Connection *c, GPtrArray *hits, GPtrArray *signals)
                                              json_integer_value(json_object_get(signal, "total")));
     const char *spike_day =
         json_string_value(json_object_get(json_object_get(signal, "spike"), "day"));
-    const char *cells[] = {
-        id,        b->lot,          b->gtin,      b->product, b->variety, b->origin,
-        b->grower, b->harvest_date, b->pack_date, created,    b->status,  b->status_reason,
-        h->grade,  loads,           dests,        glns,       scans,      spike_day};
+    json_t *grading = g_ptr_array_index(gradings, i);
+    double pct = grading ? below_class_percent(grading) : -1;
+    g_autofree char *below = pct >= 0 ? g_strdup_printf("%.1f", pct) : NULL;
+    const char *cells[] = {id,           b->lot,     b->gtin,   b->product,
+                           b->variety,   b->origin,  b->grower, b->harvest_date,
+                           b->pack_date, created,    b->status, b->status_reason,
+                           h->grade,     h->verdict, below,     loads,
+                           dests,        glns,       scans,     spike_day};
     G_STATIC_ASSERT(G_N_ELEMENTS(cells) == G_N_ELEMENTS(header));
     for (gsize k = 0; k < G_N_ELEMENTS(cells); k++) {
       if (k)
@@ -165,15 +227,17 @@ respond_csv(struct MHD_Connection *c, GPtrArray *hits, GPtrArray *signals)
 }
 
 typedef struct {
-  const char *unknown; /* the first parameter the search does not take */
+  const char *const *known; /* the parameters the route takes */
+  gsize n_known;
+  const char *unknown; /* the first parameter it does not take */
 } ParamCheck;
 
 static enum MHD_Result
 check_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
   ParamCheck *check = cls;
-  for (gsize i = 0; i < G_N_ELEMENTS(search_params); i++)
-    if (strcmp(key, search_params[i]) == 0)
+  for (gsize i = 0; i < check->n_known; i++)
+    if (strcmp(key, check->known[i]) == 0)
       return MHD_YES;
   check->unknown = key;
   return MHD_NO;
@@ -214,12 +278,12 @@ static gboolean
 parse_query(struct MHD_Connection *c, PtBuyerQuery *q, char gtin[PT_GS1_GTIN_LEN + 1],
             gboolean *csv_out, GError **error)
 {
-  ParamCheck check = {NULL};
+  ParamCheck check = {search_params, G_N_ELEMENTS(search_params), NULL};
   MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_param, &check);
   if (check.unknown) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                 "unknown parameter \"%s\" (the search takes lot, gtin, grower, date, from, to, "
-                "grade, limit, offset and format)",
+                "grade, verdict, limit, offset and format)",
                 check.unknown);
     return FALSE;
   }
@@ -256,13 +320,23 @@ parse_query(struct MHD_Connection *c, PtBuyerQuery *q, char gtin[PT_GS1_GTIN_LEN
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "from (%s) is after to (%s)", q->from, q->to);
     return FALSE;
   }
-  static const char *const grades[] = {"Extra", "I", "II", "out"};
+  static const char *const grades[] = {"Extra", "I", "II"};
   const char *grade = arg(c, "grade");
   for (gsize i = 0; grade && i < G_N_ELEMENTS(grades); i++)
     if (g_ascii_strcasecmp(grade, grades[i]) == 0)
       q->grade = grades[i];
   if (grade && !q->grade) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "grade must be Extra, I, II or out");
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "grade must be Extra, I or II (the class a grading declared)");
+    return FALSE;
+  }
+  static const char *const verdicts[] = {"conformant", "non_conformant"};
+  const char *verdict = arg(c, "verdict");
+  for (gsize i = 0; verdict && i < G_N_ELEMENTS(verdicts); i++)
+    if (strcmp(verdict, verdicts[i]) == 0)
+      q->verdict = verdicts[i];
+  if (verdict && !q->verdict) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "verdict must be conformant or non_conformant");
     return FALSE;
   }
   q->limit = PT_BUYER_SEARCH_DEFAULT;
@@ -280,38 +354,24 @@ parse_query(struct MHD_Connection *c, PtBuyerQuery *q, char gtin[PT_GS1_GTIN_LEN
   return TRUE;
 }
 
-/* The dominant class of the signed grading's class counts (most fruit; a tie goes to the
- * better class, as pt-store-buyer.h counts it), or NULL. */
+/* The disposition of a signed grading as the search names it (conformant, non_conformant),
+ * or NULL. */
 static char *
-signed_dominant_class(json_t *grading)
+verdict_word(json_t *grading)
 {
-  static const char *const order[] = {"Extra", "I", "II", "out"};
-  const char *best = NULL;
-  json_int_t best_n = -1;
-  gsize best_rank = G_N_ELEMENTS(order);
-  size_t i;
-  json_t *k;
-  json_array_foreach(json_object_get(grading, "classes"), i, k)
-  {
-    const char *name = json_string_value(json_object_get(k, "class"));
-    json_int_t n = json_integer_value(json_object_get(k, "count"));
-    gsize rank = 0;
-    while (rank < G_N_ELEMENTS(order) && g_strcmp0(order[rank], name) != 0)
-      rank++;
-    if (name && (n > best_n || (n == best_n && rank < best_rank))) {
-      best = name;
-      best_n = n;
-      best_rank = rank;
-    }
-  }
-  return g_strdup(best);
+  const char *d = json_string_value(json_object_get(grading, "disposition"));
+  if (!d)
+    return NULL;
+  if (g_str_has_suffix(d, "non_conformant"))
+    return g_strdup("non_conformant");
+  return g_str_has_suffix(d, "conformant") ? g_strdup("conformant") : NULL;
 }
 
-/* Replaces @hit's batch and grade with what its signed events state; @agrees says whether
- * the batches row said the same. */
+/* Replaces @hit's batch and verdict with what its signed events state; @agrees says whether
+ * the batches row said the same; @grading_out receives the signed grading (nullable). */
 static gboolean
 signed_hit(PtStore *store, const guint8 anchor[PT_PUB_LEN], PtBuyerHit *hit, gboolean *agrees,
-           GError **error)
+           json_t **grading_out, GError **error)
 {
   g_auto(PtBatchSigned) st = {0};
   if (!pt_batch_signed_read(store, anchor, hit->batch, &st, error))
@@ -320,12 +380,24 @@ signed_hit(PtStore *store, const guint8 anchor[PT_PUB_LEN], PtBuyerHit *hit, gbo
   pt_batch_free(hit->batch);
   hit->batch = g_steal_pointer(&st.facts);
   g_free(hit->grade);
-  hit->grade = st.grading ? signed_dominant_class(st.grading) : NULL;
+  g_free(hit->verdict);
+  hit->grade = st.grading
+                   ? g_strdup(json_string_value(json_object_get(st.grading, "declared_class")))
+                   : NULL;
+  hit->verdict = st.grading ? verdict_word(st.grading) : NULL;
+  *grading_out = st.grading ? json_incref(st.grading) : NULL;
   return TRUE;
 }
 
+static void
+grading_unref(gpointer grading)
+{
+  if (grading)
+    json_decref(grading);
+}
+
 /* GET /api/v1/search?lot=&gtin=&grower=&date=pack|harvest|created&from=&to=&grade=
- * &limit=&offset=&format=json|csv */
+ * &verdict=&limit=&offset=&format=json|csv */
 static enum MHD_Result
 search(const PtHttpCall *call)
 {
@@ -345,14 +417,17 @@ search(const PtHttpCall *call)
   if (!hits)
     return pt_http_respond_gerror(c, error);
   g_autoptr(GPtrArray) signals = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
+  g_autoptr(GPtrArray) gradings = g_ptr_array_new_with_free_func(grading_unref);
   g_autoptr(GArray) verified = g_array_sized_new(FALSE, TRUE, sizeof(gboolean), hits->len);
   gint64 now = pt_now_ns();
   for (guint i = 0; i < hits->len; i++) {
     PtBuyerHit *h = g_ptr_array_index(hits, i);
     /* The list shows each batch as its signed events state it, like the batch's own page. */
     gboolean agrees = FALSE;
-    if (!signed_hit(store, http->station->keys->anchor_key, h, &agrees, &error))
+    json_t *grading = NULL;
+    if (!signed_hit(store, http->station->keys->anchor_key, h, &agrees, &grading, &error))
       return pt_http_respond_gerror(c, error);
+    g_ptr_array_add(gradings, grading);
     g_array_append_val(verified, agrees);
     json_t *signal = pt_scan_signal_json(store, h->batch->id, now, &error);
     if (!signal)
@@ -360,10 +435,10 @@ search(const PtHttpCall *call)
     g_ptr_array_add(signals, signal);
   }
   if (csv)
-    return respond_csv(c, hits, signals);
+    return respond_csv(c, hits, signals, gradings);
   json_t *arr = json_array();
   for (guint i = 0; i < hits->len; i++) {
-    json_t *o = hit_to_json(http, g_ptr_array_index(hits, i));
+    json_t *o = hit_to_json(http, g_ptr_array_index(hits, i), g_ptr_array_index(gradings, i));
     json_object_set(o, "scans", g_ptr_array_index(signals, i));
     json_object_set_new(o, "facts_verified", json_boolean(g_array_index(verified, gboolean, i)));
     json_array_append_new(arr, o);
@@ -372,6 +447,56 @@ search(const PtHttpCall *call)
                         "more", more);
   json_object_set_new(o, "scope_gln", pt_json_string_or_null(who->scope_gln));
   json_object_set_new(o, "scan_spike_rule", json_string(pt_scan_spike_rule()));
+  return pt_http_respond_json(c, MHD_HTTP_OK, o, NULL);
+}
+
+/* GET /api/v1/buyer/stats?from=&to=&grower=&gtin=: the views across batches (pack dates from
+ * and to), counted by the store in one statement; a scoped buyer's counts cover only the
+ * batches shipped to their GLN. */
+static enum MHD_Result
+stats(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  ParamCheck check = {stats_params, G_N_ELEMENTS(stats_params), NULL};
+  MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_param, &check);
+  if (check.unknown) {
+    g_set_error(&error, PT_ERROR, PT_ERROR_INVALID,
+                "unknown parameter \"%s\" (the views take from, to, grower and gtin)",
+                check.unknown);
+    return pt_http_respond_gerror(c, error);
+  }
+  PtBuyerStatsQuery q = {.from = arg(c, "from"),
+                         .to = arg(c, "to"),
+                         .grower = arg(c, "grower"),
+                         .scope_gln = call->who->scope_gln};
+  char gtin[PT_GS1_GTIN_LEN + 1];
+  const char *g = arg(c, "gtin");
+  if ((q.from && !check_day("from", q.from, &error)) || (q.to && !check_day("to", q.to, &error)) ||
+      !pt_check_text("grower", q.grower, PT_TEXT_FIELD_MAX, FALSE, &error))
+    return pt_http_respond_gerror(c, error);
+  if (q.from && q.to && strcmp(q.from, q.to) > 0)
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "from is after to", NULL);
+  if (g) {
+    g_autoptr(GError) gs1 = NULL;
+    if (!pt_gs1_gtin14(g, gtin, &gs1)) {
+      g_set_error(&error, PT_ERROR, PT_ERROR_INVALID, "gtin: %s", gs1->message);
+      return pt_http_respond_gerror(c, error);
+    }
+    q.gtin = gtin;
+  }
+  g_autoptr(GPtrArray) rows = pt_store_buyer_stats(call->store, &q, &error);
+  if (!rows)
+    return pt_http_respond_gerror(c, error);
+  json_t *arr = json_array();
+  for (guint i = 0; i < rows->len; i++) {
+    const PtBuyerStat *r = g_ptr_array_index(rows, i);
+    json_array_append_new(
+        arr, json_pack("[ssssf]", r->facet, r->week, r->grower, r->key ? r->key : "", r->amount));
+  }
+  json_t *o = json_pack("{s[sssss] so}", "columns", "facet", "week", "grower", "key", "amount",
+                        "rows", arr);
+  json_object_set_new(o, "scope_gln", pt_json_string_or_null(call->who->scope_gln));
   return pt_http_respond_json(c, MHD_HTTP_OK, o, NULL);
 }
 
@@ -422,6 +547,7 @@ batch_view(const PtHttpCall *call)
 
 static const PtHttpRoute buyer_routes[] = {
     {SEARCH_URL, PT_HTTP_GET, PT_HTTP_BUYER, search},
+    {"/api/v1/buyer/stats", PT_HTTP_GET, PT_HTTP_BUYER, stats},
     {"/api/v1/batches/{id}/clips", PT_HTTP_GET, PT_HTTP_BUYER, batch_view, VIEW_CLIPS},
     {"/api/v1/batches/{id}/loads", PT_HTTP_GET, PT_HTTP_BUYER, batch_view, VIEW_LOADS},
 };

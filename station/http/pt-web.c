@@ -62,6 +62,8 @@ static Asset assets[] = {
     /* What every page shares, loaded before the page's own script. */
     {"/static/ui-kit.js", "/packtrace/web/ui-kit.js", "text/javascript; charset=utf-8"},
     {"/static/consumer.js", "/packtrace/web/consumer.js", "text/javascript; charset=utf-8"},
+    /* The bundle check of the consumer page and the buyer portal. */
+    {"/static/pt-verify.js", "/packtrace/web/pt-verify.js", "text/javascript; charset=utf-8"},
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},
     {"/static/station-live.js", "/packtrace/web/station-live.js", "text/javascript; charset=utf-8"},
@@ -84,6 +86,8 @@ static Asset assets[] = {
      "text/javascript; charset=utf-8"},
     {"/station", "/packtrace/web/station.html", "text/html; charset=utf-8"},
     {"/static/buyer.js", "/packtrace/web/buyer.js", "text/javascript; charset=utf-8"},
+    {"/static/buyer-i18n.js", "/packtrace/web/buyer-i18n.js", "text/javascript; charset=utf-8"},
+    {"/static/buyer-charts.js", "/packtrace/web/buyer-charts.js", "text/javascript; charset=utf-8"},
     {"/buyer", "/packtrace/web/buyer.html", "text/html; charset=utf-8"},
     {"/driver", "/packtrace/web/driver.html", "text/html; charset=utf-8"},
     {"/static/driver.js", "/packtrace/web/driver.js", "text/javascript; charset=utf-8"},

@@ -126,10 +126,10 @@ date_valid(const char *s)
   return g_date_valid_dmy((GDateDay)day, (GDateMonth)m, (GDateYear)y);
 }
 
-static const char *const search_params[] = {"lot", "gtin",  "grower", "station", "from",
-                                            "to",  "grade", "limit",  "offset",  NULL};
+static const char *const search_params[] = {"lot",   "gtin",    "grower", "station", "from", "to",
+                                            "grade", "verdict", "limit",  "offset",  NULL};
 
-/* GET /api/v1/batches?lot=&gtin=&grower=&station=&from=&to=&grade=&limit=&offset= */
+/* GET /api/v1/batches?lot=&gtin=&grower=&station=&from=&to=&grade=&verdict=&limit=&offset= */
 static void
 batches_search(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
 {
@@ -144,6 +144,7 @@ batches_search(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
       .from = pt_hub_args_get(args, "from"),
       .to = pt_hub_args_get(args, "to"),
       .grade = pt_hub_args_get(args, "grade"),
+      .verdict = pt_hub_args_get(args, "verdict"),
       .scope_gln = role == PT_HUB_ROLE_BUYER ? gln : NULL,
       .limit = PT_BUYER_SEARCH_DEFAULT,
   };
@@ -160,6 +161,11 @@ batches_search(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
   }
   if ((q.from && !date_valid(q.from)) || (q.to && !date_valid(q.to))) {
     pt_hub_reply_error(reply, 400, "from and to are dates, YYYY-MM-DD");
+    return;
+  }
+  if (q.verdict && strcmp(q.verdict, "conformant") != 0 &&
+      strcmp(q.verdict, "non_conformant") != 0) {
+    pt_hub_reply_error(reply, 400, "verdict must be conformant or non_conformant");
     return;
   }
   const char *texts[] = {q.lot, q.grower, q.station, q.grade};

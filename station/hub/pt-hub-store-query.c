@@ -249,13 +249,14 @@ char *
 pt_hub_store_batches_json(PtHubStore *store, const PtHubBatchQuery *q, GError **error)
 {
   Stmt st;
-  stmt_init(&st, "SELECT coalesce(json_agg(json_build_object('lot', b.lot, 'gtin', b.gtin,"
-                 " 'product', b.product, 'variety', b.variety, 'grower', b.grower,"
-                 " 'station', f.station_id, 'station_name', s.name, 'pack_date',"
-                 " to_char(f.pack_date, 'YYYY-MM-DD'), 'grade', f.grade, 'state',"
-                 " coalesce(f.state, 'active')) ORDER BY f.pack_date DESC NULLS LAST, b.id DESC),"
-                 " '[]'::json)::text FROM (SELECT b.* FROM batches b"
-                 " LEFT JOIN batch_facts f ON f.batch_id = b.id WHERE TRUE");
+  stmt_init(&st,
+            "SELECT coalesce(json_agg(json_build_object('lot', b.lot, 'gtin', b.gtin,"
+            " 'product', b.product, 'variety', b.variety, 'grower', b.grower,"
+            " 'station', f.station_id, 'station_name', s.name, 'pack_date',"
+            " to_char(f.pack_date, 'YYYY-MM-DD'), 'grade', f.grade, 'verdict', f.verdict, 'state',"
+            " coalesce(f.state, 'active')) ORDER BY f.pack_date DESC NULLS LAST, b.id DESC),"
+            " '[]'::json)::text FROM (SELECT b.* FROM batches b"
+            " LEFT JOIN batch_facts f ON f.batch_id = b.id WHERE TRUE");
   if (q->scope_gln)
     stmt_add(&st, " AND b.id IN (SELECT batch_id FROM batch_buyers WHERE gln = ?)",
              g_strdup(q->scope_gln));
@@ -273,6 +274,8 @@ pt_hub_store_batches_json(PtHubStore *store, const PtHubBatchQuery *q, GError **
     stmt_add(&st, " AND f.pack_date <= ?::date", g_strdup(q->to));
   if (q->grade)
     stmt_add(&st, " AND f.grade = ?", g_strdup(q->grade));
+  if (q->verdict)
+    stmt_add(&st, " AND f.verdict = ?", g_strdup(q->verdict));
   stmt_add(&st, " ORDER BY f.pack_date DESC NULLS LAST, b.id DESC LIMIT ?::integer",
            g_strdup_printf("%u", q->limit));
   stmt_add(&st,

@@ -88,13 +88,15 @@ typedef struct {
   const char *from;      /* pack date YYYY-MM-DD, inclusive; nullable */
   const char *to;        /* nullable */
   const char *grade;     /* declared class of the last inspection; nullable */
+  const char *verdict;   /* that inspection's: conformant or non_conformant; nullable */
   const char *scope_gln; /* a scoped buyer: only batches loaded for this GLN; nullable */
   guint limit;
   guint offset;
 } PtHubBatchQuery;
 
 /* The batches matching @query, newest pack date first, as a JSON array text of
- * {lot, gtin, product, variety, grower, station, station_name, pack_date, grade, state}.
+ * {lot, gtin, product, variety, grower, station, station_name, pack_date, grade, verdict,
+ * state}.
  * Returns: (transfer full). */
 char *pt_hub_store_batches_json(PtHubStore *store, const PtHubBatchQuery *query, GError **error);
 

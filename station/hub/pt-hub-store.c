@@ -313,6 +313,32 @@ static const char *const migrations[] = {
     "  after_seq bigint NOT NULL,"
     "  received_at timestamptz NOT NULL DEFAULT now(),"
     "  PRIMARY KEY (station_id, idx));",
+    /* 5: the verdict of a batch's last grading decision (conformant, non_conformant) beside
+     * the class it declared, for the buyer search's verdict= and its Grade column.  A
+     * trigger of its own, after events_derive (triggers fire in name order): it takes the
+     * verdict of the inspection events_derive took the class of (same event time). */
+    "ALTER TABLE batch_facts ADD COLUMN verdict text;"
+    "CREATE FUNCTION hub_verdict(body text) RETURNS text LANGUAGE sql IMMUTABLE AS $$"
+    "  SELECT CASE WHEN body::jsonb->>'disposition' LIKE '%non_conformant' THEN 'non_conformant'"
+    "    WHEN body::jsonb->>'disposition' LIKE '%conformant' THEN 'conformant' END $$;"
+    "UPDATE batch_facts f SET verdict = v.verdict FROM ("
+    "  SELECT DISTINCT ON (batch_id) batch_id, event_time, hub_verdict(body) AS verdict"
+    "  FROM events WHERE biz_step = 'inspecting' AND batch_id IS NOT NULL"
+    "    AND jsonb_typeof(body::jsonb->'pt:declaredClass') = 'string'"
+    "  ORDER BY batch_id, event_time DESC, seq DESC) v"
+    "  WHERE v.batch_id = f.batch_id AND v.event_time = f.graded_at;"
+    "CREATE FUNCTION hub_events_verdict() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  UPDATE batch_facts f SET verdict = v.verdict FROM ("
+    "    SELECT DISTINCT ON (batch_id) batch_id, event_time, hub_verdict(body) AS verdict"
+    "    FROM new_events WHERE biz_step = 'inspecting' AND batch_id IS NOT NULL"
+    "      AND jsonb_typeof(body::jsonb->'pt:declaredClass') = 'string'"
+    "    ORDER BY batch_id, event_time DESC, seq DESC) v"
+    "    WHERE v.batch_id = f.batch_id AND v.event_time = f.graded_at;"
+    "  RETURN NULL;"
+    " END $$;"
+    "CREATE TRIGGER events_verdict AFTER INSERT ON events REFERENCING NEW TABLE AS new_events"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION hub_events_verdict();",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_HUB_SCHEMA_VERSION);

@@ -31,7 +31,8 @@
  *                   non-conformant, holds, recalls, quantity inspected (kept by ingest)
  * Version 2 (pt-hub-store-query.h reads them):
  *   hub_tokens      bearer tokens (SHA-256 only) of buyers (scoped to a GLN) and admins
- *   batch_facts     per batch: commissioning station, pack date, last declared grade, state
+ *   batch_facts     per batch: commissioning station, pack date, last declared grade and its
+ *                   verdict, state
  *   batch_buyers    which buyer GLN a batch was loaded for
  *   quality_facets  per week, station, batch: fruit per grade class, size code, defect kind,
  *                   inspections per declared class, fruit, fruit with defects, kg
@@ -47,7 +48,7 @@
 
 G_BEGIN_DECLS
 
-#define PT_HUB_SCHEMA_VERSION 4
+#define PT_HUB_SCHEMA_VERSION 5
 
 typedef struct _PtHubStore PtHubStore;
 

@@ -2,8 +2,8 @@
  * evidence clips, and a scoped buyer's view (only batches on loads to their GLN).
  *
  * Workload: a few searches a minute at most, from people and buyers' platforms; a station
- * holds thousands of batches, so a search may scan the batches table (the dominant grade is
- * a correlated subquery on the graded_fruit index).  Every criterion is a bound parameter of
+ * holds thousands of batches, so a search may scan the batches table (the grading verdict is
+ * a correlated subquery on the events_by_batch index).  Every criterion is a bound parameter of
  * one static statement; text searched with LIKE is escaped here, so '%' and '_' in what a
  * buyer types match themselves. */
 #include "pt-store-buyer.h"
@@ -13,29 +13,34 @@
 
 #include <string.h>
 
-/* The dominant class of the newest closed grading (a grading still open is unsigned). */
-#define DOMINANT_GRADE                                                                             \
-  "(SELECT f.class FROM graded_fruit f WHERE f.grading_id = (SELECT max(g.id) FROM gradings g "    \
-  "WHERE g.batch_id = b.id AND g.closed_ns IS NOT NULL) GROUP BY f.class ORDER BY count(*) DESC, " \
-  "CASE f.class WHEN 'Extra' THEN 0 WHEN 'I' THEN 1 WHEN 'II' THEN 2 ELSE 3 END LIMIT 1)"
+/* The body of the batch's last grading decision: the inspecting event pt-grading.c signs
+ * (it carries pt:declaredClass), not a copy declaring an earlier one in error; the same event
+ * pt-batch-signed.h reads, found by the events_by_batch index. */
+#define VERDICT_BODY                                                                               \
+  "(SELECT e.body FROM events e WHERE e.batch_id = b.id AND e.step = 'inspecting' "                \
+  "AND json_valid(e.body) AND json_extract(e.body, '$.\"pt:declaredClass\"') IS NOT NULL "         \
+  "AND json_extract(e.body, '$.errorDeclaration') IS NULL ORDER BY e.seq DESC LIMIT 1)"
 
 #define ON_LOAD_TO(batch, gln)                                                                     \
   "EXISTS (SELECT 1 FROM load_batches lb JOIN loads l ON l.id = lb.load_id WHERE lb.batch_id "     \
   "= " batch " AND l.destination_gln = " gln ")"
 
 /* ?1 lot pattern, ?2 GTIN, ?3 grower pattern, ?4 date kind (PtBuyerDate), ?5 from, ?6 to,
- * ?7 grade, ?8 scope GLN, ?9 limit, ?10 offset. */
+ * ?7 declared class, ?8 scope GLN, ?9 limit, ?10 offset, ?11 verdict. */
 static const char sql_search[] =
-    "SELECT id, grade FROM (SELECT b.id AS id, " DOMINANT_GRADE " AS grade, "
+    "SELECT id, grade, verdict FROM (SELECT id, day, json_extract(v, '$.\"pt:declaredClass\"') "
+    "AS grade, CASE WHEN json_extract(v, '$.disposition') LIKE '%non_conformant' THEN "
+    "'non_conformant' WHEN json_extract(v, '$.disposition') LIKE '%conformant' THEN 'conformant' "
+    "END AS verdict FROM (SELECT b.id AS id, " VERDICT_BODY " AS v, "
     "CASE ?4 WHEN 1 THEN b.harvest_date WHEN 2 THEN date(b.created_ns / 1000000000, 'unixepoch') "
     "ELSE b.pack_date END AS day FROM batches b "
     "WHERE (?1 IS NULL OR b.lot LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR b.gtin = ?2) "
     "AND (?3 IS NULL OR b.grower LIKE ?3 ESCAPE '\\') "
-    "AND (?8 IS NULL OR " ON_LOAD_TO("b.id",
-                                     "?8") ")) "
-                                           "WHERE (?5 IS NULL OR day >= ?5) AND (?6 IS NULL OR day "
-                                           "<= ?6) AND (?7 IS NULL OR grade = ?7) "
-                                           "ORDER BY id DESC LIMIT ?9 OFFSET ?10";
+    "AND (?8 IS NULL OR " ON_LOAD_TO(
+        "b.id", "?8") "))) "
+                      "WHERE (?5 IS NULL OR day >= ?5) AND (?6 IS NULL OR day <= ?6) AND (?7 IS "
+                      "NULL OR grade = ?7) "
+                      "AND (?11 IS NULL OR verdict = ?11) ORDER BY id DESC LIMIT ?9 OFFSET ?10";
 static const char sql_in_scope[] = "SELECT ?2 IS NULL OR " ON_LOAD_TO("?1", "?2");
 static const char sql_loads[] =
     "SELECT l.id, l.destination, l.destination_gln, l.seal, l.bol, l.desadv, l.opened_ns, "
@@ -72,6 +77,7 @@ pt_buyer_hit_free(PtBuyerHit *hit)
     return;
   pt_batch_free(hit->batch);
   g_free(hit->grade);
+  g_free(hit->verdict);
   if (hit->loads)
     g_ptr_array_unref(hit->loads);
   g_free(hit);
@@ -89,24 +95,6 @@ pt_buyer_clip_free(PtBuyerClip *clip)
   g_free(clip);
 }
 
-/* Returns: (transfer full) (nullable): "%@text%" with LIKE's wildcards and the escape
- * character itself escaped, or NULL for NULL. */
-static char *
-like_contains(const char *text)
-{
-  if (!text)
-    return NULL;
-  GString *p = g_string_sized_new(strlen(text) + 8);
-  g_string_append_c(p, '%');
-  for (const char *c = text; *c; c++) {
-    if (*c == '%' || *c == '_' || *c == '\\')
-      g_string_append_c(p, '\\');
-    g_string_append_c(p, *c);
-  }
-  g_string_append_c(p, '%');
-  return g_string_free(p, FALSE);
-}
-
 GPtrArray *
 pt_store_buyer_search(PtStore *store, const PtBuyerQuery *query, gboolean *more_out, GError **error)
 {
@@ -114,8 +102,8 @@ pt_store_buyer_search(PtStore *store, const PtBuyerQuery *query, gboolean *more_
   sqlite3_stmt *s = pt_store_stmt(store, sql_search, error);
   if (!s)
     return NULL;
-  g_autofree char *lot = like_contains(query->lot);
-  g_autofree char *grower = like_contains(query->grower);
+  g_autofree char *lot = pt_store_like_contains(query->lot);
+  g_autofree char *grower = pt_store_like_contains(query->grower);
   pt_store_bind_text_or_null(s, 1, lot);
   pt_store_bind_text_or_null(s, 2, query->gtin);
   pt_store_bind_text_or_null(s, 3, grower);
@@ -127,13 +115,16 @@ pt_store_buyer_search(PtStore *store, const PtBuyerQuery *query, gboolean *more_
   /* One row past the page says whether another page follows. */
   sqlite3_bind_int64(s, 9, (gint64)query->limit + 1);
   sqlite3_bind_int64(s, 10, query->offset);
+  pt_store_bind_text_or_null(s, 11, query->verdict);
   g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
   g_autoptr(GPtrArray) grades = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) verdicts = g_ptr_array_new_with_free_func(g_free);
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     gint64 id = sqlite3_column_int64(s, 0);
     g_array_append_val(ids, id);
     g_ptr_array_add(grades, pt_store_column_dup(s, 1));
+    g_ptr_array_add(verdicts, pt_store_column_dup(s, 2));
   }
   sqlite3_reset(s);
   if (rc != SQLITE_DONE) {
@@ -151,6 +142,7 @@ pt_store_buyer_search(PtStore *store, const PtBuyerQuery *query, gboolean *more_
     if (!hit->batch)
       return NULL;
     hit->grade = g_strdup(g_ptr_array_index(grades, i));
+    hit->verdict = g_strdup(g_ptr_array_index(verdicts, i));
     hit->loads = pt_store_buyer_loads(store, hit->batch->id, query->scope_gln, error);
     if (!hit->loads)
       return NULL;

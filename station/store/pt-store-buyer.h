@@ -23,7 +23,8 @@ typedef struct {
   const char *grower; /* substring of the grower, ASCII case-insensitive */
   PtBuyerDate date;
   const char *from, *to; /* YYYY-MM-DD, inclusive */
-  const char *grade;     /* Extra, I, II or out: the batch's dominant class */
+  const char *grade;     /* Extra, I or II: the class the last grading decision declared */
+  const char *verdict;   /* conformant or non_conformant: that decision's disposition */
   const char *scope_gln; /* only batches on a load whose destination GLN is this */
   int limit, offset;
 } PtBuyerQuery;
@@ -46,7 +47,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtBuyerLoad, pt_buyer_load_free)
 /* One batch found. */
 typedef struct {
   PtBatch *batch;
-  char *grade;      /* nullable: dominant class of the newest closed grading */
+  char *grade;      /* nullable: the class the last signed grading decision declared */
+  char *verdict;    /* nullable: its disposition, conformant or non_conformant */
   GPtrArray *loads; /* (element-type PtBuyerLoad) */
 } PtBuyerHit;
 
@@ -67,10 +69,12 @@ typedef struct {
 
 void pt_buyer_clip_free(PtBuyerClip *clip);
 
-/* The dominant class of a grading is the class most of its fruit has; a tie goes to the
- * better class (Extra, I, II, out). */
+/* A batch's grade is the verdict of its last grading decision (the inspecting event that
+ * closed a grading: declared class and conformant or not), never the class most of its fruit
+ * has: a lot declared class I that fails its tolerances is not "Extra" however many of its
+ * fruit are.  A batch never graded has none and matches no grade or verdict. */
 
-/* Batches matching @query, newest first, each with its dominant grade and its loads (to
+/* Batches matching @query, newest first, each with its grading verdict and its loads (to
  * @query->scope_gln only, when set).  @more_out is set when more follow @query->limit.
  * Returns: (transfer full) (element-type PtBuyerHit). */
 GPtrArray *pt_store_buyer_search(PtStore *store, const PtBuyerQuery *query, gboolean *more_out,

@@ -236,6 +236,9 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
 void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
 /* Returns: (transfer full) (nullable): column @i as a new string. */
 char *pt_store_column_dup(sqlite3_stmt *s, int i);
+/* Returns: (transfer full) (nullable): the LIKE pattern "%@text%" with LIKE's wildcards and
+ * the escape character '\\' escaped (for "LIKE ? ESCAPE '\\'"), or NULL for NULL. */
+char *pt_store_like_contains(const char *text);
 /* Steps a statement that returns no rows and resets it. */
 /* Steps @s (stolen, finalized here), a SELECT of the events columns in pt-store.c's order, and
  * calls @fn with each row (its strings borrowed from the statement for the call); @what names

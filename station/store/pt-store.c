@@ -702,6 +702,22 @@ pt_store_column_dup(sqlite3_stmt *s, int i)
   return t ? g_strdup((const char *)t) : NULL;
 }
 
+char *
+pt_store_like_contains(const char *text)
+{
+  if (!text)
+    return NULL;
+  GString *p = g_string_sized_new(strlen(text) + 8);
+  g_string_append_c(p, '%');
+  for (const char *c = text; *c; c++) {
+    if (*c == '%' || *c == '_' || *c == '\\')
+      g_string_append_c(p, '\\');
+    g_string_append_c(p, *c);
+  }
+  g_string_append_c(p, '%');
+  return g_string_free(p, FALSE);
+}
+
 gboolean
 pt_store_step_done(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
 {

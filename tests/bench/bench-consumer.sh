@@ -94,7 +94,7 @@ echo "ratio to nginx: page $(ratio page nginx_page)x, JSON $(ratio json nginx_js
 # verified mark checks; the clip is not fetched before play.
 bundle=$(sed -n 's/.*"bundle":"\([^"]*\)".*/\1/p' "$T/nginx/html/page.html" | sed 's/\\\//\//g')
 total=0
-for u in "$PAGE" /static/style.css /static/consumer.js "$bundle"; do
+for u in "$PAGE" /static/style.css /static/consumer.js /static/pt-verify.js "$bundle"; do
   n=$(curl -sf -H 'Accept: text/html' -o /dev/null -w '%{size_header} %{size_download}' "$URL$u" | awk '{print $1 + $2}')
   total=$((total + n))
 done

@@ -5,6 +5,7 @@ set -u
 B=${1:?build dir}
 run() { echo "== $1"; shift; "$@" || echo "(failed: $?)"; echo; }
 run "station core" "$B/tests/bench/bench-station"
+run "buyer views across batches" "$B/tests/bench/bench-buyer-stats"
 run "sync" "$B/tests/bench/bench-sync"
 run "hub ingest, 50 stations" env PG_FIXTURE_DURABLE=1 "$(dirname "$0")/../hub/with-pg.sh" \
   "$B/tests/bench/bench-hub-ingest"

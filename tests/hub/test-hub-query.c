@@ -620,7 +620,13 @@ test_buyer_search(void)
   expect_lots(st, fx.admin, "APL-B1");
   expect_lots(st, fx.buyer_a, "");
   expect_lots("from=2026-10-12&to=2026-11-06", fx.admin, "APL-B1 APL-003 ORA_002");
-  expect_lots("grade=I", fx.admin, "APL-B1 ORA_002 ORA-001");
+  /* The class declared (buyer-setup.sh: ORA-001 Extra, ORA_002 class I of mostly Extra
+   * fruit) and the verdict: a non-conformant class I lot is never "Extra". */
+  expect_lots("grade=I", fx.admin, "APL-B1 ORA_002");
+  expect_lots("grade=Extra", fx.admin, "ORA-001");
+  expect_lots("verdict=non_conformant", fx.admin, "APL-B1 ORA_002");
+  expect_lots("verdict=conformant", fx.admin, "ORA-001");
+  expect_lots("grade=I&verdict=conformant", fx.admin, "");
 
   json_t *a = get_json("/api/v1/batches?lot=APL-B1", fx.admin, 200);
   json_t *b = json_array_get(json_object_get(a, "batches"), 0);
@@ -637,6 +643,7 @@ test_buyer_search(void)
 
   json_decref(get_json("/api/v1/batches?colour=red", fx.admin, 400));
   json_decref(get_json("/api/v1/batches?gtin=123", fx.admin, 400));
+  json_decref(get_json("/api/v1/batches?verdict=maybe", fx.admin, 400));
   json_decref(get_json("/api/v1/batches?from=2026-02-30", fx.admin, 400));
   json_decref(get_json("/api/v1/batches?limit=0", fx.admin, 400));
   json_decref(get_json("/api/v1/batches?lot=a&lot=b", fx.admin, 400));

@@ -90,7 +90,7 @@ get "/01/$GTIN"
 check "the product page" '[ "$CODE" = 200 ] && grep -q "\"kind\":\"product\"" "$T/b"'
 get "/evidence/$(printf '%064d' 0)"
 check "evidence nobody references: 404" '[ "$CODE" = 404 ]'
-get "/static/consumer.js"
+get "/static/pt-verify.js"
 check "the page's assets" '[ "$CODE" = 200 ] && grep -q hubKey "$T/b"'
 get "/01/$GTIN/10/$LOT_ENC" -X POST
 check "POST on a page: 405" '[ "$CODE" = 405 ]'

@@ -7,7 +7,7 @@
  * `packtrace export` writes its bundle and EPCIS document.  In every one each stored record
  * must appear byte for byte; every bundle must pass pt_bundle_verify() and `packtrace verify`;
  * each event as parsed from a bundle must give, in canonical form, the SHA-256 that was signed;
- * and the consumer page's canon() (web-ui/consumer.js, run in node when it is installed) must
+ * and the consumer page's canon() (web-ui/pt-verify.js, run in node when it is installed) must
  * give the same hashes.  The one value that cannot leave byte for byte, an integral double
  * beyond 2^53 written as an integer (1e20), must be refused when signing, not signed.
  *
@@ -239,7 +239,7 @@ run(const char *const *argv, char **out)
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* The consumer page's check, reduced to its hashing: canon() taken from consumer.js itself. */
+/* The consumer page's check, reduced to its hashing: canon() taken from pt-verify.js itself. */
 static const char check_js[] =
     "const fs = require('fs'), crypto = require('crypto');\n"
     "const src = fs.readFileSync(process.argv[2], 'utf8');\n"
@@ -306,7 +306,7 @@ check_route(const char *route, const GString *text, const Stored *st, gboolean b
   g_autofree char *js = g_build_filename(dir, "check.js", NULL);
   g_assert_true(g_file_set_contents(js, check_js, -1, &error));
   g_autofree char *consumer =
-      g_build_filename(g_getenv("PACKTRACE_SOURCE"), "web-ui", "consumer.js", NULL);
+      g_build_filename(g_getenv("PACKTRACE_SOURCE"), "web-ui", "pt-verify.js", NULL);
   g_autofree char *node_out = NULL;
   const char *node_argv[] = {node, js, consumer, file, NULL};
   if (run(node_argv, &node_out) != 0)

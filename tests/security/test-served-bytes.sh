@@ -5,7 +5,7 @@
 # document, the public bundle and EPCIS document at the batch's Digital Link, `export`, and
 # the webhook payload (to a receiver on loopback) each carry the stored record verbatim;
 # `packtrace verify` accepts every bundle and the consumer page's own algorithm (the canon()
-# of web-ui/consumer.js, run in node) gives each record's signed hash.  Also: times outside
+# of web-ui/pt-verify.js, run in node) gives each record's signed hash.  Also: times outside
 # the plausible window (2262-04-12, a pack date of 9999-12-31) are refused with a clear error.
 #
 # Before the fix the served bundle said 72.77 and `verify` failed: "content does not match its
@@ -91,12 +91,12 @@ for f in api-bundle public-bundle export-bundle; do
   expect 0 "packtrace verify accepts the $f" "$BIN" verify "$T/$f.json"
 done
 
-# The consumer page's algorithm (canon() of web-ui/consumer.js) on the served bundles.
+# The consumer page's algorithm (canon() of web-ui/pt-verify.js) on the served bundles.
 cat >"$T/check.js" <<'JS'
 const fs = require('fs'), crypto = require('crypto');
 const src = fs.readFileSync(process.argv[2], 'utf8');
 const m = src.match(/function canon\(v\) \{[\s\S]*?\n  \}\n/);
-if (!m) { console.error('canon() not found in consumer.js'); process.exit(2); }
+if (!m) { console.error('canon() not found in pt-verify.js'); process.exit(2); }
 const canon = new Function(m[0] + '; return canon;')();
 const b = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
 let k = 0;
@@ -110,7 +110,7 @@ JS
 if command -v node >/dev/null; then
   for f in api-bundle public-bundle; do
     check "the page's algorithm gives each record's signed hash ($f)" \
-      'node "$T/check.js" "$SRC/web-ui/consumer.js" "$T/$f.json"'
+      'node "$T/check.js" "$SRC/web-ui/pt-verify.js" "$T/$f.json"'
   done
 else
   skip "the page's algorithm on the served bundles" "node is not installed"

@@ -73,7 +73,7 @@ check "the buyer search lists the signed product" \
   '[ "$(jq -r ".batches[0].product" <<<"$S")" = Oranges ] && ! grep -q "Gold kiwi" <<<"$S"'
 check "  and says its facts are not verified" '[ "$(jq -r ".batches[0].facts_verified" <<<"$S")" = false ]'
 CSV=$(curl -s -H "$AUTH" "$url/api/v1/search?lot=EDIT1&format=csv")
-check "  in CSV too" '[[ "$CSV" == "id,lot,gtin,product"* ]] && [[ "$CSV" == *Oranges* ]] && [[ "$CSV" != *"Gold kiwi"* ]]'
+check "  in CSV too" '[[ "$CSV" == $'"'"'\xef\xbb\xbf'"'"'"id,lot,gtin,product"* ]] && [[ "$CSV" == *Oranges* ]] && [[ "$CSV" != *"Gold kiwi"* ]]'
 check "the label route draws it too (200)" \
   '[ "$(curl -s -o /dev/null -w "%{http_code}" -H "$AUTH" "$url/api/v1/batches/EDIT1/label?format=svg")" = 200 ]'
 

@@ -70,7 +70,7 @@ try {
   ok((await rows().first().textContent()).includes('Fresh Co'), 'the row shows its destination', await rows().first().textContent());
 
   const csv = await download('#csv', 'buyer-search.csv');
-  const text = readFileSync(csv.path, 'utf8');
+  const text = readFileSync(csv.path, 'utf8').replace(/^\uFEFF/, ''); // the BOM: test-buyer-views-browser
   const lines = text.trim().split('\r\n');
   ok(csv.name === 'packtrace-batches.csv' && lines.length === 2 && lines[0].startsWith('id,lot,gtin') &&
     lines[1].includes('ORA-001') && lines[1].includes('Extra'), 'CSV download of the results', text);
@@ -177,6 +177,9 @@ for (const [viewport, tag] of [[{ width: 1280, height: 900 }, 'desktop'], [{ wid
         csvLines.some((l) => /ORA_002.*,30,$/.test(l)), 'CSV: scans and the spike day per batch', csvText);
       await p.reload({ waitUntil: 'load' });
       await p.locator('#who', { hasText: 'buyer-all' }).waitFor({ timeout: 10000 });
+      // The reload keeps the batch's own address; back to the results from there.
+      await p.waitForSelector('#batch:not([hidden]) svg.scans', { timeout: 10000 });
+      await p.click('#back');
       await found().first().waitFor({ timeout: 10000 });
       ok((await found().count()) === 4, 'buyer account: a reload keeps the session');
       await p.click('#signout');

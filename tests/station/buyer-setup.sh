@@ -1,11 +1,12 @@
 # buyer-setup.sh: the station the buyer portal tests search (sourced by test-buyer.sh and
 # test-buyer-browser.sh; needs BIN, GEN (pt-test-fruitgen), T and must()).  Made with the CLI
 # as a shed would:
-#   ORA-001  Oranges 09506000134352, Li farm, harvest 2026-10-01, pack 2026-10-03, graded
-#            6 Extra; on load 1 to Fresh Co (GLN_A), departed; an evidence clip (CLIP=1)
-#            when GStreamer can make one
-#   ORA_002  Oranges 09506000134352, Wang 50%, harvest 2026-10-10, pack 2026-10-12, graded
-#            1 Extra 1 II 2 out; on load 2 to Sun Market (GLN_B), still loading
+#   ORA-001  Oranges 09506000134352, Li farm, harvest 2026-10-01, pack 2026-10-03, declared
+#            Extra and graded 6 Extra (conformant); on load 1 to Fresh Co (GLN_A), departed;
+#            an evidence clip (CLIP=1) when GStreamer can make one
+#   ORA_002  Oranges 09506000134352, Wang 50%, harvest 2026-10-10, pack 2026-10-12, declared
+#            class I and graded 4 Extra 1 II 2 out: mostly Extra fruit, yet outside class I's
+#            tolerances (non-conformant); on load 2 to Sun Market (GLN_B), still loading
 #   APL-003  Apples 04012345000009, a grower named like a spreadsheet formula, pack
 #            2026-11-05, held with a reason holding a comma and quotes
 #   PEA-004  Pears 04012345000009, O'Brien, pack 2026-11-20, recalled
@@ -35,9 +36,9 @@ buyer_station() {
 
   mkdir -p "$T/img"
   must "$GEN" "$T/img"
-  must "$BIN" grade --batch ORA-001 "$T/img/good.png" "$T/img/good.png"
+  must "$BIN" grade --batch ORA-001 --class Extra "$T/img/good.png" "$T/img/good.png"
   must "$BIN" grade close ORA-001
-  must "$BIN" grade --batch ORA_002 "$T/img/defect.png" "$T/img/small.png"
+  must "$BIN" grade --batch ORA_002 --class I "$T/img/good.png" "$T/img/defect.png" "$T/img/small.png"
   must "$BIN" grade close ORA_002
 
   CLIP=

@@ -1,12 +1,15 @@
 /* test-buyer-store.c: the buyer portal's store functions against a hand-computed oracle:
- * each search criterion, LIKE wildcards and SQL text taken literally, the dominant grade
- * (ties to the better class, open gradings ignored), date ranges on each date, paging, the
+ * each search criterion, LIKE wildcards and SQL text taken literally, the grade as the signed
+ * verdict (declared class and conformant or not; open gradings ignored), the views across
+ * batches (by week, grower and facet, scoped), date ranges on each date, paging, the
  * scope of a buyer tied to a destination GLN (search, loads and visibility), and the CSV
  * cell writer. */
 #include "pt-http-buyer.h"
 #include "pt-limits.h"
 #include "pt-load.h"
 #include "pt-scan-signal.h"
+#include "pt-batch.h"
+#include "pt-store-buyer-stats.h"
 #include "pt-store-buyer.h"
 #include "pt-test-station.h"
 #include "pt-time.h"
@@ -60,30 +63,50 @@ put_on(PtTestStation *ts, gint64 load_id, PtBatch *batch)
   g_assert_no_error(error);
 }
 
-/* A grading of @batch_id with the fruit classes in @classes ("EEI" = Extra, Extra, I). */
+/* A grading of @batch_id with the fruit classes in @classes ("EEI" = Extra, Extra, I), declared
+ * @declared; when @disposition is given the grading is closed by an inspecting event stating
+ * the verdict and the counts as pt-grading.c signs them (hash and signature left zero: the
+ * store reads the body, the domain checks the proof). */
 static void
-grade(PtTestStation *ts, gint64 batch_id, const char *classes, gboolean closed)
+grade(PtTestStation *ts, gint64 batch_id, const char *classes, const char *declared,
+      const char *disposition)
 {
   g_autofree char *grading = g_strdup_printf(
       "INSERT INTO gradings (batch_id, profile, declared_class, mm_per_px, model_version, "
-      "opened_ns, closed_ns) VALUES (%" G_GINT64_FORMAT ", 'orange-unece', 'I', 0.3, 't', 1, %s)",
-      batch_id, closed ? "2" : "NULL");
+      "opened_ns, closed_ns) VALUES (%" G_GINT64_FORMAT ", 'orange-unece', '%s', 0.3, 't', 1, %s)",
+      batch_id, declared, disposition ? "2" : "NULL");
   pt_test_sql(ts, grading);
+  int n[4] = {0, 0, 0, 0};
   for (const char *c = classes; *c; c++) {
-    const char *klass = *c == 'E' ? "Extra" : *c == 'I' ? "I" : *c == '2' ? "II" : "out";
+    int k = *c == 'E' ? 0 : *c == 'I' ? 1 : *c == '2' ? 2 : 3;
+    static const char *const names[] = {"Extra", "I", "II", "out"};
+    n[k]++;
     g_autofree char *fruit = g_strdup_printf(
         "INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, length_mm, "
         "weight_g, ripe_fraction, green_fraction, defect_count, defect_area_mm2, "
         "defect_largest_mm2, defect_longest_mm, views, rule, confidence) VALUES ((SELECT max(id) "
         "FROM gradings), 1, 't', '%s', 70, 70, 200, 1, 0, 0, 0, 0, 0, 1, 't', 1)",
-        klass);
+        names[k]);
     pt_test_sql(ts, fruit);
   }
+  if (!disposition)
+    return;
+  int all = (int)strlen(classes);
+  g_autofree char *event = g_strdup_printf(
+      "INSERT INTO events (batch_id, event_id, step, event_time_ns, record_time_ns, body, hash, "
+      "signature) VALUES (%" G_GINT64_FORMAT ", 'ni:///sha-256;t', 'inspecting', 3, 3, "
+      "'{\"type\":\"ObjectEvent\",\"disposition\":\"%s\",\"pt:declaredClass\":\"%s\","
+      "\"pt:fruitCount\":%d,\"pt:gradeDistribution\":{\"Extra\":%d,\"I\":%d,\"II\":%d,"
+      "\"out\":%d},\"pt:sizeDistribution\":{\"3\":%d},\"pt:defects\":{\"fruitByKind\":"
+      "{\"none\":%d,\"bruise\":%d}}}', zeroblob(32), zeroblob(64))",
+      batch_id, disposition, declared, all, n[0], n[1], n[2], n[3], all, all - n[3], n[3]);
+  pt_test_sql(ts, event);
 }
 
-/* Batches: 1 A_1 (Li farm, harvest 11-20, pack 11-25, mostly Extra, on a load to A and one
- * to B), 2 AX1 (Wang, no harvest date, pack 12-01, I and II tie -> I, on a load to B),
- * 3 B%2 (O'Brien; DROP, pack 2026-01-15, open grading only), 4 C3 (other GTIN, pack 11-25). */
+/* Batches: 1 A_1 (Li farm, harvest 11-20, pack 11-25, mostly Extra but declared class I and
+ * outside its tolerances, on a load to A and one to B), 2 AX1 (Wang, no harvest date, pack
+ * 12-01, declared II, conformant, on a load to B), 3 B%2 (O'Brien; DROP, pack 2026-01-15, open
+ * grading only), 4 C3 (other GTIN, pack 11-25, never graded). */
 static void
 fixture_set_up(Fixture *f, gconstpointer unused)
 {
@@ -99,9 +122,9 @@ fixture_set_up(Fixture *f, gconstpointer unused)
   f->id[2] = b2->id;
   f->id[3] = b3->id;
   f->id[4] = b4->id;
-  grade(ts, b1->id, "EEEI2", TRUE);
-  grade(ts, b2->id, "I2I2o", TRUE);
-  grade(ts, b3->id, "EEEE", FALSE);
+  grade(ts, b1->id, "EEEI2", "I", "non_conformant");
+  grade(ts, b2->id, "I2I2o", "II", "conformant");
+  grade(ts, b3->id, "EEEE", "I", NULL);
   gint64 la = make_load(ts, GLN_A, "S-1"), lb = make_load(ts, GLN_B, "S-2");
   put_on(ts, la, b1);
   put_on(ts, lb, b2);
@@ -169,27 +192,93 @@ test_wildcards_literal(Fixture *f, gconstpointer unused)
   ASSERT_LOTS(f, "C3 B%2 AX1 A_1", .lot = NULL);
 }
 
+/* The grade is the signed verdict, never the class most fruit have. */
 static void
 test_grade(Fixture *f, gconstpointer unused)
 {
-  ASSERT_LOTS(f, "A_1", .grade = "Extra");
-  /* 2 I, 2 II, 1 out: the tie goes to the better class. */
-  ASSERT_LOTS(f, "AX1", .grade = "I");
-  ASSERT_LOTS(f, "", .grade = "II");
-  ASSERT_LOTS(f, "", .grade = "out");
+  /* A_1: 3 of 5 fruit Extra, but declared I and non-conformant: never "Extra". */
+  ASSERT_LOTS(f, "", .grade = "Extra");
+  ASSERT_LOTS(f, "A_1", .grade = "I");
+  ASSERT_LOTS(f, "AX1", .grade = "II");
+  ASSERT_LOTS(f, "A_1", .verdict = "non_conformant");
+  ASSERT_LOTS(f, "AX1", .verdict = "conformant");
+  ASSERT_LOTS(f, "", .grade = "I", .verdict = "conformant");
   g_autoptr(GError) error = NULL;
   gboolean more;
   PtBuyerQuery q = {.limit = 10};
   g_autoptr(GPtrArray) hits = pt_store_buyer_search(f->ts->store, &q, &more, &error);
   g_assert_no_error(error);
-  /* B%2's only grading is still open (unsigned): no grade. */
+  /* B%2's only grading is still open (unsigned): no grade; C3 was never graded. */
   const PtBuyerHit *b3 = g_ptr_array_index(hits, 1);
   g_assert_cmpstr(b3->batch->lot, ==, "B%2");
   g_assert_null(b3->grade);
-  /* A newer closed grading replaces the older one. */
-  grade(f->ts, f->id[1], "22", TRUE);
-  ASSERT_LOTS(f, "", .grade = "Extra");
-  ASSERT_LOTS(f, "A_1", .grade = "II");
+  g_assert_null(b3->verdict);
+  const PtBuyerHit *b1 = g_ptr_array_index(hits, 3);
+  g_assert_cmpstr(b1->grade, ==, "I");
+  g_assert_cmpstr(b1->verdict, ==, "non_conformant");
+  /* A newer grading decision replaces the older one. */
+  grade(f->ts, f->id[1], "EEEEE", "Extra", "conformant");
+  ASSERT_LOTS(f, "A_1", .grade = "Extra");
+  ASSERT_LOTS(f, "", .grade = "I");
+  ASSERT_LOTS(f, "AX1", .verdict = "conformant", .grade = "II");
+}
+
+/* The count of @facet/@week/@grower/@key in @rows, or -1 when there is no such row. */
+static double
+stat_of(GPtrArray *rows, const char *facet, const char *week, const char *grower, const char *key)
+{
+  for (guint i = 0; i < rows->len; i++) {
+    const PtBuyerStat *r = g_ptr_array_index(rows, i);
+    if (strcmp(r->facet, facet) == 0 && strcmp(r->week, week) == 0 &&
+        strcmp(r->grower, grower) == 0 && g_strcmp0(r->key, key) == 0)
+      return r->amount;
+  }
+  return -1;
+}
+
+/* The views across batches against the fixture counted by hand: pack 2026-11-25 is a
+ * Wednesday (week of Monday 11-23), 2026-12-01 a Tuesday (week of 11-30). */
+static void
+test_stats(Fixture *f, gconstpointer unused)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) a1 = pt_store_batch_get(f->ts->store, f->id[1], &error);
+  g_assert_no_error(error);
+  g_assert_true(
+      pt_batch_change_status(f->ts->station, f->ts->store, a1, PT_BATCH_HOLD, "check", &error));
+  g_assert_no_error(error);
+  PtBuyerStatsQuery q = {0};
+  g_autoptr(GPtrArray) rows = pt_store_buyer_stats(f->ts->store, &q, &error);
+  g_assert_no_error(error);
+  g_assert_cmpfloat(stat_of(rows, "batches", "2026-11-23", "Li farm", ""), ==, 2);
+  g_assert_cmpfloat(stat_of(rows, "batches", "2026-11-30", "Wang", ""), ==, 1);
+  g_assert_cmpfloat(stat_of(rows, "batches", "2026-01-12", "O'Brien'; DROP TABLE batches; --", ""),
+                    ==, 1);
+  g_assert_cmpfloat(stat_of(rows, "verdict", "2026-11-23", "Li farm", "non_conformant"), ==, 1);
+  g_assert_cmpfloat(stat_of(rows, "verdict", "2026-11-23", "Li farm", "conformant"), ==, -1);
+  g_assert_cmpfloat(stat_of(rows, "verdict", "2026-11-30", "Wang", "conformant"), ==, 1);
+  g_assert_cmpfloat(stat_of(rows, "declared", "2026-11-23", "Li farm", "I"), ==, 1);
+  g_assert_cmpfloat(stat_of(rows, "class", "2026-11-23", "Li farm", "Extra"), ==, 3);
+  g_assert_cmpfloat(stat_of(rows, "class", "2026-11-30", "Wang", "II"), ==, 2);
+  g_assert_cmpfloat(stat_of(rows, "size", "2026-11-30", "Wang", "3"), ==, 5);
+  g_assert_cmpfloat(stat_of(rows, "defect", "2026-11-30", "Wang", "bruise"), ==, 1);
+  g_assert_cmpfloat(stat_of(rows, "action", "2026-11-23", "Li farm", "hold"), ==, 1);
+  g_assert_cmpfloat(stat_of(rows, "action", "2026-11-30", "Wang", "hold"), ==, -1);
+  /* An open grading is no decision: B%2 has no verdict. */
+  g_assert_cmpfloat(
+      stat_of(rows, "declared", "2026-01-12", "O'Brien'; DROP TABLE batches; --", "I"), ==, -1);
+
+  /* A buyer scoped to GLN_A counts only A_1; dates and grower narrow. */
+  PtBuyerStatsQuery scoped = {.scope_gln = GLN_A};
+  g_autoptr(GPtrArray) mine = pt_store_buyer_stats(f->ts->store, &scoped, &error);
+  g_assert_no_error(error);
+  g_assert_cmpfloat(stat_of(mine, "batches", "2026-11-23", "Li farm", ""), ==, 1);
+  g_assert_cmpfloat(stat_of(mine, "batches", "2026-11-30", "Wang", ""), ==, -1);
+  PtBuyerStatsQuery narrow = {.from = "2026-11-26", .grower = "WAN"};
+  g_autoptr(GPtrArray) wang = pt_store_buyer_stats(f->ts->store, &narrow, &error);
+  g_assert_no_error(error);
+  g_assert_cmpfloat(stat_of(wang, "batches", "2026-11-30", "Wang", ""), ==, 1);
+  g_assert_cmpfloat(stat_of(wang, "batches", "2026-11-23", "Li farm", ""), ==, -1);
 }
 
 static void
@@ -376,6 +465,7 @@ main(int argc, char **argv)
   ADD("/buyer-store/criteria", test_criteria);
   ADD("/buyer-store/wildcards-literal", test_wildcards_literal);
   ADD("/buyer-store/grade", test_grade);
+  ADD("/buyer-store/stats", test_stats);
   ADD("/buyer-store/dates", test_dates);
   ADD("/buyer-store/paging", test_paging);
   ADD("/buyer-store/scope", test_scope);

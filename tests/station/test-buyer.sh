@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test-buyer.sh: the buyer portal's API under the real `packtrace run`, driven with curl:
 # credentials, a search by each criterion on batches made with the CLI (buyer-setup.sh), the
-# summary a buyer gets (grade, state, loads and destinations, never a driver's phone), CSV
-# parsed back (quoting, formula cells neutralised), bad parameters (400), SQL text and LIKE
+# summary a buyer gets (the signed verdict, state, loads and destinations, never a driver's
+# phone), CSV parsed back (byte order mark, quoting, formula cells neutralised), the views
+# across batches (counts by week, grower and facet), bad parameters (400), SQL text and LIKE
 # wildcards in every field (nothing extra, no error), a batch's loads and clips (SHA-256 of
 # the served file), and a downloaded bundle that `packtrace verify` accepts.
 set -u
@@ -63,11 +64,14 @@ check "pack date to (inclusive)" '[ "$(lots "to=2026-10-03")" = "ORA-001" ]'
 check "harvest date range (batches without one never match)" '[ "$(lots "date=harvest&from=2026-10-05&to=2026-12-31")" = "ORA_002" ]'
 TODAY=$(date -u +%F)
 check "registration date" '[ "$(lots "date=created&from=$TODAY&to=$TODAY")" = "$ALL" ] && [ -z "$(lots "date=created&to=2000-01-01")" ]'
-check "grade Extra (6 of 6)" '[ "$(lots "grade=Extra")" = "ORA-001" ]'
-check "grade out (2 of 4 out)" '[ "$(lots "grade=out")" = "ORA_002" ]'
-check "grade II: none dominant" '[ -z "$(lots "grade=II")" ]'
-check "criteria combine" '[ "$(lots "gtin=$GTIN_A&grade=out&from=2026-10-12")" = "ORA_002" ] && [ -z "$(lots "lot=ORA-001&grade=out")" ]'
-check "empty fields are no criterion (a form sends them)" '[ "$(lots "lot=&gtin=&grower=&from=&to=&grade=")" = "$ALL" ]'
+check "grade Extra: the batch declared Extra" '[ "$(lots "grade=Extra")" = "ORA-001" ]'
+check "a non-conformant class I batch of mostly Extra fruit never matches grade=Extra" \
+  '[ "$(lots "grade=I")" = "ORA_002" ] && [[ " $(lots "grade=Extra") " != *" ORA_002 "* ]]'
+check "verdict: conformant, non_conformant" \
+  '[ "$(lots "verdict=conformant")" = "ORA-001" ] && [ "$(lots "verdict=non_conformant")" = "ORA_002" ]'
+check "grade II: none declared" '[ -z "$(lots "grade=II")" ]'
+check "criteria combine" '[ "$(lots "gtin=$GTIN_A&grade=I&verdict=non_conformant&from=2026-10-12")" = "ORA_002" ] && [ -z "$(lots "lot=ORA-001&grade=I")" ] && [ -z "$(lots "grade=I&verdict=conformant")" ]'
+check "empty fields are no criterion (a form sends them)" '[ "$(lots "lot=&gtin=&grower=&from=&to=&grade=&verdict=")" = "$ALL" ]'
 
 # --- the summary ---
 get "/api/v1/search?lot=ORA-001" "${auth[@]}"
@@ -76,6 +80,9 @@ check "summary: product, variety, origin, grower, dates, state, grade, loads" \
   '[ "$S" = "Oranges|Navel|CN|Li farm|2026-10-01|2026-10-03|active|Extra|Fresh Co|$GLN_A|S-0001|true" ]'
 check "summary: links to the timeline, EPCIS, bundle, grading, clips" \
   '[ "$(echo "$BODY" | jq -r ".batches[0].links | [.timeline, .epcis, .bundle, .grading, .clips] | join(\" \")")" = "/api/v1/batches/1 /api/v1/batches/1/epcis /api/v1/batches/1/bundle /api/v1/batches/1/grading /api/v1/batches/1/clips" ]'
+get "/api/v1/search?lot=ORA_002" "${auth[@]}"
+check "the verdict as signed: declared class, conformant or not, share of fruit below the class" \
+  '[ "$(echo "$BODY" | jq -c ".batches[0] | [.grade, .verdict.declared_class, .verdict.conformant, .verdict.below_class_percent, .verdict.fruit]")" = "[\"I\",\"I\",false,42.9,7]" ]'
 get "/api/v1/search?gtin=$GTIN_B" "${auth[@]}"
 check "held and recalled states with their reasons" \
   '[ "$(echo "$BODY" | jq -r "[.batches[] | .lot + \"|\" + .status + \"|\" + .status_reason] | join(\";\")")" = "PEA-004|recalled|label error;APL-003|held|$HOLD_REASON" ]'
@@ -95,12 +102,14 @@ cp "$T/body" "$T/all.csv"
 check "format=csv: text/csv as an attachment" \
   '[ "$CODE" = 200 ] && grep -qi "^Content-Type: text/csv" "$T/headers" && grep -qi "^Content-Disposition: attachment; filename=\"packtrace-batches.csv\"" "$T/headers"'
 get "/api/v1/search?lot=ORA" "${auth[@]}" -H "Accept: text/csv"
-check "Accept: text/csv gives CSV too" '[ "$(head -c 7 "$T/body")" = "id,lot," ] && [ "$(grep -c ORA "$T/body")" = 2 ]'
+check "Accept: text/csv gives CSV too" '[ "$(tail -c +4 "$T/body" | head -c 7)" = "id,lot," ] && [ "$(grep -c ORA "$T/body")" = 2 ]'
+check "CSV starts with a UTF-8 byte order mark (Excel on zh-CN Windows reads UTF-8)" \
+  '[ "$(head -c 3 "$T/all.csv" | od -An -tx1 | tr -d " ")" = efbbbf ]'
 get "/api/v1/search?format=json" "${auth[@]}" -H "Accept: text/csv"
 check "format=json wins over Accept" '[ "$(echo "$BODY" | jq ".batches | length")" = 4 ]'
 PARSED=$(python3 - "$T/all.csv" <<'EOF'
 import csv, json, sys
-with open(sys.argv[1], newline='', encoding='utf-8') as f:
+with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
     raw = f.read()
 rows = list(csv.DictReader(raw.splitlines(True)))
 print(json.dumps({"crlf": raw.count("\r\n") == len(rows) + 1, "rows": rows}))
@@ -113,10 +122,27 @@ check "CSV: a formula cell is neutralised with a quote" '[ "$(csvf ".rows[1].gro
 check "CSV: no cell starts a formula" '[ "$(csvf "[.rows[][] | select(test(\"^[=+@-]\"))] | length")" = 0 ]'
 check "CSV: loads and destinations" '[ "$(csvf ".rows[3] | [.lot, .grade, .loads, .destinations, .destination_glns] | join(\"|\")")" = "ORA-001|Extra|1|Fresh Co|$GLN_A" ]'
 check "CSV: no driver phone" '! grep -q "138 0013" "$T/all.csv"'
+check "CSV: the verdict and the share below the class" '[ "$(csvf ".rows[2] | [.lot, .grade, .verdict, .below_class_percent] | join(\"|\")")" = "ORA_002|I|non_conformant|42.9" ]'
+
+# --- the views across batches ---
+get "/api/v1/buyer/stats"
+check "views across batches without credentials: 401" '[ "$CODE" = 401 ]'
+get "/api/v1/buyer/stats" "${auth[@]}"
+stat() { echo "$BODY" | jq -r --arg f "$1" --arg w "$2" --arg g "$3" --arg k "$4" '[.rows[] | select(.[0] == $f and .[1] == $w and .[2] == $g and .[3] == $k) | .[4]] | first // "none"'; }
+check "views: batches per ISO week (Monday) and grower" '[ "$(stat batches 2026-09-28 "Li farm" "")" = 1 ] && [ "$(stat batches 2026-10-12 "Wang 50%" "")" = 1 ]'
+check "views: verdicts and fruit classes from the signed grading" \
+  '[ "$(stat verdict 2026-10-12 "Wang 50%" non_conformant)" = 1 ] && [ "$(stat verdict 2026-09-28 "Li farm" conformant)" = 1 ] && [ "$(stat class 2026-10-12 "Wang 50%" Extra)" = 4 ] && [ "$(stat class 2026-10-12 "Wang 50%" out)" = 2 ]'
+check "views: holds and recalls per grower" '[ "$(stat action 2026-11-02 "$EVIL_GROWER" hold)" = 1 ] && [ "$(stat action 2026-11-16 "O'"'"'Brien" recall)" = 1 ]'
+get "/api/v1/buyer/stats?from=2026-10-10&grower=wang" "${auth[@]}"
+check "views: dates and grower narrow" '[ "$(echo "$BODY" | jq -r "[.rows[] | .[2]] | unique | join(\",\")")" = "Wang 50%" ]'
+for q in "from=2026-02-30" "gtin=123" "grade=I" "from=2026-11-02&to=2026-11-01"; do
+  get "/api/v1/buyer/stats?$q" "${auth[@]}"
+  check "views: bad parameter $q: 400" '[ "$CODE" = 400 ] && [ -n "$(echo "$BODY" | jq -r ".error // empty")" ]'
+done
 
 # --- bad parameters ---
 for q in "gtin=123" "gtin=09506000134353" "gtin=abc" "from=2026-02-30" "from=20261001" "to=2026-1-01" \
-  "from=2026-11-02&to=2026-11-01" "grade=A" "date=shipped" "limit=0" "limit=100000" "offset=-1" \
+  "from=2026-11-02&to=2026-11-01" "grade=A" "grade=out" "verdict=maybe" "date=shipped" "limit=0" "limit=100000" "offset=-1" \
   "format=xml" "colour=red" "lot=$(printf 'a%%01b')" "grower=$(head -c 201 /dev/zero | tr '\0' x)"; do
   get "/api/v1/search?$q" "${auth[@]}"
   check "bad parameter $q: 400 with a message" '[ "$CODE" = 400 ] && [ -n "$(echo "$BODY" | jq -r ".error // empty")" ]'
@@ -135,7 +161,7 @@ for v in "%" "_" "%25" "\\" "'" "' OR '1'='1" "\" OR 1=1 --" "'; DROP TABLE batc
     [ "$field" = grower ] && [ "$v" = "'" ] && want=PEA-004 # O'Brien
     check "$field=$v finds only what holds it literally" '[ "$got" = "$want" ]'
   done
-  for field in gtin from to grade date; do
+  for field in gtin from to grade verdict date; do
     get "/api/v1/search?$field=$enc" "${auth[@]}"
     check "$field=$v is refused, not run" '[ "$CODE" = 400 ]'
   done

@@ -450,7 +450,7 @@ test_static_assets(Fixture *f, gconstpointer data)
   Reply r = fetch(f, "GET", "/static/consumer.js", NULL);
   g_assert_cmpint(r.status, ==, 200);
   g_assert_cmpstr(r.content_type, ==, "text/javascript; charset=utf-8");
-  g_assert_nonnull(strstr(r.body->str, "crypto.subtle.verify"));
+  g_assert_nonnull(strstr(r.body->str, "ptVerify.verifyBundle"));
   g_assert_nonnull(strstr(r.headers->str, "Cache-Control: public, max-age=3600"));
   const char *etag = strstr(r.headers->str, "ETag: ");
   g_assert_nonnull(etag);
@@ -460,6 +460,12 @@ test_static_assets(Fixture *f, gconstpointer data)
   r = fetch(f, "GET", "/static/consumer.js", if_none);
   g_assert_cmpint(r.status, ==, 304);
   g_assert_cmpuint(r.body->len, ==, 0);
+  reply_clear(&r);
+  /* The bundle check the consumer page and the buyer portal share. */
+  r = fetch(f, "GET", "/static/pt-verify.js", NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  g_assert_cmpstr(r.content_type, ==, "text/javascript; charset=utf-8");
+  g_assert_nonnull(strstr(r.body->str, "crypto.subtle.verify"));
   reply_clear(&r);
   r = fetch(f, "GET", "/static/style.css", NULL);
   g_assert_cmpint(r.status, ==, 200);
