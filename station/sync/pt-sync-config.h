@@ -38,6 +38,7 @@ typedef struct {
   int retry_min_ms;
   int retry_max_ms;
   gboolean from_start; /* a connector seen for the first time starts at the outbox's beginning */
+  char *gln;           /* nullable: webhook of the buyer at this GLN (recall notices) */
   char *template_path; /* nullable */
   json_t *template;    /* nullable */
 } PtSyncConnector;
