@@ -617,7 +617,8 @@ pt_recall_notify_locked(PtStation *station, PtStore *store, const PtBatch *batch
     const char *connector = NULL;
     for (guint j = 0; gln && j < connectors->len; j++) {
       PtSyncConnector *c = connectors->pdata[j];
-      if (c->type == PT_SYNC_WEBHOOK && g_strcmp0(c->gln, gln) == 0)
+      if (c->type == PT_SYNC_WEBHOOK && c->glns &&
+          g_strv_contains((const char *const *)c->glns, gln))
         connector = c->name;
     }
     if (!add_notice(station, store, batch, kind, reason, event_id, recall_id, now,

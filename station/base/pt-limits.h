@@ -100,6 +100,7 @@
 
 /* Sync (pt-sync*.c) */
 #define PT_SYNC_CONNECTORS_MAX    32                /* [sync NAME] sections */
+#define PT_SYNC_GLNS_MAX          1000              /* GLNs of one webhook's gln= */
 #define PT_SYNC_INFLIGHT_MAX      8                 /* requests in flight per connector */
 #define PT_SYNC_BATCH_DEFAULT     500               /* events per EPCIS capture, max_batch= */
 #define PT_SYNC_BATCH_MAX         10000             /* largest max_batch= accepted */

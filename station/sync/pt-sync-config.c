@@ -36,6 +36,7 @@ pt_sync_connector_free(PtSyncConnector *c)
   g_free(c->secret);
   g_free(c->bearer);
   g_free(c->gln);
+  g_strfreev(c->glns);
   g_free(c->filter);
   g_free(c->filter_kind);
   g_free(c->filter_value);
@@ -286,10 +287,20 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
                 "[%s] gln applies to webhooks only (the buyer recall notices go to)", group);
     return NULL;
   }
-  g_autoptr(GError) bad_gln = NULL;
-  if (c->gln && !pt_gs1_validate_key("GLN", c->gln, 13, &bad_gln)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "[%s] gln: %s", group, bad_gln->message);
+  /* One buyer's system may take the notices of several of its sites: GLNs, comma-separated. */
+  c->glns = c->gln ? g_strsplit(c->gln, ",", PT_SYNC_GLNS_MAX + 1) : NULL;
+  if (c->glns && g_strv_length(c->glns) > PT_SYNC_GLNS_MAX) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "[%s] gln: more than %d GLNs", group,
+                PT_SYNC_GLNS_MAX);
     return NULL;
+  }
+  for (guint i = 0; c->glns && c->glns[i]; i++) {
+    g_autoptr(GError) bad_gln = NULL;
+    g_strstrip(c->glns[i]);
+    if (!pt_gs1_validate_key("GLN", c->glns[i], 13, &bad_gln)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "[%s] gln: %s", group, bad_gln->message);
+      return NULL;
+    }
   }
   c->template_path = get_opt(kf, group, "template");
   if (c->template_path && c->type != PT_SYNC_WEBHOOK) {
