@@ -143,6 +143,13 @@ for r in a b c; do
   check "  buyer ${r^^}'s: verified, recall of R1 to its GLN, with what it got" \
     '[ "$(jq -s -c ".[0] | [.verified, .kind, .notice.lot, .notice.recipient.gln, .notice.drill, (.notice.lots | map(.lot))]" "$T/$r.jsonl")" = "[true,\"recall\",\"R1\",\"${!gln_var}\",false,$(jq -c "[.lots[] | select(.loads[].destination_gln == \"${!gln_var}\") | .lot]" "$T/impact.json")]" ]'
 done
+SCHEMA=${PACKTRACE_SOURCE}/station/sync/recall-notice.schema.json
+if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+  check "  every notice received validates against recall-notice.schema.json" \
+    'cat "$T"/[abcp].jsonl | /usr/bin/python3 -c "import json, sys, jsonschema; s = json.load(open(sys.argv[1])); [jsonschema.validate(json.loads(l)[\"notice\"], s) for l in sys.stdin]" "$SCHEMA"'
+else
+  skip "  every notice received validates against recall-notice.schema.json" "python3-jsonschema missing"
+fi
 check "  the platform's names every destination" \
   '[ "$(jq -s -c ".[0].notice | [.recipient.kind, (.lots | length)]" "$T/p.jsonl")" = "[\"platform\",3]" ]'
 RID=$("$BIN" recall list --json | jq '.recalls[0].id')
