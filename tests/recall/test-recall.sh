@@ -182,6 +182,8 @@ check "  its notice's state is escalated" \
   '[ "$("$BIN" recall show $RID --json | jq -r ".notices[] | select(.id == $NC) | .state")" = escalated ]'
 check "progress (operator API): 2 of 3 acknowledged, 100 kg and 5 cases shipped, 10 kg on hand" \
   '[ "$(code -H "Authorization: Bearer $TOKEN" "$url/api/v1/recalls")" = 200 ] && [ "$(jq -cS ".recalls[0] | [.progress, .shipped, .on_hand_reported, .buyers, .acknowledged, (.escalated >= 1)]" "$T/body")" = "[\"2 of 3 acknowledged\",{\"KGM\":100,\"cases\":5},{\"KGM\":10},3,2,true]" ]'
+check "  the dashboard's status raises an alert for the escalation" \
+  '[ "$(code -H "Authorization: Bearer $TOKEN" "$url/api/v1/status")" = 200 ] && [[ "$(jq -r "[.alerts[] | select(.kind == \"recall\" and .subject == \"R1\")][0].text" "$T/body")" == "recall of R1: 2 of 3 acknowledged; "[0-9]" escalated (not acknowledged by the deadline)" ]]'
 check "  and buyers may not read it (403)" '[ "$(code -H "Authorization: Bearer $KEY_a" "$url/api/v1/recalls")" = 403 ]'
 
 # The drill: R2 reaches buyers B and C.
