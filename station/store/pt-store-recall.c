@@ -64,6 +64,9 @@ static const char sql_notices_escalate[] =
     "UPDATE recall_notices SET state = 'escalated', escalated_ns = ?2, escalation = 1, "
     "delivery = iif(connector IS NULL, 'none', 'queued'), next_ns = 0 "
     "WHERE recipient = 'buyer' AND state IN ('sent', 'delivered') AND created_ns < ?1";
+static const char sql_notices_overdue[] =
+    "SELECT EXISTS (SELECT 1 FROM recall_notices WHERE recipient = 'buyer' "
+    "AND state IN ('sent', 'delivered') AND created_ns < ?1)";
 static const char sql_notice_ack[] =
     "UPDATE recall_notices SET state = 'acknowledged', acked_ns = ?2, ack_by = ?3, "
     "ack_on_hand = ?4, ack_action = ?5 WHERE id = ?1 AND acked_ns IS NULL";
@@ -349,6 +352,20 @@ pt_store_notices_escalate(PtStore *store, gint64 before_ns, gint64 now_ns, int *
   if (!pt_store_step_done(store, s, "escalate notices", error))
     return FALSE;
   *n_out = sqlite3_changes(pt_store_db(store));
+  return TRUE;
+}
+
+gboolean
+pt_store_notices_overdue(PtStore *store, gint64 before_ns, gboolean *any_out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_notices_overdue, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, before_ns);
+  gint64 any = 0;
+  if (!pt_store_step_int64(store, s, "look for overdue notices", &any, error))
+    return FALSE;
+  *any_out = any != 0;
   return TRUE;
 }
 

@@ -93,6 +93,11 @@ gboolean pt_store_notice_delivery(PtStore *store, gint64 id, gboolean ok, int ht
 gboolean pt_store_notices_escalate(PtStore *store, gint64 before_ns, gint64 now_ns, int *n_out,
                                    GError **error);
 
+/* *@any_out: whether any notice pt_store_notices_escalate() would escalate (a read: the
+ * worker takes the write lock only when there is something to write). */
+gboolean pt_store_notices_overdue(PtStore *store, gint64 before_ns, gboolean *any_out,
+                                  GError **error);
+
 /* A notice as the portal and the dashboard show it: {id, recall_id, kind, lot, reason,
  * recipient, gln, name, connector, quantity, uom, state, delivery, created_ns, delivered_ns,
  * acked_ns, escalated_ns, ack_by, ack_on_hand, ack_action, last_error, drill}.  NULL with

@@ -258,13 +258,19 @@ worker_round(PtNoticeWorker *w)
   g_autoptr(GError) error = NULL;
   gint64 now = pt_now_ns();
   int escalated = 0;
-  if (!pt_store_begin(w->store, &error))
+  gboolean overdue = FALSE;
+  /* Every second, but the write lock only when a notice is overdue: the HTTP workers and the
+   * CLI write the same database. */
+  if (!pt_store_notices_overdue(w->store, now - w->ack_deadline_ns, &overdue, &error))
     goto out_log;
-  if (!pt_store_notices_escalate(w->store, now - w->ack_deadline_ns, now, &escalated, &error)) {
+  if (overdue && !pt_store_begin(w->store, &error))
+    goto out_log;
+  if (overdue &&
+      !pt_store_notices_escalate(w->store, now - w->ack_deadline_ns, now, &escalated, &error)) {
     pt_store_rollback(w->store);
     goto out_log;
   }
-  if (!pt_store_commit(w->store, &error))
+  if (overdue && !pt_store_commit(w->store, &error))
     goto out_log;
   if (escalated)
     pt_log(G_LOG_LEVEL_WARNING, (PtLogSubject){0},
