@@ -1,6 +1,8 @@
 /* pt-batch.c: batch creation, status changes and hand-recorded events. */
 #include "pt-batch.h"
 
+#include "pt-recall.h"
+
 #include "pt-batch-signed.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
@@ -416,6 +418,11 @@ pt_batch_change_status(PtStation *station, PtStore *store, PtBatch *batch, PtBat
                                  action == PT_BATCH_RELEASE ? NULL : reason, error) ||
       !pt_store_outbox_add_batch(store, batch->id, actions[action].status,
                                  action == PT_BATCH_RELEASE ? NULL : reason, error) ||
+      /* Everyone who received it is told, in the same transaction: no recall without its
+       * notices (pt-recall.h). */
+      (action != PT_BATCH_RELEASE && !batch->demo &&
+       !pt_recall_notify_locked(station, store, batch, actions[action].name, reason, row.event_id,
+                                NULL, NULL, error)) ||
       !pt_store_commit(store, error))
     goto out_rollback;
   pt_log_batch(G_LOG_LEVEL_MESSAGE, batch->lot, row.event_id, "batch %s: %s%s%s", batch->lot,

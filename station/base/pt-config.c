@@ -185,7 +185,14 @@ static const char config_template[] =
     "#   type=epcis (POST {url}/capture, EPCIS 2.0) or webhook (POST {url}, signed JSON)\n"
     "#   url=, secret= (webhook HMAC key), bearer=, filter=all|product:X|gtin:X|grower:X,\n"
     "#   ca_file=, proxy=, connect_timeout_ms=10000, timeout_ms=60000, max_batch=500,\n"
-    "#   retry_min_ms=1000, retry_max_ms=300000, from_start=false, template= (webhook JSON)\n";
+    "#   retry_min_ms=1000, retry_max_ms=300000, from_start=false, template= (webhook JSON)\n"
+    "#   gln= (webhook only): the connector is the buyer at that GLN; recall notices for what\n"
+    "#   was shipped there go to it (station/sync/RECALL-NOTICES.md)\n"
+    "\n"
+    "# Recall notices (packtrace recall): a buyer's notice not acknowledged within\n"
+    "# ack_deadline (90s, 30m, 4h, 2d) is escalated: a dashboard alert and a second notice.\n"
+    "# [recall]\n"
+    "# ack_deadline=4h\n";
 
 char *
 pt_config_template(const char *station_id, const char *operator_token)

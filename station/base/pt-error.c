@@ -12,6 +12,8 @@ pt_error_http_status(const GError *error)
   case PT_ERROR_INVALID:
   case PT_ERROR_MALFORMED:
     return 400;
+  case PT_ERROR_FORBIDDEN:
+    return 403;
   case PT_ERROR_NOT_FOUND:
     return 404;
   case PT_ERROR_CONFLICT:

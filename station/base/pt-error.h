@@ -20,9 +20,10 @@ typedef enum {
   PT_ERROR_BUSY,      /* database locked by another writer; HTTP 503 */
   PT_ERROR_IO,        /* file system */
   PT_ERROR_TAMPERED,  /* verify / audit found a break */
+  PT_ERROR_FORBIDDEN, /* the caller may not do this to that (another buyer's notice); HTTP 403 */
 } PtError;
 
-/* The HTTP status that answers @error: 400 for bad input, 404, 409, 413, 503 for a
+/* The HTTP status that answers @error: 400 for bad input, 403, 404, 409, 413, 503 for a
  * locked database, 500 for anything else. */
 unsigned pt_error_http_status(const GError *error);
 

@@ -100,6 +100,7 @@
 
 /* Sync (pt-sync*.c) */
 #define PT_SYNC_CONNECTORS_MAX    32                /* [sync NAME] sections */
+#define PT_SYNC_GLNS_MAX          1000              /* GLNs of one webhook's gln= */
 #define PT_SYNC_INFLIGHT_MAX      8                 /* requests in flight per connector */
 #define PT_SYNC_BATCH_DEFAULT     500               /* events per EPCIS capture, max_batch= */
 #define PT_SYNC_BATCH_MAX         10000             /* largest max_batch= accepted */
@@ -264,3 +265,19 @@
 #define PT_HUB_PAGE_MAX_AGE_S         5
 #define PT_HUB_EVIDENCE_REFERRERS_MAX 16 /* events read to decide whether evidence is public */
 #define PT_HUB_STATUS_ALERTS_MAX      20 /* alerts per station in GET /hub/v1/status */
+
+/* Recalls (station/pt-recall.c, sync/pt-sync-notice.c) */
+#define PT_RECALL_BATCHES_MAX     10000 /* lots one impact list follows, transformations included */
+#define PT_RECALL_DEPTH_MAX       16    /* repacks of repacks an impact list follows */
+#define PT_RECALL_STILLS_MAX      8     /* evidence stills listed per lot */
+#define PT_RECALL_NOTICES_MAX     1000  /* notices one recall sends */
+#define PT_RECALL_ACK_DEADLINE_S  (4 * 3600) /* [recall] ack_deadline's default */
+#define PT_RECALL_SEND_BATCH_MAX  200        /* notices sent at once */
+#define PT_RECALL_SEND_TIMEOUT_MS 10000      /* one notice's request */
+#define PT_RECALL_RETRY_MAX_S     300        /* back-off between a notice's attempts, at most */
+#define PT_RECALL_ATTEMPTS_MAX    50         /* then its delivery fails for good */
+#define PT_RECALL_ANSWER_MAX      4096       /* a receiver's answer kept, bytes */
+#define PT_RECALL_ACTION_MAX      500        /* an acknowledgement's action text, bytes */
+#define PT_RECALL_LIST_MAX        500        /* notices or recalls one answer lists */
+/* A drill waits for acknowledgements this long at most. */
+#define PT_RECALL_DRILL_WAIT_MAX_S (7 * 24 * 3600)

@@ -25,6 +25,7 @@ static const struct {
     {"grade", pt_cmd_grade, "grade fruit in images; open | close | show a batch's grading"},
     {"load", pt_cmd_load, "new | add | show | close | list: trucks leaving the shed"},
     {"pallet", pt_cmd_pallet, "new | add | remove | show | list | label: pallets by SSCC"},
+    {"recall", pt_cmd_recall, "impact | list | show | drill | verify: recalls and their notices"},
     {"driver", pt_cmd_driver, "add | list | token | revoke: drivers' phone logins"},
     {"calibrate", pt_cmd_calibrate, "measure mm per pixel from a reference disc or square"},
     {"user", pt_cmd_user, "add | list | remove: people who sign in to the dashboard"},

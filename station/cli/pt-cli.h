@@ -59,5 +59,6 @@ int pt_cmd_apikey(int argc, char **argv);
 int pt_cmd_backup(int argc, char **argv);
 int pt_cmd_restore(int argc, char **argv);
 int pt_cmd_hub(int argc, char **argv);
+int pt_cmd_recall(int argc, char **argv);
 
 G_END_DECLS

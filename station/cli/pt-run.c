@@ -11,6 +11,8 @@
 #include "pt-recorder.h"
 #include "pt-sd-notify.h"
 #include "pt-print-queue.h"
+#include "pt-recall-config.h"
+#include "pt-sync-notice.h"
 #include "pt-sync.h"
 
 #include <glib-unix.h>
@@ -109,6 +111,18 @@ pt_cmd_run(int argc, char **argv)
     pt_http_stop(http);
     return pt_cli_fail(error);
   }
+  /* Recall notices: a thread of their own, so a slow receiver never holds up the loop. */
+  PtRecallConfig recall;
+  PtNoticeWorker *notices =
+      pt_recall_config_read(station->config, &recall, &error)
+          ? pt_notice_worker_start(station->config, station->dir, station->db_path, station->keys,
+                                   recall.ack_deadline_ns, &error)
+          : NULL;
+  if (!notices) {
+    pt_sync_stop(sync);
+    pt_http_stop(http);
+    return pt_cli_fail(error);
+  }
   g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
   guint sigint = g_unix_signal_add(SIGINT, on_stop_signal, loop);
   guint sigterm = g_unix_signal_add(SIGTERM, on_stop_signal, loop);
@@ -144,6 +158,7 @@ pt_cmd_run(int argc, char **argv)
   g_source_remove(sigterm);
   pt_print_worker_stop(printing);
   pt_evidence_followup_stop(followup);
+  pt_notice_worker_stop(notices);
   pt_sync_stop(sync);
   pt_http_stop(http);
   /* Closes the open segments so the next start finds nothing to recover. */

@@ -218,9 +218,9 @@ csrf_ok(struct MHD_Connection *c, const char *csrf)
   return n && given && strlen(given) == n && sodium_memcmp(given, csrf, n) == 0;
 }
 
-gboolean
-pt_http_require(PtHttp *http, struct MHD_Connection *c, PtRole min, gboolean write,
-                PtPrincipal **out, enum MHD_Result *response)
+static gboolean
+require(PtHttp *http, struct MHD_Connection *c, PtRole min, gboolean write, gboolean buyer_writes,
+        PtPrincipal **out, enum MHD_Result *response)
 {
   g_autofree char *csrf = NULL;
   const char *problem;
@@ -236,8 +236,9 @@ pt_http_require(PtHttp *http, struct MHD_Connection *c, PtRole min, gboolean wri
     *response = pt_http_respond_error(c, MHD_HTTP_UNAUTHORIZED, msg, NULL);
     return FALSE;
   }
-  if (p->role < min || (write && p->role == PT_ROLE_BUYER)) {
-    PtRole needed = p->role == PT_ROLE_BUYER && write ? MAX(min, PT_ROLE_OPERATOR) : min;
+  gboolean buyer_refused = write && !buyer_writes && p->role == PT_ROLE_BUYER;
+  if (p->role < min || buyer_refused) {
+    PtRole needed = buyer_refused ? MAX(min, PT_ROLE_OPERATOR) : min;
     g_autofree char *msg = g_strdup_printf("%s %s may not do this: it needs the %s role%s",
                                            role_text(p->role), p->name, role_text(needed),
                                            p->role == PT_ROLE_BUYER ? " (buyers only read)" : "");
@@ -255,6 +256,20 @@ pt_http_require(PtHttp *http, struct MHD_Connection *c, PtRole min, gboolean wri
   if (out)
     *out = g_steal_pointer(&p);
   return TRUE;
+}
+
+gboolean
+pt_http_require(PtHttp *http, struct MHD_Connection *c, PtRole min, gboolean write,
+                PtPrincipal **out, enum MHD_Result *response)
+{
+  return require(http, c, min, write, FALSE, out, response);
+}
+
+gboolean
+pt_http_require_buyer_write(PtHttp *http, struct MHD_Connection *c, PtPrincipal **out,
+                            enum MHD_Result *response)
+{
+  return require(http, c, PT_ROLE_BUYER, TRUE, TRUE, out, response);
 }
 
 gboolean

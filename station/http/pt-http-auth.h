@@ -24,6 +24,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtPrincipal, pt_principal_free)
 gboolean pt_http_require(PtHttp *http, struct MHD_Connection *c, PtRole min, gboolean write,
                          PtPrincipal **out, enum MHD_Result *response);
 
+/* The same for the one write a buyer makes (acknowledging a recall notice): any principal of
+ * role buyer or above, a cookie session with its CSRF token. */
+gboolean pt_http_require_buyer_write(PtHttp *http, struct MHD_Connection *c, PtPrincipal **out,
+                                     enum MHD_Result *response);
+
 /* *@yes: @p may read batch @batch_id (buyers scoped to a GLN: only batches on loads to it). */
 gboolean pt_http_batch_in_scope(PtStore *store, const PtPrincipal *p, gint64 batch_id,
                                 gboolean *yes, GError **error);

@@ -35,6 +35,7 @@
 #include "pt-labels-limits.h"
 #include "pt-limits.h"
 #include "pt-print-queue.h"
+#include "pt-recall.h"
 #include "pt-recorder.h"
 #include "pt-recording-config.h"
 #include "pt-store-dash.h"
@@ -50,7 +51,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-/* One alert: @kind camera | recording | disk | sync | clock | load-batch (printer: see
+/* One alert: @kind camera | recording | disk | sync | clock | load-batch | recall (printer: see
  * pt-http-print.c); @since
  * nullable.  The text does not repeat the kind (the dashboard shows it before the text).
  * Returns: (transfer none) the alert, for the fields of its kind. */
@@ -265,6 +266,36 @@ held_alerts(PtStore *store, json_t *alerts, GError **error)
   return TRUE;
 }
 
+/* A recall (or hold, or drill) with a buyer who did not acknowledge by [recall] ack_deadline:
+ * the escalation's alert, with the recall's progress for the dashboard's own words. */
+static gboolean
+recall_alerts(PtStore *store, json_t *alerts, GError **error)
+{
+  json_t *all = pt_recall_progress(store, 0, error);
+  if (!all)
+    return FALSE;
+  gsize i;
+  json_t *r;
+  json_array_foreach(json_object_get(all, "recalls"), i, r)
+  {
+    json_int_t escalated = json_integer_value(json_object_get(r, "escalated"));
+    json_int_t acked = json_integer_value(json_object_get(r, "acknowledged"));
+    json_int_t buyers = json_integer_value(json_object_get(r, "buyers"));
+    if (!escalated || acked >= buyers)
+      continue;
+    const char *lot = json_string_value(json_object_get(r, "lot"));
+    json_t *a = add_alert(alerts, "recall", lot, NULL,
+                          "%s of %s: %s; %" JSON_INTEGER_FORMAT
+                          " escalated (not acknowledged by the deadline)",
+                          json_string_value(json_object_get(r, "kind")), lot,
+                          json_string_value(json_object_get(r, "progress")), escalated);
+    json_object_set(a, "recall", json_object_get(r, "id"));
+    json_object_set(a, "kind_of_recall", json_object_get(r, "kind"));
+  }
+  json_decref(all);
+  return TRUE;
+}
+
 /* The clock that signs every event: synchronised by a time service, and within
  * [alerts] clock_skew_s of each co-op hub's clock (read by the hub connector from its answers'
  * Date, pt-sync-hub.c, believed for PT_CLOCK_HUB_FRESH_S), or an alert. */
@@ -310,7 +341,7 @@ get_status(const PtHttpCall *call)
   json_t *out = json_pack("{soss}", "time", pt_time_json(pt_now_ns()), "time_zone",
                           http->station->config->time_zone);
   json_t *v;
-  if (!held_alerts(store, alerts, &error))
+  if (!held_alerts(store, alerts, &error) || !recall_alerts(store, alerts, &error))
     goto fail;
   json_object_set_new(out, "cameras", cameras_json(http, alerts));
   if (!(v = disk_json(http, alerts, &error)))

@@ -160,6 +160,10 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
     if (!pt_http_require_driver(http, c, &token, &driver, &response))
       return response;
     break;
+  case PT_HTTP_BUYER_WRITE:
+    if (!pt_http_require_buyer_write(http, c, &who, &response))
+      return response;
+    break;
   case PT_HTTP_BUYER:
   case PT_HTTP_OPERATOR:
   case PT_HTTP_ADMIN:

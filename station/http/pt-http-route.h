@@ -28,12 +28,13 @@ typedef enum {
 
 /* Who may call a route, checked before its handler runs. */
 typedef enum {
-  PT_HTTP_PUBLIC,   /* anyone, limited per client address (pt_http_public_limit()) */
-  PT_HTTP_OPEN,     /* anyone; the handler decides (signing in and out) */
-  PT_HTTP_DRIVER,   /* a driver's token, limited per token (pt_http_require_driver()) */
-  PT_HTTP_BUYER,    /* buyers and up (pt_http_require()) */
-  PT_HTTP_OPERATOR, /* operators and up; a method other than GET is a write */
-  PT_HTTP_ADMIN,    /* admins only (users and API keys) */
+  PT_HTTP_PUBLIC,      /* anyone, limited per client address (pt_http_public_limit()) */
+  PT_HTTP_OPEN,        /* anyone; the handler decides (signing in and out) */
+  PT_HTTP_DRIVER,      /* a driver's token, limited per token (pt_http_require_driver()) */
+  PT_HTTP_BUYER,       /* buyers and up (pt_http_require()) */
+  PT_HTTP_BUYER_WRITE, /* buyers and up, writing (a buyer's acknowledgement of a notice) */
+  PT_HTTP_OPERATOR,    /* operators and up; a method other than GET is a write */
+  PT_HTTP_ADMIN,       /* admins only (users and API keys) */
 } PtHttpAccess;
 
 typedef struct _PtHttpRoute PtHttpRoute;
@@ -47,9 +48,9 @@ typedef struct {
   PtHttpRequest *req;
   const PtHttpRoute *route;
   const char *args[PT_HTTP_ROUTE_ARGS_MAX]; /* the {name} segments, in order */
-  PtStore *store;       /* the worker's store for PT_HTTP_DRIVER, _BUYER and _OPERATOR; the
+  PtStore *store;       /* the worker's store for PT_HTTP_DRIVER, _BUYER(_WRITE) and _OPERATOR; the
                          * other routes open it when they need it */
-  PtPrincipal *who;     /* PT_HTTP_BUYER, PT_HTTP_OPERATOR and PT_HTTP_ADMIN */
+  PtPrincipal *who;     /* PT_HTTP_BUYER(_WRITE), PT_HTTP_OPERATOR and PT_HTTP_ADMIN */
   PtDriverToken *token; /* PT_HTTP_DRIVER */
   PtDriver *driver;     /* PT_HTTP_DRIVER */
 } PtHttpCall;

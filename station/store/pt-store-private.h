@@ -232,6 +232,42 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "ALTER TABLE hub_sync ADD COLUMN clock_skew_ms INTEGER NOT NULL DEFAULT 0;"                      \
   "ALTER TABLE hub_sync ADD COLUMN clock_ns INTEGER NOT NULL DEFAULT 0;"
 
+/* Migration 19 -> 20, kept next to the statements that use it (pt-store-recall.c).  A recall
+ * (or hold, or drill) of a batch, and one notice per recipient: its state for the co-op
+ * (sent, delivered, acknowledged, escalated) and, apart from it, its delivery's (queued, done,
+ * failed, none for a buyer reached on the portal alone), so an escalation queues the second
+ * notice without losing what the first one reached. */
+#define PT_STORE_RECALL_MIGRATION                                                                  \
+  "CREATE TABLE recalls ("                                                                         \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  batch_id INTEGER NOT NULL REFERENCES batches (id),"                                           \
+  "  kind TEXT NOT NULL CHECK (kind IN ('recall', 'hold', 'drill')),"                              \
+  "  reason TEXT,"                                                                                 \
+  "  event_id TEXT,"                                                                               \
+  "  created_ns INTEGER NOT NULL);"                                                                \
+  "CREATE INDEX recalls_by_batch ON recalls (batch_id);"                                           \
+  "CREATE TABLE recall_notices ("                                                                  \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  recall_id INTEGER NOT NULL REFERENCES recalls (id),"                                          \
+  "  recipient TEXT NOT NULL CHECK (recipient IN ('buyer', 'platform')),"                          \
+  "  gln TEXT, name TEXT NOT NULL, connector TEXT,"                                                \
+  "  quantity REAL NOT NULL DEFAULT 0, uom TEXT,"                                                  \
+  "  state TEXT NOT NULL"                                                                          \
+  "    CHECK (state IN ('sent', 'delivered', 'acknowledged', 'escalated')),"                       \
+  "  delivery TEXT NOT NULL CHECK (delivery IN ('queued', 'done', 'failed', 'none')),"             \
+  "  escalation INTEGER NOT NULL DEFAULT 0,"                                                       \
+  "  attempts INTEGER NOT NULL DEFAULT 0,"                                                         \
+  "  next_ns INTEGER NOT NULL DEFAULT 0,"                                                          \
+  "  http_status INTEGER, last_error TEXT,"                                                        \
+  "  body TEXT NOT NULL,"                                                                          \
+  "  created_ns INTEGER NOT NULL,"                                                                 \
+  "  delivered_ns INTEGER, acked_ns INTEGER, escalated_ns INTEGER,"                                \
+  "  ack_by TEXT, ack_on_hand REAL, ack_action TEXT);"                                             \
+  "CREATE INDEX recall_notices_by_recall ON recall_notices (recall_id);"                           \
+  "CREATE INDEX recall_notices_by_gln ON recall_notices (gln);"                                    \
+  "CREATE INDEX recall_notices_queued ON recall_notices (delivery, next_ns)"                       \
+  "  WHERE delivery = 'queued';"
+
 /* Binds @v, or NULL when @v is NULL. */
 void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
 /* Returns: (transfer full) (nullable): column @i as a new string. */

@@ -352,6 +352,8 @@ static const char *const migrations[] = {
     /* 18 -> 19: pallets by SSCC, the cases of each lot on them, and the serial references
      * allocated, which never go back (pt-store-pallet.c) */
     PT_STORE_PALLET_MIGRATION,
+    /* 19 -> 20: recalls and their notices per recipient (pt-store-recall.c) */
+    PT_STORE_RECALL_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -18,21 +18,11 @@ const char *const pt_sync_template_fields[] = {
     "variety",   "origin", "grower",   "step",       "event_time", "seq",  "hash",
     "signature", "status", "reason",   "changed",    "event",      NULL};
 
-static const char *const known_keys[] = {"type",
-                                         "url",
-                                         "secret",
-                                         "bearer",
-                                         "filter",
-                                         "ca_file",
-                                         "proxy",
-                                         "connect_timeout_ms",
-                                         "timeout_ms",
-                                         "max_batch",
-                                         "retry_min_ms",
-                                         "retry_max_ms",
-                                         "from_start",
-                                         "template",
-                                         NULL};
+static const char *const known_keys[] = {
+    "type",       "url",       "secret",       "bearer",
+    "filter",     "ca_file",   "proxy",        "connect_timeout_ms",
+    "timeout_ms", "max_batch", "retry_min_ms", "retry_max_ms",
+    "from_start", "template",  "gln",          NULL};
 
 void
 pt_sync_connector_free(PtSyncConnector *c)
@@ -45,6 +35,8 @@ pt_sync_connector_free(PtSyncConnector *c)
     memset(c->secret, 0, strlen(c->secret));
   g_free(c->secret);
   g_free(c->bearer);
+  g_free(c->gln);
+  g_strfreev(c->glns);
   g_free(c->filter);
   g_free(c->filter_kind);
   g_free(c->filter_value);
@@ -289,6 +281,27 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
   }
   /* A hub verifies the station chain from its first event: it always gets the whole log. */
   c->from_start = c->type == PT_SYNC_HUB || g_strcmp0(from_start, "true") == 0;
+  c->gln = get_opt(kf, group, "gln");
+  if (c->gln && c->type != PT_SYNC_WEBHOOK) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "[%s] gln applies to webhooks only (the buyer recall notices go to)", group);
+    return NULL;
+  }
+  /* One buyer's system may take the notices of several of its sites: GLNs, comma-separated. */
+  c->glns = c->gln ? g_strsplit(c->gln, ",", PT_SYNC_GLNS_MAX + 1) : NULL;
+  if (c->glns && g_strv_length(c->glns) > PT_SYNC_GLNS_MAX) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "[%s] gln: more than %d GLNs", group,
+                PT_SYNC_GLNS_MAX);
+    return NULL;
+  }
+  for (guint i = 0; c->glns && c->glns[i]; i++) {
+    g_autoptr(GError) bad_gln = NULL;
+    g_strstrip(c->glns[i]);
+    if (!pt_gs1_validate_key("GLN", c->glns[i], 13, &bad_gln)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "[%s] gln: %s", group, bad_gln->message);
+      return NULL;
+    }
+  }
   c->template_path = get_opt(kf, group, "template");
   if (c->template_path && c->type != PT_SYNC_WEBHOOK) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,

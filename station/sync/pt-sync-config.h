@@ -38,6 +38,8 @@ typedef struct {
   int retry_min_ms;
   int retry_max_ms;
   gboolean from_start; /* a connector seen for the first time starts at the outbox's beginning */
+  char *gln;           /* nullable: as written; the webhook of the buyer at these GLNs */
+  GStrv glns;          /* nullable: those GLNs (recall notices for them go here) */
   char *template_path; /* nullable */
   json_t *template;    /* nullable */
 } PtSyncConnector;

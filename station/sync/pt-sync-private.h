@@ -109,4 +109,8 @@ gint64 pt_sync_backoff_ms(const PtSyncConnector *cfg, int attempt);
 /* A request finished: fill the freed slot without waiting for the next poll. */
 void pt_sync_kick(PtSync *sync);
 
+/* X-Packtrace-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256("<t>.<body>", @secret)>, for
+ * webhooks and recall notices alike.  Returns: (transfer full). */
+char *pt_sync_webhook_signature(const char *secret, const char *body, gsize len);
+
 G_END_DECLS

@@ -632,9 +632,8 @@ splice_event(const char *text, const char *mark, const PtSyncItem *it, gsize *le
   return g_string_free(out, FALSE);
 }
 
-/* X-Packtrace-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256("<t>.<body>", secret)> */
-static char *
-webhook_signature(const char *secret, const char *body, gsize len)
+char *
+pt_sync_webhook_signature(const char *secret, const char *body, gsize len)
 {
   g_autofree char *t = g_strdup_printf("%" G_GINT64_FORMAT, g_get_real_time() / G_USEC_PER_SEC);
   crypto_auth_hmacsha256_state st;
@@ -679,7 +678,7 @@ pick_head(const PtSyncItem *it, gpointer data)
   free(text);
   req->max_attempts = it->attempts;
   g_array_append_val(req->ids, it->outbox_id);
-  g_autofree char *sig = webhook_signature(conn->cfg->secret, req->body, req->body_len);
+  g_autofree char *sig = pt_sync_webhook_signature(conn->cfg->secret, req->body, req->body_len);
   pt_sync_req_header(req, "Content-Type: application/json");
   pt_sync_req_header(req, "Idempotency-Key: %s", it->key);
   pt_sync_req_header(req, "X-Packtrace-Signature: %s", sig);

@@ -7,6 +7,8 @@ run() { echo "== $1"; shift; "$@" || echo "(failed: $?)"; echo; }
 run "station core" "$B/tests/bench/bench-station"
 run "buyer views across batches" "$B/tests/bench/bench-buyer-stats"
 run "sync" "$B/tests/bench/bench-sync"
+run "recall: impact list among 1 million events, notices to 100 recipients" \
+  "$B/tests/bench/bench-recall"
 run "hub ingest, 50 stations" env PG_FIXTURE_DURABLE=1 "$(dirname "$0")/../hub/with-pg.sh" \
   "$B/tests/bench/bench-hub-ingest"
 run "hub resolver and consumer page vs nginx" "$(dirname "$0")/bench-hub-serve.sh" \
