@@ -62,6 +62,8 @@ static Asset assets[] = {
     /* What every page shares, loaded before the page's own script. */
     {"/static/ui-kit.js", "/packtrace/web/ui-kit.js", "text/javascript; charset=utf-8"},
     {"/static/consumer.js", "/packtrace/web/consumer.js", "text/javascript; charset=utf-8"},
+    /* The one translation table, for scripts (the server renders from the same). */
+    {"/static/i18n.json", "/packtrace/web/i18n.json", "application/json; charset=utf-8"},
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},
     {"/static/station-live.js", "/packtrace/web/station-live.js", "text/javascript; charset=utf-8"},

@@ -117,6 +117,7 @@ typedef struct {
 static Asset assets[] = {
     {"/static/ui-kit.js", "/packtrace/web/ui-kit.js", JS},
     {"/static/consumer.js", "/packtrace/web/consumer.js", JS},
+    {"/static/i18n.json", "/packtrace/web/i18n.json", "application/json; charset=utf-8"},
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/ed25519-fallback.js", "/packtrace/web/ed25519-fallback.js", JS},
     {"/static/vendor/noble-ed25519/index.js", "/packtrace/web/vendor/noble-ed25519/index.js", JS},
