@@ -50,6 +50,9 @@ void pt_hub_web_set_cache(PtHubWeb *web, PtHubCache *cache);
 
 /* The status API's bearer token, NULL when it is off. */
 const char *pt_hub_web_status_token(const PtHubWeb *web);
+/* Views of the page of a lot never packed, of a GTIN packed (labels that may be fake), since
+ * the process started.  Any thread. */
+guint pt_hub_web_unknown_lots(const PtHubWeb *web);
 
 /* The routes above (pt-hub-routes.c lists them). */
 extern const PtHubRouteTable pt_hub_web_routes;
