@@ -29,6 +29,7 @@
 #include "pt-gs1-dl-compress.h"
 #include "pt-gs1-dl.h"
 #include "pt-gs1-resolver.h"
+#include "pt-gzip.h"
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
@@ -56,6 +57,8 @@ typedef struct {
   const char *resource; /* path in the GResource */
   const char *type;
   GBytes *bytes; /* static data of the resource, kept for the process's life */
+  GBytes *gz;    /* nullable: the same gzipped, for text; kept as long */
+  char *gz_etag; /* its ETag (a strong tag names one encoding) */
   char *etag;    /* "\"sha256-prefix\"" */
 } Asset;
 
@@ -117,6 +120,12 @@ assets_load(gpointer unused)
     g_assert(assets[i].bytes);
     g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, assets[i].bytes);
     assets[i].etag = g_strdup_printf("\"%.32s\"", sum);
+    if (g_str_has_prefix(assets[i].type, "text/") ||
+        g_str_has_prefix(assets[i].type, "application/json") ||
+        g_str_has_prefix(assets[i].type, "image/svg")) {
+      assets[i].gz = pt_gzip(assets[i].bytes);
+      assets[i].gz_etag = g_strdup_printf("\"%.32s-gz\"", sum);
+    }
   }
   g_autoptr(GBytes) table =
       g_resource_lookup_data(res, "/packtrace/web/i18n.json", G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
@@ -239,9 +248,12 @@ respond_asset(struct MHD_Connection *c, const Asset *a)
 {
   const char *match =
       MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-  gboolean fresh = match && strcmp(match, a->etag) == 0;
+  gboolean gz = a->gz && pt_gzip_accepted(MHD_lookup_connection_value(
+                             c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+  const char *etag = gz ? a->gz_etag : a->etag;
+  gboolean fresh = match && strcmp(match, etag) == 0;
   gsize len = 0;
-  const void *data = g_bytes_get_data(a->bytes, &len);
+  const void *data = g_bytes_get_data(gz ? a->gz : a->bytes, &len);
   /* The resource's data is static and held for the process's life. */
   struct MHD_Response *r =
       fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
@@ -249,7 +261,12 @@ respond_asset(struct MHD_Connection *c, const Asset *a)
   common_headers(r, a->type, STATIC_MAX_AGE);
   if (g_str_has_prefix(a->type, "text/html"))
     MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  if (a->gz) {
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    if (gz)
+      MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+  }
   return queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 

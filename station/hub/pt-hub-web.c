@@ -28,6 +28,7 @@
 #include "pt-gs1-dl-compress.h"
 #include "pt-gs1-dl.h"
 #include "pt-gs1-resolver.h"
+#include "pt-gzip.h"
 #include "pt-hub-wire.h"
 #include "pt-json.h"
 #include "pt-keys.h"
@@ -121,6 +122,8 @@ typedef struct {
   const char *resource;
   const char *type;
   GBytes *bytes; /* static data of the resource, kept for the process's life */
+  GBytes *gz;    /* nullable: the same gzipped, for text; kept as long */
+  char *gz_etag; /* its ETag (a strong tag names one encoding) */
   char *etag;
 } Asset;
 
@@ -161,6 +164,12 @@ assets_load(gpointer unused)
     g_assert(assets[i].bytes);
     g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, assets[i].bytes);
     assets[i].etag = g_strdup_printf("\"%.32s\"", sum);
+    if (g_str_has_prefix(assets[i].type, "text/") ||
+        g_str_has_prefix(assets[i].type, "application/json") ||
+        g_str_has_prefix(assets[i].type, "image/svg")) {
+      assets[i].gz = pt_gzip(assets[i].bytes);
+      assets[i].gz_etag = g_strdup_printf("\"%.32s-gz\"", sum);
+    }
   }
   gsize len = 0;
   const char *text = g_bytes_get_data(I18N_ASSET->bytes, &len);
@@ -265,14 +274,22 @@ respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GByt
 static enum MHD_Result
 respond_asset(struct MHD_Connection *c, const Asset *a)
 {
-  gboolean fresh = pt_hub_etag_matches(c, a->etag);
+  gboolean gz = a->gz && pt_gzip_accepted(MHD_lookup_connection_value(
+                             c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+  const char *etag = gz ? a->gz_etag : a->etag;
+  gboolean fresh = pt_hub_etag_matches(c, etag);
   gsize len = 0;
-  const void *data = g_bytes_get_data(a->bytes, &len);
+  const void *data = g_bytes_get_data(gz ? a->gz : a->bytes, &len);
   struct MHD_Response *r =
       fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
             : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
   pt_hub_headers(r, a->type, STATIC_MAX_AGE);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  if (a->gz) {
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    if (gz)
+      MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+  }
   return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 

@@ -482,8 +482,10 @@ static void
 batch_body(Html *h, const json_t *data)
 {
   gboolean zh = h->page->lang == PT_LANG_ZH;
+  /* The banner first inside main: every part of the page is in a landmark. */
+  g_string_append(h->out, "<main id=\"main\">");
   banner(h, data);
-  g_string_append(h->out, "<main id=\"main\"><h1 data-f=\"product\">");
+  g_string_append(h->out, "<h1 data-f=\"product\">");
   text(h, member(data, "product"));
   g_string_append(h->out, "</h1>");
   g_autofree char *origin = place(h, member(data, "origin"));
@@ -522,16 +524,15 @@ batch_body(Html *h, const json_t *data)
 static void
 unknown_body(Html *h, const json_t *data)
 {
-  g_string_append(h->out, "<div id=\"banner\" class=\"unknown\" role=\"alert\"><p><strong>");
-  text(h, word(h, "c.unknownTitle"));
-  g_string_append(h->out, "</strong></p></div><main id=\"main\"><h1>");
+  g_string_append(h->out, "<main id=\"main\"><div id=\"banner\" class=\"unknown\" "
+                          "role=\"alert\"><h1>");
   text(h, word(h, "c.unknownTitle"));
   g_string_append(h->out, "</h1><p class=\"unknown-text\">");
   const char *vars[] = {"lot", member(data, "lot"), "product", member(data, "product"), NULL};
   say(h, "c.unknownText", vars);
   g_string_append(h->out, "</p>");
   hotline(h);
-  g_string_append(h->out, "</main>");
+  g_string_append(h->out, "</div></main>");
 }
 
 static void
