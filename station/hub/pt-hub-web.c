@@ -33,6 +33,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-range.h"
 #include "pt-time.h"
 #include "pt-web-resources.h"
 
@@ -261,13 +262,13 @@ respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GByt
   }
   if (cache_state)
     MHD_add_response_header(r, "X-PT-Cache", cache_state);
-  if (g_str_has_prefix(type, "text/html"))
-    page_headers(c, r);
   char cache[64];
   g_snprintf(cache, sizeof cache, "public, max-age=%d, must-revalidate", PT_HUB_PAGE_MAX_AGE_S);
   pt_hub_headers(r, type, cache);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
   resolver_headers(r, link);
+  if (g_str_has_prefix(type, "text/html"))
+    page_headers(c, r);
   return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
@@ -556,7 +557,7 @@ nth_clip(const PtEventRow *row, gpointer user_data, GError **error)
   return TRUE;
 }
 
-/* Evidence bytes by SHA-256, immutable. */
+/* Evidence bytes by SHA-256, immutable; one byte range when asked (206, or 416). */
 static enum MHD_Result
 respond_evidence_bytes(const PtHubCall *call, const char *sha256)
 {
@@ -568,14 +569,32 @@ respond_evidence_bytes(const PtHubCall *call, const char *sha256)
     return pt_hub_respond_gerror(call->c, error);
   gboolean fresh = pt_hub_etag_matches(call->c, etag);
   gsize len = 0;
-  const void *data = g_bytes_get_data(bytes, &len);
-  struct MHD_Response *r =
-      fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
-            : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  const guchar *data = g_bytes_get_data(bytes, &len);
+  /* A phone's player asks for ranges (pt-range.h). */
+  guint64 start = 0, part = len;
+  const char *range = MHD_lookup_connection_value(call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+  PtRangeAnswer answer = fresh ? PT_RANGE_NONE : pt_range_parse(range, len, &start, &part);
+  unsigned status = fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+  struct MHD_Response *r;
+  if (fresh || answer == PT_RANGE_UNSATISFIABLE) {
+    r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+  } else {
+    r = MHD_create_response_from_buffer(part, (void *)(data + start), MHD_RESPMEM_MUST_COPY);
+  }
+  if (answer == PT_RANGE_UNSATISFIABLE) {
+    g_autofree char *unsat = pt_range_content_range(0, 0, len);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, unsat);
+    status = MHD_HTTP_RANGE_NOT_SATISFIABLE;
+  } else if (answer == PT_RANGE_PARTIAL) {
+    g_autofree char *content_range = pt_range_content_range(start, part, len);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, content_range);
+    status = MHD_HTTP_PARTIAL_CONTENT;
+  }
   /* Content-addressed: the same name is the same bytes forever. */
   pt_hub_headers(r, type, "public, max-age=31536000, immutable");
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-  return pt_hub_queue(call->c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+  return pt_hub_queue(call->c, status, r);
 }
 
 /* ?linkType=pt:clip&n=N: the clip of the batch's N-th event when the public sees that event;
