@@ -234,7 +234,9 @@
   async function runCheck() {
     try {
       if (!window.crypto || !crypto.subtle) await loadFallback();
-      var r = await fetch(data.bundle, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      /* As the page's preload asks for it, so that answer is used; it is never cached
+       * (Cache-Control: no-store) and the link names the bundle. */
+      var r = await fetch(data.bundle);
       if (!r.ok) fail('bundle unavailable (' + r.status + ')');
       var bundle = await r.json();
       var result = await verifyBundle(bundle);

@@ -106,8 +106,9 @@ static Asset assets[] = {
 };
 
 /* The translation table (web-ui/i18n.json), parsed once: the consumer page is rendered from
- * it. */
+ * it; its style sheet, put inline, and the policy that allows that style alone. */
 static json_t *i18n;
+static char *page_css, *page_csp;
 
 static gpointer
 assets_load(gpointer unused)
@@ -134,6 +135,10 @@ assets_load(gpointer unused)
   i18n = pt_json_parse(text, len, NULL);
   /* Compiled in and checked by its test: a broken table is a build error. */
   g_assert(json_is_object(i18n));
+  g_autoptr(GBytes) css = g_resource_lookup_data(res, "/packtrace/web/consumer.css",
+                                                 G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  page_css = g_strndup(g_bytes_get_data(css, NULL), g_bytes_get_size(css));
+  page_csp = pt_consumer_page_csp(page_css);
   return NULL;
 }
 
@@ -307,10 +312,14 @@ page_response(Resolve *rq, const json_t *data, const char *path, gint64 scans, g
                          .path = path,
                          .has_logo = pub && pub->logo,
                          .scans = scans,
-                         .first_scan_ns = first_ns};
+                         .first_scan_ns = first_ns,
+                         .css = page_css};
   gsize len = 0;
   char *html = pt_consumer_page_render(&page, &len);
-  struct MHD_Response *r = text_response("text/html; charset=utf-8", html, len);
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
+  common_headers(r, "text/html; charset=utf-8", "no-store");
+  MHD_add_response_header(r, "Content-Security-Policy", page_csp);
+  cors_headers(r);
   MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
   const char *chosen = MHD_lookup_connection_value(rq->c, MHD_GET_ARGUMENT_KIND, "lang");
   if (chosen && (strcmp(chosen, "zh") == 0 || strcmp(chosen, "en") == 0)) {

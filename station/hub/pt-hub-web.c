@@ -151,8 +151,10 @@ static Asset assets[] = {
 #define I18N_ASSET      (&assets[2])
 #define CONSUMER_SCRIPT (&assets[1])
 
-/* The translation table, parsed once: pages are rendered from it (pt-consumer-page.h). */
+/* The translation table, parsed once: pages are rendered from it (pt-consumer-page.h); their
+ * style sheet, put inline, and the policy that allows that style alone. */
 static json_t *i18n;
+static char *page_css, *page_csp;
 
 static gpointer
 assets_load(gpointer unused)
@@ -177,6 +179,10 @@ assets_load(gpointer unused)
   i18n = pt_json_parse(text, len, NULL);
   /* Compiled in and checked by its test: a broken table is a build error. */
   g_assert(json_is_object(i18n));
+  g_autoptr(GBytes) css = g_resource_lookup_data(
+      pt_web_get_resource(), "/packtrace/web/consumer.css", G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  page_css = g_strndup(g_bytes_get_data(css, NULL), g_bytes_get_size(css));
+  page_csp = pt_consumer_page_csp(page_css);
   return NULL;
 }
 
@@ -264,7 +270,10 @@ respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GByt
     MHD_add_response_header(r, "X-PT-Cache", cache_state);
   char cache[64];
   g_snprintf(cache, sizeof cache, "public, max-age=%d, must-revalidate", PT_HUB_PAGE_MAX_AGE_S);
-  pt_hub_headers(r, type, cache);
+  if (g_str_has_prefix(type, "text/html"))
+    pt_hub_page_headers(r, cache, page_csp);
+  else
+    pt_hub_headers(r, type, cache);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
   resolver_headers(r, link);
   if (g_str_has_prefix(type, "text/html"))
@@ -318,7 +327,8 @@ render_page(const PtHubWeb *web, const json_t *data, PtLang lang, const char *pa
                          .data = data,
                          .station_name = station ? station : web->doc.public_host,
                          .origin = origin,
-                         .path = path};
+                         .path = path,
+                         .css = page_css};
   return pt_consumer_page_render(&page, len_out);
 }
 
@@ -679,7 +689,7 @@ static enum MHD_Result
 respond_page(Resolve *rq, unsigned status, char *html, gsize len, const char *link)
 {
   struct MHD_Response *r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
-  pt_hub_headers(r, "text/html; charset=utf-8", "no-store");
+  pt_hub_page_headers(r, "no-store", page_csp);
   resolver_headers(r, link);
   page_headers(rq->call->c, r);
   return pt_hub_queue(rq->call->c, status, r);

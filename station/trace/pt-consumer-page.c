@@ -606,8 +606,19 @@ head(Html *h, const json_t *data, const char *kind)
   meta(h, "og:url", url);
   meta(h, "og:locale", zh ? "zh_CN" : "en_US");
   g_string_append(h->out, "\n<link rel=\"icon\" href=\"/static/favicon.svg\" "
-                          "type=\"image/svg+xml\">\n<link rel=\"stylesheet\" "
-                          "href=\"/static/consumer.css\">\n</head>\n<body>\n<header>");
+                          "type=\"image/svg+xml\">\n");
+  /* The signed bundle the script checks, fetched while the script itself arrives. */
+  const char *bundle = member(data, "bundle");
+  if (strcmp(kind, "batch") == 0 && bundle) {
+    g_string_append(h->out, "<link rel=\"preload\" as=\"fetch\" crossorigin=\"anonymous\" href=\"");
+    text(h, bundle);
+    g_string_append(h->out, "\">\n");
+  }
+  if (p->css)
+    g_string_append_printf(h->out, "<style>%s</style>\n", p->css);
+  else
+    g_string_append(h->out, "<link rel=\"stylesheet\" href=\"/static/consumer.css\">\n");
+  g_string_append(h->out, "</head>\n<body>\n<header>");
   g_string_append(h->out, "<span class=\"brand\">");
   if (p->has_logo)
     g_string_append(h->out, "<img src=\"/static/coop-logo\" alt=\"\" height=\"28\">");
@@ -649,6 +660,21 @@ embed_json(Html *h, const char *id, const char *json)
   gsize len = 0;
   g_autofree char *out = pt_json_embed_in_html(shell, strlen(shell), mark, json, &len);
   g_string_append_len(h->out, out, len);
+}
+
+char *
+pt_consumer_page_csp(const char *css)
+{
+  guint8 digest[32];
+  gsize n = sizeof digest;
+  g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+  g_checksum_update(sum, (const guchar *)css, strlen(css));
+  g_checksum_get_digest(sum, digest, &n);
+  g_autofree char *b64 = g_base64_encode(digest, n);
+  return g_strdup_printf("default-src 'none'; script-src 'self'; style-src 'sha256-%s'; "
+                         "img-src 'self' data:; media-src 'self'; connect-src 'self'; "
+                         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                         b64);
 }
 
 char *

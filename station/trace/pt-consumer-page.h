@@ -47,10 +47,16 @@ typedef struct {
   gboolean has_logo;         /* /static/coop-logo answers the co-op's logo */
   gint64 scans;              /* views of the page so far, this one included; 0: not counted */
   gint64 first_scan_ns;      /* the first view's time (UTC ns), when @scans > 0 */
+  const char *css;           /* (nullable): the page's style sheet, put inline (one round trip less
+                              * before the text shows); NULL: linked */
 } PtConsumerPage;
 
 /* Returns: (transfer full): the page's HTML; its length in @len_out (nullable). */
 char *pt_consumer_page_render(const PtConsumerPage *page, gsize *len_out);
+
+/* Returns: (transfer full): the Content-Security-Policy of a page rendered with @css inline:
+ * the servers' page policy with that one style allowed by its SHA-256. */
+char *pt_consumer_page_csp(const char *css);
 
 /* Returns: (transfer none): @key's text in @lang from @strings, or NULL when it has none. */
 const char *pt_consumer_word(const json_t *strings, PtLang lang, const char *key);

@@ -59,12 +59,13 @@ async function axeCheck(path, locale, what) {
 }
 
 async function shots(path, state, lang, locale, ready) {
+  const { context, page } = await open(path, locale);
+  if (ready) await page.waitForSelector(ready, { timeout: 20000 });
   for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
-    const { context, page } = await open(path, locale, { viewport });
-    if (ready) await page.waitForSelector(ready, { timeout: 20000 });
+    await page.setViewportSize(viewport);
     await page.screenshot({ path: join(outDir, `consumer-${state}-${lang}-${size}.png`), fullPage: true });
-    await context.close();
   }
+  await context.close();
 }
 
 const W = {

@@ -68,5 +68,5 @@ for _ in $(seq 50); do
 done
 [ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
 
-PT_AXE=$AXE PT_TOKEN=$TOKEN timeout 120 node "$HERE/consumer-browser.mjs" "$url" \
+PT_AXE=$AXE PT_TOKEN=$TOKEN timeout 240 node "$HERE/consumer-browser.mjs" "$url" \
   "/01/$GTIN/10/OK1" "/01/$GTIN/10/RECALL1" "/01/$GTIN/10/NOSUCHLOT" "$PACKTRACE_BUILD"
