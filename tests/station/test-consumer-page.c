@@ -107,6 +107,7 @@ test_table(void)
                                        "status:held",        "status:recalled",
                                        "class:Extra",        "class:I",
                                        "class:II",           "class:out",
+                                       "cls:Extra",          "cls:out",
                                        "country:CN",         NULL};
   for (guint i = 0; needed[i]; i++)
     if (!json_object_get(t, needed[i]))
