@@ -1,123 +1,47 @@
-/* consumer.js: the page behind the QR code.  Renders the batch's public facts (embedded in
- * the page as JSON by the station) in Chinese or English, and checks the batch's signed
- * bundle in the browser with pt-verify.js (shared with the buyer portal): every event's
- * SHA-256 over its RFC 8785 form, its chain link, its Ed25519 signature, and the signed head,
- * against the station's key. */
+/* consumer.js: the signature check of the consumer page (the page behind the QR code).  The
+ * station or hub renders the page itself in the reader's language (trace/pt-consumer-page.c),
+ * with the batch's public facts embedded as JSON (#pt-data) and the words this script says
+ * (#pt-words); this script only checks the batch's signed bundle in the browser: every
+ * event's SHA-256 over its RFC 8785 form, its chain link, its Ed25519 signature, and the
+ * signed head, against the station's key, then sets the verified mark (#verify) and marks the
+ * story's private records.  The checks are pt-verify.js's, shared with the buyer portal and
+ * loaded before this script. */
 'use strict';
 (function () {
-  var ui = window.ptUi, el = ui.el, t = ui.t, when = ui.when, ptVerify = window.ptVerify;
-  ui.strings({
-    /* the batch's story */
-    journey: ['Journey', '流转记录'], clip: ['Video', '视频'], corrected: ['declared in error', '已声明有误'],
-    conformant: ['within tolerances', '符合容许度'], non_conformant: ['outside tolerances', '超出容许度'],
-    held: ['⚠ This batch is on hold: do not sell or eat it until it is released.', '⚠ 此批次已被暂扣：在解除前请勿销售或食用。'],
-    recalled: ['⚠ This batch has been recalled. Do not eat it; return it to the seller.', '⚠ 此批次已被召回。请勿食用，请退回销售者。'],
-    /* the signature check */
-    checking: ['Checking signatures…', '正在验证签名…'],
-    verified: ['✓ Verified: all {n} records are signed by the station and unaltered.', '✓ 已验证：全部 {n} 条记录均由本站签名且未被篡改。'],
-    verifiedPrivate: [' {m} of them are private (operators\' notes, trucks): their signatures are checked, their contents withheld.', ' 其中 {m} 条为非公开记录（操作备注、车辆信息）：签名已核验，内容不公开。'],
-    private: ['Private record: its details are withheld; this step and time are as the station states them, not checked.', '非公开记录：详情不公开；此环节与时间由本站提供，未经核验。'],
-    unverified: ['⚠ Warning: this record could not be verified ({why}). Do not rely on it.', '⚠ 警告：此记录未能通过验证（{why}），请勿信赖。'],
-    factsDiffer: ['⚠ Warning: what this page shows differs from the signed record ({fields}). Do not rely on it.', '⚠ 警告：本页显示的信息与签名记录不符（{fields}），请勿信赖。'],
-    nocrypto: ['This browser cannot check signatures (needs a secure connection and Ed25519 support).', '此浏览器无法验证签名（需要安全连接并支持 Ed25519）。'],
-    /* a product's page (a GTIN without a lot) */
-    batches: ['batches packed', '个批次'],
-    productPage: ['This product is traced by the station; scan a case label for its batch.', '本产品已纳入追溯；请扫描箱标签查看具体批次。'],
-    /* business steps by their CBV names */
-    'step:commissioning': ['Registered', '登记'], 'step:inspecting': ['Inspected', '检验'], 'step:packing': ['Packed', '包装'],
-    'step:encoding': ['Labelled', '贴标'], 'step:holding': ['Held', '暂扣'], 'step:recalling': ['Recalled', '召回'],
-    'step:shipping': ['Shipped', '发运'], 'step:loading': ['Loaded', '装车'], 'step:receiving': ['Received', '接收'],
-    'step:harvesting': ['Harvested', '采收'], 'step:sorting': ['Sorted', '分选'], 'step:storing': ['Stored', '储存'],
-    'step:destroying': ['Destroyed', '销毁'], 'step:releasing': ['Released', '解除暂扣'],
-    'step:sensor_reporting': ['Filmed', '摄像记录'],
-    'step:unpacking': ['Taken off a pallet', '卸下托盘'], 'step:repackaging': ['Repacked', '重新包装']
-  });
   var data = JSON.parse(document.getElementById('pt-data').textContent);
+  var words = JSON.parse(document.getElementById('pt-words').textContent);
+  function t(key, vars) {
+    return String(words[key] || key).replace(/\{(\w+)\}/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
+  }
   var check = { state: 'checking' };
   /* The station itself found its batch row differing from the signed events: never verified. */
-  var serverWarning = data.kind === 'batch' && data.facts_verified === false ?
-    (data.fact_warnings || []).join(', ') || 'record' : null;
+  var serverWarning = data.facts_verified === false ? (data.fact_warnings || []).join(', ') || 'record' : null;
 
-  /* A business step's name in the reader's language ("packing": Packed, 包装). */
-  function stepName(s) { s = ui.lastPart(s); var key = 'step:' + s, name = t(key); return name === key ? s : name; }
-  function chart(classes) {
-    return ui.barChart(classes.map(function (c) { return [c['class'], c.count]; }), { nameWidth: 50, width: 320 });
-  }
-
-  function renderVerify() {
-    var box = el('p', { id: 'verify', class: 'verify' });
-    if (check.state === 'ok') {
-      box.className += ' ok';
-      box.textContent = t('verified', { n: check.n }) + (check.withheld.length ? t('verifiedPrivate', { m: check.withheld.length }) : '');
-    }
-    else if (check.state === 'bad') { box.className += ' bad'; box.textContent = t('unverified', { why: check.why }); }
-    else if (check.state === 'differ') { box.className += ' bad'; box.textContent = t('factsDiffer', { fields: check.fields }); }
-    else if (check.state === 'nocrypto') box.textContent = t('nocrypto');
-    else box.textContent = t('checking');
-    return box;
-  }
-
-  /* A player for an event's evidence clip (the station gives a clip only to events whose
-   * signed record carries pt:clipSha256).  preload=none: nothing of the clip is fetched
-   * before the viewer presses play, so the first view stays small. */
-  function clip(src) {
-    return el('div', { class: 'clip' }, [
-      el('video', { controls: '', preload: 'none', playsinline: '', src: src }, []),
-      el('a', { href: src, download: '' }, [t('clip')])]);
-  }
+  /* The verified mark, and a note on each record whose contents the public may not see. */
   function render() {
-    ui.localize();
-    var main = document.getElementById('main'), banner = document.getElementById('banner');
-    main.textContent = '';
-    if (data.kind === 'product') {
-      document.title = data.product || data.gtin;
-      banner.hidden = true;
-      main.appendChild(el('h1', {}, [data.product || data.gtin]));
-      main.appendChild(el('p', { class: 'sub' }, [t('productPage')]));
-      main.appendChild(ui.facts([['gtin', data.gtin], ['batches', String(data.batches)]]));
-      return;
+    var box = document.getElementById('verify');
+    if (check.state === 'ok') {
+      box.className = 'verify ok';
+      box.textContent = t('verified', { n: check.n }) + (check.withheld.length ? t('verifiedPrivate', { m: check.withheld.length }) : '');
+      check.withheld.forEach(function (i) {
+        var li = document.querySelector('ol.timeline li[data-n="' + (i + 1) + '"]');
+        if (!li || li.querySelector('.private')) return;
+        var note = document.createElement('div');
+        note.className = 'private';
+        note.textContent = t('private');
+        li.appendChild(note);
+      });
     }
-    document.title = data.product + ' · ' + data.lot;
-    banner.hidden = data.status !== 'held' && data.status !== 'recalled';
-    banner.className = data.status;
-    banner.textContent = banner.hidden ? '' : t(data.status);
-    main.appendChild(el('h1', {}, [data.product]));
-    main.appendChild(el('p', { class: 'sub' }, [[data.variety, data.origin].filter(Boolean).join(' · ')]));
-    main.appendChild(renderVerify());
-    main.appendChild(ui.facts([['variety', data.variety], ['origin', data.origin], ['grower', data.grower],
-      ['harvested', data.harvest_date], ['packed', data.pack_date], ['lot', data.lot], ['gtin', data.gtin]]));
-    if (data.grading) {
-      var g = data.grading;
-      main.appendChild(el('h2', {}, [t('grade')]));
-      main.appendChild(el('p', {}, [t('declared') + ': ' + g.declared_class +
-        (g.disposition ? ' · ' + t(g.disposition) : '') + ' · ' + g.n_fruit + ' ' + t('fruit')]));
-      main.appendChild(chart(g.classes));
-    }
-    main.appendChild(el('h2', {}, [t('journey')]));
-    var ol = el('ol', { class: 'timeline' });
-    var withheld = check.withheld || [];
-    data.events.forEach(function (e, i) {
-      ol.appendChild(el('li', {}, [
-        el('strong', {}, [stepName(e.step)]), ' ',
-        e.disposition ? el('span', {}, ['(' + ui.lastPart(e.disposition).replace(/_/g, ' ') + ')']) : null,
-        el('div', { class: 'when' }, [when(e.time)]),
-        e.error_declaration ? el('div', { class: 'corrected' }, [t('corrected')]) : null,
-        withheld.indexOf(i) >= 0 ? el('div', { class: 'private' }, [t('private')]) : null,
-        e.clip ? clip(e.clip) : null
-      ]));
-    });
-    main.appendChild(ol);
-    main.appendChild(el('footer', {}, [t('stationKey') + ': ' + data.public_key]));
+    else if (check.state === 'bad') { box.className = 'verify bad'; box.textContent = t('unverified', { why: check.why }); }
+    else if (check.state === 'differ') { box.className = 'verify bad'; box.textContent = t('factsDiffer', { fields: check.fields }); }
+    else if (check.state === 'nocrypto') { box.className = 'verify'; box.textContent = t('nocrypto'); }
   }
 
-  /* The bundle checked against what this page shows (pt-verify.js); the fields this page
-   * shows that its verified events state otherwise. */
-  function verifyBundle(b) {
-    return ptVerify.verifyBundle(b, { publicKey: data.public_key, lot: data.lot, gtin: data.gtin,
-      hubKey: data.hub_key, events: data.events });
-  }
+  /* The fields this page shows that its verified events state otherwise: identity from the
+   * commissioning event, status from the last status change (pt:action), grade from the last
+   * grading decision (pt:declaredClass), as the station derives them (pt-batch-signed.h). */
   function factsDiffer(events) {
-    var signed = ptVerify.signedFacts(events), g = data.grading || {};
+    var signed = window.ptVerify.signedFacts(events), g = data.grading || {};
     if (!signed) return ['commissioning'];
     var shown = {
       lot: data.lot, product: data.product, variety: data.variety, origin: data.origin, grower: data.grower,
@@ -127,14 +51,33 @@
     return Object.keys(signed).filter(function (k) { return (shown[k] == null ? undefined : shown[k]) !== signed[k]; });
   }
 
+  /* What the server rendered that is not the embedded facts: a verbatim value ([data-f]) or a
+   * record's time (li[data-n] time[datetime]) that differs, as a page altered on its way. */
+  function pageDiffers() {
+    var out = [];
+    document.querySelectorAll('[data-f]').forEach(function (node) {
+      if (node.textContent !== (data[node.getAttribute('data-f')] || '')) out.push(node.getAttribute('data-f'));
+    });
+    document.querySelectorAll('ol.timeline li[data-n]').forEach(function (li) {
+      var e = data.events[Number(li.getAttribute('data-n')) - 1], time = li.querySelector('time');
+      if (!e || !time || time.getAttribute('datetime') !== e.time) out.push('record ' + li.getAttribute('data-n'));
+    });
+    if (document.querySelectorAll('ol.timeline li[data-n]').length !== data.events.length) out.push('events');
+    return out;
+  }
+
   async function runCheck() {
     try {
-      var r = await fetch(data.bundle, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-      if (!r.ok) ptVerify.fail('bundle unavailable (' + r.status + ')');
+      /* As the page's preload asks for it, so that answer is used; it is never cached
+       * (Cache-Control: no-store) and the link names the bundle. */
+      var r = await fetch(data.bundle);
+      if (!r.ok) window.ptVerify.fail('bundle unavailable (' + r.status + ')');
       var bundle = await r.json();
-      var result = await verifyBundle(bundle);
+      var result = await window.ptVerify.verifyBundle(bundle, {
+        publicKey: data.public_key, lot: data.lot, gtin: data.gtin, hubKey: data.hub_key, events: data.events
+      });
       check = { state: 'ok', n: result.n, withheld: result.withheld };
-      var differ = factsDiffer(bundle.epcis.epcisBody.eventList);
+      var differ = factsDiffer(bundle.epcis.epcisBody.eventList).concat(pageDiffers());
       if (serverWarning || differ.length) check = { state: 'differ', fields: serverWarning || differ.join(', ') };
     } catch (e) {
       if (!e.tampered && e.name === 'NotSupportedError') check = { state: 'nocrypto' };
@@ -142,7 +85,5 @@
     }
   }
 
-  ui.langButton(render);
-  render();
-  if (data.kind === 'batch') runCheck().then(render);
+  runCheck().then(render);
 })();

@@ -5,10 +5,11 @@
  * same checks as `packtrace verify` (station/trace/pt-bundle.h).  WebCrypto does the work
  * where it can; elsewhere (no WebCrypto Ed25519, or plain http on a LAN address, where
  * crypto.subtle is missing) ed25519-fallback.js (noble's libraries) is imported for it.
- * Loaded after ui-kit.js; window.ptVerify. */
+ * Needs no other script (the consumer page loads it alone); window.ptVerify. */
 'use strict';
 window.ptVerify = (function () {
-  var hex = window.ptUi.hex, lastPart = window.ptUi.lastPart;
+  function hex(buf) { return Array.prototype.map.call(new Uint8Array(buf), function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join(''); }
+  function lastPart(uri) { return String(uri || '').replace(/^.*[-:\/]/, ''); }
 
   // RFC 8785: sorted keys (UTF-16 order, as Array.prototype.sort compares), no whitespace,
   // strings and numbers as JSON.stringify writes them.
@@ -188,5 +189,5 @@ window.ptVerify = (function () {
     };
   }
 
-  return { canon: canon, fail: fail, verifyBundle: verifyBundle, signedFacts: signedFacts };
+  return { canon: canon, fail: fail, verifyBundle: verifyBundle, signedFacts: signedFacts, lastPart: lastPart };
 })();

@@ -143,6 +143,21 @@ static const char config_template[] =
     "profile=\n"
     "mm_per_px=\n"
     "\n"
+    "[public]\n"
+    "# What the consumer page (the QR code's page) says about who packed the lot.  Each text\n"
+    "# may have a Chinese twin, KEY_zh, shown to Chinese readers.\n"
+    "#   coop_name:  the co-op's name, shown instead of the station name\n"
+    "#   coop_logo:  a PNG, JPEG or SVG file (at most 64 KB) shown beside it\n"
+    "#   town:       the packing shed's town\n"
+    "#   hotline:    the phone number for questions, complaints and recalls\n"
+    "#   recall_instructions: what a recalled lot's page tells the shopper to do\n"
+    "#                (default: stop eating it, return it where it was bought for a refund)\n"
+    "# coop_name=Gannan Navel Orange Co-op\n"
+    "# coop_name_zh=赣南脐橙合作社\n"
+    "# town=Xinfeng, Ganzhou\n"
+    "# town_zh=赣州市信丰县\n"
+    "# hotline=+86 797 555 0100\n"
+    "\n"
     "[labels]\n"
     "# Supplier printed on case and pallet labels (default: the station name) and its address.\n"
     "supplier_name=\n"
@@ -491,6 +506,9 @@ pt_config_load(const char *path, GError **error)
   config->printers = pt_printers_load(kf, path, config->labels->template_, error);
   if (!config->printers)
     return NULL;
+  config->public_ = pt_public_config_load(kf, path, error);
+  if (!config->public_)
+    return NULL;
   return g_steal_pointer(&config);
 }
 
@@ -511,6 +529,7 @@ pt_config_free(PtConfig *config)
   g_free(config->operator_token);
   g_clear_pointer(&config->labels, pt_label_settings_free);
   g_clear_pointer(&config->printers, g_ptr_array_unref);
+  g_clear_pointer(&config->public_, pt_public_config_free);
   if (config->keyfile)
     g_key_file_free(config->keyfile);
   g_free(config);

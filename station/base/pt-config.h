@@ -5,6 +5,7 @@
 
 #include "pt-label.h"
 #include "pt-printer-config.h"
+#include "pt-public-config.h"
 
 #include <glib.h>
 
@@ -53,6 +54,8 @@ typedef struct {
   PtLabelSettings *labels;
   /* (element-type PtPrinter): the [printer NAME] sections, in file order */
   GPtrArray *printers;
+  /* [public]: who the consumer page says packed the lot */
+  PtPublicConfig *public_;
 } PtConfig;
 
 /* Returns: (transfer full): the parsed config, or NULL with an error naming the

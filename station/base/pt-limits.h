@@ -19,7 +19,14 @@
 
 /* Text fields of a batch (bytes of UTF-8) */
 #define PT_TEXT_FIELD_MAX 200
-#define PT_NOTE_MAX       1000
+/* [public] (pt-public-config.h): the hotline's characters, and the co-op logo's file, read
+ * into memory once and sent with each view that shows it. */
+#define PT_PUBLIC_HOTLINE_MAX 32
+#define PT_PUBLIC_LOGO_MAX    (64 * 1024)
+/* From this many views of a lot's page on, the page asks a first-time reader to call the
+ * hotline (a copied label is scanned far more than a genuine one). */
+#define PT_CONSUMER_SCAN_WARN 20
+#define PT_NOTE_MAX           1000
 
 /* Listing */
 #define PT_LIST_LIMIT_DEFAULT 100

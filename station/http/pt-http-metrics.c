@@ -23,6 +23,7 @@ typedef struct {
 struct _PtHttpMetrics {
   GMutex lock;
   GHashTable *series; /* "route method" -> Series */
+  gint unknown_lots;  /* atomic: views of unknown lots since start */
 };
 
 static void
@@ -89,8 +90,19 @@ compare_keys(gconstpointer a, gconstpointer b)
 }
 
 void
+pt_http_metrics_unknown_lot(PtHttpMetrics *metrics)
+{
+  g_atomic_int_inc(&metrics->unknown_lots);
+}
+
+void
 pt_http_metrics_render(PtHttpMetrics *metrics, GString *out)
 {
+  pt_prom_family(out, "packtrace_unknown_lot_views_total", "counter",
+                 "Consumer page views of a lot never packed here, of a GTIN packed here: labels "
+                 "that may be fake.");
+  pt_prom_sample(out, "packtrace_unknown_lot_views_total",
+                 (double)g_atomic_int_get(&metrics->unknown_lots), NULL);
   g_mutex_lock(&metrics->lock);
   guint n = 0;
   g_autofree gpointer *keys = g_hash_table_get_keys_as_array(metrics->series, &n);

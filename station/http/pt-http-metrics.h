@@ -19,7 +19,12 @@ void pt_http_metrics_free(PtHttpMetrics *metrics);
 void pt_http_metrics_observe(PtHttpMetrics *metrics, const char *route, const char *method,
                              unsigned status, double seconds);
 
-/* Appends packtrace_http_requests_total and packtrace_http_request_duration_seconds to @out. */
+/* Counts one view of a page for a lot this station never packed, of a GTIN it packs: a label
+ * that may be fake (the counterfeit signal).  Any thread. */
+void pt_http_metrics_unknown_lot(PtHttpMetrics *metrics);
+
+/* Appends packtrace_unknown_lot_views_total, packtrace_http_requests_total and
+ * packtrace_http_request_duration_seconds to @out. */
 void pt_http_metrics_render(PtHttpMetrics *metrics, GString *out);
 
 G_END_DECLS

@@ -1,14 +1,17 @@
-/* pt-web-cache.c: the LRU of rendered consumer pages (pt-web-cache.h).
+/* pt-web-cache.c: the LRU of consumer pages' facts and JSON answers (pt-web-cache.h).
  *
  * Workload: a lookup per consumer page view (thousands a second, mostly of the few batches
  * on the shelves that day) and a put per change of a batch's public facts (an event, a hold,
  * a grading): a hash table by lot for the lookup and a queue for the recency order. */
 #include "pt-web-cache.h"
 
+#include <jansson.h>
+
 typedef struct {
   char *lot; /* also the hash table's key */
   gint64 batch_id, rev;
-  struct MHD_Response *html, *json; /* one reference each, ours */
+  json_t *data;              /* one reference, ours */
+  struct MHD_Response *json; /* one reference, ours */
   gsize bytes;
   GList link; /* in PtWebCache.order; data is the entry */
 } Entry;
@@ -24,7 +27,7 @@ struct _PtWebCache {
 static void
 entry_free(Entry *e)
 {
-  MHD_destroy_response(e->html);
+  json_decref(e->data);
   MHD_destroy_response(e->json);
   g_free(e->lot);
   g_free(e);
@@ -62,8 +65,8 @@ pt_web_cache_free(PtWebCache *cache)
 }
 
 gboolean
-pt_web_cache_get(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev,
-                 struct MHD_Response **html, struct MHD_Response **json)
+pt_web_cache_get(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev, json_t **data,
+                 struct MHD_Response **json)
 {
   Entry *e = g_hash_table_lookup(cache->by_lot, lot);
   if (!e)
@@ -74,14 +77,14 @@ pt_web_cache_get(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev
   }
   g_queue_unlink(&cache->order, &e->link);
   g_queue_push_head_link(&cache->order, &e->link);
-  *html = e->html;
+  *data = e->data;
   *json = e->json;
   return TRUE;
 }
 
 void
-pt_web_cache_put(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev,
-                 struct MHD_Response *html, struct MHD_Response *json, gsize bytes)
+pt_web_cache_put(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev, json_t *data,
+                 struct MHD_Response *json, gsize bytes)
 {
   Entry *old = g_hash_table_lookup(cache->by_lot, lot);
   if (old)
@@ -90,7 +93,7 @@ pt_web_cache_put(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev
   *e = (Entry){.lot = g_strdup(lot),
                .batch_id = batch_id,
                .rev = rev,
-               .html = html,
+               .data = data,
                .json = json,
                .bytes = bytes,
                .link = {.data = e}};

@@ -1,5 +1,7 @@
-/* pt-web-cache.h: rendered consumer pages (HTML and JSON) of recently viewed batches, as
- * ready libmicrohttpd responses, most recently used first, bounded in entries and bytes.
+/* pt-web-cache.h: the consumer pages of recently viewed batches: their public facts (from
+ * which each view's HTML is rendered in the reader's language with its scan count,
+ * trace/pt-consumer-page.h) and their JSON answer as a ready libmicrohttpd response, most
+ * recently used first, bounded in entries and bytes.
  *
  * An entry is keyed by lot and stamped with the batch id and public revision it was rendered
  * at (PtPublicRev, pt-store.h); a lookup names the revision the store has now and only an
@@ -13,6 +15,7 @@
 #pragma once
 
 #include <glib.h>
+#include <jansson.h>
 #include <microhttpd.h>
 
 G_BEGIN_DECLS
@@ -25,18 +28,19 @@ PtWebCache *pt_web_cache_new(guint max_entries, gsize max_bytes);
 /* Safe on NULL. */
 void pt_web_cache_free(PtWebCache *cache);
 
-/* The responses for @lot rendered at (@batch_id, @rev), made the most recently used; FALSE
- * when there are none (an entry at another revision is dropped).  @html, @json:
- * (out) (transfer none): valid until the next _put() or _free(); queue them, do not destroy. */
+/* The facts and JSON answer of @lot read at (@batch_id, @rev), made the most recently used;
+ * FALSE when there are none (an entry at another revision is dropped).  @data, @json:
+ * (out) (transfer none): valid until the next _put() or _free(); queue the response, do not
+ * destroy it. */
 gboolean pt_web_cache_get(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev,
-                          struct MHD_Response **html, struct MHD_Response **json);
+                          json_t **data, struct MHD_Response **json);
 
-/* Stores the responses for @lot at (@batch_id, @rev), replacing any older entry and evicting
- * the least recently used ones past the bounds.  @html, @json: (transfer full).  @bytes: the
- * size of both bodies; an entry larger than the byte bound is not kept (the responses are
- * released). */
-void pt_web_cache_put(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev,
-                      struct MHD_Response *html, struct MHD_Response *json, gsize bytes);
+/* Stores the facts and answer of @lot at (@batch_id, @rev), replacing any older entry and
+ * evicting the least recently used ones past the bounds.  @data, @json: (transfer full).
+ * @bytes: what the entry holds (twice the JSON text's length); an entry larger than the byte
+ * bound is not kept (both are released). */
+void pt_web_cache_put(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev, json_t *data,
+                      struct MHD_Response *json, gsize bytes);
 
 /* Entries and body bytes held now. */
 guint pt_web_cache_entries(const PtWebCache *cache);

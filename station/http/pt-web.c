@@ -19,14 +19,17 @@
 #include "pt-web.h"
 
 #include "pt-http-batch.h"
+#include "pt-http-metrics.h"
 #include "pt-http-respond.h"
 
 #include "pt-batch-signed.h"
+#include "pt-consumer-page.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1-dl-compress.h"
 #include "pt-gs1-dl.h"
 #include "pt-gs1-resolver.h"
+#include "pt-gzip.h"
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
@@ -40,7 +43,6 @@
 #include <gio/gio.h>
 #include <string.h>
 
-#define DATA_MARK "@PT_DATA@"
 /* The linkType of a batch's Digital Link that answers its public signed bundle. */
 #define PT_WEB_BUNDLE_LINK_TYPE "pt:traceBundle"
 #define STATIC_MAX_AGE          "public, max-age=3600"
@@ -55,6 +57,8 @@ typedef struct {
   const char *resource; /* path in the GResource */
   const char *type;
   GBytes *bytes; /* static data of the resource, kept for the process's life */
+  GBytes *gz;    /* nullable: the same gzipped, for text; kept as long */
+  char *gz_etag; /* its ETag (a strong tag names one encoding) */
   char *etag;    /* "\"sha256-prefix\"" */
 } Asset;
 
@@ -64,6 +68,12 @@ static Asset assets[] = {
     {"/static/consumer.js", "/packtrace/web/consumer.js", "text/javascript; charset=utf-8"},
     /* The bundle check of the consumer page and the buyer portal. */
     {"/static/pt-verify.js", "/packtrace/web/pt-verify.js", "text/javascript; charset=utf-8"},
+    /* The one translation table, for scripts (the server renders from the same). */
+    {"/static/i18n.json", "/packtrace/web/i18n.json", "application/json; charset=utf-8"},
+    {"/static/consumer.css", "/packtrace/web/consumer.css", "text/css; charset=utf-8"},
+    {"/static/favicon.svg", "/packtrace/web/favicon.svg", "image/svg+xml"},
+    {"/static/favicon.png", "/packtrace/web/favicon.png", "image/png"},
+    {"/favicon.ico", "/packtrace/web/favicon.png", "image/png"},
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/station.js", "/packtrace/web/station.js", "text/javascript; charset=utf-8"},
     {"/static/station-live.js", "/packtrace/web/station-live.js", "text/javascript; charset=utf-8"},
@@ -97,9 +107,12 @@ static Asset assets[] = {
     {"/static/zxing.js", "/packtrace/web/zxing.js", "text/javascript; charset=utf-8"},
     /* At the root so that its scope can be /driver (a worker's scope lies under its path). */
     {"/driver-sw.js", "/packtrace/web/driver-sw.js", "text/javascript; charset=utf-8"},
-    {NULL, "/packtrace/web/consumer.html", "text/html; charset=utf-8"},
 };
-#define CONSUMER_SHELL (&assets[G_N_ELEMENTS(assets) - 1])
+
+/* The translation table (web-ui/i18n.json), parsed once: the consumer page is rendered from
+ * it; its style sheet, put inline, and the policy that allows that style alone. */
+static json_t *i18n;
+static char *page_css, *page_csp;
 
 static gpointer
 assets_load(gpointer unused)
@@ -112,7 +125,24 @@ assets_load(gpointer unused)
     g_assert(assets[i].bytes);
     g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, assets[i].bytes);
     assets[i].etag = g_strdup_printf("\"%.32s\"", sum);
+    if (g_str_has_prefix(assets[i].type, "text/") ||
+        g_str_has_prefix(assets[i].type, "application/json") ||
+        g_str_has_prefix(assets[i].type, "image/svg")) {
+      assets[i].gz = pt_gzip(assets[i].bytes);
+      assets[i].gz_etag = g_strdup_printf("\"%.32s-gz\"", sum);
+    }
   }
+  g_autoptr(GBytes) table =
+      g_resource_lookup_data(res, "/packtrace/web/i18n.json", G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  gsize len = 0;
+  const char *text = g_bytes_get_data(table, &len);
+  i18n = pt_json_parse(text, len, NULL);
+  /* Compiled in and checked by its test: a broken table is a build error. */
+  g_assert(json_is_object(i18n));
+  g_autoptr(GBytes) css = g_resource_lookup_data(res, "/packtrace/web/consumer.css",
+                                                 G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  page_css = g_strndup(g_bytes_get_data(css, NULL), g_bytes_get_size(css));
+  page_csp = pt_consumer_page_csp(page_css);
   return NULL;
 }
 
@@ -227,9 +257,12 @@ respond_asset(struct MHD_Connection *c, const Asset *a)
 {
   const char *match =
       MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-  gboolean fresh = match && strcmp(match, a->etag) == 0;
+  gboolean gz = a->gz && pt_gzip_accepted(MHD_lookup_connection_value(
+                             c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+  const char *etag = gz ? a->gz_etag : a->etag;
+  gboolean fresh = match && strcmp(match, etag) == 0;
   gsize len = 0;
-  const void *data = g_bytes_get_data(a->bytes, &len);
+  const void *data = g_bytes_get_data(gz ? a->gz : a->bytes, &len);
   /* The resource's data is static and held for the process's life. */
   struct MHD_Response *r =
       fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
@@ -237,17 +270,13 @@ respond_asset(struct MHD_Connection *c, const Asset *a)
   common_headers(r, a->type, STATIC_MAX_AGE);
   if (g_str_has_prefix(a->type, "text/html"))
     MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  if (a->gz) {
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    if (gz)
+      MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+  }
   return queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
-}
-
-/* Returns: (transfer full): the consumer shell with @json embedded; its length in @len_out. */
-static char *
-page_html(const char *json, gsize *len_out)
-{
-  gsize len = 0;
-  const char *shell = g_bytes_get_data(CONSUMER_SHELL->bytes, &len);
-  return pt_json_embed_in_html(shell, len, DATA_MARK, json, len_out);
 }
 
 /* One request to the resolver: the Digital Link it names (pt-gs1-resolver.h). */
@@ -255,9 +284,55 @@ typedef struct {
   PtStation *station;
   PtStore *store;
   PtScanTally *scans;
+  PtHttpMetrics *metrics;
   struct MHD_Connection *c;
   PtDlRequest dl;
 } Resolve;
+
+/* The reader's language: ?lang= (the page's switch), the cookie it set, Accept-Language. */
+static PtLang
+reader_lang(struct MHD_Connection *c)
+{
+  return pt_consumer_lang(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang"),
+                          MHD_lookup_connection_value(c, MHD_COOKIE_KIND, PT_CONSUMER_LANG_COOKIE),
+                          MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language"));
+}
+
+/* Returns: (transfer full): the consumer page of @data (transfer none) as a response in the
+ * reader's language; the switch's choice (?lang=) is kept in a cookie for a year.
+ * @path: the page's path without its query; @scans, @first_ns: its views so far. */
+static struct MHD_Response *
+page_response(Resolve *rq, const json_t *data, const char *path, gint64 scans, gint64 first_ns)
+{
+  PtStation *station = rq->station;
+  const PtPublicConfig *pub = station->config->public_;
+  g_autofree char *origin = g_strdup_printf("https://%s", station->config->public_host);
+  PtConsumerPage page = {.lang = reader_lang(rq->c),
+                         .strings = i18n,
+                         .data = data,
+                         .pub = pub,
+                         .station_name = station->config->name,
+                         .origin = origin,
+                         .path = path,
+                         .has_logo = pub && pub->logo,
+                         .scans = scans,
+                         .first_scan_ns = first_ns,
+                         .css = page_css};
+  gsize len = 0;
+  char *html = pt_consumer_page_render(&page, &len);
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
+  common_headers(r, "text/html; charset=utf-8", "no-store");
+  MHD_add_response_header(r, "Content-Security-Policy", page_csp);
+  cors_headers(r);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
+  const char *chosen = MHD_lookup_connection_value(rq->c, MHD_GET_ARGUMENT_KIND, "lang");
+  if (chosen && (strcmp(chosen, "zh") == 0 || strcmp(chosen, "en") == 0)) {
+    g_autofree char *cookie = g_strdup_printf(
+        PT_CONSUMER_LANG_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax", chosen);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+  }
+  return r;
+}
 
 /* The Digital Link this request names, as the printed QR spells it: the station's host and
  * the request target as the client sent it.  libmicrohttpd's decoded path would turn the
@@ -352,6 +427,11 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
       station->config->name, "public_key", key, "bundle", bundle);
   json_object_set_new(out, "facts_verified", json_boolean(st.mismatches->len == 0));
   json_object_set_new(out, "fact_warnings", warnings);
+  /* What a held or recalled lot's banner says: the signed status change's reason and time. */
+  if (st.status_known && strcmp(f->status, "active") != 0) {
+    pt_json_set_string_or_null(out, "status_reason", f->status_reason);
+    pt_json_set_string_or_null(out, "status_since", st.status_time);
+  }
   return out;
 }
 
@@ -445,23 +525,43 @@ respond_product(Resolve *rq)
   case PT_DL_PICK_DEFAULT:
     break;
   }
-  json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", rq->dl.link.gtin, "product",
-                           product, "batches", (json_int_t)n);
-  char *json = json_text(data);
-  if (wants_json(rq->c))
+  g_autoptr(json_t) data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", rq->dl.link.gtin,
+                                     "product", product, "batches", (json_int_t)n);
+  if (wants_json(rq->c)) {
+    char *json = json_text(json_incref(data));
     return queue_resolved(rq, MHD_HTTP_OK,
                           text_response("application/json; charset=utf-8", json, strlen(json)));
-  gsize len = 0;
-  char *html = page_html(json, &len);
-  g_free(json);
-  return queue_resolved(rq, MHD_HTTP_OK, text_response("text/html; charset=utf-8", html, len));
+  }
+  g_autofree char *path = g_strdup_printf("/01/%s", rq->dl.link.gtin);
+  return queue_resolved(rq, MHD_HTTP_OK, page_response(rq, data, path, 0, 0));
 }
 
-/* Inside the read transaction: the key again (this snapshot's), then the page at it. */
 static gboolean
-render_in_snapshot(PtStation *station, PtStore *store, const PtDigitalLink *link, PtPublicRev *key,
-                   const char *link_header, struct MHD_Response **html, struct MHD_Response **json,
-                   gsize *bytes, GError **error)
+wants_html(struct MHD_Connection *c)
+{
+  const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+  return accept && strstr(accept, "text/html");
+}
+
+/* 404 with the page that warns of a lot never packed here (a GTIN packed here: @product). */
+static enum MHD_Result
+respond_unknown_lot(Resolve *rq, const char *product)
+{
+  pt_http_metrics_unknown_lot(rq->metrics);
+  g_autoptr(json_t) data =
+      json_pack("{ss ss ss ss}", "kind", "unknown_lot", "gtin", rq->dl.link.gtin, "lot",
+                rq->dl.link.lot, "product", product ? product : "");
+  g_autofree char *lot = pt_gs1_dl_encode_value(rq->dl.link.lot);
+  g_autofree char *path = g_strdup_printf("/01/%s/10/%s", rq->dl.link.gtin, lot);
+  return queue(rq->c, MHD_HTTP_NOT_FOUND, page_response(rq, data, path, 0, 0));
+}
+
+/* Inside the read transaction: the key again (this snapshot's), then the page's facts at it
+ * (@data, transfer full) and their JSON answer (@json, transfer full). */
+static gboolean
+read_in_snapshot(PtStation *station, PtStore *store, const PtDigitalLink *link, PtPublicRev *key,
+                 const char *link_header, json_t **data_out, struct MHD_Response **json,
+                 gsize *bytes, GError **error)
 {
   if (!pt_store_public_rev(store, link->lot, key, error))
     return FALSE;
@@ -477,28 +577,27 @@ render_in_snapshot(PtStation *station, PtStore *store, const PtDigitalLink *link
   if (!data)
     return FALSE;
   char *text = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(15));
-  json_decref(data);
-  gsize json_len = strlen(text), html_len = 0;
-  char *page = page_html(text, &html_len);
-  *json = text_response("application/json; charset=utf-8", text, json_len);
-  *html = text_response("text/html; charset=utf-8", page, html_len);
-  /* The same for every request of the lot, so it can be kept with the cached page. */
+  gsize json_len = strlen(text);
+  *json = text_response("application/json; charset=utf-8", g_strdup(text), json_len);
+  free(text);
+  /* The same for every request of the lot, so it can be kept with the cached facts. */
   MHD_add_response_header(*json, MHD_HTTP_HEADER_LINK, link_header);
-  MHD_add_response_header(*html, MHD_HTTP_HEADER_LINK, link_header);
-  *bytes = json_len + html_len;
+  *data_out = data;
+  /* The facts held in memory are about the size of their text again. */
+  *bytes = 2 * json_len;
   return TRUE;
 }
 
-/* Renders @link's batch page as HTML and JSON responses (transfer full) from one snapshot of
- * the store, with the Link header @link_header; @key gets the revision they show. */
+/* Reads @link's batch page's facts (@data, transfer full) and JSON answer (@json, transfer
+ * full) from one snapshot of the store, with the Link header @link_header; @key gets the
+ * revision they show. */
 static gboolean
-render_batch(PtStation *station, PtStore *store, const PtDigitalLink *link, PtPublicRev *key,
-             const char *link_header, struct MHD_Response **html, struct MHD_Response **json,
-             gsize *bytes, GError **error)
+read_batch(PtStation *station, PtStore *store, const PtDigitalLink *link, PtPublicRev *key,
+           const char *link_header, json_t **data, struct MHD_Response **json, gsize *bytes,
+           GError **error)
 {
-  gboolean ok =
-      pt_store_read_begin(store, error) &&
-      render_in_snapshot(station, store, link, key, link_header, html, json, bytes, error);
+  gboolean ok = pt_store_read_begin(store, error) &&
+                read_in_snapshot(station, store, link, key, link_header, data, json, bytes, error);
   pt_store_read_end(store);
   return ok;
 }
@@ -608,29 +707,46 @@ respond_document(Resolve *rq, gint64 batch_id, gboolean epcis)
       text_response(epcis ? "application/ld+json" : "application/json; charset=utf-8", text, len));
 }
 
-/* The batch's page (the default link), from the worker's cache when it is current.  A
- * compressed request's answer names its uncompressed link, so it is rendered for it alone. */
+/* The batch's page (the default link): its facts from the worker's cache when they are
+ * current, the HTML rendered for this view (the reader's language, the scan count).  A
+ * compressed request's answer names its uncompressed link, so it is read for it alone. */
 static enum MHD_Result
 respond_batch_page(Resolve *rq, PtPublicRev *key)
 {
   g_autoptr(GError) error = NULL;
   PtWebCache *cache = rq->dl.compressed ? NULL : worker_cache();
-  struct MHD_Response *html = NULL, *json = NULL;
+  json_t *data = NULL;
+  struct MHD_Response *json = NULL;
   gsize bytes = 0;
   gboolean cached =
-      cache && pt_web_cache_get(cache, rq->dl.link.lot, key->batch_id, key->rev, &html, &json);
-  if (!cached && !render_batch(rq->station, rq->store, &rq->dl.link, key, rq->dl.link_header, &html,
-                               &json, &bytes, &error))
+      cache && pt_web_cache_get(cache, rq->dl.link.lot, key->batch_id, key->rev, &data, &json);
+  if (!cached && !read_batch(rq->station, rq->store, &rq->dl.link, key, rq->dl.link_header, &data,
+                             &json, &bytes, &error))
     return respond_gerror(rq->c, error);
   /* A view of the page is a scan of the label, counted in memory and written within a
-   * second (pt-scan-tally.h). */
+   * second (pt-scan-tally.h); the page counts the views written so far and this one. */
   pt_scan_tally_add(rq->scans, key->batch_id, pt_now_ns());
-  /* Queued first: the queue holds its own reference, whatever the cache keeps. */
-  enum MHD_Result ret = MHD_queue_response(rq->c, MHD_HTTP_OK, wants_json(rq->c) ? json : html);
+  enum MHD_Result ret;
+  if (wants_json(rq->c)) {
+    /* Queued first: the queue holds its own reference, whatever the cache keeps. */
+    ret = MHD_queue_response(rq->c, MHD_HTTP_OK, json);
+  } else {
+    gint64 scans = 0, first_ns = 0;
+    if (!pt_store_scan_summary(rq->store, key->batch_id, &scans, &first_ns, &error)) {
+      g_warning("http: %s", error->message);
+      scans = 0;
+    }
+    g_autofree char *lot = pt_gs1_dl_encode_value(rq->dl.link.lot);
+    g_autofree char *path = g_strdup_printf("/01/%s/10/%s", rq->dl.link.gtin, lot);
+    struct MHD_Response *html =
+        page_response(rq, data, path, scans + 1, first_ns ? first_ns : pt_now_ns());
+    MHD_add_response_header(html, MHD_HTTP_HEADER_LINK, rq->dl.link_header);
+    ret = queue(rq->c, MHD_HTTP_OK, html);
+  }
   if (cache && !cached) {
-    pt_web_cache_put(cache, rq->dl.link.lot, key->batch_id, key->rev, html, json, bytes);
+    pt_web_cache_put(cache, rq->dl.link.lot, key->batch_id, key->rev, data, json, bytes);
   } else if (!cache) {
-    MHD_destroy_response(html);
+    json_decref(data);
     MHD_destroy_response(json);
   }
   return ret;
@@ -661,6 +777,10 @@ resolve(Resolve *rq)
     if (n == 0)
       return respond_error(rq->c, MHD_HTTP_NOT_FOUND,
                            "this station packs no product with that GTIN");
+    /* A person (a browser asking for HTML) is told the label may be fake, never sent on to
+     * the product's page as if all were well; it is counted as a counterfeit signal. */
+    if (wants_html(rq->c))
+      return respond_unknown_lot(rq, product);
     const char *query = strchr(rq->dl.target, '?');
     return respond_redirect(rq, MHD_HTTP_SEE_OTHER,
                             g_strdup_printf("/01/%s%s", rq->dl.link.gtin, query ? query : ""),
@@ -734,7 +854,10 @@ respond_link(const PtHttpCall *call)
     return respond_preflight(call->c);
   assets_init();
   g_autoptr(GError) error = NULL;
-  Resolve rq = {.station = call->http->station, .scans = call->http->scans, .c = call->c};
+  Resolve rq = {.station = call->http->station,
+                .scans = call->http->scans,
+                .metrics = call->http->metrics,
+                .c = call->c};
   enum MHD_Result ret;
   if (!parse_link(&rq, call->req->raw_url, &error))
     ret = respond_gerror(call->c, error);
@@ -752,6 +875,19 @@ static enum MHD_Result
 respond_web(const PtHttpCall *call)
 {
   assets_init();
+  const PtPublicConfig *pub = call->http->station->config->public_;
+  if (strcmp(call->url, "/static/coop-logo") == 0 && pub && pub->logo) {
+    gsize len = 0;
+    const void *bytes = g_bytes_get_data(pub->logo, &len);
+    /* The config (and its logo) lives as long as the server. */
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)bytes, MHD_RESPMEM_PERSISTENT);
+    common_headers(r, pub->logo_type, STATIC_MAX_AGE);
+    /* An SVG logo is an image, never a document that runs scripts. */
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'");
+    return queue(call->c, MHD_HTTP_OK, r);
+  }
   for (gsize i = 0; i < G_N_ELEMENTS(assets); i++)
     if (assets[i].url && strcmp(assets[i].url, call->url) == 0)
       return respond_asset(call->c, &assets[i]);
@@ -778,6 +914,7 @@ static const PtHttpRoute web_routes[] = {
     {"/buyer", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/driver", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/driver-sw.js", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
+    {"/favicon.ico", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/*", RESOLVER, PT_HTTP_PUBLIC, respond_link, .accepts = is_compressed_link},
 };
 

@@ -21,6 +21,16 @@ pt_hub_headers(struct MHD_Response *r, const char *type, const char *cache)
     MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
 }
 
+void
+pt_hub_page_headers(struct MHD_Response *r, const char *cache, const char *csp)
+{
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/html; charset=utf-8");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(r, "Content-Security-Policy", csp);
+}
+
 enum MHD_Result
 pt_hub_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r)
 {

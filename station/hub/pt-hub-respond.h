@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 /* Content-Type @type, Cache-Control @cache, and for HTML the pages' policy. */
 void pt_hub_headers(struct MHD_Response *r, const char *type, const char *cache);
+/* As pt_hub_headers() for a page of type text/html whose Content-Security-Policy is @csp. */
+void pt_hub_page_headers(struct MHD_Response *r, const char *cache, const char *csp);
 /* Queues @r (taken) with @status. */
 enum MHD_Result pt_hub_queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r);
 /* Sends @body (taken: g_malloc'd, @len bytes) with Cache-Control: no-store. */

@@ -86,7 +86,10 @@ respond_status(const PtHubCall *call)
   }
   g_autofree char *now = pt_time_format(pt_now_ns());
   gsize len = 0;
-  char *text = pt_hub_json_text(json_pack("{ss so}", "now", now, "stations", list), &len);
+  char *text =
+      pt_hub_json_text(json_pack("{ss so sI}", "now", now, "stations", list, "unknown_lot_views",
+                                 (json_int_t)pt_hub_web_unknown_lots(call->web)),
+                       &len);
   return pt_hub_respond_text(call->c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len);
 }
 

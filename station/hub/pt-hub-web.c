@@ -22,22 +22,24 @@
 
 #include "pt-bundle.h"
 #include "pt-config.h"
+#include "pt-consumer-page.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1-dl-compress.h"
 #include "pt-gs1-dl.h"
 #include "pt-gs1-resolver.h"
+#include "pt-gzip.h"
 #include "pt-hub-wire.h"
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-range.h"
 #include "pt-time.h"
 #include "pt-web-resources.h"
 
 #include <gio/gio.h>
 #include <string.h>
 
-#define DATA_MARK       "@PT_DATA@"
 #define BUNDLE_LINK     "pt:traceBundle"
 #define CLIP_LINK       "pt:clip"
 #define STATIC_MAX_AGE  "public, max-age=3600"
@@ -48,6 +50,9 @@ struct _PtHubWeb {
   PtConfig doc;      /* what the documents' header needs: public_host only */
   char *status_token;
   PtHubCache *cache; /* nullable, not owned: answers kept by (gtin, lot, station, rep) */
+  /* owned, atomic: pages of lots never packed, of GTINs packed (since start); counted by
+   * handlers, which hold the web const */
+  gint *unknown_lots;
 };
 
 PtHubWeb *
@@ -75,6 +80,7 @@ pt_hub_web_new(const char *key_dir, const char *public_host, const char *status_
   web->doc.public_host = g_strdup(public_host && *public_host ? public_host : "localhost");
   web->doc.tz = g_time_zone_new_utc();
   web->status_token = status_token && *status_token ? g_strdup(status_token) : NULL;
+  web->unknown_lots = g_new0(gint, 1);
   return web;
 }
 
@@ -88,6 +94,7 @@ pt_hub_web_free(PtHubWeb *web)
   g_free(web->doc.public_host);
   g_time_zone_unref(web->doc.tz);
   g_free(web->status_token);
+  g_free(web->unknown_lots);
   g_free(web);
 }
 
@@ -95,6 +102,12 @@ void
 pt_hub_web_set_cache(PtHubWeb *web, PtHubCache *cache)
 {
   web->cache = cache;
+}
+
+guint
+pt_hub_web_unknown_lots(const PtHubWeb *web)
+{
+  return (guint)g_atomic_int_get(web->unknown_lots);
 }
 
 const char *
@@ -110,6 +123,8 @@ typedef struct {
   const char *resource;
   const char *type;
   GBytes *bytes; /* static data of the resource, kept for the process's life */
+  GBytes *gz;    /* nullable: the same gzipped, for text; kept as long */
+  char *gz_etag; /* its ETag (a strong tag names one encoding) */
   char *etag;
 } Asset;
 
@@ -118,6 +133,11 @@ static Asset assets[] = {
     {"/static/ui-kit.js", "/packtrace/web/ui-kit.js", JS},
     {"/static/consumer.js", "/packtrace/web/consumer.js", JS},
     {"/static/pt-verify.js", "/packtrace/web/pt-verify.js", JS},
+    {"/static/i18n.json", "/packtrace/web/i18n.json", "application/json; charset=utf-8"},
+    {"/static/consumer.css", "/packtrace/web/consumer.css", "text/css; charset=utf-8"},
+    {"/static/favicon.svg", "/packtrace/web/favicon.svg", "image/svg+xml"},
+    {"/static/favicon.png", "/packtrace/web/favicon.png", "image/png"},
+    {"/favicon.ico", "/packtrace/web/favicon.png", "image/png"},
     {"/static/style.css", "/packtrace/web/style.css", "text/css; charset=utf-8"},
     {"/static/ed25519-fallback.js", "/packtrace/web/ed25519-fallback.js", JS},
     {"/static/vendor/noble-ed25519/index.js", "/packtrace/web/vendor/noble-ed25519/index.js", JS},
@@ -127,9 +147,15 @@ static Asset assets[] = {
     {"/static/vendor/noble-hashes/utils.js", "/packtrace/web/vendor/noble-hashes/utils.js", JS},
     {"/static/hub-status.js", "/packtrace/web/hub-status.js", JS},
     {"/hub/status", "/packtrace/web/hub-status.html", "text/html; charset=utf-8"},
-    {NULL, "/packtrace/web/consumer.html", "text/html; charset=utf-8"},
 };
-#define CONSUMER_SHELL (&assets[G_N_ELEMENTS(assets) - 1])
+/* What a rendered page depends on besides its records: the words and the checking script. */
+#define I18N_ASSET      (&assets[2])
+#define CONSUMER_SCRIPT (&assets[1])
+
+/* The translation table, parsed once: pages are rendered from it (pt-consumer-page.h); their
+ * style sheet, put inline, and the policy that allows that style alone. */
+static json_t *i18n;
+static char *page_css, *page_csp;
 
 static gpointer
 assets_load(gpointer unused)
@@ -142,7 +168,22 @@ assets_load(gpointer unused)
     g_assert(assets[i].bytes);
     g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, assets[i].bytes);
     assets[i].etag = g_strdup_printf("\"%.32s\"", sum);
+    if (g_str_has_prefix(assets[i].type, "text/") ||
+        g_str_has_prefix(assets[i].type, "application/json") ||
+        g_str_has_prefix(assets[i].type, "image/svg")) {
+      assets[i].gz = pt_gzip(assets[i].bytes);
+      assets[i].gz_etag = g_strdup_printf("\"%.32s-gz\"", sum);
+    }
   }
+  gsize len = 0;
+  const char *text = g_bytes_get_data(I18N_ASSET->bytes, &len);
+  i18n = pt_json_parse(text, len, NULL);
+  /* Compiled in and checked by its test: a broken table is a build error. */
+  g_assert(json_is_object(i18n));
+  g_autoptr(GBytes) css = g_resource_lookup_data(
+      pt_web_get_resource(), "/packtrace/web/consumer.css", G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  page_css = g_strndup(g_bytes_get_data(css, NULL), g_bytes_get_size(css));
+  page_csp = pt_consumer_page_csp(page_css);
   return NULL;
 }
 
@@ -151,6 +192,29 @@ assets_init(void)
 {
   static GOnce once = G_ONCE_INIT;
   g_once(&once, assets_load, NULL);
+}
+
+/* The reader's language: ?lang= (the page's switch), the cookie it set, Accept-Language. */
+static PtLang
+reader_lang(struct MHD_Connection *c)
+{
+  return pt_consumer_lang(MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang"),
+                          MHD_lookup_connection_value(c, MHD_COOKIE_KIND, PT_CONSUMER_LANG_COOKIE),
+                          MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language"));
+}
+
+/* A page's headers: it varies with the reader's language, and the switch's choice (?lang=) is
+ * kept in a cookie for a year. */
+static void
+page_headers(struct MHD_Connection *c, struct MHD_Response *r)
+{
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
+  const char *chosen = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+  if (chosen && (strcmp(chosen, "zh") == 0 || strcmp(chosen, "en") == 0)) {
+    g_autofree char *cookie = g_strdup_printf(
+        PT_CONSUMER_LANG_COOKIE "=%s; Path=/; Max-Age=31536000; SameSite=Lax", chosen);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+  }
 }
 
 /* Responses ------------------------------------------------------------------------------- */
@@ -207,44 +271,67 @@ respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GByt
     MHD_add_response_header(r, "X-PT-Cache", cache_state);
   char cache[64];
   g_snprintf(cache, sizeof cache, "public, max-age=%d, must-revalidate", PT_HUB_PAGE_MAX_AGE_S);
-  pt_hub_headers(r, type, cache);
+  if (g_str_has_prefix(type, "text/html"))
+    pt_hub_page_headers(r, cache, page_csp);
+  else
+    pt_hub_headers(r, type, cache);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
   resolver_headers(r, link);
+  if (g_str_has_prefix(type, "text/html"))
+    page_headers(c, r);
   return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
 static enum MHD_Result
 respond_asset(struct MHD_Connection *c, const Asset *a)
 {
-  gboolean fresh = pt_hub_etag_matches(c, a->etag);
+  gboolean gz = a->gz && pt_gzip_accepted(MHD_lookup_connection_value(
+                             c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+  const char *etag = gz ? a->gz_etag : a->etag;
+  gboolean fresh = pt_hub_etag_matches(c, etag);
   gsize len = 0;
-  const void *data = g_bytes_get_data(a->bytes, &len);
+  const void *data = g_bytes_get_data(gz ? a->gz : a->bytes, &len);
   struct MHD_Response *r =
       fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
             : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
   pt_hub_headers(r, a->type, STATIC_MAX_AGE);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+  if (a->gz) {
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    if (gz)
+      MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+  }
   return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
-/* Returns: (transfer full): the consumer shell with @json embedded; its length in @len_out. */
-static char *
-page_html(const char *json, gsize *len_out)
-{
-  gsize len = 0;
-  const char *shell = g_bytes_get_data(CONSUMER_SHELL->bytes, &len);
-  return pt_json_embed_in_html(shell, len, DATA_MARK, json, len_out);
-}
-
-/* The representation a request asks for. */
+/* The representation a request asks for: the page in each language, the facts as JSON, the
+ * two documents. */
 typedef enum {
   REP_HTML,
+  REP_HTML_ZH,
   REP_JSON,
   REP_EPCIS,
   REP_BUNDLE,
 } Rep;
 
-static const char *const rep_names[] = {"html", "json", "epcis", "bundle"};
+static const char *const rep_names[] = {"html", "html-zh", "json", "epcis", "bundle"};
+
+/* Returns: (transfer full): the consumer page of @data (transfer none) in @lang; @path: the
+ * page's path without its query.  The hub counts no scans (the stations do). */
+static char *
+render_page(const PtHubWeb *web, const json_t *data, PtLang lang, const char *path, gsize *len_out)
+{
+  g_autofree char *origin = g_strdup_printf("https://%s", web->doc.public_host);
+  const char *station = json_string_value(json_object_get(data, "station"));
+  PtConsumerPage page = {.lang = lang,
+                         .strings = i18n,
+                         .data = data,
+                         .station_name = station ? station : web->doc.public_host,
+                         .origin = origin,
+                         .path = path,
+                         .css = page_css};
+  return pt_consumer_page_render(&page, len_out);
+}
 
 /* Returns: (transfer full): the strong ETag of @rep of the batch at @heads (element-type
  * PtHubLotHead): its heads at the hub, the consumer shell (a new release changes the page),
@@ -256,7 +343,8 @@ batch_etag(const PtHubWeb *web, Rep rep, GPtrArray *heads)
   g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
   g_checksum_update(sum, (const guchar *)"packtrace-hub-page-1|", -1);
   g_checksum_update(sum, (const guchar *)rep_names[rep], -1);
-  g_checksum_update(sum, (const guchar *)CONSUMER_SHELL->etag, -1);
+  g_checksum_update(sum, (const guchar *)I18N_ASSET->etag, -1);
+  g_checksum_update(sum, (const guchar *)CONSUMER_SCRIPT->etag, -1);
   g_checksum_update(sum, (const guchar *)web->hub_key_hex, -1);
   for (guint i = 0; i < heads->len; i++) {
     const PtHubLotHead *h = heads->pdata[i];
@@ -329,6 +417,12 @@ take_event(const PtEventRow *row, gpointer user_data, GError **error)
     keep(&f->grading, event);
   json_decref(event);
   return TRUE;
+}
+
+static const char *
+member_text(json_t *object, const char *key)
+{
+  return json_string_value(json_object_get(object, key));
 }
 
 static json_t *
@@ -410,6 +504,11 @@ public_batch(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, 
     json_array_append_new(warnings, json_string("commissioning"));
   json_object_set_new(out, "facts_verified", json_boolean(f.commission != NULL));
   json_object_set_new(out, "fact_warnings", warnings);
+  /* What a held or recalled lot's banner says: the signed status change's reason and time. */
+  if (f.status && strcmp(status_of(f.status), "active") != 0) {
+    pt_json_set_string_or_null(out, "status_reason", member_text(f.status, "pt:reason"));
+    pt_json_set_string_or_null(out, "status_since", member_text(f.status, "eventTime"));
+  }
   facts_clear(&f);
   return out;
 }
@@ -469,7 +568,7 @@ nth_clip(const PtEventRow *row, gpointer user_data, GError **error)
   return TRUE;
 }
 
-/* Evidence bytes by SHA-256, immutable. */
+/* Evidence bytes by SHA-256, immutable; one byte range when asked (206, or 416). */
 static enum MHD_Result
 respond_evidence_bytes(const PtHubCall *call, const char *sha256)
 {
@@ -481,14 +580,32 @@ respond_evidence_bytes(const PtHubCall *call, const char *sha256)
     return pt_hub_respond_gerror(call->c, error);
   gboolean fresh = pt_hub_etag_matches(call->c, etag);
   gsize len = 0;
-  const void *data = g_bytes_get_data(bytes, &len);
-  struct MHD_Response *r =
-      fresh ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
-            : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+  const guchar *data = g_bytes_get_data(bytes, &len);
+  /* A phone's player asks for ranges (pt-range.h). */
+  guint64 start = 0, part = len;
+  const char *range = MHD_lookup_connection_value(call->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+  PtRangeAnswer answer = fresh ? PT_RANGE_NONE : pt_range_parse(range, len, &start, &part);
+  unsigned status = fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+  struct MHD_Response *r;
+  if (fresh || answer == PT_RANGE_UNSATISFIABLE) {
+    r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+  } else {
+    r = MHD_create_response_from_buffer(part, (void *)(data + start), MHD_RESPMEM_MUST_COPY);
+  }
+  if (answer == PT_RANGE_UNSATISFIABLE) {
+    g_autofree char *unsat = pt_range_content_range(0, 0, len);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, unsat);
+    status = MHD_HTTP_RANGE_NOT_SATISFIABLE;
+  } else if (answer == PT_RANGE_PARTIAL) {
+    g_autofree char *content_range = pt_range_content_range(start, part, len);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, content_range);
+    status = MHD_HTTP_PARTIAL_CONTENT;
+  }
   /* Content-addressed: the same name is the same bytes forever. */
   pt_hub_headers(r, type, "public, max-age=31536000, immutable");
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-  return pt_hub_queue(call->c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+  return pt_hub_queue(call->c, status, r);
 }
 
 /* ?linkType=pt:clip&n=N: the clip of the batch's N-th event when the public sees that event;
@@ -568,6 +685,17 @@ respond_resolved(Resolve *rq, unsigned status, const char *type, char *body, gsi
   return pt_hub_queue(rq->call->c, status, r);
 }
 
+/* Sends the page @html (taken, g_malloc'd) uncached, with the resolver's and a page's headers. */
+static enum MHD_Result
+respond_page(Resolve *rq, unsigned status, char *html, gsize len, const char *link)
+{
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
+  pt_hub_page_headers(r, "no-store", page_csp);
+  resolver_headers(r, link);
+  page_headers(rq->call->c, r);
+  return pt_hub_queue(rq->call->c, status, r);
+}
+
 /* A redirect to @location (taken); with the item's Link header when @linked (an unknown lot
  * has no linkset to name). */
 static enum MHD_Result
@@ -644,14 +772,15 @@ respond_product(Resolve *rq)
   json_t *data = json_pack("{ss ss ss sI}", "kind", "product", "gtin", rq->dl.link.gtin, "product",
                            product ? product : "", "batches", (json_int_t)n);
   gsize len = 0;
-  char *json = pt_hub_json_text(data, &len);
-  if (pt_hub_wants_json(call->c))
+  if (pt_hub_wants_json(call->c)) {
+    char *json = pt_hub_json_text(data, &len);
     return respond_resolved(rq, MHD_HTTP_OK, "application/json; charset=utf-8", json, len,
                             rq->dl.link_header);
-  char *html = page_html(json, &len);
-  g_free(json);
-  return respond_resolved(rq, MHD_HTTP_OK, "text/html; charset=utf-8", html, len,
-                          rq->dl.link_header);
+  }
+  g_autofree char *path = g_strdup_printf("/01/%s", rq->dl.link.gtin);
+  char *html = render_page(call->web, data, reader_lang(call->c), path, &len);
+  json_decref(data);
+  return respond_page(rq, MHD_HTTP_OK, html, len, rq->dl.link_header);
 }
 
 /* ?linkType=gs1:recallStatus: the batch's status as its last signed status change states it.
@@ -773,6 +902,7 @@ resolve(Resolve *rq)
   Rep rep = answer == PT_DL_ANSWER_EPCIS    ? REP_EPCIS
             : answer == PT_DL_ANSWER_BUNDLE ? REP_BUNDLE
             : pt_hub_wants_json(c)          ? REP_JSON
+            : reader_lang(c) == PT_LANG_ZH  ? REP_HTML_ZH
                                             : REP_HTML;
   /* The page cache first: a fresh entry answers without PostgreSQL (pt-hub-cache.h). */
   PtHubCache *cache = call->web->cache;
@@ -808,6 +938,21 @@ resolve(Resolve *rq)
     if (n == 0)
       return pt_hub_respond_error(c, MHD_HTTP_NOT_FOUND,
                                   "the co-op packs no product with that GTIN");
+    /* A person (a browser asking for HTML) is told the label may be fake, never sent on to
+     * the product's page as if all were well; it is counted as a counterfeit signal. */
+    const char *accept_html =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    if (accept_html && strstr(accept_html, "text/html")) {
+      g_atomic_int_inc(call->web->unknown_lots);
+      json_t *data = json_pack("{ss ss ss ss}", "kind", "unknown_lot", "gtin", link->gtin, "lot",
+                               link->lot, "product", product ? product : "");
+      g_autofree char *lot = pt_gs1_dl_encode_value(link->lot);
+      g_autofree char *path = g_strdup_printf("/01/%s/10/%s", link->gtin, lot);
+      gsize len = 0;
+      char *html = render_page(call->web, data, reader_lang(c), path, &len);
+      json_decref(data);
+      return respond_page(rq, MHD_HTTP_NOT_FOUND, html, len, NULL);
+    }
     const char *query = strchr(rq->dl.target, '?');
     return respond_redirect(rq, MHD_HTTP_SEE_OTHER,
                             g_strdup_printf("/01/%s%s", link->gtin, query ? query : ""), FALSE);
@@ -839,7 +984,8 @@ resolve(Resolve *rq)
     break;
   }
   /* Revalidation: one indexed read, nothing rendered. */
-  const char *type = rep == REP_HTML    ? "text/html; charset=utf-8"
+  gboolean html = rep == REP_HTML || rep == REP_HTML_ZH;
+  const char *type = html               ? "text/html; charset=utf-8"
                      : rep == REP_EPCIS ? "application/ld+json"
                                         : "application/json; charset=utf-8";
   if (pt_hub_etag_matches(c, etag))
@@ -850,13 +996,13 @@ resolve(Resolve *rq)
     body = public_document(call, head, link->gtin, link->lot, rep == REP_BUNDLE, &len, &error);
   } else {
     json_t *data = public_batch(call, head, link->gtin, link->lot, &error);
-    if (data) {
+    if (data && html) {
+      g_autofree char *lot = pt_gs1_dl_encode_value(link->lot);
+      g_autofree char *path = g_strdup_printf("/01/%s/10/%s", link->gtin, lot);
+      body = render_page(call->web, data, rep == REP_HTML_ZH ? PT_LANG_ZH : PT_LANG_EN, path, &len);
+      json_decref(data);
+    } else if (data) {
       body = pt_hub_json_text(data, &len);
-      if (rep == REP_HTML) {
-        char *html = page_html(body, &len);
-        g_free(body);
-        body = html;
-      }
     }
   }
   if (!body)

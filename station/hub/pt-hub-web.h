@@ -1,7 +1,8 @@
 /* pt-hub-web.h: the hub's public face for every station of the co-op, on one domain: the GS1
- * Digital Link resolver behind the printed QR codes, the consumer page (web-ui/consumer.html
- * and consumer.js, the station's own), the public EPCIS document and signed bundle of a batch,
- * its evidence, and the per-station status for the co-op's admin.
+ * Digital Link resolver behind the printed QR codes, the consumer page (the station's own,
+ * rendered by trace/pt-consumer-page.c in the reader's language, checked by consumer.js), the
+ * public EPCIS document and signed bundle of a batch, its evidence, and the per-station status for
+ * the co-op's admin.
  *
  *   GET /01/{gtin}/10/{lot}[?..]  as the station's resolver (station/http/pt-web.h): the page,
  *                                 its JSON (Accept: application/json), linkType=gs1:epcis,
@@ -50,6 +51,9 @@ void pt_hub_web_set_cache(PtHubWeb *web, PtHubCache *cache);
 
 /* The status API's bearer token, NULL when it is off. */
 const char *pt_hub_web_status_token(const PtHubWeb *web);
+/* Views of the page of a lot never packed, of a GTIN packed (labels that may be fake), since
+ * the process started.  Any thread. */
+guint pt_hub_web_unknown_lots(const PtHubWeb *web);
 
 /* The routes above (pt-hub-routes.c lists them). */
 extern const PtHubRouteTable pt_hub_web_routes;

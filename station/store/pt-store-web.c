@@ -19,6 +19,7 @@ static const char sql_scan_day[] =
 static const char sql_scan_days[] =
     "SELECT day, count FROM scan_days WHERE batch_id = ? AND day >= ? ORDER BY day";
 static const char sql_scan_get[] = "SELECT count FROM scans WHERE batch_id = ?";
+static const char sql_scan_summary[] = "SELECT count, first_ns FROM scans WHERE batch_id = ?";
 static const char sql_gtin_summary[] =
     "SELECT count(*), (SELECT product FROM batches WHERE gtin = ?1 ORDER BY id DESC LIMIT 1) "
     "FROM batches WHERE gtin = ?1";
@@ -90,6 +91,23 @@ pt_store_scan_get(PtStore *store, gint64 batch_id, gint64 *count_out, GError **e
   sqlite3_bind_int64(s, 1, batch_id);
   int rc = sqlite3_step(s);
   *count_out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return pt_store_set_sqlite_error(store, rc, "read scans", error);
+  return TRUE;
+}
+
+gboolean
+pt_store_scan_summary(PtStore *store, gint64 batch_id, gint64 *count_out, gint64 *first_ns_out,
+                      GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_scan_summary, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, batch_id);
+  int rc = sqlite3_step(s);
+  *count_out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  *first_ns_out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
   sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "read scans", error);

@@ -14,6 +14,9 @@ gboolean pt_store_scan_count(PtStore *store, gint64 batch_id, gint64 n, gint64 f
                              gint64 last_ns, GError **error);
 /* Scans of @batch_id so far (0 when never scanned). */
 gboolean pt_store_scan_get(PtStore *store, gint64 batch_id, gint64 *count_out, GError **error);
+/* Scans of @batch_id so far and the first one's time (UTC ns); both 0 when never scanned. */
+gboolean pt_store_scan_summary(PtStore *store, gint64 batch_id, gint64 *count_out,
+                               gint64 *first_ns_out, GError **error);
 /* The daily scans of @batch_id from UTC day @first_day (days since 1970-01-01) on: @days_out
  * and @counts_out receive (transfer full) (element-type gint64) the days that had scans, in
  * order. */

@@ -15,6 +15,8 @@ run "hub resolver and consumer page vs nginx" "$(dirname "$0")/bench-hub-serve.s
   "$B/station/packtrace" "$B/tests/hub/hub-post"
 run "station HTTP" "$(dirname "$0")/bench-http.sh" "$B/station/packtrace"
 run "consumer page vs nginx" "$(dirname "$0")/bench-consumer.sh" "$B/station/packtrace"
+run "consumer page on emulated slow networks (Chromium)" "$(dirname "$0")/bench-consumer-4g.sh" \
+  "$B/station/packtrace"
 run "/healthz under slow-client and sign-in floods" "$(dirname "$0")/bench-flood.sh" "$B/station/packtrace"
 run "idle demo station vs bare recording" "$(dirname "$0")/bench-idle.sh" "$B/station/packtrace"
 [ -x "$B/tests/bench/bench-rtsp-serve" ] && run "capacity: 1080p RTSP cameras with no frame lost" \

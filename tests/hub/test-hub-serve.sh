@@ -86,8 +86,13 @@ check "a station that does not hold the lot: 404" '[ "$CODE" = 404 ]'
 # Unknown lots and evidence.
 get "/01/$GTIN/10/NOPE"
 check "an unknown lot of a known GTIN: 303 to the product" '[ "$CODE" = 303 ] && [ "$(header Location)" = "/01/$GTIN" ]'
+get "/01/$GTIN/10/NOPE" -H "Accept: text/html" -H "Accept-Language: zh-CN"
+check "the same for a browser: 404, the label may not be genuine, counted in the status" \
+  '[ "$CODE" = 404 ] && grep -q "该标签可能是假冒的" "$T/b" && [ -z "$(header Location)" ] && [ "$(curl -s -H "Authorization: Bearer s3cret-status-token" "$URL/hub/v1/status" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"unknown_lot_views\"])")" = 1 ]'
 get "/01/$GTIN"
-check "the product page" '[ "$CODE" = 200 ] && grep -q "\"kind\":\"product\"" "$T/b"'
+check "the product page, rendered by the hub" '[ "$CODE" = 200 ] && grep -q "<h1>Oranges</h1>" "$T/b" && grep -q "lots packed" "$T/b"'
+get "/01/$GTIN" -H "Accept: application/json"
+check "the product page's JSON" '[ "$CODE" = 200 ] && grep -q "\"kind\":\"product\"" "$T/b"'
 get "/evidence/$(printf '%064d' 0)"
 check "evidence nobody references: 404" '[ "$CODE" = 404 ]'
 get "/static/pt-verify.js"

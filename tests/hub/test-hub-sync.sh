@@ -230,6 +230,15 @@ stills=$(for i in 1 2 3; do sqlite3 "$T/s$i/station.db" "SELECT body FROM events
 held=$(pg_psql -c "SELECT encode(sha256, 'hex') FROM evidence WHERE sha256 = sha256(data) ORDER BY 1")
 check "every still the events signed is in PostgreSQL, its bytes hashing to its name ($(echo "$stills" | wc -l))" \
   '[ -n "$stills" ] && [ "$stills" = "$held" ]'
+# Evidence is served by byte range, as phones' video players ask for it (pt-range.h).
+one=$(echo "$held" | head -1)
+size=$(pg_psql -c "SELECT length(data) FROM evidence WHERE sha256 = decode('$one', 'hex')")
+code=$(curl -s -o "$T/part" -D "$T/part.h" -w '%{http_code}' -H 'Range: bytes=0-9' "$HUB/evidence/$one")
+check "evidence: Range bytes=0-9 is 206, 10 bytes, Content-Range bytes 0-9/$size" \
+  '[ "$code" = 206 ] && [ "$(stat -c %s "$T/part")" = 10 ] && grep -qi "^Content-Range: bytes 0-9/$size" "$T/part.h"'
+code=$(curl -s -o /dev/null -D "$T/part.h" -w '%{http_code}' -H "Range: bytes=$size-" "$HUB/evidence/$one")
+check "evidence: a range past its end is 416, Content-Range bytes */$size" \
+  '[ "$code" = 416 ] && grep -qi "^Content-Range: bytes \*/$size" "$T/part.h"'
 check "no hub error about a station request" '! grep -qi "critical\|assert" "$T/hub.err"'
 
 tap_finish

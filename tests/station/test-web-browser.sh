@@ -84,6 +84,6 @@ for _ in $(seq 50); do
 done
 [ -n "$url" ] || { echo "# server did not start"; sed 's/^/#   /' "$T/run.err"; exit 1; }
 
-timeout 120 node "$HERE/web-browser.mjs" "$url" "/01/$GTIN/10/OK1?13=261125" \
+timeout 240 node "$HERE/web-browser.mjs" "$url" "/01/$GTIN/10/OK1?13=261125" \
   "/01/$GTIN/10/TAMPER1" "/01/$GTIN/10/RECALL1" "$PACKTRACE_BUILD" shed-op "$OP_PW" "$CLIP" \
   "/01/$GTIN/10/ROT1"

@@ -1,4 +1,4 @@
-/* test-web-cache.c: the LRU of rendered consumer pages (pt-web-cache.h): only the exact
+/* test-web-cache.c: the LRU of consumer pages' facts and answers (pt-web-cache.h): only the exact
  * revision is served, the bounds in entries and bytes hold with many batches, the least
  * recently used go first. */
 #include "pt-web-cache.h"
@@ -15,33 +15,36 @@ response(gsize n)
 static void
 put(PtWebCache *cache, const char *lot, gint64 id, gint64 rev, gsize half)
 {
-  pt_web_cache_put(cache, lot, id, rev, response(half), response(half), 2 * half);
+  pt_web_cache_put(cache, lot, id, rev, json_pack("{sI}", "id", (json_int_t)id), response(half),
+                   2 * half);
 }
 
 static void
 test_exact_revision(void)
 {
   g_autoptr(PtWebCache) cache = pt_web_cache_new(4, 1 << 20);
-  struct MHD_Response *html = NULL, *json = NULL;
-  g_assert_false(pt_web_cache_get(cache, "L1", 1, 0, &html, &json));
+  json_t *data = NULL;
+  struct MHD_Response *json = NULL;
+  g_assert_false(pt_web_cache_get(cache, "L1", 1, 0, &data, &json));
   put(cache, "L1", 1, 3, 100);
-  g_assert_true(pt_web_cache_get(cache, "L1", 1, 3, &html, &json));
-  g_assert_nonnull(html);
-  g_assert_true(html != json);
+  g_assert_true(pt_web_cache_get(cache, "L1", 1, 3, &data, &json));
+  g_assert_nonnull(data);
+  g_assert_nonnull(json);
+  g_assert_cmpint(json_integer_value(json_object_get(data, "id")), ==, 1);
   /* A newer revision, or the lot now naming another batch: a miss, and the old entry gone. */
-  g_assert_false(pt_web_cache_get(cache, "L1", 1, 4, &html, &json));
+  g_assert_false(pt_web_cache_get(cache, "L1", 1, 4, &data, &json));
   g_assert_cmpuint(pt_web_cache_entries(cache), ==, 0);
   g_assert_cmpuint(pt_web_cache_bytes(cache), ==, 0);
   put(cache, "L1", 1, 4, 100);
-  g_assert_false(pt_web_cache_get(cache, "L1", 2, 4, &html, &json));
+  g_assert_false(pt_web_cache_get(cache, "L1", 2, 4, &data, &json));
   /* A put replaces the lot's entry. */
   put(cache, "L1", 1, 5, 100);
   put(cache, "L1", 1, 6, 50);
   g_assert_cmpuint(pt_web_cache_entries(cache), ==, 1);
   g_assert_cmpuint(pt_web_cache_bytes(cache), ==, 100);
-  g_assert_false(pt_web_cache_get(cache, "L1", 1, 5, &html, &json));
+  g_assert_false(pt_web_cache_get(cache, "L1", 1, 5, &data, &json));
   put(cache, "L1", 1, 6, 50);
-  g_assert_true(pt_web_cache_get(cache, "L1", 1, 6, &html, &json));
+  g_assert_true(pt_web_cache_get(cache, "L1", 1, 6, &data, &json));
 }
 
 static void
@@ -55,9 +58,10 @@ test_bounds(void)
     g_assert_cmpuint(pt_web_cache_entries(cache), <=, 16);
     g_assert_cmpuint(pt_web_cache_bytes(cache), <=, 16 * 1024);
   }
-  struct MHD_Response *html, *json;
-  g_assert_true(pt_web_cache_get(cache, "LOT1999", 1999, 1, &html, &json));
-  g_assert_false(pt_web_cache_get(cache, "LOT0", 0, 1, &html, &json));
+  json_t *data;
+  struct MHD_Response *json;
+  g_assert_true(pt_web_cache_get(cache, "LOT1999", 1999, 1, &data, &json));
+  g_assert_false(pt_web_cache_get(cache, "LOT0", 0, 1, &data, &json));
   /* The byte bound evicts too: big entries leave fewer in the cache. */
   for (int i = 0; i < 10; i++) {
     g_autofree char *lot = g_strdup_printf("BIG%d", i);
@@ -68,7 +72,7 @@ test_bounds(void)
   /* An entry over the byte bound is not kept, and evicts nothing. */
   put(cache, "HUGE", 1, 1, 9000);
   g_assert_cmpuint(pt_web_cache_entries(cache), ==, 2);
-  g_assert_false(pt_web_cache_get(cache, "HUGE", 1, 1, &html, &json));
+  g_assert_false(pt_web_cache_get(cache, "HUGE", 1, 1, &data, &json));
 }
 
 static void
@@ -78,14 +82,15 @@ test_lru_order(void)
   put(cache, "A", 1, 1, 10);
   put(cache, "B", 2, 1, 10);
   put(cache, "C", 3, 1, 10);
-  struct MHD_Response *html, *json;
+  json_t *data;
+  struct MHD_Response *json;
   /* A used: B is now the least recently used, and goes first. */
-  g_assert_true(pt_web_cache_get(cache, "A", 1, 1, &html, &json));
+  g_assert_true(pt_web_cache_get(cache, "A", 1, 1, &data, &json));
   put(cache, "D", 4, 1, 10);
-  g_assert_false(pt_web_cache_get(cache, "B", 2, 1, &html, &json));
-  g_assert_true(pt_web_cache_get(cache, "A", 1, 1, &html, &json));
-  g_assert_true(pt_web_cache_get(cache, "C", 3, 1, &html, &json));
-  g_assert_true(pt_web_cache_get(cache, "D", 4, 1, &html, &json));
+  g_assert_false(pt_web_cache_get(cache, "B", 2, 1, &data, &json));
+  g_assert_true(pt_web_cache_get(cache, "A", 1, 1, &data, &json));
+  g_assert_true(pt_web_cache_get(cache, "C", 3, 1, &data, &json));
+  g_assert_true(pt_web_cache_get(cache, "D", 4, 1, &data, &json));
 }
 
 int
