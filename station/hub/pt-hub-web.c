@@ -132,9 +132,9 @@ typedef struct {
 static Asset assets[] = {
     {"/static/ui-kit.js", "/packtrace/web/ui-kit.js", JS},
     {"/static/consumer.js", "/packtrace/web/consumer.js", JS},
-    {"/static/pt-verify.js", "/packtrace/web/pt-verify.js", JS},
     {"/static/i18n.json", "/packtrace/web/i18n.json", "application/json; charset=utf-8"},
     {"/static/consumer.css", "/packtrace/web/consumer.css", "text/css; charset=utf-8"},
+    {"/static/pt-verify.js", "/packtrace/web/pt-verify.js", JS},
     {"/static/favicon.svg", "/packtrace/web/favicon.svg", "image/svg+xml"},
     {"/static/favicon.png", "/packtrace/web/favicon.png", "image/png"},
     {"/favicon.ico", "/packtrace/web/favicon.png", "image/png"},
@@ -148,9 +148,10 @@ static Asset assets[] = {
     {"/static/hub-status.js", "/packtrace/web/hub-status.js", JS},
     {"/hub/status", "/packtrace/web/hub-status.html", "text/html; charset=utf-8"},
 };
-/* What a rendered page depends on besides its records: the words and the checking script. */
+/* What a rendered page depends on besides its records: the words and the checking scripts. */
 #define I18N_ASSET      (&assets[2])
 #define CONSUMER_SCRIPT (&assets[1])
+#define VERIFY_SCRIPT   (&assets[4])
 
 /* The translation table, parsed once: pages are rendered from it (pt-consumer-page.h); their
  * style sheet, put inline, and the policy that allows that style alone. */
@@ -161,6 +162,10 @@ static gpointer
 assets_load(gpointer unused)
 {
   GResource *res = pt_web_get_resource();
+  /* The table's order is what the macros above name. */
+  g_assert(strcmp(I18N_ASSET->url, "/static/i18n.json") == 0 &&
+           strcmp(CONSUMER_SCRIPT->url, "/static/consumer.js") == 0 &&
+           strcmp(VERIFY_SCRIPT->url, "/static/pt-verify.js") == 0);
   for (gsize i = 0; i < G_N_ELEMENTS(assets); i++) {
     /* Built in at compile time: a missing entry is a build error, not a run-time state. */
     assets[i].bytes =
@@ -345,6 +350,7 @@ batch_etag(const PtHubWeb *web, Rep rep, GPtrArray *heads)
   g_checksum_update(sum, (const guchar *)rep_names[rep], -1);
   g_checksum_update(sum, (const guchar *)I18N_ASSET->etag, -1);
   g_checksum_update(sum, (const guchar *)CONSUMER_SCRIPT->etag, -1);
+  g_checksum_update(sum, (const guchar *)VERIFY_SCRIPT->etag, -1);
   g_checksum_update(sum, (const guchar *)web->hub_key_hex, -1);
   for (guint i = 0; i < heads->len; i++) {
     const PtHubLotHead *h = heads->pdata[i];
