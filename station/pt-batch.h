@@ -4,19 +4,16 @@
  * together, so a batch never shows a state its log does not explain. */
 #pragma once
 
+#include "pt-batch-ref.h"
 #include "pt-bundle.h"
 #include "pt-station.h"
 #include "pt-store.h"
+#include "pt-text.h"
 
 #include <glib.h>
 #include <jansson.h>
 
 G_BEGIN_DECLS
-
-/* Checks operator text: UTF-8, 1 (when @required; NULL passes otherwise) to @max bytes, no
- * control characters.  The error names @what. */
-gboolean pt_check_text(const char *what, const char *text, gsize max, gboolean required,
-                       GError **error);
 
 typedef struct {
   const char *product;
@@ -54,12 +51,6 @@ PtBatch *pt_batch_create(PtStation *station, PtStore *store, const PtBatchSpec *
  * several batches and events at once.  Returns: (transfer full). */
 PtBatch *pt_batch_create_locked(PtStation *station, PtStore *store, const PtBatchSpec *spec,
                                 GError **error);
-
-/* Finds the batch @ref names: "#N" is the batch with id N and nothing else ('#' is not in
- * GS1's lot characters); any other text is a lot, first; only when no lot has that text does
- * a bare number name the id, as #N would.  So lot "3" is always the lot "3", and #3 the batch
- * with id 3.  Returns: (transfer full). */
-PtBatch *pt_batch_lookup(PtStore *store, const char *ref, GError **error);
 
 typedef enum {
   PT_BATCH_HOLD,

@@ -13,6 +13,7 @@
 #include "pt-limits.h"
 #include "pt-store-recall.h"
 #include "pt-sync-config.h"
+#include "pt-text.h"
 #include "pt-time.h"
 
 #include <string.h>

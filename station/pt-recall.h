@@ -7,7 +7,7 @@
  * recall never exists without them; the notice worker (sync/pt-sync-notice.h) delivers them. */
 #pragma once
 
-#include "pt-batch.h"
+#include "pt-batch-ref.h"
 #include "pt-recall-config.h"
 #include "pt-station.h"
 #include "pt-store.h"

@@ -14,7 +14,7 @@ static const struct {
     {"init", pt_cmd_init, "create a station data directory (config, key pair, database)"},
     {"batch", pt_cmd_batch, "new | list | show | hold | release | recall | repack"},
     {"event", pt_cmd_event, "add: record a step by hand; correct: declare an event in error"},
-    {"export", pt_cmd_export,
+    {"export", pt_cmd_export_any,
      "ID: EPCIS document or signed bundle | fsma: FSMA 204 | cn: China, 合格证"},
     {"verify", pt_cmd_verify, "check a signed bundle"},
     {"key", pt_cmd_key, "show | export FILE | import FILE: the public key; the secret key sealed"},

@@ -159,12 +159,20 @@ export_cn(int argc, char **argv)
   return PT_EXIT_OK;
 }
 
-int
-pt_cmd_export_regulator(int argc, char **argv)
+static int
+export_regulator(int argc, char **argv)
 {
   g_autofree char *name = g_strdup_printf("export %s", argv[1]);
   argv[1] = name;
   if (strcmp(argv[1], "export fsma") == 0)
     return export_fsma(argc - 1, argv + 1);
   return export_cn(argc - 1, argv + 1);
+}
+
+int
+pt_cmd_export_any(int argc, char **argv)
+{
+  if (argc >= 2 && (strcmp(argv[1], "fsma") == 0 || strcmp(argv[1], "cn") == 0))
+    return export_regulator(argc, argv);
+  return pt_cmd_export(argc, argv);
 }

@@ -162,8 +162,6 @@ pt_cmd_audit(int argc, char **argv)
 int
 pt_cmd_export(int argc, char **argv)
 {
-  if (argc >= 2 && (strcmp(argv[1], "fsma") == 0 || strcmp(argv[1], "cn") == 0))
-    return pt_cmd_export_regulator(argc, argv);
   g_auto(PtCliCommon) common = {0};
   g_autofree char *format = NULL, *output = NULL;
   gboolean public_view = FALSE;

@@ -40,8 +40,9 @@ int pt_cmd_init(int argc, char **argv);
 int pt_cmd_batch(int argc, char **argv);
 int pt_cmd_event(int argc, char **argv);
 int pt_cmd_export(int argc, char **argv);
-/* `export fsma` and `export cn` (pt-cli-export.c); argv[1] is the word. */
-int pt_cmd_export_regulator(int argc, char **argv);
+/* `export`: `export fsma` and `export cn` (pt-cli-export.c), any other word a batch's
+ * export (pt_cmd_export()). */
+int pt_cmd_export_any(int argc, char **argv);
 int pt_cmd_verify(int argc, char **argv);
 int pt_cmd_key(int argc, char **argv);
 int pt_cmd_audit(int argc, char **argv);
