@@ -232,7 +232,8 @@ else
   done
 fi
 
-# --- a flood: 60 scans at once from one phone; each 429 is sent again after Retry-After ---
+# --- a flood: 60 scans at once from one phone; each 429 is sent again after Retry-After, and
+# a 503 (the database busy for a moment) again a second later, as the driver page's queue does ---
 flood_one() { # KEY LOT -> "KEY STATUS RETRY_AFTER" on stdout
   local code body
   code=$(curl -s -o "$T/flood-$1" -w '%{http_code}' -H "Authorization: Bearer $TOK4" \
@@ -246,10 +247,10 @@ for round in $(seq 1 15); do
   [ -z "$pending" ] && break
   for i in $pending; do flood_one "$i" "F$i" & done >"$T/flood.out"
   wait $(jobs -p | grep -v "^$server\$")
-  pending=$(awk '$2 == 429 {print $1}' "$T/flood.out")
+  pending=$(awk '$2 == 429 || $2 == 503 {print $1}' "$T/flood.out")
   n429=$((n429 + $(awk '$2 == 429' "$T/flood.out" | wc -l)))
   awk '$2 != 429 && $2 != 201 && $2 != 200 {print "# flood scan " $0}' "$T/flood.out"
-  [ -n "$pending" ] && sleep "$(awk '$2 == 429 {print $3; exit}' "$T/flood.out")"
+  [ -n "$pending" ] && sleep "$(awk '$2 == 429 || $2 == 503 {print $3; exit}' "$T/flood.out")"
 done
 # Under the sanitizers (PT_TEST_TIME_SCALE) the server answers the 60 scans slower than the
 # limit refills: no flood can be made there, so the check runs in the plain build only.
