@@ -158,6 +158,8 @@
       last = await get('/api/v1/search?' + query().toString());
       if (session && last.scope_gln !== (session.scope || null)) session.scope = last.scope_gln;
       render();
+      /* The recall notices to this buyer, with their acknowledgement (buyer-notices.js). */
+      window.ptBuyerNotices.refresh(token() ? { token: token() } : { csrf: csrf });
     } catch (e) { last = null; renderResults(); say(e.message, true); }
   }
 
@@ -357,6 +359,7 @@
 
   function render() {
     ui.localize();
+    window.ptBuyerNotices.render();
     showWho();
     document.getElementById('scan-rule').textContent = last && last.scan_spike_rule ? t('ruleIs', { r: words.rule(last.scan_spike_rule) }) : '';
     renderResults();
@@ -402,6 +405,7 @@
       headers: { 'X-CSRF-Token': csrf || '' } }).catch(function () { /* the cookie expires anyway */ });
     signedIn(null);
     last = current = stats = null;
+    window.ptBuyerNotices.refresh(null);
     render();
   });
   document.getElementById('login').addEventListener('submit', function (ev) {

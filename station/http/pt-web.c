@@ -98,6 +98,7 @@ static Asset assets[] = {
     {"/static/buyer.js", "/packtrace/web/buyer.js", "text/javascript; charset=utf-8"},
     {"/static/buyer-i18n.js", "/packtrace/web/buyer-i18n.js", "text/javascript; charset=utf-8"},
     {"/static/buyer-charts.js", "/packtrace/web/buyer-charts.js", "text/javascript; charset=utf-8"},
+    {"/static/buyer-notices.js", "/packtrace/web/buyer-notices.js", "text/javascript; charset=utf-8"},
     {"/buyer", "/packtrace/web/buyer.html", "text/html; charset=utf-8"},
     {"/driver", "/packtrace/web/driver.html", "text/html; charset=utf-8"},
     {"/static/driver.js", "/packtrace/web/driver.js", "text/javascript; charset=utf-8"},

@@ -1,0 +1,84 @@
+// recall-browser.mjs: the buyer portal's recall notices in Debian's Chromium driven by
+// playwright-core: buyer A signs in, sees N1's recall (lot, reason, quantity shipped) and N2's
+// hold, acknowledges the recall in English and the hold in Chinese; the station's database
+// then holds each acknowledgement as given; buyer B sees no notice.  Prints TAP.
+// argv: BASE_URL OUT_DIR PASSWORD STATION_DB
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(process.env.NPM_DIR + '/');
+const { chromium } = require('playwright-core');
+const [base, outDir, pw, db] = process.argv.slice(2);
+
+let n = 0, failed = 0;
+function ok(cond, name, detail) {
+  n++;
+  if (!cond) failed++;
+  console.log(`${cond ? 'ok' : 'not ok'} ${n} ${name}`);
+  if (!cond && detail !== undefined) console.log('# ' + String(detail).replace(/\n/g, '\n# '));
+}
+const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  timeout: 60000,
+});
+async function signIn(name, locale) {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(base + '/buyer', { waitUntil: 'load', timeout: 20000 });
+  await page.fill('#name', name);
+  await page.fill('#password', pw);
+  await page.click('#signin-go');
+  await page.locator('#who:not([hidden])').waitFor({ timeout: 15000 });
+  return { page, problems };
+}
+const notice = (page, lot) => page.locator('#notices li.notice', { hasText: 'N' + lot }).first();
+
+try {
+  const { page, problems } = await signIn('buyer-a', 'en-US');
+  await page.locator('#notices li.notice').first().waitFor({ timeout: 15000 });
+  const recall = notice(page, '1'), hold = notice(page, '2');
+  const rtext = await recall.textContent();
+  ok(/Recall/.test(rtext) && /Listeria found/.test(rtext) && /100 KGM/.test(rtext),
+    'buyer A sees N1\'s recall with its reason and the quantity shipped to them', rtext);
+  ok(/Hold/.test(await hold.textContent()) && /residue check/.test(await hold.textContent()),
+    'and N2\'s hold', await hold.textContent());
+  await recall.locator('input[name=on_hand]').fill('12.5');
+  await recall.locator('input[name=action]').fill('pulled from shelves, returning');
+  await recall.locator('button[type=submit]').click();
+  await notice(page, '1').locator('.n-acked').waitFor({ timeout: 10000 });
+  ok(/12.5 on hand; pulled from shelves, returning/.test(await notice(page, '1').textContent()),
+    'the acknowledged recall shows who, when, the quantity and the action', await notice(page, '1').textContent());
+  const row = sql("SELECT n.state, n.ack_by, n.ack_on_hand, n.ack_action FROM recall_notices n JOIN recalls r ON r.id = n.recall_id JOIN batches b ON b.id = r.batch_id WHERE b.lot = 'N1' AND n.recipient = 'buyer'");
+  ok(row === 'acknowledged|buyer-a|12.5|pulled from shelves, returning', 'the station holds exactly that acknowledgement', row);
+  await page.screenshot({ path: join(outDir, 'recall-buyer-en.png'), fullPage: true });
+
+  await page.click('#lang');
+  await page.locator('#notices h2', { hasText: '召回通知' }).waitFor({ timeout: 5000 });
+  const htext = await notice(page, '2').textContent();
+  ok(/暂扣/.test(htext) && /确认收到/.test(htext), 'in Chinese: the notices\' title, the hold and its button', htext);
+  await notice(page, '2').locator('input[name=on_hand]').fill('0');
+  await notice(page, '2').locator('input[name=action]').fill('已全部售出');
+  await notice(page, '2').locator('button[type=submit]').click();
+  await notice(page, '2').locator('.n-acked').waitFor({ timeout: 10000 });
+  const row2 = sql("SELECT n.state, n.ack_on_hand, n.ack_action FROM recall_notices n JOIN recalls r ON r.id = n.recall_id JOIN batches b ON b.id = r.batch_id WHERE b.lot = 'N2' AND n.recipient = 'buyer'");
+  ok(row2 === 'acknowledged|0.0|已全部售出' || row2 === 'acknowledged|0|已全部售出', 'the hold acknowledged in Chinese, stored as typed', row2);
+  await page.screenshot({ path: join(outDir, 'recall-buyer-zh.png'), fullPage: true });
+  ok(problems.length === 0, 'no script errors', problems.join('\n'));
+
+  const b = await signIn('buyer-b', 'en-US');
+  await b.page.waitForTimeout(1500);
+  ok(await b.page.locator('#notices').isHidden() && (await b.page.locator('#notices li').count()) === 0,
+    'buyer B, of another GLN, sees no notice');
+} catch (e) {
+  ok(false, 'the recall notices on the portal', e.stack || e.message);
+}
+await browser.close();
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);
