@@ -10,6 +10,14 @@
 'use strict';
 (function () {
   var ui = window.ptUi, el = ui.el, table = ui.table, t = ui.t;
+  ui.strings({
+    'd.recalls': ['Recalls and holds', '召回与暂扣'], 'd.noRecalls': ['No recall, hold or drill has sent notices.', '尚无发送通知的召回、暂扣或演练。'],
+    'd.r.lot': ['Lot', '批次'], 'd.r.kind': ['Kind', '类型'], 'd.r.reason': ['Reason', '原因'], 'd.r.when': ['Sent', '发送时间'],
+    'd.r.progress': ['Buyers', '采购商'], 'd.r.shipped': ['Shipped', '已发货'], 'd.r.onHand': ['Reported on hand', '反馈库存'],
+    'd.r.kind:recall': ['recall', '召回'], 'd.r.kind:hold': ['hold', '暂扣'], 'd.r.kind:drill': ['drill', '演练'],
+    'd.r.acked': ['{a} of {m} acknowledged', '{m} 家中 {a} 家已确认'], 'd.r.escalated': ['{e} overdue', '{e} 家逾期'],
+    'd.r.accounted': ['{q} of {s} accounted for', '已核对 {q} / {s}']
+  });
   var csrf = null, lastStatus = null;
   /* station-live.js and station-loads.js send their writes with the same token, ask
    * signedIn() before they poll, and hand the status they fetched for the strip. */
@@ -175,6 +183,20 @@
       }));
   }
   function show(id, node) { ui.empty(id).appendChild(node); }
+  /* Each recall, hold and drill with its notices' progress: buyers who acknowledged, those
+   * overdue, and the quantity shipped against what acknowledgements account for, per unit. */
+  function amounts(o) { return Object.keys(o || {}).map(function (u) { return o[u] + ' ' + u; }).join(', ') || '0'; }
+  function recallTable(list) {
+    if (!list.length) return el('p', { class: 'sub' }, [t('d.noRecalls')]);
+    return table([t('d.r.lot'), t('d.r.kind'), t('d.r.reason'), t('d.r.when'), t('d.r.progress'), t('d.r.shipped'), t('d.r.onHand')],
+      list.map(function (r) {
+        var progress = t('d.r.acked', { a: r.acknowledged, m: r.buyers });
+        if (r.escalated) progress += ' · ' + t('d.r.escalated', { e: r.escalated });
+        return [r.lot, t('d.r.kind:' + (r.drill ? 'drill' : r.kind)), r.reason || '', ui.stamp(new Date(r.created_ns / 1e6).toISOString()),
+          el('span', { class: 'r-progress' + (r.escalated ? ' bad' : '') }, [progress]),
+          amounts(r.shipped), t('d.r.accounted', { q: amounts(r.shipped_acknowledged), s: amounts(r.shipped) }) + (Object.keys(r.on_hand_reported || {}).length ? ' · ' + amounts(r.on_hand_reported) : '')];
+      }), 'recalls');
+  }
   var batches = [];
   function renderBatches() {
     var q = document.getElementById('batch-search').value.trim().toLowerCase();
@@ -210,6 +232,8 @@
       document.dispatchEvent(new CustomEvent('pt-batches'));
     } catch (e) { show('batches', el('p', { class: 'verify bad' }, [e.message])); }
     if (!csrf) return;
+    try { show('recalls', recallTable((await get('/api/v1/recalls')).recalls || [])); }
+    catch (e) { show('recalls', el('p', { class: 'verify bad' }, [e.message])); }
     try { show('sync', syncTable(await get('/api/v1/sync'))); }
     catch (e) { show('sync', el('p', { class: 'verify bad' }, [e.message])); }
   }

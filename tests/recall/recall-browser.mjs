@@ -1,7 +1,8 @@
 // recall-browser.mjs: the buyer portal's recall notices in Debian's Chromium driven by
 // playwright-core: buyer A signs in, sees N1's recall (lot, reason, quantity shipped) and N2's
 // hold, acknowledges the recall in English and the hold in Chinese; the station's database
-// then holds each acknowledgement as given; buyer B sees no notice.  Prints TAP.
+// then holds each acknowledgement as given; buyer B sees no notice; the operator's dashboard
+// shows both with their progress.  Prints TAP.
 // argv: BASE_URL OUT_DIR PASSWORD STATION_DB
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -76,6 +77,22 @@ try {
   await b.page.waitForTimeout(1500);
   ok(await b.page.locator('#notices').isHidden() && (await b.page.locator('#notices li').count()) === 0,
     'buyer B, of another GLN, sees no notice');
+
+  /* The operator's dashboard: the recall's progress, then the drill's. */
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const op = await context.newPage();
+  await op.goto(base + '/station', { waitUntil: 'load', timeout: 20000 });
+  await op.fill('#name', 'op');
+  await op.fill('#password', pw);
+  await op.click('#login button[type=submit]');
+  const n1 = op.locator('#recalls table.recalls tr', { hasText: 'N1' });
+  await n1.waitFor({ timeout: 15000 });
+  const t1 = await n1.textContent();
+  ok(/recall/.test(t1) && /Listeria found/.test(t1) && /1 of 1 acknowledged/.test(t1) && /100 KGM of 100 KGM accounted for/.test(t1) && /12\.5 KGM/.test(t1),
+    'the dashboard: N1\'s recall, 1 of 1 buyers acknowledged, 100 KGM accounted for, 12.5 on hand', t1);
+  const t2 = await op.locator('#recalls table.recalls tr', { hasText: 'N2' }).textContent();
+  ok(/hold/.test(t2) && /1 of 1 acknowledged/.test(t2), 'and N2\'s hold', t2);
+  await op.locator('#recalls').screenshot({ path: join(outDir, 'recall-dashboard-en.png') });
 } catch (e) {
   ok(false, 'the recall notices on the portal', e.stack || e.message);
 }

@@ -4,7 +4,9 @@
 # went on a load to buyer A's GLN and is recalled; buyer A signs in, sees the notice with its
 # lot, reason and quantity, and acknowledges it (quantity on hand, action taken), in English
 # and, for a second notice, in Chinese; the station then holds exactly that acknowledgement.
-# Buyer B, of another GLN, sees no notice.  Screenshots are left in the build directory.
+# Buyer B, of another GLN, sees no notice.  The operator's dashboard shows each recall's and
+# hold's progress: buyers who acknowledged of those notified, quantities accounted for.
+# Screenshots are left in the build directory.
 # Skips (77) without chromium, node or npm; never downloads a browser.
 set -u
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -31,6 +33,7 @@ must "$BIN" batch recall N1 --reason "Listeria found"
 must "$BIN" batch hold N2 --reason "residue check"
 must sh -c "echo '$PW' | '$BIN' user add buyer-a --role buyer --scope $GLN_A"
 must sh -c "echo '$PW' | '$BIN' user add buyer-b --role buyer --scope $GLN_B"
+must sh -c "echo '$PW' | '$BIN' user add op --role operator"
 
 : >"$T/run.out"
 "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
