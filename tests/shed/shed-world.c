@@ -243,6 +243,9 @@ static int
 probe_segments(void)
 {
   char line[4096];
+  /* A line per segment as soon as it is probed: should the probe die on one, the test names
+   * the segments it had done instead of losing a buffer of them. */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   while (fgets(line, sizeof line, stdin)) {
     g_auto(GStrv) f = g_strsplit(g_strchomp(line), "\t", 3);
     g_autoptr(GError) error = NULL;

@@ -426,9 +426,22 @@ check "the kills left segments to recover ($N_RECOVERED recovered, $N_LOST lost)
 sql "SELECT id, start_ns, path FROM segments WHERE state IN ('closed', 'recovered') ORDER BY id" | tr '|' '\t' >"$T/segments.tsv"
 N_SEGS=$(wc -l <"$T/segments.tsv")
 split -n l/2 "$T/segments.tsv" "$T/seg-part-"
-for part in "$T"/seg-part-*; do "$WORLD" probe <"$part" >"$part.out" 2>>"$T/probe.err" & done
-wait
+probe_pids=()
+for part in "$T"/seg-part-*; do
+  [[ $part == *.out ]] && continue
+  "$WORLD" probe <"$part" >"$part.out" 2>>"$T/probe.err" &
+  probe_pids+=($!)
+done
+probe_failed=
+for p in "${probe_pids[@]}"; do wait "$p" || probe_failed="$probe_failed $?"; done
 cat "$T"/seg-part-*.out >"$T/probed.tsv"
+# A probe that died (exit status, its last words, the segment after its last line) is named.
+[ -n "$probe_failed" ] && {
+  echo "#   shed-world probe exited with$probe_failed"
+  sed 's/^/#   /' "$T/probe.err" | tail -5
+  awk -F'\t' 'NR == FNR {done[$1] = 1; next} !($1 in done) {print "#   not probed: " $0}' \
+    "$T/probed.tsv" "$T/segments.tsv" | head -3
+}
 not_decoded=$(awk -F'\t' '$2 != "intact" || $3 == 0' "$T/probed.tsv")
 FRAMES=$(awk -F'\t' '{s += $3} END {print s + 0}' "$T/probed.tsv")
 check "all $N_SEGS closed and recovered segments decode ($FRAMES frames)" \
