@@ -14,6 +14,11 @@ typedef struct {
   struct MHD_Response *json; /* one reference, ours */
   gsize bytes;
   GList link; /* in PtWebCache.order; data is the entry */
+  struct {
+    char *text; /* owned, nullable */
+    gsize len;
+    gint64 scans, first_ns;
+  } html[2]; /* per language (PtLang) */
 } Entry;
 
 struct _PtWebCache {
@@ -29,6 +34,8 @@ entry_free(Entry *e)
 {
   json_decref(e->data);
   MHD_destroy_response(e->json);
+  g_free(e->html[0].text);
+  g_free(e->html[1].text);
   g_free(e->lot);
   g_free(e);
 }
@@ -106,6 +113,39 @@ pt_web_cache_put(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev
   g_hash_table_insert(cache->by_lot, e->lot, e);
   g_queue_push_head_link(&cache->order, &e->link);
   cache->bytes += bytes;
+}
+
+const char *
+pt_web_cache_html(PtWebCache *cache, const char *lot, guint lang, gint64 scans, gint64 first_ns,
+                  gsize *len)
+{
+  Entry *e = g_hash_table_lookup(cache->by_lot, lot);
+  if (!e || lang > 1 || !e->html[lang].text || e->html[lang].scans != scans ||
+      e->html[lang].first_ns != first_ns)
+    return NULL;
+  *len = e->html[lang].len;
+  return e->html[lang].text;
+}
+
+void
+pt_web_cache_set_html(PtWebCache *cache, const char *lot, guint lang, gint64 scans, gint64 first_ns,
+                      char *html, gsize len)
+{
+  Entry *e = g_hash_table_lookup(cache->by_lot, lot);
+  if (!e || lang > 1 || e->bytes + len > cache->max_bytes) {
+    g_free(html);
+    return;
+  }
+  /* Counted in the entry's bytes, so the bound holds the pages too. */
+  e->bytes -= e->html[lang].len;
+  cache->bytes -= e->html[lang].len;
+  g_free(e->html[lang].text);
+  e->html[lang].text = html;
+  e->html[lang].len = len;
+  e->html[lang].scans = scans;
+  e->html[lang].first_ns = first_ns;
+  e->bytes += len;
+  cache->bytes += len;
 }
 
 guint

@@ -1,7 +1,8 @@
 /* pt-web-cache.h: the consumer pages of recently viewed batches: their public facts (from
  * which each view's HTML is rendered in the reader's language with its scan count,
  * trace/pt-consumer-page.h) and their JSON answer as a ready libmicrohttpd response, most
- * recently used first, bounded in entries and bytes.
+ * recently used first, bounded in entries and bytes; and the page last rendered in each
+ * language, served again while the view count it shows is still the count.
  *
  * An entry is keyed by lot and stamped with the batch id and public revision it was rendered
  * at (PtPublicRev, pt-store.h); a lookup names the revision the store has now and only an
@@ -41,6 +42,17 @@ gboolean pt_web_cache_get(PtWebCache *cache, const char *lot, gint64 batch_id, g
  * bound is not kept (both are released). */
 void pt_web_cache_put(PtWebCache *cache, const char *lot, gint64 batch_id, gint64 rev, json_t *data,
                       struct MHD_Response *json, gsize bytes);
+
+/* The page last rendered for language @lang (0 or 1) of @lot's entry, when it was rendered
+ * with the same view count @scans and first view @first_ns (all else on it is the entry's
+ * facts); NULL otherwise.  Call after a _get() or _put() of @lot.  Returns: (transfer none):
+ * valid until the next _put(), _set_html() or _free(). */
+const char *pt_web_cache_html(PtWebCache *cache, const char *lot, guint lang, gint64 scans,
+                              gint64 first_ns, gsize *len);
+/* Keeps @html (transfer full, @len bytes) as @lot's page in language @lang (0 or 1) for
+ * @scans and @first_ns, replacing the one before; freed at once when @lot has no entry. */
+void pt_web_cache_set_html(PtWebCache *cache, const char *lot, guint lang, gint64 scans,
+                           gint64 first_ns, char *html, gsize len);
 
 /* Entries and body bytes held now. */
 guint pt_web_cache_entries(const PtWebCache *cache);

@@ -98,7 +98,8 @@ static Asset assets[] = {
     {"/static/buyer.js", "/packtrace/web/buyer.js", "text/javascript; charset=utf-8"},
     {"/static/buyer-i18n.js", "/packtrace/web/buyer-i18n.js", "text/javascript; charset=utf-8"},
     {"/static/buyer-charts.js", "/packtrace/web/buyer-charts.js", "text/javascript; charset=utf-8"},
-    {"/static/buyer-notices.js", "/packtrace/web/buyer-notices.js", "text/javascript; charset=utf-8"},
+    {"/static/buyer-notices.js", "/packtrace/web/buyer-notices.js",
+     "text/javascript; charset=utf-8"},
     {"/buyer", "/packtrace/web/buyer.html", "text/html; charset=utf-8"},
     {"/driver", "/packtrace/web/driver.html", "text/html; charset=utf-8"},
     {"/static/driver.js", "/packtrace/web/driver.js", "text/javascript; charset=utf-8"},
@@ -290,6 +291,21 @@ typedef struct {
   PtDlRequest dl;
 } Resolve;
 
+/* Each HTTP worker thread's consumer pages (facts, JSON answers, rendered HTML): no lock on
+ * the hot path. */
+static GPrivate thread_cache = G_PRIVATE_INIT((GDestroyNotify)pt_web_cache_free);
+
+static PtWebCache *
+worker_cache(void)
+{
+  PtWebCache *cache = g_private_get(&thread_cache);
+  if (!cache) {
+    cache = pt_web_cache_new(PT_WEB_CACHE_ENTRIES, PT_WEB_CACHE_BYTES);
+    g_private_set(&thread_cache, cache);
+  }
+  return cache;
+}
+
 /* The reader's language: ?lang= (the page's switch), the cookie it set, Accept-Language. */
 static PtLang
 reader_lang(struct MHD_Connection *c)
@@ -307,21 +323,37 @@ page_response(Resolve *rq, const json_t *data, const char *path, gint64 scans, g
 {
   PtStation *station = rq->station;
   const PtPublicConfig *pub = station->config->public_;
-  g_autofree char *origin = g_strdup_printf("https://%s", station->config->public_host);
-  PtConsumerPage page = {.lang = reader_lang(rq->c),
-                         .strings = i18n,
-                         .data = data,
-                         .pub = pub,
-                         .station_name = station->config->name,
-                         .origin = origin,
-                         .path = path,
-                         .has_logo = pub && pub->logo,
-                         .scans = scans,
-                         .first_scan_ns = first_ns,
-                         .css = page_css};
+  PtLang lang = reader_lang(rq->c);
+  /* The page of these facts in this language, as rendered for the view before when no new
+   * view has been counted since (a reader's reloads, a scan peak within the tally's second);
+   * the cache is the worker's own, so no lock.  A compressed link's request has none. */
+  PtWebCache *cache = rq->dl.compressed ? NULL : worker_cache();
   gsize len = 0;
-  char *html = pt_consumer_page_render(&page, &len);
-  struct MHD_Response *r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_FREE);
+  const char *kept =
+      cache ? pt_web_cache_html(cache, rq->dl.link.lot, lang, scans, first_ns, &len) : NULL;
+  struct MHD_Response *r;
+  if (kept) {
+    r = MHD_create_response_from_buffer(len, (void *)kept, MHD_RESPMEM_MUST_COPY);
+  } else {
+    g_autofree char *origin = g_strdup_printf("https://%s", station->config->public_host);
+    PtConsumerPage page = {.lang = lang,
+                           .strings = i18n,
+                           .data = data,
+                           .pub = pub,
+                           .station_name = station->config->name,
+                           .origin = origin,
+                           .path = path,
+                           .has_logo = pub && pub->logo,
+                           .scans = scans,
+                           .first_scan_ns = first_ns,
+                           .css = page_css};
+    char *html = pt_consumer_page_render(&page, &len);
+    r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_COPY);
+    if (cache)
+      pt_web_cache_set_html(cache, rq->dl.link.lot, lang, scans, first_ns, html, len);
+    else
+      g_free(html);
+  }
   common_headers(r, "text/html; charset=utf-8", "no-store");
   MHD_add_response_header(r, "Content-Security-Policy", page_csp);
   cors_headers(r);
@@ -601,20 +633,6 @@ read_batch(PtStation *station, PtStore *store, const PtDigitalLink *link, PtPubl
                 read_in_snapshot(station, store, link, key, link_header, data, json, bytes, error);
   pt_store_read_end(store);
   return ok;
-}
-
-/* Each HTTP worker thread's rendered pages: no lock on the hot path. */
-static GPrivate thread_cache = G_PRIVATE_INIT((GDestroyNotify)pt_web_cache_free);
-
-static PtWebCache *
-worker_cache(void)
-{
-  PtWebCache *cache = g_private_get(&thread_cache);
-  if (!cache) {
-    cache = pt_web_cache_new(PT_WEB_CACHE_ENTRIES, PT_WEB_CACHE_BYTES);
-    g_private_set(&thread_cache, cache);
-  }
-  return cache;
 }
 
 /* A batch's page comes from the worker's cache when the store's revision of the batch's

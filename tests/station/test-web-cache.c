@@ -1,6 +1,7 @@
 /* test-web-cache.c: the LRU of consumer pages' facts and answers (pt-web-cache.h): only the exact
  * revision is served, the bounds in entries and bytes hold with many batches, the least
- * recently used go first. */
+ * recently used go first; a rendered page is served again only for its language and the view
+ * count it shows, and goes with its entry. */
 #include "pt-web-cache.h"
 
 #include <string.h>
@@ -93,6 +94,42 @@ test_lru_order(void)
   g_assert_true(pt_web_cache_get(cache, "D", 4, 1, &data, &json));
 }
 
+static void
+test_rendered_html(void)
+{
+  g_autoptr(PtWebCache) cache = pt_web_cache_new(4, 1000);
+  json_t *data = NULL;
+  struct MHD_Response *json = NULL;
+  gsize len = 0;
+  /* No entry for the lot: the page is not kept. */
+  pt_web_cache_set_html(cache, "L1", 0, 3, 77, g_strdup("<p>lost</p>"), 11);
+  g_assert_cmpuint(pt_web_cache_bytes(cache), ==, 0);
+  put(cache, "L1", 1, 3, 100);
+  pt_web_cache_set_html(cache, "L1", 0, 3, 77, g_strdup("<p>en 3</p>"), 10);
+  pt_web_cache_set_html(cache, "L1", 1, 3, 77, g_strdup("<p>zh 3</p>"), 10);
+  g_assert_cmpuint(pt_web_cache_bytes(cache), ==, 220);
+  const char *html = pt_web_cache_html(cache, "L1", 0, 3, 77, &len);
+  g_assert_cmpstr(html, ==, "<p>en 3</p>");
+  g_assert_cmpuint(len, ==, 10);
+  g_assert_cmpstr(pt_web_cache_html(cache, "L1", 1, 3, 77, &len), ==, "<p>zh 3</p>");
+  /* Another view count, another first view, a language out of range: not this page. */
+  g_assert_null(pt_web_cache_html(cache, "L1", 0, 4, 77, &len));
+  g_assert_null(pt_web_cache_html(cache, "L1", 0, 3, 78, &len));
+  g_assert_null(pt_web_cache_html(cache, "L1", 2, 3, 77, &len));
+  /* A new count replaces the page, and the bytes follow. */
+  pt_web_cache_set_html(cache, "L1", 0, 4, 77, g_strdup("<p>en 4!</p>"), 11);
+  g_assert_cmpuint(pt_web_cache_bytes(cache), ==, 221);
+  g_assert_null(pt_web_cache_html(cache, "L1", 0, 3, 77, &len));
+  g_assert_cmpstr(pt_web_cache_html(cache, "L1", 0, 4, 77, &len), ==, "<p>en 4!</p>");
+  /* A page over the bytes bound is not kept, and the one before stays. */
+  pt_web_cache_set_html(cache, "L1", 0, 5, 77, g_malloc0(900), 900);
+  g_assert_cmpstr(pt_web_cache_html(cache, "L1", 0, 4, 77, &len), ==, "<p>en 4!</p>");
+  /* A new revision drops the entry and its pages. */
+  g_assert_false(pt_web_cache_get(cache, "L1", 1, 4, &data, &json));
+  g_assert_null(pt_web_cache_html(cache, "L1", 1, 3, 77, &len));
+  g_assert_cmpuint(pt_web_cache_bytes(cache), ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -100,5 +137,6 @@ main(int argc, char **argv)
   g_test_add_func("/web-cache/exact-revision", test_exact_revision);
   g_test_add_func("/web-cache/bounds", test_bounds);
   g_test_add_func("/web-cache/lru-order", test_lru_order);
+  g_test_add_func("/web-cache/rendered-html", test_rendered_html);
   return g_test_run();
 }
