@@ -263,7 +263,7 @@ json_t *
 pt_recall_drill(PtStation *station, const PtBatch *batch, const PtDrillSpec *spec,
                 char **json_path_out, char **pdf_path_out, GError **error)
 {
-  PtStore *store = pt_station_store(station, error);
+  g_autoptr(PtStore) store = pt_station_store(station, error);
   if (!store)
     return NULL;
   g_autofree char *default_dir = g_build_filename(station->dir, "reports", NULL);

@@ -113,7 +113,7 @@ recall_impact(int argc, char **argv)
   if (!pt_recall_query_check(&q, &error))
     return pt_cli_usage("%s", error->message);
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
-  PtStore *store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
   json_t *impact = store ? pt_recall_impact(station, store, &q, &error) : NULL;
   if (!impact)
     return pt_cli_fail(error);
@@ -156,7 +156,7 @@ recall_list(int argc, char **argv)
     return pt_cli_usage("recall list takes no arguments");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
-  PtStore *store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
   json_t *all = store ? pt_recall_progress(store, 0, &error) : NULL;
   if (!all)
     return pt_cli_fail(error);
@@ -183,7 +183,7 @@ recall_show(int argc, char **argv)
     return pt_cli_usage("expected a recall id (see recall list)");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
-  PtStore *store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
   json_t *r = store ? pt_recall_progress(store, (gint64)id, &error) : NULL;
   if (!r)
     return pt_cli_fail(error);
@@ -242,7 +242,7 @@ recall_drill(int argc, char **argv)
                         PT_RECALL_DRILL_WAIT_MAX_S);
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = pt_cli_open(&common, &error);
-  PtStore *store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
   g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
   PtDrillSpec spec = {.wait_s = wait_s, .deliver_wait_s = deliver_wait_s, .out_dir = out};
   g_autofree char *json_path = NULL, *pdf_path = NULL;
