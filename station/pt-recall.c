@@ -360,6 +360,9 @@ impact_locked(PtStation *station, PtStore *store, const PtRecallQuery *query, GE
             .order = g_ptr_array_new_with_free_func((GDestroyNotify)node_free)};
   g_queue_init(&w.queue);
   json_t *out = NULL;
+  /* Built up below; whatever is still held here on a failure is released at out_free. */
+  json_t *loads = NULL, *dests = NULL, *shipped = NULL, *shed = NULL, *lots = NULL, *growers = NULL,
+         *buyers = NULL;
   gboolean backward = query->gln != NULL;
   if (!seed(&w, station, query, error))
     goto out_free;
@@ -370,22 +373,17 @@ impact_locked(PtStation *station, PtStore *store, const PtRecallQuery *query, GE
     if (backward ? !expand_source(&w, n, error) : !expand_outputs(&w, n, error))
       goto out_free;
   }
-  json_t *loads = json_object(), *dests = json_object();
-  json_t *shipped = json_object(), *shed = json_object();
-  json_t *lots = json_array();
-  json_t *growers = json_array();
+  loads = json_object();
+  dests = json_object();
+  shipped = json_object();
+  shed = json_object();
+  lots = json_array();
+  growers = json_array();
   for (guint i = 0; i < w.order->len; i++) {
     Node *n = w.order->pdata[i];
     json_t *lj = lot_json(store, n, loads, dests, shipped, shed, error);
-    if (!lj) {
-      json_decref(loads);
-      json_decref(dests);
-      json_decref(shipped);
-      json_decref(shed);
-      json_decref(lots);
-      json_decref(growers);
+    if (!lj)
       goto out_free;
-    }
     json_array_append_new(lots, lj);
     if (n->batch->grower) {
       gboolean seen = FALSE;
@@ -398,23 +396,15 @@ impact_locked(PtStation *station, PtStore *store, const PtRecallQuery *query, GE
     }
   }
   /* The buyer accounts of each destination: who must hear of it. */
-  json_t *buyers = json_array();
+  buyers = json_array();
   const char *k;
   json_t *d;
   json_object_foreach(dests, k, d)
   {
     const char *gln = json_string_value(json_object_get(d, "gln"));
     json_t *accounts = gln ? pt_store_recall_buyers(store, gln, error) : json_array();
-    if (!accounts) {
-      json_decref(buyers);
-      json_decref(loads);
-      json_decref(dests);
-      json_decref(shipped);
-      json_decref(shed);
-      json_decref(lots);
-      json_decref(growers);
+    if (!accounts)
       goto out_free;
-    }
     gsize j;
     json_t *a;
     json_array_foreach(accounts, j, a) json_array_append(buyers, a);
@@ -432,22 +422,27 @@ impact_locked(PtStation *station, PtStore *store, const PtRecallQuery *query, GE
   json_t *totals = json_pack("{sIsIsI}", "lots", (json_int_t)json_array_size(lots), "loads",
                              (json_int_t)json_array_size(load_list), "destinations",
                              (json_int_t)json_array_size(dest_list));
-  json_object_set_new(totals, "shipped", shipped);
-  json_object_set_new(totals, "in_shed", shed);
+  json_object_set_new(totals, "shipped", g_steal_pointer(&shipped));
+  json_object_set_new(totals, "in_shed", g_steal_pointer(&shed));
   out = json_object();
   json_object_set_new(out, "query", q);
   json_object_set_new(out, "direction", json_string(backward ? "backward" : "forward"));
-  json_object_set_new(out, "lots", lots);
+  json_object_set_new(out, "lots", g_steal_pointer(&lots));
   json_object_set_new(out, "loads", load_list);
   json_object_set_new(out, "destinations", dest_list);
-  json_object_set_new(out, "buyers", buyers);
-  json_object_set_new(out, "growers", growers);
+  json_object_set_new(out, "buyers", g_steal_pointer(&buyers));
+  json_object_set_new(out, "growers", g_steal_pointer(&growers));
   json_object_set_new(out, "totals", totals);
   json_object_set_new(out, "generated", pt_time_json(pt_now_ns()));
   json_object_set_new(out, "elapsed_us", json_integer(g_get_monotonic_time() - t0));
+out_free:
   json_decref(loads);
   json_decref(dests);
-out_free:
+  json_decref(shipped);
+  json_decref(shed);
+  json_decref(lots);
+  json_decref(growers);
+  json_decref(buyers);
   g_queue_clear(&w.queue);
   g_hash_table_destroy(w.by_id);
   g_ptr_array_free(w.order, TRUE);
