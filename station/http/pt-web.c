@@ -317,17 +317,19 @@ reader_lang(struct MHD_Connection *c)
 
 /* Returns: (transfer full): the consumer page of @data (transfer none) as a response in the
  * reader's language; the switch's choice (?lang=) is kept in a cookie for a year.
- * @path: the page's path without its query; @scans, @first_ns: its views so far. */
+ * @path: the page's path without its query; @scans, @first_ns: its views so far.  @cache
+ * (nullable): the worker's cache holding @data's batch, where the page is kept and served
+ * again for the same views; NULL for a page of no batch (a product, an unknown lot). */
 static struct MHD_Response *
-page_response(Resolve *rq, const json_t *data, const char *path, gint64 scans, gint64 first_ns)
+page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *path, gint64 scans,
+              gint64 first_ns)
 {
   PtStation *station = rq->station;
   const PtPublicConfig *pub = station->config->public_;
   PtLang lang = reader_lang(rq->c);
   /* The page of these facts in this language, as rendered for the view before when no new
    * view has been counted since (a reader's reloads, a scan peak within the tally's second);
-   * the cache is the worker's own, so no lock.  A compressed link's request has none. */
-  PtWebCache *cache = rq->dl.compressed ? NULL : worker_cache();
+   * the cache is the worker's own, so no lock. */
   gsize len = 0;
   const char *kept =
       cache ? pt_web_cache_html(cache, rq->dl.link.lot, lang, scans, first_ns, &len) : NULL;
@@ -566,7 +568,7 @@ respond_product(Resolve *rq)
                           text_response("application/json; charset=utf-8", json, strlen(json)));
   }
   g_autofree char *path = g_strdup_printf("/01/%s", rq->dl.link.gtin);
-  return queue_resolved(rq, MHD_HTTP_OK, page_response(rq, data, path, 0, 0));
+  return queue_resolved(rq, MHD_HTTP_OK, page_response(rq, NULL, data, path, 0, 0));
 }
 
 static gboolean
@@ -586,7 +588,7 @@ respond_unknown_lot(Resolve *rq, const char *product)
                 rq->dl.link.lot, "product", product ? product : "");
   g_autofree char *lot = pt_gs1_dl_encode_value(rq->dl.link.lot);
   g_autofree char *path = g_strdup_printf("/01/%s/10/%s", rq->dl.link.gtin, lot);
-  return queue(rq->c, MHD_HTTP_NOT_FOUND, page_response(rq, data, path, 0, 0));
+  return queue(rq->c, MHD_HTTP_NOT_FOUND, page_response(rq, NULL, data, path, 0, 0));
 }
 
 /* Inside the read transaction: the key again (this snapshot's), then the page's facts at it
@@ -758,7 +760,7 @@ respond_batch_page(Resolve *rq, PtPublicRev *key)
     g_autofree char *lot = pt_gs1_dl_encode_value(rq->dl.link.lot);
     g_autofree char *path = g_strdup_printf("/01/%s/10/%s", rq->dl.link.gtin, lot);
     struct MHD_Response *html =
-        page_response(rq, data, path, scans + 1, first_ns ? first_ns : pt_now_ns());
+        page_response(rq, cache, data, path, scans + 1, first_ns ? first_ns : pt_now_ns());
     MHD_add_response_header(html, MHD_HTTP_HEADER_LINK, rq->dl.link_header);
     ret = queue(rq->c, MHD_HTTP_OK, html);
   }
