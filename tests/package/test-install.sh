@@ -97,12 +97,17 @@ sleep 0.2
 check "  and says STOPPING=1 when stopped" 'grep -q "^STOPPING=1" "$T/notify.log"'
 
 backup_start=$(sed -n 's/^ExecStart=//p' "$BACKUP_UNIT")
-before=$(ls /var/backups/packtrace | wc -l)
+# A machine that ran this before may already hold the 7 kept backups: the new one is the
+# name that was not there before (the oldest is pruned, so the count need not grow).
+ls /var/backups/packtrace >"$T/backups.before"
 # shellcheck disable=SC2086
 expect 0 "the backup unit's ExecStart, as $user, makes a backup" \
   setpriv --reuid="$user" --regid="$user" --init-groups $backup_start
-newest=$(ls -d /var/backups/packtrace/packtrace-* 2>/dev/null | sort | tail -1)
-check "  in /var/backups/packtrace" '[ -n "$newest" ] && [ "$(ls /var/backups/packtrace | wc -l)" -gt "$before" ]'
+ls /var/backups/packtrace >"$T/backups.after"
+fresh=$(grep -vxF -f "$T/backups.before" "$T/backups.after" | grep '^packtrace-' | tail -1)
+newest=${fresh:+/var/backups/packtrace/$fresh}
+check "  in /var/backups/packtrace, a new dated folder ($fresh)" '[ -n "$newest" ] && [ -d "$newest" ]'
+check "  keeping no more than the unit's --keep 7" '[ "$(grep -c "^packtrace-" "$T/backups.after")" -le 7 ]'
 expect 0 "  which restores and audits intact" /usr/bin/packtrace restore --data "$T/restored" "$newest"
 # --- the hub's package ---
 HUB_DEB=$(ls "$DEB_DIR"/packtrace-hub_*.deb 2>/dev/null | head -1)
