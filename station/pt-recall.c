@@ -459,6 +459,9 @@ pt_recall_impact(PtStation *station, PtStore *store, const PtRecallQuery *query,
   return out;
 }
 
+typedef json_t NoticeParts;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(NoticeParts, json_decref)
+
 /* The notice one recipient gets (station/sync/recall-notice.schema.json): @recipient, @lots
  * and @shipped are stolen.  Returns: (transfer full). */
 static json_t *
@@ -537,11 +540,13 @@ lots_to(json_t *impact, json_t *dest)
   return out;
 }
 
+/* Writes one recipient's notice; @lots and @shipped are stolen.  With @parts (nullable), a
+ * buyer's notice is also added to them as its part of the hub's notice. */
 static gboolean
 add_notice(PtStation *station, PtStore *store, const PtBatch *batch, const char *kind,
            const char *reason, const char *event_id, gint64 recall_id, gint64 now,
            gint64 deadline_ns, const char *recipient_kind, const char *gln, const char *name,
-           const char *connector, json_t *lots, json_t *shipped, GError **error)
+           const char *connector, json_t *lots, json_t *shipped, json_t *parts, GError **error)
 {
   double quantity = 0;
   const char *uom = one_unit(shipped, &quantity);
@@ -565,6 +570,42 @@ add_notice(PtStation *station, PtStore *store, const PtBatch *batch, const char 
   json_object_set_new(recipient, "name", json_string(name));
   json_t *body = notice_body(station, batch, kind, reason, event_id, id, now, deadline_ns,
                              recipient, lots, shipped);
+  /* Only a buyer with a GLN can be shown its notice on the hub. */
+  if (parts && gln)
+    json_array_append_new(parts,
+                          json_pack("{sOsOsssssOsO}", "notice", json_object_get(body, "notice"),
+                                    "notice_id", json_object_get(body, "notice_id"), "gln", gln,
+                                    "name", name, "lots", json_object_get(body, "lots"), "shipped",
+                                    json_object_get(body, "shipped")));
+  g_autofree char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref(body);
+  return pt_store_notice_set_body(store, id, text, error);
+}
+
+/* The hub's notice: the recall, with each buyer's notice as a part (@parts, stolen), so that
+ * buyers read and acknowledge it on the hub (RECALL-NOTICES.md, "Through the hub"). */
+static gboolean
+add_hub_notice(PtStation *station, PtStore *store, const PtBatch *batch, const char *kind,
+               const char *reason, const char *event_id, gint64 recall_id, gint64 now,
+               gint64 deadline_ns, const PtSyncConnector *c, json_t *parts, GError **error)
+{
+  /* Counted with the platforms in a recall's progress (a recipient the whole recall is
+   * delivered to); its body says "hub". */
+  PtNoticeSpec spec = {.recall_id = recall_id,
+                       .recipient = "platform",
+                       .name = c->name,
+                       .connector = c->name,
+                       .body = "{}",
+                       .created_ns = now};
+  gint64 id = 0;
+  if (!pt_store_notice_insert(store, &spec, &id, error)) {
+    json_decref(parts);
+    return FALSE;
+  }
+  json_t *body = notice_body(station, batch, kind, reason, event_id, id, now, deadline_ns,
+                             json_pack("{sssnss}", "kind", "hub", "gln", "name", c->name),
+                             json_array(), json_object());
+  json_object_set_new(body, "buyers", parts);
   g_autofree char *text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref(body);
   return pt_store_notice_set_body(store, id, text, error);
@@ -588,6 +629,7 @@ pt_recall_notify_locked(PtStation *station, PtStore *store, const PtBatch *batch
   gboolean ok = FALSE;
   gint64 now = pt_now_ns();
   gint64 recall_id = 0;
+  g_autoptr(NoticeParts) parts = json_array();
   PtRecallSpec spec = {.batch_id = batch->id,
                        .kind = kind,
                        .reason = reason,
@@ -623,7 +665,15 @@ pt_recall_notify_locked(PtStation *station, PtStore *store, const PtBatch *batch
                     : gln ? gln
                           : "(no destination)",
                     connector, lots_to(impact, d), json_deep_copy(json_object_get(d, "shipped")),
-                    error))
+                    parts, error))
+      goto out;
+  }
+  /* The buyers' notices to every hub too, where buyers outside the shed read them. */
+  for (guint j = 0; json_array_size(parts) && j < connectors->len; j++) {
+    PtSyncConnector *c = connectors->pdata[j];
+    if (c->type == PT_SYNC_HUB &&
+        !add_hub_notice(station, store, batch, kind, reason, event_id, recall_id, now,
+                        rc.ack_deadline_ns, c, json_deep_copy(parts), error))
       goto out;
   }
   /* Every other webhook is a platform: told of the whole recall. */
@@ -641,7 +691,7 @@ pt_recall_notify_locked(PtStation *station, PtStore *store, const PtBatch *batch
     if (!add_notice(station, store, batch, kind, reason, event_id, recall_id, now,
                     rc.ack_deadline_ns, "platform", NULL, c->name, c->name, all,
                     json_deep_copy(json_object_get(json_object_get(impact, "totals"), "shipped")),
-                    error))
+                    NULL, error))
       goto out;
   }
   ok = TRUE;

@@ -286,5 +286,8 @@
 #define PT_RECALL_ANSWER_MAX      4096       /* a receiver's answer kept, bytes */
 #define PT_RECALL_ACTION_MAX      500        /* an acknowledgement's action text, bytes */
 #define PT_RECALL_LIST_MAX        500        /* notices or recalls one answer lists */
+/* While a buyer's notice that went through the hub is open, its acknowledgement is asked of
+ * the hub this often (one request per hub connector). */
+#define PT_RECALL_HUB_ACK_POLL_S 10
 /* A drill waits for acknowledgements this long at most. */
 #define PT_RECALL_DRILL_WAIT_MAX_S (7 * 24 * 3600)

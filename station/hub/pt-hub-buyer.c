@@ -59,8 +59,9 @@ pt_hub_token_new(PtHubStore *store, const char *name, PtHubRole role, const char
   return token;
 }
 
-gboolean
-pt_hub_authorize(const PtHubCall *call, PtHubReply *reply, PtHubRole *role_out, char **gln_out)
+static gboolean
+authorize(const PtHubCall *call, PtHubReply *reply, PtHubRole *role_out, char **gln_out,
+          char **name_out)
 {
   const char *h = pt_hub_call_authorization(call);
   const char *token = h && g_ascii_strncasecmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
@@ -72,7 +73,7 @@ pt_hub_authorize(const PtHubCall *call, PtHubReply *reply, PtHubRole *role_out, 
   guint8 hash[PT_HASH_LEN];
   token_hash(token, hash);
   g_autoptr(GError) error = NULL;
-  if (pt_hub_store_token_find(call->store, hash, role_out, gln_out, &error))
+  if (pt_hub_store_token_find(call->store, hash, role_out, gln_out, name_out, &error))
     return TRUE;
   if (g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND)) {
     pt_hub_reply_error(reply, 401, "unknown or revoked token");
@@ -82,6 +83,25 @@ pt_hub_authorize(const PtHubCall *call, PtHubReply *reply, PtHubRole *role_out, 
     pt_hub_reply_error(reply, pt_hub_reply_status_of(error), error->message);
   }
   return FALSE;
+}
+
+gboolean
+pt_hub_authorize(const PtHubCall *call, PtHubReply *reply, PtHubRole *role_out, char **gln_out)
+{
+  return authorize(call, reply, role_out, gln_out, NULL);
+}
+
+gboolean
+pt_hub_authorize_as(const PtHubCall *call, PtHubReply *reply, PtHubCaller *who)
+{
+  return authorize(call, reply, &who->role, &who->gln, &who->name);
+}
+
+void
+pt_hub_caller_clear(PtHubCaller *who)
+{
+  g_clear_pointer(&who->gln, g_free);
+  g_clear_pointer(&who->name, g_free);
 }
 
 gboolean

@@ -23,6 +23,16 @@ char *pt_hub_token_new(PtHubStore *store, const char *name, PtHubRole role, cons
 gboolean pt_hub_authorize(const PtHubCall *call, PtHubReply *reply, PtHubRole *role_out,
                           char **gln_out);
 
+/* The holder of a token, when what it does is recorded under its name. */
+typedef struct {
+  PtHubRole role;
+  char *gln;  /* NULL for an admin */
+  char *name; /* as `hub buyer add` named it */
+} PtHubCaller;
+/* pt_hub_authorize() with the token's name too; @who is cleared by pt_hub_caller_clear(). */
+gboolean pt_hub_authorize_as(const PtHubCall *call, PtHubReply *reply, PtHubCaller *who);
+void pt_hub_caller_clear(PtHubCaller *who);
+
 /* FALSE, with a 400 in @reply naming it, when @args hold one not in @known (NULL-ended) or
  * one of them twice. */
 gboolean pt_hub_args_check(GPtrArray *args, const char *const *known, PtHubReply *reply);

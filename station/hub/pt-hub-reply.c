@@ -103,10 +103,14 @@ pt_hub_reply_status_of(const GError *error)
     return 400;
   case PT_ERROR_TAMPERED:
     return 401;
+  case PT_ERROR_FORBIDDEN:
+    return 403;
   case PT_ERROR_NOT_FOUND:
     return 404;
   case PT_ERROR_CONFLICT:
     return 409;
+  case PT_ERROR_TOO_LARGE:
+    return 413;
   case PT_ERROR_BUSY:
   case PT_ERROR_IO:
     return 503;

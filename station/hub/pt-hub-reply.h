@@ -41,7 +41,7 @@ void pt_hub_reply_take(PtHubReply *reply, guint status, const char *type, char *
 void pt_hub_reply_json(PtHubReply *reply, guint status, json_t *value);
 /* {"error": MESSAGE} with @status. */
 void pt_hub_reply_error(PtHubReply *reply, guint status, const char *message);
-/* The status an error of the store maps to (400, 401, 404, 409, 503, 500). */
+/* The status an error of the store maps to (400, 401, 403, 404, 409, 413, 503, 500). */
 guint pt_hub_reply_status_of(const GError *error);
 void pt_hub_reply_header(PtHubReply *reply, const char *name, const char *value);
 

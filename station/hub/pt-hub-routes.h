@@ -20,8 +20,10 @@ typedef struct {
   struct MHD_Connection *c;
   const char *url;     /* decoded path, without the query */
   const char *raw_url; /* the request target as sent (path and query, not decoded) */
-  const char *method;  /* GET or HEAD; OPTIONS on a route that answers it */
+  const char *method;  /* GET or HEAD; OPTIONS or POST on a route that answers it */
   PtHubStore *store;   /* the worker thread's */
+  const char *body;    /* a POST's body (not NUL-terminated), else NULL */
+  gsize body_len;
 } PtHubCall;
 
 typedef enum MHD_Result (*PtHubHandler)(const PtHubCall *call);
@@ -30,6 +32,7 @@ typedef struct {
   const char *path; /* literal, or a prefix when it ends in '/' */
   PtHubHandler handler;
   gboolean options; /* answers OPTIONS too (the resolver's CORS preflight) */
+  gboolean post;    /* answers POST too (at most PT_HUB_BODY_MAX), its body in the call */
   /* nullable: a further test of the decoded path (the resolver's compressed links) */
   gboolean (*accepts)(const char *url);
 } PtHubRoute;
@@ -40,8 +43,8 @@ typedef struct {
 } PtHubRouteTable;
 
 /* The route of @url (decoded path), or NULL when no table has it.  Every route here is GET
- * (and HEAD), and OPTIONS where it says so; the caller answers 405 for another method on a
- * matched path.  Returns: (transfer none). */
+ * (and HEAD), and OPTIONS or POST where it says so; the caller answers 405 for another method
+ * on a matched path.  Returns: (transfer none). */
 const PtHubRoute *pt_hub_routes_find(const char *url);
 
 G_END_DECLS

@@ -4,6 +4,8 @@
 #include "pt-error.h"
 #include "pt-hub-ingest.h"
 #include "pt-hub-keys.h"
+#include "pt-hub-notices.h"
+#include "pt-hub-reply.h"
 #include "pt-hub-routes.h"
 #include "pt-hub-web.h"
 #include "pt-hub-sign.h"
@@ -127,31 +129,6 @@ worker_store(PtHubServer *server, GError **error)
   return store;
 }
 
-static unsigned
-status_of(const GError *error)
-{
-  if (error->domain != PT_ERROR)
-    return MHD_HTTP_INTERNAL_SERVER_ERROR;
-  switch (error->code) {
-  case PT_ERROR_TAMPERED:
-    return MHD_HTTP_UNAUTHORIZED;
-  case PT_ERROR_INVALID:
-  case PT_ERROR_MALFORMED:
-    return MHD_HTTP_BAD_REQUEST;
-  case PT_ERROR_TOO_LARGE:
-    return MHD_HTTP_CONTENT_TOO_LARGE;
-  case PT_ERROR_NOT_FOUND:
-    return MHD_HTTP_NOT_FOUND;
-  case PT_ERROR_CONFLICT:
-    return MHD_HTTP_CONFLICT;
-  case PT_ERROR_BUSY:
-  case PT_ERROR_IO:
-    return MHD_HTTP_SERVICE_UNAVAILABLE;
-  default:
-    return MHD_HTTP_INTERNAL_SERVER_ERROR;
-  }
-}
-
 static enum MHD_Result
 respond(struct MHD_Connection *conn, unsigned status, json_t *value)
 {
@@ -175,7 +152,7 @@ respond_error(struct MHD_Connection *conn, unsigned status, const char *message)
 static enum MHD_Result
 respond_gerror(struct MHD_Connection *conn, const GError *error)
 {
-  unsigned status = status_of(error);
+  unsigned status = pt_hub_reply_status_of(error);
   /* The database away (503) is expected now and then and is retried by stations; anything
    * else answered 500 is a fault of the hub. */
   if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
@@ -198,15 +175,20 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
   g_autoptr(GError) error = NULL;
   const PtHubRoute *route = pt_hub_routes_find(url);
   if (route) {
-    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+    gboolean post = route->post && strcmp(method, "POST") == 0;
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && !post &&
         !(route->options && strcmp(method, "OPTIONS") == 0)) {
       struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
       MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW,
-                              route->options ? "GET, HEAD, OPTIONS" : "GET, HEAD");
+                              route->options ? "GET, HEAD, OPTIONS"
+                              : route->post  ? "GET, HEAD, POST"
+                                             : "GET, HEAD");
       enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
       MHD_destroy_response(r);
       return ret;
     }
+    if (post && up->too_large)
+      return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "request body over the limit");
     PtHubStore *store = worker_store(server, &error);
     if (!store)
       return respond_gerror(conn, error);
@@ -215,13 +197,17 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
                       .url = url,
                       .raw_url = up->raw_url,
                       .method = method,
-                      .store = store};
+                      .store = store,
+                      .body = post ? (const char *)up->body->data : NULL,
+                      .body_len = post ? up->body->len : 0};
     return route->handler(&call);
   }
   gboolean evidence = g_str_has_prefix(url, EVIDENCE_PREFIX) && strcmp(method, "PUT") == 0;
   gboolean known = evidence || route_is(url, method, "/hub/v1/enrol", "POST") ||
                    route_is(url, method, "/hub/v1/events", "POST") ||
                    route_is(url, method, "/hub/v1/head", "POST") ||
+                   route_is(url, method, PT_HUB_NOTICES_PATH, "POST") ||
+                   route_is(url, method, PT_HUB_NOTICE_ACKS_PATH, "POST") ||
                    route_is(url, method, "/hub/v1/rotations", "POST") ||
                    route_is(url, method, "/hub/v1/station", "GET") ||
                    route_is(url, method, "/hub/v1/health", "GET");
@@ -274,6 +260,11 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
       answer = pt_hub_ingest_events(store, station, req.body, req.body_len, &error);
     } else if (strcmp(url, "/hub/v1/head") == 0) {
       answer = pt_hub_ingest_head(store, station, req.body, req.body_len, &error);
+    } else if (strcmp(url, PT_HUB_NOTICES_PATH) == 0) {
+      answer = pt_hub_notices_ingest(store, station, req.body, req.body_len, &error);
+      status = answer ? MHD_HTTP_CREATED : status;
+    } else if (strcmp(url, PT_HUB_NOTICE_ACKS_PATH) == 0) {
+      answer = pt_hub_notices_acks(store, station, req.body, req.body_len, &error);
     } else {
       answer = pt_hub_station_json(store, station, &error);
     }

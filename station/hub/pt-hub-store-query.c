@@ -193,7 +193,7 @@ pt_hub_store_events_explain(PtHubStore *store, const PtHubEventQuery *query, gui
 
 static const char sql_token_add[] = "INSERT INTO hub_tokens (name, role, gln, token_hash) "
                                     "VALUES ($1, $2, $3, decode($4, 'hex'))";
-static const char sql_token_find[] = "SELECT role, gln FROM hub_tokens WHERE token_hash = "
+static const char sql_token_find[] = "SELECT role, gln, name FROM hub_tokens WHERE token_hash = "
                                      "decode($1, 'hex') AND revoked_at IS NULL";
 
 gboolean
@@ -210,7 +210,7 @@ pt_hub_store_token_add(PtHubStore *store, const char *name, PtHubRole role, cons
 
 gboolean
 pt_hub_store_token_find(PtHubStore *store, const guint8 hash[PT_HASH_LEN], PtHubRole *role_out,
-                        char **gln_out, GError **error)
+                        char **gln_out, char **name_out, GError **error)
 {
   g_autofree char *hex = pt_hex_encode(hash, PT_HASH_LEN);
   const char *params[] = {hex};
@@ -222,6 +222,8 @@ pt_hub_store_token_find(PtHubStore *store, const guint8 hash[PT_HASH_LEN], PtHub
   if (found) {
     *role_out = strcmp(PQgetvalue(res, 0, 0), "admin") == 0 ? PT_HUB_ROLE_ADMIN : PT_HUB_ROLE_BUYER;
     *gln_out = pt_hub_pq_text(res, 0, 1);
+    if (name_out)
+      *name_out = pt_hub_pq_text(res, 0, 2);
   } else {
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "unknown or revoked token");
   }

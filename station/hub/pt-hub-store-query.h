@@ -73,10 +73,11 @@ typedef enum {
  * NULL for an admin. */
 gboolean pt_hub_store_token_add(PtHubStore *store, const char *name, PtHubRole role,
                                 const char *gln, const guint8 hash[PT_HASH_LEN], GError **error);
-/* The unrevoked token with @hash: its @role_out and @gln_out (transfer full, NULL for an
- * admin), or FALSE with PT_ERROR_NOT_FOUND. */
+/* The unrevoked token with @hash: its @role_out, @gln_out (transfer full, NULL for an admin)
+ * and @name_out (nullable; transfer full), or FALSE with PT_ERROR_NOT_FOUND. */
 gboolean pt_hub_store_token_find(PtHubStore *store, const guint8 hash[PT_HASH_LEN],
-                                 PtHubRole *role_out, char **gln_out, GError **error);
+                                 PtHubRole *role_out, char **gln_out, char **name_out,
+                                 GError **error);
 
 /* Buyer search ----------------------------------------------------------------------------- */
 

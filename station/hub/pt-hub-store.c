@@ -339,6 +339,24 @@ static const char *const migrations[] = {
     " END $$;"
     "CREATE TRIGGER events_verdict AFTER INSERT ON events REFERENCING NEW TABLE AS new_events"
     "  FOR EACH STATEMENT EXECUTE FUNCTION hub_events_verdict();",
+    /* 6: recall and hold notices to buyers that came through the hub (pt-hub-store-notices.c):
+     * one row per buyer's notice as its station numbered it, and the buyer's acknowledgement,
+     * which the station fetches back. */
+    "CREATE TABLE notices ("
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  notice bigint NOT NULL CHECK (notice >= 1),"
+    "  gln text NOT NULL CHECK (gln ~ '^[0-9]{13}$'),"
+    "  kind text NOT NULL CHECK (kind IN ('recall', 'hold')),"
+    "  drill boolean NOT NULL,"
+    "  lot text NOT NULL,"
+    "  body text NOT NULL,"
+    "  received_at timestamptz NOT NULL DEFAULT now(),"
+    "  acked_at timestamptz,"
+    "  ack_by text,"
+    "  ack_on_hand double precision CHECK (ack_on_hand >= 0),"
+    "  ack_action text,"
+    "  PRIMARY KEY (station_id, notice));"
+    "CREATE INDEX notices_gln ON notices (gln, received_at DESC);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_HUB_SCHEMA_VERSION);

@@ -38,7 +38,10 @@
  *                   inspections per declared class, fruit, fruit with defects, kg
  *   (the last three kept by a statement trigger on events, in ingest's transaction)
  * Version 3 (pt-hub-store-keys.c):
- *   key_rotations   per station, the rotation records the hub accepted, in chain order */
+ *   key_rotations   per station, the rotation records the hub accepted, in chain order
+ * Version 6 (pt-hub-store-notices.h):
+ *   notices         buyers' recall and hold notices a station sent through the hub, each
+ *                   with the buyer's acknowledgement */
 #pragma once
 
 #include "pt-key-chain.h"
@@ -48,7 +51,7 @@
 
 G_BEGIN_DECLS
 
-#define PT_HUB_SCHEMA_VERSION 5
+#define PT_HUB_SCHEMA_VERSION 6
 
 typedef struct _PtHubStore PtHubStore;
 

@@ -8,6 +8,7 @@
 
 #include "pt-error.h"
 #include "pt-hub-client.h"
+#include "pt-hub-sign.h"
 #include "pt-json.h"
 #include "pt-limits.h"
 #include "pt-log.h"
@@ -90,9 +91,12 @@ prepare(Send *s, const PtSyncConnector *c, const char *stored, gboolean escalati
       "X-Packtrace-Notice: %s", drill ? "drill" : json_string_value(json_object_get(body, "kind")));
   json_decref(body);
   gsize len = strlen(s->body);
-  g_auto(GStrv) auth = pt_hub_client_sign(keys, "POST", c->url, s->body, len, now_ns, &local);
+  /* A hub takes the notice at its own endpoint; a webhook at its URL. */
+  g_autofree char *url =
+      c->type == PT_SYNC_HUB ? pt_hub_client_url(c->url, PT_HUB_NOTICES_PATH) : g_strdup(c->url);
+  g_auto(GStrv) auth = pt_hub_client_sign(keys, "POST", url, s->body, len, now_ns, &local);
   if (!auth) {
-    s->why = g_strdup_printf("cannot sign for %s: %s", c->url, local->message);
+    s->why = g_strdup_printf("cannot sign for %s: %s", url, local->message);
     return FALSE;
   }
   s->headers = curl_slist_append(s->headers, "Content-Type: application/json");
@@ -111,7 +115,7 @@ prepare(Send *s, const PtSyncConnector *c, const char *stored, gboolean escalati
   }
   s->answer = g_string_new(NULL);
   CURL *e = s->easy = curl_easy_init();
-  curl_easy_setopt(e, CURLOPT_URL, c->url);
+  curl_easy_setopt(e, CURLOPT_URL, url);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers);
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, s->body);
   curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
@@ -240,11 +244,123 @@ pt_sync_notices_send(PtStore *store, const PtConfig *config, const char *data_di
   return ok;
 }
 
+/* The buyers' notices still open that a hub may hold an acknowledgement of: a JSON array of
+ * their ids (empty when none).  Returns: (transfer full). */
+static json_t *
+open_buyer_notices(PtStore *store, GError **error)
+{
+  json_t *all = pt_store_notices_list(store, 0, NULL, PT_RECALL_LIST_MAX, error);
+  if (!all)
+    return NULL;
+  json_t *ids = json_array();
+  gsize i;
+  json_t *n;
+  json_array_foreach(all, i, n)
+  {
+    const char *state = json_string_value(json_object_get(n, "state"));
+    if (!g_strcmp0(json_string_value(json_object_get(n, "recipient")), "buyer") &&
+        json_is_string(json_object_get(n, "gln")) && g_strcmp0(state, "acknowledged") != 0)
+      json_array_append(ids, json_object_get(n, "id"));
+  }
+  json_decref(all);
+  return ids;
+}
+
+/* Records one acknowledgement @ack the hub holds, as the portal would: only for the buyer's
+ * notice of that GLN, and only the first (one made on the station's own portal stands). */
+static gboolean
+record_hub_ack(PtStore *store, json_t *ack, const char *hub, guint *n_recorded, GError **error)
+{
+  gint64 id = json_integer_value(json_object_get(ack, "notice"));
+  const char *gln = json_string_value(json_object_get(ack, "gln"));
+  const char *by = json_string_value(json_object_get(ack, "by"));
+  const char *action = json_string_value(json_object_get(ack, "action"));
+  json_t *on_hand = json_object_get(ack, "quantity_on_hand");
+  gint64 when = 0;
+  if (id < 1 || !gln || !by || !action || !json_is_number(on_hand) ||
+      !pt_time_parse(json_string_value(json_object_get(ack, "acknowledged")), &when, NULL)) {
+    pt_log(G_LOG_LEVEL_WARNING, (PtLogSubject){0}, "hub %s: a malformed acknowledgement, ignored",
+           hub);
+    return TRUE;
+  }
+  if (!pt_store_begin(store, error))
+    return FALSE;
+  g_autoptr(GError) local = NULL;
+  json_t *n = pt_store_notice_get(store, id, &local);
+  gboolean ours = n && !g_strcmp0(json_string_value(json_object_get(n, "recipient")), "buyer") &&
+                  !g_strcmp0(json_string_value(json_object_get(n, "gln")), gln);
+  gboolean open =
+      ours && g_strcmp0(json_string_value(json_object_get(n, "state")), "acknowledged") != 0;
+  json_decref(n);
+  if (open &&
+      !pt_store_notice_ack(store, id, by, json_number_value(on_hand), action, when, error)) {
+    pt_store_rollback(store);
+    return FALSE;
+  }
+  if (!ours)
+    pt_log(G_LOG_LEVEL_WARNING, (PtLogSubject){0},
+           "hub %s: an acknowledgement of notice %" G_GINT64_FORMAT
+           " by %s, not its buyer: ignored",
+           hub, id, gln);
+  *n_recorded += open;
+  return pt_store_commit(store, error);
+}
+
+/* Asks each hub connector for the acknowledgements of the buyers' notices still open. */
+static gboolean
+pull_hub_acks(PtStore *store, const PtConfig *config, const char *data_dir, const PtKeys *keys,
+              guint *n_recorded, GError **error)
+{
+  g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(config, data_dir, error);
+  if (!connectors)
+    return FALSE;
+  gboolean any_hub = FALSE;
+  for (guint i = 0; i < connectors->len; i++)
+    any_hub |= ((PtSyncConnector *)connectors->pdata[i])->type == PT_SYNC_HUB;
+  if (!any_hub)
+    return TRUE;
+  json_t *ids = open_buyer_notices(store, error);
+  if (!ids)
+    return FALSE;
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && json_array_size(ids) && i < connectors->len; i++) {
+    const PtSyncConnector *c = connectors->pdata[i];
+    if (c->type != PT_SYNC_HUB)
+      continue;
+    PtHubTarget target = {
+        .url = c->url, .ca_file = c->ca_file, .proxy = c->proxy, .timeout_ms = c->timeout_ms};
+    json_t *body = json_pack("{sO}", "notices", ids);
+    long status = 0;
+    g_autoptr(GError) local = NULL;
+    json_t *answer =
+        pt_hub_client_call(&target, keys, "POST", PT_HUB_NOTICE_ACKS_PATH, body, &status, &local);
+    json_decref(body);
+    /* The hub away is the sync connector's to report; this asks again next time. */
+    if (!answer || status != 200) {
+      pt_log(G_LOG_LEVEL_DEBUG, (PtLogSubject){0}, "hub %s: acknowledgements not read: %s", c->name,
+             answer ? "HTTP error" : local->message);
+      json_decref(answer);
+      continue;
+    }
+    gsize j;
+    json_t *ack;
+    json_array_foreach(json_object_get(answer, "acks"), j, ack)
+    {
+      if (!(ok = record_hub_ack(store, ack, c->name, n_recorded, error)))
+        break;
+    }
+    json_decref(answer);
+  }
+  json_decref(ids);
+  return ok;
+}
+
 struct _PtNoticeWorker {
   const PtConfig *config;
   const char *data_dir;
   const PtKeys *keys;
   gint64 ack_deadline_ns;
+  gint64 next_hub_ack_ns; /* when to ask the hubs for acknowledgements next */
   PtStore *store;
   GThread *thread;
   GMutex lock;
@@ -278,6 +394,15 @@ worker_round(PtNoticeWorker *w)
   if (!pt_sync_notices_send(w->store, w->config, w->data_dir, w->keys, now,
                             PT_RECALL_SEND_TIMEOUT_MS, NULL, &error))
     goto out_log;
+  if (now >= w->next_hub_ack_ns) {
+    guint acked = 0;
+    w->next_hub_ack_ns = now + PT_RECALL_HUB_ACK_POLL_S * G_GINT64_CONSTANT(1000000000);
+    if (!pull_hub_acks(w->store, w->config, w->data_dir, w->keys, &acked, &error))
+      goto out_log;
+    if (acked)
+      pt_log(G_LOG_LEVEL_INFO, (PtLogSubject){0},
+             "%u recall notice(s) acknowledged by their buyers on the hub", acked);
+  }
   return;
 
 out_log:

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 #define PT_HUB_HEADER_DATE    "PT-Date"
 #define PT_HUB_HEADER_SIG     "PT-Signature"
 #define PT_HUB_STATION_ID_LEN 16 /* hex digits of pt_keys_station_id() */
+/* Recall notices to buyers through the hub (sync/RECALL-NOTICES.md), and their acks. */
+#define PT_HUB_NOTICES_PATH     "/hub/v1/notices"
+#define PT_HUB_NOTICE_ACKS_PATH "/hub/v1/notices/acks"
 
 /* The three header values of one signed request. */
 typedef struct {
