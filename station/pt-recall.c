@@ -11,11 +11,14 @@
 #include "pt-gs1.h"
 #include "pt-json.h"
 #include "pt-limits.h"
+#include "pt-public-config.h"
 #include "pt-store-recall.h"
+#include "pt-store-web.h"
 #include "pt-sync-config.h"
 #include "pt-text.h"
 #include "pt-time.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 gboolean
@@ -304,8 +307,19 @@ lot_json(PtStore *store, const Node *n, json_t *loads, json_t *dests, json_t *sh
   json_t *v;
   json_object_foreach(in_shed, k, v) total_add(shed_totals, k, json_number_value(v));
 
+  gint64 scans = 0, first_scan = 0;
+  if (!pt_store_scan_summary(store, b->id, &scans, &first_scan, error)) {
+    json_decref(lot_loads);
+    json_decref(pallets);
+    json_decref(evidence);
+    json_decref(in_shed);
+    return NULL;
+  }
   json_t *out = json_pack("{sIssssss}", "id", (json_int_t)b->id, "lot", b->lot, "gtin", b->gtin,
                           "product", b->product);
+  /* Consumers who scanned its label: a platform that sold it can tell them again. */
+  json_object_set_new(out, "consumer_scans", json_integer(scans));
+  json_object_set_new(out, "first_scan", first_scan ? pt_time_json(first_scan) : json_null());
   json_object_set_new(out, "grower", pt_json_string_or_null(b->grower));
   json_object_set_new(out, "pack_date", pt_json_string_or_null(b->pack_date));
   json_object_set_new(out, "status", json_string(b->status));
@@ -540,13 +554,74 @@ lots_to(json_t *impact, json_t *dest)
   return out;
 }
 
+/* The default words of the consumer page (web-ui/i18n.json, compiled in): what a recall tells
+ * a shopper to do when [public] says nothing.  NULL when the table is not in this binary.
+ * Returns: (transfer none). */
+static const char *
+page_word(const char *key, gboolean zh)
+{
+  static gsize once = 0;
+  static json_t *strings = NULL;
+  if (g_once_init_enter(&once)) {
+    g_autoptr(GBytes) bytes =
+        g_resources_lookup_data("/packtrace/web/i18n.json", G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+    gsize len = 0;
+    const char *data = bytes ? g_bytes_get_data(bytes, &len) : NULL;
+    strings = data ? pt_json_parse(data, len, NULL) : NULL;
+    g_once_init_leave(&once, 1);
+  }
+  return json_string_value(json_array_get(json_object_get(strings, key), zh ? 1 : 0));
+}
+
+/* What a platform that sold the lot can tell the consumers who scanned it (issue: "a consumer
+ * who scanned the batch before can be told again"): the scans of every lot concerned, the
+ * lot's page, and the message in both languages, in the consumer page's own words.  Never for
+ * a drill.  Returns: (transfer full). */
+static json_t *
+consumers_json(PtStation *station, const PtBatch *batch, json_t *impact, const char *kind,
+               const char *reason)
+{
+  json_int_t scans = 0;
+  gsize i;
+  json_t *lot;
+  json_array_foreach(json_object_get(impact, "lots"), i, lot) scans +=
+      json_integer_value(json_object_get(lot, "consumer_scans"));
+  const PtPublicConfig *pub = station->config->public_;
+  gboolean recall = strcmp(kind, "recall") == 0;
+  json_t *message = json_object();
+  for (int zh = 0; zh <= 1; zh++) {
+    const char *todo = pub ? pt_public_config_text(pub, "recall_instructions", zh) : NULL;
+    if (!todo)
+      todo = page_word(recall ? "c.recallDo" : "c.held", zh);
+    GString *m = g_string_new(NULL);
+    if (zh)
+      g_string_append_printf(m, "%s（批次 %s）%s。", batch->product, batch->lot,
+                             recall ? "已被召回" : "已暂停销售");
+    else
+      g_string_append_printf(m, "%s, lot %s, has been %s.", batch->product, batch->lot,
+                             recall ? "recalled" : "put on hold");
+    if (reason)
+      g_string_append_printf(m, zh ? "原因：%s。" : " Reason: %s.", reason);
+    if (todo)
+      g_string_append_printf(m, zh ? "%s" : " %s", todo);
+    if (pub && pub->hotline)
+      g_string_append_printf(m, zh ? "热线：%s。" : " Hotline: %s.", pub->hotline);
+    json_object_set_new(message, zh ? "zh" : "en", json_string(m->str));
+    g_string_free(m, TRUE);
+  }
+  g_autofree char *page =
+      pt_gs1_digital_link(station->config->public_host, batch->gtin, batch->lot, NULL);
+  return json_pack("{sIsssO}", "scans", scans, "page", page, "message", message);
+}
+
 /* Writes one recipient's notice; @lots and @shipped are stolen.  With @parts (nullable), a
  * buyer's notice is also added to them as its part of the hub's notice. */
 static gboolean
 add_notice(PtStation *station, PtStore *store, const PtBatch *batch, const char *kind,
            const char *reason, const char *event_id, gint64 recall_id, gint64 now,
            gint64 deadline_ns, const char *recipient_kind, const char *gln, const char *name,
-           const char *connector, json_t *lots, json_t *shipped, json_t *parts, GError **error)
+           const char *connector, json_t *lots, json_t *shipped, json_t *consumers, json_t *parts,
+           GError **error)
 {
   double quantity = 0;
   const char *uom = one_unit(shipped, &quantity);
@@ -563,6 +638,7 @@ add_notice(PtStation *station, PtStore *store, const PtBatch *batch, const char 
   if (!pt_store_notice_insert(store, &spec, &id, error)) {
     json_decref(lots);
     json_decref(shipped);
+    json_decref(consumers);
     return FALSE;
   }
   json_t *recipient = json_pack("{ss}", "kind", recipient_kind);
@@ -570,6 +646,8 @@ add_notice(PtStation *station, PtStore *store, const PtBatch *batch, const char 
   json_object_set_new(recipient, "name", json_string(name));
   json_t *body = notice_body(station, batch, kind, reason, event_id, id, now, deadline_ns,
                              recipient, lots, shipped);
+  if (consumers)
+    json_object_set_new(body, "consumers", consumers);
   /* Only a buyer with a GLN can be shown its notice on the hub. */
   if (parts && gln)
     json_array_append_new(parts,
@@ -665,7 +743,7 @@ pt_recall_notify_locked(PtStation *station, PtStore *store, const PtBatch *batch
                     : gln ? gln
                           : "(no destination)",
                     connector, lots_to(impact, d), json_deep_copy(json_object_get(d, "shipped")),
-                    parts, error))
+                    NULL, parts, error))
       goto out;
   }
   /* The buyers' notices to every hub too, where buyers outside the shed read them. */
@@ -688,10 +766,12 @@ pt_recall_notify_locked(PtStation *station, PtStore *store, const PtBatch *batch
       json_array_extend(all, part);
       json_decref(part);
     }
+    json_t *consumers =
+        strcmp(kind, "drill") != 0 ? consumers_json(station, batch, impact, kind, reason) : NULL;
     if (!add_notice(station, store, batch, kind, reason, event_id, recall_id, now,
                     rc.ack_deadline_ns, "platform", NULL, c->name, c->name, all,
                     json_deep_copy(json_object_get(json_object_get(impact, "totals"), "shipped")),
-                    NULL, error))
+                    consumers, NULL, error))
       goto out;
   }
   ok = TRUE;

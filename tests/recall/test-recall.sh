@@ -128,13 +128,19 @@ check "  a bad query is 400" \
 expect 1 "batch recall of an unknown lot fails" "$BIN" batch recall NOPE --reason "Listeria"
 check "  and makes no recall" '[ "$("$BIN" recall list --json | jq ".recalls | length")" = 0 ]'
 
-# The recall.
-expect 0 "batch recall R1" "$BIN" batch recall R1 --reason "Listeria monocytogenes found"
 wait_for() { # SECONDS CONDITION
   local i
   for ((i = 0; i < $1 * 10; i++)); do eval "$2" && return 0; sleep 0.1; done
   return 1
 }
+# Two shoppers' scans before the recall: the label of R1 and of R1-A, repacked from it (one
+# client counts once a lot), written by the station's tally within a second.
+curl -s -o /dev/null "$url/01/09506000134352/10/R1"
+curl -s -o /dev/null "$url/01/09506000134352/10/R1-A"
+wait_for 10 '[ "$(sqlite3 "$D/station.db" "SELECT sum(count) FROM scans")" = 2 ]'
+
+# The recall.
+expect 0 "batch recall R1" "$BIN" batch recall R1 --reason "Listeria monocytogenes found"
 firsts() { jq -s '[.[] | select(.notice.escalation == false)] | length' "$T/$1.jsonl"; }
 check "each buyer's receiver and the platform's get one signed notice" \
   'wait_for 20 "[ \"\$(firsts a)\$(firsts b)\$(firsts c)\$(firsts p)\" = 1111 ]"'
@@ -152,6 +158,10 @@ else
 fi
 check "  the platform's names every destination" \
   '[ "$(jq -s -c ".[0].notice | [.recipient.kind, (.lots | length)]" "$T/p.jsonl")" = "[\"platform\",3]" ]'
+check "  and tells the platform how many consumers scanned the lots concerned, and what to tell them again" \
+  '[ "$(jq -s -r ".[0].notice.consumers | [.scans, (.page | endswith(\"/01/09506000134352/10/R1\")), (.message.en | test(\"^Apples, lot R1, has been recalled. Reason: Listeria monocytogenes found. Stop eating it\")), (.message.zh | test(\"召回.*原因：Listeria monocytogenes found。\"))] | join(\" \")" "$T/p.jsonl")" = "2 true true true" ]'
+check "  buyers' notices carry no consumer message" \
+  '[ "$(jq -s "[.[].notice | select(has(\"consumers\"))] | length" "$T/a.jsonl" "$T/b.jsonl" "$T/c.jsonl")" = 0 ]'
 RID=$("$BIN" recall list --json | jq '.recalls[0].id')
 expect 1 "a recall of the recalled lot is refused" "$BIN" batch recall R1 --reason again
 check "  saying it is recalled" 'grep -q "recalled" <<<"$ERR"'
@@ -196,6 +206,8 @@ wait_for 20 '[ "$(drill_notice "$KEY_b")" != null ] && [ "$(drill_notice "$KEY_c
 DB=$(drill_notice "$KEY_b") DC=$(drill_notice "$KEY_c")
 check "the drill's notices reach buyers B and C, marked drill" \
   'wait_for 20 "[ \"\$(jq -s \"[.[] | select(.notice.drill == true)] | length\" \"$T/b.jsonl\")\$(jq -s \"[.[] | select(.notice.drill == true)] | length\" \"$T/c.jsonl\")\" = 11 ]"'
+check "  and the platform's drill notice tells no consumer" \
+  'wait_for 10 "[ \"\$(jq -s -c \"[.[].notice | select(.drill == true) | has(\\\"consumers\\\")] | unique\" \"$T/p.jsonl\")\" = \"[false]\" ]"'
 ack "$KEY_b" "$DB" '{"quantity_on_hand":0,"action":"drill: located"}' >/dev/null
 ack "$KEY_c" "$DC" '{"quantity_on_hand":2,"action":"drill: located"}' >/dev/null
 wait "$drill"
