@@ -12,8 +12,8 @@
 
 #define TOKEN_BYTES 32
 
-static gboolean
-gln_valid(const char *gln)
+gboolean
+pt_hub_gln_valid(const char *gln)
 {
   if (!gln || strlen(gln) != 13)
     return FALSE;
@@ -33,7 +33,7 @@ char *
 pt_hub_token_new(PtHubStore *store, const char *name, PtHubRole role, const char *gln,
                  GError **error)
 {
-  if (role == PT_HUB_ROLE_BUYER && !gln_valid(gln)) {
+  if (role == PT_HUB_ROLE_BUYER && !pt_hub_gln_valid(gln)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "a buyer needs --gln with 13 digits");
     return NULL;
   }

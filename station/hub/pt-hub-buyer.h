@@ -33,6 +33,9 @@ typedef struct {
 gboolean pt_hub_authorize_as(const PtHubCall *call, PtHubReply *reply, PtHubCaller *who);
 void pt_hub_caller_clear(PtHubCaller *who);
 
+/* TRUE when @gln (nullable) is 13 digits, as a buyer's scope is. */
+gboolean pt_hub_gln_valid(const char *gln);
+
 /* FALSE, with a 400 in @reply naming it, when @args hold one not in @known (NULL-ended) or
  * one of them twice. */
 gboolean pt_hub_args_check(GPtrArray *args, const char *const *known, PtHubReply *reply);

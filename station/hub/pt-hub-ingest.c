@@ -53,8 +53,8 @@ pt_hub_authenticate(PtHubStore *store, const PtHubRequest *req, GError **error)
   return pt_hub_authenticate_with(store, req, NULL, error);
 }
 
-static json_t *
-parse_object(const char *body, gsize len, GError **error)
+json_t *
+pt_hub_body_object(const char *body, gsize len, GError **error)
 {
   if (len > PT_HUB_BODY_MAX) {
     g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE, "request body over %d bytes", PT_HUB_BODY_MAX);
@@ -98,7 +98,7 @@ pt_hub_enrol_code_new(void)
 json_t *
 pt_hub_enrol(PtHubStore *store, const PtHubRequest *req, GError **error)
 {
-  json_t *o = parse_object(req->body, req->body_len, error);
+  json_t *o = pt_hub_body_object(req->body, req->body_len, error);
   if (!o)
     return NULL;
   const char *code = NULL, *key_hex = NULL, *name = NULL;
@@ -578,7 +578,7 @@ json_t *
 pt_hub_ingest_events(PtHubStore *store, const PtHubStation *station, const char *body, gsize len,
                      GError **error)
 {
-  json_t *o = parse_object(body, len, error);
+  json_t *o = pt_hub_body_object(body, len, error);
   if (!o)
     return NULL;
   json_t *events = json_object_get(o, "events");
@@ -649,7 +649,7 @@ json_t *
 pt_hub_ingest_head(PtHubStore *store, const PtHubStation *station, const char *body, gsize len,
                    GError **error)
 {
-  json_t *o = parse_object(body, len, error);
+  json_t *o = pt_hub_body_object(body, len, error);
   if (!o)
     return NULL;
   json_t *answer = NULL;

@@ -18,6 +18,10 @@
 
 G_BEGIN_DECLS
 
+/* A request body that must be one JSON object (at most PT_HUB_BODY_MAX bytes): PT_ERROR_TOO_LARGE,
+ * or PT_ERROR_MALFORMED naming what is wrong.  Returns: (transfer full). */
+json_t *pt_hub_body_object(const char *body, gsize len, GError **error);
+
 /* A request as the server read it: what the signature covers and the three headers. */
 typedef struct {
   const char *method;

@@ -3,6 +3,7 @@
 
 #include "pt-error.h"
 #include "pt-hub-buyer.h"
+#include "pt-hub-ingest.h"
 #include "pt-hub-reply.h"
 #include "pt-hub-store-notices.h"
 #include "pt-json.h"
@@ -13,29 +14,6 @@
 
 #define NOTICE_TYPE  "packtrace-recall-notice/1"
 #define NOTICES_PATH "/api/v1/buyer/notices"
-
-static json_t *
-parse_object(const char *body, gsize len, GError **error)
-{
-  json_t *o = pt_json_parse(body ? body : "", len, error);
-  if (o && !json_is_object(o)) {
-    g_set_error(error, PT_ERROR, PT_ERROR_MALFORMED, "the body is not a JSON object");
-    json_decref(o);
-    return NULL;
-  }
-  return o;
-}
-
-static gboolean
-gln_valid(const char *gln)
-{
-  if (!gln || strlen(gln) != 13)
-    return FALSE;
-  for (const char *c = gln; *c; c++)
-    if (!g_ascii_isdigit(*c))
-      return FALSE;
-  return TRUE;
-}
 
 /* What every buyer's notice of @recall shares: all but the parts that are one buyer's. */
 static json_t *
@@ -81,7 +59,7 @@ buyer_fault(json_t *buyer)
     return "has no notice number (an integer from 1)";
   if (!json_is_string(json_object_get(buyer, "notice_id")))
     return "has no notice_id";
-  if (!gln_valid(json_string_value(json_object_get(buyer, "gln"))))
+  if (!pt_hub_gln_valid(json_string_value(json_object_get(buyer, "gln"))))
     return "has no gln of 13 digits";
   if (!json_is_string(json_object_get(buyer, "name")))
     return "has no name";
@@ -95,7 +73,7 @@ json_t *
 pt_hub_notices_ingest(PtHubStore *store, const PtHubStation *station, const char *body, gsize len,
                       GError **error)
 {
-  json_t *recall = parse_object(body, len, error);
+  json_t *recall = pt_hub_body_object(body, len, error);
   if (!recall)
     return NULL;
   json_t *answer = NULL;
@@ -162,7 +140,7 @@ json_t *
 pt_hub_notices_acks(PtHubStore *store, const PtHubStation *station, const char *body, gsize len,
                     GError **error)
 {
-  json_t *o = parse_object(body, len, error);
+  json_t *o = pt_hub_body_object(body, len, error);
   if (!o)
     return NULL;
   json_t *answer = NULL;
@@ -240,7 +218,7 @@ notice_ack(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
     pt_hub_reply_error(reply, 403, "only the buyer a notice went to acknowledges it");
     goto out;
   }
-  body = parse_object(call->body, call->body_len, &error);
+  body = pt_hub_body_object(call->body, call->body_len, &error);
   json_t *on_hand = body ? json_object_get(body, "quantity_on_hand") : NULL;
   const char *action = body ? json_string_value(json_object_get(body, "action")) : NULL;
   if (body && (!json_is_number(on_hand) || !(json_number_value(on_hand) >= 0) ||

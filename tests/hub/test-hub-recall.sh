@@ -7,6 +7,9 @@
 # unknown notice, a malformed acknowledgement and no token are refused; buyer A's
 # acknowledgement on the hub comes back to the station (who, when, quantity on hand, action),
 # which counts the recall acknowledged; a second acknowledgement is a conflict.
+# A second shed received lot N1 too, repacked it into N1-X and sent that to buyer C: the hub's
+# impact list of N1 follows it there (forward), and from buyer C's GLN back to N1 (backward),
+# for an admin token alone.
 set -u
 . "$(dirname "$0")/../tap.sh"
 . "$(dirname "$0")/pg-fixture.sh"
@@ -14,9 +17,11 @@ BIN=${PACKTRACE_BUILD:?}/station/packtrace
 T=$(mktemp -d)
 hub=
 station=
+station2=
 cleanup() {
   [ -n "$hub" ] && kill "$hub" 2>/dev/null
   [ -n "$station" ] && kill "$station" 2>/dev/null
+  [ -n "$station2" ] && kill "$station2" 2>/dev/null
   wait 2>/dev/null
   rm -rf "$T"
   pg_fixture_stop
@@ -34,6 +39,7 @@ HUB=http://127.0.0.1:$(cat "$T/hub.port")
 export PACKTRACE_DATA=$T/s
 GLN_A=4012345000016
 GLN_B=4012345000023
+GLN_C=4012345000030
 GTIN=09506000134352
 must() { "$@" >/dev/null 2>"$T/must.err" || { echo "Bail out! $* failed: $(cat "$T/must.err")"; exit 1; }; }
 must "$BIN" init
@@ -49,6 +55,18 @@ must "$BIN" load close 1
 must "$BIN" load new --plate B-222 --seal S-2 --destination "Buyer B" --destination-gln $GLN_B
 must "$BIN" load add 2 N2
 must "$BIN" load close 2
+# The second shed: N1 received, repacked into N1-X (30) and N1-Y (70), N1-X loaded for buyer C.
+s2() { PACKTRACE_DATA=$T/s2 "$@"; }
+must s2 "$BIN" init
+sed -i 's/^demo=auto/demo=off/' "$T/s2/station.ini"
+code=$("$BIN" hub station enrol-code "Shed 2" --json | jq -r .code)
+must s2 "$BIN" sync add hub --type hub --url "$HUB" --enrol "$code"
+sed -i 's/^\[sync hub\]$/[sync hub]\nretry_min_ms=100\nretry_max_ms=1000/' "$T/s2/station.ini"
+must s2 "$BIN" batch new --product Apples --gtin $GTIN --lot N1 --quantity 100 --uom KGM
+must s2 "$BIN" batch repack N1 --into N1-X=30 --into N1-Y=70
+must s2 "$BIN" load new --plate C-333 --seal S-3 --destination "Buyer C" --destination-gln $GLN_C
+must s2 "$BIN" load add 1 N1-X
+must s2 "$BIN" load close 1
 TOKEN_A=$("$BIN" hub buyer add "Buyer A purchasing" --gln $GLN_A | head -1)
 TOKEN_B=$("$BIN" hub buyer add "Buyer B purchasing" --gln $GLN_B | head -1)
 ADMIN=$("$BIN" hub admin add "Co-op office" | head -1)
@@ -56,6 +74,8 @@ ADMIN=$("$BIN" hub admin add "Co-op office" | head -1)
 
 "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
 station=$!
+PACKTRACE_DATA=$T/s2 "$BIN" run --listen 127.0.0.1:0 >"$T/run2.out" 2>"$T/run2.err" &
+station2=$!
 SID=$("$BIN" key show --json | jq -r .station_id)
 
 # hub_get TOKEN PATH: the body into $T/b, the status into $CODE.
@@ -134,4 +154,25 @@ check "the hub counts the hub's notice as delivered, with the platforms" \
   '[ "$("$BIN" recall list --json | jq -r "[.recalls[] | select(.lot == \"N1\")][0].platforms_delivered")" = 1 ]'
 check "the hub logged no fault" \
   '! grep -qi "warning\|critical" "$T/hub.err" || { grep -i "warning\|critical" "$T/hub.err" | head -5 | sed "s/^/# /"; false; }'
+
+# --- the impact list across the stations, on the hub -------------------------------------
+SID2=$(s2 "$BIN" key show --json | jq -r .station_id)
+impact() { hub_get "$1" "/api/v1/recalls/impact?$2"; }
+check "the hub's impact list of N1 (admin) follows it into the second shed's repack" \
+  'wait_for 30 "impact $ADMIN lot=N1 && [ \"\$(jq -c \"[.lots[] | [.lot, .via, .from]]\" \"$T/b\")\" = \"[[\\\"N1\\\",\\\"seed\\\",null],[\\\"N1-X\\\",\\\"transformation\\\",\\\"N1\\\"],[\\\"N1-Y\\\",\\\"transformation\\\",\\\"N1\\\"]]\" ]"'
+check "  with every load of every lot, from both stations: plate, seal, destination, quantity" \
+  '[ "$(jq -r "[.lots[].loads[] | select(.step == \"loading\") | [.plate, .seal, .destination_gln, .station, .quantity, .uom] | join(\",\")] | sort | join(\" \")" "$T/b")" = "A-111,S-1,$GLN_A,$SID,100,KGM C-333,S-3,$GLN_C,$SID2,30,KGM" ]'
+check "  its destinations A and C with what each got, and buyer A's token named" \
+  '[ "$(jq -c "[([.destinations[] | [.gln, .lots, .shipped.KGM]] | sort), .buyers[\"$GLN_A\"], .totals.stations, .totals.lots]" "$T/b")" = "[[[\"$GLN_A\",[\"N1\"],100],[\"$GLN_C\",[\"N1-X\"],30]],[\"Buyer A purchasing\"],2,3]" ]'
+impact "$TOKEN_A" lot=N1
+check "  refused to a buyer's token (403)" '[ "$CODE" = 403 ]'
+impact "$ADMIN" gln=$GLN_C
+check "backward from buyer C: N1-X and its source N1" \
+  '[ "$CODE" = 200 ] && [ "$(jq -c "[.direction, [.lots[] | [.lot, .via]]]" "$T/b")" = "[\"backward\",[[\"N1-X\",\"seed\"],[\"N1\",\"source\"]]]" ]'
+impact "$ADMIN" lot=NOPE
+check "an unknown lot: 404" '[ "$CODE" = 404 ]'
+impact "$ADMIN" "lot=N1&gln=$GLN_C"
+check "lot and gln at once: 400" '[ "$CODE" = 400 ]'
+impact "$ADMIN" gln=4012345000031
+check "a GLN with a wrong check digit: 400" '[ "$CODE" = 400 ]'
 tap_finish
