@@ -26,6 +26,7 @@
 #include "pt-batch.h"
 #include "pt-cert-cn.h"
 #include "pt-error.h"
+#include "pt-text.h"
 #include "pt-time.h"
 
 #include <string.h>
@@ -177,18 +178,6 @@ pt_export_cn_record(PtStation *station, PtStore *store, const char *ref, GError 
   return o;
 }
 
-static void
-csv_field(GString *out, const char *value)
-{
-  g_string_append_c(out, '"');
-  for (const char *p = value ? value : ""; *p; p++) {
-    if (*p == '"')
-      g_string_append_c(out, '"');
-    g_string_append_c(out, *p);
-  }
-  g_string_append_c(out, '"');
-}
-
 GBytes *
 pt_export_cn_csv(const json_t *records)
 {
@@ -196,7 +185,7 @@ pt_export_cn_csv(const json_t *records)
   for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
     if (i)
       g_string_append_c(out, ',');
-    csv_field(out, fields[i].zh);
+    pt_csv_cell(out, fields[i].zh);
   }
   g_string_append(out, "\r\n");
   size_t k;
@@ -206,7 +195,7 @@ pt_export_cn_csv(const json_t *records)
     for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
       if (i)
         g_string_append_c(out, ',');
-      csv_field(out, json_string_value(json_object_get(record, fields[i].key)));
+      pt_csv_cell(out, json_string_value(json_object_get(record, fields[i].key)));
     }
     g_string_append(out, "\r\n");
   }

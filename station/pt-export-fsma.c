@@ -30,6 +30,7 @@
 #include "pt-event-check.h"
 #include "pt-file.h"
 #include "pt-json.h"
+#include "pt-text.h"
 #include "pt-limits.h"
 #include "pt-store-export.h"
 #include "pt-time.h"
@@ -814,18 +815,6 @@ pt_fsma_rows(PtStation *station, PtStore *store, const PtFsmaQuery *query, GErro
   return g_steal_pointer(&rows);
 }
 
-static void
-csv_field(GString *out, const char *value)
-{
-  g_string_append_c(out, '"');
-  for (const char *p = value; *p; p++) {
-    if (*p == '"')
-      g_string_append_c(out, '"');
-    g_string_append_c(out, *p);
-  }
-  g_string_append_c(out, '"');
-}
-
 GBytes *
 pt_fsma_csv(const GPtrArray *rows)
 {
@@ -833,7 +822,7 @@ pt_fsma_csv(const GPtrArray *rows)
   for (guint c = 0; c < PT_FSMA_N_COLUMNS; c++) {
     if (c)
       g_string_append_c(out, ',');
-    csv_field(out, pt_fsma_columns[c]);
+    pt_csv_cell(out, pt_fsma_columns[c]);
   }
   g_string_append(out, "\r\n");
   for (guint i = 0; i < rows->len; i++) {
@@ -841,7 +830,7 @@ pt_fsma_csv(const GPtrArray *rows)
     for (guint c = 0; c < PT_FSMA_N_COLUMNS; c++) {
       if (c)
         g_string_append_c(out, ',');
-      csv_field(out, r->cells[c]);
+      pt_csv_cell(out, r->cells[c]);
     }
     g_string_append(out, "\r\n");
   }

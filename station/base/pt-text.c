@@ -33,3 +33,22 @@ pt_check_text(const char *what, const char *text, gsize max, gboolean required, 
   }
   return TRUE;
 }
+
+void
+pt_csv_cell(GString *out, const char *value)
+{
+  const char *v = value ? value : "";
+  gboolean formula = v[0] && strchr("=+-@\t\r", v[0]);
+  gboolean quote = strpbrk(v, ",\"\r\n") != NULL;
+  if (quote)
+    g_string_append_c(out, '"');
+  if (formula)
+    g_string_append_c(out, '\'');
+  for (const char *c = v; *c; c++) {
+    if (*c == '"')
+      g_string_append_c(out, '"');
+    g_string_append_c(out, *c);
+  }
+  if (quote)
+    g_string_append_c(out, '"');
+}

@@ -21,6 +21,7 @@
 #include "pt-limits.h"
 #include "pt-scan-signal.h"
 #include "pt-store-buyer-stats.h"
+#include "pt-text.h"
 #include "pt-store-buyer.h"
 #include "pt-time.h"
 
@@ -35,25 +36,6 @@ static const char *const stats_params[] = {"from", "to", "grower", "gtin"};
 
 static const char *const search_params[] = {"lot",   "gtin",    "grower", "date",   "from",  "to",
                                             "grade", "verdict", "limit",  "offset", "format"};
-
-void
-pt_csv_cell(GString *out, const char *value)
-{
-  const char *v = value ? value : "";
-  gboolean formula = v[0] && strchr("=+-@\t\r", v[0]);
-  gboolean quote = strpbrk(v, ",\"\r\n") != NULL;
-  if (quote)
-    g_string_append_c(out, '"');
-  if (formula)
-    g_string_append_c(out, '\'');
-  for (const char *c = v; *c; c++) {
-    if (*c == '"')
-      g_string_append_c(out, '"');
-    g_string_append_c(out, *c);
-  }
-  if (quote)
-    g_string_append_c(out, '"');
-}
 
 static json_t *
 load_to_json(const PtBuyerLoad *l)

@@ -12,6 +12,7 @@
 #include "pt-store-buyer-stats.h"
 #include "pt-store-buyer.h"
 #include "pt-test-station.h"
+#include "pt-text.h"
 #include "pt-time.h"
 
 #include <string.h>
