@@ -10,6 +10,9 @@
 #include "pt-http.h"
 #include "pt-test-station.h"
 #include "pt-load.h"
+#include "pt-keys.h"
+#include "pt-store-auth.h"
+#include "pt-time.h"
 #include "pt-station.h"
 
 #include <errno.h>
@@ -23,6 +26,10 @@
 #include <unistd.h>
 
 #define OPERATOR_TOKEN "fuzz-operator-token-0123456789ab"
+/* A buyer's API key scoped to BUYER_GLN, which received the recalled lot PT2611250004: its
+ * portal's notices and their acknowledgement (a JSON body) are reachable. */
+#define BUYER_KEY "ptk_fuzz-buyer-key-0123456789abcdefghijklmnop"
+#define BUYER_GLN "4012345000016"
 /* Rounds of the daemon with nothing read before the exchange counts as over. */
 #define IDLE_ROUNDS 3
 #define MAX_ROUNDS  20000
@@ -63,7 +70,8 @@ must(gboolean ok, GError *error)
   }
 }
 
-/* Three batches (lots PT2611250001..3, one held with events), and an open load. */
+/* Three batches (lots PT2611250001..3, one held with events), and an open load; a fourth lot
+ * went to the buyer on a closed load and is recalled (one notice to it). */
 static void
 populate(PtStore *store)
 {
@@ -85,6 +93,23 @@ populate(PtStore *store)
       must(pt_batch_change_status(station, store, b, PT_BATCH_HOLD, "spots", &error), error);
     }
   }
+  PtBatchSpec spec = {.product = "Oranges", .gtin = "09506000134352", .pack_date = "2026-11-25"};
+  g_autoptr(PtBatch) sold = pt_batch_create(station, store, &spec, &error);
+  must(sold != NULL, error);
+  PtLoadSpec to_buyer = {.plate = "CD-456", .seal = "S-43", .destination_gln = BUYER_GLN};
+  g_autoptr(PtLoad) shipped = pt_load_create(store, &to_buyer, &error);
+  must(shipped != NULL, error);
+  must(pt_load_add_batch(station, store, shipped->id, sold, "operator", pt_now_ns(), NULL, NULL,
+                         &error),
+       error);
+  must(pt_load_close(station, store, shipped->id, NULL, &error), error);
+  must(pt_batch_change_status(station, store, sold, PT_BATCH_RECALL, "fuzz", &error), error);
+  guint8 sum[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(sum, (const guint8 *)BUYER_KEY, strlen(BUYER_KEY));
+  g_autofree char *hash = pt_hex_encode(sum, sizeof sum);
+  gint64 id = 0;
+  must(pt_store_apikey_insert(store, "fuzz-buyer", "buyer", BUYER_GLN, hash, 0, &id, &error),
+       error);
   PtLoadSpec load = {.plate = "AB-123", .seal = "S-42", .dock = "1"};
   g_autoptr(PtLoad) l = pt_load_create(store, &load, &error);
   must(l != NULL, error);
