@@ -188,13 +188,17 @@
   function amounts(o) { return Object.keys(o || {}).map(function (u) { return o[u] + ' ' + u; }).join(', ') || '0'; }
   function recallTable(list) {
     if (!list.length) return el('p', { class: 'sub' }, [t('d.noRecalls')]);
-    return table([t('d.r.lot'), t('d.r.kind'), t('d.r.reason'), t('d.r.when'), t('d.r.progress'), t('d.r.shipped'), t('d.r.onHand')],
+    /* An admin can open a recall's impact list (station-recall.js). */
+    var impact = window.ptImpact && window.ptImpact.available();
+    var head = [t('d.r.lot'), t('d.r.kind'), t('d.r.reason'), t('d.r.when'), t('d.r.progress'), t('d.r.shipped'), t('d.r.onHand')];
+    return table(impact ? head.concat([t('d.i.title')]) : head,
       list.map(function (r) {
         var progress = t('d.r.acked', { a: r.acknowledged, m: r.buyers });
         if (r.escalated) progress += ' · ' + t('d.r.escalated', { e: r.escalated });
         return [r.lot, t('d.r.kind:' + (r.drill ? 'drill' : r.kind)), r.reason || '', ui.stamp(new Date(r.created_ns / 1e6).toISOString()),
           el('span', { class: 'r-progress' + (r.escalated ? ' bad' : '') }, [progress]),
-          amounts(r.shipped), t('d.r.accounted', { q: amounts(r.shipped_acknowledged), s: amounts(r.shipped) }) + (Object.keys(r.on_hand_reported || {}).length ? ' · ' + amounts(r.on_hand_reported) : '')];
+          amounts(r.shipped), t('d.r.accounted', { q: amounts(r.shipped_acknowledged), s: amounts(r.shipped) }) + (Object.keys(r.on_hand_reported || {}).length ? ' · ' + amounts(r.on_hand_reported) : '')]
+          .concat(impact ? [button(t('d.i.button'), 'impact', function () { window.ptImpact.show(r.lot); })] : []);
       }), 'recalls');
   }
   var batches = [];

@@ -2,7 +2,9 @@
 // playwright-core: buyer A signs in, sees N1's recall (lot, reason, quantity shipped) and N2's
 // hold, acknowledges the recall in English and the hold in Chinese; the station's database
 // then holds each acknowledgement as given; buyer B sees no notice; the operator's dashboard
-// shows both with their progress.  Prints TAP.
+// shows both with their progress; an admin opens N1's impact list from its row (its load,
+// destination and the buyer account told), in Chinese too, and walks back from buyer A's GLN.
+// Prints TAP.
 // argv: BASE_URL OUT_DIR PASSWORD STATION_DB
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -93,6 +95,45 @@ try {
   const t2 = await op.locator('#recalls table.recalls tr', { hasText: 'N2' }).textContent();
   ok(/hold/.test(t2) && /1 of 1 acknowledged/.test(t2), 'and N2\'s hold', t2);
   await op.locator('#recalls').screenshot({ path: join(outDir, 'recall-dashboard-en.png') });
+  ok(await op.locator('#impact').isHidden() && (await n1.locator('button', { hasText: 'Impact list' }).count()) === 0,
+    'an operator gets no impact list (the API is an admin\'s)');
+
+  /* An admin: N1's impact list from its row, in both languages, then backward from a GLN. */
+  const actx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+  const adm = await actx.newPage();
+  const admProblems = [];
+  adm.on('pageerror', (e) => admProblems.push(e.message));
+  await adm.goto(base + '/station', { waitUntil: 'load', timeout: 20000 });
+  await adm.fill('#name', 'adm');
+  await adm.fill('#password', pw);
+  await adm.click('#login button[type=submit]');
+  const a1 = adm.locator('#recalls table.recalls tr', { hasText: 'N1' });
+  await a1.locator('button', { hasText: 'Impact list' }).click({ timeout: 15000 });
+  await adm.locator('#impact-summary').waitFor({ timeout: 10000 });
+  const sum = await adm.locator('#impact-summary').textContent();
+  ok(/^1 lots, 1 loads, 1 destinations · shipped 100 KGM · still in the shed none/.test(sum),
+    'the admin opens N1\'s impact list from its row: 1 lot, 1 load, 1 destination, 100 KGM shipped', sum);
+  const loads = await adm.locator('table.impact-loads').textContent();
+  const dests = await adm.locator('table.impact-dests').textContent();
+  ok(/#1/.test(loads) && /A-111/.test(loads) && /S-1/.test(loads) && /Buyer A/.test(loads) && /N1 \(100 KGM\)/.test(loads),
+    '  its load: number, plate, seal, destination and what it carried of N1', loads);
+  ok(/Buyer A/.test(dests) && /4012345000016/.test(dests) && /buyer-a/.test(dests),
+    '  its destination with the buyer account that is told', dests);
+  await adm.locator('#impact').screenshot({ path: join(outDir, 'recall-impact-en.png') });
+  await adm.click('#lang');
+  await adm.locator('#impact-title', { hasText: '影响范围' }).waitFor({ timeout: 5000 });
+  await adm.locator('#recalls table.recalls tr', { hasText: 'N1' }).locator('button', { hasText: '影响范围' }).click();
+  await adm.locator('#impact-summary', { hasText: '个批次' }).waitFor({ timeout: 10000 });
+  const zh = await adm.locator('#impact-summary').textContent();
+  ok(/^1 个批次，1 车，1 个收货方 · 已发货 100 KGM/.test(zh), '  in Chinese', zh);
+  await adm.selectOption('#impact-form select[name=by]', 'gln');
+  await adm.fill('#impact-form input[name=value]', '4012345000016');
+  await adm.click('#impact-form button[type=submit]');
+  await adm.locator('table.impact-lots tr', { hasText: 'N2' }).waitFor({ timeout: 10000 });
+  const back = await adm.locator('table.impact-lots').textContent();
+  ok(/N1/.test(back) && /N2/.test(back), 'backward from buyer A\'s GLN: both lots it got', back);
+  await adm.locator('#impact').screenshot({ path: join(outDir, 'recall-impact-zh.png') });
+  ok(admProblems.length === 0, 'no script errors on the admin\'s dashboard', admProblems.join('\n'));
 } catch (e) {
   ok(false, 'the recall notices on the portal', e.stack || e.message);
 }

@@ -34,6 +34,7 @@ must "$BIN" batch hold N2 --reason "residue check"
 must sh -c "echo '$PW' | '$BIN' user add buyer-a --role buyer --scope $GLN_A"
 must sh -c "echo '$PW' | '$BIN' user add buyer-b --role buyer --scope $GLN_B"
 must sh -c "echo '$PW' | '$BIN' user add op --role operator"
+must sh -c "echo '$PW' | '$BIN' user add adm --role admin"
 
 : >"$T/run.out"
 "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
