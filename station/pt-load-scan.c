@@ -141,8 +141,8 @@ pt_load_scan_handle(PtLoadScan *scan, const char *camera, const char *dock, cons
   if (!remember(scan, key))
     return PT_QR_REPEAT;
   gboolean existed = FALSE;
-  if (pt_load_add_batch(scan->station, scan->store, load->id, batch, camera, utc_ns, NULL, &existed,
-                        &error)) {
+  if (pt_load_add_batch(scan->station, scan->store, load->id, batch, 0, camera, utc_ns, NULL,
+                        &existed, &error)) {
     if (!existed)
       g_message("camera %s: lot %s put on load %" G_GINT64_FORMAT, camera, batch->lot, load->id);
     return existed ? PT_QR_REPEAT : PT_QR_LOADED;

@@ -169,9 +169,10 @@ biz_transaction(const PtConfig *config, const char *type, const char *number)
 
 static json_t *
 load_event(const PtConfig *config, const PtLoad *load, const PtBatch *batch, const char *step,
-           gint64 when_ns)
+           gint64 when_ns, double quantity)
 {
-  json_t *ev = pt_epcis_event_new(config, batch, step, when_ns, 0, NULL);
+  json_t *ev = pt_epcis_event_new(config, batch, step, when_ns, quantity > 0 ? quantity : 0,
+                                  quantity > 0 ? batch->uom : NULL);
   json_object_set_new(ev, "disposition", json_string("in_transit"));
   if (load->bol || load->desadv || load->po) {
     json_t *list = json_array();
@@ -356,11 +357,45 @@ evidence_to_event(const Evidence *e, json_t *ev)
     json_object_set_new(ev, "pt:evidenceMissing", json_string(e->missing));
 }
 
+/* Quantities are decimals a person typed: this much is rounding, not a lot left. */
+#define QUANTITY_EPSILON 1e-6
+
+/* How much of @batch goes on load @load_id: @asked (> 0), or (0) what is left of the lot once
+ * its other loads took theirs; -1 for a lot without a quantity.  *@refused says why when
+ * nothing is left, or less than asked: a loose lot is never counted on two trucks whole. */
+static gboolean
+load_quantity(PtStore *store, gint64 load_id, const PtBatch *batch, double asked, double *out,
+              char **refused, GError **error)
+{
+  *out = -1;
+  if (!batch->has_quantity) {
+    if (asked > 0)
+      *refused = g_strdup_printf("lot %s has no quantity to load %g of", batch->lot, asked);
+    return TRUE;
+  }
+  PtLoadedSoFar so_far;
+  if (!pt_store_load_batch_loaded(store, batch->id, load_id, &so_far, error))
+    return FALSE;
+  const char *uom = batch->uom ? batch->uom : "";
+  double left = so_far.whole ? 0 : batch->quantity - so_far.quantity;
+  if (left <= QUANTITY_EPSILON)
+    *refused = g_strdup_printf("nothing of lot %s is left to load: all %g %s went on load %s",
+                               batch->lot, batch->quantity, uom, so_far.load_ids);
+  else if (asked > left + QUANTITY_EPSILON)
+    *refused = g_strdup_printf("only %g %s of lot %s is left to load (%g %s went on load %s)", left,
+                               uom, batch->lot, batch->quantity - left, uom,
+                               so_far.load_ids ? so_far.load_ids : "none");
+  else
+    *out = asked > 0 ? asked : left;
+  g_free(so_far.load_ids);
+  return TRUE;
+}
+
 /* Inside the transaction: the load's state as it is under the write lock. */
 static gboolean
-add_locked(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch, const char *source,
-           gint64 scan_ns, const Evidence *evidence, PtLoadItem **item_out, gboolean *existed,
-           char **refused, GError **error)
+add_locked(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch, double asked,
+           const char *source, gint64 scan_ns, const Evidence *evidence, PtLoadItem **item_out,
+           gboolean *existed, char **refused, GError **error)
 {
   g_autoptr(PtLoad) load = pt_store_load_get(store, load_id, error);
   if (!load || !check_open(load, error))
@@ -380,10 +415,13 @@ add_locked(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch, c
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
   }
+  double quantity = -1;
+  if (!*refused && !load_quantity(store, load_id, fresh, asked, &quantity, refused, error))
+    return FALSE;
   if (*refused)
     return pt_store_load_refusal_insert(store, load_id, batch->id, pt_now_ns(), source, *refused,
                                         error);
-  json_t *ev = load_event(station->config, load, fresh, "loading", scan_ns);
+  json_t *ev = load_event(station->config, load, fresh, "loading", scan_ns, quantity);
   json_object_set_new(ev, "pt:loadedBy", json_string(source));
   evidence_to_event(evidence, ev);
   PtEventRow row = {0};
@@ -414,7 +452,8 @@ add_locked(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch, c
     ok = pt_store_evidence_pending_insert(store, &pending, error);
   }
   ok = ok &&
-       pt_store_load_item_insert(store, load_id, batch->id, row.seq, pt_now_ns(), source, error) &&
+       pt_store_load_item_insert(store, load_id, batch->id, row.seq, pt_now_ns(), source, quantity,
+                                 error) &&
        pt_store_load_item_get(store, load_id, batch->id, item_out, error);
   pt_event_row_clear(&row);
   return ok;
@@ -422,9 +461,13 @@ add_locked(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch, c
 
 gboolean
 pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch,
-                  const char *source, gint64 scan_ns, PtLoadItem **out, gboolean *existed_out,
-                  GError **error)
+                  double quantity, const char *source, gint64 scan_ns, PtLoadItem **out,
+                  gboolean *existed_out, GError **error)
 {
+  if (!(quantity >= 0) || quantity > 1e9) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "a quantity is a number from 0 (the rest)");
+    return FALSE;
+  }
   g_autoptr(PtLoad) load = pt_store_load_get(store, load_id, error);
   if (!load || !check_open(load, error))
     return FALSE;
@@ -450,8 +493,8 @@ pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *b
   if (!item) {
     ok = pt_store_begin(store, error);
     if (ok) {
-      ok = add_locked(station, store, load_id, batch, source, scan_ns, &evidence, &item, &existed,
-                      &refused, error) &&
+      ok = add_locked(station, store, load_id, batch, quantity, source, scan_ns, &evidence, &item,
+                      &existed, &refused, error) &&
            pt_store_commit(store, error);
       if (!ok)
         pt_store_rollback(store);
@@ -546,7 +589,7 @@ close_locked(PtStation *station, PtStore *store, gint64 load_id, json_t *photos,
   gint64 now = pt_now_ns();
   for (guint i = 0; i < batches->len; i++) {
     const PtBatch *batch = g_ptr_array_index(batches, i);
-    json_t *ev = load_event(station->config, load, batch, "departing", now);
+    json_t *ev = load_event(station->config, load, batch, "departing", now, -1);
     g_autoptr(PtPallet) pallet = NULL;
     if (!pt_store_pallet_holding_batch(store, batch->id, 0, &pallet, error)) {
       json_decref(ev);
@@ -594,7 +637,7 @@ pt_load_remove_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch
   if (ok) {
     /* The loading event stays signed; this one says the batch came off the truck again. */
     gint64 now = pt_now_ns();
-    json_t *ev = load_event(station->config, load, batch, "unloading", now);
+    json_t *ev = load_event(station->config, load, batch, "unloading", now, -1);
     json_object_del(ev, "disposition");
     json_object_set_new(ev, "pt:removedBy", json_string(source));
     if (reason)
@@ -683,13 +726,14 @@ add_pallet_locked(PtStation *station, PtStore *store, gint64 load_id, const char
   for (guint i = 0; i < batches->len; i++) {
     const PtBatch *batch = g_ptr_array_index(batches, i);
     const PtPalletCases *c = g_ptr_array_index(contents, i);
-    json_t *ev = load_event(station->config, load, batch, "loading", scan_ns);
+    json_t *ev = load_event(station->config, load, batch, "loading", scan_ns, -1);
     set_pallet(ev, sscc, batch, c->cases);
     json_object_set_new(ev, "pt:loadedBy", json_string(source));
     PtEventRow row = {0};
     gboolean ok =
         pt_trace_append(store, station->keys, batch->id, "loading", scan_ns, ev, &row, error) &&
-        pt_store_load_item_insert(store, load_id, batch->id, row.seq, pt_now_ns(), source, error);
+        pt_store_load_item_insert(store, load_id, batch->id, row.seq, pt_now_ns(), source, -1,
+                                  error);
     json_decref(ev);
     pt_event_row_clear(&row);
     if (!ok)
@@ -749,7 +793,7 @@ remove_pallet_locked(PtStation *station, PtStore *store, gint64 load_id, const c
     g_autoptr(PtBatch) batch = pt_store_batch_get(store, c->batch_id, error);
     if (!batch)
       return FALSE;
-    json_t *ev = load_event(station->config, load, batch, "unloading", now);
+    json_t *ev = load_event(station->config, load, batch, "unloading", now, -1);
     json_object_del(ev, "disposition");
     set_pallet(ev, sscc, batch, c->cases);
     json_object_set_new(ev, "pt:removedBy", json_string(source));
@@ -787,9 +831,12 @@ json_t *
 pt_load_item_to_json(const PtLoadItem *it)
 {
   g_autofree char *added = pt_time_format(it->added_ns);
-  return json_pack("{sIsssssIssssss}", "batch_id", (json_int_t)it->batch_id, "lot", it->lot, "gtin",
-                   it->gtin, "event_seq", (json_int_t)it->event_seq, "event_id", it->event_id,
-                   "added", added, "source", it->source);
+  json_t *o = json_pack("{sIsssssIssssss}", "batch_id", (json_int_t)it->batch_id, "lot", it->lot,
+                        "gtin", it->gtin, "event_seq", (json_int_t)it->event_seq, "event_id",
+                        it->event_id, "added", added, "source", it->source);
+  /* What of a loose lot this load took; null: the whole lot, or a lot without a quantity. */
+  json_object_set_new(o, "quantity", it->quantity >= 0 ? json_real(it->quantity) : json_null());
+  return o;
 }
 
 json_t *

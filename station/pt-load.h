@@ -45,11 +45,14 @@ char *pt_load_dock_camera(PtStation *station, const char *dock, GError **error);
  * event carries the clip of [scan - 5 s, scan + 5 s] or, while that footage is still being
  * recorded, pt:evidencePending with the window (the clip can be cut from the recordings
  * later), or pt:evidenceMissing with the reason.  Putting a batch on the same load twice
- * returns the first item (@existed_out TRUE) and writes nothing.  Refused (PT_ERROR_CONFLICT,
- * recorded in the load's refusals): a batch held or recalled, or on another open load.
- * @out (nullable) receives (transfer full) the item. */
+ * returns the first item (@existed_out TRUE) and writes nothing.  @quantity (in the lot's
+ * unit) is what of a loose lot this truck takes, signed in the event's quantityList; 0 takes
+ * what the lot's other loads left (the whole lot on its first).  Refused (PT_ERROR_CONFLICT,
+ * recorded in the load's refusals): a batch held or recalled, or on another open load, or
+ * nothing of it left, or less than @quantity.  @out (nullable) receives (transfer full) the
+ * item. */
 gboolean pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *batch,
-                           const char *source, gint64 scan_ns, PtLoadItem **out,
+                           double quantity, const char *source, gint64 scan_ns, PtLoadItem **out,
                            gboolean *existed_out, GError **error);
 
 /* Puts pallet @sscc (18 digits) on open load @load_id: one signed loading event per lot on

@@ -247,16 +247,25 @@ lot_json(PtStore *store, const Node *n, json_t *loads, json_t *dests, json_t *sh
   }
   const char *uom = b->uom;
   double lot_quantity = b->has_quantity ? b->quantity : 0;
-  gboolean loose_shipped = FALSE;
+  gboolean loose_shipped = FALSE, loose_whole = FALSE;
+  double loose_left = lot_quantity;
   gsize i;
   json_t *l;
   json_array_foreach(lot_loads, i, l)
   {
     gint64 cases = json_integer_value(json_object_get(l, "cases"));
-    /* Cases on pallets are counted; a lot loaded loose went whole. */
-    json_t *q = cases ? quantity_json((double)cases, "cases") : quantity_json(lot_quantity, uom);
-    if (!cases)
+    json_t *loose = json_object_get(l, "loose_quantity");
+    /* Cases on pallets are counted; a lot loaded loose went as recorded on each load (split
+     * over trucks), or whole (a load before schema 21). */
+    json_t *q = cases                   ? quantity_json((double)cases, "cases")
+                : json_is_number(loose) ? quantity_json(json_number_value(loose), uom)
+                                        : quantity_json(lot_quantity, uom);
+    if (!cases) {
       loose_shipped = TRUE;
+      loose_whole = loose_whole || !json_is_number(loose);
+      loose_left -= json_is_number(loose) ? json_number_value(loose) : 0;
+    }
+    json_object_del(l, "loose_quantity");
     json_object_set_new(l, "shipped", json_incref(q));
     total_add(shipped_totals, json_string_value(json_object_get(q, "uom")),
               json_number_value(json_object_get(q, "quantity")));
@@ -292,7 +301,8 @@ lot_json(PtStore *store, const Node *n, json_t *loads, json_t *dests, json_t *sh
     json_array_append(json_object_get(dest, "loads"), json_object_get(l, "load_id"));
     json_decref(q);
   }
-  /* Still in the shed: cases on pallets on no load, or the whole lot when none of it left. */
+  /* Still in the shed: cases on pallets on no load, the whole lot when none of it left, or
+   * what its loads left of a loose lot split over trucks. */
   json_t *in_shed = json_object();
   json_t *p;
   gboolean on_pallets = json_array_size(pallets) > 0;
@@ -303,6 +313,8 @@ lot_json(PtStore *store, const Node *n, json_t *loads, json_t *dests, json_t *sh
   }
   if (!on_pallets && !loose_shipped && json_array_size(lot_loads) == 0)
     total_add(in_shed, uom, lot_quantity);
+  else if (!on_pallets && loose_shipped && !loose_whole && loose_left > 1e-6)
+    total_add(in_shed, uom, loose_left);
   const char *k;
   json_t *v;
   json_object_foreach(in_shed, k, v) total_add(shed_totals, k, json_number_value(v));

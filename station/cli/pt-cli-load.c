@@ -96,20 +96,27 @@ load_add(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
   g_autofree char *sscc = NULL;
+  double quantity = 0;
   const GOptionEntry entries[] = {
       {"pallet", 0, 0, G_OPTION_ARG_STRING, &sscc,
        "Put a pallet on instead (its SSCC): a loading event for each lot on it", "SSCC"},
+      {"quantity", 0, 0, G_OPTION_ARG_DOUBLE, &quantity,
+       "What of a loose lot this truck takes, in the lot's unit (default: what is left)", "Q"},
       {NULL}};
   if (!pt_cli_parse(&argc, &argv, "LOAD [BATCH]",
                     "Put a batch on a load: a signed loading event.  BATCH is its lot; #N is "
                     "the batch with id N (a bare number names an id only when no lot has that "
-                    "text).  A batch held or recalled by its signed record, one on another "
-                    "open load, or one on a pallet (load the pallet), is refused (and the "
-                    "refusal recorded).  With --pallet SSCC, the pallet goes on.",
+                    "text).  A lot split over trucks: --quantity on each but the last, which "
+                    "takes the rest; nothing is counted twice.  A batch held or recalled by its "
+                    "signed record, one on another open load, one with nothing left to load, or "
+                    "one on a pallet (load the pallet), is refused (and the refusal recorded).  "
+                    "With --pallet SSCC, the pallet goes on.",
                     entries, &common))
     return PT_EXIT_USAGE;
   if (sscc ? argc != 2 : argc != 3)
     return pt_cli_usage("expected a load number and a batch (lot, or #ID), or --pallet SSCC");
+  if (sscc && quantity != 0)
+    return pt_cli_usage("--quantity is for a loose lot, not a pallet");
   if (sscc)
     return move_pallet(&common, argv[1], sscc, TRUE, NULL);
   g_autoptr(GError) error = NULL;
@@ -119,8 +126,8 @@ load_add(int argc, char **argv)
   g_autoptr(PtBatch) batch = load ? pt_batch_lookup(store, argv[2], &error) : NULL;
   g_autoptr(PtLoadItem) item = NULL;
   gboolean existed = FALSE;
-  if (!batch || !pt_load_add_batch(station, store, load->id, batch, "operator", pt_now_ns(), &item,
-                                   &existed, &error))
+  if (!batch || !pt_load_add_batch(station, store, load->id, batch, quantity, "operator",
+                                   pt_now_ns(), &item, &existed, &error))
     return pt_cli_fail(error);
   if (common.json) {
     json_t *o = pt_load_item_to_json(item);

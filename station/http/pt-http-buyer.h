@@ -9,5 +9,4 @@ G_BEGIN_DECLS
 
 extern const PtHttpRouteTable pt_http_buyer_routes;
 
-
 G_END_DECLS

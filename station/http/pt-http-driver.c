@@ -378,7 +378,7 @@ scan_answer(PtHttp *http, PtStore *store, const PtDriver *driver, const PtLoad *
   gboolean existed = FALSE;
   gint64 when = scan_time(scanned, pt_now_ns());
   g_clear_error(&local);
-  if (!pt_load_add_batch(http->station, store, load->id, batch, source, when, &item, &existed,
+  if (!pt_load_add_batch(http->station, store, load->id, batch, 0, source, when, &item, &existed,
                          &local)) {
     unsigned status = pt_error_http_status(local);
     if (status >= 500) {

@@ -100,17 +100,22 @@ add_batch(const PtHttpCall *call)
   if (!body)
     return pt_http_respond_gerror(c, error);
   json_t *id = json_object_get(body, "batch");
-  if (!json_is_string(id) || json_object_size(body) != 1) {
+  json_t *quantity = json_object_get(body, "quantity");
+  if (!json_is_string(id) || (quantity && !json_is_number(quantity)) ||
+      json_object_size(body) != 1 + (quantity != NULL)) {
     json_decref(body);
     return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST,
-                                 "body is {\"batch\": \"LOT\"} (or \"#ID\" for a batch id)", NULL);
+                                 "body is {\"batch\": \"LOT\"} (or \"#ID\" for a batch id), and "
+                                 "\"quantity\": N for part of a loose lot",
+                                 NULL);
   }
+  double q = quantity ? json_number_value(quantity) : 0;
   g_autoptr(PtBatch) batch = pt_batch_lookup(store, json_string_value(id), &error);
   json_decref(body);
   g_autoptr(PtLoadItem) item = NULL;
   gboolean existed = FALSE;
-  if (!batch || !pt_load_add_batch(call->http->station, store, load->id, batch, "api", pt_now_ns(),
-                                   &item, &existed, &error))
+  if (!batch || !pt_load_add_batch(call->http->station, store, load->id, batch, q, "api",
+                                   pt_now_ns(), &item, &existed, &error))
     return pt_http_respond_gerror(c, error);
   json_t *o = pt_load_item_to_json(item);
   json_object_set_new(o, "existed", json_boolean(existed));

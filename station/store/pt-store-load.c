@@ -8,6 +8,8 @@
 #include "pt-error.h"
 #include "pt-store-private.h"
 
+#include <string.h>
+
 #define LOAD_COLUMNS                                                                               \
   "id, plate, seal, driver_name, driver_phone, destination, destination_gln, bol, desadv, dock, "  \
   "opened_ns, closed_ns, po"
@@ -27,19 +29,25 @@ static const char sql_load_list_open[] =
 static const char sql_load_close[] =
     "UPDATE loads SET closed_ns = ? WHERE id = ? AND closed_ns IS NULL";
 static const char sql_item_get[] =
-    "SELECT lb.batch_id, b.lot, b.gtin, lb.event_seq, e.event_id, lb.added_ns, lb.source "
+    "SELECT lb.batch_id, b.lot, b.gtin, lb.event_seq, e.event_id, lb.added_ns, lb.source, "
+    "lb.quantity "
     "FROM load_batches lb JOIN batches b ON b.id = lb.batch_id JOIN events e ON e.seq = "
     "lb.event_seq WHERE lb.load_id = ? AND lb.batch_id = ?";
 static const char sql_items[] =
-    "SELECT lb.batch_id, b.lot, b.gtin, lb.event_seq, e.event_id, lb.added_ns, lb.source "
+    "SELECT lb.batch_id, b.lot, b.gtin, lb.event_seq, e.event_id, lb.added_ns, lb.source, "
+    "lb.quantity "
     "FROM load_batches lb JOIN batches b ON b.id = lb.batch_id JOIN events e ON e.seq = "
     "lb.event_seq WHERE lb.load_id = ? ORDER BY lb.event_seq";
 static const char sql_holding[] =
     "SELECT lb.load_id FROM load_batches lb JOIN loads l ON l.id = lb.load_id "
     "WHERE lb.batch_id = ? AND l.closed_ns IS NULL AND l.id != ? LIMIT 1";
 static const char sql_item_insert[] =
-    "INSERT INTO load_batches (load_id, batch_id, event_seq, added_ns, source) "
-    "VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO load_batches (load_id, batch_id, event_seq, added_ns, source, quantity) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+/* What of a lot left on other loads: a row without a quantity took the whole lot. */
+static const char sql_loaded[] =
+    "SELECT count(*), coalesce(sum(lb.quantity), 0), coalesce(sum(lb.quantity IS NULL), 0), "
+    "group_concat(lb.load_id, ', ') FROM load_batches lb WHERE lb.batch_id = ? AND lb.load_id != ?";
 static const char sql_refusal_insert[] =
     "INSERT INTO load_refusals (load_id, batch_id, refused_ns, source, reason) "
     "VALUES (?, ?, ?, ?, ?)";
@@ -119,6 +127,7 @@ item_from_row(sqlite3_stmt *s)
   it->event_id = pt_store_column_dup(s, 4);
   it->added_ns = sqlite3_column_int64(s, 5);
   it->source = pt_store_column_dup(s, 6);
+  it->quantity = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 : sqlite3_column_double(s, 7);
   return it;
 }
 
@@ -286,7 +295,7 @@ pt_store_load_holding_batch(PtStore *store, gint64 batch_id, gint64 except_load,
 
 gboolean
 pt_store_load_item_insert(PtStore *store, gint64 load_id, gint64 batch_id, gint64 event_seq,
-                          gint64 added_ns, const char *source, GError **error)
+                          gint64 added_ns, const char *source, double quantity, GError **error)
 {
   sqlite3_stmt *s = pt_store_stmt(store, sql_item_insert, error);
   if (!s)
@@ -296,7 +305,34 @@ pt_store_load_item_insert(PtStore *store, gint64 load_id, gint64 batch_id, gint6
   sqlite3_bind_int64(s, 3, event_seq);
   sqlite3_bind_int64(s, 4, added_ns);
   sqlite3_bind_text(s, 5, source, -1, SQLITE_TRANSIENT);
+  if (quantity >= 0)
+    sqlite3_bind_double(s, 6, quantity);
+  else
+    sqlite3_bind_null(s, 6);
   return pt_store_step_done(store, s, "insert load item", error);
+}
+
+gboolean
+pt_store_load_batch_loaded(PtStore *store, gint64 batch_id, gint64 except_load, PtLoadedSoFar *out,
+                           GError **error)
+{
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *s = pt_store_stmt(store, sql_loaded, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, batch_id);
+  sqlite3_bind_int64(s, 2, except_load);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    out->loads = sqlite3_column_int(s, 0);
+    out->quantity = sqlite3_column_double(s, 1);
+    out->whole = sqlite3_column_int(s, 2) > 0;
+    out->load_ids = pt_store_column_dup(s, 3);
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW)
+    return pt_store_set_sqlite_error(store, rc, "read what of a lot was loaded", error);
+  return TRUE;
 }
 
 GPtrArray *

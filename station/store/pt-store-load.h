@@ -29,7 +29,8 @@ typedef struct {
   gint64 event_seq; /* its loading event */
   char *event_id;
   gint64 added_ns;
-  char *source; /* "operator", "api" or the camera that read the label */
+  char *source;    /* "operator", "api" or the camera that read the label */
+  double quantity; /* of the lot's unit on this load; -1: not recorded (the whole lot) */
 } PtLoadItem;
 
 void pt_load_item_free(PtLoadItem *item);
@@ -66,9 +67,20 @@ gboolean pt_store_load_item_get(PtStore *store, gint64 load_id, gint64 batch_id,
 /* @load_id_out receives the open load (other than @except_load) that holds @batch_id, or 0. */
 gboolean pt_store_load_holding_batch(PtStore *store, gint64 batch_id, gint64 except_load,
                                      gint64 *load_id_out, GError **error);
+/* @quantity: of the lot's unit, or < 0 when not recorded. */
 gboolean pt_store_load_item_insert(PtStore *store, gint64 load_id, gint64 batch_id,
                                    gint64 event_seq, gint64 added_ns, const char *source,
-                                   GError **error);
+                                   double quantity, GError **error);
+
+/* What of a lot went on loads other than @except_load. */
+typedef struct {
+  int loads;       /* how many */
+  double quantity; /* their recorded quantities, in the lot's unit */
+  gboolean whole;  /* one of them has none recorded: it took the whole lot */
+  char *load_ids;  /* "3, 5", nullable */
+} PtLoadedSoFar;
+gboolean pt_store_load_batch_loaded(PtStore *store, gint64 batch_id, gint64 except_load,
+                                    PtLoadedSoFar *out, GError **error);
 /* Takes @batch_id off @load_id (the caller signs why). */
 gboolean pt_store_load_item_delete(PtStore *store, gint64 load_id, gint64 batch_id, GError **error);
 /* Returns: (transfer full) (element-type PtLoadItem): in the order they were loaded. */

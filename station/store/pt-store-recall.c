@@ -23,6 +23,7 @@ static const char sql_first_event[] =
 static const char sql_loads[] =
     "SELECT l.id AS load_id, l.plate, l.seal, l.destination, l.destination_gln, l.opened_ns, "
     "coalesce(l.closed_ns, 0) AS departed_ns, lb.added_ns AS loaded_ns, e.event_id, "
+    "lb.quantity AS loose_quantity, "
     "coalesce((SELECT sum(pc.cases) FROM pallets p JOIN pallet_cases pc ON pc.pallet_id = p.id "
     "WHERE p.load_id = l.id AND pc.batch_id = lb.batch_id), 0) AS cases "
     "FROM load_batches lb JOIN loads l ON l.id = lb.load_id JOIN events e ON e.seq = lb.event_seq "

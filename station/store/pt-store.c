@@ -354,6 +354,9 @@ static const char *const migrations[] = {
     PT_STORE_PALLET_MIGRATION,
     /* 19 -> 20: recalls and their notices per recipient (pt-store-recall.c) */
     PT_STORE_RECALL_MIGRATION,
+    /* 20 -> 21: how much of a loose lot each load carried: a lot split over two trucks was
+     * counted whole on each.  NULL on the rows before: the whole lot (pt-load.c). */
+    "ALTER TABLE load_batches ADD COLUMN quantity REAL;",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

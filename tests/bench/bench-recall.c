@@ -100,7 +100,7 @@ ship(PtStation *st, PtStore *store, PtBatch *b, const char *to)
   g_autoptr(PtLoad) load = pt_load_create(store, &ls, &error);
   g_assert_no_error(error);
   g_assert_true(
-      pt_load_add_batch(st, store, load->id, b, "operator", pt_now_ns(), NULL, NULL, &error));
+      pt_load_add_batch(st, store, load->id, b, 0, "operator", pt_now_ns(), NULL, NULL, &error));
   g_assert_no_error(error);
   guint n = 0;
   g_assert_true(pt_load_close(st, store, load->id, &n, &error));

@@ -99,7 +99,7 @@ populate(PtStore *store)
   PtLoadSpec to_buyer = {.plate = "CD-456", .seal = "S-43", .destination_gln = BUYER_GLN};
   g_autoptr(PtLoad) shipped = pt_load_create(store, &to_buyer, &error);
   must(shipped != NULL, error);
-  must(pt_load_add_batch(station, store, shipped->id, sold, "operator", pt_now_ns(), NULL, NULL,
+  must(pt_load_add_batch(station, store, shipped->id, sold, 0, "operator", pt_now_ns(), NULL, NULL,
                          &error),
        error);
   must(pt_load_close(station, store, shipped->id, NULL, &error), error);

@@ -71,7 +71,7 @@ LC=$(new_load "C-333" "SEAL-C" "Buyer C" $GLN_C)
 q load add "$LA" R1-A
 q load close "$LA"
 q load add "$LB" R1-B
-q load add "$LB" R2
+q load add "$LB" R2 --quantity 30
 q load close "$LB"
 q load add "$LC" --pallet "$SSCC"
 q load add "$LC" R2
@@ -106,6 +106,21 @@ check "  leads to R1-A and back to R1 and its grower" \
 expect 0 "recall impact --grower" "$BIN" recall impact --grower "Orchard B" --json
 check "  R2 alone, to B and C" \
   '[ "$(echo "$OUT" | jq -c "[[.lots[].lot], [.destinations[].gln]]")" = "[[\"R2\"],[\"$GLN_B\",\"$GLN_C\"]]" ]'
+check "  R2, split over two trucks: 30 kg to B, the 20 kg left to C, never counted twice" \
+  '[ "$(echo "$OUT" | jq -c "[[.destinations[] | [.gln, .shipped.KGM]], .totals.shipped, .totals.in_shed]")" = "[[[\"$GLN_B\",30],[\"$GLN_C\",20]],{\"KGM\":50},{}]" ]'
+check "  and each truck's part is signed in its loading event" \
+  '[ "$("$BIN" batch show R2 --json | jq -c "[.event_list[] | select(.step == \"loading\") | .event.quantityList[0] | [.quantity, .uom]]")" = "[[30,\"KGM\"],[20,\"KGM\"]]" ]'
+LE=$(new_load "E-555" "SEAL-E" "Buyer D" $GLN_D)
+expect 1 "a third truck for R2: refused, nothing of it is left" "$BIN" load add "$LE" R2
+check "  saying where it went" 'grep -q "nothing of lot R2 is left to load: all 50 KGM went on load $LB, $LC" <<<"$ERR"'
+q batch new --product Apples --gtin 9506000134352 --lot R3 --quantity 10 --uom KGM
+expect 1 "more than a lot holds: refused" "$BIN" load add "$LE" R3 --quantity 12
+check "  naming what is left" 'grep -q "only 10 KGM of lot R3 is left to load" <<<"$ERR"'
+expect 0 "part of a lot on a load" "$BIN" load add "$LE" R3 --quantity 4 --json
+check "  the load says how much" '[ "$(echo "$OUT" | jq .quantity)" = 4 ]'
+expect 0 "recall impact R3: 4 kg on the open truck, 6 still in the shed" "$BIN" recall impact R3 --json
+check "  so" '[ "$(echo "$OUT" | jq -c "[.totals.shipped, .totals.in_shed]")" = "[{\"KGM\":4},{\"KGM\":6}]" ]'
+q load remove "$LE" R3
 expect 1 "an unknown lot: a clear error" "$BIN" recall impact NOPE
 check "  naming it" 'grep -q "NOPE" <<<"$ERR"'
 expect 2 "two criteria at once are refused" "$BIN" recall impact R1 --gtin 09506000134352

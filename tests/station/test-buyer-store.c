@@ -59,8 +59,8 @@ static void
 put_on(PtTestStation *ts, gint64 load_id, PtBatch *batch)
 {
   g_autoptr(GError) error = NULL;
-  g_assert_true(pt_load_add_batch(ts->station, ts->store, load_id, batch, "operator", pt_now_ns(),
-                                  NULL, NULL, &error));
+  g_assert_true(pt_load_add_batch(ts->station, ts->store, load_id, batch, 0, "operator",
+                                  pt_now_ns(), NULL, NULL, &error));
   g_assert_no_error(error);
 }
 
