@@ -68,6 +68,14 @@ static const char sql_notices_escalate[] =
 static const char sql_notices_overdue[] =
     "SELECT EXISTS (SELECT 1 FROM recall_notices WHERE recipient = 'buyer' "
     "AND state IN ('sent', 'delivered') AND created_ns < ?1)";
+/* When the notice worker has something to do next: a delivery due, or a buyer's notice
+ * reaching its deadline; and whether a buyer's notice is open (a hub may hold its ack). */
+static const char sql_notices_next[] =
+    "SELECT min(t), (SELECT EXISTS (SELECT 1 FROM recall_notices WHERE recipient = 'buyer' "
+    "AND gln IS NOT NULL AND state != 'acknowledged')) FROM ("
+    "SELECT min(next_ns) AS t FROM recall_notices WHERE delivery = 'queued' UNION ALL "
+    "SELECT min(created_ns) + ?1 FROM recall_notices WHERE recipient = 'buyer' "
+    "AND state IN ('sent', 'delivered'))";
 static const char sql_notice_ack[] =
     "UPDATE recall_notices SET state = 'acknowledged', acked_ns = ?2, ack_by = ?3, "
     "ack_on_hand = ?4, ack_action = ?5 WHERE id = ?1 AND acked_ns IS NULL";
@@ -367,6 +375,25 @@ pt_store_notices_overdue(PtStore *store, gint64 before_ns, gboolean *any_out, GE
   if (!pt_store_step_int64(store, s, "look for overdue notices", &any, error))
     return FALSE;
   *any_out = any != 0;
+  return TRUE;
+}
+
+gboolean
+pt_store_notices_next(PtStore *store, gint64 deadline_ns, gint64 *next_ns_out, gboolean *open_out,
+                      GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_notices_next, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_int64(s, 1, deadline_ns);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    *next_ns_out = sqlite3_column_type(s, 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 0);
+    *open_out = sqlite3_column_int(s, 1) != 0;
+  }
+  sqlite3_reset(s);
+  if (rc != SQLITE_ROW)
+    return pt_store_set_sqlite_error(store, rc, "look for the next notice to send", error);
   return TRUE;
 }
 

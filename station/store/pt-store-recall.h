@@ -98,6 +98,12 @@ gboolean pt_store_notices_escalate(PtStore *store, gint64 before_ns, gint64 now_
 gboolean pt_store_notices_overdue(PtStore *store, gint64 before_ns, gboolean *any_out,
                                   GError **error);
 
+/* When there is next something to do: @next_ns_out the earliest of a queued delivery's time
+ * and a buyer's open notice's deadline (created + @deadline_ns), 0 when neither; @open_out
+ * whether a buyer's notice to a GLN is not acknowledged yet. */
+gboolean pt_store_notices_next(PtStore *store, gint64 deadline_ns, gint64 *next_ns_out,
+                               gboolean *open_out, GError **error);
+
 /* A notice as the portal and the dashboard show it: {id, recall_id, kind, lot, reason,
  * recipient, gln, name, connector, quantity, uom, state, delivery, created_ns, delivered_ns,
  * acked_ns, escalated_ns, ack_by, ack_on_hand, ack_action, last_error, drill}.  NULL with

@@ -16,6 +16,7 @@
 #include "pt-sync-private.h"
 #include "pt-time.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 typedef struct {
@@ -309,8 +310,9 @@ record_hub_ack(PtStore *store, json_t *ack, const char *hub, guint *n_recorded, 
 /* Asks each hub connector for the acknowledgements of the buyers' notices still open. */
 static gboolean
 pull_hub_acks(PtStore *store, const PtConfig *config, const char *data_dir, const PtKeys *keys,
-              guint *n_recorded, GError **error)
+              guint *n_recorded, gboolean *waits_out, GError **error)
 {
+  *waits_out = FALSE;
   g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(config, data_dir, error);
   if (!connectors)
     return FALSE;
@@ -322,6 +324,7 @@ pull_hub_acks(PtStore *store, const PtConfig *config, const char *data_dir, cons
   json_t *ids = open_buyer_notices(store, error);
   if (!ids)
     return FALSE;
+  *waits_out = json_array_size(ids) > 0;
   gboolean ok = TRUE;
   for (guint i = 0; ok && json_array_size(ids) && i < connectors->len; i++) {
     const PtSyncConnector *c = connectors->pdata[i];
@@ -361,22 +364,28 @@ struct _PtNoticeWorker {
   const PtKeys *keys;
   gint64 ack_deadline_ns;
   gint64 next_hub_ack_ns; /* when to ask the hubs for acknowledgements next */
+  gboolean hub_waits;     /* a hub connector, and a buyer's notice open: ask again then */
   PtStore *store;
   GThread *thread;
   GMutex lock;
   GCond wake;
   gboolean stop, kicked;
+  GFileMonitor *db_watch; /* main thread: station.db's log changed */
 };
 
-static void
+/* One round: escalates what is overdue, sends what is due, asks the hubs for acks when it is
+ * time.  Returns when to run again (monotonic us): the next delivery or deadline, the next ask
+ * of a hub while a buyer's notice is open, at most PT_RECALL_IDLE_WAKE_S away; a write to
+ * station.db (a recall from the command line) wakes the thread before that. */
+static gint64
 worker_round(PtNoticeWorker *w)
 {
   g_autoptr(GError) error = NULL;
   gint64 now = pt_now_ns();
   int escalated = 0;
   gboolean overdue = FALSE;
-  /* Every second, but the write lock only when a notice is overdue: the HTTP workers and the
-   * CLI write the same database. */
+  /* The write lock only when a notice is overdue: the HTTP workers and the CLI write the same
+   * database. */
   if (!pt_store_notices_overdue(w->store, now - w->ack_deadline_ns, &overdue, &error))
     goto out_log;
   if (overdue && !pt_store_begin(w->store, &error))
@@ -397,16 +406,27 @@ worker_round(PtNoticeWorker *w)
   if (now >= w->next_hub_ack_ns) {
     guint acked = 0;
     w->next_hub_ack_ns = now + PT_RECALL_HUB_ACK_POLL_S * G_GINT64_CONSTANT(1000000000);
-    if (!pull_hub_acks(w->store, w->config, w->data_dir, w->keys, &acked, &error))
+    if (!pull_hub_acks(w->store, w->config, w->data_dir, w->keys, &acked, &w->hub_waits, &error))
       goto out_log;
     if (acked)
       pt_log(G_LOG_LEVEL_INFO, (PtLogSubject){0},
              "%u recall notice(s) acknowledged by their buyers on the hub", acked);
   }
-  return;
+  gint64 next = 0;
+  gboolean open = FALSE;
+  if (!pt_store_notices_next(w->store, w->ack_deadline_ns, &next, &open, &error))
+    goto out_log;
+  gint64 until = now + PT_RECALL_IDLE_WAKE_S * G_GINT64_CONSTANT(1000000000);
+  if (next)
+    until = MIN(until, MAX(next, now));
+  if (open && w->hub_waits)
+    until = MIN(until, w->next_hub_ack_ns);
+  return g_get_monotonic_time() + (until - now) / 1000;
 
 out_log:
   pt_log(G_LOG_LEVEL_WARNING, (PtLogSubject){0}, "recall notices: %s", error->message);
+  /* The database busy or away: try again in a second. */
+  return g_get_monotonic_time() + G_USEC_PER_SEC;
 }
 
 static gpointer
@@ -415,17 +435,26 @@ worker_main(gpointer data)
   PtNoticeWorker *w = data;
   g_mutex_lock(&w->lock);
   while (!w->stop) {
+    w->kicked = FALSE;
     g_mutex_unlock(&w->lock);
-    worker_round(w);
+    gint64 until = worker_round(w);
     g_mutex_lock(&w->lock);
-    gint64 until = g_get_monotonic_time() + G_USEC_PER_SEC;
     while (!w->stop && !w->kicked)
       if (!g_cond_wait_until(&w->wake, &w->lock, until))
         break;
-    w->kicked = FALSE;
   }
   g_mutex_unlock(&w->lock);
   return NULL;
+}
+
+/* Main thread: a transaction committed to station.db, here or in another process. */
+static void
+on_db_changed(GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent event,
+              gpointer data)
+{
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED ||
+      event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
+    pt_notice_worker_kick(data);
 }
 
 PtNoticeWorker *
@@ -443,6 +472,21 @@ pt_notice_worker_start(const PtConfig *config, const char *data_dir, const char 
   w->store = store;
   g_mutex_init(&w->lock);
   g_cond_init(&w->wake);
+  /* Notices a recall writes wake the thread (inotify on the write-ahead log; nothing polls).
+   * Without the watch it still wakes at every due moment and every PT_RECALL_IDLE_WAKE_S. */
+  g_autofree char *wal = g_strconcat(db_path, "-wal", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path(wal);
+  g_autoptr(GError) local = NULL;
+  w->db_watch = g_file_monitor_file(file, G_FILE_MONITOR_NONE, NULL, &local);
+  if (w->db_watch) {
+    g_file_monitor_set_rate_limit(w->db_watch, PT_RECALL_WAKE_RATE_MS);
+    g_signal_connect(w->db_watch, "changed", G_CALLBACK(on_db_changed), w);
+  } else {
+    pt_log(G_LOG_LEVEL_WARNING, (PtLogSubject){0},
+           "recall notices: cannot watch %s (%s): a recall from the command line is sent within "
+           "%d s",
+           wal, local->message, PT_RECALL_IDLE_WAKE_S);
+  }
   w->thread = g_thread_new("pt-notices", worker_main, w);
   return w;
 }
@@ -461,6 +505,11 @@ pt_notice_worker_stop(PtNoticeWorker *w)
 {
   if (!w)
     return;
+  if (w->db_watch) {
+    g_file_monitor_cancel(w->db_watch);
+    g_signal_handlers_disconnect_by_data(w->db_watch, w);
+    g_clear_object(&w->db_watch);
+  }
   g_mutex_lock(&w->lock);
   w->stop = TRUE;
   g_cond_signal(&w->wake);

@@ -36,8 +36,10 @@ gboolean pt_sync_notices_send(PtStore *store, const PtConfig *config, const char
 
 typedef struct _PtNoticeWorker PtNoticeWorker;
 
-/* Starts the thread: every second (or at pt_notice_worker_kick()) it escalates the buyers'
- * notices older than @ack_deadline_ns that are not acknowledged, then sends what is due.
+/* Starts the thread: it escalates the buyers' notices older than @ack_deadline_ns that are
+ * not acknowledged, sends what is due and asks hubs for acknowledgements, then sleeps until
+ * the next of those is due, a write to station.db (watched from the thread-default main
+ * context of the caller, the station's loop) or pt_notice_worker_kick() wakes it.
  * @config, @data_dir and @keys are borrowed and must outlive the worker.  Returns: (transfer
  * full). */
 PtNoticeWorker *pt_notice_worker_start(const PtConfig *config, const char *data_dir,

@@ -238,4 +238,18 @@ check "R2 is still active, with no new event: the drill is never on the consumer
   '[ "$("$BIN" batch show R2 --json | jq -r ".status, (.events | length)" | tr "\n" " ")" = "active $EVENTS_R2 " ]'
 check "the drill is listed as a drill" '[ "$("$BIN" recall list --json | jq -r ".recalls[0] | [.kind, .drill] | @tsv")" = "$(printf "drill\ttrue")" ]'
 
+# Nothing due and nothing written: the notice thread sleeps (it used to wake every second).
+notices_tid=$(grep -lx pt-notices /proc/"$server"/task/*/comm 2>/dev/null | head -1 | cut -d/ -f5)
+switches() { sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$server/task/$notices_tid/status"; }
+if [ -n "$notices_tid" ]; then
+  sleep 1
+  before=$(switches)
+  sleep 4
+  after=$(switches)
+  check "an idle station's notice thread does not wake in 4 s (woke $((after - before)) times)" \
+    '[ $((after - before)) -le 1 ]'
+else
+  not_ok "an idle station's notice thread does not wake in 4 s" "no pt-notices thread in $server"
+fi
+
 tap_finish
