@@ -291,7 +291,7 @@
 #define PT_RECALL_HUB_ACK_POLL_S 10
 /* The notice worker sleeps until its next due moment, woken by writes to station.db at most
  * this often, and in any case this often (a missed wake-up costs no more than this). */
-#define PT_RECALL_WAKE_RATE_MS  200
-#define PT_RECALL_IDLE_WAKE_S   300
+#define PT_RECALL_WAKE_RATE_MS 200
+#define PT_RECALL_IDLE_WAKE_S  300
 /* A drill waits for acknowledgements this long at most. */
 #define PT_RECALL_DRILL_WAIT_MAX_S (7 * 24 * 3600)
