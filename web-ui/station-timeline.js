@@ -29,6 +29,8 @@
     'd.tlDownload': ['Download', '下载'],
     'd.tlEvent': ['{step} · lot {lot}', '{step} · 批号 {lot}'], 'd.tlLoad': ['load {id}', '装车单 {id}']
   });
+  /* station.js wrote the page's fixed text before these strings were known. */
+  ui.localize();
 
   var W = 960, BAR_Y = 18, BAR_H = 28, H = 66, DAY_MS = 86400000;
   var state = { head: null, camera: null, dayStart: 0, dayEnd: 0, viewStart: 0, viewEnd: 0, answer: null, spot: null, sel: null, clickAt: 0 };
@@ -72,7 +74,7 @@
     var budget = r.quota_bytes ? t('d.tlBudget', { quota: bytes(r.quota_bytes), free: bytes(r.min_free_bytes) })
       : r.min_free_bytes ? t('d.tlBudgetFree', { free: bytes(r.min_free_bytes) }) : t('d.tlBudgetNone');
     document.getElementById('tl-retention').textContent = r.oldest
-      ? t('d.tlKept', { days: r.kept_days < 1 ? r.kept_days.toFixed(2) : r.kept_days.toFixed(1), oldest: ui.stamp(r.oldest), budget: budget, clips: r.evidence_days })
+      ? t('d.tlKept', { days: r.kept_days < 1 ? r.kept_days.toFixed(2) : r.kept_days.toFixed(1), oldest: dayString(new Date(r.oldest)) + ' ' + clock(Date.parse(r.oldest)).slice(0, 5), budget: budget, clips: r.evidence_days })
       : t('d.tlNone', { clips: r.evidence_days });
   }
 
