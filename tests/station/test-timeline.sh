@@ -12,6 +12,7 @@
 #   GET /api/v1/timeline/segments/{id}: the file by id, byte ranges (206, 416), a deleted
 #     segment 404, ids that are not ids 404;
 #   POST /api/v1/timeline/export: a clip whose SHA-256 is the file's that the link serves;
+#   both runs stop with status 0 and no sanitizer report;
 #   bad input: no camera, an unknown camera, a window over 26 h, to before from, an export
 #     over 30 min, an export name of another form; no credentials 401.
 # Skips (77) without the GStreamer elements, jq, sqlite3 or curl.
@@ -132,4 +133,15 @@ check "it breaks its span in two and shows with its reason" \
   '[ "$(jq ".spans | length" "$T/body")" = 3 ] && [ "$(jq -r "[.gaps[] | select(.kind == \"deleted\")][0].reason" "$T/body")" = "retention: over quota_bytes" ]'
 check "an instant in it plays from the next segment" \
   '[ "$(get "/api/v1/timeline/at?camera=dock1&t=$(iso "$(secs $AT_NS)")")" = 200 ] && [ "$(jq .in_gap "$T/body")" = true ] && [ "$(jq .segment.id "$T/body")" != "$SEG_ID" ]'
+
+# --- both runs stop cleanly: under the sanitizers a leak or an overrun is a report and a
+# non-zero exit ---
+kill "$server"
+wait "$server" 2>/dev/null
+SECOND_EXIT=$?
+server=
+sanitizer_report() { grep -E "ERROR: (Address|Leak)Sanitizer|runtime error" "$1"; }
+check "the first run stopped cleanly (exit $FIRST_EXIT)" '[ "$FIRST_EXIT" = 0 ] && ! sanitizer_report "$T/run1.err"'
+check "the second run, which served the timeline, stopped cleanly (exit $SECOND_EXIT)" \
+  '[ "$SECOND_EXIT" = 0 ] && ! sanitizer_report "$T/run.err"'
 tap_finish

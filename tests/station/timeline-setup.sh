@@ -5,7 +5,8 @@
 #       once its window is recorded (pt-evidence-followup.h);
 #   TL2 gets an inspecting event with a clip of dock1 by the CLI;
 #   the station is stopped and started again: a gap "station stopped" between two spans.
-# timeline_station leaves URL, OPTOKEN, AUTH, server (the run's pid), RESTART_NS.
+# timeline_station leaves URL, OPTOKEN, AUTH, server (the run's pid), RESTART_NS, FIRST_EXIT
+# (the first run's exit status; its stderr in $T/run1.err).
 timeline_station() {
   for e in videotestsrc x264enc h264parse splitmuxsink matroskamux matroskademux mp4mux zbar; do
     gst-inspect-1.0 --exists "$e" 2>/dev/null || { echo "1..0 # SKIP GStreamer element $e is missing"; exit 77; }
@@ -44,7 +45,9 @@ INI
     --to "$(date -u -d @$((now - 2)) +%FT%TZ)"
   kill "$server"
   wait "$server" 2>/dev/null
+  FIRST_EXIT=$?
   server=
+  cp "$T/run.err" "$T/run1.err"
   sleep 1
   RESTART_NS=$(date +%s%N)
   timeline_run
