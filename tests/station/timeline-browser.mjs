@@ -132,7 +132,20 @@ await step('the status line says what plays, in local time', async () => {
   return t === `Playing dock1 from ${clock(target)}` || t;
 });
 
-/* ---- export a range ---- */
+/* ---- export a range: dragged on the bar, then typed to the second ---- */
+const dragFrom = segStart - 20000, dragTo = segStart - 5000;
+const xAt = (ms) => svgBox.x + (ms - view[0]) / (view[1] - view[0]) * svgBox.width;
+await page.mouse.move(xAt(dragFrom), y);
+await page.mouse.down();
+await page.mouse.move(xAt(dragTo), y, { steps: 5 });
+await page.mouse.up();
+await step('a drag on the bar selects that range into the export form (local times, to a pixel)', async () => {
+  const [f, t] = [await page.inputValue('#tl-export input[name=from]'), await page.inputValue('#tl-export input[name=to]')];
+  const secs = (hms) => hms.split(':').reduce((a, v) => a * 60 + Number(v), 0);
+  const px = (view[1] - view[0]) / svgBox.width / 1000 + 1;
+  const near = (got, ms) => Math.abs(secs(got) - secs(clock(ms))) <= px;
+  return (near(f, dragFrom) && near(t, dragTo) && await page.locator('#tl-bar rect.tl-sel').count() === 1) || `${f} – ${t}`;
+});
 const exFrom = segStart, exTo = segStart + 2000;
 await page.fill('#tl-export input[name=from]', clock(exFrom));
 await page.fill('#tl-export input[name=to]', clock(exTo + 1000));
