@@ -16,7 +16,7 @@
     'd.tlZoom': ['Zoom', '缩放'], 'd.tlWholeDay': ['whole day', '全天'], 'd.tlHour': ['1 hour', '1 小时'], 'd.tlFiveMin': ['5 minutes', '5 分钟'],
     'd.tlFrom': ['From', '从'], 'd.tlTo': ['To', '到'], 'd.tlExport': ['Export clip', '导出片段'],
     'd.tlHint': ['Click the bar to play from that moment; drag to select a range to export.', '点击时间条从该时刻播放；拖动选择要导出的时间段。'],
-    'd.tlKept': ['Recordings of this camera are kept {days} days so far (oldest {oldest}), within {budget}; evidence clips are kept {clips} days.', '此摄像头的录像目前保留 {days} 天（最早 {oldest}），限于 {budget}；证据片段保留 {clips} 天。'],
+    'd.tlKept': ['Recordings of this camera are kept {days} days so far (oldest {oldest}), within {budget}; evidence clips are kept {clips} days.', '此摄像头的录像目前保留 {days} 天（最早 {oldest}），限于{budget}；证据片段保留 {clips} 天。'],
     'd.tlNone': ['Nothing of this camera is recorded yet; evidence clips are kept {clips} days.', '此摄像头尚无录像；证据片段保留 {clips} 天。'],
     'd.tlBudget': ['a quota of {quota} and {free} kept free', '配额 {quota}，并保留 {free} 可用空间'],
     'd.tlBudgetFree': ['{free} kept free on disk', '磁盘保留 {free} 可用空间'],

@@ -162,6 +162,13 @@ await step('the SHA-256 shown is that of the file the link serves', async () => 
   return (/^[0-9a-f]{64}$/.test(shown) && got === shown) || `${shown} vs ${got}`;
 });
 await page.locator('#timeline').screenshot({ path: join(outDir, 'timeline.png') });
+await page.click('#lang');
+await step('in Chinese: the title, the retention line and the gap\'s reason line', async () => {
+  const [title, kept, gapTitle] = [await page.textContent('#timeline-title'), await page.textContent('#tl-retention'),
+    await page.locator('#tl-bar rect.tl-gap[data-reason="station stopped"] title').textContent()];
+  return (title === '录像回放' && /^此摄像头的录像目前保留 .*限于磁盘容量；证据片段保留 730 天。$/.test(kept) && gapTitle.startsWith('未录像 ')) ||
+    `${title} | ${kept} | ${gapTitle}`;
+});
 await step('no script errors', async () => pageErrors.length === 0 || pageErrors.join('\n'));
 await browser.close();
 console.log(`1..${n}`);
