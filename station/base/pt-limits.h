@@ -295,3 +295,22 @@
 #define PT_RECALL_IDLE_WAKE_S  300
 /* A drill waits for acknowledgements this long at most. */
 #define PT_RECALL_DRILL_WAIT_MAX_S (7 * 24 * 3600)
+
+/* The recordings timeline (station/pt-timeline.c, http/pt-http-timeline.c) */
+#define PT_TIMELINE_WINDOW_MAX_NS                                                                  \
+  (26 * 3600 * G_GINT64_CONSTANT(1000000000)) /* a local day + DST */
+#define PT_TIMELINE_SEGMENTS_MAX 5000         /* segments read per answer: a day of 20 s segments */
+#define PT_TIMELINE_GAPS_MAX     1000         /* gaps per answer */
+#define PT_TIMELINE_EVENTS_MAX   1000         /* event markers per answer */
+#define PT_TIMELINE_SPANS_MAX    1000         /* recorded spans per answer (merged segments) */
+/* Segments closer than this are one span: splitmuxsink's next file starts with the frame after
+ * the last one of the previous file, a frame or so later. */
+#define PT_TIMELINE_JOIN_NS (1 * G_GINT64_CONSTANT(1000000000))
+/* An event marker comes from an evidence clip of the camera; clips are found by their start,
+ * which is at most this long before the event (pipeline's PT_CLIP_MAX_NS). */
+#define PT_TIMELINE_CLIP_SPAN_NS (6 * 3600 * G_GINT64_CONSTANT(1000000000))
+/* A segment is at most this long (pipeline's PT_SEGMENT_MAX_NS): the instant lookup reads no
+ * further back. */
+#define PT_TIMELINE_SEGMENT_MAX_NS (3600 * G_GINT64_CONSTANT(1000000000))
+#define PT_TIMELINE_EXPORT_MAX_NS  (30 * 60 * G_GINT64_CONSTANT(1000000000)) /* one export */
+#define PT_TIMELINE_EXPORTS_KEPT   20 /* exported clips kept in DATA/clips/exports, newest */

@@ -33,7 +33,6 @@
 #include "pt-label-batch.h"
 #include "pt-transform.h"
 #include "pt-limits.h"
-#include "pt-range.h"
 #include "pt-store-auth.h"
 #include "pt-store-grading.h"
 #include "pt-store-video.h"
@@ -334,38 +333,9 @@ pt_http_batch_respond_clip(struct MHD_Connection *c, PtStore *store, gint64 batc
     return pt_http_respond_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
                                  "the clip file is missing or changed", NULL);
   }
-  /* A phone's player asks for ranges (pt-range.h). */
-  guint64 start = 0, len = (guint64)st.st_size;
-  const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
-  PtRangeAnswer answer = pt_range_parse(range, (guint64)st.st_size, &start, &len);
-  if (answer == PT_RANGE_UNSATISFIABLE) {
-    close(fd);
-    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    g_autofree char *unsat = pt_range_content_range(0, 0, (guint64)st.st_size);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, unsat);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_RANGE_NOT_SATISFIABLE, r);
-    MHD_destroy_response(r);
-    return ret;
-  }
-  /* MHD owns @fd from here and closes it with the response. */
-  struct MHD_Response *r = MHD_create_response_from_fd_at_offset64(len, fd, start);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-  if (answer == PT_RANGE_PARTIAL) {
-    g_autofree char *content_range = pt_range_content_range(start, len, (guint64)st.st_size);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, content_range);
-  }
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "video/mp4");
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-  /* The hash signed in the event, so a buyer can compare without parsing the record. */
-  g_autofree char *etag = g_strdup_printf("\"%s\"", clip->sha256);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
-  MHD_add_response_header(r, "X-Clip-SHA256", clip->sha256);
-  enum MHD_Result ret =
-      MHD_queue_response(c, answer == PT_RANGE_PARTIAL ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, r);
-  MHD_destroy_response(r);
-  return ret;
+  /* A phone's player asks for ranges; the hash is the one signed in the event, so a buyer
+   * can compare without parsing the record. */
+  return pt_http_respond_file(c, fd, (guint64)st.st_size, "video/mp4", clip->sha256);
 }
 
 /* GET /api/v1/batches/{id}/clips/{n}: the evidence clip of the batch's n-th event (buyers in

@@ -7,12 +7,14 @@
 #include "pt-error.h"
 #include "pt-json.h"
 #include "pt-limits.h"
+#include "pt-range.h"
 
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* One connection per worker thread, closed when the thread exits. */
 static GPrivate thread_store = G_PRIVATE_INIT((GDestroyNotify)pt_store_close);
@@ -53,6 +55,47 @@ pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type
     MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
   if (status == MHD_HTTP_UNAUTHORIZED)
     MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  enum MHD_Result ret = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+enum MHD_Result
+pt_http_respond_file(struct MHD_Connection *c, int fd, guint64 size, const char *type,
+                     const char *sha256)
+{
+  PtHttpRequest *req = g_private_get(&current_request);
+  guint64 start = 0, len = size;
+  const char *range = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+  PtRangeAnswer answer = pt_range_parse(range, size, &start, &len);
+  struct MHD_Response *r;
+  unsigned status;
+  if (answer == PT_RANGE_UNSATISFIABLE) {
+    close(fd);
+    r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    g_autofree char *unsat = pt_range_content_range(0, 0, size);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, unsat);
+    status = MHD_HTTP_RANGE_NOT_SATISFIABLE;
+  } else {
+    /* MHD owns @fd from here and closes it with the response. */
+    r = MHD_create_response_from_fd_at_offset64(len, fd, (int64_t)start);
+    if (answer == PT_RANGE_PARTIAL) {
+      g_autofree char *content_range = pt_range_content_range(start, len, size);
+      MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE, content_range);
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    status = answer == PT_RANGE_PARTIAL ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK;
+  }
+  MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if (sha256 && status != MHD_HTTP_RANGE_NOT_SATISFIABLE) {
+    g_autofree char *etag = g_strdup_printf("\"%s\"", sha256);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(r, "X-Clip-SHA256", sha256);
+  }
+  if (req)
+    req->status = status;
   enum MHD_Result ret = MHD_queue_response(c, status, r);
   MHD_destroy_response(r);
   return ret;

@@ -43,6 +43,12 @@ enum MHD_Result pt_http_respond_error(struct MHD_Connection *c, unsigned status,
  * (the driver's page), the message staying for logs and tools. */
 enum MHD_Result pt_http_respond_coded(struct MHD_Connection *c, unsigned status, const char *code,
                                       const char *message, json_t *params);
+/* Sends the file open at @fd (stolen: closed with the answer or at once) of @size bytes,
+ * whole (200) or the byte range the request's Range header asks (206; 416 outside it;
+ * pt-range.h), with Accept-Ranges, Content-Type @type and, when @sha256 is not NULL, that
+ * hash as ETag and X-Clip-SHA256.  Players seek through such ranges. */
+enum MHD_Result pt_http_respond_file(struct MHD_Connection *c, int fd, guint64 size,
+                                     const char *type, const char *sha256);
 /* @error mapped through pt_error_http_status(); 5xx are logged. */
 enum MHD_Result pt_http_respond_gerror(struct MHD_Connection *c, const GError *error);
 

@@ -83,6 +83,8 @@ static Asset assets[] = {
      "text/javascript; charset=utf-8"},
     {"/static/station-recall.js", "/packtrace/web/station-recall.js",
      "text/javascript; charset=utf-8"},
+    {"/static/station-timeline.js", "/packtrace/web/station-timeline.js",
+     "text/javascript; charset=utf-8"},
     /* Loaded by the consumer page only where WebCrypto lacks Ed25519 (ES modules). */
     {"/static/ed25519-fallback.js", "/packtrace/web/ed25519-fallback.js",
      "text/javascript; charset=utf-8"},

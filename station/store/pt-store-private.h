@@ -3,6 +3,7 @@
  * store files include it, so SQL stays inside the store module. */
 #pragma once
 
+#include "pt-store-video.h"
 #include "pt-store.h"
 
 #include <sqlite3.h>
@@ -268,6 +269,9 @@ gboolean pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GEr
   "CREATE INDEX recall_notices_queued ON recall_notices (delivery, next_ns)"                       \
   "  WHERE delivery = 'queued';"
 
+/* Returns: (transfer full): the PtSegmentRow (pt-store-video.h) of a row whose first columns
+ * are the segments table's id, camera, path, start_ns, end_ns, bytes, sha256, state, reason. */
+PtSegmentRow *pt_store_segment_from_row(sqlite3_stmt *s);
 /* Binds @v, or NULL when @v is NULL. */
 void pt_store_bind_text_or_null(sqlite3_stmt *s, int i, const char *v);
 /* Returns: (transfer full) (nullable): column @i as a new string. */

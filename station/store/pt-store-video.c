@@ -130,8 +130,8 @@ pt_store_segment_mark_deleted(PtStore *store, gint64 id, const char *reason, GEr
   return pt_store_step_done(store, s, "mark segment deleted", error);
 }
 
-static PtSegmentRow *
-segment_from_row(sqlite3_stmt *s)
+PtSegmentRow *
+pt_store_segment_from_row(sqlite3_stmt *s)
 {
   PtSegmentRow *r = g_new0(PtSegmentRow, 1);
   r->id = sqlite3_column_int64(s, 0);
@@ -153,7 +153,7 @@ collect_segments(PtStore *store, sqlite3_stmt *s, gboolean with_in_clip, GError 
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)pt_segment_row_free);
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    PtSegmentRow *r = segment_from_row(s);
+    PtSegmentRow *r = pt_store_segment_from_row(s);
     if (with_in_clip)
       r->in_clip = sqlite3_column_int(s, 9) != 0;
     g_ptr_array_add(rows, r);
