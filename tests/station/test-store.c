@@ -143,7 +143,8 @@ test_lot_generation(void)
 }
 
 /* What schemas 20 and 19 added, dropped to make a database of an earlier schema. */
-#define UNDO_SCHEMAS_19_20                                                                         \
+#define UNDO_SCHEMAS_19_21                                                                         \
+  "ALTER TABLE load_batches DROP COLUMN quantity; "                                                \
   "DROP TABLE recall_notices; DROP TABLE recalls; "                                                \
   "DROP TABLE pallet_cases; DROP TABLE pallets; DROP TABLE sscc_serials; "                         \
   "ALTER TABLE loads DROP COLUMN po; "
@@ -155,7 +156,7 @@ test_version2_gains_print_jobs(void)
    * gains the print queue and the outbox. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
-  pt_test_sql(ts, UNDO_SCHEMAS_19_20
+  pt_test_sql(ts, UNDO_SCHEMAS_19_21
               "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
               "DROP TABLE hub_sync; "
               "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
@@ -191,7 +192,7 @@ test_version17_print_jobs_cancel(void)
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
   g_autofree char *old = g_strdup_printf(
-      UNDO_SCHEMAS_19_20
+      UNDO_SCHEMAS_19_21
       "DROP TABLE print_jobs;"
       "CREATE TABLE print_jobs (id INTEGER PRIMARY KEY,"
       "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
@@ -256,7 +257,7 @@ test_version14_fills_hash_ids(void)
    * their signed bodies, and a filled one cannot be changed. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 2);
-  pt_test_sql(ts, UNDO_SCHEMAS_19_20
+  pt_test_sql(ts, UNDO_SCHEMAS_19_21
               "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
               "DROP TABLE hub_sync; "
               "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
