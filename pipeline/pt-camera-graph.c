@@ -1,7 +1,14 @@
 /* pt-camera-graph.c: turns a PtCameraConfig into a pipeline.  Runs once per (re)start of a
  * camera.  H.264 sources (rtsp, file) are parsed and recorded as they come; raw sources
  * (test, v4l2) are encoded once.  The tap hangs off the same tee as the recording so that a
- * raw source is never decoded and a passthrough source is decoded only for the tap. */
+ * raw source is never decoded and a passthrough source is decoded only for the tap.  The
+ * H.264 the recording takes passes a tee (PtCameraGraph.h264_tee) where the live view
+ * (pt-live.c) attaches while someone watches:
+ *
+ *   passthrough:  source -> h264parse -> tee -> recording, tap (decoded), scan, [live]
+ *   raw:          source -> [time stamp] -> tee -> tap, scan
+ *                                             \-> queue -> encoder -> h264parse -> tee ->
+ *                                                                recording, [live] */
 #include "pt-camera-graph.h"
 
 #include "pt-gst-util.h"
@@ -92,6 +99,59 @@ raw_caps(const PtCameraConfig *c, int def_w, int def_h, int def_fps)
   if (fps > 0)
     gst_caps_set_simple(caps, "framerate", GST_TYPE_FRACTION, fps, 1, NULL);
   return caps;
+}
+
+/* Streaming thread: the frame's capture time (base time + running time on the realtime
+ * clock, so UTC) in milliseconds, written into the QR the overlay draws on this frame. */
+static GstPadProbeReturn
+on_stamp_frame(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstElement *overlay = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  g_autoptr(GstEvent) seg_ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
+  gint64 utc = -1;
+  char text[32];
+
+  if (seg_ev != NULL && GST_BUFFER_PTS_IS_VALID(buf)) {
+    const GstSegment *seg;
+
+    gst_event_parse_segment(seg_ev, &seg);
+    GstClockTime rt = gst_segment_to_running_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
+    GstClockTime base = gst_element_get_base_time(overlay);
+    if (GST_CLOCK_TIME_IS_VALID(rt) && base != 0)
+      utc = (gint64)(base + rt);
+  }
+  if (utc < 0)
+    utc = pt_utc_now_ns();
+  g_snprintf(text, sizeof(text), "%" G_GINT64_FORMAT, utc / (gint64)GST_MSECOND);
+  g_object_set(overlay, "data", text, NULL);
+  return GST_PAD_PROBE_OK;
+}
+
+/* timestamp_overlay=qr: the capture time burned into each frame of a raw source, top left, as
+ * a QR code of its UTC milliseconds (qroverlay, gst-plugins-bad).  Many CCTV systems burn the
+ * time in; a QR is also what a test reads back from the played stream to measure latency. */
+static gboolean
+add_timestamp_overlay(GstBin *bin, const PtCameraConfig *c, SourceSection *s, GError **error)
+{
+  GstElement *overlay;
+
+  if (c->timestamp_overlay != PT_TIMESTAMP_OVERLAY_QR)
+    return TRUE;
+  if (!(overlay = pt_make_element("qroverlay", "timestamp", error)))
+    return FALSE;
+  gst_bin_add(bin, overlay);
+  if (!gst_element_link(s->last, overlay)) {
+    g_set_error(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_PLUGIN, "%s",
+                "cannot link the time stamp overlay");
+    return FALSE;
+  }
+  g_object_set(overlay, "x", 2.0f, "y", 2.0f, "pixel-size", (float)PT_TIMESTAMP_QR_PIXEL_SIZE,
+               NULL);
+  g_autoptr(GstPad) sink = gst_element_get_static_pad(overlay, "sink");
+  gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, on_stamp_frame, overlay, NULL);
+  s->last = overlay;
+  return TRUE;
 }
 
 static gboolean
@@ -186,9 +246,11 @@ on_record_entry(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_REMOVE;
 }
 
+/* Raw sources: the encoder's H.264 goes through a tee of its own (@h264_tee_out), so the
+ * recording and the live view take one encoding.  Passthrough: NULL, the source's tee is. */
 static gboolean
 add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstElement **first,
-              GstElement **splitmux_out, GError **error)
+              GstElement **splitmux_out, GstElement **h264_tee_out, GError **error)
 {
   GstElement *queue, *last, *splitmux, *mux, *sink;
 
@@ -204,10 +266,11 @@ add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstEle
       return FALSE;
     gst_bin_add(bin, enc);
     gst_element_link(last, enc);
-    if (!add_chain(bin, error, &parse, NULL, "h264parse", NULL))
+    if (!add_chain(bin, error, &parse, &last, "h264parse", "tee", NULL))
       return FALSE;
     gst_element_link(enc, parse);
-    last = parse;
+    g_object_set(last, "allow-not-linked", TRUE, NULL);
+    *h264_tee_out = last;
   }
   if (!(splitmux = pt_make_element("splitmuxsink", "record", error)))
     return FALSE;
@@ -304,7 +367,7 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
   g_autoptr(GstClock) clock = pt_realtime_clock();
   GstBin *bin = GST_BIN(pipeline);
   SourceSection s = {0};
-  GstElement *tee, *rec_first = NULL, *splitmux = NULL;
+  GstElement *tee, *rec_first = NULL, *splitmux = NULL, *h264_tee = NULL;
   gboolean passthrough = c->kind == PT_SOURCE_RTSP || c->kind == PT_SOURCE_FILE;
   gboolean ok = FALSE;
 
@@ -327,10 +390,10 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
     ok = build_file(bin, c, &s, error);
     break;
   }
-  if (!ok)
+  if (!ok || !(ok = add_timestamp_overlay(bin, c, &s, error)))
     goto out;
   ok = add_chain(bin, error, &tee, NULL, "tee", NULL) &&
-       add_recording(bin, c, passthrough, &rec_first, &splitmux, error);
+       add_recording(bin, c, passthrough, &rec_first, &splitmux, &h264_tee, error);
   if (!ok)
     goto out;
   g_object_set(tee, "allow-not-linked", TRUE, NULL);
@@ -367,6 +430,7 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
   graph->entry_pad = gst_element_get_static_pad(tee, "sink");
   graph->watch_pad = gst_element_get_static_pad(s.last, "src");
   graph->splitmux = splitmux;
+  graph->h264_tee = h264_tee != NULL ? h264_tee : tee;
   graph->passthrough = passthrough;
   graph->pipeline = g_steal_pointer(&pipeline);
   GST_INFO("camera %s: %s source, %s", c->name, pt_source_kind_to_string(c->kind),
@@ -393,4 +457,5 @@ pt_camera_graph_clear(PtCameraGraph *graph)
   g_clear_object(&graph->scan_pad);
   g_clear_object(&graph->pipeline);
   graph->splitmux = NULL;
+  graph->h264_tee = NULL;
 }
