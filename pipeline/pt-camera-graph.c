@@ -13,6 +13,7 @@
 
 #include "pt-gst-util.h"
 #include "pt-pipeline-limits.h"
+#include "pt-timestamp.h"
 
 #include <gst/app/app.h>
 #include <string.h>
@@ -99,59 +100,6 @@ raw_caps(const PtCameraConfig *c, int def_w, int def_h, int def_fps)
   if (fps > 0)
     gst_caps_set_simple(caps, "framerate", GST_TYPE_FRACTION, fps, 1, NULL);
   return caps;
-}
-
-/* Streaming thread: the frame's capture time (base time + running time on the realtime
- * clock, so UTC) in milliseconds, written into the QR the overlay draws on this frame. */
-static GstPadProbeReturn
-on_stamp_frame(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  GstElement *overlay = user_data;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
-  g_autoptr(GstEvent) seg_ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
-  gint64 utc = -1;
-  char text[32];
-
-  if (seg_ev != NULL && GST_BUFFER_PTS_IS_VALID(buf)) {
-    const GstSegment *seg;
-
-    gst_event_parse_segment(seg_ev, &seg);
-    GstClockTime rt = gst_segment_to_running_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
-    GstClockTime base = gst_element_get_base_time(overlay);
-    if (GST_CLOCK_TIME_IS_VALID(rt) && base != 0)
-      utc = (gint64)(base + rt);
-  }
-  if (utc < 0)
-    utc = pt_utc_now_ns();
-  g_snprintf(text, sizeof(text), "%" G_GINT64_FORMAT, utc / (gint64)GST_MSECOND);
-  g_object_set(overlay, "data", text, NULL);
-  return GST_PAD_PROBE_OK;
-}
-
-/* timestamp_overlay=qr: the capture time burned into each frame of a raw source, top left, as
- * a QR code of its UTC milliseconds (qroverlay, gst-plugins-bad).  Many CCTV systems burn the
- * time in; a QR is also what a test reads back from the played stream to measure latency. */
-static gboolean
-add_timestamp_overlay(GstBin *bin, const PtCameraConfig *c, SourceSection *s, GError **error)
-{
-  GstElement *overlay;
-
-  if (c->timestamp_overlay != PT_TIMESTAMP_OVERLAY_QR)
-    return TRUE;
-  if (!(overlay = pt_make_element("qroverlay", "timestamp", error)))
-    return FALSE;
-  gst_bin_add(bin, overlay);
-  if (!gst_element_link(s->last, overlay)) {
-    g_set_error(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_PLUGIN, "%s",
-                "cannot link the time stamp overlay");
-    return FALSE;
-  }
-  g_object_set(overlay, "x", 2.0f, "y", 2.0f, "pixel-size", (float)PT_TIMESTAMP_QR_PIXEL_SIZE,
-               NULL);
-  g_autoptr(GstPad) sink = gst_element_get_static_pad(overlay, "sink");
-  gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, on_stamp_frame, overlay, NULL);
-  s->last = overlay;
-  return TRUE;
 }
 
 static gboolean
@@ -390,8 +338,12 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
     ok = build_file(bin, c, &s, error);
     break;
   }
-  if (!ok || !(ok = add_timestamp_overlay(bin, c, &s, error)))
+  if (!ok)
     goto out;
+  if (c->timestamp_overlay == PT_TIMESTAMP_OVERLAY_QR) {
+    g_autoptr(GstPad) raw = gst_element_get_static_pad(s.last, "src");
+    pt_timestamp_attach(raw);
+  }
   ok = add_chain(bin, error, &tee, NULL, "tee", NULL) &&
        add_recording(bin, c, passthrough, &rec_first, &splitmux, &h264_tee, error);
   if (!ok)
