@@ -17,6 +17,18 @@
   "x264enc speed-preset=ultrafast tune=zerolatency key-int-max=25 ! "                              \
   "rtph264pay name=pay0 pt=96 config-interval=1 )"
 
+/* Waits scaled by PT_TEST_TIME_SCALE (the sanitizer setup slows everything, tests/meson.build). */
+static guint
+scaled(guint ms)
+{
+  const char *env = g_getenv("PT_TEST_TIME_SCALE");
+  guint64 k = 1;
+
+  if (env != NULL && !g_ascii_string_to_unsigned(env, 10, 1, 20, &k, NULL))
+    k = 1;
+  return ms * (guint)k;
+}
+
 typedef struct {
   PtCamera *cam;
   const char *dir;
@@ -161,13 +173,14 @@ run(PtCameraConfig *cfg, const char *what, guint encoders)
   g_autofree char *stale = g_build_filename(cfg->live_dir, "seg00007.ts", NULL);
   PT_CHECK(g_file_set_contents(stale, "stale", -1, NULL), "cannot write %s", stale);
   PT_CHECK(pt_camera_start(cam, &error), "%s", error ? error->message : "");
-  PT_CHECK(pt_test_wait(recording, cam, 15000), "%s: never recording", what);
+  PT_CHECK(pt_test_wait(recording, cam, scaled(15000)), "%s: never recording", what);
   PT_CHECK(!g_file_test(cfg->live_dir, G_FILE_TEST_EXISTS), "%s: stale live folder kept", what);
   PT_CHECK(count_factory(cam, "hlssink2") == 0, "%s: live branch before anyone watched", what);
   for (guint cycle = 1; cycle <= 3; cycle++) {
     gint64 t0 = g_get_monotonic_time();
 
-    PT_CHECK(pt_test_wait(playlist_ready, &w, 8000), "%s cycle %u: no playlist", what, cycle);
+    PT_CHECK(pt_test_wait(playlist_ready, &w, scaled(8000)), "%s cycle %u: no playlist", what,
+             cycle);
     g_print("# %s cycle %u: first playlist after %.2f s\n", what, cycle,
             (g_get_monotonic_time() - t0) / 1e6);
     PT_CHECK(pt_camera_live_attached(cam) && count_factory(cam, "hlssink2") == 1,
@@ -176,7 +189,7 @@ run(PtCameraConfig *cfg, const char *what, guint encoders)
              count_encoders(cam), encoders);
     check_segment_plays(cfg->live_dir);
     /* The viewer leaves: nobody touches it, it goes after the idle time. */
-    PT_CHECK(pt_test_wait(detached, cam, 5000), "%s cycle %u: never detached", what, cycle);
+    PT_CHECK(pt_test_wait(detached, cam, scaled(5000)), "%s cycle %u: never detached", what, cycle);
     PT_CHECK(count_factory(cam, "hlssink2") == 0, "%s cycle %u: hlssink2 left in the pipeline",
              what, cycle);
     PT_CHECK(!g_file_test(cfg->live_dir, G_FILE_TEST_EXISTS), "%s cycle %u: live folder left", what,
@@ -191,7 +204,8 @@ run(PtCameraConfig *cfg, const char *what, guint encoders)
   check_recording_unbroken(rec, what);
 
   /* A restart while someone watches: the rebuilt pipeline gets the branch again. */
-  PT_CHECK(pt_test_wait(playlist_ready, &w, 8000), "%s: no playlist before the restart", what);
+  PT_CHECK(pt_test_wait(playlist_ready, &w, scaled(8000)), "%s: no playlist before the restart",
+           what);
   {
     g_autoptr(GstElement) pipeline = pt_camera_dup_pipeline(cam);
     GError *boom = g_error_new(GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED, "test: source broke");
@@ -200,13 +214,14 @@ run(PtCameraConfig *cfg, const char *what, guint encoders)
     g_error_free(boom);
   }
   guint restarts_before = pt_camera_get_restarts(cam);
-  gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time() + (gint64)scaled(10000) * 1000;
   while (pt_camera_get_restarts(cam) == restarts_before && g_get_monotonic_time() < deadline) {
     pt_camera_live_touch(cam, NULL);
     pt_test_spin(200);
   }
   PT_CHECK(pt_camera_get_restarts(cam) > restarts_before, "%s: the camera never restarted", what);
-  PT_CHECK(pt_test_wait(playlist_ready, &w, 8000), "%s: no playlist after the restart", what);
+  PT_CHECK(pt_test_wait(playlist_ready, &w, scaled(8000)), "%s: no playlist after the restart",
+           what);
   PT_CHECK(pt_camera_live_attached(cam) && count_factory(cam, "hlssink2") == 1,
            "%s: branch not attached again after the restart", what);
   PT_CHECK(pt_camera_live_attaches(cam) == 5, "%s: %u attaches", what,
