@@ -53,6 +53,7 @@ pt_live_remove_dir(const char *dir)
   g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
   const char *name;
 
+  live_init_debug();
   if (d == NULL)
     return;
   /* Only what hlssink2 writes is ever here: no subfolders. */
