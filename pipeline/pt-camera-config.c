@@ -26,6 +26,7 @@ pt_camera_config_init(PtCameraConfig *config)
   config->scan_width = PT_SCAN_WIDTH_DEFAULT;
   config->scan_motion = TRUE;
   config->scan_hold_ms = PT_SCAN_HOLD_MS_DEFAULT;
+  config->live_idle_ns = PT_LIVE_IDLE_NS;
 }
 
 void
@@ -34,6 +35,7 @@ pt_camera_config_clear(PtCameraConfig *config)
   g_free(config->name);
   g_free(config->location);
   g_free(config->output_root);
+  g_free(config->live_dir);
   pt_camera_config_init(config);
 }
 
@@ -46,6 +48,7 @@ pt_camera_config_copy(const PtCameraConfig *config)
   copy->name = g_strdup(config->name);
   copy->location = g_strdup(config->location);
   copy->output_root = g_strdup(config->output_root);
+  copy->live_dir = g_strdup(config->live_dir);
   return copy;
 }
 
@@ -195,6 +198,15 @@ pt_camera_config_validate(const PtCameraConfig *c, GError **error)
     return config_fail(error, c->name, "%s", "scan region out of range (x, y, width, height)");
   if (c->scan_hold_ms > PT_SCAN_HOLD_MS_MAX)
     return config_fail(error, c->name, "%s", "scan hold out of range");
+  if (c->timestamp_overlay != PT_TIMESTAMP_OVERLAY_NONE &&
+      (c->kind == PT_SOURCE_RTSP || c->kind == PT_SOURCE_FILE))
+    return config_fail(error, c->name, "%s",
+                       "timestamp_overlay needs a raw source (test, v4l2): an H.264 source is "
+                       "recorded as it comes, never encoded again");
+  if (c->live_dir != NULL && !g_path_is_absolute(c->live_dir))
+    return config_fail(error, c->name, "%s", "the live view folder must be an absolute path");
+  if (c->live_idle_ns < PT_LIVE_IDLE_MIN_NS || c->live_idle_ns > PT_LIVE_IDLE_MAX_NS)
+    return config_fail(error, c->name, "%s", "live view idle time out of range (1 s .. 10 min)");
   if (c->stall_ms < PT_STALL_MIN_MS || c->backoff_initial_ms == 0 ||
       c->backoff_max_ms < c->backoff_initial_ms)
     return config_fail(error, c->name, "%s", "stall or backoff times out of range");

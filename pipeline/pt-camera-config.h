@@ -38,6 +38,11 @@ typedef enum {
   PT_TAP_FORMAT_I420,
 } PtTapFormat;
 
+typedef enum {
+  PT_TIMESTAMP_OVERLAY_NONE,
+  PT_TIMESTAMP_OVERLAY_QR, /* raw sources: a QR code of the frame's UTC ms, top left */
+} PtTimestampOverlay;
+
 typedef struct {
   char *name; /* [A-Za-z0-9_-]{1,32}; names folders and files */
   PtCameraRole role;
@@ -66,6 +71,13 @@ typedef struct {
    * scan_hold_ms after (FALSE: every frame at scan_fps) */
   gboolean scan_motion;
   guint scan_hold_ms;
+  /* Raw sources (test, v4l2): the capture time burned into every frame (recorded and live) */
+  PtTimestampOverlay timestamp_overlay;
+  /* The live view's folder for this camera (NULL: no live view); emptied at every attach,
+   * detach and start, so it must be the camera's own */
+  char *live_dir;
+  /* The live view is detached when nobody asked for it for this long (PT_LIVE_IDLE_NS) */
+  GstClockTime live_idle_ns;
 } PtCameraConfig;
 
 /* Fills @config with defaults (no name, test source, 60 s segments, no tap). */

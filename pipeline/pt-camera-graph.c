@@ -1,11 +1,19 @@
 /* pt-camera-graph.c: turns a PtCameraConfig into a pipeline.  Runs once per (re)start of a
  * camera.  H.264 sources (rtsp, file) are parsed and recorded as they come; raw sources
  * (test, v4l2) are encoded once.  The tap hangs off the same tee as the recording so that a
- * raw source is never decoded and a passthrough source is decoded only for the tap. */
+ * raw source is never decoded and a passthrough source is decoded only for the tap.  The
+ * H.264 the recording takes passes a tee (PtCameraGraph.h264_tee) where the live view
+ * (pt-live.c) attaches while someone watches:
+ *
+ *   passthrough:  source -> h264parse -> tee -> recording, tap (decoded), scan, [live]
+ *   raw:          source -> [time stamp] -> tee -> tap, scan
+ *                                             \-> queue -> encoder -> h264parse -> tee ->
+ *                                                                recording, [live] */
 #include "pt-camera-graph.h"
 
 #include "pt-gst-util.h"
 #include "pt-pipeline-limits.h"
+#include "pt-timestamp.h"
 
 #include <gst/app/app.h>
 #include <string.h>
@@ -186,9 +194,11 @@ on_record_entry(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_REMOVE;
 }
 
+/* Raw sources: the encoder's H.264 goes through a tee of its own (@h264_tee_out), so the
+ * recording and the live view take one encoding.  Passthrough: NULL, the source's tee is. */
 static gboolean
 add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstElement **first,
-              GstElement **splitmux_out, GError **error)
+              GstElement **splitmux_out, GstElement **h264_tee_out, GError **error)
 {
   GstElement *queue, *last, *splitmux, *mux, *sink;
 
@@ -204,10 +214,11 @@ add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstEle
       return FALSE;
     gst_bin_add(bin, enc);
     gst_element_link(last, enc);
-    if (!add_chain(bin, error, &parse, NULL, "h264parse", NULL))
+    if (!add_chain(bin, error, &parse, &last, "h264parse", "tee", NULL))
       return FALSE;
     gst_element_link(enc, parse);
-    last = parse;
+    g_object_set(last, "allow-not-linked", TRUE, NULL);
+    *h264_tee_out = last;
   }
   if (!(splitmux = pt_make_element("splitmuxsink", "record", error)))
     return FALSE;
@@ -304,7 +315,7 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
   g_autoptr(GstClock) clock = pt_realtime_clock();
   GstBin *bin = GST_BIN(pipeline);
   SourceSection s = {0};
-  GstElement *tee, *rec_first = NULL, *splitmux = NULL;
+  GstElement *tee, *rec_first = NULL, *splitmux = NULL, *h264_tee = NULL;
   gboolean passthrough = c->kind == PT_SOURCE_RTSP || c->kind == PT_SOURCE_FILE;
   gboolean ok = FALSE;
 
@@ -329,8 +340,12 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
   }
   if (!ok)
     goto out;
+  if (c->timestamp_overlay == PT_TIMESTAMP_OVERLAY_QR) {
+    g_autoptr(GstPad) raw = gst_element_get_static_pad(s.last, "src");
+    pt_timestamp_attach(raw);
+  }
   ok = add_chain(bin, error, &tee, NULL, "tee", NULL) &&
-       add_recording(bin, c, passthrough, &rec_first, &splitmux, error);
+       add_recording(bin, c, passthrough, &rec_first, &splitmux, &h264_tee, error);
   if (!ok)
     goto out;
   g_object_set(tee, "allow-not-linked", TRUE, NULL);
@@ -367,6 +382,7 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
   graph->entry_pad = gst_element_get_static_pad(tee, "sink");
   graph->watch_pad = gst_element_get_static_pad(s.last, "src");
   graph->splitmux = splitmux;
+  graph->h264_tee = h264_tee != NULL ? h264_tee : tee;
   graph->passthrough = passthrough;
   graph->pipeline = g_steal_pointer(&pipeline);
   GST_INFO("camera %s: %s source, %s", c->name, pt_source_kind_to_string(c->kind),
@@ -393,4 +409,5 @@ pt_camera_graph_clear(PtCameraGraph *graph)
   g_clear_object(&graph->scan_pad);
   g_clear_object(&graph->pipeline);
   graph->splitmux = NULL;
+  graph->h264_tee = NULL;
 }

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 typedef struct {
   GstElement *pipeline;  /* owned; on the realtime clock */
   GstElement *splitmux;  /* borrowed from pipeline */
+  GstElement *h264_tee;  /* borrowed from pipeline: carries the recorded H.264; the live view
+                          * attaches here (pt-live.h) */
   GstPad *entry_pad;     /* owned ref: tee sink pad; EOS sent here drains both branches */
   GstPad *watch_pad;     /* owned ref: source output; every buffer feeds the stall watchdog */
   GstPad *tap_pad;       /* owned ref (nullable): the tap branch's sink pad, for a gate */

@@ -10,6 +10,7 @@
 
 #include "pt-camera-graph.h"
 #include "pt-gst-util.h"
+#include "pt-live.h"
 #include "pt-pipeline-limits.h"
 
 #include <errno.h>
@@ -83,6 +84,8 @@ struct _PtCamera {
   gint64 gap_from;
   char *gap_reason;
   GThreadPool *hash_pool;
+  PtLive *live;           /* nullable: the live view branch, while someone watches */
+  guint live_attaches;    /* since the camera was made */
   HashJob *pending_close; /* the newest closed fragment, until we know whether it is the last */
 
   GMutex lock; /* guards the fields below: streaming threads write them */
@@ -94,6 +97,8 @@ struct _PtCamera {
   Gate scan_gate;          /* scan_wanted, in front of the scan branch */
   PtScanCounters scan;     /* atomics: the scan branch's counters, across restarts */
   GHashTable *starts;      /* segment path -> UTC ns of its first frame (gint64 *) */
+  gint64 live_touched;     /* g_get_monotonic_time() the live view was last asked for, or 0 */
+  gboolean live_scheduled; /* an attach is queued for the main context */
 
   GMutex out_lock; /* guards the outbox */
   GQueue outbox;   /* Event *, bounded by PT_OUTBOX_MAX_EVENTS */
@@ -526,10 +531,12 @@ on_bus_message(GstBus *bus, GstMessage *msg, gpointer user_data)
   switch (GST_MESSAGE_TYPE(msg)) {
   case GST_MESSAGE_ELEMENT: {
     const GstStructure *s = gst_message_get_structure(msg);
+    /* The live view's hlssink2 splits with a splitmuxsink of its own: not a recording. */
+    gboolean recording = GST_MESSAGE_SRC(msg) == GST_OBJECT(cam->graph.splitmux);
 
-    if (gst_structure_has_name(s, "splitmuxsink-fragment-opened"))
+    if (recording && gst_structure_has_name(s, "splitmuxsink-fragment-opened"))
       on_fragment_opened(cam, s);
-    else if (gst_structure_has_name(s, "splitmuxsink-fragment-closed"))
+    else if (recording && gst_structure_has_name(s, "splitmuxsink-fragment-closed"))
       on_fragment_closed(cam, s);
     else if (gst_structure_has_name(s, "barcode"))
       on_barcode(cam, s);
@@ -620,6 +627,7 @@ teardown(PtCamera *cam)
   destroy_source(&cam->drain_timer);
   flush_pending_close(cam, TRUE);
   pt_camera_graph_clear(&cam->graph);
+  g_clear_pointer(&cam->live, pt_live_drop);
   cam->draining = FALSE;
   g_mutex_lock(&cam->lock);
   open_path = g_steal_pointer(&cam->current_path);
@@ -712,6 +720,54 @@ begin_restart(PtCamera *cam, PtCameraError code, const char *reason, gboolean dr
   }
 }
 
+/* ---- live view (main context) ---- */
+
+static gboolean
+live_watched(PtCamera *cam)
+{
+  gint64 touched;
+
+  g_mutex_lock(&cam->lock);
+  touched = cam->live_touched;
+  g_mutex_unlock(&cam->lock);
+  return touched != 0 &&
+         g_get_monotonic_time() - touched < (gint64)(cam->config->live_idle_ns / GST_USECOND);
+}
+
+/* Attaches the branch to the pipeline if someone watches and it is not there.  A failure is
+ * logged and tried again at the next request: the recording goes on regardless. */
+static void
+live_update(PtCamera *cam)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cam->config->live_dir == NULL || cam->graph.pipeline == NULL || cam->draining)
+    return;
+  if (cam->live == NULL && live_watched(cam)) {
+    cam->live =
+        pt_live_attach(cam->graph.pipeline, cam->graph.h264_tee, cam->config->live_dir, &error);
+    if (cam->live == NULL)
+      GST_WARNING("camera %s: live view: %s", cam->config->name, error->message);
+    else
+      cam->live_attaches++;
+  } else if (cam->live != NULL && !live_watched(cam)) {
+    GST_INFO("camera %s: nobody watches the live view, detaching it", cam->config->name);
+    g_clear_pointer(&cam->live, pt_live_detach);
+  }
+}
+
+static gboolean
+on_live_wanted(gpointer data)
+{
+  PtCamera *cam = data;
+
+  g_mutex_lock(&cam->lock);
+  cam->live_scheduled = FALSE;
+  g_mutex_unlock(&cam->lock);
+  live_update(cam);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_tick(gpointer data)
 {
@@ -720,6 +776,8 @@ on_tick(gpointer data)
 
   if (cam->graph.pipeline == NULL || cam->draining)
     return G_SOURCE_CONTINUE;
+  if (cam->live != NULL)
+    live_update(cam);
   g_mutex_lock(&cam->lock);
   idle_us = g_get_monotonic_time() - cam->last_buffer_mono;
   g_mutex_unlock(&cam->lock);
@@ -755,6 +813,11 @@ launch(PtCamera *cam, GError **error)
   cam->last_buffer_mono = g_get_monotonic_time();
   g_mutex_unlock(&cam->lock);
   cam->after_drain = AFTER_RESTART;
+  /* What an earlier run (or a killed station) left is stale; a viewer still watching gets a
+   * fresh branch in the new pipeline. */
+  if (cam->config->live_dir != NULL)
+    pt_live_remove_dir(cam->config->live_dir);
+  live_update(cam);
   set_state(cam, PT_CAMERA_STARTING, NULL);
   if (gst_element_set_state(cam->graph.pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE ||
       (cam->graph.file_loop != NULL && !pt_file_loop_start(cam->graph.file_loop, &start_error))) {
@@ -925,6 +988,46 @@ pt_camera_get_scan_stats(PtCamera *cam, PtScanStats *out)
   out->decoded = (guint)now.decoded;
   out->still = (guint)now.still;
   out->scanned = (guint)now.scanned;
+}
+
+gboolean
+pt_camera_live_touch(PtCamera *cam, GError **error)
+{
+  gboolean schedule;
+
+  g_return_val_if_fail(cam != NULL, FALSE);
+  if (cam->config->live_dir == NULL) {
+    g_set_error(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_CONFIG, "camera %s has no live view",
+                cam->config->name);
+    return FALSE;
+  }
+  g_mutex_lock(&cam->lock);
+  cam->live_touched = g_get_monotonic_time();
+  schedule = !cam->live_scheduled;
+  cam->live_scheduled = TRUE;
+  g_mutex_unlock(&cam->lock);
+  /* Every touch while attached is one mutex; only the first of a burst wakes the main
+   * context, which attaches if it must. */
+  if (schedule) {
+    GSource *idle = g_idle_source_new();
+
+    g_source_set_callback(idle, on_live_wanted, camera_ref(cam), camera_unref);
+    g_source_attach(idle, cam->ctx);
+    g_source_unref(idle);
+  }
+  return TRUE;
+}
+
+gboolean
+pt_camera_live_attached(PtCamera *cam)
+{
+  return cam->live != NULL;
+}
+
+guint
+pt_camera_live_attaches(PtCamera *cam)
+{
+  return cam->live_attaches;
 }
 
 GstElement *

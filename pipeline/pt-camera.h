@@ -5,6 +5,8 @@
  *
  *   camera -> [decode/encode] -> tee -> queue -> splitmuxsink(matroskamux, filesink)
  *                                   \-> leaky tap branch -> appsink -> frame callback
+ *                                   \-> [live view, while watched: hlssink2]
+ * (pt-camera-graph.c has the exact graph per kind of source.)
  *
  * Threading: every PtCamera function must be called from the thread that runs the
  * GMainContext that was thread-default when the camera was created; all callbacks except
@@ -108,6 +110,23 @@ typedef struct {
   guint decoded, still, scanned;
 } PtScanStats;
 void pt_camera_get_scan_stats(PtCamera *camera, PtScanStats *out);
+/* ---- live view (HLS, hlssink2): on demand ----
+ * The branch is attached to the running pipeline while someone watches, and detached when
+ * nobody has touched it for the config's live_idle_ns; a restarted pipeline gets it again if
+ * someone still watches.  Its files are the playlist PT_LIVE_PLAYLIST_NAME and segments named by
+ * PT_LIVE_SEGMENT_PATTERN in the config's live_dir. */
+#define PT_LIVE_PLAYLIST_NAME   "index.m3u8"
+#define PT_LIVE_SEGMENT_PATTERN "seg%05d.ts"
+
+/* Any thread: someone watches now.  Attaches the branch on the camera's main context if it
+ * is not (the playlist appears within a segment's length).  FALSE with PT_CAMERA_ERROR_CONFIG
+ * when the camera has no live_dir. */
+gboolean pt_camera_live_touch(PtCamera *camera, GError **error);
+/* Main context: the live branch is in the pipeline now. */
+gboolean pt_camera_live_attached(PtCamera *camera);
+/* How many times the branch was attached since the camera was made (tests, diagnostics). */
+guint pt_camera_live_attaches(PtCamera *camera);
+
 /* The running pipeline, for tests and diagnostics only.  Returns: (transfer full) (nullable) */
 GstElement *pt_camera_dup_pipeline(PtCamera *camera);
 

@@ -92,3 +92,19 @@
 /* Demo footage */
 #define PT_DEMO_DEFAULT_SECONDS 20
 #define PT_DEMO_MAX_SECONDS     600
+
+/* Live view (pt-live.c): HLS with 1 s segments and a short playlist, so a player starts
+ * close to the live edge; old segments are deleted as new ones close.  The branch is taken
+ * out when nobody has fetched the playlist for PT_LIVE_IDLE_NS. */
+#define PT_LIVE_SEGMENT_SECONDS   1
+#define PT_LIVE_PLAYLIST_SEGMENTS 3
+#define PT_LIVE_MAX_FILES         (PT_LIVE_PLAYLIST_SEGMENTS + 2) /* a player may still read these */
+#define PT_LIVE_IDLE_NS           (10 * GST_SECOND)
+#define PT_LIVE_IDLE_MIN_NS       (1 * GST_SECOND)
+#define PT_LIVE_IDLE_MAX_NS       (600 * GST_SECOND)
+#define PT_LIVE_QUEUE_NS                                                                           \
+  (2 * GST_SECOND)                     /* leaky: a slow disk drops live frames, never              \
+                                        * the recording's */
+#define PT_LIVE_DETACH_TIMEOUT_MS 1000 /* for the tee pad to go idle, then for EOS to arrive */
+/* The burned-in time stamp (timestamp_overlay=qr): QR module size in pixels */
+#define PT_TIMESTAMP_QR_PIXEL_SIZE 4

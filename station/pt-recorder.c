@@ -517,6 +517,9 @@ start_cameras(gpointer data)
     cam->state_since_ns = pt_now_ns();
     cam->stop_gap_open = TRUE;
     cam->grading_feed = enable_tap(rec, g_ptr_array_index(rec->config->cameras, i));
+    PtCameraConfig *config = g_ptr_array_index(rec->config->cameras, i);
+    if (!config->live_dir)
+      config->live_dir = g_build_filename(rec->config->live_dir, config->name, NULL);
     if (cam->config->role == PT_CAMERA_ROLE_LOADING)
       cam->dock = pt_load_scan_camera_dock(rec->station, cam->config->name);
     g_mutex_lock(&rec->lock);
@@ -526,7 +529,11 @@ start_cameras(gpointer data)
       check_dock(rec, cam);
     if (cam->grading_feed)
       check_grading(rec, cam);
-    cam->camera = pt_camera_new(cam->config, &callbacks, cam, &error);
+    PtCamera *camera = pt_camera_new(cam->config, &callbacks, cam, &error);
+    /* Under the lock: the HTTP workers find the camera through rec->cams (live view). */
+    g_mutex_lock(&rec->lock);
+    cam->camera = camera;
+    g_mutex_unlock(&rec->lock);
     if (cam->camera && pt_camera_start(cam->camera, &error)) {
       pt_log_camera(G_LOG_LEVEL_MESSAGE, cam->config->name, "camera %s (%s, %s) started",
                     cam->config->name, pt_camera_role_to_string(cam->config->role),
@@ -759,6 +766,44 @@ pt_recorder_status(PtRecorder *rec)
   if (tap)
     json_object_set_new(status, "grading", pt_grading_tap_status(tap));
   return status;
+}
+
+gboolean
+pt_recorder_live(PtRecorder *rec, const char *camera, gboolean touch, char **dir,
+                 PtCameraRole *role, GError **error)
+{
+  Cam *found = NULL;
+  g_autofree char *why = NULL;
+  PtCamera *live = NULL;
+  /* Cams are only ever appended and live until pt_recorder_free(), after the HTTP server. */
+  g_mutex_lock(&rec->lock);
+  for (guint i = 0; i < rec->cams->len && !found; i++) {
+    Cam *cam = g_ptr_array_index(rec->cams, i);
+    if (strcmp(cam->config->name, camera) == 0)
+      found = cam;
+  }
+  if (found && found->state != PT_CAMERA_RECORDING && found->state != PT_CAMERA_STARTING)
+    why =
+        g_strdup_printf("camera %s is %s%s%s", camera, pt_camera_state_to_string(found->state),
+                        found->last_error ? ": " : "", found->last_error ? found->last_error : "");
+  if (found && !why)
+    live = found->camera;
+  g_mutex_unlock(&rec->lock);
+  if (!found) {
+    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no camera called %s", camera);
+    return FALSE;
+  }
+  if (!live) {
+    g_set_error(error, PT_ERROR, PT_ERROR_BUSY, "%s", why ? why : "the camera has not started");
+    return FALSE;
+  }
+  /* pt_camera_live_touch() is the one PtCamera call made from any thread. */
+  if (touch && !pt_camera_live_touch(live, error))
+    return FALSE;
+  if (role)
+    *role = found->config->role;
+  *dir = g_strdup(found->config->live_dir);
+  return TRUE;
 }
 
 GBytes *

@@ -12,6 +12,7 @@
  * from any thread (the HTTP workers). */
 #pragma once
 
+#include "pt-pipeline.h"
 #include "pt-station.h"
 
 #include <glib.h>
@@ -44,6 +45,14 @@ json_t *pt_recorder_status(PtRecorder *recorder);
  * opens its tap).  @utc_ns: (out) (optional) capture time, or -1.  Any thread. */
 GBytes *pt_recorder_thumbnail(PtRecorder *recorder, const char *camera, gint64 *utc_ns,
                               GError **error);
+
+/* The live view of @camera (pt-camera.h, PtCamera's live view): with @touch, someone
+ * watches now, so its branch runs (or starts).  @dir: (out) (transfer full) the folder of its
+ * playlist and segments; @role: (out) (optional) the camera's role, for the access check.
+ * PT_ERROR_NOT_FOUND for an unknown camera, PT_ERROR_BUSY (503) with the reason when the
+ * camera is not recording (stopped, failed, reconnecting).  Any thread. */
+gboolean pt_recorder_live(PtRecorder *recorder, const char *camera, gboolean touch, char **dir,
+                          PtCameraRole *role, GError **error);
 
 /* Probes a segment left open (crash, or a muxer that could not finalize it), repairs it and
  * records it as recovered, or as lost with the reason.  @why prefixes the reason. */

@@ -150,6 +150,7 @@ load_camera(PtStation *station, PtRecordingConfig *rc, const char *group, GError
   pt_camera_config_init(cam);
   cam->name = g_strstrip(g_strdup(group + strlen(CAMERA_GROUP_PREFIX)));
   cam->output_root = g_strdup(rc->recordings_dir);
+  cam->live_dir = g_build_filename(rc->live_dir, cam->name, NULL);
   g_autofree char *role = get_string(kf, group, "role");
   g_autofree char *source = get_string(kf, group, "source");
   g_autoptr(GError) local = NULL;
@@ -176,6 +177,19 @@ load_camera(PtStation *station, PtRecordingConfig *rc, const char *group, GError
       !get_region(kf, group, cam, error) ||
       !get_bool(kf, group, "scan_motion", &cam->scan_motion, error))
     return NULL;
+  g_autofree char *overlay = get_string(kf, group, "timestamp_overlay");
+  if (overlay && *overlay && strcmp(overlay, "none") != 0) {
+    if (strcmp(overlay, "qr") != 0) {
+      config_error(error, group, "timestamp_overlay '%s' must be none or qr", overlay);
+      return NULL;
+    }
+    cam->timestamp_overlay = PT_TIMESTAMP_OVERLAY_QR;
+  }
+  int idle = (int)(PT_LIVE_IDLE_NS / GST_SECOND);
+  if (!get_int(kf, group, "live_idle_seconds", (int)(PT_LIVE_IDLE_MIN_NS / GST_SECOND),
+               (int)(PT_LIVE_IDLE_MAX_NS / GST_SECOND), &idle, error))
+    return NULL;
+  cam->live_idle_ns = (GstClockTime)idle * GST_SECOND;
   int hold = (int)cam->scan_hold_ms;
   if (!get_int(kf, group, "scan_hold_ms", 0, PT_SCAN_HOLD_MS_MAX, &hold, error))
     return NULL;
@@ -198,6 +212,7 @@ pt_recording_config_load(PtStation *station, GError **error)
   rc->recordings_dir = g_build_filename(dir, "recordings", NULL);
   rc->clips_dir = g_build_filename(dir, "clips", NULL);
   rc->demo_dir = g_build_filename(dir, "demo", NULL);
+  rc->live_dir = g_build_filename(dir, "live", NULL);
   rc->cameras = g_ptr_array_new_with_free_func((GDestroyNotify)pt_camera_config_free);
   rc->evidence_days = PT_EVIDENCE_DAYS_DEFAULT;
   g_autofree char *demo = get_string(kf, "recording", "demo");
@@ -247,6 +262,7 @@ pt_recording_config_add_demo(PtRecordingConfig *rc)
     g_autofree char *file = g_strdup_printf("demo-%s.mkv", name);
     cam->location = g_build_filename(rc->demo_dir, file, NULL);
     cam->output_root = g_strdup(rc->recordings_dir);
+    cam->live_dir = g_build_filename(rc->live_dir, cam->name, NULL);
     /* Short segments: the demo loads' evidence clips are cut seconds after the scans. */
     cam->segment_ns = PT_DEMO_SEGMENT_SECONDS * GST_SECOND;
     g_ptr_array_add(rc->cameras, cam);
@@ -272,6 +288,7 @@ pt_recording_config_free(PtRecordingConfig *rc)
   g_free(rc->recordings_dir);
   g_free(rc->clips_dir);
   g_free(rc->demo_dir);
+  g_free(rc->live_dir);
   if (rc->cameras)
     g_ptr_array_unref(rc->cameras);
   g_free(rc);

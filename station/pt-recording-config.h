@@ -5,6 +5,8 @@
  *   source=v4l2:/dev/video0        v4l2:DEVICE | rtsp://URL | file:PATH | test[:PATTERN]
  *   segment_seconds=60             length of each recorded file
  *   width=1280 height=720 fps=25   raw sources only (v4l2, test); optional
+ *   timestamp_overlay=none         raw sources: qr burns each frame's UTC ms in, top left
+ *   live_idle_seconds=10           the live view stops this long after its last viewer
  *
  *   [recording]
  *   quota_bytes=0                  recordings may use this much (0: no quota); K/M/G/T suffix
@@ -13,7 +15,7 @@
  *   demo=auto                      auto: demo cameras when no camera is configured; off
  *
  * Recordings go to DATA/recordings/<camera>/<UTC date>/, clips to DATA/clips/, demo footage
- * to DATA/demo/. */
+ * to DATA/demo/, the live view's playlist and segments (while watched) to DATA/live/<camera>/. */
 #pragma once
 
 #include "pt-pipeline.h"
@@ -27,6 +29,7 @@ typedef struct {
   char *recordings_dir;
   char *clips_dir;
   char *demo_dir;
+  char *live_dir;         /* each camera's live view is a folder in it */
   guint64 quota_bytes;    /* 0 = none */
   guint64 min_free_bytes; /* 0 = none */
   int evidence_days;

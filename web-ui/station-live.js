@@ -44,9 +44,12 @@
         /* No image until the first frame has decoded: no broken picture meanwhile. */
         cam = cams[c.name] = { img: null,
           wait: el('div', { class: 'no-frame' }, [t('d.waitingFrame')]), caption: el('figcaption', {}, []) };
-        cam.fig = el('figure', { class: 'thumb', 'data-camera': c.name }, [cam.wait, cam.caption]);
+        cam.watch = el('button', { type: 'button', class: 'watch-live' }, []);
+        cam.watch.addEventListener('click', watchLive.bind(null, c.name));
+        cam.fig = el('figure', { class: 'thumb', 'data-camera': c.name }, [cam.wait, cam.caption, cam.watch]);
         grid.appendChild(cam.fig);
       }
+      cam.watch.textContent = t('d.watchLive');
       var state = c.state === 'recording' ? c.state : c.state + ' ' + t('d.since', { when: ui.stamp(c.since) });
       cam.wait.textContent = t('d.waitingFrame');
       cam.caption.textContent = c.name + ' (' + c.role + '): ' + state;
@@ -54,7 +57,79 @@
     });
     Object.keys(cams).forEach(function (n) { if (!seen[n]) { cams[n].fig.remove(); delete cams[n]; } });
   }
+  /* ---- live view: the camera's HLS playlist in a <video> ----
+   * The station runs a camera's live branch only while its playlist is asked for: closing
+   * the player (or signing out, or hiding the tab) stops the requests and the branch goes a
+   * few seconds later.  The playlist is asked for once first, so a camera that is down is said
+   * in words (the station's reason) rather than as a black video.  Where the browser has Media
+   * Source Extensions the vendored hls.js plays it one segment behind the newest (about 2 s
+   * glass to glass); elsewhere (iOS Safari) the browser's own HLS player does, three segments
+   * behind (HLS's rule for live playlists, about 4 s), since it can neither seek nor speed up
+   * in a live stream. */
+  var liveCam = null, hls = null, hlsLoading = null;
+  function liveMsg(text, bad) { ui.say('live-msg', text, bad); }
+  function loadHls() {
+    if (window.Hls) return Promise.resolve(window.Hls);
+    if (!hlsLoading) {
+      hlsLoading = new Promise(function (resolve) {
+        var s = el('script', { src: '/static/hls.js' }, []);
+        s.onload = function () { resolve(window.Hls || null); };
+        s.onerror = function () { hlsLoading = null; resolve(null); };
+        document.head.appendChild(s);
+      });
+    }
+    return hlsLoading;
+  }
+  function stopLive() {
+    var v = document.getElementById('live-video');
+    liveCam = null;
+    if (hls) { hls.destroy(); hls = null; }
+    v.pause();
+    v.removeAttribute('src');
+    v.load();
+    document.getElementById('live-view').hidden = true;
+  }
+  async function watchLive(name) {
+    var v = document.getElementById('live-video'), view = document.getElementById('live-view');
+    var url = '/api/v1/cameras/' + encodeURIComponent(name) + '/live/index.m3u8';
+    stopLive();
+    liveCam = name;
+    view.hidden = false;
+    view.dataset.camera = name;
+    document.getElementById('live-title').textContent = t('d.liveOf', { cam: name });
+    liveMsg(t('d.liveStarting'));
+    var r;
+    try { r = await ui.api(url, { accept: 'application/vnd.apple.mpegurl', raw: true }); } catch (e) { r = null; }
+    if (liveCam !== name) return;
+    if (!r || !r.ok) {
+      var why = r ? ((await r.json().catch(function () { return {}; })).error || r.statusText) : t('d.liveFailed');
+      liveMsg(t('d.liveDown', { why: why }), true);
+      return;
+    }
+    v.onplaying = function () { if (liveCam === name) liveMsg(''); };
+    v.onerror = function () { if (liveCam === name) liveMsg(t('d.liveFailed'), true); };
+    var Hls = window.MediaSource ? await loadHls() : null;
+    if (liveCam !== name) return;
+    if (Hls && Hls.isSupported()) {
+      view.dataset.player = 'hls.js';
+      hls = new Hls({ enableWorker: false, liveSyncDurationCount: 1, liveMaxLatencyDurationCount: 3,
+        maxLiveSyncPlaybackRate: 1.5, backBufferLength: 4 });
+      hls.on(Hls.Events.ERROR, function (ev, data) {
+        if (data.fatal && liveCam === name) liveMsg(t('d.liveFailed'), true);
+      });
+      hls.loadSource(url);
+      hls.attachMedia(v);
+    } else {
+      view.dataset.player = 'native';
+      v.src = url;
+    }
+    v.play().catch(function () { /* autoplay refused: the controls start it */ v.controls = true; });
+  }
+  document.getElementById('live-close').addEventListener('click', stopLive);
+  document.addEventListener('visibilitychange', function () { if (document.hidden && liveCam) stopLive(); });
+
   function dropCameras() {
+    if (liveCam) stopLive();
     Object.keys(cams).forEach(function (n) { if (cams[n].url) URL.revokeObjectURL(cams[n].url); cams[n].fig.remove(); delete cams[n]; });
   }
   async function refreshThumbs() {

@@ -115,7 +115,11 @@ window.ptUi = (function () {
     'd.noBatch': ['No batch matches.', '没有匹配的批次。'],
     'd.gradeOk': ['conformant', '合格'], 'd.gradeBad': ['non-conformant', '不合格'],
     /* live */
-    'd.waitingFrame': ['waiting for a frame', '等待画面'], 'd.noGrading': ['No grading is open.', '没有进行中的分级。'],
+    'd.waitingFrame': ['waiting for a frame', '等待画面'],
+    'd.watchLive': ['Watch live', '观看直播'], 'd.liveOf': ['Live: {cam}', '直播：{cam}'],
+    'd.liveClose': ['Close', '关闭'], 'd.liveStarting': ['Starting the live view…', '正在启动直播…'],
+    'd.liveDown': ['No live video: {why}', '无直播画面：{why}'],
+    'd.liveFailed': ['The live video stopped playing.', '直播画面已停止播放。'], 'd.noGrading': ['No grading is open.', '没有进行中的分级。'],
     'd.gradingSince': ['grading since {when}', '分级开始于 {when}'], 'd.fruit': ['fruit', '个果实'],
     'd.mmMean': ['mm mean', '毫米平均'], 'd.disk': ['Disk', '磁盘'], 'd.freeOf': ['{free} free of {total}', '可用 {free}，共 {total}'],
     'd.recordings': ['recordings {n}', '录像 {n}'], 'd.quota': ['of {n} quota', '，配额 {n}'],

@@ -185,6 +185,14 @@
 #define PT_THUMB_WATCH_US    (5 * G_USEC_PER_SEC) /* the tap runs this long after a request */
 #define PT_THUMB_TAP_FPS     1.0 /* tap rate of cameras that only feed thumbnails */
 
+/* Live view (pt-live-view.c): the first request of a viewer waits this long at most for the
+ * branch's first segment (a passthrough camera's next keyframe, then one segment), looking
+ * every POLL ms; a playlist or segment larger than its maximum is refused, not read. */
+#define PT_LIVE_FIRST_WAIT_MS     10000
+#define PT_LIVE_POLL_MS           50
+#define PT_LIVE_PLAYLIST_MAX      (16 * 1024)
+#define PT_LIVE_SEGMENT_MAX_BYTES (32 * 1024 * 1024)
+
 /* Pallets (SSCC) */
 #define PT_PALLET_CASES_MAX  100000 /* cases of one lot one command puts on or takes off */
 #define PT_SSCC_MARK_MAX     65536  /* bytes of the data directory's SSCC high-water file */

@@ -9,6 +9,7 @@
 #include "pt-http-dash.h"
 #include "pt-http-driver.h"
 #include "pt-http-export.h"
+#include "pt-http-live.h"
 #include "pt-http-load.h"
 #include "pt-http-ns.h"
 #include "pt-http-pallet.h"
@@ -23,7 +24,8 @@ const PtHttpRouteTable *const pt_http_routes[] = {
     &pt_http_buyer_routes,   &pt_http_load_routes,     &pt_http_driver_routes,
     &pt_http_dash_routes,    &pt_http_print_routes,    &pt_http_admin_routes,
     &pt_http_pallet_routes,  &pt_http_recall_routes,   &pt_http_export_routes,
-    &pt_http_ns_routes,      &pt_http_timeline_routes, &pt_web_routes,
+    &pt_http_ns_routes,      &pt_http_timeline_routes, &pt_http_live_routes,
+    &pt_web_routes,
 };
 
 const gsize pt_http_n_routes = G_N_ELEMENTS(pt_http_routes);

@@ -49,7 +49,7 @@
 /* blob: images are the dashboard's camera thumbnails, fetched with the operator's credentials. */
 #define PAGE_CSP                                                                                   \
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "          \
-  "media-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "                    \
+  "media-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; "              \
   "frame-ancestors 'none'"
 
 typedef struct {
@@ -111,6 +111,8 @@ static Asset assets[] = {
     {"/static/jsQR.js", "/packtrace/web/jsQR.js", "text/javascript; charset=utf-8"},
     /* GS1-128 and GS1 DataMatrix where the browser has no BarcodeDetector (vendor/README). */
     {"/static/zxing.js", "/packtrace/web/zxing.js", "text/javascript; charset=utf-8"},
+    /* The dashboard's live view player (vendor/README), loaded when a camera is watched. */
+    {"/static/hls.js", "/packtrace/web/hls.js", "text/javascript; charset=utf-8"},
     /* At the root so that its scope can be /driver (a worker's scope lies under its path). */
     {"/driver-sw.js", "/packtrace/web/driver-sw.js", "text/javascript; charset=utf-8"},
 };
