@@ -623,7 +623,7 @@ consumers_json(PtStation *station, const PtBatch *batch, json_t *impact, const c
   }
   g_autofree char *page =
       pt_gs1_digital_link(station->config->public_host, batch->gtin, batch->lot, NULL);
-  return json_pack("{sIsssO}", "scans", scans, "page", page, "message", message);
+  return json_pack("{sIssso}", "scans", scans, "page", page, "message", message);
 }
 
 /* Writes one recipient's notice; @lots and @shipped are stolen.  With @parts (nullable), a
