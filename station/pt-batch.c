@@ -54,7 +54,7 @@ check_date(const char *what, const char *text, GDate *date_out, GError **error)
 static gboolean
 check_quantity(gboolean has, double quantity, const char *uom, GError **error)
 {
-  if (has && (!isfinite(quantity) || quantity <= 0 || quantity > 1e9)) {
+  if (has && (!isfinite(quantity) || quantity <= 0 || quantity > PT_QUANTITY_MAX)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "quantity must be a number above 0");
     return FALSE;
   }

@@ -464,7 +464,7 @@ pt_load_add_batch(PtStation *station, PtStore *store, gint64 load_id, PtBatch *b
                   double quantity, const char *source, gint64 scan_ns, PtLoadItem **out,
                   gboolean *existed_out, GError **error)
 {
-  if (!(quantity >= 0) || quantity > 1e9) {
+  if (!(quantity >= 0) || quantity > PT_QUANTITY_MAX) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "a quantity is a number from 0 (the rest)");
     return FALSE;
   }

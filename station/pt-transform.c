@@ -83,7 +83,7 @@ check_spec(const PtBatch *input, const PtTransformSpec *spec, GError **error)
                   gs1_error ? gs1_error->message : "a lot is required");
       return FALSE;
     }
-    if (!isfinite(o->quantity) || o->quantity <= 0 || o->quantity > 1e9) {
+    if (!isfinite(o->quantity) || o->quantity <= 0 || o->quantity > PT_QUANTITY_MAX) {
       g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "output %s: quantity must be a number above 0",
                   o->lot);
       return FALSE;

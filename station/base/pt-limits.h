@@ -263,6 +263,10 @@
        * believed; further, the station's time is used */
 #define PT_DRIVER_SCAN_AGE_MAX_S (2 * 24 * 3600) /* and an offline scan this old at most */
 
+/* A lot's quantity, a transformation's output and a load's part, in the lot's unit: more is
+ * a typing error, not produce. */
+#define PT_QUANTITY_MAX 1e9
+
 /* The co-op hub (station/hub/, PROTOCOL.md) */
 #define PT_HUB_CLOCK_SKEW_S           300                /* PT-Date this far off is refused */
 #define PT_HUB_BODY_MAX               (32 * 1024 * 1024) /* JSON request body, bytes */

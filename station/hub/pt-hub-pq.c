@@ -2,6 +2,7 @@
  * the checks of a result, the session's settings, a lost connection reset once, prepared
  * statements by name, and the column readers every pt-hub-store*.c file shares. */
 #include "pt-hub-store-private.h"
+#include "pt-json.h"
 
 #include "pt-error.h"
 #include "pt-limits.h"
@@ -155,6 +156,19 @@ pt_hub_pq_array_add(GString *s, const char *value)
     }
   }
   g_string_append_c(s, '"');
+}
+
+json_t *
+pt_hub_pq_json(PtHubStore *store, gboolean read, const char *what, const char *sql, int n,
+               const char *const *params, GError **error)
+{
+  PGresult *res = pt_hub_pq_exec(store, read, what, sql, n, params, PGRES_TUPLES_OK, error);
+  if (!res)
+    return NULL;
+  const char *text = PQgetvalue(res, 0, 0);
+  json_t *out = pt_json_parse(text, strlen(text), error);
+  PQclear(res);
+  return out;
 }
 
 gint64

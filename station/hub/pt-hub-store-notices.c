@@ -48,14 +48,6 @@ static const char sql_notice_ack[] =
 static const char sql_notice_find[] =
     "SELECT gln, acked_at IS NOT NULL FROM notices WHERE station_id = $1 AND notice = $2::bigint";
 
-/* The one JSON value of @res's first row and column.  Returns: (transfer full). */
-static json_t *
-json_of(PGresult *res, GError **error)
-{
-  const char *text = PQgetvalue(res, 0, 0);
-  return pt_json_parse(text, strlen(text), error);
-}
-
 gboolean
 pt_hub_store_notices_add(PtHubStore *store, const char *station_id, const PtHubNoticeSpec *specs,
                          guint n, guint *stored_out, GError **error)
@@ -98,13 +90,7 @@ pt_hub_store_notice_acks(PtHubStore *store, const char *station_id, const gint64
     g_string_append_printf(list, "%s%" G_GINT64_FORMAT, i ? "," : "", ids[i]);
   g_string_append_c(list, '}');
   const char *params[] = {station_id, list->str};
-  PGresult *res = pt_hub_pq_exec(store, FALSE, "read acknowledgements", sql_notice_acks, 2, params,
-                                 PGRES_TUPLES_OK, error);
-  if (!res)
-    return NULL;
-  json_t *out = json_of(res, error);
-  PQclear(res);
-  return out;
+  return pt_hub_pq_json(store, FALSE, "read acknowledgements", sql_notice_acks, 2, params, error);
 }
 
 json_t *
@@ -113,13 +99,7 @@ pt_hub_store_notices_list(PtHubStore *store, const char *gln, int limit, GError 
   char n[16];
   g_snprintf(n, sizeof n, "%d", limit);
   const char *params[] = {gln, n};
-  PGresult *res = pt_hub_pq_exec(store, FALSE, "list notices", sql_notices_list, 2, params,
-                                 PGRES_TUPLES_OK, error);
-  if (!res)
-    return NULL;
-  json_t *out = json_of(res, error);
-  PQclear(res);
-  return out;
+  return pt_hub_pq_json(store, FALSE, "list notices", sql_notices_list, 2, params, error);
 }
 
 json_t *
@@ -134,7 +114,9 @@ pt_hub_store_notice_ack(PtHubStore *store, const char *station_id, gint64 notice
                                  PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
-  json_t *out = PQntuples(res) == 1 ? json_of(res, error) : NULL;
+  json_t *out = PQntuples(res) == 1
+                    ? pt_json_parse(PQgetvalue(res, 0, 0), (gsize)PQgetlength(res, 0, 0), error)
+                    : NULL;
   PQclear(res);
   if (out || (error && *error))
     return out;

@@ -4,6 +4,7 @@
 
 #include "pt-hub-store.h"
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 struct _PtHubStore {
@@ -48,6 +49,12 @@ PGresult *pt_hub_pq_exec_bin(PtHubStore *store, gboolean read, const char *what,
 /* Appends @value (nullable: NULL) to a PostgreSQL array literal being built in @s ("{" opened by
  * the caller), with a comma before all but the first element. */
 void pt_hub_pq_array_add(GString *s, const char *value);
+
+/* Runs @sql as pt_hub_pq_exec() (PGRES_TUPLES_OK) for a statement whose one row and column is
+ * JSON text PostgreSQL built (json_agg, json_build_object), and parses it.
+ * Returns: (transfer full). */
+json_t *pt_hub_pq_json(PtHubStore *store, gboolean read, const char *what, const char *sql, int n,
+                       const char *const *params, GError **error);
 
 /* A bigint column as gint64 (0 when NULL). */
 gint64 pt_hub_pq_int(const PGresult *res, int row, int col);

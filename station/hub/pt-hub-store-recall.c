@@ -2,7 +2,6 @@
 #include "pt-hub-store-recall.h"
 
 #include "pt-hub-store-private.h"
-#include "pt-json.h"
 
 #include <string.h>
 
@@ -63,32 +62,18 @@ static const char sql_received[] =
     "WHERE e.biz_step IN ('loading', 'departing') AND e.batch_id IN "
     "(SELECT batch_id FROM batch_buyers WHERE gln = $1)";
 
-/* The JSON of the one value @sql answers for @params.  Returns: (transfer full). */
-static json_t *
-one_json(PtHubStore *store, const char *what, const char *sql, int n, const char *const *params,
-         GError **error)
-{
-  PGresult *res = pt_hub_pq_exec(store, TRUE, what, sql, n, params, PGRES_TUPLES_OK, error);
-  if (!res)
-    return NULL;
-  const char *text = PQgetvalue(res, 0, 0);
-  json_t *out = pt_json_parse(text, strlen(text), error);
-  PQclear(res);
-  return out;
-}
-
 json_t *
 pt_hub_store_recall_seeds(PtHubStore *store, const char *lot, const char *gtin, GError **error)
 {
   const char *params[] = {lot, gtin};
-  return one_json(store, "find the lot", sql_seeds, 2, params, error);
+  return pt_hub_pq_json(store, TRUE, "find the lot", sql_seeds, 2, params, error);
 }
 
 json_t *
 pt_hub_store_recall_next(PtHubStore *store, const char *cls, gboolean backward, GError **error)
 {
   const char *params[] = {cls, backward ? "false" : "true"};
-  return one_json(store, "follow transformations", sql_next, 2, params, error);
+  return pt_hub_pq_json(store, TRUE, "follow transformations", sql_next, 2, params, error);
 }
 
 json_t *
@@ -96,7 +81,7 @@ pt_hub_store_recall_lot(PtHubStore *store, const char *cls, const char *gtin, co
                         GError **error)
 {
   const char *params[] = {cls, gtin, lot};
-  return one_json(store, "read a lot's loads", sql_lot, 3, params, error);
+  return pt_hub_pq_json(store, TRUE, "read a lot's loads", sql_lot, 3, params, error);
 }
 
 json_t *
@@ -108,12 +93,12 @@ pt_hub_store_recall_buyers(PtHubStore *store, json_t *glns, GError **error)
   json_array_foreach(glns, i, g) pt_hub_pq_array_add(list, json_string_value(g));
   g_string_append_c(list, '}');
   const char *params[] = {list->str};
-  return one_json(store, "find buyers", sql_buyers, 1, params, error);
+  return pt_hub_pq_json(store, TRUE, "find buyers", sql_buyers, 1, params, error);
 }
 
 json_t *
 pt_hub_store_recall_received(PtHubStore *store, const char *gln, GError **error)
 {
   const char *params[] = {gln};
-  return one_json(store, "find a customer's lots", sql_received, 1, params, error);
+  return pt_hub_pq_json(store, TRUE, "find a customer's lots", sql_received, 1, params, error);
 }
