@@ -37,6 +37,14 @@ async function step(name, fn) {
   try { const r = await fn(); ok(r === true, name, r); } catch (e) { ok(false, name, e.message); }
 }
 const visible = (page, sel, opts) => page.locator(sel, opts).waitFor({ timeout: 10000 }).then(() => true, () => false);
+/* Scrolls to @sel for a screenshot.  The live panels are drawn again on every refresh and
+ * language change, so the element found can be replaced before the scroll: find it again. */
+async function scrollTo(sel) {
+  for (let i = 0; ; i++) {
+    try { return await page.locator(sel).scrollIntoViewIfNeeded({ timeout: 5000 }); }
+    catch (e) { if (i >= 4 || !/not attached/.test(e.message)) throw e; }
+  }
+}
 async function api(path) {
   const r = await fetch(base + path, { headers: { Authorization: 'Bearer ' + opToken } });
   return r.json();
@@ -323,14 +331,14 @@ await step('a still is cached by the browser (private, a day) and answered 304 w
   return (r.status() === 200 && r.headers()['content-type'] === 'image/jpeg' && r.headers()['cache-control'] === 'private, max-age=86400' &&
     again.status() === 304 && anon.status === 401) || [r.status(), r.headers()['cache-control'], again.status(), anon.status].join();
 });
-await page.locator('#live-grading .stills').scrollIntoViewIfNeeded();
+await scrollTo('#live-grading .stills');
 await page.screenshot({ path: join(outDir, 'dashboard-grading-en.png') });
 await page.click('#lang');
 await step('the stills in Chinese', async () =>
   (await visible(page, '#live-grading .stills h3', { hasText: '低于 I 级的果实' })) &&
   (await page.locator('#live-grading .stills figcaption', { hasText: '等外' }).first().waitFor({ timeout: 10000 }).then(() => true, () => false)) ||
   await page.textContent('#live-grading'));
-await page.locator('#live-grading .stills').scrollIntoViewIfNeeded();
+await scrollTo('#live-grading .stills');
 await page.screenshot({ path: join(outDir, 'dashboard-grading-zh.png') });
 await page.click('#lang');
 await page.locator('#attention-title', { hasText: 'Needs attention' }).waitFor({ timeout: 10000 });
