@@ -43,6 +43,8 @@ make_station(Station *st, int run, int index, PtHubStore *store)
 {
   crypto_sign_keypair(st->keys.public_key, st->secret);
   st->keys.secret_key = st->secret;
+  /* A station that never rotated: its anchor (which names it) is the key that signs. */
+  memcpy(st->keys.anchor_key, st->keys.public_key, PT_PUB_LEN);
   g_autofree char *id = pt_keys_station_id(st->keys.public_key);
   g_autofree char *name = g_strdup_printf("bench %d/%d", run, index);
   g_autoptr(GError) error = NULL;
