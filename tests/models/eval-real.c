@@ -4,6 +4,7 @@
  * orange-unece, no scale: size unknown) and, with --mm-per-px, once more at that scale.
  *
  *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
+ *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
  *
@@ -331,12 +332,132 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
   return ba;
 }
 
+/* Intersection over union of two boxes. */
+static double
+iou(const PtRoi *a, int bx, int by, int bw, int bh)
+{
+  int x0 = MAX(a->x, bx), y0 = MAX(a->y, by);
+  int x1 = MIN(a->x + a->width, bx + bw), y1 = MIN(a->y + a->height, by + bh);
+  double inter = x1 > x0 && y1 > y0 ? (double)(x1 - x0) * (y1 - y0) : 0;
+  double uni = (double)a->width * a->height + (double)bw * bh - inter;
+
+  return uni > 0 ? inter / uni : 0;
+}
+
+/* Whole photos, as `packtrace grade IMAGE` grades them without --roi: every fruit the grader
+ * finds is matched to the labelled box it overlaps most (IoU at least WHOLE_MIN_IOU, each box
+ * once).  Prints how many boxes of the profile's fruit were found (recall), how many found
+ * fruit match no box (a box of another fruit kind counts as matched, not as false), and the
+ * balanced accuracy over the fresh_/rotten_ boxes found (a found fruit is called defective as
+ * in score()).  Returns the recall, -1 on error. */
+#define WHOLE_MIN_IOU 0.5
+static double
+score_whole(const Set *set, PtGrader *grader, FILE *dump)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_boxes = 0, found = 0, n_fruit = 0, stray = 0, partial = 0;
+  guint tp = 0, fn = 0, tn = 0, fp = 0;
+
+  for (guint i = 0; i < set->names->len; i++) {
+    const char *xml_name = g_ptr_array_index(set->names, i);
+    g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
+    g_autofree char *jpg = g_strconcat(stem, ".jpg", NULL);
+    g_autofree char *xml_path = g_build_filename(set->ann_dir, xml_name, NULL);
+    g_autofree char *img_path = g_build_filename(set->root, "images", jpg, NULL);
+    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(Box));
+    g_autoptr(PtImage) image = NULL;
+    g_autoptr(PtGradeResult) result = NULL;
+    gboolean used[PT_GRADER_MAX_FRUIT] = {FALSE};
+    PtFrame frame;
+
+    if (!read_voc(xml_path, boxes, &error) || !(image = pt_image_load(img_path, &error))) {
+      fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
+      return -1;
+    }
+    pt_image_as_frame(image, &frame);
+    result = pt_grader_grade(grader, &frame, NULL, 0, &error);
+    if (!result) {
+      fprintf(stderr, "eval-real: %s: %s\n", jpg, error->message);
+      return -1;
+    }
+    n_fruit += result->n_fruit;
+    for (guint b = 0; b < boxes->len; b++) {
+      Box *box = &g_array_index(boxes, Box, b);
+      gboolean ours = strstr(box->label, set->profile->fruit) != NULL;
+      gboolean fresh = g_str_has_prefix(box->label, "fresh_");
+      gboolean rotten = g_str_has_prefix(box->label, "rotten_");
+      double best = WHOLE_MIN_IOU;
+      int k = -1;
+
+      if (!clamp_roi(&box->roi, image->width, image->height))
+        continue;
+      for (guint f = 0; f < result->n_fruit; f++) {
+        const PtFruit *fr = &result->fruit[f];
+        double o = iou(&box->roi, fr->x, fr->y, fr->width, fr->height);
+
+        if (!used[f] && o >= best) {
+          best = o;
+          k = (int)f;
+        }
+      }
+      if (k >= 0)
+        used[k] = TRUE;
+      if (!ours)
+        continue;
+      n_boxes++;
+      if (k < 0) {
+        if (dump)
+          fprintf(dump, "%s %d,%d,%d,%d %s not found\n", jpg, box->roi.x, box->roi.y,
+                  box->roi.width, box->roi.height, box->label);
+        continue;
+      }
+      found++;
+      {
+        const PtFruit *f = &result->fruit[k];
+        gboolean defective =
+            f->klass == PT_CLASS_II || f->klass == PT_CLASS_OUT || f->defect_count > 0;
+
+        partial += f->partial;
+        if (dump)
+          fprintf(dump, "%s %d,%d,%d,%d %s found iou=%.2f %s defects=%u (%s)\n", jpg, box->roi.x,
+                  box->roi.y, box->roi.width, box->roi.height, box->label, best,
+                  pt_grade_class_to_string(f->klass), f->defect_count, f->rule);
+        if (rotten) {
+          tp += defective;
+          fn += !defective;
+        } else if (fresh) {
+          tn += !defective;
+          fp += defective;
+        }
+      }
+    }
+    for (guint f = 0; f < result->n_fruit; f++)
+      stray += !used[f];
+    for (guint b = 0; b < boxes->len; b++)
+      g_free(g_array_index(boxes, Box, b).label);
+  }
+  if (n_boxes == 0) {
+    fprintf(stderr, "eval-real: no %s boxes in %s\n", set->profile->fruit, set->root);
+    return -1;
+  }
+  printf("== whole photos, no ROI, no scale\n");
+  printf("boxes %u  found %u (recall %.3f)  fruit found %u  matching no box %u (precision %.3f)  "
+         "found but cut by the photo's edge %u\n",
+         n_boxes, found, (double)found / n_boxes, n_fruit, stray,
+         n_fruit ? (double)(n_fruit - stray) / n_fruit : 0.0, partial);
+  if (tp + fn > 0 && tn + fp > 0)
+    printf("found fresh/rotten boxes: sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
+           (double)tp / (tp + fn), (double)tn / (tn + fp),
+           ((double)tp / (tp + fn) + (double)tn / (tn + fp)) / 2);
+  return (double)found / n_boxes;
+}
+
 int
 main(int argc, char **argv)
 {
   g_autofree char *profile_name = NULL, *dump_path = NULL;
   double mm_per_px = 0, floor_ba = -1, ba;
-  gboolean all_records = FALSE;
+  gboolean all_records = FALSE, whole = FALSE;
   const GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, "Grade profile (orange-unece)", "NAME"},
       {"mm-per-px", 0, 0, G_OPTION_ARG_DOUBLE, &mm_per_px,
@@ -344,6 +465,8 @@ main(int argc, char **argv)
       {"floor", 0, 0, G_OPTION_ARG_DOUBLE, &floor_ba, "Fail below this balanced accuracy", "BA"},
       {"all-records", 0, 0, G_OPTION_ARG_NONE, &all_records, "Fail when a box has no record", NULL},
       {"dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_path, "Write one line per box", "FILE"},
+      {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
+       "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {NULL}};
   g_autoptr(GOptionContext) octx = g_option_context_new("DIR");
   g_autoptr(GError) error = NULL;
@@ -400,6 +523,18 @@ main(int argc, char **argv)
   g_ptr_array_sort(names, cmp_names);
 
   set = (Set){root, ann_dir, names, profile};
+  if (whole) {
+    ba = score_whole(&set, grader, dump);
+    if (dump)
+      fclose(dump);
+    if (ba < 0)
+      return 2;
+    if (floor_ba >= 0 && ba < floor_ba) {
+      printf("FAIL: recall %.3f below the floor %.3f\n", ba, floor_ba);
+      return 1;
+    }
+    return 0;
+  }
   ba = score(&set, grader, "no scale (size unknown)", dump, &n_norec);
   if (ba >= 0 && scaled) {
     title = g_strdup_printf("at %g mm/px", mm_per_px);

@@ -38,8 +38,11 @@ meson compile -C "$BUILD"
 #   (CI's whole run reached 28 of its 30 minutes with the live view and timeline tests); its
 #   work is SQL migrations, which the plain suite runs, and the store code they end in runs
 #   here through every station test.
-EXCLUDED=(shed-day station-demo-load pipeline-qr station-cameras station-load-scan station-gaps
-  station-metrics station-grading-run hub-sync upgrade-schemas)
+# - models-eval-whole: 457 real photos graded whole (14 s plain, several times that here);
+#   the same whole-frame search and analysis run here on generated belts and the bobcorn
+#   frames (models-synthetic, models-bobcorn), and the fuzz build fuzzes it (fuzz-grade).
+EXCLUDED=(models-eval-whole shed-day station-demo-load pipeline-qr station-cameras
+  station-load-scan station-gaps station-metrics station-grading-run hub-sync upgrade-schemas)
 mapfile -t tests < <(meson test -C "$BUILD" --setup sanitize --list --no-rebuild 2>/dev/null |
   sed -n 's/^packtrace:\([a-z-]*\) \/ \(.*\)$/\1 \2/p' |
   while read -r suite name; do
