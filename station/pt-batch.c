@@ -4,6 +4,7 @@
 #include "pt-recall.h"
 
 #include "pt-batch-signed.h"
+#include "pt-bundle.h"
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-gs1-dl.h"
@@ -95,9 +96,13 @@ pt_event_spec_from_json(json_t *object, PtEventSpec *spec, GError **error)
 {
   memset(spec, 0, sizeof *spec);
   const PtJsonField fields[] = {
-      {"step", &spec->step}, {"disposition", &spec->disposition},
-      {"at", &spec->at},     {"uom", &spec->uom},
-      {"note", &spec->note}, {"quantity", NULL, &spec->quantity, &spec->has_quantity},
+      {"step", &spec->step},
+      {"disposition", &spec->disposition},
+      {"at", &spec->at},
+      {"uom", &spec->uom},
+      {"note", &spec->note},
+      {"public_note", &spec->public_note},
+      {"quantity", NULL, &spec->quantity, &spec->has_quantity},
   };
   return pt_json_read_object(object, fields, G_N_ELEMENTS(fields), error);
 }
@@ -384,6 +389,7 @@ pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch, const PtE
     return FALSE;
   }
   if (!pt_check_text("note", spec->note, PT_NOTE_MAX, FALSE, error) ||
+      !pt_check_text("public note", spec->public_note, PT_NOTE_MAX, FALSE, error) ||
       !check_quantity(spec->has_quantity, spec->quantity, spec->uom, error))
     return FALSE;
   gint64 when = pt_now_ns();
@@ -399,6 +405,8 @@ pt_batch_add_event(PtStation *station, PtStore *store, PtBatch *batch, const PtE
     json_object_set_new(ev, "disposition", json_string(spec->disposition));
   if (spec->note)
     json_object_set_new(ev, "pt:note", json_string(spec->note));
+  if (spec->public_note)
+    json_object_set_new(ev, PT_EXT_PUBLIC_NOTE, json_string(spec->public_note));
   const PtEvidence *clip = spec->evidence;
   if (clip) {
     g_autofree char *from = pt_time_format(clip->from_ns);

@@ -81,13 +81,14 @@ typedef struct {
   gboolean has_quantity;
   double quantity;
   const char *uom;
-  const char *note;           /* nullable */
+  const char *note;           /* nullable: the operator's, private */
+  const char *public_note;    /* nullable: for the consumer page, in clear in public bundles */
   const PtEvidence *evidence; /* nullable */
 } PtEventSpec;
 
 /* Reads an event spec from a JSON object (the POST /api/v1/batches/{id}/events body:
- * step, disposition, at, quantity, uom, note).  The strings point into @object; unknown
- * members are refused.  Evidence is never taken from a request. */
+ * step, disposition, at, quantity, uom, note, public_note).  The strings point into @object;
+ * unknown members are refused.  Evidence is never taken from a request. */
 gboolean pt_event_spec_from_json(json_t *object, PtEventSpec *spec, GError **error);
 
 /* Records a step the operator did by hand.  @out (nullable) receives the row. */

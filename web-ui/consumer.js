@@ -51,8 +51,9 @@
     return Object.keys(signed).filter(function (k) { return (shown[k] == null ? undefined : shown[k]) !== signed[k]; });
   }
 
-  /* What the server rendered that is not the embedded facts: a verbatim value ([data-f]) or a
-   * record's time (li[data-n] time[datetime]) that differs, as a page altered on its way. */
+  /* What the server rendered that is not the embedded facts: a verbatim value ([data-f]), a
+   * record's time (li[data-n] time[datetime]) or its public note (li[data-n] .note) that
+   * differs, as a page altered on its way. */
   function pageDiffers() {
     var out = [];
     document.querySelectorAll('[data-f]').forEach(function (node) {
@@ -60,7 +61,9 @@
     });
     document.querySelectorAll('ol.timeline li[data-n]').forEach(function (li) {
       var e = data.events[Number(li.getAttribute('data-n')) - 1], time = li.querySelector('time');
-      if (!e || !time || time.getAttribute('datetime') !== e.time) out.push('record ' + li.getAttribute('data-n'));
+      var note = li.querySelector('.note');
+      if (!e || !time || time.getAttribute('datetime') !== e.time || (note ? note.textContent : undefined) !== e.note)
+        out.push('record ' + li.getAttribute('data-n'));
     });
     if (document.querySelectorAll('ol.timeline li[data-n]').length !== data.events.length) out.push('events');
     return out;

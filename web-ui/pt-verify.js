@@ -150,7 +150,8 @@ window.ptVerify = (function () {
         var link = e['pt:prevEvent'];
         if (i ? link !== prev : link !== undefined) fail('record ' + n + ' chain broken');
         var shown = expect.events && expect.events[i];
-        if (shown && (shown.time !== e.eventTime || lastPart(shown.step) !== lastPart(e.bizStep))) fail('page and record ' + n + ' differ');
+        if (shown && (shown.time !== e.eventTime || lastPart(shown.step) !== lastPart(e.bizStep) ||
+            shown.note !== e['pt:publicNote'])) fail('page and record ' + n + ' differ');
         k = keyAt(chain, e.recordTime);
         signedOk = await chain[k].verify(p.signature, unhex(h));
       }

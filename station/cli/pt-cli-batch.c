@@ -355,14 +355,17 @@ event_add(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
   g_autofree char *step = NULL, *disposition = NULL, *at = NULL, *qty = NULL, *uom = NULL,
-                  *note = NULL, *camera = NULL, *from = NULL, *to = NULL;
+                  *note = NULL, *public_note = NULL, *camera = NULL, *from = NULL, *to = NULL;
   const GOptionEntry entries[] = {
       {"step", 0, 0, G_OPTION_ARG_STRING, &step, "CBV business step (required)", "STEP"},
       {"disposition", 0, 0, G_OPTION_ARG_STRING, &disposition, "CBV disposition", "WORD"},
       {"at", 0, 0, G_OPTION_ARG_STRING, &at, "When it happened (default: now)", "RFC3339"},
       {"quantity", 0, 0, G_OPTION_ARG_STRING, &qty, "Quantity", "N"},
       {"uom", 0, 0, G_OPTION_ARG_STRING, &uom, "Unit (default KGM)", "UOM"},
-      {"note", 0, 0, G_OPTION_ARG_STRING, &note, "Free text", "TEXT"},
+      {"note", 0, 0, G_OPTION_ARG_STRING, &note,
+       "Free text for operators and the full export (a record with one is private)", "TEXT"},
+      {"public-note", 0, 0, G_OPTION_ARG_STRING, &public_note,
+       "Free text for the consumer page (signed, in clear in the public bundle)", "TEXT"},
       {"camera", 0, 0, G_OPTION_ARG_STRING, &camera,
        "Attach an evidence clip from this camera (needs --from and --to)", "NAME"},
       {"from", 0, 0, G_OPTION_ARG_STRING, &from, "Clip start", "RFC3339"},
@@ -387,7 +390,12 @@ event_add(int argc, char **argv)
   if (camera && !pt_pipeline_init(NULL, NULL, &error)) {
     return pt_cli_fail(error);
   }
-  PtEventSpec spec = {.step = step, .disposition = disposition, .at = at, .uom = uom, .note = note};
+  PtEventSpec spec = {.step = step,
+                      .disposition = disposition,
+                      .at = at,
+                      .uom = uom,
+                      .note = note,
+                      .public_note = public_note};
   if (qty) {
     if (!parse_quantity(qty, &spec.quantity)) {
       return pt_cli_usage("--quantity '%s' is not a number", qty);

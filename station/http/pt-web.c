@@ -399,7 +399,7 @@ typedef struct {
   json_t *events;
 } PublicEvents;
 
-/* One timeline entry: step, time, disposition, hash ID, clip; never notes or quantities. */
+/* One timeline entry (pt_bundle_public_entry()). */
 static gboolean
 public_event(const PtEventRow *row, gpointer user_data, GError **error)
 {
@@ -407,24 +407,9 @@ public_event(const PtEventRow *row, gpointer user_data, GError **error)
   json_t *event = pt_json_parse(row->body, row->body_len, error);
   if (!event)
     return FALSE;
-  gsize n = json_array_size(st->events) + 1;
-  json_t *time = json_object_get(event, "eventTime");
-  json_t *disposition = json_object_get(event, "disposition");
-  json_t *out = json_pack("{sI ss ss so}", "n", (json_int_t)n, "step", row->step, "time",
-                          json_is_string(time) ? json_string_value(time) : "", "disposition",
-                          json_is_string(disposition) ? json_copy(disposition) : json_null());
-  /* Its GS1 Event Hash ID, by which a partner or the buyer API finds the record. */
-  json_object_set_new(out, "hash_id", pt_json_string_or_null(row->hash_id));
-  if (json_object_get(event, "errorDeclaration"))
-    json_object_set_new(out, "error_declaration", json_true());
-  /* A clip of a private step (a truck being loaded: its plate) is for buyers and operators. */
-  if (json_object_get(event, "pt:clipSha256") &&
-      pt_bundle_event_shown(event, PT_BUNDLE_PUBLIC, NULL)) {
-    g_autofree char *clip =
-        g_strdup_printf("%s?linkType=" PT_WEB_CLIP_LINK_TYPE "&n=%zu", st->link, n);
-    json_object_set_new(out, "clip", json_string(clip));
-  }
-  json_array_append_new(st->events, out);
+  g_autofree char *clip_link = g_strdup_printf("%s?linkType=" PT_WEB_CLIP_LINK_TYPE, st->link);
+  json_array_append_new(
+      st->events, pt_bundle_public_entry(event, row, json_array_size(st->events) + 1, clip_link));
   json_decref(event);
   return TRUE;
 }

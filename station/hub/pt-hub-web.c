@@ -389,8 +389,8 @@ keep(json_t **slot, json_t *event)
   *slot = json_incref(event);
 }
 
-/* One timeline entry as the station's page shows it: step, time, disposition, hash ID, clip;
- * never notes or quantities.  Records the fact-bearing events on the way. */
+/* One timeline entry as the station's page shows it (pt_bundle_public_entry()).  Records the
+ * fact-bearing events on the way. */
 static gboolean
 take_event(const PtEventRow *row, gpointer user_data, GError **error)
 {
@@ -398,21 +398,9 @@ take_event(const PtEventRow *row, gpointer user_data, GError **error)
   json_t *event = pt_json_parse(row->body, row->body_len, error);
   if (!event)
     return FALSE;
-  gsize n = json_array_size(f->events) + 1;
-  json_t *time = json_object_get(event, "eventTime");
-  json_t *disposition = json_object_get(event, "disposition");
-  json_t *out = json_pack("{sI ss ss so}", "n", (json_int_t)n, "step", row->step, "time",
-                          json_is_string(time) ? json_string_value(time) : "", "disposition",
-                          json_is_string(disposition) ? json_copy(disposition) : json_null());
-  json_object_set_new(out, "hash_id", pt_json_string_or_null(row->hash_id));
-  if (json_object_get(event, "errorDeclaration"))
-    json_object_set_new(out, "error_declaration", json_true());
-  if (json_object_get(event, PT_EXT_CLIP_SHA256) &&
-      pt_bundle_event_shown(event, PT_BUNDLE_PUBLIC, NULL)) {
-    g_autofree char *clip = g_strdup_printf("%s&linkType=" CLIP_LINK "&n=%zu", f->link, n);
-    json_object_set_new(out, "clip", json_string(clip));
-  }
-  json_array_append_new(f->events, out);
+  g_autofree char *clip_link = g_strdup_printf("%s&linkType=" CLIP_LINK, f->link);
+  json_array_append_new(
+      f->events, pt_bundle_public_entry(event, row, json_array_size(f->events) + 1, clip_link));
   if (g_strcmp0(row->step, "commissioning") == 0 && !f->commission)
     keep(&f->commission, event);
   else if (g_strcmp0(row->step, "holding") == 0 && json_object_get(event, "pt:action")) {

@@ -7,6 +7,7 @@
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-event-hash.h"
+#include "pt-hub-wire.h"
 #include "pt-json.h"
 #include "pt-key-chain.h"
 #include "pt-keys.h"
@@ -125,6 +126,31 @@ pt_bundle_event_shown(const json_t *event, PtBundleView view, const char *buyer_
     return !buyer_gln || goes_to(event, buyer_gln);
   }
   return FALSE;
+}
+
+json_t *
+pt_bundle_public_entry(const json_t *event, const PtEventRow *row, gsize n, const char *clip_link)
+{
+  json_t *time = json_object_get(event, "eventTime");
+  json_t *disposition = json_object_get(event, "disposition");
+  json_t *out = json_pack("{sI ss ss so}", "n", (json_int_t)n, "step", row->step, "time",
+                          json_is_string(time) ? json_string_value(time) : "", "disposition",
+                          json_is_string(disposition) ? json_copy(disposition) : json_null());
+  /* Its GS1 Event Hash ID, by which a partner or the buyer API finds the record. */
+  json_object_set_new(out, "hash_id", pt_json_string_or_null(row->hash_id));
+  if (json_object_get(event, "errorDeclaration"))
+    json_object_set_new(out, "error_declaration", json_true());
+  /* A private step (a truck being loaded: its plate) shows neither its clip nor its note. */
+  if (!pt_bundle_event_shown(event, PT_BUNDLE_PUBLIC, NULL))
+    return out;
+  if (json_object_get(event, PT_EXT_CLIP_SHA256)) {
+    g_autofree char *clip = g_strdup_printf("%s&n=%zu", clip_link, n);
+    json_object_set_new(out, "clip", json_string(clip));
+  }
+  const char *note = json_string_value(json_object_get(event, PT_EXT_PUBLIC_NOTE));
+  if (note)
+    json_object_set_new(out, "note", json_string(note));
+  return out;
 }
 
 gboolean

@@ -68,6 +68,20 @@ gboolean pt_bundle_event_is_private(const json_t *event);
  * the public's and the loads it may see (all, or those to its GLN), never an operator's note. */
 gboolean pt_bundle_event_shown(const json_t *event, PtBundleView view, const char *buyer_gln);
 
+/* The member of a signed event that the operator wrote for the public (shown on the consumer
+ * page, in clear in the public bundle); "pt:note" stays private. */
+#define PT_EXT_PUBLIC_NOTE "pt:publicNote"
+
+/* One entry of a batch's public timeline, as the consumer pages of the station and the hub
+ * show it: {n, step, time, disposition, hash_id[, error_declaration][, clip][, note]}, from
+ * @event (transfer none, the signed record) and @row (its step and Event Hash ID), @n its
+ * place in the batch's log.  "clip" is @clip_link (a Digital Link asking for the clip
+ * linkType) followed by "&n=N", for an event the public view shows that names a clip; "note"
+ * is its PT_EXT_PUBLIC_NOTE.  Never the operator's notes or quantities.
+ * Returns: (transfer full). */
+json_t *pt_bundle_public_entry(const json_t *event, const PtEventRow *row, gsize n,
+                               const char *clip_link);
+
 /* Writes a batch's documents from its events, fed in log order by whoever holds them (the
  * station's SQLite store, a hub's database): the EPCIS document, and with @with_proofs the
  * signed bundle, both in @view; @buyer_gln (nullable, copied) is the scope of a

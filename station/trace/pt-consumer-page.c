@@ -2,7 +2,8 @@
  *
  * Layout, top to bottom: the co-op (logo, name) and the language switch; the recall or hold
  * banner; the product, variety and place; the verified mark's place (filled by consumer.js);
- * the facts; the grade in shopper's words with its chart; the story in event-time order; the
+ * the facts; the grade in shopper's words with its chart; the story in event-time order (with
+ * each record's public note); the
  * scan count, the hotline and how the check works; the facts as JSON for consumer.js. */
 #include "pt-consumer-page.h"
 
@@ -371,6 +372,14 @@ story(Html *h, const json_t *events)
     g_string_append(h->out, "\">");
     text(h, at);
     g_string_append(h->out, "</time></div>");
+    /* The operator's words for the public, as signed (consumer.js checks them against the
+     * record); in whatever language they were written. */
+    const char *note = member(e, "note");
+    if (note) {
+      g_string_append(h->out, "<p class=\"note\">");
+      text(h, note);
+      g_string_append(h->out, "</p>");
+    }
     if (json_is_true(json_object_get(e, "error_declaration"))) {
       g_string_append(h->out, "<div class=\"corrected\">");
       text(h, word(h, "c.corrected"));

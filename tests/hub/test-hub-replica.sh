@@ -24,7 +24,7 @@ GTIN=09506000134352
 sed -i 's/^demo=auto/demo=off/' "$PACKTRACE_DATA/station.ini"
 "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN --grower "Li farm" \
   --harvest-date 2026-11-20 --quantity 1200 --lot REPL1 >/dev/null
-"$BIN" event add REPL1 --step inspecting >/dev/null
+"$BIN" event add REPL1 --step inspecting --public-note "Checked by hand, fruit by fruit" >/dev/null
 expect 0 "hub migrate on the primary" "$BIN" hub migrate
 expect 0 "station add on the primary" "$BIN" hub station add "Shed 1" \
   --key-file "$PACKTRACE_DATA/keys/station.pub"
@@ -49,6 +49,8 @@ PAGE="$URL/01/$GTIN/10/REPL1"
 etag() { curl -s -o /dev/null -D - --max-time 10 -H 'Accept: text/html' "$PAGE" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: *//p'; }
 code=$(curl -s -o "$T/page" -w '%{http_code}' --max-time 10 -H 'Accept: text/html' "$PAGE")
 check "the hub serves the consumer page (200)" '[ "$code" = 200 ] && grep -q REPL1 "$T/page"'
+check "its story shows the operator's public note, as the station's does" \
+  'grep -q "<p class=\"note\">Checked by hand, fruit by fruit</p>" "$T/page"'
 code=$(curl -s -o "$T/json" -w '%{http_code}' --max-time 10 -H 'Accept: application/json' "$PAGE")
 check "its JSON names the batch and its grower" \
   '[ "$code" = 200 ] && [ "$(jq -r .lot "$T/json")" = REPL1 ] && grep -q "Li farm" "$T/json"'

@@ -83,6 +83,7 @@ const W = {
     steps: ['Picked and registered', 'Received', 'Packed', 'Graded'], other: '中文' },
 };
 /* What a shopper must never read: the records' codes. */
+const NOTE = 'Packed by hand the morning after picking / 采摘次日清晨手工包装';
 const CODES = ['commissioning', 'inspecting', 'receiving', 'non_conformant', 'non conformant', 'in_progress',
   'urn:epcglobal', 'bizstep', '(active)'];
 
@@ -106,6 +107,9 @@ for (const [key, w] of Object.entries(W)) {
   ok(JSON.stringify(steps) === JSON.stringify(w.steps), `${key}: the story in event-time order`, steps.join(' | '));
   const times = await page.$$eval('ol.timeline time', (s) => s.map((x) => Date.parse(x.getAttribute('datetime'))));
   ok(times.every((t, i) => i === 0 || times[i - 1] <= t), `${key}: times ascend`, times.join(' '));
+  const notes = await page.$$eval('ol.timeline li', (s) => s.map((x) => x.querySelector('.note')?.textContent || ''));
+  ok(notes.filter((x) => x).length === 1 && notes[steps.indexOf(w.steps[2])] === NOTE,
+    `${key}: the packing's public note, as signed, in its step`, JSON.stringify([steps, notes]));
   ok(await page.isVisible(`.hotline a[href^="tel:"]`) && (await page.textContent('.hotline')).includes(w.hotline),
     `${key}: the hotline is a phone link`);
   ok(!(await page.isVisible('code.key')), `${key}: the public key is folded away`);
@@ -163,6 +167,23 @@ for (const [key, w] of Object.entries(W)) {
   await shots(okPath, 'normal', key, w.locale, '#verify.ok');
   await shots(recalledPath, 'recalled', key, w.locale, '#verify.ok');
   await shots(unknownPath, 'unknown', key, w.locale, null);
+}
+
+// A page altered on its way (the public note rewritten): the signature check names the record
+// and the mark is never shown.
+{
+  const context = await browser.newContext({ locale: 'en-GB', viewport: PHONE });
+  const page = await context.newPage();
+  await page.route(base + okPath, async (route) => {
+    const r = await route.fetch();
+    const body = (await r.text()).split(NOTE).join('Organic, no pesticide ever used');
+    await route.fulfill({ response: r, body });
+  });
+  await page.goto(base + okPath, { waitUntil: 'load', timeout: 20000 });
+  const v = await page.waitForSelector('#verify.ok, #verify.bad', { timeout: 20000 }).then(() => page.textContent('#verify'));
+  ok((await page.getAttribute('#verify', 'class')).includes('bad') && /record/.test(v),
+    'a page whose public note differs from the signed one is not verified', v);
+  await context.close();
 }
 
 // The favicon, and the counterfeit signal in /metrics.

@@ -51,6 +51,9 @@ expect 2 "non-numeric quantity is a usage error" "$BIN" batch new --product X --
 expect 1 "unknown step refused" "$BIN" event add 1 --step grading
 check "lists allowed steps" '[[ "$ERR" == *"allowed: accepting"*"inspecting"* ]]'
 expect 1 "bad --at refused" "$BIN" event add 1 --step packing --at "yesterday"
+expect 1 "a public note over 1,000 bytes refused" "$BIN" event add 1 --step packing \
+  --public-note "$(printf 'x%.0s' $(seq 1001))"
+check "... named in the error" '[[ "$ERR" == *"public note"* ]]'
 check "nothing written by refused commands" '[ "$(count_events)" = "$before" ]'
 
 expect 0 "event add" "$BIN" event add 1 --step inspecting --disposition conformant --note "by eye" --at 2026-11-25T08:00:00+08:00

@@ -3,7 +3,8 @@
 # Chromium driven by playwright-core (consumer-browser.mjs) against the real `packtrace run` on
 # loopback: rendered on the server in zh and en (Accept-Language, the switch and its cookie),
 # without JavaScript too; words instead of codes, the grade as shares, the story in event-time
-# order, the co-op's name, town, hotline and scan count from station.ini's [public] and the
+# order with the operator's public note (a page whose note differs from the signed one loses
+# its mark), the co-op's name, town, hotline and scan count from station.ini's [public] and the
 # scans table; the recall banner, the unknown-lot warning and its counter in /metrics; Open
 # Graph meta, the favicon, the first view's weight, axe-core with no violation.  Screenshots
 # of each state at 390x844 and 1280x800 in both languages are left in the build directory
@@ -41,7 +42,8 @@ hotline=+86 797 555 0100
 INI
 must "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN \
   --grower "Li farm" --harvest-date 2026-11-20 --quantity 1200 --lot OK1
-must "$BIN" event add OK1 --step packing --at 2026-11-25T09:00:00Z
+must "$BIN" event add OK1 --step packing --at 2026-11-25T09:00:00Z \
+  --public-note "Packed by hand the morning after picking / 采摘次日清晨手工包装"
 # Recorded after the packing, happened before it: the story shows it first.
 must "$BIN" event add OK1 --step receiving --at 2026-11-21T08:00:00Z
 # A grading of OK1 declared class I with 3 of 10 fruit below it: outside the tolerance.

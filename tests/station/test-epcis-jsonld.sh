@@ -40,6 +40,8 @@ must "$BIN" batch new --product Oranges --gtin 09506000134352 --variety Navel --
   --pack-date 2026-11-25
 must "$BIN" grade --batch 1 "$T/img/good.png" "$T/img/defect.png" "$T/img/small.png"
 must "$BIN" grade close 1
+# A public note: its term too is defined and expands.
+must "$BIN" event add 1 --step packing --public-note "Packed by hand / 手工包装"
 expect 0 "export the graded batch" "$BIN" export 1 -o "$T/batch.json"
 ev='.epcisBody.eventList[] | select(.bizStep == "inspecting")'
 check "the inspecting event names GS1's context, the station's and the namespace inline" \
