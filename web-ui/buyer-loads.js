@@ -182,13 +182,16 @@ window.ptBuyerLoads = (function () {
     if (!loads) return;
     list.appendChild(el('h2', { id: 'loads-title' }, [t('v.title')]));
     if (!loads.length) { list.appendChild(el('p', {}, [t('v.none')])); return; }
-    list.appendChild(ui.table(['#', t('destination'), t('seal'), t('v.opened'), t('v.state'), t('v.lots'), t('v.video')], loads.map(function (l) {
+    var tbl = list.appendChild(ui.table(['#', t('destination'), t('seal'), t('v.opened'), t('v.state'), t('v.lots'), t('v.video')], loads.map(function (l) {
       var btn = el('button', { type: 'button', class: 'watch-load', 'data-load': String(l.id) },
         [t(l.state === 'loading' ? 'v.watchLive' : 'v.watchRecorded')]);
       btn.addEventListener('click', function () { open(l.id, null); });
       return [String(l.id), ui.dest(l) || '–', l.seal, when(l.opened), badge(l),
         l.lots.map(function (x) { return x.lot; }).join(', ') || '–', l.cameras.length ? btn : t('v.noCamera')];
     }), 'loads'));
+    /* On a phone the table scrolls sideways: reachable from the keyboard too. */
+    tbl.tabIndex = 0;
+    tbl.setAttribute('aria-labelledby', 'loads-title');
   }
   /* With @keep the <video> playing now moves into the new box (in the same task, so it plays
    * on): the words around it change language, what it plays does not. */
