@@ -288,6 +288,36 @@ open_clip(const char *path, GError **error)
   return fd;
 }
 
+/* Under the cut lock: the clip of @out's window at @path (with its facts @info), as another
+ * thread may have cut it meanwhile, or cut now. */
+static gboolean
+cut_locked(PtStore *store, const char *camera, const char *dir, const char *path, const char *info,
+           PtLoadClip *out, GError **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cut_lock);
+  if (!recorded_end(store, camera, out, pt_now_ns(), error))
+    return FALSE;
+  if (read_cut(path, info, out))
+    return TRUE;
+  if (g_mkdir_with_parents(dir, 0750) != 0) {
+    int e = errno;
+    g_set_error(error, PT_ERROR, PT_ERROR_IO, "load video: cannot create %s: %s", dir,
+                g_strerror(e));
+    return FALSE;
+  }
+  PtClipResult res;
+  if (!pt_evidence_cut(store, camera, out->from_ns, out->to_ns, path, &res, error))
+    return FALSE;
+  out->start_ns = res.start_ns;
+  out->end_ns = res.end_ns;
+  out->bytes = res.bytes;
+  memcpy(out->sha256, res.sha256, sizeof out->sha256);
+  if (!write_cut(info, out, error))
+    return FALSE;
+  prune_cuts(dir);
+  return TRUE;
+}
+
 gboolean
 pt_load_video_clip(PtStation *station, PtStore *store, const PtLoadVideo *v, const char *camera,
                    guint part, PtLoadClip *out, int *fd_out, GError **error)
@@ -314,27 +344,10 @@ pt_load_video_clip(PtStation *station, PtStore *store, const PtLoadVideo *v, con
   out->part = part;
   pt_load_video_part_window(v, part, &out->from_ns, &out->to_ns);
 
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cut_lock);
-  if (!recorded_end(store, camera, out, pt_now_ns(), error))
+  /* Cut already (the usual case): no lock, since both files are renamed into place whole;
+   * a clip being cut again meanwhile differs from its facts and goes the long way. */
+  if (!read_cut(path, info, out) && !cut_locked(store, camera, dir, path, info, out, error))
     return FALSE;
-  if (!read_cut(path, info, out)) {
-    if (g_mkdir_with_parents(dir, 0750) != 0) {
-      int e = errno;
-      g_set_error(error, PT_ERROR, PT_ERROR_IO, "load video: cannot create %s: %s", dir,
-                  g_strerror(e));
-      return FALSE;
-    }
-    PtClipResult res;
-    if (!pt_evidence_cut(store, camera, out->from_ns, out->to_ns, path, &res, error))
-      return FALSE;
-    out->start_ns = res.start_ns;
-    out->end_ns = res.end_ns;
-    out->bytes = res.bytes;
-    memcpy(out->sha256, res.sha256, sizeof out->sha256);
-    if (!write_cut(info, out, error))
-      return FALSE;
-    prune_cuts(dir);
-  }
   if (fd_out && (*fd_out = open_clip(path, error)) < 0)
     return FALSE;
   return TRUE;

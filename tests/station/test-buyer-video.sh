@@ -82,6 +82,11 @@ for path in /api/v1/buyer/loads/1/video "$LIVE/index.m3u8" "$REC/1" /api/v1/buye
   get "$KEY_B" "$path"
   check "buyer B: $path is 404, as if it did not exist" '[ "$CODE" = 404 ] && ! grep -q "#EXTM3U" "$T/body"'
 done
+get "$KEY_B" /api/v1/buyer/loads/1/video
+cp "$T/body" "$T/theirs"
+get "$KEY_B" /api/v1/buyer/loads/99/video
+check "... with the very body of a load that does not exist (no GLN, no plate)" \
+  'cmp -s "$T/theirs" "$T/body" && ! grep -q "$GLN_A\|SH 1" "$T/body"'
 check "... nobody started dock1's live view for buyer B" '[ ! -e "$PACKTRACE_DATA/live/dock1" ]'
 
 # --- the load's video while it loads ---
