@@ -23,7 +23,6 @@
 #include <jansson.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 /* One cut at a time in the process: a clip asked for by two players at once is cut once, and
  * the cuts never compete with the cameras for more than one core. */

@@ -89,7 +89,7 @@ window.ptBuyerWords = (function () {
     'v.cutting': ['Preparing the recording…', '正在准备录像…'],
     'v.pending': ['The truck has just left: the end of its recording is being written…', '车辆刚刚发车：录像结尾正在写入…'],
     'v.noRecording': ['Nothing of this loading was recorded.', '本次装车没有录像。'],
-    'v.failed': ['No video: {why}', '无法播放：{why}'],
+    'v.failed': ['No video: {why}', '无法播放：{why}'], 'v.unreachable': ['the station did not answer', '站点无响应'],
     'v.clipFacts': ['Clip from {start} to {end}, {mb} MB, SHA-256:', '视频片段 {start} 至 {end}，{mb} MB，SHA-256：'],
     /* defect kinds as models/pt-grader.c names them */
     'x.defect:none': ['no defect', '无缺陷'], 'x.defect:dark spot': ['dark spot', '黑斑'],

@@ -55,13 +55,38 @@ window.ptBuyerLoads = (function () {
     renderPlayer();
   }
 
-  /* The live playlist in the <video>: hls.js (one segment behind, as the dashboard's), with the
-   * API key as Bearer when the portal uses one; else the browser's own player. */
+  /* Why the live playlist of @url is refused, in the station's words (a camera down: 503
+   * with its state), or null when it answers. */
+  async function liveRefusal(url) {
+    var r = await fetch(url, { headers: headers('application/vnd.apple.mpegurl'), cache: 'no-store', credentials: 'same-origin' })
+      .catch(function () { return null; });
+    if (r && r.ok) return null;
+    return r ? ((await r.json().catch(function () { return {}; })).error || String(r.status)) : t('v.unreachable');
+  }
+  /* The live player failed: the load has left (then its recording plays), or the camera is
+   * down (said in words, and nothing more is asked: no loop of retries). */
+  async function liveFailed(w) {
+    stopPlayer();
+    var now = null;
+    try { now = await get('/api/v1/buyer/loads/' + w.id + '/video'); } catch (e) { say(t('v.failed', { why: e.message }), true); return; }
+    if (watching !== w) return;
+    var cam = now.cameras.filter(function (c) { return c.name === w.camera; })[0];
+    if (cam && !cam.live) { open(w.id, w.camera); return; }
+    say(t('v.failed', { why: (cam && await liveRefusal(cam.live)) || t('v.unreachable') }), true);
+  }
+
+  /* The live playlist in the <video>: asked once first (it starts the camera's live branch;
+   * a camera down is said in words, not shown black), then hls.js (one segment behind, as the
+   * dashboard's), with the API key as Bearer when the portal uses one; else the browser's own
+   * player. */
   async function playLive(w, cam) {
     var v = document.getElementById('load-video'), view = document.getElementById('load-player');
     view.dataset.mode = 'live';
     view.dataset.camera = cam.name;
     say(t('v.liveStarting'));
+    var why = await liveRefusal(cam.live);
+    if (watching !== w) return;
+    if (why) { say(t('v.failed', { why: why }), true); return; }
     var Hls = window.MediaSource ? await loadHls() : null;
     if (watching !== w) return;
     v.onplaying = function () { if (watching === w) say(''); };
@@ -70,15 +95,12 @@ window.ptBuyerLoads = (function () {
       hls = new Hls({ enableWorker: false, liveSyncDurationCount: 1, liveMaxLatencyDurationCount: 3,
         maxLiveSyncPlaybackRate: 1.5, backBufferLength: 4,
         xhrSetup: function (xhr) { if (auth && auth.token) xhr.setRequestHeader('Authorization', 'Bearer ' + auth.token); } });
-      hls.on(Hls.Events.ERROR, function (ev, data) {
-        /* Refused (the load has left: 409) or gone: what is it now? */
-        if (data.fatal && watching === w) { stopPlayer(); open(w.id, w.camera); }
-      });
+      hls.on(Hls.Events.ERROR, function (ev, data) { if (data.fatal && watching === w) liveFailed(w); });
       hls.loadSource(cam.live);
       hls.attachMedia(v);
     } else {
       view.dataset.player = 'native';
-      v.onerror = function () { if (watching === w) { stopPlayer(); open(w.id, w.camera); } };
+      v.onerror = function () { if (watching === w) liveFailed(w); };
       v.src = cam.live;
     }
     v.play().catch(function () { v.controls = true; });

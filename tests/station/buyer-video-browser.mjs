@@ -5,7 +5,7 @@
 // frame's capture time (UTC ms) in as a QR code: the played frame is drawn into a canvas and
 // read with the vendored jsQR, so the test knows which moment of the camera it is shown, live
 // (seconds old, after the load opened less the margin) and recorded (inside the load's window).
-// Then the Chinese texts.  Prints TAP.
+// Then the Chinese texts, and another buyer whose load's camera is down.  Prints TAP.
 // argv: BASE_URL BUYER PASSWORD OPERATOR_TOKEN OPENED_MS OUT_DIR
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -116,6 +116,24 @@ try {
   const zh = await page.textContent('#loads');
   ok(['发往贵方的装车', '已于', '观看装车录像', '录像时段'].every((w) => zh.includes(w)), 'the Loads section in Chinese', zh.slice(0, 300));
   await page.screenshot({ path: join(outDir, 'buyer-load-zh.png'), fullPage: true });
+
+  /* Buyer B: its load's camera is down; the station's reason is said and nothing plays. */
+  const b = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 1000 } });
+  const pb = await b.newPage();
+  pb.on('pageerror', (e) => errors.push(e.message));
+  await pb.goto(base + '/buyer', { waitUntil: 'load', timeout: 20000 });
+  await pb.fill('#name', 'buyer-b');
+  await pb.fill('#password', password);
+  await pb.click('#signin-go');
+  await pb.locator('button.watch-load[data-load="2"]').click({ timeout: 15000 });
+  const down = pb.locator('#load-video-msg.bad');
+  const said = await down.waitFor({ timeout: 20000 }).then(() => true, () => false);
+  const text = said ? await down.textContent() : '';
+  ok(said && /^No video: camera dock7 is (starting|reconnecting|stopped|failed)/.test(text) &&
+     !(await pb.$eval('#load-video', (v) => !!v.getAttribute('src'))),
+     'buyer B\'s load, its camera down: the station\'s reason is said, nothing plays', text);
+  ok((await pb.locator('table.loads tbody tr').count()) === 1, 'buyer B lists its own load only');
+  await b.close();
   ok(errors.length === 0, 'no script errors on the page', errors.join('\n'));
   ok(elsewhere.length === 0, 'nothing is fetched from anywhere but the station', elsewhere.join(' '));
 } catch (e) {

@@ -3,9 +3,10 @@
 #   dock1  the loading camera of dock "dock1": a test source burning each frame's UTC ms in as
 #          a QR code (timestamp_overlay=qr), 1 s segments, so a closed load's recording is
 #          readable a second or two after its window ends
+#   dock7  the loading camera of dock "dock7", an RTSP source nobody serves: always down
 #   pick1  a picking camera that names dock1 as its dock too: never a buyer's to watch
 # Batches BV1 and BV2; accounts: buyer A (API key KEY_A and user buyer-a, GLN_A), buyer B
-# (KEY_B, GLN_B), an unscoped buyer (KEY_ALL), the operator token (OPTOKEN).
+# (KEY_B and user buyer-b, GLN_B), an unscoped buyer (KEY_ALL), the operator token (OPTOKEN).
 # bv_station leaves URL, server (the run's pid) and those; bv_sql runs a query on station.db.
 GLN_A=4012345000115
 GLN_B=4012345000122
@@ -20,6 +21,8 @@ bv_station() {
     command -v $tool >/dev/null || { echo "1..0 # SKIP $tool is missing"; exit 77; }
   done
   export PACKTRACE_DATA=$T/data
+  # A port nobody listens on: dock7's camera stays down, reconnecting.
+  DEAD=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   must "$BIN" init
   sed -i 's/^demo=auto$/demo=off/; s/^min_free_bytes=.*/min_free_bytes=0/' "$PACKTRACE_DATA/station.ini"
   cat >>"$PACKTRACE_DATA/station.ini" <<INI
@@ -33,6 +36,10 @@ height=240
 fps=15
 timestamp_overlay=qr
 live_idle_seconds=3
+
+[camera dock7]
+role=loading
+source=rtsp://127.0.0.1:$DEAD/none
 
 [camera pick1]
 role=picking
@@ -49,6 +56,7 @@ INI
   KEY_B=$("$BIN" apikey add buyer-b-key --role buyer --scope $GLN_B --json | jq -r .key)
   KEY_ALL=$("$BIN" apikey add buyer-all-key --role buyer --json | jq -r .key)
   must sh -c "echo '$BUYER_PW' | '$BIN' user add buyer-a --role buyer --scope $GLN_A"
+  must sh -c "echo '$BUYER_PW' | '$BIN' user add buyer-b --role buyer --scope $GLN_B"
   OPTOKEN=$(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")
   run_station
   URL=$url

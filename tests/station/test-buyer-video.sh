@@ -4,7 +4,8 @@
 # (buyer-video-setup.sh), driven with curl:
 #   the list of loads (each buyer's own GLN only, no plate or driver; an unscoped buyer and
 #   the operator see all); a load's video while it loads: its loading camera, the live
-#   playlist and a segment whose burned-in capture time is within the load's window;
+#   playlist and a segment whose burned-in capture time is within the load's window, a
+#   camera that is down 503 with its state;
 #   refusals: no credentials 401 on every route, another GLN's load 404 like one that does
 #   not exist (list, video, live, recorded), a picking camera at the same dock 404, strict
 #   file names, a recording of an open load 409, live once the load has left 409, nothing
@@ -39,7 +40,7 @@ stamp() {
   zbarimg -q --raw "$T/frame.png" 2>/dev/null | head -1
 }
 
-# Load 1 to buyer A, at dock1 with BV1 on it; load 2 to buyer B at a dock with no camera.
+# Load 1 to buyer A, at dock1 with BV1 on it; load 2 to buyer B at dock7 (its camera down).
 must bv_op POST /api/v1/loads "{\"plate\":\"SH 1\",\"seal\":\"S-1\",\"dock\":\"dock1\",\"destination\":\"Fresh Co\",\"destination_gln\":\"$GLN_A\",\"driver_phone\":\"+86 138 0000 0001\"}"
 must bv_op POST /api/v1/loads/1/batches '{"batch":"BV1"}'
 must bv_op POST /api/v1/loads "{\"plate\":\"SH 2\",\"seal\":\"S-2\",\"dock\":\"dock7\",\"destination_gln\":\"$GLN_B\"}"
@@ -67,8 +68,11 @@ check "buyer A's list: load 1 only, loading, filmed by dock1, with its lot" \
 check "... never the plate, the driver or their phone" \
   '[ "$(body ".loads[0] | has(\"plate\") or has(\"driver_phone\") or has(\"driver_name\")")" = false ] && ! grep -q "SH 1\|138 0000" "$T/body"'
 get "$KEY_B" /api/v1/buyer/loads
-check "buyer B's list: load 2 only, no camera at its dock" \
-  '[ "$(body "[.loads[].id] | join(\",\")")" = 2 ] && [ "$(body ".loads[0].cameras | length")" = 0 ]'
+check "buyer B's list: load 2 only, filmed by dock7" \
+  '[ "$(body "[.loads[].id] | join(\",\")")" = 2 ] && [ "$(body ".loads[0].cameras | join(\",\")")" = dock7 ]'
+get "$KEY_B" /api/v1/buyer/loads/2/video/dock7/live/index.m3u8
+check "its camera is down: 503 with the camera's state" \
+  '[ "$CODE" = 503 ] && grep -Eq "camera dock7 is (starting|reconnecting|stopped|failed)" "$T/body"'
 get "$KEY_ALL" /api/v1/buyer/loads
 check "an unscoped buyer sees both, newest first" '[ "$(body "[.loads[].id] | join(\",\")")" = "2,1" ]'
 get "$KEY_ALL" "/api/v1/buyer/loads?limit=1"
