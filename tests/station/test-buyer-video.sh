@@ -12,7 +12,8 @@
 #   under a consumer's page; after the load leaves: 503 with Retry-After while the end of its
 #   window is still being recorded, then the clip of exactly [opened - 5 s, closed + 5 s] (its
 #   first frame's stamp read back), its SHA-256 that of the served file, byte ranges, cut
-#   once.  Skips (77) without the GStreamer elements, jq, sqlite3, curl or zbarimg.
+#   once; the station stops cleanly (no sanitizer report in the sanitizer suite).
+# Skips (77) without the GStreamer elements, jq, sqlite3, curl or zbarimg.
 set -u
 HERE=$(dirname "$0")
 . "$HERE/../tap.sh"
@@ -171,4 +172,10 @@ get "$OPTOKEN" "$REC/1"
 check "the operator may see it too (the same clip)" '[ "$CODE" = 200 ] && [ "$(body .sha256)" = "$SHA" ]'
 get "$KEY_A" /api/v1/buyer/loads
 check "buyer A's list: load 1 departed" '[ "$(body .loads[0].state)" = departed ] && [ "$(body .loads[0].closed)" != null ]'
+kill "$server"
+wait "$server"
+status=$?
+server=
+check "the station stops cleanly (status 0, no sanitizer report)" \
+  '[ "$status" = 0 ] && ! grep -q "AddressSanitizer\|LeakSanitizer\|runtime error" "$T/run.err"'
 tap_finish
