@@ -89,6 +89,7 @@ window.ptBuyerWords = (function () {
     'v.cutting': ['Preparing the recording…', '正在准备录像…'],
     'v.pending': ['The truck has just left: the end of its recording is being written…', '车辆刚刚发车：录像结尾正在写入…'],
     'v.noRecording': ['Nothing of this loading was recorded.', '本次装车没有录像。'],
+    'v.needSession': ['A recorded clip plays for a signed-in buyer; with an API key, download it from its link.', '录像片段需登录后播放；使用 API 密钥时请通过其链接下载。'],
     'v.failed': ['No video: {why}', '无法播放：{why}'], 'v.unreachable': ['the station did not answer', '站点无响应'],
     'v.clipFacts': ['Clip from {start} to {end}, {mb} MB, SHA-256:', '视频片段 {start} 至 {end}，{mb} MB，SHA-256：'],
     /* defect kinds as models/pt-grader.c names them */

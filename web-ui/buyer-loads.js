@@ -118,6 +118,11 @@ window.ptBuyerLoads = (function () {
         renderPlayer();
         var v = document.getElementById('load-video'), view = document.getElementById('load-player');
         Object.assign(view.dataset, { mode: 'recorded', camera: cam.name, part: String(part.part), player: 'mp4' });
+        /* A <video> sends the session cookie, never an API key: with a key, the clip is
+         * refused here (its facts and SHA-256 stay shown). */
+        v.onerror = function () {
+          if (watching === w) say(t(auth && auth.token ? 'v.needSession' : 'v.failed', { why: (v.error && v.error.message) || t('v.unreachable') }), true);
+        };
         v.src = f.url;
         v.play().catch(function () { v.controls = true; });
         return;
