@@ -13,10 +13,18 @@
 gboolean
 pt_live_view_allowed(PtCameraRole role, PtLiveViewer viewer)
 {
-  /* Every camera of the shed is the operator's to watch.  A buyer will watch the loading
-   * cameras of their own loads (a check per load, not per role alone); consumers never. */
-  (void)role;
-  return viewer == PT_LIVE_VIEWER_OPERATOR;
+  /* Every camera of the shed is the operator's to watch.  A buyer watches loading cameras
+   * only, and of those only the ones of their own loads while loaded (pt-load-video.c checks
+   * the load before it asks); consumers never. */
+  switch (viewer) {
+  case PT_LIVE_VIEWER_OPERATOR:
+    return TRUE;
+  case PT_LIVE_VIEWER_BUYER:
+    return role == PT_CAMERA_ROLE_LOADING;
+  case PT_LIVE_VIEWER_PUBLIC:
+  default:
+    return FALSE;
+  }
 }
 
 gboolean

@@ -13,11 +13,11 @@
 
 G_BEGIN_DECLS
 
-/* Who asks.  Only operators watch today; a buyer portal and the hub come later, and each
- * decision of who sees which camera is made by pt_live_view_allowed() alone. */
+/* Who asks.  Which role of camera each may watch is decided by pt_live_view_allowed()
+ * alone; which load a buyer may watch is pt-load-video.h's, before it asks here. */
 typedef enum {
-  PT_LIVE_VIEWER_OPERATOR, /* the shed's staff, on the dashboard */
-  PT_LIVE_VIEWER_BUYER,    /* not yet served: no route passes it */
+  PT_LIVE_VIEWER_OPERATOR, /* the shed's staff, on the dashboard: every camera */
+  PT_LIVE_VIEWER_BUYER,    /* the buyer portal (pt-load-video.h): loading cameras only */
   PT_LIVE_VIEWER_PUBLIC,   /* consumers: never */
 } PtLiveViewer;
 

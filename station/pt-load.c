@@ -133,15 +133,16 @@ pt_load_lookup(PtStore *store, const char *id, GError **error)
   return pt_store_load_get(store, (gint64)n, error);
 }
 
-char *
-pt_load_dock_camera(PtStation *station, const char *dock, GError **error)
+GPtrArray *
+pt_load_dock_cameras(PtStation *station, const char *dock, GError **error)
 {
   g_autoptr(PtRecordingConfig) rc = pt_recording_config_load(station, error);
   if (!rc)
     return NULL;
   if (rc->demo)
     pt_recording_config_add_demo(rc);
-  for (guint i = 0; i < rc->cameras->len; i++) {
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; dock && i < rc->cameras->len; i++) {
     const PtCameraConfig *cam = g_ptr_array_index(rc->cameras, i);
     if (cam->role != PT_CAMERA_ROLE_LOADING)
       continue;
@@ -149,9 +150,18 @@ pt_load_dock_camera(PtStation *station, const char *dock, GError **error)
     g_autofree char *cam_dock =
         g_key_file_get_string(station->config->keyfile, section, "dock", NULL);
     if (g_strcmp0(cam_dock ? cam_dock : cam->name, dock) == 0)
-      return g_strdup(cam->name);
+      g_ptr_array_add(names, g_strdup(cam->name));
   }
-  return NULL;
+  return names;
+}
+
+char *
+pt_load_dock_camera(PtStation *station, const char *dock, GError **error)
+{
+  g_autoptr(GPtrArray) names = pt_load_dock_cameras(station, dock, error);
+  if (!names || names->len == 0)
+    return NULL;
+  return g_strdup(g_ptr_array_index(names, 0));
 }
 
 /* A document number as a CBV business transaction identifier: urn:epcglobal:cbv:bt:GLN:NUM

@@ -39,6 +39,9 @@ PtLoad *pt_load_lookup(PtStore *store, const char *id, GError **error);
  * of role loading whose dock= is @dock; a camera without dock= is at the dock of its own
  * name), or NULL when none is. */
 char *pt_load_dock_camera(PtStation *station, const char *dock, GError **error);
+/* Every loading camera at @dock (nullable: none), in station.ini's order; the first is
+ * pt_load_dock_camera()'s.  Returns: (transfer full) (element-type utf8): NULL only on error. */
+GPtrArray *pt_load_dock_cameras(PtStation *station, const char *dock, GError **error);
 
 /* Puts @batch on load @load_id as seen at @scan_ns by @source ("operator", "api" or a camera
  * name).  Writes the signed loading event; when the load's dock has a loading camera, the

@@ -13,7 +13,8 @@
  * declared and whether the lot met that class's tolerances (never the class most fruit have).
  * Views have their own addresses, kept over a reload: #/batch/ID (a batch, its signed bundle
  * checked in this browser with pt-verify.js) and #/stats (the views across batches of
- * buyer-charts.js); words by code (steps, states, classes) are buyer-i18n.js's. */
+ * buyer-charts.js); words by code (steps, states, classes) are buyer-i18n.js's.  Beside the
+ * search, the loads going to the buyer and the video of their loading (buyer-loads.js). */
 'use strict';
 (function () {
   var ui = window.ptUi, el = ui.el, svg = ui.svg, t = ui.t;
@@ -160,6 +161,8 @@
       render();
       /* The recall notices to this buyer, with their acknowledgement (buyer-notices.js). */
       window.ptBuyerNotices.refresh(token() ? { token: token() } : { csrf: csrf });
+      /* The loads going to this buyer, with the video of their loading (buyer-loads.js). */
+      window.ptBuyerLoads.refresh(token() ? { token: token() } : { csrf: csrf });
     } catch (e) { last = null; renderResults(); say(e.message, true); }
   }
 
@@ -260,6 +263,8 @@
     var v = view(), signed = !!(session || token());
     if (v.name !== 'batch') current = null;
     ['search', 'results', 'scan-rule'].forEach(function (id) { document.getElementById(id).hidden = v.name === 'batch'; });
+    document.getElementById('loads').classList.toggle('off', v.name !== 'search');
+    if (v.name !== 'search') window.ptBuyerLoads.close();
     document.getElementById('title').hidden = v.name === 'batch';
     document.getElementById('results').hidden = v.name !== 'search';
     document.getElementById('stats').hidden = v.name !== 'stats';
@@ -360,6 +365,7 @@
   function render() {
     ui.localize();
     window.ptBuyerNotices.render();
+    window.ptBuyerLoads.render();
     showWho();
     document.getElementById('scan-rule').textContent = last && last.scan_spike_rule ? t('ruleIs', { r: words.rule(last.scan_spike_rule) }) : '';
     renderResults();
@@ -406,6 +412,7 @@
     signedIn(null);
     last = current = stats = null;
     window.ptBuyerNotices.refresh(null);
+    window.ptBuyerLoads.refresh(null);
     render();
   });
   document.getElementById('login').addEventListener('submit', function (ev) {

@@ -193,6 +193,21 @@
 #define PT_LIVE_PLAYLIST_MAX      (16 * 1024)
 #define PT_LIVE_SEGMENT_MAX_BYTES (32 * 1024 * 1024)
 
+/* A buyer's video of a load (pt-load-video.c): the window a buyer sees is the load's opening
+ * to its closing widened by the margin on each side (the truck backing in and pulling away; a
+ * live playlist reaches about three 1 s segments back), never more of the camera.  Its
+ * recording is served as clips of at most PART_NS each (an export's bound), at most PARTS_MAX
+ * of them (a load left open for days offers its first hours), cut once and kept in
+ * DATA/clips/loads/ up to CLIPS_KEPT files (the newest), re-cut while the recordings last.
+ * The portal's list takes at most LIST_MAX loads a page. */
+#define PT_LOAD_VIDEO_MARGIN_NS     (5 * G_GINT64_CONSTANT(1000000000))
+#define PT_LOAD_VIDEO_PART_NS       (30 * 60 * G_GINT64_CONSTANT(1000000000))
+#define PT_LOAD_VIDEO_PARTS_MAX     16
+#define PT_LOAD_VIDEO_CLIPS_KEPT    40
+#define PT_LOAD_VIDEO_CLIP_INFO_MAX 4096 /* bytes of a clip's facts file */
+#define PT_LOAD_VIDEO_LIST_DEFAULT  20
+#define PT_LOAD_VIDEO_LIST_MAX      100
+
 /* Pallets (SSCC) */
 #define PT_PALLET_CASES_MAX  100000 /* cases of one lot one command puts on or takes off */
 #define PT_SSCC_MARK_MAX     65536  /* bytes of the data directory's SSCC high-water file */

@@ -184,6 +184,7 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
 
   g_autofree char *arg0 = g_strndup(args[0].at, args[0].len);
   g_autofree char *arg1 = g_strndup(args[1].at, args[1].len);
+  g_autofree char *arg2 = g_strndup(args[2].at, args[2].len);
   if (!scoped_batch_visible(store, c, route, who, arg0, &response))
     return response;
   PtHttpCall call = {.http = http,
@@ -193,7 +194,7 @@ pt_http_dispatch(PtHttp *http, const PtHttpRouteTable *const *tables, gsize n_ta
                      .req = req,
                      .route = route,
                      .store = store,
-                     .args = {arg0, arg1},
+                     .args = {arg0, arg1, arg2},
                      .who = who,
                      .token = driver ? &token : NULL,
                      .driver = driver};

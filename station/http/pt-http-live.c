@@ -30,6 +30,21 @@ respond_bytes(struct MHD_Connection *c, GBytes *bytes, const char *type, const c
   return ret;
 }
 
+enum MHD_Result
+pt_http_live_respond(struct MHD_Connection *c, const char *file, GBytes *body, const GError *error)
+{
+  /* A camera down is an answer the page shows, not a server fault to log. */
+  if (!body && g_error_matches(error, PT_ERROR, PT_ERROR_BUSY))
+    return pt_http_respond_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, error->message, NULL);
+  if (!body)
+    return pt_http_respond_gerror(c, error);
+  /* The playlist changes every segment: a player must always ask again.  A segment never
+   * changes once listed, but is deleted seconds later: nothing to keep. */
+  if (g_strcmp0(file, PT_LIVE_PLAYLIST_NAME) == 0)
+    return respond_bytes(c, body, "application/vnd.apple.mpegurl", "no-cache");
+  return respond_bytes(c, body, "video/mp2t", "private, max-age=60");
+}
+
 static enum MHD_Result
 get_live_file(const PtHttpCall *call)
 {
@@ -37,24 +52,14 @@ get_live_file(const PtHttpCall *call)
   PtRecorder *recorder = g_atomic_pointer_get(&call->http->recorder);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
-  gboolean playlist = g_strcmp0(file, PT_LIVE_PLAYLIST_NAME) == 0;
 
   if (!recorder)
     g_set_error(&error, PT_ERROR, PT_ERROR_NOT_FOUND, "no camera called %s", camera);
-  else if (playlist)
+  else if (g_strcmp0(file, PT_LIVE_PLAYLIST_NAME) == 0)
     body = pt_live_view_playlist(recorder, camera, PT_LIVE_VIEWER_OPERATOR, &error);
   else
     body = pt_live_view_segment(recorder, camera, file, PT_LIVE_VIEWER_OPERATOR, &error);
-  /* A camera down is an answer the dashboard shows, not a server fault to log. */
-  if (!body && g_error_matches(error, PT_ERROR, PT_ERROR_BUSY))
-    return pt_http_respond_error(call->c, MHD_HTTP_SERVICE_UNAVAILABLE, error->message, NULL);
-  if (!body)
-    return pt_http_respond_gerror(call->c, error);
-  /* The playlist changes every segment: a player must always ask again.  A segment never
-   * changes once listed, but is deleted seconds later: nothing to keep. */
-  if (playlist)
-    return respond_bytes(call->c, body, "application/vnd.apple.mpegurl", "no-cache");
-  return respond_bytes(call->c, body, "video/mp2t", "private, max-age=60");
+  return pt_http_live_respond(call->c, file, body, error);
 }
 
 static const PtHttpRoute routes[] = {

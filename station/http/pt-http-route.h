@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* The {name} segments a path may have. */
-#define PT_HTTP_ROUTE_ARGS_MAX 2
+#define PT_HTTP_ROUTE_ARGS_MAX 3
 
 typedef enum {
   PT_HTTP_GET = 1 << 0, /* and HEAD */

@@ -104,6 +104,7 @@ static Asset assets[] = {
     {"/static/buyer-charts.js", "/packtrace/web/buyer-charts.js", "text/javascript; charset=utf-8"},
     {"/static/buyer-notices.js", "/packtrace/web/buyer-notices.js",
      "text/javascript; charset=utf-8"},
+    {"/static/buyer-loads.js", "/packtrace/web/buyer-loads.js", "text/javascript; charset=utf-8"},
     {"/buyer", "/packtrace/web/buyer.html", "text/html; charset=utf-8"},
     {"/driver", "/packtrace/web/driver.html", "text/html; charset=utf-8"},
     {"/static/driver.js", "/packtrace/web/driver.js", "text/javascript; charset=utf-8"},
@@ -111,7 +112,8 @@ static Asset assets[] = {
     {"/static/jsQR.js", "/packtrace/web/jsQR.js", "text/javascript; charset=utf-8"},
     /* GS1-128 and GS1 DataMatrix where the browser has no BarcodeDetector (vendor/README). */
     {"/static/zxing.js", "/packtrace/web/zxing.js", "text/javascript; charset=utf-8"},
-    /* The dashboard's live view player (vendor/README), loaded when a camera is watched. */
+    /* The live view player of the dashboard and the buyer portal (vendor/README), loaded when
+     * a camera or a load is watched. */
     {"/static/hls.js", "/packtrace/web/hls.js", "text/javascript; charset=utf-8"},
     /* At the root so that its scope can be /driver (a worker's scope lies under its path). */
     {"/driver-sw.js", "/packtrace/web/driver-sw.js", "text/javascript; charset=utf-8"},

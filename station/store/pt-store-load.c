@@ -23,6 +23,11 @@ static const char sql_load_at_dock[] =
     "SELECT " LOAD_COLUMNS " FROM loads WHERE dock = ? AND closed_ns IS NULL";
 static const char sql_load_list[] =
     "SELECT " LOAD_COLUMNS " FROM loads ORDER BY id DESC LIMIT ? OFFSET ?";
+/* Newest first by the primary key; a GLN's loads are found on the way (no index on the
+ * destination: a shed sends out tens of loads a day, and the walk stops at the page). */
+static const char sql_load_list_to[] =
+    "SELECT " LOAD_COLUMNS " FROM loads WHERE ?1 IS NULL OR destination_gln = ?1 "
+    "ORDER BY id DESC LIMIT ?2 OFFSET ?3";
 static const char sql_load_list_open[] =
     "SELECT " LOAD_COLUMNS " FROM loads WHERE closed_ns IS NULL ORDER BY id DESC "
     "LIMIT ?";
@@ -212,6 +217,28 @@ pt_store_load_list(PtStore *store, int limit, int offset, GError **error)
   if (rc != SQLITE_DONE) {
     g_ptr_array_unref(out);
     pt_store_set_sqlite_error(store, rc, "list loads", error);
+    return NULL;
+  }
+  return out;
+}
+
+GPtrArray *
+pt_store_load_list_to(PtStore *store, const char *gln, int limit, int offset, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_load_list_to, error);
+  if (!s)
+    return NULL;
+  pt_store_bind_text_or_null(s, 1, gln);
+  sqlite3_bind_int(s, 2, limit);
+  sqlite3_bind_int(s, 3, offset);
+  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_load_free);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    g_ptr_array_add(out, load_from_row(s));
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    g_ptr_array_unref(out);
+    pt_store_set_sqlite_error(store, rc, "list loads to a destination", error);
     return NULL;
   }
   return out;

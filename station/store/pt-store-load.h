@@ -55,10 +55,14 @@ PtLoad *pt_store_load_get(PtStore *store, gint64 id, GError **error);
 gboolean pt_store_load_open_at_dock(PtStore *store, const char *dock, PtLoad **out, GError **error);
 /* Returns: (transfer full) (element-type PtLoad): newest first. */
 GPtrArray *pt_store_load_list(PtStore *store, int limit, int offset, GError **error);
-/* Marks @id closed at @closed_ns; PT_ERROR_CONFLICT when it already was. */
+/* The loads to destination GLN @gln (NULL: every load), newest first, @limit from @offset.
+ * Returns: (transfer full) (element-type PtLoad). */
+GPtrArray *pt_store_load_list_to(PtStore *store, const char *gln, int limit, int offset,
+                                 GError **error);
 /* The open loads, newest first, at most @limit.  Returns: (transfer full)
  * (element-type PtLoad). */
 GPtrArray *pt_store_load_list_open(PtStore *store, int limit, GError **error);
+/* Marks @id closed at @closed_ns; PT_ERROR_CONFLICT when it already was. */
 gboolean pt_store_load_close(PtStore *store, gint64 id, gint64 closed_ns, GError **error);
 
 /* @out receives (transfer full) the item of @batch_id on @load_id, or NULL. */

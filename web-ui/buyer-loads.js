@@ -1,0 +1,261 @@
+/* buyer-loads.js: the buyer portal's "Loads" section: the loads going to the signed-in
+ * buyer's GLN (GET /api/v1/buyer/loads) and the video of their loading from the dock's
+ * loading camera (GET /api/v1/buyer/loads/{id}/video): live, with a badge, while the truck is
+ * being loaded, and once it has left the recorded span from its opening to its closing (a few
+ * seconds either side, the station's margin), as clips whose SHA-256 the station states.
+ * Played in the page's own <video>: the live playlist through the vendored hls.js where the
+ * browser has Media Source Extensions (as the dashboard does), else by the browser itself; a
+ * recorded clip is MP4.  The station decides what may be seen; this page only shows it.
+ * A load that leaves while watched switches from live to its recording by itself (the list
+ * is read again every few seconds while the page is visible, and a live player that the
+ * station refuses asks what the load has become).  Loaded after ui-kit.js and buyer-i18n.js,
+ * before buyer.js; ptBuyerLoads.refresh(auth) with {token} or {csrf}, or null when signed out. */
+'use strict';
+window.ptBuyerLoads = (function () {
+  var ui = window.ptUi, el = ui.el, t = ui.t;
+  var auth = null, loads = null, watching = null, hls = null, hlsLoading = null, timer = null;
+
+  function headers(accept) {
+    var h = { Accept: accept || 'application/json' };
+    if (auth && auth.token) h.Authorization = 'Bearer ' + auth.token;
+    return h;
+  }
+  async function get(path) {
+    var r = await fetch(path, { headers: headers(), cache: 'no-store', credentials: 'same-origin' });
+    var j = await r.json().catch(function () { return {}; });
+    if (!r.ok) { var e = new Error(j.error || String(r.status)); e.status = r.status; e.code = j.code; throw e; }
+    return j;
+  }
+  function when(s) { return s ? ui.when(s) : ''; }
+  function say(text, bad) {
+    var m = document.getElementById('load-video-msg');
+    if (m) { m.textContent = text || ''; m.className = bad ? 'bad' : ''; }
+  }
+
+  function loadHls() {
+    if (window.Hls) return Promise.resolve(window.Hls);
+    if (!hlsLoading) {
+      hlsLoading = new Promise(function (resolve) {
+        var s = el('script', { src: '/static/hls.js' }, []);
+        s.onload = function () { resolve(window.Hls || null); };
+        s.onerror = function () { hlsLoading = null; resolve(null); };
+        document.head.appendChild(s);
+      });
+    }
+    return hlsLoading;
+  }
+  function stopPlayer() {
+    if (hls) { hls.destroy(); hls = null; }
+    var v = document.getElementById('load-video');
+    if (v) { v.pause(); v.removeAttribute('src'); v.load(); }
+  }
+  function close() {
+    stopPlayer();
+    watching = null;
+    renderPlayer();
+  }
+
+  /* Why the live playlist of @url is refused, in the station's words (a camera down: 503
+   * with its state), or null when it answers. */
+  async function liveRefusal(url) {
+    var r = await fetch(url, { headers: headers('application/vnd.apple.mpegurl'), cache: 'no-store', credentials: 'same-origin' })
+      .catch(function () { return null; });
+    if (r && r.ok) return null;
+    return r ? ((await r.json().catch(function () { return {}; })).error || String(r.status)) : t('v.unreachable');
+  }
+  /* The live player failed: the load has left (then its recording plays), or the camera is
+   * down (said in words, and nothing more is asked: no loop of retries). */
+  async function liveFailed(w) {
+    stopPlayer();
+    var now = null;
+    try { now = await get('/api/v1/buyer/loads/' + w.id + '/video'); } catch (e) { say(t('v.failed', { why: e.message }), true); return; }
+    if (watching !== w) return;
+    var cam = now.cameras.filter(function (c) { return c.name === w.camera; })[0];
+    if (cam && !cam.live) { open(w.id, w.camera); return; }
+    say(t('v.failed', { why: (cam && await liveRefusal(cam.live)) || t('v.unreachable') }), true);
+  }
+
+  /* The live playlist in the <video>: asked once first (it starts the camera's live branch;
+   * a camera down is said in words, not shown black), then hls.js (one segment behind, as the
+   * dashboard's), with the API key as Bearer when the portal uses one; else the browser's own
+   * player. */
+  async function playLive(w, cam) {
+    var v = document.getElementById('load-video'), view = document.getElementById('load-player');
+    view.dataset.mode = 'live';
+    view.dataset.camera = cam.name;
+    say(t('v.liveStarting'));
+    var why = await liveRefusal(cam.live);
+    if (watching !== w) return;
+    if (why) { say(t('v.failed', { why: why }), true); return; }
+    var Hls = window.MediaSource ? await loadHls() : null;
+    if (watching !== w) return;
+    v.onplaying = function () { if (watching === w) say(''); };
+    if (Hls && Hls.isSupported()) {
+      view.dataset.player = 'hls.js';
+      hls = new Hls({ enableWorker: false, liveSyncDurationCount: 1, liveMaxLatencyDurationCount: 3,
+        maxLiveSyncPlaybackRate: 1.5, backBufferLength: 4,
+        xhrSetup: function (xhr) { if (auth && auth.token) xhr.setRequestHeader('Authorization', 'Bearer ' + auth.token); } });
+      hls.on(Hls.Events.ERROR, function (ev, data) { if (data.fatal && watching === w) liveFailed(w); });
+      hls.loadSource(cam.live);
+      hls.attachMedia(v);
+    } else {
+      view.dataset.player = 'native';
+      v.onerror = function () { if (watching === w) liveFailed(w); };
+      v.src = cam.live;
+    }
+    v.play().catch(function () { v.controls = true; });
+  }
+
+  /* A part of the recording: its facts first (the station cuts the clip on the first asking;
+   * 503 while the end of the window is still being recorded: asked again), then the MP4. */
+  async function playRecorded(w, cam, part) {
+    say(t('v.cutting'));
+    for (var i = 0; i < 60 && watching === w; i++) {
+      try {
+        var f = await get(part.facts);
+        if (watching !== w) return;
+        w.facts = f;
+        renderPlayer();
+        var v = document.getElementById('load-video'), view = document.getElementById('load-player');
+        Object.assign(view.dataset, { mode: 'recorded', camera: cam.name, part: String(part.part), player: 'mp4' });
+        /* A <video> sends the session cookie, never an API key: with a key, the clip is
+         * refused here (its facts and SHA-256 stay shown). */
+        v.onerror = function () {
+          if (watching === w) say(t(auth && auth.token ? 'v.needSession' : 'v.failed', { why: (v.error && v.error.message) || t('v.unreachable') }), true);
+        };
+        v.src = f.url;
+        v.play().catch(function () { v.controls = true; });
+        return;
+      } catch (e) {
+        if (e.status !== 503) { say(t('v.failed', { why: e.message }), true); return; }
+        say(t('v.pending'));
+        await new Promise(function (res) { setTimeout(res, 2000); });
+      }
+    }
+  }
+
+  /* Watch load @id on @camera (nullable: its first): live while loading, else its first part. */
+  async function open(id, camera) {
+    stopPlayer();
+    var w = watching = { id: id, camera: camera, video: null, facts: null };
+    renderPlayer();
+    try {
+      w.video = await get('/api/v1/buyer/loads/' + id + '/video');
+    } catch (e) { if (watching === w) say(t('v.failed', { why: e.message }), true); return; }
+    if (watching !== w) return;
+    var cams = w.video.cameras, cam = cams.filter(function (c) { return c.name === camera; })[0] || cams[0];
+    if (!cam) { renderPlayer(); say(t('v.noCamera'), true); return; }
+    w.camera = cam.name;
+    renderPlayer();
+    if (cam.live) await playLive(w, cam);
+    else if (cam.recorded.length) await playRecorded(w, cam, cam.recorded[0]);
+    else say(t('v.noRecording'), true);
+  }
+  function playPart(n) {
+    var w = watching, cam = w && w.video && w.video.cameras.filter(function (c) { return c.name === w.camera; })[0];
+    if (!cam) return;
+    stopPlayer();
+    w.facts = null;
+    playRecorded(w, cam, cam.recorded[n - 1]);
+  }
+
+  function badge(l) {
+    return l.state === 'loading' ? el('span', { class: 'live-badge', 'data-state': 'loading' }, [t('v.live')]) :
+      el('span', { class: 'departed', 'data-state': 'departed' }, [t('v.departed', { when: when(l.closed) })]);
+  }
+  function playerBox() {
+    var w = watching, kids = [];
+    var closeBtn = el('button', { type: 'button', id: 'load-video-close' }, [t('v.close')]);
+    closeBtn.addEventListener('click', close);
+    var title = t('v.watching', { id: w.id }) + (w.camera ? ' · ' + t('v.camera', { cam: w.camera }) : '');
+    kids.push(el('h3', {}, [title, ' ', closeBtn]));
+    if (w.video) {
+      var win = w.video.window;
+      kids.push(el('p', { class: 'sub' }, [win.to ? t('v.window', { from: when(win.from), to: when(win.to), m: win.margin_seconds }) :
+        t('v.windowOpen', { from: when(w.video.load.opened) })]));
+      var cam = w.video.cameras.filter(function (c) { return c.name === w.camera; })[0];
+      if (cam && !cam.live && cam.recorded.length > 1) {
+        kids.push(el('p', { class: 'ops parts' }, cam.recorded.map(function (p) {
+          var b = el('button', { type: 'button', 'data-part': String(p.part) }, [t('v.part', { n: p.part, from: when(p.from) })]);
+          b.addEventListener('click', function () { playPart(p.part); });
+          return b;
+        })));
+      }
+    }
+    kids.push(el('video', { id: 'load-video', controls: '', muted: '', playsinline: '', preload: 'auto', 'aria-label': title }, []));
+    kids.push(el('p', { id: 'load-video-msg', role: 'status' }, []));
+    if (w.facts) {
+      kids.push(el('details', { class: 'hashes' }, [el('summary', {}, [t('b.hashes')]),
+        el('p', {}, [t('v.clipFacts', { start: when(w.facts.start), end: when(w.facts.end), mb: (w.facts.bytes / 1e6).toFixed(1) })]),
+        el('code', { class: 'sha' }, [w.facts.sha256])]));
+    }
+    return el('div', { id: 'load-player', 'data-load': String(w.id) }, kids);
+  }
+
+  /* The section: its title and table (drawn again at each reading of the list), then the
+   * player (drawn again only when what it plays changes: a <video> replaced starts over). */
+  function sectionBox() {
+    var box = document.getElementById('loads');
+    if (box && !document.getElementById('loads-list')) {
+      box.append(el('div', { id: 'loads-list' }, []), el('div', { id: 'load-player-box' }, []));
+    }
+    return box;
+  }
+  function renderList() {
+    var box = sectionBox();
+    if (!box) return;
+    box.hidden = !loads;
+    var list = ui.empty('loads-list');
+    if (!loads) return;
+    list.appendChild(el('h2', { id: 'loads-title' }, [t('v.title')]));
+    if (!loads.length) { list.appendChild(el('p', {}, [t('v.none')])); return; }
+    var tbl = list.appendChild(ui.table(['#', t('destination'), t('seal'), t('v.opened'), t('v.state'), t('v.lots'), t('v.video')], loads.map(function (l) {
+      var btn = el('button', { type: 'button', class: 'watch-load', 'data-load': String(l.id) },
+        [t(l.state === 'loading' ? 'v.watchLive' : 'v.watchRecorded')]);
+      btn.addEventListener('click', function () { open(l.id, null); });
+      return [String(l.id), ui.dest(l) || '–', l.seal, when(l.opened), badge(l),
+        l.lots.map(function (x) { return x.lot; }).join(', ') || '–', l.cameras.length ? btn : t('v.noCamera')];
+    }), 'loads'));
+    /* On a phone the table scrolls sideways: reachable from the keyboard too. */
+    tbl.tabIndex = 0;
+    tbl.setAttribute('aria-labelledby', 'loads-title');
+  }
+  /* With @keep the <video> playing now moves into the new box (in the same task, so it plays
+   * on): the words around it change language, what it plays does not. */
+  function renderPlayer(keep) {
+    if (!sectionBox()) return;
+    var old = document.getElementById('load-player');
+    var box = ui.empty('load-player-box');
+    if (!watching) return;
+    var fresh = playerBox();
+    if (keep && old) {
+      fresh.replaceChild(old.querySelector('video'), fresh.querySelector('video'));
+      fresh.querySelector('#load-video-msg').textContent = old.querySelector('#load-video-msg').textContent;
+      Object.assign(fresh.dataset, old.dataset);
+    }
+    box.appendChild(fresh);
+  }
+  /* The list, read again while the page is shown: a load that leaves turns from live to
+   * recorded, and one being watched live switches to its recording. */
+  async function reload() {
+    if (!auth || document.hidden) return;
+    try {
+      var r = await get('/api/v1/buyer/loads');
+      loads = r.loads;
+    } catch (e) { loads = e.status === 401 || e.status === 403 || e.status === 404 ? null : loads; }
+    var w = watching;
+    var now = w && loads && loads.filter(function (l) { return l.id === w.id; })[0];
+    renderList();
+    if (w && now && now.state === 'departed' && document.getElementById('load-player').dataset.mode === 'live') open(w.id, w.camera);
+  }
+  async function refresh(a) {
+    auth = a;
+    if (!a) { close(); loads = null; renderList(); }
+    else await reload();
+    if (timer) clearInterval(timer);
+    timer = a ? setInterval(reload, 5000) : null;
+  }
+  document.addEventListener('visibilitychange', function () { if (document.hidden && watching) close(); });
+  function render() { renderList(); renderPlayer(true); }
+  return { refresh: refresh, render: render, close: close };
+})();
