@@ -80,12 +80,16 @@
     } catch (e) { say(e.message, true); }
     refresh();
   }
-  /* A step done by hand (CBV business step, e.g. packing). */
+  /* A step done by hand (CBV business step, e.g. packing), with a note for shoppers if the
+   * operator writes one (signed; shown under the step on the consumer page). */
   async function addEvent(batch) {
     var step = window.prompt(t('d.stepFor', { lot: batch.lot }));
     if (!step) return;
+    var note = window.prompt(t('d.publicNoteFor', { lot: batch.lot }), '');
+    var body = { step: step.trim() };
+    if (note && note.trim()) body.public_note = note.trim();
     try {
-      var r = await post('/api/v1/batches/' + batch.id + '/events', { step: step.trim() });
+      var r = await post('/api/v1/batches/' + batch.id + '/events', body);
       say(t('d.recorded', { lot: batch.lot, step: r.event.bizStep }));
     } catch (e) { say(e.message, true); }
     refresh();

@@ -111,6 +111,8 @@ window.ptUi = (function () {
     'd.release': ['Release', '放行'], 'd.recall': ['Recall', '召回'], 'd.event': ['Add step', '添加步骤'],
     'd.reasonFor': ['{action} {lot}: reason', '{action} {lot}：原因'],
     'd.stepFor': ['step for {lot} (e.g. packing, inspecting, storing)', '{lot} 的步骤（如 packing、inspecting、storing）'],
+    'd.publicNoteFor': ['a note for shoppers on {lot}\'s page (optional; signed, shown under this step)',
+      '给消费者的说明，显示在 {lot} 扫码页面的这一步下（可选，会签名）'],
     'd.isNow': ['{lot} is {status}.', '{lot} 现为{status}。'], 'd.recorded': ['{lot}: {step} recorded.', '{lot}：已记录 {step}。'],
     'd.noBatch': ['No batch matches.', '没有匹配的批次。'],
     'd.gradeOk': ['conformant', '合格'], 'd.gradeBad': ['non-conformant', '不合格'],

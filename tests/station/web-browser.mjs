@@ -206,6 +206,16 @@ for (const [locale, words, file] of [
   const kept = await page.locator('#op-msg.ok', { hasText: 'packing recorded' })
     .waitFor({ timeout: 10000 }).then(() => true, () => false);
   ok(kept, 'dashboard: after a reload writes still carry the CSRF token', await page.textContent('#op-msg'));
+  // A step with a note for shoppers: the second prompt's answer is signed as pt:publicNote.
+  const answers = ['storing', 'Kept at 4 °C until loading'];
+  const answer = (d) => { d.accept(answers.shift()); if (answers.length) page.once('dialog', answer); };
+  page.once('dialog', answer);
+  await row.locator('button[data-action=event]').click();
+  await page.locator('#op-msg.ok', { hasText: 'storing recorded' }).waitFor({ timeout: 10000 });
+  const noted = await (await context.request.get(`${base}/api/v1/batches/${lot}`)).json();
+  const last = (noted.event_list || []).map((e) => e.event).pop() || {};
+  ok(last.bizStep && last.bizStep.endsWith('storing') && last['pt:publicNote'] === 'Kept at 4 °C until loading',
+    'dashboard: a step recorded with a note for shoppers signs it as the public note', JSON.stringify(last));
   await page.click('#logout');
   await page.waitForSelector('#login:not([hidden])', { timeout: 10000 });
   const after = await context.request.get(`${base}/api/v1/sync`);
