@@ -744,8 +744,12 @@ live_update(PtCamera *cam)
   if (cam->config->live_dir == NULL || cam->graph.pipeline == NULL || cam->draining)
     return;
   if (cam->live == NULL && live_watched(cam)) {
+    /* A masked raw camera encodes its live view from the raw frames: no decode. */
+    gboolean raw = cam->config->mask.n_rects > 0 && !cam->graph.passthrough;
+
     cam->live =
-        pt_live_attach(cam->graph.pipeline, cam->graph.h264_tee, cam->config->live_dir, &error);
+        pt_live_attach(cam->graph.pipeline, raw ? cam->graph.source_tee : cam->graph.h264_tee, raw,
+                       cam->graph.key_int_frames, cam->config, &error);
     if (cam->live == NULL)
       GST_WARNING("camera %s: live view: %s", cam->config->name, error->message);
     else

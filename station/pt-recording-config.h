@@ -47,6 +47,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtRecordingConfig, pt_recording_config_free)
 /* Adds the demo cameras (picking, grading, loading) that play DATA/demo/demo-<role>.mkv. */
 void pt_recording_config_add_demo(PtRecordingConfig *config);
 
+/* Reads @station's station.ini for the privacy mask of the camera called @name into @mask
+ * (no rectangles: none, or no such camera).  Fails when station.ini does not load. */
+gboolean pt_recording_camera_mask(PtStation *station, const char *name, PtMask *mask,
+                                  GError **error);
+
 /* Returns: (transfer none) (nullable): the camera called @name. */
 const PtCameraConfig *pt_recording_config_camera(const PtRecordingConfig *config, const char *name);
 

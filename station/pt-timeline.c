@@ -367,7 +367,7 @@ pt_timeline_export(PtStation *station, PtStore *store, const char *camera, gint6
   g_snprintf(out->name, sizeof out->name, "%s.mp4", hex);
   g_autofree char *path = g_build_filename(dir, out->name, NULL);
   PtClipResult res;
-  if (!pt_evidence_cut(store, camera, from_ns, to_ns, path, &res, error))
+  if (!pt_evidence_cut(station, store, camera, from_ns, to_ns, path, &res, error))
     return FALSE;
   out->start_ns = res.start_ns;
   out->end_ns = res.end_ns;
