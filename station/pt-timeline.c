@@ -133,6 +133,21 @@ events_json(GPtrArray *rows)
   return arr;
 }
 
+/* What viewers of the camera never see: null, or the style and the rectangles (pixels). */
+static json_t *
+mask_json(const PtMask *mask)
+{
+  if (mask->n_rects == 0)
+    return json_null();
+  json_t *rects = json_array();
+  for (guint i = 0; i < mask->n_rects; i++) {
+    const PtMaskRect *r = &mask->rects[i];
+    json_array_append_new(
+        rects, json_pack("{sisisisi}", "x", r->x, "y", r->y, "width", r->w, "height", r->h));
+  }
+  return json_pack("{ssso}", "style", pt_mask_style_to_string(mask->style), "rects", rects);
+}
+
 static json_t *
 retention_json(const PtRecordingConfig *rc, const PtCameraConfig *cam, gint64 oldest_ns,
                gint64 now_ns)
@@ -146,6 +161,7 @@ retention_json(const PtRecordingConfig *rc, const PtCameraConfig *cam, gint64 ol
   json_object_set_new(o, "kept_days",
                       oldest_ns ? json_real((double)(now_ns - oldest_ns) / NS_PER_DAY)
                                 : json_null());
+  json_object_set_new(o, "privacy_mask", mask_json(&cam->mask));
   return o;
 }
 

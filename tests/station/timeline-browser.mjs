@@ -87,6 +87,11 @@ await step('the retention line says what is kept how long', async () => {
   return (/^Recordings of this camera are kept [0-9.]+ days so far \(oldest \d{4}-\d\d-\d\d \d\d:\d\d\), within the disk; evidence clips are kept 730 days\.$/.test(t)) || t;
 });
 
+await step('the privacy line says the camera is masked, the recordings not', async () => {
+  const t = await page.textContent('#tl-privacy');
+  return t === 'Privacy mask: 2 rectangle(s) blurred in the live view, clips and thumbnails; the recordings themselves are kept unmasked.' || t;
+});
+
 /* ---- zoom in, click a moment of a segment after the restart ---- */
 await page.selectOption('#tl-zoom', '300000');
 const segs = sql(`SELECT id || ' ' || (start_ns / 1000000) || ' ' || (end_ns / 1000000) FROM segments WHERE state = 'closed' AND start_ns > ${restartNs} ORDER BY start_ns LIMIT 3`)
