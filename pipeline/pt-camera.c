@@ -578,6 +578,13 @@ on_bus_message(GstBus *bus, GstMessage *msg, gpointer user_data)
     g_autofree char *reason = pt_message_reason(msg, NULL);
 
     GST_INFO("camera %s: warning %s", cam->config->name, reason);
+    /* A mask that does not fit is the operator's to fix: the frame stays covered till then. */
+    if (PT_IS_MASK(GST_MESSAGE_SRC(msg)) && cam->cbs.problem != NULL) {
+      g_autoptr(GError) warning = NULL;
+
+      gst_message_parse_warning(msg, &warning, NULL);
+      cam->cbs.problem(cam, warning->message, cam->user_data);
+    }
     break;
   }
   default:

@@ -392,9 +392,10 @@ pt_mask_add(GstBin *bin, const PtMask *mask, const char *camera, GstElement **fi
 
   pt_mask_register(NULL);
   conv = gst_element_factory_make("videoconvert", NULL);
-  filter = g_object_new(PT_TYPE_MASK, NULL);
-  if (conv == NULL) {
-    gst_object_unref(gst_object_ref_sink(filter));
+  filter = gst_element_factory_make("ptmask", NULL);
+  if (conv == NULL || filter == NULL) {
+    g_clear_pointer(&conv, gst_object_unref);
+    g_clear_pointer(&filter, gst_object_unref);
     g_set_error(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_PLUGIN, "%s",
                 "GStreamer element \"videoconvert\" is not installed");
     return FALSE;

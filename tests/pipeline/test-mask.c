@@ -6,7 +6,8 @@
  * and from a masked clip has the rectangle black and the bars elsewhere, the tap's frames
  * (thumbnails, stills) are masked, and the recorded segment's rectangle is NOT masked; the
  * clip's comment names its segments and the mask.  Last, an H.264 (file) camera playing that
- * recording: its live view is decoded, masked and encoded (one encoder, in the branch). */
+ * recording: its live view is decoded, masked and encoded (one encoder, in the branch); with
+ * a rectangle past its frame, its tap frames are covered whole and the problem reported. */
 #include "pt-test-util.h"
 
 #include <gst/app/app.h>
@@ -274,6 +275,21 @@ on_frame(PtCamera *camera, PtTapFrame *frame, gpointer user_data)
   g_atomic_int_set(&tap_mask_mean10, (gint)(10 * sum / ((masked.w - 4) * (masked.h - 4))));
 }
 
+static char *problem; /* the last problem reported, on the main context */
+
+static void
+on_problem(PtCamera *camera, const char *message, gpointer user_data)
+{
+  g_free(problem);
+  problem = g_strdup(message);
+}
+
+static gboolean
+problem_and_frame(gpointer data)
+{
+  return problem != NULL && g_atomic_int_get(&tap_mask_mean10) >= 0;
+}
+
 typedef struct {
   PtCamera *cam;
   const char *dir;
@@ -444,6 +460,37 @@ main(int argc, char **argv)
   encoders = watch_masked(&file, rec2, "H.264 camera's live view", FALSE);
   PT_CHECK(encoders == 1, "H.264: %u encoders while watched, want the view's alone", encoders);
   g_print("ok: H.264 camera: live view decoded, masked and encoded\n");
+
+  /* The same camera with a rectangle past its 320x240 frame (unknown until it streams): the
+   * tap's frames are wholly covered and the station hears of it, camera and value named. */
+  PtCameraConfig wrong = file;
+  wrong.name = g_strdup("dock-2");
+  wrong.location = g_strdup(seg->path);
+  wrong.output_root = g_strdup(root);
+  wrong.live_dir = NULL;
+  wrong.tap_fps = 5;
+  wrong.tap_format = PT_TAP_FORMAT_I420;
+  PT_CHECK(pt_mask_parse("16,16,60,60;280,200,40,60", &wrong.mask, NULL), "parse");
+  g_atomic_int_set(&tap_mask_mean10, -1);
+  PtTestRecorder *rec3 = pt_test_recorder_new();
+  PtCameraCallbacks cbs = *pt_test_callbacks();
+  cbs.frame = on_frame;
+  cbs.problem = on_problem;
+  PtCamera *cam = pt_camera_new(&wrong, &cbs, rec3, &error);
+  PT_CHECK(cam != NULL, "%s", error->message);
+  PT_CHECK(pt_camera_start(cam, &error), "%s", error ? error->message : "");
+  PT_CHECK(pt_test_wait(problem_and_frame, NULL, 15000), "no problem reported or no tap frame");
+  PT_CHECK(strstr(problem, "dock-2") && strstr(problem, "280,200,40,60") &&
+               strstr(problem, "whole frame"),
+           "unclear problem: %s", problem);
+  PT_CHECK(g_atomic_int_get(&tap_mask_mean10) == 160, "the tap's frame is not wholly covered");
+  g_print("# problem: %s\n", problem);
+  pt_camera_stop(cam);
+  pt_camera_free(cam);
+  pt_test_recorder_free(rec3);
+  pt_camera_config_clear(&wrong);
+  g_clear_pointer(&problem, g_free);
+  g_print("ok: a mask past an H.264 camera's frame covers it all and is reported\n");
 
   pt_test_recorder_free(rec2);
   pt_test_recorder_free(rec);
