@@ -40,7 +40,9 @@ pt_mask_parse(const char *text, PtMask *mask, GError **error)
   PtMask out = {.style = mask->style};
   guint n;
 
-  if (text == NULL || strlen(text) > PT_MASK_TEXT_MAX)
+  if (text == NULL)
+    return mask_fail(error, "%s", "privacy_mask has no rectangle (X,Y,WIDTH,HEIGHT)");
+  if (strlen(text) > PT_MASK_TEXT_MAX)
     return mask_fail(error, "privacy_mask is longer than %d characters", PT_MASK_TEXT_MAX);
   parts = g_strsplit(text, ";", -1);
   n = g_strv_length(parts);

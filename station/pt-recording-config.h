@@ -7,6 +7,9 @@
  *   width=1280 height=720 fps=25   raw sources only (v4l2, test); optional
  *   timestamp_overlay=none         raw sources: qr burns each frame's UTC ms in, top left
  *   live_idle_seconds=10           the live view stops this long after its last viewer
+ *   privacy_mask=X,Y,W,H;...       rectangles (camera pixels, at most 8) covered wherever
+ *                                  people see the camera, never in the recording
+ *   privacy_mask_style=black       black | blur
  *
  *   [recording]
  *   quota_bytes=0                  recordings may use this much (0: no quota); K/M/G/T suffix
