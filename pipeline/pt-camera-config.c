@@ -140,6 +140,34 @@ static gboolean G_GNUC_PRINTF(3, 4)
   return FALSE;
 }
 
+/* The frame a raw source is asked for is known now; an H.264 source's only once it streams
+ * (then ptmask covers the whole frame of a mask that does not fit, pt-mask.h). */
+static gboolean
+validate_mask(const PtCameraConfig *c, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  int w = c->width, h = c->height;
+
+  if (c->mask.n_rects > PT_MASK_RECTS_MAX || (guint)c->mask.style > PT_MASK_STYLE_BLUR)
+    return config_fail(error, c->name, "%s", "privacy_mask has too many rectangles or no style");
+  for (guint i = 0; i < c->mask.n_rects; i++) {
+    const PtMaskRect *r = &c->mask.rects[i];
+
+    if (r->x < 0 || r->y < 0 || r->w < PT_MASK_RECT_MIN_PX || r->h < PT_MASK_RECT_MIN_PX ||
+        r->x + r->w > PT_DIMENSION_MAX || r->y + r->h > PT_DIMENSION_MAX)
+      return config_fail(error, c->name, "privacy_mask rectangle '%d,%d,%d,%d' is out of range",
+                         r->x, r->y, r->w, r->h);
+  }
+  if (c->kind == PT_SOURCE_TEST) {
+    w = w ? w : PT_TEST_DEFAULT_WIDTH;
+    h = h ? h : PT_TEST_DEFAULT_HEIGHT;
+  }
+  if ((c->kind == PT_SOURCE_TEST || c->kind == PT_SOURCE_V4L2) && w > 0 && h > 0 &&
+      !pt_mask_fits(&c->mask, w, h, &local))
+    return config_fail(error, c->name, "%s", local->message);
+  return TRUE;
+}
+
 gboolean
 pt_camera_config_validate(const PtCameraConfig *c, GError **error)
 {
@@ -207,6 +235,8 @@ pt_camera_config_validate(const PtCameraConfig *c, GError **error)
     return config_fail(error, c->name, "%s", "the live view folder must be an absolute path");
   if (c->live_idle_ns < PT_LIVE_IDLE_MIN_NS || c->live_idle_ns > PT_LIVE_IDLE_MAX_NS)
     return config_fail(error, c->name, "%s", "live view idle time out of range (1 s .. 10 min)");
+  if (c->mask.n_rects > 0 && !validate_mask(c, error))
+    return FALSE;
   if (c->stall_ms < PT_STALL_MIN_MS || c->backoff_initial_ms == 0 ||
       c->backoff_max_ms < c->backoff_initial_ms)
     return config_fail(error, c->name, "%s", "stall or backoff times out of range");

@@ -3,6 +3,8 @@
  * copies at creation, so the station may free its own copy at once. */
 #pragma once
 
+#include "pt-mask.h"
+
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
@@ -78,6 +80,9 @@ typedef struct {
   char *live_dir;
   /* The live view is detached when nobody asked for it for this long (PT_LIVE_IDLE_NS) */
   GstClockTime live_idle_ns;
+  /* Privacy mask (n_rects 0: none): covered in the live view, clips, the tap's frames (the
+   * dashboard's thumbnails, grading stills); never in the recording */
+  PtMask mask;
 } PtCameraConfig;
 
 /* Fills @config with defaults (no name, test source, 60 s segments, no tap). */

@@ -383,6 +383,8 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
   graph->watch_pad = gst_element_get_static_pad(s.last, "src");
   graph->splitmux = splitmux;
   graph->h264_tee = h264_tee != NULL ? h264_tee : tee;
+  graph->source_tee = tee;
+  graph->key_int_frames = key_int_frames(c);
   graph->passthrough = passthrough;
   graph->pipeline = g_steal_pointer(&pipeline);
   GST_INFO("camera %s: %s source, %s", c->name, pt_source_kind_to_string(c->kind),
@@ -410,4 +412,5 @@ pt_camera_graph_clear(PtCameraGraph *graph)
   g_clear_object(&graph->pipeline);
   graph->splitmux = NULL;
   graph->h264_tee = NULL;
+  graph->source_tee = NULL;
 }

@@ -12,16 +12,19 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  GstElement *pipeline;  /* owned; on the realtime clock */
-  GstElement *splitmux;  /* borrowed from pipeline */
-  GstElement *h264_tee;  /* borrowed from pipeline: carries the recorded H.264; the live view
-                          * attaches here (pt-live.h) */
-  GstPad *entry_pad;     /* owned ref: tee sink pad; EOS sent here drains both branches */
-  GstPad *watch_pad;     /* owned ref: source output; every buffer feeds the stall watchdog */
-  GstPad *tap_pad;       /* owned ref (nullable): the tap branch's sink pad, for a gate */
-  GstPad *scan_pad;      /* owned ref (nullable): the scan branch's sink pad, for a gate */
-  PtFileLoop *file_loop; /* owned; file sources only */
-  gboolean passthrough;  /* the source's H.264 is recorded as is */
+  GstElement *pipeline;   /* owned; on the realtime clock */
+  GstElement *splitmux;   /* borrowed from pipeline */
+  GstElement *h264_tee;   /* borrowed from pipeline: carries the recorded H.264; the live view
+                           * attaches here (pt-live.h) */
+  GstElement *source_tee; /* borrowed from pipeline: the source's tee (raw video for raw
+                           * sources: a masked raw camera's live view encodes from here) */
+  int key_int_frames;     /* the longest GOP the camera's encoders make */
+  GstPad *entry_pad;      /* owned ref: tee sink pad; EOS sent here drains both branches */
+  GstPad *watch_pad;      /* owned ref: source output; every buffer feeds the stall watchdog */
+  GstPad *tap_pad;        /* owned ref (nullable): the tap branch's sink pad, for a gate */
+  GstPad *scan_pad;       /* owned ref (nullable): the scan branch's sink pad, for a gate */
+  PtFileLoop *file_loop;  /* owned; file sources only */
+  gboolean passthrough;   /* the source's H.264 is recorded as is */
 } PtCameraGraph;
 
 /* Builds the pipeline for @config.  @tap_func may be NULL or config->tap_fps 0: no tap.

@@ -578,6 +578,13 @@ on_bus_message(GstBus *bus, GstMessage *msg, gpointer user_data)
     g_autofree char *reason = pt_message_reason(msg, NULL);
 
     GST_INFO("camera %s: warning %s", cam->config->name, reason);
+    /* A mask that does not fit is the operator's to fix: the frame stays covered till then. */
+    if (PT_IS_MASK(GST_MESSAGE_SRC(msg)) && cam->cbs.problem != NULL) {
+      g_autoptr(GError) warning = NULL;
+
+      gst_message_parse_warning(msg, &warning, NULL);
+      cam->cbs.problem(cam, warning->message, cam->user_data);
+    }
     break;
   }
   default:
@@ -744,8 +751,12 @@ live_update(PtCamera *cam)
   if (cam->config->live_dir == NULL || cam->graph.pipeline == NULL || cam->draining)
     return;
   if (cam->live == NULL && live_watched(cam)) {
+    /* A masked raw camera encodes its live view from the raw frames: no decode. */
+    gboolean raw = cam->config->mask.n_rects > 0 && !cam->graph.passthrough;
+
     cam->live =
-        pt_live_attach(cam->graph.pipeline, cam->graph.h264_tee, cam->config->live_dir, &error);
+        pt_live_attach(cam->graph.pipeline, raw ? cam->graph.source_tee : cam->graph.h264_tee, raw,
+                       cam->graph.key_int_frames, cam->config, &error);
     if (cam->live == NULL)
       GST_WARNING("camera %s: live view: %s", cam->config->name, error->message);
     else

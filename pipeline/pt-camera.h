@@ -82,6 +82,10 @@ typedef struct {
    * once per frame the code is in: deduplicate in the receiver. */
   void (*qr)(PtCamera *camera, const char *symbology, const char *payload, gint64 utc_ns,
              gpointer user_data);
+  /* Optional: something the camera works around but a person must fix, e.g. a privacy mask
+   * that does not fit the stream's frame (the whole frame is covered meanwhile).  @message:
+   * (transfer none) names the camera.  On the camera's main context. */
+  void (*problem)(PtCamera *camera, const char *message, gpointer user_data);
 } PtCameraCallbacks;
 
 /* Validates and copies @config.  @callbacks is copied; @user_data is passed to each.

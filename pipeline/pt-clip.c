@@ -1,9 +1,11 @@
 /* pt-clip.c: evidence clip export.  One reader pipeline per segment
  * (filesrc ! matroskademux ! h264parse ! appsink) feeds one writer pipeline
  * (appsrc ! h264parse ! mp4mux faststart=true ! filesink), both unsynchronised, so export runs
- * at demux speed.  Timestamps are rebuilt from each segment's UTC start so that frames from
- * consecutive segments continue without a jump.  Memory: at most one GOP is held while
- * looking for the keyframe before @from, and the writer's appsrc queue is bounded. */
+ * at demux speed; a masked camera's writer decodes, masks and encodes between the parser and
+ * the muxer (appsrc ! h264parse ! decoder ! videoconvert ! ptmask ! encoder ! h264parse !
+ * mp4mux), at encoder speed.  Timestamps are rebuilt from each segment's UTC start so that frames
+ * from consecutive segments continue without a jump.  Memory: at most one GOP is held while looking
+ * for the keyframe before @from, and the writer's appsrc queue is bounded. */
 #include "pt-clip.h"
 
 #include "pt-gst-util.h"
@@ -232,22 +234,71 @@ finish_writer(ClipWriter *w, GError **error)
   return ok;
 }
 
-static gboolean
-make_writer(ClipWriter *w, const char *tmp_path, GError **error)
+/* The comment every clip carries: where it came from, and whether what it shows was masked. */
+static char *
+clip_comment(GPtrArray *used, const PtMask *mask)
 {
-  g_autofree char *q_path = g_strescape(tmp_path, NULL);
-  g_autofree char *desc =
-      g_strdup_printf("appsrc name=src format=time block=true max-bytes=%d ! h264parse ! "
-                      "video/x-h264,stream-format=avc,alignment=au ! mp4mux faststart=true ! "
-                      "filesink location=\"%s\" sync=false",
-                      PT_CLIP_APPSRC_MAX_BYTES, q_path);
-  g_autoptr(GstElement) src = NULL;
+  GString *s = g_string_new("packtrace clip cut from recorded segments: ");
 
+  for (guint i = 0; i < used->len && i < PT_CLIP_SOURCES_NAMED_MAX; i++) {
+    const PtClipSegment *seg = g_ptr_array_index(used, i);
+    g_autofree char *base = g_path_get_basename(seg->path);
+
+    g_string_append_printf(s, "%s%s", i ? ", " : "", base);
+  }
+  if (used->len > PT_CLIP_SOURCES_NAMED_MAX)
+    g_string_append_printf(s, " and %u more", used->len - PT_CLIP_SOURCES_NAMED_MAX);
+  if (mask != NULL && mask->n_rects > 0) {
+    g_autofree char *rects = pt_mask_to_string(mask);
+
+    g_string_append_printf(s, "; privacy mask applied (%s: %s), the segments are unmasked",
+                           pt_mask_style_to_string(mask->style), rects);
+  } else {
+    g_string_append(s, "; no privacy mask");
+  }
+  return g_string_free(s, FALSE);
+}
+
+static gboolean
+make_writer(ClipWriter *w, const char *tmp_path, const PtMask *mask, const char *comment,
+            GError **error)
+{
+  gboolean masked = mask != NULL && mask->n_rects > 0;
+  const char *decoder = masked ? pt_h264_decoder_factory(error) : "";
+  g_autofree char *encoder =
+      masked ? pt_h264_encoder_launch(PT_CLIP_MASK_KEY_INT_FRAMES, error) : g_strdup("");
+  g_autofree char *q_path = g_strescape(tmp_path, NULL);
+  g_autofree char *recode = NULL;
+  g_autofree char *desc = NULL;
+  g_autoptr(GstElement) src = NULL;
+  g_autoptr(GstElement) mux = NULL;
+  g_autoptr(GstElement) filter = NULL;
+  g_autoptr(GstTagList) tags = gst_tag_list_new(GST_TAG_COMMENT, comment, NULL);
+
+  if (decoder == NULL || encoder == NULL)
+    return FALSE;
+  if (masked) {
+    pt_mask_register(NULL);
+    recode = g_strdup_printf("%s ! videoconvert ! ptmask name=mask ! %s ! h264parse ! ", decoder,
+                             encoder);
+  }
+  desc = g_strdup_printf("appsrc name=src format=time block=true max-bytes=%d ! h264parse ! %s"
+                         "video/x-h264,stream-format=avc,alignment=au ! mp4mux name=mux "
+                         "faststart=true ! filesink location=\"%s\" sync=false",
+                         PT_CLIP_APPSRC_MAX_BYTES, masked ? recode : "", q_path);
   w->writer = gst_parse_launch(desc, error);
   if (w->writer == NULL)
     return FALSE;
   src = gst_bin_get_by_name(GST_BIN(w->writer), "src");
   w->appsrc = GST_APP_SRC(src);
+  mux = gst_bin_get_by_name(GST_BIN(w->writer), "mux");
+  gst_tag_setter_merge_tags(GST_TAG_SETTER(mux), tags, GST_TAG_MERGE_REPLACE);
+  if (masked) {
+    g_autofree char *rects = pt_mask_to_string(mask);
+
+    filter = gst_bin_get_by_name(GST_BIN(w->writer), "mask");
+    g_object_set(filter, "rects", rects, "style", mask->style, "camera", "clip", NULL);
+  }
   if (gst_element_set_state(w->writer, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_WRITE, "cannot write %s", tmp_path);
     return FALSE;
@@ -257,7 +308,7 @@ make_writer(ClipWriter *w, const char *tmp_path, GError **error)
 
 gboolean
 pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns, gint64 to_ns,
-               const char *out_path, PtClipResult *result, GError **error)
+               const PtMask *mask, const char *out_path, PtClipResult *result, GError **error)
 {
   static gsize once = 0;
   g_autoptr(GPtrArray) used = g_ptr_array_new();
@@ -265,6 +316,7 @@ pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns, 
   g_autofree char *base = g_path_get_basename(out_path);
   g_autofree char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
   g_autofree char *sha = NULL;
+  g_autofree char *comment = NULL;
   ClipWriter w = {0};
   gboolean ok = FALSE;
   guint64 bytes = 0;
@@ -301,7 +353,8 @@ pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns, 
   w.from_ns = from_ns;
   w.to_ns = to_ns;
   g_queue_init(&w.gop);
-  if (!make_writer(&w, tmp, error))
+  comment = clip_comment(used, mask);
+  if (!make_writer(&w, tmp, mask, comment, error))
     goto out_remove_tmp;
   for (guint i = 0; i < used->len && !w.done; i++) {
     if (!read_segment(&w, g_ptr_array_index(used, i), error))
@@ -325,6 +378,7 @@ pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns, 
     result->segments_used = used->len;
     result->bytes = bytes;
     g_strlcpy(result->sha256, sha, sizeof(result->sha256));
+    result->masked = mask != NULL && mask->n_rects > 0;
   }
   GST_INFO("%s: %" G_GUINT64_FORMAT " frames from %u segments", out_path, w.frames, used->len);
   ok = TRUE;

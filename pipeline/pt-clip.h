@@ -1,9 +1,13 @@
 /* pt-clip.h: evidence clips.  Cuts a time range out of recorded segments into one MP4
  * (H.264, moov at the front so a browser starts playing at once), across segment boundaries,
- * without re-encoding.  The cut starts at the keyframe at or before @from (accuracy: one
- * GOP) and ends before the first frame at or after @to. */
+ * without re-encoding, unless the camera has a privacy mask: then the frames are decoded,
+ * masked and encoded again (clips are short).  The cut starts at the keyframe at or before
+ * @from (accuracy: one GOP) and ends before the first frame at or after @to.  The MP4's
+ * comment tag (inside the bytes the SHA-256 covers) names the segments it was cut from and
+ * the mask applied, if any. */
 #pragma once
 
+#include "pt-mask.h"
 #include "pt-segment.h"
 
 #include <gst/gst.h>
@@ -35,12 +39,15 @@ typedef struct {
   guint segments_used;
   guint64 bytes;
   char sha256[PT_SHA256_HEX_LEN + 1];
+  gboolean masked; /* the frames were masked (and encoded again) */
 } PtClipResult;
 
 /* Writes the clip for [@from_ns, @to_ns) from @segments (any order; those outside the range
  * are skipped) to @out_path: temp file in the same folder, fsync, rename, fsync folder.
- * @result may be NULL.  The SHA-256 is of the file as renamed into place. */
+ * @mask (nullable, transfer none): the camera's privacy mask; with rectangles, every frame
+ * is masked.  @result may be NULL.  The SHA-256 is of the file as renamed into place. */
 gboolean pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns,
-                        gint64 to_ns, const char *out_path, PtClipResult *result, GError **error);
+                        gint64 to_ns, const PtMask *mask, const char *out_path,
+                        PtClipResult *result, GError **error);
 
 G_END_DECLS

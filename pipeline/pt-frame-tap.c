@@ -216,7 +216,20 @@ pt_frame_tap_add(GstBin *bin, const PtCameraConfig *config, gboolean compressed,
                "async", FALSE, "enable-last-sample", FALSE, "emit-signals", FALSE, NULL);
   gst_app_sink_set_callbacks(GST_APP_SINK(sink), &cbs, t, tap_state_free);
   gst_bin_add_many(bin, q, rate, scale, conv, filter, sink, NULL);
-  gst_element_link_many(q, rate, scale, conv, filter, sink, NULL);
+  gst_element_link_many(scale, conv, filter, sink, NULL);
+  /* The mask goes in after the rate (it covers only the frames the tap keeps) and before the
+   * scaler (its rectangles are in the camera's pixels): thumbnails and grading stills are
+   * what people see, and the grader sees the same frame. */
+  if (config->mask.n_rects > 0) {
+    GstElement *mask_first, *mask_last;
+
+    if (!pt_mask_add(bin, &config->mask, config->name, &mask_first, &mask_last, error))
+      return NULL;
+    gst_element_link_many(q, rate, mask_first, NULL);
+    gst_element_link(mask_last, scale);
+  } else {
+    gst_element_link_many(q, rate, scale, NULL);
+  }
   first = q;
   if (compressed) {
     g_autoptr(GstPad) cq_src = gst_element_get_static_pad(cq, "src");

@@ -1,6 +1,7 @@
 /* pt-live.c: the live view branch (see pt-live.h).  Attached and detached on the camera's
  * main context, a few times a day per camera; while attached it costs a queue, a parser and
- * the TS muxer per frame, no decode and no encode.
+ * the TS muxer per frame, no decode and no encode, unless the camera has a privacy mask: then
+ * the branch decodes (H.264 sources), masks and encodes once more, only while watched.
  *
  * Detaching follows GStreamer's pattern for a tee branch in a playing pipeline: an IDLE probe
  * on the tee's pad (it fires at once when no buffer is passing, else right after the one that
@@ -11,6 +12,7 @@
 #include "pt-camera-config.h"
 #include "pt-camera.h"
 #include "pt-gst-util.h"
+#include "pt-mask.h"
 #include "pt-pipeline-limits.h"
 
 #include <errno.h>
@@ -104,29 +106,90 @@ live_unref(gpointer data)
   g_free(live);
 }
 
+/* Adds the factories to @bin, linked in order, and returns the last (transfer none); @first
+ * (out) gets the first.  NULL on a missing element. */
 static GstElement *
-build_branch(const char *dir, GstPad **end_pad, GError **error)
+add_chain(GstBin *bin, GstElement *prev, GstElement **first, GError **error,
+          const char *const *factories)
 {
-  g_autoptr(GstElement) bin = gst_object_ref_sink(gst_bin_new("live"));
-  GstElement *queue = pt_make_element("queue", NULL, error);
-  GstElement *parse = queue ? pt_make_element("h264parse", NULL, error) : NULL;
-  GstElement *hls = parse ? pt_make_element("hlssink2", NULL, error) : NULL;
-  g_autofree char *location = g_build_filename(dir, PT_LIVE_SEGMENT_PATTERN, NULL);
-  g_autofree char *playlist = g_build_filename(dir, PT_LIVE_PLAYLIST_NAME, NULL);
+  for (guint i = 0; factories[i] != NULL; i++) {
+    GstElement *e = pt_make_element(factories[i], NULL, error);
 
-  if (hls == NULL) {
-    g_clear_pointer(&queue, gst_object_unref);
-    g_clear_pointer(&parse, gst_object_unref);
-    return NULL;
+    if (e == NULL)
+      return NULL;
+    gst_bin_add(bin, e);
+    if (prev != NULL)
+      gst_element_link(prev, e);
+    else if (first != NULL)
+      *first = e;
+    prev = e;
   }
-  gst_bin_add_many(GST_BIN(bin), queue, parse, hls, NULL);
-  if (!gst_element_link_many(queue, parse, hls, NULL)) {
+  return prev;
+}
+
+/* A masked camera's branch re-encodes between @queue and the parser: decode (when @tee_raw is
+ * FALSE), convert, mask, encode.  Returns the encoder (transfer none) or NULL. */
+static GstElement *
+add_masking(GstBin *bin, GstElement *queue, const PtCameraConfig *config, gboolean tee_raw,
+            int key_int_frames, GError **error)
+{
+  GstElement *prev = queue, *mask_first, *mask_last, *enc;
+
+  if (!tee_raw) {
+    static const char *const parse[] = {"h264parse", NULL};
+    GstElement *dec;
+
+    if ((prev = add_chain(bin, prev, NULL, error, parse)) == NULL ||
+        (dec = pt_make_h264_decoder(NULL, error)) == NULL)
+      return NULL;
+    /* A damaged frame must not stop the camera: keep decoding (avdec_h264 has the knob). */
+    if (g_object_class_find_property(G_OBJECT_GET_CLASS(dec), "max-errors") != NULL)
+      gst_util_set_object_arg(G_OBJECT(dec), "max-errors", "-1");
+    gst_bin_add(bin, dec);
+    gst_element_link(prev, dec);
+    prev = dec;
+  }
+  if (!pt_mask_add(bin, &config->mask, config->name, &mask_first, &mask_last, error) ||
+      (enc = pt_make_h264_encoder(key_int_frames, error)) == NULL)
+    return NULL;
+  gst_bin_add(bin, enc);
+  gst_element_link(prev, mask_first);
+  gst_element_link(mask_last, enc);
+  return enc;
+}
+
+static GstElement *
+build_branch(const PtCameraConfig *config, gboolean tee_raw, int key_int_frames, GstPad **end_pad,
+             GError **error)
+{
+  static const char *const head[] = {"queue", NULL};
+  static const char *const tail[] = {"h264parse", NULL};
+  g_autoptr(GstElement) bin = gst_object_ref_sink(gst_bin_new("live"));
+  gboolean masked = config->mask.n_rects > 0;
+  GstElement *queue = NULL, *before, *parse, *hls;
+  g_autofree char *location = g_build_filename(config->live_dir, PT_LIVE_SEGMENT_PATTERN, NULL);
+  g_autofree char *playlist = g_build_filename(config->live_dir, PT_LIVE_PLAYLIST_NAME, NULL);
+
+  g_return_val_if_fail(masked || !tee_raw, NULL);
+  if ((before = add_chain(GST_BIN(bin), NULL, &queue, error, head)) == NULL ||
+      (masked && (before = add_masking(GST_BIN(bin), queue, config, tee_raw, key_int_frames,
+                                       error)) == NULL) ||
+      (parse = add_chain(GST_BIN(bin), before, NULL, error, tail)) == NULL ||
+      (hls = pt_make_element("hlssink2", NULL, error)) == NULL)
+    return NULL;
+  gst_bin_add(GST_BIN(bin), hls);
+  if (!gst_element_link(parse, hls)) {
     g_set_error(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_PLUGIN, "%s",
                 "cannot link the live view branch");
     return NULL;
   }
-  g_object_set(queue, "leaky", 2, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
-               (guint64)PT_LIVE_QUEUE_NS, NULL);
+  /* Raw frames are large (a 720p frame is 1.4 MB): a few, not two seconds of them. */
+  if (tee_raw)
+    g_object_set(queue, "leaky", 2, "max-size-buffers", (guint)PT_LIVE_RAW_QUEUE_BUFFERS,
+                 "max-size-bytes", 0u, "max-size-time", (guint64)0, NULL);
+  else
+    g_object_set(queue, "leaky", 2, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
+                 (guint64)PT_LIVE_QUEUE_NS, NULL);
   /* SPS and PPS before every keyframe: each segment is playable alone, whatever the source
    * sent in band (a passthrough file's are only in its caps). */
   g_object_set(parse, "config-interval", -1, NULL);
@@ -139,15 +202,18 @@ build_branch(const char *dir, GstPad **end_pad, GError **error)
   GstPad *ghost = gst_ghost_pad_new("sink", target);
   gst_pad_set_active(ghost, TRUE);
   gst_element_add_pad(bin, ghost);
-  gst_pad_add_probe(target, GST_PAD_PROBE_TYPE_BUFFER, on_branch_entry, NULL, NULL);
+  if (!tee_raw)
+    gst_pad_add_probe(target, GST_PAD_PROBE_TYPE_BUFFER, on_branch_entry, NULL, NULL);
   /* hlssink2's pads are request pads ("video"): EOS is seen where the parser hands it over. */
   *end_pad = gst_element_get_static_pad(parse, "src");
   return g_steal_pointer(&bin);
 }
 
 PtLive *
-pt_live_attach(GstElement *pipeline, GstElement *tee, const char *dir, GError **error)
+pt_live_attach(GstElement *pipeline, GstElement *tee, gboolean tee_raw, int key_int_frames,
+               const PtCameraConfig *config, GError **error)
 {
+  const char *dir = config->live_dir;
   PtLive *live;
   GstPad *end_pad = NULL;
   g_autoptr(GstElement) bin = NULL;
@@ -159,7 +225,7 @@ pt_live_attach(GstElement *pipeline, GstElement *tee, const char *dir, GError **
                 g_strerror(errno));
     return NULL;
   }
-  bin = build_branch(dir, &end_pad, error);
+  bin = build_branch(config, tee_raw, key_int_frames, &end_pad, error);
   if (bin == NULL)
     return NULL;
   live = g_new0(PtLive, 1);
@@ -196,7 +262,8 @@ pt_live_attach(GstElement *pipeline, GstElement *tee, const char *dir, GError **
    * the first segment waits for its next keyframe. */
   gst_pad_send_event(live->tee_pad,
                      gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
-  GST_INFO("live view attached, writing %s", dir);
+  GST_INFO("live view attached, writing %s%s", dir,
+           config->mask.n_rects > 0 ? " (masked: decoded, masked and encoded)" : "");
   return live;
 }
 

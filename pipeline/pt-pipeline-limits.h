@@ -89,6 +89,12 @@
  * reader runs ahead of the muxer, while export memory stays bounded (appsrc blocks). */
 #define PT_CLIP_APPSRC_MAX_BYTES (8 * 1024 * 1024)
 
+/* A masked clip is encoded again with a keyframe every this many frames (a second at the
+ * test source's 25 fps), so a player seeks in it as in the recording. */
+#define PT_CLIP_MASK_KEY_INT_FRAMES 25
+/* The clip's comment names at most this many of the segments it was cut from. */
+#define PT_CLIP_SOURCES_NAMED_MAX 32
+
 /* Demo footage */
 #define PT_DEMO_DEFAULT_SECONDS 20
 #define PT_DEMO_MAX_SECONDS     600
@@ -106,5 +112,18 @@
   (2 * GST_SECOND)                     /* leaky: a slow disk drops live frames, never              \
                                         * the recording's */
 #define PT_LIVE_DETACH_TIMEOUT_MS 1000 /* for the tee pad to go idle, then for EOS to arrive */
+/* Privacy masks (pt-mask.c): rectangles a camera's viewers never see.  A few per camera (a
+ * face at a station, a stretch of public road); more is a config mistake, not a need. */
+#define PT_MASK_RECTS_MAX   8
+#define PT_MASK_TEXT_MAX    256 /* privacy_mask's text in station.ini */
+#define PT_MASK_RECT_MIN_PX 2   /* a side; a 1-pixel rectangle hides nothing and is a typo */
+/* blur: a box blur this many times in each direction (three approach a Gaussian), with a
+ * radius of the rectangle's shorter side over PT_MASK_BLUR_DIVISOR: strong enough that a
+ * face in the rectangle has no features left, cheap enough at any size (running sums). */
+#define PT_MASK_BLUR_PASSES  3
+#define PT_MASK_BLUR_DIVISOR 3
+/* The live view of a masked raw camera encodes a second time; raw frames ahead of that
+ * encoder (leaky: the recording never waits, and 720p frames are 1.4 MB each). */
+#define PT_LIVE_RAW_QUEUE_BUFFERS 4
 /* The burned-in time stamp (timestamp_overlay=qr): QR module size in pixels */
 #define PT_TIMESTAMP_QR_PIXEL_SIZE 4

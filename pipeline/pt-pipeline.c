@@ -5,6 +5,7 @@
 
 #include "pt-dmtx.h"
 #include "pt-gst-util.h"
+#include "pt-mask.h"
 #include "pt-packgrade.h"
 
 static const struct {
@@ -28,6 +29,7 @@ pt_pipeline_init(int *argc, char ***argv, GError **error)
     return FALSE;
   pt_packgrade_register(NULL);
   pt_dmtx_register(NULL);
+  pt_mask_register(NULL);
   for (guint i = 0; i < G_N_ELEMENTS(required); i++) {
     if (!pt_have_element(required[i].element))
       g_string_append_printf(missing, " %s (%s)", required[i].element, required[i].package);

@@ -7,6 +7,8 @@
  *   pt-demo.h            demo footage
  *   pt-packgrade.h       the packgrade element (registered by pt_pipeline_init()), with
  *                        models/'s fruit tracker (pt-fruit-track.h)
+ *   pt-mask.h            privacy masks and the ptmask element (registered by
+ *                        pt_pipeline_init())
  *   pt-pipeline-limits.h every bound and default */
 #pragma once
 
@@ -14,6 +16,7 @@
 #include "pt-camera.h"
 #include "pt-clip.h"
 #include "pt-demo.h"
+#include "pt-mask.h"
 #include "pt-packgrade.h"
 #include "pt-tap-frame.h"
 #include "pt-pipeline-limits.h"

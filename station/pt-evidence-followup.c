@@ -119,7 +119,7 @@ pt_evidence_followup_settle(PtStation *station, PtStore *store, const PtPendingE
   if (to_ns <= p->from_ns)
     missing = g_strdup_printf("camera %s recorded nothing of the window", p->camera);
   else if (!(path = pt_evidence_clip_path(station, p->batch_id, p->camera, p->from_ns, &local)) ||
-           !pt_evidence_cut(store, p->camera, p->from_ns, to_ns, path, &clip, &local))
+           !pt_evidence_cut(station, store, p->camera, p->from_ns, to_ns, path, &clip, &local))
     missing = g_strdup(local->message);
   gboolean ok = append(station, store, p, missing ? NULL : &clip, path, missing, error);
   if (!ok && !missing)

@@ -5,6 +5,7 @@
 
 #include "pt-epcis.h"
 #include "pt-error.h"
+#include "pt-recording-config.h"
 #include "pt-store-video.h"
 #include "pt-time.h"
 
@@ -48,10 +49,11 @@ check_camera(const char *camera, GError **error)
 }
 
 gboolean
-pt_evidence_cut(PtStore *store, const char *camera, gint64 from_ns, gint64 to_ns,
-                const char *out_path, PtClipResult *result, GError **error)
+pt_evidence_cut(PtStation *station, PtStore *store, const char *camera, gint64 from_ns,
+                gint64 to_ns, const char *out_path, PtClipResult *result, GError **error)
 {
-  if (!check_camera(camera, error))
+  PtMask mask = {0};
+  if (!check_camera(camera, error) || !pt_recording_camera_mask(station, camera, &mask, error))
     return FALSE;
   if (from_ns >= to_ns) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "clip: --from must be before --to");
@@ -87,7 +89,7 @@ pt_evidence_cut(PtStore *store, const char *camera, gint64 from_ns, gint64 to_ns
     segs[i] = (PtClipSegment){.path = r->path, .start_ns = r->start_ns, .end_ns = r->end_ns};
   }
   GError *clip_err = NULL;
-  if (!pt_clip_export(segs, rows->len, from_ns, to_ns, out_path, result, &clip_err))
+  if (!pt_clip_export(segs, rows->len, from_ns, to_ns, &mask, out_path, result, &clip_err))
     return clip_error(clip_err, error);
   return TRUE;
 }
@@ -132,7 +134,7 @@ pt_evidence_add_event(PtStation *station, PtStore *store, PtBatch *batch, const 
   if (!path)
     return FALSE;
   PtClipResult res = {0};
-  if (!pt_evidence_cut(store, camera, from_ns, to_ns, path, &res, error))
+  if (!pt_evidence_cut(station, store, camera, from_ns, to_ns, path, &res, error))
     return FALSE;
   PtEvidence evidence = {.camera = camera,
                          .from_ns = res.start_ns,

@@ -13,10 +13,11 @@
 G_BEGIN_DECLS
 
 /* Cuts [@from_ns, @to_ns) of @camera from its closed and recovered segments into @out_path
- * (MP4, moov first).  Fails with PT_ERROR_CONFLICT when part of the range is still in the
- * segment being recorded, PT_ERROR_NOT_FOUND when nothing of it was recorded. */
-gboolean pt_evidence_cut(PtStore *store, const char *camera, gint64 from_ns, gint64 to_ns,
-                         const char *out_path, PtClipResult *result, GError **error);
+ * (MP4, moov first), masked when station.ini gives @camera a privacy mask (a camera no
+ * longer configured has none).  Fails with PT_ERROR_CONFLICT when part of the range is still
+ * in the segment being recorded, PT_ERROR_NOT_FOUND when nothing of it was recorded. */
+gboolean pt_evidence_cut(PtStation *station, PtStore *store, const char *camera, gint64 from_ns,
+                         gint64 to_ns, const char *out_path, PtClipResult *result, GError **error);
 
 /* Returns: (transfer full): a new, unique path for a clip of @camera starting at @from_ns
  * for batch @batch_id, in DATA/clips/batch-<id>/ (created). */

@@ -332,7 +332,7 @@ evidence_gather(PtStation *station, PtStore *store, const PtLoad *load, gint64 b
   e->to_ns = scan_ns + PT_LOAD_CLIP_AFTER_NS;
   e->path = pt_evidence_clip_path(station, batch_id, e->camera, e->from_ns, &local);
   if (e->path &&
-      pt_evidence_cut(store, e->camera, e->from_ns, e->to_ns, e->path, &e->clip, &local)) {
+      pt_evidence_cut(station, store, e->camera, e->from_ns, e->to_ns, e->path, &e->clip, &local)) {
     e->kind = EVIDENCE_CLIP;
     return;
   }

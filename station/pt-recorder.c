@@ -467,6 +467,13 @@ on_qr(PtCamera *camera, const char *symbology, const char *payload, gint64 utc_n
   g_mutex_unlock(&rec->lock);
 }
 
+static void
+on_problem(PtCamera *camera, const char *message, gpointer user_data)
+{
+  Cam *cam = user_data;
+  pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "%s", message);
+}
+
 static const PtCameraCallbacks callbacks = {
     .segment_opened = on_segment_opened,
     .segment_closed = on_segment_closed,
@@ -477,6 +484,7 @@ static const PtCameraCallbacks callbacks = {
     .frames_wanted = on_frames_wanted,
     .scan_wanted = on_scan_wanted,
     .qr = on_qr,
+    .problem = on_problem,
 };
 
 /* A grading camera's frame tap feeds the grader at [grading] fps, in RGB at full size (the

@@ -101,6 +101,22 @@ get_region(GKeyFile *kf, const char *group, PtCameraConfig *cam, GError **error)
   return TRUE;
 }
 
+/* privacy_mask=X,Y,W,H[;...] in the camera's pixels, privacy_mask_style=black|blur. */
+static gboolean
+get_mask(GKeyFile *kf, const char *group, PtCameraConfig *cam, GError **error)
+{
+  g_autofree char *rects = get_string(kf, group, "privacy_mask");
+  g_autofree char *style = get_string(kf, group, "privacy_mask_style");
+  g_autoptr(GError) local = NULL;
+  if (style && *style && !pt_mask_style_from_string(style, &cam->mask.style, &local))
+    return config_error(error, group, "%s", local->message);
+  if (rects && *rects && !pt_mask_parse(rects, &cam->mask, &local))
+    return config_error(error, group, "%s", local->message);
+  if (style && *style && cam->mask.n_rects == 0)
+    return config_error(error, group, "privacy_mask_style '%s' without a privacy_mask", style);
+  return TRUE;
+}
+
 static gboolean
 get_bool(GKeyFile *kf, const char *group, const char *key, gboolean *out, GError **error)
 {
@@ -190,6 +206,8 @@ load_camera(PtStation *station, PtRecordingConfig *rc, const char *group, GError
                (int)(PT_LIVE_IDLE_MAX_NS / GST_SECOND), &idle, error))
     return NULL;
   cam->live_idle_ns = (GstClockTime)idle * GST_SECOND;
+  if (!get_mask(kf, group, cam, error))
+    return NULL;
   int hold = (int)cam->scan_hold_ms;
   if (!get_int(kf, group, "scan_hold_ms", 0, PT_SCAN_HOLD_MS_MAX, &hold, error))
     return NULL;
@@ -278,6 +296,19 @@ pt_recording_config_camera(const PtRecordingConfig *rc, const char *name)
       return cam;
   }
   return NULL;
+}
+
+gboolean
+pt_recording_camera_mask(PtStation *station, const char *name, PtMask *mask, GError **error)
+{
+  g_autoptr(PtRecordingConfig) rc = pt_recording_config_load(station, error);
+  if (!rc)
+    return FALSE;
+  const PtCameraConfig *cam = pt_recording_config_camera(rc, name);
+  memset(mask, 0, sizeof(*mask));
+  if (cam)
+    *mask = cam->mask;
+  return TRUE;
 }
 
 void

@@ -7,6 +7,9 @@
  *   width=1280 height=720 fps=25   raw sources only (v4l2, test); optional
  *   timestamp_overlay=none         raw sources: qr burns each frame's UTC ms in, top left
  *   live_idle_seconds=10           the live view stops this long after its last viewer
+ *   privacy_mask=X,Y,W,H;...       rectangles (camera pixels, at most 8) covered wherever
+ *                                  people see the camera, never in the recording
+ *   privacy_mask_style=black       black | blur
  *
  *   [recording]
  *   quota_bytes=0                  recordings may use this much (0: no quota); K/M/G/T suffix
@@ -46,6 +49,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtRecordingConfig, pt_recording_config_free)
 
 /* Adds the demo cameras (picking, grading, loading) that play DATA/demo/demo-<role>.mkv. */
 void pt_recording_config_add_demo(PtRecordingConfig *config);
+
+/* Reads @station's station.ini for the privacy mask of the camera called @name into @mask
+ * (no rectangles: none, or no such camera).  Fails when station.ini does not load. */
+gboolean pt_recording_camera_mask(PtStation *station, const char *name, PtMask *mask,
+                                  GError **error);
 
 /* Returns: (transfer none) (nullable): the camera called @name. */
 const PtCameraConfig *pt_recording_config_camera(const PtRecordingConfig *config, const char *name);

@@ -133,6 +133,21 @@ events_json(GPtrArray *rows)
   return arr;
 }
 
+/* What viewers of the camera never see: null, or the style and the rectangles (pixels). */
+static json_t *
+mask_json(const PtMask *mask)
+{
+  if (mask->n_rects == 0)
+    return json_null();
+  json_t *rects = json_array();
+  for (guint i = 0; i < mask->n_rects; i++) {
+    const PtMaskRect *r = &mask->rects[i];
+    json_array_append_new(
+        rects, json_pack("{sisisisi}", "x", r->x, "y", r->y, "width", r->w, "height", r->h));
+  }
+  return json_pack("{ssso}", "style", pt_mask_style_to_string(mask->style), "rects", rects);
+}
+
 static json_t *
 retention_json(const PtRecordingConfig *rc, const PtCameraConfig *cam, gint64 oldest_ns,
                gint64 now_ns)
@@ -146,6 +161,7 @@ retention_json(const PtRecordingConfig *rc, const PtCameraConfig *cam, gint64 ol
   json_object_set_new(o, "kept_days",
                       oldest_ns ? json_real((double)(now_ns - oldest_ns) / NS_PER_DAY)
                                 : json_null());
+  json_object_set_new(o, "privacy_mask", mask_json(&cam->mask));
   return o;
 }
 
@@ -265,24 +281,6 @@ open_file(const char *path, guint64 bytes, guint64 *size_out, GError **error)
   return fd;
 }
 
-PtSegmentRow *
-pt_timeline_segment_open(PtStore *store, gint64 id, int *fd_out, GError **error)
-{
-  g_autoptr(PtSegmentRow) seg = pt_store_timeline_segment_get(store, id, error);
-  if (!seg)
-    return NULL;
-  if (!readable(seg)) {
-    g_set_error(error, PT_ERROR,
-                g_strcmp0(seg->state, PT_SEGSTATE_OPEN) == 0 ? PT_ERROR_CONFLICT
-                                                             : PT_ERROR_NOT_FOUND,
-                "segment %" G_GINT64_FORMAT " is %s%s%s", id, seg->state, seg->reason ? ": " : "",
-                seg->reason ? seg->reason : "");
-    return NULL;
-  }
-  *fd_out = open_file(seg->path, seg->bytes, NULL, error);
-  return *fd_out < 0 ? NULL : g_steal_pointer(&seg);
-}
-
 static gboolean
 export_name_ok(const char *name)
 {
@@ -308,10 +306,11 @@ newest_first(gconstpointer a, gconstpointer b)
   return x->mtime_us < y->mtime_us ? 1 : x->mtime_us > y->mtime_us ? -1 : 0;
 }
 
-/* Keeps the newest PT_TIMELINE_EXPORTS_KEPT exports of @dir: a download link lives until
- * that many newer exports were made.  A file that cannot be removed is only logged. */
+/* Keeps the newest @keep files of @dir whose names @name_ok accepts: an export's download link
+ * lives until that many newer exports were made, a masked rendition until that many newer
+ * were played.  A file that cannot be removed is only logged. */
 static void
-prune_exports(const char *dir)
+prune_dir(const char *dir, gboolean (*name_ok)(const char *name), guint keep)
 {
   g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
   if (!d)
@@ -319,7 +318,7 @@ prune_exports(const char *dir)
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)export_file_free);
   const char *name;
   while ((name = g_dir_read_name(d))) {
-    if (!export_name_ok(name))
+    if (!name_ok(name))
       continue;
     ExportFile *f = g_new0(ExportFile, 1);
     f->path = g_build_filename(dir, name, NULL);
@@ -328,11 +327,80 @@ prune_exports(const char *dir)
     g_ptr_array_add(files, f);
   }
   g_ptr_array_sort(files, newest_first);
-  for (guint i = PT_TIMELINE_EXPORTS_KEPT; i < files->len; i++) {
+  for (guint i = keep; i < files->len; i++) {
     ExportFile *f = g_ptr_array_index(files, i);
     if (g_unlink(f->path) != 0)
-      g_warning("timeline: cannot remove old export %s: %s", f->path, g_strerror(errno));
+      g_warning("timeline: cannot remove old %s: %s", f->path, g_strerror(errno));
   }
+}
+
+static gboolean
+masked_name_ok(const char *name)
+{
+  return name && g_regex_match_simple("^seg-[0-9]+-[0-9a-f]{16}\\.mp4$", name, 0, 0);
+}
+
+/* A masked camera's segment is played as a masked rendition: the segment cut whole through the
+ * mask (pt-clip.c: decoded, masked, encoded) into DATA/clips/masked/seg-ID-DIGEST.mp4 at its
+ * first request, the worker waiting for it, then served as a file like the segment.  DIGEST is
+ * of the mask, so a changed mask never serves an old rendition.  The newest
+ * PT_TIMELINE_MASKED_KEPT are kept.  Two first requests at once both encode; the rename makes
+ * either result whole. */
+static int
+open_masked(const PtRecordingConfig *rc, const PtSegmentRow *seg, const PtMask *mask,
+            guint64 *size_out, GError **error)
+{
+  g_autofree char *dir = g_build_filename(rc->clips_dir, "masked", NULL);
+  g_autofree char *rects = pt_mask_to_string(mask);
+  g_autofree char *key = g_strdup_printf("%s %s", pt_mask_style_to_string(mask->style), rects);
+  g_autofree char *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
+  g_autofree char *name = g_strdup_printf("seg-%" G_GINT64_FORMAT "-%.16s.mp4", seg->id, digest);
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+    if (g_mkdir_with_parents(dir, 0750) != 0) {
+      int e = errno;
+      g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot create %s: %s", dir, g_strerror(e));
+      return -1;
+    }
+    PtClipSegment whole = {.path = seg->path, .start_ns = seg->start_ns, .end_ns = seg->end_ns};
+    GError *clip_err = NULL;
+    if (!pt_clip_export(&whole, 1, seg->start_ns, seg->end_ns, mask, path, NULL, &clip_err)) {
+      g_set_error(error, PT_ERROR, PT_ERROR_IO, "masking segment %" G_GINT64_FORMAT ": %s", seg->id,
+                  clip_err->message);
+      g_error_free(clip_err);
+      return -1;
+    }
+    prune_dir(dir, masked_name_ok, PT_TIMELINE_MASKED_KEPT);
+  }
+  return open_file(path, 0, size_out, error);
+}
+
+PtSegmentRow *
+pt_timeline_segment_open(PtStation *station, PtStore *store, gint64 id, int *fd_out,
+                         guint64 *size_out, gboolean *masked_out, GError **error)
+{
+  g_autoptr(PtSegmentRow) seg = pt_store_timeline_segment_get(store, id, error);
+  if (!seg)
+    return NULL;
+  if (!readable(seg)) {
+    g_set_error(error, PT_ERROR,
+                g_strcmp0(seg->state, PT_SEGSTATE_OPEN) == 0 ? PT_ERROR_CONFLICT
+                                                             : PT_ERROR_NOT_FOUND,
+                "segment %" G_GINT64_FORMAT " is %s%s%s", id, seg->state, seg->reason ? ": " : "",
+                seg->reason ? seg->reason : "");
+    return NULL;
+  }
+  /* A camera no longer in station.ini has no mask any more (as for its clips). */
+  g_autoptr(PtRecordingConfig) rc = load_camera(station, NULL, NULL, error);
+  if (!rc)
+    return NULL;
+  const PtCameraConfig *cam = pt_recording_config_camera(rc, seg->camera);
+  *masked_out = cam && cam->mask.n_rects > 0;
+  if (*masked_out)
+    *fd_out = open_masked(rc, seg, &cam->mask, size_out, error);
+  else
+    *fd_out = open_file(seg->path, seg->bytes, size_out, error);
+  return *fd_out < 0 ? NULL : g_steal_pointer(&seg);
 }
 
 static char *
@@ -367,13 +435,13 @@ pt_timeline_export(PtStation *station, PtStore *store, const char *camera, gint6
   g_snprintf(out->name, sizeof out->name, "%s.mp4", hex);
   g_autofree char *path = g_build_filename(dir, out->name, NULL);
   PtClipResult res;
-  if (!pt_evidence_cut(store, camera, from_ns, to_ns, path, &res, error))
+  if (!pt_evidence_cut(station, store, camera, from_ns, to_ns, path, &res, error))
     return FALSE;
   out->start_ns = res.start_ns;
   out->end_ns = res.end_ns;
   out->bytes = res.bytes;
   memcpy(out->sha256, res.sha256, sizeof out->sha256);
-  prune_exports(dir);
+  prune_dir(dir, export_name_ok, PT_TIMELINE_EXPORTS_KEPT);
   return TRUE;
 }
 

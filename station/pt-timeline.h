@@ -41,8 +41,12 @@ gboolean pt_timeline_locate(PtStation *station, PtStore *store, const char *came
                             PtTimelineSpot *out, GError **error);
 
 /* Segment @id, to be served: it must be readable (closed or recovered) and its file the size
- * recorded.  Returns: (transfer full): the row; @fd_out an open descriptor of its file. */
-PtSegmentRow *pt_timeline_segment_open(PtStore *store, gint64 id, int *fd_out, GError **error);
+ * recorded.  A camera with a privacy mask in station.ini is served a masked rendition (MP4,
+ * made at the first request: the caller waits for an encode of the segment) instead, and
+ * @masked_out says so.  Returns: (transfer full): the row; @fd_out an open descriptor of the
+ * file to serve, @size_out its size. */
+PtSegmentRow *pt_timeline_segment_open(PtStation *station, PtStore *store, gint64 id, int *fd_out,
+                                       guint64 *size_out, gboolean *masked_out, GError **error);
 
 typedef struct {
   char name[32 + 4 + 1]; /* "<32 hex>.mp4" in DATA/clips/exports/ */

@@ -2,7 +2,8 @@
  * day's bar (the reader's local day) of recorded spans, gaps (their reason on hover), the
  * batch and load events the camera filmed; a click plays from that moment, the recording's
  * segments chained one after the other; a drag selects a range to export as a clip, shown
- * with its SHA-256 and a download link; and a line saying what is kept how long.
+ * with its SHA-256 and a download link; a line saying what is kept how long, and one saying
+ * whether the camera has a privacy mask.
  *
  * The API answers in UTC (/api/v1/timeline, /at, /segments/{id}, /export); only this page
  * speaks local time.  Segments are Matroska H.264 as recorded, played by the browser's own
@@ -21,6 +22,9 @@
     'd.tlBudget': ['a quota of {quota} and {free} kept free', '配额 {quota}，并保留 {free} 可用空间'],
     'd.tlBudgetFree': ['{free} kept free on disk', '磁盘保留 {free} 可用空间'],
     'd.tlBudgetNone': ['the disk', '磁盘容量'],
+    'd.tlMasked': ['Privacy mask: {n} rectangle(s) {style} in the live view, clips and thumbnails; the recordings themselves are kept unmasked.', '隐私遮挡：{n} 个区域在实时画面、片段和缩略图中{style}；录像本身保留原样。'],
+    'd.tlMaskblack': ['blacked out', '涂黑'], 'd.tlMaskblur': ['blurred', '模糊处理'],
+    'd.tlUnmasked': ['No privacy mask: viewers see the whole frame.', '未设隐私遮挡：观看者可见完整画面。'],
     'd.tlGap': ['not recorded', '未录像'],
     'd.tlPlaying': ['Playing {camera} from {time}', '正在播放 {camera}，自 {time}'],
     'd.tlFromGap': ['{time} was not recorded: playing from the next recording, {next}', '{time} 未录像：从下一段录像播放，{next}'],
@@ -76,6 +80,10 @@
     document.getElementById('tl-retention').textContent = r.oldest
       ? t('d.tlKept', { days: r.kept_days < 1 ? r.kept_days.toFixed(2) : r.kept_days.toFixed(1), oldest: dayString(new Date(r.oldest)) + ' ' + clock(Date.parse(r.oldest)).slice(0, 5), budget: budget, clips: r.evidence_days })
       : t('d.tlNone', { clips: r.evidence_days });
+    var m = r.privacy_mask;
+    document.getElementById('tl-privacy').textContent = m
+      ? t('d.tlMasked', { n: m.rects.length, style: t('d.tlMask' + m.style) })
+      : t('d.tlUnmasked');
   }
 
   function rect(cls, from, to, title, data) {

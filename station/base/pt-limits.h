@@ -341,3 +341,7 @@
 #define PT_TIMELINE_SEGMENT_MAX_NS (3600 * G_GINT64_CONSTANT(1000000000))
 #define PT_TIMELINE_EXPORT_MAX_NS  (30 * 60 * G_GINT64_CONSTANT(1000000000)) /* one export */
 #define PT_TIMELINE_EXPORTS_KEPT   20 /* exported clips kept in DATA/clips/exports, newest */
+/* Masked renditions of a masked camera's segments (timeline playback) kept in
+ * DATA/clips/masked, newest: an hour of 1-minute segments, so scrubbing back and forth over an
+ * hour encodes each once. */
+#define PT_TIMELINE_MASKED_KEPT 60

@@ -99,7 +99,7 @@ event_clip(const PtCliCommon *common, const char *id, gint64 position, const cha
   }
   PtClipResult res = {0};
   if (!pt_pipeline_init(NULL, NULL, &error) ||
-      !pt_evidence_cut(store, clip->camera, clip->from_ns, clip->to_ns, out, &res, &error))
+      !pt_evidence_cut(station, store, clip->camera, clip->from_ns, clip->to_ns, out, &res, &error))
     return pt_cli_fail(error);
   print_result(common->json, out, clip->camera, res.start_ns, res.end_ns, res.sha256, res.bytes,
                clip->sha256);
@@ -142,7 +142,7 @@ pt_cmd_clip(int argc, char **argv)
   g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
   PtClipResult res = {0};
   if (!store || !pt_pipeline_init(NULL, NULL, &error) ||
-      !pt_evidence_cut(store, camera, from_ns, to_ns, out, &res, &error))
+      !pt_evidence_cut(station, store, camera, from_ns, to_ns, out, &res, &error))
     return pt_cli_fail(error);
   print_result(common.json, out, camera, res.start_ns, res.end_ns, res.sha256, res.bytes, NULL);
   return PT_EXIT_OK;

@@ -92,7 +92,8 @@ get_at(const PtHttpCall *call)
   return pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL);
 }
 
-/* GET /api/v1/timeline/segments/{id}: the file, whole or by range. */
+/* GET /api/v1/timeline/segments/{id}: the file, whole or by range (a masked camera's: its masked
+ * rendition, MP4). */
 static enum MHD_Result
 get_segment(const PtHttpCall *call)
 {
@@ -101,10 +102,15 @@ get_segment(const PtHttpCall *call)
   if (!g_ascii_string_to_signed(call->args[0], 10, 1, G_MAXINT64, &id, NULL))
     return pt_http_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such segment", NULL);
   int fd = -1;
-  g_autoptr(PtSegmentRow) seg = pt_timeline_segment_open(call->store, id, &fd, &error);
+  guint64 size = 0;
+  gboolean masked = FALSE;
+  g_autoptr(PtSegmentRow) seg =
+      pt_timeline_segment_open(call->http->station, call->store, id, &fd, &size, &masked, &error);
   if (!seg)
     return pt_http_respond_gerror(call->c, error);
-  return pt_http_respond_file(call->c, fd, seg->bytes, SEGMENT_TYPE, seg->sha256);
+  /* A masked rendition is not the recorded file: no ETag of the recording's hash. */
+  return pt_http_respond_file(call->c, fd, size, masked ? "video/mp4" : SEGMENT_TYPE,
+                              masked ? NULL : seg->sha256);
 }
 
 /* POST /api/v1/timeline/export {"camera": NAME, "from": T, "to": T}: the clip's name, span,

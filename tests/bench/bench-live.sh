@@ -6,7 +6,11 @@
 # CPU: `packtrace run` with one passthrough camera (a 1280x720 25 fps H.264 file, recorded as
 # is) unwatched and watched (a viewer fetching the playlist every second and each new segment,
 # as a player does), user+system time of the station over WINDOW seconds as % of one core,
-# alternated RUNS times.  Not part of the test suite: nothing is asserted on time.
+# alternated RUNS times.  The same station has a second camera on the same file with a
+# privacy mask: watched, its live view is decoded, masked and encoded again; its cost is
+# measured in the same rounds as the passthrough's (the baseline), one camera watched at a
+# time.  LATENCY=0 skips the browser part.  Not part of the test suite: nothing is asserted
+# on time.
 set -u
 B=$(cd "${1:?build dir}" && pwd)
 BIN=$B/station/packtrace
@@ -29,10 +33,15 @@ latency() { # latency PLAYER: the reads of one browser run, one per line
     >"$T/browser-$1.out" 2>&1
   sed -n 's/^# latency_ms //p' "$T/browser-$1.out"
 }
-mapfile -t hlsjs < <(latency hls.js)
-mapfile -t native < <(latency native)
+hlsjs=() native=()
+if [ "${LATENCY:-1}" != 0 ]; then
+  mapfile -t hlsjs < <(latency hls.js)
+  mapfile -t native < <(latency native)
+fi
 echo "glass-to-glass latency, 320x240 25 fps test camera, 1 s segments, Chromium, ms:"
-if [ ${#hlsjs[@]} -gt 0 ] && [ ${#native[@]} -gt 0 ]; then
+if [ "${LATENCY:-1}" = 0 ]; then
+  echo "  (not measured: LATENCY=0)"
+elif [ ${#hlsjs[@]} -gt 0 ] && [ ${#native[@]} -gt 0 ]; then
   echo "  browser's own HLS player (baseline): median $(stats "${native[@]}") over ${#native[@]} reads"
   echo "  dashboard (hls.js, one segment back): median $(stats "${hlsjs[@]}") over ${#hlsjs[@]} reads"
 else
@@ -61,36 +70,49 @@ cat >>"$PACKTRACE_DATA/station.ini" <<INI
 role=picking
 source=file:$T/cam.mkv
 live_idle_seconds=2
+
+[camera dock-2]
+role=picking
+source=file:$T/cam.mkv
+live_idle_seconds=2
+privacy_mask=0,0,320,180;900,500,200,160
 INI
 "$BIN" run --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
 PID=$!
 for _ in $(seq 100); do url=$(grep -o 'http://[0-9.:]*' "$T/run.out" | head -1); [ -n "$url" ] && break; sleep 0.1; done
 AUTH="Authorization: Bearer $(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")"
-viewer() { # a player: the playlist every second, each segment it lists once
+viewer() { # viewer CAMERA: a player: the playlist every second, each segment it lists once
   local seen=" " s
   while :; do
-    for s in $(curl -sf -H "$AUTH" "$url/api/v1/cameras/dock-1/live/index.m3u8" | grep '\.ts$'); do
-      case $seen in *" $s "*) ;; *) curl -sf -o /dev/null -H "$AUTH" "$url/api/v1/cameras/dock-1/live/$s"; seen="$seen$s " ;; esac
+    for s in $(curl -sf -H "$AUTH" "$url/api/v1/cameras/$1/live/index.m3u8" | grep '\.ts$'); do
+      case $seen in *" $s "*) ;; *) curl -sf -o /dev/null -H "$AUTH" "$url/api/v1/cameras/$1/live/$s"; seen="$seen$s " ;; esac
     done
     sleep 1
   done
 }
-sleep "$WARMUP"
-idle=() watched=()
-for _ in $(seq "$RUNS"); do
-  idle+=("$(cpu_of "$PID" "$WINDOW")")
-  viewer &
+watch() { # watch CAMERA: the station's CPU while one viewer watches CAMERA
+  viewer "$1" &
   VIEWER=$!
   sleep 4 # the branch starts and the first full playlist is served
-  watched+=("$(cpu_of "$PID" "$WINDOW")")
-  [ -d "$PACKTRACE_DATA/live/dock-1" ] || echo "  (warning: no live folder while watched)"
+  cpu_of "$PID" "$WINDOW"
+  [ -d "$PACKTRACE_DATA/live/$1" ] || echo "  (warning: no live folder of $1 while watched)" >&2
   kill "$VIEWER"; wait "$VIEWER" 2>/dev/null; VIEWER=
   sleep 4 # nobody watches: the branch goes after live_idle_seconds=2
-  [ -d "$PACKTRACE_DATA/live/dock-1" ] && echo "  (warning: the live folder is still there unwatched)"
+  [ -d "$PACKTRACE_DATA/live/$1" ] && echo "  (warning: the live folder of $1 is still there unwatched)" >&2
+}
+sleep "$WARMUP"
+idle=() watched=() masked=()
+for _ in $(seq "$RUNS"); do
+  idle+=("$(cpu_of "$PID" "$WINDOW")")
+  watched+=("$(watch dock-1)")
+  masked+=("$(watch dock-2)")
 done
 kill -TERM "$PID"; wait "$PID" 2>/dev/null; PID=
-mi=$(median "${idle[@]}") mw=$(median "${watched[@]}")
-echo "passthrough camera (1280x720 25 fps H.264 file, recorded as is), station CPU, % of one core over $WINDOW s, median (min-max) of $RUNS:"
+mi=$(median "${idle[@]}") mw=$(median "${watched[@]}") mm=$(median "${masked[@]}")
+echo "two H.264 cameras (the same 1280x720 25 fps file, recorded as is; dock-2 with a privacy mask), station CPU, % of one core over $WINDOW s, median (min-max) of $RUNS:"
 echo "  unwatched (baseline): $(stats "${idle[@]}")"
-echo "  watched, one viewer:  $(stats "${watched[@]}")  = $(awk -v a="$mw" -v b="$mi" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')x unwatched," \
+echo "  passthrough camera watched, one viewer:  $(stats "${watched[@]}")  = $(awk -v a="$mw" -v b="$mi" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')x unwatched," \
   "the live view $(awk -v a="$mw" -v b="$mi" 'BEGIN { printf "%.2f", a - b }') % of a core (goal < 5 %)"
+echo "  masked camera watched, one viewer:       $(stats "${masked[@]}")  = $(awk -v a="$mm" -v b="$mi" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')x unwatched," \
+  "the live view (decode, mask, encode) $(awk -v a="$mm" -v b="$mi" 'BEGIN { printf "%.2f", a - b }') % of a core," \
+  "$(awk -v a="$mm" -v b="$mi" -v c="$mw" 'BEGIN { printf "%.1f", (c - b > 0 ? (a - b) / (c - b) : 0) }')x the passthrough's"

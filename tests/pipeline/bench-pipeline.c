@@ -189,7 +189,7 @@ main(int argc, char **argv)
     PtClipResult res;
     gint64 t0 = g_get_monotonic_time();
 
-    if (!pt_clip_export(&seg, 1, 0, seg.end_ns, out, &res, &error)) {
+    if (!pt_clip_export(&seg, 1, 0, seg.end_ns, NULL, out, &res, &error)) {
       g_printerr("bench: %s\n", error->message);
       return 1;
     }

@@ -130,7 +130,7 @@ main(int argc, char **argv)
   from = ((PtTestSegment *)g_ptr_array_index(rec->closed, 0))->start_ns + 3 * GST_SECOND / 2;
   to = from + 2 * GST_SECOND;
   out = g_build_filename(root, "clip.mp4", NULL);
-  PT_CHECK(pt_clip_export(segs, rec->closed->len, from, to, out, &res, &error), "%s",
+  PT_CHECK(pt_clip_export(segs, rec->closed->len, from, to, NULL, out, &res, &error), "%s",
            error ? error->message : "");
   g_print("clip: %" G_GUINT64_FORMAT " frames, %.3f s, starts %.3f s before from, %u segments\n",
           res.frames, res.duration_ns / 1e9, (from - res.start_ns) / 1e9, res.segments_used);
@@ -163,7 +163,7 @@ main(int argc, char **argv)
   }
   g_clear_error(&error);
   PT_CHECK(!pt_clip_export(segs, rec->closed->len, to + 3600 * GST_SECOND, to + 3601 * GST_SECOND,
-                           out, NULL, &error) &&
+                           NULL, out, NULL, &error) &&
                g_error_matches(error, PT_CLIP_ERROR, PT_CLIP_ERROR_NO_FOOTAGE),
            "a range without footage must fail with NO_FOOTAGE");
   pt_camera_free(cam);

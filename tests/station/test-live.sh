@@ -5,7 +5,9 @@
 # names checked strictly (path tricks, near misses and unknown segments 404), an unknown
 # camera 404, a camera that is down 503 with its reason, no live video without credentials or
 # for a consumer's route, the branch gone (its folder) after live_idle_seconds, and a bad
-# timestamp_overlay refused at start.  Skips (77) without a GStreamer element it needs.
+# timestamp_overlay refused at start.  The camera has a privacy mask: its live frames and its
+# thumbnail have the rectangle black, its recorded segment does not; bad masks (past the
+# frame, zero size, garbage, too many, an unknown style) are refused at start.  Skips (77) without a GStreamer element it needs.
 set -u
 . "$(dirname "$0")/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -32,7 +34,24 @@ timestamp_overlay=qrcode
 INI
 expect 1 'timestamp_overlay must be none or qr: the station refuses to start' "$BIN" run --listen 127.0.0.1:0
 check 'the refusal names the section and the key' 'grep -q "camera pick-1.*timestamp_overlay" "$T/err"'
-sed -i 's/^timestamp_overlay=qrcode$/timestamp_overlay=qr\nlive_idle_seconds=2/' "$PACKTRACE_DATA/station.ini"
+sed -i 's/^timestamp_overlay=qrcode$/timestamp_overlay=qr\nlive_idle_seconds=2\nsegment_seconds=1\nprivacy_mask=280,200,40,60/' "$PACKTRACE_DATA/station.ini"
+expect 1 'a privacy_mask past the 320x240 frame: the station refuses to start' "$BIN" run --listen 127.0.0.1:0
+check 'the refusal names the camera, the rectangle and the frame' \
+  'grep -q "camera pick-1.*privacy_mask rectangle .280,200,40,60. is outside the 320x240 frame" "$T/err"'
+sed -i 's/^privacy_mask=.*/&\nprivacy_mask_style=black/' "$PACKTRACE_DATA/station.ini"
+mask_refused() { # VALUE STYLE WHAT ERROR-PATTERN
+  sed -i "s/^privacy_mask=.*/privacy_mask=$1/; s/^privacy_mask_style=.*/privacy_mask_style=$2/" \
+    "$PACKTRACE_DATA/station.ini"
+  expect 1 "privacy_mask $3: refused" "$BIN" run --listen 127.0.0.1:0
+  check "... naming camera and value" "grep -q \"camera pick-1.*$4\" \"\$T/err\""
+}
+mask_refused '0,0,0,10' black 'of zero width' "0,0,0,10"
+mask_refused 'left,top' black 'of garbage' "left,top"
+mask_refused '1,1,9,9;1,1,9,9;1,1,9,9;1,1,9,9;1,1,9,9;1,1,9,9;1,1,9,9;1,1,9,9;1,1,9,9' black \
+  'of 9 rectangles' "9 rectangles, at most 8"
+mask_refused '16,120,160,32' grey 'with style grey' "privacy_mask_style .grey. must be black or blur"
+# The mask people see: over the bars below the burned-in time stamp (top left).
+sed -i 's/^privacy_mask_style=.*/privacy_mask_style=black/' "$PACKTRACE_DATA/station.ini"
 cat >>"$PACKTRACE_DATA/station.ini" <<INI
 
 [camera dock-9]
@@ -66,6 +85,21 @@ gst-launch-1.0 -q filesrc location="$T/body" ! tsdemux ! h264parse ! decodebin !
 stamp=$(zbarimg -q --raw "$T/frame.png" 2>/dev/null | head -1)
 check 'its first frame carries its capture time as a QR code, seconds old' \
   '[ -n "$stamp" ] && [ $((now - stamp)) -ge 0 ] && [ $((now - stamp)) -lt 5000 ]'
+# gray FILE OUT: a frame (the last) of a TS, Matroska or JPEG file as 320x240 8-bit luma.
+gray() {
+  gst-launch-1.0 -q filesrc location="$1" ! decodebin ! videoconvert ! videoscale \
+    ! video/x-raw,format=GRAY8,width=320,height=240 \
+    ! multifilesink location="$2" >/dev/null 2>&1
+}
+# luma FILE X Y W H: the mean luma of a rectangle (4 px in from its edges) of a gray frame.
+luma() {
+  python3 -c 'import sys
+d = open(sys.argv[1], "rb").read()
+x, y, w, h = map(int, sys.argv[2:])
+v = [d[j * 320 + i] for j in range(y + 4, y + h - 4) for i in range(x + 4, x + w - 4)]
+print(round(sum(v) / len(v)) if len(d) == 320 * 240 else -1)' "$@"
+}
+cp "$T/body" "$T/live.ts" # looked at below: the branch must stay watched meanwhile
 for bad in '..%2Fstation.db' '..%2F..%2Fstation.ini' 'seg1.ts' "$seg.bak" 'seg00000.ts%00' 'SEG00000.ts' \
   'seg00000.m3u8' 'index.m3u8x' 'seg12345678901.ts'; do
   code=$(get -H "$AUTH" "$LIVE/$bad")
@@ -94,4 +128,21 @@ code=$(get -H "$AUTH" "$LIVE/index.m3u8")
 check 'asked again: the branch comes back with a full playlist' '[ "$code" = 200 ] && [ "$(grep -c "^seg[0-9]*\.ts$" "$T/body")" = 3 ]'
 check 'the recording went on through it all' \
   '[ "$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT count(*) FROM segments WHERE camera = '"'"'pick-1'"'"'")" -ge 1 ]'
+# What the dashboard shows and what is recorded (after the idle checks above: these take time).
+gray "$T/live.ts" "$T/live.gray"
+check "the live frame's privacy mask is black (luma $(luma "$T/live.gray" 16 120 160 32)), the bars beside it are not ($(luma "$T/live.gray" 200 120 100 32))" \
+  '[ "$(luma "$T/live.gray" 16 120 160 32)" -ge 0 ] && [ "$(luma "$T/live.gray" 16 120 160 32)" -lt 24 ] && [ "$(luma "$T/live.gray" 200 120 100 32)" -gt 40 ]'
+code=$(get -H "$AUTH" "$url/api/v1/cameras/pick-1/thumbnail.jpg")
+for _ in $(seq 20); do [ "$code" = 200 ] && break; sleep 0.25; code=$(get -H "$AUTH" "$url/api/v1/cameras/pick-1/thumbnail.jpg"); done
+gray "$T/body" "$T/thumb.gray"
+check "the dashboard thumbnail is masked too (luma $(luma "$T/thumb.gray" 16 120 160 32))" \
+  '[ "$code" = 200 ] && [ "$(luma "$T/thumb.gray" 16 120 160 32)" -ge 0 ] && [ "$(luma "$T/thumb.gray" 16 120 160 32)" -lt 30 ]'
+for _ in $(seq 40); do
+  rec=$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT path FROM segments WHERE camera = 'pick-1' AND state = 'closed' LIMIT 1")
+  [ -n "$rec" ] && break
+  sleep 0.25
+done
+gray "$rec" "$T/rec.gray"
+check "the recorded segment is not masked (luma $(luma "$T/rec.gray" 16 120 160 32)): its signed hash is of the camera's own picture" \
+  '[ "$(luma "$T/rec.gray" 16 120 160 32)" -gt 100 ]'
 tap_finish

@@ -4,14 +4,17 @@
 # event filmed by it, a stop and start of the station):
 #   GET /api/v1/timeline: two recorded spans (the segments merged) with the restart's gap
 #     "station stopped" exactly between them, both events marked (the loading with its load),
-#     the retention in force (segment length, evidence days, the oldest segment kept); a
+#     the retention in force (segment length, evidence days, the oldest segment kept) and the
+#     camera's privacy mask; a
 #     segment retention deleted breaks its span and shows with its reason;
 #   GET /api/v1/timeline/at: an instant in a segment gives it and the offset into it, with the
 #     next segment; an instant in the gap gives the first segment after the restart; after
 #     everything recorded, 404;
-#   GET /api/v1/timeline/segments/{id}: the file by id, byte ranges (206, 416), a deleted
-#     segment 404, ids that are not ids 404;
-#   POST /api/v1/timeline/export: a clip whose SHA-256 is the file's that the link serves;
+#   GET /api/v1/timeline/segments/{id}: the camera is masked, so a masked rendition (MP4, kept
+#     in DATA/clips/masked, naming its segment and mask) by id, the recording untouched, byte
+#     ranges (206, 416), a deleted segment 404, ids that are not ids 404;
+#   POST /api/v1/timeline/export: a clip whose SHA-256 is the file's that the link serves,
+#     masked, its comment naming its segments and the mask;
 #   both runs stop with status 0 and no sanitizer report;
 #   bad input: no camera, an unknown camera, a window over 26 h, to before from, an export
 #     over 30 min, an export name of another form; no credentials 401.
@@ -63,6 +66,8 @@ check "the inspecting event of TL2 is marked, without a load" \
 check "retention: 1 s segments, evidence kept 730 days, the oldest segment named" \
   '[ "$(day .retention.segment_seconds)" = 1 ] && [ "$(day .retention.evidence_days)" = 730 ] && [ "$(dayns "d[\"retention\"][\"oldest_ns\"]")" = "$(dayns "d[\"spans\"][0][\"from_ns\"]")" ]'
 check "the camera's role" '[ "$(day .role)" = loading ]'
+check "its privacy mask: blur, the two rectangles of station.ini" \
+  '[ "$(day ".retention.privacy_mask | [.style, (.rects[] | [.x, .y, .width, .height] | map(tostring) | join(\",\"))] | join(\" \")")" = "blur 0,0,40,30 120,90,40,30" ]'
 
 # --- an instant ---
 SEG=$(tl_sql "SELECT id || '|' || start_ns || '|' || end_ns FROM segments WHERE state = 'closed' AND start_ns < $GAP_FROM ORDER BY start_ns LIMIT 1 OFFSET 2")
@@ -80,13 +85,20 @@ check "an instant in the gap: the first segment after the restart, from its star
 check "an instant after everything recorded: 404" \
   '[ "$(get "/api/v1/timeline/at?camera=dock1&t=$(iso $((NOW + 600)))")" = 404 ]'
 
-# --- a segment's file ---
+# --- a segment's file: dock1 has a privacy mask, so its masked rendition ---
 SEG_PATH=$(tl_sql "SELECT path FROM segments WHERE id = $SEG_ID")
-SEG_SIZE=$(stat -c %s "$SEG_PATH")
-check "segment $SEG_ID whole: 200, the file's bytes, Matroska" \
-  '[ "$(curl -s -D "$T/h" -o "$T/seg" -w "%{http_code}" -H "$AUTH" "$URL/api/v1/timeline/segments/$SEG_ID")" = 200 ] && cmp -s "$T/seg" "$SEG_PATH" && grep -qi "^content-type: video/x-matroska" "$T/h"'
+check "segment $SEG_ID whole: 200, MP4, not the recording's bytes" \
+  '[ "$(curl -s -D "$T/h" -o "$T/seg" -w "%{http_code}" -H "$AUTH" "$URL/api/v1/timeline/segments/$SEG_ID")" = 200 ] && grep -qi "^content-type: video/mp4" "$T/h" && ! cmp -s "$T/seg" "$SEG_PATH"'
+REND=$(ls "$PACKTRACE_DATA"/clips/masked/seg-"$SEG_ID"-*.mp4 2>/dev/null | head -1)
+SEG_SIZE=$(stat -c %s "$REND" 2>/dev/null || echo 0)
+check "... the masked rendition kept in DATA/clips/masked, byte for byte" '[ -n "$REND" ] && cmp -s "$T/seg" "$REND"'
+check "... which says inside it that it was cut from that segment and masked" \
+  'grep -aq "cut from recorded segments: $(basename "$SEG_PATH"); privacy mask applied (blur: 0,0,40,30;120,90,40,30)" "$T/seg"'
+check "... no ETag of the recording's hash" '! grep -qi "^etag:" "$T/h"'
+check "the recording itself is untouched: its SHA-256 is the one recorded" \
+  '[ "$(sha256sum "$SEG_PATH" | cut -d" " -f1)" = "$(tl_sql "SELECT sha256 FROM segments WHERE id = $SEG_ID")" ]'
 check "a byte range: 206 with exactly those bytes" \
-  '[ "$(curl -s -D "$T/h" -o "$T/part" -w "%{http_code}" -H "$AUTH" -H "Range: bytes=100-199" "$URL/api/v1/timeline/segments/$SEG_ID")" = 206 ] && cmp -s "$T/part" <(tail -c +101 "$SEG_PATH" | head -c 100) && grep -qi "^content-range: bytes 100-199/$SEG_SIZE" "$T/h"'
+  '[ "$(curl -s -D "$T/h" -o "$T/part" -w "%{http_code}" -H "$AUTH" -H "Range: bytes=100-199" "$URL/api/v1/timeline/segments/$SEG_ID")" = 206 ] && cmp -s "$T/part" <(tail -c +101 "$REND" | head -c 100) && grep -qi "^content-range: bytes 100-199/$SEG_SIZE" "$T/h"'
 check "past its end: 416" \
   '[ "$(curl -s -o /dev/null -w "%{http_code}" -H "$AUTH" -H "Range: bytes=$SEG_SIZE-" "$URL/api/v1/timeline/segments/$SEG_ID")" = 416 ]'
 for bad in 0 abc -1 99999 ..%2F..%2Fstation.db; do
@@ -104,6 +116,8 @@ check "the clip the link serves has the SHA-256 said ($(jq -r .sha256 "$T/ex.jso
 check "... and the size" '[ "$(curl -s -H "$AUTH" "$URL$EX_URL" | wc -c)" = "$(jq -r .bytes "$T/ex.json")" ]'
 check "... as video/mp4 with byte ranges" \
   '[ "$(curl -s -D "$T/h" -o /dev/null -w "%{http_code}" -H "$AUTH" -H "Range: bytes=0-1" "$URL$EX_URL")" = 206 ] && grep -qi "^content-type: video/mp4" "$T/h"'
+check "the export says inside it (its comment, under the SHA-256) that it was masked and what it was cut from" \
+  'curl -s -H "$AUTH" "$URL$EX_URL" | grep -aq "cut from recorded segments: dock1-.*privacy mask applied (blur: 0,0,40,30;120,90,40,30)"'
 check "it covers the range asked (keyframe before its start)" \
   '[ "$(date -d "$(jq -r .start "$T/ex.json")" +%s%N)" -le "$((SEG_START + 1000000))" ] && [ "$(date -d "$(jq -r .end "$T/ex.json")" +%s%N)" -ge "$((SEG_START + 2400000000))" ]'
 

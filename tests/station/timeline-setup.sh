@@ -1,6 +1,7 @@
 # timeline-setup.sh: the station the recordings timeline tests review (sourced by
 # test-timeline.sh and test-timeline-browser.sh after tap.sh; needs BIN, T and must()).  `packtrace run`
-# records a loading camera "dock1" (test source, 160x120 at 10 fps, 1 s segments), then:
+# records a loading camera "dock1" (test source, 160x120 at 10 fps, 1 s segments, two corners
+# blurred by a privacy mask), then:
 #   TL1 is put on load 1 at dock1 by the API: a loading event whose clip is cut from dock1
 #       once its window is recorded (pt-evidence-followup.h);
 #   TL2 gets an inspecting event with a clip of dock1 by the CLI;
@@ -26,6 +27,8 @@ segment_seconds=1
 width=160
 height=120
 fps=10
+privacy_mask=0,0,40,30;120,90,40,30
+privacy_mask_style=blur
 INI
   must "$BIN" batch new --product Oranges --gtin 09506000134352 --lot TL1 --quantity 10
   must "$BIN" batch new --product Oranges --gtin 09506000134352 --lot TL2 --quantity 10
