@@ -290,8 +290,8 @@ open_clip(const char *path, GError **error)
 /* Under the cut lock: the clip of @out's window at @path (with its facts @info), as another
  * thread may have cut it meanwhile, or cut now. */
 static gboolean
-cut_locked(PtStore *store, const char *camera, const char *dir, const char *path, const char *info,
-           PtLoadClip *out, GError **error)
+cut_locked(PtStation *station, PtStore *store, const char *camera, const char *dir,
+           const char *path, const char *info, PtLoadClip *out, GError **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cut_lock);
   if (!recorded_end(store, camera, out, pt_now_ns(), error))
@@ -305,7 +305,7 @@ cut_locked(PtStore *store, const char *camera, const char *dir, const char *path
     return FALSE;
   }
   PtClipResult res;
-  if (!pt_evidence_cut(store, camera, out->from_ns, out->to_ns, path, &res, error))
+  if (!pt_evidence_cut(station, store, camera, out->from_ns, out->to_ns, path, &res, error))
     return FALSE;
   out->start_ns = res.start_ns;
   out->end_ns = res.end_ns;
@@ -345,7 +345,8 @@ pt_load_video_clip(PtStation *station, PtStore *store, const PtLoadVideo *v, con
 
   /* Cut already (the usual case): no lock, since both files are renamed into place whole;
    * a clip being cut again meanwhile differs from its facts and goes the long way. */
-  if (!read_cut(path, info, out) && !cut_locked(store, camera, dir, path, info, out, error))
+  if (!read_cut(path, info, out) &&
+      !cut_locked(station, store, camera, dir, path, info, out, error))
     return FALSE;
   if (fd_out && (*fd_out = open_clip(path, error)) < 0)
     return FALSE;
