@@ -201,6 +201,23 @@ pt_store_load_open_at_dock(PtStore *store, const char *dock, PtLoad **out, GErro
   return TRUE;
 }
 
+/* The loads of bound statement @s, one per row; NULL with the error named @what. */
+static GPtrArray *
+collect_loads(PtStore *store, sqlite3_stmt *s, const char *what, GError **error)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_load_free);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    g_ptr_array_add(out, load_from_row(s));
+  sqlite3_reset(s);
+  if (rc != SQLITE_DONE) {
+    g_ptr_array_unref(out);
+    pt_store_set_sqlite_error(store, rc, what, error);
+    return NULL;
+  }
+  return out;
+}
+
 GPtrArray *
 pt_store_load_list(PtStore *store, int limit, int offset, GError **error)
 {
@@ -209,17 +226,7 @@ pt_store_load_list(PtStore *store, int limit, int offset, GError **error)
     return NULL;
   sqlite3_bind_int(s, 1, limit);
   sqlite3_bind_int(s, 2, offset);
-  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_load_free);
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-    g_ptr_array_add(out, load_from_row(s));
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE) {
-    g_ptr_array_unref(out);
-    pt_store_set_sqlite_error(store, rc, "list loads", error);
-    return NULL;
-  }
-  return out;
+  return collect_loads(store, s, "list loads", error);
 }
 
 GPtrArray *
@@ -231,17 +238,7 @@ pt_store_load_list_to(PtStore *store, const char *gln, int limit, int offset, GE
   pt_store_bind_text_or_null(s, 1, gln);
   sqlite3_bind_int(s, 2, limit);
   sqlite3_bind_int(s, 3, offset);
-  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_load_free);
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-    g_ptr_array_add(out, load_from_row(s));
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE) {
-    g_ptr_array_unref(out);
-    pt_store_set_sqlite_error(store, rc, "list loads to a destination", error);
-    return NULL;
-  }
-  return out;
+  return collect_loads(store, s, "list loads to a destination", error);
 }
 
 GPtrArray *
@@ -251,17 +248,7 @@ pt_store_load_list_open(PtStore *store, int limit, GError **error)
   if (!s)
     return NULL;
   sqlite3_bind_int(s, 1, limit);
-  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_load_free);
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-    g_ptr_array_add(out, load_from_row(s));
-  sqlite3_reset(s);
-  if (rc != SQLITE_DONE) {
-    g_ptr_array_unref(out);
-    pt_store_set_sqlite_error(store, rc, "list open loads", error);
-    return NULL;
-  }
-  return out;
+  return collect_loads(store, s, "list open loads", error);
 }
 
 gboolean
