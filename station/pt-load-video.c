@@ -287,13 +287,12 @@ open_clip(const char *path, GError **error)
   return fd;
 }
 
-/* Under the cut lock: the clip of @out's window at @path (with its facts @info), as another
- * thread may have cut it meanwhile, or cut now. */
+/* Holding the cut lock: the clip of @out's window at @path (with its facts @info), as
+ * another thread may have cut it meanwhile, or cut now. */
 static gboolean
-cut_locked(PtStation *station, PtStore *store, const char *camera, const char *dir,
-           const char *path, const char *info, PtLoadClip *out, GError **error)
+cut_held(PtStation *station, PtStore *store, const char *camera, const char *dir, const char *path,
+         const char *info, PtLoadClip *out, GError **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&cut_lock);
   if (!recorded_end(store, camera, out, pt_now_ns(), error))
     return FALSE;
   if (read_cut(path, info, out))
@@ -315,6 +314,17 @@ cut_locked(PtStation *station, PtStore *store, const char *camera, const char *d
     return FALSE;
   prune_cuts(dir);
   return TRUE;
+}
+
+/* cut_held() under the cut lock: one cut at a time in the process. */
+static gboolean
+cut_locked(PtStation *station, PtStore *store, const char *camera, const char *dir,
+           const char *path, const char *info, PtLoadClip *out, GError **error)
+{
+  g_mutex_lock(&cut_lock);
+  gboolean ok = cut_held(station, store, camera, dir, path, info, out, error);
+  g_mutex_unlock(&cut_lock);
+  return ok;
 }
 
 gboolean
