@@ -192,54 +192,20 @@ write_cut(const char *info, const PtLoadClip *clip, GError **error)
   return pt_file_write_atomic(info, text, strlen(text), 0640, error);
 }
 
-typedef struct {
-  char *path;
-  gint64 mtime;
-} CutFile;
-
-static void
-cut_file_free(CutFile *f)
+static gboolean
+cut_name_ok(const char *name)
 {
-  g_free(f->path);
-  g_free(f);
+  return g_str_has_prefix(name, "load-") && g_str_has_suffix(name, ".mp4");
 }
 
-static gint
-newest_first(gconstpointer a, gconstpointer b)
-{
-  const CutFile *x = *(CutFile *const *)a, *y = *(CutFile *const *)b;
-  return x->mtime < y->mtime ? 1 : x->mtime > y->mtime ? -1 : 0;
-}
-
-/* Keeps the newest PT_LOAD_VIDEO_CLIPS_KEPT clips of @dir (a cache: a clip removed is cut
- * again while its recordings last).  A file that cannot be removed is only logged. */
+/* A clip's facts file goes with it. */
 static void
-prune_cuts(const char *dir)
+remove_cut_info(const char *clip_path)
 {
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  if (!d)
-    return;
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)cut_file_free);
-  const char *name;
-  while ((name = g_dir_read_name(d))) {
-    if (!g_str_has_prefix(name, "load-") || !g_str_has_suffix(name, ".mp4"))
-      continue;
-    CutFile *f = g_new0(CutFile, 1);
-    f->path = g_build_filename(dir, name, NULL);
-    GStatBuf st;
-    f->mtime = g_stat(f->path, &st) == 0 ? (gint64)st.st_mtime : 0;
-    g_ptr_array_add(files, f);
-  }
-  g_ptr_array_sort(files, newest_first);
-  for (guint i = PT_LOAD_VIDEO_CLIPS_KEPT; i < files->len; i++) {
-    CutFile *f = g_ptr_array_index(files, i);
-    g_autofree char *base = g_strndup(f->path, strlen(f->path) - strlen(".mp4"));
-    g_autofree char *info = g_strconcat(base, ".json", NULL);
-    if (g_unlink(info) != 0 && errno != ENOENT)
-      g_warning("load video: cannot remove %s: %s", info, g_strerror(errno));
-    if (g_unlink(f->path) != 0)
-      g_warning("load video: cannot remove %s: %s", f->path, g_strerror(errno));
-  }
+  g_autofree char *base = g_strndup(clip_path, strlen(clip_path) - strlen(".mp4"));
+  g_autofree char *info = g_strconcat(base, ".json", NULL);
+  if (g_unlink(info) != 0 && errno != ENOENT)
+    g_warning("load video: cannot remove %s: %s", info, g_strerror(errno));
 }
 
 /* Where the recording of @camera ends for this window: @clip->to_ns, or the end of what was
@@ -312,7 +278,8 @@ cut_held(PtStation *station, PtStore *store, const char *camera, const char *dir
   memcpy(out->sha256, res.sha256, sizeof out->sha256);
   if (!write_cut(info, out, error))
     return FALSE;
-  prune_cuts(dir);
+  /* A cache: a clip removed is cut again while its recordings last. */
+  pt_file_prune_newest(dir, cut_name_ok, PT_LOAD_VIDEO_CLIPS_KEPT, remove_cut_info);
   return TRUE;
 }
 

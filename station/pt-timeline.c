@@ -7,6 +7,7 @@
 
 #include "pt-error.h"
 #include "pt-evidence.h"
+#include "pt-file.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-recording-config.h"
@@ -287,53 +288,6 @@ export_name_ok(const char *name)
   return name && g_regex_match_simple("^[0-9a-f]{32}\\.mp4$", name, 0, 0);
 }
 
-typedef struct {
-  char *path;
-  gint64 mtime_us;
-} ExportFile;
-
-static void
-export_file_free(ExportFile *f)
-{
-  g_free(f->path);
-  g_free(f);
-}
-
-static gint
-newest_first(gconstpointer a, gconstpointer b)
-{
-  const ExportFile *x = *(ExportFile *const *)a, *y = *(ExportFile *const *)b;
-  return x->mtime_us < y->mtime_us ? 1 : x->mtime_us > y->mtime_us ? -1 : 0;
-}
-
-/* Keeps the newest @keep files of @dir whose names @name_ok accepts: an export's download link
- * lives until that many newer exports were made, a masked rendition until that many newer
- * were played.  A file that cannot be removed is only logged. */
-static void
-prune_dir(const char *dir, gboolean (*name_ok)(const char *name), guint keep)
-{
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  if (!d)
-    return;
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)export_file_free);
-  const char *name;
-  while ((name = g_dir_read_name(d))) {
-    if (!name_ok(name))
-      continue;
-    ExportFile *f = g_new0(ExportFile, 1);
-    f->path = g_build_filename(dir, name, NULL);
-    GStatBuf st;
-    f->mtime_us = g_stat(f->path, &st) == 0 ? (gint64)st.st_mtime * G_USEC_PER_SEC : 0;
-    g_ptr_array_add(files, f);
-  }
-  g_ptr_array_sort(files, newest_first);
-  for (guint i = keep; i < files->len; i++) {
-    ExportFile *f = g_ptr_array_index(files, i);
-    if (g_unlink(f->path) != 0)
-      g_warning("timeline: cannot remove old %s: %s", f->path, g_strerror(errno));
-  }
-}
-
 static gboolean
 masked_name_ok(const char *name)
 {
@@ -370,7 +324,7 @@ open_masked(const PtRecordingConfig *rc, const PtSegmentRow *seg, const PtMask *
       g_error_free(clip_err);
       return -1;
     }
-    prune_dir(dir, masked_name_ok, PT_TIMELINE_MASKED_KEPT);
+    pt_file_prune_newest(dir, masked_name_ok, PT_TIMELINE_MASKED_KEPT, NULL);
   }
   return open_file(path, 0, size_out, error);
 }
@@ -441,7 +395,7 @@ pt_timeline_export(PtStation *station, PtStore *store, const char *camera, gint6
   out->end_ns = res.end_ns;
   out->bytes = res.bytes;
   memcpy(out->sha256, res.sha256, sizeof out->sha256);
-  prune_dir(dir, export_name_ok, PT_TIMELINE_EXPORTS_KEPT);
+  pt_file_prune_newest(dir, export_name_ok, PT_TIMELINE_EXPORTS_KEPT, NULL);
   return TRUE;
 }
 

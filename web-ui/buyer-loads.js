@@ -13,7 +13,7 @@
 'use strict';
 window.ptBuyerLoads = (function () {
   var ui = window.ptUi, el = ui.el, t = ui.t;
-  var auth = null, loads = null, watching = null, hls = null, hlsLoading = null, timer = null;
+  var auth = null, loads = null, watching = null, hls = null, timer = null;
 
   function headers(accept) {
     var h = { Accept: accept || 'application/json' };
@@ -32,18 +32,6 @@ window.ptBuyerLoads = (function () {
     if (m) { m.textContent = text || ''; m.className = bad ? 'bad' : ''; }
   }
 
-  function loadHls() {
-    if (window.Hls) return Promise.resolve(window.Hls);
-    if (!hlsLoading) {
-      hlsLoading = new Promise(function (resolve) {
-        var s = el('script', { src: '/static/hls.js' }, []);
-        s.onload = function () { resolve(window.Hls || null); };
-        s.onerror = function () { hlsLoading = null; resolve(null); };
-        document.head.appendChild(s);
-      });
-    }
-    return hlsLoading;
-  }
   function stopPlayer() {
     if (hls) { hls.destroy(); hls = null; }
     var v = document.getElementById('load-video');
@@ -87,7 +75,7 @@ window.ptBuyerLoads = (function () {
     var why = await liveRefusal(cam.live);
     if (watching !== w) return;
     if (why) { say(t('v.failed', { why: why }), true); return; }
-    var Hls = window.MediaSource ? await loadHls() : null;
+    var Hls = window.MediaSource ? await ui.loadHls() : null;
     if (watching !== w) return;
     v.onplaying = function () { if (watching === w) say(''); };
     if (Hls && Hls.isSupported()) {

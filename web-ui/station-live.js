@@ -66,20 +66,8 @@
    * glass to glass); elsewhere (iOS Safari) the browser's own HLS player does, three segments
    * behind (HLS's rule for live playlists, about 4 s), since it can neither seek nor speed up
    * in a live stream. */
-  var liveCam = null, hls = null, hlsLoading = null;
+  var liveCam = null, hls = null;
   function liveMsg(text, bad) { ui.say('live-msg', text, bad); }
-  function loadHls() {
-    if (window.Hls) return Promise.resolve(window.Hls);
-    if (!hlsLoading) {
-      hlsLoading = new Promise(function (resolve) {
-        var s = el('script', { src: '/static/hls.js' }, []);
-        s.onload = function () { resolve(window.Hls || null); };
-        s.onerror = function () { hlsLoading = null; resolve(null); };
-        document.head.appendChild(s);
-      });
-    }
-    return hlsLoading;
-  }
   function stopLive() {
     var v = document.getElementById('live-video');
     liveCam = null;
@@ -108,7 +96,7 @@
     }
     v.onplaying = function () { if (liveCam === name) liveMsg(''); };
     v.onerror = function () { if (liveCam === name) liveMsg(t('d.liveFailed'), true); };
-    var Hls = window.MediaSource ? await loadHls() : null;
+    var Hls = window.MediaSource ? await ui.loadHls() : null;
     if (liveCam !== name) return;
     if (Hls && Hls.isSupported()) {
       view.dataset.player = 'hls.js';

@@ -308,6 +308,22 @@ window.ptUi = (function () {
   /* The name at the end of an EPCIS URI (bizStep, disposition): "packing" of ".../packing". */
   function lastPart(uri) { return String(uri || '').replace(/^.*[-:\/]/, ''); }
 
+  /* The vendored hls.js, loaded once on first use (a page that never plays live video never
+   * fetches it); resolves to window.Hls, or null where it cannot load (tried again next time). */
+  var hlsLoading = null;
+  function loadHls() {
+    if (window.Hls) return Promise.resolve(window.Hls);
+    if (!hlsLoading) {
+      hlsLoading = new Promise(function (resolve) {
+        var s = el('script', { src: '/static/hls.js' }, []);
+        s.onload = function () { resolve(window.Hls || null); };
+        s.onerror = function () { hlsLoading = null; resolve(null); };
+        document.head.appendChild(s);
+      });
+    }
+    return hlsLoading;
+  }
+
   /* Element @id emptied, ready for new content. */
   function empty(id) { var b = document.getElementById(id); b.textContent = ''; return b; }
   /* A status line: @text in element @id, red when @bad. */
@@ -354,6 +370,6 @@ window.ptUi = (function () {
   return {
     t: t, strings: addStrings, error: error, lang: function () { return lang; }, localize: localize, langButton: langButton,
     el: el, svg: svg, table: table, facts: facts, barChart: barChart, bars: bars,
-    when: when, stamp: stamp, setZone: setZone, hex: hex, dest: dest, lastPart: lastPart, empty: empty, say: say, api: api
+    when: when, stamp: stamp, setZone: setZone, hex: hex, dest: dest, lastPart: lastPart, empty: empty, say: say, api: api, loadHls: loadHls
   };
 })();

@@ -147,3 +147,50 @@ pt_file_lock(const char *path, const char *holder, GError **error)
   }
   return fd;
 }
+
+typedef struct {
+  char *path;
+  gint64 mtime;
+} CacheFile;
+
+static void
+cache_file_free(CacheFile *f)
+{
+  g_free(f->path);
+  g_free(f);
+}
+
+static gint
+newest_first(gconstpointer a, gconstpointer b)
+{
+  const CacheFile *x = *(CacheFile *const *)a, *y = *(CacheFile *const *)b;
+  return x->mtime < y->mtime ? 1 : x->mtime > y->mtime ? -1 : 0;
+}
+
+void
+pt_file_prune_newest(const char *dir, gboolean (*name_ok)(const char *name), guint keep,
+                     void (*before_remove)(const char *path))
+{
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  if (!d)
+    return;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)cache_file_free);
+  const char *name;
+  while ((name = g_dir_read_name(d))) {
+    if (!name_ok(name))
+      continue;
+    CacheFile *f = g_new0(CacheFile, 1);
+    f->path = g_build_filename(dir, name, NULL);
+    GStatBuf st;
+    f->mtime = g_stat(f->path, &st) == 0 ? (gint64)st.st_mtime : 0;
+    g_ptr_array_add(files, f);
+  }
+  g_ptr_array_sort(files, newest_first);
+  for (guint i = keep; i < files->len; i++) {
+    CacheFile *f = g_ptr_array_index(files, i);
+    if (before_remove)
+      before_remove(f->path);
+    if (g_unlink(f->path) != 0)
+      g_warning("cannot remove old %s: %s", f->path, g_strerror(errno));
+  }
+}

@@ -1,6 +1,6 @@
 /* pt-file.h: crash-safe file writes (temp file, fsync, rename, directory fsync) for
- * config, keys, exports and labels, bounded whole-file reads, and the lock that keeps one
- * process per data directory. */
+ * config, keys, exports and labels, bounded whole-file reads, the lock that keeps one
+ * process per data directory, and the pruning of file caches. */
 #pragma once
 
 #include <glib.h>
@@ -24,5 +24,12 @@ char *pt_file_read(const char *path, gsize max, gsize *len_out, GError **error);
  * "pid 123, started ...") into the file.  When another process holds the lock, fails with
  * PT_ERROR_BUSY naming that holder's text.  Returns: the descriptor to close, or -1. */
 int pt_file_lock(const char *path, const char *holder, GError **error);
+
+/* A cache folder kept to its newest files: of the files of @dir whose names @name_ok accepts,
+ * all but the @keep newest (by modification time) are removed, each after @before_remove
+ * (nullable) was called with its path (to remove a companion file first).  A file that
+ * cannot be removed is only logged. */
+void pt_file_prune_newest(const char *dir, gboolean (*name_ok)(const char *name), guint keep,
+                          void (*before_remove)(const char *path));
 
 G_END_DECLS

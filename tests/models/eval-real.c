@@ -220,6 +220,24 @@ typedef struct {
   const PtGradeProfile *profile;
 } Set;
 
+/* Photo @i of @set: its image (NULL after saying why), its boxes into @boxes and its file
+ * name into @jpg_out. */
+static PtImage *
+load_photo(const Set *set, guint i, GArray *boxes, char **jpg_out)
+{
+  const char *xml_name = g_ptr_array_index(set->names, i);
+  g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
+  g_autofree char *xml_path = g_build_filename(set->ann_dir, xml_name, NULL);
+  g_autoptr(GError) error = NULL;
+  PtImage *image = NULL;
+
+  *jpg_out = g_strconcat(stem, ".jpg", NULL);
+  g_autofree char *img_path = g_build_filename(set->root, "images", *jpg_out, NULL);
+  if (!read_voc(xml_path, boxes, &error) || !(image = pt_image_load(img_path, &error)))
+    fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
+  return image;
+}
+
 /* Grades every fresh_/rotten_ box of @set with @grader and prints the table under @title.
  * Returns the balanced accuracy (-1 on error) and the boxes without a record. */
 static double
@@ -234,19 +252,13 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
   double sens, spec, ba;
 
   for (guint i = 0; i < set->names->len; i++) {
-    const char *xml_name = g_ptr_array_index(set->names, i);
-    g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
-    g_autofree char *jpg = g_strconcat(stem, ".jpg", NULL);
-    g_autofree char *xml_path = g_build_filename(set->ann_dir, xml_name, NULL);
-    g_autofree char *img_path = g_build_filename(set->root, "images", jpg, NULL);
+    g_autofree char *jpg = NULL;
     g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(Box));
-    g_autoptr(PtImage) image = NULL;
+    g_autoptr(PtImage) image = load_photo(set, i, boxes, &jpg);
     PtFrame frame;
 
-    if (!read_voc(xml_path, boxes, &error) || !(image = pt_image_load(img_path, &error))) {
-      fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
+    if (!image)
       return -1;
-    }
     pt_image_as_frame(image, &frame);
     for (guint b = 0; b < boxes->len; b++) {
       Box *box = &g_array_index(boxes, Box, b);
@@ -359,21 +371,15 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
   guint tp = 0, fn = 0, tn = 0, fp = 0;
 
   for (guint i = 0; i < set->names->len; i++) {
-    const char *xml_name = g_ptr_array_index(set->names, i);
-    g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
-    g_autofree char *jpg = g_strconcat(stem, ".jpg", NULL);
-    g_autofree char *xml_path = g_build_filename(set->ann_dir, xml_name, NULL);
-    g_autofree char *img_path = g_build_filename(set->root, "images", jpg, NULL);
+    g_autofree char *jpg = NULL;
     g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(Box));
-    g_autoptr(PtImage) image = NULL;
+    g_autoptr(PtImage) image = load_photo(set, i, boxes, &jpg);
     g_autoptr(PtGradeResult) result = NULL;
     gboolean used[PT_GRADER_MAX_FRUIT] = {FALSE};
     PtFrame frame;
 
-    if (!read_voc(xml_path, boxes, &error) || !(image = pt_image_load(img_path, &error))) {
-      fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
+    if (!image)
       return -1;
-    }
     pt_image_as_frame(image, &frame);
     result = pt_grader_grade(grader, &frame, NULL, 0, &error);
     if (!result) {
