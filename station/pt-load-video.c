@@ -39,17 +39,17 @@ pt_load_video_free(PtLoadVideo *v)
   g_free(v);
 }
 
-/* Takes @load (transfer full) with the cameras at its dock and its window. */
+/* Takes @load (transfer full) with the cameras at its dock (of @rc,
+ * pt_load_cameras_config()'s) and its window. */
 static PtLoadVideo *
-video_new(PtStation *station, PtLoad *load, GError **error)
+video_new(PtStation *station, const PtRecordingConfig *rc, PtLoad *load)
 {
-  g_autoptr(PtLoadVideo) v = g_new0(PtLoadVideo, 1);
+  PtLoadVideo *v = g_new0(PtLoadVideo, 1);
   v->load = load;
-  if (!(v->cameras = pt_load_dock_cameras(station, load->dock, error)))
-    return NULL;
+  v->cameras = pt_load_dock_cameras_in(station, rc, load->dock);
   v->from_ns = load->opened_ns - PT_LOAD_VIDEO_MARGIN_NS;
   v->to_ns = load->closed_ns ? load->closed_ns + PT_LOAD_VIDEO_MARGIN_NS : 0;
-  return g_steal_pointer(&v);
+  return v;
 }
 
 PtLoadVideo *
@@ -67,7 +67,8 @@ pt_load_video_open(PtStation *station, PtStore *store, const char *id, const cha
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no such load");
     return NULL;
   }
-  return video_new(station, g_steal_pointer(&load), error);
+  g_autoptr(PtRecordingConfig) rc = pt_load_cameras_config(station, error);
+  return rc ? video_new(station, rc, g_steal_pointer(&load)) : NULL;
 }
 
 GPtrArray *
@@ -78,16 +79,17 @@ pt_load_video_list(PtStation *station, PtStore *store, const char *scope_gln, in
   if (!loads)
     return NULL;
   *more_out = loads->len > (guint)limit;
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_load_video_free);
+  /* station.ini read once for the page, not once a load. */
+  g_autoptr(PtRecordingConfig) rc = pt_load_cameras_config(station, error);
+  if (!rc)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_load_video_free);
   for (guint i = 0; i < loads->len && i < (guint)limit; i++) {
     PtLoad *load = g_ptr_array_index(loads, i);
     loads->pdata[i] = NULL; /* the video's now */
-    PtLoadVideo *v = video_new(station, load, error);
-    if (!v)
-      return NULL;
-    g_ptr_array_add(out, v);
+    g_ptr_array_add(out, video_new(station, rc, load));
   }
-  return g_steal_pointer(&out);
+  return out;
 }
 
 guint

@@ -133,14 +133,18 @@ pt_load_lookup(PtStore *store, const char *id, GError **error)
   return pt_store_load_get(store, (gint64)n, error);
 }
 
-GPtrArray *
-pt_load_dock_cameras(PtStation *station, const char *dock, GError **error)
+PtRecordingConfig *
+pt_load_cameras_config(PtStation *station, GError **error)
 {
-  g_autoptr(PtRecordingConfig) rc = pt_recording_config_load(station, error);
-  if (!rc)
-    return NULL;
-  if (rc->demo)
+  PtRecordingConfig *rc = pt_recording_config_load(station, error);
+  if (rc && rc->demo)
     pt_recording_config_add_demo(rc);
+  return rc;
+}
+
+GPtrArray *
+pt_load_dock_cameras_in(PtStation *station, const PtRecordingConfig *rc, const char *dock)
+{
   GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; dock && i < rc->cameras->len; i++) {
     const PtCameraConfig *cam = g_ptr_array_index(rc->cameras, i);
@@ -153,6 +157,13 @@ pt_load_dock_cameras(PtStation *station, const char *dock, GError **error)
       g_ptr_array_add(names, g_strdup(cam->name));
   }
   return names;
+}
+
+GPtrArray *
+pt_load_dock_cameras(PtStation *station, const char *dock, GError **error)
+{
+  g_autoptr(PtRecordingConfig) rc = pt_load_cameras_config(station, error);
+  return rc ? pt_load_dock_cameras_in(station, rc, dock) : NULL;
 }
 
 char *

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "pt-batch.h"
+#include "pt-recording-config.h"
 #include "pt-station.h"
 #include "pt-store-load.h"
 
@@ -42,6 +43,14 @@ char *pt_load_dock_camera(PtStation *station, const char *dock, GError **error);
 /* Every loading camera at @dock (nullable: none), in station.ini's order; the first is
  * pt_load_dock_camera()'s.  Returns: (transfer full) (element-type utf8): NULL only on error. */
 GPtrArray *pt_load_dock_cameras(PtStation *station, const char *dock, GError **error);
+
+/* The cameras pt_load_dock_cameras_in() pairs with docks: station.ini's, or the demo's.
+ * Read once for many loads.  Returns: (transfer full). */
+PtRecordingConfig *pt_load_cameras_config(PtStation *station, GError **error);
+/* pt_load_dock_cameras() from @rc (pt_load_cameras_config()'s), without reading station.ini
+ * again.  Returns: (transfer full) (element-type utf8). */
+GPtrArray *pt_load_dock_cameras_in(PtStation *station, const PtRecordingConfig *rc,
+                                   const char *dock);
 
 /* Puts @batch on load @load_id as seen at @scan_ns by @source ("operator", "api" or a camera
  * name).  Writes the signed loading event; when the load's dock has a loading camera, the
