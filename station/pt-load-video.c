@@ -331,3 +331,86 @@ pt_load_video_clip(PtStation *station, PtStore *store, const PtLoadVideo *v, con
     return FALSE;
   return TRUE;
 }
+
+/* The load as a buyer sees it: no plate, driver or phone. */
+json_t *
+pt_load_video_load_json(PtStore *store, const PtLoadVideo *v, GError **error)
+{
+  const PtLoad *l = v->load;
+  g_autoptr(GPtrArray) items = pt_store_load_items(store, l->id, error);
+  if (!items)
+    return NULL;
+  json_t *lots = json_array();
+  for (guint i = 0; i < items->len; i++) {
+    const PtLoadItem *it = g_ptr_array_index(items, i);
+    json_array_append_new(lots, json_pack("{sI ss ss}", "batch_id", (json_int_t)it->batch_id, "lot",
+                                          it->lot, "gtin", it->gtin));
+  }
+  json_t *o = json_pack("{sI ss ss so}", "id", (json_int_t)l->id, "seal", l->seal, "state",
+                        l->closed_ns ? "departed" : "loading", "lots", lots);
+  json_object_set_new(o, "destination", pt_json_string_or_null(l->destination));
+  json_object_set_new(o, "destination_gln", pt_json_string_or_null(l->destination_gln));
+  json_object_set_new(o, "bol", pt_json_string_or_null(l->bol));
+  json_object_set_new(o, "desadv", pt_json_string_or_null(l->desadv));
+  json_object_set_new(o, "po", pt_json_string_or_null(l->po));
+  json_object_set_new(o, "opened", pt_time_json(l->opened_ns));
+  json_object_set_new(o, "closed", pt_time_json(l->closed_ns));
+  json_t *cams = json_array();
+  for (guint i = 0; i < v->cameras->len; i++)
+    json_array_append_new(cams, json_string(g_ptr_array_index(v->cameras, i)));
+  json_object_set_new(o, "cameras", cams);
+  return o;
+}
+
+static json_t *
+window_json(gint64 from_ns, gint64 to_ns)
+{
+  json_t *o = json_object();
+  json_object_set_new(o, "from", pt_time_json(from_ns));
+  json_object_set_new(o, "to", pt_time_json(to_ns));
+  return o;
+}
+
+json_t *
+pt_load_video_json(PtStore *store, const PtLoadVideo *v, GError **error)
+{
+  json_t *load = pt_load_video_load_json(store, v, error);
+  if (!load)
+    return NULL;
+  json_t *window = window_json(v->from_ns, v->to_ns);
+  json_object_set_new(window, "margin_seconds", json_integer(PT_LOAD_VIDEO_MARGIN_NS / 1000000000));
+  gboolean truncated = FALSE;
+  guint parts = pt_load_video_parts(v, &truncated);
+  json_t *cams = json_array();
+  for (guint i = 0; i < v->cameras->len; i++) {
+    json_t *recorded = json_array();
+    for (guint p = 1; p <= parts; p++) {
+      gint64 from = 0, to = 0;
+      pt_load_video_part_window(v, p, &from, &to);
+      json_t *part = window_json(from, to);
+      json_object_set_new(part, "part", json_integer(p));
+      json_array_append_new(recorded, part);
+    }
+    json_array_append_new(cams, json_pack("{ss sb so sb}", "name", g_ptr_array_index(v->cameras, i),
+                                          "live", !v->load->closed_ns, "recorded", recorded,
+                                          "truncated", truncated));
+  }
+  return json_pack("{so so so}", "load", load, "window", window, "cameras", cams);
+}
+
+json_t *
+pt_load_clip_json(const char *camera, const PtLoadClip *clip)
+{
+  json_t *o = window_json(clip->from_ns, clip->to_ns);
+  json_object_set_new(o, "part", json_integer(clip->part));
+  json_object_set_new(o, "camera", json_string(camera));
+  json_object_set_new(o, "start", pt_time_json(clip->start_ns));
+  json_object_set_new(o, "end", pt_time_json(clip->end_ns));
+  json_object_set_new(o, "from_ns", json_integer(clip->from_ns));
+  json_object_set_new(o, "to_ns", json_integer(clip->to_ns));
+  json_object_set_new(o, "start_ns", json_integer(clip->start_ns));
+  json_object_set_new(o, "end_ns", json_integer(clip->end_ns));
+  json_object_set_new(o, "bytes", json_integer((json_int_t)clip->bytes));
+  json_object_set_new(o, "sha256", json_string(clip->sha256));
+  return o;
+}

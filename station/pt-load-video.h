@@ -25,6 +25,7 @@
 #include "pt-store-load.h"
 
 #include <glib.h>
+#include <jansson.h>
 
 G_BEGIN_DECLS
 
@@ -83,5 +84,18 @@ typedef struct {
 gboolean pt_load_video_clip(PtStation *station, PtStore *store, const PtLoadVideo *video,
                             const char *camera, guint part, PtLoadClip *out, int *fd_out,
                             GError **error);
+
+/* What a buyer is told of a load and its video, the same from the station's portal and
+ * through a hub's relay (each adds its own URLs):
+ *   pt_load_video_load_json(): {id, seal, state (loading, departed), lots: [{batch_id, lot,
+ *     gtin}], destination, destination_gln, bol, desadv, po, opened, closed, cameras: [names]}
+ *   pt_load_video_json(): {load, window: {from, to (null while loading), margin_seconds},
+ *     cameras: [{name, live (TRUE while loading), recorded: [{part, from, to}] (empty while
+ *     loading), truncated}]}
+ *   pt_load_clip_json(): {part, camera, from, to, start, end, *_ns, bytes, sha256}
+ * Returns: (transfer full). */
+json_t *pt_load_video_load_json(PtStore *store, const PtLoadVideo *video, GError **error);
+json_t *pt_load_video_json(PtStore *store, const PtLoadVideo *video, GError **error);
+json_t *pt_load_clip_json(const char *camera, const PtLoadClip *clip);
 
 G_END_DECLS

@@ -77,7 +77,7 @@ window.ptBuyerWords = (function () {
     /* the loads going to the buyer and the video of their loading (buyer-loads.js) */
     'v.title': ['Loads to you', '发往贵方的装车'], 'v.none': ['No load is going to you yet.', '暂无发往贵方的装车。'],
     'v.opened': ['Loading began', '开始装车'], 'v.state': ['State', '状态'], 'v.lots': ['Lots', '批次'],
-    'v.video': ['Video', '视频'], 'v.live': ['● LIVE: loading', '● 直播：装车中'],
+    'v.video': ['Video', '视频'], 'v.relaying': ['Asking the packing shed through the co-op hub…', '正在通过合作社平台向包装厂请求视频…'], 'v.live': ['● LIVE: loading', '● 直播：装车中'],
     'v.departed': ['departed {when}', '已于 {when} 发车'],
     'v.watchLive': ['Watch live', '观看直播'], 'v.watchRecorded': ['Watch the loading', '观看装车录像'],
     'v.noCamera': ['no camera at its dock', '该月台没有摄像头'],

@@ -8,8 +8,11 @@
  * recorded clip is MP4.  The station decides what may be seen; this page only shows it.
  * A load that leaves while watched switches from live to its recording by itself (the list
  * is read again every few seconds while the page is visible, and a live player that the
- * station refuses asks what the load has become).  Loaded after ui-kit.js and buyer-i18n.js,
- * before buyer.js; ptBuyerLoads.refresh(auth) with {token} or {csrf}, or null when signed out. */
+ * station refuses asks what the load has become).  The hub serves the same API for a station
+ * behind NAT (station/hub/pt-hub-video.h): its answers come a poll of the station later, so a
+ * 503 "relay-pending" is asked again, and its players' URLs carry their own capability.
+ * Loaded after ui-kit.js and buyer-i18n.js, before buyer.js (or hub-loads.js);
+ * ptBuyerLoads.refresh(auth) with {token} or {csrf}, or null when signed out. */
 'use strict';
 window.ptBuyerLoads = (function () {
   var ui = window.ptUi, el = ui.el, t = ui.t;
@@ -20,11 +23,24 @@ window.ptBuyerLoads = (function () {
     if (auth && auth.token) h.Authorization = 'Bearer ' + auth.token;
     return h;
   }
-  async function get(path) {
+  function pause(ms) { return new Promise(function (res) { setTimeout(res, ms); }); }
+  async function getOnce(path) {
     var r = await fetch(path, { headers: headers(), cache: 'no-store', credentials: 'same-origin' });
     var j = await r.json().catch(function () { return {}; });
     if (!r.ok) { var e = new Error(j.error || String(r.status)); e.status = r.status; e.code = j.code; throw e; }
     return j;
+  }
+  /* A hub relaying the station answers 503 "relay-pending" until the station's next poll:
+   * asked again for up to RELAY_WAIT_MS. */
+  var RELAY_WAIT_MS = 20000;
+  async function get(path) {
+    for (var waited = 0; ; waited += 1000) {
+      try { return await getOnce(path); } catch (e) {
+        if (e.code !== 'relay-pending' || waited >= RELAY_WAIT_MS || /\/recorded\//.test(path)) throw e;
+        say(t('v.relaying'));
+        await pause(1000);
+      }
+    }
   }
   function when(s) { return s ? ui.when(s) : ''; }
   function say(text, bad) {
@@ -46,10 +62,15 @@ window.ptBuyerLoads = (function () {
   /* Why the live playlist of @url is refused, in the station's words (a camera down: 503
    * with its state), or null when it answers. */
   async function liveRefusal(url) {
-    var r = await fetch(url, { headers: headers('application/vnd.apple.mpegurl'), cache: 'no-store', credentials: 'same-origin' })
-      .catch(function () { return null; });
-    if (r && r.ok) return null;
-    return r ? ((await r.json().catch(function () { return {}; })).error || String(r.status)) : t('v.unreachable');
+    for (var waited = 0; ; waited += 1000) {
+      var r = await fetch(url, { headers: headers('application/vnd.apple.mpegurl'), cache: 'no-store', credentials: 'same-origin' })
+        .catch(function () { return null; });
+      if (r && r.ok) return null;
+      var j = r ? await r.json().catch(function () { return {}; }) : {};
+      /* Through a hub: the station starts the live view at its next poll. */
+      if (r && r.status === 503 && j.code === 'relay-pending' && waited < RELAY_WAIT_MS) { await pause(1000); continue; }
+      return r ? (j.error || String(r.status)) : t('v.unreachable');
+    }
   }
   /* The live player failed: the load has left (then its recording plays), or the camera is
    * down (said in words, and nothing more is asked: no loop of retries). */
@@ -59,7 +80,7 @@ window.ptBuyerLoads = (function () {
     try { now = await get('/api/v1/buyer/loads/' + w.id + '/video'); } catch (e) { say(t('v.failed', { why: e.message }), true); return; }
     if (watching !== w) return;
     var cam = now.cameras.filter(function (c) { return c.name === w.camera; })[0];
-    if (cam && !cam.live) { open(w.id, w.camera); return; }
+    if (cam && !cam.live) { open(w.id, w.camera, w.label); return; }
     say(t('v.failed', { why: (cam && await liveRefusal(cam.live)) || t('v.unreachable') }), true);
   }
 
@@ -98,7 +119,7 @@ window.ptBuyerLoads = (function () {
    * 503 while the end of the window is still being recorded: asked again), then the MP4. */
   async function playRecorded(w, cam, part) {
     say(t('v.cutting'));
-    for (var i = 0; i < 60 && watching === w; i++) {
+    for (var i = 0; i < 150 && watching === w; i++) {
       try {
         var f = await get(part.facts);
         if (watching !== w) return;
@@ -116,16 +137,18 @@ window.ptBuyerLoads = (function () {
         return;
       } catch (e) {
         if (e.status !== 503) { say(t('v.failed', { why: e.message }), true); return; }
-        say(t('v.pending'));
+        /* The hub says how far the relay of the clip from the shed has come. */
+        say(e.code === 'relay-pending' ? e.message : t('v.pending'));
         await new Promise(function (res) { setTimeout(res, 2000); });
       }
     }
   }
 
-  /* Watch load @id on @camera (nullable: its first): live while loading, else its first part. */
-  async function open(id, camera) {
+  /* Watch load @id on @camera (nullable: its first): live while loading, else its first part.
+   * @label (nullable): how the list names it (a hub: the shed's name and its number). */
+  async function open(id, camera, label) {
     stopPlayer();
-    var w = watching = { id: id, camera: camera, video: null, facts: null };
+    var w = watching = { id: id, camera: camera, label: label || String(id), video: null, facts: null };
     renderPlayer();
     try {
       w.video = await get('/api/v1/buyer/loads/' + id + '/video');
@@ -147,6 +170,8 @@ window.ptBuyerLoads = (function () {
     playRecorded(w, cam, cam.recorded[n - 1]);
   }
 
+  /* A hub names the shed and its load's number; a station its load's number. */
+  function loadName(l) { return l.station_name ? l.station_name + ' #' + l.load : String(l.id); }
   function badge(l) {
     return l.state === 'loading' ? el('span', { class: 'live-badge', 'data-state': 'loading' }, [t('v.live')]) :
       el('span', { class: 'departed', 'data-state': 'departed' }, [t('v.departed', { when: when(l.closed) })]);
@@ -155,7 +180,7 @@ window.ptBuyerLoads = (function () {
     var w = watching, kids = [];
     var closeBtn = el('button', { type: 'button', id: 'load-video-close' }, [t('v.close')]);
     closeBtn.addEventListener('click', close);
-    var title = t('v.watching', { id: w.id }) + (w.camera ? ' · ' + t('v.camera', { cam: w.camera }) : '');
+    var title = t('v.watching', { id: w.label }) + (w.camera ? ' · ' + t('v.camera', { cam: w.camera }) : '');
     kids.push(el('h3', {}, [title, ' ', closeBtn]));
     if (w.video) {
       var win = w.video.window;
@@ -200,9 +225,11 @@ window.ptBuyerLoads = (function () {
     var tbl = list.appendChild(ui.table(['#', t('destination'), t('seal'), t('v.opened'), t('v.state'), t('v.lots'), t('v.video')], loads.map(function (l) {
       var btn = el('button', { type: 'button', class: 'watch-load', 'data-load': String(l.id) },
         [t(l.state === 'loading' ? 'v.watchLive' : 'v.watchRecorded')]);
-      btn.addEventListener('click', function () { open(l.id, null); });
-      return [String(l.id), ui.dest(l) || '–', l.seal, when(l.opened), badge(l),
-        l.lots.map(function (x) { return x.lot; }).join(', ') || '–', l.cameras.length ? btn : t('v.noCamera')];
+      btn.addEventListener('click', function () { open(l.id, null, loadName(l)); });
+      /* A hub names the station; its list cannot know the cameras (null) until the station says. */
+      return [loadName(l), ui.dest(l) || '–', l.seal || '–',
+        when(l.opened), badge(l), (l.lots || []).map(function (x) { return x.lot; }).join(', ') || '–',
+        !l.cameras || l.cameras.length ? btn : t('v.noCamera')];
     }), 'loads'));
     /* On a phone the table scrolls sideways: reachable from the keyboard too. */
     tbl.tabIndex = 0;
@@ -234,7 +261,7 @@ window.ptBuyerLoads = (function () {
     var w = watching;
     var now = w && loads && loads.filter(function (l) { return l.id === w.id; })[0];
     renderList();
-    if (w && now && now.state === 'departed' && document.getElementById('load-player').dataset.mode === 'live') open(w.id, w.camera);
+    if (w && now && now.state === 'departed' && document.getElementById('load-player').dataset.mode === 'live') open(w.id, w.camera, w.label);
   }
   async function refresh(a) {
     auth = a;

@@ -300,6 +300,27 @@
 #define PT_HUB_EVIDENCE_REFERRERS_MAX 16 /* events read to decide whether evidence is public */
 #define PT_HUB_STATUS_ALERTS_MAX      20 /* alerts per station in GET /hub/v1/status */
 
+/* The hub's video relay (station/hub/pt-hub-video.c, station/pt-video-relay.c; PROTOCOL.md
+ * "Video relay").  A station behind NAT polls; buyers' asks wait in the hub's database. */
+#define PT_HUB_VIDEO_PUT_MAX      (8 * 1024 * 1024)      /* one pushed file: an answer, a segment */
+#define PT_HUB_VIDEO_CHUNK        (1024 * 1024)          /* bytes of one clip chunk pushed */
+#define PT_HUB_VIDEO_CLIP_MAX     (1024LL * 1024 * 1024) /* a clip relayed at most, bytes */
+#define PT_HUB_VIDEO_WANT_TTL_S   15    /* an ask for an answer or live video lives this long */
+#define PT_HUB_VIDEO_CLIP_TTL_S   120   /* an ask for a clip (the page asks every 2 s) */
+#define PT_HUB_VIDEO_FRESH_S      10    /* a pushed answer is served this long */
+#define PT_HUB_VIDEO_LIVE_FRESH_S 6     /* a pushed playlist is live this long */
+#define PT_HUB_VIDEO_LIVE_KEEP_S  60    /* pushed live files and answers are kept this long */
+#define PT_HUB_VIDEO_CLIP_KEEP_S  86400 /* relayed clips are kept a day */
+#define PT_HUB_VIDEO_WANTS_MAX    32    /* asks given to one poll */
+#define PT_HUB_VIDEO_POLL_IDLE_MS 5000  /* a station's poll when nobody asks */
+#define PT_HUB_VIDEO_POLL_BUSY_MS 1000  /* ... when an answer or a clip is asked for */
+#define PT_HUB_VIDEO_POLL_LIVE_MS 500   /* ... when live video is watched */
+#define PT_HUB_VIDEO_CAP_S        3600  /* a player's capability URL lives this long */
+#define PT_HUB_VIDEO_LOADS_MAX    100   /* loads listed per page */
+#define PT_HUB_VIDEO_CHUNKS_ROUND 8     /* clip chunks a station pushes between two polls */
+#define PT_HUB_VIDEO_RETRY_MAX_MS 60000 /* a station's pause after failed polls, at most */
+#define PT_HUB_VIDEO_REQUEST_MS   20000 /* one relay request at most (and a stop's wait) */
+
 /* Recalls (station/pt-recall.c, sync/pt-sync-notice.c) */
 #define PT_RECALL_BATCHES_MAX     10000 /* lots one impact list follows, transformations included */
 #define PT_RECALL_DEPTH_MAX       16    /* repacks of repacks an impact list follows */

@@ -51,7 +51,7 @@ sync_add(int argc, char **argv)
   g_autofree char *type = NULL, *url = NULL, *secret = NULL, *bearer = NULL, *filter = NULL,
                   *ca_file = NULL, *proxy = NULL, *template = NULL, *enrol = NULL;
   int max_batch = 0;
-  gboolean from_start = FALSE;
+  gboolean from_start = FALSE, video_relay = FALSE;
   const GOptionEntry entries[] = {
       {"type", 0, 0, G_OPTION_ARG_STRING, &type, "epcis, webhook or hub (required)", "TYPE"},
       {"url", 0, 0, G_OPTION_ARG_STRING, &url,
@@ -73,6 +73,10 @@ sync_add(int argc, char **argv)
        "N"},
       {"from-start", 0, 0, G_OPTION_ARG_NONE, &from_start,
        "Also send everything recorded before (default: only what comes next)", NULL},
+      {"video-relay", 0, 0, G_OPTION_ARG_NONE, &video_relay,
+       "Hub: buyers watch the loading of their loads through the hub (the station asks the "
+       "hub what is wanted; nothing reaches the shed from outside)",
+       NULL},
       {NULL}};
   if (!pt_cli_parse(&argc, &argv, "NAME",
                     "Add a sync connector to station.ini; restart `packtrace run` to start it.",
@@ -85,8 +89,8 @@ sync_add(int argc, char **argv)
   if (strcmp(type, "epcis") != 0 && strcmp(type, "webhook") != 0 && strcmp(type, "hub") != 0)
     return pt_cli_usage("--type must be epcis, webhook or hub");
   gboolean hub = strcmp(type, "hub") == 0;
-  if (enrol && !hub)
-    return pt_cli_usage("--enrol is for --type hub");
+  if ((enrol || video_relay) && !hub)
+    return pt_cli_usage("--enrol and --video-relay are for --type hub");
   if (hub && (filter || secret || template))
     return pt_cli_usage("a hub connector takes no --filter, --secret or --template: the hub "
                         "verifies the whole station chain, and requests are signed with the "
@@ -115,6 +119,7 @@ sync_add(int argc, char **argv)
       .proxy = proxy,
       .template = template,
       .max_batch = max_batch,
+      .video_relay = video_relay,
   };
   g_autoptr(PtSyncConnector) c = pt_sync_connector_add(ini, station->dir, &spec, &error);
   if (!c)

@@ -8,6 +8,7 @@
 #include "pt-limits.h"
 #include "pt-http.h"
 #include "pt-pipeline.h"
+#include "pt-video-relay.h"
 #include "pt-recorder.h"
 #include "pt-sd-notify.h"
 #include "pt-print-queue.h"
@@ -147,6 +148,11 @@ pt_cmd_run(int argc, char **argv)
   pt_recorder_start(recorder);
   /* Cutting clips needs GStreamer; without it the windows wait for a run that has it. */
   PtEvidenceFollowup *followup = gst_error ? NULL : pt_evidence_followup_start(station);
+  /* Buyers watching loads through the hub (video_relay=true): the station asks, never listens. */
+  g_autoptr(GError) relay_error = NULL;
+  PtVideoRelay *relay = pt_video_relay_start(station, recorder, &relay_error);
+  if (relay_error)
+    g_warning("video relay off: %s", relay_error->message);
 
   g_main_loop_run(loop);
 
@@ -157,6 +163,7 @@ pt_cmd_run(int argc, char **argv)
   g_source_remove(sigint);
   g_source_remove(sigterm);
   pt_print_worker_stop(printing);
+  pt_video_relay_stop(relay);
   pt_evidence_followup_stop(followup);
   pt_notice_worker_stop(notices);
   pt_sync_stop(sync);

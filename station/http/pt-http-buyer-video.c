@@ -34,35 +34,15 @@ video_url(const PtLoadVideo *v)
   return g_strdup_printf(LOADS_URL "/%" G_GINT64_FORMAT "/video", v->load->id);
 }
 
-/* The load as a buyer sees it: no plate, driver or phone. */
+/* The load with its video's URL. */
 static json_t *
 load_json(PtStore *store, const PtLoadVideo *v, GError **error)
 {
-  const PtLoad *l = v->load;
-  g_autoptr(GPtrArray) items = pt_store_load_items(store, l->id, error);
-  if (!items)
-    return NULL;
-  json_t *lots = json_array();
-  for (guint i = 0; i < items->len; i++) {
-    const PtLoadItem *it = g_ptr_array_index(items, i);
-    json_array_append_new(lots, json_pack("{sI ss ss}", "batch_id", (json_int_t)it->batch_id, "lot",
-                                          it->lot, "gtin", it->gtin));
+  json_t *o = pt_load_video_load_json(store, v, error);
+  if (o) {
+    g_autofree char *url = video_url(v);
+    json_object_set_new(o, "video", json_string(url));
   }
-  json_t *o = json_pack("{sI ss ss so}", "id", (json_int_t)l->id, "seal", l->seal, "state",
-                        l->closed_ns ? "departed" : "loading", "lots", lots);
-  json_object_set_new(o, "destination", pt_json_string_or_null(l->destination));
-  json_object_set_new(o, "destination_gln", pt_json_string_or_null(l->destination_gln));
-  json_object_set_new(o, "bol", pt_json_string_or_null(l->bol));
-  json_object_set_new(o, "desadv", pt_json_string_or_null(l->desadv));
-  json_object_set_new(o, "po", pt_json_string_or_null(l->po));
-  json_object_set_new(o, "opened", pt_time_json(l->opened_ns));
-  json_object_set_new(o, "closed", pt_time_json(l->closed_ns));
-  json_t *cams = json_array();
-  for (guint i = 0; i < v->cameras->len; i++)
-    json_array_append_new(cams, json_string(g_ptr_array_index(v->cameras, i)));
-  json_object_set_new(o, "cameras", cams);
-  g_autofree char *url = video_url(v);
-  json_object_set_new(o, "video", json_string(url));
   return o;
 }
 
@@ -102,55 +82,36 @@ open_video(const PtHttpCall *call, GError **error)
                             error);
 }
 
-static json_t *
-window_json(gint64 from_ns, gint64 to_ns)
-{
-  json_t *o = json_object();
-  json_object_set_new(o, "from", pt_time_json(from_ns));
-  json_object_set_new(o, "to", pt_time_json(to_ns));
-  return o;
-}
-
-/* GET /api/v1/buyer/loads/{id}/video: {load, window: {from, to (null while loading),
- * margin_seconds}, cameras: [{name, live (the playlist's URL while loading, else null),
- * recorded: [{part, from, to, facts, clip}] (empty while loading), truncated}]} */
+/* GET /api/v1/buyer/loads/{id}/video: pt_load_video_json() with the URLs: the load's video,
+ * each camera's live playlist while loading (else null), each recorded part's facts and clip. */
 static enum MHD_Result
 get_video(const PtHttpCall *call)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PtLoadVideo) v = open_video(call, &error);
-  json_t *load = v ? load_json(call->store, v, &error) : NULL;
-  if (!load)
+  json_t *o = v ? pt_load_video_json(call->store, v, &error) : NULL;
+  if (!o)
     return pt_http_respond_gerror(call->c, error);
   g_autofree char *base = video_url(v);
-  json_t *window = window_json(v->from_ns, v->to_ns);
-  json_object_set_new(window, "margin_seconds", json_integer(PT_LOAD_VIDEO_MARGIN_NS / 1000000000));
-  gboolean truncated = FALSE;
-  guint parts = pt_load_video_parts(v, &truncated);
-  json_t *cams = json_array();
-  for (guint i = 0; i < v->cameras->len; i++) {
-    const char *name = g_ptr_array_index(v->cameras, i);
+  json_object_set_new(json_object_get(o, "load"), "video", json_string(base));
+  gsize i, j;
+  json_t *cam, *part;
+  json_array_foreach(json_object_get(o, "cameras"), i, cam)
+  {
     /* Camera names are [A-Za-z0-9_-] (pt-camera-config.h): nothing to escape. */
-    g_autofree char *live = g_strdup_printf("%s/%s/live/" PT_LIVE_PLAYLIST_NAME, base, name);
-    json_t *recorded = json_array();
-    for (guint p = 1; p <= parts; p++) {
-      gint64 from = 0, to = 0;
-      pt_load_video_part_window(v, p, &from, &to);
-      g_autofree char *facts = g_strdup_printf("%s/%s/recorded/%u", base, name, p);
-      g_autofree char *clip = g_strdup_printf("%s.mp4", facts);
-      json_t *part = window_json(from, to);
-      json_object_set_new(part, "part", json_integer(p));
-      json_object_set_new(part, "facts", json_string(facts));
-      json_object_set_new(part, "clip", json_string(clip));
-      json_array_append_new(recorded, part);
+    const char *name = json_string_value(json_object_get(cam, "name"));
+    json_object_set_new(cam, "live",
+                        json_is_true(json_object_get(cam, "live"))
+                            ? json_sprintf("%s/%s/live/" PT_LIVE_PLAYLIST_NAME, base, name)
+                            : json_null());
+    json_array_foreach(json_object_get(cam, "recorded"), j, part)
+    {
+      int n = (int)json_integer_value(json_object_get(part, "part"));
+      json_object_set_new(part, "facts", json_sprintf("%s/%s/recorded/%d", base, name, n));
+      json_object_set_new(part, "clip", json_sprintf("%s/%s/recorded/%d.mp4", base, name, n));
     }
-    json_array_append_new(cams, json_pack("{ss so so sb}", "name", name, "live",
-                                          v->load->closed_ns ? json_null() : json_string(live),
-                                          "recorded", recorded, "truncated", truncated));
   }
-  return pt_http_respond_json(
-      call->c, MHD_HTTP_OK,
-      json_pack("{so so so}", "load", load, "window", window, "cameras", cams), NULL);
+  return pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL);
 }
 
 /* GET .../video/{camera}/live/{file} */
@@ -210,17 +171,7 @@ get_recorded(const PtHttpCall *call)
     return pt_http_respond_file(call->c, fd, out.bytes, "video/mp4", out.sha256);
   g_autofree char *url = g_strdup_printf(LOADS_URL "/%" G_GINT64_FORMAT "/video/%s/recorded/%u.mp4",
                                          v->load->id, call->args[1], part);
-  json_t *o = window_json(out.from_ns, out.to_ns);
-  json_object_set_new(o, "part", json_integer(part));
-  json_object_set_new(o, "camera", json_string(call->args[1]));
-  json_object_set_new(o, "start", pt_time_json(out.start_ns));
-  json_object_set_new(o, "end", pt_time_json(out.end_ns));
-  json_object_set_new(o, "from_ns", json_integer(out.from_ns));
-  json_object_set_new(o, "to_ns", json_integer(out.to_ns));
-  json_object_set_new(o, "start_ns", json_integer(out.start_ns));
-  json_object_set_new(o, "end_ns", json_integer(out.end_ns));
-  json_object_set_new(o, "bytes", json_integer((json_int_t)out.bytes));
-  json_object_set_new(o, "sha256", json_string(out.sha256));
+  json_t *o = pt_load_clip_json(call->args[1], &out);
   json_object_set_new(o, "url", json_string(url));
   return pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL);
 }

@@ -8,6 +8,7 @@
 #include "pt-hub-recall.h"
 #include "pt-hub-query.h"
 #include "pt-hub-status.h"
+#include "pt-hub-video.h"
 #include "pt-hub-web.h"
 
 #include <string.h>
@@ -15,9 +16,9 @@
 /* The compressed links last: a root path of ten base64 characters is a route's before it is a
  * compressed link. */
 static const PtHubRouteTable *const tables[] = {
-    &pt_hub_web_routes,     &pt_hub_query_routes,  &pt_hub_buyer_routes,
-    &pt_hub_quality_routes, &pt_hub_status_routes, &pt_hub_ns_routes,
-    &pt_hub_notice_routes,  &pt_hub_recall_routes, &pt_hub_compressed_routes,
+    &pt_hub_web_routes,    &pt_hub_query_routes,      &pt_hub_buyer_routes,  &pt_hub_quality_routes,
+    &pt_hub_status_routes, &pt_hub_ns_routes,         &pt_hub_notice_routes, &pt_hub_recall_routes,
+    &pt_hub_video_routes,  &pt_hub_compressed_routes,
 };
 
 const PtHubRoute *

@@ -9,6 +9,7 @@
 #include "pt-hub-routes.h"
 #include "pt-hub-web.h"
 #include "pt-hub-sign.h"
+#include "pt-hub-video.h"
 #include "pt-limits.h"
 #include "pt-time.h"
 
@@ -203,7 +204,9 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
     return route->handler(&call);
   }
   gboolean evidence = g_str_has_prefix(url, EVIDENCE_PREFIX) && strcmp(method, "PUT") == 0;
-  gboolean known = evidence || route_is(url, method, "/hub/v1/enrol", "POST") ||
+  gboolean video = g_str_has_prefix(url, PT_HUB_VIDEO_FILES_PATH) && strcmp(method, "PUT") == 0;
+  gboolean known = evidence || video || route_is(url, method, "/hub/v1/enrol", "POST") ||
+                   route_is(url, method, PT_HUB_VIDEO_POLL_PATH, "POST") ||
                    route_is(url, method, "/hub/v1/events", "POST") ||
                    route_is(url, method, "/hub/v1/head", "POST") ||
                    route_is(url, method, PT_HUB_NOTICES_PATH, "POST") ||
@@ -256,6 +259,11 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
       answer = pt_hub_ingest_evidence(store, station, url + strlen(EVIDENCE_PREFIX), type,
                                       up->body->data, up->body->len, &stored, &error);
       status = stored ? MHD_HTTP_CREATED : MHD_HTTP_OK;
+    } else if (video) {
+      answer = pt_hub_video_push(store, station, url + strlen(PT_HUB_VIDEO_FILES_PATH),
+                                 up->body->data, up->body->len, &error);
+    } else if (strcmp(url, PT_HUB_VIDEO_POLL_PATH) == 0) {
+      answer = pt_hub_video_poll(store, station, &error);
     } else if (strcmp(url, "/hub/v1/events") == 0) {
       answer = pt_hub_ingest_events(store, station, req.body, req.body_len, &error);
     } else if (strcmp(url, "/hub/v1/head") == 0) {
@@ -284,7 +292,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
   Upload *up = *con_cls;
   if (!up->started) {
     up->started = TRUE;
-    up->max = g_str_has_prefix(url, EVIDENCE_PREFIX) ? PT_HUB_EVIDENCE_MAX : PT_HUB_BODY_MAX;
+    up->max = g_str_has_prefix(url, EVIDENCE_PREFIX)           ? PT_HUB_EVIDENCE_MAX
+              : g_str_has_prefix(url, PT_HUB_VIDEO_FILES_PATH) ? PT_HUB_VIDEO_PUT_MAX
+                                                               : PT_HUB_BODY_MAX;
     return MHD_YES;
   }
   if (*upload_data_size > 0) {

@@ -357,6 +357,25 @@ static const char *const migrations[] = {
     "  ack_action text,"
     "  PRIMARY KEY (station_id, notice));"
     "CREATE INDEX notices_gln ON notices (gln, received_at DESC);",
+    /* 7: the video relay (pt-hub-store-video.c): what buyers ask of a station's loads, which
+     * the station reads when it polls, and what it pushed back: the answers, live playlists
+     * and segments, and recorded clips in chunks.  Transient: pruned as each station polls. */
+    "CREATE TABLE video_wants ("
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  gln text NOT NULL,"
+    "  load_id bigint NOT NULL CHECK (load_id >= 1),"
+    "  kind text NOT NULL CHECK (kind IN ('info', 'live', 'clip')),"
+    "  camera text NOT NULL,"
+    "  part integer NOT NULL,"
+    "  asked_at timestamptz NOT NULL DEFAULT now(),"
+    "  PRIMARY KEY (station_id, gln, load_id, kind, camera, part));"
+    "CREATE TABLE video_files ("
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  name text NOT NULL,"
+    "  body bytea NOT NULL,"
+    "  stored_at timestamptz NOT NULL DEFAULT now(),"
+    "  PRIMARY KEY (station_id, name));"
+    "CREATE INDEX video_files_stored ON video_files (stored_at);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_HUB_SCHEMA_VERSION);

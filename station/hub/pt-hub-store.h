@@ -41,7 +41,10 @@
  *   key_rotations   per station, the rotation records the hub accepted, in chain order
  * Version 6 (pt-hub-store-notices.h):
  *   notices         buyers' recall and hold notices a station sent through the hub, each
- *                   with the buyer's acknowledgement */
+ *                   with the buyer's acknowledgement
+ * Version 7 (pt-hub-store-video.h):
+ *   video_wants     what buyers ask of a station's load video, until the station answers
+ *   video_files     what the station pushed: answers, live HLS files, clip chunks (transient) */
 #pragma once
 
 #include "pt-key-chain.h"
@@ -51,7 +54,7 @@
 
 G_BEGIN_DECLS
 
-#define PT_HUB_SCHEMA_VERSION 6
+#define PT_HUB_SCHEMA_VERSION 7
 
 typedef struct _PtHubStore PtHubStore;
 

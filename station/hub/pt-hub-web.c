@@ -116,6 +116,12 @@ pt_hub_web_status_token(const PtHubWeb *web)
   return web->status_token;
 }
 
+const PtKeys *
+pt_hub_web_keys(const PtHubWeb *web)
+{
+  return web->keys;
+}
+
 /* Assets ---------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -147,6 +153,11 @@ static Asset assets[] = {
     {"/static/vendor/noble-hashes/utils.js", "/packtrace/web/vendor/noble-hashes/utils.js", JS},
     {"/static/hub-status.js", "/packtrace/web/hub-status.js", JS},
     {"/hub/status", "/packtrace/web/hub-status.html", "text/html; charset=utf-8"},
+    /* The buyers' loads page (pt-hub-video.c serves the page itself, with its media policy). */
+    {"/static/buyer-i18n.js", "/packtrace/web/buyer-i18n.js", JS},
+    {"/static/buyer-loads.js", "/packtrace/web/buyer-loads.js", JS},
+    {"/static/hub-loads.js", "/packtrace/web/hub-loads.js", JS},
+    {"/static/hls.js", "/packtrace/web/hls.js", JS},
 };
 /* What a rendered page depends on besides its records: the words and the checking scripts. */
 #define I18N_ASSET      (&assets[2])

@@ -29,6 +29,7 @@
 
 #include "pt-hub-cache.h"
 #include "pt-hub-routes.h"
+#include "pt-keys.h"
 
 #include <glib.h>
 
@@ -49,6 +50,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubWeb, pt_hub_web_free)
  * must outlive @web) when it holds them, and keeps what it renders there. */
 void pt_hub_web_set_cache(PtHubWeb *web, PtHubCache *cache);
 
+/* The hub's key pair (transfer none): signs bundle heads and the video players' capabilities
+ * (pt-hub-video.h). */
+const PtKeys *pt_hub_web_keys(const PtHubWeb *web);
 /* The status API's bearer token, NULL when it is off. */
 const char *pt_hub_web_status_token(const PtHubWeb *web);
 /* Views of the page of a lot never packed, of a GTIN packed (labels that may be fake), since

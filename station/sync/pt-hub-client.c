@@ -103,9 +103,18 @@ json_t *
 pt_hub_client_call(const PtHubTarget *target, const PtKeys *keys, const char *method,
                    const char *path, json_t *body, long *status_out, GError **error)
 {
-  g_autofree char *url = pt_hub_client_url(target->url, path);
   g_autofree char *text = body ? json_dumps(body, JSON_COMPACT) : g_strdup("");
-  gsize len = strlen(text);
+  return pt_hub_client_send(target, keys, method, path, text, strlen(text),
+                            body ? "application/json" : NULL, status_out, error);
+}
+
+json_t *
+pt_hub_client_send(const PtHubTarget *target, const PtKeys *keys, const char *method,
+                   const char *path, const void *body, gsize len, const char *content_type,
+                   long *status_out, GError **error)
+{
+  g_autofree char *url = pt_hub_client_url(target->url, path);
+  const char *text = body ? body : "";
   g_auto(GStrv) signed_lines = pt_hub_client_sign(keys, method, url, text, len, pt_now_ns(), error);
   if (!signed_lines)
     return NULL;
@@ -115,8 +124,10 @@ pt_hub_client_call(const PtHubTarget *target, const PtKeys *keys, const char *me
   for (guint i = 0; signed_lines[i]; i++)
     headers = curl_slist_append(headers, signed_lines[i]);
   headers = curl_slist_append(headers, "Expect:");
-  if (body)
-    headers = curl_slist_append(headers, "Content-Type: application/json");
+  g_autofree char *type_line =
+      content_type ? g_strconcat("Content-Type: ", content_type, NULL) : NULL;
+  if (type_line)
+    headers = curl_slist_append(headers, type_line);
   g_autoptr(GString) answer = g_string_new(NULL);
   char errbuf[CURL_ERROR_SIZE] = "";
   curl_easy_setopt(e, CURLOPT_URL, url);
@@ -131,11 +142,12 @@ pt_hub_client_call(const PtHubTarget *target, const PtKeys *keys, const char *me
   curl_easy_setopt(e, CURLOPT_USERAGENT, "packtrace/" PACKTRACE_VERSION);
   if (target->ca_file)
     curl_easy_setopt(e, CURLOPT_CAINFO, target->ca_file);
-  if (strcmp(method, "POST") == 0) {
+  if (strcmp(method, "GET") != 0) {
+    /* The body in memory for POST and PUT alike: libcurl sends POSTFIELDS with the method. */
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, text);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-  } else if (strcmp(method, "GET") != 0) {
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+    if (strcmp(method, "POST") != 0)
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
   }
   CURLcode rc = curl_easy_perform(e);
   long status = 0;

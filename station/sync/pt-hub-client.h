@@ -43,6 +43,12 @@ typedef struct {
 json_t *pt_hub_client_call(const PtHubTarget *target, const PtKeys *keys, const char *method,
                            const char *path, json_t *body, long *status_out, GError **error);
 
+/* The same for any body: @body (nullable when @len is 0, borrowed) sent as it is, with
+ * Content-Type @content_type (nullable: none); a GET sends none.  Returns: (transfer full). */
+json_t *pt_hub_client_send(const PtHubTarget *target, const PtKeys *keys, const char *method,
+                           const char *path, const void *body, gsize len, const char *content_type,
+                           long *status_out, GError **error);
+
 /* POST /hub/v1/enrol {code, public_key (hex), name}: redeems a one-time code the hub's admin
  * gave.  Returns: (transfer full): the hub's answer. */
 json_t *pt_hub_client_enrol(const PtHubTarget *target, const PtKeys *keys, const char *code,

@@ -22,7 +22,8 @@ static const char *const known_keys[] = {
     "type",       "url",       "secret",       "bearer",
     "filter",     "ca_file",   "proxy",        "connect_timeout_ms",
     "timeout_ms", "max_batch", "retry_min_ms", "retry_max_ms",
-    "from_start", "template",  "gln",          NULL};
+    "from_start", "template",  "gln",          "video_relay",
+    NULL};
 
 void
 pt_sync_connector_free(PtSyncConnector *c)
@@ -281,6 +282,14 @@ parse_section(GKeyFile *kf, const char *group, const char *data_dir, GError **er
   }
   /* A hub verifies the station chain from its first event: it always gets the whole log. */
   c->from_start = c->type == PT_SYNC_HUB || g_strcmp0(from_start, "true") == 0;
+  g_autofree char *relay = get_opt(kf, group, "video_relay");
+  if (relay &&
+      ((strcmp(relay, "true") != 0 && strcmp(relay, "false") != 0) || c->type != PT_SYNC_HUB)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "[%s] video_relay is true or false, on a connector of type hub", group);
+    return NULL;
+  }
+  c->video_relay = g_strcmp0(relay, "true") == 0;
   c->gln = get_opt(kf, group, "gln");
   if (c->gln && c->type != PT_SYNC_WEBHOOK) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
@@ -372,10 +381,12 @@ pt_sync_connector_add(const char *ini_path, const char *data_dir, const PtSyncAd
   if (spec->max_batch)
     g_key_file_set_integer(kf, group, "max_batch", spec->max_batch);
   set_opt(kf, group, "from_start", spec->from_start ? "true" : "false");
+  if (spec->video_relay)
+    set_opt(kf, group, "video_relay", "true");
   g_key_file_set_comment(kf, group, NULL,
                          " Sync connector (packtrace sync add); keys: type, url, secret, bearer,\n"
                          " filter, ca_file, proxy, connect_timeout_ms, timeout_ms, max_batch,\n"
-                         " retry_min_ms, retry_max_ms, from_start, template",
+                         " retry_min_ms, retry_max_ms, from_start, template, video_relay",
                          NULL);
   g_autoptr(PtSyncConnector) c = parse_section(kf, group, data_dir, error);
   if (!c || !pt_config_edit_save(kf, ini_path, error))

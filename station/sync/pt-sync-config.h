@@ -37,11 +37,12 @@ typedef struct {
   int max_batch;
   int retry_min_ms;
   int retry_max_ms;
-  gboolean from_start; /* a connector seen for the first time starts at the outbox's beginning */
-  char *gln;           /* nullable: as written; the webhook of the buyer at these GLNs */
-  GStrv glns;          /* nullable: those GLNs (recall notices for them go here) */
-  char *template_path; /* nullable */
-  json_t *template;    /* nullable */
+  gboolean from_start;  /* a connector seen for the first time starts at the outbox's beginning */
+  char *gln;            /* nullable: as written; the webhook of the buyer at these GLNs */
+  GStrv glns;           /* nullable: those GLNs (recall notices for them go here) */
+  gboolean video_relay; /* hub only: buyers watch loads through the hub (station/pt-hub-video.h) */
+  char *template_path;  /* nullable */
+  json_t *template;     /* nullable */
 } PtSyncConnector;
 
 void pt_sync_connector_free(PtSyncConnector *c);
@@ -66,6 +67,7 @@ typedef struct {
   const char *template; /* nullable */
   int max_batch;        /* 0 = default */
   gboolean from_start;
+  gboolean video_relay; /* hub only */
 } PtSyncAddSpec;
 
 /* Adds a [sync NAME] section to @ini_path after validating it exactly as the

@@ -39,5 +39,9 @@ expect 0 "remove" "$BIN" sync remove gs1
 expect 1 "remove twice fails" "$BIN" sync remove gs1
 check "the section is gone" '! grep -q "sync gs1" "$INI" && grep -q "sync hub" "$INI"'
 expect 0 "the station still loads" "$BIN" batch list
+expect 2 "--video-relay is for a hub connector" "$BIN" sync add v --type epcis --url http://h/ --video-relay
+printf '\n[sync v]\ntype=epcis\nurl=http://127.0.0.1:9/\nvideo_relay=true\n' >>"$INI"
+expect 1 "video_relay on an EPCIS connector in station.ini is refused" "$BIN" sync list
+check "... naming the section and the key" 'grep -q "\[sync v\] video_relay is true or false, on a connector of type hub" "$T/err"'
 
 tap_finish
