@@ -3,12 +3,16 @@
 # needs BIN and HERE).  hv_setup leaves:
 #   a throwaway PostgreSQL (pg-fixture.sh), `packtrace hub serve` on it at $HUB (pid $hub),
 #   the station enrolled ($SID), `packtrace run` at $URL (pid $server) with dock1, a test
-#   camera at dock "dock1" burning each frame's UTC ms in as a QR code (1 s segments), a
+#   camera at dock "dock1" burning each frame's UTC ms in as a QR code (1 s segments) with a
+#   privacy mask ($MASK, black) over part of its picture, a
 #   [sync hub] connector with video_relay=true, batch HV1, the operator token $OPTOKEN, and the
 #   hub's buyer tokens $TOKEN_A (GLN_A) and $TOKEN_B (GLN_B); T is the scratch folder, removed
 #   at exit with both processes and the cluster.
 GLN_A=4012345000115
 GLN_B=4012345000122
+# The bottom right of the test picture (its noise), masked black; the QR code of the capture
+# time (top left) stays in view.
+MASK=260,190,60,50
 server=
 hub=
 
@@ -44,6 +48,7 @@ hv_setup() {
   sed -i 's/^demo=auto$/demo=off/; s/^min_free_bytes=.*/min_free_bytes=0/' "$PACKTRACE_DATA/station.ini"
   printf '%s\n' '' '[camera dock1]' 'role=loading' 'source=test:smpte' 'segment_seconds=1' \
     'width=320' 'height=240' 'fps=15' 'timestamp_overlay=qr' 'live_idle_seconds=3' \
+    "privacy_mask=$MASK" 'privacy_mask_style=black' \
     >>"$PACKTRACE_DATA/station.ini"
   must "$BIN" batch new --product Oranges --gtin 09506000134352 --lot HV1 --quantity 10
   OPTOKEN=$(sed -n 's/^operator_token=//p' "$PACKTRACE_DATA/station.ini")

@@ -12,7 +12,8 @@
 #   another load or missing: refused; after the load leaves: no live, the recorded part's
 #   facts once relayed (503 with progress before), the clip through the hub byte for byte the
 #   station's (its SHA-256 the station's facts name), its first frame at opening - 5 s, byte
-#   ranges (206); the station stops cleanly with the relay running.
+#   ranges (206); the camera's privacy mask on what the hub relays, live and recorded, never on
+#   the station's recording; the station stops cleanly with the relay running.
 # Skips (77) without PostgreSQL, the GStreamer elements, jq, sqlite3, curl or zbarimg.
 set -u
 HERE=$(dirname "$0")
@@ -38,6 +39,15 @@ until_answered() {
     [ "$CODE" = 503 ] && [ "$(body .code 2>/dev/null)" = relay-pending ] && [ $SECONDS -lt $end ] || break
     sleep 0.5
   done
+}
+# region_stats FILE: the mean and spread of the masked rectangle's grey levels in
+# $T/frame.png (written by stamp), as "MEAN SD".
+region_stats() {
+  IFS=, read -r mx my mw mh <<<"$MASK"
+  gst-launch-1.0 -q filesrc location="$1" ! pngdec ! videoconvert \
+    ! videocrop left="$mx" top="$my" right=$((320 - mx - mw)) bottom=$((240 - my - mh)) \
+    ! videoconvert ! video/x-raw,format=GRAY8 ! filesink location="$T/region.gray" >/dev/null 2>&1
+  python3 -c 'import sys, statistics as s; b = open(sys.argv[1], "rb").read(); print(round(s.mean(b)), round(s.pstdev(b)))' "$T/region.gray"
 }
 stamp() {
   gst-launch-1.0 -q filesrc location="$1" ! "$2" ! h264parse ! decodebin ! videoconvert \
@@ -105,6 +115,15 @@ LIVE_STAMP=$(stamp "$T/seg.ts" tsdemux)
 AGE=$(( $(date +%s%3N) - ${LIVE_STAMP:-0} ))
 check "its frame's burned-in time is within the load's window and seconds old ($AGE ms)" \
   '[ -n "$LIVE_STAMP" ] && [ "$LIVE_STAMP" -ge $((OPENED_NS / 1000000 - 5000)) ] && [ "$AGE" -lt 15000 ]'
+read -r MEAN SD <<<"$(region_stats "$T/frame.png")"
+check "the camera's privacy mask covers the live video a buyer gets through the hub (mean $MEAN, sd $SD)" \
+  '[ -n "$MEAN" ] && [ "$MEAN" -lt 24 ] && [ "$SD" -lt 8 ]'
+REC_SEG=$(sqlite3 "$PACKTRACE_DATA/station.db" "SELECT path FROM segments WHERE camera = 'dock1' AND state = 'closed' ORDER BY id DESC LIMIT 1")
+case "$REC_SEG" in /*) ;; *) REC_SEG=$PACKTRACE_DATA/$REC_SEG ;; esac
+stamp "$REC_SEG" matroskademux >/dev/null
+read -r RMEAN RSD <<<"$(region_stats "$T/frame.png")"
+check "... while the station's own recording keeps that part of the picture (sd $RSD)" \
+  '[ -n "$RSD" ] && [ "$RSD" -gt 30 ]'
 CAP=${LIVE#*cap=}
 EXP=${CAP%%.*}
 get "" "$HUB${LIVE%%\?*}?cap=$((EXP + 1)).${CAP#*.}"
@@ -146,6 +165,9 @@ check "... byte for byte the station's cut of the load" \
 FIRST=$(stamp "$T/clip.mp4" qtdemux)
 check "its first frame is at opening - 5 s (within a second, the keyframe before)" \
   '[ -n "$FIRST" ] && [ $(( FIRST - (OPENED_NS / 1000000 - 5000) )) -le 300 ] && [ $(( (OPENED_NS / 1000000 - 5000) - FIRST )) -le 1100 ]'
+read -r MEAN SD <<<"$(region_stats "$T/frame.png")"
+check "the recorded clip through the hub is masked too (mean $MEAN, sd $SD)" \
+  '[ -n "$MEAN" ] && [ "$MEAN" -lt 24 ] && [ "$SD" -lt 8 ]'
 get "" "$HUB$CLIP" -H "Range: bytes=100-1099"
 check "a byte range through the hub: 206, those 1000 bytes" \
   '[ "$CODE" = 206 ] && grep -qi "^content-range: bytes 100-1099/$BYTES" "$T/head" && [ "$(stat -c %s "$T/body")" = 1000 ] && cmp -s "$T/body" <(tail -c +101 "$T/clip.mp4" | head -c 1000)'
