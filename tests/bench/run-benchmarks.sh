@@ -19,6 +19,8 @@ run "consumer page on emulated slow networks (Chromium)" "$(dirname "$0")/bench-
   "$B/station/packtrace"
 run "/healthz under slow-client and sign-in floods" "$(dirname "$0")/bench-flood.sh" "$B/station/packtrace"
 run "live view: latency and CPU of a watched camera" "$(dirname "$0")/bench-live.sh" "$B"
+run "hub video relay: freshness and CPU against the station's own route" \
+  "$(dirname "$0")/bench-hub-video.sh" "$B"
 run "idle demo station vs bare recording" "$(dirname "$0")/bench-idle.sh" "$B/station/packtrace"
 [ -x "$B/tests/bench/bench-rtsp-serve" ] && run "capacity: 1080p RTSP cameras with no frame lost" \
   "$(dirname "$0")/bench-capacity.sh" "$B/station/packtrace" "$B/tests/bench/bench-rtsp-serve"
