@@ -35,6 +35,11 @@ static const char sql_wants[] =
     "  make_interval(secs => CASE kind WHEN 'clip' THEN $3::integer ELSE $2::integer END) "
     "  ORDER BY asked_at LIMIT $6::integer) w";
 
+static const char sql_asked[] =
+    "SELECT EXISTS (SELECT 1 FROM video_wants WHERE station_id = $1 AND kind = $2 "
+    "AND ($3::text IS NULL OR gln = $3) AND load_id = $4::bigint AND camera = $5 "
+    "AND part = $6::integer AND asked_at >= now() - make_interval(secs => $7::integer))";
+
 static const char sql_put[] =
     "INSERT INTO video_files (station_id, name, body) VALUES ($1, $2, $3::bytea) "
     "ON CONFLICT (station_id, name) DO UPDATE SET body = EXCLUDED.body, stored_at = now()";
@@ -129,6 +134,25 @@ pt_hub_store_video_wants(PtHubStore *store, const char *station_id, GError **err
   g_snprintf(max, sizeof max, "%d", PT_HUB_VIDEO_WANTS_MAX);
   const char *params[] = {station_id, ttl, clip_ttl, keep, clip_keep, max};
   return pt_hub_pq_json(store, FALSE, "read video asks", sql_wants, 6, params, error);
+}
+
+gboolean
+pt_hub_store_video_asked(PtHubStore *store, const PtHubVideoWant *want, gboolean *asked_out,
+                         GError **error)
+{
+  char load[24], part[16], life[16];
+  g_snprintf(load, sizeof load, "%" G_GINT64_FORMAT, want->load_id);
+  g_snprintf(part, sizeof part, "%d", want->part);
+  g_snprintf(life, sizeof life, "%d",
+             strcmp(want->kind, "clip") == 0 ? PT_HUB_VIDEO_CLIP_TTL_S : PT_HUB_VIDEO_WANT_TTL_S);
+  const char *params[] = {want->station_id, want->kind, want->gln, load, want->camera, part, life};
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "find a video ask", sql_asked, 7, params,
+                                 PGRES_TUPLES_OK, error);
+  if (!res)
+    return FALSE;
+  *asked_out = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+  PQclear(res);
+  return TRUE;
 }
 
 gboolean

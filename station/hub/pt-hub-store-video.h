@@ -33,6 +33,10 @@ gboolean pt_hub_store_video_want(PtHubStore *store, const PtHubVideoWant *want, 
  * past its life.  Returns: (transfer full): a JSON array. */
 json_t *pt_hub_store_video_wants(PtHubStore *store, const char *station_id, GError **error);
 
+/* Whether @want is asked now (within its life); @want->gln NULL: by any buyer. */
+gboolean pt_hub_store_video_asked(PtHubStore *store, const PtHubVideoWant *want,
+                                  gboolean *asked_out, GError **error);
+
 /* Stores (replaces) file @name of @station_id. */
 gboolean pt_hub_store_video_put(PtHubStore *store, const char *station_id, const char *name,
                                 const void *data, gsize len, GError **error);

@@ -75,6 +75,22 @@ clip_facts_pushed(PtHubStore *store, const PtHubStation *station, const char *na
   return pt_hub_store_video_drop(store, station->id, prefix, error);
 }
 
+/* The ask @name answers (a name of push_forms), into @want (its strings point into @parts). */
+static void
+push_want(const char *station_id, GStrv parts, PtHubVideoWant *want)
+{
+  *want = (PtHubVideoWant){.station_id = station_id, .kind = parts[0], .camera = ""};
+  if (strcmp(parts[0], "info") == 0) {
+    want->gln = strcmp(parts[1], "all") == 0 ? "" : parts[1];
+    want->load_id = g_ascii_strtoll(parts[2], NULL, 10);
+    return;
+  }
+  want->load_id = g_ascii_strtoll(parts[1], NULL, 10);
+  want->camera = parts[2];
+  if (strcmp(parts[0], "clip") == 0)
+    want->part = (int)g_ascii_strtoll(parts[3], NULL, 10);
+}
+
 json_t *
 pt_hub_video_push(PtHubStore *store, const PtHubStation *station, const char *name,
                   const void *data, gsize len, GError **error)
@@ -84,6 +100,26 @@ pt_hub_video_push(PtHubStore *store, const PtHubStation *station, const char *na
     known = g_regex_match_simple(push_forms[i], name, G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT);
   if (!known) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "no video file is named %s", name);
+    return NULL;
+  }
+  /* Only what a buyer asks for is kept: a station cannot fill the hub with files nobody
+   * wants, and a clip is at most PT_HUB_VIDEO_CLIP_MAX in whole chunks. */
+  g_auto(GStrv) parts = g_strsplit(name, "/", 6);
+  PtHubVideoWant want;
+  push_want(station->id, parts, &want);
+  const char *chunk = strcmp(parts[0], "clip") == 0 && parts[4][0] == 'c' ? parts[4] + 1 : NULL;
+  if ((chunk && g_ascii_strtoll(chunk, NULL, 10) >= PT_HUB_VIDEO_CLIP_MAX / PT_HUB_VIDEO_CHUNK) ||
+      (chunk && len > PT_HUB_VIDEO_CHUNK)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE,
+                "a clip is at most %d chunks of at most %d bytes",
+                (int)(PT_HUB_VIDEO_CLIP_MAX / PT_HUB_VIDEO_CHUNK), PT_HUB_VIDEO_CHUNK);
+    return NULL;
+  }
+  gboolean asked = FALSE;
+  if (!pt_hub_store_video_asked(store, &want, &asked, error))
+    return NULL;
+  if (!asked) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "nobody asks for %s now", name);
     return NULL;
   }
   if (g_str_has_prefix(name, "clip/") && g_str_has_suffix(name, "/facts") &&

@@ -17,6 +17,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-store.h"
+#include "pt-limits.h"
 #include "pt-time.h"
 #include "pt-trace.h"
 
@@ -548,6 +549,77 @@ test_evidence(void)
   json_decref(a);
 }
 
+/* The video relay's pushes (PROTOCOL.md, "Video relay"): kept only when a buyer asks. */
+static void
+test_video_push(void)
+{
+  long status = 0;
+  const char seg[] = "#EXTM3U\n#EXT-X-TARGETDURATION:1\nseg00000.ts\n";
+  const char *live = "/hub/v1/video/files/live/1/dock1/index.m3u8";
+  json_t *a =
+      request("PUT", live, seg, strlen(seg), fx.keys_a, 0, "application/x-mpegurl", &status);
+  g_assert_cmpint(status, ==, 409);
+  g_assert_nonnull(strstr(json_string_value(json_object_get(a, "error")), "nobody asks"));
+  json_decref(a);
+  a = request("PUT", "/hub/v1/video/files/live/1/dock.1/seg1.ts", seg, strlen(seg), fx.keys_a, 0,
+              NULL, &status);
+  g_assert_cmpint(status, ==, 400);
+  json_decref(a);
+  a = request("PUT", "/hub/v1/video/files/other/1", seg, strlen(seg), fx.keys_a, 0, NULL, &status);
+  g_assert_cmpint(status, ==, 400);
+  json_decref(a);
+  /* A buyer asks for station A's load 1 on dock1. */
+  g_autofree char *id_a = pt_keys_station_id(fx.keys_a->anchor_key);
+  g_autofree char *ask =
+      g_strdup_printf("INSERT INTO video_wants (station_id, gln, load_id, kind, camera, part) "
+                      "VALUES ('%s', '4012345000115', 1, 'live', 'dock1', 0), "
+                      "('%s', '4012345000115', 1, 'clip', 'dock1', 1) RETURNING 'x'",
+                      id_a, id_a);
+  g_autofree char *asked = sql_value(ask);
+  a = request("PUT", live, seg, strlen(seg), fx.keys_a, 0, "application/x-mpegurl", &status);
+  g_assert_cmpint(status, ==, 200);
+  g_assert_cmpstr(json_string_value(json_object_get(a, "stored")), ==, "live/1/dock1/index.m3u8");
+  json_decref(a);
+  /* Station B is not asked for anything: the same name of its own is refused. */
+  a = request("PUT", live, seg, strlen(seg), fx.keys_b, 0, "application/x-mpegurl", &status);
+  g_assert_cmpint(status, ==, 409);
+  json_decref(a);
+  /* A clip is at most PT_HUB_VIDEO_CLIP_MAX in whole chunks. */
+  g_autofree char *past = g_strdup_printf("/hub/v1/video/files/clip/1/dock1/1/c%d",
+                                          (int)(PT_HUB_VIDEO_CLIP_MAX / PT_HUB_VIDEO_CHUNK));
+  a = request("PUT", past, seg, strlen(seg), fx.keys_a, 0, "video/mp4", &status);
+  g_assert_cmpint(status, ==, 413);
+  json_decref(a);
+  a = request("PUT", "/hub/v1/video/files/clip/1/dock1/2/c0", seg, strlen(seg), fx.keys_a, 0,
+              "video/mp4", &status);
+  g_assert_cmpint(status, ==, 409);
+  json_decref(a);
+  a = request("PUT", "/hub/v1/video/files/clip/1/dock1/1/c0", seg, strlen(seg), fx.keys_a, 0,
+              "video/mp4", &status);
+  g_assert_cmpint(status, ==, 200);
+  json_decref(a);
+  g_autofree char *kept = sql_value("SELECT string_agg(name, ',' ORDER BY name) FROM video_files");
+  g_assert_cmpstr(kept, ==, "clip/1/dock1/1/c0,live/1/dock1/index.m3u8");
+  /* The station's poll: both asks, live first to be watched soon (0.5 s). */
+  a = request("POST", "/hub/v1/video/poll", "{}", 2, fx.keys_a, 0, "application/json", &status);
+  g_assert_cmpint(status, ==, 200);
+  g_assert_cmpint(json_array_size(json_object_get(a, "wants")), ==, 2);
+  g_assert_cmpint(json_integer_value(json_object_get(a, "next_ms")), ==, PT_HUB_VIDEO_POLL_LIVE_MS);
+  json_t *w;
+  gsize i;
+  json_array_foreach(json_object_get(a, "wants"), i, w)
+  {
+    if (strcmp(json_string_value(json_object_get(w, "kind")), "clip") == 0)
+      g_assert_cmpint(json_integer_value(json_object_get(w, "have")), ==, 1);
+  }
+  json_decref(a);
+  a = request("POST", "/hub/v1/video/poll", "{}", 2, fx.keys_b, 0, "application/json", &status);
+  g_assert_cmpint(status, ==, 200);
+  g_assert_cmpint(json_array_size(json_object_get(a, "wants")), ==, 0);
+  g_assert_cmpint(json_integer_value(json_object_get(a, "next_ms")), ==, PT_HUB_VIDEO_POLL_IDLE_MS);
+  json_decref(a);
+}
+
 static json_t *
 post_head(gint64 seq, const char *hash, long *status)
 {
@@ -663,6 +735,7 @@ main(int argc, char **argv)
   g_test_add_func("/hub-ingest/forgeries", test_forgeries);
   g_test_add_func("/hub-ingest/evidence", test_evidence);
   g_test_add_func("/hub-ingest/heads", test_heads);
+  g_test_add_func("/hub-ingest/video-push", test_video_push);
   g_test_add_func("/hub-ingest/postgres-restart", test_postgres_restart);
   g_test_add_func("/hub-ingest/revoked", test_revoked);
   int rc = g_test_run();
