@@ -136,7 +136,8 @@ window.ptBuyerLoads = (function () {
         v.play().catch(function () { v.controls = true; });
         return;
       } catch (e) {
-        if (e.status !== 503) { say(t('v.failed', { why: e.message }), true); return; }
+        /* A shed's station offline, or relaying no video, says so: nothing to wait for. */
+        if (e.status !== 503 || e.code === 'station-offline' || e.code === 'relay-off') { say(t('v.failed', { why: e.message }), true); return; }
         /* The hub says how far the relay of the clip from the shed has come. */
         say(e.code === 'relay-pending' ? e.message : t('v.pending'));
         await new Promise(function (res) { setTimeout(res, 2000); });

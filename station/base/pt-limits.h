@@ -320,6 +320,7 @@
 #define PT_HUB_VIDEO_CHUNKS_ROUND 8     /* clip chunks a station pushes between two polls */
 #define PT_HUB_VIDEO_RETRY_MAX_MS 60000 /* a station's pause after failed polls, at most */
 #define PT_HUB_VIDEO_REQUEST_MS   20000 /* one relay request at most (and a stop's wait) */
+#define PT_HUB_VIDEO_OFFLINE_S    30    /* a station not polled this long is said to be offline */
 
 /* Recalls (station/pt-recall.c, sync/pt-sync-notice.c) */
 #define PT_RECALL_BATCHES_MAX     10000 /* lots one impact list follows, transformations included */

@@ -40,6 +40,12 @@ static const char sql_asked[] =
     "AND ($3::text IS NULL OR gln = $3) AND load_id = $4::bigint AND camera = $5 "
     "AND part = $6::integer AND asked_at >= now() - make_interval(secs => $7::integer))";
 
+static const char sql_polled[] =
+    "UPDATE stations SET video_polled_at = now(), last_heard = now() WHERE id = $1";
+
+static const char sql_poll_age[] =
+    "SELECT floor(extract(epoch FROM now() - video_polled_at)) FROM stations WHERE id = $1";
+
 static const char sql_put[] =
     "INSERT INTO video_files (station_id, name, body) VALUES ($1, $2, $3::bytea) "
     "ON CONFLICT (station_id, name) DO UPDATE SET body = EXCLUDED.body, stored_at = now()";
@@ -134,6 +140,27 @@ pt_hub_store_video_wants(PtHubStore *store, const char *station_id, GError **err
   g_snprintf(max, sizeof max, "%d", PT_HUB_VIDEO_WANTS_MAX);
   const char *params[] = {station_id, ttl, clip_ttl, keep, clip_keep, max};
   return pt_hub_pq_json(store, FALSE, "read video asks", sql_wants, 6, params, error);
+}
+
+gboolean
+pt_hub_store_video_polled(PtHubStore *store, const char *station_id, GError **error)
+{
+  const char *params[] = {station_id};
+  return pt_hub_pq_command(store, "note a video poll", sql_polled, 1, params, error);
+}
+
+gboolean
+pt_hub_store_video_poll_age(PtHubStore *store, const char *station_id, gint64 *age_s_out,
+                            GError **error)
+{
+  const char *params[] = {station_id};
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "read a station's last video poll", sql_poll_age, 1,
+                                 params, PGRES_TUPLES_OK, error);
+  if (!res)
+    return FALSE;
+  *age_s_out = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? pt_hub_pq_int(res, 0, 0) : -1;
+  PQclear(res);
+  return TRUE;
 }
 
 gboolean

@@ -6,7 +6,8 @@
  *   info/{gln|all}/{load}             the station's answer for that viewer (JSON)
  *   live/{load}/{camera}/{file}       a live playlist or segment
  *   clip/{load}/{camera}/{part}/facts the clip's facts (JSON), then its chunks .../c{k}
- * Both tables are transient: each poll of a station prunes its old asks and files. */
+ * Both tables are transient: each poll of a station prunes its old asks and files, and notes
+ * its time in stations.video_polled_at. */
 #pragma once
 
 #include "pt-hub-store.h"
@@ -32,6 +33,12 @@ gboolean pt_hub_store_video_want(PtHubStore *store, const PtHubVideoWant *want, 
  * {kind, gln, load, camera, part, have} (have: a clip's chunks held), after pruning what is
  * past its life.  Returns: (transfer full): a JSON array. */
 json_t *pt_hub_store_video_wants(PtHubStore *store, const char *station_id, GError **error);
+
+/* Notes that @station_id polled now (its last_heard too). */
+gboolean pt_hub_store_video_polled(PtHubStore *store, const char *station_id, GError **error);
+/* Seconds since @station_id last polled, -1 when it never did (its station does not relay). */
+gboolean pt_hub_store_video_poll_age(PtHubStore *store, const char *station_id, gint64 *age_s_out,
+                                     GError **error);
 
 /* Whether @want is asked now (within its life); @want->gln NULL: by any buyer. */
 gboolean pt_hub_store_video_asked(PtHubStore *store, const PtHubVideoWant *want,

@@ -375,7 +375,8 @@ static const char *const migrations[] = {
     "  body bytea NOT NULL,"
     "  stored_at timestamptz NOT NULL DEFAULT now(),"
     "  PRIMARY KEY (station_id, name));"
-    "CREATE INDEX video_files_stored ON video_files (stored_at);",
+    "CREATE INDEX video_files_stored ON video_files (stored_at);"
+    "ALTER TABLE stations ADD COLUMN video_polled_at timestamptz;",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_HUB_SCHEMA_VERSION);

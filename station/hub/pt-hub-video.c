@@ -26,6 +26,8 @@
 json_t *
 pt_hub_video_poll(PtHubStore *store, const PtHubStation *station, GError **error)
 {
+  if (!pt_hub_store_video_polled(store, station->id, error))
+    return NULL;
   json_t *wants = pt_hub_store_video_wants(store, station->id, error);
   if (!wants)
     return NULL;
@@ -271,6 +273,36 @@ reply_pending(PtHubReply *reply, const char *message, double progress)
   pt_hub_reply_header(reply, "Retry-After", "1");
 }
 
+/* A file the station has not pushed: 503 relay-pending while it polls (the page asks again);
+ * 503 station-offline when it has not polled for PT_HUB_VIDEO_OFFLINE_S, relay-off when it
+ * never did (the page stops asking and says why). */
+static void
+reply_not_yet(const PtHubCall *call, const char *station_id, PtHubReply *reply, const char *message,
+              double progress)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 age = 0;
+  if (!pt_hub_store_video_poll_age(call->store, station_id, &age, &error)) {
+    pt_hub_reply_error(reply, pt_hub_reply_status_of(error), error->message);
+    return;
+  }
+  if (age >= 0 && age < PT_HUB_VIDEO_OFFLINE_S) {
+    reply_pending(reply, message, progress);
+    return;
+  }
+  g_autofree char *why =
+      age < 0 ? g_strdup("this shed's station does not relay video to the hub (its hub "
+                         "connector has no video_relay=true)")
+              : g_strdup_printf(
+                    "the shed's station has not been in touch with the hub for %" G_GINT64_FORMAT
+                    " min: its video comes when it is back online",
+                    MAX(age / 60, 1));
+  pt_hub_reply_json(
+      reply, 503,
+      json_pack("{ss ss}", "error", why, "code", age < 0 ? "relay-off" : "station-offline"));
+  pt_hub_reply_header(reply, "Retry-After", "60");
+}
+
 static gboolean
 want(const PtHubCall *call, const VideoPath *p, const char *kind, int part, PtHubReply *reply)
 {
@@ -302,7 +334,8 @@ station_answer(const PtHubCall *call, const VideoPath *p, PtHubReply *reply)
       pt_hub_store_video_get(call->store, p->station, name, PT_HUB_VIDEO_FRESH_S, &error);
   if (!bytes) {
     if (g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
-      reply_pending(reply, "asking the shed's station; it answers within seconds when online", -1);
+      reply_not_yet(call, p->station, reply, "asking the shed's station; it answers within seconds",
+                    -1);
     else
       pt_hub_reply_error(reply, pt_hub_reply_status_of(error), error->message);
     return NULL;
@@ -438,7 +471,7 @@ video_live(const PtHubCall *call, GPtrArray *args, VideoPath *p, PtHubReply *rep
       playlist ? PT_HUB_VIDEO_LIVE_FRESH_S : PT_HUB_VIDEO_LIVE_KEEP_S, &error);
   if (!bytes) {
     if (g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
-      reply_pending(reply,
+      reply_not_yet(call, p->station, reply,
                     playlist ? "the shed's station is starting the live view" : error->message, -1);
     else
       pt_hub_reply_error(reply, pt_hub_reply_status_of(error), error->message);
@@ -590,7 +623,7 @@ video_recorded(const PtHubCall *call, GPtrArray *args, VideoPath *p, gboolean *c
   g_autoptr(GBytes) bytes = pt_hub_store_video_get(call->store, p->station, name, 0, &error);
   if (!bytes) {
     if (g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
-      reply_pending(reply, "the shed's station is cutting the clip", 0);
+      reply_not_yet(call, p->station, reply, "the shed's station is cutting the clip", 0);
     else
       pt_hub_reply_error(reply, pt_hub_reply_status_of(error), error->message);
     return NULL;
@@ -625,7 +658,7 @@ video_recorded(const PtHubCall *call, GPtrArray *args, VideoPath *p, gboolean *c
     g_autofree char *msg =
         g_strdup_printf("relaying the clip from the shed: %.1f of %.1f MB",
                         MIN(have * (double)PT_HUB_VIDEO_CHUNK, (double)size) / 1e6, size / 1e6);
-    reply_pending(reply, msg, chunks ? (double)have / (double)chunks : 0);
+    reply_not_yet(call, p->station, reply, msg, chunks ? (double)have / (double)chunks : 0);
     json_decref(facts);
     return NULL;
   }

@@ -13,7 +13,8 @@
 #   facts once relayed (503 with progress before), the clip through the hub byte for byte the
 #   station's (its SHA-256 the station's facts name), its first frame at opening - 5 s, byte
 #   ranges (206); the camera's privacy mask on what the hub relays, live and recorded, never on
-#   the station's recording; the station stops cleanly with the relay running.
+#   the station's recording; the station stops cleanly with the relay running; a station
+#   silent for long, or never relaying, is said so at once (no endless "pending").
 # Skips (77) without PostgreSQL, the GStreamer elements, jq, sqlite3, curl or zbarimg.
 set -u
 HERE=$(dirname "$0")
@@ -180,4 +181,12 @@ kill "$server"
 wait "$server" 2>/dev/null
 server=
 check "the station stops cleanly with the relay" 'grep -q "station stopped" "$T/run.out"'
+pg_psql -c "UPDATE stations SET video_polled_at = now() - interval '10 min'" >/dev/null
+get "$TOKEN_A" "$LOADS/$SID-7/video"
+check "a station silent for 10 min: 503 station-offline, said in words, no endless wait" \
+  '[ "$CODE" = 503 ] && [ "$(body .code)" = station-offline ] && grep -q "for 10 min" "$T/body" && grep -qi "^retry-after: 60" "$T/head"'
+pg_psql -c "UPDATE stations SET video_polled_at = NULL" >/dev/null
+get "$TOKEN_A" "$LOADS/$SID-7/video"
+check "a station that never polled: 503 relay-off, naming video_relay" \
+  '[ "$CODE" = 503 ] && [ "$(body .code)" = relay-off ] && grep -q "video_relay=true" "$T/body"'
 tap_finish
