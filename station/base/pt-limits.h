@@ -36,6 +36,11 @@
 #define PT_BUNDLE_MAX         (512 * 1024 * 1024)
 #define PT_VERIFY_THREADS_MAX 8 /* signature checks run on up to this many cores */
 
+/* SQLite page cache of each connection (PRAGMA cache_size, filled only as pages are read).
+ * SQLite's 2 MB default held too little of the indexes an append touches: a burst of appends
+ * read pages back from the kernel for each event. */
+#define PT_STORE_CACHE_KB (32 * 1024)
+
 /* Config file */
 #define PT_CONFIG_MAX (1024 * 1024)
 

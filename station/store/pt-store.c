@@ -8,6 +8,7 @@
 #include "pt-store.h"
 
 #include "pt-error.h"
+#include "pt-limits.h"
 #include "pt-store-private.h"
 
 #include <glib/gstdio.h>
@@ -361,12 +362,28 @@ static const char *const migrations[] = {
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
 
+/* The log's heads as this connection's write transaction left them.  Inside BEGIN IMMEDIATE no
+ * other connection can append, so what this one read or inserted stays the head until the
+ * transaction ends: a burst of appends reads each head once, not twice per event.  Valid only
+ * while @open is set and SQLite still holds the transaction (an I/O error or a full disk can
+ * roll it back on its own); emptied at every begin, commit and rollback. */
+typedef struct {
+  gboolean open; /* pt_store_begin() succeeded and no commit or rollback since */
+  gboolean station_known;
+  gboolean has_station; /* the log has an event */
+  gint64 last_seq;
+  gint64 last_record_time_ns;
+  guint8 station_hash[PT_HASH_LEN];
+  GHashTable *batches; /* batch id (gint64 *) -> its last event's hash (guint8[32]) */
+} HeadsCache;
+
 struct _PtStore {
   sqlite3 *db;
   char *path;
   int busy_timeout_ms;
   sqlite3_stmt *stmts[N_STMTS];
   GHashTable *topic_stmts; /* SQL text (static, by address) -> sqlite3_stmt *, see below */
+  HeadsCache heads;
 };
 
 gboolean
@@ -550,10 +567,11 @@ pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **e
   }
   sqlite3_extended_result_codes(store->db, 1);
   sqlite3_busy_timeout(store->db, busy_timeout_ms);
-  if (!exec_sql(store,
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                "PRAGMA foreign_keys = ON;",
-                error))
+  g_autofree char *pragmas =
+      g_strdup_printf("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d;",
+                      PT_STORE_CACHE_KB);
+  if (!exec_sql(store, pragmas, error))
     return NULL;
   /* journal_mode can silently stay "delete" (read-only directory): check it took. */
   sqlite3_stmt *s = NULL;
@@ -658,6 +676,8 @@ pt_store_close(PtStore *store)
     sqlite3_finalize(store->stmts[i]);
   if (store->topic_stmts)
     g_hash_table_destroy(store->topic_stmts);
+  if (store->heads.batches)
+    g_hash_table_destroy(store->heads.batches);
   sqlite3_close_v2(store->db);
   g_free(store->path);
   g_free(store);
@@ -669,15 +689,37 @@ pt_store_schema_version(PtStore *store)
   return read_user_version(store);
 }
 
+static void
+heads_forget(PtStore *store)
+{
+  HeadsCache *h = &store->heads;
+  h->open = FALSE;
+  h->station_known = FALSE;
+  if (h->batches)
+    g_hash_table_remove_all(h->batches);
+}
+
+/* TRUE while the heads this connection knows are the log's (see HeadsCache). */
+static gboolean
+heads_usable(PtStore *store)
+{
+  return store->heads.open && !sqlite3_get_autocommit(store->db);
+}
+
 gboolean
 pt_store_begin(PtStore *store, GError **error)
 {
-  return exec_simple(store, STMT_BEGIN, error);
+  heads_forget(store);
+  if (!exec_simple(store, STMT_BEGIN, error))
+    return FALSE;
+  store->heads.open = TRUE;
+  return TRUE;
 }
 
 gboolean
 pt_store_commit(PtStore *store, GError **error)
 {
+  heads_forget(store);
   if (exec_simple(store, STMT_COMMIT, error))
     return TRUE;
   pt_store_rollback(store);
@@ -687,6 +729,7 @@ pt_store_commit(PtStore *store, GError **error)
 void
 pt_store_rollback(PtStore *store)
 {
+  heads_forget(store);
   if (!sqlite3_get_autocommit(store->db))
     exec_simple(store, STMT_ROLLBACK, NULL);
 }
@@ -904,39 +947,94 @@ pt_store_lot_counter_max(PtStore *store, const char *prefix, int *max_out, GErro
   return TRUE;
 }
 
-gboolean
-pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError **error)
+static gboolean
+read_station_head(PtStore *store, GError **error)
 {
+  HeadsCache *h = &store->heads;
   sqlite3_stmt *s = stmt(store, STMT_HEAD_STATION, error);
   if (!s)
     return FALSE;
   int rc = sqlite3_step(s);
-  heads->has_prev_station = rc == SQLITE_ROW;
-  heads->seq = 1;
+  h->has_station = rc == SQLITE_ROW;
+  h->last_seq = 0;
+  h->last_record_time_ns = 0;
   if (rc == SQLITE_ROW) {
-    heads->seq = sqlite3_column_int64(s, 0) + 1;
     if (sqlite3_column_bytes(s, 1) != PT_HASH_LEN) {
       sqlite3_reset(s);
       return pt_store_set_sqlite_error(store, SQLITE_CORRUPT, "read chain head", error);
     }
-    memcpy(heads->prev_station_hash, sqlite3_column_blob(s, 1), PT_HASH_LEN);
-    heads->record_time_ns = sqlite3_column_int64(s, 2);
+    h->last_seq = sqlite3_column_int64(s, 0);
+    memcpy(h->station_hash, sqlite3_column_blob(s, 1), PT_HASH_LEN);
+    h->last_record_time_ns = sqlite3_column_int64(s, 2);
   }
   sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "read chain head", error);
+  h->station_known = TRUE;
+  return TRUE;
+}
 
-  s = stmt(store, STMT_HEAD_BATCH, error);
+/* *@present is FALSE when @batch_id has no event yet. */
+static gboolean
+read_batch_head(PtStore *store, gint64 batch_id, guint8 *hash, gboolean *present, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_HEAD_BATCH, error);
   if (!s)
     return FALSE;
   sqlite3_bind_int64(s, 1, batch_id);
-  rc = sqlite3_step(s);
-  heads->has_prev_batch = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW)
-    memcpy(heads->prev_batch_hash, sqlite3_column_blob(s, 0), PT_HASH_LEN);
+  int rc = sqlite3_step(s);
+  *present = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW) {
+    if (sqlite3_column_bytes(s, 0) != PT_HASH_LEN) {
+      sqlite3_reset(s);
+      return pt_store_set_sqlite_error(store, SQLITE_CORRUPT, "read batch chain head", error);
+    }
+    memcpy(hash, sqlite3_column_blob(s, 0), PT_HASH_LEN);
+  }
   sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "read batch chain head", error);
+  return TRUE;
+}
+
+static void
+heads_note_batch(PtStore *store, gint64 batch_id, const guint8 *hash)
+{
+  HeadsCache *h = &store->heads;
+  if (!h->batches)
+    h->batches = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  g_hash_table_replace(h->batches, g_memdup2(&batch_id, sizeof batch_id),
+                       g_memdup2(hash, PT_HASH_LEN));
+}
+
+gboolean
+pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError **error)
+{
+  HeadsCache *h = &store->heads;
+  gboolean usable = heads_usable(store);
+  if (!usable)
+    heads_forget(store);
+  if (!h->station_known && !read_station_head(store, error))
+    return FALSE;
+  heads->has_prev_station = h->has_station;
+  heads->seq = h->last_seq + 1;
+  heads->record_time_ns = h->last_record_time_ns;
+  if (h->has_station)
+    memcpy(heads->prev_station_hash, h->station_hash, PT_HASH_LEN);
+
+  const guint8 *known = h->batches ? g_hash_table_lookup(h->batches, &batch_id) : NULL;
+  if (known) {
+    heads->has_prev_batch = TRUE;
+    memcpy(heads->prev_batch_hash, known, PT_HASH_LEN);
+  } else if (!read_batch_head(store, batch_id, heads->prev_batch_hash, &heads->has_prev_batch,
+                              error)) {
+    return FALSE;
+  } else if (heads->has_prev_batch && usable) {
+    heads_note_batch(store, batch_id, heads->prev_batch_hash);
+  }
+  /* Outside a write transaction another connection may append at any time. */
+  if (!usable)
+    h->station_known = FALSE;
   return TRUE;
 }
 
@@ -967,6 +1065,18 @@ pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "insert event", error);
+  /* The row is the log's head now, for as long as this transaction holds (see HeadsCache). */
+  if (heads_usable(store)) {
+    HeadsCache *h = &store->heads;
+    h->station_known = TRUE;
+    h->has_station = TRUE;
+    h->last_seq = r->seq;
+    h->last_record_time_ns = r->record_time_ns;
+    memcpy(h->station_hash, r->hash, PT_HASH_LEN);
+    heads_note_batch(store, r->batch_id, r->hash);
+  } else {
+    heads_forget(store);
+  }
   return TRUE;
 }
 

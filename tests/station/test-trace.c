@@ -2,9 +2,11 @@
  * verify it, and every way of tampering that verify and audit must catch. */
 #include "pt-bundle.h"
 #include "pt-canon.h"
+#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-event-hash.h"
 #include "pt-test-station.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 
 #include <sqlite3.h>
@@ -378,6 +380,73 @@ test_audit_intact_and_events_append_only(void)
   pt_audit_report_clear(&r);
 }
 
+static void
+append_one(PtTestStation *ts, PtStore *store, PtBatch *b, PtEventRow *out)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 t = pt_now_ns();
+  json_t *ev = pt_epcis_event_new(ts->station->config, b, "inspecting", t, 0, NULL);
+  g_assert_true(pt_trace_append(store, ts->station->keys, b->id, "inspecting", t, ev, out, &error));
+  g_assert_no_error(error);
+  json_decref(ev);
+}
+
+/* The heads a write transaction keeps in memory (pt_store_chain_heads()) never outlive it: a
+ * rolled-back burst leaves no trace in the next one, another connection's appends are seen
+ * at its next transaction, and a burst over several batches chains each to its own. */
+static void
+test_heads_across_transactions(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 1);
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) other = pt_station_store(ts->station, &error);
+  g_assert_no_error(error);
+
+  PtEventRow before = {0}, row = {0};
+  g_assert_true(pt_store_chain_heads(ts->store, a->id, &before, &error));
+  g_assert_cmpint(before.seq, ==, 4);
+
+  /* Rolled back: the next transaction starts from the log as it was. */
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (int i = 0; i < 3; i++)
+    append_one(ts, ts->store, i % 2 ? b : a, NULL);
+  pt_store_rollback(ts->store);
+  g_assert_true(pt_store_begin(ts->store, &error));
+  append_one(ts, ts->store, a, &row);
+  g_assert_cmpint(row.seq, ==, 4);
+  g_assert_true(row.has_prev_batch);
+  g_assert_cmpmem(row.prev_batch_hash, PT_HASH_LEN, before.prev_batch_hash, PT_HASH_LEN);
+  g_assert_cmpmem(row.prev_station_hash, PT_HASH_LEN, before.prev_station_hash, PT_HASH_LEN);
+  pt_event_row_clear(&row);
+  g_assert_true(pt_store_commit(ts->store, &error));
+
+  /* Another connection appends; this one's next transaction chains onto it. */
+  g_assert_true(pt_store_begin(other, &error));
+  append_one(ts, other, b, &row);
+  g_assert_true(pt_store_commit(other, &error));
+  g_assert_true(pt_store_begin(ts->store, &error));
+  PtEventRow next = {0};
+  append_one(ts, ts->store, b, &next);
+  g_assert_cmpint(next.seq, ==, row.seq + 1);
+  g_assert_cmpmem(next.prev_station_hash, PT_HASH_LEN, row.hash, PT_HASH_LEN);
+  g_assert_cmpmem(next.prev_batch_hash, PT_HASH_LEN, row.hash, PT_HASH_LEN);
+  pt_event_row_clear(&next);
+  pt_event_row_clear(&row);
+  /* Interleaved batches in one transaction, then appends outside any transaction. */
+  for (int i = 0; i < 6; i++)
+    append_one(ts, ts->store, i % 2 ? b : a, NULL);
+  g_assert_true(pt_store_commit(ts->store, &error));
+  append_one(ts, other, a, NULL);
+  append_one(ts, ts->store, b, NULL);
+
+  PtAuditReport r = audit(ts);
+  g_assert_cmpint(r.n_events, ==, 14);
+  g_assert_cmpuint(r.n_breaks, ==, 0);
+  pt_audit_report_clear(&r);
+}
+
 /* Each case tampers with the database behind the store's back (dropping the
  * append-only triggers first, as someone with the file could) and expects audit
  * to name the event. */
@@ -490,5 +559,6 @@ main(int argc, char **argv)
   g_test_add_func("/trace/audit-tampered", test_audit_catches_tampering);
   g_test_add_func("/trace/audit-rehashed", test_audit_rehashed_record);
   g_test_add_func("/trace/append-only", test_appends_refused_in_sql);
+  g_test_add_func("/trace/heads-across-transactions", test_heads_across_transactions);
   return g_test_run();
 }
