@@ -1,7 +1,8 @@
 /* pt-trace.c: appending signed events to the chained log, reading a batch's documents out
  * of it, and auditing it.
- * The append is the station's hottest write path: one canonical dump, one SHA-256,
- * one signature and one INSERT per event. */
+ * The append is the station's hottest write path: one canonical dump, one Event Hash ID,
+ * one SHA-256, one signature and two INSERTs (event and outbox) per event; the record is
+ * parsed again only when it holds a real number (reads_back_as_is()). */
 #include "pt-trace.h"
 
 #include "pt-batch-signed.h"
@@ -51,6 +52,41 @@ reads_back(const json_t *stored, const PtEventRow *row, GError **error)
               "the event holds a number that does not read back exactly (an integral value "
               "beyond 2^53); not signed");
   return FALSE;
+}
+
+/* TRUE when @v, already written canonically, reads back as the very same tree, so that its
+ * Event Hash ID may be taken from @v without parsing the record again: it holds no real
+ * number (-0.0 and 5.0 are written "0" and "5" and read back as integers; a real may be
+ * written past 2^53) and every string and member name is UTF-8 without NUL (the reader
+ * refuses both).  Integers within 2^53, true, false and null write and read back exactly;
+ * member order does not matter to the Event Hash ID, which sorts.  The canonical writer has
+ * bounded the depth already. */
+static gboolean
+reads_back_as_is(const json_t *v)
+{
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: {
+    const char *key;
+    json_t *member;
+    json_object_foreach((json_t *)v, key, member)
+    {
+      if (!g_utf8_validate(key, -1, NULL) || !reads_back_as_is(member))
+        return FALSE;
+    }
+    return TRUE;
+  }
+  case JSON_ARRAY:
+    for (gsize i = 0; i < json_array_size(v); i++)
+      if (!reads_back_as_is(json_array_get(v, i)))
+        return FALSE;
+    return TRUE;
+  case JSON_STRING:
+    return g_utf8_validate_len(json_string_value(v), json_string_length(v), NULL);
+  case JSON_REAL:
+    return FALSE;
+  default:
+    return TRUE;
+  }
 }
 
 /* Signed times are only as good as the clock: one that went back (a dead RTC battery, a
@@ -128,7 +164,10 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
 
   row.body = pt_canon_dump(event, &row.body_len, error);
   gboolean ok = row.body != NULL;
-  if (ok) {
+  if (ok && reads_back_as_is(event)) {
+    row.hash_id = pt_event_hash_id(event, NULL, error);
+    ok = row.hash_id != NULL;
+  } else if (ok) {
     /* From the record as every reader will parse it, not from @event: a real -0.0 or 5.0
      * is written "0" or "5", which reads back as an integer with another Event Hash ID. */
     json_t *stored = pt_json_parse(row.body, row.body_len, NULL);

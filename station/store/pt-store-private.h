@@ -292,6 +292,47 @@ gboolean pt_store_step_done(PtStore *store, sqlite3_stmt *s, const char *what, G
 gboolean pt_store_step_int64(PtStore *store, sqlite3_stmt *s, const char *what, gint64 *out,
                              GError **error);
 
+/* Migration 21 -> 22, kept next to the statements that use it (pt-store-sync.c).  An event's
+ * outbox row is found by its id and its event seq, both integers that grow with the log, and
+ * never by its key: the UNIQUE index on the keys (random eventIDs) cost each append a random
+ * page of a large index, read and written.  Only the random keys of batch changes are held
+ * unique now; an event's key is its eventID (an errorDeclaration's with a suffix), one per
+ * signed event since pt_trace_append() makes the IDs and pt_batch_declare_error() declares an
+ * event once.  SQLite cannot drop a column's UNIQUE, so the table is rebuilt; the deliveries
+ * that name its rows move to a new table first, whose reference the rename carries over. */
+#define PT_STORE_OUTBOX_KEYS_MIGRATION                                                             \
+  "CREATE TABLE outbox_new ("                                                                      \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  batch_id INTEGER NOT NULL REFERENCES batches (id),"                                           \
+  "  kind TEXT NOT NULL CHECK (kind IN ('event', 'batch')),"                                       \
+  "  event_seq INTEGER REFERENCES events (seq),"                                                   \
+  "  key TEXT NOT NULL,"                                                                           \
+  "  status TEXT, reason TEXT,"                                                                    \
+  "  created_ns INTEGER NOT NULL,"                                                                 \
+  "  CHECK ((kind = 'event') = (event_seq IS NOT NULL)));"                                         \
+  "INSERT INTO outbox_new (id, batch_id, kind, event_seq, key, status, reason, created_ns)"        \
+  "  SELECT id, batch_id, kind, event_seq, key, status, reason, created_ns FROM outbox"            \
+  "  ORDER BY id;"                                                                                 \
+  "CREATE TABLE sync_deliveries_new ("                                                             \
+  "  connector TEXT NOT NULL REFERENCES sync_connectors (name) ON DELETE CASCADE,"                 \
+  "  outbox_id INTEGER NOT NULL REFERENCES outbox_new (id),"                                       \
+  "  batch_id INTEGER NOT NULL,"                                                                   \
+  "  state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'failed', 'quarantined')),"        \
+  "  attempts INTEGER NOT NULL DEFAULT 0,"                                                         \
+  "  solo INTEGER NOT NULL DEFAULT 0,"                                                             \
+  "  next_ns INTEGER NOT NULL DEFAULT 0,"                                                          \
+  "  created_ns INTEGER NOT NULL,"                                                                 \
+  "  http_status INTEGER, last_error TEXT,"                                                        \
+  "  PRIMARY KEY (connector, outbox_id)) WITHOUT ROWID;"                                           \
+  "INSERT INTO sync_deliveries_new SELECT connector, outbox_id, batch_id, state, attempts, solo,"  \
+  "  next_ns, created_ns, http_status, last_error FROM sync_deliveries;"                           \
+  "DROP TABLE sync_deliveries;"                                                                    \
+  "DROP TABLE outbox;"                                                                             \
+  "ALTER TABLE outbox_new RENAME TO outbox;"                                                       \
+  "ALTER TABLE sync_deliveries_new RENAME TO sync_deliveries;"                                     \
+  "CREATE INDEX sync_deliveries_state ON sync_deliveries (connector, state, next_ns, batch_id);"   \
+  "CREATE UNIQUE INDEX outbox_batch_keys ON outbox (key) WHERE kind = 'batch';"
+
 /* How the outbox tells an errorDeclaration record from the event it corrects. */
 #define PT_STORE_DECLARATION_MARK       "\"errorDeclaration\":"
 #define PT_STORE_DECLARATION_KEY_SUFFIX "#errorDeclaration"

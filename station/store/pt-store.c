@@ -358,6 +358,9 @@ static const char *const migrations[] = {
     /* 20 -> 21: how much of a loose lot each load carried: a lot split over two trucks was
      * counted whole on each.  NULL on the rows before: the whole lot (pt-load.c). */
     "ALTER TABLE load_batches ADD COLUMN quantity REAL;",
+    /* 21 -> 22: outbox rows of events no longer in a unique index of their random keys
+     * (pt-store-sync.c) */
+    PT_STORE_OUTBOX_KEYS_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

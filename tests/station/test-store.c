@@ -6,6 +6,7 @@
 #include "pt-json.h"
 #include "pt-store.h"
 #include "pt-store-print.h"
+#include "pt-store-sync.h"
 #include "pt-test-station.h"
 #include "pt-trace.h"
 
@@ -29,6 +30,21 @@ raw_exec_int(const char *path, const char *sql)
   g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
   g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
   int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+/* Returns: (transfer full): the first column of the first row of @sql. */
+static char *
+raw_exec_text(const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+  char *v = g_strdup((const char *)sqlite3_column_text(s, 0));
   sqlite3_finalize(s);
   sqlite3_close(db);
   return v;
@@ -302,6 +318,88 @@ test_version14_fills_hash_ids(void)
   g_assert_error(error, PT_ERROR, PT_ERROR_INVALID);
 }
 
+/* The outbox as schema 21 had it: every key, an event's too, in a UNIQUE index. */
+#define OUTBOX_SCHEMA_21                                                                           \
+  "DROP INDEX outbox_batch_keys;"                                                                  \
+  "CREATE TABLE outbox_old (id INTEGER PRIMARY KEY,"                                               \
+  "  batch_id INTEGER NOT NULL REFERENCES batches (id),"                                           \
+  "  kind TEXT NOT NULL CHECK (kind IN ('event', 'batch')),"                                       \
+  "  event_seq INTEGER REFERENCES events (seq), key TEXT NOT NULL UNIQUE,"                         \
+  "  status TEXT, reason TEXT, created_ns INTEGER NOT NULL,"                                       \
+  "  CHECK ((kind = 'event') = (event_seq IS NOT NULL)));"                                         \
+  "INSERT INTO outbox_old SELECT * FROM outbox; DROP TABLE outbox;"                                \
+  "ALTER TABLE outbox_old RENAME TO outbox;"
+
+static void
+test_version21_outbox_keys(void)
+{
+  /* Schema 22 keeps only batch changes' keys unique: the outbox and the deliveries that name
+   * its rows come through whole, the deliveries still refer to the outbox, and new events and
+   * changes queue as before. */
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 2);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(pt_store_begin(ts->store, &error) &&
+                pt_store_outbox_add_batch(ts->store, b->id, "held", "mould", &error) &&
+                pt_store_commit(ts->store, &error));
+  g_assert_no_error(error);
+  const char *path = ts->station->db_path;
+  pt_test_sql(ts, OUTBOX_SCHEMA_21
+              "INSERT INTO sync_connectors (name, cursor) VALUES ('platform', 4);"
+              "INSERT INTO sync_deliveries (connector, outbox_id, batch_id, state, attempts,"
+              "  created_ns, http_status, last_error) VALUES"
+              "  ('platform', 2, 1, 'pending', 0, 5, NULL, NULL),"
+              "  ('platform', 3, 1, 'failed', 3, 6, 422, 'refused');"
+              "PRAGMA user_version = 21");
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE "
+                                     "name = 'sqlite_autoindex_outbox_1'"),
+                  ==, 1);
+  static const char rows[] = "SELECT group_concat(id || kind || coalesce(event_seq, '') || key || "
+                             "coalesce(status, '') || created_ns, ',') FROM outbox";
+  g_autofree char *before = raw_exec_text(path, rows);
+
+  g_autoptr(PtStore) store = pt_station_store(ts->station, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(pt_store_schema_version(store), ==, PT_STORE_SCHEMA_VERSION);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM outbox"), ==, 4);
+  g_autofree char *after = raw_exec_text(path, rows);
+  g_assert_cmpstr(after, ==, before);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE "
+                                     "name = 'sqlite_autoindex_outbox_1'"),
+                  ==, 0);
+  g_assert_cmpint(raw_exec_int(path,
+                               "SELECT count(*) FROM sync_deliveries WHERE "
+                               "(outbox_id = 2 AND state = 'pending') OR (outbox_id = 3 "
+                               "AND state = 'failed' AND attempts = 3 AND http_status = 422)"),
+                  ==, 2);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM pragma_foreign_key_list("
+                                     "'sync_deliveries') WHERE \"from\" = 'outbox_id' AND "
+                                     "\"table\" = 'outbox'"),
+                  ==, 1);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                     "('sync_deliveries_state', 'outbox_batch_keys')"),
+                  ==, 2);
+
+  /* New events and changes queue; a batch change's key is still unique. */
+  PtEventSpec ev = {.step = "inspecting", .disposition = "conformant"};
+  g_assert_true(pt_batch_add_event(ts->station, store, b, &ev, NULL, &error));
+  g_assert_no_error(error);
+  g_assert_true(pt_store_begin(store, &error) &&
+                pt_store_outbox_add_batch(store, b->id, "active", NULL, &error) &&
+                pt_store_commit(store, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM outbox"), ==, 6);
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db,
+                               "INSERT INTO outbox (batch_id, kind, key, created_ns) "
+                               "SELECT batch_id, 'batch', key, 1 FROM outbox WHERE kind = 'batch'",
+                               NULL, NULL, NULL),
+                  ==, SQLITE_CONSTRAINT);
+  sqlite3_close(db);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -315,5 +413,6 @@ main(int argc, char **argv)
   g_test_add_func("/store/v2-gains-print-jobs", test_version2_gains_print_jobs);
   g_test_add_func("/store/v14-fills-hash-ids", test_version14_fills_hash_ids);
   g_test_add_func("/store/v17-print-jobs-cancel", test_version17_print_jobs_cancel);
+  g_test_add_func("/store/v21-outbox-keys", test_version21_outbox_keys);
   return g_test_run();
 }
