@@ -16,6 +16,7 @@
 #include "pt-key-chain.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-sha256.h"
 #include "pt-store-event-hash.h"
 #include "pt-store-keys.h"
 #include "pt-store-signed.h"
@@ -177,7 +178,7 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
     ok = row.hash_id != NULL;
   }
   if (ok) {
-    crypto_hash_sha256(row.hash, (const guint8 *)row.body, row.body_len);
+    pt_sha256(row.hash, row.body, row.body_len);
     pt_keys_sign(keys, row.hash, row.signature);
     /* Same transaction: an event is never recorded without being queued for sync. */
     ok = pt_store_event_insert(store, &row, error) && pt_store_outbox_add_event(store, &row, error);
@@ -280,7 +281,7 @@ audit_row(const PtEventRow *row, gpointer user_data, GError **error)
 
   /* The chain goes on from the record as it is: the next event names this body's hash. */
   guint8 hash[PT_HASH_LEN];
-  crypto_hash_sha256(hash, (const guint8 *)row->body, row->body_len);
+  pt_sha256(hash, row->body, row->body_len);
   guint8 *copy = g_memdup2(hash, PT_HASH_LEN);
   gint64 *key = g_memdup2(&row->batch_id, sizeof row->batch_id);
   if (!g_hash_table_contains(st->batch_heads, key))

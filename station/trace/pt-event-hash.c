@@ -6,6 +6,7 @@
 
 #include "pt-error.h"
 #include "pt-limits.h"
+#include "pt-sha256.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -1089,7 +1090,7 @@ pt_event_hash_id(const json_t *event, const json_t *document, GError **error)
   if (!pre)
     return NULL;
   guint8 digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, (const guint8 *)pre, strlen(pre));
+  pt_sha256(digest, pre, strlen(pre));
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return g_strconcat(PT_EVENT_HASH_PREFIX, hex, PT_EVENT_HASH_SUFFIX, NULL);
