@@ -333,6 +333,16 @@ gboolean pt_store_step_int64(PtStore *store, sqlite3_stmt *s, const char *what, 
   "CREATE INDEX sync_deliveries_state ON sync_deliveries (connector, state, next_ns, batch_id);"   \
   "CREATE UNIQUE INDEX outbox_batch_keys ON outbox (key) WHERE kind = 'batch';"
 
+/* Also in migration 21 -> 22 (pt-store-event-hash.c): Event Hash IDs are looked up by 12 hex
+ * digits of their digest (48 bits after "ni:///sha-256;"; the full ID is compared after), an index
+ * a fifth the size of one on the whole 89-character ID, which a station's page cache holds at
+ * millions of events: each append inserts a random key into it.  The events still without an ID are
+ * found by a partial index that is empty once they are filled. */
+#define PT_STORE_HASH_KEY_MIGRATION                                                                \
+  "DROP INDEX events_by_hash_id;"                                                                  \
+  "CREATE INDEX events_by_hash_key ON events (substr(hash_id, 15, 12));"                           \
+  "CREATE INDEX events_without_hash_id ON events (seq) WHERE hash_id IS NULL;"
+
 /* How the outbox tells an errorDeclaration record from the event it corrects. */
 #define PT_STORE_DECLARATION_MARK       "\"errorDeclaration\":"
 #define PT_STORE_DECLARATION_KEY_SUFFIX "#errorDeclaration"

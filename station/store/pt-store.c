@@ -359,8 +359,8 @@ static const char *const migrations[] = {
      * counted whole on each.  NULL on the rows before: the whole lot (pt-load.c). */
     "ALTER TABLE load_batches ADD COLUMN quantity REAL;",
     /* 21 -> 22: outbox rows of events no longer in a unique index of their random keys
-     * (pt-store-sync.c) */
-    PT_STORE_OUTBOX_KEYS_MIGRATION,
+     * (pt-store-sync.c), Event Hash IDs indexed by a short key (pt-store-event-hash.c) */
+    PT_STORE_OUTBOX_KEYS_MIGRATION PT_STORE_HASH_KEY_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
@@ -572,8 +572,9 @@ pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **e
   sqlite3_busy_timeout(store->db, busy_timeout_ms);
   g_autofree char *pragmas =
       g_strdup_printf("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d;",
-                      PT_STORE_CACHE_KB);
+                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; "
+                      "PRAGMA wal_autocheckpoint = %d;",
+                      PT_STORE_CACHE_KB, PT_STORE_WAL_CHECKPOINT_PAGES);
   if (!exec_sql(store, pragmas, error))
     return NULL;
   /* journal_mode can silently stay "delete" (read-only directory): check it took. */

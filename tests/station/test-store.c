@@ -158,8 +158,11 @@ test_lot_generation(void)
   g_assert_error(error, PT_ERROR, PT_ERROR_CONFLICT);
 }
 
-/* What schemas 20 and 19 added, dropped to make a database of an earlier schema. */
-#define UNDO_SCHEMAS_19_21                                                                         \
+/* What schemas 19 to 22 changed, undone to make a database of an earlier schema (the
+ * outbox keeps schema 22's shape, which the migrations take as they took schema 21's). */
+#define UNDO_SCHEMAS_19_22                                                                         \
+  "DROP INDEX events_by_hash_key; DROP INDEX events_without_hash_id; "                             \
+  "CREATE INDEX events_by_hash_id ON events (hash_id); "                                           \
   "ALTER TABLE load_batches DROP COLUMN quantity; "                                                \
   "DROP TABLE recall_notices; DROP TABLE recalls; "                                                \
   "DROP TABLE pallet_cases; DROP TABLE pallets; DROP TABLE sscc_serials; "                         \
@@ -172,7 +175,7 @@ test_version2_gains_print_jobs(void)
    * gains the print queue and the outbox. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
-  pt_test_sql(ts, UNDO_SCHEMAS_19_21
+  pt_test_sql(ts, UNDO_SCHEMAS_19_22
               "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
               "DROP TABLE hub_sync; "
               "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
@@ -208,7 +211,7 @@ test_version17_print_jobs_cancel(void)
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
   g_autofree char *old = g_strdup_printf(
-      UNDO_SCHEMAS_19_21
+      UNDO_SCHEMAS_19_22
       "DROP TABLE print_jobs;"
       "CREATE TABLE print_jobs (id INTEGER PRIMARY KEY,"
       "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
@@ -273,7 +276,7 @@ test_version14_fills_hash_ids(void)
    * their signed bodies, and a filled one cannot be changed. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 2);
-  pt_test_sql(ts, UNDO_SCHEMAS_19_21
+  pt_test_sql(ts, UNDO_SCHEMAS_19_22
               "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
               "DROP TABLE hub_sync; "
               "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
@@ -318,7 +321,8 @@ test_version14_fills_hash_ids(void)
   g_assert_error(error, PT_ERROR, PT_ERROR_INVALID);
 }
 
-/* The outbox as schema 21 had it: every key, an event's too, in a UNIQUE index. */
+/* The outbox as schema 21 had it (every key, an event's too, in a UNIQUE index), and its index
+ * of whole Event Hash IDs. */
 #define OUTBOX_SCHEMA_21                                                                           \
   "DROP INDEX outbox_batch_keys;"                                                                  \
   "CREATE TABLE outbox_old (id INTEGER PRIMARY KEY,"                                               \
@@ -328,7 +332,9 @@ test_version14_fills_hash_ids(void)
   "  status TEXT, reason TEXT, created_ns INTEGER NOT NULL,"                                       \
   "  CHECK ((kind = 'event') = (event_seq IS NOT NULL)));"                                         \
   "INSERT INTO outbox_old SELECT * FROM outbox; DROP TABLE outbox;"                                \
-  "ALTER TABLE outbox_old RENAME TO outbox;"
+  "ALTER TABLE outbox_old RENAME TO outbox;"                                                       \
+  "DROP INDEX events_by_hash_key; DROP INDEX events_without_hash_id;"                              \
+  "CREATE INDEX events_by_hash_id ON events (hash_id);"
 
 static void
 test_version21_outbox_keys(void)
@@ -378,8 +384,12 @@ test_version21_outbox_keys(void)
                   ==, 1);
   g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
   g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN "
-                                     "('sync_deliveries_state', 'outbox_batch_keys')"),
-                  ==, 2);
+                                     "('sync_deliveries_state', 'outbox_batch_keys', "
+                                     "'events_by_hash_key', 'events_without_hash_id')"),
+                  ==, 4);
+  g_assert_cmpint(
+      raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_by_hash_id'"), ==,
+      0);
 
   /* New events and changes queue; a batch change's key is still unique. */
   PtEventSpec ev = {.step = "inspecting", .disposition = "conformant"};
