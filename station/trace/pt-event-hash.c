@@ -444,6 +444,23 @@ parse_int(const char *s, int n)
   return v;
 }
 
+/* TRUE when @t is already what canon_time() makes of it, "YYYY-MM-DDTHH:MM:SS.mmmZ" of a real
+ * instant, as every record the station signs has it: the common case skips GDateTime. */
+static gboolean
+time_is_canonical(const char *t)
+{
+  static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+  if (strlen(t) != sizeof shape - 1)
+    return FALSE;
+  for (gsize i = 0; i < sizeof shape - 1; i++)
+    if (shape[i] == 'd' ? !g_ascii_isdigit(t[i]) : t[i] != shape[i])
+      return FALSE;
+  int y = parse_int(t, 4), mo = parse_int(t + 5, 2), d = parse_int(t + 8, 2);
+  /* Years below 1000 are left to GDateTime, whose %Y would not write four digits. */
+  return y >= 1000 && mo >= 1 && mo <= 12 && d >= 1 && g_date_valid_dmy(d, mo, y) &&
+         parse_int(t + 11, 2) < 24 && parse_int(t + 14, 2) < 60 && parse_int(t + 17, 2) < 60;
+}
+
 /* An ISO 8601 timestamp in UTC at millisecond precision; sub-millisecond digits round half
  * to even (".1415" -> ".142"); without an offset the time is taken as UTC.  Anything else is
  * returned as it is. */
@@ -451,6 +468,8 @@ static char *
 canon_time(const char *raw)
 {
   g_autofree char *t = g_strstrip(g_strdup(raw));
+  if (time_is_canonical(t))
+    return g_steal_pointer(&t);
   int y = parse_int(t, 4), mo = -1, d = -1, h = -1, mi = -1, s = -1;
   if (strlen(t) >= 19 && t[4] == '-' && t[7] == '-' && (t[10] == 'T' || t[10] == ' ') &&
       t[13] == ':' && t[16] == ':') {
