@@ -355,11 +355,34 @@ dl_key_valid(const char *ai, const char *value)
   return TRUE;
 }
 
+/* TRUE when @uri is a lot's or a product's link as the station writes its classes, already
+ * canonical: https://id.gs1.org/01/ and 14 digits, then nothing or /10/ and a non-empty lot
+ * (no further segment, query or fragment).  dl_uri_normalise() gives it back unchanged. */
+static gboolean
+dl_is_canonical_class(const char *uri)
+{
+  static const char head[] = "https://id.gs1.org/01/";
+  if (strncmp(uri, head, sizeof head - 1) != 0)
+    return FALSE;
+  const char *p = uri + sizeof head - 1;
+  for (int i = 0; i < 14; i++, p++)
+    if (!g_ascii_isdigit(*p))
+      return FALSE;
+  if (*p == '\0')
+    return TRUE;
+  if (strncmp(p, "/10/", 4) != 0)
+    return FALSE;
+  p += 4;
+  return *p && p[strcspn(p, "/?#")] == '\0';
+}
+
 /* A GS1 Digital Link on any domain as the canonical id.gs1.org link: numeric AIs, no query,
  * no CPV, and only the finest key level (a serial drops the lot). */
 static char *
 dl_uri_normalise(const char *uri)
 {
+  if (dl_is_canonical_class(uri))
+    return g_strdup(uri);
   const char *rest = NULL;
   if (g_str_has_prefix(uri, "https://"))
     rest = uri + 8;
