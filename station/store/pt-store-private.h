@@ -280,9 +280,14 @@ char *pt_store_column_dup(sqlite3_stmt *s, int i);
  * the escape character '\\' escaped (for "LIKE ? ESCAPE '\\'"), or NULL for NULL. */
 char *pt_store_like_contains(const char *text);
 /* Steps a statement that returns no rows and resets it. */
-/* Steps @s (stolen, finalized here), a SELECT of the events columns in pt-store.c's order, and
- * calls @fn with each row (its strings borrowed from the statement for the call); @what names
- * the read in an error. */
+/* A statement for a walk over rows that may run inside another walk of the same @sql (a
+ * callback that reads the store): the connection's prepared one when it is not in the middle
+ * of a walk, else a private one.  Hand it to pt_store_events_each(), which gives it back.
+ * @sql is static text, known by its address as with pt_store_stmt(). */
+sqlite3_stmt *pt_store_walk_stmt(PtStore *store, const char *sql, GError **error);
+/* Steps @s (stolen: a statement of pt_store_walk_stmt() or one prepared for the call, finalized
+ * here), a SELECT of the events columns in pt-store.c's order, and calls @fn with each row (its
+ * strings borrowed from the statement for the call); @what names the read in an error. */
 gboolean pt_store_events_each(PtStore *store, sqlite3_stmt *s, PtEventFunc fn, gpointer user_data,
                               const char *what, GError **error);
 

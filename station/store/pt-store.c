@@ -386,6 +386,7 @@ struct _PtStore {
   int busy_timeout_ms;
   sqlite3_stmt *stmts[N_STMTS];
   GHashTable *topic_stmts; /* SQL text (static, by address) -> sqlite3_stmt *, see below */
+  GHashTable *cached;      /* the statements of topic_stmts, as a set */
   HeadsCache heads;
 };
 
@@ -459,7 +460,34 @@ pt_store_stmt(PtStore *store, const char *sql, GError **error)
     return NULL;
   }
   g_hash_table_insert(store->topic_stmts, (gpointer)sql, s);
+  g_hash_table_add(store->cached, s);
   return s;
+}
+
+sqlite3_stmt *
+pt_store_walk_stmt(PtStore *store, const char *sql, GError **error)
+{
+  sqlite3_stmt *s = g_hash_table_lookup(store->topic_stmts, sql);
+  if (!s || !sqlite3_stmt_busy(s))
+    return pt_store_stmt(store, sql, error);
+  s = NULL;
+  int rc = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
+  if (rc != SQLITE_OK) {
+    pt_store_set_sqlite_error(store, rc, "prepare", error);
+    return NULL;
+  }
+  return s;
+}
+
+static void
+walk_release(PtStore *store, sqlite3_stmt *s)
+{
+  if (g_hash_table_contains(store->cached, s)) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+  } else {
+    sqlite3_finalize(s);
+  }
 }
 
 sqlite3 *
@@ -561,6 +589,7 @@ pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **e
   store->path = g_strdup(path);
   store->busy_timeout_ms = busy_timeout_ms;
   store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
+  store->cached = g_hash_table_new(g_direct_hash, g_direct_equal);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
   if (rc != SQLITE_OK) {
@@ -620,6 +649,7 @@ pt_store_open_readonly(const char *path, GError **error)
   store->path = g_strdup(path);
   store->busy_timeout_ms = 5000;
   store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
+  store->cached = g_hash_table_new(g_direct_hash, g_direct_equal);
   GStatBuf st;
   if (g_stat(path, &st) != 0) {
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "database %s is missing", path);
@@ -678,6 +708,8 @@ pt_store_close(PtStore *store)
     return;
   for (int i = 0; i < N_STMTS; i++)
     sqlite3_finalize(store->stmts[i]);
+  if (store->cached)
+    g_hash_table_destroy(store->cached);
   if (store->topic_stmts)
     g_hash_table_destroy(store->topic_stmts);
   if (store->heads.batches)
@@ -1122,7 +1154,7 @@ pt_store_events_each(PtStore *store, sqlite3_stmt *s, PtEventFunc fn, gpointer u
   }
   if (ok && rc != SQLITE_DONE)
     ok = pt_store_set_sqlite_error(store, rc, what, error);
-  sqlite3_finalize(s);
+  walk_release(store, s);
   return ok;
 }
 
@@ -1130,13 +1162,12 @@ gboolean
 pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointer user_data,
                         GError **error)
 {
-  /* A foreach may run inside another (audit inside export); use a private
-   * statement so the cached ones stay free. */
-  sqlite3_stmt *s = NULL;
-  const char *sql = stmt_sql[batch_id ? STMT_EVENTS_BATCH : STMT_EVENTS_ALL];
-  int rc = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
-  if (rc != SQLITE_OK)
-    return pt_store_set_sqlite_error(store, rc, "prepare", error);
+  /* A foreach may run inside another (audit inside export): the inner one gets a private
+   * statement (pt_store_walk_stmt()). */
+  sqlite3_stmt *s =
+      pt_store_walk_stmt(store, stmt_sql[batch_id ? STMT_EVENTS_BATCH : STMT_EVENTS_ALL], error);
+  if (!s)
+    return FALSE;
   if (batch_id)
     sqlite3_bind_int64(s, 1, batch_id);
   return pt_store_events_each(store, s, fn, user_data, "read events", error);

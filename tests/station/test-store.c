@@ -6,6 +6,7 @@
 #include "pt-json.h"
 #include "pt-store.h"
 #include "pt-store-print.h"
+#include "pt-store-signed.h"
 #include "pt-store-sync.h"
 #include "pt-test-station.h"
 #include "pt-trace.h"
@@ -410,6 +411,56 @@ test_version21_outbox_keys(void)
   sqlite3_close(db);
 }
 
+typedef struct {
+  PtStore *store;
+  gint64 batch_id;
+  int outer, inner;
+  GString *order;
+} Walk;
+
+static gboolean
+count_inner(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  Walk *w = user_data;
+  w->inner++;
+  return TRUE;
+}
+
+static gboolean
+walk_nested(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  Walk *w = user_data;
+  w->outer++;
+  g_string_append_printf(w->order, "%" G_GINT64_FORMAT " ", row->seq);
+  /* The same walk inside the walk: the outer one's statement must not be reset under it. */
+  return pt_store_events_foreach(w->store, w->batch_id, count_inner, w, error) &&
+         pt_store_batch_fact_events(w->store, w->batch_id, count_inner, w, error);
+}
+
+/* Walks reuse the connection's statements, and one inside another of the same SQL gets its own:
+ * each sees every row, in order, and the walks after them still work. */
+static void
+test_nested_walks(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 3);
+  g_autoptr(GError) error = NULL;
+  for (int round = 0; round < 3; round++) {
+    Walk w = {.store = ts->store, .batch_id = b->id, .order = g_string_new(NULL)};
+    g_assert_true(pt_store_events_foreach(ts->store, b->id, walk_nested, &w, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(w.outer, ==, 4);
+    /* Four events each time, and the batch's one signed fact (its commissioning). */
+    g_assert_cmpint(w.inner, ==, 4 * (4 + 1));
+    g_assert_cmpstr(w.order->str, ==, "1 2 3 4 ");
+    g_string_free(w.order, TRUE);
+    Walk facts = {.store = ts->store, .batch_id = b->id, .order = g_string_new(NULL)};
+    g_assert_true(pt_store_batch_fact_events(ts->store, b->id, walk_nested, &facts, &error));
+    g_assert_cmpint(facts.outer, ==, 1);
+    g_string_free(facts.order, TRUE);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -424,5 +475,6 @@ main(int argc, char **argv)
   g_test_add_func("/store/v14-fills-hash-ids", test_version14_fills_hash_ids);
   g_test_add_func("/store/v17-print-jobs-cancel", test_version17_print_jobs_cancel);
   g_test_add_func("/store/v21-outbox-keys", test_version21_outbox_keys);
+  g_test_add_func("/store/nested-walks", test_nested_walks);
   return g_test_run();
 }
