@@ -393,7 +393,17 @@ dl_uri_normalise(const char *uri)
   const char *path = strchr(rest, '/');
   if (!path)
     return NULL;
-  g_autofree char *clean = g_strndup(path + 1, strcspn(path + 1, "?#"));
+  /* A key's value is a segment that starts with four digits: without "/dddd" in the path (a
+   * vocabulary URI such as a bizStep's) there is nothing to normalise. */
+  gsize path_len = strcspn(path + 1, "?#");
+  gboolean has_key_value = FALSE;
+  for (gsize i = 0; i + 4 < path_len && !has_key_value; i++)
+    has_key_value = path[1 + i] == '/' && g_ascii_isdigit(path[2 + i]) &&
+                    g_ascii_isdigit(path[3 + i]) && g_ascii_isdigit(path[4 + i]) &&
+                    g_ascii_isdigit(path[5 + i]);
+  if (!has_key_value)
+    return NULL;
+  g_autofree char *clean = g_strndup(path + 1, path_len);
   g_auto(GStrv) seg = g_strsplit(clean, "/", -1);
   guint n = g_strv_length(seg);
   while (n > 0 && !*seg[n - 1])

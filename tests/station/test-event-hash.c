@@ -307,6 +307,10 @@ test_canonical_class_links(void)
       "01/09506000134352/22/2A/10/L",
       "gtin/09506000134352/lot/L",
       "01/0950600013435X/10/L",
+      "cbv/BizStep-shipping",
+      "01/123/10/L",
+      "414/9520123456788",
+      "x/01/09506000134352",
   };
   for (gsize i = 0; i < G_N_ELEMENTS(tails); i++) {
     g_autofree char *canon = g_strconcat("https://id.gs1.org/", tails[i], NULL);
