@@ -447,6 +447,27 @@ test_heads_across_transactions(void)
   pt_audit_report_clear(&r);
 }
 
+/* Every record's recordTime is written by pt_time_format(): against GDateTime's own format
+ * (the oracle) over the whole range of nanoseconds in a gint64 (1677 to 2262), before 1970
+ * and around it, at whole seconds and within them. */
+static void
+test_time_format(void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed(23);
+  const gint64 span = G_MAXINT64 / 1000000000 - 1;
+  for (int i = 0; i < 5000; i++) {
+    gint64 secs = i < 10 ? i - 5 : (gint64)((g_rand_double(rand) * 2 - 1) * (double)span);
+    int ms = i % 7 == 0 ? 0 : g_rand_int_range(rand, 0, 1000);
+    gint64 ns = secs * 1000000000 + ms * 1000000 + g_rand_int_range(rand, 0, 1000000);
+    g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(secs);
+    g_assert_nonnull(dt);
+    g_autofree char *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+    g_autofree char *expected = g_strdup_printf("%s.%03dZ", base, ms);
+    g_autofree char *got = pt_time_format(ns);
+    g_assert_cmpstr(got, ==, expected);
+  }
+}
+
 /* Each case tampers with the database behind the store's back (dropping the
  * append-only triggers first, as someone with the file could) and expects audit
  * to name the event. */
@@ -560,5 +581,6 @@ main(int argc, char **argv)
   g_test_add_func("/trace/audit-rehashed", test_audit_rehashed_record);
   g_test_add_func("/trace/append-only", test_appends_refused_in_sql);
   g_test_add_func("/trace/heads-across-transactions", test_heads_across_transactions);
+  g_test_add_func("/trace/time-format", test_time_format);
   return g_test_run();
 }
