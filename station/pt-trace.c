@@ -1,7 +1,8 @@
 /* pt-trace.c: appending signed events to the chained log, reading a batch's documents out
  * of it, and auditing it.
- * The append is the station's hottest write path: one canonical dump, one SHA-256,
- * one signature and one INSERT per event. */
+ * The append is the station's hottest write path: one canonical dump, one Event Hash ID,
+ * one SHA-256, one signature and two INSERTs (event and outbox) per event; the record is
+ * parsed again only when it holds a real number (reads_back_as_is()). */
 #include "pt-trace.h"
 
 #include "pt-batch-signed.h"
@@ -15,6 +16,7 @@
 #include "pt-key-chain.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-sha256.h"
 #include "pt-store-event-hash.h"
 #include "pt-store-keys.h"
 #include "pt-store-signed.h"
@@ -51,6 +53,41 @@ reads_back(const json_t *stored, const PtEventRow *row, GError **error)
               "the event holds a number that does not read back exactly (an integral value "
               "beyond 2^53); not signed");
   return FALSE;
+}
+
+/* TRUE when @v, already written canonically, reads back as the very same tree, so that its
+ * Event Hash ID may be taken from @v without parsing the record again: it holds no real
+ * number (-0.0 and 5.0 are written "0" and "5" and read back as integers; a real may be
+ * written past 2^53) and every string and member name is UTF-8 without NUL (the reader
+ * refuses both).  Integers within 2^53, true, false and null write and read back exactly;
+ * member order does not matter to the Event Hash ID, which sorts.  The canonical writer has
+ * bounded the depth already. */
+static gboolean
+reads_back_as_is(const json_t *v)
+{
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: {
+    const char *key;
+    json_t *member;
+    json_object_foreach((json_t *)v, key, member)
+    {
+      if (!g_utf8_validate(key, -1, NULL) || !reads_back_as_is(member))
+        return FALSE;
+    }
+    return TRUE;
+  }
+  case JSON_ARRAY:
+    for (gsize i = 0; i < json_array_size(v); i++)
+      if (!reads_back_as_is(json_array_get(v, i)))
+        return FALSE;
+    return TRUE;
+  case JSON_STRING:
+    return g_utf8_validate_len(json_string_value(v), json_string_length(v), NULL);
+  case JSON_REAL:
+    return FALSE;
+  default:
+    return TRUE;
+  }
 }
 
 /* Signed times are only as good as the clock: one that went back (a dead RTC battery, a
@@ -128,7 +165,10 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
 
   row.body = pt_canon_dump(event, &row.body_len, error);
   gboolean ok = row.body != NULL;
-  if (ok) {
+  if (ok && reads_back_as_is(event)) {
+    row.hash_id = pt_event_hash_id(event, NULL, error);
+    ok = row.hash_id != NULL;
+  } else if (ok) {
     /* From the record as every reader will parse it, not from @event: a real -0.0 or 5.0
      * is written "0" or "5", which reads back as an integer with another Event Hash ID. */
     json_t *stored = pt_json_parse(row.body, row.body_len, NULL);
@@ -138,7 +178,7 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
     ok = row.hash_id != NULL;
   }
   if (ok) {
-    crypto_hash_sha256(row.hash, (const guint8 *)row.body, row.body_len);
+    pt_sha256(row.hash, row.body, row.body_len);
     pt_keys_sign(keys, row.hash, row.signature);
     /* Same transaction: an event is never recorded without being queued for sync. */
     ok = pt_store_event_insert(store, &row, error) && pt_store_outbox_add_event(store, &row, error);
@@ -241,7 +281,7 @@ audit_row(const PtEventRow *row, gpointer user_data, GError **error)
 
   /* The chain goes on from the record as it is: the next event names this body's hash. */
   guint8 hash[PT_HASH_LEN];
-  crypto_hash_sha256(hash, (const guint8 *)row->body, row->body_len);
+  pt_sha256(hash, row->body, row->body_len);
   guint8 *copy = g_memdup2(hash, PT_HASH_LEN);
   gint64 *key = g_memdup2(&row->batch_id, sizeof row->batch_id);
   if (!g_hash_table_contains(st->batch_heads, key))

@@ -36,6 +36,16 @@
 #define PT_BUNDLE_MAX         (512 * 1024 * 1024)
 #define PT_VERIFY_THREADS_MAX 8 /* signature checks run on up to this many cores */
 
+/* SQLite page cache of each connection (PRAGMA cache_size, filled only as pages are read).
+ * SQLite's 2 MB default held too little of the indexes an append touches: a burst of appends
+ * read pages back from the kernel for each event. */
+#define PT_STORE_CACHE_KB (32 * 1024)
+/* Pages the write-ahead log takes before a commit copies them into the database (PRAGMA
+ * wal_autocheckpoint; SQLite's default is 1000).  A burst of appends rewrites the same pages
+ * of its random-key index in every transaction: a longer log copies each of them once per
+ * checkpoint, not once per commit.  Durability is the log's fsync at each commit, unchanged. */
+#define PT_STORE_WAL_CHECKPOINT_PAGES 8192
+
 /* Config file */
 #define PT_CONFIG_MAX (1024 * 1024)
 

@@ -24,8 +24,12 @@ pt_time_format(gint64 ns)
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(secs);
   if (!dt)
     return g_strdup("1970-01-01T00:00:00.000Z");
-  g_autofree char *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-  return g_strdup_printf("%s.%03dZ", base, ms);
+  /* Every signed record is dated here: numbers, not g_date_time_format()'s parser.  Nanoseconds
+   * in a gint64 span the years 1677 to 2262, always four digits. */
+  int y, mo, d;
+  g_date_time_get_ymd(dt, &y, &mo, &d);
+  return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d, g_date_time_get_hour(dt),
+                         g_date_time_get_minute(dt), g_date_time_get_second(dt), ms);
 }
 
 json_t *

@@ -280,9 +280,14 @@ char *pt_store_column_dup(sqlite3_stmt *s, int i);
  * the escape character '\\' escaped (for "LIKE ? ESCAPE '\\'"), or NULL for NULL. */
 char *pt_store_like_contains(const char *text);
 /* Steps a statement that returns no rows and resets it. */
-/* Steps @s (stolen, finalized here), a SELECT of the events columns in pt-store.c's order, and
- * calls @fn with each row (its strings borrowed from the statement for the call); @what names
- * the read in an error. */
+/* A statement for a walk over rows that may run inside another walk of the same @sql (a
+ * callback that reads the store): the connection's prepared one when it is not in the middle
+ * of a walk, else a private one.  Hand it to pt_store_events_each(), which gives it back.
+ * @sql is static text, known by its address as with pt_store_stmt(). */
+sqlite3_stmt *pt_store_walk_stmt(PtStore *store, const char *sql, GError **error);
+/* Steps @s (stolen: a statement of pt_store_walk_stmt() or one prepared for the call, finalized
+ * here), a SELECT of the events columns in pt-store.c's order, and calls @fn with each row (its
+ * strings borrowed from the statement for the call); @what names the read in an error. */
 gboolean pt_store_events_each(PtStore *store, sqlite3_stmt *s, PtEventFunc fn, gpointer user_data,
                               const char *what, GError **error);
 
@@ -291,6 +296,57 @@ gboolean pt_store_step_done(PtStore *store, sqlite3_stmt *s, const char *what, G
 /* Steps a statement that returns one row of one integer into @out, and resets it. */
 gboolean pt_store_step_int64(PtStore *store, sqlite3_stmt *s, const char *what, gint64 *out,
                              GError **error);
+
+/* Migration 21 -> 22, kept next to the statements that use it (pt-store-sync.c).  An event's
+ * outbox row is found by its id and its event seq, both integers that grow with the log, and
+ * never by its key: the UNIQUE index on the keys (random eventIDs) cost each append a random
+ * page of a large index, read and written.  Only the random keys of batch changes are held
+ * unique now; an event's key is its eventID (an errorDeclaration's with a suffix), one per
+ * signed event since pt_trace_append() makes the IDs and pt_batch_declare_error() declares an
+ * event once.  SQLite cannot drop a column's UNIQUE, so the table is rebuilt; the deliveries
+ * that name its rows move to a new table first, whose reference the rename carries over. */
+#define PT_STORE_OUTBOX_KEYS_MIGRATION                                                             \
+  "CREATE TABLE outbox_new ("                                                                      \
+  "  id INTEGER PRIMARY KEY,"                                                                      \
+  "  batch_id INTEGER NOT NULL REFERENCES batches (id),"                                           \
+  "  kind TEXT NOT NULL CHECK (kind IN ('event', 'batch')),"                                       \
+  "  event_seq INTEGER REFERENCES events (seq),"                                                   \
+  "  key TEXT NOT NULL,"                                                                           \
+  "  status TEXT, reason TEXT,"                                                                    \
+  "  created_ns INTEGER NOT NULL,"                                                                 \
+  "  CHECK ((kind = 'event') = (event_seq IS NOT NULL)));"                                         \
+  "INSERT INTO outbox_new (id, batch_id, kind, event_seq, key, status, reason, created_ns)"        \
+  "  SELECT id, batch_id, kind, event_seq, key, status, reason, created_ns FROM outbox"            \
+  "  ORDER BY id;"                                                                                 \
+  "CREATE TABLE sync_deliveries_new ("                                                             \
+  "  connector TEXT NOT NULL REFERENCES sync_connectors (name) ON DELETE CASCADE,"                 \
+  "  outbox_id INTEGER NOT NULL REFERENCES outbox_new (id),"                                       \
+  "  batch_id INTEGER NOT NULL,"                                                                   \
+  "  state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'failed', 'quarantined')),"        \
+  "  attempts INTEGER NOT NULL DEFAULT 0,"                                                         \
+  "  solo INTEGER NOT NULL DEFAULT 0,"                                                             \
+  "  next_ns INTEGER NOT NULL DEFAULT 0,"                                                          \
+  "  created_ns INTEGER NOT NULL,"                                                                 \
+  "  http_status INTEGER, last_error TEXT,"                                                        \
+  "  PRIMARY KEY (connector, outbox_id)) WITHOUT ROWID;"                                           \
+  "INSERT INTO sync_deliveries_new SELECT connector, outbox_id, batch_id, state, attempts, solo,"  \
+  "  next_ns, created_ns, http_status, last_error FROM sync_deliveries;"                           \
+  "DROP TABLE sync_deliveries;"                                                                    \
+  "DROP TABLE outbox;"                                                                             \
+  "ALTER TABLE outbox_new RENAME TO outbox;"                                                       \
+  "ALTER TABLE sync_deliveries_new RENAME TO sync_deliveries;"                                     \
+  "CREATE INDEX sync_deliveries_state ON sync_deliveries (connector, state, next_ns, batch_id);"   \
+  "CREATE UNIQUE INDEX outbox_batch_keys ON outbox (key) WHERE kind = 'batch';"
+
+/* Also in migration 21 -> 22 (pt-store-event-hash.c): Event Hash IDs are looked up by 12 hex
+ * digits of their digest (48 bits after "ni:///sha-256;"; the full ID is compared after), an index
+ * a fifth the size of one on the whole 89-character ID, which a station's page cache holds at
+ * millions of events: each append inserts a random key into it.  The events still without an ID are
+ * found by a partial index that is empty once they are filled. */
+#define PT_STORE_HASH_KEY_MIGRATION                                                                \
+  "DROP INDEX events_by_hash_id;"                                                                  \
+  "CREATE INDEX events_by_hash_key ON events (substr(hash_id, 15, 12));"                           \
+  "CREATE INDEX events_without_hash_id ON events (seq) WHERE hash_id IS NULL;"
 
 /* How the outbox tells an errorDeclaration record from the event it corrects. */
 #define PT_STORE_DECLARATION_MARK       "\"errorDeclaration\":"

@@ -34,11 +34,10 @@ gboolean
 pt_store_batch_fact_events(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointer user_data,
                            GError **error)
 {
-  /* Private statement: @fn may read the store (a foreach inside a foreach). */
-  sqlite3_stmt *s = NULL;
-  int rc = sqlite3_prepare_v2(pt_store_db(store), sql_fact_events, -1, &s, NULL);
-  if (rc != SQLITE_OK)
-    return pt_store_set_sqlite_error(store, rc, "prepare", error);
+  /* @fn may read the store (a foreach inside a foreach): pt_store_walk_stmt(). */
+  sqlite3_stmt *s = pt_store_walk_stmt(store, sql_fact_events, error);
+  if (!s)
+    return FALSE;
   sqlite3_bind_int64(s, 1, batch_id);
   return pt_store_events_each(store, s, fn, user_data, "read a batch's signed facts", error);
 }

@@ -8,6 +8,7 @@
 #include "pt-store.h"
 
 #include "pt-error.h"
+#include "pt-limits.h"
 #include "pt-store-private.h"
 
 #include <glib/gstdio.h>
@@ -357,9 +358,27 @@ static const char *const migrations[] = {
     /* 20 -> 21: how much of a loose lot each load carried: a lot split over two trucks was
      * counted whole on each.  NULL on the rows before: the whole lot (pt-load.c). */
     "ALTER TABLE load_batches ADD COLUMN quantity REAL;",
+    /* 21 -> 22: outbox rows of events no longer in a unique index of their random keys
+     * (pt-store-sync.c), Event Hash IDs indexed by a short key (pt-store-event-hash.c) */
+    PT_STORE_OUTBOX_KEYS_MIGRATION PT_STORE_HASH_KEY_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);
+
+/* The log's heads as this connection's write transaction left them.  Inside BEGIN IMMEDIATE no
+ * other connection can append, so what this one read or inserted stays the head until the
+ * transaction ends: a burst of appends reads each head once, not twice per event.  Valid only
+ * while @open is set and SQLite still holds the transaction (an I/O error or a full disk can
+ * roll it back on its own); emptied at every begin, commit and rollback. */
+typedef struct {
+  gboolean open; /* pt_store_begin() succeeded and no commit or rollback since */
+  gboolean station_known;
+  gboolean has_station; /* the log has an event */
+  gint64 last_seq;
+  gint64 last_record_time_ns;
+  guint8 station_hash[PT_HASH_LEN];
+  GHashTable *batches; /* batch id (gint64 *) -> its last event's hash (guint8[32]) */
+} HeadsCache;
 
 struct _PtStore {
   sqlite3 *db;
@@ -367,6 +386,8 @@ struct _PtStore {
   int busy_timeout_ms;
   sqlite3_stmt *stmts[N_STMTS];
   GHashTable *topic_stmts; /* SQL text (static, by address) -> sqlite3_stmt *, see below */
+  GHashTable *cached;      /* the statements of topic_stmts, as a set */
+  HeadsCache heads;
 };
 
 gboolean
@@ -439,7 +460,34 @@ pt_store_stmt(PtStore *store, const char *sql, GError **error)
     return NULL;
   }
   g_hash_table_insert(store->topic_stmts, (gpointer)sql, s);
+  g_hash_table_add(store->cached, s);
   return s;
+}
+
+sqlite3_stmt *
+pt_store_walk_stmt(PtStore *store, const char *sql, GError **error)
+{
+  sqlite3_stmt *s = g_hash_table_lookup(store->topic_stmts, sql);
+  if (!s || !sqlite3_stmt_busy(s))
+    return pt_store_stmt(store, sql, error);
+  s = NULL;
+  int rc = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
+  if (rc != SQLITE_OK) {
+    pt_store_set_sqlite_error(store, rc, "prepare", error);
+    return NULL;
+  }
+  return s;
+}
+
+static void
+walk_release(PtStore *store, sqlite3_stmt *s)
+{
+  if (g_hash_table_contains(store->cached, s)) {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+  } else {
+    sqlite3_finalize(s);
+  }
 }
 
 sqlite3 *
@@ -541,6 +589,7 @@ pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **e
   store->path = g_strdup(path);
   store->busy_timeout_ms = busy_timeout_ms;
   store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
+  store->cached = g_hash_table_new(g_direct_hash, g_direct_equal);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path, &store->db, flags, NULL);
   if (rc != SQLITE_OK) {
@@ -550,10 +599,12 @@ pt_store_open(const char *path, gboolean create, int busy_timeout_ms, GError **e
   }
   sqlite3_extended_result_codes(store->db, 1);
   sqlite3_busy_timeout(store->db, busy_timeout_ms);
-  if (!exec_sql(store,
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-                "PRAGMA foreign_keys = ON;",
-                error))
+  g_autofree char *pragmas =
+      g_strdup_printf("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+                      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -%d; "
+                      "PRAGMA wal_autocheckpoint = %d;",
+                      PT_STORE_CACHE_KB, PT_STORE_WAL_CHECKPOINT_PAGES);
+  if (!exec_sql(store, pragmas, error))
     return NULL;
   /* journal_mode can silently stay "delete" (read-only directory): check it took. */
   sqlite3_stmt *s = NULL;
@@ -598,6 +649,7 @@ pt_store_open_readonly(const char *path, GError **error)
   store->path = g_strdup(path);
   store->busy_timeout_ms = 5000;
   store->topic_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
+  store->cached = g_hash_table_new(g_direct_hash, g_direct_equal);
   GStatBuf st;
   if (g_stat(path, &st) != 0) {
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "database %s is missing", path);
@@ -656,8 +708,12 @@ pt_store_close(PtStore *store)
     return;
   for (int i = 0; i < N_STMTS; i++)
     sqlite3_finalize(store->stmts[i]);
+  if (store->cached)
+    g_hash_table_destroy(store->cached);
   if (store->topic_stmts)
     g_hash_table_destroy(store->topic_stmts);
+  if (store->heads.batches)
+    g_hash_table_destroy(store->heads.batches);
   sqlite3_close_v2(store->db);
   g_free(store->path);
   g_free(store);
@@ -669,15 +725,37 @@ pt_store_schema_version(PtStore *store)
   return read_user_version(store);
 }
 
+static void
+heads_forget(PtStore *store)
+{
+  HeadsCache *h = &store->heads;
+  h->open = FALSE;
+  h->station_known = FALSE;
+  if (h->batches)
+    g_hash_table_remove_all(h->batches);
+}
+
+/* TRUE while the heads this connection knows are the log's (see HeadsCache). */
+static gboolean
+heads_usable(PtStore *store)
+{
+  return store->heads.open && !sqlite3_get_autocommit(store->db);
+}
+
 gboolean
 pt_store_begin(PtStore *store, GError **error)
 {
-  return exec_simple(store, STMT_BEGIN, error);
+  heads_forget(store);
+  if (!exec_simple(store, STMT_BEGIN, error))
+    return FALSE;
+  store->heads.open = TRUE;
+  return TRUE;
 }
 
 gboolean
 pt_store_commit(PtStore *store, GError **error)
 {
+  heads_forget(store);
   if (exec_simple(store, STMT_COMMIT, error))
     return TRUE;
   pt_store_rollback(store);
@@ -687,6 +765,7 @@ pt_store_commit(PtStore *store, GError **error)
 void
 pt_store_rollback(PtStore *store)
 {
+  heads_forget(store);
   if (!sqlite3_get_autocommit(store->db))
     exec_simple(store, STMT_ROLLBACK, NULL);
 }
@@ -904,39 +983,94 @@ pt_store_lot_counter_max(PtStore *store, const char *prefix, int *max_out, GErro
   return TRUE;
 }
 
-gboolean
-pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError **error)
+static gboolean
+read_station_head(PtStore *store, GError **error)
 {
+  HeadsCache *h = &store->heads;
   sqlite3_stmt *s = stmt(store, STMT_HEAD_STATION, error);
   if (!s)
     return FALSE;
   int rc = sqlite3_step(s);
-  heads->has_prev_station = rc == SQLITE_ROW;
-  heads->seq = 1;
+  h->has_station = rc == SQLITE_ROW;
+  h->last_seq = 0;
+  h->last_record_time_ns = 0;
   if (rc == SQLITE_ROW) {
-    heads->seq = sqlite3_column_int64(s, 0) + 1;
     if (sqlite3_column_bytes(s, 1) != PT_HASH_LEN) {
       sqlite3_reset(s);
       return pt_store_set_sqlite_error(store, SQLITE_CORRUPT, "read chain head", error);
     }
-    memcpy(heads->prev_station_hash, sqlite3_column_blob(s, 1), PT_HASH_LEN);
-    heads->record_time_ns = sqlite3_column_int64(s, 2);
+    h->last_seq = sqlite3_column_int64(s, 0);
+    memcpy(h->station_hash, sqlite3_column_blob(s, 1), PT_HASH_LEN);
+    h->last_record_time_ns = sqlite3_column_int64(s, 2);
   }
   sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "read chain head", error);
+  h->station_known = TRUE;
+  return TRUE;
+}
 
-  s = stmt(store, STMT_HEAD_BATCH, error);
+/* *@present is FALSE when @batch_id has no event yet. */
+static gboolean
+read_batch_head(PtStore *store, gint64 batch_id, guint8 *hash, gboolean *present, GError **error)
+{
+  sqlite3_stmt *s = stmt(store, STMT_HEAD_BATCH, error);
   if (!s)
     return FALSE;
   sqlite3_bind_int64(s, 1, batch_id);
-  rc = sqlite3_step(s);
-  heads->has_prev_batch = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW)
-    memcpy(heads->prev_batch_hash, sqlite3_column_blob(s, 0), PT_HASH_LEN);
+  int rc = sqlite3_step(s);
+  *present = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW) {
+    if (sqlite3_column_bytes(s, 0) != PT_HASH_LEN) {
+      sqlite3_reset(s);
+      return pt_store_set_sqlite_error(store, SQLITE_CORRUPT, "read batch chain head", error);
+    }
+    memcpy(hash, sqlite3_column_blob(s, 0), PT_HASH_LEN);
+  }
   sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "read batch chain head", error);
+  return TRUE;
+}
+
+static void
+heads_note_batch(PtStore *store, gint64 batch_id, const guint8 *hash)
+{
+  HeadsCache *h = &store->heads;
+  if (!h->batches)
+    h->batches = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  g_hash_table_replace(h->batches, g_memdup2(&batch_id, sizeof batch_id),
+                       g_memdup2(hash, PT_HASH_LEN));
+}
+
+gboolean
+pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError **error)
+{
+  HeadsCache *h = &store->heads;
+  gboolean usable = heads_usable(store);
+  if (!usable)
+    heads_forget(store);
+  if (!h->station_known && !read_station_head(store, error))
+    return FALSE;
+  heads->has_prev_station = h->has_station;
+  heads->seq = h->last_seq + 1;
+  heads->record_time_ns = h->last_record_time_ns;
+  if (h->has_station)
+    memcpy(heads->prev_station_hash, h->station_hash, PT_HASH_LEN);
+
+  const guint8 *known = h->batches ? g_hash_table_lookup(h->batches, &batch_id) : NULL;
+  if (known) {
+    heads->has_prev_batch = TRUE;
+    memcpy(heads->prev_batch_hash, known, PT_HASH_LEN);
+  } else if (!read_batch_head(store, batch_id, heads->prev_batch_hash, &heads->has_prev_batch,
+                              error)) {
+    return FALSE;
+  } else if (heads->has_prev_batch && usable) {
+    heads_note_batch(store, batch_id, heads->prev_batch_hash);
+  }
+  /* Outside a write transaction another connection may append at any time. */
+  if (!usable)
+    h->station_known = FALSE;
   return TRUE;
 }
 
@@ -967,6 +1101,18 @@ pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "insert event", error);
+  /* The row is the log's head now, for as long as this transaction holds (see HeadsCache). */
+  if (heads_usable(store)) {
+    HeadsCache *h = &store->heads;
+    h->station_known = TRUE;
+    h->has_station = TRUE;
+    h->last_seq = r->seq;
+    h->last_record_time_ns = r->record_time_ns;
+    memcpy(h->station_hash, r->hash, PT_HASH_LEN);
+    heads_note_batch(store, r->batch_id, r->hash);
+  } else {
+    heads_forget(store);
+  }
   return TRUE;
 }
 
@@ -1008,7 +1154,7 @@ pt_store_events_each(PtStore *store, sqlite3_stmt *s, PtEventFunc fn, gpointer u
   }
   if (ok && rc != SQLITE_DONE)
     ok = pt_store_set_sqlite_error(store, rc, what, error);
-  sqlite3_finalize(s);
+  walk_release(store, s);
   return ok;
 }
 
@@ -1016,13 +1162,12 @@ gboolean
 pt_store_events_foreach(PtStore *store, gint64 batch_id, PtEventFunc fn, gpointer user_data,
                         GError **error)
 {
-  /* A foreach may run inside another (audit inside export); use a private
-   * statement so the cached ones stay free. */
-  sqlite3_stmt *s = NULL;
-  const char *sql = stmt_sql[batch_id ? STMT_EVENTS_BATCH : STMT_EVENTS_ALL];
-  int rc = sqlite3_prepare_v2(store->db, sql, -1, &s, NULL);
-  if (rc != SQLITE_OK)
-    return pt_store_set_sqlite_error(store, rc, "prepare", error);
+  /* A foreach may run inside another (audit inside export): the inner one gets a private
+   * statement (pt_store_walk_stmt()). */
+  sqlite3_stmt *s =
+      pt_store_walk_stmt(store, stmt_sql[batch_id ? STMT_EVENTS_BATCH : STMT_EVENTS_ALL], error);
+  if (!s)
+    return FALSE;
   if (batch_id)
     sqlite3_bind_int64(s, 1, batch_id);
   return pt_store_events_each(store, s, fn, user_data, "read events", error);

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 typedef struct _PtStore PtStore;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define PT_STORE_SCHEMA_VERSION 21
+#define PT_STORE_SCHEMA_VERSION 22
 
 /* Opens (and with @create, creates) the database at @path and migrates it to
  * PT_STORE_SCHEMA_VERSION.  A database newer than this build is refused.
@@ -31,7 +31,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtStore, pt_store_close)
 int pt_store_schema_version(PtStore *store);
 
 /* Write transactions take the write lock up front (BEGIN IMMEDIATE) so that the
- * chain heads read inside cannot change before the append. */
+ * chain heads read inside cannot change before the append; the connection keeps the heads
+ * it read or wrote until the transaction ends, so a burst of appends reads each once. */
 gboolean pt_store_begin(PtStore *store, GError **error);
 gboolean pt_store_commit(PtStore *store, GError **error);
 void pt_store_rollback(PtStore *store);
@@ -51,7 +52,8 @@ gboolean pt_store_lot_counter_max(PtStore *store, const char *prefix, int *max_o
 /* Events: append-only (triggers refuse UPDATE and DELETE).
  * The heads of the station's chain and of @batch_id's, for the next event: @heads->seq (the
  * next), prev_station_hash, prev_batch_hash (with their has_ flags) and record_time_ns, the
- * last event's record time (0 for an empty log). */
+ * last event's record time (0 for an empty log).  Inside pt_store_begin() they come from
+ * memory after the first read; outside a transaction they are read every time. */
 gboolean pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError **error);
 gboolean pt_store_event_insert(PtStore *store, const PtEventRow *row, GError **error);
 

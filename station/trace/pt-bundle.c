@@ -12,6 +12,7 @@
 #include "pt-key-chain.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-sha256.h"
 #include "pt-time.h"
 
 #include <string.h>
@@ -237,7 +238,7 @@ hash_canonical(const json_t *value, guint8 hash[PT_HASH_LEN], GError **error)
   g_autofree char *canon = pt_canon_dump(value, &len, error);
   if (!canon)
     return FALSE;
-  crypto_hash_sha256(hash, (const guint8 *)canon, len);
+  pt_sha256(hash, canon, len);
   return TRUE;
 }
 
@@ -503,7 +504,7 @@ verify_chunk(gpointer data)
       c->checks[i] = check_redacted(c, i, proof, claimed, sig);
       continue;
     }
-    crypto_hash_sha256(c->hashes[i], (const guint8 *)canon, len);
+    pt_sha256(c->hashes[i], canon, len);
     c->hash_ids[i] = pt_event_hash_id(event, NULL, NULL);
     /* Bundles made before proofs carried hashId have none; one that is there must match. */
     json_t *claimed_id = json_object_get(proof, "hashId");

@@ -14,6 +14,16 @@ append_string(GString *out, const char *s, gsize len)
 {
   g_string_append_c(out, '"');
   for (gsize i = 0; i < len; i++) {
+    /* Most text needs no escape: copy each run of it at once. */
+    gsize run = i;
+    while (run < len && (unsigned char)s[run] >= 0x20 && s[run] != '"' && s[run] != '\\')
+      run++;
+    if (run > i) {
+      g_string_append_len(out, s + i, run - i);
+      i = run;
+      if (i == len)
+        break;
+    }
     unsigned char c = (unsigned char)s[i];
     switch (c) {
     case '"':

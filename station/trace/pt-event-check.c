@@ -6,6 +6,7 @@
 #include "pt-event-hash.h"
 #include "pt-json.h"
 #include "pt-keys.h"
+#include "pt-sha256.h"
 
 #include <sodium.h>
 
@@ -24,7 +25,7 @@ pt_event_check(const PtEventRow *row, const guint8 public_key[PT_PUB_LEN], gbool
                GPtrArray *failures)
 {
   guint8 hash[PT_HASH_LEN];
-  crypto_hash_sha256(hash, (const guint8 *)row->body, row->body_len);
+  pt_sha256(hash, row->body, row->body_len);
   if (sodium_memcmp(hash, row->hash, PT_HASH_LEN) != 0)
     g_ptr_array_add(failures, g_strdup("record does not match its stored hash (content altered)"));
   if (!pt_keys_verify(public_key, hash, row->signature))

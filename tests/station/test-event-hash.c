@@ -234,6 +234,96 @@ test_id_shape(void)
   json_decref(bad);
 }
 
+static char *
+event_time_part(const char *time)
+{
+  json_t *ev = json_pack("{ss ss ss}", "type", "ObjectEvent", "eventTime", time, "action", "ADD");
+  g_autoptr(GError) error = NULL;
+  char *pre = pt_event_hash_prehash(ev, NULL, &error);
+  g_assert_no_error(error);
+  json_decref(ev);
+  return pre;
+}
+
+/* A time already in canonical form is taken as written; it must hash as the same instant
+ * written with an offset, which goes the long way through GDateTime (the oracle).  Random
+ * instants over the years 1000-9999, the ends of months, leap days, and dates that do not
+ * exist (hashed as written either way). */
+static void
+test_canonical_times(void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed(17);
+  for (int i = 0; i < 3000; i++) {
+    int y = g_rand_int_range(rand, 1000, 10000), mo = g_rand_int_range(rand, 1, 13);
+    int d = i % 3 ? g_rand_int_range(rand, 1, 32) : 28 + i % 4;
+    g_autofree char *canon =
+        g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, mo, d,
+                        g_rand_int_range(rand, 0, 24), g_rand_int_range(rand, 0, 60),
+                        g_rand_int_range(rand, 0, 60), g_rand_int_range(rand, 0, 1000));
+    g_autofree char *offset = g_strndup(canon, strlen(canon) - 1);
+    g_autofree char *with_offset = g_strconcat(offset, "+00:00", NULL);
+    g_autofree char *fast = event_time_part(canon);
+    g_autofree char *slow = event_time_part(with_offset);
+    if (g_date_valid_dmy(d, mo, y))
+      g_assert_cmpstr(fast, ==, slow);
+    else
+      g_assert_nonnull(strstr(fast, canon)); /* no such day: as written */
+  }
+  g_autofree char *leap = event_time_part("2024-02-29T23:59:59.999Z");
+  g_assert_nonnull(strstr(leap, "eventTime=2024-02-29T23:59:59.999Z"));
+  g_autofree char *shifted = event_time_part("2024-02-29T23:59:59.999-01:00");
+  g_assert_nonnull(strstr(shifted, "eventTime=2024-03-01T00:59:59.999Z"));
+}
+
+static char *
+class_part(const char *uri)
+{
+  json_t *ev =
+      json_pack("{ss ss ss s[{ss}]}", "type", "ObjectEvent", "eventTime",
+                "2020-01-01T00:00:00.000Z", "action", "ADD", "quantityList", "epcClass", uri);
+  g_autoptr(GError) error = NULL;
+  char *pre = pt_event_hash_prehash(ev, NULL, &error);
+  g_assert_no_error(error);
+  json_decref(ev);
+  return pre;
+}
+
+/* A class link already canonical (the station's own lots) is taken as written; it must hash
+ * as the same link on another domain, which goes the long way through the normaliser, and
+ * links it refuses (no lot after /10/, a serial, a query, a short or non-numeric GTIN, a
+ * CPV, short names) must still be normalised or refused as before. */
+static void
+test_canonical_class_links(void)
+{
+  static const char *const tails[] = {
+      "01/09506000134352",
+      "01/09506000134352/10/PT2611250001",
+      "01/09506000134352/10/A%2FB",
+      "01/09506000134352/10/x-1.2_3~",
+      "01/09506000134352/10/",
+      "01/09506000134352/10/L/21/7",
+      "01/09506000134352/10/L?x=1",
+      "01/9506000134352/10/L",
+      "01/09506000134352/22/2A/10/L",
+      "gtin/09506000134352/lot/L",
+      "01/0950600013435X/10/L",
+      "cbv/BizStep-shipping",
+      "01/123/10/L",
+      "414/9520123456788",
+      "x/01/09506000134352",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(tails); i++) {
+    g_autofree char *canon = g_strconcat("https://id.gs1.org/", tails[i], NULL);
+    g_autofree char *other = g_strconcat("https://shop.example.coop/", tails[i], NULL);
+    g_autofree char *fast = class_part(canon);
+    g_autofree char *slow = class_part(other);
+    /* A link the normaliser refuses is hashed as written, on its own domain. */
+    g_auto(GStrv) parts = g_strsplit(slow, "https://shop.example.coop/", -1);
+    g_autofree char *expected = g_strjoinv("https://id.gs1.org/", parts);
+    g_assert_cmpstr(fast, ==, expected);
+  }
+}
+
 /* Times cut short inside their offset ("+", "+0") are hashed as they are written, and never
  * read past their end (found by fuzz-bundle-verify under ASan). */
 static void
@@ -265,6 +355,8 @@ main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/event-hash/id-shape", test_id_shape);
   g_test_add_func("/event-hash/truncated-offsets", test_truncated_offsets);
+  g_test_add_func("/event-hash/canonical-times", test_canonical_times);
+  g_test_add_func("/event-hash/canonical-class-links", test_canonical_class_links);
   const char *shared = g_getenv("PACKTRACE_SHARED");
   g_autofree char *dir =
       shared ? g_build_filename(shared, "data", "epcis", "hash-vectors", NULL) : NULL;

@@ -6,6 +6,8 @@
 #include "pt-json.h"
 #include "pt-store.h"
 #include "pt-store-print.h"
+#include "pt-store-signed.h"
+#include "pt-store-sync.h"
 #include "pt-test-station.h"
 #include "pt-trace.h"
 
@@ -29,6 +31,21 @@ raw_exec_int(const char *path, const char *sql)
   g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
   g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
   int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+/* Returns: (transfer full): the first column of the first row of @sql. */
+static char *
+raw_exec_text(const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
+  char *v = g_strdup((const char *)sqlite3_column_text(s, 0));
   sqlite3_finalize(s);
   sqlite3_close(db);
   return v;
@@ -142,8 +159,11 @@ test_lot_generation(void)
   g_assert_error(error, PT_ERROR, PT_ERROR_CONFLICT);
 }
 
-/* What schemas 20 and 19 added, dropped to make a database of an earlier schema. */
-#define UNDO_SCHEMAS_19_21                                                                         \
+/* What schemas 19 to 22 changed, undone to make a database of an earlier schema (the
+ * outbox keeps schema 22's shape, which the migrations take as they took schema 21's). */
+#define UNDO_SCHEMAS_19_22                                                                         \
+  "DROP INDEX events_by_hash_key; DROP INDEX events_without_hash_id; "                             \
+  "CREATE INDEX events_by_hash_id ON events (hash_id); "                                           \
   "ALTER TABLE load_batches DROP COLUMN quantity; "                                                \
   "DROP TABLE recall_notices; DROP TABLE recalls; "                                                \
   "DROP TABLE pallet_cases; DROP TABLE pallets; DROP TABLE sscc_serials; "                         \
@@ -156,7 +176,7 @@ test_version2_gains_print_jobs(void)
    * gains the print queue and the outbox. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
-  pt_test_sql(ts, UNDO_SCHEMAS_19_21
+  pt_test_sql(ts, UNDO_SCHEMAS_19_22
               "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
               "DROP TABLE hub_sync; "
               "DROP TABLE print_jobs; DROP TABLE sync_deliveries; "
@@ -192,7 +212,7 @@ test_version17_print_jobs_cancel(void)
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 1);
   g_autofree char *old = g_strdup_printf(
-      UNDO_SCHEMAS_19_21
+      UNDO_SCHEMAS_19_22
       "DROP TABLE print_jobs;"
       "CREATE TABLE print_jobs (id INTEGER PRIMARY KEY,"
       "  batch_id INTEGER NOT NULL REFERENCES batches (id),"
@@ -257,7 +277,7 @@ test_version14_fills_hash_ids(void)
    * their signed bodies, and a filled one cannot be changed. */
   g_autoptr(PtTestStation) ts = pt_test_station_new();
   g_autoptr(PtBatch) b = pt_test_batch(ts, 2);
-  pt_test_sql(ts, UNDO_SCHEMAS_19_21
+  pt_test_sql(ts, UNDO_SCHEMAS_19_22
               "DROP TABLE key_rotations; DROP TABLE hub_evidence; DROP TABLE hub_quarantine; "
               "DROP TABLE hub_sync; "
               "DROP INDEX events_by_hash_id; DROP TRIGGER events_hash_id_once; "
@@ -302,6 +322,145 @@ test_version14_fills_hash_ids(void)
   g_assert_error(error, PT_ERROR, PT_ERROR_INVALID);
 }
 
+/* The outbox as schema 21 had it (every key, an event's too, in a UNIQUE index), and its index
+ * of whole Event Hash IDs. */
+#define OUTBOX_SCHEMA_21                                                                           \
+  "DROP INDEX outbox_batch_keys;"                                                                  \
+  "CREATE TABLE outbox_old (id INTEGER PRIMARY KEY,"                                               \
+  "  batch_id INTEGER NOT NULL REFERENCES batches (id),"                                           \
+  "  kind TEXT NOT NULL CHECK (kind IN ('event', 'batch')),"                                       \
+  "  event_seq INTEGER REFERENCES events (seq), key TEXT NOT NULL UNIQUE,"                         \
+  "  status TEXT, reason TEXT, created_ns INTEGER NOT NULL,"                                       \
+  "  CHECK ((kind = 'event') = (event_seq IS NOT NULL)));"                                         \
+  "INSERT INTO outbox_old SELECT * FROM outbox; DROP TABLE outbox;"                                \
+  "ALTER TABLE outbox_old RENAME TO outbox;"                                                       \
+  "DROP INDEX events_by_hash_key; DROP INDEX events_without_hash_id;"                              \
+  "CREATE INDEX events_by_hash_id ON events (hash_id);"
+
+static void
+test_version21_outbox_keys(void)
+{
+  /* Schema 22 keeps only batch changes' keys unique: the outbox and the deliveries that name
+   * its rows come through whole, the deliveries still refer to the outbox, and new events and
+   * changes queue as before. */
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 2);
+  g_autoptr(GError) error = NULL;
+  g_assert_true(pt_store_begin(ts->store, &error) &&
+                pt_store_outbox_add_batch(ts->store, b->id, "held", "mould", &error) &&
+                pt_store_commit(ts->store, &error));
+  g_assert_no_error(error);
+  const char *path = ts->station->db_path;
+  pt_test_sql(ts, OUTBOX_SCHEMA_21
+              "INSERT INTO sync_connectors (name, cursor) VALUES ('platform', 4);"
+              "INSERT INTO sync_deliveries (connector, outbox_id, batch_id, state, attempts,"
+              "  created_ns, http_status, last_error) VALUES"
+              "  ('platform', 2, 1, 'pending', 0, 5, NULL, NULL),"
+              "  ('platform', 3, 1, 'failed', 3, 6, 422, 'refused');"
+              "PRAGMA user_version = 21");
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE "
+                                     "name = 'sqlite_autoindex_outbox_1'"),
+                  ==, 1);
+  static const char rows[] = "SELECT group_concat(id || kind || coalesce(event_seq, '') || key || "
+                             "coalesce(status, '') || created_ns, ',') FROM outbox";
+  g_autofree char *before = raw_exec_text(path, rows);
+
+  g_autoptr(PtStore) store = pt_station_store(ts->station, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(pt_store_schema_version(store), ==, PT_STORE_SCHEMA_VERSION);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM outbox"), ==, 4);
+  g_autofree char *after = raw_exec_text(path, rows);
+  g_assert_cmpstr(after, ==, before);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE "
+                                     "name = 'sqlite_autoindex_outbox_1'"),
+                  ==, 0);
+  g_assert_cmpint(raw_exec_int(path,
+                               "SELECT count(*) FROM sync_deliveries WHERE "
+                               "(outbox_id = 2 AND state = 'pending') OR (outbox_id = 3 "
+                               "AND state = 'failed' AND attempts = 3 AND http_status = 422)"),
+                  ==, 2);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM pragma_foreign_key_list("
+                                     "'sync_deliveries') WHERE \"from\" = 'outbox_id' AND "
+                                     "\"table\" = 'outbox'"),
+                  ==, 1);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                     "('sync_deliveries_state', 'outbox_batch_keys', "
+                                     "'events_by_hash_key', 'events_without_hash_id')"),
+                  ==, 4);
+  g_assert_cmpint(
+      raw_exec_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_by_hash_id'"), ==,
+      0);
+
+  /* New events and changes queue; a batch change's key is still unique. */
+  PtEventSpec ev = {.step = "inspecting", .disposition = "conformant"};
+  g_assert_true(pt_batch_add_event(ts->station, store, b, &ev, NULL, &error));
+  g_assert_no_error(error);
+  g_assert_true(pt_store_begin(store, &error) &&
+                pt_store_outbox_add_batch(store, b->id, "active", NULL, &error) &&
+                pt_store_commit(store, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(raw_exec_int(path, "SELECT count(*) FROM outbox"), ==, 6);
+  sqlite3 *db = NULL;
+  g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+  g_assert_cmpint(sqlite3_exec(db,
+                               "INSERT INTO outbox (batch_id, kind, key, created_ns) "
+                               "SELECT batch_id, 'batch', key, 1 FROM outbox WHERE kind = 'batch'",
+                               NULL, NULL, NULL),
+                  ==, SQLITE_CONSTRAINT);
+  sqlite3_close(db);
+}
+
+typedef struct {
+  PtStore *store;
+  gint64 batch_id;
+  int outer, inner;
+  GString *order;
+} Walk;
+
+static gboolean
+count_inner(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  Walk *w = user_data;
+  w->inner++;
+  return TRUE;
+}
+
+static gboolean
+walk_nested(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  Walk *w = user_data;
+  w->outer++;
+  g_string_append_printf(w->order, "%" G_GINT64_FORMAT " ", row->seq);
+  /* The same walk inside the walk: the outer one's statement must not be reset under it. */
+  return pt_store_events_foreach(w->store, w->batch_id, count_inner, w, error) &&
+         pt_store_batch_fact_events(w->store, w->batch_id, count_inner, w, error);
+}
+
+/* Walks reuse the connection's statements, and one inside another of the same SQL gets its own:
+ * each sees every row, in order, and the walks after them still work. */
+static void
+test_nested_walks(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 3);
+  g_autoptr(GError) error = NULL;
+  for (int round = 0; round < 3; round++) {
+    Walk w = {.store = ts->store, .batch_id = b->id, .order = g_string_new(NULL)};
+    g_assert_true(pt_store_events_foreach(ts->store, b->id, walk_nested, &w, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(w.outer, ==, 4);
+    /* Four events each time, and the batch's one signed fact (its commissioning). */
+    g_assert_cmpint(w.inner, ==, 4 * (4 + 1));
+    g_assert_cmpstr(w.order->str, ==, "1 2 3 4 ");
+    g_string_free(w.order, TRUE);
+    Walk facts = {.store = ts->store, .batch_id = b->id, .order = g_string_new(NULL)};
+    g_assert_true(pt_store_batch_fact_events(ts->store, b->id, walk_nested, &facts, &error));
+    g_assert_cmpint(facts.outer, ==, 1);
+    g_string_free(facts.order, TRUE);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -315,5 +474,7 @@ main(int argc, char **argv)
   g_test_add_func("/store/v2-gains-print-jobs", test_version2_gains_print_jobs);
   g_test_add_func("/store/v14-fills-hash-ids", test_version14_fills_hash_ids);
   g_test_add_func("/store/v17-print-jobs-cancel", test_version17_print_jobs_cancel);
+  g_test_add_func("/store/v21-outbox-keys", test_version21_outbox_keys);
+  g_test_add_func("/store/nested-walks", test_nested_walks);
   return g_test_run();
 }

@@ -2,9 +2,11 @@
  * verify it, and every way of tampering that verify and audit must catch. */
 #include "pt-bundle.h"
 #include "pt-canon.h"
+#include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-event-hash.h"
 #include "pt-test-station.h"
+#include "pt-time.h"
 #include "pt-trace.h"
 
 #include <sqlite3.h>
@@ -378,6 +380,94 @@ test_audit_intact_and_events_append_only(void)
   pt_audit_report_clear(&r);
 }
 
+static void
+append_one(PtTestStation *ts, PtStore *store, PtBatch *b, PtEventRow *out)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 t = pt_now_ns();
+  json_t *ev = pt_epcis_event_new(ts->station->config, b, "inspecting", t, 0, NULL);
+  g_assert_true(pt_trace_append(store, ts->station->keys, b->id, "inspecting", t, ev, out, &error));
+  g_assert_no_error(error);
+  json_decref(ev);
+}
+
+/* The heads a write transaction keeps in memory (pt_store_chain_heads()) never outlive it: a
+ * rolled-back burst leaves no trace in the next one, another connection's appends are seen
+ * at its next transaction, and a burst over several batches chains each to its own. */
+static void
+test_heads_across_transactions(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 1);
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtStore) other = pt_station_store(ts->station, &error);
+  g_assert_no_error(error);
+
+  PtEventRow before = {0}, row = {0};
+  g_assert_true(pt_store_chain_heads(ts->store, a->id, &before, &error));
+  g_assert_cmpint(before.seq, ==, 4);
+
+  /* Rolled back: the next transaction starts from the log as it was. */
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (int i = 0; i < 3; i++)
+    append_one(ts, ts->store, i % 2 ? b : a, NULL);
+  pt_store_rollback(ts->store);
+  g_assert_true(pt_store_begin(ts->store, &error));
+  append_one(ts, ts->store, a, &row);
+  g_assert_cmpint(row.seq, ==, 4);
+  g_assert_true(row.has_prev_batch);
+  g_assert_cmpmem(row.prev_batch_hash, PT_HASH_LEN, before.prev_batch_hash, PT_HASH_LEN);
+  g_assert_cmpmem(row.prev_station_hash, PT_HASH_LEN, before.prev_station_hash, PT_HASH_LEN);
+  pt_event_row_clear(&row);
+  g_assert_true(pt_store_commit(ts->store, &error));
+
+  /* Another connection appends; this one's next transaction chains onto it. */
+  g_assert_true(pt_store_begin(other, &error));
+  append_one(ts, other, b, &row);
+  g_assert_true(pt_store_commit(other, &error));
+  g_assert_true(pt_store_begin(ts->store, &error));
+  PtEventRow next = {0};
+  append_one(ts, ts->store, b, &next);
+  g_assert_cmpint(next.seq, ==, row.seq + 1);
+  g_assert_cmpmem(next.prev_station_hash, PT_HASH_LEN, row.hash, PT_HASH_LEN);
+  g_assert_cmpmem(next.prev_batch_hash, PT_HASH_LEN, row.hash, PT_HASH_LEN);
+  pt_event_row_clear(&next);
+  pt_event_row_clear(&row);
+  /* Interleaved batches in one transaction, then appends outside any transaction. */
+  for (int i = 0; i < 6; i++)
+    append_one(ts, ts->store, i % 2 ? b : a, NULL);
+  g_assert_true(pt_store_commit(ts->store, &error));
+  append_one(ts, other, a, NULL);
+  append_one(ts, ts->store, b, NULL);
+
+  PtAuditReport r = audit(ts);
+  g_assert_cmpint(r.n_events, ==, 14);
+  g_assert_cmpuint(r.n_breaks, ==, 0);
+  pt_audit_report_clear(&r);
+}
+
+/* Every record's recordTime is written by pt_time_format(): against GDateTime's own format
+ * (the oracle) over the whole range of nanoseconds in a gint64 (1677 to 2262), before 1970
+ * and around it, at whole seconds and within them. */
+static void
+test_time_format(void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed(23);
+  const gint64 span = G_MAXINT64 / 1000000000 - 1;
+  for (int i = 0; i < 5000; i++) {
+    gint64 secs = i < 10 ? i - 5 : (gint64)((g_rand_double(rand) * 2 - 1) * (double)span);
+    int ms = i % 7 == 0 ? 0 : g_rand_int_range(rand, 0, 1000);
+    gint64 ns = secs * 1000000000 + ms * 1000000 + g_rand_int_range(rand, 0, 1000000);
+    g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(secs);
+    g_assert_nonnull(dt);
+    g_autofree char *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+    g_autofree char *expected = g_strdup_printf("%s.%03dZ", base, ms);
+    g_autofree char *got = pt_time_format(ns);
+    g_assert_cmpstr(got, ==, expected);
+  }
+}
+
 /* Each case tampers with the database behind the store's back (dropping the
  * append-only triggers first, as someone with the file could) and expects audit
  * to name the event. */
@@ -490,5 +580,7 @@ main(int argc, char **argv)
   g_test_add_func("/trace/audit-tampered", test_audit_catches_tampering);
   g_test_add_func("/trace/audit-rehashed", test_audit_rehashed_record);
   g_test_add_func("/trace/append-only", test_appends_refused_in_sql);
+  g_test_add_func("/trace/heads-across-transactions", test_heads_across_transactions);
+  g_test_add_func("/trace/time-format", test_time_format);
   return g_test_run();
 }
