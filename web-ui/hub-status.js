@@ -1,6 +1,7 @@
 /* hub-status.js: the co-op hub's per-station status (GET /hub/v1/status with the status token,
  * kept for this tab only): last heard, last seq, how far the log is complete, the chain head
- * posted, gaps, quarantined events and alerts.  Refreshed every 10 s. */
+ * posted, gaps, quarantined events, alerts and the video relay's last poll.  Refreshed every
+ * 10 s. */
 'use strict';
 (function () {
   var token = sessionStorage.getItem('pt-hub-status-token') || '';
@@ -18,6 +19,7 @@
     var alerts = td(String(s.alerts), s.alerts ? 'bad' : '');
     if (s.recent_alerts.length) alerts.title = s.recent_alerts.map(function (a) { return a.created_at + ' ' + a.message; }).join('\n');
     tr.appendChild(alerts);
+    tr.appendChild(td(s.video_polled || 'off'));
     return tr;
   }
   async function load() {

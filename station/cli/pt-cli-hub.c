@@ -242,6 +242,7 @@ station_json(const PtHubStation *st, GArray *gaps)
   json_t *o = json_pack("{sssssssb}", "station", st->id, "name", st->name, "public_key", pk,
                         "revoked", st->revoked);
   json_object_set_new(o, "last_heard", pt_json_string_or_null(st->last_heard));
+  json_object_set_new(o, "video_polled", pt_json_string_or_null(st->video_polled));
   json_object_set_new(o, "events", json_integer(st->n_events));
   json_object_set_new(o, "contiguous_seq", json_integer(st->contiguous_seq));
   json_object_set_new(o, "last_seq", json_integer(st->last_seq));
@@ -312,10 +313,12 @@ station_list(int argc, char **argv, gboolean with_status)
     printf("%s  %s%s\n  last heard %s, events %" G_GINT64_FORMAT
            ", contiguous to seq %" G_GINT64_FORMAT ", last seq %" G_GINT64_FORMAT
            "\n  head %s\n  gaps %s, quarantined %" G_GINT64_FORMAT ", alerts %" G_GINT64_FORMAT
-           "\n",
+           "\n  video relay %s%s\n",
            st->id, st->name, st->revoked ? " (REVOKED)" : "",
            st->last_heard ? st->last_heard : "never", st->n_events, st->contiguous_seq,
-           st->last_seq, head, gap, st->n_quarantined, st->n_alerts);
+           st->last_seq, head, gap, st->n_quarantined, st->n_alerts,
+           st->video_polled ? "last polled " : "off (never polled)",
+           st->video_polled ? st->video_polled : "");
   }
   if (common.json) {
     if (with_status) {

@@ -48,12 +48,13 @@ station_status(const PtHubCall *call, const PtHubStation *st, GError **error)
   json_t *head = st->head_seq > 0 ? json_pack("{sIss}", "seq", (json_int_t)st->head_seq, "hash",
                                               st->head_hash ? st->head_hash : "")
                                   : json_null();
-  return json_pack("{ss ss sb so sI sI sI so so sI sI so}", "station", st->id, "name", st->name,
+  return json_pack("{ss ss sb so sI sI sI so so sI sI so so}", "station", st->id, "name", st->name,
                    "revoked", st->revoked, "last_heard", pt_json_string_or_null(st->last_heard),
                    "events", (json_int_t)st->n_events, "last_seq", (json_int_t)st->last_seq,
                    "contiguous_seq", (json_int_t)st->contiguous_seq, "head", head, "gaps", gap_list,
                    "quarantined", (json_int_t)st->n_quarantined, "alerts", (json_int_t)st->n_alerts,
-                   "recent_alerts", alerts);
+                   "recent_alerts", alerts, "video_polled",
+                   pt_json_string_or_null(st->video_polled));
 }
 
 static enum MHD_Result

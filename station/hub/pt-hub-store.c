@@ -578,6 +578,7 @@ pt_hub_station_free(PtHubStation *station)
   g_free(station->name);
   g_free(station->enrolled_at);
   g_free(station->last_heard);
+  g_free(station->video_polled);
   g_free(station->head_hash);
   pt_key_chain_free(station->chain);
   g_free(station);
@@ -622,8 +623,9 @@ static const char sql_station_counts[] =
     " (SELECT coalesce(max(seq), 0) FROM event_keys k WHERE k.station_id = s.id),"
     " s.contiguous_seq,"
     " (SELECT count(*) FROM quarantine q WHERE q.station_id = s.id),"
-    " (SELECT count(*) FROM alerts a WHERE a.station_id = s.id)"
-    " FROM stations s WHERE ($1::text IS NULL OR s.id = $1) ORDER BY s.name, s.id";
+    " (SELECT count(*) FROM alerts a WHERE a.station_id = s.id),"
+    " " PT_HUB_SQL_TS("s.video_polled_at") " FROM stations s WHERE ($1::text IS NULL OR s.id = $1) "
+                                           "ORDER BY s.name, s.id";
 
 static PtHubStation *
 station_from_row(const PGresult *res, int i, gboolean with_counts)
@@ -643,6 +645,7 @@ station_from_row(const PGresult *res, int i, gboolean with_counts)
     st->contiguous_seq = pt_hub_pq_int(res, i, 10);
     st->n_quarantined = pt_hub_pq_int(res, i, 11);
     st->n_alerts = pt_hub_pq_int(res, i, 12);
+    st->video_polled = pt_hub_pq_text(res, i, 13);
   }
   return st;
 }

@@ -93,7 +93,8 @@ typedef struct {
   gint64 n_events;
   gint64 n_quarantined;
   gint64 n_alerts;
-  PtKeyChain *chain; /* get only (NULL in lists): public_key, the anchor, and its rotations */
+  char *video_polled; /* with counts: the last video relay poll (RFC 3339), NULL: none */
+  PtKeyChain *chain;  /* get only (NULL in lists): public_key, the anchor, and its rotations */
 } PtHubStation;
 
 void pt_hub_station_free(PtHubStation *station);

@@ -68,6 +68,8 @@ check "the hub's loads without a token: 401" '[ "$CODE" = 401 ]'
 wait_for 30 'get "$TOKEN_A" "$LOADS"; [ "$(body ".loads | length")" = 1 ]'
 check "buyer A's loads at the hub: the station's load 1, loading, with its lot" \
   '[ "$CODE" = 200 ] && [ "$(body .loads[0].id)" = "$SID-1" ] && [ "$(body .loads[0].state)" = loading ] && [ "$(body .loads[0].lots[0].lot)" = HV1 ] && [ "$(body .loads[0].video)" = "/api/v1/buyer/loads/$SID-1/video" ]'
+check "hub status shows when the station's video relay last polled" \
+  '"$BIN" hub status --json | jq -e ".stations[] | select(.station == \"$SID\") | .video_polled | test(\"^20[0-9-]+T\")" >/dev/null'
 get "$TOKEN_B" "$LOADS"
 check "buyer B's loads at the hub: none" '[ "$CODE" = 200 ] && [ "$(body ".loads | length")" = 0 ]'
 
@@ -189,4 +191,5 @@ pg_psql -c "UPDATE stations SET video_polled_at = NULL" >/dev/null
 get "$TOKEN_A" "$LOADS/$SID-7/video"
 check "a station that never polled: 503 relay-off, naming video_relay" \
   '[ "$CODE" = 503 ] && [ "$(body .code)" = relay-off ] && grep -q "video_relay=true" "$T/body"'
+check "... and hub status says its video relay is off" '"$BIN" hub status | grep -q "video relay off (never polled)"'
 tap_finish
