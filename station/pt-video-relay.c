@@ -58,10 +58,10 @@ call(PtVideoRelay *relay, const char *method, const char *path, const void *body
                             error);
 }
 
-/* PUT /hub/v1/video/files/@name. */
+/* PUT /hub/v1/video/files/@name; the hub's answer in @answer_out (nullable). */
 static gboolean
-push(PtVideoRelay *relay, const char *name, const void *data, gsize len, const char *type,
-     GError **error)
+push_answered(PtVideoRelay *relay, const char *name, const void *data, gsize len, const char *type,
+              json_t **answer_out, GError **error)
 {
   g_autofree char *path = g_strconcat("/hub/v1/video/files/", name, NULL);
   long status = 0;
@@ -73,7 +73,16 @@ push(PtVideoRelay *relay, const char *name, const void *data, gsize len, const c
                 json_string_value(json_object_get(answer, "error")) ?: "");
     return FALSE;
   }
+  if (answer_out)
+    *answer_out = g_steal_pointer(&answer);
   return TRUE;
+}
+
+static gboolean
+push(PtVideoRelay *relay, const char *name, const void *data, gsize len, const char *type,
+     GError **error)
+{
+  return push_answered(relay, name, data, len, type, NULL, error);
 }
 
 static gboolean
@@ -194,7 +203,10 @@ answer_live(PtVideoRelay *relay, const Want *w, GError **error)
               "application/vnd.apple.mpegurl", error);
 }
 
-/* A recorded part: its facts, then chunks from @w->have on.  @more_out: chunks remain. */
+/* A recorded part: its facts, then its chunks from where the hub is.  The facts go first in
+ * every round: a clip cut again (its file left the clip cache) has another SHA-256, and the
+ * hub then drops the chunks of the old cut and says to start over.  @more_out: chunks
+ * remain. */
 static gboolean
 answer_clip(PtVideoRelay *relay, const Want *w, gboolean *more_out, GError **error)
 {
@@ -220,15 +232,21 @@ answer_clip(PtVideoRelay *relay, const Want *w, gboolean *more_out, GError **err
     return push_json(relay, facts_name, no, error);
   }
   gint64 chunks = (gint64)((clip.bytes + PT_HUB_VIDEO_CHUNK - 1) / PT_HUB_VIDEO_CHUNK);
-  gboolean ok = TRUE;
-  if (w->have == 0) {
-    g_autoptr(json_t) facts = pt_load_clip_json(w->camera, &clip);
-    json_object_set_new(facts, "chunk_bytes", json_integer(PT_HUB_VIDEO_CHUNK));
-    ok = push_json(relay, facts_name, facts, error);
+  /* The hub holds a whole clip (its own facts and chunks agree, whichever cut they were). */
+  if (chunks > 0 && w->have >= chunks) {
+    close(fd);
+    return TRUE;
   }
+  g_autoptr(json_t) facts = pt_load_clip_json(w->camera, &clip);
+  json_object_set_new(facts, "chunk_bytes", json_integer(PT_HUB_VIDEO_CHUNK));
+  g_autofree char *text = json_dumps(facts, JSON_COMPACT);
+  g_autoptr(json_t) answer = NULL;
+  gboolean ok =
+      push_answered(relay, facts_name, text, strlen(text), "application/json", &answer, error);
+  gint64 from = json_integer_value(json_object_get(answer, "chunks"));
   g_autofree char *buf = g_malloc(PT_HUB_VIDEO_CHUNK);
-  gint64 k = w->have;
-  for (; ok && k < chunks && k < w->have + PT_HUB_VIDEO_CHUNKS_ROUND; k++) {
+  gint64 k = from;
+  for (; ok && k < chunks && k < from + PT_HUB_VIDEO_CHUNKS_ROUND; k++) {
     off_t at = (off_t)k * PT_HUB_VIDEO_CHUNK;
     gsize want = (gsize)MIN((guint64)PT_HUB_VIDEO_CHUNK, clip.bytes - (guint64)at);
     gsize got = 0;

@@ -124,12 +124,24 @@ pt_hub_video_push(PtHubStore *store, const PtHubStation *station, const char *na
     g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT, "nobody asks for %s now", name);
     return NULL;
   }
-  if (g_str_has_prefix(name, "clip/") && g_str_has_suffix(name, "/facts") &&
-      !clip_facts_pushed(store, station, name, data, len, error))
+  gboolean facts = g_str_has_prefix(name, "clip/") && g_str_has_suffix(name, "/facts");
+  if (facts && !clip_facts_pushed(store, station, name, data, len, error))
     return NULL;
   if (!pt_hub_store_video_put(store, station->id, name, data, len, error))
     return NULL;
-  return json_pack("{ss}", "stored", name);
+  json_t *answer = json_pack("{ss}", "stored", name);
+  if (facts) {
+    /* Where the station goes on from: 0 after a new cut dropped the chunks of the old one. */
+    g_autofree char *chunks = g_strndup(name, strlen(name) - strlen("facts"));
+    g_autofree char *prefix = g_strconcat(chunks, "c", NULL);
+    gint64 held = pt_hub_store_video_count(store, station->id, prefix, error);
+    if (held < 0) {
+      json_decref(answer);
+      return NULL;
+    }
+    json_object_set_new(answer, "chunks", json_integer(held));
+  }
+  return answer;
 }
 
 /* The buyers' side ------------------------------------------------------------------------ */

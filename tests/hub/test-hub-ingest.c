@@ -600,6 +600,35 @@ test_video_push(void)
   json_decref(a);
   g_autofree char *kept = sql_value("SELECT string_agg(name, ',' ORDER BY name) FROM video_files");
   g_assert_cmpstr(kept, ==, "clip/1/dock1/1/c0,live/1/dock1/index.m3u8");
+  /* A clip's facts say where to go on from; facts of another cut (another SHA-256) drop the
+   * chunks of the old one. */
+  const char *facts_path = "/hub/v1/video/files/clip/1/dock1/1/facts";
+  g_autofree char *facts_a = g_strdup_printf("{\"sha256\":\"%064d\",\"bytes\":10}", 1);
+  g_autofree char *facts_b = g_strdup_printf("{\"sha256\":\"%064d\",\"bytes\":10}", 2);
+  a = request("PUT", facts_path, facts_a, strlen(facts_a), fx.keys_a, 0, "application/json",
+              &status);
+  g_assert_cmpint(status, ==, 200);
+  g_assert_cmpint(json_integer_value(json_object_get(a, "chunks")), ==, 0);
+  json_decref(a);
+  a = request("PUT", "/hub/v1/video/files/clip/1/dock1/1/c0", seg, strlen(seg), fx.keys_a, 0,
+              "video/mp4", &status);
+  json_decref(a);
+  a = request("PUT", facts_path, facts_a, strlen(facts_a), fx.keys_a, 0, "application/json",
+              &status);
+  g_assert_cmpint(json_integer_value(json_object_get(a, "chunks")), ==, 1);
+  json_decref(a);
+  a = request("PUT", facts_path, facts_b, strlen(facts_b), fx.keys_a, 0, "application/json",
+              &status);
+  g_assert_cmpint(status, ==, 200);
+  g_assert_cmpint(json_integer_value(json_object_get(a, "chunks")), ==, 0);
+  json_decref(a);
+  g_autofree char *after =
+      sql_value("SELECT count(*) FROM video_files WHERE name LIKE 'clip/%/c%'");
+  g_assert_cmpstr(after, ==, "0");
+  a = request("PUT", "/hub/v1/video/files/clip/1/dock1/1/c0", seg, strlen(seg), fx.keys_a, 0,
+              "video/mp4", &status);
+  g_assert_cmpint(status, ==, 200);
+  json_decref(a);
   /* The station's poll: both asks, live first to be watched soon (0.5 s). */
   a = request("POST", "/hub/v1/video/poll", "{}", 2, fx.keys_a, 0, "application/json", &status);
   g_assert_cmpint(status, ==, 200);
