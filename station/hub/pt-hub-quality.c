@@ -100,30 +100,16 @@ on_quality(const PtHubCall *call)
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 static void
-asset(const char *resource, const char *type, PtHubReply *reply)
-{
-  g_autoptr(GBytes) bytes = g_resources_lookup_data(resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  if (!bytes) {
-    pt_hub_reply_error(reply, 500, "the page is missing from this build");
-    return;
-  }
-  gsize len = 0;
-  const char *data = g_bytes_get_data(bytes, &len);
-  pt_hub_reply_take(reply, 200, type, g_strndup(data, len));
-  pt_hub_reply_header(reply, "Content-Security-Policy", COOP_CSP);
-  pt_hub_reply_header(reply, "Referrer-Policy", "no-referrer");
-}
-
-static void
 coop_page(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
 {
-  asset("/packtrace/web/coop.html", "text/html; charset=utf-8", reply);
+  pt_hub_reply_resource(reply, "/packtrace/web/coop.html", "text/html; charset=utf-8", COOP_CSP);
 }
 
 static void
 coop_script(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
 {
-  asset("/packtrace/web/coop.js", "text/javascript; charset=utf-8", reply);
+  pt_hub_reply_resource(reply, "/packtrace/web/coop.js", "text/javascript; charset=utf-8",
+                        COOP_CSP);
 }
 
 static enum MHD_Result

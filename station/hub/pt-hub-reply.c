@@ -4,6 +4,7 @@
 
 #include "pt-error.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 static void
@@ -117,6 +118,20 @@ pt_hub_reply_status_of(const GError *error)
   default:
     return 500;
   }
+}
+
+void
+pt_hub_reply_resource(PtHubReply *reply, const char *resource, const char *type, const char *csp)
+{
+  g_autoptr(GBytes) bytes = g_resources_lookup_data(resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (!bytes) {
+    pt_hub_reply_error(reply, 500, "the page is missing from this build");
+    return;
+  }
+  pt_hub_reply_take(reply, 200, type,
+                    g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes)));
+  pt_hub_reply_header(reply, "Content-Security-Policy", csp);
+  pt_hub_reply_header(reply, "Referrer-Policy", "no-referrer");
 }
 
 void

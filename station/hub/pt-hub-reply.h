@@ -39,6 +39,10 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PtHubReply, pt_hub_reply_clear)
 void pt_hub_reply_take(PtHubReply *reply, guint status, const char *type, char *text);
 /* The body is @value (transfer full) as compact JSON. */
 void pt_hub_reply_json(PtHubReply *reply, guint status, json_t *value);
+/* A compiled-in page or script (web-ui/, its GResource path @resource) of @type, under the
+ * page's own Content-Security-Policy @csp; 500 when the build lacks it. */
+void pt_hub_reply_resource(PtHubReply *reply, const char *resource, const char *type,
+                           const char *csp);
 /* {"error": MESSAGE} with @status. */
 void pt_hub_reply_error(PtHubReply *reply, guint status, const char *message);
 /* The status an error of the store maps to (400, 401, 403, 404, 409, 413, 503, 500). */

@@ -44,12 +44,49 @@ pt_hub_video_poll(PtHubStore *store, const PtHubStation *station, GError **error
 }
 
 /* The forms a station may push (pt-hub-store-video.h); a camera is [A-Za-z0-9_-], as
- * station.ini allows. */
+ * station.ini allows.  Compiled once (push_form_matches()): a watched camera pushes twice a
+ * second. */
 static const char *const push_forms[] = {
     "^info/(all|[0-9]{13})/[1-9][0-9]{0,17}$",
     "^live/[1-9][0-9]{0,17}/[A-Za-z0-9_-]{1,64}/(index\\.m3u8|seg[0-9]{5,10}\\.ts)$",
     "^clip/[1-9][0-9]{0,17}/[A-Za-z0-9_-]{1,64}/[1-9][0-9]?/(facts|c[0-9]{1,4})$",
 };
+
+/* The name of a clip file beside clip facts @facts_name ("clip/L/C/P/facts"): "clip/L/C/P/" +
+ * @tail ("c" for the chunks' prefix, "" for every file of the clip). */
+static char *
+clip_sibling(const char *facts_name, const char *tail)
+{
+  g_autofree char *dir = g_strndup(facts_name, strlen(facts_name) - strlen("facts"));
+  return g_strconcat(dir, tail, NULL);
+}
+
+/* "clip/LOAD/CAMERA/PART/facts": the facts of part @part of @camera's clip of @load. */
+static char *
+clip_facts_name(gint64 load, const char *camera, int part)
+{
+  return g_strdup_printf("clip/%" G_GINT64_FORMAT "/%s/%d/facts", load, camera, part);
+}
+
+static gpointer
+push_forms_compile(gpointer unused)
+{
+  GRegex **re = g_new0(GRegex *, G_N_ELEMENTS(push_forms));
+  for (gsize i = 0; i < G_N_ELEMENTS(push_forms); i++)
+    re[i] = g_regex_new(push_forms[i], G_REGEX_OPTIMIZE, G_REGEX_MATCH_DEFAULT, NULL);
+  return re;
+}
+
+static gboolean
+push_form_matches(const char *name)
+{
+  static GOnce once = G_ONCE_INIT;
+  GRegex **re = g_once(&once, push_forms_compile, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(push_forms); i++)
+    if (g_regex_match(re[i], name, G_REGEX_MATCH_DEFAULT, NULL))
+      return TRUE;
+  return FALSE;
+}
 
 /* For a clip's facts: the chunks of an earlier cut are dropped unless it is the same clip. */
 static gboolean
@@ -73,7 +110,7 @@ clip_facts_pushed(PtHubStore *store, const PtHubStation *station, const char *na
   json_decref(facts);
   if (same)
     return TRUE;
-  g_autofree char *prefix = g_strndup(name, strlen(name) - strlen("facts"));
+  g_autofree char *prefix = clip_sibling(name, "");
   return pt_hub_store_video_drop(store, station->id, prefix, error);
 }
 
@@ -97,10 +134,7 @@ json_t *
 pt_hub_video_push(PtHubStore *store, const PtHubStation *station, const char *name,
                   const void *data, gsize len, GError **error)
 {
-  gboolean known = FALSE;
-  for (gsize i = 0; i < G_N_ELEMENTS(push_forms) && !known; i++)
-    known = g_regex_match_simple(push_forms[i], name, G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT);
-  if (!known) {
+  if (!push_form_matches(name)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "no video file is named %s", name);
     return NULL;
   }
@@ -132,8 +166,7 @@ pt_hub_video_push(PtHubStore *store, const PtHubStation *station, const char *na
   json_t *answer = json_pack("{ss}", "stored", name);
   if (facts) {
     /* Where the station goes on from: 0 after a new cut dropped the chunks of the old one. */
-    g_autofree char *chunks = g_strndup(name, strlen(name) - strlen("facts"));
-    g_autofree char *prefix = g_strconcat(chunks, "c", NULL);
+    g_autofree char *prefix = clip_sibling(name, "c");
     gint64 held = pt_hub_store_video_count(store, station->id, prefix, error);
     if (held < 0) {
       json_decref(answer);
@@ -508,9 +541,7 @@ part_of(const char *file, gboolean *clip_out)
   *clip_out = g_str_has_suffix(file, ".mp4");
   g_autofree char *digits = g_strndup(file, strlen(file) - (*clip_out ? 4 : 0));
   guint64 n = 0;
-  if (!g_ascii_string_to_unsigned(digits, 10, 1, PT_HUB_VIDEO_CLIP_MAX / PT_HUB_VIDEO_CHUNK, &n,
-                                  NULL) ||
-      n > 99)
+  if (!g_ascii_string_to_unsigned(digits, 10, 1, PT_LOAD_VIDEO_PARTS_MAX, &n, NULL))
     return 0;
   return (int)n;
 }
@@ -584,7 +615,8 @@ clip_send(const PtHubCall *call, const VideoPath *p, int part, guint64 size, con
     ClipReader *reader = g_new0(ClipReader, 1);
     reader->store = call->store;
     memcpy(reader->station, p->station, sizeof reader->station);
-    reader->prefix = g_strdup_printf("clip/%" G_GINT64_FORMAT "/%s/%d/c", p->load, p->camera, part);
+    g_autofree char *facts = clip_facts_name(p->load, p->camera, part);
+    reader->prefix = clip_sibling(facts, "c");
     reader->start = start;
     reader->held = -1;
     r = MHD_create_response_from_callback(len, 64 * 1024, clip_read, reader, clip_reader_free);
@@ -630,8 +662,7 @@ video_recorded(const PtHubCall *call, GPtrArray *args, VideoPath *p, gboolean *c
   if (!want(call, p, "clip", part, reply))
     return NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *name =
-      g_strdup_printf("clip/%" G_GINT64_FORMAT "/%s/%d/facts", p->load, p->camera, part);
+  g_autofree char *name = clip_facts_name(p->load, p->camera, part);
   g_autoptr(GBytes) bytes = pt_hub_store_video_get(call->store, p->station, name, 0, &error);
   if (!bytes) {
     if (g_error_matches(error, PT_ERROR, PT_ERROR_NOT_FOUND))
@@ -658,8 +689,7 @@ video_recorded(const PtHubCall *call, GPtrArray *args, VideoPath *p, gboolean *c
     return NULL;
   }
   gint64 chunks = (size + PT_HUB_VIDEO_CHUNK - 1) / PT_HUB_VIDEO_CHUNK;
-  g_autofree char *prefix = g_strndup(name, strlen(name) - strlen("facts"));
-  g_autofree char *chunk_prefix = g_strconcat(prefix, "c", NULL);
+  g_autofree char *chunk_prefix = clip_sibling(name, "c");
   gint64 have = pt_hub_store_video_count(call->store, p->station, chunk_prefix, &error);
   if (have < 0) {
     pt_hub_reply_error(reply, pt_hub_reply_status_of(error), error->message);
@@ -764,16 +794,8 @@ on_video(const PtHubCall *call)
 static void
 loads_page(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
 {
-  g_autoptr(GBytes) bytes =
-      g_resources_lookup_data("/packtrace/web/hub-loads.html", G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  if (!bytes) {
-    pt_hub_reply_error(reply, 500, "the page is missing from this build");
-    return;
-  }
-  pt_hub_reply_take(reply, 200, "text/html; charset=utf-8",
-                    g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes)));
-  pt_hub_reply_header(reply, "Content-Security-Policy", LOADS_PAGE_CSP);
-  pt_hub_reply_header(reply, "Referrer-Policy", "no-referrer");
+  pt_hub_reply_resource(reply, "/packtrace/web/hub-loads.html", "text/html; charset=utf-8",
+                        LOADS_PAGE_CSP);
 }
 
 static enum MHD_Result
