@@ -116,5 +116,5 @@ echo "  nobody watching:        station $(stats "${idle_s[@]}"), hub $(stats "${
 echo "  one viewer via the hub: station $(stats "${rel_s[@]}"), hub $(stats "${rel_h[@]}")"
 echo "  one viewer, directly:   station $(stats "${dir_s[@]}"), hub $(stats "${dir_h[@]}")  (baseline)"
 awk -v a="$(median "${rel_s[@]}")" -v b="$(median "${dir_s[@]}")" \
-  'BEGIN { printf "  the relay costs the station %.1f%% of a core more than a direct viewer (%.2fx)\n", a - b, b > 0 ? a / b : 0 }'
+  'BEGIN { printf "  the relay costs the station %.1f%% of a core more than a direct viewer (%.2fx)\n", a - b, (b > 0 ? a / b : 0) }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

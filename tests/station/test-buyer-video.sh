@@ -144,15 +144,21 @@ bv_wait 30 'get "$KEY_A" "$REC/1"; [ "$CODE" = 200 ]'
 check "then the clip's facts: 200" '[ "$CODE" = 200 ]'
 cp "$T/body" "$T/facts.json"
 SHA=$(body .sha256)
+# The camera's GOP is 15 frames, a second at 15 fps; on a loaded box (the sanitizer suite in
+# CI) the source drops frames before the encoder, so a GOP can span up to a few seconds: the
+# clip's start is bounded by GOP_NS before the window, its end by a frame or two after it.
+GOP_NS=3000000000
+fails_before=$fails
 check "the window is the load's, [opening - 5 s, closing + 5 s): the clip starts at the keyframe before it and ends with it" \
-  '[ "$(pj "d[\"from_ns\"] == $FROM_NS and d[\"to_ns\"] == $TO_NS and $FROM_NS - 1000000000 <= d[\"start_ns\"] <= $FROM_NS and $TO_NS - 1000000000 <= d[\"end_ns\"] <= $TO_NS + 200000000")" = True ]'
+  '[ "$(pj "d[\"from_ns\"] == $FROM_NS and d[\"to_ns\"] == $TO_NS and $FROM_NS - $GOP_NS <= d[\"start_ns\"] <= $FROM_NS and $TO_NS - $GOP_NS <= d[\"end_ns\"] <= $TO_NS + 300000000")" = True ]'
+[ $fails -gt $fails_before ] && echo "# the clip's facts: $(cat "$T/body"), window $FROM_NS-$TO_NS"
 get "$KEY_A" "$REC/1.mp4"
 check "the clip: 200 video/mp4, its SHA-256 the one stated (and as X-Clip-SHA256)" \
   '[ "$CODE" = 200 ] && grep -qi "^content-type: video/mp4" "$T/head" && [ "$(sha256sum "$T/body" | cut -d" " -f1)" = "$SHA" ] && grep -qi "^x-clip-sha256: $SHA" "$T/head"'
 cp "$T/body" "$T/clip.mp4"
 CLIP_STAMP=$(stamp "$T/clip.mp4" qtdemux)
 check "its first frame was filmed at the window's start (within a GOP before it)" \
-  '[ -n "$CLIP_STAMP" ] && [ "$CLIP_STAMP" -ge $((FROM_NS / 1000000 - 1100)) ] && [ "$CLIP_STAMP" -le $((FROM_NS / 1000000 + 200)) ]'
+  '[ -n "$CLIP_STAMP" ] && [ "$CLIP_STAMP" -ge $(((FROM_NS - GOP_NS) / 1000000 - 100)) ] && [ "$CLIP_STAMP" -le $((FROM_NS / 1000000 + 200)) ]'
 get "$KEY_A" "$REC/1.mp4" -H "Range: bytes=0-99"
 check "a byte range: 206, 100 bytes" '[ "$CODE" = 206 ] && [ "$(stat -c %s "$T/body")" = 100 ]'
 MTIME=$(stat -c %Y "$PACKTRACE_DATA"/clips/loads/load-1-dock1-1.mp4)
