@@ -271,6 +271,9 @@
 /* The hub's page cache (station/hub/pt-hub-cache.c). */
 #define PT_HUB_PAGE_CACHE_BYTES (64 * 1024 * 1024) /* consumer answers a hub process keeps */
 #define PT_HUB_LISTEN_POLL_MS   250                /* the listener's poll, and reconnect pause */
+/* Batches notified but not yet seen replayed by a read (pt-hub-cache.c); past this they
+ * collapse into one fence for all. */
+#define PT_HUB_CACHE_FENCES_MAX 65536
 
 /* Drivers' phones (pt-driver.c, pt-http-driver.c) */
 #define PT_DRIVER_TTL_DEFAULT_S  (12 * 3600)        /* a login QR is good for a working day */

@@ -23,10 +23,19 @@ struct _PtHubCache {
   gsize bytes, max_bytes;
   guint64 generation; /* drops so far */
   gboolean listening;
+  /* Fences: an answer read at WAL position R is kept only when R is at or past the position
+   * of every change notified for its batch (per batch in @fences, FENCE_PENDING until the
+   * listener has read the position) and past @floor (the position when the listener last
+   * connected, or where a full table of fences collapsed).  On a primary a read sees every
+   * notified commit and passes at once; a replica's read passes once it has replayed them. */
+  GHashTable *fences; /* batch id (gint64 *) -> position (gint64 *), both owned */
+  gint64 floor;
   gboolean stop;
   char *dsn;
   GThread *thread;
 };
+
+#define FENCE_PENDING G_MAXINT64
 
 static void
 entry_free(gpointer data)
@@ -45,6 +54,8 @@ pt_hub_cache_new(gsize max_bytes)
   PtHubCache *cache = g_new0(PtHubCache, 1);
   g_mutex_init(&cache->lock);
   cache->entries = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, entry_free);
+  cache->fences = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+  cache->floor = FENCE_PENDING;
   g_queue_init(&cache->order);
   cache->max_bytes = max_bytes;
   return cache;
@@ -68,8 +79,18 @@ drop_locked(PtHubCache *cache, gint64 batch_id)
     g_hash_table_remove_all(cache->entries);
     g_queue_clear(&cache->order);
     cache->bytes = 0;
+    /* Nothing is kept again until the listener has read where the WAL stands. */
+    g_hash_table_remove_all(cache->fences);
+    cache->floor = FENCE_PENDING;
     return;
   }
+  if (g_hash_table_size(cache->fences) >= PT_HUB_CACHE_FENCES_MAX) {
+    /* Bounded: the pending fences collapse into the floor, set at the next position read. */
+    g_hash_table_remove_all(cache->fences);
+    cache->floor = FENCE_PENDING;
+  }
+  g_hash_table_insert(cache->fences, g_memdup2(&batch_id, sizeof batch_id),
+                      g_memdup2(&(gint64){FENCE_PENDING}, sizeof(gint64)));
   for (GList *l = cache->order.head; l;) {
     Entry *e = l->data;
     l = l->next;
@@ -96,6 +117,23 @@ set_listening(PtHubCache *cache, gboolean listening)
   g_mutex_unlock(&cache->lock);
 }
 
+/* The listener has read @lsn after the notifications so far: every pending fence, and a
+ * pending floor, is that position (at or past each notified commit). */
+static void
+settle_fences(PtHubCache *cache, gint64 lsn)
+{
+  g_mutex_lock(&cache->lock);
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init(&it, cache->fences);
+  while (g_hash_table_iter_next(&it, NULL, &value))
+    if (*(gint64 *)value == FENCE_PENDING)
+      *(gint64 *)value = lsn;
+  if (cache->floor == FENCE_PENDING)
+    cache->floor = lsn;
+  g_mutex_unlock(&cache->lock);
+}
+
 static gboolean
 stopping(PtHubCache *cache)
 {
@@ -119,14 +157,27 @@ listen_thread(gpointer data)
   while (!stopping(cache)) {
     g_autoptr(GError) error = NULL;
     g_autoptr(PtHubStore) store = pt_hub_store_open(cache->dsn, NULL, &error);
+    gint64 lsn = 0;
+    /* Listening first, then the position: a commit missed before LISTEN lies before it. */
     if (store && pt_hub_store_listen(store, &error)) {
       set_listening(cache, TRUE);
-      if (warned)
-        g_message("hub: page cache listener connected again");
-      warned = FALSE;
-      while (!stopping(cache) &&
-             pt_hub_store_notifications(store, PT_HUB_LISTEN_POLL_MS, on_batch, cache, &error))
-        ;
+      if (pt_hub_store_wal_lsn(store, FALSE, &lsn, &error)) {
+        settle_fences(cache, lsn);
+        if (warned)
+          g_message("hub: page cache listener connected again");
+        warned = FALSE;
+        guint64 seen = pt_hub_cache_generation(cache);
+        while (!stopping(cache) &&
+               pt_hub_store_notifications(store, PT_HUB_LISTEN_POLL_MS, on_batch, cache, &error)) {
+          guint64 now = pt_hub_cache_generation(cache);
+          if (now == seen)
+            continue;
+          if (!pt_hub_store_wal_lsn(store, FALSE, &lsn, &error))
+            break;
+          settle_fences(cache, lsn);
+          seen = now;
+        }
+      }
       set_listening(cache, FALSE);
     }
     if (error && !warned) {
@@ -159,6 +210,7 @@ pt_hub_cache_free(PtHubCache *cache)
     g_thread_join(cache->thread);
   }
   g_hash_table_unref(cache->entries);
+  g_hash_table_unref(cache->fences);
   g_queue_clear(&cache->order);
   g_mutex_clear(&cache->lock);
   g_free(cache->dsn);
@@ -189,13 +241,30 @@ pt_hub_cache_generation(PtHubCache *cache)
   return g;
 }
 
+/* With the lock held: whether a read at @read_lsn has seen every change notified for
+ * @batch_id; a fence it passes is no longer needed (every later read starts past it). */
+static gboolean
+passes_fences(PtHubCache *cache, gint64 batch_id, gint64 read_lsn)
+{
+  if (read_lsn < cache->floor)
+    return FALSE;
+  gint64 *fence = g_hash_table_lookup(cache->fences, &batch_id);
+  if (!fence)
+    return TRUE;
+  if (read_lsn < *fence)
+    return FALSE;
+  g_hash_table_remove(cache->fences, &batch_id);
+  return TRUE;
+}
+
 void
-pt_hub_cache_put(PtHubCache *cache, guint64 generation, const char *key, gint64 batch_id,
-                 const char *etag, const char *type, GBytes *body)
+pt_hub_cache_put(PtHubCache *cache, guint64 generation, gint64 read_lsn, const char *key,
+                 gint64 batch_id, const char *etag, const char *type, GBytes *body)
 {
   gsize size = g_bytes_get_size(body) + strlen(key) + strlen(etag) + strlen(type);
   g_mutex_lock(&cache->lock);
-  if (cache->listening && cache->generation == generation && size <= cache->max_bytes) {
+  if (cache->listening && cache->generation == generation && size <= cache->max_bytes &&
+      passes_fences(cache, batch_id, read_lsn)) {
     Entry *old = g_hash_table_lookup(cache->entries, key);
     if (old)
       remove_entry(cache, old);

@@ -14,6 +14,12 @@
  * its connection is lost the whole cache is dropped before it reconnects.  An answer read from
  * the database while a drop happened is not stored (pt_hub_cache_generation()).
  *
+ * Reads from a streaming replica (read_dsn) are cached too: a notification comes from the
+ * primary, possibly before the replica has replayed the change.  Each answer is read at a WAL
+ * position (pt_hub_store_wal_lsn(), taken before the read), and after a notification the
+ * listener reads the primary's position; until the replica has replayed past it, an answer
+ * for that batch is served but not kept, so a replica's stale answer is never cached.
+ *
  * Thread-safe: one mutex around a hash table; the hot path holds it for a lookup and a ref. */
 #pragma once
 
@@ -40,10 +46,11 @@ GBytes *pt_hub_cache_get(PtHubCache *cache, const char *key, char **etag_out, ch
 /* The drop count now: take it before reading what pt_hub_cache_put() will store. */
 guint64 pt_hub_cache_generation(PtHubCache *cache);
 
-/* Keeps @body (transfer none, referenced) for @key of batch @batch_id, unless the listener is
- * down, a drop happened since @generation, or @body alone exceeds the bound. */
-void pt_hub_cache_put(PtHubCache *cache, guint64 generation, const char *key, gint64 batch_id,
-                      const char *etag, const char *type, GBytes *body);
+/* Keeps @body (transfer none, referenced) for @key of batch @batch_id, read at WAL position
+ * @read_lsn, unless the listener is down, a drop happened since @generation, the read had not
+ * seen a change notified for the batch (a replica behind), or @body alone exceeds the bound. */
+void pt_hub_cache_put(PtHubCache *cache, guint64 generation, gint64 read_lsn, const char *key,
+                      gint64 batch_id, const char *etag, const char *type, GBytes *body);
 
 /* Drops the entries of @batch_id; 0: every entry. */
 void pt_hub_cache_drop(PtHubCache *cache, gint64 batch_id);

@@ -368,13 +368,11 @@ pt_hub_server_start(const PtHubConfig *config, GError **error)
   server->config.read_dsn = g_strdup(config->read_dsn);
   server->config.listen = g_strdup(listen);
   server->web = g_steal_pointer(&web);
-  /* Pages read from a replica could be cached before the replica has the batch the primary
-   * notified about: the page cache serves a hub that reads its primary only. */
-  if (!config->read_dsn || !*config->read_dsn) {
-    server->cache = pt_hub_cache_new(PT_HUB_PAGE_CACHE_BYTES);
-    pt_hub_cache_start(server->cache, config->dsn);
-    pt_hub_web_set_cache(server->web, server->cache);
-  }
+  /* The listener is on the primary, where ingest notifies; a hub reading a replica caches
+   * what the replica has replayed past each notification (pt-hub-cache.h). */
+  server->cache = pt_hub_cache_new(PT_HUB_PAGE_CACHE_BYTES);
+  pt_hub_cache_start(server->cache, config->dsn);
+  pt_hub_web_set_cache(server->web, server->cache);
   g_mutex_init(&server->lock);
   server->all_stores = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_store_free);
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;

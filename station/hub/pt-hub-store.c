@@ -848,6 +848,21 @@ pt_hub_store_alerts_json(PtHubStore *store, const char *station_id, guint limit,
 /* Notifications --------------------------------------------------------------------------- */
 
 gboolean
+pt_hub_store_wal_lsn(PtHubStore *store, gboolean read, gint64 *lsn_out, GError **error)
+{
+  /* pg_lsn differences are numeric: a byte offset from the start of the WAL. */
+  static const char sql[] =
+      "SELECT (COALESCE(pg_last_wal_replay_lsn(), pg_current_wal_insert_lsn()) - '0/0')::bigint";
+  PGresult *res =
+      pt_hub_pq_exec(store, read, "read the WAL position", sql, 0, NULL, PGRES_TUPLES_OK, error);
+  if (!res)
+    return FALSE;
+  *lsn_out = pt_hub_pq_int(res, 0, 0);
+  PQclear(res);
+  return TRUE;
+}
+
+gboolean
 pt_hub_store_listen(PtHubStore *store, GError **error)
 {
   PGresult *res = pt_hub_pq_exec(store, FALSE, "listen for batches", "LISTEN " PT_HUB_BATCH_CHANNEL,

@@ -261,6 +261,13 @@ gboolean pt_hub_store_listen(PtHubStore *store, GError **error);
 gboolean pt_hub_store_notifications(PtHubStore *store, int timeout_ms, PtHubBatchFunc fn,
                                     gpointer user_data, GError **error);
 
+/* The WAL position a read starting now sees everything up to, as a byte offset: on the read
+ * connection (@read) a replica's replay position, or the primary's insert position when the
+ * read connection is the primary's; on the write connection the primary's insert position,
+ * which a commit already notified lies at or before.  The page cache keeps an answer read from
+ * a replica only once the replica has replayed past every change notified for its batch. */
+gboolean pt_hub_store_wal_lsn(PtHubStore *store, gboolean read, gint64 *lsn_out, GError **error);
+
 /* Admin lists ------------------------------------------------------------------------------ */
 
 /* The newest quarantined events (at most @limit), as a JSON array text of

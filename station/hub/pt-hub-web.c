@@ -920,6 +920,11 @@ resolve(Resolve *rq)
     if (hit)
       return respond_bytes(c, hit_type, hit_etag, hit, "hit", rq->dl.link_header);
   }
+  /* Where the database stands for this read, taken before it: on a replica the answer is
+   * kept only once that is past the batch's last notified change (pt-hub-cache.h). */
+  gint64 read_lsn = 0;
+  if (cacheable && !pt_hub_store_wal_lsn(call->store, TRUE, &read_lsn, &error))
+    return pt_hub_respond_gerror(c, error);
   g_autoptr(GPtrArray) heads = pt_hub_store_lot_heads(call->store, link->gtin, link->lot, &error);
   if (!heads)
     return pt_hub_respond_gerror(c, error);
@@ -1014,7 +1019,7 @@ resolve(Resolve *rq)
     return pt_hub_respond_gerror(c, error);
   g_autoptr(GBytes) bytes = g_bytes_new_take(body, len);
   if (cacheable)
-    pt_hub_cache_put(cache, generation, key, head->batch_id, etag, type, bytes);
+    pt_hub_cache_put(cache, generation, read_lsn, key, head->batch_id, etag, type, bytes);
   return respond_bytes(c, type, etag, bytes, cacheable ? "miss" : NULL, rq->dl.link_header);
 }
 

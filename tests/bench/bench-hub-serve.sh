@@ -18,8 +18,9 @@
 # BENCH_HUB_REPLICA=1 also measures a second hub whose read_dsn is a streaming replica: the
 # cluster listens on a loopback TCP port, pg_basebackup -R copies it over that port before the
 # bulk load (which then reaches the replica as WAL, as a production load would), and the
-# replica is measured once it has replayed everything.  A hub on a replica keeps no page cache
-# (a replica can be behind ingest's NOTIFY), so it renders every answer.
+# replica is measured once it has replayed everything.  A hub on a replica keeps a page cache
+# too, lag-safe (an answer is kept only once the replica has replayed past the primary's
+# position at the batch's last notification, pt-hub-cache.h).
 set -eu
 BIN=${1:?packtrace binary}
 POST=${2:?hub-post binary}

@@ -5,7 +5,10 @@
 # is posted through the hub's real ingest (hub-post): the write goes to the primary, and once
 # the replica has replayed it (bounded wait) the hub serves the page and its JSON.  That the
 # page is the replica's: with the replica's replay paused a new event stored on the primary is
-# not on it (same ETag), and once replay resumes and catches up it is.
+# not on it (same ETag), and once replay resumes and catches up it is.  The hub keeps its
+# answers in its page cache (X-PT-Cache: hit) as a hub on the primary does, but never one the
+# replica read before replaying a change the primary notified: while the replica is behind
+# the page is served from it and not kept (miss, miss); caught up, the new page is kept.
 set -u
 . "$(dirname "$0")/../tap.sh"
 export PG_FIXTURE_TCP=1
@@ -47,6 +50,11 @@ check "the replica holds the station's events" \
 
 PAGE="$URL/01/$GTIN/10/REPL1"
 etag() { curl -s -o /dev/null -D - --max-time 10 -H 'Accept: text/html' "$PAGE" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: *//p'; }
+# cache: the page's X-PT-Cache header and ETag, "hit W/\"...\"".
+cache() {
+  curl -s -o /dev/null -D - --max-time 10 -H 'Accept: text/html' "$PAGE" | tr -d '\r' |
+    awk -F': *' 'tolower($1) == "x-pt-cache" { c = $2 } tolower($1) == "etag" { e = $2 } END { print c, e }'
+}
 code=$(curl -s -o "$T/page" -w '%{http_code}' --max-time 10 -H 'Accept: text/html' "$PAGE")
 check "the hub serves the consumer page (200)" '[ "$code" = 200 ] && grep -q REPL1 "$T/page"'
 check "its story shows the operator's public note, as the station's does" \
@@ -55,6 +63,8 @@ code=$(curl -s -o "$T/json" -w '%{http_code}' --max-time 10 -H 'Accept: applicat
 check "its JSON names the batch and its grower" \
   '[ "$code" = 200 ] && [ "$(jq -r .lot "$T/json")" = REPL1 ] && grep -q "Li farm" "$T/json"'
 ETAG1=$(etag)
+check "a hub on a replica keeps the page: the next view is the page cache's, same ETag" \
+  '[ "$(cache)" = "hit $ETAG1" ]'
 
 # The page is read from the replica: with its replay paused, an event ingested on the primary
 # is not on the page; once replay resumes and catches up, it is.
@@ -64,6 +74,12 @@ rpsql "SELECT pg_wal_replay_pause()" >/dev/null
 expect 0 "a new event posted while the replica's replay is paused" "$POST" "$PACKTRACE_DATA" "$URL"
 check "the primary holds it" '[ "$(pg_psql -c "SELECT count(*) FROM events WHERE lot = '"'REPL1'"'")" = 3 ]'
 check "the page served is still the replica's: same ETag" '[ "$(etag)" = "$ETAG1" ]'
+# The primary's notification drops the kept page at once (bounded wait for the listener).
+for _ in $(seq 50); do [ "$(cache)" = "miss $ETAG1" ] && break; sleep 0.1; done
+check "notified, the hub drops the page and reads the replica again: miss, the replica's ETag" \
+  '[ "$(cache)" = "miss $ETAG1" ]'
+check "... and does not keep what a replica behind the notification read: miss again" \
+  '[ "$(cache)" = "miss $ETAG1" ]'
 rpsql "SELECT pg_wal_replay_resume()" >/dev/null
 expect 0 "replay resumed, the replica catches up within 10 s" pg_fixture_replica_wait 10
 # Bounded: once in a clean-clone CI run the first answer after the catch-up still had the old
@@ -78,4 +94,6 @@ for i in $(seq 50); do
 done
 echo "# the new ETag after $((i - 1)) retries of 0.1 s"
 check "the page now has the new event: another ETag" '[ -n "$ETAG2" ] && [ "$ETAG2" != "$ETAG1" ]'
+cache >/dev/null
+check "read past the change, the new page is kept: hit, the new ETag" '[ "$(cache)" = "hit $ETAG2" ]'
 tap_finish
