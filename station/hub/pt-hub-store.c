@@ -406,15 +406,26 @@ pt_hub_store_open(const char *dsn, const char *read_dsn, GError **error)
   g_autoptr(PtHubStore) store = g_new0(PtHubStore, 1);
   store->months = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   store->named = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  store->w = connect_dsn(dsn, error);
-  if (!store->w)
-    return NULL;
-  if (read_dsn && *read_dsn) {
-    store->r = connect_dsn(read_dsn, error);
-    if (!store->r)
+  if (!read_dsn || !*read_dsn) {
+    store->w = connect_dsn(dsn, error);
+    if (!store->w)
       return NULL;
-  } else {
     store->r = store->w;
+    return g_steal_pointer(&store);
+  }
+  store->r = connect_dsn(read_dsn, error);
+  if (!store->r)
+    return NULL;
+  /* Reads go on with the primary away (pages, resolver, queries from the replica); writes
+   * find the connection bad and try it again each time (pt-hub-pq.c), answering 503 meanwhile. */
+  g_autoptr(GError) down = NULL;
+  store->w = connect_dsn(dsn, &down);
+  if (!store->w) {
+    g_message("hub: reading the replica only while the primary is away: %s", down->message);
+    /* A connection left bad, as one the server dropped: the next write resets it. */
+    store->w = PQconnectdb(dsn);
+    if (PQstatus(store->w) == CONNECTION_OK && !pt_hub_pq_session_settings(store->w, error))
+      return NULL;
   }
   return g_steal_pointer(&store);
 }
@@ -466,10 +477,10 @@ static const char sql_version_lock[] =
 static const char sql_version_set[] = "INSERT INTO schema_version (version) VALUES ($1::integer)";
 static const char sql_version_exists[] = "SELECT to_regclass('schema_version') IS NOT NULL";
 
-int
-pt_hub_store_schema_version(PtHubStore *store, GError **error)
+static int
+schema_version_on(PtHubStore *store, gboolean read, GError **error)
 {
-  PGresult *res = pt_hub_pq_exec(store, FALSE, "schema version", sql_version_exists, 0, NULL,
+  PGresult *res = pt_hub_pq_exec(store, read, "schema version", sql_version_exists, 0, NULL,
                                  PGRES_TUPLES_OK, error);
   if (!res)
     return -1;
@@ -477,7 +488,7 @@ pt_hub_store_schema_version(PtHubStore *store, GError **error)
   PQclear(res);
   if (!exists)
     return 0;
-  res = pt_hub_pq_exec(store, FALSE, "schema version", sql_version_read, 0, NULL, PGRES_TUPLES_OK,
+  res = pt_hub_pq_exec(store, read, "schema version", sql_version_read, 0, NULL, PGRES_TUPLES_OK,
                        error);
   if (!res)
     return -1;
@@ -486,10 +497,18 @@ pt_hub_store_schema_version(PtHubStore *store, GError **error)
   return v;
 }
 
+int
+pt_hub_store_schema_version(PtHubStore *store, GError **error)
+{
+  return schema_version_on(store, FALSE, error);
+}
+
 gboolean
 pt_hub_store_check_schema(PtHubStore *store, GError **error)
 {
-  int v = pt_hub_store_schema_version(store, error);
+  /* On the read connection: a replica has the primary's schema, and a hub reading one starts
+   * while the primary is away. */
+  int v = schema_version_on(store, TRUE, error);
   if (v < 0)
     return FALSE;
   if (v != PT_HUB_SCHEMA_VERSION) {

@@ -59,7 +59,9 @@ G_BEGIN_DECLS
 typedef struct _PtHubStore PtHubStore;
 
 /* Connects to @dsn (writes) and, when @read_dsn is non-NULL and not empty, to @read_dsn for
- * reads.  Does not migrate.  Fails with PT_ERROR_IO naming the server's message.
+ * reads.  Does not migrate.  Fails with PT_ERROR_IO naming the server's message; with a
+ * @read_dsn only when the replica is unreachable: a primary that is away leaves the write
+ * connection bad, retried at each write (answered PT_ERROR_BUSY meanwhile), while reads go on.
  * Returns: (transfer full). */
 PtHubStore *pt_hub_store_open(const char *dsn, const char *read_dsn, GError **error);
 void pt_hub_store_free(PtHubStore *store);
@@ -70,7 +72,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubStore, pt_hub_store_free)
 gboolean pt_hub_store_migrate(PtHubStore *store, int *applied_out, GError **error);
 /* The schema version of the database (0 when empty), or -1 with @error set. */
 int pt_hub_store_schema_version(PtHubStore *store, GError **error);
-/* Fails unless the schema is exactly PT_HUB_SCHEMA_VERSION ("run packtrace hub migrate"). */
+/* Fails unless the schema is exactly PT_HUB_SCHEMA_VERSION ("run packtrace hub migrate"),
+ * read on the read connection (a replica has its primary's schema). */
 gboolean pt_hub_store_check_schema(PtHubStore *store, GError **error);
 
 gboolean pt_hub_store_begin(PtHubStore *store, GError **error);

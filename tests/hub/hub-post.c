@@ -184,6 +184,8 @@ main(int argc, char **argv)
     long status = post(argv[2], "/hub/v1/events", keys, body, answer);
     free(body);
     printf("%s\n", answer->str);
+    if (status != 200)
+      fprintf(stderr, "hub-post: HTTP %ld\n", status);
     if (status != 200 || strstr(answer->str, "\"quarantined\""))
       rc = 1;
   }

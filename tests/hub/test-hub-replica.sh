@@ -5,7 +5,9 @@
 # is posted through the hub's real ingest (hub-post): the write goes to the primary, and once
 # the replica has replayed it (bounded wait) the hub serves the page and its JSON.  That the
 # page is the replica's: with the replica's replay paused a new event stored on the primary is
-# not on it (same ETag), and once replay resumes and catches up it is.  The hub keeps its
+# not on it (same ETag), and once replay resumes and catches up it is.  With the primary
+# stopped, pages are still served from the replica (by a hub started meanwhile too) and an
+# ingest is refused with 503 until the primary is back.  The hub keeps its
 # answers in its page cache (X-PT-Cache: hit) as a hub on the primary does, but never one the
 # replica read before replaying a change the primary notified: while the replica is behind
 # the page is served from it and not kept (miss, miss); caught up, the new page is kept.
@@ -96,4 +98,31 @@ echo "# the new ETag after $((i - 1)) retries of 0.1 s"
 check "the page now has the new event: another ETag" '[ -n "$ETAG2" ] && [ "$ETAG2" != "$ETAG1" ]'
 cache >/dev/null
 check "read past the change, the new page is kept: hit, the new ETag" '[ "$(cache)" = "hit $ETAG2" ]'
+
+# The primary away: pages go on from the replica, from every server thread and from a hub
+# started meanwhile; writes are refused until it is back, and then go through again.
+sh -c "$PG_FIXTURE_STOP" >/dev/null
+codes=
+for _ in 1 2 3 4 5 6; do
+  codes="$codes$(curl -s -o "$T/page2" -w '%{http_code} ' --max-time 10 -H 'Accept: application/json' "$PAGE")"
+done
+check "the primary stopped: the hub's pages still 200 from the replica, each request ($codes)" \
+  '[ "$codes" = "200 200 200 200 200 200 " ] && [ "$(jq -r .lot "$T/page2")" = REPL1 ]'
+"$BIN" hub serve --port 0 --port-file "$T/port2" --read-dsn "$PT_HUB_READ_DSN" 2>"$T/hub2.err" &
+HUB2=$!
+for _ in $(seq 100); do [ -s "$T/port2" ] && break; sleep 0.1; done
+URL2=http://127.0.0.1:$(cat "$T/port2" 2>/dev/null)
+code=$(curl -s -o "$T/page3" -w '%{http_code}' --max-time 10 -H 'Accept: text/html' "${PAGE/$URL/$URL2}")
+check "a hub started while the primary is away serves the page from the replica" \
+  '[ "$code" = 200 ] && grep -q REPL1 "$T/page3" && grep -q "primary" "$T/hub2.err"'
+kill "$HUB2" 2>/dev/null
+wait "$HUB2" 2>/dev/null
+"$BIN" event add REPL1 --step storing >/dev/null
+expect 1 "an ingest while the primary is away is refused" "$POST" "$PACKTRACE_DATA" "$URL"
+check "... 503, the database unreachable, nothing quarantined" \
+  'grep -q "HTTP 503" "$T/err" && grep -q "\"error\":\"database: .*connection to server" "$T/out" && ! grep -q quarantined "$T/out"'
+sh -c "$PG_FIXTURE_START" >/dev/null
+expect 0 "the primary back: the same ingest goes through" "$POST" "$PACKTRACE_DATA" "$URL"
+check "the primary holds the new event" \
+  '[ "$(pg_psql -c "SELECT count(*) FROM events WHERE lot = '"'REPL1'"'")" = 4 ]'
 tap_finish
