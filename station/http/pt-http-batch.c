@@ -25,6 +25,7 @@
 
 #include "pt-http-auth.h"
 #include "pt-http-respond.h"
+#include "pt-text-cache.h"
 
 #include "pt-batch.h"
 #include "pt-error.h"
@@ -36,6 +37,7 @@
 #include "pt-store-auth.h"
 #include "pt-store-grading.h"
 #include "pt-store-video.h"
+#include "pt-store-web.h"
 #include "pt-trace.h"
 
 #include <fcntl.h>
@@ -252,6 +254,49 @@ get_label(const PtHttpCall *call)
 
 typedef enum { VIEW_BATCH, VIEW_EPCIS, VIEW_BUNDLE, VIEW_GRADING } BatchView;
 
+/* Each worker thread's rendered batch answers by revision (pt-text-cache.h): a view of an
+ * unchanged batch is not verified and built again. */
+static GPrivate thread_texts = G_PRIVATE_INIT((GDestroyNotify)pt_text_cache_free);
+
+static PtTextCache *
+worker_texts(void)
+{
+  PtTextCache *cache = g_private_get(&thread_texts);
+  if (!cache) {
+    cache = pt_text_cache_new(PT_BATCH_TEXT_CACHE_ENTRIES, PT_BATCH_TEXT_CACHE_BYTES);
+    g_private_set(&thread_texts, cache);
+  }
+  return cache;
+}
+
+/* The JSON (VIEW_BATCH) or EPCIS document of @batch as @view shows it to @gln, from the
+ * worker's cache while the batch's revision is the one it was made at.
+ * Returns: (transfer full) (nullable). */
+static GBytes *
+batch_text(PtHttp *http, PtStore *store, const PtBatch *batch, BatchView which, PtBundleView view,
+           const char *gln, GError **error)
+{
+  PtPublicRev rev;
+  if (!pt_store_public_rev(store, batch->lot, &rev, error))
+    return NULL;
+  g_autofree char *key =
+      g_strdup_printf("%" G_GINT64_FORMAT "/%d/%d/%s", batch->id, which, view, gln ? gln : "");
+  PtTextCache *cache = worker_texts();
+  GBytes *text = pt_text_cache_get(cache, key, rev.rev);
+  if (text)
+    return text;
+  gsize len = 0;
+  char *body = which == VIEW_BATCH
+                   ? pt_batch_show_json(http->station->config, http->station->keys->anchor_key,
+                                        store, batch, view, gln, &len, error)
+                   : pt_trace_epcis(store, http->station->config, batch, view, gln, &len, error);
+  if (!body)
+    return NULL;
+  text = g_bytes_new_take(body, len);
+  pt_text_cache_put(cache, key, rev.rev, text);
+  return text;
+}
+
 /* GET /api/v1/batches/{id}[/VIEW]: the route's tag is the view; buyers and up only (a
  * sequential id is no name for the public: it finds batches by GTIN and lot, pt-web.c). */
 static enum MHD_Result
@@ -269,34 +314,31 @@ get_batch(const PtHttpCall *call)
   if (!batch_readable(store, c, p, batch, &response))
     return response;
   json_t *out = NULL;
+  /* Text, not JSON: the stored records leave byte for byte (pt-bundle.h).  A buyer sees its
+   * own loads only; an operator sees everything. */
+  PtBundleView view = p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL;
   switch ((BatchView)call->route->tag) {
-  case VIEW_BATCH: {
-    gsize len;
-    char *text = pt_batch_show_json(
-        http->station->config, http->station->keys->anchor_key, store, batch,
-        p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL, p->scope_gln, &len, &error);
+  case VIEW_BATCH:
+  case VIEW_EPCIS: {
+    g_autoptr(GBytes) text =
+        batch_text(http, store, batch, (BatchView)call->route->tag, view, p->scope_gln, &error);
     if (!text)
       break;
-    /* g_malloc and malloc are one allocator since GLib 2.46. */
-    return pt_http_respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
-  }
-  case VIEW_EPCIS:
-  case VIEW_BUNDLE: {
-    /* Text, not JSON: the stored records leave byte for byte (pt-bundle.h).  A buyer sees its
-     * own loads only; an operator sees everything. */
-    PtBundleView view = p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL;
     gsize len = 0;
-    char *text =
-        call->route->tag == VIEW_EPCIS
-            ? pt_trace_epcis(store, http->station->config, batch, view, p->scope_gln, &len, &error)
-            : pt_trace_bundle(store, http->station->config, http->station->keys, batch, view,
-                              p->scope_gln, &len, &error);
-    if (!text)
-      break;
+    const char *data = g_bytes_get_data(text, &len);
     return pt_http_respond(c, MHD_HTTP_OK,
                            call->route->tag == VIEW_EPCIS ? "application/ld+json"
                                                           : "application/json; charset=utf-8",
-                           text, len, NULL);
+                           g_memdup2(data, len), len, NULL);
+  }
+  case VIEW_BUNDLE: {
+    /* Signed now, by the key in force: never kept. */
+    gsize len = 0;
+    char *text = pt_trace_bundle(store, http->station->config, http->station->keys, batch, view,
+                                 p->scope_gln, &len, &error);
+    if (!text)
+      break;
+    return pt_http_respond(c, MHD_HTTP_OK, "application/json; charset=utf-8", text, len, NULL);
   }
   case VIEW_GRADING: {
     /* The open grading, else the latest: counts per class and size code, defect statistics,

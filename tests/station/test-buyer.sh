@@ -200,4 +200,45 @@ EPCIS=$(echo "$BODY" | jq -r '.batches[0].links.epcis')
 get "$EPCIS" "${auth[@]}"
 check "the EPCIS document link answers JSON-LD" '[ "$CODE" = 200 ] && [ "$(echo "$BODY" | jq -r .type)" = EPCISDocument ]'
 
+# Each server thread keeps a batch's JSON and EPCIS answers while the batch is unchanged
+# (pt-text-cache.h).  Asked four times (both threads, twice each): the same bytes.  Then each
+# kind of write, made by another process (the CLI beside the running station), shows in every
+# next answer; and one kept answer never reaches another view: the operator's, with its note,
+# is not what a scoped buyer gets.
+answers() { # answers PATH N JQ [CURL-ARGS...]: JQ of N answers, one line each, in $T/answers
+  local path=$1 n=$2 q=$3
+  shift 3
+  : >"$T/answers"
+  for _ in $(seq "$n"); do
+    get "$path" "$@"
+    echo "$CODE $(echo "$BODY" | jq -c "$q")" >>"$T/answers"
+  done
+}
+same() { [ "$(sort -u "$T/answers" | wc -l)" = 1 ] && [ "$(head -1 "$T/answers")" = "$1" ]; }
+get /api/v1/batches/1 "${auth[@]}"
+cp "$T/body" "$T/first.json"
+N=$(jq '.event_list | length' "$T/first.json")
+for i in 2 3 4; do get /api/v1/batches/1 "${auth[@]}"; cp "$T/body" "$T/again$i.json"; done
+check "a batch asked four times: the same answer, byte for byte" \
+  'cmp -s "$T/first.json" "$T/again2.json" && cmp -s "$T/first.json" "$T/again3.json" && cmp -s "$T/first.json" "$T/again4.json"'
+get /api/v1/batches/1/epcis "${auth[@]}"
+E=$(echo "$BODY" | jq '.epcisBody.eventList | length')
+must "$BIN" event add ORA-001 --step storing --note "cold room 2, operators only" --data "$T/data"
+answers /api/v1/batches/1 4 '[(.event_list | length), .event_list[-1].step]' "${auth[@]}"
+check "an event the CLI adds beside the running station is in every next answer" \
+  'same "200 [$((N + 1)),\"storing\"]"'
+answers /api/v1/batches/1/epcis 4 '.epcisBody.eventList | length' "${auth[@]}"
+check "... and in every next EPCIS document" 'same "200 $((E + 1))"'
+must "$BIN" batch hold ORA-001 --reason "cache check" --data "$T/data"
+answers /api/v1/batches/1 4 '.status' "${auth[@]}"
+check "a hold the CLI makes shows in every next answer" 'same "200 \"held\""'
+must "$BIN" batch release ORA-001 --data "$T/data"
+BUYER_KEY=$("$BIN" apikey add cache-buyer --role buyer --scope $GLN_A --json --data "$T/data" | jq -r .key)
+NOTE='[.event_list[] | select(.step == "storing") | .redacted, has("event")]'
+answers /api/v1/batches/1 4 "$NOTE" "${auth[@]}"
+check "the operator sees the note's record in full" 'same "200 [null,true]"'
+answers /api/v1/batches/1 4 "$NOTE" -H "Authorization: Bearer $BUYER_KEY"
+check "a buyer of GLN A asking the same batch gets it withheld, never the operator's answer" \
+  'same "200 [true,false]"'
+
 tap_finish
