@@ -356,7 +356,10 @@ page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *pa
                            .has_logo = pub && pub->logo,
                            .scans = scans,
                            .first_scan_ns = first_ns,
-                           .css = page_css};
+                           .css = page_css,
+                           .has_location = station->config->has_location,
+                           .latitude = station->config->latitude,
+                           .longitude = station->config->longitude};
     char *html = pt_consumer_page_render(&page, &len);
     r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_COPY);
     if (cache)
