@@ -6,7 +6,7 @@
  * ptBuyerCharts.render(box, stats) fills @box. */
 'use strict';
 window.ptBuyerCharts = (function () {
-  var ui = window.ptUi, el = ui.el, svg = ui.svg, t = ui.t, words = window.ptBuyerWords;
+  var ui = window.ptUi, el = ui.el, svg = ui.svg, t = ui.t;
   var CLASSES = ['Extra', 'I', 'II', 'out'], seq = 0;
 
   /* {facet: {week|grower|...: {key: amount}}} summed over what @by (a row -> group name) gives. */
@@ -21,7 +21,7 @@ window.ptBuyerCharts = (function () {
     return out;
   }
   function week(r) { return r[1]; }
-  function grower(r) { return r[2] || t('x.noGrower'); }
+  function grower(r) { return r[2] || t('bu.x.noGrower'); }
   function fmt(n) { return Math.round(n * 10) / 10; }
   /* About how wide @s is drawn at 12px: a CJK character is a full em, others about half. */
   function textWidth(s) {
@@ -84,53 +84,53 @@ window.ptBuyerCharts = (function () {
   function render(box, stats) {
     box.textContent = '';
     var rows = stats.rows || [], weeks = weeksOf(rows);
-    box.appendChild(el('h2', { id: 'stats-title' }, [t('x.title')]));
-    box.appendChild(el('p', { class: 'sub' }, [t('x.scope')]));
-    if (!weeks.length) { box.appendChild(el('p', { class: 'x-none' }, [t('x.none')])); return; }
-    var clsKeys = CLASSES.map(function (c) { return [c, words.klass(c)]; });
-    var weekHead = t('x.week'), growerHead = t('x.grower');
+    box.appendChild(el('h2', { id: 'stats-title' }, [t('bu.x.title')]));
+    box.appendChild(el('p', { class: 'sub' }, [t('bu.x.scope')]));
+    if (!weeks.length) { box.appendChild(el('p', { class: 'x-none' }, [t('bu.x.none')])); return; }
+    var clsKeys = CLASSES.map(function (c) { return [c, ui.word(['cls:'], c, String)]; });
+    var weekHead = t('bu.x.week'), growerHead = t('bu.x.grower');
 
     /* Grade mix per grower over time: one bar per grower and week. */
     var mix = sum(rows, 'class', function (r) { return grower(r) + ' · ' + r[1]; });
-    box.appendChild(stacked(t('x.gradeMix'), Object.keys(mix).sort().map(function (k) { return { label: k, values: mix[k] }; }),
+    box.appendChild(stacked(t('bu.x.gradeMix'), Object.keys(mix).sort().map(function (k) { return { label: k, values: mix[k] }; }),
       clsKeys, { share: true, rowHead: growerHead }));
 
     /* Share of conformant batches per week. */
     var verdicts = sum(rows, 'verdict', week);
-    box.appendChild(stacked(t('x.conformShare'), weeks.filter(function (w) { return verdicts[w]; }).map(function (w) {
+    box.appendChild(stacked(t('bu.x.conformShare'), weeks.filter(function (w) { return verdicts[w]; }).map(function (w) {
       var v = verdicts[w], c = v.conformant || 0, all = c + (v.non_conformant || 0);
       return { label: w, values: { share: all ? 100 * c / all : 0 } };
-    }), [['share', t('x.share')]], { pct: true, rowHead: weekHead }));
+    }), [['share', t('bu.x.share')]], { pct: true, rowHead: weekHead }));
 
     /* Size distribution per week. */
     var sizes = sum(rows, 'size', week), codes = {};
     Object.keys(sizes).forEach(function (w) { Object.keys(sizes[w]).forEach(function (k) { codes[k] = 1; }); });
     var sizeKeys = Object.keys(codes).sort(function (a, b) { return a === 'none' ? 1 : b === 'none' ? -1 : a.localeCompare(b, 'en', { numeric: true }); })
-      .map(function (k) { return [k, k === 'none' ? t('x.sizeNone') : t('x.size', { s: k })]; });
-    box.appendChild(stacked(t('x.sizes'), Object.keys(sizes).sort().map(function (w) { return { label: w, values: sizes[w] }; }),
+      .map(function (k) { return [k, k === 'none' ? t('bu.x.sizeNone') : t('bu.x.size', { s: k })]; });
+    box.appendChild(stacked(t('bu.x.sizes'), Object.keys(sizes).sort().map(function (w) { return { label: w, values: sizes[w] }; }),
       sizeKeys, { share: true, rowHead: weekHead }));
 
     /* Defect kinds over every batch selected. */
     var kinds = sum(rows, 'defect', function () { return 'all'; }).all || {};
     var kindBars = Object.keys(kinds).filter(function (k) { return k !== 'none' && kinds[k] > 0; })
       .sort(function (a, b) { return kinds[b] - kinds[a]; })
-      .map(function (k) { return { label: words.defect(k), values: { n: kinds[k] } }; });
-    if (kindBars.length) box.appendChild(stacked(t('x.defects'), kindBars, [['n', t('x.fruit')]], { rowHead: t('x.kind') }));
-    else box.appendChild(el('figure', { class: 'xview' }, [el('figcaption', {}, [t('x.defects')]), el('p', {}, [t('x.noDefects')])]));
+      .map(function (k) { return { label: ui.word(['bu.defect:'], k), values: { n: kinds[k] } }; });
+    if (kindBars.length) box.appendChild(stacked(t('bu.x.defects'), kindBars, [['n', t('bu.x.fruit')]], { rowHead: t('bu.x.kind') }));
+    else box.appendChild(el('figure', { class: 'xview' }, [el('figcaption', {}, [t('bu.x.defects')]), el('p', {}, [t('bu.x.noDefects')])]));
 
     /* Holds and recalls per grower (every grower with a batch, so a clean record shows too). */
     var actions = sum(rows, 'action', grower), growers = Object.keys(sum(rows, 'batches', grower)).sort();
-    box.appendChild(stacked(t('x.holds'), growers.map(function (g) { return { label: g, values: actions[g] || {} }; }),
-      [['hold', t('x.hold')], ['recall', t('x.recall')]], { rowHead: growerHead }));
+    box.appendChild(stacked(t('bu.x.holds'), growers.map(function (g) { return { label: g, values: actions[g] || {} }; }),
+      [['hold', t('bu.x.hold')], ['recall', t('bu.x.recall')]], { rowHead: growerHead }));
 
     /* Volumes per week: batches packed, with the quantity by unit in the table's columns. */
     var batches = sum(rows, 'batches', week), qty = sum(rows, 'quantity', week), units = {};
     Object.keys(qty).forEach(function (w) { Object.keys(qty[w]).forEach(function (u) { units[u] = 1; }); });
-    var volume = stacked(t('x.volume'), weeks.map(function (w) { return { label: w, values: { batches: batches[w][''] || 0 } }; }),
-      [['batches', t('x.batches')]], { rowHead: weekHead });
+    var volume = stacked(t('bu.x.volume'), weeks.map(function (w) { return { label: w, values: { batches: batches[w][''] || 0 } }; }),
+      [['batches', t('bu.x.batches')]], { rowHead: weekHead });
     var unitList = Object.keys(units).sort();
     if (unitList.length) {
-      volume.appendChild(ui.table([weekHead].concat(unitList.map(function (u) { return t('x.quantity') + ' (' + (u || '–') + ')'; })),
+      volume.appendChild(ui.table([weekHead].concat(unitList.map(function (u) { return t('bu.x.quantity') + ' (' + (u || '–') + ')'; })),
         weeks.map(function (w) { return [w].concat(unitList.map(function (u) { return String(fmt((qty[w] || {})[u] || 0)); })); }), 'x-qty'));
     }
     box.appendChild(volume);

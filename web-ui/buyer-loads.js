@@ -11,7 +11,7 @@
  * station refuses asks what the load has become).  The hub serves the same API for a station
  * behind NAT (station/hub/pt-hub-video.h): its answers come a poll of the station later, so a
  * 503 "relay-pending" is asked again, and its players' URLs carry their own capability.
- * Loaded after ui-kit.js and buyer-i18n.js, before buyer.js (or hub-loads.js);
+ * Loaded after ui-kit.js, before buyer.js (or hub-loads.js), its words (bu.v.) from i18n.json;
  * ptBuyerLoads.refresh(auth) with {token} or {csrf}, or null when signed out. */
 'use strict';
 window.ptBuyerLoads = (function () {
@@ -37,7 +37,7 @@ window.ptBuyerLoads = (function () {
     for (var waited = 0; ; waited += 1000) {
       try { return await getOnce(path); } catch (e) {
         if (e.code !== 'relay-pending' || waited >= RELAY_WAIT_MS || /\/recorded\//.test(path)) throw e;
-        say(t('v.relaying'));
+        say(t('bu.v.relaying'));
         await pause(1000);
       }
     }
@@ -69,7 +69,7 @@ window.ptBuyerLoads = (function () {
       var j = r ? await r.json().catch(function () { return {}; }) : {};
       /* Through a hub: the station starts the live view at its next poll. */
       if (r && r.status === 503 && j.code === 'relay-pending' && waited < RELAY_WAIT_MS) { await pause(1000); continue; }
-      return r ? (j.error || String(r.status)) : t('v.unreachable');
+      return r ? (j.error || String(r.status)) : t('bu.v.unreachable');
     }
   }
   /* The live player failed: the load has left (then its recording plays), or the camera is
@@ -77,11 +77,11 @@ window.ptBuyerLoads = (function () {
   async function liveFailed(w) {
     stopPlayer();
     var now = null;
-    try { now = await get('/api/v1/buyer/loads/' + w.id + '/video'); } catch (e) { say(t('v.failed', { why: e.message }), true); return; }
+    try { now = await get('/api/v1/buyer/loads/' + w.id + '/video'); } catch (e) { say(t('bu.v.failed', { why: e.message }), true); return; }
     if (watching !== w) return;
     var cam = now.cameras.filter(function (c) { return c.name === w.camera; })[0];
     if (cam && !cam.live) { open(w.id, w.camera, w.label); return; }
-    say(t('v.failed', { why: (cam && await liveRefusal(cam.live)) || t('v.unreachable') }), true);
+    say(t('bu.v.failed', { why: (cam && await liveRefusal(cam.live)) || t('bu.v.unreachable') }), true);
   }
 
   /* The live playlist in the <video>: asked once first (it starts the camera's live branch;
@@ -92,10 +92,10 @@ window.ptBuyerLoads = (function () {
     var v = document.getElementById('load-video'), view = document.getElementById('load-player');
     view.dataset.mode = 'live';
     view.dataset.camera = cam.name;
-    say(t('v.liveStarting'));
+    say(t('bu.v.liveStarting'));
     var why = await liveRefusal(cam.live);
     if (watching !== w) return;
-    if (why) { say(t('v.failed', { why: why }), true); return; }
+    if (why) { say(t('bu.v.failed', { why: why }), true); return; }
     var Hls = window.MediaSource ? await ui.loadHls() : null;
     if (watching !== w) return;
     v.onplaying = function () { if (watching === w) say(''); };
@@ -118,7 +118,7 @@ window.ptBuyerLoads = (function () {
   /* A part of the recording: its facts first (the station cuts the clip on the first asking;
    * 503 while the end of the window is still being recorded: asked again), then the MP4. */
   async function playRecorded(w, cam, part) {
-    say(t('v.cutting'));
+    say(t('bu.v.cutting'));
     for (var i = 0; i < 150 && watching === w; i++) {
       try {
         var f = await get(part.facts);
@@ -130,16 +130,16 @@ window.ptBuyerLoads = (function () {
         /* A <video> sends the session cookie, never an API key: with a key, the clip is
          * refused here (its facts and SHA-256 stay shown). */
         v.onerror = function () {
-          if (watching === w) say(t(auth && auth.token ? 'v.needSession' : 'v.failed', { why: (v.error && v.error.message) || t('v.unreachable') }), true);
+          if (watching === w) say(t(auth && auth.token ? 'bu.v.needSession' : 'bu.v.failed', { why: (v.error && v.error.message) || t('bu.v.unreachable') }), true);
         };
         v.src = f.url;
         v.play().catch(function () { v.controls = true; });
         return;
       } catch (e) {
         /* A shed's station offline, or relaying no video, says so: nothing to wait for. */
-        if (e.status !== 503 || e.code === 'station-offline' || e.code === 'relay-off') { say(t('v.failed', { why: e.message }), true); return; }
+        if (e.status !== 503 || e.code === 'station-offline' || e.code === 'relay-off') { say(t('bu.v.failed', { why: e.message }), true); return; }
         /* The hub says how far the relay of the clip from the shed has come. */
-        say(e.code === 'relay-pending' ? e.message : t('v.pending'));
+        say(e.code === 'relay-pending' ? e.message : t('bu.v.pending'));
         await new Promise(function (res) { setTimeout(res, 2000); });
       }
     }
@@ -153,15 +153,15 @@ window.ptBuyerLoads = (function () {
     renderPlayer();
     try {
       w.video = await get('/api/v1/buyer/loads/' + id + '/video');
-    } catch (e) { if (watching === w) say(t('v.failed', { why: e.message }), true); return; }
+    } catch (e) { if (watching === w) say(t('bu.v.failed', { why: e.message }), true); return; }
     if (watching !== w) return;
     var cams = w.video.cameras, cam = cams.filter(function (c) { return c.name === camera; })[0] || cams[0];
-    if (!cam) { renderPlayer(); say(t('v.noCamera'), true); return; }
+    if (!cam) { renderPlayer(); say(t('bu.v.noCamera'), true); return; }
     w.camera = cam.name;
     renderPlayer();
     if (cam.live) await playLive(w, cam);
     else if (cam.recorded.length) await playRecorded(w, cam, cam.recorded[0]);
-    else say(t('v.noRecording'), true);
+    else say(t('bu.v.noRecording'), true);
   }
   function playPart(n) {
     var w = watching, cam = w && w.video && w.video.cameras.filter(function (c) { return c.name === w.camera; })[0];
@@ -174,23 +174,23 @@ window.ptBuyerLoads = (function () {
   /* A hub names the shed and its load's number; a station its load's number. */
   function loadName(l) { return l.station_name ? l.station_name + ' #' + l.load : String(l.id); }
   function badge(l) {
-    return l.state === 'loading' ? el('span', { class: 'live-badge', 'data-state': 'loading' }, [t('v.live')]) :
-      el('span', { class: 'departed', 'data-state': 'departed' }, [t('v.departed', { when: when(l.closed) })]);
+    return l.state === 'loading' ? el('span', { class: 'live-badge', 'data-state': 'loading' }, [t('bu.v.live')]) :
+      el('span', { class: 'departed', 'data-state': 'departed' }, [t('bu.v.departed', { when: when(l.closed) })]);
   }
   function playerBox() {
     var w = watching, kids = [];
-    var closeBtn = el('button', { type: 'button', id: 'load-video-close' }, [t('v.close')]);
+    var closeBtn = el('button', { type: 'button', id: 'load-video-close' }, [t('bu.v.close')]);
     closeBtn.addEventListener('click', close);
-    var title = t('v.watching', { id: w.label }) + (w.camera ? ' · ' + t('v.camera', { cam: w.camera }) : '');
+    var title = t('bu.v.watching', { id: w.label }) + (w.camera ? ' · ' + t('bu.v.camera', { cam: w.camera }) : '');
     kids.push(el('h3', {}, [title, ' ', closeBtn]));
     if (w.video) {
       var win = w.video.window;
-      kids.push(el('p', { class: 'sub' }, [win.to ? t('v.window', { from: when(win.from), to: when(win.to), m: win.margin_seconds }) :
-        t('v.windowOpen', { from: when(w.video.load.opened) })]));
+      kids.push(el('p', { class: 'sub' }, [win.to ? t('bu.v.window', { from: when(win.from), to: when(win.to), m: win.margin_seconds }) :
+        t('bu.v.windowOpen', { from: when(w.video.load.opened) })]));
       var cam = w.video.cameras.filter(function (c) { return c.name === w.camera; })[0];
       if (cam && !cam.live && cam.recorded.length > 1) {
         kids.push(el('p', { class: 'ops parts' }, cam.recorded.map(function (p) {
-          var b = el('button', { type: 'button', 'data-part': String(p.part) }, [t('v.part', { n: p.part, from: when(p.from) })]);
+          var b = el('button', { type: 'button', 'data-part': String(p.part) }, [t('bu.v.part', { n: p.part, from: when(p.from) })]);
           b.addEventListener('click', function () { playPart(p.part); });
           return b;
         })));
@@ -199,8 +199,8 @@ window.ptBuyerLoads = (function () {
     kids.push(el('video', { id: 'load-video', controls: '', muted: '', playsinline: '', preload: 'auto', 'aria-label': title }, []));
     kids.push(el('p', { id: 'load-video-msg', role: 'status' }, []));
     if (w.facts) {
-      kids.push(el('details', { class: 'hashes' }, [el('summary', {}, [t('b.hashes')]),
-        el('p', {}, [t('v.clipFacts', { start: when(w.facts.start), end: when(w.facts.end), mb: (w.facts.bytes / 1e6).toFixed(1) })]),
+      kids.push(el('details', { class: 'hashes' }, [el('summary', {}, [t('bu.hashes')]),
+        el('p', {}, [t('bu.v.clipFacts', { start: when(w.facts.start), end: when(w.facts.end), mb: (w.facts.bytes / 1e6).toFixed(1) })]),
         el('code', { class: 'sha' }, [w.facts.sha256])]));
     }
     return el('div', { id: 'load-player', 'data-load': String(w.id) }, kids);
@@ -221,16 +221,16 @@ window.ptBuyerLoads = (function () {
     box.hidden = !loads;
     var list = ui.empty('loads-list');
     if (!loads) return;
-    list.appendChild(el('h2', { id: 'loads-title' }, [t('v.title')]));
-    if (!loads.length) { list.appendChild(el('p', {}, [t('v.none')])); return; }
-    var tbl = list.appendChild(ui.table(['#', t('destination'), t('seal'), t('v.opened'), t('v.state'), t('v.lots'), t('v.video')], loads.map(function (l) {
+    list.appendChild(el('h2', { id: 'loads-title' }, [t('bu.v.title')]));
+    if (!loads.length) { list.appendChild(el('p', {}, [t('bu.v.none')])); return; }
+    var tbl = list.appendChild(ui.table(['#', t('bu.destination'), t('bu.seal'), t('bu.v.opened'), t('bu.v.state'), t('bu.v.lots'), t('bu.v.video')], loads.map(function (l) {
       var btn = el('button', { type: 'button', class: 'watch-load', 'data-load': String(l.id) },
-        [t(l.state === 'loading' ? 'v.watchLive' : 'v.watchRecorded')]);
+        [t(l.state === 'loading' ? 'bu.v.watchLive' : 'bu.v.watchRecorded')]);
       btn.addEventListener('click', function () { open(l.id, null, loadName(l)); });
       /* A hub names the station; its list cannot know the cameras (null) until the station says. */
       return [loadName(l), ui.dest(l) || '–', l.seal || '–',
         when(l.opened), badge(l), (l.lots || []).map(function (x) { return x.lot; }).join(', ') || '–',
-        !l.cameras || l.cameras.length ? btn : t('v.noCamera')];
+        !l.cameras || l.cameras.length ? btn : t('bu.v.noCamera')];
     }), 'loads'));
     /* On a phone the table scrolls sideways: reachable from the keyboard too. */
     tbl.tabIndex = 0;

@@ -3,7 +3,8 @@
  * formatters (dates in the reader's language or, on the dashboard, YYYY-MM-DD HH:MM in the
  * station's time zone, hex, a destination line, an EPCIS name's last
  * part), status lines, the dashboard's API calls (ptUi.api()), and the translations: the strings the pages have in common in Chinese
- * and English, the page's own added with ptUi.strings(), all read through ptUi.t().
+ * and English, the page's own added with ptUi.strings() or, for the buyer pages, the one
+ * table web-ui/i18n.json with ptUi.loadTable(), all read through ptUi.t().
  * The language is the one the reader chose on any page (localStorage pt-lang), else the
  * browser's.  No framework, nothing fetched: the pages' CSP allows scripts from the station
  * only, and no eval. */
@@ -209,6 +210,25 @@ window.ptUi = (function () {
   }
   /* Adds a page's own strings ({key: [English, Chinese]}). */
   function addStrings(table) { Object.assign(strings, table); }
+  /* The one translation table (web-ui/i18n.json, served as /static/i18n.json) added to these
+   * strings: the buyer portal's words (bu.) and the shared ones (step:, disp:, status:, cls:,
+   * ...).  Resolves once it is in, or on failure with the page's English as it stands
+   * (its "_about" notes are not words). */
+  function loadTable() {
+    return fetch('/static/i18n.json', { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (table) {
+        Object.keys(table).forEach(function (k) { if (k.charAt(0) !== '_') strings[k] = table[k]; });
+      }, function () { /* offline: keys show until the next load */ });
+  }
+  /* A code in words: the first of @prefixes (e.g. ['bu.step:', 'step:']) that has @code,
+   * else @fallback(@code) (default: its underscores as spaces). */
+  function word(prefixes, code, fallback) {
+    for (var i = 0; i < prefixes.length; i++) {
+      if (Object.prototype.hasOwnProperty.call(strings, prefixes[i] + code)) return t(prefixes[i] + code);
+    }
+    return (fallback || function (c) { return String(c).replace(/_/g, ' '); })(code);
+  }
   /* The page's fixed text in the current language: <html lang>, the language button, and
    * every element marked data-t (its text) or data-t-placeholder. */
   function localize() {
@@ -368,7 +388,7 @@ window.ptUi = (function () {
     return t(status === 429 || status === 503 ? 'e.busy' : status === 413 ? 'e.too-large' : 'e.failed', vars);
   }
   return {
-    t: t, strings: addStrings, error: error, lang: function () { return lang; }, localize: localize, langButton: langButton,
+    t: t, strings: addStrings, loadTable: loadTable, word: word, error: error, lang: function () { return lang; }, localize: localize, langButton: langButton,
     el: el, svg: svg, table: table, facts: facts, barChart: barChart, bars: bars,
     when: when, stamp: stamp, setZone: setZone, hex: hex, dest: dest, lastPart: lastPart, empty: empty, say: say, api: api, loadHls: loadHls
   };

@@ -9,6 +9,7 @@
 #include "pt-gs1.h"
 #include "pt-labels-limits.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,9 @@ static const char config_template[] =
     "# The years this station records, first and last included: any time or date outside them\n"
     "# (a harvest in 1900, a pack date in 9999) is refused as a typo.  Within 1900-2199.\n"
     "years=2000-2099\n"
+    "# Where the shed is, LAT,LON in decimal degrees (37.46,121.44): the consumer page then\n"
+    "# draws a small map of the country with a dot there.  Empty: no map.\n"
+    "location=\n"
     "\n"
     "[http]\n"
     "# Address the HTTP server listens on: HOST:PORT or [IPv6]:PORT.\n"
@@ -266,6 +270,24 @@ get_string(GKeyFile *kf, const char *group, const char *key, const char *fallbac
   return v;
 }
 
+/* One coordinate of "LAT,LON": a decimal number, nothing after it, within @-limit..@limit. */
+static gboolean
+degrees(const char *text, double limit, double *out)
+{
+  char *end = NULL;
+  g_autofree char *t = g_strstrip(g_strdup(text));
+  *out = g_ascii_strtod(t, &end);
+  return *t && end && !*end && isfinite(*out) && fabs(*out) <= limit;
+}
+
+/* [station] location "LAT,LON" in decimal degrees. */
+static gboolean
+location_parse(const char *text, double *lat, double *lon)
+{
+  g_auto(GStrv) parts = g_strsplit(text, ",", 3);
+  return g_strv_length(parts) == 2 && degrees(parts[0], 90, lat) && degrees(parts[1], 180, lon);
+}
+
 static gboolean
 valid_host(const char *host)
 {
@@ -457,6 +479,14 @@ pt_config_load(const char *path, GError **error)
     }
     config->years_first = (int)first;
     config->years_last = (int)last;
+  }
+  g_autofree char *location = get_string(kf, "station", "location", NULL);
+  config->has_location = location && *location;
+  if (config->has_location && !location_parse(location, &config->latitude, &config->longitude)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "%s: [station] location '%s' is not LAT,LON in decimal degrees (e.g. 37.46,121.44)",
+                path, location);
+    return NULL;
   }
   if (!*config->time_zone) {
     g_free(config->time_zone);

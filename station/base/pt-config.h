@@ -40,6 +40,8 @@ typedef struct {
   int years_first, years_last; /* [station] years: the years its times may fall in */
   GTimeZone *tz;               /* owned: that zone, for eventTimeZoneOffset and times given without
                                 * an offset */
+  gboolean has_location;       /* [station] location set: the consumer page's origin map */
+  double latitude, longitude;  /* its LAT,LON in degrees, when @has_location */
   char *listen_host;           /* HTTP listen address */
   guint16 listen_port;         /* 0 = any free port (tests) */
   char *operator_token;        /* bearer token for writes over HTTP */

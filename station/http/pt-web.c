@@ -100,11 +100,11 @@ static Asset assets[] = {
      "text/javascript; charset=utf-8"},
     {"/station", "/packtrace/web/station.html", "text/html; charset=utf-8"},
     {"/static/buyer.js", "/packtrace/web/buyer.js", "text/javascript; charset=utf-8"},
-    {"/static/buyer-i18n.js", "/packtrace/web/buyer-i18n.js", "text/javascript; charset=utf-8"},
     {"/static/buyer-charts.js", "/packtrace/web/buyer-charts.js", "text/javascript; charset=utf-8"},
     {"/static/buyer-notices.js", "/packtrace/web/buyer-notices.js",
      "text/javascript; charset=utf-8"},
     {"/static/buyer-loads.js", "/packtrace/web/buyer-loads.js", "text/javascript; charset=utf-8"},
+    {"/static/buyer-hub.js", "/packtrace/web/buyer-hub.js", "text/javascript; charset=utf-8"},
     {"/buyer", "/packtrace/web/buyer.html", "text/html; charset=utf-8"},
     {"/driver", "/packtrace/web/driver.html", "text/html; charset=utf-8"},
     {"/static/driver.js", "/packtrace/web/driver.js", "text/javascript; charset=utf-8"},
@@ -356,7 +356,10 @@ page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *pa
                            .has_logo = pub && pub->logo,
                            .scans = scans,
                            .first_scan_ns = first_ns,
-                           .css = page_css};
+                           .css = page_css,
+                           .has_location = station->config->has_location,
+                           .latitude = station->config->latitude,
+                           .longitude = station->config->longitude};
     char *html = pt_consumer_page_render(&page, &len);
     r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_COPY);
     if (cache)

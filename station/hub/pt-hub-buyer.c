@@ -1,5 +1,5 @@
-/* pt-hub-buyer.c: tokens, their check, and the buyer's batch search across stations (see
- * pt-hub-buyer.h). */
+/* pt-hub-buyer.c: tokens, their check, the buyer's batch search across stations, and the
+ * buyer portal's page (see pt-hub-buyer.h). */
 #include "pt-hub-buyer.h"
 
 #include "pt-error.h"
@@ -7,6 +7,7 @@
 #include "pt-keys.h"
 #include "pt-limits.h"
 
+#include <gio/gio.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -234,8 +235,47 @@ on_batches(const PtHubCall *call)
   return pt_hub_reply_run(call, batches_search);
 }
 
+/* The buyer portal (web-ui/buyer.html and buyer.js, the station's): anyone may load it; what
+ * it shows needs a buyer token.  The page is told it is the hub's by an attribute on its body,
+ * so its one script speaks to this API (the search across stations above, each station's
+ * public records and hub-signed bundles from the resolver). */
+#define BUYER_PAGE_CSP                                                                             \
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "                  \
+  "media-src 'self' blob:; img-src 'self' data:; base-uri 'none'; form-action 'none'; "            \
+  "frame-ancestors 'none'"
+#define STATION_BODY "<body class=\"wide\">"
+#define HUB_BODY     "<body class=\"wide\" data-server=\"hub\">"
+
+static void
+buyer_page(const PtHubCall *call, GPtrArray *args, PtHubReply *reply)
+{
+  g_autoptr(GBytes) bytes =
+      g_resources_lookup_data("/packtrace/web/buyer.html", G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  gsize len = 0;
+  const char *html = bytes ? g_bytes_get_data(bytes, &len) : NULL;
+  const char *body = html ? g_strstr_len(html, (gssize)len, STATION_BODY) : NULL;
+  if (!body) {
+    pt_hub_reply_error(reply, 500, "the page is missing from this build");
+    return;
+  }
+  GString *page = g_string_new_len(html, body - html);
+  g_string_append(page, HUB_BODY);
+  g_string_append_len(page, body + strlen(STATION_BODY),
+                      (gssize)(len - (gsize)(body - html) - strlen(STATION_BODY)));
+  pt_hub_reply_take(reply, 200, "text/html; charset=utf-8", g_string_free(page, FALSE));
+  pt_hub_reply_header(reply, "Content-Security-Policy", BUYER_PAGE_CSP);
+  pt_hub_reply_header(reply, "Referrer-Policy", "no-referrer");
+}
+
+static enum MHD_Result
+on_page(const PtHubCall *call)
+{
+  return pt_hub_reply_run(call, buyer_page);
+}
+
 static const PtHubRoute routes[] = {
     {"/api/v1/batches", on_batches},
+    {"/buyer", on_page},
 };
 
 const PtHubRouteTable pt_hub_buyer_routes = {routes, G_N_ELEMENTS(routes)};

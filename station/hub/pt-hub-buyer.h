@@ -1,6 +1,7 @@
 /* pt-hub-buyer.h: buyers and admins on the hub: bearer tokens (`packtrace hub buyer add`),
  * the check every reader route makes, and the buyer portal's batch search across stations
- * (GET /api/v1/batches, route table pt_hub_buyer_routes).
+ * (GET /api/v1/batches) and its page (GET /buyer, web-ui/buyer.html as the hub's), route table
+ * pt_hub_buyer_routes.
  *
  * A token is 32 random bytes shown once as 64 hex digits; the hub keeps only its SHA-256.
  * A buyer is scoped to its GLN as on the station: it finds only batches loaded for that GLN,
@@ -40,7 +41,7 @@ gboolean pt_hub_gln_valid(const char *gln);
  * one of them twice. */
 gboolean pt_hub_args_check(GPtrArray *args, const char *const *known, PtHubReply *reply);
 
-/* GET /api/v1/batches (pt-hub-routes.c lists it). */
+/* GET /api/v1/batches and the portal page GET /buyer (pt-hub-routes.c lists them). */
 extern const PtHubRouteTable pt_hub_buyer_routes;
 
 G_END_DECLS

@@ -247,18 +247,34 @@ like_anywhere(const char *s)
   return g_string_free(p, FALSE);
 }
 
+/* The fruit per class of the batch's last grading decision at its station (alias g, column
+ * dist): one index read of its records, newest first, for each row of a page of results. */
+#define LAST_GRADING                                                                               \
+  " LEFT JOIN LATERAL (SELECT e.body::jsonb -> 'pt:gradeDistribution' AS dist FROM events e"       \
+  " WHERE e.batch_id = b.id AND e.station_id = f.station_id AND e.step = 'inspecting'"             \
+  " AND e.body::jsonb ->> 'pt:declaredClass' IS NOT NULL ORDER BY e.seq DESC LIMIT 1) g ON TRUE"
+
+/* The share of that grading's fruit below the declared class f.grade, in percent to one decimal
+ * (what "outside tolerance" means to a buyer), as the station's portal says it
+ * (http/pt-http-buyer.c): classes ranked Extra, I, II, out; an unknown one counts as below. */
+#define BELOW_CLASS_PERCENT                                                                        \
+  "(SELECT round(1000.0 * sum(CASE WHEN coalesce(array_position(ARRAY['Extra','I','II','out'],"    \
+  " x.key), 5) > coalesce(array_position(ARRAY['Extra','I','II','out'], f.grade), 5)"              \
+  " THEN x.value::numeric ELSE 0 END) / nullif(sum(x.value::numeric), 0)) / 10"                    \
+  " FROM jsonb_each_text(CASE WHEN jsonb_typeof(g.dist) = 'object' THEN g.dist END) x)"
+
 char *
 pt_hub_store_batches_json(PtHubStore *store, const PtHubBatchQuery *q, GError **error)
 {
   Stmt st;
-  stmt_init(&st,
-            "SELECT coalesce(json_agg(json_build_object('lot', b.lot, 'gtin', b.gtin,"
-            " 'product', b.product, 'variety', b.variety, 'grower', b.grower,"
-            " 'station', f.station_id, 'station_name', s.name, 'pack_date',"
-            " to_char(f.pack_date, 'YYYY-MM-DD'), 'grade', f.grade, 'verdict', f.verdict, 'state',"
-            " coalesce(f.state, 'active')) ORDER BY f.pack_date DESC NULLS LAST, b.id DESC),"
-            " '[]'::json)::text FROM (SELECT b.* FROM batches b"
-            " LEFT JOIN batch_facts f ON f.batch_id = b.id WHERE TRUE");
+  stmt_init(&st, "SELECT coalesce(json_agg(json_build_object('lot', b.lot, 'gtin', b.gtin,"
+                 " 'product', b.product, 'variety', b.variety, 'grower', b.grower,"
+                 " 'station', f.station_id, 'station_name', s.name, 'pack_date',"
+                 " to_char(f.pack_date, 'YYYY-MM-DD'), 'grade', f.grade, 'verdict', f.verdict,"
+                 " 'below_class_percent', " BELOW_CLASS_PERCENT ", 'state',"
+                 " coalesce(f.state, 'active')) ORDER BY f.pack_date DESC NULLS LAST, b.id DESC),"
+                 " '[]'::json)::text FROM (SELECT b.* FROM batches b"
+                 " LEFT JOIN batch_facts f ON f.batch_id = b.id WHERE TRUE");
   if (q->scope_gln)
     stmt_add(&st, " AND b.id IN (SELECT batch_id FROM batch_buyers WHERE gln = ?)",
              g_strdup(q->scope_gln));
@@ -268,8 +284,12 @@ pt_hub_store_batches_json(PtHubStore *store, const PtHubBatchQuery *q, GError **
     stmt_add(&st, " AND b.gtin = ?", g_strdup(q->gtin));
   if (q->grower)
     stmt_add(&st, " AND b.grower ILIKE ?", like_anywhere(q->grower));
-  if (q->station)
-    stmt_add(&st, " AND f.station_id = ?", g_strdup(q->station));
+  /* A buyer knows a shed by its name, a platform by its id. */
+  if (q->station) {
+    stmt_add(&st, " AND f.station_id IN (SELECT id FROM stations WHERE id = ?",
+             g_strdup(q->station));
+    stmt_add(&st, " OR name ILIKE ?)", like_anywhere(q->station));
+  }
   if (q->from)
     stmt_add(&st, " AND f.pack_date >= ?::date", g_strdup(q->from));
   if (q->to)
@@ -282,7 +302,7 @@ pt_hub_store_batches_json(PtHubStore *store, const PtHubBatchQuery *q, GError **
            g_strdup_printf("%u", q->limit));
   stmt_add(&st,
            " OFFSET ?::integer) b LEFT JOIN batch_facts f ON f.batch_id = b.id"
-           " LEFT JOIN stations s ON s.id = f.station_id",
+           " LEFT JOIN stations s ON s.id = f.station_id" LAST_GRADING,
            g_strdup_printf("%u", q->offset));
   PGresult *res = stmt_run(store, "batch search", &st, error);
   stmt_clear(&st);

@@ -85,7 +85,7 @@ typedef struct {
   const char *lot;       /* substring, any case; nullable */
   const char *gtin;      /* GTIN-14; nullable */
   const char *grower;    /* substring, any case; nullable */
-  const char *station;   /* station id; nullable */
+  const char *station;   /* station id, or a substring of its name, any case; nullable */
   const char *from;      /* pack date YYYY-MM-DD, inclusive; nullable */
   const char *to;        /* nullable */
   const char *grade;     /* declared class of the last inspection; nullable */
@@ -97,6 +97,7 @@ typedef struct {
 
 /* The batches matching @query, newest pack date first, as a JSON array text of
  * {lot, gtin, product, variety, grower, station, station_name, pack_date, grade, verdict,
+ * below_class_percent (of the last grading's fruit, one decimal; null without graded fruit),
  * state}.
  * Returns: (transfer full). */
 char *pt_hub_store_batches_json(PtHubStore *store, const PtHubBatchQuery *query, GError **error);

@@ -154,8 +154,12 @@ static Asset assets[] = {
     {"/static/hub-status.js", "/packtrace/web/hub-status.js", JS},
     {"/hub/status", "/packtrace/web/hub-status.html", "text/html; charset=utf-8"},
     /* The buyers' loads page (pt-hub-video.c serves the page itself, with its media policy). */
-    {"/static/buyer-i18n.js", "/packtrace/web/buyer-i18n.js", JS},
     {"/static/buyer-loads.js", "/packtrace/web/buyer-loads.js", JS},
+    /* The buyer portal (pt-hub-buyer.c serves the page itself, marked as the hub's). */
+    {"/static/buyer.js", "/packtrace/web/buyer.js", JS},
+    {"/static/buyer-charts.js", "/packtrace/web/buyer-charts.js", JS},
+    {"/static/buyer-notices.js", "/packtrace/web/buyer-notices.js", JS},
+    {"/static/buyer-hub.js", "/packtrace/web/buyer-hub.js", JS},
     {"/static/hub-loads.js", "/packtrace/web/hub-loads.js", JS},
     {"/static/hls.js", "/packtrace/web/hls.js", JS},
 };

@@ -6,6 +6,7 @@
  * each record's public note); the
  * scan count, the hotline and how the check works; the facts as JSON for consumer.js. */
 #include "pt-consumer-page.h"
+#include "pt-origin-map.h"
 
 #include "pt-json.h"
 #include "pt-limits.h"
@@ -527,6 +528,13 @@ batch_body(Html *h, const json_t *data)
   fact(h, "c.lot", member(data, "lot"), "lot");
   fact(h, "c.gtin", member(data, "gtin"), "gtin");
   g_string_append(h->out, "</dl>");
+  /* Where it was packed, drawn here (no map service): the shed's town, else its name. */
+  g_autofree char *map =
+      h->page->has_location
+          ? pt_origin_map_svg(h->page->latitude, h->page->longitude, town ? town : coop_name(h))
+          : NULL;
+  if (map)
+    g_string_append(h->out, map);
   const json_t *g = json_object_get(data, "grading");
   if (json_is_object(g))
     grade(h, g);

@@ -49,6 +49,9 @@ typedef struct {
   gint64 first_scan_ns;      /* the first view's time (UTC ns), when @scans > 0 */
   const char *css;           /* (nullable): the page's style sheet, put inline (one round trip less
                               * before the text shows); NULL: linked */
+  /* The shed's place ([station] location): a small map of its country (pt-origin-map.h). */
+  gboolean has_location;
+  double latitude, longitude;
 } PtConsumerPage;
 
 /* Returns: (transfer full): the page's HTML; its length in @len_out (nullable). */

@@ -17,7 +17,9 @@ trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
 export PACKTRACE_DATA=$T/data
 GTIN=09506000134352
 "$BIN" init >/dev/null
-sed -i -e 's/^demo=auto/demo=off/' "$PACKTRACE_DATA/station.ini"
+# Xinfeng, Ganzhou: the page draws its origin map, counted in the first view.
+sed -i -e 's/^demo=auto/demo=off/' -e 's/^location=$/location=25.39,114.92/' \
+  "$PACKTRACE_DATA/station.ini"
 cat >>"$PACKTRACE_DATA/station.ini" <<'INI'
 [public]
 coop_name=Gannan Navel Orange Co-op
