@@ -15,13 +15,17 @@
  * public signed bundle (pt-bundle.h): the events with private members redacted, the others
  * their stored records byte for byte; with ?linkType=pt:clip&n=N the evidence clip of its N-th
  * event, when the public view shows that event.  The public names a batch by GTIN and lot
- * only: the sequential ids of /api/v1/ are for buyers and operators. */
+ * only: the sequential ids of /api/v1/ are for buyers and operators.  /evidence/{sha256}
+ * answers the file of a product photo, a certificate or a grading still that a record the
+ * public sees names (pt-attachment.h), as the hub does, so the page's links are the same on
+ * both. */
 #include "pt-web.h"
 
 #include "pt-http-batch.h"
 #include "pt-http-metrics.h"
 #include "pt-http-respond.h"
 
+#include "pt-attachment.h"
 #include "pt-batch-signed.h"
 #include "pt-consumer-page.h"
 #include "pt-epcis.h"
@@ -33,6 +37,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-page-evidence.h"
 #include "pt-store-grading.h"
 #include "pt-store-web.h"
 #include "pt-time.h"
@@ -399,6 +404,7 @@ parse_link(Resolve *rq, const char *raw_url, GError **error)
 typedef struct {
   const char *link; /* the batch's Digital Link path, lot encoded */
   json_t *events;
+  PtPageEvidence *evidence; /* the photo and certificates the records show */
 } PublicEvents;
 
 /* One timeline entry (pt_bundle_public_entry()). */
@@ -410,8 +416,9 @@ public_event(const PtEventRow *row, gpointer user_data, GError **error)
   if (!event)
     return FALSE;
   g_autofree char *clip_link = g_strdup_printf("%s?linkType=" PT_WEB_CLIP_LINK_TYPE, st->link);
-  json_array_append_new(
-      st->events, pt_bundle_public_entry(event, row, json_array_size(st->events) + 1, clip_link));
+  gsize n = json_array_size(st->events) + 1;
+  json_array_append_new(st->events, pt_bundle_public_entry(event, row, n, clip_link));
+  pt_page_evidence_add(st->evidence, event, n);
   json_decref(event);
   return TRUE;
 }
@@ -429,7 +436,8 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
     return NULL;
   g_autofree char *link_lot = g_uri_escape_string(batch->lot, NULL, FALSE);
   g_autofree char *link = g_strdup_printf("/01/%s/10/%s", batch->gtin, link_lot);
-  PublicEvents pe = {.link = link, .events = json_array()};
+  g_autoptr(PtPageEvidence) evidence = pt_page_evidence_new();
+  PublicEvents pe = {.link = link, .events = json_array(), .evidence = evidence};
   if (!pt_store_events_foreach(store, batch->id, public_event, &pe, error)) {
     json_decref(pe.events);
     return NULL;
@@ -455,6 +463,7 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
       station->config->name, "public_key", key, "bundle", bundle);
   json_object_set_new(out, "facts_verified", json_boolean(st.mismatches->len == 0));
   json_object_set_new(out, "fact_warnings", warnings);
+  pt_page_evidence_set(evidence, out);
   /* What a held or recalled lot's banner says: the signed status change's reason and time. */
   if (st.status_known && strcmp(f->status, "active") != 0) {
     pt_json_set_string_or_null(out, "status_reason", f->status_reason);
@@ -908,6 +917,23 @@ respond_web(const PtHttpCall *call)
   return respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such resource");
 }
 
+/* GET /evidence/{sha256}: the file a record the public sees names (a product photo, a
+ * certificate, a grading still); anything else answers alike, as none. */
+static enum MHD_Result
+respond_evidence(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(call->http, &error);
+  int fd = -1;
+  guint64 size = 0;
+  g_autofree char *type = NULL;
+  const char *sha = call->url + strlen(PT_PAGE_EVIDENCE_URL);
+  if (!store ||
+      !pt_attachment_open_public(call->http->station, store, sha, &fd, &size, &type, &error))
+    return respond_gerror(call->c, error);
+  return pt_http_respond_evidence(call->c, fd, size, type, sha);
+}
+
 /* The compressed form of a Digital Link is one path segment of base64 at the root; any other
  * root path is not the resolver's. */
 static gboolean
@@ -923,6 +949,7 @@ is_compressed_link(const char *url)
 static const PtHttpRoute web_routes[] = {
     {"/static/*", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/01/*", RESOLVER, PT_HTTP_PUBLIC, respond_link},
+    {PT_PAGE_EVIDENCE_URL "*", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_evidence},
     {PT_GS1_RESOLVER_WELL_KNOWN, RESOLVER, PT_HTTP_PUBLIC, respond_description},
     {"/station", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/buyer", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
