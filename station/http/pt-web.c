@@ -319,6 +319,29 @@ worker_cache(void)
   return cache;
 }
 
+/* The page and the signed bundle are made per view, most of the first view's bytes: sent
+ * gzipped to a client that takes it (pt-gzip.h). */
+static gboolean
+gzipped(struct MHD_Connection *c)
+{
+  return pt_gzip_accepted(
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+}
+
+/* Returns: (transfer full): a response sending @text (transfer none) gzipped, with its
+ * Content-Encoding. */
+static struct MHD_Response *
+gzip_response(const char *text, gsize len)
+{
+  g_autoptr(GBytes) plain = g_bytes_new_static(text, len);
+  g_autoptr(GBytes) gz = pt_gzip_level(plain, 1);
+  gsize n = 0;
+  const void *data = g_bytes_get_data(gz, &n);
+  struct MHD_Response *r = MHD_create_response_from_buffer(n, (void *)data, MHD_RESPMEM_MUST_COPY);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+  return r;
+}
+
 /* The reader's language: ?lang= (the page's switch), the cookie it set, Accept-Language. */
 static PtLang
 reader_lang(struct MHD_Connection *c)
@@ -347,7 +370,9 @@ page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *pa
   const char *kept =
       cache ? pt_web_cache_html(cache, rq->dl.link.lot, lang, scans, first_ns, &len) : NULL;
   struct MHD_Response *r;
-  if (kept) {
+  if (kept && gzipped(rq->c)) {
+    r = gzip_response(kept, len);
+  } else if (kept) {
     r = MHD_create_response_from_buffer(len, (void *)kept, MHD_RESPMEM_MUST_COPY);
   } else {
     g_autofree char *origin = g_strdup_printf("https://%s", station->config->public_host);
@@ -363,7 +388,8 @@ page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *pa
                            .first_scan_ns = first_ns,
                            .css = page_css};
     char *html = pt_consumer_page_render(&page, &len);
-    r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_COPY);
+    r = gzipped(rq->c) ? gzip_response(html, len)
+                       : MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_COPY);
     if (cache)
       pt_web_cache_set_html(cache, rq->dl.link.lot, lang, scans, first_ns, html, len);
     else
@@ -372,7 +398,7 @@ page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *pa
   common_headers(r, "text/html; charset=utf-8", "no-store");
   MHD_add_response_header(r, "Content-Security-Policy", page_csp);
   cors_headers(r);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie, Accept-Encoding");
   const char *chosen = MHD_lookup_connection_value(rq->c, MHD_GET_ARGUMENT_KIND, "lang");
   if (chosen && (strcmp(chosen, "zh") == 0 || strcmp(chosen, "en") == 0)) {
     g_autofree char *cookie = g_strdup_printf(
@@ -725,9 +751,15 @@ respond_document(Resolve *rq, gint64 batch_id, gboolean epcis)
                            &len, &error);
   if (!text)
     return respond_gerror(rq->c, error);
-  return queue_resolved(
-      rq, MHD_HTTP_OK,
-      text_response(epcis ? "application/ld+json" : "application/json; charset=utf-8", text, len));
+  const char *type = epcis ? "application/ld+json" : "application/json; charset=utf-8";
+  if (!gzipped(rq->c))
+    return queue_resolved(rq, MHD_HTTP_OK, text_response(type, text, len));
+  struct MHD_Response *r = gzip_response(text, len);
+  g_free(text);
+  common_headers(r, type, "no-store");
+  cors_headers(r);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+  return queue_resolved(rq, MHD_HTTP_OK, r);
 }
 
 /* The batch's page (the default link): its facts from the worker's cache when they are
