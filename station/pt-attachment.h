@@ -15,8 +15,8 @@
  *
  * and "pt:private": true when the operator keeps it from the public and buyers (the public
  * bundle redacts the record, pt-bundle.h).  The hub is sent the bytes like a grading still's
- * (PROTOCOL.md).  Withdrawn by declaring the event in error (`packtrace event
- * declare-error`).  Workload: a few per batch, by hand. */
+ * (PROTOCOL.md).  Withdrawn by correcting the event (`packtrace event correct
+ * BATCH --event N --reason did_not_occur`: an errorDeclaration).  Workload: a few per batch, by hand. */
 #pragma once
 
 #include "pt-batch.h"

@@ -13,16 +13,18 @@
 #include <string.h>
 
 struct _PtPageEvidence {
-  json_t *product; /* nullable: the last product photo */
-  json_t *still;   /* nullable: the last grading's first still */
-  json_t *certs;   /* [entry] */
-  GHashTable *ids; /* entry (borrowed) -> eventID, to withdraw an entry declared in error */
+  json_t *products; /* [entry]: product photos, the last one shown */
+  json_t *stills;   /* [entry]: each grading's first still, the last one shown without a photo */
+  json_t *certs;    /* [entry] */
+  GHashTable *ids;  /* entry (borrowed) -> eventID, to withdraw an entry declared in error */
 };
 
 PtPageEvidence *
 pt_page_evidence_new(void)
 {
   PtPageEvidence *pe = g_new0(PtPageEvidence, 1);
+  pe->products = json_array();
+  pe->stills = json_array();
   pe->certs = json_array();
   pe->ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   return pe;
@@ -33,8 +35,8 @@ pt_page_evidence_free(PtPageEvidence *pe)
 {
   if (!pe)
     return;
-  json_decref(pe->product);
-  json_decref(pe->still);
+  json_decref(pe->products);
+  json_decref(pe->stills);
   json_decref(pe->certs);
   g_hash_table_destroy(pe->ids);
   g_free(pe);
@@ -71,44 +73,34 @@ entry(gsize n, const char *sha256, const char *media_type)
                    "url", url);
 }
 
-static void
-remember(PtPageEvidence *pe, json_t *e, const json_t *event)
-{
-  const char *id = text(event, "eventID");
-  g_hash_table_replace(pe->ids, e, g_strdup(id ? id : ""));
-}
-
 static gboolean
 same_id(PtPageEvidence *pe, json_t *e, const char *id)
 {
   return e && g_strcmp0(g_hash_table_lookup(pe->ids, e), id) == 0;
 }
 
-/* Forgets the photo in @slot, and its eventID. */
+/* Takes @e (transfer full) into @list, remembering @event's eventID for it. */
 static void
-drop(PtPageEvidence *pe, json_t **slot)
+keep(PtPageEvidence *pe, json_t *list, json_t *e, const json_t *event)
 {
-  if (!*slot)
-    return;
-  g_hash_table_remove(pe->ids, *slot);
-  g_clear_pointer(slot, json_decref);
+  const char *id = text(event, "eventID");
+  g_hash_table_replace(pe->ids, e, g_strdup(id ? id : ""));
+  json_array_append_new(list, e);
 }
 
 /* An event declared in error withdraws what its first record showed. */
 static void
 withdraw(PtPageEvidence *pe, const char *id)
 {
-  if (same_id(pe, pe->product, id))
-    drop(pe, &pe->product);
-  if (same_id(pe, pe->still, id))
-    drop(pe, &pe->still);
-  for (gsize i = json_array_size(pe->certs); i > 0; i--) {
-    json_t *e = json_array_get(pe->certs, i - 1);
-    if (same_id(pe, e, id)) {
-      g_hash_table_remove(pe->ids, e);
-      json_array_remove(pe->certs, i - 1);
+  json_t *lists[] = {pe->products, pe->stills, pe->certs};
+  for (gsize l = 0; l < G_N_ELEMENTS(lists); l++)
+    for (gsize i = json_array_size(lists[l]); i > 0; i--) {
+      json_t *e = json_array_get(lists[l], i - 1);
+      if (same_id(pe, e, id)) {
+        g_hash_table_remove(pe->ids, e);
+        json_array_remove(lists[l], i - 1);
+      }
     }
-  }
 }
 
 static const char *
@@ -129,8 +121,7 @@ take_attachment(PtPageEvidence *pe, const json_t *event, const json_t *a, gsize 
     json_object_set_new(e, "source", json_string("product"));
     copy_int(e, "width", a, "width");
     copy_int(e, "height", a, "height");
-    drop(pe, &pe->product);
-    pe->product = e;
+    keep(pe, pe->products, e, event);
   } else if (g_strcmp0(role, "certificate") == 0 && text(a, "kind") && text(a, "title") &&
              json_array_size(pe->certs) < PT_ATTACH_PER_BATCH_MAX) {
     copy_text(e, "kind", a, "kind");
@@ -139,12 +130,10 @@ take_attachment(PtPageEvidence *pe, const json_t *event, const json_t *a, gsize 
     copy_text(e, "issuer", a, "issuer");
     copy_text(e, "issued", a, "issued");
     copy_text(e, "valid_until", a, "validUntil");
-    json_array_append_new(pe->certs, e);
+    keep(pe, pe->certs, e, event);
   } else {
     json_decref(e);
-    return;
   }
-  remember(pe, e, event);
 }
 
 void
@@ -168,10 +157,9 @@ pt_page_evidence_add(PtPageEvidence *pe, const json_t *event, gsize n)
     const char *sha = text(a, "sha256"), *file = text(a, "file");
     if (!pt_hub_is_hex(sha, PT_HASH_LEN) || !file)
       continue;
-    drop(pe, &pe->still);
-    pe->still = entry(n, sha, still_type(file));
-    json_object_set_new(pe->still, "source", json_string("still"));
-    remember(pe, pe->still, event);
+    json_t *e = entry(n, sha, still_type(file));
+    json_object_set_new(e, "source", json_string("still"));
+    keep(pe, pe->stills, e, event);
     break;
   }
 }
@@ -179,7 +167,10 @@ pt_page_evidence_add(PtPageEvidence *pe, const json_t *event, gsize n)
 void
 pt_page_evidence_set(const PtPageEvidence *pe, json_t *data)
 {
-  json_t *photo = pe->product ? pe->product : pe->still;
+  gsize np = json_array_size(pe->products), ns = json_array_size(pe->stills);
+  json_t *photo = np   ? json_array_get(pe->products, np - 1)
+                  : ns ? json_array_get(pe->stills, ns - 1)
+                       : NULL;
   if (photo) {
     json_t *copy = json_deep_copy(photo);
     /* What the browser hashes to show the photo as checked: more would cost a phone. */

@@ -7,9 +7,10 @@
 # leave no file and no event; the signed event names the file's SHA-256, type, kind, title,
 # issuer and dates, and the public bundle carries it (a private one redacted); /evidence/SHA
 # serves the file with its Content-Type, ETag, Cache-Control, 304 and Range 206, a private or
-# unknown one 404; `audit` passes.  Skips (77) without GStreamer's jpegenc and pngenc (they
+# unknown one 404; `audit` passes; a corrected attachment leaves the page.  Skips (77) without GStreamer's jpegenc and pngenc (they
 # make the test images).
 set -u
+[ -n "${PT_DEBUG:-}" ] && set -x
 HERE=$(dirname "$0")
 . "$HERE/../tap.sh"
 BIN=${PACKTRACE_BUILD:?}/station/packtrace
@@ -152,5 +153,12 @@ check "the public bundle carries the certificate's record, the private one redac
 J=$(curl -s -m 10 -H 'Accept: application/json' "$url/01/$GTIN/10/ATT1")
 check "the page's facts: the API's photo (the last), two public certificates in record order" \
   'jq -e --arg p "$API_PHOTO" --arg c "$C_SHA" --arg o "$O_SHA" ".photo.sha256 == \$p and .photo.source == \"product\" and .photo.url == \"/evidence/\" + \$p and ([.certificates[].sha256] == [\$c, \$o])" <<<"$J" >/dev/null'
+
+# A wrong attachment is withdrawn by correcting its record: the page drops it, the log keeps it.
+API_N=$(jq -r --arg p "$API_PHOTO" '.photo | select(.sha256 == $p) | .n' <<<"$J")
+expect 0 "event correct withdraws the API's photo" "$BIN" event correct ATT1 --event "$API_N" --reason did_not_occur
+J=$(curl -s -m 10 -H 'Accept: application/json' "$url/01/$GTIN/10/ATT1")
+check "the page's photo is the CLI's again; the withdrawn one is still served (its record stays)" \
+  'jq -e --arg p "$P_SHA" ".photo.sha256 == \$p" <<<"$J" >/dev/null && [ "$(curl -s -o /dev/null -w "%{http_code}" "$url/evidence/$API_PHOTO")" = 200 ]'
 echo "1..$n"
 [ "$fails" = 0 ]
