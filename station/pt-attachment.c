@@ -117,11 +117,10 @@ check_pdf(const guint8 *d, gsize n, GError **error)
   return TRUE;
 }
 
-/* The bytes to keep for @data: a photo re-encoded, a PDF as sent.  @type_out, @ext_out:
- * static; @width_out, @height_out: an image's, else 0. */
-static GBytes *
-prepare(const PtAttachSpec *spec, const guint8 *data, gsize len, const char **type_out,
-        const char **ext_out, int *width_out, int *height_out, GError **error)
+GBytes *
+pt_attachment_prepare(const PtAttachSpec *spec, const guint8 *data, gsize len,
+                      const char **type_out, const char **ext_out, int *width_out, int *height_out,
+                      GError **error)
 {
   gboolean photo = spec->role == PT_ATTACH_PHOTO;
   gsize max = photo ? PT_ATTACH_PHOTO_BYTES_MAX : PT_ATTACH_CERT_BYTES_MAX;
@@ -224,7 +223,8 @@ pt_attachment_add(PtStation *station, PtStore *store, PtBatch *batch, const PtAt
   int width = 0, height = 0;
   if (!check_spec(spec, error))
     return NULL;
-  g_autoptr(GBytes) kept = prepare(spec, data, len, &type, &ext, &width, &height, error);
+  g_autoptr(GBytes) kept =
+      pt_attachment_prepare(spec, data, len, &type, &ext, &width, &height, error);
   if (!kept)
     return NULL;
   g_autofree char *sha = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, kept);

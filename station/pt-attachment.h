@@ -16,7 +16,8 @@
  * and "pt:private": true when the operator keeps it from the public and buyers (the public
  * bundle redacts the record, pt-bundle.h).  The hub is sent the bytes like a grading still's
  * (PROTOCOL.md).  Withdrawn by correcting the event (`packtrace event correct
- * BATCH --event N --reason did_not_occur`: an errorDeclaration).  Workload: a few per batch, by hand. */
+ * BATCH --event N --reason did_not_occur`: an errorDeclaration).  Workload: a few per batch, by
+ * hand. */
 #pragma once
 
 #include "pt-batch.h"
@@ -46,6 +47,15 @@ typedef struct {
 
 /* The kinds of certificate, as the record and the CLI spell them. */
 extern const char *const pt_attachment_kinds[];
+
+/* The bytes to keep of @data (untrusted, @len bytes) for @spec's role: a JPEG or PNG
+ * re-encoded, a certificate's PDF as sent once its form is checked; errors as
+ * pt_attachment_add()'s for the file.  @type_out, @ext_out: (transfer none) static, the media
+ * type and file extension; @width_out, @height_out: an image's size, else 0.  Pure: the fuzz
+ * target's entry (tests/fuzz/fuzz-attachment.c).  Returns: (transfer full) (nullable). */
+GBytes *pt_attachment_prepare(const PtAttachSpec *spec, const guint8 *data, gsize len,
+                              const char **type_out, const char **ext_out, int *width_out,
+                              int *height_out, GError **error);
 
 /* Checks @data (untrusted, @len bytes) for @spec, stores it and appends its signed event on
  * @batch, in one transaction with its attachments row; nothing is left behind on failure.
