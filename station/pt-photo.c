@@ -1,12 +1,15 @@
-/* pt-photo.c: drivers' photos decoded, shrunk and encoded again with libjpeg-turbo (see
- * pt-photo.h).  The decoder scales by the largest of libjpeg's factors (1/2, 1/4, 1/8, ...)
- * that keeps the long edge at or above the target, then an area average brings it down to
- * the exact size; a warning from the decoder (truncated or corrupt data) fails the photo. */
+/* pt-photo.c: photos decoded, shrunk and encoded again with libjpeg-turbo (see pt-photo.h).
+ * The JPEG decoder scales by the largest of libjpeg's factors (1/2, 1/4, 1/8, ...) that keeps
+ * the long edge at or above the target, then an area average brings it down to the exact
+ * size; a warning from the decoder (truncated or corrupt data) fails the photo.  A PNG (an
+ * operator's product photo or scanned certificate) is decoded whole by libpng's simplified
+ * API, its transparency laid on white, then shrunk and encoded the same way. */
 #include "pt-photo.h"
 
 #include "pt-error.h"
 #include "pt-limits.h"
 
+#include <png.h>
 #include <string.h>
 #include <turbojpeg.h>
 
@@ -57,18 +60,99 @@ area_resize(const guint8 *src, int sw, int sh, guint8 *dst, int dw, int dh)
   }
 }
 
+/* Shrinks packed RGB @pixels (@sw x @sh) to a long edge of at most @max_edge and encodes it.
+ * Returns: (transfer full) (nullable). */
+static GBytes *
+shrink_encode(const guint8 *pixels, int sw, int sh, int max_edge, int quality, int *width_out,
+              int *height_out, GError **error)
+{
+  g_autofree guint8 *small = NULL;
+  unsigned char *jpeg = NULL;
+  unsigned long jpeg_len = 0;
+  GBytes *out = NULL;
+  int dw = sw, dh = sh;
+  const guint8 *final = pixels;
+  if (MAX(sw, sh) > max_edge) {
+    if (sw >= sh) {
+      dw = max_edge;
+      dh = MAX(1, (int)(((gint64)sh * max_edge + sw / 2) / sw));
+    } else {
+      dh = max_edge;
+      dw = MAX(1, (int)(((gint64)sw * max_edge + sh / 2) / sh));
+    }
+    small = g_malloc((gsize)dw * dh * 3);
+    area_resize(pixels, sw, sh, small, dw, dh);
+    final = small;
+  }
+  tjhandle enc = tjInitCompress();
+  if (!enc) {
+    g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "cannot start the JPEG encoder");
+    return NULL;
+  }
+  if (tjCompress2(enc, final, dw, dw * 3, dh, TJPF_RGB, &jpeg, &jpeg_len, TJSAMP_420, quality, 0) !=
+      0) {
+    g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "cannot encode the photo: %s",
+                tjGetErrorStr2(enc));
+  } else {
+    out = g_bytes_new(jpeg, jpeg_len);
+    *width_out = dw;
+    *height_out = dh;
+  }
+  tjFree(jpeg);
+  tjDestroy(enc);
+  return out;
+}
+
+/* A PNG, decoded whole (libpng has no scaled decode) once its size is known to be bounded. */
+static GBytes *
+normalise_png(const guint8 *data, gsize len, int max_edge, int quality, int *width_out,
+              int *height_out, GError **error)
+{
+  png_image image = {.version = PNG_IMAGE_VERSION};
+  if (!png_image_begin_read_from_memory(&image, data, len)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the photo is not a readable PNG: %s",
+                image.message);
+    return NULL;
+  }
+  if ((gint64)image.width * image.height > PT_PHOTO_PIXELS_MAX) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                "the photo is %u x %u pixels; at most %d megapixels are accepted", image.width,
+                image.height, PT_PHOTO_PIXELS_MAX / 1000000);
+    png_image_free(&image);
+    return NULL;
+  }
+  image.format = PNG_FORMAT_RGB;
+  g_autofree guint8 *pixels = g_try_malloc(PNG_IMAGE_SIZE(image));
+  if (!pixels) {
+    g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "out of memory for a %u x %u photo", image.width,
+                image.height);
+    png_image_free(&image);
+    return NULL;
+  }
+  /* Transparency over white, as a page shows it. */
+  png_color white = {255, 255, 255};
+  if (!png_image_finish_read(&image, &white, pixels, 0, NULL)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the photo is a corrupt or truncated PNG: %s",
+                image.message);
+    png_image_free(&image);
+    return NULL;
+  }
+  return shrink_encode(pixels, (int)image.width, (int)image.height, max_edge, quality, width_out,
+                       height_out, error);
+}
+
 GBytes *
 pt_photo_normalise(const guint8 *data, gsize len, int max_edge, int quality, int *width_out,
                    int *height_out, GError **error)
 {
   GBytes *out = NULL;
-  guint8 *pixels = NULL, *small = NULL;
-  unsigned char *jpeg = NULL;
-  unsigned long jpeg_len = 0;
+  guint8 *pixels = NULL;
   int width = 0, height = 0, subsamp, colorspace;
 
+  if (len >= 8 && png_sig_cmp(data, 0, 8) == 0)
+    return normalise_png(data, len, max_edge, quality, width_out, height_out, error);
   if (len < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
-    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the photo is not a JPEG image");
+    g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "the photo is not a JPEG or PNG image");
     return NULL;
   }
   tjhandle dec = tjInitDecompress();
@@ -103,38 +187,11 @@ pt_photo_normalise(const guint8 *data, gsize len, int max_edge, int quality, int
                 tjGetErrorStr2(dec));
     goto out_free_pixels;
   }
-  int dw = sw, dh = sh;
-  const guint8 *final = pixels;
-  if (MAX(sw, sh) > max_edge) {
-    if (sw >= sh) {
-      dw = max_edge;
-      dh = MAX(1, (int)(((gint64)sh * max_edge + sw / 2) / sw));
-    } else {
-      dh = max_edge;
-      dw = MAX(1, (int)(((gint64)sw * max_edge + sh / 2) / sh));
-    }
-    small = g_malloc((gsize)dw * dh * 3);
-    area_resize(pixels, sw, sh, small, dw, dh);
-    final = small;
-  }
-  tjhandle enc = tjInitCompress();
-  if (!enc) {
-    g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "cannot start the JPEG encoder");
-    goto out_free_small;
-  }
-  if (tjCompress2(enc, final, dw, dw * 3, dh, TJPF_RGB, &jpeg, &jpeg_len, TJSAMP_420, quality, 0) !=
-      0) {
-    g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "cannot encode the photo: %s",
-                tjGetErrorStr2(enc));
-  } else {
-    out = g_bytes_new(jpeg, jpeg_len);
-    *width_out = dw;
-    *height_out = dh;
-  }
-  tjFree(jpeg);
-  tjDestroy(enc);
-out_free_small:
-  g_free(small);
+  out = shrink_encode(pixels, sw, sh, max_edge, quality, width_out, height_out, error);
+  g_free(pixels);
+  tjDestroy(dec);
+  return out;
+
 out_free_pixels:
   g_free(pixels);
 out_destroy_dec:

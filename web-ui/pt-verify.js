@@ -190,5 +190,13 @@ window.ptVerify = (function () {
     };
   }
 
-  return { canon: canon, fail: fail, verifyBundle: verifyBundle, signedFacts: signedFacts, lastPart: lastPart };
+  /* The SHA-256 of @bytes (an ArrayBuffer: a photo) as lowercase hex, with the fallback's code
+   * where WebCrypto is missing (plain http). */
+  async function sha256Hex(bytes) {
+    if (!window.crypto || !crypto.subtle) await loadFallback();
+    return hex(fallback ? fallback.sha256(new Uint8Array(bytes)) : await crypto.subtle.digest('SHA-256', bytes));
+  }
+
+  return { canon: canon, fail: fail, verifyBundle: verifyBundle, signedFacts: signedFacts, lastPart: lastPart,
+    sha256Hex: sha256Hex };
 })();

@@ -1,7 +1,7 @@
 /* station.js: the operator dashboard: sign-in, the language, the "needs attention" strip,
  * the cameras' states, the batches (search, grade verdict, grower, pack date, status with
  * its reason) with their consumer page, label and actions (new, hold, release, recall, add a
- * step), and the sync state.
+ * step; for admins, attach a photo or certificate), and the sync state.
  * Signed out, the page is the sign-in form and nothing else, and nothing protected is asked
  * for: the session cookie (HttpOnly, sent by the browser) and, for writes, the session's CSRF
  * token, kept in this script only and asked again from GET /api/v1/session after a reload.
@@ -18,7 +18,15 @@
     'd.r.acked': ['{a} of {m} acknowledged', '{m} 家中 {a} 家已确认'], 'd.r.escalated': ['{e} overdue', '{e} 家逾期'],
     'd.r.accounted': ['{q} of {s} accounted for', '已核对 {q} / {s}']
   });
-  var csrf = null, lastStatus = null;
+  /* The words of attaching a photo or certificate (admins). */
+  ui.strings({
+    'd.attach': ['Attach…', '添加照片/证书…'],
+    'd.attachIsPhoto': ['Is {name} a photo of the produce? OK: photo. Cancel: a certificate.', '{name} 是产品照片吗？确定：照片。取消：证书。'],
+    'd.attachKind': ['Kind of certificate: residue-test, gi-mark, organic or other', '证书类型：residue-test（农残检测）、gi-mark（地理标志）、organic（有机）或 other'],
+    'd.attachTitle': ['Its title, as the consumer page shows it', '证书名称（显示在消费者页面）'],
+    'd.attached': ['{lot}: {name} attached, signed with the lot\'s records.', '{lot}：已添加 {name}，并随批次记录签名。']
+  });
+  var csrf = null, lastStatus = null, role = null;
   /* station-live.js and station-loads.js send their writes with the same token, ask
    * signedIn() before they poll, and hand the status they fetched for the strip. */
   window.ptSession = {
@@ -36,6 +44,7 @@
   /* Shows the sign-in form alone, or the dashboard with who is signed in. */
   function signedIn(who) {
     csrf = who ? who.csrf_token : null;
+    role = who ? who.role : null;
     document.body.classList.toggle('signed-out', !who);
     document.getElementById('login').hidden = !!who;
     document.getElementById('dash').hidden = !who;
@@ -94,6 +103,35 @@
     } catch (e) { say(e.message, true); }
     refresh();
   }
+  /* A product photo or a certificate for the lot's consumer page: the file as the body of
+   * POST /api/v1/batches/{id}/attachments (admins), its facts in the query. */
+  function attach(batch) {
+    var input = el('input', { type: 'file', accept: 'image/jpeg,image/png,application/pdf', hidden: '' });
+    input.addEventListener('change', async function () {
+      var file = input.files[0];
+      input.remove();
+      if (!file) return;
+      var query = 'role=photo';
+      if (file.type === 'application/pdf' || !window.confirm(t('d.attachIsPhoto', { name: file.name }))) {
+        var kind = window.prompt(t('d.attachKind'), 'residue-test');
+        var title = kind && window.prompt(t('d.attachTitle'), '');
+        if (!kind || !title) return;
+        query = 'role=certificate&kind=' + encodeURIComponent(kind.trim()) + '&title=' + encodeURIComponent(title.trim());
+      }
+      try {
+        var r = await fetch('/api/v1/batches/' + batch.id + '/attachments?' + query, {
+          method: 'POST', body: file, credentials: 'same-origin', cache: 'no-store',
+          headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/octet-stream', Accept: 'application/json' }
+        });
+        var j = await r.json().catch(function () { return {}; });
+        if (!r.ok) throw new Error(j.error || r.status);
+        say(t('d.attached', { lot: batch.lot, name: file.name }));
+      } catch (e) { say(e.message, true); }
+      refresh();
+    });
+    document.body.appendChild(input);
+    input.click();
+  }
   function button(text, action, fn) {
     var b = el('button', { type: 'button', 'data-action': action }, [text]);
     b.addEventListener('click', fn);
@@ -108,6 +146,7 @@
     if (x.status === 'held') kids.push(' ', button(t('d.release'), 'release', function () { act(x, 'release'); }));
     if (x.status !== 'recalled') kids.push(' ', button(t('d.recall'), 'recall', function () { act(x, 'recall'); }));
     kids.push(' ', button(t('d.event'), 'event', function () { addEvent(x); }));
+    if (role === 'admin') kids.push(' ', button(t('d.attach'), 'attach', function () { attach(x); }));
     return el('span', {}, kids);
   }
   /* The class and disposition the batch's last closed grading declared (GET /api/v1/grades),

@@ -294,6 +294,18 @@
        * believed; further, the station's time is used */
 #define PT_DRIVER_SCAN_AGE_MAX_S (2 * 24 * 3600) /* and an offline scan this old at most */
 
+/* What an operator attaches to a batch for the consumer page (pt-attachment.c): a product
+ * photo, or a certificate (a residue test report, a GI mark, an organic certificate). */
+#define PT_ATTACH_PHOTO_BYTES_MAX (16 * 1024 * 1024) /* a photo as uploaded, before shrinking */
+#define PT_ATTACH_CERT_BYTES_MAX  (8 * 1024 * 1024)  /* a certificate's file: a scanned PDF */
+#define PT_ATTACH_BODY_MAX        PT_ATTACH_PHOTO_BYTES_MAX /* request body of an upload */
+#define PT_ATTACH_PHOTO_EDGE      1280 /* a product photo's long edge: a phone's screen, twice */
+#define PT_ATTACH_CERT_EDGE       2400 /* a certificate image's: its small print stays legible */
+#define PT_ATTACH_CERT_QUALITY    90
+#define PT_ATTACH_TITLE_MAX       200               /* bytes of a title or an issuer */
+#define PT_ATTACH_PER_BATCH_MAX   20                /* attachments the consumer page lists */
+#define PT_ATTACH_CHECK_BYTES_MAX (2 * 1024 * 1024) /* a photo the page hashes in the browser */
+
 /* A lot's quantity, a transformation's output and a load's part, in the lot's unit: more is
  * a typing error, not produce. */
 #define PT_QUANTITY_MAX 1e9

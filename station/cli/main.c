@@ -12,7 +12,7 @@ static const struct {
   const char *summary;
 } commands[] = {
     {"init", pt_cmd_init, "create a station data directory (config, key pair, database)"},
-    {"batch", pt_cmd_batch, "new | list | show | hold | release | recall | repack"},
+    {"batch", pt_cmd_batch, "new | list | show | hold | release | recall | repack | attach"},
     {"event", pt_cmd_event, "add: record a step by hand; correct: declare an event in error"},
     {"export", pt_cmd_export_any,
      "ID: EPCIS document or signed bundle | fsma: FSMA 204 | cn: China, 合格证"},

@@ -1,4 +1,5 @@
 /* pt-cli-batch.c: `packtrace batch ...` and `packtrace event add`. */
+#include "pt-attachment.h"
 #include "pt-batch-signed.h"
 #include "pt-batch.h"
 #include "pt-cli.h"
@@ -9,6 +10,7 @@
 #include "pt-time.h"
 #include "pt-transform.h"
 
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -313,18 +315,107 @@ batch_repack(int argc, char **argv)
   return PT_EXIT_OK;
 }
 
+/* Reads @path whole, refusing more than @max bytes before reading it (a wrong file named by
+ * mistake: a video, a disk image). */
+static gboolean
+read_upload(const char *path, gsize max, char **data_out, gsize *len_out, GError **error)
+{
+  GStatBuf st;
+  if (g_stat(path, &st) == 0 && st.st_size > (goffset)max) {
+    g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE,
+                "%s is %" G_GOFFSET_FORMAT " bytes; at most %" G_GSIZE_FORMAT " are accepted", path,
+                (goffset)st.st_size, max);
+    return FALSE;
+  }
+  return g_file_get_contents(path, data_out, len_out, error);
+}
+
+static int
+batch_attach(int argc, char **argv)
+{
+  g_auto(PtCliCommon) common = {0};
+  g_autofree char *photo = NULL, *certificate = NULL, *kind = NULL, *title = NULL, *title_zh = NULL,
+                  *issuer = NULL, *issued = NULL, *valid_until = NULL;
+  gboolean private_ = FALSE;
+  const GOptionEntry entries[] = {
+      {"photo", 0, 0, G_OPTION_ARG_FILENAME, &photo,
+       "A product photo for the consumer page (JPEG or PNG)", "FILE"},
+      {"certificate", 0, 0, G_OPTION_ARG_FILENAME, &certificate,
+       "A certificate (PDF, JPEG or PNG); needs --kind and --title", "FILE"},
+      {"kind", 0, 0, G_OPTION_ARG_STRING, &kind, "residue-test, gi-mark, organic or other", "KIND"},
+      {"title", 0, 0, G_OPTION_ARG_STRING, &title, "The certificate's title", "TEXT"},
+      {"title-zh", 0, 0, G_OPTION_ARG_STRING, &title_zh,
+       "Its title in Chinese, when --title is in another language", "TEXT"},
+      {"issuer", 0, 0, G_OPTION_ARG_STRING, &issuer, "Who issued it", "TEXT"},
+      {"issued", 0, 0, G_OPTION_ARG_STRING, &issued, "When it was issued", "YYYY-MM-DD"},
+      {"valid-until", 0, 0, G_OPTION_ARG_STRING, &valid_until, "Last day it is valid",
+       "YYYY-MM-DD"},
+      {"private", 0, 0, G_OPTION_ARG_NONE, &private_,
+       "Keep it from the public and buyers (signed, redacted from the public bundle)", NULL},
+      {NULL}};
+  if (!pt_cli_parse(&argc, &argv, "BATCH",
+                    "Attach a product photo or a certificate to a batch as signed evidence, "
+                    "shown on its consumer page.",
+                    entries, &common))
+    return PT_EXIT_USAGE;
+  if (argc != 2)
+    return pt_cli_usage("expected one batch: its lot, or #N for the batch with id N");
+  if (!photo == !certificate)
+    return pt_cli_usage("give either --photo FILE or --certificate FILE");
+  if (photo && (kind || title || title_zh || issuer || issued || valid_until))
+    return pt_cli_usage("--kind, --title, --issuer and the dates are a certificate's");
+  if (certificate && (!kind || !title))
+    return pt_cli_usage("a certificate needs --kind and --title");
+  PtAttachSpec spec = {.role = photo ? PT_ATTACH_PHOTO : PT_ATTACH_CERTIFICATE,
+                       .kind = kind,
+                       .title = title,
+                       .title_zh = title_zh,
+                       .issuer = issuer,
+                       .issued = issued,
+                       .valid_until = valid_until,
+                       .private_ = private_};
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  gsize max = (photo ? PT_ATTACH_PHOTO_BYTES_MAX : PT_ATTACH_CERT_BYTES_MAX);
+  if (!read_upload(photo ? photo : certificate, max, &data, &len, &error))
+    return pt_cli_fail(error);
+  g_autoptr(PtStation) station = pt_cli_open(&common, &error);
+  g_autoptr(PtStore) store = station ? pt_station_store(station, &error) : NULL;
+  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, argv[1], &error) : NULL;
+  json_t *a = batch ? pt_attachment_add(station, store, batch, &spec, (const guint8 *)data, len,
+                                        NULL, &error)
+                    : NULL;
+  if (!a)
+    return pt_cli_fail(error);
+  if (common.json) {
+    pt_cli_print_json(a);
+    return PT_EXIT_OK;
+  }
+  printf("%s %s attached to batch %" G_GINT64_FORMAT " (lot %s) as event %" JSON_INTEGER_FORMAT
+         "%s\n  sha256  %s\n  file    %s\n",
+         photo ? "photo" : "certificate", json_string_value(json_object_get(a, "mediaType")),
+         batch->id, batch->lot, json_integer_value(json_object_get(a, "event")),
+         private_ ? " (private)" : "", json_string_value(json_object_get(a, "sha256")),
+         json_string_value(json_object_get(a, "path")));
+  json_decref(a);
+  return PT_EXIT_OK;
+}
+
 int
 pt_cmd_batch(int argc, char **argv)
 {
   const char *sub = argc > 1 ? argv[1] : NULL;
   if (!sub || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
     fprintf(sub ? stdout : stderr,
-            "Usage: packtrace batch new|list|show|hold|release|recall|repack [OPTIONS]\n"
+            "Usage: packtrace batch new|list|show|hold|release|recall|repack|attach [OPTIONS]\n"
             "  new      create a batch (--product, --gtin, ...)\n"
             "  list     list batches\n"
             "  show ID  a batch and its events\n"
             "  hold ID --reason TEXT, release ID, recall ID --reason TEXT\n"
             "  repack ID --into LOT=QTY [--into LOT=QTY ...] [--step STEP]  new lots from it\n"
+            "  attach ID --photo FILE | --certificate FILE --kind KIND --title TEXT [...]\n"
+            "           signed evidence for its consumer page\n"
             "Each takes --help.\n");
     return sub ? PT_EXIT_OK : PT_EXIT_USAGE;
   }
@@ -346,6 +437,8 @@ pt_cmd_batch(int argc, char **argv)
     return batch_status(argc, argv, PT_BATCH_RECALL);
   if (strcmp(sub, "repack") == 0)
     return batch_repack(argc, argv);
+  if (strcmp(sub, "attach") == 0)
+    return batch_attach(argc, argv);
   fprintf(stderr, "packtrace batch: unknown subcommand '%s' (see --help)\n", sub);
   return PT_EXIT_USAGE;
 }

@@ -12,6 +12,12 @@
  *                                               one, of a public event, is at the batch's
  *                                               Digital Link ?linkType=pt:clip&n=N, pt-web.c)
  *   POST /api/v1/batches/{id}/hold|release|recall|events   operator
+ *   POST /api/v1/batches/{id}/attachments       admin: a product photo or a certificate as
+ *                                               signed evidence (pt-attachment.h); the file is
+ *                                               the raw body, its facts the query: ?role=photo,
+ *                                               or ?role=certificate&kind=&title=[&title_zh=]
+ *                                               [&issuer=][&issued=][&valid_until=]; &private=1
+ *                                               keeps it from the public (201)
  *   POST /api/v1/batches/{id}/repack            operator: {"outputs": [{"lot", "quantity"}],
  *                                               "step", "note"}: new lots from it and a signed
  *                                               TransformationEvent (201)
@@ -27,6 +33,7 @@
 #include "pt-http-respond.h"
 #include "pt-text-cache.h"
 
+#include "pt-attachment.h"
 #include "pt-batch.h"
 #include "pt-error.h"
 #include "pt-grading.h"
@@ -181,6 +188,47 @@ batch_action(const PtHttpCall *call)
   }
   json_decref(body);
   return out ? pt_http_respond_json(c, status, out, NULL) : pt_http_respond_gerror(c, error);
+}
+
+/* A query argument as given, NULL when absent or empty. */
+static const char *
+arg(struct MHD_Connection *c, const char *name)
+{
+  const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+  return v && *v ? v : NULL;
+}
+
+/* POST /api/v1/batches/{id}/attachments: the raw body is the file, the query its facts.  The
+ * file's kind is read from its bytes, never from Content-Type. */
+static enum MHD_Result
+attach(const PtHttpCall *call)
+{
+  struct MHD_Connection *c = call->c;
+  g_autoptr(GError) error = NULL;
+  const char *role = arg(c, "role"), *priv = arg(c, "private");
+  if (g_strcmp0(role, "photo") != 0 && g_strcmp0(role, "certificate") != 0)
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST,
+                                 "role is photo or certificate (?role=...)", NULL);
+  if (priv && strcmp(priv, "1") != 0 && strcmp(priv, "true") != 0 && strcmp(priv, "0") != 0 &&
+      strcmp(priv, "false") != 0)
+    return pt_http_respond_error(c, MHD_HTTP_BAD_REQUEST, "private is 1 or 0", NULL);
+  PtAttachSpec spec = {.role = role[0] == 'p' ? PT_ATTACH_PHOTO : PT_ATTACH_CERTIFICATE,
+                       .kind = arg(c, "kind"),
+                       .title = arg(c, "title"),
+                       .title_zh = arg(c, "title_zh"),
+                       .issuer = arg(c, "issuer"),
+                       .issued = arg(c, "issued"),
+                       .valid_until = arg(c, "valid_until"),
+                       .private_ = priv && (priv[0] == '1' || priv[0] == 't')};
+  PtStore *store = call->store ? call->store : pt_http_worker_store(call->http, &error);
+  g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, call->args[0], &error) : NULL;
+  json_t *a = batch ? pt_attachment_add(call->http->station, store, batch, &spec,
+                                        (const guint8 *)call->req->body->str, call->req->body->len,
+                                        NULL, &error)
+                    : NULL;
+  if (!a)
+    return pt_http_respond_gerror(c, error);
+  return pt_http_respond_json(c, MHD_HTTP_CREATED, a, NULL);
 }
 
 /* Buyers and up read batches; a buyer scoped to a GLN only the ones on loads to it. */
@@ -456,6 +504,8 @@ static const PtHttpRoute batch_routes[] = {
     {"/api/v1/batches/{id}/recall", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, PT_BATCH_RECALL},
     {"/api/v1/batches/{id}/events", PT_HTTP_POST, PT_HTTP_OPERATOR, batch_action, ACTION_EVENTS},
     {"/api/v1/batches/{id}/repack", PT_HTTP_POST, PT_HTTP_OPERATOR, repack_batch},
+    {"/api/v1/batches/{id}/attachments", PT_HTTP_POST, PT_HTTP_ADMIN, attach, 0,
+     PT_ATTACH_BODY_MAX},
     {EVENTS_PREFIX "*", PT_HTTP_GET, PT_HTTP_BUYER, get_event},
 };
 

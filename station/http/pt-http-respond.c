@@ -18,6 +18,9 @@
 
 /* One connection per worker thread, closed when the thread exits. */
 static GPrivate thread_store = G_PRIVATE_INIT((GDestroyNotify)pt_store_close);
+/* Content-addressed: the same name is the same bytes forever. */
+#define EVIDENCE_CACHE "public, max-age=31536000, immutable"
+
 static GPrivate current_request; /* PtHttpRequest *, borrowed */
 
 void
@@ -60,9 +63,9 @@ pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type
   return ret;
 }
 
-enum MHD_Result
-pt_http_respond_file(struct MHD_Connection *c, int fd, guint64 size, const char *type,
-                     const char *sha256)
+static enum MHD_Result
+respond_file(struct MHD_Connection *c, int fd, guint64 size, const char *type, const char *sha256,
+             const char *cache)
 {
   PtHttpRequest *req = g_private_get(&current_request);
   guint64 start = 0, len = size;
@@ -87,7 +90,7 @@ pt_http_respond_file(struct MHD_Connection *c, int fd, guint64 size, const char 
     status = answer == PT_RANGE_PARTIAL ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK;
   }
   MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
-  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   if (sha256 && status != MHD_HTTP_RANGE_NOT_SATISFIABLE) {
     g_autofree char *etag = g_strdup_printf("\"%s\"", sha256);
@@ -99,6 +102,35 @@ pt_http_respond_file(struct MHD_Connection *c, int fd, guint64 size, const char 
   enum MHD_Result ret = MHD_queue_response(c, status, r);
   MHD_destroy_response(r);
   return ret;
+}
+
+enum MHD_Result
+pt_http_respond_file(struct MHD_Connection *c, int fd, guint64 size, const char *type,
+                     const char *sha256)
+{
+  return respond_file(c, fd, size, type, sha256, "no-store");
+}
+
+enum MHD_Result
+pt_http_respond_evidence(struct MHD_Connection *c, int fd, guint64 size, const char *type,
+                         const char *sha256)
+{
+  g_autofree char *etag = g_strdup_printf("\"%s\"", sha256);
+  const char *match =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+  if (match && strcmp(match, etag) == 0) {
+    close(fd);
+    PtHttpRequest *req = g_private_get(&current_request);
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, EVIDENCE_CACHE);
+    if (req)
+      req->status = MHD_HTTP_NOT_MODIFIED;
+    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, r);
+    MHD_destroy_response(r);
+    return ret;
+  }
+  return respond_file(c, fd, size, type, sha256, EVIDENCE_CACHE);
 }
 
 enum MHD_Result

@@ -49,6 +49,11 @@ enum MHD_Result pt_http_respond_coded(struct MHD_Connection *c, unsigned status,
  * hash as ETag and X-Clip-SHA256.  Players seek through such ranges. */
 enum MHD_Result pt_http_respond_file(struct MHD_Connection *c, int fd, guint64 size,
                                      const char *type, const char *sha256);
+/* As pt_http_respond_file(), for a file named by its SHA-256 (@sha256, required): the same
+ * name is the same bytes forever, so it may be cached for a year, and If-None-Match with that
+ * name answers 304.  The consumer page's photo and certificates (/evidence/{sha256}). */
+enum MHD_Result pt_http_respond_evidence(struct MHD_Connection *c, int fd, guint64 size,
+                                         const char *type, const char *sha256);
 /* @error mapped through pt_error_http_status(); 5xx are logged. */
 enum MHD_Result pt_http_respond_gerror(struct MHD_Connection *c, const GError *error);
 

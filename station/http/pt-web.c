@@ -15,13 +15,17 @@
  * public signed bundle (pt-bundle.h): the events with private members redacted, the others
  * their stored records byte for byte; with ?linkType=pt:clip&n=N the evidence clip of its N-th
  * event, when the public view shows that event.  The public names a batch by GTIN and lot
- * only: the sequential ids of /api/v1/ are for buyers and operators. */
+ * only: the sequential ids of /api/v1/ are for buyers and operators.  /evidence/{sha256}
+ * answers the file of a product photo, a certificate or a grading still that a record the
+ * public sees names (pt-attachment.h), as the hub does, so the page's links are the same on
+ * both. */
 #include "pt-web.h"
 
 #include "pt-http-batch.h"
 #include "pt-http-metrics.h"
 #include "pt-http-respond.h"
 
+#include "pt-attachment.h"
 #include "pt-batch-signed.h"
 #include "pt-consumer-page.h"
 #include "pt-epcis.h"
@@ -33,6 +37,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-page-evidence.h"
 #include "pt-store-grading.h"
 #include "pt-store-web.h"
 #include "pt-time.h"
@@ -314,6 +319,29 @@ worker_cache(void)
   return cache;
 }
 
+/* The page and the signed bundle are made per view, most of the first view's bytes: sent
+ * gzipped to a client that takes it (pt-gzip.h). */
+static gboolean
+gzipped(struct MHD_Connection *c)
+{
+  return pt_gzip_accepted(
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+}
+
+/* Returns: (transfer full): a response sending @text (transfer none) gzipped, with its
+ * Content-Encoding. */
+static struct MHD_Response *
+gzip_response(const char *text, gsize len)
+{
+  g_autoptr(GBytes) plain = g_bytes_new_static(text, len);
+  g_autoptr(GBytes) gz = pt_gzip_level(plain, 1);
+  gsize n = 0;
+  const void *data = g_bytes_get_data(gz, &n);
+  struct MHD_Response *r = MHD_create_response_from_buffer(n, (void *)data, MHD_RESPMEM_MUST_COPY);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+  return r;
+}
+
 /* The reader's language: ?lang= (the page's switch), the cookie it set, Accept-Language. */
 static PtLang
 reader_lang(struct MHD_Connection *c)
@@ -342,7 +370,9 @@ page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *pa
   const char *kept =
       cache ? pt_web_cache_html(cache, rq->dl.link.lot, lang, scans, first_ns, &len) : NULL;
   struct MHD_Response *r;
-  if (kept) {
+  if (kept && gzipped(rq->c)) {
+    r = gzip_response(kept, len);
+  } else if (kept) {
     r = MHD_create_response_from_buffer(len, (void *)kept, MHD_RESPMEM_MUST_COPY);
   } else {
     g_autofree char *origin = g_strdup_printf("https://%s", station->config->public_host);
@@ -361,7 +391,8 @@ page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *pa
                            .latitude = station->config->latitude,
                            .longitude = station->config->longitude};
     char *html = pt_consumer_page_render(&page, &len);
-    r = MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_COPY);
+    r = gzipped(rq->c) ? gzip_response(html, len)
+                       : MHD_create_response_from_buffer(len, html, MHD_RESPMEM_MUST_COPY);
     if (cache)
       pt_web_cache_set_html(cache, rq->dl.link.lot, lang, scans, first_ns, html, len);
     else
@@ -370,7 +401,7 @@ page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *pa
   common_headers(r, "text/html; charset=utf-8", "no-store");
   MHD_add_response_header(r, "Content-Security-Policy", page_csp);
   cors_headers(r);
-  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie, Accept-Encoding");
   const char *chosen = MHD_lookup_connection_value(rq->c, MHD_GET_ARGUMENT_KIND, "lang");
   if (chosen && (strcmp(chosen, "zh") == 0 || strcmp(chosen, "en") == 0)) {
     g_autofree char *cookie = g_strdup_printf(
@@ -402,6 +433,7 @@ parse_link(Resolve *rq, const char *raw_url, GError **error)
 typedef struct {
   const char *link; /* the batch's Digital Link path, lot encoded */
   json_t *events;
+  PtPageEvidence *evidence; /* the photo and certificates the records show */
 } PublicEvents;
 
 /* One timeline entry (pt_bundle_public_entry()). */
@@ -413,8 +445,9 @@ public_event(const PtEventRow *row, gpointer user_data, GError **error)
   if (!event)
     return FALSE;
   g_autofree char *clip_link = g_strdup_printf("%s?linkType=" PT_WEB_CLIP_LINK_TYPE, st->link);
-  json_array_append_new(
-      st->events, pt_bundle_public_entry(event, row, json_array_size(st->events) + 1, clip_link));
+  gsize n = json_array_size(st->events) + 1;
+  json_array_append_new(st->events, pt_bundle_public_entry(event, row, n, clip_link));
+  pt_page_evidence_add(st->evidence, event, n);
   json_decref(event);
   return TRUE;
 }
@@ -432,7 +465,8 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
     return NULL;
   g_autofree char *link_lot = g_uri_escape_string(batch->lot, NULL, FALSE);
   g_autofree char *link = g_strdup_printf("/01/%s/10/%s", batch->gtin, link_lot);
-  PublicEvents pe = {.link = link, .events = json_array()};
+  g_autoptr(PtPageEvidence) evidence = pt_page_evidence_new();
+  PublicEvents pe = {.link = link, .events = json_array(), .evidence = evidence};
   if (!pt_store_events_foreach(store, batch->id, public_event, &pe, error)) {
     json_decref(pe.events);
     return NULL;
@@ -458,6 +492,7 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
       station->config->name, "public_key", key, "bundle", bundle);
   json_object_set_new(out, "facts_verified", json_boolean(st.mismatches->len == 0));
   json_object_set_new(out, "fact_warnings", warnings);
+  pt_page_evidence_set(evidence, out);
   /* What a held or recalled lot's banner says: the signed status change's reason and time. */
   if (st.status_known && strcmp(f->status, "active") != 0) {
     pt_json_set_string_or_null(out, "status_reason", f->status_reason);
@@ -719,9 +754,15 @@ respond_document(Resolve *rq, gint64 batch_id, gboolean epcis)
                            &len, &error);
   if (!text)
     return respond_gerror(rq->c, error);
-  return queue_resolved(
-      rq, MHD_HTTP_OK,
-      text_response(epcis ? "application/ld+json" : "application/json; charset=utf-8", text, len));
+  const char *type = epcis ? "application/ld+json" : "application/json; charset=utf-8";
+  if (!gzipped(rq->c))
+    return queue_resolved(rq, MHD_HTTP_OK, text_response(type, text, len));
+  struct MHD_Response *r = gzip_response(text, len);
+  g_free(text);
+  common_headers(r, type, "no-store");
+  cors_headers(r);
+  MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+  return queue_resolved(rq, MHD_HTTP_OK, r);
 }
 
 /* The batch's page (the default link): its facts from the worker's cache when they are
@@ -911,6 +952,23 @@ respond_web(const PtHttpCall *call)
   return respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such resource");
 }
 
+/* GET /evidence/{sha256}: the file a record the public sees names (a product photo, a
+ * certificate, a grading still); anything else answers alike, as none. */
+static enum MHD_Result
+respond_evidence(const PtHttpCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  PtStore *store = pt_http_worker_store(call->http, &error);
+  int fd = -1;
+  guint64 size = 0;
+  g_autofree char *type = NULL;
+  const char *sha = call->url + strlen(PT_PAGE_EVIDENCE_URL);
+  if (!store ||
+      !pt_attachment_open_public(call->http->station, store, sha, &fd, &size, &type, &error))
+    return respond_gerror(call->c, error);
+  return pt_http_respond_evidence(call->c, fd, size, type, sha);
+}
+
 /* The compressed form of a Digital Link is one path segment of base64 at the root; any other
  * root path is not the resolver's. */
 static gboolean
@@ -926,6 +984,7 @@ is_compressed_link(const char *url)
 static const PtHttpRoute web_routes[] = {
     {"/static/*", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/01/*", RESOLVER, PT_HTTP_PUBLIC, respond_link},
+    {PT_PAGE_EVIDENCE_URL "*", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_evidence},
     {PT_GS1_RESOLVER_WELL_KNOWN, RESOLVER, PT_HTTP_PUBLIC, respond_description},
     {"/station", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},
     {"/buyer", PT_HTTP_GET, PT_HTTP_PUBLIC, respond_web},

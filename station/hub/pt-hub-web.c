@@ -33,6 +33,7 @@
 #include "pt-json.h"
 #include "pt-keys.h"
 #include "pt-limits.h"
+#include "pt-page-evidence.h"
 #include "pt-range.h"
 #include "pt-time.h"
 #include "pt-web-resources.h"
@@ -379,12 +380,13 @@ batch_etag(const PtHubWeb *web, Rep rep, GPtrArray *heads)
 /* The public facts ------------------------------------------------------------------------- */
 
 typedef struct {
-  const char *link;     /* the batch's Digital Link path with its station, lot encoded */
-  json_t *events;       /* the timeline */
-  json_t *commission;   /* nullable: the commissioning record */
-  json_t *status;       /* nullable: the last status change */
-  json_t *grading;      /* nullable: the last grading decision */
-  char *status_hash_id; /* nullable: the last status change's GS1 Event Hash ID */
+  const char *link;         /* the batch's Digital Link path with its station, lot encoded */
+  json_t *events;           /* the timeline */
+  json_t *commission;       /* nullable: the commissioning record */
+  json_t *status;           /* nullable: the last status change */
+  json_t *grading;          /* nullable: the last grading decision */
+  char *status_hash_id;     /* nullable: the last status change's GS1 Event Hash ID */
+  PtPageEvidence *evidence; /* the photo and certificates, as the station's page has them */
 } Facts;
 
 static void
@@ -395,6 +397,7 @@ facts_clear(Facts *f)
   json_decref(f->status);
   json_decref(f->grading);
   g_free(f->status_hash_id);
+  pt_page_evidence_free(f->evidence);
 }
 
 static void
@@ -414,8 +417,9 @@ take_event(const PtEventRow *row, gpointer user_data, GError **error)
   if (!event)
     return FALSE;
   g_autofree char *clip_link = g_strdup_printf("%s&linkType=" CLIP_LINK, f->link);
-  json_array_append_new(
-      f->events, pt_bundle_public_entry(event, row, json_array_size(f->events) + 1, clip_link));
+  gsize n = json_array_size(f->events) + 1;
+  json_array_append_new(f->events, pt_bundle_public_entry(event, row, n, clip_link));
+  pt_page_evidence_add(f->evidence, event, n);
   if (g_strcmp0(row->step, "commissioning") == 0 && !f->commission)
     keep(&f->commission, event);
   else if (g_strcmp0(row->step, "holding") == 0 && json_object_get(event, "pt:action")) {
@@ -487,7 +491,7 @@ public_batch(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, 
              GError **error)
 {
   g_autofree char *link = batch_link(gtin, lot, head->station_id);
-  Facts f = {.link = link, .events = json_array()};
+  Facts f = {.link = link, .events = json_array(), .evidence = pt_page_evidence_new()};
   if (!pt_hub_store_head_events(call->store, head, take_event, &f, error)) {
     facts_clear(&f);
     return NULL;
@@ -513,6 +517,7 @@ public_batch(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, 
     json_array_append_new(warnings, json_string("commissioning"));
   json_object_set_new(out, "facts_verified", json_boolean(f.commission != NULL));
   json_object_set_new(out, "fact_warnings", warnings);
+  pt_page_evidence_set(f.evidence, out);
   /* What a held or recalled lot's banner says: the signed status change's reason and time. */
   if (f.status && strcmp(status_of(f.status), "active") != 0) {
     pt_json_set_string_or_null(out, "status_reason", member_text(f.status, "pt:reason"));
@@ -577,9 +582,11 @@ nth_clip(const PtEventRow *row, gpointer user_data, GError **error)
   return TRUE;
 }
 
-/* Evidence bytes by SHA-256, immutable; one byte range when asked (206, or 416). */
+/* Evidence bytes by SHA-256, immutable; one byte range when asked (206, or 416).  @signed_type
+ * (nullable): the media type the signed record naming them gives, over the one the upload
+ * said (the connector sends every file as application/octet-stream). */
 static enum MHD_Result
-respond_evidence_bytes(const PtHubCall *call, const char *sha256)
+respond_evidence_bytes(const PtHubCall *call, const char *sha256, const char *signed_type)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *type = NULL;
@@ -611,7 +618,7 @@ respond_evidence_bytes(const PtHubCall *call, const char *sha256)
     status = MHD_HTTP_PARTIAL_CONTENT;
   }
   /* Content-addressed: the same name is the same bytes forever. */
-  pt_hub_headers(r, type, "public, max-age=31536000, immutable");
+  pt_hub_headers(r, signed_type ? signed_type : type, "public, max-age=31536000, immutable");
   MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
   MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
   return pt_hub_queue(call->c, status, r);
@@ -634,7 +641,7 @@ respond_clip(const PtHubCall *call, const PtHubLotHead *head)
   g_autofree char *clip = nth.clip;
   if (!clip)
     return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such clip");
-  return respond_evidence_bytes(call, clip);
+  return respond_evidence_bytes(call, clip, "video/mp4");
 }
 
 /* GET /evidence/{sha256}: bytes that a record the public sees references; a private record's
@@ -651,14 +658,17 @@ respond_evidence(const PtHubCall *call)
   if (!bodies)
     return pt_hub_respond_gerror(call->c, error);
   gboolean shown = FALSE;
+  g_autofree char *type = NULL;
   for (guint i = 0; !shown && i < bodies->len; i++) {
     json_t *event = pt_json_parse(bodies->pdata[i], strlen(bodies->pdata[i]), NULL);
     shown = event && pt_bundle_event_shown(event, PT_BUNDLE_PUBLIC, NULL);
+    if (shown)
+      type = g_strdup(pt_page_evidence_media_type(event, sha));
     json_decref(event);
   }
   if (!shown)
     return pt_hub_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such evidence");
-  return respond_evidence_bytes(call, sha);
+  return respond_evidence_bytes(call, sha, type);
 }
 
 /* The resolver ------------------------------------------------------------------------------ */
@@ -801,7 +811,7 @@ respond_recall(Resolve *rq, const PtHubLotHead *head)
   const PtHubCall *call = rq->call;
   g_autoptr(GError) error = NULL;
   g_autofree char *link = batch_link(rq->dl.link.gtin, rq->dl.link.lot, head->station_id);
-  Facts f = {.link = link, .events = json_array()};
+  Facts f = {.link = link, .events = json_array(), .evidence = pt_page_evidence_new()};
   if (!pt_hub_store_head_events(call->store, head, take_event, &f, &error)) {
     facts_clear(&f);
     return pt_hub_respond_gerror(call->c, error);

@@ -60,7 +60,8 @@ static const char sql_problems[] =
     "SELECT sha256, state, error FROM hub_evidence WHERE connector = ?1 "
     "AND state IN ('missing', 'refused') ORDER BY at_ns DESC LIMIT ?2";
 static const char sql_find_clip[] = "SELECT path FROM clips WHERE sha256 = ?1 UNION ALL "
-                                    "SELECT path FROM driver_photos WHERE sha256 = ?1 LIMIT 1";
+                                    "SELECT path FROM driver_photos WHERE sha256 = ?1 UNION ALL "
+                                    "SELECT path FROM attachments WHERE sha256 = ?1 LIMIT 1";
 /* A still's hash is only in its signed inspecting event (pt-grading.c), next to its file. */
 static const char sql_find_still[] =
     "SELECT body FROM events WHERE step = 'inspecting' AND instr(body, ?1) > 0 "

@@ -7,6 +7,8 @@
  * that was told "recorded" must find the event after a power cut. */
 #include "pt-store.h"
 
+#include "pt-store-attachment.h"
+
 #include "pt-error.h"
 #include "pt-limits.h"
 #include "pt-store-private.h"
@@ -361,6 +363,9 @@ static const char *const migrations[] = {
     /* 21 -> 22: outbox rows of events no longer in a unique index of their random keys
      * (pt-store-sync.c), Event Hash IDs indexed by a short key (pt-store-event-hash.c) */
     PT_STORE_OUTBOX_KEYS_MIGRATION PT_STORE_HASH_KEY_MIGRATION,
+    /* 22 -> 23: files an operator attached to a batch for the consumer page, a product photo
+     * or a certificate, each named by a signed event (pt-store-attachment.c) */
+    PT_STORE_ATTACHMENT_MIGRATION,
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_STORE_SCHEMA_VERSION);

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 typedef struct _PtStore PtStore;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define PT_STORE_SCHEMA_VERSION 22
+#define PT_STORE_SCHEMA_VERSION 23
 
 /* Opens (and with @create, creates) the database at @path and migrates it to
  * PT_STORE_SCHEMA_VERSION.  A database newer than this build is refused.

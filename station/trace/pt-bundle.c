@@ -78,10 +78,11 @@ pt_bundle_writer_free(PtBundleWriter *w)
   g_free(w);
 }
 
-/* The members that say who a load went to and how (load events), and the operator's notes. */
+/* The members that say who a load went to and how (load events), the operator's notes, and
+ * the mark of an attachment the operator kept from the public (pt-attachment.c). */
 static const char *const private_members[] = {
     "pt:note",   "pt:vehiclePlate", "pt:sealNumber",   "pt:destinationName", "pt:dock",
-    "pt:loadId", "pt:loadedBy",     "destinationList", "bizTransactionList",
+    "pt:loadId", "pt:loadedBy",     "destinationList", "bizTransactionList", PT_EXT_PRIVATE,
 };
 
 gboolean

@@ -71,6 +71,8 @@ gboolean pt_bundle_event_shown(const json_t *event, PtBundleView view, const cha
 /* The member of a signed event that the operator wrote for the public (shown on the consumer
  * page, in clear in the public bundle); "pt:note" stays private. */
 #define PT_EXT_PUBLIC_NOTE "pt:publicNote"
+/* true on a record the operator keeps from the public and buyers (a private attachment). */
+#define PT_EXT_PRIVATE "pt:private"
 
 /* One entry of a batch's public timeline, as the consumer pages of the station and the hub
  * show it: {n, step, time, disposition, hash_id[, error_declaration][, clip][, note]}, from

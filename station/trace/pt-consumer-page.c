@@ -2,9 +2,9 @@
  *
  * Layout, top to bottom: the co-op (logo, name) and the language switch; the recall or hold
  * banner; the product, variety and place; the verified mark's place (filled by consumer.js);
- * the facts; the grade in shopper's words with its chart; the story in event-time order (with
- * each record's public note); the
- * scan count, the hotline and how the check works; the facts as JSON for consumer.js. */
+ * the photo; the facts; the grade in shopper's words with its chart; the certificates; the
+ * story in event-time order (with each record's public note); the scan count, the hotline and
+ * how the check works; the facts as JSON for consumer.js. */
 #include "pt-consumer-page.h"
 #include "pt-origin-map.h"
 
@@ -325,6 +325,176 @@ grade(Html *h, const json_t *g)
   g_string_append(h->out, "</svg>");
 }
 
+/* The photo and certificates ------------------------------------------------------------- */
+
+/* What the photo and certificates (pt-page-evidence.h) show is each as its signed record
+ * states it: the record's number (data-n, data-cert), the file's SHA-256 (data-sha) and each
+ * value verbatim (data-c, a date as <time datetime>), so that consumer.js checks them. */
+
+/* A file's size in units every reader reads. */
+static char *
+file_size(json_int_t bytes)
+{
+  if (bytes < 1024)
+    return g_strdup_printf("%" JSON_INTEGER_FORMAT " B", bytes);
+  if (bytes < 1024 * 1024)
+    return g_strdup_printf("%" JSON_INTEGER_FORMAT " KB", (bytes + 512) / 1024);
+  return g_strdup_printf("%.1f MB", (double)bytes / (1024 * 1024));
+}
+
+/* @key's template with {@name} as @value in a <span data-c="@name"> (@value verbatim for the
+ * check), the rest escaped. */
+static void
+say_checked(Html *h, const char *key, const char *name, const char *value)
+{
+  const char *tmpl = word(h, key);
+  g_autofree char *mark = g_strdup_printf("{%s}", name);
+  const char *at = strstr(tmpl, mark);
+  g_autofree char *before = at ? g_strndup(tmpl, at - tmpl) : g_strdup(tmpl);
+  text(h, before);
+  if (!at)
+    return;
+  g_string_append_printf(h->out, "<span data-c=\"%s\">", name);
+  text(h, value);
+  g_string_append(h->out, "</span>");
+  text(h, at + strlen(mark));
+}
+
+/* A day of a certificate, its record's text in <time datetime> and in the reader's words. */
+static void
+say_day(Html *h, const char *key, const char *name, const char *day)
+{
+  const char *tmpl = word(h, key);
+  const char *at = strstr(tmpl, "{date}");
+  g_autofree char *before = at ? g_strndup(tmpl, at - tmpl) : g_strdup(tmpl);
+  g_autofree char *words = when(h, day, FALSE);
+  g_string_append(h->out, "<span class=\"date\">");
+  text(h, before);
+  g_string_append_printf(h->out, "<time data-c=\"%s\" datetime=\"", name);
+  text(h, day);
+  g_string_append(h->out, "\">");
+  text(h, words);
+  g_string_append(h->out, "</time>");
+  if (at)
+    text(h, at + strlen("{date}"));
+  g_string_append(h->out, "</span>");
+}
+
+/* The photo under the title: above the fold on a phone, so loaded at once; its size is given
+ * (when the record has it) so the text below does not move when it arrives. */
+static void
+photo(Html *h, const json_t *data)
+{
+  const json_t *p = json_object_get(data, "photo");
+  const char *url = member(p, "url"), *sha = member(p, "sha256");
+  if (!url || !sha)
+    return;
+  gboolean still = g_strcmp0(member(p, "source"), "still") == 0;
+  g_string_append_printf(h->out, "<figure class=\"photo\" data-n=\"%" JSON_INTEGER_FORMAT "\" ",
+                         json_integer_value(json_object_get(p, "n")));
+  g_string_append(h->out, "data-sha=\"");
+  text(h, sha);
+  g_string_append(h->out, "\"><img src=\"");
+  text(h, url);
+  g_string_append(h->out, "\" alt=\"");
+  text(h, word(h, still ? "c.photoStillAlt" : "c.photoAlt"));
+  g_string_append(h->out, "\" decoding=\"async\"");
+  json_int_t w = json_integer_value(json_object_get(p, "width"));
+  json_int_t ht = json_integer_value(json_object_get(p, "height"));
+  if (w > 0 && ht > 0)
+    g_string_append_printf(
+        h->out, " width=\"%" JSON_INTEGER_FORMAT "\" height=\"%" JSON_INTEGER_FORMAT "\"", w, ht);
+  g_string_append(h->out, "><figcaption id=\"photo-check\">");
+  text(h, word(h, still ? "c.photoStill" : "c.photoProduct"));
+  g_string_append(h->out, " · ");
+  text(h, word(h, "c.signedWith"));
+  g_string_append(h->out, "</figcaption></figure>");
+}
+
+/* The certificates, each with its kind in words, title (Chinese when the record has one and
+ * the reader reads Chinese), issuer, dates and its file; an image's thumbnail is lazy: the
+ * list is below the fold. */
+static void
+certificates(Html *h, const json_t *data)
+{
+  const json_t *list = json_object_get(data, "certificates");
+  if (!json_array_size(list))
+    return;
+  g_string_append(h->out,
+                  "<section class=\"certs\" aria-labelledby=\"certs-h\"><h2 id=\"certs-h\">");
+  text(h, word(h, "c.certificates"));
+  g_string_append(h->out, "</h2><ul class=\"certs\">");
+  gsize i;
+  const json_t *c;
+  json_array_foreach(list, i, c)
+  {
+    const char *sha = member(c, "sha256"), *url = member(c, "url"), *kind = member(c, "kind");
+    const char *title = member(c, "title"), *zh_title = member(c, "title_zh");
+    const char *type = member(c, "media_type");
+    if (!sha || !url || !kind || !title || !type)
+      continue;
+    if (h->page->lang == PT_LANG_ZH && zh_title)
+      title = zh_title;
+    g_string_append_printf(h->out, "<li data-cert=\"%" JSON_INTEGER_FORMAT "\" data-sha=\"",
+                           json_integer_value(json_object_get(c, "n")));
+    text(h, sha);
+    g_string_append(h->out, "\" data-kind=\"");
+    text(h, kind);
+    g_string_append(h->out, "\">");
+    gboolean image = g_str_has_prefix(type, "image/");
+    if (image) {
+      g_string_append(h->out, "<img class=\"thumb\" loading=\"lazy\" alt=\"\" src=\"");
+      text(h, url);
+      g_string_append(h->out, "\">");
+    }
+    g_autofree char *kind_words = code_words(h, "certkind", kind);
+    g_string_append(h->out, "<strong class=\"kind\">");
+    text(h, kind_words);
+    g_string_append(h->out, "</strong> <span class=\"title\" data-c=\"title\">");
+    text(h, title);
+    g_string_append(h->out, "</span>");
+    if (member(c, "issuer")) {
+      g_string_append(h->out, "<span class=\"issuer\">");
+      say_checked(h, "c.certIssuer", "issuer", member(c, "issuer"));
+      g_string_append(h->out, "</span>");
+    }
+    if (member(c, "issued"))
+      say_day(h, "c.certIssued", "issued", member(c, "issued"));
+    if (member(c, "valid_until"))
+      say_day(h, "c.certValidUntil", "valid_until", member(c, "valid_until"));
+    g_autofree char *size = file_size(json_integer_value(json_object_get(c, "size")));
+    const char *vars[] = {"size", size, NULL};
+    g_string_append(h->out, "<a href=\"");
+    text(h, url);
+    g_string_append(h->out, "\" type=\"");
+    text(h, type);
+    g_string_append(h->out, "\">");
+    say(h, image ? "c.certOpenImage" : "c.certOpenPdf", vars);
+    g_string_append(h->out, "</a><span class=\"signed\">");
+    text(h, word(h, "c.signedWith"));
+    g_string_append(h->out, "</span></li>");
+  }
+  g_string_append(h->out, "</ul></section>");
+}
+
+/* The words of the story's step @n when it is an attachment the page shows, else NULL. */
+static const char *
+attachment_step(Html *h, const json_t *data, json_int_t n)
+{
+  const json_t *p = json_object_get(data, "photo");
+  if (g_strcmp0(member(p, "source"), "product") == 0 &&
+      json_integer_value(json_object_get(p, "n")) == n)
+    return word(h, "c.stepPhoto");
+  gsize i;
+  const json_t *c;
+  json_array_foreach(json_object_get(data, "certificates"), i, c)
+  {
+    if (json_integer_value(json_object_get(c, "n")) == n)
+      return word(h, "c.stepCertificate");
+  }
+  return NULL;
+}
+
 /* The events' order on the page: by event time (a receiving recorded late shows where it
  * happened), record order among equal times. */
 static gint
@@ -344,8 +514,9 @@ by_time(gconstpointer a, gconstpointer b)
 }
 
 static void
-story(Html *h, const json_t *events)
+story(Html *h, const json_t *data)
 {
+  const json_t *events = json_object_get(data, "events");
   g_autoptr(GPtrArray) sorted = g_ptr_array_new();
   for (gsize i = 0; i < json_array_size(events); i++)
     g_ptr_array_add(sorted, json_array_get(events, i));
@@ -355,7 +526,14 @@ story(Html *h, const json_t *events)
   g_string_append(h->out, "</h2><ol class=\"timeline\">");
   for (guint i = 0; i < sorted->len; i++) {
     const json_t *e = g_ptr_array_index(sorted, i);
-    g_autofree char *step = code_words(h, "step", member(e, "step"));
+    /* An attachment's record (bizStep inspecting, no disposition) is not a grading: its own
+     * words, and a private one's plain ones. */
+    const char *attached = attachment_step(h, data, json_integer_value(json_object_get(e, "n")));
+    gboolean document =
+        g_strcmp0(member(e, "step"), "inspecting") == 0 && !member(e, "disposition");
+    g_autofree char *step = attached   ? g_strdup(attached)
+                            : document ? g_strdup(word(h, "c.stepDocument"))
+                                       : code_words(h, "step", member(e, "step"));
     g_autofree char *disp = code_words(h, "disp", member(e, "disposition"));
     g_autofree char *at = when(h, member(e, "time"), TRUE);
     g_string_append_printf(h->out, "<li data-n=\"%" JSON_INTEGER_FORMAT "\"><strong>",
@@ -513,7 +691,9 @@ batch_body(Html *h, const json_t *data)
   text(h, word(h, "c.verify"));
   g_string_append(h->out, "</p><noscript><p class=\"verify\">");
   text(h, word(h, "c.verifyNoScript"));
-  g_string_append(h->out, "</p></noscript><dl class=\"facts\">");
+  g_string_append(h->out, "</p></noscript>");
+  photo(h, data);
+  g_string_append(h->out, "<dl class=\"facts\">");
   fact(h, "c.variety", member(data, "variety"), "variety");
   fact(h, "c.origin", origin, NULL);
   fact(h, "c.grower", member(data, "grower"), "grower");
@@ -538,7 +718,8 @@ batch_body(Html *h, const json_t *data)
   const json_t *g = json_object_get(data, "grading");
   if (json_is_object(g))
     grade(h, g);
-  story(h, json_object_get(data, "events"));
+  certificates(h, data);
+  story(h, data);
   trust(h, data);
   g_string_append(h->out, "</main>");
 }
@@ -617,8 +798,13 @@ head(Html *h, const json_t *data, const char *kind)
   meta(h, "og:type", "website");
   meta(h, "og:title", title->str);
   meta(h, "og:description", desc->str);
-  g_autofree char *image = g_strconcat(
-      p->origin ? p->origin : "", p->has_logo ? "/static/coop-logo" : "/static/favicon.png", NULL);
+  /* The lot's photo when it has one: a shared link previews the produce, not a logo. */
+  const char *photo_url = member(json_object_get(data, "photo"), "url");
+  g_autofree char *image = g_strconcat(p->origin ? p->origin : "",
+                                       photo_url     ? photo_url
+                                       : p->has_logo ? "/static/coop-logo"
+                                                     : "/static/favicon.png",
+                                       NULL);
   meta(h, "og:image", image);
   g_autofree char *url = g_strconcat(p->origin ? p->origin : "", p->path ? p->path : "", NULL);
   meta(h, "og:url", url);
@@ -656,12 +842,15 @@ head(Html *h, const json_t *data, const char *kind)
 static char *
 script_words(Html *h)
 {
-  static const char *const keys[] = {
-      "c.verified",    "c.verifiedPrivate", "c.private", "c.unverified",
-      "c.factsDiffer", "c.nocrypto",        NULL};
+  static const char *const keys[] = {"c.verified", "c.verifiedPrivate", "c.private", "c.unverified",
+                                     "c.factsDiffer", "c.nocrypto",
+                                     /* the photo's and certificates' check */
+                                     "c.photoChecked", "certkind:residue-test", "certkind:gi-mark",
+                                     "certkind:organic", "certkind:other", NULL};
   json_t *words = json_object();
   for (guint i = 0; keys[i]; i++)
-    json_object_set_new(words, keys[i] + 2, json_string(word(h, keys[i])));
+    json_object_set_new(words, g_str_has_prefix(keys[i], "c.") ? keys[i] + 2 : keys[i],
+                        json_string(word(h, keys[i])));
   char *s = json_dumps(words, JSON_COMPACT);
   json_decref(words);
   char *copy = g_strdup(s);

@@ -190,7 +190,7 @@ pt_hub_event_evidence(const json_t *event)
 {
   GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
   add_ref(out, json_object_get(event, PT_EXT_CLIP_SHA256));
-  const char *lists[] = {PT_EXT_EVIDENCE, PT_EXT_PHOTOS};
+  const char *lists[] = {PT_EXT_EVIDENCE, PT_EXT_PHOTOS, PT_EXT_ATTACHMENTS};
   for (gsize l = 0; l < G_N_ELEMENTS(lists); l++) {
     json_t *arr = json_object_get(event, lists[l]);
     size_t i;

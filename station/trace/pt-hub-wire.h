@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 #define PT_EXT_CLIP_SHA256 "pt:clipSha256" /* string: a dock camera clip */
 #define PT_EXT_EVIDENCE    "pt:evidence"   /* [{file, sha256}]: grading stills */
 #define PT_EXT_PHOTOS      "pt:photos"     /* [{kind, sha256, taken}]: drivers' photos */
+/* [{role, sha256, mediaType, size, ...}]: a product photo or a certificate an operator attached
+ * (pt-attachment.c) */
+#define PT_EXT_ATTACHMENTS "pt:attachments"
 
 /* @row as one event of a POST /hub/v1/events body; @lot and @gtin (nullable) are the batch's as
  * the station knows it.  Returns: (transfer full). */

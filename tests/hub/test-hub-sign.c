@@ -91,12 +91,15 @@ test_sign_check(void)
 static void
 test_wire_round_trip(void)
 {
-  const char *body = "{\"bizStep\":\"loading\",\"pt:clipSha256\":"
-                     "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
-                     "\"pt:photos\":[{\"kind\":\"seal\",\"sha256\":"
-                     "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"},"
-                     "{\"sha256\":\"not hex\"}],\"quantityList\":[{\"epcClass\":"
-                     "\"https://id.gs1.org/01/09506000134352/10/A%2FB1\"}]}";
+  const char *body =
+      "{\"bizStep\":\"loading\",\"pt:clipSha256\":"
+      "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+      "\"pt:photos\":[{\"kind\":\"seal\",\"sha256\":"
+      "\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"},"
+      "{\"sha256\":\"not hex\"}],\"pt:attachments\":[{\"role\":\"certificate\","
+      "\"sha256\":\"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\"}],"
+      "\"quantityList\":[{\"epcClass\":"
+      "\"https://id.gs1.org/01/09506000134352/10/A%2FB1\"}]}";
   PtEventRow row = {.seq = 7,
                     .event_id = g_strdup("urn:uuid:1"),
                     .step = g_strdup("loading"),
@@ -125,9 +128,12 @@ test_wire_round_trip(void)
 
   json_t *event = pt_json_parse(body, strlen(body), &error);
   g_autoptr(GPtrArray) refs = pt_hub_event_evidence(event);
-  g_assert_cmpint(refs->len, ==, 2);
+  g_assert_cmpint(refs->len, ==, 3);
   g_assert_cmpstr(refs->pdata[0], ==,
                   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  /* An operator's attachment (a certificate) is named like a still or a photo. */
+  g_assert_cmpstr(refs->pdata[2], ==,
+                  "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc");
   g_autofree char *bg = NULL, *bl = NULL;
   g_assert_true(pt_hub_event_batch(event, &bg, &bl));
   g_assert_cmpstr(bg, ==, "09506000134352");

@@ -10,7 +10,9 @@
 # At the end the hub holds every event of every station once (its count is the station's, no
 # gap but the altered one, no alert), its chain head is the station's, each station was
 # answered for each event once, and the evidence bytes in PostgreSQL hash to what the signed
-# events named.
+# events named.  A product photo and certificates attached on a station reach the hub, which
+# serves them on its page and at /evidence/SHA with the media type their records sign (a
+# private one: held, never served).
 set -u
 . "$(dirname "$0")/../tap.sh"
 . "$(dirname "$0")/pg-fixture.sh"
@@ -239,6 +241,35 @@ check "evidence: Range bytes=0-9 is 206, 10 bytes, Content-Range bytes 0-9/$size
 code=$(curl -s -o /dev/null -D "$T/part.h" -w '%{http_code}' -H "Range: bytes=$size-" "$HUB/evidence/$one")
 check "evidence: a range past its end is 416, Content-Range bytes */$size" \
   '[ "$code" = 416 ] && grep -qi "^Content-Range: bytes \*/$size" "$T/part.h"'
+# A product photo and certificates attached on station 1 (pt-attachment.h) travel like stills:
+# the hub holds their bytes, serves the public ones with their signed media type and shows them
+# on the lot's page; the private one it holds but never serves.
+gst-launch-1.0 -q videotestsrc num-buffers=1 pattern=smpte ! video/x-raw,width=1600,height=1200 \
+  ! jpegenc ! filesink location="$T/photo.jpg" || exit 1
+python3 "$(dirname "$0")/../station/make-pdf.py" "Residue test" >"$T/report.pdf" || exit 1
+pt 1 batch attach "#1" --photo "$T/photo.jpg" --json >"$T/a1" &&
+  pt 1 batch attach "#1" --certificate "$T/report.pdf" --kind residue-test --title "Residue test" \
+    --title-zh "农残检测" --issuer "Ganzhou Lab" --valid-until 2027-05-20 --json >"$T/a2" &&
+  pt 1 batch attach "#1" --certificate "$T/img/good.png" --kind other --title "Internal audit" \
+    --private --json >"$T/a3" || exit 1
+P=$(jq -r .sha256 "$T/a1") C=$(jq -r .sha256 "$T/a2") X=$(jq -r .sha256 "$T/a3")
+check "the attachments reached the hub, bytes and all" wait_synced
+check "PostgreSQL holds the three files, each hashing to its name" \
+  '[ "$(pg_psql -c "SELECT count(*) FROM evidence WHERE sha256 = sha256(data) AND encode(sha256, '\''hex'\'') IN ('\''$P'\'', '\''$C'\'', '\''$X'\'')")" = 3 ]'
+code=$(curl -s -o "$T/ev" -D "$T/ev.h" -w '%{http_code}' "$HUB/evidence/$P")
+check "the hub serves the photo as image/jpeg, the bytes the station signed" \
+  '[ "$code" = 200 ] && grep -qi "^Content-Type: image/jpeg" "$T/ev.h" && [ "$(sha256sum <"$T/ev" | cut -c1-64)" = "$P" ]'
+code=$(curl -s -o "$T/ev" -D "$T/ev.h" -w '%{http_code}' -H 'Range: bytes=0-4' "$HUB/evidence/$C")
+check "the certificate as application/pdf, by Range (206)" \
+  '[ "$code" = 206 ] && grep -qi "^Content-Type: application/pdf" "$T/ev.h" && [ "$(cat "$T/ev")" = "%PDF-" ]'
+check "the private certificate: 404, as unknown" \
+  '[ "$(curl -s -o /dev/null -w "%{http_code}" "$HUB/evidence/$X")" = 404 ]'
+page="$HUB/01/09506000134352/10/$lot1?station=$(sid 1)"
+check "the hub's page facts name the photo and the public certificate only" \
+  '[ "$(curl -s -H "Accept: application/json" "$page" | jq -r "[.photo.sha256, .photo.url, (.certificates | map(.sha256 + \"/\" + .title_zh) | join(\",\"))] | join(\" \")")" = "$P /evidence/$P $C/农残检测" ]'
+curl -s -H 'Accept-Language: zh-CN' -H 'Accept: text/html' "$page" >"$T/page.html"
+check "the hub's page shows the photo and lists the certificate, in Chinese" \
+  'grep -q "<figure class=\"photo\" data-n=\"[0-9]*\" data-sha=\"$P\"><img src=\"/evidence/$P\"" "$T/page.html" && grep -q "data-c=\"title\">农残检测<" "$T/page.html" && grep -q "og:image\" content=\"https://[^\"]*/evidence/$P\"" "$T/page.html"'
 check "no hub error about a station request" '! grep -qi "critical\|assert" "$T/hub.err"'
 
 tap_finish

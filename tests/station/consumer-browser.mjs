@@ -1,7 +1,9 @@
 // consumer-browser.mjs: the consumer page in Debian's Chromium (playwright-core), in zh and
 // en: what the server renders (with and without JavaScript), the words, the grade, the story's
 // order, the trust cues, the recall banner, the unknown-lot warning and its counter, Open
-// Graph meta, the favicon, the first view's weight, axe-core; screenshots of every state.
+// Graph meta, the favicon, the first view's weight, axe-core; the photo (shown, its bytes
+// checked) and the certificates (listed, each checked against its record); screenshots of every
+// state.
 // Prints TAP.
 // argv: BASE_URL OK_PATH RECALLED_PATH UNKNOWN_PATH OUT_DIR; env PT_AXE (axe.min.js or empty),
 // PT_TOKEN (the operator token, for /metrics).
@@ -37,9 +39,11 @@ async function open(path, locale, o = {}) {
   const offsite = [];
   page.on('request', (r) => { if (!r.url().startsWith(base)) offsite.push(r.url()); });
   const response = await page.goto(base + path, { waitUntil: 'load', timeout: 20000 });
-  // Bytes on the wire, headers included, of the page and everything it fetched.
-  const bytes = () => page.evaluate(() => performance.getEntriesByType('navigation')
-    .concat(performance.getEntriesByType('resource')).reduce((a, e) => a + e.transferSize, 0));
+  // Bytes on the wire, headers included, of the page and everything it fetched; the lot's
+  // photo apart (an <img> the text never waits for).
+  const bytes = (photo = false) => page.evaluate((photo) => performance.getEntriesByType('navigation')
+    .concat(performance.getEntriesByType('resource')).filter((e) => e.name.includes('/evidence/') === photo)
+    .reduce((a, e) => a + e.transferSize, 0), photo);
   return { context, page, response, offsite, bytes };
 }
 const mainText = (page) => page.evaluate(() => document.querySelector('main').innerText);
@@ -73,14 +77,21 @@ const W = {
     mix: '特级果占 60%', declared: '标称等级：一级果', tol: '与食品安全无关', scans: '您是第 42 次查询此码',
     first: '2026年11月26日', how: '如何验证？', verified: '已验证', recall: '已被召回', reason: 'pesticide residue',
     todo: '停止食用', unknown: '标签可能是假冒的', hotline: '+86 797 555 0100', story: '溯源经过',
-    steps: ['采收登记', '收货', '装箱', '分级检验'], other: 'English' },
+    steps: ['采收登记', '收货', '装箱', '分级检验', '添加产品照片', '附上证书', '附上证书'], other: 'English',
+    photoChecked: '照片已核验', certs: '证书与检测报告', kinds: ['农药残留检测报告', '地理标志产品'],
+    titles: ['赣州农残检测报告', '赣南脐橙地理标志'], issuer: '签发机构：Ganzhou Inspection Lab', issued: '2026年11月24日',
+    open: '查看原件（PDF' },
   en: { locale: 'en-US', lang: 'en', place: 'China', coop: 'Gannan Navel Orange Co-op', town: 'Xinfeng, Ganzhou',
     mix: 'Extra class (top grade) 60%', declared: 'Sold as: Class I.', tol: 'not food safety',
     // 41 before, the zh views' one (a client counts once per window, written within 1 s): 43.
     scans: 'You are number 43 to look up this code', first: '26 Nov 2026', how: 'How is this verified?',
     verified: 'Verified', recall: 'has been recalled', reason: 'pesticide residue', todo: 'Stop eating it',
     unknown: 'the label may not be genuine', hotline: '+86 797 555 0100', story: 'Its story',
-    steps: ['Picked and registered', 'Received', 'Packed', 'Graded'], other: '中文' },
+    steps: ['Picked and registered', 'Received', 'Packed', 'Graded', 'Photo added', 'Certificate attached',
+      'Certificate attached'], other: '中文',
+    photoChecked: 'Photo checked', certs: 'Certificates and test reports', kinds: ['Pesticide residue test', 'Geographical indication'],
+    titles: ['Residue test report', 'Gannan navel orange GI'], issuer: 'Issued by Ganzhou Inspection Lab', issued: '24 Nov 2026',
+    open: 'Open the document (PDF' },
 };
 /* What a shopper must never read: the records' codes. */
 const NOTE = 'Packed by hand the morning after picking / 采摘次日清晨手工包装';
@@ -120,10 +131,35 @@ for (const [key, w] of Object.entries(W)) {
   ok(await page.isVisible('svg.chart'), `${key}: the grade's bars`);
   const meta = await page.$$eval('meta[property^="og:"]', (m) => Object.fromEntries(m.map((x) => [x.getAttribute('property'), x.content])));
   ok(meta['og:title'] && meta['og:title'].includes('Oranges') && meta['og:description'].includes(w.coop) &&
-    /^https:\/\/.+\/static\//.test(meta['og:image']), `${key}: Open Graph title, description and image`, JSON.stringify(meta));
+    /^https:\/\/.+\/evidence\/[0-9a-f]{64}$/.test(meta['og:image']) &&
+    meta['og:image'].endsWith(await page.getAttribute('figure.photo img', 'src')),
+  `${key}: Open Graph title, description, and the lot's photo as its image (absolute)`, JSON.stringify(meta));
+  // The photo: near the top, loaded, sized for a phone, its bytes checked against the record.
+  const img = await page.$eval('figure.photo img', (i) => ({ w: i.naturalWidth, shown: i.getBoundingClientRect(),
+    top: i.getBoundingClientRect().top, lazy: i.loading }));
+  ok(img.w > 0 && img.shown.width <= PHONE.width && img.top < PHONE.height && img.lazy !== 'lazy',
+    `${key}: the photo is shown near the top, within a phone's width, not lazy`, JSON.stringify(img));
+  await page.waitForSelector('#photo-check.ok', { timeout: 10000 }).catch(() => null);
+  const caption = await page.textContent('figure.photo figcaption');
+  ok(caption.includes(w.photoChecked), `${key}: the photo's bytes are checked against its signed hash`, caption);
+  // The certificates: kind in words, title in the reader's language, issuer, date, the file.
+  const certs = await page.$$eval('li[data-cert]', (l) => l.map((x) => ({ text: x.innerText,
+    href: x.querySelector('a').getAttribute('href'), type: x.querySelector('a').getAttribute('type'),
+    thumb: x.querySelector('img.thumb')?.loading })));
+  ok(certs.length === 2 && (await page.textContent('#certs-h')) === w.certs,
+    `${key}: two certificates listed under "${w.certs}"`, JSON.stringify(certs));
+  ok(certs.every((c, i) => c.text.includes(w.kinds[i]) && c.text.includes(w.titles[i])) &&
+    certs[0].text.includes(w.issuer) && certs[0].text.includes(w.issued) && certs[0].text.includes(w.open) &&
+    certs[0].type === 'application/pdf' && certs[1].thumb === 'lazy',
+  `${key}: each certificate's kind, title, issuer, date and file; an image's thumbnail lazy`, JSON.stringify(certs));
+  const pdf = await fetch(base + certs[0].href, { headers: { Range: 'bytes=0-4' } });
+  ok(pdf.status === 206 && pdf.headers.get('content-type') === 'application/pdf' &&
+    (await pdf.text()) === '%PDF-' && pdf.headers.get('etag') === `"${certs[0].href.split('/').pop()}"`,
+  `${key}: the certificate's file answers a Range with 206, its type and its hash as ETag`);
   ok(offsite.length === 0, `${key}: nothing fetched off the station`, offsite.join('\n'));
   const weight = await bytes();
-  console.log(`# ${key}: first view ${weight} bytes (page, CSS, script, logo and bundle)`);
+  console.log(`# ${key}: first view ${weight} bytes (page, CSS, script, logo and bundle); ` +
+    `the photo ${await bytes(true)} bytes more`);
   ok(weight > 5000 && weight < 30 * 1024, `${key}: first view under 30 KB`, weight);
   // The switch: the other language, kept by a cookie when the address is opened again.
   await Promise.all([page.waitForURL(/lang=/, { timeout: 10000 }), page.click('#lang')]);
@@ -138,7 +174,7 @@ for (const [key, w] of Object.entries(W)) {
   const nojs = await open(okPath, w.locale, { js: false });
   const plain = await mainText(nojs.page);
   const items = await nojs.page.locator('ol.timeline li').count();
-  ok(items === 4 && plain.includes(w.mix) && plain.includes(w.place) && await nojs.page.isVisible('noscript p, main noscript'),
+  ok(items === 7 && plain.includes(w.mix) && plain.includes(w.titles[0]) && plain.includes(w.place) && await nojs.page.isVisible('noscript p, main noscript'),
     `${key}: without JavaScript the story, grade and place are all there`, plain);
   await nojs.context.close();
 
@@ -183,6 +219,34 @@ for (const [key, w] of Object.entries(W)) {
   const v = await page.waitForSelector('#verify.ok, #verify.bad', { timeout: 20000 }).then(() => page.textContent('#verify'));
   ok((await page.getAttribute('#verify', 'class')).includes('bad') && /record/.test(v),
     'a page whose public note differs from the signed one is not verified', v);
+  await context.close();
+}
+
+// A page whose certificate title was altered on its way, or whose photo's bytes were swapped:
+// the mark is never shown, and the check names what differs.
+for (const [what, alter, want] of [
+  ['certificate title', (url, body) => url === base + okPath ? body.split('Residue test report').join('Residue-free, certified organic') : null, /certificate/],
+  ['photo', (url) => url.includes('/evidence/') && !url.includes('?') ? 'swapped' : null, /photo/],
+]) {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: PHONE });
+  const page = await context.newPage();
+  await page.route((u) => u.href === base + okPath || u.pathname.startsWith('/evidence/'), async (route) => {
+    const r = await route.fetch();
+    const url = route.request().url();
+    if (url === base + okPath) {
+      const body = alter(url, await r.text());
+      return route.fulfill({ response: r, body: body === null ? undefined : body });
+    }
+    const swapped = alter(url);
+    if (!swapped) return route.fulfill({ response: r });
+    // Another JPEG of the same size class: the fallback image's bytes differ from the signed.
+    const other = Buffer.from(await r.body()); other[other.length - 3] ^= 0xff;
+    return route.fulfill({ response: r, body: other });
+  });
+  await page.goto(base + okPath, { waitUntil: 'load', timeout: 20000 });
+  const v = await page.waitForSelector('#verify.ok, #verify.bad', { timeout: 20000 }).then(() => page.textContent('#verify'));
+  ok((await page.getAttribute('#verify', 'class')).includes('bad') && want.test(v),
+    `a page whose ${what} differs from the signed record is not verified`, v);
   await context.close();
 }
 

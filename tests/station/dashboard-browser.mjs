@@ -427,8 +427,23 @@ if (axePath) {
   await signIn(opName);
   await p.locator('#drivers table').waitFor({ timeout: 10000 });
   await step('an operator does not see users and API keys', async () => (await p.locator('#admin').isHidden()) || 'shown');
+  await p.locator('#batches tr', { hasText: 'OK1' }).first().waitFor({ timeout: 10000 });
+  await step('an operator has no "Attach…" on the batches (admins attach)', async () =>
+    (await p.locator('#batches button[data-action=attach]').count()) === 0 || 'shown');
   await ctx.clearCookies();
   await signIn(process.env.PT_ADMIN);
+  await step("an admin attaches a product photo to a lot from the dashboard: signed, on the lot's page", async () => {
+    const row = p.locator('#batches tr', { hasText: 'OK1' }).first();
+    await row.waitFor({ timeout: 10000 });
+    p.once('dialog', (d) => d.accept());
+    const [chooser] = await Promise.all([p.waitForEvent('filechooser', { timeout: 10000 }),
+      row.locator('button[data-action=attach]').click()]);
+    await chooser.setFiles(process.env.PT_PHOTO);
+    await p.locator('#op-msg', { hasText: 'attached' }).waitFor({ timeout: 10000 });
+    const link = await row.locator('a', { hasText: /page/i }).first().getAttribute('href');
+    const j = await (await fetch(base + link, { headers: { Accept: 'application/json' } })).json();
+    return (j.photo && j.photo.source === 'product' && /^\/evidence\/[0-9a-f]{64}$/.test(j.photo.url)) || JSON.stringify(j.photo);
+  });
   await step('an admin sees the users, marked "(you)"', async () => {
     await p.locator('#users table', { hasText: opName }).waitFor({ timeout: 10000 });
     return (await p.textContent('#users')).includes(process.env.PT_ADMIN + ' (you)') || await p.textContent('#users');

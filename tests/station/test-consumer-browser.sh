@@ -6,7 +6,10 @@
 # order with the operator's public note (a page whose note differs from the signed one loses
 # its mark), the co-op's name, town, hotline and scan count from station.ini's [public] and the
 # scans table; the recall banner, the unknown-lot warning and its counter in /metrics; Open
-# Graph meta, the favicon, the first view's weight, axe-core with no violation.  Screenshots
+# Graph meta, the favicon, the first view's weight, axe-core with no violation; the lot's photo
+# (shown, its bytes checked against the signed hash) and certificates (listed, each checked
+# against its record: a title altered on its way loses the mark, as does a swapped photo).
+# Screenshots
 # of each state at 390x844 and 1280x800 in both languages are left in the build directory
 # (consumer-STATE-LANG-SIZE.png).  Skips (77) without chromium, node or npm; never downloads a
 # browser.
@@ -56,6 +59,18 @@ INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, len
 SELECT 1, value, 'test', CASE WHEN value <= 6 THEN 'Extra' WHEN value <= 7 THEN 'I' ELSE 'II' END,
   70, 70, 200, 1, 0, 0, 0, 0, 0, 1, 'test', 1 FROM generate_series(1, 10);"
 must "$BIN" grade close OK1
+# The lot's photo and two certificates, as an operator attaches them.
+must gst-launch-1.0 -q videotestsrc num-buffers=1 pattern=smpte ! video/x-raw,width=1600,height=1200 \
+  ! jpegenc ! filesink location="$T/photo.jpg"
+must gst-launch-1.0 -q videotestsrc num-buffers=1 pattern=ball ! video/x-raw,width=600,height=800 \
+  ! pngenc ! filesink location="$T/gi.png"
+python3 "$HERE/make-pdf.py" "Pesticide residue: none detected" >"$T/report.pdf"
+must "$BIN" batch attach OK1 --photo "$T/photo.jpg"
+must "$BIN" batch attach OK1 --certificate "$T/report.pdf" --kind residue-test \
+  --title "Residue test report" --title-zh "赣州农残检测报告" --issuer "Ganzhou Inspection Lab" \
+  --issued 2026-11-24 --valid-until 2027-05-24
+must "$BIN" batch attach OK1 --certificate "$T/gi.png" --kind gi-mark --title "Gannan navel orange GI" \
+  --title-zh "赣南脐橙地理标志"
 must "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN \
   --grower "Li farm" --harvest-date 2026-11-20 --quantity 800 --lot RECALL1
 must "$BIN" batch recall RECALL1 --reason "pesticide residue above the limit"

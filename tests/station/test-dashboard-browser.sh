@@ -107,5 +107,5 @@ must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: application/j
 must curl -sf -H "Authorization: Bearer $DTOKEN" -H 'Content-Type: image/jpeg' \
   --data-binary @"$T/plate.jpg" "$url/api/v1/driver/loads/1/photos?kind=plate"
 
-PT_ADMIN=shed-admin PT_DTOKEN=$DTOKEN PT_PPORT=$PPORT PT_IMG=$T/img timeout 300 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" \
+PT_PHOTO=$T/plate.jpg PT_ADMIN=shed-admin PT_DTOKEN=$DTOKEN PT_PPORT=$PPORT PT_IMG=$T/img timeout 300 node "$HERE/dashboard-browser.mjs" "$url" shed-op "$OP_PW" "$PACKTRACE_BUILD" "$OPTOKEN" \
   "$PACKTRACE_DATA/station.db" "$AXE"
