@@ -176,8 +176,10 @@ check "a byte range through the hub: 206, those 1000 bytes" \
   '[ "$CODE" = 206 ] && grep -qi "^content-range: bytes 100-1099/$BYTES" "$T/head" && [ "$(stat -c %s "$T/body")" = 1000 ] && cmp -s "$T/body" <(tail -c +101 "$T/clip.mp4" | head -c 1000)'
 get "" "$HUB$CLIP" -H "Range: bytes=$BYTES-"
 check "a range past the end: 416" '[ "$CODE" = 416 ]'
-get "$TOKEN_B" "$HUB$FACTS"
-check "buyer B on the recording: 404" '[ "$CODE" = 404 ]'
+# B's answer from the station (asked at the start) is served for PT_HUB_VIDEO_FRESH_S only; on
+# a slow run (the sanitizer suite) it has lapsed by now and the hub asks the station again.
+until_answered "$TOKEN_B" "$HUB$FACTS" 15
+check "buyer B on the recording: 404 (once the station has answered)" '[ "$CODE" = 404 ]'
 
 kill "$server"
 wait "$server" 2>/dev/null
