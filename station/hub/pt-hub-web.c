@@ -324,8 +324,6 @@ respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GByt
     if (zipped)
       MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
   }
-  if (encodes)
-    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
   if (cache_state)
     MHD_add_response_header(r, "X-PT-Cache", cache_state);
   char cache[64];
@@ -338,6 +336,8 @@ respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GByt
   resolver_headers(r, link);
   if (g_str_has_prefix(type, "text/html"))
     page_headers(c, r);
+  if (encodes)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
   return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
