@@ -118,6 +118,7 @@ check "the page is sent gzipped to a client that takes it, from the page cache" 
   'grep -qi "^Content-Encoding: gzip" "$T/gz.h" && grep -qi "^X-PT-Cache: hit" "$T/gz.h" && grep -qi "^Vary: Accept-Encoding" "$T/gz.h"'
 check "the same bytes once gunzipped, smaller on the wire" \
   'gunzip -c "$T/en.gz" | cmp -s - "$T/en.html" && [ "$(stat -c %s "$T/en.gz")" -lt "$(stat -c %s "$T/en.html")" ]'
+echo "# the English page: $(stat -c %s "$T/en.html") bytes, gzipped $(stat -c %s "$T/en.gz")"
 GZTAG=$(sed -n 's/^[Ee][Tt]ag: *\(.*\)\r$/\1/p' "$T/gz.h")
 check "under an ETag of its own, revalidated with 304" \
   '[[ "$GZTAG" == *-gz\" ]] && [ "$(curl -s -o /dev/null -w "%{http_code}" -H "Accept: text/html" -H "Accept-Encoding: gzip" -H "If-None-Match: $GZTAG" "$PAGE")" = 304 ]'
