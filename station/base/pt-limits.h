@@ -321,6 +321,10 @@
 #define PT_HUB_NAME_MAX               200                /* a station's name, bytes */
 #define PT_HUB_QUARANTINE_LIST_MAX    1000               /* rows `hub quarantine` prints */
 #define PT_HUB_PREPARED_MAX           32                 /* statements prepared per connection */
+/* A station's public profile (PUT /hub/v1/profile): ten texts of PT_TEXT_FIELD_MAX and a few
+ * numbers fit many times over; its logo (PUT /hub/v1/profile/logo/{sha256}) is bounded as
+ * station.ini's coop_logo is, by PT_PUBLIC_LOGO_MAX. */
+#define PT_HUB_PROFILE_MAX (16 * 1024)
 
 /* The hub's public pages (station/hub/pt-hub-web.c).  PT_HUB_PAGE_MAX_AGE_S: how long a cache
  * may serve a page, resolver answer or bundle without revalidating. */

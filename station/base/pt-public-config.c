@@ -32,8 +32,8 @@ get_text(GKeyFile *kf, const char *path, const char *key, char **out, GError **e
   return TRUE;
 }
 
-static gboolean
-valid_phone(const char *text)
+gboolean
+pt_public_hotline_valid(const char *text)
 {
   int digits = 0;
   if (strlen(text) > PT_PUBLIC_HOTLINE_MAX)
@@ -47,9 +47,8 @@ valid_phone(const char *text)
   return digits >= 3;
 }
 
-/* The logo's type by its first bytes; NULL when it is none of the three. */
-static const char *
-logo_type(GBytes *bytes)
+const char *
+pt_public_logo_type(GBytes *bytes)
 {
   gsize len = 0;
   const guchar *d = g_bytes_get_data(bytes, &len);
@@ -81,7 +80,7 @@ load_logo(PtPublicConfig *pub, const char *path, const char *file, GError **erro
     return FALSE;
   }
   pub->logo = g_bytes_new_take(g_steal_pointer(&data), len);
-  pub->logo_type = logo_type(pub->logo);
+  pub->logo_type = pt_public_logo_type(pub->logo);
   if (!pub->logo_type) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                 "%s: [" GROUP "] coop_logo %s is not a PNG, JPEG or SVG file", path, file);
@@ -111,7 +110,7 @@ pt_public_config_load(GKeyFile *kf, const char *path, GError **error)
       !get_text(kf, path, "recall_instructions_zh", &pub->recall_instructions_zh, error) ||
       !get_text(kf, path, "coop_logo", &logo, error))
     return NULL;
-  if (pub->hotline && !valid_phone(pub->hotline)) {
+  if (pub->hotline && !pt_public_hotline_valid(pub->hotline)) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
                 "%s: [" GROUP "] hotline '%s' must be a phone number (digits, spaces, + - ( ), "
                 "at most %d characters)",

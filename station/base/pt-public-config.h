@@ -26,6 +26,13 @@ PtPublicConfig *pt_public_config_load(GKeyFile *kf, const char *path, GError **e
 /* Returns: (transfer none): @key's text in @zh or English: KEY_zh when @zh and set, else KEY
  * (nullable).  @key: coop_name, town or recall_instructions. */
 const char *pt_public_config_text(const PtPublicConfig *pub, const char *key, gboolean zh);
+/* Whether @text is a hotline the page may dial: digits, spaces and + - ( ), at least three
+ * digits, at most PT_PUBLIC_HOTLINE_MAX characters.  The hub checks a station's profile with it
+ * too. */
+gboolean pt_public_hotline_valid(const char *text);
+/* Returns: (transfer none) (nullable): the Content-Type of a logo by its first bytes
+ * ("image/png", "image/jpeg", "image/svg+xml"), NULL when it is none of the three. */
+const char *pt_public_logo_type(GBytes *bytes);
 /* Safe on NULL. */
 void pt_public_config_free(PtPublicConfig *pub);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtPublicConfig, pt_public_config_free)

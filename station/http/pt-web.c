@@ -383,7 +383,7 @@ page_response(Resolve *rq, PtWebCache *cache, const json_t *data, const char *pa
                            .station_name = station->config->name,
                            .origin = origin,
                            .path = path,
-                           .has_logo = pub && pub->logo,
+                           .logo_url = pub && pub->logo ? "/static/coop-logo" : NULL,
                            .scans = scans,
                            .first_scan_ns = first_ns,
                            .css = page_css,

@@ -12,6 +12,7 @@ typedef struct {
   char *etag;
   char *type;
   GBytes *body;
+  GBytes *gz; /* nullable: the body gzipped, compressed once when it was kept */
   gsize size;
   GList *link; /* in order, oldest first */
 } Entry;
@@ -45,6 +46,8 @@ entry_free(gpointer data)
   g_free(e->etag);
   g_free(e->type);
   g_bytes_unref(e->body);
+  if (e->gz)
+    g_bytes_unref(e->gz);
   g_free(e);
 }
 
@@ -218,7 +221,8 @@ pt_hub_cache_free(PtHubCache *cache)
 }
 
 GBytes *
-pt_hub_cache_get(PtHubCache *cache, const char *key, char **etag_out, char **type_out)
+pt_hub_cache_get(PtHubCache *cache, const char *key, char **etag_out, char **type_out,
+                 GBytes **gz_out)
 {
   GBytes *body = NULL;
   g_mutex_lock(&cache->lock);
@@ -227,6 +231,8 @@ pt_hub_cache_get(PtHubCache *cache, const char *key, char **etag_out, char **typ
     body = g_bytes_ref(e->body);
     *etag_out = g_strdup(e->etag);
     *type_out = g_strdup(e->type);
+    if (gz_out)
+      *gz_out = e->gz ? g_bytes_ref(e->gz) : NULL;
   }
   g_mutex_unlock(&cache->lock);
   return body;
@@ -259,9 +265,10 @@ passes_fences(PtHubCache *cache, gint64 batch_id, gint64 read_lsn)
 
 void
 pt_hub_cache_put(PtHubCache *cache, guint64 generation, gint64 read_lsn, const char *key,
-                 gint64 batch_id, const char *etag, const char *type, GBytes *body)
+                 gint64 batch_id, const char *etag, const char *type, GBytes *body, GBytes *gz)
 {
-  gsize size = g_bytes_get_size(body) + strlen(key) + strlen(etag) + strlen(type);
+  gsize size = g_bytes_get_size(body) + (gz ? g_bytes_get_size(gz) : 0) + strlen(key) +
+               strlen(etag) + strlen(type);
   g_mutex_lock(&cache->lock);
   if (cache->listening && cache->generation == generation && size <= cache->max_bytes &&
       passes_fences(cache, batch_id, read_lsn)) {
@@ -276,6 +283,7 @@ pt_hub_cache_put(PtHubCache *cache, guint64 generation, gint64 read_lsn, const c
     e->etag = g_strdup(etag);
     e->type = g_strdup(type);
     e->body = g_bytes_ref(body);
+    e->gz = gz ? g_bytes_ref(gz) : NULL;
     e->size = size;
     g_queue_push_tail(&cache->order, e);
     e->link = cache->order.tail;

@@ -3,8 +3,8 @@
  *
  * An entry is keyed by what identifies the representation (GTIN, lot, station choice,
  * representation: pt-hub-web.c builds the key) and tagged with the batch it shows; it holds
- * the body, its media type and its ETag.  Bounded in bytes (PT_HUB_PAGE_CACHE_BYTES), the
- * oldest entries leave first.
+ * the body, the body gzipped, its media type and its ETag.  Bounded in bytes
+ * (PT_HUB_PAGE_CACHE_BYTES), the oldest entries leave first.
  *
  * Freshness across hub processes on one database: ingest sends NOTIFY pt_hub_batch with the
  * batch id in the transaction that stores the batch's events (pt-hub-store-events.c); a
@@ -39,18 +39,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtHubCache, pt_hub_cache_free)
 /* Starts the listener thread on @dsn (the primary: notifications are not replicated). */
 void pt_hub_cache_start(PtHubCache *cache, const char *dsn);
 
-/* The body for @key, with @etag_out and @type_out (transfer full); NULL when not held.
+/* The body for @key, with @etag_out and @type_out (transfer full) and, when @gz_out is not
+ * NULL, the body gzipped (transfer full, nullable: not kept); NULL when not held.
  * Returns: (transfer full) (nullable). */
-GBytes *pt_hub_cache_get(PtHubCache *cache, const char *key, char **etag_out, char **type_out);
+GBytes *pt_hub_cache_get(PtHubCache *cache, const char *key, char **etag_out, char **type_out,
+                         GBytes **gz_out);
 
 /* The drop count now: take it before reading what pt_hub_cache_put() will store. */
 guint64 pt_hub_cache_generation(PtHubCache *cache);
 
-/* Keeps @body (transfer none, referenced) for @key of batch @batch_id, read at WAL position
- * @read_lsn, unless the listener is down, a drop happened since @generation, the read had not
- * seen a change notified for the batch (a replica behind), or @body alone exceeds the bound. */
+/* Keeps @body (transfer none, referenced) and @gz (nullable, the same gzipped: a client that
+ * takes gzip is served it without compressing per view) for @key of batch @batch_id, read at
+ * WAL position @read_lsn, unless the listener is down, a drop happened since @generation, the
+ * read had not seen a change notified for the batch (a replica behind), or the entry alone
+ * exceeds the bound. */
 void pt_hub_cache_put(PtHubCache *cache, guint64 generation, gint64 read_lsn, const char *key,
-                      gint64 batch_id, const char *etag, const char *type, GBytes *body);
+                      gint64 batch_id, const char *etag, const char *type, GBytes *body,
+                      GBytes *gz);
 
 /* Drops the entries of @batch_id; 0: every entry. */
 void pt_hub_cache_drop(PtHubCache *cache, gint64 batch_id);

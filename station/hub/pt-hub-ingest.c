@@ -1,6 +1,7 @@
 /* pt-hub-ingest.c: authentication, enrolment and ingest of a station's events, heads and
  * evidence (see pt-hub-ingest.h and PROTOCOL.md). */
 #include "pt-hub-ingest.h"
+#include "pt-hub-store-profile.h"
 
 #include "pt-epcis.h"
 #include "pt-error.h"
@@ -743,10 +744,16 @@ pt_hub_station_json(PtHubStore *store, const PtHubStation *station, GError **err
   json_t *head = st->head_seq > 0
                      ? json_pack("{sIss}", "seq", (json_int_t)st->head_seq, "hash", st->head_hash)
                      : json_null();
-  return json_pack("{sssssIsIsIsosososIsIsI}", "station", st->id, "name", st->name, "events",
-                   (json_int_t)st->n_events, "contiguous_seq", (json_int_t)st->contiguous_seq,
-                   "last_seq", (json_int_t)st->last_seq, "head", head, "gaps", gap_list,
-                   "last_heard", pt_json_string_or_null(st->last_heard), "quarantined",
-                   (json_int_t)st->n_quarantined, "alerts", (json_int_t)st->n_alerts, "keys",
-                   (json_int_t)pt_key_chain_length(station->chain));
+  /* The profile's hash: the station sends its profile only when this is not its own's. */
+  g_autofree char *profile = NULL, *profile_sha = NULL;
+  if (!pt_hub_store_profile_get(store, station->id, FALSE, &profile, &profile_sha, error))
+    return NULL;
+  json_t *out = json_pack(
+      "{sssssIsIsIsosososIsIsI}", "station", st->id, "name", st->name, "events",
+      (json_int_t)st->n_events, "contiguous_seq", (json_int_t)st->contiguous_seq, "last_seq",
+      (json_int_t)st->last_seq, "head", head, "gaps", gap_list, "last_heard",
+      pt_json_string_or_null(st->last_heard), "quarantined", (json_int_t)st->n_quarantined,
+      "alerts", (json_int_t)st->n_alerts, "keys", (json_int_t)pt_key_chain_length(station->chain));
+  json_object_set_new(out, "profile_sha256", pt_json_string_or_null(profile_sha));
+  return out;
 }

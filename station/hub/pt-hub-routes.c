@@ -4,6 +4,7 @@
 #include "pt-hub-buyer.h"
 #include "pt-hub-notices.h"
 #include "pt-hub-ns.h"
+#include "pt-hub-profile.h"
 #include "pt-hub-quality.h"
 #include "pt-hub-recall.h"
 #include "pt-hub-query.h"
@@ -16,9 +17,10 @@
 /* The compressed links last: a root path of ten base64 characters is a route's before it is a
  * compressed link. */
 static const PtHubRouteTable *const tables[] = {
-    &pt_hub_web_routes,    &pt_hub_query_routes,      &pt_hub_buyer_routes,  &pt_hub_quality_routes,
-    &pt_hub_status_routes, &pt_hub_ns_routes,         &pt_hub_notice_routes, &pt_hub_recall_routes,
-    &pt_hub_video_routes,  &pt_hub_compressed_routes,
+    &pt_hub_web_routes,     &pt_hub_query_routes,      &pt_hub_buyer_routes,
+    &pt_hub_quality_routes, &pt_hub_status_routes,     &pt_hub_ns_routes,
+    &pt_hub_notice_routes,  &pt_hub_recall_routes,     &pt_hub_video_routes,
+    &pt_hub_profile_routes, &pt_hub_compressed_routes,
 };
 
 const PtHubRoute *

@@ -5,6 +5,7 @@
 #include "pt-hub-ingest.h"
 #include "pt-hub-keys.h"
 #include "pt-hub-notices.h"
+#include "pt-hub-profile.h"
 #include "pt-hub-reply.h"
 #include "pt-hub-routes.h"
 #include "pt-hub-web.h"
@@ -205,7 +206,9 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
   }
   gboolean evidence = g_str_has_prefix(url, EVIDENCE_PREFIX) && strcmp(method, "PUT") == 0;
   gboolean video = g_str_has_prefix(url, PT_HUB_VIDEO_FILES_PATH) && strcmp(method, "PUT") == 0;
-  gboolean known = evidence || video || route_is(url, method, "/hub/v1/enrol", "POST") ||
+  gboolean logo = g_str_has_prefix(url, PT_HUB_PROFILE_LOGO_PATH) && strcmp(method, "PUT") == 0;
+  gboolean known = evidence || video || logo || route_is(url, method, PT_HUB_PROFILE_PATH, "PUT") ||
+                   route_is(url, method, "/hub/v1/enrol", "POST") ||
                    route_is(url, method, PT_HUB_VIDEO_POLL_PATH, "POST") ||
                    route_is(url, method, "/hub/v1/events", "POST") ||
                    route_is(url, method, "/hub/v1/head", "POST") ||
@@ -216,8 +219,10 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
                    route_is(url, method, "/hub/v1/health", "GET");
   if (!known)
     return respond_error(conn, MHD_HTTP_NOT_FOUND, "no such hub endpoint or method");
-  if (up->too_large)
-    return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "request body over the limit");
+  if (up->too_large) {
+    g_autofree char *msg = g_strdup_printf("request body over the limit of %zu bytes", up->max);
+    return respond_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, msg);
+  }
   /* The signature covers the request target as sent; v1 endpoints take no query. */
   if (MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, NULL, NULL) > 0)
     return respond_error(conn, MHD_HTTP_BAD_REQUEST, "hub endpoints take no query string");
@@ -262,6 +267,13 @@ dispatch(PtHubServer *server, struct MHD_Connection *conn, const char *url, cons
     } else if (video) {
       answer = pt_hub_video_push(store, station, url + strlen(PT_HUB_VIDEO_FILES_PATH),
                                  up->body->data, up->body->len, &error);
+    } else if (logo) {
+      gboolean stored = FALSE;
+      answer = pt_hub_profile_logo_ingest(store, station, url + strlen(PT_HUB_PROFILE_LOGO_PATH),
+                                          up->body->data, up->body->len, &stored, &error);
+      status = stored ? MHD_HTTP_CREATED : MHD_HTTP_OK;
+    } else if (strcmp(url, PT_HUB_PROFILE_PATH) == 0) {
+      answer = pt_hub_profile_ingest(store, station, req.body, req.body_len, &error);
     } else if (strcmp(url, PT_HUB_VIDEO_POLL_PATH) == 0) {
       answer = pt_hub_video_poll(store, station, &error);
     } else if (strcmp(url, "/hub/v1/events") == 0) {
@@ -292,9 +304,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
   Upload *up = *con_cls;
   if (!up->started) {
     up->started = TRUE;
-    up->max = g_str_has_prefix(url, EVIDENCE_PREFIX)           ? PT_HUB_EVIDENCE_MAX
-              : g_str_has_prefix(url, PT_HUB_VIDEO_FILES_PATH) ? PT_HUB_VIDEO_PUT_MAX
-                                                               : PT_HUB_BODY_MAX;
+    up->max = g_str_has_prefix(url, EVIDENCE_PREFIX)            ? PT_HUB_EVIDENCE_MAX
+              : g_str_has_prefix(url, PT_HUB_VIDEO_FILES_PATH)  ? PT_HUB_VIDEO_PUT_MAX
+              : g_str_has_prefix(url, PT_HUB_PROFILE_LOGO_PATH) ? PT_PUBLIC_LOGO_MAX
+              : strcmp(url, PT_HUB_PROFILE_PATH) == 0           ? PT_HUB_PROFILE_MAX
+                                                                : PT_HUB_BODY_MAX;
     return MHD_YES;
   }
   if (*upload_data_size > 0) {

@@ -50,6 +50,7 @@ pt_hub_lot_head_free(PtHubLotHead *head)
   g_free(head->product);
   g_free(head->first_time);
   g_free(head->last_time);
+  g_free(head->profile_sha256);
   g_free(head);
 }
 
@@ -59,11 +60,14 @@ static const char sql_lot_heads[] =
     "SELECT k.station_id, s.name, encode(s.public_key, 'hex'), b.id, count(*),"
     " encode((array_agg(k.hash ORDER BY k.seq DESC))[1], 'hex'), " PT_HUB_SQL_TS(
         "max(k.event_time)") ", b.product,"
-                             " min(k.event_time)::text, max(k.event_time)::text"
+                             " min(k.event_time)::text, max(k.event_time)::text,"
+                             " encode(p.sha256, 'hex')"
                              " FROM batches b JOIN event_keys k ON k.batch_id = b.id"
                              " JOIN stations s ON s.id = k.station_id"
+                             " LEFT JOIN station_profiles p ON p.station_id = k.station_id"
                              " WHERE b.gtin = $1 AND b.lot = $2"
-                             " GROUP BY k.station_id, s.name, s.public_key, b.id, b.product"
+                             " GROUP BY k.station_id, s.name, s.public_key, b.id, b.product,"
+                             " p.sha256"
                              " ORDER BY s.name, k.station_id";
 
 GPtrArray *
@@ -88,6 +92,7 @@ pt_hub_store_lot_heads(PtHubStore *store, const char *gtin, const char *lot, GEr
     h->product = pt_hub_pq_text(res, i, 7);
     h->first_time = pt_hub_pq_text(res, i, 8);
     h->last_time = pt_hub_pq_text(res, i, 9);
+    h->profile_sha256 = pt_hub_pq_text(res, i, 10);
     g_ptr_array_add(out, h);
   }
   PQclear(res);

@@ -24,6 +24,7 @@ typedef struct {
   char *first_time;     /* their earliest and latest event_time, exact (timestamptz text): */
   char *last_time;      /* bounds that let a read of the records skip other months */
   char *product;        /* nullable, from the commissioning event (batches row) */
+  char *profile_sha256; /* nullable: the station's public profile's (pt-hub-store-profile.h) */
 } PtHubLotHead;
 
 void pt_hub_lot_head_free(PtHubLotHead *head);

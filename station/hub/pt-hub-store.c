@@ -377,6 +377,24 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (station_id, name));"
     "CREATE INDEX video_files_stored ON video_files (stored_at);"
     "ALTER TABLE stations ADD COLUMN video_polled_at timestamptz;",
+    /* 8: each station's public profile for the consumer page (pt-hub-store-profile.c): the
+     * newest only, verbatim with its SHA-256 (GET /hub/v1/station names it, so the station
+     * sends it again only when it changed), and the logo it names; a station's other logos
+     * are dropped as a new profile or logo arrives. */
+    "CREATE TABLE station_profiles ("
+    "  station_id text PRIMARY KEY REFERENCES stations (id),"
+    "  profile text NOT NULL,"
+    "  sha256 bytea NOT NULL,"
+    "  logo_sha256 bytea,"
+    "  updated_at timestamptz NOT NULL DEFAULT now());"
+    "CREATE TABLE profile_logos ("
+    "  station_id text NOT NULL REFERENCES stations (id),"
+    "  sha256 bytea NOT NULL,"
+    "  media_type text NOT NULL,"
+    "  data bytea NOT NULL,"
+    "  received_at timestamptz NOT NULL DEFAULT now(),"
+    "  PRIMARY KEY (station_id, sha256));"
+    "CREATE INDEX profile_logos_sha256 ON profile_logos (sha256);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == PT_HUB_SCHEMA_VERSION);

@@ -44,7 +44,11 @@
  *                   with the buyer's acknowledgement
  * Version 7 (pt-hub-store-video.h):
  *   video_wants     what buyers ask of a station's load video, until the station answers
- *   video_files     what the station pushed: answers, live HLS files, clip chunks (transient) */
+ *   video_files     what the station pushed: answers, live HLS files, clip chunks (transient)
+ * Version 8 (pt-hub-store-profile.h):
+ *   station_profiles  per station, its newest public profile (co-op name, town, hotline,
+ *                     location, logo's hash) verbatim with its SHA-256
+ *   profile_logos     the logo bytes a station's profile names */
 #pragma once
 
 #include "pt-key-chain.h"
@@ -54,7 +58,7 @@
 
 G_BEGIN_DECLS
 
-#define PT_HUB_SCHEMA_VERSION 7
+#define PT_HUB_SCHEMA_VERSION 8
 
 typedef struct _PtHubStore PtHubStore;
 

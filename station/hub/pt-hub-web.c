@@ -6,7 +6,12 @@
  * come from the stored signed records only (the hub keeps no other copy of a batch): identity
  * from the commissioning event, status from the last status change (a holding event), the
  * grade from the last grading decision, as pt-batch-signed.h derives them on the station.
- * Every record was verified against the station's registered key at ingest.
+ * Every record was verified against the station's registered key at ingest.  Who packed it
+ * (the co-op's name and logo, the shed's town, hotline and map) comes from the station's
+ * public profile (pt-hub-profile.h), as the station's page takes it from station.ini.
+ *
+ * A client that takes gzip gets the page, its JSON and the documents gzipped (the cache keeps
+ * them compressed, so a hit costs no compression), under an ETag of their own.
  *
  * Two stations holding one (GTIN, lot) (two sheds packing for one co-op lot, or a lot number
  * reused): the link alone answers 300 Multiple Choices listing each station's page
@@ -17,7 +22,9 @@
  * indexed read (pt_hub_store_lot_heads()); a render reads the batch's records (tens) once. */
 #include "pt-hub-web.h"
 #include "pt-hub-cache.h"
+#include "pt-hub-profile.h"
 #include "pt-hub-respond.h"
+#include "pt-hub-store-profile.h"
 #include "pt-hub-store-web.h"
 
 #include "pt-bundle.h"
@@ -34,6 +41,7 @@
 #include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-page-evidence.h"
+#include "pt-profile-wire.h"
 #include "pt-range.h"
 #include "pt-time.h"
 #include "pt-web-resources.h"
@@ -254,13 +262,31 @@ resolver_headers(struct MHD_Response *r, const char *link)
 
 /* Sends @body (taken) as respond_bytes() does. */
 static enum MHD_Result respond_bytes(struct MHD_Connection *c, const char *type, const char *etag,
-                                     GBytes *body, const char *cache_state, const char *link);
+                                     GBytes *body, GBytes *gz, const char *cache_state,
+                                     const char *link);
 
 static enum MHD_Result
 respond_cached(struct MHD_Connection *c, const char *type, const char *etag, char *body, gsize len)
 {
   g_autoptr(GBytes) bytes = body ? g_bytes_new_take(body, len) : NULL;
-  return respond_bytes(c, type, etag, bytes, NULL, NULL);
+  return respond_bytes(c, type, etag, bytes, NULL, NULL, NULL);
+}
+
+/* Whether the client takes gzip (Accept-Encoding). */
+static gboolean
+takes_gzip(struct MHD_Connection *c)
+{
+  return pt_gzip_accepted(
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+}
+
+/* Returns: (transfer full): the ETag of the gzipped bytes of the representation tagged @etag
+ * (a strong tag names one encoding). */
+static char *
+gzip_etag(const char *etag)
+{
+  gsize n = strlen(etag);
+  return g_strdup_printf("%.*s-gz\"", (int)(n > 0 ? n - 1 : 0), etag);
 }
 
 static void
@@ -270,23 +296,33 @@ bytes_release(void *bytes)
 }
 
 /* Sends @body (transfer none, nullable), or 304 when the client holds @etag, cacheable for a
- * short while: Cache-Control public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate.
+ * short while: Cache-Control public, max-age=PT_HUB_PAGE_MAX_AGE_S, must-revalidate.  @gz
+ * (transfer none, nullable): @body gzipped, sent instead to a client that takes gzip, tagged
+ * gzip_etag(@etag); with @body NULL (a revalidation), the tag is chosen the same way.
  * @cache_state (nullable): X-PT-Cache, whether the page cache answered ("hit") or not; @link
  * (nullable) the Link header. */
 static enum MHD_Result
 respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GBytes *body,
-              const char *cache_state, const char *link)
+              GBytes *gz, const char *cache_state, const char *link)
 {
-  gboolean fresh = !body || pt_hub_etag_matches(c, etag);
+  gboolean encodes = gz || !body;
+  gboolean zipped = encodes && takes_gzip(c);
+  g_autofree char *zip_tag = zipped ? gzip_etag(etag) : NULL;
+  if (zipped)
+    etag = zip_tag;
+  GBytes *sent = zipped ? gz : body;
+  gboolean fresh = !sent || pt_hub_etag_matches(c, etag);
   struct MHD_Response *r;
   if (fresh) {
     r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
   } else {
     gsize len = 0;
-    const void *data = g_bytes_get_data(body, &len);
+    const void *data = g_bytes_get_data(sent, &len);
     /* The bytes stay referenced while libmicrohttpd sends them, evicted or not. */
     r = MHD_create_response_from_buffer_with_free_callback_cls(len, (void *)data, bytes_release,
-                                                               g_bytes_ref(body));
+                                                               g_bytes_ref(sent));
+    if (zipped)
+      MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
   }
   if (cache_state)
     MHD_add_response_header(r, "X-PT-Cache", cache_state);
@@ -300,6 +336,8 @@ respond_bytes(struct MHD_Connection *c, const char *type, const char *etag, GByt
   resolver_headers(r, link);
   if (g_str_has_prefix(type, "text/html"))
     page_headers(c, r);
+  if (encodes)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
   return pt_hub_queue(c, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, r);
 }
 
@@ -338,26 +376,72 @@ typedef enum {
 static const char *const rep_names[] = {"html", "html-zh", "json", "epcis", "bundle"};
 
 /* Returns: (transfer full): the consumer page of @data (transfer none) in @lang; @path: the
- * page's path without its query.  The hub counts no scans (the stations do). */
+ * page's path without its query; @profile (nullable): the public profile of the station whose
+ * batch it is (its co-op, town, hotline, logo, map).  The hub counts no scans (the stations
+ * do). */
 static char *
-render_page(const PtHubWeb *web, const json_t *data, PtLang lang, const char *path, gsize *len_out)
+render_page(const PtHubWeb *web, const json_t *data, PtLang lang, const char *path,
+            const PtProfileWire *profile, gsize *len_out)
 {
   g_autofree char *origin = g_strdup_printf("https://%s", web->doc.public_host);
   const char *station = json_string_value(json_object_get(data, "station"));
+  if (profile && profile->name && *profile->name)
+    station = profile->name;
+  g_autofree char *logo = profile && profile->logo_sha256
+                              ? g_strconcat(PT_HUB_LOGO_URL, profile->logo_sha256, NULL)
+                              : NULL;
   PtConsumerPage page = {.lang = lang,
                          .strings = i18n,
                          .data = data,
+                         .pub = profile ? &profile->pub : NULL,
                          .station_name = station ? station : web->doc.public_host,
                          .origin = origin,
                          .path = path,
-                         .css = page_css};
+                         .logo_url = logo,
+                         .css = page_css,
+                         .has_location = profile && profile->has_location,
+                         .latitude = profile ? profile->latitude : 0,
+                         .longitude = profile ? profile->longitude : 0};
   return pt_consumer_page_render(&page, len_out);
 }
 
+/* The public profile of @head's station as its page shows it: @wire_out (transfer full,
+ * nullable: none sent) and, in @data (nullable), the member "profile": its texts, location and
+ * the logo's URL, so that a client reading the JSON says what the page says. */
+static gboolean
+station_profile(const PtHubCall *call, const PtHubLotHead *head, json_t *data,
+                PtProfileWire **wire_out, GError **error)
+{
+  g_autofree char *text = NULL, *sha = NULL;
+  *wire_out = NULL;
+  if (!pt_hub_store_profile_get(call->store, head->station_id, TRUE, &text, &sha, error))
+    return FALSE;
+  if (!text)
+    return TRUE;
+  g_autoptr(GError) local = NULL;
+  /* Checked when it arrived: one that no longer reads (a newer hub's form) is left out. */
+  *wire_out = pt_profile_wire_read(text, strlen(text), &local);
+  if (!*wire_out) {
+    g_warning("hub: the profile of station %s does not read: %s", head->station_id, local->message);
+    return TRUE;
+  }
+  if (!data)
+    return TRUE;
+  json_t *shown = pt_json_parse(text, strlen(text), NULL);
+  json_object_del(shown, "type");
+  if ((*wire_out)->logo_sha256) {
+    g_autofree char *url = g_strconcat(PT_HUB_LOGO_URL, (*wire_out)->logo_sha256, NULL);
+    json_object_set_new(json_object_get(shown, "logo"), "url", json_string(url));
+  }
+  json_object_set_new(shown, "sha256", json_string(sha));
+  json_object_set_new(data, "profile", shown);
+  return TRUE;
+}
+
 /* Returns: (transfer full): the strong ETag of @rep of the batch at @heads (element-type
- * PtHubLotHead): its heads at the hub, the consumer shell (a new release changes the page),
- * and the hub key (it signs the bundle).  A new event of the batch, a hold or recall among
- * them, changes the count and the last hash: the tag changes with it. */
+ * PtHubLotHead): its heads at the hub and its stations' public profiles, the consumer shell (a
+ * new release changes the page), and the hub key (it signs the bundle).  A new event of the batch,
+ * a hold or recall among them, changes the count and the last hash: the tag changes with it. */
 static char *
 batch_etag(const PtHubWeb *web, Rep rep, GPtrArray *heads)
 {
@@ -370,8 +454,9 @@ batch_etag(const PtHubWeb *web, Rep rep, GPtrArray *heads)
   g_checksum_update(sum, (const guchar *)web->hub_key_hex, -1);
   for (guint i = 0; i < heads->len; i++) {
     const PtHubLotHead *h = heads->pdata[i];
-    g_autofree char *part = g_strdup_printf("|%s|%" G_GINT64_FORMAT "|%s", h->station_id,
-                                            h->n_events, h->last_hash ? h->last_hash : "");
+    g_autofree char *part = g_strdup_printf("|%s|%" G_GINT64_FORMAT "|%s|%s", h->station_id,
+                                            h->n_events, h->last_hash ? h->last_hash : "",
+                                            h->profile_sha256 ? h->profile_sha256 : "");
     g_checksum_update(sum, (const guchar *)part, -1);
   }
   return g_strdup_printf("\"%.40s\"", g_checksum_get_string(sum));
@@ -797,7 +882,7 @@ respond_product(Resolve *rq)
                             rq->dl.link_header);
   }
   g_autofree char *path = g_strdup_printf("/01/%s", rq->dl.link.gtin);
-  char *html = render_page(call->web, data, reader_lang(call->c), path, &len);
+  char *html = render_page(call->web, data, reader_lang(call->c), path, NULL, &len);
   json_decref(data);
   return respond_page(rq, MHD_HTTP_OK, html, len, rq->dl.link_header);
 }
@@ -930,9 +1015,10 @@ resolve(Resolve *rq)
   guint64 generation = cacheable ? pt_hub_cache_generation(cache) : 0;
   if (cacheable) {
     g_autofree char *hit_etag = NULL, *hit_type = NULL;
-    g_autoptr(GBytes) hit = pt_hub_cache_get(cache, key, &hit_etag, &hit_type);
+    g_autoptr(GBytes) hit_gz = NULL;
+    g_autoptr(GBytes) hit = pt_hub_cache_get(cache, key, &hit_etag, &hit_type, &hit_gz);
     if (hit)
-      return respond_bytes(c, hit_type, hit_etag, hit, "hit", rq->dl.link_header);
+      return respond_bytes(c, hit_type, hit_etag, hit, hit_gz, "hit", rq->dl.link_header);
   }
   /* Where the database stands for this read, taken before it: on a replica the answer is
    * kept only once that is past the batch's last notified change (pt-hub-cache.h). */
@@ -973,7 +1059,7 @@ resolve(Resolve *rq)
       g_autofree char *lot = pt_gs1_dl_encode_value(link->lot);
       g_autofree char *path = g_strdup_printf("/01/%s/10/%s", link->gtin, lot);
       gsize len = 0;
-      char *html = render_page(call->web, data, reader_lang(c), path, &len);
+      char *html = render_page(call->web, data, reader_lang(c), path, NULL, &len);
       json_decref(data);
       return respond_page(rq, MHD_HTTP_NOT_FOUND, html, len, NULL);
     }
@@ -1012,18 +1098,24 @@ resolve(Resolve *rq)
   const char *type = html               ? "text/html; charset=utf-8"
                      : rep == REP_EPCIS ? "application/ld+json"
                                         : "application/json; charset=utf-8";
-  if (pt_hub_etag_matches(c, etag))
-    return respond_bytes(c, type, etag, NULL, cacheable ? "miss" : NULL, rq->dl.link_header);
+  gboolean zipped = takes_gzip(c);
+  g_autofree char *zip_tag = gzip_etag(etag);
+  if (pt_hub_etag_matches(c, zipped ? zip_tag : etag))
+    return respond_bytes(c, type, etag, NULL, NULL, cacheable ? "miss" : NULL, rq->dl.link_header);
   gsize len = 0;
   char *body = NULL;
   if (document) {
     body = public_document(call, head, link->gtin, link->lot, rep == REP_BUNDLE, &len, &error);
   } else {
     json_t *data = public_batch(call, head, link->gtin, link->lot, &error);
+    g_autoptr(PtProfileWire) profile = NULL;
+    if (data && !station_profile(call, head, data, &profile, &error))
+      g_clear_pointer(&data, json_decref);
     if (data && html) {
       g_autofree char *lot = pt_gs1_dl_encode_value(link->lot);
       g_autofree char *path = g_strdup_printf("/01/%s/10/%s", link->gtin, lot);
-      body = render_page(call->web, data, rep == REP_HTML_ZH ? PT_LANG_ZH : PT_LANG_EN, path, &len);
+      body = render_page(call->web, data, rep == REP_HTML_ZH ? PT_LANG_ZH : PT_LANG_EN, path,
+                         profile, &len);
       json_decref(data);
     } else if (data) {
       body = pt_hub_json_text(data, &len);
@@ -1032,9 +1124,12 @@ resolve(Resolve *rq)
   if (!body)
     return pt_hub_respond_gerror(c, error);
   g_autoptr(GBytes) bytes = g_bytes_new_take(body, len);
+  /* Kept: compressed once, at the best level; not kept: only for a client that takes it, at
+   * the fastest (as the station does per view). */
+  g_autoptr(GBytes) gz = cacheable ? pt_gzip(bytes) : zipped ? pt_gzip_level(bytes, 1) : NULL;
   if (cacheable)
-    pt_hub_cache_put(cache, generation, read_lsn, key, head->batch_id, etag, type, bytes);
-  return respond_bytes(c, type, etag, bytes, cacheable ? "miss" : NULL, rq->dl.link_header);
+    pt_hub_cache_put(cache, generation, read_lsn, key, head->batch_id, etag, type, bytes, gz);
+  return respond_bytes(c, type, etag, bytes, gz, cacheable ? "miss" : NULL, rq->dl.link_header);
 }
 
 /* OPTIONS on a resolver URL: the CORS preflight (GS1: a resolver SHALL support OPTIONS). */

@@ -8,9 +8,16 @@
  *                              whole key chain, so the hub takes the key every later request
  *                              (and event after the rotation) is signed with
  *   GET  /hub/v1/station       first in each run and after every outage: what the hub
- *                              holds (last contiguous seq, head, gaps); the cursor moves to
- *                              it, so nothing the hub holds is sent again and nothing it
- *                              lacks is skipped
+ *                              holds (last contiguous seq, head, gaps, its profile's hash);
+ *                              the cursor moves to it, so nothing the hub holds is sent again
+ *                              and nothing it lacks is skipped
+ *   PUT  /hub/v1/profile/logo/{h}, then PUT /hub/v1/profile
+ *                              when the hub's profile hash is not the station's: the public
+ *                              profile (station.ini's [public], name, location; pt-profile-wire.h)
+ *                              its consumer pages show, and the logo it names.  The config is
+ *                              read once at start, so the profile is made once per run; the
+ *                              hash the hub names is the state, so an unchanged profile is not
+ *                              sent again and a hub that lost it gets it again
  *   POST /hub/v1/events        up to max_batch events after the cursor (and PT_HUB_SYNC_BODY_MAX
  *                              bytes), each with its record verbatim as a JSON string
  *   POST /hub/v1/head          the chain head {seq, hash}, once the hub has every event
@@ -35,6 +42,10 @@
  *                             (404 to rotations: a hub of protocol 1, which cannot follow
  *                             them; the connector says so and sends nothing)
  *   409 to rotations          the hub refused the chain (quarantined, alerted): back off
+ *   404 to the profile        a hub without profiles: said once, the rest goes on
+ *   409 to the profile        the hub lacks the logo it names: the logo goes again
+ *   other 4xx to the profile  refused (a hostile logo, a bad text): said in the log and
+ *   or its logo               sync status, not sent again in this run; the rest goes on
  *   409                       events: the hub expected others, read its view again;
  *                             evidence: refused (bytes or reference), shown by status
  *   other 4xx to events       several events: half as many next; one: kept as quarantined
@@ -47,6 +58,8 @@
 #include "pt-json.h"
 #include "pt-key-chain.h"
 #include "pt-limits.h"
+#include "pt-profile-wire.h"
+#include "pt-sha256.h"
 #include "pt-store-hub-sync.h"
 #include "pt-store-keys.h"
 #include "pt-store-sync.h"
@@ -72,6 +85,11 @@ struct _PtSyncHub {
   GHashTable *batches;  /* gint64 batch id -> BatchInfo */
   gboolean keys_known;  /* the hub took the chain up to keys_known_for (in this run) */
   guint8 keys_known_for[PT_PUB_LEN];
+  char *profile;            /* the public profile's canonical text, made at the first dispatch */
+  char *profile_sha;        /* its SHA-256, hex */
+  gboolean profile_done;    /* the hub holds it (its view names the hash), or refused it */
+  gboolean profile_refused; /* refused in this run: not offered again until a restart */
+  gboolean logo_sent;       /* the logo the profile names went up in this run */
 };
 
 static void
@@ -99,6 +117,8 @@ pt_sync_hub_free(PtSyncHub *hub)
   if (!hub)
     return;
   g_hash_table_unref(hub->batches);
+  g_free(hub->profile);
+  g_free(hub->profile_sha);
   g_free(hub);
 }
 
@@ -244,6 +264,52 @@ batch_info(Conn *conn, gint64 batch_id, GError **error)
   b->gtin = g_strdup(batch->gtin);
   g_hash_table_insert(hub->batches, g_memdup2(&batch_id, sizeof batch_id), b);
   return b;
+}
+
+/* ---- the public profile ---------------------------------------------- */
+
+static void
+profile_make(Conn *conn)
+{
+  PtSyncHub *hub = conn->hub;
+  if (hub->profile)
+    return;
+  const PtConfig *config = conn->sync->config;
+  hub->profile = pt_profile_wire_text(config->public_, config->name, config->has_location,
+                                      config->latitude, config->longitude);
+  guint8 sum[PT_SHA256_LEN];
+  pt_sha256(sum, hub->profile, strlen(hub->profile));
+  hub->profile_sha = pt_hex_encode(sum, PT_SHA256_LEN);
+}
+
+/* Returns: TRUE when a request went out: the logo first when it has not gone up in this run,
+ * then the profile naming it. */
+static gboolean
+start_profile(Conn *conn)
+{
+  PtSyncHub *hub = conn->hub;
+  if (hub->profile_done)
+    return FALSE;
+  const PtPublicConfig *pub = conn->sync->config->public_;
+  Req *req;
+  if (pub && pub->logo && !hub->logo_sent) {
+    gsize len = 0;
+    const void *data = g_bytes_get_data(pub->logo, &len);
+    guint8 sum[PT_SHA256_LEN];
+    pt_sha256(sum, data, len);
+    g_autofree char *hex = pt_hex_encode(sum, PT_SHA256_LEN);
+    g_autofree char *path = g_strconcat("/hub/v1/profile/logo/", hex, NULL);
+    req = hub_req(conn, REQ_HUB_LOGO, path);
+    req->body = g_memdup2(data, len);
+    req->body_len = len;
+    send_signed(req, "PUT", NULL, pub->logo_type);
+    return TRUE;
+  }
+  req = hub_req(conn, REQ_HUB_PROFILE, "/hub/v1/profile");
+  req->body = g_strdup(hub->profile);
+  req->body_len = strlen(hub->profile);
+  send_signed(req, "PUT", NULL, "application/json");
+  return TRUE;
 }
 
 typedef struct {
@@ -516,6 +582,8 @@ pt_sync_hub_dispatch(Conn *conn)
   }
   if (!hub->resumed)
     start_station(conn);
+  else if (start_profile(conn))
+    return;
   else if (st.cursor < st.max_seq)
     start_events(conn, st.cursor);
   else if (st.cursor > 0 && st.head_seq != st.cursor)
@@ -717,6 +785,12 @@ finish_station(Req *req)
   }
   ViewUpdate u = {.view = view,
                   .cursor = hub->resumed ? -1 : resume_cursor(conn, view, view_last_seq(view))};
+  /* The hub names the hash of the profile it holds: anything else (none, an older one, one
+   * lost with its database) is sent. */
+  profile_make(conn);
+  hub->profile_done =
+      hub->profile_refused ||
+      g_strcmp0(json_string_value(json_object_get(view, "profile_sha256")), hub->profile_sha) == 0;
   if (hub_txn(conn, txn_view, &u)) {
     hub->resumed = TRUE;
     hub->view_stale = FALSE;
@@ -919,6 +993,33 @@ pt_sync_hub_finish(Req *req, CURLcode rc)
     g_warning("sync %s: %s", conn_name(conn), text);
     note_error(conn, text);
     pt_sync_conn_backoff(conn, -1, text);
+  } else if ((req->kind == REQ_HUB_PROFILE || req->kind == REQ_HUB_LOGO) && st == 404) {
+    g_message("sync %s: %s: the hub shows no public profile (an older hub); the rest goes on",
+              conn_name(conn), why);
+    hub->profile_done = hub->profile_refused = TRUE;
+    pt_sync_conn_ok(conn);
+  } else if (req->kind == REQ_HUB_LOGO && st >= 200 && st < 300) {
+    hub->logo_sent = TRUE;
+    pt_sync_conn_ok(conn);
+  } else if (req->kind == REQ_HUB_PROFILE && st >= 200 && st < 300) {
+    hub->profile_done = TRUE;
+    g_message("sync %s: the hub holds the station's public profile", conn_name(conn));
+    pt_sync_conn_ok(conn);
+  } else if (req->kind == REQ_HUB_PROFILE && st == 409) {
+    /* The hub does not hold the logo the profile names (dropped meanwhile): it goes again. */
+    hub->logo_sent = FALSE;
+    note_error(conn, why);
+    pt_sync_conn_backoff(conn, -1, why);
+  } else if ((req->kind == REQ_HUB_PROFILE || req->kind == REQ_HUB_LOGO) && st >= 400 &&
+             st != 401 && st != 403) {
+    /* Refused for what it holds (a logo the hub will not show, a text it will not take): the
+     * same would be refused again until station.ini changes, which takes a restart. */
+    g_autofree char *text =
+        g_strdup_printf("the hub refused the station's public profile: %s", why);
+    g_warning("sync %s: %s", conn_name(conn), text);
+    note_error(conn, text);
+    hub->profile_done = hub->profile_refused = TRUE;
+    pt_sync_conn_ok(conn);
   } else if (st == 401 || st == 403 || st == 404) {
     hub->resumed = FALSE;
     hub->keys_known = FALSE;

@@ -25,6 +25,8 @@ typedef enum {
   REQ_HUB_HEAD,      /* POST /hub/v1/head */
   REQ_HUB_EVIDENCE,  /* PUT /hub/v1/evidence/{sha256} */
   REQ_HUB_ROTATIONS, /* POST /hub/v1/rotations */
+  REQ_HUB_LOGO,      /* PUT /hub/v1/profile/logo/{sha256} */
+  REQ_HUB_PROFILE,   /* PUT /hub/v1/profile */
 } ReqKind;
 
 typedef struct _Conn Conn;

@@ -112,9 +112,12 @@ pt_sync_req_send(Req *req, const char *method)
     curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(e, CURLOPT_READDATA, req->upload);
     curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->upload_len);
-  } else if (strcmp(method, "POST") == 0) {
+  } else if (strcmp(method, "POST") == 0 || (strcmp(method, "PUT") == 0 && req->body)) {
+    /* A small PUT (the hub profile, its logo) sends its body from memory, as a POST does. */
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    if (strcmp(method, "PUT") == 0)
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
   } else if (strcmp(method, "GET") != 0) {
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
   }

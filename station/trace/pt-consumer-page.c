@@ -802,7 +802,7 @@ head(Html *h, const json_t *data, const char *kind)
   const char *photo_url = member(json_object_get(data, "photo"), "url");
   g_autofree char *image = g_strconcat(p->origin ? p->origin : "",
                                        photo_url     ? photo_url
-                                       : p->has_logo ? "/static/coop-logo"
+                                       : p->logo_url ? p->logo_url
                                                      : "/static/favicon.png",
                                        NULL);
   meta(h, "og:image", image);
@@ -824,8 +824,11 @@ head(Html *h, const json_t *data, const char *kind)
     g_string_append(h->out, "<link rel=\"stylesheet\" href=\"/static/consumer.css\">\n");
   g_string_append(h->out, "</head>\n<body>\n<header>");
   g_string_append(h->out, "<span class=\"brand\">");
-  if (p->has_logo)
-    g_string_append(h->out, "<img src=\"/static/coop-logo\" alt=\"\" height=\"28\">");
+  if (p->logo_url) {
+    g_string_append(h->out, "<img src=\"");
+    text(h, p->logo_url);
+    g_string_append(h->out, "\" alt=\"\" height=\"28\">");
+  }
   text(h, coop_name(h));
   /* The switch is a link: it works without the script, and the answer sets the cookie. */
   g_string_append(h->out, "</span><a id=\"lang\" href=\"");

@@ -44,7 +44,8 @@ typedef struct {
   const char *station_name;  /* shown when [public] has no coop_name */
   const char *origin;        /* "https://HOST": Open Graph needs absolute URLs */
   const char *path;          /* the page's path without its query, for the language switch */
-  gboolean has_logo;         /* /static/coop-logo answers the co-op's logo */
+  const char *logo_url;      /* (nullable): the co-op's logo, a path on this server (the station's
+                              * /static/coop-logo, the hub's /logo/{sha256}); NULL: none */
   gint64 scans;              /* views of the page so far, this one included; 0: not counted */
   gint64 first_scan_ns;      /* the first view's time (UTC ns), when @scans > 0 */
   const char *css;           /* (nullable): the page's style sheet, put inline (one round trip less
