@@ -169,7 +169,7 @@
 #define PT_GRADE_ROIS_MAX      64    /* --roi options (the grader's own limit) */
 
 /* Consumer page views (QR scans), counted in memory between writes */
-#define PT_SCAN_FLUSH_MS        1000 /* written this often */
+#define PT_SCAN_FLUSH_MS        1000 /* written this long after a view, at most this often */
 #define PT_SCAN_PENDING_MAX     10000 /* batches viewed in one interval; more views are not counted */
 #define PT_SCAN_CLIENT_WINDOW_S 3600  /* one client's views of one batch count once this long */
 #define PT_SCAN_SEEN_MAX        65536 /* (batch, client) pairs remembered; more are not counted */
