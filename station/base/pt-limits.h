@@ -104,7 +104,8 @@
 #define PT_PRINT_QUEUE_MAX    1000
 #define PT_PRINT_RETRY_MIN_MS 1000
 #define PT_PRINT_RETRY_MAX_MS 60000
-#define PT_PRINT_POLL_MS      1000
+#define PT_PRINT_POLL_MS      1000 /* while a job is printing: is its owner alive */
+#define PT_PRINT_WAKE_RATE_MS 200  /* commits to station.db wake the queue at most this often */
 #define PT_PRINT_PASS_MAX     16
 /* [labels] *_timeout_ms: the longest a printer may take to connect or stall, 10 minutes */
 #define PT_PRINT_TIMEOUT_MS_MAX 600000
@@ -239,8 +240,11 @@
 #define PT_LOAD_CLIP_AFTER_NS  (5 * G_GINT64_CONSTANT(1000000000)) /* and after it */
 #define PT_LOAD_REFUSALS_SHOWN 100  /* refusals listed by `load show` */
 #define PT_LOAD_SCAN_DEDUP_MAX 4096 /* (load, batch) pairs a loading camera remembers */
-#define PT_EVIDENCE_POLL_S     2    /* how often pending loading evidence is looked at */
-#define PT_EVIDENCE_PASS_MAX   16   /* windows settled per look */
+/* Pending evidence wakes on commits (at most once per WAKE_RATE) and on grace deadlines; a
+ * window that waits on no event (the watch missing) is looked at again after RECHECK. */
+#define PT_EVIDENCE_RECHECK_S    30
+#define PT_EVIDENCE_WAKE_RATE_MS 500
+#define PT_EVIDENCE_PASS_MAX     16 /* windows settled per look */
 #define PT_EVIDENCE_GRACE_NS                                                                       \
   (10 * G_GINT64_CONSTANT(1000000000)) /* a window's end unrecorded this long: the camera stopped  \
                                         */
