@@ -127,11 +127,12 @@
 #define PT_SYNC_RESPONSE_MAX      (64 * 1024)       /* response body kept from a platform */
 #define PT_SYNC_ERROR_BODY_MAX    1024              /* of it, stored with a failure */
 #define PT_SYNC_TEMPLATE_MAX      (64 * 1024)       /* webhook template file */
-#define PT_SYNC_POLL_MS           200               /* how often the outbox is looked at */
-#define PT_SYNC_RETRY_AFTER_MAX_S 3600              /* a Retry-After longer than this is cut */
-#define PT_SYNC_JOB_POLL_MAX_MS   2000              /* capture job polls back off to this */
-#define PT_SYNC_JOB_TIMEOUT_S     600               /* a job still running then is resent */
-#define PT_SYNC_FAILURES_SHOWN    20                /* failed deliveries listed by status */
+#define PT_SYNC_POLL_MS           200  /* how often the outbox is looked at without the watch */
+#define PT_SYNC_WAKE_RATE_MS      200  /* commits to station.db wake sync at most this often */
+#define PT_SYNC_RETRY_AFTER_MAX_S 3600 /* a Retry-After longer than this is cut */
+#define PT_SYNC_JOB_POLL_MAX_MS   2000 /* capture job polls back off to this */
+#define PT_SYNC_JOB_TIMEOUT_S     600  /* a job still running then is resent */
+#define PT_SYNC_FAILURES_SHOWN    20   /* failed deliveries listed by status */
 #define PT_SYNC_NAME_MAX          32   /* [sync NAME]: a connector's name, also a file name */
 #define PT_SYNC_URL_MAX           2048 /* a connector's URL, as browsers and proxies take it */
 #define PT_SYNC_SECRET_MIN        16   /* webhook HMAC secret: shorter ones can be guessed */

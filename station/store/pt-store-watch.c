@@ -11,8 +11,9 @@ on_changed(GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent e
            gpointer user_data)
 {
   Watch *w = user_data;
-  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED ||
-      event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
+  /* Not CHANGES_DONE_HINT: SQLite keeps the log open, so GLib makes one up two seconds after
+   * each write, which would wake the worker a second time for the same commit. */
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED)
     w->changed(w->data);
 }
 
