@@ -524,6 +524,25 @@ on_barcode(PtCamera *cam, const GstStructure *s)
   cam->cbs.qr(cam, type != NULL ? type : "", symbol, utc, cam->user_data);
 }
 
+/* Streaming threads: only what on_bus_message() reads reaches the main context.  A segment's
+ * rotation posts some forty messages (its muxer's and file's state changes, structure
+ * changes, tags, stream status) that the camera ignores; queued, each would wake the
+ * station's main loop for nothing. */
+static GstBusSyncReply
+on_bus_sync(GstBus *bus, GstMessage *msg, gpointer user_data)
+{
+  switch (GST_MESSAGE_TYPE(msg)) {
+  case GST_MESSAGE_ELEMENT:
+  case GST_MESSAGE_ERROR:
+  case GST_MESSAGE_EOS:
+  case GST_MESSAGE_WARNING:
+    return GST_BUS_PASS;
+  default:
+    gst_message_unref(msg); /* a sync handler that drops owns the message */
+    return GST_BUS_DROP;
+  }
+}
+
 static gboolean
 on_bus_message(GstBus *bus, GstMessage *msg, gpointer user_data)
 {
@@ -856,6 +875,7 @@ launch(PtCamera *cam, GError **error)
   add_gate(cam, &cam->tap_gate, cam->graph.tap_pad, cam->cbs.frames_wanted);
   add_gate(cam, &cam->scan_gate, cam->graph.scan_pad, cam->cbs.scan_wanted);
   bus = gst_element_get_bus(cam->graph.pipeline);
+  gst_bus_set_sync_handler(bus, on_bus_sync, NULL, NULL);
   cam->bus_watch = gst_bus_create_watch(bus);
   g_source_set_callback(cam->bus_watch, (GSourceFunc)(void (*)(void))on_bus_message, cam, NULL);
   g_source_attach(cam->bus_watch, cam->ctx);
