@@ -8,9 +8,13 @@
 # counted over WINDOW seconds after a warm-up; the baseline is gst-launch-1.0 recording the
 # same three files in real time (as bench-idle.sh), whose streaming threads wake per buffer;
 # the demo files last 20 s, so it is counted over BARE_WINDOW seconds after 2 s.
-# With OTHER_PACKTRACE (main's binary, say) both are measured in the same run, alternating,
-# RUNS times; the medians (min-max) of the totals are printed, then each thread of the last
-# run, busiest first.  Not part of the test suite: nothing is asserted.
+# The demo's cameras rotate a segment every 10 s, and each rotation is work (files, hashes,
+# rows); the same station without cameras, with a webhook connector (so sync runs) and
+# nothing to do, shows what is left when nothing happens at all: a poll on a clock there is
+# a steady rate.  With OTHER_PACKTRACE (main's binary, say) both are measured in the same
+# run, alternating, RUNS times; the medians (min-max) of the totals are printed, then each
+# thread of the last run, busiest first.  Not part of the test suite: nothing is asserted
+# (tests/station/test-idle.sh asserts the camera-less figure).
 set -u
 BIN=${1:?packtrace binary}
 OTHER=${2:-}
@@ -75,6 +79,18 @@ station() { # station BIN OUT: wake-ups of `BIN run` on the demo data with its l
   PID=
 }
 
+quiet() { # quiet BIN OUT: wake-ups/s of `BIN run` with no camera and a connector, nothing to do
+  local w c o
+  "$1" run --data "$T/quiet" --listen 127.0.0.1:0 >/dev/null 2>&1 &
+  PID=$!
+  sleep 5
+  read -r w c o < <(measure "$PID" "$2" "$WINDOW")
+  kill -TERM "$PID"
+  wait "$PID" 2>/dev/null
+  PID=
+  echo "$w"
+}
+
 bare() { # bare OUT: wake-ups of gst-launch-1.0 recording the three demo files in real time
   local args=() r
   for r in picking grading loading; do
@@ -105,8 +121,16 @@ kill -TERM "$PID"
 wait "$PID" 2>/dev/null
 PID=
 
+"$BIN" init --data "$T/quiet" >/dev/null || exit 1
+sed -i 's|^demo=.*|demo=off|' "$T/quiet/station.ini"
+"$BIN" sync add w --type webhook --url http://127.0.0.1:9/ --secret 0123456789abcdef0123 \
+  --data "$T/quiet" >/dev/null || exit 1
+
 this=() other=() base=() this_cpu=() other_cpu=() base_cpu=() this_own=() other_own=()
+this_quiet=() other_quiet=()
 for _ in $(seq "$RUNS"); do
+  this_quiet+=("$(quiet "$BIN" "$T/this.quiet")")
+  [ -n "$OTHER" ] && other_quiet+=("$(quiet "$OTHER" "$T/other.quiet")")
   read -r w c o < <(station "$BIN" "$T/this.threads")
   this+=("$w") this_cpu+=("$c") this_own+=("$o")
   if [ -n "$OTHER" ]; then
@@ -131,6 +155,13 @@ echo "    its threads other than GStreamer streaming threads: $(stats "${this_ow
 if [ -n "$OTHER" ]; then
   echo "  station ($OTHER): $(stats "${other[@]}") /s = $(above "${other[@]}") /s above bare, $(median "${other_cpu[@]}") % cpu;"
   echo "    its threads other than GStreamer streaming threads: $(stats "${other_own[@]}") /s"
+fi
+echo "station without cameras, a webhook connector, nothing to do: all threads' wake-ups per second:"
+echo "  $BIN: $(stats "${this_quiet[@]}") /s"
+threads "$T/this.quiet" | awk '$2 > 0'
+if [ -n "$OTHER" ]; then
+  echo "  $OTHER: $(stats "${other_quiet[@]}") /s"
+  threads "$T/other.quiet" | awk '$2 > 0'
 fi
 echo "per thread, last run, $BIN:"
 threads "$T/this.threads"
