@@ -183,6 +183,7 @@ settle_due(gpointer data, gpointer user_data)
                  : NULL;
     if (!due)
       g_warning("loading evidence: %s", error->message);
+    guint n_settled = 0;
     for (guint i = 0; due && i < due->len; i++) {
       const PtPendingEvidence *p = g_ptr_array_index(due, i);
       gboolean settled = FALSE;
@@ -191,9 +192,11 @@ settle_due(gpointer data, gpointer user_data)
                "loading evidence of event %s: %s", p->event_id, error->message);
         g_clear_error(&error);
       }
+      n_settled += settled;
     }
-    /* A full pass may have left more due windows: the next one follows at once. */
-    if (due && due->len == PT_EVIDENCE_PASS_MAX)
+    /* A full pass that settled some may have left more due windows: the next one follows at
+     * once (one that settled none would only fail again: they wait for their deadline). */
+    if (due && due->len == PT_EVIDENCE_PASS_MAX && n_settled > 0)
       g_atomic_int_set(&f->again, 1);
     arm_timer(f, now);
     g_atomic_int_set(&f->busy, 0);

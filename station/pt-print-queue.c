@@ -526,7 +526,10 @@ next_pass(PtPrintWorker *w)
     next = next < 0 ? now + poll_ns : MIN(next, now + poll_ns);
   if (next < 0)
     return -1;
-  return g_get_monotonic_time() + MAX(next - now, 0) / 1000 + 1000;
+  /* A job due now that the pass could not take (the database busy, another process on it)
+   * is tried again after a pause, not in a loop. */
+  next = MAX(next, now + PT_PRINT_WAKE_RATE_MS * G_GINT64_CONSTANT(1000000));
+  return g_get_monotonic_time() + (next - now) / 1000 + 1000;
 }
 
 static void
