@@ -11,9 +11,13 @@ on_changed(GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent e
            gpointer user_data)
 {
   Watch *w = user_data;
-  /* Not CHANGES_DONE_HINT: SQLite keeps the log open, so GLib makes one up two seconds after
-   * each write, which would wake the worker a second time for the same commit. */
-  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED)
+  /* CHANGES_DONE_HINT too, though it repeats a change already told: inotify reports the
+   * log's write before the commit is visible (SQLite publishes it in the -shm index after
+   * the frames and their fsync), so a reader woken by the write may see the old state.
+   * GLib makes the hint up two seconds after the last write to a file that stays open:
+   * the second look that catches such a commit. */
+  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED ||
+      event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
     w->changed(w->data);
 }
 

@@ -11,7 +11,9 @@
 G_BEGIN_DECLS
 
 /* Calls @changed(@data) on the thread-default main context after each write to @db_path's
- * write-ahead log, a burst at most once per @rate_ms (GFileMonitor's rate limit).  The
+ * write-ahead log, a burst at most once per @rate_ms (GFileMonitor's rate limit), and once
+ * more two seconds after a burst's last write: a commit is seen at once, or when its write
+ * raced the reader (the event comes before the commit is visible), within about 2 s.  The
  * caller's own commits call it too: a worker must converge (write nothing when it has
  * nothing to do).  Stop it with g_object_unref() after g_file_monitor_cancel().
  * Returns: (transfer full) (nullable): NULL when inotify is unavailable, with @error. */
