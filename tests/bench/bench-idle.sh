@@ -36,8 +36,13 @@ station() { # station DATA [idle]: CPU of `packtrace run` on DATA (idle: its ope
   PID=$!
   sleep "$WARMUP"
   if [ "${2:-}" = idle ]; then
+    # The demo opens a load at every start, and a load with no lot on it cannot be closed:
+    # closed once a scan put one on it (else this run was measured with its load open).
     id=$("$BIN" load list --data "$1" | awk '$2 == "open" { print $1; exit }')
-    [ -n "$id" ] && "$BIN" load close "$id" --data "$1" >/dev/null
+    for _ in $(seq 60); do
+      [ -z "$id" ] || "$BIN" load close "$id" --data "$1" >/dev/null 2>&1 && break
+      sleep 0.5
+    done
     sleep 2
   fi
   cpu_of "$PID" "$WINDOW"

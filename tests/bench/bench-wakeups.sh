@@ -47,8 +47,10 @@ snapshot() {
 }
 
 # measure PID OUT SECONDS: per-thread wake-ups/s and CPU over SECONDS into OUT ("name rate
-# cpu% threads"), and prints "total_rate cpu% own_rate", own being the threads that are not
-# GStreamer streaming threads (whose names are element:pad).
+# cpu% threads"), and "total_rate cpu% own_rate" into $T/sum, own being the threads that are
+# not GStreamer streaming threads (whose names are element:pad).  The callers run in this
+# shell, not in a pipe's subshell: each must have stopped its process before the next starts
+# (one `run` per data directory).
 measure() {
   snapshot "$1" >"$T/a"
   sleep "$3"
@@ -62,7 +64,7 @@ measure() {
     END {
       for (k in rate) printf "%s %.1f %.1f %d\n", k, rate[k], cpu[k], cnt[k] > out
       printf "%.1f %.1f %.1f\n", total, ctot, own
-    }' "$T/a" "$T/b"
+    }' "$T/a" "$T/b" >"$T/sum"
 }
 
 station() { # station BIN OUT: wake-ups of `BIN run` on the demo data with its load closed
@@ -70,8 +72,12 @@ station() { # station BIN OUT: wake-ups of `BIN run` on the demo data with its l
   "$1" run --data "$T/data" --listen 127.0.0.1:0 >/dev/null 2>&1 &
   PID=$!
   sleep "$WARMUP"
+  # The demo opens a load at every start; it can be closed once a scan put a lot on it.
   id=$("$1" load list --data "$T/data" | awk '$2 == "open" { print $1; exit }')
-  [ -n "$id" ] && "$1" load close "$id" --data "$T/data" >/dev/null
+  for _ in $(seq 60); do
+    [ -z "$id" ] || "$1" load close "$id" --data "$T/data" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
   sleep 2
   measure "$PID" "$2" "$WINDOW"
   kill -TERM "$PID"
@@ -80,15 +86,13 @@ station() { # station BIN OUT: wake-ups of `BIN run` on the demo data with its l
 }
 
 quiet() { # quiet BIN OUT: wake-ups/s of `BIN run` with no camera and a connector, nothing to do
-  local w c o
   "$1" run --data "$T/quiet" --listen 127.0.0.1:0 >/dev/null 2>&1 &
   PID=$!
   sleep 5
-  read -r w c o < <(measure "$PID" "$2" "$WINDOW")
+  measure "$PID" "$2" "$WINDOW"
   kill -TERM "$PID"
   wait "$PID" 2>/dev/null
   PID=
-  echo "$w"
 }
 
 bare() { # bare OUT: wake-ups of gst-launch-1.0 recording the three demo files in real time
@@ -129,15 +133,24 @@ sed -i 's|^demo=.*|demo=off|' "$T/quiet/station.ini"
 this=() other=() base=() this_cpu=() other_cpu=() base_cpu=() this_own=() other_own=()
 this_quiet=() other_quiet=()
 for _ in $(seq "$RUNS"); do
-  this_quiet+=("$(quiet "$BIN" "$T/this.quiet")")
-  [ -n "$OTHER" ] && other_quiet+=("$(quiet "$OTHER" "$T/other.quiet")")
-  read -r w c o < <(station "$BIN" "$T/this.threads")
+  quiet "$BIN" "$T/this.quiet"
+  read -r w c o <"$T/sum"
+  this_quiet+=("$w")
+  if [ -n "$OTHER" ]; then
+    quiet "$OTHER" "$T/other.quiet"
+    read -r w c o <"$T/sum"
+    other_quiet+=("$w")
+  fi
+  station "$BIN" "$T/this.threads"
+  read -r w c o <"$T/sum"
   this+=("$w") this_cpu+=("$c") this_own+=("$o")
   if [ -n "$OTHER" ]; then
-    read -r w c o < <(station "$OTHER" "$T/other.threads")
+    station "$OTHER" "$T/other.threads"
+    read -r w c o <"$T/sum"
     other+=("$w") other_cpu+=("$c") other_own+=("$o")
   fi
-  read -r w c o < <(bare "$T/base.threads")
+  bare "$T/base.threads"
+  read -r w c o <"$T/sum"
   base+=("$w") base_cpu+=("$c")
 done
 stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%s (%s-%s)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
