@@ -67,15 +67,19 @@ measure() {
     }' "$T/a" "$T/b" >"$T/sum"
 }
 
-station() { # station BIN OUT: wake-ups of `BIN run` on the demo data with its load closed
+station() { # station BIN OUT: wake-ups of `BIN run` on a copy of the demo data, its load
+  # closed.  A copy: once a load with the demo's lots departed, later loads get none and
+  # cannot be closed, so every run starts from the state after the first start.
   local id
-  "$1" run --data "$T/data" --listen 127.0.0.1:0 >/dev/null 2>&1 &
+  rm -rf "$T/run"
+  cp -a "$T/data" "$T/run"
+  "$1" run --data "$T/run" --listen 127.0.0.1:0 >/dev/null 2>&1 &
   PID=$!
   sleep "$WARMUP"
-  # The demo opens a load at every start; it can be closed once a scan put a lot on it.
-  id=$("$1" load list --data "$T/data" | awk '$2 == "open" { print $1; exit }')
+  # A load with no lot on it cannot be closed: closed once a scan put one on it.
+  id=$("$1" load list --data "$T/run" | awk '$2 == "open" { print $1; exit }')
   for _ in $(seq 60); do
-    [ -z "$id" ] || "$1" load close "$id" --data "$T/data" >/dev/null 2>&1 && break
+    [ -z "$id" ] || "$1" load close "$id" --data "$T/run" >/dev/null 2>&1 && break
     sleep 0.5
   done
   sleep 2
