@@ -4,8 +4,9 @@
  * the outbox, which the main context drains in order.  Segment hashing runs on a one-thread
  * pool per camera so closed segments are reported in order and never block the main loop.
  *
- * Per camera and second: ~30 watchdog probe calls (one mutex each); per segment: one file
- * name, two bus messages, one hash job.  Everything else happens only on failures. */
+ * Per camera and second: ~30 watchdog probe calls (one mutex each); per stall bound
+ * (stall_ms): one watchdog wake-up; per segment: one file name, two bus messages, one hash
+ * job.  Everything else happens only on failures. */
 #include "pt-camera.h"
 
 #include "pt-camera-graph.h"
@@ -523,6 +524,25 @@ on_barcode(PtCamera *cam, const GstStructure *s)
   cam->cbs.qr(cam, type != NULL ? type : "", symbol, utc, cam->user_data);
 }
 
+/* Streaming threads: only what on_bus_message() reads reaches the main context.  A segment's
+ * rotation posts some forty messages (its muxer's and file's state changes, structure
+ * changes, tags, stream status) that the camera ignores; queued, each would wake the
+ * station's main loop for nothing. */
+static GstBusSyncReply
+on_bus_sync(GstBus *bus, GstMessage *msg, gpointer user_data)
+{
+  switch (GST_MESSAGE_TYPE(msg)) {
+  case GST_MESSAGE_ELEMENT:
+  case GST_MESSAGE_ERROR:
+  case GST_MESSAGE_EOS:
+  case GST_MESSAGE_WARNING:
+    return GST_BUS_PASS;
+  default:
+    gst_message_unref(msg); /* a sync handler that drops owns the message */
+    return GST_BUS_DROP;
+  }
+}
+
 static gboolean
 on_bus_message(GstBus *bus, GstMessage *msg, gpointer user_data)
 {
@@ -729,6 +749,8 @@ begin_restart(PtCamera *cam, PtCameraError code, const char *reason, gboolean dr
 
 /* ---- live view (main context) ---- */
 
+static void arm_tick(PtCamera *cam);
+
 static gboolean
 live_watched(PtCamera *cam)
 {
@@ -757,10 +779,12 @@ live_update(PtCamera *cam)
     cam->live =
         pt_live_attach(cam->graph.pipeline, raw ? cam->graph.source_tee : cam->graph.h264_tee, raw,
                        cam->graph.key_int_frames, cam->config, &error);
-    if (cam->live == NULL)
+    if (cam->live == NULL) {
       GST_WARNING("camera %s: live view: %s", cam->config->name, error->message);
-    else
+    } else {
       cam->live_attaches++;
+      arm_tick(cam); /* now also due when nobody watches any more */
+    }
   } else if (cam->live != NULL && !live_watched(cam)) {
     GST_INFO("camera %s: nobody watches the live view, detaching it", cam->config->name);
     g_clear_pointer(&cam->live, pt_live_detach);
@@ -779,6 +803,30 @@ on_live_wanted(gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The watchdog wakes at its next deadline only, not on a clock: when the source's last
+ * buffer becomes a stall (stall_ms after it; buffers keep pushing that moment back, so a
+ * healthy camera costs one wake-up per stall_ms) and, with a live view attached, when it
+ * goes unwatched.  Disarmed while nothing runs (backoff, drain). */
+static void
+arm_tick(PtCamera *cam)
+{
+  gint64 due;
+
+  if (cam->tick == NULL)
+    return;
+  if (cam->graph.pipeline == NULL || cam->draining) {
+    g_source_set_ready_time(cam->tick, -1);
+    return;
+  }
+  g_mutex_lock(&cam->lock);
+  /* Just past the bound: a stall is more than stall_ms without a buffer. */
+  due = cam->last_buffer_mono + (gint64)cam->config->stall_ms * 1000 + 1000;
+  if (cam->live != NULL && cam->live_touched != 0)
+    due = MIN(due, cam->live_touched + (gint64)(cam->config->live_idle_ns / GST_USECOND) + 1000);
+  g_mutex_unlock(&cam->lock);
+  g_source_set_ready_time(cam->tick, due);
+}
+
 static gboolean
 on_tick(gpointer data)
 {
@@ -786,7 +834,7 @@ on_tick(gpointer data)
   gint64 idle_us;
 
   if (cam->graph.pipeline == NULL || cam->draining)
-    return G_SOURCE_CONTINUE;
+    goto out_arm;
   if (cam->live != NULL)
     live_update(cam);
   g_mutex_lock(&cam->lock);
@@ -798,8 +846,18 @@ on_tick(gpointer data)
 
     begin_restart(cam, PT_CAMERA_ERROR_STALLED, reason, FALSE);
   }
+out_arm:
+  arm_tick(cam);
   return G_SOURCE_CONTINUE;
 }
+
+static gboolean
+tick_dispatch(GSource *source, GSourceFunc callback, gpointer data)
+{
+  return callback(data);
+}
+
+static GSourceFuncs tick_funcs = {.dispatch = tick_dispatch};
 
 /* Builds and plays the pipeline.  FALSE only for errors no retry can fix. */
 static gboolean
@@ -817,6 +875,7 @@ launch(PtCamera *cam, GError **error)
   add_gate(cam, &cam->tap_gate, cam->graph.tap_pad, cam->cbs.frames_wanted);
   add_gate(cam, &cam->scan_gate, cam->graph.scan_pad, cam->cbs.scan_wanted);
   bus = gst_element_get_bus(cam->graph.pipeline);
+  gst_bus_set_sync_handler(bus, on_bus_sync, NULL, NULL);
   cam->bus_watch = gst_bus_create_watch(bus);
   g_source_set_callback(cam->bus_watch, (GSourceFunc)(void (*)(void))on_bus_message, cam, NULL);
   g_source_attach(cam->bus_watch, cam->ctx);
@@ -838,6 +897,7 @@ launch(PtCamera *cam, GError **error)
 
     begin_restart(cam, PT_CAMERA_ERROR_SOURCE, reason, TRUE);
   }
+  arm_tick(cam);
   return TRUE;
 }
 
@@ -909,9 +969,10 @@ pt_camera_start(PtCamera *cam, GError **error)
     return FALSE;
   }
   destroy_source(&cam->tick); /* still there after a FAILED or finished run */
-  cam->tick = g_timeout_source_new(PT_WATCHDOG_TICK_MS);
+  cam->tick = g_source_new(&tick_funcs, sizeof(GSource));
   g_source_set_callback(cam->tick, on_tick, cam, NULL);
   g_source_attach(cam->tick, cam->ctx);
+  arm_tick(cam);
   return TRUE;
 }
 

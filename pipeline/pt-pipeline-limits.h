@@ -26,7 +26,6 @@
 #define PT_BACKOFF_MAX_MS      60000
 #define PT_STALL_DEFAULT_MS    10000
 #define PT_STALL_MIN_MS        500
-#define PT_WATCHDOG_TICK_MS    250
 #define PT_DRAIN_TIMEOUT_MS    3000             /* EOS must reach the muxer within this */
 #define PT_RECORD_QUEUE_NS     (1 * GST_SECOND) /* ahead of encoder / muxer */
 #define PT_FILE_APPSRC_BUFFERS 60               /* looping file reader -> camera pipeline */

@@ -8,6 +8,7 @@
 #include "pt-limits.h"
 #include "pt-log.h"
 #include "pt-store-video.h"
+#include "pt-store-watch.h"
 #include "pt-time.h"
 #include "pt-trace.h"
 
@@ -129,54 +130,124 @@ pt_evidence_followup_settle(PtStation *station, PtStore *store, const PtPendingE
 }
 
 struct _PtEvidenceFollowup {
-  PtStation *station; /* borrowed */
-  GThreadPool *pool;  /* one thread: the work */
-  PtStore *store;     /* the pool thread's connection, opened on first use */
-  guint timer;        /* main thread */
-  gint busy;          /* atomic: a pass is queued or running */
+  PtStation *station;     /* borrowed */
+  GThreadPool *pool;      /* one thread: the work */
+  PtStore *store;         /* the pool thread's connection, opened on first use */
+  GSource *timer;         /* main context: the next window's deadline, ready time -1 if none */
+  GFileMonitor *db_watch; /* main context: a commit may have added a window or closed footage */
+  gint busy;              /* atomic: a pass is queued or running */
+  gint again;             /* atomic: something changed since the running pass began */
 };
 
-/* Pool thread: settles what is due, a bounded number per pass. */
+/* Pool thread, after a pass: when to look again with nothing else happening.  A window is
+ * settled once its footage is closed, which is a commit (the watch wakes the pass), or its
+ * grace after the window's end runs out with nothing recorded (a deadline).  A window still
+ * recorded past its grace waits for its segment's close; PT_EVIDENCE_RECHECK_S bounds that
+ * wait in case the watch is missing. */
+static void
+arm_timer(PtEvidenceFollowup *f, gint64 now_ns)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 to_ns = 0;
+  gint64 due_ns;
+  if (!f->store || !pt_store_evidence_pending_next(f->store, &to_ns, &error)) {
+    if (error)
+      g_warning("loading evidence: %s", error->message);
+    due_ns = now_ns + PT_EVIDENCE_RECHECK_S * G_GINT64_CONSTANT(1000000000);
+  } else if (to_ns == 0) {
+    g_source_set_ready_time(f->timer, -1);
+    return;
+  } else {
+    due_ns = to_ns + PT_EVIDENCE_GRACE_NS;
+    if (due_ns <= now_ns || f->db_watch == NULL)
+      due_ns =
+          MIN(MAX(due_ns, now_ns), now_ns + PT_EVIDENCE_RECHECK_S * G_GINT64_CONSTANT(1000000000));
+  }
+  g_source_set_ready_time(f->timer, g_get_monotonic_time() + (due_ns - now_ns) / 1000 + 1000);
+}
+
+/* Pool thread: settles what is due, a bounded number per pass, then arms the timer.  A
+ * change reported while it ran starts another pass: it may have missed that commit. */
 static void
 settle_due(gpointer data, gpointer user_data)
 {
   PtEvidenceFollowup *f = user_data;
-  g_autoptr(GError) error = NULL;
-  if (!f->store)
-    f->store = pt_station_store(f->station, &error);
-  gint64 now = pt_now_ns();
-  g_autoptr(GPtrArray) due =
-      f->store ? pt_store_evidence_pending_due(f->store, now, PT_EVIDENCE_PASS_MAX, &error) : NULL;
-  if (!due)
-    g_warning("loading evidence: %s", error->message);
-  for (guint i = 0; due && i < due->len; i++) {
-    const PtPendingEvidence *p = g_ptr_array_index(due, i);
-    gboolean settled = FALSE;
-    if (!pt_evidence_followup_settle(f->station, f->store, p, now, &settled, &error)) {
-      pt_log(G_LOG_LEVEL_WARNING, (PtLogSubject){.event = p->event_id},
-             "loading evidence of event %s: %s", p->event_id, error->message);
-      g_clear_error(&error);
+  for (;;) {
+    g_autoptr(GError) error = NULL;
+    g_atomic_int_set(&f->again, 0);
+    if (!f->store)
+      f->store = pt_station_store(f->station, &error);
+    gint64 now = pt_now_ns();
+    g_autoptr(GPtrArray) due =
+        f->store ? pt_store_evidence_pending_due(f->store, now, PT_EVIDENCE_PASS_MAX, &error)
+                 : NULL;
+    if (!due)
+      g_warning("loading evidence: %s", error->message);
+    guint n_settled = 0;
+    for (guint i = 0; due && i < due->len; i++) {
+      const PtPendingEvidence *p = g_ptr_array_index(due, i);
+      gboolean settled = FALSE;
+      if (!pt_evidence_followup_settle(f->station, f->store, p, now, &settled, &error)) {
+        pt_log(G_LOG_LEVEL_WARNING, (PtLogSubject){.event = p->event_id},
+               "loading evidence of event %s: %s", p->event_id, error->message);
+        g_clear_error(&error);
+      }
+      n_settled += settled;
     }
+    /* A full pass that settled some may have left more due windows: the next one follows at
+     * once (one that settled none would only fail again: they wait for their deadline). */
+    if (due && due->len == PT_EVIDENCE_PASS_MAX && n_settled > 0)
+      g_atomic_int_set(&f->again, 1);
+    arm_timer(f, now);
+    g_atomic_int_set(&f->busy, 0);
+    if (!g_atomic_int_get(&f->again) || !g_atomic_int_compare_and_exchange(&f->busy, 0, 1))
+      break;
   }
-  g_atomic_int_set(&f->busy, 0);
+}
+
+/* Main context: a commit to station.db, or the timer. */
+static void
+wake(gpointer data)
+{
+  PtEvidenceFollowup *f = data;
+  g_atomic_int_set(&f->again, 1);
+  if (g_atomic_int_compare_and_exchange(&f->busy, 0, 1))
+    g_thread_pool_push(f->pool, f, NULL);
 }
 
 static gboolean
-on_tick(gpointer data)
+on_timer(gpointer data)
 {
   PtEvidenceFollowup *f = data;
-  if (g_atomic_int_compare_and_exchange(&f->busy, 0, 1))
-    g_thread_pool_push(f->pool, f, NULL);
+  g_source_set_ready_time(f->timer, -1); /* the pass arms it again */
+  wake(f);
   return G_SOURCE_CONTINUE;
 }
+
+static gboolean
+timer_dispatch(GSource *source, GSourceFunc callback, gpointer data)
+{
+  return callback(data);
+}
+
+static GSourceFuncs timer_funcs = {.dispatch = timer_dispatch};
 
 PtEvidenceFollowup *
 pt_evidence_followup_start(PtStation *station)
 {
+  g_autoptr(GError) error = NULL;
   PtEvidenceFollowup *f = g_new0(PtEvidenceFollowup, 1);
   f->station = station;
   f->pool = g_thread_pool_new(settle_due, f, 1, FALSE, NULL);
-  f->timer = g_timeout_add_seconds(PT_EVIDENCE_POLL_S, on_tick, f);
+  f->timer = g_source_new(&timer_funcs, sizeof(GSource));
+  g_source_set_callback(f->timer, on_timer, f, NULL);
+  g_source_attach(f->timer, NULL);
+  f->db_watch = pt_store_watch_new(station->db_path, PT_EVIDENCE_WAKE_RATE_MS, wake, f, &error);
+  if (!f->db_watch)
+    g_warning("loading evidence: cannot watch station.db (%s): windows are looked at every %d s",
+              error->message, PT_EVIDENCE_RECHECK_S);
+  /* Windows left by a stop or a crash are looked at right away. */
+  wake(f);
   return f;
 }
 
@@ -185,8 +256,13 @@ pt_evidence_followup_stop(PtEvidenceFollowup *f)
 {
   if (!f)
     return;
-  g_source_remove(f->timer);
+  if (f->db_watch) {
+    g_file_monitor_cancel(f->db_watch);
+    g_object_unref(f->db_watch);
+  }
   g_thread_pool_free(f->pool, FALSE, TRUE);
+  g_source_destroy(f->timer);
+  g_source_unref(f->timer);
   pt_store_close(f->store);
   g_free(f);
 }

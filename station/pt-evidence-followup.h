@@ -17,8 +17,10 @@
  * the removal of the row are one transaction, so each window is settled exactly once, after
  * a restart too.
  *
- * Threading: PtEvidenceFollowup polls from a timer on the main loop and does the work (a cut
- * reads at demux speed) on its own worker thread with its own store connection. */
+ * Threading: PtEvidenceFollowup wakes on the main loop when station.db is written (a new
+ * window, a segment closed; pt-store-watch.h) and at the next window's grace deadline, never
+ * on a clock, and does the work (a cut reads at demux speed) on its own worker thread with its
+ * own store connection. */
 #pragma once
 
 #include "pt-station.h"
@@ -35,7 +37,8 @@ gboolean pt_evidence_followup_settle(PtStation *station, PtStore *store, const P
 
 typedef struct _PtEvidenceFollowup PtEvidenceFollowup;
 
-/* Starts polling every PT_EVIDENCE_POLL_S on the thread-default main context.  GStreamer
+/* Starts watching on the default main context (where the pending windows are looked at
+ * once right away).  GStreamer
  * must be initialised.  @station is borrowed.  Returns: (transfer full). */
 PtEvidenceFollowup *pt_evidence_followup_start(PtStation *station);
 /* Stops polling, waits for the work under way, frees. */

@@ -10,6 +10,7 @@
 #include "pt-label-batch.h"
 #include "pt-limits.h"
 #include "pt-print.h"
+#include "pt-store-watch.h"
 #include "pt-time.h"
 #include "pt-trace.h"
 
@@ -498,53 +499,124 @@ struct _PtPrintWorker {
   PtStation *station;
   PtStore *store; /* used by one pass at a time, on the pass's thread */
   GCancellable *cancellable;
-  guint timer;
-  gboolean busy; /* a pass is running; read and written on the main context only */
+  GSource *timer;         /* the next attempt due (ready time), -1: none */
+  GFileMonitor *db_watch; /* a job queued, requeued or finished, here or by the CLI */
+  gboolean busy;          /* a pass is running; read and written on the main context only */
+  gboolean again;         /* something changed while it ran: one more pass after it */
 };
+
+/* Pass thread: when the next pass is due with nothing else happening (monotonic us, -1:
+ * never): a waiting job's next attempt, or while a job is being printed (maybe by a process
+ * that dies, which writes nothing) PT_PRINT_POLL_MS, so its owner's death is noticed.  A
+ * job queued or requeued is a commit, which the watch reports; without the watch the queue
+ * is looked at every PT_PRINT_POLL_MS as before. */
+static gint64
+next_pass(PtPrintWorker *w)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = pt_now_ns(), next = -1, printing = -1;
+  gint64 poll_ns = PT_PRINT_POLL_MS * G_GINT64_CONSTANT(1000000);
+  if (!w->store || !pt_store_print_job_next(w->store, PT_PRINT_JOB_QUEUED, &next, &error) ||
+      !pt_store_print_job_next(w->store, PT_PRINT_JOB_PRINTING, &printing, &error)) {
+    if (error)
+      g_warning("print queue: %s", error->message);
+    next = now + poll_ns;
+  }
+  if (printing >= 0 || w->db_watch == NULL)
+    next = next < 0 ? now + poll_ns : MIN(next, now + poll_ns);
+  if (next < 0)
+    return -1;
+  /* A job due now that the pass could not take (the database busy, another process on it)
+   * is tried again after a pause, not in a loop. */
+  next = MAX(next, now + PT_PRINT_WAKE_RATE_MS * G_GINT64_CONSTANT(1000000));
+  return g_get_monotonic_time() + (next - now) / 1000 + 1000;
+}
 
 static void
 pass_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   PtPrintWorker *w = task_data;
   g_autoptr(GError) error = NULL;
-  PtPrintPassStats stats;
+  PtPrintPassStats stats = {0};
   if (!w->store)
     w->store = pt_station_store(w->station, &error);
   if (!w->store || !pt_print_queue_pass(w->station, w->store, FALSE, &stats, cancellable, &error))
     g_warning("print queue: %s", error->message);
-  g_task_return_boolean(task, TRUE);
+  /* A full pass may have left due jobs: the next follows at once. */
+  g_task_return_int(task, stats.done + stats.retry + stats.failed >= PT_PRINT_PASS_MAX
+                              ? g_get_monotonic_time()
+                              : next_pass(w));
 }
+
+static void start_pass(PtPrintWorker *w);
 
 static void
 pass_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
   PtPrintWorker *w = user_data;
+  gint64 next = g_task_propagate_int(G_TASK(result), NULL);
   w->busy = FALSE;
+  g_source_set_ready_time(w->timer, next);
+  if (w->again)
+    start_pass(w);
 }
 
-static gboolean
-on_tick(gpointer user_data)
+static void
+start_pass(PtPrintWorker *w)
 {
-  PtPrintWorker *w = user_data;
-  if (w->busy)
-    return G_SOURCE_CONTINUE;
+  if (w->busy) {
+    w->again = TRUE;
+    return;
+  }
+  if (g_cancellable_is_cancelled(w->cancellable))
+    return;
   w->busy = TRUE;
+  w->again = FALSE;
+  g_source_set_ready_time(w->timer, -1);
   GTask *task = g_task_new(NULL, w->cancellable, pass_done, w);
   g_task_set_task_data(task, w, NULL);
   g_task_run_in_thread(task, pass_thread);
   g_object_unref(task);
+}
+
+static gboolean
+on_timer(gpointer user_data)
+{
+  start_pass(user_data);
   return G_SOURCE_CONTINUE;
 }
+
+static void
+on_db_changed(gpointer user_data)
+{
+  start_pass(user_data);
+}
+
+static gboolean
+timer_dispatch(GSource *source, GSourceFunc callback, gpointer data)
+{
+  return callback(data);
+}
+
+static GSourceFuncs timer_funcs = {.dispatch = timer_dispatch};
 
 PtPrintWorker *
 pt_print_worker_start(PtStation *station)
 {
+  g_autoptr(GError) error = NULL;
   PtPrintWorker *w = g_new0(PtPrintWorker, 1);
   w->station = station;
   w->cancellable = g_cancellable_new();
-  w->timer = g_timeout_add(PT_PRINT_POLL_MS, on_tick, w);
-  /* Jobs left by a stop or an outage are looked at right away, not a tick later. */
-  on_tick(w);
+  w->timer = g_source_new(&timer_funcs, sizeof(GSource));
+  g_source_set_callback(w->timer, on_timer, w, NULL);
+  g_source_attach(w->timer, g_main_context_get_thread_default());
+  w->db_watch =
+      pt_store_watch_new(station->db_path, PT_PRINT_WAKE_RATE_MS, on_db_changed, w, &error);
+  if (!w->db_watch)
+    g_warning("print queue: cannot watch station.db (%s): looked at every %d ms", error->message,
+              PT_PRINT_POLL_MS);
+  /* Jobs left by a stop or an outage are looked at right away. */
+  start_pass(w);
   return w;
 }
 
@@ -553,10 +625,15 @@ pt_print_worker_stop(PtPrintWorker *w)
 {
   if (!w)
     return;
-  g_source_remove(w->timer);
+  if (w->db_watch) {
+    g_file_monitor_cancel(w->db_watch);
+    g_object_unref(w->db_watch);
+  }
   g_cancellable_cancel(w->cancellable);
   while (w->busy)
     g_main_context_iteration(NULL, TRUE);
+  g_source_destroy(w->timer);
+  g_source_unref(w->timer);
   pt_store_close(w->store);
   g_object_unref(w->cancellable);
   g_free(w);

@@ -67,10 +67,12 @@ gboolean pt_print_queue_requeue(PtStore *store, gint64 id, GError **error);
  * PT_ERROR_NOT_FOUND. */
 gboolean pt_print_queue_cancel(PtStore *store, gint64 id, GError **error);
 
-/* The retry loop of `packtrace run`: a timeout source on the thread-default main
- * context starts a pass on a worker thread (GTask) every PT_PRINT_POLL_MS unless one
- * is still running.  Lifecycle: start -> (main loop runs) -> stop, which waits for a
- * pass in flight (bounded by the printer timeouts).  @station is borrowed. */
+/* The retry loop of `packtrace run`: on the thread-default main context, a commit to
+ * station.db (a job queued or requeued, here or by the CLI; pt-store-watch.h) or the next
+ * attempt's deadline starts a pass on a worker thread (GTask), or one more after the running
+ * one; nothing wakes it while no job waits (PT_PRINT_POLL_MS only while a job is printing).
+ * Lifecycle: start -> (main loop runs) -> stop, which waits for a pass in flight (bounded by the
+ * printer timeouts).  @station is borrowed. */
 typedef struct _PtPrintWorker PtPrintWorker;
 PtPrintWorker *pt_print_worker_start(PtStation *station);
 void pt_print_worker_stop(PtPrintWorker *worker);

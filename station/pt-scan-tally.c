@@ -128,6 +128,10 @@ writer_main(gpointer data)
   gboolean last = FALSE;
   while (!last) {
     g_mutex_lock(&tally->lock);
+    /* Asleep until a view is counted (or dropped), then up to PT_SCAN_FLUSH_MS more so a
+     * burst of views is one transaction: no clock wakes an idle station. */
+    while (!tally->stopping && !g_hash_table_size(tally->pending) && !tally->dropped)
+      g_cond_wait(&tally->cond, &tally->lock);
     gint64 until = g_get_monotonic_time() + PT_SCAN_FLUSH_MS * 1000;
     while (!tally->stopping && g_cond_wait_until(&tally->cond, &tally->lock, until))
       ;
@@ -174,10 +178,15 @@ pt_scan_tally_add(PtScanTally *tally, gint64 batch_id, gint64 now_ns)
   if (v && v->set)
     g_snprintf(seen_key, sizeof seen_key, "%" G_GINT64_FORMAT " %s", batch_id, v->client);
   g_mutex_lock(&tally->lock);
+  gboolean idle = !g_hash_table_size(tally->pending) && !tally->dropped;
   if (v && v->set) {
     gint64 *last = g_hash_table_lookup(tally->seen, seen_key);
     if (last && now_ns - *last < WINDOW_NS && now_ns >= *last)
       goto out;
+    /* Pairs are forgotten at each flush; a full table may hold pairs whose window ended since
+     * the last one. */
+    if (!last && g_hash_table_size(tally->seen) >= PT_SCAN_SEEN_MAX)
+      forget_seen(tally, now_ns);
     if (!last && g_hash_table_size(tally->seen) >= PT_SCAN_SEEN_MAX) {
       tally->dropped++;
       goto out;
@@ -200,6 +209,8 @@ pt_scan_tally_add(PtScanTally *tally, gint64 batch_id, gint64 now_ns)
     tally->dropped++;
   }
 out:
+  if (idle && (g_hash_table_size(tally->pending) || tally->dropped))
+    g_cond_signal(&tally->cond); /* the writer sleeps with no deadline while idle */
   g_mutex_unlock(&tally->lock);
 }
 

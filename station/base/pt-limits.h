@@ -104,7 +104,8 @@
 #define PT_PRINT_QUEUE_MAX    1000
 #define PT_PRINT_RETRY_MIN_MS 1000
 #define PT_PRINT_RETRY_MAX_MS 60000
-#define PT_PRINT_POLL_MS      1000
+#define PT_PRINT_POLL_MS      1000 /* while a job is printing: is its owner alive */
+#define PT_PRINT_WAKE_RATE_MS 200  /* commits to station.db wake the queue at most this often */
 #define PT_PRINT_PASS_MAX     16
 /* [labels] *_timeout_ms: the longest a printer may take to connect or stall, 10 minutes */
 #define PT_PRINT_TIMEOUT_MS_MAX 600000
@@ -126,11 +127,12 @@
 #define PT_SYNC_RESPONSE_MAX      (64 * 1024)       /* response body kept from a platform */
 #define PT_SYNC_ERROR_BODY_MAX    1024              /* of it, stored with a failure */
 #define PT_SYNC_TEMPLATE_MAX      (64 * 1024)       /* webhook template file */
-#define PT_SYNC_POLL_MS           200               /* how often the outbox is looked at */
-#define PT_SYNC_RETRY_AFTER_MAX_S 3600              /* a Retry-After longer than this is cut */
-#define PT_SYNC_JOB_POLL_MAX_MS   2000              /* capture job polls back off to this */
-#define PT_SYNC_JOB_TIMEOUT_S     600               /* a job still running then is resent */
-#define PT_SYNC_FAILURES_SHOWN    20                /* failed deliveries listed by status */
+#define PT_SYNC_POLL_MS           200  /* how often the outbox is looked at without the watch */
+#define PT_SYNC_WAKE_RATE_MS      200  /* commits to station.db wake sync at most this often */
+#define PT_SYNC_RETRY_AFTER_MAX_S 3600 /* a Retry-After longer than this is cut */
+#define PT_SYNC_JOB_POLL_MAX_MS   2000 /* capture job polls back off to this */
+#define PT_SYNC_JOB_TIMEOUT_S     600  /* a job still running then is resent */
+#define PT_SYNC_FAILURES_SHOWN    20   /* failed deliveries listed by status */
 #define PT_SYNC_NAME_MAX          32   /* [sync NAME]: a connector's name, also a file name */
 #define PT_SYNC_URL_MAX           2048 /* a connector's URL, as browsers and proxies take it */
 #define PT_SYNC_SECRET_MIN        16   /* webhook HMAC secret: shorter ones can be guessed */
@@ -169,7 +171,7 @@
 #define PT_GRADE_ROIS_MAX      64    /* --roi options (the grader's own limit) */
 
 /* Consumer page views (QR scans), counted in memory between writes */
-#define PT_SCAN_FLUSH_MS        1000 /* written this often */
+#define PT_SCAN_FLUSH_MS        1000 /* written this long after a view, at most this often */
 #define PT_SCAN_PENDING_MAX     10000 /* batches viewed in one interval; more views are not counted */
 #define PT_SCAN_CLIENT_WINDOW_S 3600  /* one client's views of one batch count once this long */
 #define PT_SCAN_SEEN_MAX        65536 /* (batch, client) pairs remembered; more are not counted */
@@ -239,8 +241,11 @@
 #define PT_LOAD_CLIP_AFTER_NS  (5 * G_GINT64_CONSTANT(1000000000)) /* and after it */
 #define PT_LOAD_REFUSALS_SHOWN 100  /* refusals listed by `load show` */
 #define PT_LOAD_SCAN_DEDUP_MAX 4096 /* (load, batch) pairs a loading camera remembers */
-#define PT_EVIDENCE_POLL_S     2    /* how often pending loading evidence is looked at */
-#define PT_EVIDENCE_PASS_MAX   16   /* windows settled per look */
+/* Pending evidence wakes on commits (at most once per WAKE_RATE) and on grace deadlines; a
+ * window that waits on no event (the watch missing) is looked at again after RECHECK. */
+#define PT_EVIDENCE_RECHECK_S    30
+#define PT_EVIDENCE_WAKE_RATE_MS 500
+#define PT_EVIDENCE_PASS_MAX     16 /* windows settled per look */
 #define PT_EVIDENCE_GRACE_NS                                                                       \
   (10 * G_GINT64_CONSTANT(1000000000)) /* a window's end unrecorded this long: the camera stopped  \
                                         */

@@ -33,6 +33,7 @@ struct _PtHttp {
   GHashTable *conns; /* owned: open connections and their header deadlines (pt-http.c) */
   GThread *sweep;    /* closes connections past their header deadline; NULL: unthreaded */
   gboolean sweep_stop;
+  gint64 sweep_until; /* the deadline the sweep sleeps until (G_MAXINT64: none); conns_lock */
 };
 
 /* One request being read: its target as sent and its body, capped at @max (the route's body

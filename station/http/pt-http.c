@@ -13,7 +13,8 @@
  * timer (every byte received restarts it), so a client sending one header byte a second
  * kept its connection for ever; each connection therefore gets a deadline for its request's
  * headers ([http] header_timeout_s, from the connection or the previous request's end), and
- * a sweep thread shuts down, every PT_HTTP_SWEEP_MS, the sockets past it: libmicrohttpd then
+ * a sweep thread shuts down, at the earliest deadline (batched by PT_HTTP_SWEEP_MS; asleep while
+ * no connection has one), the sockets past it: libmicrohttpd then
  * reads end of file and closes the connection on its own thread.  The sweep touches a socket
  * only under the table's lock, and libmicrohttpd reports a connection closed (removing it
  * from the table) before it closes the socket, so a reused descriptor is never shut down.
@@ -52,6 +53,16 @@ conn_of(struct MHD_Connection *c)
   return info ? info->socket_context : NULL;
 }
 
+/* Under conns_lock: a deadline was set; wakes the sweep if it sleeps past it. */
+static void
+sweep_wake(PtHttp *http, gint64 deadline_us)
+{
+  if (deadline_us && deadline_us < http->sweep_until) {
+    http->sweep_until = deadline_us;
+    g_cond_signal(&http->sweep_cond);
+  }
+}
+
 /* Sets @c's header deadline: @s seconds from now, or none (0). */
 static void
 conn_deadline(PtHttp *http, struct MHD_Connection *c, int s)
@@ -61,6 +72,7 @@ conn_deadline(PtHttp *http, struct MHD_Connection *c, int s)
     return;
   g_mutex_lock(&http->conns_lock);
   conn->deadline_us = s ? g_get_monotonic_time() + s * G_GINT64_CONSTANT(1000000) : 0;
+  sweep_wake(http, conn->deadline_us);
   g_mutex_unlock(&http->conns_lock);
 }
 
@@ -78,6 +90,7 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                         http->station->config->http_header_timeout_s * G_GINT64_CONSTANT(1000000);
     g_mutex_lock(&http->conns_lock);
     g_hash_table_add(http->conns, conn);
+    sweep_wake(http, conn->deadline_us);
     g_mutex_unlock(&http->conns_lock);
     *socket_context = conn;
   } else if (*socket_context) {
@@ -95,6 +108,7 @@ sweep_main(gpointer data)
   g_mutex_lock(&http->conns_lock);
   while (!http->sweep_stop) {
     gint64 now = g_get_monotonic_time();
+    gint64 next = G_MAXINT64;
     GHashTableIter it;
     gpointer key;
     g_hash_table_iter_init(&it, http->conns);
@@ -103,9 +117,19 @@ sweep_main(gpointer data)
       if (conn->deadline_us && now > conn->deadline_us && conn->fd >= 0) {
         shutdown(conn->fd, SHUT_RDWR);
         conn->deadline_us = 0;
+      } else if (conn->deadline_us && conn->fd >= 0) {
+        next = MIN(next, conn->deadline_us);
       }
     }
-    g_cond_wait_until(&http->sweep_cond, &http->conns_lock, now + PT_HTTP_SWEEP_MS * 1000);
+    /* Asleep until the earliest header deadline (rounded up to PT_HTTP_SWEEP_MS so a burst
+     * of connections is one pass), or with none until a connection sets one: an idle
+     * station's sweep never wakes. */
+    http->sweep_until = next;
+    if (next == G_MAXINT64)
+      g_cond_wait(&http->sweep_cond, &http->conns_lock);
+    else
+      g_cond_wait_until(&http->sweep_cond, &http->conns_lock,
+                        MAX(next + 1, now + PT_HTTP_SWEEP_MS * 1000));
   }
   g_mutex_unlock(&http->conns_lock);
   return NULL;

@@ -1,7 +1,8 @@
 /* pt-store-evidence.c: the SQL of pending loading evidence (see pt-store-evidence.h).
  *
- * Workload: one INSERT per camera-loaded batch, one indexed range read every few seconds
- * while the station runs (usually empty), one DELETE per settled window. */
+ * Workload: one INSERT per camera-loaded batch, one indexed range read and one min() after
+ * each commit to station.db and each window's deadline (usually empty), one DELETE per
+ * settled window. */
 #include "pt-store-evidence.h"
 
 #include "pt-error.h"
@@ -15,6 +16,7 @@ static const char sql_due[] =
     "p.created_ns FROM evidence_pending p JOIN events e ON e.seq = p.event_seq "
     "WHERE p.to_ns < ? ORDER BY p.to_ns LIMIT ?";
 static const char sql_delete[] = "DELETE FROM evidence_pending WHERE event_seq = ?";
+static const char sql_next[] = "SELECT coalesce(min(to_ns), 0) FROM evidence_pending";
 
 void
 pt_pending_evidence_free(PtPendingEvidence *p)
@@ -88,4 +90,11 @@ pt_store_evidence_pending_delete(PtStore *store, gint64 event_seq, GError **erro
     return FALSE;
   }
   return TRUE;
+}
+
+gboolean
+pt_store_evidence_pending_next(PtStore *store, gint64 *to_ns_out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_next, error);
+  return s && pt_store_step_int64(store, s, "read the next pending evidence", to_ns_out, error);
 }

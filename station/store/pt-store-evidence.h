@@ -30,6 +30,8 @@ gboolean pt_store_evidence_pending_insert(PtStore *store, const PtPendingEvidenc
  * Returns: (transfer full) (element-type PtPendingEvidence). */
 GPtrArray *pt_store_evidence_pending_due(PtStore *store, gint64 before_ns, int limit,
                                          GError **error);
+/* The earliest end of a pending window into *@to_ns_out, 0 when none is pending. */
+gboolean pt_store_evidence_pending_next(PtStore *store, gint64 *to_ns_out, GError **error);
 /* Inside the transaction that appends the follow-up record.  PT_ERROR_NOT_FOUND when the
  * row is gone (another process settled it first). */
 gboolean pt_store_evidence_pending_delete(PtStore *store, gint64 event_seq, GError **error);

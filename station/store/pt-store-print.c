@@ -1,6 +1,7 @@
 /* pt-store-print.c: SQL of the print_jobs table (schema: migration 1 -> 2 in pt-store.c).
- * Workload: a few jobs per batch; the running station asks for due jobs about once a
- * second, so that query is an index lookup on (state, next_attempt_ns). */
+ * Workload: a few jobs per batch; the running station asks for due jobs and the next one
+ * after each commit to station.db and at each job's next attempt, so those queries are index
+ * lookups on (state, next_attempt_ns). */
 #include "pt-store-print.h"
 
 #include "pt-error.h"
@@ -21,6 +22,8 @@ static const char sql_list[] = "SELECT " JOB_COLUMNS " FROM print_jobs j "
 static const char sql_ids[] =
     "SELECT id FROM print_jobs WHERE state = ? AND "
     "(next_attempt_ns IS NULL OR next_attempt_ns <= ?) ORDER BY id LIMIT ?";
+static const char sql_next[] =
+    "SELECT coalesce(min(coalesce(next_attempt_ns, 0)), -1) FROM print_jobs WHERE state = ?";
 static const char sql_pending[] =
     "SELECT count(*) FROM print_jobs WHERE state NOT IN ('done', 'cancelled')";
 static const char sql_transition[] =
@@ -169,6 +172,16 @@ pt_store_print_job_ids(PtStore *store, const char *state, gint64 now_ns, int lim
     return NULL;
   }
   return g_steal_pointer(&ids);
+}
+
+gboolean
+pt_store_print_job_next(PtStore *store, const char *state, gint64 *next_ns_out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_next, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+  return pt_store_step_int64(store, s, "read the next print job", next_ns_out, error);
 }
 
 gboolean

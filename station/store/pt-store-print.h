@@ -61,6 +61,11 @@ GPtrArray *pt_store_print_job_list(PtStore *store, int limit, GError **error);
 GArray *pt_store_print_job_ids(PtStore *store, const char *state, gint64 now_ns, int limit,
                                GError **error);
 
+/* The earliest next attempt of the jobs in @state into *@next_ns_out: 0 for one due at
+ * once, -1 for none. */
+gboolean pt_store_print_job_next(PtStore *store, const char *state, gint64 *next_ns_out,
+                                 GError **error);
+
 /* Jobs not yet done (queued, printing or failed). */
 gboolean pt_store_print_job_count_pending(PtStore *store, gint64 *n_out, GError **error);
 

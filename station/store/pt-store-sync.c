@@ -46,6 +46,8 @@ static const char sql_ready[] =
     "  UNION SELECT batch_id FROM sync_deliveries"
     "  WHERE connector = ?1 AND state = 'pending' AND next_ns > ?2) "
     "ORDER BY d.outbox_id LIMIT ?3";
+static const char sql_next_due[] = "SELECT coalesce(min(next_ns), 0) FROM sync_deliveries "
+                                   "WHERE connector = ? AND state = 'pending' AND next_ns > ?";
 static const char sql_mark_sending[] =
     "UPDATE sync_deliveries SET state = 'sending' WHERE connector = ? AND outbox_id = ?";
 static const char sql_delivered[] =
@@ -199,6 +201,18 @@ pt_store_sync_retry_gen(PtStore *store, const char *name, gint64 *gen_out, GErro
 {
   gint64 cursor;
   return connector_get(store, name, &cursor, gen_out, error);
+}
+
+gboolean
+pt_store_sync_next_due(PtStore *store, const char *name, gint64 now_ns, gint64 *next_ns_out,
+                       GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_next_due, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, now_ns);
+  return pt_store_step_int64(store, s, "read the next delivery due", next_ns_out, error);
 }
 
 static void

@@ -95,6 +95,11 @@ gboolean pt_store_sync_queue(PtStore *store, const PtSyncQueueSpec *spec, gint64
 gboolean pt_store_sync_ready(PtStore *store, const char *name, gint64 now_ns, int limit,
                              PtSyncItemFunc fn, gpointer user_data, GError **error);
 
+/* When the first of @name's pending deliveries waiting past @now_ns is due, into
+ * *@next_ns_out (0: none waits). */
+gboolean pt_store_sync_next_due(PtStore *store, const char *name, gint64 now_ns,
+                                gint64 *next_ns_out, GError **error);
+
 /* State changes of the deliveries @ids (outbox ids) of @name. */
 gboolean pt_store_sync_mark_sending(PtStore *store, const char *name, const gint64 *ids, guint n,
                                     GError **error);

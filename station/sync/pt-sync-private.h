@@ -10,6 +10,7 @@
 #include "pt-sync.h"
 
 #include <curl/curl.h>
+#include <gio/gio.h>
 #include <glib.h>
 #include <stdio.h>
 
@@ -86,7 +87,8 @@ struct _PtSync {
   CURLM *multi;
   GHashTable *watches; /* fd -> source id */
   guint curl_timer;
-  guint tick_source;
+  GSource *timer;         /* the next deadline: a back-off or a delivery's retry; -1: none */
+  GFileMonitor *db_watch; /* nullable: a commit to station.db (an outbox row, `sync retry`) */
   guint kick_source;
   GPtrArray *conns;
   GPtrArray *connectors; /* (element-type PtSyncConnector) */
@@ -110,6 +112,8 @@ void pt_sync_conn_ok(Conn *conn);
 gint64 pt_sync_backoff_ms(const PtSyncConnector *cfg, int attempt);
 /* A request finished: fill the freed slot without waiting for the next poll. */
 void pt_sync_kick(PtSync *sync);
+/* Makes sure the outbox is looked at again by monotonic time @until_us (a back-off's end). */
+void pt_sync_wake_at(PtSync *sync, gint64 until_us);
 
 /* X-Packtrace-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256("<t>.<body>", @secret)>, for
  * webhooks and recall notices alike.  Returns: (transfer full). */

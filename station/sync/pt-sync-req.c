@@ -144,6 +144,7 @@ pt_sync_conn_backoff(Conn *conn, gint64 retry_after_s, const char *why)
   gint64 ms = retry_after_s >= 0 ? retry_after_s * 1000
                                  : pt_sync_backoff_ms(conn->cfg, ++conn->backoff_attempts);
   conn->backoff_until_us = g_get_monotonic_time() + ms * 1000;
+  pt_sync_wake_at(conn->sync, conn->backoff_until_us);
   if (!conn->link_down)
     g_message("sync %s: %s; retrying in %" G_GINT64_FORMAT " ms", conn->cfg->name, why, ms);
   conn->link_down = TRUE;

@@ -1,8 +1,9 @@
 /* pt-sync.c: the delivery engine (see pt-sync.h): libcurl multi on GLib sources,
  * request building for EPCIS capture and webhooks, and what each answer means.
  *
- * Workload: usually idle (one outbox poll every PT_SYNC_POLL_MS); after an outage a
- * backlog of up to days of events drains as fast as the platform accepts it.
+ * Workload: usually idle (asleep until a commit to station.db, a back-off's end or a
+ * delivery's retry; pt-store-watch.h); after an outage a backlog of up to days of events
+ * drains as fast as the platform accepts it.
  *
  * Answers, and what happens to the items of the request:
  *   2xx                     delivered (EPCIS 202 + Location: the capture job is
@@ -37,6 +38,7 @@
 #include "pt-limits.h"
 #include "pt-store-hub-sync.h"
 #include "pt-store-sync.h"
+#include "pt-store-watch.h"
 #include "pt-sync-config.h"
 #include "pt-time.h"
 
@@ -781,12 +783,55 @@ pump(PtSync *sync)
   }
 }
 
+/* The next time the outbox must be looked at with no commit to tell: a connector's back-off
+ * ends, a delivery's retry is due.  Without the watch, every PT_SYNC_POLL_MS as before. */
+static void
+arm(PtSync *sync)
+{
+  gint64 now_us = g_get_monotonic_time(), now = now_ns();
+  gint64 due = sync->db_watch ? G_MAXINT64 : now_us + PT_SYNC_POLL_MS * 1000;
+  for (guint i = 0; i < sync->conns->len; i++) {
+    Conn *conn = sync->conns->pdata[i];
+    gint64 next = 0;
+    if (conn->backoff_until_us > now_us)
+      due = MIN(due, conn->backoff_until_us);
+    if (!conn->hub && pt_store_sync_next_due(sync->store, conn->cfg->name, now, &next, NULL) &&
+        next > 0)
+      due = MIN(due, now_us + (next - now) / 1000);
+  }
+  g_source_set_ready_time(sync->timer, due == G_MAXINT64 ? -1 : due + 1000);
+}
+
+void
+pt_sync_wake_at(PtSync *sync, gint64 until_us)
+{
+  gint64 ready = g_source_get_ready_time(sync->timer);
+  if (ready < 0 || until_us + 1000 < ready)
+    g_source_set_ready_time(sync->timer, until_us + 1000);
+}
+
 static gboolean
-on_tick(gpointer data)
+on_timer(gpointer data)
 {
   pump(data);
+  arm(data);
   return G_SOURCE_CONTINUE;
 }
+
+static void
+on_db_changed(gpointer data)
+{
+  pump(data);
+  arm(data);
+}
+
+static gboolean
+timer_dispatch(GSource *source, GSourceFunc callback, gpointer data)
+{
+  return callback(data);
+}
+
+static GSourceFuncs timer_funcs = {.dispatch = timer_dispatch};
 
 static gboolean
 on_kick(gpointer data)
@@ -795,6 +840,7 @@ on_kick(gpointer data)
   sync->kick_source = 0;
   for (guint i = 0; i < sync->conns->len; i++)
     dispatch(sync->conns->pdata[i]);
+  arm(sync);
   return G_SOURCE_REMOVE;
 }
 
@@ -874,8 +920,18 @@ pt_sync_start(const PtConfig *config, const char *data_dir, const char *db_path,
       conn->hub = pt_sync_hub_new(conn);
     g_ptr_array_add(sync->conns, conn);
   }
-  if (sync->conns->len)
-    sync->tick_source = g_timeout_add(PT_SYNC_POLL_MS, on_tick, sync);
+  sync->timer = g_source_new(&timer_funcs, sizeof(GSource));
+  g_source_set_callback(sync->timer, on_timer, sync, NULL);
+  g_source_attach(sync->timer, NULL);
+  if (sync->conns->len) {
+    g_autoptr(GError) local = NULL;
+    sync->db_watch = pt_store_watch_new(db_path, PT_SYNC_WAKE_RATE_MS, on_db_changed, sync, &local);
+    if (!sync->db_watch)
+      g_warning("sync: cannot watch station.db (%s): the outbox is polled every %d ms",
+                local->message, PT_SYNC_POLL_MS);
+    /* What a stop or an outage left goes out at once. */
+    g_source_set_ready_time(sync->timer, 0);
+  }
   return sync;
 }
 
@@ -891,8 +947,12 @@ pt_sync_stop(PtSync *sync)
 {
   if (!sync)
     return;
-  if (sync->tick_source)
-    g_source_remove(sync->tick_source);
+  if (sync->db_watch) {
+    g_file_monitor_cancel(sync->db_watch);
+    g_object_unref(sync->db_watch);
+  }
+  g_source_destroy(sync->timer);
+  g_source_unref(sync->timer);
   if (sync->kick_source)
     g_source_remove(sync->kick_source);
   for (guint i = 0; i < sync->conns->len; i++) {

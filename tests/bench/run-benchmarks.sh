@@ -22,6 +22,8 @@ run "live view: latency and CPU of a watched camera" "$(dirname "$0")/bench-live
 run "hub video relay: freshness and CPU against the station's own route" \
   "$(dirname "$0")/bench-hub-video.sh" "$B"
 run "idle demo station vs bare recording" "$(dirname "$0")/bench-idle.sh" "$B/station/packtrace"
+run "idle station: wake-ups per thread vs bare recording" "$(dirname "$0")/bench-wakeups.sh" \
+  "$B/station/packtrace"
 [ -x "$B/tests/bench/bench-rtsp-serve" ] && run "capacity: 1080p RTSP cameras with no frame lost" \
   "$(dirname "$0")/bench-capacity.sh" "$B/station/packtrace" "$B/tests/bench/bench-rtsp-serve"
 [ -x "$B/tests/labels/bench-labels" ] && run "labels" "$B/tests/labels/bench-labels"
