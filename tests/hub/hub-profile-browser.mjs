@@ -1,13 +1,15 @@
 // hub-profile-browser.mjs: a station's lot on the co-op hub's consumer page, in Debian's
 // Chromium (playwright-core), in Chinese and in English: the header shows the co-op's name and
 // the logo the hub serves (loaded, not broken), the town and the origin map show, and the
-// records verify in the browser.  Prints TAP.
-// argv: BASE_URL PAGE_PATH LOGO_PATH
+// records verify in the browser; each page is screenshot (OUT_DIR/hub-consumer-LOCALE-phone.png).
+// Prints TAP.
+// argv: BASE_URL PAGE_PATH LOGO_PATH [OUT_DIR]
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 const require = createRequire(process.env.NPM_DIR + '/');
 const { chromium } = require('playwright-core');
-const [base, pagePath, logoPath] = process.argv.slice(2);
+const [base, pagePath, logoPath, outDir] = process.argv.slice(2);
 
 let n = 0, failed = 0;
 function ok(cond, name, detail) {
@@ -42,6 +44,8 @@ for (const [locale, coop, town] of [['zh-CN', '赣南脐橙合作社', '赣州�
   const cls = await page.getAttribute('#verify', 'class');
   ok(cls.includes('ok'), `${locale}: the records verify in the browser`,
     await page.textContent('#verify'));
+  if (outDir)
+    await page.screenshot({ path: join(outDir, `hub-consumer-${locale}-phone.png`), fullPage: true });
   await context.close();
 }
 

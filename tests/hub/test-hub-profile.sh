@@ -177,7 +177,8 @@ if [ "$BROWSER" = --browser ]; then
   start_station
   check "the PNG logo's profile is back at the hub" \
     'wait_for "curl -s -H \"Accept: application/json\" \"$PAGE\" | jq -e \".profile.logo.url == \\\"/logo/$LOGO\\\"\" >/dev/null"'
-  timeout 120 node "$HERE/hub-profile-browser.mjs" "$HUB" "/01/09506000134352/10/$LOT" "/logo/$LOGO" >"$T/browser.tap"
+  timeout 120 node "$HERE/hub-profile-browser.mjs" "$HUB" "/01/09506000134352/10/$LOT" "/logo/$LOGO" \
+    "$PACKTRACE_BUILD/tests/hub" >"$T/browser.tap"
   while read -r line; do
     case $line in
       "ok "*) ok "${line#ok [0-9]* }" ;;
