@@ -19,6 +19,7 @@
 #include "pt-retention.h"
 #include "pt-store-load.h"
 #include "pt-store-video.h"
+#include "pt-store-watch.h"
 #include "pt-thumbs.h"
 #include "pt-time.h"
 
@@ -411,13 +412,9 @@ check_grading(PtRecorder *rec, Cam *cam)
  * inotify wakes the station only on writes: nothing is polled while nothing happens, and
  * GFileMonitor's rate limit makes a burst of commits one check a PT_SCAN_RECHECK_MS. */
 static void
-on_db_changed(GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent event,
-              gpointer data)
+on_db_changed(gpointer data)
 {
   PtRecorder *rec = data;
-  if (event != G_FILE_MONITOR_EVENT_CHANGED && event != G_FILE_MONITOR_EVENT_CREATED &&
-      event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
-    return;
   for (guint i = 0; i < rec->cams->len; i++) {
     Cam *cam = g_ptr_array_index(rec->cams, i);
     if (cam->dock)
@@ -431,17 +428,13 @@ static void
 watch_store(PtRecorder *rec)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *wal = g_strconcat(rec->station->db_path, "-wal", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path(wal);
-  rec->db_watch = g_file_monitor_file(file, G_FILE_MONITOR_NONE, NULL, &error);
+  rec->db_watch =
+      pt_store_watch_new(rec->station->db_path, PT_SCAN_RECHECK_MS, on_db_changed, rec, &error);
   if (!rec->db_watch) {
     add_alert(rec, "cannot watch station.db: loads and gradings opened after start are "
                    "not seen by the cameras");
-    g_warning("recording: watch %s: %s", wal, error->message);
-    return;
+    g_warning("recording: watch %s-wal: %s", rec->station->db_path, error->message);
   }
-  g_file_monitor_set_rate_limit(rec->db_watch, PT_SCAN_RECHECK_MS);
-  g_signal_connect(rec->db_watch, "changed", G_CALLBACK(on_db_changed), rec);
 }
 
 static void
@@ -681,7 +674,6 @@ pt_recorder_stop(PtRecorder *rec)
   }
   if (rec->db_watch) {
     g_file_monitor_cancel(rec->db_watch);
-    g_signal_handlers_disconnect_by_data(rec->db_watch, rec);
     g_clear_object(&rec->db_watch);
   }
   if (rec->retention_timer) {

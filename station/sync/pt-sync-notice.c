@@ -13,6 +13,7 @@
 #include "pt-limits.h"
 #include "pt-log.h"
 #include "pt-store-recall.h"
+#include "pt-store-watch.h"
 #include "pt-sync-private.h"
 #include "pt-time.h"
 
@@ -449,12 +450,9 @@ worker_main(gpointer data)
 
 /* Main thread: a transaction committed to station.db, here or in another process. */
 static void
-on_db_changed(GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent event,
-              gpointer data)
+on_db_changed(gpointer data)
 {
-  if (event == G_FILE_MONITOR_EVENT_CHANGED || event == G_FILE_MONITOR_EVENT_CREATED ||
-      event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT)
-    pt_notice_worker_kick(data);
+  pt_notice_worker_kick(data);
 }
 
 PtNoticeWorker *
@@ -474,19 +472,13 @@ pt_notice_worker_start(const PtConfig *config, const char *data_dir, const char 
   g_cond_init(&w->wake);
   /* Notices a recall writes wake the thread (inotify on the write-ahead log; nothing polls).
    * Without the watch it still wakes at every due moment and every PT_RECALL_IDLE_WAKE_S. */
-  g_autofree char *wal = g_strconcat(db_path, "-wal", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path(wal);
   g_autoptr(GError) local = NULL;
-  w->db_watch = g_file_monitor_file(file, G_FILE_MONITOR_NONE, NULL, &local);
-  if (w->db_watch) {
-    g_file_monitor_set_rate_limit(w->db_watch, PT_RECALL_WAKE_RATE_MS);
-    g_signal_connect(w->db_watch, "changed", G_CALLBACK(on_db_changed), w);
-  } else {
+  w->db_watch = pt_store_watch_new(db_path, PT_RECALL_WAKE_RATE_MS, on_db_changed, w, &local);
+  if (!w->db_watch)
     pt_log(G_LOG_LEVEL_WARNING, (PtLogSubject){0},
-           "recall notices: cannot watch %s (%s): a recall from the command line is sent within "
-           "%d s",
-           wal, local->message, PT_RECALL_IDLE_WAKE_S);
-  }
+           "recall notices: cannot watch %s-wal (%s): a recall from the command line is sent "
+           "within %d s",
+           db_path, local->message, PT_RECALL_IDLE_WAKE_S);
   w->thread = g_thread_new("pt-notices", worker_main, w);
   return w;
 }
@@ -507,7 +499,6 @@ pt_notice_worker_stop(PtNoticeWorker *w)
     return;
   if (w->db_watch) {
     g_file_monitor_cancel(w->db_watch);
-    g_signal_handlers_disconnect_by_data(w->db_watch, w);
     g_clear_object(&w->db_watch);
   }
   g_mutex_lock(&w->lock);
