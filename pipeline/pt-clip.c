@@ -34,6 +34,12 @@ typedef struct {
   guint64 frames;
   GQueue gop; /* GstBuffer *: the GOP before from_ns, waiting (owned) */
   guint gop_frames;
+  /* PT_CLIP_EXACT_START: decoded frames before from_ns are dropped after the decoder and the
+   * rest moved back by trim_ns, so the clip's first frame is the one showing from_ns. */
+  gboolean exact;
+  gint64 trim_ns;       /* from_ns - clip_start, set with clip_start (reader thread) */
+  gint64 first_kept_ns; /* UTC of the first frame kept (writer thread), -1 before it */
+  guint64 kept_frames;  /* frames past the trim (writer thread) */
 } ClipWriter;
 
 static int
@@ -52,6 +58,8 @@ push_buffer(ClipWriter *w, GstBuffer *buf, gint64 dts_utc, gint64 pts_utc, GErro
   if (!w->started) {
     w->started = TRUE;
     w->clip_start = MIN(dts_utc, pts_utc);
+    /* Published to the writer's thread by the appsrc queue's lock, with the buffer. */
+    w->trim_ns = w->exact ? MAX(0, w->from_ns - w->clip_start) : 0;
   }
   GST_BUFFER_DTS(out) = (GstClockTime)(dts_utc - w->clip_start);
   GST_BUFFER_PTS(out) = (GstClockTime)(pts_utc - w->clip_start);
@@ -259,6 +267,31 @@ clip_comment(GPtrArray *used, const PtMask *mask)
   return g_string_free(s, FALSE);
 }
 
+/* On the mask's sink pad, decoded frames: drops those before the range and moves the rest
+ * back by trim_ns, so the encoder's first frame is the one showing from_ns. */
+static GstPadProbeReturn
+trim_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  ClipWriter *w = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+  GstClockTime pts = GST_BUFFER_PTS(buf);
+
+  (void)pad;
+  if (!GST_CLOCK_TIME_IS_VALID(pts) || (gint64)pts < w->trim_ns)
+    return GST_PAD_PROBE_DROP;
+  buf = gst_buffer_make_writable(buf);
+  GST_BUFFER_PTS(buf) = pts - (GstClockTime)w->trim_ns;
+  if (GST_BUFFER_DTS_IS_VALID(buf))
+    GST_BUFFER_DTS(buf) = GST_BUFFER_DTS(buf) > (GstClockTime)w->trim_ns
+                              ? GST_BUFFER_DTS(buf) - (GstClockTime)w->trim_ns
+                              : 0;
+  GST_PAD_PROBE_INFO_DATA(info) = buf;
+  if (w->first_kept_ns < 0)
+    w->first_kept_ns = w->clip_start + (gint64)pts;
+  w->kept_frames++;
+  return GST_PAD_PROBE_OK;
+}
+
 static gboolean
 make_writer(ClipWriter *w, const char *tmp_path, const PtMask *mask, const char *comment,
             GError **error)
@@ -298,6 +331,11 @@ make_writer(ClipWriter *w, const char *tmp_path, const PtMask *mask, const char 
 
     filter = gst_bin_get_by_name(GST_BIN(w->writer), "mask");
     g_object_set(filter, "rects", rects, "style", mask->style, "camera", "clip", NULL);
+    if (w->exact) {
+      g_autoptr(GstPad) pad = gst_element_get_static_pad(filter, "sink");
+
+      gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, trim_probe, w, NULL);
+    }
   }
   if (gst_element_set_state(w->writer, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_WRITE, "cannot write %s", tmp_path);
@@ -309,6 +347,15 @@ make_writer(ClipWriter *w, const char *tmp_path, const PtMask *mask, const char 
 gboolean
 pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns, gint64 to_ns,
                const PtMask *mask, const char *out_path, PtClipResult *result, GError **error)
+{
+  return pt_clip_export_full(segments, n_segments, from_ns, to_ns, mask, PT_CLIP_DEFAULT, out_path,
+                             result, error);
+}
+
+gboolean
+pt_clip_export_full(const PtClipSegment *segments, guint n_segments, gint64 from_ns, gint64 to_ns,
+                    const PtMask *mask, PtClipFlags flags, const char *out_path,
+                    PtClipResult *result, GError **error)
 {
   static gsize once = 0;
   g_autoptr(GPtrArray) used = g_ptr_array_new();
@@ -352,6 +399,8 @@ pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns, 
   close(fd);
   w.from_ns = from_ns;
   w.to_ns = to_ns;
+  w.exact = (flags & PT_CLIP_EXACT_START) && mask != NULL && mask->n_rects > 0;
+  w.first_kept_ns = -1;
   g_queue_init(&w.gop);
   comment = clip_comment(used, mask);
   if (!make_writer(&w, tmp, mask, comment, error))
@@ -365,16 +414,21 @@ pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns, 
                 "no keyframe-aligned footage in the range");
     goto out_remove_tmp;
   }
-  if (!finish_writer(&w, error) || !pt_fsync_path(tmp, error) ||
-      (sha = pt_file_sha256(tmp, &bytes, error)) == NULL ||
+  if (!finish_writer(&w, error))
+    goto out_remove_tmp;
+  if (w.exact && w.first_kept_ns < 0) {
+    g_set_error(error, PT_CLIP_ERROR, PT_CLIP_ERROR_NO_FOOTAGE, "no frame in the range");
+    goto out_remove_tmp;
+  }
+  if (!pt_fsync_path(tmp, error) || (sha = pt_file_sha256(tmp, &bytes, error)) == NULL ||
       !pt_rename_durable(tmp, out_path, error))
     goto out_remove_tmp;
   if (result != NULL) {
     memset(result, 0, sizeof(*result));
-    result->start_ns = w.clip_start;
+    result->start_ns = w.exact ? w.first_kept_ns : w.clip_start;
     result->end_ns = w.end_utc;
-    result->duration_ns = (GstClockTime)(w.end_utc - w.clip_start);
-    result->frames = w.frames;
+    result->duration_ns = (GstClockTime)(w.end_utc - result->start_ns);
+    result->frames = w.exact ? w.kept_frames : w.frames;
     result->segments_used = used->len;
     result->bytes = bytes;
     g_strlcpy(result->sha256, sha, sizeof(result->sha256));

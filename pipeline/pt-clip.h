@@ -31,8 +31,17 @@ typedef struct {
   gint64 end_ns;    /* UTC ns of its end (for a crashed segment: the probe's end_ns) */
 } PtClipSegment;
 
+typedef enum {
+  PT_CLIP_DEFAULT = 0,
+  /* A masked clip (encoded again) starts at the frame showing @from, not at the keyframe
+   * before it: the timeline plays a masked camera in such pieces, end to end, no frame twice.
+   * No effect without a mask (a stream copy starts on a keyframe). */
+  PT_CLIP_EXACT_START = 1 << 0,
+} PtClipFlags;
+
 typedef struct {
-  gint64 start_ns;          /* UTC ns of the clip's first frame (a keyframe <= from) */
+  gint64 start_ns;          /* UTC ns of the clip's first frame (a keyframe <= from, or with
+                             * PT_CLIP_EXACT_START the frame showing from) */
   gint64 end_ns;            /* UTC ns of the end of its last frame */
   GstClockTime duration_ns; /* end_ns - start_ns */
   guint64 frames;
@@ -49,5 +58,10 @@ typedef struct {
 gboolean pt_clip_export(const PtClipSegment *segments, guint n_segments, gint64 from_ns,
                         gint64 to_ns, const PtMask *mask, const char *out_path,
                         PtClipResult *result, GError **error);
+
+/* pt_clip_export() with @flags. */
+gboolean pt_clip_export_full(const PtClipSegment *segments, guint n_segments, gint64 from_ns,
+                             gint64 to_ns, const PtMask *mask, PtClipFlags flags,
+                             const char *out_path, PtClipResult *result, GError **error);
 
 G_END_DECLS

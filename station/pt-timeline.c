@@ -216,13 +216,21 @@ pt_timeline_day(PtStation *station, PtStore *store, const char *camera, gint64 f
                    retention_json(rc, cam, oldest, now_ns), "truncated", truncated);
 }
 
-void
-pt_timeline_spot_clear(PtTimelineSpot *spot)
+/* Number of pieces of @seg on a masked camera: at least one. */
+static int
+piece_count(const PtSegmentRow *seg)
 {
-  g_clear_pointer(&spot->segment, pt_segment_row_free);
-  g_clear_pointer(&spot->next, pt_segment_row_free);
-  spot->offset_ns = 0;
-  spot->in_gap = FALSE;
+  gint64 len = MAX(seg->end_ns - seg->start_ns, 1);
+  return (int)MIN((len + PT_TIMELINE_PIECE_NS - 1) / PT_TIMELINE_PIECE_NS, G_MAXINT);
+}
+
+static PtTimelinePlay
+play_of(const PtSegmentRow *seg, int piece)
+{
+  if (piece < 0)
+    return (PtTimelinePlay){seg->id, -1, seg->start_ns, seg->end_ns};
+  gint64 start = seg->start_ns + (gint64)piece * PT_TIMELINE_PIECE_NS;
+  return (PtTimelinePlay){seg->id, piece, start, MIN(start + PT_TIMELINE_PIECE_NS, seg->end_ns)};
 }
 
 gboolean
@@ -230,9 +238,11 @@ pt_timeline_locate(PtStation *station, PtStore *store, const char *camera, gint6
                    PtTimelineSpot *out, GError **error)
 {
   *out = (PtTimelineSpot){0};
-  g_autoptr(PtRecordingConfig) rc = load_camera(station, camera, NULL, error);
+  const PtCameraConfig *cam = NULL;
+  g_autoptr(PtRecordingConfig) rc = load_camera(station, camera, &cam, error);
   if (!rc)
     return FALSE;
+  gboolean masked = cam->mask.n_rects > 0;
   g_autoptr(GError) local = NULL;
   g_autoptr(PtSegmentRow) seg =
       pt_store_timeline_segment_at(store, camera, at_ns, PT_TIMELINE_SEGMENT_MAX_NS, &local);
@@ -250,15 +260,26 @@ pt_timeline_locate(PtStation *station, PtStore *store, const char *camera, gint6
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
   }
-  PtSegmentRow *next = pt_store_timeline_segment_after(store, camera, seg->start_ns, &local);
+  gint64 offset = in_gap ? 0 : CLAMP(at_ns - seg->start_ns, 0, seg->end_ns - seg->start_ns);
+  int piece = masked ? (int)MIN(offset / PT_TIMELINE_PIECE_NS, piece_count(seg) - 1) : -1;
+  out->play = play_of(seg, piece);
+  out->offset_ns = in_gap ? 0 : at_ns - out->play.start_ns;
+  out->in_gap = in_gap;
+  if (masked && piece + 1 < piece_count(seg)) {
+    out->next = play_of(seg, piece + 1);
+    out->has_next = TRUE;
+    return TRUE;
+  }
+  g_autoptr(PtSegmentRow) next =
+      pt_store_timeline_segment_after(store, camera, seg->start_ns, &local);
   if (local) {
     g_propagate_error(error, g_steal_pointer(&local));
     return FALSE;
   }
-  out->offset_ns = in_gap ? 0 : at_ns - seg->start_ns;
-  out->in_gap = in_gap;
-  out->segment = g_steal_pointer(&seg);
-  out->next = next;
+  if (next) {
+    out->next = play_of(next, masked ? 0 : -1);
+    out->has_next = TRUE;
+  }
   return TRUE;
 }
 
@@ -291,47 +312,74 @@ export_name_ok(const char *name)
 static gboolean
 masked_name_ok(const char *name)
 {
-  return name && g_regex_match_simple("^seg-[0-9]+-[0-9a-f]{16}\\.mp4$", name, 0, 0);
+  /* (Whole renditions, seg-ID-DIGEST.mp4, of earlier versions are pruned alike.) */
+  return name && g_regex_match_simple("^seg-[0-9]+-(p[0-9]+-)?[0-9a-f]{16}\\.mp4$", name, 0, 0);
 }
 
-/* A masked camera's segment is played as a masked rendition: the segment cut whole through the
- * mask (pt-clip.c: decoded, masked, encoded) into DATA/clips/masked/seg-ID-DIGEST.mp4 at its
- * first request, the worker waiting for it, then served as a file like the segment.  DIGEST is
- * of the mask, so a changed mask never serves an old rendition.  The newest
- * PT_TIMELINE_MASKED_KEPT are kept.  Two first requests at once both encode; the rename makes
- * either result whole. */
+/* The pieces being cut now, by file name: a second request for one waits for the first cut
+ * (the player's prefetch of the next piece and its own request when it gets there) instead of
+ * encoding it again. */
+static GMutex cutting_lock;
+static GCond cutting_done;
+static GHashTable *cutting; /* char * name -> itself; under cutting_lock */
+
+/* A masked camera's piece: [@play's span) of @seg cut through the mask (pt-clip.c: decoded,
+ * masked, encoded; the first frame the one at the piece's start, so pieces played end to end
+ * show every frame once) into DATA/clips/masked/seg-ID-pK-DIGEST.mp4 at its first request,
+ * the worker waiting for it, then served as a file.  DIGEST is of the mask, so a changed mask
+ * never serves an old piece.  The newest PT_TIMELINE_MASKED_KEPT are kept. */
 static int
-open_masked(const PtRecordingConfig *rc, const PtSegmentRow *seg, const PtMask *mask,
-            guint64 *size_out, GError **error)
+open_piece(const PtRecordingConfig *rc, const PtSegmentRow *seg, const PtTimelinePlay *play,
+           const PtMask *mask, guint64 *size_out, GError **error)
 {
   g_autofree char *dir = g_build_filename(rc->clips_dir, "masked", NULL);
   g_autofree char *rects = pt_mask_to_string(mask);
   g_autofree char *key = g_strdup_printf("%s %s", pt_mask_style_to_string(mask->style), rects);
   g_autofree char *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
-  g_autofree char *name = g_strdup_printf("seg-%" G_GINT64_FORMAT "-%.16s.mp4", seg->id, digest);
+  g_autofree char *name =
+      g_strdup_printf("seg-%" G_GINT64_FORMAT "-p%d-%.16s.mp4", seg->id, play->piece, digest);
   g_autofree char *path = g_build_filename(dir, name, NULL);
-  if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-    if (g_mkdir_with_parents(dir, 0750) != 0) {
+
+  g_mutex_lock(&cutting_lock);
+  if (!cutting)
+    cutting = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  while (g_hash_table_contains(cutting, name))
+    g_cond_wait(&cutting_done, &cutting_lock);
+  gboolean cut = !g_file_test(path, G_FILE_TEST_IS_REGULAR);
+  if (cut)
+    g_hash_table_add(cutting, g_strdup(name));
+  g_mutex_unlock(&cutting_lock);
+  if (cut) {
+    gboolean ok = g_mkdir_with_parents(dir, 0750) == 0;
+    if (!ok) {
       int e = errno;
       g_set_error(error, PT_ERROR, PT_ERROR_IO, "cannot create %s: %s", dir, g_strerror(e));
-      return -1;
+    } else {
+      PtClipSegment whole = {.path = seg->path, .start_ns = seg->start_ns, .end_ns = seg->end_ns};
+      GError *clip_err = NULL;
+      ok = pt_clip_export_full(&whole, 1, play->start_ns, play->end_ns, mask, PT_CLIP_EXACT_START,
+                               path, NULL, &clip_err);
+      if (!ok) {
+        g_set_error(error, PT_ERROR, PT_ERROR_IO,
+                    "masking segment %" G_GINT64_FORMAT " piece %d: %s", seg->id, play->piece,
+                    clip_err->message);
+        g_error_free(clip_err);
+      }
     }
-    PtClipSegment whole = {.path = seg->path, .start_ns = seg->start_ns, .end_ns = seg->end_ns};
-    GError *clip_err = NULL;
-    if (!pt_clip_export(&whole, 1, seg->start_ns, seg->end_ns, mask, path, NULL, &clip_err)) {
-      g_set_error(error, PT_ERROR, PT_ERROR_IO, "masking segment %" G_GINT64_FORMAT ": %s", seg->id,
-                  clip_err->message);
-      g_error_free(clip_err);
+    g_mutex_lock(&cutting_lock);
+    g_hash_table_remove(cutting, name);
+    g_cond_broadcast(&cutting_done);
+    g_mutex_unlock(&cutting_lock);
+    if (!ok)
       return -1;
-    }
     pt_file_prune_newest(dir, masked_name_ok, PT_TIMELINE_MASKED_KEPT, NULL);
   }
   return open_file(path, 0, size_out, error);
 }
 
 PtSegmentRow *
-pt_timeline_segment_open(PtStation *station, PtStore *store, gint64 id, int *fd_out,
-                         guint64 *size_out, gboolean *masked_out, GError **error)
+pt_timeline_segment_open(PtStation *station, PtStore *store, gint64 id, int piece, int *fd_out,
+                         guint64 *size_out, GError **error)
 {
   g_autoptr(PtSegmentRow) seg = pt_store_timeline_segment_get(store, id, error);
   if (!seg)
@@ -349,11 +397,31 @@ pt_timeline_segment_open(PtStation *station, PtStore *store, gint64 id, int *fd_
   if (!rc)
     return NULL;
   const PtCameraConfig *cam = pt_recording_config_camera(rc, seg->camera);
-  *masked_out = cam && cam->mask.n_rects > 0;
-  if (*masked_out)
-    *fd_out = open_masked(rc, seg, &cam->mask, size_out, error);
-  else
+  gboolean masked = cam && cam->mask.n_rects > 0;
+  if (piece < 0 && masked) {
+    g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
+                "camera '%s' has a privacy mask: its recordings play masked, by pieces "
+                "(/api/v1/timeline/segments/%" G_GINT64_FORMAT "/pieces/0 to %d)",
+                seg->camera, id, piece_count(seg) - 1);
+    return NULL;
+  }
+  if (piece >= 0 && (!masked || piece >= piece_count(seg))) {
+    if (masked)
+      g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND,
+                  "segment %" G_GINT64_FORMAT " has no piece %d (it has %d)", id, piece,
+                  piece_count(seg));
+    else
+      g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND,
+                  "segment %" G_GINT64_FORMAT " is played whole: its camera has no privacy mask",
+                  id);
+    return NULL;
+  }
+  if (masked) {
+    PtTimelinePlay play = play_of(seg, piece);
+    *fd_out = open_piece(rc, seg, &play, &cam->mask, size_out, error);
+  } else {
     *fd_out = open_file(seg->path, seg->bytes, size_out, error);
+  }
   return *fd_out < 0 ? NULL : g_steal_pointer(&seg);
 }
 

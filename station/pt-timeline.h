@@ -25,28 +25,41 @@ G_BEGIN_DECLS
 json_t *pt_timeline_day(PtStation *station, PtStore *store, const char *camera, gint64 from_ns,
                         gint64 to_ns, gint64 now_ns, GError **error);
 
+/* What the player loads to show an instant: a readable segment, or, for a camera with a
+ * privacy mask, one piece of it (PT_TIMELINE_PIECE_NS of the segment from its start, the last
+ * one shorter), masked at its first request.  Pieces rather than the whole segment because
+ * a seek must start playing within a second: encoding a 60 s segment (an hour at most)
+ * through the mask cannot. */
 typedef struct {
-  PtSegmentRow *segment; /* (owned) the readable segment to play */
-  gint64 offset_ns;      /* into it, from its first frame */
-  gboolean in_gap;       /* the instant was not recorded: @segment is the next that was */
-  PtSegmentRow *next;    /* (owned) (nullable) the readable segment after it, to chain */
+  gint64 segment_id;
+  int piece;               /* -1: the segment whole; else its piece, 0-based */
+  gint64 start_ns, end_ns; /* UTC span it holds: the segment's, or the piece's */
+} PtTimelinePlay;
+
+typedef struct {
+  PtTimelinePlay play; /* what holds the instant */
+  gint64 offset_ns;    /* into it, from its first frame */
+  gboolean in_gap;     /* the instant was not recorded: @play is the next that was */
+  gboolean has_next;   /* @next is set */
+  PtTimelinePlay next; /* what follows it, to chain: the next piece or readable segment */
 } PtTimelineSpot;
 
-void pt_timeline_spot_clear(PtTimelineSpot *spot);
-
-/* Where @at_ns of @camera plays: the readable segment holding it and the offset, or, when the
- * instant falls in a gap, the next recorded moment.  PT_ERROR_NOT_FOUND when nothing readable
- * was recorded at or after it (a segment still being written is not readable). */
+/* Where @at_ns of @camera plays: the readable segment (or piece) holding it and the offset,
+ * or, when the instant falls in a gap, the next recorded moment.  PT_ERROR_NOT_FOUND when
+ * nothing readable was recorded at or after it (a segment still being written is not
+ * readable). */
 gboolean pt_timeline_locate(PtStation *station, PtStore *store, const char *camera, gint64 at_ns,
                             PtTimelineSpot *out, GError **error);
 
 /* Segment @id, to be served: it must be readable (closed or recovered) and its file the size
- * recorded.  A camera with a privacy mask in station.ini is served a masked rendition (MP4,
- * made at the first request: the caller waits for an encode of the segment) instead, and
- * @masked_out says so.  Returns: (transfer full): the row; @fd_out an open descriptor of the
- * file to serve, @size_out its size. */
-PtSegmentRow *pt_timeline_segment_open(PtStation *station, PtStore *store, gint64 id, int *fd_out,
-                                       guint64 *size_out, gboolean *masked_out, GError **error);
+ * recorded.  @piece -1 asks for the recording itself, refused (PT_ERROR_CONFLICT) on a camera
+ * with a privacy mask in station.ini; @piece >= 0 asks for that piece of a masked camera's
+ * segment (PT_ERROR_NOT_FOUND past its last piece, or on a camera without a mask): an MP4
+ * made at its first request (the caller waits for the encode of a few seconds), kept in
+ * DATA/clips/masked, newest PT_TIMELINE_MASKED_KEPT.  Returns: (transfer full): the row;
+ * @fd_out an open descriptor of the file to serve, @size_out its size. */
+PtSegmentRow *pt_timeline_segment_open(PtStation *station, PtStore *store, gint64 id, int piece,
+                                       int *fd_out, guint64 *size_out, GError **error);
 
 typedef struct {
   char name[32 + 4 + 1]; /* "<32 hex>.mp4" in DATA/clips/exports/ */

@@ -167,10 +167,13 @@
     if (state.camera) cameraSel.value = state.camera;
   }
 
-  /* Plays the segment of @spot (an /at answer) from @offset seconds. */
+  /* Plays the segment of @spot (an /at answer) from @offset seconds: on a masked camera a
+   * piece of it (spot.segment.piece), masked by the station at its first request. */
   function start(spot, offset) {
     state.spot = spot;
     video.dataset.segment = spot.segment.id;
+    if (spot.segment.piece !== undefined) video.dataset.piece = spot.segment.piece;
+    else delete video.dataset.piece;
     video.src = spot.segment.url + (offset > 0 ? '#t=' + offset.toFixed(3) : '');
     var p = video.play();
     if (p) p.catch(function (e) { if (e.name !== 'AbortError') say(e.message, true); });
@@ -193,7 +196,15 @@
       start(await ui.api('/api/v1/timeline/at?camera=' + encodeURIComponent(state.camera) + '&t=' + iso(mid)), 0);
     } catch (e) { say(e.message, true); }
   });
+  /* Once a masked piece plays, one byte of the next is asked for: the station masks it while
+   * this one plays, and the switch does not wait for an encode (asked earlier, the two encodes
+   * would share the cores and slow the seek). */
   video.addEventListener('playing', function () {
+    var next = state.spot && state.spot.next;
+    if (next && next.piece !== undefined && state.prefetched !== next.url) {
+      state.prefetched = next.url;
+      ui.api(next.url, { accept: 'video/mp4', raw: true, headers: { Range: 'bytes=0-0' } }).catch(function () {});
+    }
     if (state.clickAt) { video.dataset.seekMs = String(Math.round(performance.now() - state.clickAt)); state.clickAt = 0; }
   });
   /* The play head: where on the bar the frame shown was recorded. */

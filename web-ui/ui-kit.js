@@ -355,13 +355,13 @@ window.ptUi = (function () {
 
   /* One request to the station's API with the session cookie and, once signed in on the
    * dashboard, the session's CSRF token (window.ptSession, kept by station.js).  @opts: method,
-   * body (sent as JSON), accept (default JSON), unauthorised (what a 401 says), raw (resolve
-   * with the Response itself, whatever its status but 401).  Resolves with the JSON answer;
-   * rejects with an Error that says the station's own error text, with .status, .body and
-   * .auth (a 401) set. */
+   * body (sent as JSON), accept (default JSON), headers (more of them), unauthorised (what a
+   * 401 says), raw (resolve with the Response itself, whatever its status but 401).  Resolves
+   * with the JSON answer; rejects with an Error that says the station's own error text, with
+   * .status, .body and .auth (a 401) set. */
   async function api(path, opts) {
     opts = opts || {};
-    var headers = { Accept: opts.accept || 'application/json' };
+    var headers = Object.assign({ Accept: opts.accept || 'application/json' }, opts.headers);
     var token = window.ptSession && window.ptSession.csrf();
     if (token) headers['X-CSRF-Token'] = token;
     var hasBody = opts.body !== undefined && opts.body !== null;

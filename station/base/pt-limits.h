@@ -400,7 +400,11 @@
 #define PT_TIMELINE_SEGMENT_MAX_NS (3600 * G_GINT64_CONSTANT(1000000000))
 #define PT_TIMELINE_EXPORT_MAX_NS  (30 * 60 * G_GINT64_CONSTANT(1000000000)) /* one export */
 #define PT_TIMELINE_EXPORTS_KEPT   20 /* exported clips kept in DATA/clips/exports, newest */
-/* Masked renditions of a masked camera's segments (timeline playback) kept in
- * DATA/clips/masked, newest: an hour of 1-minute segments, so scrubbing back and forth over an
- * hour encodes each once. */
-#define PT_TIMELINE_MASKED_KEPT 60
+/* A masked camera's recordings play in pieces this long (pt-timeline.h), each decoded, masked
+ * and encoded at its first request while the player waits: a seek took 256 ms at 720p and
+ * 474 ms at 1080p on the shared 2-core box (bench-timeline.sh; the whole 10 s segment 872 and
+ * 1,789 ms), under the 1 s a seek may take. */
+#define PT_TIMELINE_PIECE_NS (2 * G_GINT64_CONSTANT(1000000000))
+/* Masked pieces kept in DATA/clips/masked, newest: ten minutes of playback (about 150 MB at
+ * 2 Mbit/s), so scrubbing back and forth over them encodes each once. */
+#define PT_TIMELINE_MASKED_KEPT 300

@@ -3,6 +3,7 @@
  *   GET  /api/v1/timeline?camera=NAME&from=T&to=T  a day's spans, gaps, events, retention
  *   GET  /api/v1/timeline/at?camera=NAME&t=T       the segment and offset that play instant T
  *   GET  /api/v1/timeline/segments/{id}            a readable segment (video/x-matroska, Range)
+ *   GET  /api/v1/timeline/segments/{id}/pieces/{k} a masked camera's: piece k, masked (video/mp4)
  *   POST /api/v1/timeline/export {camera, from, to} a range cut as a clip: name, SHA-256, link
  *   GET  /api/v1/timeline/exports/{name}           that clip (video/mp4, Range)
  *
@@ -62,18 +63,27 @@ get_timeline(const PtHttpCall *call)
              : pt_http_respond_gerror(call->c, error);
 }
 
+/* What the player loads: {id (the segment's), piece (masked cameras only), start, end,
+ * start_ns, end_ns, url}. */
 static json_t *
-segment_json(const PtSegmentRow *r)
+play_json(const PtTimelinePlay *p)
 {
-  g_autofree char *start = pt_time_format(r->start_ns);
-  g_autofree char *end = pt_time_format(r->end_ns);
-  g_autofree char *url = g_strdup_printf("/api/v1/timeline/segments/%" G_GINT64_FORMAT, r->id);
-  return json_pack("{sIsssssIsIss}", "id", (json_int_t)r->id, "start", start, "end", end,
-                   "start_ns", (json_int_t)r->start_ns, "end_ns", (json_int_t)r->end_ns, "url",
-                   url);
+  g_autofree char *start = pt_time_format(p->start_ns);
+  g_autofree char *end = pt_time_format(p->end_ns);
+  g_autofree char *url =
+      p->piece < 0 ? g_strdup_printf("/api/v1/timeline/segments/%" G_GINT64_FORMAT, p->segment_id)
+                   : g_strdup_printf("/api/v1/timeline/segments/%" G_GINT64_FORMAT "/pieces/%d",
+                                     p->segment_id, p->piece);
+  json_t *o =
+      json_pack("{sIsssssIsIss}", "id", (json_int_t)p->segment_id, "start", start, "end", end,
+                "start_ns", (json_int_t)p->start_ns, "end_ns", (json_int_t)p->end_ns, "url", url);
+  if (p->piece >= 0)
+    json_object_set_new(o, "piece", json_integer(p->piece));
+  return o;
 }
 
-/* GET /api/v1/timeline/at: {segment, offset (seconds into it), in_gap, next (nullable)}. */
+/* GET /api/v1/timeline/at: {segment, offset (seconds into it), in_gap, next (nullable)}; on a
+ * masked camera "segment" and "next" are pieces. */
 static enum MHD_Result
 get_at(const PtHttpCall *call)
 {
@@ -85,32 +95,45 @@ get_at(const PtHttpCall *call)
   PtTimelineSpot spot;
   if (!pt_timeline_locate(call->http->station, call->store, camera, at, &spot, &error))
     return pt_http_respond_gerror(call->c, error);
-  json_t *o = json_pack("{sosfsb}", "segment", segment_json(spot.segment), "offset",
+  json_t *o = json_pack("{sosfsb}", "segment", play_json(&spot.play), "offset",
                         (double)spot.offset_ns / 1e9, "in_gap", spot.in_gap);
-  json_object_set_new(o, "next", spot.next ? segment_json(spot.next) : json_null());
-  pt_timeline_spot_clear(&spot);
+  json_object_set_new(o, "next", spot.has_next ? play_json(&spot.next) : json_null());
   return pt_http_respond_json(call->c, MHD_HTTP_OK, o, NULL);
 }
 
-/* GET /api/v1/timeline/segments/{id}: the file, whole or by range (a masked camera's: its masked
- * rendition, MP4). */
+static enum MHD_Result
+respond_segment(const PtHttpCall *call, const char *id_arg, const char *piece_arg)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = 0, piece = -1;
+  if (!g_ascii_string_to_signed(id_arg, 10, 1, G_MAXINT64, &id, NULL))
+    return pt_http_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such segment", NULL);
+  if (piece_arg && !g_ascii_string_to_signed(piece_arg, 10, 0, G_MAXINT, &piece, NULL))
+    return pt_http_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such piece", NULL);
+  int fd = -1;
+  guint64 size = 0;
+  g_autoptr(PtSegmentRow) seg = pt_timeline_segment_open(call->http->station, call->store, id,
+                                                         (int)piece, &fd, &size, &error);
+  if (!seg)
+    return pt_http_respond_gerror(call->c, error);
+  /* A masked piece is not the recorded file: no ETag of the recording's hash. */
+  return pt_http_respond_file(call->c, fd, size, piece >= 0 ? "video/mp4" : SEGMENT_TYPE,
+                              piece >= 0 ? NULL : seg->sha256);
+}
+
+/* GET /api/v1/timeline/segments/{id}: the recording, whole or by range (409 on a masked
+ * camera, whose recordings play by pieces). */
 static enum MHD_Result
 get_segment(const PtHttpCall *call)
 {
-  g_autoptr(GError) error = NULL;
-  gint64 id = 0;
-  if (!g_ascii_string_to_signed(call->args[0], 10, 1, G_MAXINT64, &id, NULL))
-    return pt_http_respond_error(call->c, MHD_HTTP_NOT_FOUND, "no such segment", NULL);
-  int fd = -1;
-  guint64 size = 0;
-  gboolean masked = FALSE;
-  g_autoptr(PtSegmentRow) seg =
-      pt_timeline_segment_open(call->http->station, call->store, id, &fd, &size, &masked, &error);
-  if (!seg)
-    return pt_http_respond_gerror(call->c, error);
-  /* A masked rendition is not the recorded file: no ETag of the recording's hash. */
-  return pt_http_respond_file(call->c, fd, size, masked ? "video/mp4" : SEGMENT_TYPE,
-                              masked ? NULL : seg->sha256);
+  return respond_segment(call, call->args[0], NULL);
+}
+
+/* GET /api/v1/timeline/segments/{id}/pieces/{k}: a masked camera's piece, whole or by range. */
+static enum MHD_Result
+get_piece(const PtHttpCall *call)
+{
+  return respond_segment(call, call->args[0], call->args[1]);
 }
 
 /* POST /api/v1/timeline/export {"camera": NAME, "from": T, "to": T}: the clip's name, span,
@@ -161,6 +184,7 @@ static const PtHttpRoute timeline_routes[] = {
     {"/api/v1/timeline", PT_HTTP_GET, PT_HTTP_OPERATOR, get_timeline},
     {"/api/v1/timeline/at", PT_HTTP_GET, PT_HTTP_OPERATOR, get_at},
     {"/api/v1/timeline/segments/{id}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_segment},
+    {"/api/v1/timeline/segments/{id}/pieces/{k}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_piece},
     {"/api/v1/timeline/export", PT_HTTP_POST, PT_HTTP_OPERATOR, post_export},
     {"/api/v1/timeline/exports/{name}", PT_HTTP_GET, PT_HTTP_OPERATOR, get_export},
 };

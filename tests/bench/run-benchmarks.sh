@@ -19,6 +19,8 @@ run "consumer page on emulated slow networks (Chromium)" "$(dirname "$0")/bench-
   "$B/station/packtrace"
 run "/healthz under slow-client and sign-in floods" "$(dirname "$0")/bench-flood.sh" "$B/station/packtrace"
 run "live view: latency and CPU of a watched camera" "$(dirname "$0")/bench-live.sh" "$B"
+run "timeline: a seek on a masked camera (pieces) vs the whole segment masked" \
+  "$(dirname "$0")/bench-timeline.sh" "$B"
 run "hub video relay: freshness and CPU against the station's own route" \
   "$(dirname "$0")/bench-hub-video.sh" "$B"
 run "idle demo station vs bare recording" "$(dirname "$0")/bench-idle.sh" "$B/station/packtrace"

@@ -447,6 +447,42 @@ main(int argc, char **argv)
            "unmasked clip comment: %s", plain_comment ? plain_comment : "(none)");
   g_print("ok: raw camera: live view, tap and clip masked, recording not\n");
 
+  /* The timeline's pieces: cut exactly at a moment between keyframes, end to end.  The plain
+   * cut starts at the keyframe before; the exact one at the first frame at or after it, and
+   * two pieces hold the frames of their union once each. */
+  gint64 a = segs[0].start_ns + 300 * GST_MSECOND, b = segs[0].start_ns + 1100 * GST_MSECOND;
+  gint64 c = segs[1].end_ns - 200 * GST_MSECOND;
+  g_autofree char *p1 = g_build_filename(root, "piece1.mp4", NULL);
+  g_autofree char *p2 = g_build_filename(root, "piece2.mp4", NULL);
+  g_autofree char *p12 = g_build_filename(root, "piece12.mp4", NULL);
+  PtClipResult r1, r2, r12;
+  PT_CHECK(pt_clip_export(segs, 2, a, b, &raw.mask, p1, &r1, &error), "%s",
+           error ? error->message : "");
+  PT_CHECK(r1.start_ns <= a - 250 * GST_MSECOND,
+           "a plain cut starts at the keyframe before: %.3f s before the range",
+           (a - r1.start_ns) / 1e9);
+  PT_CHECK(
+      pt_clip_export_full(segs, 2, a, b, &raw.mask, PT_CLIP_EXACT_START, p1, &r1, &error) &&
+          pt_clip_export_full(segs, 2, b, c, &raw.mask, PT_CLIP_EXACT_START, p2, &r2, &error) &&
+          pt_clip_export_full(segs, 2, a, c, &raw.mask, PT_CLIP_EXACT_START, p12, &r12, &error),
+      "%s", error ? error->message : "");
+  PT_CHECK(r1.start_ns >= a && r1.start_ns < a + GST_SECOND / 25 && r2.start_ns >= b &&
+               r2.start_ns < b + GST_SECOND / 25,
+           "exact pieces start %.3f and %.3f s after their ranges", (r1.start_ns - a) / 1e9,
+           (r2.start_ns - b) / 1e9);
+  PT_CHECK(r1.frames + r2.frames == r12.frames && r1.frames >= 19 && r1.frames <= 21,
+           "pieces of %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT
+           " frames, the two as one %" G_GUINT64_FORMAT,
+           r1.frames, r2.frames, r12.frames);
+  g_autoptr(GstSample) piece_frame = first_frame(p2, NULL);
+  check_masked(piece_frame, "exact piece");
+  PT_CHECK(GST_BUFFER_PTS(gst_sample_get_buffer(piece_frame)) < GST_MSECOND,
+           "the exact piece's first frame is at %" GST_TIME_FORMAT ", not 0",
+           GST_TIME_ARGS(GST_BUFFER_PTS(gst_sample_get_buffer(piece_frame))));
+  g_print("ok: exact pieces: %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT
+          " frames, starting %.1f and %.1f ms after their ranges\n",
+          r1.frames, r2.frames, (r1.start_ns - a) / 1e6, (r2.start_ns - b) / 1e6);
+
   /* An H.264 camera (the recording above, looped): decoded, masked, encoded in the branch. */
   pt_camera_config_init(&file);
   file.name = g_strdup("dock-1");

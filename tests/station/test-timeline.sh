@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # test-timeline.sh: the recordings timeline API against the real `packtrace run` on loopback,
-# recording a real test camera (timeline-setup.sh: 1 s segments, a loading and an inspecting
+# recording a real test camera (timeline-setup.sh: 3 s segments, a loading and an inspecting
 # event filmed by it, a stop and start of the station):
 #   GET /api/v1/timeline: two recorded spans (the segments merged) with the restart's gap
 #     "station stopped" exactly between them, both events marked (the loading with its load),
 #     the retention in force (segment length, evidence days, the oldest segment kept) and the
 #     camera's privacy mask; a
 #     segment retention deleted breaks its span and shows with its reason;
-#   GET /api/v1/timeline/at: an instant in a segment gives it and the offset into it, with the
-#     next segment; an instant in the gap gives the first segment after the restart; after
-#     everything recorded, 404;
-#   GET /api/v1/timeline/segments/{id}: the camera is masked, so a masked rendition (MP4, kept
-#     in DATA/clips/masked, naming its segment and mask) by id, the recording untouched, byte
-#     ranges (206, 416), a deleted segment 404, ids that are not ids 404;
+#   GET /api/v1/timeline/at: the camera is masked, so it plays in pieces of 2 s: an instant in
+#     a segment gives it, the piece holding it and the offset into that, with the next piece
+#     (of the same segment, or the next segment's first); an instant in the gap gives the first
+#     segment after the restart; after everything recorded, 404;
+#   GET /api/v1/timeline/segments/{id}: the recording of a masked camera is refused (409,
+#     naming its pieces); .../pieces/{k} is piece k masked (MP4, kept in DATA/clips/masked,
+#     naming its segment and mask, 2 s long, the two pieces as long as the segment), the
+#     recording untouched, byte ranges (206, 416), a piece past the last 404, a deleted
+#     segment 404, ids that are not ids 404;
 #   POST /api/v1/timeline/export: a clip whose SHA-256 is the file's that the link serves,
 #     masked, its comment naming its segments and the mask;
 #   both runs stop with status 0 and no sanitizer report;
@@ -45,7 +48,7 @@ day() { jq -r "$1" "$T/day.json"; }
 pj() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
 dayns() { pj "$T/day.json" "$1"; }
 check "two recorded spans (before and after the restart): $(day '[.spans[] | .segments] | join(" + ")') segments" \
-  '[ "$(day ".spans | length")" = 2 ] && [ "$(day ".spans[0].segments")" -ge 5 ] && [ "$(day ".spans[1].segments")" -ge 3 ]'
+  '[ "$(day ".spans | length")" = 2 ] && [ "$(day ".spans[0].segments")" -ge 4 ] && [ "$(day ".spans[1].segments")" -ge 3 ]'
 check "the later span is still recording" '[ "$(day ".spans[1].recording")" = true ] && [ "$(day ".spans[0].recording")" = false ]'
 check "one gap, \"station stopped\"" \
   '[ "$(day "[.gaps[] | select(.kind == \"gap\")] | length")" = 1 ] && [ "$(day ".gaps[0].reason")" = "station stopped" ]'
@@ -63,46 +66,73 @@ check "... as the loading event itself (seq $LOADING_SEQ), at its time" \
   '[ "$(day ".events[] | select(.lot == \"TL1\") | .seq")" = "$LOADING_SEQ" ] && [ "$(dayns "[e[\"time_ns\"] for e in d[\"events\"] if e[\"lot\"] == \"TL1\"][0]")" = "$(tl_sql "SELECT event_time_ns FROM events WHERE seq = $LOADING_SEQ")" ]'
 check "the inspecting event of TL2 is marked, without a load" \
   '[ "$(day "[.events[] | select(.step == \"inspecting\" and .lot == \"TL2\" and .load_id == null)] | length")" = 1 ]'
-check "retention: 1 s segments, evidence kept 730 days, the oldest segment named" \
-  '[ "$(day .retention.segment_seconds)" = 1 ] && [ "$(day .retention.evidence_days)" = 730 ] && [ "$(dayns "d[\"retention\"][\"oldest_ns\"]")" = "$(dayns "d[\"spans\"][0][\"from_ns\"]")" ]'
+check "retention: 3 s segments, evidence kept 730 days, the oldest segment named" \
+  '[ "$(day .retention.segment_seconds)" = 3 ] && [ "$(day .retention.evidence_days)" = 730 ] && [ "$(dayns "d[\"retention\"][\"oldest_ns\"]")" = "$(dayns "d[\"spans\"][0][\"from_ns\"]")" ]'
 check "the camera's role" '[ "$(day .role)" = loading ]'
 check "its privacy mask: blur, the two rectangles of station.ini" \
   '[ "$(day ".retention.privacy_mask | [.style, (.rects[] | [.x, .y, .width, .height] | map(tostring) | join(\",\"))] | join(\" \")")" = "blur 0,0,40,30 120,90,40,30" ]'
 
 # --- an instant ---
-SEG=$(tl_sql "SELECT id || '|' || start_ns || '|' || end_ns FROM segments WHERE state = 'closed' AND start_ns < $GAP_FROM ORDER BY start_ns LIMIT 1 OFFSET 2")
+SEG=$(tl_sql "SELECT id || '|' || start_ns || '|' || end_ns FROM segments WHERE state = 'closed' AND start_ns < $GAP_FROM ORDER BY start_ns LIMIT 1 OFFSET 1")
 IFS='|' read -r SEG_ID SEG_START SEG_END <<<"$SEG"
 AT_NS=$((SEG_START + 400000000))
-check "an instant in segment $SEG_ID: that segment" \
-  '[ "$(get "/api/v1/timeline/at?camera=dock1&t=$(iso "$(secs $AT_NS)")")" = 200 ] && [ "$(jq .segment.id "$T/body")" = "$SEG_ID" ]'
+check "an instant in segment $SEG_ID: that segment, its first piece" \
+  '[ "$(get "/api/v1/timeline/at?camera=dock1&t=$(iso "$(secs $AT_NS)")")" = 200 ] && [ "$(jq .segment.id "$T/body")" = "$SEG_ID" ] && [ "$(jq .segment.piece "$T/body")" = 0 ] && [ "$(jq -r .segment.url "$T/body")" = "/api/v1/timeline/segments/$SEG_ID/pieces/0" ]'
 check "... the offset into it (0.4 s)" \
   'awk -v o="$(jq .offset "$T/body")" "BEGIN {exit !(o > 0.39 && o < 0.41)}"'
-check "... and the next segment, where it ends" \
-  '[ "$(jq .in_gap "$T/body")" = false ] && [ "$(pj "$T/body" "d[\"next\"][\"start_ns\"]")" = "$(tl_sql "SELECT min(start_ns) FROM segments WHERE start_ns > $SEG_START AND state = '"'closed'"'")" ]'
+check "... and next, its second piece, from 2 s into the segment" \
+  '[ "$(jq .next.id "$T/body")" = "$SEG_ID" ] && [ "$(jq .next.piece "$T/body")" = 1 ] && [ "$(pj "$T/body" "d[\"next\"][\"start_ns\"]")" = "$((SEG_START + 2000000000))" ] && [ "$(pj "$T/body" "d[\"next\"][\"end_ns\"]")" = "$SEG_END" ]'
+AT2_NS=$((SEG_START + 2400000000))
+check "an instant 2.4 s into it: its second piece, 0.4 s in" \
+  '[ "$(get "/api/v1/timeline/at?camera=dock1&t=$(iso "$(secs $AT2_NS)")")" = 200 ] && [ "$(jq .segment.piece "$T/body")" = 1 ] && awk -v o="$(jq .offset "$T/body")" "BEGIN {exit !(o > 0.39 && o < 0.41)}"'
+check "... and next, the next segment's first piece, where this one ends" \
+  '[ "$(jq .next.piece "$T/body")" = 0 ] && [ "$(jq .in_gap "$T/body")" = false ] && [ "$(pj "$T/body" "d[\"next\"][\"start_ns\"]")" = "$(tl_sql "SELECT min(start_ns) FROM segments WHERE start_ns > $SEG_START AND state = '"'closed'"'")" ]'
 MID_GAP=$(( (GAP_FROM + GAP_TO) / 2 ))
 check "an instant in the gap: the first segment after the restart, from its start" \
   '[ "$(get "/api/v1/timeline/at?camera=dock1&t=$(iso "$(secs $MID_GAP)")")" = 200 ] && [ "$(jq .in_gap "$T/body")" = true ] && [ "$(pj "$T/body" "d[\"segment\"][\"start_ns\"]")" = "$GAP_TO" ] && [ "$(jq .offset "$T/body")" = 0 ]'
 check "an instant after everything recorded: 404" \
   '[ "$(get "/api/v1/timeline/at?camera=dock1&t=$(iso $((NOW + 600)))")" = 404 ]'
 
-# --- a segment's file: dock1 has a privacy mask, so its masked rendition ---
+# --- a segment's pieces: dock1 has a privacy mask, so they are masked ---
 SEG_PATH=$(tl_sql "SELECT path FROM segments WHERE id = $SEG_ID")
-check "segment $SEG_ID whole: 200, MP4, not the recording's bytes" \
-  '[ "$(curl -s -D "$T/h" -o "$T/seg" -w "%{http_code}" -H "$AUTH" "$URL/api/v1/timeline/segments/$SEG_ID")" = 200 ] && grep -qi "^content-type: video/mp4" "$T/h" && ! cmp -s "$T/seg" "$SEG_PATH"'
-REND=$(ls "$PACKTRACE_DATA"/clips/masked/seg-"$SEG_ID"-*.mp4 2>/dev/null | head -1)
+check "segment $SEG_ID itself: 409, naming its pieces" \
+  '[ "$(get "/api/v1/timeline/segments/$SEG_ID")" = 409 ] && jq -r .error "$T/body" | grep -q "pieces/0 to 1"'
+PIECE=/api/v1/timeline/segments/$SEG_ID/pieces
+check "its piece 0: 200, MP4, not the recording's bytes" \
+  '[ "$(curl -s -D "$T/h" -o "$T/seg" -w "%{http_code}" -H "$AUTH" "$URL$PIECE/0")" = 200 ] && grep -qi "^content-type: video/mp4" "$T/h" && ! cmp -s "$T/seg" "$SEG_PATH"'
+REND=$(ls "$PACKTRACE_DATA"/clips/masked/seg-"$SEG_ID"-p0-*.mp4 2>/dev/null | head -1)
 SEG_SIZE=$(stat -c %s "$REND" 2>/dev/null || echo 0)
-check "... the masked rendition kept in DATA/clips/masked, byte for byte" '[ -n "$REND" ] && cmp -s "$T/seg" "$REND"'
+check "... kept in DATA/clips/masked, byte for byte" '[ -n "$REND" ] && cmp -s "$T/seg" "$REND"'
 check "... which says inside it that it was cut from that segment and masked" \
   'grep -aq "cut from recorded segments: $(basename "$SEG_PATH"); privacy mask applied (blur: 0,0,40,30;120,90,40,30)" "$T/seg"'
 check "... no ETag of the recording's hash" '! grep -qi "^etag:" "$T/h"'
+# An MP4's video duration in seconds, from its one track's mdhd box (timescale, duration).
+duration() {
+  python3 -c 'import struct, sys
+b = open(sys.argv[1], "rb").read(); i = b.find(b"mdhd")
+v = b[i + 4]
+ts, d = struct.unpack(">IQ" if v else ">II", b[i + 24:i + 36] if v else b[i + 16:i + 24])
+print("%.3f" % (d / ts))' "$1" 2>/dev/null
+}
+curl -s -o "$T/piece1" -H "$AUTH" "$URL$PIECE/1"
+D0=$(duration "$T/seg")
+D1=$(duration "$T/piece1")
+SEG_S=$(awk -v a="$SEG_START" -v b="$SEG_END" 'BEGIN {printf "%.3f", (b - a) / 1e9}')
+check "piece 0 holds 2 s ($D0 s); with piece 1 ($D1 s) the segment's $SEG_S s, no frame twice" \
+  'awk -v a="$D0" -v b="$D1" -v s="$SEG_S" "BEGIN {exit !(a > 1.85 && a < 2.15 && a + b > s - 0.25 && a + b < s + 0.15)}"'
 check "the recording itself is untouched: its SHA-256 is the one recorded" \
   '[ "$(sha256sum "$SEG_PATH" | cut -d" " -f1)" = "$(tl_sql "SELECT sha256 FROM segments WHERE id = $SEG_ID")" ]'
 check "a byte range: 206 with exactly those bytes" \
-  '[ "$(curl -s -D "$T/h" -o "$T/part" -w "%{http_code}" -H "$AUTH" -H "Range: bytes=100-199" "$URL/api/v1/timeline/segments/$SEG_ID")" = 206 ] && cmp -s "$T/part" <(tail -c +101 "$REND" | head -c 100) && grep -qi "^content-range: bytes 100-199/$SEG_SIZE" "$T/h"'
+  '[ "$(curl -s -D "$T/h" -o "$T/part" -w "%{http_code}" -H "$AUTH" -H "Range: bytes=100-199" "$URL$PIECE/0")" = 206 ] && cmp -s "$T/part" <(tail -c +101 "$REND" | head -c 100) && grep -qi "^content-range: bytes 100-199/$SEG_SIZE" "$T/h"'
 check "past its end: 416" \
-  '[ "$(curl -s -o /dev/null -w "%{http_code}" -H "$AUTH" -H "Range: bytes=$SEG_SIZE-" "$URL/api/v1/timeline/segments/$SEG_ID")" = 416 ]'
+  '[ "$(curl -s -o /dev/null -w "%{http_code}" -H "$AUTH" -H "Range: bytes=$SEG_SIZE-" "$URL$PIECE/0")" = 416 ]'
+check "piece 2 of a 3 s segment: 404, saying it has 2" \
+  '[ "$(get "$PIECE/2")" = 404 ] && jq -r .error "$T/body" | grep -q "has no piece 2 (it has 2)"'
 for bad in 0 abc -1 99999 ..%2F..%2Fstation.db; do
   check "segment id \"$bad\": 404" '[ "$(get "/api/v1/timeline/segments/$bad")" = 404 ]'
+done
+for bad in abc -1 99999999999 1x; do
+  check "piece \"$bad\": 404" '[ "$(get "$PIECE/$bad")" = 404 ]'
 done
 
 # --- export ---
@@ -141,7 +171,7 @@ check "no credentials: 401" \
 
 # --- a segment retention deleted ---
 tl_sql "UPDATE segments SET state = 'deleted', reason = 'retention: over quota_bytes' WHERE id = $SEG_ID"
-check "a deleted segment's file: 404" '[ "$(get "/api/v1/timeline/segments/$SEG_ID")" = 404 ]'
+check "a deleted segment's file and pieces: 404" '[ "$(get "/api/v1/timeline/segments/$SEG_ID")" = 404 ] && [ "$(get "$PIECE/0")" = 404 ]'
 get "/api/v1/timeline?camera=dock1&from=$FROM&to=$TO" >/dev/null
 check "it breaks its span in two and shows with its reason" \
   '[ "$(jq ".spans | length" "$T/body")" = 3 ] && [ "$(jq -r "[.gaps[] | select(.kind == \"deleted\")][0].reason" "$T/body")" = "retention: over quota_bytes" ]'

@@ -3,8 +3,9 @@
 // test camera, was stopped and started (timeline-setup.sh): the gap after the restart is on
 // the bar with its reason, the loading of TL1 is marked with its load, the retention line is
 // said; zoomed to 5 minutes, a click on a moment of a segment after the restart plays that
-// segment within 1 s of the click (time from pointerdown to the video's "playing"), its
-// currentTime advances, and playing goes on across the segment boundary into the next one;
+// segment within 1 s of the click (time from pointerdown to the video's "playing"), in its
+// first masked piece, its currentTime advances, and playing goes on into its second piece and
+// across the segment boundary into the next one;
 // a range typed in local time is exported and the SHA-256 shown is that of the file its link
 // serves.  Screenshot: OUT_DIR/timeline.png.  Prints TAP.
 // argv: BASE_URL OPERATOR PASSWORD OUT_DIR STATION_DB RESTART_NS
@@ -98,7 +99,7 @@ const segs = sql(`SELECT id || ' ' || (start_ns / 1000000) || ' ' || (end_ns / 1
   .split('\n').map((l) => l.split(' ').map(Number));
 const [segId, segStart, segEnd] = segs[1];
 const nextId = segs[2][0];
-const target = segStart + (segEnd - segStart) / 2;
+const target = segStart + 500; // in the segment's first piece: dock1 is masked, played by 2 s pieces
 await page.locator('#timeline').scrollIntoViewIfNeeded();
 const svgBox = await page.locator('#tl-bar svg.timeline').boundingBox();
 const view = await page.locator('#tl-bar svg.timeline').evaluate((s) => [Date.parse(s.dataset.viewFrom), Date.parse(s.dataset.viewTo)]);
@@ -132,6 +133,14 @@ await until(() => window.__seek.t1 !== undefined, null, 3000);
 const [t0, t1, seg1] = await page.evaluate(() => [window.__seek.t0, window.__seek.t1, window.__seek.seg1]);
 await step(`... from the offset of that moment (${t0.toFixed(2)} s into the segment), and time advances (${(t1 ?? NaN).toFixed(2)} s)`, async () =>
   (t0 > 0.2 && t0 < 0.9 && t1 > t0 && seg1 === String(segId)) || `${t0} -> ${t1} in segment ${seg1}`);
+await step('... its first piece, masked by the station at the click', async () =>
+  (await page.getAttribute('#tl-video', 'data-piece')) === '0' || 'piece ' + await page.getAttribute('#tl-video', 'data-piece'));
+await step('playing goes on into the segment\'s second piece, cut where the first ends', async () => {
+  const on = await until((id) => { const v = document.getElementById('tl-video'); return v.dataset.segment === String(id) && v.dataset.piece === '1'; }, segId, 4000);
+  if (!on) return 'on ' + await page.evaluate(() => { const v = document.getElementById('tl-video'); return `${v.dataset.segment} piece ${v.dataset.piece}`; });
+  const src = await page.getAttribute('#tl-video', 'src');
+  return src === `/api/v1/timeline/segments/${segId}/pieces/1` || src;
+});
 await step(`playing crosses into the next segment (${nextId}) and goes on`, async () => {
   const crossed = await until((id) => document.getElementById('tl-video').dataset.segment === String(id), nextId, 5000);
   if (!crossed) return 'still on ' + await page.getAttribute('#tl-video', 'data-segment');

@@ -1,7 +1,7 @@
 # timeline-setup.sh: the station the recordings timeline tests review (sourced by
 # test-timeline.sh and test-timeline-browser.sh after tap.sh; needs BIN, T and must()).  `packtrace run`
-# records a loading camera "dock1" (test source, 160x120 at 10 fps, 1 s segments, two corners
-# blurred by a privacy mask), then:
+# records a loading camera "dock1" (test source, 160x120 at 10 fps, 3 s segments, so that each
+# plays masked in two pieces, 2 s and 1 s; two corners blurred by a privacy mask), then:
 #   TL1 is put on load 1 at dock1 by the API: a loading event whose clip is cut from dock1
 #       once its window is recorded (pt-evidence-followup.h);
 #   TL2 gets an inspecting event with a clip of dock1 by the CLI;
@@ -23,7 +23,7 @@ timeline_station() {
 [camera dock1]
 role=loading
 source=test
-segment_seconds=1
+segment_seconds=3
 width=160
 height=120
 fps=10
@@ -46,6 +46,8 @@ INI
   now=$(date +%s)
   must "$BIN" event add TL2 --step inspecting --camera dock1 --from "$(date -u -d @$((now - 3)) +%FT%TZ)" \
     --to "$(date -u -d @$((now - 2)) +%FT%TZ)"
+  tl_wait 30 '[ "$(tl_sql "SELECT count(*) FROM segments WHERE state = '"'closed'"'")" -ge 4 ]' ||
+    { echo "Bail out! dock1 did not record 4 segments before the restart"; exit 1; }
   kill "$server"
   wait "$server" 2>/dev/null
   FIRST_EXIT=$?
