@@ -4,8 +4,9 @@
 // the bar with its reason, the loading of TL1 is marked with its load, the retention line is
 // said; zoomed to 5 minutes, a click on a moment of a segment after the restart plays that
 // segment within 1 s of the click (time from pointerdown to the video's "playing"), in its
-// first masked piece, its currentTime advances, and playing goes on into its second piece and
-// across the segment boundary into the next one;
+// first masked piece, its currentTime advances, the frame shown carries the capture time
+// (burned in as a QR code) of the moment the player says it shows, in that piece and in the
+// second, and playing goes across the segment boundary into the next one;
 // a range typed in local time is exported and the SHA-256 shown is that of the file its link
 // serves.  Screenshot: OUT_DIR/timeline.png.  Prints TAP.
 // argv: BASE_URL OPERATOR PASSWORD OUT_DIR STATION_DB RESTART_NS
@@ -29,6 +30,7 @@ async function step(name, fn) {
 }
 const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', stationDb, q]).toString().trim();
 const ZONE = 'Asia/Shanghai';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /* Polls @fn(@arg) in the page until it is true, for @ms at most (waitForFunction evaluates a
  * string, which the page's CSP rightly refuses). */
 async function until(fn, arg, ms) {
@@ -133,6 +135,38 @@ await until(() => window.__seek.t1 !== undefined, null, 3000);
 const [t0, t1, seg1] = await page.evaluate(() => [window.__seek.t0, window.__seek.t1, window.__seek.seg1]);
 await step(`... from the offset of that moment (${t0.toFixed(2)} s into the segment), and time advances (${(t1 ?? NaN).toFixed(2)} s)`, async () =>
   (t0 > 0.2 && t0 < 0.9 && t1 > t0 && seg1 === String(segId)) || `${t0} -> ${t1} in segment ${seg1}`);
+/* The frame shown, paused: the capture time burned into it (QR, top left) against the moment
+ * the player says it shows (its piece's start + currentTime).  A piece starts at the first
+ * frame at or after its start: one frame (100 ms) late at most. */
+await page.addScriptTag({ url: '/static/jsQR.js' });
+async function frameShown() {
+  for (let i = 0; i < 10; i++) {
+    const r = await page.evaluate(() => {
+      const v = document.getElementById('tl-video');
+      v.pause();
+      const c = document.createElement('canvas');
+      c.width = v.videoWidth;
+      c.height = v.videoHeight;
+      const g = c.getContext('2d');
+      g.drawImage(v, 0, 0);
+      const code = window.jsQR(g.getImageData(0, 0, c.width, c.height).data, c.width, c.height);
+      const out = { stamp: code ? Number(code.data) : null, t: v.currentTime, seg: v.dataset.segment, piece: v.dataset.piece };
+      v.play();
+      return out;
+    });
+    if (Number.isFinite(r.stamp)) {
+      const start = Number(sql(`SELECT start_ns / 1000000 FROM segments WHERE id = ${Number(r.seg)}`));
+      r.said = start + Number(r.piece) * 2000 + Math.round(r.t * 1000);
+      return r;
+    }
+    await sleep(100);
+  }
+  return null;
+}
+const first = await frameShown();
+await step(`... the frame shown was taken at the moment the player says (burned-in ${first && first.stamp}, said ${first && first.said})`, async () =>
+  (first && first.seg === String(segId) && first.piece === '0' && first.stamp - first.said >= -50 && first.stamp - first.said <= 150 &&
+    first.stamp >= target - 150) || JSON.stringify(first));
 await step('... its first piece, masked by the station at the click', async () =>
   (await page.getAttribute('#tl-video', 'data-piece')) === '0' || 'piece ' + await page.getAttribute('#tl-video', 'data-piece'));
 await step('playing goes on into the segment\'s second piece, cut where the first ends', async () => {
@@ -141,6 +175,10 @@ await step('playing goes on into the segment\'s second piece, cut where the firs
   const src = await page.getAttribute('#tl-video', 'src');
   return src === `/api/v1/timeline/segments/${segId}/pieces/1` || src;
 });
+await until(() => document.getElementById('tl-video').currentTime > 0.3, null, 3000);
+const second = await frameShown();
+await step(`... whose frame was taken where the first piece ended (burned-in ${second && second.stamp}, said ${second && second.said})`, async () =>
+  (second && second.piece === '1' && second.stamp - second.said >= -50 && second.stamp - second.said <= 150) || JSON.stringify(second));
 await step(`playing crosses into the next segment (${nextId}) and goes on`, async () => {
   const crossed = await until((id) => document.getElementById('tl-video').dataset.segment === String(id), nextId, 5000);
   if (!crossed) return 'still on ' + await page.getAttribute('#tl-video', 'data-segment');

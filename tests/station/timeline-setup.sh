@@ -1,7 +1,8 @@
 # timeline-setup.sh: the station the recordings timeline tests review (sourced by
 # test-timeline.sh and test-timeline-browser.sh after tap.sh; needs BIN, T and must()).  `packtrace run`
-# records a loading camera "dock1" (test source, 160x120 at 10 fps, 3 s segments, so that each
-# plays masked in two pieces, 2 s and 1 s; two corners blurred by a privacy mask), then:
+# records a loading camera "dock1" (test source, 320x240 at 10 fps, each frame's capture time
+# burned in as a QR code at the top left, 3 s segments, so that each plays masked in two
+# pieces, 2 s and 1 s; the two right-hand corners blurred by a privacy mask), then:
 #   TL1 is put on load 1 at dock1 by the API: a loading event whose clip is cut from dock1
 #       once its window is recorded (pt-evidence-followup.h);
 #   TL2 gets an inspecting event with a clip of dock1 by the CLI;
@@ -24,10 +25,11 @@ timeline_station() {
 role=loading
 source=test
 segment_seconds=3
-width=160
-height=120
+width=320
+height=240
 fps=10
-privacy_mask=0,0,40,30;120,90,40,30
+timestamp_overlay=qr
+privacy_mask=240,0,80,60;240,180,80,60
 privacy_mask_style=blur
 INI
   must "$BIN" batch new --product Oranges --gtin 09506000134352 --lot TL1 --quantity 10
