@@ -7,7 +7,9 @@
 #   - the RTSP server stopped: the outage is an open gap at once (to NULL); kill -9 during it,
 #     restart with the server still down: the gap reads "station stopped while camera down:
 #     ..." and stays open; the server back: one gap covers outage and downtime, ending where
-#     the camera records again.
+#     the camera records again;
+#   - the RTSP server stopped and started while the station runs (the camera restarts): a gap
+#     of its own with its reason, shown by GET /api/v1/timeline between two recorded spans.
 # Exit 77 (skip) when a GStreamer element is missing.
 set -u
 . "$(dirname "$0")/../tap.sh"
@@ -154,6 +156,25 @@ check "one gap covers the outage and the downtime ($(secs "${g_from:-0}" "${g_to
   '[ "${g_to:-}" = "$FIRST_UP" ] && [[ "${g_reason:-}" == "station stopped while camera down: "* ]]'
 check "no other gap of the RTSP camera overlaps it" \
   '[ "$(sql "SELECT count(*) FROM gaps WHERE camera = '"'field'"' AND from_ns < $FIRST_UP AND coalesce(to_ns, $FIRST_UP) > $OUT_FROM")" = 1 ]'
+
+# --- the camera restarts while the station runs: the timeline shows the gap ---
+wait_for 20 '[ "$(sql "SELECT count(*) FROM segments WHERE camera = '"'field'"' AND state = '"'closed'"' AND start_ns >= $FIRST_UP")" -ge 1 ]'
+world rtsp stop
+wait_for 20 '[ -n "$(open_gap)" ]'
+sleep 2
+world rtsp start
+UP2_NS=$(now_ns)
+wait_for 40 '[ "$(sql "SELECT count(*) FROM segments WHERE camera = '"'field'"' AND state = '"'closed'"' AND start_ns > $UP2_NS")" -ge 1 ]'
+IFS='|' read -r r_from r_to r_reason < <(sql "SELECT from_ns, to_ns, reason FROM gaps WHERE camera = 'field' AND from_ns > $FIRST_UP")
+curl -s -o "$T/day.json" -H "$AUTH" \
+  "$URL/api/v1/timeline?camera=field&from=$(date -u -d @$(($(date +%s) - 3600)) +%FT%TZ)&to=$(date -u -d @$(($(date +%s) + 60)) +%FT%TZ)"
+# pj EXPR: EXPR of the timeline's answer as d (Python: ns times need all 19 digits)
+pj() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/day.json" "$1"; }
+check "a camera restart while the station runs: a gap of its own (${r_reason:-none}, $(secs "${r_from:-0}" "${r_to:-0}") s)" \
+  '[ -n "${r_to:-}" ] && [ -n "${r_reason:-}" ] && [[ "$r_reason" != "station stopped"* ]]'
+check "... on the timeline of the camera, with its reason, between two recorded spans" \
+  '[ "$(pj "[g[\"reason\"] for g in d[\"gaps\"] if g[\"from_ns\"] == ${r_from:-0} and g[\"to_ns\"] == ${r_to:-0} and g[\"kind\"] == \"gap\"]")" = "[$(python3 -c "import sys; print(repr(sys.argv[1]))" "${r_reason:-}")]" ] && [ "$(pj "len([s for s in d[\"spans\"] if s[\"to_ns\"] == ${r_from:-0}]) + len([s for s in d[\"spans\"] if s[\"from_ns\"] == ${r_to:-0}])")" = 2 ]' ||
+  echo "#   gaps: $(pj "[(g['from_ns'], g['to_ns'], g['reason']) for g in d['gaps']]"); spans: $(pj "[(s['from_ns'], s['to_ns']) for s in d['spans']]")"
 kill -TERM "$PID"
 wait "$PID"
 RC=$?
