@@ -152,9 +152,12 @@ validate_mask(const PtCameraConfig *c, GError **error)
     return config_fail(error, c->name, "%s", "privacy_mask has too many rectangles or no style");
   for (guint i = 0; i < c->mask.n_rects; i++) {
     const PtMaskRect *r = &c->mask.rects[i];
+    /* In pixels, or in hundredths of a percent of the frame (pt-mask.h). */
+    int min_side = r->percent ? 1 : PT_MASK_RECT_MIN_PX;
+    int max_end = r->percent ? 100 * 100 : PT_DIMENSION_MAX;
 
-    if (r->x < 0 || r->y < 0 || r->w < PT_MASK_RECT_MIN_PX || r->h < PT_MASK_RECT_MIN_PX ||
-        r->x + r->w > PT_DIMENSION_MAX || r->y + r->h > PT_DIMENSION_MAX)
+    if (r->x < 0 || r->y < 0 || r->w < min_side || r->h < min_side || r->x + r->w > max_end ||
+        r->y + r->h > max_end)
       return config_fail(error, c->name, "privacy_mask rectangle '%d,%d,%d,%d' is out of range",
                          r->x, r->y, r->w, r->h);
   }

@@ -17,7 +17,9 @@ GST_DEBUG_CATEGORY_STATIC(pt_mask_debug);
 #define BLACK_LUMA       16  /* video range black */
 #define NEUTRAL_CHROMA   128 /* no colour */
 #define RECT_FIELDS      4
-#define RECT_TEXT_MAX_SZ 48 /* "8192,8192,8192,8192;" with room */
+#define RECT_TEXT_MAX_SZ 48  /* "8192,8192,8192,8192;" or "100.00%,...;" with room */
+#define PERCENT_SCALE    100 /* PtMaskRect's percent units: hundredths of a percent */
+#define PERCENT_FULL     (100 * PERCENT_SCALE)
 
 static const char *const style_names[] = {"black", "blur"};
 
@@ -31,6 +33,66 @@ static gboolean G_GNUC_PRINTF(2, 3) mask_fail(GError **error, const char *fmt, .
   va_end(ap);
   g_set_error_literal(error, PT_CAMERA_ERROR, PT_CAMERA_ERROR_CONFIG, what);
   return FALSE;
+}
+
+/* "12.5%" as hundredths of a percent (1250): digits, at most two decimals, then '%'. */
+static gboolean
+parse_percent(const char *text, guint64 *out)
+{
+  guint64 whole = 0, frac = 0;
+  int decimals = 0;
+  const char *p = text;
+
+  if (!g_ascii_isdigit(*p))
+    return FALSE;
+  for (; g_ascii_isdigit(*p) && whole <= 100; p++)
+    whole = whole * 10 + (guint64)(*p - '0');
+  if (*p == '.') {
+    for (p++; g_ascii_isdigit(*p) && decimals < 2; p++, decimals++)
+      frac = frac * 10 + (guint64)(*p - '0');
+    if (decimals == 0)
+      return FALSE;
+  }
+  if (*p != '%' || p[1] != '\0' || whole > 100)
+    return FALSE;
+  for (; decimals < 2; decimals++)
+    frac *= 10;
+  *out = whole * PERCENT_SCALE + frac;
+  return TRUE;
+}
+
+/* One rectangle, "X,Y,W,H" in pixels or every field in percent. */
+static gboolean
+parse_rect(const char *text, PtMaskRect *out, GError **error)
+{
+  g_auto(GStrv) f = g_strsplit(text, ",", RECT_FIELDS + 1);
+  guint64 v[RECT_FIELDS];
+  gboolean ok = g_strv_length(f) == RECT_FIELDS;
+  guint percents = 0;
+
+  for (guint k = 0; ok && k < RECT_FIELDS; k++) {
+    const char *field = g_strstrip(f[k]);
+
+    if (strchr(field, '%') != NULL) {
+      ok = parse_percent(field, &v[k]) && (k < 2 || v[k] > 0);
+      percents++;
+    } else {
+      ok = g_ascii_string_to_unsigned(field, 10, k < 2 ? 0 : PT_MASK_RECT_MIN_PX, PT_DIMENSION_MAX,
+                                      &v[k], NULL);
+    }
+  }
+  if (!ok || (percents != 0 && percents != RECT_FIELDS))
+    return mask_fail(error,
+                     "privacy_mask rectangle '%s' must be X,Y,WIDTH,HEIGHT in pixels (sides "
+                     "%d..%d) or all four in percent of the frame (e.g. 75%%,0%%,25%%,12.5%%)",
+                     text, PT_MASK_RECT_MIN_PX, PT_DIMENSION_MAX);
+  if (percents != 0 && (v[0] + v[2] > PERCENT_FULL || v[1] + v[3] > PERCENT_FULL))
+    return mask_fail(error, "privacy_mask rectangle '%s' ends past 100%% of the frame", text);
+  if (percents == 0 && (v[0] + v[2] > PT_DIMENSION_MAX || v[1] + v[3] > PT_DIMENSION_MAX))
+    return mask_fail(error, "privacy_mask rectangle '%s' ends past %d pixels", text,
+                     PT_DIMENSION_MAX);
+  *out = (PtMaskRect){(int)v[0], (int)v[1], (int)v[2], (int)v[3], percents != 0};
+  return TRUE;
 }
 
 gboolean
@@ -55,22 +117,8 @@ pt_mask_parse(const char *text, PtMask *mask, GError **error)
     return mask_fail(error, "privacy_mask '%s' has %u rectangles, at most %d", text, n,
                      PT_MASK_RECTS_MAX);
   for (guint i = 0; i < n; i++) {
-    g_auto(GStrv) f = g_strsplit(parts[i], ",", RECT_FIELDS + 1);
-    guint64 v[RECT_FIELDS];
-    gboolean ok = g_strv_length(f) == RECT_FIELDS;
-
-    for (guint k = 0; ok && k < RECT_FIELDS; k++)
-      ok = g_ascii_string_to_unsigned(g_strstrip(f[k]), 10, k < 2 ? 0 : PT_MASK_RECT_MIN_PX,
-                                      PT_DIMENSION_MAX, &v[k], NULL);
-    if (!ok)
-      return mask_fail(error,
-                       "privacy_mask rectangle '%s' must be X,Y,WIDTH,HEIGHT in pixels "
-                       "(sides %d..%d)",
-                       g_strstrip(parts[i]), PT_MASK_RECT_MIN_PX, PT_DIMENSION_MAX);
-    if (v[0] + v[2] > PT_DIMENSION_MAX || v[1] + v[3] > PT_DIMENSION_MAX)
-      return mask_fail(error, "privacy_mask rectangle '%s' ends past %d pixels",
-                       g_strstrip(parts[i]), PT_DIMENSION_MAX);
-    out.rects[i] = (PtMaskRect){(int)v[0], (int)v[1], (int)v[2], (int)v[3]};
+    if (!parse_rect(g_strstrip(parts[i]), &out.rects[i], error))
+      return FALSE;
   }
   out.n_rects = n;
   *mask = out;
@@ -85,7 +133,19 @@ pt_mask_to_string(const PtMask *mask)
   for (guint i = 0; i < mask->n_rects; i++) {
     const PtMaskRect *r = &mask->rects[i];
 
-    g_string_append_printf(s, "%s%d,%d,%d,%d", i ? ";" : "", r->x, r->y, r->w, r->h);
+    if (!r->percent) {
+      g_string_append_printf(s, "%s%d,%d,%d,%d", i ? ";" : "", r->x, r->y, r->w, r->h);
+      continue;
+    }
+    g_string_append(s, i ? ";" : "");
+    for (guint k = 0; k < RECT_FIELDS; k++) {
+      int v = k == 0 ? r->x : k == 1 ? r->y : k == 2 ? r->w : r->h;
+
+      g_string_append_printf(s, "%s%d", k ? "," : "", v / PERCENT_SCALE);
+      if (v % PERCENT_SCALE != 0)
+        g_string_append_printf(s, ".%02d", v % PERCENT_SCALE);
+      g_string_append_c(s, '%');
+    }
   }
   return g_string_free(s, FALSE);
 }
@@ -115,7 +175,7 @@ pt_mask_fits(const PtMask *mask, int width, int height, GError **error)
   for (guint i = 0; i < mask->n_rects; i++) {
     const PtMaskRect *r = &mask->rects[i];
 
-    if (r->x + r->w > width || r->y + r->h > height)
+    if (!r->percent && (r->x + r->w > width || r->y + r->h > height))
       return mask_fail(error, "privacy_mask rectangle '%d,%d,%d,%d' is outside the %dx%d frame",
                        r->x, r->y, r->w, r->h, width, height);
   }
@@ -186,17 +246,33 @@ cover_component(GstVideoFrame *frame, guint c, const PtMaskRect *r, PtMaskStyle 
   }
 }
 
+PtMaskRect
+pt_mask_rect_pixels(const PtMaskRect *r, int width, int height)
+{
+  if (!r->percent)
+    return *r;
+  /* Outwards: floor the start, ceil the end. */
+  gint64 x0 = (gint64)r->x * width / PERCENT_FULL, y0 = (gint64)r->y * height / PERCENT_FULL;
+  gint64 x1 = ((gint64)(r->x + r->w) * width + PERCENT_FULL - 1) / PERCENT_FULL;
+  gint64 y1 = ((gint64)(r->y + r->h) * height + PERCENT_FULL - 1) / PERCENT_FULL;
+  x0 = MIN(x0, MAX(width - 1, 0));
+  y0 = MIN(y0, MAX(height - 1, 0));
+  return (PtMaskRect){(int)x0, (int)y0, (int)MAX(MIN(x1, width) - x0, 1),
+                      (int)MAX(MIN(y1, height) - y0, 1), FALSE};
+}
+
 void
 pt_mask_apply(const PtMask *mask, gboolean cover_all, GstVideoFrame *frame)
 {
-  PtMaskRect all = {0, 0, GST_VIDEO_FRAME_WIDTH(frame), GST_VIDEO_FRAME_HEIGHT(frame)};
+  int width = GST_VIDEO_FRAME_WIDTH(frame), height = GST_VIDEO_FRAME_HEIGHT(frame);
+  PtMaskRect all = {0, 0, width, height, FALSE};
   guint n = cover_all ? 1 : mask->n_rects;
 
   for (guint i = 0; i < n; i++) {
-    const PtMaskRect *r = cover_all ? &all : &mask->rects[i];
+    PtMaskRect r = cover_all ? all : pt_mask_rect_pixels(&mask->rects[i], width, height);
 
     for (guint c = 0; c < GST_VIDEO_FRAME_N_COMPONENTS(frame); c++)
-      cover_component(frame, c, r, cover_all ? PT_MASK_STYLE_BLACK : mask->style);
+      cover_component(frame, c, &r, cover_all ? PT_MASK_STYLE_BLACK : mask->style);
   }
 }
 
@@ -351,7 +427,8 @@ pt_mask_class_init(PtMaskFilterClass *klass)
   gobject_class->finalize = pt_mask_finalize;
   g_object_class_install_property(
       gobject_class, PROP_RECTS,
-      g_param_spec_string("rects", "Rectangles", "X,Y,WIDTH,HEIGHT[;...] in the frame's pixels", "",
+      g_param_spec_string("rects", "Rectangles",
+                          "X,Y,WIDTH,HEIGHT[;...] in the frame's pixels or percent", "",
                           flags | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property(gobject_class, PROP_STYLE,
                                   g_param_spec_enum("style", "Style",

@@ -25,7 +25,11 @@ typedef enum {
 } PtMaskStyle;
 
 typedef struct {
-  int x, y, w, h; /* pixels of the camera's frame */
+  /* Pixels of the camera's frame; with @percent, hundredths of a percent of its width (x, w)
+   * and height (y, h), 0..10000, for a camera whose frame size is not known (an H.264
+   * camera's, until it streams) or changes (a main stream and a substream). */
+  int x, y, w, h;
+  gboolean percent;
 } PtMaskRect;
 
 typedef struct {
@@ -34,8 +38,10 @@ typedef struct {
   PtMaskStyle style;
 } PtMask;
 
-/* Reads "X,Y,W,H[;X,Y,W,H...]" into @mask's rectangles (style untouched).  Refuses garbage,
- * a side under PT_MASK_RECT_MIN_PX, a rectangle past PT_DIMENSION_MAX and more than
+/* Reads "X,Y,W,H[;X,Y,W,H...]" into @mask's rectangles (style untouched): each rectangle in
+ * pixels, or with every one of its four numbers a percentage of the frame ("75%,0%,25%,12.5%",
+ * two decimals at most).  Refuses garbage, a side under PT_MASK_RECT_MIN_PX (or 0%), a
+ * rectangle past PT_DIMENSION_MAX (or 100%), a rectangle mixing the two, and more than
  * PT_MASK_RECTS_MAX rectangles; the error quotes the offending part. */
 gboolean pt_mask_parse(const char *text, PtMask *mask, GError **error);
 /* The rectangles as pt_mask_parse() reads them.  Returns: (transfer full) */
@@ -43,9 +49,12 @@ char *pt_mask_to_string(const PtMask *mask);
 /* "black" or "blur".  Returns: (transfer none) */
 const char *pt_mask_style_to_string(PtMaskStyle style);
 gboolean pt_mask_style_from_string(const char *text, PtMaskStyle *style, GError **error);
-/* TRUE when every rectangle lies inside a @width x @height frame; else the error names the
- * first one that does not. */
+/* TRUE when every rectangle lies inside a @width x @height frame (one in percent always
+ * does); else the error names the first one that does not. */
 gboolean pt_mask_fits(const PtMask *mask, int width, int height, GError **error);
+/* @r in the pixels of a @width x @height frame: a percentage rounded outwards, at least one
+ * pixel each way (a mask errs on the side of covering). */
+PtMaskRect pt_mask_rect_pixels(const PtMaskRect *r, int width, int height);
 /* Covers @mask's rectangles in @frame (mapped writable; 8-bit YUV: I420, YV12, NV12, NV21,
  * Y42B, Y444).  With @cover_all, the whole frame is covered instead. */
 void pt_mask_apply(const PtMask *mask, gboolean cover_all, GstVideoFrame *frame);

@@ -101,7 +101,7 @@ get_region(GKeyFile *kf, const char *group, PtCameraConfig *cam, GError **error)
   return TRUE;
 }
 
-/* privacy_mask=X,Y,W,H[;...] in the camera's pixels, privacy_mask_style=black|blur. */
+/* privacy_mask=X,Y,W,H[;...] in the camera's pixels or percent, privacy_mask_style=black|blur. */
 static gboolean
 get_mask(GKeyFile *kf, const char *group, PtCameraConfig *cam, GError **error)
 {

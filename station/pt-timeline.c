@@ -143,8 +143,12 @@ mask_json(const PtMask *mask)
   json_t *rects = json_array();
   for (guint i = 0; i < mask->n_rects; i++) {
     const PtMaskRect *r = &mask->rects[i];
+    /* A rectangle in percent of the frame says so; its numbers are percentages. */
     json_array_append_new(
-        rects, json_pack("{sisisisi}", "x", r->x, "y", r->y, "width", r->w, "height", r->h));
+        rects, r->percent ? json_pack("{sfsfsfsfss}", "x", r->x / 100.0, "y", r->y / 100.0, "width",
+                                      r->w / 100.0, "height", r->h / 100.0, "unit", "%")
+                          : json_pack("{sisisisiss}", "x", r->x, "y", r->y, "width", r->w, "height",
+                                      r->h, "unit", "px"));
   }
   return json_pack("{ssso}", "style", pt_mask_style_to_string(mask->style), "rects", rects);
 }

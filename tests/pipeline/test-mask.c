@@ -139,7 +139,18 @@ test_parse(void)
       "a,b,c,d",
       "0,0,8192,8192x",
       "8000,0,400,10",
-      "0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9"};
+      "0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9;0,0,9,9",
+      "10%,0,20,20",
+      "90%,0%,20%,10%",
+      "0%,0%,0%,10%",
+      "0%,0%,10%,0%",
+      "1.234%,0%,10%,10%",
+      "%,0%,10%,10%",
+      "101%,0%,1%,1%",
+      "-1%,0%,10%,10%",
+      "5.%,0%,10%,10%",
+      "5%%,0%,10%,10%",
+      "0%,0%,10 %,10%"};
   PtMask mask = {0};
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -148,6 +159,29 @@ test_parse(void)
   PT_CHECK(mask.n_rects == 2 && mask.rects[1].x == 200 && mask.rects[1].h == 40, "parsed wrong");
   text = pt_mask_to_string(&mask);
   PT_CHECK(strcmp(text, "0,0,80,60;200,100,40,40") == 0, "to_string: %s", text);
+  /* In percent of the frame: hundredths kept, read back the same. */
+  g_clear_error(&error);
+  PT_CHECK(pt_mask_parse("75%,0%,25%,12.5%; 0,0,8,8", &mask, &error), "%s",
+           error ? error->message : "");
+  PT_CHECK(mask.n_rects == 2 && mask.rects[0].percent && mask.rects[0].x == 7500 &&
+               mask.rects[0].h == 1250 && !mask.rects[1].percent,
+           "percent parsed wrong");
+  g_free(text);
+  text = pt_mask_to_string(&mask);
+  PtMask again = {0};
+  PT_CHECK(pt_mask_parse(text, &again, NULL) && memcmp(&again, &mask, sizeof mask) == 0,
+           "percent to_string does not read back: %s", text);
+  PT_CHECK(pt_mask_fits(&mask, 16, 16, NULL), "a percent rectangle must fit any frame");
+  /* Outwards, at least a pixel: a third of 320 is 106.67 to 213.34, so 106..214. */
+  PtMaskRect third = {3333, 0, 3334, 10000, TRUE};
+  PtMaskRect px = pt_mask_rect_pixels(&third, W, H);
+  PT_CHECK(px.x == 106 && px.w == 108 && px.y == 0 && px.h == H && !px.percent,
+           "a third: %d,%d,%d,%d", px.x, px.y, px.w, px.h);
+  PtMaskRect sliver = {9999, 9999, 1, 1, TRUE};
+  px = pt_mask_rect_pixels(&sliver, 100, 100);
+  PT_CHECK(px.x == 99 && px.y == 99 && px.w == 1 && px.h == 1, "a sliver: %d,%d,%d,%d", px.x, px.y,
+           px.w, px.h);
+  g_print("# percent: '%s'\n", text);
   for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
     PtMask m = {0};
 
@@ -179,6 +213,11 @@ test_parse(void)
   /* Default test size (1280x720) fits it. */
   c.width = c.height = 0;
   g_clear_error(&error);
+  PT_CHECK(pt_camera_config_validate(&c, &error), "%s", error->message);
+  /* A rectangle in percent fits any frame. */
+  c.width = W;
+  c.height = H;
+  PT_CHECK(pt_mask_parse("80%,0%,20%,100%", &c.mask, NULL), "parse");
   PT_CHECK(pt_camera_config_validate(&c, &error), "%s", error->message);
   pt_camera_config_clear(&c);
   g_print("ok: parse and validation\n");
@@ -243,6 +282,12 @@ test_element(void)
            before.variance);
   PT_CHECK(fabs(after.mean - before.mean) < 8, "blur changed the brightness");
   PT_CHECK(kept.variance > before.variance / 2, "blur spilled outside its rectangle");
+  /* In percent: the right-hand quarter's top quarter of 320x240, 240,0,80,60. */
+  g_autoptr(GstSample) quarter = mask_one("smpte", "rects=\"75%,0%,25%,25%\"", NULL);
+  PtMaskRect q = {240, 0, 80, 60}, below = {240, 60, 80, 60};
+  Stats qin = sample_stats(quarter, q), qout = sample_stats(quarter, below);
+  PT_CHECK(qin.mean == 16 && qin.variance == 0 && qout.mean > 16,
+           "percent: inside %.1f/%.1f, below it %.1f", qin.mean, qin.variance, qout.mean);
   /* A rectangle past the frame: fail closed, with a warning naming the camera and value. */
   g_autoptr(GstSample) all = mask_one("smpte", "rects=300,0,40,40 camera=dock-7", &warning);
   PtMaskRect whole = {0, 0, W, H};

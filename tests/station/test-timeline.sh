@@ -69,8 +69,8 @@ check "the inspecting event of TL2 is marked, without a load" \
 check "retention: 3 s segments, evidence kept 730 days, the oldest segment named" \
   '[ "$(day .retention.segment_seconds)" = 3 ] && [ "$(day .retention.evidence_days)" = 730 ] && [ "$(dayns "d[\"retention\"][\"oldest_ns\"]")" = "$(dayns "d[\"spans\"][0][\"from_ns\"]")" ]'
 check "the camera's role" '[ "$(day .role)" = loading ]'
-check "its privacy mask: blur, the two rectangles of station.ini" \
-  '[ "$(day ".retention.privacy_mask | [.style, (.rects[] | [.x, .y, .width, .height] | map(tostring) | join(\",\"))] | join(\" \")")" = "blur 240,0,80,60 240,180,80,60" ]'
+check "its privacy mask: blur, the two rectangles of station.ini (pixels, percent)" \
+  '[ "$(day ".retention.privacy_mask | [.style, (.rects[] | [.x, .y, .width, .height, .unit] | map(tostring) | join(\",\"))] | join(\" \")")" = "blur 240,0,80,60,px 75,75,25,25,%" ]'
 
 # --- an instant ---
 SEG=$(tl_sql "SELECT id || '|' || start_ns || '|' || end_ns FROM segments WHERE state = 'closed' AND start_ns < $GAP_FROM ORDER BY start_ns LIMIT 1 OFFSET 1")
@@ -104,7 +104,7 @@ REND=$(ls "$PACKTRACE_DATA"/clips/masked/seg-"$SEG_ID"-p0-*.mp4 2>/dev/null | he
 SEG_SIZE=$(stat -c %s "$REND" 2>/dev/null || echo 0)
 check "... kept in DATA/clips/masked, byte for byte" '[ -n "$REND" ] && cmp -s "$T/seg" "$REND"'
 check "... which says inside it that it was cut from that segment and masked" \
-  'grep -aq "cut from recorded segments: $(basename "$SEG_PATH"); privacy mask applied (blur: 240,0,80,60;240,180,80,60)" "$T/seg"'
+  'grep -aq "cut from recorded segments: $(basename "$SEG_PATH"); privacy mask applied (blur: 240,0,80,60;75%,75%,25%,25%)" "$T/seg"'
 check "... no ETag of the recording's hash" '! grep -qi "^etag:" "$T/h"'
 # An MP4's video duration in seconds, from its one track's mdhd box (timescale, duration).
 duration() {
@@ -147,7 +147,7 @@ check "... and the size" '[ "$(curl -s -H "$AUTH" "$URL$EX_URL" | wc -c)" = "$(j
 check "... as video/mp4 with byte ranges" \
   '[ "$(curl -s -D "$T/h" -o /dev/null -w "%{http_code}" -H "$AUTH" -H "Range: bytes=0-1" "$URL$EX_URL")" = 206 ] && grep -qi "^content-type: video/mp4" "$T/h"'
 check "the export says inside it (its comment, under the SHA-256) that it was masked and what it was cut from" \
-  'curl -s -H "$AUTH" "$URL$EX_URL" | grep -aq "cut from recorded segments: dock1-.*privacy mask applied (blur: 240,0,80,60;240,180,80,60)"'
+  'curl -s -H "$AUTH" "$URL$EX_URL" | grep -aq "cut from recorded segments: dock1-.*privacy mask applied (blur: 240,0,80,60;75%,75%,25%,25%)"'
 check "it covers the range asked (keyframe before its start)" \
   '[ "$(date -d "$(jq -r .start "$T/ex.json")" +%s%N)" -le "$((SEG_START + 1000000))" ] && [ "$(date -d "$(jq -r .end "$T/ex.json")" +%s%N)" -ge "$((SEG_START + 2400000000))" ]'
 

@@ -2,7 +2,8 @@
 # test-timeline.sh and test-timeline-browser.sh after tap.sh; needs BIN, T and must()).  `packtrace run`
 # records a loading camera "dock1" (test source, 320x240 at 10 fps, each frame's capture time
 # burned in as a QR code at the top left, 3 s segments, so that each plays masked in two
-# pieces, 2 s and 1 s; the two right-hand corners blurred by a privacy mask), then:
+# pieces, 2 s and 1 s; the two right-hand corners blurred by a privacy mask, one rectangle in
+# pixels, one in percent of the frame), then:
 #   TL1 is put on load 1 at dock1 by the API: a loading event whose clip is cut from dock1
 #       once its window is recorded (pt-evidence-followup.h);
 #   TL2 gets an inspecting event with a clip of dock1 by the CLI;
@@ -29,7 +30,7 @@ width=320
 height=240
 fps=10
 timestamp_overlay=qr
-privacy_mask=240,0,80,60;240,180,80,60
+privacy_mask=240,0,80,60;75%,75%,25%,25%
 privacy_mask_style=blur
 INI
   must "$BIN" batch new --product Oranges --gtin 09506000134352 --lot TL1 --quantity 10
