@@ -332,32 +332,36 @@ choose_thresholds(PtSegmentation *seg)
   seg->lo = MAX(seg->hi / 2, MAX(12, 2 * noise));
 }
 
-/* 3x3 erosion (@grow FALSE) or dilation of a 0/1 mask into @out. */
+/* 3x3 erosion (@grow FALSE) or dilation of a 0/1 mask into @out; pixels
+ * outside the image are left out.  The square is a row of three then a
+ * column of three, and what the image's edge leaves of it is a rectangle
+ * too, so the two passes give the 3x3 result exactly at a third of the reads. */
 static void
 morph3(const guint8 *in, guint8 *out, int w, int h, gboolean grow)
 {
+  g_autofree guint8 *row = g_malloc((gsize)w * h);
+
   for (int y = 0; y < h; y++) {
+    const guint8 *src = in + (gsize)y * w;
+    guint8 *dst = row + (gsize)y * w;
+
     for (int x = 0; x < w; x++) {
-      int v = grow ? 0 : 1;
+      int v = src[x];
 
-      for (int dy = -1; dy <= 1; dy++) {
-        int yy = y + dy;
-
-        if (yy < 0 || yy >= h)
-          continue;
-        for (int dx = -1; dx <= 1; dx++) {
-          int xx = x + dx;
-
-          if (xx < 0 || xx >= w)
-            continue;
-          if (grow)
-            v |= in[(gsize)yy * w + xx];
-          else
-            v &= in[(gsize)yy * w + xx];
-        }
-      }
-      out[(gsize)y * w + x] = (guint8)v;
+      if (x > 0)
+        v = grow ? v | src[x - 1] : v & src[x - 1];
+      if (x + 1 < w)
+        v = grow ? v | src[x + 1] : v & src[x + 1];
+      dst[x] = (guint8)v;
     }
+  }
+  for (int y = 0; y < h; y++) {
+    const guint8 *mid = row + (gsize)y * w;
+    const guint8 *up = y > 0 ? mid - w : mid, *down = y + 1 < h ? mid + w : mid;
+    guint8 *dst = out + (gsize)y * w;
+
+    for (int x = 0; x < w; x++)
+      dst[x] = grow ? (guint8)(up[x] | mid[x] | down[x]) : (guint8)(up[x] & mid[x] & down[x]);
   }
 }
 
