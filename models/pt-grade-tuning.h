@@ -4,25 +4,6 @@
  * many just-noticeable differences". */
 #pragma once
 
-/* Working resolution of a calibrated camera's fruit (pt-grader.c). */
-
-/* A fruit's peel is analysed at up to this many mm per crop pixel (whole steps of the
- * frame, so between half of it and all of it): the smallest limit the profiles set, the
- * Extra class's 0.25 cm2 (a spot 5.6 mm across), is then 25 pixels or more, above the
- * 9-pixel floor under which JPEG noise and pores are left out, and a 10 mm mark is 10
- * pixels long.  Sizing keeps its 1 mm on the synthetic belt at this scale (0.9 mm at
- * 0.3 mm/px).  A 1080p belt at 0.25 mm/px is analysed at a step of 4 instead of 3: 0.56
- * of the pixels.  Photos without a scale keep PT_ANALYSIS_MAX_SIDE alone: their fruit's
- * size in mm is unknown, and whole-photo grading lost accuracy at 128 pixels across
- * (fruit-freshness graded whole: balanced accuracy 0.680 at 160, 0.645 at 128). */
-#define PT_PEEL_MM_PER_PX 1.0
-/* ... and while the crop keeps this many pixels along its long side: the local mean and
- * the shading model need the fruit's curvature resolved, and a kiwifruit of the bobcorn
- * frames (110 pixels at 0.5 mm/px) analysed at 55 pixels showed an 8 mm2 dark spot on
- * sound peel.  At 80 a 1080p belt's smaller fruit (70 mm, 290 pixels with the crop's
- * margin) stay at a step of 3. */
-#define PT_PEEL_MIN_SIDE 70
-
 /* Finding the fruit in a box (pt-roi.c). */
 
 /* The peel colour is seeded from an ellipse of this share of the box's half-sides round

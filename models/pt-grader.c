@@ -312,11 +312,8 @@ typedef struct {
 } Crop;
 
 /* Places the crop around @blob's box, one work pixel wider on each side,
- * stepping so its long side stays within PT_ANALYSIS_MAX_SIDE, or with a
- * scale coarser still while a crop pixel stays within PT_PEEL_MM_PER_PX and
- * the crop keeps PT_PEEL_MIN_SIDE pixels: the peel is judged in millimetres,
- * so a finer camera buys no better grade, only cost.  FALSE when it is too
- * small to measure. */
+ * stepping so its long side stays within PT_ANALYSIS_MAX_SIDE.  FALSE when
+ * it is too small to measure. */
 static gboolean
 crop_place(const PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
 {
@@ -327,13 +324,8 @@ crop_place(const PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
   int x1 = MIN(frame->width, seg->rx + (blob->x1 + 1) * f);
   int y1 = MIN(frame->height, seg->ry + (blob->y1 + 1) * f);
   int s = MAX(1, (MAX(x1 - x0, y1 - y0) + PT_ANALYSIS_MAX_SIDE - 1) / PT_ANALYSIS_MAX_SIDE);
-  int w, h;
+  int w = (x1 - x0 + s - 1) / s, h = (y1 - y0 + s - 1) / s;
 
-  if (g->mm_per_px > 0)
-    s = MAX(s,
-            MIN((int)(PT_PEEL_MM_PER_PX / g->mm_per_px), MAX(x1 - x0, y1 - y0) / PT_PEEL_MIN_SIDE));
-  w = (x1 - x0 + s - 1) / s;
-  h = (y1 - y0 + s - 1) / s;
   c->x0 = x0;
   c->y0 = y0;
   c->s = s;
