@@ -81,35 +81,34 @@ pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labe
   for (int y = 0; y < h; y++) {
     for (int x = 0; x < w; x++) {
       gsize i = (gsize)y * w + x;
-      gint32 best = 0;
-      /* Already-visited 8-neighbours: W, NW, N, NE. */
-      gint32 nb[4] = {0, 0, 0, 0};
+      /* Already-visited 8-neighbours.  N and NW touch W, and NW and NE touch N, so those
+       * pairs were joined when the later of them was labelled: only W with NE, and NW
+       * with NE, can still be apart. */
+      gint32 wl = x > 0 ? labels[i - 1] : 0;
+      gint32 nw = y > 0 && x > 0 ? labels[i - w - 1] : 0;
+      gint32 nl = y > 0 ? labels[i - w] : 0;
+      gint32 ne = y > 0 && x + 1 < w ? labels[i - w + 1] : 0;
 
       if (mask[i] != value) {
         labels[i] = 0;
         continue;
       }
-      if (x > 0)
-        nb[0] = labels[i - 1];
-      if (y > 0) {
-        nb[2] = labels[i - w];
-        if (x > 0)
-          nb[1] = labels[i - w - 1];
-        if (x + 1 < w)
-          nb[3] = labels[i - w + 1];
-      }
-      for (int k = 0; k < 4; k++)
-        if (nb[k] != 0 && (best == 0 || nb[k] < best))
-          best = nb[k];
-      if (best == 0) {
-        best = next++;
-        parent[best] = best;
+      if (wl != 0) {
+        if (ne != 0 && nl == 0)
+          uf_union(parent, wl, ne);
+        labels[i] = wl;
+      } else if (nl != 0) {
+        labels[i] = nl;
+      } else if (nw != 0) {
+        if (ne != 0)
+          uf_union(parent, nw, ne);
+        labels[i] = nw;
+      } else if (ne != 0) {
+        labels[i] = ne;
       } else {
-        for (int k = 0; k < 4; k++)
-          if (nb[k] != 0 && nb[k] != best)
-            uf_union(parent, best, nb[k]);
+        parent[next] = next;
+        labels[i] = next++;
       }
-      labels[i] = best;
     }
   }
   /* Compact to 1..n in order of first appearance. */
@@ -332,32 +331,36 @@ choose_thresholds(PtSegmentation *seg)
   seg->lo = MAX(seg->hi / 2, MAX(12, 2 * noise));
 }
 
-/* 3x3 erosion (@grow FALSE) or dilation of a 0/1 mask into @out. */
+/* 3x3 erosion (@grow FALSE) or dilation of a 0/1 mask into @out; pixels
+ * outside the image are left out.  The square is a row of three then a
+ * column of three, and what the image's edge leaves of it is a rectangle
+ * too, so the two passes give the 3x3 result exactly at a third of the reads. */
 static void
 morph3(const guint8 *in, guint8 *out, int w, int h, gboolean grow)
 {
+  g_autofree guint8 *row = g_malloc((gsize)w * h);
+
   for (int y = 0; y < h; y++) {
+    const guint8 *src = in + (gsize)y * w;
+    guint8 *dst = row + (gsize)y * w;
+
     for (int x = 0; x < w; x++) {
-      int v = grow ? 0 : 1;
+      int v = src[x];
 
-      for (int dy = -1; dy <= 1; dy++) {
-        int yy = y + dy;
-
-        if (yy < 0 || yy >= h)
-          continue;
-        for (int dx = -1; dx <= 1; dx++) {
-          int xx = x + dx;
-
-          if (xx < 0 || xx >= w)
-            continue;
-          if (grow)
-            v |= in[(gsize)yy * w + xx];
-          else
-            v &= in[(gsize)yy * w + xx];
-        }
-      }
-      out[(gsize)y * w + x] = (guint8)v;
+      if (x > 0)
+        v = grow ? v | src[x - 1] : v & src[x - 1];
+      if (x + 1 < w)
+        v = grow ? v | src[x + 1] : v & src[x + 1];
+      dst[x] = (guint8)v;
     }
+  }
+  for (int y = 0; y < h; y++) {
+    const guint8 *mid = row + (gsize)y * w;
+    const guint8 *up = y > 0 ? mid - w : mid, *down = y + 1 < h ? mid + w : mid;
+    guint8 *dst = out + (gsize)y * w;
+
+    for (int x = 0; x < w; x++)
+      dst[x] = grow ? (guint8)(up[x] | mid[x] | down[x]) : (guint8)(up[x] & mid[x] & down[x]);
   }
 }
 
@@ -681,24 +684,30 @@ grow_territory(PtSegmentation *seg, gint32 *tmp32)
           seg->territory[(gsize)y * w + x] = bl->label;
   }
   memcpy(tmp32, seg->territory, n * sizeof(gint32));
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
-      gsize i = (gsize)y * w + x;
+  /* Only a blob's box and its ring can be grown into; a pixel in two boxes gets the same
+   * answer twice. */
+  for (guint b = 0; b < seg->n_blobs; b++) {
+    const PtBlob *bl = &seg->blobs[b];
 
-      if (tmp32[i] != 0)
-        continue;
-      for (int dy = -1; dy <= 1 && seg->territory[i] == 0; dy++)
-        for (int dx = -1; dx <= 1; dx++) {
-          int xx = x + dx, yy = y + dy;
+    for (int y = MAX(0, bl->y0 - 1); y < MIN(h, bl->y1 + 1); y++)
+      for (int x = MAX(0, bl->x0 - 1); x < MIN(w, bl->x1 + 1); x++) {
+        gsize i = (gsize)y * w + x;
 
-          if (xx < 0 || yy < 0 || xx >= w || yy >= h)
-            continue;
-          if (tmp32[(gsize)yy * w + xx] != 0) {
-            seg->territory[i] = tmp32[(gsize)yy * w + xx];
-            break;
+        if (tmp32[i] != 0)
+          continue;
+        for (int dy = -1; dy <= 1 && seg->territory[i] == 0; dy++)
+          for (int dx = -1; dx <= 1; dx++) {
+            int xx = x + dx, yy = y + dy;
+
+            if (xx < 0 || yy < 0 || xx >= w || yy >= h)
+              continue;
+            if (tmp32[(gsize)yy * w + xx] != 0) {
+              seg->territory[i] = tmp32[(gsize)yy * w + xx];
+              break;
+            }
           }
-        }
-    }
+      }
+  }
 }
 
 void
