@@ -112,8 +112,6 @@ void pt_sync_conn_ok(Conn *conn);
 gint64 pt_sync_backoff_ms(const PtSyncConnector *cfg, int attempt);
 /* A request finished: fill the freed slot without waiting for the next poll. */
 void pt_sync_kick(PtSync *sync);
-/* Makes sure the outbox is looked at again by monotonic time @until_us (a back-off's end). */
-void pt_sync_wake_at(PtSync *sync, gint64 until_us);
 
 /* X-Packtrace-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256("<t>.<body>", @secret)>, for
  * webhooks and recall notices alike.  Returns: (transfer full). */

@@ -137,6 +137,17 @@ pt_sync_backoff_ms(const PtSyncConnector *cfg, int attempt)
   return (gint64)(d / 2 + g_random_double() * d / 2);
 }
 
+/* Makes sure the worker's timer (pt-sync.c arms it for every deadline it knows) fires by
+ * monotonic time @until_us, a back-off's end, at the latest.  Here rather than in pt-sync.c,
+ * whose engine calls into this file: the back-off is the one that asks. */
+static void
+wake_at(PtSync *sync, gint64 until_us)
+{
+  gint64 ready = g_source_get_ready_time(sync->timer);
+  if (ready < 0 || until_us + 1000 < ready)
+    g_source_set_ready_time(sync->timer, until_us + 1000);
+}
+
 /* The link or the platform is down: nothing about these items was decided. */
 void
 pt_sync_conn_backoff(Conn *conn, gint64 retry_after_s, const char *why)
@@ -144,7 +155,7 @@ pt_sync_conn_backoff(Conn *conn, gint64 retry_after_s, const char *why)
   gint64 ms = retry_after_s >= 0 ? retry_after_s * 1000
                                  : pt_sync_backoff_ms(conn->cfg, ++conn->backoff_attempts);
   conn->backoff_until_us = g_get_monotonic_time() + ms * 1000;
-  pt_sync_wake_at(conn->sync, conn->backoff_until_us);
+  wake_at(conn->sync, conn->backoff_until_us);
   if (!conn->link_down)
     g_message("sync %s: %s; retrying in %" G_GINT64_FORMAT " ms", conn->cfg->name, why, ms);
   conn->link_down = TRUE;

@@ -802,14 +802,6 @@ arm(PtSync *sync)
   g_source_set_ready_time(sync->timer, due == G_MAXINT64 ? -1 : due + 1000);
 }
 
-void
-pt_sync_wake_at(PtSync *sync, gint64 until_us)
-{
-  gint64 ready = g_source_get_ready_time(sync->timer);
-  if (ready < 0 || until_us + 1000 < ready)
-    g_source_set_ready_time(sync->timer, until_us + 1000);
-}
-
 static gboolean
 on_timer(gpointer data)
 {
