@@ -140,13 +140,27 @@ typedef struct {
 
 void pt_verify_result_clear(PtVerifyResult *result);
 
-/* Checks a bundle (full or redacted): structure, every event's hash, chain link, order and
- * signature, every redacted event's signature over its proof's hash,
- * each proof's "hashId" against the event's GS1 Event Hash ID (pt-event-hash.h; a proof
- * without one, from an older bundle, passes), and the signed head.  With @public_key (nullable) the
- * bundle must be signed by that key, not only by the key it carries.  Fails with PT_ERROR_MALFORMED
- * for a bundle that cannot be read and PT_ERROR_TAMPERED naming the event and what failed. */
+/* Checks a bundle (full or redacted) held in memory: structure, every event's hash, chain link,
+ * order and signature, every redacted event's signature over its proof's hash, each proof's
+ * "hashId" against the event's GS1 Event Hash ID (pt-event-hash.h; a proof without one, from an
+ * older bundle, passes), and the signed head.  With @public_key (nullable) the bundle must be
+ * signed by that key, not only by the key it carries.  Fails with PT_ERROR_MALFORMED for a bundle
+ * that cannot be read and PT_ERROR_TAMPERED naming the event and what failed. */
 gboolean pt_bundle_verify(const char *data, gsize len, const guint8 *public_key,
                           PtVerifyResult *result, GError **error);
+
+/* The same checks on the bundle in the file @fd (borrowed), read as it is checked: memory
+ * stays bounded by PT_VERIFY_CHUNK events whatever the bundle's size, so a bundle of any
+ * length verifies in the same few megabytes.  @result's hash_ids (one string per event, the
+ * one thing that grows with the bundle) is filled only @with_hash_ids; NULL otherwise. */
+gboolean pt_bundle_verify_fd(int fd, const guint8 *public_key, gboolean with_hash_ids,
+                             PtVerifyResult *result, GError **error);
+
+/* Shared by the writer and verify.  SHA-256 of the canonical form of @doc without its
+ * eventList (the events are covered one by one by their proofs). */
+gboolean pt_bundle_document_hash(json_t *doc, guint8 hash[PT_HASH_LEN], GError **error);
+/* SHA-256 of the canonical form of @head without "signature": what the head's signature
+ * covers. */
+gboolean pt_bundle_head_digest(json_t *head, guint8 digest[PT_HASH_LEN], GError **error);
 
 G_END_DECLS
