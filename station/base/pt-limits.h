@@ -37,12 +37,13 @@
  * about 12 MB).  A bundle held in memory (pt_bundle_verify()) is at most PT_BUNDLE_MAX. */
 #define PT_BUNDLE_MAX         (512 * 1024 * 1024)
 #define PT_VERIFY_THREADS_MAX 8             /* signature checks run on up to this many cores */
-#define PT_VERIFY_CHUNK       1024          /* events read, then checked on every core, at a time */
+#define PT_VERIFY_CHUNK       256           /* events read, then checked on every core, at a time */
 #define PT_BUNDLE_EVENT_MAX   (1024 * 1024) /* one event's text in a bundle */
 #define PT_BUNDLE_PROOF_MAX   (16 * 1024)   /* one proof's text */
 #define PT_BUNDLE_HEAD_MAX    (1024 * 1024) /* the head, its key chain included */
 #define PT_BUNDLE_HEADER_MAX  (1024 * 1024) /* the EPCIS document without its events */
 #define PT_JSON_SCAN_KEY_MAX  1024          /* a key read by pt-json-scan.h */
+#define PT_JSON_SCAN_WINDOW   (64 * 1024)   /* its file window, grown only to hold a value */
 
 /* SQLite page cache of each connection (PRAGMA cache_size, filled only as pages are read).
  * SQLite's 2 MB default held too little of the indexes an append touches: a burst of appends

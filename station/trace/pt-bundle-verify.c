@@ -737,7 +737,7 @@ gboolean
 pt_bundle_verify_fd(int fd, const guint8 *public_key, gboolean with_hash_ids,
                     PtVerifyResult *result, GError **error)
 {
-  g_autoptr(PtJsonScan) s = pt_json_scan_new_fd(fd);
-  g_autoptr(PtJsonScan) events = pt_json_scan_new_fd(fd);
+  g_autoptr(PtJsonScan) s = pt_json_scan_new_fd(fd, PT_JSON_SCAN_WINDOW);
+  g_autoptr(PtJsonScan) events = pt_json_scan_new_fd(fd, PT_JSON_SCAN_WINDOW);
   return verify_scans(s, events, public_key, with_hash_ids, result, error);
 }

@@ -11,9 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The file window's first size; it grows only while a value is captured. */
-#define SCAN_WINDOW (64 * 1024)
-
 struct _PtJsonScan {
   int fd;    /* -1: @buf is the caller's memory, all of it */
   char *buf; /* bytes [base, base + len) of the input */
@@ -40,11 +37,11 @@ pt_json_scan_new_mem(const char *data, gsize len)
 }
 
 PtJsonScan *
-pt_json_scan_new_fd(int fd)
+pt_json_scan_new_fd(int fd, gsize window)
 {
   PtJsonScan *s = g_new0(PtJsonScan, 1);
   s->fd = fd;
-  s->cap = SCAN_WINDOW;
+  s->cap = MAX(window, 1);
   s->buf = g_malloc(s->cap);
   s->mark = -1;
   return s;
@@ -213,6 +210,9 @@ skip_string(PtJsonScan *s, GError **error)
     int c = byte_at(s);
     if (c < 0)
       return fail(s, error, "unterminated string");
+    /* The window was refilled in the middle of the run. */
+    if (c != '"' && c != '\\')
+      continue;
     s->pos++;
     if (c == '"')
       return TRUE;

@@ -27,8 +27,10 @@ typedef struct _PtJsonScan PtJsonScan;
 
 /* Returns: (transfer full): a reader of @data (transfer none: must outlive the reader). */
 PtJsonScan *pt_json_scan_new_mem(const char *data, gsize len);
-/* Returns: (transfer full): a reader of @fd (borrowed) from offset 0, by pread(). */
-PtJsonScan *pt_json_scan_new_fd(int fd);
+/* Returns: (transfer full): a reader of @fd (borrowed) from offset 0, by pread() through a
+ * window of @window bytes at first (PT_JSON_SCAN_WINDOW; the fuzz target tries tiny ones, so
+ * that every value straddles a refill). */
+PtJsonScan *pt_json_scan_new_fd(int fd, gsize window);
 void pt_json_scan_free(PtJsonScan *scan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(PtJsonScan, pt_json_scan_free)
 
