@@ -154,8 +154,12 @@ walk_object(PtJsonScan *s, Layout *layout, int level, GError **error)
        * refuses duplicate keys. */
       if (layout->events.seen)
         return malformed(error, "the document has two eventList members");
-      if (!skip_into(s, &layout->events, layout, 0, error))
+      if (!skip_into(s, &layout->events, layout, 0, error)) {
+        /* Name the event whose text breaks, as the second pass names one that is not JSON. */
+        if (layout->events.n_items)
+          g_prefix_error(error, "event %zu: ", layout->events.n_items);
         return FALSE;
+      }
     } else if (!pt_json_scan_skip(s, NULL, error)) {
       return FALSE;
     }
@@ -200,8 +204,11 @@ locate(PtJsonScan *s, Layout *layout, GError **error)
     }
     if (layout->member[m].seen)
       return malformed(error, "duplicate member \"%s\" in the bundle", key);
-    if (!skip_into(s, &layout->member[m], layout, m == MEMBER_EPCIS ? 1 : 0, &local))
+    if (!skip_into(s, &layout->member[m], layout, m == MEMBER_EPCIS ? 1 : 0, &local)) {
+      if (m == MEMBER_PROOFS && layout->member[m].n_items)
+        g_prefix_error(&local, "proof %zu: ", layout->member[m].n_items);
       return scan_failed(error, local);
+    }
   }
   if (pt_json_scan_peek(s) != -1)
     return malformed(error, "data after the bundle at byte %" G_GINT64_FORMAT,

@@ -244,10 +244,13 @@ pt_json_scan_skip(PtJsonScan *s, gsize *n_items, GError **error)
   char open[PT_JSON_DEPTH_MAX];
   int depth = 0;
   gsize items = 0;
+  if (!n_items)
+    n_items = &items;
+  *n_items = 0;
   for (;;) {
     /* A value starts here. */
     if (depth == 1 && open[0] == '[')
-      items++;
+      ++*n_items;
     int c = pt_json_scan_peek(s);
     if (c == '{' || c == '[') {
       if (depth == PT_JSON_DEPTH_MAX)
@@ -273,11 +276,8 @@ pt_json_scan_skip(PtJsonScan *s, gsize *n_items, GError **error)
     }
     /* After a value: the next element, or the ends of the containers it closes. */
     for (;;) {
-      if (depth == 0) {
-        if (n_items)
-          *n_items = items;
+      if (depth == 0)
         return TRUE;
-      }
       char close = open[depth - 1] == '{' ? '}' : ']';
       int d = pt_json_scan_peek(s);
       if (d == close) {

@@ -52,7 +52,7 @@ gboolean pt_json_scan_more(PtJsonScan *scan, char close, gboolean first, gboolea
  * at most PT_JSON_SCAN_KEY_MAX bytes. */
 char *pt_json_scan_key(PtJsonScan *scan, GError **error);
 /* Skips one value; @n_items (nullable) receives the number of elements of an array (0 for
- * anything else). */
+ * anything else); on failure, the elements begun so far (the last is the one that broke). */
 gboolean pt_json_scan_skip(PtJsonScan *scan, gsize *n_items, GError **error);
 /* Reads one value and returns its bytes, valid until the next call on @scan; over @max bytes
  * it fails with PT_ERROR_TOO_LARGE.  Returns: (transfer none). */
