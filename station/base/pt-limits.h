@@ -198,6 +198,9 @@
  * bytes of HTML + JSON; a batch of 10,000 events renders to about 3 MB. */
 #define PT_WEB_CACHE_ENTRIES 256
 #define PT_WEB_CACHE_BYTES   (8 * 1024 * 1024)
+/* Files of public bundles and EPCIS documents kept by batch revision (http/pt-doc-cache.h):
+ * two (plain, gzip) per document; a batch keeps only its current revision's. */
+#define PT_DOC_CACHE_FILES 512
 /* Per worker thread: batch API answers (JSON, EPCIS) kept by revision (pt-text-cache.h). */
 #define PT_BATCH_TEXT_CACHE_ENTRIES 64
 #define PT_BATCH_TEXT_CACHE_BYTES   (4 * 1024 * 1024)
