@@ -428,24 +428,31 @@ verify_chunk(gpointer data)
 }
 
 /* Hashing and signature checks are independent per event and are most of verify's time, so
- * they run on every core; links are checked in order after. */
+ * a chunk's run on every core while the next chunk is read; links are checked in order after. */
+typedef struct {
+  VerifyChunk parts[PT_VERIFY_THREADS_MAX];
+  GThread *threads[PT_VERIFY_THREADS_MAX];
+  guint n_threads;
+} Checking;
+
 static void
-check_in_parallel(Pair *pairs, gsize n, const PtKeyChain *chain)
+check_start(Checking *ck, Pair *pairs, gsize n, const PtKeyChain *chain)
 {
-  guint n_threads = CLAMP(g_get_num_processors(), 1, PT_VERIFY_THREADS_MAX);
-  if (n < 256)
-    n_threads = 1;
-  VerifyChunk chunks[PT_VERIFY_THREADS_MAX];
-  GThread *threads[PT_VERIFY_THREADS_MAX] = {NULL};
-  for (guint t = 0; t < n_threads; t++) {
-    chunks[t] = (VerifyChunk){
-        .pairs = pairs, .chain = chain, .from = n * t / n_threads, .to = n * (t + 1) / n_threads};
-    if (t > 0)
-      threads[t] = g_thread_new("verify", verify_chunk, &chunks[t]);
+  ck->n_threads = n < 64 ? 1 : CLAMP(g_get_num_processors(), 1, PT_VERIFY_THREADS_MAX);
+  for (guint t = 0; t < ck->n_threads; t++) {
+    ck->parts[t] = (VerifyChunk){.pairs = pairs,
+                                 .chain = chain,
+                                 .from = n * t / ck->n_threads,
+                                 .to = n * (t + 1) / ck->n_threads};
+    ck->threads[t] = g_thread_new("verify", verify_chunk, &ck->parts[t]);
   }
-  verify_chunk(&chunks[0]);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join(threads[t]);
+}
+
+static void
+check_wait(Checking *ck)
+{
+  for (guint t = 0; t < ck->n_threads; t++)
+    g_thread_join(ck->threads[t]);
 }
 
 /* Where the walk along the batch stands between chunks. */
@@ -554,8 +561,35 @@ read_pair(PtJsonScan *proofs, PtJsonScan *events, gsize i, gsize *n_shown, gbool
   return TRUE;
 }
 
-/* The second pass: every proof with its event, PT_VERIFY_CHUNK at a time.  @hash_ids
- * (nullable) receives each event's Event Hash ID, in order; @last the last event's hash. */
+/* Reads up to PT_VERIFY_CHUNK pairs into @pairs, the first being the @first-th; @n_out the
+ * pairs read whole (those before a failure too). */
+static gboolean
+read_chunk(PtJsonScan *proofs, PtJsonScan *events, Pair *pairs, gsize first, gsize *n_shown,
+           gsize *n_out, gboolean *more, GError **error)
+{
+  gsize n = 0;
+  gboolean ok = TRUE;
+  while (n < PT_VERIFY_CHUNK) {
+    ok = read_pair(proofs, events, first + n, n_shown, more, &pairs[n], error);
+    if (!ok || !*more)
+      break;
+    n++;
+  }
+  *n_out = n;
+  return ok;
+}
+
+static void
+chunk_clear(Pair *pairs)
+{
+  for (gsize i = 0; i < PT_VERIFY_CHUNK; i++)
+    pair_clear(&pairs[i]);
+}
+
+/* The second pass: every proof with its event, PT_VERIFY_CHUNK at a time, one chunk checked
+ * while the next is read.  A problem is reported in event order: one found reading comes
+ * after the checks of the events before it.  @hash_ids (nullable) receives each event's Event
+ * Hash ID, in order; @last the last event's hash. */
 static gboolean
 verify_events(PtJsonScan *proofs, PtJsonScan *events, const Layout *layout, const PtKeyChain *chain,
               guint8 last[PT_HASH_LEN], GPtrArray *hash_ids, GError **error)
@@ -565,30 +599,41 @@ verify_events(PtJsonScan *proofs, PtJsonScan *events, const Layout *layout, cons
   pt_json_scan_seek(events, layout->events.start);
   if (!pt_json_scan_expect(proofs, '[', &local) || !pt_json_scan_expect(events, '[', &local))
     return scan_failed(error, local);
-  g_autofree Pair *pairs = g_new0(Pair, PT_VERIFY_CHUNK);
+  Pair *bufs[2] = {g_new0(Pair, PT_VERIFY_CHUNK), g_new0(Pair, PT_VERIFY_CHUNK)};
+  gsize n[2] = {0, 0}, n_shown = 0;
+  int cur = 0;
   Walk walk = {0};
-  gsize n_shown = 0;
-  gboolean more = TRUE, ok = TRUE;
-  while (ok && more) {
-    gsize n = 0;
-    while (ok && n < PT_VERIFY_CHUNK) {
-      ok = read_pair(proofs, events, walk.n + n, &n_shown, &more, &pairs[n], error);
-      if (!ok || !more)
-        break;
-      n++;
-    }
-    if (ok) {
-      check_in_parallel(pairs, n, chain);
-      for (gsize i = 0; i < n && ok; i++)
-        ok = report_pair(&walk, &pairs[i], error);
-      for (gsize i = 0; i < n && ok && hash_ids; i++)
-        g_ptr_array_add(hash_ids, g_steal_pointer(&pairs[i].hash_id));
-    }
-    for (gsize i = 0; i <= n && i < PT_VERIFY_CHUNK; i++)
-      pair_clear(&pairs[i]);
+  gboolean more = TRUE, reported = TRUE;
+  GError *read_error = NULL;
+  gboolean read_ok = read_chunk(proofs, events, bufs[0], 0, &n_shown, &n[0], &more, &read_error);
+  while (reported && n[cur] > 0) {
+    int next = 1 - cur;
+    Checking ck;
+    check_start(&ck, bufs[cur], n[cur], chain);
+    n[next] = 0;
+    if (read_ok && more)
+      read_ok = read_chunk(proofs, events, bufs[next], walk.n + n[cur], &n_shown, &n[next], &more,
+                           &read_error);
+    check_wait(&ck);
+    for (gsize i = 0; i < n[cur] && reported; i++)
+      reported = report_pair(&walk, &bufs[cur][i], error);
+    for (gsize i = 0; i < n[cur] && reported && hash_ids; i++)
+      g_ptr_array_add(hash_ids, g_steal_pointer(&bufs[cur][i].hash_id));
+    chunk_clear(bufs[cur]);
+    cur = next;
   }
-  if (!ok)
+  for (int b = 0; b < 2; b++) {
+    chunk_clear(bufs[b]);
+    g_free(bufs[b]);
+  }
+  if (!reported) {
+    g_clear_error(&read_error);
     return FALSE;
+  }
+  if (!read_ok) {
+    g_propagate_error(error, read_error);
+    return FALSE;
+  }
   gboolean extra = FALSE;
   if (!pt_json_scan_more(events, ']', n_shown == 0, &extra, &local))
     return scan_failed(error, local);
