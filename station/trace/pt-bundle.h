@@ -104,7 +104,9 @@ void pt_bundle_writer_set_creation(PtBundleWriter *w, gint64 creation_ns);
  * at its recordTime. */
 void pt_bundle_writer_set_key_chain(PtBundleWriter *writer, const PtKeyChain *chain);
 
-/* Adds the next event.  Fails only on a stored body that is not JSON. */
+/* Adds the next event, its proof naming @row's stored Event Hash ID (computed only when the
+ * row has none).  The body is parsed only when it must be read (no stored ID, or bytes that
+ * spell a member the view may withhold); fails only on such a body that is not JSON. */
 gboolean pt_bundle_writer_add(PtBundleWriter *writer, const PtEventRow *row, GError **error);
 
 /* The EPCIS document of the events added so far that the view shows, their stored records
