@@ -32,9 +32,18 @@
 #define PT_LIST_LIMIT_DEFAULT 100
 #define PT_LIST_LIMIT_MAX     1000
 
-/* verify: a bundle is read whole; 10,000 events are about 15 MB */
+/* verify: a bundle is read as it is checked (pt-bundle-verify.c), PT_VERIFY_CHUNK events at a
+ * time, so its memory is bounded by these, never by the bundle's length (10,000 events are
+ * about 12 MB).  A bundle held in memory (pt_bundle_verify()) is at most PT_BUNDLE_MAX. */
 #define PT_BUNDLE_MAX         (512 * 1024 * 1024)
-#define PT_VERIFY_THREADS_MAX 8 /* signature checks run on up to this many cores */
+#define PT_VERIFY_THREADS_MAX 8             /* signature checks run on up to this many cores */
+#define PT_VERIFY_CHUNK       256           /* events read, then checked on every core, at a time */
+#define PT_BUNDLE_EVENT_MAX   (1024 * 1024) /* one event's text in a bundle */
+#define PT_BUNDLE_PROOF_MAX   (16 * 1024)   /* one proof's text */
+#define PT_BUNDLE_HEAD_MAX    (1024 * 1024) /* the head, its key chain included */
+#define PT_BUNDLE_HEADER_MAX  (1024 * 1024) /* the EPCIS document without its events */
+#define PT_JSON_SCAN_KEY_MAX  1024          /* a key read by pt-json-scan.h */
+#define PT_JSON_SCAN_WINDOW   (64 * 1024)   /* its file window, grown only to hold a value */
 
 /* SQLite page cache of each connection (PRAGMA cache_size, filled only as pages are read).
  * SQLite's 2 MB default held too little of the indexes an append touches: a burst of appends
@@ -189,6 +198,9 @@
  * bytes of HTML + JSON; a batch of 10,000 events renders to about 3 MB. */
 #define PT_WEB_CACHE_ENTRIES 256
 #define PT_WEB_CACHE_BYTES   (8 * 1024 * 1024)
+/* Files of public bundles and EPCIS documents kept by batch revision (http/pt-doc-cache.h):
+ * two (plain, gzip) per document; a batch keeps only its current revision's. */
+#define PT_DOC_CACHE_FILES 512
 /* Per worker thread: batch API answers (JSON, EPCIS) kept by revision (pt-text-cache.h). */
 #define PT_BATCH_TEXT_CACHE_ENTRIES 64
 #define PT_BATCH_TEXT_CACHE_BYTES   (4 * 1024 * 1024)

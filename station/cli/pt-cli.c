@@ -10,8 +10,11 @@
 #include "pt-limits.h"
 #include "pt-trace.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 gboolean
 pt_cli_parse(int *argc, char ***argv, const char *params, const char *summary,
@@ -243,10 +246,16 @@ pt_cmd_verify(int argc, char **argv)
     return pt_cli_usage("--key must be 64 hex digits");
   }
   g_autoptr(GError) error = NULL;
-  gsize len;
-  g_autofree char *data = pt_file_read(argv[1], PT_BUNDLE_MAX, &len, &error);
+  /* Read as it is checked (pt_bundle_verify_fd()): a bundle of any size in a few megabytes.
+   * The events' hash IDs are kept only when they are asked for. */
+  int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    g_set_error(&error, PT_ERROR, PT_ERROR_IO, "cannot open %s: %s", argv[1], g_strerror(errno));
   PtVerifyResult result = {0};
-  gboolean ok = data && pt_bundle_verify(data, len, key_hex ? key : NULL, &result, &error);
+  gboolean ok = fd >= 0 && pt_bundle_verify_fd(fd, key_hex ? key : NULL, common.json || wanted,
+                                               &result, &error);
+  if (fd >= 0)
+    close(fd);
   guint position = 0;
   if (ok && wanted &&
       !g_ptr_array_find_with_equal_func(result.hash_ids, wanted, g_str_equal, &position)) {

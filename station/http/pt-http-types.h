@@ -3,6 +3,7 @@
  * live in the files above it (pt-http-respond.h, pt-http-auth.h, pt-http.c). */
 #pragma once
 
+#include "pt-doc-cache.h"
 #include "pt-http-metrics.h"
 #include "pt-rate.h"
 #include "pt-recorder.h"
@@ -28,6 +29,7 @@ struct _PtHttp {
   PtRateLimit *driver_rate; /* owned: requests per driver token (pt-http-auth.c) */
   PtScanTally *scans;       /* owned: consumer page views, written once a second */
   PtHttpMetrics *metrics;   /* owned: requests by route, for /metrics */
+  PtDocCache *docs;         /* owned: public bundles and EPCIS documents by batch revision */
   GMutex conns_lock;        /* guards conns and sweep_stop */
   GCond sweep_cond;
   GHashTable *conns; /* owned: open connections and their header deadlines (pt-http.c) */

@@ -275,9 +275,12 @@ static PtHttp *
 http_new(PtStation *station, gboolean threaded, GError **error)
 {
   char *cert = NULL, *key = NULL;
+  g_autofree char *docs_dir = g_build_filename(station->dir, "cache", "documents", NULL);
   PtHttpAuth *auth = pt_http_auth_new(station->config, threaded, error);
-  if (!auth || !pt_http_tls_load(station, &cert, &key, error)) {
+  PtDocCache *docs = auth ? pt_doc_cache_new(docs_dir, error) : NULL;
+  if (!docs || !pt_http_tls_load(station, &cert, &key, error)) {
     pt_http_auth_free(auth);
+    pt_doc_cache_free(docs);
     return NULL;
   }
   if (cert && !MHD_is_feature_supported(MHD_FEATURE_TLS)) {
@@ -298,6 +301,7 @@ http_new(PtStation *station, gboolean threaded, GError **error)
   http->driver_rate =
       pt_rate_limit_new(PT_DRIVER_RATE_PER_S, PT_DRIVER_RATE_BURST, PT_DRIVER_RATE_KEYS);
   http->scans = pt_scan_tally_new(station);
+  http->docs = docs;
   g_mutex_init(&http->conns_lock);
   g_cond_init(&http->sweep_cond);
   http->conns = g_hash_table_new_full(NULL, NULL, g_free, NULL);
@@ -443,6 +447,7 @@ pt_http_stop(PtHttp *http)
     }
   /* After the daemon: no request counts a view any more. */
   pt_scan_tally_free(http->scans);
+  pt_doc_cache_free(http->docs);
   g_hash_table_destroy(http->conns);
   g_mutex_clear(&http->conns_lock);
   g_cond_clear(&http->sweep_cond);

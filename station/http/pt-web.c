@@ -47,6 +47,7 @@
 
 #include <gio/gio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The linkType of a batch's Digital Link that answers its public signed bundle. */
 #define PT_WEB_BUNDLE_LINK_TYPE "pt:traceBundle"
@@ -300,6 +301,7 @@ typedef struct {
   PtStore *store;
   PtScanTally *scans;
   PtHttpMetrics *metrics;
+  PtDocCache *docs;
   struct MHD_Connection *c;
   PtDlRequest dl;
 } Resolve;
@@ -738,27 +740,26 @@ respond_recall(Resolve *rq, gint64 batch_id)
 }
 
 /* gs1:epcis and pt:traceBundle: the public view (pt-bundle.h), no private member in clear,
- * every record byte for byte. */
+ * every record byte for byte; written once per batch revision and sent from its file
+ * (pt-doc-cache.h), gzipped to a client that takes it, so a request holds no copy. */
 static enum MHD_Result
-respond_document(Resolve *rq, gint64 batch_id, gboolean epcis)
+respond_document(Resolve *rq, const PtPublicRev *key, gboolean epcis)
 {
   g_autoptr(GError) error = NULL;
-  PtStation *station = rq->station;
-  g_autoptr(PtBatch) batch = pt_store_batch_get(rq->store, batch_id, &error);
-  gsize len = 0;
-  char *text = NULL;
-  if (batch && epcis)
-    text = pt_trace_epcis(rq->store, station->config, batch, PT_BUNDLE_PUBLIC, NULL, &len, &error);
-  else if (batch)
-    text = pt_trace_bundle(rq->store, station->config, station->keys, batch, PT_BUNDLE_PUBLIC, NULL,
-                           &len, &error);
-  if (!text)
+  gboolean gz = gzipped(rq->c);
+  guint64 size = 0;
+  int fd = pt_doc_cache_open(rq->docs, rq->station, rq->store, key,
+                             epcis ? PT_DOC_EPCIS : PT_DOC_BUNDLE, gz, &size, &error);
+  if (fd < 0)
     return respond_gerror(rq->c, error);
   const char *type = epcis ? "application/ld+json" : "application/json; charset=utf-8";
-  if (!gzipped(rq->c))
-    return queue_resolved(rq, MHD_HTTP_OK, text_response(type, text, len));
-  struct MHD_Response *r = gzip_response(text, len);
-  g_free(text);
+  struct MHD_Response *r = MHD_create_response_from_fd64(size, fd);
+  if (!r) {
+    close(fd);
+    return respond_error(rq->c, MHD_HTTP_INTERNAL_SERVER_ERROR, "cannot send the document");
+  }
+  if (gz)
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
   common_headers(r, type, "no-store");
   cors_headers(r);
   MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
@@ -874,7 +875,7 @@ resolve(Resolve *rq)
   case PT_DL_ANSWER_BUNDLE:
     break;
   }
-  return respond_document(rq, key.batch_id, link->answer == PT_DL_ANSWER_EPCIS);
+  return respond_document(rq, &key, link->answer == PT_DL_ANSWER_EPCIS);
 }
 
 /* OPTIONS on a resolver URL: the CORS preflight (GS1: a resolver SHALL support OPTIONS). */
@@ -915,6 +916,7 @@ respond_link(const PtHttpCall *call)
   Resolve rq = {.station = call->http->station,
                 .scans = call->http->scans,
                 .metrics = call->http->metrics,
+                .docs = call->http->docs,
                 .c = call->c};
   enum MHD_Result ret;
   if (!parse_link(&rq, call->req->raw_url, &error))

@@ -104,7 +104,9 @@ void pt_bundle_writer_set_creation(PtBundleWriter *w, gint64 creation_ns);
  * at its recordTime. */
 void pt_bundle_writer_set_key_chain(PtBundleWriter *writer, const PtKeyChain *chain);
 
-/* Adds the next event.  Fails only on a stored body that is not JSON. */
+/* Adds the next event, its proof naming @row's stored Event Hash ID (computed only when the
+ * row has none).  The body is parsed only when it must be read (no stored ID, or bytes that
+ * spell a member the view may withhold); fails only on such a body that is not JSON. */
 gboolean pt_bundle_writer_add(PtBundleWriter *writer, const PtEventRow *row, GError **error);
 
 /* The EPCIS document of the events added so far that the view shows, their stored records
@@ -140,13 +142,27 @@ typedef struct {
 
 void pt_verify_result_clear(PtVerifyResult *result);
 
-/* Checks a bundle (full or redacted): structure, every event's hash, chain link, order and
- * signature, every redacted event's signature over its proof's hash,
- * each proof's "hashId" against the event's GS1 Event Hash ID (pt-event-hash.h; a proof
- * without one, from an older bundle, passes), and the signed head.  With @public_key (nullable) the
- * bundle must be signed by that key, not only by the key it carries.  Fails with PT_ERROR_MALFORMED
- * for a bundle that cannot be read and PT_ERROR_TAMPERED naming the event and what failed. */
+/* Checks a bundle (full or redacted) held in memory: structure, every event's hash, chain link,
+ * order and signature, every redacted event's signature over its proof's hash, each proof's
+ * "hashId" against the event's GS1 Event Hash ID (pt-event-hash.h; a proof without one, from an
+ * older bundle, passes), and the signed head.  With @public_key (nullable) the bundle must be
+ * signed by that key, not only by the key it carries.  Fails with PT_ERROR_MALFORMED for a bundle
+ * that cannot be read and PT_ERROR_TAMPERED naming the event and what failed. */
 gboolean pt_bundle_verify(const char *data, gsize len, const guint8 *public_key,
                           PtVerifyResult *result, GError **error);
+
+/* The same checks on the bundle in the file @fd (borrowed), read as it is checked: memory
+ * stays bounded by PT_VERIFY_CHUNK events whatever the bundle's size, so a bundle of any
+ * length verifies in the same few megabytes.  @result's hash_ids (one string per event, the
+ * one thing that grows with the bundle) is filled only @with_hash_ids; NULL otherwise. */
+gboolean pt_bundle_verify_fd(int fd, const guint8 *public_key, gboolean with_hash_ids,
+                             PtVerifyResult *result, GError **error);
+
+/* Shared by the writer and verify.  SHA-256 of the canonical form of @doc without its
+ * eventList (the events are covered one by one by their proofs). */
+gboolean pt_bundle_document_hash(json_t *doc, guint8 hash[PT_HASH_LEN], GError **error);
+/* SHA-256 of the canonical form of @head without "signature": what the head's signature
+ * covers. */
+gboolean pt_bundle_head_digest(json_t *head, guint8 digest[PT_HASH_LEN], GError **error);
 
 G_END_DECLS

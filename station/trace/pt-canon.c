@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-append_string(GString *out, const char *s, gsize len)
+void
+pt_canon_append_string(GString *out, const char *s, gsize len)
 {
   g_string_append_c(out, '"');
   for (gsize i = 0; i < len; i++) {
@@ -140,7 +140,7 @@ append_value(GString *out, const json_t *v, int depth, GError **error)
     for (i = 0; i < n; i++) {
       if (i)
         g_string_append_c(out, ',');
-      append_string(out, keys[i], strlen(keys[i]));
+      pt_canon_append_string(out, keys[i], strlen(keys[i]));
       g_string_append_c(out, ':');
       if (!append_value(out, json_object_get(v, keys[i]), depth + 1, error))
         return FALSE;
@@ -160,7 +160,7 @@ append_value(GString *out, const json_t *v, int depth, GError **error)
     return TRUE;
   }
   case JSON_STRING:
-    append_string(out, json_string_value(v), json_string_length(v));
+    pt_canon_append_string(out, json_string_value(v), json_string_length(v));
     return TRUE;
   case JSON_INTEGER: {
     json_int_t i = json_integer_value(v);

@@ -16,4 +16,8 @@ G_BEGIN_DECLS
 /* Returns: (transfer full): the canonical form of @value, or NULL with @error set. */
 char *pt_canon_dump(const json_t *value, gsize *len_out, GError **error);
 
+/* Appends the canonical form of the string @s (@len bytes of UTF-8) to @out: what a writer
+ * of canonical text piece by piece (the bundle's proofs) needs without a jansson value. */
+void pt_canon_append_string(GString *out, const char *s, gsize len);
+
 G_END_DECLS

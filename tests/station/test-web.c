@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -502,6 +503,90 @@ test_static_assets(Fixture *f, gconstpointer data)
   }
 }
 
+/* The names of the cached document files of the station under @f, sorted. */
+static GPtrArray *
+document_files(Fixture *f)
+{
+  g_autofree char *dir = g_build_filename(f->ts->dir, "cache", "documents", NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  GDir *d = g_dir_open(dir, 0, NULL);
+  g_assert_nonnull(d);
+  const char *name;
+  while ((name = g_dir_read_name(d)))
+    g_ptr_array_add(names, g_build_filename(dir, name, NULL));
+  g_dir_close(d);
+  g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+  return names;
+}
+
+static gint64
+modified_ns(const char *path)
+{
+  GStatBuf st;
+  g_assert_cmpint(g_stat(path, &st), ==, 0);
+  return (gint64)st.st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + st.st_mtim.tv_nsec;
+}
+
+/* The public bundle is written once per batch revision and sent from its file: a second
+ * reader gets the same bytes from the same file (not written again), gzipped from its gzip
+ * file; a new event makes a new revision whose bundle has it, and the old files go. */
+static void
+test_documents_by_revision(Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_strdup_printf("/01/" GTIN "/10/%s?linkType=pt:traceBundle", f->lot);
+  Reply first = fetch(f, "GET", path, NULL);
+  g_assert_cmpint(first.status, ==, 200);
+  g_autoptr(GPtrArray) files = document_files(f);
+  g_assert_cmpuint(files->len, ==, 2); /* the bundle, plain and gzipped */
+  const char *plain = files->pdata[0], *gz = files->pdata[1];
+  g_assert_true(g_str_has_suffix(plain, ".bundle.json") && g_str_has_suffix(gz, ".bundle.json.gz"));
+  gint64 written = modified_ns(plain);
+  g_autofree char *kept = NULL;
+  gsize kept_len = 0;
+  g_assert_true(g_file_get_contents(plain, &kept, &kept_len, NULL));
+  g_assert_cmpmem(first.body->str, first.body->len, kept, kept_len);
+
+  Reply again = fetch(f, "GET", path, NULL);
+  g_assert_cmpmem(again.body->str, again.body->len, first.body->str, first.body->len);
+  g_assert_cmpint(modified_ns(plain), ==, written);
+  Reply zipped = fetch(f, "GET", path, "Accept-Encoding: gzip");
+  g_assert_cmpint(zipped.status, ==, 200);
+  g_assert_nonnull(strstr(zipped.headers->str, "Content-Encoding: gzip"));
+  g_autofree char *gz_kept = NULL;
+  gsize gz_len = 0;
+  g_assert_true(g_file_get_contents(gz, &gz_kept, &gz_len, NULL));
+  g_assert_cmpmem(zipped.body->str, zipped.body->len, gz_kept, gz_len);
+  g_autoptr(GBytes) packed = g_bytes_new(gz_kept, gz_len);
+  g_autoptr(GConverter) unzip = G_CONVERTER(g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+  g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_bytes(packed);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new(raw, unzip);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable();
+  g_assert_cmpint(g_output_stream_splice(out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, NULL),
+                  ==, (gssize)kept_len);
+  g_assert_cmpmem(g_memory_output_stream_get_data(G_MEMORY_OUTPUT_STREAM(out)), kept_len, kept,
+                  kept_len);
+
+  /* A new event: a new revision, its bundle has the event and verifies, the old files go. */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) batch = pt_batch_lookup(f->ts->store, f->lot, &error);
+  PtEventSpec ev = {.step = "storing"};
+  g_assert_true(pt_batch_add_event(f->ts->station, f->ts->store, batch, &ev, NULL, &error));
+  Reply later = fetch(f, "GET", path, NULL);
+  PtVerifyResult result;
+  g_assert_true(pt_bundle_verify(later.body->str, later.body->len, f->ts->station->keys->public_key,
+                                 &result, &error));
+  g_assert_cmpint(result.n_events, ==, 4);
+  pt_verify_result_clear(&result);
+  g_autoptr(GPtrArray) now = document_files(f);
+  g_assert_cmpuint(now->len, ==, 2);
+  g_assert_false(g_file_test(plain, G_FILE_TEST_EXISTS));
+  g_assert_false(g_file_test(gz, G_FILE_TEST_EXISTS));
+  reply_clear(&first);
+  reply_clear(&again);
+  reply_clear(&zipped);
+  reply_clear(&later);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -514,6 +599,8 @@ main(int argc, char **argv)
   g_test_add("/web/resolver/cache-fresh", Fixture, NULL, fixture_setup, test_cache_fresh,
              fixture_teardown);
   g_test_add("/web/static", Fixture, NULL, fixture_setup, test_static_assets, fixture_teardown);
+  g_test_add("/web/documents-by-revision", Fixture, NULL, fixture_setup, test_documents_by_revision,
+             fixture_teardown);
   int rc = g_test_run();
   curl_global_cleanup();
   return rc;
