@@ -503,6 +503,13 @@ test_static_assets(Fixture *f, gconstpointer data)
   }
 }
 
+/* g_ptr_array_sort() hands the comparison pointers to the elements. */
+static gint
+compare_paths(gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0(*(char *const *)a, *(char *const *)b);
+}
+
 /* The names of the cached document files of the station under @f, sorted. */
 static GPtrArray *
 document_files(Fixture *f)
@@ -515,7 +522,7 @@ document_files(Fixture *f)
   while ((name = g_dir_read_name(d)))
     g_ptr_array_add(names, g_build_filename(dir, name, NULL));
   g_dir_close(d);
-  g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort(names, compare_paths);
   return names;
 }
 
