@@ -21,7 +21,8 @@ typedef struct _PtCameraAnalysis PtCameraAnalysis;
 typedef struct {
   /* Builds the pipeline into @graph (pt_camera_graph_build_analysis() plus the gates). */
   gboolean (*build)(PtCameraGraph *graph, gpointer data, GError **error);
-  /* The state changed; @error says why for RECONNECTING (else NULL). */
+  /* The state changed; @error says why for RECONNECTING, and for STOPPED when a rebuild
+   * found a plugin missing (else NULL). */
   void (*state_changed)(PtAnalysisState state, const GError *error, gpointer data);
   /* zbar's "barcode" element message (@s: transfer none), with its frame's UTC ns. */
   void (*barcode)(const GstStructure *s, gint64 utc_ns, gpointer data);
