@@ -36,6 +36,7 @@ pt_camera_config_clear(PtCameraConfig *config)
   g_free(config->location);
   g_free(config->output_root);
   g_free(config->live_dir);
+  g_free(config->analysis_location);
   pt_camera_config_init(config);
 }
 
@@ -49,6 +50,7 @@ pt_camera_config_copy(const PtCameraConfig *config)
   copy->location = g_strdup(config->location);
   copy->output_root = g_strdup(config->output_root);
   copy->live_dir = g_strdup(config->live_dir);
+  copy->analysis_location = g_strdup(config->analysis_location);
   return copy;
 }
 
@@ -171,6 +173,32 @@ validate_mask(const PtCameraConfig *c, GError **error)
   return TRUE;
 }
 
+/* A substream saves decoding only beside an H.264 main stream: a raw source's frames are
+ * decoded already, and the tap and scan read them for nothing. */
+static gboolean
+validate_analysis(const PtCameraConfig *c, GError **error)
+{
+  const char *loc = c->analysis_location;
+
+  if (c->kind != PT_SOURCE_RTSP && c->kind != PT_SOURCE_FILE)
+    return config_fail(error, c->name,
+                       "analysis_source needs an H.264 main source (rtsp or file), not %s: a "
+                       "raw source's frames are analysed as they are",
+                       pt_source_kind_to_string(c->kind));
+  if (c->analysis_kind != PT_SOURCE_RTSP && c->analysis_kind != PT_SOURCE_FILE)
+    return config_fail(error, c->name, "analysis_source must be an rtsp:// URL or a file, not %s",
+                       pt_source_kind_to_string(c->analysis_kind));
+  if (loc[0] == '\0' || strlen(loc) > PT_CAMERA_LOCATION_MAX)
+    return config_fail(error, c->name, "%s", "analysis_source is empty or too long");
+  if (c->analysis_kind == PT_SOURCE_RTSP && !g_str_has_prefix(loc, "rtsp://") &&
+      !g_str_has_prefix(loc, "rtsps://"))
+    return config_fail(error, c->name, "analysis_source \"%s\" is not an rtsp:// URL", loc);
+  if (c->ref_width < 0 || c->ref_height < 0 || c->ref_width > PT_DIMENSION_MAX ||
+      c->ref_height > PT_DIMENSION_MAX)
+    return config_fail(error, c->name, "%s", "reference frame size out of range");
+  return TRUE;
+}
+
 gboolean
 pt_camera_config_validate(const PtCameraConfig *c, GError **error)
 {
@@ -239,6 +267,8 @@ pt_camera_config_validate(const PtCameraConfig *c, GError **error)
   if (c->live_idle_ns < PT_LIVE_IDLE_MIN_NS || c->live_idle_ns > PT_LIVE_IDLE_MAX_NS)
     return config_fail(error, c->name, "%s", "live view idle time out of range (1 s .. 10 min)");
   if (c->mask.n_rects > 0 && !validate_mask(c, error))
+    return FALSE;
+  if (c->analysis_location != NULL && !validate_analysis(c, error))
     return FALSE;
   if (c->stall_ms < PT_STALL_MIN_MS || c->backoff_initial_ms == 0 ||
       c->backoff_max_ms < c->backoff_initial_ms)

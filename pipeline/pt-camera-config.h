@@ -83,6 +83,17 @@ typedef struct {
   /* Privacy mask (n_rects 0: none): covered in the live view, clips, the tap's frames (the
    * dashboard's thumbnails, grading stills); never in the recording */
   PtMask mask;
+  /* The analysis substream (analysis_location NULL: none): an H.264 stream of the same scene,
+   * usually the camera's lower-resolution one (rtsp or file only, and only beside an H.264
+   * main source).  When set, the frame tap and the scan branch read and decode it, in a
+   * pipeline of its own, and the main stream is only recorded (pt-camera-analysis.h). */
+  PtSourceKind analysis_kind;
+  char *analysis_location;
+  /* The frame size that scan_region and privacy_mask's pixel rectangles are in, when the
+   * analysed frames are not that size (0: they are).  The camera sets it to the main
+   * stream's size for its analysis pipeline; the scan region is scaled and pixel rectangles
+   * become fractions of the frame, and tap frames carry the scale for grading in mm. */
+  int ref_width, ref_height;
 } PtCameraConfig;
 
 /* Fills @config with defaults (no name, test source, 60 s segments, no tap). */

@@ -8,7 +8,11 @@
  *   passthrough:  source -> h264parse -> tee -> recording, tap (decoded), scan, [live]
  *   raw:          source -> [time stamp] -> tee -> tap, scan
  *                                             \-> queue -> encoder -> h264parse -> tee ->
- *                                                                recording, [live] */
+ *                                                                recording, [live]
+ *
+ * A camera with an analysis substream (analysis_source) has two pipelines: the main one
+ * without tap and scan (source -> h264parse -> tee -> recording, [live]: nothing decoded),
+ * and pt_camera_graph_build_analysis()'s: substream -> h264parse -> tee -> tap, scan. */
 #include "pt-camera-graph.h"
 
 #include "pt-gst-util.h"
@@ -138,7 +142,7 @@ build_v4l2(GstBin *bin, const PtCameraConfig *c, SourceSection *s, GError **erro
 }
 
 static gboolean
-build_rtsp(GstBin *bin, const PtCameraConfig *c, SourceSection *s, GError **error)
+build_rtsp(GstBin *bin, const char *location, SourceSection *s, GError **error)
 {
   GstElement *src;
 
@@ -147,7 +151,7 @@ build_rtsp(GstBin *bin, const PtCameraConfig *c, SourceSection *s, GError **erro
     return FALSE;
   /* TCP: a server that goes away closes the connection and rtspsrc reports it at once;
    * over UDP it would be a silent stall (still caught by the watchdog). */
-  g_object_set(src, "location", c->location, "latency", (guint)PT_RTSP_LATENCY_MS, "tcp-timeout",
+  g_object_set(src, "location", location, "latency", (guint)PT_RTSP_LATENCY_MS, "tcp-timeout",
                (guint64)PT_RTSP_TCP_TIMEOUT_US, NULL);
   gst_util_set_object_arg(G_OBJECT(src), "protocols", "tcp");
   g_signal_connect_object(src, "pad-added", G_CALLBACK(on_dynamic_pad), s->first, 0);
@@ -155,7 +159,7 @@ build_rtsp(GstBin *bin, const PtCameraConfig *c, SourceSection *s, GError **erro
 }
 
 static gboolean
-build_file(GstBin *bin, const PtCameraConfig *c, SourceSection *s, GError **error)
+build_file(GstBin *bin, SourceSection *s, GError **error)
 {
   if (!add_chain(bin, error, &s->appsrc, &s->last, "appsrc", "h264parse", NULL))
     return FALSE;
@@ -305,6 +309,33 @@ add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, PtScanC
   return first;
 }
 
+/* The tap and scan branches on @tee.  *@tap_notify is cleared once the tap owns tap_data
+ * (even when adding it fails). */
+static gboolean
+add_branches(GstBin *bin, const PtCameraConfig *c, GstElement *tee, gboolean compressed,
+             PtFrameTapFunc tap_func, gpointer tap_data, GDestroyNotify *tap_notify,
+             PtScanCounters *scan, PtCameraGraph *graph, GError **error)
+{
+  if (tap_func != NULL && c->tap_fps > 0) {
+    GstElement *tap = pt_frame_tap_add(bin, c, compressed, tap_func, tap_data, *tap_notify, error);
+
+    *tap_notify = NULL;
+    if (tap == NULL)
+      return FALSE;
+    gst_element_link(tee, tap);
+    graph->tap_pad = gst_element_get_static_pad(tap, "sink");
+  }
+  if (scan != NULL && c->role == PT_CAMERA_ROLE_LOADING) {
+    GstElement *branch = add_qr_branch(bin, c, compressed, scan, error);
+
+    if (branch == NULL)
+      return FALSE;
+    gst_element_link(tee, branch);
+    graph->scan_pad = gst_element_get_static_pad(branch, "sink");
+  }
+  return TRUE;
+}
+
 gboolean
 pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapFunc tap_func,
                       gpointer tap_data, GDestroyNotify tap_notify, PtScanCounters *scan,
@@ -332,10 +363,10 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
     ok = build_v4l2(bin, c, &s, error);
     break;
   case PT_SOURCE_RTSP:
-    ok = build_rtsp(bin, c, &s, error);
+    ok = build_rtsp(bin, c->location, &s, error);
     break;
   case PT_SOURCE_FILE:
-    ok = build_file(bin, c, &s, error);
+    ok = build_file(bin, &s, error);
     break;
   }
   if (!ok)
@@ -351,25 +382,11 @@ pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *c, PtFrameTapF
   g_object_set(tee, "allow-not-linked", TRUE, NULL);
   gst_element_link(s.last, tee);
   gst_element_link(tee, rec_first);
-  if (tap_func != NULL && c->tap_fps > 0) {
-    GstElement *tap = pt_frame_tap_add(bin, c, passthrough, tap_func, tap_data, tap_notify, error);
-
-    tap_notify = NULL; /* the tap owns tap_data now, even on failure */
-    if (tap == NULL) {
-      ok = FALSE;
-      goto out;
-    }
-    gst_element_link(tee, tap);
-    graph->tap_pad = gst_element_get_static_pad(tap, "sink");
-  }
-  if (scan != NULL && c->role == PT_CAMERA_ROLE_LOADING) {
-    GstElement *branch = add_qr_branch(bin, c, passthrough, scan, error);
-    if (branch == NULL) {
-      ok = FALSE;
-      goto out;
-    }
-    gst_element_link(tee, branch);
-    graph->scan_pad = gst_element_get_static_pad(branch, "sink");
+  /* With a substream the analysis pipeline has the branches: this one only records. */
+  if (c->analysis_location == NULL && !add_branches(bin, c, tee, passthrough, tap_func, tap_data,
+                                                    &tap_notify, scan, graph, error)) {
+    ok = FALSE;
+    goto out;
   }
   if (s.appsrc != NULL) {
     graph->file_loop = pt_file_loop_new(c->location, s.appsrc, error);
@@ -393,6 +410,83 @@ out:
   if (!ok) {
     g_clear_object(&graph->tap_pad);
     g_clear_object(&graph->scan_pad);
+  }
+  if (tap_notify != NULL)
+    tap_notify(tap_data);
+  return ok;
+}
+
+/* The substream is smaller than the main stream, whose pixels a mask's pixel rectangles are
+ * in: each becomes the same fraction of the frame, rounded outwards (pt-mask.h's hundredths
+ * of a percent).  A rectangle that does not fit the main frame covers the whole substream
+ * frame, as ptmask covers the whole main frame for it: a mask fails closed. */
+static void
+mask_as_fractions(PtMask *mask, int ref_w, int ref_h)
+{
+  const gint64 full = 100 * 100;
+
+  for (guint i = 0; i < mask->n_rects && ref_w > 0 && ref_h > 0; i++) {
+    PtMaskRect *r = &mask->rects[i];
+
+    if (r->percent)
+      continue;
+    if (r->x + r->w > ref_w || r->y + r->h > ref_h) {
+      *r = (PtMaskRect){0, 0, (int)full, (int)full, TRUE};
+      continue;
+    }
+    int x0 = (int)((gint64)r->x * full / ref_w), y0 = (int)((gint64)r->y * full / ref_h);
+    int x1 = (int)(((gint64)(r->x + r->w) * full + ref_w - 1) / ref_w);
+    int y1 = (int)(((gint64)(r->y + r->h) * full + ref_h - 1) / ref_h);
+    *r = (PtMaskRect){x0, y0, MAX(1, x1 - x0), MAX(1, y1 - y0), TRUE};
+  }
+}
+
+gboolean
+pt_camera_graph_build_analysis(PtCameraGraph *graph, const PtCameraConfig *c,
+                               PtFrameTapFunc tap_func, gpointer tap_data,
+                               GDestroyNotify tap_notify, PtScanCounters *scan, GError **error)
+{
+  g_autofree char *name = g_strdup_printf("%s-analysis", c->name);
+  g_autoptr(GstElement) pipeline = gst_pipeline_new(name);
+  g_autoptr(GstClock) clock = pt_realtime_clock();
+  GstBin *bin = GST_BIN(pipeline);
+  SourceSection s = {0};
+  GstElement *tee = NULL;
+  PtCameraConfig ac = *c; /* borrows c's strings for the build only */
+  gboolean ok;
+
+  memset(graph, 0, sizeof(*graph));
+  mask_as_fractions(&ac.mask, c->ref_width, c->ref_height);
+  ok = (c->analysis_kind == PT_SOURCE_RTSP ? build_rtsp(bin, c->analysis_location, &s, error)
+                                           : build_file(bin, &s, error)) &&
+       add_chain(bin, error, &tee, NULL, "tee", NULL);
+  if (ok) {
+    /* As the recording's muxer makes the main stream's parser do: caps only once the
+     * parameter sets are known.  Left to choose, the parser passed the depayloader's
+     * byte-stream on with caps that name no profile, which the decoder refuses. */
+    g_autoptr(GstCaps) avc = gst_caps_from_string("video/x-h264,stream-format=avc,alignment=au");
+
+    g_object_set(tee, "allow-not-linked", TRUE, NULL);
+    gst_element_link_filtered(s.last, tee, avc);
+    ok = add_branches(bin, &ac, tee, TRUE, tap_func, tap_data, &tap_notify, scan, graph, error);
+  }
+  if (ok && s.appsrc != NULL) {
+    graph->file_loop = pt_file_loop_new(c->analysis_location, s.appsrc, error);
+    ok = graph->file_loop != NULL;
+  }
+  if (ok) {
+    gst_pipeline_use_clock(GST_PIPELINE(pipeline), clock);
+    graph->entry_pad = gst_element_get_static_pad(tee, "sink");
+    graph->watch_pad = gst_element_get_static_pad(s.last, "src");
+    graph->source_tee = tee;
+    graph->passthrough = TRUE;
+    graph->pipeline = g_steal_pointer(&pipeline);
+    GST_INFO("camera %s: analysis from its %s substream", c->name,
+             pt_source_kind_to_string(c->analysis_kind));
+  } else {
+    g_clear_object(&graph->tap_pad);
+    g_clear_object(&graph->scan_pad);
+    g_clear_pointer(&graph->file_loop, pt_file_loop_free);
   }
   if (tap_notify != NULL)
     tap_notify(tap_data);

@@ -33,6 +33,14 @@ typedef struct {
 gboolean pt_camera_graph_build(PtCameraGraph *graph, const PtCameraConfig *config,
                                PtFrameTapFunc tap_func, gpointer tap_data,
                                GDestroyNotify tap_notify, PtScanCounters *scan, GError **error);
+/* Builds the analysis pipeline of a camera with config->analysis_location: the substream's
+ * source, a tee, and the tap and scan branches as pt_camera_graph_build() would add them
+ * (pixel mask rectangles and the scan region scaled from config->ref_width x ref_height).
+ * No recording: graph->splitmux and h264_tee stay NULL; entry_pad and watch_pad are set. */
+gboolean pt_camera_graph_build_analysis(PtCameraGraph *graph, const PtCameraConfig *config,
+                                        PtFrameTapFunc tap_func, gpointer tap_data,
+                                        GDestroyNotify tap_notify, PtScanCounters *scan,
+                                        GError **error);
 /* Sets the pipeline to NULL and releases everything.  Safe on a cleared graph. */
 void pt_camera_graph_clear(PtCameraGraph *graph);
 

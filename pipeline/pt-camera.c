@@ -9,6 +9,7 @@
  * job.  Everything else happens only on failures. */
 #include "pt-camera.h"
 
+#include "pt-camera-analysis.h"
 #include "pt-camera-graph.h"
 #include "pt-gst-util.h"
 #include "pt-live.h"
@@ -85,21 +86,25 @@ struct _PtCamera {
   gint64 gap_from;
   char *gap_reason;
   GThreadPool *hash_pool;
-  PtLive *live;           /* nullable: the live view branch, while someone watches */
-  guint live_attaches;    /* since the camera was made */
-  HashJob *pending_close; /* the newest closed fragment, until we know whether it is the last */
+  PtLive *live;               /* nullable: the live view branch, while someone watches */
+  guint live_attaches;        /* since the camera was made */
+  HashJob *pending_close;     /* the newest closed fragment, until we know whether it is the last */
+  PtCameraAnalysis *analysis; /* nullable: the substream's pipeline (analysis_location); set
+                               * once with an atomic, freed with the camera */
+  gboolean running;           /* between pt_camera_start() and pt_camera_stop() */
 
   GMutex lock; /* guards the fields below: streaming threads write them */
   char *current_path;
   gint64 current_start;
   gint64 last_buffer_utc;
-  gint64 last_buffer_mono; /* g_get_monotonic_time() of the last source buffer */
-  Gate tap_gate;           /* frames_wanted, in front of the tap */
-  Gate scan_gate;          /* scan_wanted, in front of the scan branch */
-  PtScanCounters scan;     /* atomics: the scan branch's counters, across restarts */
-  GHashTable *starts;      /* segment path -> UTC ns of its first frame (gint64 *) */
-  gint64 live_touched;     /* g_get_monotonic_time() the live view was last asked for, or 0 */
-  gboolean live_scheduled; /* an attach is queued for the main context */
+  gint64 last_buffer_mono;     /* g_get_monotonic_time() of the last source buffer */
+  Gate tap_gate;               /* frames_wanted, in front of the tap */
+  Gate scan_gate;              /* scan_wanted, in front of the scan branch */
+  PtScanCounters scan;         /* atomics: the scan branch's counters, across restarts */
+  GHashTable *starts;          /* segment path -> UTC ns of its first frame (gint64 *) */
+  gint64 live_touched;         /* g_get_monotonic_time() the live view was last asked for, or 0 */
+  gboolean live_scheduled;     /* an attach is queued for the main context */
+  int main_width, main_height; /* the main stream's frame size, from its caps (0: unknown) */
 
   GMutex out_lock; /* guards the outbox */
   GQueue outbox;   /* Event *, bounded by PT_OUTBOX_MAX_EVENTS */
@@ -145,6 +150,15 @@ camera_unref(gpointer data)
   g_main_context_unref(cam->ctx);
   pt_camera_config_free(cam->config);
   g_free(cam);
+}
+
+const char *
+pt_analysis_state_to_string(PtAnalysisState state)
+{
+  static const char *const names[] = {"none",    "waiting",      "starting",
+                                      "running", "reconnecting", "stopped"};
+
+  return (guint)state < G_N_ELEMENTS(names) ? names[state] : "unknown";
 }
 
 const char *
@@ -511,17 +525,25 @@ is_write_error(PtCamera *cam, GstMessage *msg, const GError *err, PtCameraError 
 /* zbar's message: the symbol and the frame's running time; on the realtime clock the base
  * time plus the running time is UTC. */
 static void
-on_barcode(PtCamera *cam, const GstStructure *s)
+deliver_barcode(PtCamera *cam, const GstStructure *s, gint64 utc)
 {
   const char *symbol = gst_structure_get_string(s, "symbol");
   const char *type = gst_structure_get_string(s, "type");
+
+  if (symbol != NULL && cam->cbs.qr != NULL)
+    cam->cbs.qr(cam, type != NULL ? type : "", symbol, utc, cam->user_data);
+}
+
+static void
+on_barcode(PtCamera *cam, const GstStructure *s)
+{
   GstClockTime rt = GST_CLOCK_TIME_NONE;
-  if (symbol == NULL || cam->cbs.qr == NULL || cam->graph.pipeline == NULL)
+  if (cam->graph.pipeline == NULL)
     return;
   gst_structure_get_clock_time(s, "running-time", &rt);
   GstClockTime base = gst_element_get_base_time(cam->graph.pipeline);
-  gint64 utc = GST_CLOCK_TIME_IS_VALID(rt) ? (gint64)(base + rt) : g_get_real_time() * 1000;
-  cam->cbs.qr(cam, type != NULL ? type : "", symbol, utc, cam->user_data);
+  deliver_barcode(cam, s,
+                  GST_CLOCK_TIME_IS_VALID(rt) ? (gint64)(base + rt) : g_get_real_time() * 1000);
 }
 
 /* Streaming threads: only what on_bus_message() reads reaches the main context.  A segment's
@@ -859,6 +881,98 @@ tick_dispatch(GSource *source, GSourceFunc callback, gpointer data)
 
 static GSourceFuncs tick_funcs = {.dispatch = tick_dispatch};
 
+/* ---- the analysis substream (main context; pt-camera-analysis.h) ---- */
+
+/* Its pipeline, built with the main stream's frame size as the one regions and masks are
+ * in, and the camera's gates in front of its branches. */
+static gboolean
+analysis_build(PtCameraGraph *graph, gpointer data, GError **error)
+{
+  PtCamera *cam = data;
+  g_autoptr(PtCameraConfig) config = pt_camera_config_copy(cam->config);
+
+  g_mutex_lock(&cam->lock);
+  config->ref_width = cam->main_width;
+  config->ref_height = cam->main_height;
+  g_mutex_unlock(&cam->lock);
+  if (!pt_camera_graph_build_analysis(graph, config, on_tap_frame, camera_ref(cam), camera_unref,
+                                      cam->cbs.qr != NULL ? &cam->scan : NULL, error))
+    return FALSE;
+  add_gate(cam, &cam->tap_gate, graph->tap_pad, cam->cbs.frames_wanted);
+  add_gate(cam, &cam->scan_gate, graph->scan_pad, cam->cbs.scan_wanted);
+  return TRUE;
+}
+
+static void
+analysis_state_changed(PtAnalysisState state, const GError *error, gpointer data)
+{
+  PtCamera *cam = data;
+
+  if (cam->cbs.analysis_changed != NULL)
+    cam->cbs.analysis_changed(cam, state, error, cam->user_data);
+}
+
+static void
+analysis_barcode(const GstStructure *s, gint64 utc_ns, gpointer data)
+{
+  deliver_barcode(data, s, utc_ns);
+}
+
+/* Starts the analysis once the main stream's size is known: a scan region and a mask are in
+ * its pixels, and a substream's frames are scaled from them. */
+static void
+analysis_update(PtCamera *cam)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean known;
+
+  if (cam->analysis == NULL || !cam->running)
+    return;
+  g_mutex_lock(&cam->lock);
+  known = cam->main_width > 0 && cam->main_height > 0;
+  g_mutex_unlock(&cam->lock);
+  if (known && !pt_camera_analysis_start(cam->analysis, &error))
+    GST_ERROR("camera %s: analysis: %s", cam->config->name, error->message);
+}
+
+static gboolean
+on_main_size(gpointer data)
+{
+  analysis_update(data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Streaming thread: the main stream's caps; a new frame size wakes the main context. */
+static GstPadProbeReturn
+on_main_caps(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  PtCamera *cam = user_data;
+  GstEvent *ev = GST_PAD_PROBE_INFO_EVENT(info);
+  GstCaps *caps;
+  int w = 0, h = 0;
+  gboolean changed;
+
+  if (GST_EVENT_TYPE(ev) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps(ev, &caps);
+  if (!gst_structure_get_int(gst_caps_get_structure(caps, 0), "width", &w) ||
+      !gst_structure_get_int(gst_caps_get_structure(caps, 0), "height", &h))
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock(&cam->lock);
+  changed = w != cam->main_width || h != cam->main_height;
+  cam->main_width = w;
+  cam->main_height = h;
+  g_mutex_unlock(&cam->lock);
+  if (changed) {
+    GSource *idle = g_idle_source_new();
+
+    g_source_set_callback(idle, on_main_size, camera_ref(cam), camera_unref);
+    g_source_attach(idle, cam->ctx);
+    g_source_unref(idle);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
 /* Builds and plays the pipeline.  FALSE only for errors no retry can fix. */
 static gboolean
 launch(PtCamera *cam, GError **error)
@@ -872,6 +986,9 @@ launch(PtCamera *cam, GError **error)
   g_signal_connect(cam->graph.splitmux, "format-location-full", G_CALLBACK(on_format_location),
                    cam);
   gst_pad_add_probe(cam->graph.watch_pad, GST_PAD_PROBE_TYPE_BUFFER, on_source_buffer, cam, NULL);
+  if (cam->analysis != NULL)
+    gst_pad_add_probe(cam->graph.watch_pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_main_caps, cam,
+                      NULL);
   add_gate(cam, &cam->tap_gate, cam->graph.tap_pad, cam->cbs.frames_wanted);
   add_gate(cam, &cam->scan_gate, cam->graph.scan_pad, cam->cbs.scan_wanted);
   bus = gst_element_get_bus(cam->graph.pipeline);
@@ -962,7 +1079,20 @@ pt_camera_start(PtCamera *cam, GError **error)
   g_mutex_unlock(&cam->lock);
   cam->attempts = 0;
   cam->restarts = 0;
+  cam->running = TRUE;
+  /* Only when something reads it: a tap that feeds someone, or a loading camera's scan. */
+  if (cam->config->analysis_location != NULL && cam->analysis == NULL &&
+      ((cam->config->tap_fps > 0 && cam->cbs.frame != NULL) ||
+       (cam->config->role == PT_CAMERA_ROLE_LOADING && cam->cbs.qr != NULL))) {
+    static const PtCameraAnalysisHooks hooks = {.build = analysis_build,
+                                                .state_changed = analysis_state_changed,
+                                                .barcode = analysis_barcode};
+
+    g_atomic_pointer_set(&cam->analysis, pt_camera_analysis_new(cam->config, &hooks, cam));
+    analysis_state_changed(PT_ANALYSIS_WAITING, NULL, cam);
+  }
   if (!launch(cam, error)) {
+    cam->running = FALSE;
     pt_camera_graph_clear(&cam->graph);
     destroy_source(&cam->bus_watch);
     set_state(cam, PT_CAMERA_STOPPED, NULL);
@@ -973,6 +1103,7 @@ pt_camera_start(PtCamera *cam, GError **error)
   g_source_set_callback(cam->tick, on_tick, cam, NULL);
   g_source_attach(cam->tick, cam->ctx);
   arm_tick(cam);
+  analysis_update(cam); /* a camera started again knows the main stream's size already */
   return TRUE;
 }
 
@@ -1003,6 +1134,9 @@ void
 pt_camera_stop(PtCamera *cam)
 {
   g_return_if_fail(cam != NULL);
+  cam->running = FALSE;
+  if (cam->analysis != NULL)
+    pt_camera_analysis_stop(cam->analysis);
   destroy_source(&cam->tick);
   destroy_source(&cam->backoff_timer);
   if (cam->graph.pipeline != NULL)
@@ -1023,6 +1157,7 @@ pt_camera_free(PtCamera *cam)
   if (cam == NULL)
     return;
   pt_camera_stop(cam);
+  g_clear_pointer(&cam->analysis, pt_camera_analysis_free);
   g_thread_pool_free(cam->hash_pool, FALSE, TRUE);
   cam->hash_pool = NULL;
   camera_unref(cam);
@@ -1060,6 +1195,16 @@ pt_camera_get_scan_stats(PtCamera *cam, PtScanStats *out)
   out->decoded = (guint)now.decoded;
   out->still = (guint)now.still;
   out->scanned = (guint)now.scanned;
+}
+
+void
+pt_camera_get_analysis(PtCamera *cam, PtAnalysisStats *out)
+{
+  PtCameraAnalysis *analysis = g_atomic_pointer_get(&cam->analysis);
+
+  memset(out, 0, sizeof(*out));
+  if (analysis != NULL)
+    pt_camera_analysis_get_stats(analysis, out);
 }
 
 gboolean

@@ -6,6 +6,9 @@
  *   camera -> [decode/encode] -> tee -> queue -> splitmuxsink(matroskamux, filesink)
  *                                   \-> leaky tap branch -> appsink -> frame callback
  *                                   \-> [live view, while watched: hlssink2]
+ * With an analysis substream the tap and scan branches read it instead, in a second pipeline
+ * (pt-camera-analysis.h) that fails and restarts on its own, and the main stream is never
+ * decoded.
  * (pt-camera-graph.c has the exact graph per kind of source.)
  *
  * Threading: every PtCamera function must be called from the thread that runs the
@@ -34,6 +37,23 @@ typedef enum {
   PT_CAMERA_RECONNECTING, /* source failed or stalled; restarting after a backoff */
   PT_CAMERA_FAILED,       /* stopped for good (disk full, write error); pt_camera_start() again */
 } PtCameraState;
+
+/* A camera with an analysis substream (config analysis_location): where that stream is. */
+typedef enum {
+  PT_ANALYSIS_NONE,         /* no substream: the tap and scan read the main stream */
+  PT_ANALYSIS_WAITING,      /* for the main stream's frame size, which regions are in */
+  PT_ANALYSIS_STARTING,     /* pipeline built, no frame yet */
+  PT_ANALYSIS_RUNNING,      /* frames arrive */
+  PT_ANALYSIS_RECONNECTING, /* failed, stalled or ended; restarting after a backoff */
+  PT_ANALYSIS_STOPPED,      /* the camera stopped */
+} PtAnalysisState;
+
+typedef struct {
+  PtAnalysisState state;
+  guint restarts;    /* rebuilds after a failure, since the camera was made */
+  guint64 frames;    /* substream frames received, since the camera was made */
+  int width, height; /* the substream's frame size (0: none seen yet) */
+} PtAnalysisStats;
 
 typedef struct {
   const char *path;   /* absolute file path */
@@ -86,6 +106,11 @@ typedef struct {
    * that does not fit the stream's frame (the whole frame is covered meanwhile).  @message:
    * (transfer none) names the camera.  On the camera's main context. */
   void (*problem)(PtCamera *camera, const char *message, gpointer user_data);
+  /* Optional, cameras with an analysis substream: its state changed; @error says why for
+   * RECONNECTING (PT_CAMERA_ERROR_SOURCE / _STALLED), else NULL.  The recording goes on
+   * whatever the substream does.  On the camera's main context. */
+  void (*analysis_changed)(PtCamera *camera, PtAnalysisState state, const GError *error,
+                           gpointer user_data);
 } PtCameraCallbacks;
 
 /* Validates and copies @config.  @callbacks is copied; @user_data is passed to each.
@@ -114,6 +139,10 @@ typedef struct {
   guint decoded, still, scanned;
 } PtScanStats;
 void pt_camera_get_scan_stats(PtCamera *camera, PtScanStats *out);
+/* The analysis substream's state and counters (state PT_ANALYSIS_NONE without one).  The one
+ * call besides pt_camera_live_touch() that any thread may make. */
+void pt_camera_get_analysis(PtCamera *camera, PtAnalysisStats *out);
+const char *pt_analysis_state_to_string(PtAnalysisState state);
 /* ---- live view (HLS, hlssink2): on demand ----
  * The branch is attached to the running pipeline while someone watches, and detached when
  * nobody has touched it for the config's live_idle_ns; a restarted pipeline gets it again if

@@ -48,7 +48,8 @@ typedef struct {
   PtFrameTapFunc func;
   gpointer user_data;
   GDestroyNotify notify;
-  gint resync; /* passthrough: a compressed frame was dropped, wait for a keyframe */
+  gint resync;   /* passthrough: a compressed frame was dropped, wait for a keyframe */
+  int ref_width; /* the main stream's width when the tap reads a substream; 0: this stream */
 } TapState;
 
 static void
@@ -90,6 +91,7 @@ frame_from_sample(TapState *t, GstSample *sample, GstClockTime rt, GstClockTime 
   }
   f->size = GST_VIDEO_INFO_SIZE(&info);
   f->utc_ns = (GST_CLOCK_TIME_IS_VALID(base) && base != 0) ? (gint64)(base + rt) : -1;
+  f->px_scale = t->ref_width > 0 && f->width > 0 ? (double)t->ref_width / f->width : 1.0;
   return f;
 }
 
@@ -200,6 +202,7 @@ pt_frame_tap_add(GstBin *bin, const PtCameraConfig *config, gboolean compressed,
   t->func = func;
   t->user_data = user_data;
   t->notify = notify;
+  t->ref_width = config->ref_width;
 
   g_object_set(q, "leaky", 2, "max-size-buffers", (guint)PT_TAP_QUEUE_BUFFERS, "max-size-bytes", 0u,
                "max-size-time", (guint64)0, "silent", TRUE, NULL);

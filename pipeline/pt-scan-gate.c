@@ -25,6 +25,7 @@ struct _PtScanGate {
   gboolean have_thumb;      /* thumb holds the previous frame's */
   guint8 thumb[N_CELLS];
   int rx, ry, rw, rh; /* the configured region; rw == 0: the whole frame */
+  int ref_w, ref_h;   /* the frame size the region is in; 0: the frames' own */
   GstVideoInfo info;  /* the frames' format, from the last caps */
   gboolean info_ok;   /* info is set and its first plane is 8-bit luma */
   int cx, cy, cw, ch; /* the region clamped to the frame, in pixels */
@@ -54,6 +55,8 @@ pt_scan_gate_new(const PtCameraConfig *config, PtScanCounters *counters)
   gate->ry = config->scan_y;
   gate->rw = config->scan_w;
   gate->rh = config->scan_h;
+  gate->ref_w = config->ref_width;
+  gate->ref_h = config->ref_height;
   return gate;
 }
 
@@ -85,10 +88,19 @@ on_caps(PtScanGate *gate, GstCaps *caps)
   gate->info_ok = GST_VIDEO_FORMAT_INFO_IS_YUV(f) && GST_VIDEO_FORMAT_INFO_DEPTH(f, 0) == 8 &&
                   GST_VIDEO_FORMAT_INFO_PLANE(f, 0) == 0 &&
                   GST_VIDEO_FORMAT_INFO_PSTRIDE(f, 0) == 1;
-  gate->cx = CLAMP(gate->rx, 0, w - 1);
-  gate->cy = CLAMP(gate->ry, 0, h - 1);
-  gate->cw = gate->rw > 0 ? MIN(gate->rw, w - gate->cx) : w - gate->cx;
-  gate->ch = gate->rh > 0 ? MIN(gate->rh, h - gate->cy) : h - gate->cy;
+  /* A substream's frames are smaller than the main stream's, whose pixels the region is
+   * in: the same fraction of the frame, rounded outwards. */
+  gboolean scaled = gate->ref_w > 0 && gate->ref_h > 0;
+  int rx = scaled ? (int)((gint64)gate->rx * w / gate->ref_w) : gate->rx;
+  int ry = scaled ? (int)((gint64)gate->ry * h / gate->ref_h) : gate->ry;
+  int rw = scaled ? (int)(((gint64)(gate->rx + gate->rw) * w + gate->ref_w - 1) / gate->ref_w) - rx
+                  : gate->rw;
+  int rh = scaled ? (int)(((gint64)(gate->ry + gate->rh) * h + gate->ref_h - 1) / gate->ref_h) - ry
+                  : gate->rh;
+  gate->cx = CLAMP(rx, 0, w - 1);
+  gate->cy = CLAMP(ry, 0, h - 1);
+  gate->cw = rw > 0 ? MIN(rw, w - gate->cx) : w - gate->cx;
+  gate->ch = rh > 0 ? MIN(rh, h - gate->cy) : h - gate->cy;
   /* Even offsets and sizes: a chroma plane at half size cannot start or end mid-sample. */
   gate->cx &= ~1;
   gate->cy &= ~1;

@@ -19,6 +19,10 @@ typedef struct {
   const guint8 *plane[PT_TAP_FRAME_MAX_PLANES]; /* start of each plane */
   gsize size;                                   /* bytes from plane[0] to the end of the image */
   gint64 utc_ns; /* capture time: the frame's running time on the realtime clock */
+  /* Pixels of the camera's main stream per pixel of this frame, across: 1 unless the frame
+   * comes from a smaller analysis substream (or was scaled), so a calibration in the main
+   * stream's pixels (mm per pixel) holds for it times this. */
+  double px_scale;
 } PtTapFrame;
 
 /* Returns: (transfer full) @frame with one more reference. */

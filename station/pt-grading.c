@@ -534,6 +534,7 @@ struct _PtGradingFeed {
   PtGradingRow *grading; /* nullable: nothing open */
   PtGradeProfile *profile;
   PtGrader *grader;
+  double grader_scale; /* the tap frames' px_scale the grader was made for */
   PtFruitTracker *tracker;
   gint64 checked_us;
   guint64 n_recorded;
@@ -605,6 +606,7 @@ feed_refresh_locked(PtGradingFeed *feed, GError **error)
   if (!feed->profile)
     return FALSE;
   feed->grader = pt_grader_new(feed->profile, open->mm_per_px, &model_error);
+  feed->grader_scale = 1.0;
   if (!feed->grader) {
     g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "grading %" G_GINT64_FORMAT ": %s", open->id,
                 model_error->message);
@@ -630,6 +632,21 @@ feed_frame_locked(PtGradingFeed *feed, const PtTapFrame *tap, GError **error)
   if (g_strcmp0(feed->source, tap->camera) != 0) {
     g_free(feed->source);
     feed->source = g_strdup(tap->camera);
+  }
+  /* The calibration is in the main stream's pixels; a substream's frame is smaller, so each
+   * of its pixels spans px_scale of them (0: a frame made before the field, the main's). */
+  double scale = tap->px_scale > 0 ? tap->px_scale : 1.0;
+  if (fabs(scale - feed->grader_scale) > 1e-6) {
+    g_autoptr(GError) scale_error = NULL;
+    PtGrader *grader = pt_grader_new(feed->profile, feed->grading->mm_per_px * scale, &scale_error);
+    if (!grader) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID, "grading %" G_GINT64_FORMAT ": %s",
+                  feed->grading->id, scale_error->message);
+      return FALSE;
+    }
+    pt_grader_free(feed->grader);
+    feed->grader = grader;
+    feed->grader_scale = scale;
   }
   PtFrame frame = {.width = tap->width, .height = tap->height};
   frame.format = tap->format == PT_TAP_FORMAT_I420 ? PT_PIXEL_I420 : PT_PIXEL_RGB;

@@ -49,6 +49,11 @@ typedef struct {
   char *last_error;
   char *alert;
   guint qr_read, qr_loaded, qr_foreign, qr_malformed, qr_refused;
+  /* the analysis substream (analysis_source), under rec->lock */
+  PtAnalysisState analysis;
+  gint64 analysis_since_ns;
+  char *analysis_error; /* why it last failed or stalled */
+  char *analysis_alert; /* while it is down: scanning and grading wait for it */
 } Cam;
 
 typedef struct {
@@ -91,6 +96,8 @@ cam_free(Cam *cam)
   g_free(cam->current_segment);
   g_free(cam->last_error);
   g_free(cam->alert);
+  g_free(cam->analysis_error);
+  g_free(cam->analysis_alert);
   g_free(cam);
 }
 
@@ -460,6 +467,39 @@ on_qr(PtCamera *camera, const char *symbology, const char *payload, gint64 utc_n
   g_mutex_unlock(&rec->lock);
 }
 
+/* A substream that fails is a camera fault of its own: the recording goes on, but nothing is
+ * scanned, graded or shown as a thumbnail until it is back, so it is an alert meanwhile. */
+static void
+on_analysis_changed(PtCamera *camera, PtAnalysisState state, const GError *error,
+                    gpointer user_data)
+{
+  Cam *cam = user_data;
+  PtRecorder *rec = cam->rec;
+  char *alert = NULL;
+  if (state == PT_ANALYSIS_RECONNECTING) {
+    alert = g_strdup_printf("%s: analysis substream down, recording goes on without scanning, "
+                            "grading or thumbnails: %s",
+                            cam->config->name, error ? error->message : "failed");
+    pt_log_camera(G_LOG_LEVEL_WARNING, cam->config->name, "camera %s", alert);
+  } else if (state == PT_ANALYSIS_RUNNING) {
+    pt_log_camera(G_LOG_LEVEL_MESSAGE, cam->config->name, "camera %s: analysis substream running",
+                  cam->config->name);
+  }
+  g_mutex_lock(&rec->lock);
+  if (cam->analysis != state)
+    cam->analysis_since_ns = pt_now_ns();
+  cam->analysis = state;
+  if (error) {
+    g_free(cam->analysis_error);
+    cam->analysis_error = g_strdup(error->message);
+  }
+  if (alert || state == PT_ANALYSIS_RUNNING || state == PT_ANALYSIS_STOPPED) {
+    g_free(cam->analysis_alert);
+    cam->analysis_alert = alert;
+  }
+  g_mutex_unlock(&rec->lock);
+}
+
 static void
 on_problem(PtCamera *camera, const char *message, gpointer user_data)
 {
@@ -478,6 +518,7 @@ static const PtCameraCallbacks callbacks = {
     .scan_wanted = on_scan_wanted,
     .qr = on_qr,
     .problem = on_problem,
+    .analysis_changed = on_analysis_changed,
 };
 
 /* A grading camera's frame tap feeds the grader at [grading] fps, in RGB at full size (the
@@ -516,6 +557,7 @@ start_cameras(gpointer data)
     cam->config = g_ptr_array_index(rec->config->cameras, i);
     cam->thumb = pt_thumb_new();
     cam->state_since_ns = pt_now_ns();
+    cam->analysis_since_ns = cam->state_since_ns;
     cam->stop_gap_open = TRUE;
     cam->grading_feed = enable_tap(rec, g_ptr_array_index(rec->config->cameras, i));
     PtCameraConfig *config = g_ptr_array_index(rec->config->cameras, i);
@@ -723,6 +765,26 @@ string_or_null(const char *s)
   return pt_json_string_or_null(s);
 }
 
+/* rec->lock held.  The substream's own state and reason, and what it delivered: its frame
+ * size and frames, the tap's and scan's source for this camera. */
+static json_t *
+analysis_json(Cam *cam)
+{
+  PtAnalysisStats st = {0};
+  if (cam->camera)
+    pt_camera_get_analysis(cam->camera, &st);
+  g_autofree char *since = pt_time_format(cam->analysis_since_ns);
+  json_t *o =
+      json_pack("{sssssssI}", "source", pt_source_kind_to_string(cam->config->analysis_kind),
+                "state", pt_analysis_state_to_string(cam->analysis), "since", since, "restarts",
+                (json_int_t)st.restarts);
+  json_object_set_new(o, "last_error", string_or_null(cam->analysis_error));
+  json_object_set_new(o, "frames", json_integer((json_int_t)st.frames));
+  json_object_set_new(o, "width", json_integer(st.width));
+  json_object_set_new(o, "height", json_integer(st.height));
+  return o;
+}
+
 json_t *
 pt_recorder_status(PtRecorder *rec)
 {
@@ -752,8 +814,12 @@ pt_recorder_status(PtRecorder *rec)
       json_object_set_new(o, "qr_refused", json_integer(cam->qr_refused));
     }
     json_array_append_new(cams, o);
+    if (cam->config->analysis_location)
+      json_object_set_new(o, "analysis", analysis_json(cam));
     if (cam->alert)
       json_array_append_new(alerts, json_string(cam->alert));
+    if (cam->analysis_alert)
+      json_array_append_new(alerts, json_string(cam->analysis_alert));
   }
   for (guint i = 0; i < rec->alerts->len; i++)
     json_array_append_new(alerts, json_string(g_ptr_array_index(rec->alerts, i)));

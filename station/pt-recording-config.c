@@ -158,6 +158,30 @@ parse_source(const char *data_dir, const char *group, const char *source, PtCame
   return TRUE;
 }
 
+/* analysis_source=rtsp://... | file:PATH: the H.264 substream the camera's analysis reads.
+ * Checked beside the main source by pt_camera_config_validate(). */
+static gboolean
+get_analysis_source(const char *data_dir, GKeyFile *kf, const char *group, PtCameraConfig *cam,
+                    GError **error)
+{
+  g_autofree char *v = get_string(kf, group, "analysis_source");
+  if (!v || !*v)
+    return TRUE;
+  if (g_str_has_prefix(v, "rtsp://") || g_str_has_prefix(v, "rtsps://")) {
+    cam->analysis_kind = PT_SOURCE_RTSP;
+    cam->analysis_location = g_strdup(v);
+  } else if (g_str_has_prefix(v, "file:") && v[5] != '\0') {
+    cam->analysis_kind = PT_SOURCE_FILE;
+    cam->analysis_location = g_canonicalize_filename(v + 5, data_dir);
+  } else {
+    return config_error(error, group,
+                        "analysis_source '%s' is not rtsp://URL or file:PATH (the camera's "
+                        "H.264 substream)",
+                        v);
+  }
+  return TRUE;
+}
+
 static PtCameraConfig *
 load_camera(PtStation *station, PtRecordingConfig *rc, const char *group, GError **error)
 {
@@ -179,7 +203,8 @@ load_camera(PtStation *station, PtRecordingConfig *rc, const char *group, GError
     return NULL;
   }
   g_autofree char *data_dir = g_canonicalize_filename(station->dir, NULL);
-  if (!parse_source(data_dir, group, source, cam, error))
+  if (!parse_source(data_dir, group, source, cam, error) ||
+      !get_analysis_source(data_dir, kf, group, cam, error))
     return NULL;
   int seconds = (int)(PT_SEGMENT_DEFAULT_NS / GST_SECOND);
   if (!get_int(kf, group, "segment_seconds", (int)(PT_SEGMENT_MIN_NS / GST_SECOND),

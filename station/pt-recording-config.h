@@ -10,6 +10,8 @@
  *   privacy_mask=X,Y,W,H;...       rectangles (camera pixels, at most 8) covered wherever
  *                                  people see the camera, never in the recording
  *   privacy_mask_style=black       black | blur
+ *   analysis_source=rtsp://URL     H.264 main sources: the substream (or file:PATH) that the
+ *                                  frame tap and the scan read instead of the main stream
  *
  *   [recording]
  *   quota_bytes=0                  recordings may use this much (0: no quota); K/M/G/T suffix

@@ -11,8 +11,11 @@
 # durations at 30 fps (a frame lost), or its newest segment ended more than two segment
 # lengths before the stop (a late segment); N stops rising at the first loss.  Prints per N
 # the station's and bare CPU (% of one core over WINDOW s after WARMUP s), CPU per camera,
-# their ratio and the load average; then the largest N with no loss.  Not part of the test
-# suite: nothing is asserted on time.  KEEP=1 keeps the recordings and prints where.
+# their ratio and the load average; then the largest N with no loss.  SUBSTREAM=1 gives every
+# camera a 640x360 substream of the same scene (analysis_source=.../camK-sub), which the
+# grading tap and the dock's scan read instead of the 1080p stream; SUBSTREAM=both runs each
+# N both ways (the bare baseline once per N).  Not part of the test suite: nothing is asserted
+# on time.  KEEP=1 keeps the recordings and prints where.
 set -u
 BIN=${1:?packtrace binary}
 SERVE=${2:?bench-rtsp-serve binary}
@@ -22,6 +25,12 @@ WINDOW=${WINDOW:-10}
 RATE=${RATE:-20}
 SEGMENT_S=2
 FPS=30
+case ${SUBSTREAM:-0} in
+0) MODES=main ;;
+1) MODES=substream ;;
+both) MODES="main substream" ;;
+*) echo "SUBSTREAM must be 0, 1 or both"; exit 2 ;;
+esac
 command -v wrk >/dev/null || { echo "SKIP: wrk missing (apt-get install wrk)"; exit 0; }
 for e in x264enc rtspsrc rtph264depay; do
   gst-inspect-1.0 --exists "$e" || { echo "SKIP: GStreamer element $e missing"; exit 0; }
@@ -115,9 +124,19 @@ gst-launch-1.0 -q videotestsrc num-buffers=$((CLIP_S * FPS)) pattern=smpte horiz
   timeoverlay font-desc="Sans 60" ! \
   x264enc speed-preset=ultrafast tune=zerolatency bitrate=6000 key-int-max=$FPS ! h264parse ! \
   matroskamux ! filesink location="$T/cam.mkv" || { echo "FAILED: footage not encoded"; exit 1; }
+SUB_ARGS=()
+if [ "$MODES" != main ]; then
+  # The same scene at a third of the size, as a camera's substream: 640x360 at 1 Mbit/s.
+  gst-launch-1.0 -q videotestsrc num-buffers=$((CLIP_S * FPS)) pattern=smpte horizontal-speed=2 ! \
+    video/x-raw,format=I420,width=640,height=360,framerate=$FPS/1 ! \
+    timeoverlay font-desc="Sans 20" ! \
+    x264enc speed-preset=ultrafast tune=zerolatency bitrate=1000 key-int-max=$FPS ! h264parse ! \
+    matroskamux ! filesink location="$T/sub.mkv" || { echo "FAILED: substream not encoded"; exit 1; }
+  SUB_ARGS=("$T/sub.mkv")
+fi
 max_n=0
 for n in $STEPS; do [ "$n" -gt "$max_n" ] && max_n=$n; done
-"$SERVE" "$T/cam.mkv" "$max_n" >"$T/serve.out" 2>"$T/serve.err" &
+"$SERVE" "$T/cam.mkv" "$max_n" "${SUB_ARGS[@]}" >"$T/serve.out" 2>"$T/serve.err" &
 PIDS+=($!)
 for _ in $(seq 50); do [ -s "$T/serve.out" ] && break; sleep 0.1; done
 RTSP=$(head -1 "$T/serve.out")
@@ -130,8 +149,8 @@ cat >"$T/pace.lua" <<EOF2
 function delay() return $((1000 / RATE)) end
 EOF2
 
-station_step() { # station_step N: prints "CPU|LOSS|WRK_REQUESTS"
-  local n=$1 d=$T/st$1 k role pid wrk_pid cpu stop_ns url loss reqs
+station_step() { # station_step N MODE: prints "CPU|LOSS|WRK_REQUESTS"
+  local n=$1 mode=$2 d=$T/st$1-$2 k role pid wrk_pid cpu stop_ns url loss reqs
   export PACKTRACE_DATA=$d
   "$BIN" init >/dev/null || return 1
   sed -i -e 's/^demo=auto/demo=off/' -e 's/^public_per_second=.*/public_per_second=0/' \
@@ -145,6 +164,7 @@ station_step() { # station_step N: prints "CPU|LOSS|WRK_REQUESTS"
     printf '\n[camera cam%d]\nrole=%s\nsource=%s/cam%d\nsegment_seconds=%d\n' "$k" "$role" \
       "$RTSP" "$k" "$SEGMENT_S" >>"$d/station.ini"
     [ "$role" = loading ] && echo "dock=dock-1" >>"$d/station.ini"
+    [ "$mode" = substream ] && echo "analysis_source=$RTSP/cam$k-sub" >>"$d/station.ini"
   done
   "$BIN" run --listen 127.0.0.1:0 >"$d/run.out" 2>"$d/run.err" &
   pid=$!
@@ -191,15 +211,21 @@ bare_step() { # bare_step N: prints "CPU|LOSS"
   rm -rf "$d"
 }
 
-best=0
+declare -A BARE BEST STOPPED
+for mode in $MODES; do BEST[$mode]=0; done
 for n in $STEPS; do
-  IFS='|' read -r s_cpu s_loss reqs < <(station_step "$n")
-  IFS='|' read -r b_cpu b_loss < <(bare_step "$n")
-  awk -v n="$n" -v s="$s_cpu" -v b="$b_cpu" -v r="$reqs" -v w="$((WARMUP + WINDOW))" \
-    -v sl="$s_loss" -v bl="$b_loss" -v l="$(loadavg)" 'BEGIN {
-    printf "  N=%-2d station %6.1f%% (%5.1f%% a camera)  bare %6.1f%% (%5.1f%% a camera)  ratio %.2fx  wrk %.1f req/s  station: %s  bare: %s  load average %s\n",
-      n, s, s / n, b, b / n, (b > 0 ? s / b : 0), r / w, sl, bl, l }'
-  [ "$s_loss" = ok ] || break
-  best=$n
+  for mode in $MODES; do
+    [ -n "${STOPPED[$mode]:-}" ] && continue
+    IFS='|' read -r s_cpu s_loss reqs < <(station_step "$n" "$mode")
+    [ -n "${BARE[$n]:-}" ] || BARE[$n]=$(bare_step "$n")
+    IFS='|' read -r b_cpu b_loss <<<"${BARE[$n]}"
+    awk -v n="$n" -v m="$mode" -v s="$s_cpu" -v b="$b_cpu" -v r="$reqs" -v w="$((WARMUP + WINDOW))" \
+      -v sl="$s_loss" -v bl="$b_loss" -v l="$(loadavg)" 'BEGIN {
+      printf "  N=%-2d %-9s station %6.1f%% (%5.1f%% a camera)  bare %6.1f%% (%5.1f%% a camera)  ratio %.2fx  wrk %.1f req/s  station: %s  bare: %s  load average %s\n",
+        n, m, s, s / n, b, b / n, (b > 0 ? s / b : 0), r / w, sl, bl, l }'
+    if [ "$s_loss" = ok ]; then BEST[$mode]=$n; else STOPPED[$mode]=1; fi
+  done
 done
-echo "largest N with no frame lost and no segment late: $best (of steps: $STEPS)"
+for mode in $MODES; do
+  echo "largest N with no frame lost and no segment late ($mode): ${BEST[$mode]} (of steps: $STEPS)"
+done

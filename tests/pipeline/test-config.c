@@ -72,6 +72,35 @@ main(int argc, char **argv)
   g_clear_pointer(&c.output_root, g_free);
   expect_invalid(&c, "no output root");
 
+  /* An analysis substream: only beside an H.264 main stream, and only an H.264 one. */
+  c = good();
+  c.kind = PT_SOURCE_RTSP;
+  c.location = g_strdup("rtsp://cam/main");
+  c.analysis_kind = PT_SOURCE_RTSP;
+  c.analysis_location = g_strdup("rtsp://cam/sub");
+  PT_CHECK(pt_camera_config_validate(&c, &error), "%s", error ? error->message : "");
+  copy = (pt_camera_config_free(copy), pt_camera_config_copy(&c));
+  PT_CHECK(copy->analysis_location != c.analysis_location &&
+               g_strcmp0(copy->analysis_location, "rtsp://cam/sub") == 0,
+           "analysis_location copied");
+  pt_camera_config_clear(&c);
+  c = good();
+  c.analysis_kind = PT_SOURCE_RTSP;
+  c.analysis_location = g_strdup("rtsp://cam/sub");
+  expect_invalid(&c, "a substream beside a raw test source");
+  c = good();
+  c.kind = PT_SOURCE_FILE;
+  c.location = g_strdup("/tmp/main.mkv");
+  c.analysis_kind = PT_SOURCE_TEST;
+  c.analysis_location = g_strdup("ball");
+  expect_invalid(&c, "a raw test source as the substream");
+  c = good();
+  c.kind = PT_SOURCE_FILE;
+  c.location = g_strdup("/tmp/main.mkv");
+  c.analysis_kind = PT_SOURCE_RTSP;
+  c.analysis_location = g_strdup("http://cam/sub");
+  expect_invalid(&c, "an http URL for the substream");
+
   PT_CHECK(pt_camera_role_from_string("Loading", &role, NULL) && role == PT_CAMERA_ROLE_LOADING,
            "role name");
   PT_CHECK(!pt_camera_role_from_string("packing", &role, NULL), "unknown role accepted");

@@ -15,13 +15,16 @@
 #define HEIGHT 360
 
 /* Frame @k: a sound 62 mm orange and a 74 mm one that shows a 4 cm2 spot while it crosses
- * the middle of the view, both moving right by 12 mm a frame. */
+ * the middle of the view, both moving right by 12 mm a frame.  @scale: 1 the calibrated
+ * stream; 2 the same view from a substream of half its size, as a camera's analysis_source
+ * gives it (each pixel spans two of the calibrated stream's). */
 static guint8 *
-render_tap(guint k, PtTapFrame *tap)
+render_scaled(guint k, PtTapFrame *tap, int scale)
 {
   FgScene scene;
   PtFrame frame;
-  fg_scene_init(&scene, WIDTH, HEIGHT, 300 + k);
+  fg_scene_init(&scene, WIDTH / scale, HEIGHT / scale, 300 + k);
+  scene.mm_per_px *= scale;
   fg_scene_add(&scene, -40.0 + 12.0 * k, 54, 62, 235, 135, 30);
   double cx = -130.0 + 12.0 * k;
   FgFruit *f = fg_scene_add(&scene, cx, 54, 74, 235, 135, 30);
@@ -31,15 +34,34 @@ render_tap(guint k, PtTapFrame *tap)
   guint8 *yuv = fg_to_i420(image, &frame);
   *tap = (PtTapFrame){.camera = "grading-1",
                       .format = PT_TAP_FORMAT_I420,
-                      .width = WIDTH,
-                      .height = HEIGHT,
+                      .width = WIDTH / scale,
+                      .height = HEIGHT / scale,
                       .n_planes = 3,
-                      .utc_ns = 1764000000000000000 + (gint64)k * 40000000};
+                      .utc_ns = 1764000000000000000 + (gint64)k * 40000000,
+                      .px_scale = scale};
   for (int p = 0; p < 3; p++) {
     tap->plane[p] = frame.data[p];
     tap->stride[p] = frame.stride[p];
   }
   return yuv;
+}
+
+static guint8 *
+render_tap(guint k, PtTapFrame *tap)
+{
+  return render_scaled(k, tap, 1);
+}
+
+static void
+feed_scaled(PtGradingFeed *f, guint from, guint to, int scale)
+{
+  for (guint k = from; k < to; k++) {
+    PtTapFrame tap;
+    g_autofree guint8 *pixels = render_scaled(k, &tap, scale);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(pt_grading_feed_frame(f, &tap, &error));
+    g_assert_no_error(error);
+  }
 }
 
 static void
@@ -136,6 +158,34 @@ test_feed(void)
   pt_audit_report_clear(&report);
 }
 
+/* A grading camera whose analysis reads a substream half the calibrated stream's size: the
+ * calibration (0.3 mm a main-stream pixel) scaled by the frames' px_scale measures the fruit
+ * in mm as the full-size frames do; without the scale they would come out half as large. */
+static void
+test_substream_scale(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) batch = pt_test_batch(ts, 0);
+  g_autoptr(GError) error = NULL;
+  PtGradingSpec spec = {.profile = "orange-unece", .mm_per_px = 0.3, .declared_class = "I"};
+  g_autoptr(PtGradingRow) grading =
+      pt_grading_open(ts->station, ts->store, batch, &spec, FALSE, &error);
+  g_assert_no_error(error);
+  g_autoptr(PtGradingFeed) f = pt_grading_feed_new(ts->station);
+  feed_scaled(f, 0, 36, 2);
+  g_assert_true(pt_grading_feed_flush(f, &error));
+  g_assert_no_error(error);
+  g_auto(PtGradingSummary) sum = {0};
+  g_assert_true(pt_store_grading_summary(ts->store, grading->id, 53, 5, &sum, &error));
+  g_assert_cmpint(sum.n_fruit, ==, 2);
+  g_test_message("half-size frames: diameters %.1f..%.1f mm, largest defect %.0f mm2",
+                 sum.diameter_min_mm, sum.diameter_max_mm, sum.defect_area_max_mm2);
+  g_assert_cmpfloat_with_epsilon(sum.diameter_min_mm, 62, 4);
+  g_assert_cmpfloat_with_epsilon(sum.diameter_max_mm, 74, 4);
+  g_assert_cmpint(sum.n_with_defects, ==, 1);
+  g_assert_cmpfloat_with_epsilon(sum.defect_area_max_mm2, 400, 100);
+}
+
 static void
 test_close_refusals(void)
 {
@@ -178,6 +228,7 @@ main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/grading/feed", test_feed);
+  g_test_add_func("/grading/substream-scale", test_substream_scale);
   g_test_add_func("/grading/close-refusals", test_close_refusals);
   return g_test_run();
 }
