@@ -125,7 +125,7 @@ typedef struct {
   double total_mm2, largest_mm2, longest_mm, russet_mm2;
   guint n_stickers;
   double ripe_fraction, green_fraction;
-  PtBuf b_work, b_labels, b_parent, b_integral;
+  PtBuf b_work, b_labels, b_parent, b_integral, b_basis;
 } PtPeelResult;
 
 void pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out);
