@@ -295,7 +295,7 @@ classify(const Region *r, double length_px, const PtGradeProfile *p)
    * russet brown (hue 24..42); darker brown is rot, not russet. */
   if (p->russet && (r->n_russet * 2 > r->n || (ratio >= 0.5 && hue >= 24 && hue <= 42)))
     return PT_DEFECT_RUSSET;
-  if (length_px >= 5 * width && length_px >= 6)
+  if (length_px >= PT_PEEL_CUT_ELONGATION * width && length_px >= PT_PEEL_CUT_MIN_PX)
     return PT_DEFECT_CUT;
   if (ratio >= 0.55 && r->n >= 40)
     return PT_DEFECT_BRUISE;
