@@ -26,8 +26,9 @@
 #include <math.h>
 #include <string.h>
 
-void
-pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
+/* pt_ycc_hue_sat(), inlined into the loop over a crop's inner peel. */
+static inline void
+ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
 {
   int r, g, b, mx, mn;
   double h;
@@ -46,6 +47,12 @@ pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
   else
     h = 240.0 + 60.0 * (r - g) / (mx - mn);
   *hue = h < 0 ? h + 360 : h;
+}
+
+void
+pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
+{
+  ycc_hue_sat(y, cb, cr, hue, sat, value);
 }
 
 gboolean
@@ -418,7 +425,7 @@ find_peel_colour(PtPeel *pk)
 
     if (!pk->inner[i])
       continue;
-    pt_ycc_hue_sat(in->y[i], in->cb[i], in->cr[i], &hh, &ss, &v);
+    ycc_hue_sat(in->y[i], in->cb[i], in->cr[i], &hh, &ss, &v);
     pk->hue[i] = (float)hh;
     pk->sat[i] = (float)ss;
     hist[in->cb[i] >> 3][in->cr[i] >> 3]++;
