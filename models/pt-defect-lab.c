@@ -81,13 +81,13 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
   const PtPeelInput *in = pk->in;
   const PtGradeProfile *p = pk->p;
   const float *lab = pk->lab + 3 * i;
-  int w = pk->w, r, g, b;
+  int r, g, b;
   double m = pk->mean[i], shade, hi_ref, lq = pk->ly[i], ratio, chroma, hue, dhue;
   guint8 c = C_NONE;
 
   if (m <= 0)
     m = pk->peel_y;
-  shade = pt_peel_shading_at(&pk->axes, shading, (double)(i % w) + 0.5, (double)(i / w) + 0.5);
+  shade = pt_peel_shading_px(pk, shading, i);
   hi_ref = MAX(m, shade);
   m = MIN(m, shade);
   pk->mean[i] = (float)m;

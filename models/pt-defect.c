@@ -26,8 +26,9 @@
 #include <math.h>
 #include <string.h>
 
-void
-pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
+/* pt_ycc_hue_sat(), inlined into the loop over a crop's inner peel. */
+static inline void
+ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
 {
   int r, g, b, mx, mn;
   double h;
@@ -48,6 +49,12 @@ pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
   *hue = h < 0 ? h + 360 : h;
 }
 
+void
+pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
+{
+  ycc_hue_sat(y, cb, cr, hue, sat, value);
+}
+
 gboolean
 pt_hue_in_range(double hue, const double range[2])
 {
@@ -65,13 +72,15 @@ pt_peel_result_clear(PtPeelResult *out)
   pt_models_buf_clear(&out->b_labels);
   pt_models_buf_clear(&out->b_parent);
   pt_models_buf_clear(&out->b_integral);
+  pt_models_buf_clear(&out->b_basis);
 }
 
 /* Masked box mean of luma: (sum, count) integral images over pixels with
- * use[i] set; mean[i] gets the mean over the window of half-size @r. */
+ * use[i] set; mean[i] gets the mean over the window of half-size @r where
+ * want[i] is set (only the inner peel is classified), -1 elsewhere. */
 static void
-local_mean(const guint8 *y, const guint8 *use, int w, int h, int r, gint64 *isum, gint32 *icnt,
-           float *mean)
+local_mean(const guint8 *y, const guint8 *use, const guint8 *want, int w, int h, int r,
+           gint64 *isum, gint32 *icnt, float *mean)
 {
   int iw = w + 1;
 
@@ -101,10 +110,17 @@ local_mean(const guint8 *y, const guint8 *use, int w, int h, int r, gint64 *isum
 
     for (int i = 0; i < w; i++) {
       int x0 = MAX(0, i - r), x1 = MIN(w, i + r + 1);
-      gint64 s = isum[(gsize)y1 * iw + x1] - isum[(gsize)y0 * iw + x1] - isum[(gsize)y1 * iw + x0] +
-                 isum[(gsize)y0 * iw + x0];
-      gint32 c = icnt[(gsize)y1 * iw + x1] - icnt[(gsize)y0 * iw + x1] - icnt[(gsize)y1 * iw + x0] +
-                 icnt[(gsize)y0 * iw + x0];
+      gint64 s;
+      gint32 c;
+
+      if (!want[(gsize)j * w + i]) {
+        mean[(gsize)j * w + i] = -1.0f;
+        continue;
+      }
+      s = isum[(gsize)y1 * iw + x1] - isum[(gsize)y0 * iw + x1] - isum[(gsize)y1 * iw + x0] +
+          isum[(gsize)y0 * iw + x0];
+      c = icnt[(gsize)y1 * iw + x1] - icnt[(gsize)y0 * iw + x1] - icnt[(gsize)y1 * iw + x0] +
+          icnt[(gsize)y0 * iw + x0];
 
       mean[(gsize)j * w + i] = c > 0 ? (float)s / c : -1.0f;
     }
@@ -174,11 +190,13 @@ solve(double a[NB][NB], double r[NB], double x[NB])
 }
 
 /* Fitted on every second pixel of every second row: the model has six
- * smooth terms, a quarter of the peel determines them as well. */
+ * smooth terms, a quarter of the peel determines them as well.  @use is
+ * within the inner peel, whose basis is in @pk->uvz. */
 static void
-fit_shading(const PtAxes *ax, const guint8 *y, const guint8 *use, int w, int h, double fallback,
-            PtShading *sh)
+fit_shading(const PtPeel *pk, const guint8 *y, const guint8 *use, double fallback, PtShading *sh)
 {
+  int w = pk->w, h = pk->h;
+
   sh->fallback = fallback;
   for (int iter = 0; iter < 3; iter++) {
     double a[NB][NB] = {{0}}, r[NB] = {0}, c[NB];
@@ -191,14 +209,18 @@ fit_shading(const PtAxes *ax, const guint8 *y, const guint8 *use, int w, int h, 
 
         if (!use[k])
           continue;
-        pt_peel_basis(ax, i + 0.5, j + 0.5, b);
+        pt_peel_basis_px(pk, k, b);
         if (iter > 0) {
           for (int p = 0; p < NB; p++)
             fit += sh->c[p] * b[p];
           if (y[k] < 0.85 * fit)
             continue;
         }
+        /* Unrolled: with constant indices the sums stay in registers (same sums, same
+         * order). */
+#pragma GCC unroll 6
         for (int p = 0; p < NB; p++) {
+#pragma GCC unroll 6
           for (int q = p; q < NB; q++)
             a[p][q] += b[p] * b[q];
           r[p] += b[p] * y[k];
@@ -280,7 +302,7 @@ classify(const Region *r, double length_px, const PtGradeProfile *p)
    * russet brown (hue 24..42); darker brown is rot, not russet. */
   if (p->russet && (r->n_russet * 2 > r->n || (ratio >= 0.5 && hue >= 24 && hue <= 42)))
     return PT_DEFECT_RUSSET;
-  if (length_px >= 5 * width && length_px >= 6)
+  if (length_px >= PT_PEEL_CUT_ELONGATION * width && length_px >= PT_PEEL_CUT_MIN_PX)
     return PT_DEFECT_CUT;
   if (ratio >= 0.55 && r->n >= 40)
     return PT_DEFECT_BRUISE;
@@ -344,6 +366,7 @@ peel_init(PtPeel *pk, const PtPeelInput *in, PtPeelResult *out)
   pk->isum = pt_models_buf_get(&out->b_integral,
                                (gsize)(w + 1) * (h + 1) * (sizeof(gint64) + sizeof(gint32)));
   pk->icnt = (gint32 *)(pk->isum + (gsize)(w + 1) * (h + 1));
+  pk->uvz = pt_models_buf_get(&out->b_basis, 3 * n * sizeof(double));
   axes_init(&pk->axes, pk->shape);
 }
 
@@ -402,7 +425,7 @@ find_peel_colour(PtPeel *pk)
 
     if (!pk->inner[i])
       continue;
-    pt_ycc_hue_sat(in->y[i], in->cb[i], in->cr[i], &hh, &ss, &v);
+    ycc_hue_sat(in->y[i], in->cb[i], in->cr[i], &hh, &ss, &v);
     pk->hue[i] = (float)hh;
     pk->sat[i] = (float)ss;
     hist[in->cb[i] >> 3][in->cr[i] >> 3]++;
@@ -432,7 +455,6 @@ pixel_class(PtPeel *pk, const PtShading *shading, gsize i)
   const PtPeelInput *in = pk->in;
   const PtGradeProfile *p = pk->p;
   const float *hue = pk->hue, *sat = pk->sat;
-  int w = pk->w;
   double m = pk->mean[i], yv = in->y[i], ratio, shade, hi_ref;
   guint8 c = C_NONE;
   int r, g, b;
@@ -442,17 +464,19 @@ pixel_class(PtPeel *pk, const PtShading *shading, gsize i)
   /* Dark only against both references, bright only against both: the
    * local mean misreads smooth shading near the rim and next to a large
    * dark patch, the shading model misreads small areas. */
-  shade = pt_peel_shading_at(&pk->axes, shading, (double)(i % w) + 0.5, (double)(i / w) + 0.5);
+  shade = pt_peel_shading_px(pk, shading, i);
   hi_ref = MAX(m, shade);
   m = MIN(m, shade);
   pk->mean[i] = (float)m;
   ratio = yv / MAX(m, 1.0);
-  pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
   if (ratio < p->dark_ratio && m - yv >= 8)
     c |= C_DARK;
-  if (yv > p->bright_ratio * hi_ref && yv - hi_ref >= 20 && sat[i] >= 0.15 &&
-      MAX(r, MAX(g, b)) < 250)
-    c |= C_BRIGHT;
+  /* RGB only for the few pixels that are bright otherwise: clipped ones are a highlight. */
+  if (yv > p->bright_ratio * hi_ref && yv - hi_ref >= 20 && sat[i] >= 0.15) {
+    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+    if (MAX(r, MAX(g, b)) < 250)
+      c |= C_BRIGHT;
+  }
   /* White paper, or a saturated colour that is neither the peel's nor
    * the variety's ripe or green colour: a sticker. */
   if ((ratio > 1.2 && sat[i] < 0.2 && yv > 0.5 * 255) ||
@@ -480,8 +504,8 @@ classify_pixels(PtPeel *pk)
 
   memcpy(pk->tmp, pk->inner, pk->n);
   for (int pass = 0; pass < 2; pass++) {
-    local_mean(pk->ly, pk->tmp, pk->w, pk->h, win, pk->isum, pk->icnt, pk->mean);
-    fit_shading(&pk->axes, pk->ly, pk->tmp, pk->w, pk->h, pk->peel_y, &shading);
+    local_mean(pk->ly, pk->tmp, pk->inner, pk->w, pk->h, win, pk->isum, pk->icnt, pk->mean);
+    fit_shading(pk, pk->ly, pk->tmp, pk->peel_y, &shading);
     for (gsize i = 0; i < pk->n; i++)
       pk->cls[i] = !pk->inner[i] ? C_NONE
                    : in->lab     ? pt_peel_class_lab(pk, &shading, i)
@@ -502,9 +526,15 @@ cut_out_stickers(PtPeel *pk)
   int w = pk->w, h = pk->h, nreg;
   guint8 *cls = pk->cls, *tmp = pk->tmp;
   gint32 *labels = pk->labels;
+  gboolean any = FALSE;
 
-  for (gsize i = 0; i < pk->n; i++)
+  for (gsize i = 0; i < pk->n; i++) {
     tmp[i] = (cls[i] & C_STICKER) == 0;
+    any |= !tmp[i];
+  }
+  /* Most fruit carry no sticker: nothing to join or cut out. */
+  if (!any)
+    return;
   pt_distance_transform(tmp, w, h, FALSE, pk->dist);
   {
     gint32 join = (gint32)(3 * MAX(2.0, 0.08 * pk->shape->minor));
@@ -551,7 +581,9 @@ cut_out_stickers(PtPeel *pk)
 }
 
 /* Defect candidates into tmp, closed by one pixel so a speckled patch is
- * one region. */
+ * one region.  Candidates and the pixels the closing adds are inner peel,
+ * which keeps at least two pixels from the crop's edge, so their 3 x 3
+ * neighbourhoods need no bounds checks. */
 static void
 find_defect_candidates(PtPeel *pk)
 {
@@ -560,39 +592,28 @@ find_defect_candidates(PtPeel *pk)
   guint8 *tmp = pk->tmp;
 
   for (gsize i = 0; i < pk->n; i++)
-    tmp[i] = cls[i] != C_NONE && cls[i] != C_STICKER && !(cls[i] & C_STICKER);
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
+    tmp[i] = cls[i] != C_NONE && !(cls[i] & C_STICKER);
+  /* Dilation: a pixel next to a candidate (value 1) becomes 2; the 2s do not spread. */
+  for (int y = 1; y + 1 < h; y++)
+    for (int x = 1; x + 1 < w; x++) {
       gsize i = (gsize)y * w + x;
-      int any = 0;
+      const guint8 *up = tmp + i - w, *dn = tmp + i + w, *md = tmp + i;
 
-      if (!inner[i] || (cls[i] & C_STICKER))
+      if (tmp[i] || !inner[i] || (cls[i] & C_STICKER))
         continue;
-      for (int dy = -1; dy <= 1; dy++)
-        for (int dx = -1; dx <= 1; dx++) {
-          int xx = x + dx, yy = y + dy;
-
-          if (xx >= 0 && yy >= 0 && xx < w && yy < h && (tmp[(gsize)yy * w + xx] & 1))
-            any = 1;
-        }
-      if (any && !tmp[i])
+      if (((up[-1] | up[0] | up[1] | md[-1] | md[1] | dn[-1] | dn[0] | dn[1]) & 1) != 0)
         tmp[i] = 2;
     }
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
+  /* Erosion of what the dilation added, in raster order: a 2 stays (as 3) only when none
+   * of its neighbours is 0, counting the 2s already dropped above and to its left. */
+  for (int y = 1; y + 1 < h; y++)
+    for (int x = 1; x + 1 < w; x++) {
       gsize i = (gsize)y * w + x;
-      int all = 1;
+      const guint8 *up = tmp + i - w, *dn = tmp + i + w, *md = tmp + i;
 
       if (tmp[i] != 2)
         continue;
-      for (int dy = -1; dy <= 1; dy++)
-        for (int dx = -1; dx <= 1; dx++) {
-          int xx = x + dx, yy = y + dy;
-
-          if (xx < 0 || yy < 0 || xx >= w || yy >= h || tmp[(gsize)yy * w + xx] == 0)
-            all = 0;
-        }
-      tmp[i] = all ? 3 : 0;
+      tmp[i] = up[-1] && up[0] && up[1] && md[-1] && md[1] && dn[-1] && dn[0] && dn[1] ? 3 : 0;
     }
   for (gsize i = 0; i < pk->n; i++)
     tmp[i] = tmp[i] != 0;
@@ -778,6 +799,7 @@ pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
     return;
   if (in->lab)
     pt_peel_find_lab(&pk);
+  pt_peel_fill_uvz(&pk);
   classify_pixels(&pk);
   pt_peel_settle_gloss(&pk);
   cut_out_stickers(&pk);

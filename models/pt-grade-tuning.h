@@ -132,6 +132,19 @@
 #define PT_PEEL_CALYX_MAX_SHARE      0.02
 #define PT_PEEL_CALYX_MAX_ELONGATION 4.0
 
+/* Kinds of defect, both rule sets (classify() in pt-defect.c). */
+
+/* A region is a cut (a scratch, a puncture's tear) when its length is at least this many
+ * times its mean width (its area over its length): a mark of length L and width W, about
+ * an ellipse, reads L / (0.79 W), so a scratch four times as long as wide is a cut (the
+ * synthetic 12 x 3 mm one measures 28.7 mm2 over 12.5 mm: 5.4), and a spot or a bruise,
+ * near round, is not.  That scratch sits close to the limit: sampling that widens its
+ * image by a fraction of a pixel turns it into a dark spot. */
+#define PT_PEEL_CUT_ELONGATION 5.0
+/* ... and it spans at least this many analysis pixels: shorter ones have no measurable
+ * width, and pores and JPEG noise blur into short streaks. */
+#define PT_PEEL_CUT_MIN_PX 6
+
 /* Grading without a scale (pt_grader_new_unscaled()). */
 
 /* The nominal diameter of a profile with neither size codes nor a minimum diameter: the

@@ -131,16 +131,6 @@ rgb_to_ycc(int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
 }
 
 void
-pt_ycc_to_rgb(int y, int cb, int cr, int *r, int *g, int *b)
-{
-  int u = cb - 128, v = cr - 128;
-
-  *r = CLAMP(y + ((359 * v + 128) >> 8), 0, 255);
-  *g = CLAMP(y - ((88 * u + 183 * v + 128) >> 8), 0, 255);
-  *b = CLAMP(y + ((454 * u + 128) >> 8), 0, 255);
-}
-
-void
 pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, guint8 *out_y,
                 guint8 *out_cb, guint8 *out_cr)
 {

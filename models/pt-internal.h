@@ -10,7 +10,16 @@ G_BEGIN_DECLS
 /* pt-image.c */
 void pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, guint8 *out_y,
                      guint8 *out_cb, guint8 *out_cr);
-void pt_ycc_to_rgb(int y, int cb, int cr, int *r, int *g, int *b);
+/* Full-range YCbCr to RGB; inline, as the peel analyses convert every pixel of a crop. */
+static inline void
+pt_ycc_to_rgb(int y, int cb, int cr, int *r, int *g, int *b)
+{
+  int u = cb - 128, v = cr - 128;
+
+  *r = CLAMP(y + ((359 * v + 128) >> 8), 0, 255);
+  *g = CLAMP(y - ((88 * u + 183 * v + 128) >> 8), 0, 255);
+  *b = CLAMP(y + ((454 * u + 128) >> 8), 0, 255);
+}
 
 /* A growable buffer with a hard cap (the caps follow from pt-models-limits.h). */
 typedef struct {
@@ -125,7 +134,7 @@ typedef struct {
   double total_mm2, largest_mm2, longest_mm, russet_mm2;
   guint n_stickers;
   double ripe_fraction, green_fraction;
-  PtBuf b_work, b_labels, b_parent, b_integral;
+  PtBuf b_work, b_labels, b_parent, b_integral, b_basis;
 } PtPeelResult;
 
 void pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out);

@@ -40,3 +40,20 @@ pt_peel_shading_at(const PtAxes *ax, const PtShading *sh, double x, double y)
     v += sh->c[k] * b[k];
   return v;
 }
+
+void
+pt_peel_fill_uvz(PtPeel *pk)
+{
+  for (int y = 0; y < pk->h; y++)
+    for (int x = 0; x < pk->w; x++) {
+      gsize i = (gsize)y * pk->w + x;
+      double b[NB];
+
+      if (!pk->inner[i])
+        continue;
+      pt_peel_basis(&pk->axes, x + 0.5, y + 0.5, b);
+      pk->uvz[3 * i] = b[2];
+      pk->uvz[3 * i + 1] = b[3];
+      pk->uvz[3 * i + 2] = b[1];
+    }
+}

@@ -43,6 +43,8 @@ typedef struct {
   double mmpx2;
   guint8 *inner, *cls, *tmp;
   float *hue, *sat, *mean;
+  /* The shading basis's u, v and z of every inner pixel (3 a pixel, pt_peel_fill_uvz()). */
+  double *uvz;
   gint32 *dist, *labels, *parent, *icnt;
   gint64 *isum;
   PtAxes axes;
@@ -61,6 +63,36 @@ double pt_peel_hue_diff(double a, double b);
 void pt_peel_basis(const PtAxes *ax, double x, double y, double out[NB]);
 /* The shading model's brightness at crop pixel (@x, @y).  @ax, @sh: (transfer none). */
 double pt_peel_shading_at(const PtAxes *ax, const PtShading *sh, double x, double y);
+/* Fills @pk->uvz for every inner pixel: the shading model is fitted three times a pass and
+ * evaluated once a pass at each pixel, and its basis (a square root) is the same each time.
+ * @pk: (transfer none). */
+void pt_peel_fill_uvz(PtPeel *pk);
+/* pt_peel_basis() at inner pixel @i, from @pk->uvz. */
+static inline void
+pt_peel_basis_px(const PtPeel *pk, gsize i, double out[NB])
+{
+  const double *q = pk->uvz + 3 * i;
+
+  out[0] = 1;
+  out[1] = q[2];
+  out[2] = q[0];
+  out[3] = q[1];
+  out[4] = q[2] * q[0];
+  out[5] = q[2] * q[1];
+}
+/* pt_peel_shading_at() at inner pixel @i, the same value from @pk->uvz. */
+static inline double
+pt_peel_shading_px(const PtPeel *pk, const PtShading *sh, gsize i)
+{
+  double b[NB], v = 0;
+
+  if (sh->fallback > 0)
+    return sh->fallback;
+  pt_peel_basis_px(pk, i, b);
+  for (int k = 0; k < NB; k++)
+    v += sh->c[k] * b[k];
+  return v;
+}
 
 /* pt-defect-lab.c.  L*a*b* of every pixel into @pk->lab, L* as the brightness plane and the
  * peel's median colour.  @pk: (transfer none). */

@@ -111,21 +111,29 @@ pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labe
       }
     }
   }
-  /* Compact to 1..n in order of first appearance. */
+  /* Compact to 1..n in order of first appearance.  Runs of one provisional
+   * label are the rule, so the last one's final label is kept at hand. */
   {
     gint32 *remap = parent + next;
+    gint32 last = 0, last_final = 0;
 
     for (gint32 l = 1; l < next; l++)
       remap[l] = 0;
     for (gsize i = 0; i < (gsize)w * h; i++) {
-      gint32 r;
+      gint32 r, l = labels[i];
 
-      if (labels[i] == 0)
+      if (l == 0)
         continue;
-      r = uf_find(parent, labels[i]);
+      if (l == last) {
+        labels[i] = last_final;
+        continue;
+      }
+      r = uf_find(parent, l);
       if (remap[r] == 0)
         remap[r] = ++n;
-      labels[i] = remap[r];
+      last = l;
+      last_final = remap[r];
+      labels[i] = last_final;
     }
   }
   return n;
@@ -183,10 +191,19 @@ pt_fill_holes(guint8 *mask, int w, int h, gint32 *stack)
     mask[i] = mask[i] == 2 ? 0 : 1;
 }
 
+/* The element at index n / 2 of @v (@n > 0) sorted: counted, not sorted, as bytes have
+ * 256 values. */
 static int
-cmp_u8(const void *a, const void *b)
+median_u8(const guint8 *v, gsize n)
 {
-  return (int)*(const guint8 *)a - (int)*(const guint8 *)b;
+  gsize hist[256] = {0}, acc = 0;
+  int k = 0;
+
+  for (gsize i = 0; i < n; i++)
+    hist[v[i]]++;
+  while (acc + hist[k] <= n / 2)
+    acc += hist[k++];
+  return k;
 }
 
 /* Belt model from a ring two work pixels wide around the searched area. */
@@ -202,37 +219,39 @@ fit_belt(PtSegmentation *seg, guint8 *tmp)
 
   for (int y = 0; y < h; y++) {
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize)y * w + x;
+      gsize i;
 
-      if (x >= ring && x < w - ring && y >= ring && y < h - ring)
-        continue;
+      /* Only the ring: across a middle row, jump over the inside. */
+      if (x == ring && y >= ring && y < h - ring && ring < w - ring)
+        x = w - ring;
+      i = (gsize)y * w + x;
       cbv[n] = seg->cb[i];
       crv[n] = seg->cr[i];
       yv[n] = seg->y[i];
       n++;
     }
   }
-  qsort(cbv, n, 1, cmp_u8);
-  qsort(crv, n, 1, cmp_u8);
-  seg->belt_cb = cbv[n / 2];
-  seg->belt_cr = crv[n / 2];
-  qsort(yv, n, 1, cmp_u8);
-  med_y = yv[n / 2];
+  seg->belt_cb = median_u8(cbv, n);
+  seg->belt_cr = median_u8(crv, n);
+  med_y = median_u8(yv, n);
   for (gsize k = 0; k < n; k++)
     cbv[k] = (guint8)ABS((int)yv[k] - med_y);
-  qsort(cbv, n, 1, cmp_u8);
-  mad = MAX(cbv[n / 2], 2);
+  mad = MAX(median_u8(cbv, n), 2);
 
   /* Least-squares plane over ring pixels within 3 MADs of the median luma,
    * so fruit cut by the edge and dirt do not tilt it. */
   for (int y = 0; y < h; y++) {
     for (int x = 0; x < w; x++) {
-      gsize i = (gsize)y * w + x;
-      double fx = seg->rx + (x + 0.5) * seg->f, fy = seg->ry + (y + 0.5) * seg->f;
-      double v = seg->y[i];
+      gsize i;
+      double fx, fy, v;
 
-      if (x >= ring && x < w - ring && y >= ring && y < h - ring)
-        continue;
+      if (x == ring && y >= ring && y < h - ring && ring < w - ring)
+        x = w - ring;
+      i = (gsize)y * w + x;
+      fx = seg->rx + (x + 0.5) * seg->f;
+      fy = seg->ry + (y + 0.5) * seg->f;
+      v = seg->y[i];
+
       if (fabs(v - med_y) > 3.0 * mad)
         continue;
       sxx += fx * fx;
@@ -364,6 +383,31 @@ morph3(const guint8 *in, guint8 *out, int w, int h, gboolean grow)
   }
 }
 
+/* One pixel of the forward pass at (@x, @y) (@y > 0) with all four earlier
+ * neighbours inside the image. */
+static inline gint32
+dt_forward_inner(const gint32 *d, gsize i, int w)
+{
+  gint32 v = d[i - 1] + 3;
+
+  v = MIN(v, d[i - w] + 3);
+  v = MIN(v, d[i - w - 1] + 4);
+  return MIN(v, d[i - w + 1] + 4);
+}
+
+/* The same for the backward pass: all four later neighbours inside. */
+static inline gint32
+dt_backward_inner(const gint32 *d, gsize i, int w, gint32 v)
+{
+  v = MIN(v, d[i + 1] + 3);
+  v = MIN(v, d[i + w] + 3);
+  v = MIN(v, d[i + w + 1] + 4);
+  return MIN(v, d[i + w - 1] + 4);
+}
+
+/* The first and last columns and rows check each neighbour; the pixels
+ * between, nearly all of them, take the unchecked step above (the same
+ * minimum, so the same distances). */
 void
 pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d)
 {
@@ -378,6 +422,10 @@ pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, g
 
       if (!mask[i]) {
         d[i] = 0;
+        continue;
+      }
+      if (y > 0 && x > 0 && x + 1 < w) {
+        d[i] = MIN(inf, dt_forward_inner(d, i, w));
         continue;
       }
       /* Outside the image counts as background: a fruit cut by the edge
@@ -402,6 +450,10 @@ pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, g
 
       if (v == 0)
         continue;
+      if (y + 1 < h && x > 0 && x + 1 < w) {
+        d[i] = dt_backward_inner(d, i, w, v);
+        continue;
+      }
       if (x == w - 1 || y == h - 1)
         v = MIN(v, edge);
       if (x + 1 < w)
