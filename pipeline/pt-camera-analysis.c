@@ -35,6 +35,15 @@ struct _PtCameraAnalysis {
 
 static void begin_restart(PtCameraAnalysis *a, PtCameraError code, const char *reason);
 
+const char *
+pt_analysis_state_to_string(PtAnalysisState state)
+{
+  static const char *const names[] = {"none",    "waiting",      "starting",
+                                      "running", "reconnecting", "stopped"};
+
+  return (guint)state < G_N_ELEMENTS(names) ? names[state] : "unknown";
+}
+
 static void
 set_state(PtCameraAnalysis *a, PtAnalysisState state, const GError *error)
 {

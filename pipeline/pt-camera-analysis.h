@@ -11,8 +11,8 @@
  * by itself] -> pt_camera_analysis_stop() (may start again) -> pt_camera_analysis_free(). */
 #pragma once
 
+#include "pt-analysis-state.h"
 #include "pt-camera-graph.h"
-#include "pt-camera.h"
 
 G_BEGIN_DECLS
 
@@ -40,7 +40,7 @@ void pt_camera_analysis_stop(PtCameraAnalysis *analysis);
 /* Stops if needed and frees.  Safe on NULL. */
 void pt_camera_analysis_free(PtCameraAnalysis *analysis);
 
-/* What the station shows (pt-camera.h's PtAnalysisStats).  Any thread. */
+/* What the station shows (PtAnalysisStats).  Any thread. */
 void pt_camera_analysis_get_stats(PtCameraAnalysis *analysis, PtAnalysisStats *out);
 
 G_END_DECLS

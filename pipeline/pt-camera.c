@@ -153,15 +153,6 @@ camera_unref(gpointer data)
 }
 
 const char *
-pt_analysis_state_to_string(PtAnalysisState state)
-{
-  static const char *const names[] = {"none",    "waiting",      "starting",
-                                      "running", "reconnecting", "stopped"};
-
-  return (guint)state < G_N_ELEMENTS(names) ? names[state] : "unknown";
-}
-
-const char *
 pt_camera_state_to_string(PtCameraState state)
 {
   static const char *const names[] = {"stopped", "starting", "recording", "reconnecting", "failed"};

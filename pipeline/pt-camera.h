@@ -20,6 +20,7 @@
  * last segment is closed and every pending callback has been delivered. */
 #pragma once
 
+#include "pt-analysis-state.h"
 #include "pt-camera-config.h"
 #include "pt-tap-frame.h"
 #include "pt-segment.h"
@@ -37,23 +38,6 @@ typedef enum {
   PT_CAMERA_RECONNECTING, /* source failed or stalled; restarting after a backoff */
   PT_CAMERA_FAILED,       /* stopped for good (disk full, write error); pt_camera_start() again */
 } PtCameraState;
-
-/* A camera with an analysis substream (config analysis_location): where that stream is. */
-typedef enum {
-  PT_ANALYSIS_NONE,         /* no substream: the tap and scan read the main stream */
-  PT_ANALYSIS_WAITING,      /* for the main stream's frame size, which regions are in */
-  PT_ANALYSIS_STARTING,     /* pipeline built, no frame yet */
-  PT_ANALYSIS_RUNNING,      /* frames arrive */
-  PT_ANALYSIS_RECONNECTING, /* failed, stalled or ended; restarting after a backoff */
-  PT_ANALYSIS_STOPPED,      /* the camera stopped */
-} PtAnalysisState;
-
-typedef struct {
-  PtAnalysisState state;
-  guint restarts;    /* rebuilds after a failure, since the camera was made */
-  guint64 frames;    /* substream frames received, since the camera was made */
-  int width, height; /* the substream's frame size (0: none seen yet) */
-} PtAnalysisStats;
 
 typedef struct {
   const char *path;   /* absolute file path */
@@ -142,7 +126,6 @@ void pt_camera_get_scan_stats(PtCamera *camera, PtScanStats *out);
 /* The analysis substream's state and counters (state PT_ANALYSIS_NONE without one).  The one
  * call besides pt_camera_live_touch() that any thread may make. */
 void pt_camera_get_analysis(PtCamera *camera, PtAnalysisStats *out);
-const char *pt_analysis_state_to_string(PtAnalysisState state);
 /* ---- live view (HLS, hlssink2): on demand ----
  * The branch is attached to the running pipeline while someone watches, and detached when
  * nobody has touched it for the config's live_idle_ns; a restarted pipeline gets it again if
