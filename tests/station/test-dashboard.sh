@@ -211,8 +211,15 @@ address=127.0.0.1:$JAM
 EOF2
 "$BIN" run --data "$DATA" --listen 127.0.0.1:0 >"$T/run.out" 2>"$T/run.err" &
 PID=$!
-wait_for 60 'grep -q http:// "$T/run.out"'
+# Stopped early or slow under load: say which, with what it said, instead of 40 checks that
+# fail for want of a URL.
+wait_for 60 'grep -q http:// "$T/run.out" || ! kill -0 "$PID" 2>/dev/null'
 URL=$(grep -o 'http://[^ ]*' "$T/run.out")
+if [ -z "$URL" ]; then
+  kill -0 "$PID" 2>/dev/null && state="still starting after 60 s" || state="exited"
+  echo "Bail out! the station with printers did not start ($state): $(tail -5 "$T/run.err" | tr '\n' ' ')"
+  exit 1
+fi
 check "GET /api/v1/printers needs the operator token" '[ "$(code "$URL/api/v1/printers")" = 401 ]'
 check "GET /api/v1/printers lists station.ini's printers in order" \
   '[ "$(code -H "$AUTH" "$URL/api/v1/printers")" = 200 ] && [ "$(jq -c "[.printers[] | select(.configured) | .name]" "$T/body")" = "[\"dock\",\"office\",\"jammed\"]" ]'
