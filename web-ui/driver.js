@@ -178,16 +178,23 @@
     saveLoad();
     showLoad();
   }
+  /* The station's list replaces the kept one, with the lots that scans answered while the
+   * request was out (coming back online, the queue's answers and this one race: the list read
+   * before a queued scan was stored must not drop it). */
+  var addedDuringRefresh = null;
   function refreshLoad() {
     if (!load || !token) return;
-    var id = load.id;
+    var id = load.id, added = addedDuringRefresh = [];
     api('GET', '/api/v1/driver/loads/' + id).then(function (r) {
+      if (addedDuringRefresh === added) addedDuringRefresh = null;
       if (r.status === 200 && load && load.id === id) {
-        load.lots = r.body.batches.map(function (b) { return b.lot; });
+        var lots = r.body.batches.map(function (b) { return b.lot; });
+        added.forEach(function (lot) { if (lots.indexOf(lot) < 0) lots.push(lot); });
+        load.lots = lots;
         saveLoad();
         renderTruck();
       }
-    }, function () { /* offline: the kept list stays */ });
+    }, function () { if (addedDuringRefresh === added) addedDuringRefresh = null; /* offline: the kept list stays */ });
   }
 
   /* ---- choosing a load ---- */
@@ -237,6 +244,7 @@
         var b = r.body, ok = r.status === 201 || r.status === 200;
         setResult({ key: item.key, kind: r.status === 201 ? 'loaded' : r.status === 200 ? 'already' : 'refused',
           lot: b.lot || lotOf(item.payload), code: b.code, params: b.params, status: r.status });
+        if (ok && load && load.id === item.load && addedDuringRefresh) addedDuringRefresh.push(b.lot);
         if (ok && load && load.id === item.load && load.lots.indexOf(b.lot) < 0) {
           load.lots.push(b.lot);
           saveLoad();
