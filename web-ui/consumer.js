@@ -1,9 +1,10 @@
 /* consumer.js: the signature check of the consumer page (the page behind the QR code).  The
  * station or hub renders the page itself in the reader's language (trace/pt-consumer-page.c),
  * with the batch's public facts embedded as JSON (#pt-data) and the words this script says
- * (#pt-words); this script only checks the batch's signed bundle in the browser: every
- * event's SHA-256 over its RFC 8785 form, its chain link, its Ed25519 signature, and the
- * signed head, against the station's key, then sets the verified mark (#verify) and marks the
+ * (#pt-words); this script only checks the batch's signed bundle in the browser (for a long
+ * batch, the view of it that holds the records the page lists: ?linkType=pt:traceBundle&
+ * view=page): every event's SHA-256 over its RFC 8785 form, its chain link, its Ed25519
+ * signature, and the signed head, against the station's key, then sets the verified mark (#verify) and marks the
  * story's private records.  The checks are pt-verify.js's, shared with the buyer portal and
  * loaded before this script.  The photo and the certificates the server rendered are checked
  * against the records that name them, and the photo's bytes against its signed SHA-256. */
@@ -23,9 +24,14 @@
     var box = document.getElementById('verify');
     if (check.state === 'ok') {
       box.className = 'verify ok';
-      box.textContent = t('verified', { n: check.n }) + (check.withheld.length ? t('verifiedPrivate', { m: check.withheld.length }) : '');
-      check.withheld.forEach(function (i) {
-        var li = document.querySelector('ol.timeline li[data-n="' + (i + 1) + '"]');
+      /* A page that lists some of a long batch's records checked those and the signed head:
+       * its words say so, never "all". */
+      var lang = document.documentElement.lang;
+      box.textContent = (check.n < check.total
+        ? t('verifiedView', { n: check.n.toLocaleString(lang), total: check.total.toLocaleString(lang) })
+        : t('verified', { n: check.n })) + (check.withheld.length ? t('verifiedPrivate', { m: check.withheld.length }) : '');
+      check.withheld.forEach(function (n) {
+        var li = document.querySelector('ol.timeline li[data-n="' + n + '"]');
         if (!li || li.querySelector('.private')) return;
         var note = document.createElement('div');
         note.className = 'private';
@@ -58,12 +64,13 @@
    * record's time (li[data-n] time[datetime]) or its public note (li[data-n] .note) that
    * differs, as a page altered on its way. */
   function pageDiffers() {
-    var out = [];
+    var out = [], byN = {};
+    data.events.forEach(function (e) { byN[e.n] = e; });
     document.querySelectorAll('[data-f]').forEach(function (node) {
       if (node.textContent !== (data[node.getAttribute('data-f')] || '')) out.push(node.getAttribute('data-f'));
     });
     document.querySelectorAll('ol.timeline li[data-n]').forEach(function (li) {
-      var e = data.events[Number(li.getAttribute('data-n')) - 1], time = li.querySelector('time');
+      var e = byN[li.getAttribute('data-n')], time = li.querySelector('time');
       var note = li.querySelector('.note');
       if (!e || !time || time.getAttribute('datetime') !== e.time || (note ? note.textContent : undefined) !== e.note)
         out.push('record ' + li.getAttribute('data-n'));
@@ -78,9 +85,9 @@
    * table says them; the page lists every public certificate the records name.  Returns the
    * parts that differ. */
   var photoChecked = false;
-  function recordsByN(bundle) {
+  function recordsByN(bundle, numbers) {
     var out = {}, list = bundle.epcis.epcisBody.eventList, next = 0;
-    bundle.proofs.forEach(function (p, i) { if (!p.redacted) out[i + 1] = list[next++]; });
+    bundle.proofs.forEach(function (p, i) { if (!p.redacted) out[numbers[i]] = list[next++]; });
     return out;
   }
   function attachmentOf(rec, sha) {
@@ -93,8 +100,8 @@
     if (!m) return day;
     return zh ? Number(m[1]) + '年' + Number(m[2]) + '月' + Number(m[3]) + '日' : Number(m[3]) + ' ' + MONTHS[Number(m[2]) - 1] + ' ' + m[1];
   }
-  function evidenceDiffers(bundle) {
-    var byN = recordsByN(bundle), out = [], zh = document.documentElement.lang.indexOf('zh') === 0, withdrawn = {};
+  function evidenceDiffers(bundle, numbers) {
+    var byN = recordsByN(bundle, numbers), out = [], zh = document.documentElement.lang.indexOf('zh') === 0, withdrawn = {};
     Object.keys(byN).forEach(function (n) { if (byN[n].errorDeclaration) withdrawn[byN[n].eventID] = true; });
     var signed = 0;
     Object.keys(byN).forEach(function (n) {
@@ -152,8 +159,8 @@
       var result = await window.ptVerify.verifyBundle(bundle, {
         publicKey: data.public_key, lot: data.lot, gtin: data.gtin, hubKey: data.hub_key, events: data.events
       });
-      check = { state: 'ok', n: result.n, withheld: result.withheld };
-      var differ = factsDiffer(bundle.epcis.epcisBody.eventList).concat(pageDiffers(), evidenceDiffers(bundle));
+      check = { state: 'ok', n: result.n, total: result.total, withheld: result.withheld };
+      var differ = factsDiffer(bundle.epcis.epcisBody.eventList).concat(pageDiffers(), evidenceDiffers(bundle, result.numbers));
       if (!differ.length) differ = await photoDiffers();
       if (serverWarning || differ.length) check = { state: 'differ', fields: serverWarning || differ.join(', ') };
     } catch (e) {

@@ -1,5 +1,5 @@
-/* pt-verify.js: a signed bundle checked in the browser, for every page that shows the verified
- * mark (the consumer page, the buyer portal): every event's SHA-256 over its RFC 8785 form,
+/* pt-verify.js: a signed bundle, or a page's view of one, checked in the browser, for every page
+ * that shows the verified mark (the consumer page, the buyer portal): every event's SHA-256 over its RFC 8785 form,
  * its chain link, its Ed25519 signature with the key in force at its record time along the
  * station's key chain, and the signed head, against the station's key the page trusts.  The
  * same checks as `packtrace verify` (station/trace/pt-bundle.h).  WebCrypto does the work
@@ -103,15 +103,39 @@ window.ptVerify = (function () {
     return k;
   }
 
+  /* The numbers of the records a page's view shows (station/trace/pt-bundle.h,
+   * pt_bundle_writer_set_view()): its signed head's "shown", ascending, within the batch's
+   * count, ending with the batch's last record; a whole bundle shows 1..count. */
+  function shownNumbers(head, isView, nProofs) {
+    if (!Number.isInteger(head.count) || head.count < 0) fail('malformed bundle');
+    if (!isView) {
+      if (head.shown !== undefined) fail('malformed bundle');
+      if (nProofs !== head.count) fail('events removed or added');
+      return Array.from({ length: nProofs }, function (x, i) { return i + 1; });
+    }
+    var shown = head.shown;
+    if (!Array.isArray(shown) || shown.length !== nProofs) fail('events removed or added');
+    for (var i = 0; i < shown.length; i++)
+      if (!Number.isInteger(shown[i]) || shown[i] < 1 || shown[i] > head.count || (i && shown[i] <= shown[i - 1])) fail('malformed bundle');
+    if (head.count && shown[shown.length - 1] !== head.count) fail('last record');
+    return shown;
+  }
+
   /* Checks bundle @b against what the page trusts, @expect: publicKey (the station's anchor,
    * hex), lot, gtin, hubKey (a hub's page: the key its heads are signed with), and events
-   * (nullable: the [{time, step}] the page shows, one per record, which must be the records').
-   * Returns {n, withheld (indexes of redacted records)}; throws an Error with .tampered when a
-   * check fails, or named NotSupportedError when the browser cannot check Ed25519. */
+   * (nullable: the [{n, time, step}] the page shows, one per record of the bundle, which must
+   * be the records').  @b is a whole bundle, or a page's view of one ("packtrace-bundle-view/1":
+   * the signed head of the whole batch naming the records shown, "shown", and those records
+   * with their proofs): each shown record is checked as in a whole bundle, links only between
+   * records whose numbers follow each other, the last against the head's lastHash and count.
+   * Returns {n (records checked), total (the batch's), numbers (each proof's record number),
+   * withheld (the numbers of redacted records)}; throws an Error with .tampered when a check
+   * fails, or named NotSupportedError when the browser cannot check Ed25519. */
   async function verifyBundle(b, expect) {
     if (!window.crypto || !crypto.subtle) await loadFallback();
     var head = b && b.head, events = b && b.epcis && b.epcis.epcisBody && b.epcis.epcisBody.eventList, proofs = b && b.proofs;
-    if (!head || !Array.isArray(events) || !Array.isArray(proofs) || b.format !== 'packtrace-bundle/1') fail('malformed bundle');
+    var isView = b && b.format === 'packtrace-bundle-view/1';
+    if (!head || !Array.isArray(events) || !Array.isArray(proofs) || (b.format !== 'packtrace-bundle/1' && !isView)) fail('malformed bundle');
     onlyKnown(b, ROOT, 'bundle');
     if (!lowhex(head.publicKey, 32) || !lowhex(head.signature, 64)) fail('malformed bundle');
     if (head.publicKey !== expect.publicKey) fail('signed by another key');
@@ -126,10 +150,14 @@ window.ptVerify = (function () {
     if (!await headOk(head.signature, await sha256(canon(unsigned)))) fail('head signature');
     var keyId = hex(fallback ? fallback.sha256(unhex(head.publicKey)) : await crypto.subtle.digest('SHA-256', unhex(head.publicKey)));
     if (head.stationId !== keyId.slice(0, 16)) fail('station id is not the signing key\'s');
-    if (proofs.length !== head.count || (expect.events && proofs.length !== expect.events.length)) fail('events removed or added');
+    var numbers = shownNumbers(head, isView, proofs.length);
+    if (expect.events && proofs.length !== expect.events.length) fail('events removed or added');
     var prev = null, next = 0, withheld = [], keyBefore = 0;
     for (var i = 0; i < proofs.length; i++) {
-      var p = proofs[i], n = i + 1, h;
+      var p = proofs[i], n = numbers[i], h;
+      /* The record before this one is checked too: its hash is what this one links to. */
+      var follows = n === 1 || (i > 0 && numbers[i - 1] === n - 1);
+      if (expect.events && expect.events[i].n !== n) fail('page and record ' + n + ' differ');
       if (!p || typeof p !== 'object') fail('malformed bundle');
       onlyKnown(p, PROOF, 'proof');
       if (!lowhex(p.hash, 32) || !lowhex(p.signature, 64)) fail('record ' + n + ' proof damaged');
@@ -137,7 +165,7 @@ window.ptVerify = (function () {
       if (p.redacted !== undefined) {
         if (p.redacted !== true) fail('malformed bundle');
         h = p.hash;
-        withheld.push(i);
+        withheld.push(n);
         /* Its time is in the record withheld: any key of the chain, placed by the keys' order. */
         for (k = 0; k < chain.length && !signedOk; k++) signedOk = await chain[k].verify(p.signature, unhex(h));
         k--;
@@ -148,7 +176,7 @@ window.ptVerify = (function () {
         if (p.eventID !== e.eventID) fail('record ' + n + ' out of order');
         if (h !== p.hash) fail('record ' + n + ' altered');
         var link = e['pt:prevEvent'];
-        if (i ? link !== prev : link !== undefined) fail('record ' + n + ' chain broken');
+        if (n === 1 ? link !== undefined : follows ? link !== prev : link !== p.prevHash) fail('record ' + n + ' chain broken');
         var shown = expect.events && expect.events[i];
         if (shown && (shown.time !== e.eventTime || lastPart(shown.step) !== lastPart(e.bizStep) ||
             shown.note !== e['pt:publicNote'])) fail('page and record ' + n + ' differ');
@@ -158,14 +186,14 @@ window.ptVerify = (function () {
       if (!signedOk) fail('record ' + n + ' signature');
       if (k < keyBefore) fail('record ' + n + ' signed by a retired key');
       keyBefore = k;
-      if (i ? p.prevHash !== prev : p.prevHash !== null) fail('record ' + n + ' chain broken');
+      if (n === 1 ? p.prevHash !== null : follows ? p.prevHash !== prev : !lowhex(p.prevHash, 32)) fail('record ' + n + ' chain broken');
       prev = h;
     }
     if (next !== events.length) fail('events removed or added');
     if (proofs.length && head.lastHash !== prev) fail('last record');
     var doc = JSON.parse(JSON.stringify(b.epcis)); delete doc.epcisBody.eventList;
     if (hex(await sha256(canon(doc))) !== head.documentHash) fail('document header');
-    return { n: proofs.length, withheld: withheld };
+    return { n: proofs.length, total: head.count, numbers: numbers, withheld: withheld };
   }
 
   /* A batch's facts as its verified events state them, as the station derives them

@@ -198,6 +198,11 @@
  * bytes of HTML + JSON; a batch of 10,000 events renders to about 3 MB. */
 #define PT_WEB_CACHE_ENTRIES 256
 #define PT_WEB_CACHE_BYTES   (8 * 1024 * 1024)
+/* Records a consumer page lists and its script checks (trace/pt-page-view.h): a phone shows
+ * and checks this many whatever the batch's length (a loading or grading run signs thousands;
+ * 10,000 were a 12 MB download, as many Ed25519 checks and a page of 10,000 items).  Enough for
+ * the records the page's facts come from, the photo's and certificates' and the latest. */
+#define PT_PAGE_RECORDS_MAX 50
 /* Files of public bundles and EPCIS documents kept by batch revision (http/pt-doc-cache.h):
  * two (plain, gzip) per document; a batch keeps only its current revision's. */
 #define PT_DOC_CACHE_FILES 512

@@ -7,6 +7,7 @@
 #include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-trace.h"
+#include "pt-web-view.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,8 +76,9 @@ stem(PtStation *station, const PtPublicRev *key)
 static char *
 file_path(PtDocCache *cache, const char *stem_, PtDocKind kind, gboolean gzip)
 {
-  g_autofree char *name = g_strconcat(stem_, kind == PT_DOC_BUNDLE ? "bundle.json" : "epcis.json",
-                                      gzip ? ".gz" : "", NULL);
+  static const char *const names[] = {
+      [PT_DOC_BUNDLE] = "bundle.json", [PT_DOC_EPCIS] = "epcis.json", [PT_DOC_VIEW] = "view.json"};
+  g_autofree char *name = g_strconcat(stem_, names[kind], gzip ? ".gz" : "", NULL);
   return g_build_filename(cache->dir, name, NULL);
 }
 
@@ -136,11 +138,14 @@ build(PtDocCache *cache, PtStation *station, PtStore *store, const PtPublicRev *
   if (!batch)
     return FALSE;
   gsize len = 0;
-  g_autofree char *text =
-      kind == PT_DOC_BUNDLE
-          ? pt_trace_bundle(store, station->config, station->keys, batch, PT_BUNDLE_PUBLIC, NULL,
-                            &len, error)
-          : pt_trace_epcis(store, station->config, batch, PT_BUNDLE_PUBLIC, NULL, &len, error);
+  g_autofree char *text = NULL;
+  if (kind == PT_DOC_BUNDLE)
+    text = pt_trace_bundle(store, station->config, station->keys, batch, PT_BUNDLE_PUBLIC, NULL,
+                           &len, error);
+  else if (kind == PT_DOC_VIEW)
+    text = pt_web_view_bundle(store, station->config, station->keys, batch, &len, error);
+  else
+    text = pt_trace_epcis(store, station->config, batch, PT_BUNDLE_PUBLIC, NULL, &len, error);
   if (!text)
     return FALSE;
   g_autoptr(GBytes) plain = g_bytes_new_static(text, len);

@@ -1,6 +1,6 @@
-/* pt-doc-cache.h: a batch's public documents (its signed bundle and its EPCIS document, the
- * answers of ?linkType=pt:traceBundle and gs1:epcis) written once per batch revision to files,
- * plain and gzipped, and sent from them.
+/* pt-doc-cache.h: a batch's public documents (its signed bundle, its page's view of it and its
+ * EPCIS document, the answers of ?linkType=pt:traceBundle[&view=page] and gs1:epcis) written once
+ * per batch revision to files, plain and gzipped, and sent from them.
  *
  * Workload: the consumer page's script fetches the public bundle at every view, and a 10,000-
  * event batch's is 12 MB: built per request it cost 0.7 s of CPU and its size in memory for
@@ -30,6 +30,7 @@ typedef struct _PtDocCache PtDocCache;
 typedef enum {
   PT_DOC_BUNDLE, /* the public signed bundle */
   PT_DOC_EPCIS,  /* the public EPCIS document */
+  PT_DOC_VIEW,   /* the consumer page's view of the public bundle (pt-web-view.h) */
 } PtDocKind;
 
 /* Returns: (transfer full): a cache in @dir (created; files left there by an earlier run

@@ -43,14 +43,17 @@
 #include "pt-time.h"
 #include "pt-trace.h"
 #include "pt-web-cache.h"
+#include "pt-web-view.h"
 #include "pt-web-resources.h"
 
 #include <gio/gio.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The linkType of a batch's Digital Link that answers its public signed bundle. */
+/* The linkType of a batch's Digital Link that answers its public signed bundle; with the
+ * query pair below, its page's view of it (pt-web-view.h). */
 #define PT_WEB_BUNDLE_LINK_TYPE "pt:traceBundle"
+#define PT_WEB_VIEW_QUERY       "view=page"
 #define STATIC_MAX_AGE          "public, max-age=3600"
 /* blob: images are the dashboard's camera thumbnails, fetched with the operator's credentials. */
 #define PAGE_CSP                                                                                   \
@@ -435,21 +438,23 @@ parse_link(Resolve *rq, const char *raw_url, GError **error)
 typedef struct {
   const char *link; /* the batch's Digital Link path, lot encoded */
   json_t *events;
-  PtPageEvidence *evidence; /* the photo and certificates the records show */
+  const GArray *shown; /* the records the page lists (pt-page-view.h) */
+  gint64 n;
 } PublicEvents;
 
-/* One timeline entry (pt_bundle_public_entry()). */
+/* One timeline entry (pt_bundle_public_entry()), for a record the page lists. */
 static gboolean
 public_event(const PtEventRow *row, gpointer user_data, GError **error)
 {
   PublicEvents *st = user_data;
+  gint64 n = ++st->n;
+  if (!pt_page_view_has(st->shown, n))
+    return TRUE;
   json_t *event = pt_json_parse(row->body, row->body_len, error);
   if (!event)
     return FALSE;
   g_autofree char *clip_link = g_strdup_printf("%s?linkType=" PT_WEB_CLIP_LINK_TYPE, st->link);
-  gsize n = json_array_size(st->events) + 1;
-  json_array_append_new(st->events, pt_bundle_public_entry(event, row, n, clip_link));
-  pt_page_evidence_add(st->evidence, event, n);
+  json_array_append_new(st->events, pt_bundle_public_entry(event, row, (gsize)n, clip_link));
   json_decref(event);
   return TRUE;
 }
@@ -467,8 +472,13 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
     return NULL;
   g_autofree char *link_lot = g_uri_escape_string(batch->lot, NULL, FALSE);
   g_autofree char *link = g_strdup_printf("/01/%s/10/%s", batch->gtin, link_lot);
-  g_autoptr(PtPageEvidence) evidence = pt_page_evidence_new();
-  PublicEvents pe = {.link = link, .events = json_array(), .evidence = evidence};
+  /* Two walks: one chooses the records the page lists, the other reads those alone, so a
+   * batch of any length costs the page a bounded number of entries. */
+  g_autoptr(PtPageView) view = pt_web_view_select(store, batch->id, error);
+  if (!view)
+    return NULL;
+  g_autoptr(GArray) shown = pt_page_view_numbers(view);
+  PublicEvents pe = {.link = link, .events = json_array(), .shown = shown};
   if (!pt_store_events_foreach(store, batch->id, public_event, &pe, error)) {
     json_decref(pe.events);
     return NULL;
@@ -482,8 +492,13 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
   g_autofree char *key = pt_hex_encode(station->keys->anchor_key, PT_PUB_LEN);
   /* By GTIN and lot, as the label names it: a sequential id is not for the public. */
   g_autofree char *lot = g_uri_escape_string(batch->lot, NULL, FALSE);
-  g_autofree char *bundle =
+  g_autofree char *whole =
       g_strdup_printf("/01/%s/10/%s?linkType=" PT_WEB_BUNDLE_LINK_TYPE, batch->gtin, lot);
+  /* A page that lists fewer than all records checks the view of exactly those. */
+  gsize count = pt_page_view_count(view);
+  gboolean partial = shown->len < count;
+  g_autofree char *bundle =
+      partial ? g_strconcat(whole, "&" PT_WEB_VIEW_QUERY, NULL) : g_strdup(whole);
   json_t *out = json_pack(
       "{ss ss ss ss so so so so ss ss so so ss ss ss}", "kind", "batch", "gtin", f->gtin, "lot",
       f->lot, "product", f->product ? f->product : "", "variety",
@@ -494,7 +509,10 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
       station->config->name, "public_key", key, "bundle", bundle);
   json_object_set_new(out, "facts_verified", json_boolean(st.mismatches->len == 0));
   json_object_set_new(out, "fact_warnings", warnings);
-  pt_page_evidence_set(evidence, out);
+  json_object_set_new(out, "records", json_integer((json_int_t)count));
+  if (partial)
+    json_object_set_new(out, "bundle_all", json_string(whole));
+  pt_page_view_set_evidence(view, out);
   /* What a held or recalled lot's banner says: the signed status change's reason and time. */
   if (st.status_known && strcmp(f->status, "active") != 0) {
     pt_json_set_string_or_null(out, "status_reason", f->status_reason);
@@ -740,7 +758,8 @@ respond_recall(Resolve *rq, gint64 batch_id)
 }
 
 /* gs1:epcis and pt:traceBundle: the public view (pt-bundle.h), no private member in clear,
- * every record byte for byte; written once per batch revision and sent from its file
+ * every record byte for byte, or with &view=page the consumer page's view of the bundle (the
+ * records it lists, pt-web-view.h); written once per batch revision and sent from its file
  * (pt-doc-cache.h), gzipped to a client that takes it, so a request holds no copy. */
 static enum MHD_Result
 respond_document(Resolve *rq, const PtPublicRev *key, gboolean epcis)
@@ -748,8 +767,12 @@ respond_document(Resolve *rq, const PtPublicRev *key, gboolean epcis)
   g_autoptr(GError) error = NULL;
   gboolean gz = gzipped(rq->c);
   guint64 size = 0;
-  int fd = pt_doc_cache_open(rq->docs, rq->station, rq->store, key,
-                             epcis ? PT_DOC_EPCIS : PT_DOC_BUNDLE, gz, &size, &error);
+  const char *view = MHD_lookup_connection_value(rq->c, MHD_GET_ARGUMENT_KIND, "view");
+  if (view && (epcis || strcmp(view, "page") != 0))
+    return respond_error(rq->c, MHD_HTTP_BAD_REQUEST,
+                         "view names a view of the signed bundle: view=page");
+  PtDocKind kind = epcis ? PT_DOC_EPCIS : view ? PT_DOC_VIEW : PT_DOC_BUNDLE;
+  int fd = pt_doc_cache_open(rq->docs, rq->station, rq->store, key, kind, gz, &size, &error);
   if (fd < 0)
     return respond_gerror(rq->c, error);
   const char *type = epcis ? "application/ld+json" : "application/json; charset=utf-8";

@@ -41,6 +41,7 @@
 #include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-page-evidence.h"
+#include "pt-page-view.h"
 #include "pt-profile-wire.h"
 #include "pt-range.h"
 #include "pt-time.h"
@@ -50,6 +51,7 @@
 #include <string.h>
 
 #define BUNDLE_LINK     "pt:traceBundle"
+#define VIEW_QUERY      "view=page" /* with BUNDLE_LINK: the page's view (pt-page-view.h) */
 #define CLIP_LINK       "pt:clip"
 #define STATIC_MAX_AGE  "public, max-age=3600"
 #define EVIDENCE_PREFIX "/evidence/"
@@ -371,9 +373,10 @@ typedef enum {
   REP_JSON,
   REP_EPCIS,
   REP_BUNDLE,
+  REP_VIEW, /* the page's view of the bundle (pt-page-view.h), ?linkType=pt:traceBundle&view=page */
 } Rep;
 
-static const char *const rep_names[] = {"html", "html-zh", "json", "epcis", "bundle"};
+static const char *const rep_names[] = {"html", "html-zh", "json", "epcis", "bundle", "view"};
 
 /* Returns: (transfer full): the consumer page of @data (transfer none) in @lang; @path: the
  * page's path without its query; @profile (nullable): the public profile of the station whose
@@ -465,13 +468,13 @@ batch_etag(const PtHubWeb *web, Rep rep, GPtrArray *heads)
 /* The public facts ------------------------------------------------------------------------- */
 
 typedef struct {
-  const char *link;         /* the batch's Digital Link path with its station, lot encoded */
-  json_t *events;           /* the timeline */
-  json_t *commission;       /* nullable: the commissioning record */
-  json_t *status;           /* nullable: the last status change */
-  json_t *grading;          /* nullable: the last grading decision */
-  char *status_hash_id;     /* nullable: the last status change's GS1 Event Hash ID */
-  PtPageEvidence *evidence; /* the photo and certificates, as the station's page has them */
+  json_t *events;       /* the timeline: the records the page lists */
+  gsize count;          /* the records read */
+  json_t *commission;   /* nullable: the commissioning record */
+  json_t *status;       /* nullable: the last status change */
+  json_t *grading;      /* nullable: the last grading decision */
+  char *status_hash_id; /* nullable: the last status change's GS1 Event Hash ID */
+  PtPageView *view;     /* nullable: the records the page lists, its photo and certificates */
 } Facts;
 
 static void
@@ -482,7 +485,7 @@ facts_clear(Facts *f)
   json_decref(f->status);
   json_decref(f->grading);
   g_free(f->status_hash_id);
-  pt_page_evidence_free(f->evidence);
+  pt_page_view_free(f->view);
 }
 
 static void
@@ -492,8 +495,7 @@ keep(json_t **slot, json_t *event)
   *slot = json_incref(event);
 }
 
-/* One timeline entry as the station's page shows it (pt_bundle_public_entry()).  Records the
- * fact-bearing events on the way. */
+/* Records the fact-bearing events, and which records the page lists (pt-page-view.h). */
 static gboolean
 take_event(const PtEventRow *row, gpointer user_data, GError **error)
 {
@@ -501,10 +503,9 @@ take_event(const PtEventRow *row, gpointer user_data, GError **error)
   json_t *event = pt_json_parse(row->body, row->body_len, error);
   if (!event)
     return FALSE;
-  g_autofree char *clip_link = g_strdup_printf("%s&linkType=" CLIP_LINK, f->link);
-  gsize n = json_array_size(f->events) + 1;
-  json_array_append_new(f->events, pt_bundle_public_entry(event, row, n, clip_link));
-  pt_page_evidence_add(f->evidence, event, n);
+  f->count++;
+  if (f->view)
+    pt_page_view_add(f->view, event, row->step, f->count);
   if (g_strcmp0(row->step, "commissioning") == 0 && !f->commission)
     keep(&f->commission, event);
   else if (g_strcmp0(row->step, "holding") == 0 && json_object_get(event, "pt:action")) {
@@ -568,22 +569,57 @@ batch_link(const char *gtin, const char *lot, const char *station_id)
   return g_strdup_printf("/01/%s/10/%s?station=%s", gtin, enc, station_id);
 }
 
+typedef struct {
+  const char *link;    /* the batch's Digital Link path with its station */
+  json_t *events;      /* the timeline */
+  const GArray *shown; /* the records the page lists */
+  gint64 n;
+} Entries;
+
+/* One timeline entry as the station's page shows it (pt_bundle_public_entry()), for a record
+ * the page lists. */
+static gboolean
+take_entry(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  Entries *st = user_data;
+  gint64 n = ++st->n;
+  if (!pt_page_view_has(st->shown, n))
+    return TRUE;
+  json_t *event = pt_json_parse(row->body, row->body_len, error);
+  if (!event)
+    return FALSE;
+  g_autofree char *clip_link = g_strdup_printf("%s&linkType=" CLIP_LINK, st->link);
+  json_array_append_new(st->events, pt_bundle_public_entry(event, row, (gsize)n, clip_link));
+  json_decref(event);
+  return TRUE;
+}
+
 /* Returns: (transfer full): the public facts of @head's batch, as the station's page has them
  * (pt-web.c), "station" its name, "public_key" its key, "hub_key" the key of the head of the
- * bundle at "bundle". */
+ * bundle at "bundle" (a view of it for a page that lists some of the records, the whole at
+ * "bundle_all"). */
 static json_t *
 public_batch(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, const char *lot,
              GError **error)
 {
   g_autofree char *link = batch_link(gtin, lot, head->station_id);
-  Facts f = {.link = link, .events = json_array(), .evidence = pt_page_evidence_new()};
+  Facts f = {.events = json_array(), .view = pt_page_view_new(PT_PAGE_RECORDS_MAX)};
   if (!pt_hub_store_head_events(call->store, head, take_event, &f, error)) {
+    facts_clear(&f);
+    return NULL;
+  }
+  /* A second walk reads the records the page lists, and only those. */
+  g_autoptr(GArray) shown = pt_page_view_numbers(f.view);
+  Entries en = {.link = link, .events = f.events, .shown = shown};
+  if (!pt_hub_store_head_events(call->store, head, take_entry, &en, error)) {
     facts_clear(&f);
     return NULL;
   }
   json_t *ilmd = json_object_get(f.commission, "ilmd");
   g_autofree char *key = pt_hex_encode(head->public_key, PT_PUB_LEN);
-  g_autofree char *bundle = g_strdup_printf("%s&linkType=" BUNDLE_LINK, link);
+  g_autofree char *whole = g_strdup_printf("%s&linkType=" BUNDLE_LINK, link);
+  gboolean partial = shown->len < f.count;
+  g_autofree char *bundle = partial ? g_strconcat(whole, "&" VIEW_QUERY, NULL) : g_strdup(whole);
   const char *product = json_string_value(json_object_get(f.commission, "pt:product"));
   const char *pack = json_string_value(json_object_get(f.commission, "pt:packDate"));
   json_t *out = json_pack(
@@ -602,7 +638,10 @@ public_batch(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, 
     json_array_append_new(warnings, json_string("commissioning"));
   json_object_set_new(out, "facts_verified", json_boolean(f.commission != NULL));
   json_object_set_new(out, "fact_warnings", warnings);
-  pt_page_evidence_set(f.evidence, out);
+  json_object_set_new(out, "records", json_integer((json_int_t)f.count));
+  if (partial)
+    json_object_set_new(out, "bundle_all", json_string(whole));
+  pt_page_view_set_evidence(f.view, out);
   /* What a held or recalled lot's banner says: the signed status change's reason and time. */
   if (f.status && strcmp(status_of(f.status), "active") != 0) {
     pt_json_set_string_or_null(out, "status_reason", member_text(f.status, "pt:reason"));
@@ -620,16 +659,58 @@ write_row(const PtEventRow *row, gpointer user_data, GError **error)
   return pt_bundle_writer_add(user_data, row, error);
 }
 
-/* Returns: (transfer full): the public EPCIS document or signed bundle of @head's batch,
- * dated by its last event so that the same records give the same bytes. */
+typedef struct {
+  PtBundleWriter *writer;
+  const GArray *shown; /* the records the page lists */
+  gint64 n, count;     /* the records read, and those the selection saw */
+} ViewWrite;
+
+/* A record in the page's view, or one only counted; records that arrived after the selection
+ * was made are left out, so the head counts what the selection saw. */
+static gboolean
+write_view_row(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  ViewWrite *vw = user_data;
+  if (++vw->n > vw->count)
+    return TRUE;
+  if (pt_page_view_has(vw->shown, vw->n))
+    return pt_bundle_writer_add(vw->writer, row, error);
+  pt_bundle_writer_pass(vw->writer, row);
+  return TRUE;
+}
+
+/* Feeds @w the records of @head's batch: all, or for a page's view (@rep REP_VIEW) those
+ * the page lists, chosen by a first walk. */
+static gboolean
+write_records(const PtHubCall *call, const PtHubLotHead *head, Rep rep, PtBundleWriter *w,
+              GError **error)
+{
+  if (rep != REP_VIEW)
+    return pt_hub_store_head_events(call->store, head, write_row, w, error);
+  Facts f = {.events = json_array(), .view = pt_page_view_new(PT_PAGE_RECORDS_MAX)};
+  gboolean ok = pt_hub_store_head_events(call->store, head, take_event, &f, error);
+  if (ok) {
+    g_autoptr(GArray) shown = pt_page_view_numbers(f.view);
+    ViewWrite vw = {.writer = w, .shown = shown, .count = (gint64)f.count};
+    pt_bundle_writer_set_view(w);
+    ok = pt_hub_store_head_events(call->store, head, write_view_row, &vw, error);
+  }
+  facts_clear(&f);
+  return ok;
+}
+
+/* Returns: (transfer full): the public EPCIS document, signed bundle or page's view of it
+ * (@rep) of @head's batch, dated by its last event so that the same records give the same
+ * bytes. */
 static char *
 public_document(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, const char *lot,
-                gboolean bundle, gsize *len_out, GError **error)
+                Rep rep, gsize *len_out, GError **error)
 {
+  gboolean bundle = rep != REP_EPCIS;
   g_autoptr(PtBundleWriter) w =
       pt_bundle_writer_new(&call->web->doc, bundle, PT_BUNDLE_PUBLIC, NULL);
   pt_bundle_writer_set_creation(w, head->last_event_ns);
-  if (!pt_hub_store_head_events(call->store, head, write_row, w, error))
+  if (!write_records(call, head, rep, w, error))
     return NULL;
   if (!bundle)
     return pt_bundle_writer_epcis(w, len_out, error);
@@ -895,8 +976,7 @@ respond_recall(Resolve *rq, const PtHubLotHead *head)
 {
   const PtHubCall *call = rq->call;
   g_autoptr(GError) error = NULL;
-  g_autofree char *link = batch_link(rq->dl.link.gtin, rq->dl.link.lot, head->station_id);
-  Facts f = {.link = link, .events = json_array(), .evidence = pt_page_evidence_new()};
+  Facts f = {.events = json_array()};
   if (!pt_hub_store_head_events(call->store, head, take_event, &f, &error)) {
     facts_clear(&f);
     return pt_hub_respond_gerror(call->c, error);
@@ -1003,8 +1083,12 @@ resolve(Resolve *rq)
    * per request. */
   gboolean page = pick == PT_DL_PICK_DEFAULT;
   gboolean document = answer == PT_DL_ANSWER_EPCIS || answer == PT_DL_ANSWER_BUNDLE;
+  const char *view = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
+  if (view && (answer != PT_DL_ANSWER_BUNDLE || strcmp(view, "page") != 0))
+    return pt_hub_respond_error(c, MHD_HTTP_BAD_REQUEST,
+                                "view names a view of the signed bundle: view=page");
   Rep rep = answer == PT_DL_ANSWER_EPCIS    ? REP_EPCIS
-            : answer == PT_DL_ANSWER_BUNDLE ? REP_BUNDLE
+            : answer == PT_DL_ANSWER_BUNDLE ? (view ? REP_VIEW : REP_BUNDLE)
             : pt_hub_wants_json(c)          ? REP_JSON
             : reader_lang(c) == PT_LANG_ZH  ? REP_HTML_ZH
                                             : REP_HTML;
@@ -1105,7 +1189,7 @@ resolve(Resolve *rq)
   gsize len = 0;
   char *body = NULL;
   if (document) {
-    body = public_document(call, head, link->gtin, link->lot, rep == REP_BUNDLE, &len, &error);
+    body = public_document(call, head, link->gtin, link->lot, rep, &len, &error);
   } else {
     json_t *data = public_batch(call, head, link->gtin, link->lot, &error);
     g_autoptr(PtProfileWire) profile = NULL;

@@ -27,6 +27,7 @@ struct _PtBundleWriter {
   guint8 last_hash[PT_HASH_LEN];
   gint64 count;
   json_t *key_chain; /* nullable: the station's rotations, when it has made any */
+  json_t *shown;     /* nullable: a view's record numbers (pt_bundle_writer_set_view()) */
 };
 
 PtBundleWriter *
@@ -63,6 +64,20 @@ pt_bundle_writer_set_key_chain(PtBundleWriter *w, const PtKeyChain *chain)
 }
 
 void
+pt_bundle_writer_set_view(PtBundleWriter *w)
+{
+  if (!w->shown)
+    w->shown = json_array();
+}
+
+void
+pt_bundle_writer_pass(PtBundleWriter *w, const PtEventRow *row)
+{
+  memcpy(w->last_hash, row->hash, PT_HASH_LEN);
+  w->count++;
+}
+
+void
 pt_bundle_writer_free(PtBundleWriter *w)
 {
   if (!w)
@@ -73,6 +88,8 @@ pt_bundle_writer_free(PtBundleWriter *w)
     g_string_free(w->proofs, TRUE);
   if (w->key_chain)
     json_decref(w->key_chain);
+  if (w->shown)
+    json_decref(w->shown);
   g_free(w->buyer_gln);
   g_free(w);
 }
@@ -225,6 +242,8 @@ pt_bundle_writer_add(PtBundleWriter *w, const PtEventRow *row, GError **error)
     append_proof(w->proofs, row, hash_id, in_clear);
   memcpy(w->last_hash, row->hash, PT_HASH_LEN);
   w->count++;
+  if (w->shown)
+    json_array_append_new(w->shown, json_integer(w->count));
   return TRUE;
 }
 
@@ -354,6 +373,8 @@ signed_head(PtBundleWriter *w, const PtKeys *keys, const guint8 station_key[PT_P
   }
   if (w->key_chain)
     json_object_set(head, "keyChain", w->key_chain);
+  if (w->shown)
+    json_object_set(head, "shown", w->shown);
   if (!pt_bundle_head_digest(head, digest, error)) {
     json_decref(head);
     return NULL;
@@ -392,7 +413,9 @@ finish(PtBundleWriter *w, const PtKeys *keys, const guint8 station_key[PT_PUB_LE
   json_t *head = signed_head(w, keys, station_key, by_hub, batch, error);
   if (!head)
     return NULL;
-  json_t *bundle = json_pack("{sssOso}", "format", PT_BUNDLE_FORMAT, "epcis", w->doc, "head", head);
+  json_t *bundle =
+      json_pack("{sssOso}", "format", w->shown ? PT_BUNDLE_VIEW_FORMAT : PT_BUNDLE_FORMAT, "epcis",
+                w->doc, "head", head);
   char *text = dump_with_events(w, bundle, w->doc, TRUE, len_out, error);
   json_decref(bundle);
   return text;

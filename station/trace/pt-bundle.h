@@ -51,6 +51,8 @@
 G_BEGIN_DECLS
 
 #define PT_BUNDLE_FORMAT "packtrace-bundle/1"
+/* A page's view of the signed bundle (pt_bundle_writer_set_view()). */
+#define PT_BUNDLE_VIEW_FORMAT "packtrace-bundle-view/1"
 
 /* Who a document is for: the operator (every event in clear), anyone (no private member), or
  * a buyer (its own loads only when scoped to a GLN). */
@@ -103,6 +105,20 @@ void pt_bundle_writer_set_creation(PtBundleWriter *w, gint64 creation_ns);
  * rotations: a verifier follows it from the anchor to check each event with the key in force
  * at its recordTime. */
 void pt_bundle_writer_set_key_chain(PtBundleWriter *writer, const PtKeyChain *chain);
+
+/* Makes @writer's bundle a view of some of the batch's records (a consumer page's,
+ * pt-page-view.h): format PT_BUNDLE_VIEW_FORMAT, the records added with
+ * pt_bundle_writer_add() in it (in clear or redacted as the view says, with their proofs as
+ * in the whole bundle), the others passed with pt_bundle_writer_pass().  Its head is the whole
+ * batch's (count, last hash) and names the records shown, "shown": [n, ...] ascending, under
+ * its signature: a record left out of the view, or one added, fails the head.  Links are
+ * checkable between records whose numbers follow each other, and the last against the head's
+ * lastHash, so the view always holds the batch's last record. */
+void pt_bundle_writer_set_view(PtBundleWriter *writer);
+
+/* Counts the next event of the batch without showing it in a view: only its place and hash
+ * (the head's count and lastHash) are kept. */
+void pt_bundle_writer_pass(PtBundleWriter *writer, const PtEventRow *row);
 
 /* Adds the next event, its proof naming @row's stored Event Hash ID (computed only when the
  * row has none).  The body is parsed only when it must be read (no stored ID, or bytes that

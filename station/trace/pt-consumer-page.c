@@ -582,6 +582,23 @@ story(Html *h, const json_t *data)
     g_string_append(h->out, "</li>");
   }
   g_string_append(h->out, "</ol>");
+  /* A long batch's page lists some of its records (pt-page-view.h): it says how many it
+   * leaves out and links the whole signed record. */
+  json_int_t records = json_integer_value(json_object_get(data, "records"));
+  const char *whole = member(data, "bundle_all");
+  if (whole && records > (json_int_t)json_array_size(events)) {
+    g_autofree char *m =
+        g_strdup_printf("%" JSON_INTEGER_FORMAT, records - (json_int_t)json_array_size(events));
+    g_autofree char *all = g_strdup_printf("%" JSON_INTEGER_FORMAT, records);
+    const char *vars[] = {"m", m, "n", all, NULL};
+    g_string_append(h->out, "<p class=\"notshown\">");
+    say(h, "c.notShown", vars);
+    g_string_append(h->out, " <a href=\"");
+    text(h, whole);
+    g_string_append(h->out, "\">");
+    text(h, word(h, "c.wholeBundle"));
+    g_string_append(h->out, "</a></p>");
+  }
 }
 
 static void
@@ -845,8 +862,8 @@ head(Html *h, const json_t *data, const char *kind)
 static char *
 script_words(Html *h)
 {
-  static const char *const keys[] = {"c.verified", "c.verifiedPrivate", "c.private", "c.unverified",
-                                     "c.factsDiffer", "c.nocrypto",
+  static const char *const keys[] = {"c.verified", "c.verifiedView", "c.verifiedPrivate",
+                                     "c.private", "c.unverified", "c.factsDiffer", "c.nocrypto",
                                      /* the photo's and certificates' check */
                                      "c.photoChecked", "certkind:residue-test", "certkind:gi-mark",
                                      "certkind:organic", "certkind:other", NULL};

@@ -179,10 +179,11 @@ test_html_json_epcis(Fixture *f, gconstpointer data)
   g_assert_null(strstr(js.body->str, "CNY"));
   g_assert_null(strstr(js.body->str, "1200.5")); /* quantities stay internal */
   json_t *v = reply_json(&js);
-  const char *allowed[] = {
-      "kind",    "gtin",         "lot",       "product",        "variety",       "origin",
-      "grower",  "harvest_date", "pack_date", "status",         "grading",       "events",
-      "station", "public_key",   "bundle",    "facts_verified", "fact_warnings", NULL};
+  const char *allowed[] = {"kind", "gtin", "lot", "product", "variety", "origin", "grower",
+                           "harvest_date", "pack_date", "status", "grading", "events", "station",
+                           "public_key", "bundle", "facts_verified", "fact_warnings", "records",
+                           /* a long batch's: the whole bundle, beside the page's view of it */
+                           "bundle_all", NULL};
   const char *key;
   json_t *value;
   json_object_foreach(v, key, value) g_assert_true(g_strv_contains(allowed, key));
