@@ -687,7 +687,7 @@ write_records(const PtHubCall *call, const PtHubLotHead *head, Rep rep, PtBundle
 {
   if (rep != REP_VIEW)
     return pt_hub_store_head_events(call->store, head, write_row, w, error);
-  Facts f = {.events = json_array(), .view = pt_page_view_new(PT_PAGE_RECORDS_MAX)};
+  Facts f = {.view = pt_page_view_new(PT_PAGE_RECORDS_MAX)};
   gboolean ok = pt_hub_store_head_events(call->store, head, take_event, &f, error);
   if (ok) {
     g_autoptr(GArray) shown = pt_page_view_numbers(f.view);
@@ -976,7 +976,7 @@ respond_recall(Resolve *rq, const PtHubLotHead *head)
 {
   const PtHubCall *call = rq->call;
   g_autoptr(GError) error = NULL;
-  Facts f = {.events = json_array()};
+  Facts f = {0};
   if (!pt_hub_store_head_events(call->store, head, take_event, &f, &error)) {
     facts_clear(&f);
     return pt_hub_respond_gerror(call->c, error);
