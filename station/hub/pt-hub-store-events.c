@@ -81,8 +81,11 @@ pt_hub_store_keys_find(PtHubStore *store, const char *station_id, const gint64 *
   g_autofree char *hash_arr = text_array(hashes);
   g_autofree char *id_arr = text_array(event_ids);
   const char *params[] = {station_id, seq_arr, hash_arr, id_arr};
-  PGresult *res = pt_hub_pq_exec_prepared(store, "find held events", sql_keys_find, 4, params,
-                                          PGRES_TUPLES_OK, error);
+  /* Planned for each request's arrays, never prepared: a generic plan made while event_keys
+   * was small scans it (a sequential scan per request, 200 event IDs compared per row), and
+   * it stays cached while the table grows. */
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "find held events", sql_keys_find, 4, params,
+                                 PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_key_free);
@@ -325,8 +328,9 @@ pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray 
     return FALSE;
   PQclear(res);
   const char *p1[] = {station_id};
-  res = pt_hub_pq_exec_prepared(store, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK,
-                                error);
+  /* Not prepared either, for the same reason as the held-events lookup. */
+  res = pt_hub_pq_exec(store, FALSE, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK,
+                       error);
   PQclear(res);
   return res && notify_batches(store, events, error);
 }
