@@ -60,14 +60,24 @@ text_array(GPtrArray *values)
   "station_id, seq, encode(hash, 'hex'), event_id, batch_id, encode(prev_batch_hash, 'hex'), "     \
   "encode(prev_station_hash, 'hex')"
 
-/* Five index lookups joined by UNION: an OR over them would scan event_keys. */
+/* Five kinds of index probe joined by UNION: an OR over them would scan event_keys.  Each
+ * probe is a LATERAL subquery with LIMIT 1 (every key probed is unique), so it stays a
+ * nested loop of index probes whatever the statistics say: planned from a young table's,
+ * `seq = ANY(600 values)` and the hash joins were sequential scans of event_keys. */
 static const char sql_keys_find[] =
-    "WITH h AS (SELECT decode(x, 'hex') AS b FROM unnest($3::text[]) x) "
-    "SELECT " KEY_COLS " FROM event_keys WHERE station_id = $1 AND seq = ANY($2::bigint[]) "
-    "UNION SELECT " KEY_COLS " FROM event_keys WHERE hash IN (SELECT b FROM h) "
-    "UNION SELECT " KEY_COLS " FROM event_keys WHERE prev_batch_hash IN (SELECT b FROM h) "
-    "UNION SELECT " KEY_COLS " FROM event_keys WHERE prev_station_hash IN (SELECT b FROM h) "
-    "UNION SELECT " KEY_COLS " FROM event_keys WHERE event_id = ANY($4::text[])";
+    "WITH s AS (SELECT DISTINCT x FROM unnest($2::bigint[]) x), "
+    "h AS (SELECT DISTINCT decode(x, 'hex') AS b FROM unnest($3::text[]) x), "
+    "i AS (SELECT DISTINCT x FROM unnest($4::text[]) x) "
+    "SELECT " KEY_COLS " FROM s, LATERAL (SELECT * FROM event_keys "
+    "  WHERE station_id = $1 AND seq = s.x LIMIT 1) k "
+    "UNION SELECT " KEY_COLS " FROM h, LATERAL (SELECT * FROM event_keys "
+    "  WHERE hash = h.b LIMIT 1) k "
+    "UNION SELECT " KEY_COLS " FROM h, LATERAL (SELECT * FROM event_keys "
+    "  WHERE prev_batch_hash = h.b LIMIT 1) k "
+    "UNION SELECT " KEY_COLS " FROM h, LATERAL (SELECT * FROM event_keys "
+    "  WHERE prev_station_hash = h.b LIMIT 1) k "
+    "UNION SELECT " KEY_COLS " FROM i, LATERAL (SELECT * FROM event_keys "
+    "  WHERE event_id = i.x LIMIT 1) k";
 
 GPtrArray *
 pt_hub_store_keys_find(PtHubStore *store, const char *station_id, const gint64 *seqs, guint n_seqs,
@@ -81,8 +91,10 @@ pt_hub_store_keys_find(PtHubStore *store, const char *station_id, const gint64 *
   g_autofree char *hash_arr = text_array(hashes);
   g_autofree char *id_arr = text_array(event_ids);
   const char *params[] = {station_id, seq_arr, hash_arr, id_arr};
-  PGresult *res = pt_hub_pq_exec_prepared(store, "find held events", sql_keys_find, 4, params,
-                                          PGRES_TUPLES_OK, error);
+  /* Planned for each request, never prepared: a generic plan made while event_keys was small
+   * scans it (200 event IDs compared per row), and it stays cached while the table grows. */
+  PGresult *res = pt_hub_pq_exec(store, FALSE, "find held events", sql_keys_find, 4, params,
+                                 PGRES_TUPLES_OK, error);
   if (!res)
     return NULL;
   GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pt_hub_key_free);
@@ -325,8 +337,9 @@ pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray 
     return FALSE;
   PQclear(res);
   const char *p1[] = {station_id};
-  res = pt_hub_pq_exec_prepared(store, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK,
-                                error);
+  /* Not prepared either, for the same reason as the held-events lookup. */
+  res = pt_hub_pq_exec(store, FALSE, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK,
+                       error);
   PQclear(res);
   return res && notify_batches(store, events, error);
 }

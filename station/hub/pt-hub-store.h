@@ -58,7 +58,7 @@
 
 G_BEGIN_DECLS
 
-#define PT_HUB_SCHEMA_VERSION 8
+#define PT_HUB_SCHEMA_VERSION 9
 
 typedef struct _PtHubStore PtHubStore;
 
