@@ -175,10 +175,12 @@ window.ptUi.loadTable().then(function () {
   }
 
   async function openBatch(b) {
+    /* An answer that arrives after the reader has left the batch's address is dropped. */
+    function stale() { return location.hash !== '#/batch/' + b.id; }
     say('');
     if (hub) {
       var rec = await hubApi.open(get, b).catch(function (e) { say(e.message, true); return null; });
-      if (!rec) return;
+      if (!rec || stale()) return;
       /* Each shed signs with its own key; the hub signs the bundle's head with its key. */
       stationKey = rec.publicKey;
       current = { batch: b, timeline: rec.timeline, clips: [], loads: [], grading: rec.grading, hubKey: rec.hubKey, check: { state: 'checking' } };
@@ -192,7 +194,7 @@ window.ptUi.loadTable().then(function () {
       get(b.links.grading).catch(function (e) { if (e.status === 404) return null; throw e; }),
       stationKey ? Promise.resolve(null) : get('/api/v1/station')
     ]).catch(function (e) { say(e.message, true); return null; });
-    if (!parts) return;
+    if (!parts || stale()) return;
     if (parts[4]) stationKey = parts[4].public_key;
     current = { batch: b, timeline: parts[0], clips: parts[1].clips, loads: parts[2].loads, grading: parts[3], check: { state: 'checking' } };
     renderBatch();
@@ -260,7 +262,9 @@ window.ptUi.loadTable().then(function () {
   }
   function route() {
     var v = view(), signed = !!(session || token());
-    if (v.name !== 'batch') current = null;
+    /* A batch the address no longer names is not drawn: going from one batch's address to
+     * another's, the first stayed on screen under the second's address, and beside its refusal. */
+    if (v.name !== 'batch' || (current && String(current.batch.id) !== v.id)) current = null;
     ['search', 'results', 'scan-rule'].forEach(function (id) { document.getElementById(id).hidden = v.name === 'batch'; });
     document.getElementById('loads').classList.toggle('off', v.name !== 'search');
     if (v.name !== 'search') window.ptBuyerLoads.close();
@@ -469,9 +473,11 @@ window.ptUi.loadTable().then(function () {
   }
   render();
   signedIn(null);
+  /* One route: a second one opened the addressed batch twice, and the later answer drew that
+   * batch over whatever the reader had moved on to. */
+  if (token()) search();
   route();
-  if (token()) { search(); route(); }
-  else if (!hub) {
+  if (!token() && !hub) {
     /* After a reload the cookie may still hold a session: asked once, never polled. */
     fetch('/api/v1/session', { cache: 'no-store', credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (r) { return r.ok ? r.json() : null; })
