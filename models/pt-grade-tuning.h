@@ -132,6 +132,18 @@
 #define PT_PEEL_CALYX_MAX_SHARE      0.02
 #define PT_PEEL_CALYX_MAX_ELONGATION 4.0
 
+/* Peel analysis at reduced resolution (pt-grader.c, pt-defect.c): a fruit found in a whole
+ * frame whose short diameter spans at least PT_PEEL_COARSE_MIN_PX pixels of its analysis
+ * crop has its peel analysed on a copy PT_PEEL_COARSE_STEP times coarser (box-downsampled,
+ * a quarter of the pixels), which finds where defects are; each candidate and a border of
+ * one coarse pixel round it is then classified and measured again on the crop itself, so
+ * areas, lengths and the pixel counts below keep the crop's resolution.  The outline and
+ * the size are always measured on the crop.  At 60 coarse pixels across, the smallest
+ * defect that counts (a few mm2, 3 x 3 crop pixels) still darkens a coarse pixel by more
+ * than half its contrast; smaller fruit are analysed on the crop alone. */
+#define PT_PEEL_COARSE_STEP   2
+#define PT_PEEL_COARSE_MIN_PX 120
+
 /* Kinds of defect, both rule sets (classify() in pt-defect.c). */
 
 /* A region is a cut (a scratch, a puncture's tear) when its length is at least this many
