@@ -142,7 +142,7 @@
  * defect that counts (a few mm2, 3 x 3 crop pixels) still darkens a coarse pixel by more
  * than half its contrast; smaller fruit are analysed on the crop alone. */
 #define PT_PEEL_COARSE_STEP   2
-#define PT_PEEL_COARSE_MIN_PX 120
+#define PT_PEEL_COARSE_MIN_PX 96
 
 /* Kinds of defect, both rule sets (classify() in pt-defect.c). */
 
