@@ -138,11 +138,13 @@
  * a quarter of the pixels), which finds where defects are; each candidate and a border of
  * one coarse pixel round it is then classified and measured again on the crop itself, so
  * areas, lengths and the pixel counts below keep the crop's resolution.  The outline and
- * the size are always measured on the crop.  At 60 coarse pixels across, the smallest
- * defect that counts (a few mm2, 3 x 3 crop pixels) still darkens a coarse pixel by more
- * than half its contrast; smaller fruit are analysed on the crop alone. */
+ * the size are always measured on the crop.  A spot of 3 x 3 crop pixels, the smallest
+ * that counts in photos, covers one coarse pixel whole, and a smaller or fainter one still
+ * seeds the refinement through the darkest crop pixel of each coarse pixel.  Below 40
+ * coarse pixels across, the rim band and the local mean's window (a third of the radius)
+ * shrink to a few coarse pixels, so smaller fruit are analysed on the crop alone. */
 #define PT_PEEL_COARSE_STEP   2
-#define PT_PEEL_COARSE_MIN_PX 96
+#define PT_PEEL_COARSE_MIN_PX 80
 
 /* Kinds of defect, both rule sets (classify() in pt-defect.c). */
 
