@@ -18,7 +18,12 @@
  * with a margin, so neither they nor their print count as defects.
  * Areas and lengths are taken back onto the fruit surface with an ellipsoid
  * model, because the standards' limits are surface areas.  Photos (PtPeelInput.lab) are
- * judged by the L*a*b* rules of pt-defect-lab.c instead of the belt's luma and chroma. */
+ * judged by the L*a*b* rules of pt-defect-lab.c instead of the belt's luma and chroma.
+ * A large fruit is analysed on a half-resolution copy (PtPeelInput.fine, pt_peel_coarse()):
+ * that pass finds the peel's colour, references and candidate defects, and only the
+ * candidates and their borders are classified and measured again at the crop's
+ * resolution (refine_candidates()), so a defect's area costs its own pixels, not the
+ * fruit's. */
 #include "pt-grade-tuning.h"
 #include "pt-internal.h"
 #include "pt-peel.h"

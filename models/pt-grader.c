@@ -5,7 +5,9 @@
  * then each fruit is sampled again around its box at up to full resolution
  * (PT_ANALYSIS_MAX_SIDE bounds the crop), so the cost grows with the fruit
  * in view, not with the frame.  The crop's own threshold, limited to the
- * fruit's territory from the coarse pass, gives the edge used for sizing. */
+ * fruit's territory from the coarse pass, gives the edge used for sizing;
+ * a large fruit's peel is analysed at half the crop's resolution, with its
+ * candidate defects measured on the crop (add_peel()). */
 #include "pt-grade-tuning.h"
 #include "pt-internal.h"
 
