@@ -65,6 +65,15 @@ pt_peel_find_lab(PtPeel *pk)
   pk->peel_y = pk->peel_l * 2.55;
 }
 
+/* Lab hue angle of @lab in degrees, 0..360. */
+static inline double
+lab_hue(const float lab[3])
+{
+  double hue = atan2(lab[2], lab[1]) * 180 / G_PI;
+
+  return hue < 0 ? hue + 360 : hue;
+}
+
 /* The C_* flags of inner pixel @i measured in L*a*b* against the fruit's own peel: its
  * lightness against the local and shading references (so the darker limb and the light
  * from one side do not count), its chroma and hue against the peel's median.
@@ -82,7 +91,7 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
   const PtGradeProfile *p = pk->p;
   const float *lab = pk->lab + 3 * i;
   int r, g, b;
-  double m = pk->mean[i], shade, hi_ref, lq = pk->ly[i], ratio, chroma, hue, dhue;
+  double m = pk->mean[i], shade, hi_ref, lq = pk->ly[i], ratio, chroma;
   guint8 c = C_NONE;
 
   if (m <= 0)
@@ -93,8 +102,6 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
   pk->mean[i] = (float)m;
   ratio = lq / MAX(m, 1.0);
   chroma = sqrt(lab[1] * lab[1] + lab[2] * lab[2]);
-  hue = atan2(lab[2], lab[1]) * 180 / G_PI;
-  dhue = pt_peel_hue_diff(hue < 0 ? hue + 360 : hue, pk->peel_h);
   pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
   if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
     return C_NONE;
@@ -102,11 +109,10 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
     return C_GLOSS;
   /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue.  It
    * is left out like a sticker; a green patch of the peel itself is lighter and counts
-   * in the colour coverage. */
+   * in the colour coverage.  The hue (an arctangent) only for the pixels it can decide. */
   if (ratio < p->dark_ratio && chroma >= PT_PEEL_LAB_LEAF_CHROMA &&
-      pt_peel_hue_diff(hue < 0 ? hue + 360 : hue, PT_PEEL_LAB_LEAF_HUE) <=
-          PT_PEEL_LAB_LEAF_HUE_WIDTH &&
-      dhue >= PT_PEEL_LAB_LEAF_HUE_WIDTH)
+      pt_peel_hue_diff(lab_hue(lab), PT_PEEL_LAB_LEAF_HUE) <= PT_PEEL_LAB_LEAF_HUE_WIDTH &&
+      pt_peel_hue_diff(lab_hue(lab), pk->peel_h) >= PT_PEEL_LAB_LEAF_HUE_WIDTH)
     return C_STICKER;
   if (ratio < p->dark_ratio && m - lq >= 2.55 * PT_PEEL_LAB_MIN_DL)
     c |= C_DARK;
@@ -115,7 +121,8 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
   if (p->mould && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA &&
       ratio >= PT_PEEL_LAB_MOULD_MIN_RATIO &&
       (chroma < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c ||
-       (dhue > PT_PEEL_LAB_MOULD_HUE && chroma >= PT_PEEL_LAB_MOULD_HUE_CHROMA)))
+       (chroma >= PT_PEEL_LAB_MOULD_HUE_CHROMA &&
+        pt_peel_hue_diff(lab_hue(lab), pk->peel_h) > PT_PEEL_LAB_MOULD_HUE)))
     c |= C_PALE;
   return c;
 }

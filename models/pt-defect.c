@@ -18,7 +18,12 @@
  * with a margin, so neither they nor their print count as defects.
  * Areas and lengths are taken back onto the fruit surface with an ellipsoid
  * model, because the standards' limits are surface areas.  Photos (PtPeelInput.lab) are
- * judged by the L*a*b* rules of pt-defect-lab.c instead of the belt's luma and chroma. */
+ * judged by the L*a*b* rules of pt-defect-lab.c instead of the belt's luma and chroma.
+ * A large fruit is analysed on a half-resolution copy (PtPeelInput.fine, pt_peel_coarse()):
+ * that pass finds the peel's colour, references and candidate defects, and only the
+ * candidates and their borders are classified and measured again at the crop's
+ * resolution (refine_candidates()), so a defect's area costs its own pixels, not the
+ * fruit's. */
 #include "pt-grade-tuning.h"
 #include "pt-internal.h"
 #include "pt-peel.h"
@@ -73,6 +78,10 @@ pt_peel_result_clear(PtPeelResult *out)
   pt_models_buf_clear(&out->b_parent);
   pt_models_buf_clear(&out->b_integral);
   pt_models_buf_clear(&out->b_basis);
+  pt_models_buf_clear(&out->b_fine_work);
+  pt_models_buf_clear(&out->b_fine_labels);
+  pt_models_buf_clear(&out->b_fine_parent);
+  pt_models_buf_clear(&out->b_fine_basis);
 }
 
 /* Masked box mean of luma: (sum, count) integral images over pixels with
@@ -352,13 +361,15 @@ peel_init(PtPeel *pk, const PtPeelInput *in, PtPeelResult *out)
   pk->n = n;
   pk->mmpx2 = in->mm_per_px * in->mm_per_px;
   /* Floats first, so they are aligned; then the byte planes. */
-  pk->hue = pt_models_buf_get(&out->b_work, n * sizeof(float) * 6 + n * 4);
+  pk->hue = pt_models_buf_get(&out->b_work, n * sizeof(float) * 7 + n * 5);
   pk->sat = pk->hue + n;
   pk->mean = pk->sat + n;
   pk->lab = pk->mean + n;
-  pk->inner = (guint8 *)(pk->lab + 3 * n);
+  pk->lmean = pk->lab + 3 * n;
+  pk->inner = (guint8 *)(pk->lmean + n);
   pk->cls = pk->inner + n;
   pk->tmp = pk->inner + 2 * n;
+  pk->near = pk->inner + 4 * n;
   pk->ly = in->y;
   pk->dist = pt_models_buf_get(&out->b_labels, n * sizeof(gint32) * 2);
   pk->labels = pk->dist + n;
@@ -506,6 +517,10 @@ classify_pixels(PtPeel *pk)
   for (int pass = 0; pass < 2; pass++) {
     local_mean(pk->ly, pk->tmp, pk->inner, pk->w, pk->h, win, pk->isum, pk->icnt, pk->mean);
     fit_shading(pk, pk->ly, pk->tmp, pk->peel_y, &shading);
+    if (pass == 1 && in->fine) {
+      memcpy(pk->lmean, pk->mean, pk->n * sizeof(float));
+      pk->shading = shading;
+    }
     for (gsize i = 0; i < pk->n; i++)
       pk->cls[i] = !pk->inner[i] ? C_NONE
                    : in->lab     ? pt_peel_class_lab(pk, &shading, i)
@@ -783,12 +798,237 @@ colour_coverage(PtPeel *pk)
   }
 }
 
+/* Labels @pk's defect candidates (in tmp), measures each region and records the ones
+ * that count; in photos the largest calyx-like one is left out. */
+static void
+measure_candidates(PtPeel *pk)
+{
+  int nreg = pt_label_components(pk->tmp, pk->w, pk->h, 1, pk->labels, pk->parent);
+  Region *regs = collect_regions(pk, nreg);
+  PtDefect *found = g_new0(PtDefect, MAX(nreg, 1));
+  gboolean *keep = g_new0(gboolean, MAX(nreg, 1));
+  int calyx = -1;
+
+  for (int l = 0; l < nreg; l++) {
+    double elongation = 0;
+
+    keep[l] = measure_region(pk, &regs[l], l, &found[l], &elongation);
+    if (keep[l] && pk->in->lab && is_calyx_like(pk, &regs[l], &found[l], elongation) &&
+        (calyx < 0 || regs[l].n > regs[calyx].n))
+      calyx = l;
+  }
+  for (int l = 0; l < nreg; l++)
+    if (keep[l] && l != calyx)
+      record_defect(pk, &regs[l], l, &found[l]);
+  g_free(keep);
+  g_free(found);
+  g_free(regs);
+}
+
+/* The planes of the analysis at full resolution, from the result's fine scratch buffers,
+ * and the sound peel's colour as the coarse analysis @pk found it. */
+static void
+fine_init(PtPeel *fk, const PtPeel *pk)
+{
+  const PtPeelInput *fin = pk->in->fine;
+  PtPeelResult *out = pk->out;
+  int w = fin->w, h = fin->h;
+  gsize n = (gsize)w * h;
+
+  memset(fk, 0, sizeof *fk);
+  fk->in = fin;
+  fk->p = fin->profile;
+  fk->shape = fin->shape;
+  fk->out = out;
+  fk->w = w;
+  fk->h = h;
+  fk->n = n;
+  fk->mmpx2 = fin->mm_per_px * fin->mm_per_px;
+  fk->hue = pt_models_buf_get(&out->b_fine_work, n * sizeof(float) * 6 + n * 4);
+  fk->sat = fk->hue + n;
+  fk->mean = fk->sat + n;
+  fk->lab = fk->mean + n;
+  fk->inner = (guint8 *)(fk->lab + 3 * n);
+  fk->cls = fk->inner + n;
+  fk->tmp = fk->inner + 2 * n;
+  fk->ly = fin->lab ? fk->inner + 3 * n : fin->y;
+  fk->labels = pt_models_buf_get(&out->b_fine_labels, n * sizeof(gint32));
+  fk->parent = pt_models_buf_get(&out->b_fine_parent, (n + 4) * sizeof(gint32));
+  fk->uvz = pt_models_buf_get(&out->b_fine_basis, 3 * n * sizeof(double));
+  axes_init(&fk->axes, fk->shape);
+  fk->peel_hue = pk->peel_hue;
+  fk->peel_sat = pk->peel_sat;
+  fk->peel_y = pk->peel_y;
+  fk->peel_l = pk->peel_l;
+  fk->peel_a = pk->peel_a;
+  fk->peel_b = pk->peel_b;
+  fk->peel_c = pk->peel_c;
+  fk->peel_h = pk->peel_h;
+}
+
+/* The coarse local mean at fine pixel (@fx, @fy): bilinear between the centres of the
+ * coarse pixels round it that have one (inner peel); -1 when none has. */
+static float
+fine_local_mean(const PtPeel *pk, int k, int fx, int fy)
+{
+  double u = (fx + 0.5) / k - 0.5, v = (fy + 0.5) / k - 0.5;
+  int x0 = (int)floor(u), y0 = (int)floor(v);
+  double ax = u - x0, ay = v - y0, sum = 0, wsum = 0;
+
+  for (int dy = 0; dy < 2; dy++)
+    for (int dx = 0; dx < 2; dx++) {
+      int x = CLAMP(x0 + dx, 0, pk->w - 1), y = CLAMP(y0 + dy, 0, pk->h - 1);
+      double wgt = (dx ? ax : 1 - ax) * (dy ? ay : 1 - ay);
+      float m = pk->lmean[(gsize)y * pk->w + x];
+
+      if (m > 0 && wgt > 0) {
+        sum += wgt * m;
+        wsum += wgt;
+      }
+    }
+  return wsum > 0 ? (float)(sum / wsum) : -1.0f;
+}
+
+/* Classifies the fine pixels of the inner peel that lie within one coarse pixel of a
+ * defect candidate (coarse tmp), against the coarse peel colour, shading model and an
+ * interpolated local mean, then measures and records their regions at full resolution:
+ * the coarse pass finds where defects are, the fine one how large they are.  Recorded
+ * defects are marked on the coarse classes too, so the colour coverage leaves them out. */
+static void
+refine_candidates(PtPeel *pk)
+{
+  const PtPeelInput *fin = pk->in->fine;
+  int k = pk->in->fine_scale, cw = pk->w, ch = pk->h;
+  gboolean lab = fin->lab;
+  double min_dl = lab ? 2.55 * PT_PEEL_LAB_MIN_DL : 8;
+  PtPeel fk;
+  gboolean any = FALSE;
+
+  /* Seeds: the candidates, and inner pixels whose darkest fine pixel is dark against the
+   * pixel's darker reference (left in mean by the classes) by the rules' dark test. */
+  for (gsize c = 0; c < pk->n; c++) {
+    double m = pk->mean[c];
+
+    pk->labels[c] = pk->tmp[c];
+    if (pk->tmp[c] || !pk->inner[c] || (pk->cls[c] & C_STICKER) || m <= 0)
+      continue;
+    pk->labels[c] = pk->in->dark[c] < pk->p->dark_ratio * m && m - pk->in->dark[c] >= min_dl;
+  }
+  /* ... dilated by one coarse pixel: a row pass, then a column pass. */
+  for (int y = 0; y < ch; y++) {
+    const gint32 *row = pk->labels + (gsize)y * cw;
+    guint8 *out = pk->near + (gsize)y * cw;
+
+    for (int x = 0; x < cw; x++)
+      out[x] = row[x] || (x > 0 && row[x - 1]) || (x + 1 < cw && row[x + 1]);
+  }
+  for (int y = 0; y < ch; y++)
+    for (int x = 0; x < cw; x++) {
+      gsize c = (gsize)y * cw + x;
+      gboolean nb = pk->near[c] || (y > 0 && (pk->near[c - cw] & 1)) ||
+                    (y + 1 < ch && (pk->near[c + cw] & 1));
+
+      /* Bit 1 marks the result, so the rows above still read their own row pass. */
+      pk->near[c] = (guint8)((pk->near[c] & 1) | (nb ? 2 : 0));
+      any |= nb;
+    }
+  if (!any)
+    return;
+  fine_init(&fk, pk);
+  for (int fy = 0; fy < fk.h; fy++) {
+    int cy = MIN(fy / k, ch - 1);
+
+    for (int fx = 0; fx < fk.w; fx++) {
+      gsize i = (gsize)fy * fk.w + fx, c = (gsize)cy * cw + MIN(fx / k, cw - 1);
+      double b[NB];
+      int v;
+
+      fk.inner[i] = fin->mask[i] && pk->inner[c];
+      fk.cls[i] = C_NONE;
+      if (!fk.inner[i])
+        continue;
+      if (pk->cls[c] & C_STICKER) {
+        fk.cls[i] = C_STICKER;
+        continue;
+      }
+      if (!(pk->near[c] & 2))
+        continue;
+      {
+        double hh, ss;
+
+        ycc_hue_sat(fin->y[i], fin->cb[i], fin->cr[i], &hh, &ss, &v);
+        fk.hue[i] = (float)hh;
+        fk.sat[i] = (float)ss;
+      }
+      if (lab) {
+        float *p = fk.lab + 3 * i;
+
+        pt_ycc_to_lab(fin->y[i], fin->cb[i], fin->cr[i], p);
+        ((guint8 *)fk.ly)[i] = (guint8)CLAMP(lrintf(p[0] * 2.55f), 0, 255);
+      }
+      pt_peel_basis(&fk.axes, fx + 0.5, fy + 0.5, b);
+      fk.uvz[3 * i] = b[2];
+      fk.uvz[3 * i + 1] = b[3];
+      fk.uvz[3 * i + 2] = b[1];
+      fk.mean[i] = fine_local_mean(pk, k, fx, fy);
+      fk.cls[i] = lab ? pt_peel_class_lab(&fk, &pk->shading, i) : pixel_class(&fk, &pk->shading, i);
+      /* Gloss or mould was settled on the coarse patch's extent. */
+      if (fk.cls[i] == C_GLOSS)
+        fk.cls[i] = pk->cls[c] == C_PALE ? C_PALE : C_NONE;
+    }
+  }
+  find_defect_candidates(&fk);
+  measure_candidates(&fk);
+  for (int fy = 0; fy < fk.h; fy++)
+    for (int fx = 0; fx < fk.w; fx++) {
+      gsize i = (gsize)fy * fk.w + fx, c = (gsize)MIN(fy / k, ch - 1) * cw + MIN(fx / k, cw - 1);
+
+      if (fk.cls[i] == C_STICKER)
+        pk->cls[c] = C_STICKER;
+    }
+}
+
+void
+pt_peel_coarse(const PtPeelInput *fine, int k, guint8 *y, guint8 *cb, guint8 *cr, guint8 *mask,
+               guint8 *dark)
+{
+  int w = fine->w / k, h = fine->h / k, kk = k * k;
+
+  for (int j = 0; j < h; j++)
+    for (int i = 0; i < w; i++) {
+      int sy = 0, scb = 0, scr = 0, sm = 0;
+      gsize o = (gsize)j * w + i, darkest = 0;
+
+      for (int dy = 0; dy < k; dy++) {
+        gsize f = (gsize)(j * k + dy) * fine->w + (gsize)i * k;
+
+        for (int dx = 0; dx < k; dx++) {
+          sy += fine->y[f + dx];
+          scb += fine->cb[f + dx];
+          scr += fine->cr[f + dx];
+          sm += fine->mask[f + dx];
+          if ((dx == 0 && dy == 0) || fine->y[f + dx] < fine->y[darkest])
+            darkest = f + dx;
+        }
+      }
+      y[o] = (guint8)((sy + kk / 2) / kk);
+      cb[o] = (guint8)((scb + kk / 2) / kk);
+      cr[o] = (guint8)((scr + kk / 2) / kk);
+      mask[o] = 2 * sm >= kk;
+      dark[o] = fine->y[darkest];
+      if (fine->lab) {
+        float lab[3];
+
+        pt_ycc_to_lab(fine->y[darkest], fine->cb[darkest], fine->cr[darkest], lab);
+        dark[o] = (guint8)CLAMP(lrintf(lab[0] * 2.55f), 0, 255);
+      }
+    }
+}
+
 void
 pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
 {
   PtPeel pk;
-  Region *regs;
-  int nreg;
 
   peel_result_reset(out);
   if (in->shape->area_px < 16)
@@ -804,27 +1044,9 @@ pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
   pt_peel_settle_gloss(&pk);
   cut_out_stickers(&pk);
   find_defect_candidates(&pk);
-  nreg = pt_label_components(pk.tmp, pk.w, pk.h, 1, pk.labels, pk.parent);
-  regs = collect_regions(&pk, nreg);
-  {
-    PtDefect *found = g_new0(PtDefect, MAX(nreg, 1));
-    gboolean *keep = g_new0(gboolean, MAX(nreg, 1));
-    int calyx = -1;
-
-    for (int l = 0; l < nreg; l++) {
-      double elongation = 0;
-
-      keep[l] = measure_region(&pk, &regs[l], l, &found[l], &elongation);
-      if (keep[l] && in->lab && is_calyx_like(&pk, &regs[l], &found[l], elongation) &&
-          (calyx < 0 || regs[l].n > regs[calyx].n))
-        calyx = l;
-    }
-    for (int l = 0; l < nreg; l++)
-      if (keep[l] && l != calyx)
-        record_defect(&pk, &regs[l], l, &found[l]);
-    g_free(keep);
-    g_free(found);
-  }
-  g_free(regs);
+  if (in->fine)
+    refine_candidates(&pk);
+  else
+    measure_candidates(&pk);
   colour_coverage(&pk);
 }

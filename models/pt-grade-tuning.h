@@ -132,6 +132,20 @@
 #define PT_PEEL_CALYX_MAX_SHARE      0.02
 #define PT_PEEL_CALYX_MAX_ELONGATION 4.0
 
+/* Peel analysis at reduced resolution (pt-grader.c, pt-defect.c): a fruit found in a whole
+ * frame whose short diameter spans at least PT_PEEL_COARSE_MIN_PX pixels of its analysis
+ * crop has its peel analysed on a copy PT_PEEL_COARSE_STEP times coarser (box-downsampled,
+ * a quarter of the pixels), which finds where defects are; each candidate and a border of
+ * one coarse pixel round it is then classified and measured again on the crop itself, so
+ * areas, lengths and the pixel counts below keep the crop's resolution.  The outline and
+ * the size are always measured on the crop.  A spot of 3 x 3 crop pixels, the smallest
+ * that counts in photos, covers one coarse pixel whole, and a smaller or fainter one still
+ * seeds the refinement through the darkest crop pixel of each coarse pixel.  Below 40
+ * coarse pixels across, the rim band and the local mean's window (a third of the radius)
+ * shrink to a few coarse pixels, so smaller fruit are analysed on the crop alone. */
+#define PT_PEEL_COARSE_STEP   2
+#define PT_PEEL_COARSE_MIN_PX 80
+
 /* Kinds of defect, both rule sets (classify() in pt-defect.c). */
 
 /* A region is a cut (a scratch, a puncture's tear) when its length is at least this many

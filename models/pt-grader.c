@@ -5,7 +5,9 @@
  * then each fruit is sampled again around its box at up to full resolution
  * (PT_ANALYSIS_MAX_SIDE bounds the crop), so the cost grows with the fruit
  * in view, not with the frame.  The crop's own threshold, limited to the
- * fruit's territory from the coarse pass, gives the edge used for sizing. */
+ * fruit's territory from the coarse pass, gives the edge used for sizing;
+ * a large fruit's peel is analysed at half the crop's resolution, with its
+ * candidate defects measured on the crop (add_peel()). */
 #include "pt-grade-tuning.h"
 #include "pt-internal.h"
 
@@ -21,6 +23,8 @@ struct _PtGrader {
   PtPeelResult peel;
   PtRoiScratch roi;
   PtShape shape;
+  PtShape coarse_shape; /* of the peel's reduced-resolution copy */
+  PtBuf b_coarse;
   PtBuf b_planes, b_mask, b_foreign, b_labels, b_parent, b_points;
 };
 
@@ -76,6 +80,7 @@ pt_grader_free(PtGrader *grader)
   pt_models_buf_clear(&grader->b_labels);
   pt_models_buf_clear(&grader->b_parent);
   pt_models_buf_clear(&grader->b_points);
+  pt_models_buf_clear(&grader->b_coarse);
   g_free(grader);
 }
 
@@ -499,12 +504,16 @@ measure_size(const PtGrader *g, Crop *c, const PtShape *shape, PtFruit *fruit)
 }
 
 /* Peel analysis of the crop (pt-defect.c) and @extra (nullable: a defect found otherwise,
- * crop pixels, area and length in pixels), its defects taken back to frame pixels. */
+ * crop pixels, area and length in pixels), its defects taken back to frame pixels.  A large
+ * fruit's peel is analysed at reduced resolution with its candidate defects measured on the
+ * crop (PT_PEEL_COARSE_STEP); a ROI's crop, with @lab_pixels, is already small. */
 static void
 add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const float *lab_pixels,
          const PtDefect *extra, PtFruit *fruit)
 {
   PtPeelResult *pr = &g->peel;
+  PtPeelInput coarse_in;
+  const PtPeelInput *run;
   PtPeelInput peel_in = {.w = c->w,
                          .h = c->h,
                          .y = c->py,
@@ -517,7 +526,31 @@ add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const f
                          .lab = lab,
                          .lab_pixels = lab_pixels};
 
-  pt_peel_analyse(&peel_in, pr);
+  run = &peel_in;
+  if (lab_pixels == NULL && 2 * shape->minor >= PT_PEEL_COARSE_MIN_PX) {
+    int k = PT_PEEL_COARSE_STEP, cw = c->w / k, ch = c->h / k;
+    gsize cn = (gsize)cw * ch;
+    guint8 *planes = pt_models_buf_get(&g->b_coarse, 5 * cn);
+    PtPoint *xs = pt_models_buf_get(&g->b_points, (4 * (gsize)ch + 8) * sizeof(PtPoint));
+
+    pt_peel_coarse(&peel_in, k, planes, planes + cn, planes + 2 * cn, planes + 3 * cn,
+                   planes + 4 * cn);
+    pt_shape_measure(planes + 3 * cn, cw, 0, 0, cw, ch, 1, &g->coarse_shape, xs);
+    coarse_in = peel_in;
+    coarse_in.w = cw;
+    coarse_in.h = ch;
+    coarse_in.y = planes;
+    coarse_in.cb = planes + cn;
+    coarse_in.cr = planes + 2 * cn;
+    coarse_in.mask = planes + 3 * cn;
+    coarse_in.mm_per_px = c->mmpx * k;
+    coarse_in.shape = &g->coarse_shape;
+    coarse_in.fine = &peel_in;
+    coarse_in.fine_scale = k;
+    coarse_in.dark = planes + 4 * cn;
+    run = &coarse_in;
+  }
+  pt_peel_analyse(run, pr);
   if (extra) {
     PtDefect d = *extra;
 

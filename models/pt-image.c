@@ -144,6 +144,25 @@ pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, gu
     int sy = MIN(y0 + j * step + off, frame->height - 1 - pair);
     int sy2 = sy + pair;
 
+    /* RGB (decoded JPEG) with a 2x2 patch, the common case: one row pointer pair, no
+     * per-pixel format or patch tests (the same sums as below). */
+    if (frame->format == PT_PIXEL_RGB && pair) {
+      const guint8 *ra = frame->data[0] + (gsize)sy * frame->stride[0];
+      const guint8 *rc = frame->data[0] + (gsize)sy2 * frame->stride[0];
+      guint8 *oy = out_y + (gsize)j * w, *ocb = out_cb + (gsize)j * w, *ocr = out_cr + (gsize)j * w;
+      int xmax = frame->width - 2;
+
+      for (int i = 0; i < w; i++) {
+        int sx = MIN(x0 + i * step + off, xmax);
+        const guint8 *a = ra + sx * 3, *c = rc + sx * 3;
+        int r = (a[0] + a[3] + c[0] + c[3] + 2) >> 2;
+        int g = (a[1] + a[4] + c[1] + c[4] + 2) >> 2;
+        int b = (a[2] + a[5] + c[2] + c[5] + 2) >> 2;
+
+        rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
+      }
+      continue;
+    }
     for (int i = 0; i < w; i++) {
       int sx = MIN(x0 + i * step + off, frame->width - 1 - pair);
       int sx2 = sx + pair;

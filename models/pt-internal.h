@@ -111,7 +111,7 @@ void pt_shape_measure(const guint8 *mask, int stride, int x0, int y0, int x1, in
                       PtShape *shape, PtPoint *xs);
 
 /* pt-defect.c: peel analysis of one fruit's crop. */
-typedef struct {
+typedef struct _PtPeelInput {
   int w, h;
   const guint8 *y, *cb, *cr;
   const guint8 *mask;   /* 1 = fruit */
@@ -125,6 +125,15 @@ typedef struct {
   /* With lab, nullable: the crop's L*a*b* (3 floats a pixel) when the caller has it
    * already (ROI grading converts it once, pt_roi_lab()). */
   const float *lab_pixels;
+  /* Nullable: the same fruit at @fine_scale times this input's resolution (a box-downsampled
+   * input is analysed, pt_peel_coarse()).  Then this input only finds where defects may
+   * be; each candidate region and its border are classified again and measured on @fine,
+   * and the defects come back in @fine's coordinates and scale. */
+  const struct _PtPeelInput *fine;
+  int fine_scale;
+  /* With @fine: each pixel's darkest fine pixel, as luma or with @lab as L* times 2.55, so a
+   * spot too small to darken a coarse pixel's mean enough is still looked at. */
+  const guint8 *dark;
 } PtPeelInput;
 
 typedef struct {
@@ -135,12 +144,19 @@ typedef struct {
   guint n_stickers;
   double ripe_fraction, green_fraction;
   PtBuf b_work, b_labels, b_parent, b_integral, b_basis;
+  PtBuf b_fine_work, b_fine_labels, b_fine_parent, b_fine_basis;
 } PtPeelResult;
 
 void pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out);
 /* Adds @d (crop coordinates) to @out's totals and its kept list.  @d: (transfer none). */
 void pt_peel_result_add(PtPeelResult *out, const PtDefect *d);
 void pt_peel_result_clear(PtPeelResult *out);
+/* Box-downsamples @fine's planes and mask by @k into @y, @cb, @cr and @mask (each
+ * (fine->w / k) * (fine->h / k); a coarse pixel is fruit when at least half its fine
+ * pixels are) and the darkest fine pixel of each into @dark (PtPeelInput.dark), for the
+ * analysis at reduced resolution (PtPeelInput.fine). */
+void pt_peel_coarse(const PtPeelInput *fine, int k, guint8 *y, guint8 *cb, guint8 *cr, guint8 *mask,
+                    guint8 *dark);
 
 /* Hue in degrees (0..360) and saturation (0..1) of a YCbCr pixel. */
 void pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value);

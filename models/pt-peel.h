@@ -43,6 +43,12 @@ typedef struct {
   double mmpx2;
   guint8 *inner, *cls, *tmp;
   float *hue, *sat, *mean;
+  /* With in->fine: the local mean of the second pass before each pixel's class took the
+   * darker reference (the fine pixels' reference is interpolated from it), that pass's
+   * shading model, and the pixels within one of a defect candidate. */
+  float *lmean;
+  PtShading shading;
+  guint8 *near;
   /* The shading basis's u, v and z of every inner pixel (3 a pixel, pt_peel_fill_uvz()). */
   double *uvz;
   gint32 *dist, *labels, *parent, *icnt;

@@ -37,8 +37,19 @@ lab_f(float t)
   return t > 0.008856f ? cbrtf(t) : 7.787f * t + 16.0f / 116.0f;
 }
 
-void
-pt_ycc_to_lab(int y, int cb, int cr, float lab[3])
+/* Recent conversions, per thread: a photo's crop repeats its colours (a peel's few
+ * thousand shades over tens of thousands of pixels), and three cube roots cost far more than
+ * a look-up.  Direct-mapped on the YCbCr triple; a hit returns the very floats a conversion
+ * returned, so results do not depend on the cache. */
+#define LAB_CACHE_BITS 12
+typedef struct {
+  guint32 key; /* (y << 16 | cb << 8 | cr) + 1; 0 empty */
+  float lab[3];
+} LabCacheEntry;
+static __thread LabCacheEntry lab_cache[1 << LAB_CACHE_BITS];
+
+static void
+ycc_to_lab(int y, int cb, int cr, float lab[3])
 {
   static GOnce once = G_ONCE_INIT;
   int r8, g8, b8;
@@ -56,6 +67,19 @@ pt_ycc_to_lab(int y, int cb, int cr, float lab[3])
   lab[0] = 116.0f * fy - 16.0f;
   lab[1] = 500.0f * (fx - fy);
   lab[2] = 200.0f * (fy - fz);
+}
+
+void
+pt_ycc_to_lab(int y, int cb, int cr, float lab[3])
+{
+  guint32 key = ((guint32)y << 16 | (guint32)cb << 8 | (guint32)cr) + 1;
+  LabCacheEntry *e = &lab_cache[(key * 2654435761u) >> (32 - LAB_CACHE_BITS)];
+
+  if (e->key != key) {
+    ycc_to_lab(y, cb, cr, e->lab);
+    e->key = key;
+  }
+  memcpy(lab, e->lab, sizeof e->lab);
 }
 
 /* Median of an integer histogram of @n bins holding @total counts. */
