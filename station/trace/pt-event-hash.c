@@ -14,7 +14,8 @@
 
 typedef struct {
   GHashTable *prefixes; /* prefix -> namespace URI, declared inline in @context */
-  GHashTable *ignored;  /* expanded names the document's ignoreFields leaves out */
+  GHashTable *ignored;  /* expanded names the document's ignoreFields leaves out; NULL without
+                         * a document (every signed event) */
 } HashCtx;
 
 #define CBV    "https://ref.gs1.org/cbv/"
@@ -753,7 +754,7 @@ ignored_field(const HashCtx *ctx, const char *key)
 {
   if (ignored_anywhere(key))
     return TRUE;
-  if (g_hash_table_size(ctx->ignored) == 0)
+  if (!ctx->ignored || g_hash_table_size(ctx->ignored) == 0)
     return FALSE;
   g_autofree char *name = expand_key(ctx, key);
   return g_hash_table_contains(ctx->ignored, name);
@@ -1165,7 +1166,7 @@ pt_event_hash_prehash(const json_t *event, const json_t *document, GError **erro
   }
   HashCtx ctx = {
       .prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
-      .ignored = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+      .ignored = document ? g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) : NULL,
   };
   const json_t *context = json_object_get(document ? document : event, "@context");
   ctx_collect(&ctx, context);
@@ -1176,7 +1177,8 @@ pt_event_hash_prehash(const json_t *event, const json_t *document, GError **erro
   }
   char *pre = build_prehash(&ctx, event);
   g_hash_table_unref(ctx.prefixes);
-  g_hash_table_unref(ctx.ignored);
+  if (ctx.ignored)
+    g_hash_table_unref(ctx.ignored);
   if (strlen(pre) > PT_EVENT_PREHASH_MAX) {
     g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE, "event too large to hash (over %d bytes)",
                 PT_EVENT_PREHASH_MAX);
