@@ -14,7 +14,8 @@
 
 typedef struct {
   GHashTable *prefixes; /* prefix -> namespace URI, declared inline in @context */
-  GHashTable *ignored;  /* expanded names the document's ignoreFields leaves out */
+  GHashTable *ignored;  /* expanded names the document's ignoreFields leaves out; NULL without
+                         * a document (every signed event) */
 } HashCtx;
 
 #define CBV    "https://ref.gs1.org/cbv/"
@@ -376,13 +377,11 @@ dl_is_canonical_class(const char *uri)
   return *p && p[strcspn(p, "/?#")] == '\0';
 }
 
-/* A GS1 Digital Link on any domain as the canonical id.gs1.org link: numeric AIs, no query,
- * no CPV, and only the finest key level (a serial drops the lot). */
-static char *
-dl_uri_normalise(const char *uri)
+/* The path of a web URI @uri (from its first '/' after the host), or NULL when @uri is not
+ * http(s) or has no path. */
+static const char *
+dl_path(const char *uri)
 {
-  if (dl_is_canonical_class(uri))
-    return g_strdup(uri);
   const char *rest = NULL;
   if (g_str_has_prefix(uri, "https://"))
     rest = uri + 8;
@@ -390,19 +389,33 @@ dl_uri_normalise(const char *uri)
     rest = uri + 7;
   else
     return NULL;
-  const char *path = strchr(rest, '/');
-  if (!path)
-    return NULL;
-  /* A key's value is a segment that starts with four digits: without "/dddd" in the path (a
-   * vocabulary URI such as a bizStep's) there is nothing to normalise. */
+  return strchr(rest, '/');
+}
+
+/* A key's value is a segment that starts with four digits: without "/dddd" in @path before
+ * its query (a vocabulary URI such as a bizStep's) there is nothing to normalise. */
+static gboolean
+dl_path_has_key_value(const char *path)
+{
   gsize path_len = strcspn(path + 1, "?#");
-  gboolean has_key_value = FALSE;
-  for (gsize i = 0; i + 4 < path_len && !has_key_value; i++)
-    has_key_value = path[1 + i] == '/' && g_ascii_isdigit(path[2 + i]) &&
-                    g_ascii_isdigit(path[3 + i]) && g_ascii_isdigit(path[4 + i]) &&
-                    g_ascii_isdigit(path[5 + i]);
-  if (!has_key_value)
+  for (gsize i = 0; i + 4 < path_len; i++)
+    if (path[1 + i] == '/' && g_ascii_isdigit(path[2 + i]) && g_ascii_isdigit(path[3 + i]) &&
+        g_ascii_isdigit(path[4 + i]) && g_ascii_isdigit(path[5 + i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* A GS1 Digital Link on any domain as the canonical id.gs1.org link: numeric AIs, no query,
+ * no CPV, and only the finest key level (a serial drops the lot). */
+static char *
+dl_uri_normalise(const char *uri)
+{
+  if (dl_is_canonical_class(uri))
+    return g_strdup(uri);
+  const char *path = dl_path(uri);
+  if (!path || !dl_path_has_key_value(path))
     return NULL;
+  gsize path_len = strcspn(path + 1, "?#");
   g_autofree char *clean = g_strndup(path + 1, path_len);
   g_auto(GStrv) seg = g_strsplit(clean, "/", -1);
   guint n = g_strv_length(seg);
@@ -447,6 +460,26 @@ dl_uri_normalise(const char *uri)
     g_string_append_printf(out, "/%s/%s", ai, seg[i + 1]);
   }
   return g_string_free(out, FALSE);
+}
+
+/* TRUE when canon_value() gives @s back as it is, decided without building anything: no
+ * surrounding space, no old CBV URN, no number that format_numeric() rewrites (an integer of at
+ * most 15 digits without leading zero is written back the same), no EPC URI, and no web URI that
+ * dl_uri_normalise() rewrites.  Most values of the station's own events are such (chain hashes,
+ * grades, vocabulary URIs, canonical class links): they take no copy but the one returned. */
+static gboolean
+value_is_canonical(const char *s)
+{
+  gsize n = strlen(s);
+  if (n == 0)
+    return TRUE;
+  if (g_ascii_isspace(s[0]) || g_ascii_isspace(s[n - 1]) || g_str_has_prefix(s, "urn:epc:") ||
+      strstr(s, "urn:epcglobal:cbv:"))
+    return FALSE;
+  if (s[strspn(s, "0123456789+-.eE")] == '\0')
+    return n <= 15 && s[strspn(s, "0123456789")] == '\0' && (s[0] != '0' || n == 1);
+  const char *path = dl_path(s);
+  return !path || dl_is_canonical_class(s) || !dl_path_has_key_value(path);
 }
 
 static char *
@@ -562,6 +595,16 @@ canon_time(const char *raw)
   return g_strdup_printf("%s.%03dZ", base, ms % 1000);
 }
 
+/* `name=value` with @raw's canonical value. */
+static char *
+canon_part(const char *name, const char *raw)
+{
+  if (value_is_canonical(raw))
+    return g_strconcat(name, "=", raw, NULL);
+  g_autofree char *value = canon_value(raw);
+  return g_strconcat(name, "=", value, NULL);
+}
+
 /* ---- names and vocabulary --------------------------------------------------------------- */
 
 static void
@@ -579,14 +622,29 @@ ctx_collect(HashCtx *ctx, const json_t *context)
   }
 }
 
+/* The namespace @ctx declares for the prefix of @name that ends at @colon, or NULL.  A short
+ * prefix (every real one) is looked up from the stack: this runs for every member name. */
+static const char *
+prefix_namespace(const HashCtx *ctx, const char *name, const char *colon)
+{
+  gsize len = (gsize)(colon - name);
+  char small[64];
+  if (len < sizeof small) {
+    memcpy(small, name, len);
+    small[len] = '\0';
+    return g_hash_table_lookup(ctx->prefixes, small);
+  }
+  g_autofree char *prefix = g_strndup(name, len);
+  return g_hash_table_lookup(ctx->prefixes, prefix);
+}
+
 /* `prefix:local` with an inline-declared prefix -> `{namespace}local`. */
 static char *
 expand_key(const HashCtx *ctx, const char *key)
 {
   const char *colon = strchr(key, ':');
   if (colon) {
-    g_autofree char *prefix = g_strndup(key, colon - key);
-    const char *ns = g_hash_table_lookup(ctx->prefixes, prefix);
+    const char *ns = prefix_namespace(ctx, key, colon);
     if (ns)
       return g_strconcat("{", ns, "}", colon + 1, NULL);
   }
@@ -619,8 +677,7 @@ expand_value(const HashCtx *ctx, const char *value)
 {
   const char *colon = strchr(value, ':');
   if (colon) {
-    g_autofree char *prefix = g_strndup(value, colon - value);
-    const char *ns = g_hash_table_lookup(ctx->prefixes, prefix);
+    const char *ns = prefix_namespace(ctx, value, colon);
     if (ns &&
         (g_str_has_prefix(ns, "https://ref.gs1.org") || g_str_has_prefix(ns, "https://gs1.org")))
       return g_strconcat(ns, colon + 1, NULL);
@@ -697,7 +754,7 @@ ignored_field(const HashCtx *ctx, const char *key)
 {
   if (ignored_anywhere(key))
     return TRUE;
-  if (g_hash_table_size(ctx->ignored) == 0)
+  if (!ctx->ignored || g_hash_table_size(ctx->ignored) == 0)
     return FALSE;
   g_autofree char *name = expand_key(ctx, key);
   return g_hash_table_contains(ctx->ignored, name);
@@ -711,19 +768,17 @@ scalar_part(const HashCtx *ctx, const char *name, const json_t *v, ValueKind kin
   g_autofree char *text = scalar_text(v);
   if (!text)
     return NULL;
-  g_autofree char *stripped = g_strstrip(g_strdup(text));
+  const char *stripped = g_strstrip(text);
   if (!*stripped)
     return NULL;
-  g_autofree char *value = NULL;
   if (kind == V_TIME) {
-    value = canon_time(stripped);
-  } else {
-    g_autofree char *expanded = kind == V_VOCAB && json_is_string(v)
-                                    ? expand_vocab(ctx, stripped, vocab)
-                                    : expand_value(ctx, stripped);
-    value = canon_value(expanded);
+    g_autofree char *value = canon_time(stripped);
+    return g_strconcat(name, "=", value, NULL);
   }
-  return g_strconcat(name, "=", value, NULL);
+  g_autofree char *expanded = kind == V_VOCAB && json_is_string(v)
+                                  ? expand_vocab(ctx, stripped, vocab)
+                                  : expand_value(ctx, stripped);
+  return canon_part(name, expanded);
 }
 
 static void generic_parts(const HashCtx *ctx, const char *key, const json_t *value, GPtrArray *out);
@@ -774,14 +829,13 @@ generic_parts(const HashCtx *ctx, const char *key, const json_t *value, GPtrArra
   g_autofree char *text = scalar_text(value);
   if (!text)
     return;
-  g_autofree char *stripped = g_strstrip(g_strdup(text));
+  const char *stripped = g_strstrip(text);
   if (!*stripped) {
     g_ptr_array_add(out, g_strdup(name));
     return;
   }
   g_autofree char *expanded = expand_value(ctx, stripped);
-  g_autofree char *canon = canon_value(expanded);
-  g_ptr_array_add(out, g_strconcat(name, "=", canon, NULL));
+  g_ptr_array_add(out, canon_part(name, expanded));
 }
 
 /* The fields of @obj in @order, then its other members sorted. */
@@ -1014,37 +1068,37 @@ append_persistent_disposition(GString *out, const HashCtx *ctx, const json_t *ev
 }
 
 /* Members of the event that never take part: when and how it was recorded, its ID (it may
- * be the hash itself), corrections, the type (it opens the string), JSON-LD context. */
+ * be the hash itself), corrections, the type (it opens the string), JSON-LD context; and those
+ * the CBV order above renders.  Sorted by strcmp() for bsearch(): every member is looked up. */
 static const char *const event_skip[] = {
-    "recordTime",
-    "eventID",
-    "type",
-    "errorDeclaration",
     "@context",
+    "action",
+    "bizLocation",
+    "bizStep",
+    "bizTransactionList",
+    "certificationInfo",
+    "childEPCs",
+    "childQuantityList",
+    "destinationList",
+    "disposition",
+    "epcList",
+    "errorDeclaration",
+    "eventID",
     "eventTime",
     "eventTimeZoneOffset",
-    "certificationInfo",
-    "epcList",
-    "parentID",
     "inputEPCList",
-    "childEPCs",
-    "quantityList",
-    "childQuantityList",
     "inputQuantityList",
     "outputEPCList",
     "outputQuantityList",
-    "action",
-    "transformationID",
-    "bizStep",
-    "disposition",
+    "parentID",
     "persistentDisposition",
+    "quantityList",
     "readPoint",
-    "bizLocation",
+    "recordTime",
     "sensorElementList",
-    "bizTransactionList",
     "sourceList",
-    "destinationList",
-    NULL,
+    "transformationID",
+    "type",
 };
 
 static char *
@@ -1094,10 +1148,8 @@ build_prehash(const HashCtx *ctx, const json_t *ev)
   const json_t *v;
   json_object_foreach((json_t *)ev, key, v)
   {
-    gboolean skipped = ignored_field(ctx, key);
-    for (const char *const *s = event_skip; *s && !skipped; s++)
-      skipped = strcmp(*s, key) == 0;
-    if (!skipped)
+    if (!ignored_field(ctx, key) &&
+        !bsearch(&key, event_skip, G_N_ELEMENTS(event_skip), sizeof *event_skip, cmp_str))
       generic_parts(ctx, key, v, rest);
   }
   g_autofree char *joined = join_sorted(rest);
@@ -1114,7 +1166,7 @@ pt_event_hash_prehash(const json_t *event, const json_t *document, GError **erro
   }
   HashCtx ctx = {
       .prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
-      .ignored = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+      .ignored = document ? g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL) : NULL,
   };
   const json_t *context = json_object_get(document ? document : event, "@context");
   ctx_collect(&ctx, context);
@@ -1125,7 +1177,8 @@ pt_event_hash_prehash(const json_t *event, const json_t *document, GError **erro
   }
   char *pre = build_prehash(&ctx, event);
   g_hash_table_unref(ctx.prefixes);
-  g_hash_table_unref(ctx.ignored);
+  if (ctx.ignored)
+    g_hash_table_unref(ctx.ignored);
   if (strlen(pre) > PT_EVENT_PREHASH_MAX) {
     g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE, "event too large to hash (over %d bytes)",
                 PT_EVENT_PREHASH_MAX);
