@@ -311,15 +311,16 @@ record_hub_ack(PtStore *store, json_t *ack, const char *hub, guint *n_recorded, 
 /* Asks each hub connector for the acknowledgements of the buyers' notices still open. */
 static gboolean
 pull_hub_acks(PtStore *store, const PtConfig *config, const char *data_dir, const PtKeys *keys,
-              guint *n_recorded, gboolean *waits_out, GError **error)
+              guint *n_recorded, gboolean *any_hub_out, gboolean *waits_out, GError **error)
 {
-  *waits_out = FALSE;
+  *waits_out = *any_hub_out = FALSE;
   g_autoptr(GPtrArray) connectors = pt_sync_connectors_load(config, data_dir, error);
   if (!connectors)
     return FALSE;
   gboolean any_hub = FALSE;
   for (guint i = 0; i < connectors->len; i++)
     any_hub |= ((PtSyncConnector *)connectors->pdata[i])->type == PT_SYNC_HUB;
+  *any_hub_out = any_hub;
   if (!any_hub)
     return TRUE;
   json_t *ids = open_buyer_notices(store, error);
@@ -365,6 +366,7 @@ struct _PtNoticeWorker {
   const PtKeys *keys;
   gint64 ack_deadline_ns;
   gint64 next_hub_ack_ns; /* when to ask the hubs for acknowledgements next */
+  gboolean any_hub;       /* a hub connector, as the last ask found */
   gboolean hub_waits;     /* a hub connector, and a buyer's notice open: ask again then */
   PtStore *store;
   GThread *thread;
@@ -407,7 +409,8 @@ worker_round(PtNoticeWorker *w)
   if (now >= w->next_hub_ack_ns) {
     guint acked = 0;
     w->next_hub_ack_ns = now + PT_RECALL_HUB_ACK_POLL_S * G_GINT64_CONSTANT(1000000000);
-    if (!pull_hub_acks(w->store, w->config, w->data_dir, w->keys, &acked, &w->hub_waits, &error))
+    if (!pull_hub_acks(w->store, w->config, w->data_dir, w->keys, &acked, &w->any_hub,
+                       &w->hub_waits, &error))
       goto out_log;
     if (acked)
       pt_log(G_LOG_LEVEL_INFO, (PtLogSubject){0},
@@ -417,6 +420,15 @@ worker_round(PtNoticeWorker *w)
   gboolean open = FALSE;
   if (!pt_store_notices_next(w->store, w->ack_deadline_ns, &next, &open, &error))
     goto out_log;
+  /* A buyer's notice written since the last ask (a recall made after it) waits on the hub too:
+   * without this the next ask came only with the next write, or PT_RECALL_IDLE_WAKE_S later. */
+  if (open && w->any_hub && !w->hub_waits) {
+    json_t *ids = open_buyer_notices(w->store, &error);
+    if (!ids)
+      goto out_log;
+    w->hub_waits = json_array_size(ids) > 0;
+    json_decref(ids);
+  }
   gint64 until = now + PT_RECALL_IDLE_WAKE_S * G_GINT64_CONSTANT(1000000000);
   if (next)
     until = MIN(until, MAX(next, now));
