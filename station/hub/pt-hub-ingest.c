@@ -208,11 +208,10 @@ dup_member(const json_t *o, const char *key)
 }
 
 static char *
-time_member(const json_t *o, const char *key)
+time_member(const json_t *o, const char *key, gint64 *ns_out)
 {
-  gint64 ns = 0;
   const char *text = json_string_value(json_object_get(o, key));
-  return text && pt_time_parse(text, &ns, NULL) ? pt_time_format(ns) : NULL;
+  return text && pt_time_parse(text, ns_out, NULL) ? pt_time_format(*ns_out) : NULL;
 }
 
 /* The record's columns, from the signed record only: the sender's claims are compared, never
@@ -221,8 +220,8 @@ static void
 read_record(Item *item, const json_t *event, const char *claimed_lot, const char *claimed_gtin)
 {
   PtHubEvent *ev = item->ev;
-  ev->event_time = time_member(event, "eventTime");
-  ev->record_time = time_member(event, "recordTime");
+  ev->event_time = time_member(event, "eventTime", &ev->event_time_ns);
+  ev->record_time = time_member(event, "recordTime", &ev->record_time_ns);
   if (!ev->event_time || !ev->record_time) {
     quarantine(item, g_strdup("the record has no valid eventTime or recordTime"));
     return;
@@ -562,8 +561,17 @@ store_items(PtHubStore *store, const PtHubStation *station, Item *items, guint n
       for (guint r = 0; items[i].ev->evidence && r < items[i].ev->evidence->len; r++)
         g_ptr_array_add(wanted_refs, items[i].ev->evidence->pdata[r]);
   }
+  /* This station's seqs known held once the accepted are stored: the contiguous prefix
+   * passes them without a probe each. */
+  g_autoptr(GArray) held_seqs = g_array_new(FALSE, FALSE, sizeof(gint64));
+  GHashTableIter iter;
+  gpointer seq;
+  g_hash_table_iter_init(&iter, held.by_seq);
+  while (g_hash_table_iter_next(&iter, &seq, NULL))
+    g_array_append_val(held_seqs, *(gint64 *)seq);
   held_clear(&held);
-  ok = ok && pt_hub_store_events_insert(store, station->id, accepted, error);
+  ok = ok && pt_hub_store_events_insert(store, station->id, accepted, (gint64 *)held_seqs->data,
+                                        held_seqs->len, error);
   for (guint i = 0; ok && i < n; i++) {
     if (items[i].status != ITEM_QUARANTINED)
       continue;

@@ -112,6 +112,14 @@ pt_hub_pq_exec_bin(PtHubStore *store, gboolean read, const char *what, const cha
 }
 
 PGresult *
+pt_hub_pq_exec_prepared_bin(PtHubStore *store, const char *what, const char *sql, int n,
+                            const char *const *params, const int *lengths, const int *formats,
+                            ExecStatusType want, GError **error)
+{
+  return exec_on(store, FALSE, TRUE, what, sql, n, params, lengths, formats, want, error);
+}
+
+PGresult *
 pt_hub_pq_exec_prepared(PtHubStore *store, const char *what, const char *sql, int n,
                         const char *const *params, ExecStatusType want, GError **error)
 {
@@ -132,6 +140,100 @@ pt_hub_pq_command(PtHubStore *store, const char *what, const char *sql, int n,
   PGresult *res = pt_hub_pq_exec(store, FALSE, what, sql, n, params, PGRES_COMMAND_OK, error);
   PQclear(res);
   return res != NULL;
+}
+
+static void
+put32(GByteArray *b, guint32 v)
+{
+  v = GUINT32_TO_BE(v);
+  g_byte_array_append(b, (const guint8 *)&v, 4);
+}
+
+static void
+put64(GByteArray *b, guint64 v)
+{
+  v = GUINT64_TO_BE(v);
+  g_byte_array_append(b, (const guint8 *)&v, 8);
+}
+
+/* The header: dimensions, has-null flag (array_recv finds the NULLs itself), element type,
+ * then the one dimension's length (set by finish) and lower bound. */
+void
+pt_hub_pq_array_init(PtHubPqArray *a, guint32 oid)
+{
+  a->bytes = g_byte_array_sized_new(256);
+  a->n = 0;
+  put32(a->bytes, 1);
+  put32(a->bytes, 0);
+  put32(a->bytes, oid);
+  put32(a->bytes, 0);
+  put32(a->bytes, 1);
+}
+
+void
+pt_hub_pq_array_add_bin(PtHubPqArray *a, const void *value, gsize len)
+{
+  a->n++;
+  if (!value) {
+    put32(a->bytes, (guint32)-1);
+    return;
+  }
+  put32(a->bytes, (guint32)len);
+  g_byte_array_append(a->bytes, value, (guint)len);
+}
+
+void
+pt_hub_pq_array_add_text(PtHubPqArray *a, const char *text)
+{
+  pt_hub_pq_array_add_bin(a, text, text ? strlen(text) : 0);
+}
+
+void
+pt_hub_pq_array_add_int(PtHubPqArray *a, gint64 v, gboolean present)
+{
+  a->n++;
+  if (!present) {
+    put32(a->bytes, (guint32)-1);
+    return;
+  }
+  put32(a->bytes, 8);
+  put64(a->bytes, (guint64)v);
+}
+
+void
+pt_hub_pq_array_add_double(PtHubPqArray *a, double v)
+{
+  guint64 bits;
+  memcpy(&bits, &v, sizeof bits);
+  a->n++;
+  put32(a->bytes, 8);
+  put64(a->bytes, bits);
+}
+
+/* PostgreSQL's epoch, 2000-01-01T00:00:00Z, in Unix microseconds. */
+#define PG_EPOCH_US G_GINT64_CONSTANT(946684800000000)
+
+void
+pt_hub_pq_array_add_time(PtHubPqArray *a, gint64 ns)
+{
+  gint64 ms = ns >= 0 ? ns / 1000000 : (ns - 999999) / 1000000;
+  pt_hub_pq_array_add_int(a, ms * 1000 - PG_EPOCH_US, TRUE);
+}
+
+guint8 *
+pt_hub_pq_array_finish(PtHubPqArray *a, int *len_out)
+{
+  if (a->n == 0) {
+    /* No dimensions: array_recv reads the three words and expects nothing after them. */
+    guint32 zero = 0;
+    memcpy(a->bytes->data, &zero, 4);
+    g_byte_array_set_size(a->bytes, 12);
+  } else {
+    guint32 n = GUINT32_TO_BE((guint32)a->n);
+    memcpy(a->bytes->data + 12, &n, 4);
+  }
+  *len_out = (int)a->bytes->len;
+  return g_byte_array_free(g_steal_pointer(&a->bytes), FALSE);
 }
 
 void

@@ -1,7 +1,7 @@
 /* pt-hub-store-events.c: the hub's ingest statements (event keys, events, batches, monthly
  * partitions, quarantine, the weekly quality counters), evidence and chain heads (see
  * pt-hub-store.h).  A request's events go in as a handful of multi-row statements whose
- * parameters are PostgreSQL array literals unnested server-side, never one INSERT per event. */
+ * parameters are PostgreSQL arrays unnested server-side, never one INSERT per event. */
 #include "pt-hub-store-private.h"
 
 #include "pt-error.h"
@@ -183,29 +183,27 @@ enum {
 };
 
 /* event_keys, events, evidence_refs and quality_weekly in one statement: the CTE feeds each
- * table from the same unnested arrays. */
+ * table from the same unnested arrays, sent in binary (PtHubPqArray). */
 static const char sql_events_insert[] =
-    "WITH e AS (SELECT * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], "
+    "WITH e AS (SELECT * FROM unnest($2::bigint[], $3::text[], $4::bytea[], $5::text[], "
     "  $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
     "  $12::timestamptz[], $13::timestamptz[], $14::bigint[], $15::text[], $16::text[], "
-    "  $17::text[], $18::text[], $19::text[], $20::float8[], $21::text[], $22::text[], "
-    "  $23::text[], $24::text[]) AS t(seq, event_id, hash, hash_id, step, biz_step, event_type, "
+    "  $17::text[], $18::text[], $19::text[], $20::float8[], $21::text[], $22::bytea[], "
+    "  $23::bytea[], $24::bytea[]) AS t(seq, event_id, hash, hash_id, step, biz_step, event_type, "
     "  action, disposition, status_action, event_time, record_time, batch_id, gtin, lot, "
     "  biz_location, read_point, epc_classes, quantity, body, prev_batch_hash, prev_station_hash, "
     "  signature)), "
     "k AS (INSERT INTO event_keys (station_id, seq, hash, event_id, event_time, batch_id, "
-    "  prev_batch_hash, prev_station_hash) SELECT $1, seq, decode(hash, 'hex'), event_id, "
-    "  event_time, batch_id, decode(prev_batch_hash, 'hex'), decode(prev_station_hash, 'hex') "
-    "  FROM e), "
+    "  prev_batch_hash, prev_station_hash) SELECT $1, seq, hash, event_id, event_time, batch_id, "
+    "  prev_batch_hash, prev_station_hash FROM e), "
     "v AS (INSERT INTO events (station_id, seq, event_id, hash, hash_id, step, biz_step, "
     "  event_type, action, disposition, status_action, event_time, record_time, batch_id, gtin, "
     "  lot, biz_location, read_point, epc_classes, quantity, body, prev_batch_hash, "
-    "  prev_station_hash, signature) SELECT $1, seq, event_id, decode(hash, 'hex'), hash_id, "
+    "  prev_station_hash, signature) SELECT $1, seq, event_id, hash, hash_id, "
     "  step, biz_step, event_type, action, disposition, status_action, event_time, record_time, "
     "  batch_id, gtin, lot, biz_location, read_point, "
     "  CASE WHEN epc_classes = '' THEN '{}'::text[] ELSE string_to_array(epc_classes, E'\\n') END,"
-    "  quantity, body, decode(prev_batch_hash, 'hex'), decode(prev_station_hash, 'hex'), "
-    "  decode(signature, 'hex') FROM e), "
+    "  quantity, body, prev_batch_hash, prev_station_hash, signature FROM e), "
     "q AS (INSERT INTO quality_weekly AS w (week, station_id, batch_id, events, inspections, "
     "  conformant, non_conformant, holds, recalls, quantity_inspected) "
     "  SELECT date_trunc('week', event_time AT TIME ZONE 'UTC')::date, $1, batch_id, count(*), "
@@ -227,13 +225,6 @@ static const char sql_events_insert[] =
     "  AS x(r, seq) ON CONFLICT DO NOTHING";
 
 static void
-add_hex(GString *s, const guint8 *bytes, gsize len, gboolean present)
-{
-  g_autofree char *hex = present ? pt_hex_encode(bytes, len) : NULL;
-  pt_hub_pq_array_add(s, hex);
-}
-
-static void
 add_int(GString *s, gint64 v, gboolean present)
 {
   char buf[32];
@@ -241,10 +232,17 @@ add_int(GString *s, gint64 v, gboolean present)
   pt_hub_pq_array_add(s, present ? buf : NULL);
 }
 
-/* The contiguous prefix moves on past the seqs just stored, one index probe a seq. */
+/* The contiguous prefix moves on past the seqs just stored.  Over the run of seqs ingest
+ * knows are held ($2: the request's and their neighbours found held) it moves without a
+ * probe: sorted and above the prefix n, the i-th of them continues the run while it is n + i.
+ * From there one index probe a seq, as far as the held events go (an earlier gap filled).
+ * A probe per seq stored was 8 us an event. */
 static const char sql_contiguous[] =
-    "WITH RECURSIVE walk(seq) AS ("
-    "  SELECT contiguous_seq FROM stations WHERE id = $1"
+    "WITH RECURSIVE c AS (SELECT contiguous_seq AS n FROM stations WHERE id = $1), "
+    "known AS (SELECT x, row_number() OVER (ORDER BY x) AS i "
+    "  FROM (SELECT DISTINCT x FROM unnest($2::bigint[]) x, c WHERE x > c.n) d), "
+    "walk(seq) AS ("
+    "  SELECT coalesce((SELECT max(x) FROM known, c WHERE x - i = c.n), (SELECT n FROM c))"
     "  UNION ALL SELECT w.seq + 1 FROM walk w WHERE EXISTS ("
     "    SELECT 1 FROM event_keys k WHERE k.station_id = $1 AND k.seq = w.seq + 1)) "
     "UPDATE stations SET contiguous_seq = (SELECT max(seq) FROM walk) WHERE id = $1";
@@ -276,69 +274,103 @@ notify_batches(PtHubStore *store, GPtrArray *events, GError **error)
 
 gboolean
 pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray *events,
-                           GError **error)
+                           const gint64 *held_seqs, guint n_held_seqs, GError **error)
 {
   if (events->len == 0)
     return TRUE;
-  GString *cols[N_COLS];
+  static const guint32 oids[N_COLS] = {
+      [COL_SEQ] = PT_HUB_OID_INT8,
+      [COL_EVENT_ID] = PT_HUB_OID_TEXT,
+      [COL_HASH] = PT_HUB_OID_BYTEA,
+      [COL_HASH_ID] = PT_HUB_OID_TEXT,
+      [COL_STEP] = PT_HUB_OID_TEXT,
+      [COL_BIZ_STEP] = PT_HUB_OID_TEXT,
+      [COL_TYPE] = PT_HUB_OID_TEXT,
+      [COL_ACTION] = PT_HUB_OID_TEXT,
+      [COL_DISPOSITION] = PT_HUB_OID_TEXT,
+      [COL_STATUS_ACTION] = PT_HUB_OID_TEXT,
+      [COL_EVENT_TIME] = PT_HUB_OID_TIMESTAMPTZ,
+      [COL_RECORD_TIME] = PT_HUB_OID_TIMESTAMPTZ,
+      [COL_BATCH] = PT_HUB_OID_INT8,
+      [COL_GTIN] = PT_HUB_OID_TEXT,
+      [COL_LOT] = PT_HUB_OID_TEXT,
+      [COL_BIZ_LOCATION] = PT_HUB_OID_TEXT,
+      [COL_READ_POINT] = PT_HUB_OID_TEXT,
+      [COL_EPC_CLASSES] = PT_HUB_OID_TEXT,
+      [COL_QUANTITY] = PT_HUB_OID_FLOAT8,
+      [COL_BODY] = PT_HUB_OID_TEXT,
+      [COL_PREV_BATCH] = PT_HUB_OID_BYTEA,
+      [COL_PREV_STATION] = PT_HUB_OID_BYTEA,
+      [COL_SIGNATURE] = PT_HUB_OID_BYTEA,
+  };
+  PtHubPqArray cols[N_COLS], refs, ref_seqs;
   for (int c = 0; c < N_COLS; c++)
-    cols[c] = g_string_new("{");
-  GString *refs = g_string_new("{"), *ref_seqs = g_string_new("{");
+    pt_hub_pq_array_init(&cols[c], oids[c]);
+  pt_hub_pq_array_init(&refs, PT_HUB_OID_TEXT);
+  pt_hub_pq_array_init(&ref_seqs, PT_HUB_OID_INT8);
   for (guint i = 0; i < events->len; i++) {
     const PtHubEvent *e = events->pdata[i];
-    add_int(cols[COL_SEQ], e->row.seq, TRUE);
-    pt_hub_pq_array_add(cols[COL_EVENT_ID], e->row.event_id);
-    add_hex(cols[COL_HASH], e->row.hash, PT_HASH_LEN, TRUE);
-    pt_hub_pq_array_add(cols[COL_HASH_ID], e->row.hash_id);
-    pt_hub_pq_array_add(cols[COL_STEP], e->row.step);
-    pt_hub_pq_array_add(cols[COL_BIZ_STEP], e->biz_step);
-    pt_hub_pq_array_add(cols[COL_TYPE], e->event_type);
-    pt_hub_pq_array_add(cols[COL_ACTION], e->action);
-    pt_hub_pq_array_add(cols[COL_DISPOSITION], e->disposition);
-    pt_hub_pq_array_add(cols[COL_STATUS_ACTION], e->status_action);
-    pt_hub_pq_array_add(cols[COL_EVENT_TIME], e->event_time);
-    pt_hub_pq_array_add(cols[COL_RECORD_TIME], e->record_time);
-    add_int(cols[COL_BATCH], e->batch_id, e->batch_id > 0);
-    pt_hub_pq_array_add(cols[COL_GTIN], e->gtin);
-    pt_hub_pq_array_add(cols[COL_LOT], e->lot);
-    pt_hub_pq_array_add(cols[COL_BIZ_LOCATION], e->biz_location);
-    pt_hub_pq_array_add(cols[COL_READ_POINT], e->read_point);
-    pt_hub_pq_array_add(cols[COL_EPC_CLASSES], e->epc_classes ? e->epc_classes : "");
-    char q[G_ASCII_DTOSTR_BUF_SIZE];
-    pt_hub_pq_array_add(cols[COL_QUANTITY], g_ascii_dtostr(q, sizeof q, e->quantity));
-    pt_hub_pq_array_add(cols[COL_BODY], e->row.body);
-    add_hex(cols[COL_PREV_BATCH], e->row.prev_batch_hash, PT_HASH_LEN, e->row.has_prev_batch);
-    add_hex(cols[COL_PREV_STATION], e->row.prev_station_hash, PT_HASH_LEN, e->row.has_prev_station);
-    add_hex(cols[COL_SIGNATURE], e->row.signature, PT_SIG_LEN, TRUE);
+    const PtEventRow *row = &e->row;
+    pt_hub_pq_array_add_int(&cols[COL_SEQ], row->seq, TRUE);
+    pt_hub_pq_array_add_text(&cols[COL_EVENT_ID], row->event_id);
+    pt_hub_pq_array_add_bin(&cols[COL_HASH], row->hash, PT_HASH_LEN);
+    pt_hub_pq_array_add_text(&cols[COL_HASH_ID], row->hash_id);
+    pt_hub_pq_array_add_text(&cols[COL_STEP], row->step);
+    pt_hub_pq_array_add_text(&cols[COL_BIZ_STEP], e->biz_step);
+    pt_hub_pq_array_add_text(&cols[COL_TYPE], e->event_type);
+    pt_hub_pq_array_add_text(&cols[COL_ACTION], e->action);
+    pt_hub_pq_array_add_text(&cols[COL_DISPOSITION], e->disposition);
+    pt_hub_pq_array_add_text(&cols[COL_STATUS_ACTION], e->status_action);
+    pt_hub_pq_array_add_time(&cols[COL_EVENT_TIME], e->event_time_ns);
+    pt_hub_pq_array_add_time(&cols[COL_RECORD_TIME], e->record_time_ns);
+    pt_hub_pq_array_add_int(&cols[COL_BATCH], e->batch_id, e->batch_id > 0);
+    pt_hub_pq_array_add_text(&cols[COL_GTIN], e->gtin);
+    pt_hub_pq_array_add_text(&cols[COL_LOT], e->lot);
+    pt_hub_pq_array_add_text(&cols[COL_BIZ_LOCATION], e->biz_location);
+    pt_hub_pq_array_add_text(&cols[COL_READ_POINT], e->read_point);
+    pt_hub_pq_array_add_text(&cols[COL_EPC_CLASSES], e->epc_classes ? e->epc_classes : "");
+    pt_hub_pq_array_add_double(&cols[COL_QUANTITY], e->quantity);
+    pt_hub_pq_array_add_bin(&cols[COL_BODY], row->body, row->body_len);
+    pt_hub_pq_array_add_bin(&cols[COL_PREV_BATCH],
+                            row->has_prev_batch ? row->prev_batch_hash : NULL, PT_HASH_LEN);
+    pt_hub_pq_array_add_bin(&cols[COL_PREV_STATION],
+                            row->has_prev_station ? row->prev_station_hash : NULL, PT_HASH_LEN);
+    pt_hub_pq_array_add_bin(&cols[COL_SIGNATURE], row->signature, PT_SIG_LEN);
     for (guint r = 0; e->evidence && r < e->evidence->len; r++) {
-      pt_hub_pq_array_add(refs, e->evidence->pdata[r]);
-      add_int(ref_seqs, e->row.seq, TRUE);
+      pt_hub_pq_array_add_text(&refs, e->evidence->pdata[r]);
+      pt_hub_pq_array_add_int(&ref_seqs, row->seq, TRUE);
     }
   }
-  const char *params[N_COLS + 3];
-  char *texts[N_COLS];
+  enum { N_PARAMS = N_COLS + 3 };
+  const char *params[N_PARAMS];
+  int lengths[N_PARAMS], formats[N_PARAMS];
+  guint8 *bytes[N_PARAMS] = {NULL};
   params[0] = station_id;
-  for (int c = 0; c < N_COLS; c++) {
-    g_string_append_c(cols[c], '}');
-    texts[c] = g_string_free(cols[c], FALSE);
-    params[c + 1] = texts[c];
-  }
-  g_string_append_c(refs, '}');
-  g_string_append_c(ref_seqs, '}');
-  g_autofree char *refs_text = g_string_free(refs, FALSE);
-  g_autofree char *ref_seqs_text = g_string_free(ref_seqs, FALSE);
-  params[N_COLS + 1] = refs_text;
-  params[N_COLS + 2] = ref_seqs_text;
-  PGresult *res = pt_hub_pq_exec_prepared(store, "store events", sql_events_insert, N_COLS + 3,
-                                          params, PGRES_COMMAND_OK, error);
+  lengths[0] = 0;
+  formats[0] = 0;
   for (int c = 0; c < N_COLS; c++)
-    g_free(texts[c]);
+    bytes[c + 1] = pt_hub_pq_array_finish(&cols[c], &lengths[c + 1]);
+  bytes[N_COLS + 1] = pt_hub_pq_array_finish(&refs, &lengths[N_COLS + 1]);
+  bytes[N_COLS + 2] = pt_hub_pq_array_finish(&ref_seqs, &lengths[N_COLS + 2]);
+  for (int p = 1; p < N_PARAMS; p++) {
+    params[p] = (const char *)bytes[p];
+    formats[p] = 1;
+  }
+  PGresult *res = pt_hub_pq_exec_prepared_bin(store, "store events", sql_events_insert, N_PARAMS,
+                                              params, lengths, formats, PGRES_COMMAND_OK, error);
+  for (int p = 0; p < N_PARAMS; p++)
+    g_free(bytes[p]);
   if (!res)
     return FALSE;
   PQclear(res);
-  const char *p1[] = {station_id};
+  GString *known = g_string_new("{");
+  for (guint i = 0; i < n_held_seqs; i++)
+    g_string_append_printf(known, "%s%" G_GINT64_FORMAT, i ? "," : "", held_seqs[i]);
+  g_string_append_c(known, '}');
+  g_autofree char *known_text = g_string_free(known, FALSE);
+  const char *p2[] = {station_id, known_text};
   /* Not prepared either, for the same reason as the held-events lookup. */
-  res = pt_hub_pq_exec(store, FALSE, "contiguous seq", sql_contiguous, 1, p1, PGRES_COMMAND_OK,
+  res = pt_hub_pq_exec(store, FALSE, "contiguous seq", sql_contiguous, 2, p2, PGRES_COMMAND_OK,
                        error);
   PQclear(res);
   return res && notify_batches(store, events, error);

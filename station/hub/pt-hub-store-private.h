@@ -46,6 +46,43 @@ PGresult *pt_hub_pq_exec_bin(PtHubStore *store, gboolean read, const char *what,
                              int n, const char *const *params, const int *lengths,
                              const int *formats, ExecStatusType want, GError **error);
 
+/* The same, prepared as pt_hub_pq_exec_prepared() is: for the ingest's statements whose
+ * parameters are binary arrays (PtHubPqArray). */
+PGresult *pt_hub_pq_exec_prepared_bin(PtHubStore *store, const char *what, const char *sql, int n,
+                                      const char *const *params, const int *lengths,
+                                      const int *formats, ExecStatusType want, GError **error);
+
+/* A one-dimensional PostgreSQL array in binary form (what array_recv reads: a header, then
+ * each element's length and bytes, -1 for NULL), built element by element.  Binary, a
+ * request's columns cost PostgreSQL no array_in, no escaping and no hex: the text literals
+ * were a tenth of its profile. */
+typedef struct {
+  GByteArray *bytes;
+  gint32 n;
+} PtHubPqArray;
+
+/* Starts an array of elements of type @oid (PT_HUB_OID_*). */
+void pt_hub_pq_array_init(PtHubPqArray *a, guint32 oid);
+/* Appends @len bytes of @value in the element type's binary form; NULL is SQL NULL. */
+void pt_hub_pq_array_add_bin(PtHubPqArray *a, const void *value, gsize len);
+/* Appends @text (nullable) to a text array. */
+void pt_hub_pq_array_add_text(PtHubPqArray *a, const char *text);
+/* Appends a bigint, or NULL unless @present. */
+void pt_hub_pq_array_add_int(PtHubPqArray *a, gint64 v, gboolean present);
+/* Appends a double precision. */
+void pt_hub_pq_array_add_double(PtHubPqArray *a, double v);
+/* Appends a timestamptz from Unix nanoseconds, truncated to the millisecond as
+ * pt_time_format() writes it. */
+void pt_hub_pq_array_add_time(PtHubPqArray *a, gint64 ns);
+/* Closes the array and returns its bytes (the caller frees them) and their length. */
+guint8 *pt_hub_pq_array_finish(PtHubPqArray *a, int *len_out);
+
+#define PT_HUB_OID_BYTEA       17
+#define PT_HUB_OID_INT8        20
+#define PT_HUB_OID_TEXT        25
+#define PT_HUB_OID_FLOAT8      701
+#define PT_HUB_OID_TIMESTAMPTZ 1184
+
 /* Appends @value (nullable: NULL) to a PostgreSQL array literal being built in @s ("{" opened by
  * the caller), with a comma before all but the first element. */
 void pt_hub_pq_array_add(GString *s, const char *value);

@@ -170,6 +170,8 @@ typedef struct {
   gint64 batch_id;  /* batches.id, 0: none */
   char *event_time; /* RFC 3339 UTC from the record */
   char *record_time;
+  gint64 event_time_ns; /* the same as Unix nanoseconds */
+  gint64 record_time_ns;
   char *event_type;
   char *biz_step;
   char *action;        /* nullable */
@@ -199,10 +201,12 @@ gint64 pt_hub_store_batch_id(PtHubStore *store, const char *gtin, const char *lo
  * parent).  Months made once are remembered by the store. */
 gboolean pt_hub_store_partitions_ensure(PtHubStore *store, GPtrArray *times, GError **error);
 /* Stores @events (element-type PtHubEvent) of @station_id: event_keys, events, evidence_refs
- * and the week's quality counters, in a few multi-row statements; sets the station's
- * last_heard.  In the caller's transaction. */
+ * and the week's quality counters, in a few multi-row statements, and moves the station's
+ * contiguous_seq on.  @held_seqs (n_held_seqs, any order): seqs of the station known to be
+ * held once @events are (theirs among them), which the contiguous prefix passes without
+ * an index probe each.  In the caller's transaction. */
 gboolean pt_hub_store_events_insert(PtHubStore *store, const char *station_id, GPtrArray *events,
-                                    GError **error);
+                                    const gint64 *held_seqs, guint n_held_seqs, GError **error);
 /* Keeps a refused event: @received (the event object as it came), @reason. */
 gboolean pt_hub_store_quarantine_add(PtHubStore *store, const char *station_id, gint64 seq,
                                      const char *event_id, const char *received, const char *reason,

@@ -390,6 +390,32 @@ test_ingest(void)
   /* The record is kept verbatim, and the batch is the signed record's. */
   g_autofree char *body = sql_value("SELECT body FROM events WHERE seq = 3");
   g_assert_cmpstr(body, ==, json_string_value(json_object_get(event_a(3), "body")));
+  /* The columns go to PostgreSQL as binary arrays: each is the signed record's, times to the
+   * millisecond, hashes and signature byte for byte, in events and event_keys alike. */
+  json_t *sent = event_a(3);
+  json_t *record = json_loads(json_string_value(json_object_get(sent, "body")), 0, NULL);
+  gint64 event_ns = 0, record_ns = 0;
+  g_assert_true(
+      pt_time_parse(json_string_value(json_object_get(record, "eventTime")), &event_ns, NULL));
+  g_assert_true(
+      pt_time_parse(json_string_value(json_object_get(record, "recordTime")), &record_ns, NULL));
+  json_decref(record);
+  g_autofree char *event_time = pt_time_format(event_ns);
+  g_autofree char *record_time = pt_time_format(record_ns);
+  g_autofree char *want =
+      g_strdup_printf("%s %s %s %s %s %s", event_time, record_time,
+                      json_string_value(json_object_get(sent, "hash")),
+                      json_string_value(json_object_get(sent, "prev_station_hash")),
+                      json_string_value(json_object_get(sent, "signature")),
+                      json_string_value(json_object_get(sent, "hash")));
+  g_autofree char *stored = sql_value(
+      "SELECT to_char(e.event_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') || ' ' "
+      "|| to_char(e.record_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') || ' ' "
+      "|| encode(e.hash, 'hex') || ' ' || encode(k.prev_station_hash, 'hex') || ' ' "
+      "|| encode(e.signature, 'hex') || ' ' || encode(k.hash, 'hex') FROM events e "
+      "JOIN event_keys k USING (station_id, seq) WHERE e.seq = 3 "
+      "AND e.prev_station_hash = k.prev_station_hash");
+  g_assert_cmpstr(stored, ==, want);
   g_autofree char *grower = sql_value("SELECT grower FROM batches WHERE lot = 'HUB-A1'");
   g_assert_cmpstr(grower, ==, "Li farm");
   g_autofree char *weekly =
@@ -486,16 +512,27 @@ test_forgeries(void)
   expect_quarantined(e, fx.keys_a, "not the signed record's");
   json_decref(e);
 
-  /* The genuine rest arrives, in order. */
+  /* The genuine rest arrives, 7 and 8 before 6. */
   long status = 0;
-  json_t *rest[] = {event_a(6), event_a(7), event_a(8)};
-  json_t *a = post_events(fx.keys_a, rest, 3, &status);
-  for (guint i = 0; i < 3; i++)
+  json_t *later[] = {event_a(7), event_a(8)};
+  json_t *a = post_events(fx.keys_a, later, 2, &status);
+  for (guint i = 0; i < 2; i++)
     expect_status(a, i, "accepted");
   /* Event 8 names a still the hub does not hold yet. */
   json_t *wanted = json_object_get(a, "evidence_wanted");
   g_assert_cmpint(json_array_size(wanted), ==, 1);
   g_assert_cmpstr(json_string_value(json_array_get(wanted, 0)), ==, fx.still_sha);
+  json_decref(a);
+  a = request("GET", "/hub/v1/station", NULL, 0, fx.keys_a, 0, NULL, &status);
+  g_assert_cmpint(json_integer_value(json_object_get(a, "contiguous_seq")), ==, 5);
+  json_decref(a);
+  /* With 6 the prefix passes what ingest found held beside it (7), then finds 8 held. */
+  json_t *six[] = {event_a(6)};
+  a = post_events(fx.keys_a, six, 1, &status);
+  expect_status(a, 0, "accepted");
+  json_decref(a);
+  a = request("GET", "/hub/v1/station", NULL, 0, fx.keys_a, 0, NULL, &status);
+  g_assert_cmpint(json_integer_value(json_object_get(a, "contiguous_seq")), ==, 8);
   json_decref(a);
 
   /* Replayed: event 9 reuses event 1's eventID with another record. */
