@@ -115,7 +115,7 @@ pt_hub_enrol(PtHubStore *store, const PtHubRequest *req, GError **error)
   g_autoptr(GError) local = NULL;
   if (!pt_json_read_object(o, fields, G_N_ELEMENTS(fields), error))
     goto out;
-  if (!code || !pt_hub_is_hex(key_hex, PT_PUB_LEN) || !pt_hex_decode(key_hex, pk, PT_PUB_LEN)) {
+  if (!code || !pt_hub_hex_decode(key_hex, pk, PT_PUB_LEN)) {
     g_set_error(error, PT_ERROR, PT_ERROR_MALFORMED,
                 "enrolment needs \"code\" and \"public_key\" (64 lowercase hex digits)");
     goto out;
@@ -668,7 +668,7 @@ pt_hub_ingest_head(PtHubStore *store, const PtHubStation *station, const char *b
   g_autoptr(PtHubStation) locked = NULL;
   g_autofree char *alert = NULL;
   if (json_object_size(o) != 2 || !json_is_integer(seq) || json_integer_value(seq) < 1 ||
-      !pt_hub_is_hex(hex, PT_HASH_LEN) || !pt_hex_decode(hex, hash, PT_HASH_LEN)) {
+      !pt_hub_hex_decode(hex, hash, PT_HASH_LEN)) {
     g_set_error(error, PT_ERROR, PT_ERROR_MALFORMED,
                 "the body must be {\"seq\": N >= 1, \"hash\": \"<64 lowercase hex>\"}");
     goto out;

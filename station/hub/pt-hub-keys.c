@@ -23,7 +23,7 @@ claimed_key(json_t *rotations, guint8 key[PT_PUB_LEN])
   gsize n = json_array_size(rotations);
   json_t *record = n > 0 ? json_object_get(json_array_get(rotations, n - 1), "record") : NULL;
   const char *hex = json_string_value(json_object_get(record, "newKey"));
-  return hex && pt_hub_is_hex(hex, PT_PUB_LEN) && pt_hex_decode(hex, key, PT_PUB_LEN);
+  return hex && pt_hub_hex_decode(hex, key, PT_PUB_LEN);
 }
 
 static gboolean

@@ -44,15 +44,43 @@ pt_hub_wire_event(const PtEventRow *row, const char *lot, const char *gtin)
   return o;
 }
 
+/* A lowercase hex digit's value, else -1 (the wire's hashes and signatures are lowercase). */
+static inline int
+hex_digit(char c)
+{
+  if ((unsigned char)(c - '0') < 10u)
+    return c - '0';
+  if ((unsigned char)(c - 'a') < 6u)
+    return c - 'a' + 10;
+  return -1;
+}
+
 gboolean
 pt_hub_is_hex(const char *hex, gsize n_bytes)
 {
-  if (!hex || strlen(hex) != n_bytes * 2)
+  if (!hex)
     return FALSE;
-  for (const char *p = hex; *p; p++)
-    if (!g_ascii_isdigit(*p) && !(*p >= 'a' && *p <= 'f'))
+  for (gsize i = 0; i < n_bytes * 2; i++)
+    if (hex_digit(hex[i]) < 0) /* the terminator too: a short string stops here */
       return FALSE;
-  return TRUE;
+  return hex[n_bytes * 2] == '\0';
+}
+
+gboolean
+pt_hub_hex_decode(const char *hex, guint8 *out, gsize n_bytes)
+{
+  if (!hex)
+    return FALSE;
+  for (gsize i = 0; i < n_bytes; i++) {
+    int hi = hex_digit(hex[2 * i]);
+    if (hi < 0)
+      return FALSE;
+    int lo = hex_digit(hex[2 * i + 1]);
+    if (lo < 0)
+      return FALSE;
+    out[i] = (guint8)(hi << 4 | lo);
+  }
+  return hex[n_bytes * 2] == '\0';
 }
 
 static gboolean
@@ -92,7 +120,7 @@ get_hex(const json_t *obj, const char *key, gboolean required, guint8 *out, gsiz
     *present = hex != NULL;
   if (!hex)
     return TRUE;
-  if (!pt_hub_is_hex(hex, len) || !pt_hex_decode(hex, out, len))
+  if (!pt_hub_hex_decode(hex, out, len))
     return malformed(error, key, "is not lowercase hex of the right length");
   return TRUE;
 }

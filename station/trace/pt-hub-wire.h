@@ -46,4 +46,9 @@ gboolean pt_hub_event_batch(const json_t *event, char **gtin_out, char **lot_out
 /* TRUE when @hex is 2 * @n_bytes lowercase hex digits. */
 gboolean pt_hub_is_hex(const char *hex, gsize n_bytes);
 
+/* Decodes @hex into @out (@n_bytes) in one pass when it is exactly 2 * @n_bytes lowercase hex
+ * digits, as pt_hub_is_hex() and pt_hex_decode() together; FALSE otherwise, @out then
+ * undefined.  The hub's ingest reads four such values an event (hash, links, signature). */
+gboolean pt_hub_hex_decode(const char *hex, guint8 *out, gsize n_bytes);
+
 G_END_DECLS

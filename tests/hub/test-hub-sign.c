@@ -159,6 +159,28 @@ test_wire_round_trip(void)
   pt_event_row_clear(&row);
 }
 
+/* The wire's hex: exactly 2n lowercase digits, decoded in one pass; anything else refused,
+ * a short string without reading past its end. */
+static void
+test_hex(void)
+{
+  guint8 out[4];
+  g_assert_true(pt_hub_hex_decode("00a9ff10", out, 4));
+  g_assert_cmpmem(out, 4, "\x00\xa9\xff\x10", 4);
+  g_assert_true(pt_hub_is_hex("00a9ff10", 4));
+  const char *bad[] = {"00A9ff10", "00a9ff1", "00a9ff100", "00a9ff1g",
+                       "0",        "",        "00a9 f10",  "0xa9ff10"};
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_assert_false(pt_hub_hex_decode(bad[i], out, 4));
+    g_assert_false(pt_hub_is_hex(bad[i], 4));
+  }
+  g_assert_false(pt_hub_hex_decode(NULL, out, 4));
+  /* Exactly as long as the input: a heap copy, so ASan sees any read past the terminator. */
+  g_autofree char *odd = g_strdup("00a");
+  g_assert_false(pt_hub_hex_decode(odd, out, 4));
+  g_assert_false(pt_hub_is_hex(odd, 4));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -166,5 +188,6 @@ main(int argc, char **argv)
   g_assert_cmpint(sodium_init(), >=, 0);
   g_test_add_func("/hub/sign", test_sign_check);
   g_test_add_func("/hub/wire", test_wire_round_trip);
+  g_test_add_func("/hub/hex", test_hex);
   return g_test_run();
 }
