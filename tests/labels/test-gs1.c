@@ -222,12 +222,11 @@ test_element_string_raw(void)
     g_assert_cmpstr(el[i].value, ==, mixed[i].value);
   }
   const char *bad[] = {
-      "",                 /* nothing */
-      "0109506000134353", /* check digit */
-      "01095060001343",   /* GTIN cut short */
-      "99ABC",            /* an AI the station does not know */
-      "0109506000134352"
-      "0109506000134352",                             /* repeated */
+      "",                                             /* nothing */
+      "0109506000134353",                             /* check digit */
+      "01095060001343",                               /* GTIN cut short */
+      "99ABC",                                        /* an AI the station does not know */
+      "01095060001343520109506000134352",             /* repeated */
       "10ABCDEFGHIJKLMNOPQRSTU",                      /* lot over 20 */
       "https://trace.example.coop/01/09506000134352", /* a link is no element string */
   };
