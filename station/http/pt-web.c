@@ -435,30 +435,6 @@ parse_link(Resolve *rq, const char *raw_url, GError **error)
  * event's), for an event the public view shows. */
 #define PT_WEB_CLIP_LINK_TYPE "pt:clip"
 
-typedef struct {
-  const char *link; /* the batch's Digital Link path, lot encoded */
-  json_t *events;
-  const GArray *shown; /* the records the page lists (pt-page-view.h) */
-  gint64 n;
-} PublicEvents;
-
-/* One timeline entry (pt_bundle_public_entry()), for a record the page lists. */
-static gboolean
-public_event(const PtEventRow *row, gpointer user_data, GError **error)
-{
-  PublicEvents *st = user_data;
-  gint64 n = ++st->n;
-  if (!pt_page_view_has(st->shown, n))
-    return TRUE;
-  json_t *event = pt_json_parse(row->body, row->body_len, error);
-  if (!event)
-    return FALSE;
-  g_autofree char *clip_link = g_strdup_printf("%s?linkType=" PT_WEB_CLIP_LINK_TYPE, st->link);
-  json_array_append_new(st->events, pt_bundle_public_entry(event, row, (gsize)n, clip_link));
-  json_decref(event);
-  return TRUE;
-}
-
 /* Returns: (transfer full): the public facts of @batch, as its signed events state them
  * (pt-batch-signed.h): identity from the commissioning event, status from the last status
  * change, the grade from the last grading decision.  Where the batches row says otherwise,
@@ -478,8 +454,9 @@ public_batch(PtStation *station, PtStore *store, const PtBatch *batch, GError **
   if (!view)
     return NULL;
   g_autoptr(GArray) shown = pt_page_view_numbers(view);
-  PublicEvents pe = {.link = link, .events = json_array(), .shown = shown};
-  if (!pt_store_events_foreach(store, batch->id, public_event, &pe, error)) {
+  g_autofree char *clip_link = g_strdup_printf("%s?linkType=" PT_WEB_CLIP_LINK_TYPE, link);
+  PtPageEntries pe = {.clip_link = clip_link, .events = json_array(), .shown = shown};
+  if (!pt_store_events_foreach(store, batch->id, pt_page_entries_take, &pe, error)) {
     json_decref(pe.events);
     return NULL;
   }

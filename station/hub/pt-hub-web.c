@@ -569,31 +569,6 @@ batch_link(const char *gtin, const char *lot, const char *station_id)
   return g_strdup_printf("/01/%s/10/%s?station=%s", gtin, enc, station_id);
 }
 
-typedef struct {
-  const char *link;    /* the batch's Digital Link path with its station */
-  json_t *events;      /* the timeline */
-  const GArray *shown; /* the records the page lists */
-  gint64 n;
-} Entries;
-
-/* One timeline entry as the station's page shows it (pt_bundle_public_entry()), for a record
- * the page lists. */
-static gboolean
-take_entry(const PtEventRow *row, gpointer user_data, GError **error)
-{
-  Entries *st = user_data;
-  gint64 n = ++st->n;
-  if (!pt_page_view_has(st->shown, n))
-    return TRUE;
-  json_t *event = pt_json_parse(row->body, row->body_len, error);
-  if (!event)
-    return FALSE;
-  g_autofree char *clip_link = g_strdup_printf("%s&linkType=" CLIP_LINK, st->link);
-  json_array_append_new(st->events, pt_bundle_public_entry(event, row, (gsize)n, clip_link));
-  json_decref(event);
-  return TRUE;
-}
-
 /* Returns: (transfer full): the public facts of @head's batch, as the station's page has them
  * (pt-web.c), "station" its name, "public_key" its key, "hub_key" the key of the head of the
  * bundle at "bundle" (a view of it for a page that lists some of the records, the whole at
@@ -610,8 +585,9 @@ public_batch(const PtHubCall *call, const PtHubLotHead *head, const char *gtin, 
   }
   /* A second walk reads the records the page lists, and only those. */
   g_autoptr(GArray) shown = pt_page_view_numbers(f.view);
-  Entries en = {.link = link, .events = f.events, .shown = shown};
-  if (!pt_hub_store_head_events(call->store, head, take_entry, &en, error)) {
+  g_autofree char *clip_link = g_strdup_printf("%s&linkType=" CLIP_LINK, link);
+  PtPageEntries en = {.clip_link = clip_link, .events = f.events, .shown = shown};
+  if (!pt_hub_store_head_events(call->store, head, pt_page_entries_take, &en, error)) {
     facts_clear(&f);
     return NULL;
   }

@@ -113,3 +113,18 @@ pt_page_view_has(const GArray *shown, gint64 n)
       return TRUE;
   return FALSE;
 }
+
+gboolean
+pt_page_entries_take(const PtEventRow *row, gpointer user_data, GError **error)
+{
+  PtPageEntries *st = user_data;
+  gint64 n = ++st->n;
+  if (!pt_page_view_has(st->shown, n))
+    return TRUE;
+  json_t *event = pt_json_parse(row->body, row->body_len, error);
+  if (!event)
+    return FALSE;
+  json_array_append_new(st->events, pt_bundle_public_entry(event, row, (gsize)n, st->clip_link));
+  json_decref(event);
+  return TRUE;
+}

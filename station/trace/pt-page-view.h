@@ -15,6 +15,8 @@
  * cached by revision); holds a few numbers and the evidence's entries, never the records. */
 #pragma once
 
+#include "pt-record.h"
+
 #include <glib.h>
 #include <jansson.h>
 
@@ -44,5 +46,19 @@ void pt_page_view_set_evidence(const PtPageView *view, json_t *data);
 
 /* TRUE when @shown (from pt_page_view_numbers()) holds @n. */
 gboolean pt_page_view_has(const GArray *shown, gint64 n);
+
+/* The walk that gives a page its timeline, the same on the station (http/pt-web.c) and the hub
+ * (hub/pt-hub-web.c): fed every record of the batch in order, it appends to @events one
+ * timeline entry (pt_bundle_public_entry()) for each record in @shown, naming @clip_link. */
+typedef struct {
+  const char *clip_link; /* the batch's evidence clip link, as its server spells it */
+  json_t *events;        /* the timeline, appended to */
+  const GArray *shown;   /* the records the page lists (pt_page_view_numbers()) */
+  gint64 n;              /* records fed so far */
+} PtPageEntries;
+
+/* A row callback (pt_store_events_foreach(), pt_hub_store_head_events()): @user_data a
+ * PtPageEntries.  Fails only on a listed record whose body is not JSON. */
+gboolean pt_page_entries_take(const PtEventRow *row, gpointer user_data, GError **error);
 
 G_END_DECLS
