@@ -68,7 +68,10 @@ for (const [lang, viewport, tag] of [['en', { width: 1280, height: 900 }, 'deskt
       await p.waitForTimeout(2000);
       ok(unauthorized.length <= 1, `signed out: the session is asked once, not polled ${L}`, unauthorized.join('\n'));
     }
-    ok(await p.getAttribute('html', 'lang') === (lang === 'zh' ? 'zh-CN' : 'en'), `the page's language is the reader's ${L}`);
+    /* The words come from i18n.json, fetched after the page's load event: wait for them. */
+    const htmlLang = lang === 'zh' ? 'zh-CN' : 'en';
+    await until(p, async () => await p.getAttribute('html', 'lang') === htmlLang);
+    ok(await p.getAttribute('html', 'lang') === htmlLang, `the page's language is the reader's ${L}`, await p.getAttribute('html', 'lang'));
     if (full) await axeRun(p, `the signed-out page ${L}`);
     await shot('signed-out');
 

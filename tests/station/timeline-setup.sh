@@ -45,10 +45,12 @@ INI
   # The loading's clip window ends 5 s after the scan: cut once that footage is closed.
   tl_wait 30 '[ "$(tl_sql "SELECT count(*) FROM evidence_pending")" = 0 ]' ||
     { echo "Bail out! the loading clip was not cut"; exit 1; }
-  local now
-  now=$(date +%s)
-  must "$BIN" event add TL2 --step inspecting --camera dock1 --from "$(date -u -d @$((now - 3)) +%FT%TZ)" \
-    --to "$(date -u -d @$((now - 2)) +%FT%TZ)"
+  # A window inside footage already closed (a loaded box closes segments late; the clock's
+  # last seconds may still be recording).
+  local end
+  end=$(tl_sql "SELECT max(end_ns) / 1000000000 FROM segments WHERE camera = 'dock1' AND state = 'closed'")
+  must "$BIN" event add TL2 --step inspecting --camera dock1 --from "$(date -u -d @$((end - 2)) +%FT%TZ)" \
+    --to "$(date -u -d @$((end - 1)) +%FT%TZ)"
   tl_wait 30 '[ "$(tl_sql "SELECT count(*) FROM segments WHERE state = '"'closed'"'")" -ge 4 ]' ||
     { echo "Bail out! dock1 did not record 4 segments before the restart"; exit 1; }
   kill "$server"
