@@ -87,7 +87,7 @@ int pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *
 void pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d);
 
 /* Sets every mask hole (0 pixels not reachable from the border) to 1.
- * @stack needs w*h entries. */
+ * @stack needs w*h entries (the union-find forest of its runs of 0). */
 void pt_fill_holes(guint8 *mask, int w, int h, gint32 *stack);
 
 /* pt-measure.c: geometry of a binary mask of at most PT_SHAPE_MAX_ROWS rows. */
