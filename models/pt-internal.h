@@ -78,7 +78,8 @@ pt_fruit_feature(const PtSegmentation *seg, int fx, int fy, int y, int cb, int c
 }
 
 /* Connected components (8-way) of mask pixels equal to @value; writes
- * labels 1..n into @labels and returns n.  @parent needs w*h/2+2 entries. */
+ * labels 1..n into @labels (in order of first appearance) and returns n.  @parent needs
+ * w*h entries (the union-find forest of its runs). */
 int pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labels,
                         gint32 *parent);
 

@@ -71,70 +71,69 @@ uf_union(gint32 *parent, gint32 a, gint32 b)
     parent[a] = b;
 }
 
+/* Pieces are found as runs of @value in each row joined to the runs of the row above they
+ * touch (8-connected), not pixel by pixel: a mask is a few runs a row, so this reads each
+ * pixel once and writes each run's label as a fill.  A run's index is its raster order and
+ * the smaller index wins a union, so each piece's root is its first run and numbering the
+ * roots in index order numbers the pieces by first appearance.  @parent holds the runs'
+ * union-find forest (at most n / 2 + h / 2 runs). */
 int
 pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labels, gint32 *parent)
 {
-  gint32 next = 1;
+  g_autofree gint32 *x0 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
+  g_autofree gint32 *x1 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
+  g_autofree gint32 *row = g_new(gint32, (gsize)h + 1);
+  g_autofree gint32 *final = NULL;
+  gint32 nruns = 0;
   int n = 0;
 
-  parent[0] = 0;
   for (int y = 0; y < h; y++) {
-    for (int x = 0; x < w; x++) {
-      gsize i = (gsize)y * w + x;
-      /* Already-visited 8-neighbours.  N and NW touch W, and NW and NE touch N, so those
-       * pairs were joined when the later of them was labelled: only W with NE, and NW
-       * with NE, can still be apart. */
-      gint32 wl = x > 0 ? labels[i - 1] : 0;
-      gint32 nw = y > 0 && x > 0 ? labels[i - w - 1] : 0;
-      gint32 nl = y > 0 ? labels[i - w] : 0;
-      gint32 ne = y > 0 && x + 1 < w ? labels[i - w + 1] : 0;
+    const guint8 *m = mask + (gsize)y * w;
+    gint32 p = y > 0 ? row[y - 1] : 0, pend = nruns;
 
-      if (mask[i] != value) {
-        labels[i] = 0;
+    row[y] = nruns;
+    for (int x = 0; x < w;) {
+      gint32 r;
+
+      if (m[x] != value) {
+        x++;
         continue;
       }
-      if (wl != 0) {
-        if (ne != 0 && nl == 0)
-          uf_union(parent, wl, ne);
-        labels[i] = wl;
-      } else if (nl != 0) {
-        labels[i] = nl;
-      } else if (nw != 0) {
-        if (ne != 0)
-          uf_union(parent, nw, ne);
-        labels[i] = nw;
-      } else if (ne != 0) {
-        labels[i] = ne;
-      } else {
-        parent[next] = next;
-        labels[i] = next++;
-      }
+      r = nruns++;
+      x0[r] = x;
+      while (x < w && m[x] == value)
+        x++;
+      x1[r] = x;
+      parent[r] = r;
+      /* Runs above ending left of this one's left neighbour touch neither it nor any
+       * later run of this row. */
+      while (p < pend && x1[p] < x0[r])
+        p++;
+      for (gint32 q = p; q < pend && x0[q] <= x1[r]; q++)
+        uf_union(parent, q, r);
     }
   }
-  /* Compact to 1..n in order of first appearance.  Runs of one provisional
-   * label are the rule, so the last one's final label is kept at hand. */
-  {
-    gint32 *remap = parent + next;
-    gint32 last = 0, last_final = 0;
+  row[h] = nruns;
+  final = g_new0(gint32, (gsize)nruns + 1);
+  for (gint32 r = 0; r < nruns; r++) {
+    gint32 root = uf_find(parent, r);
 
-    for (gint32 l = 1; l < next; l++)
-      remap[l] = 0;
-    for (gsize i = 0; i < (gsize)w * h; i++) {
-      gint32 r, l = labels[i];
+    if (final[root] == 0)
+      final[root] = ++n;
+    final[r] = final[root];
+  }
+  for (int y = 0; y < h; y++) {
+    gint32 *l = labels + (gsize)y * w;
+    int x = 0;
 
-      if (l == 0)
-        continue;
-      if (l == last) {
-        labels[i] = last_final;
-        continue;
-      }
-      r = uf_find(parent, l);
-      if (remap[r] == 0)
-        remap[r] = ++n;
-      last = l;
-      last_final = remap[r];
-      labels[i] = last_final;
+    for (gint32 r = row[y]; r < row[y + 1]; r++) {
+      for (; x < x0[r]; x++)
+        l[x] = 0;
+      for (; x < x1[r]; x++)
+        l[x] = final[r];
     }
+    for (; x < w; x++)
+      l[x] = 0;
   }
   return n;
 }
