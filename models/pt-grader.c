@@ -224,20 +224,12 @@ touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h, doubl
   for (int y = 1; y + 1 < h; y++)
     for (int x = 1; x + 1 < w; x++) {
       gsize k = (gsize)y * w + x;
-      const gsize nb[4] = {k - 1, k + 1, k - w, k + w};
-      gboolean edge = FALSE, cut = FALSE;
 
-      if (!mask[k])
+      /* Inside the fruit, nearly all of its pixels: no neighbour to look at further. */
+      if (!mask[k] || (mask[k - 1] && mask[k + 1] && mask[k - w] && mask[k + w]))
         continue;
-      for (int q = 0; q < 4; q++) {
-        if (mask[nb[q]])
-          continue;
-        edge = TRUE;
-        cut |= foreign[nb[q]];
-      }
-      if (!edge)
-        continue;
-      if (cut) {
+      if ((!mask[k - 1] && foreign[k - 1]) || (!mask[k + 1] && foreign[k + 1]) ||
+          (!mask[k - w] && foreign[k - w]) || (!mask[k + w] && foreign[k + w])) {
         n_cut++;
         continue;
       }
