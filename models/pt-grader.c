@@ -224,20 +224,12 @@ touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h, doubl
   for (int y = 1; y + 1 < h; y++)
     for (int x = 1; x + 1 < w; x++) {
       gsize k = (gsize)y * w + x;
-      const gsize nb[4] = {k - 1, k + 1, k - w, k + w};
-      gboolean edge = FALSE, cut = FALSE;
 
-      if (!mask[k])
+      /* Inside the fruit, nearly all of its pixels: no neighbour to look at further. */
+      if (!mask[k] || (mask[k - 1] && mask[k + 1] && mask[k - w] && mask[k + w]))
         continue;
-      for (int q = 0; q < 4; q++) {
-        if (mask[nb[q]])
-          continue;
-        edge = TRUE;
-        cut |= foreign[nb[q]];
-      }
-      if (!edge)
-        continue;
-      if (cut) {
+      if ((!mask[k - 1] && foreign[k - 1]) || (!mask[k + 1] && foreign[k + 1]) ||
+          (!mask[k - w] && foreign[k - w]) || (!mask[k + w] && foreign[k + w])) {
         n_cut++;
         continue;
       }
@@ -282,24 +274,81 @@ touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h, doubl
   }
 }
 
+static gint32
+run_root(gint32 *parent, gint32 x)
+{
+  while (parent[x] != x) {
+    parent[x] = parent[parent[x]];
+    x = parent[x];
+  }
+  return x;
+}
+
+/* Keeps only the largest 8-connected piece of the 0/1 @mask (the first one in raster order
+ * among equals); FALSE when it is empty.  Pieces are found as runs of a row joined to the
+ * runs of the row above they touch, not pixel by pixel: a fruit's mask is a few runs a row,
+ * so a crop costs one read of its pixels and a write only where a piece goes.  A run's
+ * index is its raster order and the smaller index wins a union, so each piece's root is its
+ * first run and ties go where labelling by first appearance sent them.  @labels holds the
+ * runs' areas, @parent their union-find forest (a mask has at most n / 2 + h / 2 runs). */
 static gboolean
 keep_largest(guint8 *mask, int w, int h, gint32 *labels, gint32 *parent)
 {
-  gsize n = (gsize)w * h;
-  int nlab = pt_label_components(mask, w, h, 1, labels, parent), best = 0;
-  gint32 *count;
+  g_autofree gint32 *x0 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
+  g_autofree gint32 *x1 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
+  g_autofree gint32 *row = g_new(gint32, (gsize)h + 1);
+  gint32 *area = labels, nruns = 0, best = -1;
 
-  if (nlab == 0)
+  for (int y = 0; y < h; y++) {
+    const guint8 *m = mask + (gsize)y * w;
+    gint32 p = y > 0 ? row[y - 1] : 0, pend = nruns;
+
+    row[y] = nruns;
+    for (int x = 0; x < w;) {
+      gint32 r;
+
+      if (m[x] != 1) {
+        x++;
+        continue;
+      }
+      r = nruns++;
+      x0[r] = x;
+      while (x < w && m[x] == 1)
+        x++;
+      x1[r] = x;
+      parent[r] = r;
+      /* Runs above ending left of this one's left neighbour cannot touch it nor any
+       * later run of this row. */
+      while (p < pend && x1[p] < x0[r])
+        p++;
+      for (gint32 q = p; q < pend && x0[q] <= x1[r]; q++) {
+        gint32 a = run_root(parent, q), b = run_root(parent, r);
+
+        if (a < b)
+          parent[b] = a;
+        else if (b < a)
+          parent[a] = b;
+      }
+    }
+  }
+  row[h] = nruns;
+  if (nruns == 0)
     return FALSE;
-  count = g_new0(gint32, nlab + 1);
-  for (gsize k = 0; k < n; k++)
-    count[labels[k]]++;
-  for (int l = 1; l <= nlab; l++)
-    if (best == 0 || count[l] > count[best])
-      best = l;
-  g_free(count);
-  for (gsize k = 0; k < n; k++)
-    mask[k] = labels[k] == best;
+  for (gint32 r = 0; r < nruns; r++)
+    area[r] = 0;
+  for (gint32 r = 0; r < nruns; r++) {
+    gint32 root = run_root(parent, r);
+
+    parent[r] = root;
+    area[root] += x1[r] - x0[r];
+  }
+  for (gint32 r = 0; r < nruns; r++)
+    if (parent[r] == r && (best < 0 || area[r] > area[best]))
+      best = r;
+  for (int y = 0; y < h; y++)
+    for (gint32 r = row[y]; r < row[y + 1]; r++)
+      if (parent[r] != best)
+        memset(mask + (gsize)y * w + x0[r], 0, x1[r] - x0[r]);
   return TRUE;
 }
 

@@ -78,7 +78,8 @@ pt_fruit_feature(const PtSegmentation *seg, int fx, int fy, int y, int cb, int c
 }
 
 /* Connected components (8-way) of mask pixels equal to @value; writes
- * labels 1..n into @labels and returns n.  @parent needs w*h/2+2 entries. */
+ * labels 1..n into @labels (in order of first appearance) and returns n.  @parent needs
+ * w*h entries (the union-find forest of its runs). */
 int pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labels,
                         gint32 *parent);
 
@@ -87,7 +88,7 @@ int pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *
 void pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d);
 
 /* Sets every mask hole (0 pixels not reachable from the border) to 1.
- * @stack needs w*h entries. */
+ * @stack needs w*h entries (the union-find forest of its runs of 0). */
 void pt_fill_holes(guint8 *mask, int w, int h, gint32 *stack);
 
 /* pt-measure.c: geometry of a binary mask of at most PT_SHAPE_MAX_ROWS rows. */

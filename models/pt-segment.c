@@ -71,124 +71,127 @@ uf_union(gint32 *parent, gint32 a, gint32 b)
     parent[a] = b;
 }
 
+/* Pieces are found as runs of @value in each row joined to the runs of the row above they
+ * touch (8-connected), not pixel by pixel: a mask is a few runs a row, so this reads each
+ * pixel once and writes each run's label as a fill.  A run's index is its raster order and
+ * the smaller index wins a union, so each piece's root is its first run and numbering the
+ * roots in index order numbers the pieces by first appearance.  @parent holds the runs'
+ * union-find forest (at most n / 2 + h / 2 runs). */
 int
 pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labels, gint32 *parent)
 {
-  gint32 next = 1;
+  g_autofree gint32 *x0 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
+  g_autofree gint32 *x1 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
+  g_autofree gint32 *row = g_new(gint32, (gsize)h + 1);
+  g_autofree gint32 *final = NULL;
+  gint32 nruns = 0;
   int n = 0;
 
-  parent[0] = 0;
   for (int y = 0; y < h; y++) {
-    for (int x = 0; x < w; x++) {
-      gsize i = (gsize)y * w + x;
-      /* Already-visited 8-neighbours.  N and NW touch W, and NW and NE touch N, so those
-       * pairs were joined when the later of them was labelled: only W with NE, and NW
-       * with NE, can still be apart. */
-      gint32 wl = x > 0 ? labels[i - 1] : 0;
-      gint32 nw = y > 0 && x > 0 ? labels[i - w - 1] : 0;
-      gint32 nl = y > 0 ? labels[i - w] : 0;
-      gint32 ne = y > 0 && x + 1 < w ? labels[i - w + 1] : 0;
+    const guint8 *m = mask + (gsize)y * w;
+    gint32 p = y > 0 ? row[y - 1] : 0, pend = nruns;
 
-      if (mask[i] != value) {
-        labels[i] = 0;
+    row[y] = nruns;
+    for (int x = 0; x < w;) {
+      gint32 r;
+
+      if (m[x] != value) {
+        x++;
         continue;
       }
-      if (wl != 0) {
-        if (ne != 0 && nl == 0)
-          uf_union(parent, wl, ne);
-        labels[i] = wl;
-      } else if (nl != 0) {
-        labels[i] = nl;
-      } else if (nw != 0) {
-        if (ne != 0)
-          uf_union(parent, nw, ne);
-        labels[i] = nw;
-      } else if (ne != 0) {
-        labels[i] = ne;
-      } else {
-        parent[next] = next;
-        labels[i] = next++;
-      }
+      r = nruns++;
+      x0[r] = x;
+      while (x < w && m[x] == value)
+        x++;
+      x1[r] = x;
+      parent[r] = r;
+      /* Runs above ending left of this one's left neighbour touch neither it nor any
+       * later run of this row. */
+      while (p < pend && x1[p] < x0[r])
+        p++;
+      for (gint32 q = p; q < pend && x0[q] <= x1[r]; q++)
+        uf_union(parent, q, r);
     }
   }
-  /* Compact to 1..n in order of first appearance.  Runs of one provisional
-   * label are the rule, so the last one's final label is kept at hand. */
-  {
-    gint32 *remap = parent + next;
-    gint32 last = 0, last_final = 0;
+  row[h] = nruns;
+  final = g_new0(gint32, (gsize)nruns + 1);
+  for (gint32 r = 0; r < nruns; r++) {
+    gint32 root = uf_find(parent, r);
 
-    for (gint32 l = 1; l < next; l++)
-      remap[l] = 0;
-    for (gsize i = 0; i < (gsize)w * h; i++) {
-      gint32 r, l = labels[i];
+    if (final[root] == 0)
+      final[root] = ++n;
+    final[r] = final[root];
+  }
+  for (int y = 0; y < h; y++) {
+    gint32 *l = labels + (gsize)y * w;
+    int x = 0;
 
-      if (l == 0)
-        continue;
-      if (l == last) {
-        labels[i] = last_final;
-        continue;
-      }
-      r = uf_find(parent, l);
-      if (remap[r] == 0)
-        remap[r] = ++n;
-      last = l;
-      last_final = remap[r];
-      labels[i] = last_final;
+    for (gint32 r = row[y]; r < row[y + 1]; r++) {
+      for (; x < x0[r]; x++)
+        l[x] = 0;
+      for (; x < x1[r]; x++)
+        l[x] = final[r];
     }
+    for (; x < w; x++)
+      l[x] = 0;
   }
   return n;
 }
 
+/* The background is found as runs of 0 pixels in each row, joined to the runs of the row
+ * above they share a column with (4-connected), not flooded pixel by pixel: a mask is a few
+ * runs a row, so this reads each pixel once and writes each row twice (as memset).  The
+ * runs that touch the border, and all joined to them, are the background; the others are
+ * holes.  @stack holds the runs' union-find forest (at most n / 2 + h / 2 runs). */
 void
 pt_fill_holes(guint8 *mask, int w, int h, gint32 *stack)
 {
-  gsize top = 0;
+  g_autofree gint32 *x0 = g_new(gint32, (gsize)h * ((w + 2) / 2) + 1);
+  g_autofree gint32 *x1 = g_new(gint32, (gsize)h * ((w + 2) / 2) + 1);
+  g_autofree gint32 *row = g_new(gint32, (gsize)h + 1);
+  g_autofree guint8 *border = NULL;
+  gint32 *parent = stack, nruns = 0;
 
-  /* Flood the background from the border with mark 2, then anything still
-   * 0 is enclosed. */
-  for (int x = 0; x < w; x++) {
-    for (int k = 0; k < 2; k++) {
-      gsize i = (gsize)(k ? h - 1 : 0) * w + x;
+  for (int y = 0; y < h; y++) {
+    const guint8 *m = mask + (gsize)y * w;
+    gint32 p = y > 0 ? row[y - 1] : 0, pend = nruns;
 
-      if (mask[i] == 0) {
-        mask[i] = 2;
-        stack[top++] = (gint32)i;
+    row[y] = nruns;
+    for (int x = 0; x < w;) {
+      gint32 r;
+
+      if (m[x] != 0) {
+        x++;
+        continue;
       }
+      r = nruns++;
+      x0[r] = x;
+      while (x < w && m[x] == 0)
+        x++;
+      x1[r] = x;
+      parent[r] = r;
+      while (p < pend && x1[p] <= x0[r])
+        p++;
+      for (gint32 q = p; q < pend && x0[q] < x1[r]; q++)
+        uf_union(parent, q, r);
     }
+  }
+  row[h] = nruns;
+  border = g_malloc0((gsize)nruns + 1);
+  for (gint32 r = 0; r < nruns; r++) {
+    gboolean edge = r < row[1 < h ? 1 : h] || r >= row[h - 1] || x0[r] == 0 || x1[r] == w;
+
+    if (edge)
+      border[uf_find(parent, r)] = 1;
   }
   for (int y = 0; y < h; y++) {
-    for (int k = 0; k < 2; k++) {
-      gsize i = (gsize)y * w + (k ? w - 1 : 0);
+    guint8 *m = mask + (gsize)y * w;
 
-      if (mask[i] == 0) {
-        mask[i] = 2;
-        stack[top++] = (gint32)i;
-      }
-    }
+    memset(m, 1, w);
+    for (gint32 r = row[y]; r < row[y + 1]; r++)
+      if (border[uf_find(parent, r)])
+        memset(m + x0[r], 0, x1[r] - x0[r]);
   }
-  while (top > 0) {
-    gint32 i = stack[--top];
-    int x = i % w, y = i / w;
-
-    if (x > 0 && mask[i - 1] == 0) {
-      mask[i - 1] = 2;
-      stack[top++] = i - 1;
-    }
-    if (x + 1 < w && mask[i + 1] == 0) {
-      mask[i + 1] = 2;
-      stack[top++] = i + 1;
-    }
-    if (y > 0 && mask[i - w] == 0) {
-      mask[i - w] = 2;
-      stack[top++] = i - w;
-    }
-    if (y + 1 < h && mask[i + w] == 0) {
-      mask[i + w] = 2;
-      stack[top++] = i + w;
-    }
-  }
-  for (gsize i = 0; i < (gsize)w * h; i++)
-    mask[i] = mask[i] == 2 ? 0 : 1;
 }
 
 /* The element at index n / 2 of @v (@n > 0) sorted: counted, not sorted, as bytes have
@@ -405,9 +408,58 @@ dt_backward_inner(const gint32 *d, gsize i, int w, gint32 v)
   return MIN(v, d[i + w - 1] + 4);
 }
 
-/* The first and last columns and rows check each neighbour; the pixels
- * between, nearly all of them, take the unchecked step above (the same
- * minimum, so the same distances). */
+/* A pixel of the first or last row or column in the forward pass: each earlier neighbour is
+ * checked.  Outside the image counts as @edge: background when the fruit cut by the edge must
+ * not get its centre pulled outward. */
+static inline void
+dt_forward_edge(const guint8 *mask, gint32 *d, int w, int x, int y, gint32 edge)
+{
+  gsize i = (gsize)y * w + x;
+  gint32 v;
+
+  if (!mask[i]) {
+    d[i] = 0;
+    return;
+  }
+  v = (x == 0 || y == 0) ? edge : G_MAXINT32 / 4;
+  if (x > 0)
+    v = MIN(v, d[i - 1] + 3);
+  if (y > 0) {
+    v = MIN(v, d[i - w] + 3);
+    if (x > 0)
+      v = MIN(v, d[i - w - 1] + 4);
+    if (x + 1 < w)
+      v = MIN(v, d[i - w + 1] + 4);
+  }
+  d[i] = v;
+}
+
+/* The same for the backward pass (@h rows). */
+static inline void
+dt_backward_edge(gint32 *d, int w, int h, int x, int y, gint32 edge)
+{
+  gsize i = (gsize)y * w + x;
+  gint32 v = d[i];
+
+  if (v == 0)
+    return;
+  if (x == w - 1 || y == h - 1)
+    v = MIN(v, edge);
+  if (x + 1 < w)
+    v = MIN(v, d[i + 1] + 3);
+  if (y + 1 < h) {
+    v = MIN(v, d[i + w] + 3);
+    if (x + 1 < w)
+      v = MIN(v, d[i + w + 1] + 4);
+    if (x > 0)
+      v = MIN(v, d[i + w - 1] + 4);
+  }
+  d[i] = v;
+}
+
+/* The first and last columns and rows check each neighbour; the pixels between, nearly all
+ * of them, take the unchecked step above (the same minimum, so the same distances) in a
+ * loop of their own, so no pixel asks where it lies. */
 void
 pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d)
 {
@@ -416,57 +468,27 @@ pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, g
   const gint32 inf = G_MAXINT32 / 4;
 
   for (int y = 0; y < h; y++) {
-    for (int x = 0; x < w; x++) {
-      gsize i = (gsize)y * w + x;
-      gint32 v;
-
-      if (!mask[i]) {
-        d[i] = 0;
-        continue;
-      }
-      if (y > 0 && x > 0 && x + 1 < w) {
-        d[i] = MIN(inf, dt_forward_inner(d, i, w));
-        continue;
-      }
-      /* Outside the image counts as background: a fruit cut by the edge
-       * must not get its centre pulled outward. */
-      v = (x == 0 || y == 0) ? edge : inf;
-      if (x > 0)
-        v = MIN(v, d[i - 1] + 3);
-      if (y > 0) {
-        v = MIN(v, d[i - w] + 3);
-        if (x > 0)
-          v = MIN(v, d[i - w - 1] + 4);
-        if (x + 1 < w)
-          v = MIN(v, d[i - w + 1] + 4);
-      }
-      d[i] = v;
+    if (y == 0 || w < 3) {
+      for (int x = 0; x < w; x++)
+        dt_forward_edge(mask, d, w, x, y, edge);
+      continue;
     }
+    dt_forward_edge(mask, d, w, 0, y, edge);
+    for (gsize i = (gsize)y * w + 1, end = (gsize)y * w + w - 1; i < end; i++)
+      d[i] = mask[i] ? MIN(inf, dt_forward_inner(d, i, w)) : 0;
+    dt_forward_edge(mask, d, w, w - 1, y, edge);
   }
   for (int y = h - 1; y >= 0; y--) {
-    for (int x = w - 1; x >= 0; x--) {
-      gsize i = (gsize)y * w + x;
-      gint32 v = d[i];
-
-      if (v == 0)
-        continue;
-      if (y + 1 < h && x > 0 && x + 1 < w) {
-        d[i] = dt_backward_inner(d, i, w, v);
-        continue;
-      }
-      if (x == w - 1 || y == h - 1)
-        v = MIN(v, edge);
-      if (x + 1 < w)
-        v = MIN(v, d[i + 1] + 3);
-      if (y + 1 < h) {
-        v = MIN(v, d[i + w] + 3);
-        if (x + 1 < w)
-          v = MIN(v, d[i + w + 1] + 4);
-        if (x > 0)
-          v = MIN(v, d[i + w - 1] + 4);
-      }
-      d[i] = v;
+    if (y == h - 1 || w < 3) {
+      for (int x = w - 1; x >= 0; x--)
+        dt_backward_edge(d, w, h, x, y, edge);
+      continue;
     }
+    dt_backward_edge(d, w, h, w - 1, y, edge);
+    for (gsize i = (gsize)y * w + w - 2, end = (gsize)y * w; i > end; i--)
+      if (d[i] != 0)
+        d[i] = dt_backward_inner(d, i, w, d[i]);
+    dt_backward_edge(d, w, h, 0, y, edge);
   }
 }
 
