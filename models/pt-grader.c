@@ -274,16 +274,6 @@ touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h, doubl
   }
 }
 
-static gint32
-run_root(gint32 *parent, gint32 x)
-{
-  while (parent[x] != x) {
-    parent[x] = parent[parent[x]];
-    x = parent[x];
-  }
-  return x;
-}
-
 /* Keeps only the largest 8-connected piece of the 0/1 @mask (the first one in raster order
  * among equals); FALSE when it is empty.  Pieces are found as runs of a row joined to the
  * runs of the row above they touch, not pixel by pixel: a fruit's mask is a few runs a row,
@@ -294,50 +284,18 @@ run_root(gint32 *parent, gint32 x)
 static gboolean
 keep_largest(guint8 *mask, int w, int h, gint32 *labels, gint32 *parent)
 {
-  g_autofree gint32 *x0 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
-  g_autofree gint32 *x1 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
-  g_autofree gint32 *row = g_new(gint32, (gsize)h + 1);
-  gint32 *area = labels, nruns = 0, best = -1;
+  g_auto(PtRuns) runs = {0};
+  gint32 *area = labels, best = -1;
 
-  for (int y = 0; y < h; y++) {
-    const guint8 *m = mask + (gsize)y * w;
-    gint32 p = y > 0 ? row[y - 1] : 0, pend = nruns;
-
-    row[y] = nruns;
-    for (int x = 0; x < w;) {
-      gint32 r;
-
-      if (m[x] != 1) {
-        x++;
-        continue;
-      }
-      r = nruns++;
-      x0[r] = x;
-      while (x < w && m[x] == 1)
-        x++;
-      x1[r] = x;
-      parent[r] = r;
-      /* Runs above ending left of this one's left neighbour cannot touch it nor any
-       * later run of this row. */
-      while (p < pend && x1[p] < x0[r])
-        p++;
-      for (gint32 q = p; q < pend && x0[q] <= x1[r]; q++) {
-        gint32 a = run_root(parent, q), b = run_root(parent, r);
-
-        if (a < b)
-          parent[b] = a;
-        else if (b < a)
-          parent[a] = b;
-      }
-    }
-  }
-  row[h] = nruns;
+  pt_runs_join(mask, w, h, 1, TRUE, &runs, parent);
+  const gint32 *x0 = runs.x0, *x1 = runs.x1, *row = runs.row;
+  gint32 nruns = runs.n;
   if (nruns == 0)
     return FALSE;
   for (gint32 r = 0; r < nruns; r++)
     area[r] = 0;
   for (gint32 r = 0; r < nruns; r++) {
-    gint32 root = run_root(parent, r);
+    gint32 root = pt_runs_root(parent, r);
 
     parent[r] = root;
     area[root] += x1[r] - x0[r];

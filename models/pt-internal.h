@@ -77,6 +77,23 @@ pt_fruit_feature(const PtSegmentation *seg, int fx, int fy, int y, int cb, int c
   return MIN(v, 255);
 }
 
+/* pt-segment.c: the runs of @value in each row of @mask (x0 <= x < x1, row y's from row[y]
+ * to row[y + 1]), each joined in the union-find forest @parent (at most n / 2 + h / 2 runs)
+ * to the runs of the row above it touches: by a shared column, or also diagonally when
+ * @diagonal (8-connected).  A run's index is its raster order and the smaller index wins a
+ * union, so each piece's root is its first run.  Used by the labelling, the hole filling and
+ * the grader's largest piece. */
+typedef struct {
+  gint32 *x0, *x1, *row;
+  gint32 n;
+} PtRuns;
+void pt_runs_join(const guint8 *mask, int w, int h, guint8 value, gboolean diagonal, PtRuns *runs,
+                  gint32 *parent);
+void pt_runs_clear(PtRuns *runs);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(PtRuns, pt_runs_clear)
+/* The root of run @r (paths halved on the way). */
+gint32 pt_runs_root(gint32 *parent, gint32 r);
+
 /* Connected components (8-way) of mask pixels equal to @value; writes
  * labels 1..n into @labels (in order of first appearance) and returns n.  @parent needs
  * w*h entries (the union-find forest of its runs). */

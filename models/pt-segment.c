@@ -71,6 +71,59 @@ uf_union(gint32 *parent, gint32 a, gint32 b)
     parent[a] = b;
 }
 
+void
+pt_runs_join(const guint8 *mask, int w, int h, guint8 value, gboolean diagonal, PtRuns *runs,
+             gint32 *parent)
+{
+  gint32 nruns = 0, d = diagonal ? 1 : 0;
+
+  runs->x0 = g_new(gint32, (gsize)h * ((w + 2) / 2) + 1);
+  runs->x1 = g_new(gint32, (gsize)h * ((w + 2) / 2) + 1);
+  runs->row = g_new(gint32, (gsize)h + 1);
+  for (int y = 0; y < h; y++) {
+    const guint8 *m = mask + (gsize)y * w;
+    gint32 p = y > 0 ? runs->row[y - 1] : 0, pend = nruns;
+
+    runs->row[y] = nruns;
+    for (int x = 0; x < w;) {
+      gint32 r;
+
+      if (m[x] != value) {
+        x++;
+        continue;
+      }
+      r = nruns++;
+      runs->x0[r] = x;
+      while (x < w && m[x] == value)
+        x++;
+      runs->x1[r] = x;
+      parent[r] = r;
+      /* Runs above ending left of this one (of its left neighbour, diagonally) touch
+       * neither it nor any later run of this row. */
+      while (p < pend && runs->x1[p] + d <= runs->x0[r])
+        p++;
+      for (gint32 q = p; q < pend && runs->x0[q] < runs->x1[r] + d; q++)
+        uf_union(parent, q, r);
+    }
+  }
+  runs->row[h] = nruns;
+  runs->n = nruns;
+}
+
+void
+pt_runs_clear(PtRuns *runs)
+{
+  g_free(runs->x0);
+  g_free(runs->x1);
+  g_free(runs->row);
+}
+
+gint32
+pt_runs_root(gint32 *parent, gint32 r)
+{
+  return uf_find(parent, r);
+}
+
 /* Pieces are found as runs of @value in each row joined to the runs of the row above they
  * touch (8-connected), not pixel by pixel: a mask is a few runs a row, so this reads each
  * pixel once and writes each run's label as a fill.  A run's index is its raster order and
@@ -80,40 +133,13 @@ uf_union(gint32 *parent, gint32 a, gint32 b)
 int
 pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labels, gint32 *parent)
 {
-  g_autofree gint32 *x0 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
-  g_autofree gint32 *x1 = g_new(gint32, (gsize)h * ((w + 1) / 2) + 1);
-  g_autofree gint32 *row = g_new(gint32, (gsize)h + 1);
+  g_auto(PtRuns) runs = {0};
   g_autofree gint32 *final = NULL;
-  gint32 nruns = 0;
   int n = 0;
 
-  for (int y = 0; y < h; y++) {
-    const guint8 *m = mask + (gsize)y * w;
-    gint32 p = y > 0 ? row[y - 1] : 0, pend = nruns;
-
-    row[y] = nruns;
-    for (int x = 0; x < w;) {
-      gint32 r;
-
-      if (m[x] != value) {
-        x++;
-        continue;
-      }
-      r = nruns++;
-      x0[r] = x;
-      while (x < w && m[x] == value)
-        x++;
-      x1[r] = x;
-      parent[r] = r;
-      /* Runs above ending left of this one's left neighbour touch neither it nor any
-       * later run of this row. */
-      while (p < pend && x1[p] < x0[r])
-        p++;
-      for (gint32 q = p; q < pend && x0[q] <= x1[r]; q++)
-        uf_union(parent, q, r);
-    }
-  }
-  row[h] = nruns;
+  pt_runs_join(mask, w, h, value, TRUE, &runs, parent);
+  const gint32 *x0 = runs.x0, *x1 = runs.x1, *row = runs.row;
+  gint32 nruns = runs.n;
   final = g_new0(gint32, (gsize)nruns + 1);
   for (gint32 r = 0; r < nruns; r++) {
     gint32 root = uf_find(parent, r);
@@ -146,37 +172,13 @@ pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *labe
 void
 pt_fill_holes(guint8 *mask, int w, int h, gint32 *stack)
 {
-  g_autofree gint32 *x0 = g_new(gint32, (gsize)h * ((w + 2) / 2) + 1);
-  g_autofree gint32 *x1 = g_new(gint32, (gsize)h * ((w + 2) / 2) + 1);
-  g_autofree gint32 *row = g_new(gint32, (gsize)h + 1);
+  g_auto(PtRuns) runs = {0};
   g_autofree guint8 *border = NULL;
-  gint32 *parent = stack, nruns = 0;
+  gint32 *parent = stack;
 
-  for (int y = 0; y < h; y++) {
-    const guint8 *m = mask + (gsize)y * w;
-    gint32 p = y > 0 ? row[y - 1] : 0, pend = nruns;
-
-    row[y] = nruns;
-    for (int x = 0; x < w;) {
-      gint32 r;
-
-      if (m[x] != 0) {
-        x++;
-        continue;
-      }
-      r = nruns++;
-      x0[r] = x;
-      while (x < w && m[x] == 0)
-        x++;
-      x1[r] = x;
-      parent[r] = r;
-      while (p < pend && x1[p] <= x0[r])
-        p++;
-      for (gint32 q = p; q < pend && x0[q] < x1[r]; q++)
-        uf_union(parent, q, r);
-    }
-  }
-  row[h] = nruns;
+  pt_runs_join(mask, w, h, 0, FALSE, &runs, parent);
+  const gint32 *x0 = runs.x0, *x1 = runs.x1, *row = runs.row;
+  gint32 nruns = runs.n;
   border = g_malloc0((gsize)nruns + 1);
   for (gint32 r = 0; r < nruns; r++) {
     gboolean edge = r < row[1 < h ? 1 : h] || r >= row[h - 1] || x0[r] == 0 || x1[r] == w;
