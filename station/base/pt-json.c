@@ -1,5 +1,5 @@
-/* pt-json.c: the one strict JSON parser for untrusted input (HTTP bodies, bundles, sync
- * answers, config values) and the small helpers every layer uses to write JSON. */
+/* pt-json.c: the small helpers every layer uses to read and write JSON (the strict parser for
+ * untrusted input, pt_json_parse(), is pt-json-parse.c). */
 #include "pt-json.h"
 
 #include "pt-error.h"
@@ -17,46 +17,6 @@ void
 pt_json_set_string_or_null(json_t *object, const char *key, const char *value)
 {
   json_object_set_new(object, key, pt_json_string_or_null(value));
-}
-
-static gboolean
-check_depth(const json_t *v, int depth)
-{
-  if (depth > PT_JSON_DEPTH_MAX)
-    return FALSE;
-  if (json_is_object(v)) {
-    const char *key;
-    json_t *member;
-    json_object_foreach((json_t *)v, key, member)
-    {
-      if (!check_depth(member, depth + 1))
-        return FALSE;
-    }
-  } else if (json_is_array(v)) {
-    for (gsize i = 0; i < json_array_size(v); i++)
-      if (!check_depth(json_array_get(v, i), depth + 1))
-        return FALSE;
-  }
-  return TRUE;
-}
-
-json_t *
-pt_json_parse(const char *data, gsize len, GError **error)
-{
-  json_error_t jerr;
-  json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
-  if (!v) {
-    g_set_error(error, PT_ERROR, PT_ERROR_MALFORMED, "malformed JSON at line %d column %d: %s",
-                jerr.line, jerr.column, jerr.text);
-    return NULL;
-  }
-  if (!check_depth(v, 0)) {
-    json_decref(v);
-    g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE, "JSON nested deeper than %d",
-                PT_JSON_DEPTH_MAX);
-    return NULL;
-  }
-  return v;
 }
 
 gboolean
