@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RUNS           3
+#define RUNS           5
 #define STATIONS       50
 #define EVENTS         400 /* per station per run */
 #define REQ_EVENTS     200
