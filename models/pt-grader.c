@@ -360,6 +360,8 @@ crop_sample(PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
   const PtSegmentation *seg = &g->seg;
   int f = seg->f, w = c->w, h = c->h, s = c->s, x0 = c->x0, y0 = c->y0;
   gsize n = (gsize)w * h;
+  gint32 col_wx[PT_ANALYSIS_MAX_SIDE];
+  double col_ax[PT_ANALYSIS_MAX_SIDE];
 
   c->py = pt_models_buf_get(&g->b_planes, 3 * n);
   c->pcb = c->py + n;
@@ -369,26 +371,37 @@ crop_sample(PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
   c->labels = pt_models_buf_get(&g->b_labels, n * sizeof(gint32));
   c->parent = pt_models_buf_get(&g->b_parent, (n + 4) * sizeof(gint32));
   pt_frame_sample(frame, x0, y0, w, h, s, c->py, c->pcb, c->pcr);
+  memset(c->mask, 0, n);
+  memset(c->foreign, 0, n);
 
+  /* Which work column each crop column falls in (-1 outside the searched area) and the belt
+   * plane's column product, once per crop (w is at most PT_ANALYSIS_MAX_SIDE). */
+  for (int i = 0; i < w; i++) {
+    int fx = x0 + i * s + s / 2;
+    int wx = (fx - seg->rx) / f;
+
+    col_wx[i] = fx < seg->rx || wx >= seg->w ? -1 : wx;
+    col_ax[i] = seg->belt_a * fx;
+  }
   for (int j = 0; j < h; j++) {
     int fy = y0 + j * s + s / 2;
     int wy = (fy - seg->ry) / f;
+    double by = seg->belt_b * fy;
+    const gint32 *trow;
 
+    if (fy < seg->ry || wy >= seg->h)
+      continue;
+    trow = seg->territory + (gsize)wy * seg->w;
     for (int i = 0; i < w; i++) {
-      int fx = x0 + i * s + s / 2;
-      int wx = (fx - seg->rx) / f;
       gsize k = (gsize)j * w + i;
-
       gint32 t;
 
-      c->mask[k] = 0;
-      c->foreign[k] = 0;
-      if (fx < seg->rx || fy < seg->ry || wx >= seg->w || wy >= seg->h)
+      if (col_wx[i] < 0)
         continue;
-      t = seg->territory[(gsize)wy * seg->w + wx];
+      t = trow[col_wx[i]];
       if (t == 0)
         continue;
-      if (pt_fruit_feature(seg, fx, fy, c->py[k], c->pcb[k], c->pcr[k]) < seg->lo)
+      if (pt_fruit_feature_at(seg, col_ax[i], by, c->py[k], c->pcb[k], c->pcr[k]) < seg->lo)
         continue;
       if (t == blob->label)
         c->mask[k] = 1;

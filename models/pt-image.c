@@ -122,12 +122,14 @@ init_video_tables(void)
   }
 }
 
+/* For r, g, b in 0..255 the chroma sums reach 1 at least (-32512 >> 8 is -127) and 256 at
+ * most (pure blue, pure red): only the top needs clamping. */
 static inline void
 rgb_to_ycc(int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
 {
   *y = (guint8)((77 * r + 150 * g + 29 * b + 128) >> 8);
-  *cb = (guint8)CLAMP(128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 0, 255);
-  *cr = (guint8)CLAMP(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 0, 255);
+  *cb = (guint8)MIN(128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 255);
+  *cr = (guint8)MIN(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 255);
 }
 
 void
@@ -160,6 +162,19 @@ pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, gu
         int b = (a[2] + a[5] + c[2] + c[5] + 2) >> 2;
 
         rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
+      }
+      continue;
+    }
+    /* RGB pixel by pixel (a small ROI's crop): the same, one pixel a sample. */
+    if (frame->format == PT_PIXEL_RGB && !pair) {
+      const guint8 *ra = frame->data[0] + (gsize)sy * frame->stride[0];
+      guint8 *oy = out_y + (gsize)j * w, *ocb = out_cb + (gsize)j * w, *ocr = out_cr + (gsize)j * w;
+      int xmax = frame->width - 1;
+
+      for (int i = 0; i < w; i++) {
+        const guint8 *a = ra + MIN(x0 + i * step, xmax) * 3;
+
+        rgb_to_ycc(a[0], a[1], a[2], &oy[i], &ocb[i], &ocr[i]);
       }
       continue;
     }
