@@ -225,6 +225,22 @@ touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h, doubl
     for (int x = 1; x + 1 < w; x++) {
       gsize k = (gsize)y * w + x;
 
+      /* Eight pixels of belt, or eight inside the fruit with all their neighbours, at once:
+       * nearly every pixel is one or the other (pixels past the row's end stay apart). */
+      if (x + 9 <= w) {
+        const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101);
+        guint64 m, l, rt, u, d;
+
+        memcpy(&m, mask + k, 8);
+        memcpy(&l, mask + k - 1, 8);
+        memcpy(&rt, mask + k + 1, 8);
+        memcpy(&u, mask + k - w, 8);
+        memcpy(&d, mask + k + w, 8);
+        if (m == 0 || (m == ones && l == ones && rt == ones && u == ones && d == ones)) {
+          x += 7;
+          continue;
+        }
+      }
       /* Inside the fruit, nearly all of its pixels: no neighbour to look at further. */
       if (!mask[k] || (mask[k - 1] && mask[k + 1] && mask[k - w] && mask[k + w]))
         continue;
@@ -360,6 +376,8 @@ crop_sample(PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
   const PtSegmentation *seg = &g->seg;
   int f = seg->f, w = c->w, h = c->h, s = c->s, x0 = c->x0, y0 = c->y0;
   gsize n = (gsize)w * h;
+  gint32 col_wx[PT_ANALYSIS_MAX_SIDE];
+  double col_ax[PT_ANALYSIS_MAX_SIDE];
 
   c->py = pt_models_buf_get(&g->b_planes, 3 * n);
   c->pcb = c->py + n;
@@ -369,26 +387,37 @@ crop_sample(PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
   c->labels = pt_models_buf_get(&g->b_labels, n * sizeof(gint32));
   c->parent = pt_models_buf_get(&g->b_parent, (n + 4) * sizeof(gint32));
   pt_frame_sample(frame, x0, y0, w, h, s, c->py, c->pcb, c->pcr);
+  memset(c->mask, 0, n);
+  memset(c->foreign, 0, n);
 
+  /* Which work column each crop column falls in (-1 outside the searched area) and the belt
+   * plane's column product, once per crop (w is at most PT_ANALYSIS_MAX_SIDE). */
+  for (int i = 0; i < w; i++) {
+    int fx = x0 + i * s + s / 2;
+    int wx = (fx - seg->rx) / f;
+
+    col_wx[i] = fx < seg->rx || wx >= seg->w ? -1 : wx;
+    col_ax[i] = seg->belt_a * fx;
+  }
   for (int j = 0; j < h; j++) {
     int fy = y0 + j * s + s / 2;
     int wy = (fy - seg->ry) / f;
+    double by = seg->belt_b * fy;
+    const gint32 *trow;
 
+    if (fy < seg->ry || wy >= seg->h)
+      continue;
+    trow = seg->territory + (gsize)wy * seg->w;
     for (int i = 0; i < w; i++) {
-      int fx = x0 + i * s + s / 2;
-      int wx = (fx - seg->rx) / f;
       gsize k = (gsize)j * w + i;
-
       gint32 t;
 
-      c->mask[k] = 0;
-      c->foreign[k] = 0;
-      if (fx < seg->rx || fy < seg->ry || wx >= seg->w || wy >= seg->h)
+      if (col_wx[i] < 0)
         continue;
-      t = seg->territory[(gsize)wy * seg->w + wx];
+      t = trow[col_wx[i]];
       if (t == 0)
         continue;
-      if (pt_fruit_feature(seg, fx, fy, c->py[k], c->pcb[k], c->pcr[k]) < seg->lo)
+      if (pt_fruit_feature_at(seg, col_ax[i], by, c->py[k], c->pcb[k], c->pcr[k]) < seg->lo)
         continue;
       if (t == blob->label)
         c->mask[k] = 1;

@@ -122,12 +122,14 @@ init_video_tables(void)
   }
 }
 
+/* For r, g, b in 0..255 the chroma sums reach 1 at least (-32512 >> 8 is -127) and 256 at
+ * most (pure blue, pure red): only the top needs clamping. */
 static inline void
 rgb_to_ycc(int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
 {
   *y = (guint8)((77 * r + 150 * g + 29 * b + 128) >> 8);
-  *cb = (guint8)CLAMP(128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 0, 255);
-  *cr = (guint8)CLAMP(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 0, 255);
+  *cb = (guint8)MIN(128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 255);
+  *cr = (guint8)MIN(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 255);
 }
 
 void
@@ -151,15 +153,39 @@ pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, gu
       const guint8 *rc = frame->data[0] + (gsize)sy2 * frame->stride[0];
       guint8 *oy = out_y + (gsize)j * w, *ocb = out_cb + (gsize)j * w, *ocr = out_cr + (gsize)j * w;
       int xmax = frame->width - 2;
+      /* Columns whose patch lies inside the frame step along without clamping; those past
+       * its right edge (a crop one pixel wider than the frame) take its last patch. */
+      int inside = x0 + off > xmax ? 0 : MIN(w, (xmax - x0 - off) / step + 1);
+      const guint8 *a = ra + (x0 + off) * 3, *c = rc + (x0 + off) * 3;
+      int i = 0;
 
-      for (int i = 0; i < w; i++) {
-        int sx = MIN(x0 + i * step + off, xmax);
-        const guint8 *a = ra + sx * 3, *c = rc + sx * 3;
+      for (; i < inside; i++, a += step * 3, c += step * 3) {
         int r = (a[0] + a[3] + c[0] + c[3] + 2) >> 2;
         int g = (a[1] + a[4] + c[1] + c[4] + 2) >> 2;
         int b = (a[2] + a[5] + c[2] + c[5] + 2) >> 2;
 
         rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
+      }
+      for (; i < w; i++) {
+        const guint8 *e = ra + xmax * 3, *f = rc + xmax * 3;
+        int r = (e[0] + e[3] + f[0] + f[3] + 2) >> 2;
+        int g = (e[1] + e[4] + f[1] + f[4] + 2) >> 2;
+        int b = (e[2] + e[5] + f[2] + f[5] + 2) >> 2;
+
+        rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
+      }
+      continue;
+    }
+    /* RGB pixel by pixel (a small ROI's crop): the same, one pixel a sample. */
+    if (frame->format == PT_PIXEL_RGB && !pair) {
+      const guint8 *ra = frame->data[0] + (gsize)sy * frame->stride[0];
+      guint8 *oy = out_y + (gsize)j * w, *ocb = out_cb + (gsize)j * w, *ocr = out_cr + (gsize)j * w;
+      int xmax = frame->width - 1;
+
+      for (int i = 0; i < w; i++) {
+        const guint8 *a = ra + MIN(x0 + i * step, xmax) * 3;
+
+        rgb_to_ycc(a[0], a[1], a[2], &oy[i], &ocb[i], &ocr[i]);
       }
       continue;
     }

@@ -64,17 +64,26 @@ void pt_fruit_segment(PtSegmentation *seg, const PtFrame *frame, int rx, int ry,
                       double min_area_px, gboolean split);
 void pt_fruit_segmentation_clear(PtSegmentation *seg);
 
-/* Difference of one pixel from the belt model; the same measure at every
- * scale so the analysis crop agrees with the search image. */
+/* pt_fruit_feature () with the belt plane's two products given: @ax is belt_a * fx and @by
+ * belt_b * fy, so a loop over a grid computes each once per column and once per row (the
+ * same products summed in the same order, so the same value). */
 static inline int
-pt_fruit_feature(const PtSegmentation *seg, int fx, int fy, int y, int cb, int cr)
+pt_fruit_feature_at(const PtSegmentation *seg, double ax, double by, int y, int cb, int cr)
 {
-  double belt = seg->belt_a * fx + seg->belt_b * fy + seg->belt_c;
+  double belt = ax + by + seg->belt_c;
   int dy = (int)(y - belt);
   int dc = ABS(cb - seg->belt_cb) + ABS(cr - seg->belt_cr);
   int v = ABS(dy) + 2 * dc;
 
   return MIN(v, 255);
+}
+
+/* Difference of one pixel from the belt model; the same measure at every
+ * scale so the analysis crop agrees with the search image. */
+static inline int
+pt_fruit_feature(const PtSegmentation *seg, int fx, int fy, int y, int cb, int cr)
+{
+  return pt_fruit_feature_at(seg, seg->belt_a * fx, seg->belt_b * fy, y, cb, cr);
 }
 
 /* pt-segment.c: the runs of @value in each row of @mask (x0 <= x < x1, row y's from row[y]

@@ -76,6 +76,7 @@ pt_runs_join(const guint8 *mask, int w, int h, guint8 value, gboolean diagonal, 
              gint32 *parent)
 {
   gint32 nruns = 0, d = diagonal ? 1 : 0;
+  const guint64 eight = value * G_GUINT64_CONSTANT(0x0101010101010101);
 
   runs->x0 = g_new(gint32, (gsize)h * ((w + 2) / 2) + 1);
   runs->x1 = g_new(gint32, (gsize)h * ((w + 2) / 2) + 1);
@@ -86,14 +87,21 @@ pt_runs_join(const guint8 *mask, int w, int h, guint8 value, gboolean diagonal, 
 
     runs->row[y] = nruns;
     for (int x = 0; x < w;) {
+      const guint8 *start = memchr(m + x, value, (gsize)(w - x));
       gint32 r;
 
-      if (m[x] != value) {
-        x++;
-        continue;
-      }
+      /* A run's start by memchr, its end eight pixels at a time: the belt between fruit
+       * and a fruit's inside are long stretches of one value. */
+      if (start == NULL)
+        break;
+      x = (int)(start - m);
       r = nruns++;
       runs->x0[r] = x;
+      for (guint64 v; x + 8 <= w; x += 8) {
+        memcpy(&v, m + x, 8);
+        if (v != eight)
+          break;
+      }
       while (x < w && m[x] == value)
         x++;
       runs->x1[r] = x;
@@ -364,18 +372,26 @@ morph3(const guint8 *in, guint8 *out, int w, int h, gboolean grow)
 {
   g_autofree guint8 *row = g_malloc((gsize)w * h);
 
+  /* Each row's two ends take the two pixels they have; the pixels between, and every pixel
+   * of the column pass, one operation a loop chosen once (the same values). */
   for (int y = 0; y < h; y++) {
     const guint8 *src = in + (gsize)y * w;
     guint8 *dst = row + (gsize)y * w;
 
-    for (int x = 0; x < w; x++) {
-      int v = src[x];
-
-      if (x > 0)
-        v = grow ? v | src[x - 1] : v & src[x - 1];
-      if (x + 1 < w)
-        v = grow ? v | src[x + 1] : v & src[x + 1];
-      dst[x] = (guint8)v;
+    if (w == 1) {
+      dst[0] = src[0];
+      continue;
+    }
+    if (grow) {
+      for (int x = 1; x + 1 < w; x++)
+        dst[x] = src[x - 1] | src[x] | src[x + 1];
+      dst[0] = src[0] | src[1];
+      dst[w - 1] = src[w - 2] | src[w - 1];
+    } else {
+      for (int x = 1; x + 1 < w; x++)
+        dst[x] = src[x - 1] & src[x] & src[x + 1];
+      dst[0] = src[0] & src[1];
+      dst[w - 1] = src[w - 2] & src[w - 1];
     }
   }
   for (int y = 0; y < h; y++) {
@@ -383,8 +399,12 @@ morph3(const guint8 *in, guint8 *out, int w, int h, gboolean grow)
     const guint8 *up = y > 0 ? mid - w : mid, *down = y + 1 < h ? mid + w : mid;
     guint8 *dst = out + (gsize)y * w;
 
-    for (int x = 0; x < w; x++)
-      dst[x] = grow ? (guint8)(up[x] | mid[x] | down[x]) : (guint8)(up[x] & mid[x] & down[x]);
+    if (grow)
+      for (int x = 0; x < w; x++)
+        dst[x] = up[x] | mid[x] | down[x];
+    else
+      for (int x = 0; x < w; x++)
+        dst[x] = up[x] & mid[x] & down[x];
   }
 }
 
@@ -534,28 +554,47 @@ split_touching(const guint8 *mask, const gint32 *dist, int w, int h, gint32 min_
   for (gsize i = 0; i < n; i++)
     labels[i] = -1;
   for (k = 0; k < n_fg; k++) {
-    gint32 i = order[k], v = dist[i], roots[8], win = -1;
+    gint32 i = order[k], v = dist[i], roots[8], nb[8], win = -1;
     int nr = 0, x, y;
 
     x = i % w;
     y = i / w;
-    for (int dy = -1; dy <= 1; dy++) {
-      for (int dx = -1; dx <= 1; dx++) {
-        int xx = x + dx, yy = y + dy;
-        gint32 l, r;
-        gboolean seen = FALSE;
+    /* The eight neighbours' labels in raster order, outside the image as unlabelled; away
+     * from the edge (nearly every pixel) read straight from the three rows. */
+    if (x > 0 && y > 0 && x + 1 < w && y + 1 < h) {
+      const gint32 *up = labels + i - w, *md = labels + i, *dn = labels + i + w;
 
-        if ((dx == 0 && dy == 0) || xx < 0 || yy < 0 || xx >= w || yy >= h)
-          continue;
-        l = labels[(gsize)yy * w + xx];
-        if (l < 0)
-          continue;
-        r = uf_find(parent, l);
-        for (int q = 0; q < nr; q++)
-          seen |= roots[q] == r;
-        if (!seen)
-          roots[nr++] = r;
-      }
+      nb[0] = up[-1];
+      nb[1] = up[0];
+      nb[2] = up[1];
+      nb[3] = md[-1];
+      nb[4] = md[1];
+      nb[5] = dn[-1];
+      nb[6] = dn[0];
+      nb[7] = dn[1];
+    } else {
+      int q = 0;
+
+      for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+          int xx = x + dx, yy = y + dy;
+
+          if (dx == 0 && dy == 0)
+            continue;
+          nb[q++] = xx < 0 || yy < 0 || xx >= w || yy >= h ? -1 : labels[(gsize)yy * w + xx];
+        }
+    }
+    for (int q = 0; q < 8; q++) {
+      gint32 r;
+      gboolean seen = FALSE;
+
+      if (nb[q] < 0)
+        continue;
+      r = uf_find(parent, nb[q]);
+      for (int e = 0; e < nr; e++)
+        seen |= roots[e] == r;
+      if (!seen)
+        roots[nr++] = r;
     }
     if (nr == 0) {
       parent[i] = i;
@@ -621,19 +660,25 @@ seg_prepare(PtSegmentation *seg, int rx, int ry, int rw, int rh, SegScratch *sc)
 }
 
 /* Each work pixel's difference from the belt, measured at the centre of
- * the frame pixels it stands for. */
+ * the frame pixels it stands for.  The belt plane's column products are
+ * computed once (seg_prepare keeps w within PT_SEG_WORK_SIDE), its row
+ * product once a row. */
 static void
 compute_features(PtSegmentation *seg)
 {
   int w = seg->w, h = seg->h, f = seg->f;
+  double ax[PT_SEG_WORK_SIDE];
 
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
-      gsize i = (gsize)y * w + x;
+  for (int x = 0; x < w; x++)
+    ax[x] = seg->belt_a * (seg->rx + x * f + f / 2);
+  for (int y = 0; y < h; y++) {
+    double by = seg->belt_b * (seg->ry + y * f + f / 2);
+    gsize o = (gsize)y * w;
 
-      seg->feat[i] = (guint8)pt_fruit_feature(seg, seg->rx + x * f + f / 2, seg->ry + y * f + f / 2,
-                                              seg->y[i], seg->cb[i], seg->cr[i]);
-    }
+    for (int x = 0; x < w; x++)
+      seg->feat[o + x] = (guint8)pt_fruit_feature_at(seg, ax[x], by, seg->y[o + x], seg->cb[o + x],
+                                                     seg->cr[o + x]);
+  }
 }
 
 /* Hysteresis: components of feat >= lo that hold a pixel >= hi, then a 3x3
