@@ -81,18 +81,22 @@ pt_open_octagon(guint8 *mask, int w, int h)
 {
   /* A row holds at most (w + 1) / 2 runs: w + 2 entries a row's pairs, with room to spare. */
   gsize row_room = (gsize)w + 2;
-  g_autofree gint32 *buf = g_new(gint32, 2 * (gsize)h * row_room + 2 * ((gsize)h + 1) +
+  g_autofree gint32 *buf = g_new(gint32, 2 * (gsize)h * row_room + 4 * ((gsize)h + 1) +
                                              3 * row_room + (gsize)MAX(w, h) + 2);
   gint32 *m_runs = buf, *e_runs = m_runs + (gsize)h * row_room;
   gint32 *m_row = e_runs + (gsize)h * row_room, *e_row = m_row + h + 1;
-  gint32 *tmp[3] = {e_row + h + 1, e_row + h + 1 + row_room, e_row + h + 1 + 2 * row_room};
+  /* Rows above each row that do not hold exactly one run of the mask, and more than one of
+   * the eroded set: where a disc's rows all hold one, a row's intersection or union is a
+   * single run found by a maximum and a minimum (a fruit's crop, nearly every row). */
+  gint32 *m_multi = e_row + h + 1, *e_multi = m_multi + h + 1;
+  gint32 *tmp[3] = {e_multi + h + 1, e_multi + h + 1 + row_room, e_multi + h + 1 + 2 * row_room};
   gint32 *hw = tmp[2] + row_room;
   gsize area = 0;
   gint32 r3;
   int reach;
 
   /* The mask's runs, and its area from them. */
-  m_row[0] = 0;
+  m_row[0] = m_multi[0] = 0;
   for (int y = 0; y < h; y++) {
     const guint8 *row = mask + (gsize)y * w;
     gint32 *out = m_runs + 2 * (gsize)m_row[y];
@@ -112,6 +116,7 @@ pt_open_octagon(guint8 *mask, int w, int h)
       n++;
     }
     m_row[y + 1] = m_row[y] + n;
+    m_multi[y + 1] = m_multi[y] + (n != 1);
   }
   r3 = (gint32)(3 * MAX(1.0, 0.15 * sqrt((double)area / G_PI)));
   reach = r3 / 3;
@@ -120,14 +125,24 @@ pt_open_octagon(guint8 *mask, int w, int h)
 
   /* Erosion: a pixel stays when each row of the disc round it lies in the mask, where it
    * lies inside the crop (no zero pixel lies outside it). */
-  e_row[0] = 0;
+  e_row[0] = e_multi[0] = 0;
   for (int y = 0; y < h; y++) {
     gint32 *cur = tmp[0], *next = tmp[1], *seg = tmp[2];
-    int n = 1;
+    int n = 1, r0 = MAX(0, y - reach), r1 = MIN(h, y + reach + 1);
 
     cur[0] = 0;
     cur[1] = w;
-    for (int t = -reach; t <= reach && n > 0; t++) {
+    if (m_multi[r1] == m_multi[r0]) {
+      for (int r = r0; r < r1; r++) {
+        const gint32 *run = m_runs + 2 * (gsize)m_row[r];
+        int k = hw[ABS(r - y)];
+
+        cur[0] = MAX(cur[0], run[0] == 0 ? 0 : run[0] + k);
+        cur[1] = MIN(cur[1], run[1] == w ? w : run[1] - k);
+      }
+      n = cur[0] < cur[1];
+    }
+    for (int t = -reach; t <= reach && n > 0 && m_multi[r1] != m_multi[r0]; t++) {
       int r = y + t, k = hw[ABS(t)], ns = 0;
 
       if (r < 0 || r >= h)
@@ -153,15 +168,40 @@ pt_open_octagon(guint8 *mask, int w, int h)
     }
     memcpy(e_runs + 2 * (gsize)e_row[y], cur, 2 * (gsize)n * sizeof(gint32));
     e_row[y + 1] = e_row[y] + n;
+    e_multi[y + 1] = e_multi[y] + (n > 1);
   }
 
   /* Dilation of the eroded set by the same disc, kept within the mask. */
   for (int y = 0; y < h; y++) {
     gint32 *cur = tmp[0], *next = tmp[1], *seg = tmp[2];
     guint8 *row = mask + (gsize)y * w;
-    int n = 0;
+    int n = 0, r0 = MAX(0, y - reach), r1 = MIN(h, y + reach + 1);
+    gboolean merged = FALSE;
 
-    for (int t = -reach; t <= reach; t++) {
+    /* Single runs that all share a pixel join into one: from the leftmost start to the
+     * rightmost end. */
+    if (e_multi[r1] == e_multi[r0]) {
+      gint32 lo = w, hi = 0, common_lo = 0, common_hi = w;
+
+      for (int r = r0; r < r1; r++) {
+        const gint32 *run = e_runs + 2 * (gsize)e_row[r];
+        int k = hw[ABS(r - y)];
+
+        if (e_row[r] == e_row[r + 1])
+          continue;
+        lo = MIN(lo, MAX(0, run[0] - k));
+        hi = MAX(hi, MIN(w, run[1] + k));
+        common_lo = MAX(common_lo, MAX(0, run[0] - k));
+        common_hi = MIN(common_hi, MIN(w, run[1] + k));
+      }
+      if (lo >= hi || common_lo < common_hi) {
+        cur[0] = lo;
+        cur[1] = hi;
+        n = lo < hi;
+        merged = TRUE;
+      }
+    }
+    for (int t = -reach; t <= reach && !merged; t++) {
       int r = y + t, k = hw[ABS(t)], ns = 0;
 
       if (r < 0 || r >= h || e_row[r] == e_row[r + 1])
