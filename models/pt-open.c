@@ -76,30 +76,41 @@ runs_or(const gint32 *a, int na, const gint32 *b, int nb, gint32 *out)
   return n;
 }
 
-void
-pt_open_octagon(guint8 *mask, int w, int h)
-{
-  /* A row holds at most (w + 1) / 2 runs: w + 2 entries a row's pairs, with room to spare. */
-  gsize row_room = (gsize)w + 2;
-  g_autofree gint32 *buf = g_new(gint32, 2 * (gsize)h * row_room + 4 * ((gsize)h + 1) +
-                                             3 * row_room + (gsize)MAX(w, h) + 2);
-  gint32 *m_runs = buf, *e_runs = m_runs + (gsize)h * row_room;
-  gint32 *m_row = e_runs + (gsize)h * row_room, *e_row = m_row + h + 1;
+/* A mask's runs of a row and where its disc rows hold one run each, in one allocation. */
+typedef struct {
+  gint32 *m_runs, *m_row, *e_runs, *e_row;
   /* Rows above each row that do not hold exactly one run of the mask, and more than one of
    * the eroded set: where a disc's rows all hold one, a row's intersection or union is a
    * single run found by a maximum and a minimum (a fruit's crop, nearly every row). */
-  gint32 *m_multi = e_row + h + 1, *e_multi = m_multi + h + 1;
-  gint32 *tmp[3] = {e_multi + h + 1, e_multi + h + 1 + row_room, e_multi + h + 1 + 2 * row_room};
-  gint32 *hw = tmp[2] + row_room;
-  gsize area = 0;
-  gint32 r3;
-  int reach;
+  gint32 *m_multi, *e_multi;
+  gint32 *tmp[3];
+  gint32 *hw;
+  int w, h;
+} Octagon;
 
-  /* The mask's runs, and its area from them. */
-  m_row[0] = m_multi[0] = 0;
+/* Lays out @o's arrays in @buf (octagon_size() entries) and reads @mask's runs; returns the
+ * mask's area. */
+static gsize
+octagon_init(Octagon *o, gint32 *buf, const guint8 *mask, int w, int h)
+{
+  /* A row holds at most (w + 1) / 2 runs: w + 2 entries a row's pairs, with room to spare. */
+  gsize row_room = (gsize)w + 2, area = 0;
+
+  o->w = w;
+  o->h = h;
+  o->m_runs = buf;
+  o->e_runs = o->m_runs + (gsize)h * row_room;
+  o->m_row = o->e_runs + (gsize)h * row_room;
+  o->e_row = o->m_row + h + 1;
+  o->m_multi = o->e_row + h + 1;
+  o->e_multi = o->m_multi + h + 1;
+  for (int i = 0; i < 3; i++)
+    o->tmp[i] = o->e_multi + h + 1 + i * row_room;
+  o->hw = o->tmp[2] + row_room;
+  o->m_row[0] = o->m_multi[0] = 0;
   for (int y = 0; y < h; y++) {
     const guint8 *row = mask + (gsize)y * w;
-    gint32 *out = m_runs + 2 * (gsize)m_row[y];
+    gint32 *out = o->m_runs + 2 * (gsize)o->m_row[y];
     int n = 0;
 
     for (int x = 0; x < w;) {
@@ -115,34 +126,52 @@ pt_open_octagon(guint8 *mask, int w, int h)
       area += (gsize)(x - out[2 * n]);
       n++;
     }
-    m_row[y + 1] = m_row[y] + n;
-    m_multi[y + 1] = m_multi[y] + (n != 1);
+    o->m_row[y + 1] = o->m_row[y] + n;
+    o->m_multi[y + 1] = o->m_multi[y] + (n != 1);
   }
-  r3 = (gint32)(3 * MAX(1.0, 0.15 * sqrt((double)area / G_PI)));
-  reach = r3 / 3;
-  for (int t = 0; t <= reach; t++)
-    hw[t] = disc_half_width(t, r3);
+  return area;
+}
 
-  /* Erosion: a pixel stays when each row of the disc round it lies in the mask, where it
-   * lies inside the crop (no zero pixel lies outside it). */
-  e_row[0] = e_multi[0] = 0;
+static gsize
+octagon_size(int w, int h)
+{
+  return 2 * (gsize)h * ((gsize)w + 2) + 4 * ((gsize)h + 1) + 3 * ((gsize)w + 2) +
+         (gsize)MAX(w, h) + 2;
+}
+
+/* Erodes the mask's runs by the disc of radius @r3 into the eroded runs: a pixel stays when
+ * each row of the disc round it lies in the mask.  Outside the image counts as background
+ * with @edge_is_zero, else as mask (no zero pixel lies there). */
+static int
+octagon_erode(Octagon *o, gint32 r3, gboolean edge_is_zero)
+{
+  /* Disc rows farther than the image is tall meet no row of it. */
+  int w = o->w, h = o->h, reach = MIN(r3 / 3, h);
+  const gint32 *m_runs = o->m_runs, *m_row = o->m_row, *m_multi = o->m_multi, *hw = o->hw;
+
+  for (int t = 0; t <= reach; t++)
+    o->hw[t] = disc_half_width(t, r3);
+  o->e_row[0] = o->e_multi[0] = 0;
   for (int y = 0; y < h; y++) {
-    gint32 *cur = tmp[0], *next = tmp[1], *seg = tmp[2];
+    gint32 *cur = o->tmp[0], *next = o->tmp[1], *seg = o->tmp[2];
     int n = 1, r0 = MAX(0, y - reach), r1 = MIN(h, y + reach + 1);
+    gboolean single = m_multi[r1] == m_multi[r0];
 
     cur[0] = 0;
     cur[1] = w;
-    if (m_multi[r1] == m_multi[r0]) {
+    if (edge_is_zero && (y - r3 / 3 < 0 || y + r3 / 3 >= h))
+      n = 0;
+    else if (single) {
       for (int r = r0; r < r1; r++) {
         const gint32 *run = m_runs + 2 * (gsize)m_row[r];
         int k = hw[ABS(r - y)];
 
-        cur[0] = MAX(cur[0], run[0] == 0 ? 0 : run[0] + k);
-        cur[1] = MIN(cur[1], run[1] == w ? w : run[1] - k);
+        cur[0] = MAX(cur[0], run[0] == 0 && !edge_is_zero ? 0 : run[0] + k);
+        cur[1] = MIN(cur[1], run[1] == w && !edge_is_zero ? w : run[1] - k);
       }
       n = cur[0] < cur[1];
     }
-    for (int t = -reach; t <= reach && n > 0 && m_multi[r1] != m_multi[r0]; t++) {
+    for (int t = -reach; t <= reach && n > 0 && !single; t++) {
       int r = y + t, k = hw[ABS(t)], ns = 0;
 
       if (r < 0 || r >= h)
@@ -150,8 +179,8 @@ pt_open_octagon(guint8 *mask, int w, int h)
       for (gint32 i = m_row[r]; i < m_row[r + 1]; i++) {
         gint32 a = m_runs[2 * i], b = m_runs[2 * i + 1];
 
-        a = a == 0 ? 0 : a + k;
-        b = b == w ? w : b - k;
+        a = a == 0 && !edge_is_zero ? 0 : a + k;
+        b = b == w && !edge_is_zero ? w : b - k;
         if (a < b) {
           seg[2 * ns] = a;
           seg[2 * ns + 1] = b;
@@ -166,10 +195,41 @@ pt_open_octagon(guint8 *mask, int w, int h)
         next = swap;
       }
     }
-    memcpy(e_runs + 2 * (gsize)e_row[y], cur, 2 * (gsize)n * sizeof(gint32));
-    e_row[y + 1] = e_row[y] + n;
-    e_multi[y + 1] = e_multi[y] + (n > 1);
+    memcpy(o->e_runs + 2 * (gsize)o->e_row[y], cur, 2 * (gsize)n * sizeof(gint32));
+    o->e_row[y + 1] = o->e_row[y] + n;
+    o->e_multi[y + 1] = o->e_multi[y] + (n > 1);
   }
+  return reach;
+}
+
+void
+pt_erode_octagon(const guint8 *mask, int w, int h, gint32 r3, guint8 *out)
+{
+  g_autofree gint32 *buf = g_new(gint32, octagon_size(w, h));
+  Octagon o;
+
+  octagon_init(&o, buf, mask, w, h);
+  octagon_erode(&o, r3, TRUE);
+  for (int y = 0; y < h; y++) {
+    guint8 *row = out + (gsize)y * w;
+
+    memset(row, 0, (gsize)w);
+    for (gint32 i = o.e_row[y]; i < o.e_row[y + 1]; i++)
+      memset(row + o.e_runs[2 * i], 1, (gsize)(o.e_runs[2 * i + 1] - o.e_runs[2 * i]));
+  }
+}
+
+void
+pt_open_octagon(guint8 *mask, int w, int h)
+{
+  g_autofree gint32 *buf = g_new(gint32, octagon_size(w, h));
+  Octagon o;
+  gsize area = octagon_init(&o, buf, mask, w, h);
+  gint32 r3 = (gint32)(3 * MAX(1.0, 0.15 * sqrt((double)area / G_PI)));
+  int reach = octagon_erode(&o, r3, FALSE);
+  const gint32 *m_runs = o.m_runs, *m_row = o.m_row, *e_runs = o.e_runs, *e_row = o.e_row;
+  const gint32 *e_multi = o.e_multi, *hw = o.hw;
+  gint32 **tmp = o.tmp;
 
   /* Dilation of the eroded set by the same disc, kept within the mask. */
   for (int y = 0; y < h; y++) {

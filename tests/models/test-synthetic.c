@@ -626,8 +626,9 @@ open_by_distance(guint8 *mask, int w, int h)
 }
 
 /* Random masks of every kind the crop can hold (a few overlapping discs and bars, some
- * cut by the crop's edge, with bites taken out and noise), opened both ways: the runs must
- * give the distance transforms' pixels, every one. */
+ * cut by the crop's edge, with bites taken out and noise), opened both ways, and eroded
+ * with the edge as background both ways: the runs must give the distance transforms'
+ * pixels, every one. */
 static void
 test_opening_runs(void)
 {
@@ -659,6 +660,18 @@ test_opening_runs(void)
     for (gsize k = 0; k < n; k++)
       if (g_rand_double(rand) < noise)
         a[k] ^= 1;
+    {
+      /* The inner peel's erosion, the image edge as background. */
+      g_autofree gint32 *d = g_new(gint32, n);
+      g_autofree guint8 *inner = g_malloc(n);
+      gint32 r3 = 3 * g_rand_int_range(rand, 2, 20);
+
+      pt_distance_transform(a, w, h, TRUE, d);
+      pt_erode_octagon(a, w, h, r3, inner);
+      for (gsize k = 0; k < n; k++)
+        if (inner[k] != (d[k] > r3))
+          g_error("erosion %d differs (%d x %d, r3 %d)", iter, w, h, r3);
+    }
     b = g_memdup2(a, n);
     open_by_distance(a, w, h);
     pt_open_octagon(b, w, h);
