@@ -319,15 +319,18 @@ choose_thresholds(PtSegmentation *seg)
   double sum = 0, sum_b = 0, w_b = 0, best = -1;
   int otsu = 0, noise = 0;
 
+  /* Every pixel, then the ring two pixels wide apart (counts, so the order is free). */
+  for (gsize i = 0; i < n; i++)
+    hist[seg->feat[i]]++;
   for (int y = 0; y < seg->h; y++) {
-    for (int x = 0; x < seg->w; x++) {
-      guint8 v = seg->feat[(gsize)y * seg->w + x];
+    const guint8 *row = seg->feat + (gsize)y * seg->w;
+    gboolean whole = y < 2 || y >= seg->h - 2;
 
-      hist[v]++;
-      if (x < 2 || y < 2 || x >= seg->w - 2 || y >= seg->h - 2) {
-        ring_hist[v]++;
-        ring_n++;
-      }
+    for (int x = 0; x < seg->w; x++) {
+      if (!whole && x == 2)
+        x = MAX(x, seg->w - 2);
+      ring_hist[row[x]]++;
+      ring_n++;
     }
   }
   for (int i = 0; i < 256; i++)
