@@ -388,10 +388,8 @@ find_inner_peel(PtPeel *pk)
 {
   int rim;
 
-  pt_distance_transform(pk->in->mask, pk->w, pk->h, TRUE, pk->dist);
   rim = (int)MAX(2.0, (pk->in->lab ? PT_PEEL_LAB_RIM : 0.08) * pk->shape->minor);
-  for (gsize i = 0; i < pk->n; i++)
-    pk->inner[i] = pk->dist[i] > 3 * rim;
+  pt_erode_octagon(pk->in->mask, pk->w, pk->h, 3 * rim, pk->inner);
 }
 
 /* Mode of the Cb/Cr histogram; 3x3 bins smooth it against quantisation. */

@@ -185,30 +185,6 @@ decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
   f->confidence = CLAMP(0.5 + 0.5 * f->confidence / 0.25, 0.5, 1.0) * MIN(1.0, solidity / 0.9);
 }
 
-/* Opening by an octagon of radius 15% of the fruit's equivalent radius,
- * through two distance transforms: belt dirt, a leaf tip or a loose sticker
- * stuck to the silhouette is cut off, while a convex fruit outline (whose
- * curvature radius exceeds the octagon's) stays as it is.  Then only the
- * largest piece is kept. */
-static void
-open_mask(guint8 *mask, int w, int h, gint32 *d1, gint32 *d2)
-{
-  gsize n = (gsize)w * h, area = 0;
-  gint32 r3;
-
-  for (gsize k = 0; k < n; k++)
-    area += mask[k];
-  r3 = (gint32)(3 * MAX(1.0, 0.15 * sqrt((double)area / G_PI)));
-  pt_distance_transform(mask, w, h, FALSE, d1);
-  /* d1 > r3 is the eroded set; its complement's distance transform gives
-   * the distance to it. */
-  for (gsize k = 0; k < n; k++)
-    mask[k] = d1[k] <= r3 ? 1 : 0;
-  pt_distance_transform(mask, w, h, FALSE, d2);
-  for (gsize k = 0; k < n; k++)
-    mask[k] = d1[k] > 0 && d2[k] <= r3;
-}
-
 /* A fruit cut from a touching neighbour loses part of its outline to the
  * cut, and its calipers shrink.  When more than 5% of its edge borders
  * another fruit, the diameter comes instead from a least-squares circle
@@ -436,7 +412,7 @@ crop_isolate(Crop *c)
   if (!keep_largest(c->mask, c->w, c->h, c->labels, c->parent))
     return FALSE;
   pt_fill_holes(c->mask, c->w, c->h, c->labels);
-  open_mask(c->mask, c->w, c->h, c->labels, c->parent);
+  pt_open_octagon(c->mask, c->w, c->h);
   return keep_largest(c->mask, c->w, c->h, c->labels, c->parent);
 }
 
@@ -785,7 +761,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
     roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
     return;
   }
-  open_mask(c.mask, c.w, c.h, c.labels, c.parent);
+  pt_open_octagon(c.mask, c.w, c.h);
   xs = pt_models_buf_get(&g->b_points, (4 * (gsize)c.h + 8) * sizeof(PtPoint));
   if (!keep_largest(c.mask, c.w, c.h, c.labels, c.parent)) {
     roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);

@@ -113,6 +113,15 @@ int pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *
  * the nearest zero pixel, or to the image edge too with @edge_is_zero. */
 void pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d);
 
+/* pt-open.c: opens the 0/1 @mask by the chamfer 3-4 disc of radius 15% of its equivalent
+ * radius (3 per pixel step, at least one pixel): the pixels of the mask within that disc of
+ * a pixel whose disc lies in the mask, where it lies inside the image. */
+void pt_open_octagon(guint8 *mask, int w, int h);
+/* Sets @out (w * h) to 1 where the 0/1 @mask's chamfer 3-4 distance with the image edge as
+ * zero (pt_distance_transform ()) exceeds @r3, else 0: the pixels whose disc of radius @r3
+ * lies in the mask and the image. */
+void pt_erode_octagon(const guint8 *mask, int w, int h, gint32 r3, guint8 *out);
+
 /* Sets every mask hole (0 pixels not reachable from the border) to 1.
  * @stack needs w*h entries (the union-find forest of its runs of 0). */
 void pt_fill_holes(guint8 *mask, int w, int h, gint32 *stack);

@@ -9,20 +9,7 @@
 #include "pt-internal.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
-
-static int
-cmp_point(const void *a, const void *b)
-{
-  const PtPoint *p = a, *q = b;
-
-  if (p->x != q->x)
-    return p->x < q->x ? -1 : 1;
-  if (p->y != q->y)
-    return p->y < q->y ? -1 : 1;
-  return 0;
-}
 
 static double
 cross(const PtPoint *o, const PtPoint *a, const PtPoint *b)
@@ -30,10 +17,10 @@ cross(const PtPoint *o, const PtPoint *a, const PtPoint *b)
   return (a->x - o->x) * (b->y - o->y) - (a->y - o->y) * (b->x - o->x);
 }
 
-/* Andrew's monotone chain; @pts is sorted in place, @hull gets at most
- * n + 1 points in counter-clockwise order. */
+/* Andrew's monotone chain on @pts sorted by x, then y; @hull gets at most n + 1 points in
+ * counter-clockwise order. */
 static guint
-convex_hull(PtPoint *pts, guint n, PtPoint *hull)
+convex_hull(const PtPoint *pts, guint n, PtPoint *hull)
 {
   guint k = 0;
 
@@ -42,7 +29,6 @@ convex_hull(PtPoint *pts, guint n, PtPoint *hull)
       hull[i] = pts[i];
     return n;
   }
-  qsort(pts, n, sizeof *pts, cmp_point);
   for (guint i = 0; i < n; i++) {
     while (k >= 2 && cross(&hull[k - 2], &hull[k - 1], &pts[i]) <= 0)
       k--;
@@ -121,6 +107,14 @@ pt_shape_measure(const guint8 *mask, int stride, int x0, int y0, int x1, int y1,
       if (start == NULL)
         break;
       a = x = (int)(start - row);
+      /* A fruit's row is one long run: its end is looked for eight pixels at a time. */
+      for (; x + 8 <= x1; x += 8) {
+        guint64 v;
+
+        memcpy(&v, row + x, 8);
+        if (v != value * G_GUINT64_CONSTANT(0x0101010101010101))
+          break;
+      }
       while (x < x1 && row[x] == value)
         x++;
       b = x;
@@ -168,6 +162,21 @@ pt_shape_measure(const guint8 *mask, int stride, int x0, int y0, int x1, int y1,
     s->minor = 2 * sqrt(MAX(0, tr / 2 - disc));
     s->angle = 0.5 * atan2(2 * mxy, mxx - myy);
   }
-  s->n_hull = convex_hull(xs, np, s->hull);
+  {
+    /* The row extents' corners come row by row, so for each x their y never decreases:
+     * counted into place by x alone (stable), they are sorted by x, then y, without the
+     * comparison sort that had cost nearly half of the measuring; equal points are
+     * the same point, so the hull gets the same sequence. */
+    g_autofree guint *count = g_new0(guint, (gsize)(x1 - x0) + 2);
+    g_autofree PtPoint *sorted = g_new(PtPoint, np);
+
+    for (guint i = 0; i < np; i++)
+      count[(int)xs[i].x - x0 + 1]++;
+    for (int i = 1; i <= x1 - x0; i++)
+      count[i] += count[i - 1];
+    for (guint i = 0; i < np; i++)
+      sorted[count[(int)xs[i].x - x0]++] = xs[i];
+    s->n_hull = convex_hull(sorted, np, s->hull);
+  }
   calipers(s);
 }

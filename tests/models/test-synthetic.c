@@ -1,8 +1,10 @@
 /* test-synthetic.c: the grader against rendered frames of known truth
  * (fruitgen.c): diameter, defect area and length around the standards'
  * thresholds, stickers and dirt, touching fruit, fruit cut by the frame
- * edge, ROIs, I420 input, the class rules, and bit-for-bit determinism. */
+ * edge, ROIs, I420 input, the class rules, and bit-for-bit determinism; and the crop
+ * mask's opening by runs against two distance transforms. */
 #include "fruitgen.h"
+#include "pt-internal.h"
 
 #include <math.h>
 #include <string.h>
@@ -602,6 +604,83 @@ test_calibration(void)
   g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID);
 }
 
+/* The oracle: the opening as two chamfer 3-4 distance transforms over every pixel, as the
+ * grader computed it before pt_open_octagon() worked on runs. */
+static void
+open_by_distance(guint8 *mask, int w, int h)
+{
+  gsize n = (gsize)w * h, area = 0;
+  g_autofree gint32 *d1 = g_new(gint32, n);
+  g_autofree gint32 *d2 = g_new(gint32, n);
+  gint32 r3;
+
+  for (gsize k = 0; k < n; k++)
+    area += mask[k];
+  r3 = (gint32)(3 * MAX(1.0, 0.15 * sqrt((double)area / G_PI)));
+  pt_distance_transform(mask, w, h, FALSE, d1);
+  for (gsize k = 0; k < n; k++)
+    mask[k] = d1[k] <= r3 ? 1 : 0;
+  pt_distance_transform(mask, w, h, FALSE, d2);
+  for (gsize k = 0; k < n; k++)
+    mask[k] = d1[k] > 0 && d2[k] <= r3;
+}
+
+/* Random masks of every kind the crop can hold (a few overlapping discs and bars, some
+ * cut by the crop's edge, with bites taken out and noise), opened both ways, and eroded
+ * with the edge as background both ways: the runs must give the distance transforms'
+ * pixels, every one. */
+static void
+test_opening_runs(void)
+{
+  GRand *rand = g_rand_new_with_seed(15);
+
+  for (int iter = 0; iter < 400; iter++) {
+    int w = g_rand_int_range(rand, 3, 180), h = g_rand_int_range(rand, 3, 180);
+    gsize n = (gsize)w * h;
+    g_autofree guint8 *a = g_malloc0(n);
+    g_autofree guint8 *b = NULL;
+    int shapes = g_rand_int_range(rand, 1, 6);
+    double noise = iter % 4 == 0 ? g_rand_double_range(rand, 0, 0.2) : 0;
+
+    for (int s = 0; s < shapes; s++) {
+      double cx = g_rand_double_range(rand, -0.2, 1.2) * w;
+      double cy = g_rand_double_range(rand, -0.2, 1.2) * h;
+      double rx = g_rand_double_range(rand, 1, 0.7 * MAX(w, h));
+      double ry = s % 2 ? rx : g_rand_double_range(rand, 1, 0.7 * MAX(w, h));
+      guint8 v = s > 0 && g_rand_int_range(rand, 0, 4) == 0 ? 0 : 1;
+
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+          double dx = (x + 0.5 - cx) / rx, dy = (y + 0.5 - cy) / ry;
+
+          if (dx * dx + dy * dy <= 1)
+            a[(gsize)y * w + x] = v;
+        }
+    }
+    for (gsize k = 0; k < n; k++)
+      if (g_rand_double(rand) < noise)
+        a[k] ^= 1;
+    {
+      /* The inner peel's erosion, the image edge as background. */
+      g_autofree gint32 *d = g_new(gint32, n);
+      g_autofree guint8 *inner = g_malloc(n);
+      gint32 r3 = 3 * g_rand_int_range(rand, 2, 20);
+
+      pt_distance_transform(a, w, h, TRUE, d);
+      pt_erode_octagon(a, w, h, r3, inner);
+      for (gsize k = 0; k < n; k++)
+        if (inner[k] != (d[k] > r3))
+          g_error("erosion %d differs (%d x %d, r3 %d)", iter, w, h, r3);
+    }
+    b = g_memdup2(a, n);
+    open_by_distance(a, w, h);
+    pt_open_octagon(b, w, h);
+    if (memcmp(a, b, n) != 0)
+      g_error("opening %d differs (%d x %d)", iter, w, h);
+  }
+  g_rand_free(rand);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -621,5 +700,6 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
+  g_test_add_func("/models/synthetic/opening-runs", test_opening_runs);
   return g_test_run();
 }
