@@ -3,9 +3,13 @@
  * An in-place GstVideoFilter that never writes: each frame's luma plane is handed to libdmtx as it
  * lies in the mapped buffer (rows with their stride, top row first), read-only.  libdmtx looks for
  * a symbol's finder edges from every pixel outward, which on a busy frame without a symbol takes
- * far longer than a frame lasts; its deadline (the `timeout` property) is what bounds the element,
- * and the scan branch in front of it (rate, region, scale, motion gate) is what bounds how often it
- * runs.  Properties are read under the object lock once per frame. */
+ * far longer than a frame lasts (about 1.1 s for 640x360), while a symbol in view is found in
+ * about 12 ms.  So a presence test runs first (find_boxes(), one pass over the luma, well under
+ * a millisecond): only boxes where the gradients are dense and run in two directions, as a
+ * symbol's modules do at any angle, are cropped and handed to libdmtx, largest first.  A frame
+ * with none costs libdmtx nothing.  Its deadline (the `timeout` property) still bounds the
+ * element, and the scan branch in front of it (rate, region, scale, motion gate) bounds how
+ * often it runs.  Properties are read under the object lock once per frame. */
 #include "pt-dmtx.h"
 
 #include "pt-pipeline-limits.h"
@@ -22,7 +26,24 @@ enum {
   PROP_0,
   PROP_TIMEOUT,
   PROP_MAX_SYMBOLS,
+  PROP_GATE,
+  PROP_SEARCHED,
 };
+
+/* One cell's gradient sums (PT_SCAN_DMTX_GATE_CELL px square). */
+typedef struct {
+  gint32 edges;         /* pixels with |dx| + |dy| >= PT_SCAN_DMTX_GATE_EDGE_LEVEL */
+  gint32 sxx, syy, sxy; /* the structure tensor */
+  gint32 sum, sum_sq;   /* of the luma */
+  guint8 lo, hi;        /* the luma's range */
+} Cell;
+
+/* A candidate region in frame pixels: [x0, x1) x [y0, y1); in: the candidate windows' extent,
+ * box: padded and clipped to the frame. */
+typedef struct {
+  int in_x0, in_y0, in_x1, in_y1;
+  int x0, y0, x1, y1;
+} Box;
 
 struct _PtDmtx {
   GstVideoFilter parent;
@@ -30,6 +51,15 @@ struct _PtDmtx {
   /* Properties (object lock) */
   guint timeout_ms;
   guint max_symbols;
+  gboolean gate;
+  guint64 searched; /* regions handed to libdmtx since start */
+
+  /* The presence test's scratch, grown to the frame's grid (streaming thread only) */
+  Cell *cells;
+  guint8 *marks; /* per window: WINDOW_* */
+  int *stack;
+  int *spans; /* per column, then per row: a component's first and last window across */
+  gsize n_grid;
 };
 
 G_DEFINE_TYPE(PtDmtx, pt_dmtx, GST_TYPE_VIDEO_FILTER)
@@ -62,29 +92,258 @@ post_symbol(PtDmtx *self, GstBuffer *buf, const unsigned char *text, gsize n_tex
   gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
 }
 
-static GstFlowReturn
-pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
+/* Sums each whole cell's gradients over @luma (@width x @height, rows @stride apart) into
+ * self->cells, @gw x @gh cells. */
+static void
+sum_cells(PtDmtx *self, const guint8 *luma, int width, int height, int stride, int gw, int gh)
 {
-  PtDmtx *self = PT_DMTX(trans);
-  GstVideoFrame frame;
-
-  GST_OBJECT_LOCK(self);
-  guint timeout_ms = self->timeout_ms, max_symbols = self->max_symbols;
-  GST_OBJECT_UNLOCK(self);
-  if (!gst_video_frame_map(&frame, &GST_VIDEO_FILTER(self)->in_info, buf, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR(self, STREAM, FAILED, (NULL), ("frame not readable"));
-    return GST_FLOW_ERROR;
+  const int c = PT_SCAN_DMTX_GATE_CELL;
+  memset(self->cells, 0, sizeof(Cell) * (gsize)gw * gh);
+  for (gsize i = 0; i < (gsize)gw * gh; i++)
+    self->cells[i].lo = 255;
+  for (int y = 0; y < gh * c; y++) {
+    const guint8 *row = luma + (gsize)y * stride;
+    /* The last row and column have no neighbour below or right: their gradient counts 0. */
+    const guint8 *below = y + 1 < height ? row + stride : row;
+    Cell *cell = self->cells + (gsize)(y / c) * gw;
+    for (int cx = 0; cx < gw; cx++, cell++) {
+      gint32 edges = 0, sxx = 0, syy = 0, sxy = 0, sum = 0, sum_sq = 0;
+      int x0 = cx * c, lo = cell->lo, hi = cell->hi;
+      for (int x = x0; x < x0 + c; x++) {
+        int v = row[x];
+        sum += v;
+        sum_sq += v * v;
+        lo = MIN(lo, v);
+        hi = MAX(hi, v);
+        int right = x + 1 < width ? row[x + 1] : row[x];
+        int dx = right - row[x], dy = below[x] - row[x];
+        edges += ABS(dx) + ABS(dy) >= PT_SCAN_DMTX_GATE_EDGE_LEVEL;
+        sxx += dx * dx;
+        syy += dy * dy;
+        sxy += dx * dy;
+      }
+      cell->edges += edges;
+      cell->sxx += sxx;
+      cell->syy += syy;
+      cell->sxy += sxy;
+      cell->sum += sum;
+      cell->sum_sq += sum_sq;
+      cell->lo = (guint8)lo;
+      cell->hi = (guint8)hi;
+    }
   }
-  int width = GST_VIDEO_FRAME_COMP_WIDTH(&frame, 0);
-  int height = GST_VIDEO_FRAME_COMP_HEIGHT(&frame, 0);
-  int stride = GST_VIDEO_FRAME_COMP_STRIDE(&frame, 0);
-  /* libdmtx takes a non-const pointer but only reads the pixels of a decode. */
-  DmtxImage *img =
-      dmtxImageCreate(GST_VIDEO_FRAME_COMP_DATA(&frame, 0), width, height, DmtxPack8bppK);
+}
+
+/* What the window of 2x2 cells at cell (@wx, @wy) looks like. */
+enum { WINDOW_NONE, WINDOW_CANDIDATE, WINDOW_NOISE, WINDOW_TAKEN };
+
+static guint8
+window_kind(const Cell *cells, int gw, int wx, int wy)
+{
+  const Cell *q[4] = {cells + (gsize)wy * gw + wx, cells + (gsize)wy * gw + wx + 1,
+                      cells + (gsize)(wy + 1) * gw + wx, cells + (gsize)(wy + 1) * gw + wx + 1};
+  gint64 edges = 0, sxx = 0, syy = 0, sxy = 0, sum = 0, sum_sq = 0;
+  int lo = 255, hi = 0;
+  for (int i = 0; i < 4; i++) {
+    sum += q[i]->sum;
+    sum_sq += q[i]->sum_sq;
+    lo = MIN(lo, q[i]->lo);
+    hi = MAX(hi, q[i]->hi);
+    edges += q[i]->edges;
+    sxx += q[i]->sxx;
+    syy += q[i]->syy;
+    sxy += q[i]->sxy;
+  }
+  if (edges >= PT_SCAN_DMTX_GATE_NOISE_PX)
+    return WINDOW_NOISE;
+  if (edges < PT_SCAN_DMTX_GATE_EDGE_PX)
+    return WINDOW_NONE;
+  /* Two-toned: the luma's variance over its range squared is p (1 - p) for a fraction p of
+   * dark pixels, 0.25 for a symbol's even mix of modules. */
+  const double n_px = 4.0 * PT_SCAN_DMTX_GATE_CELL * PT_SCAN_DMTX_GATE_CELL;
+  double mean = (double)sum / n_px, var = (double)sum_sq / n_px - mean * mean;
+  if (var * 100.0 < PT_SCAN_DMTX_GATE_BALANCE_PCT * (double)((hi - lo) * (hi - lo)))
+    return WINDOW_NONE;
+  double energy = (double)(sxx + syy), diff = (double)(sxx - syy);
+  return (diff * diff + 4.0 * (double)sxy * (double)sxy) * 100.0 <=
+                 PT_SCAN_DMTX_GATE_COHERENCE_PCT * energy * energy
+             ? WINDOW_CANDIDATE
+             : WINDOW_NONE;
+}
+
+static int
+box_area_desc(gconstpointer a, gconstpointer b)
+{
+  const Box *p = a, *q = b;
+  gint64 pa = (gint64)(p->x1 - p->x0) * (p->y1 - p->y0);
+  gint64 qa = (gint64)(q->x1 - q->x0) * (q->y1 - q->y0);
+  return pa < qa ? 1 : pa > qa ? -1 : 0;
+}
+
+/* A component longer than a symbol can be is a line of text, or a symbol beside one (a case
+ * label prints them side by side).  Along its long axis [@a0, @a1], @lo and @hi are each
+ * position's first and last window across it (@hi < @lo: none).  A symbol stands out of the
+ * line: its tallest position is at least half again as tall as the line's median (a line of
+ * text varies less, capitals and descenders included).  Then keeps the run of positions around
+ * the tallest that are at least two thirds as tall, returns it in @a0, @a1 and its extent
+ * across in @b0, @b1, and returns TRUE. */
+static gboolean
+trim_to_tallest(const int *lo, const int *hi, int *a0, int *a1, int *b0, int *b1)
+{
+  int best = *a0, n = 0, below = 0, median = 0;
+  for (int a = *a0; a <= *a1; a++) {
+    n += hi[a] >= lo[a];
+    if (hi[a] - lo[a] > hi[best] - lo[best])
+      best = a;
+  }
+  int tallest = hi[best] - lo[best] + 1;
+  /* The median height of the positions the component covers, counted up height by height. */
+  while (2 * below < n && median < tallest) {
+    median++;
+    for (int a = *a0; a <= *a1; a++)
+      below += hi[a] - lo[a] + 1 == median;
+  }
+  if (2 * tallest < 3 * median)
+    return FALSE;
+  int first = best, last = best;
+  while (first > *a0 && 3 * (hi[first - 1] - lo[first - 1] + 1) >= 2 * tallest)
+    first--;
+  while (last < *a1 && 3 * (hi[last + 1] - lo[last + 1] + 1) >= 2 * tallest)
+    last++;
+  *a0 = first;
+  *a1 = last;
+  *b0 = lo[best];
+  *b1 = hi[best];
+  for (int a = first; a <= last; a++) {
+    *b0 = MIN(*b0, lo[a]);
+    *b1 = MAX(*b1, hi[a]);
+  }
+  return TRUE;
+}
+
+/* Whether windows [@x0, @x1] x [@y0, @y1] (inclusive) cover a plausible symbol's shape. */
+static gboolean
+plausible(int x0, int y0, int x1, int y1)
+{
+  int w = (x1 + 2 - x0) * PT_SCAN_DMTX_GATE_CELL, h = (y1 + 2 - y0) * PT_SCAN_DMTX_GATE_CELL;
+  return MIN(w, h) >= PT_SCAN_DMTX_GATE_MIN_PX &&
+         MAX(w, h) * 100 <= PT_SCAN_DMTX_GATE_ASPECT_PCT * MIN(w, h);
+}
+
+/* The presence test: fills @boxes (at most PT_SCAN_DMTX_GATE_BOXES) with the regions of the
+ * frame worth a search, largest first, and returns how many. */
+static int
+find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, Box *boxes)
+{
+  const int c = PT_SCAN_DMTX_GATE_CELL;
+  int gw = width / c, gh = height / c;
+  if (gw < 2 || gh < 2)
+    return 0;
+  gsize n_grid = (gsize)gw * gh;
+  if (n_grid > self->n_grid) {
+    self->cells = g_renew(Cell, self->cells, n_grid);
+    self->marks = g_renew(guint8, self->marks, n_grid);
+    self->stack = g_renew(int, self->stack, n_grid);
+    /* 2 (gw + gh) <= 2 gw gh for a grid of at least 2x2 */
+    self->spans = g_renew(int, self->spans, 2 * n_grid);
+    self->n_grid = n_grid;
+  }
+  sum_cells(self, luma, width, height, stride, gw, gh);
+  /* Windows are indexed by their top-left cell, on the cells' grid (the last row and column
+   * start none). */
+  for (int wy = 0; wy < gh; wy++)
+    for (int wx = 0; wx < gw; wx++)
+      self->marks[wy * gw + wx] =
+          wx + 1 < gw && wy + 1 < gh ? window_kind(self->cells, gw, wx, wy) : WINDOW_NONE;
+  /* Boxes of 8-connected candidate windows, padded; a box that overlaps one found before is
+   * merged into it, so a symbol is never searched twice.  Candidates that touch pixel noise
+   * are its fringe (a symbol's modules are never a pixel wide), and make no box. */
+  Box found[PT_SCAN_DMTX_GATE_BOXES * 4];
+  int n_found = 0;
+  for (int start = 0; start < (int)n_grid; start++) {
+    if (self->marks[start] != WINDOW_CANDIDATE)
+      continue;
+    int top = 0, wx0 = gw, wy0 = gh, wx1 = 0, wy1 = 0;
+    int *col_lo = self->spans, *col_hi = col_lo + gw, *row_lo = col_hi + gw, *row_hi = row_lo + gh;
+    gboolean noisy = FALSE;
+    for (int i = 0; i < gw; i++)
+      col_lo[i] = gh, col_hi[i] = -1;
+    for (int i = 0; i < gh; i++)
+      row_lo[i] = gw, row_hi[i] = -1;
+    self->stack[top++] = start;
+    self->marks[start] = WINDOW_TAKEN;
+    while (top > 0) {
+      int w = self->stack[--top], wx = w % gw, wy = w / gw;
+      wx0 = MIN(wx0, wx);
+      wy0 = MIN(wy0, wy);
+      wx1 = MAX(wx1, wx);
+      wy1 = MAX(wy1, wy);
+      col_lo[wx] = MIN(col_lo[wx], wy), col_hi[wx] = MAX(col_hi[wx], wy);
+      row_lo[wy] = MIN(row_lo[wy], wx), row_hi[wy] = MAX(row_hi[wy], wx);
+      for (int ny = MAX(wy - 1, 0); ny <= MIN(wy + 1, gh - 1); ny++)
+        for (int nx = MAX(wx - 1, 0); nx <= MIN(wx + 1, gw - 1); nx++)
+          if (self->marks[ny * gw + nx] == WINDOW_CANDIDATE) {
+            self->marks[ny * gw + nx] = WINDOW_TAKEN;
+            self->stack[top++] = ny * gw + nx;
+          } else if (self->marks[ny * gw + nx] == WINDOW_NOISE) {
+            noisy = TRUE;
+          }
+    }
+    if (noisy)
+      continue;
+    if (!plausible(wx0, wy0, wx1, wy1)) {
+      gboolean wide = wx1 - wx0 > wy1 - wy0;
+      if (!(wide ? trim_to_tallest(col_lo, col_hi, &wx0, &wx1, &wy0, &wy1)
+                 : trim_to_tallest(row_lo, row_hi, &wy0, &wy1, &wx0, &wx1)) ||
+          !plausible(wx0, wy0, wx1, wy1))
+        continue;
+    }
+    Box b = {.in_x0 = wx0 * c, .in_y0 = wy0 * c, .in_x1 = (wx1 + 2) * c, .in_y1 = (wy1 + 2) * c};
+    /* A symbol's solid finder edges and quiet zone make no candidate windows: a margin of a
+     * few modules, which grow with the symbol. */
+    int pad = PT_SCAN_DMTX_GATE_PAD_PX +
+              MAX(b.in_x1 - b.in_x0, b.in_y1 - b.in_y0) * PT_SCAN_DMTX_GATE_PAD_PCT / 100;
+    b.x0 = MAX(b.in_x0 - pad, 0);
+    b.y0 = MAX(b.in_y0 - pad, 0);
+    b.x1 = MIN(b.in_x1 + pad, width);
+    b.y1 = MIN(b.in_y1 + pad, height);
+    for (int i = 0; i < n_found; i++) {
+      Box *o = &found[i];
+      if (o->x0 < b.x1 && b.x0 < o->x1 && o->y0 < b.y1 && b.y0 < o->y1) {
+        b.in_x0 = MIN(b.in_x0, o->in_x0), b.in_y0 = MIN(b.in_y0, o->in_y0);
+        b.in_x1 = MAX(b.in_x1, o->in_x1), b.in_y1 = MAX(b.in_y1, o->in_y1);
+        b.x0 = MIN(b.x0, o->x0), b.y0 = MIN(b.y0, o->y0);
+        b.x1 = MAX(b.x1, o->x1), b.y1 = MAX(b.y1, o->y1);
+        found[i--] = found[--n_found]; /* the merged box may now reach others */
+      }
+    }
+    if (n_found < (int)G_N_ELEMENTS(found))
+      found[n_found++] = b;
+  }
+  int n = MIN(n_found, PT_SCAN_DMTX_GATE_BOXES);
+  qsort(found, n_found, sizeof(Box), box_area_desc);
+  for (int i = 0; i < n; i++)
+    GST_LOG_OBJECT(self, "candidate box %d,%d %dx%d", found[i].in_x0, found[i].in_y0,
+                   found[i].in_x1 - found[i].in_x0, found[i].in_y1 - found[i].in_y0);
+  memcpy(boxes, found, sizeof(Box) * n);
+  return n;
+}
+
+/* Reads symbols in @box of the luma plane @luma (rows @stride apart) until the deadline, or
+ * @max symbols are read; posts each and returns how many regions were found. */
+static guint
+search_box(PtDmtx *self, GstBuffer *buf, guint8 *luma, int stride, const Box *box, guint max,
+           DmtxTime *deadline)
+{
+  int w = box->x1 - box->x0, h = box->y1 - box->y0;
+  guint n = 0;
+  /* libdmtx takes a non-const pointer but only reads the pixels of a decode; the crop is the
+   * frame's own rows, from the box's top-left, each skipping the rest of the stride. */
+  DmtxImage *img = dmtxImageCreate(luma + (gsize)box->y0 * stride + box->x0, w, h, DmtxPack8bppK);
   DmtxDecode *dec = NULL;
   if (img == NULL)
-    goto out_unmap;
-  dmtxImageSetProp(img, DmtxPropRowPadBytes, stride - width);
+    goto out;
+  dmtxImageSetProp(img, DmtxPropRowPadBytes, stride - w);
   /* libdmtx counts rows from the bottom; read from memory top row first, the symbol is seen
    * mirrored twice over, which is as printed (with DmtxFlipY nothing is decoded). */
   dmtxImageSetProp(img, DmtxPropImageFlip, DmtxFlipNone);
@@ -92,10 +351,8 @@ pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
   if (dec == NULL)
     goto out_destroy_image;
   dmtxDecodeSetProp(dec, DmtxPropFnc1, GS1_SEPARATOR);
-  DmtxTime deadline = dmtxTimeAdd(dmtxTimeNow(), (long)timeout_ms);
-  guint n = 0;
-  for (; n < max_symbols; n++) {
-    DmtxRegion *reg = dmtxRegionFindNext(dec, &deadline);
+  for (; n < max; n++) {
+    DmtxRegion *reg = dmtxRegionFindNext(dec, deadline);
     if (reg == NULL)
       break;
     DmtxMessage *msg = dmtxDecodeMatrixRegion(dec, reg, DmtxUndefined);
@@ -107,12 +364,47 @@ pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
     }
     dmtxRegionDestroy(&reg);
   }
-  GST_LOG_OBJECT(self, "%dx%d frame at %" GST_TIME_FORMAT ": %u regions", width, height,
-                 GST_TIME_ARGS(GST_BUFFER_PTS(buf)), n);
   dmtxDecodeDestroy(&dec);
 out_destroy_image:
   dmtxImageDestroy(&img);
-out_unmap:
+out:
+  return n;
+}
+
+static GstFlowReturn
+pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
+{
+  PtDmtx *self = PT_DMTX(trans);
+  GstVideoFrame frame;
+
+  GST_OBJECT_LOCK(self);
+  guint timeout_ms = self->timeout_ms, max_symbols = self->max_symbols;
+  gboolean gate = self->gate;
+  GST_OBJECT_UNLOCK(self);
+  if (!gst_video_frame_map(&frame, &GST_VIDEO_FILTER(self)->in_info, buf, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR(self, STREAM, FAILED, (NULL), ("frame not readable"));
+    return GST_FLOW_ERROR;
+  }
+  int width = GST_VIDEO_FRAME_COMP_WIDTH(&frame, 0);
+  int height = GST_VIDEO_FRAME_COMP_HEIGHT(&frame, 0);
+  int stride = GST_VIDEO_FRAME_COMP_STRIDE(&frame, 0);
+  guint8 *luma = GST_VIDEO_FRAME_COMP_DATA(&frame, 0);
+  Box boxes[PT_SCAN_DMTX_GATE_BOXES];
+  int n_boxes = 1;
+  if (gate)
+    n_boxes = find_boxes(self, luma, width, height, stride, boxes);
+  else
+    boxes[0] = (Box){.x0 = 0, .y0 = 0, .x1 = width, .y1 = height};
+  DmtxTime deadline = dmtxTimeAdd(dmtxTimeNow(), (long)timeout_ms);
+  guint n = 0;
+  int i = 0;
+  for (; i < n_boxes && n < max_symbols && !dmtxTimeExceeded(deadline); i++)
+    n += search_box(self, buf, luma, stride, &boxes[i], max_symbols - n, &deadline);
+  GST_LOG_OBJECT(self, "%dx%d frame at %" GST_TIME_FORMAT ": %d of %d boxes searched, %u regions",
+                 width, height, GST_TIME_ARGS(GST_BUFFER_PTS(buf)), i, n_boxes, n);
+  GST_OBJECT_LOCK(self);
+  self->searched += (guint64)i;
+  GST_OBJECT_UNLOCK(self);
   gst_video_frame_unmap(&frame);
   return GST_FLOW_OK;
 }
@@ -129,6 +421,9 @@ pt_dmtx_set_property(GObject *object, guint prop_id, const GValue *value, GParam
     break;
   case PROP_MAX_SYMBOLS:
     self->max_symbols = g_value_get_uint(value);
+    break;
+  case PROP_GATE:
+    self->gate = g_value_get_boolean(value);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -150,11 +445,29 @@ pt_dmtx_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *
   case PROP_MAX_SYMBOLS:
     g_value_set_uint(value, self->max_symbols);
     break;
+  case PROP_GATE:
+    g_value_set_boolean(value, self->gate);
+    break;
+  case PROP_SEARCHED:
+    g_value_set_uint64(value, self->searched);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     break;
   }
   GST_OBJECT_UNLOCK(self);
+}
+
+static void
+pt_dmtx_finalize(GObject *object)
+{
+  PtDmtx *self = PT_DMTX(object);
+
+  g_free(self->cells);
+  g_free(self->marks);
+  g_free(self->stack);
+  g_free(self->spans);
+  G_OBJECT_CLASS(pt_dmtx_parent_class)->finalize(object);
 }
 
 static void
@@ -169,6 +482,7 @@ pt_dmtx_class_init(PtDmtxClass *klass)
 
   GST_DEBUG_CATEGORY_INIT(pt_dmtx_debug, "ptdmtx", 0, "Data Matrix reading (libdmtx)");
   gobject_class->set_property = pt_dmtx_set_property;
+  gobject_class->finalize = pt_dmtx_finalize;
   gobject_class->get_property = pt_dmtx_get_property;
   g_object_class_install_property(
       gobject_class, PROP_TIMEOUT,
@@ -178,6 +492,17 @@ pt_dmtx_class_init(PtDmtxClass *klass)
       gobject_class, PROP_MAX_SYMBOLS,
       g_param_spec_uint("max-symbols", "Maximum symbols", "Symbols read in one frame at most", 1,
                         PT_SCAN_DMTX_SYMBOLS_MAX, PT_SCAN_DMTX_SYMBOLS_DEFAULT, playing));
+  g_object_class_install_property(
+      gobject_class, PROP_GATE,
+      g_param_spec_boolean("gate", "Presence test",
+                           "Search only regions that look like a symbol (FALSE: the whole frame, "
+                           "what the test is measured against)",
+                           TRUE, playing));
+  g_object_class_install_property(
+      gobject_class, PROP_SEARCHED,
+      g_param_spec_uint64("searched", "Regions searched",
+                          "Regions handed to libdmtx since the element was made", 0, G_MAXUINT64, 0,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   gst_element_class_set_static_metadata(element_class, "Data Matrix reader",
                                         "Filter/Analyzer/Video",
                                         "Reads Data Matrix symbols (libdmtx) and posts them as "
@@ -200,6 +525,7 @@ pt_dmtx_init(PtDmtx *self)
 {
   self->timeout_ms = PT_SCAN_DMTX_TIMEOUT_MS;
   self->max_symbols = PT_SCAN_DMTX_SYMBOLS_DEFAULT;
+  self->gate = TRUE;
   gst_base_transform_set_in_place(GST_BASE_TRANSFORM(self), TRUE);
 }
 
