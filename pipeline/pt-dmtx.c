@@ -4,12 +4,14 @@
  * lies in the mapped buffer (rows with their stride, top row first), read-only.  libdmtx looks for
  * a symbol's finder edges from every pixel outward, which on a busy frame without a symbol takes
  * far longer than a frame lasts (about 1.1 s for 640x360), while a symbol in view is found in
- * about 12 ms.  So a presence test runs first (find_boxes(), one pass over the luma, well under
- * a millisecond): only boxes where the gradients are dense and run in two directions, as a
- * symbol's modules do at any angle, are cropped and handed to libdmtx, largest first.  A frame
- * with none costs libdmtx nothing.  Its deadline (the `timeout` property) still bounds the
- * element, and the scan branch in front of it (rate, region, scale, motion gate) bounds how
- * often it runs.  Properties are read under the object lock once per frame. */
+ * about 12 ms.  So a presence test runs first (find_boxes(): one pass over the luma, 16 pixels
+ * at a time, counting edge pixels per cell; the finer sums only where edges are dense): only
+ * boxes where the gradients are dense, run in two directions and are two-toned, as a symbol's
+ * modules are at any angle, are cropped and handed to libdmtx, largest first (the thresholds
+ * and why: pt-pipeline-limits.h).  A frame with none costs libdmtx nothing.  Its deadline (the
+ * `timeout` property) still bounds the element, and the scan branch in front of it (rate, region,
+ * scale, motion gate) bounds how often it runs.  Properties are read under the object lock once per
+ * frame. */
 #include "pt-dmtx.h"
 
 #include "pt-pipeline-limits.h"
@@ -30,13 +32,21 @@ enum {
   PROP_SEARCHED,
 };
 
-/* One cell's gradient sums (PT_SCAN_DMTX_GATE_CELL px square). */
+/* One cell's sums (PT_SCAN_DMTX_GATE_CELL px square).  Every frame counts every cell's edges;
+ * the rest is summed only for cells of windows with edges enough (detailed), a few a frame. */
 typedef struct {
   gint32 edges;         /* pixels with |dx| + |dy| >= PT_SCAN_DMTX_GATE_EDGE_LEVEL */
+  gboolean detailed;    /* the sums below are this frame's */
   gint32 sxx, syy, sxy; /* the structure tensor */
   gint32 sum, sum_sq;   /* of the luma */
-  guint8 lo, hi;        /* the luma's range */
+  int lo, hi;           /* the luma's range */
 } Cell;
+
+/* A frame's luma plane as the presence test reads it: @gw x @gh whole cells. */
+typedef struct {
+  const guint8 *luma;
+  int width, height, stride, gw, gh;
+} Plane;
 
 /* A candidate region in frame pixels: [x0, x1) x [y0, y1); in: the candidate windows' extent,
  * box: padded and clipped to the frame. */
@@ -58,7 +68,9 @@ struct _PtDmtx {
   Cell *cells;
   guint8 *marks; /* per window: WINDOW_* */
   int *stack;
-  int *spans; /* per column, then per row: a component's first and last window across */
+  int *spans;     /* per column, then per row: a component's first and last window across */
+  guint8 *counts; /* per pixel column: edges in the cell row so far */
+  gsize n_counts;
   gsize n_grid;
 };
 
@@ -92,83 +104,146 @@ post_symbol(PtDmtx *self, GstBuffer *buf, const unsigned char *text, gsize n_tex
   gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
 }
 
-/* Sums each whole cell's gradients over @luma (@width x @height, rows @stride apart) into
- * self->cells, @gw x @gh cells. */
+/* 16 pixels at once (GCC and clang vector extensions: SSE2 or NEON, else plain code). */
+typedef guint8 U8x16 __attribute__((vector_size(16)));
+
+static inline U8x16
+load16(const guint8 *p)
+{
+  U8x16 v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+static inline U8x16
+abs_diff16(U8x16 a, U8x16 b)
+{
+  U8x16 a_more = (U8x16)(a > b);
+  return ((a - b) & a_more) | ((b - a) & ~a_more);
+}
+
+/* Whether each pixel of @r is an edge: |dx| + |dy| >= PT_SCAN_DMTX_GATE_EDGE_LEVEL, 0xff if so.
+ * The sum of two bytes wraps above 255, but then one of them alone is over the level. */
+static inline U8x16
+edges16(const guint8 *r, const guint8 *b)
+{
+  U8x16 here = load16(r), dx = abs_diff16(load16(r + 1), here), dy = abs_diff16(load16(b), here);
+  const guint8 level = PT_SCAN_DMTX_GATE_EDGE_LEVEL - 1;
+  return (U8x16)((dx > level) | (dy > level) | ((U8x16)(dx + dy) > level));
+}
+
+/* Counts each whole cell's edge pixels into self->cells.  The pass over every pixel of the
+ * frame, 16 at a time: a row's edges are added up per pixel column in self->counts over a
+ * cell's rows, then per cell. */
 static void
-sum_cells(PtDmtx *self, const guint8 *luma, int width, int height, int stride, int gw, int gh)
+count_edges(PtDmtx *self, const Plane *p)
 {
   const int c = PT_SCAN_DMTX_GATE_CELL;
-  memset(self->cells, 0, sizeof(Cell) * (gsize)gw * gh);
-  for (gsize i = 0; i < (gsize)gw * gh; i++)
-    self->cells[i].lo = 255;
-  for (int y = 0; y < gh * c; y++) {
-    const guint8 *row = luma + (gsize)y * stride;
+  int span = p->gw * c;
+  /* 16 pixels and the right neighbour of the last must lie in the row. */
+  int fast = MIN(span, p->width - 1) / 16 * 16;
+  for (int y = 0; y < p->gh * c; y++) {
+    const guint8 *row = p->luma + (gsize)y * p->stride;
     /* The last row and column have no neighbour below or right: their gradient counts 0. */
-    const guint8 *below = y + 1 < height ? row + stride : row;
-    Cell *cell = self->cells + (gsize)(y / c) * gw;
-    for (int cx = 0; cx < gw; cx++, cell++) {
-      gint32 edges = 0, sxx = 0, syy = 0, sxy = 0, sum = 0, sum_sq = 0;
-      int x0 = cx * c, lo = cell->lo, hi = cell->hi;
-      for (int x = x0; x < x0 + c; x++) {
-        int v = row[x];
-        sum += v;
-        sum_sq += v * v;
-        lo = MIN(lo, v);
-        hi = MAX(hi, v);
-        int right = x + 1 < width ? row[x + 1] : row[x];
-        int dx = right - row[x], dy = below[x] - row[x];
-        edges += ABS(dx) + ABS(dy) >= PT_SCAN_DMTX_GATE_EDGE_LEVEL;
-        sxx += dx * dx;
-        syy += dy * dy;
-        sxy += dx * dy;
-      }
-      cell->edges += edges;
-      cell->sxx += sxx;
-      cell->syy += syy;
-      cell->sxy += sxy;
-      cell->sum += sum;
-      cell->sum_sq += sum_sq;
-      cell->lo = (guint8)lo;
-      cell->hi = (guint8)hi;
+    const guint8 *below = y + 1 < p->height ? row + p->stride : row;
+    if (y % c == 0)
+      memset(self->counts, 0, span);
+    for (int x = 0; x < fast; x += 16) {
+      U8x16 n = load16(self->counts + x) - edges16(row + x, below + x); /* 0xff is -1 */
+      memcpy(self->counts + x, &n, sizeof(n));
+    }
+    for (int x = fast; x < span; x++) {
+      int right = x + 1 < p->width ? row[x + 1] : row[x];
+      self->counts[x] +=
+          ABS(right - row[x]) + ABS(below[x] - row[x]) >= PT_SCAN_DMTX_GATE_EDGE_LEVEL;
+    }
+    if (y % c < c - 1)
+      continue;
+    Cell *cell = self->cells + (gsize)(y / c) * p->gw;
+    G_STATIC_ASSERT(PT_SCAN_DMTX_GATE_CELL == 8);
+    for (int cx = 0; cx < p->gw; cx++) {
+      const guint8 *n = self->counts + cx * c;
+      cell[cx] = (Cell){.edges = n[0] + n[1] + n[2] + n[3] + n[4] + n[5] + n[6] + n[7]};
     }
   }
 }
 
-/* What the window of 2x2 cells at cell (@wx, @wy) looks like. */
-enum { WINDOW_NONE, WINDOW_CANDIDATE, WINDOW_NOISE, WINDOW_TAKEN };
+/* Sums the cell at (@cx, @cy)'s structure tensor and luma, once a frame. */
+static const Cell *
+detail(PtDmtx *self, const Plane *p, int cx, int cy)
+{
+  const int c = PT_SCAN_DMTX_GATE_CELL;
+  Cell *cell = self->cells + (gsize)cy * p->gw + cx;
+  if (cell->detailed)
+    return cell;
+  cell->lo = 255;
+  for (int y = cy * c; y < (cy + 1) * c; y++) {
+    const guint8 *row = p->luma + (gsize)y * p->stride;
+    const guint8 *below = y + 1 < p->height ? row + p->stride : row;
+    for (int x = cx * c; x < (cx + 1) * c; x++) {
+      int v = row[x], right = x + 1 < p->width ? row[x + 1] : v;
+      int dx = right - v, dy = below[x] - v;
+      cell->sxx += dx * dx;
+      cell->syy += dy * dy;
+      cell->sxy += dx * dy;
+      cell->sum += v;
+      cell->sum_sq += v * v;
+      cell->lo = MIN(cell->lo, v);
+      cell->hi = MAX(cell->hi, v);
+    }
+  }
+  cell->detailed = TRUE;
+  return cell;
+}
+
+/* What the window of 2x2 cells at cell (@wx, @wy) looks like: busy (dense edges in two
+ * directions: a symbol, or text), and if so whether it is also two-toned like a symbol;
+ * or pixel noise. */
+enum { WINDOW_NONE = 0, WINDOW_BUSY = 1, WINDOW_LIKE = 2, WINDOW_NOISE = 4, WINDOW_TAKEN = 8 };
 
 static guint8
-window_kind(const Cell *cells, int gw, int wx, int wy)
+window_kind(PtDmtx *self, const Plane *p, int wx, int wy)
 {
-  const Cell *q[4] = {cells + (gsize)wy * gw + wx, cells + (gsize)wy * gw + wx + 1,
-                      cells + (gsize)(wy + 1) * gw + wx, cells + (gsize)(wy + 1) * gw + wx + 1};
-  gint64 edges = 0, sxx = 0, syy = 0, sxy = 0, sum = 0, sum_sq = 0;
-  int lo = 255, hi = 0;
-  for (int i = 0; i < 4; i++) {
-    sum += q[i]->sum;
-    sum_sq += q[i]->sum_sq;
-    lo = MIN(lo, q[i]->lo);
-    hi = MAX(hi, q[i]->hi);
-    edges += q[i]->edges;
-    sxx += q[i]->sxx;
-    syy += q[i]->syy;
-    sxy += q[i]->sxy;
-  }
+  const Cell *cells = self->cells;
+  gsize at = (gsize)wy * p->gw + wx;
+  gint32 edges =
+      cells[at].edges + cells[at + 1].edges + cells[at + p->gw].edges + cells[at + p->gw + 1].edges;
   if (edges >= PT_SCAN_DMTX_GATE_NOISE_PX)
     return WINDOW_NOISE;
   if (edges < PT_SCAN_DMTX_GATE_EDGE_PX)
+    return WINDOW_NONE;
+  gint64 sxx = 0, syy = 0, sxy = 0, sum = 0, sum_sq = 0;
+  int lo = 255, hi = 0;
+  for (int i = 0; i < 4; i++) {
+    const Cell *q = detail(self, p, wx + i % 2, wy + i / 2);
+    sum += q->sum;
+    sum_sq += q->sum_sq;
+    lo = MIN(lo, q->lo);
+    hi = MAX(hi, q->hi);
+    sxx += q->sxx;
+    syy += q->syy;
+    sxy += q->sxy;
+  }
+  double energy = (double)(sxx + syy), diff = (double)(sxx - syy);
+  if ((diff * diff + 4.0 * (double)sxy * (double)sxy) * 100.0 >
+      PT_SCAN_DMTX_GATE_COHERENCE_PCT * energy * energy)
     return WINDOW_NONE;
   /* Two-toned: the luma's variance over its range squared is p (1 - p) for a fraction p of
    * dark pixels, 0.25 for a symbol's even mix of modules. */
   const double n_px = 4.0 * PT_SCAN_DMTX_GATE_CELL * PT_SCAN_DMTX_GATE_CELL;
   double mean = (double)sum / n_px, var = (double)sum_sq / n_px - mean * mean;
   if (var * 100.0 < PT_SCAN_DMTX_GATE_BALANCE_PCT * (double)((hi - lo) * (hi - lo)))
-    return WINDOW_NONE;
-  double energy = (double)(sxx + syy), diff = (double)(sxx - syy);
-  return (diff * diff + 4.0 * (double)sxy * (double)sxy) * 100.0 <=
-                 PT_SCAN_DMTX_GATE_COHERENCE_PCT * energy * energy
-             ? WINDOW_CANDIDATE
-             : WINDOW_NONE;
+    return WINDOW_BUSY;
+  /* Two tones, not three: few pixels in the middle half of the range, where a backdrop
+   * between a glyph and its outline lies and only a symbol's module edges do. */
+  const int c = PT_SCAN_DMTX_GATE_CELL;
+  int mid_lo = lo + (hi - lo) / 4, mid_hi = hi - (hi - lo) / 4, mid = 0;
+  for (int y = wy * c; y < (wy + 2) * c; y++) {
+    const guint8 *row = p->luma + (gsize)y * p->stride + wx * c;
+    for (int x = 0; x < 2 * c; x++)
+      mid += row[x] > mid_lo && row[x] < mid_hi;
+  }
+  return mid * 100 <= PT_SCAN_DMTX_GATE_MID_PCT * n_px ? WINDOW_BUSY | WINDOW_LIKE : WINDOW_BUSY;
 }
 
 static int
@@ -183,7 +258,7 @@ box_area_desc(gconstpointer a, gconstpointer b)
 /* A component longer than a symbol can be is a line of text, or a symbol beside one (a case
  * label prints them side by side).  Along its long axis [@a0, @a1], @lo and @hi are each
  * position's first and last window across it (@hi < @lo: none).  A symbol stands out of the
- * line: its tallest position is at least half again as tall as the line's median (a line of
+ * line: its tallest position is at least twice as tall as the line's median (a line of
  * text varies less, capitals and descenders included).  Then keeps the run of positions around
  * the tallest that are at least two thirds as tall, returns it in @a0, @a1 and its extent
  * across in @b0, @b1, and returns TRUE. */
@@ -203,7 +278,7 @@ trim_to_tallest(const int *lo, const int *hi, int *a0, int *a1, int *b0, int *b1
     for (int a = *a0; a <= *a1; a++)
       below += hi[a] - lo[a] + 1 == median;
   }
-  if (2 * tallest < 3 * median)
+  if (tallest < 2 * median)
     return FALSE;
   int first = best, last = best;
   while (first > *a0 && 3 * (hi[first - 1] - lo[first - 1] + 1) >= 2 * tallest)
@@ -248,20 +323,28 @@ find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, 
     self->spans = g_renew(int, self->spans, 2 * n_grid);
     self->n_grid = n_grid;
   }
-  sum_cells(self, luma, width, height, stride, gw, gh);
+  if ((gsize)gw * c > self->n_counts) {
+    self->n_counts = (gsize)gw * c;
+    self->counts = g_renew(guint8, self->counts, self->n_counts);
+  }
+  const Plane p = {luma, width, height, stride, gw, gh};
+  count_edges(self, &p);
   /* Windows are indexed by their top-left cell, on the cells' grid (the last row and column
    * start none). */
   for (int wy = 0; wy < gh; wy++)
     for (int wx = 0; wx < gw; wx++)
       self->marks[wy * gw + wx] =
-          wx + 1 < gw && wy + 1 < gh ? window_kind(self->cells, gw, wx, wy) : WINDOW_NONE;
-  /* Boxes of 8-connected candidate windows, padded; a box that overlaps one found before is
-   * merged into it, so a symbol is never searched twice.  Candidates that touch pixel noise
-   * are its fringe (a symbol's modules are never a pixel wide), and make no box. */
+          wx + 1 < gw && wy + 1 < gh ? window_kind(self, &p, wx, wy) : WINDOW_NONE;
+  /* Boxes of 8-connected busy windows where enough of them are two-toned like a symbol
+   * (text is busy too, and a few of its windows look two-toned: judged as a whole, a line of
+   * it is no symbol, cut into the pieces that look two-toned some pieces would be), padded;
+   * a box that overlaps one found before is merged into it, so a symbol is never searched
+   * twice.  Busy windows that touch pixel noise are its fringe (a symbol's modules are never
+   * a pixel wide), and make no box. */
   Box found[PT_SCAN_DMTX_GATE_BOXES * 4];
   int n_found = 0;
   for (int start = 0; start < (int)n_grid; start++) {
-    if (self->marks[start] != WINDOW_CANDIDATE)
+    if ((self->marks[start] & (WINDOW_BUSY | WINDOW_TAKEN)) != WINDOW_BUSY)
       continue;
     int top = 0, wx0 = gw, wy0 = gh, wx1 = 0, wy1 = 0;
     int *col_lo = self->spans, *col_hi = col_lo + gw, *row_lo = col_hi + gw, *row_hi = row_lo + gh;
@@ -271,7 +354,7 @@ find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, 
     for (int i = 0; i < gh; i++)
       row_lo[i] = gw, row_hi[i] = -1;
     self->stack[top++] = start;
-    self->marks[start] = WINDOW_TAKEN;
+    self->marks[start] |= WINDOW_TAKEN;
     while (top > 0) {
       int w = self->stack[--top], wx = w % gw, wy = w / gw;
       wx0 = MIN(wx0, wx);
@@ -282,10 +365,10 @@ find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, 
       row_lo[wy] = MIN(row_lo[wy], wx), row_hi[wy] = MAX(row_hi[wy], wx);
       for (int ny = MAX(wy - 1, 0); ny <= MIN(wy + 1, gh - 1); ny++)
         for (int nx = MAX(wx - 1, 0); nx <= MIN(wx + 1, gw - 1); nx++)
-          if (self->marks[ny * gw + nx] == WINDOW_CANDIDATE) {
-            self->marks[ny * gw + nx] = WINDOW_TAKEN;
+          if ((self->marks[ny * gw + nx] & (WINDOW_BUSY | WINDOW_TAKEN)) == WINDOW_BUSY) {
+            self->marks[ny * gw + nx] |= WINDOW_TAKEN;
             self->stack[top++] = ny * gw + nx;
-          } else if (self->marks[ny * gw + nx] == WINDOW_NOISE) {
+          } else if (self->marks[ny * gw + nx] & WINDOW_NOISE) {
             noisy = TRUE;
           }
     }
@@ -298,6 +381,15 @@ find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, 
           !plausible(wx0, wy0, wx1, wy1))
         continue;
     }
+    int n_busy = 0, n_like = 0;
+    for (int wy = wy0; wy <= wy1; wy++)
+      for (int wx = wx0; wx <= wx1; wx++) {
+        n_busy += (self->marks[wy * gw + wx] & WINDOW_TAKEN) != 0;
+        n_like += (self->marks[wy * gw + wx] & (WINDOW_TAKEN | WINDOW_LIKE)) ==
+                  (WINDOW_TAKEN | WINDOW_LIKE);
+      }
+    if (n_like * 100 < PT_SCAN_DMTX_GATE_LIKE_PCT * n_busy)
+      continue;
     Box b = {.in_x0 = wx0 * c, .in_y0 = wy0 * c, .in_x1 = (wx1 + 2) * c, .in_y1 = (wy1 + 2) * c};
     /* A symbol's solid finder edges and quiet zone make no candidate windows: a margin of a
      * few modules, which grow with the symbol. */
@@ -467,6 +559,7 @@ pt_dmtx_finalize(GObject *object)
   g_free(self->marks);
   g_free(self->stack);
   g_free(self->spans);
+  g_free(self->counts);
   G_OBJECT_CLASS(pt_dmtx_parent_class)->finalize(object);
 }
 

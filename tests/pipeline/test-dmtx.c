@@ -22,6 +22,11 @@
   "0109506000134352"                                                                               \
   "10PT2611250001\x1d"                                                                             \
   "13261125"
+/* A short one: the smallest symbol a case label's GTIN and lot need. */
+#define SHORT_BRACKETS "[01]09506000134352[10]A1"
+#define SHORT_RAW                                                                                  \
+  "0109506000134352"                                                                               \
+  "10A1"
 /* A longer element string: a larger symbol (more modules a side). */
 #define LONG_BRACKETS "[01]09506000134352[10]PT2611250001ABCDEF[13]261125[21]SN4711081512"
 #define LONG_RAW                                                                                   \
@@ -166,6 +171,7 @@ main(int argc, char **argv)
   /* 6 px modules at 640 wide (bench-dwell's at 720p are 3 px once scaled, test-qr's 2.5). */
   static const Symbol symbols[] = {
       {"3 px modules", CASE_BRACKETS, CASE_RAW, 3, 400, 150, 0},
+      {"the smallest, 3 px modules", SHORT_BRACKETS, SHORT_RAW, 3, 470, 120, 0},
       {"6 px modules", CASE_BRACKETS, CASE_RAW, 6, 400, 170, 0},
       {"a larger symbol, 4 px modules", LONG_BRACKETS, LONG_RAW, 4, 420, 160, 0},
       {"turned 30 degrees", CASE_BRACKETS, CASE_RAW, 4, 400, 150, 30},
