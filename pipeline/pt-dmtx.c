@@ -3,9 +3,15 @@
  * An in-place GstVideoFilter that never writes: each frame's luma plane is handed to libdmtx as it
  * lies in the mapped buffer (rows with their stride, top row first), read-only.  libdmtx looks for
  * a symbol's finder edges from every pixel outward, which on a busy frame without a symbol takes
- * far longer than a frame lasts; its deadline (the `timeout` property) is what bounds the element,
- * and the scan branch in front of it (rate, region, scale, motion gate) is what bounds how often it
- * runs.  Properties are read under the object lock once per frame. */
+ * far longer than a frame lasts (about 1.1 s for 640x360), while a symbol in view is found in
+ * about 12 ms.  So a presence test runs first (find_boxes(): one pass over the luma, 16 pixels
+ * at a time, counting edge pixels per cell; the finer sums only where edges are dense): only
+ * boxes where the gradients are dense, run in two directions and are two-toned, as a symbol's
+ * modules are at any angle, are cropped and handed to libdmtx, largest first (the thresholds
+ * and why: pt-pipeline-limits.h).  A frame with none costs libdmtx nothing.  Its deadline (the
+ * `timeout` property) still bounds the element, and the scan branch in front of it (rate, region,
+ * scale, motion gate) bounds how often it runs.  Properties are read under the object lock once per
+ * frame. */
 #include "pt-dmtx.h"
 
 #include "pt-pipeline-limits.h"
@@ -22,7 +28,32 @@ enum {
   PROP_0,
   PROP_TIMEOUT,
   PROP_MAX_SYMBOLS,
+  PROP_GATE,
+  PROP_SEARCHED,
 };
+
+/* One cell's sums (PT_SCAN_DMTX_GATE_CELL px square).  Every frame counts every cell's edges;
+ * the rest is summed only for cells of windows with edges enough (detailed), a few a frame. */
+typedef struct {
+  gint32 edges;         /* pixels with |dx| + |dy| >= PT_SCAN_DMTX_GATE_EDGE_LEVEL */
+  gboolean detailed;    /* the sums below are this frame's */
+  gint32 sxx, syy, sxy; /* the structure tensor */
+  gint32 sum, sum_sq;   /* of the luma */
+  int lo, hi;           /* the luma's range */
+} Cell;
+
+/* A frame's luma plane as the presence test reads it: @gw x @gh whole cells. */
+typedef struct {
+  const guint8 *luma;
+  int width, height, stride, gw, gh;
+} Plane;
+
+/* A candidate region in frame pixels: [x0, x1) x [y0, y1); in: the candidate windows' extent,
+ * box: padded and clipped to the frame. */
+typedef struct {
+  int in_x0, in_y0, in_x1, in_y1;
+  int x0, y0, x1, y1;
+} Box;
 
 struct _PtDmtx {
   GstVideoFilter parent;
@@ -30,6 +61,17 @@ struct _PtDmtx {
   /* Properties (object lock) */
   guint timeout_ms;
   guint max_symbols;
+  gboolean gate;
+  guint64 searched; /* regions handed to libdmtx since start */
+
+  /* The presence test's scratch, grown to the frame's grid (streaming thread only) */
+  Cell *cells;
+  guint8 *marks; /* per window: WINDOW_* */
+  int *stack;
+  int *spans;     /* per column, then per row: a component's first and last window across */
+  guint8 *counts; /* per pixel column: edges in the cell row so far */
+  gsize n_counts;
+  gsize n_grid;
 };
 
 G_DEFINE_TYPE(PtDmtx, pt_dmtx, GST_TYPE_VIDEO_FILTER)
@@ -62,29 +104,338 @@ post_symbol(PtDmtx *self, GstBuffer *buf, const unsigned char *text, gsize n_tex
   gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
 }
 
-static GstFlowReturn
-pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
-{
-  PtDmtx *self = PT_DMTX(trans);
-  GstVideoFrame frame;
+/* 16 pixels at once (GCC and clang vector extensions: SSE2 or NEON, else plain code). */
+typedef guint8 U8x16 __attribute__((vector_size(16)));
 
-  GST_OBJECT_LOCK(self);
-  guint timeout_ms = self->timeout_ms, max_symbols = self->max_symbols;
-  GST_OBJECT_UNLOCK(self);
-  if (!gst_video_frame_map(&frame, &GST_VIDEO_FILTER(self)->in_info, buf, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR(self, STREAM, FAILED, (NULL), ("frame not readable"));
-    return GST_FLOW_ERROR;
+static inline U8x16
+load16(const guint8 *p)
+{
+  U8x16 v;
+  memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+static inline U8x16
+abs_diff16(U8x16 a, U8x16 b)
+{
+  U8x16 a_more = (U8x16)(a > b);
+  return ((a - b) & a_more) | ((b - a) & ~a_more);
+}
+
+/* Whether each pixel of @r is an edge: |dx| + |dy| >= PT_SCAN_DMTX_GATE_EDGE_LEVEL, 0xff if so.
+ * The sum of two bytes wraps above 255, but then one of them alone is over the level. */
+static inline U8x16
+edges16(const guint8 *r, const guint8 *b)
+{
+  U8x16 here = load16(r), dx = abs_diff16(load16(r + 1), here), dy = abs_diff16(load16(b), here);
+  const guint8 level = PT_SCAN_DMTX_GATE_EDGE_LEVEL - 1;
+  return (U8x16)((dx > level) | (dy > level) | ((U8x16)(dx + dy) > level));
+}
+
+/* Counts each whole cell's edge pixels into self->cells.  The pass over every pixel of the
+ * frame, 16 at a time: a row's edges are added up per pixel column in self->counts over a
+ * cell's rows, then per cell. */
+static void
+count_edges(PtDmtx *self, const Plane *p)
+{
+  const int c = PT_SCAN_DMTX_GATE_CELL;
+  int span = p->gw * c;
+  /* 16 pixels and the right neighbour of the last must lie in the row. */
+  int fast = MIN(span, p->width - 1) / 16 * 16;
+  for (int y = 0; y < p->gh * c; y++) {
+    const guint8 *row = p->luma + (gsize)y * p->stride;
+    /* The last row and column have no neighbour below or right: their gradient counts 0. */
+    const guint8 *below = y + 1 < p->height ? row + p->stride : row;
+    if (y % c == 0)
+      memset(self->counts, 0, span);
+    for (int x = 0; x < fast; x += 16) {
+      U8x16 n = load16(self->counts + x) - edges16(row + x, below + x); /* 0xff is -1 */
+      memcpy(self->counts + x, &n, sizeof(n));
+    }
+    for (int x = fast; x < span; x++) {
+      int right = x + 1 < p->width ? row[x + 1] : row[x];
+      self->counts[x] +=
+          ABS(right - row[x]) + ABS(below[x] - row[x]) >= PT_SCAN_DMTX_GATE_EDGE_LEVEL;
+    }
+    if (y % c < c - 1)
+      continue;
+    Cell *cell = self->cells + (gsize)(y / c) * p->gw;
+    G_STATIC_ASSERT(PT_SCAN_DMTX_GATE_CELL == 8);
+    for (int cx = 0; cx < p->gw; cx++) {
+      const guint8 *n = self->counts + cx * c;
+      cell[cx] = (Cell){.edges = n[0] + n[1] + n[2] + n[3] + n[4] + n[5] + n[6] + n[7]};
+    }
   }
-  int width = GST_VIDEO_FRAME_COMP_WIDTH(&frame, 0);
-  int height = GST_VIDEO_FRAME_COMP_HEIGHT(&frame, 0);
-  int stride = GST_VIDEO_FRAME_COMP_STRIDE(&frame, 0);
-  /* libdmtx takes a non-const pointer but only reads the pixels of a decode. */
-  DmtxImage *img =
-      dmtxImageCreate(GST_VIDEO_FRAME_COMP_DATA(&frame, 0), width, height, DmtxPack8bppK);
+}
+
+/* Sums the cell at (@cx, @cy)'s structure tensor and luma, once a frame. */
+static const Cell *
+detail(PtDmtx *self, const Plane *p, int cx, int cy)
+{
+  const int c = PT_SCAN_DMTX_GATE_CELL;
+  Cell *cell = self->cells + (gsize)cy * p->gw + cx;
+  if (cell->detailed)
+    return cell;
+  cell->lo = 255;
+  for (int y = cy * c; y < (cy + 1) * c; y++) {
+    const guint8 *row = p->luma + (gsize)y * p->stride;
+    const guint8 *below = y + 1 < p->height ? row + p->stride : row;
+    for (int x = cx * c; x < (cx + 1) * c; x++) {
+      int v = row[x], right = x + 1 < p->width ? row[x + 1] : v;
+      int dx = right - v, dy = below[x] - v;
+      cell->sxx += dx * dx;
+      cell->syy += dy * dy;
+      cell->sxy += dx * dy;
+      cell->sum += v;
+      cell->sum_sq += v * v;
+      cell->lo = MIN(cell->lo, v);
+      cell->hi = MAX(cell->hi, v);
+    }
+  }
+  cell->detailed = TRUE;
+  return cell;
+}
+
+/* What the window of 2x2 cells at cell (@wx, @wy) looks like: busy (dense edges in two
+ * directions: a symbol, or text), and if so whether it is also two-toned like a symbol;
+ * or pixel noise. */
+enum { WINDOW_NONE = 0, WINDOW_BUSY = 1, WINDOW_LIKE = 2, WINDOW_NOISE = 4, WINDOW_TAKEN = 8 };
+
+static guint8
+window_kind(PtDmtx *self, const Plane *p, int wx, int wy)
+{
+  const Cell *cells = self->cells;
+  gsize at = (gsize)wy * p->gw + wx;
+  gint32 edges =
+      cells[at].edges + cells[at + 1].edges + cells[at + p->gw].edges + cells[at + p->gw + 1].edges;
+  if (edges >= PT_SCAN_DMTX_GATE_NOISE_PX)
+    return WINDOW_NOISE;
+  if (edges < PT_SCAN_DMTX_GATE_EDGE_PX)
+    return WINDOW_NONE;
+  gint64 sxx = 0, syy = 0, sxy = 0, sum = 0, sum_sq = 0;
+  int lo = 255, hi = 0;
+  for (int i = 0; i < 4; i++) {
+    const Cell *q = detail(self, p, wx + i % 2, wy + i / 2);
+    sum += q->sum;
+    sum_sq += q->sum_sq;
+    lo = MIN(lo, q->lo);
+    hi = MAX(hi, q->hi);
+    sxx += q->sxx;
+    syy += q->syy;
+    sxy += q->sxy;
+  }
+  double energy = (double)(sxx + syy), diff = (double)(sxx - syy);
+  if ((diff * diff + 4.0 * (double)sxy * (double)sxy) * 100.0 >
+      PT_SCAN_DMTX_GATE_COHERENCE_PCT * energy * energy)
+    return WINDOW_NONE;
+  /* Two-toned: the luma's variance over its range squared is p (1 - p) for a fraction p of
+   * dark pixels, 0.25 for a symbol's even mix of modules. */
+  const double n_px = 4.0 * PT_SCAN_DMTX_GATE_CELL * PT_SCAN_DMTX_GATE_CELL;
+  double mean = (double)sum / n_px, var = (double)sum_sq / n_px - mean * mean;
+  if (var * 100.0 < PT_SCAN_DMTX_GATE_BALANCE_PCT * (double)((hi - lo) * (hi - lo)))
+    return WINDOW_BUSY;
+  /* Two tones, not three: few pixels in the middle half of the range, where a backdrop
+   * between a glyph and its outline lies and only a symbol's module edges do. */
+  const int c = PT_SCAN_DMTX_GATE_CELL;
+  int mid_lo = lo + (hi - lo) / 4, mid_hi = hi - (hi - lo) / 4, mid = 0;
+  for (int y = wy * c; y < (wy + 2) * c; y++) {
+    const guint8 *row = p->luma + (gsize)y * p->stride + wx * c;
+    for (int x = 0; x < 2 * c; x++)
+      mid += row[x] > mid_lo && row[x] < mid_hi;
+  }
+  return mid * 100 <= PT_SCAN_DMTX_GATE_MID_PCT * n_px ? WINDOW_BUSY | WINDOW_LIKE : WINDOW_BUSY;
+}
+
+static int
+box_area_desc(gconstpointer a, gconstpointer b)
+{
+  const Box *p = a, *q = b;
+  gint64 pa = (gint64)(p->x1 - p->x0) * (p->y1 - p->y0);
+  gint64 qa = (gint64)(q->x1 - q->x0) * (q->y1 - q->y0);
+  return pa < qa ? 1 : pa > qa ? -1 : 0;
+}
+
+/* A component longer than a symbol can be is a line of text, or a symbol beside one (a case
+ * label prints them side by side).  Along its long axis [@a0, @a1], @lo and @hi are each
+ * position's first and last window across it (@hi < @lo: none).  A symbol stands out of the
+ * line: its tallest position is at least twice as tall as the line's median (a line of
+ * text varies less, capitals and descenders included).  Then keeps the run of positions around
+ * the tallest that are at least two thirds as tall, returns it in @a0, @a1 and its extent
+ * across in @b0, @b1, and returns TRUE. */
+static gboolean
+trim_to_tallest(const int *lo, const int *hi, int *a0, int *a1, int *b0, int *b1)
+{
+  int best = *a0, n = 0, below = 0, median = 0;
+  for (int a = *a0; a <= *a1; a++) {
+    n += hi[a] >= lo[a];
+    if (hi[a] - lo[a] > hi[best] - lo[best])
+      best = a;
+  }
+  int tallest = hi[best] - lo[best] + 1;
+  /* The median height of the positions the component covers, counted up height by height. */
+  while (2 * below < n && median < tallest) {
+    median++;
+    for (int a = *a0; a <= *a1; a++)
+      below += hi[a] - lo[a] + 1 == median;
+  }
+  if (tallest < 2 * median)
+    return FALSE;
+  int first = best, last = best;
+  while (first > *a0 && 3 * (hi[first - 1] - lo[first - 1] + 1) >= 2 * tallest)
+    first--;
+  while (last < *a1 && 3 * (hi[last + 1] - lo[last + 1] + 1) >= 2 * tallest)
+    last++;
+  *a0 = first;
+  *a1 = last;
+  *b0 = lo[best];
+  *b1 = hi[best];
+  for (int a = first; a <= last; a++) {
+    *b0 = MIN(*b0, lo[a]);
+    *b1 = MAX(*b1, hi[a]);
+  }
+  return TRUE;
+}
+
+/* Whether windows [@x0, @x1] x [@y0, @y1] (inclusive) cover a plausible symbol's shape. */
+static gboolean
+plausible(int x0, int y0, int x1, int y1)
+{
+  int w = (x1 + 2 - x0) * PT_SCAN_DMTX_GATE_CELL, h = (y1 + 2 - y0) * PT_SCAN_DMTX_GATE_CELL;
+  return MIN(w, h) >= PT_SCAN_DMTX_GATE_MIN_PX &&
+         MAX(w, h) * 100 <= PT_SCAN_DMTX_GATE_ASPECT_PCT * MIN(w, h);
+}
+
+/* The presence test: fills @boxes (at most PT_SCAN_DMTX_GATE_BOXES) with the regions of the
+ * frame worth a search, largest first, and returns how many. */
+static int
+find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, Box *boxes)
+{
+  const int c = PT_SCAN_DMTX_GATE_CELL;
+  int gw = width / c, gh = height / c;
+  if (gw < 2 || gh < 2)
+    return 0;
+  gsize n_grid = (gsize)gw * gh;
+  if (n_grid > self->n_grid) {
+    self->cells = g_renew(Cell, self->cells, n_grid);
+    self->marks = g_renew(guint8, self->marks, n_grid);
+    self->stack = g_renew(int, self->stack, n_grid);
+    /* 2 (gw + gh) <= 2 gw gh for a grid of at least 2x2 */
+    self->spans = g_renew(int, self->spans, 2 * n_grid);
+    self->n_grid = n_grid;
+  }
+  if ((gsize)gw * c > self->n_counts) {
+    self->n_counts = (gsize)gw * c;
+    self->counts = g_renew(guint8, self->counts, self->n_counts);
+  }
+  const Plane p = {luma, width, height, stride, gw, gh};
+  count_edges(self, &p);
+  /* Windows are indexed by their top-left cell, on the cells' grid (the last row and column
+   * start none). */
+  for (int wy = 0; wy < gh; wy++)
+    for (int wx = 0; wx < gw; wx++)
+      self->marks[wy * gw + wx] =
+          wx + 1 < gw && wy + 1 < gh ? window_kind(self, &p, wx, wy) : WINDOW_NONE;
+  /* Boxes of 8-connected busy windows where enough of them are two-toned like a symbol
+   * (text is busy too, and a few of its windows look two-toned: judged as a whole, a line of
+   * it is no symbol, cut into the pieces that look two-toned some pieces would be), padded;
+   * a box that overlaps one found before is merged into it, so a symbol is never searched
+   * twice.  Busy windows that touch pixel noise are its fringe (a symbol's modules are never
+   * a pixel wide), and make no box. */
+  Box found[PT_SCAN_DMTX_GATE_BOXES * 4];
+  int n_found = 0;
+  for (int start = 0; start < (int)n_grid; start++) {
+    if ((self->marks[start] & (WINDOW_BUSY | WINDOW_TAKEN)) != WINDOW_BUSY)
+      continue;
+    int top = 0, wx0 = gw, wy0 = gh, wx1 = 0, wy1 = 0;
+    int *col_lo = self->spans, *col_hi = col_lo + gw, *row_lo = col_hi + gw, *row_hi = row_lo + gh;
+    gboolean noisy = FALSE;
+    for (int i = 0; i < gw; i++)
+      col_lo[i] = gh, col_hi[i] = -1;
+    for (int i = 0; i < gh; i++)
+      row_lo[i] = gw, row_hi[i] = -1;
+    self->stack[top++] = start;
+    self->marks[start] |= WINDOW_TAKEN;
+    while (top > 0) {
+      int w = self->stack[--top], wx = w % gw, wy = w / gw;
+      wx0 = MIN(wx0, wx);
+      wy0 = MIN(wy0, wy);
+      wx1 = MAX(wx1, wx);
+      wy1 = MAX(wy1, wy);
+      col_lo[wx] = MIN(col_lo[wx], wy), col_hi[wx] = MAX(col_hi[wx], wy);
+      row_lo[wy] = MIN(row_lo[wy], wx), row_hi[wy] = MAX(row_hi[wy], wx);
+      for (int ny = MAX(wy - 1, 0); ny <= MIN(wy + 1, gh - 1); ny++)
+        for (int nx = MAX(wx - 1, 0); nx <= MIN(wx + 1, gw - 1); nx++)
+          if ((self->marks[ny * gw + nx] & (WINDOW_BUSY | WINDOW_TAKEN)) == WINDOW_BUSY) {
+            self->marks[ny * gw + nx] |= WINDOW_TAKEN;
+            self->stack[top++] = ny * gw + nx;
+          } else if (self->marks[ny * gw + nx] & WINDOW_NOISE) {
+            noisy = TRUE;
+          }
+    }
+    if (noisy)
+      continue;
+    if (!plausible(wx0, wy0, wx1, wy1)) {
+      gboolean wide = wx1 - wx0 > wy1 - wy0;
+      if (!(wide ? trim_to_tallest(col_lo, col_hi, &wx0, &wx1, &wy0, &wy1)
+                 : trim_to_tallest(row_lo, row_hi, &wy0, &wy1, &wx0, &wx1)) ||
+          !plausible(wx0, wy0, wx1, wy1))
+        continue;
+    }
+    int n_busy = 0, n_like = 0;
+    for (int wy = wy0; wy <= wy1; wy++)
+      for (int wx = wx0; wx <= wx1; wx++) {
+        n_busy += (self->marks[wy * gw + wx] & WINDOW_TAKEN) != 0;
+        n_like += (self->marks[wy * gw + wx] & (WINDOW_TAKEN | WINDOW_LIKE)) ==
+                  (WINDOW_TAKEN | WINDOW_LIKE);
+      }
+    if (n_like * 100 < PT_SCAN_DMTX_GATE_LIKE_PCT * n_busy)
+      continue;
+    Box b = {.in_x0 = wx0 * c, .in_y0 = wy0 * c, .in_x1 = (wx1 + 2) * c, .in_y1 = (wy1 + 2) * c};
+    /* A symbol's solid finder edges and quiet zone make no candidate windows: a margin of a
+     * few modules, which grow with the symbol. */
+    int pad = PT_SCAN_DMTX_GATE_PAD_PX +
+              MAX(b.in_x1 - b.in_x0, b.in_y1 - b.in_y0) * PT_SCAN_DMTX_GATE_PAD_PCT / 100;
+    b.x0 = MAX(b.in_x0 - pad, 0);
+    b.y0 = MAX(b.in_y0 - pad, 0);
+    b.x1 = MIN(b.in_x1 + pad, width);
+    b.y1 = MIN(b.in_y1 + pad, height);
+    for (int i = 0; i < n_found; i++) {
+      Box *o = &found[i];
+      if (o->x0 < b.x1 && b.x0 < o->x1 && o->y0 < b.y1 && b.y0 < o->y1) {
+        b.in_x0 = MIN(b.in_x0, o->in_x0), b.in_y0 = MIN(b.in_y0, o->in_y0);
+        b.in_x1 = MAX(b.in_x1, o->in_x1), b.in_y1 = MAX(b.in_y1, o->in_y1);
+        b.x0 = MIN(b.x0, o->x0), b.y0 = MIN(b.y0, o->y0);
+        b.x1 = MAX(b.x1, o->x1), b.y1 = MAX(b.y1, o->y1);
+        found[i--] = found[--n_found]; /* the merged box may now reach others */
+      }
+    }
+    if (n_found < (int)G_N_ELEMENTS(found))
+      found[n_found++] = b;
+  }
+  int n = MIN(n_found, PT_SCAN_DMTX_GATE_BOXES);
+  qsort(found, n_found, sizeof(Box), box_area_desc);
+  for (int i = 0; i < n; i++)
+    GST_LOG_OBJECT(self, "candidate box %d,%d %dx%d", found[i].in_x0, found[i].in_y0,
+                   found[i].in_x1 - found[i].in_x0, found[i].in_y1 - found[i].in_y0);
+  memcpy(boxes, found, sizeof(Box) * n);
+  return n;
+}
+
+/* Reads symbols in @box of the luma plane @luma (rows @stride apart) until the deadline, or
+ * @max symbols are read; posts each and returns how many regions were found. */
+static guint
+search_box(PtDmtx *self, GstBuffer *buf, guint8 *luma, int stride, const Box *box, guint max,
+           DmtxTime *deadline)
+{
+  int w = box->x1 - box->x0, h = box->y1 - box->y0;
+  guint n = 0;
+  /* libdmtx takes a non-const pointer but only reads the pixels of a decode; the crop is the
+   * frame's own rows, from the box's top-left, each skipping the rest of the stride. */
+  DmtxImage *img = dmtxImageCreate(luma + (gsize)box->y0 * stride + box->x0, w, h, DmtxPack8bppK);
   DmtxDecode *dec = NULL;
   if (img == NULL)
-    goto out_unmap;
-  dmtxImageSetProp(img, DmtxPropRowPadBytes, stride - width);
+    goto out;
+  dmtxImageSetProp(img, DmtxPropRowPadBytes, stride - w);
   /* libdmtx counts rows from the bottom; read from memory top row first, the symbol is seen
    * mirrored twice over, which is as printed (with DmtxFlipY nothing is decoded). */
   dmtxImageSetProp(img, DmtxPropImageFlip, DmtxFlipNone);
@@ -92,10 +443,8 @@ pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
   if (dec == NULL)
     goto out_destroy_image;
   dmtxDecodeSetProp(dec, DmtxPropFnc1, GS1_SEPARATOR);
-  DmtxTime deadline = dmtxTimeAdd(dmtxTimeNow(), (long)timeout_ms);
-  guint n = 0;
-  for (; n < max_symbols; n++) {
-    DmtxRegion *reg = dmtxRegionFindNext(dec, &deadline);
+  for (; n < max; n++) {
+    DmtxRegion *reg = dmtxRegionFindNext(dec, deadline);
     if (reg == NULL)
       break;
     DmtxMessage *msg = dmtxDecodeMatrixRegion(dec, reg, DmtxUndefined);
@@ -107,12 +456,47 @@ pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
     }
     dmtxRegionDestroy(&reg);
   }
-  GST_LOG_OBJECT(self, "%dx%d frame at %" GST_TIME_FORMAT ": %u regions", width, height,
-                 GST_TIME_ARGS(GST_BUFFER_PTS(buf)), n);
   dmtxDecodeDestroy(&dec);
 out_destroy_image:
   dmtxImageDestroy(&img);
-out_unmap:
+out:
+  return n;
+}
+
+static GstFlowReturn
+pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
+{
+  PtDmtx *self = PT_DMTX(trans);
+  GstVideoFrame frame;
+
+  GST_OBJECT_LOCK(self);
+  guint timeout_ms = self->timeout_ms, max_symbols = self->max_symbols;
+  gboolean gate = self->gate;
+  GST_OBJECT_UNLOCK(self);
+  if (!gst_video_frame_map(&frame, &GST_VIDEO_FILTER(self)->in_info, buf, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR(self, STREAM, FAILED, (NULL), ("frame not readable"));
+    return GST_FLOW_ERROR;
+  }
+  int width = GST_VIDEO_FRAME_COMP_WIDTH(&frame, 0);
+  int height = GST_VIDEO_FRAME_COMP_HEIGHT(&frame, 0);
+  int stride = GST_VIDEO_FRAME_COMP_STRIDE(&frame, 0);
+  guint8 *luma = GST_VIDEO_FRAME_COMP_DATA(&frame, 0);
+  Box boxes[PT_SCAN_DMTX_GATE_BOXES];
+  int n_boxes = 1;
+  if (gate)
+    n_boxes = find_boxes(self, luma, width, height, stride, boxes);
+  else
+    boxes[0] = (Box){.x0 = 0, .y0 = 0, .x1 = width, .y1 = height};
+  DmtxTime deadline = dmtxTimeAdd(dmtxTimeNow(), (long)timeout_ms);
+  guint n = 0;
+  int i = 0;
+  for (; i < n_boxes && n < max_symbols && !dmtxTimeExceeded(deadline); i++)
+    n += search_box(self, buf, luma, stride, &boxes[i], max_symbols - n, &deadline);
+  GST_LOG_OBJECT(self, "%dx%d frame at %" GST_TIME_FORMAT ": %d of %d boxes searched, %u regions",
+                 width, height, GST_TIME_ARGS(GST_BUFFER_PTS(buf)), i, n_boxes, n);
+  GST_OBJECT_LOCK(self);
+  self->searched += (guint64)i;
+  GST_OBJECT_UNLOCK(self);
   gst_video_frame_unmap(&frame);
   return GST_FLOW_OK;
 }
@@ -129,6 +513,9 @@ pt_dmtx_set_property(GObject *object, guint prop_id, const GValue *value, GParam
     break;
   case PROP_MAX_SYMBOLS:
     self->max_symbols = g_value_get_uint(value);
+    break;
+  case PROP_GATE:
+    self->gate = g_value_get_boolean(value);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -150,11 +537,30 @@ pt_dmtx_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *
   case PROP_MAX_SYMBOLS:
     g_value_set_uint(value, self->max_symbols);
     break;
+  case PROP_GATE:
+    g_value_set_boolean(value, self->gate);
+    break;
+  case PROP_SEARCHED:
+    g_value_set_uint64(value, self->searched);
+    break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     break;
   }
   GST_OBJECT_UNLOCK(self);
+}
+
+static void
+pt_dmtx_finalize(GObject *object)
+{
+  PtDmtx *self = PT_DMTX(object);
+
+  g_free(self->cells);
+  g_free(self->marks);
+  g_free(self->stack);
+  g_free(self->spans);
+  g_free(self->counts);
+  G_OBJECT_CLASS(pt_dmtx_parent_class)->finalize(object);
 }
 
 static void
@@ -169,6 +575,7 @@ pt_dmtx_class_init(PtDmtxClass *klass)
 
   GST_DEBUG_CATEGORY_INIT(pt_dmtx_debug, "ptdmtx", 0, "Data Matrix reading (libdmtx)");
   gobject_class->set_property = pt_dmtx_set_property;
+  gobject_class->finalize = pt_dmtx_finalize;
   gobject_class->get_property = pt_dmtx_get_property;
   g_object_class_install_property(
       gobject_class, PROP_TIMEOUT,
@@ -178,6 +585,17 @@ pt_dmtx_class_init(PtDmtxClass *klass)
       gobject_class, PROP_MAX_SYMBOLS,
       g_param_spec_uint("max-symbols", "Maximum symbols", "Symbols read in one frame at most", 1,
                         PT_SCAN_DMTX_SYMBOLS_MAX, PT_SCAN_DMTX_SYMBOLS_DEFAULT, playing));
+  g_object_class_install_property(
+      gobject_class, PROP_GATE,
+      g_param_spec_boolean("gate", "Presence test",
+                           "Search only regions that look like a symbol (FALSE: the whole frame, "
+                           "what the test is measured against)",
+                           TRUE, playing));
+  g_object_class_install_property(
+      gobject_class, PROP_SEARCHED,
+      g_param_spec_uint64("searched", "Regions searched",
+                          "Regions handed to libdmtx since the element was made", 0, G_MAXUINT64, 0,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   gst_element_class_set_static_metadata(element_class, "Data Matrix reader",
                                         "Filter/Analyzer/Video",
                                         "Reads Data Matrix symbols (libdmtx) and posts them as "
@@ -200,6 +618,7 @@ pt_dmtx_init(PtDmtx *self)
 {
   self->timeout_ms = PT_SCAN_DMTX_TIMEOUT_MS;
   self->max_symbols = PT_SCAN_DMTX_SYMBOLS_DEFAULT;
+  self->gate = TRUE;
   gst_base_transform_set_in_place(GST_BASE_TRANSFORM(self), TRUE);
 }
 

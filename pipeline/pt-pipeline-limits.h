@@ -68,6 +68,43 @@
 #define PT_SCAN_DMTX_TIMEOUT_MS_MAX  1000
 #define PT_SCAN_DMTX_SYMBOLS_DEFAULT 4
 #define PT_SCAN_DMTX_SYMBOLS_MAX     16
+/* The presence test in front of libdmtx (pt-dmtx.c): a frame's luma is cut into CELL px cells
+ * and judged in windows of 2x2 cells (16 px, a step of one cell, so a symbol is never split
+ * by the grid).  A window is busy when at least EDGE_PX of its 256 pixels have a gradient
+ * (|dx| + |dy|) of EDGE_LEVEL or more (a symbol's modules of 2.5 to 6 px give 40 to 120 in
+ * any position and at any angle, a flat or softly shaded backdrop none; NOISE_PX or more is
+ * pixel noise, as in the SMPTE pattern's corner, 233, and its fringe is no symbol either) and
+ * its gradients run in two directions: the coherence of its structure tensor,
+ * ((Sxx - Syy)^2 + 4 Sxy^2) / (Sxx + Syy)^2, at most COHERENCE_PCT percent (a 1D barcode, an
+ * edge or stripes at any angle come near 100%, a symbol's modules below 25% at any angle;
+ * text lies near a symbol there).  A busy window is two-toned like a symbol when its luma's
+ * variance over its range squared (p (1 - p) for a fraction p of dark pixels) is at least
+ * BALANCE_PCT percent (the tests' symbols 0.12 to 0.25, thin strokes of text 0.03 to 0.10)
+ * and at most MID_PCT percent of its pixels lie in the middle half of its range (a glyph, its
+ * outline and the backdrop between are three tones).  Connected busy windows make a box,
+ * searched when at least LIKE_PCT percent of them are two-toned, both sides are at least
+ * MIN_PX (the smallest symbol for a case label's GTIN and lot, 16x16 modules, is 40 px at
+ * 2.5 px modules, and the windows that half cover it reach past it; the capacity bench's clock,
+ * Sans 20 at 640 px, makes boxes 32 px high) and the longer is at most ASPECT_PCT percent of
+ * the shorter (a square symbol is 1:1 at any angle, the rectangular 8x32 about 1:3.4 with the
+ * windows' margin, a line of text longer; a longer box is searched only where a part of it
+ * is at least twice as tall as the rest, as a symbol beside a line of text is).  The box is
+ * padded for its quiet zone and its solid finder edges, whose windows are not busy (PAD_PX
+ * plus PAD_PCT percent of its longer side: a symbol of 6 px modules loses about 4 modules a
+ * side), and searched largest first, at most BOXES a frame. */
+#define PT_SCAN_DMTX_GATE_CELL          8
+#define PT_SCAN_DMTX_GATE_EDGE_LEVEL    48
+#define PT_SCAN_DMTX_GATE_EDGE_PX       40
+#define PT_SCAN_DMTX_GATE_NOISE_PX      176
+#define PT_SCAN_DMTX_GATE_COHERENCE_PCT 45
+#define PT_SCAN_DMTX_GATE_BALANCE_PCT   10
+#define PT_SCAN_DMTX_GATE_MID_PCT       45
+#define PT_SCAN_DMTX_GATE_LIKE_PCT      50
+#define PT_SCAN_DMTX_GATE_MIN_PX        40
+#define PT_SCAN_DMTX_GATE_ASPECT_PCT    350
+#define PT_SCAN_DMTX_GATE_PAD_PX        8
+#define PT_SCAN_DMTX_GATE_PAD_PCT       20
+#define PT_SCAN_DMTX_GATE_BOXES         16
 
 /* Segment hashing and file I/O */
 #define PT_HASH_CHUNK_BYTES  (256 * 1024)

@@ -4,6 +4,7 @@
 
 #include <gst/app/app.h>
 #include <gst/gst.h>
+#include <math.h>
 #include <string.h>
 
 /* The backdrop: a diagonal grey gradient, scrolled by @shift pixels. */
@@ -37,6 +38,29 @@ draw_code(guint8 *y_plane, const PtTestFootage *s, const PtBarcode *bc, int x0, 
       y_plane[(gsize)y * s->width + x] = dark ? 16 : 235;
     }
   }
+}
+
+void
+pt_test_codes_draw_matrix(guint8 *y_plane, int width, int height, int stride, const PtBarcode *bc,
+                          int module_px, double cx, double cy, double degrees)
+{
+  int q = bc->quiet;
+  double side = (bc->cols + 2 * q) * (double)module_px,
+         side_y = (bc->rows + 2 * q) * (double)module_px;
+  double a = degrees * G_PI / 180.0, co = cos(a), si = sin(a);
+  /* Each pixel within the turned square's reach is turned back into the code's own axes. */
+  int reach = (int)ceil(hypot(side, side_y) / 2) + 1;
+  for (int y = MAX((int)cy - reach, 0); y < MIN((int)cy + reach, height); y++)
+    for (int x = MAX((int)cx - reach, 0); x < MIN((int)cx + reach, width); x++) {
+      double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
+      double u = co * dx + si * dy + side / 2, v = -si * dx + co * dy + side_y / 2;
+      if (u < 0 || v < 0 || u >= side || v >= side_y)
+        continue;
+      int mx = (int)(u / module_px) - q, my = (int)(v / module_px) - q;
+      gboolean dark =
+          mx >= 0 && my >= 0 && mx < bc->cols && my < bc->rows && pt_barcode_dark(bc, mx, my);
+      y_plane[(gsize)y * stride + x] = dark ? 16 : 235;
+    }
 }
 
 gboolean

@@ -1,7 +1,8 @@
 /* pt-test-codes.h: test footage of a loading dock with a code in view, made in process:
  * labels/ encodes the code (libqrencode, libzint), the frames are drawn here (I420, a still
  * grey gradient), and x264enc writes H.264 in Matroska, as a file camera plays it.  Used by
- * test-qr (what the scan branch reads and skips) and bench-pipeline (dwell time). */
+ * test-qr (what the scan branch reads and skips) and bench-pipeline (dwell time); a matrix code
+ * drawn at any angle onto a frame for test-dmtx and bench-dmtx. */
 #pragma once
 
 #include "pt-barcode.h"
@@ -23,5 +24,12 @@ typedef struct {
  * @code: (transfer none) (nullable): NULL shows no code. */
 gboolean pt_test_codes_footage(const char *path, const PtTestFootage *spec, const PtBarcode *code,
                                GError **error);
+
+/* Draws @code's matrix (dark 16, light 235, with its quiet zone) onto the luma plane @y_plane
+ * (@width x @height, rows @stride apart), @module_px per module, centred at (@cx, @cy) and
+ * turned @degrees clockwise; clipped to the plane.  @code: (transfer none) */
+void pt_test_codes_draw_matrix(guint8 *y_plane, int width, int height, int stride,
+                               const PtBarcode *code, int module_px, double cx, double cy,
+                               double degrees);
 
 G_END_DECLS
