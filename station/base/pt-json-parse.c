@@ -56,24 +56,12 @@ skip_space(Reader *r)
     r->p++;
 }
 
-static int
-hex_digit(char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* The four hex digits after "\u" at @s (checked by read_string()). */
 static gunichar
 escape_value(const char *s)
 {
-  return (gunichar)(hex_digit(s[0]) << 12 | hex_digit(s[1]) << 8 | hex_digit(s[2]) << 4 |
-                    hex_digit(s[3]));
+  return (gunichar)(g_ascii_xdigit_value(s[0]) << 12 | g_ascii_xdigit_value(s[1]) << 8 |
+                    g_ascii_xdigit_value(s[2]) << 4 | g_ascii_xdigit_value(s[3]));
 }
 
 /* Decodes the escapes of the string body [@s, @e), already checked for form, into @out. */
@@ -163,8 +151,8 @@ read_string(Reader *r, const char **text_out, gsize *len_out)
       return fail_at(r, p, "an invalid escape");
     }
     if (p[1] == 'u') {
-      if (end - p < 6 || hex_digit(p[2]) < 0 || hex_digit(p[3]) < 0 || hex_digit(p[4]) < 0 ||
-          hex_digit(p[5]) < 0) {
+      if (end - p < 6 || g_ascii_xdigit_value(p[2]) < 0 || g_ascii_xdigit_value(p[3]) < 0 ||
+          g_ascii_xdigit_value(p[4]) < 0 || g_ascii_xdigit_value(p[5]) < 0) {
         return fail_at(r, p, "an invalid \\u escape");
       }
       p += 6;
@@ -266,17 +254,25 @@ read_literal(Reader *r, const char *word, json_t *value)
   return value;
 }
 
+/* Skips whitespace, then takes @c if it comes next. */
+static gboolean
+take(Reader *r, char c)
+{
+  skip_space(r);
+  if (r->p == r->end || *r->p != c)
+    return FALSE;
+  r->p++;
+  return TRUE;
+}
+
 static json_t *
 read_object(Reader *r, int depth)
 {
   g_autoptr(json_t) object = json_object();
   r->p++;
-  skip_space(r);
-  if (r->p < r->end && *r->p == '}') {
-    r->p++;
+  if (take(r, '}'))
     return g_steal_pointer(&object);
-  }
-  for (;;) {
+  do {
     skip_space(r);
     if (r->p == r->end || *r->p != '"')
       return stop(r, "a string expected as a member's name");
@@ -289,25 +285,16 @@ read_object(Reader *r, int depth)
     const char *name = copy ? copy : text;
     if (json_object_getn(object, name, len))
       return stop_at(r, at, "a duplicate member name");
-    skip_space(r);
-    if (r->p == r->end || *r->p != ':')
+    if (!take(r, ':'))
       return stop(r, "':' expected");
-    r->p++;
     json_t *value = read_value(r, depth + 1);
     if (!value)
       return NULL;
     json_object_setn_new_nocheck(object, name, len, value);
-    skip_space(r);
-    if (r->p < r->end && *r->p == ',') {
-      r->p++;
-      continue;
-    }
-    if (r->p < r->end && *r->p == '}') {
-      r->p++;
-      return g_steal_pointer(&object);
-    }
+  } while (take(r, ','));
+  if (!take(r, '}'))
     return stop(r, "',' or '}' expected");
-  }
+  return g_steal_pointer(&object);
 }
 
 static json_t *
@@ -315,27 +302,17 @@ read_array(Reader *r, int depth)
 {
   g_autoptr(json_t) array = json_array();
   r->p++;
-  skip_space(r);
-  if (r->p < r->end && *r->p == ']') {
-    r->p++;
+  if (take(r, ']'))
     return g_steal_pointer(&array);
-  }
-  for (;;) {
+  do {
     json_t *value = read_value(r, depth + 1);
     if (!value)
       return NULL;
     json_array_append_new(array, value);
-    skip_space(r);
-    if (r->p < r->end && *r->p == ',') {
-      r->p++;
-      continue;
-    }
-    if (r->p < r->end && *r->p == ']') {
-      r->p++;
-      return g_steal_pointer(&array);
-    }
+  } while (take(r, ','));
+  if (!take(r, ']'))
     return stop(r, "',' or ']' expected");
-  }
+  return g_steal_pointer(&array);
 }
 
 static json_t *
