@@ -4,11 +4,12 @@
  * It accepts exactly what jansson's json_loadb() with JSON_REJECT_DUPLICATES accepts (an
  * object or an array at the top, whitespace after it and nothing else, valid UTF-8, no
  * \u0000, no lone surrogate, integers that fit 64 bits, finite reals) and builds the same
- * values in the same member order; tests/fuzz/fuzz-json.c holds the two side by side.  Two
- * things differ: nesting is bounded while reading (PT_JSON_DEPTH_MAX), not afterwards, and the
- * bytes of a string are looked at a run at a time.  jansson's lexer takes every byte through
- * its stream and its token buffer, which made parsing the largest cost of a hub ingest after
- * Ed25519: a request's events are records held as JSON strings, each parsed twice. */
+ * values in the same member order; tests/fuzz/fuzz-json.c holds the two side by side.  What
+ * differs: a raw NUL byte after a number, which jansson skipped, is refused; nesting is bounded
+ * while reading (PT_JSON_DEPTH_MAX), not afterwards, and a text nested too deep is malformed;
+ * and the bytes of a string are looked at a run at a time.  jansson's lexer takes every byte
+ * through its stream and its token buffer, which made parsing the largest cost of a hub ingest
+ * after Ed25519: a request's events are records held as JSON strings, each parsed twice. */
 #include "pt-json.h"
 
 #include "pt-error.h"
@@ -366,8 +367,10 @@ pt_json_parse(const char *data, gsize len, GError **error)
   }
   if (v)
     return v;
+  /* Too deep is malformed for us (a 400), whether or not the rest would have read: reading
+   * stops at the bound, so a hostile text costs no more than PT_JSON_DEPTH_MAX levels. */
   if (r.too_deep) {
-    g_set_error(error, PT_ERROR, PT_ERROR_TOO_LARGE, "JSON nested deeper than %d",
+    g_set_error(error, PT_ERROR, PT_ERROR_MALFORMED, "JSON nested deeper than %d",
                 PT_JSON_DEPTH_MAX);
     return NULL;
   }

@@ -132,7 +132,8 @@ test_errors(void)
   g_assert_nonnull(strstr(error->message, "line 3 column 8"));
   g_clear_error(&error);
 
-  /* Nesting: a value PT_JSON_DEPTH_MAX deep is taken, one deeper is too large. */
+  /* Nesting: a value PT_JSON_DEPTH_MAX deep is taken, one deeper is refused as malformed (a
+   * 400 to a client, as any other text we do not read). */
   GString *deep = g_string_new(NULL);
   for (int d = 0; d <= PT_JSON_DEPTH_MAX; d++)
     g_string_append_c(deep, '[');
@@ -144,14 +145,14 @@ test_errors(void)
   g_string_insert_c(deep, 0, '[');
   g_string_append_c(deep, ']');
   g_assert_null(pt_json_parse(deep->str, deep->len, &error));
-  g_assert_error(error, PT_ERROR, PT_ERROR_TOO_LARGE);
+  g_assert_error(error, PT_ERROR, PT_ERROR_MALFORMED);
   g_clear_error(&error);
   /* Far deeper than jansson's own bound: refused the same way, without recursing on. */
   g_string_truncate(deep, 0);
   for (int d = 0; d < 100000; d++)
     g_string_append_c(deep, '[');
   g_assert_null(pt_json_parse(deep->str, deep->len, &error));
-  g_assert_error(error, PT_ERROR, PT_ERROR_TOO_LARGE);
+  g_assert_error(error, PT_ERROR, PT_ERROR_MALFORMED);
   g_string_free(deep, TRUE);
 }
 
