@@ -966,6 +966,7 @@ refine_candidates(PtPeel *pk)
   double min_dl = lab ? 2.55 * PT_PEEL_LAB_MIN_DL : 8;
   PtPeel fk;
   gboolean any = FALSE;
+  int *cx;
 
   /* Seeds: the candidates, and inner pixels whose darkest fine pixel is dark against the
    * pixel's darker reference (left in mean by the classes) by the rules' dark test. */
@@ -998,11 +999,15 @@ refine_candidates(PtPeel *pk)
   if (!any)
     return;
   fine_init(&fk, pk);
+  /* The coarse column of each fine column, once: a division a pixel otherwise. */
+  cx = g_new(int, MAX(fk.w, 1));
+  for (int fx = 0; fx < fk.w; fx++)
+    cx[fx] = MIN(fx / k, cw - 1);
   for (int fy = 0; fy < fk.h; fy++) {
     int cy = MIN(fy / k, ch - 1);
 
     for (int fx = 0; fx < fk.w; fx++) {
-      gsize i = (gsize)fy * fk.w + fx, c = (gsize)cy * cw + MIN(fx / k, cw - 1);
+      gsize i = (gsize)fy * fk.w + fx, c = (gsize)cy * cw + cx[fx];
       double b[NB];
       int v;
 
@@ -1042,13 +1047,15 @@ refine_candidates(PtPeel *pk)
   }
   find_defect_candidates(&fk);
   measure_candidates(&fk);
-  for (int fy = 0; fy < fk.h; fy++)
-    for (int fx = 0; fx < fk.w; fx++) {
-      gsize i = (gsize)fy * fk.w + fx, c = (gsize)MIN(fy / k, ch - 1) * cw + MIN(fx / k, cw - 1);
+  for (int fy = 0; fy < fk.h; fy++) {
+    const guint8 *frow = fk.cls + (gsize)fy * fk.w;
+    guint8 *crow = pk->cls + (gsize)MIN(fy / k, ch - 1) * cw;
 
-      if (fk.cls[i] == C_STICKER)
-        pk->cls[c] = C_STICKER;
-    }
+    for (int fx = 0; fx < fk.w; fx++)
+      if (frow[fx] == C_STICKER)
+        crow[cx[fx]] = C_STICKER;
+  }
+  g_free(cx);
 }
 
 void
