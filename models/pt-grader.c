@@ -345,15 +345,29 @@ crop_place(const PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
 
 /* Samples the crop and splits it by the coarse pass's territories: pixels
  * that differ from the belt go to the mask when they are @blob's, to
- * foreign when a neighbour's, so touching fruit can be told apart. */
+ * foreign when a neighbour's, so touching fruit can be told apart.
+ *
+ * Only the pixels that can be read are sampled; the rest stay 0.  This loop reads the
+ * pixels in a territory (any fruit's), which lie within their row's span of territory.
+ * The mask grows no further: filling its holes adds pixels between mask pixels of a row,
+ * and the opening and keep_largest() only take pixels away.  The peel analysis reads the
+ * mask's pixels, and its half-resolution copy (pt_peel_coarse()) averages each block of
+ * PT_PEEL_COARSE_STEP x PT_PEEL_COARSE_STEP pixels holding a mask pixel (and reads the
+ * average only inside the mask), so a row is sampled over the spans of the rows within
+ * PT_PEEL_COARSE_STEP - 1 of it, widened by as many columns. */
 static void
 crop_sample(PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
 {
   const PtSegmentation *seg = &g->seg;
   int f = seg->f, w = c->w, h = c->h, s = c->s, x0 = c->x0, y0 = c->y0;
+  int m = PT_PEEL_COARSE_STEP - 1;
   gsize n = (gsize)w * h;
   gint32 col_wx[PT_ANALYSIS_MAX_SIDE];
   double col_ax[PT_ANALYSIS_MAX_SIDE];
+  /* Per crop row, its work row's territory (NULL outside the searched area) and the first
+   * and last column in a territory (ta > tb: none). */
+  const gint32 *trows[PT_ANALYSIS_MAX_SIDE];
+  int ta[PT_ANALYSIS_MAX_SIDE], tb[PT_ANALYSIS_MAX_SIDE];
 
   c->py = pt_models_buf_get(&g->b_planes, 3 * n);
   c->pcb = c->py + n;
@@ -362,7 +376,7 @@ crop_sample(PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
   c->foreign = pt_models_buf_get(&g->b_foreign, n);
   c->labels = pt_models_buf_get(&g->b_labels, n * sizeof(gint32));
   c->parent = pt_models_buf_get(&g->b_parent, (n + 4) * sizeof(gint32));
-  pt_frame_sample(frame, x0, y0, w, h, s, c->py, c->pcb, c->pcr);
+  memset(c->py, 0, 3 * n);
   memset(c->mask, 0, n);
   memset(c->foreign, 0, n);
 
@@ -378,19 +392,52 @@ crop_sample(PtGrader *g, const PtFrame *frame, const PtBlob *blob, Crop *c)
   for (int j = 0; j < h; j++) {
     int fy = y0 + j * s + s / 2;
     int wy = (fy - seg->ry) / f;
-    double by = seg->belt_b * fy;
     const gint32 *trow;
+    int a = 0, b = w - 1;
 
+    trows[j] = NULL;
+    ta[j] = 1;
+    tb[j] = 0;
     if (fy < seg->ry || wy >= seg->h)
       continue;
-    trow = seg->territory + (gsize)wy * seg->w;
-    for (int i = 0; i < w; i++) {
+    trow = trows[j] = seg->territory + (gsize)wy * seg->w;
+    while (a < w && (col_wx[a] < 0 || trow[col_wx[a]] == 0))
+      a++;
+    if (a == w)
+      continue;
+    while (col_wx[b] < 0 || trow[col_wx[b]] == 0)
+      b--;
+    ta[j] = a;
+    tb[j] = b;
+  }
+  for (int j = 0; j < h; j++) {
+    int a = w, b = -1;
+
+    for (int r = MAX(0, j - m); r <= MIN(h - 1, j + m); r++)
+      if (ta[r] <= tb[r]) {
+        a = MIN(a, ta[r]);
+        b = MAX(b, tb[r]);
+      }
+    a = MAX(0, a - m);
+    b = MIN(w - 1, b + m);
+    /* One row of the crop from column a: the same samples as the whole crop's. */
+    if (a <= b) {
+      gsize o = (gsize)j * w + a;
+
+      pt_frame_sample(frame, x0 + a * s, y0 + j * s, b - a + 1, 1, s, c->py + o, c->pcb + o,
+                      c->pcr + o);
+    }
+  }
+  for (int j = 0; j < h; j++) {
+    double by = seg->belt_b * (y0 + j * s + s / 2);
+
+    for (int i = ta[j]; i <= tb[j]; i++) {
       gsize k = (gsize)j * w + i;
       gint32 t;
 
       if (col_wx[i] < 0)
         continue;
-      t = trow[col_wx[i]];
+      t = trows[j][col_wx[i]];
       if (t == 0)
         continue;
       if (pt_fruit_feature_at(seg, col_ax[i], by, c->py[k], c->pcb[k], c->pcr[k]) < seg->lo)
