@@ -295,7 +295,7 @@ await step('a grading is opened from the dashboard', async () =>
   (await visible(page, '#live-grading strong', { hasText: 'GR1' })) && (await visible(page, '#grading-msg.ok')) ||
   await page.textContent('#live-grading') + ' ' + await page.textContent('#grading-msg'));
 /* What the grading camera would record: 98 fruit, 30 of them meeting no class. */
-execFileSync('sqlite3', [stationDb, `
+execFileSync('sqlite3', ['-cmd', '.timeout 5000', stationDb, `
 INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, length_mm, weight_g,
   ripe_fraction, green_fraction, defect_count, defect_area_mm2, defect_largest_mm2,
   defect_longest_mm, views, rule, confidence)

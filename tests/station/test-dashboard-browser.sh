@@ -44,7 +44,7 @@ must "$BIN" batch new --product Oranges --gtin $GTIN --variety Navel --origin CN
   --grower "Li farm" --harvest-date 2026-11-20 --pack-date 2026-11-25 --quantity 1200 --lot OK1
 must "$BIN" batch new --product Pomelos --gtin $GTIN --grower "Chen orchard" --lot HELD1
 # A grading of OK1, closed with its signed inspecting event: the list's verdict column.
-must sqlite3 "$PACKTRACE_DATA/station.db" "
+must sqlite3 -cmd ".timeout 5000" "$PACKTRACE_DATA/station.db" "
 INSERT INTO gradings (batch_id, profile, declared_class, mm_per_px, model_version, opened_ns)
   VALUES (1, 'orange-unece', 'I', 0.3, 'test', 1);
 INSERT INTO graded_fruit (grading_id, graded_ns, source, class, diameter_mm, length_mm, weight_g,
