@@ -21,7 +21,7 @@ function ok(cond, name, detail) {
   console.log(`${cond ? 'ok' : 'not ok'} ${n} ${name}`);
   if (!cond && detail !== undefined) console.log('# ' + String(detail).replace(/\n/g, '\n# '));
 }
-const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, q], { encoding: 'utf8' }).trim();
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
