@@ -91,17 +91,19 @@ lot(PtStation *st, PtStore *store, const char *name)
   return b;
 }
 
+/* Puts @quantity KGM of @b (0: what its other loads left) on a new load to @to and closes it. */
 static gint64
-ship(PtStation *st, PtStore *store, PtBatch *b, const char *to)
+ship(PtStation *st, PtStore *store, PtBatch *b, const char *to, double quantity)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *plate = g_strdup_printf("P-%s", b->lot);
   PtLoadSpec ls = {.plate = plate, .seal = "S-1", .destination = to, .destination_gln = to};
   g_autoptr(PtLoad) load = pt_load_create(store, &ls, &error);
   g_assert_no_error(error);
-  g_assert_true(
-      pt_load_add_batch(st, store, load->id, b, 0, "operator", pt_now_ns(), NULL, NULL, &error));
+  gboolean added = pt_load_add_batch(st, store, load->id, b, quantity, "operator", pt_now_ns(),
+                                     NULL, NULL, &error);
   g_assert_no_error(error);
+  g_assert_true(added);
   guint n = 0;
   g_assert_true(pt_load_close(st, store, load->id, &n, &error));
   return load->id;
@@ -145,7 +147,7 @@ fill(PtStation *st, PtStore *store, const char *prefix, int n_events)
     }
     g_assert_true(pt_store_commit(store, &error));
     g_autofree char *to = gln(i / 100 % 90000);
-    ship(st, store, first, to);
+    ship(st, store, first, to, 0);
     if (i % 10000 == 0)
       fprintf(stderr, "  filled %d lots (%.0f s)\n", i, (now_ms() - t0) / 1000);
   }
@@ -176,9 +178,9 @@ bench_impact(void)
   g_autoptr(GPtrArray) made = NULL;
   g_assert_true(pt_transform_run(st, store, r, &ts, &made, NULL, &error));
   g_autofree char *g1 = gln(90001), *g2 = gln(90002), *g3 = gln(90003);
-  ship(st, store, r, g1);
-  ship(st, store, made->pdata[0], g2);
-  ship(st, store, made->pdata[1], g3);
+  ship(st, store, r, g1, 0);
+  ship(st, store, made->pdata[0], g2, 0);
+  ship(st, store, made->pdata[1], g3, 0);
   fill(st, store, "G", n_events / 10);
   int n = 0;
   g_assert_true(pt_store_events_foreach(store, 0, count_event, &n, &error));
@@ -234,9 +236,10 @@ drill_to(Receiver *rx, int n)
   g_autoptr(PtStore) store = pt_station_store(st, &error);
   g_assert_no_error(error);
   g_autoptr(PtBatch) b = lot(st, store, "DRILL-1");
+  /* A loose lot is shared out: each truck takes its part, none the whole lot again. */
   for (int i = 0; i < n; i++) {
     g_autofree char *g = gln(i);
-    ship(st, store, b, g);
+    ship(st, store, b, g, b->quantity / n);
   }
   g_autofree char *reports = g_build_filename(st->dir, "reports", NULL);
   PtDrillSpec spec = {.wait_s = 0, .deliver_wait_s = 60, .out_dir = reports};
