@@ -31,6 +31,10 @@ case ${SUBSTREAM:-0} in
 both) MODES="main substream" ;;
 *) echo "SUBSTREAM must be 0, 1 or both"; exit 2 ;;
 esac
+# RECORD_ONLY=1 adds a run of the station with every camera a picking camera (recording, no
+# grading, no scanning) at each N, so the ratio to bare recording splits into what recording
+# itself costs and what the analysis adds.
+[ -n "${RECORD_ONLY:-}" ] && MODES="record $MODES"
 command -v wrk >/dev/null || { echo "SKIP: wrk missing (apt-get install wrk)"; exit 0; }
 for e in x264enc rtspsrc rtph264depay; do
   gst-inspect-1.0 --exists "$e" || { echo "SKIP: GStreamer element $e missing"; exit 0; }
@@ -125,7 +129,7 @@ gst-launch-1.0 -q videotestsrc num-buffers=$((CLIP_S * FPS)) pattern=smpte horiz
   x264enc speed-preset=ultrafast tune=zerolatency bitrate=6000 key-int-max=$FPS ! h264parse ! \
   matroskamux ! filesink location="$T/cam.mkv" || { echo "FAILED: footage not encoded"; exit 1; }
 SUB_ARGS=()
-if [ "$MODES" != main ]; then
+if [[ " $MODES " == *" substream "* ]]; then
   # The same scene at a third of the size, as a camera's substream: 640x360 at 1 Mbit/s.
   gst-launch-1.0 -q videotestsrc num-buffers=$((CLIP_S * FPS)) pattern=smpte horizontal-speed=2 ! \
     video/x-raw,format=I420,width=640,height=360,framerate=$FPS/1 ! \
@@ -160,7 +164,7 @@ station_step() { # station_step N MODE: prints "CPU|LOSS|WRK_REQUESTS"
   "$BIN" grade open CAP1 >/dev/null || return 1
   "$BIN" load new --plate "CAP 1" --seal S-1 --dock dock-1 >/dev/null || return 1
   for k in $(seq "$n"); do
-    case $k in 1) role=grading ;; 2) role=loading ;; *) role=picking ;; esac
+    case $mode:$k in record:*) role=picking ;; *:1) role=grading ;; *:2) role=loading ;; *) role=picking ;; esac
     printf '\n[camera cam%d]\nrole=%s\nsource=%s/cam%d\nsegment_seconds=%d\n' "$k" "$role" \
       "$RTSP" "$k" "$SEGMENT_S" >>"$d/station.ini"
     [ "$role" = loading ] && echo "dock=dock-1" >>"$d/station.ini"

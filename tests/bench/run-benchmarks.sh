@@ -26,7 +26,7 @@ run "hub video relay: freshness and CPU against the station's own route" \
 run "idle demo station vs bare recording" "$(dirname "$0")/bench-idle.sh" "$B/station/packtrace"
 run "idle station: wake-ups per thread vs bare recording" "$(dirname "$0")/bench-wakeups.sh" \
   "$B/station/packtrace"
-[ -x "$B/tests/bench/bench-rtsp-serve" ] && SUBSTREAM=${SUBSTREAM:-both} run "capacity: 1080p RTSP cameras with no frame lost, analysis on the 1080p stream and on a substream" \
+[ -x "$B/tests/bench/bench-rtsp-serve" ] && SUBSTREAM=${SUBSTREAM:-both} RECORD_ONLY=${RECORD_ONLY:-1} run "capacity: 1080p RTSP cameras with no frame lost: recording alone, analysis on the 1080p stream, on a substream" \
   "$(dirname "$0")/bench-capacity.sh" "$B/station/packtrace" "$B/tests/bench/bench-rtsp-serve"
 [ -x "$B/tests/labels/bench-labels" ] && run "labels" "$B/tests/labels/bench-labels"
 [ -x "$B/tests/models/bench-models" ] && run "models" "$B/tests/models/bench-models"
