@@ -683,47 +683,105 @@ seg_prepare(PtSegmentation *seg, int rx, int ry, int rw, int rh, SegScratch *sc)
 }
 
 /* Each work pixel's difference from the belt, measured at the centre of
- * the frame pixels it stands for.  The belt plane's column products are
- * computed once (seg_prepare keeps w within PT_SEG_WORK_SIDE), its row
- * product once a row. */
+ * the frame pixels it stands for: pt_fruit_feature_at () spelt out.  The belt
+ * plane's column products are computed once (seg_prepare keeps w within
+ * PT_SEG_WORK_SIDE), its row product once a row; the chroma term is a function
+ * of one byte each, so it is looked up (2 * (a + b) is 2 * a + 2 * b in
+ * integers).  The planes are held in locals: a byte store may alias @seg, so
+ * read through it they would be fetched again for every pixel. */
 static void
 compute_features(PtSegmentation *seg)
 {
   int w = seg->w, h = seg->h, f = seg->f;
-  double ax[PT_SEG_WORK_SIDE];
+  double ax[PT_SEG_WORK_SIDE], belt_c = seg->belt_c;
+  int dcb[256], dcr[256];
+  const guint8 *py = seg->y, *pcb = seg->cb, *pcr = seg->cr;
+  guint8 *feat = seg->feat;
 
+  for (int v = 0; v < 256; v++) {
+    dcb[v] = 2 * ABS(v - seg->belt_cb);
+    dcr[v] = 2 * ABS(v - seg->belt_cr);
+  }
   for (int x = 0; x < w; x++)
     ax[x] = seg->belt_a * (seg->rx + x * f + f / 2);
   for (int y = 0; y < h; y++) {
     double by = seg->belt_b * (seg->ry + y * f + f / 2);
     gsize o = (gsize)y * w;
 
-    for (int x = 0; x < w; x++)
-      seg->feat[o + x] = (guint8)pt_fruit_feature_at(seg, ax[x], by, seg->y[o + x], seg->cb[o + x],
-                                                     seg->cr[o + x]);
+    for (int x = 0; x < w; x++) {
+      double belt = ax[x] + by + belt_c;
+      int dy = (int)(py[o + x] - belt);
+      int v = ABS(dy) + dcb[pcb[o + x]] + dcr[pcr[o + x]];
+
+      feat[o + x] = (guint8)MIN(v, 255);
+    }
   }
+}
+
+/* Sixteen bytes at once (SSE2 on x86, NEON on ARM); a compare gives each byte 0 or -1. */
+typedef guint8 PtSegU8x16 __attribute__((vector_size(16)));
+
+/* @dst[i] = @src[i] >= @t as 0/1: sixteen bytes a step then one by one, the same compare
+ * either way.  A threshold above 255 leaves every byte under it. */
+static void
+threshold_u8(const guint8 *src, gsize n, int threshold, guint8 *dst)
+{
+  guint8 t = (guint8)CLAMP(threshold, 0, 255);
+  gsize i = 0;
+
+  if (threshold > 255) {
+    memset(dst, 0, n);
+    return;
+  }
+  for (; i + 16 <= n; i += 16) {
+    PtSegU8x16 v, one = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
+    memcpy(&v, src + i, 16);
+    v = (PtSegU8x16)(v >= t) & one;
+    memcpy(dst + i, &v, 16);
+  }
+  for (; i < n; i++)
+    dst[i] = src[i] >= t;
 }
 
 /* Hysteresis: components of feat >= lo that hold a pixel >= hi, then a 3x3
  * opening against thin bridges to belt dirt, then holes (dark defects
- * inside a fruit) filled. */
+ * inside a fruit) filled.  A component is found as its runs' union-find root
+ * (pt_runs_join ()), so the weak mask is read as runs: a run's pixels are
+ * looked at for a strong one only while its component has none yet, and the
+ * kept components are written back as fills of their runs; the same pixels
+ * as labelling every pixel and asking its label. */
 static void
 hysteresis_mask(PtSegmentation *seg, const SegScratch *sc)
 {
   int w = seg->w, h = seg->h;
-  gsize n = (gsize)w * h;
   guint8 *mask = sc->mask, *strong;
-  int nlab;
+  const guint8 *feat = seg->feat;
+  int hi = seg->hi;
+  gint32 *parent = sc->parent;
+  g_auto(PtRuns) runs = {0};
 
-  for (gsize i = 0; i < n; i++)
-    mask[i] = seg->feat[i] >= seg->lo;
-  nlab = pt_label_components(mask, w, h, 1, seg->labels, sc->parent);
-  strong = g_malloc0((gsize)nlab + 1);
-  for (gsize i = 0; i < n; i++)
-    if (seg->feat[i] >= seg->hi)
-      strong[seg->labels[i]] = 1;
-  for (gsize i = 0; i < n; i++)
-    mask[i] = seg->labels[i] != 0 && strong[seg->labels[i]];
+  threshold_u8(feat, (gsize)w * h, seg->lo, mask);
+  pt_runs_join(mask, w, h, 1, TRUE, &runs, parent);
+  strong = g_malloc0((gsize)runs.n + 1);
+  for (int y = 0; y < h; y++) {
+    const guint8 *f = feat + (gsize)y * w;
+
+    for (gint32 r = runs.row[y]; r < runs.row[y + 1]; r++) {
+      gint32 root = pt_runs_root(parent, r);
+
+      for (gint32 x = runs.x0[r]; x < runs.x1[r] && !strong[root]; x++)
+        strong[root] = f[x] >= hi;
+    }
+  }
+  for (int y = 0; y < h; y++) {
+    guint8 *m = mask + (gsize)y * w;
+
+    memset(m, 0, w);
+    for (gint32 r = runs.row[y]; r < runs.row[y + 1]; r++)
+      if (strong[pt_runs_root(parent, r)])
+        memset(m + runs.x0[r], 1, runs.x1[r] - runs.x0[r]);
+  }
   g_free(strong);
   morph3(mask, sc->mask2, w, h, FALSE);
   morph3(sc->mask2, mask, w, h, TRUE);
