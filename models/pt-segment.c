@@ -502,38 +502,92 @@ dt_backward_edge(gint32 *d, int w, int h, int x, int y, gint32 edge)
   d[i] = v;
 }
 
+/* The first and last nonzero bytes of @row (@w bytes): *@x0 and *@x1 (exclusive), both 0 when
+ * there is none.  Zero bytes are skipped eight at a time from either end. */
+static void
+row_extent(const guint8 *row, int w, int *x0, int *x1)
+{
+  int a = 0, b = w;
+
+  for (guint64 v; a + 8 <= w; a += 8) {
+    memcpy(&v, row + a, 8);
+    if (v != 0)
+      break;
+  }
+  while (a < w && row[a] == 0)
+    a++;
+  if (a == w) {
+    *x0 = *x1 = 0;
+    return;
+  }
+  for (guint64 v; b - 8 >= a; b -= 8) {
+    memcpy(&v, row + b - 8, 8);
+    if (v != 0)
+      break;
+  }
+  while (row[b - 1] == 0)
+    b--;
+  *x0 = a;
+  *x1 = b;
+}
+
 /* The first and last columns and rows check each neighbour; the pixels between, nearly all
  * of them, take the unchecked step above (the same minimum, so the same distances) in a
- * loop of their own, so no pixel asks where it lies. */
+ * loop of their own, so no pixel asks where it lies.  Each row is only visited between its
+ * first and last mask pixel: the forward pass gives every pixel off the mask 0 whatever its
+ * neighbours hold, and the backward pass leaves 0 as it is, so outside that stretch the row
+ * is 0 (set at once) and neither pass has anything to do there. */
 void
 pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d)
 {
   gint32 edge = edge_is_zero ? 3 : G_MAXINT32 / 4;
+  g_autofree int *extent = g_new(int, 2 * (gsize)h);
 
   const gint32 inf = G_MAXINT32 / 4;
 
   for (int y = 0; y < h; y++) {
+    gint32 *dr = d + (gsize)y * w;
+    int x0, x1, a, b;
+
+    row_extent(mask + (gsize)y * w, w, &x0, &x1);
+    extent[2 * y] = x0;
+    extent[2 * y + 1] = x1;
+    memset(dr, 0, (gsize)x0 * sizeof *dr);
+    memset(dr + x1, 0, (gsize)(w - x1) * sizeof *dr);
     if (y == 0 || w < 3) {
-      for (int x = 0; x < w; x++)
+      for (int x = x0; x < x1; x++)
         dt_forward_edge(mask, d, w, x, y, edge);
       continue;
     }
-    dt_forward_edge(mask, d, w, 0, y, edge);
-    for (gsize i = (gsize)y * w + 1, end = (gsize)y * w + w - 1; i < end; i++)
+    a = MAX(x0, 1);
+    b = MIN(x1, w - 1);
+    if (x0 == 0 && x1 > 0)
+      dt_forward_edge(mask, d, w, 0, y, edge);
+    for (gsize i = (gsize)y * w + a, end = (gsize)y * w + b; i < end; i++)
       d[i] = mask[i] ? MIN(inf, dt_forward_inner(d, i, w)) : 0;
-    dt_forward_edge(mask, d, w, w - 1, y, edge);
+    if (x1 == w)
+      dt_forward_edge(mask, d, w, w - 1, y, edge);
   }
   for (int y = h - 1; y >= 0; y--) {
+    int x0 = extent[2 * y], x1 = extent[2 * y + 1], a, b;
+
     if (y == h - 1 || w < 3) {
-      for (int x = w - 1; x >= 0; x--)
+      for (int x = x1 - 1; x >= x0; x--)
         dt_backward_edge(d, w, h, x, y, edge);
       continue;
     }
-    dt_backward_edge(d, w, h, w - 1, y, edge);
-    for (gsize i = (gsize)y * w + w - 2, end = (gsize)y * w; i > end; i--)
+    a = MAX(x0, 1);
+    b = MIN(x1, w - 1);
+    if (x1 == w)
+      dt_backward_edge(d, w, h, w - 1, y, edge);
+    for (int x = b - 1; x >= a; x--) {
+      gsize i = (gsize)y * w + x;
+
       if (d[i] != 0)
         d[i] = dt_backward_inner(d, i, w, d[i]);
-    dt_backward_edge(d, w, h, 0, y, edge);
+    }
+    if (x0 == 0 && x1 > 0)
+      dt_backward_edge(d, w, h, 0, y, edge);
   }
 }
 
