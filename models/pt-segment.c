@@ -842,6 +842,18 @@ hysteresis_mask(PtSegmentation *seg, const SegScratch *sc)
   pt_fill_holes(mask, w, h, sc->tmp32);
 }
 
+/* TRUE when the four labels at @l are all 0 (read as two words: OR of words is 0 only when
+ * every label in them is). */
+static inline gboolean
+labels_zero4(const gint32 *l)
+{
+  guint64 a, b;
+
+  memcpy(&a, l, 8);
+  memcpy(&b, l + 2, 8);
+  return (a | b) == 0;
+}
+
 /* Touching fruit cut apart by the watershed, labelled 1..n in raster
  * order.  Returns n. */
 static int
@@ -863,6 +875,11 @@ split_fruit(PtSegmentation *seg, const SegScratch *sc, double min_area_px)
   for (gsize i = 0; i < n; i++) {
     gint32 l = seg->labels[i];
 
+    /* Four belt pixels (label 0) at once: nothing to renumber. */
+    if ((i & 3) == 0 && i + 4 <= n && labels_zero4(seg->labels + i)) {
+      i += 3;
+      continue;
+    }
     if (l == 0)
       continue;
     if (remap[l - 1] == 0)
@@ -896,6 +913,11 @@ keep_blobs(PtSegmentation *seg, int nlab, double min_area_px, gboolean split)
       gint32 l = seg->labels[(gsize)y * w + x];
       PtBlob *b;
 
+      /* Four belt pixels (label 0) at once: they count for no blob. */
+      if (x + 4 <= w && labels_zero4(seg->labels + (gsize)y * w + x)) {
+        x += 3;
+        continue;
+      }
       if (l == 0 || l > nl)
         continue;
       b = &all[l - 1];
