@@ -908,25 +908,34 @@ keep_blobs(PtSegmentation *seg, int nlab, double min_area_px, gboolean split)
     all[l].area = 0;
     all[l].label = l + 1;
   }
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
-      gint32 l = seg->labels[(gsize)y * w + x];
+  /* A row is read as stretches of one label: a stretch adds its length to the area and its
+   * ends to the box, as its pixels one by one would. */
+  for (int y = 0; y < h; y++) {
+    const gint32 *row = seg->labels + (gsize)y * w;
+
+    for (int x = 0; x < w;) {
+      gint32 l = row[x];
       PtBlob *b;
+      int e = x + 1;
 
       /* Four belt pixels (label 0) at once: they count for no blob. */
-      if (x + 4 <= w && labels_zero4(seg->labels + (gsize)y * w + x)) {
-        x += 3;
+      if (x + 4 <= w && labels_zero4(row + x)) {
+        x += 4;
         continue;
       }
-      if (l == 0 || l > nl)
-        continue;
-      b = &all[l - 1];
-      b->area++;
-      b->x0 = MIN(b->x0, x);
-      b->y0 = MIN(b->y0, y);
-      b->x1 = MAX(b->x1, x + 1);
-      b->y1 = MAX(b->y1, y + 1);
+      while (e < w && row[e] == l)
+        e++;
+      if (l != 0 && l <= nl) {
+        b = &all[l - 1];
+        b->area += e - x;
+        b->x0 = MIN(b->x0, x);
+        b->y0 = MIN(b->y0, y);
+        b->x1 = MAX(b->x1, e);
+        b->y1 = MAX(b->y1, y + 1);
+      }
+      x = e;
     }
+  }
   for (int l = 0; l < nl; l++) {
     if (all[l].area * px_per_work < min_area_px)
       continue;
