@@ -603,16 +603,24 @@ split_touching(const guint8 *mask, const gint32 *dist, int w, int h, gint32 min_
   gint32 maxd = 0;
   gint32 *count;
   gsize k, n_fg = 0;
+  g_autofree int *extent = g_new(int, 2 * (gsize)h);
 
-  for (gsize i = 0; i < n; i++)
-    maxd = MAX(maxd, dist[i]);
+  /* Each row is only read between its first and last mask pixel: off the mask @dist (the
+   * transform of @mask) is 0, adds nothing to the maximum or the counts, and is left
+   * unlabelled, so the rest of the row is set to 0 at the end. */
+  for (int y = 0; y < h; y++)
+    row_extent(mask + (gsize)y * w, w, &extent[2 * y], &extent[2 * y + 1]);
+  for (int y = 0; y < h; y++)
+    for (gsize i = (gsize)y * w + extent[2 * y]; i < (gsize)y * w + extent[2 * y + 1]; i++)
+      maxd = MAX(maxd, dist[i]);
   /* Counting sort by distance, descending; ties stay in raster order. */
   count = g_new0(gint32, maxd + 2);
-  for (gsize i = 0; i < n; i++)
-    if (mask[i]) {
-      count[dist[i]]++;
-      n_fg++;
-    }
+  for (int y = 0; y < h; y++)
+    for (gsize i = (gsize)y * w + extent[2 * y]; i < (gsize)y * w + extent[2 * y + 1]; i++)
+      if (mask[i]) {
+        count[dist[i]]++;
+        n_fg++;
+      }
   {
     gint32 pos = 0;
 
@@ -623,9 +631,10 @@ split_touching(const guint8 *mask, const gint32 *dist, int w, int h, gint32 min_
       pos += c;
     }
   }
-  for (gsize i = 0; i < n; i++)
-    if (mask[i])
-      order[count[dist[i]]++] = (gint32)i;
+  for (int y = 0; y < h; y++)
+    for (gsize i = (gsize)y * w + extent[2 * y]; i < (gsize)y * w + extent[2 * y + 1]; i++)
+      if (mask[i])
+        order[count[dist[i]]++] = (gint32)i;
   g_free(count);
 
   for (gsize i = 0; i < n; i++)
@@ -694,8 +703,15 @@ split_touching(const guint8 *mask, const gint32 *dist, int w, int h, gint32 min_
     }
     labels[i] = win;
   }
-  for (gsize i = 0; i < n; i++)
-    labels[i] = labels[i] < 0 ? 0 : uf_find(parent, labels[i]) + 1;
+  for (int y = 0; y < h; y++) {
+    gint32 *l = labels + (gsize)y * w;
+    int x0 = extent[2 * y], x1 = extent[2 * y + 1];
+
+    memset(l, 0, (gsize)x0 * sizeof *l);
+    for (int x = x0; x < x1; x++)
+      l[x] = l[x] < 0 ? 0 : uf_find(parent, l[x]) + 1;
+    memset(l + x1, 0, (gsize)(w - x1) * sizeof *l);
+  }
 }
 
 /* Scratch planes of one pt_fruit_segment () call, carved out of the
