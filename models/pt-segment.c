@@ -967,28 +967,52 @@ keep_blobs(PtSegmentation *seg, int nlab, double min_area_px, gboolean split)
   }
 }
 
+/* The first nonzero of the eight neighbours of @i, in raster order, for a pixel away from
+ * the image's edge; 0 when there is none. */
+static inline gint32
+first_neighbour(const gint32 *t, gsize i, int w)
+{
+  const gint32 *up = t + i - w, *md = t + i, *dn = t + i + w;
+  gint32 v[8] = {up[-1], up[0], up[1], md[-1], md[1], dn[-1], dn[0], dn[1]};
+
+  for (int k = 0; k < 8; k++)
+    if (v[k] != 0)
+      return v[k];
+  return 0;
+}
+
 /* Territory: each kept blob grown by one work pixel, so the analysis at
  * full resolution can find the true edge just outside the coarse one.
  * @tmp32 needs w*h entries. */
 static void
 grow_territory(PtSegmentation *seg, gint32 *tmp32)
 {
-  int w = seg->w, h = seg->h;
-  gsize n = (gsize)w * h;
+  int w = seg->w, h = seg->h, ty0 = h, ty1 = 0;
+  gint32 *territory = seg->territory;
+  const gint32 *labels = seg->labels;
 
-  for (gsize i = 0; i < n; i++)
-    seg->territory[i] = 0;
+  /* Cleared a row at a time (rows are short enough for plain stores). */
+  for (int y = 0; y < h; y++)
+    memset(territory + (gsize)y * w, 0, (gsize)w * sizeof *territory);
   for (guint b = 0; b < seg->n_blobs; b++) {
     const PtBlob *bl = &seg->blobs[b];
 
     for (int y = bl->y0; y < bl->y1; y++)
       for (int x = bl->x0; x < bl->x1; x++)
-        if (seg->labels[(gsize)y * w + x] == bl->label)
-          seg->territory[(gsize)y * w + x] = bl->label;
+        if (labels[(gsize)y * w + x] == bl->label)
+          territory[(gsize)y * w + x] = bl->label;
+    ty0 = MIN(ty0, bl->y0 - 2);
+    ty1 = MAX(ty1, bl->y1 + 2);
   }
-  memcpy(tmp32, seg->territory, n * sizeof(gint32));
+  /* The growth below reads the ungrown territory only within two rows of a box, so only
+   * those rows are kept apart in @tmp32. */
+  ty0 = MAX(ty0, 0);
+  ty1 = MIN(ty1, h);
+  for (int y = ty0; y < ty1; y++)
+    memcpy(tmp32 + (gsize)y * w, territory + (gsize)y * w, (gsize)w * sizeof *tmp32);
   /* Only a blob's box and its ring can be grown into; a pixel in two boxes gets the same
-   * answer twice. */
+   * answer twice.  Away from the image's edge the neighbours are read without asking where
+   * they lie (the same ones in the same order). */
   for (guint b = 0; b < seg->n_blobs; b++) {
     const PtBlob *bl = &seg->blobs[b];
 
@@ -996,16 +1020,20 @@ grow_territory(PtSegmentation *seg, gint32 *tmp32)
       for (int x = MAX(0, bl->x0 - 1); x < MIN(w, bl->x1 + 1); x++) {
         gsize i = (gsize)y * w + x;
 
-        if (tmp32[i] != 0)
+        if (tmp32[i] != 0 || territory[i] != 0)
           continue;
-        for (int dy = -1; dy <= 1 && seg->territory[i] == 0; dy++)
+        if (x > 0 && y > 0 && x + 1 < w && y + 1 < h) {
+          territory[i] = first_neighbour(tmp32, i, w);
+          continue;
+        }
+        for (int dy = -1; dy <= 1 && territory[i] == 0; dy++)
           for (int dx = -1; dx <= 1; dx++) {
             int xx = x + dx, yy = y + dy;
 
             if (xx < 0 || yy < 0 || xx >= w || yy >= h)
               continue;
             if (tmp32[(gsize)yy * w + xx] != 0) {
-              seg->territory[i] = tmp32[(gsize)yy * w + xx];
+              territory[i] = tmp32[(gsize)yy * w + xx];
               break;
             }
           }
