@@ -311,17 +311,15 @@ fit_belt(PtSegmentation *seg, guint8 *tmp)
 
 /* Otsu's threshold over the feature histogram, floored by the ring noise. */
 static void
-choose_thresholds(PtSegmentation *seg)
+choose_thresholds(PtSegmentation *seg, const guint32 hist[256])
 {
-  guint32 hist[256] = {0};
   guint32 ring_hist[256] = {0};
   gsize n = (gsize)seg->w * seg->h, ring_n = 0, acc = 0;
   double sum = 0, sum_b = 0, w_b = 0, best = -1;
   int otsu = 0, noise = 0;
 
-  /* Every pixel, then the ring two pixels wide apart (counts, so the order is free). */
-  for (gsize i = 0; i < n; i++)
-    hist[seg->feat[i]]++;
+  /* @hist counts every pixel (compute_features () as it goes); the ring two pixels wide is
+   * counted apart (counts, so the order is free). */
   for (int y = 0; y < seg->h; y++) {
     const guint8 *row = seg->feat + (gsize)y * seg->w;
     gboolean whole = y < 2 || y >= seg->h - 2;
@@ -757,10 +755,10 @@ seg_prepare(PtSegmentation *seg, int rx, int ry, int rw, int rh, SegScratch *sc)
  * plane's column products are computed once (seg_prepare keeps w within
  * PT_SEG_WORK_SIDE), its row product once a row; the chroma term is a function
  * of one byte each, so it is looked up (2 * (a + b) is 2 * a + 2 * b in
- * integers).  The planes are held in locals: a byte store may alias @seg, so
- * read through it they would be fetched again for every pixel. */
+ * integers).  @hist counts the features as they are made.  The planes are held in locals: a byte
+ * store may alias @seg, so read through it they would be fetched again for every pixel. */
 static void
-compute_features(PtSegmentation *seg)
+compute_features(PtSegmentation *seg, guint32 hist[256])
 {
   int w = seg->w, h = seg->h, f = seg->f;
   double ax[PT_SEG_WORK_SIDE], belt_c = seg->belt_c;
@@ -783,7 +781,9 @@ compute_features(PtSegmentation *seg)
       int dy = (int)(py[o + x] - belt);
       int v = ABS(dy) + dcb[pcb[o + x]] + dcr[pcr[o + x]];
 
-      feat[o + x] = (guint8)MIN(v, 255);
+      v = MIN(v, 255);
+      feat[o + x] = (guint8)v;
+      hist[v]++;
     }
   }
 }
@@ -1046,13 +1046,14 @@ pt_fruit_segment(PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int 
                  double min_area_px, gboolean split)
 {
   SegScratch sc;
+  guint32 hist[256] = {0};
   int nlab;
 
   seg_prepare(seg, rx, ry, rw, rh, &sc);
   pt_frame_sample(frame, rx, ry, seg->w, seg->h, seg->f, seg->y, seg->cb, seg->cr);
   fit_belt(seg, (guint8 *)sc.tmp32);
-  compute_features(seg);
-  choose_thresholds(seg);
+  compute_features(seg, hist);
+  choose_thresholds(seg, hist);
   hysteresis_mask(seg, &sc);
   if (split)
     nlab = split_fruit(seg, &sc, min_area_px);
