@@ -311,17 +311,15 @@ fit_belt(PtSegmentation *seg, guint8 *tmp)
 
 /* Otsu's threshold over the feature histogram, floored by the ring noise. */
 static void
-choose_thresholds(PtSegmentation *seg)
+choose_thresholds(PtSegmentation *seg, const guint32 hist[256])
 {
-  guint32 hist[256] = {0};
   guint32 ring_hist[256] = {0};
   gsize n = (gsize)seg->w * seg->h, ring_n = 0, acc = 0;
   double sum = 0, sum_b = 0, w_b = 0, best = -1;
   int otsu = 0, noise = 0;
 
-  /* Every pixel, then the ring two pixels wide apart (counts, so the order is free). */
-  for (gsize i = 0; i < n; i++)
-    hist[seg->feat[i]]++;
+  /* @hist counts every pixel (compute_features () as it goes); the ring two pixels wide is
+   * counted apart (counts, so the order is free). */
   for (int y = 0; y < seg->h; y++) {
     const guint8 *row = seg->feat + (gsize)y * seg->w;
     gboolean whole = y < 2 || y >= seg->h - 2;
@@ -502,38 +500,92 @@ dt_backward_edge(gint32 *d, int w, int h, int x, int y, gint32 edge)
   d[i] = v;
 }
 
+/* The first and last nonzero bytes of @row (@w bytes): *@x0 and *@x1 (exclusive), both 0 when
+ * there is none.  Zero bytes are skipped eight at a time from either end. */
+static void
+row_extent(const guint8 *row, int w, int *x0, int *x1)
+{
+  int a = 0, b = w;
+
+  for (guint64 v; a + 8 <= w; a += 8) {
+    memcpy(&v, row + a, 8);
+    if (v != 0)
+      break;
+  }
+  while (a < w && row[a] == 0)
+    a++;
+  if (a == w) {
+    *x0 = *x1 = 0;
+    return;
+  }
+  for (guint64 v; b - 8 >= a; b -= 8) {
+    memcpy(&v, row + b - 8, 8);
+    if (v != 0)
+      break;
+  }
+  while (row[b - 1] == 0)
+    b--;
+  *x0 = a;
+  *x1 = b;
+}
+
 /* The first and last columns and rows check each neighbour; the pixels between, nearly all
  * of them, take the unchecked step above (the same minimum, so the same distances) in a
- * loop of their own, so no pixel asks where it lies. */
+ * loop of their own, so no pixel asks where it lies.  Each row is only visited between its
+ * first and last mask pixel: the forward pass gives every pixel off the mask 0 whatever its
+ * neighbours hold, and the backward pass leaves 0 as it is, so outside that stretch the row
+ * is 0 (set at once) and neither pass has anything to do there. */
 void
 pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d)
 {
   gint32 edge = edge_is_zero ? 3 : G_MAXINT32 / 4;
+  g_autofree int *extent = g_new(int, 2 * (gsize)h);
 
   const gint32 inf = G_MAXINT32 / 4;
 
   for (int y = 0; y < h; y++) {
+    gint32 *dr = d + (gsize)y * w;
+    int x0, x1, a, b;
+
+    row_extent(mask + (gsize)y * w, w, &x0, &x1);
+    extent[2 * y] = x0;
+    extent[2 * y + 1] = x1;
+    memset(dr, 0, (gsize)x0 * sizeof *dr);
+    memset(dr + x1, 0, (gsize)(w - x1) * sizeof *dr);
     if (y == 0 || w < 3) {
-      for (int x = 0; x < w; x++)
+      for (int x = x0; x < x1; x++)
         dt_forward_edge(mask, d, w, x, y, edge);
       continue;
     }
-    dt_forward_edge(mask, d, w, 0, y, edge);
-    for (gsize i = (gsize)y * w + 1, end = (gsize)y * w + w - 1; i < end; i++)
+    a = MAX(x0, 1);
+    b = MIN(x1, w - 1);
+    if (x0 == 0 && x1 > 0)
+      dt_forward_edge(mask, d, w, 0, y, edge);
+    for (gsize i = (gsize)y * w + a, end = (gsize)y * w + b; i < end; i++)
       d[i] = mask[i] ? MIN(inf, dt_forward_inner(d, i, w)) : 0;
-    dt_forward_edge(mask, d, w, w - 1, y, edge);
+    if (x1 == w)
+      dt_forward_edge(mask, d, w, w - 1, y, edge);
   }
   for (int y = h - 1; y >= 0; y--) {
+    int x0 = extent[2 * y], x1 = extent[2 * y + 1], a, b;
+
     if (y == h - 1 || w < 3) {
-      for (int x = w - 1; x >= 0; x--)
+      for (int x = x1 - 1; x >= x0; x--)
         dt_backward_edge(d, w, h, x, y, edge);
       continue;
     }
-    dt_backward_edge(d, w, h, w - 1, y, edge);
-    for (gsize i = (gsize)y * w + w - 2, end = (gsize)y * w; i > end; i--)
+    a = MAX(x0, 1);
+    b = MIN(x1, w - 1);
+    if (x1 == w)
+      dt_backward_edge(d, w, h, w - 1, y, edge);
+    for (int x = b - 1; x >= a; x--) {
+      gsize i = (gsize)y * w + x;
+
       if (d[i] != 0)
         d[i] = dt_backward_inner(d, i, w, d[i]);
-    dt_backward_edge(d, w, h, 0, y, edge);
+    }
+    if (x0 == 0 && x1 > 0)
+      dt_backward_edge(d, w, h, 0, y, edge);
   }
 }
 
@@ -549,16 +601,24 @@ split_touching(const guint8 *mask, const gint32 *dist, int w, int h, gint32 min_
   gint32 maxd = 0;
   gint32 *count;
   gsize k, n_fg = 0;
+  g_autofree int *extent = g_new(int, 2 * (gsize)h);
 
-  for (gsize i = 0; i < n; i++)
-    maxd = MAX(maxd, dist[i]);
+  /* Each row is only read between its first and last mask pixel: off the mask @dist (the
+   * transform of @mask) is 0, adds nothing to the maximum or the counts, and is left
+   * unlabelled, so the rest of the row is set to 0 at the end. */
+  for (int y = 0; y < h; y++)
+    row_extent(mask + (gsize)y * w, w, &extent[2 * y], &extent[2 * y + 1]);
+  for (int y = 0; y < h; y++)
+    for (gsize i = (gsize)y * w + extent[2 * y]; i < (gsize)y * w + extent[2 * y + 1]; i++)
+      maxd = MAX(maxd, dist[i]);
   /* Counting sort by distance, descending; ties stay in raster order. */
   count = g_new0(gint32, maxd + 2);
-  for (gsize i = 0; i < n; i++)
-    if (mask[i]) {
-      count[dist[i]]++;
-      n_fg++;
-    }
+  for (int y = 0; y < h; y++)
+    for (gsize i = (gsize)y * w + extent[2 * y]; i < (gsize)y * w + extent[2 * y + 1]; i++)
+      if (mask[i]) {
+        count[dist[i]]++;
+        n_fg++;
+      }
   {
     gint32 pos = 0;
 
@@ -569,9 +629,10 @@ split_touching(const guint8 *mask, const gint32 *dist, int w, int h, gint32 min_
       pos += c;
     }
   }
-  for (gsize i = 0; i < n; i++)
-    if (mask[i])
-      order[count[dist[i]]++] = (gint32)i;
+  for (int y = 0; y < h; y++)
+    for (gsize i = (gsize)y * w + extent[2 * y]; i < (gsize)y * w + extent[2 * y + 1]; i++)
+      if (mask[i])
+        order[count[dist[i]]++] = (gint32)i;
   g_free(count);
 
   for (gsize i = 0; i < n; i++)
@@ -640,8 +701,15 @@ split_touching(const guint8 *mask, const gint32 *dist, int w, int h, gint32 min_
     }
     labels[i] = win;
   }
-  for (gsize i = 0; i < n; i++)
-    labels[i] = labels[i] < 0 ? 0 : uf_find(parent, labels[i]) + 1;
+  for (int y = 0; y < h; y++) {
+    gint32 *l = labels + (gsize)y * w;
+    int x0 = extent[2 * y], x1 = extent[2 * y + 1];
+
+    memset(l, 0, (gsize)x0 * sizeof *l);
+    for (int x = x0; x < x1; x++)
+      l[x] = l[x] < 0 ? 0 : uf_find(parent, l[x]) + 1;
+    memset(l + x1, 0, (gsize)(w - x1) * sizeof *l);
+  }
 }
 
 /* Scratch planes of one pt_fruit_segment () call, carved out of the
@@ -683,51 +751,123 @@ seg_prepare(PtSegmentation *seg, int rx, int ry, int rw, int rh, SegScratch *sc)
 }
 
 /* Each work pixel's difference from the belt, measured at the centre of
- * the frame pixels it stands for.  The belt plane's column products are
- * computed once (seg_prepare keeps w within PT_SEG_WORK_SIDE), its row
- * product once a row. */
+ * the frame pixels it stands for: pt_fruit_feature_at () spelt out.  The belt
+ * plane's column products are computed once (seg_prepare keeps w within
+ * PT_SEG_WORK_SIDE), its row product once a row; the chroma term is a function
+ * of one byte each, so it is looked up (2 * (a + b) is 2 * a + 2 * b in
+ * integers).  @hist counts the features as they are made.  The planes are held in locals: a byte
+ * store may alias @seg, so read through it they would be fetched again for every pixel. */
 static void
-compute_features(PtSegmentation *seg)
+compute_features(PtSegmentation *seg, guint32 hist[256])
 {
   int w = seg->w, h = seg->h, f = seg->f;
-  double ax[PT_SEG_WORK_SIDE];
+  double ax[PT_SEG_WORK_SIDE], belt_c = seg->belt_c;
+  int dcb[256], dcr[256];
+  const guint8 *py = seg->y, *pcb = seg->cb, *pcr = seg->cr;
+  guint8 *feat = seg->feat;
 
+  for (int v = 0; v < 256; v++) {
+    dcb[v] = 2 * ABS(v - seg->belt_cb);
+    dcr[v] = 2 * ABS(v - seg->belt_cr);
+  }
   for (int x = 0; x < w; x++)
     ax[x] = seg->belt_a * (seg->rx + x * f + f / 2);
   for (int y = 0; y < h; y++) {
     double by = seg->belt_b * (seg->ry + y * f + f / 2);
     gsize o = (gsize)y * w;
 
-    for (int x = 0; x < w; x++)
-      seg->feat[o + x] = (guint8)pt_fruit_feature_at(seg, ax[x], by, seg->y[o + x], seg->cb[o + x],
-                                                     seg->cr[o + x]);
+    for (int x = 0; x < w; x++) {
+      double belt = ax[x] + by + belt_c;
+      int dy = (int)(py[o + x] - belt);
+      int v = ABS(dy) + dcb[pcb[o + x]] + dcr[pcr[o + x]];
+
+      v = MIN(v, 255);
+      feat[o + x] = (guint8)v;
+      hist[v]++;
+    }
   }
+}
+
+/* Sixteen bytes at once (SSE2 on x86, NEON on ARM); a compare gives each byte 0 or -1. */
+typedef guint8 PtSegU8x16 __attribute__((vector_size(16)));
+
+/* @dst[i] = @src[i] >= @t as 0/1: sixteen bytes a step then one by one, the same compare
+ * either way.  A threshold above 255 leaves every byte under it. */
+static void
+threshold_u8(const guint8 *src, gsize n, int threshold, guint8 *dst)
+{
+  guint8 t = (guint8)CLAMP(threshold, 0, 255);
+  gsize i = 0;
+
+  if (threshold > 255) {
+    memset(dst, 0, n);
+    return;
+  }
+  for (; i + 16 <= n; i += 16) {
+    PtSegU8x16 v, one = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
+    memcpy(&v, src + i, 16);
+    v = (PtSegU8x16)(v >= t) & one;
+    memcpy(dst + i, &v, 16);
+  }
+  for (; i < n; i++)
+    dst[i] = src[i] >= t;
 }
 
 /* Hysteresis: components of feat >= lo that hold a pixel >= hi, then a 3x3
  * opening against thin bridges to belt dirt, then holes (dark defects
- * inside a fruit) filled. */
+ * inside a fruit) filled.  A component is found as its runs' union-find root
+ * (pt_runs_join ()), so the weak mask is read as runs: a run's pixels are
+ * looked at for a strong one only while its component has none yet, and the
+ * kept components are written back as fills of their runs; the same pixels
+ * as labelling every pixel and asking its label. */
 static void
 hysteresis_mask(PtSegmentation *seg, const SegScratch *sc)
 {
   int w = seg->w, h = seg->h;
-  gsize n = (gsize)w * h;
   guint8 *mask = sc->mask, *strong;
-  int nlab;
+  const guint8 *feat = seg->feat;
+  int hi = seg->hi;
+  gint32 *parent = sc->parent;
+  g_auto(PtRuns) runs = {0};
 
-  for (gsize i = 0; i < n; i++)
-    mask[i] = seg->feat[i] >= seg->lo;
-  nlab = pt_label_components(mask, w, h, 1, seg->labels, sc->parent);
-  strong = g_malloc0((gsize)nlab + 1);
-  for (gsize i = 0; i < n; i++)
-    if (seg->feat[i] >= seg->hi)
-      strong[seg->labels[i]] = 1;
-  for (gsize i = 0; i < n; i++)
-    mask[i] = seg->labels[i] != 0 && strong[seg->labels[i]];
+  threshold_u8(feat, (gsize)w * h, seg->lo, mask);
+  pt_runs_join(mask, w, h, 1, TRUE, &runs, parent);
+  strong = g_malloc0((gsize)runs.n + 1);
+  for (int y = 0; y < h; y++) {
+    const guint8 *f = feat + (gsize)y * w;
+
+    for (gint32 r = runs.row[y]; r < runs.row[y + 1]; r++) {
+      gint32 root = pt_runs_root(parent, r);
+
+      for (gint32 x = runs.x0[r]; x < runs.x1[r] && !strong[root]; x++)
+        strong[root] = f[x] >= hi;
+    }
+  }
+  for (int y = 0; y < h; y++) {
+    guint8 *m = mask + (gsize)y * w;
+
+    memset(m, 0, w);
+    for (gint32 r = runs.row[y]; r < runs.row[y + 1]; r++)
+      if (strong[pt_runs_root(parent, r)])
+        memset(m + runs.x0[r], 1, runs.x1[r] - runs.x0[r]);
+  }
   g_free(strong);
   morph3(mask, sc->mask2, w, h, FALSE);
   morph3(sc->mask2, mask, w, h, TRUE);
   pt_fill_holes(mask, w, h, sc->tmp32);
+}
+
+/* TRUE when the four labels at @l are all 0 (read as two words: OR of words is 0 only when
+ * every label in them is). */
+static inline gboolean
+labels_zero4(const gint32 *l)
+{
+  guint64 a, b;
+
+  memcpy(&a, l, 8);
+  memcpy(&b, l + 2, 8);
+  return (a | b) == 0;
 }
 
 /* Touching fruit cut apart by the watershed, labelled 1..n in raster
@@ -751,6 +891,11 @@ split_fruit(PtSegmentation *seg, const SegScratch *sc, double min_area_px)
   for (gsize i = 0; i < n; i++) {
     gint32 l = seg->labels[i];
 
+    /* Four belt pixels (label 0) at once: nothing to renumber. */
+    if ((i & 3) == 0 && i + 4 <= n && labels_zero4(seg->labels + i)) {
+      i += 3;
+      continue;
+    }
     if (l == 0)
       continue;
     if (remap[l - 1] == 0)
@@ -779,20 +924,34 @@ keep_blobs(PtSegmentation *seg, int nlab, double min_area_px, gboolean split)
     all[l].area = 0;
     all[l].label = l + 1;
   }
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
-      gint32 l = seg->labels[(gsize)y * w + x];
-      PtBlob *b;
+  /* A row is read as stretches of one label: a stretch adds its length to the area and its
+   * ends to the box, as its pixels one by one would. */
+  for (int y = 0; y < h; y++) {
+    const gint32 *row = seg->labels + (gsize)y * w;
 
-      if (l == 0 || l > nl)
+    for (int x = 0; x < w;) {
+      gint32 l = row[x];
+      PtBlob *b;
+      int e = x + 1;
+
+      /* Four belt pixels (label 0) at once: they count for no blob. */
+      if (x + 4 <= w && labels_zero4(row + x)) {
+        x += 4;
         continue;
-      b = &all[l - 1];
-      b->area++;
-      b->x0 = MIN(b->x0, x);
-      b->y0 = MIN(b->y0, y);
-      b->x1 = MAX(b->x1, x + 1);
-      b->y1 = MAX(b->y1, y + 1);
+      }
+      while (e < w && row[e] == l)
+        e++;
+      if (l != 0 && l <= nl) {
+        b = &all[l - 1];
+        b->area += e - x;
+        b->x0 = MIN(b->x0, x);
+        b->y0 = MIN(b->y0, y);
+        b->x1 = MAX(b->x1, e);
+        b->y1 = MAX(b->y1, y + 1);
+      }
+      x = e;
     }
+  }
   for (int l = 0; l < nl; l++) {
     if (all[l].area * px_per_work < min_area_px)
       continue;
@@ -808,28 +967,52 @@ keep_blobs(PtSegmentation *seg, int nlab, double min_area_px, gboolean split)
   }
 }
 
+/* The first nonzero of the eight neighbours of @i, in raster order, for a pixel away from
+ * the image's edge; 0 when there is none. */
+static inline gint32
+first_neighbour(const gint32 *t, gsize i, int w)
+{
+  const gint32 *up = t + i - w, *md = t + i, *dn = t + i + w;
+  gint32 v[8] = {up[-1], up[0], up[1], md[-1], md[1], dn[-1], dn[0], dn[1]};
+
+  for (int k = 0; k < 8; k++)
+    if (v[k] != 0)
+      return v[k];
+  return 0;
+}
+
 /* Territory: each kept blob grown by one work pixel, so the analysis at
  * full resolution can find the true edge just outside the coarse one.
  * @tmp32 needs w*h entries. */
 static void
 grow_territory(PtSegmentation *seg, gint32 *tmp32)
 {
-  int w = seg->w, h = seg->h;
-  gsize n = (gsize)w * h;
+  int w = seg->w, h = seg->h, ty0 = h, ty1 = 0;
+  gint32 *territory = seg->territory;
+  const gint32 *labels = seg->labels;
 
-  for (gsize i = 0; i < n; i++)
-    seg->territory[i] = 0;
+  /* Cleared a row at a time (rows are short enough for plain stores). */
+  for (int y = 0; y < h; y++)
+    memset(territory + (gsize)y * w, 0, (gsize)w * sizeof *territory);
   for (guint b = 0; b < seg->n_blobs; b++) {
     const PtBlob *bl = &seg->blobs[b];
 
     for (int y = bl->y0; y < bl->y1; y++)
       for (int x = bl->x0; x < bl->x1; x++)
-        if (seg->labels[(gsize)y * w + x] == bl->label)
-          seg->territory[(gsize)y * w + x] = bl->label;
+        if (labels[(gsize)y * w + x] == bl->label)
+          territory[(gsize)y * w + x] = bl->label;
+    ty0 = MIN(ty0, bl->y0 - 2);
+    ty1 = MAX(ty1, bl->y1 + 2);
   }
-  memcpy(tmp32, seg->territory, n * sizeof(gint32));
+  /* The growth below reads the ungrown territory only within two rows of a box, so only
+   * those rows are kept apart in @tmp32. */
+  ty0 = MAX(ty0, 0);
+  ty1 = MIN(ty1, h);
+  for (int y = ty0; y < ty1; y++)
+    memcpy(tmp32 + (gsize)y * w, territory + (gsize)y * w, (gsize)w * sizeof *tmp32);
   /* Only a blob's box and its ring can be grown into; a pixel in two boxes gets the same
-   * answer twice. */
+   * answer twice.  Away from the image's edge the neighbours are read without asking where
+   * they lie (the same ones in the same order). */
   for (guint b = 0; b < seg->n_blobs; b++) {
     const PtBlob *bl = &seg->blobs[b];
 
@@ -837,16 +1020,20 @@ grow_territory(PtSegmentation *seg, gint32 *tmp32)
       for (int x = MAX(0, bl->x0 - 1); x < MIN(w, bl->x1 + 1); x++) {
         gsize i = (gsize)y * w + x;
 
-        if (tmp32[i] != 0)
+        if (tmp32[i] != 0 || territory[i] != 0)
           continue;
-        for (int dy = -1; dy <= 1 && seg->territory[i] == 0; dy++)
+        if (x > 0 && y > 0 && x + 1 < w && y + 1 < h) {
+          territory[i] = first_neighbour(tmp32, i, w);
+          continue;
+        }
+        for (int dy = -1; dy <= 1 && territory[i] == 0; dy++)
           for (int dx = -1; dx <= 1; dx++) {
             int xx = x + dx, yy = y + dy;
 
             if (xx < 0 || yy < 0 || xx >= w || yy >= h)
               continue;
             if (tmp32[(gsize)yy * w + xx] != 0) {
-              seg->territory[i] = tmp32[(gsize)yy * w + xx];
+              territory[i] = tmp32[(gsize)yy * w + xx];
               break;
             }
           }
@@ -859,13 +1046,14 @@ pt_fruit_segment(PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int 
                  double min_area_px, gboolean split)
 {
   SegScratch sc;
+  guint32 hist[256] = {0};
   int nlab;
 
   seg_prepare(seg, rx, ry, rw, rh, &sc);
   pt_frame_sample(frame, rx, ry, seg->w, seg->h, seg->f, seg->y, seg->cb, seg->cr);
   fit_belt(seg, (guint8 *)sc.tmp32);
-  compute_features(seg);
-  choose_thresholds(seg);
+  compute_features(seg, hist);
+  choose_thresholds(seg, hist);
   hysteresis_mask(seg, &sc);
   if (split)
     nlab = split_fruit(seg, &sc, min_area_px);
