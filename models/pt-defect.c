@@ -966,7 +966,7 @@ refine_candidates(PtPeel *pk)
   double min_dl = lab ? 2.55 * PT_PEEL_LAB_MIN_DL : 8;
   PtPeel fk;
   gboolean any = FALSE;
-  int *cx;
+  int *cx, bx0 = cw, by0 = ch, bx1 = -1, by1 = -1, fx0, fy0, fx1, fy1;
 
   /* Seeds: the candidates, and inner pixels whose darkest fine pixel is dark against the
    * pixel's darker reference (left in mean by the classes) by the rules' dark test. */
@@ -995,18 +995,38 @@ refine_candidates(PtPeel *pk)
       /* Bit 1 marks the result, so the rows above still read their own row pass. */
       pk->near[c] = (guint8)((pk->near[c] & 1) | (nb ? 2 : 0));
       any |= nb;
+      if (nb) {
+        bx0 = MIN(bx0, x);
+        bx1 = MAX(bx1, x);
+        by0 = MIN(by0, y);
+        by1 = MAX(by1, y);
+      }
     }
   if (!any)
     return;
   fine_init(&fk, pk);
+  /* The fine box [fx0, fx1] x [fy0, fy1]: the fine pixels of the coarse box of near pixels
+   * (the last coarse column and row take the fine ones past k * cw and k * ch), widened by
+   * two.  Only near pixels get a class other than C_NONE or C_STICKER, so the candidates,
+   * the pixels the closing looks at (within one of a candidate) and the regions all lie
+   * within one pixel of that box: outside it the classes only have to hold no candidate,
+   * and C_NONE does (the classes the whole plane used to hold there were C_NONE, or
+   * C_STICKER on a coarse pixel that is already a sticker, which the copy back at the end
+   * only re-marked as one; the colour coverage reads no more than the sticker bit).  The
+   * hue, saturation, mean, basis and L* planes are written at near pixels only, as before. */
+  fx0 = MAX(0, bx0 * k - 2);
+  fy0 = MAX(0, by0 * k - 2);
+  fx1 = bx1 == cw - 1 ? fk.w - 1 : MIN(fk.w - 1, (bx1 + 1) * k + 1);
+  fy1 = by1 == ch - 1 ? fk.h - 1 : MIN(fk.h - 1, (by1 + 1) * k + 1);
+  memset(fk.cls, C_NONE, fk.n);
   /* The coarse column of each fine column, once: a division a pixel otherwise. */
   cx = g_new(int, MAX(fk.w, 1));
   for (int fx = 0; fx < fk.w; fx++)
     cx[fx] = MIN(fx / k, cw - 1);
-  for (int fy = 0; fy < fk.h; fy++) {
+  for (int fy = fy0; fy <= fy1; fy++) {
     int cy = MIN(fy / k, ch - 1);
 
-    for (int fx = 0; fx < fk.w; fx++) {
+    for (int fx = fx0; fx <= fx1; fx++) {
       gsize i = (gsize)fy * fk.w + fx, c = (gsize)cy * cw + cx[fx];
       double b[NB];
       int v;
@@ -1047,11 +1067,11 @@ refine_candidates(PtPeel *pk)
   }
   find_defect_candidates(&fk);
   measure_candidates(&fk);
-  for (int fy = 0; fy < fk.h; fy++) {
+  for (int fy = fy0; fy <= fy1; fy++) {
     const guint8 *frow = fk.cls + (gsize)fy * fk.w;
     guint8 *crow = pk->cls + (gsize)MIN(fy / k, ch - 1) * cw;
 
-    for (int fx = 0; fx < fk.w; fx++)
+    for (int fx = fx0; fx <= fx1; fx++)
       if (frow[fx] == C_STICKER)
         crow[cx[fx]] = C_STICKER;
   }
