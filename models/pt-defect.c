@@ -697,10 +697,11 @@ find_defect_candidates(PtPeel *pk)
     tmp[i] &= 1;
 }
 
-/* Statistics of the @nreg labelled candidate regions.  Returns: (transfer
- * full): at least one entry, so the caller frees it whatever @nreg is. */
+/* Statistics of the @nreg labelled candidate regions, which lie within columns @bx0..@bx1
+ * and rows @by0..@by1.  Returns: (transfer full): at least one entry, so the caller frees
+ * it whatever @nreg is. */
 static Region *
-collect_regions(const PtPeel *pk, int nreg)
+collect_regions(const PtPeel *pk, int nreg, int bx0, int by0, int bx1, int by1)
 {
   int w = pk->w, h = pk->h;
   const guint8 *cls = pk->cls;
@@ -713,8 +714,8 @@ collect_regions(const PtPeel *pk, int nreg)
     regs[l].x1 = -1;
     regs[l].y1 = -1;
   }
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
+  for (int y = by0; y <= by1; y++)
+    for (int x = bx0; x <= bx1; x++) {
       gsize i = (gsize)y * w + x;
       gint32 l = pk->labels[i] - 1;
       Region *r;
@@ -861,13 +862,18 @@ colour_coverage(PtPeel *pk)
   }
 }
 
-/* Labels @pk's defect candidates (in tmp), measures each region and records the ones
- * that count; in photos the largest calyx-like one is left out. */
+/* Labels @pk's defect candidates (in tmp, all within columns @bx0..@bx1 and rows
+ * @by0..@by1), measures each region and records the ones that count; in photos the largest
+ * calyx-like one is left out.  Only those rows are labelled (full rows are contiguous, and
+ * labels go in raster order, so they are the labels the whole plane would get), and the
+ * labels of the other rows are left unset: nothing reads them. */
 static void
-measure_candidates(PtPeel *pk)
+measure_candidates(PtPeel *pk, int bx0, int by0, int bx1, int by1)
 {
-  int nreg = pt_label_components(pk->tmp, pk->w, pk->h, 1, pk->labels, pk->parent);
-  Region *regs = collect_regions(pk, nreg);
+  gsize off = (gsize)by0 * pk->w;
+  int nreg =
+      pt_label_components(pk->tmp + off, pk->w, by1 - by0 + 1, 1, pk->labels + off, pk->parent);
+  Region *regs = collect_regions(pk, nreg, bx0, by0, bx1, by1);
   PtDefect *found = g_new0(PtDefect, MAX(nreg, 1));
   gboolean *keep = g_new0(gboolean, MAX(nreg, 1));
   int calyx = -1;
@@ -1065,8 +1071,24 @@ refine_candidates(PtPeel *pk)
         fk.cls[i] = pk->cls[c] == C_PALE ? C_PALE : C_NONE;
     }
   }
-  find_defect_candidates(&fk);
-  measure_candidates(&fk);
+  /* The candidates of the box's rows only (a band of full rows is contiguous): the closing
+   * leaves the band's first and last rows alone, as it left those rows of the whole plane
+   * (no candidate lies within one of them, or they are the plane's own edge rows), and the
+   * rows outside the band hold no candidate. */
+  {
+    PtPeel band = fk;
+    gsize off = (gsize)fy0 * fk.w;
+
+    band.cls += off;
+    band.inner += off;
+    band.tmp += off;
+    band.h = fy1 - fy0 + 1;
+    band.n = (gsize)band.h * fk.w;
+    find_defect_candidates(&band);
+    memset(fk.tmp, 0, off);
+    memset(fk.tmp + off + band.n, 0, fk.n - off - band.n);
+  }
+  measure_candidates(&fk, fx0, fy0, fx1, fy1);
   for (int fy = fy0; fy <= fy1; fy++) {
     const guint8 *frow = fk.cls + (gsize)fy * fk.w;
     guint8 *crow = pk->cls + (gsize)MIN(fy / k, ch - 1) * cw;
@@ -1154,6 +1176,6 @@ pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
   if (in->fine)
     refine_candidates(&pk);
   else
-    measure_candidates(&pk);
+    measure_candidates(&pk, 0, 0, pk.w - 1, pk.h - 1);
   colour_coverage(&pk);
 }
