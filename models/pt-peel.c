@@ -1,17 +1,10 @@
 /* pt-peel.c: the geometry and colour helpers both peel analyses use (pt-defect.c and the
- * L*a*b* rules of pt-defect-lab.c): hue distance and the shading model's basis and value.
+ * L*a*b* rules of pt-defect-lab.c): the shading model's basis and value (the hue distance
+ * is inline in pt-peel.h).
  * Kept apart so that neither file needs the other's. */
 #include "pt-peel.h"
 
 #include <math.h>
-
-double
-pt_peel_hue_diff(double a, double b)
-{
-  double d = fabs(a - b);
-
-  return d > 180 ? 360 - d : d;
-}
 
 void
 pt_peel_basis(const PtAxes *ax, double x, double y, double out[NB])

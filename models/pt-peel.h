@@ -4,6 +4,8 @@
 
 #include "pt-internal.h"
 
+#include <math.h>
+
 G_BEGIN_DECLS
 
 /* Classes of an inner peel pixel, as flags. */
@@ -62,8 +64,17 @@ typedef struct {
   double peel_l, peel_a, peel_b, peel_c, peel_h;
 } PtPeel;
 
-/* pt-peel.c.  Angle between two hues in degrees, 0..180. */
-double pt_peel_hue_diff(double a, double b);
+/* Angle between two hues in degrees, 0..180; inline, as the classes ask it of most
+ * saturated pixels. */
+static inline double
+pt_peel_hue_diff(double a, double b)
+{
+  double d = fabs(a - b);
+
+  return d > 180 ? 360 - d : d;
+}
+
+/* pt-peel.c. */
 /* The shading model's basis at crop pixel (@x, @y): 1, z, u, v, z*u, z*v in the fruit's own
  * axes (z: the height of a unit sphere over the ellipse).  @ax: (transfer none). */
 void pt_peel_basis(const PtAxes *ax, double x, double y, double out[NB]);
