@@ -399,22 +399,29 @@ find_inner_peel(PtPeel *pk)
   pt_erode_octagon(pk->in->mask, pk->w, pk->h, 3 * rim, pk->inner);
 }
 
-/* Mode of the Cb/Cr histogram; 3x3 bins smooth it against quantisation. */
+/* Mode of the Cb/Cr histogram; 3x3 bins smooth it against quantisation.  The 3x3 sums
+ * are taken as sums of three row sums over a copy with a border of empty bins: whole
+ * numbers, so the same sums as bin by bin with the bounds checked, and the mode is still
+ * the first largest in the same order. */
 static void
 chroma_mode(guint32 hist[32][32], int *bcb, int *bcr)
 {
-  guint32 best = 0;
+  guint32 rows[34][32], best = 0;
 
   *bcb = 0;
   *bcr = 0;
+  memset(rows[0], 0, sizeof rows[0]);
+  memset(rows[33], 0, sizeof rows[33]);
+  for (int a = 0; a < 32; a++) {
+    rows[a + 1][0] = hist[a][0] + hist[a][1];
+    for (int b = 1; b < 31; b++)
+      rows[a + 1][b] = hist[a][b - 1] + hist[a][b] + hist[a][b + 1];
+    rows[a + 1][31] = hist[a][30] + hist[a][31];
+  }
   for (int a = 0; a < 32; a++)
     for (int b = 0; b < 32; b++) {
-      guint32 s = 0;
+      guint32 s = rows[a][b] + rows[a + 1][b] + rows[a + 2][b];
 
-      for (int da = -1; da <= 1; da++)
-        for (int db = -1; db <= 1; db++)
-          if (a + da >= 0 && a + da < 32 && b + db >= 0 && b + db < 32)
-            s += hist[a + da][b + db];
       if (s > best) {
         best = s;
         *bcb = a;
