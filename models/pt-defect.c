@@ -368,7 +368,9 @@ peel_init(PtPeel *pk, const PtPeelInput *in, PtPeelResult *out)
   pk->n = n;
   pk->mmpx2 = in->mm_per_px * in->mm_per_px;
   /* Floats first, so they are aligned; then the byte planes. */
-  pk->hue = pt_models_buf_get(&out->b_work, n * sizeof(float) * 7 + n * 5);
+  /* The spans last, so the planes lie where they did. */
+  pk->hue = pt_models_buf_get(&out->b_work,
+                              n * sizeof(float) * 7 + n * 5 + (2 * (gsize)h + 1) * sizeof(gint32));
   pk->sat = pk->hue + n;
   pk->mean = pk->sat + n;
   pk->lab = pk->mean + n;
@@ -377,6 +379,7 @@ peel_init(PtPeel *pk, const PtPeelInput *in, PtPeelResult *out)
   pk->cls = pk->inner + n;
   pk->tmp = pk->inner + 2 * n;
   pk->near = pk->inner + 4 * n;
+  pk->span = (gint32 *)(((guintptr)(pk->inner + 5 * n) + 3) & ~(guintptr)3);
   pk->ly = in->y;
   pk->dist = pt_models_buf_get(&out->b_labels, n * sizeof(gint32) * 2);
   pk->labels = pk->dist + n;
@@ -397,6 +400,17 @@ find_inner_peel(PtPeel *pk)
 
   rim = (int)MAX(2.0, (pk->in->lab ? PT_PEEL_LAB_RIM : 0.08) * pk->shape->minor);
   pt_erode_octagon(pk->in->mask, pk->w, pk->h, 3 * rim, pk->inner);
+  for (int y = 0; y < pk->h; y++) {
+    const guint8 *row = pk->inner + (gsize)y * pk->w;
+    int x0 = 0, x1 = pk->w;
+
+    while (x0 < x1 && !row[x0])
+      x0++;
+    while (x1 > x0 && !row[x1 - 1])
+      x1--;
+    pk->span[2 * y] = x0;
+    pk->span[2 * y + 1] = x1;
+  }
 }
 
 /* Mode of the Cb/Cr histogram; 3x3 bins smooth it against quantisation.  The 3x3 sums
@@ -442,7 +456,9 @@ find_peel_colour(PtPeel *pk)
   double sy = 0, scb = 0, scr = 0, cnt = 0;
 
   memset(hist, 0, sizeof hist);
-  for (gsize i = 0; i < pk->n; i++) {
+  /* Both passes visit the inner pixels in raster order, row span by row span. */
+  PT_PEEL_FOR_SPANS(pk, i)
+  {
     double hh, ss;
     int v;
 
@@ -454,7 +470,8 @@ find_peel_colour(PtPeel *pk)
     hist[in->cb[i] >> 3][in->cr[i] >> 3]++;
   }
   chroma_mode(hist, &bcb, &bcr);
-  for (gsize i = 0; i < pk->n; i++) {
+  PT_PEEL_FOR_SPANS(pk, i)
+  {
     if (!pk->inner[i] || ABS((in->cb[i] >> 3) - bcb) > 1 || ABS((in->cr[i] >> 3) - bcr) > 1)
       continue;
     sy += in->y[i];
@@ -534,13 +551,17 @@ classify_pixels(PtPeel *pk)
       memcpy(pk->lmean, pk->mean, pk->n * sizeof(float));
       pk->shading = shading;
     }
-    for (gsize i = 0; i < pk->n; i++)
-      pk->cls[i] = !pk->inner[i] ? C_NONE
-                   : in->lab     ? pt_peel_class_lab(pk, &shading, i)
-                                 : pixel_class(pk, &shading, i);
-    if (pass == 0)
-      for (gsize i = 0; i < pk->n; i++)
-        pk->tmp[i] = pk->inner[i] && pk->cls[i] == C_NONE;
+    /* Outside the row spans there is no inner pixel: C_NONE there, and 0 in tmp. */
+    memset(pk->cls, C_NONE, pk->n);
+    PT_PEEL_FOR_SPANS(pk, i)
+    pk->cls[i] = !pk->inner[i] ? C_NONE
+                 : in->lab     ? pt_peel_class_lab(pk, &shading, i)
+                               : pixel_class(pk, &shading, i);
+    if (pass == 0) {
+      memset(pk->tmp, 0, pk->n);
+      PT_PEEL_FOR_SPANS(pk, i)
+      pk->tmp[i] = pk->inner[i] && pk->cls[i] == C_NONE;
+    }
   }
 }
 
@@ -862,7 +883,8 @@ colour_coverage(PtPeel *pk)
   const PtGradeProfile *p = pk->p;
   guint n_sound = 0, n_ripe = 0, n_green = 0;
 
-  for (gsize i = 0; i < pk->n; i++) {
+  PT_PEEL_FOR_SPANS(pk, i)
+  {
     if (!pk->inner[i] || (pk->cls[i] & C_STICKER))
       continue;
     n_sound++;
@@ -991,7 +1013,11 @@ refine_candidates(PtPeel *pk)
 
   /* Seeds: the candidates, and inner pixels whose darkest fine pixel is dark against the
    * pixel's darker reference (left in mean by the classes) by the rules' dark test. */
-  for (gsize c = 0; c < pk->n; c++) {
+  /* Candidates are inner pixels (the closing adds inner ones only), so outside the row
+   * spans every seed is 0. */
+  memset(pk->labels, 0, pk->n * sizeof(gint32));
+  PT_PEEL_FOR_SPANS(pk, c)
+  {
     double m = pk->mean[c];
 
     pk->labels[c] = pk->tmp[c];
