@@ -1170,6 +1170,28 @@ pt_peel_coarse(const PtPeelInput *fine, int k, guint8 *y, guint8 *cb, guint8 *cr
   int w = fine->w / k, h = fine->h / k, kk = k * k;
   gsize fw = fine->w;
 
+  if (k == 2 && !fine->lab) {
+    /* PT_PEEL_COARSE_STEP's 2x2 block row by row without branches: the same sums, rounded
+     * as below ((s + 2) / 4 of a sum that is not negative), and the darkest pixel's luma
+     * is the block's smallest, whichever of equal ones the loop below picks; without
+     * fine->lab nothing else of that pixel is read. */
+    for (int j = 0; j < h; j++) {
+      gsize f = (gsize)j * 2 * fw, o = (gsize)j * w;
+      const guint8 *y0 = fine->y + f, *y1 = y0 + fw, *b0 = fine->cb + f, *b1 = b0 + fw;
+      const guint8 *r0 = fine->cr + f, *r1 = r0 + fw, *m0 = fine->mask + f, *m1 = m0 + fw;
+
+      for (int i = 0; i < w; i++) {
+        int a = y0[2 * i], b = y0[2 * i + 1], c = y1[2 * i], d = y1[2 * i + 1];
+
+        y[o + i] = (guint8)((a + b + c + d + 2) >> 2);
+        cb[o + i] = (guint8)((b0[2 * i] + b0[2 * i + 1] + b1[2 * i] + b1[2 * i + 1] + 2) >> 2);
+        cr[o + i] = (guint8)((r0[2 * i] + r0[2 * i + 1] + r1[2 * i] + r1[2 * i + 1] + 2) >> 2);
+        mask[o + i] = 2 * (m0[2 * i] + m0[2 * i + 1] + m1[2 * i] + m1[2 * i + 1]) >= 4;
+        dark[o + i] = (guint8)MIN(MIN(a, b), MIN(c, d));
+      }
+    }
+    return;
+  }
   for (int j = 0; j < h; j++)
     for (int i = 0; i < w; i++) {
       int sy = 0, scb = 0, scr = 0, sm = 0;
