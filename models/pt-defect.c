@@ -60,14 +60,21 @@ pt_ycc_hue_sat(int y, int cb, int cr, double *hue, double *sat, int *value)
   ycc_hue_sat(y, cb, cr, hue, sat, value);
 }
 
-gboolean
-pt_hue_in_range(double hue, const double range[2])
+/* pt_hue_in_range(), inlined into the loops over a crop's inner peel. */
+static inline gboolean
+hue_in_range(double hue, const double range[2])
 {
   if (range[0] < 0)
     return FALSE;
   if (range[0] <= range[1])
     return hue >= range[0] && hue <= range[1];
   return hue >= range[0] || hue <= range[1];
+}
+
+gboolean
+pt_hue_in_range(double hue, const double range[2])
+{
+  return hue_in_range(hue, range);
 }
 
 void
@@ -361,7 +368,9 @@ peel_init(PtPeel *pk, const PtPeelInput *in, PtPeelResult *out)
   pk->n = n;
   pk->mmpx2 = in->mm_per_px * in->mm_per_px;
   /* Floats first, so they are aligned; then the byte planes. */
-  pk->hue = pt_models_buf_get(&out->b_work, n * sizeof(float) * 7 + n * 5);
+  /* The spans last, so the planes lie where they did. */
+  pk->hue = pt_models_buf_get(&out->b_work,
+                              n * sizeof(float) * 7 + n * 5 + (2 * (gsize)h + 1) * sizeof(gint32));
   pk->sat = pk->hue + n;
   pk->mean = pk->sat + n;
   pk->lab = pk->mean + n;
@@ -370,6 +379,7 @@ peel_init(PtPeel *pk, const PtPeelInput *in, PtPeelResult *out)
   pk->cls = pk->inner + n;
   pk->tmp = pk->inner + 2 * n;
   pk->near = pk->inner + 4 * n;
+  pk->span = (gint32 *)(((guintptr)(pk->inner + 5 * n) + 3) & ~(guintptr)3);
   pk->ly = in->y;
   pk->dist = pt_models_buf_get(&out->b_labels, n * sizeof(gint32) * 2);
   pk->labels = pk->dist + n;
@@ -390,24 +400,42 @@ find_inner_peel(PtPeel *pk)
 
   rim = (int)MAX(2.0, (pk->in->lab ? PT_PEEL_LAB_RIM : 0.08) * pk->shape->minor);
   pt_erode_octagon(pk->in->mask, pk->w, pk->h, 3 * rim, pk->inner);
+  for (int y = 0; y < pk->h; y++) {
+    const guint8 *row = pk->inner + (gsize)y * pk->w;
+    int x0 = 0, x1 = pk->w;
+
+    while (x0 < x1 && !row[x0])
+      x0++;
+    while (x1 > x0 && !row[x1 - 1])
+      x1--;
+    pk->span[2 * y] = x0;
+    pk->span[2 * y + 1] = x1;
+  }
 }
 
-/* Mode of the Cb/Cr histogram; 3x3 bins smooth it against quantisation. */
+/* Mode of the Cb/Cr histogram; 3x3 bins smooth it against quantisation.  The 3x3 sums
+ * are taken as sums of three row sums over a copy with a border of empty bins: whole
+ * numbers, so the same sums as bin by bin with the bounds checked, and the mode is still
+ * the first largest in the same order. */
 static void
 chroma_mode(guint32 hist[32][32], int *bcb, int *bcr)
 {
-  guint32 best = 0;
+  guint32 rows[34][32], best = 0;
 
   *bcb = 0;
   *bcr = 0;
+  memset(rows[0], 0, sizeof rows[0]);
+  memset(rows[33], 0, sizeof rows[33]);
+  for (int a = 0; a < 32; a++) {
+    rows[a + 1][0] = hist[a][0] + hist[a][1];
+    for (int b = 1; b < 31; b++)
+      rows[a + 1][b] = hist[a][b - 1] + hist[a][b] + hist[a][b + 1];
+    rows[a + 1][31] = hist[a][30] + hist[a][31];
+  }
   for (int a = 0; a < 32; a++)
     for (int b = 0; b < 32; b++) {
-      guint32 s = 0;
+      guint32 s = rows[a][b] + rows[a + 1][b] + rows[a + 2][b];
 
-      for (int da = -1; da <= 1; da++)
-        for (int db = -1; db <= 1; db++)
-          if (a + da >= 0 && a + da < 32 && b + db >= 0 && b + db < 32)
-            s += hist[a + da][b + db];
       if (s > best) {
         best = s;
         *bcb = a;
@@ -428,7 +456,9 @@ find_peel_colour(PtPeel *pk)
   double sy = 0, scb = 0, scr = 0, cnt = 0;
 
   memset(hist, 0, sizeof hist);
-  for (gsize i = 0; i < pk->n; i++) {
+  /* Both passes visit the inner pixels in raster order, row span by row span. */
+  PT_PEEL_FOR_SPANS(pk, i)
+  {
     double hh, ss;
     int v;
 
@@ -440,7 +470,8 @@ find_peel_colour(PtPeel *pk)
     hist[in->cb[i] >> 3][in->cr[i] >> 3]++;
   }
   chroma_mode(hist, &bcb, &bcr);
-  for (gsize i = 0; i < pk->n; i++) {
+  PT_PEEL_FOR_SPANS(pk, i)
+  {
     if (!pk->inner[i] || ABS((in->cb[i] >> 3) - bcb) > 1 || ABS((in->cr[i] >> 3) - bcr) > 1)
       continue;
     sy += in->y[i];
@@ -457,8 +488,9 @@ find_peel_colour(PtPeel *pk)
 }
 
 /* The C_* flags of inner pixel @i against the local mean and @shading;
- * leaves the darker of the two references in mean[i] for the regions. */
-static guint8
+ * leaves the darker of the two references in mean[i] for the regions.  Inline: it runs
+ * once a pass at every inner pixel, and a call a pixel cost a fifth of its work. */
+G_ALWAYS_INLINE static inline guint8
 pixel_class(PtPeel *pk, const PtShading *shading, gsize i)
 {
   const PtPeelInput *in = pk->in;
@@ -490,7 +522,7 @@ pixel_class(PtPeel *pk, const PtShading *shading, gsize i)
    * the variety's ripe or green colour: a sticker. */
   if ((ratio > 1.2 && sat[i] < 0.2 && yv > 0.5 * 255) ||
       (sat[i] > 0.35 && pt_peel_hue_diff(hue[i], pk->peel_hue) > 60 &&
-       !pt_hue_in_range(hue[i], p->ripe_hue) && !pt_hue_in_range(hue[i], p->green_hue)))
+       !hue_in_range(hue[i], p->ripe_hue) && !hue_in_range(hue[i], p->green_hue)))
     c |= C_STICKER;
   if (p->russet && pk->peel_hue >= 40 && hue[i] >= 20 && hue[i] <= pk->peel_hue - 8 &&
       sat[i] >= 0.25 && yv < 0.95 * pk->peel_y && ratio < 0.92)
@@ -519,13 +551,17 @@ classify_pixels(PtPeel *pk)
       memcpy(pk->lmean, pk->mean, pk->n * sizeof(float));
       pk->shading = shading;
     }
-    for (gsize i = 0; i < pk->n; i++)
-      pk->cls[i] = !pk->inner[i] ? C_NONE
-                   : in->lab     ? pt_peel_class_lab(pk, &shading, i)
-                                 : pixel_class(pk, &shading, i);
-    if (pass == 0)
-      for (gsize i = 0; i < pk->n; i++)
-        pk->tmp[i] = pk->inner[i] && pk->cls[i] == C_NONE;
+    /* Outside the row spans there is no inner pixel: C_NONE there, and 0 in tmp. */
+    memset(pk->cls, C_NONE, pk->n);
+    PT_PEEL_FOR_SPANS(pk, i)
+    pk->cls[i] = !pk->inner[i] ? C_NONE
+                 : in->lab     ? pt_peel_class_lab(pk, &shading, i)
+                               : pixel_class(pk, &shading, i);
+    if (pass == 0) {
+      memset(pk->tmp, 0, pk->n);
+      PT_PEEL_FOR_SPANS(pk, i)
+      pk->tmp[i] = pk->inner[i] && pk->cls[i] == C_NONE;
+    }
   }
 }
 
@@ -697,10 +733,11 @@ find_defect_candidates(PtPeel *pk)
     tmp[i] &= 1;
 }
 
-/* Statistics of the @nreg labelled candidate regions.  Returns: (transfer
- * full): at least one entry, so the caller frees it whatever @nreg is. */
+/* Statistics of the @nreg labelled candidate regions, which lie within columns @bx0..@bx1
+ * and rows @by0..@by1.  Returns: (transfer full): at least one entry, so the caller frees
+ * it whatever @nreg is. */
 static Region *
-collect_regions(const PtPeel *pk, int nreg)
+collect_regions(const PtPeel *pk, int nreg, int bx0, int by0, int bx1, int by1)
 {
   int w = pk->w, h = pk->h;
   const guint8 *cls = pk->cls;
@@ -713,8 +750,8 @@ collect_regions(const PtPeel *pk, int nreg)
     regs[l].x1 = -1;
     regs[l].y1 = -1;
   }
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
+  for (int y = by0; y <= by1; y++)
+    for (int x = bx0; x <= bx1; x++) {
       gsize i = (gsize)y * w + x;
       gint32 l = pk->labels[i] - 1;
       Region *r;
@@ -846,14 +883,15 @@ colour_coverage(PtPeel *pk)
   const PtGradeProfile *p = pk->p;
   guint n_sound = 0, n_ripe = 0, n_green = 0;
 
-  for (gsize i = 0; i < pk->n; i++) {
+  PT_PEEL_FOR_SPANS(pk, i)
+  {
     if (!pk->inner[i] || (pk->cls[i] & C_STICKER))
       continue;
     n_sound++;
     if (pk->sat[i] < 0.12)
       continue;
-    n_ripe += pt_hue_in_range(pk->hue[i], p->ripe_hue);
-    n_green += pt_hue_in_range(pk->hue[i], p->green_hue);
+    n_ripe += hue_in_range(pk->hue[i], p->ripe_hue);
+    n_green += hue_in_range(pk->hue[i], p->green_hue);
   }
   if (n_sound > 0) {
     pk->out->ripe_fraction = (double)n_ripe / n_sound;
@@ -861,13 +899,18 @@ colour_coverage(PtPeel *pk)
   }
 }
 
-/* Labels @pk's defect candidates (in tmp), measures each region and records the ones
- * that count; in photos the largest calyx-like one is left out. */
+/* Labels @pk's defect candidates (in tmp, all within columns @bx0..@bx1 and rows
+ * @by0..@by1), measures each region and records the ones that count; in photos the largest
+ * calyx-like one is left out.  Only those rows are labelled (full rows are contiguous, and
+ * labels go in raster order, so they are the labels the whole plane would get), and the
+ * labels of the other rows are left unset: nothing reads them. */
 static void
-measure_candidates(PtPeel *pk)
+measure_candidates(PtPeel *pk, int bx0, int by0, int bx1, int by1)
 {
-  int nreg = pt_label_components(pk->tmp, pk->w, pk->h, 1, pk->labels, pk->parent);
-  Region *regs = collect_regions(pk, nreg);
+  gsize off = (gsize)by0 * pk->w;
+  int nreg =
+      pt_label_components(pk->tmp + off, pk->w, by1 - by0 + 1, 1, pk->labels + off, pk->parent);
+  Region *regs = collect_regions(pk, nreg, bx0, by0, bx1, by1);
   PtDefect *found = g_new0(PtDefect, MAX(nreg, 1));
   gboolean *keep = g_new0(gboolean, MAX(nreg, 1));
   int calyx = -1;
@@ -966,11 +1009,15 @@ refine_candidates(PtPeel *pk)
   double min_dl = lab ? 2.55 * PT_PEEL_LAB_MIN_DL : 8;
   PtPeel fk;
   gboolean any = FALSE;
-  int *cx;
+  int *cx, bx0 = cw, by0 = ch, bx1 = -1, by1 = -1, fx0, fy0, fx1, fy1;
 
   /* Seeds: the candidates, and inner pixels whose darkest fine pixel is dark against the
    * pixel's darker reference (left in mean by the classes) by the rules' dark test. */
-  for (gsize c = 0; c < pk->n; c++) {
+  /* Candidates are inner pixels (the closing adds inner ones only), so outside the row
+   * spans every seed is 0. */
+  memset(pk->labels, 0, pk->n * sizeof(gint32));
+  PT_PEEL_FOR_SPANS(pk, c)
+  {
     double m = pk->mean[c];
 
     pk->labels[c] = pk->tmp[c];
@@ -978,35 +1025,77 @@ refine_candidates(PtPeel *pk)
       continue;
     pk->labels[c] = pk->in->dark[c] < pk->p->dark_ratio * m && m - pk->in->dark[c] >= min_dl;
   }
-  /* ... dilated by one coarse pixel: a row pass, then a column pass. */
+  /* ... dilated by one coarse pixel: a row pass, then a column pass.  Seeds are 0 or 1, so
+   * an OR of the neighbours is the "any of them" test; without branches GCC vectorises the
+   * rows. */
   for (int y = 0; y < ch; y++) {
     const gint32 *row = pk->labels + (gsize)y * cw;
     guint8 *out = pk->near + (gsize)y * cw;
 
-    for (int x = 0; x < cw; x++)
-      out[x] = row[x] || (x > 0 && row[x - 1]) || (x + 1 < cw && row[x + 1]);
-  }
-  for (int y = 0; y < ch; y++)
-    for (int x = 0; x < cw; x++) {
-      gsize c = (gsize)y * cw + x;
-      gboolean nb = pk->near[c] || (y > 0 && (pk->near[c - cw] & 1)) ||
-                    (y + 1 < ch && (pk->near[c + cw] & 1));
-
-      /* Bit 1 marks the result, so the rows above still read their own row pass. */
-      pk->near[c] = (guint8)((pk->near[c] & 1) | (nb ? 2 : 0));
-      any |= nb;
+    if (cw == 1) {
+      out[0] = row[0] != 0;
+      continue;
     }
+    out[0] = (row[0] | row[1]) != 0;
+    for (int x = 1; x + 1 < cw; x++)
+      out[x] = (row[x - 1] | row[x] | row[x + 1]) != 0;
+    out[cw - 1] = (row[cw - 2] | row[cw - 1]) != 0;
+  }
+  for (int y = 0; y < ch; y++) {
+    guint8 *cur = pk->near + (gsize)y * cw, rany = 0;
+    /* Past the plane's edge the row itself stands in, masked out. */
+    const guint8 *up = y > 0 ? cur - cw : cur, *dn = y + 1 < ch ? cur + cw : cur;
+    guint8 mu = y > 0, md = y + 1 < ch;
+
+    /* Bit 1 marks the result, so the rows below still read this row's own pass in bit 0
+     * (this row holds 0 or 1 until it is marked). */
+    for (int x = 0; x < cw; x++) {
+      guint8 nb = cur[x] | (up[x] & mu) | (dn[x] & md);
+
+      cur[x] = (guint8)(cur[x] | (nb << 1));
+      rany |= nb;
+    }
+    if (!rany)
+      continue;
+    any = TRUE;
+    by0 = MIN(by0, y);
+    by1 = y;
+    for (int x = 0; x < cw; x++)
+      if (cur[x] & 2) {
+        bx0 = MIN(bx0, x);
+        break;
+      }
+    for (int x = cw - 1; x >= 0; x--)
+      if (cur[x] & 2) {
+        bx1 = MAX(bx1, x);
+        break;
+      }
+  }
   if (!any)
     return;
   fine_init(&fk, pk);
+  /* The fine box [fx0, fx1] x [fy0, fy1]: the fine pixels of the coarse box of near pixels
+   * (the last coarse column and row take the fine ones past k * cw and k * ch), widened by
+   * two.  Only near pixels get a class other than C_NONE or C_STICKER, so the candidates,
+   * the pixels the closing looks at (within one of a candidate) and the regions all lie
+   * within one pixel of that box: outside it the classes only have to hold no candidate,
+   * and C_NONE does (the classes the whole plane used to hold there were C_NONE, or
+   * C_STICKER on a coarse pixel that is already a sticker, which the copy back at the end
+   * only re-marked as one; the colour coverage reads no more than the sticker bit).  The
+   * hue, saturation, mean, basis and L* planes are written at near pixels only, as before. */
+  fx0 = MAX(0, bx0 * k - 2);
+  fy0 = MAX(0, by0 * k - 2);
+  fx1 = bx1 == cw - 1 ? fk.w - 1 : MIN(fk.w - 1, (bx1 + 1) * k + 1);
+  fy1 = by1 == ch - 1 ? fk.h - 1 : MIN(fk.h - 1, (by1 + 1) * k + 1);
+  memset(fk.cls, C_NONE, fk.n);
   /* The coarse column of each fine column, once: a division a pixel otherwise. */
   cx = g_new(int, MAX(fk.w, 1));
   for (int fx = 0; fx < fk.w; fx++)
     cx[fx] = MIN(fx / k, cw - 1);
-  for (int fy = 0; fy < fk.h; fy++) {
+  for (int fy = fy0; fy <= fy1; fy++) {
     int cy = MIN(fy / k, ch - 1);
 
-    for (int fx = 0; fx < fk.w; fx++) {
+    for (int fx = fx0; fx <= fx1; fx++) {
       gsize i = (gsize)fy * fk.w + fx, c = (gsize)cy * cw + cx[fx];
       double b[NB];
       int v;
@@ -1045,13 +1134,29 @@ refine_candidates(PtPeel *pk)
         fk.cls[i] = pk->cls[c] == C_PALE ? C_PALE : C_NONE;
     }
   }
-  find_defect_candidates(&fk);
-  measure_candidates(&fk);
-  for (int fy = 0; fy < fk.h; fy++) {
+  /* The candidates of the box's rows only (a band of full rows is contiguous): the closing
+   * leaves the band's first and last rows alone, as it left those rows of the whole plane
+   * (no candidate lies within one of them, or they are the plane's own edge rows), and the
+   * rows outside the band hold no candidate. */
+  {
+    PtPeel band = fk;
+    gsize off = (gsize)fy0 * fk.w;
+
+    band.cls += off;
+    band.inner += off;
+    band.tmp += off;
+    band.h = fy1 - fy0 + 1;
+    band.n = (gsize)band.h * fk.w;
+    find_defect_candidates(&band);
+    memset(fk.tmp, 0, off);
+    memset(fk.tmp + off + band.n, 0, fk.n - off - band.n);
+  }
+  measure_candidates(&fk, fx0, fy0, fx1, fy1);
+  for (int fy = fy0; fy <= fy1; fy++) {
     const guint8 *frow = fk.cls + (gsize)fy * fk.w;
     guint8 *crow = pk->cls + (gsize)MIN(fy / k, ch - 1) * cw;
 
-    for (int fx = 0; fx < fk.w; fx++)
+    for (int fx = fx0; fx <= fx1; fx++)
       if (frow[fx] == C_STICKER)
         crow[cx[fx]] = C_STICKER;
   }
@@ -1065,6 +1170,28 @@ pt_peel_coarse(const PtPeelInput *fine, int k, guint8 *y, guint8 *cb, guint8 *cr
   int w = fine->w / k, h = fine->h / k, kk = k * k;
   gsize fw = fine->w;
 
+  if (k == 2 && !fine->lab) {
+    /* PT_PEEL_COARSE_STEP's 2x2 block row by row without branches: the same sums, rounded
+     * as below ((s + 2) / 4 of a sum that is not negative), and the darkest pixel's luma
+     * is the block's smallest, whichever of equal ones the loop below picks; without
+     * fine->lab nothing else of that pixel is read. */
+    for (int j = 0; j < h; j++) {
+      gsize f = (gsize)j * 2 * fw, o = (gsize)j * w;
+      const guint8 *y0 = fine->y + f, *y1 = y0 + fw, *b0 = fine->cb + f, *b1 = b0 + fw;
+      const guint8 *r0 = fine->cr + f, *r1 = r0 + fw, *m0 = fine->mask + f, *m1 = m0 + fw;
+
+      for (int i = 0; i < w; i++) {
+        int a = y0[2 * i], b = y0[2 * i + 1], c = y1[2 * i], d = y1[2 * i + 1];
+
+        y[o + i] = (guint8)((a + b + c + d + 2) >> 2);
+        cb[o + i] = (guint8)((b0[2 * i] + b0[2 * i + 1] + b1[2 * i] + b1[2 * i + 1] + 2) >> 2);
+        cr[o + i] = (guint8)((r0[2 * i] + r0[2 * i + 1] + r1[2 * i] + r1[2 * i + 1] + 2) >> 2);
+        mask[o + i] = 2 * (m0[2 * i] + m0[2 * i + 1] + m1[2 * i] + m1[2 * i + 1]) >= 4;
+        dark[o + i] = (guint8)MIN(MIN(a, b), MIN(c, d));
+      }
+    }
+    return;
+  }
   for (int j = 0; j < h; j++)
     for (int i = 0; i < w; i++) {
       int sy = 0, scb = 0, scr = 0, sm = 0;
@@ -1134,6 +1261,6 @@ pt_peel_analyse(const PtPeelInput *in, PtPeelResult *out)
   if (in->fine)
     refine_candidates(&pk);
   else
-    measure_candidates(&pk);
+    measure_candidates(&pk, 0, 0, pk.w - 1, pk.h - 1);
   colour_coverage(&pk);
 }

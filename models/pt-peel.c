@@ -1,20 +1,14 @@
 /* pt-peel.c: the geometry and colour helpers both peel analyses use (pt-defect.c and the
- * L*a*b* rules of pt-defect-lab.c): hue distance and the shading model's basis and value.
+ * L*a*b* rules of pt-defect-lab.c): the shading model's basis and value (the hue distance
+ * is inline in pt-peel.h).
  * Kept apart so that neither file needs the other's. */
 #include "pt-peel.h"
 
 #include <math.h>
 
-double
-pt_peel_hue_diff(double a, double b)
-{
-  double d = fabs(a - b);
-
-  return d > 180 ? 360 - d : d;
-}
-
-void
-pt_peel_basis(const PtAxes *ax, double x, double y, double out[NB])
+/* pt_peel_basis(), inlined into the loop over a crop's inner peel. */
+static inline void
+basis(const PtAxes *ax, double x, double y, double out[NB])
 {
   double u = ((x - ax->cx) * ax->cs + (y - ax->cy) * ax->sn) * ax->inv_major;
   double v = (-(x - ax->cx) * ax->sn + (y - ax->cy) * ax->cs) * ax->inv_minor;
@@ -26,6 +20,12 @@ pt_peel_basis(const PtAxes *ax, double x, double y, double out[NB])
   out[3] = v;
   out[4] = z * u;
   out[5] = z * v;
+}
+
+void
+pt_peel_basis(const PtAxes *ax, double x, double y, double out[NB])
+{
+  basis(ax, x, y, out);
 }
 
 double
@@ -44,14 +44,15 @@ pt_peel_shading_at(const PtAxes *ax, const PtShading *sh, double x, double y)
 void
 pt_peel_fill_uvz(PtPeel *pk)
 {
+  /* Inner pixels lie within their rows' spans. */
   for (int y = 0; y < pk->h; y++)
-    for (int x = 0; x < pk->w; x++) {
+    for (int x = pk->span[2 * y]; x < pk->span[2 * y + 1]; x++) {
       gsize i = (gsize)y * pk->w + x;
       double b[NB];
 
       if (!pk->inner[i])
         continue;
-      pt_peel_basis(&pk->axes, x + 0.5, y + 0.5, b);
+      basis(&pk->axes, x + 0.5, y + 0.5, b);
       pk->uvz[3 * i] = b[2];
       pk->uvz[3 * i + 1] = b[3];
       pk->uvz[3 * i + 2] = b[1];

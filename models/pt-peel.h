@@ -4,6 +4,8 @@
 
 #include "pt-internal.h"
 
+#include <math.h>
+
 G_BEGIN_DECLS
 
 /* Classes of an inner peel pixel, as flags. */
@@ -47,6 +49,10 @@ typedef struct {
    * darker reference (the fine pixels' reference is interpolated from it), that pass's
    * shading model, and the pixels within one of a defect candidate. */
   float *lmean;
+  /* Of each row, the first inner pixel's column and one past the last's (equal when the
+   * row has none): the loops over the inner peel visit these spans only.  Not set in the
+   * refinement's fine analysis. */
+  gint32 *span;
   PtShading shading;
   guint8 *near;
   /* The shading basis's u, v and z of every inner pixel (3 a pixel, pt_peel_fill_uvz()). */
@@ -62,8 +68,25 @@ typedef struct {
   double peel_l, peel_a, peel_b, peel_c, peel_h;
 } PtPeel;
 
-/* pt-peel.c.  Angle between two hues in degrees, 0..180. */
-double pt_peel_hue_diff(double a, double b);
+/* Angle between two hues in degrees, 0..180; inline, as the classes ask it of most
+ * saturated pixels. */
+static inline double
+pt_peel_hue_diff(double a, double b)
+{
+  double d = fabs(a - b);
+
+  return d > 180 ? 360 - d : d;
+}
+
+/* Visits the pixel indices @i of @pk's inner row spans in raster order (a loop header: the
+ * body follows). */
+#define PT_PEEL_FOR_SPANS(pk, i)                                                                   \
+  for (int pt_y_ = 0; pt_y_ < (pk)->h; pt_y_++)                                                    \
+    for (gsize i = (gsize)pt_y_ * (pk)->w + (pk)->span[2 * pt_y_],                                 \
+               pt_end_ = (gsize)pt_y_ * (pk)->w + (pk)->span[2 * pt_y_ + 1];                       \
+         i < pt_end_; i++)
+
+/* pt-peel.c. */
 /* The shading model's basis at crop pixel (@x, @y): 1, z, u, v, z*u, z*v in the fruit's own
  * axes (z: the height of a unit sphere over the ellipse).  @ax: (transfer none). */
 void pt_peel_basis(const PtAxes *ax, double x, double y, double out[NB]);
