@@ -991,9 +991,7 @@ grow_territory(PtSegmentation *seg, gint32 *tmp32)
   gint32 *territory = seg->territory;
   const gint32 *labels = seg->labels;
 
-  /* Cleared a row at a time (rows are short enough for plain stores). */
-  for (int y = 0; y < h; y++)
-    memset(territory + (gsize)y * w, 0, (gsize)w * sizeof *territory);
+  memset(territory, 0, (gsize)w * h * sizeof *territory);
   for (guint b = 0; b < seg->n_blobs; b++) {
     const PtBlob *bl = &seg->blobs[b];
 
