@@ -5,10 +5,7 @@
  * two input formats meet: everything after it sees Y, Cb, Cr planes.  It is
  * called once per frame for the downscaled search image and once per fruit
  * for its analysis crop, so it reads a small 2x2 patch per output pixel
- * rather than a full box: at a step of 5 that touches 4 of 25 input pixels.
- * RGB rows are converted eight samples at a time in generic vector lanes
- * (the same integers as rgb_to_ycc(), see lanes_to_ycc()), so a 1080p
- * frame's sampling costs a fraction of its decode. */
+ * rather than a full box: at a step of 5 that touches 4 of 25 input pixels. */
 #include "pt-internal.h"
 
 #include <string.h>
@@ -135,167 +132,6 @@ rgb_to_ycc(int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
   *cr = (guint8)MIN(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 255);
 }
 
-/* Eight 16-bit lanes (SSE2 on x86, NEON on ARM) and the eight bytes they narrow to. */
-typedef guint16 PtU16x8 __attribute__((vector_size(16)));
-typedef guint8 PtU8x8 __attribute__((vector_size(8)));
-
-/* A row is gathered and converted in chunks of this many samples (on the stack). */
-#define SAMPLE_CHUNK 64
-
-/* Y, Cb, Cr of eight means (0..255): rgb_to_ycc() in 16-bit lanes, the same integers.  Y's
- * sum is at most 256 * 255 + 128 and never wraps.  A chroma 128 + ((S + 128) >> 8), S in
- * -32640..32640, is taken as (S + 32896) >> 8, the same floor since 128 = 32768 / 256;
- * S + 32896 is 256..65536 and wraps (mod 2^16, as unsigned lanes do) only at 65536, the one
- * value whose chroma, 256, is clamped to 255, and there it gives 0, which no other sum gives:
- * a 0 lane becomes 255. */
-static inline __attribute__((always_inline)) void
-lanes_to_ycc(PtU16x8 r, PtU16x8 g, PtU16x8 b, guint8 *oy, guint8 *ocb, guint8 *ocr)
-{
-  PtU16x8 y = (77 * r + 150 * g + 29 * b + 128) >> 8;
-  PtU16x8 cb = (128 * b + 32896 - 43 * r - 85 * g) >> 8;
-  PtU16x8 cr = (128 * r + 32896 - 107 * g - 21 * b) >> 8;
-  PtU8x8 y8, cb8, cr8;
-
-  cb |= (PtU16x8)(cb == 0);
-  cr |= (PtU16x8)(cr == 0);
-  y8 = __builtin_convertvector(y, PtU8x8);
-  cb8 = __builtin_convertvector(cb, PtU8x8);
-  cr8 = __builtin_convertvector(cr, PtU8x8);
-  memcpy(oy, &y8, sizeof y8);
-  memcpy(ocb, &cb8, sizeof cb8);
-  memcpy(ocr, &cr8, sizeof cr8);
-}
-
-/* Converts @n samples given as channel sums of (1 << @sh) pixels each (@sr, @sg, @sb) to
- * Y, Cb, Cr: rgb_to_ycc() of the rounded means, eight at a time (the sums are at most
- * 4 * 255, so rounding and shifting them in lanes gives the same means). */
-static void
-sums_to_ycc(const guint16 *sr, const guint16 *sg, const guint16 *sb, int n, int sh, guint8 *oy,
-            guint8 *ocb, guint8 *ocr)
-{
-  guint16 rnd = sh > 0 ? 1 << (sh - 1) : 0;
-  int i = 0;
-
-  for (; i + 8 <= n; i += 8) {
-    PtU16x8 r, g, b;
-
-    memcpy(&r, sr + i, sizeof r);
-    memcpy(&g, sg + i, sizeof g);
-    memcpy(&b, sb + i, sizeof b);
-    lanes_to_ycc((r + rnd) >> sh, (g + rnd) >> sh, (b + rnd) >> sh, oy + i, ocb + i, ocr + i);
-  }
-  for (; i < n; i++)
-    rgb_to_ycc((sr[i] + rnd) >> sh, (sg[i] + rnd) >> sh, (sb[i] + rnd) >> sh, &oy[i], &ocb[i],
-               &ocr[i]);
-}
-
-/* Sixteen bytes and the sixteen lanes they widen to (two halves of eight). */
-typedef guint8 PtU8x16 __attribute__((vector_size(16)));
-typedef guint16 PtU16x16 __attribute__((vector_size(32)));
-
-/* A 2x2 patch's channel sums in lanes 0..2 (lanes 3..7 are not used): the eight bytes at
- * @a and at @a + 3 (the pixel to its right), the same for @c (the row below), widened and
- * added, a[k] + a[k + 3] + c[k] + c[k + 3] as the scalar gather adds them. */
-static inline __attribute__((always_inline)) PtU16x8
-patch_lanes(const guint8 *a, const guint8 *c)
-{
-  PtU8x16 u, v;
-  PtU16x16 wu;
-
-  memcpy(&u, a, 8);
-  memcpy((guint8 *)&u + 8, a + 3, 8);
-  memcpy(&v, c, 8);
-  memcpy((guint8 *)&v + 8, c + 3, 8);
-  wu = __builtin_convertvector(u, PtU16x16) + __builtin_convertvector(v, PtU16x16);
-  return __builtin_shufflevector(wu, wu, 0, 1, 2, 3, 4, 5, 6, 7) +
-         __builtin_shufflevector(wu, wu, 8, 9, 10, 11, 12, 13, 14, 15);
-}
-
-/* The first @n (a multiple of 8) 2x2 patches of a row, from @a (upper row) and @c (lower),
- * @step pixels apart, converted in lanes.  Each patch's lanes 0..2 hold its R, G, B sums
- * (a[k] + a[k + 3] + c[k] + c[k + 3], the same additions as the scalar gather; lanes 3..7
- * are not used); eight patches are transposed to R, G, B vectors by interleaving.  The loads
- * read 11 bytes from a patch's first pixel, so the caller passes only patches at least four
- * pixels from the row's right end: no byte outside the row's own pixels is read. */
-static void
-pair_patches_ycc(const guint8 *a, const guint8 *c, int step, int n, guint8 *oy, guint8 *ocb,
-                 guint8 *ocr)
-{
-  for (int i = 0; i < n; i += 8) {
-    int d = step * 3;
-    PtU16x8 t[4], u[4], r, g, b;
-
-    /* Lanes 0..3 of patches k and k + 1 side by side, then interleaved down to 8 of each. */
-    for (int k = 0; k < 4; k++, a += 2 * d, c += 2 * d)
-      t[k] = __builtin_shufflevector(patch_lanes(a, c), patch_lanes(a + d, c + d), 0, 8, 1, 9, 2,
-                                     10, 3, 11);
-    for (int k = 0; k < 2; k++) {
-      u[2 * k] = __builtin_shufflevector(t[2 * k], t[2 * k + 1], 0, 1, 8, 9, 2, 3, 10, 11);
-      u[2 * k + 1] = __builtin_shufflevector(t[2 * k], t[2 * k + 1], 4, 5, 12, 13, 6, 7, 14, 15);
-    }
-    r = __builtin_shufflevector(u[0], u[2], 0, 1, 2, 3, 8, 9, 10, 11);
-    g = __builtin_shufflevector(u[0], u[2], 4, 5, 6, 7, 12, 13, 14, 15);
-    b = __builtin_shufflevector(u[1], u[3], 0, 1, 2, 3, 8, 9, 10, 11);
-    lanes_to_ycc((r + 2) >> 2, (g + 2) >> 2, (b + 2) >> 2, oy + i, ocb + i, ocr + i);
-  }
-}
-
-/* One output row of an RGB frame: row @ra (and @rc below it for a 2x2 patch, @pair) from
- * column @x (the first patch's left column), @step columns apart.  Columns whose patch lies
- * inside the frame step along without clamping; those past its right edge (a crop wider than
- * the frame) take its last patch, as MIN(sx, width - 1 - pair) did per pixel.  Each chunk
- * gathers the channel sums in plain loops and converts them in lanes. */
-static void
-sample_rgb_row(const PtFrame *frame, const guint8 *ra, const guint8 *rc, int x, int w, int step,
-               int pair, guint8 *oy, guint8 *ocb, guint8 *ocr)
-{
-  guint16 sr[SAMPLE_CHUNK], sg[SAMPLE_CHUNK], sb[SAMPLE_CHUNK];
-  int xmax = frame->width - 1 - pair;
-  int inside = x > xmax ? 0 : MIN(w, (xmax - x) / step + 1);
-  const guint8 *a = ra + (gsize)x * 3, *c = rc + (gsize)x * 3;
-  const guint8 *ea = ra + (gsize)xmax * 3, *ec = rc + (gsize)xmax * 3;
-  int done = 0;
-
-  if (pair) {
-    int xv = frame->width - 4;
-    int nv = x > xv ? 0 : MIN(w, (xv - x) / step + 1);
-
-    done = nv - nv % 8;
-    pair_patches_ycc(a, c, step, done, oy, ocb, ocr);
-    a += (gsize)done * step * 3;
-    c += (gsize)done * step * 3;
-  }
-  for (int i0 = done; i0 < w; i0 += SAMPLE_CHUNK) {
-    int n = MIN(SAMPLE_CHUNK, w - i0);
-    int k = 0, kin = CLAMP(inside - i0, 0, n);
-
-    if (pair) {
-      for (; k < kin; k++, a += step * 3, c += step * 3) {
-        sr[k] = a[0] + a[3] + c[0] + c[3];
-        sg[k] = a[1] + a[4] + c[1] + c[4];
-        sb[k] = a[2] + a[5] + c[2] + c[5];
-      }
-      for (; k < n; k++) {
-        sr[k] = ea[0] + ea[3] + ec[0] + ec[3];
-        sg[k] = ea[1] + ea[4] + ec[1] + ec[4];
-        sb[k] = ea[2] + ea[5] + ec[2] + ec[5];
-      }
-    } else {
-      for (; k < kin; k++, a += step * 3) {
-        sr[k] = a[0];
-        sg[k] = a[1];
-        sb[k] = a[2];
-      }
-      for (; k < n; k++) {
-        sr[k] = ea[0];
-        sg[k] = ea[1];
-        sb[k] = ea[2];
-      }
-    }
-    sums_to_ycc(sr, sg, sb, n, pair ? 2 : 0, oy + i0, ocb + i0, ocr + i0);
-  }
-}
-
 void
 pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, guint8 *out_y,
                 guint8 *out_cb, guint8 *out_cr)
@@ -310,32 +146,82 @@ pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, gu
     int sy = MIN(y0 + j * step + off, frame->height - 1 - pair);
     int sy2 = sy + pair;
 
-    /* RGB (decoded JPEG), the common case: row pointers, no per-pixel format, patch or
-     * edge tests (sample_rgb_row()). */
-    if (frame->format == PT_PIXEL_RGB) {
-      gsize o = (gsize)j * w;
+    /* RGB (decoded JPEG) with a 2x2 patch, the common case: one row pointer pair, no
+     * per-pixel format or patch tests (the same sums as below). */
+    if (frame->format == PT_PIXEL_RGB && pair) {
+      const guint8 *ra = frame->data[0] + (gsize)sy * frame->stride[0];
+      const guint8 *rc = frame->data[0] + (gsize)sy2 * frame->stride[0];
+      guint8 *oy = out_y + (gsize)j * w, *ocb = out_cb + (gsize)j * w, *ocr = out_cr + (gsize)j * w;
+      int xmax = frame->width - 2;
+      /* Columns whose patch lies inside the frame step along without clamping; those past
+       * its right edge (a crop one pixel wider than the frame) take its last patch. */
+      int inside = x0 + off > xmax ? 0 : MIN(w, (xmax - x0 - off) / step + 1);
+      const guint8 *a = ra + (x0 + off) * 3, *c = rc + (x0 + off) * 3;
+      int i = 0;
 
-      sample_rgb_row(frame, frame->data[0] + (gsize)sy * frame->stride[0],
-                     frame->data[0] + (gsize)sy2 * frame->stride[0], x0 + off, w, step, pair,
-                     out_y + o, out_cb + o, out_cr + o);
+      for (; i < inside; i++, a += step * 3, c += step * 3) {
+        int r = (a[0] + a[3] + c[0] + c[3] + 2) >> 2;
+        int g = (a[1] + a[4] + c[1] + c[4] + 2) >> 2;
+        int b = (a[2] + a[5] + c[2] + c[5] + 2) >> 2;
+
+        rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
+      }
+      for (; i < w; i++) {
+        const guint8 *e = ra + xmax * 3, *f = rc + xmax * 3;
+        int r = (e[0] + e[3] + f[0] + f[3] + 2) >> 2;
+        int g = (e[1] + e[4] + f[1] + f[4] + 2) >> 2;
+        int b = (e[2] + e[5] + f[2] + f[5] + 2) >> 2;
+
+        rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
+      }
       continue;
     }
-    /* I420 (raw camera frames): the Y plane's 2x2 patch, the chroma of its top-left pixel. */
+    /* RGB pixel by pixel (a small ROI's crop): the same, one pixel a sample. */
+    if (frame->format == PT_PIXEL_RGB && !pair) {
+      const guint8 *ra = frame->data[0] + (gsize)sy * frame->stride[0];
+      guint8 *oy = out_y + (gsize)j * w, *ocb = out_cb + (gsize)j * w, *ocr = out_cr + (gsize)j * w;
+      int xmax = frame->width - 1;
+
+      for (int i = 0; i < w; i++) {
+        const guint8 *a = ra + MIN(x0 + i * step, xmax) * 3;
+
+        rgb_to_ycc(a[0], a[1], a[2], &oy[i], &ocb[i], &ocr[i]);
+      }
+      continue;
+    }
     for (int i = 0; i < w; i++) {
       int sx = MIN(x0 + i * step + off, frame->width - 1 - pair);
       int sx2 = sx + pair;
       gsize o = (gsize)j * w + i;
-      const guint8 *yp = frame->data[0];
-      int ys = frame->stride[0];
-      int yv = (yp[(gsize)sy * ys + sx] + yp[(gsize)sy * ys + sx2] + yp[(gsize)sy2 * ys + sx] +
-                yp[(gsize)sy2 * ys + sx2] + 2) >>
-               2;
-      gsize co = (gsize)(sy >> 1) * frame->stride[1] + (sx >> 1);
-      gsize vo = (gsize)(sy >> 1) * frame->stride[2] + (sx >> 1);
 
-      out_y[o] = video_to_full_y[yv];
-      out_cb[o] = video_to_full_c[frame->data[1][co]];
-      out_cr[o] = video_to_full_c[frame->data[2][vo]];
+      if (frame->format == PT_PIXEL_RGB) {
+        const guint8 *a = frame->data[0] + (gsize)sy * frame->stride[0] + sx * 3;
+        const guint8 *c = frame->data[0] + (gsize)sy2 * frame->stride[0] + sx * 3;
+        int r, g, b;
+
+        if (pair) {
+          r = (a[0] + a[3] + c[0] + c[3] + 2) >> 2;
+          g = (a[1] + a[4] + c[1] + c[4] + 2) >> 2;
+          b = (a[2] + a[5] + c[2] + c[5] + 2) >> 2;
+        } else {
+          r = a[0];
+          g = a[1];
+          b = a[2];
+        }
+        rgb_to_ycc(r, g, b, &out_y[o], &out_cb[o], &out_cr[o]);
+      } else {
+        const guint8 *yp = frame->data[0];
+        int ys = frame->stride[0];
+        int yv = (yp[(gsize)sy * ys + sx] + yp[(gsize)sy * ys + sx2] + yp[(gsize)sy2 * ys + sx] +
+                  yp[(gsize)sy2 * ys + sx2] + 2) >>
+                 2;
+        gsize co = (gsize)(sy >> 1) * frame->stride[1] + (sx >> 1);
+        gsize vo = (gsize)(sy >> 1) * frame->stride[2] + (sx >> 1);
+
+        out_y[o] = video_to_full_y[yv];
+        out_cb[o] = video_to_full_c[frame->data[1][co]];
+        out_cr[o] = video_to_full_c[frame->data[2][vo]];
+      }
     }
   }
 }
