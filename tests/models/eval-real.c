@@ -4,6 +4,7 @@
  * orange-unece, no scale: size unknown) and, with --mm-per-px, once more at that scale.
  *
  *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
+ *             [--box-scale K]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
@@ -20,6 +21,7 @@
  * not met. */
 #include "pt-models.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +162,22 @@ cmp_names(gconstpointer a, gconstpointer b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* --box-scale: every ROI box scaled about its centre by this before it is graded, to see how
+ * the scores hold when boxes are drawn looser or tighter than this set's annotators drew them. */
+static double box_scale = 1.0;
+
+static void
+scale_roi(PtRoi *r, double k)
+{
+  double cx = r->x + r->width / 2.0, cy = r->y + r->height / 2.0;
+  double w = r->width * k, h = r->height * k;
+
+  r->x = (int)lround(cx - w / 2);
+  r->y = (int)lround(cy - h / 2);
+  r->width = (int)lround(w);
+  r->height = (int)lround(h);
+}
+
 /* Clamps a box to the image (annotations sometimes reach one pixel past it). */
 static gboolean
 clamp_roi(PtRoi *r, int width, int height)
@@ -269,6 +287,8 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
       LabelStats *s;
 
       /* Only the labels of this set's fruit kind: the profile grades one. */
+      if (box_scale != 1.0)
+        scale_roi(&box->roi, box_scale);
       if (!strstr(box->label, set->profile->fruit) ||
           !clamp_roi(&box->roi, image->width, image->height))
         continue;
@@ -471,6 +491,8 @@ main(int argc, char **argv)
       {"floor", 0, 0, G_OPTION_ARG_DOUBLE, &floor_ba, "Fail below this balanced accuracy", "BA"},
       {"all-records", 0, 0, G_OPTION_ARG_NONE, &all_records, "Fail when a box has no record", NULL},
       {"dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_path, "Write one line per box", "FILE"},
+      {"box-scale", 0, 0, G_OPTION_ARG_DOUBLE, &box_scale,
+       "Scale every ROI box about its centre (looser > 1 > tighter) before grading", "K"},
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {NULL}};
