@@ -79,6 +79,21 @@
  * ellipse rather than seen; the confidence drops by this share of the cut share. */
 #define PT_ROI_CUT_TRUST 0.5
 
+/* The convex hull of a ROI's fruit (pt-grader.c, trim_hull_gaps()) bridges concave gaps
+ * towards a neighbour with background; its pixels outside the fruit found whose colour is
+ * common outside the hull are background.  The background's colours are counted in cells of
+ * PT_HULL_BG_BIN L*a*b* units (two just-noticeable differences: JPEG noise on a plain
+ * paper or cloth stays within a cell and its neighbours; a* and b* beyond
+ * PT_HULL_BG_AB_MAX share the last cell), and a colour is common when its cell and the 26
+ * round it hold PT_HULL_BG_MIN_SHARE of the pixels outside the hull (at least
+ * PT_HULL_BG_MIN_PX): a sheet, a table or a neighbour's peel fill tens of percent of the
+ * margin, the blurred edge of a mould or rot patch spilling past the hull a few tenths of
+ * one percent. */
+#define PT_HULL_BG_BIN       5
+#define PT_HULL_BG_AB_MAX    80
+#define PT_HULL_BG_MIN_SHARE 0.01
+#define PT_HULL_BG_MIN_PX    8
+
 /* Defects against the fruit's own peel, in L*a*b* (pt-defect.c, ROI grading). */
 
 /* A pixel with a channel at or above this is clipped: a specular highlight, no colour. */

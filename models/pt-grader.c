@@ -24,7 +24,8 @@ struct _PtGrader {
   PtRoiScratch roi;
   PtShape shape;
   PtShape coarse_shape; /* of the peel's reduced-resolution copy */
-  PtBuf b_coarse;
+  PtShape peel_shape;   /* of a ROI's peel: its hull less the gaps of background */
+  PtBuf b_coarse, b_region, b_palette;
   PtBuf b_planes, b_mask, b_foreign, b_labels, b_parent, b_points;
 };
 
@@ -81,6 +82,8 @@ pt_grader_free(PtGrader *grader)
   pt_models_buf_clear(&grader->b_parent);
   pt_models_buf_clear(&grader->b_points);
   pt_models_buf_clear(&grader->b_coarse);
+  pt_models_buf_clear(&grader->b_region);
+  pt_models_buf_clear(&grader->b_palette);
   g_free(grader);
 }
 
@@ -744,6 +747,115 @@ fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
   }
 }
 
+/* The background's palette: a coarse L*a*b* histogram (PT_HULL_BG_BIN units a cell). */
+#define PALETTE_NL (100 / PT_HULL_BG_BIN + 1)
+#define PALETTE_NC (2 * PT_HULL_BG_AB_MAX / PT_HULL_BG_BIN + 1)
+
+static inline gsize
+palette_cell(int il, int ia, int ib)
+{
+  return ((gsize)il * PALETTE_NC + ia) * PALETTE_NC + ib;
+}
+
+static inline void
+palette_index(const float *p, int *il, int *ia, int *ib)
+{
+  *il = CLAMP((int)(p[0] / PT_HULL_BG_BIN), 0, PALETTE_NL - 1);
+  *ia = CLAMP((int)floorf((p[1] + PT_HULL_BG_AB_MAX) / PT_HULL_BG_BIN), 0, PALETTE_NC - 1);
+  *ib = CLAMP((int)floorf((p[2] + PT_HULL_BG_AB_MAX) / PT_HULL_BG_BIN), 0, PALETTE_NC - 1);
+}
+
+/* Takes out of @mask (the hull of @region) the gaps the hull bridged towards a neighbour: a
+ * concave gap between the fruit and the next fruit holds background (paper, table, cloth),
+ * the neighbour's edge or the shadow between them, which the peel analysis would call mould
+ * or a cut.  The background's colours are learnt from the crop outside the hull (its ring
+ * and the box's margin: whatever the box holds beside its fruit); a hull pixel outside the
+ * region whose colour is common there (PT_HULL_BG_MIN_SHARE of it within a cell of its own),
+ * or as dark as the shadow between fruit, is background, and is left out when it is
+ * connected through such pixels to the hull's outline.  Mould or rot on the outline has a
+ * colour of its own (darker or browner than paper, lighter than black cloth) and stays.
+ * @lab is the crop's L*a*b*, @seed the peel's; @region gets the states (scratch). */
+static void
+trim_hull_gaps(PtGrader *g, const Crop *c, const PtRoiBox *box, const float *lab,
+               const float seed[3], guint8 *mask, guint8 *region)
+{
+  int w = c->w, h = c->h;
+  gsize n = (gsize)w * h, n_cells = (gsize)PALETTE_NL * PALETTE_NC * PALETTE_NC;
+  guint32 *pal = pt_models_buf_get(&g->b_palette, n_cells * sizeof(guint32));
+  gint32 *stack = c->labels;
+  gsize top = 0;
+  guint32 n_bg = 0;
+  double min_count;
+  float shadow_l = PT_ROI_LOST_SHADOW * seed[0];
+  enum { OUT = 0, FRUIT = 1, GAP = 2, BG = 3, DONE = 4 };
+
+  memset(pal, 0, n_cells * sizeof(guint32));
+  for (gsize k = 0; k < n; k++)
+    if (!mask[k]) {
+      int il, ia, ib;
+
+      palette_index(lab + 3 * k, &il, &ia, &ib);
+      pal[palette_cell(il, ia, ib)]++;
+      n_bg++;
+    }
+  min_count = MAX(PT_HULL_BG_MIN_PX, PT_HULL_BG_MIN_SHARE * n_bg);
+  /* States: the region is fruit; the hull's other pixels are a gap, background when they
+   * look like it. */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize k = (gsize)y * w + x;
+      const float *p = lab + 3 * k;
+      int il, ia, ib;
+      double sum = 0;
+
+      if (!mask[k] || region[k]) {
+        region[k] = mask[k] ? FRUIT : OUT;
+        continue;
+      }
+      region[k] = GAP;
+      if (p[0] < shadow_l) {
+        region[k] = BG;
+        continue;
+      }
+      palette_index(p, &il, &ia, &ib);
+      for (int dl = MAX(0, il - 1); dl <= MIN(PALETTE_NL - 1, il + 1); dl++)
+        for (int da = MAX(0, ia - 1); da <= MIN(PALETTE_NC - 1, ia + 1); da++)
+          for (int db = MAX(0, ib - 1); db <= MIN(PALETTE_NC - 1, ib + 1); db++)
+            sum += pal[palette_cell(dl, da, db)];
+      if (sum >= min_count)
+        region[k] = BG;
+    }
+  /* Seeds: background gap pixels on the hull's outline (next to a pixel outside it or on the
+   * box's edge). */
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+
+      if (region[k] != BG)
+        continue;
+      if (x == box->x0 || y == box->y0 || x == box->x1 - 1 || y == box->y1 - 1 ||
+          region[k - 1] == OUT || region[k + 1] == OUT || region[k - w] == OUT ||
+          region[k + w] == OUT) {
+        region[k] = DONE;
+        stack[top++] = (gint32)k;
+      }
+    }
+  while (top > 0) {
+    gsize k = (gsize)stack[--top];
+    int x = (int)(k % w), y = (int)(k / w);
+
+    mask[k] = 0;
+    if (x > box->x0 && region[k - 1] == BG)
+      region[k - 1] = DONE, stack[top++] = (gint32)(k - 1);
+    if (x + 1 < box->x1 && region[k + 1] == BG)
+      region[k + 1] = DONE, stack[top++] = (gint32)(k + 1);
+    if (y > box->y0 && region[k - w] == BG)
+      region[k - w] = DONE, stack[top++] = (gint32)(k - w);
+    if (y + 1 < box->y1 && region[k + w] == BG)
+      region[k + w] = DONE, stack[top++] = (gint32)(k + w);
+  }
+}
+
 /* Places and samples the crop of @roi with a ring of one step round it (within the
  * frame); @box gets the ROI in crop pixels, one step in from the crop's edge. */
 static void
@@ -792,6 +904,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   PtRoiInput in;
   PtDefect lost;
   gboolean has_lost;
+  guint8 *region;
 
   if (MIN(roi->width, roi->height) < PT_ROI_MIN_SIDE_PX) {
     roi_not_graded(roi, "too small to grade", fruit);
@@ -820,6 +933,8 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
     return;
   }
   solidity = hull_solidity(shape);
+  region = pt_models_buf_get(&g->b_region, (gsize)c.w * c.h);
+  memcpy(region, c.mask, (gsize)c.w * c.h);
   fill_hull(c.mask, c.w, &box, shape);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
   touching_diameter(c.mask, c.foreign, c.w, c.h, &cut_share);
@@ -828,7 +943,10 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   memset(fruit, 0, sizeof *fruit);
   place_fruit(&c, shape, frame, fruit);
   measure_size(g, &c, shape, fruit);
-  add_peel(g, &c, shape, TRUE, pt_roi_lab(&g->roi, &in), has_lost ? &lost : NULL, fruit);
+  /* The outline and size are the hull's; the peel leaves out the background it bridged. */
+  trim_hull_gaps(g, &c, &box, pt_roi_lab(&g->roi, &in), seed, c.mask, region);
+  pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, &g->peel_shape, xs);
+  add_peel(g, &c, &g->peel_shape, TRUE, pt_roi_lab(&g->roi, &in), has_lost ? &lost : NULL, fruit);
   decide_class(&g->profile, fruit, solidity);
   /* Where the ROI cuts the fruit, its outline there is the ROI's ellipse, not seen. */
   fruit->confidence *= 1.0 - PT_ROI_CUT_TRUST * cut_share;
