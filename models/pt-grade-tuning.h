@@ -79,6 +79,21 @@
  * ellipse rather than seen; the confidence drops by this share of the cut share. */
 #define PT_ROI_CUT_TRUST 0.5
 
+/* Cutting off what clings to a ROI's fruit along a long contact (pt-grader.c,
+ * cut_clinging()): a circle is fitted to the region's outline PT_CLING_PASSES times, each
+ * time to the outline points within PT_CLING_BAND of the last circle's radius (a round
+ * fruit's outline, JPEG and blur included, lies within a few percent); when at least
+ * PT_CLING_MIN_FIT of the outline lies in that band the fruit is round, and its pixels
+ * beyond PT_CLING_MARGIN of the radius (an orange is round to about 5%) are a neighbour's. */
+#define PT_CLING_PASSES  3
+#define PT_CLING_BAND    0.06
+#define PT_CLING_MIN_FIT 0.6
+#define PT_CLING_MARGIN  0.08
+/* ... and only when the outline on the circle is at least this share of its circumference:
+ * a box drawn tighter than its fruit cuts most of the outline off, and a short arc fits a
+ * circle to a rot patch's edge as well as to the fruit's. */
+#define PT_CLING_MIN_ARC 0.5
+
 /* The convex hull of a ROI's fruit (pt-grader.c, trim_hull_gaps()) bridges concave gaps
  * towards a neighbour with background; its pixels outside the fruit found whose colour is
  * common outside the hull are background.  The background's colours are counted in cells of

@@ -747,6 +747,107 @@ fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
   }
 }
 
+/* Kasa's least-squares circle through the points of @a / @r (normal equations of
+ * x^2+y^2+Dx+Ey+F = 0); FALSE when they are degenerate. */
+static gboolean
+circle_solve(double a[3][3], const double r[3], double *cx, double *cy, double *rad)
+{
+  double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+               a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+               a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  double sol[3], rad2;
+
+  if (fabs(det) < 1e-9)
+    return FALSE;
+  for (int c = 0; c < 3; c++) {
+    double m[3][3];
+
+    memcpy(m, a, sizeof m);
+    for (int i = 0; i < 3; i++)
+      m[i][c] = r[i];
+    sol[c] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+              m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+              m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) /
+             det;
+  }
+  *cx = -sol[0] / 2;
+  *cy = -sol[1] / 2;
+  rad2 = *cx * *cx + *cy * *cy - sol[2];
+  if (rad2 <= 0)
+    return FALSE;
+  *rad = sqrt(rad2);
+  return TRUE;
+}
+
+/* Cuts off what clings to a ROI's fruit along a long contact, which an opening leaves: a
+ * neighbour's edge of a similar colour (a banana beside an orange, the next fruit of a
+ * pile) makes the region a round fruit with a strip or a lobe added.  A circle is fitted
+ * to the region's own outline (not where the box or its ellipse cut it, @foreign) and
+ * refitted to the outline points near it; when most of the outline lies on that circle
+ * (PT_CLING_MIN_FIT), the fruit is round and what lies beyond PT_CLING_MARGIN of its radius
+ * is a neighbour's.  An elongated fruit fits no circle that well and is left whole.  TRUE
+ * when pixels were cut (the caller keeps the largest piece again). */
+static gboolean
+cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h)
+{
+  double cx = 0, cy = 0, rad = 0;
+  int n_free = 0, n_in = 0;
+  gboolean cut = FALSE;
+
+  for (int pass = 0; pass < PT_CLING_PASSES; pass++) {
+    double a[3][3] = {{0}}, r[3] = {0};
+
+    n_free = n_in = 0;
+    for (int y = 1; y + 1 < h; y++)
+      for (int x = 1; x + 1 < w; x++) {
+        gsize k = (gsize)y * w + x;
+        double px = x + 0.5, py = y + 0.5, b[3] = {px, py, 1}, z = -(px * px + py * py);
+
+        if (!mask[k] || (mask[k - 1] && mask[k + 1] && mask[k - w] && mask[k + w]))
+          continue;
+        if ((!mask[k - 1] && foreign[k - 1]) || (!mask[k + 1] && foreign[k + 1]) ||
+            (!mask[k - w] && foreign[k - w]) || (!mask[k + w] && foreign[k + w]))
+          continue;
+        n_free++;
+        if (pass > 0 && fabs(hypot(px - cx, py - cy) - rad) > PT_CLING_BAND * rad)
+          continue;
+        n_in++;
+        for (int i = 0; i < 3; i++) {
+          for (int j = 0; j < 3; j++)
+            a[i][j] += b[i] * b[j];
+          r[i] += b[i] * z;
+        }
+      }
+    if (n_in < 16 || !circle_solve(a, r, &cx, &cy, &rad))
+      return FALSE;
+  }
+  /* The share of the outline on the last circle. */
+  n_in = 0;
+  for (int y = 1; y + 1 < h; y++)
+    for (int x = 1; x + 1 < w; x++) {
+      gsize k = (gsize)y * w + x;
+
+      if (!mask[k] || (mask[k - 1] && mask[k + 1] && mask[k - w] && mask[k + w]))
+        continue;
+      if ((!mask[k - 1] && foreign[k - 1]) || (!mask[k + 1] && foreign[k + 1]) ||
+          (!mask[k - w] && foreign[k - w]) || (!mask[k + w] && foreign[k + w]))
+        continue;
+      n_in += fabs(hypot(x + 0.5 - cx, y + 0.5 - cy) - rad) <= PT_CLING_BAND * rad;
+    }
+  if (n_in < PT_CLING_MIN_FIT * n_free || n_in < PT_CLING_MIN_ARC * 2 * G_PI * rad)
+    return FALSE;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize k = (gsize)y * w + x;
+
+      if (mask[k] && hypot(x + 0.5 - cx, y + 0.5 - cy) > (1 + PT_CLING_MARGIN) * rad) {
+        mask[k] = 0;
+        cut = TRUE;
+      }
+    }
+  return cut;
+}
+
 /* The background's palette: a coarse L*a*b* histogram (PT_HULL_BG_BIN units a cell). */
 #define PALETTE_NL (100 / PT_HULL_BG_BIN + 1)
 #define PALETTE_NC (2 * PT_HULL_BG_AB_MAX / PT_HULL_BG_BIN + 1)
@@ -927,6 +1028,8 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
     roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
     return;
   }
+  if (cut_clinging(c.mask, c.foreign, c.w, c.h))
+    keep_largest(c.mask, c.w, c.h, c.labels, c.parent);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
   if (shape->minor < 2 || shape->n_hull < 3) {
     roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
