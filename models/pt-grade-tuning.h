@@ -93,6 +93,10 @@
  * a box drawn tighter than its fruit cuts most of the outline off, and a short arc fits a
  * circle to a rot patch's edge as well as to the fruit's. */
 #define PT_CLING_MIN_ARC 0.5
+/* The inner ellipse's part a round fruit leaves out is background, not a cap that lost the
+ * peel's colour, when more than this share of it lies beyond the fruit's circle (and its
+ * PT_CLING_MARGIN): a cap lies within the circle, a margin of paper past the limb outside. */
+#define PT_LOST_BEYOND_SHARE 0.5
 
 /* The convex hull of a ROI's fruit (pt-grader.c, trim_hull_gaps()) bridges concave gaps
  * towards a neighbour with background; its pixels outside the fruit found whose colour is

@@ -786,9 +786,10 @@ circle_solve(double a[3][3], const double r[3], double *cx, double *cy, double *
  * refitted to the outline points near it; when most of the outline lies on that circle
  * (PT_CLING_MIN_FIT), the fruit is round and what lies beyond PT_CLING_MARGIN of its radius
  * is a neighbour's.  An elongated fruit fits no circle that well and is left whole.  TRUE
- * when pixels were cut (the caller keeps the largest piece again). */
+ * when pixels were cut (the caller keeps the largest piece again); @circle gets the centre
+ * and radius when the fruit is round (else it is left as it was). */
 static gboolean
-cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h)
+cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h, double circle[3])
 {
   double cx = 0, cy = 0, rad = 0;
   int n_free = 0, n_in = 0;
@@ -836,6 +837,9 @@ cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h)
     }
   if (n_in < PT_CLING_MIN_FIT * n_free || n_in < PT_CLING_MIN_ARC * 2 * G_PI * rad)
     return FALSE;
+  circle[0] = cx;
+  circle[1] = cy;
+  circle[2] = rad;
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
       gsize k = (gsize)y * w + x;
@@ -846,6 +850,29 @@ cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h)
       }
     }
   return cut;
+}
+
+/* The part of the box's inner ellipse a round fruit leaves out (pt_roi_lost_peel()) is
+ * background, not a cap that lost the peel's colour, when most of what its bounding box
+ * holds outside @mask lies beyond the fruit's @circle: a box drawn loose or cut by the
+ * frame's edge is off the fruit's centre, and its ellipse reaches past the fruit's own
+ * round limb, whereas a lost cap lies within the circle the rest of the outline traces. */
+static gboolean
+lost_is_beyond(const guint8 *mask, int w, const PtDefect *lost, const double circle[3])
+{
+  double limit = (1 + PT_CLING_MARGIN) * circle[2];
+  guint n_out = 0, n_beyond = 0;
+
+  if (circle[2] <= 0)
+    return FALSE;
+  for (int y = lost->y; y < lost->y + lost->height; y++)
+    for (int x = lost->x; x < lost->x + lost->width; x++) {
+      if (mask[(gsize)y * w + x])
+        continue;
+      n_out++;
+      n_beyond += hypot(x + 0.5 - circle[0], y + 0.5 - circle[1]) > limit;
+    }
+  return n_out > 0 && n_beyond > PT_LOST_BEYOND_SHARE * n_out;
 }
 
 /* The background's palette: a coarse L*a*b* histogram (PT_HULL_BG_BIN units a cell). */
@@ -1006,6 +1033,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   PtDefect lost;
   gboolean has_lost;
   guint8 *region;
+  double circle[3] = {0, 0, 0}; /* the round fruit's centre and radius, 0: not round */
 
   if (MIN(roi->width, roi->height) < PT_ROI_MIN_SIDE_PX) {
     roi_not_graded(roi, "too small to grade", fruit);
@@ -1028,7 +1056,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
     roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
     return;
   }
-  if (cut_clinging(c.mask, c.foreign, c.w, c.h))
+  if (cut_clinging(c.mask, c.foreign, c.w, c.h, circle))
     keep_largest(c.mask, c.w, c.h, c.labels, c.parent);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
   if (shape->minor < 2 || shape->n_hull < 3) {
@@ -1041,7 +1069,8 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   fill_hull(c.mask, c.w, &box, shape);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
   touching_diameter(c.mask, c.foreign, c.w, c.h, &cut_share);
-  has_lost = pt_roi_lost_peel(&in, c.mask, &g->roi, seed, &lost);
+  has_lost = pt_roi_lost_peel(&in, c.mask, &g->roi, seed, &lost) &&
+             !lost_is_beyond(c.mask, c.w, &lost, circle);
 
   memset(fruit, 0, sizeof *fruit);
   place_fruit(&c, shape, frame, fruit);
