@@ -787,43 +787,17 @@ circle_solve(double a[3][3], const double r[3], double *cx, double *cy, double *
  * (PT_CLING_MIN_FIT), the fruit is round and what lies beyond PT_CLING_MARGIN of its radius
  * is a neighbour's.  An elongated fruit fits no circle that well and is left whole.  TRUE
  * when pixels were cut (the caller keeps the largest piece again); @circle gets the centre
- * and radius when the fruit is round (else it is left as it was). */
+ * and radius when the fruit is round (else it is left as it was).  @outline is scratch of
+ * w*h entries.  Cost: one pass over the crop for the outline, the fits over the outline
+ * alone, and one more pass to cut when the fruit is round. */
 static gboolean
-cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h, double circle[3])
+cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h, gint32 *outline, double circle[3])
 {
-  double cx = 0, cy = 0, rad = 0;
+  double cx = 0, cy = 0, rad = 0, lim2;
   int n_free = 0, n_in = 0;
   gboolean cut = FALSE;
 
-  for (int pass = 0; pass < PT_CLING_PASSES; pass++) {
-    double a[3][3] = {{0}}, r[3] = {0};
-
-    n_free = n_in = 0;
-    for (int y = 1; y + 1 < h; y++)
-      for (int x = 1; x + 1 < w; x++) {
-        gsize k = (gsize)y * w + x;
-        double px = x + 0.5, py = y + 0.5, b[3] = {px, py, 1}, z = -(px * px + py * py);
-
-        if (!mask[k] || (mask[k - 1] && mask[k + 1] && mask[k - w] && mask[k + w]))
-          continue;
-        if ((!mask[k - 1] && foreign[k - 1]) || (!mask[k + 1] && foreign[k + 1]) ||
-            (!mask[k - w] && foreign[k - w]) || (!mask[k + w] && foreign[k + w]))
-          continue;
-        n_free++;
-        if (pass > 0 && fabs(hypot(px - cx, py - cy) - rad) > PT_CLING_BAND * rad)
-          continue;
-        n_in++;
-        for (int i = 0; i < 3; i++) {
-          for (int j = 0; j < 3; j++)
-            a[i][j] += b[i] * b[j];
-          r[i] += b[i] * z;
-        }
-      }
-    if (n_in < 16 || !circle_solve(a, r, &cx, &cy, &rad))
-      return FALSE;
-  }
-  /* The share of the outline on the last circle. */
-  n_in = 0;
+  /* The free outline once: the passes below read only these pixels. */
   for (int y = 1; y + 1 < h; y++)
     for (int x = 1; x + 1 < w; x++) {
       gsize k = (gsize)y * w + x;
@@ -833,22 +807,50 @@ cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h, double circle[3]
       if ((!mask[k - 1] && foreign[k - 1]) || (!mask[k + 1] && foreign[k + 1]) ||
           (!mask[k - w] && foreign[k - w]) || (!mask[k + w] && foreign[k + w]))
         continue;
-      n_in += fabs(hypot(x + 0.5 - cx, y + 0.5 - cy) - rad) <= PT_CLING_BAND * rad;
+      outline[n_free++] = (gint32)k;
     }
+  for (int pass = 0; pass <= PT_CLING_PASSES; pass++) {
+    double a[3][3] = {{0}}, r[3] = {0};
+
+    n_in = 0;
+    for (int i = 0; i < n_free; i++) {
+      double px = outline[i] % w + 0.5, py = outline[i] / w + 0.5;
+      double b[3] = {px, py, 1}, z = -(px * px + py * py);
+
+      if (pass > 0 &&
+          fabs(sqrt((px - cx) * (px - cx) + (py - cy) * (py - cy)) - rad) > PT_CLING_BAND * rad)
+        continue;
+      n_in++;
+      for (int u = 0; u < 3; u++) {
+        for (int v = 0; v < 3; v++)
+          a[u][v] += b[u] * b[v];
+        r[u] += b[u] * z;
+      }
+    }
+    /* The last pass only counts the outline on the last circle. */
+    if (pass == PT_CLING_PASSES)
+      break;
+    if (n_in < 16 || !circle_solve(a, r, &cx, &cy, &rad))
+      return FALSE;
+  }
   if (n_in < PT_CLING_MIN_FIT * n_free || n_in < PT_CLING_MIN_ARC * 2 * G_PI * rad)
     return FALSE;
   circle[0] = cx;
   circle[1] = cy;
   circle[2] = rad;
-  for (int y = 0; y < h; y++)
+  lim2 = (1 + PT_CLING_MARGIN) * rad * (1 + PT_CLING_MARGIN) * rad;
+  for (int y = 0; y < h; y++) {
+    double dy2 = (y + 0.5 - cy) * (y + 0.5 - cy);
+
     for (int x = 0; x < w; x++) {
       gsize k = (gsize)y * w + x;
 
-      if (mask[k] && hypot(x + 0.5 - cx, y + 0.5 - cy) > (1 + PT_CLING_MARGIN) * rad) {
+      if (mask[k] && (x + 0.5 - cx) * (x + 0.5 - cx) + dy2 > lim2) {
         mask[k] = 0;
         cut = TRUE;
       }
     }
+  }
   return cut;
 }
 
@@ -870,7 +872,9 @@ lost_is_beyond(const guint8 *mask, int w, const PtDefect *lost, const double cir
       if (mask[(gsize)y * w + x])
         continue;
       n_out++;
-      n_beyond += hypot(x + 0.5 - circle[0], y + 0.5 - circle[1]) > limit;
+      n_beyond += (x + 0.5 - circle[0]) * (x + 0.5 - circle[0]) +
+                      (y + 0.5 - circle[1]) * (y + 0.5 - circle[1]) >
+                  limit * limit;
     }
   return n_out > 0 && n_beyond > PT_LOST_BEYOND_SHARE * n_out;
 }
@@ -1056,7 +1060,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
     roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
     return;
   }
-  if (cut_clinging(c.mask, c.foreign, c.w, c.h, circle))
+  if (cut_clinging(c.mask, c.foreign, c.w, c.h, c.labels, circle))
     keep_largest(c.mask, c.w, c.h, c.labels, c.parent);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
   if (shape->minor < 2 || shape->n_hull < 3) {
