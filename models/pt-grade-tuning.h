@@ -36,6 +36,32 @@
 #define PT_ROI_BG_SPREAD      3.0
 #define PT_ROI_BG_DE_MIN      6.0
 #define PT_ROI_BG_DE_MAX      15.0
+/* The fruit in a box is the union of the discs of this share of its inscribed radius
+ * (the largest near the box's middle) that fit in the region of its colour and are joined
+ * to that disc: a round or elliptical fruit is such a union, whole (the ends of an ellipse
+ * of aspect 1.3 curve with 0.77 of its short radius), cut by the box or not; a neighbour of
+ * its colour narrower than the disc or joined through a narrower neck (a banana, a peeled
+ * segment, the edge of the next fruit in a pile) is not.  0.5 and 0.65 do alike on
+ * fruit-freshness (0.65 a little better in loose boxes). */
+#define PT_ROI_LOBE_RADIUS 0.65
+/* ... when that disc's radius is at least this many pixels of the crop: smaller, it would
+ * cut only the outline's noise. */
+#define PT_ROI_LOBE_MIN_PX 3
+/* ... and only when what it cuts off is at most this share of the region: a box holds one
+ * fruit and the edges of others, so cutting more is cutting the fruit, whose colour the
+ * middle's is not all over (a lesion at the middle of a rotten fruit). */
+#define PT_ROI_LOBE_MAX_CUT 0.3
+/* The fruit is the middle's colour's part of the region joined to the middle (its outline
+ * the peel's, not the shadow's or the paper's next to it, which differ from the background
+ * as mould does) when that part is at least this share of the region inside the box's
+ * ellipse: a sound peel fills nearly all of it, a rotten fruit's region is mostly lesion
+ * and its outline is then the whole region's, as before. */
+#define PT_ROI_BODY_MIN_SHARE 0.7
+/* ... widened by the region's pixels within this many crop pixels of it: the limb darkens
+ * and blurs over a pixel or two of the crop (at most PT_ROI_ANALYSIS_MAX_SIDE across), its
+ * colour between the peel's and the background's, and without it the size comes out a few
+ * percent short.  One pixel is not enough on rendered fruit, three take in more shadow. */
+#define PT_ROI_LIMB_PX 2
 /* Boxes whose short side is below this (frame pixels) hold too little to grade. */
 #define PT_ROI_MIN_SIDE_PX 24
 /* The box's middle darker than this L* is too dark to judge colour or defects. */

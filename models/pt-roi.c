@@ -7,10 +7,15 @@
  * connected to the middle: every pixel's colour difference from the seed (lightness
  * down-weighted, a sphere's shading is mostly lightness) is split in two by Otsu's
  * threshold over the box, the component holding most of the middle is kept and its holes
- * (defects inside the peel) filled.  The caller cuts off what clings to it and takes the
- * convex hull, so a defect on the outline still counts as fruit.  Thresholds live in
+ * (defects inside the peel) filled.  In a box looser than the fruit that region also holds
+ * what is unlike the background next to the fruit (its shadow) and neighbours of its
+ * colour, so when the middle's colour makes up most of it the fruit is that colour's part,
+ * neighbours cut off by shape: the union of large discs joined to the largest near the
+ * middle (keep_body ()).  The caller cuts off what clings to it and takes the convex hull,
+ * so a defect on the outline still counts as fruit.  Thresholds live in
  * pt-grade-tuning.h.  Cost: one Lab conversion and a few passes over the crop, which
- * PT_ANALYSIS_MAX_SIDE bounds. */
+ * PT_ANALYSIS_MAX_SIDE bounds; keep_body () adds three chamfer distance transforms and a
+ * labelling of it (about 15% of a 12-box photo's grading). */
 #include "pt-grade-tuning.h"
 #include "pt-internal.h"
 
@@ -290,6 +295,105 @@ corner_fill(const PtRoiInput *in, const guint8 *mask, const guint8 *dq, int spli
   return n_corner > 0 ? n_filled / n_corner : 0;
 }
 
+/* Cuts off the neighbours the fruit's colour runs into (another fruit, a peeled segment,
+ * a banana): a fruit is round, so its body is where the distance to its outline is large,
+ * and a neighbour joins it through a neck narrower than the fruit.  The fruit's inscribed
+ * disc is the largest near the box's middle (radius R); the fruit is then the union of the
+ * discs of radius PT_ROI_LOBE_RADIUS * R that lie in the region and are joined to that
+ * disc's centre (an opening by reconstruction): a round or elliptical fruit, cut by the
+ * box or not, is such a union, a neighbour narrower than the disc or joined by a narrower
+ * neck is not (a watershed of the distance would split at the same necks; the discs need
+ * no merge rule).  @tmp is a scratch plane; @dist and @parent labelling scratch.  Cost: two
+ * chamfer distance transforms and one labelling of the crop. */
+static void
+cut_neighbours(const PtRoiInput *in, guint8 *mask, guint8 *tmp, gint32 *dist, gint32 *parent)
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w, h = in->h;
+  gsize n = (gsize)w * h, at = 0;
+  gint32 r_max = 0, r3, keep;
+  double a_all = 0, a_cut = 0;
+
+  pt_distance_transform(mask, w, h, TRUE, dist);
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+
+      if (dist[k] > r_max && in_seed(box, x, y)) {
+        r_max = dist[k];
+        at = k;
+      }
+    }
+  r3 = (gint32)(PT_ROI_LOBE_RADIUS * r_max);
+  /* Below a few pixels the opening would only cut the outline's JPEG noise. */
+  if (r3 < 3 * PT_ROI_LOBE_MIN_PX)
+    return;
+  for (gsize k = 0; k < n; k++)
+    tmp[k] = dist[k] >= r3;
+  pt_label_components(tmp, w, h, 1, dist, parent);
+  keep = dist[at];
+  /* The discs' centres joined to the middle's, then every pixel within R' of one. */
+  for (gsize k = 0; k < n; k++)
+    tmp[k] = dist[k] != keep;
+  pt_distance_transform(tmp, w, h, FALSE, dist);
+  /* A box holds one fruit and at most the edges of others: cutting off more than that is
+   * cutting the fruit itself, whose colour the middle's is not all over (rot, mould). */
+  for (gsize k = 0; k < n; k++) {
+    a_all += mask[k];
+    a_cut += mask[k] && dist[k] > r3;
+  }
+  if (a_cut > PT_ROI_LOBE_MAX_CUT * a_all)
+    return;
+  for (gsize k = 0; k < n; k++)
+    if (dist[k] > r3)
+      mask[k] = 0;
+}
+
+/* The fruit's outline is its peel's: in a loose box the region unlike the background also
+ * holds the fruit's shadow, a fold of the paper, a neighbour's sticker, and the convex hull
+ * taken of it then calls that background a defect.  So when the middle's colour makes up
+ * most of the region joined to the middle within the box's ellipse (at least
+ * PT_ROI_BODY_MIN_SHARE: the middle is peel, not a lesion), the fruit is that colour's part
+ * of it, neighbours cut off (cut_neighbours ()), with the region's pixels within
+ * PT_ROI_LIMB_PX of it (the limb), holes filled: what differs from both peel and
+ * background inside it (mould, rot, a dark spot) stays fruit, and the caller's convex hull
+ * takes in what bites into the outline.  FALSE, @mask untouched, otherwise.
+ * @dq (the colour difference from the middle) is used up; @body is a scratch plane. */
+static gboolean
+keep_body(const PtRoiInput *in, guint8 *mask, guint8 *dq, int split, guint8 *body, gint32 *labels,
+          gint32 *parent)
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w, h = in->h;
+  gsize n = (gsize)w * h;
+  double a_mask = 0, a_body = 0;
+
+  memset(body, 0, n);
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+      gboolean inside = mask[k] && in_ellipse(box, x, y, PT_ROI_ELLIPSE_MARGIN);
+
+      body[k] = inside && dq[k] < split;
+      a_mask += inside;
+    }
+  pt_fill_holes(body, w, h, labels);
+  for (gsize k = 0; k < n; k++)
+    a_body += body[k];
+  /* Joined to the middle or not, a piece of the peel's colour is the fruit's only if
+   * cut_neighbours () keeps it: it keeps what is joined to the disc at the middle. */
+  if (a_body == 0 || a_body < PT_ROI_BODY_MIN_SHARE * a_mask)
+    return FALSE;
+  cut_neighbours(in, body, dq, labels, parent);
+  for (gsize k = 0; k < n; k++)
+    dq[k] = !body[k];
+  pt_distance_transform(dq, w, h, FALSE, labels);
+  for (gsize k = 0; k < n; k++)
+    mask[k] = body[k] || (mask[k] && labels[k] <= 3 * PT_ROI_LIMB_PX);
+  pt_fill_holes(mask, w, h, labels);
+  return TRUE;
+}
+
 PtRoiVerdict
 pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScratch *scratch,
                   float seed_lab[3])
@@ -372,6 +476,9 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
     if (!keep_middle(in, mask, labels, parent) ||
         corner_fill(in, mask, NULL, 0) > PT_ROI_MAX_CORNER_FILL)
       return PT_ROI_NOT_FRUIT;
+  } else {
+    /* foreign is scratch here: clip_to_ellipse () sets it. */
+    keep_body(in, mask, dq, split, foreign, labels, parent);
   }
   clip_to_ellipse(in, mask, foreign);
   for (gsize k = 0; k < n; k++)
