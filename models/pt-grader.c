@@ -188,6 +188,38 @@ decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
   f->confidence = CLAMP(0.5 + 0.5 * f->confidence / 0.25, 0.5, 1.0) * MIN(1.0, solidity / 0.9);
 }
 
+/* Kasa's least-squares circle through the points of @a / @r (normal equations of
+ * x^2+y^2+Dx+Ey+F = 0); FALSE when they are degenerate. */
+static gboolean
+circle_solve(double a[3][3], const double r[3], double *cx, double *cy, double *rad)
+{
+  double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+               a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+               a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  double sol[3], rad2;
+
+  if (fabs(det) < 1e-9)
+    return FALSE;
+  for (int c = 0; c < 3; c++) {
+    double m[3][3];
+
+    memcpy(m, a, sizeof m);
+    for (int i = 0; i < 3; i++)
+      m[i][c] = r[i];
+    sol[c] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+              m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+              m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) /
+             det;
+  }
+  *cx = -sol[0] / 2;
+  *cy = -sol[1] / 2;
+  rad2 = *cx * *cx + *cy * *cy - sol[2];
+  if (rad2 <= 0)
+    return FALSE;
+  *rad = sqrt(rad2);
+  return TRUE;
+}
+
 /* A fruit cut from a touching neighbour loses part of its outline to the
  * cut, and its calipers shrink.  When more than 5% of its edge borders
  * another fruit, the diameter comes instead from a least-squares circle
@@ -244,28 +276,10 @@ touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h, doubl
   if (n_cut * 20 <= n_cut + n_free || n_free < 16)
     return 0;
   {
-    /* Cramer's rule on the 3x3 normal equations of x^2+y^2+Dx+Ey+F = 0. */
-    double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
-                 a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
-                 a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
-    double sol[3], rad2;
+    double cx, cy, rad;
 
-    if (fabs(det) < 1e-9)
-      return 0;
-    for (int c = 0; c < 3; c++) {
-      double m[3][3];
-
-      memcpy(m, a, sizeof m);
-      for (int i = 0; i < 3; i++)
-        m[i][c] = r[i];
-      sol[c] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-                m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-                m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) /
-               det;
-    }
-    rad2 = sol[0] * sol[0] / 4 + sol[1] * sol[1] / 4 - sol[2];
     /* Edge pixel centres lie half a pixel inside the edge. */
-    return rad2 > 0 ? 2 * sqrt(rad2) + 1.0 : 0;
+    return circle_solve(a, r, &cx, &cy, &rad) ? 2 * rad + 1.0 : 0;
   }
 }
 
@@ -745,38 +759,6 @@ fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
         mask[(gsize)y * w + x] = 1;
     }
   }
-}
-
-/* Kasa's least-squares circle through the points of @a / @r (normal equations of
- * x^2+y^2+Dx+Ey+F = 0); FALSE when they are degenerate. */
-static gboolean
-circle_solve(double a[3][3], const double r[3], double *cx, double *cy, double *rad)
-{
-  double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
-               a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
-               a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
-  double sol[3], rad2;
-
-  if (fabs(det) < 1e-9)
-    return FALSE;
-  for (int c = 0; c < 3; c++) {
-    double m[3][3];
-
-    memcpy(m, a, sizeof m);
-    for (int i = 0; i < 3; i++)
-      m[i][c] = r[i];
-    sol[c] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-              m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-              m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) /
-             det;
-  }
-  *cx = -sol[0] / 2;
-  *cy = -sol[1] / 2;
-  rad2 = *cx * *cx + *cy * *cy - sol[2];
-  if (rad2 <= 0)
-    return FALSE;
-  *rad = sqrt(rad2);
-  return TRUE;
 }
 
 /* Cuts off what clings to a ROI's fruit along a long contact, which an opening leaves: a
