@@ -78,6 +78,13 @@
  * yellow, red, green: 40 to 80) are far above belts, trays and grey mould, so the corners
  * hold neighbours of a pile. */
 #define PT_ROI_PILE_CHROMA 20.0
+/* The fruit in a box is cut to its middle's colour (pt-roi.c, keep_body ()) only when that
+ * colour's chroma (C*) is at least this, a peel's: a middle of white or grey-green mould
+ * (a fruit rotten over its face) would otherwise make the mould the "fruit", graded Extra
+ * with no defect; below it the fruit stays all that differs from the background.  The same
+ * line as PT_ROI_PILE_CHROMA: peels lie at 40 to 80, mould and trays under 20 (on
+ * fruit-freshness any value from 20 to 30 gives the same records). */
+#define PT_ROI_BODY_MIN_CHROMA 20.0
 /* A fruit found covering less than this share of its box is not the box's fruit (the
  * box holds a leaf, a shadow or nothing); real boxes hold their fruit with a margin of
  * at most a few tenths of its size on each side. */

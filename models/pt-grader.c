@@ -1063,6 +1063,10 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   measure_size(g, &c, shape, fruit);
   /* The outline and size are the hull's; the peel leaves out the background it bridged. */
   trim_hull_gaps(g, &c, &box, pt_roi_lab(&g->roi, &in), seed, c.mask, region);
+  /* No patch the peel lost to one side: the middle itself may be mould (what the peel
+   * analysis cannot see, as it takes the middle's colour for the peel's). */
+  if (!has_lost && g->profile.mould)
+    has_lost = pt_roi_pale_middle(&in, c.mask, &g->roi, seed, &lost);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, &g->peel_shape, xs);
   add_peel(g, &c, &g->peel_shape, TRUE, pt_roi_lab(&g->roi, &in), has_lost ? &lost : NULL, fruit);
   decide_class(&g->profile, fruit, solidity);

@@ -230,16 +230,23 @@ PtRoiVerdict pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *forei
                                PtRoiScratch *scratch, float seed_lab[3]);
 void pt_roi_scratch_clear(PtRoiScratch *scratch);
 
+/* The crop's L*a*b* that pt_roi_find_fruit() left in @scratch for the same @in, 3 floats
+ * a pixel.  Returns: (transfer none): valid until @scratch is used again. */
+const float *pt_roi_lab(PtRoiScratch *scratch, const PtRoiInput *in);
 /* The part of the box's inner ellipse that @mask (the fruit found, hull filled) leaves out,
  * when it is a defect: a box holds one fruit, so its inner ellipse is that fruit's face,
  * and what of it is not peel-coloured and lies to one side is a patch the peel's colour
  * lost (white mould on a white table, rot).  Reads the Lab that pt_roi_find_fruit() left
  * in @scratch for the same @in; @seed_lab is its peel colour.  TRUE and @defect (crop
  * pixels; area and length in pixels, the caller scales them) when there is one. */
-/* The crop's L*a*b* that pt_roi_find_fruit() left in @scratch for the same @in, 3 floats
- * a pixel.  Returns: (transfer none): valid until @scratch is used again. */
-const float *pt_roi_lab(PtRoiScratch *scratch, const PtRoiInput *in);
 gboolean pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch,
                           const float seed_lab[3], PtDefect *defect);
+/* A face rotten over its middle: when the box's middle (@seed_lab) has less chroma than a
+ * peel (PT_ROI_BODY_MIN_CHROMA), the middle is white or grey mould, not peel, and the
+ * fruit's (@mask) pixels of so little chroma, not in shadow, are one mould patch.  For
+ * profiles that look for mould; the caller asks.  TRUE and @defect (crop pixels, as
+ * pt_roi_lost_peel()) when the middle is such a patch. */
+gboolean pt_roi_pale_middle(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch,
+                            const float seed_lab[3], PtDefect *defect);
 
 G_END_DECLS

@@ -476,7 +476,7 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
     if (!keep_middle(in, mask, labels, parent) ||
         corner_fill(in, mask, NULL, 0) > PT_ROI_MAX_CORNER_FILL)
       return PT_ROI_NOT_FRUIT;
-  } else {
+  } else if (sqrtf(sa * sa + sb * sb) >= PT_ROI_BODY_MIN_CHROMA) {
     /* foreign is scratch here: clip_to_ellipse () sets it. */
     keep_body(in, mask, dq, split, foreign, labels, parent);
   }
@@ -579,6 +579,46 @@ pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch
   /* Darker than the peel is rot (soft, brown), else spores (white, grey, blue-green). */
   defect->kind =
       defect->contrast < PT_PEEL_LAB_MOULD_MIN_RATIO ? PT_DEFECT_BRUISE : PT_DEFECT_MOULD;
+  return TRUE;
+}
+
+gboolean
+pt_roi_pale_middle(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch,
+                   const float seed_lab[3], PtDefect *defect)
+{
+  const PtRoiBox *box = &in->box;
+  const float *lab;
+  float shadow = PT_ROI_LOST_SHADOW * seed_lab[0];
+  guint n = 0;
+  int x0 = box->x1, y0 = box->y1, x1 = box->x0, y1 = box->y0;
+
+  if (hypotf(seed_lab[1], seed_lab[2]) >= PT_ROI_BODY_MIN_CHROMA)
+    return FALSE;
+  lab = pt_roi_lab(scratch, in);
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * in->w + x;
+      const float *p = lab + 3 * k;
+
+      if (!mask[k] || p[0] < shadow || hypotf(p[1], p[2]) >= PT_ROI_BODY_MIN_CHROMA)
+        continue;
+      n++;
+      x0 = MIN(x0, x);
+      y0 = MIN(y0, y);
+      x1 = MAX(x1, x);
+      y1 = MAX(y1, y);
+    }
+  if (n == 0)
+    return FALSE;
+  memset(defect, 0, sizeof *defect);
+  defect->x = x0;
+  defect->y = y0;
+  defect->width = x1 - x0 + 1;
+  defect->height = y1 - y0 + 1;
+  defect->area_mm2 = n;
+  defect->length_mm = MAX(defect->width, defect->height);
+  defect->contrast = 1.0;
+  defect->kind = PT_DEFECT_MOULD;
   return TRUE;
 }
 
