@@ -511,6 +511,23 @@ pt_roi_lab(PtRoiScratch *scratch, const PtRoiInput *in)
   return pt_models_buf_get(&scratch->b_lab, (gsize)in->w * in->h * 3 * sizeof(float));
 }
 
+/* A patch of @n pixels in the box x0..x1, y0..y1 (inclusive), in crop pixels: its area and
+ * length in pixels too (the caller scales them). */
+static void
+roi_defect(PtDefect *defect, int x0, int y0, int x1, int y1, guint n, double contrast,
+           PtDefectKind kind)
+{
+  memset(defect, 0, sizeof *defect);
+  defect->x = x0;
+  defect->y = y0;
+  defect->width = x1 - x0 + 1;
+  defect->height = y1 - y0 + 1;
+  defect->area_mm2 = n;
+  defect->length_mm = MAX(defect->width, defect->height);
+  defect->contrast = contrast;
+  defect->kind = kind;
+}
+
 gboolean
 pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch,
                  const float seed_lab[3], PtDefect *defect)
@@ -568,17 +585,13 @@ pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch
     if (hi - lo < 2 * PT_ROI_LOST_MIN_SPAN)
       return FALSE;
   }
-  memset(defect, 0, sizeof *defect);
-  defect->x = x0;
-  defect->y = y0;
-  defect->width = x1 - x0 + 1;
-  defect->height = y1 - y0 + 1;
-  defect->area_mm2 = n_lost;
-  defect->length_mm = MAX(defect->width, defect->height);
-  defect->contrast = seed_lab[0] > 0 ? sl / n_lost / seed_lab[0] : 1.0;
-  /* Darker than the peel is rot (soft, brown), else spores (white, grey, blue-green). */
-  defect->kind =
-      defect->contrast < PT_PEEL_LAB_MOULD_MIN_RATIO ? PT_DEFECT_BRUISE : PT_DEFECT_MOULD;
+  {
+    double contrast = seed_lab[0] > 0 ? sl / n_lost / seed_lab[0] : 1.0;
+
+    /* Darker than the peel is rot (soft, brown), else spores (white, grey, blue-green). */
+    roi_defect(defect, x0, y0, x1, y1, n_lost, contrast,
+               contrast < PT_PEEL_LAB_MOULD_MIN_RATIO ? PT_DEFECT_BRUISE : PT_DEFECT_MOULD);
+  }
   return TRUE;
 }
 
@@ -610,15 +623,7 @@ pt_roi_pale_middle(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scrat
     }
   if (n == 0)
     return FALSE;
-  memset(defect, 0, sizeof *defect);
-  defect->x = x0;
-  defect->y = y0;
-  defect->width = x1 - x0 + 1;
-  defect->height = y1 - y0 + 1;
-  defect->area_mm2 = n;
-  defect->length_mm = MAX(defect->width, defect->height);
-  defect->contrast = 1.0;
-  defect->kind = PT_DEFECT_MOULD;
+  roi_defect(defect, x0, y0, x1, y1, n, 1.0, PT_DEFECT_MOULD);
   return TRUE;
 }
 
