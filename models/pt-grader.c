@@ -193,24 +193,10 @@ decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
 static gboolean
 circle_solve(double a[3][3], const double r[3], double *cx, double *cy, double *rad)
 {
-  double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
-               a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
-               a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
   double sol[3], rad2;
 
-  if (fabs(det) < 1e-9)
+  if (fabs(pt_solve3(a, r, sol)) < 1e-9)
     return FALSE;
-  for (int c = 0; c < 3; c++) {
-    double m[3][3];
-
-    memcpy(m, a, sizeof m);
-    for (int i = 0; i < 3; i++)
-      m[i][c] = r[i];
-    sol[c] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-              m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-              m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) /
-             det;
-  }
   *cx = -sol[0] / 2;
   *cy = -sol[1] / 2;
   rad2 = *cx * *cx + *cy * *cy - sol[2];

@@ -5,6 +5,9 @@
 
 #include "pt-models.h"
 
+#include <math.h>
+#include <string.h>
+
 G_BEGIN_DECLS
 
 /* pt-image.c */
@@ -63,6 +66,32 @@ typedef struct {
 void pt_fruit_segment(PtSegmentation *seg, const PtFrame *frame, int rx, int ry, int rw, int rh,
                       double min_area_px, gboolean split);
 void pt_fruit_segmentation_clear(PtSegmentation *seg);
+
+/* The 3x3 linear system @a x = @r by Cramer's rule (the normal equations of a plane or a
+ * circle fitted by least squares).  Returns the determinant: the caller judges whether it
+ * is too small for @x to mean anything; 0 leaves @x untouched. */
+static inline double
+pt_solve3(const double a[3][3], const double r[3], double x[3])
+{
+  double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+               a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+               a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+
+  if (det == 0)
+    return 0;
+  for (int c = 0; c < 3; c++) {
+    double m[3][3];
+
+    memcpy(m, a, sizeof m);
+    for (int i = 0; i < 3; i++)
+      m[i][c] = r[i];
+    x[c] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+            m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+            m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) /
+           det;
+  }
+  return det;
+}
 
 /* pt_fruit_feature () with the belt plane's two products given: @ax is belt_a * fx and @by
  * belt_b * fy, so a loop over a grid computes each once per column and once per row (the

@@ -281,27 +281,11 @@ fit_belt(PtSegmentation *seg, guint8 *tmp)
   seg->belt_a = seg->belt_b = 0;
   seg->belt_c = med_y;
   if (sn >= 16) {
-    /* Solve the 3x3 normal equations by Cramer's rule. */
+    /* The 3x3 normal equations of the plane. */
     double m[3][3] = {{sxx, sxy, sx}, {sxy, syy, sy}, {sx, sy, sn}};
-    double r[3] = {sxv, syv, sv};
-    double det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-                 m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-                 m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    double r[3] = {sxv, syv, sv}, sol[3];
 
-    if (fabs(det) > 1e-9 * sn * sn * sn) {
-      double sol[3];
-
-      for (int c = 0; c < 3; c++) {
-        double mm[3][3];
-
-        memcpy(mm, m, sizeof mm);
-        for (int rr = 0; rr < 3; rr++)
-          mm[rr][c] = r[rr];
-        sol[c] = (mm[0][0] * (mm[1][1] * mm[2][2] - mm[1][2] * mm[2][1]) -
-                  mm[0][1] * (mm[1][0] * mm[2][2] - mm[1][2] * mm[2][0]) +
-                  mm[0][2] * (mm[1][0] * mm[2][1] - mm[1][1] * mm[2][0])) /
-                 det;
-      }
+    if (fabs(pt_solve3(m, r, sol)) > 1e-9 * sn * sn * sn) {
       seg->belt_a = sol[0];
       seg->belt_b = sol[1];
       seg->belt_c = sol[2];
