@@ -10,8 +10,10 @@
 # else).  A step is lost when a camera's closed segments hold fewer frames than their
 # durations at 30 fps (a frame lost), or its newest segment ended more than two segment
 # lengths before the stop (a late segment); N stops rising at the first loss.  Prints per N
-# the station's and bare CPU (% of one core over WINDOW s after WARMUP s), CPU per camera,
-# their ratio and the load average; then the largest N with no loss.  SUBSTREAM=1 gives every
+# the station's and bare CPU (% of one core, from WARMUP s after the start), CPU per camera,
+# their ratio and the load average; then the largest N with no loss.  CPU is read over SAMPLES
+# consecutive windows of WINDOW s each (default 3 of 10 s): the median, with min and max, and
+# the ratio of the station's median to bare recording's.  SUBSTREAM=1 gives every
 # camera a 640x360 substream of the same scene (analysis_source=.../camK-sub), which the
 # grading tap and the dock's scan read instead of the 1080p stream; SUBSTREAM=both runs each
 # N both ways (the bare baseline once per N).  Not part of the test suite: nothing is asserted
@@ -22,6 +24,7 @@ SERVE=${2:?bench-rtsp-serve binary}
 STEPS=${STEPS:-2 4 6 8 10}
 WARMUP=${WARMUP:-5}
 WINDOW=${WINDOW:-10}
+SAMPLES=${SAMPLES:-3}
 RATE=${RATE:-20}
 SEGMENT_S=2
 FPS=30
@@ -57,6 +60,12 @@ cpu_of() {
   sleep "$2"
   b=$(awk '{print $14 + $15}' "/proc/$1/stat")
   awk -v a="$a" -v b="$b" -v t="$TCK" -v s="$2" 'BEGIN { printf "%.1f", (b - a) * 100 / t / s }'
+}
+# cpu_samples PID: "MEDIAN MIN MAX" of cpu_of over SAMPLES consecutive windows of WINDOW s.
+cpu_samples() {
+  local i
+  for i in $(seq "$SAMPLES"); do cpu_of "$1" "$WINDOW"; echo; done |
+    sort -n | awk '{ v[NR] = $1 } END { printf "%.1f %.1f %.1f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR] }'
 }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -122,7 +131,7 @@ check_loss() {
 }
 
 # The cameras' footage: 1080p30 H.264 at 6 Mbit/s, long enough for a step.
-CLIP_S=$((WARMUP + WINDOW + 6))
+CLIP_S=$((WARMUP + SAMPLES * WINDOW + 6))
 gst-launch-1.0 -q videotestsrc num-buffers=$((CLIP_S * FPS)) pattern=smpte horizontal-speed=6 ! \
   video/x-raw,format=I420,width=1920,height=1080,framerate=$FPS/1 ! \
   timeoverlay font-desc="Sans 60" ! \
@@ -148,12 +157,12 @@ RTSP=$(head -1 "$T/serve.out")
 bitrate=$(awk -v b="$(stat -c %s "$T/cam.mkv")" -v s="$CLIP_S" 'BEGIN { printf "%.1f", b * 8 / s / 1e6 }')
 echo "capacity: 1080p${FPS} H.264 at $bitrate Mbit/s from $RTSP, ${SEGMENT_S} s segments;" \
   "camera 1 grading (open), camera 2 loading (load open), wrk $RATE req/s on the consumer page;" \
-  "CPU as % of one core over ${WINDOW} s after ${WARMUP} s"
+  "CPU as % of one core, median (min-max) of ${SAMPLES} windows of ${WINDOW} s after ${WARMUP} s"
 cat >"$T/pace.lua" <<EOF2
 function delay() return $((1000 / RATE)) end
 EOF2
 
-station_step() { # station_step N MODE: prints "CPU|LOSS|WRK_REQUESTS"
+station_step() { # station_step N MODE: prints "CPU_MEDIAN CPU_MIN CPU_MAX|LOSS|WRK_REQUESTS"
   local n=$1 mode=$2 d=$T/st$1-$2 k role pid wrk_pid cpu stop_ns url loss reqs
   export PACKTRACE_DATA=$d
   "$BIN" init >/dev/null || return 1
@@ -175,11 +184,11 @@ station_step() { # station_step N MODE: prints "CPU|LOSS|WRK_REQUESTS"
   PIDS+=("$pid")
   for _ in $(seq 100); do grep -q http:// "$d/run.out" 2>/dev/null && break; sleep 0.1; done
   url=$(grep -o 'http://[^ ]*' "$d/run.out")
-  wrk -t1 -c1 -d$((WARMUP + WINDOW))s -s "$T/pace.lua" -H 'Accept: text/html' \
+  wrk -t1 -c1 -d$((WARMUP + SAMPLES * WINDOW))s -s "$T/pace.lua" -H 'Accept: text/html' \
     "$url/01/$GTIN/10/CAP1" >"$d/wrk.out" 2>&1 &
   wrk_pid=$!
   sleep "$WARMUP"
-  cpu=$(cpu_of "$pid" "$WINDOW")
+  cpu=$(cpu_samples "$pid")
   stop_ns=$(date +%s%N)
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null
@@ -191,7 +200,7 @@ station_step() { # station_step N MODE: prints "CPU|LOSS|WRK_REQUESTS"
   [ -n "${KEEP:-}" ] || rm -rf "$d/recordings"
 }
 
-bare_step() { # bare_step N: prints "CPU|LOSS"
+bare_step() { # bare_step N: prints "CPU_MEDIAN CPU_MIN CPU_MAX|LOSS"
   local n=$1 d=$T/bare$1 k args=() pid cpu stop_ns loss
   for k in $(seq "$n"); do
     mkdir -p "$d/cam$k"
@@ -203,7 +212,7 @@ bare_step() { # bare_step N: prints "CPU|LOSS"
   pid=$!
   PIDS+=("$pid")
   sleep "$WARMUP"
-  cpu=$(cpu_of "$pid" "$WINDOW")
+  cpu=$(cpu_samples "$pid")
   stop_ns=$(date +%s%N)
   kill -INT "$pid"
   wait "$pid" 2>/dev/null
@@ -223,10 +232,13 @@ for n in $STEPS; do
     IFS='|' read -r s_cpu s_loss reqs < <(station_step "$n" "$mode")
     [ -n "${BARE[$n]:-}" ] || BARE[$n]=$(bare_step "$n")
     IFS='|' read -r b_cpu b_loss <<<"${BARE[$n]}"
-    awk -v n="$n" -v m="$mode" -v s="$s_cpu" -v b="$b_cpu" -v r="$reqs" -v w="$((WARMUP + WINDOW))" \
+    read -r s_med s_min s_max <<<"$s_cpu"
+    read -r b_med b_min b_max <<<"$b_cpu"
+    awk -v n="$n" -v m="$mode" -v s="$s_med" -v s0="$s_min" -v s1="$s_max" -v b="$b_med" \
+      -v b0="$b_min" -v b1="$b_max" -v r="$reqs" -v w="$((WARMUP + SAMPLES * WINDOW))" \
       -v sl="$s_loss" -v bl="$b_loss" -v l="$(loadavg)" 'BEGIN {
-      printf "  N=%-2d %-9s station %6.1f%% (%5.1f%% a camera)  bare %6.1f%% (%5.1f%% a camera)  ratio %.2fx  wrk %.1f req/s  station: %s  bare: %s  load average %s\n",
-        n, m, s, s / n, b, b / n, (b > 0 ? s / b : 0), r / w, sl, bl, l }'
+      printf "  N=%-2d %-9s station %5.1f%% (%.1f-%.1f; %4.1f%% a camera)  bare %5.1f%% (%.1f-%.1f; %4.1f%% a camera)  ratio %.2fx  wrk %.1f req/s  station: %s  bare: %s  load average %s\n",
+        n, m, s, s0, s1, s / n, b, b0, b1, b / n, (b > 0 ? s / b : 0), r / w, sl, bl, l }'
     if [ "$s_loss" = ok ]; then BEST[$mode]=$n; else STOPPED[$mode]=1; fi
   done
 done
