@@ -24,6 +24,7 @@ cmp_double(const void *a, const void *b)
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
+/* Sorts @v: v[0] and v[n - 1] are then the minimum and the maximum. */
 static double
 median(double *v, int n)
 {
@@ -82,10 +83,12 @@ bench(int width, int height, int runs)
   }
   td = median(t_dec, runs);
   tg = median(t_grade, runs);
-  printf("%4dx%-4d %.2f MP, JPEG %.0f kB, %u fruit: decode %.2f ms, grade %.2f ms, "
-         "ratio %.2fx; fruit/s/core at 8 views: %.1f (decode+grade), %.1f (grade only)\n",
-         width, height, width * height / 1e6, jlen / 1024.0, n_fruit, td, tg, tg / td,
-         n_fruit / ((td + tg) / 1000.0) / 8.0, n_fruit / (tg / 1000.0) / 8.0);
+  printf("%4dx%-4d %.2f MP, JPEG %.0f kB, %u fruit: decode %.2f ms (%.2f-%.2f), grade %.2f ms "
+         "(%.2f-%.2f), ratio %.2fx; fruit/s/core at 8 views: %.1f (decode+grade), %.1f (grade "
+         "only)\n",
+         width, height, width * height / 1e6, jlen / 1024.0, n_fruit, td, t_dec[0], t_dec[runs - 1],
+         tg, t_grade[0], t_grade[runs - 1], tg / td, n_fruit / ((td + tg) / 1000.0) / 8.0,
+         n_fruit / (tg / 1000.0) / 8.0);
   g_free(t_dec);
   g_free(t_grade);
 }
@@ -163,8 +166,10 @@ bench_photo(int width, int height, guint n_rois, int runs)
   }
   td = median(t_dec, runs);
   tg = median(t_grade, runs);
-  printf("%4dx%-4d photo, no scale, %s: %u records, decode %.2f ms, grade %.2f ms, ratio %.2fx\n",
-         width, height, n_rois ? "12 ROIs" : "whole", n_fruit, td, tg, tg / td);
+  printf("%4dx%-4d photo, no scale, %s: %u records, decode %.2f ms (%.2f-%.2f), grade %.2f ms "
+         "(%.2f-%.2f), ratio %.2fx\n",
+         width, height, n_rois ? "12 ROIs" : "whole", n_fruit, td, t_dec[0], t_dec[runs - 1], tg,
+         t_grade[0], t_grade[runs - 1], tg / td);
   g_free(t_dec);
   g_free(t_grade);
 }
@@ -184,7 +189,7 @@ main(int argc, char **argv)
     fprintf(stderr, "usage: bench-models [RUNS, 3 to 10000 [720p|1080p|photo|rois]]\n");
     return 2;
   }
-  printf("bench-models: medians of %d runs, one core\n", (int)runs);
+  printf("bench-models: medians (min-max) of %d runs, one core\n", (int)runs);
   if (!only || strcmp(only, "720p") == 0)
     bench(1280, 720, (int)runs);
   if (!only || strcmp(only, "1080p") == 0)
