@@ -38,6 +38,8 @@ esac
 # grading, no scanning) at each N, so the ratio to bare recording splits into what recording
 # itself costs and what the analysis adds.
 [ -n "${RECORD_ONLY:-}" ] && MODES="record $MODES"
+# ONLY_MODES="record" (or any of record, main, substream) runs just those.
+MODES=${ONLY_MODES:-$MODES}
 command -v wrk >/dev/null || { echo "SKIP: wrk missing (apt-get install wrk)"; exit 0; }
 for e in x264enc rtspsrc rtph264depay; do
   gst-inspect-1.0 --exists "$e" || { echo "SKIP: GStreamer element $e missing"; exit 0; }
