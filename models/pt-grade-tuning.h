@@ -85,6 +85,19 @@
  * line as PT_ROI_PILE_CHROMA: peels lie at 40 to 80, mould and trays under 20 (on
  * fruit-freshness any value from 20 to 30 gives the same records). */
 #define PT_ROI_BODY_MIN_CHROMA 20.0
+/* The middle of a box drawn off the fruit's centre may be a lesion (mould, rot) of a rotten
+ * fruit rather than peel: the region grown from it is then enclosed by peel, the pixels
+ * PT_ROI_RING_PX crop pixels outside its outline (past the edge's blur, a pixel or two)
+ * within the box's ellipse being at least PT_ROI_LESION_ENCLOSED of them of a peel's
+ * chroma (PT_ROI_PILE_CHROMA) and at least PT_ROI_LESION_CHROMA_GAP above the middle's
+ * (mould and rot are greyer or browner than the peel they grow on, by twenty and more),
+ * and the fruit is grown from that ring's colour instead.  A fruit's own region borders
+ * paper, a table, shadow or black on most sides, a neighbour of a brighter colour on one.
+ * On fruit-freshness it changes no sound fruit's record, and 0.5 to 0.7 and a gap of 10
+ * to 20 give the same records. */
+#define PT_ROI_RING_PX           2
+#define PT_ROI_LESION_ENCLOSED   0.6
+#define PT_ROI_LESION_CHROMA_GAP 15.0
 /* A fruit found covering less than this share of its box is not the box's fruit (the
  * box holds a leaf, a shadow or nothing); real boxes hold their fruit with a margin of
  * at most a few tenths of its size on each side. */
