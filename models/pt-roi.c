@@ -460,8 +460,10 @@ middle_is_lesion(const PtRoiInput *in, const float *lab, const guint8 *mask, con
       const float *p = lab + 3 * k;
       float c;
 
-      if (mask[k] || !in_ellipse(box, x, y, 1.0) ||
-          !(mask[k - r] || mask[k + r] || mask[k - (gsize)r * w] || mask[k + (gsize)r * w]))
+      /* The cheap tests first: most of the box is inside the region or far from it. */
+      if (mask[k] ||
+          !(mask[k - r] || mask[k + r] || mask[k - (gsize)r * w] || mask[k + (gsize)r * w]) ||
+          !in_ellipse(box, x, y, 1.0))
         continue;
       n_ring++;
       c = hypotf(p[1], p[2]);
