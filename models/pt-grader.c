@@ -755,7 +755,8 @@ fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
  * (PT_CLING_MIN_FIT), the fruit is round and what lies beyond PT_CLING_MARGIN of its radius
  * is a neighbour's.  An elongated fruit fits no circle that well and is left whole.  TRUE
  * when pixels were cut (the caller keeps the largest piece again); @circle gets the centre
- * and radius when the fruit is round (else it is left as it was).  @outline is scratch of
+ * and radius when the fruit is round (else it is left as it was): on an arc of at least
+ * PT_LOST_CIRCLE_MIN_ARC of it, while cutting takes PT_CLING_MIN_ARC.  @outline is scratch of
  * w*h entries.  Cost: one pass over the crop for the outline, the fits over the outline
  * alone, and one more pass to cut when the fruit is round. */
 static gboolean
@@ -801,11 +802,13 @@ cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h, gint32 *outline,
     if (n_in < 16 || !circle_solve(a, r, &cx, &cy, &rad))
       return FALSE;
   }
-  if (n_in < PT_CLING_MIN_FIT * n_free || n_in < PT_CLING_MIN_ARC * 2 * G_PI * rad)
+  if (n_in < PT_CLING_MIN_FIT * n_free || n_in < PT_LOST_CIRCLE_MIN_ARC * 2 * G_PI * rad)
     return FALSE;
   circle[0] = cx;
   circle[1] = cy;
   circle[2] = rad;
+  if (n_in < PT_CLING_MIN_ARC * 2 * G_PI * rad)
+    return FALSE;
   lim2 = (1 + PT_CLING_MARGIN) * rad * (1 + PT_CLING_MARGIN) * rad;
   for (int y = 0; y < h; y++) {
     double dy2 = (y + 0.5 - cy) * (y + 0.5 - cy);

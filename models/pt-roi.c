@@ -12,7 +12,10 @@
  * colour, so when the middle's colour makes up most of it the fruit is that colour's part,
  * neighbours cut off by shape: the union of large discs joined to the largest near the
  * middle (keep_body ()).  The caller cuts off what clings to it and takes the convex hull,
- * so a defect on the outline still counts as fruit.  Thresholds live in
+ * so a defect on the outline still counts as fruit.  A box drawn off the fruit's centre may
+ * have a lesion at its middle; a region of the middle's colour enclosed by a more
+ * chromatic peel is that, and the fruit is grown again from the peel round it
+ * (middle_is_lesion (): one more pass over the box).  Thresholds live in
  * pt-grade-tuning.h.  Cost: one Lab conversion and a few passes over the crop, which
  * PT_ANALYSIS_MAX_SIDE bounds; keep_body () adds three chamfer distance transforms and a
  * labelling of it (about 15% of a 12-box photo's grading). */
@@ -394,6 +397,91 @@ keep_body(const PtRoiInput *in, guint8 *mask, guint8 *dq, int split, guint8 *bod
   return TRUE;
 }
 
+/* Grows the fruit from the peel colour @seed: @dq gets every box pixel's colour difference
+ * from it (half units), @mask the region of that colour joined to the middle with what is
+ * unlike the background, holes filled.  PT_ROI_NOT_FRUIT when nothing stands out. */
+static PtRoiVerdict
+grow_from_seed(const PtRoiInput *in, const float *lab, const float seed[3], guint8 *mask,
+               guint8 *dq, int *split_out, gint32 *labels, gint32 *parent)
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w;
+  guint32 hd[256] = {0};
+  int split;
+  double contrast;
+
+  memset(mask, 0, (gsize)in->w * in->h);
+  /* Colour difference from the seed, in half units so a 256-bin histogram spans 0..127. */
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+      const float *p = lab + 3 * k;
+      float dl = PT_ROI_L_WEIGHT * (p[0] - seed[0]), da = p[1] - seed[1], db = p[2] - seed[2];
+      int d = (int)lrintf(2.0f * sqrtf(dl * dl + da * da + db * db));
+
+      dq[k] = (guint8)MIN(d, 255);
+      hd[dq[k]]++;
+    }
+  split = otsu(hd, &contrast);
+  /* Nothing in the box stands out from its middle: an empty belt or tray. */
+  if (contrast < 2 * PT_ROI_MIN_CONTRAST)
+    return PT_ROI_NOT_FRUIT;
+  split = CLAMP(split, (int)(2 * PT_ROI_SPLIT_MIN), (int)(2 * PT_ROI_SPLIT_MAX));
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++) {
+      gsize k = (gsize)y * w + x;
+
+      mask[k] = dq[k] < split;
+    }
+  add_unlike_background(in, lab, dq, split, mask);
+  *split_out = split;
+  return keep_middle(in, mask, labels, parent) ? PT_ROI_FOUND : PT_ROI_NOT_FRUIT;
+}
+
+/* A box drawn off the fruit's centre may have a lesion at its middle (a mould or rot patch
+ * of a rotten fruit), which the region grown from the middle then takes for the fruit,
+ * its peel for the background.  The region is then enclosed by peel: the pixels just
+ * outside its outline within the box's ellipse (PT_ROI_RING_PX from it, past the blurred
+ * edge) are mostly (PT_ROI_LESION_ENCLOSED) of a peel's chroma and well above the middle's
+ * (PT_ROI_LESION_CHROMA_GAP), where a fruit's own region borders background, shadow or a
+ * neighbour on one side.  TRUE with @peel the median colour of that ring. */
+static gboolean
+middle_is_lesion(const PtRoiInput *in, const float *lab, const guint8 *mask, const float seed[3],
+                 float peel[3])
+{
+  const PtRoiBox *box = &in->box;
+  int w = in->w, r = PT_ROI_RING_PX;
+  guint32 hl[101] = {0}, ha[256] = {0}, hb[256] = {0}, n_ring = 0, n_peel = 0;
+  float c_seed = hypotf(seed[1], seed[2]);
+
+  for (int y = MAX(box->y0, r); y < MIN(box->y1, in->h - r); y++)
+    for (int x = MAX(box->x0, r); x < MIN(box->x1, w - r); x++) {
+      gsize k = (gsize)y * w + x;
+      const float *p = lab + 3 * k;
+      float c;
+
+      /* The cheap tests first: most of the box is inside the region or far from it. */
+      if (mask[k] ||
+          !(mask[k - r] || mask[k + r] || mask[k - (gsize)r * w] || mask[k + (gsize)r * w]) ||
+          !in_ellipse(box, x, y, 1.0))
+        continue;
+      n_ring++;
+      c = hypotf(p[1], p[2]);
+      if (c < PT_ROI_PILE_CHROMA || c < c_seed + PT_ROI_LESION_CHROMA_GAP)
+        continue;
+      n_peel++;
+      hl[CLAMP((int)lrintf(p[0]), 0, 100)]++;
+      ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+      hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+    }
+  if (n_ring == 0 || n_peel < PT_ROI_LESION_ENCLOSED * n_ring)
+    return FALSE;
+  peel[0] = (float)hist_median(hl, 101, n_peel);
+  peel[1] = (float)(hist_median(ha, 256, n_peel) - 128);
+  peel[2] = (float)(hist_median(hb, 256, n_peel) - 128);
+  return TRUE;
+}
+
 PtRoiVerdict
 pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScratch *scratch,
                   float seed_lab[3])
@@ -405,11 +493,10 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
   guint8 *dq = pt_models_buf_get(&scratch->b_dq, n);
   gint32 *labels = pt_models_buf_get(&scratch->b_labels, n * sizeof(gint32));
   gint32 *parent = pt_models_buf_get(&scratch->b_parent, (n + 4) * sizeof(gint32));
-  guint32 hl[101] = {0}, ha[256] = {0}, hb[256] = {0}, hd[256] = {0}, n_seed = 0;
+  guint32 hl[101] = {0}, ha[256] = {0}, hb[256] = {0}, n_seed = 0;
   double box_area = (double)(box->x1 - box->x0) * (box->y1 - box->y0), area = 0;
-  float sl, sa, sb;
-  int split;
-  double contrast;
+  float sl, sa, sb, peel[3];
+  int split = 0;
 
   memset(mask, 0, n);
   /* The whole crop, ring included: the peel analysis reads it too (pt_roi_lab()). */
@@ -437,33 +524,20 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
   seed_lab[2] = sb;
   if (sl < PT_ROI_MIN_SEED_L)
     return PT_ROI_TOO_DARK;
-
-  /* Colour difference from the seed, in half units so a 256-bin histogram spans 0..127. */
-  for (int y = box->y0; y < box->y1; y++)
-    for (int x = box->x0; x < box->x1; x++) {
-      gsize k = (gsize)y * w + x;
-      const float *p = lab + 3 * k;
-      float dl = PT_ROI_L_WEIGHT * (p[0] - sl), da = p[1] - sa, db = p[2] - sb;
-      int d = (int)lrintf(2.0f * sqrtf(dl * dl + da * da + db * db));
-
-      dq[k] = (guint8)MIN(d, 255);
-      hd[dq[k]]++;
-    }
-  split = otsu(hd, &contrast);
-  /* Nothing in the box stands out from its middle: an empty belt or tray. */
-  if (contrast < 2 * PT_ROI_MIN_CONTRAST)
+  if (grow_from_seed(in, lab, seed_lab, mask, dq, &split, labels, parent) != PT_ROI_FOUND)
     return PT_ROI_NOT_FRUIT;
-  split = CLAMP(split, (int)(2 * PT_ROI_SPLIT_MIN), (int)(2 * PT_ROI_SPLIT_MAX));
-  for (int y = box->y0; y < box->y1; y++)
-    for (int x = box->x0; x < box->x1; x++) {
-      gsize k = (gsize)y * w + x;
-
-      mask[k] = dq[k] < split;
-    }
-  add_unlike_background(in, lab, dq, split, mask);
-
-  if (!keep_middle(in, mask, labels, parent))
-    return PT_ROI_NOT_FRUIT;
+  /* The middle a lesion enclosed by peel: the fruit grows from the peel instead, and the
+   * lesion, a hole in it, is filled and measured against the peel.  A pale middle (white or
+   * grey mould over the fruit's face) is left to pt_roi_pale_middle (), which reads it as
+   * mould; grown from the peel round it, the peel analysis measured it against the peel's
+   * shading and lost a twentieth of the rotten fruit. */
+  if (hypotf(sa, sb) >= PT_ROI_BODY_MIN_CHROMA && middle_is_lesion(in, lab, mask, seed_lab, peel)) {
+    memcpy(seed_lab, peel, sizeof peel);
+    sa = peel[1];
+    sb = peel[2];
+    if (grow_from_seed(in, lab, seed_lab, mask, dq, &split, labels, parent) != PT_ROI_FOUND)
+      return PT_ROI_NOT_FRUIT;
+  }
   /* A fruit is round: the middle's colour filling the box's corners too means a tight
    * pile of like fruit when that colour is a peel's (the fruit is then the box's ellipse
    * of it), else the middle is the background's colour as well (grey mould on a grey

@@ -4,7 +4,7 @@
  * orange-unece, no scale: size unknown) and, with --mm-per-px, once more at that scale.
  *
  *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
- *             [--box-scale K]
+ *             [--box-scale K] [--box-shift F]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
@@ -17,7 +17,11 @@
  * diameter below the minimum rests on the calibration, which photos lack), the classes
  * given per label and the confusion by defect kind: what made each box defective (its
  * largest defect's kind, size, or colour) or "sound".  --floor and --all-records judge the
- * run without a scale.  Exits 77 when DIR is absent; 1 when --floor or --all-records is
+ * run without a scale.  --box-scale K scales every box about its centre, --box-shift F then
+ * moves box number i (in file order, counting every box) by F of its width and height in
+ * the i mod 8th compass direction (E, SE, S, SW, W, NW, N, NE; diagonals by F in all, F/sqrt 2
+ * along each axis) and clips it to the image: boxes drawn off the fruit's centre, every
+ * side alike.  Exits 77 when DIR is absent; 1 when --floor or --all-records is
  * not met. */
 #include "pt-models.h"
 
@@ -178,6 +182,22 @@ scale_roi(PtRoi *r, double k)
   r->height = (int)lround(h);
 }
 
+/* --box-shift: every ROI box moved off its centre by this share of its size, the direction
+ * cycling through the eight compass points by the box's index so that no side is favoured. */
+static double box_shift = 0.0;
+
+static void
+shift_roi(PtRoi *r, double f, guint index)
+{
+  static const int dirs[8][2] = {{1, 0},  {1, 1},   {0, 1},  {-1, 1},
+                                 {-1, 0}, {-1, -1}, {0, -1}, {1, -1}};
+  const int *d = dirs[index % 8];
+  double norm = d[0] != 0 && d[1] != 0 ? G_SQRT2 : 1.0;
+
+  r->x += (int)lround(d[0] * f * r->width / norm);
+  r->y += (int)lround(d[1] * f * r->height / norm);
+}
+
 /* Clamps a box to the image (annotations sometimes reach one pixel past it). */
 static gboolean
 clamp_roi(PtRoi *r, int width, int height)
@@ -265,7 +285,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
                                               "cut",       "size",   "colour", "sound"};
   g_autoptr(GPtrArray) stats = g_ptr_array_new_with_free_func(stats_free);
   g_autoptr(GError) error = NULL;
-  guint n_boxes = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0;
+  guint n_boxes = 0, box_index = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0;
   guint ptp = 0, pfn = 0, ptn = 0, pfp = 0;
   double sens, spec, ba;
 
@@ -289,6 +309,9 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
       /* Only the labels of this set's fruit kind: the profile grades one. */
       if (box_scale != 1.0)
         scale_roi(&box->roi, box_scale);
+      if (box_shift != 0.0)
+        shift_roi(&box->roi, box_shift, box_index);
+      box_index++;
       if (!strstr(box->label, set->profile->fruit) ||
           !clamp_roi(&box->roi, image->width, image->height))
         continue;
@@ -493,6 +516,8 @@ main(int argc, char **argv)
       {"dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_path, "Write one line per box", "FILE"},
       {"box-scale", 0, 0, G_OPTION_ARG_DOUBLE, &box_scale,
        "Scale every ROI box about its centre (looser > 1 > tighter) before grading", "K"},
+      {"box-shift", 0, 0, G_OPTION_ARG_DOUBLE, &box_shift,
+       "Move every ROI box by this share of its size, compass direction cycling by box", "F"},
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {NULL}};
