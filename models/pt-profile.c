@@ -93,6 +93,28 @@ get_bool(GKeyFile *kf, const char *group, const char *key, gboolean *out, const 
   return TRUE;
 }
 
+/* [tolerance] basis: "count" (also when absent, as profiles were written before weights were
+ * estimated) or "weight". */
+static gboolean
+get_basis(GKeyFile *kf, PtGradeProfile *p, const char *origin, GError **error)
+{
+  char v[16];
+
+  v[0] = '\0';
+  if (!get_string(kf, "tolerance", "basis", v, sizeof v, FALSE, origin, error))
+    return FALSE;
+  if (v[0] == '\0' || strcmp(v, "count") == 0)
+    p->tol_basis = PT_TOLERANCE_BY_COUNT;
+  else if (strcmp(v, "weight") == 0)
+    p->tol_basis = PT_TOLERANCE_BY_WEIGHT;
+  else {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_PROFILE,
+                "%s: [tolerance] basis must be count or weight", origin);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* A per-class list "extra;I;II"; "-" means no limit for that class. */
 static gboolean
 get_classes(GKeyFile *kf, const char *group, const char *key, double out[PT_N_CLASSES],
@@ -245,6 +267,7 @@ pt_grade_profile_new_from_data(const char *data, gsize len, const char *origin, 
   p->tol_size_pct = p->tol_size_floor_mm = -1;
   ok = ok && get_double(kf, "tolerance", "size_pct", &p->tol_size_pct, origin, error);
   ok = ok && get_double(kf, "tolerance", "size_floor_mm", &p->tol_size_floor_mm, origin, error);
+  ok = ok && get_basis(kf, p, origin, error);
   if (!ok)
     return NULL;
 
@@ -257,6 +280,13 @@ pt_grade_profile_new_from_data(const char *data, gsize len, const char *origin, 
       !(p->min_defect_mm2 > 0 && p->min_defect_mm2 < 10000)) {
     g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_PROFILE,
                 "%s: a size, weight or detection setting is out of range", origin);
+    return NULL;
+  }
+  if (p->tol_basis == PT_TOLERANCE_BY_WEIGHT && !(p->weight_k > 0)) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_PROFILE,
+                "%s: [tolerance] basis=weight needs [size] weight_k to estimate weights "
+                "(declare basis=count instead)",
+                origin);
     return NULL;
   }
   if (p->tol_size_pct > 100 || p->tol_size_floor_mm > 1000) {

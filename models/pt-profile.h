@@ -23,6 +23,13 @@ typedef enum {
 
 #define PT_N_CLASSES 3 /* Extra, I, II: the classes with limits */
 
+/* What a lot tolerance's percentage is a share of.  UNECE standards allow "by number or
+ * weight"; USDA's citrus standards count fruit in samples. */
+typedef enum {
+  PT_TOLERANCE_BY_COUNT,
+  PT_TOLERANCE_BY_WEIGHT, /* estimated grams from size; needs weight_k > 0 */
+} PtToleranceBasis;
+
 typedef struct {
   char code[8];
   double min_mm;
@@ -62,8 +69,12 @@ typedef struct {
   gboolean mould;         /* pale, desaturated patches are defects (citrus) */
   gboolean stem_at_poles; /* dark spot at the end of the long axis is the stem */
 
-  /* [tolerance]: lot tolerances in percent by number of fruit, per declared
-   * class Extra..II; negative = the profile gives none. */
+  /* [tolerance]: lot tolerances in percent, per declared class Extra..II; negative = the
+   * profile gives none.  basis=count (the default) or basis=weight says what the percentage
+   * is a share of.  The reader refuses basis=weight without a weight_k rather than falling
+   * back silently: a profile whose standard weighs but that cannot estimate weight declares
+   * basis=count itself, with its reason. */
+  PtToleranceBasis tol_basis;
   double tol_quality_pct[PT_N_CLASSES]; /* fruit below the declared class */
   double tol_out_pct[PT_N_CLASSES];     /* within that: meeting neither Class II nor the minimum */
   double tol_size_pct;                  /* fruit below the minimum size */

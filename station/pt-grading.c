@@ -268,15 +268,59 @@ counts_json(GArray *counts, const char *empty_key)
   return o;
 }
 
-static json_t *
-tolerance_check(const char *what, gint64 n, gint64 total, double limit_pct, gboolean *ok)
+/* What a lot's tolerance percentages are shares of.  By weight, a fruit without a weight (its
+ * size unknown: no scale) is taken at the mean weight of the lot's weighed fruit, so it counts
+ * as an ordinary fruit rather than as nothing; a lot with no weighed fruit at all is judged
+ * by count, and its checks say so. */
+typedef struct {
+  PtToleranceBasis basis;
+  gint64 n_fruit;
+  double total_g; /* the lot's estimated weight, unweighed fruit at mean_g */
+  double mean_g;
+} TolBase;
+
+static TolBase
+tolerance_base(const PtGradeProfile *profile, const PtGradingSummary *sum)
 {
-  double pct = total > 0 ? 100.0 * (double)n / (double)total : 0;
+  TolBase b = {PT_TOLERANCE_BY_COUNT, sum->n_fruit, 0, 0};
+  if (profile->tol_basis == PT_TOLERANCE_BY_WEIGHT && sum->n_weighed > 0) {
+    b.basis = PT_TOLERANCE_BY_WEIGHT;
+    b.mean_g = sum->weight_total_g / (double)sum->n_weighed;
+    b.total_g = sum->weight_total_g + (double)(sum->n_fruit - sum->n_weighed) * b.mean_g;
+  }
+  return b;
+}
+
+/* One check of @n fruit (@weight_g of them weighed, @n_unweighed without a weight). */
+static json_t *
+tolerance_check(const char *what, const TolBase *base, gint64 n, double weight_g,
+                gint64 n_unweighed, double limit_pct, gboolean *ok)
+{
+  gboolean by_weight = base->basis == PT_TOLERANCE_BY_WEIGHT;
+  double grams = weight_g + (double)n_unweighed * base->mean_g;
+  double pct;
+  if (by_weight)
+    pct = base->total_g > 0 ? 100.0 * grams / base->total_g : 0;
+  else
+    pct = base->n_fruit > 0 ? 100.0 * (double)n / (double)base->n_fruit : 0;
   gboolean pass = pct <= limit_pct + 1e-9;
   if (!pass)
     *ok = FALSE;
-  return json_pack("{sssIsfsfsb}", "check", what, "fruit", (json_int_t)n, "percent",
-                   round(pct * 100) / 100, "limitPercent", limit_pct, "met", pass);
+  json_t *o = json_pack("{sssIsfsfsbss}", "check", what, "fruit", (json_int_t)n, "percent",
+                        round(pct * 100) / 100, "limitPercent", limit_pct, "met", pass, "basis",
+                        by_weight ? "weight" : "count");
+  if (by_weight)
+    json_object_set_new(o, "weightKg", json_real(round(grams) / 1000));
+  return o;
+}
+
+static const PtCount *
+count_entry(GArray *counts, const char *key)
+{
+  for (guint i = 0; i < counts->len; i++)
+    if (strcmp(g_array_index(counts, PtCount, i).key, key) == 0)
+      return &g_array_index(counts, PtCount, i);
+  return NULL;
 }
 
 /* Counts, statistics and the tolerance decision of @grading, as the event records them.
@@ -299,27 +343,43 @@ grading_record_json(PtStore *store, const PtGradingRow *grading, gboolean *confo
   for (guint i = 0; i < G_N_ELEMENTS(class_names); i++)
     json_object_set_new(grades, class_names[i],
                         json_integer(count_of(sum.classes, class_names[i])));
-  gint64 below = 0, out = count_of(sum.classes, "out");
-  for (guint i = (guint)k + 1; i < G_N_ELEMENTS(class_names); i++)
-    below += count_of(sum.classes, class_names[i]);
+  PtCount below = {0}, out = {0};
+  for (guint i = (guint)k + 1; i < G_N_ELEMENTS(class_names); i++) {
+    const PtCount *c = count_entry(sum.classes, class_names[i]);
+    if (!c)
+      continue;
+    below.count += c->count;
+    below.weight_g += c->weight_g;
+    below.n_unweighed += c->n_unweighed;
+    if (i == G_N_ELEMENTS(class_names) - 1)
+      out = *c;
+  }
   /* Undersized fruit are graded out on size alone; the standards count them against the size
    * tolerance, not the quality one. */
-  gint64 quality_fail = below - sum.n_undersize, out_fail = out - sum.n_undersize;
+  gint64 quality_fail = below.count - sum.n_undersize, out_fail = out.count - sum.n_undersize;
+  double quality_g = below.weight_g - sum.undersize_weight_g,
+         out_g = out.weight_g - sum.undersize_weight_g;
+  gint64 quality_unweighed = below.n_unweighed - sum.n_undersize_unweighed,
+         out_unweighed = out.n_unweighed - sum.n_undersize_unweighed;
 
+  TolBase base = tolerance_base(profile, &sum);
   gboolean ok = TRUE;
   json_t *checks = json_array();
   if (profile->tol_quality_pct[k] >= 0)
-    json_array_append_new(checks, tolerance_check("below declared class", quality_fail, sum.n_fruit,
-                                                  profile->tol_quality_pct[k], &ok));
+    json_array_append_new(checks,
+                          tolerance_check("below declared class", &base, quality_fail, quality_g,
+                                          quality_unweighed, profile->tol_quality_pct[k], &ok));
   if (profile->tol_out_pct[k] >= 0)
-    json_array_append_new(checks, tolerance_check("meeting no class", out_fail, sum.n_fruit,
-                                                  profile->tol_out_pct[k], &ok));
+    json_array_append_new(checks, tolerance_check("meeting no class", &base, out_fail, out_g,
+                                                  out_unweighed, profile->tol_out_pct[k], &ok));
   if (profile->tol_size_pct >= 0)
-    json_array_append_new(checks, tolerance_check("below minimum size", sum.n_undersize,
-                                                  sum.n_fruit, profile->tol_size_pct, &ok));
+    json_array_append_new(checks, tolerance_check("below minimum size", &base, sum.n_undersize,
+                                                  sum.undersize_weight_g, sum.n_undersize_unweighed,
+                                                  profile->tol_size_pct, &ok));
   if (profile->tol_size_floor_mm >= 0)
-    json_array_append_new(
-        checks, tolerance_check("far below minimum size", sum.n_below_floor, sum.n_fruit, 0, &ok));
+    json_array_append_new(checks, tolerance_check("far below minimum size", &base,
+                                                  sum.n_below_floor, sum.below_floor_weight_g,
+                                                  sum.n_below_floor_unweighed, 0, &ok));
 
   json_t *kinds = counts_json(sum.kinds, "none");
   json_t *defects =

@@ -33,20 +33,28 @@ static const char sql_fruit_insert[] =
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_fruit_still[] = "UPDATE graded_fruit SET still = ? WHERE id = ?";
 static const char sql_count_stills[] = "SELECT count(still) FROM graded_fruit WHERE grading_id = ?";
-static const char sql_count_class[] = "SELECT class, count(*) FROM graded_fruit "
+/* Each count comes with its fruit's weight and how many of them have none: tolerances by
+ * weight need both. */
+#define WEIGHT_COLUMNS ", total(weight_g), count(*) FILTER (WHERE weight_g <= 0)"
+static const char sql_count_class[] = "SELECT class, count(*)" WEIGHT_COLUMNS " FROM graded_fruit "
                                       "WHERE grading_id = ? GROUP BY class ORDER BY class";
 static const char sql_count_size[] =
-    "SELECT coalesce(size_code, ''), count(*) FROM graded_fruit "
+    "SELECT coalesce(size_code, ''), count(*)" WEIGHT_COLUMNS " FROM graded_fruit "
     "WHERE grading_id = ? GROUP BY 1 ORDER BY min(diameter_mm) DESC";
 static const char sql_count_kind[] =
-    "SELECT defect_kind, count(*) FROM graded_fruit "
+    "SELECT defect_kind, count(*)" WEIGHT_COLUMNS " FROM graded_fruit "
     "WHERE grading_id = ? AND defect_kind IS NOT NULL GROUP BY 1 ORDER BY 1";
 static const char sql_stats[] =
     "SELECT count(*), count(*) FILTER (WHERE defect_count > 0), total(defect_area_mm2), "
     "coalesce(max(defect_area_mm2), 0), coalesce(max(defect_longest_mm), 0), "
     "coalesce(avg(diameter_mm), 0), coalesce(min(diameter_mm), 0), "
     "coalesce(max(diameter_mm), 0), total(weight_g), "
-    "count(*) FILTER (WHERE diameter_mm < ?1), count(*) FILTER (WHERE diameter_mm < ?1 - ?2) "
+    "count(*) FILTER (WHERE diameter_mm < ?1), count(*) FILTER (WHERE diameter_mm < ?1 - ?2), "
+    "total(weight_g) FILTER (WHERE diameter_mm < ?1), "
+    "total(weight_g) FILTER (WHERE diameter_mm < ?1 - ?2), "
+    "count(*) FILTER (WHERE diameter_mm < ?1 AND weight_g <= 0), "
+    "count(*) FILTER (WHERE diameter_mm < ?1 - ?2 AND weight_g <= 0), "
+    "count(*) FILTER (WHERE weight_g > 0) "
     "FROM graded_fruit WHERE grading_id = ?3";
 /* Every fruit (class NULL) first, then per class. */
 static const char sql_class_stats[] =
@@ -254,7 +262,8 @@ read_counts(PtStore *store, const char *sql, gint64 grading_id, GError **error)
   GArray *counts = g_array_new(FALSE, FALSE, sizeof(PtCount));
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    PtCount c = {pt_store_column_dup(s, 0), sqlite3_column_int64(s, 1)};
+    PtCount c = {pt_store_column_dup(s, 0), sqlite3_column_int64(s, 1), sqlite3_column_double(s, 2),
+                 sqlite3_column_int64(s, 3)};
     g_array_append_val(counts, c);
   }
   sqlite3_reset(s);
@@ -298,6 +307,11 @@ pt_store_grading_summary(PtStore *store, gint64 grading_id, double min_diameter_
     sum->weight_total_g = sqlite3_column_double(s, 8);
     sum->n_undersize = sqlite3_column_int64(s, 9);
     sum->n_below_floor = sqlite3_column_int64(s, 10);
+    sum->undersize_weight_g = sqlite3_column_double(s, 11);
+    sum->below_floor_weight_g = sqlite3_column_double(s, 12);
+    sum->n_undersize_unweighed = sqlite3_column_int64(s, 13);
+    sum->n_below_floor_unweighed = sqlite3_column_int64(s, 14);
+    sum->n_weighed = sqlite3_column_int64(s, 15);
   }
   sqlite3_reset(s);
   if (rc != SQLITE_ROW) {

@@ -86,6 +86,8 @@ PtFruitStill *pt_store_grading_still_get(PtStore *store, gint64 grading_id, gint
 typedef struct {
   char *key;
   gint64 count;
+  double weight_g;    /* estimated grams of those fruit; unweighed fruit add nothing */
+  gint64 n_unweighed; /* of those, fruit without a weight (no size known) */
 } PtCount;
 
 typedef struct {
@@ -99,7 +101,11 @@ typedef struct {
   double weight_total_g;
   gint64 n_undersize;   /* diameter below the minimum given to the query */
   gint64 n_below_floor; /* diameter below the minimum less the floor */
-  GPtrArray *stills;    /* (element-type utf8): evidence stills, oldest first */
+  /* Weight of those two groups, for tolerances by weight, and how many of their fruit (and of
+   * the whole grading: n_fruit - n_weighed) have no weight. */
+  double undersize_weight_g, below_floor_weight_g;
+  gint64 n_undersize_unweighed, n_below_floor_unweighed, n_weighed;
+  GPtrArray *stills; /* (element-type utf8): evidence stills, oldest first */
 } PtGradingSummary;
 
 void pt_grading_summary_clear(PtGradingSummary *summary);

@@ -173,6 +173,9 @@ test_profiles(void)
       "[profile]\nname=x\nfruit=y\n[defects]\nmax_area_cm2=1;2\n", /* two classes */
       "[profile]\nname=x\nfruit=y\n[colour]\nripe_hue=400-20\n",   /* bad hue */
       "[profile]\nname=x\nfruit=y\n[detect]\ndark_ratio=abc\n",    /* not a number */
+      "[profile]\nname=x\nfruit=y\n[tolerance]\nbasis=volume\n",   /* unknown basis */
+      /* by weight with nothing to estimate weight from */
+      "[profile]\nname=x\nfruit=y\n[tolerance]\nbasis=weight\n",
       "not a key file",
   };
 
@@ -201,6 +204,18 @@ test_profiles(void)
     g_assert_cmpstr(pt_grade_profile_size_code(p, 100), ==, "0");
     g_assert_cmpstr(pt_grade_profile_size_code(p, 54), ==, "13");
     g_assert_null(pt_grade_profile_size_code(p, 40));
+  }
+  {
+    /* UNECE profiles weigh their lots; USDA's citrus standard counts fruit. */
+    g_autoptr(PtGradeProfile) unece = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGradeProfile) usda = pt_grade_profile_load("orange-usda", &error);
+    const char *bare = "[profile]\nname=x\nfruit=y\n";
+    g_autoptr(PtGradeProfile) old = pt_grade_profile_new_from_data(bare, strlen(bare), "t", &error);
+
+    g_assert_no_error(error);
+    g_assert_cmpint(unece->tol_basis, ==, PT_TOLERANCE_BY_WEIGHT);
+    g_assert_cmpint(usda->tol_basis, ==, PT_TOLERANCE_BY_COUNT);
+    g_assert_cmpint(old->tol_basis, ==, PT_TOLERANCE_BY_COUNT);
   }
 }
 

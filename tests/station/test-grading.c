@@ -1,7 +1,9 @@
 /* test-grading.c: the grading camera's feed (pt_grading_feed_frame) on generated tap frames
  * of fruit moving along the belt: nothing recorded without an open grading, each fruit
  * recorded once with an evidence still when below the declared class, the close event's
- * disposition, counts and evidence hash, frames after the close ignored, and the log intact. */
+ * disposition, counts and evidence hash, frames after the close ignored, and the log intact;
+ * and lot tolerances by weight against by count on recorded fruit, against figures worked out
+ * by hand from the profile's weight formula. */
 #include "fruitgen.h"
 #include "pt-error.h"
 #include "pt-grading.h"
@@ -223,6 +225,142 @@ test_close_refusals(void)
   g_assert_cmpint(batch->n_events, ==, n_events);
 }
 
+/* A profile for the tolerance tests: weight_g = 0.5 * d^2 * length / 1000, Class I allows 10 %
+ * below it; @basis "weight" or "count". */
+static void
+write_tol_profile(const char *dir, const char *basis)
+{
+  g_autofree char *text = g_strdup_printf("[profile]\nname=tol-%s\nfruit=orange\n"
+                                          "[size]\nmin_diameter_mm=50\ncodes=A:50-100\n"
+                                          "weight_k=0.5\n"
+                                          "[tolerance]\nbasis=%s\nquality_pct=5;10;10\n",
+                                          basis, basis);
+  g_autofree char *name = g_strdup_printf("tol-%s.ini", basis);
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  g_assert_true(g_file_set_contents(path, text, -1, NULL));
+}
+
+/* Records @n fruit of class @klass, @d mm across and long, weighing what the profile's
+ * formula gives (0: size unknown, no weight). */
+static void
+add_fruit(PtTestStation *ts, const PtGradingRow *g, guint n, const char *klass, double d,
+          gboolean weighed)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (guint i = 0; i < n; i++) {
+    PtFruitRecord rec = {.graded_ns = 1764000000000000000 + i,
+                         .source = "test",
+                         .klass = klass,
+                         .diameter_mm = d,
+                         .length_mm = d,
+                         .weight_g = weighed ? 0.5 * d * d * d / 1000 : 0,
+                         .views = 1,
+                         .rule = "test",
+                         .confidence = 1};
+    g_assert_true(pt_store_fruit_insert(ts->store, g->id, &rec, NULL, &error));
+    g_assert_no_error(error);
+  }
+  g_assert_true(pt_store_commit(ts->store, &error));
+}
+
+/* The "below declared class" check of @g's record. */
+static json_t *
+quality_check(PtTestStation *ts, const PtGradingRow *g, json_t **record)
+{
+  g_autoptr(GError) error = NULL;
+  *record = pt_grading_to_json(ts->store, g, &error);
+  g_assert_no_error(error);
+  json_t *check = json_array_get(json_object_get(*record, "tolerances"), 0);
+  g_assert_cmpstr(json_string_value(json_object_get(check, "check")), ==, "below declared class");
+  return check;
+}
+
+static PtGradingRow *
+open_lot(PtTestStation *ts, const char *profile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) batch = pt_test_batch(ts, 0);
+  PtGradingSpec spec = {.profile = profile, .mm_per_px = 0.3, .declared_class = "I"};
+  PtGradingRow *g = pt_grading_open(ts->station, ts->store, batch, &spec, FALSE, &error);
+  g_assert_no_error(error);
+  return g;
+}
+
+static void
+test_tolerance_basis(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autofree char *dir = g_build_filename(ts->dir, "profiles", NULL);
+  g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+  write_tol_profile(dir, "weight");
+  write_tol_profile(dir, "count");
+  g_setenv("PACKTRACE_PROFILES_DIR", dir, TRUE);
+  json_t *rec = NULL;
+
+  /* Two big 90 mm fruit in Class II among 18 small sound 60 mm ones, plus one sound fruit
+   * whose size is unknown.  By count 2 of 21 = 9.52 %: within 10 %.  By weight a 90 mm fruit
+   * is 0.5 * 90^3 / 1000 = 364.5 g and a 60 mm one 108 g: 729 g below class; the unknown
+   * fruit weighs the mean of the weighed 20, (729 + 1944) / 20 = 133.65 g, so the lot is
+   * 2806.65 g and 729 g is 25.97 % of it: over 10 %. */
+  g_autoptr(PtGradingRow) big_by_weight = open_lot(ts, "tol-weight");
+  add_fruit(ts, big_by_weight, 18, "I", 60, TRUE);
+  add_fruit(ts, big_by_weight, 2, "II", 90, TRUE);
+  add_fruit(ts, big_by_weight, 1, "I", 60, FALSE);
+  json_t *c = quality_check(ts, big_by_weight, &rec);
+  g_assert_cmpstr(json_string_value(json_object_get(c, "basis")), ==, "weight");
+  g_assert_cmpint(json_integer_value(json_object_get(c, "fruit")), ==, 2);
+  g_assert_cmpfloat_with_epsilon(json_real_value(json_object_get(c, "weightKg")), 0.729, 1e-9);
+  g_assert_cmpfloat_with_epsilon(json_real_value(json_object_get(c, "percent")), 25.97, 1e-9);
+  g_assert_cmpfloat(json_real_value(json_object_get(c, "limitPercent")), ==, 10);
+  g_assert_false(json_is_true(json_object_get(c, "met")));
+  json_decref(rec);
+
+  /* The same lot judged by a count profile keeps the count figures, without a weight. */
+  g_autoptr(PtGradingRow) same_by_count = open_lot(ts, "tol-count");
+  add_fruit(ts, same_by_count, 18, "I", 60, TRUE);
+  add_fruit(ts, same_by_count, 2, "II", 90, TRUE);
+  add_fruit(ts, same_by_count, 1, "I", 60, FALSE);
+  c = quality_check(ts, same_by_count, &rec);
+  g_assert_cmpstr(json_string_value(json_object_get(c, "basis")), ==, "count");
+  g_assert_null(json_object_get(c, "weightKg"));
+  g_assert_cmpint(json_integer_value(json_object_get(c, "fruit")), ==, 2);
+  g_assert_cmpfloat_with_epsilon(json_real_value(json_object_get(c, "percent")), 9.52, 1e-9);
+  g_assert_true(json_is_true(json_object_get(c, "met")));
+  json_decref(rec);
+
+  /* The reverse: three small 55 mm fruit below class among 18 big sound 90 mm ones.  By
+   * count 3 of 21 = 14.29 %: over.  By weight 3 * 0.5 * 55^3 / 1000 = 249.5625 g of
+   * 249.5625 + 18 * 364.5 = 6810.5625 g is 3.66 %: within. */
+  g_autoptr(PtGradingRow) small_by_weight = open_lot(ts, "tol-weight");
+  add_fruit(ts, small_by_weight, 18, "I", 90, TRUE);
+  add_fruit(ts, small_by_weight, 3, "II", 55, TRUE);
+  c = quality_check(ts, small_by_weight, &rec);
+  g_assert_cmpint(json_integer_value(json_object_get(c, "fruit")), ==, 3);
+  g_assert_cmpfloat_with_epsilon(json_real_value(json_object_get(c, "weightKg")), 0.25, 1e-9);
+  g_assert_cmpfloat_with_epsilon(json_real_value(json_object_get(c, "percent")), 3.66, 1e-9);
+  g_assert_true(json_is_true(json_object_get(c, "met")));
+  json_decref(rec);
+
+  g_autoptr(PtGradingRow) small_by_count = open_lot(ts, "tol-count");
+  add_fruit(ts, small_by_count, 18, "I", 90, TRUE);
+  add_fruit(ts, small_by_count, 3, "II", 55, TRUE);
+  c = quality_check(ts, small_by_count, &rec);
+  g_assert_cmpfloat_with_epsilon(json_real_value(json_object_get(c, "percent")), 14.29, 1e-9);
+  g_assert_false(json_is_true(json_object_get(c, "met")));
+  json_decref(rec);
+
+  /* No fruit weighed at all (no scale): a weight profile judges the lot by count and says so. */
+  g_autoptr(PtGradingRow) unweighed = open_lot(ts, "tol-weight");
+  add_fruit(ts, unweighed, 9, "I", 60, FALSE);
+  add_fruit(ts, unweighed, 1, "II", 60, FALSE);
+  c = quality_check(ts, unweighed, &rec);
+  g_assert_cmpstr(json_string_value(json_object_get(c, "basis")), ==, "count");
+  g_assert_cmpfloat_with_epsilon(json_real_value(json_object_get(c, "percent")), 10, 1e-9);
+  json_decref(rec);
+  g_unsetenv("PACKTRACE_PROFILES_DIR");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -230,5 +368,6 @@ main(int argc, char **argv)
   g_test_add_func("/grading/feed", test_feed);
   g_test_add_func("/grading/substream-scale", test_substream_scale);
   g_test_add_func("/grading/close-refusals", test_close_refusals);
+  g_test_add_func("/grading/tolerance-basis", test_tolerance_basis);
   return g_test_run();
 }
