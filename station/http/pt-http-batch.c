@@ -386,12 +386,9 @@ cached_text(const PtHttpCall *call, PtStore *store, BatchView which, PtBundleVie
 static enum MHD_Result
 respond_text(struct MHD_Connection *c, BatchView which, GBytes *text)
 {
-  gsize len = 0;
-  const char *data = g_bytes_get_data(text, &len);
-  return pt_http_respond(c, MHD_HTTP_OK,
-                         which == VIEW_EPCIS ? "application/ld+json"
-                                             : "application/json; charset=utf-8",
-                         g_memdup2(data, len), len, NULL);
+  return pt_http_respond_bytes(
+      c, MHD_HTTP_OK,
+      which == VIEW_EPCIS ? "application/ld+json" : "application/json; charset=utf-8", text);
 }
 
 /* GET /api/v1/batches/{id}[/VIEW]: the route's tag is the view; buyers and up only (a

@@ -142,9 +142,11 @@ pt_store_gtin_summary(PtStore *store, const char *gtin, gint64 *n_out, char **pr
   return TRUE;
 }
 
-/* Steps @s, bound, into @out; @what names the batch in the not-found error. */
+/* Steps @s, bound, into @out; @lot, else @id, names the batch in the not-found error (made
+ * only then: a reader's hot path formats nothing). */
 static gboolean
-public_rev_row(PtStore *store, sqlite3_stmt *s, const char *what, PtPublicRev *out, GError **error)
+public_rev_row(PtStore *store, sqlite3_stmt *s, const char *lot, gint64 id, PtPublicRev *out,
+               GError **error)
 {
   int rc = sqlite3_step(s);
   if (rc == SQLITE_ROW) {
@@ -155,7 +157,10 @@ public_rev_row(PtStore *store, sqlite3_stmt *s, const char *what, PtPublicRev *o
   }
   sqlite3_reset(s);
   if (rc == SQLITE_DONE) {
-    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch %s", what);
+    if (lot)
+      g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with lot %s", lot);
+    else
+      g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with id %" G_GINT64_FORMAT, id);
     return FALSE;
   }
   if (rc != SQLITE_ROW)
@@ -170,8 +175,7 @@ pt_store_public_rev(PtStore *store, const char *lot, PtPublicRev *out, GError **
   if (!s)
     return FALSE;
   sqlite3_bind_text(s, 1, lot, -1, SQLITE_STATIC);
-  g_autofree char *what = g_strdup_printf("with lot %s", lot);
-  return public_rev_row(store, s, what, out, error);
+  return public_rev_row(store, s, lot, 0, out, error);
 }
 
 gboolean
@@ -189,9 +193,7 @@ pt_store_public_rev_ref(PtStore *store, const char *lot, gint64 id, PtPublicRev 
     sqlite3_bind_int64(s, 2, id);
   else
     sqlite3_bind_null(s, 2);
-  g_autofree char *what =
-      lot ? g_strdup_printf("with lot %s", lot) : g_strdup_printf("with id %" G_GINT64_FORMAT, id);
-  return public_rev_row(store, s, what, out, error);
+  return public_rev_row(store, s, lot, id, out, error);
 }
 
 gboolean
