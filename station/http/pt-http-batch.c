@@ -317,6 +317,14 @@ worker_texts(void)
   return cache;
 }
 
+/* Returns: (transfer full): the cache key of batch @batch_id's @which as @view shows it to
+ * @gln (nullable). */
+static char *
+text_key(gint64 batch_id, BatchView which, PtBundleView view, const char *gln)
+{
+  return g_strdup_printf("%" G_GINT64_FORMAT "/%d/%d/%s", batch_id, which, view, gln ? gln : "");
+}
+
 /* The JSON (VIEW_BATCH) or EPCIS document of @batch as @view shows it to @gln, from the
  * worker's cache while the batch's revision is the one it was made at.
  * Returns: (transfer full) (nullable). */
@@ -327,8 +335,7 @@ batch_text(PtHttp *http, PtStore *store, const PtBatch *batch, BatchView which, 
   PtPublicRev rev;
   if (!pt_store_public_rev(store, batch->lot, &rev, error))
     return NULL;
-  g_autofree char *key =
-      g_strdup_printf("%" G_GINT64_FORMAT "/%d/%d/%s", batch->id, which, view, gln ? gln : "");
+  g_autofree char *key = text_key(batch->id, which, view, gln);
   PtTextCache *cache = worker_texts();
   GBytes *text = pt_text_cache_get(cache, key, rev.rev);
   if (text)
@@ -345,6 +352,45 @@ batch_text(PtHttp *http, PtStore *store, const PtBatch *batch, BatchView which, 
   return text;
 }
 
+/* The answer of @call's batch (JSON or EPCIS) from the worker's cache, found with one read of
+ * the store (the batch its reference names and that batch's revision, pt_store_public_rev_ref())
+ * where building it reads the batch twice and the revision once more; a scoped buyer's check
+ * of its loads stays as it is.  Returns: (transfer full) (nullable): NULL when not cached at
+ * the batch's revision now, or anything else than a readable batch, which the full path
+ * answers (its responses, errors included, are the ones this one would give). */
+static GBytes *
+cached_text(const PtHttpCall *call, PtStore *store, BatchView which, PtBundleView view)
+{
+  const char *ref = call->args[0];
+  const char *lot = ref;
+  guint64 id = 0;
+  /* pt_batch_lookup()'s reading of a reference: "#N" is an id only; otherwise the lot, and a
+   * bare number the id when no lot has that text. */
+  if (ref[0] == '#') {
+    if (!g_ascii_string_to_unsigned(ref + 1, 10, 1, G_MAXINT64, &id, NULL))
+      return NULL;
+    lot = NULL;
+  } else if (!g_ascii_string_to_unsigned(ref, 10, 1, G_MAXINT64, &id, NULL)) {
+    id = 0;
+  }
+  PtPublicRev rev;
+  gboolean yes = FALSE;
+  if (!pt_store_public_rev_ref(store, lot, (gint64)id, &rev, NULL) ||
+      !pt_http_batch_in_scope(store, call->who, rev.batch_id, &yes, NULL) || !yes)
+    return NULL;
+  g_autofree char *key = text_key(rev.batch_id, which, view, call->who->scope_gln);
+  return pt_text_cache_get(worker_texts(), key, rev.rev);
+}
+
+/* Answers @text (transfer none), the JSON or EPCIS document of a batch. */
+static enum MHD_Result
+respond_text(struct MHD_Connection *c, BatchView which, GBytes *text)
+{
+  return pt_http_respond_bytes(
+      c, MHD_HTTP_OK,
+      which == VIEW_EPCIS ? "application/ld+json" : "application/json; charset=utf-8", text);
+}
+
 /* GET /api/v1/batches/{id}[/VIEW]: the route's tag is the view; buyers and up only (a
  * sequential id is no name for the public: it finds batches by GTIN and lot, pt-web.c). */
 static enum MHD_Result
@@ -355,6 +401,14 @@ get_batch(const PtHttpCall *call)
   const PtPrincipal *p = call->who;
   g_autoptr(GError) error = NULL;
   PtStore *store = pt_http_worker_store(http, &error);
+  /* A buyer sees its own loads only; an operator sees everything. */
+  PtBundleView view = p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL;
+  BatchView which = (BatchView)call->route->tag;
+  if (store && (which == VIEW_BATCH || which == VIEW_EPCIS)) {
+    g_autoptr(GBytes) text = cached_text(call, store, which, view);
+    if (text)
+      return respond_text(c, which, text);
+  }
   g_autoptr(PtBatch) batch = store ? pt_batch_lookup(store, call->args[0], &error) : NULL;
   if (!batch)
     return pt_http_respond_gerror(c, error);
@@ -362,22 +416,14 @@ get_batch(const PtHttpCall *call)
   if (!batch_readable(store, c, p, batch, &response))
     return response;
   json_t *out = NULL;
-  /* Text, not JSON: the stored records leave byte for byte (pt-bundle.h).  A buyer sees its
-   * own loads only; an operator sees everything. */
-  PtBundleView view = p->role == PT_ROLE_BUYER ? PT_BUNDLE_BUYER : PT_BUNDLE_FULL;
-  switch ((BatchView)call->route->tag) {
+  /* Text, not JSON: the stored records leave byte for byte (pt-bundle.h). */
+  switch (which) {
   case VIEW_BATCH:
   case VIEW_EPCIS: {
-    g_autoptr(GBytes) text =
-        batch_text(http, store, batch, (BatchView)call->route->tag, view, p->scope_gln, &error);
+    g_autoptr(GBytes) text = batch_text(http, store, batch, which, view, p->scope_gln, &error);
     if (!text)
       break;
-    gsize len = 0;
-    const char *data = g_bytes_get_data(text, &len);
-    return pt_http_respond(c, MHD_HTTP_OK,
-                           call->route->tag == VIEW_EPCIS ? "application/ld+json"
-                                                          : "application/json; charset=utf-8",
-                           g_memdup2(data, len), len, NULL);
+    return respond_text(c, which, text);
   }
   case VIEW_BUNDLE: {
     /* Signed now, by the key in force: never kept. */

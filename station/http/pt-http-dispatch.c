@@ -59,13 +59,13 @@ method_of(const char *method)
   return 0;
 }
 
-/* The first route whose path and method match (NULL: none); @allowed gains the methods of
- * all routes whose path matches. */
+/* The first route whose path and method match (NULL: none); when there is none, @allowed
+ * holds the methods of all routes whose path matches (the 405's Allow).  A request that is
+ * answered stops at its route rather than matching every route of every table. */
 static const PtHttpRoute *
 find(const PtHttpRouteTable *const *tables, gsize n_tables, const char *url, PtHttpMethod method,
      Segment args[PT_HTTP_ROUTE_ARGS_MAX], PtHttpMethod *allowed)
 {
-  const PtHttpRoute *found = NULL;
   for (gsize t = 0; t < n_tables; t++)
     for (gsize i = 0; i < tables[t]->n_routes; i++) {
       const PtHttpRoute *route = &tables[t]->routes[i];
@@ -73,12 +73,12 @@ find(const PtHttpRouteTable *const *tables, gsize n_tables, const char *url, PtH
       if (!match(route->path, url, seen) || (route->accepts && !route->accepts(url)))
         continue;
       *allowed |= route->method;
-      if (!found && (route->method & method)) {
-        found = route;
+      if (route->method & method) {
         memcpy(args, seen, sizeof seen);
+        return route;
       }
     }
-  return found;
+  return NULL;
 }
 
 /* The Allow header of a 405.  Returns: (transfer full). */

@@ -41,14 +41,15 @@ pt_http_worker_store(PtHttp *http, GError **error)
   return store;
 }
 
-enum MHD_Result
-pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type, char *body,
-                     gsize len, const char *name, const char *value)
+/* Queues @r (its reference is dropped) with the station's common headers plus @name: @value
+ * (@name NULL: none). */
+static enum MHD_Result
+queue(struct MHD_Connection *c, unsigned status, const char *type, struct MHD_Response *r,
+      const char *name, const char *value)
 {
   PtHttpRequest *req = g_private_get(&current_request);
   if (req)
     req->status = status;
-  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
   MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -61,6 +62,24 @@ pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type
   enum MHD_Result ret = MHD_queue_response(c, status, r);
   MHD_destroy_response(r);
   return ret;
+}
+
+enum MHD_Result
+pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type, char *body,
+                     gsize len, const char *name, const char *value)
+{
+  return queue(c, status, type, MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE),
+               name, value);
+}
+
+enum MHD_Result
+pt_http_respond_bytes(struct MHD_Connection *c, unsigned status, const char *type, GBytes *body)
+{
+  gsize len = 0;
+  const void *data = g_bytes_get_data(body, &len);
+  struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback_cls(
+      len, (void *)data, (MHD_ContentReaderFreeCallback)g_bytes_unref, g_bytes_ref(body));
+  return queue(c, status, type, r, NULL, NULL);
 }
 
 static enum MHD_Result

@@ -25,6 +25,10 @@ void pt_http_current_request_set(PtHttpRequest *req);
  * header of a 405, or NULL. */
 enum MHD_Result pt_http_respond(struct MHD_Connection *c, unsigned status, const char *type,
                                 char *body, gsize len, const char *allow);
+/* Queues @body (transfer none: referenced until sent, never copied) with the station's
+ * common headers: a kept answer (pt-text-cache.h) goes out as it is kept. */
+enum MHD_Result pt_http_respond_bytes(struct MHD_Connection *c, unsigned status, const char *type,
+                                      GBytes *body);
 /* The same with one more header @name: @value (@name NULL: none). */
 enum MHD_Result pt_http_respond_with(struct MHD_Connection *c, unsigned status, const char *type,
                                      char *body, gsize len, const char *name, const char *value);

@@ -26,6 +26,14 @@ static const char sql_gtin_summary[] =
 
 static const char sql_public_rev[] = "SELECT b.id, b.gtin, coalesce(r.rev, 0) FROM batches b "
                                      "LEFT JOIN public_revs r ON r.batch_id = b.id WHERE b.lot = ?";
+/* The lot first, the id only when no batch has that lot (pt_batch_lookup()'s order): at most
+ * one row, since lots are unique. */
+static const char sql_public_rev_ref[] =
+    "SELECT b.id, b.gtin, coalesce(r.rev, 0) FROM batches b "
+    "LEFT JOIN public_revs r ON r.batch_id = b.id WHERE b.lot = ?1 "
+    "UNION ALL SELECT b.id, b.gtin, coalesce(r.rev, 0) FROM batches b "
+    "LEFT JOIN public_revs r ON r.batch_id = b.id "
+    "WHERE b.id = ?2 AND NOT EXISTS (SELECT 1 FROM batches WHERE lot = ?1)";
 static const char sql_read_begin[] = "BEGIN DEFERRED";
 static const char sql_read_end[] = "COMMIT";
 
@@ -134,13 +142,12 @@ pt_store_gtin_summary(PtStore *store, const char *gtin, gint64 *n_out, char **pr
   return TRUE;
 }
 
-gboolean
-pt_store_public_rev(PtStore *store, const char *lot, PtPublicRev *out, GError **error)
+/* Steps @s, bound, into @out; @lot, else @id, names the batch in the not-found error (made
+ * only then: a reader's hot path formats nothing). */
+static gboolean
+public_rev_row(PtStore *store, sqlite3_stmt *s, const char *lot, gint64 id, PtPublicRev *out,
+               GError **error)
 {
-  sqlite3_stmt *s = pt_store_stmt(store, sql_public_rev, error);
-  if (!s)
-    return FALSE;
-  sqlite3_bind_text(s, 1, lot, -1, SQLITE_STATIC);
   int rc = sqlite3_step(s);
   if (rc == SQLITE_ROW) {
     out->batch_id = sqlite3_column_int64(s, 0);
@@ -150,12 +157,43 @@ pt_store_public_rev(PtStore *store, const char *lot, PtPublicRev *out, GError **
   }
   sqlite3_reset(s);
   if (rc == SQLITE_DONE) {
-    g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with lot %s", lot);
+    if (lot)
+      g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with lot %s", lot);
+    else
+      g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no batch with id %" G_GINT64_FORMAT, id);
     return FALSE;
   }
   if (rc != SQLITE_ROW)
     return pt_store_set_sqlite_error(store, rc, "look up a lot", error);
   return TRUE;
+}
+
+gboolean
+pt_store_public_rev(PtStore *store, const char *lot, PtPublicRev *out, GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_public_rev, error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text(s, 1, lot, -1, SQLITE_STATIC);
+  return public_rev_row(store, s, lot, 0, out, error);
+}
+
+gboolean
+pt_store_public_rev_ref(PtStore *store, const char *lot, gint64 id, PtPublicRev *out,
+                        GError **error)
+{
+  sqlite3_stmt *s = pt_store_stmt(store, sql_public_rev_ref, error);
+  if (!s)
+    return FALSE;
+  if (lot)
+    sqlite3_bind_text(s, 1, lot, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(s, 1);
+  if (id > 0)
+    sqlite3_bind_int64(s, 2, id);
+  else
+    sqlite3_bind_null(s, 2);
+  return public_rev_row(store, s, lot, id, out, error);
 }
 
 gboolean

@@ -37,5 +37,11 @@ typedef struct {
 
 /* The key of lot @lot's page; PT_ERROR_NOT_FOUND when no batch has that lot. */
 gboolean pt_store_public_rev(PtStore *store, const char *lot, PtPublicRev *out, GError **error);
+/* The key of the batch with lot @lot (nullable), else, when no batch has that lot, of the
+ * batch with id @id (0: none): pt_batch_lookup()'s order, in one statement, so a reader that
+ * names a batch by its reference learns the batch and its revision in one read.
+ * PT_ERROR_NOT_FOUND when neither names a batch. */
+gboolean pt_store_public_rev_ref(PtStore *store, const char *lot, gint64 id, PtPublicRev *out,
+                                 GError **error);
 
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* test-http.c: the real `packtrace run` on loopback, driven with libcurl: routes,
- * status codes, auth, body limits, the CLI writing while the server reads, and a
- * clean stop on SIGTERM. */
+ * status codes, auth, body limits, the CLI writing while the server reads, the batch
+ * answers kept by revision never stale nor another reader's, and a clean stop on SIGTERM. */
 #include "pt-bundle.h"
 #include "pt-json.h"
 #include "pt-keys.h"
@@ -423,6 +423,137 @@ test_cli_writes_while_serving(Fixture *f, gconstpointer data)
   reply_clear(&r);
 }
 
+/* Runs `packtrace ARGS... --data DIR` in its own process, as the shed's command line does
+ * beside the running server.  Returns: (transfer full): what it printed. */
+static char *
+cli(Fixture *f, const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(argv,
+                  g_build_filename(g_getenv("PACKTRACE_BUILD"), "station", "packtrace", NULL));
+  for (gsize i = 0; args[i]; i++)
+    g_ptr_array_add(argv, g_strdup(args[i]));
+  g_ptr_array_add(argv, g_strdup("--data"));
+  g_ptr_array_add(argv, g_strdup(f->ts->dir));
+  g_ptr_array_add(argv, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p =
+      g_subprocess_newv((const char *const *)argv->pdata,
+                        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error(error);
+  char *out = NULL;
+  g_autofree char *err = NULL;
+  g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &out, &err, &error));
+  g_assert_no_error(error);
+  if (!g_subprocess_get_successful(p))
+    g_error("packtrace %s %s failed: %s", args[0], args[1], err);
+  return out;
+}
+
+/* A buyer API key scoped to @gln, made by the CLI.  Returns: (transfer full). */
+static char *
+buyer_key(Fixture *f, const char *name, const char *gln)
+{
+  const char *args[] = {"apikey", "add", name, "--role", "buyer", "--scope", gln, "--json", NULL};
+  g_autofree char *out = cli(f, args);
+  g_autoptr(GError) error = NULL;
+  json_t *o = pt_json_parse(out, strlen(out), &error);
+  g_assert_no_error(error);
+  char *key = g_strdup(json_string_value(json_object_get(o, "key")));
+  json_decref(o);
+  g_assert_nonnull(key);
+  return key;
+}
+
+/* GET @path with @token: 200, and its body.  Returns: (transfer full). */
+static char *
+read_body(Fixture *f, const char *path, const char *token)
+{
+  Reply r = request(f, "GET", path, NULL, 0, token, NULL);
+  g_assert_cmpint(r.status, ==, 200);
+  char *body = g_strndup(r.body->str, r.body->len);
+  reply_clear(&r);
+  return body;
+}
+
+static gsize
+events_in(const char *body)
+{
+  g_autoptr(GError) error = NULL;
+  json_t *o = pt_json_parse(body, strlen(body), &error);
+  g_assert_no_error(error);
+  gsize n = json_array_size(json_object_get(o, "event_list"));
+  json_decref(o);
+  return n;
+}
+
+#define GLN_A "4012345000115"
+#define GLN_B "4012345000122"
+
+static void
+test_batch_cache(Fixture *f, gconstpointer data)
+{
+  /* The server keeps each batch answer per view and buyer scope until the batch's revision
+   * changes: an event the CLI appends from another process must show at once, under every
+   * name of the batch (lot, id, #id), and a buyer must never be handed the operator's
+   * answer or another buyer's, whoever asked first. */
+  /* No declared quantity, so the batch may go on a second load. */
+  PtBatchSpec spec = {.product = "Oranges", .gtin = "09506000134352", .pack_date = "2026-11-25"};
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtBatch) b = pt_batch_create(f->ts->station, f->ts->store, &spec, &error);
+  g_assert_no_error(error);
+  PtEventSpec check = {.step = "inspecting", .disposition = "conformant", .note = "check"};
+  g_assert_true(pt_batch_add_event(f->ts->station, f->ts->store, b, &check, NULL, &error));
+  const char *load1[] = {"load",          "new",      "--plate",           "AB 1", "--seal", "S-1",
+                         "--destination", "Fresh Co", "--destination-gln", GLN_A,  NULL};
+  const char *add1[] = {"load", "add", "1", b->lot, NULL};
+  const char *close1[] = {"load", "close", "1", NULL};
+  const char *load2[] = {
+      "load",          "new",        "--plate",           "AB 2", "--seal", "S-2",
+      "--destination", "Sun Market", "--destination-gln", GLN_B,  NULL};
+  const char *add2[] = {"load", "add", "2", b->lot, NULL};
+  const char *const *steps[] = {load1, add1, close1, load2, add2};
+  for (gsize i = 0; i < G_N_ELEMENTS(steps); i++)
+    g_free(cli(f, steps[i]));
+  g_autofree char *key_a = buyer_key(f, "buyer-a", GLN_A);
+  g_autofree char *key_b = buyer_key(f, "buyer-b", GLN_B);
+  const char *tokens[] = {f->token, key_a, key_b};
+  g_autofree char *by_lot = g_strdup_printf("/api/v1/batches/%s", b->lot);
+  g_autofree char *by_id = g_strdup_printf("/api/v1/batches/%" G_GINT64_FORMAT, b->id);
+  g_autofree char *by_hash = g_strdup_printf("/api/v1/batches/%%23%" G_GINT64_FORMAT, b->id);
+  const char *paths[] = {by_lot, by_id, by_hash};
+
+  for (int round = 0; round < 2; round++) {
+    char *first[G_N_ELEMENTS(tokens)] = {NULL};
+    /* Each connection may land on either worker thread, each with its own cache: enough
+     * requests that both hold every answer. */
+    for (int rep = 0; rep < 6; rep++)
+      for (gsize p = 0; p < G_N_ELEMENTS(paths); p++)
+        for (gsize t = 0; t < G_N_ELEMENTS(tokens); t++) {
+          g_autofree char *body = read_body(f, paths[p], tokens[t]);
+          if (!first[t])
+            first[t] = g_strdup(body);
+          if (strcmp(body, first[t]) != 0)
+            g_error("%s read by reader %zu: not the answer it got first", paths[p], t);
+        }
+    /* Commissioning, one inspection, loading, departing, loading; then the CLI's. */
+    for (gsize t = 0; t < G_N_ELEMENTS(tokens); t++)
+      g_assert_cmpuint(events_in(first[t]), ==, 5 + (gsize)round);
+    g_assert_nonnull(strstr(first[0], GLN_A));
+    g_assert_nonnull(strstr(first[0], GLN_B));
+    g_assert_nonnull(strstr(first[1], GLN_A));
+    g_assert_null(strstr(first[1], GLN_B));
+    g_assert_nonnull(strstr(first[2], GLN_B));
+    g_assert_null(strstr(first[2], GLN_A));
+    for (gsize t = 0; t < G_N_ELEMENTS(tokens); t++)
+      g_free(first[t]);
+    if (round == 0) {
+      const char *event[] = {"event", "add", b->lot, "--step", "inspecting", NULL};
+      g_free(cli(f, event));
+    }
+  }
+}
+
 /* Runs zbarimg on @png_bytes.  Returns: (transfer full) (nullable): the symbols'
  * data, or NULL when zbarimg is not installed. */
 static char *
@@ -593,6 +724,7 @@ main(int argc, char **argv)
   g_test_add("/http/create", Fixture, NULL, fixture_setup, test_create_over_http, fixture_teardown);
   g_test_add("/http/cli-writes-while-serving", Fixture, NULL, fixture_setup,
              test_cli_writes_while_serving, fixture_teardown);
+  g_test_add("/http/batch-cache", Fixture, NULL, fixture_setup, test_batch_cache, fixture_teardown);
   g_test_add("/http/batch-actions", Fixture, NULL, fixture_setup, test_batch_actions,
              fixture_teardown);
   g_test_add("/http/loads", Fixture, NULL, fixture_setup, test_loads, fixture_teardown);
