@@ -253,11 +253,13 @@ add_recording(GstBin *bin, const PtCameraConfig *c, gboolean passthrough, GstEle
 
 /* The scan branch: a leaky queue (a slow reader drops frames, the recording never waits), a
  * decoder for passthrough sources, then the scan gate (pt-scan-gate.c: scan_fps, motion in the
- * dock region), the crop to that region, scaled down to at most scan_width, to zbar (QR,
- * GS1-128), ptdmtx (GS1 DataMatrix, pt-dmtx.c, its time per frame bounded) and a fakesink.
- * Dropping, cropping and scaling before zbar is what keeps a loading camera's scanning at a
- * fraction of a core (pt-pipeline-limits.h).  The camera's scan_wanted gate in front of it
- * (pt-camera.c) keeps even the decoder idle while no load is open. */
+ * dock region), the crop to that region, ptdmtx on it at the camera's full resolution (GS1
+ * DataMatrix and a case label's GS1-128, pt-dmtx.c: only boxes its presence test finds, its
+ * time per frame bounded), then scaled down to at most scan_width for zbar (QR) and a fakesink.
+ * Dropping and cropping before the readers, scaling before zbar and the presence test before
+ * the full-resolution reads are what keep a loading camera's scanning at a fraction of a core
+ * (pt-pipeline-limits.h).  The camera's scan_wanted gate in front of it (pt-camera.c) keeps
+ * even the decoder idle while no load is open. */
 static GstElement *
 add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, PtScanCounters *counters,
               GError **error)
@@ -278,15 +280,21 @@ add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, PtScanC
     g_object_set(first, "leaky", 2, "max-size-buffers", 2u, "max-size-bytes", 0u, "max-size-time",
                  (guint64)0, NULL);
   }
-  GstElement *crop = NULL, *caps = NULL, *reader_q = NULL, *sink = NULL;
-  if (!add_chain(bin, error, &crop, &caps, "videocrop", "videoscale", "videoconvert", "capsfilter",
+  GstElement *crop = NULL, *full_caps = NULL, *reader_q = NULL, *caps = NULL, *qr = NULL,
+             *sink = NULL;
+  if (!add_chain(bin, error, &crop, &full_caps, "videocrop", "videoconvert", "capsfilter", NULL) ||
+      !add_chain(bin, error, &reader_q, &caps, "queue", "ptdmtx", "videoscale", "capsfilter",
                  NULL) ||
-      !add_chain(bin, error, &reader_q, &sink, "queue", "zbar", "ptdmtx", "fakesink", NULL))
+      !add_chain(bin, error, &qr, &sink, "zbar", "fakesink", NULL))
     return NULL;
+  /* zbar and libdmtx read the luma plane of I420 (a decoder's I420 passes the convert as it
+   * is). */
+  g_autoptr(GstCaps) i420 =
+      gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", NULL);
+  g_object_set(full_caps, "caps", i420, NULL);
   /* A width range, not a size: a smaller frame passes as it is, a larger one is scaled down
    * to scan_width with its height kept in proportion.  Square pixels, or videoscale halves
-   * only the width and marks the pixels 2:1 (a squashed symbol libdmtx cannot read, and
-   * twice the rows for zbar).  zbar and libdmtx read the luma plane of I420. */
+   * only the width and marks the pixels 2:1 (twice the rows for zbar). */
   g_autoptr(GstCaps) scan_caps =
       gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "I420", "pixel-aspect-ratio",
                           GST_TYPE_FRACTION, 1, 1, NULL);
@@ -296,7 +304,8 @@ add_qr_branch(GstBin *bin, const PtCameraConfig *c, gboolean compressed, PtScanC
   gst_caps_set_value(scan_caps, "width", &range);
   g_value_unset(&range);
   g_object_set(caps, "caps", scan_caps, NULL);
-  gst_element_link(caps, reader_q);
+  gst_element_link(full_caps, reader_q);
+  gst_element_link(caps, qr);
   g_object_set(reader_q, "leaky", 2, "max-size-buffers", 1u, "max-size-bytes", 0u, "max-size-time",
                (guint64)0, NULL);
   g_object_set(sink, "sync", FALSE, "async", FALSE, NULL);

@@ -1,23 +1,28 @@
 /* pt-dmtx.c: the `ptdmtx` element (see pt-dmtx.h for its launch line and messages).
  *
- * An in-place GstVideoFilter that never writes: each frame's luma plane is handed to libdmtx as it
- * lies in the mapped buffer (rows with their stride, top row first), read-only.  libdmtx looks for
- * a symbol's finder edges from every pixel outward, which on a busy frame without a symbol takes
- * far longer than a frame lasts (about 1.1 s for 640x360), while a symbol in view is found in
- * about 12 ms.  So a presence test runs first (find_boxes(): one pass over the luma, 16 pixels
- * at a time, counting edge pixels per cell; the finer sums only where edges are dense): only
- * boxes where the gradients are dense, run in two directions and are two-toned, as a symbol's
- * modules are at any angle, are cropped and handed to libdmtx, largest first (the thresholds
- * and why: pt-pipeline-limits.h).  A frame with none costs libdmtx nothing.  Its deadline (the
- * `timeout` property) still bounds the element, and the scan branch in front of it (rate, region,
- * scale, motion gate) bounds how often it runs.  Properties are read under the object lock once per
- * frame. */
+ * An in-place GstVideoFilter that never writes: it sits in front of the scan branch's scaler,
+ * so it sees the dock region at the camera's full resolution.  libdmtx looks for a symbol's
+ * finder edges from every pixel outward, which on a busy frame without a symbol takes far
+ * longer than a frame lasts (about 1.1 s for 640x360), while a symbol in view is found in
+ * about 12 ms.  So a presence test runs first, on a copy of the luma box-averaged down to at
+ * most PT_SCAN_DMTX_GATE_WIDTH px wide (find_boxes(): one pass over it, 16 pixels at a time,
+ * counting edge pixels per cell; the finer sums only where edges are dense): only boxes where
+ * the gradients are dense, run in two directions and are two-toned, as a symbol's modules are
+ * at any angle, are cut from the full-resolution luma and handed to libdmtx, largest first
+ * (the thresholds and why: pt-pipeline-limits.h).  Where the gradients are dense and run in
+ * one direction only, as a linear code's bars do, the box is handed to the zbar library
+ * instead (Code 128 only: a case label's GS1-128, whose 3 px modules the scaled frame that the
+ * zbar element reads blurs away).  A frame with neither costs libdmtx and zbar nothing.  Its
+ * deadline (the `timeout` property) bounds both readers, and the scan branch in front of it
+ * (rate, region, motion gate) bounds how often it runs.  Properties are read under the object
+ * lock once per frame. */
 #include "pt-dmtx.h"
 
 #include "pt-pipeline-limits.h"
 
 #include <dmtx.h>
 #include <string.h>
+#include <zbar.h>
 
 GST_DEBUG_CATEGORY_STATIC(pt_dmtx_debug);
 #define GST_CAT_DEFAULT pt_dmtx_debug
@@ -29,7 +34,9 @@ enum {
   PROP_TIMEOUT,
   PROP_MAX_SYMBOLS,
   PROP_GATE,
+  PROP_LINEAR,
   PROP_SEARCHED,
+  PROP_SEARCHED_LINEAR,
 };
 
 /* One cell's sums (PT_SCAN_DMTX_GATE_CELL px square).  Every frame counts every cell's edges;
@@ -62,9 +69,18 @@ struct _PtDmtx {
   guint timeout_ms;
   guint max_symbols;
   gboolean gate;
-  guint64 searched; /* regions handed to libdmtx since start */
+  gboolean linear;         /* linear codes' boxes go to zbar */
+  guint64 searched;        /* regions handed to libdmtx since start */
+  guint64 searched_linear; /* regions handed to zbar since start */
 
-  /* The presence test's scratch, grown to the frame's grid (streaming thread only) */
+  /* Streaming thread only: the presence test's scratch, grown to the frame's grid; the
+   * box-averaged luma it reads; a linear box's pixels as zbar takes them (rows without
+   * padding), and zbar's scanner (Code 128 only), made at the first linear box. */
+  guint8 *small;
+  gsize n_small;
+  guint8 *crop;
+  gsize n_crop;
+  zbar_image_scanner_t *zbar;
   Cell *cells;
   guint8 *marks; /* per window: WINDOW_* */
   int *stack;
@@ -76,10 +92,12 @@ struct _PtDmtx {
 
 G_DEFINE_TYPE(PtDmtx, pt_dmtx, GST_TYPE_VIDEO_FILTER)
 
-/* Posts zbar's "barcode" message for the @n_text bytes of @text read in @buf, unless they
- * are no text (binary Data Matrix payloads are no code of ours). */
+/* Posts zbar's "barcode" message for the @n_text bytes of @text read in @buf as a symbol of
+ * @type (zbar's name for it) and @quality, unless they are no text (binary payloads are no
+ * code of ours). */
 static void
-post_symbol(PtDmtx *self, GstBuffer *buf, const unsigned char *text, gsize n_text)
+post_symbol(PtDmtx *self, GstBuffer *buf, const char *type, int quality, const unsigned char *text,
+            gsize n_text)
 {
   GstBaseTransform *trans = GST_BASE_TRANSFORM(self);
   /* The leading FNC1 only says "GS1"; zbar leaves it out of a GS1-128 too. */
@@ -99,8 +117,8 @@ post_symbol(PtDmtx *self, GstBuffer *buf, const unsigned char *text, gsize n_tex
   GstStructure *s =
       gst_structure_new("barcode", "timestamp", G_TYPE_UINT64, ts, "stream-time", G_TYPE_UINT64,
                         stream, "running-time", G_TYPE_UINT64, running, "duration", G_TYPE_UINT64,
-                        GST_BUFFER_DURATION(buf), "type", G_TYPE_STRING, "DataMatrix", "symbol",
-                        G_TYPE_STRING, symbol, "quality", G_TYPE_INT, 1, NULL);
+                        GST_BUFFER_DURATION(buf), "type", G_TYPE_STRING, type, "symbol",
+                        G_TYPE_STRING, symbol, "quality", G_TYPE_INT, quality, NULL);
   gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
 }
 
@@ -198,20 +216,32 @@ detail(PtDmtx *self, const Plane *p, int cx, int cy)
 
 /* What the window of 2x2 cells at cell (@wx, @wy) looks like: busy (dense edges in two
  * directions: a symbol, or text), and if so whether it is also two-toned like a symbol;
- * or pixel noise. */
-enum { WINDOW_NONE = 0, WINDOW_BUSY = 1, WINDOW_LIKE = 2, WINDOW_NOISE = 4, WINDOW_TAKEN = 8 };
+ * or pixel noise; and, when @linear, whether its dense edges run in one direction only, as a
+ * linear code's bars do (WINDOW_LINEAR, beside any of the others). */
+enum {
+  WINDOW_NONE = 0,
+  WINDOW_BUSY = 1,
+  WINDOW_LIKE = 2,
+  WINDOW_NOISE = 4,
+  WINDOW_TAKEN = 8,
+  WINDOW_LINEAR = 16,
+  WINDOW_LINEAR_TAKEN = 32,
+};
 
 static guint8
-window_kind(PtDmtx *self, const Plane *p, int wx, int wy)
+window_kind(PtDmtx *self, const Plane *p, int wx, int wy, gboolean linear)
 {
   const Cell *cells = self->cells;
   gsize at = (gsize)wy * p->gw + wx;
   gint32 edges =
       cells[at].edges + cells[at + 1].edges + cells[at + p->gw].edges + cells[at + p->gw + 1].edges;
-  if (edges >= PT_SCAN_DMTX_GATE_NOISE_PX)
-    return WINDOW_NOISE;
   if (edges < PT_SCAN_DMTX_GATE_EDGE_PX)
     return WINDOW_NONE;
+  /* A linear code's thin bars have as many edges as pixel noise: only their direction tells
+   * them apart. */
+  guint8 noise = edges >= PT_SCAN_DMTX_GATE_NOISE_PX ? WINDOW_NOISE : WINDOW_NONE;
+  if (noise && !linear)
+    return noise;
   gint64 sxx = 0, syy = 0, sxy = 0, sum = 0, sum_sq = 0;
   int lo = 255, hi = 0;
   for (int i = 0; i < 4; i++) {
@@ -225,9 +255,14 @@ window_kind(PtDmtx *self, const Plane *p, int wx, int wy)
     sxy += q->sxy;
   }
   double energy = (double)(sxx + syy), diff = (double)(sxx - syy);
-  if ((diff * diff + 4.0 * (double)sxy * (double)sxy) * 100.0 >
-      PT_SCAN_DMTX_GATE_COHERENCE_PCT * energy * energy)
-    return WINDOW_NONE;
+  double coherence = (diff * diff + 4.0 * (double)sxy * (double)sxy) * 100.0;
+  guint8 one_way = linear && coherence >= PT_SCAN_LINEAR_COHERENCE_PCT * energy * energy
+                       ? WINDOW_LINEAR
+                       : WINDOW_NONE;
+  if (noise)
+    return noise | one_way;
+  if (coherence > PT_SCAN_DMTX_GATE_COHERENCE_PCT * energy * energy)
+    return one_way;
   /* Two-toned: the luma's variance over its range squared is p (1 - p) for a fraction p of
    * dark pixels, 0.25 for a symbol's even mix of modules. */
   const double n_px = 4.0 * PT_SCAN_DMTX_GATE_CELL * PT_SCAN_DMTX_GATE_CELL;
@@ -305,13 +340,80 @@ plausible(int x0, int y0, int x1, int y1)
          MAX(w, h) * 100 <= PT_SCAN_DMTX_GATE_ASPECT_PCT * MIN(w, h);
 }
 
-/* The presence test: fills @boxes (at most PT_SCAN_DMTX_GATE_BOXES) with the regions of the
- * frame worth a search, largest first, and returns how many. */
+/* Boxes of 8-connected windows of one direction (a linear code's bars), at most
+ * PT_SCAN_LINEAR_BOXES of them into @boxes, largest first; returns how many.  Such a window
+ * alone is also a stroke of text or an edge with a shadow: a code's bars make a component at
+ * least PT_SCAN_LINEAR_MIN_PX across and PT_SCAN_LINEAR_MIN_LEN_PX along that fills most of
+ * its box. */
 static int
-find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, Box *boxes)
+find_linear_boxes(PtDmtx *self, const Plane *p, Box *boxes)
+{
+  const int c = PT_SCAN_DMTX_GATE_CELL, gw = p->gw, gh = p->gh;
+  Box found[PT_SCAN_LINEAR_BOXES * 4];
+  int n_found = 0;
+  for (int start = 0; start < gw * gh; start++) {
+    if ((self->marks[start] & (WINDOW_LINEAR | WINDOW_LINEAR_TAKEN)) != WINDOW_LINEAR)
+      continue;
+    int top = 0, n = 0, wx0 = gw, wy0 = gh, wx1 = 0, wy1 = 0;
+    gint64 sxx = 0, syy = 0;
+    self->stack[top++] = start;
+    self->marks[start] |= WINDOW_LINEAR_TAKEN;
+    while (top > 0) {
+      int w = self->stack[--top], wx = w % gw, wy = w / gw;
+      /* window_kind() summed the cells of every such window this frame */
+      const Cell *cell = &self->cells[(gsize)wy * gw + wx];
+      n++;
+      sxx += cell->sxx;
+      syy += cell->syy;
+      wx0 = MIN(wx0, wx);
+      wy0 = MIN(wy0, wy);
+      wx1 = MAX(wx1, wx);
+      wy1 = MAX(wy1, wy);
+      for (int ny = MAX(wy - 1, 0); ny <= MIN(wy + 1, gh - 1); ny++)
+        for (int nx = MAX(wx - 1, 0); nx <= MIN(wx + 1, gw - 1); nx++)
+          if ((self->marks[ny * gw + nx] & (WINDOW_LINEAR | WINDOW_LINEAR_TAKEN)) ==
+              WINDOW_LINEAR) {
+            self->marks[ny * gw + nx] |= WINDOW_LINEAR_TAKEN;
+            self->stack[top++] = ny * gw + nx;
+          }
+    }
+    /* Along the gradients (across the bars) a code is longer than its bars are high; a thick
+     * stroke of a large glyph is the other way round. */
+    int w = (wx1 + 2 - wx0) * c, h = (wy1 + 2 - wy0) * c;
+    int along = sxx >= syy ? w : h, across = sxx >= syy ? h : w;
+    if (across < PT_SCAN_LINEAR_MIN_PX || along < PT_SCAN_LINEAR_MIN_LEN_PX || along < across ||
+        n * 100 < PT_SCAN_LINEAR_FILL_PCT * (wx1 + 1 - wx0) * (wy1 + 1 - wy0))
+      continue;
+    /* The quiet zones at either end (ten modules) and the bars' ends make no windows. */
+    int pad = PT_SCAN_DMTX_GATE_PAD_PX + MAX(w, h) * PT_SCAN_LINEAR_PAD_PCT / 100;
+    Box b = {.in_x0 = wx0 * c, .in_y0 = wy0 * c, .in_x1 = (wx1 + 2) * c, .in_y1 = (wy1 + 2) * c};
+    b.x0 = MAX(b.in_x0 - pad, 0);
+    b.y0 = MAX(b.in_y0 - pad, 0);
+    b.x1 = MIN(b.in_x1 + pad, p->width);
+    b.y1 = MIN(b.in_y1 + pad, p->height);
+    if (n_found < (int)G_N_ELEMENTS(found))
+      found[n_found++] = b;
+  }
+  int n = MIN(n_found, PT_SCAN_LINEAR_BOXES);
+  qsort(found, n_found, sizeof(Box), box_area_desc);
+  for (int i = 0; i < n; i++)
+    GST_LOG_OBJECT(self, "linear box %d,%d %dx%d", found[i].in_x0, found[i].in_y0,
+                   found[i].in_x1 - found[i].in_x0, found[i].in_y1 - found[i].in_y0);
+  memcpy(boxes, found, sizeof(Box) * n);
+  return n;
+}
+
+/* The presence test on the luma plane @luma (@width x @height, rows @stride apart): fills
+ * @boxes (at most PT_SCAN_DMTX_GATE_BOXES) with the regions worth a search for a Data Matrix,
+ * largest first, and returns how many; when @linear, also @lin_boxes (at most
+ * PT_SCAN_LINEAR_BOXES) with those of linear codes, their number in @n_lin. */
+static int
+find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, gboolean linear,
+           Box *boxes, Box *lin_boxes, int *n_lin)
 {
   const int c = PT_SCAN_DMTX_GATE_CELL;
   int gw = width / c, gh = height / c;
+  *n_lin = 0;
   if (gw < 2 || gh < 2)
     return 0;
   gsize n_grid = (gsize)gw * gh;
@@ -334,7 +436,7 @@ find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, 
   for (int wy = 0; wy < gh; wy++)
     for (int wx = 0; wx < gw; wx++)
       self->marks[wy * gw + wx] =
-          wx + 1 < gw && wy + 1 < gh ? window_kind(self, &p, wx, wy) : WINDOW_NONE;
+          wx + 1 < gw && wy + 1 < gh ? window_kind(self, &p, wx, wy, linear) : WINDOW_NONE;
   /* Boxes of 8-connected busy windows where enough of them are two-toned like a symbol
    * (text is busy too, and a few of its windows look two-toned: judged as a whole, a line of
    * it is no symbol, cut into the pieces that look two-toned some pieces would be), padded;
@@ -418,6 +520,8 @@ find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, 
     GST_LOG_OBJECT(self, "candidate box %d,%d %dx%d", found[i].in_x0, found[i].in_y0,
                    found[i].in_x1 - found[i].in_x0, found[i].in_y1 - found[i].in_y0);
   memcpy(boxes, found, sizeof(Box) * n);
+  if (linear)
+    *n_lin = find_linear_boxes(self, &p, lin_boxes);
   return n;
 }
 
@@ -451,7 +555,7 @@ search_box(PtDmtx *self, GstBuffer *buf, guint8 *luma, int stride, const Box *bo
     GST_LOG_OBJECT(self, "a region at %" GST_TIME_FORMAT ": %s", GST_TIME_ARGS(GST_BUFFER_PTS(buf)),
                    msg != NULL ? "read" : "not decoded");
     if (msg != NULL) {
-      post_symbol(self, buf, msg->output, (gsize)msg->outputIdx);
+      post_symbol(self, buf, "DataMatrix", 1, msg->output, (gsize)msg->outputIdx);
       dmtxMessageDestroy(&msg);
     }
     dmtxRegionDestroy(&reg);
@@ -463,6 +567,102 @@ out:
   return n;
 }
 
+/* Reads the linear codes (Code 128) in @box of the luma plane @luma (rows @stride apart) with
+ * zbar, which wants the pixels without row padding; posts each as the zbar element would and
+ * returns how many were read. */
+static guint
+search_linear(PtDmtx *self, GstBuffer *buf, const guint8 *luma, int stride, const Box *box)
+{
+  int w = box->x1 - box->x0, h = box->y1 - box->y0;
+  gsize n_px = (gsize)w * h;
+  guint n = 0;
+  if (n_px > self->n_crop) {
+    self->crop = g_renew(guint8, self->crop, n_px);
+    self->n_crop = n_px;
+  }
+  for (int y = 0; y < h; y++)
+    memcpy(self->crop + (gsize)y * w, luma + (gsize)(box->y0 + y) * stride + box->x0, w);
+  if (self->zbar == NULL) {
+    /* Code 128 only: QR is the zbar element's, and the other linear symbologies are no code
+     * of a case label, only chances of a misread in a box of bars. */
+    self->zbar = zbar_image_scanner_create();
+    zbar_image_scanner_set_config(self->zbar, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+    zbar_image_scanner_set_config(self->zbar, ZBAR_CODE128, ZBAR_CFG_ENABLE, 1);
+  }
+  zbar_image_t *img = zbar_image_create();
+  zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+  zbar_image_set_size(img, (unsigned)w, (unsigned)h);
+  zbar_image_set_data(img, self->crop, n_px, NULL);
+  if (zbar_scan_image(self->zbar, img) > 0)
+    for (const zbar_symbol_t *sym = zbar_image_first_symbol(img); sym != NULL;
+         sym = zbar_symbol_next(sym), n++)
+      post_symbol(self, buf, zbar_get_symbol_name(zbar_symbol_get_type(sym)),
+                  zbar_symbol_get_quality(sym), (const unsigned char *)zbar_symbol_get_data(sym),
+                  zbar_symbol_get_data_length(sym));
+  zbar_image_destroy(img);
+  return n;
+}
+
+/* @luma (@width x @height, rows @stride apart) box-averaged @f times smaller each way into
+ * self->small, @sw x @sh with no row padding. */
+static void
+shrink_luma(PtDmtx *self, const guint8 *luma, int stride, int f, int sw, int sh)
+{
+  gsize n_px = (gsize)sw * sh;
+  if (n_px > self->n_small) {
+    self->small = g_renew(guint8, self->small, n_px);
+    self->n_small = n_px;
+  }
+  for (int y = 0; y < sh; y++) {
+    guint8 *out = self->small + (gsize)y * sw;
+    const guint8 *r0 = luma + (gsize)y * f * stride;
+    if (f == 2) {
+      const guint8 *r1 = r0 + stride; /* the common case, in a loop the compiler vectorizes */
+      for (int x = 0; x < sw; x++)
+        out[x] = (guint8)((r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1] + 2) >> 2);
+      continue;
+    }
+    for (int x = 0; x < sw; x++) {
+      int sum = 0;
+      for (int dy = 0; dy < f; dy++)
+        for (int dx = 0; dx < f; dx++)
+          sum += r0[(gsize)dy * stride + x * f + dx];
+      out[x] = (guint8)((sum + f * f / 2) / (f * f));
+    }
+  }
+}
+
+/* @b, found on a plane @f times smaller, in the @width x @height frame's pixels: a box that
+ * reaches the small plane's last column or row (@sw, @sh) reaches the frame's. */
+static void
+box_to_frame(Box *b, int f, int sw, int sh, int width, int height)
+{
+  b->x1 = b->x1 >= sw ? width : b->x1 * f;
+  b->y1 = b->y1 >= sh ? height : b->y1 * f;
+  b->x0 *= f, b->y0 *= f;
+  b->in_x0 *= f, b->in_y0 *= f, b->in_x1 *= f, b->in_y1 *= f;
+}
+
+/* The presence test on the frame's luma, shrunk first to at most PT_SCAN_DMTX_GATE_WIDTH px
+ * wide (its thresholds are for a symbol's modules of 2.5 to 6 px, as in a frame of that size,
+ * and its cost stays that of such a frame); the boxes in the frame's pixels.  As find_boxes(). */
+static int
+gate_frame(PtDmtx *self, const guint8 *luma, int width, int height, int stride, gboolean linear,
+           Box *boxes, Box *lin_boxes, int *n_lin)
+{
+  int f = (width + PT_SCAN_DMTX_GATE_WIDTH - 1) / PT_SCAN_DMTX_GATE_WIDTH;
+  if (f <= 1)
+    return find_boxes(self, luma, width, height, stride, linear, boxes, lin_boxes, n_lin);
+  int sw = width / f, sh = height / f;
+  shrink_luma(self, luma, stride, f, sw, sh);
+  int n = find_boxes(self, self->small, sw, sh, sw, linear, boxes, lin_boxes, n_lin);
+  for (int i = 0; i < n; i++)
+    box_to_frame(&boxes[i], f, sw, sh, width, height);
+  for (int i = 0; i < *n_lin; i++)
+    box_to_frame(&lin_boxes[i], f, sw, sh, width, height);
+  return n;
+}
+
 static GstFlowReturn
 pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
 {
@@ -471,7 +671,7 @@ pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
 
   GST_OBJECT_LOCK(self);
   guint timeout_ms = self->timeout_ms, max_symbols = self->max_symbols;
-  gboolean gate = self->gate;
+  gboolean gate = self->gate, linear = self->linear;
   GST_OBJECT_UNLOCK(self);
   if (!gst_video_frame_map(&frame, &GST_VIDEO_FILTER(self)->in_info, buf, GST_MAP_READ)) {
     GST_ELEMENT_ERROR(self, STREAM, FAILED, (NULL), ("frame not readable"));
@@ -481,21 +681,29 @@ pt_dmtx_transform_ip(GstBaseTransform *trans, GstBuffer *buf)
   int height = GST_VIDEO_FRAME_COMP_HEIGHT(&frame, 0);
   int stride = GST_VIDEO_FRAME_COMP_STRIDE(&frame, 0);
   guint8 *luma = GST_VIDEO_FRAME_COMP_DATA(&frame, 0);
-  Box boxes[PT_SCAN_DMTX_GATE_BOXES];
-  int n_boxes = 1;
+  Box boxes[PT_SCAN_DMTX_GATE_BOXES], lin_boxes[PT_SCAN_LINEAR_BOXES];
+  int n_boxes = 1, n_lin = 0;
   if (gate)
-    n_boxes = find_boxes(self, luma, width, height, stride, boxes);
+    n_boxes = gate_frame(self, luma, width, height, stride, linear, boxes, lin_boxes, &n_lin);
   else
     boxes[0] = (Box){.x0 = 0, .y0 = 0, .x1 = width, .y1 = height};
   DmtxTime deadline = dmtxTimeAdd(dmtxTimeNow(), (long)timeout_ms);
-  guint n = 0;
-  int i = 0;
+  /* Linear boxes first: zbar's time on a box is a few milliseconds and known, libdmtx's search
+   * of one takes whatever the deadline leaves. */
+  guint n_read = 0, n = 0;
+  int j = 0, i = 0;
+  for (; j < n_lin && !dmtxTimeExceeded(deadline); j++)
+    n_read += search_linear(self, buf, luma, stride, &lin_boxes[j]);
   for (; i < n_boxes && n < max_symbols && !dmtxTimeExceeded(deadline); i++)
     n += search_box(self, buf, luma, stride, &boxes[i], max_symbols - n, &deadline);
-  GST_LOG_OBJECT(self, "%dx%d frame at %" GST_TIME_FORMAT ": %d of %d boxes searched, %u regions",
-                 width, height, GST_TIME_ARGS(GST_BUFFER_PTS(buf)), i, n_boxes, n);
+  GST_LOG_OBJECT(self,
+                 "%dx%d frame at %" GST_TIME_FORMAT ": %d of %d boxes searched, %u regions; "
+                 "%d of %d linear boxes, %u read",
+                 width, height, GST_TIME_ARGS(GST_BUFFER_PTS(buf)), i, n_boxes, n, j, n_lin,
+                 n_read);
   GST_OBJECT_LOCK(self);
   self->searched += (guint64)i;
+  self->searched_linear += (guint64)j;
   GST_OBJECT_UNLOCK(self);
   gst_video_frame_unmap(&frame);
   return GST_FLOW_OK;
@@ -516,6 +724,9 @@ pt_dmtx_set_property(GObject *object, guint prop_id, const GValue *value, GParam
     break;
   case PROP_GATE:
     self->gate = g_value_get_boolean(value);
+    break;
+  case PROP_LINEAR:
+    self->linear = g_value_get_boolean(value);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -540,8 +751,14 @@ pt_dmtx_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *
   case PROP_GATE:
     g_value_set_boolean(value, self->gate);
     break;
+  case PROP_LINEAR:
+    g_value_set_boolean(value, self->linear);
+    break;
   case PROP_SEARCHED:
     g_value_set_uint64(value, self->searched);
+    break;
+  case PROP_SEARCHED_LINEAR:
+    g_value_set_uint64(value, self->searched_linear);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -560,6 +777,10 @@ pt_dmtx_finalize(GObject *object)
   g_free(self->stack);
   g_free(self->spans);
   g_free(self->counts);
+  g_free(self->small);
+  g_free(self->crop);
+  if (self->zbar != NULL)
+    zbar_image_scanner_destroy(self->zbar);
   G_OBJECT_CLASS(pt_dmtx_parent_class)->finalize(object);
 }
 
@@ -573,7 +794,8 @@ pt_dmtx_class_init(PtDmtxClass *klass)
   const GParamFlags playing =
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING;
 
-  GST_DEBUG_CATEGORY_INIT(pt_dmtx_debug, "ptdmtx", 0, "Data Matrix reading (libdmtx)");
+  GST_DEBUG_CATEGORY_INIT(pt_dmtx_debug, "ptdmtx", 0,
+                          "Data Matrix and Code 128 reading (libdmtx, zbar)");
   gobject_class->set_property = pt_dmtx_set_property;
   gobject_class->finalize = pt_dmtx_finalize;
   gobject_class->get_property = pt_dmtx_get_property;
@@ -591,14 +813,25 @@ pt_dmtx_class_init(PtDmtxClass *klass)
                            "Search only regions that look like a symbol (FALSE: the whole frame, "
                            "what the test is measured against)",
                            TRUE, playing));
+  g_object_class_install_property(gobject_class, PROP_LINEAR,
+                                  g_param_spec_boolean("linear", "Linear codes",
+                                                       "Read linear codes (Code 128, zbar) where "
+                                                       "the presence test finds bars (with gate)",
+                                                       TRUE, playing));
   g_object_class_install_property(
       gobject_class, PROP_SEARCHED,
       g_param_spec_uint64("searched", "Regions searched",
                           "Regions handed to libdmtx since the element was made", 0, G_MAXUINT64, 0,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
-  gst_element_class_set_static_metadata(element_class, "Data Matrix reader",
+  g_object_class_install_property(
+      gobject_class, PROP_SEARCHED_LINEAR,
+      g_param_spec_uint64("searched-linear", "Linear regions searched",
+                          "Regions handed to zbar since the element was made", 0, G_MAXUINT64, 0,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  gst_element_class_set_static_metadata(element_class, "Data Matrix and Code 128 reader",
                                         "Filter/Analyzer/Video",
-                                        "Reads Data Matrix symbols (libdmtx) and posts them as "
+                                        "Reads Data Matrix symbols (libdmtx) and Code 128 (zbar) "
+                                        "where a presence test finds them, and posts them as "
                                         "zbar posts its barcodes",
                                         "packtrace");
   gst_element_class_add_pad_template(
@@ -619,6 +852,7 @@ pt_dmtx_init(PtDmtx *self)
   self->timeout_ms = PT_SCAN_DMTX_TIMEOUT_MS;
   self->max_symbols = PT_SCAN_DMTX_SYMBOLS_DEFAULT;
   self->gate = TRUE;
+  self->linear = TRUE;
   gst_base_transform_set_in_place(GST_BASE_TRANSFORM(self), TRUE);
 }
 

@@ -61,9 +61,10 @@
 #define PT_SCAN_MOTION_CELLS    2
 #define PT_SCAN_HOLD_MS_DEFAULT 2000
 #define PT_SCAN_HOLD_MS_MAX     60000
-/* Data Matrix (libdmtx, after zbar on the same scaled frame): libdmtx searches a frame with
- * no symbol in it for hundreds of milliseconds, so each frame gets this long at most; a
- * symbol in view is found well within it at scan_width 640 (bench-dwell). */
+/* Data Matrix (libdmtx) and Code 128 (zbar) at full resolution (ptdmtx, in front of the
+ * scaler): libdmtx searches a frame with no symbol in it for hundreds of milliseconds, so each
+ * frame gets this long at most for both readers; a symbol in view is found well within it
+ * (bench-dwell). */
 #define PT_SCAN_DMTX_TIMEOUT_MS      40
 #define PT_SCAN_DMTX_TIMEOUT_MS_MAX  1000
 #define PT_SCAN_DMTX_SYMBOLS_DEFAULT 4
@@ -105,6 +106,31 @@
 #define PT_SCAN_DMTX_GATE_PAD_PX        8
 #define PT_SCAN_DMTX_GATE_PAD_PCT       20
 #define PT_SCAN_DMTX_GATE_BOXES         16
+/* The presence test reads the frame box-averaged to at most GATE_WIDTH px wide (1080p and
+ * 720p by 2): its thresholds hold for modules of 2.5 to 6 px, which a 1080p symbol of 5 to 12
+ * px modules has once halved, and its cost stays that of a frame of about that width.  The
+ * boxes it finds are read at full resolution, where a 1080p symbol of 6 px modules is not the
+ * 2 px blur that scaling to scan_width 640 made of it. */
+#define PT_SCAN_DMTX_GATE_WIDTH 960
+/* Linear codes in the same test: a window whose gradients run one way, a coherence of at least
+ * LINEAR_COHERENCE_PCT percent (a code's bars come near 100% at any angle, a symbol's modules
+ * below 25%, text mostly between; pixel noise's edge density included, as thin bars have it).
+ * Connected such windows make a box when it is at least LINEAR_MIN_PX across (bars of a case
+ * label's GS1-128 at 3 px modules are 120 px high at full size, 60 halved; a line of text in
+ * the tests' scenes is under 32) and LINEAR_MIN_LEN_PX along the gradients, longer than it is
+ * across (a GS1-128 with a GTIN and a lot is some 240 modules long, 480 px at 1080p's 3 px
+ * modules halved, 240 at 720p's 2 px; a run of zeros in a large clock, 72, is not; nor is
+ * a thick stroke of a glyph, long across its gradient), and its windows fill at least
+ * LINEAR_FILL_PCT percent of it (a code's bars fill their box, strokes of text do not); padded
+ * by the DataMatrix's PAD_PX plus LINEAR_PAD_PCT percent of its longer side for the quiet zones,
+ * and read by zbar at full resolution, at most LINEAR_BOXES a frame (a case label has one;
+ * zbar on a 1080p GS1-128's box costs a few ms against 85 ms for the whole frame). */
+#define PT_SCAN_LINEAR_COHERENCE_PCT 80
+#define PT_SCAN_LINEAR_MIN_PX        32
+#define PT_SCAN_LINEAR_MIN_LEN_PX    160
+#define PT_SCAN_LINEAR_FILL_PCT      50
+#define PT_SCAN_LINEAR_PAD_PCT       10
+#define PT_SCAN_LINEAR_BOXES         4
 
 /* Segment hashing and file I/O */
 #define PT_HASH_CHUNK_BYTES  (256 * 1024)

@@ -1,16 +1,19 @@
 /* bench-dmtx.c: what `ptdmtx` costs a frame, for `perf stat -e instructions` (load-independent,
  * unlike its wall-clock deadline):
  *
- *   perf stat -e instructions:u build/tests/pipeline/bench-dmtx dock|symbol on|off|none [FRAMES
+ *   perf stat -e instructions:u build/tests/pipeline/bench-dmtx dock|dock1080|symbol on|off|none
+ *     [FRAMES
  *     [TIMEOUT_MS]]
  *
  * or where the box has no counters, valgrind --tool=callgrind
  * --toggle-collect=pt_dmtx_transform_ip with a TIMEOUT_MS that outlasts valgrind's slowdown.
  * dock: the capacity bench's dock scene as its substream shows it (SMPTE bars, a running clock,
- * 640x360) with no symbol; symbol: the same size with a case label's GS1 DataMatrix of 3 px
- * modules on the dock's grey.  on: the presence test in front of libdmtx; off: libdmtx on the
- * whole frame (gate=false, what the station did before); none: the pipeline without ptdmtx,
- * to subtract.  Prints the frames read and the regions searched. */
+ * 640x360) with no symbol; dock1080: the same scene at 1920x1080 (clock Sans 40), which ptdmtx
+ * now sees at a 1080p camera's full resolution and tests box-averaged to 960x540; symbol: the same
+ * size with a case label's GS1 DataMatrix of 3 px modules on the dock's grey.  on: the presence
+ * test in front of libdmtx; off: libdmtx on the whole frame (gate=false, what the station did
+ * before); none: the pipeline without ptdmtx, to subtract.  Prints the frames read and the regions
+ * searched. */
 #include "pt-dmtx.h"
 #include "pt-pipeline-limits.h"
 #include "pt-test-codes.h"
@@ -50,11 +53,13 @@ main(int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   pt_test_init(&argc, &argv, "videotestsrc", "timeoverlay", "appsrc", NULL);
-  if (argc < 3 || (strcmp(argv[1], "dock") != 0 && strcmp(argv[1], "symbol") != 0)) {
-    g_printerr("usage: %s dock|symbol on|off|none [FRAMES [TIMEOUT_MS]]\n", argv[0]);
+  if (argc < 3 || (strcmp(argv[1], "dock") != 0 && strcmp(argv[1], "dock1080") != 0 &&
+                   strcmp(argv[1], "symbol") != 0)) {
+    g_printerr("usage: %s dock|dock1080|symbol on|off|none [FRAMES [TIMEOUT_MS]]\n", argv[0]);
     return 2;
   }
-  gboolean dock = strcmp(argv[1], "dock") == 0;
+  gboolean full = strcmp(argv[1], "dock1080") == 0;
+  gboolean dock = full || strcmp(argv[1], "dock") == 0;
   guint64 frames = 100, timeout_ms = 40;
   PT_CHECK(argc <= 3 || g_ascii_string_to_unsigned(argv[3], 10, 1, 100000, &frames, &error),
            "FRAMES: %s", error->message);
@@ -67,9 +72,9 @@ main(int argc, char **argv)
   g_autofree char *launch =
       dock ? g_strdup_printf("videotestsrc num-buffers=%" G_GUINT64_FORMAT
                              " pattern=smpte horizontal-speed=2 ! "
-                             "video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! "
-                             "timeoverlay font-desc=\"Sans 20\" ! %s ! fakesink",
-                             frames, reader)
+                             "video/x-raw,format=I420,width=%d,height=%d,framerate=30/1 ! "
+                             "timeoverlay font-desc=\"Sans %d\" ! %s ! fakesink",
+                             frames, full ? 1920 : 640, full ? 1080 : 360, full ? 40 : 20, reader)
            : g_strdup_printf("appsrc name=src format=time block=true caps=video/x-raw,"
                              "format=I420,width=640,height=360,framerate=5/1 ! %s ! fakesink",
                              reader);

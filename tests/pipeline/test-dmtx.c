@@ -1,10 +1,16 @@
-/* test-dmtx.c: the `ptdmtx` element's presence test in front of libdmtx, on frames of the scan
- * branch's size (640x360) pushed through appsrc: frames with text and a GS1-128 but no Data
- * Matrix, and the capacity bench's dock scene (SMPTE bars and a running clock), hand libdmtx
- * no region at all (the element's "searched" counter stays 0); frames with a GS1 DataMatrix
- * of several sizes, turned to several angles, or in a corner of the frame, are read on every
- * frame, searching no more than a region or two each.  libdmtx gets a generous deadline here,
- * so a read that fails is the presence test's, not the shared box's. */
+/* test-dmtx.c: the `ptdmtx` element's presence test in front of libdmtx and zbar, on frames
+ * pushed through appsrc.  At the scan branch's old size (640x360): frames with text and a
+ * GS1-128 but no Data Matrix, and the capacity bench's dock scene (SMPTE bars and a running
+ * clock), hand libdmtx no region at all (the element's "searched" counter stays 0); frames
+ * with a GS1 DataMatrix of several sizes, turned to several angles, or in a corner of the
+ * frame, are read on every frame, searching no more than a region or two each.  At 1080p, as
+ * the branch now hands ptdmtx the dock at full resolution in front of the scaler to
+ * scan_width 640 and zbar (the branch's readers, its launch line below): a case label's
+ * GS1-128 of 3 px modules and its GS1 DataMatrix of 6 px modules are read on every frame, the
+ * payload byte for byte (neither is read once scaled to 640), and a busy frame without codes
+ * (the dock scene with text over it) gives no read and hands libdmtx and zbar no region.
+ * libdmtx gets a generous deadline here, so a read that fails is the presence test's, not the
+ * shared box's. */
 #include "pt-dmtx.h"
 #include "pt-test-codes.h"
 #include "pt-test-util.h"
@@ -37,9 +43,10 @@
 
 typedef struct {
   guint frames; /* frames pushed */
-  guint reads;  /* barcode messages with the wanted payload */
+  guint reads;  /* DataMatrix messages with the wanted payload */
+  guint linear; /* CODE-128 messages with the case label's payload, the one GS1-128 drawn */
   guint others; /* barcode messages with anything else */
-  guint64 searched;
+  guint64 searched, searched_linear;
 } Run;
 
 /* The backdrop of a dock: a diagonal grey gradient, as pt-test-codes.c draws it. */
@@ -66,10 +73,12 @@ draw_linear(guint8 *y, const PtBarcode *bc, int x0, int y0)
     }
 }
 
-/* Pushes @frames copies of @y_plane (NULL: the launch line's own source) through @launch,
- * whose `ptdmtx name=dm` reads them, and counts its reads of @want. */
+/* Pushes @frames copies of @y_plane (@width x @height; NULL: the launch line's own source)
+ * through @launch, whose `ptdmtx name=dm` reads them, and counts its reads of @want as a
+ * DataMatrix and of the case label's GS1-128. */
 static void
-run(Run *r, const char *launch, const guint8 *y_plane, guint frames, const char *want)
+run_sized(Run *r, const char *launch, const guint8 *y_plane, int width, int height, guint frames,
+          const char *want)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GstElement) pipeline = gst_parse_launch(launch, &error);
@@ -80,7 +89,7 @@ run(Run *r, const char *launch, const guint8 *y_plane, guint frames, const char 
   memset(r, 0, sizeof(*r));
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
   if (y_plane != NULL) {
-    gsize luma = WIDTH * HEIGHT, size = luma + luma / 2;
+    gsize luma = (gsize)width * height, size = luma + luma / 2;
     for (guint i = 0; i < frames; i++) {
       GstBuffer *buf = gst_buffer_new_allocate(NULL, size, NULL);
       GstMapInfo map;
@@ -109,13 +118,54 @@ run(Run *r, const char *launch, const guint8 *y_plane, guint frames, const char 
     const GstStructure *s = gst_message_get_structure(msg);
     if (!gst_structure_has_name(s, "barcode"))
       continue;
-    if (want != NULL && g_strcmp0(gst_structure_get_string(s, "symbol"), want) == 0)
+    const char *type = gst_structure_get_string(s, "type");
+    const char *symbol = gst_structure_get_string(s, "symbol");
+    if (want != NULL && g_strcmp0(symbol, want) == 0 && g_strcmp0(type, "DataMatrix") == 0)
       r->reads++;
+    else if (g_strcmp0(symbol, CASE_RAW) == 0 && g_strcmp0(type, "CODE-128") == 0)
+      r->linear += GST_MESSAGE_SRC(msg) == GST_OBJECT(dm);
     else
       r->others++;
   }
-  g_object_get(dm, "searched", &r->searched, NULL);
+  g_object_get(dm, "searched", &r->searched, "searched-linear", &r->searched_linear, NULL);
   gst_element_set_state(pipeline, GST_STATE_NULL);
+}
+
+static void
+run(Run *r, const char *launch, const guint8 *y_plane, guint frames, const char *want)
+{
+  run_sized(r, launch, y_plane, WIDTH, HEIGHT, frames, want);
+}
+
+/* The 1080p cases: the scan branch's readers behind its crop (pt-camera-graph.c), with the
+ * station's default scan_width, 640. */
+#define FULL_WIDTH  1920
+#define FULL_HEIGHT 1080
+#define BRANCH_READERS                                                                             \
+  "ptdmtx name=dm timeout=1000 ! videoscale ! "                                                    \
+  "video/x-raw,format=I420,width=[1,640],pixel-aspect-ratio=1/1 ! zbar ! fakesink"
+
+/* A 1080p dock: the backdrop of pt-test-codes.c (a diagonal grey gradient). */
+static void
+draw_full_backdrop(guint8 *y)
+{
+  for (int row = 0; row < FULL_HEIGHT; row++)
+    for (int col = 0; col < FULL_WIDTH; col++)
+      y[(gsize)row * FULL_WIDTH + col] = (guint8)(60 + ((col + row / 2) % 256) / 3);
+}
+
+/* A GS1-128 of @m px modules, its bars 40 modules high, at (@x0, @y0) with its quiet zone, on
+ * a 1080p plane. */
+static void
+draw_full_linear(guint8 *y, const PtBarcode *bc, int m, int x0, int y0)
+{
+  for (int dy = 0; dy < 44 * m; dy++)
+    for (int dx = 0; dx < (bc->cols + 2 * bc->quiet) * m; dx++) {
+      int mx = dx / m - bc->quiet, my = dy / m;
+      gboolean dark = my >= 2 && my < 42 && mx >= 0 && mx < bc->cols && pt_barcode_dark(bc, mx, 0);
+      if (x0 + dx < FULL_WIDTH && y0 + dy < FULL_HEIGHT)
+        y[(gsize)(y0 + dy) * FULL_WIDTH + x0 + dx] = dark ? 16 : 235;
+    }
 }
 
 #define APPSRC_LAUNCH(rest)                                                                        \
@@ -134,7 +184,8 @@ int
 main(int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
-  pt_test_init(&argc, &argv, "appsrc", "textoverlay", "timeoverlay", "videotestsrc", NULL);
+  pt_test_init(&argc, &argv, "appsrc", "textoverlay", "timeoverlay", "videotestsrc", "zbar",
+               "videoscale", NULL);
   PT_CHECK(pt_dmtx_register(NULL), "ptdmtx not registered");
   g_autoptr(PtBarcode) gs1_128 = pt_barcode_gs1(PT_SYMBOL_GS1_128, CASE_BRACKETS, &error);
   PT_CHECK(gs1_128 != NULL, "%s", error ? error->message : "");
@@ -203,6 +254,64 @@ main(int argc, char **argv)
     g_print("dmtx: DataMatrix %s (%dx%d modules): read in %u of %u frames, %" G_GUINT64_FORMAT
             " regions searched\n",
             sym->what, dm->cols, dm->rows, r.reads, r.frames, r.searched);
+  }
+
+  /* 1080p through the branch's readers at scan_width 640.  A case label near the left edge: its
+   * GS1-128 of 3 px modules (about 900 px wide, 1 px a module once scaled) and, apart, its GS1
+   * DataMatrix of 6 px modules (2 px once scaled); each alone, then both. */
+  g_autofree guint8 *full = g_malloc((gsize)FULL_WIDTH * FULL_HEIGHT);
+  g_autoptr(PtBarcode) case_dm = pt_barcode_gs1(PT_SYMBOL_GS1_DATAMATRIX, CASE_BRACKETS, &error);
+  PT_CHECK(case_dm != NULL, "%s", error ? error->message : "");
+  const char *full_launch =
+      "appsrc name=src format=time block=true caps=video/x-raw,format=I420,"
+      "width=1920,height=1080,framerate=5/1,pixel-aspect-ratio=1/1 ! " BRANCH_READERS;
+  for (int what = 0; what < 3; what++) {
+    gboolean linear = what != 1, matrix = what != 0;
+    draw_full_backdrop(full);
+    if (linear)
+      draw_full_linear(full, gs1_128, 3, 120, 360);
+    if (matrix)
+      pt_test_codes_draw_matrix(full, FULL_WIDTH, FULL_HEIGHT, FULL_WIDTH, case_dm, 6, 1500, 760,
+                                0);
+    run_sized(&r, full_launch, full, FULL_WIDTH, FULL_HEIGHT, FRAMES, CASE_RAW);
+    const char *name = what == 0 ? "a GS1-128" : what == 1 ? "a GS1 DataMatrix" : "both";
+    PT_CHECK(r.linear == (linear ? FRAMES : 0) && r.reads == (matrix ? FRAMES : 0) && r.others == 0,
+             "1080p, %s: GS1-128 read in %u, DataMatrix in %u of %u frames, %u other reads", name,
+             r.linear, r.reads, r.frames, r.others);
+    PT_CHECK(r.searched <= (matrix ? 2 * FRAMES : 0) && r.searched_linear <= (linear ? FRAMES : 0),
+             "1080p, %s: %" G_GUINT64_FORMAT " regions to libdmtx, %" G_GUINT64_FORMAT
+             " to zbar in %u frames",
+             name, r.searched, r.searched_linear, r.frames);
+    g_print("dmtx: 1080p at scan_width 640, %s: GS1-128 read in %u, DataMatrix in %u of %u "
+            "frames; %" G_GUINT64_FORMAT " regions to libdmtx, %" G_GUINT64_FORMAT " to zbar\n",
+            name, r.linear, r.reads, r.frames, r.searched, r.searched_linear);
+  }
+
+  /* Busy 1080p docks without codes: the capacity bench's scene (SMPTE bars and a running
+   * clock), and the case label's text of the 640 frames above over the dock's backdrop, both at
+   * full size. */
+  for (int scene = 0; scene < 2; scene++) {
+    draw_full_backdrop(full);
+    run_sized(&r,
+              scene == 0
+                  ? "videotestsrc num-buffers=15 pattern=smpte horizontal-speed=4 ! "
+                    "video/x-raw,format=I420,width=1920,height=1080,framerate=30/1 ! "
+                    "timeoverlay font-desc=\"Sans 40\" ! " BRANCH_READERS
+                  : "appsrc name=src format=time block=true caps=video/x-raw,format=I420,"
+                    "width=1920,height=1080,framerate=5/1,pixel-aspect-ratio=1/1 ! textoverlay "
+                    "text=\"" TEXT
+                    "\" font-desc=\"Sans 24\" halignment=left valignment=bottom ! " BRANCH_READERS,
+              scene == 0 ? NULL : full, FULL_WIDTH, FULL_HEIGHT, 15, NULL);
+    const char *name = scene == 0 ? "the capacity bench's dock scene" : "text";
+    /* The clock's digits, box-averaged, look two-toned to the DataMatrix test now and then: a
+     * region of one frame in fifteen, searched within the deadline. */
+    PT_CHECK(r.others == 0 && r.searched <= 1 && r.searched_linear == 0,
+             "1080p, %s: %u reads; %" G_GUINT64_FORMAT " regions to libdmtx, %" G_GUINT64_FORMAT
+             " to zbar in %u frames",
+             name, r.others, r.searched, r.searched_linear, r.frames);
+    g_print("dmtx: 1080p, %s, no code: no read, %" G_GUINT64_FORMAT
+            " regions to libdmtx, %" G_GUINT64_FORMAT " to zbar in %u frames\n",
+            name, r.searched, r.searched_linear, r.frames);
   }
   return 0;
 }
