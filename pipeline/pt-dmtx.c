@@ -290,6 +290,20 @@ box_area_desc(gconstpointer a, gconstpointer b)
   return pa < qa ? 1 : pa > qa ? -1 : 0;
 }
 
+/* Sorts the @n_found boxes of @found largest first and copies at most @limit of them into
+ * @boxes (logged as @what).  Returns: how many. */
+static int
+take_largest(PtDmtx *self, Box *found, int n_found, int limit, Box *boxes, const char *what)
+{
+  int n = MIN(n_found, limit);
+  qsort(found, n_found, sizeof(Box), box_area_desc);
+  for (int i = 0; i < n; i++)
+    GST_LOG_OBJECT(self, "%s %d,%d %dx%d", what, found[i].in_x0, found[i].in_y0,
+                   found[i].in_x1 - found[i].in_x0, found[i].in_y1 - found[i].in_y0);
+  memcpy(boxes, found, sizeof(Box) * n);
+  return n;
+}
+
 /* A component longer than a symbol can be is a line of text, or a symbol beside one (a case
  * label prints them side by side).  Along its long axis [@a0, @a1], @lo and @hi are each
  * position's first and last window across it (@hi < @lo: none).  A symbol stands out of the
@@ -394,13 +408,7 @@ find_linear_boxes(PtDmtx *self, const Plane *p, Box *boxes)
     if (n_found < (int)G_N_ELEMENTS(found))
       found[n_found++] = b;
   }
-  int n = MIN(n_found, PT_SCAN_LINEAR_BOXES);
-  qsort(found, n_found, sizeof(Box), box_area_desc);
-  for (int i = 0; i < n; i++)
-    GST_LOG_OBJECT(self, "linear box %d,%d %dx%d", found[i].in_x0, found[i].in_y0,
-                   found[i].in_x1 - found[i].in_x0, found[i].in_y1 - found[i].in_y0);
-  memcpy(boxes, found, sizeof(Box) * n);
-  return n;
+  return take_largest(self, found, n_found, PT_SCAN_LINEAR_BOXES, boxes, "linear box");
 }
 
 /* The presence test on the luma plane @luma (@width x @height, rows @stride apart): fills
@@ -514,12 +522,7 @@ find_boxes(PtDmtx *self, const guint8 *luma, int width, int height, int stride, 
     if (n_found < (int)G_N_ELEMENTS(found))
       found[n_found++] = b;
   }
-  int n = MIN(n_found, PT_SCAN_DMTX_GATE_BOXES);
-  qsort(found, n_found, sizeof(Box), box_area_desc);
-  for (int i = 0; i < n; i++)
-    GST_LOG_OBJECT(self, "candidate box %d,%d %dx%d", found[i].in_x0, found[i].in_y0,
-                   found[i].in_x1 - found[i].in_x0, found[i].in_y1 - found[i].in_y0);
-  memcpy(boxes, found, sizeof(Box) * n);
+  int n = take_largest(self, found, n_found, PT_SCAN_DMTX_GATE_BOXES, boxes, "candidate box");
   if (linear)
     *n_lin = find_linear_boxes(self, &p, lin_boxes);
   return n;
