@@ -200,6 +200,8 @@ run() {
           printf "%s %.2f\n", r, ms }'
 }
 med() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
+lo() { printf '%s\n' "$@" | sort -g | head -1; }
+hi() { printf '%s\n' "$@" | sort -g | tail -1; }
 declare -A rate p99 all
 for _ in 1 2 3; do
   for k in $KEYS; do
@@ -221,7 +223,7 @@ for _ in 1 2 3; do
   done
 done
 for k in $KEYS; do
-  all[$k]="$(med ${rate[$k]}) req/s, p99 $(med ${p99[$k]}) ms (runs:${rate[$k]})"
+  all[$k]="$(med ${rate[$k]}) req/s (min $(lo ${rate[$k]}) max $(hi ${rate[$k]})), p99 $(med ${p99[$k]}) ms (min $(lo ${p99[$k]}) max $(hi ${p99[$k]}))"
 done
 ratio() { awk "BEGIN {printf \"%.2f\", $(med ${rate[$1]}) / $(med ${rate[$2]})}"; }
 echo "wrk 1 thread, 16 connections, 4 s, median of 3 runs; hub: 2 HTTP threads; nginx: 2 workers, static files"
