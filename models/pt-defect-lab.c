@@ -25,13 +25,17 @@ hist_median(const guint32 *hist, int n, guint32 total)
 
 /* With in->lab: L*a*b* of every inner pixel, the brightness plane as L* (0..255), and the
  * peel's median colour over the inner pixels that are not specular highlights.  The median
- * holds while up to half the face is defect, which is rot's extent on a rotten fruit. */
+ * holds while up to half the face is defect, which is rot's extent on a rotten fruit.  Mould
+ * spreads further: when the profile looks for it and the median is washed out (a face
+ * mostly white or grey), the peel is the median of the chromatic pixels, if they are a
+ * real part of the face, so that the pale rest reads as mould against it. */
 void
 pt_peel_find_lab(PtPeel *pk)
 {
   const PtPeelInput *in = pk->in;
   guint8 *lq = pk->inner + 3 * pk->n;
   guint32 hl[256] = {0}, ha[256] = {0}, hb[256] = {0}, total = 0;
+  guint32 cl[256] = {0}, ca[256] = {0}, cb[256] = {0}, chromatic = 0;
   double hue;
 
   for (gsize i = 0; i < pk->n; i++) {
@@ -52,6 +56,12 @@ pt_peel_find_lab(PtPeel *pk)
     ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
     hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
     total++;
+    if (p[1] * p[1] + p[2] * p[2] >= PT_PEEL_LAB_MIN_PEEL_CHROMA * PT_PEEL_LAB_MIN_PEEL_CHROMA) {
+      cl[lq[i]]++;
+      ca[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+      cb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+      chromatic++;
+    }
   }
   pk->ly = lq;
   if (total == 0)
@@ -60,6 +70,13 @@ pt_peel_find_lab(PtPeel *pk)
   pk->peel_a = hist_median(ha, 256, total) - 128;
   pk->peel_b = hist_median(hb, 256, total) - 128;
   pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
+  if (pk->p->mould && pk->peel_c < PT_PEEL_LAB_MIN_PEEL_CHROMA &&
+      chromatic >= PT_PEEL_LAB_PALE_FACE_PEEL_SHARE * total) {
+    pk->peel_l = hist_median(cl, 256, chromatic) / 2.55;
+    pk->peel_a = hist_median(ca, 256, chromatic) - 128;
+    pk->peel_b = hist_median(cb, 256, chromatic) - 128;
+    pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
+  }
   hue = atan2(pk->peel_b, pk->peel_a) * 180 / G_PI;
   pk->peel_h = hue < 0 ? hue + 360 : hue;
   pk->peel_y = pk->peel_l * 2.55;
@@ -107,13 +124,19 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
     return C_NONE;
   if (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c)
     return C_GLOSS;
-  /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue.  It
-   * is left out like a sticker; a green patch of the peel itself is lighter and counts
-   * in the colour coverage.  The hue (an arctangent) only for the pixels it can decide. */
-  if (ratio < p->dark_ratio && chroma >= PT_PEEL_LAB_LEAF_CHROMA &&
-      pt_peel_hue_diff(lab_hue(lab), PT_PEEL_LAB_LEAF_HUE) <= PT_PEEL_LAB_LEAF_HUE_WIDTH &&
-      pt_peel_hue_diff(lab_hue(lab), pk->peel_h) >= PT_PEEL_LAB_LEAF_HUE_WIDTH)
-    return C_STICKER;
+  /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue, or a
+   * lit leaf of chlorophyll's own strong green (clementines are sold with leaves).  It is
+   * left out like a sticker; a green patch of the peel itself is lighter than a shaded
+   * leaf and duller or yellower than a lit one, and counts in the colour coverage.  The hue
+   * (an arctangent) only for the pixels it can decide: green has a* < 0 < b*. */
+  if (lab[1] < 0 && lab[2] > 0 && chroma >= PT_PEEL_LAB_LEAF_CHROMA &&
+      pt_peel_hue_diff(lab_hue(lab), pk->peel_h) >= PT_PEEL_LAB_LEAF_HUE_WIDTH) {
+    double leaf_gap = pt_peel_hue_diff(lab_hue(lab), PT_PEEL_LAB_LEAF_HUE);
+
+    if ((ratio < p->dark_ratio && leaf_gap <= PT_PEEL_LAB_LEAF_HUE_WIDTH) ||
+        (chroma >= PT_PEEL_LAB_LIT_LEAF_CHROMA && leaf_gap <= PT_PEEL_LAB_LIT_LEAF_HUE_WIDTH))
+      return C_STICKER;
+  }
   if (ratio < p->dark_ratio && m - lq >= 2.55 * PT_PEEL_LAB_MIN_DL)
     c |= C_DARK;
   if (m - lq >= 2.55 * PT_PEEL_LAB_ROT_DL && chroma < PT_PEEL_LAB_ROT_CHROMA * pk->peel_c)

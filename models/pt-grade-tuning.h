@@ -201,6 +201,10 @@
 /* Mould is looked for only on a peel with at least this chroma: on a grey or white peel
  * a washed-out patch is no anomaly. */
 #define PT_PEEL_LAB_MIN_PEEL_CHROMA 20.0
+/* A face whose median is washed out (mould over more than half of it) is judged against
+ * its chromatic pixels when they cover at least this share of it: enough peel left to be
+ * the fruit's colour rather than a reflection or a stray hue in white mould. */
+#define PT_PEEL_LAB_PALE_FACE_PEEL_SHARE 0.10
 /* Mould: not darker than this share of the reference (dark is rot, not spores) and ... */
 #define PT_PEEL_LAB_MOULD_MIN_RATIO 0.8
 /* ... washed out below this share of the peel's chroma (white and grey mould), ... */
@@ -218,6 +222,12 @@
 #define PT_PEEL_LAB_LEAF_HUE       125.0
 #define PT_PEEL_LAB_LEAF_HUE_WIDTH 35.0
 #define PT_PEEL_LAB_LEAF_CHROMA    15.0
+/* A leaf in the light is no darker than the peel: it is told by chlorophyll's strong green
+ * (on fruit-freshness a lit leaf lies at hue 130 to 150 with chroma 30 to 70), where green
+ * and blue-green mould is duller (olive-grey mould there: hue 80 to 110, chroma 10 to 30)
+ * and an unripe patch of an orange's peel yellower (about hue 100 to 115). */
+#define PT_PEEL_LAB_LIT_LEAF_CHROMA    30.0
+#define PT_PEEL_LAB_LIT_LEAF_HUE_WIDTH 25.0
 /* A mould region covers at least this share of the fruit's silhouette: a small pale
  * patch on a glossy peel is a soft highlight (sheen) more often than spores, and mould
  * that matters spreads (green and blue mould rot a fruit in days). */

@@ -491,19 +491,21 @@ test_roi_lost_mould(void)
 }
 
 /* A light box photo without a scale, graded whole (no ROI): two mandarins on black with
- * white-grey mould over a large and a small cap, lighter than the peel as gloss is, and a
- * sound one.  Photos are graded against the fruit's own peel in L*a*b*; the mould is a
- * patch too wide to be gloss. */
+ * white-grey mould over a large and a small cap, lighter than the peel as gloss is, a sound
+ * one, and one whose mould covers most of its face (a throwaway: the peel's median colour
+ * is then the mould's, and the orange rest must still tell it).  Photos are graded against
+ * the fruit's own peel in L*a*b*; the mould is a patch too wide to be gloss. */
 static void
 test_lightbox_whole(void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
   g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-  g_autoptr(PtImage) image = pt_image_new(960, 360, &error);
+  g_autoptr(PtImage) image = pt_image_new(1280, 360, &error);
   g_autoptr(PtGradeResult) r = NULL;
   FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
   int side = (int)(55 / 0.3);
+  const guint mouldy[3] = {0, 1, 3}; /* in reading order, left to right */
   PtFrame frame;
 
   g_assert_no_error(error);
@@ -511,14 +513,19 @@ test_lightbox_whole(void)
   paste_sprite(image, &fruit, 0.3, 40, 40);
   paste_sprite(image, &fruit, 0.3, 360, 40);
   paste_sprite(image, &fruit, 0.3, 640, 40);
+  paste_sprite(image, &fruit, 0.3, 960, 40);
   paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.2, 232);
   paint_mould_cap(image, 360 + side / 2, 40 + side / 2, side / 2, -0.6, 200);
+  /* Above 0.45 of the radius below the middle: about three quarters of the face. */
+  paint_mould_cap(image, 960 + side / 2, 40 + side / 2, side / 2, 0.45, 225);
   pt_image_as_frame(image, &frame);
   r = pt_grader_grade(grader, &frame, NULL, 0, &error);
   g_assert_no_error(error);
   dump(r);
-  g_assert_cmpuint(r->n_fruit, ==, 3);
-  for (guint i = 0; i < 2; i++) {
+  g_assert_cmpuint(r->n_fruit, ==, 4);
+  for (guint k = 0; k < G_N_ELEMENTS(mouldy); k++) {
+    guint i = mouldy[k];
+
     g_assert_true(r->fruit[i].size_unknown);
     g_assert_cmpuint(r->fruit[i].defect_count, >=, 1);
     g_assert_cmpint(r->fruit[i].defects[0].kind, ==, PT_DEFECT_MOULD);
@@ -526,6 +533,67 @@ test_lightbox_whole(void)
   }
   g_assert_cmpuint(r->fruit[2].defect_count, ==, 0);
   g_assert_cmpint(r->fruit[2].klass, ==, PT_CLASS_EXTRA);
+}
+
+/* Paints a leaf: an ellipse (centre @cx, @cy, half-axes @a along @angle radians and @b
+ * across) of @rgb, lighter towards its midrib as a lit leaf is, with a fine grain. */
+static void
+paint_leaf(PtImage *image, int cx, int cy, double a, double b, double angle, const guint8 rgb[3])
+{
+  double ca = cos(angle), sa = sin(angle);
+  int r = (int)ceil(a);
+  guint32 seed = 11;
+
+  for (int y = cy - r; y <= cy + r; y++)
+    for (int x = cx - r; x <= cx + r; x++) {
+      double u = ((x - cx) * ca + (y - cy) * sa) / a, v = (-(x - cx) * sa + (y - cy) * ca) / b;
+      guint8 *d;
+      double lit;
+
+      if (u * u + v * v > 1.0 || x < 0 || y < 0 || x >= image->width || y >= image->height)
+        continue;
+      d = image->pixels + (gsize)y * image->stride + x * 3;
+      seed = seed * 1103515245u + 12345u;
+      lit = 1.1 - 0.25 * fabs(v) + ((int)((seed >> 16) % 9) - 4) / 100.0;
+      for (int c = 0; c < 3; c++)
+        d[c] = (guint8)CLAMP(lrint(rgb[c] * lit), 0, 255);
+    }
+}
+
+/* A light box photo graded whole: clementines are sold with leaves.  A mandarin on black
+ * with a lit leaf lying over its shoulder (no darker than the peel) is sound, while one
+ * with a patch of olive-green mould of the same size is not: the leaf is chlorophyll's
+ * strong green, the mould duller. */
+static void
+test_lightbox_leaf(void)
+{
+  static const guint8 leaf_rgb[3] = {85, 145, 93}, mould_rgb[3] = {150, 158, 118};
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(720, 360, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3);
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  paste_sprite(image, &fruit, 0.3, 60, 80);
+  paste_sprite(image, &fruit, 0.3, 420, 80);
+  /* Over the upper right shoulder, inside the outline, as a leaf left on the stem lies; the
+   * leaf a bluish green (Lab hue about 145, chroma 38), the mould olive. */
+  paint_leaf(image, 60 + side * 2 / 3, 80 + side / 3, side / 4.0, side / 9.0, -0.6, leaf_rgb);
+  paint_leaf(image, 420 + side * 2 / 3, 80 + side / 3, side / 4.0, side / 9.0, -0.6, mould_rgb);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
+  g_assert_cmpuint(r->fruit[1].defect_count, >=, 1);
+  g_assert_cmpint(r->fruit[1].defects[0].kind, ==, PT_DEFECT_MOULD);
 }
 
 static void
@@ -698,6 +766,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/roi-backgrounds", test_roi_backgrounds);
   g_test_add_func("/models/synthetic/roi-lost-mould", test_roi_lost_mould);
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
+  g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
   g_test_add_func("/models/synthetic/opening-runs", test_opening_runs);
