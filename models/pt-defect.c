@@ -804,9 +804,62 @@ is_calyx_like(const PtPeel *pk, const Region *r, const PtDefect *d, double elong
          elongation <= PT_PEEL_CALYX_MAX_ELONGATION;
 }
 
+/* Whether pale region @r (label @l + 1) is a soft highlight rather than mould: a lamp's
+ * reflection grows lighter all the way to one peak, so its lightness falls with the
+ * distance from that peak across the whole patch (Pearson correlation at or below
+ * PT_PEEL_LAB_HIGHLIGHT_R), where mould is a plateau of spores, lighter or darker in
+ * patches. */
+static gboolean
+is_soft_highlight(const PtPeel *pk, const Region *r, int l)
+{
+  int w = pk->w, top = 0;
+  double px = 0, py = 0, np = 0, sd = 0, sl = 0, sdd = 0, sll = 0, sdl = 0, var;
+  guint n = 0;
+
+  for (int y = r->y0; y <= r->y1; y++)
+    for (int x = r->x0; x <= r->x1; x++) {
+      gsize k = (gsize)y * w + x;
+
+      if (pk->labels[k] == l + 1)
+        top = MAX(top, pk->ly[k]);
+    }
+  for (int y = r->y0; y <= r->y1; y++)
+    for (int x = r->x0; x <= r->x1; x++) {
+      gsize k = (gsize)y * w + x;
+
+      if (pk->labels[k] == l + 1 && pk->ly[k] >= top - 2.55 * PT_PEEL_LAB_HIGHLIGHT_PEAK_DL) {
+        px += x;
+        py += y;
+        np++;
+      }
+    }
+  px /= MAX(np, 1);
+  py /= MAX(np, 1);
+  for (int y = r->y0; y <= r->y1; y++)
+    for (int x = r->x0; x <= r->x1; x++) {
+      gsize k = (gsize)y * w + x;
+      double d, lq;
+
+      if (pk->labels[k] != l + 1)
+        continue;
+      d = hypot(x - px, y - py);
+      lq = pk->ly[k];
+      sd += d;
+      sl += lq;
+      sdd += d * d;
+      sll += lq * lq;
+      sdl += d * lq;
+      n++;
+    }
+  if (n < PT_PEEL_LAB_MIN_PX)
+    return FALSE;
+  var = (sdd / n - (sd / n) * (sd / n)) * (sll / n - (sl / n) * (sl / n));
+  return var > 0 && (sdl / n - (sd / n) * (sl / n)) / sqrt(var) <= PT_PEEL_LAB_HIGHLIGHT_R;
+}
+
 /* Measures region @r (label @l + 1) as a defect on the fruit surface into
  * @d; FALSE when it is too small to count, is the stem end or (in Lab) is a
- * pale patch too small to be mould. */
+ * pale patch too small to be mould or a soft highlight. */
 static gboolean
 measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongation)
 {
@@ -845,8 +898,9 @@ measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongati
   g_free(xs);
   g_free(rs);
   /* A small pale patch on a glossy photo is sheen more often than spores. */
-  return !(pk->in->lab && d->kind == PT_DEFECT_MOULD &&
-           r->n < PT_PEEL_LAB_MOULD_MIN_SHARE * pk->shape->area_px);
+  return !(
+      pk->in->lab && d->kind == PT_DEFECT_MOULD &&
+      (r->n < PT_PEEL_LAB_MOULD_MIN_SHARE * pk->shape->area_px || is_soft_highlight(pk, r, l)));
 }
 
 /* Adds @d to the totals and the kept list, and marks its region (label

@@ -232,6 +232,15 @@
  * patch on a glossy peel is a soft highlight (sheen) more often than spores, and mould
  * that matters spreads (green and blue mould rot a fruit in days). */
 #define PT_PEEL_LAB_MOULD_MIN_SHARE 0.004
+/* A pale patch whose lightness falls with the distance from its lightest part at least
+ * this steadily (Pearson correlation, -1 a perfect fall) is a soft highlight, the
+ * reflection of a light box's diffuse lamps on a glossy or waxed peel, not mould; its
+ * lightest part is its pixels within PT_PEEL_LAB_HIGHLIGHT_PEAK_DL (L*) of the lightest.
+ * Rendered highlights lie at -0.92 to -0.98; mould regions on fruit-freshness mostly at -0.8
+ * and above (a few round spots lower, on fruit with other defects): from -0.85 a
+ * rotten orange in a loose box is missed, -0.9 to -0.95 give the same records. */
+#define PT_PEEL_LAB_HIGHLIGHT_R       -0.9
+#define PT_PEEL_LAB_HIGHLIGHT_PEAK_DL 3.0
 /* The stem end or calyx: at most this share of the fruit's silhouette (an orange's calyx
  * with its ring is about a tenth of the diameter across, 1% of the area; twice that for
  * the ring's shadow) and at most this elongation (long over short caliper). */

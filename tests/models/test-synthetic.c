@@ -596,6 +596,83 @@ test_lightbox_leaf(void)
   g_assert_cmpint(r->fruit[1].defects[0].kind, ==, PT_DEFECT_MOULD);
 }
 
+/* Lights a rendered fruit (centre @cx, @cy, radius @r) with a soft highlight at (@u0, @v0)
+ * of its radius: a Gaussian of @sigma radii blending the peel towards white, @peak at its
+ * centre (below clipping), as a light box's diffuse lamps give a glossy peel. */
+static void
+paint_soft_highlight(PtImage *image, int cx, int cy, int r, double u0, double v0, double sigma,
+                     double peak)
+{
+  for (int y = cy - r; y <= cy + r; y++)
+    for (int x = cx - r; x <= cx + r; x++) {
+      double u = (double)(x - cx) / r, v = (double)(y - cy) / r, t;
+      guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
+
+      if (u * u + v * v > 0.96)
+        continue;
+      t = peak * exp(-((u - u0) * (u - u0) + (v - v0) * (v - v0)) / (2 * sigma * sigma));
+      for (int c = 0; c < 3; c++)
+        d[c] = (guint8)lrint(d[c] * (1 - t) + 240 * t);
+    }
+}
+
+/* Covers a disc (centre @cx, @cy, radius @r pixels) with grainy white-grey spores of @level. */
+static void
+paint_mould_spot(PtImage *image, int cx, int cy, int r, int level)
+{
+  guint32 seed = 5;
+
+  for (int y = cy - r; y <= cy + r; y++)
+    for (int x = cx - r; x <= cx + r; x++) {
+      guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
+      int grain;
+
+      if ((x - cx) * (x - cx) + (y - cy) * (y - cy) > r * r)
+        continue;
+      seed = seed * 1103515245u + 12345u;
+      grain = (int)((seed >> 16) % 13) - 6;
+      d[0] = d[1] = (guint8)CLAMP(level + grain, 0, 255);
+      d[2] = (guint8)CLAMP(level - 8 + grain, 0, 255);
+    }
+}
+
+/* A light box photo graded whole: the diffuse lamps put a broad soft highlight on a glossy
+ * or waxed mandarin, lighter and less chromatic than the peel over a few percent of its
+ * face, as white mould is.  Two sound mandarins with such highlights stay Extra with no
+ * defect; a third with a white mould spot of the highlight's size is mould.  The
+ * highlight grows lighter steadily to one peak; the mould is a grainy plateau. */
+static void
+test_lightbox_highlight(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(960, 360, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3), half = side / 2;
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  for (int i = 0; i < 3; i++)
+    paste_sprite(image, &fruit, 0.3, 40 + 320 * i, 80);
+  paint_soft_highlight(image, 40 + half, 80 + half, half, -0.25, -0.3, 0.2, 0.9);
+  paint_soft_highlight(image, 360 + half, 80 + half, half, -0.25, -0.3, 0.3, 0.9);
+  paint_mould_spot(image, 680 + half * 3 / 4, 80 + half * 7 / 10, half / 3, 225);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 3);
+  for (guint i = 0; i < 2; i++) {
+    g_assert_cmpuint(r->fruit[i].defect_count, ==, 0);
+    g_assert_cmpint(r->fruit[i].klass, ==, PT_CLASS_EXTRA);
+  }
+  g_assert_cmpuint(r->fruit[2].defect_count, >=, 1);
+  g_assert_cmpint(r->fruit[2].defects[0].kind, ==, PT_DEFECT_MOULD);
+}
+
 static void
 test_determinism(void)
 {
@@ -767,6 +844,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/roi-lost-mould", test_roi_lost_mould);
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
+  g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
   g_test_add_func("/models/synthetic/opening-runs", test_opening_runs);
