@@ -1,17 +1,39 @@
-/* eval-real.c: scores the grader on labelled real photos given as Pascal VOC boxes
- * (annotations/N.xml beside images/N.jpg), the way `packtrace grade IMAGE --roi X,Y,W,H`
- * grades them: each box is one ROI, graded with the command's defaults (profile
- * orange-unece, no scale: size unknown) and, with --mm-per-px, once more at that scale.
+/* eval-real.c: scores the grader on labelled real photos, the way `packtrace grade IMAGE
+ * --roi X,Y,W,H` grades them: each box is one ROI, graded with the command's defaults
+ * (profile orange-unece, no scale: size unknown) and, with --mm-per-px, once more at that
+ * scale.  Three layouts of DIR, found in this order (or named by --layout), the one found
+ * said on the first line printed:
+ *   Pascal VOC  DIR/annotations/N.xml beside DIR/images/N.jpg;
+ *   YOLO        DIR/labels/N.txt beside DIR/images/N.jpg, .jpeg or .png: a line "class cx cy
+ *               w h" per box, normalised to 0..1 (a sixth column, a confidence, is ignored),
+ *               class names from DIR/classes.txt, DIR/obj.names (one a line) or DIR/data.yaml
+ *               (names: a list on one line, a block list or a block map "0: name");
+ *   CSV         the one .csv file in DIR (or --csv FILE): image,label a row, the image relative to
+ *               the CSV's folder or its images/ folder; a header row (second cell "label" or
+ *               "class", or a label of no other row and no image) and blank lines skipped.
+ *               Each photo holds one fruit: graded through one ROI, the whole photo, as
+ *               `packtrace grade IMAGE --roi 0,0,W,H` grades it, or with --csv-whole graded
+ *               whole (`packtrace grade IMAGE`), the largest fruit found its record.
+ * Bad input (a missing or unreadable image, a malformed line, a class index out of range)
+ * exits 2 with the file and line.
  *
  *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
- *             [--box-scale K] [--box-shift F]
+ *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv] [--csv FILE]
+ *             [--csv-whole] [--sound LABELS] [--defective LABELS]
  *   eval-real [DIR] --on-black [--floor BA] [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
  *
- * Labels: a class name starting "fresh_" is sound, "rotten_" defective; others ("normal_",
- * in between) are graded and shown by class but not scored.  A box counts as called
+ * Labels: a label is sound when one of its words (split on _ - and space, any case) is fresh,
+ * sound, good, healthy, sell or ok, defective when one is rotten, rot, mould, mold, mouldy,
+ * moldy, bad, defect, defective, damaged, decay, decayed, throwaway, throw, discard or reject;
+ * --sound and --defective (comma lists of whole labels) put the labels they name on that
+ * side.  Others ("normal_orange", "discount": in between) are graded and shown by label but
+ * not scored: --defective discount (or --sound discount) scores them.  A label naming a
+ * fruit (orange, apple, kiwi, mandarin, banana, ...) counts only when that is the profile's
+ * fruit (a mandarin, tangerine or clementine is the orange profile's citrus); a label naming
+ * none counts.  A box counts as called
  * defective when its record's class is II or out or it carries a defect; a box without a
  * record counts as called sound.  Prints boxes, boxes without a record, sensitivity,
  * specificity, balanced accuracy, the same without the size verdicts (class out for a
@@ -27,7 +49,7 @@
  * the middle of a near-black square twice the box's size, graded as a whole photo (no ROI);
  * the largest fruit found is the box's record.  Exits 77 when DIR is absent; 1 when --floor or
  * --all-records is not met. */
-#include "pt-models.h"
+#include "eval-formats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -60,11 +82,6 @@ typedef struct {
   int v[4]; /* xmin, ymin, xmax, ymax */
   GArray *boxes;
 } Voc;
-
-typedef struct {
-  char *label;
-  PtRoi roi;
-} Box;
 
 static void
 voc_start(GMarkupParseContext *ctx, const char *element, const char **names, const char **values,
@@ -111,8 +128,8 @@ voc_end(GMarkupParseContext *ctx, const char *element, gpointer data, GError **e
     if (strcmp(element, keys[k]) == 0)
       voc->v[k] = (int)g_ascii_strtod(voc->text->str, NULL);
   if (strcmp(element, "object") == 0 && voc->name) {
-    Box b = {g_strdup(voc->name),
-             {voc->v[0], voc->v[1], voc->v[2] - voc->v[0], voc->v[3] - voc->v[1]}};
+    EvalBox b = {g_strdup(voc->name),
+                 {voc->v[0], voc->v[1], voc->v[2] - voc->v[0], voc->v[3] - voc->v[1]}};
 
     g_array_append_val(voc->boxes, b);
   }
@@ -162,12 +179,6 @@ stats_free(gpointer data)
 
   g_free(s->name);
   g_free(s);
-}
-
-static int
-cmp_names(gconstpointer a, gconstpointer b)
-{
-  return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* --box-scale: every ROI box scaled about its centre by this before it is graded, to see how
@@ -260,6 +271,13 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
   return out;
 }
 
+/* --csv-whole: each photo of a CSV set graded whole, as `packtrace grade IMAGE` grades it,
+ * rather than through one ROI the photo's size. */
+static gboolean csv_whole = FALSE;
+
+/* --sound, --defective: whole labels put on that side, before the words of a label. */
+static char **sound_labels, **defective_labels;
+
 /* Grades one box; writes its outcome index and whether it is called defective. */
 static gboolean
 grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const PtRoi *roi,
@@ -270,15 +288,17 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
   g_autoptr(PtImage) pasted = NULL;
   const PtFruit *f;
 
-  if (on_black) {
+  if (on_black || csv_whole) {
     PtFrame black;
 
-    if (!(pasted = paste_on_black(image, roi, error)))
-      return FALSE;
-    pt_image_as_frame(pasted, &black);
-    result = pt_grader_grade(grader, &black, NULL, 0, error);
+    if (on_black) {
+      if (!(pasted = paste_on_black(image, roi, error)))
+        return FALSE;
+      pt_image_as_frame(pasted, &black);
+    }
+    result = pt_grader_grade(grader, on_black ? &black : frame, NULL, 0, error);
     /* The largest fruit found is the box's: the grader may also find a sliver of a
-     * neighbour that the ellipse kept. */
+     * neighbour that the ellipse kept, or a speck of the light box's floor. */
     for (guint k = 1; result && k < result->n_fruit; k++)
       if ((gint64)result->fruit[k].width * result->fruit[k].height >
           (gint64)result->fruit[0].width * result->fruit[0].height) {
@@ -320,10 +340,16 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
   return TRUE;
 }
 
+typedef enum { LAYOUT_VOC, LAYOUT_YOLO, LAYOUT_CSV } Layout;
+
+static const char *layout_names[] = {"Pascal VOC", "YOLO", "CSV"};
+
 /* One labelled set and what scoring it needs. */
 typedef struct {
-  const char *root, *ann_dir;
-  GPtrArray *names; /* annotation file names, sorted */
+  const char *root;
+  Layout layout;
+  GPtrArray *photos;  /* EvalPhoto, in file order */
+  GPtrArray *classes; /* YOLO: the class names */
   const PtGradeProfile *profile;
 } Set;
 
@@ -332,20 +358,43 @@ typedef struct {
 static PtImage *
 load_photo(const Set *set, guint i, GArray *boxes, char **jpg_out)
 {
-  const char *xml_name = g_ptr_array_index(set->names, i);
-  g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
-  g_autofree char *xml_path = g_build_filename(set->ann_dir, xml_name, NULL);
+  const EvalPhoto *photo = g_ptr_array_index(set->photos, i);
   g_autoptr(GError) error = NULL;
   PtImage *image = NULL;
 
-  *jpg_out = g_strconcat(stem, ".jpg", NULL);
-  g_autofree char *img_path = g_build_filename(set->root, "images", *jpg_out, NULL);
-  if (!read_voc(xml_path, boxes, &error) || !(image = pt_image_load(img_path, &error)))
-    fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
+  *jpg_out = g_strdup(photo->name);
+  switch (set->layout) {
+  case LAYOUT_VOC:
+    if (!read_voc(photo->where, boxes, &error) || !(image = pt_image_load(photo->image, &error))) {
+      g_autofree char *xml_name = g_path_get_basename(photo->where);
+
+      fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
+    }
+    break;
+  case LAYOUT_YOLO:
+    if (!(image = pt_image_load(photo->image, &error)))
+      fprintf(stderr, "eval-real: %s: %s\n", photo->where, error->message);
+    else if (!eval_read_yolo(photo->where, set->classes, image->width, image->height, boxes,
+                             &error)) {
+      fprintf(stderr, "eval-real: %s\n", error->message);
+      g_clear_pointer(&image, pt_image_free);
+    }
+    break;
+  case LAYOUT_CSV:
+    if (!(image = pt_image_load(photo->image, &error)))
+      fprintf(stderr, "eval-real: %s: %s\n", photo->where, error->message);
+    else {
+      /* One fruit a photo: the box is the photo. */
+      EvalBox b = {g_strdup(photo->label), {0, 0, image->width, image->height}};
+
+      g_array_append_val(boxes, b);
+    }
+    break;
+  }
   return image;
 }
 
-/* Grades every fresh_/rotten_ box of @set with @grader and prints the table under @title.
+/* Grades every sound or defective box of @set with @grader and prints the table under @title.
  * Returns the balanced accuracy (-1 on error) and the boxes without a record. */
 static double
 score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *norec)
@@ -358,9 +407,9 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
   guint ptp = 0, pfn = 0, ptn = 0, pfp = 0;
   double sens, spec, ba;
 
-  for (guint i = 0; i < set->names->len; i++) {
+  for (guint i = 0; i < set->photos->len; i++) {
     g_autofree char *jpg = NULL;
-    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(Box));
+    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(EvalBox));
     g_autoptr(PtImage) image = load_photo(set, i, boxes, &jpg);
     PtFrame frame;
 
@@ -368,9 +417,9 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
       return -1;
     pt_image_as_frame(image, &frame);
     for (guint b = 0; b < boxes->len; b++) {
-      Box *box = &g_array_index(boxes, Box, b);
-      gboolean fresh = g_str_has_prefix(box->label, "fresh_");
-      gboolean rotten = g_str_has_prefix(box->label, "rotten_");
+      EvalBox *box = &g_array_index(boxes, EvalBox, b);
+      int side = eval_label_side(box->label, sound_labels, defective_labels);
+      gboolean fresh = side<0, rotten = side> 0;
       gboolean defective = FALSE, peel_defective = FALSE, by_size = FALSE;
       int outcome = N_OUTCOMES - 1, cause = CAUSE_SOUND;
       LabelStats *s;
@@ -381,7 +430,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
       if (box_shift != 0.0)
         shift_roi(&box->roi, box_shift, box_index);
       box_index++;
-      if (!strstr(box->label, set->profile->fruit) ||
+      if (!eval_label_is_ours(box->label, set->profile->fruit) ||
           !clamp_roi(&box->roi, image->width, image->height))
         continue;
       if (!grade_box(grader, image, &frame, &box->roi, &outcome, &defective, &peel_defective,
@@ -412,11 +461,13 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
       }
     }
     for (guint b = 0; b < boxes->len; b++)
-      g_free(g_array_index(boxes, Box, b).label);
+      g_free(g_array_index(boxes, EvalBox, b).label);
   }
   if (n_boxes == 0 || tp + fn == 0 || tn + fp == 0) {
-    fprintf(stderr, "eval-real: no fresh and rotten boxes of %s in %s\n", set->profile->fruit,
-            set->root);
+    fprintf(stderr,
+            "eval-real: no sound and defective boxes of %s in %s (--sound, --defective name "
+            "labels)\n",
+            set->profile->fruit, set->root);
     return -1;
   }
   sens = (double)tp / (tp + fn);
@@ -472,7 +523,7 @@ iou(const PtRoi *a, int bx, int by, int bw, int bh)
  * finds is matched to the labelled box it overlaps most (IoU at least WHOLE_MIN_IOU, each box
  * once).  Prints how many boxes of the profile's fruit were found (recall), how many found
  * fruit match no box (a box of another fruit kind counts as matched, not as false), and the
- * balanced accuracy over the fresh_/rotten_ boxes found (a found fruit is called defective as
+ * balanced accuracy over the sound and defective boxes found (a found fruit is called defective as
  * in score()).  Returns the recall, -1 on error. */
 #define WHOLE_MIN_IOU 0.5
 static double
@@ -482,9 +533,9 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
   guint n_boxes = 0, found = 0, n_fruit = 0, stray = 0, partial = 0;
   guint tp = 0, fn = 0, tn = 0, fp = 0;
 
-  for (guint i = 0; i < set->names->len; i++) {
+  for (guint i = 0; i < set->photos->len; i++) {
     g_autofree char *jpg = NULL;
-    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(Box));
+    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(EvalBox));
     g_autoptr(PtImage) image = load_photo(set, i, boxes, &jpg);
     g_autoptr(PtGradeResult) result = NULL;
     gboolean used[PT_GRADER_MAX_FRUIT] = {FALSE};
@@ -500,10 +551,10 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
     }
     n_fruit += result->n_fruit;
     for (guint b = 0; b < boxes->len; b++) {
-      Box *box = &g_array_index(boxes, Box, b);
-      gboolean ours = strstr(box->label, set->profile->fruit) != NULL;
-      gboolean fresh = g_str_has_prefix(box->label, "fresh_");
-      gboolean rotten = g_str_has_prefix(box->label, "rotten_");
+      EvalBox *box = &g_array_index(boxes, EvalBox, b);
+      gboolean ours = eval_label_is_ours(box->label, set->profile->fruit);
+      int side = eval_label_side(box->label, sound_labels, defective_labels);
+      gboolean fresh = side<0, rotten = side> 0;
       double best = WHOLE_MIN_IOU;
       int k = -1;
 
@@ -552,7 +603,7 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
     for (guint f = 0; f < result->n_fruit; f++)
       stray += !used[f];
     for (guint b = 0; b < boxes->len; b++)
-      g_free(g_array_index(boxes, Box, b).label);
+      g_free(g_array_index(boxes, EvalBox, b).label);
   }
   if (n_boxes == 0) {
     fprintf(stderr, "eval-real: no %s boxes in %s\n", set->profile->fruit, set->root);
@@ -570,10 +621,102 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
   return (double)found / n_boxes;
 }
 
+/* Fills @set's layout and photos from @root (or @csv_path), said on the first line printed.
+ * @layout_name: "voc", "yolo", "csv" or NULL to look: annotations/, labels/, then a .csv.
+ * Returns 0, 77 when @root is absent, 2 after saying what is wrong. */
+static int
+find_set(Set *set, const char *root, const char *layout_name, const char *csv_path)
+{
+  g_autofree char *ann_dir = g_build_filename(root, "annotations", NULL);
+  g_autofree char *labels = g_build_filename(root, "labels", NULL);
+  g_autofree char *csv = g_strdup(csv_path);
+  g_autoptr(GError) error = NULL;
+  const char *class_source = NULL;
+
+  if (!csv_path && !g_file_test(root, G_FILE_TEST_IS_DIR)) {
+    printf("SKIP: no %s\n", root);
+    return 77;
+  }
+  if (csv || g_strcmp0(layout_name, "csv") == 0)
+    set->layout = LAYOUT_CSV;
+  else if (g_strcmp0(layout_name, "voc") == 0)
+    set->layout = LAYOUT_VOC;
+  else if (g_strcmp0(layout_name, "yolo") == 0)
+    set->layout = LAYOUT_YOLO;
+  else if (layout_name) {
+    fprintf(stderr, "eval-real: --layout %s: voc, yolo or csv\n", layout_name);
+    return 2;
+  } else if (g_file_test(ann_dir, G_FILE_TEST_IS_DIR))
+    set->layout = LAYOUT_VOC;
+  else if (g_file_test(labels, G_FILE_TEST_IS_DIR))
+    set->layout = LAYOUT_YOLO;
+  else if ((csv = eval_find_csv(root, &error)))
+    set->layout = LAYOUT_CSV;
+  else {
+    if (!error)
+      fprintf(stderr,
+              "eval-real: %s holds no annotations/ (Pascal VOC), labels/ (YOLO) or .csv file\n",
+              root);
+    else
+      fprintf(stderr, "eval-real: %s\n", error->message);
+    return 2;
+  }
+  switch (set->layout) {
+  case LAYOUT_VOC: {
+    g_autoptr(GPtrArray) names = NULL;
+    GDir *dir = g_dir_open(ann_dir, 0, &error);
+    const char *entry;
+
+    if (!dir)
+      break;
+    names = g_ptr_array_new_with_free_func(g_free);
+    while ((entry = g_dir_read_name(dir)))
+      if (g_str_has_suffix(entry, ".xml"))
+        g_ptr_array_add(names, g_strdup(entry));
+    g_dir_close(dir);
+    g_ptr_array_sort(names, eval_cmp_names);
+    for (guint i = 0; i < names->len; i++) {
+      const char *xml_name = g_ptr_array_index(names, i);
+      g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
+      EvalPhoto *photo = g_new0(EvalPhoto, 1);
+
+      photo->name = g_strconcat(stem, ".jpg", NULL);
+      photo->image = g_build_filename(root, "images", photo->name, NULL);
+      photo->where = g_build_filename(ann_dir, xml_name, NULL);
+      g_ptr_array_add(set->photos, photo);
+    }
+    break;
+  }
+  case LAYOUT_YOLO:
+    if (eval_read_classes(root, set->classes, &class_source, &error))
+      eval_list_yolo(root, set->photos, &error);
+    break;
+  case LAYOUT_CSV:
+    if (!csv) {
+      csv = eval_find_csv(root, &error);
+      if (!csv && !error)
+        g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no .csv file", root);
+    }
+    if (csv)
+      eval_list_csv(csv, set->photos, &error);
+    break;
+  }
+  if (error) {
+    fprintf(stderr, "eval-real: %s\n", error->message);
+    return 2;
+  }
+  printf("layout: %s, %u photos", layout_names[set->layout], set->photos->len);
+  if (set->layout == LAYOUT_YOLO)
+    printf(", %u classes from %s", set->classes->len, class_source);
+  printf(" in %s\n", set->layout == LAYOUT_CSV ? csv : root);
+  return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-  g_autofree char *profile_name = NULL, *dump_path = NULL;
+  g_autofree char *profile_name = NULL, *dump_path = NULL, *layout_name = NULL;
+  g_autofree char *csv_path = NULL, *sound_list = NULL, *defective_list = NULL;
   double mm_per_px = 0, floor_ba = -1, ba;
   gboolean all_records = FALSE, whole = FALSE;
   const GOptionEntry entries[] = {
@@ -591,16 +734,24 @@ main(int argc, char **argv)
        "Paste each box's inscribed ellipse on black and grade it as a whole photo", NULL},
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
+      {"layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
+       "Read DIR as this layout rather than the first found", "voc|yolo|csv"},
+      {"csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Read this CSV of image,label", "FILE"},
+      {"csv-whole", 0, 0, G_OPTION_ARG_NONE, &csv_whole,
+       "Grade a CSV's photos whole (no ROI), the largest fruit found the record", NULL},
+      {"sound", 0, 0, G_OPTION_ARG_STRING, &sound_list, "These labels are sound", "A,B"},
+      {"defective", 0, 0, G_OPTION_ARG_STRING, &defective_list, "These labels are defective",
+       "A,B"},
       {NULL}};
   g_autoptr(GOptionContext) octx = g_option_context_new("DIR");
   g_autoptr(GError) error = NULL;
   g_autoptr(PtGradeProfile) profile = NULL;
   g_autoptr(PtGrader) grader = NULL;
   g_autoptr(PtGrader) scaled = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-  g_autofree char *ann_dir = NULL, *root = NULL, *title = NULL;
-  GDir *dir;
-  const char *entry;
+  g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func(eval_photo_free);
+  g_autoptr(GPtrArray) classes = g_ptr_array_new_with_free_func(g_free);
+  g_auto(GStrv) sound = NULL, defective = NULL;
+  g_autofree char *root = NULL, *title = NULL;
   FILE *dump = NULL;
   guint n_norec = 0, scaled_norec = 0;
   Set set;
@@ -614,16 +765,41 @@ main(int argc, char **argv)
   }
   if (argc == 2)
     root = g_strdup(argv[1]);
+  else if (csv_path)
+    root = g_path_get_dirname(csv_path);
   else if (g_getenv("PACKTRACE_SHARED"))
     root = g_build_filename(g_getenv("PACKTRACE_SHARED"), "data", "fruit-freshness", NULL);
   else {
     printf("SKIP: no DIR and no PACKTRACE_SHARED\n");
     return 77;
   }
-  ann_dir = g_build_filename(root, "annotations", NULL);
-  if (!g_file_test(ann_dir, G_FILE_TEST_IS_DIR)) {
-    printf("SKIP: no %s\n", ann_dir);
-    return 77;
+  sound = g_strsplit(sound_list ? sound_list : "", ",", -1);
+  defective = g_strsplit(defective_list ? defective_list : "", ",", -1);
+  for (char **l = sound; *l; l++)
+    for (char **d = defective; *d; d++)
+      if (*g_strstrip(*l) && g_ascii_strcasecmp(*l, g_strstrip(*d)) == 0) {
+        fprintf(stderr, "eval-real: %s is named both --sound and --defective\n", *l);
+        return 2;
+      }
+  sound_labels = sound;
+  defective_labels = defective;
+  set = (Set){root, LAYOUT_VOC, photos, classes, NULL};
+  if ((rc = find_set(&set, root, layout_name, csv_path)) != 0)
+    return rc;
+  if (on_black && (whole || csv_whole || box_scale != 1.0 || box_shift != 0.0)) {
+    fprintf(stderr, "eval-real: --on-black pastes the boxes as drawn: not with --whole, "
+                    "--csv-whole, --box-scale or --box-shift\n");
+    return 2;
+  }
+  if (csv_whole && (set.layout != LAYOUT_CSV || box_scale != 1.0 || box_shift != 0.0)) {
+    fprintf(stderr, "eval-real: --csv-whole grades a CSV set's photos whole: not with another "
+                    "layout, --box-scale or --box-shift\n");
+    return 2;
+  }
+  if (whole && set.layout == LAYOUT_CSV) {
+    fprintf(stderr, "eval-real: a CSV set's photos hold one fruit each and no box: "
+                    "--csv-whole grades them whole\n");
+    return 2;
   }
   profile = pt_grade_profile_load(profile_name ? profile_name : "orange-unece", &error);
   if (!profile || !(grader = pt_grader_new_unscaled(profile, &error)) ||
@@ -635,23 +811,7 @@ main(int argc, char **argv)
     fprintf(stderr, "eval-real: cannot write %s\n", dump_path);
     return 2;
   }
-  dir = g_dir_open(ann_dir, 0, &error);
-  if (!dir) {
-    fprintf(stderr, "eval-real: %s\n", error->message);
-    return 2;
-  }
-  while ((entry = g_dir_read_name(dir)))
-    if (g_str_has_suffix(entry, ".xml"))
-      g_ptr_array_add(names, g_strdup(entry));
-  g_dir_close(dir);
-  g_ptr_array_sort(names, cmp_names);
-
-  if (on_black && (whole || box_scale != 1.0 || box_shift != 0.0)) {
-    fprintf(stderr, "eval-real: --on-black pastes the boxes as drawn: not with --whole, "
-                    "--box-scale or --box-shift\n");
-    return 2;
-  }
-  set = (Set){root, ann_dir, names, profile};
+  set.profile = profile;
   if (whole) {
     ba = score_whole(&set, grader, dump);
     if (dump)
