@@ -1142,6 +1142,9 @@ refine_candidates(PtPeel *pk)
   fx1 = bx1 == cw - 1 ? fk.w - 1 : MIN(fk.w - 1, (bx1 + 1) * k + 1);
   fy1 = by1 == ch - 1 ? fk.h - 1 : MIN(fk.h - 1, (by1 + 1) * k + 1);
   memset(fk.cls, C_NONE, fk.n);
+  /* The band of rows the closing reads (find_defect_candidates()) is not inner peel beyond
+   * the box's columns: the buffer is reused from fruit to fruit. */
+  memset(fk.inner + (gsize)fy0 * fk.w, 0, (gsize)(fy1 - fy0 + 1) * fk.w);
   /* The coarse column of each fine column, once: a division a pixel otherwise. */
   cx = g_new(int, MAX(fk.w, 1));
   for (int fx = 0; fx < fk.w; fx++)
