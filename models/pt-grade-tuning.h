@@ -102,6 +102,18 @@
  * box holds a leaf, a shadow or nothing); real boxes hold their fruit with a margin of
  * at most a few tenths of its size on each side. */
 #define PT_ROI_MIN_COVER 0.2
+/* ... unless it lies alone in the box (pt-roi.c lone_fruit()): clear of the box's sides,
+ * filling at least PT_ROI_LONE_MIN_FILL of the ellipse in its own bounds (an orange with
+ * its calyx about 0.95, a leaf's or a stain's outline less), at most PT_ROI_LONE_MAX_ASPECT
+ * times as long as wide (a pear 1.6), and at least PT_ROI_LONE_MIN_COVER of the box: a
+ * fruit at a seventh of a light box photo's width, smaller than a photo of one fruit shows. */
+#define PT_ROI_LONE_MIN_COVER  0.015
+#define PT_ROI_LONE_MIN_FILL   0.8
+#define PT_ROI_LONE_MAX_ASPECT 1.8
+/* Such a fruit is graded again in a box round it with this margin (a share of its size) on
+ * each side, as boxes are drawn by hand (fruit-freshness grades the same from 0.9 to 1.2
+ * times its boxes). */
+#define PT_ROI_LONE_MARGIN 0.06
 /* The box's inner ellipse, this share of its half-sides, is the fruit's face whatever the
  * box's margin (boxes drawn round a fruit leave it a tenth or two of its size): the part of
  * it the peel-coloured fruit leaves out is a patch that lost the peel's colour (mould on a

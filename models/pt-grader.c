@@ -993,9 +993,46 @@ roi_crop(PtGrader *g, const PtFrame *frame, const PtRoi *roi, Crop *c, PtRoiBox 
   box->y1 = MIN(h - 1, (roi->y + roi->height - y0 + s / 2) / s);
 }
 
-/* Exactly one record for @roi: its fruit graded, or class none with the reason. */
+typedef enum {
+  LONE_GRADED,    /* @fruit is the record */
+  LONE_NOT_FRUIT, /* what lies there is too long for a fruit (a leaf) */
+  LONE_NOT_FOUND, /* no whole blob: grade it in a box drawn round it */
+} LoneOutcome;
+
+/* A fruit alone in a loose box (PT_ROI_LONE) is graded as a photo of one fruit is graded
+ * whole: found against the even background round it, which keeps a mould cap or rot with
+ * it whatever their colour, and its peel analysed as one blob's. */
+static LoneOutcome
+lone_blob(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
+{
+  double min_area = MAX(64.0, PT_UNSCALED_MIN_FRUIT_SHARE * (double)roi->width * roi->height);
+  const PtBlob *blob;
+
+  if (g->mm_per_px > 0) {
+    double d = g->profile.min_diameter_mm > 0 ? 0.5 * g->profile.min_diameter_mm : 20.0;
+
+    min_area = MAX(64.0, G_PI * 0.25 * d * d / (g->mm_per_px * g->mm_per_px));
+  }
+  pt_fruit_segment(&g->seg, frame, roi->x, roi->y, roi->width, roi->height, min_area, FALSE);
+  if (g->seg.n_blobs != 1)
+    return LONE_NOT_FOUND;
+  blob = &g->seg.blobs[0];
+  /* Alone: clear of the box's sides, and not a speck of it. */
+  if (blob->x0 == 0 || blob->y0 == 0 || blob->x1 >= g->seg.w || blob->y1 >= g->seg.h ||
+      (double)blob->area * g->seg.f * g->seg.f <
+          PT_ROI_LONE_MIN_COVER * (double)roi->width * roi->height)
+    return LONE_NOT_FOUND;
+  if (!analyse_blob(g, frame, blob, fruit) || fruit->partial)
+    return LONE_NOT_FOUND;
+  /* analyse_blob() left the blob's outline in g->shape. */
+  return g->shape.major <= PT_ROI_LONE_MAX_ASPECT * g->shape.minor ? LONE_GRADED : LONE_NOT_FRUIT;
+}
+
+/* Exactly one record for @roi: its fruit graded, or class none with the reason.  A fruit
+ * alone and small in a loose box is graded once more in a box drawn round it (@tightened),
+ * as one drawn by hand would be: the box's inner ellipse is then the fruit's face. */
 static void
-analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
+analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit, gboolean tightened)
 {
   PtShape *shape = &g->shape;
   PtRoiBox box;
@@ -1008,6 +1045,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   PtDefect lost;
   gboolean has_lost;
   guint8 *region;
+  int lone[4];
   double circle[3] = {0, 0, 0}; /* the round fruit's centre and radius, 0: not round */
 
   if (MIN(roi->width, roi->height) < PT_ROI_MIN_SIDE_PX) {
@@ -1016,12 +1054,39 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
   }
   roi_crop(g, frame, roi, &c, &box);
   in = (PtRoiInput){c.w, c.h, c.py, c.pcb, c.pcr, box};
-  verdict = pt_roi_find_fruit(&in, c.mask, c.foreign, &g->roi, seed);
+  verdict = pt_roi_find_fruit(&in, c.mask, c.foreign, &g->roi, seed, lone);
+  if (verdict == PT_ROI_LONE && !tightened) {
+    int fx0 = c.x0 + lone[0] * c.s, fy0 = c.y0 + lone[1] * c.s;
+    int fx1 = c.x0 + (lone[2] + 1) * c.s, fy1 = c.y0 + (lone[3] + 1) * c.s;
+    int m = (int)lround(PT_ROI_LONE_MARGIN * MAX(fx1 - fx0, fy1 - fy0));
+    PtRoi tight;
+
+    tight.x = MAX(roi->x, fx0 - m);
+    tight.y = MAX(roi->y, fy0 - m);
+    tight.width = MIN(roi->x + roi->width, fx1 + m) - tight.x;
+    tight.height = MIN(roi->y + roi->height, fy1 + m) - tight.y;
+    switch (lone_blob(g, frame, roi, fruit)) {
+    case LONE_GRADED:
+      break;
+    case LONE_NOT_FRUIT:
+      roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
+      break;
+    case LONE_NOT_FOUND:
+      analyse_roi(g, frame, &tight, fruit, TRUE);
+      break;
+    }
+    return;
+  }
+  /* A fruit too small in its box for the box's middle to be its peel (a photo of one fruit
+   * graded whole, the fruit at a fifth of its width) is still found alone in it. */
+  if ((verdict == PT_ROI_TOO_DARK || verdict == PT_ROI_NOT_FRUIT) && !tightened &&
+      lone_blob(g, frame, roi, fruit) == LONE_GRADED)
+    return;
   if (verdict == PT_ROI_TOO_DARK) {
     roi_not_graded(roi, "too dark to grade", fruit);
     return;
   }
-  if (verdict != PT_ROI_FOUND) {
+  if (verdict != PT_ROI_FOUND && verdict != PT_ROI_LONE) {
     roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
     return;
   }
@@ -1172,7 +1237,7 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
     sort_fruit(result->fruit, result->n_fruit);
   } else {
     for (guint i = 0; i < n_rois; i++)
-      analyse_roi(grader, frame, &rois[i], &result->fruit[result->n_fruit++]);
+      analyse_roi(grader, frame, &rois[i], &result->fruit[result->n_fruit++], FALSE);
   }
   return g_steal_pointer(&result);
 }

@@ -245,6 +245,7 @@ typedef enum {
   PT_ROI_FOUND,
   PT_ROI_TOO_DARK,  /* the box's middle is too dark to judge */
   PT_ROI_NOT_FRUIT, /* nothing of one colour fills the box's middle */
+  PT_ROI_LONE,      /* one fruit alone, small in a loose box: grade it in a box round it */
 } PtRoiVerdict;
 
 typedef struct {
@@ -254,9 +255,12 @@ typedef struct {
 /* Writes the fruit at the box's middle into @mask (w*h, 1 = fruit, holes filled, only
  * inside the box's ellipse), where its outline is cut (by the box, or by the ellipse where
  * the fruit's colour goes on) into @foreign, and the median Lab of the box's middle into
- * @seed_lab. */
+ * @seed_lab.  PT_ROI_LONE: the fruit lies alone and small in the box (a photo of one fruit
+ * graded whole); @lone_bounds then receives x0, y0, x1, y1 (crop pixels, inclusive) of
+ * what differs from the box's background at its middle, the fruit with any mould or rot
+ * the peel's colour leaves out, for the caller to grade it in a box drawn round that. */
 PtRoiVerdict pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign,
-                               PtRoiScratch *scratch, float seed_lab[3]);
+                               PtRoiScratch *scratch, float seed_lab[3], int lone_bounds[4]);
 void pt_roi_scratch_clear(PtRoiScratch *scratch);
 
 /* The crop's L*a*b* that pt_roi_find_fruit() left in @scratch for the same @in, 3 floats

@@ -482,9 +482,60 @@ middle_is_lesion(const PtRoiInput *in, const float *lab, const guint8 *mask, con
   return TRUE;
 }
 
+/* The bounds x0, y0, x1, y1 (crop pixels, inclusive) of @mask within the box; FALSE when
+ * it is empty there. */
+static gboolean
+region_bounds(const PtRoiInput *in, const guint8 *mask, int bounds[4])
+{
+  const PtRoiBox *box = &in->box;
+
+  bounds[0] = box->x1;
+  bounds[1] = box->y1;
+  bounds[2] = box->x0 - 1;
+  bounds[3] = box->y0 - 1;
+  for (int y = box->y0; y < box->y1; y++)
+    for (int x = box->x0; x < box->x1; x++)
+      if (mask[(gsize)y * in->w + x]) {
+        bounds[0] = MIN(bounds[0], x);
+        bounds[1] = MIN(bounds[1], y);
+        bounds[2] = MAX(bounds[2], x);
+        bounds[3] = MAX(bounds[3], y);
+      }
+  return bounds[2] >= bounds[0];
+}
+
+/* A region (@mask, @area pixels, or counted when @area < 0) covering less than
+ * PT_ROI_MIN_COVER of its box is still the box's fruit when it lies alone in it: a photo of
+ * one fruit in a light box, graded with the whole photo as its box, shows the fruit at a
+ * fifth to a half of the photo's width.  It is then clear of the box's sides all round,
+ * round (it fills most of the ellipse inscribed in its own bounds) and not elongated, where
+ * a leaf is long and a shadow or a stain is ragged. */
+static gboolean
+lone_fruit(const PtRoiInput *in, const guint8 *mask, double area)
+{
+  const PtRoiBox *box = &in->box;
+  double box_area = (double)(box->x1 - box->x0) * (box->y1 - box->y0);
+  int b[4], bw, bh;
+
+  if (!region_bounds(in, mask, b))
+    return FALSE;
+  if (area < 0) {
+    area = 0;
+    for (int y = b[1]; y <= b[3]; y++)
+      for (int x = b[0]; x <= b[2]; x++)
+        area += mask[(gsize)y * in->w + x];
+  }
+  bw = b[2] - b[0] + 1;
+  bh = b[3] - b[1] + 1;
+  return area >= PT_ROI_LONE_MIN_COVER * box_area && b[0] > box->x0 + 1 && b[1] > box->y0 + 1 &&
+         b[2] < box->x1 - 2 && b[3] < box->y1 - 2 &&
+         area >= PT_ROI_LONE_MIN_FILL * G_PI / 4 * bw * bh &&
+         MAX(bw, bh) <= PT_ROI_LONE_MAX_ASPECT * MIN(bw, bh);
+}
+
 PtRoiVerdict
 pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScratch *scratch,
-                  float seed_lab[3])
+                  float seed_lab[3], int lone_bounds[4])
 {
   const PtRoiBox *box = &in->box;
   int w = in->w, h = in->h;
@@ -557,7 +608,19 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
   clip_to_ellipse(in, mask, foreign);
   for (gsize k = 0; k < n; k++)
     area += mask[k];
-  return area < PT_ROI_MIN_COVER * box_area ? PT_ROI_NOT_FRUIT : PT_ROI_FOUND;
+  if (area >= PT_ROI_MIN_COVER * box_area)
+    return PT_ROI_FOUND;
+  if (!lone_fruit(in, mask, area))
+    return PT_ROI_NOT_FRUIT;
+  /* Its bounds with what the peel's colour left out (a mould cap): all that differs from
+   * the background, joined to the middle; the peel grown if that finds nothing apart. */
+  memset(foreign, 0, n);
+  add_unlike_background(in, lab, NULL, 0, foreign);
+  if (!keep_middle(in, foreign, labels, parent) || !region_bounds(in, foreign, lone_bounds) ||
+      !lone_fruit(in, foreign, -1))
+    region_bounds(in, mask, lone_bounds);
+  clip_to_ellipse(in, mask, foreign);
+  return PT_ROI_LONE;
 }
 
 static double

@@ -20,7 +20,8 @@
  *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
  *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv] [--csv FILE]
  *             [--csv-whole] [--sound LABELS] [--defective LABELS]
- *   eval-real [DIR] --on-black [--floor BA] [--all-records] [--dump FILE]
+ *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--floor BA] [--all-records]
+ *             [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
@@ -47,7 +48,9 @@
  * side alike.  --on-black grades each box as a light box photographs one fruit: the ellipse
  * inscribed in the box (the fruit's outline, roughly, where boxes are drawn tight) pasted at
  * the middle of a near-black square twice the box's size, graded as a whole photo (no ROI);
- * the largest fruit found is the box's record.  Exits 77 when DIR is absent; 1 when --floor or
+ * the largest fruit found is the box's record; --background L makes the square a grey (240 a
+ * white light box), --on-black-roi grades it through one ROI, the whole square.  Exits 77 when DIR
+ * is absent; 1 when --floor or
  * --all-records is not met. */
 #include "eval-formats.h"
 
@@ -226,8 +229,12 @@ clamp_roi(PtRoi *r, int width, int height)
   return r->width >= 4 && r->height >= 4;
 }
 
-/* --on-black: each box pasted on a black square and graded as a whole photo. */
-static gboolean on_black = FALSE;
+/* --on-black: each box pasted on a black square and graded as a whole photo; with
+ * --background L the square is that grey (0 to 255) instead, and with --on-black-roi it is
+ * graded through one ROI, the square, as `packtrace grade IMAGE --roi 0,0,W,H` grades a
+ * light box photo. */
+static gboolean on_black = FALSE, on_black_roi = FALSE;
+static int on_black_level = 10;
 /* The pasted ellipse's axes as a share of the box's sides: a box drawn tight touches its
  * fruit at four points, and its sides take in paper and neighbours near the corners that a
  * light box would not show; at 0.95 of the box they are left out, the fruit's rim with
@@ -235,7 +242,8 @@ static gboolean on_black = FALSE;
 #define ON_BLACK_ELLIPSE 0.95
 
 /* The ellipse inscribed in @roi of @image, at the middle of a square twice its larger side
- * whose other pixels are a light box's black (a little noise, as a sensor gives). */
+ * whose other pixels are a light box's black, or on_black_level's grey (a little noise, as
+ * a sensor gives). */
 static PtImage *
 paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
 {
@@ -264,7 +272,7 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
       noise ^= noise << 13; /* xorshift32 */
       noise ^= noise >> 17;
       noise ^= noise << 5;
-      px[0] = px[1] = (guint8)(10 + noise % 7);
+      px[0] = px[1] = (guint8)CLAMP(on_black_level + (int)(noise % 7) - 3, 0, 253);
       px[2] = (guint8)(px[0] + 2);
     }
   }
@@ -296,7 +304,12 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
         return FALSE;
       pt_image_as_frame(pasted, &black);
     }
-    result = pt_grader_grade(grader, on_black ? &black : frame, NULL, 0, error);
+    if (on_black_roi) {
+      PtRoi square = {0, 0, black.width, black.height};
+
+      result = pt_grader_grade(grader, &black, &square, 1, error);
+    } else
+      result = pt_grader_grade(grader, on_black ? &black : frame, NULL, 0, error);
     /* The largest fruit found is the box's: the grader may also find a sliver of a
      * neighbour that the ellipse kept, or a speck of the light box's floor. */
     for (guint k = 1; result && k < result->n_fruit; k++)
@@ -419,7 +432,8 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
     for (guint b = 0; b < boxes->len; b++) {
       EvalBox *box = &g_array_index(boxes, EvalBox, b);
       int side = eval_label_side(box->label, sound_labels, defective_labels);
-      gboolean fresh = side<0, rotten = side> 0;
+      gboolean fresh = side < 0;
+      gboolean rotten = side > 0;
       gboolean defective = FALSE, peel_defective = FALSE, by_size = FALSE;
       int outcome = N_OUTCOMES - 1, cause = CAUSE_SOUND;
       LabelStats *s;
@@ -554,7 +568,8 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
       EvalBox *box = &g_array_index(boxes, EvalBox, b);
       gboolean ours = eval_label_is_ours(box->label, set->profile->fruit);
       int side = eval_label_side(box->label, sound_labels, defective_labels);
-      gboolean fresh = side<0, rotten = side> 0;
+      gboolean fresh = side < 0;
+      gboolean rotten = side > 0;
       double best = WHOLE_MIN_IOU;
       int k = -1;
 
@@ -732,6 +747,10 @@ main(int argc, char **argv)
        "Move every ROI box by this share of its size, compass direction cycling by box", "F"},
       {"on-black", 0, 0, G_OPTION_ARG_NONE, &on_black,
        "Paste each box's inscribed ellipse on black and grade it as a whole photo", NULL},
+      {"on-black-roi", 0, 0, G_OPTION_ARG_NONE, &on_black_roi,
+       "With --on-black: grade the pasted square through one ROI, the square", NULL},
+      {"background", 0, 0, G_OPTION_ARG_INT, &on_black_level,
+       "With --on-black: the square's grey, 0 to 255 (10)", "L"},
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {"layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
@@ -786,6 +805,14 @@ main(int argc, char **argv)
   set = (Set){root, LAYOUT_VOC, photos, classes, NULL};
   if ((rc = find_set(&set, root, layout_name, csv_path)) != 0)
     return rc;
+  if ((on_black_roi || on_black_level != 10) && !on_black) {
+    fprintf(stderr, "eval-real: --on-black-roi and --background go with --on-black\n");
+    return 2;
+  }
+  if (on_black_level < 0 || on_black_level > 255) {
+    fprintf(stderr, "eval-real: --background is a grey from 0 to 255\n");
+    return 2;
+  }
   if (on_black && (whole || csv_whole || box_scale != 1.0 || box_shift != 0.0)) {
     fprintf(stderr, "eval-real: --on-black pastes the boxes as drawn: not with --whole, "
                     "--csv-whole, --box-scale or --box-shift\n");

@@ -673,6 +673,64 @@ test_lightbox_highlight(void)
   g_assert_cmpint(r->fruit[2].defects[0].kind, ==, PT_DEFECT_MOULD);
 }
 
+/* A light box photo of one fruit graded with the whole photo as its box (`packtrace grade
+ * IMAGE --roi 0,0,W,H`): the fruit covers a tenth of the box, far below what a drawn box
+ * leaves, and lies alone in it.  A sound mandarin on black and on white is graded sound, one
+ * with mould over most of its face is mould, and a photo holding only a leaf still gives
+ * its one record, not graded. */
+static void
+test_roi_lone_fruit(void)
+{
+  static const guint8 leaf_rgb[3] = {70, 120, 50};
+  const struct {
+    guint8 background;
+    gboolean mould, leaf_only;
+  } cases[] = {{8, FALSE, FALSE}, {245, FALSE, FALSE}, {8, TRUE, FALSE}, {8, FALSE, TRUE}};
+
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+    g_autoptr(PtImage) image = pt_image_new(1000, 1000, &error);
+    g_autoptr(PtGradeResult) r = NULL;
+    /* 100 mm at 0.3 mm/px: 333 px, a third of the photo's width. */
+    FgFruit fruit = {.diameter_mm = 100, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    int side = (int)(100 / 0.3), x0 = 330, y0 = 300;
+    PtRoi whole = {0, 0, 1000, 1000};
+    PtFrame frame;
+
+    g_assert_no_error(error);
+    memset(image->pixels, cases[i].background, (gsize)image->stride * image->height);
+    if (cases[i].leaf_only)
+      paint_leaf(image, 500, 500, 260, 120, 0.4, leaf_rgb); /* fills the middle */
+    else
+      paste_sprite(image, &fruit, 0.3, x0, y0);
+    if (cases[i].mould)
+      paint_mould_cap(image, x0 + side / 2, y0 + side / 2, side / 2, 0.3, 225);
+    pt_image_as_frame(image, &frame);
+    r = pt_grader_grade(grader, &frame, &whole, 1, &error);
+    g_assert_no_error(error);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 1);
+    if (cases[i].leaf_only) {
+      g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_NONE);
+      g_assert_nonnull(strstr(r->fruit[0].rule, "no fruit at the middle"));
+      continue;
+    }
+    /* The record is the fruit's, not the photo's. */
+    g_assert_cmpint(abs(r->fruit[0].x - x0), <=, side / 10);
+    g_assert_cmpint(abs(r->fruit[0].width - side), <=, side / 10);
+    if (cases[i].mould) {
+      g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+      g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
+      g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+    } else {
+      g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+      g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
+    }
+  }
+}
+
 static void
 test_determinism(void)
 {
@@ -845,6 +903,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
+  g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
   g_test_add_func("/models/synthetic/opening-runs", test_opening_runs);
