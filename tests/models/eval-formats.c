@@ -402,6 +402,21 @@ eval_read_yolo(const char *path, GPtrArray *classes, int width, int height, GArr
   return TRUE;
 }
 
+static void
+eval_box_clear(gpointer data)
+{
+  g_free(((EvalBox *)data)->label);
+}
+
+GArray *
+eval_boxes_new(void)
+{
+  GArray *boxes = g_array_new(FALSE, FALSE, sizeof(EvalBox));
+
+  g_array_set_clear_func(boxes, eval_box_clear);
+  return boxes;
+}
+
 char *
 eval_find_csv(const char *root, GError **error)
 {

@@ -13,6 +13,10 @@ typedef struct {
   PtRoi roi;
 } EvalBox;
 
+/* An empty array of EvalBox that frees each box's label with itself.  Returns: (transfer
+ * full). */
+GArray *eval_boxes_new(void);
+
 /* One labelled photo: @name as shown in messages and dumps, @image its path, @where its
  * annotation (the VOC or YOLO file, or "FILE.csv:LINE"), @label the CSV row's label. */
 typedef struct {

@@ -422,7 +422,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
 
   for (guint i = 0; i < set->photos->len; i++) {
     g_autofree char *jpg = NULL;
-    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(EvalBox));
+    g_autoptr(GArray) boxes = eval_boxes_new();
     g_autoptr(PtImage) image = load_photo(set, i, boxes, &jpg);
     PtFrame frame;
 
@@ -474,8 +474,6 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
         pfp += peel_defective;
       }
     }
-    for (guint b = 0; b < boxes->len; b++)
-      g_free(g_array_index(boxes, EvalBox, b).label);
   }
   if (n_boxes == 0 || tp + fn == 0 || tn + fp == 0) {
     fprintf(stderr,
@@ -549,7 +547,7 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
 
   for (guint i = 0; i < set->photos->len; i++) {
     g_autofree char *jpg = NULL;
-    g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(EvalBox));
+    g_autoptr(GArray) boxes = eval_boxes_new();
     g_autoptr(PtImage) image = load_photo(set, i, boxes, &jpg);
     g_autoptr(PtGradeResult) result = NULL;
     gboolean used[PT_GRADER_MAX_FRUIT] = {FALSE};
@@ -617,8 +615,6 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
     }
     for (guint f = 0; f < result->n_fruit; f++)
       stray += !used[f];
-    for (guint b = 0; b < boxes->len; b++)
-      g_free(g_array_index(boxes, EvalBox, b).label);
   }
   if (n_boxes == 0) {
     fprintf(stderr, "eval-real: no %s boxes in %s\n", set->profile->fruit, set->root);
