@@ -114,6 +114,10 @@
  * each side, as boxes are drawn by hand (fruit-freshness grades the same from 0.9 to 1.2
  * times its boxes). */
 #define PT_ROI_LONE_MARGIN 0.06
+/* The blob a lone fruit's search keeps (the box's largest) is graded only when it overlaps
+ * the region found at the box's middle by this intersection over union (its bounds with a
+ * mould cap may be larger): another object in the box is not its fruit. */
+#define PT_ROI_LONE_MIN_IOU 0.5
 /* The box's inner ellipse, this share of its half-sides, is the fruit's face whatever the
  * box's margin (boxes drawn round a fruit leave it a tenth or two of its size): the part of
  * it the peel-coloured fruit leaves out is a patch that lost the peel's colour (mould on a

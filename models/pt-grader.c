@@ -1001,9 +1001,10 @@ typedef enum {
 
 /* A fruit alone in a loose box (PT_ROI_LONE) is graded as a photo of one fruit is graded
  * whole: found against the even background round it, which keeps a mould cap or rot with
- * it whatever their colour, and its peel analysed as one blob's. */
+ * it whatever their colour, and its peel analysed as one blob's.  @near (nullable): where
+ * the box's middle put the fruit (frame pixels), which the blob must overlap. */
 static LoneOutcome
-lone_blob(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
+lone_blob(PtGrader *g, const PtFrame *frame, const PtRoi *roi, const PtRoi *near, PtFruit *fruit)
 {
   double min_area = MAX(64.0, PT_UNSCALED_MIN_FRUIT_SHARE * (double)roi->width * roi->height);
   const PtBlob *blob;
@@ -1024,6 +1025,17 @@ lone_blob(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit)
     return LONE_NOT_FOUND;
   if (!analyse_blob(g, frame, blob, fruit) || fruit->partial)
     return LONE_NOT_FOUND;
+  /* The search keeps the box's largest blob: it must be the region found at the middle. */
+  if (near) {
+    int ix0 = MAX(fruit->x, near->x), iy0 = MAX(fruit->y, near->y);
+    int ix1 = MIN(fruit->x + fruit->width, near->x + near->width);
+    int iy1 = MIN(fruit->y + fruit->height, near->y + near->height);
+    double inter = ix1 > ix0 && iy1 > iy0 ? (double)(ix1 - ix0) * (iy1 - iy0) : 0;
+    double uni = (double)fruit->width * fruit->height + (double)near->width * near->height - inter;
+
+    if (uni <= 0 || inter < PT_ROI_LONE_MIN_IOU * uni)
+      return LONE_NOT_FOUND;
+  }
   /* analyse_blob() left the blob's outline in g->shape. */
   return g->shape.major <= PT_ROI_LONE_MAX_ASPECT * g->shape.minor ? LONE_GRADED : LONE_NOT_FRUIT;
 }
@@ -1059,13 +1071,13 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit,
     int fx0 = c.x0 + lone[0] * c.s, fy0 = c.y0 + lone[1] * c.s;
     int fx1 = c.x0 + (lone[2] + 1) * c.s, fy1 = c.y0 + (lone[3] + 1) * c.s;
     int m = (int)lround(PT_ROI_LONE_MARGIN * MAX(fx1 - fx0, fy1 - fy0));
-    PtRoi tight;
+    PtRoi found = {fx0, fy0, fx1 - fx0, fy1 - fy0}, tight;
 
     tight.x = MAX(roi->x, fx0 - m);
     tight.y = MAX(roi->y, fy0 - m);
     tight.width = MIN(roi->x + roi->width, fx1 + m) - tight.x;
     tight.height = MIN(roi->y + roi->height, fy1 + m) - tight.y;
-    switch (lone_blob(g, frame, roi, fruit)) {
+    switch (lone_blob(g, frame, roi, &found, fruit)) {
     case LONE_GRADED:
       break;
     case LONE_NOT_FRUIT:
@@ -1080,7 +1092,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit,
   /* A fruit too small in its box for the box's middle to be its peel (a photo of one fruit
    * graded whole, the fruit at a fifth of its width) is still found alone in it. */
   if ((verdict == PT_ROI_TOO_DARK || verdict == PT_ROI_NOT_FRUIT) && !tightened &&
-      lone_blob(g, frame, roi, fruit) == LONE_GRADED)
+      lone_blob(g, frame, roi, NULL, fruit) == LONE_GRADED)
     return;
   if (verdict == PT_ROI_TOO_DARK) {
     roi_not_graded(roi, "too dark to grade", fruit);
