@@ -7,17 +7,37 @@
 # gate stays open), the rest picking cameras, and wrk asks for the consumer page at a fixed
 # RATE a second throughout.  For each N of STEPS the station runs, then bare gst-launch-1.0
 # recording the same N streams (rtspsrc ! rtph264depay ! h264parse ! splitmuxsink, nothing
-# else).  A step is lost when a camera's closed segments hold fewer frames than their
-# durations at 30 fps (a frame lost), or its newest segment ended more than two segment
-# lengths before the stop (a late segment); N stops rising at the first loss.  Prints per N
-# the station's and bare CPU (% of one core, from WARMUP s after the start), CPU per camera,
-# their ratio and the load average; then the largest N with no loss.  CPU is read over SAMPLES
-# consecutive windows of WINDOW s each (default 3 of 10 s): the median, with min and max, and
-# the ratio of the station's median to bare recording's.  SUBSTREAM=1 gives every
-# camera a 640x360 substream of the same scene (analysis_source=.../camK-sub), which the
-# grading tap and the dock's scan read instead of the 1080p stream; SUBSTREAM=both runs each
-# N both ways (the bare baseline once per N).  Not part of the test suite: nothing is asserted
-# on time.  KEEP=1 keeps the recordings and prints where.
+# else) and, for each analysis mode, bare+analysis: the same recording pipelines plus, in the
+# same gst-launch-1.0 process, the branches a plain GStreamer pipeline needs for the same media
+# work on camera 1 and camera 2, from the stream the station analyses in that mode (the 1080p
+# stream through a tee, or the camera's substream), with pipeline/pt-frame-tap.c's and
+# pipeline/pt-camera-graph.c's elements and settings: camera 1 (the grading tap) queue (leaky,
+# 2 s of H.264) ! h264parse ! the station's decoder (max-errors=-1) ! queue (leaky, one
+# frame) ! videorate (drop-only, max-rate = [grading] fps) ! videoscale ! videoconvert ! RGB
+# at the stream's size ! fakesink; camera 2 (the dock's scan) queue (leaky, 2 s) ! h264parse !
+# decoder ! videorate (drop-only, max-rate = scan_fps, where the station's scan gate drops)
+# ! videocrop (no region: the whole frame) ! videoconvert ! I420 ! queue (leaky, one frame) !
+# videoscale ! I420 at most scan_width wide, square pixels ! zbar ! fakesink.  The decoder is
+# the one the station picks (the highest ranked software H.264 decoder: avdec_h264, else
+# openh264dec), the rates and sizes the station's defaults (station.ini's [grading] fps,
+# PT_SCAN_FPS_DEFAULT and PT_SCAN_WIDTH_DEFAULT from pipeline/pt-pipeline-limits.h).  What it
+# cannot include: the station's own grading of the RGB frames (segmentation, sizes, defects),
+# ptdmtx's DataMatrix and GS1-128 reading in front of zbar, the scan gate's motion test, the
+# database (segment rows, hashing each closed segment, events), the web server answering wrk,
+# and the substreams of the picking cameras, which the station receives (SUBSTREAM=1 gives
+# every camera one) and nothing decodes.  A step is lost when a camera's closed segments hold
+# fewer frames than their durations at 30 fps (a frame lost), or its newest segment ended
+# more than two segment lengths before the stop (a late segment); N stops rising at the first
+# loss.  Prints per N the station's and bare CPU (% of one core, from WARMUP s after the
+# start), CPU per camera, their ratio and the load average, and for grading and scanning a
+# second line with bare+analysis's CPU and the station's ratio to it; then the largest N with
+# no loss.  CPU is read over SAMPLES consecutive windows of WINDOW s each (default 3 of 10 s):
+# the median, with min and max, and the ratio of the station's median to the baseline's.
+# SUBSTREAM=1 gives every camera a 640x360 substream of the same scene
+# (analysis_source=.../camK-sub), which the grading tap and the dock's scan read instead of the
+# 1080p stream; SUBSTREAM=both runs each N both ways (the bare baseline once per N,
+# bare+analysis once per N and mode).  Not part of the test suite: nothing is asserted on
+# time.  KEEP=1 keeps the recordings and prints where.
 set -u
 BIN=${1:?packtrace binary}
 SERVE=${2:?bench-rtsp-serve binary}
@@ -202,13 +222,67 @@ station_step() { # station_step N MODE: prints "CPU_MEDIAN CPU_MIN CPU_MAX|LOSS|
   [ -n "${KEEP:-}" ] || rm -rf "$d/recordings"
 }
 
-bare_step() { # bare_step N: prints "CPU_MEDIAN CPU_MIN CPU_MAX|LOSS"
-  local n=$1 d=$T/bare$1 k args=() pid cpu stop_ns loss
+# The station's analysis settings, for bare+analysis: the decoder it picks
+# (pt_h264_decoder_factory(): the highest ranked software H.264 decoder), the scan defaults from
+# pipeline/pt-pipeline-limits.h and [grading] fps from an initialised station.ini (default
+# PT_GRADE_DEFAULT_FPS).
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+limit() { awk -v k="$1" '$1 == "#define" && $2 == k { print $3; exit }' "$SRC/pipeline/pt-pipeline-limits.h"; }
+SCAN_FPS=$(limit PT_SCAN_FPS_DEFAULT)
+SCAN_WIDTH=$(limit PT_SCAN_WIDTH_DEFAULT)
+TAP_QUEUE_NS=$(($(limit PT_TAP_DECODE_QUEUE_NS | tr -dc 0-9) * 1000000000))
+DECODER=
+for e in avdec_h264 openh264dec; do
+  gst-inspect-1.0 --exists "$e" && { DECODER=$e; break; }
+done
+GRADE_FPS=
+grade_fps() { # grade_fps STATION_INI: [grading] fps as the station reads it, rounded up
+  awk -v def="$(awk '$2 == "PT_GRADE_DEFAULT_FPS" { print $3 }' "$SRC/station/pt-grading.h")" '
+    /^\[/ { g = ($0 == "[grading]") } g && /^fps=/ { sub(/^fps=/, ""); f = $0 }
+    END { v = (f == "" ? def : f) + 0; printf "%d", (v == int(v) ? v : int(v) + 1) }' "$1"
+}
+
+# analysis_args MODE K: the gst-launch branch cameras 1 (grading) and 2 (scan) need in MODE,
+# fed from the element before it; nothing for other cameras.
+analysis_args() {
+  local entry=(queue leaky=downstream max-size-buffers=0 max-size-bytes=0
+    max-size-time="$TAP_QUEUE_NS" ! h264parse !)
+  case $2 in
+  1) echo "${entry[@]}" "$DECODER" max-errors=-1 ! queue leaky=downstream max-size-buffers=1 \
+    max-size-bytes=0 max-size-time=0 silent=true ! videorate drop-only=true max-rate="$GRADE_FPS" ! \
+    videoscale ! videoconvert ! video/x-raw,format=RGB ! fakesink sync=false async=false ;;
+  2) echo "${entry[@]}" "$DECODER" ! videorate drop-only=true max-rate="$SCAN_FPS" ! videocrop ! \
+    videoconvert ! video/x-raw,format=I420 ! queue leaky=downstream max-size-buffers=1 \
+    max-size-bytes=0 max-size-time=0 ! videoscale ! \
+    "video/x-raw,format=I420,pixel-aspect-ratio=1/1,width=[1,$SCAN_WIDTH]" ! zbar ! \
+    fakesink sync=false async=false ;;
+  esac
+}
+
+bare_step() { # bare_step N [MODE]: prints "CPU_MEDIAN CPU_MIN CPU_MAX|LOSS"; MODE main or
+  # substream adds the analysis branches (bare+analysis)
+  local n=$1 mode=${2:-} d=$T/bare$1 k args=() branch pid cpu stop_ns loss
   for k in $(seq "$n"); do
     mkdir -p "$d/cam$k"
-    args+=(rtspsrc location="$RTSP/cam$k" protocols=tcp latency=200 ! rtph264depay ! h264parse !
-      splitmuxsink max-size-time=$((SEGMENT_S * 1000000000)) muxer=matroskamux
+    branch=()
+    [ -n "$mode" ] && read -r -a branch <<<"$(analysis_args "$mode" "$k")"
+    args+=(rtspsrc location="$RTSP/cam$k" protocols=tcp latency=200 ! rtph264depay ! h264parse !)
+    if [ "$mode" = main ] && [ "${#branch[@]}" -gt 0 ]; then
+      # The station's main pipeline: a tee after the parser, a queue ahead of the recording.
+      args+=(tee name=t$k allow-not-linked=true ! queue max-size-buffers=0 max-size-bytes=0
+        max-size-time=1000000000 !)
+    fi
+    args+=(splitmuxsink max-size-time=$((SEGMENT_S * 1000000000)) muxer=matroskamux
       location="$d/cam$k/%05d.mkv")
+    if [ "${#branch[@]}" -gt 0 ]; then
+      if [ "$mode" = main ]; then
+        args+=(t$k. ! "${branch[@]}")
+      else
+        # pt_camera_graph_build_analysis(): the substream's parser held to avc caps.
+        args+=(rtspsrc location="$RTSP/cam$k-sub" protocols=tcp latency=200 ! rtph264depay !
+          h264parse ! video/x-h264,stream-format=avc,alignment=au ! "${branch[@]}")
+      fi
+    fi
   done
   gst-launch-1.0 -q "${args[@]}" >"$d.out" 2>&1 &
   pid=$!
@@ -223,10 +297,11 @@ bare_step() { # bare_step N: prints "CPU_MEDIAN CPU_MIN CPU_MAX|LOSS"
   done >"$d.segs"
   loss=$(check_loss "$d.segs" "$stop_ns" "$(seq -f 'cam%g' -s ' ' "$n")")
   echo "$cpu|$loss"
+  [ -n "${KEEP:-}" ] && cp "$d.out" "$T/bare$1-${mode:-record}.out"
   rm -rf "$d"
 }
 
-declare -A BARE BEST STOPPED
+declare -A BARE BAREA BEST STOPPED
 for mode in $MODES; do BEST[$mode]=0; done
 for n in $STEPS; do
   for mode in $MODES; do
@@ -241,6 +316,17 @@ for n in $STEPS; do
       -v sl="$s_loss" -v bl="$b_loss" -v l="$(loadavg)" 'BEGIN {
       printf "  N=%-2d %-9s station %5.1f%% (%.1f-%.1f; %4.1f%% a camera)  bare %5.1f%% (%.1f-%.1f; %4.1f%% a camera)  ratio %.2fx  wrk %.1f req/s  station: %s  bare: %s  load average %s\n",
         n, m, s, s0, s1, s / n, b, b0, b1, b / n, (b > 0 ? s / b : 0), r / w, sl, bl, l }'
+    if [ "$mode" != record ] && [ -n "$DECODER" ]; then
+      [ -n "$GRADE_FPS" ] || GRADE_FPS=$(grade_fps "$T/st$n-$mode/station.ini")
+      BAREA[$n:$mode]=$(bare_step "$n" "$mode")
+      IFS='|' read -r a_cpu a_loss <<<"${BAREA[$n:$mode]}"
+      read -r a_med a_min a_max <<<"$a_cpu"
+      awk -v n="$n" -v m="$mode" -v s="$s_med" -v a="$a_med" -v a0="$a_min" -v a1="$a_max" \
+        -v b="$b_med" -v al="$a_loss" -v l="$(loadavg)" -v dec="$DECODER" -v g="$GRADE_FPS" \
+        -v f="$SCAN_FPS" 'BEGIN {
+        printf "  N=%-2d %-9s bare+analysis %5.1f%% (%.1f-%.1f; %4.1f%% a camera; %s, grading %d fps, scan %d fps)  station/bare+analysis %.2fx  station above it %.1f%% of a core  analysis in bare %.1f%%  bare+analysis: %s  load average %s\n",
+          n, m, a, a0, a1, a / n, dec, g, f, (a > 0 ? s / a : 0), s - a, a - b, al, l }'
+    fi
     if [ "$s_loss" = ok ]; then BEST[$mode]=$n; else STOPPED[$mode]=1; fi
   done
 done
