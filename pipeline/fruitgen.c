@@ -291,3 +291,41 @@ fg_to_i420(const PtImage *image, PtFrame *frame)
   frame->stride[2] = cw;
   return buf;
 }
+
+int
+fg_paste_sprite(PtImage *dst, const FgFruit *fruit, double mm_per_px, int x0, int y0)
+{
+  g_autofree guint8 *coverage = NULL;
+  g_autoptr(PtImage) sprite = fg_render_sprite(fruit, mm_per_px, 1.0, &coverage);
+
+  for (int y = 0; y < sprite->height; y++)
+    for (int x = 0; x < sprite->width; x++) {
+      guint8 *d = dst->pixels + (gsize)(y0 + y) * dst->stride + (x0 + x) * 3;
+      const guint8 *s = sprite->pixels + (gsize)y * sprite->stride + x * 3;
+      int a = coverage[(gsize)y * sprite->width + x];
+
+      for (int c = 0; c < 3; c++)
+        d[c] = (guint8)((s[c] * a + d[c] * (255 - a) + 127) / 255);
+    }
+  return sprite->width;
+}
+
+void
+fg_paint_mould_cap(PtImage *image, int cx, int cy, int r, double v_max, int level)
+{
+  guint32 seed = 7;
+
+  for (int y = cy - r; y <= cy + r; y++)
+    for (int x = cx - r; x <= cx + r; x++) {
+      double u = (double)(x - cx) / r, v = (double)(y - cy) / r;
+      guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
+      int grain;
+
+      if (u * u + v * v > 0.96 || v > v_max)
+        continue;
+      seed = seed * 1103515245u + 12345u;
+      grain = (int)((seed >> 16) % 13) - 6;
+      d[0] = d[1] = (guint8)CLAMP(level + grain, 0, 255);
+      d[2] = (guint8)CLAMP(level - 8 + grain, 0, 255);
+    }
+}

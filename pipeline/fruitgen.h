@@ -63,6 +63,15 @@ PtImage *fg_render(const FgScene *scene);
  * the pixel the fruit covers, for compositing it onto a belt.  Returns: (transfer full). */
 PtImage *fg_render_sprite(const FgFruit *fruit, double mm_per_px, double light, guint8 **coverage);
 
+/* Composites @fruit's sprite (fg_render_sprite(), full light) onto @dst at (@x0, @y0), where
+ * it must fit; returns the sprite's side in pixels. */
+int fg_paste_sprite(PtImage *dst, const FgFruit *fruit, double mm_per_px, int x0, int y0);
+
+/* Covers the part of a fruit drawn in @image (centre @cx, @cy, radius @r pixels) above @v_max
+ * of its radius (-1 the top, 1 the bottom) with grainy white-grey spores of @level: mould as
+ * pale as a light background. */
+void fg_paint_mould_cap(PtImage *image, int cx, int cy, int r, double v_max, int level);
+
 /* Returns: (transfer full): @image as an I420 buffer (Y, then U, then V);
  * fills @frame with a view of it. */
 guint8 *fg_to_i420(const PtImage *image, PtFrame *frame);

@@ -24,55 +24,22 @@ enum { SOUND, SPOT, MOULD, YELLOW };
 
 static const guint8 orange_rgb[3] = {235, 135, 30}, yellow_rgb[3] = {230, 200, 60};
 
-/* Covers the part of a pasted fruit (centre @cx, @cy, radius @r pixels) above @v_max of its
- * radius with grainy white-grey spores of @level (as test-synthetic.c paints them). */
-static void
-paint_mould_cap(PtImage *image, int cx, int cy, int r, double v_max, int level)
-{
-  guint32 seed = 7;
-
-  for (int y = cy - r; y <= cy + r; y++)
-    for (int x = cx - r; x <= cx + r; x++) {
-      double u = (double)(x - cx) / r, v = (double)(y - cy) / r;
-      guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
-      int grain;
-
-      if (u * u + v * v > 0.96 || v > v_max)
-        continue;
-      seed = seed * 1103515245u + 12345u;
-      grain = (int)((seed >> 16) % 13) - 6;
-      d[0] = d[1] = (guint8)CLAMP(level + grain, 0, 255);
-      d[2] = (guint8)CLAMP(level - 8 + grain, 0, 255);
-    }
-}
-
 /* Pastes a fruit of @kind at (@x0, @y0); returns its box in @box. */
 static void
 paste_fruit(PtImage *dst, int kind, int x0, int y0, PtRoi *box)
 {
   FgFruit fruit = {.diameter_mm = DIAMETER};
   const guint8 *rgb = kind == YELLOW ? yellow_rgb : orange_rgb;
-  g_autofree guint8 *coverage = NULL;
-  g_autoptr(PtImage) sprite = NULL;
+  int side;
 
   memcpy(fruit.rgb, rgb, 3);
   if (kind == SPOT)
     fruit.spots[fruit.n_spots++] =
         (FgSpot){.u = -0.15, .v = 0.1, .length_mm = 25, .darkness = 0.35};
-  sprite = fg_render_sprite(&fruit, MM_PER_PX, 1.0, &coverage);
-  for (int y = 0; y < sprite->height; y++)
-    for (int x = 0; x < sprite->width; x++) {
-      guint8 *d = dst->pixels + (gsize)(y0 + y) * dst->stride + (x0 + x) * 3;
-      const guint8 *s = sprite->pixels + (gsize)y * sprite->stride + x * 3;
-      int a = coverage[(gsize)y * sprite->width + x];
-
-      for (int c = 0; c < 3; c++)
-        d[c] = (guint8)((s[c] * a + d[c] * (255 - a) + 127) / 255);
-    }
+  side = fg_paste_sprite(dst, &fruit, MM_PER_PX, x0, y0);
   if (kind == MOULD)
-    paint_mould_cap(dst, x0 + sprite->width / 2, y0 + sprite->height / 2, sprite->width / 2, -0.2,
-                    232);
-  *box = (PtRoi){x0, y0, sprite->width, sprite->height};
+    fg_paint_mould_cap(dst, x0 + side / 2, y0 + side / 2, side / 2, -0.2, 232);
+  *box = (PtRoi){x0, y0, side, side};
 }
 
 static gboolean

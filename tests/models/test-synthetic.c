@@ -361,24 +361,6 @@ test_roi_photo(void)
   g_assert_nonnull(strstr(r->fruit[3].rule, "too small"));
 }
 
-/* Composites @fruit's sprite onto @dst (packed RGB over a background) at (@x0, @y0). */
-static void
-paste_sprite(PtImage *dst, const FgFruit *fruit, double mm_per_px, int x0, int y0)
-{
-  g_autofree guint8 *coverage = NULL;
-  g_autoptr(PtImage) sprite = fg_render_sprite(fruit, mm_per_px, 1.0, &coverage);
-
-  for (int y = 0; y < sprite->height; y++)
-    for (int x = 0; x < sprite->width; x++) {
-      guint8 *d = dst->pixels + (gsize)(y0 + y) * dst->stride + (x0 + x) * 3;
-      const guint8 *s = sprite->pixels + (gsize)y * sprite->stride + x * 3;
-      int a = coverage[(gsize)y * sprite->width + x];
-
-      for (int c = 0; c < 3; c++)
-        d[c] = (guint8)((s[c] * a + d[c] * (255 - a) + 127) / 255);
-    }
-}
-
 /* A light box: fruit on black (and on white paper), no belt model to lean on; a spotted
  * and a sound fruit through tight ROIs. */
 static void
@@ -399,10 +381,10 @@ test_roi_backgrounds(void)
 
     g_assert_no_error(error);
     memset(image->pixels, backgrounds[b], (gsize)image->stride * image->height);
-    paste_sprite(image, &fruit, 0.3, 40, 40);
+    fg_paste_sprite(image, &fruit, 0.3, 40, 40);
     fruit.spots[0] = (FgSpot){.u = -0.1, .v = 0.1, .length_mm = 12, .darkness = 0.4};
     fruit.n_spots = 1;
-    paste_sprite(image, &fruit, 0.3, 360, 40);
+    fg_paste_sprite(image, &fruit, 0.3, 360, 40);
     side = (int)(66 / 0.3);
     rois[0] = (PtRoi){40 + 10, 40 + 10, side, side};
     rois[1] = (PtRoi){360 + 10, 40 + 10, side, side};
@@ -416,29 +398,6 @@ test_roi_backgrounds(void)
     g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
     g_assert_cmpuint(r->fruit[1].defect_count, >=, 1);
   }
-}
-
-/* Covers the part of a rendered fruit (centre @cx, @cy, radius @r pixels) above @v_max of
- * its radius with grainy white-grey spores of @level: mould as pale as the background. */
-static void
-paint_mould_cap(PtImage *image, int cx, int cy, int r, double v_max, int level)
-{
-  guint32 seed = 7;
-
-  for (int y = cy - r; y <= cy + r; y++)
-    for (int x = cx - r; x <= cx + r; x++) {
-      double u = (double)(x - cx) / r, v = (double)(y - cy) / r;
-      guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
-      int grain;
-
-      if (u * u + v * v > 0.96 || v > v_max)
-        continue;
-      seed = seed * 1103515245u + 12345u;
-      grain = (int)((seed >> 16) % 13) - 6;
-      d[0] = (guint8)CLAMP(level + grain, 0, 255);
-      d[1] = (guint8)CLAMP(level + grain, 0, 255);
-      d[2] = (guint8)CLAMP(level - 8 + grain, 0, 255);
-    }
 }
 
 /* Photos without a scale: a mandarin whose top is covered by white mould, on white paper
@@ -465,10 +424,10 @@ test_roi_lost_mould(void)
 
     g_assert_no_error(error);
     memset(image->pixels, backgrounds[b], (gsize)image->stride * image->height);
-    paste_sprite(image, &fruit, 0.3, 40, 40);
-    paste_sprite(image, &fruit, 0.3, 360, 40);
-    paste_sprite(image, &fruit, 0.3, 640, 40);
-    paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.2, 232);
+    fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+    fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+    fg_paste_sprite(image, &fruit, 0.3, 640, 40);
+    fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.2, 232);
     pt_image_as_frame(image, &frame);
     r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
     g_assert_no_error(error);
@@ -510,14 +469,14 @@ test_lightbox_whole(void)
 
   g_assert_no_error(error);
   memset(image->pixels, 8, (gsize)image->stride * image->height);
-  paste_sprite(image, &fruit, 0.3, 40, 40);
-  paste_sprite(image, &fruit, 0.3, 360, 40);
-  paste_sprite(image, &fruit, 0.3, 640, 40);
-  paste_sprite(image, &fruit, 0.3, 960, 40);
-  paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.2, 232);
-  paint_mould_cap(image, 360 + side / 2, 40 + side / 2, side / 2, -0.6, 200);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 640, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 960, 40);
+  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.2, 232);
+  fg_paint_mould_cap(image, 360 + side / 2, 40 + side / 2, side / 2, -0.6, 200);
   /* Above 0.45 of the radius below the middle: about three quarters of the face. */
-  paint_mould_cap(image, 960 + side / 2, 40 + side / 2, side / 2, 0.45, 225);
+  fg_paint_mould_cap(image, 960 + side / 2, 40 + side / 2, side / 2, 0.45, 225);
   pt_image_as_frame(image, &frame);
   r = pt_grader_grade(grader, &frame, NULL, 0, &error);
   g_assert_no_error(error);
@@ -579,8 +538,8 @@ test_lightbox_leaf(void)
 
   g_assert_no_error(error);
   memset(image->pixels, 8, (gsize)image->stride * image->height);
-  paste_sprite(image, &fruit, 0.3, 60, 80);
-  paste_sprite(image, &fruit, 0.3, 420, 80);
+  fg_paste_sprite(image, &fruit, 0.3, 60, 80);
+  fg_paste_sprite(image, &fruit, 0.3, 420, 80);
   /* Over the upper right shoulder, inside the outline, as a leaf left on the stem lies; the
    * leaf a bluish green (Lab hue about 145, chroma 38), the mould olive. */
   paint_leaf(image, 60 + side * 2 / 3, 80 + side / 3, side / 4.0, side / 9.0, -0.6, leaf_rgb);
@@ -656,7 +615,7 @@ test_lightbox_highlight(void)
   g_assert_no_error(error);
   memset(image->pixels, 8, (gsize)image->stride * image->height);
   for (int i = 0; i < 3; i++)
-    paste_sprite(image, &fruit, 0.3, 40 + 320 * i, 80);
+    fg_paste_sprite(image, &fruit, 0.3, 40 + 320 * i, 80);
   paint_soft_highlight(image, 40 + half, 80 + half, half, -0.25, -0.3, 0.2, 0.9);
   paint_soft_highlight(image, 360 + half, 80 + half, half, -0.25, -0.3, 0.3, 0.9);
   paint_mould_spot(image, 680 + half * 3 / 4, 80 + half * 7 / 10, half / 3, 225);
@@ -704,9 +663,9 @@ test_roi_lone_fruit(void)
     if (cases[i].leaf_only)
       paint_leaf(image, 500, 500, 260, 120, 0.4, leaf_rgb); /* fills the middle */
     else
-      paste_sprite(image, &fruit, 0.3, x0, y0);
+      fg_paste_sprite(image, &fruit, 0.3, x0, y0);
     if (cases[i].mould)
-      paint_mould_cap(image, x0 + side / 2, y0 + side / 2, side / 2, 0.3, 225);
+      fg_paint_mould_cap(image, x0 + side / 2, y0 + side / 2, side / 2, 0.3, 225);
     pt_image_as_frame(image, &frame);
     r = pt_grader_grade(grader, &frame, &whole, 1, &error);
     g_assert_no_error(error);
