@@ -15,6 +15,7 @@ typedef enum {
   PT_ANALYSIS_RUNNING,      /* frames arrive */
   PT_ANALYSIS_RECONNECTING, /* failed, stalled or ended; restarting after a backoff */
   PT_ANALYSIS_STOPPED,      /* the camera stopped */
+  PT_ANALYSIS_IDLE,         /* not connected: nothing wants its frames (the camera's gates) */
 } PtAnalysisState;
 
 typedef struct {
@@ -24,7 +25,7 @@ typedef struct {
   int width, height; /* the substream's frame size (0: none seen yet) */
 } PtAnalysisStats;
 
-/* "none", "waiting", "starting", "running", "reconnecting", "stopped".
+/* "none", "waiting", "starting", "running", "reconnecting", "stopped", "idle".
  * Returns: (transfer none) */
 const char *pt_analysis_state_to_string(PtAnalysisState state);
 

@@ -38,8 +38,8 @@ static void begin_restart(PtCameraAnalysis *a, PtCameraError code, const char *r
 const char *
 pt_analysis_state_to_string(PtAnalysisState state)
 {
-  static const char *const names[] = {"none",    "waiting",      "starting",
-                                      "running", "reconnecting", "stopped"};
+  static const char *const names[] = {"none",         "waiting", "starting", "running",
+                                      "reconnecting", "stopped", "idle"};
 
   return (guint)state < G_N_ELEMENTS(names) ? names[state] : "unknown";
 }
@@ -337,14 +337,34 @@ pt_camera_analysis_start(PtCameraAnalysis *a, GError **error)
   return TRUE;
 }
 
+/* Takes everything down and says why in @state: stopped with the camera, or idle. */
+static void
+halt(PtCameraAnalysis *a, PtAnalysisState state)
+{
+  destroy_source(&a->backoff_timer);
+  teardown(a);
+  destroy_source(&a->tick);
+  set_state(a, state, NULL);
+}
+
 void
 pt_camera_analysis_stop(PtCameraAnalysis *a)
 {
   g_return_if_fail(a != NULL);
-  destroy_source(&a->backoff_timer);
-  teardown(a);
-  destroy_source(&a->tick);
-  set_state(a, PT_ANALYSIS_STOPPED, NULL);
+  halt(a, PT_ANALYSIS_STOPPED);
+}
+
+void
+pt_camera_analysis_rest(PtCameraAnalysis *a)
+{
+  g_return_if_fail(a != NULL);
+  halt(a, PT_ANALYSIS_IDLE);
+}
+
+gboolean
+pt_camera_analysis_active(PtCameraAnalysis *a)
+{
+  return a->graph.pipeline != NULL || a->backoff_timer != NULL;
 }
 
 void

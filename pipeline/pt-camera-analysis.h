@@ -8,7 +8,9 @@
  * once per start.
  *
  * Lifecycle: pt_camera_analysis_new() -> pt_camera_analysis_start() -> [running, restarting
- * by itself] -> pt_camera_analysis_stop() (may start again) -> pt_camera_analysis_free(). */
+ * by itself] -> pt_camera_analysis_stop() or _rest() (may start again) ->
+ * pt_camera_analysis_free().  The camera starts it only while its frames are wanted and rests
+ * it when they have not been for a while (pt-camera.c). */
 #pragma once
 
 #include "pt-analysis-state.h"
@@ -37,6 +39,11 @@ PtCameraAnalysis *pt_camera_analysis_new(const PtCameraConfig *config,
 gboolean pt_camera_analysis_start(PtCameraAnalysis *analysis, GError **error);
 /* Tears the pipeline down (nothing to drain: it records nothing) and cancels any restart. */
 void pt_camera_analysis_stop(PtCameraAnalysis *analysis);
+/* Like pt_camera_analysis_stop(), but the state is PT_ANALYSIS_IDLE: nothing wants its frames,
+ * which is normal, not a fault. */
+void pt_camera_analysis_rest(PtCameraAnalysis *analysis);
+/* Started and not stopped or rested since: running, starting or waiting to restart. */
+gboolean pt_camera_analysis_active(PtCameraAnalysis *analysis);
 /* Stops if needed and frees.  Safe on NULL. */
 void pt_camera_analysis_free(PtCameraAnalysis *analysis);
 

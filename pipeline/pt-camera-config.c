@@ -27,6 +27,7 @@ pt_camera_config_init(PtCameraConfig *config)
   config->scan_motion = TRUE;
   config->scan_hold_ms = PT_SCAN_HOLD_MS_DEFAULT;
   config->live_idle_ns = PT_LIVE_IDLE_NS;
+  config->analysis_hold_ns = PT_ANALYSIS_HOLD_NS;
 }
 
 void
@@ -270,6 +271,9 @@ pt_camera_config_validate(const PtCameraConfig *c, GError **error)
     return FALSE;
   if (c->analysis_location != NULL && !validate_analysis(c, error))
     return FALSE;
+  if (c->analysis_hold_ns < PT_ANALYSIS_HOLD_MIN_NS ||
+      c->analysis_hold_ns > PT_ANALYSIS_HOLD_MAX_NS)
+    return config_fail(error, c->name, "%s", "analysis hold time out of range (0.1 s .. 10 min)");
   if (c->stall_ms < PT_STALL_MIN_MS || c->backoff_initial_ms == 0 ||
       c->backoff_max_ms < c->backoff_initial_ms)
     return config_fail(error, c->name, "%s", "stall or backoff times out of range");

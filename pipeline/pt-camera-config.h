@@ -89,6 +89,9 @@ typedef struct {
    * pipeline of its own, and the main stream is only recorded (pt-camera-analysis.h). */
   PtSourceKind analysis_kind;
   char *analysis_location;
+  /* The analysis pipeline runs only while the camera's gates want its frames, and stops when
+   * they have not for this long (PT_ANALYSIS_HOLD_NS) */
+  GstClockTime analysis_hold_ns;
   /* The frame size that scan_region and privacy_mask's pixel rectangles are in, when the
    * analysed frames are not that size (0: they are).  The camera sets it to the main
    * stream's size for its analysis pipeline; the scan region is scaled and pixel rectangles

@@ -60,7 +60,9 @@ typedef struct {
 typedef struct {
   PtCamera *cam;
   gboolean (*wanted)(PtCamera *camera, gpointer user_data);
-  gint open; /* atomic: the last buffer went through */
+  gint open;      /* atomic: the last buffer went through */
+  gboolean wakes; /* an analysis gate: its first no wakes the camera (analysis_update()) */
+  gint said_no;   /* atomic: @wanted said no since it last said yes */
 } Gate;
 
 struct _PtCamera {
@@ -91,6 +93,8 @@ struct _PtCamera {
   HashJob *pending_close;     /* the newest closed fragment, until we know whether it is the last */
   PtCameraAnalysis *analysis; /* nullable: the substream's pipeline (analysis_location); set
                                * once with an atomic, freed with the camera */
+  GSource *analysis_hold;     /* one-shot, armed only while the analysis runs unwanted: rests
+                               * it when nothing wanted its frames for analysis_hold_ns */
   gboolean running;           /* between pt_camera_start() and pt_camera_stop() */
 
   GMutex lock; /* guards the fields below: streaming threads write them */
@@ -104,6 +108,7 @@ struct _PtCamera {
   GHashTable *starts;          /* segment path -> UTC ns of its first frame (gint64 *) */
   gint64 live_touched;         /* g_get_monotonic_time() the live view was last asked for, or 0 */
   gboolean live_scheduled;     /* an attach is queued for the main context */
+  gboolean analysis_scheduled; /* an analysis_update() is queued for the main context */
   int main_width, main_height; /* the main stream's frame size, from its caps (0: unknown) */
 
   GMutex out_lock; /* guards the outbox */
@@ -389,8 +394,14 @@ on_gate(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 
   if (!gate->wanted(gate->cam, gate->cam->user_data)) {
     g_atomic_int_set(&gate->open, 0);
+    /* Its first no: the analysis may feed nobody now, which only the main context can tell
+     * (the other gate); one wake-up per change, not per frame. */
+    if (gate->wakes && g_atomic_int_compare_and_exchange(&gate->said_no, 0, 1))
+      pt_camera_wake_analysis(gate->cam);
     return GST_PAD_PROBE_DROP;
   }
+  if (gate->wakes)
+    g_atomic_int_set(&gate->said_no, 0);
   if (g_atomic_int_get(&gate->open))
     return GST_PAD_PROBE_OK;
   if (GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT))
@@ -401,11 +412,11 @@ on_gate(GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 
 static void
 add_gate(PtCamera *cam, Gate *gate, GstPad *pad,
-         gboolean (*wanted)(PtCamera *camera, gpointer user_data))
+         gboolean (*wanted)(PtCamera *camera, gpointer user_data), gboolean wakes)
 {
   if (pad == NULL || wanted == NULL)
     return;
-  *gate = (Gate){.cam = cam, .wanted = wanted, .open = 0};
+  *gate = (Gate){.cam = cam, .wanted = wanted, .open = 0, .wakes = wakes, .said_no = 0};
   gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_gate, gate, NULL);
 }
 
@@ -889,10 +900,12 @@ analysis_build(PtCameraGraph *graph, gpointer data, GError **error)
   if (!pt_camera_graph_build_analysis(graph, config, on_tap_frame, camera_ref(cam), camera_unref,
                                       cam->cbs.qr != NULL ? &cam->scan : NULL, error))
     return FALSE;
-  add_gate(cam, &cam->tap_gate, graph->tap_pad, cam->cbs.frames_wanted);
-  add_gate(cam, &cam->scan_gate, graph->scan_pad, cam->cbs.scan_wanted);
+  add_gate(cam, &cam->tap_gate, graph->tap_pad, cam->cbs.frames_wanted, TRUE);
+  add_gate(cam, &cam->scan_gate, graph->scan_pad, cam->cbs.scan_wanted, TRUE);
   return TRUE;
 }
+
+static void analysis_update(PtCamera *cam);
 
 static void
 analysis_state_changed(PtAnalysisState state, const GError *error, gpointer data)
@@ -901,6 +914,10 @@ analysis_state_changed(PtAnalysisState state, const GError *error, gpointer data
 
   if (cam->cbs.analysis_changed != NULL)
     cam->cbs.analysis_changed(cam, state, error, cam->user_data);
+  /* No frames flow while it reconnects, so no gate tells when they stop being wanted: a
+   * substream that is down and unwanted is rested after the hold, not retried for ever. */
+  if (state == PT_ANALYSIS_RECONNECTING)
+    analysis_update(cam);
 }
 
 static void
@@ -909,8 +926,49 @@ analysis_barcode(const GstStructure *s, gint64 utc_ns, gpointer data)
   deliver_barcode(data, s, utc_ns);
 }
 
-/* Starts the analysis once the main stream's size is known: a scan region and a mask are in
- * its pixels, and a substream's frames are scaled from them. */
+/* The analysis has a tap that feeds someone, or a loading camera's scan. */
+static gboolean
+has_tap(PtCamera *cam)
+{
+  return cam->config->tap_fps > 0 && cam->cbs.frame != NULL;
+}
+
+static gboolean
+has_scan(PtCamera *cam)
+{
+  return cam->config->role == PT_CAMERA_ROLE_LOADING && cam->cbs.qr != NULL;
+}
+
+/* What the gates answer now; a branch without a gate always wants its frames. */
+static gboolean
+analysis_wanted(PtCamera *cam)
+{
+  return (has_tap(cam) &&
+          (cam->cbs.frames_wanted == NULL || cam->cbs.frames_wanted(cam, cam->user_data))) ||
+         (has_scan(cam) &&
+          (cam->cbs.scan_wanted == NULL || cam->cbs.scan_wanted(cam, cam->user_data)));
+}
+
+static gboolean
+on_analysis_hold(gpointer data)
+{
+  PtCamera *cam = data;
+
+  g_clear_pointer(&cam->analysis_hold, g_source_unref);
+  if (cam->running && !analysis_wanted(cam)) {
+    GST_INFO("camera %s: nothing wanted the analysis substream's frames for %.1f s, "
+             "disconnecting it",
+             cam->config->name, (double)cam->config->analysis_hold_ns / GST_SECOND);
+    pt_camera_analysis_rest(cam->analysis);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts the analysis once the main stream's size is known (a scan region and a mask are in
+ * its pixels, and a substream's frames are scaled from them) and while the gates want its
+ * frames; rests it once they have not for analysis_hold_ns.  Runs when the size is learnt,
+ * at pt_camera_wake_analysis(), when a gate first says no and when the substream fails: the
+ * only timer is the hold, armed while the analysis runs unwanted. */
 static void
 analysis_update(PtCamera *cam)
 {
@@ -922,8 +980,31 @@ analysis_update(PtCamera *cam)
   g_mutex_lock(&cam->lock);
   known = cam->main_width > 0 && cam->main_height > 0;
   g_mutex_unlock(&cam->lock);
-  if (known && !pt_camera_analysis_start(cam->analysis, &error))
-    GST_ERROR("camera %s: analysis: %s", cam->config->name, error->message);
+  if (!known)
+    return;
+  if (analysis_wanted(cam)) {
+    destroy_source(&cam->analysis_hold);
+    if (!pt_camera_analysis_start(cam->analysis, &error))
+      GST_ERROR("camera %s: analysis: %s", cam->config->name, error->message);
+  } else if (!pt_camera_analysis_active(cam->analysis)) {
+    pt_camera_analysis_rest(cam->analysis); /* never started: idle rather than waiting */
+  } else if (cam->analysis_hold == NULL) {
+    cam->analysis_hold = g_timeout_source_new((guint)(cam->config->analysis_hold_ns / GST_MSECOND));
+    g_source_set_callback(cam->analysis_hold, on_analysis_hold, cam, NULL);
+    g_source_attach(cam->analysis_hold, cam->ctx);
+  }
+}
+
+static gboolean
+on_analysis_wake(gpointer data)
+{
+  PtCamera *cam = data;
+
+  g_mutex_lock(&cam->lock);
+  cam->analysis_scheduled = FALSE;
+  g_mutex_unlock(&cam->lock);
+  analysis_update(cam);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -980,8 +1061,8 @@ launch(PtCamera *cam, GError **error)
   if (cam->analysis != NULL)
     gst_pad_add_probe(cam->graph.watch_pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_main_caps, cam,
                       NULL);
-  add_gate(cam, &cam->tap_gate, cam->graph.tap_pad, cam->cbs.frames_wanted);
-  add_gate(cam, &cam->scan_gate, cam->graph.scan_pad, cam->cbs.scan_wanted);
+  add_gate(cam, &cam->tap_gate, cam->graph.tap_pad, cam->cbs.frames_wanted, FALSE);
+  add_gate(cam, &cam->scan_gate, cam->graph.scan_pad, cam->cbs.scan_wanted, FALSE);
   bus = gst_element_get_bus(cam->graph.pipeline);
   gst_bus_set_sync_handler(bus, on_bus_sync, NULL, NULL);
   cam->bus_watch = gst_bus_create_watch(bus);
@@ -1073,8 +1154,7 @@ pt_camera_start(PtCamera *cam, GError **error)
   cam->running = TRUE;
   /* Only when something reads it: a tap that feeds someone, or a loading camera's scan. */
   if (cam->config->analysis_location != NULL && cam->analysis == NULL &&
-      ((cam->config->tap_fps > 0 && cam->cbs.frame != NULL) ||
-       (cam->config->role == PT_CAMERA_ROLE_LOADING && cam->cbs.qr != NULL))) {
+      (has_tap(cam) || has_scan(cam))) {
     static const PtCameraAnalysisHooks hooks = {.build = analysis_build,
                                                 .state_changed = analysis_state_changed,
                                                 .barcode = analysis_barcode};
@@ -1126,6 +1206,7 @@ pt_camera_stop(PtCamera *cam)
 {
   g_return_if_fail(cam != NULL);
   cam->running = FALSE;
+  destroy_source(&cam->analysis_hold);
   if (cam->analysis != NULL)
     pt_camera_analysis_stop(cam->analysis);
   destroy_source(&cam->tick);
@@ -1196,6 +1277,27 @@ pt_camera_get_analysis(PtCamera *cam, PtAnalysisStats *out)
   memset(out, 0, sizeof(*out));
   if (analysis != NULL)
     pt_camera_analysis_get_stats(analysis, out);
+}
+
+void
+pt_camera_wake_analysis(PtCamera *cam)
+{
+  gboolean schedule;
+
+  g_return_if_fail(cam != NULL);
+  if (g_atomic_pointer_get(&cam->analysis) == NULL)
+    return;
+  g_mutex_lock(&cam->lock);
+  schedule = !cam->analysis_scheduled;
+  cam->analysis_scheduled = TRUE;
+  g_mutex_unlock(&cam->lock);
+  if (schedule) {
+    GSource *idle = g_idle_source_new();
+
+    g_source_set_callback(idle, on_analysis_wake, camera_ref(cam), camera_unref);
+    g_source_attach(idle, cam->ctx);
+    g_source_unref(idle);
+  }
 }
 
 gboolean

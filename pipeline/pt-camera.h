@@ -8,12 +8,15 @@
  *                                   \-> [live view, while watched: hlssink2]
  * With an analysis substream the tap and scan branches read it instead, in a second pipeline
  * (pt-camera-analysis.h) that fails and restarts on its own, and the main stream is never
- * decoded.
+ * decoded.  That pipeline runs only while the gates below want its frames: it connects when
+ * they do (pt_camera_wake_analysis() says they may) and disconnects once they have not for
+ * the config's analysis_hold_ns, so an idle camera does not receive its substream at all.
  * (pt-camera-graph.c has the exact graph per kind of source.)
  *
- * Threading: every PtCamera function must be called from the thread that runs the
- * GMainContext that was thread-default when the camera was created; all callbacks except
- * `frame` are invoked there.  `frame` runs on a streaming thread.
+ * Threading: every PtCamera function but the three that say otherwise must be called from the
+ * thread that runs the GMainContext that was thread-default when the camera was created; all
+ * callbacks except `frame` and the gates are invoked there.  `frame` runs on a streaming
+ * thread.
  *
  * Lifecycle: pt_camera_new() -> pt_camera_start() -> [running, restarting by itself] ->
  * pt_camera_stop() (may start again) -> pt_camera_free().  pt_camera_stop() returns after the
@@ -73,12 +76,15 @@ typedef struct {
    * FALSE drops the frame before the tap decodes, scales or converts it (nobody needs frames
    * now).  When it turns TRUE again, frames are dropped up to the next keyframe so a
    * passthrough source's decoder never starts on a broken reference.  NULL: always TRUE.
-   * Must return at once (an atomic read). */
+   * Must return at once (an atomic read).  With an analysis substream it is also asked on the
+   * camera's main context, whether to connect the substream at all: call
+   * pt_camera_wake_analysis() when its answer turns TRUE. */
   gboolean (*frames_wanted)(PtCamera *camera, gpointer user_data);
   /* Optional gate in front of the scan branch (loading cameras with `qr`), asked on a
    * streaming thread for each source frame: FALSE drops the frame before it is decoded or
    * scanned (no load is open at the camera's dock), with the same keyframe rule as
-   * frames_wanted.  NULL: always TRUE.  Must return at once (an atomic read). */
+   * frames_wanted.  NULL: always TRUE.  Must return at once (an atomic read).  Asked on the
+   * main context too, like frames_wanted. */
   gboolean (*scan_wanted)(PtCamera *camera, gpointer user_data);
   /* Loading cameras only: a code read by the scan branch.  @symbology: (transfer none) zbar's
    * name for it ("QR-Code", "CODE-128", ...); @payload: (transfer none) as decoded, untrusted
@@ -123,9 +129,16 @@ typedef struct {
   guint decoded, still, scanned;
 } PtScanStats;
 void pt_camera_get_scan_stats(PtCamera *camera, PtScanStats *out);
-/* The analysis substream's state and counters (state PT_ANALYSIS_NONE without one).  The one
- * call besides pt_camera_live_touch() that any thread may make. */
+/* The analysis substream's state and counters (state PT_ANALYSIS_NONE without one).  Like
+ * pt_camera_wake_analysis() and pt_camera_live_touch(), any thread may call it. */
 void pt_camera_get_analysis(PtCamera *camera, PtAnalysisStats *out);
+/* Any thread: what frames_wanted or scan_wanted answer may have changed (a load or grading
+ * opened or closed, a thumbnail asked for).  The camera asks them again on its main context:
+ * an analysis substream that is now wanted connects (its first frames come once the RTSP
+ * session is up and a keyframe arrives), one that is not any more disconnects after
+ * analysis_hold_ns.  A burst of calls is one wake-up; a camera without a substream ignores
+ * it. */
+void pt_camera_wake_analysis(PtCamera *camera);
 /* ---- live view (HLS, hlssink2): on demand ----
  * The branch is attached to the running pipeline while someone watches, and detached when
  * nobody has touched it for the config's live_idle_ns; a restarted pipeline gets it again if

@@ -170,6 +170,14 @@
 #define PT_LIVE_IDLE_NS           (10 * GST_SECOND)
 #define PT_LIVE_IDLE_MIN_NS       (1 * GST_SECOND)
 #define PT_LIVE_IDLE_MAX_NS       (600 * GST_SECOND)
+/* The analysis substream (pt-camera.c) runs only while its frames are wanted (the camera's
+ * gates: a thumbnail watched, a grading or a load open) and is disconnected once nothing has
+ * wanted them for PT_ANALYSIS_HOLD_NS: long enough that a load closed and the next opened, or a
+ * dashboard tab hidden and shown again, keeps its RTSP session rather than paying the second
+ * or so a reconnection takes; short enough that an idle camera costs nothing for long. */
+#define PT_ANALYSIS_HOLD_NS     (10 * GST_SECOND)
+#define PT_ANALYSIS_HOLD_MIN_NS (100 * GST_MSECOND)
+#define PT_ANALYSIS_HOLD_MAX_NS (600 * GST_SECOND)
 #define PT_LIVE_QUEUE_NS                                                                           \
   (2 * GST_SECOND)                     /* leaky: a slow disk drops live frames, never              \
                                         * the recording's */

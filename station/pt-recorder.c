@@ -385,6 +385,18 @@ on_scan_wanted(PtCamera *camera, gpointer user_data)
   return g_atomic_int_get(&cam->scan_open);
 }
 
+/* Main thread: @gate (scan_open, grade_open) is now @open; a camera whose gate changed asks
+ * it again, so an analysis substream connects for a load or grading and goes after it. */
+static void
+set_gate(Cam *cam, gint *gate, gboolean open)
+{
+  if (g_atomic_int_get(gate) == open)
+    return;
+  g_atomic_int_set(gate, open);
+  if (cam->camera)
+    pt_camera_wake_analysis(cam->camera);
+}
+
 /* Main thread: opens or closes each loading camera's scan gate from the store, whoever opened
  * or closed the load (the dashboard, a driver's phone, the command line in another process). */
 static void
@@ -397,7 +409,7 @@ check_dock(PtRecorder *rec, Cam *cam)
     g_debug("camera %s: open load at dock %s: %s", cam->config->name, cam->dock, error->message);
     return;
   }
-  g_atomic_int_set(&cam->scan_open, load != NULL);
+  set_gate(cam, &cam->scan_open, load != NULL);
 }
 
 /* Main thread: opens or closes a grading camera's feed from the store: with no grading open
@@ -411,7 +423,7 @@ check_grading(PtRecorder *rec, Cam *cam)
     g_debug("camera %s: open grading: %s", cam->config->name, error->message);
     return;
   }
-  g_atomic_int_set(&cam->grade_open, open != NULL);
+  set_gate(cam, &cam->grade_open, open != NULL);
 }
 
 /* Main thread: station.db's write-ahead log changed, so a transaction committed, in this
@@ -484,6 +496,10 @@ on_analysis_changed(PtCamera *camera, PtAnalysisState state, const GError *error
   } else if (state == PT_ANALYSIS_RUNNING) {
     pt_log_camera(G_LOG_LEVEL_MESSAGE, cam->config->name, "camera %s: analysis substream running",
                   cam->config->name);
+  } else if (state == PT_ANALYSIS_IDLE) {
+    pt_log_camera(G_LOG_LEVEL_MESSAGE, cam->config->name,
+                  "camera %s: analysis substream idle: nothing wants its frames",
+                  cam->config->name);
   }
   g_mutex_lock(&rec->lock);
   if (cam->analysis != state)
@@ -493,7 +509,8 @@ on_analysis_changed(PtCamera *camera, PtAnalysisState state, const GError *error
     g_free(cam->analysis_error);
     cam->analysis_error = g_strdup(error->message);
   }
-  if (alert || state == PT_ANALYSIS_RUNNING || state == PT_ANALYSIS_STOPPED) {
+  if (alert || state == PT_ANALYSIS_RUNNING || state == PT_ANALYSIS_STOPPED ||
+      state == PT_ANALYSIS_IDLE) {
     g_free(cam->analysis_alert);
     cam->analysis_alert = alert;
   }
@@ -876,19 +893,29 @@ GBytes *
 pt_recorder_thumbnail(PtRecorder *rec, const char *camera, gint64 *utc_ns, GError **error)
 {
   PtThumb *thumb = NULL;
+  PtCamera *source = NULL;
   /* Cams are only ever appended and live until pt_recorder_free(), after the HTTP server. */
   g_mutex_lock(&rec->lock);
   for (guint i = 0; i < rec->cams->len && !thumb; i++) {
     Cam *cam = g_ptr_array_index(rec->cams, i);
-    if (strcmp(cam->config->name, camera) == 0)
+    if (strcmp(cam->config->name, camera) == 0) {
       thumb = cam->thumb;
+      source = cam->camera;
+    }
   }
   g_mutex_unlock(&rec->lock);
   if (!thumb) {
     g_set_error(error, PT_ERROR, PT_ERROR_NOT_FOUND, "no camera called %s", camera);
     return NULL;
   }
+  /* The first request of a watch opens the tap's gate (pt_thumb_jpeg() marks it watched): a
+   * camera whose substream is idle connects it, and the first JPEG comes once its frames do
+   * (meanwhile "no frame yet", which the dashboard asks again for).  Later requests of the
+   * same watch cost no wake-up. */
+  gboolean was_watched = pt_thumb_watched(thumb);
   GBytes *jpeg = pt_thumb_jpeg(thumb, utc_ns, error);
+  if (!was_watched && source)
+    pt_camera_wake_analysis(source);
   if (!jpeg && error && !*error)
     g_set_error(error, PT_ERROR, PT_ERROR_BUSY, "camera %s has no frame yet", camera);
   return jpeg;

@@ -100,6 +100,13 @@ main(int argc, char **argv)
   c.analysis_kind = PT_SOURCE_RTSP;
   c.analysis_location = g_strdup("http://cam/sub");
   expect_invalid(&c, "an http URL for the substream");
+  c = good();
+  PT_CHECK(c.analysis_hold_ns == PT_ANALYSIS_HOLD_NS, "analysis hold default");
+  c.analysis_hold_ns = 0;
+  expect_invalid(&c, "no analysis hold (torn down at every close of a load)");
+  c = good();
+  c.analysis_hold_ns = PT_ANALYSIS_HOLD_MAX_NS + 1;
+  expect_invalid(&c, "an analysis hold above its maximum");
 
   PT_CHECK(pt_camera_role_from_string("Loading", &role, NULL) && role == PT_CAMERA_ROLE_LOADING,
            "role name");

@@ -99,9 +99,12 @@ cam() { curl -s -H "$AUTH" "$URL/api/v1/cameras" | jq -r ".cameras[] | select(.n
 alerts() { curl -s -H "$AUTH" "$URL/api/v1/cameras" | jq -r '.alerts[]'; }
 closed() { sql "SELECT count(*) FROM segments WHERE camera = 'dock-1' AND state = 'closed'"; }
 
-# The thumbnail opens the tap, whose frames come from the substream.
-curl -s -o /dev/null -H "$AUTH" "$URL/api/v1/cameras/dock-1/thumbnail.jpg"
-wait_for 30 '[ "$(cam .analysis.state)" = running ] && [ "$(closed)" -ge 2 ]'
+# The thumbnail opens the tap, whose frames come from the substream; it is asked for while
+# waiting, as the dashboard does, so the substream stays wanted (it is disconnected once
+# nothing has wanted its frames for a while: test-substream-demand.sh).
+watch() { curl -s -o /dev/null -H "$AUTH" "$URL/api/v1/cameras/dock-1/thumbnail.jpg"; }
+watch
+wait_for 30 'watch; [ "$(cam .analysis.state)" = running ] && [ "$(closed)" -ge 2 ]'
 check "the substream runs at 320x240 with frames arriving" \
   '[ "$(cam .analysis.state) $(cam .analysis.width)x$(cam .analysis.height)" = "running 320x240" ] && [ "$(cam .analysis.frames)" -gt 0 ]' ||
   echo "#   $(cam .analysis)"
@@ -116,7 +119,7 @@ check "the segments are the main stream's 640x360" '[ "$(size "$SEG")" = 640x360
 
 BEFORE=$(closed)
 world rtsp stop
-wait_for 30 '[ "$(cam .analysis.state)" = reconnecting ] && [ "$(closed)" -ge $((BEFORE + 2)) ]'
+wait_for 30 'watch; [ "$(cam .analysis.state)" = reconnecting ] && [ "$(closed)" -ge $((BEFORE + 2)) ]'
 check "the substream's server gone: the analysis is reconnecting, with its reason" \
   '[ "$(cam .analysis.state)" = reconnecting ] && [[ "$(cam .analysis.last_error)" == "analysis substream: "* ]]' ||
   echo "#   $(cam .analysis)"
@@ -125,7 +128,7 @@ check "... while the camera records on" \
   '[ "$(cam .state)" = recording ] && [ "$(closed)" -ge $((BEFORE + 2)) ] && [ "$(sql "SELECT count(*) FROM gaps WHERE camera = '"'dock-1'"' AND reason != '"'station stopped'"'")" = 0 ]'
 RESTARTS=$(cam .analysis.restarts)
 world rtsp start
-wait_for 40 '[ "$(cam .analysis.state)" = running ]'
+wait_for 40 'watch; [ "$(cam .analysis.state)" = running ]'
 check "the server back: the analysis runs again, its alert gone" \
   '[ "$(cam .analysis.state)" = running ] && ! alerts | grep -q "analysis substream down" && [ "$(cam .analysis.restarts)" -ge "$RESTARTS" ]' ||
   echo "#   $(cam .analysis)"
