@@ -300,3 +300,13 @@
  * (a fruit across 1/30 of the frame's side): smaller ones are dirt, leaves and stickers.
  * Photos of one fruit or a pile show fruit far larger; a belt camera is calibrated. */
 #define PT_UNSCALED_MIN_FRUIT_SHARE 0.001
+/* A photo's fruit cut by the photo's edge is graded on the peel it shows (a close-up of one
+ * fruit, a pile's edge), at this share of the confidence its measures give: the hidden part
+ * may hold a defect the visible part does not. */
+#define PT_PARTIAL_PHOTO_TRUST 0.5
+/* A photo in which the whole-frame search finds no fruit is graded through one ROI, the
+ * photo, when the fruit that finds spans at least this share of the photo's width and
+ * height: a close-up, no background round the fruit for the search to tell it from.  Other
+ * photos keep no record (on fruit-freshness the ROI's middle there is mostly another fruit
+ * kind or several fruit, matching no box). */
+#define PT_CLOSEUP_MIN_SIDE 0.8

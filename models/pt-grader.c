@@ -133,7 +133,7 @@ decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
   double russet_cm2 = f->russet_mm2 / 100.0;
   double area_cm2 = f->defect_total_mm2 / 100.0;
 
-  if (f->partial) {
+  if (f->partial && !f->size_unknown) {
     f->klass = PT_CLASS_NONE;
     g_strlcpy(f->rule, "partial: cut by the frame edge, not graded", sizeof f->rule);
     f->confidence = 0;
@@ -186,6 +186,13 @@ decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
   /* A quarter of the limit away counts as certain; a ragged silhouette
    * (touching fruit, leaves) lowers the trust in every measure. */
   f->confidence = CLAMP(0.5 + 0.5 * f->confidence / 0.25, 0.5, 1.0) * MIN(1.0, solidity / 0.9);
+  /* A photo's fruit cut by its edge: the peel it shows is all there is of it. */
+  if (f->partial) {
+    g_autofree char *rule = g_strdup_printf("partial, its visible peel: %s", f->rule);
+
+    g_strlcpy(f->rule, rule, sizeof f->rule);
+    f->confidence *= PT_PARTIAL_PHOTO_TRUST;
+  }
 }
 
 /* Kasa's least-squares circle through the points of @a / @r (normal equations of
@@ -663,7 +670,9 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   place_fruit(&c, shape, frame, fruit);
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
-  if (!fruit->partial)
+  /* On a belt another view sees a fruit the frame cuts; in a photo (no scale: its size
+   * unknown) what the photo shows of it is graded, and it stays marked partial. */
+  if (!fruit->partial || fruit->size_unknown)
     add_peel(g, &c, shape, g->mm_per_px == 0, NULL, NULL, fruit);
   decide_class(&g->profile, fruit, solidity);
   return TRUE;
@@ -1246,6 +1255,20 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
     for (guint b = 0; b < grader->seg.n_blobs; b++)
       if (analyse_blob(grader, frame, &grader->seg.blobs[b], &result->fruit[result->n_fruit]))
         result->n_fruit++;
+    /* A photo the search finds nothing in may be a close-up of one fruit, with no background
+     * round it to tell the fruit from: it is graded as a box holding one fruit, the photo
+     * its box, and kept when that box finds a fruit filling the photo. */
+    if (result->n_fruit == 0 && grader->mm_per_px == 0) {
+      PtRoi whole = {0, 0, frame->width, frame->height};
+      PtFruit *f = &result->fruit[0];
+
+      analyse_roi(grader, frame, &whole, f, FALSE);
+      if (f->klass != PT_CLASS_NONE && f->width >= PT_CLOSEUP_MIN_SIDE * frame->width &&
+          f->height >= PT_CLOSEUP_MIN_SIDE * frame->height)
+        result->n_fruit = 1;
+      else
+        memset(f, 0, sizeof *f);
+    }
     sort_fruit(result->fruit, result->n_fruit);
   } else {
     for (guint i = 0; i < n_rois; i++)

@@ -20,8 +20,8 @@
  *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
  *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv] [--csv FILE]
  *             [--csv-whole] [--sound LABELS] [--defective LABELS]
- *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--floor BA] [--all-records]
- *             [--dump FILE]
+ *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--square K] [--floor BA]
+ *             [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
@@ -49,7 +49,9 @@
  * inscribed in the box (the fruit's outline, roughly, where boxes are drawn tight) pasted at
  * the middle of a near-black square twice the box's size, graded as a whole photo (no ROI);
  * the largest fruit found is the box's record; --background L makes the square a grey (240 a
- * white light box), --on-black-roi grades it through one ROI, the whole square.  Exits 77 when DIR
+ * white light box), --on-black-roi grades it through one ROI, the whole square, and --square K
+ * sets the square's side to K times the box's larger side (under 1 the square cuts the fruit,
+ * as a close-up does).  Exits 77 when DIR
  * is absent; 1 when --floor or
  * --all-records is not met. */
 #include "eval-formats.h"
@@ -235,6 +237,9 @@ clamp_roi(PtRoi *r, int width, int height)
  * light box photo. */
 static gboolean on_black = FALSE, on_black_roi = FALSE;
 static int on_black_level = 10;
+/* --square K: the square's side as a multiple of the box's larger side (below 1 the photo's
+ * edges cut the fruit: a close-up). */
+static double on_black_square = 2.0;
 /* The pasted ellipse's axes as a share of the box's sides: a box drawn tight touches its
  * fruit at four points, and its sides take in paper and neighbours near the corners that a
  * light box would not show; at 0.95 of the box they are left out, the fruit's rim with
@@ -247,7 +252,7 @@ static int on_black_level = 10;
 static PtImage *
 paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
 {
-  int side = 2 * MAX(roi->width, roi->height);
+  int side = (int)lround(on_black_square * MAX(roi->width, roi->height));
   int ox = (side - roi->width) / 2, oy = (side - roi->height) / 2;
   double rx = roi->width * ON_BLACK_ELLIPSE / 2.0, ry = roi->height * ON_BLACK_ELLIPSE / 2.0;
   PtImage *out = pt_image_new(side, side, error);
@@ -747,6 +752,9 @@ main(int argc, char **argv)
        "With --on-black: grade the pasted square through one ROI, the square", NULL},
       {"background", 0, 0, G_OPTION_ARG_INT, &on_black_level,
        "With --on-black: the square's grey, 0 to 255 (10)", "L"},
+      {"square", 0, 0, G_OPTION_ARG_DOUBLE, &on_black_square,
+       "With --on-black: the square's side, times the box's larger side (2; under 1 a close-up)",
+       "K"},
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {"layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
@@ -801,8 +809,12 @@ main(int argc, char **argv)
   set = (Set){root, LAYOUT_VOC, photos, classes, NULL};
   if ((rc = find_set(&set, root, layout_name, csv_path)) != 0)
     return rc;
-  if ((on_black_roi || on_black_level != 10) && !on_black) {
-    fprintf(stderr, "eval-real: --on-black-roi and --background go with --on-black\n");
+  if ((on_black_roi || on_black_level != 10 || on_black_square != 2.0) && !on_black) {
+    fprintf(stderr, "eval-real: --on-black-roi, --background and --square go with --on-black\n");
+    return 2;
+  }
+  if (on_black_square < 0.5 || on_black_square > 4.0) {
+    fprintf(stderr, "eval-real: --square is from 0.5 to 4 times the box\n");
     return 2;
   }
   if (on_black_level < 0 || on_black_level > 255) {

@@ -690,6 +690,49 @@ test_roi_lone_fruit(void)
   }
 }
 
+/* A close-up photo of one fruit, graded whole (no ROI): the fruit fills the photo and the
+ * photo's edges cut it, so there is no background round it for the search.  A sound
+ * mandarin is graded Extra and one with a patch of mould on its face out, graded on the peel
+ * the photo shows. */
+static void
+test_closeup_photo(void)
+{
+  for (int mouldy = 0; mouldy < 2; mouldy++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+    g_autoptr(PtImage) whole = pt_image_new(560, 560, &error);
+    g_autoptr(PtImage) image = pt_image_new(400, 400, &error);
+    g_autoptr(PtGradeResult) r = NULL;
+    /* 144 mm at 0.3 mm/px: 480 px, cut to the middle 400 x 400. */
+    FgFruit fruit = {.diameter_mm = 144, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    int side;
+    PtFrame frame;
+
+    g_assert_no_error(error);
+    memset(whole->pixels, 8, (gsize)whole->stride * whole->height);
+    side = fg_paste_sprite(whole, &fruit, 0.3, 40, 40);
+    if (mouldy) /* a patch of spores on the face the photo shows */
+      paint_mould_spot(whole, 40 + side * 2 / 5, 40 + side * 2 / 5, side / 8, 225);
+    for (int y = 0; y < 400; y++)
+      memcpy(image->pixels + (gsize)y * image->stride,
+             whole->pixels + (gsize)(y + 80) * whole->stride + 80 * 3, 400 * 3);
+    pt_image_as_frame(image, &frame);
+    r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+    g_assert_no_error(error);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 1);
+    if (mouldy) {
+      g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+      g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
+      g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+    } else {
+      g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+      g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
+    }
+  }
+}
+
 static void
 test_determinism(void)
 {
@@ -863,6 +906,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
+  g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
   g_test_add_func("/models/synthetic/calibration", test_calibration);
   g_test_add_func("/models/synthetic/opening-runs", test_opening_runs);
