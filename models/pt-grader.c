@@ -1002,6 +1002,19 @@ roi_crop(PtGrader *g, const PtFrame *frame, const PtRoi *roi, Crop *c, PtRoiBox 
   box->y1 = MIN(h - 1, (roi->y + roi->height - y0 + s / 2) / s);
 }
 
+/* The smallest blob (frame pixels) the search keeps in a @w x @h rectangle: anything under
+ * half the profile's minimum diameter (or 20 mm) is dirt, a leaf or a loose sticker, not
+ * fruit; without a scale, a share of the rectangle. */
+static double
+min_fruit_area_px(const PtGrader *g, int w, int h)
+{
+  double d = g->profile.min_diameter_mm > 0 ? 0.5 * g->profile.min_diameter_mm : 20.0;
+
+  if (g->mm_per_px > 0)
+    return MAX(64.0, G_PI * 0.25 * d * d / (g->mm_per_px * g->mm_per_px));
+  return MAX(64.0, PT_UNSCALED_MIN_FRUIT_SHARE * (double)w * h);
+}
+
 typedef enum {
   LONE_GRADED,    /* @fruit is the record */
   LONE_NOT_FRUIT, /* what lies there is too long for a fruit (a leaf) */
@@ -1015,15 +1028,10 @@ typedef enum {
 static LoneOutcome
 lone_blob(PtGrader *g, const PtFrame *frame, const PtRoi *roi, const PtRoi *near, PtFruit *fruit)
 {
-  double min_area = MAX(64.0, PT_UNSCALED_MIN_FRUIT_SHARE * (double)roi->width * roi->height);
   const PtBlob *blob;
 
-  if (g->mm_per_px > 0) {
-    double d = g->profile.min_diameter_mm > 0 ? 0.5 * g->profile.min_diameter_mm : 20.0;
-
-    min_area = MAX(64.0, G_PI * 0.25 * d * d / (g->mm_per_px * g->mm_per_px));
-  }
-  pt_fruit_segment(&g->seg, frame, roi->x, roi->y, roi->width, roi->height, min_area, FALSE);
+  pt_fruit_segment(&g->seg, frame, roi->x, roi->y, roi->width, roi->height,
+                   min_fruit_area_px(g, roi->width, roi->height), FALSE);
   if (g->seg.n_blobs != 1)
     return LONE_NOT_FOUND;
   blob = &g->seg.blobs[0];
@@ -1216,7 +1224,6 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
                 GError **error)
 {
   g_autoptr(PtGradeResult) result = NULL;
-  double min_d_mm, min_area_px;
 
   g_return_val_if_fail(grader != NULL, NULL);
   if (!pt_frame_validate(frame, error))
@@ -1242,16 +1249,9 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
   result->mm_per_px = grader->mm_per_px;
   result->fruit = g_new0(PtFruit, n_rois > 0 ? n_rois : PT_GRADER_MAX_FRUIT);
 
-  /* Anything under half the profile's minimum diameter (or 20 mm) is dirt,
-   * a leaf or a loose sticker, not fruit. */
-  min_d_mm = grader->profile.min_diameter_mm > 0 ? 0.5 * grader->profile.min_diameter_mm : 20.0;
-  min_area_px =
-      grader->mm_per_px > 0
-          ? MAX(64.0, G_PI * 0.25 * min_d_mm * min_d_mm / (grader->mm_per_px * grader->mm_per_px))
-          : MAX(64.0, PT_UNSCALED_MIN_FRUIT_SHARE * (double)frame->width * frame->height);
-
   if (n_rois == 0) {
-    pt_fruit_segment(&grader->seg, frame, 0, 0, frame->width, frame->height, min_area_px, TRUE);
+    pt_fruit_segment(&grader->seg, frame, 0, 0, frame->width, frame->height,
+                     min_fruit_area_px(grader, frame->width, frame->height), TRUE);
     for (guint b = 0; b < grader->seg.n_blobs; b++)
       if (analyse_blob(grader, frame, &grader->seg.blobs[b], &result->fruit[result->n_fruit]))
         result->n_fruit++;
