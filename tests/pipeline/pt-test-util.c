@@ -210,6 +210,46 @@ pt_test_callbacks(void)
   return &cbs;
 }
 
+/* The recorder behind a test's user_data whose first member is its PtTestRecorder *. */
+static PtTestRecorder *
+first_rec(gpointer data)
+{
+  return *(PtTestRecorder **)data;
+}
+
+static void
+via_opened(PtCamera *camera, const PtSegmentInfo *s, gpointer data)
+{
+  on_opened(camera, s, first_rec(data));
+}
+
+static void
+via_closed(PtCamera *camera, const PtSegmentInfo *s, gpointer data)
+{
+  on_closed(camera, s, first_rec(data));
+}
+
+static void
+via_gap(PtCamera *camera, gint64 from, gint64 to, const char *reason, gpointer data)
+{
+  on_gap(camera, from, to, reason, first_rec(data));
+}
+
+static void
+via_state(PtCamera *camera, PtCameraState state, const GError *error, gpointer data)
+{
+  on_state(camera, state, error, first_rec(data));
+}
+
+void
+pt_test_callbacks_via_first(PtCameraCallbacks *cbs)
+{
+  cbs->segment_opened = via_opened;
+  cbs->segment_closed = via_closed;
+  cbs->gap = via_gap;
+  cbs->state_changed = via_state;
+}
+
 gboolean
 pt_test_recorder_saw_state(PtTestRecorder *rec, PtCameraState state, int *code_out)
 {

@@ -60,6 +60,10 @@ PtTestRecorder *pt_test_recorder_new(void);
 void pt_test_recorder_free(PtTestRecorder *rec);
 /* Callbacks that fill @rec (pass @rec as user_data). */
 const PtCameraCallbacks *pt_test_callbacks(void);
+/* Sets @cbs's segment, gap and state callbacks to pt_test_callbacks()'s for a test whose
+ * user_data is its own struct, the recorder's pointer its first member; the test sets the
+ * other callbacks itself. */
+void pt_test_callbacks_via_first(PtCameraCallbacks *cbs);
 /* TRUE when @state occurred; @code_out gets its error code (-1 none). */
 gboolean pt_test_recorder_saw_state(PtTestRecorder *rec, PtCameraState state, int *code_out);
 

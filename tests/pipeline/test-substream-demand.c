@@ -30,30 +30,6 @@ typedef struct {
 } Seen;
 
 static void
-on_opened(PtCamera *camera, const PtSegmentInfo *s, gpointer data)
-{
-  pt_test_callbacks()->segment_opened(camera, s, ((Seen *)data)->rec);
-}
-
-static void
-on_closed(PtCamera *camera, const PtSegmentInfo *s, gpointer data)
-{
-  pt_test_callbacks()->segment_closed(camera, s, ((Seen *)data)->rec);
-}
-
-static void
-on_gap(PtCamera *camera, gint64 from, gint64 to, const char *reason, gpointer data)
-{
-  pt_test_callbacks()->gap(camera, from, to, reason, ((Seen *)data)->rec);
-}
-
-static void
-on_state(PtCamera *camera, PtCameraState state, const GError *error, gpointer data)
-{
-  pt_test_callbacks()->state_changed(camera, state, error, ((Seen *)data)->rec);
-}
-
-static void
 on_frame(PtCamera *camera, PtTapFrame *frame, gpointer data)
 {
   g_atomic_int_inc(&((Seen *)data)->frames);
@@ -178,11 +154,7 @@ main(int argc, char **argv)
   pt_test_rtsp_start(&sub);
   g_signal_connect(sub.server, "client-connected", G_CALLBACK(on_client_connected), &seen);
 
-  PtCameraCallbacks cbs = {.segment_opened = on_opened,
-                           .segment_closed = on_closed,
-                           .gap = on_gap,
-                           .state_changed = on_state,
-                           .frame = on_frame,
+  PtCameraCallbacks cbs = {.frame = on_frame,
                            .frames_wanted = on_frames_wanted,
                            .scan_wanted = on_scan_wanted,
                            .qr = on_qr,
@@ -205,6 +177,7 @@ main(int argc, char **argv)
   cfg.backoff_initial_ms = 500;
   cfg.backoff_max_ms = 1000;
 
+  pt_test_callbacks_via_first(&cbs); /* seen.rec is its first member */
   PtCamera *cam = pt_camera_new(&cfg, &cbs, &seen, &error);
   PT_CHECK(cam != NULL && pt_camera_start(cam, &error), "%s", error ? error->message : "");
   PtAnalysisStats st;

@@ -31,30 +31,6 @@ typedef struct {
 } Seen;
 
 static void
-on_opened(PtCamera *camera, const PtSegmentInfo *s, gpointer data)
-{
-  pt_test_callbacks()->segment_opened(camera, s, ((Seen *)data)->rec);
-}
-
-static void
-on_closed(PtCamera *camera, const PtSegmentInfo *s, gpointer data)
-{
-  pt_test_callbacks()->segment_closed(camera, s, ((Seen *)data)->rec);
-}
-
-static void
-on_gap(PtCamera *camera, gint64 from, gint64 to, const char *reason, gpointer data)
-{
-  pt_test_callbacks()->gap(camera, from, to, reason, ((Seen *)data)->rec);
-}
-
-static void
-on_state(PtCamera *camera, PtCameraState state, const GError *error, gpointer data)
-{
-  pt_test_callbacks()->state_changed(camera, state, error, ((Seen *)data)->rec);
-}
-
-static void
 on_frame(PtCamera *camera, PtTapFrame *frame, gpointer data)
 {
   Seen *seen = data;
@@ -245,13 +221,7 @@ main(int argc, char **argv)
                .analysis = g_array_new(FALSE, FALSE, sizeof(PtAnalysisState)),
                .analysis_codes = g_array_new(FALSE, FALSE, sizeof(int))};
   g_mutex_init(&seen.lock);
-  PtCameraCallbacks cbs = {.segment_opened = on_opened,
-                           .segment_closed = on_closed,
-                           .gap = on_gap,
-                           .state_changed = on_state,
-                           .frame = on_frame,
-                           .qr = on_qr,
-                           .analysis_changed = on_analysis};
+  PtCameraCallbacks cbs = {.frame = on_frame, .qr = on_qr, .analysis_changed = on_analysis};
   PtCameraConfig cfg;
   pt_camera_config_init(&cfg);
   cfg.name = g_strdup("dock-1");
@@ -270,6 +240,7 @@ main(int argc, char **argv)
   cfg.backoff_max_ms = 1000;
   PT_CHECK(pt_mask_parse("0,0,64,36", &cfg.mask, &error), "%s", error->message);
 
+  pt_test_callbacks_via_first(&cbs); /* seen.rec is its first member */
   PtCamera *cam = pt_camera_new(&cfg, &cbs, &seen, &error);
   PT_CHECK(cam != NULL && pt_camera_start(cam, &error), "%s", error ? error->message : "");
   Until first = {&seen, 3, 1, 0, 2};
