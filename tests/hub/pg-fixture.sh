@@ -107,10 +107,13 @@ pg_fixture_replica_start() {
 }
 
 # pg_fixture_replica_wait SECONDS: until the replica has replayed the primary's WAL as of now;
-# fails after SECONDS.
+# fails after SECONDS.  The position is the WAL *inserted* so far, not pg_current_wal_lsn():
+# with synchronous_commit=off (the fixture's default) a commit returns before its WAL record
+# is written, so the written position can still be short of the last commit and a replica
+# that has replayed up to it may not yet see that transaction.
 pg_fixture_replica_wait() {
   local lsn i
-  lsn=$(pg_psql -c 'SELECT pg_current_wal_lsn()')
+  lsn=$(pg_psql -c 'SELECT pg_current_wal_insert_lsn()')
   for i in $(seq $(($1 * 10))); do
     [ "$("$PG_BIN/psql" -X -q -At -h "$PG_DIR" -p "$PG_REPLICA_PORT" -U postgres -d hub -c \
       "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn")" = t ] && return 0

@@ -85,9 +85,8 @@ check "... and does not keep what a replica behind the notification read: miss a
 rpsql "SELECT pg_wal_replay_resume()" >/dev/null
 expect 0 "replay resumed, the replica catches up within 10 s" pg_fixture_replica_wait 10
 # Bounded: once in a clean-clone CI run the first answer after the catch-up still had the old
-# tag (five runs here after it: the new tag at the first try); how long the new one took is
-# printed, so a lag is on record.  Not understood yet: the replica had replayed past the
-# primary's WAL position taken after the post.
+# tag; how long the new one took is printed, so a lag is on record.  The cause was the wait's
+# position (the written WAL, short of an asynchronous commit), now the inserted WAL.
 ETAG2=$(etag)
 for i in $(seq 50); do
   [ -n "$ETAG2" ] && [ "$ETAG2" != "$ETAG1" ] && break
