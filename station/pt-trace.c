@@ -204,15 +204,15 @@ sign_here(const PtKeys *keys, PtEventRow *row, const json_t *event, GError **err
 }
 
 /* Queues @row, after the rows the transaction owes, and writes those done, oldest first; the rest
- * stay owed to the store.  The signing thread signs it while it is less than two runs behind;
+ * stay owed to the store.  The signing thread signs it while it is less than four runs behind;
  * further behind (the other core busy with other work), this thread signs it itself rather
- * than wait, and waits only when four runs of rows are owed. */
+ * than wait, and waits only when six runs of rows are owed. */
 static gboolean
 append_ahead(PtStore *store, const PtKeys *keys, PtEventRow *row, const json_t *event,
              GError **error)
 {
   PtSignJob *job;
-  if (pt_signer_backlog() < 2 * PT_SIGNER_RUN) {
+  if (pt_signer_backlog() < 4 * PT_SIGNER_RUN) {
     job = pt_signer_start(keys, row);
   } else if (sign_here(keys, row, event, error)) {
     job = pt_signer_signed(row);
@@ -224,14 +224,17 @@ append_ahead(PtStore *store, const PtKeys *keys, PtEventRow *row, const json_t *
   if (!owed)
     owed = g_queue_new();
   g_queue_push_tail(owed, job);
-  if (owed->length > 4 * PT_SIGNER_RUN)
+  if (owed->length > 6 * PT_SIGNER_RUN)
     pt_signer_wait(g_queue_peek_head(owed));
-  GQueue *ready = g_queue_new();
-  while (!g_queue_is_empty(owed) && pt_signer_done(g_queue_peek_head(owed)))
+  GQueue *ready = NULL;
+  while (!g_queue_is_empty(owed) && pt_signer_done(g_queue_peek_head(owed))) {
+    if (!ready)
+      ready = g_queue_new();
     g_queue_push_tail(ready, g_queue_pop_head(owed));
+  }
   /* Written as the store writes what is owed, so a failure stays with the transaction. */
-  gboolean ok =
-      pt_store_owe(store, owed_insert, owed_drop, ready, error) && pt_store_settle(store, error);
+  gboolean ok = !ready || (pt_store_owe(store, owed_insert, owed_drop, ready, error) &&
+                           pt_store_settle(store, error));
   if (!ok || g_queue_is_empty(owed)) {
     owed_drop(owed);
     return ok;

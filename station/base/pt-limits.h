@@ -18,8 +18,8 @@
 /* A burst of appends hands events to the signing thread (trace/pt-signer.c) in runs: the thread
  * is woken when this many wait (or when an appender needs one), not for each event, since a
  * wake-up costs a system call and two context switches (measured: 9 us of system time an event
- * when woken for each); and an appender keeps at most twice as many rows owed before it waits
- * for the oldest. */
+ * when woken for each).  An appender hands an event over while fewer than four runs wait and
+ * signs it itself beyond; it waits for the oldest only when six runs of rows are owed. */
 #define PT_SIGNER_RUN        8
 #define PT_EVENT_PREHASH_MAX (256 * 1024) /* pre-hash string of one EPCIS event (Event Hash ID) */
 
