@@ -2,7 +2,10 @@
  * of it, and auditing it.
  * The append is the station's hottest write path: one canonical dump, one Event Hash ID,
  * one SHA-256, one signature and two INSERTs (event and outbox) per event; the record is
- * parsed again only when it holds a real number (reads_back_as_is()). */
+ * parsed again only when it holds a real number (reads_back_as_is()).  From a transaction's
+ * second append on, the signature and the Event Hash ID are made on another core
+ * (pt-signer.h) and the row is written before the transaction's next statement
+ * (pt_store_owe()). */
 #include "pt-trace.h"
 
 #include "pt-batch-signed.h"
@@ -17,6 +20,7 @@
 #include "pt-keys.h"
 #include "pt-limits.h"
 #include "pt-sha256.h"
+#include "pt-signer.h"
 #include "pt-store-event-hash.h"
 #include "pt-store-keys.h"
 #include "pt-store-signed.h"
@@ -113,14 +117,19 @@ clock_not_behind(const PtEventRow *heads, gint64 now, GError **error)
 static gboolean
 signing_from(PtStore *store, const PtKeys *keys, gint64 *from_ns, GError **error)
 {
-  g_autoptr(GPtrArray) rows = pt_store_key_rotations(store, error);
-  if (!rows)
-    return FALSE;
   guint8 current[PT_PUB_LEN];
-  memcpy(current, keys->anchor_key, PT_PUB_LEN);
-  *from_ns = 0;
-  if (rows->len && !pt_key_rotation_peek(rows->pdata[rows->len - 1], current, from_ns, error))
-    return FALSE;
+  /* Read once per write transaction: a burst of appends makes no statement before the rows
+   * it owes are written (pt_store_owe()). */
+  if (!pt_store_signer_known(store, current, from_ns)) {
+    g_autoptr(GPtrArray) rows = pt_store_key_rotations(store, error);
+    if (!rows)
+      return FALSE;
+    memcpy(current, keys->anchor_key, PT_PUB_LEN);
+    *from_ns = 0;
+    if (rows->len && !pt_key_rotation_peek(rows->pdata[rows->len - 1], current, from_ns, error))
+      return FALSE;
+    pt_store_signer_note(store, current, *from_ns);
+  }
   if (sodium_memcmp(current, keys->public_key, PT_PUB_LEN) != 0) {
     g_set_error(error, PT_ERROR, PT_ERROR_CONFLICT,
                 "this process signs with a key that is not the station's current key (rotated "
@@ -128,6 +137,109 @@ signing_from(PtStore *store, const PtKeys *keys, gint64 *from_ns, GError **error
     return FALSE;
   }
   return TRUE;
+}
+
+static gboolean
+insert_row(PtStore *store, const PtEventRow *row, GError **error)
+{
+  /* Same transaction: an event is never recorded without being queued for sync. */
+  return pt_store_event_insert(store, row, error) && pt_store_outbox_add_event(store, row, error);
+}
+
+/* Writes one row handed to the signing thread, once it is signed. */
+static gboolean
+insert_signed(PtStore *store, PtSignJob *job, GError **error)
+{
+  PtEventRow row = {0};
+  gboolean ok = pt_signer_finish(job, &row, error);
+  /* SQLite rolls a transaction back on its own after some errors (a full disk): the row,
+   * chained to rows that are gone, must not be written in a transaction of its own. */
+  if (ok && !pt_store_in_write(store)) {
+    g_set_error(error, PT_ERROR, PT_ERROR_IO,
+                "the database ended the transaction before event %" G_GINT64_FORMAT
+                " was written; nothing of it was kept",
+                row.seq);
+    ok = FALSE;
+  }
+  ok = ok && insert_row(store, &row, error);
+  pt_event_row_clear(&row);
+  return ok;
+}
+
+/* Forgets rows handed to the signing thread (@jobs, a GQueue of PtSignJob, oldest first). */
+static void
+owed_drop(gpointer jobs)
+{
+  PtSignJob *job;
+  while ((job = g_queue_pop_head(jobs))) {
+    PtEventRow row = {0};
+    pt_signer_finish(job, &row, NULL);
+    pt_event_row_clear(&row);
+  }
+  g_queue_free(jobs);
+}
+
+/* The owed write of a burst's rows (pt_store_owe()): all of @jobs, in order. */
+static gboolean
+owed_insert(PtStore *store, gpointer jobs, GError **error)
+{
+  gboolean ok = TRUE;
+  PtSignJob *job;
+  while (ok && (job = g_queue_pop_head(jobs)))
+    ok = insert_signed(store, job, error);
+  owed_drop(jobs);
+  return ok;
+}
+
+/* Signs @row here: its Event Hash ID from @event, which reads back as written
+ * (reads_back_as_is()), and its signature over row->hash. */
+static gboolean
+sign_here(const PtKeys *keys, PtEventRow *row, const json_t *event, GError **error)
+{
+  row->hash_id = pt_event_hash_id(event, NULL, error);
+  if (!row->hash_id)
+    return FALSE;
+  pt_keys_sign(keys, row->hash, row->signature);
+  return TRUE;
+}
+
+/* Queues @row, after the rows the transaction owes, and writes those done, oldest first; the rest
+ * stay owed to the store.  The signing thread signs it while it is less than four runs behind;
+ * further behind (the other core busy with other work), this thread signs it itself rather
+ * than wait, and waits only when six runs of rows are owed. */
+static gboolean
+append_ahead(PtStore *store, const PtKeys *keys, PtEventRow *row, const json_t *event,
+             GError **error)
+{
+  PtSignJob *job;
+  if (pt_signer_backlog() < 4 * PT_SIGNER_RUN) {
+    job = pt_signer_start(keys, row);
+  } else if (sign_here(keys, row, event, error)) {
+    job = pt_signer_signed(row);
+  } else {
+    pt_event_row_clear(row);
+    return FALSE;
+  }
+  GQueue *owed = pt_store_owed_take(store, owed_insert);
+  if (!owed)
+    owed = g_queue_new();
+  g_queue_push_tail(owed, job);
+  if (owed->length > 6 * PT_SIGNER_RUN)
+    pt_signer_wait(g_queue_peek_head(owed));
+  GQueue *ready = NULL;
+  while (!g_queue_is_empty(owed) && pt_signer_done(g_queue_peek_head(owed))) {
+    if (!ready)
+      ready = g_queue_new();
+    g_queue_push_tail(ready, g_queue_pop_head(owed));
+  }
+  /* Written as the store writes what is owed, so a failure stays with the transaction. */
+  gboolean ok = !ready || (pt_store_owe(store, owed_insert, owed_drop, ready, error) &&
+                           pt_store_settle(store, error));
+  if (!ok || g_queue_is_empty(owed)) {
+    owed_drop(owed);
+    return ok;
+  }
+  return pt_store_owe(store, owed_insert, owed_drop, owed, error);
 }
 
 gboolean
@@ -165,7 +277,17 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
 
   row.body = pt_canon_dump(event, &row.body_len, error);
   gboolean ok = row.body != NULL;
-  if (ok && reads_back_as_is(event)) {
+  gboolean as_is = ok && reads_back_as_is(event);
+  if (as_is && !out && pt_store_appended(store) > 0) {
+    /* From a transaction's second append on, a burst: the signature and the Event Hash ID on
+     * the second core; the row is written before the transaction's next statement, the next
+     * append's included.  Its hash is the next event's link, so it is made here.  A single
+     * append (the usual transaction) is done here whole, with no thread to wake. */
+    pt_sha256(row.hash, row.body, row.body_len);
+    pt_store_heads_note(store, &row);
+    return append_ahead(store, keys, &row, event, error);
+  }
+  if (as_is) {
     row.hash_id = pt_event_hash_id(event, NULL, error);
     ok = row.hash_id != NULL;
   } else if (ok) {
@@ -180,8 +302,7 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
   if (ok) {
     pt_sha256(row.hash, row.body, row.body_len);
     pt_keys_sign(keys, row.hash, row.signature);
-    /* Same transaction: an event is never recorded without being queued for sync. */
-    ok = pt_store_event_insert(store, &row, error) && pt_store_outbox_add_event(store, &row, error);
+    ok = insert_row(store, &row, error);
   }
   if (ok && out)
     *out = row;

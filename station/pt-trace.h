@@ -37,7 +37,10 @@ gboolean pt_trace_rotate_key(PtStore *store, const PtKeys *keys, const PtKeys *n
 /* Completes @event (eventID as urn:uuid, recordTime, chain links), signs it and
  * appends it to the log.  @keys must be the chain's last key (a retired key is refused).  Must run
  * inside pt_store_begin()/pt_store_commit() so the chain heads cannot move.  @event is modified in
- * place.  When @out is not NULL it receives the stored row (clear it with pt_event_row_clear()). */
+ * place.  When @out is not NULL it receives the stored row (clear it with pt_event_row_clear()).
+ * From a transaction's second append on, when @out is NULL, the row may be signed on another core
+ * and written before the transaction's next statement (pt_store_owe()): a failure to write it
+ * comes back from that statement, a later append or the commit, and loses the transaction. */
 gboolean pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char *step,
                          gint64 event_time_ns, json_t *event, PtEventRow *out, GError **error);
 

@@ -24,6 +24,7 @@ pt_store_key_rotation_insert(PtStore *store, const PtKeyRotationRow *row, GError
   sqlite3_bind_text(s, 1, row->record, (int)row->record_len, SQLITE_STATIC);
   sqlite3_bind_blob(s, 2, row->signature, PT_SIG_LEN, SQLITE_STATIC);
   sqlite3_bind_blob(s, 3, row->new_signature, PT_SIG_LEN, SQLITE_STATIC);
+  pt_store_signer_forget(store);
   return pt_store_step_done(store, s, "record key rotation", error);
 }
 

@@ -383,7 +383,22 @@ typedef struct {
   gint64 last_record_time_ns;
   guint8 station_hash[PT_HASH_LEN];
   GHashTable *batches; /* batch id (gint64 *) -> its last event's hash (guint8[32]) */
+  /* The signing key and its start as worked out from the key rotations (pt_store_signer_note()):
+   * the rotations change only by an insert on this connection, which forgets them. */
+  gboolean signer_known;
+  guint8 signer_key[PT_PUB_LEN];
+  gint64 signer_from_ns;
+  guint appended; /* events this transaction appended (noted or inserted) */
 } HeadsCache;
+
+/* A write this connection owes the database (pt_store_owe()), and the error of the last one
+ * that failed: sticky until the transaction is rolled back, so that it cannot commit. */
+typedef struct {
+  PtStoreOwedWrite write;
+  GDestroyNotify drop;
+  gpointer data;
+  GError *failed;
+} Owed;
 
 struct _PtStore {
   sqlite3 *db;
@@ -393,7 +408,78 @@ struct _PtStore {
   GHashTable *topic_stmts; /* SQL text (static, by address) -> sqlite3_stmt *, see below */
   GHashTable *cached;      /* the statements of topic_stmts, as a set */
   HeadsCache heads;
+  Owed owed;
 };
+
+/* Runs the owed write, if any, before a statement of the connection: every statement sees the
+ * rows the transaction has written. */
+static gboolean
+settle(PtStore *store, GError **error)
+{
+  Owed *o = &store->owed;
+  if (o->failed) {
+    g_set_error(error, o->failed->domain, o->failed->code, "%s (this transaction is lost)",
+                o->failed->message);
+    return FALSE;
+  }
+  if (!o->write)
+    return TRUE;
+  PtStoreOwedWrite write = o->write;
+  gpointer data = o->data;
+  o->write = NULL;
+  o->drop = NULL;
+  o->data = NULL;
+  GError *local = NULL;
+  if (write(store, data, &local))
+    return TRUE;
+  o->failed = g_error_copy(local);
+  g_propagate_error(error, local);
+  return FALSE;
+}
+
+/* Forgets the owed write without running it, and its failure: the transaction is gone. */
+static void
+owed_drop(PtStore *store)
+{
+  Owed *o = &store->owed;
+  if (o->drop)
+    o->drop(o->data);
+  g_clear_error(&o->failed);
+  memset(o, 0, sizeof *o);
+}
+
+gboolean
+pt_store_owe(PtStore *store, PtStoreOwedWrite write, GDestroyNotify drop, gpointer data,
+             GError **error)
+{
+  if (!settle(store, error)) {
+    drop(data);
+    return FALSE;
+  }
+  store->owed.write = write;
+  store->owed.drop = drop;
+  store->owed.data = data;
+  return TRUE;
+}
+
+gpointer
+pt_store_owed_take(PtStore *store, PtStoreOwedWrite write)
+{
+  Owed *o = &store->owed;
+  if (!o->write || o->write != write)
+    return NULL;
+  gpointer data = o->data;
+  o->write = NULL;
+  o->drop = NULL;
+  o->data = NULL;
+  return data;
+}
+
+gboolean
+pt_store_settle(PtStore *store, GError **error)
+{
+  return settle(store, error);
+}
 
 gboolean
 pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GError **error)
@@ -429,6 +515,8 @@ pt_store_set_sqlite_error(PtStore *store, int rc, const char *what, GError **err
 static sqlite3_stmt *
 stmt(PtStore *store, StmtId id, GError **error)
 {
+  if (!settle(store, error))
+    return NULL;
   sqlite3_stmt *s = store->stmts[id];
   if (!s) {
     int rc = sqlite3_prepare_v3(store->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -453,6 +541,8 @@ finalize_stmt(gpointer s)
 sqlite3_stmt *
 pt_store_stmt(PtStore *store, const char *sql, GError **error)
 {
+  if (!settle(store, error))
+    return NULL;
   sqlite3_stmt *s = g_hash_table_lookup(store->topic_stmts, sql);
   if (s) {
     sqlite3_reset(s);
@@ -472,6 +562,8 @@ pt_store_stmt(PtStore *store, const char *sql, GError **error)
 sqlite3_stmt *
 pt_store_walk_stmt(PtStore *store, const char *sql, GError **error)
 {
+  if (!settle(store, error))
+    return NULL;
   sqlite3_stmt *s = g_hash_table_lookup(store->topic_stmts, sql);
   if (!s || !sqlite3_stmt_busy(s))
     return pt_store_stmt(store, sql, error);
@@ -498,6 +590,9 @@ walk_release(PtStore *store, sqlite3_stmt *s)
 sqlite3 *
 pt_store_db(PtStore *store)
 {
+  /* No error to report here: a failure stays with the store, and the next statement or the
+   * commit reports it. */
+  settle(store, NULL);
   return store->db;
 }
 
@@ -711,6 +806,7 @@ pt_store_close(PtStore *store)
 {
   if (!store)
     return;
+  owed_drop(store);
   for (int i = 0; i < N_STMTS; i++)
     sqlite3_finalize(store->stmts[i]);
   if (store->cached)
@@ -736,6 +832,8 @@ heads_forget(PtStore *store)
   HeadsCache *h = &store->heads;
   h->open = FALSE;
   h->station_known = FALSE;
+  h->signer_known = FALSE;
+  h->appended = 0;
   if (h->batches)
     g_hash_table_remove_all(h->batches);
 }
@@ -750,6 +848,7 @@ heads_usable(PtStore *store)
 gboolean
 pt_store_begin(PtStore *store, GError **error)
 {
+  owed_drop(store); /* nothing is owed outside a transaction */
   heads_forget(store);
   if (!exec_simple(store, STMT_BEGIN, error))
     return FALSE;
@@ -760,8 +859,10 @@ pt_store_begin(PtStore *store, GError **error)
 gboolean
 pt_store_commit(PtStore *store, GError **error)
 {
+  /* The rows owed are written first, inside the transaction (pt_store_owe()). */
+  gboolean ok = settle(store, error);
   heads_forget(store);
-  if (exec_simple(store, STMT_COMMIT, error))
+  if (ok && exec_simple(store, STMT_COMMIT, error))
     return TRUE;
   pt_store_rollback(store);
   return FALSE;
@@ -770,6 +871,7 @@ pt_store_commit(PtStore *store, GError **error)
 void
 pt_store_rollback(PtStore *store)
 {
+  owed_drop(store);
   heads_forget(store);
   if (!sqlite3_get_autocommit(store->db))
     exec_simple(store, STMT_ROLLBACK, NULL);
@@ -1106,19 +1208,68 @@ pt_store_event_insert(PtStore *store, const PtEventRow *r, GError **error)
   sqlite3_reset(s);
   if (rc != SQLITE_DONE)
     return pt_store_set_sqlite_error(store, rc, "insert event", error);
-  /* The row is the log's head now, for as long as this transaction holds (see HeadsCache). */
-  if (heads_usable(store)) {
-    HeadsCache *h = &store->heads;
-    h->station_known = TRUE;
-    h->has_station = TRUE;
-    h->last_seq = r->seq;
-    h->last_record_time_ns = r->record_time_ns;
-    memcpy(h->station_hash, r->hash, PT_HASH_LEN);
-    heads_note_batch(store, r->batch_id, r->hash);
-  } else {
-    heads_forget(store);
-  }
+  pt_store_heads_note(store, r);
   return TRUE;
+}
+
+gboolean
+pt_store_in_write(PtStore *store)
+{
+  return heads_usable(store);
+}
+
+void
+pt_store_heads_note(PtStore *store, const PtEventRow *r)
+{
+  if (!heads_usable(store)) {
+    heads_forget(store);
+    return;
+  }
+  /* The row is the log's head now, for as long as this transaction holds (see HeadsCache);
+   * a row noted before its insert (pt_store_owe()) is not noted again: a later one may be the
+   * head by then. */
+  HeadsCache *h = &store->heads;
+  if (h->station_known && h->has_station && r->seq <= h->last_seq)
+    return;
+  h->station_known = TRUE;
+  h->has_station = TRUE;
+  h->last_seq = r->seq;
+  h->last_record_time_ns = r->record_time_ns;
+  memcpy(h->station_hash, r->hash, PT_HASH_LEN);
+  heads_note_batch(store, r->batch_id, r->hash);
+  h->appended++;
+}
+
+guint
+pt_store_appended(PtStore *store)
+{
+  return heads_usable(store) ? store->heads.appended : 0;
+}
+
+gboolean
+pt_store_signer_known(PtStore *store, guint8 key[PT_PUB_LEN], gint64 *from_ns)
+{
+  HeadsCache *h = &store->heads;
+  if (!h->signer_known || !heads_usable(store))
+    return FALSE;
+  memcpy(key, h->signer_key, PT_PUB_LEN);
+  *from_ns = h->signer_from_ns;
+  return TRUE;
+}
+
+void
+pt_store_signer_note(PtStore *store, const guint8 key[PT_PUB_LEN], gint64 from_ns)
+{
+  HeadsCache *h = &store->heads;
+  h->signer_known = heads_usable(store);
+  memcpy(h->signer_key, key, PT_PUB_LEN);
+  h->signer_from_ns = from_ns;
+}
+
+void
+pt_store_signer_forget(PtStore *store)
+{
+  store->heads.signer_known = FALSE;
 }
 
 static void

@@ -56,6 +56,40 @@ gboolean pt_store_lot_counter_max(PtStore *store, const char *prefix, int *max_o
  * memory after the first read; outside a transaction they are read every time. */
 gboolean pt_store_chain_heads(PtStore *store, gint64 batch_id, PtEventRow *heads, GError **error);
 gboolean pt_store_event_insert(PtStore *store, const PtEventRow *row, GError **error);
+/* TRUE inside pt_store_begin()/pt_store_commit() while the database still holds the
+ * transaction (an I/O error or a full disk can end it on its own). */
+gboolean pt_store_in_write(PtStore *store);
+/* Notes @row (seq, record time, hash) as the log's head for the rest of the transaction, as
+ * pt_store_event_insert() does, for a row that will be inserted later in the same transaction
+ * (pt_store_owe()).  Outside a write transaction it forgets the heads. */
+void pt_store_heads_note(PtStore *store, const PtEventRow *row);
+/* The events appended in this write transaction so far (0 outside one). */
+guint pt_store_appended(PtStore *store);
+
+/* The key that signs appends and the time it signs from, as the appender worked them out from
+ * the key rotations in this write transaction (pt-trace.c): kept with the heads, forgotten with
+ * them and when a rotation is inserted.  _known() is FALSE when none is noted. */
+gboolean pt_store_signer_known(PtStore *store, guint8 key[PT_PUB_LEN], gint64 *from_ns);
+void pt_store_signer_note(PtStore *store, const guint8 key[PT_PUB_LEN], gint64 from_ns);
+void pt_store_signer_forget(PtStore *store);
+
+/* A write owed to the database: rows a write transaction has made but not yet inserted, because
+ * another thread is finishing them (pt-trace.c signs an event on the second core while the
+ * caller goes on).  The store runs @write before any other statement of the connection (any
+ * statement it prepares or hands out, pt_store_db(), the commit), so every statement sees the
+ * rows, and the transaction commits only once @write succeeded: a failure stays with the store
+ * (every statement and the commit fail with it) until the rollback.  A rollback or close calls
+ * @drop instead.  @write and @drop each own @data.  One write is owed at a time: _owe() runs the
+ * one owed before, and when that fails it drops @data and returns FALSE.  Only inside
+ * pt_store_begin()/pt_store_commit(). */
+typedef gboolean (*PtStoreOwedWrite)(PtStore *store, gpointer data, GError **error);
+gboolean pt_store_owe(PtStore *store, PtStoreOwedWrite write, GDestroyNotify drop, gpointer data,
+                      GError **error);
+/* Takes back the data of the owed write when it is @write, which then is no longer owed (the
+ * caller owes it again or runs it).  NULL when nothing or another write is owed. */
+gpointer pt_store_owed_take(PtStore *store, PtStoreOwedWrite write);
+/* Runs the owed write now.  FALSE with its error (or the earlier one's) when it failed. */
+gboolean pt_store_settle(PtStore *store, GError **error);
 
 /* Calls @fn for each event of @batch_id (or of the whole log when @batch_id is 0) in
  * log order.  @row is valid during the call only.  @fn returns FALSE to stop with

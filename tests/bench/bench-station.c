@@ -1,6 +1,8 @@
 /* bench-station.c: the station core's figures, each against a baseline measured
  * in the same process: signed events appended per second (durable transactions of
- * 1,000 and of 1), against Ed25519 signing alone; export + verify of a batch of
+ * 1,000 and of 1), against Ed25519 signing alone on one core (a burst signs on a second core
+ * when one is free, trace/pt-signer.h, so the rate depends on what else the box runs; the CPU
+ * time per event, both threads', is printed beside it); export + verify of a batch of
  * 10,000 events against reading its rows and checking its signatures alone, and the peak
  * memory of `packtrace verify` for 1,000 and 10,000 events.  Prints medians of several runs.
  *   bench-station [append|bundle]   (default both; one part alone is what a profiler wants) */

@@ -5,6 +5,8 @@
 #include "pt-epcis.h"
 #include "pt-error.h"
 #include "pt-event-hash.h"
+#include "pt-limits.h"
+#include "pt-signer.h"
 #include "pt-test-station.h"
 #include "pt-time.h"
 #include "pt-trace.h"
@@ -447,6 +449,193 @@ test_heads_across_transactions(void)
   pt_audit_report_clear(&r);
 }
 
+static gboolean
+count_event(const PtEventRow *row, gpointer n, GError **error)
+{
+  ++*(int *)n;
+  return TRUE;
+}
+
+static int
+count_events(PtStore *store, gint64 batch_id)
+{
+  g_autoptr(GError) error = NULL;
+  int n = 0;
+  g_assert_true(pt_store_events_foreach(store, batch_id, count_event, &n, &error));
+  g_assert_no_error(error);
+  return n;
+}
+
+/* A burst in one transaction is signed on the second core (pt-signer.h) and its rows are written
+ * before the transaction's next statement: a read inside it sees every event appended before
+ * the read, an append that asks for its row gets it signed and in order after the rest, a
+ * rollback keeps none of them, and what is committed audits clean (every signature, stored
+ * Event Hash ID and link is checked).  More events than the thread's two runs are owed. */
+static void
+test_burst_signed_ahead(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 0);
+  g_autoptr(PtBatch) b = pt_test_batch(ts, 0);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (int i = 0; i < 50; i++) {
+    append_one(ts, ts->store, i % 2 ? b : a, NULL);
+    if (i == 20)
+      g_assert_cmpint(count_events(ts->store, a->id), ==, 1 + 11);
+    if (i == 30) {
+      PtEventRow row = {0};
+      append_one(ts, ts->store, a, &row);
+      g_assert_cmpint(row.seq, ==, 2 + 31 + 1);
+      g_assert_true(pt_keys_verify(ts->station->keys->public_key, row.hash, row.signature));
+      g_assert_nonnull(row.hash_id);
+      pt_event_row_clear(&row);
+    }
+  }
+  g_assert_cmpint(count_events(ts->store, 0), ==, 2 + 51);
+  g_assert_true(pt_store_commit(ts->store, &error));
+  g_assert_no_error(error);
+
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (int i = 0; i < 40; i++)
+    append_one(ts, ts->store, a, NULL);
+  pt_store_rollback(ts->store);
+  g_assert_cmpint(count_events(ts->store, 0), ==, 53);
+
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (int i = 0; i < 5; i++)
+    append_one(ts, ts->store, b, NULL);
+  g_assert_true(pt_store_commit(ts->store, &error));
+  PtAuditReport r = audit(ts);
+  g_assert_cmpint(r.n_events, ==, 58);
+  g_assert_cmpuint(r.n_breaks, ==, 0);
+  pt_audit_report_clear(&r);
+}
+
+/* With the signing thread far behind (the other core busy with other work), an appender signs
+ * its events itself: they keep their place among the rows owed and the log audits clean.  The
+ * thread is kept busy by forty jobs of 400 KB records, tens of milliseconds of parsing, against
+ * a burst that takes about one. */
+static void
+test_burst_signed_here(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 0);
+  g_autoptr(PtKeys) keys = pt_keys_new_ephemeral();
+  g_autoptr(GError) error = NULL;
+  GString *big = g_string_new("[");
+  for (int i = 0; i < 200000; i++)
+    g_string_append(big, i ? ",1" : "1");
+  g_string_append_c(big, ']');
+  PtSignJob *busy[40];
+  for (int i = 0; i < 40; i++) {
+    PtEventRow row = {.body = g_strndup(big->str, big->len), .body_len = big->len};
+    busy[i] = pt_signer_start(keys, &row);
+  }
+  g_string_free(big, TRUE);
+  g_assert_cmpuint(pt_signer_backlog(), >=, 4 * PT_SIGNER_RUN);
+
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (int i = 0; i < 20; i++)
+    append_one(ts, ts->store, a, NULL);
+  /* Still four runs behind: every append of the burst signed its event itself. */
+  g_assert_cmpuint(pt_signer_backlog(), >=, 4 * PT_SIGNER_RUN);
+  g_assert_true(pt_store_commit(ts->store, &error));
+  g_assert_no_error(error);
+  PtAuditReport r = audit(ts);
+  g_assert_cmpint(r.n_events, ==, 21);
+  g_assert_cmpuint(r.n_breaks, ==, 0);
+  pt_audit_report_clear(&r);
+  for (int i = 0; i < 40; i++) {
+    PtEventRow row = {0};
+    pt_signer_finish(busy[i], &row, NULL); /* not an event: no Event Hash ID */
+    pt_event_row_clear(&row);
+  }
+}
+
+/* A row of a burst that cannot be written loses the whole transaction: the failure comes back
+ * from a later append or the commit, whichever first needs the row written, the commit fails,
+ * and nothing of the burst is kept; the next transaction appends as before. */
+static void
+test_burst_failure_loses_transaction(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 0);
+  g_autoptr(GError) error = NULL;
+  pt_test_sql(ts, "CREATE TRIGGER test_refuse BEFORE INSERT ON events WHEN NEW.step = 'refused' "
+                  "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+
+  g_assert_true(pt_store_begin(ts->store, &error));
+  int failed = 0;
+  for (int i = 0; i < 40; i++) {
+    gint64 t = pt_now_ns();
+    const char *step = i == 5 ? "refused" : "inspecting";
+    json_t *ev = pt_epcis_event_new(ts->station->config, a, step, t, 0, NULL);
+    if (!pt_trace_append(ts->store, ts->station->keys, a->id, step, t, ev, NULL, &error)) {
+      g_assert_nonnull(strstr(error->message, "refused by the test"));
+      g_clear_error(&error);
+      failed++;
+    }
+    json_decref(ev);
+  }
+  /* Every append after the failure came to light fails with it too. */
+  g_assert_false(pt_store_commit(ts->store, &error));
+  g_assert_nonnull(strstr(error->message, "refused by the test"));
+  g_clear_error(&error);
+  g_assert_cmpint(count_events(ts->store, 0), ==, 1);
+
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (int i = 0; i < 3; i++)
+    append_one(ts, ts->store, a, NULL);
+  g_assert_true(pt_store_commit(ts->store, &error));
+  g_assert_no_error(error);
+  PtAuditReport r = audit(ts);
+  g_assert_cmpint(r.n_events, ==, 4);
+  g_assert_cmpuint(r.n_breaks, ==, 0);
+  pt_audit_report_clear(&r);
+  g_test_message("appends that failed before the commit: %d", failed);
+}
+
+/* A key rotation inside a burst: the rows signed before it are written before the rotation's
+ * record, the retired key can sign nothing after it in the same transaction, the new one can,
+ * and the log audits clean from the anchor. */
+static void
+test_burst_across_rotation(void)
+{
+  g_autoptr(PtTestStation) ts = pt_test_station_new();
+  g_autoptr(PtBatch) a = pt_test_batch(ts, 0);
+  g_autoptr(PtKeys) next = pt_keys_new_ephemeral();
+  memcpy(next->anchor_key, ts->station->keys->anchor_key, PT_PUB_LEN);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true(pt_store_begin(ts->store, &error));
+  for (int i = 0; i < 20; i++)
+    append_one(ts, ts->store, a, NULL);
+  g_assert_true(pt_trace_rotate_key(ts->store, ts->station->keys, next, NULL, &error));
+  g_assert_no_error(error);
+  gint64 t = pt_now_ns();
+  json_t *ev = pt_epcis_event_new(ts->station->config, a, "inspecting", t, 0, NULL);
+  g_assert_false(
+      pt_trace_append(ts->store, ts->station->keys, a->id, "inspecting", t, ev, NULL, &error));
+  g_assert_error(error, PT_ERROR, PT_ERROR_CONFLICT);
+  g_clear_error(&error);
+  json_decref(ev);
+  for (int i = 0; i < 20; i++) {
+    t = pt_now_ns();
+    ev = pt_epcis_event_new(ts->station->config, a, "inspecting", t, 0, NULL);
+    g_assert_true(pt_trace_append(ts->store, next, a->id, "inspecting", t, ev, NULL, &error));
+    json_decref(ev);
+  }
+  g_assert_true(pt_store_commit(ts->store, &error));
+  g_assert_no_error(error);
+  PtAuditReport r = audit(ts);
+  g_assert_cmpint(r.n_events, ==, 41);
+  g_assert_cmpuint(r.n_keys, ==, 2);
+  g_assert_cmpuint(r.n_breaks, ==, 0);
+  pt_audit_report_clear(&r);
+}
+
 /* Every record's recordTime is written by pt_time_format(): against GDateTime's own format
  * (the oracle) over the whole range of nanoseconds in a gint64 (1677 to 2262), before 1970
  * and around it, at whole seconds and within them. */
@@ -581,6 +770,10 @@ main(int argc, char **argv)
   g_test_add_func("/trace/audit-rehashed", test_audit_rehashed_record);
   g_test_add_func("/trace/append-only", test_appends_refused_in_sql);
   g_test_add_func("/trace/heads-across-transactions", test_heads_across_transactions);
+  g_test_add_func("/trace/burst-signed-ahead", test_burst_signed_ahead);
+  g_test_add_func("/trace/burst-signed-here", test_burst_signed_here);
+  g_test_add_func("/trace/burst-failure", test_burst_failure_loses_transaction);
+  g_test_add_func("/trace/burst-rotation", test_burst_across_rotation);
   g_test_add_func("/trace/time-format", test_time_format);
   return g_test_run();
 }
