@@ -3,6 +3,7 @@
  * thresholds, stickers and dirt, touching fruit, fruit cut by the frame
  * edge, ROIs, I420 input, the class rules, and bit-for-bit determinism; and the crop
  * mask's opening by runs against two distance transforms. */
+#include "eval-variants.h"
 #include "fruitgen.h"
 #include "pt-internal.h"
 
@@ -494,6 +495,57 @@ test_lightbox_whole(void)
   g_assert_cmpint(r->fruit[2].klass, ==, PT_CLASS_EXTRA);
 }
 
+/* The photo @image taken otherwise (eval-variants.h): exposed @exposure times as long, under
+ * a light of @kelvin (0: the camera's own balance). */
+static PtImage *
+taken_otherwise(const PtImage *image, double exposure, double kelvin)
+{
+  g_autoptr(GError) error = NULL;
+  EvalVariant v = EVAL_VARIANT_NONE;
+  PtImage *out;
+
+  v.exposure = exposure;
+  v.white_kelvin = kelvin;
+  out = eval_variant_apply(&v, image, 1, &error);
+  g_assert_no_error(error);
+  return out;
+}
+
+/* The light box photo of test_lightbox_whole () exposed 1.5 times as long, as a phone
+ * meters a dark scene: the white mould over a mandarin's top drives every channel past the
+ * sensor's range, where it had been left out as a highlight's colourless pixels, while a
+ * sound mandarin beside it (its red channel clipped over much of its face, and a lamp's
+ * small highlight) stays sound. */
+static void
+test_lightbox_overexposed(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+  g_autoptr(PtImage) bright = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3);
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.1, 225);
+  bright = taken_otherwise(image, 1.5, 0);
+  pt_image_as_frame(bright, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+  g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+}
+
 /* Paints a leaf: an ellipse (centre @cx, @cy, half-axes @a along @angle radians and @b
  * across) of @rgb, lighter towards its midrib as a lit leaf is, with a fine grain. */
 static void
@@ -905,6 +957,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
+  g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
