@@ -495,6 +495,9 @@ test_lightbox_whole(void)
   g_assert_cmpint(r->fruit[2].klass, ==, PT_CLASS_EXTRA);
 }
 
+static void paint_leaf(PtImage *image, int cx, int cy, double a, double b, double angle,
+                       const guint8 rgb[3]);
+
 /* The photo @image taken otherwise (eval-variants.h): exposed @exposure times as long, under
  * a light of @kelvin (0: the camera's own balance). */
 static PtImage *
@@ -544,6 +547,46 @@ test_lightbox_overexposed(void)
   g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
   g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
   g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+}
+
+/* Photos through ROIs on white paper under a lamp warmer (4500 K) and a shade cooler (9000 K)
+ * than the camera balanced for: a mandarin with a patch of olive-grey mould, which the warm
+ * light turns towards the peel's hue (graded class I for a 30 mm2 "spot" before), and a sound
+ * one.  The paper round them tells the light's colour, which is taken out (pt-white.c). */
+static void
+test_roi_white_balance(void)
+{
+  static const guint8 mould_rgb[3] = {150, 158, 118};
+  const double kelvins[2] = {4500, 9000};
+
+  for (guint k = 0; k < G_N_ELEMENTS(kelvins); k++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+    g_autoptr(PtImage) image = pt_image_new(640, 300, &error);
+    g_autoptr(PtImage) cast = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
+    FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    int side = (int)(55 / 0.3);
+    PtRoi rois[2] = {{40, 40, side, side}, {360, 40, side, side}};
+    PtFrame frame;
+
+    g_assert_no_error(error);
+    memset(image->pixels, 225, (gsize)image->stride * image->height);
+    fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+    fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+    paint_leaf(image, 40 + side / 2 + side / 8, 40 + side / 2, side / 4, side / 5, 0.5, mould_rgb);
+    cast = taken_otherwise(image, 1.0, kelvins[k]);
+    pt_image_as_frame(cast, &frame);
+    r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
+    g_assert_no_error(error);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 2);
+    g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+    g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
+    g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+    g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  }
 }
 
 /* Paints a leaf: an ellipse (centre @cx, @cy, half-axes @a along @angle radians and @b
@@ -958,6 +1001,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
+  g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
