@@ -262,6 +262,12 @@
  * the ring's shadow) and at most this elongation (long over short caliper). */
 #define PT_PEEL_CALYX_MAX_SHARE      0.02
 #define PT_PEEL_CALYX_MAX_ELONGATION 4.0
+/* ... and the calyx-like regions whose centres lie within this share of the fruit's
+ * diameter of the largest one's are its other pieces: the calyx with its ring is about a
+ * tenth of the diameter across, and a crop finer than the photo's fruit needed (a phone's
+ * photo: the same fruit over twice the pixels) resolves its button, the ring's shadow and
+ * a sepal apart, each a small dark spot if only the largest were left out. */
+#define PT_PEEL_CALYX_SPREAD 0.1
 
 /* Peel analysis at reduced resolution (pt-grader.c, pt-defect.c): a fruit found in a whole
  * frame whose short diameter spans at least PT_PEEL_COARSE_MIN_PX pixels of its analysis

@@ -589,6 +589,43 @@ test_roi_white_balance(void)
   }
 }
 
+/* A phone's photo resolves a fruit finer than the ROI crop of a smaller photo: the calyx's
+ * button and the shadow of its ring then come apart as two small dark regions side by side,
+ * which are the calyx, not a dark spot beside it.  A spot a third of the fruit away still
+ * counts. */
+static void
+test_roi_calyx_pieces(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(640, 300, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side;
+  PtRoi rois[2];
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 225, (gsize)image->stride * image->height);
+  fg_fruit_add_spot(&fruit, 0.0, -0.1, 10, 0.5);
+  fg_fruit_add_spot(&fruit, 0.14, -0.1, 6, 0.5);
+  side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
+  fruit.n_spots = 0;
+  fg_fruit_add_spot(&fruit, 0.0, -0.1, 10, 0.5);
+  fg_fruit_add_spot(&fruit, 0.45, 0.3, 6, 0.5);
+  fg_paste_sprite(image, &fruit, 0.3, 330, 30);
+  rois[0] = (PtRoi){30, 30, side, side};
+  rois[1] = (PtRoi){330, 30, side, side};
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 1);
+}
+
 /* Paints a leaf: an ellipse (centre @cx, @cy, half-axes @a along @angle radians and @b
  * across) of @rgb, lighter towards its midrib as a lit leaf is, with a fine grain. */
 static void
@@ -1002,6 +1039,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
+  g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
