@@ -94,8 +94,8 @@ lab_hue(const float lab[3])
 /* The C_* flags of inner pixel @i measured in L*a*b* against the fruit's own peel: its
  * lightness against the local and shading references (so the darker limb and the light
  * from one side do not count), its chroma and hue against the peel's median.
- *   - specular highlights (clipped, or well above both references and washed out) are
- *     sound: gloss, not a defect;
+ *   - specular highlights (clipped, or well above both references, and washed out) are
+ *     gloss, sound while small (pt_peel_settle_gloss ());
  *   - dark: below the profile's dark_ratio of the reference (dark spots, deep rot);
  *   - rot: darker and duller than the peel (brown);
  *   - mould: washed out at about the peel's lightness (white, grey), or a hue far from the
@@ -120,6 +120,14 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
   ratio = lq / MAX(m, 1.0);
   chroma = sqrt(lab[1] * lab[1] + lab[2] * lab[2]);
   pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+  /* A clipped pixel's colour is lost.  Clipped in every channel it is white: the lamp's
+   * highlight, or a white surface the exposure drove past the sensor's range (white mould
+   * in a brightly exposed photo), so gloss, which pt_peel_settle_gloss () tells from mould
+   * by its extent as it does the unclipped highlight.  A peel's colour clips one channel
+   * first (an orange's red at 1.2 times the exposure its green would need 3 times), and is
+   * judged on nothing. */
+  if (MIN(r, MIN(g, b)) >= PT_PEEL_LAB_CLIPPED)
+    return C_GLOSS;
   if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
     return C_NONE;
   if (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c)

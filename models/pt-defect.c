@@ -966,20 +966,34 @@ measure_candidates(PtPeel *pk, int bx0, int by0, int bx1, int by1)
       pt_label_components(pk->tmp + off, pk->w, by1 - by0 + 1, 1, pk->labels + off, pk->parent);
   Region *regs = collect_regions(pk, nreg, bx0, by0, bx1, by1);
   PtDefect *found = g_new0(PtDefect, MAX(nreg, 1));
-  gboolean *keep = g_new0(gboolean, MAX(nreg, 1));
+  /* Of each region: 0 left out, KEEP counted, CALYX_LIKE counted unless it is the calyx. */
+  enum { KEEP = 1, CALYX_LIKE = 2 };
+  guint8 *keep = g_new0(guint8, MAX(nreg, 1));
   int calyx = -1;
 
   for (int l = 0; l < nreg; l++) {
     double elongation = 0;
 
-    keep[l] = measure_region(pk, &regs[l], l, &found[l], &elongation);
-    if (keep[l] && pk->in->lab && is_calyx_like(pk, &regs[l], &found[l], elongation) &&
-        (calyx < 0 || regs[l].n > regs[calyx].n))
-      calyx = l;
+    if (!measure_region(pk, &regs[l], l, &found[l], &elongation))
+      continue;
+    keep[l] = KEEP;
+    if (pk->in->lab && is_calyx_like(pk, &regs[l], &found[l], elongation)) {
+      keep[l] |= CALYX_LIKE;
+      if (calyx < 0 || regs[l].n > regs[calyx].n)
+        calyx = l;
+    }
   }
-  for (int l = 0; l < nreg; l++)
-    if (keep[l] && l != calyx)
-      record_defect(pk, &regs[l], l, &found[l]);
+  for (int l = 0; l < nreg; l++) {
+    /* The calyx's other pieces (its button, its ring's shadow, a sepal), which a finer
+     * crop resolves apart, lie within PT_PEEL_CALYX_SPREAD of the diameter of it. */
+    if (!keep[l] || l == calyx ||
+        (calyx >= 0 && (keep[l] & CALYX_LIKE) &&
+         hypot((regs[l].x0 + regs[l].x1 - regs[calyx].x0 - regs[calyx].x1) / 2.0,
+               (regs[l].y0 + regs[l].y1 - regs[calyx].y0 - regs[calyx].y1) / 2.0) <=
+             PT_PEEL_CALYX_SPREAD * sqrt(4 * pk->shape->area_px / G_PI)))
+      continue;
+    record_defect(pk, &regs[l], l, &found[l]);
+  }
   g_free(keep);
   g_free(found);
   g_free(regs);

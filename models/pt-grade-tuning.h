@@ -262,6 +262,12 @@
  * the ring's shadow) and at most this elongation (long over short caliper). */
 #define PT_PEEL_CALYX_MAX_SHARE      0.02
 #define PT_PEEL_CALYX_MAX_ELONGATION 4.0
+/* ... and the calyx-like regions whose centres lie within this share of the fruit's
+ * diameter of the largest one's are its other pieces: the calyx with its ring is about a
+ * tenth of the diameter across, and a crop finer than the photo's fruit needed (a phone's
+ * photo: the same fruit over twice the pixels) resolves its button, the ring's shadow and
+ * a sepal apart, each a small dark spot if only the largest were left out. */
+#define PT_PEEL_CALYX_SPREAD 0.1
 
 /* Peel analysis at reduced resolution (pt-grader.c, pt-defect.c): a fruit found in a whole
  * frame whose short diameter spans at least PT_PEEL_COARSE_MIN_PX pixels of its analysis
@@ -289,6 +295,25 @@
 /* ... and it spans at least this many analysis pixels: shorter ones have no measurable
  * width, and pores and JPEG noise blur into short streaks. */
 #define PT_PEEL_CUT_MIN_PX 6
+
+/* The colour of a photo's light (pt-white.c), for the L*a*b* rules: the frame is sampled on
+ * a grid of at most PT_WHITE_SAMPLES pixels (100 x 100: a sheet or a tray round the fruit
+ * is thousands of them; 40,000 cost the twelve-ROI photo of bench-models 9%, this 3%); a
+ * sample is a neutral surface when it is lit (L* at least PT_WHITE_MIN_L: a shadow's
+ * colour is mostly noise) and its chroma (C*) at most PT_WHITE_MAX_CHROMA: white paper under a lamp
+ * 2000 K warmer than the camera's balance reads about 15, under 3200 K about 40 (left out, and so
+ * partly corrected by the paper's less clipped parts), peels 40 to 80, a wooden table 20 to 35. The
+ * light is read only from at least PT_WHITE_MIN_SHARE of the samples (a sheet, a tray, a light
+ * box's floor; a pile filling the photo shows none), only when their mean cast is at least
+ * PT_WHITE_MIN_CAST (a just-noticeable difference: below, nothing to take out) and lies
+ * along the lights' locus: |a*| at most PT_WHITE_MAX_A_SHARE of |b*| (a lamp's cast is
+ * yellow with a little red, shade's blue; a green or red cast is a coloured surface). */
+#define PT_WHITE_SAMPLES     10000
+#define PT_WHITE_MIN_L       50.0
+#define PT_WHITE_MAX_CHROMA  25.0
+#define PT_WHITE_MIN_SHARE   0.05
+#define PT_WHITE_MIN_CAST    2.3
+#define PT_WHITE_MAX_A_SHARE 0.6
 
 /* Grading without a scale (pt_grader_new_unscaled()). */
 

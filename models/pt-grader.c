@@ -27,6 +27,9 @@ struct _PtGrader {
   PtShape peel_shape;   /* of a ROI's peel: its hull less the gaps of background */
   PtBuf b_coarse, b_region, b_palette;
   PtBuf b_planes, b_mask, b_foreign, b_labels, b_parent, b_points;
+  /* The frame's light (pt-white.c), taken out of the crops the L*a*b* peel rules judge. */
+  gboolean white_set;
+  float white[3];
 };
 
 static const char *kind_names[] = {"dark spot", "bruise", "mould", "russet", "cut"};
@@ -996,6 +999,8 @@ roi_crop(PtGrader *g, const PtFrame *frame, const PtRoi *roi, Crop *c, PtRoiBox 
   c->labels = pt_models_buf_get(&g->b_labels, n * sizeof(gint32));
   c->parent = pt_models_buf_get(&g->b_parent, (n + 4) * sizeof(gint32));
   pt_frame_sample(frame, x0, y0, w, h, s, c->py, c->pcb, c->pcr);
+  if (g->white_set)
+    pt_white_apply(g->white, c->py, c->pcb, c->pcr, n);
   box->x0 = MAX(1, (roi->x - x0 + s / 2) / s);
   box->y0 = MAX(1, (roi->y - y0 + s / 2) / s);
   box->x1 = MIN(w - 1, (roi->x + roi->width - x0 + s / 2) / s);
@@ -1245,6 +1250,10 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
     }
   }
 
+  /* The L*a*b* peel rules judge ROIs and photos without a scale, in the colours a camera
+   * balanced for the photo's light would give (pt-white.c); a belt camera's colours are set
+   * up with its calibration. */
+  grader->white_set = n_rois > 0 && pt_white_estimate(frame, rois, n_rois, grader->white);
   result = g_new0(PtGradeResult, 1);
   result->mm_per_px = grader->mm_per_px;
   result->fruit = g_new0(PtFruit, n_rois > 0 ? n_rois : PT_GRADER_MAX_FRUIT);
@@ -1252,6 +1261,9 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
   if (n_rois == 0) {
     pt_fruit_segment(&grader->seg, frame, 0, 0, frame->width, frame->height,
                      min_fruit_area_px(grader, frame->width, frame->height), TRUE);
+    /* A whole photo's crops are told from the belt model's colours as taken, and a close-up
+     * (below) shows no surface round its fruit to read the light from. */
+    grader->white_set = FALSE;
     for (guint b = 0; b < grader->seg.n_blobs; b++)
       if (analyse_blob(grader, frame, &grader->seg.blobs[b], &result->fruit[result->n_fruit]))
         result->n_fruit++;

@@ -142,6 +142,14 @@ int pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *
  * the nearest zero pixel, or to the image edge too with @edge_is_zero. */
 void pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d);
 
+/* pt-white.c: the colour of a photo's light, from the neutral surfaces round its fruit:
+ * the frame's samples outside the inner ellipses (PT_ROI_LOST_ELLIPSE) of its @n_rois boxes.
+ * Fills @gains with the linear-light gains (R, G, B) that make them neutral and returns
+ * TRUE, or FALSE (gains 1) when they are too few or their cast is none or not a light's. */
+gboolean pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float gains[3]);
+/* Applies @gains to @n full-range YCbCr samples in place. */
+void pt_white_apply(const float gains[3], guint8 *y, guint8 *cb, guint8 *cr, gsize n);
+
 /* pt-open.c: opens the 0/1 @mask by the chamfer 3-4 disc of radius 15% of its equivalent
  * radius (3 per pixel step, at least one pixel): the pixels of the mask within that disc of
  * a pixel whose disc lies in the mask, where it lies inside the image. */

@@ -23,6 +23,8 @@
  *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--square K] [--floor BA]
  *             [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
+ * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--blur S] [--noise S]
+ *             [--jpeg Q] [--every N]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
  *
@@ -51,10 +53,16 @@
  * the largest fruit found is the box's record; --background L makes the square a grey (240 a
  * white light box), --on-black-roi grades it through one ROI, the whole square, and --square K
  * sets the square's side to K times the box's larger side (under 1 the square cuts the fruit,
- * as a close-up does).  Exits 77 when DIR
- * is absent; 1 when --floor or
- * --all-records is not met. */
+ * as a close-up does).  The photos can be taken otherwise (eval-variants.h): --exposure F
+ * multiplies the linear-light RGB by F, --white-balance K is a scene lit at K kelvin by a
+ * camera balanced for 6500 K (3200 tungsten: warm; 9000 shade: cool), --resize F scales
+ * the photo and its boxes, --blur S is a Gaussian of S pixels, --noise S Gaussian noise of S
+ * 8-bit levels and --jpeg Q a re-encoding at quality Q; with --on-black the pasted square
+ * is what is taken otherwise, as the light box's photo.  The first heading names them.
+ * --every N grades every Nth photo only (a quicker run).  Exits 77 when DIR is absent; 1
+ * when --floor or --all-records is not met. */
 #include "eval-formats.h"
+#include "eval-variants.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -231,6 +239,9 @@ clamp_roi(PtRoi *r, int width, int height)
   return r->width >= 4 && r->height >= 4;
 }
 
+/* --exposure, --white-balance, --resize, --blur, --noise, --jpeg: the photos taken otherwise. */
+static EvalVariant variant = EVAL_VARIANT_NONE;
+
 /* --on-black: each box pasted on a black square and graded as a whole photo; with
  * --background L the square is that grey (0 to 255) instead, and with --on-black-roi it is
  * graded through one ROI, the square, as `packtrace grade IMAGE --roi 0,0,W,H` grades a
@@ -252,7 +263,11 @@ static double on_black_square = 2.0;
 static PtImage *
 paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
 {
-  int side = (int)lround(on_black_square * MAX(roi->width, roi->height));
+  /* Within the grader's largest frame once --resize scales it (a 24 MP square), the margin
+   * of black narrowed for a large box rather than the box left out. */
+  int cap = (int)(sqrt((double)PT_IMAGE_MAX_PIXELS) / variant.resize) - 1;
+  int box = MAX(roi->width, roi->height), want = (int)lround(on_black_square * box);
+  int side = MAX(MIN(want, cap), MIN(want, box));
   int ox = (side - roi->width) / 2, oy = (side - roi->height) / 2;
   double rx = roi->width * ON_BLACK_ELLIPSE / 2.0, ry = roi->height * ON_BLACK_ELLIPSE / 2.0;
   PtImage *out = pt_image_new(side, side, error);
@@ -284,6 +299,17 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
   return out;
 }
 
+/* --every N: only photos whose index is a multiple of N are graded. */
+static int every = 1;
+
+/* The seed of the noise added to @name (and a box of it): fixed, so runs repeat, and the
+ * photo's own, so it does not change with --every or with the photos before it. */
+static guint32
+variant_seed(const char *name, const PtRoi *roi)
+{
+  return g_str_hash(name) ^ (roi ? (guint32)roi->x * 73856093u ^ (guint32)roi->y * 19349663u : 0);
+}
+
 /* --csv-whole: each photo of a CSV set graded whole, as `packtrace grade IMAGE` grades it,
  * rather than through one ROI the photo's size. */
 static gboolean csv_whole = FALSE;
@@ -307,6 +333,14 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
     if (on_black) {
       if (!(pasted = paste_on_black(image, roi, error)))
         return FALSE;
+      if (eval_variant_active(&variant)) {
+        PtImage *taken = eval_variant_apply(&variant, pasted, variant_seed(file, roi), error);
+
+        if (!taken)
+          return FALSE;
+        pt_image_free(pasted);
+        pasted = taken;
+      }
       pt_image_as_frame(pasted, &black);
     }
     if (on_black_roi) {
@@ -409,6 +443,16 @@ load_photo(const Set *set, guint i, GArray *boxes, char **jpg_out)
     }
     break;
   }
+  /* A light box's photo is the pasted square, taken otherwise in grade_box(). */
+  if (image && !on_black && eval_variant_active(&variant)) {
+    PtImage *taken = eval_variant_apply(&variant, image, variant_seed(photo->name, NULL), &error);
+
+    pt_image_free(image);
+    if (!(image = taken))
+      fprintf(stderr, "eval-real: %s: %s\n", photo->name, error->message);
+    for (guint b = 0; image && b < boxes->len; b++)
+      eval_variant_scale_roi(&variant, &g_array_index(boxes, EvalBox, b).roi);
+  }
   return image;
 }
 
@@ -425,7 +469,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
   guint ptp = 0, pfn = 0, ptn = 0, pfp = 0;
   double sens, spec, ba;
 
-  for (guint i = 0; i < set->photos->len; i++) {
+  for (guint i = 0; i < set->photos->len; i += (guint)every) {
     g_autofree char *jpg = NULL;
     g_autoptr(GArray) boxes = eval_boxes_new();
     g_autoptr(PtImage) image = load_photo(set, i, boxes, &jpg);
@@ -546,11 +590,12 @@ iou(const PtRoi *a, int bx, int by, int bw, int bh)
 static double
 score_whole(const Set *set, PtGrader *grader, FILE *dump)
 {
+  g_autofree char *taken = eval_variant_describe(&variant);
   g_autoptr(GError) error = NULL;
   guint n_boxes = 0, found = 0, n_fruit = 0, stray = 0, partial = 0;
   guint tp = 0, fn = 0, tn = 0, fp = 0;
 
-  for (guint i = 0; i < set->photos->len; i++) {
+  for (guint i = 0; i < set->photos->len; i += (guint)every) {
     g_autofree char *jpg = NULL;
     g_autoptr(GArray) boxes = eval_boxes_new();
     g_autoptr(PtImage) image = load_photo(set, i, boxes, &jpg);
@@ -625,7 +670,7 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
     fprintf(stderr, "eval-real: no %s boxes in %s\n", set->profile->fruit, set->root);
     return -1;
   }
-  printf("== whole photos, no ROI, no scale\n");
+  printf("== whole photos, no ROI, no scale; %s\n", taken);
   printf("boxes %u  found %u (recall %.3f)  fruit found %u  matching no box %u (precision %.3f)  "
          "found but cut by the photo's edge %u\n",
          n_boxes, found, (double)found / n_boxes, n_fruit, stray,
@@ -765,6 +810,18 @@ main(int argc, char **argv)
       {"sound", 0, 0, G_OPTION_ARG_STRING, &sound_list, "These labels are sound", "A,B"},
       {"defective", 0, 0, G_OPTION_ARG_STRING, &defective_list, "These labels are defective",
        "A,B"},
+      {"exposure", 0, 0, G_OPTION_ARG_DOUBLE, &variant.exposure,
+       "Multiply each photo's linear-light RGB by F", "F"},
+      {"white-balance", 0, 0, G_OPTION_ARG_DOUBLE, &variant.white_kelvin,
+       "The scene lit at K kelvin, the camera balanced for 6500 (3200 warm, 9000 cool)", "K"},
+      {"resize", 0, 0, G_OPTION_ARG_DOUBLE, &variant.resize, "Scale each photo and its boxes by F",
+       "F"},
+      {"blur", 0, 0, G_OPTION_ARG_DOUBLE, &variant.blur, "Gaussian blur of sigma S pixels", "S"},
+      {"noise", 0, 0, G_OPTION_ARG_DOUBLE, &variant.noise, "Gaussian noise of sigma S 8-bit levels",
+       "S"},
+      {"jpeg", 0, 0, G_OPTION_ARG_INT, &variant.jpeg, "Re-encode each photo as JPEG of quality Q",
+       "Q"},
+      {"every", 0, 0, G_OPTION_ARG_INT, &every, "Grade every Nth photo only", "N"},
       {NULL}};
   g_autoptr(GOptionContext) octx = g_option_context_new("DIR");
   g_autoptr(GError) error = NULL;
@@ -774,7 +831,7 @@ main(int argc, char **argv)
   g_autoptr(GPtrArray) photos = g_ptr_array_new_with_free_func(eval_photo_free);
   g_autoptr(GPtrArray) classes = g_ptr_array_new_with_free_func(g_free);
   g_auto(GStrv) sound = NULL, defective = NULL;
-  g_autofree char *root = NULL, *title = NULL;
+  g_autofree char *root = NULL, *title = NULL, *taken = NULL;
   FILE *dump = NULL;
   guint n_norec = 0, scaled_norec = 0;
   Set set;
@@ -815,6 +872,14 @@ main(int argc, char **argv)
   }
   if (on_black_square < 0.5 || on_black_square > 4.0) {
     fprintf(stderr, "eval-real: --square is from 0.5 to 4 times the box\n");
+    return 2;
+  }
+  if (!eval_variant_check(&variant, &error)) {
+    fprintf(stderr, "eval-real: %s\n", error->message);
+    return 2;
+  }
+  if (every < 1) {
+    fprintf(stderr, "eval-real: --every is 1 or more\n");
     return 2;
   }
   if (on_black_level < 0 || on_black_level > 255) {
@@ -859,9 +924,12 @@ main(int argc, char **argv)
     }
     return 0;
   }
-  ba = score(&set, grader, "no scale (size unknown)", dump, &n_norec);
+  taken = eval_variant_describe(&variant);
+  title = g_strdup_printf("no scale (size unknown); %s", taken);
+  ba = score(&set, grader, title, dump, &n_norec);
   if (ba >= 0 && scaled) {
-    title = g_strdup_printf("at %g mm/px", mm_per_px);
+    g_free(title);
+    title = g_strdup_printf("at %g mm/px; %s", mm_per_px, taken);
     if (score(&set, scaled, title, NULL, &scaled_norec) < 0)
       ba = -1;
   }

@@ -3,6 +3,7 @@
  * thresholds, stickers and dirt, touching fruit, fruit cut by the frame
  * edge, ROIs, I420 input, the class rules, and bit-for-bit determinism; and the crop
  * mask's opening by runs against two distance transforms. */
+#include "eval-variants.h"
 #include "fruitgen.h"
 #include "pt-internal.h"
 
@@ -494,6 +495,137 @@ test_lightbox_whole(void)
   g_assert_cmpint(r->fruit[2].klass, ==, PT_CLASS_EXTRA);
 }
 
+static void paint_leaf(PtImage *image, int cx, int cy, double a, double b, double angle,
+                       const guint8 rgb[3]);
+
+/* The photo @image taken otherwise (eval-variants.h): exposed @exposure times as long, under
+ * a light of @kelvin (0: the camera's own balance). */
+static PtImage *
+taken_otherwise(const PtImage *image, double exposure, double kelvin)
+{
+  g_autoptr(GError) error = NULL;
+  EvalVariant v = EVAL_VARIANT_NONE;
+  PtImage *out;
+
+  v.exposure = exposure;
+  v.white_kelvin = kelvin;
+  out = eval_variant_apply(&v, image, 1, &error);
+  g_assert_no_error(error);
+  return out;
+}
+
+/* The light box photo of test_lightbox_whole () exposed 1.5 times as long, as a phone
+ * meters a dark scene: the white mould over a mandarin's top drives every channel past the
+ * sensor's range, where it had been left out as a highlight's colourless pixels, while a
+ * sound mandarin beside it (its red channel clipped over much of its face, and a lamp's
+ * small highlight) stays sound. */
+static void
+test_lightbox_overexposed(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+  g_autoptr(PtImage) bright = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3);
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.1, 225);
+  bright = taken_otherwise(image, 1.5, 0);
+  pt_image_as_frame(bright, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+  g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+}
+
+/* Photos through ROIs on white paper under a lamp warmer (4500 K) and a shade cooler (9000 K)
+ * than the camera balanced for: a mandarin with a patch of olive-grey mould, which the warm
+ * light turns towards the peel's hue (graded class I for a 30 mm2 "spot" before), and a sound
+ * one.  The paper round them tells the light's colour, which is taken out (pt-white.c). */
+static void
+test_roi_white_balance(void)
+{
+  static const guint8 mould_rgb[3] = {150, 158, 118};
+  const double kelvins[2] = {4500, 9000};
+
+  for (guint k = 0; k < G_N_ELEMENTS(kelvins); k++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+    g_autoptr(PtImage) image = pt_image_new(640, 300, &error);
+    g_autoptr(PtImage) cast = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
+    FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    int side = (int)(55 / 0.3);
+    PtRoi rois[2] = {{40, 40, side, side}, {360, 40, side, side}};
+    PtFrame frame;
+
+    g_assert_no_error(error);
+    memset(image->pixels, 225, (gsize)image->stride * image->height);
+    fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+    fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+    paint_leaf(image, 40 + side / 2 + side / 8, 40 + side / 2, side / 4, side / 5, 0.5, mould_rgb);
+    cast = taken_otherwise(image, 1.0, kelvins[k]);
+    pt_image_as_frame(cast, &frame);
+    r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
+    g_assert_no_error(error);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 2);
+    g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+    g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
+    g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+    g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  }
+}
+
+/* A phone's photo resolves a fruit finer than the ROI crop of a smaller photo: the calyx's
+ * button and the shadow of its ring then come apart as two small dark regions side by side,
+ * which are the calyx, not a dark spot beside it.  A spot a third of the fruit away still
+ * counts. */
+static void
+test_roi_calyx_pieces(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(640, 300, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side;
+  PtRoi rois[2];
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 225, (gsize)image->stride * image->height);
+  fg_fruit_add_spot(&fruit, 0.0, -0.1, 10, 0.5);
+  fg_fruit_add_spot(&fruit, 0.14, -0.1, 6, 0.5);
+  side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
+  fruit.n_spots = 0;
+  fg_fruit_add_spot(&fruit, 0.0, -0.1, 10, 0.5);
+  fg_fruit_add_spot(&fruit, 0.45, 0.3, 6, 0.5);
+  fg_paste_sprite(image, &fruit, 0.3, 330, 30);
+  rois[0] = (PtRoi){30, 30, side, side};
+  rois[1] = (PtRoi){330, 30, side, side};
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 1);
+}
+
 /* Paints a leaf: an ellipse (centre @cx, @cy, half-axes @a along @angle radians and @b
  * across) of @rgb, lighter towards its midrib as a lit leaf is, with a fine grain. */
 static void
@@ -905,6 +1037,9 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
+  g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
+  g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
+  g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
   g_test_add_func("/models/synthetic/determinism", test_determinism);

@@ -1,0 +1,331 @@
+/* eval-variants.c: a labelled photo taken otherwise (eval-variants.h).  Photos here are a
+ * few hundred pixels to a few thousand across and one is made per photo graded, so the work
+ * is plain float loops over the image in linear light, a copy or two of it at a time. */
+#include "eval-variants.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* sRGB's transfer function, both ways (IEC 61966-2-1). */
+static double
+srgb_to_linear(double v)
+{
+  return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+static double
+linear_to_srgb(double v)
+{
+  return v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
+}
+
+/* linear_to_srgb() times 255 at ENCODE_STEPS + 1 points of 0..1, interpolated: pow() for
+ * every channel of every photo would cost more than grading it.  Near black, where the
+ * curve is steepest (12.92), a step is 0.05 levels. */
+#define ENCODE_STEPS 4096
+
+static double
+encode_level(const double *table, double v)
+{
+  double p = CLAMP(v, 0.0, 1.0) * ENCODE_STEPS;
+  int i = MIN((int)p, ENCODE_STEPS - 1);
+
+  return table[i] + (p - i) * (table[i + 1] - table[i]);
+}
+
+gboolean
+eval_variant_active(const EvalVariant *v)
+{
+  return v->exposure != 1.0 || v->white_kelvin != 0.0 || v->resize != 1.0 || v->blur != 0.0 ||
+         v->noise != 0.0 || v->jpeg != 0;
+}
+
+gboolean
+eval_variant_check(const EvalVariant *v, GError **error)
+{
+  const char *bad = NULL;
+
+  if (v->exposure <= 0.0 || v->exposure > 16.0)
+    bad = "--exposure is a gain above 0, at most 16";
+  else if (v->white_kelvin != 0.0 && (v->white_kelvin < 1667.0 || v->white_kelvin > 25000.0))
+    bad = "--white-balance is a colour temperature from 1667 to 25000 K";
+  else if (v->resize < 0.05 || v->resize > 8.0)
+    bad = "--resize is from 0.05 to 8";
+  else if (v->blur < 0.0 || v->blur > 20.0)
+    bad = "--blur is a sigma from 0 to 20 pixels";
+  else if (v->noise < 0.0 || v->noise > 64.0)
+    bad = "--noise is a sigma from 0 to 64 levels";
+  else if (v->jpeg < 0 || v->jpeg > 100)
+    bad = "--jpeg is a quality from 1 to 100";
+  if (bad)
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID, bad);
+  return bad == NULL;
+}
+
+/* A black body at @kelvin in linear sRGB, Y = 1. */
+static void
+planck_rgb(double kelvin, double rgb[3])
+{
+  double t = kelvin, t2 = t * t, t3 = t2 * t, x, y, cx, cz;
+
+  if (t < 4000)
+    x = -0.2661239e9 / t3 - 0.2343589e6 / t2 + 0.8776956e3 / t + 0.179910;
+  else
+    x = -3.0258469e9 / t3 + 2.1070379e6 / t2 + 0.2226347e3 / t + 0.240390;
+  if (t < 2222)
+    y = -1.1063814 * x * x * x - 1.34811020 * x * x + 2.18555832 * x - 0.20219683;
+  else if (t < 4000)
+    y = -0.9549476 * x * x * x - 1.37418593 * x * x + 2.09137015 * x - 0.16748867;
+  else
+    y = 3.0817580 * x * x * x - 5.87338670 * x * x + 3.75112997 * x - 0.37001483;
+  cx = x / y;
+  cz = (1 - x - y) / y;
+  rgb[0] = 3.2406 * cx - 1.5372 - 0.4986 * cz;
+  rgb[1] = -0.9689 * cx + 1.8758 + 0.0415 * cz;
+  rgb[2] = 0.0557 * cx - 0.2040 + 1.0570 * cz;
+}
+
+void
+eval_variant_wb_gains(double kelvin, double gains[3])
+{
+  double scene[3], camera[3];
+
+  planck_rgb(kelvin, scene);
+  planck_rgb(6500.0, camera);
+  for (int c = 0; c < 3; c++)
+    gains[c] = MAX(scene[c], 0.0) / camera[c];
+  gains[0] /= gains[1];
+  gains[2] /= gains[1];
+  gains[1] = 1.0;
+}
+
+/* The source pixels and weights of each of @n_out output pixels along an axis of @n_in
+ * pixels scaled by @f: the source pixels it covers, each by its overlap (@f < 1: as a
+ * sensor of fewer pixels integrates the light), or the two nearest (@f > 1: bilinear).
+ * Returns the taps a pixel holds at most; @idx and @w hold @n_out rows of that many. */
+static int
+resample_taps(int n_in, int n_out, double f, int **idx, double **w)
+{
+  int taps = f < 1.0 ? (int)ceil(1.0 / f) + 1 : 2;
+
+  *idx = g_new0(int, (gsize)n_out *taps);
+  *w = g_new0(double, (gsize)n_out *taps);
+  for (int o = 0; o < n_out; o++) {
+    int *ix = *idx + (gsize)o * taps;
+    double *wx = *w + (gsize)o * taps, sum = 0;
+
+    if (f < 1.0) {
+      double a = o / f, b = MIN((o + 1) / f, (double)n_in);
+      int k = 0;
+
+      for (int i = (int)floor(a); i < b && k < taps; i++, k++) {
+        ix[k] = MIN(i, n_in - 1);
+        wx[k] = MIN(b, i + 1.0) - MAX(a, (double)i);
+        sum += wx[k];
+      }
+    } else {
+      double s = CLAMP((o + 0.5) / f - 0.5, 0.0, n_in - 1.0);
+      int i = MIN((int)s, n_in - 1);
+
+      ix[0] = i;
+      ix[1] = MIN(i + 1, n_in - 1);
+      wx[1] = s - i;
+      wx[0] = 1 - wx[1];
+      sum = 1;
+    }
+    for (int k = 0; k < taps; k++)
+      wx[k] /= sum;
+  }
+  return taps;
+}
+
+/* @src (@w x @h, 3 floats a pixel) filtered along x by taps (@taps a pixel, @n_out pixels
+ * wide); the result is @n_out x @h. */
+static float *
+filter_x(const float *src, int w, int h, int n_out, int taps, const int *idx, const double *wt)
+{
+  float *out = g_new(float, (gsize)n_out *h * 3);
+
+  for (int y = 0; y < h; y++) {
+    const float *row = src + (gsize)y * w * 3;
+    float *orow = out + (gsize)y * n_out * 3;
+
+    for (int o = 0; o < n_out; o++)
+      for (int c = 0; c < 3; c++) {
+        double s = 0;
+
+        for (int k = 0; k < taps; k++)
+          s += wt[o * taps + k] * row[idx[o * taps + k] * 3 + c];
+        orow[o * 3 + c] = (float)s;
+      }
+  }
+  return out;
+}
+
+/* The same along y: @src is @w x @h, the result @w x @n_out. */
+static float *
+filter_y(const float *src, int w, int h, int n_out, int taps, const int *idx, const double *wt)
+{
+  float *out = g_new0(float, (gsize)w *n_out * 3);
+
+  (void)h;
+  for (int o = 0; o < n_out; o++) {
+    float *orow = out + (gsize)o * w * 3;
+
+    for (int k = 0; k < taps; k++) {
+      const float *row = src + (gsize)idx[o * taps + k] * w * 3;
+      float wk = (float)wt[o * taps + k];
+
+      for (int x = 0; x < w * 3; x++)
+        orow[x] += wk * row[x];
+    }
+  }
+  return out;
+}
+
+/* Taps of a Gaussian of @sigma (radius 3 sigma), the image's edge repeated. */
+static int
+gauss_taps(int n, double sigma, int **idx, double **w)
+{
+  int r = MAX(1, (int)ceil(3 * sigma)), taps = 2 * r + 1;
+
+  *idx = g_new(int, (gsize)n *taps);
+  *w = g_new(double, (gsize)n *taps);
+  for (int o = 0; o < n; o++) {
+    double sum = 0;
+
+    for (int k = 0; k < taps; k++) {
+      double d = k - r;
+
+      (*idx)[o * taps + k] = CLAMP(o + k - r, 0, n - 1);
+      (*w)[o * taps + k] = exp(-d * d / (2 * sigma * sigma));
+      sum += (*w)[o * taps + k];
+    }
+    for (int k = 0; k < taps; k++)
+      (*w)[o * taps + k] /= sum;
+  }
+  return taps;
+}
+
+/* @lin (@w x @h) filtered both ways: by a Gaussian of @sigma when it is above 0, else
+ * resampled by @f to @out_w x @out_h. */
+static float *
+separable(float *lin, int w, int h, int out_w, int out_h, double f, double sigma)
+{
+  g_autofree int *ix = NULL, *iy = NULL;
+  g_autofree double *wx = NULL, *wy = NULL;
+  g_autofree float *tmp = NULL;
+  int tx, ty;
+
+  if (sigma > 0) {
+    tx = gauss_taps(w, sigma, &ix, &wx);
+    ty = gauss_taps(h, sigma, &iy, &wy);
+  } else {
+    tx = resample_taps(w, out_w, f, &ix, &wx);
+    ty = resample_taps(h, out_h, f, &iy, &wy);
+  }
+  tmp = filter_x(lin, w, h, out_w, tx, ix, wx);
+  return filter_y(tmp, out_w, h, out_h, ty, iy, wy);
+}
+
+/* A standard normal draw (Box-Muller) from @rand. */
+static double
+gauss(GRand *rand)
+{
+  double u = 1.0 - g_rand_double(rand), v = g_rand_double(rand);
+
+  return sqrt(-2 * log(u)) * cos(2 * G_PI * v);
+}
+
+PtImage *
+eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 seed, GError **error)
+{
+  int w = image->width, h = image->height;
+  int out_w = MAX(1, (int)lround(w * v->resize)), out_h = MAX(1, (int)lround(h * v->resize));
+  g_autofree float *lin = g_new(float, (gsize)w *h * 3);
+  g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
+  g_autoptr(PtImage) out = pt_image_new(out_w, out_h, error);
+  double decode[256], encode[ENCODE_STEPS + 1], gains[3] = {1, 1, 1};
+
+  if (!out)
+    return NULL;
+  for (int i = 0; i < 256; i++)
+    decode[i] = srgb_to_linear(i / 255.0);
+  for (int i = 0; i <= ENCODE_STEPS; i++)
+    encode[i] = 255.0 * linear_to_srgb((double)i / ENCODE_STEPS);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w * 3; x++)
+      lin[(gsize)y * w * 3 + x] = (float)decode[image->pixels[(gsize)y * image->stride + x]];
+  if (v->resize != 1.0) {
+    float *r = separable(lin, w, h, out_w, out_h, v->resize, 0);
+
+    g_free(lin);
+    lin = r;
+  }
+  if (v->blur > 0) {
+    float *b = separable(lin, out_w, out_h, out_w, out_h, 1.0, v->blur);
+
+    g_free(lin);
+    lin = b;
+  }
+  if (v->white_kelvin != 0.0)
+    eval_variant_wb_gains(v->white_kelvin, gains);
+  for (int y = 0; y < out_h; y++) {
+    guint8 *row = out->pixels + (gsize)y * out->stride;
+
+    for (int x = 0; x < out_w * 3; x++) {
+      double l = lin[(gsize)y * out_w * 3 + x] * v->exposure * gains[x % 3];
+      double s = encode_level(encode, l);
+
+      if (v->noise > 0)
+        s += v->noise * gauss(rand);
+      row[x] = (guint8)CLAMP(lround(s), 0, 255);
+    }
+  }
+  if (v->jpeg > 0) {
+    g_autoptr(GBytes) jpeg = pt_image_encode_jpeg(out, v->jpeg, error);
+    gsize len;
+    const guint8 *data;
+
+    if (!jpeg)
+      return NULL;
+    data = g_bytes_get_data(jpeg, &len);
+    return pt_image_decode_jpeg(data, len, error);
+  }
+  return g_steal_pointer(&out);
+}
+
+void
+eval_variant_scale_roi(const EvalVariant *v, PtRoi *roi)
+{
+  int x1 = (int)lround((roi->x + roi->width) * v->resize);
+  int y1 = (int)lround((roi->y + roi->height) * v->resize);
+
+  roi->x = (int)lround(roi->x * v->resize);
+  roi->y = (int)lround(roi->y * v->resize);
+  roi->width = x1 - roi->x;
+  roi->height = y1 - roi->y;
+}
+
+char *
+eval_variant_describe(const EvalVariant *v)
+{
+  GString *s = g_string_new(NULL);
+
+  if (v->exposure != 1.0)
+    g_string_append_printf(s, ", exposure %g", v->exposure);
+  if (v->white_kelvin != 0.0)
+    g_string_append_printf(s, ", white balance %g K", v->white_kelvin);
+  if (v->resize != 1.0)
+    g_string_append_printf(s, ", resize %g", v->resize);
+  if (v->blur != 0.0)
+    g_string_append_printf(s, ", blur %g px", v->blur);
+  if (v->noise != 0.0)
+    g_string_append_printf(s, ", noise %g", v->noise);
+  if (v->jpeg != 0)
+    g_string_append_printf(s, ", jpeg %d", v->jpeg);
+  if (s->len == 0)
+    g_string_append(s, ", as taken");
+  return g_string_free(g_string_erase(s, 0, 2), FALSE);
+}

@@ -1,0 +1,51 @@
+/* eval-variants.h: photos taken otherwise, made from the photos of a labelled set, so that
+ * eval-real can say how grading holds when the camera differs from the set's: exposure, a
+ * wrong white point, another resolution, stronger JPEG compression, a soft lens, sensor
+ * noise.  Each is an option of eval-real (--exposure, --white-balance, --resize, --jpeg,
+ * --blur, --noise), they combine, and each photo's noise is drawn from a seed of its own so
+ * that a run is repeatable and a photo's variant does not depend on which photos ran
+ * before it. */
+#pragma once
+
+#include "pt-models.h"
+
+G_BEGIN_DECLS
+
+/* What is changed, applied in the order a camera makes the photo: the scene's light reaches
+ * the sensor through the lens (resize: the sensor's resolution, area-averaged down or
+ * bilinear up; blur), is exposed and white-balanced in linear light, gets the sensor's noise,
+ * and is encoded as JPEG last.  Neutral values change nothing. */
+typedef struct {
+  double exposure;     /* linear-light gain; 1: none */
+  double white_kelvin; /* the scene's light, the camera balanced for 6500 K; 0: none */
+  double resize;       /* the photo's (and its boxes') scale; 1: none */
+  double blur;         /* Gaussian sigma, pixels of the resized photo; 0: none */
+  double noise;        /* Gaussian sigma, 8-bit sRGB levels; 0: none */
+  int jpeg;            /* re-encoded at this quality (4:2:0, as phones save); 0: none */
+} EvalVariant;
+
+#define EVAL_VARIANT_NONE ((EvalVariant){1.0, 0.0, 1.0, 0.0, 0.0, 0})
+
+/* Whether @v changes anything. */
+gboolean eval_variant_active(const EvalVariant *v);
+
+/* Checks @v's ranges; FALSE with @error naming the option out of range. */
+gboolean eval_variant_check(const EvalVariant *v, GError **error);
+
+/* The per-channel gains (R, G, B; G is 1) of a camera balanced for 6500 K that photographs
+ * a scene lit by a black body at @kelvin: the ratio of the two lights' colours in linear
+ * sRGB (the Planckian locus, Kim et al. 2002's cubic fit, 1667 to 25000 K). */
+void eval_variant_wb_gains(double kelvin, double gains[3]);
+
+/* @image photographed otherwise: (transfer full) a new image, NULL with @error.  @seed draws
+ * the noise.  @image: (transfer none). */
+PtImage *eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 seed,
+                            GError **error);
+
+/* A box of the original photo in the variant's pixels (--resize). */
+void eval_variant_scale_roi(const EvalVariant *v, PtRoi *roi);
+
+/* "exposure 0.7, jpeg 40": what @v changes, for the output's heading. (transfer full) */
+char *eval_variant_describe(const EvalVariant *v);
+
+G_END_DECLS
