@@ -514,6 +514,17 @@ taken_otherwise(const PtImage *image, double exposure, double kelvin)
   return out;
 }
 
+/* @r graded two fruit: the first mouldy and out of class, the second without a defect. */
+static void
+assert_mouldy_then_sound(const PtGradeResult *r)
+{
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+  g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+}
+
 /* The light box photo of test_lightbox_whole () exposed 1.5 times as long, as a phone
  * meters a dark scene: the white mould over a mandarin's top drives every channel past the
  * sensor's range, where it had been left out as a highlight's colourless pixels, while a
@@ -542,11 +553,7 @@ test_lightbox_overexposed(void)
   r = pt_grader_grade(grader, &frame, NULL, 0, &error);
   g_assert_no_error(error);
   dump(r);
-  g_assert_cmpuint(r->n_fruit, ==, 2);
-  g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
-  g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
-  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
-  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  assert_mouldy_then_sound(r);
 }
 
 /* Photos through ROIs on white paper under a lamp warmer (4500 K) and a shade cooler (9000 K)
@@ -581,11 +588,7 @@ test_roi_white_balance(void)
     r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
     g_assert_no_error(error);
     dump(r);
-    g_assert_cmpuint(r->n_fruit, ==, 2);
-    g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
-    g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
-    g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
-    g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+    assert_mouldy_then_sound(r);
   }
 }
 

@@ -369,6 +369,16 @@ audit(PtTestStation *ts)
   return report;
 }
 
+/* Audits the log: @n_events events and no break. */
+static void
+assert_audit_clean(PtTestStation *ts, gint64 n_events)
+{
+  PtAuditReport r = audit(ts);
+  g_assert_cmpint(r.n_events, ==, n_events);
+  g_assert_cmpuint(r.n_breaks, ==, 0);
+  pt_audit_report_clear(&r);
+}
+
 static void
 test_audit_intact_and_events_append_only(void)
 {
@@ -443,10 +453,7 @@ test_heads_across_transactions(void)
   append_one(ts, other, a, NULL);
   append_one(ts, ts->store, b, NULL);
 
-  PtAuditReport r = audit(ts);
-  g_assert_cmpint(r.n_events, ==, 14);
-  g_assert_cmpuint(r.n_breaks, ==, 0);
-  pt_audit_report_clear(&r);
+  assert_audit_clean(ts, 14);
 }
 
 static gboolean
@@ -507,10 +514,7 @@ test_burst_signed_ahead(void)
   for (int i = 0; i < 5; i++)
     append_one(ts, ts->store, b, NULL);
   g_assert_true(pt_store_commit(ts->store, &error));
-  PtAuditReport r = audit(ts);
-  g_assert_cmpint(r.n_events, ==, 58);
-  g_assert_cmpuint(r.n_breaks, ==, 0);
-  pt_audit_report_clear(&r);
+  assert_audit_clean(ts, 58);
 }
 
 /* With the signing thread far behind (the other core busy with other work), an appender signs
@@ -543,10 +547,7 @@ test_burst_signed_here(void)
   g_assert_cmpuint(pt_signer_backlog(), >=, 4 * PT_SIGNER_RUN);
   g_assert_true(pt_store_commit(ts->store, &error));
   g_assert_no_error(error);
-  PtAuditReport r = audit(ts);
-  g_assert_cmpint(r.n_events, ==, 21);
-  g_assert_cmpuint(r.n_breaks, ==, 0);
-  pt_audit_report_clear(&r);
+  assert_audit_clean(ts, 21);
   for (int i = 0; i < 40; i++) {
     PtEventRow row = {0};
     pt_signer_finish(busy[i], &row, NULL); /* not an event: no Event Hash ID */
@@ -590,10 +591,7 @@ test_burst_failure_loses_transaction(void)
     append_one(ts, ts->store, a, NULL);
   g_assert_true(pt_store_commit(ts->store, &error));
   g_assert_no_error(error);
-  PtAuditReport r = audit(ts);
-  g_assert_cmpint(r.n_events, ==, 4);
-  g_assert_cmpuint(r.n_breaks, ==, 0);
-  pt_audit_report_clear(&r);
+  assert_audit_clean(ts, 4);
   g_test_message("appends that failed before the commit: %d", failed);
 }
 
