@@ -211,15 +211,14 @@ static gboolean
 append_ahead(PtStore *store, const PtKeys *keys, PtEventRow *row, const json_t *event,
              GError **error)
 {
-  PtSignJob *job;
-  if (pt_signer_backlog() < 4 * PT_SIGNER_RUN) {
-    job = pt_signer_start(keys, row);
-  } else if (sign_here(keys, row, event, error)) {
-    job = pt_signer_signed(row);
-  } else {
+  gboolean thread = pt_signer_backlog() < 4 * PT_SIGNER_RUN;
+  if (!thread && !sign_here(keys, row, event, error)) {
     pt_event_row_clear(row);
     return FALSE;
   }
+  /* The log's head from now on, though written later; not before the row is sure to be. */
+  pt_store_heads_note(store, row);
+  PtSignJob *job = thread ? pt_signer_start(keys, row) : pt_signer_signed(row);
   GQueue *owed = pt_store_owed_take(store, owed_insert);
   if (!owed)
     owed = g_queue_new();
@@ -284,7 +283,6 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
      * append's included.  Its hash is the next event's link, so it is made here.  A single
      * append (the usual transaction) is done here whole, with no thread to wake. */
     pt_sha256(row.hash, row.body, row.body_len);
-    pt_store_heads_note(store, &row);
     return append_ahead(store, keys, &row, event, error);
   }
   if (as_is) {
