@@ -411,6 +411,17 @@ struct _PtStore {
   Owed owed;
 };
 
+/* The owed write's data, no longer owed. */
+static gpointer
+owed_take(Owed *o)
+{
+  gpointer data = o->data;
+  o->write = NULL;
+  o->drop = NULL;
+  o->data = NULL;
+  return data;
+}
+
 /* Runs the owed write, if any, before a statement of the connection: every statement sees the
  * rows the transaction has written. */
 static gboolean
@@ -425,10 +436,7 @@ settle(PtStore *store, GError **error)
   if (!o->write)
     return TRUE;
   PtStoreOwedWrite write = o->write;
-  gpointer data = o->data;
-  o->write = NULL;
-  o->drop = NULL;
-  o->data = NULL;
+  gpointer data = owed_take(o);
   GError *local = NULL;
   if (write(store, data, &local))
     return TRUE;
@@ -466,13 +474,7 @@ gpointer
 pt_store_owed_take(PtStore *store, PtStoreOwedWrite write)
 {
   Owed *o = &store->owed;
-  if (!o->write || o->write != write)
-    return NULL;
-  gpointer data = o->data;
-  o->write = NULL;
-  o->drop = NULL;
-  o->data = NULL;
-  return data;
+  return o->write && o->write == write ? owed_take(o) : NULL;
 }
 
 gboolean
