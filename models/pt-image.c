@@ -122,16 +122,6 @@ init_video_tables(void)
   }
 }
 
-/* For r, g, b in 0..255 the chroma sums reach 1 at least (-32512 >> 8 is -127) and 256 at
- * most (pure blue, pure red): only the top needs clamping. */
-static inline void
-rgb_to_ycc(int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
-{
-  *y = (guint8)((77 * r + 150 * g + 29 * b + 128) >> 8);
-  *cb = (guint8)MIN(128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 255);
-  *cr = (guint8)MIN(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 255);
-}
-
 void
 pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, guint8 *out_y,
                 guint8 *out_cb, guint8 *out_cr)
@@ -164,7 +154,7 @@ pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, gu
         int g = (a[1] + a[4] + c[1] + c[4] + 2) >> 2;
         int b = (a[2] + a[5] + c[2] + c[5] + 2) >> 2;
 
-        rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
+        pt_rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
       }
       for (; i < w; i++) {
         const guint8 *e = ra + xmax * 3, *f = rc + xmax * 3;
@@ -172,7 +162,7 @@ pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, gu
         int g = (e[1] + e[4] + f[1] + f[4] + 2) >> 2;
         int b = (e[2] + e[5] + f[2] + f[5] + 2) >> 2;
 
-        rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
+        pt_rgb_to_ycc(r, g, b, &oy[i], &ocb[i], &ocr[i]);
       }
       continue;
     }
@@ -185,7 +175,7 @@ pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, gu
       for (int i = 0; i < w; i++) {
         const guint8 *a = ra + MIN(x0 + i * step, xmax) * 3;
 
-        rgb_to_ycc(a[0], a[1], a[2], &oy[i], &ocb[i], &ocr[i]);
+        pt_rgb_to_ycc(a[0], a[1], a[2], &oy[i], &ocb[i], &ocr[i]);
       }
       continue;
     }
@@ -208,7 +198,7 @@ pt_frame_sample(const PtFrame *frame, int x0, int y0, int w, int h, int step, gu
           g = a[1];
           b = a[2];
         }
-        rgb_to_ycc(r, g, b, &out_y[o], &out_cb[o], &out_cr[o]);
+        pt_rgb_to_ycc(r, g, b, &out_y[o], &out_cb[o], &out_cr[o]);
       } else {
         const guint8 *yp = frame->data[0];
         int ys = frame->stride[0];

@@ -24,6 +24,17 @@ pt_ycc_to_rgb(int y, int cb, int cr, int *r, int *g, int *b)
   *b = CLAMP(y + ((454 * u + 128) >> 8), 0, 255);
 }
 
+/* Full-range RGB to YCbCr, as frames are sampled.  For r, g, b in 0..255 the chroma sums reach
+ * 1 at least (-32512 >> 8 is -127) and 256 at most (pure blue, pure red): only the top needs
+ * clamping. */
+static inline void
+pt_rgb_to_ycc(int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
+{
+  *y = (guint8)((77 * r + 150 * g + 29 * b + 128) >> 8);
+  *cb = (guint8)MIN(128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 255);
+  *cr = (guint8)MIN(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 255);
+}
+
 /* A growable buffer with a hard cap (the caps follow from pt-models-limits.h). */
 typedef struct {
   void *data;

@@ -139,15 +139,6 @@ pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float g
   return neutral_finish(&nt, gains);
 }
 
-/* Full-range RGB to YCbCr, as pt-image.c samples frames. */
-static inline void
-rgb_to_ycc(int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
-{
-  *y = (guint8)((77 * r + 150 * g + 29 * b + 128) >> 8);
-  *cb = (guint8)MIN(128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 255);
-  *cr = (guint8)MIN(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 255);
-}
-
 void
 pt_white_apply(const float gains[3], guint8 *y, guint8 *cb, guint8 *cr, gsize n)
 {
@@ -161,6 +152,6 @@ pt_white_apply(const float gains[3], guint8 *y, guint8 *cb, guint8 *cr, gsize n)
 
       rgb[c] = linear_to_srgb_table[(int)lrintf(CLAMP(l, 0.0f, 1.0f) * LINEAR_STEPS)];
     }
-    rgb_to_ycc(rgb[0], rgb[1], rgb[2], &y[i], &cb[i], &cr[i]);
+    pt_rgb_to_ycc(rgb[0], rgb[1], rgb[2], &y[i], &cb[i], &cr[i]);
   }
 }
