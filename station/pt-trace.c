@@ -191,12 +191,12 @@ owed_insert(PtStore *store, gpointer jobs, GError **error)
   return ok;
 }
 
-/* Signs @row here: its Event Hash ID from @event, which reads back as written
- * (reads_back_as_is()), and its signature over row->hash. */
+/* Signs @row in this thread: its Event Hash ID from @record, the event as readers parse its
+ * stored text, and its signature over row->hash. */
 static gboolean
-sign_here(const PtKeys *keys, PtEventRow *row, const json_t *event, GError **error)
+sign_here(const PtKeys *keys, PtEventRow *row, const json_t *record, GError **error)
 {
-  row->hash_id = pt_event_hash_id(event, NULL, error);
+  row->hash_id = pt_event_hash_id(record, NULL, error);
   if (!row->hash_id)
     return FALSE;
   pt_keys_sign(keys, row->hash, row->signature);
@@ -277,31 +277,25 @@ pt_trace_append(PtStore *store, const PtKeys *keys, gint64 batch_id, const char 
   row.body = pt_canon_dump(event, &row.body_len, error);
   gboolean ok = row.body != NULL;
   gboolean as_is = ok && reads_back_as_is(event);
+  if (ok)
+    pt_sha256(row.hash, row.body, row.body_len);
   if (as_is && !out && pt_store_appended(store) > 0) {
     /* From a transaction's second append on, a burst: the signature and the Event Hash ID on
      * the second core; the row is written before the transaction's next statement, the next
-     * append's included.  Its hash is the next event's link, so it is made here.  A single
-     * append (the usual transaction) is done here whole, with no thread to wake. */
-    pt_sha256(row.hash, row.body, row.body_len);
+     * append's included.  A single append (the usual transaction) is done here whole, with no
+     * thread to wake. */
     return append_ahead(store, keys, &row, event, error);
   }
   if (as_is) {
-    row.hash_id = pt_event_hash_id(event, NULL, error);
-    ok = row.hash_id != NULL;
+    ok = sign_here(keys, &row, event, error);
   } else if (ok) {
     /* From the record as every reader will parse it, not from @event: a real -0.0 or 5.0
      * is written "0" or "5", which reads back as an integer with another Event Hash ID. */
     json_t *stored = pt_json_parse(row.body, row.body_len, NULL);
-    ok = reads_back(stored, &row, error);
-    row.hash_id = ok ? pt_event_hash_id(stored, NULL, error) : NULL;
+    ok = reads_back(stored, &row, error) && sign_here(keys, &row, stored, error);
     json_decref(stored);
-    ok = row.hash_id != NULL;
   }
-  if (ok) {
-    pt_sha256(row.hash, row.body, row.body_len);
-    pt_keys_sign(keys, row.hash, row.signature);
-    ok = insert_row(store, &row, error);
-  }
+  ok = ok && insert_row(store, &row, error);
   if (ok && out)
     *out = row;
   else
