@@ -20,8 +20,8 @@
  *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
  *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv] [--csv FILE]
  *             [--csv-whole] [--sound LABELS] [--defective LABELS]
- *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--square K] [--floor BA]
- *             [--all-records] [--dump FILE]
+ *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--square K]
+ *             [--gloss ring|strips|panel] [--floor BA] [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--blur S] [--noise S]
  *             [--jpeg Q] [--every N]
@@ -53,7 +53,9 @@
  * the largest fruit found is the box's record; --background L makes the square a grey (240 a
  * white light box), --on-black-roi grades it through one ROI, the whole square, and --square K
  * sets the square's side to K times the box's larger side (under 1 the square cuts the fruit,
- * as a close-up does).  The photos can be taken otherwise (eval-variants.h): --exposure F
+ * as a close-up does); --gloss mirrors a light box's lamps in the pasted fruit's peel
+ * (eval_variant_gloss ()): a ring light's ring, two strip lights' bars or a panel's broad
+ * patch.  The photos can be taken otherwise (eval-variants.h): --exposure F
  * multiplies the linear-light RGB by F, --white-balance K is a scene lit at K kelvin by a
  * camera balanced for 6500 K (3200 tungsten: warm; 9000 shade: cool), --resize F scales
  * the photo and its boxes, --blur S is a Gaussian of S pixels, --noise S Gaussian noise of S
@@ -251,6 +253,9 @@ static int on_black_level = 10;
 /* --square K: the square's side as a multiple of the box's larger side (below 1 the photo's
  * edges cut the fruit: a close-up). */
 static double on_black_square = 2.0;
+/* --gloss ring|strips|panel: the light box's lamps mirrored in the pasted fruit (eval-variants.h).
+ */
+static EvalGloss on_black_gloss = EVAL_GLOSS_NONE;
 /* The pasted ellipse's axes as a share of the box's sides: a box drawn tight touches its
  * fruit at four points, and its sides take in paper and neighbours near the corners that a
  * light box would not show; at 0.95 of the box they are left out, the fruit's rim with
@@ -296,6 +301,7 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
       px[2] = (guint8)(px[0] + 2);
     }
   }
+  eval_variant_gloss(out, on_black_gloss, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
   return out;
 }
 
@@ -777,7 +783,7 @@ int
 main(int argc, char **argv)
 {
   g_autofree char *profile_name = NULL, *dump_path = NULL, *layout_name = NULL;
-  g_autofree char *csv_path = NULL, *sound_list = NULL, *defective_list = NULL;
+  g_autofree char *csv_path = NULL, *sound_list = NULL, *defective_list = NULL, *gloss = NULL;
   double mm_per_px = 0, floor_ba = -1, ba;
   gboolean all_records = FALSE, whole = FALSE;
   const GOptionEntry entries[] = {
@@ -800,6 +806,8 @@ main(int argc, char **argv)
       {"square", 0, 0, G_OPTION_ARG_DOUBLE, &on_black_square,
        "With --on-black: the square's side, times the box's larger side (2; under 1 a close-up)",
        "K"},
+      {"gloss", 0, 0, G_OPTION_ARG_STRING, &gloss,
+       "With --on-black: a light box's lamps mirrored in the fruit", "ring|strips|panel"},
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {"layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
@@ -866,8 +874,13 @@ main(int argc, char **argv)
   set = (Set){root, LAYOUT_VOC, photos, classes, NULL};
   if ((rc = find_set(&set, root, layout_name, csv_path)) != 0)
     return rc;
-  if ((on_black_roi || on_black_level != 10 || on_black_square != 2.0) && !on_black) {
-    fprintf(stderr, "eval-real: --on-black-roi, --background and --square go with --on-black\n");
+  if (gloss && !eval_gloss_parse(gloss, &on_black_gloss)) {
+    fprintf(stderr, "eval-real: --gloss is ring, strips or panel\n");
+    return 2;
+  }
+  if ((on_black_roi || on_black_level != 10 || on_black_square != 2.0 || gloss) && !on_black) {
+    fprintf(stderr,
+            "eval-real: --on-black-roi, --background, --square and --gloss go with --on-black\n");
     return 2;
   }
   if (on_black_square < 0.5 || on_black_square > 4.0) {
@@ -925,6 +938,12 @@ main(int argc, char **argv)
     return 0;
   }
   taken = eval_variant_describe(&variant);
+  if (on_black_gloss != EVAL_GLOSS_NONE) {
+    char *with = g_strdup_printf("%s; lamps mirrored: %s", taken, gloss);
+
+    g_free(taken);
+    taken = with;
+  }
   title = g_strdup_printf("no scale (size unknown); %s", taken);
   ba = score(&set, grader, title, dump, &n_norec);
   if (ba >= 0 && scaled) {

@@ -329,3 +329,91 @@ eval_variant_describe(const EvalVariant *v)
     g_string_append(s, ", as taken");
   return g_string_free(g_string_erase(s, 0, 2), FALSE);
 }
+
+gboolean
+eval_gloss_parse(const char *name, EvalGloss *gloss)
+{
+  static const char *const names[] = {"none", "ring", "strips", "panel"};
+
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    if (g_strcmp0(name, names[i]) == 0) {
+      *gloss = (EvalGloss)i;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* The lamps, as angles in degrees between the camera's axis and the directions a peel mirrors
+ * them from; SOFT is the Gaussian fall-off past a lamp's edge (a waxy peel's blur). */
+#define GLOSS_PEAK      0.7
+#define GLOSS_SOFT      2.0
+#define RING_ANGLE      25.0
+#define STRIP_ANGLE     40.0
+#define STRIP_HALF_TALL 30.0
+#define PANEL_UP        30.0
+#define PANEL_HALF_TALL 20.0
+#define PANEL_HALF_WIDE 25.0
+
+/* 1 within @half of 0, falling off as a Gaussian of GLOSS_SOFT past it. */
+static double
+lamp_edge(double angle, double half)
+{
+  double out = MAX(0.0, fabs(angle) - half);
+
+  return exp(-out * out / (2 * GLOSS_SOFT * GLOSS_SOFT));
+}
+
+/* How much of the lamps of @gloss a peel mirrors along (@mx, @my, @mz), a unit vector from
+ * the fruit towards the camera's side (z towards the camera, y down the image). */
+static double
+lamp_seen(EvalGloss gloss, double mx, double my, double mz)
+{
+  double off_axis = acos(CLAMP(mz, -1.0, 1.0)) * 180 / G_PI;
+  double across = atan2(mx, mz) * 180 / G_PI, up = atan2(-my, hypot(mx, mz)) * 180 / G_PI;
+
+  switch (gloss) {
+  case EVAL_GLOSS_RING:
+    return lamp_edge(off_axis - RING_ANGLE, 0.0);
+  case EVAL_GLOSS_STRIPS:
+    return lamp_edge(fabs(across) - STRIP_ANGLE, 0.0) * lamp_edge(up, STRIP_HALF_TALL);
+  case EVAL_GLOSS_PANEL:
+    return lamp_edge(up - PANEL_UP, PANEL_HALF_TALL) * lamp_edge(across, PANEL_HALF_WIDE);
+  case EVAL_GLOSS_NONE:
+  default:
+    return 0.0;
+  }
+}
+
+void
+eval_variant_gloss(PtImage *image, EvalGloss gloss, double cx, double cy, double rx, double ry)
+{
+  double encode[ENCODE_STEPS + 1], decode[256];
+  int x0 = MAX(0, (int)floor(cx - rx)), x1 = MIN(image->width, (int)ceil(cx + rx));
+  int y0 = MAX(0, (int)floor(cy - ry)), y1 = MIN(image->height, (int)ceil(cy + ry));
+
+  if (gloss == EVAL_GLOSS_NONE)
+    return;
+  for (int i = 0; i < 256; i++)
+    decode[i] = srgb_to_linear(i / 255.0);
+  for (int i = 0; i <= ENCODE_STEPS; i++)
+    encode[i] = 255.0 * linear_to_srgb((double)i / ENCODE_STEPS);
+  for (int y = y0; y < y1; y++) {
+    guint8 *row = image->pixels + (gsize)y * image->stride;
+
+    for (int x = x0; x < x1; x++) {
+      double nx = (x + 0.5 - cx) / rx, ny = (y + 0.5 - cy) / ry, nz2 = 1 - nx * nx - ny * ny;
+      double nz, add;
+
+      if (nz2 <= 0)
+        continue;
+      /* The view (0, 0, 1) mirrored about the normal: 2 (n . v) n - v. */
+      nz = sqrt(nz2);
+      add = GLOSS_PEAK * lamp_seen(gloss, 2 * nz * nx, 2 * nz * ny, 2 * nz2 - 1);
+      if (add < 1e-3)
+        continue;
+      for (int c = 0; c < 3; c++)
+        row[3 * x + c] =
+            (guint8)CLAMP(lround(encode_level(encode, decode[row[3 * x + c]] + add)), 0, 255);
+    }
+  }
+}

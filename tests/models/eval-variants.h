@@ -45,6 +45,25 @@ PtImage *eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 
 /* A box of the original photo in the variant's pixels (--resize). */
 void eval_variant_scale_roi(const EvalVariant *v, PtRoi *roi);
 
+/* A light box's lamps mirrored in a glossy fruit's peel, the reflections a sorter or a light
+ * box shows and fruit-freshness's daylight photos mostly do not:
+ *   ring    a ring light round the lens, 25 degrees off its axis: a thin ring round the
+ *           fruit's middle;
+ *   strips  two upright strip lights 40 degrees to each side: two bars either side of it;
+ *   panel   a large soft panel above, 35 degrees up: a broad highlight near the fruit's top. */
+typedef enum { EVAL_GLOSS_NONE, EVAL_GLOSS_RING, EVAL_GLOSS_STRIPS, EVAL_GLOSS_PANEL } EvalGloss;
+
+/* The EvalGloss @name names, or FALSE. */
+gboolean eval_gloss_parse(const char *name, EvalGloss *gloss);
+
+/* Adds @gloss's reflections, in linear light, to the fruit that fills the ellipse of centre
+ * (@cx, @cy) and semi-axes @rx, @ry in @image, taken as a sphere seen along its axis by a
+ * camera far off: each pixel's normal gives the direction the peel mirrors, and the lamp
+ * seen in that direction adds its light (white, 0.7 of full scale at its middle, soft at its
+ * edges as a peel's waxy gloss makes it), clipped as a sensor clips. */
+void eval_variant_gloss(PtImage *image, EvalGloss gloss, double cx, double cy, double rx,
+                        double ry);
+
 /* "exposure 0.7, jpeg 40": what @v changes, for the output's heading. (transfer full) */
 char *eval_variant_describe(const EvalVariant *v);
 
