@@ -857,6 +857,38 @@ is_soft_highlight(const PtPeel *pk, const Region *r, int l)
   return var > 0 && (sdl / n - (sd / n) * (sl / n)) / sqrt(var) <= PT_PEEL_LAB_HIGHLIGHT_R;
 }
 
+/* Whether pale region @r, whose pixels are set in @pk->tmp, is a lamp mirrored in the peel
+ * as a line: a ring light round the lens, a strip light or a light box's tube draws a band
+ * on a glossy fruit (a ring round its middle, bars at its sides) that is well lighter than
+ * the peel round it (PT_PEEL_LAB_REFLECTION_RATIO), thin for the fruit
+ * (PT_PEEL_LAB_REFLECTION_THICK of its short diameter at most) and long for its width
+ * (PT_PEEL_LAB_REFLECTION_ELONGATION), where mould spreads as a patch.  The band's
+ * thickness is twice the largest distance from a pixel of it to its outline. */
+static gboolean
+is_lamp_reflection(const PtPeel *pk, const Region *r)
+{
+  int bw = r->x1 - r->x0 + 3, bh = r->y1 - r->y0 + 3;
+  g_autofree guint8 *mask = NULL;
+  g_autofree gint32 *d = NULL;
+  gint32 deepest = 0;
+  double thick;
+
+  if (r->ratio_sum / r->n < PT_PEEL_LAB_REFLECTION_RATIO)
+    return FALSE;
+  /* The region's box with a border of one pixel outside it. */
+  mask = g_new0(guint8, (gsize)bw * bh);
+  d = g_new(gint32, (gsize)bw * bh);
+  for (int y = r->y0; y <= r->y1; y++)
+    for (int x = r->x0; x <= r->x1; x++)
+      mask[(gsize)(y - r->y0 + 1) * bw + (x - r->x0 + 1)] = pk->tmp[(gsize)y * pk->w + x];
+  pt_distance_transform(mask, bw, bh, TRUE, d);
+  for (gsize i = 0; i < (gsize)bw * bh; i++)
+    deepest = MAX(deepest, d[i]);
+  thick = 2.0 * deepest / 3.0;
+  return thick <= PT_PEEL_LAB_REFLECTION_THICK * 2 * pk->shape->minor &&
+         r->n >= PT_PEEL_LAB_REFLECTION_ELONGATION * thick * thick;
+}
+
 /* Measures region @r (label @l + 1) as a defect on the fruit surface into
  * @d; FALSE when it is too small to count, is the stem end or (in Lab) is a
  * pale patch too small to be mould or a soft highlight. */
@@ -898,9 +930,9 @@ measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongati
   g_free(xs);
   g_free(rs);
   /* A small pale patch on a glossy photo is sheen more often than spores. */
-  return !(
-      pk->in->lab && d->kind == PT_DEFECT_MOULD &&
-      (r->n < PT_PEEL_LAB_MOULD_MIN_SHARE * pk->shape->area_px || is_soft_highlight(pk, r, l)));
+  return !(pk->in->lab && d->kind == PT_DEFECT_MOULD &&
+           (r->n < PT_PEEL_LAB_MOULD_MIN_SHARE * pk->shape->area_px ||
+            is_soft_highlight(pk, r, l) || is_lamp_reflection(pk, r)));
 }
 
 /* Adds @d to the totals and the kept list, and marks its region (label

@@ -257,6 +257,19 @@
  * rotten orange in a loose box is missed, -0.9 to -0.95 give the same records. */
 #define PT_PEEL_LAB_HIGHLIGHT_R       -0.9
 #define PT_PEEL_LAB_HIGHLIGHT_PEAK_DL 3.0
+/* A pale band at least this much lighter than its reference on average (L* ratio), at most
+ * this thick for the fruit's short diameter and at least this long for its thickness (area
+ * over thickness squared) is a lamp mirrored in the peel, not mould: a ring light's ring or a
+ * strip light's bar (eval-real --on-black --gloss ring|strips).  Rendered rings on
+ * fruit-freshness's oranges lie at ratio 1.3 to 1.8, thickness 0.03 to 0.09 and elongation
+ * 3 to 24 (a ring on a fruit 80 analysis pixels across is a few pixels thick, its hole
+ * small).  Of the pale regions of its real photos large enough to count, in every eval-real
+ * variant, the thin and long ones lie at ratio 1.3 and below on sound fruit and at 1.38 at
+ * most on rotten ones: the white rim of a blue-green mould patch, beside which the patch
+ * itself still counts. */
+#define PT_PEEL_LAB_REFLECTION_RATIO      1.3
+#define PT_PEEL_LAB_REFLECTION_THICK      0.1
+#define PT_PEEL_LAB_REFLECTION_ELONGATION 3.0
 /* The stem end or calyx: at most this share of the fruit's silhouette (an orange's calyx
  * with its ring is about a tenth of the diameter across, 1% of the area; twice that for
  * the ring's shadow) and at most this elongation (long over short caliper). */

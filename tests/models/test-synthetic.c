@@ -556,6 +556,43 @@ test_lightbox_overexposed(void)
   assert_mouldy_then_sound(r);
 }
 
+/* A light box lit by a ring light round the lens, and one by two strip lights at its sides:
+ * a glossy peel mirrors the lamps as a bright ring round the fruit's middle or as two bars,
+ * each 2 to 4% of the face and well lighter than the peel.  A mandarin with a mould cap and
+ * a sound one: under the ring the sound one was graded class II for 126 mm2 of "mould"
+ * before such bands were told from mould by their shape (is_lamp_reflection ()). */
+static void
+test_lightbox_lamp_reflections(void)
+{
+  const EvalGloss lamps[2] = {EVAL_GLOSS_RING, EVAL_GLOSS_STRIPS};
+
+  for (guint k = 0; k < G_N_ELEMENTS(lamps); k++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+    g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+    g_autoptr(PtGradeResult) r = NULL;
+    /* A peel as a photo's fruit-freshness oranges have it: lit below the sensor's top, so
+     * that the bands' edges keep their colour where their middles clip. */
+    FgFruit fruit = {.diameter_mm = 55, .rgb = {170, 88, 20}};
+    int side = (int)(55 / 0.3);
+    PtFrame frame;
+
+    g_assert_no_error(error);
+    memset(image->pixels, 8, (gsize)image->stride * image->height);
+    fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+    fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+    fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.4, 200);
+    for (int x = 40; x <= 360; x += 320)
+      eval_variant_gloss(image, lamps[k], x + side / 2.0, 40 + side / 2.0, side / 2.0, side / 2.0);
+    pt_image_as_frame(image, &frame);
+    r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+    g_assert_no_error(error);
+    dump(r);
+    assert_mouldy_then_sound(r);
+  }
+}
+
 /* Photos through ROIs on white paper under a lamp warmer (4500 K) and a shade cooler (9000 K)
  * than the camera balanced for: a mandarin with a patch of olive-grey mould, which the warm
  * light turns towards the peel's hue (graded class I for a 30 mm2 "spot" before), and a sound
@@ -1042,6 +1079,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
+  g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
