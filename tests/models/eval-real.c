@@ -40,14 +40,15 @@
  * defective when its record's class is II or out or it carries a defect; a box without a
  * record counts as called sound.  Prints boxes, boxes without a record, sensitivity,
  * specificity, balanced accuracy, the same without the size verdicts (class out for a
- * diameter below the minimum rests on the calibration, which photos lack), the classes
- * given per label and the confusion by defect kind: what made each box defective (its
- * largest defect's kind, size, or colour) or "sound".  --floor and --all-records judge the
- * run without a scale.  --box-scale K scales every box about its centre, --box-shift F then
- * moves box number i (in file order, counting every box) by F of its width and height in
- * the i mod 8th compass direction (E, SE, S, SW, W, NW, N, NE; diagonals by F in all, F/sqrt 2
- * along each axis) and clips it to the image: boxes drawn off the fruit's centre, every
- * side alike.  --on-black grades each box as a light box photographs one fruit: the ellipse
+ * diameter below the minimum rests on the calibration, which photos lack), the same by the
+ * class alone (II or out defective, as a sorter's discount or throwaway; a defect within
+ * class I's limits is then sound), the classes given per label and the confusion by defect kind:
+ * what made each box defective (its largest defect's kind, size, or colour) or "sound".  --floor
+ * and --all-records judge the run without a scale.  --box-scale K scales every box about its
+ * centre, --box-shift F then moves box number i (in file order, counting every box) by F of its
+ * width and height in the i mod 8th compass direction (E, SE, S, SW, W, NW, N, NE; diagonals by F
+ * in all, F/sqrt 2 along each axis) and clips it to the image: boxes drawn off the fruit's centre,
+ * every side alike.  --on-black grades each box as a light box photographs one fruit: the ellipse
  * inscribed in the box (the fruit's outline, roughly, where boxes are drawn tight) pasted at
  * the middle of a near-black square twice the box's size, graded as a whole photo (no ROI);
  * the largest fruit found is the box's record; --background L makes the square a grey (240 a
@@ -472,7 +473,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
   g_autoptr(GPtrArray) stats = g_ptr_array_new_with_free_func(stats_free);
   g_autoptr(GError) error = NULL;
   guint n_boxes = 0, box_index = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0;
-  guint ptp = 0, pfn = 0, ptn = 0, pfp = 0;
+  guint ptp = 0, pfn = 0, ptn = 0, pfp = 0, ctp = 0, cfn = 0, ctn = 0, cfp = 0;
   double sens, spec, ba;
 
   for (guint i = 0; i < set->photos->len; i += (guint)every) {
@@ -489,7 +490,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
       int side = eval_label_side(box->label, sound_labels, defective_labels);
       gboolean fresh = side < 0;
       gboolean rotten = side > 0;
-      gboolean defective = FALSE, peel_defective = FALSE, by_size = FALSE;
+      gboolean defective = FALSE, peel_defective = FALSE, by_size = FALSE, low_class;
       int outcome = N_OUTCOMES - 1, cause = CAUSE_SOUND;
       LabelStats *s;
 
@@ -517,16 +518,23 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
         continue;
       n_boxes++;
       n_norec += outcome == N_OUTCOMES - 1;
+      /* By the class alone: II or out is defective (a person's discount or throwaway), Extra,
+       * I, none and no record sound. */
+      low_class = outcome == 2 || outcome == 3;
       if (rotten) {
         tp += defective;
         fn += !defective;
         ptp += peel_defective;
         pfn += !peel_defective;
+        ctp += low_class;
+        cfn += !low_class;
       } else {
         tn += !defective;
         fp += defective;
         ptn += !peel_defective;
         pfp += peel_defective;
+        ctn += !low_class;
+        cfp += low_class;
       }
     }
   }
@@ -546,6 +554,10 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
   printf("without size verdicts: sensitivity %.3f  specificity %.3f  balanced accuracy %.3f\n",
          (double)ptp / (ptp + pfn), (double)ptn / (ptn + pfp),
          ((double)ptp / (ptp + pfn) + (double)ptn / (ptn + pfp)) / 2);
+  printf("by class alone (II or out defective): sensitivity %.3f  specificity %.3f  balanced "
+         "accuracy %.3f\n",
+         (double)ctp / (ctp + cfn), (double)ctn / (ctn + cfp),
+         ((double)ctp / (ctp + cfn) + (double)ctn / (ctn + cfp)) / 2);
   printf("%-16s %5s", "label", "boxes");
   for (int k = 0; k < N_OUTCOMES; k++)
     printf(" %6s", outcome_names[k]);
