@@ -129,28 +129,27 @@ check_limit(Check *c, const char *what, double value, double limit, gboolean at_
   }
 }
 
+/* The area of @f's mould (decay) among the defects it keeps, mm2. */
+static double
+decay_mm2(const PtFruit *f)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < f->n_defects; i++)
+    if (f->defects[i].kind == PT_DEFECT_MOULD)
+      sum += f->defects[i].area_mm2;
+  return sum;
+}
+
+/* @f's class by the profile's limits on defects and colour, the rule that decided it and
+ * the relative margin to the nearest limit (as confidence, before scaling). */
 static void
-decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
+decide_by_limits(const PtGradeProfile *p, PtFruit *f)
 {
   Check checks[PT_N_CLASSES];
   double russet_cm2 = f->russet_mm2 / 100.0;
   double area_cm2 = f->defect_total_mm2 / 100.0;
 
-  if (f->partial && !f->size_unknown) {
-    f->klass = PT_CLASS_NONE;
-    g_strlcpy(f->rule, "partial: cut by the frame edge, not graded", sizeof f->rule);
-    f->confidence = 0;
-    return;
-  }
-  if (!f->size_unknown && p->min_diameter_mm > 0 && f->diameter_mm < p->min_diameter_mm) {
-    double margin = (p->min_diameter_mm - f->diameter_mm) / p->min_diameter_mm;
-
-    f->klass = PT_CLASS_OUT;
-    snprintf(f->rule, sizeof f->rule, "size %.1f mm < minimum %.1f mm", f->diameter_mm,
-             p->min_diameter_mm);
-    f->confidence = CLAMP(0.5 + 0.5 * margin / 0.05, 0.5, 1.0) * MIN(1.0, solidity / 0.9);
-    return;
-  }
   for (int k = 0; k < PT_N_CLASSES; k++) {
     Check *c = &checks[k];
     /* Russet has its own limit where the standard gives one; otherwise it
@@ -186,6 +185,36 @@ decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
     if (f->klass != PT_CLASS_OUT)
       f->confidence = MIN(f->confidence, checks[f->klass].margin);
   }
+}
+
+static void
+decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
+{
+  if (f->partial && !f->size_unknown) {
+    f->klass = PT_CLASS_NONE;
+    g_strlcpy(f->rule, "partial: cut by the frame edge, not graded", sizeof f->rule);
+    f->confidence = 0;
+    return;
+  }
+  if (!f->size_unknown && p->min_diameter_mm > 0 && f->diameter_mm < p->min_diameter_mm) {
+    double margin = (p->min_diameter_mm - f->diameter_mm) / p->min_diameter_mm;
+
+    f->klass = PT_CLASS_OUT;
+    snprintf(f->rule, sizeof f->rule, "size %.1f mm < minimum %.1f mm", f->diameter_mm,
+             p->min_diameter_mm);
+    f->confidence = CLAMP(0.5 + 0.5 * margin / 0.05, 0.5, 1.0) * MIN(1.0, solidity / 0.9);
+    return;
+  }
+  if (p->decay_out && decay_mm2(f) > 0) {
+    double mould = decay_mm2(f);
+
+    f->klass = PT_CLASS_OUT;
+    snprintf(f->rule, sizeof f->rule, "decay: mould over %.1f mm2, which no class allows", mould);
+    /* As far from doubt as a limit a quarter away once it is as large as Extra's allowance
+     * of very slight defects. */
+    f->confidence = 0.25 * mould / MAX(100.0 * p->max_defect_area_cm2[0], 1.0);
+  } else
+    decide_by_limits(p, f);
   /* A quarter of the limit away counts as certain; a ragged silhouette
    * (touching fruit, leaves) lowers the trust in every measure. */
   f->confidence = CLAMP(0.5 + 0.5 * f->confidence / 0.25, 0.5, 1.0) * MIN(1.0, solidity / 0.9);
@@ -1221,7 +1250,7 @@ pt_grader_decide(const PtGradeProfile *profile, PtFruit *fruit)
 const char *
 pt_grader_version(void)
 {
-  return "packtrace-grader/2";
+  return "packtrace-grader/3";
 }
 
 PtGradeResult *

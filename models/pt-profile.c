@@ -256,6 +256,7 @@ pt_grade_profile_new_from_data(const char *data, gsize len, const char *origin, 
   ok = ok && get_classes(kf, "defects", "max_length_mm", p->max_defect_length_mm, origin, error);
   ok = ok && get_classes(kf, "defects", "max_count", p->max_defect_count, origin, error);
   ok = ok && get_classes(kf, "defects", "max_russet_cm2", p->max_russet_area_cm2, origin, error);
+  ok = ok && get_bool(kf, "defects", "decay_out", &p->decay_out, origin, error);
   ok = ok && get_double(kf, "detect", "dark_ratio", &p->dark_ratio, origin, error);
   ok = ok && get_double(kf, "detect", "bright_ratio", &p->bright_ratio, origin, error);
   ok = ok && get_double(kf, "detect", "min_defect_mm2", &p->min_defect_mm2, origin, error);

@@ -60,6 +60,9 @@ typedef struct {
   double max_defect_length_mm[PT_N_CLASSES];
   double max_defect_count[PT_N_CLASSES];
   double max_russet_area_cm2[PT_N_CLASSES];
+  /* Mould is decay, which the standard allows in no class (UNECE's minimum requirement
+   * "sound", USDA's "free from decay" in every grade): a fruit with mould meets none. */
+  gboolean decay_out;
 
   /* [detect] */
   double dark_ratio;      /* pixel darker than this share of the local peel */

@@ -174,6 +174,7 @@ test_profiles(void)
       "[profile]\nname=x\nfruit=y\n[colour]\nripe_hue=400-20\n",   /* bad hue */
       "[profile]\nname=x\nfruit=y\n[detect]\ndark_ratio=abc\n",    /* not a number */
       "[profile]\nname=x\nfruit=y\n[tolerance]\nbasis=volume\n",   /* unknown basis */
+      "[profile]\nname=x\nfruit=y\n[defects]\ndecay_out=maybe\n",  /* not a boolean */
       /* by weight with nothing to estimate weight from */
       "[profile]\nname=x\nfruit=y\n[tolerance]\nbasis=weight\n",
       "not a key file",
@@ -216,7 +217,48 @@ test_profiles(void)
     g_assert_cmpint(unece->tol_basis, ==, PT_TOLERANCE_BY_WEIGHT);
     g_assert_cmpint(usda->tol_basis, ==, PT_TOLERANCE_BY_COUNT);
     g_assert_cmpint(old->tol_basis, ==, PT_TOLERANCE_BY_COUNT);
+    /* Both citrus standards allow decay in no class; a profile that does not say so keeps
+     * its limits by area. */
+    g_assert_true(unece->decay_out);
+    g_assert_true(usda->decay_out);
+    g_assert_false(old->decay_out);
   }
+}
+
+/* A fruit whose one defect is 30 mm2 of mould, within class I's 1.27 cm2: out of every class
+ * where the profile says decay is (the sorter's throwaway: it spreads in the box), class I by
+ * area where it does not. */
+static void
+test_decay(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) unece = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGradeProfile) by_area = pt_grade_profile_load("orange-unece", &error);
+  PtFruit mouldy = {0}, spotted;
+
+  g_assert_no_error(error);
+  mouldy.size_unknown = TRUE;
+  mouldy.ripe_fraction = 1.0;
+  mouldy.confidence = 1.0;
+  mouldy.n_defects = mouldy.defect_count = 1;
+  mouldy.defects[0].kind = PT_DEFECT_MOULD;
+  mouldy.defects[0].area_mm2 = mouldy.defect_total_mm2 = mouldy.defect_largest_mm2 = 30;
+  mouldy.defects[0].length_mm = mouldy.defect_longest_mm = 6;
+  spotted = mouldy;
+  spotted.defects[0].kind = PT_DEFECT_DARK_SPOT;
+
+  pt_grader_decide(unece, &mouldy);
+  g_assert_cmpint(mouldy.klass, ==, PT_CLASS_OUT);
+  g_assert_true(g_str_has_prefix(mouldy.rule, "decay: mould over 30.0 mm2"));
+  /* 30 mm2 is past Extra's 25 mm2 allowance: beyond doubt. */
+  g_assert_cmpfloat(mouldy.confidence, ==, 1.0);
+  pt_grader_decide(unece, &spotted);
+  g_assert_cmpint(spotted.klass, ==, PT_CLASS_I);
+
+  by_area->decay_out = FALSE;
+  mouldy.confidence = 1.0;
+  pt_grader_decide(by_area, &mouldy);
+  g_assert_cmpint(mouldy.klass, ==, PT_CLASS_I);
 }
 
 static void
@@ -305,6 +347,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/io/decode-bad", test_decode_bad);
   g_test_add_func("/models/io/grader-bad", test_grader_bad);
   g_test_add_func("/models/io/profiles", test_profiles);
+  g_test_add_func("/models/io/decay", test_decay);
   g_test_add_func("/models/io/annotate", test_annotate);
   g_test_add_func("/models/io/clementine-weight", test_clementine_weight);
   return g_test_run();

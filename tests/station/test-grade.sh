@@ -24,7 +24,7 @@ check "three records" '[ "$(echo "$OUT" | jq ".fruit | length")" = 3 ]'
 check "all Extra" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | unique | join(\",\")")" = Extra ]'
 check "diameters within 1 mm" 'near "$(echo "$OUT" | jq ".fruit[0].diameter_mm")" 66 1 && near "$(echo "$OUT" | jq ".fruit[1].diameter_mm")" 72 1 && near "$(echo "$OUT" | jq ".fruit[2].diameter_mm")" 78 1'
 check "size codes from the profile" '[ "$(echo "$OUT" | jq -r "[.fruit[].size_code] | join(\",\")")" = "9,7,5" ]'
-check "records the calibration and model" '[ "$(echo "$OUT" | jq -r ".mm_per_px, .model_version" | tr "\n" " ")" = "0.3 packtrace-grader/2 " ]'
+check "records the calibration and model" '[ "$(echo "$OUT" | jq -r ".mm_per_px, .model_version" | tr "\n" " ")" = "0.3 packtrace-grader/3 " ]'
 expect 0 "the JPEG of the same belt" "$BIN" grade --json "$I/good.jpg"
 check "JPEG gives the same classes" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | join(\",\")")" = "Extra,Extra,Extra" ]'
 expect 0 "grade the defects" "$BIN" grade --json --mm-per-px 0.3 "$I/defect.png"
@@ -93,7 +93,7 @@ expect 0 "grade sound fruit onto batch 2" "$BIN" grade --batch 2 "$I/good.png" "
 expect 0 "close batch 2" "$BIN" grade close 2 --json
 check "12 sound fruit: conformant" '[ "$(echo "$OUT" | jq -r .event.disposition)" = conformant ]'
 check "inspecting step" '[ "$(echo "$OUT" | jq -r .event.bizStep)" = inspecting ]'
-check "extensions: profile, model, calibration, count" '[ "$(echo "$OUT" | jq -r "[.event[\"pt:profile\"], .event[\"pt:modelVersion\"], .event[\"pt:mmPerPx\"], .event[\"pt:fruitCount\"]] | join(\" \")")" = "orange-unece packtrace-grader/2 0.3 12" ]'
+check "extensions: profile, model, calibration, count" '[ "$(echo "$OUT" | jq -r "[.event[\"pt:profile\"], .event[\"pt:modelVersion\"], .event[\"pt:mmPerPx\"], .event[\"pt:fruitCount\"]] | join(\" \")")" = "orange-unece packtrace-grader/3 0.3 12" ]'
 check "quantity is the fruit count" '[ "$(echo "$OUT" | jq -r ".event.quantityList[0].quantity, .event.quantityList[0].uom" | tr "\n" " ")" = "12 H87 " ]'
 expect 0 "batch 1 events" "$BIN" batch show 1 --json
 check "inspecting event on batch 1 with its distribution" '[ "$(echo "$OUT" | jq -r ".event_list[-1].event.disposition, .event_list[-1].event[\"pt:gradeDistribution\"].out" | tr "\n" " ")" = "non_conformant 2 " ]'
