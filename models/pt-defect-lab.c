@@ -26,17 +26,18 @@ hist_median(const guint32 *hist, int n, guint32 total)
 /* With in->lab: L*a*b* of every inner pixel, the brightness plane as L* (0..255), and the
  * peel's median colour over the inner pixels that are not specular highlights.  The median
  * holds while up to half the face is defect, which is rot's extent on a rotten fruit.  Mould
- * spreads further: when the profile looks for it and the median is washed out (a face
- * mostly white or grey), the peel is the median of the chromatic pixels, if they are a
- * real part of the face, so that the pale rest reads as mould against it. */
+ * spreads further, and a warm light gives white mould part of the peel's chroma: when the
+ * profile looks for mould and the median is washed out against the face's most chromatic
+ * pixels, the peel is the median of the chromatic pixels, if they are a real part of the
+ * face, so that the pale rest reads as mould against it. */
 void
 pt_peel_find_lab(PtPeel *pk)
 {
   const PtPeelInput *in = pk->in;
   guint8 *lq = pk->inner + 3 * pk->n;
-  guint32 hl[256] = {0}, ha[256] = {0}, hb[256] = {0}, total = 0;
+  guint32 hl[256] = {0}, ha[256] = {0}, hb[256] = {0}, hc[256] = {0}, total = 0;
   guint32 cl[256] = {0}, ca[256] = {0}, cb[256] = {0}, chromatic = 0;
-  double hue;
+  double hue, cut;
 
   for (gsize i = 0; i < pk->n; i++) {
     float *p = pk->lab + 3 * i;
@@ -55,13 +56,8 @@ pt_peel_find_lab(PtPeel *pk)
     hl[lq[i]]++;
     ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
     hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+    hc[CLAMP((int)lrintf(hypotf(p[1], p[2])), 0, 255)]++;
     total++;
-    if (p[1] * p[1] + p[2] * p[2] >= PT_PEEL_LAB_MIN_PEEL_CHROMA * PT_PEEL_LAB_MIN_PEEL_CHROMA) {
-      cl[lq[i]]++;
-      ca[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
-      cb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
-      chromatic++;
-    }
   }
   pk->ly = lq;
   if (total == 0)
@@ -70,13 +66,49 @@ pt_peel_find_lab(PtPeel *pk)
   pk->peel_a = hist_median(ha, 256, total) - 128;
   pk->peel_b = hist_median(hb, 256, total) - 128;
   pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
-  if (pk->p->mould && pk->peel_c < PT_PEEL_LAB_MIN_PEEL_CHROMA &&
-      chromatic >= PT_PEEL_LAB_PALE_FACE_PEEL_SHARE * total) {
+  /* A face partly washed out (mould over much of it, or a colour cast that gives the mould
+   * some of the peel's chroma) drags the median towards the mould.  When the profile looks
+   * for mould and the median's chroma is under PT_PEEL_LAB_PALE_FACE_RATIO of the face's most
+   * chromatic tenth, or under PT_PEEL_LAB_MIN_PEEL_CHROMA, the peel is the median of the
+   * chromatic pixels (at least PT_PEEL_LAB_PALE_FACE_SPLIT of that tenth's chroma, and
+   * PT_PEEL_LAB_MIN_PEEL_CHROMA), if they are a real part of the face. */
+  {
+    guint32 acc = 0;
+    int top = 255;
+
+    for (int c = 255; c >= 0; c--) {
+      acc += hc[c];
+      if (10 * acc >= total) {
+        top = c;
+        break;
+      }
+    }
+    cut = MAX(PT_PEEL_LAB_MIN_PEEL_CHROMA, PT_PEEL_LAB_PALE_FACE_SPLIT * top);
+    if (!pk->p->mould || (pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA &&
+                          pk->peel_c >= PT_PEEL_LAB_PALE_FACE_RATIO * top))
+      goto done;
+  }
+  for (gsize i = 0; i < pk->n; i++) {
+    const float *p = pk->lab + 3 * i;
+    int r, g, b;
+
+    if (!pk->inner[i] || p[1] * p[1] + p[2] * p[2] < cut * cut)
+      continue;
+    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+    if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
+      continue;
+    cl[lq[i]]++;
+    ca[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+    cb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+    chromatic++;
+  }
+  if (chromatic >= PT_PEEL_LAB_PALE_FACE_PEEL_SHARE * total) {
     pk->peel_l = hist_median(cl, 256, chromatic) / 2.55;
     pk->peel_a = hist_median(ca, 256, chromatic) - 128;
     pk->peel_b = hist_median(cb, 256, chromatic) - 128;
     pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
   }
+done:
   hue = atan2(pk->peel_b, pk->peel_a) * 180 / G_PI;
   pk->peel_h = hue < 0 ? hue + 360 : hue;
   pk->peel_y = pk->peel_l * 2.55;

@@ -556,6 +556,37 @@ test_lightbox_overexposed(void)
   assert_mouldy_then_sound(r);
 }
 
+/* A light box on black under a lamp 2000 K warmer than the camera balanced for (4500 K),
+ * with nothing neutral round the fruit to read the light from: white mould over most of a
+ * mandarin's face turns cream, with a chroma near half the washed-out median's, and the
+ * median of a face mostly mould is no peel to judge it against (graded Extra before: its
+ * chromatic part is now the peel, PT_PEEL_LAB_PALE_FACE_RATIO), and a sound one. */
+static void
+test_lightbox_warm_light(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+  g_autoptr(PtImage) warm = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3);
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, 0.2, 200);
+  warm = taken_otherwise(image, 1.0, 4500);
+  pt_image_as_frame(warm, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  assert_mouldy_then_sound(r);
+}
+
 /* A light box lit by a ring light round the lens, and one by two strip lights at its sides:
  * a glossy peel mirrors the lamps as a bright ring round the fruit's middle or as two bars,
  * each 2 to 4% of the face and well lighter than the peel.  A mandarin with a mould cap and
@@ -1080,6 +1111,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
+  g_test_add_func("/models/synthetic/lightbox-warm-light", test_lightbox_warm_light);
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
