@@ -36,7 +36,7 @@ pt_peel_find_lab(PtPeel *pk)
   const PtPeelInput *in = pk->in;
   guint8 *lq = pk->inner + 3 * pk->n;
   guint32 hl[256] = {0}, ha[256] = {0}, hb[256] = {0}, hc[256] = {0}, total = 0;
-  guint32 cl[256] = {0}, ca[256] = {0}, cb[256] = {0}, chromatic = 0;
+  guint32 cl[256] = {0}, ca[256] = {0}, cb[256] = {0}, chromatic = 0, partial = 0;
   double hue, cut;
 
   for (gsize i = 0; i < pk->n; i++) {
@@ -51,8 +51,15 @@ pt_peel_find_lab(PtPeel *pk)
     if (!pk->inner[i])
       continue;
     pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-    if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
+    /* A peel clipped in a channel or two (an orange's red in a bright photo) has lost the
+     * colour the median needs, but not its place among the face's chromatic pixels. */
+    if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED) {
+      if (MIN(r, MIN(g, b)) < PT_PEEL_LAB_CLIPPED) {
+        hc[CLAMP((int)lrintf(hypotf(p[1], p[2])), 0, 255)]++;
+        partial++;
+      }
       continue;
+    }
     hl[lq[i]]++;
     ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
     hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
@@ -71,14 +78,16 @@ pt_peel_find_lab(PtPeel *pk)
    * for mould and the median's chroma is under PT_PEEL_LAB_PALE_FACE_RATIO of the face's most
    * chromatic tenth, or under PT_PEEL_LAB_MIN_PEEL_CHROMA, the peel is the median of the
    * chromatic pixels (at least PT_PEEL_LAB_PALE_FACE_SPLIT of that tenth's chroma, and
-   * PT_PEEL_LAB_MIN_PEEL_CHROMA), if they are a real part of the face. */
+   * PT_PEEL_LAB_MIN_PEEL_CHROMA), if they are a real part of the face.  Pixels clipped in
+   * some channels but not all count among them: in a bright light box photo, or under a warm
+   * lamp, most of the sound peel clips in red. */
   {
     guint32 acc = 0;
     int top = 255;
 
     for (int c = 255; c >= 0; c--) {
       acc += hc[c];
-      if (10 * acc >= total) {
+      if (10 * acc >= total + partial) {
         top = c;
         break;
       }
@@ -95,14 +104,14 @@ pt_peel_find_lab(PtPeel *pk)
     if (!pk->inner[i] || p[1] * p[1] + p[2] * p[2] < cut * cut)
       continue;
     pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-    if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
+    if (MIN(r, MIN(g, b)) >= PT_PEEL_LAB_CLIPPED)
       continue;
     cl[lq[i]]++;
     ca[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
     cb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
     chromatic++;
   }
-  if (chromatic >= PT_PEEL_LAB_PALE_FACE_PEEL_SHARE * total) {
+  if (chromatic >= PT_PEEL_LAB_PALE_FACE_PEEL_SHARE * (total + partial)) {
     pk->peel_l = hist_median(cl, 256, chromatic) / 2.55;
     pk->peel_a = hist_median(ca, 256, chromatic) - 128;
     pk->peel_b = hist_median(cb, 256, chromatic) - 128;

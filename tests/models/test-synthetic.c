@@ -548,7 +548,7 @@ test_lightbox_overexposed(void)
   fg_paste_sprite(image, &fruit, 0.3, 40, 40);
   fg_paste_sprite(image, &fruit, 0.3, 360, 40);
   fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.1, 225);
-  bright = taken_otherwise(image, 1.5, 0);
+  bright = taken_otherwise(image, 1.8, 0);
   pt_image_as_frame(bright, &frame);
   r = pt_grader_grade(grader, &frame, NULL, 0, &error);
   g_assert_no_error(error);
@@ -581,6 +581,37 @@ test_lightbox_warm_light(void)
   fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, 0.2, 200);
   warm = taken_otherwise(image, 1.0, 4500);
   pt_image_as_frame(warm, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  assert_mouldy_then_sound(r);
+}
+
+/* The light box of test_lightbox_warm_light () under its own light but exposed 1.8 times as
+ * long: the sound part of the peel clips in red, and grey mould over most of the face
+ * leaves its median washed out.  The clipped peel still tells how chromatic the face's peel
+ * is (graded Extra before, with too little unclipped peel to judge the mould against), and
+ * a sound one. */
+static void
+test_lightbox_bright_mouldy(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+  g_autoptr(PtImage) bright = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3);
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, 0.6, 170);
+  bright = taken_otherwise(image, 1.8, 0);
+  pt_image_as_frame(bright, &frame);
   r = pt_grader_grade(grader, &frame, NULL, 0, &error);
   g_assert_no_error(error);
   dump(r);
@@ -1112,6 +1143,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
   g_test_add_func("/models/synthetic/lightbox-warm-light", test_lightbox_warm_light);
+  g_test_add_func("/models/synthetic/lightbox-bright-mouldy", test_lightbox_bright_mouldy);
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
