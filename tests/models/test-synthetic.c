@@ -525,19 +525,18 @@ assert_mouldy_then_sound(const PtGradeResult *r)
   g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
 }
 
-/* The light box photo of test_lightbox_whole () exposed 1.5 times as long, as a phone
- * meters a dark scene: the white mould over a mandarin's top drives every channel past the
- * sensor's range, where it had been left out as a highlight's colourless pixels, while a
- * sound mandarin beside it (its red channel clipped over much of its face, and a lamp's
- * small highlight) stays sound. */
+/* A light box photo on black of two mandarins, the left with a mould cap of grey @cap_level
+ * over the face above @cap_offset of the radius below its middle (fg_paint_mould_cap ()),
+ * taken otherwise (@exposure, @kelvin: taken_otherwise ()) and graded whole: the left is
+ * mouldy and out, the right sound. */
 static void
-test_lightbox_overexposed(void)
+assert_lightbox_pair(double cap_offset, int cap_level, double exposure, double kelvin)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
   g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
   g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
-  g_autoptr(PtImage) bright = NULL;
+  g_autoptr(PtImage) taken = NULL;
   g_autoptr(PtGradeResult) r = NULL;
   FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
   int side = (int)(55 / 0.3);
@@ -547,13 +546,24 @@ test_lightbox_overexposed(void)
   memset(image->pixels, 8, (gsize)image->stride * image->height);
   fg_paste_sprite(image, &fruit, 0.3, 40, 40);
   fg_paste_sprite(image, &fruit, 0.3, 360, 40);
-  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.1, 225);
-  bright = taken_otherwise(image, 1.8, 0);
-  pt_image_as_frame(bright, &frame);
+  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, cap_offset, cap_level);
+  taken = taken_otherwise(image, exposure, kelvin);
+  pt_image_as_frame(taken, &frame);
   r = pt_grader_grade(grader, &frame, NULL, 0, &error);
   g_assert_no_error(error);
   dump(r);
   assert_mouldy_then_sound(r);
+}
+
+/* The light box photo of test_lightbox_whole () exposed 1.5 times as long, as a phone
+ * meters a dark scene: the white mould over a mandarin's top drives every channel past the
+ * sensor's range, where it had been left out as a highlight's colourless pixels, while a
+ * sound mandarin beside it (its red channel clipped over much of its face, and a lamp's
+ * small highlight) stays sound. */
+static void
+test_lightbox_overexposed(void)
+{
+  assert_lightbox_pair(-0.1, 225, 1.5, 0);
 }
 
 /* A light box on black under a lamp 2000 K warmer than the camera balanced for (4500 K),
@@ -564,27 +574,7 @@ test_lightbox_overexposed(void)
 static void
 test_lightbox_warm_light(void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
-  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
-  g_autoptr(PtImage) warm = NULL;
-  g_autoptr(PtGradeResult) r = NULL;
-  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
-  int side = (int)(55 / 0.3);
-  PtFrame frame;
-
-  g_assert_no_error(error);
-  memset(image->pixels, 8, (gsize)image->stride * image->height);
-  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
-  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
-  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, 0.2, 200);
-  warm = taken_otherwise(image, 1.0, 4500);
-  pt_image_as_frame(warm, &frame);
-  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
-  g_assert_no_error(error);
-  dump(r);
-  assert_mouldy_then_sound(r);
+  assert_lightbox_pair(0.2, 200, 1.0, 4500);
 }
 
 /* The light box of test_lightbox_warm_light () under its own light but exposed 1.8 times as
@@ -595,27 +585,7 @@ test_lightbox_warm_light(void)
 static void
 test_lightbox_bright_mouldy(void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
-  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
-  g_autoptr(PtImage) bright = NULL;
-  g_autoptr(PtGradeResult) r = NULL;
-  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
-  int side = (int)(55 / 0.3);
-  PtFrame frame;
-
-  g_assert_no_error(error);
-  memset(image->pixels, 8, (gsize)image->stride * image->height);
-  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
-  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
-  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, 0.6, 170);
-  bright = taken_otherwise(image, 1.8, 0);
-  pt_image_as_frame(bright, &frame);
-  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
-  g_assert_no_error(error);
-  dump(r);
-  assert_mouldy_then_sound(r);
+  assert_lightbox_pair(0.6, 170, 1.8, 0);
 }
 
 /* A light box lit by a ring light round the lens, and one by two strip lights at its sides:
