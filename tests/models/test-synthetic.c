@@ -525,12 +525,14 @@ assert_mouldy_then_sound(const PtGradeResult *r)
   g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
 }
 
-/* A light box photo on black of two mandarins, the left with a mould cap of grey @cap_level
- * over the face above @cap_offset of the radius below its middle (fg_paint_mould_cap ()),
- * taken otherwise (@exposure, @kelvin: taken_otherwise ()) and graded whole: the left is
- * mouldy and out, the right sound. */
+/* A light box photo on black of two mandarins of @peel colour, the left with a mould cap of
+ * grey @cap_level over the face above @cap_offset of the radius below its middle
+ * (fg_paint_mould_cap ()), both mirroring @lamps (eval_variant_gloss ()), taken otherwise
+ * (@exposure, @kelvin: taken_otherwise ()) and graded whole: the left is mouldy and out, the
+ * right sound. */
 static void
-assert_lightbox_pair(double cap_offset, int cap_level, double exposure, double kelvin)
+assert_lightbox_pair(const guint8 peel[3], double cap_offset, int cap_level, EvalGloss lamps,
+                     double exposure, double kelvin)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
@@ -538,7 +540,7 @@ assert_lightbox_pair(double cap_offset, int cap_level, double exposure, double k
   g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
   g_autoptr(PtImage) taken = NULL;
   g_autoptr(PtGradeResult) r = NULL;
-  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {peel[0], peel[1], peel[2]}};
   int side = (int)(55 / 0.3);
   PtFrame frame;
 
@@ -547,6 +549,8 @@ assert_lightbox_pair(double cap_offset, int cap_level, double exposure, double k
   fg_paste_sprite(image, &fruit, 0.3, 40, 40);
   fg_paste_sprite(image, &fruit, 0.3, 360, 40);
   fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, cap_offset, cap_level);
+  for (int x = 40; x <= 360; x += 320)
+    eval_variant_gloss(image, lamps, x + side / 2.0, 40 + side / 2.0, side / 2.0, side / 2.0);
   taken = taken_otherwise(image, exposure, kelvin);
   pt_image_as_frame(taken, &frame);
   r = pt_grader_grade(grader, &frame, NULL, 0, &error);
@@ -563,7 +567,7 @@ assert_lightbox_pair(double cap_offset, int cap_level, double exposure, double k
 static void
 test_lightbox_overexposed(void)
 {
-  assert_lightbox_pair(-0.1, 225, 1.5, 0);
+  assert_lightbox_pair(orange_rgb, -0.1, 225, EVAL_GLOSS_NONE, 1.5, 0);
 }
 
 /* A light box on black under a lamp 2000 K warmer than the camera balanced for (4500 K),
@@ -574,7 +578,7 @@ test_lightbox_overexposed(void)
 static void
 test_lightbox_warm_light(void)
 {
-  assert_lightbox_pair(0.2, 200, 1.0, 4500);
+  assert_lightbox_pair(orange_rgb, 0.2, 200, EVAL_GLOSS_NONE, 1.0, 4500);
 }
 
 /* The light box of test_lightbox_warm_light () under its own light but exposed 1.8 times as
@@ -585,7 +589,7 @@ test_lightbox_warm_light(void)
 static void
 test_lightbox_bright_mouldy(void)
 {
-  assert_lightbox_pair(0.6, 170, 1.8, 0);
+  assert_lightbox_pair(orange_rgb, 0.6, 170, EVAL_GLOSS_NONE, 1.8, 0);
 }
 
 /* A light box lit by a ring light round the lens, and one by two strip lights at its sides:
@@ -596,33 +600,12 @@ test_lightbox_bright_mouldy(void)
 static void
 test_lightbox_lamp_reflections(void)
 {
-  const EvalGloss lamps[2] = {EVAL_GLOSS_RING, EVAL_GLOSS_STRIPS};
+  /* A peel as a photo's fruit-freshness oranges have it: lit below the sensor's top, so that
+   * the bands' edges keep their colour where their middles clip. */
+  static const guint8 photo_peel[3] = {170, 88, 20};
 
-  for (guint k = 0; k < G_N_ELEMENTS(lamps); k++) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
-    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-    g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
-    g_autoptr(PtGradeResult) r = NULL;
-    /* A peel as a photo's fruit-freshness oranges have it: lit below the sensor's top, so
-     * that the bands' edges keep their colour where their middles clip. */
-    FgFruit fruit = {.diameter_mm = 55, .rgb = {170, 88, 20}};
-    int side = (int)(55 / 0.3);
-    PtFrame frame;
-
-    g_assert_no_error(error);
-    memset(image->pixels, 8, (gsize)image->stride * image->height);
-    fg_paste_sprite(image, &fruit, 0.3, 40, 40);
-    fg_paste_sprite(image, &fruit, 0.3, 360, 40);
-    fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.4, 200);
-    for (int x = 40; x <= 360; x += 320)
-      eval_variant_gloss(image, lamps[k], x + side / 2.0, 40 + side / 2.0, side / 2.0, side / 2.0);
-    pt_image_as_frame(image, &frame);
-    r = pt_grader_grade(grader, &frame, NULL, 0, &error);
-    g_assert_no_error(error);
-    dump(r);
-    assert_mouldy_then_sound(r);
-  }
+  assert_lightbox_pair(photo_peel, -0.4, 200, EVAL_GLOSS_RING, 1.0, 0);
+  assert_lightbox_pair(photo_peel, -0.4, 200, EVAL_GLOSS_STRIPS, 1.0, 0);
 }
 
 /* Photos through ROIs on white paper under a lamp warmer (4500 K) and a shade cooler (9000 K)
