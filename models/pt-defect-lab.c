@@ -23,6 +23,51 @@ hist_median(const guint32 *hist, int n, guint32 total)
   return n - 1;
 }
 
+/* The chroma (C*) of the most chromatic tenth of the @n pixels of histogram @hc. */
+static int
+chroma_top_tenth(const guint32 *hc, guint32 n)
+{
+  guint32 acc = 0;
+
+  for (int c = 255; c >= 0; c--) {
+    acc += hc[c];
+    if (10 * acc >= n)
+      return c;
+  }
+  return 0;
+}
+
+/* The peel's colour as the median of @pk's inner pixels of chroma @cut or more (those clipped
+ * in a channel or two among them), when they are at least PT_PEEL_LAB_PALE_FACE_PEEL_SHARE of
+ * the @n pixels the face is judged on; else the peel is left as it is. */
+static void
+peel_from_chromatic(PtPeel *pk, double cut, guint32 n)
+{
+  const PtPeelInput *in = pk->in;
+  guint32 cl[256] = {0}, ca[256] = {0}, cb[256] = {0}, chromatic = 0;
+
+  for (gsize i = 0; i < pk->n; i++) {
+    const float *p = pk->lab + 3 * i;
+    int r, g, b;
+
+    if (!pk->inner[i] || p[1] * p[1] + p[2] * p[2] < cut * cut)
+      continue;
+    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+    if (MIN(r, MIN(g, b)) >= PT_PEEL_LAB_CLIPPED)
+      continue;
+    cl[pk->ly[i]]++;
+    ca[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+    cb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
+    chromatic++;
+  }
+  if (chromatic == 0 || chromatic < PT_PEEL_LAB_PALE_FACE_PEEL_SHARE * n)
+    return;
+  pk->peel_l = hist_median(cl, 256, chromatic) / 2.55;
+  pk->peel_a = hist_median(ca, 256, chromatic) - 128;
+  pk->peel_b = hist_median(cb, 256, chromatic) - 128;
+  pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
+}
+
 /* With in->lab: L*a*b* of every inner pixel, the brightness plane as L* (0..255), and the
  * peel's median colour over the inner pixels that are not specular highlights.  The median
  * holds while up to half the face is defect, which is rot's extent on a rotten fruit.  Mould
@@ -36,8 +81,9 @@ pt_peel_find_lab(PtPeel *pk)
   const PtPeelInput *in = pk->in;
   guint8 *lq = pk->inner + 3 * pk->n;
   guint32 hl[256] = {0}, ha[256] = {0}, hb[256] = {0}, hc[256] = {0}, total = 0;
-  guint32 cl[256] = {0}, ca[256] = {0}, cb[256] = {0}, chromatic = 0, partial = 0;
-  double hue, cut;
+  guint32 partial = 0;
+  double hue;
+  int top;
 
   for (gsize i = 0; i < pk->n; i++) {
     float *p = pk->lab + 3 * i;
@@ -81,43 +127,11 @@ pt_peel_find_lab(PtPeel *pk)
    * PT_PEEL_LAB_MIN_PEEL_CHROMA), if they are a real part of the face.  Pixels clipped in
    * some channels but not all count among them: in a bright light box photo, or under a warm
    * lamp, most of the sound peel clips in red. */
-  {
-    guint32 acc = 0;
-    int top = 255;
-
-    for (int c = 255; c >= 0; c--) {
-      acc += hc[c];
-      if (10 * acc >= total + partial) {
-        top = c;
-        break;
-      }
-    }
-    cut = MAX(PT_PEEL_LAB_MIN_PEEL_CHROMA, PT_PEEL_LAB_PALE_FACE_SPLIT * top);
-    if (!pk->p->mould || (pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA &&
-                          pk->peel_c >= PT_PEEL_LAB_PALE_FACE_RATIO * top))
-      goto done;
-  }
-  for (gsize i = 0; i < pk->n; i++) {
-    const float *p = pk->lab + 3 * i;
-    int r, g, b;
-
-    if (!pk->inner[i] || p[1] * p[1] + p[2] * p[2] < cut * cut)
-      continue;
-    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-    if (MIN(r, MIN(g, b)) >= PT_PEEL_LAB_CLIPPED)
-      continue;
-    cl[lq[i]]++;
-    ca[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
-    cb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
-    chromatic++;
-  }
-  if (chromatic >= PT_PEEL_LAB_PALE_FACE_PEEL_SHARE * (total + partial)) {
-    pk->peel_l = hist_median(cl, 256, chromatic) / 2.55;
-    pk->peel_a = hist_median(ca, 256, chromatic) - 128;
-    pk->peel_b = hist_median(cb, 256, chromatic) - 128;
-    pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
-  }
-done:
+  top = chroma_top_tenth(hc, total + partial);
+  if (pk->p->mould &&
+      (pk->peel_c < PT_PEEL_LAB_MIN_PEEL_CHROMA || pk->peel_c < PT_PEEL_LAB_PALE_FACE_RATIO * top))
+    peel_from_chromatic(pk, MAX(PT_PEEL_LAB_MIN_PEEL_CHROMA, PT_PEEL_LAB_PALE_FACE_SPLIT * top),
+                        total + partial);
   hue = atan2(pk->peel_b, pk->peel_a) * 180 / G_PI;
   pk->peel_h = hue < 0 ? hue + 360 : hue;
   pk->peel_y = pk->peel_l * 2.55;

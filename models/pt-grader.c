@@ -190,6 +190,8 @@ decide_by_limits(const PtGradeProfile *p, PtFruit *f)
 static void
 decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
 {
+  double mould = p->decay_out ? decay_mm2(f) : 0;
+
   if (f->partial && !f->size_unknown) {
     f->klass = PT_CLASS_NONE;
     g_strlcpy(f->rule, "partial: cut by the frame edge, not graded", sizeof f->rule);
@@ -205,9 +207,7 @@ decide_class(const PtGradeProfile *p, PtFruit *f, double solidity)
     f->confidence = CLAMP(0.5 + 0.5 * margin / 0.05, 0.5, 1.0) * MIN(1.0, solidity / 0.9);
     return;
   }
-  if (p->decay_out && decay_mm2(f) > 0) {
-    double mould = decay_mm2(f);
-
+  if (mould > 0) {
     f->klass = PT_CLASS_OUT;
     snprintf(f->rule, sizeof f->rule, "decay: mould over %.1f mm2, which no class allows", mould);
     /* As far from doubt as a limit a quarter away once it is as large as Extra's allowance
