@@ -34,6 +34,16 @@ encode_level(const double *table, double v)
   return table[i] + (p - i) * (table[i + 1] - table[i]);
 }
 
+/* @decode: the 256 sRGB levels in linear light; @encode: encode_level ()'s table. */
+static void
+srgb_tables(double decode[256], double encode[ENCODE_STEPS + 1])
+{
+  for (int i = 0; i < 256; i++)
+    decode[i] = srgb_to_linear(i / 255.0);
+  for (int i = 0; i <= ENCODE_STEPS; i++)
+    encode[i] = 255.0 * linear_to_srgb((double)i / ENCODE_STEPS);
+}
+
 gboolean
 eval_variant_active(const EvalVariant *v)
 {
@@ -250,10 +260,7 @@ eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 seed, GEr
 
   if (!out)
     return NULL;
-  for (int i = 0; i < 256; i++)
-    decode[i] = srgb_to_linear(i / 255.0);
-  for (int i = 0; i <= ENCODE_STEPS; i++)
-    encode[i] = 255.0 * linear_to_srgb((double)i / ENCODE_STEPS);
+  srgb_tables(decode, encode);
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w * 3; x++)
       lin[(gsize)y * w * 3 + x] = (float)decode[image->pixels[(gsize)y * image->stride + x]];
@@ -393,10 +400,7 @@ eval_variant_gloss(PtImage *image, EvalGloss gloss, double cx, double cy, double
 
   if (gloss == EVAL_GLOSS_NONE)
     return;
-  for (int i = 0; i < 256; i++)
-    decode[i] = srgb_to_linear(i / 255.0);
-  for (int i = 0; i <= ENCODE_STEPS; i++)
-    encode[i] = 255.0 * linear_to_srgb((double)i / ENCODE_STEPS);
+  srgb_tables(decode, encode);
   for (int y = y0; y < y1; y++) {
     guint8 *row = image->pixels + (gsize)y * image->stride;
 
