@@ -520,7 +520,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
       n_norec += outcome == N_OUTCOMES - 1;
       /* By the class alone: II or out is defective (a person's discount or throwaway), Extra,
        * I, none and no record sound. */
-      low_class = outcome == 2 || outcome == 3;
+      low_class = outcome == PT_CLASS_II || outcome == PT_CLASS_OUT;
       if (rotten) {
         tp += defective;
         fn += !defective;
