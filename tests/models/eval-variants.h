@@ -50,7 +50,7 @@ void eval_variant_scale_roi(const EvalVariant *v, PtRoi *roi);
  *   ring    a ring light round the lens, 25 degrees off its axis: a thin ring round the
  *           fruit's middle;
  *   strips  two upright strip lights 40 degrees to each side: two bars either side of it;
- *   panel   a large soft panel above, 35 degrees up: a broad highlight near the fruit's top. */
+ *   panel   a large soft panel above, 30 degrees up: a broad highlight near the fruit's top. */
 typedef enum { EVAL_GLOSS_NONE, EVAL_GLOSS_RING, EVAL_GLOSS_STRIPS, EVAL_GLOSS_PANEL } EvalGloss;
 
 /* The EvalGloss @name names, or FALSE. */

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # test-eval-robust.sh: the grader on fruit-freshness's photos taken otherwise (eval-real's
-# --exposure, --white-balance, --resize, --jpeg, --noise, --gloss; tests/models/eval-variants.c), as
-# the phone and light-box photos it is judged on differ from the set's: each variant through
-# --roi or --on-black keeps every box's record and a balanced accuracy at or above a floor
-# set just under what was measured (README, "Photos taken otherwise").  Skips without the
-# shared data.
+# --exposure, --white-balance, --resize, --jpeg, --noise, --gloss;
+# tests/models/eval-variants.c), as the phone and light-box photos it is judged on differ
+# from the set's: each variant through --roi or --on-black keeps every box's record and a
+# balanced accuracy at or above a floor set just under what was measured (README, "Photos
+# taken otherwise").  Skips without the shared data.
 set -u
 . "$(dirname "$0")/../tap.sh"
 EVAL=${EVAL_REAL:?}
