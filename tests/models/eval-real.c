@@ -24,7 +24,7 @@
  *             [--gloss ring|strips|panel] [--floor BA] [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--blur S] [--noise S]
- *             [--jpeg Q] [--every N]
+ *             [--jpeg Q] [--every N] [--misses DIR]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
  *
@@ -62,11 +62,15 @@
  * the photo and its boxes, --blur S is a Gaussian of S pixels, --noise S Gaussian noise of S
  * 8-bit levels and --jpeg Q a re-encoding at quality Q; with --on-black the pasted square
  * is what is taken otherwise, as the light box's photo.  The first heading names them.
- * --every N grades every Nth photo only (a quicker run).  Exits 77 when DIR is absent; 1
- * when --floor or --all-records is not met. */
+ * --every N grades every Nth photo only (a quicker run).  --misses DIR writes each sound or
+ * defective box called the other way as DIR/PHOTO-X,Y-LABEL.png: the frame as graded (the
+ * photo, or the light box's square), outlines, defects and classes drawn over it.  Exits 77 when
+ * DIR is absent; 1 when --floor or --all-records is not met. */
 #include "eval-formats.h"
 #include "eval-variants.h"
+#include "pt-annotate.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -324,18 +328,41 @@ static gboolean csv_whole = FALSE;
 /* --sound, --defective: whole labels put on that side, before the words of a label. */
 static char **sound_labels, **defective_labels;
 
-/* Grades one box; writes its outcome index and whether it is called defective. */
+/* --misses DIR: where the annotated frame of each box called wrongly is written. */
+static char *misses_dir;
+
+/* Writes @graded with @result drawn over it to --misses DIR, named after the photo, the box
+ * and its label, when the box of @side (< 0 sound, > 0 defective) was called the other way. */
+static void
+write_miss(const PtFrame *graded, const PtGradeResult *result, const char *file, const PtRoi *roi,
+           const char *label, int side, gboolean defective)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stem = NULL, *name = NULL, *path = NULL;
+
+  if (!misses_dir || side == 0 || (side > 0) == defective)
+    return;
+  stem = g_strndup(file, strcspn(file, "."));
+  name = g_strdup_printf("%s-%d,%d-%s.png", stem, roi->x, roi->y, label);
+  path = g_build_filename(misses_dir, name, NULL);
+  if (!pt_annotate_write_png(graded, result, path, &error))
+    fprintf(stderr, "eval-real: %s\n", error->message);
+}
+
+/* Grades one box of @side (eval_label_side ()); writes its outcome index and whether it is
+ * called defective. */
 static gboolean
-grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const PtRoi *roi,
+grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const PtRoi *roi, int side,
           int *outcome, gboolean *defective, gboolean *peel_defective, gboolean *by_size,
           int *cause, FILE *dump, const char *file, const char *label, GError **error)
 {
   g_autoptr(PtGradeResult) result = NULL;
   g_autoptr(PtImage) pasted = NULL;
+  const PtFrame *graded = frame;
+  PtFrame black;
   const PtFruit *f;
 
   if (on_black || csv_whole) {
-    PtFrame black;
 
     if (on_black) {
       if (!(pasted = paste_on_black(image, roi, error)))
@@ -349,6 +376,7 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
         pasted = taken;
       }
       pt_image_as_frame(pasted, &black);
+      graded = &black;
     }
     if (on_black_roi) {
       PtRoi square = {0, 0, black.width, black.height};
@@ -377,6 +405,7 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
     if (dump)
       fprintf(dump, "%s %d,%d,%d,%d %s norec\n", file, roi->x, roi->y, roi->width, roi->height,
               label);
+    write_miss(graded, result, file, roi, label, side, FALSE);
     return TRUE;
   }
   f = &result->fruit[0];
@@ -396,6 +425,7 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
             roi->y, roi->width, roi->height, label, pt_grade_class_to_string(f->klass),
             f->diameter_mm, f->defect_count, f->defect_total_mm2,
             f->n_defects ? pt_defect_kind_to_string(f->defects[0].kind) : "-", f->rule);
+  write_miss(graded, result, file, roi, label, side, *defective);
   return TRUE;
 }
 
@@ -503,7 +533,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
       if (!eval_label_is_ours(box->label, set->profile->fruit) ||
           !clamp_roi(&box->roi, image->width, image->height))
         continue;
-      if (!grade_box(grader, image, &frame, &box->roi, &outcome, &defective, &peel_defective,
+      if (!grade_box(grader, image, &frame, &box->roi, side, &outcome, &defective, &peel_defective,
                      &by_size, &cause, dump, jpg, box->label, &error)) {
         fprintf(stderr, "eval-real: %s: %s\n", jpg, error->message);
         return -1;
@@ -842,6 +872,8 @@ main(int argc, char **argv)
       {"jpeg", 0, 0, G_OPTION_ARG_INT, &variant.jpeg, "Re-encode each photo as JPEG of quality Q",
        "Q"},
       {"every", 0, 0, G_OPTION_ARG_INT, &every, "Grade every Nth photo only", "N"},
+      {"misses", 0, 0, G_OPTION_ARG_FILENAME, &misses_dir,
+       "Write each box called wrongly, annotated as graded, as a PNG in DIR", "DIR"},
       {NULL}};
   g_autoptr(GOptionContext) octx = g_option_context_new("DIR");
   g_autoptr(GError) error = NULL;
@@ -934,6 +966,10 @@ main(int argc, char **argv)
   }
   if (dump_path && !(dump = fopen(dump_path, "w"))) {
     fprintf(stderr, "eval-real: cannot write %s\n", dump_path);
+    return 2;
+  }
+  if (misses_dir && g_mkdir_with_parents(misses_dir, 0755) != 0) {
+    fprintf(stderr, "eval-real: cannot make %s: %s\n", misses_dir, g_strerror(errno));
     return 2;
   }
   set.profile = profile;

@@ -46,6 +46,24 @@ check "sensitivity and specificity 1.000" '[ "$(field sensitivity)" = 1.000 ] &&
 block_map=$(echo "$OUT" | grep '^boxes ')
 expect 0 "--sound discount scores the discount boxes" "$EVAL" "$Y" --sound discount
 check "discount counted sound" '[ "$(field boxes)" = $((n_sound + n_def + 4)) ]'
+expect 0 "--misses writes no box when every box is called rightly" "$EVAL" "$Y" --misses "$T/right"
+check "the folder made, and empty" '[ -d "$T/right" ] && [ -z "$(ls -A "$T/right")" ]'
+expect 0 "--misses with every side swapped" "$EVAL" "$Y" --sound mouldy,decayed --defective Healthy --misses "$T/wrong"
+check "every scored box written ($n_sound + $n_def), the discount boxes not" '[ "$(ls "$T/wrong" | wc -l)" = $((n_sound + n_def)) ] && [ -z "$(ls "$T/wrong" | grep discount)" ]'
+check "named after the photo, the box and its label" '[ -n "$(ls "$T/wrong" | grep -E "^pile-[1-4]-[0-9]+,[0-9]+-(Healthy|mouldy|decayed)\.png$")" ] && [ -z "$(ls "$T/wrong" | grep -vE "^pile-[1-4]-[0-9]+,[0-9]+-(Healthy|mouldy|decayed)\.png$")" ]'
+# Whether every PNG in folder $1 starts with PNG's signature and has the size (IHDR's width and
+# height) of the photo it is named after, in $2/images.
+pngs_sized_as_photos() {
+  local f
+  for f in "$1"/*.png; do
+    [ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || return 1
+    [ "$(od -An -tu1 -j16 -N8 "$f")" = "$(od -An -tu1 -j16 -N8 "$2/images/$(basename "$f" | cut -d- -f1-2).png")" ] || return 1
+  done
+}
+check "each a PNG the photo's size" 'pngs_sized_as_photos "$T/wrong" "$Y"'
+: >"$T/file"
+expect 2 "--misses under a file is refused" "$EVAL" "$Y" --misses "$T/file/sub"
+check "names the folder" '[[ "$ERR" == *"cannot make $T/file/sub"* ]]'
 expect 2 "--defective Healthy overrides a sound word: no sound box left" "$EVAL" "$Y" --defective Healthy
 check "says there is nothing to score" '[[ "$ERR" == *"no sound and defective boxes"* ]]'
 expect 2 "a label on both sides is refused" "$EVAL" "$Y" --sound discount --defective Discount
