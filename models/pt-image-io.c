@@ -4,7 +4,13 @@
  * These run on files a user names and on fuzzer input, so every size is
  * checked against pt-models-limits.h before any allocation, libpng errors come back
  * through setjmp into a GError, and a TurboJPEG warning about truncated data
- * is treated as an error: a half-decoded frame must not be graded. */
+ * is treated as an error: a half-decoded frame must not be graded.
+ *
+ * A phone stores a photo as its sensor read it and says in the Exif Orientation tag how to
+ * turn it upright; every viewer and labelling tool shows it turned, so the boxes people draw
+ * on it (`--roi`, a labelled set's annotations) are upright coordinates.  A JPEG is decoded
+ * upright: its Exif orientation, read by a bounds-checked walk of its markers
+ * (pt_jpeg_exif_orientation ()), is applied to the decoded pixels. */
 #include "pt-internal.h"
 
 #include <png.h>
@@ -28,8 +34,152 @@ check_size(int width, int height, GError **error)
   return TRUE;
 }
 
+/* The big- or little-endian 16- and 32-bit numbers of a TIFF structure. */
+static guint
+tiff_u16(const guint8 *p, gboolean big)
+{
+  return big ? (guint)p[0] << 8 | p[1] : (guint)p[1] << 8 | p[0];
+}
+
+static guint32
+tiff_u32(const guint8 *p, gboolean big)
+{
+  return big ? (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3]
+             : (guint32)p[3] << 24 | (guint32)p[2] << 16 | (guint32)p[1] << 8 | p[0];
+}
+
+/* The Orientation (tag 0x0112, one SHORT) of the TIFF structure @tiff of @len bytes, the
+ * body of an Exif segment: its first image directory (IFD0) holds it.  0 when absent. */
+static int
+tiff_orientation(const guint8 *tiff, gsize len)
+{
+  gboolean big;
+  guint32 ifd;
+  guint n;
+
+  if (len < 8 || !((tiff[0] == 'I' && tiff[1] == 'I') || (tiff[0] == 'M' && tiff[1] == 'M')))
+    return 0;
+  big = tiff[0] == 'M';
+  ifd = tiff_u32(tiff + 4, big);
+  if (tiff_u16(tiff + 2, big) != 42 || ifd > len - 2)
+    return 0;
+  n = tiff_u16(tiff + ifd, big);
+  for (guint i = 0; i < n && ifd + 2 + 12 * (gsize)(i + 1) <= len; i++) {
+    const guint8 *e = tiff + ifd + 2 + 12 * (gsize)i;
+
+    /* Type 3 is SHORT; one of them sits in the first two bytes of the value field. */
+    if (tiff_u16(e, big) == 0x0112)
+      return tiff_u16(e + 2, big) == 3 && tiff_u32(e + 4, big) == 1 ? (int)tiff_u16(e + 8, big) : 0;
+  }
+  return 0;
+}
+
+int
+pt_jpeg_exif_orientation(const guint8 *data, gsize len)
+{
+  gsize pos = 2;
+
+  if (len < 4 || data[0] != 0xff || data[1] != 0xd8)
+    return 1;
+  /* Markers up to the first scan: FF, a code, and (but for RSTn and TEM) a big-endian length
+   * that counts itself.  Fill bytes (FF FF ...) may precede a code. */
+  while (pos + 4 <= len) {
+    guint8 code;
+    gsize seg;
+
+    if (data[pos] != 0xff)
+      return 1;
+    while (pos + 1 < len && data[pos + 1] == 0xff)
+      pos++;
+    if (pos + 4 > len)
+      return 1;
+    code = data[pos + 1];
+    if (code == 0xda || code == 0xd9) /* SOS, EOI: no Exif before the image data */
+      return 1;
+    if (code == 0x01 || (code >= 0xd0 && code <= 0xd7)) {
+      pos += 2;
+      continue;
+    }
+    seg = (gsize)data[pos + 2] << 8 | data[pos + 3];
+    if (seg < 2 || seg > len - pos - 2)
+      return 1;
+    if (code == 0xe1 && seg >= 2 + 6 && memcmp(data + pos + 4, "Exif\0\0", 6) == 0) {
+      int o = tiff_orientation(data + pos + 10, seg - 8);
+
+      return o >= 1 && o <= 8 ? o : 1;
+    }
+    pos += 2 + seg;
+  }
+  return 1;
+}
+
 PtImage *
-pt_image_decode_jpeg(const guint8 *data, gsize len, GError **error)
+pt_image_orient(const PtImage *image, int orientation, GError **error)
+{
+  gboolean swap = orientation >= 5 && orientation <= 8;
+  int w = image->width, h = image->height;
+  PtImage *out;
+
+  if (orientation < 1 || orientation > 8) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID,
+                "Exif orientation %d is not 1 to 8", orientation);
+    return NULL;
+  }
+  out = pt_image_new(swap ? h : w, swap ? w : h, error);
+  if (out == NULL)
+    return NULL;
+  for (int y = 0; y < h; y++) {
+    const guint8 *src = image->pixels + (gsize)y * image->stride;
+
+    for (int x = 0; x < w; x++) {
+      /* Where stored pixel (x, y) is seen (Exif 2.3, tag 0x0112: which side of the view
+       * the stored 0th row and 0th column are). */
+      int ox, oy;
+
+      switch (orientation) {
+      case 2: /* mirrored left to right */
+        ox = w - 1 - x;
+        oy = y;
+        break;
+      case 3: /* turned half round */
+        ox = w - 1 - x;
+        oy = h - 1 - y;
+        break;
+      case 4: /* mirrored top to bottom */
+        ox = x;
+        oy = h - 1 - y;
+        break;
+      case 5: /* mirrored along the main diagonal */
+        ox = y;
+        oy = x;
+        break;
+      case 6: /* turned a quarter clockwise to be seen upright */
+        ox = h - 1 - y;
+        oy = x;
+        break;
+      case 7: /* mirrored along the other diagonal */
+        ox = h - 1 - y;
+        oy = w - 1 - x;
+        break;
+      case 8: /* turned a quarter anticlockwise to be seen upright */
+        ox = y;
+        oy = w - 1 - x;
+        break;
+      default:
+        ox = x;
+        oy = y;
+        break;
+      }
+      memcpy(out->pixels + (gsize)oy * out->stride + 3 * (gsize)ox, src + 3 * (gsize)x, 3);
+    }
+  }
+  return out;
+}
+
+/* @how: PT_IMAGE_UPRIGHT turns the image as its Exif orientation says, which is written
+ * into @orientation (nullable) either way. */
+static PtImage *
+decode_jpeg(const guint8 *data, gsize len, PtImageOrientation how, int *orientation, GError **error)
 {
   tjhandle tj;
   PtImage *image = NULL;
@@ -61,11 +211,28 @@ pt_image_decode_jpeg(const guint8 *data, gsize len, GError **error)
     g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "corrupt or truncated JPEG: %s",
                 tjGetErrorStr2(tj));
     g_clear_pointer(&image, pt_image_free);
+  } else {
+    int exif = pt_jpeg_exif_orientation(data, len);
+
+    if (orientation)
+      *orientation = exif;
+    if (exif != 1 && how == PT_IMAGE_UPRIGHT) {
+      PtImage *upright = pt_image_orient(image, exif, error);
+
+      pt_image_free(image);
+      image = upright;
+    }
   }
 
 out_destroy:
   tjDestroy(tj);
   return image;
+}
+
+PtImage *
+pt_image_decode_jpeg(const guint8 *data, gsize len, GError **error)
+{
+  return decode_jpeg(data, len, PT_IMAGE_UPRIGHT, NULL, error);
 }
 
 typedef struct {
@@ -179,16 +346,19 @@ out_oom:
 }
 
 PtImage *
-pt_image_decode(const guint8 *data, gsize len, GError **error)
+pt_image_decode_oriented(const guint8 *data, gsize len, PtImageOrientation how, int *orientation,
+                         GError **error)
 {
   static const guint8 png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
+  if (orientation)
+    *orientation = 1;
   if (data == NULL || len == 0) {
     g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "empty image data");
     return NULL;
   }
   if (len >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
-    return pt_image_decode_jpeg(data, len, error);
+    return decode_jpeg(data, len, how, orientation, error);
   if (len >= 8 && memcmp(data, png_magic, 8) == 0)
     return pt_image_decode_png(data, len, error);
   g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
@@ -197,7 +367,19 @@ pt_image_decode(const guint8 *data, gsize len, GError **error)
 }
 
 PtImage *
+pt_image_decode(const guint8 *data, gsize len, GError **error)
+{
+  return pt_image_decode_oriented(data, len, PT_IMAGE_UPRIGHT, NULL, error);
+}
+
+PtImage *
 pt_image_load(const char *path, GError **error)
+{
+  return pt_image_load_oriented(path, PT_IMAGE_UPRIGHT, NULL, error);
+}
+
+PtImage *
+pt_image_load_oriented(const char *path, PtImageOrientation how, int *orientation, GError **error)
 {
   g_autoptr(GMappedFile) map = NULL;
   g_autoptr(GError) local = NULL;
@@ -212,8 +394,8 @@ pt_image_load(const char *path, GError **error)
     g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE, "%s: file too large", path);
     return NULL;
   }
-  image = pt_image_decode((const guint8 *)g_mapped_file_get_contents(map),
-                          g_mapped_file_get_length(map), &local);
+  image = pt_image_decode_oriented((const guint8 *)g_mapped_file_get_contents(map),
+                                   g_mapped_file_get_length(map), how, orientation, &local);
   if (image == NULL)
     g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
   return image;

@@ -9,15 +9,37 @@
 
 G_BEGIN_DECLS
 
-/* Decodes JPEG or PNG, chosen by the signature bytes.
+/* How a JPEG with an Exif Orientation tag is decoded: upright, turned or mirrored as the tag
+ * says (as viewers and most labelling tools show it), or as stored (as the sensor wrote it,
+ * which tools that ignore the tag show). */
+typedef enum {
+  PT_IMAGE_UPRIGHT,
+  PT_IMAGE_AS_STORED,
+} PtImageOrientation;
+
+/* Decodes JPEG or PNG, chosen by the signature bytes, a JPEG upright.
  * @data: (transfer none). Returns: (transfer full). */
 PtImage *pt_image_decode(const guint8 *data, gsize len, GError **error);
+/* pt_image_decode () decoding a JPEG @how; @orientation (nullable) gets its Exif orientation
+ * (1 for a PNG, or a JPEG without one). */
+PtImage *pt_image_decode_oriented(const guint8 *data, gsize len, PtImageOrientation how,
+                                  int *orientation, GError **error);
 PtImage *pt_image_decode_jpeg(const guint8 *data, gsize len, GError **error);
 PtImage *pt_image_decode_png(const guint8 *data, gsize len, GError **error);
 
-/* Reads and decodes a file of at most PT_IMAGE_MAX_FILE_BYTES.
+/* The Exif Orientation (1 to 8) of JPEG @data: 1 (as stored) when it has no Exif segment
+ * before its first scan, no orientation in it, or a malformed or out-of-range one. */
+int pt_jpeg_exif_orientation(const guint8 *data, gsize len);
+/* @image as seen upright when stored with Exif @orientation (1 to 8; 5 to 8 swap the width
+ * and height).  Returns: (transfer full) a new image. */
+PtImage *pt_image_orient(const PtImage *image, int orientation, GError **error);
+
+/* Reads and decodes a file of at most PT_IMAGE_MAX_FILE_BYTES, a JPEG upright.
  * Returns: (transfer full). */
 PtImage *pt_image_load(const char *path, GError **error);
+/* pt_image_load () decoding a JPEG @how, as pt_image_decode_oriented (). */
+PtImage *pt_image_load_oriented(const char *path, PtImageOrientation how, int *orientation,
+                                GError **error);
 
 /* Encodes @image as an 8-bit RGB PNG. Returns: (transfer full) bytes. */
 GBytes *pt_image_encode_png(const PtImage *image, GError **error);

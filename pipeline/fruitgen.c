@@ -329,3 +329,44 @@ fg_paint_mould_cap(PtImage *image, int cx, int cy, int r, double v_max, int leve
       d[2] = (guint8)CLAMP(level - 8 + grain, 0, 255);
     }
 }
+
+PtImage *
+fg_store_sideways(const PtImage *upright)
+{
+  int w = upright->width, h = upright->height;
+  PtImage *out = pt_image_new(h, w, NULL);
+
+  /* Upright pixel (x, y) is stored at (y, w - 1 - x). */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      memcpy(out->pixels + (gsize)(w - 1 - x) * out->stride + 3 * (gsize)y,
+             upright->pixels + (gsize)y * upright->stride + 3 * (gsize)x, 3);
+  return out;
+}
+
+GBytes *
+fg_jpeg_add_exif(GBytes *jpeg, gboolean big, guint orientation, guint type, guint count)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data(jpeg, &len);
+  guint8 tiff[26] = {0};
+  GByteArray *out = g_byte_array_new();
+  guint8 app1[4 + 6] = {0xff, 0xe1, 0, 2 + 6 + sizeof tiff, 'E', 'x', 'i', 'f', 0, 0};
+  /* Byte order, 42, IFD0 at 8; one entry: tag 0x0112, type, count, value; no next IFD. */
+  guint v[][2] = {{0x4d4d, 2}, {42, 2},   {8, 4},     {1, 2},
+                  {0x0112, 2}, {type, 2}, {count, 4}, {orientation, 2}};
+  gsize at = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS(v); i++) {
+    for (guint b = 0; b < v[i][1]; b++)
+      tiff[at + b] = (guint8)(v[i][0] >> (8 * (big ? v[i][1] - 1 - b : b)));
+    at += v[i][1];
+  }
+  if (!big)
+    tiff[0] = tiff[1] = 'I';
+  g_byte_array_append(out, data, 2);
+  g_byte_array_append(out, app1, sizeof app1);
+  g_byte_array_append(out, tiff, sizeof tiff);
+  g_byte_array_append(out, data + 2, (guint)(len - 2));
+  return g_byte_array_free_to_bytes(out);
+}

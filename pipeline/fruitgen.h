@@ -72,6 +72,16 @@ int fg_paste_sprite(PtImage *dst, const FgFruit *fruit, double mm_per_px, int x0
  * pale as a light background. */
 void fg_paint_mould_cap(PtImage *image, int cx, int cy, int r, double v_max, int level);
 
+/* A phone's photo as its camera stores it.  Returns: (transfer full) @upright as the
+ * sensor of a phone held upright for a portrait wrote it: turned a quarter anticlockwise,
+ * which Exif orientation 6 turns back. */
+PtImage *fg_store_sideways(const PtImage *upright);
+/* Returns: (transfer full) @jpeg with an Exif segment (APP1) right after its SOI marker,
+ * whose first directory holds one entry, the Orientation tag (0x0112) of @type (3, SHORT,
+ * for a well-formed one), @count and value @orientation; the TIFF structure big-endian
+ * ("MM") or little-endian ("II"). */
+GBytes *fg_jpeg_add_exif(GBytes *jpeg, gboolean big, guint orientation, guint type, guint count);
+
 /* Returns: (transfer full): @image as an I420 buffer (Y, then U, then V);
  * fills @frame with a view of it. */
 guint8 *fg_to_i420(const PtImage *image, PtFrame *frame);

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static GBytes *
@@ -298,6 +299,170 @@ test_annotate(void)
   g_rmdir(dir);
 }
 
+/* The colour of @img at (@x, @y) is close to @rgb (JPEG moves flat colours a few levels). */
+static gboolean
+colour_near(const PtImage *img, int x, int y, const guint8 rgb[3])
+{
+  const guint8 *p = img->pixels + (gsize)y * img->stride + 3 * (gsize)x;
+
+  return abs(p[0] - rgb[0]) <= 24 && abs(p[1] - rgb[1]) <= 24 && abs(p[2] - rgb[2]) <= 24;
+}
+
+/* A phone's JPEG is decoded upright, as viewers show it.  A photo stored 64 x 32 with four
+ * quadrants of distinct colours, tagged with each Exif orientation, comes out with the stored
+ * top-left and top-right quadrants where the Exif standard's table puts them ("the 0th row
+ * is the visual right-hand side, the 0th column the visual top" for 6, and so on), its sides
+ * swapped for 5 to 8; in either byte order. */
+static void
+test_exif_orientation(void)
+{
+  /* Where the stored top-left and top-right corners are seen: 0 top-left, 1 top-right,
+   * 2 bottom-left, 3 bottom-right; indexed by orientation. */
+  static const int seen_tl[9] = {0, 0, 1, 3, 2, 0, 1, 3, 2};
+  static const int seen_tr[9] = {0, 1, 0, 2, 3, 2, 3, 1, 0};
+  static const guint8 colours[4][3] = {{220, 30, 30}, {30, 200, 40}, {40, 50, 220}, {230, 220, 40}};
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtImage) stored = pt_image_new(64, 32, &error);
+  g_autoptr(GBytes) jpeg = NULL;
+
+  for (int y = 0; y < 32; y++)
+    for (int x = 0; x < 64; x++)
+      memcpy(stored->pixels + (gsize)y * stored->stride + 3 * x, colours[(y >= 16) * 2 + (x >= 32)],
+             3);
+  jpeg = pt_image_encode_jpeg(stored, 95, &error);
+  g_assert_no_error(error);
+  for (int big = 0; big <= 1; big++)
+    for (guint o = 1; o <= 8; o++) {
+      g_autoptr(GBytes) tagged = fg_jpeg_add_exif(jpeg, big, o, 3, 1);
+      gsize len;
+      const guint8 *data = g_bytes_get_data(tagged, &len);
+      g_autoptr(PtImage) seen = NULL;
+      int w, h;
+
+      g_assert_cmpint(pt_jpeg_exif_orientation(data, len), ==, (int)o);
+      seen = pt_image_decode(data, len, &error);
+      g_assert_no_error(error);
+      w = o >= 5 ? 32 : 64;
+      h = o >= 5 ? 64 : 32;
+      g_assert_cmpint(seen->width, ==, w);
+      g_assert_cmpint(seen->height, ==, h);
+      /* Each quadrant's middle. */
+      g_assert_true(colour_near(seen, seen_tl[o] & 1 ? 3 * w / 4 : w / 4,
+                                seen_tl[o] & 2 ? 3 * h / 4 : h / 4, colours[0]));
+      g_assert_true(colour_near(seen, seen_tr[o] & 1 ? 3 * w / 4 : w / 4,
+                                seen_tr[o] & 2 ? 3 * h / 4 : h / 4, colours[1]));
+    }
+
+  /* A tag that is not one SHORT of 1 to 8 leaves the photo as stored. */
+  {
+    const guint bad[][3] = {{0, 3, 1}, {9, 3, 1}, {6, 4, 1}, {6, 3, 2}};
+
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+      g_autoptr(GBytes) tagged = fg_jpeg_add_exif(jpeg, TRUE, bad[i][0], bad[i][1], bad[i][2]);
+      gsize len;
+      const guint8 *data = g_bytes_get_data(tagged, &len);
+      g_autoptr(PtImage) seen = pt_image_decode(data, len, &error);
+
+      g_assert_no_error(error);
+      g_assert_cmpint(pt_jpeg_exif_orientation(data, len), ==, 1);
+      g_assert_cmpint(seen->width, ==, 64);
+      g_assert_true(colour_near(seen, 16, 8, colours[0]));
+    }
+  }
+  /* Every prefix of a tagged JPEG, and every byte of its Exif segment flipped: the walk
+   * stays inside the data (ASan checks it) and says 1 to 8. */
+  {
+    g_autoptr(GBytes) tagged = fg_jpeg_add_exif(jpeg, FALSE, 6, 3, 1);
+    gsize len;
+    const guint8 *data = g_bytes_get_data(tagged, &len);
+    g_autofree guint8 *copy = g_memdup2(data, len);
+
+    for (gsize cut = 0; cut <= 64; cut++) {
+      g_autofree guint8 *part = g_memdup2(data, cut);
+      int o = pt_jpeg_exif_orientation(part, cut);
+
+      g_assert_cmpint(o, >=, 1);
+      g_assert_cmpint(o, <=, 8);
+      g_assert_cmpint(o, ==, cut < 38 ? 1 : 6);
+    }
+    for (gsize i = 2; i < 2 + 10 + 26; i++)
+      for (int bit = 0; bit < 8; bit++) {
+        int o;
+
+        copy[i] ^= (guint8)(1u << bit);
+        o = pt_jpeg_exif_orientation(copy, len);
+        g_assert_cmpint(o, >=, 1);
+        g_assert_cmpint(o, <=, 8);
+        copy[i] ^= (guint8)(1u << bit);
+      }
+  }
+  g_assert_null(pt_image_orient(stored, 0, &error));
+  g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID);
+}
+
+/* `packtrace grade PHOTO --roi` takes the box as the photo is seen: a portrait phone photo
+ * stored on its side (Exif orientation 6) is graded through a box drawn on the upright view
+ * as the same photo stored upright is: one fruit, of the same class, with its spot. */
+static void
+test_exif_roi(void)
+{
+  FgScene scene;
+  FgFruit *f;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) upright = NULL;
+  g_autoptr(PtImage) sideways = NULL;
+  g_autoptr(PtImage) seen = NULL;
+  g_autoptr(PtImage) as_stored = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(GBytes) tagged = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(PtGradeResult) a = NULL;
+  g_autoptr(PtGradeResult) b = NULL;
+  g_autoptr(PtGradeResult) c = NULL;
+  PtRoi roi = {30, 262, 180, 180};
+  PtFrame frame;
+  gsize len;
+  const guint8 *data;
+
+  /* Upright: 240 wide, 480 high, the fruit low in the middle with a dark spot (turned the
+   * wrong way, it would lie high, outside the box). */
+  fg_scene_init(&scene, 240, 480, 7);
+  f = fg_scene_add(&scene, 36, 105, 45, 235, 135, 30);
+  fg_fruit_add_spot(f, 0.1, -0.1, 60, 0.35);
+  upright = fg_render(&scene);
+  sideways = fg_store_sideways(upright);
+  jpeg = pt_image_encode_jpeg(sideways, 92, &error);
+  tagged = fg_jpeg_add_exif(jpeg, TRUE, 6, 3, 1);
+  data = g_bytes_get_data(tagged, &len);
+  seen = pt_image_decode(data, len, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(seen->width, ==, 240);
+  g_assert_cmpint(seen->height, ==, 480);
+  pt_image_as_frame(seen, &frame);
+  a = pt_grader_grade(grader, &frame, &roi, 1, &error);
+  g_assert_no_error(error);
+  plain = pt_image_encode_jpeg(upright, 92, &error);
+  data = g_bytes_get_data(plain, &len);
+  as_stored = pt_image_decode(data, len, &error);
+  pt_image_as_frame(as_stored, &frame);
+  b = pt_grader_grade(grader, &frame, &roi, 1, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(a->n_fruit, ==, 1);
+  g_assert_cmpuint(b->n_fruit, ==, 1);
+  g_assert_cmpint(b->fruit[0].klass, !=, PT_CLASS_NONE);
+  g_assert_cmpint(a->fruit[0].klass, ==, b->fruit[0].klass);
+  g_assert_cmpuint(b->fruit[0].defect_count, >=, 1);
+  g_assert_cmpuint(a->fruit[0].defect_count, ==, b->fruit[0].defect_count);
+  g_assert_cmpfloat(fabs(a->fruit[0].defect_total_mm2 - b->fruit[0].defect_total_mm2), <=,
+                    0.2 * b->fruit[0].defect_total_mm2);
+  /* Read as stored, the same box would lie across the sideways photo's bottom edge. */
+  pt_image_as_frame(sideways, &frame);
+  c = pt_grader_grade(grader, &frame, &roi, 1, &error);
+  g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID);
+}
+
 /* Weight from size on real clementines: MAE <= 8 g (vision.md goal). */
 static void
 test_clementine_weight(void)
@@ -349,6 +514,8 @@ main(int argc, char **argv)
   g_test_add_func("/models/io/profiles", test_profiles);
   g_test_add_func("/models/io/decay", test_decay);
   g_test_add_func("/models/io/annotate", test_annotate);
+  g_test_add_func("/models/io/exif-orientation", test_exif_orientation);
+  g_test_add_func("/models/io/exif-roi", test_exif_roi);
   g_test_add_func("/models/io/clementine-weight", test_clementine_weight);
   return g_test_run();
 }
