@@ -126,7 +126,34 @@ typedef struct {
   int declared;         /* the grading's declared class (PtGradeClass) */
   GPtrArray *for_batch; /* (element-type PtTrackedFruit): what --batch records */
   guint n_stills;
+  PtImageOrientation orientation; /* --orientation: a phone photo upright or as stored */
 } GradeRun;
+
+/* A box that lies outside a phone photo seen upright but inside it as stored was drawn on the
+ * photo as stored (in a tool that ignores its Exif orientation): says so, and how to grade
+ * it, rather than the grader's plain "outside the frame". */
+static gboolean
+check_rois_orientation(const GradeRun *run, const PtImage *image, int orientation, GError **error)
+{
+  if (orientation < 5 || run->orientation != PT_IMAGE_UPRIGHT)
+    return TRUE;
+  for (guint j = 0; j < run->n_rois; j++) {
+    const PtRoi *r = &run->rois[j];
+    gboolean fits_upright = r->x + r->width <= image->width && r->y + r->height <= image->height;
+    gboolean fits_stored = r->x + r->width <= image->height && r->y + r->height <= image->width;
+
+    if (!fits_upright && fits_stored) {
+      g_set_error(error, PT_ERROR, PT_ERROR_INVALID,
+                  "--roi %d,%d,%d,%d lies outside the photo as seen upright (%dx%d, turned by "
+                  "its Exif orientation %d) but inside it as stored (%dx%d): for boxes drawn "
+                  "on the photo as stored, grade with --orientation stored",
+                  r->x, r->y, r->width, r->height, image->width, image->height, orientation,
+                  image->height, image->width);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
 
 /* With --batch: the batch and its open grading, whose settings then rule (and which refuses
  * others).  A new grading is opened only once every image has graded, so a bad image leaves
@@ -172,9 +199,14 @@ static gboolean
 grade_image(GradeRun *run, const char *path, guint i, GError **error)
 {
   g_autofree char *name = g_path_get_basename(path);
-  g_autoptr(PtImage) image = pt_image_load(path, error);
+  int orientation = 1;
+  g_autoptr(PtImage) image = pt_image_load_oriented(path, run->orientation, &orientation, error);
   if (!image)
     return FALSE;
+  if (!check_rois_orientation(run, image, orientation, error)) {
+    g_prefix_error(error, "%s: ", path);
+    return FALSE;
+  }
   PtFrame frame;
   pt_image_as_frame(image, &frame);
   g_autoptr(PtGradeResult) result = NULL;
@@ -239,7 +271,7 @@ grade_images(int argc, char **argv)
 {
   g_auto(PtCliCommon) common = {0};
   g_autofree char *profile_name = NULL, *mm_text = NULL, *annotate = NULL, *batch_id = NULL,
-                  *klass = NULL;
+                  *klass = NULL, *orientation_text = NULL;
   g_auto(GStrv) roi_texts = NULL;
   const GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile_name,
@@ -257,6 +289,10 @@ grade_images(int argc, char **argv)
        "Add the graded fruit to this batch's open grading (opened if none)", "ID"},
       {"class", 0, 0, G_OPTION_ARG_STRING, &klass,
        "Declared class when --batch opens a grading: Extra, I or II (default I)", "CLASS"},
+      {"orientation", 0, 0, G_OPTION_ARG_STRING, &orientation_text,
+       "A phone photo (JPEG with an Exif orientation) and its --roi boxes: upright, as viewers "
+       "show it (default), or stored, as the camera wrote it",
+       "upright|stored"},
       {NULL}};
   if (!pt_cli_parse(&argc, &argv, "IMAGE...",
                     "Grade the fruit in still images (JPEG or PNG), one record per fruit.  "
@@ -279,6 +315,10 @@ grade_images(int argc, char **argv)
       return pt_cli_usage("--roi '%s' is not X,Y,W,H in pixels", roi_texts[i]);
   if (klass && !batch_id)
     return pt_cli_usage("--class goes with --batch");
+  gboolean stored = FALSE;
+  if (orientation_text && !(stored = strcmp(orientation_text, "stored") == 0) &&
+      strcmp(orientation_text, "upright") != 0)
+    return pt_cli_usage("--orientation '%s' is upright or stored", orientation_text);
 
   g_autoptr(GError) error = NULL;
   g_autoptr(PtStation) station = NULL;
@@ -326,6 +366,7 @@ grade_images(int argc, char **argv)
                   : strcmp(use_class, "I") == 0   ? PT_CLASS_I
                                                   : PT_CLASS_II,
       .for_batch = for_batch,
+      .orientation = stored ? PT_IMAGE_AS_STORED : PT_IMAGE_UPRIGHT,
   };
   for (guint i = 0; i < run.n_images && rc == PT_EXIT_OK; i++)
     if (!grade_image(&run, argv[i + 1], i, &model_error)) {

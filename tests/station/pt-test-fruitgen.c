@@ -5,6 +5,10 @@
  *                       orange-unece) and one with a 4 cm2 spot (out of grade)
  *   small.png           one sound 48 mm orange (below the 53 mm minimum)
  *   disc.png            a flat grey 85 mm calibration disc beside an oval orange, at 0.25 mm/px
+ *   portrait.jpg        a phone's portrait photo as the camera stores it: defect.png's three
+ *                       oranges one above the other (a view 540 wide and 960 high, the 2 cm2
+ *                       spot in the middle, the 4 cm2 one at the bottom), stored on its side
+ *                       (960 x 540) with Exif orientation 6
  *   pt-test-fruitgen DIR */
 #include "fruitgen.h"
 
@@ -27,6 +31,25 @@ save(const FgScene *scene, const char *dir, const char *name, gboolean jpeg)
     return TRUE;
   }
   if (error != NULL) {
+    fprintf(stderr, "pt-test-fruitgen: %s: %s\n", path, error->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* @scene's view stored on its side with Exif orientation 6, as a phone stores a portrait. */
+static gboolean
+save_portrait(const FgScene *scene, const char *dir, const char *name)
+{
+  g_autoptr(PtImage) upright = fg_render(scene);
+  g_autoptr(PtImage) stored = fg_store_sideways(upright);
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = pt_image_encode_jpeg(stored, 92, &error);
+  g_autoptr(GBytes) tagged = jpeg ? fg_jpeg_add_exif(jpeg, TRUE, 6, 3, 1) : NULL;
+
+  if (!tagged || !g_file_set_contents(path, g_bytes_get_data(tagged, NULL),
+                                      (gssize)g_bytes_get_size(tagged), &error)) {
     fprintf(stderr, "pt-test-fruitgen: %s: %s\n", path, error->message);
     return FALSE;
   }
@@ -69,5 +92,14 @@ main(int argc, char **argv)
   f = fg_scene_add(&scene, 70, 67, 85, 200, 200, 200);
   f->flat = TRUE;
   fg_scene_add(&scene, 170, 67, 66, 235, 135, 30)->length_mm = 80;
-  return save(&scene, argv[1], "disc.png", FALSE) ? 0 : 1;
+  if (!save(&scene, argv[1], "disc.png", FALSE))
+    return 1;
+
+  fg_scene_init(&scene, 540, 960, 8);
+  fg_scene_add(&scene, 81, 50, 70, 235, 135, 30);
+  f = fg_scene_add(&scene, 81, 142, 70, 235, 135, 30);
+  fg_fruit_add_spot(f, 0.1, 0.1, 200.0, 0.35);
+  f = fg_scene_add(&scene, 81, 236, 70, 235, 135, 30);
+  fg_fruit_add_spot(f, -0.1, 0.1, 400.0, 0.35);
+  return save_portrait(&scene, argv[1], "portrait.jpg") ? 0 : 1;
 }

@@ -48,6 +48,18 @@ expect 0 "annotate" "$BIN" grade --annotate "$T/ann.png" "$I/defect.png"
 check "annotation is a PNG" '[ "$(head -c 8 "$T/ann.png" | od -An -tx1 | tr -d " ")" = 89504e470d0a1a0a ]'
 expect 0 "annotate several" "$BIN" grade --annotate "$T/many.png" "$I/good.png" "$I/defect.png"
 check "one annotation per image" '[ -s "$T/many-1.png" ] && [ -s "$T/many-2.png" ]'
+# A phone's portrait photo is stored on its side with an Exif orientation: graded as seen.
+expect 0 "a portrait phone photo graded upright" "$BIN" grade --json --mm-per-px 0.3 --annotate "$T/portrait.png" "$I/portrait.jpg"
+check "its three fruit top to bottom, Extra, II, out" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | join(\",\")")" = "Extra,II,out" ]'
+check "the annotation is the upright view, 540 x 960" '[ "$(od -An -tu1 -j16 -N8 "$T/portrait.png" | tr -s " ")" = " 0 0 2 28 0 0 3 192" ]'
+expect 0 "a box drawn on the upright view" "$BIN" grade --json --mm-per-px 0.3 --roi 30,360,480,260 "$I/portrait.jpg"
+check "grades the middle fruit, class II" '[ "$(echo "$OUT" | jq -c "[.fruit[] | [.class, .roi[0], .roi[1]]]")" = "[[\"II\",30,360]]" ]'
+expect 1 "a box drawn on the photo as stored is refused" "$BIN" grade --mm-per-px 0.3 --roi 660,30,280,480 "$I/portrait.jpg"
+check "the error names the orientation and the way out" '[[ "$ERR" == *"outside the photo as seen upright (540x960, turned by its Exif orientation 6) but inside it as stored (960x540)"*"--orientation stored"* ]]'
+expect 0 "--orientation stored grades that box" "$BIN" grade --json --orientation stored --mm-per-px 0.3 --roi 660,30,280,480 "$I/portrait.jpg"
+check "the bottom fruit, out" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | join(\",\")")" = out ]'
+expect 2 "--orientation takes upright or stored" "$BIN" grade --orientation sideways "$I/portrait.jpg"
+check "says so" '[[ "$ERR" == *"--orientation '"'"'sideways'"'"' is upright or stored"* ]]'
 
 head -c 3000 "$I/good.jpg" >"$T/truncated.jpg"
 printf 'not an image at all' >"$T/garbage.png"
