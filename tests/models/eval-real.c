@@ -24,7 +24,7 @@
  *             [--gloss ring|strips|panel] [--floor BA] [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--blur S] [--noise S]
- *             [--jpeg Q] [--every N] [--misses DIR]
+ *             [--jpeg Q] [--every N] [--misses DIR] [--orientation upright|stored]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
  *
@@ -64,7 +64,12 @@
  * is what is taken otherwise, as the light box's photo.  The first heading names them.
  * --every N grades every Nth photo only (a quicker run).  --misses DIR writes each sound or
  * defective box called the other way as DIR/PHOTO-X,Y-LABEL.png: the frame as graded (the
- * photo, or the light box's square), outlines, defects and classes drawn over it.  Exits 77 when
+ * photo, or the light box's square), outlines, defects and classes drawn over it.  A phone's
+ * photo with an Exif orientation is read upright, as viewers and labelling tools show it
+ * (pt-image-io.h), and its boxes taken as drawn on that view; --orientation stored reads
+ * every photo as stored instead.  A VOC annotation whose size is the photo's as stored,
+ * turned from its upright view, was drawn in a tool that ignores the orientation: that
+ * photo is read as stored, and a line on stderr says so.  Exits 77 when
  * DIR is absent; 1 when --floor or --all-records is not met. */
 #include "eval-formats.h"
 #include "eval-variants.h"
@@ -101,6 +106,7 @@ typedef struct {
   char *name;
   int v[4]; /* xmin, ymin, xmax, ymax */
   GArray *boxes;
+  int size[2]; /* the photo's width and height as its boxes were drawn (0: not given) */
 } Voc;
 
 static void
@@ -147,6 +153,9 @@ voc_end(GMarkupParseContext *ctx, const char *element, gpointer data, GError **e
   for (int k = 0; k < 4; k++)
     if (strcmp(element, keys[k]) == 0)
       voc->v[k] = (int)g_ascii_strtod(voc->text->str, NULL);
+  if (strcmp(parent, "size") == 0 &&
+      (strcmp(element, "width") == 0 || strcmp(element, "height") == 0))
+    voc->size[element[0] == 'h'] = (int)g_ascii_strtod(voc->text->str, NULL);
   if (strcmp(element, "object") == 0 && voc->name) {
     EvalBox b = {g_strdup(voc->name),
                  {voc->v[0], voc->v[1], voc->v[2] - voc->v[0], voc->v[3] - voc->v[1]}};
@@ -155,13 +164,15 @@ voc_end(GMarkupParseContext *ctx, const char *element, gpointer data, GError **e
   }
 }
 
+/* The boxes of VOC file @path into @boxes, and into @size the width and height of the photo
+ * they were drawn on (0 when the file does not say). */
 static gboolean
-read_voc(const char *path, GArray *boxes, GError **error)
+read_voc(const char *path, GArray *boxes, int size[2], GError **error)
 {
   static const GMarkupParser parser = {voc_start, voc_end, voc_text, NULL, NULL};
   g_autofree char *xml = NULL;
   gsize len;
-  Voc voc = {g_string_new(NULL), NULL, {0}, boxes};
+  Voc voc = {g_string_new(NULL), NULL, {0}, boxes, {0, 0}};
   GMarkupParseContext *ctx;
   gboolean ok;
 
@@ -173,6 +184,8 @@ read_voc(const char *path, GArray *boxes, GError **error)
   g_markup_parse_context_free(ctx);
   g_string_free(voc.text, TRUE);
   g_free(voc.name);
+  size[0] = voc.size[0];
+  size[1] = voc.size[1];
   return ok;
 }
 
@@ -331,6 +344,9 @@ static char **sound_labels, **defective_labels;
 /* --misses DIR: where the annotated frame of each box called wrongly is written. */
 static char *misses_dir;
 
+/* --orientation: how a photo with an Exif orientation is read (pt-image-io.h). */
+static PtImageOrientation orientation = PT_IMAGE_UPRIGHT;
+
 /* Writes @graded with @result drawn over it to --misses DIR, named after the photo, the box
  * and its label, when the box of @side (< 0 sound, > 0 defective) was called the other way. */
 static void
@@ -450,18 +466,29 @@ load_photo(const Set *set, guint i, GArray *boxes, char **jpg_out)
   const EvalPhoto *photo = g_ptr_array_index(set->photos, i);
   g_autoptr(GError) error = NULL;
   PtImage *image = NULL;
+  int size[2], exif = 1;
 
   *jpg_out = g_strdup(photo->name);
   switch (set->layout) {
   case LAYOUT_VOC:
-    if (!read_voc(photo->where, boxes, &error) || !(image = pt_image_load(photo->image, &error))) {
+    if (!read_voc(photo->where, boxes, size, &error) ||
+        !(image = pt_image_load_oriented(photo->image, orientation, &exif, &error))) {
       g_autofree char *xml_name = g_path_get_basename(photo->where);
 
       fprintf(stderr, "eval-real: %s: %s\n", xml_name, error->message);
+    } else if (exif >= 5 && orientation == PT_IMAGE_UPRIGHT && size[0] == image->height &&
+               size[1] == image->width) {
+      /* The annotation's size is the photo's as stored, turned from its upright view: its
+       * boxes were drawn in a tool that ignores the Exif orientation. */
+      fprintf(stderr, "eval-real: %s: boxes drawn on the photo as stored (%dx%d), graded so\n",
+              photo->name, size[0], size[1]);
+      pt_image_free(image);
+      if (!(image = pt_image_load_oriented(photo->image, PT_IMAGE_AS_STORED, NULL, &error)))
+        fprintf(stderr, "eval-real: %s: %s\n", photo->name, error->message);
     }
     break;
   case LAYOUT_YOLO:
-    if (!(image = pt_image_load(photo->image, &error)))
+    if (!(image = pt_image_load_oriented(photo->image, orientation, NULL, &error)))
       fprintf(stderr, "eval-real: %s: %s\n", photo->where, error->message);
     else if (!eval_read_yolo(photo->where, set->classes, image->width, image->height, boxes,
                              &error)) {
@@ -470,7 +497,7 @@ load_photo(const Set *set, guint i, GArray *boxes, char **jpg_out)
     }
     break;
   case LAYOUT_CSV:
-    if (!(image = pt_image_load(photo->image, &error)))
+    if (!(image = pt_image_load_oriented(photo->image, orientation, NULL, &error)))
       fprintf(stderr, "eval-real: %s: %s\n", photo->where, error->message);
     else {
       /* One fruit a photo: the box is the photo. */
@@ -826,6 +853,7 @@ main(int argc, char **argv)
 {
   g_autofree char *profile_name = NULL, *dump_path = NULL, *layout_name = NULL;
   g_autofree char *csv_path = NULL, *sound_list = NULL, *defective_list = NULL, *gloss = NULL;
+  g_autofree char *orientation_name = NULL;
   double mm_per_px = 0, floor_ba = -1, ba;
   gboolean all_records = FALSE, whole = FALSE;
   const GOptionEntry entries[] = {
@@ -874,6 +902,9 @@ main(int argc, char **argv)
       {"every", 0, 0, G_OPTION_ARG_INT, &every, "Grade every Nth photo only", "N"},
       {"misses", 0, 0, G_OPTION_ARG_FILENAME, &misses_dir,
        "Write each box called wrongly, annotated as graded, as a PNG in DIR", "DIR"},
+      {"orientation", 0, 0, G_OPTION_ARG_STRING, &orientation_name,
+       "Boxes drawn on phone photos upright, as viewers show them (default), or as stored",
+       "upright|stored"},
       {NULL}};
   g_autoptr(GOptionContext) octx = g_option_context_new("DIR");
   g_autoptr(GError) error = NULL;
@@ -921,6 +952,13 @@ main(int argc, char **argv)
   if (gloss && !eval_gloss_parse(gloss, &on_black_gloss)) {
     fprintf(stderr, "eval-real: --gloss is ring, strips or panel\n");
     return 2;
+  }
+  if (orientation_name && strcmp(orientation_name, "upright") != 0) {
+    if (strcmp(orientation_name, "stored") != 0) {
+      fprintf(stderr, "eval-real: --orientation is upright or stored\n");
+      return 2;
+    }
+    orientation = PT_IMAGE_AS_STORED;
   }
   if ((on_black_roi || on_black_level != 10 || on_black_square != 2.0 || gloss) && !on_black) {
     fprintf(stderr,

@@ -11,6 +11,13 @@
  *                  images/, grades.csv (a header row, sell, throwaway and a discount, a quoted
  *                  name with a comma, a blank line, CRLF line ends)
  *   DIR/csv-small  the same fruit filling 22% of a larger photo's width
+ *   DIR/voc-phone-upright, DIR/voc-phone-stored
+ *                  portrait phone photos on black (a view 320 wide and 960 high, a sound,
+ *                  a spotted and a mouldy orange one above the other), stored on their side
+ *                  with Exif orientation 6 as a phone stores them: images/phone-N.jpg, and
+ *                  annotations/phone-N.xml with the boxes drawn on the upright view (its size
+ *                  320 x 960) or, as a tool that ignores the orientation draws them, on the
+ *                  photo as stored (960 x 320)
  *   eval-sets DIR */
 #include "fruitgen.h"
 
@@ -161,6 +168,76 @@ write_csv(const char *root, const char *set, int side)
   return write_text(dir, "grades.csv", csv->str);
 }
 
+/* Two portrait phone photos, stored on their side with Exif orientation 6, and their VOC
+ * annotations in both frames. */
+static gboolean
+write_phone(const char *root)
+{
+  static const char *labels[3] = {"fresh_orange", "rotten_orange", "rotten_orange"};
+  const int width = 320, height = 960;
+  g_autofree char *up_images = mkdirs(root, "voc-phone-upright", "images");
+  g_autofree char *up_ann = mkdirs(root, "voc-phone-upright", "annotations");
+  g_autofree char *st_images = mkdirs(root, "voc-phone-stored", "images");
+  g_autofree char *st_ann = mkdirs(root, "voc-phone-stored", "annotations");
+
+  for (int n = 0; n < 2; n++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtImage) image = pt_image_new(width, height, &error);
+    g_autoptr(PtImage) stored = NULL;
+    g_autoptr(GBytes) jpeg = NULL;
+    g_autoptr(GBytes) tagged = NULL;
+    g_autofree char *name = g_strdup_printf("phone-%d.jpg", n + 1);
+    g_autofree char *xml = g_strdup_printf("phone-%d.xml", n + 1);
+    g_autoptr(GString) up = g_string_new(NULL);
+    g_autoptr(GString) st = g_string_new(NULL);
+
+    memset(image->pixels, 8, (gsize)image->stride * image->height);
+    g_string_append_printf(up,
+                           "<annotation><filename>%s</filename><size><width>%d</width>"
+                           "<height>%d</height><depth>3</depth></size>\n",
+                           name, width, height);
+    g_string_append_printf(st,
+                           "<annotation><filename>%s</filename><size><width>%d</width>"
+                           "<height>%d</height><depth>3</depth></size>\n",
+                           name, height, width);
+    for (int i = 0; i < 3; i++) {
+      int kind = (i + n) % 3;
+      PtRoi b;
+
+      paste_fruit(image, kind, 50 + 10 * n, 60 + 300 * i, &b);
+      g_string_append_printf(up,
+                             "<object><name>%s</name><bndbox><xmin>%d</xmin><ymin>%d</ymin>"
+                             "<xmax>%d</xmax><ymax>%d</ymax></bndbox></object>\n",
+                             labels[kind], b.x, b.y, b.x + b.width, b.y + b.height);
+      /* Upright (x, y) is stored at (y, width - 1 - x). */
+      g_string_append_printf(st,
+                             "<object><name>%s</name><bndbox><xmin>%d</xmin><ymin>%d</ymin>"
+                             "<xmax>%d</xmax><ymax>%d</ymax></bndbox></object>\n",
+                             labels[kind], b.y, width - b.x - b.width, b.y + b.height, width - b.x);
+    }
+    g_string_append(up, "</annotation>\n");
+    g_string_append(st, "</annotation>\n");
+    stored = fg_store_sideways(image);
+    if (!(jpeg = pt_image_encode_jpeg(stored, 92, &error))) {
+      fprintf(stderr, "eval-sets: %s\n", error->message);
+      return FALSE;
+    }
+    tagged = fg_jpeg_add_exif(jpeg, n == 0, 6, 3, 1);
+    for (int f = 0; f < 2; f++) {
+      g_autofree char *path = g_build_filename(f ? st_images : up_images, name, NULL);
+
+      if (!g_file_set_contents(path, g_bytes_get_data(tagged, NULL),
+                               (gssize)g_bytes_get_size(tagged), &error)) {
+        fprintf(stderr, "eval-sets: %s\n", error->message);
+        return FALSE;
+      }
+    }
+    if (!write_text(up_ann, xml, up->str) || !write_text(st_ann, xml, st->str))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -169,7 +246,7 @@ main(int argc, char **argv)
     return 2;
   }
   return write_yolo(argv[1]) && write_csv(argv[1], "csv", 280) &&
-                 write_csv(argv[1], "csv-small", 900)
+                 write_csv(argv[1], "csv-small", 900) && write_phone(argv[1])
              ? 0
              : 1;
 }
