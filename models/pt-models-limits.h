@@ -5,8 +5,10 @@
  * limits and fails with PT_MODELS_ERROR_TOO_LARGE instead of growing. */
 #pragma once
 
-/* Largest image accepted by the decoders and the grader (a 6K frame). */
-#define PT_IMAGE_MAX_PIXELS (6144 * 4096)
+/* Largest image accepted by the decoders and the grader: a phone's full-resolution photo
+ * (48 and 50 MP sensors, 8000 x 6000 and 8160 x 6120, with room for 64 MP), 192 MB as RGB.
+ * The 108 and 200 MP modes are refused: their photo is scaled down first. */
+#define PT_IMAGE_MAX_PIXELS (8192 * 8192)
 #define PT_IMAGE_MAX_SIDE   16384
 /* Largest encoded image file read from disk. */
 #define PT_IMAGE_MAX_FILE_BYTES (64 * 1024 * 1024)

@@ -463,6 +463,53 @@ test_exif_roi(void)
   g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID);
 }
 
+/* A 50 MP phone photo (8160 x 6120) decodes and grades through a box; a 108 MP one
+ * (12000 x 9000, its SOF header patched in) is refused before anything is allocated. */
+static void
+test_decode_phone_size(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtImage) photo = pt_image_new(8160, 6120, &error);
+  g_autoptr(PtImage) back = NULL;
+  g_autoptr(GBytes) jpeg = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  g_autofree guint8 *copy = NULL;
+  PtRoi roi = {3000, 2000, 900, 900};
+  PtFrame frame;
+  const guint8 *data;
+  gsize len, sof = 0;
+
+  g_assert_no_error(error);
+  memset(photo->pixels, 200, (gsize)photo->stride * photo->height);
+  jpeg = pt_image_encode_jpeg(photo, 80, &error);
+  g_assert_no_error(error);
+  data = g_bytes_get_data(jpeg, &len);
+  back = pt_image_decode(data, len, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(back->width, ==, 8160);
+  g_assert_cmpint(back->height, ==, 6120);
+  pt_image_as_frame(back, &frame);
+  r = pt_grader_grade(grader, &frame, &roi, 1, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(r->n_fruit, ==, 1);
+
+  /* SOF0: FF C0, length, precision, then height and width, big-endian. */
+  for (gsize i = 2; i + 9 < len && sof == 0; i++)
+    if (data[i] == 0xff && data[i + 1] == 0xc0)
+      sof = i;
+  g_assert_cmpuint(sof, >, 0);
+  copy = g_memdup2(data, len);
+  copy[sof + 5] = 9000 >> 8;
+  copy[sof + 6] = 9000 & 0xff;
+  copy[sof + 7] = 12000 >> 8;
+  copy[sof + 8] = 12000 & 0xff;
+  g_assert_null(pt_image_decode(copy, len, &error));
+  g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE);
+  g_assert_nonnull(strstr(error->message, "12000 x 9000"));
+}
+
 /* Weight from size on real clementines: MAE <= 8 g (vision.md goal). */
 static void
 test_clementine_weight(void)
@@ -516,6 +563,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/io/annotate", test_annotate);
   g_test_add_func("/models/io/exif-orientation", test_exif_orientation);
   g_test_add_func("/models/io/exif-roi", test_exif_roi);
+  g_test_add_func("/models/io/decode-phone-size", test_decode_phone_size);
   g_test_add_func("/models/io/clementine-weight", test_clementine_weight);
   return g_test_run();
 }
