@@ -221,14 +221,19 @@ eval_read_classes(const char *root, GPtrArray *classes, const char **source, GEr
 {
   static const char *files[] = {"classes.txt", "obj.names", "data.yaml", "data.yml"};
   g_autofree char *path = NULL;
-  guint f;
+  g_autofree char *parent = g_path_get_dirname(root);
+  const char *where[2] = {root, parent};
+  guint f = G_N_ELEMENTS(files);
 
-  for (f = 0; f < G_N_ELEMENTS(files); f++) {
-    g_free(path);
-    path = g_build_filename(root, files[f], NULL);
-    if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-      break;
-  }
+  /* In the set's folder, else beside it: a split (train/) of an export whose data.yaml sits
+   * in the folder above. */
+  for (guint w = 0; w < 2 && f == G_N_ELEMENTS(files); w++)
+    for (f = 0; f < G_N_ELEMENTS(files); f++) {
+      g_free(path);
+      path = g_build_filename(where[w], files[f], NULL);
+      if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+        break;
+    }
   if (f == G_N_ELEMENTS(files)) {
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
                 "%s: no class names (classes.txt, obj.names or data.yaml)", root);
@@ -296,11 +301,151 @@ list_dir(const char *dir, const char *suffix, GError **error)
   return g_steal_pointer(&names);
 }
 
-gboolean
-eval_list_yolo(const char *root, GPtrArray *photos, GError **error)
+/* Whether @name ends in .jpg, .jpeg or .png, in either case. */
+static gboolean
+is_image_name(const char *name)
+{
+  const char *dot = strrchr(name, '.');
+
+  return dot && (g_ascii_strcasecmp(dot, ".jpg") == 0 || g_ascii_strcasecmp(dot, ".jpeg") == 0 ||
+                 g_ascii_strcasecmp(dot, ".png") == 0);
+}
+
+/* The sorted names of @dir's entries that are folders (@folders) or photos (not). */
+static GPtrArray *
+list_entries(const char *dir, gboolean folders)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  GDir *d = g_dir_open(dir, 0, NULL);
+  const char *entry;
+
+  while (d && (entry = g_dir_read_name(d))) {
+    g_autofree char *path = g_build_filename(dir, entry, NULL);
+
+    if (entry[0] != '.' &&
+        (folders ? g_file_test(path, G_FILE_TEST_IS_DIR)
+                 : is_image_name(entry) && g_file_test(path, G_FILE_TEST_IS_REGULAR)))
+      g_ptr_array_add(names, g_strdup(entry));
+  }
+  if (d)
+    g_dir_close(d);
+  g_ptr_array_sort(names, eval_cmp_names);
+  return names;
+}
+
+/* The photo @stem.jpg, .jpeg or .png (in either case, as cameras name them IMG_1234.JPG) in
+ * @dir: (transfer full) its path, and its file name into @file; NULL when there is none. */
+static char *
+find_image(const char *dir, const char *stem, char **file)
 {
   static const char *exts[] = {".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"};
+
+  for (guint e = 0; e < G_N_ELEMENTS(exts); e++) {
+    g_autofree char *name = g_strconcat(stem, exts[e], NULL);
+    char *image = g_build_filename(dir, name, NULL);
+
+    if (g_file_test(image, G_FILE_TEST_IS_REGULAR)) {
+      *file = g_steal_pointer(&name);
+      return image;
+    }
+    g_free(image);
+  }
+  return NULL;
+}
+
+/* The first of @names that is a folder in @root: (transfer full) its path, or NULL. */
+static char *
+first_dir(const char *root, const char *const *names)
+{
+  for (; *names; names++) {
+    char *dir = g_build_filename(root, *names, NULL);
+
+    if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+      return dir;
+    g_free(dir);
+  }
+  return NULL;
+}
+
+static const char *const voc_annotations[] = {"annotations", "Annotations", NULL};
+static const char *const voc_images[] = {"images", "JPEGImages", NULL};
+
+gboolean
+eval_is_voc(const char *root)
+{
+  g_autofree char *dir = first_dir(root, voc_annotations);
+
+  return dir != NULL;
+}
+
+gboolean
+eval_list_voc(const char *root, GPtrArray *photos, GError **error)
+{
+  g_autofree char *ann = first_dir(root, voc_annotations);
+  g_autofree char *images = first_dir(root, voc_images);
+  g_autoptr(GPtrArray) names = NULL;
+
+  if (!ann || !images) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no %s folder beside %s", root,
+                ann ? "images/ or JPEGImages/" : "annotations/ or Annotations/",
+                ann ? "its annotations" : "its images");
+    return FALSE;
+  }
+  if (!(names = list_dir(ann, ".xml", error)))
+    return FALSE;
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = g_ptr_array_index(names, i);
+    g_autofree char *stem = g_strndup(name, strlen(name) - 4);
+    g_autofree char *where = g_build_filename(ann, name, NULL);
+    g_autofree char *file = NULL;
+    g_autofree char *image = find_image(images, stem, &file);
+
+    if (!image) {
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                  "%s: no image %s.jpg, .jpeg or .png in %s", where, stem, images);
+      return FALSE;
+    }
+    g_ptr_array_add(photos, photo_new(file, image, where, NULL));
+  }
+  return TRUE;
+}
+
+/* The sorted names of @root's folders that hold a labels/ folder: the splits of a YOLO
+ * export (train, valid, test). */
+static GPtrArray *
+yolo_splits(const char *root)
+{
+  g_autoptr(GPtrArray) subs = list_entries(root, TRUE);
+  GPtrArray *splits = g_ptr_array_new_with_free_func(g_free);
+
+  for (guint i = 0; i < subs->len; i++) {
+    g_autofree char *labels = g_build_filename(root, g_ptr_array_index(subs, i), "labels", NULL);
+
+    if (g_file_test(labels, G_FILE_TEST_IS_DIR))
+      g_ptr_array_add(splits, g_strdup(g_ptr_array_index(subs, i)));
+  }
+  return splits;
+}
+
+gboolean
+eval_is_yolo(const char *root)
+{
   g_autofree char *labels = g_build_filename(root, "labels", NULL);
+  g_autoptr(GPtrArray) splits = NULL;
+
+  if (g_file_test(labels, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  splits = yolo_splits(root);
+  return splits->len > 0;
+}
+
+/* The photos of the YOLO folder @root (labels/ beside images/), named "@prefix/FILE" under
+ * a split. */
+static gboolean
+list_yolo_folder(const char *root, const char *prefix, GPtrArray *photos, GError **error)
+{
+  g_autofree char *labels = g_build_filename(root, "labels", NULL);
+  g_autofree char *images = g_build_filename(root, "images", NULL);
   g_autoptr(GPtrArray) names = list_dir(labels, ".txt", error);
 
   if (!names)
@@ -309,26 +454,90 @@ eval_list_yolo(const char *root, GPtrArray *photos, GError **error)
     const char *name = g_ptr_array_index(names, i);
     g_autofree char *stem = g_strndup(name, strlen(name) - 4);
     g_autofree char *where = g_build_filename(labels, name, NULL);
-    g_autofree char *image = NULL, *file = NULL;
+    g_autofree char *file = NULL;
+    g_autofree char *image = NULL;
 
     /* Some tools keep the class list beside the label files. */
     if (strcmp(name, "classes.txt") == 0)
       continue;
-    for (guint e = 0; e < G_N_ELEMENTS(exts) && !image; e++) {
-      g_free(file);
-      file = g_strconcat(stem, exts[e], NULL);
-      image = g_build_filename(root, "images", file, NULL);
-      if (!g_file_test(image, G_FILE_TEST_IS_REGULAR))
-        g_clear_pointer(&image, g_free);
-    }
-    if (!image) {
+    if (!(image = find_image(images, stem, &file))) {
       g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
                   "%s: no image images/%s.jpg, .jpeg or .png", where, stem);
       return FALSE;
     }
-    g_ptr_array_add(photos, photo_new(file, image, where, NULL));
+    if (prefix) {
+      g_autofree char *shown = g_strdup_printf("%s/%s", prefix, file);
+
+      g_ptr_array_add(photos, photo_new(shown, image, where, NULL));
+    } else {
+      g_ptr_array_add(photos, photo_new(file, image, where, NULL));
+    }
   }
   return TRUE;
+}
+
+gboolean
+eval_list_yolo(const char *root, GPtrArray *photos, GError **error)
+{
+  g_autofree char *labels = g_build_filename(root, "labels", NULL);
+  g_autoptr(GPtrArray) splits = NULL;
+
+  if (g_file_test(labels, G_FILE_TEST_IS_DIR))
+    return list_yolo_folder(root, NULL, photos, error);
+  splits = yolo_splits(root);
+  for (guint i = 0; i < splits->len; i++) {
+    const char *split = g_ptr_array_index(splits, i);
+    g_autofree char *dir = g_build_filename(root, split, NULL);
+
+    if (!list_yolo_folder(dir, split, photos, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* The photos of class folder @dir (its name the label), as "LABEL/FILE" (or "SPLIT/LABEL/FILE"
+ * under @split). */
+static void
+add_class_folder(const char *dir, const char *split, const char *label, GPtrArray *photos)
+{
+  g_autoptr(GPtrArray) files = list_entries(dir, FALSE);
+
+  for (guint i = 0; i < files->len; i++) {
+    const char *file = g_ptr_array_index(files, i);
+    g_autofree char *image = g_build_filename(dir, file, NULL);
+    g_autofree char *name = split ? g_strdup_printf("%s/%s/%s", split, label, file)
+                                  : g_strdup_printf("%s/%s", label, file);
+
+    g_ptr_array_add(photos, photo_new(name, image, image, label));
+  }
+}
+
+gboolean
+eval_list_folders(const char *root, GPtrArray *photos)
+{
+  g_autoptr(GPtrArray) subs = list_entries(root, TRUE);
+  guint before = photos->len;
+
+  for (guint i = 0; i < subs->len; i++) {
+    const char *sub = g_ptr_array_index(subs, i);
+    g_autofree char *dir = g_build_filename(root, sub, NULL);
+    g_autoptr(GPtrArray) files = list_entries(dir, FALSE);
+
+    if (files->len > 0) {
+      add_class_folder(dir, NULL, sub, photos);
+    } else {
+      /* A split (train, valid, test) whose folders are the classes. */
+      g_autoptr(GPtrArray) classes = list_entries(dir, TRUE);
+
+      for (guint c = 0; c < classes->len; c++) {
+        const char *label = g_ptr_array_index(classes, c);
+        g_autofree char *class_dir = g_build_filename(dir, label, NULL);
+
+        add_class_folder(class_dir, sub, label, photos);
+      }
+    }
+  }
+  return photos->len > before;
 }
 
 /* A normalised YOLO value, or FALSE when @text is not one. */

@@ -1,24 +1,30 @@
 /* eval-real.c: scores the grader on labelled real photos, the way `packtrace grade IMAGE
  * --roi X,Y,W,H` grades them: each box is one ROI, graded with the command's defaults
  * (profile orange-unece, no scale: size unknown) and, with --mm-per-px, once more at that
- * scale.  Three layouts of DIR, found in this order (or named by --layout), the one found
- * said on the first line printed:
- *   Pascal VOC  DIR/annotations/N.xml beside DIR/images/N.jpg;
- *   YOLO        DIR/labels/N.txt beside DIR/images/N.jpg, .jpeg or .png: a line "class cx cy
- *               w h" per box, normalised to 0..1 (a sixth column, a confidence, is ignored),
- *               class names from DIR/classes.txt, DIR/obj.names (one a line) or DIR/data.yaml
- *               (names: a list on one line, a block list or a block map "0: name");
+ * scale.  Four layouts of DIR, found in this order (or named by --layout), the one found
+ * said on the first line printed (photos N.jpg, .jpeg or .png, in either case):
+ *   Pascal VOC  DIR/annotations/N.xml beside DIR/images/N.jpg (or VOC's own Annotations/ and
+ *               JPEGImages/);
+ *   YOLO        DIR/labels/N.txt beside DIR/images/N.jpg: a line "class cx cy w h" per box,
+ *               normalised to 0..1 (a sixth column, a confidence, is ignored), class names
+ *               from DIR/classes.txt, DIR/obj.names (one a line) or DIR/data.yaml (names: a
+ *               list on one line, a block list or a block map "0: name"), in DIR or the folder
+ *               above it; or an export's splits, DIR/train/labels/ beside DIR/train/images/ and
+ *               so on, each photo shown as SPLIT/N.jpg;
  *   CSV         the one .csv file in DIR (or --csv FILE): image,label a row, the image relative to
  *               the CSV's folder or its images/ folder; a header row (second cell "label" or
- *               "class", or a label of no other row and no image) and blank lines skipped.
- *               Each photo holds one fruit: graded through one ROI, the whole photo, as
- *               `packtrace grade IMAGE --roi 0,0,W,H` grades it, or with --csv-whole graded
- *               whole (`packtrace grade IMAGE`), the largest fruit found its record.
+ *               "class", or a label of no other row and no image) and blank lines skipped;
+ *   folders     class folders, DIR/LABEL/N.jpg, or under splits, DIR/SPLIT/LABEL/N.jpg, each
+ *               photo labelled with its folder's name.
+ *               A CSV's or class folders' photo holds one fruit: graded through one ROI, the
+ *               whole photo, as `packtrace grade IMAGE --roi 0,0,W,H` grades it, or with
+ *               --csv-whole graded whole (`packtrace grade IMAGE`), the largest fruit found
+ *               its record.
  * Bad input (a missing or unreadable image, a malformed line, a class index out of range)
  * exits 2 with the file and line.
  *
  *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
- *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv] [--csv FILE]
+ *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv|folders] [--csv FILE]
  *             [--csv-whole] [--sound LABELS] [--defective LABELS]
  *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--square K]
  *             [--gloss ring|strips|panel] [--floor BA] [--all-records] [--dump FILE]
@@ -445,9 +451,9 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
   return TRUE;
 }
 
-typedef enum { LAYOUT_VOC, LAYOUT_YOLO, LAYOUT_CSV } Layout;
+typedef enum { LAYOUT_VOC, LAYOUT_YOLO, LAYOUT_CSV, LAYOUT_FOLDERS } Layout;
 
-static const char *layout_names[] = {"Pascal VOC", "YOLO", "CSV"};
+static const char *layout_names[] = {"Pascal VOC", "YOLO", "CSV", "class folders"};
 
 /* One labelled set and what scoring it needs. */
 typedef struct {
@@ -457,6 +463,13 @@ typedef struct {
   GPtrArray *classes; /* YOLO: the class names */
   const PtGradeProfile *profile;
 } Set;
+
+/* Whether @set's photos hold one fruit each and no box: a CSV's or class folders'. */
+static gboolean
+one_fruit_a_photo(const Set *set)
+{
+  return set->layout == LAYOUT_CSV || set->layout == LAYOUT_FOLDERS;
+}
 
 /* Photo @i of @set: its image (NULL after saying why), its boxes into @boxes and its file
  * name into @jpg_out. */
@@ -497,6 +510,7 @@ load_photo(const Set *set, guint i, GArray *boxes, char **jpg_out)
     }
     break;
   case LAYOUT_CSV:
+  case LAYOUT_FOLDERS:
     if (!(image = pt_image_load_oriented(photo->image, orientation, NULL, &error)))
       fprintf(stderr, "eval-real: %s: %s\n", photo->where, error->message);
     else {
@@ -763,8 +777,6 @@ score_whole(const Set *set, PtGrader *grader, FILE *dump)
 static int
 find_set(Set *set, const char *root, const char *layout_name, const char *csv_path)
 {
-  g_autofree char *ann_dir = g_build_filename(root, "annotations", NULL);
-  g_autofree char *labels = g_build_filename(root, "labels", NULL);
   g_autofree char *csv = g_strdup(csv_path);
   g_autoptr(GError) error = NULL;
   const char *class_source = NULL;
@@ -779,50 +791,33 @@ find_set(Set *set, const char *root, const char *layout_name, const char *csv_pa
     set->layout = LAYOUT_VOC;
   else if (g_strcmp0(layout_name, "yolo") == 0)
     set->layout = LAYOUT_YOLO;
+  else if (g_strcmp0(layout_name, "folders") == 0)
+    set->layout = LAYOUT_FOLDERS;
   else if (layout_name) {
-    fprintf(stderr, "eval-real: --layout %s: voc, yolo or csv\n", layout_name);
+    fprintf(stderr, "eval-real: --layout %s: voc, yolo, csv or folders\n", layout_name);
     return 2;
-  } else if (g_file_test(ann_dir, G_FILE_TEST_IS_DIR))
+  } else if (eval_is_voc(root))
     set->layout = LAYOUT_VOC;
-  else if (g_file_test(labels, G_FILE_TEST_IS_DIR))
+  else if (eval_is_yolo(root))
     set->layout = LAYOUT_YOLO;
   else if ((csv = eval_find_csv(root, &error)))
     set->layout = LAYOUT_CSV;
+  else if (!error && eval_list_folders(root, set->photos))
+    set->layout = LAYOUT_FOLDERS;
   else {
     if (!error)
       fprintf(stderr,
-              "eval-real: %s holds no annotations/ (Pascal VOC), labels/ (YOLO) or .csv file\n",
+              "eval-real: %s holds no annotations/ (Pascal VOC), labels/ (YOLO), .csv file or "
+              "class folders of photos\n",
               root);
     else
       fprintf(stderr, "eval-real: %s\n", error->message);
     return 2;
   }
   switch (set->layout) {
-  case LAYOUT_VOC: {
-    g_autoptr(GPtrArray) names = NULL;
-    GDir *dir = g_dir_open(ann_dir, 0, &error);
-    const char *entry;
-
-    if (!dir)
-      break;
-    names = g_ptr_array_new_with_free_func(g_free);
-    while ((entry = g_dir_read_name(dir)))
-      if (g_str_has_suffix(entry, ".xml"))
-        g_ptr_array_add(names, g_strdup(entry));
-    g_dir_close(dir);
-    g_ptr_array_sort(names, eval_cmp_names);
-    for (guint i = 0; i < names->len; i++) {
-      const char *xml_name = g_ptr_array_index(names, i);
-      g_autofree char *stem = g_strndup(xml_name, strlen(xml_name) - 4);
-      EvalPhoto *photo = g_new0(EvalPhoto, 1);
-
-      photo->name = g_strconcat(stem, ".jpg", NULL);
-      photo->image = g_build_filename(root, "images", photo->name, NULL);
-      photo->where = g_build_filename(ann_dir, xml_name, NULL);
-      g_ptr_array_add(set->photos, photo);
-    }
+  case LAYOUT_VOC:
+    eval_list_voc(root, set->photos, &error);
     break;
-  }
   case LAYOUT_YOLO:
     if (eval_read_classes(root, set->classes, &class_source, &error))
       eval_list_yolo(root, set->photos, &error);
@@ -835,6 +830,12 @@ find_set(Set *set, const char *root, const char *layout_name, const char *csv_pa
     }
     if (csv)
       eval_list_csv(csv, set->photos, &error);
+    break;
+  case LAYOUT_FOLDERS:
+    /* Listed while looking, unless named by --layout. */
+    if (set->photos->len == 0 && !eval_list_folders(root, set->photos))
+      g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                  "%s: no class folders of .jpg, .jpeg or .png photos", root);
     break;
   }
   if (error) {
@@ -881,10 +882,11 @@ main(int argc, char **argv)
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {"layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
-       "Read DIR as this layout rather than the first found", "voc|yolo|csv"},
+       "Read DIR as this layout rather than the first found", "voc|yolo|csv|folders"},
       {"csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, "Read this CSV of image,label", "FILE"},
       {"csv-whole", 0, 0, G_OPTION_ARG_NONE, &csv_whole,
-       "Grade a CSV's photos whole (no ROI), the largest fruit found the record", NULL},
+       "Grade a CSV's or class folders' photos whole (no ROI), the largest fruit found the record",
+       NULL},
       {"sound", 0, 0, G_OPTION_ARG_STRING, &sound_list, "These labels are sound", "A,B"},
       {"defective", 0, 0, G_OPTION_ARG_STRING, &defective_list, "These labels are defective",
        "A,B"},
@@ -986,14 +988,14 @@ main(int argc, char **argv)
                     "--csv-whole, --box-scale or --box-shift\n");
     return 2;
   }
-  if (csv_whole && (set.layout != LAYOUT_CSV || box_scale != 1.0 || box_shift != 0.0)) {
-    fprintf(stderr, "eval-real: --csv-whole grades a CSV set's photos whole: not with another "
-                    "layout, --box-scale or --box-shift\n");
+  if (csv_whole && (!one_fruit_a_photo(&set) || box_scale != 1.0 || box_shift != 0.0)) {
+    fprintf(stderr, "eval-real: --csv-whole grades a CSV or class folder set's photos whole: "
+                    "not with another layout, --box-scale or --box-shift\n");
     return 2;
   }
-  if (whole && set.layout == LAYOUT_CSV) {
-    fprintf(stderr, "eval-real: a CSV set's photos hold one fruit each and no box: "
-                    "--csv-whole grades them whole\n");
+  if (whole && one_fruit_a_photo(&set)) {
+    fprintf(stderr, "eval-real: a CSV or class folder set's photos hold one fruit each and no "
+                    "box: --csv-whole grades them whole\n");
     return 2;
   }
   profile = pt_grade_profile_load(profile_name ? profile_name : "orange-unece", &error);

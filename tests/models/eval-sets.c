@@ -10,6 +10,7 @@
  *   DIR/csv        one orange a photo, filling 71% of its width, the mouldy ones on black:
  *                  images/, grades.csv (a header row, sell, throwaway and a discount, a quoted
  *                  name with a comma, a blank line, CRLF line ends)
+ *   DIR/folders    the csv set's photos in class folders: sell/, throwaway/, discount/
  *   DIR/csv-small  the same fruit filling 22% of a larger photo's width
  *   DIR/voc-phone-upright, DIR/voc-phone-stored
  *                  portrait phone photos on black (a view 320 wide and 960 high, a sound,
@@ -132,9 +133,10 @@ write_yolo(const char *root)
                     "  1: mouldy\n  2: decayed\n  3: discount\n");
 }
 
-/* One fruit a photo: @side x @side pixels, the fruit at its middle. */
+/* One fruit a photo: @side x @side pixels, the fruit at its middle; with @folders
+ * (nullable) the same photos kept in class folders, @folders/LABEL/. */
 static gboolean
-write_csv(const char *root, const char *set, int side)
+write_csv(const char *root, const char *set, int side, const char *folders)
 {
   /* Even photos on black, odd ones on paper; the mould only on black: white mould on paper
    * of its own lightness, through a ROI the photo's size, is left as background today. */
@@ -157,6 +159,12 @@ write_csv(const char *root, const char *set, int side)
     paste_fruit(image, kinds[i], (side - sprite) / 2, (side - sprite) / 2, &b);
     if (!save(image, images, png))
       return FALSE;
+    if (folders) {
+      g_autofree char *class_dir = mkdirs(root, folders, label);
+
+      if (!save(image, class_dir, png))
+        return FALSE;
+    }
     /* Paths as people write them: beside the CSV, or by name in images/, quoted. */
     if (i == 4)
       g_string_append_printf(csv, "\"%s\",%s\r\n\r\n", png, label);
@@ -245,8 +253,8 @@ main(int argc, char **argv)
     fprintf(stderr, "usage: eval-sets DIR\n");
     return 2;
   }
-  return write_yolo(argv[1]) && write_csv(argv[1], "csv", 280) &&
-                 write_csv(argv[1], "csv-small", 900) && write_phone(argv[1])
+  return write_yolo(argv[1]) && write_csv(argv[1], "csv", 280, "folders") &&
+                 write_csv(argv[1], "csv-small", 900, NULL) && write_phone(argv[1])
              ? 0
              : 1;
 }
