@@ -248,6 +248,7 @@ pt_grade_profile_new_from_data(const char *data, gsize len, const char *origin, 
        get_string(kf, "profile", "standard", p->standard, sizeof p->standard, FALSE, origin, error);
   ok = ok && get_double(kf, "size", "min_diameter_mm", &p->min_diameter_mm, origin, error);
   ok = ok && get_double(kf, "size", "weight_k", &p->weight_k, origin, error);
+  ok = ok && get_double(kf, "size", "nominal_diameter_mm", &p->nominal_diameter_mm, origin, error);
   ok = ok && get_hue_range(kf, "ripe_hue", p->ripe_hue, origin, error);
   ok = ok && get_hue_range(kf, "green_hue", p->green_hue, origin, error);
   ok = ok && get_classes(kf, "colour", "min_ripe_fraction", p->min_ripe_fraction, origin, error);
@@ -276,6 +277,7 @@ pt_grade_profile_new_from_data(const char *data, gsize len, const char *origin, 
   if (codes != NULL && !parse_codes(p, codes, origin, error))
     return NULL;
   if (p->min_diameter_mm < 0 || p->min_diameter_mm > 1000 || p->weight_k < 0 ||
+      p->nominal_diameter_mm < 0 || p->nominal_diameter_mm > 1000 ||
       !(p->dark_ratio > 0.05 && p->dark_ratio < 1.0) ||
       !(p->bright_ratio > 1.0 && p->bright_ratio < 10.0) ||
       !(p->min_defect_mm2 > 0 && p->min_defect_mm2 < 10000)) {
@@ -427,6 +429,8 @@ pt_grade_profile_nominal_diameter(const PtGradeProfile *profile)
 {
   double lo = G_MAXDOUBLE, hi = 0;
 
+  if (profile->nominal_diameter_mm > 0)
+    return profile->nominal_diameter_mm;
   for (guint i = 0; i < profile->n_codes; i++) {
     lo = MIN(lo, profile->codes[i].min_mm);
     hi = MAX(hi, profile->codes[i].max_mm);

@@ -46,6 +46,8 @@ typedef struct {
   guint n_codes;
   double min_diameter_mm;
   double weight_k; /* weight_g = k * d^2 * length / 1000, 0 = unknown */
+  /* The diameter a photo's fruit is taken at without a scale; 0: from the codes. */
+  double nominal_diameter_mm;
 
   /* [colour]: hues in degrees (HSV, 0 red, 60 yellow, 120 green); a range
    * with min > max wraps through 0.  Fractions per class, Extra..II;
@@ -104,8 +106,9 @@ GStrv pt_grade_profile_list(void);
  * Returns: (transfer none) (nullable): NULL when no band holds it. */
 const char *pt_grade_profile_size_code(const PtGradeProfile *profile, double diameter_mm);
 
-/* The diameter a fruit is taken to have when nothing gives the image's scale: the middle of
- * the span the profile's size codes cover (the minimum diameter's 1.5 times without codes). */
+/* The diameter a fruit is taken to have when nothing gives the image's scale: the profile's
+ * [size] nominal_diameter_mm, else the middle of the span its size codes cover (the minimum
+ * diameter's 1.5 times without codes). */
 double pt_grade_profile_nominal_diameter(const PtGradeProfile *profile);
 
 /* Weight in grams estimated from two diameters, or 0 without a weight_k. */

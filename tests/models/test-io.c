@@ -224,6 +224,79 @@ test_profiles(void)
     g_assert_true(usda->decay_out);
     g_assert_false(old->decay_out);
   }
+  {
+    /* Without a scale a fruit is taken at the profile's nominal diameter: the middle of the
+     * orange codes' span, 53 to 110 mm; a mandarin's measured 55 mm, set in its profile,
+     * whose US grades set no diameter limit; the fallback without codes or minimum.  A
+     * nominal diameter out of range is refused. */
+    g_autoptr(PtGradeProfile) orange = pt_grade_profile_load("orange-usda", &error);
+    g_autoptr(PtGradeProfile) mandarin = pt_grade_profile_load("mandarin-usda", &error);
+    const char *bare = "[profile]\nname=x\nfruit=y\n";
+    const char *negative = "[profile]\nname=x\nfruit=y\n[size]\nnominal_diameter_mm=-5\n";
+    g_autoptr(PtGradeProfile) plain =
+        pt_grade_profile_new_from_data(bare, strlen(bare), "t", &error);
+
+    g_assert_no_error(error);
+    g_assert_cmpfloat(pt_grade_profile_nominal_diameter(orange), ==, 81.5);
+    g_assert_cmpfloat(pt_grade_profile_nominal_diameter(mandarin), ==, 55.0);
+    g_assert_cmpuint(mandarin->n_codes, ==, 0);
+    g_assert_cmpfloat(mandarin->min_diameter_mm, ==, 0);
+    g_assert_cmpfloat(pt_grade_profile_nominal_diameter(plain), ==, 70.0);
+    g_assert_null(pt_grade_profile_new_from_data(negative, strlen(negative), "t", &error));
+    g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_PROFILE);
+    g_clear_error(&error);
+    /* Its grades are orange-usda's. */
+    g_assert_cmpmem(mandarin->max_defect_area_cm2, sizeof mandarin->max_defect_area_cm2,
+                    orange->max_defect_area_cm2, sizeof orange->max_defect_area_cm2);
+    g_assert_cmpmem(mandarin->max_green_fraction, sizeof mandarin->max_green_fraction,
+                    orange->max_green_fraction, sizeof orange->max_green_fraction);
+    g_assert_true(mandarin->decay_out);
+    g_assert_cmpint(mandarin->tol_basis, ==, PT_TOLERANCE_BY_COUNT);
+  }
+}
+
+/* The same photo of a mandarin with a dark spot, graded without a scale: under
+ * mandarin-usda the spot is measured on a 55 mm fruit, under orange-usda on an 81.5 mm one,
+ * (81.5 / 55)^2 = 2.2 times larger; and a spot class I allows on the mandarin is class II
+ * read on an orange's surface. */
+static void
+test_nominal_diameter(void)
+{
+  FgScene scene;
+  FgFruit *f;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) orange = pt_grade_profile_load("orange-usda", &error);
+  g_autoptr(PtGradeProfile) mandarin = pt_grade_profile_load("mandarin-usda", &error);
+  g_autoptr(PtGrader) as_orange = pt_grader_new_unscaled(orange, &error);
+  g_autoptr(PtGrader) as_mandarin = pt_grader_new_unscaled(mandarin, &error);
+  g_autoptr(PtImage) img = NULL;
+  g_autoptr(PtGradeResult) a = NULL;
+  g_autoptr(PtGradeResult) b = NULL;
+  PtRoi roi = {20, 20, 240, 240};
+  PtFrame frame;
+  double ratio;
+
+  g_assert_no_error(error);
+  /* A 55 mm mandarin at 0.3 mm/px with an 80 mm2 spot: 0.8 cm2, within No. 1's 1.27. */
+  fg_scene_init(&scene, 280, 280, 11);
+  f = fg_scene_add(&scene, 42, 42, 55, 240, 120, 25);
+  fg_fruit_add_spot(f, 0.1, 0.05, 80, 0.35);
+  img = fg_render(&scene);
+  pt_image_as_frame(img, &frame);
+  a = pt_grader_grade(as_mandarin, &frame, &roi, 1, &error);
+  g_assert_no_error(error);
+  b = pt_grader_grade(as_orange, &frame, &roi, 1, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(a->n_fruit, ==, 1);
+  g_assert_cmpuint(b->n_fruit, ==, 1);
+  g_assert_cmpuint(a->fruit[0].defect_count, ==, 1);
+  ratio = b->fruit[0].defect_total_mm2 / a->fruit[0].defect_total_mm2;
+  g_test_message("spot: %.1f mm2 as a mandarin, %.1f as an orange (ratio %.2f)",
+                 a->fruit[0].defect_total_mm2, b->fruit[0].defect_total_mm2, ratio);
+  g_assert_cmpfloat(fabs(ratio - (81.5 * 81.5) / (55.0 * 55.0)), <, 0.01);
+  g_assert_cmpfloat(fabs(a->fruit[0].defect_total_mm2 - 80), <, 16);
+  g_assert_cmpint(a->fruit[0].klass, ==, PT_CLASS_I);
+  g_assert_cmpint(b->fruit[0].klass, ==, PT_CLASS_II);
 }
 
 /* A fruit whose one defect is 30 mm2 of mould, within class I's 1.27 cm2: out of every class
@@ -560,6 +633,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/io/grader-bad", test_grader_bad);
   g_test_add_func("/models/io/profiles", test_profiles);
   g_test_add_func("/models/io/decay", test_decay);
+  g_test_add_func("/models/io/nominal-diameter", test_nominal_diameter);
   g_test_add_func("/models/io/annotate", test_annotate);
   g_test_add_func("/models/io/exif-orientation", test_exif_orientation);
   g_test_add_func("/models/io/exif-roi", test_exif_roi);
