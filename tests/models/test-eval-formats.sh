@@ -104,12 +104,12 @@ check "mandarins and tangerines graded as oranges, the apple left out" '[ "$(fie
 expect 2 "--whole is not for a CSV" "$EVAL" "$C" --whole
 expect 2 "--csv-whole is not for YOLO" "$EVAL" "$S/yolo-txt" --csv-whole
 
-# The same fruit filling a fifth of a larger photo: shown, not judged (the grader's limit
-# with a ROI much larger than the fruit is being reworked).
-expect 0 "a small fruit in a large photo, through the ROI" "$EVAL" "$S/csv-small"
-echo "# csv-small, ROI: $(echo "$OUT" | grep '^boxes ')"
-expect 0 "a small fruit in a large photo, graded whole" "$EVAL" "$S/csv-small" --csv-whole
-echo "# csv-small, whole: $(echo "$OUT" | grep '^boxes ')"
+# The same fruit filling a fifth of a larger photo (a light box photo taken from further
+# off): found in the ROI the photo's size, and graded whole.
+expect 0 "a small fruit in a large photo, through the ROI" "$EVAL" "$S/csv-small" --all-records
+check "sensitivity and specificity 1.000" '[ "$(field boxes)" = $((n_sell + n_throw)) ] && [ "$(field sensitivity)" = 1.000 ] && [ "$(field specificity)" = 1.000 ]'
+expect 0 "a small fruit in a large photo, graded whole" "$EVAL" "$S/csv-small" --csv-whole --all-records
+check "sensitivity and specificity 1.000" '[ "$(field boxes)" = $((n_sell + n_throw)) ] && [ "$(field sensitivity)" = 1.000 ] && [ "$(field specificity)" = 1.000 ]'
 
 # Portrait phone photos stored on their side (Exif orientation 6), two oranges of three
 # defective: read upright, as the boxes drawn on the upright view need; boxes drawn on the
