@@ -307,14 +307,15 @@ pt_image_decode_png(const guint8 *data, gsize len, GError **error)
     goto out_destroy;
 
   /* Everything becomes 8-bit RGB: palettes expand, grey is copied into
-   * three channels, alpha is dropped, 16-bit is cut to 8. */
+   * three channels, alpha (or a palette's transparency) is dropped, 16-bit is cut to 8. */
   if (colour == PNG_COLOR_TYPE_PALETTE)
     png_set_palette_to_rgb(png);
   if (colour == PNG_COLOR_TYPE_GRAY && depth < 8)
     png_set_expand_gray_1_2_4_to_8(png);
   if (depth == 16)
     png_set_strip_16(png);
-  if (colour & PNG_COLOR_MASK_ALPHA)
+  /* A palette with transparency (tRNS) expands to RGBA: its alpha goes as well. */
+  if ((colour & PNG_COLOR_MASK_ALPHA) || png_get_valid(png, info, PNG_INFO_tRNS))
     png_set_strip_alpha(png);
   if (colour == PNG_COLOR_TYPE_GRAY || colour == PNG_COLOR_TYPE_GRAY_ALPHA)
     png_set_gray_to_rgb(png);

@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <png.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -583,6 +584,102 @@ test_decode_phone_size(void)
   g_assert_nonnull(strstr(error->message, "12000 x 9000"));
 }
 
+static void
+png_append(png_structp png, png_bytep data, png_size_t n)
+{
+  g_byte_array_append(png_get_io_ptr(png), data, (guint)n);
+}
+
+/* A 6 x 4 PNG of @colour_type and @depth whose every row is @row (its bytes as libpng
+ * takes them), with @palette / @trans where given.  Returns: (transfer full). */
+static GBytes *
+png_of(int colour_type, int depth, const guint8 *row, const png_color *palette, int n_palette,
+       const guint8 *trans, int n_trans)
+{
+  GByteArray *out = g_byte_array_new();
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_infop info = png_create_info_struct(png);
+
+  g_assert_nonnull(info);
+  if (setjmp(png_jmpbuf(png)))
+    g_assert_not_reached();
+  png_set_write_fn(png, out, png_append, NULL);
+  png_set_IHDR(png, info, 6, 4, depth, colour_type, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (palette)
+    png_set_PLTE(png, info, palette, n_palette);
+  if (trans)
+    png_set_tRNS(png, info, trans, n_trans, NULL);
+  png_write_info(png, info);
+  for (int y = 0; y < 4; y++)
+    png_write_row(png, row);
+  png_write_end(png, NULL);
+  png_destroy_write_struct(&png, &info);
+  return g_byte_array_free_to_bytes(out);
+}
+
+/* A PNG and the colours its first and last pixel of a row decode to. */
+typedef struct {
+  const char *what;
+  GBytes *png;
+  guint8 first[3], last[3];
+} PngCase;
+
+/* PNGs as other tools save them decode to 8-bit RGB: a palette with transparency (an
+ * editor's export, refused as "unsupported PNG pixel layout" before), 1-bit grey, 16-bit
+ * grey with alpha and 16-bit RGBA. */
+static void
+test_png_layouts(void)
+{
+  static const png_color palette[2] = {{235, 135, 30}, {10, 10, 10}};
+  static const guint8 trans[2] = {255, 0};
+  static const guint8 pal_row[6] = {0, 0, 0, 1, 1, 1};
+  static const guint8 bit_row[1] = {0xe0}; /* 111000.. */
+  guint8 grey16_row[6 * 4], rgba16_row[6 * 8];
+  PngCase cases[4];
+  g_autoptr(GError) error = NULL;
+
+  for (int x = 0; x < 6; x++) {
+    guint16 v = x < 3 ? 0xc8c8 : 0x3232, rgba[4] = {0xeb00, 0x8700, 0x1e00, 0x8000};
+
+    grey16_row[4 * x] = grey16_row[4 * x + 1] = (guint8)(v >> 8);
+    grey16_row[4 * x + 2] = grey16_row[4 * x + 3] = 0x80;
+    for (int c = 0; c < 4; c++) {
+      rgba16_row[8 * x + 2 * c] = (guint8)(rgba[c] >> 8);
+      rgba16_row[8 * x + 2 * c + 1] = 0;
+    }
+  }
+  cases[0] = (PngCase){"palette with tRNS",
+                       png_of(PNG_COLOR_TYPE_PALETTE, 8, pal_row, palette, 2, trans, 2),
+                       {235, 135, 30},
+                       {10, 10, 10}};
+  cases[1] = (PngCase){"1-bit grey",
+                       png_of(PNG_COLOR_TYPE_GRAY, 1, bit_row, NULL, 0, NULL, 0),
+                       {255, 255, 255},
+                       {0, 0, 0}};
+  cases[2] = (PngCase){"16-bit grey and alpha",
+                       png_of(PNG_COLOR_TYPE_GRAY_ALPHA, 16, grey16_row, NULL, 0, NULL, 0),
+                       {200, 200, 200},
+                       {50, 50, 50}};
+  cases[3] = (PngCase){"16-bit RGBA",
+                       png_of(PNG_COLOR_TYPE_RGB_ALPHA, 16, rgba16_row, NULL, 0, NULL, 0),
+                       {235, 135, 30},
+                       {235, 135, 30}};
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    gsize len;
+    const guint8 *data = g_bytes_get_data(cases[i].png, &len);
+    g_autoptr(PtImage) img = pt_image_decode(data, len, &error);
+
+    g_test_message("%s", cases[i].what);
+    g_assert_no_error(error);
+    g_assert_cmpint(img->width, ==, 6);
+    g_assert_cmpint(img->height, ==, 4);
+    g_assert_cmpmem(img->pixels + img->stride, 3, cases[i].first, 3);
+    g_assert_cmpmem(img->pixels + img->stride + 15, 3, cases[i].last, 3);
+    g_bytes_unref(cases[i].png);
+  }
+}
+
 /* Weight from size on real clementines: MAE <= 8 g (vision.md goal). */
 static void
 test_clementine_weight(void)
@@ -638,6 +735,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/io/exif-orientation", test_exif_orientation);
   g_test_add_func("/models/io/exif-roi", test_exif_roi);
   g_test_add_func("/models/io/decode-phone-size", test_decode_phone_size);
+  g_test_add_func("/models/io/png-layouts", test_png_layouts);
   g_test_add_func("/models/io/clementine-weight", test_clementine_weight);
   return g_test_run();
 }
