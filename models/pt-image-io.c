@@ -1,5 +1,5 @@
-/* pt-image-io.c: decoding JPEG (TurboJPEG) and PNG (libpng) into PtImage,
- * and encoding PtImage as PNG or JPEG.
+/* pt-image-io.c: decoding JPEG (TurboJPEG), PNG (libpng) and HEIF (libheif: an iPhone's
+ * HEIC) into PtImage, and encoding PtImage as PNG or JPEG.
  *
  * These run on files a user names and on fuzzer input, so every size is
  * checked against pt-models-limits.h before any allocation, libpng errors come back
@@ -10,9 +10,11 @@
  * turn it upright; every viewer and labelling tool shows it turned, so the boxes people draw
  * on it (`--roi`, a labelled set's annotations) are upright coordinates.  A JPEG is decoded
  * upright: its Exif orientation, read by a bounds-checked walk of its markers
- * (pt_jpeg_exif_orientation ()), is applied to the decoded pixels. */
+ * (pt_jpeg_exif_orientation ()), is applied to the decoded pixels.  A HEIF image carries its
+ * turn and mirror in the file's own transformations, which libheif applies. */
 #include "pt-internal.h"
 
+#include <libheif/heif.h>
 #include <png.h>
 #include <setjmp.h>
 #include <string.h>
@@ -346,6 +348,88 @@ out_oom:
   return NULL;
 }
 
+/* Whether @data starts as an ISO base media file (a HEIF image's "ftyp" box). */
+static gboolean
+is_heif(const guint8 *data, gsize len)
+{
+  return len >= 12 && memcmp(data + 4, "ftyp", 4) == 0;
+}
+
+/* Decodes the primary image of HEIF @data @how (libheif's transformations applied, or
+ * ignored for the image as stored); its size is checked against the limits before the
+ * pixels are decoded.  @orientation (nullable) gets 1: a HEIF file's turn is no Exif tag. */
+static PtImage *
+decode_heif(const guint8 *data, gsize len, PtImageOrientation how, int *orientation, GError **error)
+{
+  struct heif_context *ctx = NULL;
+  struct heif_image_handle *handle = NULL;
+  struct heif_image *decoded = NULL;
+  struct heif_decoding_options *options = NULL;
+  struct heif_error err;
+  PtImage *image = NULL;
+  const guint8 *plane;
+  int width, height, stride;
+
+  if (orientation)
+    *orientation = 1;
+  if (len > PT_IMAGE_MAX_FILE_BYTES) {
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_TOO_LARGE, "HEIF data too large");
+    return NULL;
+  }
+  if (heif_check_filetype(data, 12) != heif_filetype_yes_supported) {
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
+                        "not a HEIF image libheif reads (an ISO media file of another brand)");
+    return NULL;
+  }
+  ctx = heif_context_alloc();
+  if (ctx == NULL) {
+    g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
+                        "cannot start the HEIF decoder");
+    return NULL;
+  }
+  heif_context_set_maximum_image_size_limit(ctx, PT_IMAGE_MAX_SIDE);
+  err = heif_context_read_from_memory_without_copy(ctx, data, len, NULL);
+  if (err.code == heif_error_Ok)
+    err = heif_context_get_primary_image_handle(ctx, &handle);
+  if (err.code != heif_error_Ok) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "corrupt HEIF: %s", err.message);
+    goto out;
+  }
+  width = how == PT_IMAGE_AS_STORED ? heif_image_handle_get_ispe_width(handle)
+                                    : heif_image_handle_get_width(handle);
+  height = how == PT_IMAGE_AS_STORED ? heif_image_handle_get_ispe_height(handle)
+                                     : heif_image_handle_get_height(handle);
+  if (!check_size(width, height, error))
+    goto out;
+  options = heif_decoding_options_alloc();
+  options->ignore_transformations = how == PT_IMAGE_AS_STORED;
+  err = heif_decode_image(handle, &decoded, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
+                          options);
+  if (err.code != heif_error_Ok) {
+    g_set_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE, "corrupt HEIF: %s", err.message);
+    goto out;
+  }
+  width = heif_image_get_width(decoded, heif_channel_interleaved);
+  height = heif_image_get_height(decoded, heif_channel_interleaved);
+  plane = heif_image_get_plane_readonly(decoded, heif_channel_interleaved, &stride);
+  if (plane == NULL || !check_size(width, height, error) || stride < 3 * width) {
+    if (error && !*error)
+      g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
+                          "HEIF image without 8-bit RGB pixels");
+    goto out;
+  }
+  image = pt_image_new(width, height, error);
+  for (int y = 0; image && y < height; y++)
+    memcpy(image->pixels + (gsize)y * image->stride, plane + (gsize)y * stride, 3 * (gsize)width);
+
+out:
+  heif_decoding_options_free(options);
+  heif_image_release(decoded);
+  heif_image_handle_release(handle);
+  heif_context_free(ctx);
+  return image;
+}
+
 PtImage *
 pt_image_decode_oriented(const guint8 *data, gsize len, PtImageOrientation how, int *orientation,
                          GError **error)
@@ -362,8 +446,10 @@ pt_image_decode_oriented(const guint8 *data, gsize len, PtImageOrientation how, 
     return decode_jpeg(data, len, how, orientation, error);
   if (len >= 8 && memcmp(data, png_magic, 8) == 0)
     return pt_image_decode_png(data, len, error);
+  if (is_heif(data, len))
+    return decode_heif(data, len, how, orientation, error);
   g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE,
-                      "unknown image format (JPEG and PNG are read)");
+                      "unknown image format (JPEG, PNG and HEIF are read)");
   return NULL;
 }
 

@@ -1,4 +1,4 @@
-/* pt-image-io.h: JPEG (TurboJPEG) and PNG (libpng) in and out.
+/* pt-image-io.h: JPEG (TurboJPEG) and PNG (libpng) in and out, HEIF (libheif) in.
  *
  * Decoders check the header's size against pt-models-limits.h before allocating,
  * so a huge or lying header costs nothing; corrupt and truncated data give a
@@ -17,11 +17,12 @@ typedef enum {
   PT_IMAGE_AS_STORED,
 } PtImageOrientation;
 
-/* Decodes JPEG or PNG, chosen by the signature bytes, a JPEG upright.
+/* Decodes JPEG, PNG or HEIF (an iPhone's HEIC), chosen by the signature bytes, upright: a
+ * JPEG turned as its Exif orientation says, a HEIF image by its own transformations.
  * @data: (transfer none). Returns: (transfer full). */
 PtImage *pt_image_decode(const guint8 *data, gsize len, GError **error);
-/* pt_image_decode () decoding a JPEG @how; @orientation (nullable) gets its Exif orientation
- * (1 for a PNG, or a JPEG without one). */
+/* pt_image_decode () decoding a JPEG or HEIF image @how; @orientation (nullable) gets a
+ * JPEG's Exif orientation (1 for a PNG, a HEIF image, or a JPEG without one). */
 PtImage *pt_image_decode_oriented(const guint8 *data, gsize len, PtImageOrientation how,
                                   int *orientation, GError **error);
 PtImage *pt_image_decode_jpeg(const guint8 *data, gsize len, GError **error);

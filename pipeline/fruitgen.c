@@ -9,6 +9,7 @@
  * edges are anti-aliased with 4x4 samples.  Same scene, same bytes. */
 #include "fruitgen.h"
 
+#include <libheif/heif.h>
 #include <math.h>
 #include <string.h>
 
@@ -369,4 +370,59 @@ fg_jpeg_add_exif(GBytes *jpeg, gboolean big, guint orientation, guint type, guin
   g_byte_array_append(out, tiff, sizeof tiff);
   g_byte_array_append(out, data + 2, (guint)(len - 2));
   return g_byte_array_free_to_bytes(out);
+}
+
+static struct heif_error
+heic_append(struct heif_context *ctx, const void *data, size_t size, void *out)
+{
+  struct heif_error ok = {heif_error_Ok, heif_suberror_Unspecified, "ok"};
+
+  (void)ctx;
+  g_byte_array_append(out, data, (guint)size);
+  return ok;
+}
+
+GBytes *
+fg_encode_heic(const PtImage *image, int orientation)
+{
+  struct heif_context *ctx;
+  struct heif_encoder *encoder = NULL;
+  struct heif_image *img = NULL;
+  struct heif_encoding_options *options;
+  struct heif_writer writer = {.writer_api_version = 1, .write = heic_append};
+  GByteArray *out;
+  guint8 *plane;
+  int stride;
+
+  if (!heif_have_encoder_for_format(heif_compression_HEVC))
+    return NULL;
+  ctx = heif_context_alloc();
+  if (heif_context_get_encoder_for_format(ctx, heif_compression_HEVC, &encoder).code !=
+          heif_error_Ok ||
+      heif_image_create(image->width, image->height, heif_colorspace_RGB,
+                        heif_chroma_interleaved_RGB, &img)
+              .code != heif_error_Ok ||
+      heif_image_add_plane(img, heif_channel_interleaved, image->width, image->height, 8).code !=
+          heif_error_Ok) {
+    heif_image_release(img);
+    heif_encoder_release(encoder);
+    heif_context_free(ctx);
+    return NULL;
+  }
+  plane = heif_image_get_plane(img, heif_channel_interleaved, &stride);
+  for (int y = 0; y < image->height; y++)
+    memcpy(plane + (gsize)y * stride, image->pixels + (gsize)y * image->stride,
+           3 * (gsize)image->width);
+  heif_encoder_set_lossy_quality(encoder, 90);
+  options = heif_encoding_options_alloc();
+  options->image_orientation = (enum heif_orientation)orientation;
+  out = g_byte_array_new();
+  if (heif_context_encode_image(ctx, img, encoder, options, NULL).code != heif_error_Ok ||
+      heif_context_write(ctx, &writer, out).code != heif_error_Ok)
+    g_clear_pointer(&out, g_byte_array_unref);
+  heif_encoding_options_free(options);
+  heif_image_release(img);
+  heif_encoder_release(encoder);
+  heif_context_free(ctx);
+  return out ? g_byte_array_free_to_bytes(out) : NULL;
 }

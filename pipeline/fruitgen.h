@@ -82,6 +82,11 @@ PtImage *fg_store_sideways(const PtImage *upright);
  * ("MM") or little-endian ("II"). */
 GBytes *fg_jpeg_add_exif(GBytes *jpeg, gboolean big, guint orientation, guint type, guint count);
 
+/* Returns: (transfer full) @image encoded as HEIC (HEVC in HEIF, as an iPhone saves its
+ * photos) whose file says to turn it by Exif-style @orientation (1 to 8) for viewing; NULL
+ * when libheif has no HEVC encoder here. */
+GBytes *fg_encode_heic(const PtImage *image, int orientation);
+
 /* Returns: (transfer full): @image as an I420 buffer (Y, then U, then V);
  * fills @frame with a view of it. */
 guint8 *fg_to_i420(const PtImage *image, PtFrame *frame);

@@ -295,7 +295,7 @@ grade_images(int argc, char **argv)
        "upright|stored"},
       {NULL}};
   if (!pt_cli_parse(&argc, &argv, "IMAGE...",
-                    "Grade the fruit in still images (JPEG or PNG), one record per fruit.  "
+                    "Grade the fruit in still images (JPEG, PNG or HEIF), one record per fruit.  "
                     "Also: packtrace grade open|close|show ID (see grade open --help).",
                     entries, &common))
     return PT_EXIT_USAGE;

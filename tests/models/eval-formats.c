@@ -301,14 +301,15 @@ list_dir(const char *dir, const char *suffix, GError **error)
   return g_steal_pointer(&names);
 }
 
-/* Whether @name ends in .jpg, .jpeg or .png, in either case. */
+/* Whether @name ends in .jpg, .jpeg, .png, .heic or .heif, in either case. */
 static gboolean
 is_image_name(const char *name)
 {
   const char *dot = strrchr(name, '.');
 
   return dot && (g_ascii_strcasecmp(dot, ".jpg") == 0 || g_ascii_strcasecmp(dot, ".jpeg") == 0 ||
-                 g_ascii_strcasecmp(dot, ".png") == 0);
+                 g_ascii_strcasecmp(dot, ".png") == 0 || g_ascii_strcasecmp(dot, ".heic") == 0 ||
+                 g_ascii_strcasecmp(dot, ".heif") == 0);
 }
 
 /* The sorted names of @dir's entries that are folders (@folders) or photos (not). */
@@ -333,12 +334,14 @@ list_entries(const char *dir, gboolean folders)
   return names;
 }
 
-/* The photo @stem.jpg, .jpeg or .png (in either case, as cameras name them IMG_1234.JPG) in
+/* The photo @stem.jpg, .jpeg, .png, .heic or .heif (in either case, as cameras name them
+ * IMG_1234.JPG) in
  * @dir: (transfer full) its path, and its file name into @file; NULL when there is none. */
 static char *
 find_image(const char *dir, const char *stem, char **file)
 {
-  static const char *exts[] = {".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG"};
+  static const char *exts[] = {".jpg", ".jpeg", ".png", ".heic", ".heif",
+                               ".JPG", ".JPEG", ".PNG", ".HEIC", ".HEIF"};
 
   for (guint e = 0; e < G_N_ELEMENTS(exts); e++) {
     g_autofree char *name = g_strconcat(stem, exts[e], NULL);

@@ -2,7 +2,7 @@
  * --roi X,Y,W,H` grades them: each box is one ROI, graded with the command's defaults
  * (profile orange-unece, no scale: size unknown) and, with --mm-per-px, once more at that
  * scale.  Four layouts of DIR, found in this order (or named by --layout), the one found
- * said on the first line printed (photos N.jpg, .jpeg or .png, in either case):
+ * said on the first line printed (photos N.jpg, .jpeg, .png, .heic or .heif, in either case):
  *   Pascal VOC  DIR/annotations/N.xml beside DIR/images/N.jpg (or VOC's own Annotations/ and
  *               JPEGImages/);
  *   YOLO        DIR/labels/N.txt beside DIR/images/N.jpg: a line "class cx cy w h" per box,

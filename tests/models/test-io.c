@@ -382,27 +382,53 @@ colour_near(const PtImage *img, int x, int y, const guint8 rgb[3])
   return abs(p[0] - rgb[0]) <= 24 && abs(p[1] - rgb[1]) <= 24 && abs(p[2] - rgb[2]) <= 24;
 }
 
-/* A phone's JPEG is decoded upright, as viewers show it.  A photo stored 64 x 32 with four
- * quadrants of distinct colours, tagged with each Exif orientation, comes out with the stored
- * top-left and top-right quadrants where the Exif standard's table puts them ("the 0th row
- * is the visual right-hand side, the 0th column the visual top" for 6, and so on), its sides
- * swapped for 5 to 8; in either byte order. */
-static void
-test_exif_orientation(void)
+/* The four quadrants' colours of quadrant_photo (): top-left, top-right, bottom-left,
+ * bottom-right. */
+static const guint8 quadrant_colours[4][3] = {
+    {220, 30, 30}, {30, 200, 40}, {40, 50, 220}, {230, 220, 40}};
+
+/* Returns: (transfer full) a photo stored 64 x 32 of four quadrants of distinct colours. */
+static PtImage *
+quadrant_photo(void)
+{
+  PtImage *stored = pt_image_new(64, 32, NULL);
+
+  for (int y = 0; y < 32; y++)
+    for (int x = 0; x < 64; x++)
+      memcpy(stored->pixels + (gsize)y * stored->stride + 3 * x,
+             quadrant_colours[(y >= 16) * 2 + (x >= 32)], 3);
+  return stored;
+}
+
+/* Whether @seen is quadrant_photo () as viewed with Exif-style @orientation: its sides
+ * swapped for 5 to 8, and its stored top-left and top-right quadrants where the Exif
+ * standard's table puts them ("the 0th row is the visual right-hand side, the 0th column
+ * the visual top" for 6, and so on), each quadrant judged at its middle. */
+static gboolean
+seen_as_oriented(const PtImage *seen, int orientation)
 {
   /* Where the stored top-left and top-right corners are seen: 0 top-left, 1 top-right,
    * 2 bottom-left, 3 bottom-right; indexed by orientation. */
   static const int seen_tl[9] = {0, 0, 1, 3, 2, 0, 1, 3, 2};
   static const int seen_tr[9] = {0, 1, 0, 2, 3, 2, 3, 1, 0};
-  static const guint8 colours[4][3] = {{220, 30, 30}, {30, 200, 40}, {40, 50, 220}, {230, 220, 40}};
+  int w = orientation >= 5 ? 32 : 64, h = orientation >= 5 ? 64 : 32;
+
+  return seen->width == w && seen->height == h &&
+         colour_near(seen, seen_tl[orientation] & 1 ? 3 * w / 4 : w / 4,
+                     seen_tl[orientation] & 2 ? 3 * h / 4 : h / 4, quadrant_colours[0]) &&
+         colour_near(seen, seen_tr[orientation] & 1 ? 3 * w / 4 : w / 4,
+                     seen_tr[orientation] & 2 ? 3 * h / 4 : h / 4, quadrant_colours[1]);
+}
+
+/* A phone's JPEG is decoded upright, as viewers show it: quadrant_photo () tagged with each
+ * Exif orientation, in either byte order, is seen as the Exif table says. */
+static void
+test_exif_orientation(void)
+{
   g_autoptr(GError) error = NULL;
-  g_autoptr(PtImage) stored = pt_image_new(64, 32, &error);
+  g_autoptr(PtImage) stored = quadrant_photo();
   g_autoptr(GBytes) jpeg = NULL;
 
-  for (int y = 0; y < 32; y++)
-    for (int x = 0; x < 64; x++)
-      memcpy(stored->pixels + (gsize)y * stored->stride + 3 * x, colours[(y >= 16) * 2 + (x >= 32)],
-             3);
   jpeg = pt_image_encode_jpeg(stored, 95, &error);
   g_assert_no_error(error);
   for (int big = 0; big <= 1; big++)
@@ -411,20 +437,11 @@ test_exif_orientation(void)
       gsize len;
       const guint8 *data = g_bytes_get_data(tagged, &len);
       g_autoptr(PtImage) seen = NULL;
-      int w, h;
 
       g_assert_cmpint(pt_jpeg_exif_orientation(data, len), ==, (int)o);
       seen = pt_image_decode(data, len, &error);
       g_assert_no_error(error);
-      w = o >= 5 ? 32 : 64;
-      h = o >= 5 ? 64 : 32;
-      g_assert_cmpint(seen->width, ==, w);
-      g_assert_cmpint(seen->height, ==, h);
-      /* Each quadrant's middle. */
-      g_assert_true(colour_near(seen, seen_tl[o] & 1 ? 3 * w / 4 : w / 4,
-                                seen_tl[o] & 2 ? 3 * h / 4 : h / 4, colours[0]));
-      g_assert_true(colour_near(seen, seen_tr[o] & 1 ? 3 * w / 4 : w / 4,
-                                seen_tr[o] & 2 ? 3 * h / 4 : h / 4, colours[1]));
+      g_assert_true(seen_as_oriented(seen, (int)o));
     }
 
   /* A tag that is not one SHORT of 1 to 8 leaves the photo as stored. */
@@ -440,7 +457,7 @@ test_exif_orientation(void)
       g_assert_no_error(error);
       g_assert_cmpint(pt_jpeg_exif_orientation(data, len), ==, 1);
       g_assert_cmpint(seen->width, ==, 64);
-      g_assert_true(colour_near(seen, 16, 8, colours[0]));
+      g_assert_true(colour_near(seen, 16, 8, quadrant_colours[0]));
     }
   }
   /* Every prefix of a tagged JPEG, and every byte of its Exif segment flipped: the walk
@@ -472,6 +489,53 @@ test_exif_orientation(void)
   }
   g_assert_null(pt_image_orient(stored, 0, &error));
   g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID);
+}
+
+/* An iPhone's HEIC is decoded upright too, turned by the file's own transformations:
+ * quadrant_photo () encoded with each orientation is seen as the Exif table says, and as
+ * stored when asked; a truncated or foreign ISO media file is an error, not a crash. */
+static void
+test_heic(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtImage) stored = quadrant_photo();
+
+  for (int o = 1; o <= 8; o++) {
+    g_autoptr(GBytes) heic = fg_encode_heic(stored, o);
+    gsize len;
+    const guint8 *data;
+    g_autoptr(PtImage) seen = NULL;
+    g_autoptr(PtImage) as_stored = NULL;
+    int exif = 0;
+
+    if (!heic) {
+      g_test_skip("libheif has no HEVC encoder here");
+      return;
+    }
+    data = g_bytes_get_data(heic, &len);
+    seen = pt_image_decode_oriented(data, len, PT_IMAGE_UPRIGHT, &exif, &error);
+    g_assert_no_error(error);
+    g_assert_true(seen_as_oriented(seen, o));
+    g_assert_cmpint(exif, ==, 1);
+    as_stored = pt_image_decode_oriented(data, len, PT_IMAGE_AS_STORED, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_true(seen_as_oriented(as_stored, 1));
+    if (o == 6) {
+      g_autofree guint8 *copy = g_memdup2(data, len);
+
+      for (gsize cut = 12; cut < len; cut += len / 9 + 1) {
+        PtImage *any = pt_image_decode(data, cut, &error);
+
+        g_assert_true((any == NULL) != (error == NULL));
+        pt_image_free(any);
+        g_clear_error(&error);
+      }
+      memcpy(copy + 8, "qt  ", 4); /* a QuickTime movie's brand */
+      g_assert_null(pt_image_decode(copy, len, &error));
+      g_assert_error(error, PT_MODELS_ERROR, PT_MODELS_ERROR_DECODE);
+      g_clear_error(&error);
+    }
+  }
 }
 
 /* `packtrace grade PHOTO --roi` takes the box as the photo is seen: a portrait phone photo
@@ -734,6 +798,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/io/annotate", test_annotate);
   g_test_add_func("/models/io/exif-orientation", test_exif_orientation);
   g_test_add_func("/models/io/exif-roi", test_exif_roi);
+  g_test_add_func("/models/io/heic", test_heic);
   g_test_add_func("/models/io/decode-phone-size", test_decode_phone_size);
   g_test_add_func("/models/io/png-layouts", test_png_layouts);
   g_test_add_func("/models/io/clementine-weight", test_clementine_weight);

@@ -9,6 +9,9 @@
  *                       oranges one above the other (a view 540 wide and 960 high, the 2 cm2
  *                       spot in the middle, the 4 cm2 one at the bottom), stored on its side
  *                       (960 x 540) with Exif orientation 6
+ *   portrait.heic       the same portrait as an iPhone saves it: HEIC, stored on its side,
+ *                       turned by the file's own transformation (only where libheif has an
+ *                       HEVC encoder)
  *   pt-test-fruitgen DIR */
 #include "fruitgen.h"
 
@@ -37,7 +40,8 @@ save(const FgScene *scene, const char *dir, const char *name, gboolean jpeg)
   return TRUE;
 }
 
-/* @scene's view stored on its side with Exif orientation 6, as a phone stores a portrait. */
+/* @scene's view stored on its side with Exif orientation 6, as a phone stores a portrait, as
+ * @name, and as portrait.heic where HEIC can be encoded. */
 static gboolean
 save_portrait(const FgScene *scene, const char *dir, const char *name)
 {
@@ -47,10 +51,15 @@ save_portrait(const FgScene *scene, const char *dir, const char *name)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) jpeg = pt_image_encode_jpeg(stored, 92, &error);
   g_autoptr(GBytes) tagged = jpeg ? fg_jpeg_add_exif(jpeg, TRUE, 6, 3, 1) : NULL;
+  g_autoptr(GBytes) heic = fg_encode_heic(stored, 6);
+  g_autofree char *heic_path = g_build_filename(dir, "portrait.heic", NULL);
 
-  if (!tagged || !g_file_set_contents(path, g_bytes_get_data(tagged, NULL),
-                                      (gssize)g_bytes_get_size(tagged), &error)) {
-    fprintf(stderr, "pt-test-fruitgen: %s: %s\n", path, error->message);
+  if (!tagged ||
+      !g_file_set_contents(path, g_bytes_get_data(tagged, NULL), (gssize)g_bytes_get_size(tagged),
+                           &error) ||
+      (heic && !g_file_set_contents(heic_path, g_bytes_get_data(heic, NULL),
+                                    (gssize)g_bytes_get_size(heic), &error))) {
+    fprintf(stderr, "pt-test-fruitgen: %s\n", error->message);
     return FALSE;
   }
   return TRUE;

@@ -58,6 +58,14 @@ expect 1 "a box drawn on the photo as stored is refused" "$BIN" grade --mm-per-p
 check "the error names the orientation and the way out" '[[ "$ERR" == *"outside the photo as seen upright (540x960, turned by its Exif orientation 6) but inside it as stored (960x540)"*"--orientation stored"* ]]'
 expect 0 "--orientation stored grades that box" "$BIN" grade --json --orientation stored --mm-per-px 0.3 --roi 660,30,280,480 "$I/portrait.jpg"
 check "the bottom fruit, out" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | join(\",\")")" = out ]'
+if [ -f "$I/portrait.heic" ]; then
+  expect 0 "the portrait as an iPhone's HEIC" "$BIN" grade --json --mm-per-px 0.3 --roi 30,360,480,260 "$I/portrait.heic"
+  check "read upright: the box holds the middle fruit, class II" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | join(\",\")")" = II ]'
+  expect 0 "the HEIC whole" "$BIN" grade --json --mm-per-px 0.3 "$I/portrait.heic"
+  check "its three fruit top to bottom, Extra, II, out" '[ "$(echo "$OUT" | jq -r "[.fruit[].class] | join(\",\")")" = "Extra,II,out" ]'
+else
+  skip "the portrait as an iPhone's HEIC" "libheif has no HEVC encoder here"
+fi
 expect 2 "--orientation takes upright or stored" "$BIN" grade --orientation sideways "$I/portrait.jpg"
 check "says so" '[[ "$ERR" == *"--orientation '"'"'sideways'"'"' is upright or stored"* ]]'
 
