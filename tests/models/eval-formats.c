@@ -381,12 +381,44 @@ eval_is_voc(const char *root)
   return dir != NULL;
 }
 
+/* The photos of the annotation files @dir/N@suffix (sorted by name), each with its photo N
+ * in @images (an error naming the annotation when it has none), shown as "@prefix/FILE"
+ * under a split (@prefix nullable). */
+static gboolean
+list_annotated(const char *dir, const char *suffix, const char *images, const char *prefix,
+               GPtrArray *photos, GError **error)
+{
+  g_autoptr(GPtrArray) names = list_dir(dir, suffix, error);
+
+  if (!names)
+    return FALSE;
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = g_ptr_array_index(names, i);
+    g_autofree char *stem = g_strndup(name, strlen(name) - strlen(suffix));
+    g_autofree char *where = g_build_filename(dir, name, NULL);
+    g_autofree char *file = NULL;
+    g_autofree char *image = NULL;
+    g_autofree char *shown = NULL;
+
+    /* Some tools keep the YOLO class list beside the label files. */
+    if (strcmp(name, "classes.txt") == 0)
+      continue;
+    if (!(image = find_image(images, stem, &file))) {
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                  "%s: no image %s.jpg, .jpeg, .png, .heic or .heif in %s", where, stem, images);
+      return FALSE;
+    }
+    shown = prefix ? g_strdup_printf("%s/%s", prefix, file) : g_strdup(file);
+    g_ptr_array_add(photos, photo_new(shown, image, where, NULL));
+  }
+  return TRUE;
+}
+
 gboolean
 eval_list_voc(const char *root, GPtrArray *photos, GError **error)
 {
   g_autofree char *ann = first_dir(root, voc_annotations);
   g_autofree char *images = first_dir(root, voc_images);
-  g_autoptr(GPtrArray) names = NULL;
 
   if (!ann || !images) {
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: no %s folder beside %s", root,
@@ -394,23 +426,7 @@ eval_list_voc(const char *root, GPtrArray *photos, GError **error)
                 ann ? "its annotations" : "its images");
     return FALSE;
   }
-  if (!(names = list_dir(ann, ".xml", error)))
-    return FALSE;
-  for (guint i = 0; i < names->len; i++) {
-    const char *name = g_ptr_array_index(names, i);
-    g_autofree char *stem = g_strndup(name, strlen(name) - 4);
-    g_autofree char *where = g_build_filename(ann, name, NULL);
-    g_autofree char *file = NULL;
-    g_autofree char *image = find_image(images, stem, &file);
-
-    if (!image) {
-      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                  "%s: no image %s.jpg, .jpeg or .png in %s", where, stem, images);
-      return FALSE;
-    }
-    g_ptr_array_add(photos, photo_new(file, image, where, NULL));
-  }
-  return TRUE;
+  return list_annotated(ann, ".xml", images, NULL, photos, error);
 }
 
 /* The sorted names of @root's folders that hold a labels/ folder: the splits of a YOLO
@@ -449,34 +465,8 @@ list_yolo_folder(const char *root, const char *prefix, GPtrArray *photos, GError
 {
   g_autofree char *labels = g_build_filename(root, "labels", NULL);
   g_autofree char *images = g_build_filename(root, "images", NULL);
-  g_autoptr(GPtrArray) names = list_dir(labels, ".txt", error);
 
-  if (!names)
-    return FALSE;
-  for (guint i = 0; i < names->len; i++) {
-    const char *name = g_ptr_array_index(names, i);
-    g_autofree char *stem = g_strndup(name, strlen(name) - 4);
-    g_autofree char *where = g_build_filename(labels, name, NULL);
-    g_autofree char *file = NULL;
-    g_autofree char *image = NULL;
-
-    /* Some tools keep the class list beside the label files. */
-    if (strcmp(name, "classes.txt") == 0)
-      continue;
-    if (!(image = find_image(images, stem, &file))) {
-      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                  "%s: no image images/%s.jpg, .jpeg or .png", where, stem);
-      return FALSE;
-    }
-    if (prefix) {
-      g_autofree char *shown = g_strdup_printf("%s/%s", prefix, file);
-
-      g_ptr_array_add(photos, photo_new(shown, image, where, NULL));
-    } else {
-      g_ptr_array_add(photos, photo_new(file, image, where, NULL));
-    }
-  }
-  return TRUE;
+  return list_annotated(labels, ".txt", images, prefix, photos, error);
 }
 
 gboolean

@@ -136,7 +136,7 @@ expect 0 "VOC's own folder names, .JPG photos" "$EVAL" "$V" --all-records
 check "the VOC layout found, all 6 boxes scored right" '[[ "$(echo "$OUT" | head -1)" == "layout: Pascal VOC, 2 photos"* ]] && [ "$(field boxes)" = 6 ] && [ "$(field sensitivity)" = 1.000 ] && [ "$(field specificity)" = 1.000 ]'
 rm "$V/JPEGImages/phone-2.JPG"
 expect 2 "an annotation without its photo" "$EVAL" "$V"
-check "names the annotation and the folder looked in" '[[ "$ERR" == *"Annotations/phone-2.xml: no image phone-2.jpg, .jpeg or .png in $V/JPEGImages"* ]]'
+check "names the annotation and the folder looked in" '[[ "$ERR" == *"Annotations/phone-2.xml: no image phone-2.jpg, .jpeg, .png, .heic or .heif in $V/JPEGImages"* ]]'
 
 # Class folders, as people grading photos keep them: sell/, throwaway/, discount/.
 expect 0 "class folders" "$EVAL" "$S/folders" --all-records

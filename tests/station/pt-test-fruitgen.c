@@ -40,6 +40,22 @@ save(const FgScene *scene, const char *dir, const char *name, gboolean jpeg)
   return TRUE;
 }
 
+/* defect.png's three 70 mm oranges, sound, a 2 cm2 spot and a 4 cm2 one, left to right
+ * across the belt, or top to bottom (@column) down a portrait view. */
+static void
+add_defect_row(FgScene *scene, gboolean column)
+{
+  static const double along[3] = {50, 142, 236}, spots[3] = {0, 200.0, 400.0};
+
+  for (int i = 0; i < 3; i++) {
+    FgFruit *f =
+        fg_scene_add(scene, column ? 81 : along[i], column ? along[i] : 81, 70, 235, 135, 30);
+
+    if (spots[i] > 0)
+      fg_fruit_add_spot(f, i == 1 ? 0.1 : -0.1, 0.1, spots[i], 0.35);
+  }
+}
+
 /* @scene's view stored on its side with Exif orientation 6, as a phone stores a portrait, as
  * @name, and as portrait.heic where HEIC can be encoded. */
 static gboolean
@@ -83,11 +99,7 @@ main(int argc, char **argv)
     return 1;
 
   fg_scene_init(&scene, 960, 540, 8);
-  fg_scene_add(&scene, 50, 81, 70, 235, 135, 30);
-  f = fg_scene_add(&scene, 142, 81, 70, 235, 135, 30);
-  fg_fruit_add_spot(f, 0.1, 0.1, 200.0, 0.35);
-  f = fg_scene_add(&scene, 236, 81, 70, 235, 135, 30);
-  fg_fruit_add_spot(f, -0.1, 0.1, 400.0, 0.35);
+  add_defect_row(&scene, FALSE);
   if (!save(&scene, argv[1], "defect.png", FALSE))
     return 1;
 
@@ -105,10 +117,6 @@ main(int argc, char **argv)
     return 1;
 
   fg_scene_init(&scene, 540, 960, 8);
-  fg_scene_add(&scene, 81, 50, 70, 235, 135, 30);
-  f = fg_scene_add(&scene, 81, 142, 70, 235, 135, 30);
-  fg_fruit_add_spot(f, 0.1, 0.1, 200.0, 0.35);
-  f = fg_scene_add(&scene, 81, 236, 70, 235, 135, 30);
-  fg_fruit_add_spot(f, -0.1, 0.1, 400.0, 0.35);
+  add_defect_row(&scene, TRUE);
   return save_portrait(&scene, argv[1], "portrait.jpg") ? 0 : 1;
 }
