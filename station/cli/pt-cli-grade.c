@@ -290,8 +290,8 @@ grade_images(int argc, char **argv)
       {"class", 0, 0, G_OPTION_ARG_STRING, &klass,
        "Declared class when --batch opens a grading: Extra, I or II (default I)", "CLASS"},
       {"orientation", 0, 0, G_OPTION_ARG_STRING, &orientation_text,
-       "A phone photo (JPEG with an Exif orientation) and its --roi boxes: upright, as viewers "
-       "show it (default), or stored, as the camera wrote it",
+       "A phone photo (a JPEG's Exif orientation, a HEIF file's turn) and its --roi boxes: "
+       "upright, as viewers show it (default), or stored, as the camera wrote it",
        "upright|stored"},
       {NULL}};
   if (!pt_cli_parse(&argc, &argv, "IMAGE...",
