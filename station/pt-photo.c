@@ -3,10 +3,13 @@
  * the long edge at or above the target, then an area average brings it down to the exact
  * size; a warning from the decoder (truncated or corrupt data) fails the photo.  A PNG (an
  * operator's product photo or scanned certificate) is decoded whole by libpng's simplified
- * API, its transparency laid on white, then shrunk and encoded the same way. */
+ * API, its transparency laid on white, then shrunk and encoded the same way.  A phone's JPEG
+ * is turned upright as its Exif orientation says (pt-image-io.h) before it is encoded: the
+ * new file carries no Exif, so a portrait would otherwise lie on its side. */
 #include "pt-photo.h"
 
 #include "pt-error.h"
+#include "pt-image-io.h"
 #include "pt-limits.h"
 
 #include <png.h>
@@ -60,17 +63,19 @@ area_resize(const guint8 *src, int sw, int sh, guint8 *dst, int dw, int dh)
   }
 }
 
-/* Shrinks packed RGB @pixels (@sw x @sh) to a long edge of at most @max_edge and encodes it.
- * Returns: (transfer full) (nullable). */
+/* Shrinks packed RGB @pixels (@sw x @sh) to a long edge of at most @max_edge, turns it
+ * upright by Exif @orientation (1 to 8) and encodes it.  Returns: (transfer full)
+ * (nullable). */
 static GBytes *
-shrink_encode(const guint8 *pixels, int sw, int sh, int max_edge, int quality, int *width_out,
-              int *height_out, GError **error)
+shrink_encode(const guint8 *pixels, int sw, int sh, int max_edge, int orientation, int quality,
+              int *width_out, int *height_out, GError **error)
 {
   g_autofree guint8 *small = NULL;
+  g_autoptr(PtImage) upright = NULL;
   unsigned char *jpeg = NULL;
   unsigned long jpeg_len = 0;
   GBytes *out = NULL;
-  int dw = sw, dh = sh;
+  int dw = sw, dh = sh, stride;
   const guint8 *final = pixels;
   if (MAX(sw, sh) > max_edge) {
     if (sw >= sh) {
@@ -84,12 +89,25 @@ shrink_encode(const guint8 *pixels, int sw, int sh, int max_edge, int quality, i
     area_resize(pixels, sw, sh, small, dw, dh);
     final = small;
   }
+  stride = dw * 3;
+  if (orientation != 1) {
+    PtImage view = {.width = dw, .height = dh, .stride = stride, .pixels = (guint8 *) final};
+
+    if (!(upright = pt_image_orient(&view, orientation, NULL))) {
+      g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "cannot turn a %d x %d photo upright", dw, dh);
+      return NULL;
+    }
+    dw = upright->width;
+    dh = upright->height;
+    stride = upright->stride;
+    final = upright->pixels;
+  }
   tjhandle enc = tjInitCompress();
   if (!enc) {
     g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "cannot start the JPEG encoder");
     return NULL;
   }
-  if (tjCompress2(enc, final, dw, dw * 3, dh, TJPF_RGB, &jpeg, &jpeg_len, TJSAMP_420, quality, 0) !=
+  if (tjCompress2(enc, final, dw, stride, dh, TJPF_RGB, &jpeg, &jpeg_len, TJSAMP_420, quality, 0) !=
       0) {
     g_set_error(error, PT_ERROR, PT_ERROR_FAILED, "cannot encode the photo: %s",
                 tjGetErrorStr2(enc));
@@ -137,7 +155,7 @@ normalise_png(const guint8 *data, gsize len, int max_edge, int quality, int *wid
     png_image_free(&image);
     return NULL;
   }
-  return shrink_encode(pixels, (int)image.width, (int)image.height, max_edge, quality, width_out,
+  return shrink_encode(pixels, (int)image.width, (int)image.height, max_edge, 1, quality, width_out,
                        height_out, error);
 }
 
@@ -187,7 +205,8 @@ pt_photo_normalise(const guint8 *data, gsize len, int max_edge, int quality, int
                 tjGetErrorStr2(dec));
     goto out_free_pixels;
   }
-  out = shrink_encode(pixels, sw, sh, max_edge, quality, width_out, height_out, error);
+  out = shrink_encode(pixels, sw, sh, max_edge, pt_jpeg_exif_orientation(data, len), quality,
+                      width_out, height_out, error);
   g_free(pixels);
   tjDestroy(dec);
   return out;

@@ -1,8 +1,9 @@
 /* pt-photo.h: photos taken on a driver's phone (truck plate, seal) and an operator's product
  * photos and certificate scans (pt-attachment.c), made into evidence JPEGs: decoded with
  * libjpeg-turbo (scaled while decoding, so a 48-megapixel photo never costs its full size in
- * memory) or libpng, shrunk to a bounded long edge and encoded again.  The new file carries no
- * EXIF (no location, no phone model). */
+ * memory) or libpng, shrunk to a bounded long edge, turned upright as a phone's Exif
+ * orientation says, and encoded again.  The new file carries no EXIF (no location, no phone
+ * model). */
 #pragma once
 
 #include <glib.h>

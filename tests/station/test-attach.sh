@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# test-attach.sh: a batch's product photo and certificates as signed evidence, against the
-# real CLI and `packtrace run` on loopback: `batch attach` and POST .../attachments (admin
-# only) store a JPEG, a PNG and a PDF; a photo comes back re-encoded and bounded, with no
-# EXIF; bad files (text, a truncated JPEG or PDF, a PDF as a photo, an oversize file), a bad
-# kind or date, an unknown lot and the same file twice are refused with a clear error and
-# leave no file and no event; the signed event names the file's SHA-256, type, kind, title,
-# issuer and dates, and the public bundle carries it (a private one redacted); /evidence/SHA
-# serves the file with its Content-Type, ETag, Cache-Control, 304 and Range 206, a private or
-# unknown one 404; `audit` passes; a corrected attachment leaves the page.  Skips (77) without GStreamer's jpegenc and pngenc (they
-# make the test images).
+# test-attach.sh: a batch's product photo and certificates as signed evidence, against the real
+# CLI and `packtrace run` on loopback: `batch attach` and POST .../attachments (admin only)
+# store a JPEG, a PNG and a PDF; a photo comes back re-encoded and bounded, with no EXIF (a
+# phone's portrait turned upright first); bad files (text, a truncated JPEG or PDF, a PDF as a
+# photo, an oversize file), a bad kind or date, an unknown lot and the same file twice are
+# refused with a clear error and leave no file and no event; the signed event names the file's
+# SHA-256, type, kind, title, issuer and dates, and the public bundle carries it (a private one
+# redacted); /evidence/SHA serves the file with its Content-Type, ETag, Cache-Control, 304 and
+# Range 206, a private or unknown one 404; `audit` passes; a corrected attachment leaves the
+# page.  Skips (77) without GStreamer's jpegenc and pngenc (they make the test images).
 set -u
 [ -n "${PT_DEBUG:-}" ] && set -x
 HERE=$(dirname "$0")
@@ -50,6 +50,16 @@ expect 0 "batch attach --certificate --private: a PNG, kept from the public" \
   "$BIN" batch attach ATT1 --certificate "$T/gi.png" --kind gi-mark --title "GI mark" --private --json
 G_SHA=$(jq -r .sha256 "$T/out")
 check "a certificate image is re-encoded as JPEG" '[ "$(jq -r .mediaType "$T/out")" = image/jpeg ] && [ "$(jq -r .private "$T/out")" = true ]'
+
+# A phone's portrait: the same photo stored on its side with Exif orientation 6 (an APP1
+# segment after the SOI marker).  The re-encoded JPEG carries no Exif, so it is turned upright
+# before it is encoded, on another lot so the page checks below keep their photo.
+must "$BIN" batch new --product Oranges --gtin $GTIN --lot ATT2 --quantity 5
+{ head -c 2 "$T/photo.jpg"
+  printf '\xff\xe1\x00\x22Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00'
+  tail -c +3 "$T/photo.jpg"; } >"$T/portrait.jpg"
+expect 0 "batch attach --photo: a portrait phone photo" "$BIN" batch attach ATT2 --photo "$T/portrait.jpg" --json
+check "kept upright: 960 wide, 1280 high" '[ "$(jq .width "$T/out")" = 960 ] && [ "$(jq .height "$T/out")" = 1280 ]'
 
 # Refusals: a clear error, no file and no event left.
 N_FILES=$(files)
