@@ -361,10 +361,13 @@ write_miss(const PtFrame *graded, const PtGradeResult *result, const char *file,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *stem = NULL, *name = NULL, *path = NULL;
+  const char *dot = strrchr(file, '.');
 
   if (!misses_dir || side == 0 || (side > 0) == defective)
     return;
-  stem = g_strndup(file, strcspn(file, "."));
+  /* The photo's name without its extension, a split's or class folder's "/" made "-". */
+  stem = dot && !strchr(dot, '/') ? g_strndup(file, (gsize)(dot - file)) : g_strdup(file);
+  g_strdelimit(stem, "/", '-');
   name = g_strdup_printf("%s-%d,%d-%s.png", stem, roi->x, roi->y, label);
   path = g_build_filename(misses_dir, name, NULL);
   if (!pt_annotate_write_png(graded, result, path, &error))

@@ -143,6 +143,8 @@ expect 0 "class folders" "$EVAL" "$S/folders" --all-records
 check "the layout found, 9 photos" '[[ "$(echo "$OUT" | head -1)" == "layout: class folders, 9 photos"* ]]'
 check "the same scores as the CSV of the same photos" '[ "$(echo "$OUT" | grep "^boxes ")" = "$(echo "$CSV_OUT" | grep "^boxes ")" ] && [ "$(field sensitivity)" = 1.000 ] && [ "$(field specificity)" = 1.000 ]'
 check "discount shown, not scored" '[ "$(label_boxes discount)" = 1 ] && [ "$(field boxes)" = 8 ]'
+expect 0 "--misses on class folders, every side swapped" "$EVAL" "$S/folders" --sound throwaway --defective sell --misses "$T/folder-misses"
+check "one PNG a scored photo, named LABEL-PHOTO-X,Y-LABEL.png" '[ "$(ls "$T/folder-misses" | wc -l)" = 8 ] && [ -f "$T/folder-misses/sell-fruit-4-0,0-sell.png" ] && [ -f "$T/folder-misses/sell-lot 3, tray 1-0,0-sell.png" ]'
 expect 0 "class folders graded whole" "$EVAL" "$S/folders" --csv-whole
 check "the same scores as the CSV graded whole" '[ "$(echo "$OUT" | grep "^boxes ")" = "$(echo "$CSV_WHOLE_OUT" | grep "^boxes ")" ]'
 F=$T/folders-split
