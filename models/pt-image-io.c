@@ -118,8 +118,19 @@ pt_jpeg_exif_orientation(const guint8 *data, gsize len)
 PtImage *
 pt_image_orient(const PtImage *image, int orientation, GError **error)
 {
+  /* Where stored pixel (x, y) is seen (Exif 2.3, tag 0x0112: which side of the view the
+   * stored 0th row and 0th column are): ox = X[0] x + X[1] y + X[2] (w - 1) + X[3] (h - 1),
+   * oy likewise with Y; by orientation, 1 to 8. */
+  static const int X[9][4] = {{0},           {1, 0, 0, 0},  {-1, 0, 1, 0},
+                              {-1, 0, 1, 0}, {1, 0, 0, 0},  {0, 1, 0, 0},
+                              {0, -1, 0, 1}, {0, -1, 0, 1}, {0, 1, 0, 0}};
+  static const int Y[9][4] = {{0},           {0, 1, 0, 0},  {0, 1, 0, 0},
+                              {0, -1, 0, 1}, {0, -1, 0, 1}, {1, 0, 0, 0},
+                              {1, 0, 0, 0},  {-1, 0, 1, 0}, {-1, 0, 1, 0}};
   gboolean swap = orientation >= 5 && orientation <= 8;
   int w = image->width, h = image->height;
+  const int *ax, *ay;
+  gssize step;
   PtImage *out;
 
   if (orientation < 1 || orientation > 8) {
@@ -130,50 +141,18 @@ pt_image_orient(const PtImage *image, int orientation, GError **error)
   out = pt_image_new(swap ? h : w, swap ? w : h, error);
   if (out == NULL)
     return NULL;
+  ax = X[orientation];
+  ay = Y[orientation];
+  /* One stored pixel to the right moves this far in the output. */
+  step = 3 * (gssize)ax[0] + (gssize)ay[0] * out->stride;
   for (int y = 0; y < h; y++) {
     const guint8 *src = image->pixels + (gsize)y * image->stride;
+    int ox = ax[1] * y + ax[2] * (w - 1) + ax[3] * (h - 1);
+    int oy = ay[1] * y + ay[2] * (w - 1) + ay[3] * (h - 1);
+    guint8 *dst = out->pixels + (gssize)oy * out->stride + 3 * (gssize)ox;
 
-    for (int x = 0; x < w; x++) {
-      /* Where stored pixel (x, y) is seen (Exif 2.3, tag 0x0112: which side of the view
-       * the stored 0th row and 0th column are). */
-      int ox, oy;
-
-      switch (orientation) {
-      case 2: /* mirrored left to right */
-        ox = w - 1 - x;
-        oy = y;
-        break;
-      case 3: /* turned half round */
-        ox = w - 1 - x;
-        oy = h - 1 - y;
-        break;
-      case 4: /* mirrored top to bottom */
-        ox = x;
-        oy = h - 1 - y;
-        break;
-      case 5: /* mirrored along the main diagonal */
-        ox = y;
-        oy = x;
-        break;
-      case 6: /* turned a quarter clockwise to be seen upright */
-        ox = h - 1 - y;
-        oy = x;
-        break;
-      case 7: /* mirrored along the other diagonal */
-        ox = h - 1 - y;
-        oy = w - 1 - x;
-        break;
-      case 8: /* turned a quarter anticlockwise to be seen upright */
-        ox = y;
-        oy = w - 1 - x;
-        break;
-      default:
-        ox = x;
-        oy = y;
-        break;
-      }
-      memcpy(out->pixels + (gsize)oy * out->stride + 3 * (gsize)ox, src + 3 * (gsize)x, 3);
-    }
+    for (int x = 0; x < w; x++, src += 3, dst += step)
+      memcpy(dst, src, 3);
   }
   return out;
 }
