@@ -23,11 +23,13 @@
  * Bad input (a missing or unreadable image, a malformed line, a class index out of range)
  * exits 2 with the file and line.
  *
- *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--all-records] [--dump FILE]
+ *   eval-real [DIR] [--profile NAME] [--mm-per-px X] [--floor BA] [--class-floor BA]
+ *             [--all-records] [--dump FILE]
  *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv|folders] [--csv FILE]
  *             [--csv-whole] [--sound LABELS] [--defective LABELS]
  *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--square K]
- *             [--gloss ring|strips|panel] [--floor BA] [--all-records] [--dump FILE]
+ *             [--gloss ring|strips|panel] [--floor BA] [--class-floor BA] [--all-records]
+ *             [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--blur S] [--noise S]
  *             [--jpeg Q] [--every N] [--misses DIR] [--orientation upright|stored]
@@ -49,8 +51,9 @@
  * diameter below the minimum rests on the calibration, which photos lack), the same by the
  * class alone (II or out defective, as a sorter's discount or throwaway; a defect within
  * class I's limits is then sound), the classes given per label and the confusion by defect kind:
- * what made each box defective (its largest defect's kind, size, or colour) or "sound".  --floor
- * and --all-records judge the run without a scale.  --box-scale K scales every box about its
+ * what made each box defective (its largest defect's kind, size, or colour) or "sound".  --floor,
+ * --class-floor (the balanced accuracy by class alone) and --all-records judge the run without
+ * a scale.  --box-scale K scales every box about its
  * centre, --box-shift F then moves box number i (in file order, counting every box) by F of its
  * width and height in the i mod 8th compass direction (E, SE, S, SW, W, NW, N, NE; diagonals by F
  * in all, F/sqrt 2 along each axis) and clips it to the image: boxes drawn off the fruit's centre,
@@ -76,7 +79,7 @@
  * every photo as stored instead.  A VOC annotation whose size is the photo's as stored,
  * turned from its upright view, was drawn in a tool that ignores the orientation: that
  * photo is read as stored, and a line on stderr says so.  Exits 77 when
- * DIR is absent; 1 when --floor or --all-records is not met. */
+ * DIR is absent; 1 when --floor, --class-floor or --all-records is not met. */
 #include "eval-formats.h"
 #include "eval-variants.h"
 #include "pt-annotate.h"
@@ -540,7 +543,8 @@ load_photo(const Set *set, guint i, GArray *boxes, char **jpg_out)
 /* Grades every sound or defective box of @set with @grader and prints the table under @title.
  * Returns the balanced accuracy (-1 on error) and the boxes without a record. */
 static double
-score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *norec)
+score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *norec,
+      double *class_ba)
 {
   static const char *cause_names[N_CAUSES] = {"dark spot", "bruise", "mould",  "russet",
                                               "cut",       "size",   "colour", "sound"};
@@ -657,6 +661,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
     printf("\n");
   }
   *norec = n_norec;
+  *class_ba = ((double)ctp / (ctp + cfn) + (double)ctn / (ctn + cfp)) / 2;
   return ba;
 }
 
@@ -858,13 +863,15 @@ main(int argc, char **argv)
   g_autofree char *profile_name = NULL, *dump_path = NULL, *layout_name = NULL;
   g_autofree char *csv_path = NULL, *sound_list = NULL, *defective_list = NULL, *gloss = NULL;
   g_autofree char *orientation_name = NULL;
-  double mm_per_px = 0, floor_ba = -1, ba;
+  double mm_per_px = 0, floor_ba = -1, class_floor = -1, class_ba = 0, scaled_class_ba, ba;
   gboolean all_records = FALSE, whole = FALSE;
   const GOptionEntry entries[] = {
       {"profile", 0, 0, G_OPTION_ARG_STRING, &profile_name, "Grade profile (orange-unece)", "NAME"},
       {"mm-per-px", 0, 0, G_OPTION_ARG_DOUBLE, &mm_per_px,
        "Also score at this calibration (the command's default is none)", "X"},
       {"floor", 0, 0, G_OPTION_ARG_DOUBLE, &floor_ba, "Fail below this balanced accuracy", "BA"},
+      {"class-floor", 0, 0, G_OPTION_ARG_DOUBLE, &class_floor,
+       "Fail below this balanced accuracy by class alone (II or out defective)", "BA"},
       {"all-records", 0, 0, G_OPTION_ARG_NONE, &all_records, "Fail when a box has no record", NULL},
       {"dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_path, "Write one line per box", "FILE"},
       {"box-scale", 0, 0, G_OPTION_ARG_DOUBLE, &box_scale,
@@ -1036,11 +1043,11 @@ main(int argc, char **argv)
     taken = with;
   }
   title = g_strdup_printf("no scale (size unknown); %s", taken);
-  ba = score(&set, grader, title, dump, &n_norec);
+  ba = score(&set, grader, title, dump, &n_norec, &class_ba);
   if (ba >= 0 && scaled) {
     g_free(title);
     title = g_strdup_printf("at %g mm/px; %s", mm_per_px, taken);
-    if (score(&set, scaled, title, NULL, &scaled_norec) < 0)
+    if (score(&set, scaled, title, NULL, &scaled_norec, &scaled_class_ba) < 0)
       ba = -1;
   }
   if (dump)
@@ -1053,6 +1060,11 @@ main(int argc, char **argv)
   }
   if (floor_ba >= 0 && ba < floor_ba) {
     printf("FAIL: balanced accuracy %.3f below the floor %.3f\n", ba, floor_ba);
+    rc = 1;
+  }
+  if (class_floor >= 0 && class_ba < class_floor) {
+    printf("FAIL: balanced accuracy by class alone %.3f below the floor %.3f\n", class_ba,
+           class_floor);
     rc = 1;
   }
   return rc;
