@@ -1,8 +1,9 @@
 /* pt-defect-lab.c: the peel rules for photos (PtPeelInput.lab): every pixel measured in
  * CIE L*a*b* against the fruit's own median peel and its local and shading references, so
  * mould, rot and dark spots are found whatever the light and the background, while gloss,
- * the darker limb and leaves are not counted.  Thresholds live in pt-grade-tuning.h.
- * Cost: one Lab conversion per crop pixel and a few passes, within pt_peel_analyse(). */
+ * the darker limb, the underside's shadow and leaves are not counted.  Thresholds live in
+ * pt-grade-tuning.h. Cost: one Lab conversion per crop pixel and a few passes, within
+ * pt_peel_analyse(). */
 #include "pt-grade-tuning.h"
 #include "pt-internal.h"
 #include "pt-peel.h"
@@ -244,4 +245,54 @@ pt_peel_settle_gloss(PtPeel *pk)
               ? C_PALE
               : C_NONE;
   g_free(count);
+}
+
+/* Rot or a bruise wider than the local reference's window is its own reference: only its
+ * rim reads dark.  Its pixels are dark against the shading model and the peel's median too,
+ * and are left out of the reference's second pass, so that it reads dark against the peel
+ * round it; a dark patch along the silhouette's rim band (more than
+ * PT_PEEL_LAB_DEEP_RIM_SHARE of its border) is the fruit's underside in shadow, and stays. */
+void
+pt_peel_drop_deep_patches(PtPeel *pk, const PtShading *shading)
+{
+  int w = pk->w, h = pk->h, nreg;
+  double deep = pk->p->dark_ratio * pk->peel_y;
+  guint8 *mask = pk->cls;
+  guint32 *edge, *border;
+  gboolean any = FALSE;
+
+  memset(mask, 0, pk->n);
+  PT_PEEL_FOR_SPANS(pk, i)
+  if (pk->inner[i] && pk->ly[i] < deep &&
+      pk->ly[i] < pk->p->dark_ratio * pt_peel_shading_px(pk, shading, i)) {
+    mask[i] = 1;
+    any = TRUE;
+  }
+  if (!any)
+    return;
+  nreg = pt_label_components(mask, w, h, 1, pk->labels, pk->parent);
+  edge = g_new0(guint32, 2 * ((gsize)nreg + 1));
+  border = edge + nreg + 1;
+  /* A patch's border: its pixels with a 4-neighbour outside it; along the rim: those with
+   * one outside the inner peel (or the crop). */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize i = (gsize)y * w + x;
+      gsize nb[4] = {i - 1, i + 1, i - (gsize)w, i + (gsize)w};
+      gboolean in_edge = x == 0 || x == w - 1 || y == 0 || y == h - 1;
+      gboolean in_border = in_edge;
+
+      if (!mask[i])
+        continue;
+      for (int k = 0; k < 4 && !in_edge; k++) {
+        in_edge |= !pk->inner[nb[k]];
+        in_border |= !mask[nb[k]];
+      }
+      edge[pk->labels[i]] += in_edge;
+      border[pk->labels[i]] += in_border || in_edge;
+    }
+  for (gsize i = 0; i < pk->n; i++)
+    if (mask[i] && edge[pk->labels[i]] <= PT_PEEL_LAB_DEEP_RIM_SHARE * border[pk->labels[i]])
+      pk->tmp[i] = 0;
+  g_free(edge);
 }

@@ -535,7 +535,9 @@ pixel_class(PtPeel *pk, const PtShading *shading, gsize i)
 
 /* Median of a histogram of @n bins holding @total counts. */
 /* Brightness reference in two passes: the second leaves out what the
- * first found, so a large defect does not drag its own reference down. */
+ * first found (and in photos the deep patches inside the face,
+ * pt_peel_drop_deep_patches ()), so a large defect does not drag its own
+ * reference down. */
 static void
 classify_pixels(PtPeel *pk)
 {
@@ -561,6 +563,8 @@ classify_pixels(PtPeel *pk)
       memset(pk->tmp, 0, pk->n);
       PT_PEEL_FOR_SPANS(pk, i)
       pk->tmp[i] = pk->inner[i] && pk->cls[i] == C_NONE;
+      if (in->lab)
+        pt_peel_drop_deep_patches(pk, &shading);
     }
   }
 }

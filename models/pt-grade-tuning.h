@@ -210,6 +210,19 @@
 /* A dark pixel is also at least this much darker (L*) than its reference: below it the
  * ratio test fires on the peel's pores in a dark photo. */
 #define PT_PEEL_LAB_MIN_DL 8.0
+/* A patch dark against both the shading model and the peel's median (the profile's
+ * dark_ratio of each) is left out of the local reference its own pixels are judged against,
+ * so that brown rot or a bruise wider than the reference's window reads dark against the
+ * peel round it, not against itself (it did only along its rim), when at most this share
+ * of its border lies along the silhouette's rim band.  A dark patch along the rim is the
+ * fruit's underside in its own shadow or a neighbour's, as dark and as red as brown rot (on
+ * fruit-freshness L* 26 to 40 and hue 38 to 41 degrees, brown rot L* 33 to 37 and hue 40 to
+ * 42, against the lit peel's 57 to 70 and 48 to 60), which the local reference takes for
+ * shading.  On fruit-freshness through --roi, by class alone (II or out defective)
+ * sensitivity 0.927 to 0.954 at the same specificity (0.981) and the same sound-vs-defective
+ * figures; without the rim rule specificity by class 0.975, and 0.538 with a panel lamp's
+ * highlight when the patch need not be darker than the median too. */
+#define PT_PEEL_LAB_DEEP_RIM_SHARE 0.1
 /* Rot: at least this much darker (L*) than the reference and duller than this share of
  * the peel's chroma (brown on an orange, yellow or green peel). */
 #define PT_PEEL_LAB_ROT_DL     12.0

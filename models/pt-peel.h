@@ -129,6 +129,10 @@ void pt_peel_find_lab(PtPeel *pk);
 /* The C_* flags of inner pixel @i against the fruit's own peel; sets @pk->mean[i] to its
  * darker reference.  @pk, @shading: (transfer none). */
 guint8 pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i);
+/* Leaves out of @pk->tmp, the pixels the local reference is taken over, the patches of the
+ * inner peel dark against both @shading and the peel's median that lie inside the face;
+ * uses @pk->cls, labels and parent as scratch.  @pk, @shading: (transfer none). */
+void pt_peel_drop_deep_patches(PtPeel *pk, const PtShading *shading);
 /* Turns each patch of C_GLOSS pixels into gloss (C_NONE) or mould (C_PALE) by its extent;
  * uses @pk->tmp, labels and parent as scratch.  @pk: (transfer none). */
 void pt_peel_settle_gloss(PtPeel *pk);

@@ -819,6 +819,41 @@ test_lightbox_highlight(void)
   g_assert_cmpint(r->fruit[2].defects[0].kind, ==, PT_DEFECT_MOULD);
 }
 
+/* A light box photo graded whole, of a mandarin on black with brown rot over the middle of
+ * its face (as dark and red as on fruit-freshness's rotten oranges: L* 35, hue 41 degrees),
+ * a patch wider than the local reference the peel round a pixel is judged against.  The rot
+ * is found whole, not only its rim (459 mm2 of it before, when the patch was its own
+ * reference; the painted patch covers 33% of the outline, 784 mm2 on the image and more on
+ * the surface). */
+static void
+test_lightbox_brown_rot(void)
+{
+  static const guint8 brown_rgb[3] = {130, 48, 28};
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(360, 300, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3), half = side / 2;
+  double rot_share = 0.6 * 0.55, area = 0;
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  paint_leaf(image, 40 + half, 40 + half, 0.6 * half, 0.55 * half, 0.3, brown_rgb);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 1);
+  for (guint k = 0; k < r->fruit[0].n_defects; k++)
+    area += r->fruit[0].defects[k].area_mm2;
+  g_assert_cmpfloat(area, >=, 0.75 * rot_share * G_PI * 27.5 * 27.5);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+}
+
 /* A light box photo of one fruit graded with the whole photo as its box (`packtrace grade
  * IMAGE --roi 0,0,W,H`): the fruit covers a tenth of the box, far below what a drawn box
  * leaves, and lies alone in it.  A sound mandarin on black and on white is graded sound, one
@@ -1092,6 +1127,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
+  g_test_add_func("/models/synthetic/lightbox-brown-rot", test_lightbox_brown_rot);
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
