@@ -28,8 +28,8 @@
  *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv|folders] [--csv FILE]
  *             [--csv-whole] [--sound LABELS] [--defective LABELS]
  *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--square K]
- *             [--gloss ring|strips|panel] [--floor BA] [--class-floor BA] [--all-records]
- *             [--dump FILE]
+ *             [--gloss ring|strips|panel] [--mirror F] [--floor BA] [--class-floor BA]
+ *             [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--blur S] [--noise S]
  *             [--jpeg Q] [--every N] [--misses DIR] [--orientation upright|stored]
@@ -65,7 +65,8 @@
  * sets the square's side to K times the box's larger side (under 1 the square cuts the fruit,
  * as a close-up does); --gloss mirrors a light box's lamps in the pasted fruit's peel
  * (eval_variant_gloss ()): a ring light's ring, two strip lights' bars or a panel's broad
- * patch.  The photos can be taken otherwise (eval-variants.h): --exposure F
+ * patch; --mirror F stands the fruit on a glossy black floor that mirrors it, F times as
+ * bright (mirror_in_floor ()).  The photos can be taken otherwise (eval-variants.h): --exposure F
  * multiplies the linear-light RGB by F, --white-balance K is a scene lit at K kelvin by a
  * camera balanced for 6500 K (3200 tungsten: warm; 9000 shade: cool), --resize F scales
  * the photo and its boxes, --blur S is a Gaussian of S pixels, --noise S Gaussian noise of S
@@ -283,11 +284,38 @@ static double on_black_square = 2.0;
 /* --gloss ring|strips|panel: the light box's lamps mirrored in the pasted fruit (eval-variants.h).
  */
 static EvalGloss on_black_gloss = EVAL_GLOSS_NONE;
+static double on_black_mirror = 0.0;
 /* The pasted ellipse's axes as a share of the box's sides: a box drawn tight touches its
  * fruit at four points, and its sides take in paper and neighbours near the corners that a
  * light box would not show; at 0.95 of the box they are left out, the fruit's rim with
  * them. */
 #define ON_BLACK_ELLIPSE 0.95
+
+/* --mirror F: a glossy floor (black acrylic, as light boxes for products have) mirrors the
+ * fruit standing on it, seen from the side: the fruit of centre (@cx, @cy) and semi-axes
+ * @rx, @ry (pixels of @image) reflected about its lowest point's horizontal, F times as bright
+ * there and fading over its height, added to the black round it. */
+static void
+mirror_in_floor(PtImage *image, double cx, double cy, double rx, double ry)
+{
+  double floor_y = cy + 0.8 * ry;
+
+  for (int y = (int)ceil(cy); y < image->height; y++)
+    for (int x = MAX(0, (int)floor(cx - rx)); x <= MIN(image->width - 1, (int)ceil(cx + rx)); x++) {
+      double u = (x + 0.5 - cx) / rx, v = (y + 0.5 - cy) / ry;
+      double src_y = 2 * floor_y - (y + 0.5), sv = (src_y - cy) / ry;
+      double fade = on_black_mirror * exp(-(y + 0.5 - floor_y) / (2 * ry));
+      int sy = (int)floor(src_y);
+      guint8 *px = image->pixels + (gsize)y * image->stride + 3 * x;
+      const guint8 *from = image->pixels + (gsize)sy * image->stride + 3 * x;
+
+      /* Inside the fruit, or outside its mirror image. */
+      if (u * u + v * v <= 1.0 || u * u + sv * sv > 1.0 || sy < 0 || sy >= image->height)
+        continue;
+      for (int k = 0; k < 3; k++)
+        px[k] = (guint8)CLAMP(lround(px[k] + fade * from[k]), 0, 255);
+    }
+}
 
 /* The ellipse inscribed in @roi of @image, at the middle of a square twice its larger side
  * whose other pixels are a light box's black, or on_black_level's grey (a little noise, as
@@ -329,6 +357,8 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
     }
   }
   eval_variant_gloss(out, on_black_gloss, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
+  if (on_black_mirror > 0)
+    mirror_in_floor(out, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
   return out;
 }
 
@@ -889,6 +919,8 @@ main(int argc, char **argv)
        "K"},
       {"gloss", 0, 0, G_OPTION_ARG_STRING, &gloss,
        "With --on-black: a light box's lamps mirrored in the fruit", "ring|strips|panel"},
+      {"mirror", 0, 0, G_OPTION_ARG_DOUBLE, &on_black_mirror,
+       "With --on-black: a glossy floor mirrors the fruit, F times as bright (0 to 1)", "F"},
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {"layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
@@ -972,9 +1004,15 @@ main(int argc, char **argv)
     }
     orientation = PT_IMAGE_AS_STORED;
   }
-  if ((on_black_roi || on_black_level != 10 || on_black_square != 2.0 || gloss) && !on_black) {
-    fprintf(stderr,
-            "eval-real: --on-black-roi, --background, --square and --gloss go with --on-black\n");
+  if ((on_black_roi || on_black_level != 10 || on_black_square != 2.0 || gloss ||
+       on_black_mirror != 0.0) &&
+      !on_black) {
+    fprintf(stderr, "eval-real: --on-black-roi, --background, --square, --gloss and --mirror go "
+                    "with --on-black\n");
+    return 2;
+  }
+  if (!(on_black_mirror >= 0.0 && on_black_mirror <= 1.0)) {
+    fprintf(stderr, "eval-real: --mirror is from 0 to 1\n");
     return 2;
   }
   if (on_black_square < 0.5 || on_black_square > 4.0) {
