@@ -679,6 +679,156 @@ add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const f
   fruit->green_fraction = pr->green_fraction;
 }
 
+/* The points of @mask's outline that border the background, not a neighbour (@foreign)
+ * nor the crop's edge, into @outline (w*h entries); returns how many. */
+static int
+free_outline(const guint8 *mask, const guint8 *foreign, int w, int h, gint32 *outline)
+{
+  int n = 0;
+
+  for (int y = 1; y + 1 < h; y++)
+    for (int x = 1; x + 1 < w; x++) {
+      gsize k = (gsize)y * w + x;
+
+      if (!mask[k] || (mask[k - 1] && mask[k + 1] && mask[k - w] && mask[k + w]))
+        continue;
+      if ((!mask[k - 1] && foreign[k - 1]) || (!mask[k + 1] && foreign[k + 1]) ||
+          (!mask[k - w] && foreign[k - w]) || (!mask[k + w] && foreign[k + w]))
+        continue;
+      outline[n++] = (gint32)k;
+    }
+  return n;
+}
+
+/* The outline points of @outline within PT_CLING_BAND of the circle (@cx, @cy, @rad). */
+static int
+count_on_circle(const gint32 *outline, int n, int w, double cx, double cy, double rad)
+{
+  int in = 0;
+
+  for (int i = 0; i < n; i++) {
+    double px = outline[i] % w + 0.5 - cx, py = outline[i] / w + 0.5 - cy;
+
+    in += fabs(sqrt(px * px + py * py) - rad) <= PT_CLING_BAND * rad;
+  }
+  return in;
+}
+
+/* A photo's fruit standing on a glossy floor (the black acrylic of a product light box) is
+ * found with its mirror image below it, and one on a pale floor with its shadow: the
+ * region is the round fruit with a lobe beyond its outline, as bright as the fruit's own
+ * shaded limb, which the peel analysis reads as a bruise over a third of the fruit.  The
+ * fruit's circle is the one most of the free outline lies on (PT_DIM_LOBE_TRIALS circles
+ * through three outline points, the best refitted to its own points), trusted from
+ * PT_CLING_MIN_ARC of its circumference; what lies beyond PT_CLING_MARGIN of its radius is
+ * cut off when its mean luma is at most PT_DIM_LOBE_RATIO of the rest's, which an oblong
+ * fruit's far end, as bright as its near one, is not.  TRUE when pixels were cut. */
+static gboolean
+cut_dim_lobe(Crop *c)
+{
+  int w = c->w, h = c->h, n = free_outline(c->mask, c->foreign, w, h, c->labels);
+  guint32 seed = 0x9e3779b9u;
+  double best[3] = {0, 0, 0}, lim2, sum_in = 0, sum_out = 0;
+  int best_in = 0;
+  guint32 n_in = 0, n_out = 0;
+
+  if (n < 16)
+    return FALSE;
+  for (int t = 0; t < PT_DIM_LOBE_TRIALS; t++) {
+    double p[3][2], a, b, cc, d, cx, cy, rad;
+    int in;
+
+    for (int k = 0; k < 3; k++) {
+      gint32 q;
+
+      seed ^= seed << 13; /* xorshift32: the same circles every run */
+      seed ^= seed >> 17;
+      seed ^= seed << 5;
+      q = c->labels[seed % (guint32)n];
+      p[k][0] = q % w + 0.5;
+      p[k][1] = q / w + 0.5;
+    }
+    /* The circle through the three points. */
+    a = p[1][0] - p[0][0];
+    b = p[1][1] - p[0][1];
+    cc = p[2][0] - p[0][0];
+    d = p[2][1] - p[0][1];
+    {
+      double e = a * (p[0][0] + p[1][0]) + b * (p[0][1] + p[1][1]);
+      double f = cc * (p[0][0] + p[2][0]) + d * (p[0][1] + p[2][1]);
+      double g2 = 2 * (a * d - b * cc);
+
+      if (fabs(g2) < 1e-6)
+        continue;
+      cx = (d * e - b * f) / g2;
+      cy = (a * f - cc * e) / g2;
+    }
+    rad = hypot(p[0][0] - cx, p[0][1] - cy);
+    if (rad < 4 || rad > MAX(w, h))
+      continue;
+    in = count_on_circle(c->labels, n, w, cx, cy, rad);
+    if (in > best_in) {
+      best_in = in;
+      best[0] = cx;
+      best[1] = cy;
+      best[2] = rad;
+    }
+  }
+  if (best_in < 16)
+    return FALSE;
+  /* Refitted by least squares to the points on it. */
+  for (int pass = 0; pass < 2; pass++) {
+    double m[3][3] = {{0}}, r[3] = {0}, cx, cy, rad;
+
+    for (int i = 0; i < n; i++) {
+      double px = c->labels[i] % w + 0.5, py = c->labels[i] / w + 0.5;
+      double bb[3] = {px, py, 1}, z = -(px * px + py * py);
+
+      if (fabs(hypot(px - best[0], py - best[1]) - best[2]) > PT_CLING_BAND * best[2])
+        continue;
+      for (int u = 0; u < 3; u++) {
+        for (int v = 0; v < 3; v++)
+          m[u][v] += bb[u] * bb[v];
+        r[u] += bb[u] * z;
+      }
+    }
+    if (!circle_solve(m, r, &cx, &cy, &rad))
+      break;
+    best[0] = cx;
+    best[1] = cy;
+    best[2] = rad;
+  }
+  if (count_on_circle(c->labels, n, w, best[0], best[1], best[2]) <
+      PT_CLING_MIN_ARC * 2 * G_PI * best[2])
+    return FALSE;
+  lim2 = (1 + PT_CLING_MARGIN) * best[2] * (1 + PT_CLING_MARGIN) * best[2];
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize k = (gsize)y * w + x;
+      double dx = x + 0.5 - best[0], dy = y + 0.5 - best[1];
+
+      if (!c->mask[k])
+        continue;
+      if (dx * dx + dy * dy > lim2) {
+        sum_out += c->py[k];
+        n_out++;
+      } else {
+        sum_in += c->py[k];
+        n_in++;
+      }
+    }
+  if (n_out == 0 || n_in == 0 || sum_out / n_out > PT_DIM_LOBE_RATIO * (sum_in / n_in))
+    return FALSE;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      double dx = x + 0.5 - best[0], dy = y + 0.5 - best[1];
+
+      if (dx * dx + dy * dy > lim2)
+        c->mask[(gsize)y * w + x] = 0;
+    }
+  return TRUE;
+}
+
 static gboolean
 analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fruit)
 {
@@ -691,6 +841,9 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
     return FALSE;
   crop_sample(g, frame, blob, &c);
   if (!crop_isolate(&c))
+    return FALSE;
+  /* A photo's fruit on a glossy floor, or its shadow on a pale one (no belt). */
+  if (g->mm_per_px == 0 && cut_dim_lobe(&c) && !keep_largest(c.mask, c.w, c.h, c.labels, c.parent))
     return FALSE;
   xs = pt_models_buf_get(&g->b_points, (4 * (gsize)c.h + 8) * sizeof(PtPoint));
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);

@@ -854,6 +854,77 @@ test_lightbox_brown_rot(void)
   g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
 }
 
+/* Mirrors the fruit rendered in @image (centre @cx, @cy, radius @r) in a glossy floor, seen
+ * from a little above: its lower part reflected about the line 0.8 of the radius below its
+ * middle, @f times as bright there and fading, added to the black below and beside it
+ * (eval-real --mirror). */
+static void
+paint_floor_mirror(PtImage *image, int cx, int cy, int r, double f)
+{
+  double floor_y = cy + 0.8 * r;
+
+  for (int y = cy; y < image->height; y++)
+    for (int x = cx - r; x <= cx + r; x++) {
+      double u = (double)(x - cx) / r, v = (double)(y - cy) / r;
+      double src_y = 2 * floor_y - y, sv = (src_y - cy) / r;
+      guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
+      const guint8 *from = image->pixels + (gsize)lrint(src_y) * image->stride + x * 3;
+      double fade = f * exp(-(y - floor_y) / (2.0 * r));
+
+      if (u * u + v * v <= 1.0 || u * u + sv * sv > 1.0)
+        continue;
+      for (int c = 0; c < 3; c++)
+        d[c] = (guint8)CLAMP(lrint(d[c] + fade * from[c]), 0, 255);
+    }
+}
+
+/* A product light box's black acrylic floor mirrors the fruit standing on it: the photo,
+ * graded whole, finds each mandarin with its reflection below it, a dim lobe beyond its
+ * round outline that the peel analysis read as a bruise over a third of the fruit (both
+ * out of class before).  The lobe is cut off: the sound mandarin is sound and its outline
+ * its own, the mouldy one still mouldy; an oblong fruit beside them, whose ends no circle
+ * holds, keeps its length, and a tuft of white mould standing out of a mandarin's outline,
+ * as bright as the peel, stays with its fruit and is mould. */
+static void
+test_lightbox_glossy_floor(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(1320, 360, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  FgFruit oblong = {.diameter_mm = 45, .length_mm = 66, .rgb = {200, 190, 60}};
+  int side = (int)(55 / 0.3), half = side / 2;
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 30);
+  fg_paste_sprite(image, &oblong, 0.3, 680, 30);
+  fg_paste_sprite(image, &fruit, 0.3, 1060, 30);
+  paint_mould_spot(image, 1060 + half + half * 9 / 10, 30 + half, half * 2 / 5, 215);
+  fg_paste_sprite(image, &fruit, 0.3, 360, 30);
+  fg_paint_mould_cap(image, 360 + half, 30 + half, half, -0.3, 225);
+  paint_floor_mirror(image, 40 + half, 30 + half, half, 0.3);
+  paint_floor_mirror(image, 360 + half, 30 + half, half, 0.3);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 4);
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
+  g_assert_cmpint(r->fruit[0].height, <=, side + 6);
+  g_assert_cmpint(r->fruit[2].width, >=, (int)(0.95 * 66 / 0.3));
+  g_assert_cmpint(r->fruit[3].width, >=, side + half / 5);
+  g_assert_cmpuint(r->fruit[3].defect_count, >=, 1);
+  g_assert_cmpint(r->fruit[3].defects[0].kind, ==, PT_DEFECT_MOULD);
+  g_assert_cmpuint(r->fruit[1].defect_count, >=, 1);
+  g_assert_cmpint(r->fruit[1].defects[0].kind, ==, PT_DEFECT_MOULD);
+  g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_OUT);
+}
+
 /* A light box photo of one fruit graded with the whole photo as its box (`packtrace grade
  * IMAGE --roi 0,0,W,H`): the fruit covers a tenth of the box, far below what a drawn box
  * leaves, and lies alone in it.  A sound mandarin on black and on white is graded sound, one
@@ -1128,6 +1199,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
   g_test_add_func("/models/synthetic/lightbox-brown-rot", test_lightbox_brown_rot);
+  g_test_add_func("/models/synthetic/lightbox-glossy-floor", test_lightbox_glossy_floor);
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
