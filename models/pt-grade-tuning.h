@@ -176,8 +176,9 @@
  * PT_CLING_MARGIN): a cap lies within the circle, a margin of paper past the limb outside. */
 #define PT_LOST_BEYOND_SHARE 0.5
 
-/* A whole photo's fruit with a dim lobe beyond its round outline (pt-grader.c,
- * cut_dim_lobe ()): its mirror image in a glossy floor or its shadow on a pale one.  The
+/* A photo's fruit with a dim lobe beyond its round outline (pt-grader.c, cut_dim_lobe ()),
+ * graded whole or through a box where cut_clinging () found no circle: its mirror image in
+ * a glossy floor or its shadow on a pale one.  The
  * fruit's circle is sought among PT_DIM_LOBE_TRIALS circles through three outline points,
  * and the lobe is cut when its mean luma is at most PT_DIM_LOBE_RATIO of the fruit's: a
  * floor mirroring 40% of the light (a low camera over black acrylic) gives about 0.6, its

@@ -715,16 +715,18 @@ count_on_circle(const gint32 *outline, int n, int w, double cx, double cy, doubl
 }
 
 /* A photo's fruit standing on a glossy floor (the black acrylic of a product light box) is
- * found with its mirror image below it, and one on a pale floor with its shadow: the
- * region is the round fruit with a lobe beyond its outline, as bright as the fruit's own
- * shaded limb, which the peel analysis reads as a bruise over a third of the fruit.  The
- * fruit's circle is the one most of the free outline lies on (PT_DIM_LOBE_TRIALS circles
- * through three outline points, the best refitted to its own points), trusted from
- * PT_CLING_MIN_ARC of its circumference; what lies beyond PT_CLING_MARGIN of its radius is
- * cut off when its mean luma is at most PT_DIM_LOBE_RATIO of the rest's, which an oblong
- * fruit's far end, as bright as its near one, is not.  TRUE when pixels were cut. */
+ * found with its mirror image below it, and one on a pale floor with its shadow, whether
+ * the photo is graded whole or through a box round both: the region is the round fruit
+ * with a lobe beyond its outline, as bright as the fruit's own shaded limb, which the peel
+ * analysis reads as a bruise or mould over a third of the fruit, and on which less of the
+ * outline lies on one circle than cut_clinging () needs.  The fruit's circle is the one most
+ * of the free outline lies on (PT_DIM_LOBE_TRIALS circles through three outline points,
+ * the best refitted to its own points), trusted from PT_CLING_MIN_ARC of its
+ * circumference; what lies beyond PT_CLING_MARGIN of its radius is cut off when its mean
+ * luma is at most PT_DIM_LOBE_RATIO of the rest's, which an oblong fruit's far end, as
+ * bright as its near one, is not.  TRUE when pixels were cut, @circle then the circle. */
 static gboolean
-cut_dim_lobe(Crop *c)
+cut_dim_lobe(Crop *c, double circle[3])
 {
   int w = c->w, h = c->h, n = free_outline(c->mask, c->foreign, w, h, c->labels);
   guint32 seed = 0x9e3779b9u;
@@ -826,6 +828,7 @@ cut_dim_lobe(Crop *c)
       if (dx * dx + dy * dy > lim2)
         c->mask[(gsize)y * w + x] = 0;
     }
+  memcpy(circle, best, sizeof best);
   return TRUE;
 }
 
@@ -834,7 +837,7 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
 {
   PtShape *shape = &g->shape;
   PtPoint *xs;
-  double solidity;
+  double solidity, circle[3];
   Crop c;
 
   if (!crop_place(g, frame, blob, &c))
@@ -843,7 +846,8 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   if (!crop_isolate(&c))
     return FALSE;
   /* A photo's fruit on a glossy floor, or its shadow on a pale one (no belt). */
-  if (g->mm_per_px == 0 && cut_dim_lobe(&c) && !keep_largest(c.mask, c.w, c.h, c.labels, c.parent))
+  if (g->mm_per_px == 0 && cut_dim_lobe(&c, circle) &&
+      !keep_largest(c.mask, c.w, c.h, c.labels, c.parent))
     return FALSE;
   xs = pt_models_buf_get(&g->b_points, (4 * (gsize)c.h + 8) * sizeof(PtPoint));
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
@@ -1312,7 +1316,7 @@ analyse_roi(PtGrader *g, const PtFrame *frame, const PtRoi *roi, PtFruit *fruit,
     roi_not_graded(roi, "no fruit at the middle of the ROI", fruit);
     return;
   }
-  if (cut_clinging(c.mask, c.foreign, c.w, c.h, c.labels, circle))
+  if (cut_clinging(c.mask, c.foreign, c.w, c.h, c.labels, circle) || cut_dim_lobe(&c, circle))
     keep_largest(c.mask, c.w, c.h, c.labels, c.parent);
   pt_shape_measure(c.mask, c.w, 0, 0, c.w, c.h, 1, shape, xs);
   if (shape->minor < 2 || shape->n_hull < 3) {

@@ -56,5 +56,9 @@ variant "a panel light's reflection, on black" 0.93 --on-black --gloss panel
 # the reflection was graded as the fruit's bruised lower part, cut_dim_lobe ()).
 variant "a glossy floor mirroring 20% of the light, on black" 0.94 --on-black --mirror 0.2
 variant "a glossy floor mirroring 40% of the light, on black" 0.91 --on-black --mirror 0.4
+# The same light box's photo graded through one box, the photo (`packtrace grade IMAGE --roi
+# 0,0,W,H`): measured 0.922 (0.467 while the reflection was the mould of the fruit's lower
+# half).
+variant "a glossy floor mirroring 20% of the light, through one ROI" 0.90 --on-black --on-black-roi --mirror 0.2
 echo "1..$n"
 [ "$fails" = 0 ]

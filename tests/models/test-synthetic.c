@@ -884,7 +884,8 @@ paint_floor_mirror(PtImage *image, int cx, int cy, int r, double f)
  * out of class before).  The lobe is cut off: the sound mandarin is sound and its outline
  * its own, the mouldy one still mouldy; an oblong fruit beside them, whose ends no circle
  * holds, keeps its length, and a tuft of white mould standing out of a mandarin's outline,
- * as bright as the peel, stays with its fruit and is mould. */
+ * as bright as the peel, stays with its fruit and is mould.  Graded through a box round
+ * each mandarin, the same. */
 static void
 test_lightbox_glossy_floor(void)
 {
@@ -923,6 +924,21 @@ test_lightbox_glossy_floor(void)
   g_assert_cmpuint(r->fruit[1].defect_count, >=, 1);
   g_assert_cmpint(r->fruit[1].defects[0].kind, ==, PT_DEFECT_MOULD);
   g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_OUT);
+
+  /* The same photo graded through a box round each mandarin and its reflection, as
+   * `packtrace grade IMAGE --roi 0,0,W,H` grades a light box's photo of one fruit. */
+  {
+    PtRoi rois[2] = {{0, 0, 320, 360}, {320, 0, 320, 360}};
+    g_autoptr(PtGradeResult) rr = pt_grader_grade(grader, &frame, rois, 2, &error);
+
+    g_assert_no_error(error);
+    dump(rr);
+    g_assert_cmpuint(rr->fruit[0].defect_count, ==, 0);
+    g_assert_cmpint(rr->fruit[0].klass, ==, PT_CLASS_EXTRA);
+    g_assert_cmpint(rr->fruit[0].height, <=, side + 6);
+    g_assert_cmpint(rr->fruit[1].defects[0].kind, ==, PT_DEFECT_MOULD);
+    g_assert_cmpint(rr->fruit[1].klass, ==, PT_CLASS_OUT);
+  }
 }
 
 /* A light box photo of one fruit graded with the whole photo as its box (`packtrace grade
