@@ -176,16 +176,28 @@
  * PT_CLING_MARGIN): a cap lies within the circle, a margin of paper past the limb outside. */
 #define PT_LOST_BEYOND_SHARE 0.5
 
-/* A photo's fruit with a dim lobe beyond its round outline (pt-grader.c, cut_dim_lobe ()),
- * graded whole or through a box where cut_clinging () found no circle: its mirror image in
- * a glossy floor or its shadow on a pale one.  The
- * fruit's circle is sought among PT_DIM_LOBE_TRIALS circles through three outline points,
- * and the lobe is cut when its mean luma is at most PT_DIM_LOBE_RATIO of the fruit's: a
- * floor mirroring 40% of the light (a low camera over black acrylic) gives about 0.6, its
- * image fading with the distance from the fruit; an oblong fruit's far end is as bright
- * as its near one. */
-#define PT_DIM_LOBE_TRIALS 96
-#define PT_DIM_LOBE_RATIO  0.75
+/* A photo's fruit with a dim lobe beyond its outline (pt-grader.c, cut_dim_lobe ()), graded
+ * whole or through a box where cut_clinging () found no circle: its mirror image in a glossy
+ * floor or its shadow on a pale one.  The fruit's outline is sought among
+ * PT_DIM_LOBE_TRIALS circles, then ellipses, through outline points whose brightest
+ * neighbour is at least PT_DIM_LOBE_EDGE of the region's median luma (a reflection's or a
+ * shadow's outline is darker); an ellipse at most PT_DIM_LOBE_MAX_WIDE times wider than
+ * tall (a mandarin on its base, a kiwi on its side) or PT_DIM_LOBE_MAX_TALL times taller,
+ * as a fruit with its reflection below it is a tall shape that a tall ellipse would fit.
+ * The lobe is cut when its mean luma is at most PT_DIM_LOBE_RATIO of the fruit's: a floor
+ * mirroring 40% of the light (a low camera over black acrylic) gives about 0.6, its image
+ * fading with the distance from the fruit; an oblong fruit's far end is as bright as its
+ * near one.  A region with under PT_DIM_LOBE_MIN_SHARE of its pixels that dim has no lobe
+ * to look for, and each trial is judged on at most PT_DIM_LOBE_TRIAL_POINTS outline points
+ * (the best on all of them): the search cost a photo of 12 boxes a fifth more otherwise. */
+#define PT_DIM_LOBE_TRIALS     96
+#define PT_DIM_LOBE_MAX_WIDE   1.35
+#define PT_DIM_LOBE_MAX_TALL   1.1
+#define PT_DIM_LOBE_RATIO      0.75
+#define PT_DIM_LOBE_EDGE       0.6
+#define PT_DIM_LOBE_MIN_SHARE  0.03
+#define PT_DIM_LOBE_TRIAL_POINTS 96
+
 
 /* The convex hull of a ROI's fruit (pt-grader.c, trim_hull_gaps()) bridges concave gaps
  * towards a neighbour with background; its pixels outside the fruit found whose colour is

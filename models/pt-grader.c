@@ -700,136 +700,319 @@ free_outline(const guint8 *mask, const guint8 *foreign, int w, int h, gint32 *ou
   return n;
 }
 
-/* The outline points of @outline within PT_CLING_BAND of the circle (@cx, @cy, @rad). */
-static int
-count_on_circle(const gint32 *outline, int n, int w, double cx, double cy, double rad)
+/* An ellipse with axes along the image's: x^2 + C y^2 + D x + E y + F = 0, centre (cx, cy)
+ * and semi-axes a (along x) and b. */
+typedef struct {
+  double cx, cy, a, b;
+} AxisEllipse;
+
+/* The ellipse whose coefficients (C, D, E, F) solve the 4 x 4 system in @m, its right-hand
+ * side in the fifth column (Gaussian elimination with partial pivoting; @m is overwritten);
+ * FALSE when it is degenerate or no real ellipse. */
+static gboolean
+axis_ellipse_solve(double m[4][5], AxisEllipse *e)
 {
+  double k[4], a2;
+
+  for (int col = 0; col < 4; col++) {
+    int piv = col;
+
+    for (int row = col + 1; row < 4; row++)
+      if (fabs(m[row][col]) > fabs(m[piv][col]))
+        piv = row;
+    if (fabs(m[piv][col]) < 1e-9)
+      return FALSE;
+    for (int j = 0; j < 5; j++) {
+      double t = m[col][j];
+
+      m[col][j] = m[piv][j];
+      m[piv][j] = t;
+    }
+    for (int row = col + 1; row < 4; row++) {
+      double f = m[row][col] / m[col][col];
+
+      for (int j = col; j < 5; j++)
+        m[row][j] -= f * m[col][j];
+    }
+  }
+  for (int row = 3; row >= 0; row--) {
+    double v = m[row][4];
+
+    for (int j = row + 1; j < 4; j++)
+      v -= m[row][j] * k[j];
+    k[row] = v / m[row][row];
+  }
+  if (k[0] <= 0)
+    return FALSE;
+  e->cx = -k[1] / 2;
+  e->cy = -k[2] / (2 * k[0]);
+  a2 = e->cx * e->cx + k[0] * e->cy * e->cy - k[3];
+  if (a2 <= 0)
+    return FALSE;
+  e->a = sqrt(a2);
+  e->b = sqrt(a2 / k[0]);
+  return TRUE;
+}
+
+/* Adds outline point (@x, @y) to the normal equations @m of x^2 + C y^2 + D x + E y + F = 0. */
+static void
+axis_ellipse_add(double m[4][5], double x, double y)
+{
+  double b[4] = {y * y, x, y, 1};
+
+  for (int u = 0; u < 4; u++) {
+    for (int v = 0; v < 4; v++)
+      m[u][v] += b[u] * b[v];
+    m[u][4] -= b[u] * x * x;
+  }
+}
+
+/* The square of point @q's distance from @e's centre in its semi-axes (1 on the ellipse). */
+static inline double
+axis_ellipse_r2(const AxisEllipse *e, int w, gint32 q)
+{
+  double dx = (q % w + 0.5 - e->cx) / e->a, dy = (q / w + 0.5 - e->cy) / e->b;
+
+  return dx * dx + dy * dy;
+}
+
+/* The outline points of @outline within PT_CLING_BAND of @e (compared squared), every
+ * @step-th of them. */
+static int
+count_on_ellipse(const gint32 *outline, int n, int step, int w, const AxisEllipse *e)
+{
+  double lo = (1 - PT_CLING_BAND) * (1 - PT_CLING_BAND),
+         hi = (1 + PT_CLING_BAND) * (1 + PT_CLING_BAND);
+  double ia = 1 / e->a, ib = 1 / e->b;
   int in = 0;
 
-  for (int i = 0; i < n; i++) {
-    double px = outline[i] % w + 0.5 - cx, py = outline[i] / w + 0.5 - cy;
+  for (int i = 0; i < n; i += step) {
+    double dx = (outline[i] % w + 0.5 - e->cx) * ia, dy = (outline[i] / w + 0.5 - e->cy) * ib;
+    double r2 = dx * dx + dy * dy;
 
-    in += fabs(sqrt(px * px + py * py) - rad) <= PT_CLING_BAND * rad;
+    in += r2 >= lo && r2 <= hi;
   }
   return in;
 }
 
-/* A photo's fruit standing on a glossy floor (the black acrylic of a product light box) is
- * found with its mirror image below it, and one on a pale floor with its shadow, whether
- * the photo is graded whole or through a box round both: the region is the round fruit
- * with a lobe beyond its outline, as bright as the fruit's own shaded limb, which the peel
- * analysis reads as a bruise or mould over a third of the fruit, and on which less of the
- * outline lies on one circle than cut_clinging () needs.  The fruit's circle is the one most
- * of the free outline lies on (PT_DIM_LOBE_TRIALS circles through three outline points,
- * the best refitted to its own points), trusted from PT_CLING_MIN_ARC of its
- * circumference; what lies beyond PT_CLING_MARGIN of its radius is cut off when its mean
- * luma is at most PT_DIM_LOBE_RATIO of the rest's, which an oblong fruit's far end, as
- * bright as its near one, is not.  TRUE when pixels were cut, @circle then the circle. */
+/* The circle through three points, as an ellipse; FALSE when they are in a line. */
 static gboolean
-cut_dim_lobe(Crop *c, double circle[3])
+circle_through(const double p[3][2], AxisEllipse *e)
 {
-  int w = c->w, h = c->h, n = free_outline(c->mask, c->foreign, w, h, c->labels);
-  guint32 seed = 0x9e3779b9u;
-  double best[3] = {0, 0, 0}, lim2, sum_in = 0, sum_out = 0;
-  int best_in = 0;
-  guint32 n_in = 0, n_out = 0;
+  double a = p[1][0] - p[0][0], b = p[1][1] - p[0][1];
+  double cc = p[2][0] - p[0][0], d = p[2][1] - p[0][1];
+  double f1 = a * (p[0][0] + p[1][0]) + b * (p[0][1] + p[1][1]);
+  double f2 = cc * (p[0][0] + p[2][0]) + d * (p[0][1] + p[2][1]);
+  double g2 = 2 * (a * d - b * cc);
 
-  if (n < 16)
+  if (fabs(g2) < 1e-6)
     return FALSE;
+  e->cx = (d * f1 - b * f2) / g2;
+  e->cy = (a * f2 - cc * f1) / g2;
+  e->a = e->b = hypot(p[0][0] - e->cx, p[0][1] - e->cy);
+  return TRUE;
+}
+
+/* A fruit's outline as an ellipse of @w x @h: neither degenerate nor larger than the crop,
+ * and, unless @round, at most PT_DIM_LOBE_MAX_WIDE times wider than tall or
+ * PT_DIM_LOBE_MAX_TALL times taller than wide. */
+static gboolean
+fruit_ellipse_ok(const AxisEllipse *e, int w, int h)
+{
+  return MIN(e->a, e->b) >= 4 && MAX(e->a, e->b) <= MAX(w, h) &&
+         e->a <= PT_DIM_LOBE_MAX_WIDE * e->b && e->b <= PT_DIM_LOBE_MAX_TALL * e->a;
+}
+
+/* The circle (@round) or ellipse most of the @n free outline points of @c->labels lie on:
+ * PT_DIM_LOBE_TRIALS through three (four) of them, the best refitted twice by least squares
+ * to the points on it.  Returns how many lie on @best. */
+static int
+fit_fruit_outline(const Crop *c, int n, gboolean round, AxisEllipse *best)
+{
+  /* Each trial is judged on at most PT_DIM_LOBE_TRIAL_POINTS of the points. */
+  int w = c->w, best_in = 0, step = MAX(1, n / PT_DIM_LOBE_TRIAL_POINTS);
+  guint32 seed = 0x9e3779b9u;
+
   for (int t = 0; t < PT_DIM_LOBE_TRIALS; t++) {
-    double p[3][2], a, b, cc, d, cx, cy, rad;
+    double p[4][2], m[4][5] = {{0}};
+    AxisEllipse e;
     int in;
 
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < (round ? 3 : 4); k++) {
       gint32 q;
 
-      seed ^= seed << 13; /* xorshift32: the same circles every run */
+      seed ^= seed << 13; /* xorshift32: the same fits every run */
       seed ^= seed >> 17;
       seed ^= seed << 5;
       q = c->labels[seed % (guint32)n];
       p[k][0] = q % w + 0.5;
       p[k][1] = q / w + 0.5;
+      axis_ellipse_add(m, p[k][0], p[k][1]);
     }
-    /* The circle through the three points. */
-    a = p[1][0] - p[0][0];
-    b = p[1][1] - p[0][1];
-    cc = p[2][0] - p[0][0];
-    d = p[2][1] - p[0][1];
-    {
-      double e = a * (p[0][0] + p[1][0]) + b * (p[0][1] + p[1][1]);
-      double f = cc * (p[0][0] + p[2][0]) + d * (p[0][1] + p[2][1]);
-      double g2 = 2 * (a * d - b * cc);
-
-      if (fabs(g2) < 1e-6)
-        continue;
-      cx = (d * e - b * f) / g2;
-      cy = (a * f - cc * e) / g2;
-    }
-    rad = hypot(p[0][0] - cx, p[0][1] - cy);
-    if (rad < 4 || rad > MAX(w, h))
+    if (!(round ? circle_through((const double(*)[2])p, &e) : axis_ellipse_solve(m, &e)) ||
+        !fruit_ellipse_ok(&e, w, c->h))
       continue;
-    in = count_on_circle(c->labels, n, w, cx, cy, rad);
+    in = count_on_ellipse(c->labels, n, step, w, &e);
     if (in > best_in) {
       best_in = in;
-      best[0] = cx;
-      best[1] = cy;
-      best[2] = rad;
+      *best = e;
     }
   }
-  if (best_in < 16)
-    return FALSE;
-  /* Refitted by least squares to the points on it. */
+  if (best_in * step < 16)
+    return 0;
   for (int pass = 0; pass < 2; pass++) {
-    double m[3][3] = {{0}}, r[3] = {0}, cx, cy, rad;
+    double m[4][5] = {{0}}, a3[3][3] = {{0}}, r3[3] = {0};
+    AxisEllipse e;
 
     for (int i = 0; i < n; i++) {
       double px = c->labels[i] % w + 0.5, py = c->labels[i] / w + 0.5;
       double bb[3] = {px, py, 1}, z = -(px * px + py * py);
 
-      if (fabs(hypot(px - best[0], py - best[1]) - best[2]) > PT_CLING_BAND * best[2])
+      double r2 = axis_ellipse_r2(best, w, c->labels[i]);
+
+      if (r2 < (1 - PT_CLING_BAND) * (1 - PT_CLING_BAND) ||
+          r2 > (1 + PT_CLING_BAND) * (1 + PT_CLING_BAND))
         continue;
+      axis_ellipse_add(m, px, py);
       for (int u = 0; u < 3; u++) {
         for (int v = 0; v < 3; v++)
-          m[u][v] += bb[u] * bb[v];
-        r[u] += bb[u] * z;
+          a3[u][v] += bb[u] * bb[v];
+        r3[u] += bb[u] * z;
       }
     }
-    if (!circle_solve(m, r, &cx, &cy, &rad))
+    if (round) {
+      if (!circle_solve(a3, r3, &e.cx, &e.cy, &e.a))
+        break;
+      e.b = e.a;
+    } else if (!axis_ellipse_solve(m, &e) || !fruit_ellipse_ok(&e, w, c->h)) {
       break;
-    best[0] = cx;
-    best[1] = cy;
-    best[2] = rad;
+    }
+    *best = e;
   }
-  if (count_on_circle(c->labels, n, w, best[0], best[1], best[2]) <
-      PT_CLING_MIN_ARC * 2 * G_PI * best[2])
-    return FALSE;
-  lim2 = (1 + PT_CLING_MARGIN) * best[2] * (1 + PT_CLING_MARGIN) * best[2];
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
-      gsize k = (gsize)y * w + x;
-      double dx = x + 0.5 - best[0], dy = y + 0.5 - best[1];
+  return count_on_ellipse(c->labels, n, 1, w, best);
+}
 
-      if (!c->mask[k])
+/* A photo's fruit standing on a glossy floor (the black acrylic of a product light box) is
+ * found with its mirror image below it, and one on a pale floor with its shadow, whether
+ * the photo is graded whole or through a box round both: the region is the fruit with a
+ * lobe beyond its outline, as bright as the fruit's own shaded limb, which the peel
+ * analysis reads as a bruise or mould over a third of the fruit, and on which less of the
+ * outline lies on one circle than cut_clinging () needs.  The fruit's outline is the circle
+ * most of its free, lit outline (keep_lit_outline ()) lies on (fit_fruit_outline ()), or else, for
+ * a fruit wider than tall (a mandarin on its base), the ellipse with axes along the photo's,
+ * trusted from PT_CLING_MIN_ARC of its perimeter.  What lies beyond PT_CLING_MARGIN of it is cut
+ * off when its mean luma is at most PT_DIM_LOBE_RATIO of the rest's (cut_beyond_if_dim ()), which
+ * an oblong fruit's far end, as bright as its near one, is not.  TRUE when pixels were cut, @circle
+ * then the centre and the larger semi-axis. */
+/* Cuts off what of @c's region lies beyond PT_CLING_MARGIN of @e when its mean luma is at
+ * most PT_DIM_LOBE_RATIO of the rest's; TRUE when it did. */
+static gboolean
+cut_beyond_if_dim(Crop *c, const AxisEllipse *e)
+{
+  int w = c->w, h = c->h;
+  double sum_in = 0, sum_out = 0, lim2 = (1 + PT_CLING_MARGIN) * (1 + PT_CLING_MARGIN);
+  double ia = 1 / e->a, ib = 1 / e->b;
+  guint32 n_in = 0, n_out = 0;
+
+  for (int y = 0; y < h; y++) {
+    double dy = (y + 0.5 - e->cy) * ib, dy2 = dy * dy;
+    const guint8 *mask = c->mask + (gsize)y * w, *py = c->py + (gsize)y * w;
+
+    for (int x = 0; x < w; x++) {
+      double dx = (x + 0.5 - e->cx) * ia;
+
+      if (!mask[x])
         continue;
-      if (dx * dx + dy * dy > lim2) {
-        sum_out += c->py[k];
+      if (dx * dx + dy2 > lim2) {
+        sum_out += py[x];
         n_out++;
       } else {
-        sum_in += c->py[k];
+        sum_in += py[x];
         n_in++;
       }
     }
+  }
   if (n_out == 0 || n_in == 0 || sum_out / n_out > PT_DIM_LOBE_RATIO * (sum_in / n_in))
     return FALSE;
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++) {
-      double dx = x + 0.5 - best[0], dy = y + 0.5 - best[1];
+  for (int y = 0; y < h; y++) {
+    double dy = (y + 0.5 - e->cy) * ib, dy2 = dy * dy;
+    guint8 *mask = c->mask + (gsize)y * w;
 
-      if (dx * dx + dy * dy > lim2)
-        c->mask[(gsize)y * w + x] = 0;
+    for (int x = 0; x < w; x++) {
+      double dx = (x + 0.5 - e->cx) * ia;
+
+      if (dx * dx + dy2 > lim2)
+        mask[x] = 0;
     }
-  memcpy(circle, best, sizeof best);
+  }
   return TRUE;
+}
+
+/* Keeps of the @n outline points in @c->labels those on the fruit's own lit outline: the
+ * brightest pixel of the region within two pixels of each at least PT_DIM_LOBE_EDGE of
+ * the region's median luma (the outline itself blends into the background), which a
+ * reflection's or a shadow's outline is not.  Returns how many are kept: none when under
+ * PT_DIM_LOBE_MIN_SHARE of the region is dimmer than PT_DIM_LOBE_RATIO of its median. */
+static int
+keep_lit_outline(Crop *c, int n)
+{
+  int w = c->w, h = c->h, kept = 0;
+  guint32 hist[256] = {0}, total = 0, acc = 0, dim = 0;
+  int median = 0;
+
+  for (gsize k = 0; k < (gsize)w * h; k++)
+    if (c->mask[k]) {
+      hist[c->py[k]]++;
+      total++;
+    }
+  for (; median < 255; median++) {
+    acc += hist[median];
+    if (2 * acc >= total)
+      break;
+  }
+  /* Without a dim part there is no lobe to cut (most fruit in a box): nothing to fit. */
+  for (int v = 0; v < PT_DIM_LOBE_RATIO * median; v++)
+    dim += hist[v];
+  if (dim < PT_DIM_LOBE_MIN_SHARE * total)
+    return 0;
+  for (int i = 0; i < n; i++) {
+    int x = c->labels[i] % w, y = c->labels[i] / w, lit = 0;
+
+    for (int yy = MAX(0, y - 2); yy <= MIN(h - 1, y + 2); yy++)
+      for (int xx = MAX(0, x - 2); xx <= MIN(w - 1, x + 2); xx++) {
+        gsize k = (gsize)yy * w + xx;
+
+        if (c->mask[k])
+          lit = MAX(lit, c->py[k]);
+      }
+    if (lit >= PT_DIM_LOBE_EDGE * median)
+      c->labels[kept++] = c->labels[i];
+  }
+  return kept;
+}
+
+static gboolean
+cut_dim_lobe(Crop *c, double circle[3])
+{
+  int n = free_outline(c->mask, c->foreign, c->w, c->h, c->labels);
+
+  n = keep_lit_outline(c, n);
+  if (n < 16)
+    return FALSE;
+  for (int round = 1; round >= 0; round--) {
+    AxisEllipse e = {0, 0, 0, 0};
+    int on = fit_fruit_outline(c, n, round, &e);
+    /* Ramanujan's perimeter. */
+    double perimeter = G_PI * (3 * (e.a + e.b) - sqrt((3 * e.a + e.b) * (e.a + 3 * e.b)));
+
+    if (on > 0 && on >= PT_CLING_MIN_ARC * perimeter && cut_beyond_if_dim(c, &e)) {
+      circle[0] = e.cx;
+      circle[1] = e.cy;
+      circle[2] = MAX(e.a, e.b);
+      return TRUE;
+    }
+  }
+  return FALSE;
 }
 
 static gboolean
@@ -961,21 +1144,10 @@ static gboolean
 cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h, gint32 *outline, double circle[3])
 {
   double cx = 0, cy = 0, rad = 0, lim2;
-  int n_free = 0, n_in = 0;
+  /* The free outline once: the passes below read only these pixels. */
+  int n_free = free_outline(mask, foreign, w, h, outline), n_in = 0;
   gboolean cut = FALSE;
 
-  /* The free outline once: the passes below read only these pixels. */
-  for (int y = 1; y + 1 < h; y++)
-    for (int x = 1; x + 1 < w; x++) {
-      gsize k = (gsize)y * w + x;
-
-      if (!mask[k] || (mask[k - 1] && mask[k + 1] && mask[k - w] && mask[k + w]))
-        continue;
-      if ((!mask[k - 1] && foreign[k - 1]) || (!mask[k + 1] && foreign[k + 1]) ||
-          (!mask[k - w] && foreign[k - w]) || (!mask[k + w] && foreign[k + w]))
-        continue;
-      outline[n_free++] = (gint32)k;
-    }
   for (int pass = 0; pass <= PT_CLING_PASSES; pass++) {
     double a[3][3] = {{0}}, r[3] = {0};
 

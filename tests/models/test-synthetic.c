@@ -854,22 +854,22 @@ test_lightbox_brown_rot(void)
   g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
 }
 
-/* Mirrors the fruit rendered in @image (centre @cx, @cy, radius @r) in a glossy floor, seen
- * from a little above: its lower part reflected about the line 0.8 of the radius below its
- * middle, @f times as bright there and fading, added to the black below and beside it
- * (eval-real --mirror). */
+/* Mirrors the fruit rendered in @image (centre @cx, @cy, semi-axes @rx across and @ry down)
+ * in a glossy floor, seen from a little above: its lower part reflected about the line 0.8
+ * of @ry below its middle, @f times as bright there and fading, added to the black below
+ * and beside it (eval-real --mirror). */
 static void
-paint_floor_mirror(PtImage *image, int cx, int cy, int r, double f)
+paint_floor_mirror(PtImage *image, int cx, int cy, int rx, int ry, double f)
 {
-  double floor_y = cy + 0.8 * r;
+  double floor_y = cy + 0.8 * ry;
 
   for (int y = cy; y < image->height; y++)
-    for (int x = cx - r; x <= cx + r; x++) {
-      double u = (double)(x - cx) / r, v = (double)(y - cy) / r;
-      double src_y = 2 * floor_y - y, sv = (src_y - cy) / r;
+    for (int x = cx - rx; x <= cx + rx; x++) {
+      double u = (double)(x - cx) / rx, v = (double)(y - cy) / ry;
+      double src_y = 2 * floor_y - y, sv = (src_y - cy) / ry;
       guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
       const guint8 *from = image->pixels + (gsize)lrint(src_y) * image->stride + x * 3;
-      double fade = f * exp(-(y - floor_y) / (2.0 * r));
+      double fade = f * exp(-(y - floor_y) / (2.0 * ry));
 
       if (u * u + v * v <= 1.0 || u * u + sv * sv > 1.0)
         continue;
@@ -884,18 +884,21 @@ paint_floor_mirror(PtImage *image, int cx, int cy, int r, double f)
  * out of class before).  The lobe is cut off: the sound mandarin is sound and its outline
  * its own, the mouldy one still mouldy; an oblong fruit beside them, whose ends no circle
  * holds, keeps its length, and a tuft of white mould standing out of a mandarin's outline,
- * as bright as the peel, stays with its fruit and is mould.  Graded through a box round
- * each mandarin, the same. */
+ * as bright as the peel, stays with its fruit and is mould; a mandarin on its base, wider
+ * than tall, sheds its reflection as a round one does.  Graded through a box round each of
+ * the first two, the same. */
 static void
 test_lightbox_glossy_floor(void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
   g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-  g_autoptr(PtImage) image = pt_image_new(1320, 360, &error);
+  g_autoptr(PtImage) image = pt_image_new(1640, 360, &error);
   g_autoptr(PtGradeResult) r = NULL;
   FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
   FgFruit oblong = {.diameter_mm = 45, .length_mm = 66, .rgb = {200, 190, 60}};
+  FgFruit oblate = {
+      .diameter_mm = 50, .length_mm = 62, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
   int side = (int)(55 / 0.3), half = side / 2;
   PtFrame frame;
 
@@ -907,13 +910,20 @@ test_lightbox_glossy_floor(void)
   paint_mould_spot(image, 1060 + half + half * 9 / 10, 30 + half, half * 2 / 5, 215);
   fg_paste_sprite(image, &fruit, 0.3, 360, 30);
   fg_paint_mould_cap(image, 360 + half, 30 + half, half, -0.3, 225);
-  paint_floor_mirror(image, 40 + half, 30 + half, half, 0.3);
-  paint_floor_mirror(image, 360 + half, 30 + half, half, 0.3);
+  paint_floor_mirror(image, 40 + half, 30 + half, half, half, 0.3);
+  paint_floor_mirror(image, 360 + half, 30 + half, half, half, 0.3);
+  /* A mandarin on its base: wider than tall.  Its sprite is a square as wide as it is long. */
+  {
+    int across = (int)(62 / 0.3), down = (int)(50 / 0.3);
+
+    fg_paste_sprite(image, &oblate, 0.3, 1380, 30);
+    paint_floor_mirror(image, 1380 + across / 2, 30 + across / 2, across / 2, down / 2, 0.3);
+  }
   pt_image_as_frame(image, &frame);
   r = pt_grader_grade(grader, &frame, NULL, 0, &error);
   g_assert_no_error(error);
   dump(r);
-  g_assert_cmpuint(r->n_fruit, ==, 4);
+  g_assert_cmpuint(r->n_fruit, ==, 5);
   g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
   g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
   g_assert_cmpint(r->fruit[0].height, <=, side + 6);
@@ -921,6 +931,8 @@ test_lightbox_glossy_floor(void)
   g_assert_cmpint(r->fruit[3].width, >=, side + half / 5);
   g_assert_cmpuint(r->fruit[3].defect_count, >=, 1);
   g_assert_cmpint(r->fruit[3].defects[0].kind, ==, PT_DEFECT_MOULD);
+  g_assert_cmpuint(r->fruit[4].defect_count, ==, 0);
+  g_assert_cmpint(r->fruit[4].klass, ==, PT_CLASS_EXTRA);
   g_assert_cmpuint(r->fruit[1].defect_count, >=, 1);
   g_assert_cmpint(r->fruit[1].defects[0].kind, ==, PT_DEFECT_MOULD);
   g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_OUT);
