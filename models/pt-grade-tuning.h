@@ -190,14 +190,13 @@
  * near one.  A region with under PT_DIM_LOBE_MIN_SHARE of its pixels that dim has no lobe
  * to look for, and each trial is judged on at most PT_DIM_LOBE_TRIAL_POINTS outline points
  * (the best on all of them): the search cost a photo of 12 boxes a fifth more otherwise. */
-#define PT_DIM_LOBE_TRIALS     96
-#define PT_DIM_LOBE_MAX_WIDE   1.35
-#define PT_DIM_LOBE_MAX_TALL   1.1
-#define PT_DIM_LOBE_RATIO      0.75
-#define PT_DIM_LOBE_EDGE       0.6
-#define PT_DIM_LOBE_MIN_SHARE  0.03
+#define PT_DIM_LOBE_TRIALS       96
+#define PT_DIM_LOBE_MAX_WIDE     1.35
+#define PT_DIM_LOBE_MAX_TALL     1.1
+#define PT_DIM_LOBE_RATIO        0.75
+#define PT_DIM_LOBE_EDGE         0.6
+#define PT_DIM_LOBE_MIN_SHARE    0.03
 #define PT_DIM_LOBE_TRIAL_POINTS 96
-
 
 /* The convex hull of a ROI's fruit (pt-grader.c, trim_hull_gaps()) bridges concave gaps
  * towards a neighbour with background; its pixels outside the fruit found whose colour is
