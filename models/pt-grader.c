@@ -813,9 +813,9 @@ circle_through(const double p[3][2], AxisEllipse *e)
   return TRUE;
 }
 
-/* A fruit's outline as an ellipse of @w x @h: neither degenerate nor larger than the crop,
- * and, unless @round, at most PT_DIM_LOBE_MAX_WIDE times wider than tall or
- * PT_DIM_LOBE_MAX_TALL times taller than wide. */
+/* @e may be a fruit's outline in a crop of @w x @h: neither degenerate nor larger than the
+ * crop, at most PT_DIM_LOBE_MAX_WIDE times wider than tall and PT_DIM_LOBE_MAX_TALL times
+ * taller than wide (a circle is both). */
 static gboolean
 fruit_ellipse_ok(const AxisEllipse *e, int w, int h)
 {
@@ -867,7 +867,6 @@ fit_fruit_outline(const Crop *c, int n, gboolean round, AxisEllipse *best)
     for (int i = 0; i < n; i++) {
       double px = c->labels[i] % w + 0.5, py = c->labels[i] / w + 0.5;
       double bb[3] = {px, py, 1}, z = -(px * px + py * py);
-
       double r2 = axis_ellipse_r2(best, w, c->labels[i]);
 
       if (r2 < (1 - PT_CLING_BAND) * (1 - PT_CLING_BAND) ||
@@ -892,18 +891,6 @@ fit_fruit_outline(const Crop *c, int n, gboolean round, AxisEllipse *best)
   return count_on_ellipse(c->labels, n, 1, w, best);
 }
 
-/* A photo's fruit standing on a glossy floor (the black acrylic of a product light box) is
- * found with its mirror image below it, and one on a pale floor with its shadow, whether
- * the photo is graded whole or through a box round both: the region is the fruit with a
- * lobe beyond its outline, as bright as the fruit's own shaded limb, which the peel
- * analysis reads as a bruise or mould over a third of the fruit, and on which less of the
- * outline lies on one circle than cut_clinging () needs.  The fruit's outline is the circle
- * most of its free, lit outline (keep_lit_outline ()) lies on (fit_fruit_outline ()), or else, for
- * a fruit wider than tall (a mandarin on its base), the ellipse with axes along the photo's,
- * trusted from PT_CLING_MIN_ARC of its perimeter.  What lies beyond PT_CLING_MARGIN of it is cut
- * off when its mean luma is at most PT_DIM_LOBE_RATIO of the rest's (cut_beyond_if_dim ()), which
- * an oblong fruit's far end, as bright as its near one, is not.  TRUE when pixels were cut, @circle
- * then the centre and the larger semi-axis. */
 /* Cuts off what of @c's region lies beyond PT_CLING_MARGIN of @e when its mean luma is at
  * most PT_DIM_LOBE_RATIO of the rest's; TRUE when it did. */
 static gboolean
@@ -991,6 +978,18 @@ keep_lit_outline(Crop *c, int n)
   return kept;
 }
 
+/* A photo's fruit standing on a glossy floor (the black acrylic of a product light box) is
+ * found with its mirror image below it, and one on a pale floor with its shadow, whether
+ * the photo is graded whole or through a box round both: the region is the fruit with a
+ * lobe beyond its outline, as bright as the fruit's own shaded limb, which the peel
+ * analysis reads as a bruise or mould over a third of the fruit, and on which less of the
+ * outline lies on one circle than cut_clinging () needs.  The fruit's outline is the circle
+ * most of its free, lit outline (keep_lit_outline ()) lies on (fit_fruit_outline ()), or
+ * else, for a fruit wider than tall (a mandarin on its base), the ellipse with axes along
+ * the photo's, trusted from PT_CLING_MIN_ARC of its perimeter.  What lies beyond
+ * PT_CLING_MARGIN of it is cut off when its mean luma is at most PT_DIM_LOBE_RATIO of the
+ * rest's (cut_beyond_if_dim ()), which an oblong fruit's far end, as bright as its near one,
+ * is not.  TRUE when pixels were cut, @circle then the centre and the larger semi-axis. */
 static gboolean
 cut_dim_lobe(Crop *c, double circle[3])
 {
