@@ -245,6 +245,19 @@ circle_solve(double a[3][3], const double r[3], double *cx, double *cy, double *
   return TRUE;
 }
 
+/* Adds point (@px, @py) to the normal equations @a / @r of circle_solve (). */
+static inline void
+circle_add(double a[3][3], double r[3], double px, double py)
+{
+  double b[3] = {px, py, 1}, z = -(px * px + py * py);
+
+  for (int u = 0; u < 3; u++) {
+    for (int v = 0; v < 3; v++)
+      a[u][v] += b[u] * b[v];
+    r[u] += b[u] * z;
+  }
+}
+
 /* A fruit cut from a touching neighbour loses part of its outline to the
  * cut, and its calipers shrink.  When more than 5% of its edge borders
  * another fruit, the diameter comes instead from a least-squares circle
@@ -285,16 +298,8 @@ touching_diameter(const guint8 *mask, const guint8 *foreign, int w, int h, doubl
         n_cut++;
         continue;
       }
-      {
-        double px = x + 0.5, py = y + 0.5, b[3] = {px, py, 1}, z = -(px * px + py * py);
-
-        for (int i = 0; i < 3; i++) {
-          for (int j = 0; j < 3; j++)
-            a[i][j] += b[i] * b[j];
-          r[i] += b[i] * z;
-        }
-        n_free++;
-      }
+      circle_add(a, r, x + 0.5, y + 0.5);
+      n_free++;
     }
   if (cut_share)
     *cut_share = n_cut + n_free > 0 ? (double)n_cut / (n_cut + n_free) : 0;
@@ -847,7 +852,8 @@ fit_fruit_outline(const Crop *c, int n, gboolean round, AxisEllipse *best)
       q = c->labels[seed % (guint32)n];
       p[k][0] = q % w + 0.5;
       p[k][1] = q / w + 0.5;
-      axis_ellipse_add(m, p[k][0], p[k][1]);
+      if (!round)
+        axis_ellipse_add(m, p[k][0], p[k][1]);
     }
     if (!(round ? circle_through((const double(*)[2])p, &e) : axis_ellipse_solve(m, &e)) ||
         !fruit_ellipse_ok(&e, w, c->h))
@@ -866,18 +872,15 @@ fit_fruit_outline(const Crop *c, int n, gboolean round, AxisEllipse *best)
 
     for (int i = 0; i < n; i++) {
       double px = c->labels[i] % w + 0.5, py = c->labels[i] / w + 0.5;
-      double bb[3] = {px, py, 1}, z = -(px * px + py * py);
       double r2 = axis_ellipse_r2(best, w, c->labels[i]);
 
       if (r2 < (1 - PT_CLING_BAND) * (1 - PT_CLING_BAND) ||
           r2 > (1 + PT_CLING_BAND) * (1 + PT_CLING_BAND))
         continue;
-      axis_ellipse_add(m, px, py);
-      for (int u = 0; u < 3; u++) {
-        for (int v = 0; v < 3; v++)
-          a3[u][v] += bb[u] * bb[v];
-        r3[u] += bb[u] * z;
-      }
+      if (round)
+        circle_add(a3, r3, px, py);
+      else
+        axis_ellipse_add(m, px, py);
     }
     if (round) {
       if (!circle_solve(a3, r3, &e.cx, &e.cy, &e.a))
@@ -1153,17 +1156,12 @@ cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h, gint32 *outline,
     n_in = 0;
     for (int i = 0; i < n_free; i++) {
       double px = outline[i] % w + 0.5, py = outline[i] / w + 0.5;
-      double b[3] = {px, py, 1}, z = -(px * px + py * py);
 
       if (pass > 0 &&
           fabs(sqrt((px - cx) * (px - cx) + (py - cy) * (py - cy)) - rad) > PT_CLING_BAND * rad)
         continue;
       n_in++;
-      for (int u = 0; u < 3; u++) {
-        for (int v = 0; v < 3; v++)
-          a[u][v] += b[u] * b[v];
-        r[u] += b[u] * z;
-      }
+      circle_add(a, r, px, py);
     }
     /* The last pass only counts the outline on the last circle. */
     if (pass == PT_CLING_PASSES)
