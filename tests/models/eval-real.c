@@ -28,7 +28,8 @@
  *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv|folders] [--csv FILE]
  *             [--csv-whole] [--sound LABELS] [--defective LABELS]
  *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--square K]
- *             [--gloss ring|strips|panel] [--mirror F] [--floor BA] [--class-floor BA]
+ *             [--gloss ring|strips|panel] [--mirror F] [--top-light F] [--floor BA]
+ *             [--class-floor BA]
  *             [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--blur S] [--noise S]
@@ -66,18 +67,19 @@
  * as a close-up does); --gloss mirrors a light box's lamps in the pasted fruit's peel
  * (eval_variant_gloss ()): a ring light's ring, two strip lights' bars or a panel's broad
  * patch; --mirror F stands the fruit on a glossy black floor that mirrors it, F times as
- * bright (mirror_in_floor ()).  The photos can be taken otherwise (eval-variants.h): --exposure F
- * multiplies the linear-light RGB by F, --white-balance K is a scene lit at K kelvin by a
- * camera balanced for 6500 K (3200 tungsten: warm; 9000 shade: cool), --resize F scales
- * the photo and its boxes, --blur S is a Gaussian of S pixels, --noise S Gaussian noise of S
- * 8-bit levels and --jpeg Q a re-encoding at quality Q; with --on-black the pasted square
- * is what is taken otherwise, as the light box's photo.  The first heading names them.
- * --every N grades every Nth photo only (a quicker run).  --misses DIR writes each sound or
- * defective box called the other way as DIR/PHOTO-X,Y-LABEL.png: the frame as graded (the
- * photo, or the light box's square), outlines, defects and classes drawn over it.  A phone's
- * photo with an Exif orientation is read upright, as viewers and labelling tools show it
- * (pt-image-io.h), and its boxes taken as drawn on that view; --orientation stored reads
- * every photo as stored instead.  A VOC annotation whose size is the photo's as stored,
+ * bright (mirror_in_floor ()); --top-light F lights it from above, its lowest point at 1 - F
+ * of the light (light_from_above ()).  The photos can be taken otherwise (eval-variants.h):
+ * --exposure F multiplies the linear-light RGB by F, --white-balance K is a scene lit at K kelvin
+ * by a camera balanced for 6500 K (3200 tungsten: warm; 9000 shade: cool), --resize F scales the
+ * photo and its boxes, --blur S is a Gaussian of S pixels, --noise S Gaussian noise of S 8-bit
+ * levels and --jpeg Q a re-encoding at quality Q; with --on-black the pasted square is what is
+ * taken otherwise, as the light box's photo.  The first heading names them.
+ * --every N grades every Nth photo only (a quicker run).  --misses DIR writes each sound box
+ * called defective, and each defective box not put in class II or out, as DIR/PHOTO-X,Y-LABEL.png:
+ * the frame as graded (the photo, or the light box's square), outlines, defects and classes drawn
+ * over it.  A phone's photo with an Exif orientation is read upright, as viewers and labelling
+ * tools show it (pt-image-io.h), and its boxes taken as drawn on that view; --orientation stored
+ * reads every photo as stored instead.  A VOC annotation whose size is the photo's as stored,
  * turned from its upright view, was drawn in a tool that ignores the orientation: that
  * photo is read as stored, and a line on stderr says so.  Exits 77 when
  * DIR is absent; 1 when --floor, --class-floor or --all-records is not met. */
@@ -285,6 +287,7 @@ static double on_black_square = 2.0;
  */
 static EvalGloss on_black_gloss = EVAL_GLOSS_NONE;
 static double on_black_mirror = 0.0;
+static double on_black_top = 0.0;
 /* The pasted ellipse's axes as a share of the box's sides: a box drawn tight touches its
  * fruit at four points, and its sides take in paper and neighbours near the corners that a
  * light box would not show; at 0.95 of the box they are left out, the fruit's rim with
@@ -315,6 +318,33 @@ mirror_in_floor(PtImage *image, double cx, double cy, double rx, double ry)
       for (int k = 0; k < 3; k++)
         px[k] = (guint8)CLAMP(lround(px[k] + fade * from[k]), 0, 255);
     }
+}
+
+/* --top-light F: a light box lit from above (a lamp or strips in its roof, its walls the only
+ * fill) shades the fruit of centre (@cx, @cy) and semi-axes @rx, @ry from its top down, its
+ * linear light falling evenly with the height to 1 - F of the photo's at its lowest point,
+ * as a sphere under a broad overhead light does. */
+static void
+light_from_above(PtImage *image, double cx, double cy, double rx, double ry)
+{
+  for (int y = MAX(0, (int)floor(cy - ry)); y <= MIN(image->height - 1, (int)ceil(cy + ry)); y++) {
+    double v = (y + 0.5 - cy) / ry, f = 1.0 - on_black_top * (1.0 + CLAMP(v, -1.0, 1.0)) / 2.0;
+
+    for (int x = MAX(0, (int)floor(cx - rx)); x <= MIN(image->width - 1, (int)ceil(cx + rx)); x++) {
+      double u = (x + 0.5 - cx) / rx;
+      guint8 *px = image->pixels + (gsize)y * image->stride + 3 * x;
+
+      if (u * u + v * v > 1.0)
+        continue;
+      for (int k = 0; k < 3; k++) {
+        double c = px[k] / 255.0, l = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+
+        l *= f;
+        c = l <= 0.0031308 ? 12.92 * l : 1.055 * pow(l, 1 / 2.4) - 0.055;
+        px[k] = (guint8)CLAMP(lround(255 * c), 0, 255);
+      }
+    }
+  }
 }
 
 /* The ellipse inscribed in @roi of @image, at the middle of a square twice its larger side
@@ -356,6 +386,8 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
       px[2] = (guint8)(px[0] + 2);
     }
   }
+  if (on_black_top > 0)
+    light_from_above(out, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
   eval_variant_gloss(out, on_black_gloss, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
   if (on_black_mirror > 0)
     mirror_in_floor(out, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
@@ -387,16 +419,18 @@ static char *misses_dir;
 static PtImageOrientation orientation = PT_IMAGE_UPRIGHT;
 
 /* Writes @graded with @result drawn over it to --misses DIR, named after the photo, the box
- * and its label, when the box of @side (< 0 sound, > 0 defective) was called the other way. */
+ * and its label, when the box of @side (< 0 sound, > 0 defective) was called the other way:
+ * a sound box @defective, or a defective one not in class II or out (@low_class), the
+ * measure by class alone, which a defect within class I's limits also misses. */
 static void
 write_miss(const PtFrame *graded, const PtGradeResult *result, const char *file, const PtRoi *roi,
-           const char *label, int side, gboolean defective)
+           const char *label, int side, gboolean defective, gboolean low_class)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *stem = NULL, *name = NULL, *path = NULL;
   const char *dot = strrchr(file, '.');
 
-  if (!misses_dir || side == 0 || (side > 0) == defective)
+  if (!misses_dir || side == 0 || (side < 0 && !defective) || (side > 0 && low_class))
     return;
   /* The photo's name without its extension, a split's or class folder's "/" made "-". */
   stem = dot && !strchr(dot, '/') ? g_strndup(file, (gsize)(dot - file)) : g_strdup(file);
@@ -463,7 +497,7 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
     if (dump)
       fprintf(dump, "%s %d,%d,%d,%d %s norec\n", file, roi->x, roi->y, roi->width, roi->height,
               label);
-    write_miss(graded, result, file, roi, label, side, FALSE);
+    write_miss(graded, result, file, roi, label, side, FALSE, FALSE);
     return TRUE;
   }
   f = &result->fruit[0];
@@ -483,7 +517,8 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
             roi->y, roi->width, roi->height, label, pt_grade_class_to_string(f->klass),
             f->diameter_mm, f->defect_count, f->defect_total_mm2,
             f->n_defects ? pt_defect_kind_to_string(f->defects[0].kind) : "-", f->rule);
-  write_miss(graded, result, file, roi, label, side, *defective);
+  write_miss(graded, result, file, roi, label, side, *defective,
+             f->klass == PT_CLASS_II || f->klass == PT_CLASS_OUT);
   return TRUE;
 }
 
@@ -921,6 +956,8 @@ main(int argc, char **argv)
        "With --on-black: a light box's lamps mirrored in the fruit", "ring|strips|panel"},
       {"mirror", 0, 0, G_OPTION_ARG_DOUBLE, &on_black_mirror,
        "With --on-black: a glossy floor mirrors the fruit, F times as bright (0 to 1)", "F"},
+      {"top-light", 0, 0, G_OPTION_ARG_DOUBLE, &on_black_top,
+       "With --on-black: lit from above, its lowest point at 1 - F of the light (0 to 1)", "F"},
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {"layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
@@ -1005,14 +1042,18 @@ main(int argc, char **argv)
     orientation = PT_IMAGE_AS_STORED;
   }
   if ((on_black_roi || on_black_level != 10 || on_black_square != 2.0 || gloss ||
-       on_black_mirror != 0.0) &&
+       on_black_mirror != 0.0 || on_black_top != 0.0) &&
       !on_black) {
-    fprintf(stderr, "eval-real: --on-black-roi, --background, --square, --gloss and --mirror go "
-                    "with --on-black\n");
+    fprintf(stderr, "eval-real: --on-black-roi, --background, --square, --gloss, --mirror and "
+                    "--top-light go with --on-black\n");
     return 2;
   }
   if (!(on_black_mirror >= 0.0 && on_black_mirror <= 1.0)) {
     fprintf(stderr, "eval-real: --mirror is from 0 to 1\n");
+    return 2;
+  }
+  if (!(on_black_top >= 0.0 && on_black_top < 1.0)) {
+    fprintf(stderr, "eval-real: --top-light is from 0 to under 1\n");
     return 2;
   }
   if (on_black_square < 0.5 || on_black_square > 4.0) {
