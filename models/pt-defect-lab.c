@@ -136,6 +136,11 @@ pt_peel_find_lab(PtPeel *pk)
   hue = atan2(pk->peel_b, pk->peel_a) * 180 / G_PI;
   pk->peel_h = hue < 0 ? hue + 360 : hue;
   pk->peel_y = pk->peel_l * 2.55;
+  /* Still washed out: grey or grey-green mould over the face, what is left of the peel's
+   * colour under a tenth of it (mostly in the rim band, left out).  Nothing on the face is
+   * the peel to judge it against; on a fruit whose profile looks for mould the washed-out
+   * face is itself the mould. */
+  pk->pale_face = in->pale_face_mould && pk->p->mould && pk->peel_c < PT_PEEL_LAB_MIN_PEEL_CHROMA;
 }
 
 /* Lab hue angle of @lab in degrees, 0..360. */
@@ -186,6 +191,11 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
     return C_GLOSS;
   if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
     return C_NONE;
+  /* A face of mould (pt_peel_find_lab ()): its washed-out pixels out of shadow are the
+   * mould, as pt_roi_pale_middle () reads a ROI's. */
+  if (pk->pale_face && chroma < PT_PEEL_LAB_MIN_PEEL_CHROMA &&
+      lq >= PT_ROI_LOST_SHADOW * pk->peel_y)
+    return C_PALE;
   if (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c)
     return C_GLOSS;
   /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue, or a

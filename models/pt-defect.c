@@ -1074,6 +1074,7 @@ fine_init(PtPeel *fk, const PtPeel *pk)
   fk->peel_b = pk->peel_b;
   fk->peel_c = pk->peel_c;
   fk->peel_h = pk->peel_h;
+  fk->pale_face = pk->pale_face;
 }
 
 /* The coarse local mean at fine pixel (@fx, @fy): bilinear between the centres of the

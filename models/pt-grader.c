@@ -612,7 +612,9 @@ measure_size(const PtGrader *g, Crop *c, const PtShape *shape, PtFruit *fruit)
 /* Peel analysis of the crop (pt-defect.c) and @extra (nullable: a defect found otherwise,
  * crop pixels, area and length in pixels), its defects taken back to frame pixels.  A large
  * fruit's peel is analysed at reduced resolution with its candidate defects measured on the
- * crop (PT_PEEL_COARSE_STEP); a ROI's crop, with @lab_pixels, is already small. */
+ * crop (PT_PEEL_COARSE_STEP); a ROI's crop, with @lab_pixels, is already small.  A whole
+ * photo's fruit (no @lab_pixels) washed out all over is mould (pt_peel_find_lab ()); a
+ * ROI's pale middle was read before (pt_roi_pale_middle ()). */
 static void
 add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const float *lab_pixels,
          const PtDefect *extra, PtFruit *fruit)
@@ -630,7 +632,8 @@ add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const f
                          .shape = shape,
                          .profile = &g->profile,
                          .lab = lab,
-                         .lab_pixels = lab_pixels};
+                         .lab_pixels = lab_pixels,
+                         .pale_face_mould = lab && lab_pixels == NULL};
 
   run = &peel_in;
   if (lab_pixels == NULL && 2 * shape->minor >= PT_PEEL_COARSE_MIN_PX) {

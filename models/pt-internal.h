@@ -209,6 +209,10 @@ typedef struct _PtPeelInput {
   /* With lab, nullable: the crop's L*a*b* (3 floats a pixel) when the caller has it
    * already (ROI grading converts it once, pt_roi_lab()). */
   const float *lab_pixels;
+  /* With lab, for a profile that looks for mould: a face washed out all over, with too
+   * little peel-coloured part to be judged against, is mould (a photo graded whole; a ROI's
+   * pale middle is pt_roi_pale_middle()'s). */
+  gboolean pale_face_mould;
   /* Nullable: the same fruit at @fine_scale times this input's resolution (a box-downsampled
    * input is analysed, pt_peel_coarse()).  Then this input only finds where defects may
    * be; each candidate region and its border are classified again and measured on @fine,

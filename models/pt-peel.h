@@ -66,6 +66,9 @@ typedef struct {
   const guint8 *ly;
   float *lab;
   double peel_l, peel_a, peel_b, peel_c, peel_h;
+  /* With in->pale_face_mould: the face washed out with no peel-coloured part to judge it
+   * against (pt_peel_find_lab()), its washed-out pixels mould. */
+  gboolean pale_face;
 } PtPeel;
 
 /* Angle between two hues in degrees, 0..180; inline, as the classes ask it of most

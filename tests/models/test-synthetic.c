@@ -495,6 +495,60 @@ test_lightbox_whole(void)
   g_assert_cmpint(r->fruit[2].klass, ==, PT_CLASS_EXTRA);
 }
 
+/* A light box photo graded whole: a mandarin whose face green mould covers all but a thin
+ * crescent of peel along its rim (fruit-freshness 1259.jpg: Penicillium's grey-green
+ * spores), beside a sound one.  No part of the face is peel to judge the mould against, and
+ * its median is the mould's grey-green: the washed-out face is itself the mould
+ * (pt_peel_find_lab ()).  Before, this one was graded Extra with no defect, and 1259.jpg on
+ * black class I for dark flecks in the spores. */
+static void
+test_lightbox_mould_all_over(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(700, 360, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3), cx = 40 + side / 2, cy = 40 + side / 2;
+  double rad = side / 2.0;
+  guint32 seed = 11;
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 8, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 400, 40);
+  /* The spores over a disc a little up and left of the middle: the peel shows only along
+   * the lower right of the rim. */
+  for (int y = cy - side / 2; y <= cy + side / 2; y++)
+    for (int x = cx - side / 2; x <= cx + side / 2; x++) {
+      double u = (x - cx) / rad + 0.05, v = (y - cy) / rad + 0.05;
+      guint8 *d = image->pixels + (gsize)y * image->stride + 3 * x;
+      int grain;
+
+      if (u * u + v * v > 0.93 * 0.93)
+        continue;
+      seed = seed * 1103515245u + 12345u;
+      grain = (int)((seed >> 16) % 13) - 6;
+      d[0] = (guint8)(126 + grain);
+      d[1] = (guint8)(132 + grain);
+      d[2] = (guint8)(126 + grain);
+    }
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpuint(r->fruit[0].n_defects, >=, 1);
+  g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+  /* Most of the face: the spores' disc, less the rim band left out, at least half of it. */
+  g_assert_cmpfloat(r->fruit[0].defects[0].area_mm2, >=, 0.5 * G_PI * 27.5 * 27.5);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_EXTRA);
+}
+
 static void paint_leaf(PtImage *image, int cx, int cy, double a, double b, double angle,
                        const guint8 rgb[3]);
 
@@ -1225,6 +1279,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/roi-lost-mould", test_roi_lost_mould);
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
+  g_test_add_func("/models/synthetic/lightbox-mould-all-over", test_lightbox_mould_all_over);
   g_test_add_func("/models/synthetic/lightbox-highlight", test_lightbox_highlight);
   g_test_add_func("/models/synthetic/lightbox-brown-rot", test_lightbox_brown_rot);
   g_test_add_func("/models/synthetic/lightbox-glossy-floor", test_lightbox_glossy_floor);
