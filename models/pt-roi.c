@@ -631,15 +631,29 @@ hue_gap(double a, double b)
   return d > 180 ? 360 - d : d;
 }
 
-/* A leaf lying over the fruit (the same test as the peel analysis's): darker than the peel,
- * saturated, chlorophyll green.  It hides the peel; it is no defect. */
+/* A leaf lying over the fruit (the same tests as the peel analysis's): darker than the peel,
+ * saturated, chlorophyll green, or in the light chlorophyll's own strong green.  It hides the
+ * peel; it is no defect. */
 static gboolean
 is_leaf(const float *p, const float seed_lab[3])
 {
-  double chroma = hypot(p[1], p[2]), hue = atan2(p[2], p[1]) * 180 / G_PI;
+  double chroma = hypot(p[1], p[2]), gap;
 
-  return p[0] < seed_lab[0] && chroma >= PT_PEEL_LAB_LEAF_CHROMA &&
-         hue_gap(hue, PT_PEEL_LAB_LEAF_HUE) <= PT_PEEL_LAB_LEAF_HUE_WIDTH;
+  if (chroma < PT_PEEL_LAB_LEAF_CHROMA)
+    return FALSE;
+  gap = hue_gap(atan2(p[2], p[1]) * 180 / G_PI, PT_PEEL_LAB_LEAF_HUE);
+  return (p[0] < seed_lab[0] && gap <= PT_PEEL_LAB_LEAF_HUE_WIDTH) ||
+         (chroma >= PT_PEEL_LAB_LIT_LEAF_CHROMA && gap <= PT_PEEL_LAB_LIT_LEAF_HUE_WIDTH);
+}
+
+/* Whether @p has the peel's (@seed_lab) colour (PT_ROI_LOST_PEEL_HUE, _CHROMA). */
+static gboolean
+is_peel_colour(const float *p, const float seed_lab[3], double peel_hue, double peel_chroma)
+{
+  double chroma = hypot(p[1], p[2]);
+
+  return chroma >= PT_ROI_LOST_PEEL_CHROMA * peel_chroma &&
+         hue_gap(atan2(p[2], p[1]) * 180 / G_PI, peel_hue) <= PT_ROI_LOST_PEEL_HUE;
 }
 
 const float *
@@ -676,6 +690,7 @@ pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch
   double ry = MAX(0.5, PT_ROI_LOST_ELLIPSE * 0.5 * (box->y1 - box->y0));
   double su = 0, sv = 0, sl = 0;
   double peel_hue = atan2(seed_lab[2], seed_lab[1]) * 180 / G_PI;
+  double peel_chroma = hypot(seed_lab[1], seed_lab[2]);
   gboolean leaf_far = hue_gap(peel_hue, PT_PEEL_LAB_LEAF_HUE) >= PT_PEEL_LAB_LEAF_HUE_WIDTH;
   guint n_inner = 0, n_lost = 0;
   int x0 = box->x1, y0 = box->y1, x1 = box->x0, y1 = box->y0;
@@ -689,7 +704,8 @@ pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch
         continue;
       n_inner++;
       if (mask[k] || (leaf_far && is_leaf(lab + 3 * k, seed_lab)) ||
-          lab[3 * k] < PT_ROI_LOST_SHADOW * seed_lab[0])
+          lab[3 * k] < PT_ROI_LOST_SHADOW * seed_lab[0] ||
+          is_peel_colour(lab + 3 * k, seed_lab, peel_hue, peel_chroma))
         continue;
       n_lost++;
       su += u;

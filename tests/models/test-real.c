@@ -32,6 +32,12 @@ static const Case cases[] = {
      "a sound orange whose underside, along the rim, lies in its own reddish shadow, as dark "
      "and as red as brown rot (class II when a dark patch along the rim was rot too)"},
     {"1518.jpg", {15, 193, 239, 215}, FALSE, "the same, a sound orange at the bottom of a pile"},
+    {"535.jpg",
+     {15, 10, 421, 404},
+     FALSE,
+     "a sound mandarin with its leaf lying across it: the fruit found stops at the leaf, and "
+     "the box's face beyond it, peel and lit leaf, was read as 760 mm2 of peel that lost its "
+     "colour (mould, out)"},
 };
 
 static void
