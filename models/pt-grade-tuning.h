@@ -137,15 +137,16 @@
  * a black light box showing past the fruit, not the peel: rot is brown (about half the
  * peel's L*), not black. */
 #define PT_ROI_LOST_SHADOW 0.35
-/* Pixels of the peel's colour (hue within PT_ROI_LOST_PEEL_HUE degrees of the peel's, chroma
- * at least PT_ROI_LOST_PEEL_CHROMA of its) lost nothing: they are peel the fruit found stops
- * short of (a leaf lying across a mandarin splits its outline), or a neighbour's peel in the
- * ellipse.  Spores are washed out (under half the peel's chroma), brown rot redder and duller
- * (on fruit-freshness hue 40 to 42 against the lit peel's 48 to 60).  Through --roi 20
- * degrees and 0.7 give the same records (a box 1.2 times looser, or moved: one sound box
- * more), 8 and 0.9 none of the gain. */
-#define PT_ROI_LOST_PEEL_HUE    12.0
-#define PT_ROI_LOST_PEEL_CHROMA 0.8
+/* Pixels with at least PT_ROI_LOST_PEEL_CHROMA of the peel's chroma and no darker than
+ * mould is (PT_PEEL_LAB_MOULD_MIN_RATIO of its L*) lost neither colour nor lightness: they
+ * are peel the fruit found stops short of (a leaf lying across a mandarin splits its
+ * outline; a lamp from one side makes that side lighter and yellower than the box's middle),
+ * or a neighbour's peel in the ellipse.  Spores are washed out (under half the peel's
+ * chroma), rot darker; an unripe green patch is colour, which the colour rules grade.  On
+ * fruit-freshness chroma shares from 0.6 to 0.7 and lightness 0.7 to 0.8 give the same
+ * records through --roi, a box 1.2 times looser, moved, or exposed 1.4 times; 0.8 and 0.9
+ * lose a sound box or two of each. */
+#define PT_ROI_LOST_PEEL_CHROMA 0.7
 /* Where the ROI cuts the fruit (in a pile, nearly all round) its outline is the ROI's
  * ellipse rather than seen; the confidence drops by this share of the cut share. */
 #define PT_ROI_CUT_TRUST 0.5

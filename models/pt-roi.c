@@ -646,14 +646,13 @@ is_leaf(const float *p, const float seed_lab[3])
          (chroma >= PT_PEEL_LAB_LIT_LEAF_CHROMA && gap <= PT_PEEL_LAB_LIT_LEAF_HUE_WIDTH);
 }
 
-/* Whether @p has the peel's (@seed_lab) colour (PT_ROI_LOST_PEEL_HUE, _CHROMA). */
+/* Whether @p lost neither the peel's (@seed_lab, its chroma @peel_chroma) colour nor its
+ * lightness (PT_ROI_LOST_PEEL_CHROMA, PT_PEEL_LAB_MOULD_MIN_RATIO). */
 static gboolean
-is_peel_colour(const float *p, const float seed_lab[3], double peel_hue, double peel_chroma)
+kept_peel_colour(const float *p, const float seed_lab[3], double peel_chroma)
 {
-  double chroma = hypot(p[1], p[2]);
-
-  return chroma >= PT_ROI_LOST_PEEL_CHROMA * peel_chroma &&
-         hue_gap(atan2(p[2], p[1]) * 180 / G_PI, peel_hue) <= PT_ROI_LOST_PEEL_HUE;
+  return hypot(p[1], p[2]) >= PT_ROI_LOST_PEEL_CHROMA * peel_chroma &&
+         p[0] >= PT_PEEL_LAB_MOULD_MIN_RATIO * seed_lab[0];
 }
 
 const float *
@@ -705,7 +704,7 @@ pt_roi_lost_peel(const PtRoiInput *in, const guint8 *mask, PtRoiScratch *scratch
       n_inner++;
       if (mask[k] || (leaf_far && is_leaf(lab + 3 * k, seed_lab)) ||
           lab[3 * k] < PT_ROI_LOST_SHADOW * seed_lab[0] ||
-          is_peel_colour(lab + 3 * k, seed_lab, peel_hue, peel_chroma))
+          kept_peel_colour(lab + 3 * k, seed_lab, peel_chroma))
         continue;
       n_lost++;
       su += u;

@@ -38,6 +38,11 @@ static const Case cases[] = {
      "a sound mandarin with its leaf lying across it: the fruit found stops at the leaf, and "
      "the box's face beyond it, peel and lit leaf, was read as 760 mm2 of peel that lost its "
      "colour (mould, out)"},
+    {"685.jpg",
+     {84, 322, 835, 856},
+     FALSE,
+     "a sound wet orange lit from its left, that side lighter and yellower than the box's "
+     "middle: the fruit found stops short of it, and it was read as 920 mm2 of mould"},
 };
 
 static void
