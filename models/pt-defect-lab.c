@@ -224,18 +224,92 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
   return c;
 }
 
+/* The lit part of the sound peel's strongest channel, in linear light: its
+ * PT_PEEL_LAB_LIT_QUANTILE over the inner pixels of no class (a peel clipped in that channel
+ * reads 1: a white surface lit as it clips too), white ones left out; 0 when there are
+ * none. */
+static double
+lit_peel_level(const PtPeel *pk)
+{
+  const PtPeelInput *in = pk->in;
+  guint32 hist[256] = {0}, n = 0, acc = 0;
+  int level = 0;
+
+  for (gsize i = 0; i < pk->n; i++) {
+    int r, g, b, top;
+
+    if (!pk->inner[i] || pk->cls[i] != C_NONE)
+      continue;
+    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
+    top = MAX(r, MAX(g, b));
+    if (MIN(r, MIN(g, b)) >= PT_PEEL_LAB_CLIPPED)
+      continue;
+    hist[top]++;
+    n++;
+  }
+  if (n == 0)
+    return 0;
+  while (level < 255 && (acc += hist[level]) < PT_PEEL_LAB_LIT_QUANTILE * n)
+    level++;
+  return pt_srgb_linear((guint8)level);
+}
+
+/* The pale rim of a lamp mirrored in the peel is the reflection's: the patches of pale
+ * pixels (C_PALE) touching gloss patch l of @pk->labels whose @state is 2 + its size (a
+ * lamp, pt_peel_settle_gloss ()) and smaller than it lose their pale class. */
+static void
+clear_lamp_halo(PtPeel *pk, const guint32 *state, int nreg)
+{
+  int w = pk->w, h = pk->h, npale;
+  g_autofree guint8 *pale = g_new(guint8, pk->n);
+  g_autofree gint32 *labels = g_new(gint32, pk->n);
+  g_autofree gint32 *parent = g_new(gint32, pk->n + 4);
+  g_autofree guint32 *size = NULL, *touch = NULL;
+
+  for (gsize i = 0; i < pk->n; i++)
+    pale[i] = (pk->cls[i] & C_PALE) != 0;
+  npale = pt_label_components(pale, w, h, 1, labels, parent);
+  if (npale == 0)
+    return;
+  size = g_new0(guint32, (gsize)npale + 1);
+  touch = g_new0(guint32, (gsize)npale + 1);
+  for (gsize i = 0; i < pk->n; i++)
+    size[labels[i]] += pale[i];
+  /* The largest lamp each pale patch touches. */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      gsize i = (gsize)y * w + x;
+      gint32 l = pk->labels[i];
+      gsize nb[4] = {i - 1, i + 1, i - (gsize)w, i + (gsize)w};
+      gboolean ok[4] = {x > 0, x + 1 < w, y > 0, y + 1 < h};
+
+      if (!pk->tmp[i] || l < 1 || l > nreg || state[l] < 2)
+        continue;
+      for (int k = 0; k < 4; k++)
+        if (ok[k] && pale[nb[k]])
+          touch[labels[nb[k]]] = MAX(touch[labels[nb[k]]], state[l] - 2);
+    }
+  for (gsize i = 0; i < pk->n; i++)
+    if (pale[i] && size[labels[i]] < touch[labels[i]])
+      pk->cls[i] &= (guint8)~C_PALE;
+}
+
 /* Light, washed-out pixels (C_GLOSS) are gloss where they form small spots: a glossy peel
  * mirrors the lamp in many.  A patch of them covering PT_PEEL_LAB_GLOSS_MAX_SHARE of the
  * fruit or more is white or grey mould on a chromatic peel (the profile looks for mould),
- * which is lighter than the peel as gloss is. */
+ * which is lighter than the peel as gloss is, unless it is brighter than a diffuse surface
+ * lit as the peel can be (PT_PEEL_LAB_WHITE_OVER_PEEL): a broad lamp mirrored, whose pale
+ * rim is its own too (clear_lamp_halo ()). */
 void
 pt_peel_settle_gloss(PtPeel *pk)
 {
   gboolean mould = pk->p->mould && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA;
   guint8 *tmp = pk->tmp;
-  gboolean any = FALSE;
+  gboolean any = FALSE, lamp = FALSE;
+  double lit = -1;
   int nreg;
   guint32 *count;
+  double *weakest;
 
   for (gsize i = 0; i < pk->n; i++) {
     tmp[i] = pk->cls[i] == C_GLOSS;
@@ -245,15 +319,36 @@ pt_peel_settle_gloss(PtPeel *pk)
     return;
   nreg = mould ? pt_label_components(tmp, pk->w, pk->h, 1, pk->labels, pk->parent) : 0;
   count = g_new0(guint32, (gsize)nreg + 1);
+  weakest = g_new0(double, (gsize)nreg + 1);
   for (gsize i = 0; i < pk->n; i++)
-    if (tmp[i] && nreg > 0)
+    if (tmp[i] && nreg > 0) {
+      int r, g, b;
+
       count[pk->labels[i]]++;
+      pt_ycc_to_rgb(pk->in->y[i], pk->in->cb[i], pk->in->cr[i], &r, &g, &b);
+      weakest[pk->labels[i]] += pt_srgb_linear((guint8)MIN(r, MIN(g, b)));
+    }
+  /* count[] becomes the patch's verdict: 0 gloss, 1 mould, or a lamp mirrored, 2 + its
+   * size. */
+  for (int l = 1; l <= nreg; l++) {
+    guint32 n = count[l];
+
+    count[l] = n >= PT_PEEL_LAB_GLOSS_MAX_SHARE * pk->shape->area_px;
+    if (!count[l] && n < PT_PEEL_LAB_MIN_PX)
+      continue;
+    if (lit < 0)
+      lit = lit_peel_level(pk);
+    if (lit > 0 && weakest[l] / n > PT_PEEL_LAB_WHITE_OVER_PEEL * lit) {
+      count[l] = 2 + n;
+      lamp = TRUE;
+    }
+  }
   for (gsize i = 0; i < pk->n; i++)
     if (tmp[i])
-      pk->cls[i] =
-          nreg > 0 && count[pk->labels[i]] >= PT_PEEL_LAB_GLOSS_MAX_SHARE * pk->shape->area_px
-              ? C_PALE
-              : C_NONE;
+      pk->cls[i] = nreg > 0 && count[pk->labels[i]] == 1 ? C_PALE : C_NONE;
+  if (lamp)
+    clear_lamp_halo(pk, count, nreg);
+  g_free(weakest);
   g_free(count);
 }
 

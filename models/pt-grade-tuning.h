@@ -234,6 +234,19 @@
  * white or grey mould, which is lighter than the peel as gloss is.  A lamp's highlight on
  * a glossy orange covers about 1% of the face. */
 #define PT_PEEL_LAB_GLOSS_MAX_SHARE 0.03
+/* ... unless it is brighter than a diffuse surface lit as the peel can be, a lamp mirrored:
+ * mould is lit as the peel round it, so even its weakest channel (in linear light) stays
+ * within PT_PEEL_LAB_WHITE_OVER_PEEL times the strongest channel of the lit peel (its
+ * PT_PEEL_LAB_LIT_QUANTILE).  A white surface reflects 0.9 of the light, a peel 0.6 to 0.7
+ * in its strongest channel (an orange's red, a lemon's) and a red or green apple's down to
+ * 0.45: white mould lies at 2 times at most.  On fruit-freshness on black the large
+ * patches of rotten oranges' white mould lie at 0.31 to 0.78 of it, those of a panel lamp
+ * mirrored in sound ones (eval-real --gloss panel) at 1.06 to 2.36 (at 1.25 and 1.6, the
+ * panel run's balanced accuracy 0.975 and 0.967, at 2 0.960, every other run the same).  Its
+ * pale rim is the lamp's too (clear_lamp_halo ()), and a smaller patch as bright is a lamp
+ * all the same. */
+#define PT_PEEL_LAB_WHITE_OVER_PEEL 2.0
+#define PT_PEEL_LAB_LIT_QUANTILE    0.95
 /* The rim band left out, as a share of the short radius: in photos the limb darkens,
  * blurs and mirrors a light background, so it looks pale (wider than the belt's 8%).
  * The band is seen at a grazing angle (a quarter of the face's area for a third of its

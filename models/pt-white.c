@@ -139,6 +139,13 @@ pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float g
   return neutral_finish(&nt, gains);
 }
 
+float
+pt_srgb_linear(guint8 v)
+{
+  init_tables();
+  return srgb_to_linear_table[v];
+}
+
 void
 pt_white_apply(const float gains[3], guint8 *y, guint8 *cb, guint8 *cr, gsize n)
 {

@@ -46,11 +46,12 @@ variant "twice the size, through --roi" 0.94 --resize 2 --every 3
 variant "JPEG quality 40 and noise of 6 levels, through --roi" 0.965 --jpeg 40 --noise 6
 # A light box's lamps mirrored in a glossy peel: a ring light round the lens measured 0.986
 # (0.668 while the ring was taken for mould), two strip lights 0.981 and a large panel above
-# 0.953 (0.937: a compact clipped highlight over 3% of the face is still mould, as white
-# mould driven past the sensor's range is).
+# 0.960 (0.937 while a compact clipped highlight over 3% of the face was mould, as white
+# mould driven past the sensor's range is; 0.953 while a patch brighter than a white surface
+# lit as the peel could be was, PT_PEEL_LAB_WHITE_OVER_PEEL).
 variant "a ring light's reflection, on black" 0.965 --on-black --gloss ring
 variant "two strip lights' reflections, on black" 0.96 --on-black --gloss strips
-variant "a panel light's reflection, on black" 0.93 --on-black --gloss panel
+variant "a panel light's reflection, on black" 0.955 --on-black --gloss panel
 # A product light box's glossy black floor mirroring the fruit (--mirror: 20% of its light, a
 # camera a little above; 40%, a low camera): measured 0.967 and 0.954 (0.876 and 0.445 while
 # the reflection was graded as the fruit's bruised lower part, cut_dim_lobe ()).

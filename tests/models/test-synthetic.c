@@ -650,16 +650,23 @@ test_lightbox_bright_mouldy(void)
  * a glossy peel mirrors the lamps as a bright ring round the fruit's middle or as two bars,
  * each 2 to 4% of the face and well lighter than the peel.  A mandarin with a mould cap and
  * a sound one: under the ring the sound one was graded class II for 126 mm2 of "mould"
- * before such bands were told from mould by their shape (is_lamp_reflection ()). */
+ * before such bands were told from mould by their shape (is_lamp_reflection ()).  A panel
+ * lamp above a duller mandarin mirrors as a broad white patch, 6% of the face and brighter
+ * than its lit peel could make a white surface: it is the lamp, where the sound one was out
+ * for 320 mm2 of "mould" (PT_PEEL_LAB_WHITE_OVER_PEEL); the grey mould cap beside it, as
+ * light as white mould lit as that peel can be (1.9 times the lit peel's red), is mould. */
 static void
 test_lightbox_lamp_reflections(void)
 {
   /* A peel as a photo's fruit-freshness oranges have it: lit below the sensor's top, so that
    * the bands' edges keep their colour where their middles clip. */
   static const guint8 photo_peel[3] = {170, 88, 20};
+  /* fruit-freshness's duller oranges (2705.jpg to 3201.jpg, frames of a video). */
+  static const guint8 dull_peel[3] = {110, 60, 16};
 
   assert_lightbox_pair(photo_peel, -0.4, 200, EVAL_GLOSS_RING, 1.0, 0);
   assert_lightbox_pair(photo_peel, -0.4, 200, EVAL_GLOSS_STRIPS, 1.0, 0);
+  assert_lightbox_pair(dull_peel, -0.4, 130, EVAL_GLOSS_PANEL, 1.0, 0);
 }
 
 /* Photos through ROIs on white paper under a lamp warmer (4500 K) and a shade cooler (9000 K)
