@@ -251,7 +251,7 @@ lit_peel_level(const PtPeel *pk)
     return 0;
   while (level < 255 && (acc += hist[level]) < PT_PEEL_LAB_LIT_QUANTILE * n)
     level++;
-  return pt_srgb_linear((guint8)level);
+  return pt_srgb_linear_table()[level];
 }
 
 /* The pale rim of a lamp mirrored in the peel is the reflection's: the patches of pale
@@ -310,6 +310,7 @@ pt_peel_settle_gloss(PtPeel *pk)
   int nreg;
   guint32 *count;
   double *weakest;
+  const float *linear = pt_srgb_linear_table();
 
   for (gsize i = 0; i < pk->n; i++) {
     tmp[i] = pk->cls[i] == C_GLOSS;
@@ -326,7 +327,7 @@ pt_peel_settle_gloss(PtPeel *pk)
 
       count[pk->labels[i]]++;
       pt_ycc_to_rgb(pk->in->y[i], pk->in->cb[i], pk->in->cr[i], &r, &g, &b);
-      weakest[pk->labels[i]] += pt_srgb_linear((guint8)MIN(r, MIN(g, b)));
+      weakest[pk->labels[i]] += linear[MIN(r, MIN(g, b))];
     }
   /* count[] becomes the patch's verdict: 0 gloss, 1 mould, or a lamp mirrored, 2 + its
    * size. */

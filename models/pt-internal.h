@@ -160,8 +160,8 @@ void pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_ze
 gboolean pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float gains[3]);
 /* Applies @gains to @n full-range YCbCr samples in place. */
 void pt_white_apply(const float gains[3], guint8 *y, guint8 *cb, guint8 *cr, gsize n);
-/* sRGB level @v (0..255) in linear light, 0..1. */
-float pt_srgb_linear(guint8 v);
+/* Each sRGB level (0..255) in linear light, 0..1: 256 entries. */
+const float *pt_srgb_linear_table(void);
 
 /* pt-open.c: opens the 0/1 @mask by the chamfer 3-4 disc of radius 15% of its equivalent
  * radius (3 per pixel step, at least one pixel): the pixels of the mask within that disc of

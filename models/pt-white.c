@@ -139,11 +139,11 @@ pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float g
   return neutral_finish(&nt, gains);
 }
 
-float
-pt_srgb_linear(guint8 v)
+const float *
+pt_srgb_linear_table(void)
 {
   init_tables();
-  return srgb_to_linear_table[v];
+  return srgb_to_linear_table;
 }
 
 void
