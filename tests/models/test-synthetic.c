@@ -568,7 +568,8 @@ taken_otherwise(const PtImage *image, double exposure, double kelvin)
   return out;
 }
 
-/* @r graded two fruit: the first mouldy and out of class, the second without a defect. */
+/* @r graded two fruit: the first mouldy and out of class, the second without a defect and
+ * in class Extra (its colour too). */
 static void
 assert_mouldy_then_sound(const PtGradeResult *r)
 {
@@ -577,6 +578,7 @@ assert_mouldy_then_sound(const PtGradeResult *r)
   g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_MOULD);
   g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
   g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_EXTRA);
 }
 
 /* A light box photo on black of two mandarins of @peel colour, the left with a mould cap of
@@ -644,6 +646,19 @@ static void
 test_lightbox_bright_mouldy(void)
 {
   assert_lightbox_pair(orange_rgb, 0.6, 170, EVAL_GLOSS_NONE, 1.8, 0);
+}
+
+/* A light box photo of two paler mandarins exposed 2.5 times as long, as a camera that meters
+ * the black round the fruit does: the sound one's lit part clips in red and green, which read
+ * yellow, hue 60, the green band's edge.  Such pixels have lost their hue and do not count in
+ * the colour coverage (the sound one was out for green colour over 0.34 of its face before);
+ * the mould cap on the other, clipped in every channel, is still mould. */
+static void
+test_lightbox_exposed_for_black(void)
+{
+  static const guint8 light_orange[3] = {245, 190, 50};
+
+  assert_lightbox_pair(light_orange, -0.1, 225, EVAL_GLOSS_NONE, 2.5, 0);
 }
 
 /* A light box lit by a ring light round the lens, and one by two strip lights at its sides:
@@ -1295,6 +1310,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
   g_test_add_func("/models/synthetic/lightbox-warm-light", test_lightbox_warm_light);
   g_test_add_func("/models/synthetic/lightbox-bright-mouldy", test_lightbox_bright_mouldy);
+  g_test_add_func("/models/synthetic/lightbox-exposed-for-black", test_lightbox_exposed_for_black);
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
