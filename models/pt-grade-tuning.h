@@ -412,6 +412,31 @@
  * fruit, a pile's edge), at this share of the confidence its measures give: the hidden part
  * may hold a defect the visible part does not. */
 #define PT_PARTIAL_PHOTO_TRUST 0.5
+/* A whole photo's fruit found as a part (pt-grader.c, part_of_round_fruit ()): white mould or
+ * a pale band of it falls to a white light box's floor, leaving the peel-coloured part, or
+ * parts, found as fruit of their own.  The part's free outline lies on one circle along at
+ * least PT_PART_MIN_ARC of its circumference, its widest caliper spans at least
+ * PT_PART_MIN_SPAN of the diameter and it fills at most PT_PART_MAX_FILL of the circle (a round
+ * fruit found whole fills 0.9 and more).  What of the circle no blob holds must differ from
+ * the background: its median difference from the background model at least
+ * PT_PART_MIN_FEAT of the search's low threshold (on fruit-freshness on a white light box,
+ * eval-real --on-black --background 240, white mould lies at 0.34 to 0.8 of it; the floor
+ * beyond an oblate mandarin's round fit, which a circle fitted to its lower outline leaves
+ * above it, at 0 to 0.02).  The blobs with at least
+ * PT_PART_PIECE_SHARE of their pixels inside the circle and none beyond PT_PART_PIECE_REACH
+ * of its radius are its pieces (the circle is fitted to one part's arc, and a cap on the far
+ * side can reach a little past it); another blob with
+ * more than PT_PART_MAX_NEIGHBOUR of the circle's area inside it is a neighbour in front,
+ * and the part stays a fruit of its own.  The fruit is graded through a box round the
+ * circle, PT_PART_BOX_MARGIN of the radius wider. */
+#define PT_PART_MIN_ARC       0.4
+#define PT_PART_MIN_SPAN      0.9
+#define PT_PART_MAX_FILL      0.85
+#define PT_PART_MIN_FEAT      0.2
+#define PT_PART_PIECE_SHARE   0.5
+#define PT_PART_PIECE_REACH   1.25
+#define PT_PART_MAX_NEIGHBOUR 0.05
+#define PT_PART_BOX_MARGIN    0.08
 /* A photo in which the whole-frame search finds no fruit is graded through one ROI, the
  * photo, when the fruit that finds spans at least this share of the photo's width and
  * height: a close-up, no background round the fruit for the search to tell it from.  Other

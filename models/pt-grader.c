@@ -1020,8 +1020,42 @@ cut_dim_lobe(Crop *c, double circle[3])
   return FALSE;
 }
 
+/* A whole photo's fruit of which the search found a part only: white mould or a pale band of
+ * it as light as a white light box's floor falls to the background, and the fruit is found
+ * as its peel-coloured part, or as parts.  The part's free outline (@c's region after
+ * crop_isolate ()) lies on the fruit's circle along at least PT_PART_MIN_ARC of its
+ * circumference, the part spans the circle (its widest caliper at least PT_PART_MIN_SPAN of
+ * the diameter) and fills at most PT_PART_MAX_FILL of it; the circle lies in the frame.
+ * Whether what it leaves out is the fruit's or the floor is round_fruit_pieces ()'s to tell.
+ * TRUE with @circle its centre and radius in frame pixels. */
 static gboolean
-analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fruit)
+part_of_round_fruit(Crop *c, const PtShape *shape, const PtFrame *frame, double circle[3])
+{
+  int n = free_outline(c->mask, c->foreign, c->w, c->h, c->labels);
+  AxisEllipse e = {0, 0, 0, 0};
+  double r;
+  int on;
+
+  if (n < 16)
+    return FALSE;
+  on = fit_fruit_outline(c, n, TRUE, &e);
+  r = e.a;
+  if (on == 0 || on < PT_PART_MIN_ARC * 2 * G_PI * r ||
+      shape->max_width < PT_PART_MIN_SPAN * 2 * r ||
+      shape->area_px > PT_PART_MAX_FILL * G_PI * r * r)
+    return FALSE;
+  circle[0] = c->x0 + e.cx * c->s;
+  circle[1] = c->y0 + e.cy * c->s;
+  circle[2] = r * c->s;
+  return circle[0] - circle[2] >= 0 && circle[1] - circle[2] >= 0 &&
+         circle[0] + circle[2] <= frame->width && circle[1] + circle[2] <= frame->height;
+}
+
+/* Grades @blob into @fruit; FALSE when it is no fruit.  With @part (nullable) in a photo
+ * graded whole, @part gets the circle of the round fruit @blob is a part of
+ * (part_of_round_fruit ()), radius 0 when it is none. */
+static gboolean
+analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fruit, double part[3])
 {
   PtShape *shape = &g->shape;
   PtPoint *xs;
@@ -1044,6 +1078,9 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
 
   memset(fruit, 0, sizeof *fruit);
   fruit->partial = crop_is_partial(&c);
+  if (part &&
+      !(g->mm_per_px == 0 && !fruit->partial && part_of_round_fruit(&c, shape, frame, part)))
+    part[2] = 0;
   place_fruit(&c, shape, frame, fruit);
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
@@ -1403,7 +1440,7 @@ lone_blob(PtGrader *g, const PtFrame *frame, const PtRoi *roi, const PtRoi *near
       (double)blob->area * g->seg.f * g->seg.f <
           PT_ROI_LONE_MIN_COVER * (double)roi->width * roi->height)
     return LONE_NOT_FOUND;
-  if (!analyse_blob(g, frame, blob, fruit) || fruit->partial)
+  if (!analyse_blob(g, frame, blob, fruit, NULL) || fruit->partial)
     return LONE_NOT_FOUND;
   /* The search keeps the box's largest blob: it must be the region found at the middle. */
   if (near) {
@@ -1582,6 +1619,116 @@ pt_grader_version(void)
   return "packtrace-grader/3";
 }
 
+/* Whether @circle (frame pixels) is a round fruit the search found in parts: what of it no
+ * blob of @seg holds differs from the background (its median difference at least
+ * PT_PART_MIN_FEAT of the search's low threshold: white mould is a little off the light
+ * box's floor, the floor beyond an oblate fruit's round fit is the floor), and no blob but
+ * its pieces lies in it (another with more than PT_PART_MAX_NEIGHBOUR of the circle's area
+ * inside is a neighbour in front).  @pieces: the blobs with at least PT_PART_PIECE_SHARE of
+ * their work pixels inside and none beyond PT_PART_PIECE_REACH of the radius (the circle is
+ * fitted to a part's arc: a cap on the far side may reach a little past it). */
+static gboolean
+round_fruit_pieces(const PtSegmentation *seg, const double circle[3], gboolean *pieces)
+{
+  guint32 inside[PT_GRADER_MAX_FRUIT] = {0}, near[PT_GRADER_MAX_FRUIT] = {0}, hist[256] = {0};
+  guint32 n = 0, acc = 0;
+  double f = seg->f, cx = (circle[0] - seg->rx) / f, cy = (circle[1] - seg->ry) / f;
+  double r = circle[2] / f, reach = PT_PART_PIECE_REACH * r;
+  int y0 = MAX(0, (int)floor(cy - reach)), y1 = MIN(seg->h - 1, (int)ceil(cy + reach));
+  int x0 = MAX(0, (int)floor(cx - reach)), x1 = MIN(seg->w - 1, (int)ceil(cx + reach));
+  int median = 0;
+
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++) {
+      gsize k = (gsize)y * seg->w + x;
+      gint32 l = seg->labels[k];
+      double dx = x + 0.5 - cx, dy = y + 0.5 - cy, d2 = dx * dx + dy * dy;
+
+      if (d2 > reach * reach)
+        continue;
+      if (l == 0 && d2 <= r * r) {
+        hist[seg->feat[k]]++;
+        n++;
+      }
+      for (guint b = 0; l > 0 && b < seg->n_blobs; b++)
+        if (seg->blobs[b].label == l) {
+          near[b]++;
+          inside[b] += d2 <= r * r;
+        }
+    }
+  while (median < 255 && 2 * (acc += hist[median]) < n)
+    median++;
+  if (n == 0 || median < PT_PART_MIN_FEAT * seg->lo)
+    return FALSE;
+  for (guint b = 0; b < seg->n_blobs; b++) {
+    pieces[b] = inside[b] >= PT_PART_PIECE_SHARE * seg->blobs[b].area &&
+                near[b] >= (guint32)seg->blobs[b].area;
+    if (!pieces[b] && inside[b] > PT_PART_MAX_NEIGHBOUR * G_PI * r * r)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* A whole photo's blobs graded into @result.  In a photo (no scale), a blob that is part of a
+ * round fruit whose pale rest fell to the background (part_of_round_fruit ()) and the blobs
+ * within that fruit's circle (round_fruit_pieces ()) are one fruit, graded as a box drawn
+ * round its circle is (analyse_roi (): the part of the box's ellipse the fruit found leaves
+ * out is the peel it lost), where each piece was a fruit of its own, the peel-coloured one
+ * sound.  When that box grades nothing, the pieces keep their records. */
+static void
+grade_blobs(PtGrader *g, const PtFrame *frame, PtGradeResult *result)
+{
+  const PtSegmentation *seg = &g->seg;
+  guint n_blobs = seg->n_blobs, owner[PT_GRADER_MAX_FRUIT], n_round = 0, kept = 0;
+  double part[3], round[PT_GRADER_MAX_FRUIT][3];
+  guint64 of_round[PT_GRADER_MAX_FRUIT], taken = 0, gone = 0;
+  g_autofree PtFruit *found = NULL;
+
+  G_STATIC_ASSERT(PT_GRADER_MAX_FRUIT <= 64);
+  for (guint b = 0; b < n_blobs; b++) {
+    gboolean pieces[PT_GRADER_MAX_FRUIT];
+    guint64 mask = 0;
+
+    if (!analyse_blob(g, frame, &seg->blobs[b], &result->fruit[result->n_fruit], part))
+      continue;
+    owner[result->n_fruit++] = b;
+    if (part[2] <= 0 || !round_fruit_pieces(seg, part, pieces))
+      continue;
+    for (guint k = 0; k < n_blobs; k++)
+      if (pieces[k] || k == b)
+        mask |= G_GUINT64_CONSTANT(1) << k;
+    /* A piece of a round fruit already found proposes nothing of its own. */
+    if (mask & taken)
+      continue;
+    taken |= mask;
+    of_round[n_round] = mask;
+    memcpy(round[n_round++], part, sizeof part);
+  }
+  if (n_round == 0)
+    return;
+  /* Every record the pieces had is graded by now: analyse_roi () may search the frame again
+   * (g->seg). */
+  found = g_new(PtFruit, n_round);
+  for (guint i = 0; i < n_round; i++) {
+    double m = (1 + PT_PART_BOX_MARGIN) * round[i][2];
+    int x0 = MAX(0, (int)floor(round[i][0] - m)), y0 = MAX(0, (int)floor(round[i][1] - m));
+    int x1 = MIN(frame->width, (int)ceil(round[i][0] + m));
+    int y1 = MIN(frame->height, (int)ceil(round[i][1] + m));
+    PtRoi box = {x0, y0, x1 - x0, y1 - y0};
+
+    analyse_roi(g, frame, &box, &found[i], FALSE);
+    if (found[i].klass != PT_CLASS_NONE)
+      gone |= of_round[i];
+  }
+  for (guint i = 0; i < result->n_fruit; i++)
+    if (!(gone & (G_GUINT64_CONSTANT(1) << owner[i])))
+      result->fruit[kept++] = result->fruit[i];
+  result->n_fruit = kept;
+  for (guint i = 0; i < n_round; i++)
+    if (found[i].klass != PT_CLASS_NONE)
+      result->fruit[result->n_fruit++] = found[i];
+}
+
 PtGradeResult *
 pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint n_rois,
                 GError **error)
@@ -1622,9 +1769,7 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
     /* A whole photo's crops are told from the belt model's colours as taken, and a close-up
      * (below) shows no surface round its fruit to read the light from. */
     grader->white_set = FALSE;
-    for (guint b = 0; b < grader->seg.n_blobs; b++)
-      if (analyse_blob(grader, frame, &grader->seg.blobs[b], &result->fruit[result->n_fruit]))
-        result->n_fruit++;
+    grade_blobs(grader, frame, result);
     /* A photo the search finds nothing in may be a close-up of one fruit, with no background
      * round it to tell the fruit from: it is graded as a box holding one fruit, the photo
      * its box, and kept when that box finds a fruit filling the photo. */

@@ -64,5 +64,8 @@ variant "a glossy floor mirroring 40% of the light, on black" 0.93 --on-black --
 # 0,0,W,H`): measured 0.928 (0.467 while the reflection was the mould of the fruit's lower
 # half).
 variant "a glossy floor mirroring 20% of the light, through one ROI" 0.90 --on-black --on-black-roi --mirror 0.2
+# A white light box graded whole: measured 0.984 (0.956 while a mouldy fruit whose white
+# band fell to the floor was found as two, its orange part a sound fruit of its own).
+variant "a white light box, graded whole" 0.97 --on-black --background 240
 echo "1..$n"
 [ "$fails" = 0 ]

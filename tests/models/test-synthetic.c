@@ -5,6 +5,7 @@
  * mask's opening by runs against two distance transforms. */
 #include "eval-variants.h"
 #include "fruitgen.h"
+#include "pt-annotate.h"
 #include "pt-internal.h"
 
 #include <math.h>
@@ -661,6 +662,44 @@ test_lightbox_exposed_for_black(void)
   assert_lightbox_pair(light_orange, -0.1, 225, EVAL_GLOSS_NONE, 2.5, 0);
 }
 
+/* A white light box photographed whole: a mandarin whose face a band of white mould crosses,
+ * as light as the box's floor, with a grey cap beyond it, beside a sound one.  The search
+ * finds the mouldy one in two parts, its orange part and the grey cap, the band between them
+ * fallen to the floor: they are one round fruit (part_of_round_fruit ()), graded through a
+ * box round its circle, out of class, where before the orange part was a sound fruit of its
+ * own and the cap a third one (fruit-freshness 62.jpg and 1303.jpg on a
+ * white box: eval-real --on-black --background 240). */
+static void
+test_lightbox_white_split(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3);
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 240, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+  /* The band: the face above 0.15 of the radius below the middle; the cap above 0.45 over it. */
+  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, 0.15, 236);
+  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.45, 150);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
+  /* One fruit, the band and the cap its defects. */
+  g_assert_cmpfloat(r->fruit[0].defect_total_mm2, >=, r->fruit[0].area_mm2 / 3);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_EXTRA);
+}
+
 /* A light box lit by a ring light round the lens, and one by two strip lights at its sides:
  * a glossy peel mirrors the lamps as a bright ring round the fruit's middle or as two bars,
  * each 2 to 4% of the face and well lighter than the peel.  A mandarin with a mould cap and
@@ -1311,6 +1350,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-warm-light", test_lightbox_warm_light);
   g_test_add_func("/models/synthetic/lightbox-bright-mouldy", test_lightbox_bright_mouldy);
   g_test_add_func("/models/synthetic/lightbox-exposed-for-black", test_lightbox_exposed_for_black);
+  g_test_add_func("/models/synthetic/lightbox-white-split", test_lightbox_white_split);
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
