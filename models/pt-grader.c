@@ -1084,6 +1084,10 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   place_fruit(&c, shape, frame, fruit);
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
+  /* The peel is judged in the colours a camera balanced for the photo's light would give
+   * (pt-white.c), once the colours as taken have told the fruit from the background. */
+  if (g->white_set)
+    pt_white_apply(g->white, c.py, c.pcb, c.pcr, (gsize)c.w * c.h);
   /* On a belt another view sees a fruit the frame cuts; in a photo (no scale: its size
    * unknown) what the photo shows of it is graded, and it stays marked partial. */
   if (!fruit->partial || fruit->size_unknown)
@@ -1766,10 +1770,14 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
   if (n_rois == 0) {
     pt_fruit_segment(&grader->seg, frame, 0, 0, frame->width, frame->height,
                      min_fruit_area_px(grader, frame->width, frame->height), TRUE);
-    /* A whole photo's crops are told from the belt model's colours as taken, and a close-up
-     * (below) shows no surface round its fruit to read the light from. */
-    grader->white_set = FALSE;
+    /* A whole photo's fruit are found in the colours as taken (the belt model's), and their
+     * peel judged in the light read round them (a photo without a scale; a belt camera's
+     * colours are set up with its calibration).  A close-up (below) shows no surface round
+     * its fruit to read the light from. */
+    grader->white_set =
+        grader->mm_per_px == 0 && pt_white_estimate_around(frame, &grader->seg, grader->white);
     grade_blobs(grader, frame, result);
+    grader->white_set = FALSE;
     /* A photo the search finds nothing in may be a close-up of one fruit, with no background
      * round it to tell the fruit from: it is graded as a box holding one fruit, the photo
      * its box, and kept when that box finds a fruit filling the photo. */

@@ -158,6 +158,9 @@ void pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_ze
  * Fills @gains with the linear-light gains (R, G, B) that make them neutral and returns
  * TRUE, or FALSE (gains 1) when they are too few or their cast is none or not a light's. */
 gboolean pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float gains[3]);
+/* The same for a photo graded whole, read round the fruit @seg found: every pixel of a blob's
+ * territory (its pixels grown by one work pixel) is a fruit's. */
+gboolean pt_white_estimate_around(const PtFrame *frame, const PtSegmentation *seg, float gains[3]);
 /* Applies @gains to @n full-range YCbCr samples in place. */
 void pt_white_apply(const float gains[3], guint8 *y, guint8 *cb, guint8 *cr, gsize n);
 /* Each sRGB level (0..255) in linear light, 0..1: 256 entries. */

@@ -109,8 +109,39 @@ neutral_finish(Neutral *nt, float gains[3])
   return TRUE;
 }
 
-gboolean
-pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float gains[3])
+/* Whether frame pixel centre (@px, @py) lies on a fruit: in a box's inner ellipse (@rois), or
+ * in the territory of a blob the whole-frame search found (@seg). */
+typedef struct {
+  const PtRoi *rois;
+  guint n_rois;
+  const PtSegmentation *seg;
+} FruitWhere;
+
+static gboolean
+on_fruit(const FruitWhere *where, double px, double py)
+{
+  const PtSegmentation *seg = where->seg;
+
+  /* A box's inner ellipse is its fruit's face, whose white mould is no light's colour. */
+  for (guint i = 0; i < where->n_rois; i++) {
+    const PtRoi *r = &where->rois[i];
+    double dx = ((px - r->x) / (r->width / 2.0) - 1) / PT_ROI_LOST_ELLIPSE,
+           dy = ((py - r->y) / (r->height / 2.0) - 1) / PT_ROI_LOST_ELLIPSE;
+
+    if (dx * dx + dy * dy <= 1.0)
+      return TRUE;
+  }
+  if (seg) {
+    int wx = (int)((px - seg->rx) / seg->f), wy = (int)((py - seg->ry) / seg->f);
+
+    return wx >= 0 && wy >= 0 && wx < seg->w && wy < seg->h &&
+           seg->territory[(gsize)wy * seg->w + wx] != 0;
+  }
+  return FALSE;
+}
+
+static gboolean
+estimate(const PtFrame *frame, const FruitWhere *where, float gains[3])
 {
   int step = MAX(1, (int)ceil(sqrt((double)frame->width * frame->height / PT_WHITE_SAMPLES)));
   int gw = (frame->width + step - 1) / step, gh = (frame->height + step - 1) / step;
@@ -120,23 +151,30 @@ pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float g
   init_tables();
   for (int gy = 0; gy < gh; gy++)
     for (int gx = 0; gx < gw; gx++) {
-      double px = gx * step + 0.5, py = gy * step + 0.5;
-      gboolean fruit = FALSE;
       guint8 y, cb, cr;
 
-      /* A box's inner ellipse is its fruit's face, whose white mould is no light's colour. */
-      for (guint i = 0; i < n_rois && !fruit; i++) {
-        double dx = ((px - rois[i].x) / (rois[i].width / 2.0) - 1) / PT_ROI_LOST_ELLIPSE,
-               dy = ((py - rois[i].y) / (rois[i].height / 2.0) - 1) / PT_ROI_LOST_ELLIPSE;
-
-        fruit = dx * dx + dy * dy <= 1.0;
-      }
-      if (fruit)
+      if (on_fruit(where, gx * step + 0.5, gy * step + 0.5))
         continue;
       pt_frame_sample(frame, gx * step, gy * step, 1, 1, 1, &y, &cb, &cr);
       neutral_add(&nt, y, cb, cr);
     }
   return neutral_finish(&nt, gains);
+}
+
+gboolean
+pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float gains[3])
+{
+  FruitWhere where = {rois, n_rois, NULL};
+
+  return estimate(frame, &where, gains);
+}
+
+gboolean
+pt_white_estimate_around(const PtFrame *frame, const PtSegmentation *seg, float gains[3])
+{
+  FruitWhere where = {NULL, 0, seg};
+
+  return estimate(frame, &where, gains);
 }
 
 const float *

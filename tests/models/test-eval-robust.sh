@@ -67,5 +67,9 @@ variant "a glossy floor mirroring 20% of the light, through one ROI" 0.90 --on-b
 # A white light box graded whole: measured 0.984 (0.956 while a mouldy fruit whose white
 # band fell to the floor was found as two, its orange part a sound fruit of its own).
 variant "a white light box, graded whole" 0.97 --on-black --background 240
+# The white light box under a lamp 2000 K warmer than the camera's balance, graded whole:
+# measured 0.988 (0.901 while a whole photo was judged in its colours as taken; on black,
+# with no floor to read the light from, 0.901).
+variant "a white light box under 4500 K, graded whole" 0.97 --on-black --background 240 --white-balance 4500
 echo "1..$n"
 [ "$fails" = 0 ]

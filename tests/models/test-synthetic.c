@@ -700,6 +700,45 @@ test_lightbox_white_split(void)
   g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_EXTRA);
 }
 
+/* A white light box under a lamp 2000 K warmer than the camera's balance (4500 K), graded
+ * whole: white mould over most of a mandarin's face turns cream, and where it thins towards
+ * the limb it keeps some of the peel's chroma.  The light is read from the box's floor round
+ * the fruit the search found (pt_white_estimate_around ()) and taken out of the peel's colours, as
+ * a ROI's is, and the mould is measured over the face it covers (its surface at least the
+ * silhouette's area; before, a whole photo was judged in the colours as taken and 2,855 mm2
+ * were mould, 0.55 of the silhouette). */
+static void
+test_lightbox_white_warm(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+  g_autoptr(PtImage) taken = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3);
+  double d;
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(image->pixels, 240, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, 0.2, 200);
+  taken = taken_otherwise(image, 1.0, 4500);
+  pt_image_as_frame(taken, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  assert_mouldy_then_sound(r);
+  /* Without a scale the fruit is taken at the profile's nominal diameter D: the silhouette is
+   * pi (D / 2)^2, and the face above 0.2 of the radius below the middle has a surface 1.2 times
+   * that (Archimedes' zones), less the rim band the analysis leaves out. */
+  d = pt_grade_profile_nominal_diameter(profile);
+  g_assert_cmpfloat(r->fruit[0].defect_total_mm2, >=, G_PI * d * d / 4);
+}
+
 /* A light box lit by a ring light round the lens, and one by two strip lights at its sides:
  * a glossy peel mirrors the lamps as a bright ring round the fruit's middle or as two bars,
  * each 2 to 4% of the face and well lighter than the peel.  A mandarin with a mould cap and
@@ -1351,6 +1390,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-bright-mouldy", test_lightbox_bright_mouldy);
   g_test_add_func("/models/synthetic/lightbox-exposed-for-black", test_lightbox_exposed_for_black);
   g_test_add_func("/models/synthetic/lightbox-white-split", test_lightbox_white_split);
+  g_test_add_func("/models/synthetic/lightbox-white-warm", test_lightbox_white_warm);
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
