@@ -582,6 +582,40 @@ assert_mouldy_then_sound(const PtGradeResult *r)
   g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_EXTRA);
 }
 
+/* Two mandarins of @peel colour, 55 mm across at 0.3 mm a pixel, on a light box's floor of grey
+ * @floor, their boxes' corners at (40, 40) and (360, 40), LB_SIDE pixels a side. */
+#define LB_SIDE ((int)(55 / 0.3))
+static PtImage *
+lightbox_two(int floor, const guint8 peel[3])
+{
+  PtImage *image = pt_image_new(680, 300, NULL);
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {peel[0], peel[1], peel[2]}};
+
+  g_assert_nonnull(image);
+  memset(image->pixels, floor, (gsize)image->stride * image->height);
+  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+  return image;
+}
+
+/* @image graded whole to orange-unece without a scale, as `packtrace grade` grades a photo. */
+static PtGradeResult *
+grade_whole(const PtImage *image)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  PtGradeResult *r;
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  return r;
+}
+
 /* A light box photo on black of two mandarins of @peel colour, the left with a mould cap of
  * grey @cap_level over the face above @cap_offset of the radius below its middle
  * (fg_paint_mould_cap ()), both mirroring @lamps (eval_variant_gloss ()), taken otherwise
@@ -591,28 +625,17 @@ static void
 assert_lightbox_pair(const guint8 peel[3], double cap_offset, int cap_level, EvalGloss lamps,
                      double exposure, double kelvin)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
-  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+  g_autoptr(PtImage) image = lightbox_two(8, peel);
   g_autoptr(PtImage) taken = NULL;
   g_autoptr(PtGradeResult) r = NULL;
-  FgFruit fruit = {.diameter_mm = 55, .rgb = {peel[0], peel[1], peel[2]}};
-  int side = (int)(55 / 0.3);
-  PtFrame frame;
+  int c = LB_SIDE / 2;
 
-  g_assert_no_error(error);
-  memset(image->pixels, 8, (gsize)image->stride * image->height);
-  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
-  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
-  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, cap_offset, cap_level);
+  fg_paint_mould_cap(image, 40 + c, 40 + c, c, cap_offset, cap_level);
   for (int x = 40; x <= 360; x += 320)
-    eval_variant_gloss(image, lamps, x + side / 2.0, 40 + side / 2.0, side / 2.0, side / 2.0);
+    eval_variant_gloss(image, lamps, x + LB_SIDE / 2.0, 40 + LB_SIDE / 2.0, LB_SIDE / 2.0,
+                       LB_SIDE / 2.0);
   taken = taken_otherwise(image, exposure, kelvin);
-  pt_image_as_frame(taken, &frame);
-  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
-  g_assert_no_error(error);
-  dump(r);
+  r = grade_whole(taken);
   assert_mouldy_then_sound(r);
 }
 
@@ -672,26 +695,14 @@ test_lightbox_exposed_for_black(void)
 static void
 test_lightbox_white_split(void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
-  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+  g_autoptr(PtImage) image = lightbox_two(240, orange_rgb);
   g_autoptr(PtGradeResult) r = NULL;
-  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
-  int side = (int)(55 / 0.3);
-  PtFrame frame;
+  int c = LB_SIDE / 2;
 
-  g_assert_no_error(error);
-  memset(image->pixels, 240, (gsize)image->stride * image->height);
-  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
-  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
   /* The band: the face above 0.15 of the radius below the middle; the cap above 0.45 over it. */
-  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, 0.15, 236);
-  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, -0.45, 150);
-  pt_image_as_frame(image, &frame);
-  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
-  g_assert_no_error(error);
-  dump(r);
+  fg_paint_mould_cap(image, 40 + c, 40 + c, c, 0.15, 236);
+  fg_paint_mould_cap(image, 40 + c, 40 + c, c, -0.45, 150);
+  r = grade_whole(image);
   g_assert_cmpuint(r->n_fruit, ==, 2);
   g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_OUT);
   /* One fruit, the band and the cap its defects. */
@@ -710,31 +721,21 @@ test_lightbox_white_split(void)
 static void
 test_lightbox_white_warm(void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
-  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-  g_autoptr(PtImage) image = pt_image_new(680, 300, &error);
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", NULL);
+  g_autoptr(PtImage) image = lightbox_two(240, orange_rgb);
   g_autoptr(PtImage) taken = NULL;
   g_autoptr(PtGradeResult) r = NULL;
-  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
-  int side = (int)(55 / 0.3);
+  int c = LB_SIDE / 2;
   double d;
-  PtFrame frame;
 
-  g_assert_no_error(error);
-  memset(image->pixels, 240, (gsize)image->stride * image->height);
-  fg_paste_sprite(image, &fruit, 0.3, 40, 40);
-  fg_paste_sprite(image, &fruit, 0.3, 360, 40);
-  fg_paint_mould_cap(image, 40 + side / 2, 40 + side / 2, side / 2, 0.2, 200);
+  fg_paint_mould_cap(image, 40 + c, 40 + c, c, 0.2, 200);
   taken = taken_otherwise(image, 1.0, 4500);
-  pt_image_as_frame(taken, &frame);
-  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
-  g_assert_no_error(error);
-  dump(r);
+  r = grade_whole(taken);
   assert_mouldy_then_sound(r);
   /* Without a scale the fruit is taken at the profile's nominal diameter D: the silhouette is
    * pi (D / 2)^2, and the face above 0.2 of the radius below the middle has a surface 1.2 times
    * that (Archimedes' zones), less the rim band the analysis leaves out. */
+  g_assert_nonnull(profile);
   d = pt_grade_profile_nominal_diameter(profile);
   g_assert_cmpfloat(r->fruit[0].defect_total_mm2, >=, G_PI * d * d / 4);
 }
