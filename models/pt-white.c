@@ -109,14 +109,15 @@ neutral_finish(Neutral *nt, float gains[3])
   return TRUE;
 }
 
-/* Whether frame pixel centre (@px, @py) lies on a fruit: in a box's inner ellipse (@rois), or
- * in the territory of a blob the whole-frame search found (@seg). */
+/* Where a photo's fruit lie: its boxes (@rois), or the blobs a whole photo's search found. */
 typedef struct {
   const PtRoi *rois;
   guint n_rois;
-  const PtSegmentation *seg;
+  const PtSegmentation *seg; /* nullable */
 } FruitWhere;
 
+/* Whether frame pixel centre (@px, @py) lies on a fruit: in a box's inner ellipse, or in the
+ * territory of a blob (its pixels grown by one work pixel). */
 static gboolean
 on_fruit(const FruitWhere *where, double px, double py)
 {
@@ -140,6 +141,7 @@ on_fruit(const FruitWhere *where, double px, double py)
   return FALSE;
 }
 
+/* The light read from the samples of @frame off the fruit @where says. */
 static gboolean
 estimate(const PtFrame *frame, const FruitWhere *where, float gains[3])
 {
