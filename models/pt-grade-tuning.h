@@ -422,13 +422,12 @@
  * PT_PART_MIN_FEAT of the search's low threshold (on fruit-freshness on a white light box,
  * eval-real --on-black --background 240, white mould lies at 0.34 to 0.8 of it; the floor
  * beyond an oblate mandarin's round fit, which a circle fitted to its lower outline leaves
- * above it, at 0 to 0.02).  The blobs with at least
- * PT_PART_PIECE_SHARE of their pixels inside the circle and none beyond PT_PART_PIECE_REACH
- * of its radius are its pieces (the circle is fitted to one part's arc, and a cap on the far
- * side can reach a little past it); another blob with
- * more than PT_PART_MAX_NEIGHBOUR of the circle's area inside it is a neighbour in front,
- * and the part stays a fruit of its own.  The fruit is graded through a box round the
- * circle, PT_PART_BOX_MARGIN of the radius wider. */
+ * above it, at 0 to 0.02).  The blobs with at least PT_PART_PIECE_SHARE of their pixels
+ * inside the circle and none beyond PT_PART_PIECE_REACH of its radius are its pieces (the
+ * circle is fitted to one part's arc, and a cap on the far side can reach a little past it);
+ * another blob with more than PT_PART_MAX_NEIGHBOUR of the circle's area inside it is a
+ * neighbour in front, and the part stays a fruit of its own.  The fruit is graded through a
+ * box round the circle, PT_PART_BOX_MARGIN of the radius wider. */
 #define PT_PART_MIN_ARC       0.4
 #define PT_PART_MIN_SPAN      0.9
 #define PT_PART_MAX_FILL      0.85
