@@ -11,19 +11,6 @@
 #include <math.h>
 #include <string.h>
 
-static int
-hist_median(const guint32 *hist, int n, guint32 total)
-{
-  guint32 acc = 0;
-
-  for (int i = 0; i < n; i++) {
-    acc += hist[i];
-    if (2 * acc >= total)
-      return i;
-  }
-  return n - 1;
-}
-
 /* The chroma (C*) of the most chromatic tenth of the @n pixels of histogram @hc. */
 static int
 chroma_top_tenth(const guint32 *hc, guint32 n)
@@ -63,9 +50,9 @@ peel_from_chromatic(PtPeel *pk, double cut, guint32 n)
   }
   if (chromatic == 0 || chromatic < PT_PEEL_LAB_PALE_FACE_PEEL_SHARE * n)
     return;
-  pk->peel_l = hist_median(cl, 256, chromatic) / 2.55;
-  pk->peel_a = hist_median(ca, 256, chromatic) - 128;
-  pk->peel_b = hist_median(cb, 256, chromatic) - 128;
+  pk->peel_l = pt_hist_median(cl, 256, chromatic) / 2.55;
+  pk->peel_a = pt_hist_median(ca, 256, chromatic) - 128;
+  pk->peel_b = pt_hist_median(cb, 256, chromatic) - 128;
   pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
 }
 
@@ -116,9 +103,9 @@ pt_peel_find_lab(PtPeel *pk)
   pk->ly = lq;
   if (total == 0)
     total = 1;
-  pk->peel_l = hist_median(hl, 256, total) / 2.55;
-  pk->peel_a = hist_median(ha, 256, total) - 128;
-  pk->peel_b = hist_median(hb, 256, total) - 128;
+  pk->peel_l = pt_hist_median(hl, 256, total) / 2.55;
+  pk->peel_a = pt_hist_median(ha, 256, total) - 128;
+  pk->peel_b = pt_hist_median(hb, 256, total) - 128;
   pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
   /* A face partly washed out (mould over much of it, or a colour cast that gives the mould
    * some of the peel's chroma) drags the median towards the mould.  When the profile looks

@@ -533,7 +533,6 @@ pixel_class(PtPeel *pk, const PtShading *shading, gsize i)
   return c;
 }
 
-/* Median of a histogram of @n bins holding @total counts. */
 /* Brightness reference in two passes: the second leaves out what the
  * first found (and in photos the deep patches inside the face,
  * pt_peel_drop_deep_patches ()), so a large defect does not drag its own

@@ -950,19 +950,15 @@ static int
 keep_lit_outline(Crop *c, int n)
 {
   int w = c->w, h = c->h, kept = 0;
-  guint32 hist[256] = {0}, total = 0, acc = 0, dim = 0;
-  int median = 0;
+  guint32 hist[256] = {0}, total = 0, dim = 0;
+  int median;
 
   for (gsize k = 0; k < (gsize)w * h; k++)
     if (c->mask[k]) {
       hist[c->py[k]]++;
       total++;
     }
-  for (; median < 255; median++) {
-    acc += hist[median];
-    if (2 * acc >= total)
-      break;
-  }
+  median = pt_hist_median(hist, 256, total);
   /* Without a dim part there is no lobe to cut (most fruit in a box): nothing to fit. */
   for (int v = 0; v < PT_DIM_LOBE_RATIO * median; v++)
     dim += hist[v];
@@ -1635,12 +1631,11 @@ static gboolean
 round_fruit_pieces(const PtSegmentation *seg, const double circle[3], gboolean *pieces)
 {
   guint32 inside[PT_GRADER_MAX_FRUIT] = {0}, near[PT_GRADER_MAX_FRUIT] = {0}, hist[256] = {0};
-  guint32 n = 0, acc = 0;
+  guint32 n = 0;
   double f = seg->f, cx = (circle[0] - seg->rx) / f, cy = (circle[1] - seg->ry) / f;
   double r = circle[2] / f, reach = PT_PART_PIECE_REACH * r;
   int y0 = MAX(0, (int)floor(cy - reach)), y1 = MIN(seg->h - 1, (int)ceil(cy + reach));
   int x0 = MAX(0, (int)floor(cx - reach)), x1 = MIN(seg->w - 1, (int)ceil(cx + reach));
-  int median = 0;
 
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++) {
@@ -1660,9 +1655,7 @@ round_fruit_pieces(const PtSegmentation *seg, const double circle[3], gboolean *
           inside[b] += d2 <= r * r;
         }
     }
-  while (median < 255 && 2 * (acc += hist[median]) < n)
-    median++;
-  if (n == 0 || median < PT_PART_MIN_FEAT * seg->lo)
+  if (n == 0 || pt_hist_median(hist, 256, n) < PT_PART_MIN_FEAT * seg->lo)
     return FALSE;
   for (guint b = 0; b < seg->n_blobs; b++) {
     pieces[b] = inside[b] >= PT_PART_PIECE_SHARE * seg->blobs[b].area &&

@@ -153,6 +153,21 @@ int pt_label_components(const guint8 *mask, int w, int h, guint8 value, gint32 *
  * the nearest zero pixel, or to the image edge too with @edge_is_zero. */
 void pt_distance_transform(const guint8 *mask, int w, int h, gboolean edge_is_zero, gint32 *d);
 
+/* The median bin of an integer histogram of @n bins holding @total counts: the first whose
+ * running count reaches half of @total (the last bin when none does). */
+static inline int
+pt_hist_median(const guint32 *hist, int n, guint32 total)
+{
+  guint32 acc = 0;
+
+  for (int i = 0; i < n; i++) {
+    acc += hist[i];
+    if (2 * acc >= total)
+      return i;
+  }
+  return n - 1;
+}
+
 /* pt-white.c: the colour of a photo's light, from the neutral surfaces round its fruit:
  * the frame's samples outside the inner ellipses (PT_ROI_LOST_ELLIPSE) of its @n_rois boxes.
  * Fills @gains with the linear-light gains (R, G, B) that make them neutral and returns

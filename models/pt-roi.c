@@ -90,20 +90,6 @@ pt_ycc_to_lab(int y, int cb, int cr, float lab[3])
   memcpy(lab, e->lab, sizeof e->lab);
 }
 
-/* Median of an integer histogram of @n bins holding @total counts. */
-static int
-hist_median(const guint32 *hist, int n, guint32 total)
-{
-  guint32 acc = 0;
-
-  for (int i = 0; i < n; i++) {
-    acc += hist[i];
-    if (2 * acc >= total)
-      return i;
-  }
-  return n - 1;
-}
-
 /* Otsu's threshold of a 256-bin histogram: the split that maximises the variance between
  * the two classes; @contrast gets the distance between the two classes' means. */
 static int
@@ -212,9 +198,9 @@ add_unlike_background(const PtRoiInput *in, const float *lab, const guint8 *dq, 
     }
   if (n_bg < PT_ROI_MIN_BACKGROUND * box_area)
     return;
-  bl = (float)hist_median(hl, 101, n_bg);
-  ba = (float)(hist_median(ha, 256, n_bg) - 128);
-  bb = (float)(hist_median(hb, 256, n_bg) - 128);
+  bl = (float)pt_hist_median(hl, 101, n_bg);
+  ba = (float)(pt_hist_median(ha, 256, n_bg) - 128);
+  bb = (float)(pt_hist_median(hb, 256, n_bg) - 128);
   /* The background's own spread sets how far "unlike" is: a plain light box or paper
    * lets faint grey mould stand out, a grained table needs more. */
   {
@@ -476,9 +462,9 @@ middle_is_lesion(const PtRoiInput *in, const float *lab, const guint8 *mask, con
     }
   if (n_ring == 0 || n_peel < PT_ROI_LESION_ENCLOSED * n_ring)
     return FALSE;
-  peel[0] = (float)hist_median(hl, 101, n_peel);
-  peel[1] = (float)(hist_median(ha, 256, n_peel) - 128);
-  peel[2] = (float)(hist_median(hb, 256, n_peel) - 128);
+  peel[0] = (float)pt_hist_median(hl, 101, n_peel);
+  peel[1] = (float)(pt_hist_median(ha, 256, n_peel) - 128);
+  peel[2] = (float)(pt_hist_median(hb, 256, n_peel) - 128);
   return TRUE;
 }
 
@@ -567,9 +553,9 @@ pt_roi_find_fruit(const PtRoiInput *in, guint8 *mask, guint8 *foreign, PtRoiScra
     }
   if (n_seed == 0)
     return PT_ROI_NOT_FRUIT;
-  sl = (float)hist_median(hl, 101, n_seed);
-  sa = (float)(hist_median(ha, 256, n_seed) - 128);
-  sb = (float)(hist_median(hb, 256, n_seed) - 128);
+  sl = (float)pt_hist_median(hl, 101, n_seed);
+  sa = (float)(pt_hist_median(ha, 256, n_seed) - 128);
+  sb = (float)(pt_hist_median(hb, 256, n_seed) - 128);
   seed_lab[0] = sl;
   seed_lab[1] = sa;
   seed_lab[2] = sb;
