@@ -905,7 +905,8 @@ measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongati
   PtPoint *xs;
   double area = r->weight * pk->mmpx2, length_px;
 
-  if (area < p->min_defect_mm2 || (pk->in->lab && r->n < PT_PEEL_LAB_MIN_PX))
+  if (area < p->min_defect_mm2 ||
+      (pk->in->lab && r->n < MAX(PT_PEEL_LAB_MIN_PX, PT_PEEL_LAB_MIN_SHARE * shape->area_px)))
     return FALSE;
   rs = g_new(PtShape, 1);
   xs = g_new(PtPoint, 4 * (gsize)(r->y1 - r->y0 + 1) + 8);
