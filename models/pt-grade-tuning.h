@@ -424,11 +424,13 @@
 #define PT_PARTIAL_PHOTO_TRUST 0.5
 /* A whole photo's fruit found as a part (pt-grader.c, part_of_round_fruit ()): white mould or
  * a pale band of it falls to a white light box's floor, leaving the peel-coloured part, or
- * parts, found as fruit of their own.  The part's free outline lies on one circle along at
- * least PT_PART_MIN_ARC of its circumference, its widest caliper spans at least
- * PT_PART_MIN_SPAN of the diameter and it fills at most PT_PART_MAX_FILL of the circle (a round
- * fruit found whole fills 0.9 and more).  What of the circle no blob holds must differ from
- * the background: its median difference from the background model at least
+ * parts, found as fruit of their own.  The part's free outline lies on one circle, or on one
+ * ellipse with axes along the photo's within PT_DIM_LOBE_MAX_WIDE and PT_DIM_LOBE_MAX_TALL (a
+ * mandarin seen from its side), along at least PT_PART_MIN_ARC of its perimeter, its widest
+ * caliper spans at least PT_PART_MIN_SPAN of the long diameter and it fills at most
+ * PT_PART_MAX_FILL of the outline (a round fruit found whole fills 0.9 and more); "circle"
+ * below is that outline, "radius" its semi-axes.  What of the circle no blob holds must
+ * differ from the background: its median difference from the background model at least
  * PT_PART_MIN_FEAT of the search's low threshold (on fruit-freshness on a white light box,
  * eval-real --on-black --background 240, white mould lies at 0.34 to 0.8 of it; the floor
  * beyond an oblate mandarin's round fit, which a circle fitted to its lower outline leaves

@@ -831,6 +831,13 @@ fruit_ellipse_ok(const AxisEllipse *e, int w, int h)
          e->a <= PT_DIM_LOBE_MAX_WIDE * e->b && e->b <= PT_DIM_LOBE_MAX_TALL * e->a;
 }
 
+/* Ramanujan's perimeter of @e. */
+static double
+axis_ellipse_perimeter(const AxisEllipse *e)
+{
+  return G_PI * (3 * (e->a + e->b) - sqrt((3 * e->a + e->b) * (e->a + 3 * e->b)));
+}
+
 /* The circle (@round) or ellipse most of the @n free outline points of @c->labels lie on:
  * PT_DIM_LOBE_TRIALS through three (four) of them, the best refitted twice by least squares
  * to the points on it.  Returns how many lie on @best. */
@@ -1003,10 +1010,7 @@ cut_dim_lobe(Crop *c, double circle[3])
   for (int round = 1; round >= 0; round--) {
     AxisEllipse e = {0, 0, 0, 0};
     int on = fit_fruit_outline(c, n, round, &e);
-    /* Ramanujan's perimeter. */
-    double perimeter = G_PI * (3 * (e.a + e.b) - sqrt((3 * e.a + e.b) * (e.a + 3 * e.b)));
-
-    if (on > 0 && on >= PT_CLING_MIN_ARC * perimeter && cut_beyond_if_dim(c, &e)) {
+    if (on > 0 && on >= PT_CLING_MIN_ARC * axis_ellipse_perimeter(&e) && cut_beyond_if_dim(c, &e)) {
       circle[0] = e.cx;
       circle[1] = e.cy;
       circle[2] = MAX(e.a, e.b);
@@ -1019,39 +1023,43 @@ cut_dim_lobe(Crop *c, double circle[3])
 /* A whole photo's fruit of which the search found a part only: white mould or a pale band of
  * it as light as a white light box's floor falls to the background, and the fruit is found
  * as its peel-coloured part, or as parts.  The part's free outline (@c's region after
- * crop_isolate ()) lies on the fruit's circle along at least PT_PART_MIN_ARC of its
- * circumference, the part spans the circle (its widest caliper at least PT_PART_MIN_SPAN of
- * the diameter) and fills at most PT_PART_MAX_FILL of it; the circle lies in the frame.
- * Whether what it leaves out is the fruit's or the floor is round_fruit_pieces ()'s to tell.
- * TRUE with @circle its centre and radius in frame pixels. */
+ * crop_isolate ()) lies on the fruit's circle, or else (a mandarin on its base is wider than
+ * tall) on the ellipse with axes along the photo's that cut_dim_lobe () would trust, along at
+ * least PT_PART_MIN_ARC of its perimeter; the part spans it (its widest caliper at least
+ * PT_PART_MIN_SPAN of the long diameter) and fills at most PT_PART_MAX_FILL of it; it lies in
+ * the frame.  Whether what it leaves out is the fruit's or the floor is
+ * round_fruit_pieces ()'s to tell.  TRUE with @outline the fruit's outline in frame pixels. */
 static gboolean
-part_of_round_fruit(Crop *c, const PtShape *shape, const PtFrame *frame, double circle[3])
+part_of_round_fruit(Crop *c, const PtShape *shape, const PtFrame *frame, AxisEllipse *outline)
 {
   int n = free_outline(c->mask, c->foreign, c->w, c->h, c->labels);
-  AxisEllipse e = {0, 0, 0, 0};
-  double r;
-  int on;
 
   if (n < 16)
     return FALSE;
-  on = fit_fruit_outline(c, n, TRUE, &e);
-  r = e.a;
-  if (on == 0 || on < PT_PART_MIN_ARC * 2 * G_PI * r ||
-      shape->max_width < PT_PART_MIN_SPAN * 2 * r ||
-      shape->area_px > PT_PART_MAX_FILL * G_PI * r * r)
-    return FALSE;
-  circle[0] = c->x0 + e.cx * c->s;
-  circle[1] = c->y0 + e.cy * c->s;
-  circle[2] = r * c->s;
-  return circle[0] - circle[2] >= 0 && circle[1] - circle[2] >= 0 &&
-         circle[0] + circle[2] <= frame->width && circle[1] + circle[2] <= frame->height;
+  for (int round = 1; round >= 0; round--) {
+    AxisEllipse e = {0, 0, 0, 0};
+    int on = fit_fruit_outline(c, n, round, &e);
+
+    if (on == 0 || on < PT_PART_MIN_ARC * axis_ellipse_perimeter(&e) ||
+        shape->max_width < PT_PART_MIN_SPAN * 2 * MAX(e.a, e.b) ||
+        shape->area_px > PT_PART_MAX_FILL * G_PI * e.a * e.b)
+      continue;
+    outline->cx = c->x0 + e.cx * c->s;
+    outline->cy = c->y0 + e.cy * c->s;
+    outline->a = e.a * c->s;
+    outline->b = e.b * c->s;
+    return outline->cx - outline->a >= 0 && outline->cy - outline->b >= 0 &&
+           outline->cx + outline->a <= frame->width && outline->cy + outline->b <= frame->height;
+  }
+  return FALSE;
 }
 
 /* Grades @blob into @fruit; FALSE when it is no fruit.  With @part (nullable) in a photo
- * graded whole, @part gets the circle of the round fruit @blob is a part of
- * (part_of_round_fruit ()), radius 0 when it is none. */
+ * graded whole, @part gets the outline of the round fruit @blob is a part of
+ * (part_of_round_fruit ()), semi-axes 0 when it is none. */
 static gboolean
-analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fruit, double part[3])
+analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fruit,
+             AxisEllipse *part)
 {
   PtShape *shape = &g->shape;
   PtPoint *xs;
@@ -1076,7 +1084,7 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   fruit->partial = crop_is_partial(&c);
   if (part &&
       !(g->mm_per_px == 0 && !fruit->partial && part_of_round_fruit(&c, shape, frame, part)))
-    part[2] = 0;
+    part->a = part->b = 0;
   place_fruit(&c, shape, frame, fruit);
   solidity = hull_solidity(shape);
   measure_size(g, &c, shape, fruit);
@@ -1619,48 +1627,48 @@ pt_grader_version(void)
   return "packtrace-grader/3";
 }
 
-/* Whether @circle (frame pixels) is a round fruit the search found in parts: what of it no
+/* Whether @outline (frame pixels) is a round fruit the search found in parts: what of it no
  * blob of @seg holds differs from the background (its median difference at least
  * PT_PART_MIN_FEAT of the search's low threshold: white mould is a little off the light
  * box's floor, the floor beyond an oblate fruit's round fit is the floor), and no blob but
- * its pieces lies in it (another with more than PT_PART_MAX_NEIGHBOUR of the circle's area
+ * its pieces lies in it (another with more than PT_PART_MAX_NEIGHBOUR of the outline's area
  * inside is a neighbour in front).  @pieces: the blobs with at least PT_PART_PIECE_SHARE of
- * their work pixels inside and none beyond PT_PART_PIECE_REACH of the radius (the circle is
+ * their work pixels inside and none beyond PT_PART_PIECE_REACH of it (the outline is
  * fitted to a part's arc: a cap on the far side may reach a little past it). */
 static gboolean
-round_fruit_pieces(const PtSegmentation *seg, const double circle[3], gboolean *pieces)
+round_fruit_pieces(const PtSegmentation *seg, const AxisEllipse *outline, gboolean *pieces)
 {
   guint32 inside[PT_GRADER_MAX_FRUIT] = {0}, near[PT_GRADER_MAX_FRUIT] = {0}, hist[256] = {0};
   guint32 n = 0;
-  double f = seg->f, cx = (circle[0] - seg->rx) / f, cy = (circle[1] - seg->ry) / f;
-  double r = circle[2] / f, reach = PT_PART_PIECE_REACH * r;
-  int y0 = MAX(0, (int)floor(cy - reach)), y1 = MIN(seg->h - 1, (int)ceil(cy + reach));
-  int x0 = MAX(0, (int)floor(cx - reach)), x1 = MIN(seg->w - 1, (int)ceil(cx + reach));
+  double f = seg->f, cx = (outline->cx - seg->rx) / f, cy = (outline->cy - seg->ry) / f;
+  double a = outline->a / f, b = outline->b / f, reach = PT_PART_PIECE_REACH;
+  int y0 = MAX(0, (int)floor(cy - reach * b)), y1 = MIN(seg->h - 1, (int)ceil(cy + reach * b));
+  int x0 = MAX(0, (int)floor(cx - reach * a)), x1 = MIN(seg->w - 1, (int)ceil(cx + reach * a));
 
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++) {
       gsize k = (gsize)y * seg->w + x;
       gint32 l = seg->labels[k];
-      double dx = x + 0.5 - cx, dy = y + 0.5 - cy, d2 = dx * dx + dy * dy;
+      double dx = (x + 0.5 - cx) / a, dy = (y + 0.5 - cy) / b, d2 = dx * dx + dy * dy;
 
       if (d2 > reach * reach)
         continue;
-      if (l == 0 && d2 <= r * r) {
+      if (l == 0 && d2 <= 1) {
         hist[seg->feat[k]]++;
         n++;
       }
-      for (guint b = 0; l > 0 && b < seg->n_blobs; b++)
-        if (seg->blobs[b].label == l) {
-          near[b]++;
-          inside[b] += d2 <= r * r;
+      for (guint i = 0; l > 0 && i < seg->n_blobs; i++)
+        if (seg->blobs[i].label == l) {
+          near[i]++;
+          inside[i] += d2 <= 1;
         }
     }
   if (n == 0 || pt_hist_median(hist, 256, n) < PT_PART_MIN_FEAT * seg->lo)
     return FALSE;
-  for (guint b = 0; b < seg->n_blobs; b++) {
-    pieces[b] = inside[b] >= PT_PART_PIECE_SHARE * seg->blobs[b].area &&
-                near[b] >= (guint32)seg->blobs[b].area;
-    if (!pieces[b] && inside[b] > PT_PART_MAX_NEIGHBOUR * G_PI * r * r)
+  for (guint i = 0; i < seg->n_blobs; i++) {
+    pieces[i] = inside[i] >= PT_PART_PIECE_SHARE * seg->blobs[i].area &&
+                near[i] >= (guint32)seg->blobs[i].area;
+    if (!pieces[i] && inside[i] > PT_PART_MAX_NEIGHBOUR * G_PI * a * b)
       return FALSE;
   }
   return TRUE;
@@ -1677,7 +1685,7 @@ grade_blobs(PtGrader *g, const PtFrame *frame, PtGradeResult *result)
 {
   const PtSegmentation *seg = &g->seg;
   guint n_blobs = seg->n_blobs, owner[PT_GRADER_MAX_FRUIT], n_round = 0, kept = 0;
-  double part[3], round[PT_GRADER_MAX_FRUIT][3];
+  AxisEllipse part, round[PT_GRADER_MAX_FRUIT];
   guint64 of_round[PT_GRADER_MAX_FRUIT], taken = 0, gone = 0;
   g_autofree PtFruit *found = NULL;
 
@@ -1686,10 +1694,10 @@ grade_blobs(PtGrader *g, const PtFrame *frame, PtGradeResult *result)
     gboolean pieces[PT_GRADER_MAX_FRUIT];
     guint64 mask = 0;
 
-    if (!analyse_blob(g, frame, &seg->blobs[b], &result->fruit[result->n_fruit], part))
+    if (!analyse_blob(g, frame, &seg->blobs[b], &result->fruit[result->n_fruit], &part))
       continue;
     owner[result->n_fruit++] = b;
-    if (part[2] <= 0 || !round_fruit_pieces(seg, part, pieces))
+    if (part.a <= 0 || !round_fruit_pieces(seg, &part, pieces))
       continue;
     for (guint k = 0; k < n_blobs; k++)
       if (pieces[k] || k == b)
@@ -1699,7 +1707,7 @@ grade_blobs(PtGrader *g, const PtFrame *frame, PtGradeResult *result)
       continue;
     taken |= mask;
     of_round[n_round] = mask;
-    memcpy(round[n_round++], part, sizeof part);
+    round[n_round++] = part;
   }
   if (n_round == 0)
     return;
@@ -1707,10 +1715,10 @@ grade_blobs(PtGrader *g, const PtFrame *frame, PtGradeResult *result)
    * (g->seg). */
   found = g_new(PtFruit, n_round);
   for (guint i = 0; i < n_round; i++) {
-    double m = (1 + PT_PART_BOX_MARGIN) * round[i][2];
-    int x0 = MAX(0, (int)floor(round[i][0] - m)), y0 = MAX(0, (int)floor(round[i][1] - m));
-    int x1 = MIN(frame->width, (int)ceil(round[i][0] + m));
-    int y1 = MIN(frame->height, (int)ceil(round[i][1] + m));
+    double ma = (1 + PT_PART_BOX_MARGIN) * round[i].a, mb = (1 + PT_PART_BOX_MARGIN) * round[i].b;
+    int x0 = MAX(0, (int)floor(round[i].cx - ma)), y0 = MAX(0, (int)floor(round[i].cy - mb));
+    int x1 = MIN(frame->width, (int)ceil(round[i].cx + ma));
+    int y1 = MIN(frame->height, (int)ceil(round[i].cy + mb));
     PtRoi box = {x0, y0, x1 - x0, y1 - y0};
 
     analyse_roi(g, frame, &box, &found[i], FALSE);

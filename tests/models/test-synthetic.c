@@ -38,12 +38,12 @@ dump(const PtGradeResult *r)
   for (guint i = 0; i < r->n_fruit; i++) {
     const PtFruit *f = &r->fruit[i];
 
-    g_test_message("fruit %u: %s%s d=%.2f l=%.2f defects=%u total=%.1f longest=%.1f "
+    g_test_message("fruit %u at %d,%d %dx%d: %s%s d=%.2f l=%.2f defects=%u total=%.1f longest=%.1f "
                    "stickers=%u ripe=%.2f green=%.2f (%s)",
-                   i, pt_grade_class_to_string(f->klass), f->partial ? " partial" : "",
-                   f->diameter_mm, f->length_mm, f->defect_count, f->defect_total_mm2,
-                   f->defect_longest_mm, f->n_stickers, f->ripe_fraction, f->green_fraction,
-                   f->rule);
+                   i, f->x, f->y, f->width, f->height, pt_grade_class_to_string(f->klass),
+                   f->partial ? " partial" : "", f->diameter_mm, f->length_mm, f->defect_count,
+                   f->defect_total_mm2, f->defect_longest_mm, f->n_stickers, f->ripe_fraction,
+                   f->green_fraction, f->rule);
   }
 }
 
@@ -740,6 +740,56 @@ test_lightbox_white_warm(void)
   g_assert_cmpfloat(r->fruit[0].defect_total_mm2, >=, G_PI * d * d / 4);
 }
 
+/* @image stretched @k times across (linear interpolation): round fruit become oblate, as a
+ * mandarin seen from its side is. */
+static PtImage *
+stretched(const PtImage *image, double k)
+{
+  PtImage *out = pt_image_new((int)(image->width * k), image->height, NULL);
+
+  g_assert_nonnull(out);
+  for (int y = 0; y < out->height; y++)
+    for (int x = 0; x < out->width; x++) {
+      double sx = MIN((x + 0.5) / k - 0.5, image->width - 1.0);
+      int x0 = MAX(0, (int)floor(sx)), x1 = MIN(image->width - 1, x0 + 1);
+      double t = MAX(0.0, sx - x0);
+      const guint8 *a = image->pixels + (gsize)y * image->stride + 3 * x0;
+      const guint8 *b = image->pixels + (gsize)y * image->stride + 3 * x1;
+      guint8 *o = out->pixels + (gsize)y * out->stride + 3 * x;
+
+      for (int c = 0; c < 3; c++)
+        o[c] = (guint8)lround(a[c] + t * (b[c] - a[c]));
+    }
+  return out;
+}
+
+/* The light boxes of test_lightbox_whole () and test_lightbox_white_split () with mandarins
+ * seen from their side, 1.3 times wider than tall: on black, a mould cap over the face of
+ * one; on a white box, a band of white mould as light as the floor across one, which the
+ * search finds in parts.  The parts' outline lies on an ellipse, not a circle: before, no
+ * circle fitted it and the grey cap, found as a fruit of its own 3.9 times wider than tall,
+ * had "mould" over 21,300 mm2, with the orange part a sound fruit beside it. */
+static void
+test_lightbox_oblate(void)
+{
+  for (int floor = 0; floor < 2; floor++) {
+    g_autoptr(PtImage) image = lightbox_two(floor ? 240 : 8, orange_rgb);
+    g_autoptr(PtImage) wide = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
+    int c = LB_SIDE / 2;
+
+    if (floor) {
+      fg_paint_mould_cap(image, 40 + c, 40 + c, c, 0.15, 236);
+      fg_paint_mould_cap(image, 40 + c, 40 + c, c, -0.45, 150);
+    } else {
+      fg_paint_mould_cap(image, 40 + c, 40 + c, c, -0.2, 225);
+    }
+    wide = stretched(image, 1.3);
+    r = grade_whole(wide);
+    assert_mouldy_then_sound(r);
+  }
+}
+
 /* A light box lit by a ring light round the lens, and one by two strip lights at its sides:
  * a glossy peel mirrors the lamps as a bright ring round the fruit's middle or as two bars,
  * each 2 to 4% of the face and well lighter than the peel.  A mandarin with a mould cap and
@@ -1424,6 +1474,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-exposed-for-black", test_lightbox_exposed_for_black);
   g_test_add_func("/models/synthetic/lightbox-white-split", test_lightbox_white_split);
   g_test_add_func("/models/synthetic/lightbox-white-warm", test_lightbox_white_warm);
+  g_test_add_func("/models/synthetic/lightbox-oblate", test_lightbox_oblate);
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/speck-any-resolution", test_speck_any_resolution);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
