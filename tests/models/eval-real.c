@@ -32,8 +32,9 @@
  *             [--class-floor BA]
  *             [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
- * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--blur S] [--noise S]
- *             [--jpeg Q] [--every N] [--misses DIR] [--orientation upright|stored]
+ * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--stretch K]
+ *             [--blur S] [--noise S] [--jpeg Q] [--every N] [--misses DIR]
+ *             [--orientation upright|stored]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
  *
@@ -71,9 +72,10 @@
  * of the light (light_from_above ()).  The photos can be taken otherwise (eval-variants.h):
  * --exposure F multiplies the linear-light RGB by F, --white-balance K is a scene lit at K kelvin
  * by a camera balanced for 6500 K (3200 tungsten: warm; 9000 shade: cool), --resize F scales the
- * photo and its boxes, --blur S is a Gaussian of S pixels, --noise S Gaussian noise of S 8-bit
- * levels and --jpeg Q a re-encoding at quality Q; with --on-black the pasted square is what is
- * taken otherwise, as the light box's photo.  The first heading names them.
+ * photo and its boxes, --stretch K scales them K times more across (round fruit become oblate,
+ * as a mandarin seen from its side is), --blur S is a Gaussian of S pixels, --noise S Gaussian
+ * noise of S 8-bit levels and --jpeg Q a re-encoding at quality Q; with --on-black the pasted
+ * square is what is taken otherwise, as the light box's photo.  The first heading names them.
  * --every N grades every Nth photo only (a quicker run).  --misses DIR writes each sound box
  * called defective, and each defective box not put in class II or out, as DIR/PHOTO-X,Y-LABEL.png:
  * the frame as graded (the photo, or the light box's square), outlines, defects and classes drawn
@@ -355,7 +357,9 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
 {
   /* Within the grader's largest frame once --resize scales it (a 24 MP square), the margin
    * of black narrowed for a large box rather than the box left out. */
-  int cap = (int)(sqrt((double)PT_IMAGE_MAX_PIXELS) / variant.resize) - 1;
+  int cap = (int)(sqrt((double)PT_IMAGE_MAX_PIXELS) /
+                  MAX(variant.resize, variant.resize * variant.stretch)) -
+            1;
   int box = MAX(roi->width, roi->height), want = (int)lround(on_black_square * box);
   int side = MAX(MIN(want, cap), MIN(want, box));
   int ox = (side - roi->width) / 2, oy = (side - roi->height) / 2;
@@ -975,6 +979,8 @@ main(int argc, char **argv)
        "The scene lit at K kelvin, the camera balanced for 6500 (3200 warm, 9000 cool)", "K"},
       {"resize", 0, 0, G_OPTION_ARG_DOUBLE, &variant.resize, "Scale each photo and its boxes by F",
        "F"},
+      {"stretch", 0, 0, G_OPTION_ARG_DOUBLE, &variant.stretch,
+       "Scale each photo and its boxes across by K more (round fruit oblate, 0.5 to 2)", "K"},
       {"blur", 0, 0, G_OPTION_ARG_DOUBLE, &variant.blur, "Gaussian blur of sigma S pixels", "S"},
       {"noise", 0, 0, G_OPTION_ARG_DOUBLE, &variant.noise, "Gaussian noise of sigma S 8-bit levels",
        "S"},

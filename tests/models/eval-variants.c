@@ -48,7 +48,7 @@ gboolean
 eval_variant_active(const EvalVariant *v)
 {
   return v->exposure != 1.0 || v->white_kelvin != 0.0 || v->resize != 1.0 || v->blur != 0.0 ||
-         v->noise != 0.0 || v->jpeg != 0;
+         v->noise != 0.0 || v->jpeg != 0 || v->stretch != 1.0;
 }
 
 gboolean
@@ -68,6 +68,8 @@ eval_variant_check(const EvalVariant *v, GError **error)
     bad = "--noise is a sigma from 0 to 64 levels";
   else if (v->jpeg < 0 || v->jpeg > 100)
     bad = "--jpeg is a quality from 1 to 100";
+  else if (v->stretch < 0.5 || v->stretch > 2.0)
+    bad = "--stretch is from 0.5 to 2";
   if (bad)
     g_set_error_literal(error, PT_MODELS_ERROR, PT_MODELS_ERROR_INVALID, bad);
   return bad == NULL;
@@ -219,9 +221,9 @@ gauss_taps(int n, double sigma, int **idx, double **w)
 }
 
 /* @lin (@w x @h) filtered both ways: by a Gaussian of @sigma when it is above 0, else
- * resampled by @f to @out_w x @out_h. */
+ * resampled by @fx across and @fy down to @out_w x @out_h. */
 static float *
-separable(float *lin, int w, int h, int out_w, int out_h, double f, double sigma)
+separable(float *lin, int w, int h, int out_w, int out_h, double fx, double fy, double sigma)
 {
   g_autofree int *ix = NULL, *iy = NULL;
   g_autofree double *wx = NULL, *wy = NULL;
@@ -232,8 +234,8 @@ separable(float *lin, int w, int h, int out_w, int out_h, double f, double sigma
     tx = gauss_taps(w, sigma, &ix, &wx);
     ty = gauss_taps(h, sigma, &iy, &wy);
   } else {
-    tx = resample_taps(w, out_w, f, &ix, &wx);
-    ty = resample_taps(h, out_h, f, &iy, &wy);
+    tx = resample_taps(w, out_w, fx, &ix, &wx);
+    ty = resample_taps(h, out_h, fy, &iy, &wy);
   }
   tmp = filter_x(lin, w, h, out_w, tx, ix, wx);
   return filter_y(tmp, out_w, h, out_h, ty, iy, wy);
@@ -252,7 +254,8 @@ PtImage *
 eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 seed, GError **error)
 {
   int w = image->width, h = image->height;
-  int out_w = MAX(1, (int)lround(w * v->resize)), out_h = MAX(1, (int)lround(h * v->resize));
+  double fx = v->resize * v->stretch;
+  int out_w = MAX(1, (int)lround(w * fx)), out_h = MAX(1, (int)lround(h * v->resize));
   g_autofree float *lin = g_new(float, (gsize)w *h * 3);
   g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
   g_autoptr(PtImage) out = pt_image_new(out_w, out_h, error);
@@ -264,14 +267,14 @@ eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 seed, GEr
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w * 3; x++)
       lin[(gsize)y * w * 3 + x] = (float)decode[image->pixels[(gsize)y * image->stride + x]];
-  if (v->resize != 1.0) {
-    float *r = separable(lin, w, h, out_w, out_h, v->resize, 0);
+  if (fx != 1.0 || v->resize != 1.0) {
+    float *r = separable(lin, w, h, out_w, out_h, fx, v->resize, 0);
 
     g_free(lin);
     lin = r;
   }
   if (v->blur > 0) {
-    float *b = separable(lin, out_w, out_h, out_w, out_h, 1.0, v->blur);
+    float *b = separable(lin, out_w, out_h, out_w, out_h, 1.0, 1.0, v->blur);
 
     g_free(lin);
     lin = b;
@@ -306,10 +309,11 @@ eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 seed, GEr
 void
 eval_variant_scale_roi(const EvalVariant *v, PtRoi *roi)
 {
-  int x1 = (int)lround((roi->x + roi->width) * v->resize);
+  double fx = v->resize * v->stretch;
+  int x1 = (int)lround((roi->x + roi->width) * fx);
   int y1 = (int)lround((roi->y + roi->height) * v->resize);
 
-  roi->x = (int)lround(roi->x * v->resize);
+  roi->x = (int)lround(roi->x * fx);
   roi->y = (int)lround(roi->y * v->resize);
   roi->width = x1 - roi->x;
   roi->height = y1 - roi->y;
@@ -332,6 +336,8 @@ eval_variant_describe(const EvalVariant *v)
     g_string_append_printf(s, ", noise %g", v->noise);
   if (v->jpeg != 0)
     g_string_append_printf(s, ", jpeg %d", v->jpeg);
+  if (v->stretch != 1.0)
+    g_string_append_printf(s, ", stretched %g across", v->stretch);
   if (s->len == 0)
     g_string_append(s, ", as taken");
   return g_string_free(g_string_erase(s, 0, 2), FALSE);

@@ -22,9 +22,10 @@ typedef struct {
   double blur;         /* Gaussian sigma, pixels of the resized photo; 0: none */
   double noise;        /* Gaussian sigma, 8-bit sRGB levels; 0: none */
   int jpeg;            /* re-encoded at this quality (4:2:0, as phones save); 0: none */
+  double stretch;      /* a further scale across (round fruit become oblate); 1: none */
 } EvalVariant;
 
-#define EVAL_VARIANT_NONE ((EvalVariant){1.0, 0.0, 1.0, 0.0, 0.0, 0})
+#define EVAL_VARIANT_NONE ((EvalVariant){1.0, 0.0, 1.0, 0.0, 0.0, 0, 1.0})
 
 /* Whether @v changes anything. */
 gboolean eval_variant_active(const EvalVariant *v);
