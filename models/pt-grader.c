@@ -1041,7 +1041,7 @@ part_of_round_fruit(Crop *c, const PtShape *shape, const PtFrame *frame, AxisEll
     int on = fit_fruit_outline(c, n, round, &e);
 
     if (on == 0 || on < PT_PART_MIN_ARC * axis_ellipse_perimeter(&e) ||
-        shape->max_width < PT_PART_MIN_SPAN * 2 * MAX(e.a, e.b) ||
+        shape->max_width < PT_PART_MIN_SPAN * 2 * MIN(e.a, e.b) ||
         shape->area_px > PT_PART_MAX_FILL * G_PI * e.a * e.b)
       continue;
     outline->cx = c->x0 + e.cx * c->s;
