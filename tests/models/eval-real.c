@@ -69,7 +69,8 @@
  * (eval_variant_gloss ()): a ring light's ring, two strip lights' bars or a panel's broad
  * patch; --mirror F stands the fruit on a glossy black floor that mirrors it, F times as
  * bright (mirror_in_floor ()); --top-light F lights it from above, its lowest point at 1 - F
- * of the light (light_from_above ()).  The photos can be taken otherwise (eval-variants.h):
+ * of the light (eval_variant_light_from_above ()).  The photos can be taken otherwise
+ * (eval-variants.h):
  * --exposure F multiplies the linear-light RGB by F, --white-balance K is a scene lit at K kelvin
  * by a camera balanced for 6500 K (3200 tungsten: warm; 9000 shade: cool), --resize F scales the
  * photo and its boxes, --stretch K scales them K times more across (round fruit become oblate,
@@ -322,33 +323,6 @@ mirror_in_floor(PtImage *image, double cx, double cy, double rx, double ry)
     }
 }
 
-/* --top-light F: a light box lit from above (a lamp or strips in its roof, its walls the only
- * fill) shades the fruit of centre (@cx, @cy) and semi-axes @rx, @ry from its top down, its
- * linear light falling evenly with the height to 1 - F of the photo's at its lowest point,
- * as a sphere under a broad overhead light does. */
-static void
-light_from_above(PtImage *image, double cx, double cy, double rx, double ry)
-{
-  for (int y = MAX(0, (int)floor(cy - ry)); y <= MIN(image->height - 1, (int)ceil(cy + ry)); y++) {
-    double v = (y + 0.5 - cy) / ry, f = 1.0 - on_black_top * (1.0 + CLAMP(v, -1.0, 1.0)) / 2.0;
-
-    for (int x = MAX(0, (int)floor(cx - rx)); x <= MIN(image->width - 1, (int)ceil(cx + rx)); x++) {
-      double u = (x + 0.5 - cx) / rx;
-      guint8 *px = image->pixels + (gsize)y * image->stride + 3 * x;
-
-      if (u * u + v * v > 1.0)
-        continue;
-      for (int k = 0; k < 3; k++) {
-        double c = px[k] / 255.0, l = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-
-        l *= f;
-        c = l <= 0.0031308 ? 12.92 * l : 1.055 * pow(l, 1 / 2.4) - 0.055;
-        px[k] = (guint8)CLAMP(lround(255 * c), 0, 255);
-      }
-    }
-  }
-}
-
 /* The ellipse inscribed in @roi of @image, at the middle of a square twice its larger side
  * whose other pixels are a light box's black, or on_black_level's grey (a little noise, as
  * a sensor gives). */
@@ -391,7 +365,8 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
     }
   }
   if (on_black_top > 0)
-    light_from_above(out, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
+    eval_variant_light_from_above(out, on_black_top, ox + roi->width / 2.0, oy + roi->height / 2.0,
+                                  rx, ry);
   eval_variant_gloss(out, on_black_gloss, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
   if (on_black_mirror > 0)
     mirror_in_floor(out, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);

@@ -398,6 +398,30 @@ lamp_seen(EvalGloss gloss, double mx, double my, double mz)
 }
 
 void
+eval_variant_light_from_above(PtImage *image, double top, double cx, double cy, double rx,
+                              double ry)
+{
+  for (int y = MAX(0, (int)floor(cy - ry)); y <= MIN(image->height - 1, (int)ceil(cy + ry)); y++) {
+    double v = (y + 0.5 - cy) / ry, f = 1.0 - top * (1.0 + CLAMP(v, -1.0, 1.0)) / 2.0;
+
+    for (int x = MAX(0, (int)floor(cx - rx)); x <= MIN(image->width - 1, (int)ceil(cx + rx)); x++) {
+      double u = (x + 0.5 - cx) / rx;
+      guint8 *px = image->pixels + (gsize)y * image->stride + 3 * x;
+
+      if (u * u + v * v > 1.0)
+        continue;
+      for (int k = 0; k < 3; k++) {
+        double c = px[k] / 255.0, l = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+
+        l *= f;
+        c = l <= 0.0031308 ? 12.92 * l : 1.055 * pow(l, 1 / 2.4) - 0.055;
+        px[k] = (guint8)CLAMP(lround(255 * c), 0, 255);
+      }
+    }
+  }
+}
+
+void
 eval_variant_gloss(PtImage *image, EvalGloss gloss, double cx, double cy, double rx, double ry)
 {
   double encode[ENCODE_STEPS + 1], decode[256];

@@ -65,6 +65,13 @@ gboolean eval_gloss_parse(const char *name, EvalGloss *gloss);
 void eval_variant_gloss(PtImage *image, EvalGloss gloss, double cx, double cy, double rx,
                         double ry);
 
+/* A light box lit from above (a lamp or strips in its roof, its walls the only fill) shades
+ * the fruit that fills the ellipse of centre (@cx, @cy) and semi-axes @rx, @ry in @image from
+ * its top down, its linear light falling evenly with the height to 1 - @top of the photo's
+ * at its lowest point, as a sphere under a broad overhead light does. */
+void eval_variant_light_from_above(PtImage *image, double top, double cx, double cy, double rx,
+                                   double ry);
+
 /* "exposure 0.7, jpeg 40": what @v changes, for the output's heading. (transfer full) */
 char *eval_variant_describe(const EvalVariant *v);
 
