@@ -811,12 +811,15 @@ is_calyx_like(const PtPeel *pk, const Region *r, const PtDefect *d, double elong
  * reflection grows lighter all the way to one peak, so its lightness falls with the
  * distance from that peak across the whole patch (Pearson correlation at or below
  * PT_PEEL_LAB_HIGHLIGHT_R), where mould is a plateau of spores, lighter or darker in
- * patches. */
+ * patches.  The peak lies within PT_PEEL_LAB_HIGHLIGHT_PEAK_OFF of the patch's equivalent
+ * radius of its centre: a light box lit from its roof makes a mould patch lighter towards
+ * its top, a fall as steady as a highlight's but from its edge. */
 static gboolean
 is_soft_highlight(const PtPeel *pk, const Region *r, int l)
 {
   int w = pk->w, top = 0;
   double px = 0, py = 0, np = 0, sd = 0, sl = 0, sdd = 0, sll = 0, sdl = 0, var;
+  double cx = 0, cy = 0;
   guint n = 0;
 
   for (int y = r->y0; y <= r->y1; y++)
@@ -847,6 +850,8 @@ is_soft_highlight(const PtPeel *pk, const Region *r, int l)
         continue;
       d = hypot(x - px, y - py);
       lq = pk->ly[k];
+      cx += x;
+      cy += y;
       sd += d;
       sl += lq;
       sdd += d * d;
@@ -854,7 +859,8 @@ is_soft_highlight(const PtPeel *pk, const Region *r, int l)
       sdl += d * lq;
       n++;
     }
-  if (n < PT_PEEL_LAB_MIN_PX)
+  if (n < PT_PEEL_LAB_MIN_PX ||
+      hypot(cx / n - px, cy / n - py) > PT_PEEL_LAB_HIGHLIGHT_PEAK_OFF * sqrt(n / G_PI))
     return FALSE;
   var = (sdd / n - (sd / n) * (sd / n)) * (sll / n - (sl / n) * (sl / n));
   return var > 0 && (sdl / n - (sd / n) * (sl / n)) / sqrt(var) <= PT_PEEL_LAB_HIGHLIGHT_R;

@@ -337,6 +337,13 @@
  * rotten orange in a loose box is missed, -0.9 to -0.95 give the same records. */
 #define PT_PEEL_LAB_HIGHLIGHT_R       -0.9
 #define PT_PEEL_LAB_HIGHLIGHT_PEAK_DL 3.0
+/* ... and its peak lies within this share of the patch's equivalent radius of its centre: a
+ * highlight grows lighter towards its middle (rendered ones: 0.06 and 0.11), where a mould
+ * patch on a fruit lit from a light box's roof is lightest along its top edge (on
+ * fruit-freshness on black, eval-real --top-light 0.6: 1.3 to 1.7, and 1.26 rendered).  Of
+ * the photos as taken no run holds a patch that falls steadily from its peak but one
+ * through --roi, at 1.67: a sound orange's already out for mould elsewhere. */
+#define PT_PEEL_LAB_HIGHLIGHT_PEAK_OFF 0.5
 /* A pale band at least this much lighter than its reference on average (L* ratio), at most
  * this thick for the fruit's short diameter and at least this long for its thickness (area
  * over thickness squared) is a lamp mirrored in the peel, not mould: a ring light's ring or a

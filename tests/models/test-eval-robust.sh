@@ -67,6 +67,10 @@ variant "a panel light's reflection, on black" 0.955 --on-black --gloss panel
 # the reflection was graded as the fruit's bruised lower part, cut_dim_lobe ()).
 variant "a glossy floor mirroring 20% of the light, on black" 0.945 --on-black --mirror 0.2
 variant "a glossy floor mirroring 40% of the light, on black" 0.93 --on-black --mirror 0.4
+# A light box lit from its roof (--top-light 0.6: the light at a fruit's bottom 0.4 of its
+# top's): measured 0.957 (0.930 while a mould patch lighter towards its top was a soft
+# highlight: six rotten oranges Extra).
+variant "a light box lit from its roof, on black" 0.945 --on-black --top-light 0.6
 # The same light box's photo graded through one box, the photo (`packtrace grade IMAGE --roi
 # 0,0,W,H`): measured 0.928 (0.467 while the reflection was the mould of the fruit's lower
 # half).

@@ -740,6 +740,32 @@ test_lightbox_white_warm(void)
   g_assert_cmpfloat(r->fruit[0].defect_total_mm2, >=, G_PI * d * d / 4);
 }
 
+/* A light box lit from its roof (eval-real --top-light): the light on a mandarin falls
+ * evenly from its top to 0.4 of it at its bottom, and white mould over the left half of one
+ * is lighter at its top than lower down, as steadily as a lamp's soft highlight falls from
+ * its peak.  A highlight's peak lies at its middle, the mould's at its edge: the mould is
+ * mould, graded out (it was taken for a highlight and the mandarin graded Extra, as
+ * fruit-freshness 1216.jpg and five other photos of mouldy oranges were on black lit from
+ * above), and the sound one below it stays Extra. */
+static void
+test_lightbox_lit_from_above(void)
+{
+  g_autoptr(PtImage) image = lightbox_two(8, orange_rgb);
+  g_autoptr(PtImage) side = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
+  double c = LB_SIDE / 2.0;
+  int w = image->width;
+
+  /* The right mandarin's top half, then the photo turned a quarter anticlockwise: that
+   * mandarin is now the upper one, its left half mould, the other below it. */
+  fg_paint_mould_cap(image, 360 + LB_SIDE / 2, 40 + LB_SIDE / 2, LB_SIDE / 2, 0.0, 225);
+  side = fg_store_sideways(image);
+  eval_variant_light_from_above(side, 0.6, 40 + c, w - 1 - 360 - c, c, c);
+  eval_variant_light_from_above(side, 0.6, 40 + c, w - 1 - 40 - c, c, c);
+  r = grade_whole(side);
+  assert_mouldy_then_sound(r);
+}
+
 /* The light boxes of test_lightbox_whole () and test_lightbox_white_split () with mandarins
  * seen from their side, 1.3 times wider than tall (eval-real's --stretch): on black, a mould
  * cap over the face of one; on a white box, a band of white mould as light as the floor from
@@ -1458,6 +1484,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-white-split", test_lightbox_white_split);
   g_test_add_func("/models/synthetic/lightbox-white-warm", test_lightbox_white_warm);
   g_test_add_func("/models/synthetic/lightbox-oblate", test_lightbox_oblate);
+  g_test_add_func("/models/synthetic/lightbox-lit-from-above", test_lightbox_lit_from_above);
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/speck-any-resolution", test_speck_any_resolution);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
