@@ -1026,8 +1026,8 @@ cut_dim_lobe(Crop *c, double circle[3])
  * crop_isolate ()) lies on the fruit's circle, or else (a mandarin on its base is wider than
  * tall) on the ellipse with axes along the photo's that cut_dim_lobe () would trust, along at
  * least PT_PART_MIN_ARC of its perimeter; the part spans it (its widest caliper at least
- * PT_PART_MIN_SPAN of the long diameter) and fills at most PT_PART_MAX_FILL of it; it lies in
- * the frame.  Whether what it leaves out is the fruit's or the floor is
+ * PT_PART_MIN_SPAN of the short diameter) and fills at most PT_PART_MAX_FILL of it; it lies
+ * in the frame.  Whether what it leaves out is the fruit's or the floor is
  * round_fruit_pieces ()'s to tell.  TRUE with @outline the fruit's outline in frame pixels. */
 static gboolean
 part_of_round_fruit(Crop *c, const PtShape *shape, const PtFrame *frame, AxisEllipse *outline)
