@@ -331,9 +331,8 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
 {
   /* Within the grader's largest frame once --resize scales it (a 24 MP square), the margin
    * of black narrowed for a large box rather than the box left out. */
-  int cap = (int)(sqrt((double)PT_IMAGE_MAX_PIXELS) /
-                  MAX(variant.resize, variant.resize * variant.stretch)) -
-            1;
+  int cap =
+      (int)(sqrt((double)PT_IMAGE_MAX_PIXELS) / (variant.resize * MAX(1.0, variant.stretch))) - 1;
   int box = MAX(roi->width, roi->height), want = (int)lround(on_black_square * box);
   int side = MAX(MIN(want, cap), MIN(want, box));
   int ox = (side - roi->width) / 2, oy = (side - roi->height) / 2;

@@ -410,13 +410,9 @@ eval_variant_light_from_above(PtImage *image, double top, double cx, double cy, 
 
       if (u * u + v * v > 1.0)
         continue;
-      for (int k = 0; k < 3; k++) {
-        double c = px[k] / 255.0, l = c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-
-        l *= f;
-        c = l <= 0.0031308 ? 12.92 * l : 1.055 * pow(l, 1 / 2.4) - 0.055;
-        px[k] = (guint8)CLAMP(lround(255 * c), 0, 255);
-      }
+      for (int k = 0; k < 3; k++)
+        px[k] =
+            (guint8)CLAMP(lround(255 * linear_to_srgb(f * srgb_to_linear(px[k] / 255.0))), 0, 255);
     }
   }
 }
