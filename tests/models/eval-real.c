@@ -76,7 +76,9 @@
  * photo and its boxes, --stretch K scales them K times more across (round fruit become oblate,
  * as a mandarin seen from its side is), --blur S is a Gaussian of S pixels, --noise S Gaussian
  * noise of S 8-bit levels and --jpeg Q a re-encoding at quality Q; with --on-black the pasted
- * square is what is taken otherwise, as the light box's photo.  The first heading names them.
+ * square is what is taken otherwise, as the light box's photo, and its lamps are mirrored
+ * in the light it is taken in (so a sensor clips their light and the peel's together).  The
+ * first heading names them.
  * --every N grades every Nth photo only (a quicker run).  --misses DIR writes each sound box
  * called defective, and each defective box not put in class II or out, as DIR/PHOTO-X,Y-LABEL.png:
  * the frame as graded (the photo, or the light box's square), outlines, defects and classes drawn
@@ -327,7 +329,7 @@ mirror_in_floor(PtImage *image, double cx, double cy, double rx, double ry)
  * whose other pixels are a light box's black, or on_black_level's grey (a little noise, as
  * a sensor gives). */
 static PtImage *
-paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
+paste_on_black(const PtImage *image, const PtRoi *roi, double fruit[4], GError **error)
 {
   /* Within the grader's largest frame once --resize scales it (a 24 MP square), the margin
    * of black narrowed for a large box rather than the box left out. */
@@ -342,6 +344,10 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
 
   if (!out)
     return NULL;
+  fruit[0] = ox + roi->width / 2.0;
+  fruit[1] = oy + roi->height / 2.0;
+  fruit[2] = rx;
+  fruit[3] = ry;
   for (int y = 0; y < side; y++) {
     guint8 *row = out->pixels + (gsize)y * out->stride;
 
@@ -366,7 +372,11 @@ paste_on_black(const PtImage *image, const PtRoi *roi, GError **error)
   if (on_black_top > 0)
     eval_variant_light_from_above(out, on_black_top, ox + roi->width / 2.0, oy + roi->height / 2.0,
                                   rx, ry);
-  eval_variant_gloss(out, on_black_gloss, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
+  /* Taken otherwise, the lamps are mirrored in grade_box () under the light the photo is taken
+   * in: a sensor clips the lamp's light and the peel's together, in the light's colour. */
+  if (!eval_variant_active(&variant))
+    eval_variant_gloss(out, on_black_gloss, NULL, ox + roi->width / 2.0, oy + roi->height / 2.0, rx,
+                       ry);
   if (on_black_mirror > 0)
     mirror_in_floor(out, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
   return out;
@@ -435,15 +445,21 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
   if (on_black || csv_whole) {
 
     if (on_black) {
-      if (!(pasted = paste_on_black(image, roi, error)))
+      double fruit[4];
+
+      if (!(pasted = paste_on_black(image, roi, fruit, error)))
         return FALSE;
       if (eval_variant_active(&variant)) {
         PtImage *taken = eval_variant_apply(&variant, pasted, variant_seed(file, roi), error);
+        double light[3], fx = variant.resize * variant.stretch, fy = variant.resize;
 
         if (!taken)
           return FALSE;
         pt_image_free(pasted);
         pasted = taken;
+        eval_variant_light(&variant, light);
+        eval_variant_gloss(pasted, on_black_gloss, light, fruit[0] * fx, fruit[1] * fy,
+                           fruit[2] * fx, fruit[3] * fy);
       }
       pt_image_as_frame(pasted, &black);
       graded = &black;

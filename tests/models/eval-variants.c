@@ -418,7 +418,18 @@ eval_variant_light_from_above(PtImage *image, double top, double cx, double cy, 
 }
 
 void
-eval_variant_gloss(PtImage *image, EvalGloss gloss, double cx, double cy, double rx, double ry)
+eval_variant_light(const EvalVariant *v, double light[3])
+{
+  light[0] = light[1] = light[2] = 1.0;
+  if (v->white_kelvin != 0.0)
+    eval_variant_wb_gains(v->white_kelvin, light);
+  for (int c = 0; c < 3; c++)
+    light[c] *= v->exposure;
+}
+
+void
+eval_variant_gloss(PtImage *image, EvalGloss gloss, const double light[3], double cx, double cy,
+                   double rx, double ry)
 {
   double encode[ENCODE_STEPS + 1], decode[256];
   int x0 = MAX(0, (int)floor(cx - rx)), x1 = MIN(image->width, (int)ceil(cx + rx));
@@ -442,8 +453,9 @@ eval_variant_gloss(PtImage *image, EvalGloss gloss, double cx, double cy, double
       if (add < 1e-3)
         continue;
       for (int c = 0; c < 3; c++)
-        row[3 * x + c] =
-            (guint8)CLAMP(lround(encode_level(encode, decode[row[3 * x + c]] + add)), 0, 255);
+        row[3 * x + c] = (guint8)CLAMP(
+            lround(encode_level(encode, decode[row[3 * x + c]] + add * (light ? light[c] : 1.0))),
+            0, 255);
     }
   }
 }

@@ -60,10 +60,15 @@ gboolean eval_gloss_parse(const char *name, EvalGloss *gloss);
 /* Adds @gloss's reflections, in linear light, to the fruit that fills the ellipse of centre
  * (@cx, @cy) and semi-axes @rx, @ry in @image, taken as a sphere seen along its axis by a
  * camera far off: each pixel's normal gives the direction the peel mirrors, and the lamp
- * seen in that direction adds its light (white, 0.7 of full scale at its middle, soft at its
- * edges as a peel's waxy gloss makes it), clipped as a sensor clips. */
-void eval_variant_gloss(PtImage *image, EvalGloss gloss, double cx, double cy, double rx,
-                        double ry);
+ * seen in that direction adds its light (0.7 of full scale at its middle, soft at its edges
+ * as a peel's waxy gloss makes it; of colour @light as the camera records the lamp, NULL
+ * white), clipped as a sensor clips. */
+void eval_variant_gloss(PtImage *image, EvalGloss gloss, const double light[3], double cx,
+                        double cy, double rx, double ry);
+
+/* The colour a camera records a white lamp's light in under @v: its exposure times its
+ * white balance's gains (eval_variant_wb_gains ()). */
+void eval_variant_light(const EvalVariant *v, double light[3]);
 
 /* A light box lit from above (a lamp or strips in its roof, its walls the only fill) shades
  * the fruit that fills the ellipse of centre (@cx, @cy) and semi-axes @rx, @ry in @image from

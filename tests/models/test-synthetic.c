@@ -618,9 +618,9 @@ grade_whole(const PtImage *image)
 
 /* A light box photo on black of two mandarins of @peel colour, the left with a mould cap of
  * grey @cap_level over the face above @cap_offset of the radius below its middle
- * (fg_paint_mould_cap ()), both mirroring @lamps (eval_variant_gloss ()), taken otherwise
- * (@exposure, @kelvin: taken_otherwise ()) and graded whole: the left is mouldy and out, the
- * right sound. */
+ * (fg_paint_mould_cap ()), taken otherwise (@exposure, @kelvin: taken_otherwise ()) and
+ * both mirroring @lamps in that light (eval_variant_gloss ()), graded whole: the left is
+ * mouldy and out, the right sound. */
 static void
 assert_lightbox_pair(const guint8 peel[3], double cap_offset, int cap_level, EvalGloss lamps,
                      double exposure, double kelvin)
@@ -628,13 +628,18 @@ assert_lightbox_pair(const guint8 peel[3], double cap_offset, int cap_level, Eva
   g_autoptr(PtImage) image = lightbox_two(8, peel);
   g_autoptr(PtImage) taken = NULL;
   g_autoptr(PtGradeResult) r = NULL;
+  EvalVariant v = EVAL_VARIANT_NONE;
+  double light[3];
   int c = LB_SIDE / 2;
 
   fg_paint_mould_cap(image, 40 + c, 40 + c, c, cap_offset, cap_level);
-  for (int x = 40; x <= 360; x += 320)
-    eval_variant_gloss(image, lamps, x + LB_SIDE / 2.0, 40 + LB_SIDE / 2.0, LB_SIDE / 2.0,
-                       LB_SIDE / 2.0);
   taken = taken_otherwise(image, exposure, kelvin);
+  v.exposure = exposure;
+  v.white_kelvin = kelvin;
+  eval_variant_light(&v, light);
+  for (int x = 40; x <= 360; x += 320)
+    eval_variant_gloss(taken, lamps, light, x + LB_SIDE / 2.0, 40 + LB_SIDE / 2.0, LB_SIDE / 2.0,
+                       LB_SIDE / 2.0);
   r = grade_whole(taken);
   assert_mouldy_then_sound(r);
 }
