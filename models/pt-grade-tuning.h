@@ -414,6 +414,22 @@
 #define PT_WHITE_MIN_SHARE   0.05
 #define PT_WHITE_MIN_CAST    2.3
 #define PT_WHITE_MAX_A_SHARE 0.6
+/* A light box's black floor: the samples of L* at most PT_WHITE_DARK_MAX_L (black card or
+ * velvet, even in a photo exposed long for the dark scene), read when no lit neutral shows
+ * and they are at least PT_WHITE_DARK_MIN_SHARE of the samples round the fruit (a light
+ * box's floor is nearly all of them), by their mean in linear light, whose strongest channel
+ * is at least PT_WHITE_DARK_MIN_LINEAR (sRGB level 5: below, a channel's colour is a
+ * level's rounding).  Its cast, as C* at mid grey, counts beyond PT_WHITE_DARK_TINT: a black
+ * dye or a sensor's black level may lean that far by itself (eval-real's light box floor
+ * leans blue by 6.4; taken out, it cost the plain run on black 0.949 to 0.925 by class),
+ * while a lamp 1,000 K off the camera's balance casts 6 to 14 (5500 K 5.7, 4500 K 13.8,
+ * 9000 K 9.0, 3200 K 30.8 against 6500 K).  A cast over PT_WHITE_DARK_MAX_CAST, past a
+ * 2200 K lamp's 54.6, is a coloured floor, not a light. */
+#define PT_WHITE_DARK_MAX_L      25.0
+#define PT_WHITE_DARK_MIN_SHARE  0.5
+#define PT_WHITE_DARK_MIN_LINEAR 0.0015
+#define PT_WHITE_DARK_TINT       8.0
+#define PT_WHITE_DARK_MAX_CAST   55.0
 
 /* Grading without a scale (pt_grader_new_unscaled()). */
 

@@ -29,7 +29,7 @@ struct _PtGrader {
   PtBuf b_planes, b_mask, b_foreign, b_labels, b_parent, b_points;
   /* The frame's light (pt-white.c), taken out of the crops the L*a*b* peel rules judge. */
   gboolean white_set;
-  float white[3];
+  PtWhite white;
 };
 
 static const char *kind_names[] = {"dark spot", "bruise", "mould", "russet", "cut"};
@@ -1091,7 +1091,7 @@ analyse_blob(PtGrader *g, const PtFrame *frame, const PtBlob *blob, PtFruit *fru
   /* The peel is judged in the colours a camera balanced for the photo's light would give
    * (pt-white.c), once the colours as taken have told the fruit from the background. */
   if (g->white_set)
-    pt_white_apply(g->white, c.py, c.pcb, c.pcr, (gsize)c.w * c.h);
+    pt_white_apply(&g->white, c.py, c.pcb, c.pcr, (gsize)c.w * c.h);
   /* On a belt another view sees a fruit the frame cuts; in a photo (no scale: its size
    * unknown) what the photo shows of it is graded, and it stays marked partial. */
   if (!fruit->partial || fruit->size_unknown)
@@ -1403,7 +1403,7 @@ roi_crop(PtGrader *g, const PtFrame *frame, const PtRoi *roi, Crop *c, PtRoiBox 
   c->parent = pt_models_buf_get(&g->b_parent, (n + 4) * sizeof(gint32));
   pt_frame_sample(frame, x0, y0, w, h, s, c->py, c->pcb, c->pcr);
   if (g->white_set)
-    pt_white_apply(g->white, c->py, c->pcb, c->pcr, n);
+    pt_white_apply(&g->white, c->py, c->pcb, c->pcr, n);
   box->x0 = MAX(1, (roi->x - x0 + s / 2) / s);
   box->y0 = MAX(1, (roi->y - y0 + s / 2) / s);
   box->x1 = MIN(w - 1, (roi->x + roi->width - x0 + s / 2) / s);
@@ -1763,7 +1763,7 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
   /* The L*a*b* peel rules judge ROIs and photos without a scale, in the colours a camera
    * balanced for the photo's light would give (pt-white.c); a belt camera's colours are set
    * up with its calibration. */
-  grader->white_set = n_rois > 0 && pt_white_estimate(frame, rois, n_rois, grader->white);
+  grader->white_set = n_rois > 0 && pt_white_estimate(frame, rois, n_rois, &grader->white);
   result = g_new0(PtGradeResult, 1);
   result->mm_per_px = grader->mm_per_px;
   result->fruit = g_new0(PtFruit, n_rois > 0 ? n_rois : PT_GRADER_MAX_FRUIT);
@@ -1776,7 +1776,7 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
      * colours are set up with its calibration).  A close-up (below) shows no surface round
      * its fruit to read the light from. */
     grader->white_set =
-        grader->mm_per_px == 0 && pt_white_estimate_around(frame, &grader->seg, grader->white);
+        grader->mm_per_px == 0 && pt_white_estimate_around(frame, &grader->seg, &grader->white);
     grade_blobs(grader, frame, result);
     grader->white_set = FALSE;
     /* A photo the search finds nothing in may be a close-up of one fruit, with no background

@@ -168,16 +168,24 @@ pt_hist_median(const guint32 *hist, int n, guint32 total)
   return n - 1;
 }
 
-/* pt-white.c: the colour of a photo's light, from the neutral surfaces round its fruit:
- * the frame's samples outside the inner ellipses (PT_ROI_LOST_ELLIPSE) of its @n_rois boxes.
- * Fills @gains with the linear-light gains (R, G, B) that make them neutral and returns
- * TRUE, or FALSE (gains 1) when they are too few or their cast is none or not a light's. */
-gboolean pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float gains[3]);
+/* pt-white.c: the colour of a photo's light, from the neutral surfaces round its fruit: the
+ * gains (R, G, B, linear light) that make them neutral, and whether a channel clipped stays
+ * clipped when they are applied (a light read off a black floor) or is scaled too (a lit
+ * white surface's). */
+typedef struct {
+  float gains[3];
+  gboolean keep_clipped;
+} PtWhite;
+
+/* The light read from the frame's samples outside the inner ellipses (PT_ROI_LOST_ELLIPSE) of
+ * its @n_rois boxes: fills @white and returns TRUE, or FALSE (gains 1) when they are too few
+ * or their cast is none or not a light's. */
+gboolean pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, PtWhite *white);
 /* The same for a photo graded whole, read round the fruit @seg found: every pixel of a blob's
  * territory (its pixels grown by one work pixel) is a fruit's. */
-gboolean pt_white_estimate_around(const PtFrame *frame, const PtSegmentation *seg, float gains[3]);
-/* Applies @gains to @n full-range YCbCr samples in place. */
-void pt_white_apply(const float gains[3], guint8 *y, guint8 *cb, guint8 *cr, gsize n);
+gboolean pt_white_estimate_around(const PtFrame *frame, const PtSegmentation *seg, PtWhite *white);
+/* Applies @white to @n full-range YCbCr samples in place. */
+void pt_white_apply(const PtWhite *white, guint8 *y, guint8 *cb, guint8 *cr, gsize n);
 /* Each sRGB level (0..255) in linear light, 0..1: 256 entries. */
 const float *pt_srgb_linear_table(void);
 
@@ -272,6 +280,8 @@ gboolean pt_hue_in_range(double hue, const double range[2]);
 
 /* CIE L*a*b* (D65) of a YCbCr pixel (pt-roi.c). */
 void pt_ycc_to_lab(int y, int cb, int cr, float lab[3]);
+/* CIE L*a*b* (D65) of a colour in linear sRGB (0..1 a channel). */
+void pt_linear_to_lab(float r, float g, float b, float lab[3]);
 
 /* pt-roi.c: the one fruit inside a given box, found without a belt model. */
 typedef struct {

@@ -61,17 +61,20 @@ ycc_to_lab(int y, int cb, int cr, float lab[3])
 {
   static GOnce once = G_ONCE_INIT;
   int r8, g8, b8;
-  float r, g, b, fx, fy, fz;
 
   g_once(&once, init_tables, NULL);
   pt_ycc_to_rgb(y, cb, cr, &r8, &g8, &b8);
-  r = srgb_linear[r8];
-  g = srgb_linear[g8];
-  b = srgb_linear[b8];
+  pt_linear_to_lab(srgb_linear[r8], srgb_linear[g8], srgb_linear[b8], lab);
+}
+
+void
+pt_linear_to_lab(float r, float g, float b, float lab[3])
+{
   /* sRGB to XYZ, normalised by the D65 white. */
-  fx = lab_f((0.4124f * r + 0.3576f * g + 0.1805f * b) / 0.95047f);
-  fy = lab_f(0.2126f * r + 0.7152f * g + 0.0722f * b);
-  fz = lab_f((0.0193f * r + 0.1192f * g + 0.9505f * b) / 1.08883f);
+  float fx = lab_f((0.4124f * r + 0.3576f * g + 0.1805f * b) / 0.95047f);
+  float fy = lab_f(0.2126f * r + 0.7152f * g + 0.0722f * b);
+  float fz = lab_f((0.0193f * r + 0.1192f * g + 0.9505f * b) / 1.08883f);
+
   lab[0] = 116.0f * fy - 16.0f;
   lab[1] = 500.0f * (fx - fy);
   lab[2] = 200.0f * (fy - fz);

@@ -3,9 +3,13 @@
  * rules, which judge chroma and hue in CIE L*a*b* against a neutral at a* = b* = 0, see the
  * colours a camera balanced for that light would have recorded.  A phone balances its
  * photos itself, but not exactly: a warm lamp left uncorrected gives white mould the
- * peel's chroma (issue 15, eval-real --white-balance).  Photos without enough neutral
- * surface round their fruit (a pile filling the frame, a black light box, a close-up) are
- * left as taken; the fruit itself never counts, as its white mould is no light's colour.
+ * peel's chroma (issue 15, eval-real --white-balance).  A black light box shows no lit
+ * neutral, but its floor is the light's colour dimmed, with its dye's own lean: a cast
+ * well beyond such a lean is the light's, and that much of it is taken out.  Photos without
+ * either round their fruit (a pile filling the frame, a close-up) are left as taken; the
+ * fruit itself never counts, as its white mould is no light's colour.  A pixel clipped in
+ * every channel stays so, and under a light read off a black floor any clipped channel does
+ * (pt_white_apply ()).
  * Cost: one pass over a sampled grid of the frame (at most PT_WHITE_SAMPLES pixels) per
  * graded photo, and a table look-up per crop pixel. */
 #include "pt-grade-tuning.h"
@@ -48,11 +52,13 @@ cmp_float(const void *a, const void *b)
   return x < y ? -1 : (x > y ? 1 : 0);
 }
 
-/* The neutral samples of a photo's background, in linear light. */
+/* The neutral samples of a photo's background, in linear light, and its dark ones summed. */
 typedef struct {
   float *lin; /* 3 a sample */
   guint n, total, cap;
   double a, b;
+  double dark[3];
+  guint n_dark;
 } Neutral;
 
 static void
@@ -68,6 +74,13 @@ neutral_add(Neutral *nt, int y, int cb, int cr)
   if (MIN(r, MIN(g, bl)) >= PT_PEEL_LAB_CLIPPED || nt->n >= nt->cap)
     return;
   pt_ycc_to_lab(y, cb, cr, lab);
+  if (lab[0] <= PT_WHITE_DARK_MAX_L) {
+    nt->dark[0] += srgb_to_linear_table[r];
+    nt->dark[1] += srgb_to_linear_table[g];
+    nt->dark[2] += srgb_to_linear_table[bl];
+    nt->n_dark++;
+    return;
+  }
   if (lab[0] < PT_WHITE_MIN_L ||
       lab[1] * lab[1] + lab[2] * lab[2] > PT_WHITE_MAX_CHROMA * PT_WHITE_MAX_CHROMA)
     return;
@@ -79,22 +92,70 @@ neutral_add(Neutral *nt, int y, int cb, int cr)
   nt->n++;
 }
 
-/* The gains that make @nt's median neutral, or FALSE (gains 1). */
+/* Whether a cast of @a, @b (C*a*b* at mid grey) is a light's to take out: a light's colour
+ * lies along the daylight and lamp locus, warm (yellow, a little red) to cool (blue); a
+ * surface cast mostly red or green is a coloured surface, not the light. */
 static gboolean
-neutral_finish(Neutral *nt, float gains[3])
+light_cast(double a, double b)
+{
+  return hypot(a, b) >= PT_WHITE_MIN_CAST && fabs(a) <= PT_WHITE_MAX_A_SHARE * fabs(b);
+}
+
+/* The gains that make @med neutral at its luminance. */
+static void
+gains_for(const double med[3], float gains[3])
+{
+  double y = 0.2126 * med[0] + 0.7152 * med[1] + 0.0722 * med[2];
+
+  for (int c = 0; c < 3; c++)
+    gains[c] = (float)(y / med[c]);
+}
+
+/* A light box's black floor (most of the photo round the fruit): its mean colour is the
+ * light's, dimmed, and its dye's own lean, read at mid grey for the cast.  A lean of up to
+ * PT_WHITE_DARK_TINT is the floor's as likely as the light's, so only the cast beyond it
+ * is taken out: the gains for the whole cast, raised to the share of it past the lean. */
+static gboolean
+dark_floor_finish(const Neutral *nt, PtWhite *white)
+{
+  double mean[3], y, cast, share;
+  float lab[3];
+
+  if (nt->n_dark == 0 || nt->n_dark < PT_WHITE_DARK_MIN_SHARE * nt->total)
+    return FALSE;
+  for (int c = 0; c < 3; c++)
+    mean[c] = nt->dark[c] / nt->n_dark;
+  y = 0.2126 * mean[0] + 0.7152 * mean[1] + 0.0722 * mean[2];
+  if (MAX(mean[0], MAX(mean[1], mean[2])) < PT_WHITE_DARK_MIN_LINEAR ||
+      MIN(mean[0], MIN(mean[1], mean[2])) <= 0)
+    return FALSE;
+  pt_linear_to_lab((float)(0.18 * mean[0] / y), (float)(0.18 * mean[1] / y),
+                   (float)(0.18 * mean[2] / y), lab);
+  cast = hypot(lab[1], lab[2]);
+  if (cast <= PT_WHITE_DARK_TINT || cast > PT_WHITE_DARK_MAX_CAST || !light_cast(lab[1], lab[2]))
+    return FALSE;
+  share = (cast - PT_WHITE_DARK_TINT) / cast;
+  gains_for(mean, white->gains);
+  for (int c = 0; c < 3; c++)
+    white->gains[c] = powf(white->gains[c], (float)share);
+  white->keep_clipped = TRUE;
+  return TRUE;
+}
+
+/* The gains that make @nt's median neutral, or its dark floor's (dark_floor_finish ()), or
+ * FALSE (gains 1). */
+static gboolean
+neutral_finish(Neutral *nt, PtWhite *white)
 {
   g_autofree float *chan = NULL;
-  double med[3], a, b, y;
+  double med[3];
   guint n = nt->n;
 
-  gains[0] = gains[1] = gains[2] = 1.0f;
+  white->gains[0] = white->gains[1] = white->gains[2] = 1.0f;
+  white->keep_clipped = FALSE;
   if (n == 0 || n < PT_WHITE_MIN_SHARE * nt->total)
-    return FALSE;
-  a = nt->a / n;
-  b = nt->b / n;
-  /* A light's colour lies along the daylight and lamp locus, warm (yellow, a little red) to
-   * cool (blue): a surface cast mostly red or green is a coloured surface, not the light. */
-  if (hypot(a, b) < PT_WHITE_MIN_CAST || fabs(a) > PT_WHITE_MAX_A_SHARE * fabs(b))
+    return dark_floor_finish(nt, white);
+  if (!light_cast(nt->a / n, nt->b / n))
     return FALSE;
   chan = g_new(float, n);
   for (int c = 0; c < 3; c++) {
@@ -103,9 +164,7 @@ neutral_finish(Neutral *nt, float gains[3])
     qsort(chan, n, sizeof *chan, cmp_float);
     med[c] = MAX(chan[n / 2], 1e-4f);
   }
-  y = 0.2126 * med[0] + 0.7152 * med[1] + 0.0722 * med[2];
-  for (int c = 0; c < 3; c++)
-    gains[c] = (float)(y / med[c]);
+  gains_for(med, white->gains);
   return TRUE;
 }
 
@@ -143,12 +202,12 @@ on_fruit(const FruitWhere *where, double px, double py)
 
 /* The light read from the samples of @frame off the fruit @where says. */
 static gboolean
-estimate(const PtFrame *frame, const FruitWhere *where, float gains[3])
+estimate(const PtFrame *frame, const FruitWhere *where, PtWhite *white)
 {
   int step = MAX(1, (int)ceil(sqrt((double)frame->width * frame->height / PT_WHITE_SAMPLES)));
   int gw = (frame->width + step - 1) / step, gh = (frame->height + step - 1) / step;
   g_autofree float *lin = g_new(float, 3 * (gsize)gw * gh);
-  Neutral nt = {lin, 0, 0, (guint)gw * gh, 0, 0};
+  Neutral nt = {lin, 0, 0, (guint)gw * gh, 0, 0, {0, 0, 0}, 0};
 
   init_tables();
   for (int gy = 0; gy < gh; gy++)
@@ -160,23 +219,23 @@ estimate(const PtFrame *frame, const FruitWhere *where, float gains[3])
       pt_frame_sample(frame, gx * step, gy * step, 1, 1, 1, &y, &cb, &cr);
       neutral_add(&nt, y, cb, cr);
     }
-  return neutral_finish(&nt, gains);
+  return neutral_finish(&nt, white);
 }
 
 gboolean
-pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, float gains[3])
+pt_white_estimate(const PtFrame *frame, const PtRoi *rois, guint n_rois, PtWhite *white)
 {
   FruitWhere where = {rois, n_rois, NULL};
 
-  return estimate(frame, &where, gains);
+  return estimate(frame, &where, white);
 }
 
 gboolean
-pt_white_estimate_around(const PtFrame *frame, const PtSegmentation *seg, float gains[3])
+pt_white_estimate_around(const PtFrame *frame, const PtSegmentation *seg, PtWhite *white)
 {
   FruitWhere where = {NULL, 0, seg};
 
-  return estimate(frame, &where, gains);
+  return estimate(frame, &where, white);
 }
 
 const float *
@@ -187,16 +246,27 @@ pt_srgb_linear_table(void)
 }
 
 void
-pt_white_apply(const float gains[3], guint8 *y, guint8 *cb, guint8 *cr, gsize n)
+pt_white_apply(const PtWhite *white, guint8 *y, guint8 *cb, guint8 *cr, gsize n)
 {
   init_tables();
   for (gsize i = 0; i < n; i++) {
     int rgb[3];
+    gboolean keep_clipped;
 
     pt_ycc_to_rgb(y[i], cb[i], cr[i], &rgb[0], &rgb[1], &rgb[2]);
+    /* A pixel clipped in every channel is white past the sensor's range, whatever the light:
+     * it stays so, as the peel rules read it.  Under a light read off a black floor a
+     * channel clipped alone stays clipped too: scaled below the clip, a lamp's highlight on
+     * the peel (its red clipped under a warm lamp, its green and blue the peel's plus the
+     * lamp's) read as a pale patch, mould, on sound fruit (lightbox-panel-warm).  A lit
+     * white surface's light scales it: white mould, its red clipped under a warm lamp, is
+     * then found on a white light box, where keeping it cost 0.990 to 0.927. */
+    keep_clipped = white->keep_clipped || MIN(rgb[0], MIN(rgb[1], rgb[2])) >= PT_PEEL_LAB_CLIPPED;
     for (int c = 0; c < 3; c++) {
-      float l = srgb_to_linear_table[rgb[c]] * gains[c];
+      float l = srgb_to_linear_table[rgb[c]] * white->gains[c];
 
+      if (keep_clipped && rgb[c] >= PT_PEEL_LAB_CLIPPED)
+        continue;
       rgb[c] = linear_to_srgb_table[(int)lrintf(CLAMP(l, 0.0f, 1.0f) * LINEAR_STEPS)];
     }
     pt_rgb_to_ycc(rgb[0], rgb[1], rgb[2], &y[i], &cb[i], &cr[i]);

@@ -666,6 +666,90 @@ test_lightbox_warm_light(void)
   assert_lightbox_pair(orange_rgb, 0.2, 200, EVAL_GLOSS_NONE, 1.0, 4500);
 }
 
+/* A light box on black under a lamp far from the camera's balance (3200 K against its
+ * 6500 K), with nothing lit and neutral round the fruit: white and grey mould turn the peel's
+ * cream.  The black floor's own colour is the lamp's, dimmed (pt-white.c), and the cast
+ * beyond what a black dye may lean is taken out: each mould cap is mould and the sound
+ * mandarin beside it sound (graded Extra before, at the exposure and at 0.7 of it).  A floor
+ * leaning blue by its own dye (8, 8, 11: C* 6 at mid grey) under the camera's own light is
+ * left as it is (taken out, the largest cap's mandarin was graded Extra under 3200 K). */
+static void
+test_lightbox_lamp_cast(void)
+{
+  const struct {
+    double kelvin, exposure;
+    guint8 floor_blue;
+  } lights[] = {{3200, 1, 8}, {3200, 0.7, 8}, {0, 1, 11}};
+  const struct {
+    double offset;
+    int level;
+  } caps[] = {{0.6, 170}, {-0.1, 190}, {0.2, 150}};
+
+  for (guint k = 0; k < G_N_ELEMENTS(lights); k++)
+    for (guint c = 0; c < G_N_ELEMENTS(caps); c++) {
+      g_autoptr(PtImage) image = lightbox_two(8, orange_rgb);
+      g_autoptr(PtImage) taken = NULL;
+      g_autoptr(PtGradeResult) r = NULL;
+      int half = LB_SIDE / 2;
+
+      for (int y = 0; y < image->height; y++)
+        for (int x = 0; x < image->width; x++) {
+          guint8 *px = image->pixels + (gsize)y * image->stride + 3 * x;
+
+          if (px[0] == 8 && px[1] == 8 && px[2] == 8)
+            px[2] = lights[k].floor_blue;
+        }
+      fg_paint_mould_cap(image, 40 + half, 40 + half, half, caps[c].offset, caps[c].level);
+      taken = taken_otherwise(image, lights[k].exposure, lights[k].kelvin);
+      g_test_message("%g K, exposed %g times, floor blue %d, cap %g of grey %d", lights[k].kelvin,
+                     lights[k].exposure, lights[k].floor_blue, caps[c].offset, caps[c].level);
+      r = grade_whole(taken);
+      assert_mouldy_then_sound(r);
+    }
+}
+
+/* The panel lamp of test_lightbox_lamp_reflections () over two mandarins on black, lit at
+ * 4500 K or 3200 K: mirrored in the peel, the panel clips in red while its green and blue are
+ * the peel's plus the lamp's.  Taking the cast read off the black floor out of those with
+ * the clipped red scaled under the clip made a pale patch over 4% of the face, mould, on
+ * the sound mandarin too.  Under a light read off a black floor a clipped channel stays
+ * clipped: the panel is a lamp, the grey cap still mould (under 3200 K graded Extra on the
+ * code before). */
+static void
+test_lightbox_panel_warm(void)
+{
+  static const guint8 photo_peel[3] = {170, 88, 20};
+
+  assert_lightbox_pair(photo_peel, -0.4, 130, EVAL_GLOSS_PANEL, 1.0, 4500);
+  assert_lightbox_pair(photo_peel, -0.4, 130, EVAL_GLOSS_PANEL, 1.0, 3200);
+  assert_lightbox_pair(orange_rgb, -0.4, 130, EVAL_GLOSS_PANEL, 1.0, 4500);
+}
+
+/* A grey light box (its floor 140) exposed twice as long or more under a lamp off the
+ * camera's balance: the white mould over a mandarin's top is past the sensor's range in every
+ * channel, while the floor still shows the light.  The mould stays clipped when the light is
+ * taken out (scaled by the light's gains, it read as a colour, its clipped channels judged on
+ * nothing: Extra), and the sound mandarin beside it stays sound. */
+static void
+test_lightbox_grey_overexposed(void)
+{
+  const struct {
+    double kelvin, exposure;
+  } lights[] = {{4500, 2.0}, {9000, 1.6}, {12000, 2.5}};
+
+  for (guint k = 0; k < G_N_ELEMENTS(lights); k++) {
+    g_autoptr(PtImage) image = lightbox_two(140, orange_rgb);
+    g_autoptr(PtImage) taken = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
+
+    fg_paint_mould_cap(image, 40 + LB_SIDE / 2, 40 + LB_SIDE / 2, LB_SIDE / 2, -0.1, 235);
+    taken = taken_otherwise(image, lights[k].exposure, lights[k].kelvin);
+    g_test_message("%g K, exposed %g times", lights[k].kelvin, lights[k].exposure);
+    r = grade_whole(taken);
+    assert_mouldy_then_sound(r);
+  }
+}
+
 /* The light box of test_lightbox_warm_light () under its own light but exposed 1.8 times as
  * long: the sound part of the peel clips in red, and grey mould over most of the face
  * leaves its median washed out.  The clipped peel still tells how chromatic the face's peel
@@ -1484,6 +1568,9 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
   g_test_add_func("/models/synthetic/lightbox-warm-light", test_lightbox_warm_light);
+  g_test_add_func("/models/synthetic/lightbox-lamp-cast", test_lightbox_lamp_cast);
+  g_test_add_func("/models/synthetic/lightbox-grey-overexposed", test_lightbox_grey_overexposed);
+  g_test_add_func("/models/synthetic/lightbox-panel-warm", test_lightbox_panel_warm);
   g_test_add_func("/models/synthetic/lightbox-bright-mouldy", test_lightbox_bright_mouldy);
   g_test_add_func("/models/synthetic/lightbox-exposed-for-black", test_lightbox_exposed_for_black);
   g_test_add_func("/models/synthetic/lightbox-white-split", test_lightbox_white_split);
