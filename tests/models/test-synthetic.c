@@ -12,6 +12,9 @@
 #include <string.h>
 
 static const guint8 orange_rgb[3] = {235, 135, 30};
+/* A peel as a photo's fruit-freshness oranges have it: lit below the sensor's top, so that a
+ * lamp's reflection keeps its colour at its edges where its middle clips. */
+static const guint8 photo_peel[3] = {170, 88, 20};
 
 static PtGradeResult *
 grade_scene(const FgScene *scene, const char *profile_name, const PtRoi *rois, guint n_rois)
@@ -718,11 +721,13 @@ test_lightbox_lamp_cast(void)
 static void
 test_lightbox_panel_warm(void)
 {
-  static const guint8 photo_peel[3] = {170, 88, 20};
+  const struct {
+    const guint8 *peel;
+    double kelvin;
+  } cases[] = {{photo_peel, 4500}, {photo_peel, 3200}, {orange_rgb, 4500}};
 
-  assert_lightbox_pair(photo_peel, -0.4, 130, EVAL_GLOSS_PANEL, 1.0, 4500);
-  assert_lightbox_pair(photo_peel, -0.4, 130, EVAL_GLOSS_PANEL, 1.0, 3200);
-  assert_lightbox_pair(orange_rgb, -0.4, 130, EVAL_GLOSS_PANEL, 1.0, 4500);
+  for (guint k = 0; k < G_N_ELEMENTS(cases); k++)
+    assert_lightbox_pair(cases[k].peel, -0.4, 130, EVAL_GLOSS_PANEL, 1.0, cases[k].kelvin);
 }
 
 /* A grey light box (its floor 140) exposed twice as long or more under a lamp off the
@@ -900,9 +905,6 @@ test_lightbox_oblate(void)
 static void
 test_lightbox_lamp_reflections(void)
 {
-  /* A peel as a photo's fruit-freshness oranges have it: lit below the sensor's top, so that
-   * the bands' edges keep their colour where their middles clip. */
-  static const guint8 photo_peel[3] = {170, 88, 20};
   /* fruit-freshness's duller oranges (2705.jpg to 3201.jpg, frames of a video). */
   static const guint8 dull_peel[3] = {110, 60, 16};
 
