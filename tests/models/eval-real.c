@@ -370,15 +370,15 @@ paste_on_black(const PtImage *image, const PtRoi *roi, double fruit[4], GError *
     }
   }
   if (on_black_top > 0)
-    eval_variant_light_from_above(out, on_black_top, ox + roi->width / 2.0, oy + roi->height / 2.0,
-                                  rx, ry);
+    eval_variant_light_from_above(out, on_black_top, fruit[0], fruit[1], rx, ry);
   /* Taken otherwise, the lamps are mirrored in grade_box () under the light the photo is taken
-   * in: a sensor clips the lamp's light and the peel's together, in the light's colour. */
+   * in: a sensor clips the lamp's light and the peel's together, in the light's colour.  They
+   * then escape the variant's blur, noise and JPEG, and the glossy floor's mirror, which no
+   * run here combines with lamps. */
   if (!eval_variant_active(&variant))
-    eval_variant_gloss(out, on_black_gloss, NULL, ox + roi->width / 2.0, oy + roi->height / 2.0, rx,
-                       ry);
+    eval_variant_gloss(out, on_black_gloss, NULL, fruit[0], fruit[1], rx, ry);
   if (on_black_mirror > 0)
-    mirror_in_floor(out, ox + roi->width / 2.0, oy + roi->height / 2.0, rx, ry);
+    mirror_in_floor(out, fruit[0], fruit[1], rx, ry);
   return out;
 }
 
