@@ -211,34 +211,125 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
   return c;
 }
 
-/* The lit part of the sound peel's strongest channel, in linear light: its
- * PT_PEEL_LAB_LIT_QUANTILE over the inner pixels of no class (a peel clipped in that channel
- * reads 1: a white surface lit as it clips too), white ones left out; 0 when there are
- * none. */
-static double
-lit_peel_level(const PtPeel *pk)
+/* What the sound peel says of its light, in linear light, over the inner pixels of no class:
+ * lit, its strongest channel's PT_PEEL_LAB_LIT_QUANTILE (a peel clipped in that channel reads
+ * 1: a white surface lit as it clips too), white ones left out, 0 when there are none; rgb,
+ * the median of each channel over the pixels clipped in none. */
+typedef struct {
+  double lit, rgb[3];
+} PeelLight;
+
+static void
+read_peel_light(const PtPeel *pk, PeelLight *pl)
 {
   const PtPeelInput *in = pk->in;
-  guint32 hist[256] = {0}, n = 0, acc = 0;
+  const float *linear = pt_srgb_linear_table();
+  guint32 hist[256] = {0}, chan[3][256] = {{0}}, n = 0, unclipped = 0, acc = 0;
   int level = 0;
 
   for (gsize i = 0; i < pk->n; i++) {
-    int r, g, b, top;
+    int rgb[3];
 
     if (!pk->inner[i] || pk->cls[i] != C_NONE)
       continue;
-    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-    top = MAX(r, MAX(g, b));
-    if (MIN(r, MIN(g, b)) >= PT_PEEL_LAB_CLIPPED)
+    pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &rgb[0], &rgb[1], &rgb[2]);
+    if (MIN(rgb[0], MIN(rgb[1], rgb[2])) >= PT_PEEL_LAB_CLIPPED)
       continue;
-    hist[top]++;
+    hist[MAX(rgb[0], MAX(rgb[1], rgb[2]))]++;
     n++;
+    if (MAX(rgb[0], MAX(rgb[1], rgb[2])) >= PT_PEEL_LAB_CLIPPED)
+      continue;
+    for (int c = 0; c < 3; c++)
+      chan[c][rgb[c]]++;
+    unclipped++;
   }
+  pl->lit = 0;
+  for (int c = 0; c < 3; c++)
+    pl->rgb[c] = unclipped ? linear[pt_hist_median(chan[c], 256, unclipped)] : 0;
   if (n == 0)
-    return 0;
+    return;
   while (level < 255 && (acc += hist[level]) < PT_PEEL_LAB_LIT_QUANTILE * n)
     level++;
-  return pt_srgb_linear_table()[level];
+  pl->lit = linear[level];
+}
+
+/* How much of the colour of @peel (linear RGB) @patch keeps, fitted as @patch = s @peel + a
+ * grey: s, by least squares over the channels about their means; -1 when @peel is grey. */
+static double
+kept_colour(const double patch[3], const double peel[3], double *grey)
+{
+  double mp = (patch[0] + patch[1] + patch[2]) / 3, mq = (peel[0] + peel[1] + peel[2]) / 3;
+  double pq = 0, qq = 0, s;
+
+  for (int c = 0; c < 3; c++) {
+    pq += (patch[c] - mp) * (peel[c] - mq);
+    qq += (peel[c] - mq) * (peel[c] - mq);
+  }
+  if (qq < 1e-6)
+    return -1;
+  s = pq / qq;
+  *grey = mp - s * mq;
+  return s;
+}
+
+/* Whether gloss patch @l of @pk->labels (@n pixels, marked in @pk->tmp) adds light to the
+ * peel rather than covering it: a lamp mirrored (PT_PEEL_LAB_LAMP_KEEP).  Judged on its
+ * pixels clipped in no channel, at least half of it, against the peel of no class within
+ * PT_PEEL_LAB_LAMP_RING pixels of it and the face's peel (@pl). */
+static gboolean
+patch_adds_light(const PtPeel *pk, int l, guint32 n, const PeelLight *pl)
+{
+  const guint8 *tmp = pk->tmp;
+  const float *linear = pt_srgb_linear_table();
+  const int reach = PT_PEEL_LAB_LAMP_RING;
+  int x0 = pk->w, y0 = pk->h, x1 = -1, y1 = -1;
+  double patch[3] = {0}, ring[3] = {0}, by_ring, by_face, lift = 0, face_lift = 0;
+  guint32 npatch = 0, nring = 0;
+
+#define IN_PATCH(i) (tmp[i] && pk->labels[i] == l)
+  for (int y = 0; y < pk->h; y++)
+    for (int x = 0; x < pk->w; x++)
+      if (IN_PATCH((gsize)y * pk->w + x)) {
+        x0 = MIN(x0, x), x1 = MAX(x1, x);
+        y0 = MIN(y0, y), y1 = MAX(y1, y);
+      }
+  for (int y = MAX(0, y0 - reach); y <= MIN(pk->h - 1, y1 + reach); y++)
+    for (int x = MAX(0, x0 - reach); x <= MIN(pk->w - 1, x1 + reach); x++) {
+      gsize i = (gsize)y * pk->w + x;
+      gboolean near = FALSE;
+      int rgb[3];
+
+      if (!pk->inner[i] || (!IN_PATCH(i) && pk->cls[i] != C_NONE))
+        continue;
+      pt_ycc_to_rgb(pk->in->y[i], pk->in->cb[i], pk->in->cr[i], &rgb[0], &rgb[1], &rgb[2]);
+      if (MAX(rgb[0], MAX(rgb[1], rgb[2])) >= PT_PEEL_LAB_CLIPPED)
+        continue;
+      if (IN_PATCH(i)) {
+        for (int c = 0; c < 3; c++)
+          patch[c] += linear[rgb[c]];
+        npatch++;
+        continue;
+      }
+      for (int v = MAX(0, y - reach); v <= MIN(pk->h - 1, y + reach) && !near; v++)
+        for (int u = MAX(0, x - reach); u <= MIN(pk->w - 1, x + reach) && !near; u++)
+          near = IN_PATCH((gsize)v * pk->w + u);
+      if (!near)
+        continue;
+      for (int c = 0; c < 3; c++)
+        ring[c] += linear[rgb[c]];
+      nring++;
+    }
+#undef IN_PATCH
+  if (2 * npatch < n || npatch < PT_PEEL_LAB_MIN_PX || nring < PT_PEEL_LAB_MIN_PX)
+    return FALSE;
+  for (int c = 0; c < 3; c++) {
+    patch[c] /= npatch;
+    ring[c] /= nring;
+  }
+  by_ring = kept_colour(patch, ring, &lift);
+  by_face = kept_colour(patch, pl->rgb, &face_lift);
+  return lift >= PT_PEEL_LAB_LAMP_MIN_LIFT && by_ring >= PT_PEEL_LAB_LAMP_KEEP &&
+         by_face >= PT_PEEL_LAB_LAMP_KEEP;
 }
 
 /* The pale rim of a lamp mirrored in the peel is the reflection's: the patches of pale
@@ -284,19 +375,19 @@ clear_lamp_halo(PtPeel *pk, const guint32 *state, int nreg)
 /* Light, washed-out pixels (C_GLOSS) are gloss where they form small spots: a glossy peel
  * mirrors the lamp in many.  A patch of them covering PT_PEEL_LAB_GLOSS_MAX_SHARE of the
  * fruit or more is white or grey mould on a chromatic peel (the profile looks for mould),
- * which is lighter than the peel as gloss is, unless it is brighter than a diffuse surface
- * lit as the peel can be (PT_PEEL_LAB_WHITE_OVER_PEEL): a broad lamp mirrored, whose pale
+ * which is lighter than the peel as gloss is, unless it is a lamp mirrored: most of it
+ * brighter than a diffuse surface lit as the peel can be (PT_PEEL_LAB_WHITE_OVER_PEEL), or
+ * light added to the peel rather than a cover over it (patch_adds_light ()).  A lamp's pale
  * rim is its own too (clear_lamp_halo ()). */
 void
 pt_peel_settle_gloss(PtPeel *pk)
 {
   gboolean mould = pk->p->mould && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA;
   guint8 *tmp = pk->tmp;
-  gboolean any = FALSE, lamp = FALSE;
-  double lit = -1;
+  gboolean any = FALSE, judged = FALSE, lamp = FALSE;
+  PeelLight pl = {0};
   int nreg;
-  guint32 *count;
-  double *weakest;
+  guint32 *count, *bright;
   const float *linear = pt_srgb_linear_table();
 
   for (gsize i = 0; i < pk->n; i++) {
@@ -307,26 +398,32 @@ pt_peel_settle_gloss(PtPeel *pk)
     return;
   nreg = mould ? pt_label_components(tmp, pk->w, pk->h, 1, pk->labels, pk->parent) : 0;
   count = g_new0(guint32, (gsize)nreg + 1);
-  weakest = g_new0(double, (gsize)nreg + 1);
+  bright = g_new0(guint32, (gsize)nreg + 1);
   for (gsize i = 0; i < pk->n; i++)
-    if (tmp[i] && nreg > 0) {
-      int r, g, b;
-
+    if (tmp[i] && nreg > 0)
       count[pk->labels[i]]++;
-      pt_ycc_to_rgb(pk->in->y[i], pk->in->cb[i], pk->in->cr[i], &r, &g, &b);
-      weakest[pk->labels[i]] += linear[MIN(r, MIN(g, b))];
-    }
+  for (int l = 1; l <= nreg && !judged; l++)
+    judged = count[l] >= PT_PEEL_LAB_MIN_PX;
+  if (judged) {
+    read_peel_light(pk, &pl);
+    for (gsize i = 0; i < pk->n && pl.lit > 0; i++)
+      if (tmp[i]) {
+        int r, g, b;
+
+        pt_ycc_to_rgb(pk->in->y[i], pk->in->cb[i], pk->in->cr[i], &r, &g, &b);
+        bright[pk->labels[i]] += linear[MIN(r, MIN(g, b))] > PT_PEEL_LAB_WHITE_OVER_PEEL * pl.lit;
+      }
+  }
   /* count[] becomes the patch's verdict: 0 gloss, 1 mould, or a lamp mirrored, 2 + its
    * size. */
   for (int l = 1; l <= nreg; l++) {
     guint32 n = count[l];
+    gboolean wide = n >= PT_PEEL_LAB_GLOSS_MAX_SHARE * pk->shape->area_px;
 
-    count[l] = n >= PT_PEEL_LAB_GLOSS_MAX_SHARE * pk->shape->area_px;
-    if (!count[l] && n < PT_PEEL_LAB_MIN_PX)
+    count[l] = wide;
+    if (!wide && n < PT_PEEL_LAB_MIN_PX)
       continue;
-    if (lit < 0)
-      lit = lit_peel_level(pk);
-    if (lit > 0 && weakest[l] / n > PT_PEEL_LAB_WHITE_OVER_PEEL * lit) {
+    if (2 * bright[l] > n || (wide && patch_adds_light(pk, l, n, &pl))) {
       count[l] = 2 + n;
       lamp = TRUE;
     }
@@ -336,7 +433,7 @@ pt_peel_settle_gloss(PtPeel *pk)
       pk->cls[i] = nreg > 0 && count[pk->labels[i]] == 1 ? C_PALE : C_NONE;
   if (lamp)
     clear_lamp_halo(pk, count, nreg);
-  g_free(weakest);
+  g_free(bright);
   g_free(count);
 }
 

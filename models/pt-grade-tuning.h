@@ -237,16 +237,36 @@
 /* ... unless it is brighter than a diffuse surface lit as the peel can be, a lamp mirrored:
  * mould is lit as the peel round it, so even its weakest channel (in linear light) stays
  * within PT_PEEL_LAB_WHITE_OVER_PEEL times the strongest channel of the lit peel (its
- * PT_PEEL_LAB_LIT_QUANTILE).  A white surface reflects 0.9 of the light, a peel 0.6 to 0.7
- * in its strongest channel (an orange's red, a lemon's) and a red or green apple's down to
- * 0.45: white mould lies at 2 times at most.  On fruit-freshness on black the large
- * patches of rotten oranges' white mould lie at 0.31 to 0.78 of it, those of a panel lamp
- * mirrored in sound ones (eval-real --gloss panel) at 1.06 to 2.36 (at 1.25 and 1.6, the
- * panel run's balanced accuracy 0.975 and 0.967, at 2 0.960, every other run the same).  Its
- * pale rim is the lamp's too (clear_lamp_halo ()), and a smaller patch as bright is a lamp
- * all the same. */
-#define PT_PEEL_LAB_WHITE_OVER_PEEL 2.0
+ * PT_PEEL_LAB_LIT_QUANTILE); more than half the patch's pixels past that is a lamp (a
+ * clipped pixel's level is only a floor, and a lamp's soft rim is dimmer than its middle).
+ * A white surface reflects 0.9 of the light, a citrus peel 0.6 to 0.7 in its strongest
+ * channel (an orange's or a mandarin's red, a lemon's red and green): white mould lies at 1.5
+ * times at most.  Only profiles that look for mould use it, and those are citrus; a fruit
+ * whose strongest channel reflects less (a red apple's 0.45) would need 2.  On
+ * fruit-freshness on black the large patches of rotten oranges' white mould lie at 0.31 to
+ * 0.78 of it (1.3 with a lamp mirrored over them), a panel lamp's on sound ones from 1.0 (a
+ * peel clipped in red: no level tells them) to 3; at 2 and with the patch's mean, a panel
+ * mirrored at 9000 K was 0.819, exposed 1.4 times 0.533 (a lamp on a dull peel at 1.49). */
+#define PT_PEEL_LAB_WHITE_OVER_PEEL 1.5
 #define PT_PEEL_LAB_LIT_QUANTILE    0.95
+/* ... or unless the patch adds light to the peel rather than covering it.  A lamp mirrored
+ * in a glossy peel adds the lamp's colour, neutral once the light is read, to the peel's
+ * own: the patch is the peel round it (or the face's peel) times the shading, plus a grey.
+ * Mould covers the peel: its colour is the peel's times 1 - its cover, plus its own grey.
+ * Fitted so, in linear light, a patch that keeps PT_PEEL_LAB_LAMP_KEEP of the peel's colour
+ * against both the peel within PT_PEEL_LAB_LAMP_RING analysis pixels of it and the face's
+ * median peel, and is lifted by PT_PEEL_LAB_LAMP_MIN_LIFT or more, is a lamp.  A large lamp
+ * mirrored is dim (a mirror's 4% of a lamp whose solid angle is 4 pi times the patch's share
+ * of the face: a panel's reflection over 5% of it is a third of a white surface's light),
+ * so a broad soft panel's is a pale veil, below any level a brightness bound can tell from
+ * white mould.  On fruit-freshness on black, such a veil (eval-real --gloss panel
+ * --gloss-level 0.2 to 0.35) keeps 0.75 to 1.05 of the peel (tenth to ninth decile); the
+ * large patches of rotten oranges' mould keep 0.09 to 0.57 (0.50 through --roi).  Three
+ * patches over dark rot keep 0.73 to 0.75 (two of them a dry pale lesion, graded II by its
+ * bruise once not mould): at 0.78 the veil's run loses 0.07. */
+#define PT_PEEL_LAB_LAMP_KEEP     0.7
+#define PT_PEEL_LAB_LAMP_RING     4
+#define PT_PEEL_LAB_LAMP_MIN_LIFT 0.02
 /* The rim band left out, as a share of the short radius: in photos the limb darkens,
  * blurs and mirrors a light background, so it looks pale (wider than the belt's 8%).
  * The band is seen at a grazing angle (a quarter of the face's area for a third of its

@@ -28,8 +28,8 @@
  *             [--box-scale K] [--box-shift F] [--layout voc|yolo|csv|folders] [--csv FILE]
  *             [--csv-whole] [--sound LABELS] [--defective LABELS]
  *   eval-real [DIR] --on-black [--on-black-roi] [--background L] [--square K]
- *             [--gloss ring|strips|panel] [--mirror F] [--top-light F] [--floor BA]
- *             [--class-floor BA]
+ *             [--gloss ring|strips|panel] [--gloss-level F] [--mirror F] [--top-light F]
+ *             [--floor BA] [--class-floor BA]
  *             [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--stretch K]
@@ -67,10 +67,11 @@
  * sets the square's side to K times the box's larger side (under 1 the square cuts the fruit,
  * as a close-up does); --gloss mirrors a light box's lamps in the pasted fruit's peel
  * (eval_variant_gloss ()): a ring light's ring, two strip lights' bars or a panel's broad
- * patch; --mirror F stands the fruit on a glossy black floor that mirrors it, F times as
- * bright (mirror_in_floor ()); --top-light F lights it from above, its lowest point at 1 - F
- * of the light (eval_variant_light_from_above ()).  The photos can be taken otherwise
- * (eval-variants.h):
+ * patch, --gloss-level F their light at its middle (0.7 of full scale; a broad lamp's
+ * reflection is dimmer, EVAL_GLOSS_LEVEL); --mirror F stands the fruit on a glossy black floor that
+ * mirrors it, F times as bright (mirror_in_floor ()); --top-light F lights it from above, its
+ * lowest point at 1 - F of the light (eval_variant_light_from_above ()).  The photos can be taken
+ * otherwise (eval-variants.h):
  * --exposure F multiplies the linear-light RGB by F, --white-balance K is a scene lit at K kelvin
  * by a camera balanced for 6500 K (3200 tungsten: warm; 9000 shade: cool), --resize F scales the
  * photo and its boxes, --stretch K scales them K times more across (round fruit become oblate,
@@ -291,6 +292,8 @@ static double on_black_square = 2.0;
 /* --gloss ring|strips|panel: the light box's lamps mirrored in the pasted fruit (eval-variants.h).
  */
 static EvalGloss on_black_gloss = EVAL_GLOSS_NONE;
+/* --gloss-level F: the light a lamp mirrored adds at its middle, as a share of full scale. */
+static double on_black_gloss_level = EVAL_GLOSS_LEVEL;
 static double on_black_mirror = 0.0;
 static double on_black_top = 0.0;
 /* The pasted ellipse's axes as a share of the box's sides: a box drawn tight touches its
@@ -376,7 +379,7 @@ paste_on_black(const PtImage *image, const PtRoi *roi, double fruit[4], GError *
    * then escape the variant's blur, noise and JPEG, and the glossy floor's mirror, which no
    * run here combines with lamps. */
   if (!eval_variant_active(&variant))
-    eval_variant_gloss(out, on_black_gloss, NULL, fruit[0], fruit[1], rx, ry);
+    eval_variant_gloss(out, on_black_gloss, on_black_gloss_level, NULL, fruit[0], fruit[1], rx, ry);
   if (on_black_mirror > 0)
     mirror_in_floor(out, fruit[0], fruit[1], rx, ry);
   return out;
@@ -458,8 +461,8 @@ grade_box(PtGrader *grader, const PtImage *image, const PtFrame *frame, const Pt
         pt_image_free(pasted);
         pasted = taken;
         eval_variant_light(&variant, light);
-        eval_variant_gloss(pasted, on_black_gloss, light, fruit[0] * fx, fruit[1] * fy,
-                           fruit[2] * fx, fruit[3] * fy);
+        eval_variant_gloss(pasted, on_black_gloss, on_black_gloss_level, light, fruit[0] * fx,
+                           fruit[1] * fy, fruit[2] * fx, fruit[3] * fy);
       }
       pt_image_as_frame(pasted, &black);
       graded = &black;
@@ -948,6 +951,8 @@ main(int argc, char **argv)
        "K"},
       {"gloss", 0, 0, G_OPTION_ARG_STRING, &gloss,
        "With --on-black: a light box's lamps mirrored in the fruit", "ring|strips|panel"},
+      {"gloss-level", 0, 0, G_OPTION_ARG_DOUBLE, &on_black_gloss_level,
+       "With --gloss: the light the lamps mirrored add at their middle, of full scale (0.7)", "F"},
       {"mirror", 0, 0, G_OPTION_ARG_DOUBLE, &on_black_mirror,
        "With --on-black: a glossy floor mirrors the fruit, F times as bright (0 to 1)", "F"},
       {"top-light", 0, 0, G_OPTION_ARG_DOUBLE, &on_black_top,
@@ -1028,6 +1033,11 @@ main(int argc, char **argv)
     return rc;
   if (gloss && !eval_gloss_parse(gloss, &on_black_gloss)) {
     fprintf(stderr, "eval-real: --gloss is ring, strips or panel\n");
+    return 2;
+  }
+  if (on_black_gloss_level != EVAL_GLOSS_LEVEL &&
+      (!gloss || !(on_black_gloss_level > 0.0 && on_black_gloss_level <= 4.0))) {
+    fprintf(stderr, "eval-real: --gloss-level goes with --gloss, above 0 and at most 4\n");
     return 2;
   }
   if (orientation_name && strcmp(orientation_name, "upright") != 0) {
@@ -1112,7 +1122,10 @@ main(int argc, char **argv)
   }
   taken = eval_variant_describe(&variant);
   if (on_black_gloss != EVAL_GLOSS_NONE) {
-    char *with = g_strdup_printf("%s; lamps mirrored: %s", taken, gloss);
+    char *with =
+        on_black_gloss_level == EVAL_GLOSS_LEVEL
+            ? g_strdup_printf("%s; lamps mirrored: %s", taken, gloss)
+            : g_strdup_printf("%s; lamps mirrored: %s at %g", taken, gloss, on_black_gloss_level);
 
     g_free(taken);
     taken = with;

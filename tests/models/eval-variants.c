@@ -358,7 +358,6 @@ eval_gloss_parse(const char *name, EvalGloss *gloss)
 
 /* The lamps, as angles in degrees between the camera's axis and the directions a peel mirrors
  * them from; SOFT is the Gaussian fall-off past a lamp's edge (a waxy peel's blur). */
-#define GLOSS_PEAK      0.7
 #define GLOSS_SOFT      2.0
 #define RING_ANGLE      25.0
 #define STRIP_ANGLE     40.0
@@ -428,8 +427,8 @@ eval_variant_light(const EvalVariant *v, double light[3])
 }
 
 void
-eval_variant_gloss(PtImage *image, EvalGloss gloss, const double light[3], double cx, double cy,
-                   double rx, double ry)
+eval_variant_gloss(PtImage *image, EvalGloss gloss, double level, const double light[3], double cx,
+                   double cy, double rx, double ry)
 {
   double encode[ENCODE_STEPS + 1], decode[256];
   int x0 = MAX(0, (int)floor(cx - rx)), x1 = MIN(image->width, (int)ceil(cx + rx));
@@ -449,7 +448,7 @@ eval_variant_gloss(PtImage *image, EvalGloss gloss, const double light[3], doubl
         continue;
       /* The view (0, 0, 1) mirrored about the normal: 2 (n . v) n - v. */
       nz = sqrt(nz2);
-      add = GLOSS_PEAK * lamp_seen(gloss, 2 * nz * nx, 2 * nz * ny, 2 * nz2 - 1);
+      add = level * lamp_seen(gloss, 2 * nz * nx, 2 * nz * ny, 2 * nz2 - 1);
       if (add < 1e-3)
         continue;
       for (int c = 0; c < 3; c++)

@@ -57,14 +57,22 @@ typedef enum { EVAL_GLOSS_NONE, EVAL_GLOSS_RING, EVAL_GLOSS_STRIPS, EVAL_GLOSS_P
 /* The EvalGloss @name names, or FALSE. */
 gboolean eval_gloss_parse(const char *name, EvalGloss *gloss);
 
+/* The light a lamp mirrored adds at its middle, as a share of full scale, unless told
+ * otherwise: brighter than a peel's diffuse light, as a small lamp's reflection is.  A broad
+ * lamp's is dimmer: a waxy peel mirrors some 4% of a lamp's radiance, and a lamp mirrored
+ * over a share S of the face subtends 4 pi S steradians, so a white surface it lights
+ * returns about 0.9 x 4 S of it; over 5% of the face the reflection is a fifth to a third of
+ * that white's light. */
+#define EVAL_GLOSS_LEVEL 0.7
+
 /* Adds @gloss's reflections, in linear light, to the fruit that fills the ellipse of centre
  * (@cx, @cy) and semi-axes @rx, @ry in @image, taken as a sphere seen along its axis by a
  * camera far off: each pixel's normal gives the direction the peel mirrors, and the lamp
- * seen in that direction adds its light (0.7 of full scale at its middle, soft at its edges
- * as a peel's waxy gloss makes it; of colour @light as the camera records the lamp, NULL
- * white), clipped as a sensor clips. */
-void eval_variant_gloss(PtImage *image, EvalGloss gloss, const double light[3], double cx,
-                        double cy, double rx, double ry);
+ * seen in that direction adds its light (@level of full scale at its middle, soft at its
+ * edges as a peel's waxy gloss makes it; of colour @light as the camera records the lamp,
+ * NULL white), clipped as a sensor clips. */
+void eval_variant_gloss(PtImage *image, EvalGloss gloss, double level, const double light[3],
+                        double cx, double cy, double rx, double ry);
 
 /* The colour a camera records a white lamp's light in under @v: its exposure times its
  * white balance's gains (eval_variant_wb_gains ()). */

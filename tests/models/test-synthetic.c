@@ -622,11 +622,11 @@ grade_whole(const PtImage *image)
 /* A light box photo on black of two mandarins of @peel colour, the left with a mould cap of
  * grey @cap_level over the face above @cap_offset of the radius below its middle
  * (fg_paint_mould_cap ()), taken otherwise (@exposure, @kelvin: taken_otherwise ()) and
- * both mirroring @lamps in that light (eval_variant_gloss ()), graded whole: the left is
- * mouldy and out, the right sound. */
+ * both mirroring @lamps at @lamp_level in that light (eval_variant_gloss ()), graded whole:
+ * the left is mouldy and out, the right sound. */
 static void
-assert_lightbox_pair(const guint8 peel[3], double cap_offset, int cap_level, EvalGloss lamps,
-                     double exposure, double kelvin)
+assert_lightbox_pair_lit(const guint8 peel[3], double cap_offset, int cap_level, EvalGloss lamps,
+                         double lamp_level, double exposure, double kelvin)
 {
   g_autoptr(PtImage) image = lightbox_two(8, peel);
   g_autoptr(PtImage) taken = NULL;
@@ -641,10 +641,18 @@ assert_lightbox_pair(const guint8 peel[3], double cap_offset, int cap_level, Eva
   v.white_kelvin = kelvin;
   eval_variant_light(&v, light);
   for (int x = 40; x <= 360; x += 320)
-    eval_variant_gloss(taken, lamps, light, x + LB_SIDE / 2.0, 40 + LB_SIDE / 2.0, LB_SIDE / 2.0,
-                       LB_SIDE / 2.0);
+    eval_variant_gloss(taken, lamps, lamp_level, light, x + LB_SIDE / 2.0, 40 + LB_SIDE / 2.0,
+                       LB_SIDE / 2.0, LB_SIDE / 2.0);
   r = grade_whole(taken);
   assert_mouldy_then_sound(r);
+}
+
+/* assert_lightbox_pair_lit () with the lamps at their usual level (EVAL_GLOSS_LEVEL). */
+static void
+assert_lightbox_pair(const guint8 peel[3], double cap_offset, int cap_level, EvalGloss lamps,
+                     double exposure, double kelvin)
+{
+  assert_lightbox_pair_lit(peel, cap_offset, cap_level, lamps, EVAL_GLOSS_LEVEL, exposure, kelvin);
 }
 
 /* The light box photo of test_lightbox_whole () exposed 1.5 times as long, as a phone
@@ -911,6 +919,32 @@ test_lightbox_lamp_reflections(void)
   assert_lightbox_pair(photo_peel, -0.4, 200, EVAL_GLOSS_RING, 1.0, 0);
   assert_lightbox_pair(photo_peel, -0.4, 200, EVAL_GLOSS_STRIPS, 1.0, 0);
   assert_lightbox_pair(dull_peel, -0.4, 130, EVAL_GLOSS_PANEL, 1.0, 0);
+}
+
+/* A broad soft panel over a light box, mirrored as dimly as so large a lamp is (a fifth to a
+ * half of full scale, EVAL_GLOSS_LEVEL): a pale veil over 6% of a sound mandarin's face,
+ * washed out and lighter than the peel as white mould is, and no brighter than white mould
+ * lit as that peel.  Its light is added to the peel's, which it keeps (a cover of mould
+ * hides it): it is the lamp (patch_adds_light ()), and the grey mould cap beside it mould.
+ * On the code before, the sound mandarin under the dimmest was out for 251 mm2 of "mould". */
+static void
+test_lightbox_broad_lamp(void)
+{
+  static const guint8 dull_peel[3] = {110, 60, 16};
+  const struct {
+    const guint8 *peel;
+    double level, offset;
+    int cap;
+  } cases[] = {{photo_peel, 0.2, -0.4, 200},
+               {orange_rgb, 0.35, 0.2, 170},
+               {dull_peel, 0.3, -0.4, 130},
+               {photo_peel, 0.5, 0.6, 190}};
+
+  for (guint k = 0; k < G_N_ELEMENTS(cases); k++) {
+    g_test_message("panel at %g, cap %g of grey %d", cases[k].level, cases[k].offset, cases[k].cap);
+    assert_lightbox_pair_lit(cases[k].peel, cases[k].offset, cases[k].cap, EVAL_GLOSS_PANEL,
+                             cases[k].level, 1.0, 0);
+  }
 }
 
 /* Photos through ROIs on white paper under a lamp warmer (4500 K) and a shade cooler (9000 K)
@@ -1569,6 +1603,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
+  g_test_add_func("/models/synthetic/lightbox-broad-lamp", test_lightbox_broad_lamp);
   g_test_add_func("/models/synthetic/lightbox-warm-light", test_lightbox_warm_light);
   g_test_add_func("/models/synthetic/lightbox-lamp-cast", test_lightbox_lamp_cast);
   g_test_add_func("/models/synthetic/lightbox-grey-overexposed", test_lightbox_grey_overexposed);
