@@ -253,29 +253,32 @@ read_peel_light(const PtPeel *pk, PeelLight *pl)
   pl->lit = linear[level];
 }
 
-/* How much of the colour of @peel (linear RGB) @patch keeps, fitted as @patch = s @peel + a
- * grey: s, by least squares over the channels about their means; -1 when @peel is grey. */
+/* How much of the colour of @peel (linear RGB) @patch keeps, fitted by least squares as
+ * @patch = s @peel + g @light: s, and g in @added; -1 when @peel has @light's colour. */
 static double
-kept_colour(const double patch[3], const double peel[3], double *grey)
+kept_colour(const double patch[3], const double peel[3], const double light[3], double *added)
 {
-  double mp = (patch[0] + patch[1] + patch[2]) / 3, mq = (peel[0] + peel[1] + peel[2]) / 3;
-  double pq = 0, qq = 0, s;
+  double qq = 0, ql = 0, ll = 0, pq = 0, pl = 0, det;
 
   for (int c = 0; c < 3; c++) {
-    pq += (patch[c] - mp) * (peel[c] - mq);
-    qq += (peel[c] - mq) * (peel[c] - mq);
+    qq += peel[c] * peel[c];
+    ql += peel[c] * light[c];
+    ll += light[c] * light[c];
+    pq += patch[c] * peel[c];
+    pl += patch[c] * light[c];
   }
-  if (qq < 1e-6)
+  det = qq * ll - ql * ql;
+  if (det < 1e-6 * qq * ll)
     return -1;
-  s = pq / qq;
-  *grey = mp - s * mq;
-  return s;
+  *added = (qq * pl - ql * pq) / det;
+  return (pq * ll - pl * ql) / det;
 }
 
 /* Whether gloss patch @l of @pk->labels (@n pixels, marked in @pk->tmp) adds light to the
- * peel rather than covering it: a lamp mirrored (PT_PEEL_LAB_LAMP_KEEP).  Judged on its
- * pixels clipped in no channel, at least half of it, against the peel of no class within
- * PT_PEEL_LAB_LAMP_RING pixels of it and the face's peel (@pl). */
+ * peel rather than covering it: a lamp mirrored (PT_PEEL_LAB_LAMP_KEEP), its light white or
+ * of the colour read round the fruit (@pk->in->light).  Judged on its pixels clipped in no
+ * channel, at least half of it, against the peel of no class within PT_PEEL_LAB_LAMP_RING
+ * pixels of it and the face's peel (@pl). */
 static gboolean
 patch_adds_light(const PtPeel *pk, int l, guint32 n, const PeelLight *pl)
 {
@@ -283,7 +286,7 @@ patch_adds_light(const PtPeel *pk, int l, guint32 n, const PeelLight *pl)
   const float *linear = pt_srgb_linear_table();
   const int reach = PT_PEEL_LAB_LAMP_RING;
   int x0 = pk->w, y0 = pk->h, x1 = -1, y1 = -1;
-  double patch[3] = {0}, ring[3] = {0}, by_ring, by_face, lift = 0, face_lift = 0;
+  double patch[3] = {0}, ring[3] = {0};
   guint32 npatch = 0, nring = 0;
 
 #define IN_PATCH(i) (tmp[i] && pk->labels[i] == l)
@@ -326,10 +329,21 @@ patch_adds_light(const PtPeel *pk, int l, guint32 n, const PeelLight *pl)
     patch[c] /= npatch;
     ring[c] /= nring;
   }
-  by_ring = kept_colour(patch, ring, &lift);
-  by_face = kept_colour(patch, pl->rgb, &face_lift);
-  return lift >= PT_PEEL_LAB_LAMP_MIN_LIFT && by_ring >= PT_PEEL_LAB_LAMP_KEEP &&
-         by_face >= PT_PEEL_LAB_LAMP_KEEP;
+  /* Under white light, and under the light read round the fruit if it is not white: a black
+   * floor's lean is its dye's as likely as the light's (pt-white.c). */
+  for (int k = 0; k < (pk->in->light ? 2 : 1); k++) {
+    static const double white[3] = {1, 1, 1};
+    double read[3], by_ring, by_face, lift = 0, face_lift = 0;
+
+    for (int c = 0; c < 3 && k == 1; c++)
+      read[c] = pk->in->light[c];
+    by_ring = kept_colour(patch, ring, k ? read : white, &lift);
+    by_face = kept_colour(patch, pl->rgb, k ? read : white, &face_lift);
+    if (lift >= PT_PEEL_LAB_LAMP_MIN_LIFT && by_ring >= PT_PEEL_LAB_LAMP_KEEP &&
+        by_face >= PT_PEEL_LAB_LAMP_KEEP)
+      return TRUE;
+  }
+  return FALSE;
 }
 
 /* The pale rim of a lamp mirrored in the peel is the reflection's: the patches of pale

@@ -633,7 +633,8 @@ add_peel(PtGrader *g, const Crop *c, const PtShape *shape, gboolean lab, const f
                          .profile = &g->profile,
                          .lab = lab,
                          .lab_pixels = lab_pixels,
-                         .pale_face_mould = lab && lab_pixels == NULL};
+                         .pale_face_mould = lab && lab_pixels == NULL,
+                         .light = g->white_set ? g->white.light : NULL};
 
   run = &peel_in;
   if (lab_pixels == NULL && 2 * shape->minor >= PT_PEEL_COARSE_MIN_PX) {

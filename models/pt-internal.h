@@ -169,12 +169,15 @@ pt_hist_median(const guint32 *hist, int n, guint32 total)
 }
 
 /* pt-white.c: the colour of a photo's light, from the neutral surfaces round its fruit: the
- * gains (R, G, B, linear light) that make them neutral, and whether a channel clipped stays
+ * gains (R, G, B, linear light) that make them neutral, whether a channel clipped stays
  * clipped when they are applied (a light read off a black floor) or is scaled too (a lit
- * white surface's). */
+ * white surface's), and the colour white light has once they are (R, G, B, mean 1): neutral,
+ * but for the part of a black floor's lean left in as its dye's (a lamp mirrored in the peel
+ * adds light of that colour). */
 typedef struct {
   float gains[3];
   gboolean keep_clipped;
+  float light[3];
 } PtWhite;
 
 /* The light read from the frame's samples outside the inner ellipses (PT_ROI_LOST_ELLIPSE) of
@@ -241,6 +244,8 @@ typedef struct _PtPeelInput {
    * little peel-coloured part to be judged against, is mould (a photo graded whole; a ROI's
    * pale middle is pt_roi_pale_middle()'s). */
   gboolean pale_face_mould;
+  /* With lab, nullable (neutral): the colour white light has in the crop (PtWhite's light). */
+  const float *light;
   /* Nullable: the same fruit at @fine_scale times this input's resolution (a box-downsampled
    * input is analysed, pt_peel_coarse()).  Then this input only finds where defects may
    * be; each candidate region and its border are classified again and measured on @fine,

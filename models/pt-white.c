@@ -114,7 +114,8 @@ gains_for(const double med[3], float gains[3])
 /* A light box's black floor (most of the photo round the fruit): its mean colour is the
  * light's, dimmed, and its dye's own lean, read at mid grey for the cast.  A lean of up to
  * PT_WHITE_DARK_TINT is the floor's as likely as the light's, so only the cast beyond it
- * is taken out: the gains for the whole cast, raised to the share of it past the lean. */
+ * is taken out: the gains for the whole cast, raised to the share of it past the lean; the
+ * floor's colour under them is the light's as the peel rules see it. */
 static gboolean
 dark_floor_finish(const Neutral *nt, PtWhite *white)
 {
@@ -136,8 +137,13 @@ dark_floor_finish(const Neutral *nt, PtWhite *white)
     return FALSE;
   share = (cast - PT_WHITE_DARK_TINT) / cast;
   gains_for(mean, white->gains);
-  for (int c = 0; c < 3; c++)
+  y = 0;
+  for (int c = 0; c < 3; c++) {
     white->gains[c] = powf(white->gains[c], (float)share);
+    y += mean[c] * white->gains[c] / 3;
+  }
+  for (int c = 0; c < 3; c++)
+    white->light[c] = (float)(mean[c] * white->gains[c] / y);
   white->keep_clipped = TRUE;
   return TRUE;
 }
@@ -152,6 +158,7 @@ neutral_finish(Neutral *nt, PtWhite *white)
   guint n = nt->n;
 
   white->gains[0] = white->gains[1] = white->gains[2] = 1.0f;
+  white->light[0] = white->light[1] = white->light[2] = 1.0f;
   white->keep_clipped = FALSE;
   if (n == 0 || n < PT_WHITE_MIN_SHARE * nt->total)
     return dark_floor_finish(nt, white);
