@@ -254,7 +254,8 @@ read_peel_light(const PtPeel *pk, PeelLight *pl)
 }
 
 /* How much of the colour of @peel (linear RGB) @patch keeps, fitted by least squares as
- * @patch = s @peel + g @light: s, and g in @added; -1 when @peel has @light's colour. */
+ * @patch = s @peel + g @light: s, and g in @added (nullable); -1 when @peel has @light's
+ * colour. */
 static double
 kept_colour(const double patch[3], const double peel[3], const double light[3], double *added)
 {
@@ -270,7 +271,8 @@ kept_colour(const double patch[3], const double peel[3], const double light[3], 
   det = qq * ll - ql * ql;
   if (det < 1e-6 * qq * ll)
     return -1;
-  *added = (qq * pl - ql * pq) / det;
+  if (added)
+    *added = (qq * pl - ql * pq) / det;
   return (pq * ll - pl * ql) / det;
 }
 
@@ -286,8 +288,9 @@ patch_adds_light(const PtPeel *pk, int l, guint32 n, const PeelLight *pl)
   const float *linear = pt_srgb_linear_table();
   const int reach = PT_PEEL_LAB_LAMP_RING;
   int x0 = pk->w, y0 = pk->h, x1 = -1, y1 = -1;
-  double patch[3] = {0}, ring[3] = {0};
+  double patch[3] = {0}, ring[3] = {0}, lights[2][3] = {{1, 1, 1}, {1, 1, 1}};
   guint32 npatch = 0, nring = 0;
+  int n_lights = 1;
 
 #define IN_PATCH(i) (tmp[i] && pk->labels[i] == l)
   for (int y = 0; y < pk->h; y++)
@@ -331,16 +334,16 @@ patch_adds_light(const PtPeel *pk, int l, guint32 n, const PeelLight *pl)
   }
   /* Under white light, and under the light read round the fruit if it is not white: a black
    * floor's lean is its dye's as likely as the light's (pt-white.c). */
-  for (int k = 0; k < (pk->in->light ? 2 : 1); k++) {
-    static const double white[3] = {1, 1, 1};
-    double read[3], by_ring, by_face, lift = 0, face_lift = 0;
+  for (int c = 0; c < 3 && pk->in->light; c++) {
+    lights[1][c] = pk->in->light[c];
+    n_lights = fabs(lights[1][c] - 1.0) > 1e-3 ? 2 : n_lights;
+  }
+  for (int k = 0; k < n_lights; k++) {
+    double lift = 0;
 
-    for (int c = 0; c < 3 && k == 1; c++)
-      read[c] = pk->in->light[c];
-    by_ring = kept_colour(patch, ring, k ? read : white, &lift);
-    by_face = kept_colour(patch, pl->rgb, k ? read : white, &face_lift);
-    if (lift >= PT_PEEL_LAB_LAMP_MIN_LIFT && by_ring >= PT_PEEL_LAB_LAMP_KEEP &&
-        by_face >= PT_PEEL_LAB_LAMP_KEEP)
+    if (kept_colour(patch, ring, lights[k], &lift) >= PT_PEEL_LAB_LAMP_KEEP &&
+        lift >= PT_PEEL_LAB_LAMP_MIN_LIFT &&
+        kept_colour(patch, pl->rgb, lights[k], NULL) >= PT_PEEL_LAB_LAMP_KEEP)
       return TRUE;
   }
   return FALSE;
