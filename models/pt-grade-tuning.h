@@ -503,3 +503,21 @@
  * photos keep no record (on fruit-freshness the ROI's middle there is mostly another fruit
  * kind or several fruit, matching no box). */
 #define PT_CLOSEUP_MIN_SIDE 0.8
+/* A photo in which neither finds a fruit is searched by colour (pt-propose.c): fruit peels
+ * are chromatic, C* 40 to 80 (orange, lemon, red and green apples), the surfaces they lie on
+ * mostly under PT_PROPOSE_MIN_CHROMA (paper, trays, grey and pale wood).  A maximum of the
+ * chromatic pixels' distance transform within PT_PROPOSE_SAME_FRUIT of a deeper one's
+ * inscribed radius is the same fruit's; a proposal's box is PT_PROPOSE_BOX_MARGIN times the
+ * radius on each side of its middle, a box drawn round the fruit with a margin, which the
+ * ROI grading then finds the fruit in. */
+#define PT_PROPOSE_MIN_CHROMA 30.0
+#define PT_PROPOSE_SAME_FRUIT 1.0
+#define PT_PROPOSE_BOX_MARGIN 1.4
+/* ... and what it finds there is not a fruit when it reaches within this many frame pixels of
+ * two opposite sides of the box: a banana or a stalk running through it. */
+#define PT_PROPOSE_SIDE_PX 2
+/* The close-up's one fruit gives way to the fruit proposed in it when they are at least
+ * PT_PROPOSE_MIN_PARTS, each at most PT_PROPOSE_PART_OF of its box: the photo's ROI took
+ * several fruit and the paper round them for one (pt-grader.c). */
+#define PT_PROPOSE_MIN_PARTS 2
+#define PT_PROPOSE_PART_OF   0.5

@@ -1735,6 +1735,88 @@ grade_blobs(PtGrader *g, const PtFrame *frame, PtGradeResult *result)
       result->fruit[result->n_fruit++] = found[i];
 }
 
+/* Whether @a and @b, found in two proposals' boxes, are one fruit: their boxes overlap by
+ * more than half of the smaller's area. */
+static gboolean
+same_fruit(const PtFruit *a, const PtFruit *b)
+{
+  gint64 ix = MIN(a->x + a->width, b->x + b->width) - MAX(a->x, b->x);
+  gint64 iy = MIN(a->y + a->height, b->y + b->height) - MAX(a->y, b->y);
+  gint64 small = MIN((gint64)a->width * a->height, (gint64)b->width * b->height);
+
+  return ix > 0 && iy > 0 && 2 * ix * iy > small;
+}
+
+/* Whether @f, found in proposal @box, reaches a side of it the frame does not cut: a fruit the
+ * box was drawn round (a margin each side) lies within it, where a banana or a stalk runs
+ * through it and a part of a larger fruit (a box drawn on its peel beside a mould cap) fills
+ * it. */
+static gboolean
+reaches_side(const PtFruit *f, const PtRoi *box, const PtFrame *frame)
+{
+  int m = PT_PROPOSE_SIDE_PX;
+  gboolean left = f->x <= box->x + m && box->x > 0,
+           right = f->x + f->width >= box->x + box->width - m && box->x + box->width < frame->width,
+           top = f->y <= box->y + m && box->y > 0,
+           bottom =
+               f->y + f->height >= box->y + box->height - m && box->y + box->height < frame->height;
+
+  return left || right || top || bottom;
+}
+
+/* The fruit the @n boxes of pt_propose_fruit () find, each once, into @out (room for @n);
+ * the photo's light read round the boxes, as for boxes drawn by hand.  Returns how many. */
+static guint
+grade_proposals(PtGrader *g, const PtFrame *frame, const PtRoi *boxes, guint n, PtFruit *out)
+{
+  guint kept = 0;
+
+  g->white_set = n > 0 && pt_white_estimate(frame, boxes, n, &g->white);
+  for (guint i = 0; i < n; i++) {
+    PtFruit *f = &out[kept];
+    gboolean seen = FALSE;
+
+    analyse_roi(g, frame, &boxes[i], f, FALSE);
+    for (guint k = 0; k < kept && !seen; k++)
+      seen = same_fruit(f, &out[k]);
+    if (f->klass != PT_CLASS_NONE && !seen && !reaches_side(f, &boxes[i], frame))
+      kept++;
+  }
+  g->white_set = FALSE;
+  return kept;
+}
+
+/* Up to PT_GRADER_MAX_FRUIT proposals (pt_propose_fruit ()) for the whole of @frame into
+ * @boxes, searched again when an ROI's grading searched a part of it since. */
+static guint
+propose(PtGrader *g, const PtFrame *frame, PtRoi *boxes)
+{
+  PtSegmentation *seg = &g->seg;
+  double min_area = min_fruit_area_px(g, frame->width, frame->height);
+
+  if (seg->rx != 0 || seg->ry != 0 || seg->rw != frame->width || seg->rh != frame->height)
+    pt_fruit_segment(seg, frame, 0, 0, frame->width, frame->height, min_area, TRUE);
+  return pt_propose_fruit(seg, min_area, boxes, PT_GRADER_MAX_FRUIT);
+}
+
+/* Whether the @n fruit proposals found (grade_proposals ()) are several fruit within
+ * @closeup, the fruit a photo's one ROI found filling it: PT_PROPOSE_MIN_PARTS or more, none
+ * over PT_PROPOSE_PART_OF of its box.  Then the ROI took fruit and the surfaces round them
+ * for one fruit (paper on a table); a true close-up's fruit is proposed once at its own size,
+ * or as parts that reach their boxes' sides, which are none. */
+static gboolean
+several_within(const PtFruit *closeup, const PtFruit *found, guint n)
+{
+  double area = (double)closeup->width * closeup->height;
+
+  if (n < PT_PROPOSE_MIN_PARTS)
+    return FALSE;
+  for (guint k = 0; k < n; k++)
+    if ((double)found[k].width * found[k].height > PT_PROPOSE_PART_OF * area)
+      return FALSE;
+  return TRUE;
+}
+
 PtGradeResult *
 pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint n_rois,
                 GError **error)
@@ -1782,17 +1864,23 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
     grader->white_set = FALSE;
     /* A photo the search finds nothing in may be a close-up of one fruit, with no background
      * round it to tell the fruit from: it is graded as a box holding one fruit, the photo
-     * its box, and kept when that box finds a fruit filling the photo. */
+     * its box, and kept when that box finds a fruit filling the photo.  Else its fruit may
+     * lie on more than one surface: proposed by their colour and graded in boxes. */
     if (result->n_fruit == 0 && grader->mm_per_px == 0) {
       PtRoi whole = {0, 0, frame->width, frame->height};
-      PtFruit *f = &result->fruit[0];
+      PtFruit closeup;
+      g_autofree PtRoi *boxes = g_new(PtRoi, PT_GRADER_MAX_FRUIT);
+      guint n_boxes = propose(grader, frame, boxes), n_found;
 
-      analyse_roi(grader, frame, &whole, f, FALSE);
-      if (f->klass != PT_CLASS_NONE && f->width >= PT_CLOSEUP_MIN_SIDE * frame->width &&
-          f->height >= PT_CLOSEUP_MIN_SIDE * frame->height)
-        result->n_fruit = 1;
-      else
-        memset(f, 0, sizeof *f);
+      analyse_roi(grader, frame, &whole, &closeup, FALSE);
+      n_found = grade_proposals(grader, frame, boxes, n_boxes, result->fruit);
+      if (closeup.klass != PT_CLASS_NONE && closeup.width >= PT_CLOSEUP_MIN_SIDE * frame->width &&
+          closeup.height >= PT_CLOSEUP_MIN_SIDE * frame->height &&
+          !several_within(&closeup, result->fruit, n_found)) {
+        result->fruit[0] = closeup;
+        n_found = 1;
+      }
+      result->n_fruit = n_found;
     }
     sort_fruit(result->fruit, result->n_fruit);
   } else {

@@ -78,6 +78,12 @@ void pt_fruit_segment(PtSegmentation *seg, const PtFrame *frame, int rx, int ry,
                       double min_area_px, gboolean split);
 void pt_fruit_segmentation_clear(PtSegmentation *seg);
 
+/* pt-propose.c: up to @max boxes (frame pixels, within the searched rectangle) that may each
+ * hold one fruit of at least @min_area_px, from @seg's work image: the round stretches of
+ * its chromatic pixels, the deepest first.  For a photo the search found nothing in.
+ * Returns how many. */
+guint pt_propose_fruit(const PtSegmentation *seg, double min_area_px, PtRoi *boxes, guint max);
+
 /* The 3x3 linear system @a x = @r by Cramer's rule (the normal equations of a plane or a
  * circle fitted by least squares).  Returns the determinant: the caller judges whether it
  * is too small for @x to mean anything; 0 leaves @x untouched. */

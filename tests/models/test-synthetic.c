@@ -405,6 +405,88 @@ test_roi_backgrounds(void)
   }
 }
 
+/* A photo graded whole whose border shows two surfaces, as a webcam over a packing table
+ * takes it: paper under two thirds of it, pale wood beside, two long yellow fruit (bananas)
+ * cut by its edges, an orange cut by its bottom edge and two whole ones, one with a dark
+ * spot, one half on the wood.  The border's one-surface model finds no fruit, and the photo
+ * graded as one box takes paper and fruit for one mouldy fruit filling it; proposed by their
+ * colour (pt-propose.c) and graded in boxes, each orange is found once where it lies, the
+ * spotted one with its spot, and no banana, which runs through any box drawn on it. */
+static void
+test_photo_two_surfaces(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) canvas = pt_image_new(760, 600, &error);
+  g_autoptr(PtImage) image = pt_image_new(640, 480, &error);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit orange = {.diameter_mm = 66, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  FgFruit banana = {.diameter_mm = 36, .length_mm = 150, .rgb = {230, 200, 60}};
+  const double mmpx = 0.4;
+  /* On the canvas; the photo is its window from (60, 60). */
+  const int at[3][2] = {{120, 250}, {420, 150}, {250, 420}}; /* the last cut by the edge */
+  guint32 noise = 2463534242u;
+  PtFrame frame;
+  int side = 0, found[3] = {0, 0, 0};
+
+  g_assert_no_error(error);
+  for (int y = 0; y < canvas->height; y++)
+    for (int x = 0; x < canvas->width; x++) {
+      guint8 *px = canvas->pixels + (gsize)y * canvas->stride + 3 * x;
+      int n;
+
+      noise ^= noise << 13; /* xorshift32 */
+      noise ^= noise >> 17;
+      noise ^= noise << 5;
+      n = (int)(noise % 9) - 4;
+      if (x < 520) { /* bluish white paper, darker towards the bottom */
+        int v = 215 - y / 12 + n;
+
+        px[0] = (guint8)(v - 12), px[1] = (guint8)(v - 6), px[2] = (guint8)v;
+      } else { /* pale wood, its grain across */
+        int grain = (y / 9) % 3 == 0 ? -14 : 0;
+
+        px[0] = (guint8)(196 + grain + n), px[1] = (guint8)(172 + grain + n),
+        px[2] = (guint8)(138 + grain + n);
+      }
+    }
+  g_assert_cmpint(fg_paste_sprite(canvas, &banana, mmpx, 0, 0), >, 0);
+  g_assert_cmpint(fg_paste_sprite(canvas, &banana, mmpx, 370, 215), >, 0);
+  for (int k = 0; k < 3; k++) {
+    orange.n_spots = k == 1;
+    orange.spots[0] = (FgSpot){.u = 0.1, .v = -0.1, .length_mm = 14, .darkness = 0.45};
+    side = fg_paste_sprite(canvas, &orange, mmpx, at[k][0], at[k][1]);
+  }
+  for (int y = 0; y < image->height; y++)
+    memcpy(image->pixels + (gsize)y * image->stride,
+           canvas->pixels + (gsize)(y + 60) * canvas->stride + 3 * 60, 3 * (gsize)image->width);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, NULL, 0, &error);
+  g_assert_no_error(error);
+  dump(r);
+  for (guint i = 0; i < r->n_fruit; i++) {
+    const PtFruit *f = &r->fruit[i];
+    gboolean matched = FALSE;
+
+    /* Its middle on the orange's, or on its visible part's for the one the edge cuts. */
+    for (int k = 0; k < 3; k++)
+      if (fabs(f->cx - (at[k][0] - 60 + side / 2.0)) < 0.1 * side &&
+          fabs(f->cy - (at[k][1] - 60 + side / 2.0)) < (k == 2 ? 0.5 : 0.1) * side) {
+        found[k]++;
+        matched = TRUE;
+        if (k == 1)
+          g_assert_cmpuint(f->defect_count, >=, 1);
+        else
+          g_assert_cmpuint(f->defect_count, ==, 0);
+      }
+    g_assert_true(matched);
+  }
+  g_assert_cmpint(found[0], ==, 1);
+  g_assert_cmpint(found[1], ==, 1);
+  g_assert_cmpint(found[2], ==, 1);
+}
+
 /* Photos without a scale: a mandarin whose top is covered by white mould, on white paper
  * (the mould is the background's colour, so the peel's colour loses it) and on black (a
  * light box), a sound one in a loose box and one in a corner of a looser box.  The mould is
@@ -1596,6 +1678,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/i420-roi", test_i420_and_roi);
   g_test_add_func("/models/synthetic/roi-photo", test_roi_photo);
   g_test_add_func("/models/synthetic/roi-backgrounds", test_roi_backgrounds);
+  g_test_add_func("/models/synthetic/photo-two-surfaces", test_photo_two_surfaces);
   g_test_add_func("/models/synthetic/roi-lost-mould", test_roi_lost_mould);
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
