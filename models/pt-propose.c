@@ -4,9 +4,10 @@
  * The search (pt-segment.c) models the background from the frame's border, one surface
  * lit unevenly: a belt, a light box, a sheet of paper.  A photo whose border shows several
  * surfaces (paper on a table, fruit cut by the frame's edge down two sides) has no such
- * model, and the search finds nothing or one blob spanning the frame.  Fruit peels are
- * chromatic (orange, yellow, red, green: C* 40 to 80), the surfaces they are photographed
- * on mostly not (paper, trays, grey or pale wood under 25), so the chromatic part of the
+ * model: the search finds nothing, and the photo graded as one box takes paper and fruit
+ * for one fruit filling it (pt_grader_grade ()).  Fruit peels are chromatic (orange,
+ * yellow, red, green: C* 40 to 80), the surfaces they are photographed on mostly not
+ * (paper, trays, grey or pale wood: under PT_PROPOSE_MIN_CHROMA), so the chromatic part of the
  * frame holds the fruit; each round stretch of it, a maximum of its distance transform,
  * proposes a box round the disc it inscribes.  The box is then graded as a box drawn by
  * hand is (`--roi`): the fruit found from its middle, and a box that holds none gives
