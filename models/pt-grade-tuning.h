@@ -513,8 +513,9 @@
 #define PT_PROPOSE_MIN_CHROMA 30.0
 #define PT_PROPOSE_SAME_FRUIT 1.0
 #define PT_PROPOSE_BOX_MARGIN 1.4
-/* ... and what it finds there is not a fruit when it reaches within this many frame pixels of
- * two opposite sides of the box: a banana or a stalk running through it. */
+/* ... and what it finds there is not the fruit the box was drawn round when it reaches within
+ * this many frame pixels of a side of the box the photo does not cut: a banana or a stalk
+ * running through it, or a part of a larger fruit filling it. */
 #define PT_PROPOSE_SIDE_PX 2
 /* The close-up's one fruit gives way to the fruit proposed in it when they are at least
  * PT_PROPOSE_MIN_PARTS, each at most PT_PROPOSE_PART_OF of its box: the photo's ROI took

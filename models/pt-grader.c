@@ -1424,6 +1424,16 @@ min_fruit_area_px(const PtGrader *g, int w, int h)
   return MAX(64.0, PT_UNSCALED_MIN_FRUIT_SHARE * (double)w * h);
 }
 
+/* The area two boxes share (frame pixels), 0 when they are apart. */
+static double
+box_overlap(int ax, int ay, int aw, int ah, int bx, int by, int bw, int bh)
+{
+  int ix0 = MAX(ax, bx), iy0 = MAX(ay, by);
+  int ix1 = MIN(ax + aw, bx + bw), iy1 = MIN(ay + ah, by + bh);
+
+  return ix1 > ix0 && iy1 > iy0 ? (double)(ix1 - ix0) * (iy1 - iy0) : 0;
+}
+
 typedef enum {
   LONE_GRADED,    /* @fruit is the record */
   LONE_NOT_FRUIT, /* what lies there is too long for a fruit (a leaf) */
@@ -1453,10 +1463,8 @@ lone_blob(PtGrader *g, const PtFrame *frame, const PtRoi *roi, const PtRoi *near
     return LONE_NOT_FOUND;
   /* The search keeps the box's largest blob: it must be the region found at the middle. */
   if (near) {
-    int ix0 = MAX(fruit->x, near->x), iy0 = MAX(fruit->y, near->y);
-    int ix1 = MIN(fruit->x + fruit->width, near->x + near->width);
-    int iy1 = MIN(fruit->y + fruit->height, near->y + near->height);
-    double inter = ix1 > ix0 && iy1 > iy0 ? (double)(ix1 - ix0) * (iy1 - iy0) : 0;
+    double inter = box_overlap(fruit->x, fruit->y, fruit->width, fruit->height, near->x, near->y,
+                               near->width, near->height);
     double uni = (double)fruit->width * fruit->height + (double)near->width * near->height - inter;
 
     if (uni <= 0 || inter < PT_ROI_LONE_MIN_IOU * uni)
@@ -1740,11 +1748,9 @@ grade_blobs(PtGrader *g, const PtFrame *frame, PtGradeResult *result)
 static gboolean
 same_fruit(const PtFruit *a, const PtFruit *b)
 {
-  gint64 ix = MIN(a->x + a->width, b->x + b->width) - MAX(a->x, b->x);
-  gint64 iy = MIN(a->y + a->height, b->y + b->height) - MAX(a->y, b->y);
-  gint64 small = MIN((gint64)a->width * a->height, (gint64)b->width * b->height);
+  double small = MIN((double)a->width * a->height, (double)b->width * b->height);
 
-  return ix > 0 && iy > 0 && 2 * ix * iy > small;
+  return 2 * box_overlap(a->x, a->y, a->width, a->height, b->x, b->y, b->width, b->height) > small;
 }
 
 /* Whether @f, found in proposal @box, reaches a side of it the frame does not cut: a fruit the
