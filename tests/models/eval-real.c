@@ -34,7 +34,7 @@
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--stretch K]
  *             [--blur S] [--noise S] [--jpeg Q] [--every N] [--misses DIR]
- *             [--orientation upright|stored]
+ *             [--orientation upright|stored] [--blemish spot|scar|oleo|sooty [--blemish-share S]]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
  *
@@ -80,6 +80,12 @@
  * square is what is taken otherwise, as the light box's photo, and its lamps are mirrored
  * in the light it is taken in (so a sensor clips their light and the peel's together).  The
  * first heading names them.
+ * --blemish KIND paints KIND (eval_variant_blemish ()) over --blemish-share S (0.01) of the
+ * face of every second sound box's fruit, which then counts as defective, and leaves the set's
+ * defective boxes out: the run asks whether the grader finds a packing line's blemish (a dark
+ * spot, a healed scar, oleocellosis, sooty mould) on the set's own peel and light, beside the
+ * same sound fruit unpainted.  It paints the photo as taken: with --on-black before the light
+ * box's camera takes it, and not with --whole or another camera through boxes.
  * --every N grades every Nth photo only (a quicker run).  --misses DIR writes each sound box
  * called defective, and each defective box not put in class II or out, as DIR/PHOTO-X,Y-LABEL.png:
  * the frame as graded (the photo, or the light box's square), outlines, defects and classes drawn
@@ -400,6 +406,14 @@ variant_seed(const char *name, const PtRoi *roi)
  * rather than through one ROI the photo's size. */
 static gboolean csv_whole = FALSE;
 
+/* --blemish KIND [--blemish-share S]: every second sound box gets KIND painted over S of its
+ * fruit's face (eval_variant_blemish ()) and counts as defective; the other sound boxes stay
+ * sound, and the set's defective boxes are left out, so that the run asks only whether the
+ * grader finds that blemish on this set's peel. */
+static EvalBlemish blemish = EVAL_BLEMISH_NONE;
+static char *blemish_name = NULL;
+static double blemish_share = 0.01;
+
 /* --sound, --defective: whole labels put on that side, before the words of a label. */
 static char **sound_labels, **defective_labels;
 
@@ -612,7 +626,7 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
                                               "cut",       "size",   "colour", "sound"};
   g_autoptr(GPtrArray) stats = g_ptr_array_new_with_free_func(stats_free);
   g_autoptr(GError) error = NULL;
-  guint n_boxes = 0, box_index = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0;
+  guint n_boxes = 0, box_index = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0, n_sound = 0;
   guint ptp = 0, pfn = 0, ptn = 0, pfp = 0, ctp = 0, cfn = 0, ctn = 0, cfp = 0;
   double sens, spec, ba;
 
@@ -628,8 +642,12 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
     for (guint b = 0; b < boxes->len; b++) {
       EvalBox *box = &g_array_index(boxes, EvalBox, b);
       int side = eval_label_side(box->label, sound_labels, defective_labels);
-      gboolean fresh = side < 0;
-      gboolean rotten = side > 0;
+      gboolean fresh, rotten;
+      g_autoptr(PtImage) painted = NULL;
+      g_autofree char *painted_label = NULL;
+      const char *label = box->label;
+      const PtImage *shown = image;
+      PtFrame painted_frame;
       gboolean defective = FALSE, peel_defective = FALSE, by_size = FALSE, low_class;
       int outcome = N_OUTCOMES - 1, cause = CAUSE_SOUND;
       LabelStats *s;
@@ -643,12 +661,31 @@ score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *no
       if (!eval_label_is_ours(box->label, set->profile->fruit) ||
           !clamp_roi(&box->roi, image->width, image->height))
         continue;
-      if (!grade_box(grader, image, &frame, &box->roi, side, &outcome, &defective, &peel_defective,
-                     &by_size, &cause, dump, jpg, box->label, &error)) {
+      if (blemish != EVAL_BLEMISH_NONE) {
+        if (side > 0)
+          continue;
+        if (side < 0 && n_sound++ % 2 == 1) {
+          const PtRoi *r = &box->roi;
+
+          painted = pt_image_copy(image);
+          eval_variant_blemish(painted, blemish, blemish_share, variant_seed(jpg, r),
+                               r->x + r->width / 2.0, r->y + r->height / 2.0,
+                               ON_BLACK_ELLIPSE * r->width / 2.0,
+                               ON_BLACK_ELLIPSE * r->height / 2.0);
+          pt_image_as_frame(painted, &painted_frame);
+          shown = painted;
+          side = 1;
+          label = painted_label = g_strdup_printf("%s+%s", box->label, blemish_name);
+        }
+      }
+      fresh = side < 0;
+      rotten = side > 0;
+      if (!grade_box(grader, shown, painted ? &painted_frame : &frame, &box->roi, side, &outcome,
+                     &defective, &peel_defective, &by_size, &cause, dump, jpg, label, &error)) {
         fprintf(stderr, "eval-real: %s: %s\n", jpg, error->message);
         return -1;
       }
-      s = stats_for(stats, box->label);
+      s = stats_for(stats, label);
       s->n++;
       s->outcome[outcome]++;
       s->called_defective += defective;
@@ -957,6 +994,11 @@ main(int argc, char **argv)
        "With --on-black: a glossy floor mirrors the fruit, F times as bright (0 to 1)", "F"},
       {"top-light", 0, 0, G_OPTION_ARG_DOUBLE, &on_black_top,
        "With --on-black: lit from above, its lowest point at 1 - F of the light (0 to 1)", "F"},
+      {"blemish", 0, 0, G_OPTION_ARG_STRING, &blemish_name,
+       "Paint this blemish on every second sound fruit and score those as defective",
+       "spot|scar|oleo|sooty"},
+      {"blemish-share", 0, 0, G_OPTION_ARG_DOUBLE, &blemish_share,
+       "With --blemish: the share of the fruit's face it covers (0.01)", "S"},
       {"whole", 0, 0, G_OPTION_ARG_NONE, &whole,
        "Grade whole photos (no ROI) and score the fruit found against the boxes", NULL},
       {"layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
@@ -1031,6 +1073,19 @@ main(int argc, char **argv)
   set = (Set){root, LAYOUT_VOC, photos, classes, NULL};
   if ((rc = find_set(&set, root, layout_name, csv_path)) != 0)
     return rc;
+  if (blemish_name && !eval_blemish_parse(blemish_name, &blemish)) {
+    fprintf(stderr, "eval-real: --blemish is spot, scar, oleo or sooty\n");
+    return 2;
+  }
+  if (blemish_share != 0.01 && (!blemish_name || !(blemish_share > 0.0 && blemish_share <= 0.25))) {
+    fprintf(stderr, "eval-real: --blemish-share is a share above 0, at most 0.25, of --blemish\n");
+    return 2;
+  }
+  if (blemish_name && (whole || (!on_black && eval_variant_active(&variant)))) {
+    fprintf(stderr, "eval-real: --blemish paints the photo as taken: not with --whole, and other "
+                    "cameras only with --on-black\n");
+    return 2;
+  }
   if (gloss && !eval_gloss_parse(gloss, &on_black_gloss)) {
     fprintf(stderr, "eval-real: --gloss is ring, strips or panel\n");
     return 2;

@@ -458,3 +458,142 @@ eval_variant_gloss(PtImage *image, EvalGloss gloss, double level, const double l
     }
   }
 }
+
+gboolean
+eval_blemish_parse(const char *name, EvalBlemish *blemish)
+{
+  static const char *names[] = {"spot", "scar", "oleo", "sooty"};
+
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    if (g_strcmp0(name, names[i]) == 0) {
+      *blemish = (EvalBlemish)(i + 1);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* How each blemish looks: its colour (sRGB, as seen under the white light that shows an orange
+ * peel as BLEMISH_PEEL), the share of its radius over which its edge fades in (from 1 - edge
+ * to 1 + edge of the radius), how rough its surface is (the amplitude of its lightness's
+ * noise) and how elongated. */
+typedef struct {
+  guint8 srgb[3];
+  double edge, rough, aspect;
+} BlemishLook;
+
+static const BlemishLook blemish_looks[] = {
+    [EVAL_BLEMISH_SPOT] = {{110, 66, 36}, 0.15, 0.10, 1.0},
+    [EVAL_BLEMISH_SCAR] = {{206, 168, 112}, 0.25, 0.20, 3.0},
+    [EVAL_BLEMISH_OLEO] = {{168, 120, 48}, 0.50, 0.08, 1.0},
+    [EVAL_BLEMISH_SOOTY] = {{62, 58, 52}, 0.30, 0.12, 1.0},
+};
+
+/* An orange peel's colour in white light (sRGB): the light a blemish's colour is taken in. */
+static const guint8 BLEMISH_PEEL[3] = {232, 130, 28};
+
+static double
+luminance(const double rgb[3])
+{
+  return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+}
+
+/* Value noise, -1 to 1, on a grid of @cell pixels: a hash of each grid point's corner,
+ * bilinearly interpolated. */
+static double
+value_noise(guint32 seed, double x, double y, double cell)
+{
+  double gx = x / cell, gy = y / cell, fx = gx - floor(gx), fy = gy - floor(gy), v[4];
+  gint64 ix = (gint64)floor(gx), iy = (gint64)floor(gy);
+
+  for (int k = 0; k < 4; k++) {
+    guint32 h = seed ^ (guint32)(ix + (k & 1)) * 73856093u ^ (guint32)(iy + (k >> 1)) * 19349663u;
+
+    h ^= h >> 15;
+    h *= 0x2c1b3c6du;
+    h ^= h >> 12;
+    v[k] = h / 2147483647.5 - 1.0;
+  }
+  fx = fx * fx * (3 - 2 * fx);
+  fy = fy * fy * (3 - 2 * fy);
+  return (v[0] * (1 - fx) + v[1] * fx) * (1 - fy) + (v[2] * (1 - fx) + v[3] * fx) * fy;
+}
+
+void
+eval_variant_blemish(PtImage *image, EvalBlemish blemish, double share, guint32 seed, double cx,
+                     double cy, double rx, double ry)
+{
+  const BlemishLook *look = &blemish_looks[blemish];
+  double encode[ENCODE_STEPS + 1], decode[256], target[3], peel[3], wobble[3], phase[3];
+  double r0 = sqrt(share * rx * ry), angle, a, b, px, py, reach, light, peel_y;
+  guint hist[256] = {0}, n = 0, half = 0;
+  int level = 0;
+  g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
+
+  srgb_tables(decode, encode);
+  for (int c = 0; c < 3; c++) {
+    target[c] = decode[look->srgb[c]];
+    peel[c] = decode[BLEMISH_PEEL[c]];
+  }
+  /* The light on the face: the median luma of its inner part, in linear light, against the
+   * reference peel's luminance, so that the blemish is as light as it would be beside this
+   * peel. */
+  for (int y = MAX(0, (int)(cy - 0.6 * ry)); y < MIN(image->height, (int)(cy + 0.6 * ry)); y++)
+    for (int x = MAX(0, (int)(cx - 0.6 * rx)); x < MIN(image->width, (int)(cx + 0.6 * rx)); x++) {
+      const guint8 *p = image->pixels + (gsize)y * image->stride + 3 * x;
+      double u = (x + 0.5 - cx) / rx, v = (y + 0.5 - cy) / ry;
+
+      if (u * u + v * v > 0.36)
+        continue;
+      hist[(p[0] * 54 + p[1] * 183 + p[2] * 19) >> 8]++;
+      n++;
+    }
+  for (level = 0; level < 255 && (half += hist[level]) < n / 2; level++)
+    ;
+  peel_y = luminance(peel);
+  light = decode[level] / peel_y;
+  /* Its place: within the inner half of the face, at an even chance per area. */
+  angle = g_rand_double_range(rand, 0, 2 * G_PI);
+  reach = 0.45 * sqrt(g_rand_double(rand));
+  px = cx + reach * rx * cos(angle);
+  py = cy + reach * ry * sin(angle);
+  angle = g_rand_double_range(rand, 0, G_PI);
+  a = r0 * sqrt(look->aspect);
+  b = r0 / sqrt(look->aspect);
+  for (int k = 0; k < 3; k++) {
+    wobble[k] = g_rand_double_range(rand, 0.05, 0.18) / (k + 1);
+    phase[k] = g_rand_double_range(rand, 0, 2 * G_PI);
+  }
+  for (int y = MAX(0, (int)floor(py - 2 * a)); y < MIN(image->height, (int)ceil(py + 2 * a)); y++) {
+    guint8 *row = image->pixels + (gsize)y * image->stride;
+
+    for (int x = MAX(0, (int)floor(px - 2 * a)); x < MIN(image->width, (int)ceil(px + 2 * a));
+         x++) {
+      double dx = x + 0.5 - px, dy = y + 0.5 - py, fu = (x + 0.5 - cx) / rx,
+             fv = (y + 0.5 - cy) / ry;
+      double u = (dx * cos(angle) + dy * sin(angle)) / a;
+      double v = (-dx * sin(angle) + dy * cos(angle)) / b;
+      double theta = atan2(v, u), rim = 1.0, rho, alpha, old[3], shade, rough;
+
+      if (fu * fu + fv * fv >= 1.0)
+        continue;
+      for (int k = 0; k < 3; k++)
+        rim += wobble[k] * sin((k + 2) * theta + phase[k]);
+      rho = sqrt(u * u + v * v) / rim;
+      alpha = CLAMP((1 + look->edge - rho) / (2 * look->edge), 0.0, 1.0);
+      if (alpha <= 0.0)
+        continue;
+      alpha = alpha * alpha * (3 - 2 * alpha);
+      for (int c = 0; c < 3; c++)
+        old[c] = decode[row[3 * x + c]];
+      /* The peel's own shading and dimples, read off its lightness, carry over. */
+      shade = CLAMP(luminance(old) / (light * peel_y), 0.2, 3.0);
+      rough = 1.0 + look->rough * value_noise(seed, x, y, MAX(r0 / 4, 1.5));
+      for (int c = 0; c < 3; c++) {
+        double painted = target[c] * light * shade * rough;
+
+        row[3 * x + c] = (guint8)CLAMP(
+            lround(encode_level(encode, (1 - alpha) * old[c] + alpha * painted)), 0, 255);
+      }
+    }
+  }
+}

@@ -85,6 +85,35 @@ void eval_variant_light(const EvalVariant *v, double light[3]);
 void eval_variant_light_from_above(PtImage *image, double top, double cx, double cy, double rx,
                                    double ry);
 
+/* A blemish painted on a sound fruit, so that a harness can ask whether the grader finds the
+ * peel defects a packing line sorts out and gross decay photos rarely show (the sound side
+ * stays the set's own fruit):
+ *   spot    a dark brown spot: stem-end rot's start, anthracnose, a sting, black spot;
+ *   scar    a healed scar or wind scar: pale buff, rough, three times as long as wide;
+ *   oleo    oleocellosis: a diffuse greenish-brown patch, a little darker than the peel;
+ *   sooty   sooty mould: a grey-black film;
+ *   green   a green patch (regreening, an unripe cheek), a colour defect. */
+typedef enum {
+  EVAL_BLEMISH_NONE,
+  EVAL_BLEMISH_SPOT,
+  EVAL_BLEMISH_SCAR,
+  EVAL_BLEMISH_OLEO,
+  EVAL_BLEMISH_SOOTY,
+  EVAL_BLEMISH_GREEN
+} EvalBlemish;
+
+/* The EvalBlemish @name names, or FALSE. */
+gboolean eval_blemish_parse(const char *name, EvalBlemish *blemish);
+
+/* Paints @blemish over @share of the face of the fruit that fills the ellipse of centre
+ * (@cx, @cy) and semi-axes @rx, @ry in @image: an irregular patch with a soft edge, placed
+ * by @seed within the inner half of the face.  The blemish is a change of the peel's
+ * reflectance, so each pixel's light is multiplied, channel by channel, by the ratio of the
+ * blemish's colour to an orange peel's (both as seen under one white light): the peel's
+ * shading, its dimples and the photo's light stay as they were. */
+void eval_variant_blemish(PtImage *image, EvalBlemish blemish, double share, guint32 seed,
+                          double cx, double cy, double rx, double ry);
+
 /* "exposure 0.7, jpeg 40": what @v changes, for the output's heading. (transfer full) */
 char *eval_variant_describe(const EvalVariant *v);
 
