@@ -423,8 +423,8 @@
  * is thousands of them; 40,000 cost the twelve-ROI photo of bench-models 9%, this 3%); a
  * sample is a neutral surface when it is lit (L* at least PT_WHITE_MIN_L: a shadow's
  * colour is mostly noise) and its chroma (C*) at most PT_WHITE_MAX_CHROMA: white paper under a lamp
- * 2000 K warmer than the camera's balance reads about 15, under 3200 K about 40 (left out, and so
- * partly corrected by the paper's less clipped parts), peels 40 to 80, a wooden table 20 to 35. The
+ * 2000 K warmer than the camera's balance reads about 15 to 35, under 3200 K about 40 (read in a
+ * second reading, PT_WHITE_MAX_CAST_CHROMA, below), peels 40 to 80, a wooden table 20 to 35. The
  * light is read only from at least PT_WHITE_MIN_SHARE of the samples (a sheet, a tray, a light
  * box's floor; a pile filling the photo shows none), only when their mean cast is at least
  * PT_WHITE_MIN_CAST (a just-noticeable difference: below, nothing to take out) and lies
@@ -436,6 +436,15 @@
 #define PT_WHITE_MIN_SHARE   0.05
 #define PT_WHITE_MIN_CAST    2.3
 #define PT_WHITE_MAX_A_SHARE 0.6
+/* A lamp far from the camera's balance leaves no lit surface as neutral as that: white or
+ * grey paper under it reads too chromatic (fruit-freshness's under 4500 K: a* 6 to 11, b*
+ * about 33).  When fewer than PT_WHITE_MIN_SHARE of the samples read neutral and no black
+ * floor shows, the light is read off the lit samples of chroma up to
+ * PT_WHITE_MAX_CAST_CHROMA (paper under 3200 K reads about 40) with no channel clipped, if
+ * they are PT_WHITE_MIN_SHARE of the samples and their mean lies on the lights' locus.  An
+ * orange peel's colour lies along that locus too (a* about half b*), but at C* 50 to 80; a
+ * bound of 45 took the pale peel of an overexposed photo for the light. */
+#define PT_WHITE_MAX_CAST_CHROMA 40.0
 /* A light box's black floor: the samples of L* at most PT_WHITE_DARK_MAX_L (black card or
  * velvet, even in a photo exposed long for the dark scene), read when no lit neutral shows
  * and they are at least PT_WHITE_DARK_MIN_SHARE of the samples round the fruit (a light

@@ -3,7 +3,9 @@
  * rules, which judge chroma and hue in CIE L*a*b* against a neutral at a* = b* = 0, see the
  * colours a camera balanced for that light would have recorded.  A phone balances its
  * photos itself, but not exactly: a warm lamp left uncorrected gives white mould the
- * peel's chroma (issue 15, eval-real --white-balance).  A black light box shows no lit
+ * peel's chroma (issue 15, eval-real --white-balance).  A lamp so far from the camera's
+ * balance that no lit surface reads neutral is read off the lit, unclipped surfaces whose
+ * cast lies on the lights' locus (PT_WHITE_MAX_CAST_CHROMA).  A black light box shows no lit
  * neutral, but its floor is the light's colour dimmed, with its dye's own lean: a cast
  * well beyond such a lean is the light's, and that much of it is taken out.  Photos without
  * either round their fruit (a pile filling the frame, a close-up) are left as taken; the
@@ -59,6 +61,10 @@ typedef struct {
   double a, b;
   double dark[3];
   guint n_dark;
+  /* Lit samples too chromatic for a neutral under a light near the camera's balance, as a
+   * sheet under a lamp far warmer or cooler than it is: 3 a sample, from the end of lin. */
+  guint n_cast;
+  double cast_a, cast_b;
 } Neutral;
 
 static void
@@ -71,7 +77,7 @@ neutral_add(Neutral *nt, int y, int cb, int cr)
   pt_ycc_to_rgb(y, cb, cr, &r, &g, &bl);
   /* White in every channel: its colour is lost (a channel clipped alone still leaves the
    * others' share, and white paper under a warm lamp clips red first). */
-  if (MIN(r, MIN(g, bl)) >= PT_PEEL_LAB_CLIPPED || nt->n >= nt->cap)
+  if (MIN(r, MIN(g, bl)) >= PT_PEEL_LAB_CLIPPED)
     return;
   pt_ycc_to_lab(y, cb, cr, lab);
   if (lab[0] <= PT_WHITE_DARK_MAX_L) {
@@ -81,8 +87,26 @@ neutral_add(Neutral *nt, int y, int cb, int cr)
     nt->n_dark++;
     return;
   }
-  if (lab[0] < PT_WHITE_MIN_L ||
-      lab[1] * lab[1] + lab[2] * lab[2] > PT_WHITE_MAX_CHROMA * PT_WHITE_MAX_CHROMA)
+  if (lab[0] < PT_WHITE_MIN_L)
+    return;
+  if (lab[1] * lab[1] + lab[2] * lab[2] > PT_WHITE_MAX_CHROMA * PT_WHITE_MAX_CHROMA) {
+    float *s;
+
+    /* A channel clipped makes the sample's colour the sensor's, not the light's: white paper
+     * in a photo exposed long, its red and green clipped, reads yellow. */
+    if (lab[1] * lab[1] + lab[2] * lab[2] > PT_WHITE_MAX_CAST_CHROMA * PT_WHITE_MAX_CAST_CHROMA ||
+        MAX(r, MAX(g, bl)) >= PT_PEEL_LAB_CLIPPED || nt->n + nt->n_cast >= nt->cap)
+      return;
+    s = nt->lin + 3 * (gsize)(nt->cap - 1 - nt->n_cast);
+    s[0] = srgb_to_linear_table[r];
+    s[1] = srgb_to_linear_table[g];
+    s[2] = srgb_to_linear_table[bl];
+    nt->cast_a += lab[1];
+    nt->cast_b += lab[2];
+    nt->n_cast++;
+    return;
+  }
+  if (nt->n + nt->n_cast >= nt->cap)
     return;
   nt->lin[3 * nt->n] = srgb_to_linear_table[r];
   nt->lin[3 * nt->n + 1] = srgb_to_linear_table[g];
@@ -156,18 +180,26 @@ neutral_finish(Neutral *nt, PtWhite *white)
   g_autofree float *chan = NULL;
   double med[3];
   guint n = nt->n;
+  const float *lin = nt->lin;
 
   white->gains[0] = white->gains[1] = white->gains[2] = 1.0f;
   white->light[0] = white->light[1] = white->light[2] = 1.0f;
   white->keep_clipped = FALSE;
-  if (n == 0 || n < PT_WHITE_MIN_SHARE * nt->total)
-    return dark_floor_finish(nt, white);
-  if (!light_cast(nt->a / n, nt->b / n))
+  if (n == 0 || n < PT_WHITE_MIN_SHARE * nt->total) {
+    if (dark_floor_finish(nt, white))
+      return TRUE;
+    /* No neutral and no black floor: a lamp far from the camera's balance, if the lit
+     * surfaces too chromatic for a neutral are enough and their mean lies on its locus. */
+    n = nt->n_cast;
+    if (n == 0 || n < PT_WHITE_MIN_SHARE * nt->total || !light_cast(nt->cast_a / n, nt->cast_b / n))
+      return FALSE;
+    lin = nt->lin + 3 * (gsize)(nt->cap - n);
+  } else if (!light_cast(nt->a / n, nt->b / n))
     return FALSE;
   chan = g_new(float, n);
   for (int c = 0; c < 3; c++) {
     for (guint i = 0; i < n; i++)
-      chan[i] = nt->lin[3 * i + c];
+      chan[i] = lin[3 * i + c];
     qsort(chan, n, sizeof *chan, cmp_float);
     med[c] = MAX(chan[n / 2], 1e-4f);
   }
@@ -214,7 +246,7 @@ estimate(const PtFrame *frame, const FruitWhere *where, PtWhite *white)
   int step = MAX(1, (int)ceil(sqrt((double)frame->width * frame->height / PT_WHITE_SAMPLES)));
   int gw = (frame->width + step - 1) / step, gh = (frame->height + step - 1) / step;
   g_autofree float *lin = g_new(float, 3 * (gsize)gw * gh);
-  Neutral nt = {lin, 0, 0, (guint)gw * gh, 0, 0, {0, 0, 0}, 0};
+  Neutral nt = {lin, 0, 0, (guint)gw * gh, 0, 0, {0, 0, 0}, 0, 0, 0, 0};
 
   init_tables();
   for (int gy = 0; gy < gh; gy++)

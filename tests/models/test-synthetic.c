@@ -1032,17 +1032,16 @@ test_lightbox_broad_lamp(void)
   }
 }
 
-/* Photos through ROIs on white paper under a lamp warmer (4500 K) and a shade cooler (9000 K)
- * than the camera balanced for: a mandarin with a patch of olive-grey mould, which the warm
- * light turns towards the peel's hue (graded class I for a 30 mm2 "spot" before), and a sound
- * one.  The paper round them tells the light's colour, which is taken out (pt-white.c). */
+/* A photo through ROIs on paper of grey level @paper under each of @kelvins, the camera
+ * balanced for 6500 K: a mandarin with a patch of olive-grey mould, which a warm light turns
+ * towards the peel's hue, and a sound one.  The paper round them tells the light's colour,
+ * which is taken out (pt-white.c): the first must be out for mould, the second Extra. */
 static void
-test_roi_white_balance(void)
+roi_white_balance(const double *kelvins, guint n_kelvins, int paper)
 {
   static const guint8 mould_rgb[3] = {150, 158, 118};
-  const double kelvins[2] = {4500, 9000};
 
-  for (guint k = 0; k < G_N_ELEMENTS(kelvins); k++) {
+  for (guint k = 0; k < n_kelvins; k++) {
     g_autoptr(GError) error = NULL;
     g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
     g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
@@ -1055,7 +1054,7 @@ test_roi_white_balance(void)
     PtFrame frame;
 
     g_assert_no_error(error);
-    memset(image->pixels, 225, (gsize)image->stride * image->height);
+    memset(image->pixels, paper, (gsize)image->stride * image->height);
     fg_paste_sprite(image, &fruit, 0.3, 40, 40);
     fg_paste_sprite(image, &fruit, 0.3, 360, 40);
     paint_leaf(image, 40 + side / 2 + side / 8, 40 + side / 2, side / 4, side / 5, 0.5, mould_rgb);
@@ -1063,9 +1062,33 @@ test_roi_white_balance(void)
     pt_image_as_frame(cast, &frame);
     r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
     g_assert_no_error(error);
+    g_test_message("%g K", kelvins[k]);
     dump(r);
     assert_mouldy_then_sound(r);
   }
+}
+
+/* White paper under a lamp warmer (4500 K) and a shade cooler (9000 K) than the camera
+ * balanced for (the mould graded class I for a 30 mm2 "spot" before the light was read). */
+static void
+test_roi_white_balance(void)
+{
+  const double kelvins[2] = {4500, 9000};
+
+  roi_white_balance(kelvins, G_N_ELEMENTS(kelvins), 225);
+}
+
+/* Light grey paper under lamps 2500 and 2900 K warmer than the camera's balance: no lit
+ * surface reads as neutral as PT_WHITE_MAX_CHROMA asks (the paper reads C* 28 and 37), so the
+ * light is read off the lit surfaces up to PT_WHITE_MAX_CAST_CHROMA, unclipped, whose mean
+ * lies on the lights' locus.  Before, the light went unread and the mouldy mandarin was Extra
+ * without a defect. */
+static void
+test_roi_warm_lamp(void)
+{
+  const double kelvins[] = {4000, 3600};
+
+  roi_white_balance(kelvins, G_N_ELEMENTS(kelvins), 200);
 }
 
 /* A phone's photo resolves a fruit finer than the ROI crop of a smaller photo: the calyx's
@@ -1688,6 +1711,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-glossy-floor", test_lightbox_glossy_floor);
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
+  g_test_add_func("/models/synthetic/roi-warm-lamp", test_roi_warm_lamp);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
   g_test_add_func("/models/synthetic/lightbox-broad-lamp", test_lightbox_broad_lamp);
   g_test_add_func("/models/synthetic/lightbox-warm-light", test_lightbox_warm_light);
