@@ -442,8 +442,9 @@
  * floor shows, the light is read off the lit samples of chroma up to
  * PT_WHITE_MAX_CAST_CHROMA (paper under 3200 K reads about 40) with no channel clipped, if
  * they are PT_WHITE_MIN_SHARE of the samples and their mean lies on the lights' locus.  An
- * orange peel's colour lies along that locus too (a* about half b*), but at C* 50 to 80; a
- * bound of 45 took the pale peel of an overexposed photo for the light. */
+ * orange peel's colour lies along that locus too (a* about half b*), at C* 50 to 80: a bound
+ * of 50 took the pale peel of photos exposed 2.5 times for the light (four sound oranges
+ * more defective), one of 60 that of photos as taken. */
 #define PT_WHITE_MAX_CAST_CHROMA 40.0
 /* A light box's black floor: the samples of L* at most PT_WHITE_DARK_MAX_L (black card or
  * velvet, even in a photo exposed long for the dark scene), read when no lit neutral shows
