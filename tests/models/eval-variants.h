@@ -91,15 +91,13 @@ void eval_variant_light_from_above(PtImage *image, double top, double cx, double
  *   spot    a dark brown spot: stem-end rot's start, anthracnose, a sting, black spot;
  *   scar    a healed scar or wind scar: pale buff, rough, three times as long as wide;
  *   oleo    oleocellosis: a diffuse greenish-brown patch, a little darker than the peel;
- *   sooty   sooty mould: a grey-black film;
- *   green   a green patch (regreening, an unripe cheek), a colour defect. */
+ *   sooty   sooty mould: a grey-black film. */
 typedef enum {
   EVAL_BLEMISH_NONE,
   EVAL_BLEMISH_SPOT,
   EVAL_BLEMISH_SCAR,
   EVAL_BLEMISH_OLEO,
-  EVAL_BLEMISH_SOOTY,
-  EVAL_BLEMISH_GREEN
+  EVAL_BLEMISH_SOOTY
 } EvalBlemish;
 
 /* The EvalBlemish @name names, or FALSE. */
@@ -107,10 +105,11 @@ gboolean eval_blemish_parse(const char *name, EvalBlemish *blemish);
 
 /* Paints @blemish over @share of the face of the fruit that fills the ellipse of centre
  * (@cx, @cy) and semi-axes @rx, @ry in @image: an irregular patch with a soft edge, placed
- * by @seed within the inner half of the face.  The blemish is a change of the peel's
- * reflectance, so each pixel's light is multiplied, channel by channel, by the ratio of the
- * blemish's colour to an orange peel's (both as seen under one white light): the peel's
- * shading, its dimples and the photo's light stay as they were. */
+ * by @seed within the inner half of the face.  Each pixel takes the blemish's colour as
+ * white light shows it, as light as the face round it (the face's median luminance against
+ * an orange peel's in that light) and shaded as the peel under it (the pixel's luminance
+ * against the face's), so the peel's shading and dimples stay; the photo's cast is not
+ * put on it (fruit-freshness's light is near white). */
 void eval_variant_blemish(PtImage *image, EvalBlemish blemish, double share, guint32 seed,
                           double cx, double cy, double rx, double ry);
 
