@@ -71,7 +71,8 @@ static void
 neutral_add(Neutral *nt, int y, int cb, int cr)
 {
   int r, g, bl;
-  float lab[3];
+  float lab[3], *s;
+  double chroma2;
 
   nt->total++;
   pt_ycc_to_rgb(y, cb, cr, &r, &g, &bl);
@@ -87,33 +88,26 @@ neutral_add(Neutral *nt, int y, int cb, int cr)
     nt->n_dark++;
     return;
   }
-  if (lab[0] < PT_WHITE_MIN_L)
+  chroma2 = lab[1] * lab[1] + lab[2] * lab[2];
+  if (lab[0] < PT_WHITE_MIN_L || nt->n + nt->n_cast >= nt->cap)
     return;
-  if (lab[1] * lab[1] + lab[2] * lab[2] > PT_WHITE_MAX_CHROMA * PT_WHITE_MAX_CHROMA) {
-    float *s;
-
+  if (chroma2 <= PT_WHITE_MAX_CHROMA * PT_WHITE_MAX_CHROMA) {
+    s = nt->lin + 3 * (gsize)nt->n++;
+    nt->a += lab[1];
+    nt->b += lab[2];
+  } else {
     /* A channel clipped makes the sample's colour the sensor's, not the light's: white paper
      * in a photo exposed long, its red and green clipped, reads yellow. */
-    if (lab[1] * lab[1] + lab[2] * lab[2] > PT_WHITE_MAX_CAST_CHROMA * PT_WHITE_MAX_CAST_CHROMA ||
-        MAX(r, MAX(g, bl)) >= PT_PEEL_LAB_CLIPPED || nt->n + nt->n_cast >= nt->cap)
+    if (chroma2 > PT_WHITE_MAX_CAST_CHROMA * PT_WHITE_MAX_CAST_CHROMA ||
+        MAX(r, MAX(g, bl)) >= PT_PEEL_LAB_CLIPPED)
       return;
-    s = nt->lin + 3 * (gsize)(nt->cap - 1 - nt->n_cast);
-    s[0] = srgb_to_linear_table[r];
-    s[1] = srgb_to_linear_table[g];
-    s[2] = srgb_to_linear_table[bl];
+    s = nt->lin + 3 * (gsize)(nt->cap - 1 - nt->n_cast++);
     nt->cast_a += lab[1];
     nt->cast_b += lab[2];
-    nt->n_cast++;
-    return;
   }
-  if (nt->n + nt->n_cast >= nt->cap)
-    return;
-  nt->lin[3 * nt->n] = srgb_to_linear_table[r];
-  nt->lin[3 * nt->n + 1] = srgb_to_linear_table[g];
-  nt->lin[3 * nt->n + 2] = srgb_to_linear_table[bl];
-  nt->a += lab[1];
-  nt->b += lab[2];
-  nt->n++;
+  s[0] = srgb_to_linear_table[r];
+  s[1] = srgb_to_linear_table[g];
+  s[2] = srgb_to_linear_table[bl];
 }
 
 /* Whether a cast of @a, @b (C*a*b* at mid grey) is a light's to take out: a light's colour
