@@ -170,7 +170,7 @@ pt_annotate_draw(PtImage *image, const PtGradeResult *result)
       const PtDefect *d = &f->defects[k];
 
       rect(image, d->x - 1, d->y - 1, d->width + 1, d->height + 1,
-           d->kind == PT_DEFECT_RUSSET ? orange : red);
+           d->kind == PT_DEFECT_RUSSET || d->kind == PT_DEFECT_SCAR ? orange : red);
     }
     if (f->partial)
       snprintf(label, sizeof label, "PARTIAL");

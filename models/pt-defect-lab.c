@@ -208,6 +208,16 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
        (chroma >= PT_PEEL_LAB_MOULD_HUE_CHROMA &&
         pt_peel_hue_diff(lab_hue(lab), pk->peel_h) > PT_PEEL_LAB_MOULD_HUE)))
     c |= C_PALE;
+  /* A scar's buff, as light as the peel or lighter, has lost much of the colour of the peel
+   * round it; the local chroma, not the face's, is the reference, as the sound peel's own
+   * colour varies over the face (a yellower cheek, a paler stem end, a sheen).  Only where
+   * the peel faces the camera (z, the unit sphere's height over the ellipse): towards the
+   * limb the peel mirrors more of the light as it turns away, and sound peel reads faded. */
+  if (c == C_NONE && pk->faded && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA &&
+      ratio >= PT_PEEL_LAB_MOULD_MIN_RATIO && pk->cmean[i] > 0 &&
+      pk->uvz[3 * i + 2] >= PT_PEEL_LAB_FADED_MIN_Z &&
+      chroma < PT_PEEL_LAB_FADED_CHROMA * pk->cmean[i])
+    c = C_FADED;
   return c;
 }
 

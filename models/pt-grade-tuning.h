@@ -350,6 +350,24 @@
  * patch on a glossy peel is a soft highlight (sheen) more often than spores, and mould
  * that matters spreads (green and blue mould rot a fruit in days). */
 #define PT_PEEL_LAB_MOULD_MIN_SHARE 0.004
+/* Scars (a profile's [detect] scars): a pixel no darker than mould is
+ * (PT_PEEL_LAB_MOULD_MIN_RATIO), where the peel faces the camera (the unit sphere's height z at
+ * least PT_PEEL_LAB_FADED_MIN_Z, within 0.6 of the radius), whose chroma is under
+ * PT_PEEL_LAB_FADED_CHROMA of the local mean chroma of the peel round it is faded, and a patch
+ * mostly of them covering PT_PEEL_LAB_FADED_MIN_SHARE of the fruit is a scar.  Measured on
+ * fruit-freshness with eval-real --blemish scar: a wind scar's buff reads 0.46 to 0.60 of the
+ * chroma of the peel beside it (a sheen 0.79 and more), up to 0.70 at the analysis's
+ * resolution, where a narrow scar blurs into the peel.  Scars over 1% of the face found, and
+ * the specificity on the real sound oranges through --roi and on black: 0.65, 0.532 (0.977,
+ * 0.970); 0.68, 0.725 (0.977, 0.960); 0.7, 0.826 (0.970, 0.958).  0.68 cost 0.008 to 0.017 of
+ * specificity in most of the 46 runs of lights, exposures and light boxes against 0.002 to
+ * 0.007: a sound fruit sorted out costs the shed more than a scar let through.  The share is
+ * mould's: half of it found 0.653 at 0.65 but took 19 sound oranges of 530 through their boxes
+ * (sheen patches, the paler ring round a stem).  Nearer the limb, where the peel turns away and
+ * mirrors more light, sound peel reads faded: with z down to 0.5, 2 more of 530. */
+#define PT_PEEL_LAB_FADED_CHROMA    0.65
+#define PT_PEEL_LAB_FADED_MIN_SHARE 0.004
+#define PT_PEEL_LAB_FADED_MIN_Z     0.8
 /* A pale patch whose lightness falls with the distance from its lightest part at least
  * this steadily (Pearson correlation, -1 a perfect fall) is a soft highlight, the
  * reflection of a light box's diffuse lamps on a glossy or waxed peel, not mould; its

@@ -32,7 +32,7 @@ struct _PtGrader {
   PtWhite white;
 };
 
-static const char *kind_names[] = {"dark spot", "bruise", "mould", "russet", "cut"};
+static const char *kind_names[] = {"dark spot", "bruise", "mould", "russet", "cut", "scar"};
 
 const char *
 pt_defect_kind_to_string(PtDefectKind kind)

@@ -23,6 +23,7 @@ typedef enum {
   PT_DEFECT_MOULD,
   PT_DEFECT_RUSSET,
   PT_DEFECT_CUT,
+  PT_DEFECT_SCAR, /* a healed skin blemish: a patch that lost the peel's colour, not decay */
 } PtDefectKind;
 
 typedef struct {

@@ -17,6 +17,7 @@ enum {
   C_PALE = 8,
   C_STICKER = 16,
   C_GLOSS = 32, /* lighter than the peel and washed out: gloss when small, else mould */
+  C_FADED = 64, /* lost much of the peel's colour round it, not its lightness: a scar */
 };
 
 /* Smooth shading model of the sound peel: luma as a linear function of
@@ -49,6 +50,11 @@ typedef struct {
    * darker reference (the fine pixels' reference is interpolated from it), that pass's
    * shading model, and the pixels within one of a defect candidate. */
   float *lmean;
+  /* With in->lab and a profile that looks for scars: the local mean of the peel's chroma (C*)
+   * round each inner pixel, over the second pass's reference pixels; faded, whether the
+   * second pass has it and classifies C_FADED (the coarse plane only). */
+  float *cmean;
+  gboolean faded;
   /* Of each row, the first inner pixel's column and one past the last's (equal when the
    * row has none): the loops over the inner peel visit these spans only.  Not set in the
    * refinement's fine analysis. */

@@ -263,6 +263,7 @@ pt_grade_profile_new_from_data(const char *data, gsize len, const char *origin, 
   ok = ok && get_double(kf, "detect", "min_defect_mm2", &p->min_defect_mm2, origin, error);
   ok = ok && get_bool(kf, "detect", "russet", &p->russet, origin, error);
   ok = ok && get_bool(kf, "detect", "mould", &p->mould, origin, error);
+  ok = ok && get_bool(kf, "detect", "scars", &p->scars, origin, error);
   ok = ok && get_bool(kf, "detect", "stem_at_poles", &p->stem_at_poles, origin, error);
   ok = ok && get_classes(kf, "tolerance", "quality_pct", p->tol_quality_pct, origin, error);
   ok = ok && get_classes(kf, "tolerance", "out_pct", p->tol_out_pct, origin, error);

@@ -72,6 +72,7 @@ typedef struct {
   double min_defect_mm2;  /* smaller regions are peel texture */
   gboolean russet;        /* brown patches on a non-brown peel are defects */
   gboolean mould;         /* pale, desaturated patches are defects (citrus) */
+  gboolean scars;         /* in photos, patches that lost the peel's colour are scars */
   gboolean stem_at_poles; /* dark spot at the end of the long axis is the stem */
 
   /* [tolerance]: lot tolerances in percent, per declared class Extra..II; negative = the

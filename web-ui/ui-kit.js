@@ -151,7 +151,7 @@ window.ptUi = (function () {
     'd.stillAlt': ['Fruit graded {cls}: {defect}', '分级为 {cls} 的果实：{defect}'],
     'd.cls.out': ['out', '等外'], 'd.noDefect': ['no defect (size)', '无缺陷（尺寸）'],
     'd.defect.dark spot': ['dark spot', '黑斑'], 'd.defect.bruise': ['bruise', '碰伤'], 'd.defect.mould': ['mould', '霉变'],
-    'd.defect.russet': ['russet', '锈斑'], 'd.defect.cut': ['cut', '割伤'],
+    'd.defect.russet': ['russet', '锈斑'], 'd.defect.cut': ['cut', '割伤'], 'd.defect.scar': ['scar', '疤痕'],
     /* loads */
     'd.loadN': ['Load {id}', '装车 {id}'], 'd.noBatchOnLoad': ['No batch on it yet.', '尚未装入批次。'],
     'd.refused': ['Refused', '已拒绝'], 'd.lotToPut': ['lot to put on', '要装入的批号'],

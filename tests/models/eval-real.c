@@ -110,10 +110,10 @@
 static const char *outcome_names[N_OUTCOMES] = {"Extra", "I", "II", "out", "none", "norec"};
 
 /* Why a box was called defective: its largest defect's kind (PtDefectKind), then these. */
-#define N_CAUSES     (PT_DEFECT_CUT + 4)
-#define CAUSE_SIZE   (PT_DEFECT_CUT + 1)
-#define CAUSE_COLOUR (PT_DEFECT_CUT + 2)
-#define CAUSE_SOUND  (PT_DEFECT_CUT + 3)
+#define N_CAUSES     (PT_DEFECT_SCAR + 4)
+#define CAUSE_SIZE   (PT_DEFECT_SCAR + 1)
+#define CAUSE_COLOUR (PT_DEFECT_SCAR + 2)
+#define CAUSE_SOUND  (PT_DEFECT_SCAR + 3)
 
 typedef struct {
   char *name;
@@ -622,8 +622,8 @@ static double
 score(const Set *set, PtGrader *grader, const char *title, FILE *dump, guint *norec,
       double *class_ba)
 {
-  static const char *cause_names[N_CAUSES] = {"dark spot", "bruise", "mould",  "russet",
-                                              "cut",       "size",   "colour", "sound"};
+  static const char *cause_names[N_CAUSES] = {"dark spot", "bruise", "mould",  "russet", "cut",
+                                              "scar",      "size",   "colour", "sound"};
   g_autoptr(GPtrArray) stats = g_ptr_array_new_with_free_func(stats_free);
   g_autoptr(GError) error = NULL;
   guint n_boxes = 0, box_index = 0, n_norec = 0, tp = 0, fn = 0, tn = 0, fp = 0, n_sound = 0;

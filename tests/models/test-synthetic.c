@@ -1091,6 +1091,49 @@ test_roi_warm_lamp(void)
   roi_white_balance(kelvins, G_N_ELEMENTS(kelvins), 200);
 }
 
+/* A healed scar (a pale buff patch, 3:1, over 2% of the face, eval_variant_blemish ()) on one
+ * of two oranges on paper, graded through ROIs under white light and under a lamp 2000 K warmer
+ * than the camera's balance: the scarred one carries a scar, a skin defect that is not decay
+ * (not out), and the other none.  Before faded peel was looked for, neither had a defect. */
+static void
+test_roi_scar(void)
+{
+  const double kelvins[] = {0, 4500};
+
+  for (guint k = 0; k < G_N_ELEMENTS(kelvins); k++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+    g_autoptr(PtImage) image = pt_image_new(640, 300, &error);
+    g_autoptr(PtImage) lit = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
+    FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    int side;
+    PtRoi rois[2];
+    PtFrame frame;
+
+    g_assert_no_error(error);
+    memset(image->pixels, 225, (gsize)image->stride * image->height);
+    side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
+    fg_paste_sprite(image, &fruit, 0.3, 330, 30);
+    eval_variant_blemish(image, EVAL_BLEMISH_SCAR, 0.02, 7, 30 + side / 2.0, 30 + side / 2.0,
+                         side / 2.0, side / 2.0);
+    rois[0] = (PtRoi){30, 30, side, side};
+    rois[1] = (PtRoi){330, 30, side, side};
+    lit = kelvins[k] > 0 ? taken_otherwise(image, 1.0, kelvins[k]) : pt_image_copy(image);
+    pt_image_as_frame(lit, &frame);
+    r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
+    g_assert_no_error(error);
+    g_test_message("%g K", kelvins[k]);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 2);
+    g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+    g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_SCAR);
+    g_assert_cmpint(r->fruit[0].klass, !=, PT_CLASS_OUT);
+    g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+  }
+}
+
 /* A phone's photo resolves a fruit finer than the ROI crop of a smaller photo: the calyx's
  * button and the shadow of its ring then come apart as two small dark regions side by side,
  * which are the calyx, not a dark spot beside it.  A spot a third of the fruit away still
@@ -1712,6 +1755,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/roi-warm-lamp", test_roi_warm_lamp);
+  g_test_add_func("/models/synthetic/roi-scar", test_roi_scar);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
   g_test_add_func("/models/synthetic/lightbox-broad-lamp", test_lightbox_broad_lamp);
   g_test_add_func("/models/synthetic/lightbox-warm-light", test_lightbox_warm_light);
