@@ -1091,6 +1091,27 @@ test_roi_warm_lamp(void)
   roi_white_balance(kelvins, G_N_ELEMENTS(kelvins), 200);
 }
 
+/* Grades @image through two boxes of @side pixels at (30, 30) and (330, 30), where the ROI
+ * tests paste their two oranges on paper, with orange-unece and no scale: two records. */
+static PtGradeResult *
+grade_two_boxes(const PtImage *image, int side)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  PtRoi rois[2] = {{30, 30, side, side}, {330, 30, side, side}};
+  PtGradeResult *r;
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, 2);
+  return r;
+}
+
 /* A healed scar (a pale buff patch, 3:1, over 2% of the face, eval_variant_blemish ()) on one
  * of two oranges on paper, graded through ROIs under white light and under a lamp 2000 K warmer
  * than the camera's balance: the scarred one carries a scar, a skin defect that is not decay
@@ -1101,32 +1122,20 @@ test_roi_scar(void)
   const double kelvins[] = {0, 4500};
 
   for (guint k = 0; k < G_N_ELEMENTS(kelvins); k++) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
-    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-    g_autoptr(PtImage) image = pt_image_new(640, 300, &error);
+    g_autoptr(PtImage) image = pt_image_new(640, 300, NULL);
     g_autoptr(PtImage) lit = NULL;
     g_autoptr(PtGradeResult) r = NULL;
     FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
     int side;
-    PtRoi rois[2];
-    PtFrame frame;
 
-    g_assert_no_error(error);
     memset(image->pixels, 225, (gsize)image->stride * image->height);
     side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
     fg_paste_sprite(image, &fruit, 0.3, 330, 30);
     eval_variant_blemish(image, EVAL_BLEMISH_SCAR, 0.02, 7, 30 + side / 2.0, 30 + side / 2.0,
                          side / 2.0, side / 2.0);
-    rois[0] = (PtRoi){30, 30, side, side};
-    rois[1] = (PtRoi){330, 30, side, side};
     lit = kelvins[k] > 0 ? taken_otherwise(image, 1.0, kelvins[k]) : pt_image_copy(image);
-    pt_image_as_frame(lit, &frame);
-    r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
-    g_assert_no_error(error);
     g_test_message("%g K", kelvins[k]);
-    dump(r);
-    g_assert_cmpuint(r->n_fruit, ==, 2);
+    r = grade_two_boxes(lit, side);
     g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
     g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_SCAR);
     g_assert_cmpint(r->fruit[0].klass, !=, PT_CLASS_OUT);
@@ -1141,17 +1150,11 @@ test_roi_scar(void)
 static void
 test_roi_calyx_pieces(void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
-  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
-  g_autoptr(PtImage) image = pt_image_new(640, 300, &error);
+  g_autoptr(PtImage) image = pt_image_new(640, 300, NULL);
   g_autoptr(PtGradeResult) r = NULL;
   FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
   int side;
-  PtRoi rois[2];
-  PtFrame frame;
 
-  g_assert_no_error(error);
   memset(image->pixels, 225, (gsize)image->stride * image->height);
   fg_fruit_add_spot(&fruit, 0.0, -0.1, 10, 0.5);
   fg_fruit_add_spot(&fruit, 0.14, -0.1, 10, 0.5);
@@ -1160,13 +1163,7 @@ test_roi_calyx_pieces(void)
   fg_fruit_add_spot(&fruit, 0.0, -0.1, 10, 0.5);
   fg_fruit_add_spot(&fruit, 0.45, 0.3, 10, 0.5);
   fg_paste_sprite(image, &fruit, 0.3, 330, 30);
-  rois[0] = (PtRoi){30, 30, side, side};
-  rois[1] = (PtRoi){330, 30, side, side};
-  pt_image_as_frame(image, &frame);
-  r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
-  g_assert_no_error(error);
-  dump(r);
-  g_assert_cmpuint(r->n_fruit, ==, 2);
+  r = grade_two_boxes(image, side);
   g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
   g_assert_cmpuint(r->fruit[1].defect_count, ==, 1);
 }
