@@ -538,19 +538,27 @@ pixel_class(PtPeel *pk, const PtShading *shading, gsize i)
   return c;
 }
 
+/* The chroma (C*) of inner pixel @i. */
+static inline float
+px_chroma(const PtPeel *pk, gsize i)
+{
+  const float *lab = pk->lab + 3 * i;
+
+  return sqrtf(lab[1] * lab[1] + lab[2] * lab[2]);
+}
+
 /* The local mean of the peel's chroma round each inner pixel (@pk->cmean), over the pixels
  * the second pass takes its references from, in the window of half-size @win the lightness's
  * is taken in; the chroma bytes go through @pk->near, free until the refinement.  From here
  * on the pass classifies C_FADED.  A scar over a few percent of the face is part of its own
- * reference (leaving the face's faded pixels out found 0.65 of scars over 4% against 0.38,
- * but took 7 more sound oranges of 530 on black). */
+ * reference, so grow_faded () takes a faded core out to the whole scar (leaving the face's
+ * faded pixels out of the reference found 0.65 of scars over 4% against 0.38, but took 7 more
+ * sound oranges of 530 on black). */
 static void
 local_chroma(PtPeel *pk, int win)
 {
   PT_PEEL_FOR_SPANS(pk, i)
-  pk->near[i] = (guint8)MIN(255.0f, sqrtf(pk->lab[3 * i + 1] * pk->lab[3 * i + 1] +
-                                          pk->lab[3 * i + 2] * pk->lab[3 * i + 2]) +
-                                        0.5f);
+  pk->near[i] = (guint8)MIN(255.0f, px_chroma(pk, i) + 0.5f);
   local_mean(pk->near, pk->tmp, pk->inner, pk->w, pk->h, win, pk->isum, pk->icnt, pk->cmean);
   pk->faded = TRUE;
 }
@@ -1111,15 +1119,135 @@ is_lamp_light(const PtPeel *pk, gsize j)
          hypotf(pk->lab[3 * j + 1], pk->lab[3 * j + 2]) < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c;
 }
 
+/* Grows the faded patches in @pk->tmp, breadth first (@pk->labels the queue), through the
+ * pixels round them that would be faded under PT_PEEL_LAB_FADED_GROW_CHROMA of the local
+ * chroma: a large scar lowers its own reference, so that only its core reads faded. */
+static void
+grow_faded(PtPeel *pk)
+{
+  gint32 *queue = pk->labels;
+  gsize head = 0, tail = 0;
+  int w = pk->w, h = pk->h;
+
+  PT_PEEL_FOR_SPANS(pk, i)
+  if (pk->tmp[i])
+    queue[tail++] = (gint32)i;
+  while (head < tail) {
+    gsize i = (gsize)queue[head++];
+    int x = (int)(i % w), y = (int)(i / w);
+    gssize next[4] = {x > 0 ? (gssize)i - 1 : -1, x + 1 < w ? (gssize)i + 1 : -1,
+                      y > 0 ? (gssize)i - w : -1, y + 1 < h ? (gssize)i + w : -1};
+
+    for (int k = 0; k < 4; k++) {
+      gssize j = next[k];
+
+      if (j < 0 || pk->tmp[j] || !pk->inner[j] || pk->cls[j] != C_NONE || pk->cmean[j] <= 0 ||
+          pk->uvz[3 * j + 2] < PT_PEEL_LAB_FADED_MIN_Z ||
+          pk->ly[j] < PT_PEEL_LAB_MOULD_MIN_RATIO * MAX(pk->mean[j], 1.0f) ||
+          px_chroma(pk, (gsize)j) >= PT_PEEL_LAB_FADED_GROW_CHROMA * pk->cmean[j])
+        continue;
+      pk->tmp[j] = 1;
+      queue[tail++] = (gint32)j;
+    }
+  }
+}
+
+/* How many pixels of region @r's box, one pixel wider, glint: PT_PEEL_LAB_GLINT_RATIO times as
+ * light as their reference, counted on the full-resolution plane when there is one (in its
+ * pixels, scaled to @pk's), where a glint is a pixel or two. */
+static double
+glints(const PtPeel *pk, const Region *r)
+{
+  const PtPeelInput *fin = pk->in->fine;
+  int k = fin ? pk->in->fine_scale : 1;
+  int x0 = MAX(0, r->x0 - 1), y0 = MAX(0, r->y0 - 1);
+  int x1 = MIN(pk->w - 1, r->x1 + 1), y1 = MIN(pk->h - 1, r->y1 + 1);
+  guint32 n = 0;
+
+  for (int y = y0 * k; y < (y1 + 1) * k && (!fin || y < fin->h); y++)
+    for (int x = x0 * k; x < (x1 + 1) * k && (!fin || x < fin->w); x++) {
+      gsize i = (gsize)(y / k) * pk->w + x / k;
+      double light;
+
+      if (!pk->inner[i] || pk->mean[i] <= 0)
+        continue;
+      if (fin) {
+        gsize j = (gsize)y * fin->w + x;
+        float lab[3];
+
+        if (!fin->mask[j])
+          continue;
+        pt_ycc_to_lab(fin->y[j], fin->cb[j], fin->cr[j], lab);
+        light = 2.55 * lab[0];
+      } else {
+        light = pk->ly[i];
+      }
+      n += light > PT_PEEL_LAB_GLINT_RATIO * pk->mean[i];
+    }
+  return (double)n / (k * k);
+}
+
+/* Whether region @r (label @label in @pk->labels, its pixels set in @pk->tmp) has an edge: the
+ * sound peel within PT_PEEL_LAB_FADED_RING of the short semi-axis round it holds
+ * PT_PEEL_LAB_FADED_EDGE times its mean chroma.  The ring is the box's pixels within that
+ * many of the region (a square's reach), dilated a row then a column at a time, through
+ * @pk->near. */
+static gboolean
+has_edge(PtPeel *pk, const Region *r, int label)
+{
+  int w = pk->w, reach = MAX(2, (int)lround(PT_PEEL_LAB_FADED_RING * pk->shape->minor));
+  int x0 = MAX(0, r->x0 - reach), y0 = MAX(0, r->y0 - reach);
+  int x1 = MIN(w - 1, r->x1 + reach), y1 = MIN(pk->h - 1, r->y1 + reach);
+  double in_sum = 0, ring_sum = 0;
+  guint32 n_in = 0, n_ring = 0;
+
+  /* near: whether a region pixel lies within reach along the row. */
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++) {
+      guint8 v = 0;
+
+      for (int u = MAX(x0, x - reach); u <= MIN(x1, x + reach) && !v; u++) {
+        gsize j = (gsize)y * w + u;
+
+        v = pk->tmp[j] && pk->labels[j] == label;
+      }
+      pk->near[(gsize)y * w + x] = v;
+    }
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++) {
+      gsize i = (gsize)y * w + x;
+      gboolean near = FALSE;
+
+      if (pk->tmp[i]) {
+        if (pk->labels[i] == label) {
+          in_sum += px_chroma(pk, i);
+          n_in++;
+        }
+        continue;
+      }
+      if (!pk->inner[i] || pk->cls[i] != C_NONE)
+        continue;
+      for (int v = MAX(y0, y - reach); v <= MIN(y1, y + reach) && !near; v++)
+        near = pk->near[(gsize)v * w + x];
+      if (near) {
+        ring_sum += px_chroma(pk, i);
+        n_ring++;
+      }
+    }
+  return n_in > 0 && n_ring > 0 && ring_sum / n_ring >= PT_PEEL_LAB_FADED_EDGE * (in_sum / n_in);
+}
+
 /* Scars, once the other defects are recorded (their pixels stickers by then): patches of faded
- * pixels (C_FADED) and the pale pixels among them (too few for mould on their own), mostly
- * faded, as large as PT_PEEL_LAB_FADED_MIN_SHARE of the fruit, not a soft highlight or a lamp
- * mirrored as a line, and touching no lamp's light: a light box's panel mirrored in a glossy
- * fruit fades the peel along its soft edge as a scar does (eval-real --on-black --gloss
- * panel: 54 more sound oranges of 530 took a scar before).  They are labelled apart from the
- * other candidates, so a faded rim never joins a dark or pale patch, or grows it past its own
- * limits.  On the coarse plane only (the fine one classifies no faded pixel): the local
- * chroma is taken on it. */
+ * pixels (C_FADED) and the pale pixels among them (too few for mould on their own), grown
+ * through the peel round them that is nearly faded (grow_faded ()), more faded than pale, no
+ * lighter than a scar, without a sheen's glints (glints ()), with an edge (has_edge ()), as
+ * large as PT_PEEL_LAB_FADED_MIN_SHARE of the fruit, not a soft highlight or a lamp mirrored as a
+ * line, and touching no lamp's light (pt-grade-tuning.h says why each): a light box's panel
+ * mirrored in a glossy fruit fades the peel along its soft edge as a scar does (eval-real
+ * --on-black --gloss panel: 54 more sound oranges of 530 took a scar before).  They are labelled
+ * apart from the other candidates, so a faded rim never joins a dark or pale patch, or grows it
+ * past its own limits.  On the coarse plane only (the fine one classifies no faded pixel): the
+ * local chroma is taken on it. */
 static void
 find_scars(PtPeel *pk)
 {
@@ -1136,6 +1264,7 @@ find_scars(PtPeel *pk)
   for (gsize i = 0; i < pk->n; i++)
     pk->tmp[i] = (pk->cls[i] & (C_FADED | C_PALE)) && !(pk->cls[i] & C_STICKER);
   close_candidates(pk);
+  grow_faded(pk);
   nreg = pt_label_components(pk->tmp, pk->w, pk->h, 1, pk->labels, pk->parent);
   regs = collect_regions(pk, nreg, 0, 0, pk->w - 1, pk->h - 1);
   /* A patch touching a lamp's light is its halo. */
@@ -1152,7 +1281,8 @@ find_scars(PtPeel *pk)
     PtDefect d;
     double elongation;
 
-    if (2 * r->n_faded <= r->n)
+    if (r->n_faded <= r->n_pale || r->ratio_sum > PT_PEEL_LAB_FADED_MAX_LIGHT * r->n ||
+        glints(pk, r) > PT_PEEL_LAB_GLINT_SHARE * r->n || !has_edge(pk, r, l + 1))
       continue;
     r->scar = TRUE;
     if (!measure_region(pk, r, l, &d, &elongation))

@@ -119,14 +119,16 @@ variant "a white light box under 4500 K, graded whole" 0.97 --on-black --backgro
 # 0.981).  Over 1% it is found on 62% of the fruit (0.800): a lone compact dark patch of a
 # calyx's size is left out as the calyx when the fruit shows no darker one, as a calyx dried
 # dark brown looks the same (README, "Blemishes painted on sound fruit").  A healed scar's
-# pale buff over 1% of the face measured 0.757 through --roi (sensitivity 0.532) and over 2%
-# on black 0.934 (0.894), where it measured 0.51 and 0.55 before faded peel was looked for
-# (pt_peel_class_lab (), find_scars ()); oleocellosis's dull greenish brown is still not found
+# pale buff over 1% and 4% of the face measured 0.889 and 0.830 through --roi (sensitivity
+# 0.796 and 0.679) and over 2% on black 0.949 (0.925): 0.757, 0.679 and 0.934 before a scar's
+# faded core was grown to the whole scar (find_scars ()), 0.51, 0.51 and 0.55 before faded peel
+# was looked for (pt_peel_class_lab ()); oleocellosis's dull greenish brown is still not found
 # (0.51), so no floor guards it.
 variant "a dark spot over 4% of the face, through --roi" 0.96 --blemish spot --blemish-share 0.04
 variant "a dark spot over 1% of the face, through --roi" 0.78 --blemish spot
-variant "a healed scar over 1% of the face, through --roi" 0.74 --blemish scar
-variant "a healed scar over 2% of the face, on black" 0.92 --on-black --blemish scar \
+variant "a healed scar over 1% of the face, through --roi" 0.87 --blemish scar
+variant "a healed scar over 4% of the face, through --roi" 0.81 --blemish scar --blemish-share 0.04
+variant "a healed scar over 2% of the face, on black" 0.94 --on-black --blemish scar \
   --blemish-share 0.02
 variant "sooty mould over 4% of the face, on black" 0.955 --on-black --blemish sooty \
   --blemish-share 0.04

@@ -1112,34 +1112,47 @@ grade_two_boxes(const PtImage *image, int side)
   return r;
 }
 
-/* A healed scar (a pale buff patch, 3:1, over 2% of the face, eval_variant_blemish ()) on one
- * of two oranges on paper, graded through ROIs under white light and under a lamp 2000 K warmer
- * than the camera's balance: the scarred one carries a scar, a skin defect that is not decay
- * (not out), and the other none.  Before faded peel was looked for, neither had a defect. */
+/* A healed scar (a pale buff patch, 3:1, over 2% and 10% of the face, eval_variant_blemish ())
+ * on one of two oranges on paper, graded through ROIs under white light and under a lamp 2000 K
+ * warmer than the camera's balance: the scarred one carries one defect, a scar, a skin defect
+ * (the small one not out: a class allows it; the large one, 4.4 cm2, is over class II's 2.5),
+ * and the other none; the large scar measures at least 4 times the small one (5 times the
+ * paint).  Before faded peel was looked for, neither had a defect; before a scar's faded core
+ * was grown to the whole scar, the large one, part of its own reference, was found as two
+ * pieces of 2.2 cm2 in all (class II). */
 static void
 test_roi_scar(void)
 {
-  const double kelvins[] = {0, 4500};
+  const double kelvins[] = {0, 4500}, shares[] = {0.02, 0.1};
 
   for (guint k = 0; k < G_N_ELEMENTS(kelvins); k++) {
-    g_autoptr(PtImage) image = pt_image_new(640, 300, NULL);
-    g_autoptr(PtImage) lit = NULL;
-    g_autoptr(PtGradeResult) r = NULL;
-    FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
-    int side;
+    double area[G_N_ELEMENTS(shares)];
 
-    memset(image->pixels, 225, (gsize)image->stride * image->height);
-    side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
-    fg_paste_sprite(image, &fruit, 0.3, 330, 30);
-    eval_variant_blemish(image, EVAL_BLEMISH_SCAR, 0.02, 7, 30 + side / 2.0, 30 + side / 2.0,
-                         side / 2.0, side / 2.0);
-    lit = kelvins[k] > 0 ? taken_otherwise(image, 1.0, kelvins[k]) : pt_image_copy(image);
-    g_test_message("%g K", kelvins[k]);
-    r = grade_two_boxes(lit, side);
-    g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
-    g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_SCAR);
-    g_assert_cmpint(r->fruit[0].klass, !=, PT_CLASS_OUT);
-    g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+    for (guint s = 0; s < G_N_ELEMENTS(shares); s++) {
+      g_autoptr(PtImage) image = pt_image_new(640, 300, NULL);
+      g_autoptr(PtImage) lit = NULL;
+      g_autoptr(PtGradeResult) r = NULL;
+      FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+      int side;
+
+      memset(image->pixels, 225, (gsize)image->stride * image->height);
+      side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
+      fg_paste_sprite(image, &fruit, 0.3, 330, 30);
+      eval_variant_blemish(image, EVAL_BLEMISH_SCAR, shares[s], 7, 30 + side / 2.0, 30 + side / 2.0,
+                           side / 2.0, side / 2.0);
+      lit = kelvins[k] > 0 ? taken_otherwise(image, 1.0, kelvins[k]) : pt_image_copy(image);
+      g_test_message("%g K, a scar over %g of the face", kelvins[k], shares[s]);
+      r = grade_two_boxes(lit, side);
+      g_assert_cmpuint(r->fruit[0].defect_count, >=, 1);
+      g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_SCAR);
+      /* One scar, one defect. */
+      g_assert_cmpuint(r->fruit[0].defect_count, ==, 1);
+      area[s] = r->fruit[0].defects[0].area_mm2;
+      if (s == 0)
+        g_assert_cmpint(r->fruit[0].klass, !=, PT_CLASS_OUT);
+      g_assert_cmpuint(r->fruit[1].defect_count, ==, 0);
+    }
+    g_assert_cmpfloat(area[1], >=, 4 * area[0]);
   }
 }
 
