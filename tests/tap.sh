@@ -11,8 +11,16 @@ not_ok() {
   [ $# -gt 1 ] && printf '#   %s\n' "$2"
 }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-# check DESCRIPTION CONDITION: CONDITION is evaluated; its text is shown when it fails.
-check() { if eval "$2"; then ok "$1"; else not_ok "$1" "$2"; fi; }
+# check DESCRIPTION CONDITION: CONDITION is evaluated; its text is shown when it fails, and
+# check's status is 1 then, so `check ... || echo "#   what was seen"` adds the evidence.
+check() {
+  if eval "$2"; then
+    ok "$1"
+  else
+    not_ok "$1" "$2"
+    return 1
+  fi
+}
 # expect CODE DESCRIPTION CMD...: runs CMD and checks its exit status.
 expect() {
   local want=$1 what=$2
