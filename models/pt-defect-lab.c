@@ -214,11 +214,16 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
    * the peel faces the camera (z, the unit sphere's height over the ellipse): towards the
    * limb the peel mirrors more of the light as it turns away, and sound peel reads faded. */
   if (c == C_NONE && pk->faded && pk->peel_c >= PT_PEEL_LAB_MIN_PEEL_CHROMA &&
-      ratio >= PT_PEEL_LAB_MOULD_MIN_RATIO && pk->cmean[i] > 0 &&
-      pk->uvz[3 * i + 2] >= PT_PEEL_LAB_FADED_MIN_Z &&
-      chroma < PT_PEEL_LAB_FADED_CHROMA * pk->cmean[i])
+      pt_peel_reads_faded(pk, i, ratio, chroma, PT_PEEL_LAB_FADED_CHROMA))
     c = C_FADED;
   return c;
+}
+
+gboolean
+pt_peel_reads_faded(const PtPeel *pk, gsize i, double ratio, double chroma, double bound)
+{
+  return ratio >= PT_PEEL_LAB_MOULD_MIN_RATIO && pk->cmean[i] > 0 &&
+         pk->uvz[3 * i + 2] >= PT_PEEL_LAB_FADED_MIN_Z && chroma < bound * pk->cmean[i];
 }
 
 /* What the sound peel says of its light, in linear light, over the inner pixels of no class:

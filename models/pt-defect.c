@@ -1141,10 +1141,9 @@ grow_faded(PtPeel *pk)
     for (int k = 0; k < 4; k++) {
       gssize j = next[k];
 
-      if (j < 0 || pk->tmp[j] || !pk->inner[j] || pk->cls[j] != C_NONE || pk->cmean[j] <= 0 ||
-          pk->uvz[3 * j + 2] < PT_PEEL_LAB_FADED_MIN_Z ||
-          pk->ly[j] < PT_PEEL_LAB_MOULD_MIN_RATIO * MAX(pk->mean[j], 1.0f) ||
-          px_chroma(pk, (gsize)j) >= PT_PEEL_LAB_FADED_GROW_CHROMA * pk->cmean[j])
+      if (j < 0 || pk->tmp[j] || !pk->inner[j] || pk->cls[j] != C_NONE ||
+          !pt_peel_reads_faded(pk, (gsize)j, pk->ly[j] / MAX(pk->mean[j], 1.0),
+                               px_chroma(pk, (gsize)j), PT_PEEL_LAB_FADED_GROW_CHROMA))
         continue;
       pk->tmp[j] = 1;
       queue[tail++] = (gint32)j;

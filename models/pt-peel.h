@@ -138,6 +138,11 @@ void pt_peel_find_lab(PtPeel *pk);
 /* The C_* flags of inner pixel @i against the fruit's own peel; sets @pk->mean[i] to its
  * darker reference.  @pk, @shading: (transfer none). */
 guint8 pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i);
+/* Whether inner pixel @i, @ratio as light as its reference and of @chroma, reads faded under
+ * @bound of the local chroma where the peel faces the camera: the faded class at
+ * PT_PEEL_LAB_FADED_CHROMA, a scar's grown edge at PT_PEEL_LAB_FADED_GROW_CHROMA.  Needs
+ * @pk->cmean (local_chroma ()).  @pk: (transfer none). */
+gboolean pt_peel_reads_faded(const PtPeel *pk, gsize i, double ratio, double chroma, double bound);
 /* Leaves out of @pk->tmp, the pixels the local reference is taken over, the patches of the
  * inner peel dark against both @shading and the peel's median that lie inside the face;
  * uses @pk->cls, labels and parent as scratch.  @pk, @shading: (transfer none). */
