@@ -89,7 +89,7 @@ pt_peel_find_lab(PtPeel *pk)
      * colour the median needs, but not its place among the face's chromatic pixels. */
     if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED) {
       if (MIN(r, MIN(g, b)) < PT_PEEL_LAB_CLIPPED) {
-        hc[CLAMP((int)lrintf(hypotf(p[1], p[2])), 0, 255)]++;
+        hc[CLAMP((int)lrintf(pt_lab_chroma(p)), 0, 255)]++;
         partial++;
       }
       continue;
@@ -97,7 +97,7 @@ pt_peel_find_lab(PtPeel *pk)
     hl[lq[i]]++;
     ha[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
     hb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
-    hc[CLAMP((int)lrintf(hypotf(p[1], p[2])), 0, 255)]++;
+    hc[CLAMP((int)lrintf(pt_lab_chroma(p)), 0, 255)]++;
     total++;
   }
   pk->ly = lq;
@@ -137,6 +137,15 @@ lab_hue(const float lab[3])
   double hue = atan2(lab[2], lab[1]) * 180 / G_PI;
 
   return hue < 0 ? hue + 360 : hue;
+}
+
+/* Whether the hue of @lab (of @chroma, over 0) lies more than the angle whose cosine is
+ * @cos_angle from the peel's (of a chroma over 0): the angle between their (a*, b*) vectors,
+ * which is pt_peel_hue_diff () of their hues, without an arctangent a pixel. */
+static inline gboolean
+hue_apart(const PtPeel *pk, const float lab[3], double chroma, double cos_angle)
+{
+  return lab[1] * pk->peel_a + lab[2] * pk->peel_b < cos_angle * chroma * pk->peel_c;
 }
 
 /* The C_* flags of inner pixel @i measured in L*a*b* against the fruit's own peel: its
@@ -206,7 +215,7 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
       ratio >= PT_PEEL_LAB_MOULD_MIN_RATIO &&
       (chroma < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c ||
        (chroma >= PT_PEEL_LAB_MOULD_HUE_CHROMA &&
-        pt_peel_hue_diff(lab_hue(lab), pk->peel_h) > PT_PEEL_LAB_MOULD_HUE)))
+        hue_apart(pk, lab, chroma, cos(PT_PEEL_LAB_MOULD_HUE * G_PI / 180)))))
     c |= C_PALE;
   /* A scar's buff, as light as the peel or lighter, has lost much of the colour of the peel
    * round it; the local chroma, not the face's, is the reference, as the sound peel's own

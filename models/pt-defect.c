@@ -1116,7 +1116,7 @@ is_lamp_light(const PtPeel *pk, gsize j)
 
   pt_ycc_to_rgb(pk->in->y[j], pk->in->cb[j], pk->in->cr[j], &r, &g, &b);
   return MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED &&
-         hypotf(pk->lab[3 * j + 1], pk->lab[3 * j + 2]) < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c;
+         pt_lab_chroma(pk->lab + 3 * j) < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c;
 }
 
 /* Grows the faded patches in @pk->tmp, breadth first (@pk->labels the queue), through the

@@ -87,6 +87,14 @@ pt_peel_hue_diff(double a, double b)
   return d > 180 ? 360 - d : d;
 }
 
+/* The chroma (C*) of @lab as hypotf () gives it (the squares summed in double, exact for
+ * floats), without its call: it runs for every pixel of a face. */
+static inline float
+pt_lab_chroma(const float lab[3])
+{
+  return (float)sqrt((double)lab[1] * lab[1] + (double)lab[2] * lab[2]);
+}
+
 /* Visits the pixel indices @i of @pk's inner row spans in raster order (a loop header: the
  * body follows). */
 #define PT_PEEL_FOR_SPANS(pk, i)                                                                   \
