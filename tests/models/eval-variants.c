@@ -34,6 +34,21 @@ encode_level(const double *table, double v)
   return table[i] + (p - i) * (table[i + 1] - table[i]);
 }
 
+/* The 8-bit level of @s as CLAMP (lround (@s), 0, 255) gives it (half away from zero),
+ * without a libm call a channel. */
+static inline guint8
+to_level(double s)
+{
+  int r;
+
+  if (!(s > 0))
+    return 0;
+  if (s >= 255)
+    return 255;
+  r = (int)s;
+  return (guint8)(s - r >= 0.5 ? r + 1 : r);
+}
+
 /* @decode: the 256 sRGB levels in linear light; @encode: encode_level ()'s table. */
 static void
 srgb_tables(double decode[256], double encode[ENCODE_STEPS + 1])
@@ -241,13 +256,53 @@ separable(float *lin, int w, int h, int out_w, int out_h, double fx, double fy, 
   return filter_y(tmp, out_w, h, out_h, ty, iy, wy);
 }
 
-/* A standard normal draw (Box-Muller) from @rand. */
-static double
-gauss(GRand *rand)
-{
-  double u = 1.0 - g_rand_double(rand), v = g_rand_double(rand);
+/* Standard normal draws from @rand, two at a time (Marsaglia's polar method): a photo takes
+ * one for each channel of each pixel, and the transcendentals and uniform draws are most of
+ * what a noisy variant costs; this method takes no sine or cosine. */
+typedef struct {
+  GRand *rand;
+  double spare;
+  gboolean has_spare;
+} Gauss;
 
-  return sqrt(-2 * log(u)) * cos(2 * G_PI * v);
+static double
+gauss(Gauss *g)
+{
+  double u, v, s, f;
+
+  if (g->has_spare) {
+    g->has_spare = FALSE;
+    return g->spare;
+  }
+  /* A point uniform in the unit disc, 32 bits a coordinate: plenty for sensor noise. */
+  do {
+    u = g_rand_int(g->rand) / 2147483648.0 - 1.0;
+    v = g_rand_int(g->rand) / 2147483648.0 - 1.0;
+    s = u * u + v * v;
+  } while (s >= 1.0 || s == 0.0);
+  f = sqrt(-2 * log(s) / s);
+  g->spare = v * f;
+  g->has_spare = TRUE;
+  return u * f;
+}
+
+/* @out as --jpeg saves it: (transfer full) @out itself without it, else a new image, NULL
+ * with @error.  @out: (transfer full). */
+static PtImage *
+encode_jpeg(const EvalVariant *v, PtImage *out, GError **error)
+{
+  g_autoptr(PtImage) img = out;
+  g_autoptr(GBytes) jpeg = NULL;
+  gsize len;
+  const guint8 *data;
+
+  if (v->jpeg == 0)
+    return g_steal_pointer(&img);
+  jpeg = pt_image_encode_jpeg(img, v->jpeg, error);
+  if (!jpeg)
+    return NULL;
+  data = g_bytes_get_data(jpeg, &len);
+  return pt_image_decode_jpeg(data, len, error);
 }
 
 PtImage *
@@ -256,14 +311,33 @@ eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 seed, GEr
   int w = image->width, h = image->height;
   double fx = v->resize * v->stretch;
   int out_w = MAX(1, (int)lround(w * fx)), out_h = MAX(1, (int)lround(h * v->resize));
-  g_autofree float *lin = g_new(float, (gsize)w *h * 3);
+  gboolean filtered = fx != 1.0 || v->resize != 1.0 || v->blur > 0;
+  g_autofree float *lin = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
+  Gauss noise = {rand, 0, FALSE};
   g_autoptr(PtImage) out = pt_image_new(out_w, out_h, error);
-  double decode[256], encode[ENCODE_STEPS + 1], gains[3] = {1, 1, 1};
+  double decode[256], encode[ENCODE_STEPS + 1], gains[3] = {1, 1, 1}, level[3][256];
 
   if (!out)
     return NULL;
   srgb_tables(decode, encode);
+  if (v->white_kelvin != 0.0)
+    eval_variant_wb_gains(v->white_kelvin, gains);
+  if (!filtered) {
+    /* Unfiltered, a channel's 256 levels give 256 values: a table, not the curve a pixel. */
+    for (int c = 0; c < 3; c++)
+      for (int i = 0; i < 256; i++)
+        level[c][i] = encode_level(encode, (float)decode[i] * v->exposure * gains[c]);
+    for (int y = 0; y < h; y++) {
+      const guint8 *in = image->pixels + (gsize)y * image->stride;
+      guint8 *row = out->pixels + (gsize)y * out->stride;
+
+      for (int x = 0; x < w * 3; x++)
+        row[x] = to_level(level[x % 3][in[x]] + (v->noise > 0 ? v->noise * gauss(&noise) : 0));
+    }
+    return encode_jpeg(v, g_steal_pointer(&out), error);
+  }
+  lin = g_new(float, (gsize)w *h * 3);
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w * 3; x++)
       lin[(gsize)y * w * 3 + x] = (float)decode[image->pixels[(gsize)y * image->stride + x]];
@@ -279,8 +353,6 @@ eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 seed, GEr
     g_free(lin);
     lin = b;
   }
-  if (v->white_kelvin != 0.0)
-    eval_variant_wb_gains(v->white_kelvin, gains);
   for (int y = 0; y < out_h; y++) {
     guint8 *row = out->pixels + (gsize)y * out->stride;
 
@@ -289,21 +361,11 @@ eval_variant_apply(const EvalVariant *v, const PtImage *image, guint32 seed, GEr
       double s = encode_level(encode, l);
 
       if (v->noise > 0)
-        s += v->noise * gauss(rand);
-      row[x] = (guint8)CLAMP(lround(s), 0, 255);
+        s += v->noise * gauss(&noise);
+      row[x] = to_level(s);
     }
   }
-  if (v->jpeg > 0) {
-    g_autoptr(GBytes) jpeg = pt_image_encode_jpeg(out, v->jpeg, error);
-    gsize len;
-    const guint8 *data;
-
-    if (!jpeg)
-      return NULL;
-    data = g_bytes_get_data(jpeg, &len);
-    return pt_image_decode_jpeg(data, len, error);
-  }
-  return g_steal_pointer(&out);
+  return encode_jpeg(v, g_steal_pointer(&out), error);
 }
 
 void
@@ -402,16 +464,22 @@ eval_variant_light_from_above(PtImage *image, double top, double cx, double cy, 
 {
   for (int y = MAX(0, (int)floor(cy - ry)); y <= MIN(image->height - 1, (int)ceil(cy + ry)); y++) {
     double v = (y + 0.5 - cy) / ry, f = 1.0 - top * (1.0 + CLAMP(v, -1.0, 1.0)) / 2.0;
+    /* A row is shaded evenly: each level it holds maps once (two pow () a level, not a
+     * channel), -1 until it is met. */
+    gint16 shaded[256];
 
+    memset(shaded, 0xff, sizeof shaded);
     for (int x = MAX(0, (int)floor(cx - rx)); x <= MIN(image->width - 1, (int)ceil(cx + rx)); x++) {
       double u = (x + 0.5 - cx) / rx;
       guint8 *px = image->pixels + (gsize)y * image->stride + 3 * x;
 
       if (u * u + v * v > 1.0)
         continue;
-      for (int k = 0; k < 3; k++)
-        px[k] =
-            (guint8)CLAMP(lround(255 * linear_to_srgb(f * srgb_to_linear(px[k] / 255.0))), 0, 255);
+      for (int k = 0; k < 3; k++) {
+        if (shaded[px[k]] < 0)
+          shaded[px[k]] = to_level(255 * linear_to_srgb(f * srgb_to_linear(px[k] / 255.0)));
+        px[k] = (guint8)shaded[px[k]];
+      }
     }
   }
 }
@@ -452,9 +520,8 @@ eval_variant_gloss(PtImage *image, EvalGloss gloss, double level, const double l
       if (add < 1e-3)
         continue;
       for (int c = 0; c < 3; c++)
-        row[3 * x + c] = (guint8)CLAMP(
-            lround(encode_level(encode, decode[row[3 * x + c]] + add * (light ? light[c] : 1.0))),
-            0, 255);
+        row[3 * x + c] =
+            to_level(encode_level(encode, decode[row[3 * x + c]] + add * (light ? light[c] : 1.0)));
     }
   }
 }
@@ -591,8 +658,7 @@ eval_variant_blemish(PtImage *image, EvalBlemish blemish, double share, guint32 
       for (int c = 0; c < 3; c++) {
         double painted = target[c] * light * shade * rough;
 
-        row[3 * x + c] = (guint8)CLAMP(
-            lround(encode_level(encode, (1 - alpha) * old[c] + alpha * painted)), 0, 255);
+        row[3 * x + c] = to_level(encode_level(encode, (1 - alpha) * old[c] + alpha * painted));
       }
     }
   }
