@@ -74,7 +74,11 @@ gap_json(gint64 from_ns, gint64 to_ns, const char *reason, const char *kind)
 
 /* Folds @segs (oldest first) into recorded spans: readable segments less than
  * PT_TIMELINE_JOIN_NS apart are one span; the segment being written is a span that is still
- * recording (up to @now_ns); a deleted or lost one breaks the span and is listed in @gaps. */
+ * recording (up to @now_ns); a deleted or lost one breaks the span and is listed in @gaps.
+ * An open segment with a newer one after it is not being written: the muxer never finalized
+ * it (a camera's restart, a kill) and its recovery is probing it.  What it holds is not
+ * known yet, so it is left out until the probe says (recovered: it joins its span; lost: a
+ * gap), rather than drawn as footage up to now over everything after it. */
 static json_t *
 fold_spans(GPtrArray *segs, gint64 now_ns, json_t *gaps, gboolean *truncated)
 {
@@ -83,6 +87,8 @@ fold_spans(GPtrArray *segs, gint64 now_ns, json_t *gaps, gboolean *truncated)
   for (guint i = 0; i < segs->len; i++) {
     PtSegmentRow *r = g_ptr_array_index(segs, i);
     gboolean open = g_strcmp0(r->state, PT_SEGSTATE_OPEN) == 0;
+    if (open && i + 1 < segs->len)
+      continue;
     if (!readable(r) && !open) {
       if (n)
         json_array_append_new(spans, span_json(from, to, n, FALSE));
