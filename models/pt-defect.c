@@ -542,9 +542,7 @@ pixel_class(PtPeel *pk, const PtShading *shading, gsize i)
 static inline float
 px_chroma(const PtPeel *pk, gsize i)
 {
-  const float *lab = pk->lab + 3 * i;
-
-  return sqrtf(lab[1] * lab[1] + lab[2] * lab[2]);
+  return pt_lab_chroma(pk->lab + 3 * i);
 }
 
 /* The local mean of the peel's chroma round each inner pixel (@pk->cmean), over the pixels
