@@ -513,6 +513,21 @@
 #define PT_WHITE_DARK_MIN_LINEAR 0.0015
 #define PT_WHITE_DARK_TINT       8.0
 #define PT_WHITE_DARK_MAX_CAST   55.0
+/* A neutral sample clipped in blue and not in red (white paper in shade, exposed long: its
+ * green and blue clip, its red does not) holds a lower bound of its blue.  A light's colour
+ * lies on the lights' locus, where blue over green is red over green raised to
+ * PT_WHITE_LOCUS_SLOPE, so its blue is raised to the locus's value when that is higher.  The
+ * slope is the power law's through the camera's balance: -1.61 for black bodies of 4,000 to
+ * 12,000 K seen by a camera balanced for a 6500 K one (Krystek's Planckian locus; off it by
+ * at most 1% in blue over green), -1.61 for CIE daylight of 4,000 to 15,000 K (skylight,
+ * shade) under a D65 balance (0.2%).  Left clipped, fruit-freshness's white paper under
+ * 9000 K read cyan, no light's cast, and nothing was taken out: its sound fruit scored
+ * 0.942, exposed 0.8 times (the paper unclipped) 0.964, given back 0.974.  Red clipped
+ * alone is left as taken: a pale warm surface exposed long (a wooden board, a cardboard
+ * tray) clips in red and green as white paper under a lamp does, and given back it read a
+ * lamp that was not there (fruit-freshness exposed 2.5 times: two rotten oranges on a board
+ * lost, two sound ones out for green colour); pale cool surfaces are rare round fruit. */
+#define PT_WHITE_LOCUS_SLOPE -1.61
 
 /* Grading without a scale (pt_grader_new_unscaled()). */
 

@@ -67,6 +67,31 @@ typedef struct {
   double cast_a, cast_b;
 } Neutral;
 
+/* A neutral sample @lin clipped in blue and not in red (@r, @b its sRGB levels) holds a lower
+ * bound of its blue: it is raised to the lights' locus's value for its red over green when
+ * that is higher (PT_WHITE_LOCUS_SLOPE).  Returns whether it was. */
+static gboolean
+locus_unclip(float lin[3], int r, int b)
+{
+  float blue;
+
+  if (b < PT_PEEL_LAB_CLIPPED || r >= PT_PEEL_LAB_CLIPPED || lin[0] <= 0 || lin[1] <= 0)
+    return FALSE;
+  blue = lin[1] * powf(lin[0] / lin[1], (float)PT_WHITE_LOCUS_SLOPE);
+  if (blue <= lin[2])
+    return FALSE;
+  lin[2] = blue;
+  return TRUE;
+}
+
+static void
+set_linear(float lin[3], int r, int g, int b)
+{
+  lin[0] = srgb_to_linear_table[r];
+  lin[1] = srgb_to_linear_table[g];
+  lin[2] = srgb_to_linear_table[b];
+}
+
 static void
 neutral_add(Neutral *nt, int y, int cb, int cr)
 {
@@ -93,21 +118,24 @@ neutral_add(Neutral *nt, int y, int cb, int cr)
     return;
   if (chroma2 <= PT_WHITE_MAX_CHROMA * PT_WHITE_MAX_CHROMA) {
     s = nt->lin + 3 * (gsize)nt->n++;
+    set_linear(s, r, g, bl);
+    /* White paper in shade, exposed long, clips in green and blue: as taken it reads cyan, no
+     * light's cast; its cast is read once the locus has given its blue back. */
+    if (locus_unclip(s, r, bl))
+      pt_linear_to_lab(s[0], s[1], s[2], lab);
     nt->a += lab[1];
     nt->b += lab[2];
-  } else {
-    /* A channel clipped makes the sample's colour the sensor's, not the light's: white paper
-     * in a photo exposed long, its red and green clipped, reads yellow. */
-    if (chroma2 > PT_WHITE_MAX_CAST_CHROMA * PT_WHITE_MAX_CAST_CHROMA ||
-        MAX(r, MAX(g, bl)) >= PT_PEEL_LAB_CLIPPED)
-      return;
-    s = nt->lin + 3 * (gsize)(nt->cap - 1 - nt->n_cast++);
-    nt->cast_a += lab[1];
-    nt->cast_b += lab[2];
+    return;
   }
-  s[0] = srgb_to_linear_table[r];
-  s[1] = srgb_to_linear_table[g];
-  s[2] = srgb_to_linear_table[bl];
+  /* A channel clipped makes the sample's colour the sensor's, not the light's: white paper
+   * in a photo exposed long, its red and green clipped, reads yellow. */
+  if (chroma2 > PT_WHITE_MAX_CAST_CHROMA * PT_WHITE_MAX_CAST_CHROMA ||
+      MAX(r, MAX(g, bl)) >= PT_PEEL_LAB_CLIPPED)
+    return;
+  s = nt->lin + 3 * (gsize)(nt->cap - 1 - nt->n_cast++);
+  nt->cast_a += lab[1];
+  nt->cast_b += lab[2];
+  set_linear(s, r, g, bl);
 }
 
 /* Whether a cast of @a, @b (C*a*b* at mid grey) is a light's to take out: a light's colour

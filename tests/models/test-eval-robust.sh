@@ -36,11 +36,11 @@ variant() {
 # A lamp 2000 K warmer than the camera's balance, and shade: measured 0.992 (0.969 while paper
 # reading over C* 25 under the lamp gave no light, PT_WHITE_MAX_CAST_CHROMA; 0.906 before the
 # ROI's light was read from the paper round the fruit, pt-white.c, 0.926 before a face half
-# mould was judged against its chromatic part) and 0.980 (0.954).  A lamp 2500 K warmer:
-# 0.963 (0.928).
+# mould was judged against its chromatic part) and 0.987 (0.971 while paper clipped in green
+# and blue read cyan, PT_WHITE_LOCUS_SLOPE; 0.954 before).  A lamp 2500 K warmer: 0.963 (0.928).
 variant "warm light (4500 K), through --roi" 0.97 --white-balance 4500
 variant "a warmer lamp (4000 K), through --roi" 0.94 --white-balance 4000
-variant "shade (9000 K), through --roi" 0.955 --white-balance 9000
+variant "shade (9000 K), through --roi" 0.975 --white-balance 9000
 # On black, with no lit neutral round the fruit, the light is read from the black floor
 # beyond what its own lean may be (pt-white.c): 4500 K measured 0.936, 3200 K 0.869 and
 # 9000 K 0.974 (0.883, 0.738 and 0.949 while the fruit were judged in the lamp's cast: white

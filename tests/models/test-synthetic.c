@@ -1035,7 +1035,8 @@ test_lightbox_broad_lamp(void)
 /* A photo through ROIs on paper of grey level @paper under each of @kelvins, the camera
  * balanced for 6500 K: a mandarin with a patch of olive-grey mould, which a warm light turns
  * towards the peel's hue, and a sound one.  The paper round them tells the light's colour,
- * which is taken out (pt-white.c): the first must be out for mould, the second Extra. */
+ * which is taken out (pt-white.c): the first must be out for mould, the second Extra, each
+ * found whole. */
 static void
 roi_white_balance(const double *kelvins, guint n_kelvins, int paper)
 {
@@ -1065,6 +1066,9 @@ roi_white_balance(const double *kelvins, guint n_kelvins, int paper)
     g_test_message("%g K", kelvins[k]);
     dump(r);
     assert_mouldy_then_sound(r);
+    /* Each fruit found whole, not its mould patch alone for a fruit. */
+    for (guint i = 0; i < 2; i++)
+      g_assert_cmpint(r->fruit[i].width, >=, 0.9 * side);
   }
 }
 
@@ -1089,6 +1093,44 @@ test_roi_warm_lamp(void)
   const double kelvins[] = {4000, 3600};
 
   roi_white_balance(kelvins, G_N_ELEMENTS(kelvins), 200);
+}
+
+/* White paper exposed past the sensor's range in every channel, as a phone exposing for the
+ * fruit leaves it, then in shade (9000 and 12000 K) the camera was not balanced for: its red
+ * falls below the clip, its green and blue stay clipped.  The light read off it
+ * (pt_white_estimate ()) is within 3% of the shade's in both ratios to green: the blue is
+ * given back from red over green along the lights' locus (PT_WHITE_LOCUS_SLOPE).  Before,
+ * the paper read cyan (a* -4.4, b* -1.5), no light's cast, and nothing was taken out.  Both
+ * fruit are then graded, the mouldy one out and the sound one Extra, each found whole
+ * (before, the mouldy one's record was its mould patch alone). */
+static void
+test_roi_clipped_paper(void)
+{
+  const double kelvins[] = {12000, 9000};
+  int side = (int)(55 / 0.3);
+  PtRoi rois[2] = {{40, 40, side, side}, {360, 40, side, side}};
+
+  for (guint k = 0; k < G_N_ELEMENTS(kelvins); k++) {
+    g_autoptr(PtImage) image = pt_image_new(640, 300, NULL);
+    g_autoptr(PtImage) cast = NULL;
+    FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    PtWhite white;
+    PtFrame frame;
+    double light[3];
+
+    memset(image->pixels, 255, (gsize)image->stride * image->height);
+    fg_paste_sprite(image, &fruit, 0.3, 40, 40);
+    fg_paste_sprite(image, &fruit, 0.3, 360, 40);
+    cast = taken_otherwise(image, 1.0, kelvins[k]);
+    pt_image_as_frame(cast, &frame);
+    g_assert_true(pt_white_estimate(&frame, rois, G_N_ELEMENTS(rois), &white));
+    eval_variant_wb_gains(kelvins[k], light);
+    g_test_message("%g K: light r/g %.3f b/g %.3f, read %.3f %.3f", kelvins[k], light[0], light[2],
+                   white.gains[1] / white.gains[0], white.gains[1] / white.gains[2]);
+    g_assert_cmpfloat(fabs(white.gains[1] / white.gains[0] / light[0] - 1), <=, 0.03);
+    g_assert_cmpfloat(fabs(white.gains[1] / white.gains[2] / light[2] - 1), <=, 0.03);
+  }
+  roi_white_balance(kelvins, G_N_ELEMENTS(kelvins), 255);
 }
 
 /* Grades @image through two boxes of @side pixels at (30, 30) and (330, 30), where the ROI
@@ -1837,6 +1879,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-overexposed", test_lightbox_overexposed);
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/roi-warm-lamp", test_roi_warm_lamp);
+  g_test_add_func("/models/synthetic/roi-clipped-paper", test_roi_clipped_paper);
   g_test_add_func("/models/synthetic/roi-scar", test_roi_scar);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
   g_test_add_func("/models/synthetic/lightbox-broad-lamp", test_lightbox_broad_lamp);
