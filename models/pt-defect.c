@@ -829,18 +829,47 @@ collect_regions(const PtPeel *pk, int nreg, int bx0, int by0, int bx1, int by1)
   return regs;
 }
 
+/* The centre of region @rs in the frame of the fruit of @shape: @u along its long axis,
+ * @v along its short one, in pixels from its centre. */
+static void
+in_fruit_frame(const PtShape *shape, const PtShape *rs, double *u, double *v)
+{
+  double c = cos(shape->angle), sn = sin(shape->angle);
+
+  *u = (rs->cx - shape->cx) * c + (rs->cy - shape->cy) * sn;
+  *v = -(rs->cx - shape->cx) * sn + (rs->cy - shape->cy) * c;
+}
+
 /* The stem end of an elongated fruit shows as a small dark spot at an end
  * of its long axis; @rs is the spot's shape. */
 static gboolean
 is_stem_end(const PtShape *shape, const PtShape *rs)
 {
-  double c = cos(shape->angle), sn = sin(shape->angle);
-  double u = (rs->cx - shape->cx) * c + (rs->cy - shape->cy) * sn;
-  double v = -(rs->cx - shape->cx) * sn + (rs->cy - shape->cy) * c;
-  double rad = 0.3 * shape->minor;
+  double u, v, rad = 0.3 * shape->minor;
 
+  in_fruit_frame(shape, rs, &u, &v);
   return fabs(u) >= 0.55 * shape->major && fabs(v) <= 0.35 * shape->minor &&
          rs->area_px <= G_PI * rad * rad;
+}
+
+/* Whether region @rs runs along the limb of the fruit of @shape: its centre at least
+ * PT_PEEL_CREASE_RHO of the way out along the fruit's ellipse, its long axis within
+ * PT_PEEL_CREASE_MAX_TILT of the ellipse's tangent there. */
+static gboolean
+along_limb(const PtShape *shape, const PtShape *rs)
+{
+  double a = MAX(shape->major, 1.0), b = MAX(shape->minor, 1.0), u, v, tu, tv, t;
+  double au = cos(rs->angle - shape->angle), av = sin(rs->angle - shape->angle);
+
+  in_fruit_frame(shape, rs, &u, &v);
+  /* The tangent is normal to the gradient of u^2 / a^2 + v^2 / b^2; the axis (au, av) is in
+   * the same frame. */
+  tu = -v / (b * b);
+  tv = u / (a * a);
+  t = hypot(tu, tv);
+  return t > 0 &&
+         (u * u) / (a * a) + (v * v) / (b * b) >= PT_PEEL_CREASE_RHO * PT_PEEL_CREASE_RHO &&
+         fabs(au * tu + av * tv) / t >= cos(PT_PEEL_CREASE_MAX_TILT * G_PI / 180);
 }
 
 /* A photo shows the stem end or the calyx wherever the fruit happens to lie: a small,
@@ -957,6 +986,7 @@ measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongati
   PtShape *rs;
   PtPoint *xs;
   double area = r->weight * pk->mmpx2, length_px;
+  gboolean crease;
 
   if (area < p->min_defect_mm2 ||
       (pk->in->lab && r->n < MAX(PT_PEEL_LAB_MIN_PX, PT_PEEL_LAB_MIN_SHARE * shape->area_px)))
@@ -984,8 +1014,13 @@ measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongati
   d->length_mm = surface_length(shape, rs->fx0, rs->fy0, rs->fx1, rs->fy1) * pk->in->mm_per_px;
   d->contrast = r->ratio_sum / r->n;
   d->kind = classify(r, length_px, p);
+  /* In a photo, a dark streak along the limb is the crease where the fruit meets a
+   * neighbour, or the shadow it casts: no cut. */
+  crease = pk->in->lab && d->kind == PT_DEFECT_CUT && along_limb(shape, rs);
   g_free(xs);
   g_free(rs);
+  if (crease)
+    return FALSE;
   /* A small pale patch on a glossy photo is sheen more often than spores, or a scar. */
   return !(pk->in->lab && (d->kind == PT_DEFECT_MOULD || r->scar) &&
            (r->n < (r->scar ? PT_PEEL_LAB_FADED_MIN_SHARE : PT_PEEL_LAB_MOULD_MIN_SHARE) *

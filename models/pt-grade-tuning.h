@@ -468,6 +468,18 @@
 /* ... and it spans at least this many analysis pixels: shorter ones have no measurable
  * width, and pores and JPEG noise blur into short streaks. */
 #define PT_PEEL_CUT_MIN_PX 6
+/* In a photo a cut's streak whose centre lies at least PT_PEEL_CREASE_RHO of the way out
+ * along the fruit's ellipse (the analysed face ends at 1 - PT_PEEL_LAB_RIM, 0.85) and whose
+ * long axis is within PT_PEEL_CREASE_MAX_TILT degrees of the limb's tangent there is the
+ * crease where the fruit meets a neighbour in a pile, or the shadow it casts on the floor,
+ * taken in when the box is looser than the fruit: no defect.  On fruit-freshness the sound
+ * oranges' "cuts" through boxes 1.3 times the fruit lay at 0.82 to 0.90 of the way out, at
+ * 75 to 90 degrees from the radius; through the boxes as drawn, every region a rotten
+ * orange had read as a cut lay inside 0.8.  A real cut there, along the limb, is left to
+ * the view that sees it face-on (a ring a twentieth of the face, a fifth of the
+ * directions). */
+#define PT_PEEL_CREASE_RHO      0.8
+#define PT_PEEL_CREASE_MAX_TILT 20.0
 
 /* The colour of a photo's light (pt-white.c), for the L*a*b* rules: the frame is sampled on
  * a grid of at most PT_WHITE_SAMPLES pixels (100 x 100: a sheet or a tray round the fruit

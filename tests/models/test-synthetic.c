@@ -1133,6 +1133,59 @@ test_roi_clipped_paper(void)
   roi_white_balance(kelvins, G_N_ELEMENTS(kelvins), 255);
 }
 
+/* Two oranges touching as in a pile, the second lying over the first's limb, on paper, graded
+ * through a box 1.3 times the first one's size about its centre, as a box drawn loosely
+ * round a fruit in a pile is: the crease where they meet (the second one's dark limb along
+ * the first's) lies inside the first's outline and is no cut (PT_PEEL_CREASE_RHO; before,
+ * the first was class I for a "cut" of 32 mm2 along it).  A 20 x 2.5 mm scratch on its face
+ * is one, and so is one across its limb on the side away from the neighbour.  (One along
+ * the limb there is taken for a crease too: PT_PEEL_CREASE_RHO.) */
+static void
+test_roi_pile_crease(void)
+{
+  const struct {
+    gboolean marked;
+    double u, v, angle;
+  } cases[] = {{FALSE, 0, 0, 0}, {TRUE, -0.2, 0.1, 0.5}, {TRUE, -0.6, 0.0, 0.0}};
+
+  for (guint k = 0; k < G_N_ELEMENTS(cases); k++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+    g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+    g_autoptr(PtImage) image = pt_image_new(720, 360, NULL);
+    g_autoptr(PtGradeResult) r = NULL;
+    FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    FgFruit other = fruit;
+    PtFrame frame;
+    PtRoi roi;
+    int side, loose;
+
+    g_assert_no_error(error);
+    memset(image->pixels, 225, (gsize)image->stride * image->height);
+    if (cases[k].marked)
+      fg_fruit_add_mark(&fruit, cases[k].u, cases[k].v, 20, 2.5, cases[k].angle, 0.35);
+    side = fg_paste_sprite(image, &fruit, 0.3, 60, 60);
+    fg_paste_sprite(image, &other, 0.3, 60 + (int)(0.92 * side), 60);
+    loose = (int)(1.3 * side);
+    roi = (PtRoi){60 + side / 2 - loose / 2, 60 + side / 2 - loose / 2, loose, loose};
+    roi.y = MAX(roi.y, 0);
+    roi.height = MIN(roi.height, image->height - roi.y);
+    pt_image_as_frame(image, &frame);
+    r = pt_grader_grade(grader, &frame, &roi, 1, &error);
+    g_assert_no_error(error);
+    g_test_message("case %u", k);
+    dump(r);
+    g_assert_cmpuint(r->n_fruit, ==, 1);
+    if (!cases[k].marked) {
+      g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+      g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
+    } else {
+      g_assert_cmpuint(r->fruit[0].defect_count, ==, 1);
+      g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_CUT);
+    }
+  }
+}
+
 /* Grades @image through two boxes of @side pixels at (30, 30) and (330, 30), where the ROI
  * tests paste their two oranges on paper, with orange-unece and no scale: two records. */
 static PtGradeResult *
@@ -1880,6 +1933,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/roi-white-balance", test_roi_white_balance);
   g_test_add_func("/models/synthetic/roi-warm-lamp", test_roi_warm_lamp);
   g_test_add_func("/models/synthetic/roi-clipped-paper", test_roi_clipped_paper);
+  g_test_add_func("/models/synthetic/roi-pile-crease", test_roi_pile_crease);
   g_test_add_func("/models/synthetic/roi-scar", test_roi_scar);
   g_test_add_func("/models/synthetic/lightbox-lamp-reflections", test_lightbox_lamp_reflections);
   g_test_add_func("/models/synthetic/lightbox-broad-lamp", test_lightbox_broad_lamp);
