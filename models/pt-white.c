@@ -5,7 +5,9 @@
  * photos itself, but not exactly: a warm lamp left uncorrected gives white mould the
  * peel's chroma (issue 15, eval-real --white-balance).  A lamp so far from the camera's
  * balance that no lit surface reads neutral is read off the lit, unclipped surfaces whose
- * cast lies on the lights' locus (PT_WHITE_MAX_CAST_CHROMA).  A black light box shows no lit
+ * cast lies on the lights' locus (PT_WHITE_MAX_CAST_CHROMA).  White paper exposed long in
+ * shade clips in green and blue, not in red: its blue is given back along that locus
+ * (PT_WHITE_LOCUS_SLOPE), as taken it reads cyan.  A black light box shows no lit
  * neutral, but its floor is the light's colour dimmed, with its dye's own lean: a cast
  * well beyond such a lean is the light's, and that much of it is taken out.  Photos without
  * either round their fruit (a pile filling the frame, a close-up) are left as taken; the
