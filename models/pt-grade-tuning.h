@@ -476,8 +476,8 @@
  * oranges' "cuts" through boxes 1.3 times the fruit lay at 0.82 to 0.90 of the way out, at
  * 75 to 90 degrees from the radius; through the boxes as drawn, every region a rotten
  * orange had read as a cut lay inside 0.8.  A real cut there, along the limb, is left to
- * the view that sees it face-on (a ring a twentieth of the face, a fifth of the
- * directions). */
+ * the view that sees it face-on (the ring from 0.8 to 0.85 is a twelfth of the face, the
+ * tilt a fifth of the directions). */
 #define PT_PEEL_CREASE_RHO      0.8
 #define PT_PEEL_CREASE_MAX_TILT 20.0
 
