@@ -852,24 +852,26 @@ is_stem_end(const PtShape *shape, const PtShape *rs)
          rs->area_px <= G_PI * rad * rad;
 }
 
-/* Whether region @rs runs along the limb of the fruit of @shape: its centre at least
- * PT_PEEL_CREASE_RHO of the way out along the fruit's ellipse, its long axis within
- * PT_PEEL_CREASE_MAX_TILT of the ellipse's tangent there. */
+/* Whether region @rs lies at the limb of the fruit of @shape, its centre at least
+ * PT_PEEL_CREASE_RHO of the way out along the fruit's ellipse, and, with @along, runs along
+ * it: its long axis within PT_PEEL_CREASE_MAX_TILT of the ellipse's tangent there. */
 static gboolean
-along_limb(const PtShape *shape, const PtShape *rs)
+at_limb(const PtShape *shape, const PtShape *rs, gboolean along)
 {
   double a = MAX(shape->major, 1.0), b = MAX(shape->minor, 1.0), u, v, tu, tv, t;
   double au = cos(rs->angle - shape->angle), av = sin(rs->angle - shape->angle);
 
   in_fruit_frame(shape, rs, &u, &v);
+  if ((u * u) / (a * a) + (v * v) / (b * b) < PT_PEEL_CREASE_RHO * PT_PEEL_CREASE_RHO)
+    return FALSE;
+  if (!along)
+    return TRUE;
   /* The tangent is normal to the gradient of u^2 / a^2 + v^2 / b^2; the axis (au, av) is in
    * the same frame. */
   tu = -v / (b * b);
   tv = u / (a * a);
   t = hypot(tu, tv);
-  return t > 0 &&
-         (u * u) / (a * a) + (v * v) / (b * b) >= PT_PEEL_CREASE_RHO * PT_PEEL_CREASE_RHO &&
-         fabs(au * tu + av * tv) / t >= cos(PT_PEEL_CREASE_MAX_TILT * G_PI / 180);
+  return t > 0 && fabs(au * tu + av * tv) / t >= cos(PT_PEEL_CREASE_MAX_TILT * G_PI / 180);
 }
 
 /* A photo shows the stem end or the calyx wherever the fruit happens to lie: a small,
@@ -1015,8 +1017,10 @@ measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongati
   d->contrast = r->ratio_sum / r->n;
   d->kind = classify(r, length_px, p);
   /* In a photo, a dark streak along the limb is the crease where the fruit meets a
-   * neighbour, or the shadow it casts: no cut. */
-  crease = pk->in->lab && d->kind == PT_DEFECT_CUT && along_limb(shape, rs);
+   * neighbour, or the shadow it casts, and a small dark spot there where it touches one: no
+   * cut, no spot. */
+  crease = pk->in->lab && ((d->kind == PT_DEFECT_CUT && at_limb(shape, rs, TRUE)) ||
+                           (d->kind == PT_DEFECT_DARK_SPOT && at_limb(shape, rs, FALSE)));
   g_free(xs);
   g_free(rs);
   if (crease)

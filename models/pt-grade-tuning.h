@@ -477,7 +477,13 @@
  * 75 to 90 degrees from the radius; through the boxes as drawn, every region a rotten
  * orange had read as a cut lay inside 0.8.  A real cut there, along the limb, is left to
  * the view that sees it face-on (the ring from 0.8 to 0.85 is a twelfth of the face, the
- * tilt a fifth of the directions). */
+ * tilt a fifth of the directions).  A dark spot (compact, so of no direction) there is the
+ * same crease where the neighbour touches, or the contact shadow of a box moved off its
+ * fruit: left out, the sound oranges' specificity rose through boxes moved 15% off (0.945 to
+ * 0.955), on black (0.972 to 0.979) and in 28 of the 46 runs of the battery, fell in 6 (0.002
+ * to 0.004), and no rotten orange nor painted dark spot (1% of the face: 0.615 both) was lost
+ * through the boxes as drawn, loose, moved, or on black; from 0.75 on, tighter boxes lost
+ * three rotten oranges. */
 #define PT_PEEL_CREASE_RHO      0.8
 #define PT_PEEL_CREASE_MAX_TILT 20.0
 

@@ -1138,15 +1138,19 @@ test_roi_clipped_paper(void)
  * round a fruit in a pile is: the crease where they meet (the second one's dark limb along
  * the first's) lies inside the first's outline and is no cut (PT_PEEL_CREASE_RHO; before,
  * the first was class I for a "cut" of 32 mm2 along it).  A 20 x 2.5 mm scratch on its face
- * is one, and so is one across its limb on the side away from the neighbour.  (One along
- * the limb there is taken for a crease too: PT_PEEL_CREASE_RHO.) */
+ * is one, and so is one across its limb on the side away from the neighbour; a dark spot on
+ * its face beside the calyx is one.  (One along the limb there, or a small spot there, is
+ * taken for a crease too: PT_PEEL_CREASE_RHO.) */
 static void
 test_roi_pile_crease(void)
 {
+  /* Nothing, a scratch (at u, v, at angle), or the calyx and a dark spot (at u, v). */
+  enum { NONE, SCRATCH, SPOT };
   const struct {
-    gboolean marked;
+    int what;
     double u, v, angle;
-  } cases[] = {{FALSE, 0, 0, 0}, {TRUE, -0.2, 0.1, 0.5}, {TRUE, -0.6, 0.0, 0.0}};
+  } cases[] = {
+      {NONE, 0, 0, 0}, {SCRATCH, -0.2, 0.1, 0.5}, {SCRATCH, -0.6, 0.0, 0.0}, {SPOT, -0.35, 0.2, 0}};
 
   for (guint k = 0; k < G_N_ELEMENTS(cases); k++) {
     g_autoptr(GError) error = NULL;
@@ -1162,8 +1166,12 @@ test_roi_pile_crease(void)
 
     g_assert_no_error(error);
     memset(image->pixels, 225, (gsize)image->stride * image->height);
-    if (cases[k].marked)
+    if (cases[k].what == SCRATCH)
       fg_fruit_add_mark(&fruit, cases[k].u, cases[k].v, 20, 2.5, cases[k].angle, 0.35);
+    if (cases[k].what == SPOT) {
+      fg_fruit_add_spot(&fruit, 0.0, -0.1, 10, 0.5);
+      fg_fruit_add_spot(&fruit, cases[k].u, cases[k].v, 10, 0.5);
+    }
     side = fg_paste_sprite(image, &fruit, 0.3, 60, 60);
     fg_paste_sprite(image, &other, 0.3, 60 + (int)(0.92 * side), 60);
     loose = (int)(1.3 * side);
@@ -1176,12 +1184,13 @@ test_roi_pile_crease(void)
     g_test_message("case %u", k);
     dump(r);
     g_assert_cmpuint(r->n_fruit, ==, 1);
-    if (!cases[k].marked) {
+    if (cases[k].what == NONE) {
       g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
       g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
     } else {
       g_assert_cmpuint(r->fruit[0].defect_count, ==, 1);
-      g_assert_cmpint(r->fruit[0].defects[0].kind, ==, PT_DEFECT_CUT);
+      g_assert_cmpint(r->fruit[0].defects[0].kind, ==,
+                      cases[k].what == SPOT ? PT_DEFECT_DARK_SPOT : PT_DEFECT_CUT);
     }
   }
 }
