@@ -69,7 +69,8 @@ pt_peel_find_lab(PtPeel *pk)
   const PtPeelInput *in = pk->in;
   guint8 *lq = pk->inner + 3 * pk->n;
   guint32 hl[256] = {0}, ha[256] = {0}, hb[256] = {0}, hc[256] = {0}, total = 0;
-  guint32 partial = 0;
+  guint32 cl[256] = {0}, ca[256] = {0}, cb[256] = {0}, cc[256] = {0}, partial = 0, judged;
+  guint32 chromatic = 0, chromatic_clipped = 0;
   double hue;
   int top;
 
@@ -89,7 +90,10 @@ pt_peel_find_lab(PtPeel *pk)
      * colour the median needs, but not its place among the face's chromatic pixels. */
     if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED) {
       if (MIN(r, MIN(g, b)) < PT_PEEL_LAB_CLIPPED) {
-        hc[CLAMP((int)lrintf(pt_lab_chroma(p)), 0, 255)]++;
+        cc[CLAMP((int)lrintf(pt_lab_chroma(p)), 0, 255)]++;
+        cl[lq[i]]++;
+        ca[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
+        cb[CLAMP((int)lrintf(p[2]) + 128, 0, 255)]++;
         partial++;
       }
       continue;
@@ -101,11 +105,37 @@ pt_peel_find_lab(PtPeel *pk)
     total++;
   }
   pk->ly = lq;
+  judged = total;
   if (total == 0)
     total = 1;
-  pk->peel_l = pt_hist_median(hl, 256, total) / 2.55;
-  pk->peel_a = pt_hist_median(ha, 256, total) - 128;
-  pk->peel_b = pt_hist_median(hb, 256, total) - 128;
+  /* The face's most chromatic tenth, clipped pixels among them (below).  When most of the
+   * face's chromatic pixels (PT_PEEL_LAB_PALE_FACE_SPLIT of that tenth's chroma) are clipped
+   * in a channel or two, a warm light over-exposing the peel's red rather than a white
+   * mould's clipped the same way, the peel is what the face's pixels read as they are,
+   * clipped ones too, as they are then judged (pt_peel_class_lab ()): on a light box's black
+   * under a warm lamp, with no white to read the light from, every pixel of an orange's face
+   * may clip in red (fruit-freshness on black under 4500 K: 12 of 109 rotten oranges graded
+   * Extra, their white mould judged on nothing). */
+  for (int k = 0; k < 256; k++)
+    hc[k] += cc[k];
+  top = chroma_top_tenth(hc, total + partial);
+  for (int k = (int)ceil(PT_PEEL_LAB_PALE_FACE_SPLIT * top); k < 256; k++) {
+    chromatic += hc[k] - cc[k];
+    chromatic_clipped += cc[k];
+  }
+  pk->clipped_face = chromatic_clipped > chromatic;
+  if (pk->clipped_face) {
+    for (int k = 0; k < 256; k++) {
+      hl[k] += cl[k];
+      ha[k] += ca[k];
+      hb[k] += cb[k];
+    }
+    judged += partial;
+  }
+  judged = MAX(judged, 1);
+  pk->peel_l = pt_hist_median(hl, 256, judged) / 2.55;
+  pk->peel_a = pt_hist_median(ha, 256, judged) - 128;
+  pk->peel_b = pt_hist_median(hb, 256, judged) - 128;
   pk->peel_c = sqrt(pk->peel_a * pk->peel_a + pk->peel_b * pk->peel_b);
   /* A face partly washed out (mould over much of it, or a colour cast that gives the mould
    * some of the peel's chroma) drags the median towards the mould.  When the profile looks
@@ -115,7 +145,6 @@ pt_peel_find_lab(PtPeel *pk)
    * PT_PEEL_LAB_MIN_PEEL_CHROMA), if they are a real part of the face.  Pixels clipped in
    * some channels but not all count among them: in a bright light box photo, or under a warm
    * lamp, most of the sound peel clips in red. */
-  top = chroma_top_tenth(hc, total + partial);
   if (pk->p->mould &&
       (pk->peel_c < PT_PEEL_LAB_MIN_PEEL_CHROMA || pk->peel_c < PT_PEEL_LAB_PALE_FACE_RATIO * top))
     peel_from_chromatic(pk, MAX(PT_PEEL_LAB_MIN_PEEL_CHROMA, PT_PEEL_LAB_PALE_FACE_SPLIT * top),
@@ -167,6 +196,7 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
   int r, g, b;
   double m = pk->mean[i], shade, hi_ref, lq = pk->ly[i], ratio, chroma;
   guint8 c = C_NONE;
+  gboolean clipped;
 
   if (m <= 0)
     m = pk->peel_y;
@@ -182,10 +212,17 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
    * in a brightly exposed photo), so gloss, which pt_peel_settle_gloss () tells from mould
    * by its extent as it does the unclipped highlight.  A peel's colour clips one channel
    * first (an orange's red at 1.2 times the exposure its green would need 3 times), and is
-   * judged on nothing. */
+   * judged on nothing, unless most of the face's chromatic pixels are clipped so (a warm lamp
+   * over-exposing the whole face's red, clipped_face): the peel was then read from them as
+   * they are, and a pixel clipped in one channel alone is judged as read on one thing, whether
+   * it is washed out against that peel, as white mould's cream is against the orange (its two
+   * other channels tell that).  Clipped in two (a lamp mirrored) it stays judged on nothing. */
   if (MIN(r, MIN(g, b)) >= PT_PEEL_LAB_CLIPPED)
     return C_GLOSS;
-  if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED)
+  clipped = MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED;
+  if (clipped &&
+      (!pk->clipped_face ||
+       (r >= PT_PEEL_LAB_CLIPPED) + (g >= PT_PEEL_LAB_CLIPPED) + (b >= PT_PEEL_LAB_CLIPPED) > 1))
     return C_NONE;
   /* A face of mould (pt_peel_find_lab ()): its washed-out pixels out of shadow are the
    * mould, as pt_roi_pale_middle () reads a ROI's. */
@@ -194,6 +231,13 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
     return C_PALE;
   if (lq - hi_ref >= 2.55 * PT_PEEL_LAB_SPECULAR_DL && chroma < pk->peel_c)
     return C_GLOSS;
+  /* Its lightness, hue and darkness as read are not the pixel's (a washed-out patch of them
+   * needs a highlight's extent to be mould, pt_peel_mostly_clipped ()). */
+  if (clipped)
+    return p->mould && ratio >= PT_PEEL_LAB_MOULD_MIN_RATIO &&
+                   chroma < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c
+               ? C_PALE
+               : C_NONE;
   /* A leaf lying on the fruit: dark, saturated green well away from the peel's hue, or a
    * lit leaf of chlorophyll's own strong green (clementines are sold with leaves).  It is
    * left out like a sticker; a green patch of the peel itself is lighter than a shaded
@@ -226,6 +270,28 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
       pt_peel_reads_faded(pk, i, ratio, chroma, PT_PEEL_LAB_FADED_CHROMA))
     c = C_FADED;
   return c;
+}
+
+gboolean
+pt_peel_mostly_clipped(const PtPeel *pk, int x0, int y0, int x1, int y1, gint32 label)
+{
+  const PtPeelInput *in = pk->in;
+  guint32 n = 0, clipped = 0;
+
+  if (!pk->clipped_face)
+    return FALSE;
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++) {
+      gsize k = (gsize)y * pk->w + x;
+      int r, g, b;
+
+      if (pk->labels[k] != label)
+        continue;
+      pt_ycc_to_rgb(in->y[k], in->cb[k], in->cr[k], &r, &g, &b);
+      n++;
+      clipped += MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED;
+    }
+  return 2 * clipped > n;
 }
 
 gboolean

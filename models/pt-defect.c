@@ -988,6 +988,7 @@ measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongati
   PtShape *rs;
   PtPoint *xs;
   double area = r->weight * pk->mmpx2, length_px;
+  double min_share = r->scar ? PT_PEEL_LAB_FADED_MIN_SHARE : PT_PEEL_LAB_MOULD_MIN_SHARE;
   gboolean crease;
 
   if (area < p->min_defect_mm2 ||
@@ -1025,11 +1026,15 @@ measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongati
   g_free(rs);
   if (crease)
     return FALSE;
-  /* A small pale patch on a glossy photo is sheen more often than spores, or a scar. */
+  /* A small pale patch on a glossy photo is sheen more often than spores, or a scar; one read
+   * through a clipped channel is mould from a highlight's extent. */
+  if (pk->in->lab && d->kind == PT_DEFECT_MOULD && !r->scar)
+    min_share = pt_peel_mostly_clipped(pk, r->x0, r->y0, r->x1, r->y1, l + 1)
+                    ? PT_PEEL_LAB_CLIPPED_MOULD_MIN_SHARE
+                    : PT_PEEL_LAB_MOULD_MIN_SHARE;
   return !(pk->in->lab && (d->kind == PT_DEFECT_MOULD || r->scar) &&
-           (r->n < (r->scar ? PT_PEEL_LAB_FADED_MIN_SHARE : PT_PEEL_LAB_MOULD_MIN_SHARE) *
-                       pk->shape->area_px ||
-            is_soft_highlight(pk, r, l) || is_lamp_reflection(pk, r)));
+           (r->n < min_share * pk->shape->area_px || is_soft_highlight(pk, r, l) ||
+            is_lamp_reflection(pk, r)));
 }
 
 /* Adds @d to the totals and the kept list, and marks its region (label
@@ -1375,6 +1380,7 @@ fine_init(PtPeel *fk, const PtPeel *pk)
   fk->peel_c = pk->peel_c;
   fk->peel_h = pk->peel_h;
   fk->pale_face = pk->pale_face;
+  fk->clipped_face = pk->clipped_face;
 }
 
 /* The coarse local mean at fine pixel (@fx, @fy): bilinear between the centres of the

@@ -350,6 +350,15 @@
  * patch on a glossy peel is a soft highlight (sheen) more often than spores, and mould
  * that matters spreads (green and blue mould rot a fruit in days). */
 #define PT_PEEL_LAB_MOULD_MIN_SHARE 0.004
+/* ... and one read through a clipped channel (a face whose peel clips in red, judged as read:
+ * pt_peel_class_lab ()) a highlight's share at least: a small pale mark or a sheen clipped in
+ * red reads as white mould does under a warm lamp, and a lamp's highlight on a glossy orange
+ * covers about 1% of the face (PT_PEEL_LAB_GLOSS_MAX_SHARE).  fruit-freshness on black
+ * exposed 1.4 times: 0.983 at 0.004 (eight sound oranges' small pale marks mould, five of
+ * them under 1% of the face), 0.988 at 0.01 and at 0.03 (0.991 while such pixels were judged on
+ * nothing); under 4500 K exposed 1.4 times 0.984, 0.934 and 0.879, as mould clipped in red and
+ * green too is found by its fringe clipped in red alone. */
+#define PT_PEEL_LAB_CLIPPED_MOULD_MIN_SHARE 0.01
 /* Scars (a profile's [detect] scars): a pixel no darker than mould is
  * (PT_PEEL_LAB_MOULD_MIN_RATIO), where the peel faces the camera (the unit sphere's height z at
  * least PT_PEEL_LAB_FADED_MIN_Z, within 0.6 of the radius), whose chroma is under

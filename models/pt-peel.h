@@ -75,6 +75,10 @@ typedef struct {
   /* With in->pale_face_mould: the face washed out with no peel-coloured part to judge it
    * against (pt_peel_find_lab()), its washed-out pixels mould. */
   gboolean pale_face;
+  /* With in->lab: most of the face's chromatic pixels are clipped in a channel or two (a warm
+   * light over-exposing an orange's red), so its peel colour was read from its pixels as they
+   * are, and those clipped in one channel are judged as read against it (pt_peel_find_lab()). */
+  gboolean clipped_face;
 } PtPeel;
 
 /* Angle between two hues in degrees, 0..180; inline, as the classes ask it of most
@@ -146,6 +150,12 @@ void pt_peel_find_lab(PtPeel *pk);
 /* The C_* flags of inner pixel @i against the fruit's own peel; sets @pk->mean[i] to its
  * darker reference.  @pk, @shading: (transfer none). */
 guint8 pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i);
+/* Whether most pixels of label @label within columns @x0..@x1 and rows @y0..@y1 are clipped in
+ * a channel, on a face judged with such pixels (clipped_face): washed out as read, as a soft
+ * sheen clipped in red is as much as white mould under a warm lamp, such a patch is mould
+ * from a highlight's extent (PT_PEEL_LAB_GLOSS_MAX_SHARE), as a patch clipped in every
+ * channel is (pt_peel_settle_gloss ()).  @pk: (transfer none). */
+gboolean pt_peel_mostly_clipped(const PtPeel *pk, int x0, int y0, int x1, int y1, gint32 label);
 /* Whether inner pixel @i, @ratio as light as its reference and of @chroma, reads faded under
  * @bound of the local chroma where the peel faces the camera: the faded class at
  * PT_PEEL_LAB_FADED_CHROMA, a scar's grown edge at PT_PEEL_LAB_FADED_GROW_CHROMA.  Needs

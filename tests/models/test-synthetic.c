@@ -856,6 +856,33 @@ test_lightbox_bright_mouldy(void)
   assert_lightbox_pair(orange_rgb, 0.6, 170, EVAL_GLOSS_NONE, 1.8, 0);
 }
 
+/* A light box on black under a warm lamp (4500 K to 2700 K against the camera's 6500 K),
+ * exposed as the camera meters the black: the peel's red clips over most of the face, and so
+ * does the white mould's, whose green and blue turn the lamp's cream.  Judged on nothing, as
+ * a clipped pixel of a mostly unclipped face is, the mould went unseen (graded Extra before,
+ * each case); the face's peel is now read from its pixels clipped in red as they are, and so
+ * are they, and the sound mandarin beside each stays sound. */
+static void
+test_lightbox_red_clipped(void)
+{
+  const struct {
+    const guint8 *peel;
+    double kelvin, exposure, cap_offset;
+    int cap_level;
+  } cases[] = {{orange_rgb, 4500, 1.6, 0.3, 200},
+               {orange_rgb, 3200, 1.0, 0.0, 225},
+               {orange_rgb, 3200, 1.3, 0.3, 200},
+               {orange_rgb, 2700, 1.0, 0.3, 200}};
+
+  for (guint k = 0; k < G_N_ELEMENTS(cases); k++) {
+    g_test_message("peel %d,%d,%d at %g K, exposed %g times, cap %g of grey %d", cases[k].peel[0],
+                   cases[k].peel[1], cases[k].peel[2], cases[k].kelvin, cases[k].exposure,
+                   cases[k].cap_offset, cases[k].cap_level);
+    assert_lightbox_pair(cases[k].peel, cases[k].cap_offset, cases[k].cap_level, EVAL_GLOSS_NONE,
+                         cases[k].exposure, cases[k].kelvin);
+  }
+}
+
 /* A light box photo of two paler mandarins exposed 2.5 times as long, as a camera that meters
  * the black round the fruit does: the sound one's lit part clips in red and green, which read
  * yellow, hue 60, the green band's edge.  Such pixels have lost their hue and do not count in
@@ -1952,6 +1979,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-panel-warm", test_lightbox_panel_warm);
   g_test_add_func("/models/synthetic/lightbox-bright-mouldy", test_lightbox_bright_mouldy);
   g_test_add_func("/models/synthetic/lightbox-exposed-for-black", test_lightbox_exposed_for_black);
+  g_test_add_func("/models/synthetic/lightbox-red-clipped", test_lightbox_red_clipped);
   g_test_add_func("/models/synthetic/lightbox-white-split", test_lightbox_white_split);
   g_test_add_func("/models/synthetic/lightbox-white-warm", test_lightbox_white_warm);
   g_test_add_func("/models/synthetic/lightbox-oblate", test_lightbox_oblate);
