@@ -114,8 +114,8 @@ pt_peel_find_lab(PtPeel *pk)
    * mould's clipped the same way, the peel is what the face's pixels read as they are,
    * clipped ones too, as they are then judged (pt_peel_class_lab ()): on a light box's black
    * under a warm lamp, with no white to read the light from, every pixel of an orange's face
-   * may clip in red (fruit-freshness on black under 4500 K: 12 of 109 rotten oranges graded
-   * Extra, their white mould judged on nothing). */
+   * may clip in red (fruit-freshness on black under 4500 K: 12 rotten oranges whose white
+   * mould daylight shows graded Extra, the mould judged on nothing). */
   for (int k = 0; k < 256; k++)
     hc[k] += cc[k];
   top = chroma_top_tenth(hc, total + partial);
