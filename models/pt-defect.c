@@ -1028,10 +1028,9 @@ measure_region(PtPeel *pk, const Region *r, int l, PtDefect *d, double *elongati
     return FALSE;
   /* A small pale patch on a glossy photo is sheen more often than spores, or a scar; one read
    * through a clipped channel is mould from a highlight's extent. */
-  if (pk->in->lab && d->kind == PT_DEFECT_MOULD && !r->scar)
-    min_share = pt_peel_mostly_clipped(pk, r->x0, r->y0, r->x1, r->y1, l + 1)
-                    ? PT_PEEL_LAB_CLIPPED_MOULD_MIN_SHARE
-                    : PT_PEEL_LAB_MOULD_MIN_SHARE;
+  if (pk->in->lab && d->kind == PT_DEFECT_MOULD && !r->scar &&
+      pt_peel_mostly_clipped(pk, r->x0, r->y0, r->x1, r->y1, l + 1))
+    min_share = PT_PEEL_LAB_CLIPPED_MOULD_MIN_SHARE;
   return !(pk->in->lab && (d->kind == PT_DEFECT_MOULD || r->scar) &&
            (r->n < min_share * pk->shape->area_px || is_soft_highlight(pk, r, l) ||
             is_lamp_reflection(pk, r)));
