@@ -46,9 +46,11 @@ start_station() {
 }
 stop_station() { kill "$server"; wait "$server" 2>/dev/null; server=; }
 status() { curl -sf -H "Authorization: Bearer $TOKEN" "$url/api/v1/status"; }
-# wait_clock: until the dashboard has a reading of the hub's clock.
+# wait_clock: until the dashboard has a reading of the hub's clock, 10 s (times
+# PT_TEST_TIME_SCALE under the sanitizers, where a clean-clone run once waited longer for the
+# second station's first exchange).
 wait_clock() {
-  for _ in $(seq 100); do
+  for _ in $(seq $((100 * ${PT_TEST_TIME_SCALE:-1}))); do
     [ "$(status | jq '.clock.hubs | length')" = 1 ] && return 0
     sleep 0.1
   done
