@@ -1188,16 +1188,17 @@ fill_hull(guint8 *mask, int w, const PtRoiBox *box, const PtShape *shape)
  * is a neighbour's.  An elongated fruit fits no circle that well and is left whole.  TRUE
  * when pixels were cut (the caller keeps the largest piece again); @circle gets the centre
  * and radius when the fruit is round (else it is left as it was): on an arc of at least
- * PT_LOST_CIRCLE_MIN_ARC of it, while cutting takes PT_CLING_MIN_ARC.  @outline is scratch of
- * w*h entries.  Cost: one pass over the crop for the outline, the fits over the outline
- * alone, and one more pass to cut when the fruit is round. */
+ * PT_LOST_CIRCLE_MIN_ARC of it, or of PT_LOST_CIRCLE_SHORT_ARC when nearly all the outline
+ * lies on it (PT_LOST_CIRCLE_SHORT_FIT), while cutting takes PT_CLING_MIN_ARC.  @outline is scratch
+ * of w*h entries.  Cost: one pass over the crop for the outline, the fits over the outline alone,
+ * and one more pass to cut when the fruit is round. */
 static gboolean
 cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h, gint32 *outline, double circle[3])
 {
-  double cx = 0, cy = 0, rad = 0, lim2;
+  double cx = 0, cy = 0, rad = 0, lim2, arc;
   /* The free outline once: the passes below read only these pixels. */
   int n_free = free_outline(mask, foreign, w, h, outline), n_in = 0;
-  gboolean cut = FALSE;
+  gboolean cut = FALSE, round;
 
   for (int pass = 0; pass <= PT_CLING_PASSES; pass++) {
     double a[3][3] = {{0}}, r[3] = {0};
@@ -1218,12 +1219,14 @@ cut_clinging(guint8 *mask, const guint8 *foreign, int w, int h, gint32 *outline,
     if (n_in < 16 || !circle_solve(a, r, &cx, &cy, &rad))
       return FALSE;
   }
-  if (n_in < PT_CLING_MIN_FIT * n_free || n_in < PT_LOST_CIRCLE_MIN_ARC * 2 * G_PI * rad)
+  arc = n_in / (2 * G_PI * rad);
+  round = n_in >= PT_CLING_MIN_FIT * n_free && arc >= PT_LOST_CIRCLE_MIN_ARC;
+  if (!round && (n_in < PT_LOST_CIRCLE_SHORT_FIT * n_free || arc < PT_LOST_CIRCLE_SHORT_ARC))
     return FALSE;
   circle[0] = cx;
   circle[1] = cy;
   circle[2] = rad;
-  if (n_in < PT_CLING_MIN_ARC * 2 * G_PI * rad)
+  if (!round || arc < PT_CLING_MIN_ARC)
     return FALSE;
   lim2 = (1 + PT_CLING_MARGIN) * rad * (1 + PT_CLING_MARGIN) * rad;
   for (int y = 0; y < h; y++) {

@@ -536,6 +536,54 @@ test_roi_lost_mould(void)
   }
 }
 
+/* A pile's last row, which the photo's lower edge cuts through each fruit's lower 30%, with
+ * boxes drawn off the fruit by a quarter of their side (as by hand): each box cuts its fruit
+ * on one side and reaches past its limb onto the white paper on the other, and the fruit's
+ * free outline is its upper arc alone, under a third of its circle.  The paper the box's
+ * inner ellipse holds beyond the limb is background, not a cap that lost the peel's colour:
+ * the two sound mandarins stay Extra, where the mouldy one, its white cap the paper's
+ * colour, is out for mould.  Before the circle was trusted on such a short arc
+ * (PT_LOST_CIRCLE_SHORT_ARC), both sound ones were out for mould. */
+static void
+test_roi_shifted_box(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PtGradeProfile) profile = pt_grade_profile_load("orange-unece", &error);
+  g_autoptr(PtGrader) grader = pt_grader_new_unscaled(profile, &error);
+  g_autoptr(PtImage) canvas = pt_image_new(960, 360, &error);
+  g_autoptr(PtImage) image = NULL;
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 55, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side = (int)(55 / 0.3), off = side / 4, height = 40 + side * 7 / 10;
+  PtRoi rois[3] = {{40 + off, 40, side, height - 40},
+                   {360 - off, 40, side, height - 40},
+                   {640 + off, 40, side, height - 40}};
+  PtFrame frame;
+
+  g_assert_no_error(error);
+  memset(canvas->pixels, 236, (gsize)canvas->stride * canvas->height);
+  for (int k = 0; k < 3; k++)
+    fg_paste_sprite(canvas, &fruit, 0.3, 40 + 300 * k, 40);
+  fg_paint_mould_cap(canvas, 640 + side / 2, 40 + side / 2, side / 2, -0.3, 232);
+  image = pt_image_new(canvas->width, height, &error);
+  g_assert_no_error(error);
+  for (int y = 0; y < height; y++)
+    memcpy(image->pixels + (gsize)y * image->stride, canvas->pixels + (gsize)y * canvas->stride,
+           3 * (gsize)canvas->width);
+  pt_image_as_frame(image, &frame);
+  r = pt_grader_grade(grader, &frame, rois, G_N_ELEMENTS(rois), &error);
+  g_assert_no_error(error);
+  dump(r);
+  g_assert_cmpuint(r->n_fruit, ==, G_N_ELEMENTS(rois));
+  for (guint i = 0; i < 2; i++) {
+    g_assert_cmpuint(r->fruit[i].defect_count, ==, 0);
+    g_assert_cmpint(r->fruit[i].klass, ==, PT_CLASS_EXTRA);
+  }
+  g_assert_cmpuint(r->fruit[2].defect_count, >=, 1);
+  g_assert_cmpint(r->fruit[2].defects[0].kind, ==, PT_DEFECT_MOULD);
+  g_assert_cmpint(r->fruit[2].klass, ==, PT_CLASS_OUT);
+}
+
 /* A light box photo without a scale, graded whole (no ROI): two mandarins on black with
  * white-grey mould over a large and a small cap, lighter than the peel as gloss is, a sound
  * one, and one whose mould covers most of its face (a throwaway: the peel's median colour
@@ -1959,6 +2007,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/roi-backgrounds", test_roi_backgrounds);
   g_test_add_func("/models/synthetic/photo-two-surfaces", test_photo_two_surfaces);
   g_test_add_func("/models/synthetic/roi-lost-mould", test_roi_lost_mould);
+  g_test_add_func("/models/synthetic/roi-shifted-box", test_roi_shifted_box);
   g_test_add_func("/models/synthetic/lightbox-whole", test_lightbox_whole);
   g_test_add_func("/models/synthetic/lightbox-leaf", test_lightbox_leaf);
   g_test_add_func("/models/synthetic/lightbox-mould-all-over", test_lightbox_mould_all_over);
