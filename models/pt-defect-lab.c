@@ -41,7 +41,7 @@ peel_from_chromatic(PtPeel *pk, double cut, guint32 n)
     if (!pk->inner[i] || p[1] * p[1] + p[2] * p[2] < cut * cut)
       continue;
     pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-    if (MIN(r, MIN(g, b)) >= PT_PEEL_LAB_CLIPPED)
+    if (pt_clipped_channels(r, g, b) == 3)
       continue;
     cl[pk->ly[i]]++;
     ca[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
@@ -76,7 +76,7 @@ pt_peel_find_lab(PtPeel *pk)
 
   for (gsize i = 0; i < pk->n; i++) {
     float *p = pk->lab + 3 * i;
-    int r, g, b;
+    int r, g, b, clipped;
 
     if (in->lab_pixels)
       memcpy(p, in->lab_pixels + 3 * i, 3 * sizeof(float));
@@ -88,8 +88,9 @@ pt_peel_find_lab(PtPeel *pk)
     pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
     /* A peel clipped in a channel or two (an orange's red in a bright photo) has lost the
      * colour the median needs, but not its place among the face's chromatic pixels. */
-    if (MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED) {
-      if (MIN(r, MIN(g, b)) < PT_PEEL_LAB_CLIPPED) {
+    clipped = pt_clipped_channels(r, g, b);
+    if (clipped > 0) {
+      if (clipped < 3) {
         cc[CLAMP((int)lrintf(pt_lab_chroma(p)), 0, 255)]++;
         cl[lq[i]]++;
         ca[CLAMP((int)lrintf(p[1]) + 128, 0, 255)]++;
@@ -196,7 +197,7 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
   int r, g, b;
   double m = pk->mean[i], shade, hi_ref, lq = pk->ly[i], ratio, chroma;
   guint8 c = C_NONE;
-  gboolean clipped;
+  int clipped;
 
   if (m <= 0)
     m = pk->peel_y;
@@ -217,12 +218,10 @@ pt_peel_class_lab(PtPeel *pk, const PtShading *shading, gsize i)
    * they are, and a pixel clipped in one channel alone is judged as read on one thing, whether
    * it is washed out against that peel, as white mould's cream is against the orange (its two
    * other channels tell that).  Clipped in two (a lamp mirrored) it stays judged on nothing. */
-  if (MIN(r, MIN(g, b)) >= PT_PEEL_LAB_CLIPPED)
+  clipped = pt_clipped_channels(r, g, b);
+  if (clipped == 3)
     return C_GLOSS;
-  clipped = MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED;
-  if (clipped &&
-      (!pk->clipped_face ||
-       (r >= PT_PEEL_LAB_CLIPPED) + (g >= PT_PEEL_LAB_CLIPPED) + (b >= PT_PEEL_LAB_CLIPPED) > 1))
+  if (clipped > 1 || (clipped == 1 && !pk->clipped_face))
     return C_NONE;
   /* A face of mould (pt_peel_find_lab ()): its washed-out pixels out of shadow are the
    * mould, as pt_roi_pale_middle () reads a ROI's. */
@@ -289,7 +288,7 @@ pt_peel_mostly_clipped(const PtPeel *pk, int x0, int y0, int x1, int y1, gint32 
         continue;
       pt_ycc_to_rgb(in->y[k], in->cb[k], in->cr[k], &r, &g, &b);
       n++;
-      clipped += MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED;
+      clipped += pt_clipped_channels(r, g, b) > 0;
     }
   return 2 * clipped > n;
 }
@@ -318,16 +317,17 @@ read_peel_light(const PtPeel *pk, PeelLight *pl)
   int level = 0;
 
   for (gsize i = 0; i < pk->n; i++) {
-    int rgb[3];
+    int rgb[3], clipped;
 
     if (!pk->inner[i] || pk->cls[i] != C_NONE)
       continue;
     pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &rgb[0], &rgb[1], &rgb[2]);
-    if (MIN(rgb[0], MIN(rgb[1], rgb[2])) >= PT_PEEL_LAB_CLIPPED)
+    clipped = pt_clipped_channels(rgb[0], rgb[1], rgb[2]);
+    if (clipped == 3)
       continue;
     hist[MAX(rgb[0], MAX(rgb[1], rgb[2]))]++;
     n++;
-    if (MAX(rgb[0], MAX(rgb[1], rgb[2])) >= PT_PEEL_LAB_CLIPPED)
+    if (clipped > 0)
       continue;
     for (int c = 0; c < 3; c++)
       chan[c][rgb[c]]++;
@@ -398,7 +398,7 @@ patch_adds_light(const PtPeel *pk, int l, guint32 n, const PeelLight *pl)
       if (!pk->inner[i] || (!IN_PATCH(i) && pk->cls[i] != C_NONE))
         continue;
       pt_ycc_to_rgb(pk->in->y[i], pk->in->cb[i], pk->in->cr[i], &rgb[0], &rgb[1], &rgb[2]);
-      if (MAX(rgb[0], MAX(rgb[1], rgb[2])) >= PT_PEEL_LAB_CLIPPED)
+      if (pt_clipped_channels(rgb[0], rgb[1], rgb[2]) > 0)
         continue;
       if (IN_PATCH(i)) {
         for (int c = 0; c < 3; c++)

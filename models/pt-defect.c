@@ -1087,7 +1087,7 @@ colour_coverage(PtPeel *pk)
       int r, g, b;
 
       pt_ycc_to_rgb(in->y[i], in->cb[i], in->cr[i], &r, &g, &b);
-      if ((r >= PT_PEEL_LAB_CLIPPED) + (g >= PT_PEEL_LAB_CLIPPED) + (b >= PT_PEEL_LAB_CLIPPED) >= 2)
+      if (pt_clipped_channels(r, g, b) >= 2)
         continue;
     }
     n_sound++;
@@ -1156,7 +1156,7 @@ is_lamp_light(const PtPeel *pk, gsize j)
   int r, g, b;
 
   pt_ycc_to_rgb(pk->in->y[j], pk->in->cb[j], pk->in->cr[j], &r, &g, &b);
-  return MAX(r, MAX(g, b)) >= PT_PEEL_LAB_CLIPPED &&
+  return pt_clipped_channels(r, g, b) > 0 &&
          pt_lab_chroma(pk->lab + 3 * j) < PT_PEEL_LAB_MOULD_CHROMA * pk->peel_c;
 }
 

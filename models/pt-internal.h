@@ -3,6 +3,7 @@
  * scratch buffers a grader reuses between frames. */
 #pragma once
 
+#include "pt-grade-tuning.h"
 #include "pt-models.h"
 
 #include <math.h>
@@ -33,6 +34,15 @@ pt_rgb_to_ycc(int r, int g, int b, guint8 *y, guint8 *cb, guint8 *cr)
   *y = (guint8)((77 * r + 150 * g + 29 * b + 128) >> 8);
   *cb = (guint8)MIN(128 + ((-43 * r - 85 * g + 128 * b + 128) >> 8), 255);
   *cr = (guint8)MIN(128 + ((128 * r - 107 * g - 21 * b + 128) >> 8), 255);
+}
+
+/* How many of a pixel's channels are clipped (at or above PT_PEEL_LAB_CLIPPED): 0, a colour
+ * as seen; 1 or 2, a colour whose brightest channels the sensor's range cut (an orange's red
+ * clips first); 3, white, its colour lost. */
+static inline int
+pt_clipped_channels(int r, int g, int b)
+{
+  return (r >= PT_PEEL_LAB_CLIPPED) + (g >= PT_PEEL_LAB_CLIPPED) + (b >= PT_PEEL_LAB_CLIPPED);
 }
 
 /* A growable buffer with a hard cap (the caps follow from pt-models-limits.h). */

@@ -105,7 +105,7 @@ neutral_add(Neutral *nt, int y, int cb, int cr)
   pt_ycc_to_rgb(y, cb, cr, &r, &g, &bl);
   /* White in every channel: its colour is lost (a channel clipped alone still leaves the
    * others' share, and white paper under a warm lamp clips red first). */
-  if (MIN(r, MIN(g, bl)) >= PT_PEEL_LAB_CLIPPED)
+  if (pt_clipped_channels(r, g, bl) == 3)
     return;
   pt_ycc_to_lab(y, cb, cr, lab);
   if (lab[0] <= PT_WHITE_DARK_MAX_L) {
@@ -132,7 +132,7 @@ neutral_add(Neutral *nt, int y, int cb, int cr)
   /* A channel clipped makes the sample's colour the sensor's, not the light's: white paper
    * in a photo exposed long, its red and green clipped, reads yellow. */
   if (chroma2 > PT_WHITE_MAX_CAST_CHROMA * PT_WHITE_MAX_CAST_CHROMA ||
-      MAX(r, MAX(g, bl)) >= PT_PEEL_LAB_CLIPPED)
+      pt_clipped_channels(r, g, bl) > 0)
     return;
   s = nt->lin + 3 * (gsize)(nt->cap - 1 - nt->n_cast++);
   nt->cast_a += lab[1];
@@ -324,7 +324,7 @@ pt_white_apply(const PtWhite *white, guint8 *y, guint8 *cb, guint8 *cr, gsize n)
      * lamp's) read as a pale patch, mould, on sound fruit (lightbox-panel-warm).  A lit
      * white surface's light scales it: white mould, its red clipped under a warm lamp, is
      * then found on a white light box, where keeping it cost 0.990 to 0.927. */
-    keep_clipped = white->keep_clipped || MIN(rgb[0], MIN(rgb[1], rgb[2])) >= PT_PEEL_LAB_CLIPPED;
+    keep_clipped = white->keep_clipped || pt_clipped_channels(rgb[0], rgb[1], rgb[2]) == 3;
     for (int c = 0; c < 3; c++) {
       float l = srgb_to_linear_table[rgb[c]] * white->gains[c];
 
