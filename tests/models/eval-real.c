@@ -33,7 +33,7 @@
  *             [--all-records] [--dump FILE]
  *   eval-real [DIR] --whole [--floor RECALL] [--dump FILE]
  * and with any of these: [--exposure F] [--white-balance K] [--resize F] [--stretch K]
- *             [--blur S] [--noise S] [--jpeg Q] [--every N] [--misses DIR]
+ *             [--blur S] [--noise S] [--sharpen A] [--jpeg Q] [--every N] [--misses DIR]
  *             [--orientation upright|stored] [--blemish spot|scar|oleo|sooty [--blemish-share S]]
  *
  * DIR defaults to $PACKTRACE_SHARED/data/fruit-freshness.
@@ -76,7 +76,8 @@
  * by a camera balanced for 6500 K (3200 tungsten: warm; 9000 shade: cool), --resize F scales the
  * photo and its boxes, --stretch K scales them K times more across (round fruit become oblate,
  * as a mandarin seen from its side is), --blur S is a Gaussian of S pixels, --noise S Gaussian
- * noise of S 8-bit levels and --jpeg Q a re-encoding at quality Q; with --on-black the pasted
+ * noise of S 8-bit levels, --sharpen A a phone's unsharp mask of the luma (its detail times A)
+ * and --jpeg Q a re-encoding at quality Q; with --on-black the pasted
  * square is what is taken otherwise, as the light box's photo, and its lamps are mirrored
  * in the light it is taken in (so a sensor clips their light and the peel's together).  The
  * first heading names them.
@@ -1021,6 +1022,8 @@ main(int argc, char **argv)
       {"blur", 0, 0, G_OPTION_ARG_DOUBLE, &variant.blur, "Gaussian blur of sigma S pixels", "S"},
       {"noise", 0, 0, G_OPTION_ARG_DOUBLE, &variant.noise, "Gaussian noise of sigma S 8-bit levels",
        "S"},
+      {"sharpen", 0, 0, G_OPTION_ARG_DOUBLE, &variant.sharpen,
+       "Sharpen each photo's luma as a phone does, detail times A (0 to 4)", "A"},
       {"jpeg", 0, 0, G_OPTION_ARG_INT, &variant.jpeg, "Re-encode each photo as JPEG of quality Q",
        "Q"},
       {"every", 0, 0, G_OPTION_ARG_INT, &every, "Grade every Nth photo only", "N"},

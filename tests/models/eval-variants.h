@@ -1,10 +1,10 @@
 /* eval-variants.h: photos taken otherwise, made from the photos of a labelled set, so that
  * eval-real can say how grading holds when the camera differs from the set's: exposure, a
  * wrong white point, another resolution, stronger JPEG compression, a soft lens, sensor
- * noise.  Each is an option of eval-real (--exposure, --white-balance, --resize, --jpeg,
- * --blur, --noise), they combine, and each photo's noise is drawn from a seed of its own so
- * that a run is repeatable and a photo's variant does not depend on which photos ran
- * before it. */
+ * noise, a phone's sharpening.  Each is an option of eval-real (--exposure, --white-balance,
+ * --resize, --jpeg, --blur, --noise, --sharpen), they combine, and each photo's noise is drawn from
+ * a seed of its own so that a run is repeatable and a photo's variant does not depend on which
+ * photos ran before it. */
 #pragma once
 
 #include "pt-models.h"
@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 /* What is changed, applied in the order a camera makes the photo: the scene's light reaches
  * the sensor through the lens (resize: the sensor's resolution, area-averaged down or
  * bilinear up; blur), is exposed and white-balanced in linear light, gets the sensor's noise,
- * and is encoded as JPEG last.  Neutral values change nothing. */
+ * is sharpened as a phone's pipeline does, and is encoded as JPEG last.  Neutral values change
+ * nothing. */
 typedef struct {
   double exposure;     /* linear-light gain; 1: none */
   double white_kelvin; /* the scene's light, the camera balanced for 6500 K; 0: none */
@@ -23,9 +24,10 @@ typedef struct {
   double noise;        /* Gaussian sigma, 8-bit sRGB levels; 0: none */
   int jpeg;            /* re-encoded at this quality (4:2:0, as phones save); 0: none */
   double stretch;      /* a further scale across (round fruit become oblate); 1: none */
+  double sharpen;      /* a phone's unsharp mask on luma, its detail times this; 0: none */
 } EvalVariant;
 
-#define EVAL_VARIANT_NONE ((EvalVariant){1.0, 0.0, 1.0, 0.0, 0.0, 0, 1.0})
+#define EVAL_VARIANT_NONE ((EvalVariant){1.0, 0.0, 1.0, 0.0, 0.0, 0, 1.0, 0.0})
 
 /* Whether @v changes anything. */
 gboolean eval_variant_active(const EvalVariant *v);

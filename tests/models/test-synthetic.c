@@ -1769,14 +1769,19 @@ test_closeup_photo(void)
  * times under a 4500 K light comes out as the sRGB curve computed here says, within the
  * level the encoding table's interpolation may round to; noise of 6 levels over a flat grey
  * has that deviation, no bias, and a normal distribution's share within one deviation and
- * kurtosis, repeatably for a seed and otherwise for another. */
+ * kurtosis, repeatably for a seed and otherwise for another; a phone's sharpening leaves a
+ * flat colour as it is and steepens an edge between two, darker on its dark side and lighter
+ * on its light one, in the same proportion in every channel (the luma's detail, the hue
+ * kept). */
 static void
 test_variant_camera(void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PtImage) ramp = pt_image_new(256, 1, &error);
   g_autoptr(PtImage) grey = pt_image_new(200, 200, &error);
-  g_autoptr(PtImage) exposed = NULL, noisy = NULL, again = NULL, other = NULL;
+  g_autoptr(PtImage) edge = pt_image_new(40, 8, &error);
+  g_autoptr(PtImage) exposed = NULL, noisy = NULL, again = NULL, other = NULL, sharp = NULL;
+  const guint8 dark[3] = {120, 60, 20}, light[3] = {200, 110, 40};
   EvalVariant v = EVAL_VARIANT_NONE;
   double gains[3];
   int worst = 0;
@@ -1834,6 +1839,29 @@ test_variant_camera(void)
     g_assert_cmpfloat(fabs(sum4 / n / (var * var) - 3), <, 0.15);
     /* Levels 122 to 134: |N| under 6.5 levels, 0.723 of a normal of 6. */
     g_assert_cmpfloat(fabs((double)within / n - 0.723), <, 0.015);
+  }
+
+  for (int y = 0; y < edge->height; y++)
+    for (int x = 0; x < edge->width; x++)
+      memcpy(edge->pixels + (gsize)y * edge->stride + 3 * x, x < 20 ? dark : light, 3);
+  v = EVAL_VARIANT_NONE;
+  v.sharpen = 1;
+  sharp = eval_variant_apply(&v, edge, 1, &error);
+  g_assert_no_error(error);
+  for (int c = 0; c < 3; c++) {
+    const guint8 *row = sharp->pixels + 4 * (gsize)sharp->stride;
+
+    g_assert_cmpint(row[3 * 5 + c], ==, dark[c]);
+    g_assert_cmpint(row[3 * 35 + c], ==, light[c]);
+    g_assert_cmpint(row[3 * 19 + c], <, dark[c]);
+    g_assert_cmpint(row[3 * 20 + c], >, light[c]);
+  }
+  {
+    const guint8 *row = sharp->pixels + 4 * (gsize)sharp->stride;
+
+    /* The same overshoot in every channel: red's and blue's differ by at most a level's
+     * rounding. */
+    g_assert_cmpint(abs((dark[0] - row[3 * 19]) - (dark[2] - row[3 * 19 + 2])), <=, 1);
   }
 }
 
