@@ -1325,7 +1325,13 @@ find_scars(PtPeel *pk)
         glints(pk, r) > PT_PEEL_LAB_GLINT_SHARE * r->n || !has_edge(pk, r, l + 1))
       continue;
     r->scar = TRUE;
-    if (!measure_region(pk, r, l, &d, &elongation))
+    /* A calyx's patch, darker than the peel round it, is the calyx softened: a photo out of
+     * focus or a small one mixes its dark ring into the olive sepals and the peel round them,
+     * which then read duller than the peel and not dark enough to be dark, where a scar's buff
+     * is as light as the peel round it or lighter. */
+    if (!measure_region(pk, r, l, &d, &elongation) ||
+        (is_calyx_like(pk, r, &d, elongation) &&
+         r->ratio_sum < PT_PEEL_LAB_CALYX_FADED_LIGHT * r->n))
       continue;
     /* The other defects are measured on the fine plane, and their boxes are its pixels. */
     if (pk->in->fine) {

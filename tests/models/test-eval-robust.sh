@@ -84,6 +84,10 @@ variant "three times the size, on black" 0.97 --on-black --resize 3 --every 4
 # its ellipse holds beyond the limb was a lost cap, mould; all photos 0.943 and 0.920).
 variant "boxes drawn off the fruit by a quarter of their side, through --roi" 0.945 \
   --box-shift 0.25 --every 2
+# A photo out of focus (a Gaussian blur of 3 pixels), every second photo: measured 0.978
+# (0.896 while a calyx the blur softened, duller and a little darker than the peel round it,
+# was a scar: PT_PEEL_LAB_CALYX_FADED_LIGHT; all photos 0.968 and 0.885).
+variant "a photo out of focus (blur of 3 pixels), through --roi" 0.965 --blur 3 --every 2
 # A phone's chain: sensor noise of 2 levels, the luma sharpened (eval-real --sharpen 1) and
 # saved as JPEG 85, every second photo: measured 0.990 (all photos 0.983; sharpening lifts a
 # sound orange's real 9 mm2 speck, photographed ten times, over the smallest spot counted).
@@ -143,8 +147,9 @@ variant "a white light box under 4500 K, graded whole" 0.97 --on-black --backgro
 # 0.981).  Over 1% it is found on 62% of the fruit (0.800): a lone compact dark patch of a
 # calyx's size is left out as the calyx when the fruit shows no darker one, as a calyx dried
 # dark brown looks the same (README, "Blemishes painted on sound fruit").  A healed scar's
-# pale buff over 1% and 4% of the face measured 0.889 and 0.830 through --roi (sensitivity
-# 0.796 and 0.679) and over 2% on black 0.949 (0.925): 0.757, 0.679 and 0.934 before a scar's
+# pale buff over 1% and 4% of the face measured 0.889 and 0.821 through --roi (sensitivity
+# 0.792 and 0.657; 0.830 at 4% while a calyx softened by blur, a little darker than the peel,
+# could be a scar) and over 2% on black 0.953 (0.925): 0.757, 0.679 and 0.934 before a scar's
 # faded core was grown to the whole scar (find_scars ()), 0.51, 0.51 and 0.55 before faded peel
 # was looked for (pt_peel_class_lab ()); oleocellosis's dull greenish brown is still not found
 # (0.51), so no floor guards it.

@@ -1359,6 +1359,78 @@ test_roi_calyx_pieces(void)
   g_assert_cmpuint(r->fruit[1].defect_count, ==, 1);
 }
 
+/* A photo out of focus, or a small one: two oranges on paper, each with its calyx (1% of the
+ * face, facing the camera), one with a healed scar's buff over 2% of the face too
+ * (eval_variant_blemish ()), taken through a lens blurring by a Gaussian of @sigma pixels
+ * and graded through their boxes.  The blur mixes the calyx's dark button into the peel
+ * round it, duller than the peel and darker, and not dark enough to be a dark spot: it is
+ * still the calyx, never a scar (a scar's buff is as light as the peel round it, or
+ * lighter), and the sound orange stays Extra while the scarred one keeps its scar.  Before a
+ * faded patch darker than the peel and of a calyx's size was left out as the calyx
+ * (PT_PEEL_LAB_CALYX_FADED_LIGHT), the sound one took a scar at 2 pixels. */
+/* Paints a calyx facing the camera at (@cx, @cy), @r pixels across its sepals' tips, on a peel
+ * of colour @peel: five olive-green sepals round a dark ring and the pale grey stem scar in
+ * its middle, in the proportions read off fruit-freshness's 2864.jpg (sepals 0.79, 1.05 and
+ * 1 + 20 levels of the peel's red, green and blue, the ring 0.52 and 0.72, the scar 0.77, 1.3
+ * and + 105). */
+static void
+paint_calyx(PtImage *image, double cx, double cy, double r, const guint8 peel[3])
+{
+  const double scale[3][3] = {{0.79, 1.05, 1}, {0.52, 0.72, 1}, {0.77, 1.3, 1}};
+  const int add[3] = {20, 10, 105};
+
+  for (int y = (int)(cy - r); y <= (int)(cy + r); y++)
+    for (int x = (int)(cx - r); x <= (int)(cx + r); x++) {
+      double dx = x + 0.5 - cx, dy = y + 0.5 - cy, d = hypot(dx, dy) / r;
+      double tip = 0.75 + 0.25 * cos(5 * atan2(dy, dx));
+      guint8 *px = image->pixels + (gsize)y * image->stride + 3 * x;
+      int part = d < 0.3 ? 2 : d < 0.5 ? 1 : 0;
+
+      if (d > tip)
+        continue;
+      for (int c = 0; c < 3; c++)
+        px[c] = (guint8)CLAMP(lround(scale[part][c] * peel[c] + (c == 2 ? add[part] : 0)), 0, 255);
+    }
+}
+
+static void
+test_roi_calyx_blurred(void)
+{
+  const double sigmas[] = {0, 1.5, 2};
+
+  for (guint k = 0; k < G_N_ELEMENTS(sigmas); k++) {
+    g_autoptr(PtImage) image = pt_image_new(640, 300, NULL);
+    g_autoptr(PtImage) taken = NULL;
+    g_autoptr(PtGradeResult) r = NULL;
+    g_autoptr(GError) error = NULL;
+    FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+    EvalVariant lens = EVAL_VARIANT_NONE;
+    int side;
+
+    memset(image->pixels, 225, (gsize)image->stride * image->height);
+    side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
+    fg_paste_sprite(image, &fruit, 0.3, 330, 30);
+    for (int f = 0; f < 2; f++) {
+      double cx = 30 + 300 * f + 0.55 * side, cy = 30 + 0.45 * side;
+      const guint8 *at = image->pixels + (gsize)lround(cy) * image->stride + 3 * lround(cx);
+      guint8 peel[3] = {at[0], at[1], at[2]};
+
+      paint_calyx(image, cx, cy, 0.06 * side, peel);
+    }
+    eval_variant_blemish(image, EVAL_BLEMISH_SCAR, 0.02, 11, 330 + side / 2.0, 30 + side / 2.0,
+                         side / 2.0, side / 2.0);
+    lens.blur = sigmas[k];
+    taken = sigmas[k] > 0 ? eval_variant_apply(&lens, image, 1, &error) : pt_image_copy(image);
+    g_assert_no_error(error);
+    g_test_message("blur %g px", sigmas[k]);
+    r = grade_two_boxes(taken, side);
+    g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+    g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
+    g_assert_cmpuint(r->fruit[1].defect_count, ==, 1);
+    g_assert_cmpint(r->fruit[1].defects[0].kind, ==, PT_DEFECT_SCAR);
+  }
+}
+
 /* The same mandarin photographed on black by a webcam and by a phone, its image 92, 275 and
  * 550 pixels across (0.6, 0.2 and 0.1 mm a pixel): beside its calyx (1% of its face, never a
  * defect), a dark spot of 0.6% counts in every photo, a speck of 0.1% (2.4 mm2, under 2 mm
@@ -2063,6 +2135,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/lightbox-lit-from-above", test_lightbox_lit_from_above);
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/speck-any-resolution", test_speck_any_resolution);
+  g_test_add_func("/models/synthetic/roi-calyx-blurred", test_roi_calyx_blurred);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
