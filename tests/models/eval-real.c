@@ -77,10 +77,9 @@
  * photo and its boxes, --stretch K scales them K times more across (round fruit become oblate,
  * as a mandarin seen from its side is), --blur S is a Gaussian of S pixels, --noise S Gaussian
  * noise of S 8-bit levels, --sharpen A a phone's unsharp mask of the luma (its detail times A)
- * and --jpeg Q a re-encoding at quality Q; with --on-black the pasted
- * square is what is taken otherwise, as the light box's photo, and its lamps are mirrored
- * in the light it is taken in (so a sensor clips their light and the peel's together).  The
- * first heading names them.
+ * and --jpeg Q a re-encoding at quality Q; with --on-black the pasted square is what is taken
+ * otherwise, as the light box's photo, and its lamps are mirrored in the light it is taken in
+ * (so a sensor clips their light and the peel's together).  The first heading names them.
  * --blemish KIND paints KIND (eval_variant_blemish ()) over --blemish-share S (0.01) of the
  * face of every second sound box's fruit, which then counts as defective, and leaves the set's
  * defective boxes out: the run asks whether the grader finds a packing line's blemish (a dark
