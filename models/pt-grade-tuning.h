@@ -470,9 +470,9 @@
  * by 3 pixels 0.885 to 0.968, at half the size blurred by 1 pixel 0.949 to 0.981; on black
  * blurred by 2 and 3 pixels 0.956 and 0.907 to 0.968 and 0.962; the 46 runs of lights,
  * exposures, light boxes and box sizes grade the same but for two sound oranges more Extra
- * (on black, a close-up and a photo stretched to 0.7 across).  The cost: scars painted over 4% of the face found
- * on 0.657 of the fruit (0.675), over 0.5% on 0.121 (0.128); at 1% and on black at 2% the
- * same.  At 0.91 the painted calyx blurred stays a scar; at 0.95 scars over 1% fall to
+ * (on black, a close-up and a photo stretched to 0.7 across).  The cost: scars painted over 4% of
+ * the face found on 0.657 of the fruit (0.675), over 0.5% on 0.121 (0.128); at 1% and on black at
+ * 2% the same.  At 0.91 the painted calyx blurred stays a scar; at 0.95 scars over 1% fall to
  * 0.781. */
 #define PT_PEEL_LAB_CALYX_FADED_LIGHT 0.93
 
