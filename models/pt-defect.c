@@ -875,13 +875,17 @@ at_limb(const PtShape *shape, const PtShape *rs, gboolean along)
 }
 
 /* A photo shows the stem end or the calyx wherever the fruit happens to lie: a small,
- * fairly compact, dark patch (a stem seen from the side is a short bar).  pt_peel_analyse () leaves
- * out the largest such patch of a view (a view shows at most one of the two ends face-on); more, or
- * larger, are defects. */
+ * fairly compact, dark patch (a stem seen from the side is a short bar), or, out of focus, a
+ * grey one a little darker than the peel (PT_PEEL_CALYX_GREY_LIGHT), where mould's spores
+ * are as light as the peel or lighter.  pt_peel_analyse () leaves out the largest such patch
+ * of a view (a view shows at most one of the two ends face-on); more, or larger, are
+ * defects. */
 static gboolean
 is_calyx_like(const PtPeel *pk, const Region *r, const PtDefect *d, double elongation)
 {
-  return d->kind != PT_DEFECT_MOULD && r->n <= PT_PEEL_CALYX_MAX_SHARE * pk->shape->area_px &&
+  return (d->kind != PT_DEFECT_MOULD || (r->ratio_sum / r->n < PT_PEEL_CALYX_GREY_LIGHT &&
+                                         r->n <= PT_PEEL_CALYX_GREY_SHARE * pk->shape->area_px)) &&
+         r->n <= PT_PEEL_CALYX_MAX_SHARE * pk->shape->area_px &&
          elongation <= PT_PEEL_CALYX_MAX_ELONGATION;
 }
 
@@ -1127,8 +1131,13 @@ measure_candidates(PtPeel *pk, int bx0, int by0, int bx1, int by1)
       continue;
     keep[l] = KEEP;
     if (pk->in->lab && is_calyx_like(pk, &regs[l], &found[l], elongation)) {
+      gboolean grey = found[l].kind == PT_DEFECT_MOULD;
+
       keep[l] |= CALYX_LIKE;
-      if (calyx < 0 || regs[l].n > regs[calyx].n)
+      /* The largest, a dark one before a grey one: a calyx in focus is dark, and a grey
+       * patch away from it is mould (one a warm lamp darkens). */
+      if (calyx < 0 ||
+          (grey == (found[calyx].kind == PT_DEFECT_MOULD) ? regs[l].n > regs[calyx].n : !grey))
         calyx = l;
     }
   }

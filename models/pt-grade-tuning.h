@@ -475,6 +475,23 @@
  * 2% the same.  At 0.91 the painted calyx blurred stays a scar; at 0.95 scars over 1% fall to
  * 0.781. */
 #define PT_PEEL_LAB_CALYX_FADED_LIGHT 0.93
+/* ... and a washed-out patch (mould's colour) of a calyx's compactness over at most
+ * PT_PEEL_CALYX_GREY_SHARE of the face, on average under PT_PEEL_CALYX_GREY_LIGHT of its
+ * reference's lightness, is the calyx blurred grey, when no dark patch is the calyx
+ * (measure_candidates ()): out of focus (fruit-freshness on black blurred by 2 pixels), an
+ * olive calyx or a dried brown button mixes with the orange peel round it into a grey 0.78 to
+ * 0.85 as light as the peel, over 0.4 to 0.5% of the face, and was mould.  The small mould
+ * patches of the set's rotten oranges read 0.94 and lighter as taken, blurred, on black
+ * and blurred on black (spores scatter the light); under a warm lamp (4500 K exposed 1.4
+ * times on black) 0.84 to 0.91, as the peel's red gains on them, but over 0.86 to 2% of the
+ * face, and those over 1% are kept by PT_PEEL_CALYX_GREY_SHARE (the calyx with its ring is
+ * about 1%): without it, five rotten oranges there lost their mould, one found sound.  On
+ * black blurred by 1, 2 and 3 pixels 0.990, 0.968 and 0.962 to 0.993, 0.977 and 0.964, on
+ * black 0.985 to 0.986, stretched to 0.7 across 0.981 to 0.987, under a ring light mirrored
+ * in a glossy floor 0.974 to 0.977, as taken at 12000 K 0.962 to 0.966, 13 more runs of
+ * the battery's 61 a sound orange or two more Extra; no run finds fewer defective. */
+#define PT_PEEL_CALYX_GREY_LIGHT 0.9
+#define PT_PEEL_CALYX_GREY_SHARE 0.01
 
 /* Peel analysis at reduced resolution (pt-grader.c, pt-defect.c): a fruit found in a whole
  * frame whose short diameter spans at least PT_PEEL_COARSE_MIN_PX pixels of its analysis

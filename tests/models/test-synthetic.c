@@ -1431,6 +1431,58 @@ test_roi_calyx_blurred(void)
   }
 }
 
+/* Paints a round patch of mould's spores of colour @rgb at (@cx, @cy), @r pixels in radius,
+ * grainy as tufts of spores are. */
+static void
+paint_spores(PtImage *image, double cx, double cy, double r, const guint8 rgb[3])
+{
+  for (int y = (int)(cy - r); y <= (int)(cy + r); y++)
+    for (int x = (int)(cx - r); x <= (int)(cx + r); x++) {
+      guint8 *px = image->pixels + (gsize)y * image->stride + 3 * x;
+      double grain = 1.0 + 0.12 * sin(1.7 * x) * cos(2.3 * y);
+
+      if (hypot(x + 0.5 - cx, y + 0.5 - cy) > r)
+        continue;
+      for (int c = 0; c < 3; c++)
+        px[c] = (guint8)CLAMP(lround(grain * rgb[c]), 0, 255);
+    }
+}
+
+/* Two oranges on black, a light box's photo, each with its calyx facing the camera, one with
+ * a patch of blue-green mould too, 0.8% of its face, a third of the fruit away from the
+ * calyx and a little darker than the peel (as a warm lamp shows spores): a grey patch that
+ * small and that dark is what a calyx out of focus looks like (PT_PEEL_CALYX_GREY_LIGHT),
+ * but a calyx in focus is dark, and the patch is mould: the mouldy orange is out, the other
+ * Extra without a defect.  Taken for the calyx as the larger of the two, the mould was left
+ * out and the calyx counted as a dark spot (Extra). */
+static void
+test_roi_calyx_grey(void)
+{
+  const guint8 spores[3] = {110, 135, 125};
+  g_autoptr(PtImage) image = pt_image_new(640, 300, NULL);
+  g_autoptr(PtGradeResult) r = NULL;
+  FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side;
+
+  memset(image->pixels, 10, (gsize)image->stride * image->height);
+  side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
+  fg_paste_sprite(image, &fruit, 0.3, 330, 30);
+  for (int f = 0; f < 2; f++) {
+    double cx = 30 + 300 * f + 0.55 * side, cy = 30 + 0.45 * side;
+    const guint8 *at = image->pixels + (gsize)lround(cy) * image->stride + 3 * lround(cx);
+    guint8 peel[3] = {at[0], at[1], at[2]};
+
+    paint_calyx(image, cx, cy, 0.06 * side, peel);
+  }
+  paint_spores(image, 330 + 0.35 * side, 30 + 0.6 * side, 0.045 * side, spores);
+  r = grade_two_boxes(image, side);
+  g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
+  g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
+  g_assert_cmpuint(r->fruit[1].defect_count, ==, 1);
+  g_assert_cmpint(r->fruit[1].defects[0].kind, ==, PT_DEFECT_MOULD);
+  g_assert_cmpint(r->fruit[1].klass, ==, PT_CLASS_OUT);
+}
+
 /* The same mandarin photographed on black by a webcam and by a phone, its image 92, 275 and
  * 550 pixels across (0.6, 0.2 and 0.1 mm a pixel): beside its calyx (1% of its face, never a
  * defect), a dark spot of 0.6% counts in every photo, a speck of 0.1% (2.4 mm2, under 2 mm
@@ -2136,6 +2188,7 @@ main(int argc, char **argv)
   g_test_add_func("/models/synthetic/roi-calyx-pieces", test_roi_calyx_pieces);
   g_test_add_func("/models/synthetic/speck-any-resolution", test_speck_any_resolution);
   g_test_add_func("/models/synthetic/roi-calyx-blurred", test_roi_calyx_blurred);
+  g_test_add_func("/models/synthetic/roi-calyx-grey", test_roi_calyx_grey);
   g_test_add_func("/models/synthetic/roi-lone-fruit", test_roi_lone_fruit);
   g_test_add_func("/models/synthetic/closeup-photo", test_closeup_photo);
   g_test_add_func("/models/synthetic/determinism", test_determinism);
