@@ -1393,6 +1393,27 @@ paint_calyx(PtImage *image, double cx, double cy, double r, const guint8 peel[3]
     }
 }
 
+/* Two oranges on a background of @grey at (30, 30) and (330, 30), as grade_two_boxes () boxes
+ * them, each with its calyx facing the camera (paint_calyx ()); returns their side. */
+static int
+paste_two_with_calyx(PtImage *image, int grey)
+{
+  FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
+  int side;
+
+  memset(image->pixels, grey, (gsize)image->stride * image->height);
+  side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
+  fg_paste_sprite(image, &fruit, 0.3, 330, 30);
+  for (int f = 0; f < 2; f++) {
+    double cx = 30 + 300 * f + 0.55 * side, cy = 30 + 0.45 * side;
+    const guint8 *at = image->pixels + (gsize)lround(cy) * image->stride + 3 * lround(cx);
+    guint8 peel[3] = {at[0], at[1], at[2]};
+
+    paint_calyx(image, cx, cy, 0.06 * side, peel);
+  }
+  return side;
+}
+
 static void
 test_roi_calyx_blurred(void)
 {
@@ -1403,20 +1424,9 @@ test_roi_calyx_blurred(void)
     g_autoptr(PtImage) taken = NULL;
     g_autoptr(PtGradeResult) r = NULL;
     g_autoptr(GError) error = NULL;
-    FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
     EvalVariant lens = EVAL_VARIANT_NONE;
-    int side;
+    int side = paste_two_with_calyx(image, 225);
 
-    memset(image->pixels, 225, (gsize)image->stride * image->height);
-    side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
-    fg_paste_sprite(image, &fruit, 0.3, 330, 30);
-    for (int f = 0; f < 2; f++) {
-      double cx = 30 + 300 * f + 0.55 * side, cy = 30 + 0.45 * side;
-      const guint8 *at = image->pixels + (gsize)lround(cy) * image->stride + 3 * lround(cx);
-      guint8 peel[3] = {at[0], at[1], at[2]};
-
-      paint_calyx(image, cx, cy, 0.06 * side, peel);
-    }
     eval_variant_blemish(image, EVAL_BLEMISH_SCAR, 0.02, 11, 330 + side / 2.0, 30 + side / 2.0,
                          side / 2.0, side / 2.0);
     lens.blur = sigmas[k];
@@ -1461,19 +1471,8 @@ test_roi_calyx_grey(void)
   const guint8 spores[3] = {110, 135, 125};
   g_autoptr(PtImage) image = pt_image_new(640, 300, NULL);
   g_autoptr(PtGradeResult) r = NULL;
-  FgFruit fruit = {.diameter_mm = 70, .rgb = {orange_rgb[0], orange_rgb[1], orange_rgb[2]}};
-  int side;
+  int side = paste_two_with_calyx(image, 10);
 
-  memset(image->pixels, 10, (gsize)image->stride * image->height);
-  side = fg_paste_sprite(image, &fruit, 0.3, 30, 30);
-  fg_paste_sprite(image, &fruit, 0.3, 330, 30);
-  for (int f = 0; f < 2; f++) {
-    double cx = 30 + 300 * f + 0.55 * side, cy = 30 + 0.45 * side;
-    const guint8 *at = image->pixels + (gsize)lround(cy) * image->stride + 3 * lround(cx);
-    guint8 peel[3] = {at[0], at[1], at[2]};
-
-    paint_calyx(image, cx, cy, 0.06 * side, peel);
-  }
   paint_spores(image, 330 + 0.35 * side, 30 + 0.6 * side, 0.045 * side, spores);
   r = grade_two_boxes(image, side);
   g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
