@@ -488,8 +488,9 @@
  * about 1%): without it, five rotten oranges there lost their mould, one found sound.  On
  * black blurred by 1, 2 and 3 pixels 0.990, 0.968 and 0.962 to 0.993, 0.977 and 0.964, on
  * black 0.985 to 0.986, stretched to 0.7 across 0.981 to 0.987, under a ring light mirrored
- * in a glossy floor 0.974 to 0.977, as taken at 12000 K 0.962 to 0.966, 13 more runs of
- * the battery's 61 a sound orange or two more Extra; no run finds fewer defective. */
+ * in a glossy floor 0.974 to 0.977, as taken at 12000 K 0.962 to 0.966, in 10 more of
+ * the battery's 61 runs one to three sound oranges more without a defect; no run finds fewer
+ * defective. */
 #define PT_PEEL_CALYX_GREY_LIGHT 0.9
 #define PT_PEEL_CALYX_GREY_SHARE 0.01
 
