@@ -1873,7 +1873,7 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
     grader->white_set = FALSE;
     /* A photo the search finds nothing in may be a close-up of one fruit, with no background
      * round it to tell the fruit from: it is graded as a box holding one fruit, the photo
-     * its box, and kept when that box finds a fruit filling the photo, or filling its width
+     * its box, and kept when that box finds a fruit filling the photo, or most of its width
      * or its height when nothing else is found (a face mostly mould is found as its peel's
      * part or its mould's).  Else its fruit may lie on more than one surface: proposed by
      * their colour and graded in boxes. */
@@ -1885,10 +1885,13 @@ pt_grader_grade(PtGrader *grader, const PtFrame *frame, const PtRoi *rois, guint
 
       analyse_roi(grader, frame, &whole, &closeup, FALSE);
       n_found = grade_proposals(grader, frame, boxes, n_boxes, result->fruit);
-      gboolean wide = closeup.width >= PT_CLOSEUP_MIN_SIDE * frame->width;
-      gboolean tall = closeup.height >= PT_CLOSEUP_MIN_SIDE * frame->height;
+      gboolean fills = closeup.width >= PT_CLOSEUP_MIN_SIDE * frame->width &&
+                       closeup.height >= PT_CLOSEUP_MIN_SIDE * frame->height;
+      gboolean alone =
+          n_found == 0 && (closeup.width >= PT_CLOSEUP_ALONE_MIN_SIDE * frame->width ||
+                           closeup.height >= PT_CLOSEUP_ALONE_MIN_SIDE * frame->height);
 
-      if (closeup.klass != PT_CLASS_NONE && ((wide && tall) || (n_found == 0 && (wide || tall))) &&
+      if (closeup.klass != PT_CLASS_NONE && (fills || alone) &&
           !several_within(&closeup, result->fruit, n_found)) {
         result->fruit[0] = closeup;
         n_found = 1;
