@@ -1441,21 +1441,33 @@ test_roi_calyx_blurred(void)
   }
 }
 
-/* Paints a round patch of mould's spores of colour @rgb at (@cx, @cy), @r pixels in radius,
- * grainy as tufts of spores are. */
+/* Covers a disc (centre @cx, @cy, radius @r pixels) with grainy spores of colour @rgb. */
 static void
-paint_spores(PtImage *image, double cx, double cy, double r, const guint8 rgb[3])
+paint_spores(PtImage *image, int cx, int cy, int r, const guint8 rgb[3])
 {
-  for (int y = (int)(cy - r); y <= (int)(cy + r); y++)
-    for (int x = (int)(cx - r); x <= (int)(cx + r); x++) {
-      guint8 *px = image->pixels + (gsize)y * image->stride + 3 * x;
-      double grain = 1.0 + 0.12 * sin(1.7 * x) * cos(2.3 * y);
+  guint32 seed = 5;
 
-      if (hypot(x + 0.5 - cx, y + 0.5 - cy) > r)
+  for (int y = cy - r; y <= cy + r; y++)
+    for (int x = cx - r; x <= cx + r; x++) {
+      guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
+      int grain;
+
+      if ((x - cx) * (x - cx) + (y - cy) * (y - cy) > r * r)
         continue;
+      seed = seed * 1103515245u + 12345u;
+      grain = (int)((seed >> 16) % 13) - 6;
       for (int c = 0; c < 3; c++)
-        px[c] = (guint8)CLAMP(lround(grain * rgb[c]), 0, 255);
+        d[c] = (guint8)CLAMP(rgb[c] + grain, 0, 255);
     }
+}
+
+/* Covers a disc with grainy white-grey spores of @level (paint_spores ()). */
+static void
+paint_mould_spot(PtImage *image, int cx, int cy, int r, int level)
+{
+  const guint8 grey[3] = {(guint8)level, (guint8)level, (guint8)MAX(level - 8, 0)};
+
+  paint_spores(image, cx, cy, r, grey);
 }
 
 /* Two oranges on black, a light box's photo, each with its calyx facing the camera, one with
@@ -1473,7 +1485,8 @@ test_roi_calyx_grey(void)
   g_autoptr(PtGradeResult) r = NULL;
   int side = paste_two_with_calyx(image, 10);
 
-  paint_spores(image, 330 + 0.35 * side, 30 + 0.6 * side, 0.045 * side, spores);
+  paint_spores(image, (int)(330 + 0.35 * side), (int)(30 + 0.6 * side), (int)(0.045 * side),
+               spores);
   r = grade_two_boxes(image, side);
   g_assert_cmpuint(r->fruit[0].defect_count, ==, 0);
   g_assert_cmpint(r->fruit[0].klass, ==, PT_CLASS_EXTRA);
@@ -1592,26 +1605,6 @@ paint_soft_highlight(PtImage *image, int cx, int cy, int r, double u0, double v0
       t = peak * exp(-((u - u0) * (u - u0) + (v - v0) * (v - v0)) / (2 * sigma * sigma));
       for (int c = 0; c < 3; c++)
         d[c] = (guint8)lrint(d[c] * (1 - t) + 240 * t);
-    }
-}
-
-/* Covers a disc (centre @cx, @cy, radius @r pixels) with grainy white-grey spores of @level. */
-static void
-paint_mould_spot(PtImage *image, int cx, int cy, int r, int level)
-{
-  guint32 seed = 5;
-
-  for (int y = cy - r; y <= cy + r; y++)
-    for (int x = cx - r; x <= cx + r; x++) {
-      guint8 *d = image->pixels + (gsize)y * image->stride + x * 3;
-      int grain;
-
-      if ((x - cx) * (x - cx) + (y - cy) * (y - cy) > r * r)
-        continue;
-      seed = seed * 1103515245u + 12345u;
-      grain = (int)((seed >> 16) % 13) - 6;
-      d[0] = d[1] = (guint8)CLAMP(level + grain, 0, 255);
-      d[2] = (guint8)CLAMP(level - 8 + grain, 0, 255);
     }
 }
 
